@@ -1,0 +1,14 @@
+"""landcheck: land-use pre-examination and site selection for construction projects.
+
+建设项目用地预审与选址: overlay a project's site boundary with permanent basic
+farmland, the ecological protection redline, the urban development boundary,
+planning zones and the land-use survey, and say what that means under the rules.
+"""
+
+import logging
+
+from landcheck._version import __version__
+
+__all__ = ["__version__"]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,3 @@
+"""The landcheck version."""
+
+__version__ = "0.1.0"

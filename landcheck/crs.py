@@ -1,0 +1,342 @@
+"""Coordinate reference systems: the analysis CRS, Gauss-Kruger zones, ellipsoidal area.
+
+Chinese land data lives in CGCS2000 Gauss-Kruger projections, 3-degree or
+6-degree zones, with or without the zone number prefixed to the easting
+(domain.md §4.1). landcheck brings every input into one projected analysis
+CRS, chosen here, and measures ellipsoidal areas on that CRS's ellipsoid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS, Geod, Transformer
+from pyproj.exceptions import CRSError
+
+from landcheck.errors import AnalysisCRSError
+
+__all__ = [
+    "CGCS2000_GEOGRAPHIC",
+    "GKZone",
+    "choose_analysis_crs",
+    "crs_label",
+    "ellipsoidal_areas",
+    "gk_crs",
+    "gk_zone_of_crs",
+    "legacy_datum",
+    "parse_crs",
+    "zone_for_longitude",
+]
+
+CGCS2000_GEOGRAPHIC = 4490
+"""EPSG code of CGCS2000 geographic coordinates (longitude/latitude)."""
+
+# EPSG code ranges of the CGCS2000 Gauss-Kruger families (domain.md §4.1).
+_CGCS2000_3DEG_PREFIXED = (4513, 25)  # first code, first zone; zones 25-45
+_CGCS2000_3DEG_PLAIN = 4534  # CM 75E ... 135E by 3 degrees
+_CGCS2000_6DEG_PREFIXED = (4491, 13)  # zones 13-23
+_CGCS2000_6DEG_PLAIN = (4502, 13)
+
+_LEGACY_DATUMS = {
+    "Xian 1980": "Xian 1980 (西安80)",
+    "Beijing 1954": "Beijing 1954 (北京54)",
+}
+
+
+@dataclass(frozen=True)
+class GKZone:
+    """A CGCS2000 Gauss-Kruger zone.
+
+    Parameters
+    ----------
+    number : int
+        The zone number (3-degree: CM = 3·n; 6-degree: CM = 6·n − 3).
+    width : int
+        Zone width in degrees, 3 or 6.
+
+    Examples
+    --------
+    >>> GKZone(35, 3).central_meridian
+    105
+    >>> GKZone(35, 3).epsg(prefixed=True), GKZone(35, 3).epsg(prefixed=False)
+    (4523, 4544)
+    """
+
+    number: int
+    width: int = 3
+
+    def __post_init__(self) -> None:
+        if self.width not in (3, 6):
+            raise AnalysisCRSError(f"Gauss-Kruger zone width must be 3 or 6, got {self.width}")
+        low, high = (25, 45) if self.width == 3 else (13, 23)
+        if not low <= self.number <= high:
+            raise AnalysisCRSError(
+                f"{self.width}-degree zone {self.number} is outside China's range "
+                f"{low}-{high}; check the zone number (带号)"
+            )
+
+    @property
+    def central_meridian(self) -> int:
+        """Longitude of the zone's central meridian, in degrees east."""
+        return 3 * self.number if self.width == 3 else 6 * self.number - 3
+
+    def epsg(self, *, prefixed: bool = True) -> int:
+        """EPSG code of the CGCS2000 projection of this zone.
+
+        Parameters
+        ----------
+        prefixed : bool
+            True when eastings carry the zone number (false easting
+            ``zone·10⁶ + 500000``), False for plain 500 km false easting.
+        """
+        if self.width == 3:
+            first, first_zone = _CGCS2000_3DEG_PREFIXED
+            if prefixed:
+                return first + self.number - first_zone
+            return _CGCS2000_3DEG_PLAIN + (self.central_meridian - 75) // 3
+        first, first_zone = _CGCS2000_6DEG_PREFIXED if prefixed else _CGCS2000_6DEG_PLAIN
+        return first + self.number - first_zone
+
+
+def zone_for_longitude(lon: float, width: int = 3) -> GKZone:
+    """Return the Gauss-Kruger zone containing a longitude.
+
+    Examples
+    --------
+    >>> zone_for_longitude(103.8)
+    GKZone(number=35, width=3)
+    >>> zone_for_longitude(103.8, width=6)
+    GKZone(number=18, width=6)
+    """
+    if width == 3:
+        return GKZone(int(np.floor((lon + 1.5) / 3.0)), 3)
+    return GKZone(int(np.floor(lon / 6.0)) + 1, 6)
+
+
+def gk_crs(zone: GKZone, *, prefixed: bool = True) -> CRS:
+    """Return the CGCS2000 Gauss-Kruger CRS of a zone."""
+    return CRS.from_epsg(zone.epsg(prefixed=prefixed))
+
+
+@lru_cache(maxsize=64)
+def _gk_lookup() -> dict[int, tuple[GKZone, bool]]:
+    table: dict[int, tuple[GKZone, bool]] = {}
+    for n in range(25, 46):
+        zone = GKZone(n, 3)
+        table[zone.epsg(prefixed=True)] = (zone, True)
+        table[zone.epsg(prefixed=False)] = (zone, False)
+    for n in range(13, 24):
+        zone = GKZone(n, 6)
+        table[zone.epsg(prefixed=True)] = (zone, True)
+        table[zone.epsg(prefixed=False)] = (zone, False)
+    return table
+
+
+def gk_zone_of_crs(crs: CRS) -> tuple[GKZone, bool] | None:
+    """Return ``(zone, prefixed)`` when ``crs`` is a CGCS2000 Gauss-Kruger EPSG CRS.
+
+    Examples
+    --------
+    >>> gk_zone_of_crs(CRS.from_epsg(4523))
+    (GKZone(number=35, width=3), True)
+    >>> gk_zone_of_crs(CRS.from_epsg(3857)) is None
+    True
+    """
+    code = crs.to_epsg(min_confidence=90)
+    if code is None:
+        return None
+    return _gk_lookup().get(code)
+
+
+def parse_crs(value: Any, *, what: str = "CRS") -> CRS:
+    """Parse any CRS form pyproj accepts, with an error that says how to fix it.
+
+    Parameters
+    ----------
+    value : str, int or CRS
+        ``"EPSG:4523"``, ``4523``, WKT, PROJ string or a CRS.
+    what : str
+        What the CRS is for, used in the message.
+    """
+    try:
+        return CRS.from_user_input(value)
+    except CRSError as ex:
+        raise AnalysisCRSError(
+            f"cannot understand {what} {value!r}: {ex}. Give an EPSG code such as "
+            "'EPSG:4523' (CGCS2000 / 3-degree Gauss-Kruger zone 35) or a WKT string"
+        ) from ex
+
+
+def crs_label(crs: CRS) -> str:
+    """Return ``"EPSG:NNNN"`` when the CRS has an EPSG code, else its name.
+
+    Examples
+    --------
+    >>> crs_label(CRS.from_epsg(4523))
+    'EPSG:4523'
+    """
+    code = crs.to_epsg(min_confidence=90)
+    if code is not None:
+        return f"EPSG:{code}"
+    return crs.name
+
+
+def legacy_datum(crs: CRS) -> str | None:
+    """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954), else None.
+
+    PROJ can only shift these to CGCS2000 by a "ballpark" null offset, so data
+    in them must be transformed with user-supplied parameters (domain.md §4.2).
+
+    Examples
+    --------
+    >>> legacy_datum(CRS.from_epsg(2360))
+    'Xian 1980 (西安80)'
+    >>> legacy_datum(CRS.from_epsg(4523)) is None
+    True
+    """
+    geodetic = crs.geodetic_crs
+    name = geodetic.datum.name if geodetic is not None else ""
+    for key, label in _LEGACY_DATUMS.items():
+        if key.lower() in name.lower():
+            return label
+    return None
+
+
+def choose_analysis_crs(
+    requested: Any,
+    *,
+    sites_crs: CRS,
+    sites_lonlat_bounds: tuple[float, float, float, float],
+    layer_crss: Iterable[CRS] = (),
+) -> tuple[CRS, str]:
+    """Choose the one projected CRS all areas are computed in.
+
+    Parameters
+    ----------
+    requested : str, int, CRS or None
+        ``"auto"`` (or None) to choose; anything else is parsed as a CRS and
+        must be projected.
+    sites_crs : CRS
+        CRS the sites were given in.
+    sites_lonlat_bounds : tuple
+        ``(west, south, east, north)`` of the sites in degrees.
+    layer_crss : iterable of CRS
+        CRSs of the constraint layers that have a source.
+
+    Returns
+    -------
+    tuple of (CRS, str)
+        The analysis CRS and a sentence saying why it was chosen.
+
+    Notes
+    -----
+    ``auto`` takes, in order: the sites' own CRS when it is projected; the
+    constraint layers' CRS when they all share one projected CRS (so the big
+    layers need no reprojection); otherwise the CGCS2000 3-degree
+    Gauss-Kruger zone (zone-prefixed eastings) containing the middle of the
+    sites.
+
+    Examples
+    --------
+    >>> crs, why = choose_analysis_crs(
+    ...     "auto", sites_crs=CRS.from_epsg(4490),
+    ...     sites_lonlat_bounds=(103.6, 24.4, 103.7, 24.5))
+    >>> crs.to_epsg(), why
+    (4523, "auto: CGCS2000 3-degree Gauss-Kruger zone 35 of the sites' centre (103.6500°E)")
+    """
+    if requested is not None and str(requested).lower() != "auto":
+        crs = parse_crs(requested, what="analysis CRS (--crs)")
+        if not crs.is_projected:
+            raise AnalysisCRSError(
+                f"the analysis CRS {crs_label(crs)} is not projected, so it cannot measure "
+                "areas; give a projected CRS such as EPSG:4523, or --crs auto"
+            )
+        return crs, f"given: {crs_label(crs)}"
+    if sites_crs.is_projected:
+        return sites_crs, f"auto: the sites' projected CRS {crs_label(sites_crs)}"
+    projected = {crs_label(c): c for c in layer_crss if c.is_projected}
+    geographic_layers = [c for c in layer_crss if not c.is_projected]
+    if len(projected) == 1 and not geographic_layers:
+        label, crs = next(iter(projected.items()))
+        return crs, f"auto: the constraint layers' projected CRS {label}"
+    west, south, east, north = sites_lonlat_bounds
+    lon = (west + east) / 2.0
+    zone = zone_for_longitude(lon, 3)
+    return gk_crs(zone), (
+        f"auto: CGCS2000 3-degree Gauss-Kruger zone {zone.number} of the sites' centre "
+        f"({lon:.4f}°E)"
+    )
+
+
+@lru_cache(maxsize=32)
+def _to_geodetic(crs_wkt: str) -> tuple[Transformer, Geod]:
+    crs = CRS.from_wkt(crs_wkt)
+    geodetic = crs.geodetic_crs
+    if geodetic is None:
+        raise AnalysisCRSError(f"CRS {crs.name!r} has no ellipsoid to measure areas on")
+    transformer = Transformer.from_crs(crs, geodetic, always_xy=True)
+    ellipsoid = geodetic.ellipsoid
+    geod = Geod(a=ellipsoid.semi_major_metre, rf=ellipsoid.inverse_flattening)
+    return transformer, geod
+
+
+def ellipsoidal_areas(geometries: Any, crs: CRS) -> np.ndarray:
+    """Return the area of each polygonal geometry on the CRS's ellipsoid, in m².
+
+    Vertices are inverse-projected to longitude/latitude on the CRS's own
+    datum and each ring's area is computed by :meth:`pyproj.Geod.polygon_area_perimeter`
+    (geodesic edges; Karney's algorithm). Holes are subtracted. Non-polygonal
+    and empty geometries measure 0.
+
+    Parameters
+    ----------
+    geometries : array-like of shapely geometries
+        Polygons or multipolygons in ``crs``.
+    crs : CRS
+        A projected CRS.
+
+    Returns
+    -------
+    numpy.ndarray
+        One area per geometry.
+
+    Examples
+    --------
+    A 1 km square 100 km east of the central meridian of zone 35 is about
+    250 m² smaller on the ellipsoid than on the Gauss-Kruger plane:
+
+    >>> square = shapely.box(35_600_000, 2_700_000, 35_601_000, 2_701_000)
+    >>> round(float(ellipsoidal_areas([square], CRS.from_epsg(4523))[0]), 2)
+    999750.66
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    out = np.zeros(len(geoms), dtype=float)
+    if not len(geoms):
+        return out
+    polygonal = shapely.get_type_id(geoms)
+    mask = np.isin(polygonal, (3, 6)) & ~shapely.is_empty(geoms)
+    if not mask.any():
+        return out
+    idx = np.flatnonzero(mask)
+    polygons, polygon_owner = shapely.get_parts(geoms[idx], return_index=True)
+    rings, ring_polygon = shapely.get_rings(polygons, return_index=True)
+    # the first ring of each polygon is its exterior
+    first_of_polygon = np.ones(len(rings), dtype=bool)
+    first_of_polygon[1:] = ring_polygon[1:] != ring_polygon[:-1]
+    sign = np.where(first_of_polygon, 1.0, -1.0)
+    coords, ring_of_coord = shapely.get_coordinates(rings, return_index=True)
+    transformer, geod = _to_geodetic(crs.to_wkt())
+    lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
+    bounds = np.searchsorted(ring_of_coord, np.arange(len(rings) + 1))
+    ring_area = np.empty(len(rings), dtype=float)
+    for i in range(len(rings)):
+        start, stop = bounds[i], bounds[i + 1]
+        area, _ = geod.polygon_area_perimeter(lon[start:stop], lat[start:stop])
+        ring_area[i] = abs(area)
+    np.add.at(out, idx[polygon_owner[ring_polygon]], sign * ring_area)
+    return out

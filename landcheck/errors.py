@@ -1,0 +1,98 @@
+"""Exceptions and warnings raised by landcheck.
+
+Every error derives from :class:`LandcheckError` and also from the builtin that
+fits it, so ``except ValueError`` or ``except OSError`` keep working. Messages
+say what was received, where, and how to fix it; the CLI prints them as they
+are and exits with code 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = [
+    "AnalysisCRSError",
+    "BoundaryTxtError",
+    "DataSourceError",
+    "GeometryError",
+    "InputDataError",
+    "LandcheckError",
+    "LandcheckWarning",
+    "OutputExistsError",
+    "ProfileError",
+]
+
+
+class LandcheckError(Exception):
+    """Root of every error landcheck raises on purpose."""
+
+
+class DataSourceError(LandcheckError, OSError):
+    """A file or layer cannot be opened or read."""
+
+
+class InputDataError(LandcheckError, ValueError):
+    """Input data was read but cannot be used as it is (fields, values, CRS)."""
+
+
+class AnalysisCRSError(InputDataError):
+    """A coordinate reference system is missing, unusable or implausible."""
+
+
+class GeometryError(InputDataError):
+    """A geometry cannot be used even after repair."""
+
+
+class BoundaryTxtError(InputDataError):
+    """A boundary coordinate TXT file is malformed.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and how to fix it.
+    path : str, optional
+        The file, for the message.
+    line : int, optional
+        1-based line number where the problem was found.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        elif line is not None:
+            where = f"line {line}: "
+        super().__init__(where + message)
+
+
+class ProfileError(LandcheckError, ValueError):
+    """A profile is invalid; :attr:`problems` lists every problem found.
+
+    Parameters
+    ----------
+    source : str
+        The profile's name or path, for the message.
+    problems : iterable of str
+        Each problem, as a sentence that names the key concerned.
+    """
+
+    def __init__(self, source: str, problems: Iterable[str]):
+        self.source = source
+        self.problems = list(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"profile {source!r} has {count} {noun}:\n{lines}")
+
+
+class OutputExistsError(LandcheckError, FileExistsError):
+    """The output exists and overwriting it was not asked for."""
+
+
+class LandcheckWarning(UserWarning):
+    """Something in the input was repaired or looks suspicious; the run went on."""

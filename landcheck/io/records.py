@@ -1,0 +1,104 @@
+"""Provenance of inputs: which file, which layer, what was read and its hash."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["InputRecord", "file_sha256"]
+
+_CHUNK = 1 << 20
+
+
+@lru_cache(maxsize=256)
+def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_sha256(path: str) -> str | None:
+    """Return the SHA-256 of a file, cached per (path, size, mtime); None if not a file.
+
+    Hashing a province-sized GeoPackage takes a second or two, so it is done
+    once per file version and only when a report asks for it.
+    """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    if not os.path.isfile(path):
+        return None
+    return _sha256_cached(os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass
+class InputRecord:
+    """One input of a run, as findings.json lists it.
+
+    Attributes
+    ----------
+    role : str
+        ``"sites"`` or ``"layer"``.
+    key : str
+        The layer key (``"sites"`` for the sites).
+    path : str or None
+        The file read, or None for an in-memory frame or a missing layer.
+    layer : str or None
+        The layer name inside the file.
+    crs : str or None
+        The input's own CRS.
+    features_read : int
+        Features read (for layers: only those near the sites).
+    geometry : dict
+        Counts from geometry hygiene (invalid, repaired, empty, non_polygonal).
+    status : str
+        ``"ok"``, ``"missing"`` (no source) or ``"unreadable"``.
+    detail : str
+        Why the layer could not be used, or notes about the read.
+    extra : dict
+        Format-specific notes (encoding, driver, TXT metadata…).
+    """
+
+    role: str
+    key: str
+    path: str | None = None
+    layer: str | None = None
+    crs: str | None = None
+    features_read: int = 0
+    geometry: dict[str, int] = field(default_factory=dict)
+    status: str = "ok"
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the file (computed on first use, cached per file version)."""
+        return file_sha256(self.path) if self.path else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the findings.json form of this record."""
+        out: dict[str, Any] = {
+            "role": self.role,
+            "key": self.key,
+            "path": self.path,
+            "layer": self.layer,
+            "crs": self.crs,
+            "features_read": int(self.features_read),
+            "repaired": int(self.geometry.get("repaired", 0)),
+            "invalid": int(self.geometry.get("invalid", 0)),
+            "empty": int(self.geometry.get("empty", 0)),
+            "non_polygonal": int(self.geometry.get("non_polygonal", 0)),
+            "status": self.status,
+            "sha256": self.sha256,
+        }
+        if self.detail:
+            out["detail"] = self.detail
+        if self.extra:
+            out["extra"] = self.extra
+        return out

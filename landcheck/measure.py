@@ -1,0 +1,305 @@
+"""Aggregate overlay pieces into per-site totals, classes and administrative units.
+
+Input is a :class:`~landcheck.overlay.LayerOverlay` whose counted pieces are
+disjoint within each site, so every aggregate here is a plain sum. For the
+land-use layer each piece is split by its deduction coefficient (KCXS):
+``land class area = area × (1 − KCXS)`` and ``田坎 = area × KCXS``; the field
+ridges of all parcels are reported under code 1203 and also per class they
+were deducted from. Where the layer carries the official parcel area (TBMJ),
+each piece also gets its proportional share of it (``survey_m2``), as
+practitioners allocate it (domain.md §4.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from landcheck.classify import CodeTable
+from landcheck.overlay import LayerOverlay
+from landcheck.profile import LayerSpec
+from landcheck.units import Area, AreaMethod
+
+__all__ = ["TIANKAN_CODE", "LayerMeasure", "SiteLayer", "measure_layer", "unavailable_layer"]
+
+TIANKAN_CODE = "1203"
+"""三调 code of field ridges (田坎), the class KCXS deductions go to."""
+
+_CLASS_SUMS = [
+    "planar_m2",
+    "ellipsoidal_m2",
+    "survey_m2",
+    "tiankan_planar_m2",
+    "tiankan_ellipsoidal_m2",
+    "tiankan_survey_m2",
+]
+
+
+@dataclass
+class SiteLayer:
+    """What one layer means for one site: the view rules and reports read.
+
+    Attributes
+    ----------
+    key, kind : str
+        The layer key and kind.
+    available : bool
+        False when the layer has no usable source (then ``reason`` says why).
+    overlap : Area
+        The layer's dissolved overlap with the site (overlaps within the
+        layer counted once).
+    share : float
+        ``overlap`` as a fraction of the site's area (driving method).
+    max_width_m : float
+        Largest mean width (2·area/perimeter) among the overlap's pieces.
+    classes : pandas.DataFrame
+        Per class code (index): ``name``, areas, field-ridge deductions and
+        the code table's columns (``category``, ``level1``, ``conformity``…).
+        Empty for layers without a code field.
+    uncovered : Area
+        Site area the layer does not cover (site − overlap).
+    admin : pandas.DataFrame
+        Per administrative unit code (index): ``name`` and areas.
+    features : pandas.DataFrame
+        The per-feature pieces: ``feature_id`` and their areas.
+    has_classes : bool
+        True when the layer has a class code field.
+    unresolved_codes : list of str
+        Codes not found in the layer's code table.
+    """
+
+    key: str
+    kind: str
+    available: bool = True
+    reason: str = ""
+    overlap: Area = field(default_factory=lambda: Area(0.0, 0.0))
+    share: float = 0.0
+    max_width_m: float = 0.0
+    classes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    uncovered: Area = field(default_factory=lambda: Area(0.0, 0.0))
+    admin: pd.DataFrame = field(default_factory=pd.DataFrame)
+    features: pd.DataFrame = field(default_factory=pd.DataFrame)
+    has_classes: bool = False
+    unresolved_codes: list[str] = field(default_factory=list)
+
+    def classes_where(
+        self, column: str, values: tuple[str, ...], method: AreaMethod, *, ridges: bool = False
+    ) -> Area:
+        """Sum the classes whose ``column`` is one of ``values``.
+
+        With ``ridges=True`` sum the field ridges (田坎) deducted from those
+        classes instead of their net areas.
+        """
+        prefix = "tiankan_" if ridges else ""
+        columns = [f"{prefix}planar_m2", f"{prefix}ellipsoidal_m2"]
+        frame = self.classes
+        if frame.empty or column not in frame.columns or columns[0] not in frame.columns:
+            return Area(0.0, 0.0, method)
+        chosen = frame.loc[frame[column].isin(values), columns]
+        return Area(float(chosen[columns[0]].sum()), float(chosen[columns[1]].sum()), method)
+
+    def class_area(self, mask: pd.Series | np.ndarray, method: AreaMethod) -> Area:
+        """Sum the net areas of the classes selected by a boolean mask."""
+        if self.classes.empty:
+            return Area(0.0, 0.0, method)
+        chosen = self.classes[np.asarray(mask, dtype=bool)]
+        return Area(
+            float(chosen["planar_m2"].sum()), float(chosen["ellipsoidal_m2"].sum()), method
+        )
+
+
+def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> SiteLayer:
+    """A layer that could not be checked: nothing is known inside the site."""
+    return SiteLayer(
+        key=key, kind=kind, available=False, reason=reason,
+        overlap=Area(0.0, 0.0, site_area.method), uncovered=site_area,
+    )
+
+
+@dataclass
+class LayerMeasure:
+    """Aggregates of one layer for all sites; :meth:`site` gives one site's view."""
+
+    spec: LayerSpec
+    method: AreaMethod
+    totals: pd.DataFrame
+    classes: pd.DataFrame
+    admin: pd.DataFrame
+    features: pd.DataFrame
+    has_classes: bool
+    unresolved: dict[int, list[str]]
+
+    def __post_init__(self) -> None:
+        self._classes = _split_by_site(self.classes, "code")
+        self._admin = _split_by_site(self.admin, "admin_code")
+        self._features = _split_by_site(self.features, None)
+
+    def site(self, position: int, site_area: Area) -> SiteLayer:
+        """The view of this layer for the site at ``position``."""
+        method = self.method
+        if position in self.totals.index:
+            row = self.totals.loc[position]
+            overlap = Area(float(row["planar_m2"]), float(row["ellipsoidal_m2"]), method)
+            max_width = float(row["max_width_m"])
+        else:
+            overlap, max_width = Area(0.0, 0.0, method), 0.0
+        uncovered = Area(
+            _nonnegative(site_area.planar_m2 - overlap.planar_m2),
+            _nonnegative(site_area.ellipsoidal_m2 - overlap.ellipsoidal_m2),
+            method,
+        )
+        return SiteLayer(
+            key=self.spec.key,
+            kind=self.spec.kind,
+            overlap=overlap,
+            share=overlap.m2 / site_area.m2 if site_area.m2 > 0 else 0.0,
+            max_width_m=max_width,
+            classes=self._classes.get(position, _EMPTY),
+            uncovered=uncovered,
+            admin=self._admin.get(position, _EMPTY),
+            features=self._features.get(position, _EMPTY),
+            has_classes=self.has_classes,
+            unresolved_codes=self.unresolved.get(position, []),
+        )
+
+
+def _nonnegative(value: float) -> float:
+    """Differences of equal sums can come out as −1e-9; they are zero."""
+    return 0.0 if value < 0.0 and value > -1e-6 else value
+
+
+_EMPTY = pd.DataFrame()
+
+
+def _split_by_site(frame: pd.DataFrame, index: str | None) -> dict[int, pd.DataFrame]:
+    """One frame per site position, indexed by ``index`` (or 0..n)."""
+    if frame.empty:
+        return {}
+    out = {}
+    for site, rows in frame.groupby("site", sort=False):
+        rows = rows.drop(columns="site")
+        out[int(site)] = rows.set_index(index) if index else rows.reset_index(drop=True)
+    return out
+
+
+def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
+    """Split each piece into land-class area and field ridges by its deduction coefficient."""
+    out = pd.DataFrame({"site": pieces["site"].to_numpy(), "code": pieces["_code"].to_numpy()})
+    deduction = pieces["_deduction"].to_numpy(dtype=float) if "_deduction" in pieces else None
+    if deduction is None:
+        deduction = np.zeros(len(pieces))
+    deduction = np.nan_to_num(deduction, nan=0.0)
+    survey = pieces["_survey"].to_numpy(dtype=float) if "_survey" in pieces else np.full(len(pieces), np.nan)
+    for name, gross in (
+        ("planar_m2", pieces["counted_planar_m2"].to_numpy()),
+        ("ellipsoidal_m2", pieces["counted_ellipsoidal_m2"].to_numpy()),
+        ("survey_m2", survey),
+    ):
+        tiankan = gross * deduction
+        out[name] = gross - tiankan
+        out[f"tiankan_{name}"] = tiankan
+    out["name"] = pieces["_name"].to_numpy() if "_name" in pieces else ""
+    return out
+
+
+def _class_table(pieces: pd.DataFrame, table: CodeTable | None,
+                 with_tiankan: bool) -> tuple[pd.DataFrame, dict[int, list[str]]]:
+    split = _split_deduction(pieces)
+    rows = [split]
+    if with_tiankan:
+        ridges = split[split["tiankan_planar_m2"] > 0]
+        rows.append(pd.DataFrame({
+            "site": ridges["site"].to_numpy(),
+            "code": TIANKAN_CODE,
+            "name": "田坎",
+            **{c: ridges[f"tiankan_{c}"].to_numpy() for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
+            **{f"tiankan_{c}": 0.0 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
+        }))
+    grouped = pd.concat(rows, ignore_index=True).groupby(["site", "code"], sort=True)
+    sums = _CLASS_SUMS if with_tiankan else _CLASS_SUMS[:3]
+    classes = grouped[sums].sum(min_count=1)
+    classes["name"] = grouped["name"].first()
+    classes = classes.reset_index()
+    unresolved: dict[int, list[str]] = {}
+    if table is not None:
+        resolved = table.resolve_many(classes["code"])
+        classes["table_code"] = resolved
+        for column in table.frame.columns:
+            values = table.frame[column]
+            classes[column if column != "name" else "table_name"] = (
+                resolved.map(values).astype("string").fillna("")
+            )
+        missing = classes[resolved.isna()]
+        for site, group in missing.groupby("site"):
+            unresolved[int(site)] = sorted(group["code"].astype(str).unique())
+        exact = classes["code"] == classes["table_code"]
+        classes["name"] = np.where(
+            exact | (classes["name"].astype("string").fillna("") == ""),
+            classes["table_name"].where(classes["table_name"] != "", classes["name"]),
+            classes["name"],
+        )
+        classes = classes.drop(columns="table_name")
+    classes["code"] = classes["code"].astype(str)
+    return classes, unresolved
+
+
+def measure_layer(
+    overlay: LayerOverlay,
+    spec: LayerSpec,
+    method: AreaMethod,
+    *,
+    table: CodeTable | None = None,
+    has_codes: bool = False,
+) -> LayerMeasure:
+    """Aggregate a layer's pieces per site, per class and per administrative unit.
+
+    Parameters
+    ----------
+    overlay : LayerOverlay
+        Pieces with the normalised attribute columns ``_id``, ``_code``,
+        ``_name``, ``_admin_code``, ``_admin``, ``_deduction`` and ``_survey``
+        where the layer has them.
+    spec : LayerSpec
+        The layer's profile entry.
+    method : AreaMethod
+        The area that drives findings.
+    table : CodeTable, optional
+        Code table to resolve class codes with.
+    has_codes : bool
+        True when the layer has a class code field (a class layer).
+    """
+    pieces = pd.DataFrame(overlay.pieces.drop(columns="geometry"))
+    totals = pieces.groupby("site").agg(
+        planar_m2=("counted_planar_m2", "sum"),
+        ellipsoidal_m2=("counted_ellipsoidal_m2", "sum"),
+        max_width_m=("width_m", "max"),
+    )
+    classes = pd.DataFrame()
+    unresolved: dict[int, list[str]] = {}
+    if has_codes and len(pieces):
+        classes, unresolved = _class_table(
+            pieces, table, with_tiankan=spec.kind == "land_use" and "_deduction" in pieces
+        )
+    admin = pd.DataFrame()
+    if "_admin_code" in pieces or "_admin" in pieces:
+        key = "_admin_code" if "_admin_code" in pieces else "_admin"
+        names = pieces["_admin"] if "_admin" in pieces else pieces[key]
+        admin = (
+            pieces.assign(admin_code=pieces[key].astype(str), name=names.astype(str))
+            .groupby(["site", "admin_code"], sort=True)
+            .agg(name=("name", "first"), planar_m2=("counted_planar_m2", "sum"),
+                 ellipsoidal_m2=("counted_ellipsoidal_m2", "sum"))
+            .reset_index()
+        )
+    features = pd.DataFrame({
+        "site": pieces["site"].to_numpy(),
+        "feature_id": pieces["_id"].astype(str).to_numpy() if "_id" in pieces else pieces["feature"].astype(str).to_numpy(),
+        "planar_m2": pieces["planar_m2"].to_numpy(),
+        "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
+    })
+    return LayerMeasure(
+        spec=spec, method=method, totals=totals, classes=classes, admin=admin,
+        features=features, has_classes=has_codes, unresolved=unresolved,
+    )

@@ -1,0 +1,527 @@
+"""Profiles: which layers a review uses, the analysis options and the rules.
+
+A profile is YAML (schema ``landcheck/profile@1``). :func:`load_profile`
+returns the built-in ``china-preexam`` profile by name;
+:func:`landcheck.io.read_profile` reads a user's file. Either way the data
+goes through :meth:`Profile.from_dict`, which checks everything and raises one
+:class:`~landcheck.errors.ProfileError` listing every problem at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from landcheck.classify import BUILTIN_TABLES
+from landcheck.errors import ProfileError
+from landcheck.units import AreaMethod
+
+__all__ = [
+    "BUILTIN_PROFILES",
+    "FIELD_ROLES",
+    "LAYER_KINDS",
+    "STATUSES",
+    "AnalysisOptions",
+    "Basis",
+    "LayerSpec",
+    "Outcome",
+    "Profile",
+    "RuleSpec",
+    "Text",
+    "load_profile",
+    "profile_from_yaml",
+]
+
+PROFILE_SCHEMA = "landcheck/profile@1"
+
+BUILTIN_PROFILES = {"china-preexam": "china-preexam.yaml"}
+"""Built-in profiles: name → YAML file in :mod:`landcheck.profiles`."""
+
+STATUSES = ("prohibited", "unknown", "conditional", "info", "not_involved")
+"""Finding statuses, worst first; a site's status is its worst finding's."""
+
+LAYER_KINDS = (
+    "permanent_farmland",
+    "eco_redline",
+    "urban_boundary",
+    "planning_zone",
+    "land_use",
+    "admin",
+    "generic",
+)
+"""What a layer means to the rules."""
+
+FIELD_ROLES = {
+    "id": "feature identifier (BSM…)",
+    "code": "class code (DLBM, GHFQDM…)",
+    "name": "class or feature name (DLMC, GHFQMC…)",
+    "deduction": "deduction coefficient for field ridges (KCXS, 二调 TKXS)",
+    "survey_area": "official parcel area in m² (TBMJ)",
+    "admin_code": "administrative unit code (ZLDWDM)",
+    "admin": "administrative unit name (ZLDWMC)",
+}
+"""Attribute roles a layer can map to its own field names."""
+
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_TOP_KEYS = {
+    "schema", "name", "version", "title", "analysis", "project_classes", "layers",
+    "documents", "rules",
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual text."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang`` (``"zh"`` or ``"en"``)."""
+        return self.en if lang == "en" else self.zh
+
+    def to_dict(self) -> dict[str, str]:
+        """Return ``{"zh": …, "en": …}``."""
+        return {"zh": self.zh, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """One legal basis of a rule, with the date of the text cited."""
+
+    text: Text
+    date: str
+
+    def cite(self, lang: str = "zh") -> str:
+        """Return the citation with its date, e.g. ``《土地管理法》第三十五条（2019-08-26）``."""
+        if lang == "en":
+            return f"{self.text.en} ({self.date})"
+        return f"{self.text.zh}（{self.date}）"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One possible result of a rule: its status, message template and documents."""
+
+    status: str
+    message: Text
+    documents: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A constraint layer of a profile.
+
+    Attributes
+    ----------
+    key : str
+        The layer key (``farmland``, ``land_use``…).
+    kind : str
+        One of :data:`LAYER_KINDS`.
+    title : Text
+        Name for reports.
+    source : str or None
+        ``PATH`` or ``PATH:LAYER``; None when the layer is to be supplied
+        at run time (``--layer KEY=PATH``).
+    fields : dict
+        Role → candidate field names, first present wins (see :data:`FIELD_ROLES`).
+    classification : str or None
+        Built-in code table name for the layer's codes.
+    """
+
+    key: str
+    kind: str
+    title: Text
+    source: str | None = None
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    classification: str | None = None
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule: an evaluator applied to a layer, with its basis and outcomes."""
+
+    id: str
+    check: str
+    layer: str
+    title: Text
+    params: Mapping[str, Any]
+    basis: tuple[Basis, ...]
+    outcomes: Mapping[str, Outcome]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Analysis options of a profile.
+
+    Attributes
+    ----------
+    crs : str
+        ``"auto"`` or a CRS for all measurements.
+    area_method : AreaMethod
+        Which area drives findings.
+    sliver_area_m2 : float
+        Overlaps below this area are boundary-precision notes.
+    sliver_width_m : float
+        Overlaps whose pieces are all thinner than this (2·area/perimeter)
+        are boundary-precision notes.
+    declared_area_tolerance : float
+        Share by which a declared area may differ from the computed one.
+    """
+
+    crs: str = "auto"
+    area_method: AreaMethod = AreaMethod.ELLIPSOIDAL
+    sliver_area_m2: float = 1.0
+    sliver_width_m: float = 0.1
+    declared_area_tolerance: float = 0.01
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A validated profile. Build it with :meth:`from_dict` or :func:`load_profile`."""
+
+    name: str
+    version: str
+    title: Text
+    analysis: AnalysisOptions
+    project_classes: Mapping[str, Text]
+    layers: Mapping[str, LayerSpec]
+    rules: tuple[RuleSpec, ...]
+    documents: tuple[Text, ...] = ()
+    origin: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Any, *, origin: str = "<dict>") -> Profile:
+        """Validate profile data and build a :class:`Profile`.
+
+        Raises
+        ------
+        ProfileError
+            Listing every problem found, each naming its key.
+        """
+        return _ProfileParser(origin).parse(data)
+
+    def with_sources(self, sources: Mapping[str, str | None]) -> Profile:
+        """Return a copy with layer sources set or replaced (``{key: "PATH[:LAYER]"}``).
+
+        Unknown keys become ``generic`` layers without rules.
+        """
+        layers = dict(self.layers)
+        for key, source in sources.items():
+            if key in layers:
+                layers[key] = replace(layers[key], source=source)
+            else:
+                layers[key] = LayerSpec(key=key, kind="generic", title=Text(key, key), source=source)
+        return replace(self, layers=layers)
+
+    def with_analysis(self, **changes: Any) -> Profile:
+        """Return a copy with analysis options changed (``crs``, ``area_method``…)."""
+        if "area_method" in changes:
+            changes["area_method"] = AreaMethod.parse(changes["area_method"])
+        return replace(self, analysis=replace(self.analysis, **changes))
+
+    def class_title(self, key: str) -> Text:
+        """Title of a project class (the key itself when unknown)."""
+        return self.project_classes.get(key, Text(key or "未注明类型的项目", key or "project"))
+
+    def resolve_project_class(self, value: Any) -> str | None:
+        """Map a site's project class (key, English or Chinese name) to a class key.
+
+        Chinese names match the full title, the part before its bracket, or
+        that part without the trailing 类项目/项目 (so 交通、交通类项目 and
+        工业项目 all work). Unknown values give None.
+        """
+        if value is None:
+            return None
+        text = str(value).strip()
+        if not text or text.lower() in ("nan", "none", "<na>"):
+            return None
+        for key, title in self.project_classes.items():
+            if text.lower() in (key.lower(), title.en.lower()) or text in _short_names(title.zh):
+                return key
+        return None
+
+
+def _short_names(zh: str) -> set[str]:
+    head = zh.split("（")[0]
+    names = {zh, head}
+    for suffix in ("类项目", "项目"):
+        if head.endswith(suffix) and len(head) > len(suffix):
+            names.add(head[: -len(suffix)])
+    return names
+
+
+def _text(value: Any, where: str, problems: list[str]) -> Text:
+    if isinstance(value, str):
+        return Text(value, value)
+    if isinstance(value, Mapping) and isinstance(value.get("zh"), str):
+        en = value.get("en")
+        if not isinstance(en, str):
+            problems.append(f"{where}: needs an English text under 'en'")
+            en = value["zh"]
+        return Text(value["zh"], en)
+    problems.append(f"{where}: expected a text or {{zh: …, en: …}}, got {value!r}")
+    return Text("", "")
+
+
+class _ProfileParser:
+    """Collects every problem in a profile, then raises once."""
+
+    def __init__(self, origin: str):
+        self.origin = origin
+        self.problems: list[str] = []
+
+    def parse(self, data: Any) -> Profile:
+        from landcheck.rules import validate_rule  # rules need Profile types; import late
+
+        if not isinstance(data, Mapping):
+            raise ProfileError(self.origin, ["the profile must be a mapping (YAML key: value)"])
+        for key in sorted(set(data) - _TOP_KEYS):
+            self.problems.append(
+                f"unknown top-level key {key!r}; allowed keys: {', '.join(sorted(_TOP_KEYS))}"
+            )
+        schema = data.get("schema", PROFILE_SCHEMA)
+        if schema != PROFILE_SCHEMA:
+            self.problems.append(f"schema: expected {PROFILE_SCHEMA!r}, got {schema!r}")
+        name = self._required_str(data, "name")
+        version = str(data.get("version", "")) or self._missing("version")
+        title = _text(data.get("title", name), "title", self.problems)
+        analysis = self._analysis(data.get("analysis") or {})
+        classes = {
+            str(k): _text(v, f"project_classes.{k}", self.problems)
+            for k, v in (data.get("project_classes") or {}).items()
+        }
+        layers = self._layers(data.get("layers"))
+        documents = tuple(
+            _text(d, f"documents[{i}]", self.problems)
+            for i, d in enumerate(data.get("documents") or [])
+        )
+        rules = []
+        seen: set[str] = set()
+        raw_rules = data.get("rules") or []
+        if not isinstance(raw_rules, list):
+            self.problems.append("rules: expected a list of rules")
+            raw_rules = []
+        for i, raw in enumerate(raw_rules):
+            rule = self._rule(raw, i, layers, classes, validate_rule)
+            if rule is None:
+                continue
+            if rule.id in seen:
+                self.problems.append(f"rules[{i}]: id {rule.id!r} is used twice")
+            seen.add(rule.id)
+            rules.append(rule)
+        if self.problems:
+            raise ProfileError(self.origin, self.problems)
+        return Profile(
+            name=name, version=version, title=title, analysis=analysis,
+            project_classes=classes, layers=layers, rules=tuple(rules),
+            documents=documents, origin=self.origin,
+        )
+
+    def _missing(self, key: str) -> str:
+        self.problems.append(f"{key}: required")
+        return ""
+
+    def _required_str(self, data: Mapping[str, Any], key: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value:
+            return self._missing(key)
+        return value
+
+    def _analysis(self, raw: Any) -> AnalysisOptions:
+        if not isinstance(raw, Mapping):
+            self.problems.append("analysis: expected a mapping")
+            return AnalysisOptions()
+        allowed = {"crs", "area_method", "sliver", "declared_area_tolerance"}
+        for key in sorted(set(raw) - allowed):
+            self.problems.append(f"analysis.{key}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        options = AnalysisOptions()
+        method = options.area_method
+        try:
+            method = AreaMethod.parse(raw.get("area_method", method))
+        except ValueError as ex:
+            self.problems.append(f"analysis.area_method: {ex}")
+        sliver = raw.get("sliver") or {}
+        numbers = {
+            "sliver.area_m2": sliver.get("area_m2", options.sliver_area_m2),
+            "sliver.width_m": sliver.get("width_m", options.sliver_width_m),
+            "declared_area_tolerance": raw.get(
+                "declared_area_tolerance", options.declared_area_tolerance
+            ),
+        }
+        for key, value in numbers.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                self.problems.append(f"analysis.{key}: expected a number ≥ 0, got {value!r}")
+                numbers[key] = 0.0
+        if numbers["sliver.area_m2"] < 1.0:
+            self.problems.append(
+                "analysis.sliver.area_m2: must be at least 1 (sub-square-metre overlaps are "
+                f"never conflicts), got {numbers['sliver.area_m2']!r}"
+            )
+        for key in sorted(set(sliver) - {"area_m2", "width_m"}):
+            self.problems.append(f"analysis.sliver.{key}: unknown key; allowed: area_m2, width_m")
+        return AnalysisOptions(
+            crs=str(raw.get("crs", "auto")),
+            area_method=method,
+            sliver_area_m2=float(numbers["sliver.area_m2"]),
+            sliver_width_m=float(numbers["sliver.width_m"]),
+            declared_area_tolerance=float(numbers["declared_area_tolerance"]),
+        )
+
+    def _layers(self, raw: Any) -> dict[str, LayerSpec]:
+        if not isinstance(raw, Mapping) or not raw:
+            self.problems.append("layers: expected a mapping of layer keys to layer definitions")
+            return {}
+        layers = {}
+        for key, spec in raw.items():
+            where = f"layers.{key}"
+            if not isinstance(spec, Mapping):
+                self.problems.append(f"{where}: expected a mapping with at least 'kind'")
+                continue
+            allowed = {"kind", "title", "source", "fields", "classification"}
+            for extra in sorted(set(spec) - allowed):
+                self.problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+            kind = spec.get("kind")
+            if kind not in LAYER_KINDS:
+                self.problems.append(
+                    f"{where}.kind: {kind!r} is not a layer kind; use one of {', '.join(LAYER_KINDS)}"
+                )
+            fields = {}
+            for role, names in (spec.get("fields") or {}).items():
+                if role not in FIELD_ROLES:
+                    self.problems.append(
+                        f"{where}.fields.{role}: unknown role; roles: {', '.join(FIELD_ROLES)}"
+                    )
+                    continue
+                names = [names] if isinstance(names, str) else names
+                if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                    self.problems.append(f"{where}.fields.{role}: expected a field name or a list")
+                    continue
+                fields[role] = tuple(names)
+            table = spec.get("classification")
+            if table is not None and table not in BUILTIN_TABLES:
+                self.problems.append(
+                    f"{where}.classification: unknown table {table!r}; built-in tables: "
+                    + ", ".join(sorted(BUILTIN_TABLES))
+                )
+            if kind in ("land_use", "planning_zone") and "code" not in fields:
+                self.problems.append(f"{where}.fields.code: a {kind} layer needs a class code field")
+            source = spec.get("source")
+            layers[str(key)] = LayerSpec(
+                key=str(key),
+                kind=str(kind),
+                title=_text(spec.get("title", key), f"{where}.title", self.problems),
+                source=None if source is None else str(source),
+                fields=fields,
+                classification=table,
+            )
+        return layers
+
+    def _rule(self, raw: Any, i: int, layers: Mapping[str, LayerSpec],
+              classes: Mapping[str, Text], validate_rule: Any) -> RuleSpec | None:
+        where = f"rules[{i}]"
+        if not isinstance(raw, Mapping):
+            self.problems.append(f"{where}: expected a mapping")
+            return None
+        allowed = {"id", "check", "layer", "title", "params", "basis", "outcomes"}
+        for extra in sorted(set(raw) - allowed):
+            self.problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not rule_id:
+            self.problems.append(f"{where}.id: required")
+            rule_id = f"rule{i}"
+        where = f"rules[{i}] ({rule_id})"
+        layer = raw.get("layer")
+        if layer not in layers:
+            self.problems.append(
+                f"{where}.layer: {layer!r} is not a layer of this profile; layers: "
+                + ", ".join(layers)
+            )
+        basis = []
+        raw_basis = raw.get("basis") or []
+        if not raw_basis:
+            self.problems.append(f"{where}.basis: a rule needs at least one legal basis with a date")
+        for j, item in enumerate(raw_basis):
+            if not isinstance(item, Mapping):
+                self.problems.append(f"{where}.basis[{j}]: expected {{zh, en, date}}")
+                continue
+            date = str(item.get("date", ""))
+            if not _DATE.match(date):
+                self.problems.append(
+                    f"{where}.basis[{j}].date: expected YYYY-MM-DD or YYYY-MM, got {date!r}"
+                )
+            basis.append(Basis(_text(dict(item), f"{where}.basis[{j}]", self.problems), date))
+        outcomes = {}
+        for name, spec in (raw.get("outcomes") or {}).items():
+            owhere = f"{where}.outcomes.{name}"
+            if not isinstance(spec, Mapping):
+                self.problems.append(f"{owhere}: expected a mapping with status, zh, en")
+                continue
+            status = spec.get("status")
+            if status not in STATUSES:
+                self.problems.append(
+                    f"{owhere}.status: {status!r} is not a status; use one of {', '.join(STATUSES)}"
+                )
+            docs = tuple(
+                _text(d, f"{owhere}.documents[{k}]", self.problems)
+                for k, d in enumerate(spec.get("documents") or [])
+            )
+            message = _text(
+                {"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems
+            )
+            outcomes[str(name)] = Outcome(str(status), message, docs)
+        rule = RuleSpec(
+            id=rule_id,
+            check=str(raw.get("check", "")),
+            layer=str(layer),
+            title=_text(raw.get("title", rule_id), f"{where}.title", self.problems),
+            params=dict(raw.get("params") or {}),
+            basis=tuple(basis),
+            outcomes=outcomes,
+        )
+        kind = layers[layer].kind if layer in layers else None
+        self.problems.extend(f"{where}: {p}" for p in validate_rule(rule, kind, classes))
+        return rule
+
+
+def profile_from_yaml(text: str, *, origin: str) -> Profile:
+    """Parse and validate a profile from YAML text."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as ex:
+        raise ProfileError(origin, [f"not valid YAML: {ex}"]) from ex
+    return Profile.from_dict(data, origin=origin)
+
+
+def builtin_profile_text(name: str) -> str:
+    """Return the YAML text of a built-in profile (for copying and editing)."""
+    if name not in BUILTIN_PROFILES:
+        valid = ", ".join(sorted(BUILTIN_PROFILES))
+        raise ProfileError(name, [f"no built-in profile {name!r}; built-in profiles: {valid}"])
+    path = resources.files("landcheck.profiles").joinpath(BUILTIN_PROFILES[name])
+    return path.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def load_profile(name: str = "china-preexam") -> Profile:
+    """Return a built-in profile by name.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`BUILTIN_PROFILES`. For a profile file use
+        :func:`landcheck.io.read_profile`.
+
+    Examples
+    --------
+    >>> profile = load_profile("china-preexam")
+    >>> profile.name, sorted(profile.layers)[:3]
+    ('china-preexam', ['eco_redline', 'farmland', 'land_use'])
+    """
+    return profile_from_yaml(builtin_profile_text(name), origin=name)

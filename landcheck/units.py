@@ -1,0 +1,163 @@
+"""Area units and the two area methods (planar and ellipsoidal).
+
+Areas are carried unrounded in square metres; hectares and 亩 are derived
+from the area that drives findings (the profile's ``area_method``). Rounding
+happens only for display, after summing (see :func:`largest_remainder_round`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+__all__ = [
+    "M2_PER_HA",
+    "M2_PER_MU",
+    "Area",
+    "AreaMethod",
+    "largest_remainder_round",
+]
+
+M2_PER_HA = 10_000.0
+"""Square metres per hectare (公顷)."""
+
+M2_PER_MU = 2000.0 / 3.0
+"""Square metres per 亩 (1 亩 = 2000/3 m², 15 亩 = 1 ha)."""
+
+
+class AreaMethod(str, Enum):
+    """How the area that drives findings is measured.
+
+    ``planar`` is the area in the projected analysis CRS (Gauss-Kruger for
+    Chinese data); ``ellipsoidal`` is the area on the CRS's ellipsoid, as the
+    land survey (三调) measures parcels.
+    """
+
+    PLANAR = "planar"
+    ELLIPSOIDAL = "ellipsoidal"
+
+    @classmethod
+    def parse(cls, value: str | AreaMethod) -> AreaMethod:
+        """Return the method named by ``value``, listing valid names if unknown.
+
+        Examples
+        --------
+        >>> AreaMethod.parse("planar")
+        <AreaMethod.PLANAR: 'planar'>
+        """
+        if isinstance(value, cls):
+            return value
+        try:
+            return cls(str(value).lower())
+        except ValueError:
+            valid = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown area method {value!r}; use one of: {valid}") from None
+
+
+@dataclass(frozen=True)
+class Area:
+    """One area measured both ways, in square metres.
+
+    Parameters
+    ----------
+    planar_m2 : float
+        Area in the analysis CRS.
+    ellipsoidal_m2 : float
+        Area on the analysis CRS's ellipsoid.
+    method : AreaMethod
+        Which of the two the derived units (ha, 亩) and findings use.
+
+    Examples
+    --------
+    >>> a = Area(15_000.0, 14_999.0, AreaMethod.PLANAR)
+    >>> a.ha, a.mu
+    (1.5, 22.5)
+    """
+
+    planar_m2: float
+    ellipsoidal_m2: float
+    method: AreaMethod = AreaMethod.ELLIPSOIDAL
+
+    @property
+    def m2(self) -> float:
+        """The area in m² by the driving method."""
+        if self.method is AreaMethod.PLANAR:
+            return self.planar_m2
+        return self.ellipsoidal_m2
+
+    @property
+    def ha(self) -> float:
+        """The driving area in hectares."""
+        return self.m2 / M2_PER_HA
+
+    @property
+    def mu(self) -> float:
+        """The driving area in 亩."""
+        return self.m2 / M2_PER_MU
+
+    def to_dict(self) -> dict[str, float]:
+        """Return the JSON form ``{planar_m2, ellipsoidal_m2, ha, mu}``."""
+        return {
+            "planar_m2": float(self.planar_m2),
+            "ellipsoidal_m2": float(self.ellipsoidal_m2),
+            "ha": float(self.ha),
+            "mu": float(self.mu),
+        }
+
+    def __add__(self, other: Area) -> Area:
+        return Area(
+            self.planar_m2 + other.planar_m2,
+            self.ellipsoidal_m2 + other.ellipsoidal_m2,
+            self.method,
+        )
+
+
+def largest_remainder_round(
+    values: Sequence[float], decimals: int, total: float | None = None
+) -> list[float]:
+    """Round values so that the rounded values add up to the rounded total.
+
+    Each value is floored at the given precision; the units still missing to
+    reach the rounded total go to the values with the largest remainders
+    (ties to the earlier value). This is how report tables keep rows adding
+    up to their totals.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Non-negative values, unrounded.
+    decimals : int
+        Decimal places to keep.
+    total : float, optional
+        The total to match; defaults to ``sum(values)``.
+
+    Returns
+    -------
+    list of float
+        Rounded values whose sum equals ``round(total, decimals)``.
+
+    Examples
+    --------
+    >>> largest_remainder_round([0.33333, 0.33333, 0.33334], 2)
+    [0.33, 0.33, 0.34]
+    >>> sum(largest_remainder_round([1.005, 2.005, 3.005], 2))
+    6.02
+    """
+    if not len(values):
+        return []
+    scale = 10**decimals
+    scaled = np.asarray(values, dtype=float) * scale
+    target = round((float(np.sum(values)) if total is None else total) * scale)
+    floors = np.floor(scaled + 1e-9)
+    missing = int(target - floors.sum())
+    if missing > 0:
+        order = np.argsort(-(scaled - floors), kind="stable")
+        floors[order[:missing]] += 1
+    elif missing < 0:
+        order = np.argsort(scaled - floors, kind="stable")
+        positive = [i for i in order if floors[i] > 0]
+        floors[positive[: -missing]] -= 1
+    return [round(float(v) / scale, decimals) for v in floors]
