@@ -8,7 +8,10 @@ planning zones and the land-use survey, and say what that means under the rules.
 import logging
 
 from landcheck._version import __version__
+from landcheck.check import check
+from landcheck.profile import Profile, load_profile
+from landcheck.result import CheckResult
 
-__all__ = ["__version__"]
+__all__ = ["CheckResult", "Profile", "__version__", "check", "load_profile"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

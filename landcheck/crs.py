@@ -25,6 +25,7 @@ __all__ = [
     "GKZone",
     "choose_analysis_crs",
     "crs_label",
+    "crs_plausibility",
     "ellipsoidal_areas",
     "gk_crs",
     "gk_zone_of_crs",
@@ -340,3 +341,56 @@ def ellipsoidal_areas(geometries: Any, crs: CRS) -> np.ndarray:
         ring_area[i] = abs(area)
     np.add.at(out, idx[polygon_owner[ring_polygon]], sign * ring_area)
     return out
+
+
+def crs_plausibility(crs: CRS | None, bounds: tuple[float, float, float, float]) -> str:
+    """Say whether coordinates with these bounds can be in this CRS.
+
+    Returns ``"ok"``, or a sentence naming the problem (outside the CRS's
+    area of use, degrees in a projected CRS, metres in a geographic one).
+
+    Examples
+    --------
+    >>> crs_plausibility(CRS.from_epsg(4523), (35_480_000, 2_690_000, 35_530_000, 2_740_000))
+    'ok'
+    >>> crs_plausibility(CRS.from_epsg(4523), (103.5, 24.2, 104.0, 24.8))[:40]
+    'coordinates look like longitude/latitude'
+    """
+    if crs is None:
+        return "no CRS declared"
+    west, south, east, north = bounds
+    if not np.all(np.isfinite(bounds)):
+        return "no coordinates"
+    looks_lonlat = -180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90
+    if crs.is_projected and looks_lonlat:
+        return (
+            "coordinates look like longitude/latitude but the CRS is projected "
+            f"({crs_label(crs)}); the file probably needs EPSG:4490 (CGCS2000) or EPSG:4326"
+        )
+    if crs.is_geographic and not looks_lonlat:
+        return (
+            f"coordinates are metres-sized but the CRS is geographic ({crs_label(crs)}); "
+            "the file probably needs a projected CRS such as EPSG:4523"
+        )
+    area = crs.area_of_use
+    if area is None:
+        return "ok"
+    try:
+        transformer = Transformer.from_crs(crs, 4326, always_xy=True)
+        xs = np.array([west, east, west, east, (west + east) / 2])
+        ys = np.array([south, south, north, north, (south + north) / 2])
+        lon, lat = transformer.transform(xs, ys)
+    except Exception:  # pyproj raises several types for impossible points
+        return "coordinates cannot be transformed from this CRS"
+    margin = 1.0
+    inside = (
+        np.isfinite(lon) & np.isfinite(lat)
+        & (lon >= area.west - margin) & (lon <= area.east + margin)
+        & (lat >= area.south - margin) & (lat <= area.north + margin)
+    )
+    if not inside.all():
+        return (
+            f"coordinates fall outside the area of use of {crs_label(crs)} ({area.name}); "
+            "the CRS is wrong, or X/Y are swapped, or the zone prefix is missing"
+        )
+    return "ok"

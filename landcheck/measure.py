@@ -191,7 +191,13 @@ def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
     if deduction is None:
         deduction = np.zeros(len(pieces))
     deduction = np.nan_to_num(deduction, nan=0.0)
-    survey = pieces["_survey"].to_numpy(dtype=float) if "_survey" in pieces else np.full(len(pieces), np.nan)
+    survey = np.full(len(pieces), np.nan)
+    if "_survey_area" in pieces and "_feature_m2" in pieces:
+        whole = pieces["_feature_m2"].to_numpy(dtype=float)
+        survey = np.divide(
+            pieces["_survey_area"].to_numpy(dtype=float) * pieces["counted_planar_m2"].to_numpy(),
+            whole, out=np.full(len(pieces), np.nan), where=whole > 0,
+        )
     for name, gross in (
         ("planar_m2", pieces["counted_planar_m2"].to_numpy()),
         ("ellipsoidal_m2", pieces["counted_ellipsoidal_m2"].to_numpy()),
@@ -258,9 +264,8 @@ def measure_layer(
     Parameters
     ----------
     overlay : LayerOverlay
-        Pieces with the normalised attribute columns ``_id``, ``_code``,
-        ``_name``, ``_admin_code``, ``_admin``, ``_deduction`` and ``_survey``
-        where the layer has them.
+        Pieces with the normalised attribute columns of
+        :func:`landcheck.layers.normalise_features` the layer has.
     spec : LayerSpec
         The layer's profile entry.
     method : AreaMethod

@@ -451,6 +451,10 @@ class _ProfileParser:
             if not isinstance(item, Mapping):
                 self.problems.append(f"{where}.basis[{j}]: expected {{zh, en, date}}")
                 continue
+            for extra in sorted(set(item) - {"zh", "en", "date"}, key=str):
+                self.problems.append(
+                    f"{where}.basis[{j}].{extra}: unknown key (quote texts that contain commas)"
+                )
             date = str(item.get("date", ""))
             if not _DATE.match(date):
                 self.problems.append(

@@ -21,7 +21,7 @@ from pyogrio.errors import DataLayerError
 from pyogrio.errors import DataSourceError as OGRDataSourceError
 from pyproj import CRS, Transformer
 
-from landcheck.crs import crs_label
+from landcheck.crs import crs_label, crs_plausibility
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io.records import InputRecord
 
@@ -31,7 +31,11 @@ __all__ = [
     "layer_fields",
     "list_layers",
     "read_features_near",
+    "read_frame",
+    "read_layer_info",
     "read_sites",
+    "require_exists",
+    "resolve_layer",
     "split_source",
 ]
 
@@ -90,7 +94,8 @@ def split_source(text: str | os.PathLike[str]) -> tuple[str, str | None]:
     return text, None
 
 
-def _require_exists(path: str, what: str) -> None:
+def require_exists(path: str, what: str) -> None:
+    """Raise :class:`DataSourceError` naming ``what`` when ``path`` does not exist."""
     if not os.path.exists(path):
         raise DataSourceError(
             f"{what}: no such file {path!r}; check the path (a layer inside a file is "
@@ -100,7 +105,7 @@ def _require_exists(path: str, what: str) -> None:
 
 def list_layers(path: str) -> list[tuple[str, str | None]]:
     """Return ``(name, geometry type)`` of each layer in a vector file."""
-    _require_exists(path, "cannot list layers")
+    require_exists(path, "cannot list layers")
     try:
         return [(str(n), None if t is None else str(t)) for n, t in pyogrio.list_layers(path)]
     except OGRDataSourceError as ex:
@@ -110,7 +115,8 @@ def list_layers(path: str) -> list[tuple[str, str | None]]:
         ) from ex
 
 
-def _resolve_layer(source: LayerSource, what: str) -> str | None:
+def resolve_layer(source: LayerSource, what: str) -> str | None:
+    """Return the layer to read: the one named, or the file's only (spatial) layer."""
     layers = list_layers(source.path)
     names = [name for name, _ in layers]
     if source.layer is not None:
@@ -131,28 +137,32 @@ def _resolve_layer(source: LayerSource, what: str) -> str | None:
     return names[0] if names else None
 
 
-def _read_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
+def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
+    """Return pyogrio's layer info (crs, fields, feature count, driver, encoding)."""
     try:
-        return pyogrio.read_info(source.path, layer=layer, encoding=source.encoding)
+        return pyogrio.read_info(
+            source.path, layer=layer, encoding=source.encoding, force_total_bounds=True
+        )
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
 
 
 def layer_crs(source: LayerSource, what: str = "layer") -> CRS | None:
     """Return the CRS a layer declares, or None when it declares none."""
-    _require_exists(source.path, what)
-    info = _read_info(source, _resolve_layer(source, what))
+    require_exists(source.path, what)
+    info = read_layer_info(source, resolve_layer(source, what))
     return CRS.from_user_input(info["crs"]) if info.get("crs") else None
 
 
 def layer_fields(source: LayerSource, what: str = "layer") -> list[str]:
     """Return the attribute field names of a layer."""
-    _require_exists(source.path, what)
-    info = _read_info(source, _resolve_layer(source, what))
+    require_exists(source.path, what)
+    info = read_layer_info(source, resolve_layer(source, what))
     return [str(f) for f in info["fields"]]
 
 
-def _read_dataframe(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.GeoDataFrame:
+def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.GeoDataFrame:
+    """Read a layer with pyogrio, turning its errors into landcheck errors."""
     try:
         return pyogrio.read_dataframe(
             source.path, layer=layer, encoding=source.encoding, **kwargs
@@ -172,6 +182,18 @@ def _no_crs_error(source: LayerSource, what: str) -> AnalysisCRSError:
         f"{what} {source} declares no coordinate reference system (a shapefile without "
         ".prj?). Give it with --crs (e.g. --crs EPSG:4523 for CGCS2000 / 3-degree "
         "Gauss-Kruger zone 35), or add the .prj"
+    )
+
+
+def _implausible_crs(
+    source: LayerSource, what: str, verdict: str, driver: str | None
+) -> AnalysisCRSError:
+    hint = ""
+    if driver == "GeoJSON":
+        hint = " (GeoJSON is read as WGS 84 longitude/latitude whatever its coordinates)"
+    return AnalysisCRSError(
+        f"{what} {source}: {verdict}{hint}. Fix the file's CRS (its .prj or metadata), or "
+        "give the right CRS with --crs"
     )
 
 
@@ -206,15 +228,24 @@ def read_sites(
     """
     if not isinstance(source, LayerSource):
         source = LayerSource.parse(source)
-    _require_exists(source.path, "sites")
-    layer = _resolve_layer(source, "sites")
-    frame = _read_dataframe(source, layer)
+    require_exists(source.path, "sites")
+    layer = resolve_layer(source, "sites")
+    frame = read_frame(source, layer)
     record = InputRecord(role="sites", key="sites", path=source.path, layer=layer)
     if frame.crs is None:
         if assume_crs is None:
             raise _no_crs_error(source, "the site file")
         frame = frame.set_crs(assume_crs)
         record.extra["crs_assumed"] = True
+    bounds = tuple(float(v) for v in frame.total_bounds)
+    verdict = crs_plausibility(frame.crs, bounds)  # type: ignore[arg-type]
+    if len(frame) and verdict != "ok":
+        if assume_crs is not None and crs_plausibility(assume_crs, bounds) == "ok":  # type: ignore[arg-type]
+            record.extra["crs_replaced"] = f"declared {crs_label(frame.crs)}: {verdict}"
+            frame = frame.set_crs(assume_crs, allow_override=True)
+        else:
+            driver = read_layer_info(source, layer).get("driver")
+            raise _implausible_crs(source, "the site file", verdict, driver)
     record.crs = crs_label(frame.crs)
     record.features_read = len(frame)
     return frame, record
@@ -297,12 +328,17 @@ def read_features_near(
         Provenance, including ``features_read``.
     """
     what = f"layer {key!r}"
-    _require_exists(source.path, what)
-    layer = _resolve_layer(source, what)
-    info = _read_info(source, layer)
+    require_exists(source.path, what)
+    layer = resolve_layer(source, what)
+    info = read_layer_info(source, layer)
     if not info.get("crs"):
         raise _no_crs_error(source, what)
     native_crs = CRS.from_user_input(info["crs"])
+    extent = info.get("total_bounds")
+    if extent is not None and info.get("features", 0):
+        verdict = crs_plausibility(native_crs, tuple(float(v) for v in extent))  # type: ignore[arg-type]
+        if verdict != "ok":
+            raise _implausible_crs(source, what, verdict, info.get("driver"))
     record = InputRecord(
         role="layer", key=key, path=source.path, layer=layer, crs=crs_label(native_crs)
     )
@@ -315,7 +351,7 @@ def read_features_near(
     site_geoms = np.asarray(sites, dtype=object)
     site_geoms = site_geoms[~shapely.is_empty(site_geoms)]
     if not len(site_geoms):
-        frame = _read_dataframe(source, layer, columns=columns, max_features=0, fid_as_index=True)
+        frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
         return frame.set_crs(native_crs, allow_override=True), record
     mask = _mask_in_layer_crs(site_geoms, sites_crs, native_crs, margin)
     gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
@@ -323,7 +359,7 @@ def read_features_near(
     for members in _clusters(mask, gap):
         cluster_mask = shapely.union_all(mask[members])
         frames.append(
-            _read_dataframe(source, layer, columns=columns, mask=cluster_mask, fid_as_index=True)
+            read_frame(source, layer, columns=columns, mask=cluster_mask, fid_as_index=True)
         )
     frame = frames[0] if len(frames) == 1 else gpd.pd.concat(frames)
     frame = frame[~frame.index.duplicated(keep="first")]

@@ -1,0 +1,380 @@
+"""The pre-examination tool: from sites and layers to a :class:`CheckResult`.
+
+:func:`check` is what ``landcheck check`` and the notebooks call. It reads the
+sites, chooses the analysis CRS, reads from each constraint layer only the
+features near the sites, overlays, measures, applies the profile's rules and
+returns the result. It never writes files; :mod:`landcheck.report` does.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Union
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck.classify import CodeTable, load_code_table
+from landcheck.crs import CGCS2000_GEOGRAPHIC, choose_analysis_crs, crs_label, legacy_datum
+from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, LandcheckError
+from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
+from landcheck.io.profiles import resolve_profile
+from landcheck.layers import normalise_features, select_near
+from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
+from landcheck.overlay import overlay_layer
+from landcheck.profile import LayerSpec, Profile
+from landcheck.result import CheckResult
+from landcheck.rules import SiteInfo, evaluate_site
+from landcheck.sites import prepare_sites
+from landcheck.units import Area
+
+__all__ = ["LayerInput", "ProgressCallback", "check"]
+
+logger = logging.getLogger(__name__)
+
+LayerInput = Union[str, os.PathLike, gpd.GeoDataFrame, None]
+"""A layer given to :func:`check`: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as layers and sites are processed."""
+
+
+@dataclass
+class _LayerRun:
+    """One layer's outcome in a run: measured, or unavailable with a reason."""
+
+    spec: LayerSpec
+    record: InputRecord
+    measure: LayerMeasure | None = None
+    pieces: gpd.GeoDataFrame | None = None
+    reason: str = ""
+
+
+def _as_layer_source(value: LayerInput, encoding: str | None) -> LayerSource | gpd.GeoDataFrame | None:
+    if value is None or isinstance(value, gpd.GeoDataFrame):
+        return value
+    return LayerSource.parse(value, encoding=encoding)
+
+
+def _layer_sources(
+    profile: Profile, layers: Mapping[str, LayerInput] | None, encoding: str | None
+) -> dict[str, LayerSource | gpd.GeoDataFrame | None]:
+    given = dict(layers or {})
+    sources: dict[str, LayerSource | gpd.GeoDataFrame | None] = {}
+    for key, spec in profile.layers.items():
+        value = given.pop(key, spec.source)
+        sources[key] = _as_layer_source(value, encoding)
+    for key, value in given.items():
+        sources[key] = _as_layer_source(value, encoding)
+    for key, source in sources.items():
+        if isinstance(source, LayerSource) and not os.path.exists(source.path):
+            raise DataSourceError(
+                f"layer {key!r}: no such file {source.path!r}; check the path given with "
+                f"--layer {key}=PATH (a layer inside a file is written PATH:LAYER)"
+            )
+    return sources
+
+
+def _read_one_sites(
+    sites: Any, assume_crs: CRS | None, encoding: str | None
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
+    if isinstance(sites, gpd.GeoDataFrame):
+        if sites.crs is None:
+            if assume_crs is None:
+                raise AnalysisCRSError(
+                    "the site GeoDataFrame has no CRS; set one with .set_crs(...) or pass crs="
+                )
+            sites = sites.set_crs(assume_crs)
+        record = InputRecord(role="sites", key="sites", crs=crs_label(sites.crs),
+                             features_read=len(sites))
+        return sites, record
+    return read_sites(LayerSource.parse(sites, encoding=encoding), assume_crs=assume_crs)
+
+
+def _read_sites(
+    sites: Any, assume_crs: CRS | None, encoding: str | None
+) -> tuple[gpd.GeoDataFrame, list[InputRecord]]:
+    """Read one or several site sources into one frame (in the first source's CRS)."""
+    many = sites if isinstance(sites, (list, tuple)) else [sites]
+    if not many:
+        raise InputDataError("no site file given; give at least one")
+    frames, records = zip(*(_read_one_sites(s, assume_crs, encoding) for s in many))
+    if len(frames) == 1:
+        return frames[0], list(records)
+    base = frames[0].crs
+    joined = pd.concat(
+        [f if f.crs.equals(base) else f.to_crs(base) for f in frames], ignore_index=True
+    )
+    return gpd.GeoDataFrame(joined, geometry=joined.geometry.name, crs=base), list(records)
+
+
+def _lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    usable = frame[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if usable.empty:
+        raise InputDataError("the sites have no geometry; check the site file")
+    west, south, east, north = usable.to_crs(CGCS2000_GEOGRAPHIC).total_bounds
+    return float(west), float(south), float(east), float(north)
+
+
+def _refuse_legacy(crs: CRS, what: str) -> None:
+    datum = legacy_datum(crs)
+    if datum is not None:
+        raise AnalysisCRSError(
+            f"{what} is in {datum} ({crs_label(crs)}). PROJ has no real transformation from "
+            "it to CGCS2000 (only a 'ballpark' null shift), so landcheck will not guess: "
+            "transform it to CGCS2000 with the 7 parameters your surveying authority "
+            "publishes, then run again"
+        )
+
+
+def _known_crs(source: LayerSource | gpd.GeoDataFrame | None) -> CRS | None:
+    if isinstance(source, gpd.GeoDataFrame):
+        return source.crs
+    if isinstance(source, LayerSource):
+        try:
+            return layer_crs(source)
+        except LandcheckError:
+            return None
+    return None
+
+
+def _load_layer(
+    spec: LayerSpec,
+    source: LayerSource | gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    crs: CRS,
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
+    if isinstance(source, gpd.GeoDataFrame):
+        if source.crs is None:
+            raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
+        near = select_near(source, sites.geometry)
+        record = InputRecord(role="layer", key=spec.key, crs=crs_label(source.crs),
+                             features_read=len(near))
+        return near, record
+    frame, record = read_features_near(
+        source, sites.geometry.values, crs, key=spec.key
+    )
+    return frame.sort_index(), record
+
+
+def _run_layer(
+    spec: LayerSpec,
+    source: LayerSource | gpd.GeoDataFrame | None,
+    sites: gpd.GeoDataFrame,
+    profile: Profile,
+    crs: CRS,
+    warnings: list[str],
+) -> _LayerRun:
+    record = InputRecord(role="layer", key=spec.key)
+    if source is None:
+        record.status = "missing"
+        record.detail = "no source given"
+        return _LayerRun(spec, record, reason="未提供图层 / layer not supplied")
+    try:
+        frame, record = _load_layer(spec, source, sites, crs)
+        if frame.crs is not None:
+            _refuse_legacy(frame.crs, f"layer {spec.key!r}")
+        layer = normalise_features(frame, spec, crs)
+    except (DataSourceError, InputDataError) as ex:
+        record.path = record.path or (source.path if isinstance(source, LayerSource) else None)
+        record.status = "unreadable"
+        record.detail = str(ex)
+        warnings.append(f"layer {spec.key!r} could not be used: {ex}")
+        return _LayerRun(spec, record, reason=str(ex))
+    record.geometry = layer.geometry_report.to_dict()
+    note = layer.geometry_report.describe(f"layer {spec.key!r}")
+    if note:
+        warnings.append(note)
+    warnings.extend(layer.warnings)
+    overlay = overlay_layer(
+        np.asarray(sites.geometry.values, dtype=object), layer.features, crs,
+        attributes=layer.attribute_columns,
+    )
+    if overlay.self_overlap_m2 > 0:
+        ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
+        warnings.append(
+            f"layer {spec.key!r}: features overlap each other inside site(s) "
+            f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
+            "shared area is counted once, under the earlier feature"
+        )
+    table: CodeTable | None = load_code_table(spec.classification) if spec.classification else None
+    measure = measure_layer(
+        overlay, spec, profile.analysis.area_method, table=table,
+        has_codes="code" in layer.mapping,
+    )
+    return _LayerRun(spec, record, measure=measure, pieces=overlay.pieces)
+
+
+def check(
+    sites: str | os.PathLike[str] | gpd.GeoDataFrame | list[Any],
+    *,
+    profile: str | os.PathLike[str] | Profile = "china-preexam",
+    layers: Mapping[str, LayerInput] | None = None,
+    id_field: str | None = None,
+    crs: Any = None,
+    area_method: str | None = None,
+    width: float | None = None,
+    encoding: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> CheckResult:
+    """Pre-examine project sites against the profile's constraint layers.
+
+    Parameters
+    ----------
+    sites : path, ``"PATH:LAYER"``, GeoDataFrame, or a list of them
+        The project sites (polygons; lines with a width for linear projects).
+        Several sources are read into one set of sites; their ids must differ.
+    profile : str, path or Profile
+        A built-in profile name (``"china-preexam"``), a YAML file, or a Profile.
+    layers : mapping, optional
+        Layer key → ``"PATH[:LAYER]"``, GeoDataFrame, or None; overrides or
+        supplies the profile's layer sources. Keys the profile does not know
+        become generic layers (overlap areas, no rules).
+    id_field : str, optional
+        Site field holding the site id (default: the first of ``site_id``,
+        ``XMDM``, ``DKBH``, ``BSM``… present, else the feature number).
+    crs : CRS-like, optional
+        The analysis CRS (default: the profile's, usually ``"auto"``). Inputs
+        that declare no CRS are taken to be in it.
+    area_method : {"ellipsoidal", "planar"}, optional
+        The area that drives findings (default: the profile's).
+    width : float, optional
+        Corridor width in metres for line sites without a width field.
+    encoding : str, optional
+        Attribute encoding of the input files (e.g. ``"gbk"``).
+    progress : callable, optional
+        ``progress(stage, done, total)`` for progress bars.
+
+    Returns
+    -------
+    CheckResult
+        Tables, findings and the findings.json dict.
+
+    Raises
+    ------
+    DataSourceError
+        A file does not exist or the sites cannot be read.
+    AnalysisCRSError
+        The sites have no CRS, or the analysis CRS is unusable.
+    InputDataError
+        The sites' ids or geometries cannot be used.
+    ProfileError
+        The profile is invalid.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"]},
+    ...     geometry=[box(35_500_000, 2_700_000, 35_501_000, 2_700_500)], crs=4523)
+    >>> farmland = gpd.GeoDataFrame({"BSM": ["F1"]},
+    ...     geometry=[box(35_500_700, 2_700_000, 35_502_000, 2_701_000)], crs=4523)
+    >>> result = check(site, layers={"farmland": farmland}, area_method="planar")
+    >>> result.layer_area("S1", "farmland").planar_m2
+    150000.0
+    >>> result.status("S1")
+    'prohibited'
+    """
+    started = datetime.now(timezone.utc)
+    notify = progress or (lambda stage, done, total: None)
+    profile = resolve_profile(profile)
+    changes: dict[str, Any] = {}
+    if crs is not None:
+        changes["crs"] = str(crs) if not isinstance(crs, CRS) else crs.to_wkt()
+    if area_method is not None:
+        changes["area_method"] = area_method
+    if changes:
+        profile = profile.with_analysis(**changes)
+    assume_crs = None
+    if profile.analysis.crs.lower() != "auto":
+        from landcheck.crs import parse_crs
+
+        assume_crs = parse_crs(profile.analysis.crs, what="--crs")
+    warnings: list[str] = []
+    raw_sites, site_records = _read_sites(sites, assume_crs, encoding)
+    for record in site_records:
+        if record.extra.get("crs_replaced"):
+            warnings.append(
+                f"the site file {record.path}: {record.extra['crs_replaced']}; taken to be "
+                f"{crs_label(assume_crs)} (--crs)"
+            )
+        if record.extra.get("crs_assumed"):
+            warnings.append(
+                f"the site file {record.path} declares no CRS; taken to be "
+                f"{crs_label(assume_crs)} (--crs)"
+            )
+    _refuse_legacy(raw_sites.crs, "the site file")
+    sources = _layer_sources(profile, layers, encoding)
+    profile = profile.with_sources({k: None for k in sources if k not in profile.layers})
+    analysis_crs, reason = choose_analysis_crs(
+        assume_crs or "auto",
+        sites_crs=raw_sites.crs,
+        sites_lonlat_bounds=_lonlat_bounds(raw_sites),
+        layer_crss=[c for c in map(_known_crs, sources.values()) if c is not None],
+    )
+    notify("sites", 0, len(raw_sites))
+    prepared = prepare_sites(raw_sites, analysis_crs, profile, id_field=id_field, width=width)
+    warnings.extend(prepared.warnings)
+    site_records[0].geometry = prepared.geometry_report.to_dict()
+    note = prepared.geometry_report.describe("sites")
+    if note:
+        warnings.append(note)
+    frame = prepared.frame
+    runs = {}
+    for done, (key, spec) in enumerate(profile.layers.items()):
+        notify("layers", done, len(profile.layers))
+        runs[key] = _run_layer(spec, sources.get(key), frame, profile, analysis_crs, warnings)
+    notify("layers", len(profile.layers), len(profile.layers))
+    site_layers, findings = _evaluate(profile, frame, runs, notify)
+    return CheckResult(
+        profile=profile,
+        analysis_crs=analysis_crs,
+        crs_reason=reason,
+        created=started,
+        sites=frame,
+        site_layers=site_layers,
+        findings=findings,
+        pieces={key: run.pieces for key, run in runs.items() if run.pieces is not None},
+        inputs=[*site_records, *(run.record for run in runs.values())],
+        warnings=warnings,
+    )
+
+
+def _evaluate(
+    profile: Profile,
+    frame: gpd.GeoDataFrame,
+    runs: Mapping[str, _LayerRun],
+    notify: ProgressCallback,
+) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
+    method = profile.analysis.area_method
+    empty = shapely.is_empty(np.asarray(frame.geometry.values, dtype=object))
+    site_layers, findings = [], []
+    total = len(frame)
+    for position, row in enumerate(frame.itertuples(index=False)):
+        area = Area(row.planar_m2, row.ellipsoidal_m2, method)
+        views = {}
+        for key, run in runs.items():
+            if empty[position]:
+                views[key] = unavailable_layer(key, run.spec.kind, "用地无面积 / site has no area", area)
+            elif run.measure is None:
+                views[key] = unavailable_layer(key, run.spec.kind, run.reason, area)
+            else:
+                views[key] = run.measure.site(position, area)
+        info = SiteInfo(
+            site_id=row.site_id, name=row.name, project_class=row.project_class,
+            linear=bool(row.linear), area=area,
+        )
+        site_layers.append(views)
+        findings.append(evaluate_site(profile, info, views))
+        if position % 200 == 0:
+            notify("sites", position, total)
+    notify("sites", total, total)
+    return site_layers, findings

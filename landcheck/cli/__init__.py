@@ -1,0 +1,1 @@
+"""The ``landcheck`` command line: thin click commands over the library."""

@@ -1,0 +1,106 @@
+"""``landcheck check``: pre-examine sites and write the report folder."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import click
+
+from landcheck.cli.options import (
+    crs_option,
+    encoding_option,
+    fail_on_option,
+    format_option,
+    layer_option,
+    overwrite_option,
+    parse_layer_options,
+    profile_option,
+)
+from landcheck.cli.progress import progress_bar
+from landcheck.errors import InputDataError
+from landcheck.profile import STATUSES
+
+__all__ = ["check_command"]
+
+logger = logging.getLogger(__name__)
+
+_BIG_LAYERS = 200 * 1024 * 1024
+
+
+def _layer_bytes(layers: dict[str, str]) -> int:
+    total = 0
+    for source in layers.values():
+        path = source if os.path.exists(source) else source.rpartition(":")[0]
+        if os.path.isfile(path):
+            total += os.path.getsize(path)
+    return total
+
+
+def fails(statuses: list[str], fail_on: str | None) -> bool:
+    """True when any status is ``fail_on`` or worse."""
+    if fail_on is None:
+        return False
+    limit = STATUSES.index(fail_on)
+    return any(STATUSES.index(s) <= limit for s in statuses)
+
+
+@click.command("check")
+@click.argument("sites", nargs=-1, required=True, metavar="SITES...")
+@profile_option
+@layer_option
+@click.option("--id-field", default=None, metavar="FIELD", help="Site field holding the site id.")
+@crs_option
+@click.option("--area-method", type=click.Choice(["ellipsoidal", "planar"]), default=None,
+              help="Area that drives findings (default: the profile's, ellipsoidal).")
+@click.option("--width", type=float, default=None, metavar="M",
+              help="Corridor width in metres for line sites (roads, pipelines).")
+@encoding_option
+@click.option("-o", "--output", default="landcheck-report", show_default=True,
+              metavar="DIR", help="Report folder to write.")
+@overwrite_option
+@format_option
+@fail_on_option
+@click.pass_context
+def check_command(
+    ctx: click.Context, sites: tuple[str, ...], profile: str, layers: tuple[str, ...],
+    id_field: str | None, crs: str | None, area_method: str | None, width: float | None,
+    encoding: str | None, output: str, overwrite: bool, formats: str | None,
+    fail_on: str | None,
+) -> None:
+    """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
+
+    Writes the report folder (findings.json, landcheck.gpkg, …) and prints a
+    summary. Exit codes: 0 done, 1 failed, 2 usage error, 3 a site's status
+    reached --fail-on.
+    """
+    from landcheck.check import check
+    from landcheck.cli.summary import print_summary
+    from landcheck.report.folder import check_output_dir, parse_formats, write_report
+
+    layer_sources = parse_layer_options(layers)
+    try:
+        chosen = parse_formats(formats)
+    except InputDataError as ex:
+        raise click.BadParameter(str(ex), param_hint="--format") from ex
+    if width is not None and width <= 0:
+        raise click.BadParameter("must be a positive width in metres", param_hint="--width")
+    check_output_dir(output, overwrite=overwrite)
+    quiet = ctx.obj["verbosity"] < 0
+    big = _layer_bytes(layer_sources) >= _BIG_LAYERS
+    with progress_bar(enabled=not quiet, big_layers=big) as progress:
+        result = check(
+            list(sites) if len(sites) > 1 else sites[0],
+            profile=profile, layers=layer_sources, id_field=id_field, crs=crs,
+            area_method=area_method, width=width, encoding=encoding, progress=progress,
+        )
+    for warning in result.warnings:
+        logger.warning(warning)
+    paths = write_report(result, output, formats=chosen, overwrite=overwrite)
+    if not quiet:
+        print_summary(result)
+        click.echo(f"Report written to {os.path.abspath(output)}")
+        for path in paths.values():
+            click.echo(f"  {path}")
+    if fails(result.statuses.tolist(), fail_on):
+        ctx.exit(3)

@@ -1,0 +1,83 @@
+"""The ``landcheck`` click group: verbosity, error handling, and the commands.
+
+Errors landcheck raises on purpose (:class:`~landcheck.errors.LandcheckError`)
+print one line on stderr and exit with code 1; ``-v`` adds the traceback.
+Usage errors exit with 2 (click's convention); ``check --fail-on`` exits with 3.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from landcheck._version import __version__
+from landcheck.cli.check import check_command
+from landcheck.cli.demo import demo_command
+from landcheck.cli.inspect import inspect_command
+from landcheck.cli.profile import profile_group
+from landcheck.cli.sample import sample_command
+from landcheck.errors import LandcheckError
+
+__all__ = ["cli", "main"]
+
+
+class _LandcheckGroup(click.Group):
+    """A group that turns landcheck errors into one clear line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except LandcheckError as ex:
+            self._fail(ctx, ex, internal=False)
+        except Exception as ex:  # a bug: say so, keep the traceback behind -v
+            self._fail(ctx, ex, internal=True)
+
+    @staticmethod
+    def _fail(ctx: click.Context, ex: BaseException, *, internal: bool) -> None:
+        verbose = (ctx.obj or {}).get("verbosity", 0) > 0
+        if verbose:
+            traceback.print_exception(type(ex), ex, ex.__traceback__, file=sys.stderr)
+        if internal:
+            hint = "" if verbose else " (run with -v for the traceback)"
+            message = f"internal error: {type(ex).__name__}: {ex}{hint}"
+        else:
+            message = str(ex)
+        click.echo(f"Error: {message}", err=True)
+        ctx.exit(1)
+
+
+@click.group(cls=_LandcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More output; -v also shows tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(__version__, prog_name="landcheck")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Land-use pre-examination and site selection (建设项目用地预审与选址).
+
+    Check project sites against permanent basic farmland, the ecological
+    protection redline, the urban development boundary, planning zones and
+    the land-use survey, and write a report folder.
+    """
+    verbosity = -1 if quiet else verbose
+    ctx.obj = {"verbosity": verbosity}
+    level = max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s: %(message)s")
+    logging.captureWarnings(True)
+
+
+cli.add_command(check_command)
+cli.add_command(demo_command)
+cli.add_command(sample_command)
+cli.add_command(inspect_command)
+cli.add_command(profile_group)
+
+
+def main() -> None:
+    """Entry point of the ``landcheck`` script."""
+    cli(prog_name="landcheck")

@@ -1,0 +1,147 @@
+"""Constraint layers: map their fields to roles and normalise their features.
+
+A layer's profile entry lists, for each role (id, code, name, deduction…),
+the field names to look for; the first one present wins (case-insensitive).
+:func:`normalise_features` turns raw features into the columns the overlay
+and measures read: ``_id``, ``_code``, ``_name``, ``_admin_code``, ``_admin``,
+``_deduction``, ``_survey`` and ``_feature_m2`` (the whole feature's planar
+area, to share the official area among pieces).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck.errors import InputDataError
+from landcheck.geometry import GeometryReport, clean_polygons
+from landcheck.profile import LayerSpec
+from landcheck.sites import find_field
+
+__all__ = ["NormalisedLayer", "field_mapping", "normalise_features", "select_near"]
+
+_ROLE_COLUMNS = {
+    "id": "_id",
+    "code": "_code",
+    "name": "_name",
+    "admin_code": "_admin_code",
+    "admin": "_admin",
+    "deduction": "_deduction",
+    "survey_area": "_survey_area",
+}
+
+
+@dataclass
+class NormalisedLayer:
+    """Features ready for the overlay, and what was done to them."""
+
+    features: gpd.GeoDataFrame
+    mapping: dict[str, str]
+    geometry_report: GeometryReport
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def attribute_columns(self) -> list[str]:
+        """Normalised columns to carry onto the overlay pieces."""
+        return [c for c in (*_ROLE_COLUMNS.values(), "_feature_m2") if c in self.features.columns]
+
+
+def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, str]:
+    """Return role → field name for the roles the layer's fields provide.
+
+    Raises
+    ------
+    InputDataError
+        When a land-use or planning-zone layer has no class code field.
+    """
+    mapping = {}
+    for role, candidates in spec.fields.items():
+        found = find_field(columns, tuple(candidates))
+        if found is not None:
+            mapping[role] = found
+    if spec.kind in ("land_use", "planning_zone") and "code" not in mapping:
+        wanted = ", ".join(spec.fields.get("code", ()))
+        raise InputDataError(
+            f"layer {spec.key!r} has no class code field (looked for {wanted}); map the "
+            f"layer's code field under layers.{spec.key}.fields.code in the profile"
+        )
+    return mapping
+
+
+def _deduction(values: pd.Series, key: str) -> tuple[np.ndarray, str | None]:
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isnan(numbers) & ((numbers < 0) | (numbers >= 1))
+    warning = None
+    if bad.any():
+        examples = ", ".join(f"{v:g}" for v in numbers[bad][:3])
+        warning = (
+            f"layer {key!r}: {int(bad.sum())} deduction coefficients (KCXS) outside 0–1 "
+            f"(e.g. {examples}) were ignored (no field ridges deducted there); they must be "
+            "fractions such as 0.08"
+        )
+        numbers[bad] = np.nan
+    return np.nan_to_num(numbers, nan=0.0), warning
+
+
+def normalise_features(
+    frame: gpd.GeoDataFrame, spec: LayerSpec, crs: CRS
+) -> NormalisedLayer:
+    """Reproject, repair and normalise a layer's features.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Raw features (any CRS) with their own fields; the index is the
+        feature id when no id field is mapped.
+    spec : LayerSpec
+        The layer's profile entry.
+    crs : CRS
+        The analysis CRS.
+
+    Returns
+    -------
+    NormalisedLayer
+        Features with usable polygonal geometry, in layer order.
+    """
+    mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
+    warnings = []
+    projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
+    ids = (
+        projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
+        if "id" in mapping else projected.index.astype(str).to_numpy()
+    )
+    geoms, report, usable = clean_polygons(projected.geometry.values, ids)
+    data: dict[str, object] = {"_id": ids}
+    for role, column in mapping.items():
+        if role in ("id", "deduction", "survey_area"):
+            continue
+        data[_ROLE_COLUMNS[role]] = (
+            projected[column].astype("string").fillna("").str.strip().astype(str).to_numpy()
+        )
+    if "deduction" in mapping:
+        data["_deduction"], warning = _deduction(projected[mapping["deduction"]], spec.key)
+        if warning:
+            warnings.append(warning)
+    if "survey_area" in mapping:
+        data["_survey_area"] = pd.to_numeric(
+            projected[mapping["survey_area"]], errors="coerce"
+        ).to_numpy(dtype=float)
+    data["_feature_m2"] = shapely.area(geoms)
+    originals = pd.DataFrame(projected.drop(columns=projected.geometry.name)).reset_index(drop=True)
+    features = gpd.GeoDataFrame(
+        pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
+    )
+    return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, warnings)
+
+
+def select_near(frame: gpd.GeoDataFrame, sites: gpd.GeoSeries) -> gpd.GeoDataFrame:
+    """Keep the features of an in-memory layer that intersect any site."""
+    if frame.crs is not None and sites.crs is not None and not frame.crs.equals(sites.crs):
+        sites = sites.to_crs(frame.crs)
+    _, hits = frame.sindex.query(sites.values, predicate="intersects")
+    return frame.iloc[np.unique(hits)]

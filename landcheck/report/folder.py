@@ -1,0 +1,124 @@
+"""The report folder, written atomically: all of it, or nothing.
+
+Files are written into a hidden temporary folder beside the target, which is
+renamed into place only when every writer has succeeded. An existing folder
+is replaced only with ``overwrite=True``, and only after the new one is
+complete, so a failed run never leaves a partial report behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+
+from landcheck.errors import InputDataError, OutputExistsError
+from landcheck.report.gpkg import write_gpkg
+from landcheck.report.json import write_json
+from landcheck.result import CheckResult
+
+__all__ = ["FORMATS", "WRITERS", "check_output_dir", "parse_formats", "write_report"]
+
+Writer = Callable[[CheckResult, str], str]
+
+WRITERS: dict[str, Writer] = {
+    "json": write_json,
+    "gpkg": write_gpkg,
+}
+"""Format name → writer ``(result, directory) -> path``."""
+
+FORMATS = tuple(WRITERS)
+"""Formats written by default, in order."""
+
+
+def parse_formats(value: str | Iterable[str] | None) -> list[str]:
+    """Parse ``"json,gpkg"`` (or a list) into known format names, in a stable order.
+
+    Examples
+    --------
+    >>> parse_formats("gpkg, json")
+    ['json', 'gpkg']
+    >>> parse_formats(None) == list(FORMATS)
+    True
+    """
+    if value is None:
+        return list(FORMATS)
+    names = value.split(",") if isinstance(value, str) else list(value)
+    wanted = {n.strip().lower() for n in names if n.strip()}
+    unknown = sorted(wanted - set(WRITERS))
+    if unknown or not wanted:
+        raise InputDataError(
+            f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from "
+            + ", ".join(WRITERS)
+        )
+    return [name for name in WRITERS if name in wanted]
+
+
+def check_output_dir(directory: str, *, overwrite: bool) -> None:
+    """Fail early, before any work, if the report folder cannot be written."""
+    if os.path.lexists(directory):
+        if not os.path.isdir(directory):
+            raise OutputExistsError(
+                f"{directory!r} exists and is not a folder; choose another output with -o"
+            )
+        if not overwrite:
+            raise OutputExistsError(
+                f"the report folder {directory!r} already exists; pass --overwrite to replace "
+                "it, or choose another folder with -o"
+            )
+    parent = os.path.dirname(os.path.abspath(directory))
+    if not os.path.isdir(parent):
+        raise OutputExistsError(
+            f"cannot write {directory!r}: its parent folder {parent!r} does not exist"
+        )
+
+
+def write_report(
+    result: CheckResult,
+    directory: str | os.PathLike[str],
+    *,
+    formats: str | Iterable[str] | None = None,
+    overwrite: bool = False,
+) -> dict[str, str]:
+    """Write the report folder.
+
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    directory : path
+        The report folder to create.
+    formats : str or iterable of str, optional
+        Subset of :data:`FORMATS` (default: all).
+    overwrite : bool
+        Replace an existing folder (only once the new one is complete).
+
+    Returns
+    -------
+    dict
+        Format → path of the file written.
+
+    Raises
+    ------
+    OutputExistsError
+        The folder exists and ``overwrite`` is False.
+    """
+    directory = os.fspath(directory)
+    chosen = parse_formats(formats)
+    check_output_dir(directory, overwrite=overwrite)
+    parent = os.path.dirname(os.path.abspath(directory))
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=parent)
+    try:
+        written = {name: os.path.basename(WRITERS[name](result, staging)) for name in chosen}
+        if os.path.lexists(directory):
+            retired = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.old.", dir=parent)
+            os.replace(directory, os.path.join(retired, "report"))
+            os.replace(staging, directory)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {name: os.path.join(directory, filename) for name, filename in written.items()}

@@ -1,0 +1,99 @@
+"""landcheck.gpkg: the GeoPackage a QGIS user opens (design.md §6.4).
+
+Layers: ``sites`` (one row per site with status and per-check statuses and
+overlap areas), ``overlaps`` (every piece: site, layer, feature id, class code,
+areas), ``findings`` (one row per finding, on the site's geometry) and the
+attribute tables ``inputs`` and ``run_info``. UTF-8, explicit CRS, one
+geometry type per layer (MultiPolygon), long field names.
+"""
+
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from landcheck.crs import crs_label
+from landcheck.result import CheckResult
+
+__all__ = ["FILENAME", "gpkg_layers", "write_gpkg"]
+
+FILENAME = "landcheck.gpkg"
+
+
+def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
+    summary = result.summary.rename(columns={
+        "planar_m2": "area_planar_m2", "ellipsoidal_m2": "area_ellipsoidal_m2",
+        "ha": "area_ha", "mu": "area_mu",
+    })
+    summary["project_class"] = summary["project_class"].astype("string").fillna("")
+    layers = result.layer_table.pivot(index="site_id", columns="layer", values=f"{result.area_method}_m2")
+    layers.columns = [f"{c}_m2" for c in layers.columns]
+    findings = result.finding_table.pivot(index="site_id", columns="check", values="status")
+    findings.columns = [f"status_{c}" for c in findings.columns]
+    extra = layers.join(findings).reindex(summary["site_id"]).reset_index(drop=True)
+    frame = pd.concat([summary.drop(columns="geometry").reset_index(drop=True), extra], axis=1)
+    return gpd.GeoDataFrame(frame, geometry=summary.geometry.values, crs=result.analysis_crs)
+
+
+def _overlaps_layer(result: CheckResult) -> gpd.GeoDataFrame:
+    pieces = result.piece_table.rename(columns={
+        "code": "class_code", "name": "class_name",
+        "planar_m2": "area_planar_m2", "ellipsoidal_m2": "area_ellipsoidal_m2",
+    })
+    titles = {k: spec.title.zh for k, spec in result.profile.layers.items()}
+    pieces.insert(2, "layer_title", pieces["layer"].map(titles).astype("string").fillna(""))
+    return pieces
+
+
+def _findings_layer(result: CheckResult) -> gpd.GeoDataFrame:
+    table = result.finding_table
+    geometry = result.sites.set_index("site_id").geometry
+    return gpd.GeoDataFrame(
+        table, geometry=geometry.reindex(table["site_id"]).values, crs=result.analysis_crs
+    )
+
+
+def _run_info(result: CheckResult) -> pd.DataFrame:
+    data = result.to_dict()
+    rows = {
+        "schema": data["schema"],
+        "landcheck_version": data["landcheck_version"],
+        "created": data["created"],
+        "profile": f"{result.profile.name} {result.profile.version}",
+        "analysis_crs": crs_label(result.analysis_crs),
+        "analysis_crs_reason": result.crs_reason,
+        "area_method": result.area_method,
+        "sliver_area_m2": str(result.profile.analysis.sliver_area_m2),
+        "sliver_width_m": str(result.profile.analysis.sliver_width_m),
+        "warnings": "\n".join(result.warnings),
+    }
+    return pd.DataFrame({"key": list(rows), "value": list(rows.values())})
+
+
+def gpkg_layers(result: CheckResult) -> dict[str, pd.DataFrame]:
+    """The GeoPackage's layers, in the order QGIS should list them."""
+    inputs = pd.DataFrame([r.to_dict() for r in result.inputs]).drop(columns=["extra"], errors="ignore")
+    return {
+        "sites": _sites_layer(result),
+        "findings": _findings_layer(result),
+        "overlaps": _overlaps_layer(result),
+        "inputs": inputs.astype("string"),
+        "run_info": _run_info(result),
+    }
+
+
+def write_gpkg(result: CheckResult, directory: str) -> str:
+    """Write landcheck.gpkg into ``directory`` and return its path."""
+    path = os.path.join(directory, FILENAME)
+    for name, frame in gpkg_layers(result).items():
+        spatial = isinstance(frame, gpd.GeoDataFrame)
+        pyogrio.write_dataframe(
+            frame, path, layer=name, driver="GPKG", encoding="UTF-8",
+            promote_to_multi=True if spatial else None,
+            geometry_type="MultiPolygon" if spatial else None,
+            append=False,
+        )
+    return path

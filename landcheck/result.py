@@ -1,0 +1,368 @@
+"""CheckResult: the outcome of a pre-examination, as tables and as findings.json.
+
+Every number in the result is traceable: site areas come from the site
+geometry, layer overlaps from the pieces in :attr:`CheckResult.pieces` (each
+with the feature id it came from), class areas from those pieces' codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+
+from landcheck._version import __version__
+from landcheck.crs import crs_label
+from landcheck.io.records import InputRecord
+from landcheck.measure import TIANKAN_CODE, SiteLayer
+from landcheck.profile import STATUSES, Profile
+from landcheck.rules import Finding, worst_status
+from landcheck.units import Area
+
+__all__ = ["FINDINGS_SCHEMA", "CheckResult"]
+
+FINDINGS_SCHEMA = "landcheck/findings@1"
+
+_CATEGORIES = ("农用地", "建设用地", "未利用地")
+
+
+def _area_dict(planar: float, ellipsoidal: float, method: Any) -> dict[str, float]:
+    return Area(float(planar), float(ellipsoidal), method).to_dict()
+
+
+def _optional(value: Any) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+@dataclass
+class CheckResult:
+    """The result of :func:`landcheck.check`.
+
+    Attributes
+    ----------
+    profile : Profile
+        The profile used (with the layer sources of this run).
+    analysis_crs : CRS
+        The projected CRS every area was computed in.
+    crs_reason : str
+        Why that CRS was chosen.
+    created : datetime
+        When the run started (UTC).
+    sites : GeoDataFrame
+        The prepared sites in the analysis CRS.
+    site_layers : list of dict
+        Per site (in order), the :class:`~landcheck.measure.SiteLayer` of each layer.
+    findings : list of list of Finding
+        Per site (in order), one finding per rule.
+    pieces : dict of GeoDataFrame
+        Per layer key, the overlay pieces (``site`` is the site's position).
+    inputs : list of InputRecord
+        Provenance of every input.
+    warnings : list of str
+        Things that did not stop the run but a reviewer should know.
+    """
+
+    profile: Profile
+    analysis_crs: CRS
+    crs_reason: str
+    created: datetime
+    sites: gpd.GeoDataFrame
+    site_layers: list[dict[str, SiteLayer]]
+    findings: list[list[Finding]]
+    pieces: Mapping[str, gpd.GeoDataFrame]
+    inputs: list[InputRecord]
+    warnings: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ lookups
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {sid: i for i, sid in enumerate(self.sites["site_id"])}
+
+    def _position(self, site_id: str) -> int:
+        try:
+            return self._positions[str(site_id)]
+        except KeyError:
+            known = ", ".join(list(self._positions)[:10])
+            raise KeyError(f"no site {site_id!r}; sites: {known}") from None
+
+    @property
+    def site_ids(self) -> list[str]:
+        """Site ids in input order."""
+        return list(self._positions)
+
+    def status(self, site_id: str) -> str:
+        """A site's overall status: its worst finding's."""
+        return worst_status([f.status for f in self.findings[self._position(site_id)]])
+
+    def site_findings(self, site_id: str) -> list[Finding]:
+        """The findings of one site, in profile order."""
+        return self.findings[self._position(site_id)]
+
+    def layer(self, site_id: str, key: str) -> SiteLayer:
+        """One site's view of one layer (overlap, classes, uncovered…)."""
+        return self.site_layers[self._position(site_id)][key]
+
+    def layer_area(self, site_id: str, key: str) -> Area:
+        """The dissolved overlap of a site with a layer."""
+        return self.layer(site_id, key).overlap
+
+    @property
+    def area_method(self) -> str:
+        """The area method driving findings (``"ellipsoidal"`` or ``"planar"``)."""
+        return self.profile.analysis.area_method.value
+
+    # ------------------------------------------------------------------ tables
+    @cached_property
+    def statuses(self) -> pd.Series:
+        """Overall status per site id."""
+        return pd.Series(
+            [worst_status([f.status for f in fs]) for fs in self.findings],
+            index=pd.Index(self.sites["site_id"], name="site_id"), name="status",
+        )
+
+    @cached_property
+    def summary(self) -> gpd.GeoDataFrame:
+        """One row per site: ids, name, class, areas, status, and geometry."""
+        method = self.profile.analysis.area_method
+        frame = self.sites[["site_id", "name", "project_class", "linear", "planar_m2",
+                            "ellipsoidal_m2", "geometry"]].copy()
+        frame["ha"] = [Area(p, e, method).ha for p, e in zip(frame.planar_m2, frame.ellipsoidal_m2)]
+        frame["mu"] = [Area(p, e, method).mu for p, e in zip(frame.planar_m2, frame.ellipsoidal_m2)]
+        frame["status"] = self.statuses.to_numpy()
+        columns = ["site_id", "name", "project_class", "linear", "status", "planar_m2",
+                   "ellipsoidal_m2", "ha", "mu", "geometry"]
+        return frame[columns]
+
+    @cached_property
+    def layer_table(self) -> pd.DataFrame:
+        """One row per (site, layer): overlap areas, share, availability."""
+        rows = []
+        for sid, views in zip(self.sites["site_id"], self.site_layers):
+            for key, view in views.items():
+                rows.append({
+                    "site_id": sid, "layer": key, "kind": view.kind, "available": view.available,
+                    "planar_m2": view.overlap.planar_m2,
+                    "ellipsoidal_m2": view.overlap.ellipsoidal_m2,
+                    "ha": view.overlap.ha, "mu": view.overlap.mu, "share": view.share,
+                    "uncovered_m2": view.uncovered.m2,
+                })
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def class_table(self) -> pd.DataFrame:
+        """One row per (site, layer, class code) for class layers."""
+        frames = []
+        for sid, views in zip(self.sites["site_id"], self.site_layers):
+            for key, view in views.items():
+                if view.classes.empty:
+                    continue
+                part = view.classes.reset_index()
+                part.insert(0, "layer", key)
+                part.insert(0, "site_id", sid)
+                frames.append(part)
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    @cached_property
+    def finding_table(self) -> pd.DataFrame:
+        """One row per finding."""
+        rows = []
+        for fs in self.findings:
+            for f in fs:
+                d = f.to_dict()
+                rows.append({
+                    "site_id": f.site_id, "check": f.check, "layer": f.layer,
+                    "status": f.status, "outcome": f.outcome, "area_m2": f.area.m2,
+                    "message_zh": f.message.zh, "message_en": f.message.en,
+                    "basis": "；".join(d["basis"]), "documents": "；".join(d["documents"]),
+                })
+        return pd.DataFrame(rows)
+
+    @cached_property
+    def piece_table(self) -> gpd.GeoDataFrame:
+        """Every overlay piece of every layer, with site id, layer key and feature attributes."""
+        ids = self.sites["site_id"].to_numpy()
+        frames = []
+        for key, pieces in self.pieces.items():
+            if pieces is None or pieces.empty:
+                continue
+            part = pd.DataFrame({
+                "site_id": ids[pieces["site"].to_numpy()],
+                "layer": key,
+                "feature_id": pieces["_id"].astype(str).to_numpy() if "_id" in pieces else pieces["feature"].astype(str).to_numpy(),
+                "code": pieces["_code"].to_numpy() if "_code" in pieces else "",
+                "name": pieces["_name"].to_numpy() if "_name" in pieces else "",
+                "planar_m2": pieces["planar_m2"].to_numpy(),
+                "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
+                "counted_planar_m2": pieces["counted_planar_m2"].to_numpy(),
+                "counted_ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+                "deduction": pieces["_deduction"].to_numpy() if "_deduction" in pieces else 0.0,
+            })
+            frames.append(gpd.GeoDataFrame(part, geometry=pieces.geometry.values, crs=self.analysis_crs))
+        if not frames:
+            return gpd.GeoDataFrame(
+                {c: [] for c in ("site_id", "layer", "feature_id", "code", "name", "planar_m2",
+                                 "ellipsoidal_m2", "counted_planar_m2", "counted_ellipsoidal_m2",
+                                 "deduction")},
+                geometry=[], crs=self.analysis_crs,
+            )
+        return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=self.analysis_crs)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tidy tables: ``sites``, ``layers``, ``classes``, ``findings``, ``pieces``, ``inputs``."""
+        return {
+            "sites": self.summary,
+            "layers": self.layer_table,
+            "classes": self.class_table,
+            "findings": self.finding_table,
+            "pieces": self.piece_table,
+            "inputs": pd.DataFrame([r.to_dict() for r in self.inputs]),
+        }
+
+    # ------------------------------------------------------------------ JSON
+    def _layer_dict(self, view: SiteLayer, method: Any) -> dict[str, Any]:
+        spec = self.profile.layers[view.key]
+        out: dict[str, Any] = {
+            "kind": view.kind,
+            "title": spec.title.to_dict(),
+            "available": view.available,
+            "overlap": view.overlap.to_dict(),
+            "share": float(view.share),
+            "features": [
+                {"id": str(r.feature_id), "planar_m2": float(r.planar_m2),
+                 "ellipsoidal_m2": float(r.ellipsoidal_m2)}
+                for r in view.features.itertuples(index=False)
+            ] if not view.features.empty else [],
+        }
+        if not view.available:
+            out["reason"] = view.reason
+        if view.has_classes or view.kind in ("land_use", "planning_zone"):
+            out["classes"] = self._classes_dict(view)
+            out["uncovered"] = {
+                "planar_m2": float(view.uncovered.planar_m2),
+                "ellipsoidal_m2": float(view.uncovered.ellipsoidal_m2),
+            }
+        if view.kind == "land_use" and view.available:
+            out.update(self._land_use_rollups(view, method))
+        if not view.admin.empty:
+            out["admin"] = {
+                str(code): {"name": str(r["name"]), "planar_m2": float(r["planar_m2"]),
+                            "ellipsoidal_m2": float(r["ellipsoidal_m2"])}
+                for code, r in view.admin.iterrows()
+            }
+        if view.unresolved_codes:
+            out["unresolved_codes"] = list(view.unresolved_codes)
+        return out
+
+    @staticmethod
+    def _classes_dict(view: SiteLayer) -> dict[str, Any]:
+        classes: dict[str, Any] = {}
+        for code, r in view.classes.iterrows():
+            entry: dict[str, Any] = {
+                "name": str(r["name"]),
+                "planar_m2": float(r["planar_m2"]),
+                "ellipsoidal_m2": float(r["ellipsoidal_m2"]),
+            }
+            survey = _optional(r.get("survey_m2"))
+            if survey is not None:
+                entry["survey_m2"] = survey
+            for column in ("category", "level1", "level1_name", "conformity"):
+                if column in r and str(r[column]):
+                    entry[column] = str(r[column])
+            if "tiankan_planar_m2" in r and float(r["tiankan_planar_m2"]) > 0:
+                entry["tiankan_planar_m2"] = float(r["tiankan_planar_m2"])
+                entry["tiankan_ellipsoidal_m2"] = float(r["tiankan_ellipsoidal_m2"])
+            classes[str(code)] = entry
+        return classes
+
+    @staticmethod
+    def _land_use_rollups(view: SiteLayer, method: Any) -> dict[str, Any]:
+        categories = {
+            name: view.classes_where("category", (name,), method).to_dict() for name in _CATEGORIES
+        }
+        cultivated = {
+            "total": view.classes_where("level1", ("01",), method).to_dict(),
+            **{
+                code: view.classes_where("table_code", (code,), method).to_dict()
+                for code in ("0101", "0102", "0103")
+            },
+        }
+        tiankan = view.classes_where("table_code", (TIANKAN_CODE,), method)
+        return {
+            "categories": categories,
+            "cultivated": cultivated,
+            "tiankan": {"planar_m2": tiankan.planar_m2, "ellipsoidal_m2": tiankan.ellipsoidal_m2},
+        }
+
+    def _site_dict(self, position: int) -> dict[str, Any]:
+        row = self.sites.iloc[position]
+        method = self.profile.analysis.area_method
+        findings = self.findings[position]
+        documents: list[str] = [d.zh for d in self.profile.documents]
+        documents_en: list[str] = [d.en for d in self.profile.documents]
+        for f in findings:
+            for d in f.documents:
+                if d.zh not in documents:
+                    documents.append(d.zh)
+                    documents_en.append(d.en)
+        return {
+            "site_id": str(row["site_id"]),
+            "name": str(row["name"]),
+            "project_class": row["project_class"],
+            "linear": bool(row["linear"]),
+            "area": _area_dict(row["planar_m2"], row["ellipsoidal_m2"], method),
+            "status": worst_status([f.status for f in findings]),
+            "layers": {
+                key: self._layer_dict(view, method)
+                for key, view in self.site_layers[position].items()
+            },
+            "findings": [f.to_dict() for f in findings],
+            "documents": documents,
+            "documents_en": documents_en,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return findings.json (schema ``landcheck/findings@1``) as a dict."""
+        counts = self.statuses.value_counts()
+        return {
+            "schema": FINDINGS_SCHEMA,
+            "landcheck_version": __version__,
+            "created": self.created.isoformat(timespec="seconds"),
+            "profile": {"name": self.profile.name, "version": self.profile.version,
+                        "origin": self.profile.origin},
+            "analysis_crs": crs_label(self.analysis_crs),
+            "analysis_crs_reason": self.crs_reason,
+            "area_method": self.area_method,
+            "sliver": {"area_m2": self.profile.analysis.sliver_area_m2,
+                       "width_m": self.profile.analysis.sliver_width_m},
+            "inputs": [r.to_dict() for r in self.inputs],
+            "warnings": list(self.warnings),
+            "summary": {s: int(counts.get(s, 0)) for s in STATUSES},
+            "sites": [self._site_dict(i) for i in range(len(self.sites))],
+        }
+
+    def to_report(
+        self,
+        directory: str,
+        *,
+        formats: str | list[str] | None = None,
+        overwrite: bool = False,
+    ) -> dict[str, str]:
+        """Write the report folder; see :func:`landcheck.report.write_report`."""
+        from landcheck.report import write_report
+
+        return write_report(self, directory, formats=formats, overwrite=overwrite)
+
+    def __repr__(self) -> str:
+        counts = self.statuses.value_counts()
+        parts = ", ".join(f"{s}: {int(counts[s])}" for s in STATUSES if s in counts)
+        return (
+            f"<CheckResult {len(self.sites)} site(s) against {len(self.profile.layers)} layer(s) "
+            f"in {crs_label(self.analysis_crs)}, {self.area_method} areas; {parts}>"
+        )

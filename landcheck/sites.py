@@ -1,0 +1,203 @@
+"""Sites: normalise a site frame into ids, names, project classes and clean polygons.
+
+Site ids come from ``id_field`` or the first of the usual fields present
+(``site_id``, ``XMDM``, ``DKBH``…), else the 1-based feature number. Linear
+projects given as lines become corridor polygons of their width (flat ends),
+and are flagged ``linear`` for the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck.crs import ellipsoidal_areas
+from landcheck.errors import InputDataError
+from landcheck.geometry import GeometryReport, clean_polygons
+from landcheck.profile import Profile
+
+__all__ = ["SITE_COLUMNS", "PreparedSites", "find_field", "prepare_sites"]
+
+ID_FIELDS = ("site_id", "id", "XMDM", "DKBH", "BSM", "编号", "地块编号", "项目代码")
+NAME_FIELDS = ("name", "XMMC", "DKMC", "项目名称", "地块名称", "名称")
+CLASS_FIELDS = ("project_class", "XMLX", "项目类型", "项目类别")
+LINEAR_FIELDS = ("linear", "XXGC", "线性工程")
+WIDTH_FIELDS = ("width_m", "width", "KD", "宽度")
+
+SITE_COLUMNS = ["site_id", "name", "project_class", "linear"]
+"""Columns every prepared site frame has (before its own attributes)."""
+
+_LINE_TYPES = (1, 2, 5)  # LineString, LinearRing, MultiLineString
+
+
+@dataclass
+class PreparedSites:
+    """Sites ready for analysis: normalised columns, clean polygons in the analysis CRS.
+
+    Attributes
+    ----------
+    frame : GeoDataFrame
+        ``site_id``, ``name``, ``project_class``, ``linear``, ``planar_m2``,
+        ``ellipsoidal_m2``, the input's own attributes, and the geometry.
+    geometry_report : GeometryReport
+        What geometry hygiene did.
+    warnings : list of str
+        Problems that did not stop the run (unknown project classes…).
+    """
+
+    frame: gpd.GeoDataFrame
+    geometry_report: GeometryReport
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_field(columns: list[str] | pd.Index, candidates: tuple[str, ...]) -> str | None:
+    """Return the first candidate present among ``columns`` (case-insensitive).
+
+    Examples
+    --------
+    >>> find_field(["FID", "dlbm", "DLMC"], ("DLBM",))
+    'dlbm'
+    """
+    lowered = {str(c).lower(): str(c) for c in columns}
+    for name in candidates:
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+    return None
+
+
+def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
+    if id_field is not None:
+        if id_field not in frame.columns:
+            raise InputDataError(
+                f"the site file has no field {id_field!r} for --id-field; its fields are: "
+                + ", ".join(map(str, frame.columns.drop(frame.geometry.name)))
+            )
+        column: str | None = id_field
+    else:
+        column = find_field(frame.columns.drop(frame.geometry.name), ID_FIELDS)
+    if column is None:
+        return pd.Series([str(i + 1) for i in range(len(frame))], index=frame.index)
+    ids = frame[column].astype("string").str.strip()
+    blank = ids.isna() | (ids == "")
+    if blank.any():
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(blank.to_numpy())[:5])
+        raise InputDataError(
+            f"site id field {column!r} is blank in feature(s) {rows}; fill it in or choose "
+            "another field with --id-field"
+        )
+    duplicated = sorted(set(ids[ids.duplicated()]))
+    if duplicated:
+        raise InputDataError(
+            f"site ids in field {column!r} are not unique ({', '.join(duplicated[:5])}); "
+            "give each site its own id or choose another field with --id-field"
+        )
+    return ids.astype(str)
+
+
+def _text_column(frame: gpd.GeoDataFrame, candidates: tuple[str, ...]) -> pd.Series:
+    column = find_field(frame.columns.drop(frame.geometry.name), candidates)
+    if column is None:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=str)
+    return frame[column].astype("string").fillna("").str.strip().astype(str)
+
+
+def _truthy(values: pd.Series) -> pd.Series:
+    text = values.astype("string").fillna("").str.strip().str.lower()
+    return text.isin(["1", "true", "yes", "y", "t", "是", "线性"])
+
+
+def _corridors(
+    frame: gpd.GeoDataFrame, width: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Buffer line sites into corridor polygons; return geometries and a linear flag."""
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    is_line = np.isin(shapely.get_type_id(geoms), _LINE_TYPES)
+    if not is_line.any():
+        return geoms, is_line
+    width_column = find_field(frame.columns.drop(frame.geometry.name), WIDTH_FIELDS)
+    widths = np.full(len(geoms), np.nan)
+    if width_column is not None:
+        widths = pd.to_numeric(frame[width_column], errors="coerce").to_numpy(dtype=float)
+    if width is not None:
+        widths = np.where(np.isnan(widths), width, widths)
+    lacking = is_line & ~(widths > 0)
+    if lacking.any():
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(lacking)[:5])
+        raise InputDataError(
+            f"site feature(s) {rows} are lines (a linear project) without a width; give the "
+            "corridor width in metres with --width or a width_m field"
+        )
+    out = geoms.copy()
+    out[is_line] = shapely.buffer(geoms[is_line], widths[is_line] / 2.0, cap_style="flat")
+    return out, is_line
+
+
+def prepare_sites(
+    frame: gpd.GeoDataFrame,
+    crs: CRS,
+    profile: Profile,
+    *,
+    id_field: str | None = None,
+    width: float | None = None,
+) -> PreparedSites:
+    """Normalise sites and bring them into the analysis CRS as clean polygons.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Sites as read, in their own CRS.
+    crs : CRS
+        The analysis CRS (projected).
+    profile : Profile
+        For project-class names.
+    id_field : str, optional
+        Field holding the site id.
+    width : float, optional
+        Corridor width in metres for line sites without a width field.
+
+    Returns
+    -------
+    PreparedSites
+    """
+    warnings: list[str] = []
+    ids = _site_ids(frame, id_field)
+    raw_classes = _text_column(frame, CLASS_FIELDS)
+    classes = raw_classes.map(profile.resolve_project_class)
+    unknown = sorted(set(raw_classes[classes.isna() & (raw_classes != "")]))
+    if unknown:
+        warnings.append(
+            "unknown project class(es) " + ", ".join(unknown)
+            + " treated as unclassified (rules then allow no exception); use one of: "
+            + ", ".join(profile.project_classes)
+        )
+    projected = frame.to_crs(crs) if not frame.crs.equals(crs) else frame
+    geoms, from_lines = _corridors(projected, width)
+    linear_column = find_field(frame.columns.drop(frame.geometry.name), LINEAR_FIELDS)
+    linear = from_lines.copy()
+    if linear_column is not None:
+        linear |= _truthy(frame[linear_column]).to_numpy()
+    cleaned, report, _ = clean_polygons(geoms, ids.to_numpy())
+    attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
+    attributes = attributes.drop(columns=[c for c in SITE_COLUMNS if c in attributes.columns])
+    normalised = pd.DataFrame({
+        "site_id": ids.to_numpy(),
+        "name": _text_column(frame, NAME_FIELDS).to_numpy(),
+        "project_class": classes.astype(object).where(classes.notna(), None).to_numpy(),
+        "linear": linear,
+        "planar_m2": shapely.area(cleaned),
+        "ellipsoidal_m2": ellipsoidal_areas(cleaned, crs),
+    })
+    out = gpd.GeoDataFrame(
+        pd.concat([normalised, attributes], axis=1), geometry=cleaned, crs=crs
+    )
+    empty = out.loc[shapely.is_empty(cleaned), "site_id"].tolist()
+    if empty:
+        warnings.append(
+            f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown"
+        )
+    return PreparedSites(out, report, warnings)

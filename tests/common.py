@@ -1,0 +1,37 @@
+"""Geometry and data builders shared by the tests: everything is built in code."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from shapely import Polygon, box
+
+# A point in Luxi County, CGCS2000 / 3-degree GK zone 35 (EPSG:4523), zone-prefixed.
+X0 = 35_420_000.0
+Y0 = 2_700_000.0
+GK35 = "EPSG:4523"
+
+
+def square(x: float, y: float, size: float, height: float | None = None) -> Polygon:
+    """An axis-aligned rectangle with its lower-left corner at (X0 + x, Y0 + y)."""
+    return box(X0 + x, Y0 + y, X0 + x + size, Y0 + y + (size if height is None else height))
+
+
+def frame(rows: list[dict], crs: str = GK35) -> gpd.GeoDataFrame:
+    """A GeoDataFrame from rows that each hold a 'geometry' key."""
+    geometry = [r.pop("geometry") for r in rows]
+    return gpd.GeoDataFrame(rows, geometry=geometry, crs=crs)
+
+
+def sites(*geoms: Polygon, crs: str = GK35, **columns: list) -> gpd.GeoDataFrame:
+    """Sites S1, S2, … with optional extra columns."""
+    data = {"site_id": [f"S{i + 1}" for i in range(len(geoms))], **columns}
+    return gpd.GeoDataFrame(data, geometry=list(geoms), crs=crs)
+
+
+def write_without_crs(data: gpd.GeoDataFrame, path) -> None:
+    """Write a file that declares no CRS (like a shapefile without .prj)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
+        data.set_crs(None, allow_override=True).to_file(path)

@@ -1,0 +1,155 @@
+"""CLI tests of `landcheck check`: exit codes, refused overwrite, no partial output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+from common import frame, sites, square
+
+from landcheck.cli.main import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def data(write_gpkg):
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(700, 0, 1300, 1000)}])
+    site = sites(square(0, 0, 1000, 500), square(3000, 0, 100), name=["压占项目", "无压占项目"])
+    return write_gpkg(sites=site, farmland=farmland)
+
+
+def digest(path):
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
+
+
+def test_check_writes_the_report_folder(runner, data, tmp_path):
+    out = tmp_path / "report"
+    before = digest(data)
+    result = runner.invoke(cli, ["check", f"{data}:sites", "--layer", f"farmland={data}:farmland",
+                                 "--area-method", "planar", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg"]
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert findings["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == pytest.approx(150_000.0)
+    assert "S1" in result.output and "prohibited" in result.output
+    assert "Report written to" in result.output
+    assert digest(data) == before  # inputs are never modified
+
+
+def test_fail_on_gives_exit_code_3(runner, data, tmp_path):
+    args = ["-q", "check", f"{data}:sites", "--layer", f"farmland={data}:farmland"]
+    result = runner.invoke(cli, [*args, "-o", str(tmp_path / "a"), "--fail-on", "prohibited"])
+    assert result.exit_code == 3
+    # S2 is on no farmland, but its other layers are missing: unknown, worse than conditional
+    result = runner.invoke(cli, [*args, "-o", str(tmp_path / "b"), "--fail-on", "unknown"])
+    assert result.exit_code == 3
+    assert os.path.isdir(tmp_path / "b")  # the report is still written
+
+
+def test_fail_on_not_reached_gives_exit_code_0(runner, write_gpkg, tmp_path):
+    layers = {
+        key: frame([{"BSM": "X", "geometry": square(5000, 5000, 10)}])
+        for key in ("farmland", "eco_redline")
+    }
+    path = write_gpkg(sites=sites(square(0, 0, 10)), **layers)
+    args = ["check", f"{path}:sites", "-o", str(tmp_path / "r"), "--fail-on", "prohibited"]
+    args += [f"--layer={k}={path}:{k}" for k in layers]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_refused_overwrite_is_exit_1_and_keeps_the_old_folder(runner, data, tmp_path):
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "keep.txt").write_text("old")
+    result = runner.invoke(cli, ["check", f"{data}:sites", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "already exists" in result.output and "--overwrite" in result.output
+    assert os.listdir(out) == ["keep.txt"]
+    result = runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out), "--overwrite"])
+    assert result.exit_code == 0
+    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg"]
+
+
+def test_bad_input_is_exit_1_without_traceback_and_no_report(runner, tmp_path):
+    out = tmp_path / "report"
+    result = runner.invoke(cli, ["check", str(tmp_path / "missing.gpkg"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "no such file" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert [p for p in os.listdir(tmp_path) if p.startswith(".report")] == []
+
+
+def test_verbose_shows_the_traceback(runner, tmp_path):
+    result = runner.invoke(cli, ["-v", "check", str(tmp_path / "missing.gpkg"), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "Traceback" in result.output
+
+
+def test_failed_run_leaves_no_report_folder(runner, data, tmp_path, monkeypatch):
+    from landcheck.report import folder
+
+    def broken(result, directory):
+        with open(os.path.join(directory, "landcheck.gpkg"), "w") as handle:
+            handle.write("partial")
+        raise OSError("disk full")
+
+    monkeypatch.setitem(folder.WRITERS, "gpkg", broken)
+    out = tmp_path / "report"
+    result = runner.invoke(cli, ["check", f"{data}:sites", "-o", str(out)])
+    assert result.exit_code == 1
+    assert not out.exists()
+    assert [p for p in os.listdir(tmp_path) if p.startswith(".")] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layer", "farmland"], "KEY=PATH"),
+        (["--format", "pdf"], "unknown format"),
+        (["--fail-on", "bad"], "--fail-on"),
+        (["--width", "-5"], "--width"),
+    ],
+)
+def test_usage_errors_are_exit_2(runner, data, tmp_path, args, message):
+    result = runner.invoke(cli, ["check", f"{data}:sites", "-o", str(tmp_path / "r"), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_missing_argument_is_exit_2(runner):
+    assert runner.invoke(cli, ["check"]).exit_code == 2
+
+
+def test_format_selects_files(runner, data, tmp_path):
+    out = tmp_path / "r"
+    result = runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out), "-f", "json"])
+    assert result.exit_code == 0
+    assert os.listdir(out) == ["findings.json"]
+    assert result.output == ""
+
+
+def test_invalid_profile_lists_every_problem(runner, data, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "schema: landcheck/profile@1\nname: bad\nversion: '1'\n"
+        "analysis: {area_method: round, sliver: {area_m2: 0.5}}\n"
+        "layers:\n  farmland: {kind: farm}\n"
+        "rules:\n  - {id: r1, check: nothing, layer: farmland}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["check", f"{data}:sites", "--profile", str(bad), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "5 problems" in result.output
+    for text in ("analysis.area_method", "sliver.area_m2", "layers.farmland.kind", "basis", "'nothing'"):
+        assert text in result.output
