@@ -353,11 +353,12 @@ class CheckResult:
         *,
         formats: str | list[str] | None = None,
         overwrite: bool = False,
+        lang: str = "zh",
     ) -> dict[str, str]:
         """Write the report folder; see :func:`landcheck.report.write_report`."""
         from landcheck.report import write_report
 
-        return write_report(self, directory, formats=formats, overwrite=overwrite)
+        return write_report(self, directory, formats=formats, overwrite=overwrite, lang=lang)
 
     def __repr__(self) -> str:
         counts = self.statuses.value_counts()

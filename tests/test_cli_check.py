@@ -98,7 +98,7 @@ def test_verbose_shows_the_traceback(runner, tmp_path):
 def test_failed_run_leaves_no_report_folder(runner, data, tmp_path, monkeypatch):
     from landcheck.report import folder
 
-    def broken(result, directory):
+    def broken(result, directory, options):
         with open(os.path.join(directory, "landcheck.gpkg"), "w") as handle:
             handle.write("partial")
         raise OSError("disk full")

@@ -12,6 +12,7 @@ from landcheck.cli.options import (
     encoding_option,
     fail_on_option,
     format_option,
+    lang_option,
     layer_option,
     overwrite_option,
     parse_layer_options,
@@ -60,12 +61,13 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
               metavar="DIR", help="Report folder to write.")
 @overwrite_option
 @format_option
+@lang_option
 @fail_on_option
 @click.pass_context
 def check_command(
     ctx: click.Context, sites: tuple[str, ...], profile: str, layers: tuple[str, ...],
     id_field: str | None, crs: str | None, area_method: str | None, width: float | None,
-    encoding: str | None, output: str, overwrite: bool, formats: str | None,
+    encoding: str | None, output: str, overwrite: bool, formats: str | None, lang: str,
     fail_on: str | None,
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
@@ -96,7 +98,7 @@ def check_command(
         )
     for warning in result.warnings:
         logger.warning(warning)
-    paths = write_report(result, output, formats=chosen, overwrite=overwrite)
+    paths = write_report(result, output, formats=chosen, overwrite=overwrite, lang=lang)
     if not quiet:
         print_summary(result)
         click.echo(f"Report written to {os.path.abspath(output)}")

@@ -6,7 +6,7 @@ import os
 
 import click
 
-from landcheck.cli.options import format_option, overwrite_option
+from landcheck.cli.options import format_option, lang_option, overwrite_option
 from landcheck.cli.progress import progress_bar
 
 __all__ = ["demo_command"]
@@ -17,15 +17,20 @@ __all__ = ["demo_command"]
               help="Folder for the sample data (DIR/sample) and the report (DIR/report).")
 @overwrite_option
 @format_option
+@lang_option
 @click.pass_context
-def demo_command(ctx: click.Context, output: str, overwrite: bool, formats: str | None) -> None:
+def demo_command(
+    ctx: click.Context, output: str, overwrite: bool, formats: str | None, lang: str
+) -> None:
     """Run the whole pre-examination on the bundled synthetic sample county."""
     from landcheck.cli.summary import print_summary
     from landcheck.report.demo import run_demo
 
     quiet = ctx.obj["verbosity"] < 0
     with progress_bar(enabled=not quiet) as progress:
-        result, paths = run_demo(output, overwrite=overwrite, formats=formats, progress=progress)
+        result, paths = run_demo(
+            output, overwrite=overwrite, formats=formats, lang=lang, progress=progress
+        )
     if not quiet:
         print_summary(result)
         click.echo(f"Report written to {os.path.abspath(os.path.join(output, 'report'))}")

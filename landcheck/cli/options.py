@@ -10,6 +10,7 @@ option             meaning                                          commands
 ``--layer``        ``KEY=PATH[:LAYER]`` layer source, repeatable    check
 ``--crs``          analysis CRS (``auto``, ``EPSG:4523``…)           check
 ``--encoding``     attribute encoding of inputs (``gbk``…)          check, inspect
+``--lang``         report language, ``zh`` (default) or ``en``        check, demo
 =================  ===============================================  ==================
 """
 
@@ -24,6 +25,7 @@ __all__ = [
     "encoding_option",
     "fail_on_option",
     "format_option",
+    "lang_option",
     "layer_option",
     "overwrite_option",
     "parse_layer_options",
@@ -54,6 +56,10 @@ crs_option = click.option(
 encoding_option = click.option(
     "--encoding", default=None, metavar="ENC",
     help="Attribute encoding of input files, e.g. gbk for Chinese shapefiles without .cpg.",
+)
+lang_option = click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="Language of the HTML and Excel reports.",
 )
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(STATUSES), default=None,

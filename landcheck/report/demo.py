@@ -31,6 +31,7 @@ def run_demo(
     *,
     overwrite: bool = False,
     formats: str | None = None,
+    lang: str = "zh",
     seed: int = 2026,
     progress: ProgressCallback | None = None,
 ) -> tuple[CheckResult, dict[str, str]]:
@@ -53,7 +54,9 @@ def run_demo(
         write_sample(sample_dir, seed=seed)
         gpkg = os.path.join(sample_dir, SAMPLE_FILE)
         result = check(f"{gpkg}:sites", layers=sample_layers(gpkg), progress=progress)
-        paths = write_report(result, os.path.join(directory, "report"), formats=formats)
+        paths = write_report(
+            result, os.path.join(directory, "report"), formats=formats, lang=lang
+        )
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise

@@ -12,21 +12,49 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from landcheck.errors import InputDataError, OutputExistsError
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
 from landcheck.result import CheckResult
 
-__all__ = ["FORMATS", "WRITERS", "check_output_dir", "parse_formats", "write_report"]
+__all__ = [
+    "FORMATS",
+    "WRITERS",
+    "ReportOptions",
+    "check_output_dir",
+    "parse_formats",
+    "write_report",
+]
 
-Writer = Callable[[CheckResult, str], str]
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Options every writer receives.
+
+    Attributes
+    ----------
+    lang : {"zh", "en"}
+        Language of human-readable reports (Chinese by default).
+    """
+
+    lang: str = "zh"
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            raise InputDataError(f"unknown language {self.lang!r}; use one of {', '.join(LANGUAGES)}")
+
+
+Writer = Callable[[CheckResult, str, ReportOptions], str]
 
 WRITERS: dict[str, Writer] = {
     "json": write_json,
     "gpkg": write_gpkg,
 }
-"""Format name → writer ``(result, directory) -> path``."""
+"""Format name → writer ``(result, directory, options) -> path``."""
 
 FORMATS = tuple(WRITERS)
 """Formats written by default, in order."""
@@ -80,6 +108,7 @@ def write_report(
     *,
     formats: str | Iterable[str] | None = None,
     overwrite: bool = False,
+    lang: str = "zh",
 ) -> dict[str, str]:
     """Write the report folder.
 
@@ -93,6 +122,8 @@ def write_report(
         Subset of :data:`FORMATS` (default: all).
     overwrite : bool
         Replace an existing folder (only once the new one is complete).
+    lang : {"zh", "en"}
+        Language of the human-readable reports.
 
     Returns
     -------
@@ -106,11 +137,14 @@ def write_report(
     """
     directory = os.fspath(directory)
     chosen = parse_formats(formats)
+    options = ReportOptions(lang=lang)
     check_output_dir(directory, overwrite=overwrite)
     parent = os.path.dirname(os.path.abspath(directory))
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=parent)
     try:
-        written = {name: os.path.basename(WRITERS[name](result, staging)) for name in chosen}
+        written = {
+            name: os.path.basename(WRITERS[name](result, staging, options)) for name in chosen
+        }
         if os.path.lexists(directory):
             retired = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.old.", dir=parent)
             os.replace(directory, os.path.join(retired, "report"))

@@ -9,6 +9,8 @@ geometry type per layer (MultiPolygon), long field names.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import os
 
 import geopandas as gpd
@@ -17,6 +19,9 @@ import pyogrio
 
 from landcheck.crs import crs_label
 from landcheck.result import CheckResult
+
+if TYPE_CHECKING:
+    from landcheck.report.folder import ReportOptions
 
 __all__ = ["FILENAME", "gpkg_layers", "write_gpkg"]
 
@@ -85,7 +90,7 @@ def gpkg_layers(result: CheckResult) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_gpkg(result: CheckResult, directory: str) -> str:
+def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write landcheck.gpkg into ``directory`` and return its path."""
     path = os.path.join(directory, FILENAME)
     for name, frame in gpkg_layers(result).items():

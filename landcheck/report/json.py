@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import json
 import math
 import os
 from typing import Any
 
 from landcheck.result import CheckResult
+
+if TYPE_CHECKING:
+    from landcheck.report.folder import ReportOptions
 
 __all__ = ["FILENAME", "dumps", "write_json"]
 
@@ -30,7 +35,7 @@ def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
     return json.dumps(_finite(result.to_dict()), ensure_ascii=False, indent=indent)
 
 
-def write_json(result: CheckResult, directory: str) -> str:
+def write_json(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write findings.json into ``directory`` and return its path."""
     path = os.path.join(directory, FILENAME)
     with open(path, "w", encoding="utf-8") as handle:
