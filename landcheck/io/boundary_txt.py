@@ -403,8 +403,9 @@ def _check_units_and_projection(scan: _Scan, source: str) -> None:
             line=scan.lines["计量单位"],
         )
     projection = scan.values.get("投影类型", "")
-    known = ("高斯", "克吕格", "GAUSS", "KRUGER", "KRÜGER", "横轴墨卡托", "TM")
-    if projection and not any(k in projection.upper() for k in known):
+    known = ("高斯", "克吕格", "GAUSS", "KRUGER", "KRÜGER", "横轴墨卡托", "TRANSVERSE MERCATOR")
+    upper = projection.upper()
+    if projection and upper != "TM" and not any(k in upper for k in known):
         raise BoundaryTxtCRSError(
             f"投影类型={projection!r}: landcheck reads Gauss-Kruger coordinates "
             "(投影类型=高斯克吕格) only",
@@ -641,8 +642,9 @@ def _transform_legacy(
     names = ("dx", "dy", "dz", "rx", "ry", "rz", "s")
     values = ", ".join(f"{n}={v:g}" for n, v in zip(names, declared.helmert, strict=True))
     method = (
-        f"Helmert 7-parameter (Bursa-Wolf, position-vector convention, EPSG method 9606) "
-        f"{label} → CGCS2000 with the file's 转换参数 ({values}; m, arc-seconds, ppm)"
+        "Helmert 7-parameter transformation (Bursa-Wolf, position-vector convention, "
+        f"EPSG method 1033, geocentric) {label} → CGCS2000 with the file's 转换参数 "
+        f"({values}; m, arc-seconds, ppm)"
     )
     metadata[_METADATA_PREFIX + "source_crs"] = crs_label(source_crs)
     metadata[_METADATA_PREFIX + "transformation"] = method
@@ -696,7 +698,7 @@ def _plot_geometry(plot: _Plot, rings: list[_Ring], source: str) -> shapely.Geom
                 line=ring.line,
             )
         polygon = shapely.Polygon(ring.points)
-        if polygon.area == 0:
+        if shapely.convex_hull(polygon).area == 0:
             raise BoundaryTxtError(
                 f"ring 圈号={ring.number} starting here has no area (its points are on a line)",
                 path=source,
