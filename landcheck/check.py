@@ -28,10 +28,10 @@ from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near
 from landcheck.io.profiles import resolve_profile
 from landcheck.layers import normalise_features, select_near
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
-from landcheck.overlay import overlay_layer
+from landcheck.overlay import nearest_features, overlay_layer
 from landcheck.profile import LayerSpec, Profile
 from landcheck.result import CheckResult
-from landcheck.rules import SiteInfo, evaluate_site
+from landcheck.rules import SiteInfo, evaluate_site, search_distance
 from landcheck.sites import prepare_sites
 from landcheck.units import Area
 
@@ -151,16 +151,17 @@ def _load_layer(
     source: LayerSource | gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
     crs: CRS,
+    margin: float,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None:
             raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
-        near = select_near(source, sites.geometry)
+        near = select_near(source, sites.geometry.buffer(margin))
         record = InputRecord(role="layer", key=spec.key, crs=crs_label(source.crs),
                              features_read=len(near))
         return near, record
     frame, record = read_features_near(
-        source, sites.geometry.values, crs, key=spec.key
+        source, sites.geometry.values, crs, key=spec.key, margin=margin
     )
     return frame.sort_index(), record
 
@@ -178,8 +179,9 @@ def _run_layer(
         record.status = "missing"
         record.detail = "no source given"
         return _LayerRun(spec, record, reason="未提供图层 / layer not supplied")
+    search_m = search_distance(profile, spec.key)
     try:
-        frame, record = _load_layer(spec, source, sites, crs)
+        frame, record = _load_layer(spec, source, sites, crs, max(1.0, search_m))
         if frame.crs is not None:
             _refuse_legacy(frame.crs, f"layer {spec.key!r}")
         layer = normalise_features(frame, spec, crs)
@@ -206,9 +208,15 @@ def _run_layer(
             "shared area is counted once, under the earlier feature"
         )
     table: CodeTable | None = load_code_table(spec.classification) if spec.classification else None
+    nearest = nearest_features(
+        np.asarray(sites.geometry.values, dtype=object),
+        np.asarray(layer.features.geometry.values, dtype=object),
+        search_m,
+    )
+    nearest["feature_id"] = layer.features["_id"].to_numpy()[nearest["feature"].to_numpy(dtype=int)]
     measure = measure_layer(
         overlay, spec, profile.analysis.area_method, table=table,
-        has_codes="code" in layer.mapping,
+        has_codes="code" in layer.mapping, nearest=nearest, search_m=search_m,
     )
     return _LayerRun(spec, record, measure=measure, pieces=overlay.pieces)
 

@@ -68,6 +68,11 @@ class SiteLayer:
         True when the layer has a class code field.
     unresolved_codes : list of str
         Codes not found in the layer's code table.
+    search_m : float
+        How far around the site features were looked for (0: not at all).
+    nearest_m, nearest_id : float and str, or None
+        Distance to the nearest feature within ``search_m`` (0 when the site
+        touches one) and its id; None when there is none within reach.
     """
 
     key: str
@@ -83,6 +88,9 @@ class SiteLayer:
     features: pd.DataFrame = field(default_factory=pd.DataFrame)
     has_classes: bool = False
     unresolved_codes: list[str] = field(default_factory=list)
+    search_m: float = 0.0
+    nearest_m: float | None = None
+    nearest_id: str | None = None
 
     def classes_where(
         self, column: str, values: tuple[str, ...], method: AreaMethod, *, ridges: bool = False
@@ -130,6 +138,8 @@ class LayerMeasure:
     features: pd.DataFrame
     has_classes: bool
     unresolved: dict[int, list[str]]
+    nearest: pd.DataFrame = field(default_factory=pd.DataFrame)
+    search_m: float = 0.0
 
     def __post_init__(self) -> None:
         self._classes = _split_by_site(self.classes, "code")
@@ -162,6 +172,15 @@ class LayerMeasure:
             features=self._features.get(position, _EMPTY),
             has_classes=self.has_classes,
             unresolved_codes=self.unresolved.get(position, []),
+            search_m=self.search_m,
+            nearest_m=(
+                float(self.nearest.at[position, "distance_m"])
+                if position in self.nearest.index else None
+            ),
+            nearest_id=(
+                str(self.nearest.at[position, "feature_id"])
+                if position in self.nearest.index else None
+            ),
         )
 
 
@@ -258,6 +277,8 @@ def measure_layer(
     *,
     table: CodeTable | None = None,
     has_codes: bool = False,
+    nearest: pd.DataFrame | None = None,
+    search_m: float = 0.0,
 ) -> LayerMeasure:
     """Aggregate a layer's pieces per site, per class and per administrative unit.
 
@@ -274,6 +295,11 @@ def measure_layer(
         Code table to resolve class codes with.
     has_codes : bool
         True when the layer has a class code field (a class layer).
+    nearest : pandas.DataFrame, optional
+        Per site position: ``feature_id`` and ``distance_m`` of the nearest
+        feature within ``search_m``.
+    search_m : float
+        The search distance used for ``nearest``.
     """
     pieces = pd.DataFrame(overlay.pieces.drop(columns="geometry"))
     totals = pieces.groupby("site").agg(
@@ -307,4 +333,5 @@ def measure_layer(
     return LayerMeasure(
         spec=spec, method=method, totals=totals, classes=classes, admin=admin,
         features=features, has_classes=has_codes, unresolved=unresolved,
+        nearest=nearest if nearest is not None else pd.DataFrame(), search_m=search_m,
     )

@@ -21,7 +21,7 @@ from pyproj import CRS
 from landcheck.crs import ellipsoidal_areas
 from landcheck.geometry import polygonal_part
 
-__all__ = ["PIECE_COLUMNS", "LayerOverlay", "overlay_layer"]
+__all__ = ["PIECE_COLUMNS", "LayerOverlay", "nearest_features", "overlay_layer"]
 
 PIECE_COLUMNS = [
     "site",
@@ -187,4 +187,39 @@ def overlay_layer(
         pieces=result,
         self_overlap_sites=overlap_sites,
         self_overlap_m2=float(planar[changed].sum() - counted_planar[changed].sum()),
+    )
+
+
+def nearest_features(
+    site_geoms: np.ndarray, feature_geoms: np.ndarray, max_distance: float
+) -> pd.DataFrame:
+    """The nearest feature of each site within ``max_distance`` (0 when they touch).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by site position: ``feature`` (position) and ``distance_m``;
+        sites with nothing within reach are absent.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> nearest_features(np.array([box(0, 0, 10, 10)]), np.array([box(40, 0, 50, 10)]), 100.0)
+          feature  distance_m
+    site                     
+    0           0        30.0
+    """
+    site_geoms = np.asarray(site_geoms, dtype=object)
+    feature_geoms = np.asarray(feature_geoms, dtype=object)
+    empty = pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
+    if not len(feature_geoms) or max_distance <= 0:
+        return empty
+    tree = shapely.STRtree(feature_geoms)
+    usable = ~shapely.is_empty(site_geoms)
+    (site_idx, feature_idx), distance = tree.query_nearest(
+        site_geoms[usable], max_distance=max_distance, return_distance=True, all_matches=False
+    )
+    positions = np.flatnonzero(usable)[site_idx]
+    return pd.DataFrame(
+        {"feature": feature_idx, "distance_m": distance}, index=pd.Index(positions, name="site")
     )

@@ -258,6 +258,11 @@ class CheckResult:
             }
         if view.unresolved_codes:
             out["unresolved_codes"] = list(view.unresolved_codes)
+        if view.search_m > 0:
+            out["nearest"] = {
+                "distance_m": view.nearest_m, "feature_id": view.nearest_id,
+                "search_m": view.search_m,
+            }
         return out
 
     @staticmethod

@@ -31,6 +31,7 @@ __all__ = [
     "RuleInput",
     "SiteInfo",
     "evaluate_site",
+    "search_distance",
     "validate_rule",
     "worst_status",
 ]
@@ -94,7 +95,7 @@ class Evaluator:
         Template values it supplies beyond the common ones.
     params : dict
         Parameter name → ``"classes"`` (list of project-class keys) or
-        ``"number"``.
+        ``"distance"`` (metres, a number > 0).
     func : callable
         ``RuleInput → Decision``.
     """
@@ -341,6 +342,21 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     return Decision(outcome or "adjust", nonconforming, {"zones": zones})
 
 
+def _proximity(inp: RuleInput) -> Decision:
+    layer = inp.layer
+    buffer_m = float(inp.params.get("distance_m", 0.0))
+    values = {
+        "buffer_m": buffer_m,
+        "distance_m": layer.nearest_m if layer.nearest_m is not None else float("nan"),
+        "nearest_id": layer.nearest_id or "",
+    }
+    if layer.overlap.m2 > 0.0 and not inp.is_sliver(layer.overlap.m2, layer.max_width_m):
+        return Decision("overlaps", layer.overlap, values)
+    if layer.nearest_m is not None and layer.nearest_m <= buffer_m:
+        return Decision("near", layer.overlap, values)
+    return Decision("clear", layer.overlap, values)
+
+
 def _generic_overlap(inp: RuleInput) -> Decision:
     area = inp.layer.overlap
     return Decision(_involvement(inp, area, inp.layer.max_width_m) or "involved", area)
@@ -378,6 +394,13 @@ EVALUATORS: dict[str, Evaluator] = {
             "planning_conformity", ("planning_zone",),
             ("conforms", "sliver", "adjust", "unclassified"), _planning_conformity,
             texts=("zones", "codes"),
+        ),
+        Evaluator(
+            "proximity", ("permanent_farmland", "eco_redline", "urban_boundary",
+                          "planning_zone", "land_use", "generic"),
+            ("overlaps", "near", "clear"), _proximity,
+            numbers=("buffer_m", "distance_m"), texts=("nearest_id",),
+            params={"distance_m": "distance"},
         ),
         Evaluator(
             "overlap", ("permanent_farmland", "eco_redline", "urban_boundary", "planning_zone",
@@ -430,11 +453,17 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
                 template.format(**sample)
             except (ValueError, IndexError, KeyError) as ex:
                 problems.append(f"outcomes.{name}.{lang}: bad template ({ex})")
+    for name, kind_of_param in evaluator.params.items():
+        if kind_of_param == "distance" and name not in rule.params:
+            problems.append(f"params.{name}: required by check {rule.check!r} (metres)")
     for name, value in rule.params.items():
         expected = evaluator.params.get(name)
         if expected is None:
             valid = ", ".join(evaluator.params) or "none"
             problems.append(f"params.{name}: check {rule.check!r} takes no such parameter ({valid})")
+        elif expected == "distance":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                problems.append(f"params.{name}: expected a distance in metres > 0, got {value!r}")
         elif expected == "classes":
             if not isinstance(value, list):
                 problems.append(f"params.{name}: expected a list of project classes")
@@ -519,3 +548,20 @@ def evaluate_site(
         )
         findings.append(evaluate_rule(rule, inp, profile.layers[rule.layer].title))
     return findings
+
+
+def search_distance(profile: Profile, layer: str) -> float:
+    """How far around the sites a layer's features must be read (proximity rules).
+
+    Examples
+    --------
+    >>> from landcheck.profile import load_profile
+    >>> search_distance(load_profile(), "eco_redline")
+    100.0
+    """
+    distances = [
+        float(rule.params.get("distance_m", 0.0))
+        for rule in profile.rules
+        if rule.layer == layer and rule.check == "proximity"
+    ]
+    return max(distances, default=0.0)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+import yaml
 from common import GK35, X0, Y0, frame, sites, square, write_without_crs
 from pyproj import CRS, Geod, Transformer
 from shapely import Polygon
 
 import landcheck
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
+from landcheck.profile import Profile, builtin_profile_text
 
 PLANAR = {"area_method": "planar"}
 
@@ -260,14 +262,41 @@ def test_sites_from_files_with_layer_syntax(write_gpkg):
     assert len(farmland_input.sha256) == 64
 
 
+def profile_without_proximity():
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    data["rules"] = [r for r in data["rules"] if r["check"] != "proximity"]
+    return Profile.from_dict(data, origin="test")
+
+
 def test_filtered_read_takes_only_features_near_the_sites(write_gpkg):
     # a 100 x 100 grid of 10 m farmland squares; the site covers 3 x 3 of them
     grid = farmland(*[square(10 * i, 10 * j, 10) for i in range(100) for j in range(100)])
     path = write_gpkg(farmland=grid)
-    result = landcheck.check(sites(square(502, 502, 26)), layers={"farmland": f"{path}:farmland"}, **PLANAR)
+    site = sites(square(502, 502, 26))
+    result = landcheck.check(site, layers={"farmland": f"{path}:farmland"},
+                             profile=profile_without_proximity(), **PLANAR)
     record = next(r for r in result.inputs if r.key == "farmland")
     assert record.features_read == 9
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(676.0)
+    # with the 50 m proximity rule, squares up to 50 m around are read too: 13 x 13
+    result = landcheck.check(site, layers={"farmland": f"{path}:farmland"}, **PLANAR)
+    record = next(r for r in result.inputs if r.key == "farmland")
+    assert record.features_read == 169
+
+
+def test_proximity_finding_gives_the_distance_to_the_nearest_feature():
+    layer = frame([{"BSM": "R7", "geometry": square(130, 0, 50)},
+                   {"BSM": "R8", "geometry": square(400, 0, 50)}])
+    result = landcheck.check(sites(square(0, 0, 100), square(1000, 0, 100)),
+                             layers={"eco_redline": layer}, **PLANAR)
+    near = next(f for f in result.site_findings("S1") if f.check == "eco_redline_proximity")
+    assert (near.outcome, near.status) == ("near", "info")
+    assert "30.0 m" in near.message.en and "R7" in near.message.en
+    assert result.layer("S1", "eco_redline").nearest_m == pytest.approx(30.0)
+    far = next(f for f in result.site_findings("S2") if f.check == "eco_redline_proximity")
+    assert (far.outcome, far.status) == ("clear", "not_involved")
+    assert result.layer("S2", "eco_redline").nearest_m is None
+    assert result.to_dict()["sites"][0]["layers"]["eco_redline"]["nearest"]["distance_m"] == 30.0
 
 
 def test_site_file_without_crs_is_an_error_that_says_how(write_gpkg, tmp_path):

@@ -262,9 +262,9 @@ def _mask_in_layer_crs(
         geoms = shapely.transform(
             geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
         )
-    if target_crs.is_projected:
-        return shapely.buffer(geoms, margin, quad_segs=2)
-    return shapely.buffer(geoms, margin / 100_000.0, quad_segs=2)
+    # mitred corners: the grown outline contains every point within ``margin``
+    distance = margin if target_crs.is_projected else margin / 100_000.0
+    return shapely.buffer(geoms, distance, join_style="mitre", mitre_limit=10.0)
 
 
 def _clusters(geoms: np.ndarray, gap: float) -> list[np.ndarray]:
