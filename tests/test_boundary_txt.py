@@ -196,6 +196,16 @@ def test_plots_sharing_an_id_are_one_multipart_site():
     assert txt.sites.loc[0, "point_count"] == 8
 
 
+def test_overlapping_plots_sharing_an_id_are_flagged():
+    text = ATTRIBUTES + "[地块坐标]\n"
+    text += "5,2.0000,A,甲,面,,,,@\n" + "\n".join(ring_lines(OUTER)) + "\n"
+    text += "5,2.0000,A,甲,面,,,,@\n" + "\n".join(ring_lines(OUTER, start=1)) + "\n"
+    txt = parse_boundary_txt(text)
+    assert len(txt.warnings) == 1
+    assert "site 'A' (plots on lines 8, 14)" in txt.warnings[0]
+    assert "do not form a valid multipolygon" in txt.warnings[0]
+
+
 def test_shared_id_with_other_attributes_gets_a_suffix():
     second = [(n + 500, e) for n, e in OUTER]
     text = ATTRIBUTES + "[地块坐标]\n"
@@ -230,10 +240,11 @@ def test_unprefixed_y_gets_the_zone_of_daihao():
 def test_swapped_columns_are_fixed_with_a_warning():
     txt = parse_boundary_txt(plot_text(swap=True))
     assert_same_geometry(txt.sites.geometry.iloc[0], expected_polygon())
-    assert len(txt.warnings) == 1
-    assert "X/Y columns swapped" in txt.warnings[0]
-    assert "easting 35500000.000" in txt.warnings[0]
-    assert "X = north, Y = east" in txt.warnings[0]
+    assert txt.warnings == [
+        "X/Y columns swapped in 1 plot(s) (headers on line(s) 8): X held eastings "
+        "(e.g. 35500000.000 on line 9) and Y northings (2700000.000); read them as "
+        "X = north, Y = east"
+    ]
 
 
 def test_swapped_and_unprefixed():
@@ -613,6 +624,18 @@ def test_writer_without_zone_prefix():
     assert len(txt.warnings) == 1 and "no zone prefix" in txt.warnings[0]
 
 
+def test_round_trip_six_degree_zone():
+    sites = sample_sites()
+    six = sites.set_geometry(sites.translate(xoff=-17_000_000), crs="EPSG:4496")
+    text = format_boundary_txt(six)
+    assert "几度分带=6\n" in text and "带号=18\n" in text
+    txt = parse_boundary_txt(text)
+    assert txt.warnings == []
+    assert txt.crs.to_epsg() == 4496
+    for got, want in zip(txt.sites.geometry, six.geometry, strict=True):
+        assert_same_geometry(got, want)
+
+
 def test_writer_from_plain_eastings_crs():
     sites = sample_sites()
     plain = sites.set_geometry(sites.translate(xoff=-35_000_000), crs="EPSG:4544")
@@ -651,6 +674,8 @@ def test_writer_refuses_coordinates_outside_the_zone():
 
 def test_writer_input_errors():
     sites = sample_sites()
+    with pytest.raises(InputDataError, match="no sites to write"):
+        format_boundary_txt(sites.iloc[:0])
     with pytest.raises(InputDataError, match="must be unique"):
         format_boundary_txt(sites.assign(site_id=["A", "A", "B"]))
     with pytest.raises(InputDataError, match="comma"):

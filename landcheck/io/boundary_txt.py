@@ -23,7 +23,8 @@ GBK/GB18030 or UTF-8 with or without BOM; CRLF, CR or LF; stray spaces and
 ``{}``; a header 界址点数 that counts closing points or not. Everything it
 repairs is reported in :attr:`BoundaryTxt.warnings`; nothing is repaired
 silently. Data in Xian 1980 or Beijing 1954 is refused unless the file's
-``转换参数`` holds the 7 Helmert parameters, which are then applied.
+``转换参数`` holds the 7 Helmert parameters, which are then applied
+(Bursa-Wolf, position-vector convention) through a PROJ pipeline.
 
 The writer emits one strict dialect (see :func:`format_boundary_txt`).
 :func:`parse_boundary_txt` and :func:`format_boundary_txt` are pure;
@@ -490,8 +491,8 @@ def _axis_order(point: _Point, source: str) -> bool:
     )
 
 
-def _oriented(plot: _Plot, source: str, warnings: list[str]) -> np.ndarray:
-    """Return the plot's points as ``(east, north)`` rows, fixing swapped columns."""
+def _oriented(plot: _Plot, source: str) -> tuple[np.ndarray, bool]:
+    """Return the plot's points as ``(east, north)`` rows and whether X/Y were swapped."""
     swapped = _axis_order(plot.points[0], source)
     for point in plot.points[1:]:
         if _axis_order(point, source) != swapped:
@@ -502,15 +503,17 @@ def _oriented(plot: _Plot, source: str, warnings: list[str]) -> np.ndarray:
                 line=point.line,
             )
     raw = np.array([(p.first, p.second) for p in plot.points], dtype=float)
-    if swapped:
-        p0 = plot.points[0]
-        warnings.append(
-            f"plot at line {plot.line}: X/Y columns swapped (X held the easting "
-            f"{p0.first:.3f}, Y the northing {p0.second:.3f}, lines {p0.line}–"
-            f"{plot.points[-1].line}); read them as X = north, Y = east"
-        )
-        return raw
-    return raw[:, ::-1].copy()
+    return (raw, True) if swapped else (raw[:, ::-1].copy(), False)
+
+
+def _swap_warning(plots: list[_Plot]) -> str:
+    first = plots[0].points[0]
+    lines = ", ".join(str(p.line) for p in plots[:5]) + (", …" if len(plots) > 5 else "")
+    return (
+        f"X/Y columns swapped in {len(plots)} plot(s) (headers on line(s) {lines}): X held "
+        f"eastings (e.g. {first.first:.3f} on line {first.line}) and Y northings "
+        f"({first.second:.3f}); read them as X = north, Y = east"
+    )
 
 
 def _prefix_zone(
@@ -808,15 +811,22 @@ def _sites_frame(
                 "parts": [geometry],
                 "declared": [plot.declared_ha],
                 "count": count,
+                "lines": [plot.line],
             }
         else:
             row["parts"].append(geometry)
             row["declared"].append(plot.declared_ha)
             row["count"] += count
+            row["lines"].append(plot.line)
     records = []
     for key, row in rows.items():
         parts = [p for g in row["parts"] for p in getattr(g, "geoms", [g])]
         geometry = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+        if len(row["lines"]) > 1 and not geometry.is_valid:
+            warnings.append(
+                f"site {key!r} (plots on lines {', '.join(map(str, row['lines']))}): its parts "
+                f"do not form a valid multipolygon ({shapely.is_valid_reason(geometry)})"
+            )
         declared = row["declared"]
         records.append(
             {
@@ -892,7 +902,11 @@ def parse_boundary_txt(
     warnings = list(scan.warnings)
     metadata = dict(scan.values)
     declared = _declared_crs(scan, source, warnings)
-    coords = [_oriented(plot, source, warnings) for plot in scan.plots]
+    oriented = [_oriented(plot, source) for plot in scan.plots]
+    coords = [xy for xy, _ in oriented]
+    swapped = [plot for plot, (_, swap) in zip(scan.plots, oriented, strict=True) if swap]
+    if swapped:
+        warnings.append(_swap_warning(swapped))
     number = _prefix_zone(coords, scan.plots, declared.zone, scan, source, warnings)
     zone = _zone(number, declared.width, scan, source, warnings)
     if declared.datum != "cgcs2000":
@@ -1154,7 +1168,7 @@ def format_boundary_txt(
     GeometryError
         A site is empty, not polygonal or invalid.
     InputDataError
-        Duplicate 编号, a named column is missing, or a value holds a comma.
+        No sites, duplicate 编号, a named column is missing, or a value holds a comma.
 
     Notes
     -----
@@ -1194,6 +1208,8 @@ def format_boundary_txt(
     J1,1,2700000.000,35500100.000
     <BLANKLINE>
     """
+    if not len(sites):
+        raise InputDataError("there are no sites to write; a boundary TXT needs at least one plot")
     frame, zone, prefixed = _gk_sites(sites, crs)
     shift = 0.0 if prefixed else zone.number * _ZONE_FACTOR
     _check_zone_fit(frame, zone, shift)
