@@ -334,6 +334,8 @@ def test_read_with_forced_encoding(tmp_path):
     assert read_boundary_txt(path, encoding="gb18030").sites.loc[0, "name"] == "厂区"
     with pytest.raises(BoundaryTxtError, match="cannot decode the file as utf-8"):
         read_boundary_txt(path, encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown text encoding"):
+        read_boundary_txt(path, encoding="no-such-codec")
 
 
 def test_missing_file(tmp_path):
@@ -658,6 +660,7 @@ def test_writer_reprojects_cgcs2000_data_when_given_a_crs():
         (None, None, "have no CRS"),
         ("EPSG:3857", None, "reproject"),
         ("EPSG:2359", "EPSG:4523", "Xian 1980"),
+        ("EPSG:32648", "EPSG:4523", "moves only CGCS2000 data"),
     ],
 )
 def test_writer_crs_errors(crs, given, message):

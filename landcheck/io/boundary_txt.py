@@ -52,7 +52,15 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import ProjError
 
-from landcheck.crs import GKZone, crs_label, gk_crs, gk_zone_of_crs, legacy_datum, parse_crs
+from landcheck.crs import (
+    CGCS2000_GEOGRAPHIC,
+    GKZone,
+    crs_label,
+    gk_crs,
+    gk_zone_of_crs,
+    legacy_datum,
+    parse_crs,
+)
 from landcheck.errors import (
     AnalysisCRSError,
     BoundaryTxtError,
@@ -931,6 +939,8 @@ def _decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
     if encoding is not None:
         try:
             return data.decode(encoding), encoding
+        except LookupError as ex:
+            raise ValueError(f"unknown text encoding {encoding!r}") from ex
         except UnicodeDecodeError as ex:
             raise BoundaryTxtError(
                 f"cannot decode the file as {encoding}: {ex}; try encoding='gbk' or "
@@ -1021,7 +1031,8 @@ def _gk_sites(sites: gpd.GeoDataFrame, crs: Any) -> tuple[gpd.GeoDataFrame, GKZo
     if not current.equals(target):
         old = legacy_datum(current)
         geodetic = current.geodetic_crs
-        if old is not None or geodetic is None or "2000" not in geodetic.datum.name:
+        cgcs2000 = CRS.from_epsg(CGCS2000_GEOGRAPHIC).datum
+        if old is not None or geodetic is None or geodetic.datum.name != cgcs2000.name:
             raise AnalysisCRSError(
                 f"the sites are in {crs_label(current)} ({old or current.name}); landcheck "
                 f"moves only CGCS2000 data into {crs_label(target)}. Transform them to "
