@@ -13,20 +13,28 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Union
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from pyproj import CRS
 
 from landcheck.classify import CodeTable, load_code_table
-from landcheck.crs import CGCS2000_GEOGRAPHIC, choose_analysis_crs, crs_label, legacy_datum
-from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, LandcheckError
-from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
+from landcheck.crs import choose_analysis_crs, crs_label, parse_crs
+from landcheck.errors import DataSourceError, InputDataError
+from landcheck.inputs import (
+    LayerInput,
+    Source,
+    known_crs,
+    layer_sources,
+    load_layer,
+    lonlat_bounds,
+    read_site_inputs,
+    refuse_legacy,
+)
+from landcheck.io import InputRecord, LayerSource
 from landcheck.io.profiles import resolve_profile
-from landcheck.layers import normalise_features, select_near
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.overlay import nearest_features, overlay_layer
 from landcheck.profile import LayerSpec, Profile
@@ -35,12 +43,9 @@ from landcheck.rules import SiteInfo, evaluate_site, search_distance
 from landcheck.sites import prepare_sites
 from landcheck.units import Area
 
-__all__ = ["LayerInput", "ProgressCallback", "check"]
+__all__ = ["ProgressCallback", "check"]
 
 logger = logging.getLogger(__name__)
-
-LayerInput = Union[str, os.PathLike, gpd.GeoDataFrame, None]
-"""A layer given to :func:`check`: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as layers and sites are processed."""
@@ -57,118 +62,9 @@ class _LayerRun:
     reason: str = ""
 
 
-def _as_layer_source(value: LayerInput, encoding: str | None) -> LayerSource | gpd.GeoDataFrame | None:
-    if value is None or isinstance(value, gpd.GeoDataFrame):
-        return value
-    return LayerSource.parse(value, encoding=encoding)
-
-
-def _layer_sources(
-    profile: Profile, layers: Mapping[str, LayerInput] | None, encoding: str | None
-) -> dict[str, LayerSource | gpd.GeoDataFrame | None]:
-    given = dict(layers or {})
-    sources: dict[str, LayerSource | gpd.GeoDataFrame | None] = {}
-    for key, spec in profile.layers.items():
-        value = given.pop(key, spec.source)
-        sources[key] = _as_layer_source(value, encoding)
-    for key, value in given.items():
-        sources[key] = _as_layer_source(value, encoding)
-    for key, source in sources.items():
-        if isinstance(source, LayerSource) and not os.path.exists(source.path):
-            raise DataSourceError(
-                f"layer {key!r}: no such file {source.path!r}; check the path given with "
-                f"--layer {key}=PATH (a layer inside a file is written PATH:LAYER)"
-            )
-    return sources
-
-
-def _read_one_sites(
-    sites: Any, assume_crs: CRS | None, encoding: str | None
-) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    if isinstance(sites, gpd.GeoDataFrame):
-        if sites.crs is None:
-            if assume_crs is None:
-                raise AnalysisCRSError(
-                    "the site GeoDataFrame has no CRS; set one with .set_crs(...) or pass crs="
-                )
-            sites = sites.set_crs(assume_crs)
-        record = InputRecord(role="sites", key="sites", crs=crs_label(sites.crs),
-                             features_read=len(sites))
-        return sites, record
-    return read_sites(LayerSource.parse(sites, encoding=encoding), assume_crs=assume_crs)
-
-
-def _read_sites(
-    sites: Any, assume_crs: CRS | None, encoding: str | None
-) -> tuple[gpd.GeoDataFrame, list[InputRecord]]:
-    """Read one or several site sources into one frame (in the first source's CRS)."""
-    many = sites if isinstance(sites, (list, tuple)) else [sites]
-    if not many:
-        raise InputDataError("no site file given; give at least one")
-    frames, records = zip(*(_read_one_sites(s, assume_crs, encoding) for s in many))
-    if len(frames) == 1:
-        return frames[0], list(records)
-    base = frames[0].crs
-    joined = pd.concat(
-        [f if f.crs.equals(base) else f.to_crs(base) for f in frames], ignore_index=True
-    )
-    return gpd.GeoDataFrame(joined, geometry=joined.geometry.name, crs=base), list(records)
-
-
-def _lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    usable = frame[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
-    if usable.empty:
-        raise InputDataError("the sites have no geometry; check the site file")
-    west, south, east, north = usable.to_crs(CGCS2000_GEOGRAPHIC).total_bounds
-    return float(west), float(south), float(east), float(north)
-
-
-def _refuse_legacy(crs: CRS, what: str) -> None:
-    datum = legacy_datum(crs)
-    if datum is not None:
-        raise AnalysisCRSError(
-            f"{what} is in {datum} ({crs_label(crs)}). PROJ has no real transformation from "
-            "it to CGCS2000 (only a 'ballpark' null shift), so landcheck will not guess: "
-            "transform it to CGCS2000 with the 7 parameters your surveying authority "
-            "publishes, then run again"
-        )
-
-
-def _known_crs(source: LayerSource | gpd.GeoDataFrame | None) -> CRS | None:
-    if isinstance(source, gpd.GeoDataFrame):
-        return source.crs
-    if isinstance(source, LayerSource):
-        try:
-            return layer_crs(source)
-        except LandcheckError:
-            return None
-    return None
-
-
-def _load_layer(
-    spec: LayerSpec,
-    source: LayerSource | gpd.GeoDataFrame,
-    sites: gpd.GeoDataFrame,
-    crs: CRS,
-    margin: float,
-) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    if isinstance(source, gpd.GeoDataFrame):
-        if source.crs is None:
-            raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
-        near = select_near(source, sites.geometry.buffer(margin))
-        record = InputRecord(role="layer", key=spec.key, crs=crs_label(source.crs),
-                             features_read=len(near))
-        return near, record
-    frame, record = read_features_near(
-        source, sites.geometry.values, crs, key=spec.key, margin=margin
-    )
-    return frame.sort_index(), record
-
-
 def _run_layer(
     spec: LayerSpec,
-    source: LayerSource | gpd.GeoDataFrame | None,
+    source: Source,
     sites: gpd.GeoDataFrame,
     profile: Profile,
     crs: CRS,
@@ -181,21 +77,15 @@ def _run_layer(
         return _LayerRun(spec, record, reason="未提供图层 / layer not supplied")
     search_m = search_distance(profile, spec.key)
     try:
-        frame, record = _load_layer(spec, source, sites, crs, max(1.0, search_m))
-        if frame.crs is not None:
-            _refuse_legacy(frame.crs, f"layer {spec.key!r}")
-        layer = normalise_features(frame, spec, crs)
+        loaded = load_layer(spec, source, sites.geometry, crs, margin=max(1.0, search_m))
     except (DataSourceError, InputDataError) as ex:
-        record.path = record.path or (source.path if isinstance(source, LayerSource) else None)
+        record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
         record.detail = str(ex)
         warnings.append(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerRun(spec, record, reason=str(ex))
-    record.geometry = layer.geometry_report.to_dict()
-    note = layer.geometry_report.describe(f"layer {spec.key!r}")
-    if note:
-        warnings.append(note)
-    warnings.extend(layer.warnings)
+    warnings.extend(loaded.warnings)
+    layer = loaded.layer
     overlay = overlay_layer(
         np.asarray(sites.geometry.values, dtype=object), layer.features, crs,
         attributes=layer.attribute_columns,
@@ -218,7 +108,7 @@ def _run_layer(
         overlay, spec, profile.analysis.area_method, table=table,
         has_codes="code" in layer.mapping, nearest=nearest, search_m=search_m,
     )
-    return _LayerRun(spec, record, measure=measure, pieces=overlay.pieces)
+    return _LayerRun(spec, loaded.record, measure=measure, pieces=overlay.pieces)
 
 
 def check(
@@ -303,11 +193,9 @@ def check(
         profile = profile.with_analysis(**changes)
     assume_crs = None
     if profile.analysis.crs.lower() != "auto":
-        from landcheck.crs import parse_crs
-
         assume_crs = parse_crs(profile.analysis.crs, what="--crs")
     warnings: list[str] = []
-    raw_sites, site_records = _read_sites(sites, assume_crs, encoding)
+    raw_sites, site_records = read_site_inputs(sites, assume_crs, encoding)
     for record in site_records:
         if record.extra.get("crs_replaced"):
             warnings.append(
@@ -319,14 +207,14 @@ def check(
                 f"the site file {record.path} declares no CRS; taken to be "
                 f"{crs_label(assume_crs)} (--crs)"
             )
-    _refuse_legacy(raw_sites.crs, "the site file")
-    sources = _layer_sources(profile, layers, encoding)
+    refuse_legacy(raw_sites.crs, "the site file")
+    sources = layer_sources(profile, layers, encoding)
     profile = profile.with_sources({k: None for k in sources if k not in profile.layers})
     analysis_crs, reason = choose_analysis_crs(
         assume_crs or "auto",
         sites_crs=raw_sites.crs,
-        sites_lonlat_bounds=_lonlat_bounds(raw_sites),
-        layer_crss=[c for c in map(_known_crs, sources.values()) if c is not None],
+        sites_lonlat_bounds=lonlat_bounds(raw_sites),
+        layer_crss=[c for c in map(known_crs, sources.values()) if c is not None],
     )
     notify("sites", 0, len(raw_sites))
     prepared = prepare_sites(raw_sites, analysis_crs, profile, id_field=id_field, width=width)
