@@ -197,6 +197,7 @@ def check(
     warnings: list[str] = []
     raw_sites, site_records = read_site_inputs(sites, assume_crs, encoding)
     for record in site_records:
+        warnings.extend(f"{record.path}: {w}" for w in record.extra.get("warnings", ()))
         if record.extra.get("crs_replaced"):
             warnings.append(
                 f"the site file {record.path}: {record.extra['crs_replaced']}; taken to be "

@@ -153,3 +153,23 @@ def test_invalid_profile_lists_every_problem(runner, data, tmp_path):
     assert "5 problems" in result.output
     for text in ("analysis.area_method", "sliver.area_m2", "layers.farmland.kind", "basis", "'nothing'"):
         assert text in result.output
+
+
+def test_check_reads_a_boundary_txt_directly(runner, tmp_path, write_gpkg):
+    from landcheck.io.boundary_txt import write_boundary_txt
+
+    site = sites(square(0, 0, 100, 200), name=["用地一"])
+    txt = tmp_path / "site.txt"
+    write_boundary_txt(site, txt, encoding="gbk")
+    layer = write_gpkg(farmland=frame([{"BSM": "F1", "geometry": square(50, 0, 100, 200)}]))
+    out = tmp_path / "r"
+    result = runner.invoke(cli, ["check", str(txt), "--layer", f"farmland={layer}:farmland",
+                                 "--area-method", "planar", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    site_json = data["sites"][0]
+    assert site_json["name"] == "用地一"
+    assert site_json["area"]["planar_m2"] == pytest.approx(20_000.0)
+    assert site_json["layers"]["farmland"]["overlap"]["planar_m2"] == pytest.approx(10_000.0)
+    assert data["inputs"][0]["extra"]["format"] == "boundary TXT"
+    assert data["inputs"][0]["crs"] == "EPSG:4523"

@@ -1,9 +1,9 @@
-"""Reading vector data: sites in full, constraint layers only near the sites.
+"""Vector sources: ``PATH`` or ``PATH:LAYER``, their layers, info and reads.
 
-Sources are written ``PATH`` or ``PATH:LAYER`` (GeoPackage layer, FileGDB
-feature class…). Constraint layers are read with a spatial filter built from
-the site geometries, so a province-wide layer costs only the features that
-touch the sites.
+The common ground of :mod:`landcheck.io.sites` (site files) and
+:mod:`landcheck.io.filtered` (constraint layers read near the sites). pyogrio
+errors become :class:`~landcheck.errors.DataSourceError` with the fix in the
+message.
 """
 
 from __future__ import annotations
@@ -14,36 +14,28 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pyogrio
-import shapely
 from pyogrio.errors import DataLayerError
 from pyogrio.errors import DataSourceError as OGRDataSourceError
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
-from landcheck.crs import crs_label, crs_plausibility
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
-from landcheck.io.records import InputRecord
 
 __all__ = [
     "LayerSource",
+    "implausible_crs_error",
     "layer_crs",
     "layer_fields",
     "list_layers",
-    "read_features_near",
+    "no_crs_error",
     "read_frame",
     "read_layer_info",
-    "read_sites",
     "require_exists",
     "resolve_layer",
     "split_source",
 ]
 
 logger = logging.getLogger(__name__)
-
-_CLUSTER_GAP_M = 5_000.0
-"""Sites closer than this (bounding boxes, layer units) share one filtered read."""
-
 
 @dataclass(frozen=True)
 class LayerSource:
@@ -177,7 +169,8 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
         ) from ex
 
 
-def _no_crs_error(source: LayerSource, what: str) -> AnalysisCRSError:
+def no_crs_error(source: LayerSource, what: str) -> AnalysisCRSError:
+    """The error for an input that declares no CRS, saying how to give one."""
     return AnalysisCRSError(
         f"{what} {source} declares no coordinate reference system (a shapefile without "
         ".prj?). Give it with --crs (e.g. --crs EPSG:4523 for CGCS2000 / 3-degree "
@@ -185,9 +178,10 @@ def _no_crs_error(source: LayerSource, what: str) -> AnalysisCRSError:
     )
 
 
-def _implausible_crs(
+def implausible_crs_error(
     source: LayerSource, what: str, verdict: str, driver: str | None
 ) -> AnalysisCRSError:
+    """The error for a declared CRS that does not fit the coordinates."""
     hint = ""
     if driver == "GeoJSON":
         hint = " (GeoJSON is read as WGS 84 longitude/latitude whatever its coordinates)"
@@ -197,174 +191,3 @@ def _implausible_crs(
     )
 
 
-def read_sites(
-    source: LayerSource | str,
-    *,
-    assume_crs: CRS | None = None,
-) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    """Read a site file in full, in its own CRS.
-
-    Parameters
-    ----------
-    source : LayerSource or str
-        ``PATH`` or ``PATH:LAYER``.
-    assume_crs : CRS, optional
-        CRS to use when the file declares none (recorded as a warning by the
-        caller). Without it, a file with no CRS is an error.
-
-    Returns
-    -------
-    sites : GeoDataFrame
-        Every feature, with its attributes.
-    record : InputRecord
-        Provenance of the read.
-
-    Raises
-    ------
-    DataSourceError
-        The file does not exist or cannot be read.
-    AnalysisCRSError
-        The file declares no CRS and none was assumed.
-    """
-    if not isinstance(source, LayerSource):
-        source = LayerSource.parse(source)
-    require_exists(source.path, "sites")
-    layer = resolve_layer(source, "sites")
-    frame = read_frame(source, layer)
-    record = InputRecord(role="sites", key="sites", path=source.path, layer=layer)
-    if frame.crs is None:
-        if assume_crs is None:
-            raise _no_crs_error(source, "the site file")
-        frame = frame.set_crs(assume_crs)
-        record.extra["crs_assumed"] = True
-    bounds = tuple(float(v) for v in frame.total_bounds)
-    verdict = crs_plausibility(frame.crs, bounds)  # type: ignore[arg-type]
-    if len(frame) and verdict != "ok":
-        if assume_crs is not None and crs_plausibility(assume_crs, bounds) == "ok":  # type: ignore[arg-type]
-            record.extra["crs_replaced"] = f"declared {crs_label(frame.crs)}: {verdict}"
-            frame = frame.set_crs(assume_crs, allow_override=True)
-        else:
-            driver = read_layer_info(source, layer).get("driver")
-            raise _implausible_crs(source, "the site file", verdict, driver)
-    record.crs = crs_label(frame.crs)
-    record.features_read = len(frame)
-    return frame, record
-
-
-def _mask_in_layer_crs(
-    sites: np.ndarray, sites_crs: CRS, target_crs: CRS, margin: float
-) -> np.ndarray:
-    """Site outlines, densified and moved into the layer's CRS, grown by a margin."""
-    geoms = sites
-    if not sites_crs.equals(target_crs):
-        geoms = shapely.segmentize(geoms, 100.0)
-        transformer = Transformer.from_crs(sites_crs, target_crs, always_xy=True)
-        geoms = shapely.transform(
-            geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-        )
-    # mitred corners: the grown outline contains every point within ``margin``
-    distance = margin if target_crs.is_projected else margin / 100_000.0
-    return shapely.buffer(geoms, distance, join_style="mitre", mitre_limit=10.0)
-
-
-def _clusters(geoms: np.ndarray, gap: float) -> list[np.ndarray]:
-    """Group geometries whose bounding boxes come within ``gap`` of each other."""
-    boxes = shapely.buffer(shapely.envelope(geoms), gap / 2.0, cap_style="square", join_style="mitre")
-    tree = shapely.STRtree(boxes)
-    left, right = tree.query(boxes, predicate="intersects")
-    parent = np.arange(len(geoms))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in zip(left.tolist(), right.tolist()):
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    roots = np.array([find(i) for i in range(len(geoms))])
-    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
-
-
-def read_features_near(
-    source: LayerSource,
-    sites: Any,
-    sites_crs: CRS,
-    *,
-    key: str,
-    columns: list[str] | None = None,
-    margin: float = 1.0,
-) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    """Read only the features of a layer that come near the sites.
-
-    Sites are grouped into clusters of nearby sites; each cluster is one
-    read whose spatial filter is the cluster's site outlines grown by
-    ``margin`` metres (GeoPackage and FileGDB use their spatial index for it).
-    Features caught by two clusters are read once.
-
-    Parameters
-    ----------
-    source : LayerSource
-        The constraint layer.
-    sites : array-like of shapely geometries
-        Site geometries in ``sites_crs``.
-    sites_crs : CRS
-        CRS of ``sites``.
-    key : str
-        The layer key, for messages and the record.
-    columns : list of str, optional
-        Attribute fields to read (all when None).
-    margin : float
-        Grow the filter by this many metres, so that reprojection cannot
-        miss a feature on a site's edge.
-
-    Returns
-    -------
-    features : GeoDataFrame
-        The features, in the layer's own CRS, indexed by their feature id.
-    record : InputRecord
-        Provenance, including ``features_read``.
-    """
-    what = f"layer {key!r}"
-    require_exists(source.path, what)
-    layer = resolve_layer(source, what)
-    info = read_layer_info(source, layer)
-    if not info.get("crs"):
-        raise _no_crs_error(source, what)
-    native_crs = CRS.from_user_input(info["crs"])
-    extent = info.get("total_bounds")
-    if extent is not None and info.get("features", 0):
-        verdict = crs_plausibility(native_crs, tuple(float(v) for v in extent))  # type: ignore[arg-type]
-        if verdict != "ok":
-            raise _implausible_crs(source, what, verdict, info.get("driver"))
-    record = InputRecord(
-        role="layer", key=key, path=source.path, layer=layer, crs=crs_label(native_crs)
-    )
-    record.extra["driver"] = info.get("driver")
-    if info.get("encoding"):
-        record.extra["encoding"] = info["encoding"]
-    if columns is not None:
-        available = set(info["fields"])
-        columns = [c for c in columns if c in available]
-    site_geoms = np.asarray(sites, dtype=object)
-    site_geoms = site_geoms[~shapely.is_empty(site_geoms)]
-    if not len(site_geoms):
-        frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
-        return frame.set_crs(native_crs, allow_override=True), record
-    mask = _mask_in_layer_crs(site_geoms, sites_crs, native_crs, margin)
-    gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
-    frames = []
-    for members in _clusters(mask, gap):
-        cluster_mask = shapely.union_all(mask[members])
-        frames.append(
-            read_frame(source, layer, columns=columns, mask=cluster_mask, fid_as_index=True)
-        )
-    frame = frames[0] if len(frames) == 1 else gpd.pd.concat(frames)
-    frame = frame[~frame.index.duplicated(keep="first")]
-    if frame.crs is None:
-        frame = frame.set_crs(native_crs)
-    record.features_read = len(frame)
-    logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
-    return frame, record
