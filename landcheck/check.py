@@ -22,6 +22,7 @@ from pyproj import CRS
 
 from landcheck.classify import CodeTable, load_code_table
 from landcheck.crs import choose_analysis_crs, crs_label, parse_crs
+from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.inputs import (
     LayerInput,
@@ -36,7 +37,6 @@ from landcheck.inputs import (
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.profiles import resolve_profile
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
-from landcheck.overlay import nearest_features, overlay_layer
 from landcheck.profile import LayerSpec, Profile
 from landcheck.result import CheckResult
 from landcheck.rules import SiteInfo, evaluate_site, search_distance
@@ -69,6 +69,7 @@ def _run_layer(
     profile: Profile,
     crs: CRS,
     warnings: list[str],
+    engine: Engine | None = None,
 ) -> _LayerRun:
     record = InputRecord(role="layer", key=spec.key)
     if source is None:
@@ -86,9 +87,9 @@ def _run_layer(
         return _LayerRun(spec, record, reason=str(ex))
     warnings.extend(loaded.warnings)
     layer = loaded.layer
-    overlay = overlay_layer(
+    overlay, nearest = (engine or Engine()).overlay(
         np.asarray(sites.geometry.values, dtype=object), layer.features, crs,
-        attributes=layer.attribute_columns,
+        attributes=layer.attribute_columns, search_m=search_m,
     )
     if overlay.self_overlap_m2 > 0:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
@@ -98,11 +99,6 @@ def _run_layer(
             "shared area is counted once, under the earlier feature"
         )
     table: CodeTable | None = load_code_table(spec.classification) if spec.classification else None
-    nearest = nearest_features(
-        np.asarray(sites.geometry.values, dtype=object),
-        np.asarray(layer.features.geometry.values, dtype=object),
-        search_m,
-    )
     nearest["feature_id"] = layer.features["_id"].to_numpy()[nearest["feature"].to_numpy(dtype=int)]
     measure = measure_layer(
         overlay, spec, profile.analysis.area_method, table=table,
@@ -122,6 +118,9 @@ def check(
     width: float | None = None,
     encoding: str | None = None,
     progress: ProgressCallback | None = None,
+    engine: str = "local",
+    client: Any = None,
+    workers: int | None = None,
 ) -> CheckResult:
     """Pre-examine project sites against the profile's constraint layers.
 
@@ -150,6 +149,16 @@ def check(
         Attribute encoding of the input files (e.g. ``"gbk"``).
     progress : callable, optional
         ``progress(stage, done, total)`` for progress bars.
+    engine : {"local", "dask"}
+        Where the per-site geometry runs (:mod:`landcheck.engine`): here, or
+        in local processes for big batches (``"local"``), or on a
+        dask.distributed cluster (``"dask"``; ``pip install landcheck[dask]``).
+        The findings are the same either way.
+    client : dask.distributed.Client, optional
+        The cluster to use (implies ``engine="dask"``; default: a LocalCluster
+        started for the call).
+    workers : int, optional
+        Processes to use (default: all cores; 1 keeps everything in this process).
 
     Returns
     -------
@@ -183,6 +192,7 @@ def check(
     """
     started = datetime.now(timezone.utc)
     notify = progress or (lambda stage, done, total: None)
+    runner = make_engine(engine, client=client, workers=workers)
     profile = resolve_profile(profile)
     changes: dict[str, Any] = {}
     if crs is not None:
@@ -226,9 +236,12 @@ def check(
         warnings.append(note)
     frame = prepared.frame
     runs = {}
-    for done, (key, spec) in enumerate(profile.layers.items()):
-        notify("layers", done, len(profile.layers))
-        runs[key] = _run_layer(spec, sources.get(key), frame, profile, analysis_crs, warnings)
+    with runner:
+        for done, (key, spec) in enumerate(profile.layers.items()):
+            notify("layers", done, len(profile.layers))
+            runs[key] = _run_layer(
+                spec, sources.get(key), frame, profile, analysis_crs, warnings, runner
+            )
     notify("layers", len(profile.layers), len(profile.layers))
     site_layers, findings = _evaluate(profile, frame, runs, notify)
     return CheckResult(

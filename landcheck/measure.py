@@ -13,6 +13,7 @@ practitioners allocate it (domain.md §4.3).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,6 +92,17 @@ class SiteLayer:
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def _class_column(self, column: str, dtype: Any) -> np.ndarray:
+        """A column of :attr:`classes` as numpy, converted once (pandas access is slow)."""
+        array = self._arrays.get(column)
+        if array is None:
+            series = self.classes[column]
+            array = (series.to_numpy(dtype=object, na_value=None) if dtype is object
+                     else series.to_numpy(dtype=dtype))
+            self._arrays[column] = array
+        return array
 
     def classes_where(
         self, column: str, values: tuple[str, ...], method: AreaMethod, *, ridges: bool = False
@@ -105,17 +117,32 @@ class SiteLayer:
         frame = self.classes
         if frame.empty or column not in frame.columns or columns[0] not in frame.columns:
             return Area(0.0, 0.0, method)
-        chosen = frame.loc[frame[column].isin(values), columns]
-        return Area(float(chosen[columns[0]].sum()), float(chosen[columns[1]].sum()), method)
+        # plain numpy: pandas indexing costs a millisecond a call, and rules call this
+        # several times per site (the sums are the same as pandas' skipna sums)
+        keys = self._class_column(column, object)
+        mask = np.fromiter((key in values for key in keys), dtype=bool, count=len(keys))
+        return Area(
+            _sum(self._class_column(columns[0], float), mask),
+            _sum(self._class_column(columns[1], float), mask),
+            method,
+        )
 
     def class_area(self, mask: pd.Series | np.ndarray, method: AreaMethod) -> Area:
         """Sum the net areas of the classes selected by a boolean mask."""
         if self.classes.empty:
             return Area(0.0, 0.0, method)
-        chosen = self.classes[np.asarray(mask, dtype=bool)]
+        mask = np.asarray(mask, dtype=bool)
         return Area(
-            float(chosen["planar_m2"].sum()), float(chosen["ellipsoidal_m2"].sum()), method
+            _sum(self._class_column("planar_m2", float), mask),
+            _sum(self._class_column("ellipsoidal_m2", float), mask),
+            method,
         )
+
+
+def _sum(values: np.ndarray, mask: np.ndarray) -> float:
+    """``series[mask].sum()`` (NaN skipped, as pandas does) without pandas' per-call cost."""
+    chosen = values[mask]
+    return float(np.where(np.isnan(chosen), 0.0, chosen).sum())
 
 
 def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> SiteLayer:
@@ -196,10 +223,20 @@ def _split_by_site(frame: pd.DataFrame, index: str | None) -> dict[int, pd.DataF
     """One frame per site position, indexed by ``index`` (or 0..n)."""
     if frame.empty:
         return {}
+    # one drop/set_index and a slice per site: per-group pandas calls cost ~0.1 ms each
+    sites = frame["site"].to_numpy()
+    order = np.argsort(sites, kind="stable")
+    body = frame.drop(columns="site")
+    if index:
+        body = body.set_index(index)
+    body = body.iloc[order]
+    sites = sites[order]
+    starts = np.flatnonzero(np.r_[True, sites[1:] != sites[:-1]])
+    stops = np.r_[starts[1:], len(sites)]
     out = {}
-    for site, rows in frame.groupby("site", sort=False):
-        rows = rows.drop(columns="site")
-        out[int(site)] = rows.set_index(index) if index else rows.reset_index(drop=True)
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        rows = body.iloc[start:stop]
+        out[int(sites[start])] = rows if index else rows.reset_index(drop=True)
     return out
 
 

@@ -2,6 +2,10 @@
 
 One bulk STRtree query finds every (site, feature) pair, one vectorised
 intersection cuts them, and the pieces are measured planar and ellipsoidal.
+Huge features (ecological redlines with 10⁵ vertices) are first cut into
+pieces of at most :data:`PIECE_VERTICES` vertices, only around the sites (like
+PostGIS ``ST_Subdivide``); a feature's pieces are disjoint, and what a site
+takes from them is merged back into one piece per (site, feature).
 Where features of one layer overlap each other inside a site, the later
 feature (higher position in the layer) loses the shared part, so that the
 *counted* pieces of a site are disjoint: the layer's overlap, class areas and
@@ -21,7 +25,25 @@ from pyproj import CRS
 from landcheck.crs import ellipsoidal_areas
 from landcheck.geometry import polygonal_part
 
-__all__ = ["PIECE_COLUMNS", "LayerOverlay", "nearest_features", "overlay_layer"]
+__all__ = [
+    "PIECE_COLUMNS",
+    "PIECE_VERTICES",
+    "SUBDIVIDE_ABOVE",
+    "LayerOverlay",
+    "nearest_features",
+    "overlay_arrays",
+    "overlay_frame",
+    "overlay_layer",
+    "subdivide_near",
+]
+
+SUBDIVIDE_ABOVE = 2048
+"""Features with more vertices than this are subdivided before the overlay."""
+
+PIECE_VERTICES = 256
+"""Subdivide into pieces of at most this many vertices (PostGIS ST_Subdivide's default)."""
+
+_MAX_DEPTH = 40
 
 PIECE_COLUMNS = [
     "site",
@@ -67,6 +89,143 @@ def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple
     site_idx, feature_idx = tree.query(site_geoms, predicate="intersects")
     order = np.lexsort((feature_idx, site_idx))
     return site_idx[order], feature_idx[order]
+
+
+def _halves(bounds: np.ndarray) -> np.ndarray:
+    """Split each box in two across its longer side: rows ``[lower halves; upper halves]``."""
+    xmin, ymin, xmax, ymax = bounds.T
+    wide = (xmax - xmin) >= (ymax - ymin)
+    xmid, ymid = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
+    lower = np.column_stack([xmin, ymin, np.where(wide, xmid, xmax), np.where(wide, ymax, ymid)])
+    upper = np.column_stack([np.where(wide, xmid, xmin), np.where(wide, ymin, ymid), xmax, ymax])
+    return np.concatenate([lower, upper])
+
+
+def subdivide_near(
+    geometries: np.ndarray,
+    near: np.ndarray,
+    distance: float = 0.0,
+    *,
+    above: int = SUBDIVIDE_ABOVE,
+    max_vertices: int = PIECE_VERTICES,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut huge polygons into small pieces, only where they come near some geometries.
+
+    A geometry with more than ``above`` vertices is halved across the longer
+    side of its bounding box, again and again, until each piece has at most
+    ``max_vertices`` vertices; halves farther than ``distance`` from every
+    geometry of ``near`` are dropped on the way, so the work follows the
+    sites, not the size of the feature. The pieces of one geometry are
+    disjoint and, within ``distance`` of ``near``, cover it exactly, so areas
+    and distances summed or minimised over them are the geometry's.
+
+    Parameters
+    ----------
+    geometries : numpy.ndarray of shapely geometries
+        Valid polygonal geometries.
+    near : numpy.ndarray of shapely geometries
+        Where the pieces are needed (the sites).
+    distance : float
+        Keep pieces within this distance of ``near`` (0: intersecting it).
+    above, max_vertices : int
+        Subdivide geometries with more than ``above`` vertices into pieces of
+        at most ``max_vertices``.
+
+    Returns
+    -------
+    pieces : numpy.ndarray of shapely geometries
+        Geometries left whole, and the pieces of the subdivided ones, in the
+        order of their geometry.
+    owner : numpy.ndarray of int
+        For each piece, the position of its geometry in ``geometries``.
+
+    Examples
+    --------
+    >>> ring = shapely.Point(0, 0).buffer(1000, quad_segs=2000)
+    >>> pieces, owner = subdivide_near(np.array([ring]), np.array([shapely.box(0, 0, 1, 1)]))
+    >>> int(shapely.get_num_coordinates(pieces).max()) <= PIECE_VERTICES, set(owner.tolist())
+    (True, {0})
+    >>> bool(shapely.intersects(shapely.box(0, 0, 1, 1), pieces).any())
+    True
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    counts = shapely.get_num_coordinates(geometries)
+    big = counts > above
+    if not big.any():
+        return geometries, np.arange(len(geometries))
+    near = np.asarray(near, dtype=object)
+    near = near[~(shapely.is_missing(near) | shapely.is_empty(near))]
+    tree = shapely.STRtree(near)
+    out_pieces, out_owner = [geometries[~big]], [np.flatnonzero(~big)]
+    todo, owner = geometries[big], np.flatnonzero(big)
+    rects = np.full(len(todo), None, dtype=object)
+    for depth in range(_MAX_DEPTH + 1):
+        if not len(todo):
+            break
+        done = shapely.get_num_coordinates(todo) <= max_vertices
+        if depth == _MAX_DEPTH:
+            done[:] = True
+        if depth and done.any():
+            out_pieces.append(_exact_if_invalid(todo[done], geometries[owner[done]], rects[done]))
+        elif done.any():
+            out_pieces.append(todo[done])
+        out_owner.append(owner[done])
+        todo, owner = todo[~done], owner[~done]
+        if not len(todo):
+            break
+        boxes = _halves(shapely.bounds(todo))
+        parent = np.concatenate([np.arange(len(todo))] * 2)
+        halves = shapely.box(*boxes.T)
+        if distance > 0:
+            hit, _ = tree.query(halves, predicate="dwithin", distance=distance)
+        else:
+            hit, _ = tree.query(halves, predicate="intersects")
+        keep = np.unique(hit)
+        pieces = np.empty(len(keep), dtype=object)
+        for j, k in enumerate(keep.tolist()):
+            pieces[j] = shapely.clip_by_rect(todo[parent[k]], *boxes[k])
+        pieces = polygonal_part(pieces)
+        usable = ~shapely.is_empty(pieces)
+        todo, owner, rects = pieces[usable], owner[parent[keep[usable]]], halves[keep[usable]]
+    pieces = np.concatenate(out_pieces)
+    owners = np.concatenate(out_owner)
+    order = np.argsort(owners, kind="stable")
+    return pieces[order], owners[order]
+
+
+def _exact_if_invalid(pieces: np.ndarray, whole: np.ndarray, rects: np.ndarray) -> np.ndarray:
+    """Rectangle clipping is fast but not guaranteed valid: redo invalid pieces exactly."""
+    bad = ~shapely.is_valid(pieces)
+    if bad.any():
+        pieces = pieces.copy()
+        pieces[bad] = polygonal_part(shapely.intersection(whole[bad], rects[bad]))
+    return pieces
+
+
+def _merge_fragments(
+    site_idx: np.ndarray, feature_idx: np.ndarray, fragments: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One piece per (site, feature): union the fragments cut from a feature's pieces.
+
+    The input is sorted by site, then feature.
+    """
+    if not len(site_idx):
+        return site_idx, feature_idx, fragments
+    new_run = np.ones(len(site_idx), dtype=bool)
+    new_run[1:] = (site_idx[1:] != site_idx[:-1]) | (feature_idx[1:] != feature_idx[:-1])
+    starts = np.flatnonzero(new_run)
+    if len(starts) == len(site_idx):
+        return site_idx, feature_idx, fragments
+    stops = np.append(starts[1:], len(site_idx))
+    merged = fragments[starts].copy()
+    for j in np.flatnonzero(stops - starts > 1).tolist():
+        parts = fragments[starts[j]:stops[j]]
+        parts = parts[~shapely.is_empty(parts)]
+        if len(parts) > 1:
+            merged[j] = polygonal_part([shapely.union_all(parts)])[0]
+        elif len(parts) == 1:
+            merged[j] = parts[0]
+    return site_idx[starts], feature_idx[starts], merged
 
 
 def _cut(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> np.ndarray:
@@ -148,11 +307,37 @@ def overlay_layer(
     >>> float(result.pieces["counted_planar_m2"].sum())
     150000.0
     """
-    attributes = list(attributes or [])
     feature_geoms = np.asarray(features.geometry.values, dtype=object)
+    arrays = overlay_arrays(np.asarray(site_geoms, dtype=object), feature_geoms, crs)
+    return overlay_frame(arrays, features, crs, attributes=attributes)
+
+
+_ARRAY_KEYS = (
+    "site", "feature", "planar_m2", "ellipsoidal_m2", "counted_planar_m2",
+    "counted_ellipsoidal_m2", "width_m", "changed", "geometry",
+)
+
+
+def overlay_arrays(
+    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS
+) -> dict[str, np.ndarray]:
+    """The geometry of :func:`overlay_layer` as plain arrays, one entry per piece.
+
+    Keys: ``site``, ``feature`` (positions), the areas and width of
+    :data:`PIECE_COLUMNS`, ``changed`` (the piece lost an overlap with an
+    earlier feature) and ``geometry`` (the counted piece), sorted by site then
+    feature. Each site's pieces depend only on that site and the features, so
+    the arrays of a partition of the sites, with positions mapped back, are
+    rows of the arrays of all sites (what :mod:`landcheck.engine` relies on).
+    """
     site_geoms = np.asarray(site_geoms, dtype=object)
-    site_idx, feature_idx = _candidate_pairs(site_geoms, feature_geoms)
-    pieces = _cut(site_geoms[site_idx], feature_geoms[feature_idx])
+    feature_geoms = np.asarray(feature_geoms, dtype=object)
+    split, owner = subdivide_near(feature_geoms, site_geoms)
+    site_idx, split_idx = _candidate_pairs(site_geoms, split)
+    feature_idx = owner[split_idx]
+    pieces = _cut(site_geoms[site_idx], split[split_idx])
+    if len(split) != len(feature_geoms):
+        site_idx, feature_idx, pieces = _merge_fragments(site_idx, feature_idx, pieces)
     planar = shapely.area(pieces)
     keep = planar > 0.0
     site_idx, feature_idx, pieces, planar = (
@@ -168,20 +353,33 @@ def overlay_layer(
     width = np.divide(
         2.0 * counted_planar, perimeter, out=np.zeros_like(counted_planar), where=perimeter > 0
     )
-    frame = pd.DataFrame(
-        {
-            "site": site_idx,
-            "feature": feature_idx,
-            "planar_m2": planar,
-            "ellipsoidal_m2": ellipsoidal,
-            "counted_planar_m2": counted_planar,
-            "counted_ellipsoidal_m2": counted_ellipsoidal,
-            "width_m": width,
-        }
-    )
-    for column in attributes:
+    return {
+        "site": site_idx,
+        "feature": feature_idx,
+        "planar_m2": planar,
+        "ellipsoidal_m2": ellipsoidal,
+        "counted_planar_m2": counted_planar,
+        "counted_ellipsoidal_m2": counted_ellipsoidal,
+        "width_m": width,
+        "changed": changed,
+        "geometry": counted,
+    }
+
+
+def overlay_frame(
+    arrays: dict[str, np.ndarray],
+    features: gpd.GeoDataFrame,
+    crs: CRS,
+    *,
+    attributes: list[str] | None = None,
+) -> LayerOverlay:
+    """Build the :class:`LayerOverlay` from :func:`overlay_arrays`' arrays."""
+    site_idx, feature_idx, changed = arrays["site"], arrays["feature"], arrays["changed"]
+    planar, counted_planar = arrays["planar_m2"], arrays["counted_planar_m2"]
+    frame = pd.DataFrame({column: arrays[column] for column in PIECE_COLUMNS})
+    for column in attributes or []:
         frame[column] = features[column].to_numpy()[feature_idx]
-    result = gpd.GeoDataFrame(frame, geometry=counted, crs=crs)
+    result = gpd.GeoDataFrame(frame, geometry=arrays["geometry"], crs=crs)
     overlap_sites = np.unique(site_idx[changed])
     return LayerOverlay(
         pieces=result,
@@ -194,6 +392,10 @@ def nearest_features(
     site_geoms: np.ndarray, feature_geoms: np.ndarray, max_distance: float
 ) -> pd.DataFrame:
     """The nearest feature of each site within ``max_distance`` (0 when they touch).
+
+    Of features equally near (several touching the site, say), the first in
+    layer order is given, so the answer does not depend on the spatial index.
+    Huge features are subdivided around the sites first (:func:`subdivide_near`).
 
     Returns
     -------
@@ -214,12 +416,20 @@ def nearest_features(
     empty = pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
     if not len(feature_geoms) or max_distance <= 0:
         return empty
-    tree = shapely.STRtree(feature_geoms)
     usable = ~shapely.is_empty(site_geoms)
-    (site_idx, feature_idx), distance = tree.query_nearest(
-        site_geoms[usable], max_distance=max_distance, return_distance=True, all_matches=False
+    split, owner = subdivide_near(feature_geoms, site_geoms[usable], max_distance)
+    tree = shapely.STRtree(split)
+    (site_idx, split_idx), distance = tree.query_nearest(
+        site_geoms[usable], max_distance=max_distance, return_distance=True, all_matches=True
     )
-    positions = np.flatnonzero(usable)[site_idx]
+    # among equally near features, the first in layer order (whatever the tree's shape)
+    feature_idx = owner[split_idx]
+    order = np.lexsort((feature_idx, distance, site_idx))
+    site_idx, feature_idx, distance = site_idx[order], feature_idx[order], distance[order]
+    first = np.ones(len(site_idx), dtype=bool)
+    first[1:] = site_idx[1:] != site_idx[:-1]
+    positions = np.flatnonzero(usable)[site_idx[first]]
     return pd.DataFrame(
-        {"feature": feature_idx, "distance_m": distance}, index=pd.Index(positions, name="site")
+        {"feature": feature_idx[first], "distance_m": distance[first]},
+        index=pd.Index(positions, name="site"),
     )

@@ -1,8 +1,29 @@
-"""Reading constraint layers near the sites only (spatially filtered reads)."""
+"""Reading constraint layers near the sites only (spatially filtered reads).
+
+Two paths give the same features:
+
+- **GeoPackage fast path**: the layer's R-tree (``rtree_<table>_<column>``) is
+  queried with sqlite3 for the bounding box of every site at once, the
+  candidates are read in one pyogrio call by feature id (``fids=``, through
+  Arrow when pyarrow is installed), and only those that really intersect a
+  site's grown outline are kept.
+- **other formats**: sites are grouped into clusters of nearby sites and each
+  cluster is one pyogrio read with ``mask=`` (FileGDB and shapefiles with a
+  .qix use their own index for it).
+
+Within one process, what was read is kept (per file version, layer and
+columns, up to :data:`CACHE_FEATURES` features), so a notebook checking twenty
+variants of a site reads each feature once.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -22,12 +43,25 @@ from landcheck.io.vector import (
     resolve_layer,
 )
 
-__all__ = ["read_features_near"]
+__all__ = ["CACHE_FEATURES", "clear_cache", "read_features_near"]
 
 logger = logging.getLogger(__name__)
 
 _CLUSTER_GAP_M = 5_000.0
 """Sites closer than this (bounding boxes, layer units) share one filtered read."""
+
+CACHE_FEATURES = 2_000_000
+"""Features kept in memory between calls (all layers); least recently used go first."""
+
+_FID_CHUNK = 200_000
+"""Feature ids per pyogrio read on the GeoPackage fast path."""
+
+try:  # pragma: no cover - depends on the environment
+    import pyarrow  # noqa: F401
+
+    _ARROW = True
+except ImportError:  # pragma: no cover
+    _ARROW = False
 
 
 def _mask_in_layer_crs(
@@ -48,23 +82,159 @@ def _mask_in_layer_crs(
 
 def _clusters(geoms: np.ndarray, gap: float) -> list[np.ndarray]:
     """Group geometries whose bounding boxes come within ``gap`` of each other."""
-    boxes = shapely.buffer(shapely.envelope(geoms), gap / 2.0, cap_style="square", join_style="mitre")
+    boxes = shapely.buffer(
+        shapely.envelope(geoms), gap / 2.0, cap_style="square", join_style="mitre"
+    )
     tree = shapely.STRtree(boxes)
     left, right = tree.query(boxes, predicate="intersects")
-    parent = np.arange(len(geoms))
+    # connected components by label propagation: every label becomes its component's minimum
+    labels = np.arange(len(geoms))
+    while True:
+        low = np.minimum(labels[left], labels[right])
+        new = labels.copy()
+        np.minimum.at(new, left, low)
+        np.minimum.at(new, right, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return [np.flatnonzero(labels == r) for r in np.unique(labels)]
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    for a, b in zip(left.tolist(), right.tolist()):
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    roots = np.array([find(i) for i in range(len(geoms))])
-    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+class _Cache:
+    """Features already read, per (file version, layer, columns): a GeoDataFrame by fid."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.frames: OrderedDict[tuple, gpd.GeoDataFrame] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> gpd.GeoDataFrame | None:
+        with self.lock:
+            frame = self.frames.get(key)
+            if frame is not None:
+                self.frames.move_to_end(key)
+            return frame
+
+    def put(self, key: tuple, frame: gpd.GeoDataFrame) -> None:
+        with self.lock:
+            self.frames[key] = frame
+            self.frames.move_to_end(key)
+            while sum(len(f) for f in self.frames.values()) > self.limit and len(self.frames) > 1:
+                self.frames.popitem(last=False)
+            if len(frame) > self.limit:
+                self.frames.pop(key, None)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.frames.clear()
+
+
+_CACHE = _Cache(CACHE_FEATURES)
+
+
+def clear_cache() -> None:
+    """Forget the features kept from earlier reads."""
+    _CACHE.clear()
+
+
+@lru_cache(maxsize=64)
+def _layer_meta(
+    source: LayerSource, path: str, size: int, mtime_ns: int
+) -> tuple[str | None, dict[str, Any], CRS | None, str]:
+    """Layer name, pyogrio info, CRS and CRS plausibility, once per file version."""
+    what = f"layer {source}"
+    layer = resolve_layer(source, what)
+    info = read_layer_info(source, layer)
+    if not info.get("crs"):
+        return layer, info, None, "ok"
+    native_crs = CRS.from_user_input(info["crs"])
+    verdict = "ok"
+    extent = info.get("total_bounds")
+    if extent is not None and info.get("features", 0):
+        verdict = crs_plausibility(native_crs, tuple(float(v) for v in extent))  # type: ignore[arg-type]
+    return layer, info, native_crs, verdict
+
+
+def _file_version(path: str) -> tuple[str, int, int]:
+    stat = os.stat(path)
+    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns
+
+
+def _gpkg_rtree(path: str, layer: str | None) -> tuple[str, str] | None:
+    """``(rtree table, geometry column)`` of a GeoPackage layer, or None (no index, not GPKG)."""
+    if layer is None or not path.lower().endswith(".gpkg") or not os.path.isfile(path):
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            row = con.execute(
+                "SELECT table_name, column_name FROM gpkg_geometry_columns "
+                "WHERE lower(table_name) = lower(?)", (layer,),
+            ).fetchone()
+            if row is None:
+                return None
+            rtree = f"rtree_{row[0]}_{row[1]}"
+            found = con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
+            ).fetchone()
+        return (rtree, row[1]) if found else None
+    except sqlite3.Error:
+        return None
+
+
+def _rtree_candidates(path: str, rtree: str, bounds: np.ndarray) -> np.ndarray:
+    """Feature ids whose R-tree box meets any of ``bounds`` (rows xmin, ymin, xmax, ymax)."""
+    query = (
+        f'SELECT id FROM "{rtree}" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?'
+    )
+    found: list[int] = []
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        cursor = con.cursor()
+        for xmin, ymin, xmax, ymax in bounds.tolist():
+            found.extend(r[0] for r in cursor.execute(query, (xmin, xmax, ymin, ymax)))
+    return np.unique(np.asarray(found, dtype=np.int64))
+
+
+def _read_fids(
+    source: LayerSource, layer: str, fids: np.ndarray, columns: list[str] | None
+) -> gpd.GeoDataFrame:
+    if not len(fids):
+        return read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
+    frames = [
+        read_frame(source, layer, fids=fids[i:i + _FID_CHUNK], columns=columns,
+                   fid_as_index=True, use_arrow=_ARROW)
+        for i in range(0, len(fids), _FID_CHUNK)
+    ]
+    return frames[0] if len(frames) == 1 else gpd.pd.concat(frames)
+
+
+def _read_gpkg(
+    source: LayerSource,
+    layer: str,
+    rtree: str,
+    mask: np.ndarray,
+    columns: list[str] | None,
+    native_crs: CRS,
+) -> gpd.GeoDataFrame:
+    """The GeoPackage fast path: R-tree candidates, one read by fid, exact filter."""
+    candidates = _rtree_candidates(source.path, rtree, shapely.bounds(mask))
+    key = (*_file_version(source.path), layer, source.encoding,
+           None if columns is None else tuple(columns))
+    cached = _CACHE.get(key)
+    if cached is not None:
+        missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
+    else:
+        missing = candidates
+    if len(missing) or cached is None:
+        fresh = _read_fids(source, layer, missing, columns)
+        if fresh.crs is None:
+            fresh = fresh.set_crs(native_crs)
+        cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
+        _CACHE.put(key, cached)
+    frame = cached.loc[candidates] if len(candidates) else cached.iloc[:0]
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    hits, _ = shapely.STRtree(mask).query(geoms, predicate="intersects")
+    return frame.iloc[np.unique(hits)]
 
 
 def read_features_near(
@@ -108,16 +278,11 @@ def read_features_near(
     """
     what = f"layer {key!r}"
     require_exists(source.path, what)
-    layer = resolve_layer(source, what)
-    info = read_layer_info(source, layer)
-    if not info.get("crs"):
+    layer, info, native_crs, verdict = _layer_meta(source, *_file_version(source.path))
+    if native_crs is None:
         raise no_crs_error(source, what)
-    native_crs = CRS.from_user_input(info["crs"])
-    extent = info.get("total_bounds")
-    if extent is not None and info.get("features", 0):
-        verdict = crs_plausibility(native_crs, tuple(float(v) for v in extent))  # type: ignore[arg-type]
-        if verdict != "ok":
-            raise implausible_crs_error(source, what, verdict, info.get("driver"))
+    if verdict != "ok":
+        raise implausible_crs_error(source, what, verdict, info.get("driver"))
     record = InputRecord(
         role="layer", key=key, path=source.path, layer=layer, crs=crs_label(native_crs)
     )
@@ -133,6 +298,26 @@ def read_features_near(
         frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
         return frame.set_crs(native_crs, allow_override=True), record
     mask = _mask_in_layer_crs(site_geoms, sites_crs, native_crs, margin)
+    rtree = _gpkg_rtree(source.path, layer)
+    if rtree is not None and layer is not None:
+        frame = _read_gpkg(source, layer, rtree[0], mask, columns, native_crs)
+    else:
+        frame = _read_clusters(source, layer, mask, columns, native_crs)
+    if frame.crs is None:
+        frame = frame.set_crs(native_crs)
+    record.features_read = len(frame)
+    logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
+    return frame, record
+
+
+def _read_clusters(
+    source: LayerSource,
+    layer: str | None,
+    mask: np.ndarray,
+    columns: list[str] | None,
+    native_crs: CRS,
+) -> gpd.GeoDataFrame:
+    """One ``mask=`` read per cluster of nearby sites; features caught twice are kept once."""
     gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
     frames = []
     for members in _clusters(mask, gap):
@@ -141,9 +326,4 @@ def read_features_near(
             read_frame(source, layer, columns=columns, mask=cluster_mask, fid_as_index=True)
         )
     frame = frames[0] if len(frames) == 1 else gpd.pd.concat(frames)
-    frame = frame[~frame.index.duplicated(keep="first")]
-    if frame.crs is None:
-        frame = frame.set_crs(native_crs)
-    record.features_read = len(frame)
-    logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
-    return frame, record
+    return frame[~frame.index.duplicated(keep="first")]

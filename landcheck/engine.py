@@ -1,0 +1,343 @@
+"""Where the per-site geometry of a check runs: here, in local processes, or on dask.
+
+A check reads each layer once (near all the sites), then cuts every site by
+the layer's features and looks for the nearest ones. That second part is
+per site, so an :class:`Engine` splits the sites into compact spatial
+partitions (consecutive runs along a Z-order curve), sends each partition
+with the features near it to a worker, and puts the pieces back in the order
+one process would have produced them. The arrays are the same, value for
+value, so the findings are identical whichever engine ran them.
+
+- ``"local"`` (default): in this process for small batches; from
+  :data:`PARALLEL_SITES` sites on, in a pool of ``workers`` processes (all
+  cores by default), kept for later calls.
+- ``"dask"``: on a dask.distributed cluster: the ``client`` given, or a
+  LocalCluster of ``workers`` processes started for the call
+  (``pip install landcheck[dask]``).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck.errors import InputDataError
+from landcheck.overlay import LayerOverlay, nearest_features, overlay_arrays, overlay_frame
+
+__all__ = ["ENGINES", "PARALLEL_SITES", "Engine", "make_engine", "partition_sites"]
+
+logger = logging.getLogger(__name__)
+
+ENGINES = ("local", "dask")
+"""The engines :func:`landcheck.check` accepts."""
+
+PARALLEL_SITES = 400
+"""The local engine uses its process pool from this many sites on."""
+
+_PARTS_PER_WORKER = 2
+DASK_INSTALL = "pip install landcheck[dask]"
+
+
+def partition_sites(site_geoms: np.ndarray, parts: int) -> list[np.ndarray]:
+    """Split sites into ``parts`` compact groups of about equal size (Z-order runs).
+
+    Returns the positions of each group's sites, ascending; empty sites go
+    with the first group.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> sites = np.array([box(x, 0, x + 1, 1) for x in (0, 100, 1, 101)])
+    >>> [p.tolist() for p in partition_sites(sites, 2)]
+    [[0, 2], [1, 3]]
+    """
+    site_geoms = np.asarray(site_geoms, dtype=object)
+    n = len(site_geoms)
+    parts = max(1, min(parts, n))
+    if parts == 1:
+        return [np.arange(n)]
+    bounds = shapely.bounds(site_geoms)
+    usable = np.isfinite(bounds).all(axis=1)
+    x = np.where(usable, (bounds[:, 0] + bounds[:, 2]) / 2.0, -np.inf)
+    y = np.where(usable, (bounds[:, 1] + bounds[:, 3]) / 2.0, -np.inf)
+    code = np.zeros(n, dtype=np.uint64)
+    if usable.any():
+        xs, ys = x[usable], y[usable]
+        span = max(float(xs.max() - xs.min()), float(ys.max() - ys.min()), 1e-9)
+        xi = ((xs - xs.min()) / span * 65535).astype(np.uint64)
+        yi = ((ys - ys.min()) / span * 65535).astype(np.uint64)
+        interleaved = np.zeros(len(xs), dtype=np.uint64)
+        for bit in range(16):
+            interleaved |= ((xi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit)
+            interleaved |= ((yi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit + 1)
+        code[usable] = interleaved + np.uint64(1)
+    order = np.lexsort((np.arange(n), code))
+    return [np.sort(chunk) for chunk in np.array_split(order, parts) if len(chunk)]
+
+
+def _features_near(
+    feature_geoms: np.ndarray, site_geoms: np.ndarray, distance: float
+) -> np.ndarray:
+    """Positions of the features whose bounding box comes within ``distance`` of a site's."""
+    bounds = shapely.bounds(site_geoms)
+    usable = np.isfinite(bounds).all(axis=1)
+    if not usable.any() or not len(feature_geoms):
+        return np.array([], dtype=np.intp)
+    b = bounds[usable]
+    grown = shapely.box(b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance,
+                        b[:, 3] + distance)
+    _, hits = shapely.STRtree(feature_geoms).query(grown)
+    return np.unique(hits)
+
+
+def _partition_task(
+    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs_wkt: str, search_m: float
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """What a worker computes for one partition: the overlay arrays and the nearest features."""
+    crs = CRS.from_wkt(crs_wkt)
+    arrays = overlay_arrays(site_geoms, feature_geoms, crs)
+    nearest = nearest_features(site_geoms, feature_geoms, search_m)
+    return arrays, nearest
+
+
+def _merge(
+    results: Sequence[tuple[dict[str, np.ndarray], pd.DataFrame]],
+    site_maps: Sequence[np.ndarray],
+    feature_maps: Sequence[np.ndarray],
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """Map partition positions back to global ones and order as one process would."""
+    keys = list(results[0][0])
+    arrays: dict[str, np.ndarray] = {}
+    for key in keys:
+        arrays[key] = np.concatenate([r[0][key] for r in results])
+    arrays["site"] = np.concatenate(
+        [m[r[0]["site"]] for r, m in zip(results, site_maps, strict=True)]
+    ).astype(results[0][0]["site"].dtype)
+    arrays["feature"] = np.concatenate(
+        [m[r[0]["feature"]] for r, m in zip(results, feature_maps, strict=True)]
+    ).astype(results[0][0]["feature"].dtype)
+    order = np.lexsort((arrays["feature"], arrays["site"]))
+    arrays = {key: value[order] for key, value in arrays.items()}
+    sites, features, distances = [], [], []
+    for (_, near), site_map, feature_map in zip(results, site_maps, feature_maps, strict=True):
+        if len(near):
+            sites.append(site_map[near.index.to_numpy()])
+            features.append(feature_map[near["feature"].to_numpy(dtype=np.intp)])
+            distances.append(near["distance_m"].to_numpy())
+    if not sites:
+        nearest = results[0][1]
+    else:
+        site_idx, feature_idx = np.concatenate(sites), np.concatenate(features)
+        distance = np.concatenate(distances)
+        order = np.argsort(site_idx, kind="stable")
+        nearest = pd.DataFrame(
+            {"feature": feature_idx[order], "distance_m": distance[order]},
+            index=pd.Index(site_idx[order], name="site"),
+        )
+    return arrays, nearest
+
+
+_POOL: dict[int, ProcessPoolExecutor] = {}
+_POOL_LOCK = threading.Lock()
+
+
+def _local_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool kept between calls (forkserver: no fork of a threaded process)."""
+    with _POOL_LOCK:
+        pool = _POOL.get(workers)
+        if pool is None:
+            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
+                else "spawn"
+            context = multiprocessing.get_context(method)
+            if method == "forkserver":
+                context.set_forkserver_preload(["landcheck.engine"])
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            _POOL[workers] = pool
+        return pool
+
+
+@atexit.register
+def _shutdown_pools() -> None:
+    for pool in _POOL.values():
+        pool.shutdown(wait=False, cancel_futures=True)
+    _POOL.clear()
+
+
+@dataclass
+class Engine:
+    """Runs the per-site geometry of a check; see the module docstring.
+
+    Attributes
+    ----------
+    kind : str
+        ``"local"`` or ``"dask"``.
+    workers : int
+        Processes (local) or LocalCluster workers (dask) to use.
+    client : dask.distributed.Client or None
+        The dask client (for ``"dask"``).
+    """
+
+    kind: str = "local"
+    workers: int = 1
+    client: Any = None
+    _owned: list[Any] = field(default_factory=list, repr=False)
+
+    def parts(self, sites: int) -> int:
+        """How many partitions a batch of ``sites`` is split into."""
+        if self.kind == "dask":
+            return max(1, min(sites, self.workers * _PARTS_PER_WORKER))
+        if self.workers < 2 or sites < PARALLEL_SITES:
+            return 1
+        return self.workers * _PARTS_PER_WORKER
+
+    def overlay(
+        self,
+        site_geoms: np.ndarray,
+        features: gpd.GeoDataFrame,
+        crs: CRS,
+        *,
+        attributes: list[str] | None = None,
+        search_m: float = 0.0,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[LayerOverlay, pd.DataFrame]:
+        """:func:`~landcheck.overlay.overlay_layer` and :func:`~landcheck.overlay.nearest_features`.
+
+        The same result as calling them on all sites at once, computed by
+        partitions of the sites.
+        """
+        site_geoms = np.asarray(site_geoms, dtype=object)
+        feature_geoms = np.asarray(features.geometry.values, dtype=object)
+        groups = partition_sites(site_geoms, self.parts(len(site_geoms)))
+        if len(groups) == 1 and self.kind == "local":
+            arrays, nearest = _partition_task(site_geoms, feature_geoms, crs.to_wkt(), search_m)
+        else:
+            feature_maps = [_features_near(feature_geoms, site_geoms[g], search_m) for g in groups]
+            tasks = [
+                (site_geoms[g], feature_geoms[f], crs.to_wkt(), search_m)
+                for g, f in zip(groups, feature_maps, strict=True)
+            ]
+            results = self._run(tasks, progress)
+            arrays, nearest = _merge(results, groups, feature_maps)
+        overlay = overlay_frame(arrays, features, crs, attributes=attributes)
+        return overlay, nearest
+
+    def _run(
+        self, tasks: list[tuple[Any, ...]], progress: Callable[[int, int], None] | None
+    ) -> list[tuple[dict[str, np.ndarray], pd.DataFrame]]:
+        done = 0
+        if progress:
+            progress(0, len(tasks))
+        if self.kind == "dask":
+            client = self._dask_client()
+            futures = [client.submit(_partition_task, *task, pure=False) for task in tasks]
+            results = []
+            for future in futures:
+                results.append(future.result())
+                done += 1
+                if progress:
+                    progress(done, len(tasks))
+            return results
+        pool: Executor = _local_pool(self.workers)
+        futures = [pool.submit(_partition_task, *task) for task in tasks]
+        results = []
+        for future in futures:
+            results.append(future.result())
+            done += 1
+            if progress:
+                progress(done, len(tasks))
+        return results
+
+    def _dask_client(self) -> Any:
+        if self.client is None:
+            distributed = _import_distributed()
+            cluster = distributed.LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True,
+                dashboard_address=None,
+            )
+            self.client = distributed.Client(cluster)
+            self._owned.extend([self.client, cluster])
+        return self.client
+
+    def close(self) -> None:
+        """Close a dask cluster this engine started (a given client is left open)."""
+        for thing in self._owned:
+            thing.close()
+        self._owned.clear()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _import_distributed() -> Any:
+    try:
+        import dask.distributed as distributed
+    except ImportError as ex:
+        raise ImportError(
+            f"the dask engine needs dask.distributed, which is not installed: {DASK_INSTALL}"
+        ) from ex
+    return distributed
+
+
+def make_engine(
+    engine: str = "local",
+    *,
+    client: Any = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Engine:
+    """Return the :class:`Engine` for :func:`landcheck.check`'s options.
+
+    Parameters
+    ----------
+    engine : {"local", "dask"}
+        Where the per-site geometry runs.
+    client : dask.distributed.Client, optional
+        An existing dask client (implies ``"dask"``).
+    workers : int, optional
+        Processes to use (default: the machine's cores; 1 runs everything here).
+    scheduler : str, optional
+        Address of a running dask scheduler (``tcp://host:8786``).
+
+    Raises
+    ------
+    InputDataError
+        An unknown engine name, or fewer than one worker.
+    ImportError
+        ``"dask"`` without dask installed (the message says how to install it).
+
+    Examples
+    --------
+    >>> make_engine("local", workers=1)
+    Engine(kind='local', workers=1, client=None)
+    """
+    if client is not None or scheduler is not None:
+        engine = "dask"
+    if engine not in ENGINES:
+        raise InputDataError(f"engine was {engine!r} but is expected to be one of {ENGINES}")
+    if workers is not None and workers < 1:
+        raise InputDataError(f"workers must be at least 1, got {workers}")
+    count = workers or os.cpu_count() or 1
+    if engine == "dask":
+        distributed = _import_distributed()
+        if client is None and scheduler is not None:
+            made = Engine("dask", count, distributed.Client(scheduler))
+            made._owned.append(made.client)
+            return made
+        return Engine("dask", count, client)
+    return Engine("local", count)

@@ -1,0 +1,87 @@
+"""The local engine: partitioned runs give exactly what one process gives."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import shapely
+from common import frame, sites, square
+
+import landcheck
+import landcheck.engine as engine_module
+from landcheck.engine import Engine, make_engine, partition_sites
+from landcheck.errors import InputDataError
+
+
+def _layers():
+    # a grid of parcels with codes, overlapping farmland, and a huge redline polygon
+    parcels = frame([
+        {"BSM": f"P{i}-{j}", "DLBM": ("0101", "0103", "0301", "0702")[(i + j) % 4],
+         "KCXS": 0.05 if (i + j) % 4 == 1 else 0.0, "geometry": square(200 * i, 200 * j, 200)}
+        for i in range(10) for j in range(10)
+    ])
+    farmland = frame([
+        {"BSM": f"F{i}", "DLBM": "0101", "geometry": square(150 * i, 100, 300, 500)}
+        for i in range(12)
+    ])
+    ring = shapely.Point(parcels.total_bounds[0] + 1000, parcels.total_bounds[1] + 1000)
+    redline = frame([{"BSM": "R1", "geometry": ring.buffer(700, quad_segs=3000)}])
+    return {"land_use": parcels, "farmland": farmland, "eco_redline": redline}
+
+
+def _sites(n=40):
+    rng = np.random.default_rng(7)
+    geoms = [square(float(x), float(y), float(s)) for x, y, s in
+             zip(rng.uniform(0, 1800, n), rng.uniform(0, 1800, n), rng.uniform(20, 150, n),
+                 strict=True)]
+    return sites(*geoms)
+
+
+def _json(result):
+    data = result.to_dict()
+    data.pop("created")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def test_partitioned_local_run_is_identical_to_one_process(monkeypatch):
+    layers, site_frame = _layers(), _sites()
+    serial = landcheck.check(site_frame, layers=layers, workers=1)
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    parallel = landcheck.check(site_frame, layers=layers, workers=2)
+    assert _json(parallel) == _json(serial)
+    for key, pieces in serial.pieces.items():
+        other = parallel.pieces[key]
+        assert other.drop(columns="geometry").equals(pieces.drop(columns="geometry"))
+        assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+
+
+def test_partitions_are_compact_and_cover_every_site():
+    geoms = np.array([square(1000 * (i % 2) + i, 0, 10) for i in range(20)] + [shapely.Polygon()])
+    parts = partition_sites(geoms, 2)
+    assert sorted(np.concatenate(parts).tolist()) == list(range(21))
+    east = [set(np.flatnonzero(shapely.bounds(geoms)[:, 0] > 500).tolist())]
+    assert any(set(p.tolist()) <= east[0] for p in parts)
+
+
+def test_unknown_engine_and_bad_workers_are_refused():
+    with pytest.raises(InputDataError, match="expected to be one of"):
+        make_engine("spark")
+    with pytest.raises(InputDataError, match="at least 1"):
+        make_engine("local", workers=0)
+
+
+def test_dask_engine_without_dask_says_how_to_install(monkeypatch):
+    def missing():
+        raise ImportError(f"the dask engine needs dask.distributed: {engine_module.DASK_INSTALL}")
+
+    monkeypatch.setattr(engine_module, "_import_distributed", missing)
+    with pytest.raises(ImportError, match=r"pip install landcheck\[dask\]"):
+        landcheck.check(_sites(2), layers=_layers(), engine="dask")
+
+
+def test_small_batches_stay_in_this_process():
+    assert Engine("local", 2).parts(10) == 1
+    assert Engine("local", 2).parts(engine_module.PARALLEL_SITES) > 1
+    assert Engine("local", 1).parts(10_000) == 1
