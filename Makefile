@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= landcheck-demo
 
-.PHONY: demo test lint bench bench-quick clean
+.PHONY: demo test lint bench bench-quick clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,18 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/landcheck demo -o $(DEMO_DIR) --overwrite
 
-test: $(VENV)/.dev-installed
+# Headless Chromium for tests/test_report_browser.py (report.html opened offline): Debian's
+# package, installed when it is missing and we are root. Never fails: without a browser the
+# browser tests are skipped with the reason.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			>/dev/null ) || echo "chromium could not be installed: the browser tests will be skipped"; \
+	fi
+
+test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed

@@ -372,3 +372,28 @@ class CheckResult:
             f"<CheckResult {len(self.sites)} site(s) against {len(self.profile.layers)} layer(s) "
             f"in {crs_label(self.analysis_crs)}, {self.area_method} areas; {parts}>"
         )
+
+    # ------------------------------------------------------------------ notebooks
+    def _repr_html_(self) -> str:
+        """Jupyter's view: run facts, status counts and one line per site."""
+        from landcheck.report.notebook import summary_html
+
+        return summary_html(self)
+
+    def plot(self, site_id: str, *, lang: str = "zh", panels: Any = None) -> Any:
+        """Draw a site's map, as in report.html (a matplotlib Figure).
+
+        See :func:`landcheck.report.maps.site_map` for the panels.
+        """
+        from landcheck.report.maps import site_map
+
+        return site_map(self, site_id, lang=lang, panels=panels)
+
+    def explore(self, site_id: str | None = None, **kwargs: Any) -> Any:
+        """An interactive map of the sites and overlaps (folium; ``pip install landcheck[maps]``).
+
+        See :func:`landcheck.report.notebook.explore`.
+        """
+        from landcheck.report.notebook import explore
+
+        return explore(self, site_id, **kwargs)

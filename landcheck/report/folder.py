@@ -8,6 +8,7 @@ complete, so a failed run never leaves a partial report behind.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -50,14 +51,30 @@ class ReportOptions:
 
 Writer = Callable[[CheckResult, str, ReportOptions], str]
 
+
+def _lazy(module: str, name: str) -> Writer:
+    """A writer imported on first use (the HTML maps need matplotlib; JSON does not)."""
+
+    def writer(result: CheckResult, directory: str, options: ReportOptions) -> str:
+        function: Writer = getattr(importlib.import_module(module), name)
+        return function(result, directory, options)
+
+    writer.__name__ = name
+    writer.__qualname__ = name
+    return writer
+
+
 WRITERS: dict[str, Writer] = {
     "json": write_json,
+    "html": _lazy("landcheck.report.html", "write_html"),
+    "xlsx": _lazy("landcheck.report.xlsx", "write_xlsx"),
     "gpkg": write_gpkg,
+    "txt": _lazy("landcheck.report.txt", "write_txt"),
 }
 """Format name → writer ``(result, directory, options) -> path``."""
 
-FORMATS = tuple(WRITERS)
-"""Formats written by default, in order."""
+FORMATS = ("json", "html", "xlsx", "gpkg")
+"""Formats written by default, in order (``txt``, the sites' boundary TXT, only when asked)."""
 
 
 def parse_formats(value: str | Iterable[str] | None) -> list[str]:

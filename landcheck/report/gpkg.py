@@ -5,27 +5,51 @@ overlap areas), ``overlaps`` (every piece: site, layer, feature id, class code,
 areas), ``findings`` (one row per finding, on the site's geometry) and the
 attribute tables ``inputs`` and ``run_info``. UTF-8, explicit CRS, one
 geometry type per layer (MultiPolygon), long field names.
+
+QGIS opens it styled: each spatial layer has a default style in
+``layer_styles`` (see :mod:`landcheck.report.styles`), and the project
+``landcheck`` stored in ``qgis_projects`` opens every layer in order
+(QGIS: Project ▸ Open From ▸ GeoPackage, or double-click it in the Browser).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import os
+import sqlite3
+from contextlib import closing
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
 from landcheck.crs import crs_label
+from landcheck.report.styles import (
+    PROJECT_NAME,
+    LayerInfo,
+    project_metadata,
+    project_qgs,
+    project_qgz,
+    style_body,
+    style_rows,
+)
 from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
     from landcheck.report.folder import ReportOptions
 
-__all__ = ["FILENAME", "gpkg_layers", "write_gpkg"]
+__all__ = ["FILENAME", "LAYER_TITLES", "gpkg_layers", "write_gpkg"]
 
 FILENAME = "landcheck.gpkg"
+
+LAYER_TITLES = {
+    "sites": ("项目用地", "Sites"),
+    "findings": ("审查结论", "Findings"),
+    "overlaps": ("叠加图斑", "Overlap pieces"),
+    "inputs": ("输入数据", "Inputs"),
+    "run_info": ("运行参数", "Run information"),
+}
+"""Layer → title in the stored QGIS project (Chinese, English)."""
 
 
 def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
@@ -34,7 +58,9 @@ def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
         "ha": "area_ha", "mu": "area_mu",
     })
     summary["project_class"] = summary["project_class"].astype("string").fillna("")
-    layers = result.layer_table.pivot(index="site_id", columns="layer", values=f"{result.area_method}_m2")
+    layers = result.layer_table.pivot(
+        index="site_id", columns="layer", values=f"{result.area_method}_m2"
+    )
     layers.columns = [f"{c}_m2" for c in layers.columns]
     findings = result.finding_table.pivot(index="site_id", columns="check", values="status")
     findings.columns = [f"status_{c}" for c in findings.columns]
@@ -80,7 +106,9 @@ def _run_info(result: CheckResult) -> pd.DataFrame:
 
 def gpkg_layers(result: CheckResult) -> dict[str, pd.DataFrame]:
     """The GeoPackage's layers, in the order QGIS should list them."""
-    inputs = pd.DataFrame([r.to_dict() for r in result.inputs]).drop(columns=["extra"], errors="ignore")
+    inputs = pd.DataFrame([r.to_dict() for r in result.inputs]).drop(
+        columns=["extra"], errors="ignore"
+    )
     return {
         "sites": _sites_layer(result),
         "findings": _findings_layer(result),
@@ -90,15 +118,61 @@ def gpkg_layers(result: CheckResult) -> dict[str, pd.DataFrame]:
     }
 
 
+def _geometry_column(path: str, layer: str) -> str:
+    with closing(sqlite3.connect(path)) as db:
+        row = db.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)
+        ).fetchone()
+    return row[0] if row else "geom"
+
+
+def _write_styles(result: CheckResult, path: str, layers: dict[str, pd.DataFrame],
+                  lang: str) -> None:
+    """Add the default QGIS styles (``layer_styles``) and the stored project."""
+    geometry = _geometry_column(path, "sites")
+    rows = style_rows(result, layers, lang=lang, geometry_column=geometry)
+    styles = pd.DataFrame(rows)
+    styles["update_time"] = pd.to_datetime(styles["update_time"], utc=True)
+    pyogrio.write_dataframe(styles, path, layer="layer_styles", driver="GPKG",
+                            encoding="UTF-8", layer_options={"FID": "id"}, append=False)
+    infos = []
+    for name, frame in layers.items():
+        spatial = isinstance(frame, gpd.GeoDataFrame)
+        fields = [c for c in frame.columns if not spatial or c != frame.geometry.name]
+        extent = None
+        if spatial and len(frame) and not frame.geometry.is_empty.all():
+            extent = tuple(float(v) for v in frame.total_bounds)
+        title = LAYER_TITLES.get(name, (name, name))
+        infos.append(LayerInfo(
+            name=name, title=title[1] if lang == "en" else title[0], spatial=spatial,
+            style=style_body(result, name, fields, lang=lang), extent=extent,
+        ))
+    heading = "建设项目用地预审与选址" if lang == "zh" else "Land pre-examination"
+    qgs = project_qgs(result, infos, gpkg=os.path.basename(path),
+                      title=f"landcheck · {heading}")
+    content = project_qgz(qgs).hex()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS qgis_projects"
+            "(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)"
+        )
+        db.execute("INSERT OR REPLACE INTO qgis_projects VALUES (?, ?, ?)",
+                   (PROJECT_NAME, project_metadata(), content))
+
+
 def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write landcheck.gpkg into ``directory`` and return its path."""
     path = os.path.join(directory, FILENAME)
-    for name, frame in gpkg_layers(result).items():
+    layers = gpkg_layers(result)
+    for index, (name, frame) in enumerate(layers.items()):
         spatial = isinstance(frame, gpd.GeoDataFrame)
         pyogrio.write_dataframe(
             frame, path, layer=name, driver="GPKG", encoding="UTF-8",
             promote_to_multi=True if spatial else None,
             geometry_type="MultiPolygon" if spatial else None,
             append=False,
+            # GeoPackage 1.2 opens without warnings in the QGIS LTRs still in use
+            dataset_options={"VERSION": "1.2"} if index == 0 else None,
         )
+    _write_styles(result, path, layers, options.lang if options is not None else "zh")
     return path

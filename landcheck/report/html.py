@@ -1,0 +1,232 @@
+"""report.html: one self-contained file a reviewer opens offline.
+
+Everything is inline: the styles, the site maps (PNG, base64) and the font
+(the bundled Noto Sans CJK SC cut to the characters the page uses, as a
+base64 WOFF ``@font-face``), so the page needs no network and no installed
+Chinese font. The page is rendered from ``templates/report.html.j2`` with
+autoescaping on; the tables come from :mod:`landcheck.report.tables`.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from landcheck.report.labels import STATUS_COLORS, label, status_label
+from landcheck.report.maps import map_png
+from landcheck.report.tables import Column, ReportTable, report_tables, run_facts
+from landcheck.report.typeface import WEB_FAMILY, font_face_css
+from landcheck.result import CheckResult
+
+if TYPE_CHECKING:
+    from landcheck.report.folder import ReportOptions
+
+__all__ = ["FILENAME", "render_html", "write_html"]
+
+FILENAME = "report.html"
+_FONT_MARK = "/*@font-face*/"
+_SITE_TABLES = ("land_classes", "land_by_unit", "farmland", "eco_redline", "urban_boundary",
+                "planning", "layers")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("landcheck.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return environment
+
+
+def format_value(value: Any, kind: str) -> str:
+    """A cell's text: areas at their display precision, shares as percentages.
+
+    Examples
+    --------
+    >>> format_value(1.5, "ha"), format_value(0.25, "share"), format_value(float("nan"), "mu")
+    ('1.5000', '25.00%', '—')
+    """
+    if kind == "text":
+        return "" if value is None else str(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    number = float(value)
+    if kind == "ha":
+        return f"{number:.4f}"
+    if kind == "mu":
+        return f"{number:.2f}"
+    if kind in ("m2", "m2_exact"):
+        return f"{number:,.2f}"
+    if kind == "share":
+        return f"{number * 100:.2f}%"
+    if kind == "int":
+        return f"{round(number)}"
+    return str(value)
+
+
+def _table_view(table: ReportTable, site_id: str | None = None,
+                drop: tuple[str, ...] = ("site_id",),
+                anchors: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the template needs to draw a table: headers and formatted cells."""
+    frame = table.site_rows(site_id) if site_id is not None else table.rounded
+    columns: list[Column] = [c for c in table.columns if site_id is None or c.key not in drop]
+    rows = []
+    for record in frame.to_dict("records"):
+        cells = []
+        for column in columns:
+            text = format_value(record.get(column.key), column.kind)
+            status = record.get("_status") if column.key == "status" else None
+            cells.append({
+                "text": text,
+                "numeric": column.numeric,
+                "wide": column.wide,
+                "status": status or "",
+            })
+        anchor = (anchors or {}).get(str(record.get("site_id", "")), "")
+        rows.append({"cells": cells, "role": record["_role"], "level": int(record["_level"]),
+                     "anchor": anchor})
+    return {
+        "key": table.key,
+        "title": table.title,
+        "note": table.note,
+        "headers": [{"text": c.header(table.lang), "numeric": c.numeric} for c in columns],
+        "rows": rows,
+    }
+
+
+def _finding_cards(table: ReportTable, site_id: str) -> list[dict[str, Any]]:
+    cards = []
+    for record in table.site_rows(site_id).to_dict("records"):
+        cards.append({
+            "check": record["check"],
+            "status": record["_status"],
+            "status_text": record["status"],
+            "ha": format_value(record["ha"], "ha"),
+            "mu": format_value(record["mu"], "mu"),
+            "message": record["message"],
+            "basis": [b for b in str(record["basis"]).split("\n") if b],
+            "documents": [d for d in str(record["documents"]).split("\n") if d],
+        })
+    return cards
+
+
+def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
+    rows = table.site_rows(site_id).to_dict("records")
+    if not rows:
+        return []
+    return [(c.header(table.lang), format_value(rows[0][c.key], c.kind))
+            for c in table.columns if c.key != "site_id"]
+
+
+def _texts(lang: str) -> dict[str, str]:
+    zh = lang == "zh"
+    pairs = {
+        "heading": ("建设项目用地预审与选址审查报告",
+                    "Land pre-examination and site selection report"),
+        "summary": ("审查汇总", "Summary"),
+        "sites": ("项目用地", "Sites"),
+        "map": ("叠加分析图", "Map"),
+        "findings": ("审查意见", "Findings"),
+        "basis": ("依据", "Legal basis"),
+        "documents": ("须提交材料", "Documents required"),
+        "tables": ("统计表", "Tables"),
+        "provenance": ("数据来源与运行参数", "Provenance"),
+        "inputs": ("输入数据", "Inputs"),
+        "run": ("运行参数", "Run"),
+        "area": ("涉及面积", "area"),
+        "ha": ("公顷", "ha"),
+        "mu": ("亩", "mu"),
+        "generated": ("由 landcheck 生成", "Generated by landcheck"),
+        "disclaimer": (
+            "本报告由程序根据所列数据自动生成，供审查人员参考，结论以主管部门审查意见为准。",
+            "This report was generated from the listed data to assist reviewers; the "
+            "competent authority's opinion prevails.",
+        ),
+        "back": ("返回汇总", "back to summary"),
+        "legend_note": (
+            "红线为项目用地范围；虚线为视图内的其他项目用地。",
+            "The red line is the site; dashed outlines are other sites in view.",
+        ),
+        "statuses": ("结论", "Statuses"),
+    }
+    return {key: pair[0] if zh else pair[1] for key, pair in pairs.items()}
+
+
+def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> str:
+    """Render report.html as a string.
+
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    lang : {"zh", "en"}
+        The report's language.
+    maps : bool
+        Draw the site maps (the slow part); without them the page still has
+        every table.
+    """
+    tables = report_tables(result, lang)
+    sites = []
+    for index, site_id in enumerate(result.site_ids):
+        row = result.sites.iloc[index]
+        image = ""
+        if maps:
+            image = base64.b64encode(map_png(result, site_id, lang=lang)).decode("ascii")
+        status = result.status(site_id)
+        sites.append({
+            "anchor": f"site-{index + 1}",
+            "site_id": site_id,
+            "name": str(row["name"] or ""),
+            "status": status,
+            "status_text": status_label(status, lang),
+            "map": image,
+            "basic_title": tables["basic"].title,
+            "basic": _basic_pairs(tables["basic"], site_id),
+            "findings": _finding_cards(tables["findings"], site_id),
+            "documents": [d["document"] for d in
+                          tables["documents"].site_rows(site_id).to_dict("records")],
+            "tables": [_table_view(tables[key], site_id) for key in _SITE_TABLES
+                       if key in tables],
+        })
+    anchors = {s["site_id"]: s["anchor"] for s in sites}
+    summary = _table_view(tables["summary"], anchors=anchors)
+    counts = result.statuses.value_counts()
+    context = {
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "t": _texts(lang),
+        "profile_title": result.profile.title.get(lang),
+        "created": result.created.isoformat(timespec="seconds"),
+        "summary": summary,
+        "status_counts": [
+            {"status": s, "text": status_label(s, lang), "count": int(counts.get(s, 0))}
+            for s in ("prohibited", "unknown", "conditional", "info", "not_involved")
+        ],
+        "sites": sites,
+        "inputs": _table_view(tables["inputs"]),
+        "run": run_facts(result, lang),
+        "status_colors": STATUS_COLORS,
+        "font_family": WEB_FAMILY,
+        "font_mark": _FONT_MARK,
+        "version": result.to_dict()["landcheck_version"],
+        "map_alt": label("site", lang),
+    }
+    page = _environment().get_template("report.html.j2").render(**context)
+    return page.replace(_FONT_MARK, font_face_css(page), 1)
+
+
+def write_html(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
+    """Write report.html into ``directory`` and return its path."""
+    lang = options.lang if options is not None else "zh"
+    path = os.path.join(directory, FILENAME)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(render_html(result, lang=lang))
+    return path

@@ -1,0 +1,425 @@
+"""Site maps: the site's red line over its overlaps, with legend, scale bar and north arrow.
+
+:func:`site_map` draws one figure per site with up to three panels:
+
+``constraints``
+    the overlaps with the control lines (permanent farmland, ecological
+    redline, urban development boundary) and any generic layer, each layer in
+    its own colour, with township boundaries;
+``land_use``
+    the land-use survey parcels inside the site, coloured by level-1 class;
+``planning``
+    the planning zones inside the site, coloured by conformity.
+
+A result keeps only what lies inside the sites, so the context drawn around
+a site is what the result has near it: the other sites in view (grey dashed
+outlines) and their overlaps (faded). Text uses the bundled CJK font, so maps
+render the same on machines without Chinese fonts. The figure is a plain
+:class:`matplotlib.figure.Figure` (no pyplot state); :func:`map_png` renders
+it for the HTML report.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch
+from pyproj import CRS, Transformer
+
+from landcheck.crs import crs_label
+from landcheck.report.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.report.palette import (
+    CONFORMITY_COLORS,
+    LEVEL1_COLORS,
+    SITE_COLOR,
+    layer_color,
+)
+from landcheck.report.typeface import font_families
+from landcheck.result import CheckResult
+
+__all__ = ["PANELS", "map_png", "site_map"]
+
+PANELS = ("constraints", "land_use", "planning")
+"""Panels :func:`site_map` can draw, in order."""
+
+_CONSTRAINT_KINDS = ("permanent_farmland", "eco_redline", "urban_boundary", "generic")
+_PANEL_TITLES = {
+    "constraints": ("叠加分析图", "control lines"),
+    "land_use": ("土地利用现状", "land use"),
+    "planning": ("规划分区", "planning zones"),
+}
+
+
+def _text(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
+    return [k for k, s in result.profile.layers.items() if s.kind in kinds]
+
+
+def _chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[str]:
+    if panels is None:
+        panels = [p for p in PANELS if p == "constraints" or _keys(
+            result, ("land_use",) if p == "land_use" else ("planning_zone",))]
+    unknown = [p for p in panels if p not in PANELS]
+    if unknown:
+        raise ValueError(f"unknown map panel(s) {', '.join(unknown)}; use {', '.join(PANELS)}")
+    return list(panels)
+
+
+def _view(geometry: Any) -> tuple[float, float, float, float]:
+    """A square window around a site, with a margin."""
+    xmin, ymin, xmax, ymax = geometry.bounds
+    size = max(xmax - xmin, ymax - ymin, 1.0)
+    half = size * 0.62 + 10.0
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    return cx - half, cy - half, cx + half, cy + half
+
+
+def _in_view(frame: Any, window: tuple[float, float, float, float]) -> np.ndarray:
+    if frame is None or len(frame) == 0:
+        return np.zeros(0, dtype=bool)
+    return np.asarray(shapely.intersects(frame.geometry.values, shapely.box(*window)))
+
+
+def _nice_length(span: float) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10ⁿ m) of about a quarter of the span."""
+    target = span / 4
+    power = 10 ** math.floor(math.log10(target))
+    for step in (5, 2, 1):
+        if step * power <= target:
+            return step * power
+    return power
+
+
+def _scale_bar(ax: Any, window: tuple[float, float, float, float], font: FontProperties) -> None:
+    xmin, ymin, xmax, _ = window
+    span = xmax - xmin
+    length = _nice_length(span)
+    height = span * 0.012
+    x0, y0 = xmin + span * 0.05, ymin + span * 0.05
+    for i in range(2):
+        ax.add_patch(_rectangle(x0 + i * length / 2, y0, length / 2, height,
+                                "black" if i == 0 else "white"))
+    text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.text(x0, y0 + height * 1.6, "0", fontproperties=font, ha="center", va="bottom")
+    ax.text(x0 + length, y0 + height * 1.6, text, fontproperties=font, ha="center", va="bottom")
+
+
+def _rectangle(x: float, y: float, w: float, h: float, color: str) -> Any:
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, facecolor=color, edgecolor="black", linewidth=0.6, zorder=20)
+
+
+def _convergence(crs: CRS, x: float, y: float) -> float:
+    """Angle (radians, clockwise) from grid north to true north at a point."""
+    try:
+        to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+        to_map = Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
+        lon, lat = to_geo.transform(x, y)
+        nx, ny = to_map.transform(lon, min(lat + 0.01, 89.9))
+    except Exception:  # a map without a rotated arrow is still a map
+        return 0.0
+    if not (np.isfinite(nx) and np.isfinite(ny)):
+        return 0.0
+    return math.atan2(nx - x, ny - y)
+
+
+def _north_arrow(ax: Any, window: tuple[float, float, float, float], angle: float,
+                 font: FontProperties, lang: str) -> None:
+    xmin, _, xmax, ymax = window
+    span = xmax - xmin
+    length = span * 0.09
+    bx, by = xmax - span * 0.08, ymax - span * 0.2
+    tip = (bx + math.sin(angle) * length, by + math.cos(angle) * length)
+    ax.annotate("", xy=tip, xytext=(bx, by), zorder=21,
+                arrowprops={"facecolor": "black", "edgecolor": "black", "width": 2.5,
+                            "headwidth": 9, "headlength": 9})
+    ax.text(tip[0] + math.sin(angle) * span * 0.02, tip[1] + math.cos(angle) * span * 0.02,
+            _text(lang, "北", "N"), fontproperties=font, ha="center", va="bottom",
+            zorder=21)
+
+
+def _plot(ax: Any, geometries: Any, **style: Any) -> None:
+    from geopandas import GeoSeries
+
+    series = GeoSeries(list(geometries))
+    series = series[~series.is_empty & series.notna()]
+    if len(series):
+        series.plot(ax=ax, **style)
+
+
+def _site_pieces(result: CheckResult, key: str, position: int,
+                 window: tuple[float, float, float, float]) -> tuple[Any, Any]:
+    """Return this site's pieces of a layer, and other sites' pieces in view."""
+    pieces = result.pieces.get(key)
+    if pieces is None or len(pieces) == 0:
+        return pieces, pieces
+    mine = pieces[pieces["site"].to_numpy() == position]
+    others = pieces[(pieces["site"].to_numpy() != position) & _in_view(pieces, window)]
+    return mine, others
+
+
+def _context(ax: Any, result: CheckResult, position: int,
+             window: tuple[float, float, float, float], font: FontProperties) -> bool:
+    """Draw the other sites in view; return True if there were any."""
+    sites = result.sites
+    near = _in_view(sites, window)
+    near[position] = False
+    if not near.any():
+        return False
+    others = sites[near]
+    _plot(ax, others.geometry, facecolor="none", edgecolor="#566573", linewidth=1.0,
+          linestyle="--", zorder=9)
+    for site_id, geometry in zip(others["site_id"], others.geometry, strict=True):
+        if geometry is None or geometry.is_empty:
+            continue
+        visible = geometry.intersection(shapely.box(*window))
+        outside = visible.difference(sites.geometry.iloc[position])
+        point = (outside if outside.area > 0.05 * visible.area else visible).representative_point()
+        if not point.is_empty:
+            ax.text(point.x, point.y, str(site_id), fontproperties=font, color="#566573",
+                    ha="center", va="center", zorder=11)
+    return True
+
+
+def _constraints(ax: Any, result: CheckResult, position: int, site_id: str,
+                 window: tuple[float, float, float, float], lang: str,
+                 font: FontProperties) -> list[Any]:
+    handles = []
+    for key in _keys(result, _CONSTRAINT_KINDS):
+        style = layer_color(result, key)
+        view = result.layer(site_id, key)
+        title = result.profile.layers[key].title.get(lang)
+        if not view.available:
+            handles.append(Patch(facecolor="white", edgecolor="#999999", hatch="xx",
+                                 label=f"{title}：{label('unavailable', lang)}" if lang == "zh"
+                                 else f"{title}: not checked"))
+            continue
+        mine, others = _site_pieces(result, key, position, window)
+        if others is not None and len(others):
+            _plot(ax, others.geometry, facecolor=style["color"], edgecolor=style["edge"],
+                  alpha=0.25, linewidth=0.4, zorder=3)
+        if mine is not None and len(mine):
+            _plot(ax, mine.geometry, facecolor=style["color"], edgecolor=style["edge"],
+                  hatch=style["hatch"], alpha=0.75, linewidth=0.8, zorder=4)
+        area = view.overlap.ha
+        text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
+        handles.append(Patch(facecolor=style["color"], edgecolor=style["edge"],
+                             hatch=style["hatch"], alpha=0.75, label=text))
+    for key in _keys(result, ("admin",)):
+        mine, _ = _site_pieces(result, key, position, window)
+        if mine is None or not len(mine):
+            continue
+        _plot(ax, mine.geometry.boundary, color="#34495e", linewidth=0.8, linestyle=":",
+              zorder=6)
+        for name, geometry in zip(mine.get("_name", mine["feature"]), mine.geometry, strict=True):
+            point = geometry.representative_point()
+            ax.text(point.x, point.y, str(name), fontproperties=font, color="#34495e",
+                    ha="center", va="center", zorder=12, alpha=0.9)
+        handles.append(Patch(facecolor="none", edgecolor="#34495e", linestyle=":",
+                             label=result.profile.layers[key].title.get(lang)))
+    return handles
+
+
+def _code_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
+    table = result.class_table
+    if table.empty or column not in table:
+        return {}
+    part = table[table["layer"] == key]
+    values = part[column].astype("string").fillna("")
+    return dict(zip(part["code"].astype(str), values, strict=True))
+
+
+def _land_use(ax: Any, result: CheckResult, position: int, site_id: str,
+              window: tuple[float, float, float, float], lang: str) -> list[Any]:
+    handles: list[Any] = []
+    keys = _keys(result, ("land_use",))
+    if not keys:
+        return handles
+    key = keys[0]
+    if not result.layer(site_id, key).available:
+        return [Patch(facecolor="white", edgecolor="#999999", hatch="xx",
+                      label=label("unavailable", lang))]
+    level1 = _code_lookup(result, key, "level1")
+    names = _code_lookup(result, key, "level1_name")
+    mine, others = _site_pieces(result, key, position, window)
+    seen: dict[str, str] = {}
+    for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.9, 3)):
+        if frame is None or not len(frame):
+            continue
+        codes = frame["_code"].astype("string").fillna("").astype(str) if "_code" in frame else \
+            pd.Series([""] * len(frame))
+        groups = [level1.get(c, "") for c in codes]
+        for group in sorted(set(groups)):
+            chosen = np.asarray(groups) == group
+            color = LEVEL1_COLORS.get(group, "#ffffff")
+            _plot(ax, frame.geometry[chosen], facecolor=color, edgecolor="#7b7d7d",
+                  linewidth=0.4, alpha=alpha, zorder=zorder, hatch="" if group else "xx")
+            if frame is mine:
+                name = names.get(next(c for c, g in zip(codes, groups, strict=True)
+                                      if g == group), "") if group else ""
+                if lang == "en":
+                    name = LEVEL1_EN.get(group, name)
+                seen[group] = f"{group} {name}".strip() if group else label("unclassified", lang)
+    for group in sorted(seen):
+        handles.append(Patch(facecolor=LEVEL1_COLORS.get(group, "#ffffff"), edgecolor="#7b7d7d",
+                             hatch="" if group else "xx", label=seen[group]))
+    return handles
+
+
+def _planning(ax: Any, result: CheckResult, position: int, site_id: str,
+              window: tuple[float, float, float, float], lang: str) -> list[Any]:
+    keys = _keys(result, ("planning_zone",))
+    if not keys:
+        return []
+    key = keys[0]
+    if not result.layer(site_id, key).available:
+        return [Patch(facecolor="white", edgecolor="#999999", hatch="xx",
+                      label=label("unavailable", lang))]
+    conformity = _code_lookup(result, key, "conformity")
+    names = _code_lookup(result, key, "name")
+    names_en = _code_lookup(result, key, "name_en")
+    mine, others = _site_pieces(result, key, position, window)
+    entries: dict[str, tuple[str, str]] = {}
+    for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.85, 3)):
+        if frame is None or not len(frame):
+            continue
+        codes = frame["_code"].astype("string").fillna("").astype(str) if "_code" in frame else \
+            pd.Series([""] * len(frame))
+        values = [conformity.get(c, "") for c in codes]
+        for value in sorted(set(values)):
+            chosen = np.asarray(values) == value
+            _plot(ax, frame.geometry[chosen], facecolor=CONFORMITY_COLORS.get(value, "#d5d8dc"),
+                  edgecolor="#7b7d7d", linewidth=0.4, alpha=alpha, zorder=zorder,
+                  hatch="xx" if value == "conflict" else "")
+        if frame is mine:
+            for code, value in zip(codes, values, strict=True):
+                name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
+                entries[code] = (value, f"{code} {name}（{CONFORMITY[value][0]}）" if lang == "zh"
+                                 else f"{code} {name} ({CONFORMITY[value][1]})")
+    return [
+        Patch(facecolor=CONFORMITY_COLORS.get(value, "#d5d8dc"), edgecolor="#7b7d7d",
+              hatch="xx" if value == "conflict" else "", label=text)
+        for _, (value, text) in sorted(entries.items())
+    ]
+
+
+def site_map(
+    result: CheckResult,
+    site_id: str,
+    *,
+    lang: str = "zh",
+    panels: Sequence[str] | None = None,
+    panel_size: float = 4.2,
+) -> Figure:
+    """Draw a site's map.
+
+    Parameters
+    ----------
+    result : CheckResult
+        The result holding the site.
+    site_id : str
+        The site to draw.
+    lang : {"zh", "en"}
+        Language of titles and legends.
+    panels : sequence of str, optional
+        Any of :data:`PANELS`; default: all the profile has layers for.
+    panel_size : float
+        Width of one panel in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    position = result._position(site_id)
+    site = result.sites.iloc[position]
+    geometry = site.geometry
+    chosen = _chosen_panels(result, panels)
+    families = list(font_families())
+    with rc_context({"font.family": families, "font.size": 8, "hatch.linewidth": 0.5,
+                     "axes.titlesize": 10, "legend.fontsize": 7.5}):
+        font = FontProperties(family=families, size=7.5)
+        figure = Figure(figsize=(panel_size * len(chosen), panel_size * 1.3))
+        axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0)) for _ in chosen]
+        name = str(site["name"]) if site["name"] else ""
+        status = status_label(result.status(site_id), lang)
+        figure.suptitle(f"{site_id} {name}（{status}）" if lang == "zh"
+                        else f"{site_id} {name} ({status})", fontsize=11, y=0.99, va="top")
+        empty = geometry is None or geometry.is_empty
+        window = _view(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
+        angle = 0.0 if empty else _convergence(result.analysis_crs, *geometry.centroid.coords[0])
+        legends = []
+        for ax, panel in zip(axes, chosen, strict=True):
+            ax.set_title(_text(lang, *_PANEL_TITLES[panel]))
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.set_facecolor("#fbfcfc")
+            if empty:
+                ax.text(0.5, 0.5, _text(lang, "无有效几何图形", "no geometry"),
+                        transform=ax.transAxes, ha="center")
+                legends.append(0)
+                continue
+            had_context = _context(ax, result, position, window, font)
+            if panel == "constraints":
+                handles = _constraints(ax, result, position, site_id, window, lang, font)
+            elif panel == "land_use":
+                handles = _land_use(ax, result, position, site_id, window, lang)
+            else:
+                handles = _planning(ax, result, position, site_id, window, lang)
+            _plot(ax, [geometry], facecolor="none", edgecolor=SITE_COLOR, linewidth=2.0,
+                  zorder=10)
+            handles.insert(0, Patch(facecolor="none", edgecolor=SITE_COLOR, linewidth=2.0,
+                                    label=f"{label('site', lang)} {site_id}"))
+            if had_context:
+                handles.append(Patch(facecolor="none", edgecolor="#566573", linestyle="--",
+                                     label=label("other_sites", lang)))
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            ax.set_aspect("equal", adjustable="box")
+            ax.set_xlim(window[0], window[2])
+            ax.set_ylim(window[1], window[3])
+            _scale_bar(ax, window, font)
+            _north_arrow(ax, window, angle, font, lang)
+            ax.text(0.99, 0.01, crs_label(result.analysis_crs), transform=ax.transAxes,
+                    ha="right", va="bottom", fontproperties=font, color="#7b7d7d")
+            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.015),
+                      ncol=1, frameon=False, prop=font, handlelength=1.6, handleheight=1.1,
+                      borderaxespad=0.0)
+            legends.append(len(handles))
+        _layout(figure, axes, panel_size, max(legends, default=0))
+    return figure
+
+
+def _layout(figure: Figure, axes: Sequence[Any], panel: float, entries: int) -> None:
+    """Place square map panels side by side, the title above, legends below."""
+    margin, title, gap = 0.1, 0.62, 0.12
+    side = panel - 2 * margin
+    legend = entries * 0.19 + 0.1 if entries else 0.0
+    height = title + side + gap + legend
+    figure.set_size_inches(panel * len(axes), height)
+    width = panel * len(axes)
+    for i, ax in enumerate(axes):
+        ax.set_position((
+            (i * panel + margin) / width, (gap + legend) / height, side / width, side / height,
+        ))
+
+
+def map_png(result: CheckResult, site_id: str, *, lang: str = "zh", dpi: int = 110) -> bytes:
+    """Render :func:`site_map` as PNG bytes."""
+    figure = site_map(result, site_id, lang=lang)
+    buffer = io.BytesIO()
+    with rc_context({"hatch.linewidth": 0.5}):
+        figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()

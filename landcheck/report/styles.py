@@ -1,0 +1,368 @@
+"""QGIS styles and the QGIS project stored in landcheck.gpkg.
+
+QGIS reads a layer's default style from the GeoPackage table ``layer_styles``
+(the columns QGIS itself creates: f_table_catalog, f_table_schema,
+f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault,
+description, owner, ui, update_time) and lists projects stored in the table
+``qgis_projects`` (name, metadata, content: the hex text of a zipped .qgs).
+This module builds the QML of each layer and that project; :mod:`.gpkg`
+writes them.
+
+Styles: ``sites`` as red outlines (the 红线) labelled with the site id;
+``overlaps`` by layer key, in the map colours, with the land-use, planning
+and administrative pieces listed but switched off so the control lines read
+first; ``findings`` by status. Every field gets a readable alias in the
+report language.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from pyproj import CRS
+
+from landcheck.crs import crs_label
+from landcheck.profile import STATUSES
+from landcheck.report.labels import STATUS_COLORS, status_label
+from landcheck.report.palette import SITE_COLOR, layer_color
+from landcheck.result import CheckResult
+
+__all__ = [
+    "FIELD_ALIASES",
+    "PROJECT_NAME",
+    "LayerInfo",
+    "layer_qml",
+    "project_metadata",
+    "project_qgs",
+    "project_qgz",
+    "style_body",
+    "style_rows",
+]
+
+PROJECT_NAME = "landcheck"
+"""Name of the project stored in the GeoPackage."""
+
+_QGIS_VERSION = "3.22.0-Białowieża"
+_DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+_OFF_KINDS = ("land_use", "planning_zone", "admin")
+
+FIELD_ALIASES: dict[str, tuple[str, str]] = {
+    "site_id": ("项目编号", "site id"),
+    "name": ("项目名称", "site name"),
+    "project_class": ("项目类型", "project class"),
+    "linear": ("线性工程", "linear project"),
+    "status": ("审查结论", "status"),
+    "area_planar_m2": ("平面面积（平方米）", "planar area (m²)"),
+    "area_ellipsoidal_m2": ("椭球面积（平方米）", "ellipsoidal area (m²)"),
+    "area_ha": ("面积（公顷）", "area (ha)"),
+    "area_mu": ("面积（亩）", "area (mu)"),
+    "layer": ("图层", "layer key"),
+    "layer_title": ("图层名称", "layer"),
+    "feature_id": ("要素编号", "feature id"),
+    "class_code": ("地类/分区代码", "class code"),
+    "class_name": ("地类/分区名称", "class name"),
+    "counted_planar_m2": ("计入平面面积（平方米）", "counted planar area (m²)"),
+    "counted_ellipsoidal_m2": ("计入椭球面积（平方米）", "counted ellipsoidal area (m²)"),
+    "deduction": ("扣除系数", "deduction coefficient"),
+    "check": ("审查事项", "check"),
+    "outcome": ("结果代码", "outcome"),
+    "area_m2": ("涉及面积（平方米）", "area (m²)"),
+    "message_zh": ("审查意见（中文）", "finding (Chinese)"),
+    "message_en": ("审查意见（英文）", "finding (English)"),
+    "basis": ("依据", "legal basis"),
+    "documents": ("须提交材料", "documents required"),
+}
+"""Field → alias (Chinese, English) shown in QGIS."""
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One GeoPackage layer as the QGIS project lists it."""
+
+    name: str
+    title: str
+    spatial: bool
+    style: str = ""
+    extent: tuple[float, float, float, float] | None = None
+
+
+def _rgba(color: str, alpha: int = 255) -> str:
+    color = color.lstrip("#")
+    return ",".join(str(int(color[i:i + 2], 16)) for i in (0, 2, 4)) + f",{alpha}"
+
+
+def _option(name: str, value: str) -> str:
+    return f'<Option type="QString" name={quoteattr(name)} value={quoteattr(value)}/>'
+
+
+def _simple_fill(fill: str, outline: str, *, style: str = "solid", width: float = 0.26,
+                 outline_style: str = "solid") -> str:
+    options = "".join(_option(k, v) for k, v in (
+        ("color", fill), ("style", style), ("outline_color", outline),
+        ("outline_style", outline_style), ("outline_width", f"{width:g}"),
+        ("outline_width_unit", "MM"), ("joinstyle", "miter"), ("offset", "0,0"),
+        ("offset_unit", "MM"),
+    ))
+    return (f'<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
+            f'<Option type="Map">{options}</Option></layer>')
+
+
+def _symbol(name: str, layers: Sequence[str], alpha: float = 1.0) -> str:
+    return (f'<symbol type="fill" name={quoteattr(name)} alpha="{alpha:g}" clip_to_extent="1" '
+            f'force_rhr="0">{"".join(layers)}</symbol>')
+
+
+_BRUSHES = {"///": "f_diagonal", "\\\\\\": "b_diagonal", "..": "dense6", "xx": "diagonal_x"}
+
+
+def _layer_symbol(name: str, style: Mapping[str, str]) -> str:
+    layers = [_simple_fill(_rgba(style["color"], 150), _rgba(style["edge"]), width=0.3)]
+    brush = _BRUSHES.get(style.get("hatch", ""))
+    if brush:
+        layers.append(_simple_fill(_rgba(style["edge"], 200), _rgba(style["edge"], 0),
+                                   style=brush, width=0, outline_style="no"))
+    return _symbol(name, layers)
+
+
+def _categorized(field: str, categories: Sequence[tuple[str, str, str, bool]]) -> str:
+    """``categories``: (value, label, symbol XML with name=index, rendered)."""
+    items = "".join(
+        f'<category symbol="{i}" value={quoteattr(value)} label={quoteattr(text)} '
+        f'render="{"true" if shown else "false"}" type="string"/>'
+        for i, (value, text, _, shown) in enumerate(categories)
+    )
+    symbols = "".join(symbol for _, _, symbol, _ in categories)
+    return (f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(field)} symbollevels="0" '
+            f'enableorderby="0" forceraster="0" referencescale="-1">'
+            f"<categories>{items}</categories><symbols>{symbols}</symbols>"
+            f"<rotation/><sizescale/></renderer-v2>")
+
+
+def _labeling(field: str, color: str) -> str:
+    return (
+        '<labeling type="simple"><settings calloutType="simple">'
+        f'<text-style fieldName={quoteattr(field)} isExpression="0" fontSize="10" '
+        f'fontSizeUnit="Point" textColor={quoteattr(_rgba(color))} textOpacity="1" '
+        'fontWeight="50" fontItalic="0" namedStyle="Regular" multilineHeight="1" '
+        'blendMode="0" previewBkgrdColor="255,255,255,255" allowHtml="0">'
+        '<text-buffer bufferDraw="1" bufferSize="1" bufferSizeUnits="MM" '
+        'bufferColor="255,255,255,255" bufferOpacity="0.9" bufferJoinStyle="128" '
+        'bufferNoFill="1" bufferBlendMode="0"/>'
+        "</text-style>"
+        '<text-format wrapChar="" autoWrapLength="0" multilineAlign="3" placeDirectionSymbol="0" '
+        'addDirectionSymbol="0" formatNumbers="0" decimals="3" plussign="0"/>'
+        '<placement placement="1" placementFlags="10" priority="5" dist="0" distUnits="MM" '
+        'offsetType="0" quadOffset="4" fitInPolygonOnly="0" centroidWhole="0" '
+        'centroidInside="1"/>'
+        '<rendering obstacle="1" obstacleType="1" fontLimitPixelSize="0" scaleVisibility="0" '
+        'displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0" drawLabels="1" '
+        'limitNumLabels="0" maxNumLabels="2000" minFeatureSize="0" zIndex="0"/>'
+        "</settings></labeling>"
+    )
+
+
+def _aliases(fields: Sequence[str], lang: str) -> str:
+    items = []
+    for index, field in enumerate(fields):
+        pair = FIELD_ALIASES.get(field)
+        if pair is None:
+            if field.startswith("status_"):
+                pair = (f"结论：{field[7:]}", f"status: {field[7:]}")
+            elif field.endswith("_m2"):
+                pair = (f"{field[:-3]} 叠加面积（平方米）", f"{field[:-3]} overlap (m²)")
+            else:
+                continue
+        name = pair[1] if lang == "en" else pair[0]
+        items.append(f'<alias field={quoteattr(field)} index="{index}" name={quoteattr(name)}/>')
+    return f"<aliases>{''.join(items)}</aliases>"
+
+
+def style_body(result: CheckResult, layer: str, fields: Sequence[str], *, lang: str = "zh") -> str:
+    """The children of a layer's style (renderer, labels, aliases), as in a .qgs ``maplayer``."""
+    if layer == "sites":
+        symbol = _symbol("0", [_simple_fill(_rgba(SITE_COLOR, 0), _rgba(SITE_COLOR), style="no",
+                                            width=0.8)])
+        renderer = (
+            '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" '
+            f'forceraster="0" referencescale="-1"><symbols>{symbol}</symbols>'
+            "<rotation/><sizescale/></renderer-v2>"
+        )
+        return renderer + _labeling("site_id", SITE_COLOR) + _aliases(fields, lang)
+    if layer == "overlaps":
+        categories = []
+        for key, spec in result.profile.layers.items():
+            symbol = _layer_symbol(str(len(categories)), layer_color(result, key))
+            categories.append((key, spec.title.get(lang), symbol, spec.kind not in _OFF_KINDS))
+        return _categorized("layer", categories) + _aliases(fields, lang)
+    if layer == "findings":
+        categories = []
+        for status in STATUSES:
+            color = STATUS_COLORS[status]
+            symbol = _symbol(str(len(categories)), [
+                _simple_fill(_rgba(color, 70), _rgba(color), width=0.5),
+            ])
+            categories.append((status, status_label(status, lang), symbol, True))
+        return _categorized("status", categories) + _aliases(fields, lang)
+    return _aliases(fields, lang)
+
+
+def layer_qml(result: CheckResult, layer: str, fields: Sequence[str], *, lang: str = "zh") -> str:
+    """The QML document of one GeoPackage layer's default style.
+
+    Parameters
+    ----------
+    result : CheckResult
+        The result the GeoPackage holds (for layer titles and colours).
+    layer : str
+        ``sites``, ``overlaps``, ``findings`` (or an attribute table).
+    fields : sequence of str
+        The layer's field names, in order (for aliases).
+    lang : {"zh", "en"}
+        Language of legend labels and field aliases.
+    """
+    labels = ' labelsEnabled="1"' if layer == "sites" else ' labelsEnabled="0"'
+    return (
+        f"{_DOCTYPE}\n"
+        f'<qgis version="{_QGIS_VERSION}" styleCategories="Symbology|Labeling|Fields"{labels}>'
+        f"{style_body(result, layer, fields, lang=lang)}</qgis>\n"
+    )
+
+
+def _spatialrefsys(crs: CRS) -> str:
+    epsg = crs.to_epsg()
+    return (
+        '<spatialrefsys nativeFormat="Wkt">'
+        f"<wkt>{escape(crs.to_wkt())}</wkt>"
+        f"<srid>{epsg or 0}</srid>"
+        f"<authid>{escape(crs_label(crs))}</authid>"
+        f"<description>{escape(crs.name)}</description>"
+        f"<geographicflag>{'true' if crs.is_geographic else 'false'}</geographicflag>"
+        "</spatialrefsys>"
+    )
+
+
+def _extent(bounds: tuple[float, float, float, float] | None) -> str:
+    if bounds is None:
+        return ""
+    xmin, ymin, xmax, ymax = bounds
+    return (f"<extent><xmin>{xmin!r}</xmin><ymin>{ymin!r}</ymin>"
+            f"<xmax>{xmax!r}</xmax><ymax>{ymax!r}</ymax></extent>")
+
+
+def project_qgs(result: CheckResult, layers: Sequence[LayerInfo], *, gpkg: str,
+                title: str, hidden: Sequence[str] = ("findings",)) -> str:
+    """The QGIS project (.qgs XML) that opens the GeoPackage's layers in order.
+
+    Layer sources are relative (``./<gpkg>|layername=…``), so the project
+    works wherever the report folder is copied, stored in the GeoPackage or
+    saved beside it. Layers in ``hidden`` are listed but switched off (the
+    findings repeat each site's outline once per check).
+    """
+    crs = _spatialrefsys(result.analysis_crs)
+    ids = {layer.name: f"{layer.name}_{uuid.uuid5(uuid.NAMESPACE_URL, layer.name).hex}"
+           for layer in layers}
+    tree = []
+    maps = []
+    for layer in layers:
+        source = f"./{gpkg}|layername={layer.name}"
+        checked = "Qt::Unchecked" if layer.name in hidden else "Qt::Checked"
+        tree.append(
+            f'<layer-tree-layer id={quoteattr(ids[layer.name])} name={quoteattr(layer.title)} '
+            f'source={quoteattr(source)} providerKey="ogr" checked="{checked}" expanded="1">'
+            "<customproperties/></layer-tree-layer>"
+        )
+        geometry = ('geometry="Polygon" wkbType="MultiPolygon"' if layer.spatial
+                    else 'geometry="No geometry" wkbType="NoGeometry"')
+        labels = "1" if layer.name == "sites" else "0"
+        maps.append(
+            f'<maplayer type="vector" {geometry} labelsEnabled="{labels}" readOnly="0" '
+            'hasScaleBasedVisibilityFlag="0" minScale="100000000" maxScale="0">'
+            f"{_extent(layer.extent) if layer.spatial else ''}"
+            f"<id>{escape(ids[layer.name])}</id>"
+            f"<datasource>{escape(source)}</datasource>"
+            f"<layername>{escape(layer.title)}</layername>"
+            f"<srs>{crs if layer.spatial else ''}</srs>"
+            '<provider encoding="UTF-8">ogr</provider>'
+            f"{layer.style}</maplayer>"
+        )
+    spatial = [layer.extent for layer in layers if layer.spatial and layer.extent]
+    canvas = ""
+    if spatial:
+        xmin = min(e[0] for e in spatial)
+        ymin = min(e[1] for e in spatial)
+        xmax = max(e[2] for e in spatial)
+        ymax = max(e[3] for e in spatial)
+        pad = max(xmax - xmin, ymax - ymin, 10.0) * 0.05
+        canvas = (
+            '<mapcanvas name="theMapCanvas" annotationsVisible="1"><units>meters</units>'
+            f"{_extent((xmin - pad, ymin - pad, xmax + pad, ymax + pad))}"
+            f"<rotation>0</rotation><destinationsrs>{crs}</destinationsrs>"
+            "<rendermaptile>0</rendermaptile></mapcanvas>"
+        )
+    order = "".join(f'<layer id={quoteattr(ids[layer.name])}/>' for layer in layers)
+    return (
+        f"{_DOCTYPE}\n"
+        f'<qgis projectname={quoteattr(title)} version="{_QGIS_VERSION}" saveUser="landcheck">'
+        '<homePath path=""/>'
+        f"<title>{escape(title)}</title>"
+        f"<projectCrs>{crs}</projectCrs>"
+        f"<layer-tree-group><customproperties/>{''.join(tree)}</layer-tree-group>"
+        f"{canvas}"
+        f"<projectlayers>{''.join(maps)}</projectlayers>"
+        f"<layerorder>{order}</layerorder>"
+        "<properties><Paths><Absolute type=\"bool\">false</Absolute></Paths>"
+        "<SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled></SpatialRefSys>"
+        "<Measurement><DistanceUnits type=\"QString\">meters</DistanceUnits>"
+        "<AreaUnits type=\"QString\">m2</AreaUnits></Measurement></properties>"
+        "</qgis>\n"
+    )
+
+
+def project_qgz(qgs: str, name: str = PROJECT_NAME) -> bytes:
+    """Zip a .qgs document as QGIS stores projects (a .qgz archive)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{name}.qgs", qgs.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def project_metadata(when: datetime | None = None) -> str:
+    """The ``metadata`` JSON QGIS keeps with a stored project."""
+    moment = (when or datetime.now(timezone.utc)).astimezone().replace(microsecond=0)
+    stamp = moment.replace(tzinfo=None).isoformat()
+    return f'{{"last_modified_time": "{stamp}", "last_modified_user": "landcheck" }}'
+
+
+def style_rows(
+    result: CheckResult, layers: Mapping[str, Any], *, lang: str = "zh",
+    geometry_column: str = "geom", when: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The ``layer_styles`` rows: one default style per spatial layer."""
+    moment = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    rows = []
+    for name, frame in layers.items():
+        if not hasattr(frame, "geometry"):
+            continue
+        fields = [c for c in frame.columns if c != frame.geometry.name]
+        rows.append({
+            "f_table_catalog": "",
+            "f_table_schema": "",
+            "f_table_name": name,
+            "f_geometry_column": geometry_column,
+            "styleName": name,
+            "styleQML": layer_qml(result, name, fields, lang=lang),
+            "styleSLD": "",
+            "useAsDefault": True,
+            "description": f"landcheck default style for {name}",
+            "owner": "landcheck",
+            "ui": "",
+            "update_time": moment,
+        })
+    return rows

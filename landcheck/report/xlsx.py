@@ -1,0 +1,162 @@
+"""report.xlsx: the reviewer's tables as a workbook, one sheet per table.
+
+Every sheet has its title in row 1, the headers (with units) in row 2, frozen
+with the title, an autofilter, and the rows below. Numbers are stored as
+numbers with a number format: hectares (4 dp), 亩 (2 dp), square metres
+(2 dp) and shares (percent) hold the *display* values, rounded after summing
+with the largest-remainder method so the rows add up to the totals shown;
+every square-metre column is repeated at the right of the sheet unrounded.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+from landcheck.report.labels import STATUS_COLORS
+from landcheck.report.tables import Column, ReportTable, report_tables
+from landcheck.result import CheckResult
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from landcheck.report.folder import ReportOptions
+
+__all__ = ["FILENAME", "NUMBER_FORMATS", "SHEET_NAMES", "build_workbook", "write_xlsx"]
+
+FILENAME = "report.xlsx"
+
+SHEET_NAMES = {
+    "summary": ("汇总", "Summary"),
+    "basic": ("项目用地基本情况", "Sites"),
+    "land_classes": ("占用地类面积", "Land classes"),
+    "land_by_unit": ("地类面积按权属单位", "Land by village"),
+    "farmland": ("永久基本农田", "Farmland"),
+    "eco_redline": ("生态保护红线", "Ecological redline"),
+    "urban_boundary": ("城镇开发边界内外", "Urban boundary"),
+    "planning": ("规划分区符合性", "Planning zones"),
+    "layers": ("图层叠加面积", "Layers"),
+    "findings": ("审查意见", "Findings"),
+    "documents": ("须提交材料", "Documents"),
+    "inputs": ("输入数据", "Inputs"),
+    "run": ("运行参数", "Run"),
+}
+"""Table key → sheet name (Chinese, English)."""
+
+NUMBER_FORMATS = {
+    "ha": "0.0000",
+    "mu": "0.00",
+    "m2": "#,##0.00",
+    "m2_exact": "#,##0.000000",
+    "share": "0.00%",
+    "int": "0",
+}
+"""Number format per column kind."""
+
+_HEADER_ROW = 2
+_FILLS = {"total": "EAF2F8", "sum": "EAF2F8", "group": "F8F9F9"}
+
+
+def _status_fill(status: str) -> str:
+    """A light tint of a status colour, for a cell background."""
+    color = STATUS_COLORS.get(status, "#ffffff").lstrip("#")
+    rgb = [int(color[i:i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{int(c + (255 - c) * 0.75):02X}" for c in rgb)
+
+
+def _display_width(text: str) -> int:
+    """Column width of a text: East Asian wide characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell_value(value: Any, column: Column) -> Any:
+    if column.kind == "text":
+        return "" if value is None else str(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if column.kind == "int":
+        return round(float(value))
+    return float(value)
+
+
+def _write_sheet(sheet: Worksheet, table: ReportTable) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    exact = [
+        Column(f"__exact_{c.key}", c.zh, c.en, "m2_exact") for c in table.columns if c.kind == "m2"
+    ]
+    columns = [*table.columns, *exact]
+    rounded = table.rounded
+    raw = table.frame
+    sheet.cell(row=1, column=1, value=table.title).font = Font(size=13, bold=True)
+    widths = []
+    for index, column in enumerate(columns, 1):
+        header = column.header(table.lang)
+        cell = sheet.cell(row=_HEADER_ROW, column=index, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D6EAF8")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        widths.append(min(_display_width(header), 24))
+    for offset, (position, record) in enumerate(rounded.iterrows()):
+        row = _HEADER_ROW + 1 + offset
+        role = str(record["_role"])
+        level = int(record["_level"])
+        for index, column in enumerate(columns, 1):
+            if column.key.startswith("__exact_"):
+                value = raw.at[position, column.key.removeprefix("__exact_")]
+            else:
+                value = record[column.key]
+            cell = sheet.cell(row=row, column=index, value=_cell_value(value, column))
+            if column.numeric:
+                cell.number_format = NUMBER_FORMATS[column.kind]
+            elif column.wide:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if index == 2 and level and not column.numeric and not column.wide:
+                cell.alignment = Alignment(indent=level)
+            if role in _FILLS:
+                cell.fill = PatternFill("solid", fgColor=_FILLS[role])
+                if role in ("total", "sum"):
+                    cell.font = Font(bold=True)
+            if column.key == "status" and record.get("_status"):
+                cell.fill = PatternFill("solid", fgColor=_status_fill(str(record["_status"])))
+            text = NUMBER_FORMATS.get(column.kind, "") if column.numeric else str(cell.value or "")
+            width = max(_display_width(line) for line in (text or " ").split("\n"))
+            widths[index - 1] = max(widths[index - 1], width + (level * 2 if index == 2 else 0))
+    for index, (column, width) in enumerate(zip(columns, widths, strict=True), 1):
+        limit = 60 if column.wide else 40
+        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, limit))
+    last = _HEADER_ROW + len(rounded)
+    sheet.freeze_panes = sheet.cell(row=_HEADER_ROW + 1, column=1)
+    if len(rounded):
+        sheet.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(columns))}{last}"
+    if table.note:
+        note = sheet.cell(row=last + 2, column=1, value=table.note)
+        note.font = Font(italic=True, color="5D6D7E")
+
+
+def build_workbook(result: CheckResult, *, lang: str = "zh") -> Any:
+    """Build the workbook (an :class:`openpyxl.Workbook`) without writing it."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.creator = "landcheck"
+    workbook.properties.title = (
+        "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
+    )
+    for key, table in report_tables(result, lang).items():
+        names = SHEET_NAMES.get(key, (key, key))
+        sheet = workbook.create_sheet(title=(names[1] if lang == "en" else names[0])[:31])
+        _write_sheet(sheet, table)
+    return workbook
+
+
+def write_xlsx(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
+    """Write report.xlsx into ``directory`` and return its path."""
+    lang = options.lang if options is not None else "zh"
+    path = os.path.join(directory, FILENAME)
+    build_workbook(result, lang=lang).save(path)
+    return path

@@ -1,0 +1,94 @@
+"""landcheck.gpkg opens in QGIS styled: layer_styles, the stored project, multi-part layers."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+import xml.etree.ElementTree as ET
+import zipfile
+from contextlib import closing
+
+import pyogrio
+import pytest
+from report_case import result
+
+from landcheck.report import write_report
+
+SPATIAL = ("sites", "findings", "overlaps")
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gpkg") / "report"
+    return write_report(result(), folder, formats="gpkg")["gpkg"]
+
+
+def query(path, sql):
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_one_default_style_per_spatial_layer(gpkg):
+    rows = query(gpkg, "SELECT f_table_catalog, f_table_schema, f_table_name, f_geometry_column,"
+                       " styleName, styleQML, styleSLD, useAsDefault, description, owner, ui,"
+                       " update_time FROM layer_styles")
+    assert sorted(r[2] for r in rows) == sorted(SPATIAL)
+    geometry = dict(query(gpkg, "SELECT table_name, column_name FROM gpkg_geometry_columns"))
+    for catalog, schema, table, column, name, qml, _, default, *_ in rows:
+        assert (catalog, schema) == ("", "")
+        assert column == geometry[table]
+        assert default == 1 and name == table
+        root = ET.fromstring(qml.split("\n", 1)[1])
+        assert root.tag == "qgis"
+        assert root.find("renderer-v2") is not None
+        assert root.find("aliases") is not None
+    # layer_styles is an attribute table GDAL (and so QGIS) lists
+    assert ("layer_styles", "attributes") in query(
+        gpkg, "SELECT table_name, data_type FROM gpkg_contents")
+
+
+def test_styles_say_what_they_show(gpkg):
+    styles = dict(query(gpkg, "SELECT f_table_name, styleQML FROM layer_styles"))
+    sites = ET.fromstring(styles["sites"].split("\n", 1)[1])
+    assert sites.find("renderer-v2").get("type") == "singleSymbol"
+    fill = sites.find(".//layer[@class='SimpleFill']/Option")
+    options = {o.get("name"): o.get("value") for o in fill}
+    assert options["style"] == "no" and options["outline_color"].startswith("227,0,27")
+    assert sites.find("labeling/settings/text-style").get("fieldName") == "site_id"
+    overlaps = ET.fromstring(styles["overlaps"].split("\n", 1)[1])
+    renderer = overlaps.find("renderer-v2")
+    assert renderer.get("type") == "categorizedSymbol" and renderer.get("attr") == "layer"
+    categories = {c.get("value"): c for c in renderer.iter("category")}
+    assert set(categories) == set(result().profile.layers)
+    assert categories["farmland"].get("label") == "永久基本农田"
+    assert categories["land_use"].get("render") == "false"
+    findings = ET.fromstring(styles["findings"].split("\n", 1)[1])
+    assert findings.find("renderer-v2").get("attr") == "status"
+    aliases = {a.get("field"): a.get("name") for a in overlaps.iter("alias")}
+    assert aliases["class_code"] == "地类/分区代码"
+
+
+def test_layers_are_multipolygons_in_the_analysis_crs(gpkg):
+    rows = query(gpkg, "SELECT table_name, geometry_type_name, srs_id FROM gpkg_geometry_columns")
+    assert {r[0]: (r[1], r[2]) for r in rows} == dict.fromkeys(SPATIAL, ("MULTIPOLYGON", 4523))
+    info = pyogrio.read_info(gpkg, layer="overlaps")
+    assert "feature_id" in info["fields"] and "class_code" in info["fields"]
+
+
+def test_stored_project_opens_every_layer_in_order(gpkg):
+    ((name, metadata, content),) = query(gpkg, "SELECT name, metadata, content FROM qgis_projects")
+    assert name == "landcheck"
+    assert '"last_modified_time"' in metadata
+    archive = zipfile.ZipFile(io.BytesIO(bytes.fromhex(content)))
+    (member,) = archive.namelist()
+    assert member.endswith(".qgs")
+    qgs = archive.read(member).decode("utf-8")
+    root = ET.fromstring(qgs.split("\n", 1)[1])
+    sources = [node.get("source") for node in root.iter("layer-tree-layer")]
+    assert sources == [f"./landcheck.gpkg|layername={n}"
+                       for n in ("sites", "findings", "overlaps", "inputs", "run_info")]
+    layers = root.find("projectlayers").findall("maplayer")
+    assert [m.find("datasource").text for m in layers] == sources
+    assert layers[0].find("renderer-v2").get("type") == "singleSymbol"
+    assert root.find("projectCrs/spatialrefsys/authid").text == "EPSG:4523"
+    assert root.find("properties/Paths/Absolute").text == "false"

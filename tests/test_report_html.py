@@ -1,0 +1,108 @@
+"""report.html: self-contained, every site, bilingual; maps and fonts that need no system font."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import warnings
+
+import pytest
+from fontTools.ttLib import TTFont
+from matplotlib.font_manager import FontProperties, findfont
+from report_case import layers, result, site_frame
+
+import landcheck
+from landcheck.report.html import render_html
+from landcheck.report.maps import map_png, site_map
+from landcheck.report.typeface import FONT_PATH, font_families
+
+EXTERNAL = re.compile(
+    r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def page():
+    return render_html(result(), lang="zh")
+
+
+def test_every_site_has_a_section_with_a_map(page):
+    for site_id in result().site_ids:
+        assert f'data-site-id="{site_id}"' in page
+    assert page.count('src="data:image/png;base64,') == len(result().site_ids)
+    for title in ("项目用地基本情况表", "占用地类面积统计表", "涉及永久基本农田情况表",
+                  "涉及生态保护红线情况表", "城镇开发边界内外面积表", "规划分区符合性表",
+                  "审查意见", "须提交材料", "数据来源与运行参数"):
+        assert title in page, title
+
+
+def test_page_needs_no_network(page):
+    assert not EXTERNAL.search(page), EXTERNAL.search(page)
+    assert "<script" not in page
+    assert "@font-face{font-family:'Landcheck Sans';src:url(data:font/woff;base64," in page
+
+
+def test_detector_catches_external_references():
+    for bad in ('<img src="https://example.org/a.png">', "<link href='//cdn.example/x.css'>",
+                "@import url(http://x/y.css);", "background:url( https://x/y.png)"):
+        assert EXTERNAL.search(bad), bad
+
+
+def test_embedded_font_covers_every_character_of_the_page(page):
+    data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page).group(1)
+    font = TTFont(io.BytesIO(base64.b64decode(data)))
+    cmap = font.getBestCmap()
+    text = re.sub(r"<[^>]+>|data:[^\"')]+", "", page)
+    missing = {c for c in text if ord(c) > 0x7F and ord(c) not in cmap}
+    assert not missing
+    assert len(data) < 1_500_000
+
+
+def test_provenance_and_findings_texts(page):
+    assert "EPSG:4523" in page and "china-preexam" in page
+    assert "《中华人民共和国土地管理法》第三十五条、第四十四条" in page
+    assert "调整后的选址方案（避让永久基本农田）" in page
+    assert "细小重叠容差" in page
+
+
+def test_english_report(tmp_path):
+    page = render_html(result(), lang="en", maps=False)
+    assert '<html lang="en">' in page
+    assert "Land-use classes taken" in page and "Findings" in page
+    assert "The site takes 1.0000 ha (15.00 mu) of permanent basic farmland" in page
+    assert "Land Administration Law, arts. 35 and 44" in page
+
+
+def test_user_text_is_escaped():
+    site = site_frame()
+    site.loc[0, "name"] = "<script>alert(1)</script>"
+    checked = landcheck.check(site, layers=layers(), area_method="planar")
+    page = render_html(checked, maps=False)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_maps_use_the_bundled_cjk_font_and_no_glyph_is_missing():
+    families = font_families()
+    assert families[0] == "Noto Sans CJK SC"
+    assert findfont(FontProperties(family=list(families))) in (FONT_PATH, findfont(
+        FontProperties(family=["Noto Sans CJK SC"])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph … missing from font(s)" would raise
+        data = map_png(result(), "S1", lang="zh")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_site_map_has_legend_scale_bar_and_north_arrow():
+    figure = site_map(result(), "S1", lang="zh")
+    assert len(figure.axes) == 3
+    constraints = figure.axes[0]
+    labels = [t.get_text() for t in constraints.get_legend().get_texts()]
+    assert labels[0] == "项目用地 S1"
+    assert "永久基本农田 1.0000 公顷" in labels
+    texts = [t.get_text() for t in constraints.texts]
+    assert "北" in texts and "50 m" in texts and "中枢镇" in texts
+    english = site_map(result(), "S2", lang="en", panels=["constraints"])
+    assert [t.get_text() for t in english.axes[0].texts].count("N") == 1
+    assert "S1" not in [t.get_text() for t in english.axes[0].texts]  # S1 is far away

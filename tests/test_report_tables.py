@@ -1,0 +1,142 @@
+"""The reviewer's tables: hierarchy, units and rounding that adds up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from report_case import result
+
+from landcheck.report.tables import report_tables, round_tree
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return report_tables(result(), "zh")
+
+
+def rows(table, site_id):
+    frame = table.site_rows(site_id)
+    return frame.set_index("_key") if "_key" in frame else frame
+
+
+def test_round_tree_makes_parts_add_up_where_naive_rounding_does_not():
+    values = [1.0, 1 / 3, 1 / 3, 1 / 3]
+    assert sum(round(v, 4) for v in values[1:]) != pytest.approx(1.0)
+    shown = round_tree(values, [-1, 0, 0, 0], 4)
+    assert shown.tolist() == [1.0, 0.3334, 0.3333, 0.3333]
+    assert shown[1:].sum() == pytest.approx(shown[0], abs=1e-12)
+
+
+def test_round_tree_nests_and_keeps_missing_values_missing():
+    # total 1 → two groups of 1/2 → each split in thirds
+    values = [1.0, 0.5, 0.5, *[1 / 6] * 6, np.nan]
+    parents = [-1, 0, 0, 1, 1, 1, 2, 2, 2, 0]
+    shown = round_tree(values, parents, 2)
+    assert shown[1] + shown[2] == pytest.approx(shown[0])
+    assert shown[3:6].sum() == pytest.approx(shown[1])
+    assert shown[6:9].sum() == pytest.approx(shown[2])
+    assert np.isnan(shown[9])
+
+
+def test_bottom_up_total_is_the_sum_of_rows_shown():
+    shown = round_tree([2.01, 1.005, 1.005], [-1, 0, 0], 2, sums=[True, False, False])
+    assert shown.tolist() == [2.0, 1.0, 1.0]
+
+
+def test_land_classes_hierarchy_with_field_ridges_apart(tables):
+    table = tables["land_classes"]
+    s1 = rows(table, "S1")
+    expected_ha = {
+        "total": 2.0, "category:农用地": 1.5, "level1:01": 1.3, "class:0101": 0.9,
+        "class:0103": 0.4, "ridges": 0.2, "category:建设用地": 0.3, "class:0702": 0.3,
+        "uncovered": 0.2,
+    }
+    for key, ha in expected_ha.items():
+        assert s1.loc[key, "ha"] == pytest.approx(ha), key
+    assert s1.loc["ridges", "code"] == "1203"
+    assert s1.loc["total", "mu"] == pytest.approx(30.0)
+    # survey area (TBMJ) shared out: the whole parcels are inside the site
+    assert s1.loc["class:0101", "survey_m2"] == pytest.approx(9_000.0)
+    # parts add up at every level
+    frame = table.rounded
+    for position, row in frame.iterrows():
+        children = frame[frame["_parent"] == position]
+        if len(children):
+            assert children["ha"].sum() == pytest.approx(row["ha"], abs=1e-9)
+            assert children["mu"].sum() == pytest.approx(row["mu"], abs=1e-9)
+
+
+def test_largest_remainder_in_the_land_class_table(tables):
+    table = tables["land_classes"]
+    keys = ["category:农用地", "category:建设用地", "category:未利用地"]
+    raw = table.frame[table.frame["site_id"] == "S2"].set_index("_key").loc[keys, "ha"]
+    assert sum(round(v, 4) for v in raw) == pytest.approx(0.9999)
+    s2 = rows(table, "S2")
+    categories = s2.loc[keys, "ha"]
+    assert sorted(categories) == [0.3333, 0.3333, 0.3334]
+    assert categories.sum() == pytest.approx(s2.loc["total", "ha"]) == pytest.approx(1.0)
+
+
+def test_by_village_totals_read_as_in_the_land_class_table(tables):
+    units = tables["land_by_unit"].site_rows("S2")
+    total = units[units["_role"] == "total"].iloc[0]
+    classes = rows(tables["land_classes"], "S2")
+    assert total["agri_ha"] == classes.loc["category:农用地", "ha"]
+    assert total["construction_ha"] == classes.loc["category:建设用地", "ha"]
+    village = tables["land_by_unit"].site_rows("S1")
+    assert set(village["unit_name"]) == {"合计", "甲村", "乙村"}
+
+
+def test_farmland_and_redline_listings(tables):
+    farmland = tables["farmland"].site_rows("S1")
+    assert list(farmland["feature_id"]) == ["合计", "F1"]
+    assert farmland["ha"].tolist() == [1.0, 1.0]
+    assert farmland["share"].iloc[0] == pytest.approx(0.5)
+    assert farmland["status"].iloc[0] == "禁止"
+    redline = tables["eco_redline"].site_rows("S1")
+    assert redline["m2"].iloc[0] == pytest.approx(800.0)
+    assert tables["farmland"].site_rows("S2")["status"].iloc[0] == "不涉及"
+
+
+def test_urban_boundary_inside_plus_outside_is_the_site(tables):
+    table = tables["urban_boundary"].site_rows("S1")
+    assert table["ha"].tolist() == [2.0, 1.0, 1.0, 1.0]
+    assert table["item"].tolist() == ["合计（项目用地）", "边界内", "城镇集中建设区", "边界外"]
+
+
+def test_planning_zones_grouped_by_conformity(tables):
+    table = tables["planning"].site_rows("S1")
+    assert table["item"].tolist() == ["合计（项目用地）", "符合", "城镇集中建设区", "不符合",
+                                      "农田保护区"]
+    assert table.loc[table["code"] == "03", "ha"].iloc[0] == pytest.approx(1.0)
+
+
+def test_summary_total_row_is_the_sum_of_the_sites(tables):
+    summary = tables["summary"].rounded
+    assert summary["site_id"].tolist() == ["S1", "S2", "合计"]
+    assert summary["ha"].tolist() == [2.0, 1.0, 3.0]
+    assert summary["farmland_ha"].iloc[0] == pytest.approx(1.0)
+    assert summary["outside_ha"].iloc[0] == pytest.approx(1.0)
+    assert summary["cultivated_ha"].iloc[0] == pytest.approx(1.3)
+    assert "永久基本农田：禁止" in summary["issues"].iloc[0]
+
+
+def test_headers_carry_units_in_both_languages(tables):
+    english = report_tables(result(), "en")
+    assert "面积（公顷）" in tables["land_classes"].headers()
+    assert "area (ha)" in english["land_classes"].headers()
+    assert "area (mu)" in english["land_classes"].headers()
+    assert english["summary"].title == "Summary of sites"
+    assert english["findings"].site_rows("S1")["status"].iloc[0] == "prohibited"
+    shown = english["farmland"].display("S1")
+    assert shown["share of the site (%)"].iloc[0] == pytest.approx(50.0)
+
+
+def test_provenance_tables(tables):
+    inputs = tables["inputs"].frame
+    assert inputs["key"].tolist()[0] == "sites"
+    assert "townships" in inputs["key"].tolist()
+    run = dict(zip(tables["run"].frame["item"], tables["run"].frame["value"], strict=True))
+    assert run["分析坐标系"].startswith("EPSG:4523")
+    assert "平面面积" in run["面积计算方法"]
+    assert "1 平方米" in run["细小重叠容差"]
