@@ -194,9 +194,22 @@ def _context(ax: Any, result: CheckResult, position: int,
     return True
 
 
+def _edges(edge: str, color: str, thin: bool, width: float, zorder: int) -> dict[str, Any]:
+    """Outline of a site's pieces; on a thin (linear) site, a broad stroke over the red line."""
+    if thin:
+        return {"edgecolor": color, "linewidth": 3.0, "zorder": 11}
+    return {"edgecolor": edge, "linewidth": width, "zorder": zorder}
+
+
+def _is_thin(geometry: Any, window: tuple[float, float, float, float]) -> bool:
+    """True when a site is too narrow at this scale for fills to show (a road, a pipeline)."""
+    width = 2 * geometry.area / max(geometry.length, 1e-9)
+    return width < (window[2] - window[0]) * 0.015
+
+
 def _constraints(ax: Any, result: CheckResult, position: int, site_id: str,
                  window: tuple[float, float, float, float], lang: str,
-                 font: FontProperties) -> list[Any]:
+                 font: FontProperties, thin: bool = False) -> list[Any]:
     handles = []
     for key in _keys(result, _CONSTRAINT_KINDS):
         style = layer_color(result, key)
@@ -212,8 +225,8 @@ def _constraints(ax: Any, result: CheckResult, position: int, site_id: str,
             _plot(ax, others.geometry, facecolor=style["color"], edgecolor=style["edge"],
                   alpha=0.25, linewidth=0.4, zorder=3)
         if mine is not None and len(mine):
-            _plot(ax, mine.geometry, facecolor=style["color"], edgecolor=style["edge"],
-                  hatch=style["hatch"], alpha=0.75, linewidth=0.8, zorder=4)
+            _plot(ax, mine.geometry, facecolor=style["color"], hatch=style["hatch"], alpha=0.75,
+                  **_edges(style["edge"], style["color"], thin, 0.8, 4))
         area = view.overlap.ha
         text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
         handles.append(Patch(facecolor=style["color"], edgecolor=style["edge"],
@@ -243,7 +256,8 @@ def _code_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
 
 
 def _land_use(ax: Any, result: CheckResult, position: int, site_id: str,
-              window: tuple[float, float, float, float], lang: str) -> list[Any]:
+              window: tuple[float, float, float, float], lang: str,
+              thin: bool = False) -> list[Any]:
     handles: list[Any] = []
     keys = _keys(result, ("land_use",))
     if not keys:
@@ -265,8 +279,9 @@ def _land_use(ax: Any, result: CheckResult, position: int, site_id: str,
         for group in sorted(set(groups)):
             chosen = np.asarray(groups) == group
             color = LEVEL1_COLORS.get(group, "#ffffff")
-            _plot(ax, frame.geometry[chosen], facecolor=color, edgecolor="#7b7d7d",
-                  linewidth=0.4, alpha=alpha, zorder=zorder, hatch="" if group else "xx")
+            _plot(ax, frame.geometry[chosen], facecolor=color, alpha=alpha,
+                  hatch="" if group else "xx",
+                  **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder))
             if frame is mine:
                 name = names.get(next(c for c, g in zip(codes, groups, strict=True)
                                       if g == group), "") if group else ""
@@ -280,7 +295,8 @@ def _land_use(ax: Any, result: CheckResult, position: int, site_id: str,
 
 
 def _planning(ax: Any, result: CheckResult, position: int, site_id: str,
-              window: tuple[float, float, float, float], lang: str) -> list[Any]:
+              window: tuple[float, float, float, float], lang: str,
+              thin: bool = False) -> list[Any]:
     keys = _keys(result, ("planning_zone",))
     if not keys:
         return []
@@ -301,9 +317,10 @@ def _planning(ax: Any, result: CheckResult, position: int, site_id: str,
         values = [conformity.get(c, "") for c in codes]
         for value in sorted(set(values)):
             chosen = np.asarray(values) == value
-            _plot(ax, frame.geometry[chosen], facecolor=CONFORMITY_COLORS.get(value, "#d5d8dc"),
-                  edgecolor="#7b7d7d", linewidth=0.4, alpha=alpha, zorder=zorder,
-                  hatch="xx" if value == "conflict" else "")
+            color = CONFORMITY_COLORS.get(value, "#d5d8dc")
+            _plot(ax, frame.geometry[chosen], facecolor=color, alpha=alpha,
+                  hatch="xx" if value == "conflict" else "",
+                  **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder))
         if frame is mine:
             for code, value in zip(codes, values, strict=True):
                 name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
@@ -360,6 +377,7 @@ def site_map(
         empty = geometry is None or geometry.is_empty
         window = _view(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
         angle = 0.0 if empty else _convergence(result.analysis_crs, *geometry.centroid.coords[0])
+        thin = not empty and _is_thin(geometry, window)
         legends = []
         for ax, panel in zip(axes, chosen, strict=True):
             ax.set_title(_text(lang, *_PANEL_TITLES[panel]))
@@ -373,13 +391,14 @@ def site_map(
                 continue
             had_context = _context(ax, result, position, window, font)
             if panel == "constraints":
-                handles = _constraints(ax, result, position, site_id, window, lang, font)
+                handles = _constraints(ax, result, position, site_id, window, lang, font, thin)
             elif panel == "land_use":
-                handles = _land_use(ax, result, position, site_id, window, lang)
+                handles = _land_use(ax, result, position, site_id, window, lang, thin)
             else:
-                handles = _planning(ax, result, position, site_id, window, lang)
-            _plot(ax, [geometry], facecolor="none", edgecolor=SITE_COLOR, linewidth=2.0,
-                  zorder=10)
+                handles = _planning(ax, result, position, site_id, window, lang, thin)
+            # a thin site's red line is a broad halo under its pieces' strokes
+            _plot(ax, [geometry], facecolor="none", edgecolor=SITE_COLOR,
+                  linewidth=6.0 if thin else 2.0, zorder=10)
             handles.insert(0, Patch(facecolor="none", edgecolor=SITE_COLOR, linewidth=2.0,
                                     label=f"{label('site', lang)} {site_id}"))
             if had_context:
