@@ -37,6 +37,19 @@ browser:
 test: $(VENV)/.dev-installed browser
 	$(BIN)/python -m pytest
 
+# Benchmarks, not part of `make test`: synthetic data is generated once into benchmarks/data/
+# (git-ignored); results go to benchmarks/results/. bench-quick: a county, under a minute;
+# bench: a province (1,000,000 parcels; generation ~2 min, the run ~10 min on 2 cores).
+$(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dask]"
+	touch $@ $(VENV)/.installed
+
+bench-quick: $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks.run quick
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m benchmarks.run full
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 

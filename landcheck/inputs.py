@@ -22,7 +22,7 @@ from pyproj import CRS
 from landcheck.crs import CGCS2000_GEOGRAPHIC, crs_label, legacy_datum
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, LandcheckError
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
-from landcheck.layers import NormalisedLayer, normalise_features, select_near
+from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
 from landcheck.profile import LayerSpec, Profile
 
 __all__ = [
@@ -188,7 +188,10 @@ def load_layer(
         record = InputRecord(role="layer", key=spec.key, crs=crs_label(source.crs),
                              features_read=len(frame))
     else:
-        frame, record = read_features_near(source, near.values, crs, key=spec.key, margin=margin)
+        frame, record = read_features_near(
+            source, near.values, crs, key=spec.key, margin=margin,
+            columns=lambda fields: list(field_mapping(spec, fields).values()),
+        )
         frame = frame.sort_index()
     if frame.crs is not None:
         refuse_legacy(frame.crs, f"layer {spec.key!r}")

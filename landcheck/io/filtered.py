@@ -23,6 +23,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -243,7 +244,7 @@ def read_features_near(
     sites_crs: CRS,
     *,
     key: str,
-    columns: list[str] | None = None,
+    columns: list[str] | Callable[[list[str]], list[str]] | None = None,
     margin: float = 1.0,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     """Read only the features of a layer that come near the sites.
@@ -263,8 +264,9 @@ def read_features_near(
         CRS of ``sites``.
     key : str
         The layer key, for messages and the record.
-    columns : list of str, optional
-        Attribute fields to read (all when None).
+    columns : list of str or callable, optional
+        Attribute fields to read (all when None), or a function of the
+        layer's field names that returns them.
     margin : float
         Grow the filter by this many metres, so that reprojection cannot
         miss a feature on a site's edge.
@@ -289,6 +291,8 @@ def read_features_near(
     record.extra["driver"] = info.get("driver")
     if info.get("encoding"):
         record.extra["encoding"] = info["encoding"]
+    if callable(columns):
+        columns = list(dict.fromkeys(columns([str(f) for f in info["fields"]])))
     if columns is not None:
         available = set(info["fields"])
         columns = [c for c in columns if c in available]

@@ -1,0 +1,132 @@
+"""Run the benchmark scenarios: landcheck against the plain geopandas approach.
+
+``python -m benchmarks.run quick|full [--scenarios abcd]`` builds (once) the
+synthetic data in ``benchmarks/data/``, then for each scenario runs, each in its
+own process: landcheck, the plain approach and landcheck's filtered reads
+alone; checks that both give the same planar overlap area for every
+(site, layer) to 1e-6 relative; prints one JSON line per scenario and writes
+them all to ``benchmarks/results/<size>.json``.
+
+Scenarios: (a) one site against all layers, (b) and (c) many sites spread over
+the region against all layers, (d) a road corridor across one huge redline
+polygon (that layer only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+
+from benchmarks.generate import DATA, build
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESULTS = os.path.join(HERE, "results")
+REL_TOL = 1e-6
+
+
+def hardware() -> str:
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} cores {model}, {memory:.0f} GB RAM, {system}"
+
+
+def _child(mode: str, manifest: str, scenario: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.json")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.measure", mode, manifest, scenario, out],
+            cwd=os.path.dirname(HERE),
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode:
+            raise RuntimeError(f"{mode} {scenario} failed with exit code {process.returncode}")
+        with open(out) as handle:
+            data = json.load(handle)
+    data["tree_peak_mb"] = round(usage.ru_maxrss / 1024, 1)
+    return data
+
+
+def compare(ours: dict[str, float], theirs: dict[str, float]) -> tuple[bool, float, list[str]]:
+    worst, bad = 0.0, []
+    for key in sorted(set(ours) | set(theirs)):
+        a, b = ours.get(key, 0.0), theirs.get(key, 0.0)
+        scale = max(abs(a), abs(b))
+        diff = abs(a - b) / scale if scale > 1e-6 else 0.0
+        worst = max(worst, diff)
+        if diff > REL_TOL:
+            bad.append(f"{key}: landcheck {a!r} plain {b!r}")
+    return not bad, worst, bad
+
+
+def run_scenario(manifest_path: str, scenario: str, manifest: dict) -> dict:
+    ours = _child("landcheck", manifest_path, scenario)
+    plain = _child("plain", manifest_path, scenario)
+    read = _child("read", manifest_path, scenario)
+    same, worst, bad = compare(ours["areas"], plain["areas"])
+    line = {
+        "size": manifest["size"]["name"],
+        "scenario": scenario,
+        "sites": manifest["counts"][f"sites_{scenario}"]["features"],
+        "landcheck_s": round(ours["seconds"], 3),
+        "landcheck_warm_s": round(ours["warm_seconds"], 3),
+        "plain_s": round(plain["seconds"], 3),
+        "ratio": round(plain["seconds"] / ours["seconds"], 1),
+        "read_only_s": round(read["seconds"], 3),
+        "landcheck_over_read": round(ours["seconds"] / read["seconds"], 2),
+        "landcheck_peak_mb": ours["peak_mb"],
+        "landcheck_workers_peak_mb": ours["workers_peak_mb"],
+        "landcheck_baseline_mb": ours["rss_before_mb"],
+        "plain_peak_mb": plain["peak_mb"],
+        "plain_baseline_mb": plain["rss_before_mb"],
+        "features_read": ours["features_read"],
+        "areas_match": same,
+        "max_rel_diff": worst,
+        "warm_identical": ours["warm_identical"],
+    }
+    if scenario == "d":
+        geometry = _child("overlay", manifest_path, scenario)
+        line["overlay_step_s"] = round(geometry["seconds"], 4)
+        line["unsplit_overlay_step_s"] = round(geometry["plain_seconds"], 4)
+        line["overlay_step_ratio"] = round(geometry["plain_seconds"] / geometry["seconds"], 1)
+    if bad:
+        line["mismatches"] = bad[:10]
+    return line
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("size", choices=["quick", "full"])
+    parser.add_argument("--scenarios", default="abcd")
+    parser.add_argument("--data", default=DATA)
+    args = parser.parse_args(argv)
+    manifest = build(args.size, args.data)
+    manifest_path = os.path.join(args.data, f"{args.size}.json")
+    lines = []
+    for scenario in args.scenarios:
+        line = run_scenario(manifest_path, scenario, manifest)
+        line["hardware"] = hardware()
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+        lines.append(line)
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, f"{args.size}.json"), "w") as handle:
+        json.dump(lines, handle, indent=2, ensure_ascii=False)
+    return 0 if all(line["areas_match"] for line in lines) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Filtered reads: only the features near the sites, by the GeoPackage R-tree or by mask."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from common import GK35, frame, sites, square
+from pyproj import CRS
+
+import landcheck
+import landcheck.io.filtered as filtered
+from landcheck.io import LayerSource
+from landcheck.io.filtered import clear_cache, read_features_near
+
+
+def farmland_grid(n=100):
+    return frame([
+        {"BSM": f"F{i}-{j}", "DLBM": "0101", "DLMC": "水田", "EXTRA1": "x", "EXTRA2": 1.5,
+         "geometry": square(10 * i, 10 * j, 10)}
+        for i in range(n) for j in range(n)
+    ])
+
+
+@pytest.fixture
+def grid_gpkg(write_gpkg):
+    clear_cache()
+    yield write_gpkg(farmland=farmland_grid())
+    clear_cache()
+
+
+def test_gpkg_fast_path_reads_only_the_features_near_the_sites(grid_gpkg, monkeypatch):
+    calls = []
+    real = filtered.read_frame
+
+    def spy(source, layer, **kwargs):
+        calls.append(kwargs)
+        return real(source, layer, **kwargs)
+
+    monkeypatch.setattr(filtered, "read_frame", spy)
+    site_geoms = np.array([square(502, 502, 26), square(10, 10, 5), square(905, 905, 30)])
+    frame_, record = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, CRS(GK35), key="farmland", margin=1.0
+    )
+    # 3 x 3 squares; 2 x 2 for the small one (its 1 m margin crosses two edges); 4 x 4
+    assert record.features_read == len(frame_) == 9 + 4 + 16
+    assert len(calls) == 1 and "fids" in calls[0] and "mask" not in calls[0]
+    assert frame_.index.is_monotonic_increasing
+    grown = shapely.buffer(site_geoms, 1.0, join_style="mitre")
+    geoms = np.asarray(frame_.geometry.values, dtype=object)
+    assert shapely.intersects(geoms[:, None], grown[None, :]).any(axis=1).all()
+
+
+def test_fast_path_and_mask_reads_give_the_same_features(grid_gpkg, tmp_path):
+    shp = tmp_path / "farmland.shp"
+    farmland_grid().to_file(shp)
+    site_geoms = np.array([square(333, 125, 77, 40), square(700, 700, 3)])
+    crs = CRS(GK35)
+    fast, _ = read_features_near(LayerSource(grid_gpkg, "farmland"), site_geoms, crs,
+                                 key="f", margin=20.0)
+    slow, _ = read_features_near(LayerSource(str(shp)), site_geoms, crs, key="f", margin=20.0)
+    assert sorted(fast["BSM"]) == sorted(slow["BSM"])
+    assert len(fast) > 40
+
+
+def test_only_the_mapped_columns_are_read(grid_gpkg):
+    result = landcheck.check(sites(square(502, 502, 26)),
+                             layers={"farmland": f"{grid_gpkg}:farmland"}, area_method="planar")
+    record = next(r for r in result.inputs if r.key == "farmland")
+    assert record.features_read == 169
+    pieces = result.pieces["farmland"]
+    assert "EXTRA1" not in pieces.columns and "EXTRA2" not in pieces.columns
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(676.0)
+
+
+def test_repeated_reads_reuse_what_was_read(grid_gpkg, monkeypatch):
+    source = LayerSource(grid_gpkg, "farmland")
+    crs = CRS(GK35)
+    first, _ = read_features_near(source, [square(100, 100, 50)], crs, key="f", columns=["BSM"])
+    read = []
+    real = filtered.read_frame
+    monkeypatch.setattr(filtered, "read_frame",
+                        lambda *a, **k: read.append(len(k.get("fids", []))) or real(*a, **k))
+    again, _ = read_features_near(source, [square(100, 100, 50)], crs, key="f", columns=["BSM"])
+    assert read == []
+    assert again.index.tolist() == first.index.tolist()
+    moved, _ = read_features_near(source, [square(120, 100, 50)], crs, key="f", columns=["BSM"])
+    assert read == [len(set(moved.index) - set(first.index))] and read[0] > 0

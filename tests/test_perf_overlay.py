@@ -1,0 +1,89 @@
+"""Subdivision of huge features and the nearest feature: same answers, less work."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from common import GK35, X0, Y0, frame, sites, square
+from pyproj import CRS
+
+import landcheck
+from landcheck.overlay import (
+    PIECE_VERTICES,
+    nearest_features,
+    overlay_layer,
+    subdivide_near,
+)
+
+
+def huge_polygon(n=40_000, seed=3):
+    """A star-shaped polygon with a rough edge of n vertices and a hole."""
+    rng = np.random.default_rng(seed)
+    theta = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    r = 5000 * (1 + 0.2 * np.sin(7 * theta) + 0.01 * rng.standard_normal(n))
+    shell = np.column_stack([X0 + 6000 + r * np.cos(theta), Y0 + 6000 + r * np.sin(theta)])
+    hole = shapely.Point(X0 + 6000, Y0 + 6000).buffer(500, quad_segs=200)
+    return shapely.Polygon(shell, [hole.exterior.coords])
+
+
+def corridor():
+    line = shapely.LineString([(X0, Y0 + 3000), (X0 + 12000, Y0 + 9000)])
+    return line.buffer(30, cap_style="flat")
+
+
+def test_subdivided_pieces_are_small_disjoint_and_keep_the_area_near_the_sites():
+    polygon = huge_polygon()
+    road = corridor()
+    pieces, owner = subdivide_near(np.array([polygon]), np.array([road]))
+    assert (owner == 0).all()
+    assert shapely.get_num_coordinates(pieces).max() <= PIECE_VERTICES
+    assert shapely.is_valid(pieces).all()
+    # disjoint: their areas add up to the area of their union
+    assert shapely.area(pieces).sum() == pytest.approx(shapely.union_all(pieces).area, rel=1e-9)
+    # only pieces near the corridor were made, and they hold all of the corridor's overlap
+    assert shapely.get_num_coordinates(pieces).sum() < 0.5 * shapely.get_num_coordinates(polygon)
+    exact = shapely.intersection(road, polygon).area
+    assert shapely.area(shapely.intersection(road, pieces)).sum() == pytest.approx(exact, rel=1e-9)
+
+
+def test_overlay_of_a_huge_feature_matches_the_unsplit_intersection():
+    polygon = huge_polygon()
+    layer = frame([{"BSM": "R1", "geometry": polygon}, {"BSM": "R2", "geometry": square(0, 0, 50)}])
+    site_geoms = np.array([corridor(), square(5800, 5800, 600), square(10, 10, 100)])
+    result = overlay_layer(site_geoms, layer, CRS(GK35), attributes=["BSM"])
+    pieces = result.pieces
+    # one row per (site, original feature), never one per subdivided piece
+    assert not pieces.duplicated(["site", "feature"]).any()
+    for row in pieces.itertuples():
+        exact = shapely.intersection(site_geoms[row.site], layer.geometry.iloc[row.feature]).area
+        assert row.planar_m2 == pytest.approx(exact, rel=1e-9)
+    assert sorted(pieces["BSM"]) == ["R1", "R1", "R2"]
+
+
+def test_check_lists_a_huge_feature_once_per_site():
+    layer = frame([{"BSM": "R1", "geometry": huge_polygon()}])
+    result = landcheck.check(sites(corridor(), crs=GK35), layers={"eco_redline": layer},
+                             area_method="planar")
+    view = result.layer("S1", "eco_redline")
+    assert view.features["feature_id"].tolist() == ["R1"]
+    exact = shapely.intersection(corridor(), huge_polygon()).area
+    assert view.overlap.planar_m2 == pytest.approx(exact, rel=1e-9)
+
+
+def test_nearest_feature_ties_go_to_the_first_in_layer_order():
+    site = np.array([square(100, 100, 100)])
+    # four features touch the site; the tree's shape must not decide which is "nearest"
+    features = np.array([square(200, 100, 50), square(0, 100, 100), square(100, 200, 100),
+                         square(100, 0, 100), square(400, 400, 10)])
+    for order in ([0, 1, 2, 3, 4], [3, 2, 1, 0, 4], [4, 2, 0, 3, 1]):
+        near = nearest_features(site, features[order], 500.0)
+        assert near.loc[0, "distance_m"] == 0.0
+        assert near.loc[0, "feature"] == 0 if order[0] != 4 else near.loc[0, "feature"] == 1
+
+
+def test_nearest_distance_to_a_huge_feature_is_unchanged_by_subdivision():
+    polygon = huge_polygon()
+    site = np.array([square(12_000, 6_000, 100)])
+    near = nearest_features(site, np.array([polygon]), 2000.0)
+    assert near.loc[0, "distance_m"] == pytest.approx(shapely.distance(site[0], polygon), abs=1e-6)
