@@ -38,6 +38,23 @@ def _layer_bytes(layers: dict[str, str]) -> int:
     return total
 
 
+def _dask_client(scheduler: str | None) -> object | None:
+    """A client of the scheduler at ``scheduler`` (None: only check that dask is installed)."""
+    try:
+        import dask.distributed as distributed
+    except ImportError as ex:
+        raise click.BadParameter(
+            "the dask engine needs dask.distributed, which is not installed: "
+            "pip install landcheck[dask]", param_hint="--engine"
+        ) from ex
+    if scheduler is None:
+        return None
+    try:
+        return distributed.Client(scheduler, timeout=10)
+    except OSError as ex:
+        raise click.ClickException(f"cannot reach the dask scheduler {scheduler}: {ex}") from ex
+
+
 def fails(statuses: list[str], fail_on: str | None) -> bool:
     """True when any status is ``fail_on`` or worse."""
     if fail_on is None:
@@ -63,12 +80,22 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @format_option
 @lang_option
 @fail_on_option
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where the per-site geometry of big batches runs: local processes, or a "
+              "dask.distributed cluster (needs: pip install landcheck[dask]). Same findings.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 (implies "
+              "--engine dask; default: a LocalCluster on this machine).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes (or LocalCluster workers) to use; default: all cores.")
 @click.pass_context
 def check_command(
     ctx: click.Context, sites: tuple[str, ...], profile: str, layers: tuple[str, ...],
     id_field: str | None, crs: str | None, area_method: str | None, width: float | None,
     encoding: str | None, output: str, overwrite: bool, formats: str | None, lang: str,
     fail_on: str | None,
+    engine: str = "local", scheduler: str | None = None, workers: int | None = None,
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
 
@@ -90,11 +117,14 @@ def check_command(
     check_output_dir(output, overwrite=overwrite)
     quiet = ctx.obj["verbosity"] < 0
     big = _layer_bytes(layer_sources) >= _BIG_LAYERS
+    client = _dask_client(scheduler) if scheduler else None
+    if engine == "dask" and client is None:
+        _dask_client(None)
     with progress_bar(enabled=not quiet, big_layers=big) as progress:
         result = check(
             list(sites) if len(sites) > 1 else sites[0],
             profile=profile, layers=layer_sources, id_field=id_field, crs=crs,
-            area_method=area_method, width=width, encoding=encoding, progress=progress,
+            area_method=area_method, width=width, encoding=encoding, progress=progress, engine=engine, client=client, workers=workers,
         )
     for warning in result.warnings:
         logger.warning(warning)
