@@ -124,7 +124,8 @@ def check_command(
         result = check(
             list(sites) if len(sites) > 1 else sites[0],
             profile=profile, layers=layer_sources, id_field=id_field, crs=crs,
-            area_method=area_method, width=width, encoding=encoding, progress=progress, engine=engine, client=client, workers=workers,
+            area_method=area_method, width=width, encoding=encoding, progress=progress,
+            engine=engine, client=client, workers=workers,
         )
     for warning in result.warnings:
         logger.warning(warning)
