@@ -36,7 +36,7 @@ def test_check_writes_the_report_folder(runner, data, tmp_path):
     result = runner.invoke(cli, ["check", f"{data}:sites", "--layer", f"farmland={data}:farmland",
                                  "--area-method", "planar", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg"]
+    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg", "report.html", "report.xlsx"]
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert findings["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == pytest.approx(150_000.0)
     assert "S1" in result.output and "prohibited" in result.output
@@ -76,7 +76,7 @@ def test_refused_overwrite_is_exit_1_and_keeps_the_old_folder(runner, data, tmp_
     assert os.listdir(out) == ["keep.txt"]
     result = runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out), "--overwrite"])
     assert result.exit_code == 0
-    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg"]
+    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg", "report.html", "report.xlsx"]
 
 
 def test_bad_input_is_exit_1_without_traceback_and_no_report(runner, tmp_path):
