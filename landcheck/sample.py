@@ -80,10 +80,11 @@ Generation model
        redline: a single-site (单独选址) project, conditional.
    S07 再生铝加工项目, industrial
        35-65 % inside an urban boundary, no farmland or redline: prohibited.
-   S08 乡镇卫生院迁建, public_service
-       A parcel inside a boundary plus a strip 0.05 m wide along a straight
-       100-160 m edge of a farmland parcel: a 5-8 m² boundary-precision
-       sliver on farmland (and outside the boundary).
+   S08 农村饮水安全工程净水厂, water
+       A construction parcel next to farmland plus a strip 0.05 m wide along
+       their straight 100-160 m shared edge: a 5-8 m² boundary-precision
+       sliver on farmland. Farmland is kept off the urban boundary, so the
+       site lies outside it, as a single-site water project.
    S09 城市综合体（保留街心公园）, commercial
        A 320 m square with a 90 m square hole, inside the boundary.
    S10 城乡供水工程（水厂及加压泵站）, water
@@ -1591,7 +1592,7 @@ _SITES = (
     _SiteSpec("S07", "再生铝加工项目", "industrial",
               "industrial site partly outside the urban boundary (prohibited) / "
               "工业项目部分位于边界外"),
-    _SiteSpec("S08", "乡镇卫生院迁建", "public_service",
+    _SiteSpec("S08", "农村饮水安全工程净水厂", "water",
               "0.05 m boundary sliver on farmland (note) / 与永久基本农田边界细小重叠"),
     _SiteSpec("S09", "城市综合体（保留街心公园）", "commercial",
               "a site with a hole / 带内环（保留地块）的用地"),
@@ -1831,8 +1832,7 @@ def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
 
     The parcel shares an edge of 100-160 m with a farmland parcel; the strip
     reaches 0.05 m over that edge, so the site overlaps farmland by 5-8 m².
-    A parcel inside the urban boundary is preferred, so the strip is also a
-    sliver outside the boundary.
+    Construction parcels of about 1.5 ha are preferred.
     """
     farm = np.flatnonzero(finder.in_farmland)
     tree = finder.land.tree
@@ -1849,10 +1849,7 @@ def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
     if not len(good):
         raise RuntimeError("no straight farmland edge found for the sliver site")
     area = shapely.area(finder.parcels[p[good]])
-    score = (
-        2.0 * finder.in_boundary[p[good]] + 2.0 * finder.construction[p[good]]
-        - np.abs(area - 15000.0) / 15000.0
-    )
+    score = finder.construction[p[good]] - np.abs(area - 15000.0) / 15000.0
     for g in good[np.argsort(-score, kind="stable")]:
         a, b = shapely.get_coordinates(shared[g])
         along = (b - a) / np.hypot(*(b - a))
@@ -1861,7 +1858,9 @@ def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
             normal = -normal
         strip = shapely.Polygon([a, b, b + 0.05 * normal, a + 0.05 * normal])
         site = shapely.union(finder.parcels[p[g]], strip, grid_size=_GRID)
-        if site.geom_type == "Polygon" and finder.accept(site, 300.0):
+        if site.geom_type == "Polygon" and finder.accept(site, 300.0) and not (
+            finder.redline.near(site, 30.0)
+        ):
             return site
     raise RuntimeError("no place found for the sliver sample site")
 
