@@ -21,18 +21,21 @@ import shapely
 from pyproj import CRS
 
 from landcheck.classify import CodeTable, load_code_table
-from landcheck.crs import choose_analysis_crs, crs_label, parse_crs
+from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, parse_crs
+from landcheck.datum import DatumShift
 from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.inputs import (
     LayerInput,
     Source,
+    coverage_warnings,
     known_crs,
     layer_sources,
     load_layer,
     lonlat_bounds,
     read_site_inputs,
     refuse_legacy,
+    refuse_mixed_legacy,
 )
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.profiles import resolve_profile
@@ -69,6 +72,7 @@ def _run_layer(
     profile: Profile,
     crs: CRS,
     warnings: list[str],
+    datum_shift: DatumShift | None = None,
     engine: Engine | None = None,
 ) -> _LayerRun:
     record = InputRecord(role="layer", key=spec.key)
@@ -78,7 +82,9 @@ def _run_layer(
         return _LayerRun(spec, record, reason="未提供图层 / layer not supplied")
     search_m = search_distance(profile, spec.key)
     try:
-        loaded = load_layer(spec, source, sites.geometry, crs, margin=max(1.0, search_m))
+        loaded = load_layer(
+            spec, source, sites.geometry, crs, margin=max(1.0, search_m), datum_shift=datum_shift
+        )
     except (DataSourceError, InputDataError) as ex:
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
@@ -117,6 +123,7 @@ def check(
     area_method: str | None = None,
     width: float | None = None,
     encoding: str | None = None,
+    datum_shift: DatumShift | str | None = None,
     progress: ProgressCallback | None = None,
     engine: str = "local",
     client: Any = None,
@@ -146,7 +153,14 @@ def check(
     width : float, optional
         Corridor width in metres for line sites without a width field.
     encoding : str, optional
-        Attribute encoding of the input files (e.g. ``"gbk"``).
+        Attribute encoding of the input files (e.g. ``"gbk"``); by default
+        detected for shapefiles without .cpg.
+    datum_shift : DatumShift or str, optional
+        7 Helmert parameters ``"dx,dy,dz,rx,ry,rz,s"`` (m, arc-seconds, ppm;
+        position-vector convention, see :mod:`landcheck.datum`) moving Xian
+        1980 / Beijing 1954 inputs to CGCS2000. Without them such inputs are
+        refused; with them the shift is applied and recorded in the inputs
+        and warnings.
     progress : callable, optional
         ``progress(stage, done, total)`` for progress bars.
     engine : {"local", "dask"}
@@ -205,7 +219,8 @@ def check(
     if profile.analysis.crs.lower() != "auto":
         assume_crs = parse_crs(profile.analysis.crs, what="--crs")
     warnings: list[str] = []
-    raw_sites, site_records = read_site_inputs(sites, assume_crs, encoding)
+    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    raw_sites, site_records = read_site_inputs(sites, assume_crs, encoding, shift)
     for record in site_records:
         warnings.extend(f"{record.path}: {w}" for w in record.extra.get("warnings", ()))
         if record.extra.get("crs_replaced"):
@@ -220,12 +235,14 @@ def check(
             )
     refuse_legacy(raw_sites.crs, "the site file")
     sources = layer_sources(profile, layers, encoding)
+    declared = [c for c in map(known_crs, sources.values()) if c is not None]
+    refuse_mixed_legacy(site_records, declared, shift)
     profile = profile.with_sources({k: None for k in sources if k not in profile.layers})
     analysis_crs, reason = choose_analysis_crs(
         assume_crs or "auto",
         sites_crs=raw_sites.crs,
         sites_lonlat_bounds=lonlat_bounds(raw_sites),
-        layer_crss=[c for c in map(known_crs, sources.values()) if c is not None],
+        layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
     )
     notify("sites", 0, len(raw_sites))
     prepared = prepare_sites(raw_sites, analysis_crs, profile, id_field=id_field, width=width)
@@ -234,13 +251,14 @@ def check(
     note = prepared.geometry_report.describe("sites")
     if note:
         warnings.append(note)
+    warnings.extend(coverage_warnings(profile, sources, prepared.frame, analysis_crs))
     frame = prepared.frame
     runs = {}
     with runner:
         for done, (key, spec) in enumerate(profile.layers.items()):
             notify("layers", done, len(profile.layers))
             runs[key] = _run_layer(
-                spec, sources.get(key), frame, profile, analysis_crs, warnings, runner
+                spec, sources.get(key), frame, profile, analysis_crs, warnings, shift, runner
             )
     notify("layers", len(profile.layers), len(profile.layers))
     site_layers, findings = _evaluate(profile, frame, runs, notify)

@@ -22,12 +22,16 @@ from landcheck.errors import AnalysisCRSError
 
 __all__ = [
     "CGCS2000_GEOGRAPHIC",
+    "GKFamily",
     "GKZone",
+    "cgcs2000_counterpart",
     "choose_analysis_crs",
     "crs_label",
     "crs_plausibility",
     "ellipsoidal_areas",
     "gk_crs",
+    "gk_family",
+    "gk_family_crs",
     "gk_zone_of_crs",
     "legacy_datum",
     "parse_crs",
@@ -152,6 +156,121 @@ def gk_zone_of_crs(crs: CRS) -> tuple[GKZone, bool] | None:
     if code is None:
         return None
     return _gk_lookup().get(code)
+
+
+# First EPSG codes of each datum's Gauss-Kruger families (domain.md §4.1):
+# (3-degree prefixed from zone 25, 3-degree plain from CM 75E, 6-degree prefixed
+# from zone 13, 6-degree plain from CM 75E).
+_GK_FAMILY_CODES = {
+    "cgcs2000": (4513, 4534, 4491, 4502),
+    "xian1980": (2349, 2370, 2327, 2338),
+    "beijing1954": (2401, 2422, 21413, 21453),
+}
+_GEOGRAPHIC_CODES = {"cgcs2000": 4490, "xian1980": 4610, "beijing1954": 4214}
+
+
+@dataclass(frozen=True)
+class GKFamily:
+    """A Chinese Gauss-Kruger CRS: its datum, zone and easting convention.
+
+    Attributes
+    ----------
+    datum : str
+        ``"cgcs2000"``, ``"xian1980"`` or ``"beijing1954"``.
+    zone : GKZone
+        The zone (3- or 6-degree).
+    prefixed : bool
+        True when eastings carry the zone number.
+    """
+
+    datum: str
+    zone: GKZone
+    prefixed: bool
+
+    def epsg(self) -> int:
+        """EPSG code of this CRS.
+
+        Examples
+        --------
+        >>> GKFamily("xian1980", GKZone(35, 3), True).epsg()
+        2359
+        """
+        three_prefixed, three_plain, six_prefixed, six_plain = _GK_FAMILY_CODES[self.datum]
+        cm = self.zone.central_meridian
+        if self.zone.width == 3:
+            if self.prefixed:
+                return three_prefixed + self.zone.number - 25
+            return three_plain + (cm - 75) // 3
+        if self.prefixed:
+            return six_prefixed + self.zone.number - 13
+        return six_plain + (cm - 75) // 6
+
+
+@lru_cache(maxsize=1)
+def _family_lookup() -> dict[int, GKFamily]:
+    table: dict[int, GKFamily] = {}
+    for datum in _GK_FAMILY_CODES:
+        for width, zones in ((3, range(25, 46)), (6, range(13, 24))):
+            for number in zones:
+                for prefixed in (True, False):
+                    family = GKFamily(datum, GKZone(number, width), prefixed)
+                    table[family.epsg()] = family
+    return table
+
+
+def gk_family(crs: CRS) -> GKFamily | None:
+    """Return the datum, zone and easting convention of a Chinese Gauss-Kruger EPSG CRS.
+
+    Covers CGCS2000, Xian 1980 and Beijing 1954, 3- and 6-degree zones, with
+    and without the zone prefix.
+
+    Examples
+    --------
+    >>> gk_family(CRS.from_epsg(2359))
+    GKFamily(datum='xian1980', zone=GKZone(number=35, width=3), prefixed=True)
+    >>> gk_family(CRS.from_epsg(4544)).prefixed
+    False
+    >>> gk_family(CRS.from_epsg(32648)) is None
+    True
+    """
+    code = crs.to_epsg(min_confidence=90)
+    return None if code is None else _family_lookup().get(code)
+
+
+def gk_family_crs(datum: str, zone: GKZone, *, prefixed: bool = True) -> CRS:
+    """Return the Gauss-Kruger CRS of a datum and zone.
+
+    Examples
+    --------
+    >>> gk_family_crs("beijing1954", GKZone(18, 6)).to_epsg()
+    21418
+    """
+    return CRS.from_epsg(GKFamily(datum, zone, prefixed).epsg())
+
+
+def cgcs2000_counterpart(crs: CRS) -> CRS | None:
+    """The CGCS2000 CRS with the same projection as a Xian 1980 / Beijing 1954 CRS.
+
+    Returns None for a CRS in no legacy datum, or in a legacy datum but a
+    projection landcheck does not know (then build the target yourself).
+
+    Examples
+    --------
+    >>> cgcs2000_counterpart(CRS.from_epsg(2359)).to_epsg()
+    4523
+    >>> cgcs2000_counterpart(CRS.from_epsg(4214)).to_epsg()
+    4490
+    >>> cgcs2000_counterpart(CRS.from_epsg(4523)) is None
+    True
+    """
+    if legacy_datum(crs) is None:
+        return None
+    family = gk_family(crs)
+    if family is not None:
+        return gk_family_crs("cgcs2000", family.zone, prefixed=family.prefixed)
+    if crs.is_geographic:
+        return CRS.from_epsg(_GEOGRAPHIC_CODES["cgcs2000"])
+    return None
 
 
 def parse_crs(value: Any, *, what: str = "CRS") -> CRS:

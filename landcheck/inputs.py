@@ -20,20 +20,27 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import CGCS2000_GEOGRAPHIC, crs_label, legacy_datum
+from landcheck.datum import DatumShift, apply_datum_shift, legacy_refusal
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, LandcheckError
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
+from landcheck.io.encoding import choose_encoding
+from landcheck.io.sites import frame_bounds
+from landcheck.io.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
+from landcheck.io.vector import read_layer_info, resolve_layer
 from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
 from landcheck.profile import LayerSpec, Profile
 
 __all__ = [
     "LayerInput",
     "LoadedLayer",
+    "coverage_warnings",
     "known_crs",
     "layer_sources",
     "load_layer",
     "lonlat_bounds",
     "read_site_inputs",
     "refuse_legacy",
+    "refuse_mixed_legacy",
 ]
 
 LayerInput = Union[str, os.PathLike, gpd.GeoDataFrame, None]
@@ -78,7 +85,7 @@ def layer_sources(
 
 
 def _read_one_sites(
-    sites: Any, assume_crs: CRS | None, encoding: str | None
+    sites: Any, assume_crs: CRS | None, encoding: str | None, datum_shift: DatumShift | None
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     if isinstance(sites, gpd.GeoDataFrame):
         if sites.crs is None:
@@ -87,20 +94,42 @@ def _read_one_sites(
                     "the site GeoDataFrame has no CRS; set one with .set_crs(...) or pass crs="
                 )
             sites = sites.set_crs(assume_crs)
+        problem = diagnose_coordinates(sites.crs, frame_bounds(sites))
+        if problem is not None:
+            raise AnalysisCRSError(f"the site GeoDataFrame: {problem}")
         record = InputRecord(role="sites", key="sites", crs=crs_label(sites.crs),
                              features_read=len(sites))
+        sites, note = apply_datum_shift(sites, datum_shift, "the site GeoDataFrame")
+        if note is not None:
+            record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
+            record.extra["warnings"] = [note["message"]]
         return sites, record
-    return read_sites(LayerSource.parse(sites, encoding=encoding), assume_crs=assume_crs)
+    return read_sites(
+        LayerSource.parse(sites, encoding=encoding), assume_crs=assume_crs,
+        datum_shift=datum_shift,
+    )
 
 
 def read_site_inputs(
-    sites: Any, assume_crs: CRS | None, encoding: str | None
+    sites: Any,
+    assume_crs: CRS | None,
+    encoding: str | None,
+    datum_shift: DatumShift | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[InputRecord]]:
-    """Read one or several site sources into one frame (in the first source's CRS)."""
+    """Read one or several site sources into one frame (in the first source's CRS).
+
+    Each source in Xian 1980 / Beijing 1954 is shifted to CGCS2000 with
+    ``datum_shift`` before the sources are joined (never by PROJ's ballpark).
+    """
     many = sites if isinstance(sites, (list, tuple)) else [sites]
     if not many:
         raise InputDataError("no site file given; give at least one")
-    frames, records = zip(*(_read_one_sites(s, assume_crs, encoding) for s in many))
+    frames, records = zip(
+        *(_read_one_sites(s, assume_crs, encoding, datum_shift) for s in many), strict=True
+    )
+    for frame in frames:
+        if frame.crs is not None:
+            refuse_legacy(frame.crs, "the site file")
     if len(frames) == 1:
         return frames[0], list(records)
     base = frames[0].crs
@@ -121,14 +150,35 @@ def lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
 
 
 def refuse_legacy(crs: CRS, what: str) -> None:
-    """Refuse Xian 1980 / Beijing 1954 data: PROJ could only guess its shift."""
-    datum = legacy_datum(crs)
-    if datum is not None:
+    """Refuse Xian 1980 / Beijing 1954 data: PROJ could only guess its shift.
+
+    Data read with a datum shift (``datum_shift=``, ``--datum-shift``) is
+    already in CGCS2000 when it gets here.
+    """
+    if legacy_datum(crs) is not None:
+        raise legacy_refusal(crs, what)
+
+
+def refuse_mixed_legacy(
+    site_records: list[InputRecord], layer_crss: list[CRS], datum_shift: DatumShift | None
+) -> None:
+    """Refuse one datum shift for inputs in both Xian 1980 and Beijing 1954.
+
+    Their parameters differ, so one set of 7 cannot serve both.
+    """
+    if datum_shift is None:
+        return
+    found = {legacy_datum(c) for c in layer_crss} - {None}
+    for record in site_records:
+        shifted = record.extra.get("datum_shift")
+        if shifted:
+            found.add(legacy_datum(CRS.from_user_input(shifted["source_crs"])))
+    found.discard(None)
+    if len(found) > 1:
         raise AnalysisCRSError(
-            f"{what} is in {datum} ({crs_label(crs)}). PROJ has no real transformation from "
-            "it to CGCS2000 (only a 'ballpark' null shift), so landcheck will not guess: "
-            "transform it to CGCS2000 with the 7 parameters your surveying authority "
-            "publishes, then run again"
+            f"the inputs are in {' and '.join(sorted(str(d) for d in found))}: one --datum-shift "
+            "cannot serve both datums (their parameters differ); transform the inputs of one "
+            "datum to CGCS2000 first"
         )
 
 
@@ -160,6 +210,7 @@ def load_layer(
     crs: CRS,
     *,
     margin: float = 1.0,
+    datum_shift: DatumShift | None = None,
 ) -> LoadedLayer:
     """Read a layer's features within ``margin`` metres of ``near`` and normalise them.
 
@@ -175,6 +226,9 @@ def load_layer(
         The analysis CRS.
     margin : float
         Also read features up to this distance away (metres, ≥ 1).
+    datum_shift : DatumShift, optional
+        Moves a Xian 1980 / Beijing 1954 layer to CGCS2000; without it such a
+        layer is refused.
 
     Raises
     ------
@@ -188,17 +242,99 @@ def load_layer(
         record = InputRecord(role="layer", key=spec.key, crs=crs_label(source.crs),
                              features_read=len(frame))
     else:
+        declared = known_crs(source)
+        legacy = declared is not None and legacy_datum(declared) is not None
+        # the read filter reaches a legacy layer through PROJ's ballpark shift: widen it,
+        # then keep what lies within ``margin`` once the layer is really shifted
+        slack = _LEGACY_READ_SLACK_M if legacy and datum_shift is not None else 0.0
         frame, record = read_features_near(
-            source, near.values, crs, key=spec.key, margin=margin,
+            source, near.values, crs, key=spec.key, margin=margin + slack,
             columns=lambda fields: list(field_mapping(spec, fields).values()),
         )
         frame = frame.sort_index()
-    if frame.crs is not None:
-        refuse_legacy(frame.crs, f"layer {spec.key!r}")
+    shift_note = None
+    if frame.crs is not None and legacy_datum(frame.crs) is not None:
+        if datum_shift is None:
+            refuse_legacy(frame.crs, f"layer {spec.key!r}")
+        frame, shift_note = apply_datum_shift(frame, datum_shift, f"layer {spec.key!r}")
+        if isinstance(source, LayerSource) and len(frame):
+            frame = select_near(frame, near.to_crs(frame.crs).buffer(margin, join_style="mitre"))
+        record.extra["datum_shift"] = {
+            k: v for k, v in (shift_note or {}).items() if k != "message"
+        }
     layer = normalise_features(frame, spec, crs)
     record.geometry = layer.geometry_report.to_dict()
     warnings = list(layer.warnings)
     note = layer.geometry_report.describe(f"layer {spec.key!r}")
     if note:
         warnings.insert(0, note)
+    if shift_note is not None:
+        warnings.insert(0, shift_note["message"])
+    if isinstance(source, LayerSource):
+        choice = choose_encoding(source.path, source.encoding)
+        if choice.source not in ("driver", "format") or "ignored" in choice.note:
+            record.extra.update(choice.to_dict())
     return LoadedLayer(layer, record, warnings)
+
+
+_LEGACY_READ_SLACK_M = 500.0
+"""Extra read margin for a legacy-datum layer (its datum shift is tens of metres, the
+ellipsoid change a few metres more)."""
+
+_COVERAGE_KINDS = ("land_use", "planning_zone")
+"""Layer kinds that cover their whole area (every point has a class)."""
+
+
+def _extent_in(source: Source, crs: CRS) -> tuple[float, float, float, float] | None:
+    """A source's extent in ``crs`` (densified box), or None when it cannot be had."""
+    if isinstance(source, gpd.GeoDataFrame):
+        if source.crs is None or source.empty:
+            return None
+        bounds, native = tuple(source.total_bounds), source.crs
+    elif isinstance(source, LayerSource):
+        try:
+            info = read_layer_info(source, resolve_layer(source, "layer"))
+        except LandcheckError:
+            return None
+        if not info.get("crs") or info.get("total_bounds") is None:
+            return None
+        bounds, native = tuple(info["total_bounds"]), CRS.from_user_input(info["crs"])
+    else:
+        return None
+    if not np.all(np.isfinite(bounds)):
+        return None
+    box = gpd.GeoSeries([shapely.box(*bounds)], crs=native)
+    if not native.equals(crs):
+        box = box.segmentize(max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / 20 or 1.0)
+        box = box.to_crs(crs)
+    x0, y0, x1, y1 = box.total_bounds
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def coverage_warnings(
+    profile: Profile,
+    sources: Mapping[str, Source],
+    sites: gpd.GeoDataFrame,
+    crs: CRS,
+    *,
+    distance: float = FAR_FROM_LAYERS_M,
+) -> list[str]:
+    """Warn about sites far (> ``distance`` m) from the extent of every full-coverage layer.
+
+    Full-coverage layers are those of kind ``land_use`` and ``planning_zone``
+    with a source. A site far outside all of them almost always has wrong
+    coordinates (X/Y swapped, a missing zone prefix, a wrong CRS); see
+    :func:`landcheck.io.traps.far_site_warnings`.
+    """
+    extents = {}
+    for key, spec in profile.layers.items():
+        if spec.kind in _COVERAGE_KINDS and sources.get(key) is not None:
+            extent = _extent_in(sources[key], crs)
+            if extent is not None:
+                extents[key] = extent
+    if not extents:
+        return []
+    return far_site_warnings(
+        np.asarray(sites.geometry.values, dtype=object), sites["site_id"].astype(str).tolist(),
+        extents, distance=distance,
+    )

@@ -22,7 +22,7 @@ from landcheck.cli.progress import progress_bar
 from landcheck.errors import InputDataError
 from landcheck.profile import STATUSES
 
-__all__ = ["check_command"]
+__all__ = ["check_command", "datum_shift_option"]
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,28 @@ def _layer_bytes(layers: dict[str, str]) -> int:
         if os.path.isfile(path):
             total += os.path.getsize(path)
     return total
+
+
+def _parse_datum_shift(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> object | None:
+    if value is None:
+        return None
+    from landcheck.datum import DatumShift
+
+    try:
+        return DatumShift.parse(value)
+    except InputDataError as ex:
+        raise click.BadParameter(str(ex), ctx=ctx, param=param) from ex
+
+
+datum_shift_option = click.option(
+    "--datum-shift", "datum_shift", default=None, metavar="DX,DY,DZ,RX,RY,RZ,S",
+    callback=_parse_datum_shift,
+    help="7 Helmert parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000: metres, "
+    "arc-seconds, ppm; Bursa-Wolf position-vector convention (EPSG 1033). Without them such "
+    "inputs are refused.",
+)
 
 
 def _dask_client(scheduler: str | None) -> object | None:
@@ -74,6 +96,7 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @click.option("--width", type=float, default=None, metavar="M",
               help="Corridor width in metres for line sites (roads, pipelines).")
 @encoding_option
+@datum_shift_option
 @click.option("-o", "--output", default="landcheck-report", show_default=True,
               metavar="DIR", help="Report folder to write.")
 @overwrite_option
@@ -93,8 +116,8 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 def check_command(
     ctx: click.Context, sites: tuple[str, ...], profile: str, layers: tuple[str, ...],
     id_field: str | None, crs: str | None, area_method: str | None, width: float | None,
-    encoding: str | None, output: str, overwrite: bool, formats: str | None, lang: str,
-    fail_on: str | None,
+    encoding: str | None, datum_shift: object | None, output: str, overwrite: bool,
+    formats: str | None, lang: str, fail_on: str | None,
     engine: str = "local", scheduler: str | None = None, workers: int | None = None,
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
@@ -124,8 +147,8 @@ def check_command(
         result = check(
             list(sites) if len(sites) > 1 else sites[0],
             profile=profile, layers=layer_sources, id_field=id_field, crs=crs,
-            area_method=area_method, width=width, encoding=encoding, progress=progress,
-            engine=engine, client=client, workers=workers,
+            area_method=area_method, width=width, encoding=encoding, datum_shift=datum_shift,
+            progress=progress, engine=engine, client=client, workers=workers,
         )
     for warning in result.warnings:
         logger.warning(warning)

@@ -1,8 +1,9 @@
-"""``landcheck inspect``: describe a vector file before using it."""
+"""``landcheck inspect``: describe an input (vector file, boundary TXT, DXF) before using it."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -11,22 +12,54 @@ from landcheck.cli.options import encoding_option
 __all__ = ["inspect_command"]
 
 
-def _human(report: dict) -> str:
-    lines = [f"{report['path']}" + (f"  ({report['size_bytes']:,} bytes)" if report["size_bytes"] else "")]
+def _area(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+def _plots(report: dict[str, Any]) -> list[str]:
+    lines = [f"  plots: {len(report['plots'])}"]
+    lines.append(
+        "    id          name            parts holes points  declared ha  computed ha   diff %"
+    )
+    for plot in report["plots"]:
+        diff = plot["difference_pct"]
+        lines.append(
+            f"    {plot['site_id']:<11} {plot['name'][:14]:<14} {plot['parts']:>6} "
+            f"{plot['holes']:>5} {plot['points']:>6} {_area(plot['declared_ha']):>12} "
+            f"{_area(plot['computed_ha']):>12} {'-' if diff is None else f'{diff:+.2f}':>8}"
+        )
+    return lines
+
+
+def _human(report: dict[str, Any]) -> str:
+    size = f"  ({report['size_bytes']:,} bytes)" if report["size_bytes"] else ""
+    lines = [f"{report['path']}{size}  [{report.get('format') or '?'}]"]
     for layer in report["layers"]:
-        lines.append(f"  layer {layer['layer']!r} ({layer['driver']})")
-        lines.append(f"    features: {layer['features']:,}; geometry: {', '.join(layer['geometry_types']) or '-'}")
-        lines.append(f"    crs: {layer['crs'] or 'none'}" + (f" ({layer['crs_name']})" if layer["crs_name"] else ""))
+        label = f"layer {layer['layer']!r}" if layer["layer"] is not None else "content"
+        lines.append(f"  {label} ({layer['driver']})")
+        lines.append(
+            f"    features: {layer['features']:,}; geometry: "
+            f"{', '.join(layer['geometry_types']) or '-'}"
+        )
+        name = f" ({layer['crs_name']})" if layer["crs_name"] else ""
+        lines.append(f"    crs: {layer['crs'] or 'none'}{name}")
         lines.append(f"    crs check: {layer['crs_check']}")
+        for suggestion in layer.get("crs_suggestions", ()):
+            lines.append(f"      maybe {suggestion['crs']}: {suggestion['reason']}")
         if layer["extent"]:
             lines.append("    extent: " + ", ".join(f"{v:.3f}" for v in layer["extent"]))
         lines.append(
             f"    invalid geometries: {layer['invalid']} ({layer['repairable']} repairable); "
             f"empty: {layer['empty']}"
         )
-        if layer["encoding"]:
-            lines.append(f"    encoding: {layer['encoding']}")
+        lines.append(f"    encoding: {layer.get('encoding_note') or layer['encoding'] or '-'}")
         lines.append(f"    fields: {', '.join(layer['fields'])}")
+    if "plots" in report:
+        lines += _plots(report)
+    for key, value in report.get("metadata", {}).items():
+        lines.append(f"  {key}={value}")
+    for warning in report.get("warnings", ()):
+        lines.append(f"  warning: {warning}")
     return "\n".join(lines)
 
 
@@ -36,7 +69,12 @@ def _human(report: dict) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation.")
 def inspect_command(path: str, encoding: str | None, as_json: bool, indent: int) -> None:
-    """Describe PATH: layers, CRS (and whether it fits the coordinates), counts, geometry health."""
+    """Describe PATH: layers, CRS (and whether it fits the coordinates), counts, geometry health.
+
+    Also the attribute encoding (detected for shapefiles without .cpg); for a
+    boundary TXT its plots with declared and computed areas and its
+    warnings; for a DXF what would be read as sites.
+    """
     from landcheck.io.inspect import inspect_source
 
     report = inspect_source(path, encoding=encoding)

@@ -16,6 +16,7 @@ import click
 
 from landcheck._version import __version__
 from landcheck.cli.check import check_command
+from landcheck.cli.convert import convert_command
 from landcheck.cli.demo import demo_command
 from landcheck.cli.inspect import inspect_command
 from landcheck.cli.profile import profile_group
@@ -72,6 +73,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 cli.add_command(check_command)
+cli.add_command(convert_command)
 cli.add_command(demo_command)
 cli.add_command(sample_command)
 cli.add_command(inspect_command)

@@ -57,10 +57,12 @@ from landcheck.crs import (
     GKZone,
     crs_label,
     gk_crs,
+    gk_family_crs,
     gk_zone_of_crs,
     legacy_datum,
     parse_crs,
 )
+from landcheck.datum import DatumShift, helmert_pipeline
 from landcheck.errors import (
     AnalysisCRSError,
     BoundaryTxtError,
@@ -351,6 +353,7 @@ class _Declared:
     width: int | None
     zone: int | None
     helmert: tuple[float, ...] | None
+    helmert_origin: str = "the file's 转换参数"
 
 
 def _datum_of(value: str) -> str | None:
@@ -423,7 +426,9 @@ def _check_units_and_projection(scan: _Scan, source: str) -> None:
         )
 
 
-def _declared_crs(scan: _Scan, source: str, warnings: list[str]) -> _Declared:
+def _declared_crs(
+    scan: _Scan, source: str, warnings: list[str], datum_shift: DatumShift | None = None
+) -> _Declared:
     _check_units_and_projection(scan, source)
     name = scan.values.get("坐标系", "")
     line = scan.lines.get("坐标系")
@@ -457,6 +462,24 @@ def _declared_crs(scan: _Scan, source: str, warnings: list[str]) -> _Declared:
     else:
         helmert = _helmert_parameters(scan, source)
         label = _LEGACY[datum][0]
+        origin = "the file's 转换参数"
+        if datum_shift is not None:
+            given = datum_shift.as_tuple()
+            if helmert is not None and any(helmert) and helmert != given:
+                raise BoundaryTxtCRSError(
+                    f"the file's 转换参数 ({','.join(f'{p:g}' for p in helmert)}) differ from "
+                    f"the datum shift given ({datum_shift.describe()}); landcheck will not "
+                    "choose between them: remove one",
+                    path=source,
+                    line=scan.lines.get("转换参数"),
+                )
+            if helmert is None or not any(helmert):
+                warnings.append(
+                    f"坐标系={name!r} is {label} and the file's 转换参数 are empty; using the "
+                    f"datum shift given ({datum_shift.describe()})"
+                )
+            helmert = given
+            origin = "the datum shift given"
         if helmert is None or not any(helmert):
             given = "all zero" if helmert is not None else "missing"
             raise BoundaryTxtCRSError(
@@ -464,11 +487,15 @@ def _declared_crs(scan: _Scan, source: str, warnings: list[str]) -> _Declared:
                 f"{label} → CGCS2000 transformation (only a ballpark null shift), so landcheck "
                 "needs 7-parameter transformation parameters: give them as 转换参数=dx,dy,dz,"
                 "rx,ry,rz,s (m, arc-seconds, ppm; Bursa-Wolf, position-vector convention) from "
-                "your surveying authority, or convert the file to CGCS2000 first",
+                "your surveying authority (or with --datum-shift), or convert the file to "
+                "CGCS2000 first",
                 path=source,
                 line=line,
             )
-    return _Declared(datum, line, width, _declared_int(scan, "带号", _ZONE_VALUE, source), helmert)
+    zone = _declared_int(scan, "带号", _ZONE_VALUE, source)
+    if helmert is None:
+        return _Declared(datum, line, width, zone, None)
+    return _Declared(datum, line, width, zone, helmert, origin)
 
 
 # --------------------------------------------------------------------------- coordinates
@@ -594,31 +621,13 @@ def _zone(number: int, width: int | None, scan: _Scan, source: str, warnings: li
 
 
 def _helmert_pipeline(datum: str, zone: GKZone, params: tuple[float, ...]) -> tuple[str, CRS]:
-    """PROJ pipeline from legacy-datum GK (east, north) to CGCS2000 GK of the same zone."""
-    _, first_3, first_6 = _LEGACY[datum]
-    code = first_3 + zone.number - 25 if zone.width == 3 else first_6 + zone.number - 13
-    source_crs = CRS.from_epsg(code)
-    src = source_crs.ellipsoid
-    dst = gk_crs(zone).ellipsoid
-    assert src is not None and dst is not None  # EPSG projected CRSs have ellipsoids
-    tmerc = (
-        f"+proj=tmerc +lat_0=0 +lon_0={zone.central_meridian} +k=1 "
-        f"+x_0={zone.number * _ZONE_FACTOR + 500_000:.0f} +y_0=0"
-    )
-    src_ell = f"+a={src.semi_major_metre!r} +rf={src.inverse_flattening!r}"
-    dst_ell = f"+a={dst.semi_major_metre!r} +rf={dst.inverse_flattening!r}"
-    dx, dy, dz, rx, ry, rz, s = params
-    pipeline = " ".join(
-        (
-            "+proj=pipeline",
-            f"+step +inv {tmerc} {src_ell}",
-            f"+step +proj=cart {src_ell}",
-            f"+step +proj=helmert +x={dx!r} +y={dy!r} +z={dz!r} +rx={rx!r} +ry={ry!r} "
-            f"+rz={rz!r} +s={s!r} +convention=position_vector",
-            f"+step +inv +proj=cart {dst_ell}",
-            f"+step {tmerc} {dst_ell}",
-        )
-    )
+    """PROJ pipeline from legacy-datum GK (east, north) to CGCS2000 GK of the same zone.
+
+    Built by :func:`landcheck.datum.helmert_pipeline`, so the TXT's 转换参数 and
+    ``--datum-shift`` follow one convention.
+    """
+    source_crs = gk_family_crs(datum, zone, prefixed=True)
+    pipeline, _ = helmert_pipeline(source_crs, DatumShift(*params))
     return pipeline, source_crs
 
 
@@ -654,7 +663,7 @@ def _transform_legacy(
     values = ", ".join(f"{n}={v:g}" for n, v in zip(names, declared.helmert, strict=True))
     method = (
         "Helmert 7-parameter transformation (Bursa-Wolf, position-vector convention, "
-        f"EPSG method 1033, geocentric) {label} → CGCS2000 with the file's 转换参数 "
+        f"EPSG method 1033, geocentric) {label} → CGCS2000 with {declared.helmert_origin} "
         f"({values}; m, arc-seconds, ppm)"
     )
     metadata[_METADATA_PREFIX + "source_crs"] = crs_label(source_crs)
@@ -853,7 +862,11 @@ def _sites_frame(
 
 
 def parse_boundary_txt(
-    text: str, *, source: str = "<text>", area_tolerance: float = 0.01
+    text: str,
+    *,
+    source: str = "<text>",
+    area_tolerance: float = 0.01,
+    datum_shift: DatumShift | str | None = None,
 ) -> BoundaryTxt:
     """Parse the text of a boundary coordinate TXT.
 
@@ -867,6 +880,10 @@ def parse_boundary_txt(
         Relative difference between a plot's declared 地块面积 and its
         computed planar area above which a warning is recorded (0.01 = 1 %;
         differences below the 0.0001 ha rounding never count).
+    datum_shift : DatumShift or str, optional
+        7 Helmert parameters (:class:`landcheck.datum.DatumShift`) for a
+        Xian 1980 / Beijing 1954 file whose 转换参数 are empty. A file whose
+        转换参数 hold other values is refused rather than guessed between.
 
     Returns
     -------
@@ -909,7 +926,8 @@ def parse_boundary_txt(
     scan = _scan(lines, source)
     warnings = list(scan.warnings)
     metadata = dict(scan.values)
-    declared = _declared_crs(scan, source, warnings)
+    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    declared = _declared_crs(scan, source, warnings, shift)
     oriented = [_oriented(plot, source) for plot in scan.plots]
     coords = [xy for xy, _ in oriented]
     swapped = [plot for plot, (_, swap) in zip(scan.plots, oriented, strict=True) if swap]
@@ -966,7 +984,11 @@ def _decode(data: bytes, encoding: str | None, path: str) -> tuple[str, str]:
 
 
 def read_boundary_txt(
-    path: str | os.PathLike[str], *, encoding: str | None = None, area_tolerance: float = 0.01
+    path: str | os.PathLike[str],
+    *,
+    encoding: str | None = None,
+    area_tolerance: float = 0.01,
+    datum_shift: DatumShift | str | None = None,
 ) -> BoundaryTxt:
     """Read a boundary coordinate TXT file.
 
@@ -977,7 +999,7 @@ def read_boundary_txt(
     encoding : str, optional
         Force a text encoding. By default a UTF-8 BOM means ``utf-8-sig``,
         valid UTF-8 means ``utf-8``, anything else is tried as GBK, then GB18030.
-    area_tolerance : float
+    area_tolerance, datum_shift
         See :func:`parse_boundary_txt`.
 
     Returns
@@ -1000,7 +1022,9 @@ def read_boundary_txt(
     except OSError as ex:
         raise DataSourceError(f"cannot read the boundary TXT {name!r}: {ex}") from ex
     text, used = _decode(data, encoding, name)
-    result = parse_boundary_txt(text, source=name, area_tolerance=area_tolerance)
+    result = parse_boundary_txt(
+        text, source=name, area_tolerance=area_tolerance, datum_shift=datum_shift
+    )
     result.encoding = used
     return result
 

@@ -1,7 +1,14 @@
-"""Describe a vector source: layers, CRS and its plausibility, counts, geometry health."""
+"""Describe an input before using it: layers, CRS and its fit, counts, geometry health, encoding.
+
+:func:`inspect_source` handles every input landcheck reads: vector files
+(each layer), boundary coordinate TXT files (each plot with its declared and
+computed areas, and the reader's warnings) and DXF drawings (what would be
+read as sites, and what would be ignored).
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -9,8 +16,12 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import crs_label, crs_plausibility
+from landcheck.crs import crs_label
 from landcheck.geometry import clean_polygons
+from landcheck.io.boundary_txt import read_boundary_txt
+from landcheck.io.dxf import read_dxf
+from landcheck.io.encoding import choose_encoding
+from landcheck.io.traps import diagnose_coordinates, suggest_crs
 from landcheck.io.vector import (
     LayerSource,
     list_layers,
@@ -28,55 +39,192 @@ _TYPE_NAMES = {
 }
 
 
-def _layer_report(source: LayerSource, layer: str | None) -> dict[str, Any]:
-    info = read_layer_info(source, layer)
-    crs = CRS.from_user_input(info["crs"]) if info.get("crs") else None
-    frame = read_frame(source, layer, columns=[])
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    bounds = tuple(float(v) for v in frame.total_bounds) if len(frame) else (np.nan,) * 4
+def _crs_fields(crs: CRS | None, bounds: tuple[float, ...]) -> dict[str, Any]:
+    problem = diagnose_coordinates(crs, bounds)  # type: ignore[arg-type]
+    out: dict[str, Any] = {
+        "crs": crs_label(crs) if crs is not None else None,
+        "crs_name": crs.name if crs is not None else None,
+        "crs_check": problem or "ok",
+    }
+    if problem is not None:
+        out["crs_suggestions"] = [
+            {"crs": crs_label(c), "name": c.name, "reason": why}
+            for c, why in suggest_crs(bounds)  # type: ignore[arg-type]
+        ]
+    return out
+
+
+def _geometry_fields(geoms: np.ndarray) -> dict[str, Any]:
     absent = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     type_ids = shapely.get_type_id(geoms[~absent])
     polygonal = geoms[~absent & np.isin(shapely.get_type_id(geoms), (3, 6, 7))]
     _, health, _ = clean_polygons(polygonal)
+    usable = geoms[~absent]
+    bounds: tuple[float, ...] = (math.nan,) * 4
+    if len(usable):
+        bounds = tuple(float(v) for v in shapely.total_bounds(usable))
     return {
-        "layer": layer,
-        "driver": info.get("driver"),
-        "features": len(frame),
+        "features": len(geoms),
         "geometry_types": [_TYPE_NAMES[t] for t in sorted(set(type_ids.tolist()))],
-        "crs": crs_label(crs) if crs is not None else None,
-        "crs_name": crs.name if crs is not None else None,
-        "crs_check": crs_plausibility(crs, bounds),
-        "encoding": info.get("encoding"),
-        "fields": [str(f) for f in info["fields"]],
-        "extent": None if np.isnan(bounds[0]) else list(bounds),
+        "extent": None if math.isnan(bounds[0]) else list(bounds),
         "invalid": health.invalid,
         "repairable": health.repaired,
         "empty": int(absent.sum()),
+        "_bounds": bounds,
+    }
+
+
+def _layer_report(source: LayerSource, layer: str | None) -> dict[str, Any]:
+    info = read_layer_info(source, layer)
+    crs = CRS.from_user_input(info["crs"]) if info.get("crs") else None
+    frame = read_frame(source, layer, columns=[])
+    geometry = _geometry_fields(np.asarray(frame.geometry.values, dtype=object))
+    bounds = geometry.pop("_bounds")
+    choice = choose_encoding(source.path, source.encoding)
+    return {
+        "layer": layer,
+        "driver": info.get("driver"),
+        **geometry,
+        **_crs_fields(crs, bounds),
+        "encoding": choice.encoding or info.get("encoding"),
+        "encoding_source": choice.source,
+        "encoding_note": choice.note,
+        "fields": [str(f) for f in info["fields"]],
+    }
+
+
+def _txt_report(source: LayerSource) -> dict[str, Any]:
+    txt = read_boundary_txt(source.path, encoding=source.encoding)
+    geoms = np.asarray(txt.sites.geometry.values, dtype=object)
+    geometry = _geometry_fields(geoms)
+    geometry.pop("_bounds")
+    plots = []
+    for row in txt.sites.itertuples(index=False):
+        parts = shapely.get_parts(row.geometry)
+        declared = None if math.isnan(row.declared_ha) else float(row.declared_ha)
+        computed = float(row.computed_ha)
+        difference = None
+        if declared is not None and computed:
+            difference = (declared - computed) / computed * 100.0
+        plots.append({
+            "site_id": row.site_id,
+            "name": row.name,
+            "land_use": row.land_use,
+            "land_class": row.land_class,
+            "parts": len(parts),
+            "holes": int(sum(shapely.get_num_interior_rings(parts))),
+            "points": int(row.point_count),
+            "declared_ha": declared,
+            "computed_ha": computed,
+            "difference_pct": difference,
+        })
+    layer = {
+        "layer": None,
+        "driver": "boundary TXT",
+        **geometry,
+        "crs": crs_label(txt.crs),
+        "crs_name": txt.crs.name,
+        "crs_check": "ok",
+        "encoding": txt.encoding,
+        "encoding_source": "given" if source.encoding else "detected",
+        "encoding_note": f"{txt.encoding} ({'--encoding' if source.encoding else 'detected'})",
+        "fields": [c for c in txt.sites.columns if c != "geometry"],
+    }
+    return {
+        "format": "boundary TXT",
+        "metadata": {k: v for k, v in txt.metadata.items() if not k.startswith("landcheck.")},
+        "transformation": {
+            k: v for k, v in txt.metadata.items() if k.startswith("landcheck.")
+        },
+        "plots": plots,
+        "warnings": list(txt.warnings),
+        "layers": [layer],
+    }
+
+
+def _dxf_report(source: LayerSource) -> dict[str, Any]:
+    drawing = read_dxf(source)
+    raw = read_frame(LayerSource(source.path), "entities", columns=[])
+    geometry = _geometry_fields(np.asarray(raw.geometry.values, dtype=object))
+    bounds = geometry.pop("_bounds")
+    sites = drawing.sites
+    layer = {
+        "layer": source.layer or "entities",
+        "driver": "DXF",
+        **geometry,
+        **_crs_fields(None, bounds),
+        "encoding": None,
+        "encoding_source": "given" if source.encoding else "driver",
+        "encoding_note": (
+            f"{source.encoding} (--encoding)" if source.encoding else "the drawing's $DWGCODEPAGE"
+        ),
+        "fields": ["Layer", "Text"],
+    }
+    return {
+        "format": "DXF",
+        "dxf": drawing.counts,
+        "plots": [
+            {
+                "site_id": row.site_id,
+                "name": row.name,
+                "cad_layer": row.cad_layer,
+                "parts": 1,
+                "holes": len(row.geometry.interiors),
+                "points": len(row.geometry.exterior.coords) - 1,
+                "declared_ha": None,
+                "computed_ha": row.geometry.area / 10_000.0,
+                "difference_pct": None,
+            }
+            for row in sites.itertuples(index=False)
+        ],
+        "warnings": list(drawing.notes),
+        "layers": [layer],
     }
 
 
 def inspect_source(path: str, *, encoding: str | None = None) -> dict[str, Any]:
-    """Describe every layer of a vector file.
+    """Describe every layer of an input.
 
     Parameters
     ----------
     path : str
-        ``PATH`` or ``PATH:LAYER``.
+        ``PATH`` or ``PATH:LAYER``: a vector file, a boundary TXT or a DXF.
     encoding : str, optional
-        Attribute encoding to force.
+        Attribute (or TXT text) encoding to force.
 
     Returns
     -------
     dict
-        ``{"path", "size_bytes", "layers": [{layer, driver, features,
-        geometry_types, crs, crs_check, encoding, fields, extent, invalid,
-        repairable, empty}]}``.
+        ``{"path", "size_bytes", "format", "layers": [{layer, driver,
+        features, geometry_types, crs, crs_name, crs_check,
+        crs_suggestions (when the CRS is missing or does not fit), encoding,
+        encoding_source, encoding_note, fields, extent, invalid, repairable,
+        empty}]}``; a TXT adds ``metadata``, ``transformation``, ``plots``
+        (declared vs computed areas) and ``warnings``; a DXF adds ``dxf``
+        (entity counts), ``plots`` and ``warnings``.
+
+    Raises
+    ------
+    DataSourceError
+        The file does not exist or cannot be read.
+    BoundaryTxtError
+        A malformed boundary TXT (the message names the line).
     """
     source = LayerSource.parse(path, encoding=encoding)
     require_exists(source.path, "inspect")
-    names = [source.layer] if source.layer else [n for n, _ in list_layers(source.path)]
-    return {
+    head = {
         "path": source.path,
         "size_bytes": os.path.getsize(source.path) if os.path.isfile(source.path) else None,
-        "layers": [_layer_report(source, name) for name in names],
+    }
+    extension = os.path.splitext(source.path)[1].lower()
+    if extension == ".txt":
+        return {**head, **_txt_report(source)}
+    if extension == ".dxf":
+        return {**head, **_dxf_report(source)}
+    names = [source.layer] if source.layer else [n for n, _ in list_layers(source.path)]
+    layers = [_layer_report(source, name) for name in names]
+    return {
+        **head,
+        "format": layers[0]["driver"] if layers else None,
+        "layers": layers,
     }

@@ -1,28 +1,63 @@
-"""Reading site files: any vector source GDAL reads, or a boundary coordinate TXT."""
+"""Reading site files: any vector source GDAL reads, a boundary coordinate TXT, or a DXF drawing.
+
+Every site file ends in the same checks: a CRS must be declared (or given
+with ``--crs``), and the coordinates must fit it — the messages come from
+:mod:`landcheck.io.traps` and name the probable CRS. Shapefiles without a
+``.cpg`` have their attribute encoding detected (:mod:`landcheck.io.encoding`).
+Xian 1980 / Beijing 1954 data is shifted to CGCS2000 when a datum shift is
+given (:mod:`landcheck.datum`); without one it is returned as it is and the
+caller refuses it.
+"""
 
 from __future__ import annotations
 
+import os
+
 import geopandas as gpd
+import numpy as np
+import shapely
 from pyproj import CRS
 
-from landcheck.crs import crs_label, crs_plausibility
+from landcheck.crs import crs_label
+from landcheck.datum import DatumShift, apply_datum_shift
+from landcheck.errors import AnalysisCRSError
 from landcheck.io.boundary_txt import read_boundary_txt
+from landcheck.io.dxf import read_dxf
+from landcheck.io.encoding import choose_encoding
 from landcheck.io.records import InputRecord
+from landcheck.io.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.io.vector import (
     LayerSource,
     implausible_crs_error,
-    no_crs_error,
     read_frame,
     read_layer_info,
     require_exists,
     resolve_layer,
 )
 
-__all__ = ["read_sites"]
+__all__ = ["frame_bounds", "read_sites"]
+
+_WHY_NO_CRS = {
+    ".shp": " (a shapefile without .prj)",
+    ".dbf": " (a table without .prj)",
+    ".dxf": " (DXF drawings never do)",
+}
 
 
-def _read_txt_sites(source: LayerSource) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    txt = read_boundary_txt(source.path, encoding=source.encoding)
+def frame_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """``(xmin, ymin, xmax, ymax)`` of the non-empty geometries (NaN when there are none)."""
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    usable = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    if not len(usable):
+        return (np.nan, np.nan, np.nan, np.nan)
+    x0, y0, x1, y1 = shapely.total_bounds(usable)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def _read_txt_sites(
+    source: LayerSource, datum_shift: DatumShift | None
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
+    txt = read_boundary_txt(source.path, encoding=source.encoding, datum_shift=datum_shift)
     record = InputRecord(
         role="sites", key="sites", path=source.path, crs=crs_label(txt.crs),
         features_read=len(txt.sites),
@@ -34,62 +69,118 @@ def _read_txt_sites(source: LayerSource) -> tuple[gpd.GeoDataFrame, InputRecord]
     return txt.sites, record
 
 
+def _settle_crs(
+    frame: gpd.GeoDataFrame,
+    record: InputRecord,
+    source: LayerSource,
+    assume_crs: CRS | None,
+    driver: str | None,
+) -> gpd.GeoDataFrame:
+    """Give the frame a CRS that fits its coordinates, or raise a specific error."""
+    what = f"the site file {source}"
+    bounds = frame_bounds(frame)
+    extension = os.path.splitext(source.path)[1].lower()
+    if frame.crs is None:
+        if assume_crs is None:
+            raise AnalysisCRSError(
+                f"{what} declares no coordinate reference system"
+                f"{_WHY_NO_CRS.get(extension, '')}: {missing_crs_advice(bounds)}"
+                + (" (or add the .prj)" if extension == ".shp" else "")
+            )
+        problem = diagnose_coordinates(assume_crs, bounds)
+        if problem is not None:
+            raise AnalysisCRSError(
+                f"{what} declares no CRS, and --crs {crs_label(assume_crs)} does not fit its "
+                f"coordinates: {problem}"
+            )
+        record.extra["crs_assumed"] = True
+        return frame.set_crs(assume_crs)
+    problem = diagnose_coordinates(frame.crs, bounds)
+    if problem is None:
+        return frame
+    if assume_crs is not None and diagnose_coordinates(assume_crs, bounds) is None:
+        record.extra["crs_replaced"] = f"declared {crs_label(frame.crs)}: {problem}"
+        return frame.set_crs(assume_crs, allow_override=True)
+    raise implausible_crs_error(source, "the site file", problem, driver)
+
+
 def read_sites(
     source: LayerSource | str,
     *,
     assume_crs: CRS | None = None,
+    datum_shift: DatumShift | str | None = None,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    """Read a site file in full, in its own CRS.
+    """Read a site file in full, in its own CRS (or CGCS2000 after a datum shift).
 
     A ``.txt`` file is read as a boundary coordinate TXT (界址点坐标), which
-    declares its own CRS; anything else through GDAL.
+    declares its own CRS; a ``.dxf`` as a survey drawing (closed polylines
+    become sites; it needs ``assume_crs``); anything else through GDAL.
 
     Parameters
     ----------
     source : LayerSource or str
-        ``PATH`` or ``PATH:LAYER``.
+        ``PATH`` or ``PATH:LAYER`` (for a DXF, ``PATH:CADLAYER``).
     assume_crs : CRS, optional
-        CRS to use when the file declares none (recorded as a warning by the
-        caller). Without it, a file with no CRS is an error.
+        CRS to use when the file declares none (recorded as ``crs_assumed``),
+        or instead of a declared CRS that does not fit the coordinates when
+        this one does (recorded as ``crs_replaced``). Without it, a file with
+        no CRS is an error whose message suggests the CRS.
+    datum_shift : DatumShift or str, optional
+        7 Helmert parameters moving Xian 1980 / Beijing 1954 data to CGCS2000
+        (recorded in ``record.extra["datum_shift"]`` and its warnings).
 
     Returns
     -------
     sites : GeoDataFrame
         Every feature, with its attributes.
     record : InputRecord
-        Provenance of the read.
+        Provenance of the read: ``extra`` holds the format, the encoding and
+        how it was chosen, notes and warnings.
 
     Raises
     ------
     DataSourceError
         The file does not exist or cannot be read.
     AnalysisCRSError
-        The file declares no CRS and none was assumed.
+        No CRS and none assumed, or a CRS that does not fit the coordinates.
+    BoundaryTxtError
+        A malformed boundary TXT (the message names the line).
     """
     if not isinstance(source, LayerSource):
         source = LayerSource.parse(source)
+    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
     require_exists(source.path, "sites")
-    if source.path.lower().endswith(".txt"):
-        return _read_txt_sites(source)
-    layer = resolve_layer(source, "sites")
-    frame = read_frame(source, layer)
-    record = InputRecord(role="sites", key="sites", path=source.path, layer=layer)
-    if frame.crs is None:
-        if assume_crs is None:
-            raise no_crs_error(source, "the site file")
-        frame = frame.set_crs(assume_crs)
-        record.extra["crs_assumed"] = True
-    bounds = tuple(float(v) for v in frame.total_bounds)
-    verdict = crs_plausibility(frame.crs, bounds)  # type: ignore[arg-type]
-    if len(frame) and verdict != "ok":
-        if assume_crs is not None and crs_plausibility(assume_crs, bounds) == "ok":  # type: ignore[arg-type]
-            record.extra["crs_replaced"] = f"declared {crs_label(frame.crs)}: {verdict}"
-            frame = frame.set_crs(assume_crs, allow_override=True)
-        else:
-            driver = read_layer_info(source, layer).get("driver")
-            raise implausible_crs_error(source, "the site file", verdict, driver)
+    extension = os.path.splitext(source.path)[1].lower()
+    if extension == ".txt":
+        return _read_txt_sites(source, shift)
+    record = InputRecord(role="sites", key="sites", path=source.path)
+    driver: str | None
+    if extension == ".dxf":
+        drawing = read_dxf(source)
+        frame, driver = drawing.sites, "DXF"
+        record.layer = source.layer
+        record.extra["format"] = "DXF"
+        record.extra["dxf"] = drawing.counts
+        record.extra["warnings"] = list(drawing.notes)
+    else:
+        layer = resolve_layer(source, "sites")
+        frame = read_frame(source, layer)
+        record.layer = layer
+        driver = read_layer_info(source, layer).get("driver")
+        record.extra["driver"] = driver
+        choice = choose_encoding(source.path, source.encoding)
+        if choice.source not in ("driver", "format") or "ignored" in choice.note:
+            record.extra.update(choice.to_dict())
+    frame = _settle_crs(frame, record, source, assume_crs, driver)
     record.crs = crs_label(frame.crs)
     record.features_read = len(frame)
+    if shift is None:
+        return frame, record
+    frame, note = apply_datum_shift(frame, shift, f"the site file {source}")
+    if note is not None:
+        record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
+        record.extra.setdefault("warnings", []).append(
+            f"coordinates transformed from {note['source_crs']} to {note['target_crs']} by "
+            f"{note['method']}"
+        )
     return frame, record
-
-

@@ -20,6 +20,7 @@ from pyogrio.errors import DataSourceError as OGRDataSourceError
 from pyproj import CRS
 
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
+from landcheck.io.encoding import choose_encoding
 
 __all__ = [
     "LayerSource",
@@ -131,12 +132,17 @@ def resolve_layer(source: LayerSource, what: str) -> str | None:
 
 def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
     """Return pyogrio's layer info (crs, fields, feature count, driver, encoding)."""
+    choice = choose_encoding(source.path, source.encoding)
     try:
-        return pyogrio.read_info(
-            source.path, layer=layer, encoding=source.encoding, force_total_bounds=True
+        info = pyogrio.read_info(
+            source.path, layer=layer, encoding=choice.encoding, force_total_bounds=True
         )
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
+    if choice.encoding is not None:
+        info["encoding"] = choice.encoding
+    info["encoding_source"] = choice.source
+    return info
 
 
 def layer_crs(source: LayerSource, what: str = "layer") -> CRS | None:
@@ -154,17 +160,20 @@ def layer_fields(source: LayerSource, what: str = "layer") -> list[str]:
 
 
 def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.GeoDataFrame:
-    """Read a layer with pyogrio, turning its errors into landcheck errors."""
+    """Read a layer with pyogrio, turning its errors into landcheck errors.
+
+    The attribute encoding is chosen by :func:`landcheck.io.encoding.choose_encoding`:
+    ``source.encoding`` when given, else detected for a shapefile without .cpg.
+    """
+    encoding = choose_encoding(source.path, source.encoding).encoding
     try:
-        return pyogrio.read_dataframe(
-            source.path, layer=layer, encoding=source.encoding, **kwargs
-        )
+        return pyogrio.read_dataframe(source.path, layer=layer, encoding=encoding, **kwargs)
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     except UnicodeDecodeError as ex:
         raise DataSourceError(
             f"cannot decode the attributes of {source} as "
-            f"{source.encoding or 'the declared encoding'}: {ex}. Give the right encoding "
+            f"{encoding or 'the declared encoding'}: {ex}. Give the right encoding "
             "with --encoding (for Chinese shapefiles usually gbk)"
         ) from ex
 

@@ -1,0 +1,436 @@
+"""Convert sites between the boundary coordinate TXT and vector formats.
+
+``convert(IN, OUT)`` reads any site source :func:`landcheck.io.sites.read_sites`
+reads — a vector file (``PATH[:LAYER]``), a boundary TXT, a DXF drawing, or a
+report folder / its ``landcheck.gpkg`` (the ``sites`` layer) — and writes the
+format OUT's extension names:
+
+=============  ===================================================================
+extension      written as
+=============  ===================================================================
+``.txt``       boundary coordinate TXT in a CGCS2000 Gauss-Kruger CRS (UTF-8 or GBK)
+``.gpkg``      GeoPackage layer (``sites`` by default), UTF-8, multi-polygons
+``.shp``       shapefile with ``.cpg`` (UTF-8 or GBK), field names fitted to 10 bytes
+``.geojson``   GeoJSON in the data's CRS (GDAL writes the ``crs`` member)
+``.kml``       KML, WGS 84 longitude/latitude
+=============  ===================================================================
+
+The output is written beside its final name and renamed into place, so a
+failed conversion leaves nothing behind; an existing output is replaced only
+with ``overwrite=True``. Inputs are only read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+
+from landcheck.crs import (
+    CGCS2000_GEOGRAPHIC,
+    crs_label,
+    gk_crs,
+    gk_zone_of_crs,
+    legacy_datum,
+    parse_crs,
+    zone_for_longitude,
+)
+from landcheck.datum import DatumShift, legacy_refusal
+from landcheck.errors import DataSourceError, InputDataError, OutputExistsError
+from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
+from landcheck.io.sites import frame_bounds, read_sites
+from landcheck.io.vector import LayerSource, list_layers
+from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
+
+__all__ = ["OUTPUT_FORMATS", "ConvertResult", "convert"]
+
+OUTPUT_FORMATS = {
+    ".txt": "boundary TXT",
+    ".gpkg": "GPKG",
+    ".shp": "ESRI Shapefile",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".kml": "KML",
+}
+"""Output extension → format (GDAL driver name for vector formats)."""
+
+_REPORT_GPKG = "landcheck.gpkg"
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qpj")
+_LAND_USE_FIELDS = ("land_use", "DKYT", "地块用途", "用途")
+_LAND_CLASS_FIELDS = ("land_class", "DLBM", "地类编码")
+_SHORT_NAMES = {
+    "declared_ha": "decl_ha",
+    "computed_ha": "comp_ha",
+    "point_count": "n_points",
+    "project_class": "proj_class",
+}
+"""Readable 10-character names for landcheck's own columns in shapefiles."""
+
+
+@dataclass
+class ConvertResult:
+    """What :func:`convert` wrote.
+
+    Attributes
+    ----------
+    output : str
+        The file written.
+    format : str
+        ``"boundary TXT"`` or the GDAL driver.
+    features : int
+        Sites (TXT) or features written.
+    crs : str
+        The output's CRS.
+    source : str
+        What was read (``PATH`` or ``PATH:LAYER``).
+    warnings : list of str
+        Everything repaired, assumed or changed on the way.
+    """
+
+    output: str
+    format: str
+    features: int
+    crs: str
+    source: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _resolve_input(path: str, encoding: str | None, notes: list[str]) -> LayerSource:
+    """The source to read: a report folder or a report GeoPackage means its ``sites`` layer."""
+    if os.path.isdir(path) and os.path.isfile(os.path.join(path, _REPORT_GPKG)):
+        notes.append(f"read the sites of the report folder {path} ({_REPORT_GPKG}, layer 'sites')")
+        return LayerSource(os.path.join(path, _REPORT_GPKG), "sites", encoding)
+    source = LayerSource.parse(path, encoding=encoding)
+    if source.layer is None and source.path.lower().endswith(".gpkg") and os.path.isfile(
+        source.path
+    ):
+        names = [name for name, _ in list_layers(source.path)]
+        if len(names) > 1 and "sites" in names:
+            notes.append(f"read layer 'sites' of {source.path} (of {', '.join(names)})")
+            return LayerSource(source.path, "sites", encoding)
+    return source
+
+
+def _outputs_of(path: str, extension: str) -> list[str]:
+    """The files an output occupies (a shapefile has several)."""
+    if extension != ".shp":
+        return [path]
+    stem = path[: -len(extension)]
+    return [stem + part for part in _SHAPEFILE_PARTS]
+
+
+def _text(frame: gpd.GeoDataFrame, given: str | None, candidates: tuple[str, ...]) -> list[str]:
+    columns = frame.columns.drop(frame.geometry.name)
+    if given is not None and given not in columns:
+        raise InputDataError(
+            f"the input has no field {given!r}; its fields are: {', '.join(map(str, columns))}"
+        )
+    column = given or find_field(columns, candidates)
+    if column is None:
+        return [""] * len(frame)
+    values = frame[column].astype("string").fillna("").str.strip()
+    return [str(v) for v in values]
+
+
+def _txt_frame(
+    frame: gpd.GeoDataFrame, id_field: str | None, name_field: str | None
+) -> gpd.GeoDataFrame:
+    """The four columns the TXT writer uses, from whatever fields the input has."""
+    ids = _text(frame, id_field, ID_FIELDS)
+    return gpd.GeoDataFrame(
+        {
+            "site_id": ids,
+            "name": _text(frame, name_field, NAME_FIELDS),
+            "land_use": _text(frame, None, _LAND_USE_FIELDS),
+            "land_class": _text(frame, None, _LAND_CLASS_FIELDS),
+        },
+        geometry=np.asarray(frame.geometry.values, dtype=object),
+        crs=frame.crs,
+    )
+
+
+def _as_cgcs2000(frame: gpd.GeoDataFrame, warnings: list[str]) -> gpd.GeoDataFrame:
+    """WGS 84 data taken as CGCS2000 (they agree at the decimetre level), said out loud."""
+    geodetic = frame.crs.geodetic_crs
+    cgcs2000 = CRS.from_epsg(CGCS2000_GEOGRAPHIC)
+    if geodetic is None or geodetic.datum.name == cgcs2000.datum.name:
+        return frame
+    datum = geodetic.datum.name.upper()
+    if "WGS" not in datum and "WORLD GEODETIC" not in datum:
+        raise InputDataError(
+            f"the input is in {crs_label(frame.crs)} ({geodetic.datum.name}); a boundary TXT "
+            "is CGCS2000: convert the data to CGCS2000 first"
+        )
+    lonlat = frame.to_crs(4326) if not frame.crs.equals(CRS.from_epsg(4326)) else frame
+    warnings.append(
+        "WGS 84 coordinates taken as CGCS2000 (the two agree at the decimetre level). If they "
+        "come from a Chinese web map (Gaode/AMap, Tencent: GCJ-02; Baidu: BD-09) they are "
+        "shifted by 100–700 m: get the boundary from the survey instead"
+    )
+    return lonlat.set_crs(CGCS2000_GEOGRAPHIC, allow_override=True)
+
+
+def _txt_target(frame: gpd.GeoDataFrame, to_crs: CRS | None, warnings: list[str]) -> Any:
+    """The CGCS2000 Gauss-Kruger CRS to write a TXT in."""
+    if to_crs is not None:
+        return to_crs
+    if gk_zone_of_crs(frame.crs) is not None:
+        return None
+    west, _, east, _ = frame.to_crs(CGCS2000_GEOGRAPHIC).total_bounds
+    lon = (west + east) / 2.0
+    zone = zone_for_longitude(lon, 3)
+    target = gk_crs(zone)
+    warnings.append(
+        f"written in {crs_label(target)} (CGCS2000 3-degree Gauss-Kruger zone {zone.number}, "
+        f"from the sites' centre at {lon:.4f}°E); give --to-crs to choose another zone"
+    )
+    return target
+
+
+def _shapefile_columns(
+    frame: gpd.GeoDataFrame, encoding: str, warnings: list[str]
+) -> gpd.GeoDataFrame:
+    """Fit field names into the DBF's 10 bytes, keeping them unique."""
+    renames: dict[str, str] = {}
+    taken: set[str] = set()
+    for column in frame.columns:
+        if column == frame.geometry.name:
+            continue
+        name = str(column)
+        if len(name.encode(encoding)) > 10:
+            name = _SHORT_NAMES.get(name, name)
+            while len(name.encode(encoding)) > 10:
+                name = name[:-1]
+        base, suffix = name, 1
+        while name.lower() in taken:
+            suffix += 1
+            tail = f"_{suffix}"
+            name = base
+            while len((name + tail).encode(encoding)) > 10:
+                name = name[:-1]
+            name += tail
+        taken.add(name.lower())
+        if name != column:
+            renames[str(column)] = name
+    if renames:
+        warnings.append(
+            "shapefile field names hold at most 10 bytes: renamed "
+            + ", ".join(f"{old} → {new}" for old, new in renames.items())
+        )
+    return frame.rename(columns=renames)
+
+
+def _vector_frame(
+    frame: gpd.GeoDataFrame,
+    extension: str,
+    to_crs: CRS | None,
+    encoding: str,
+    warnings: list[str],
+) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    if to_crs is not None and not out.crs.equals(to_crs):
+        out = out.to_crs(to_crs)
+    if extension == ".kml":
+        if legacy_datum(out.crs) is None and not out.crs.equals(CRS.from_epsg(4326)):
+            warnings.append(
+                "written as WGS 84 longitude/latitude (KML's only CRS) from "
+                f"{crs_label(out.crs)}; CGCS2000 and WGS 84 agree at the decimetre level (PROJ "
+                "applies no shift between them)"
+            )
+        out = out.to_crs(4326)
+        if "Name" not in out.columns:
+            names = _text(out, None, NAME_FIELDS)
+            ids = _text(out, None, ID_FIELDS)
+            out.insert(0, "Name", [n or i for n, i in zip(names, ids, strict=True)])
+    kinds = {
+        {"Polygon": "polygon", "MultiPolygon": "polygon", "LineString": "line",
+         "MultiLineString": "line", "Point": "point", "MultiPoint": "point"}.get(str(t), str(t))
+        for t in out.geometry.geom_type.dropna().unique()
+    }
+    if len(kinds) > 1 and extension in (".shp", ".gpkg"):
+        raise InputDataError(
+            f"the input mixes {' and '.join(sorted(kinds))} geometries; a "
+            f"{OUTPUT_FORMATS[extension]} layer holds one geometry type: split the input first"
+        )
+    for column in out.columns:
+        if column != out.geometry.name and pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].astype("string")
+    if extension == ".shp":
+        out = _shapefile_columns(out, encoding, warnings)
+    return out
+
+
+def _write_vector(
+    frame: gpd.GeoDataFrame, path: str, extension: str, layer: str, encoding: str
+) -> None:
+    """Write into a temporary folder beside ``path``, then move the files into place."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        temporary = tempfile.mkdtemp(prefix=".landcheck-convert-", dir=directory)
+    except OSError as ex:
+        raise DataSourceError(f"cannot write {path!r}: {ex}") from ex
+    try:
+        target = os.path.join(temporary, os.path.basename(path))
+        options: dict[str, Any] = {}
+        if extension == ".shp":
+            options["encoding"] = encoding
+        elif extension in (".gpkg", ".geojson", ".json"):
+            options["encoding"] = "UTF-8"
+        try:
+            pyogrio.write_dataframe(
+                frame, target, layer=layer, driver=OUTPUT_FORMATS[extension],
+                promote_to_multi=True if extension in (".gpkg", ".shp") else None, **options,
+            )
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
+                pyogrio.errors.FieldError, pyogrio.errors.GeometryError) as ex:
+            raise DataSourceError(f"cannot write {path!r}: {ex}") from ex
+        for old in _outputs_of(path, extension):
+            if os.path.exists(old):
+                os.unlink(old)
+        for name in sorted(os.listdir(temporary)):
+            os.replace(os.path.join(temporary, name), os.path.join(directory, name))
+    except OSError as ex:
+        raise DataSourceError(f"cannot write {path!r}: {ex}") from ex
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def convert(
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    crs: Any = None,
+    to_crs: Any = None,
+    encoding: str | None = None,
+    output_encoding: str | None = None,
+    datum_shift: DatumShift | str | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    zone_prefix: bool = True,
+    layer_name: str = "sites",
+    overwrite: bool = False,
+) -> ConvertResult:
+    """Convert sites from one format to another; the output's extension names the format.
+
+    Parameters
+    ----------
+    source : str or path-like
+        ``PATH[:LAYER]`` of a vector file, a boundary TXT, a DXF, or a report
+        folder (its ``landcheck.gpkg`` ``sites`` layer). A GeoPackage with
+        several layers, one of them ``sites``, is read from that one.
+    output : str or path-like
+        ``.txt``, ``.gpkg``, ``.shp``, ``.geojson``/``.json`` or ``.kml``.
+    crs : CRS-like, optional
+        The CRS of an input that declares none (a DXF, a shapefile without
+        .prj); also replaces a declared CRS that does not fit the coordinates.
+    to_crs : CRS-like, optional
+        Reproject vector output into this CRS; for a TXT, the CGCS2000
+        Gauss-Kruger CRS to write in (default: the input's own when it is
+        one, else the 3-degree zone of the sites' centre).
+    encoding : str, optional
+        The input's attribute (or TXT text) encoding; detected by default.
+    output_encoding : str, optional
+        TXT: ``"utf-8"`` (default) or ``"gbk"``/``"gb18030"``; shapefile:
+        ``"UTF-8"`` (default) or ``"GBK"`` (a .cpg names it).
+    datum_shift : DatumShift or str, optional
+        7 Helmert parameters moving Xian 1980 / Beijing 1954 input to
+        CGCS2000. Without them such input keeps its CRS in vector output and
+        is refused for TXT and KML output (both need a modern datum).
+    id_field, name_field : str, optional
+        TXT output: the fields holding 地块编号 and 地块名称 (default: the
+        usual names, as ``landcheck check`` finds them).
+    zone_prefix : bool
+        TXT output: write Y with the zone prefix (the default).
+    layer_name : str
+        Layer name for GeoPackage and KML output.
+    overwrite : bool
+        Replace an existing output.
+
+    Returns
+    -------
+    ConvertResult
+
+    Raises
+    ------
+    OutputExistsError
+        The output exists and ``overwrite`` is False.
+    InputDataError, AnalysisCRSError, BoundaryTxtError, GeometryError
+        The input cannot be read or written as asked (the message says why).
+    DataSourceError
+        A file cannot be read or written.
+    """
+    out = os.fspath(output)
+    extension = os.path.splitext(out)[1].lower()
+    if extension not in OUTPUT_FORMATS:
+        raise InputDataError(
+            f"cannot tell the output format from {out!r}; end it in "
+            + ", ".join(sorted(OUTPUT_FORMATS))
+        )
+    warnings: list[str] = []
+    src = _resolve_input(os.fspath(source), encoding, warnings)
+    if os.path.abspath(src.path) == os.path.abspath(out):
+        raise InputDataError(f"the output {out!r} is the input; give another output file")
+    existing = [p for p in _outputs_of(out, extension) if os.path.exists(p)]
+    if existing and not overwrite:
+        raise OutputExistsError(f"{out!r} exists; use --overwrite (overwrite=True) to replace it")
+    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    assume = None if crs is None else parse_crs(crs, what="--crs")
+    target_crs = None if to_crs is None else parse_crs(to_crs, what="--to-crs")
+    metadata: dict[str, str] = {}
+    if src.path.lower().endswith(".txt"):
+        txt = read_boundary_txt(src.path, encoding=src.encoding, datum_shift=shift)
+        frame, read_crs = txt.sites, crs_label(txt.crs)
+        warnings.extend(txt.warnings)
+        metadata = {k: v for k, v in txt.metadata.items() if not k.startswith("landcheck.")}
+    else:
+        frame, record = read_sites(src, assume_crs=assume, datum_shift=shift)
+        read_crs = record.crs or ""
+        warnings.extend(record.extra.get("warnings", ()))
+        if record.extra.get("crs_assumed"):
+            warnings.append(f"the input declares no CRS; taken to be {crs_label(assume)} (--crs)")
+        if record.extra.get("crs_replaced"):
+            warnings.append(f"{record.extra['crs_replaced']}; taken to be {crs_label(assume)}")
+        if record.extra.get("encoding_source") == "detected":
+            warnings.append(f"attribute encoding {record.extra['encoding']} detected (no .cpg)")
+    if not len(frame):
+        raise InputDataError(f"{src} holds no features to convert")
+    if np.isnan(frame_bounds(frame)[0]):
+        raise InputDataError(f"{src} holds no geometry to convert")
+    old = legacy_datum(frame.crs)
+    changes_datum = extension in (".txt", ".kml") or (
+        target_crs is not None and legacy_datum(target_crs) != old
+    )
+    if old is not None and changes_datum:
+        raise legacy_refusal(frame.crs, f"{src} (read as {read_crs})")
+    if extension == ".txt":
+        sites = _txt_frame(frame, id_field, name_field)
+        sites = _as_cgcs2000(sites, warnings)
+        target = _txt_target(sites, target_crs, warnings)
+        write_boundary_txt(
+            sites, out, encoding=output_encoding or "utf-8", overwrite=overwrite,
+            zone_prefix=zone_prefix, metadata=metadata, crs=target,
+        )
+        written_crs = target if target is not None else sites.crs
+        count = len(sites)
+    else:
+        shp_encoding = (output_encoding or "UTF-8").upper()
+        written = _vector_frame(frame, extension, target_crs, shp_encoding, warnings)
+        _write_vector(written, out, extension, layer_name, shp_encoding)
+        written_crs, count = written.crs, len(written)
+    return ConvertResult(
+        output=out,
+        format=OUTPUT_FORMATS[extension],
+        features=count,
+        crs=crs_label(written_crs),
+        source=str(src),
+        warnings=warnings,
+    )
+

@@ -1,0 +1,289 @@
+"""Survey drawings (DXF): closed polylines become site polygons.
+
+GDAL's DXF driver returns a closed LWPOLYLINE / POLYLINE as a closed
+LineString (or as a Polygon when ``DXF_CLOSED_LINE_AS_POLYGON=TRUE``), a
+HATCH as a Polygon, TEXT/MTEXT as points with a ``Text`` field, and open
+lines as LineStrings. landcheck takes every closed ring, drops exact
+duplicates (a HATCH drawn over its boundary), nests the rings of each CAD
+layer even-odd (a ring inside a ring is a hole, a ring inside a hole an
+island), and names a polygon after the one text lying inside it. Open lines,
+points and other texts are ignored, with a note.
+
+A DXF carries no CRS: the caller must supply one (``--crs``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from landcheck.errors import InputDataError
+from landcheck.io.vector import LayerSource, read_frame
+
+__all__ = ["DxfSites", "polygons_from_drawing", "read_dxf"]
+
+_CLOSE_TOLERANCE_M = 0.001
+"""Ends of a polyline closer than this (the 0.001 m survey precision) close it."""
+
+_OGR_LAYER = "entities"
+
+
+@dataclass
+class DxfSites:
+    """Site polygons taken from a drawing.
+
+    Attributes
+    ----------
+    sites : GeoDataFrame
+        ``site_id`` (1, 2, … in drawing order), ``name`` (the text inside,
+        or blank), ``cad_layer`` and the Polygon geometry.
+    counts : dict
+        What the drawing held: ``closed_rings``, ``polygons``, ``holes``,
+        ``duplicates``, ``open_lines``, ``points``, ``texts``, ``texts_used``,
+        ``degenerate``.
+    notes : list of str
+        Sentences saying what was read and what was ignored.
+    """
+
+    sites: gpd.GeoDataFrame
+    counts: dict[str, int]
+    notes: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _dxf_encoding(encoding: str | None) -> Iterator[None]:
+    """Tell GDAL the drawing's text encoding (DXF_ENCODING), then restore the old setting."""
+    if encoding is None:
+        yield
+        return
+    previous = pyogrio.get_gdal_config_option("DXF_ENCODING")
+    pyogrio.set_gdal_config_options({"DXF_ENCODING": encoding.upper()})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"DXF_ENCODING": previous})
+
+
+def _closed(coords: np.ndarray) -> bool:
+    return len(coords) >= 4 and bool(
+        np.all(np.abs(coords[0, :2] - coords[-1, :2]) <= _CLOSE_TOLERANCE_M)
+    )
+
+
+def _rings_of(geom: shapely.Geometry) -> list[np.ndarray]:
+    if geom.geom_type == "Polygon":
+        return [np.asarray(r.coords)[:, :2] for r in (geom.exterior, *geom.interiors)]
+    return [np.asarray(geom.coords)[:, :2]]
+
+
+def _nest(rings: list[shapely.Polygon]) -> tuple[list[shapely.Polygon], int]:
+    """Build polygons from rings nested even-odd; return them and the number of holes."""
+    order = np.argsort([-r.area for r in rings], kind="stable")
+    rings = [rings[i] for i in order]
+    tree = shapely.STRtree(rings)
+    depth = [0] * len(rings)
+    parent: list[int | None] = [None] * len(rings)
+    for i, ring in enumerate(rings):
+        containers = [j for j in tree.query(ring, predicate="within").tolist() if j < i]
+        if containers:
+            j = max(containers)  # the smallest earlier (larger or equal) ring holding it
+            parent[i], depth[i] = j, depth[j] + 1
+    shells: dict[int, list[shapely.LinearRing]] = {}
+    holes = 0
+    for i, ring in enumerate(rings):
+        if depth[i] % 2 == 0:
+            shells.setdefault(i, [])
+        else:
+            owner = parent[i]
+            assert owner is not None
+            shells.setdefault(owner, []).append(ring.exterior)
+            holes += 1
+    polygons = [shapely.Polygon(rings[i].exterior, shells[i]) for i in sorted(shells)]
+    return polygons, holes
+
+
+def polygons_from_drawing(drawing: gpd.GeoDataFrame) -> DxfSites:
+    """Turn the features GDAL read from a DXF into site polygons (pure).
+
+    Parameters
+    ----------
+    drawing : GeoDataFrame
+        As read by GDAL's DXF driver: a ``Layer`` field (the CAD layer) and
+        ``Text`` for text entities.
+
+    Returns
+    -------
+    DxfSites
+
+    Raises
+    ------
+    InputDataError
+        The drawing holds no closed polyline or polygon.
+
+    Examples
+    --------
+    A 100 m × 200 m closed polyline with a 10 m × 10 m one inside, as GDAL
+    reads them (closed LineStrings):
+
+    >>> outer = shapely.box(0, 0, 200, 100).exterior
+    >>> inner = shapely.box(90, 40, 100, 50).exterior
+    >>> drawing = gpd.GeoDataFrame({"Layer": ["红线", "红线"], "Text": [None, None]},
+    ...                            geometry=[outer, inner])
+    >>> found = polygons_from_drawing(drawing)
+    >>> found.sites.geometry.area.tolist(), found.counts["holes"]
+    ([19900.0], 1)
+    """
+    layers = (
+        drawing["Layer"].astype("string").fillna("").astype(str).to_numpy()
+        if "Layer" in drawing.columns
+        else np.full(len(drawing), "", dtype=object)
+    )
+    texts = (
+        drawing["Text"].astype("string").to_numpy(dtype=object, na_value=None)
+        if "Text" in drawing.columns
+        else np.full(len(drawing), None, dtype=object)
+    )
+    counts: Counter[str] = Counter()
+    open_layers: Counter[str] = Counter()
+    rings_by_layer: dict[str, list[shapely.Polygon]] = {}
+    labels: list[tuple[shapely.Point, str]] = []
+    parts, owner = shapely.get_parts(
+        np.asarray(drawing.geometry.values, dtype=object), return_index=True
+    )
+    for part, row in zip(parts, owner.tolist(), strict=True):
+        if part is None or part.is_empty:
+            continue
+        kind = part.geom_type
+        if kind == "Point":
+            text = texts[row]
+            if text is not None and str(text).strip():
+                labels.append((part, str(text).strip()))
+                counts["texts"] += 1
+            else:
+                counts["points"] += 1
+            continue
+        if kind not in ("Polygon", "LineString", "LinearRing"):
+            counts["other"] += 1
+            continue
+        for coords in _rings_of(part):
+            if kind != "Polygon" and not _closed(coords):
+                counts["open_lines"] += 1
+                open_layers[layers[row]] += 1
+                continue
+            counts["closed_rings"] += 1
+            ring = shapely.Polygon(coords)
+            if not ring.is_valid:
+                ring = shapely.make_valid(ring)
+                ring = max(shapely.get_parts(ring), key=lambda g: g.area, default=None)
+            if ring is None or ring.geom_type != "Polygon" or ring.area <= 0:
+                counts["degenerate"] += 1
+                continue
+            rings_by_layer.setdefault(layers[row], []).append(shapely.Polygon(ring.exterior))
+    rows = []
+    for cad_layer, rings in rings_by_layer.items():
+        unique: list[shapely.Polygon] = []
+        for ring in rings:
+            if any(abs(u.area - ring.area) <= 1e-6 * ring.area and u.equals(ring) for u in unique):
+                counts["duplicates"] += 1
+                continue
+            unique.append(ring)
+        polygons, holes = _nest(unique)
+        counts["holes"] += holes
+        for polygon in polygons:
+            rows.append((cad_layer, polygon))
+    if not rows:
+        found = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
+        raise InputDataError(
+            f"the drawing holds no closed polyline or polygon to read as a site (found: "
+            f"{found or 'nothing'}); "
+            "draw each site boundary as a closed polyline"
+        )
+    names = []
+    for _, polygon in rows:
+        inside = sorted({text for point, text in labels if polygon.contains(point)})
+        names.append(inside[0] if len(inside) == 1 else "")
+        counts["texts_used"] += len(inside) == 1
+    counts["polygons"] = len(rows)
+    sites = gpd.GeoDataFrame(
+        {
+            "site_id": [str(i) for i in range(1, len(rows) + 1)],
+            "name": names,
+            "cad_layer": [layer for layer, _ in rows],
+        },
+        geometry=[polygon for _, polygon in rows],
+    )
+    notes = [
+        f"DXF: {counts['closed_rings']} closed polyline(s)/polygon ring(s) read as "
+        f"{counts['polygons']} site polygon(s) ({counts['holes']} as holes)"
+    ]
+    ignored = []
+    if counts["open_lines"]:
+        where = ", ".join(f"{name or '0'}: {n}" for name, n in open_layers.most_common(5))
+        ignored.append(f"{counts['open_lines']} open line(s) (CAD layers {where})")
+    if counts["points"]:
+        ignored.append(f"{counts['points']} point(s)")
+    if counts["texts"] - counts["texts_used"]:
+        ignored.append(f"{counts['texts'] - counts['texts_used']} text(s)")
+    if counts["duplicates"]:
+        ignored.append(f"{counts['duplicates']} duplicate ring(s)")
+    if counts["degenerate"]:
+        ignored.append(f"{counts['degenerate']} ring(s) without area")
+    if counts["other"]:
+        ignored.append(f"{counts['other']} other entit(ies)")
+    if ignored:
+        notes.append("DXF: ignored " + "; ".join(ignored))
+    if counts["texts_used"]:
+        notes.append(f"DXF: {counts['texts_used']} site(s) named after the text inside them")
+    return DxfSites(sites, dict(counts), notes)
+
+
+def read_dxf(source: LayerSource, *, crs: CRS | None = None) -> DxfSites:
+    """Read the site polygons of a DXF survey drawing.
+
+    Parameters
+    ----------
+    source : LayerSource
+        The ``.dxf``. ``PATH:NAME`` keeps only the CAD layer ``NAME`` (e.g.
+        ``site.dxf:红线``; texts on every layer still name the polygons).
+        ``source.encoding`` overrides the drawing's
+        ``$DWGCODEPAGE`` (GDAL's ``DXF_ENCODING``).
+    crs : CRS, optional
+        The CRS to give the polygons (a DXF declares none).
+
+    Returns
+    -------
+    DxfSites
+
+    Raises
+    ------
+    DataSourceError
+        GDAL cannot read the file.
+    InputDataError
+        No closed polyline, or no entity on the CAD layer asked for.
+    """
+    plain = LayerSource(source.path, None, None)
+    with _dxf_encoding(source.encoding):
+        drawing = read_frame(plain, _OGR_LAYER)
+    if source.layer is not None and source.layer != _OGR_LAYER:
+        layers = drawing["Layer"].astype("string").fillna("") if "Layer" in drawing else pd.Series()
+        if not (layers == source.layer).any():
+            present = ", ".join(sorted(set(layers.tolist()))[:20]) or "none"
+            raise InputDataError(
+                f"{source.path!r} has no CAD layer {source.layer!r}; its CAD layers are: {present}"
+            )
+        texts = drawing["Text"].notna() if "Text" in drawing else False
+        # texts on any CAD layer may still name the polygons
+        drawing = drawing[((layers == source.layer) | texts).to_numpy()]
+    found = polygons_from_drawing(drawing)
+    if crs is not None:
+        found.sites = found.sites.set_crs(crs)
+    return found

@@ -1,0 +1,171 @@
+"""`landcheck convert`: TXT ↔ GeoPackage / shapefile / GeoJSON / KML, report sites → TXT."""
+
+from __future__ import annotations
+
+import os
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+from click.testing import CliRunner
+from realworld import HOLED_AREA, REFERENCE_TXT, digest, holed_plot
+
+from landcheck.cli.main import cli
+from landcheck.io.boundary_txt import format_boundary_txt, parse_boundary_txt
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def txt(tmp_path):
+    path = tmp_path / "boundary.txt"
+    path.write_bytes(REFERENCE_TXT.replace("\n", "\r\n").encode("gbk"))  # as submitted: GBK, CRLF
+    return path
+
+
+def convert(runner, *args):
+    return runner.invoke(cli, ["convert", *map(str, args)])
+
+
+def written_text(path):
+    return path.read_bytes().decode("utf-8").replace("\r\n", "\n")
+
+
+def canonical():
+    """What the writer makes of the reference file (its strict dialect)."""
+    return format_boundary_txt(parse_boundary_txt(REFERENCE_TXT).sites)
+
+
+@pytest.mark.parametrize("middle", ["sites.gpkg", "sites.shp", "sites.geojson", "sites.kml"])
+def test_txt_to_vector_and_back_gives_the_same_text(runner, txt, tmp_path, middle):
+    before = digest(txt)
+    vector, back = tmp_path / middle, tmp_path / "back.txt"
+    result = convert(runner, txt, vector)
+    assert result.exit_code == 0, result.output
+    assert f"Wrote 1 site(s) from {txt} to {vector}" in result.output
+    result = convert(runner, vector, back)
+    assert result.exit_code == 0, result.output
+    assert written_text(back) == canonical()
+    assert digest(txt) == before
+
+
+def test_txt_to_geopackage_keeps_areas_and_attributes(runner, txt, tmp_path):
+    out = tmp_path / "sites.gpkg"
+    assert convert(runner, txt, out).exit_code == 0
+    frame = gpd.read_file(out, layer="sites")
+    assert frame.crs.to_epsg() == 4523
+    assert frame.geometry.area.tolist() == [HOLED_AREA]
+    assert frame.geometry.iloc[0].equals(holed_plot())
+    row = frame.drop(columns="geometry").iloc[0].to_dict()
+    assert {k: row[k] for k in ("site_id", "name", "land_use", "land_class")} == {
+        "site_id": "A-1", "name": "厂区", "land_use": "工业", "land_class": "0601",
+    }
+    assert row["declared_ha"] == pytest.approx(1.99) and row["computed_ha"] == pytest.approx(1.99)
+
+
+def test_shapefile_output_fits_field_names_and_writes_a_cpg(runner, txt, tmp_path, caplog):
+    out = tmp_path / "sites.shp"
+    result = convert(runner, txt, out, "--out-encoding", "GBK")
+    assert result.exit_code == 0, result.output
+    assert "renamed declared_ha → decl_ha, computed_ha → comp_ha, point_count → n_points" in (
+        caplog.text
+    )
+    assert (tmp_path / "sites.cpg").read_text().strip().upper() in ("GBK", "CP936")
+    frame = pyogrio.read_dataframe(out)
+    assert frame["name"].tolist() == ["厂区"]
+    assert set(frame.columns) >= {"site_id", "decl_ha", "comp_ha", "n_points"}
+
+
+def test_kml_is_wgs84_lonlat(runner, txt, tmp_path):
+    out = tmp_path / "sites.kml"
+    assert convert(runner, txt, out).exit_code == 0
+    frame = pyogrio.read_dataframe(out)
+    assert frame.crs.to_epsg() == 4326
+    west, south, east, north = frame.total_bounds
+    assert 104.99 < west < east < 105.01 and 24.3 < south < north < 24.5
+    assert frame["Name"].tolist() == ["厂区"]
+
+
+def test_report_sites_back_to_txt(runner, txt, tmp_path):
+    report = tmp_path / "report"
+    result = runner.invoke(cli, ["-q", "check", str(txt), "-o", str(report), "-f", "json,gpkg"])
+    assert result.exit_code == 0, result.output
+    for source in (report, report / "landcheck.gpkg"):
+        out = tmp_path / f"from-{source.name}.txt"
+        result = convert(runner, source, out)
+        assert result.exit_code == 0, result.output
+        back = parse_boundary_txt(written_text(out))
+        assert back.sites.site_id.tolist() == ["A-1"] and back.sites.name.tolist() == ["厂区"]
+        assert back.sites.geometry.iloc[0].area == pytest.approx(HOLED_AREA)
+        assert shapely.equals_exact(
+            shapely.normalize(back.sites.geometry.iloc[0]), shapely.normalize(holed_plot()), 1e-3
+        )
+
+
+def test_txt_output_in_gbk_without_zone_prefix(runner, txt, tmp_path):
+    out = tmp_path / "out.txt"
+    result = convert(runner, txt, out, "--out-encoding", "gbk", "--no-zone-prefix")
+    assert result.exit_code == 0, result.output
+    text = out.read_bytes().decode("gbk")
+    assert "J1,1,2700000.000,500000.000" in text and "厂区" in text
+
+
+def test_refuses_to_overwrite(runner, txt, tmp_path):
+    out = tmp_path / "sites.gpkg"
+    assert convert(runner, txt, out).exit_code == 0
+    before = digest(out)
+    result = convert(runner, txt, out)
+    assert result.exit_code == 1
+    assert "exists; use --overwrite" in result.output
+    assert digest(out) == before
+    assert convert(runner, txt, out, "--overwrite").exit_code == 0
+
+
+def test_unknown_output_format(runner, txt, tmp_path):
+    result = convert(runner, txt, tmp_path / "sites.xyz")
+    assert result.exit_code == 1
+    assert "cannot tell the output format from" in result.output and ".gpkg" in result.output
+
+
+def test_lines_cannot_become_a_boundary_txt(runner, tmp_path):
+    road = gpd.GeoDataFrame(
+        {"site_id": ["R1"]}, geometry=[shapely.LineString([(35_500_000, 2_700_000),
+                                                           (35_501_000, 2_700_000)])],
+        crs="EPSG:4523",
+    )
+    source = tmp_path / "road.gpkg"
+    road.to_file(source)
+    out = tmp_path / "road.txt"
+    result = convert(runner, source, out)
+    assert result.exit_code == 1
+    assert "site R1 has a LineString; a boundary TXT holds polygons only" in result.output
+    assert not out.exists()
+
+
+BAD = {
+    "truncated line": ("J3,1,2700100.000,35500200.000", "J3,1,2700100.000", "line 11"),
+    "letters in coordinates": ("J2,1,2700100.000,35500000.000", "J2,1,27OO100.000,35500000.000",
+                               "line 10"),
+    "ring with two points": (
+        "J7,2,2700050.000,35500100.000\nJ8,2,2700050.000,35500090.000\n", "", "line 14"),
+    "unknown datum": ("坐标系=2000国家大地坐标系", "坐标系=地方独立坐标系", "line 2"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_malformed_txt_is_exit_1_naming_the_line(runner, tmp_path, case):
+    old, new, line = BAD[case]
+    assert old in REFERENCE_TXT
+    source = tmp_path / "bad.txt"
+    source.write_text(REFERENCE_TXT.replace(old, new), encoding="utf-8")
+    out = tmp_path / "out.gpkg"
+    result = convert(runner, source, out)
+    assert result.exit_code == 1
+    assert f"{source}, {line}:" in result.output
+    assert "Traceback" not in result.output
+    assert not os.path.exists(out)
+    assert [p for p in os.listdir(tmp_path) if p != "bad.txt"] == []  # nothing left behind
