@@ -11,7 +11,18 @@ from landcheck._version import __version__
 from landcheck.check import check
 from landcheck.profile import Profile, load_profile
 from landcheck.result import CheckResult
+from landcheck.select import avoid, buildable, compare, search
 
-__all__ = ["CheckResult", "Profile", "__version__", "check", "load_profile"]
+__all__ = [
+    "CheckResult",
+    "Profile",
+    "__version__",
+    "avoid",
+    "buildable",
+    "check",
+    "compare",
+    "load_profile",
+    "search",
+]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -21,6 +21,7 @@ from landcheck.cli.demo import demo_command
 from landcheck.cli.inspect import inspect_command
 from landcheck.cli.profile import profile_group
 from landcheck.cli.sample import sample_command
+from landcheck.cli.select import select_group
 from landcheck.errors import LandcheckError
 
 __all__ = ["cli", "main"]
@@ -78,6 +79,7 @@ cli.add_command(demo_command)
 cli.add_command(sample_command)
 cli.add_command(inspect_command)
 cli.add_command(profile_group)
+cli.add_command(select_group)
 
 
 def main() -> None:

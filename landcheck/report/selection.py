@@ -1,0 +1,275 @@
+"""Output folders of the site-selection tools (the only selection code that writes).
+
+Each writer creates one folder atomically, like :func:`landcheck.report.write_report`:
+files go into a hidden staging folder beside the target, which replaces the
+target only when every file is written; an existing folder is refused unless
+``overwrite=True``. Every folder holds a GeoPackage (UTF-8, explicit CRS,
+MultiPolygon layers, long field names), a CSV table (UTF-8 with BOM, so
+spreadsheet programs read the Chinese text), the JSON form of the result and
+a PNG map; the avoidance and search folders add a boundary coordinate TXT
+(CGCS2000 Gauss-Kruger) of the trimmed sites or the proposals.
+
+======================  =====================================================
+writer                  files
+======================  =====================================================
+:func:`write_buildable`   buildable.gpkg (patches, excluded, removed, aoi),
+                          buildable.csv, buildable.json, buildable.png
+:func:`write_comparison`  comparison.gpkg (alternatives, context_<layer>),
+                          comparison.csv, comparison.json, comparison.png,
+                          findings.json (the alternatives' pre-examination)
+:func:`write_avoidance`   avoidance.gpkg (kept, lost, dropped, original),
+                          avoidance.csv, avoidance.json, avoidance.png,
+                          avoided_boundary.txt
+:func:`write_search`      search.gpkg (proposals, patches, aoi), search.csv,
+                          search.json, search.png, proposals.txt
+======================  =====================================================
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from landcheck.errors import AnalysisCRSError
+from landcheck.io.boundary_txt import write_boundary_txt
+from landcheck.report.folder import check_output_dir
+from landcheck.report.json import write_json
+
+if TYPE_CHECKING:
+    from landcheck.select.avoid import AvoidanceResult
+    from landcheck.select.buildable import BuildableResult
+    from landcheck.select.compare import ComparisonResult
+    from landcheck.select.search import SearchResult
+
+__all__ = ["write_avoidance", "write_buildable", "write_comparison", "write_search"]
+
+
+def _atomic_folder(
+    directory: str | os.PathLike[str], overwrite: bool, fill: Callable[[str], list[str]]
+) -> dict[str, str]:
+    """Create ``directory`` with the files ``fill(staging)`` writes; all or nothing."""
+    directory = os.fspath(directory)
+    check_output_dir(directory, overwrite=overwrite)
+    parent = os.path.dirname(os.path.abspath(directory))
+    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=parent)
+    try:
+        names = fill(staging)
+        if os.path.lexists(directory):
+            retired = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.old.", dir=parent)
+            os.replace(directory, os.path.join(retired, "old"))
+            os.replace(staging, directory)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {name: os.path.join(directory, name) for name in names}
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns as strings (nulls kept), so GDAL and CSV see one type per field."""
+    out = frame.copy()
+    for column in out.columns:
+        if column == getattr(out, "_geometry_column_name", None):
+            continue
+        if out[column].dtype == object:
+            out[column] = out[column].astype("string")
+    return out
+
+
+def _write_gpkg(path: str, layers: dict[str, pd.DataFrame]) -> None:
+    for name, frame in layers.items():
+        spatial = isinstance(frame, gpd.GeoDataFrame)
+        pyogrio.write_dataframe(
+            _plain(frame), path, layer=name, driver="GPKG", encoding="UTF-8",
+            promote_to_multi=True if spatial else None,
+            geometry_type="MultiPolygon" if spatial else None,
+            append=False,
+        )
+
+
+def _write_json(path: str, data: dict[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+
+
+def _write_csv(path: str, table: pd.DataFrame) -> None:
+    _plain(table).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _write_map(path: str, plot: Callable[..., Any]) -> None:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(9.0, 9.0))
+    plot(ax=figure.add_subplot())
+    with warnings.catch_warnings():
+        # a label in a script the fonts lack draws as boxes; not worth a warning per file
+        warnings.filterwarnings("ignore", message="Glyph .* missing", category=UserWarning)
+        figure.savefig(path, dpi=120, bbox_inches="tight")
+
+
+def _write_avoidance_map(path: str, result: AvoidanceResult, most: int = 12) -> None:
+    """One panel per site (sites far apart would be specks on one map), up to ``most``."""
+    ids = result.kept["site_id"].tolist()[:most]
+    if len(ids) <= 1:
+        _write_map(path, result.plot)
+        return
+    from matplotlib.figure import Figure
+
+    columns = min(3, len(ids))
+    rows = -(-len(ids) // columns)
+    figure = Figure(figsize=(5.0 * columns, 5.0 * rows))
+    for i, sid in enumerate(ids):
+        result.plot(ax=figure.add_subplot(rows, columns, i + 1), site_id=sid)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing", category=UserWarning)
+        figure.savefig(path, dpi=100, bbox_inches="tight")
+
+
+def _write_txt(path: str, sites: gpd.GeoDataFrame, encoding: str) -> str | None:
+    """Write a boundary TXT; return why not when the CRS cannot be written as one."""
+    if sites.empty:
+        return "no site has land left to write"
+    try:
+        write_boundary_txt(sites, path, encoding=encoding)
+    except AnalysisCRSError as ex:
+        return str(ex)
+    return None
+
+
+def write_buildable(
+    result: BuildableResult, directory: str | os.PathLike[str], *, overwrite: bool = False
+) -> dict[str, str]:
+    """Write the buildable-land folder; return file name → path.
+
+    Raises
+    ------
+    OutputExistsError
+        The folder exists and ``overwrite`` is False.
+    """
+
+    def fill(staging: str) -> list[str]:
+        _write_gpkg(os.path.join(staging, "buildable.gpkg"), {
+            "patches": result.patches, "excluded": result.excluded,
+            "removed": result.removed, "aoi": result.aoi,
+        })
+        _write_csv(os.path.join(staging, "buildable.csv"), result.table)
+        _write_json(os.path.join(staging, "buildable.json"), result.to_dict())
+        _write_map(os.path.join(staging, "buildable.png"), result.plot)
+        return ["buildable.gpkg", "buildable.csv", "buildable.json", "buildable.png"]
+
+    return _atomic_folder(directory, overwrite, fill)
+
+
+def write_comparison(
+    result: ComparisonResult, directory: str | os.PathLike[str], *, overwrite: bool = False
+) -> dict[str, str]:
+    """Write the comparison folder; return file name → path.
+
+    Raises
+    ------
+    OutputExistsError
+        The folder exists and ``overwrite`` is False.
+    """
+
+    def fill(staging: str) -> list[str]:
+        layers: dict[str, pd.DataFrame] = {"alternatives": result.sites}
+        for key, frame in result.context.items():
+            layers[f"context_{key}"] = frame
+        _write_gpkg(os.path.join(staging, "comparison.gpkg"), layers)
+        _write_csv(os.path.join(staging, "comparison.csv"), result.table)
+        _write_json(os.path.join(staging, "comparison.json"), result.to_dict())
+        _write_map(os.path.join(staging, "comparison.png"), result.plot)
+        write_json(result.check, staging)
+        return ["comparison.gpkg", "comparison.csv", "comparison.json", "comparison.png",
+                "findings.json"]
+
+    return _atomic_folder(directory, overwrite, fill)
+
+
+def write_avoidance(
+    result: AvoidanceResult,
+    directory: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    txt_encoding: str = "utf-8",
+) -> dict[str, str]:
+    """Write the avoidance folder, with the trimmed boundary as a TXT; return file name → path.
+
+    The TXT (``avoided_boundary.txt``) holds every site with land left, in
+    the analysis CRS when it is a CGCS2000 Gauss-Kruger one; when it is not,
+    no TXT is written and ``avoidance.json`` says why (``txt_skipped``).
+
+    Raises
+    ------
+    OutputExistsError
+        The folder exists and ``overwrite`` is False.
+    """
+
+    def fill(staging: str) -> list[str]:
+        names = []
+        skipped = _write_txt(os.path.join(staging, "avoided_boundary.txt"),
+                             result.resubmission, txt_encoding)
+        if skipped is None:
+            names.append("avoided_boundary.txt")
+        _write_gpkg(os.path.join(staging, "avoidance.gpkg"), {
+            "kept": result.kept, "lost": result.lost, "dropped": result.dropped,
+            "original": result.sites,
+        })
+        _write_csv(os.path.join(staging, "avoidance.csv"), result.table)
+        data = result.to_dict()
+        if skipped is not None:
+            data["txt_skipped"] = skipped
+        _write_json(os.path.join(staging, "avoidance.json"), data)
+        _write_avoidance_map(os.path.join(staging, "avoidance.png"), result)
+        return ["avoidance.gpkg", "avoidance.csv", "avoidance.json", "avoidance.png", *names]
+
+    return _atomic_folder(directory, overwrite, fill)
+
+
+def write_search(
+    result: SearchResult,
+    directory: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    txt_encoding: str = "utf-8",
+) -> dict[str, str]:
+    """Write the search folder, with the proposals as a boundary TXT; return file name → path.
+
+    Raises
+    ------
+    OutputExistsError
+        The folder exists and ``overwrite`` is False.
+    """
+
+    def fill(staging: str) -> list[str]:
+        names = []
+        proposals = result.proposals
+        skipped = _write_txt(os.path.join(staging, "proposals.txt"),
+                             proposals[["site_id", "geometry"]] if len(proposals) else proposals,
+                             txt_encoding)
+        if skipped is None:
+            names.append("proposals.txt")
+        _write_gpkg(os.path.join(staging, "search.gpkg"), {
+            "proposals": proposals, "patches": result.patches, "aoi": result.aoi,
+        })
+        _write_csv(os.path.join(staging, "search.csv"), result.table)
+        data = result.to_dict()
+        if skipped is not None:
+            data["txt_skipped"] = skipped
+        _write_json(os.path.join(staging, "search.json"), data)
+        _write_map(os.path.join(staging, "search.png"), result.plot)
+        return ["search.gpkg", "search.csv", "search.json", "search.png", *names]
+
+    return _atomic_folder(directory, overwrite, fill)

@@ -1,0 +1,381 @@
+"""Avoidance (避让): trim a site so that it no longer touches the hard constraints.
+
+:func:`avoid` cuts from each site the hard constraints (grown by their
+buffers) exactly as :func:`landcheck.buildable` cuts them from an area of
+interest, optionally removes what is left narrower than a minimum width or
+in pieces smaller than a minimum area, and reports the area kept and lost,
+per constraint and per dropped piece. It warns when what is left falls apart
+into several pieces. Both the original and the trimmed sites are
+pre-examined with :func:`landcheck.check`, so the statuses before and after
+are the real ones. :func:`landcheck.report.selection.write_avoidance` writes
+the trimmed boundary as GeoPackage layers and a boundary TXT for
+resubmission.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck._version import __version__
+from landcheck.check import check
+from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.errors import InputDataError
+from landcheck.inputs import LayerInput
+from landcheck.profile import Profile
+from landcheck.result import CheckResult
+from landcheck.select._context import PolygonInput, prepare_context
+from landcheck.select._display import (
+    finish,
+    html_block,
+    json_safe,
+    label,
+    legend,
+    new_axes,
+    plot_layer,
+)
+from landcheck.select.buildable import carve
+from landcheck.select.constraints import Constraint, hard_constraints, load_constraints
+from landcheck.units import AreaMethod
+
+__all__ = ["AVOIDANCE_SCHEMA", "AvoidanceResult", "avoid"]
+
+AVOIDANCE_SCHEMA = "landcheck/avoidance@1"
+
+
+def _areas(geoms: list[Any], crs: CRS, method: AreaMethod) -> tuple[np.ndarray, ...]:
+    array = np.asarray(geoms, dtype=object)
+    if not len(array):
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    planar = shapely.area(array)
+    ellipsoidal = ellipsoidal_areas(array, crs)
+    driving = planar if method is AreaMethod.PLANAR else ellipsoidal
+    return planar, ellipsoidal, driving / 10_000.0
+
+
+@dataclass
+class AvoidanceResult:
+    """Sites trimmed to avoid the hard constraints (the result of :func:`avoid`).
+
+    Attributes
+    ----------
+    kept : GeoDataFrame
+        One row per site: ``site_id``, ``name``, ``project_class``,
+        ``site_ha``, ``kept_planar_m2``, ``kept_ellipsoidal_m2``, ``kept_ha``,
+        ``lost_ha`` (= site − kept), ``constraints_ha`` (taken by the
+        constraints), ``dropped_ha`` (too narrow or small), ``kept_share``,
+        ``parts``, ``fragmented``, ``status_before``, ``status_after`` and
+        the trimmed geometry (empty when nothing is left).
+    lost : GeoDataFrame
+        What each constraint takes from each site (``site_id``, ``key``,
+        ``kind``, ``buffer_m``, areas); pieces of different constraints may
+        overlap.
+    dropped : GeoDataFrame
+        Pieces outside every constraint but dropped (``site_id``, ``reason``,
+        areas).
+    sites : GeoDataFrame
+        The original sites.
+    constraints : tuple of Constraint
+    unchecked : list of str
+        Constraints that could not be used: the trimmed sites are NOT known
+        to avoid them.
+    parameters : dict
+    before, after : CheckResult
+        The pre-examination of the original and of the trimmed sites
+        (``after`` is None when nothing is left of any site).
+    analysis_crs : CRS
+    created : datetime
+    warnings : list of str
+    """
+
+    kept: gpd.GeoDataFrame
+    lost: gpd.GeoDataFrame
+    dropped: gpd.GeoDataFrame
+    sites: gpd.GeoDataFrame
+    constraints: tuple[Constraint, ...]
+    unchecked: list[str]
+    parameters: dict[str, Any]
+    before: CheckResult
+    after: CheckResult | None
+    analysis_crs: CRS
+    created: datetime
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The per-site table without geometry."""
+        return pd.DataFrame(self.kept.drop(columns="geometry"))
+
+    @property
+    def resubmission(self) -> gpd.GeoDataFrame:
+        """The trimmed sites that have land left: ``site_id``, ``name`` and geometry."""
+        usable = self.kept[~self.kept.geometry.is_empty]
+        return usable[["site_id", "name", "geometry"]].reset_index(drop=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (schema ``landcheck/avoidance@1``)."""
+        return json_safe({
+            "schema": AVOIDANCE_SCHEMA,
+            "landcheck_version": __version__,
+            "created": self.created.isoformat(timespec="seconds"),
+            "analysis_crs": crs_label(self.analysis_crs),
+            "area_method": self.before.area_method,
+            "parameters": self.parameters,
+            "constraints": [c.to_dict() for c in self.constraints],
+            "unchecked": list(self.unchecked),
+            "sites": self.table.to_dict("records"),
+            "lost": pd.DataFrame(self.lost.drop(columns="geometry")).to_dict("records"),
+            "dropped": pd.DataFrame(self.dropped.drop(columns="geometry")).to_dict("records"),
+            "warnings": list(self.warnings),
+        })
+
+    def _repr_html_(self) -> str:
+        facts = [("constraints avoided", "; ".join(c.describe() for c in self.constraints))]
+        if self.unchecked:
+            facts.append(("NOT checked against", ", ".join(self.unchecked)))
+        columns = ["site_id", "name", "site_ha", "kept_ha", "lost_ha", "constraints_ha",
+                   "dropped_ha", "kept_share", "parts", "status_before", "status_after"]
+        return html_block("Avoidance (避让)", facts, self.table[columns], warnings=self.warnings)
+
+    def __repr__(self) -> str:
+        kept = self.kept["kept_ha"].sum()
+        lost = self.kept["lost_ha"].sum()
+        return (f"<AvoidanceResult {len(self.kept)} site(s): {kept:,.4f} ha kept, "
+                f"{lost:,.4f} ha lost>")
+
+    def plot(self, ax: Any = None, *, labels: bool = True, site_id: str | None = None) -> Any:
+        """Map: the original outline, the land kept, lost to constraints and dropped.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Where to draw (default: a new figure).
+        labels : bool
+            Label each site with the area kept.
+        site_id : str, optional
+            Draw only this site.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        if site_id is not None:
+            if site_id not in set(self.kept["site_id"]):
+                raise KeyError(f"no site {site_id!r}; sites: {', '.join(self.kept['site_id'])}")
+            pick = (lambda f: f[f["site_id"] == site_id])  # noqa: E731
+            view = AvoidanceResult(**{**self.__dict__, "kept": pick(self.kept),
+                                      "lost": pick(self.lost), "dropped": pick(self.dropped),
+                                      "sites": pick(self.sites)})
+            return view.plot(ax, labels=labels)
+        ax = new_axes(ax)
+        lost = {"facecolor": "#e74c3c", "edgecolor": "#922b21", "alpha": 0.5}
+        dropped = {"facecolor": "#bfc9ca", "edgecolor": "#7f8c8d", "alpha": 0.8}
+        kept = {"facecolor": "#58d68d", "edgecolor": "#1d8348", "alpha": 0.7}
+        plot_layer(ax, self.lost, **lost)
+        plot_layer(ax, self.dropped, **dropped)
+        plot_layer(ax, self.kept, **kept)
+        self.sites.boundary.plot(ax=ax, color="black", linewidth=1.2, linestyle="--")
+        if labels:
+            for row in self.kept.itertuples(index=False):
+                if not row.geometry.is_empty:
+                    label(ax, row.geometry, f"{row.site_id}: {row.kept_ha:.4f} ha kept",
+                          above=False)
+        legend(ax, [("kept", kept), ("lost to constraints", lost), ("dropped", dropped),
+                    ("original boundary", {"facecolor": "none", "edgecolor": "black",
+                                           "linestyle": "--"})])
+        if len(self.kept) == 1:
+            row = self.kept.iloc[0]
+            finish(ax, f"Avoidance of {row['site_id']}: {row['kept_ha']:.4f} of "
+                       f"{row['site_ha']:.4f} ha kept")
+        else:
+            finish(ax, "Avoidance: the sites trimmed to keep out of the hard constraints")
+        return ax
+
+
+def avoid(
+    site: PolygonInput,
+    *,
+    profile: str | os.PathLike[str] | Profile = "china-preexam",
+    layers: Mapping[str, LayerInput] | None = None,
+    buffers: float | Mapping[str, float] | None = None,
+    outside_urban: bool = False,
+    constraints: tuple[str, ...] | list[str] = (),
+    min_width_m: float = 0.0,
+    min_area_m2: float | None = None,
+    buffer_join: str = "round",
+    id_field: str | None = None,
+    crs: Any = None,
+    area_method: str | None = None,
+    width: float | None = None,
+    encoding: str | None = None,
+) -> AvoidanceResult:
+    """Trim sites so that they no longer touch the hard constraints.
+
+    Parameters
+    ----------
+    site : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
+        The site(s) to trim (each is trimmed on its own).
+    profile, layers, id_field, crs, area_method, width, encoding
+        As for :func:`landcheck.check`.
+    buffers, outside_urban, constraints, buffer_join
+        Which constraints and how far to keep from them, as for
+        :func:`landcheck.buildable`.
+    min_width_m : float
+        Drop what is left narrower than this (metres).
+    min_area_m2 : float, optional
+        Drop pieces smaller than this (default: the profile's sliver area, 1 m²).
+
+    Returns
+    -------
+    AvoidanceResult
+
+    Examples
+    --------
+    A 100 m square half on farmland keeps the other half:
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> x, y = 35_500_000, 2_700_000
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[box(x, y, x + 100, y + 100)],
+    ...                         crs=4523)
+    >>> farmland = gpd.GeoDataFrame({"BSM": ["F1"]}, crs=4523,
+    ...                             geometry=[box(x + 50, y - 50, x + 200, y + 150)])
+    >>> result = avoid(site, layers={"farmland": farmland}, area_method="planar")
+    >>> float(result.kept["kept_planar_m2"].iloc[0]), result.kept["status_before"].iloc[0]
+    (5000.0, 'prohibited')
+    """
+    if min_width_m < 0 or not np.isfinite(min_width_m):
+        raise InputDataError(f"min_width_m must be ≥ 0 metres, got {min_width_m!r}")
+    if min_area_m2 is not None and (min_area_m2 < 0 or not np.isfinite(min_area_m2)):
+        raise InputDataError(f"min_area_m2 must be ≥ 0 m², got {min_area_m2!r}")
+    created = datetime.now(timezone.utc)
+    ctx = prepare_context(site, profile=profile, layers=layers, crs=crs, area_method=area_method,
+                          encoding=encoding, id_field=id_field, width=width, what="site")
+    hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
+                            extra=constraints)
+    min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
+    frame = ctx.frame
+    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, frame.geometry, ctx.crs,
+                                        join=buffer_join)
+    warnings = [*ctx.warnings, *warnings]
+    method, crs_ = ctx.method, ctx.crs
+    kept_geoms, rows, lost_rows, lost_geoms, dropped_rows, dropped_geoms = [], [], [], [], [], []
+    for row in frame.itertuples(index=False):
+        geom = row.geometry
+        if geom.is_empty:
+            carved_patches, carved_removed, excluded = np.array([], dtype=object), [], []
+        else:
+            carved = carve(geom, loaded, crs_, method, min_width_m=min_width_m,
+                           min_area_m2=min_area)
+            carved_patches, carved_removed, excluded = (
+                carved.patches, carved.removed, carved.excluded)
+        for item, part in excluded:
+            if part.is_empty:
+                continue
+            c = item.constraint
+            lost_rows.append({"site_id": row.site_id, "key": c.key, "kind": c.kind,
+                              "buffer_m": c.buffer_m, "outside": c.outside})
+            lost_geoms.append(part)
+        for part, reason in carved_removed:
+            dropped_rows.append({"site_id": row.site_id, "reason": reason})
+            dropped_geoms.append(part)
+        kept = (shapely.multipolygons(list(carved_patches)) if len(carved_patches) > 1
+                else carved_patches[0] if len(carved_patches) else shapely.Polygon())
+        kept_geoms.append(kept)
+        rows.append({"site_id": row.site_id, "name": row.name,
+                     "project_class": row.project_class, "linear": bool(row.linear),
+                     "parts": len(carved_patches)})
+    table = pd.DataFrame(rows, columns=["site_id", "name", "project_class", "linear", "parts"])
+    site_planar = frame["planar_m2"].to_numpy(dtype=float)
+    site_ellipsoidal = frame["ellipsoidal_m2"].to_numpy(dtype=float)
+    site_driving = site_planar if method is AreaMethod.PLANAR else site_ellipsoidal
+    planar, ellipsoidal, kept_ha = _areas(kept_geoms, crs_, method)
+    table["site_ha"] = site_driving / 10_000.0
+    table["kept_planar_m2"] = planar
+    table["kept_ellipsoidal_m2"] = ellipsoidal
+    table["kept_ha"] = kept_ha
+    table["lost_ha"] = np.maximum(table["site_ha"] - table["kept_ha"], 0.0)
+    lost = _pieces(lost_rows, lost_geoms, crs_, method,
+                   ["site_id", "key", "kind", "buffer_m", "outside"])
+    dropped = _pieces(dropped_rows, dropped_geoms, crs_, method, ["site_id", "reason"])
+    table["dropped_ha"] = table["site_id"].map(dropped.groupby("site_id")["ha"].sum()).fillna(0.0)
+    table["constraints_ha"] = np.maximum(table["lost_ha"] - table["dropped_ha"], 0.0)
+    table["kept_share"] = np.divide(kept_ha, table["site_ha"].to_numpy(),
+                                    out=np.zeros(len(table)), where=table["site_ha"].to_numpy() > 0)
+    table["fragmented"] = table["parts"] > 1
+    warnings.extend(_fragment_notes(table, kept_geoms, crs_, method))
+    before = check(site, id_field=id_field, width=width, **ctx.check_kwargs())
+    table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
+    after = _recheck(table, kept_geoms, ctx)
+    table["status_after"] = (
+        after.statuses.reindex(table["site_id"]).fillna("").to_numpy() if after is not None
+        else ""
+    )
+    kept_frame = gpd.GeoDataFrame(table, geometry=kept_geoms, crs=crs_)
+    original = gpd.GeoDataFrame(
+        {"site_id": frame["site_id"].to_numpy(), "name": frame["name"].to_numpy(),
+         "ha": site_driving / 10_000.0},
+        geometry=frame.geometry.values, crs=crs_,
+    )
+    return AvoidanceResult(
+        kept=kept_frame, lost=lost, dropped=dropped, sites=original, constraints=hard,
+        unchecked=[item.constraint.key for item in loaded if not item.available],
+        parameters={"buffers": {c.key: c.buffer_m for c in hard}, "buffer_join": buffer_join,
+                    "outside_urban": outside_urban, "min_width_m": float(min_width_m),
+                    "min_area_m2": min_area},
+        before=before, after=after, analysis_crs=crs_, created=created,
+        warnings=list(dict.fromkeys([*warnings, *before.warnings])),
+    )
+
+
+def _pieces(rows: list[dict[str, Any]], geoms: list[Any], crs: CRS, method: AreaMethod,
+            columns: list[str]) -> gpd.GeoDataFrame:
+    planar, ellipsoidal, ha = _areas(geoms, crs, method)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["planar_m2"], frame["ellipsoidal_m2"], frame["ha"] = planar, ellipsoidal, ha
+    return gpd.GeoDataFrame(frame, geometry=list(geoms), crs=crs)
+
+
+def _fragment_notes(table: pd.DataFrame, kept: list[Any], crs: CRS,
+                    method: AreaMethod) -> list[str]:
+    notes = []
+    for row, geom in zip(table.itertuples(index=False), kept, strict=True):
+        if row.parts == 0:
+            notes.append(
+                f"site {row.site_id}: nothing is left after avoiding the constraints; the site "
+                "must be moved"
+            )
+        elif row.parts > 1:
+            parts = np.asarray(shapely.get_parts(geom), dtype=object)
+            _, _, ha = _areas(list(parts), crs, method)
+            largest = float(ha.max())
+            notes.append(
+                f"site {row.site_id}: what is left is fragmented into {row.parts} pieces "
+                f"(largest {largest:.4f} ha, {largest / row.kept_ha:.0%} of the {row.kept_ha:.4f} "
+                "ha kept); check that the pieces still serve the project, or drop the small "
+                "ones with a minimum area or width"
+            )
+    return notes
+
+
+def _recheck(table: pd.DataFrame, kept: list[Any], ctx) -> CheckResult | None:
+    usable = np.asarray([not g.is_empty for g in kept], dtype=bool)
+    if not usable.any():
+        return None
+    frame = gpd.GeoDataFrame(
+        table.loc[usable, ["site_id", "name", "project_class", "linear"]].reset_index(drop=True),
+        geometry=[g for g, u in zip(kept, usable, strict=True) if u], crs=ctx.crs,
+    )
+    frame["project_class"] = frame["project_class"].astype(object).where(
+        frame["project_class"].notna(), "")
+    frame["linear"] = frame["linear"].map({True: "1", False: "0"})
+    return check(frame, id_field="site_id", **ctx.check_kwargs())

@@ -1,0 +1,532 @@
+"""Buildable land: the parts of an area of interest free of the hard constraints.
+
+:func:`buildable` removes from the area of interest every hard constraint
+(ecological redline, permanent farmland; optionally the land outside the
+urban development boundary and user layers), each grown by its buffer; then
+removes what is narrower than the minimum width (a morphological opening,
+see :mod:`landcheck.select.shapes`) and the patches smaller than the minimum
+area. Each remaining patch is pre-examined with :func:`landcheck.check`, so
+its land classes (cultivated land, land to convert…) and status are exactly
+what a site drawn on it would get, and measured for its distance to the
+urban development boundary, to roads and to the nearest hard constraint.
+
+Areas are planar (analysis CRS) and ellipsoidal; thresholds and hectares use
+the run's area method. The buffer joins are described in
+:mod:`landcheck.select.constraints`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck._version import __version__
+from landcheck.check import check
+from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.errors import DataSourceError, InputDataError
+from landcheck.geometry import polygonal_part
+from landcheck.inputs import LayerInput, load_layer
+from landcheck.overlay import nearest_features
+from landcheck.profile import Profile
+from landcheck.result import CheckResult
+from landcheck.select._context import (
+    PolygonInput,
+    SelectionContext,
+    load_lines,
+    prepare_context,
+)
+from landcheck.select._display import (
+    LAYER_STYLE,
+    finish,
+    html_block,
+    json_safe,
+    label,
+    legend,
+    new_axes,
+    plot_layer,
+)
+from landcheck.select.constraints import (
+    Constraint,
+    LoadedConstraint,
+    hard_constraints,
+    load_constraints,
+    union_polygons,
+)
+from landcheck.select.metrics import first_layer_of_kind, nearest_hard, site_metrics
+from landcheck.select.shapes import open_by_width, split_parts
+from landcheck.units import Area, AreaMethod
+
+__all__ = ["BUILDABLE_SCHEMA", "BuildableResult", "Carved", "buildable", "carve"]
+
+BUILDABLE_SCHEMA = "landcheck/buildable@1"
+
+
+def _area(geom: shapely.Geometry, crs: CRS, method: AreaMethod) -> Area:
+    return Area(float(shapely.area(geom)), float(ellipsoidal_areas([geom], crs)[0]), method)
+
+
+@dataclass
+class Carved:
+    """The geometry of buildable land, before classification.
+
+    Attributes
+    ----------
+    aoi : shapely geometry
+        The area of interest.
+    excluded : list of (LoadedConstraint, geometry)
+        What each constraint excludes from the area (they may overlap).
+    free : shapely geometry
+        The area minus every constraint.
+    patches : numpy.ndarray of Polygon
+        The buildable patches, largest first.
+    removed : list of (geometry, reason)
+        Land free of constraints but too narrow or too small.
+    """
+
+    aoi: shapely.Geometry
+    excluded: list[tuple[LoadedConstraint, shapely.Geometry]]
+    free: shapely.Geometry
+    patches: np.ndarray
+    removed: list[tuple[shapely.Geometry, str]]
+
+
+def carve(
+    aoi: shapely.Geometry,
+    loaded: list[LoadedConstraint],
+    crs: CRS,
+    method: AreaMethod,
+    *,
+    min_width_m: float = 0.0,
+    min_area_m2: float = 0.0,
+) -> Carved:
+    """Cut the constraints out of an area, then apply the minimum width and area.
+
+    Pure geometry (no reading): :func:`buildable` and the search call it.
+
+    Parameters
+    ----------
+    aoi : Polygon or MultiPolygon
+        The area of interest in the analysis CRS.
+    loaded : list of LoadedConstraint
+        The constraints with their zones.
+    crs : CRS
+        The analysis CRS (for ellipsoidal areas).
+    method : AreaMethod
+        The area that the minimum area is compared with.
+    min_width_m : float
+        Remove parts narrower than this (metres).
+    min_area_m2 : float
+        Remove patches smaller than this (m², by ``method``).
+
+    Returns
+    -------
+    Carved
+    """
+    excluded = [(item, item.excluded_from(aoi)) for item in loaded if item.available]
+    inside = [item.zone for item in loaded
+              if item.available and not item.constraint.outside and item.zone is not None]
+    free = aoi
+    if inside:
+        free = shapely.difference(free, union_polygons(inside))
+    for item in loaded:
+        if item.available and item.constraint.outside and item.zone is not None:
+            free = shapely.intersection(free, item.zone)
+    free = polygonal_part([free])[0]
+    removed: list[tuple[shapely.Geometry, str]] = []
+    opened = free
+    if min_width_m > 0:
+        opened = open_by_width(free, min_width_m)
+        narrow = polygonal_part([shapely.difference(free, opened)])[0]
+        for part in split_parts([narrow])[0]:
+            removed.append((part, f"narrower than {min_width_m:g} m"))
+    parts, _ = split_parts([opened])
+    if len(parts):
+        planar = shapely.area(parts)
+        driving = planar if method is AreaMethod.PLANAR else ellipsoidal_areas(parts, crs)
+        small = driving < min_area_m2
+        for part in parts[small]:
+            removed.append((part, f"smaller than {min_area_m2:g} m²"))
+        parts, planar = parts[~small], planar[~small]
+        centres = shapely.centroid(parts)
+        order = np.lexsort((shapely.get_y(centres), shapely.get_x(centres), -np.round(planar, 6)))
+        parts = parts[order]
+    return Carved(aoi, excluded, free, parts, removed)
+
+
+@dataclass
+class BuildableResult:
+    """Buildable land in an area of interest (the result of :func:`buildable`).
+
+    Attributes
+    ----------
+    patches : GeoDataFrame
+        One row per patch, largest first: ``patch_id``, ``planar_m2``,
+        ``ellipsoidal_m2``, ``ha``, ``mu``, ``status`` and ``main_finding``
+        (the pre-examination of the patch as a site), ``cultivated_ha``,
+        ``paddy_ha``, ``conversion_ha``, ``construction_ha``, ``unused_ha``,
+        ``inside_urban_ha``, ``outside_urban_ha``, ``urban``,
+        ``urban_distance_m`` and ``road_distance_m`` (NaN when none within
+        ``search_m``; roads only when a road layer is given),
+        ``nearest_hard_m`` and ``nearest_hard_layer``.
+    excluded : GeoDataFrame
+        One row per constraint: what it excludes from the area (``key``,
+        ``kind``, ``buffer_m``, ``outside``, ``available``, areas). Rows may
+        overlap each other; ``totals`` counts their union once.
+    removed : GeoDataFrame
+        Land free of constraints but narrower than the minimum width or in
+        patches smaller than the minimum area (``reason``, areas).
+    aoi : GeoDataFrame
+        The area of interest (one row).
+    constraints : tuple of Constraint
+    unchecked : list of str
+        Constraint keys that could not be used: the patches are NOT known to
+        be free of them (their statuses say ``unknown``).
+    totals : dict of Area
+        ``aoi``, ``excluded`` (union), ``free``, ``removed``, ``buildable``.
+    parameters : dict
+    check : CheckResult or None
+        The pre-examination of the patches.
+    analysis_crs : CRS
+    created : datetime
+    warnings : list of str
+    """
+
+    patches: gpd.GeoDataFrame
+    excluded: gpd.GeoDataFrame
+    removed: gpd.GeoDataFrame
+    aoi: gpd.GeoDataFrame
+    constraints: tuple[Constraint, ...]
+    unchecked: list[str]
+    totals: dict[str, Area]
+    parameters: dict[str, Any]
+    check: CheckResult | None
+    analysis_crs: CRS
+    created: datetime
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def area(self) -> Area:
+        """The total buildable area."""
+        return self.totals["buildable"]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The patches without geometry."""
+        return pd.DataFrame(self.patches.drop(columns="geometry"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (schema ``landcheck/buildable@1``)."""
+        excluded = pd.DataFrame(self.excluded.drop(columns="geometry")).to_dict("records")
+        removed = pd.DataFrame(self.removed.drop(columns="geometry")).to_dict("records")
+        return json_safe({
+            "schema": BUILDABLE_SCHEMA,
+            "landcheck_version": __version__,
+            "created": self.created.isoformat(timespec="seconds"),
+            "analysis_crs": crs_label(self.analysis_crs),
+            "area_method": self.totals["aoi"].method.value,
+            "parameters": self.parameters,
+            "constraints": [c.to_dict() for c in self.constraints],
+            "unchecked": list(self.unchecked),
+            "totals": {k: v.to_dict() for k, v in self.totals.items()},
+            "excluded": excluded,
+            "removed": removed,
+            "patches": self.table.to_dict("records"),
+            "warnings": list(self.warnings),
+        })
+
+    def _facts(self) -> list[tuple[str, str]]:
+        t = self.totals
+        facts = [
+            ("area of interest", f"{t['aoi'].ha:,.4f} ha"),
+            ("excluded by constraints", f"{t['excluded'].ha:,.4f} ha"),
+            ("removed (too narrow or small)", f"{t['removed'].ha:,.4f} ha"),
+            ("buildable", f"{t['buildable'].ha:,.4f} ha in {len(self.patches)} patch(es)"),
+            ("constraints", "; ".join(c.describe() for c in self.constraints)),
+        ]
+        if self.unchecked:
+            facts.append(("NOT checked against", ", ".join(self.unchecked)))
+        return facts
+
+    def _repr_html_(self) -> str:
+        columns = [c for c in ("patch_id", "ha", "status", "cultivated_ha", "paddy_ha",
+                               "conversion_ha", "urban", "urban_distance_m", "road_distance_m",
+                               "nearest_hard_m") if c in self.patches.columns]
+        return html_block("Buildable land (可建设用地)", self._facts(), self.table[columns],
+                          warnings=self.warnings)
+
+    def __repr__(self) -> str:
+        return (f"<BuildableResult {self.area.ha:,.4f} ha buildable in {len(self.patches)} "
+                f"patch(es) of {self.totals['aoi'].ha:,.4f} ha>")
+
+    def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
+        """Map: the area, what each constraint excludes, what was removed, the patches.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        ax = new_axes(ax)
+        entries = []
+        for row in self.excluded.itertuples(index=False):
+            style = dict(LAYER_STYLE.get(row.kind, LAYER_STYLE["generic"]))
+            if row.outside:
+                style = {"facecolor": "#d7bde2", "edgecolor": "none", "alpha": 0.5}
+            part = self.excluded[self.excluded["key"] == row.key]
+            plot_layer(ax, part, **style)
+            if not part.geometry.iloc[0].is_empty:
+                what = f"outside {row.key}" if row.outside else row.key
+                entries.append((f"excluded: {what}" + (f" (+{row.buffer_m:g} m)"
+                                                       if row.buffer_m else ""), style))
+        removed = {"facecolor": "#bfc9ca", "edgecolor": "#7f8c8d", "alpha": 0.8}
+        usable = {"facecolor": "#5dade2", "edgecolor": "#1b4f72", "alpha": 0.7}
+        plot_layer(ax, self.removed, **removed)
+        plot_layer(ax, self.patches, **usable)
+        self.aoi.boundary.plot(ax=ax, color="black", linewidth=1.2)
+        if labels and 0 < len(self.patches) <= 40:
+            for row in self.patches.itertuples(index=False):
+                label(ax, row.geometry, f"{row.patch_id} {row.ha:,.1f} ha", above=False, size=7)
+        if not self.removed.empty:
+            entries.append(("too narrow or small", removed))
+        legend(ax, [*entries, ("buildable", usable)])
+        finish(ax, f"Buildable land: {self.area.ha:,.2f} ha in {len(self.patches)} patch(es)")
+        return ax
+
+
+def _frame(rows: list[dict[str, Any]], geoms: list[Any], crs: CRS,
+           columns: list[str]) -> gpd.GeoDataFrame:
+    data = pd.DataFrame(rows, columns=columns)
+    return gpd.GeoDataFrame(data, geometry=list(geoms), crs=crs)
+
+
+def _area_columns(geoms: np.ndarray, crs: CRS, method: AreaMethod) -> dict[str, np.ndarray]:
+    planar = shapely.area(geoms) if len(geoms) else np.zeros(0)
+    ellipsoidal = ellipsoidal_areas(geoms, crs) if len(geoms) else np.zeros(0)
+    driving = planar if method is AreaMethod.PLANAR else ellipsoidal
+    return {"planar_m2": planar, "ellipsoidal_m2": ellipsoidal, "ha": driving / 10_000.0,
+            "mu": driving * 3.0 / 2000.0}
+
+
+def _distances_to(geoms: np.ndarray, targets: np.ndarray | None, search_m: float) -> np.ndarray:
+    out = np.full(len(geoms), np.nan)
+    if targets is None or not len(targets) or not len(geoms):
+        return out
+    found = nearest_features(geoms, targets, search_m)
+    out[found.index.to_numpy()] = found["distance_m"].to_numpy(dtype=float)
+    return out
+
+
+def _urban_features(ctx: SelectionContext, loaded: list[LoadedConstraint], near: gpd.GeoSeries,
+                    search_m: float, warnings: list[str]) -> np.ndarray | None:
+    key = first_layer_of_kind(ctx.profile, "urban_boundary")
+    if key is None:
+        return None
+    for item in loaded:
+        if item.constraint.key == key and item.available and item.features is not None:
+            return np.asarray(item.features.geometry.values, dtype=object)
+    source = ctx.sources.get(key)
+    if source is None:
+        return None
+    try:
+        layer = load_layer(ctx.profile.layers[key], source, near, ctx.crs, margin=search_m)
+    except (DataSourceError, InputDataError) as ex:
+        warnings.append(f"distance to {key!r} not measured: {ex}")
+        return None
+    return np.asarray(layer.layer.features.geometry.values, dtype=object)
+
+
+def describe_patches(
+    ctx: SelectionContext,
+    geoms: np.ndarray,
+    ids: list[str],
+    constraints: tuple[Constraint, ...],
+    loaded: list[LoadedConstraint],
+    *,
+    roads: LayerInput = None,
+    search_m: float,
+    warnings: list[str],
+    project_class: str | None = None,
+) -> tuple[pd.DataFrame, CheckResult | None]:
+    """Pre-examine polygons as sites and measure their distances (patches, proposals)."""
+    method = ctx.method
+    table = pd.DataFrame({"patch_id": ids, **_area_columns(geoms, ctx.crs, method)})
+    if not len(geoms):
+        return table, None
+    sites = ctx.sites_frame(ids, geoms, project_class)
+    result = check(sites, id_field="site_id", **ctx.check_kwargs())
+    distances = nearest_hard(geoms, loaded, search_m)
+    metrics = site_metrics(result, constraints, distances)
+    metrics = metrics.drop(columns=["site_id", "name", "area_ha"])
+    table = pd.concat([table, metrics], axis=1)
+    near = gpd.GeoSeries([union_polygons(geoms)], crs=ctx.crs)
+    urban = _urban_features(ctx, loaded, near, search_m, warnings)
+    table["urban_distance_m"] = _distances_to(geoms, urban, search_m)
+    road_geoms = None
+    if roads is not None:
+        road_geoms, _ = load_lines(roads, near.iloc[0], ctx.crs, margin=search_m,
+                                   encoding=ctx.encoding)
+    table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m)
+    return table, result
+
+
+def buildable(
+    area_of_interest: PolygonInput,
+    *,
+    profile: str | os.PathLike[str] | Profile = "china-preexam",
+    layers: Mapping[str, LayerInput] | None = None,
+    buffers: float | Mapping[str, float] | None = None,
+    outside_urban: bool = False,
+    constraints: tuple[str, ...] | list[str] = (),
+    min_width_m: float = 0.0,
+    min_area_m2: float | None = None,
+    buffer_join: str = "round",
+    roads: LayerInput = None,
+    search_m: float = 5000.0,
+    project_class: str | None = None,
+    crs: Any = None,
+    area_method: str | None = None,
+    encoding: str | None = None,
+) -> BuildableResult:
+    """Find the land in an area of interest free of the hard constraints.
+
+    Parameters
+    ----------
+    area_of_interest : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
+        The area to search; several polygons are joined into one.
+    profile, layers, crs, area_method, encoding
+        As for :func:`landcheck.check`.
+    buffers : float or mapping, optional
+        Distance to keep from the constraints (metres): one number for all
+        but the urban boundary, or layer key → distance (for the urban
+        boundary, a setback inside it).
+    outside_urban : bool
+        Also exclude land outside the urban development boundary.
+    constraints : sequence of str
+        Extra layer keys to treat as hard constraints.
+    min_width_m : float
+        Remove land narrower than this (no slivers or corridors).
+    min_area_m2 : float, optional
+        Drop patches smaller than this (default: the profile's sliver area, 1 m²).
+    buffer_join : {"round", "mitre"}
+        Join style of the buffers (see :mod:`landcheck.select.constraints`).
+    roads : path, ``"PATH:LAYER"`` or GeoDataFrame, optional
+        A road layer (lines) to measure each patch's distance to.
+    search_m : float
+        How far to look for the urban boundary, roads and constraints (metres).
+    project_class : str, optional
+        The project's class (key or name, e.g. ``"industrial"``), so that each
+        patch's status is the one a site of that project would get there.
+
+    Returns
+    -------
+    BuildableResult
+
+    Examples
+    --------
+    A 1 km square with a 200 m redline strip along its west side:
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> x, y = 35_500_000, 2_700_000
+    >>> aoi = gpd.GeoDataFrame(geometry=[box(x, y, x + 1000, y + 1000)], crs=4523)
+    >>> redline = gpd.GeoDataFrame({"BSM": ["R1"]}, geometry=[box(x, y, x + 200, y + 1000)],
+    ...                            crs=4523)
+    >>> result = buildable(aoi, layers={"eco_redline": redline}, area_method="planar")
+    >>> result.area.planar_m2, result.unchecked
+    (800000.0, ['farmland'])
+    """
+    if min_width_m < 0 or not np.isfinite(min_width_m):
+        raise InputDataError(f"min_width_m must be ≥ 0 metres, got {min_width_m!r}")
+    if min_area_m2 is not None and (min_area_m2 < 0 or not np.isfinite(min_area_m2)):
+        raise InputDataError(f"min_area_m2 must be ≥ 0 m², got {min_area_m2!r}")
+    if not search_m > 0:
+        raise InputDataError(f"search_m must be a distance in metres > 0, got {search_m!r}")
+    created = datetime.now(timezone.utc)
+    ctx = prepare_context(area_of_interest, profile=profile, layers=layers, crs=crs,
+                          area_method=area_method, encoding=encoding, what="area of interest")
+    hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
+                            extra=constraints)
+    klass = ctx.project_class(project_class)
+    min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
+    aoi = ctx.union()
+    near = gpd.GeoSeries([aoi], crs=ctx.crs)
+    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
+                                        join=buffer_join, search_m=search_m)
+    warnings = [*ctx.warnings, *warnings]
+    carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m,
+                   min_area_m2=min_area)
+    ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
+    table, result = describe_patches(ctx, carved.patches, ids, hard, loaded, roads=roads,
+                                     search_m=search_m, warnings=warnings, project_class=klass)
+    if result is not None:
+        warnings.extend(w for w in result.warnings if w not in warnings)
+    patches = gpd.GeoDataFrame(table, geometry=list(carved.patches), crs=ctx.crs)
+    return BuildableResult(
+        patches=patches,
+        excluded=_excluded_frame(carved, loaded, ctx),
+        removed=_removed_frame(carved, ctx),
+        aoi=gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=ctx.crs),
+        constraints=hard,
+        unchecked=[item.constraint.key for item in loaded if not item.available],
+        totals=_totals(carved, ctx),
+        parameters={
+            "buffers": {c.key: c.buffer_m for c in hard}, "buffer_join": buffer_join,
+            "outside_urban": outside_urban, "min_width_m": float(min_width_m),
+            "min_area_m2": min_area, "search_m": float(search_m), "project_class": klass,
+            "roads": None if roads is None else (
+                "<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
+        },
+        check=result, analysis_crs=ctx.crs, created=created,
+        warnings=list(dict.fromkeys(warnings)),
+    )
+
+
+def _excluded_frame(carved: Carved, loaded: list[LoadedConstraint],
+                    ctx: SelectionContext) -> gpd.GeoDataFrame:
+    rows, geoms = [], []
+    parts = {item.constraint.key: geom for item, geom in carved.excluded}
+    for item in loaded:
+        c = item.constraint
+        geom = parts.get(c.key, shapely.Polygon())
+        area = _area(geom, ctx.crs, ctx.method)
+        rows.append({"key": c.key, "kind": c.kind, "title": c.title.zh, "buffer_m": c.buffer_m,
+                     "outside": c.outside, "available": item.available,
+                     "planar_m2": area.planar_m2, "ellipsoidal_m2": area.ellipsoidal_m2,
+                     "ha": area.ha})
+        geoms.append(geom)
+    columns = ["key", "kind", "title", "buffer_m", "outside", "available", "planar_m2",
+               "ellipsoidal_m2", "ha"]
+    return _frame(rows, geoms, ctx.crs, columns)
+
+
+def _removed_frame(carved: Carved, ctx: SelectionContext) -> gpd.GeoDataFrame:
+    geoms = np.asarray([g for g, _ in carved.removed], dtype=object)
+    areas = _area_columns(geoms, ctx.crs, ctx.method)
+    rows = [{"reason": reason, "planar_m2": areas["planar_m2"][i],
+             "ellipsoidal_m2": areas["ellipsoidal_m2"][i], "ha": areas["ha"][i]}
+            for i, (_, reason) in enumerate(carved.removed)]
+    return _frame(rows, list(geoms), ctx.crs, ["reason", "planar_m2", "ellipsoidal_m2", "ha"])
+
+
+def _totals(carved: Carved, ctx: SelectionContext) -> dict[str, Area]:
+    crs, method = ctx.crs, ctx.method
+    excluded = union_polygons([g for _, g in carved.excluded])
+    removed = union_polygons([g for g, _ in carved.removed])
+    patches = carved.patches
+    planar = float(shapely.area(patches).sum()) if len(patches) else 0.0
+    ellipsoidal = float(ellipsoidal_areas(patches, crs).sum()) if len(patches) else 0.0
+    return {
+        "aoi": _area(carved.aoi, crs, method),
+        "excluded": _area(excluded, crs, method),
+        "free": _area(carved.free, crs, method),
+        "removed": _area(removed, crs, method),
+        "buildable": Area(planar, ellipsoidal, method),
+    }

@@ -1,0 +1,312 @@
+"""Candidate comparison (比选): alternative sites of one project, side by side, ranked.
+
+:func:`compare` pre-examines every alternative with :func:`landcheck.check`
+(so statuses and areas are the real ones), adds the distance to the nearest
+hard constraint, and ranks them by the :class:`~landcheck.select.ranking.RankingRule`
+(status, weighted score, distance, id), which the result states in words.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+
+from landcheck._version import __version__
+from landcheck.check import check
+from landcheck.crs import crs_label
+from landcheck.errors import DataSourceError, InputDataError
+from landcheck.inputs import LayerInput, load_layer
+from landcheck.profile import Profile
+from landcheck.result import CheckResult
+from landcheck.select._context import PolygonInput, SelectionContext, prepare_context
+from landcheck.select._display import (
+    LAYER_STYLE,
+    STATUS_COLOURS,
+    finish,
+    html_block,
+    json_safe,
+    label,
+    legend,
+    new_axes,
+    plot_layer,
+)
+from landcheck.select.constraints import (
+    Constraint,
+    LoadedConstraint,
+    hard_constraints,
+    load_constraints,
+)
+from landcheck.select.metrics import first_layer_of_kind, nearest_hard, site_metrics
+from landcheck.select.ranking import RankingRule, rank_table
+
+__all__ = [
+    "COMPARISON_SCHEMA",
+    "ComparisonResult",
+    "compare",
+    "context_layers",
+    "draw_context",
+    "rank_sites",
+]
+
+COMPARISON_SCHEMA = "landcheck/comparison@1"
+
+_TABLE_COLUMNS = [
+    "rank", "site_id", "name", "status", "area_ha", "score", "nearest_hard_m",
+    "nearest_hard_layer", "urban",
+]
+
+
+@dataclass
+class ComparisonResult:
+    """The ranked comparison of alternative sites (the result of :func:`compare`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per alternative, best first: ``rank``, ``site_id``, ``name``,
+        ``status``, ``area_ha``, the hard-constraint overlaps ``<key>_ha``,
+        ``paddy_ha``, ``cultivated_ha``, ``conversion_ha``, ``construction_ha``,
+        ``unused_ha``, ``inside_urban_ha``, ``outside_urban_ha``, ``urban``,
+        ``nearest_hard_m`` (NaN beyond ``rule.search_m``),
+        ``nearest_hard_layer``, ``nearest_hard_id``, ``score``,
+        ``score_detail``, ``main_finding`` and ``reason`` (why it ranks
+        ahead of the next one).
+    sites : GeoDataFrame
+        The alternatives in rank order, with the table's columns.
+    rule : RankingRule
+        The ranking rule (:meth:`RankingRule.describe` states it).
+    check : CheckResult
+        The pre-examination of the alternatives (findings, class tables…).
+    constraints : tuple of Constraint
+        The hard constraints distances were measured to.
+    context : dict of GeoDataFrame
+        Layer key → features near the alternatives, for the map.
+    analysis_crs : CRS
+    created : datetime
+    warnings : list of str
+    """
+
+    table: pd.DataFrame
+    sites: gpd.GeoDataFrame
+    rule: RankingRule
+    check: CheckResult
+    constraints: tuple[Constraint, ...]
+    context: dict[str, gpd.GeoDataFrame]
+    analysis_crs: CRS
+    created: datetime
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> str:
+        """The id of the best-ranked alternative."""
+        return str(self.table["site_id"].iloc[0])
+
+    @property
+    def order(self) -> list[str]:
+        """Site ids, best first."""
+        return self.table["site_id"].astype(str).tolist()
+
+    def explain(self, lang: str = "en") -> str:
+        """The rule in words, then one line per alternative with why it ranks where it does."""
+        lines = [self.rule.describe(lang)]
+        for row in self.table.itertuples(index=False):
+            distance = (
+                f"> {self.rule.search_m:g} m" if pd.isna(row.nearest_hard_m)
+                else f"{row.nearest_hard_m:.1f} m"
+            )
+            lines.append(
+                f"{row.rank}. {row.site_id} {row.name}: {row.status}, score {row.score:.4f} "
+                f"({row.score_detail}), nearest hard constraint {distance}; {row.reason}"
+            )
+        return "\n".join(lines)
+
+    @property
+    def display_table(self) -> pd.DataFrame:
+        """The table's main columns, for printing."""
+        hard = [f"{c.key}_ha" for c in self.constraints if not c.outside]
+        columns = [*_TABLE_COLUMNS[:5], *hard, "paddy_ha", "cultivated_ha", "conversion_ha",
+                   "outside_urban_ha", *_TABLE_COLUMNS[5:]]
+        return self.table[[c for c in columns if c in self.table.columns]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (schema ``landcheck/comparison@1``)."""
+        return json_safe({
+            "schema": COMPARISON_SCHEMA,
+            "landcheck_version": __version__,
+            "created": self.created.isoformat(timespec="seconds"),
+            "profile": {"name": self.check.profile.name, "version": self.check.profile.version},
+            "analysis_crs": crs_label(self.analysis_crs),
+            "area_method": self.check.area_method,
+            "rule": self.rule.to_dict(),
+            "constraints": [c.to_dict() for c in self.constraints],
+            "ranking": self.table.to_dict("records"),
+            "warnings": list(self.warnings),
+        })
+
+    def _repr_html_(self) -> str:
+        return html_block(
+            f"Comparison of {len(self.table)} alternative sites (比选)",
+            [("best", f"{self.best}"), ("CRS", crs_label(self.analysis_crs)),
+             ("areas", f"{self.check.area_method}, ha")],
+            self.display_table,
+            notes=[self.rule.describe("en")],
+            warnings=self.warnings,
+        )
+
+    def __repr__(self) -> str:
+        return (f"<ComparisonResult {len(self.table)} alternatives; best {self.best}; "
+                f"order {' > '.join(self.order)}>")
+
+    def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
+        """Map of all alternatives, coloured by rank, over the constraint layers.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        ax = new_axes(ax)
+        entries = draw_context(ax, self.context, self.constraints, self.check.profile)
+        self.sites.plot(ax=ax, color=[STATUS_COLOURS[s] for s in self.sites["status"]],
+                        edgecolor="black", linewidth=1.0, alpha=0.85)
+        if labels:
+            for row in self.sites.itertuples(index=False):
+                label(ax, row.geometry, f"{row.rank}. {row.site_id} ({row.status})")
+        statuses = list(dict.fromkeys(self.sites["status"]))
+        legend(ax, [*entries, *((s, {"facecolor": STATUS_COLOURS[s], "edgecolor": "black"})
+                                for s in statuses)])
+        minx, miny, maxx, maxy = self.sites.total_bounds
+        pad = max(maxx - minx, maxy - miny) * 0.15 + 50.0
+        ax.set_xlim(minx - pad, maxx + pad)
+        ax.set_ylim(miny - pad, maxy + pad)
+        finish(ax, "Alternatives ranked (1 = best)")
+        return ax
+
+
+def draw_context(ax: Any, context: Mapping[str, gpd.GeoDataFrame],
+                 constraints: tuple[Constraint, ...], profile: Profile) -> list[tuple[str, dict]]:
+    """Draw the context layers; return their legend entries."""
+    entries = []
+    for key, frame in context.items():
+        kind = profile.layers[key].kind if key in profile.layers else "generic"
+        style = LAYER_STYLE.get(kind, LAYER_STYLE["generic"])
+        plot_layer(ax, frame, **style)
+        if frame is not None and not frame.empty:
+            entries.append((profile.layers[key].title.en if key in profile.layers else key, style))
+    return entries
+
+
+def context_layers(
+    ctx: SelectionContext, loaded: list[LoadedConstraint], near: gpd.GeoSeries, margin: float
+) -> dict[str, gpd.GeoDataFrame]:
+    """Features to draw around the work: hard constraints and the urban boundary."""
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for item in loaded:
+        if item.available and item.features is not None:
+            out[item.constraint.key] = item.features[["_id", "geometry"]]
+    urban = first_layer_of_kind(ctx.profile, "urban_boundary")
+    if urban and urban not in out and ctx.sources.get(urban) is not None:
+        try:
+            layer = load_layer(ctx.profile.layers[urban], ctx.sources[urban], near, ctx.crs,
+                               margin=margin)
+            out[urban] = layer.layer.features[["_id", "geometry"]]
+        except (DataSourceError, InputDataError):
+            pass  # only a map layer; the check reports the problem
+    return out
+
+
+def rank_sites(
+    result: CheckResult,
+    loaded: list[LoadedConstraint],
+    constraints: tuple[Constraint, ...],
+    rule: RankingRule,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Rank the sites of a check result; return the table and the ranked sites."""
+    geoms = np.asarray(result.sites.geometry.values, dtype=object)
+    distances = nearest_hard(geoms, loaded, rule.search_m)
+    metrics = site_metrics(result, constraints, distances)
+    table = rank_table(metrics, rule)
+    geometry = result.sites.set_index("site_id").geometry.reindex(table["site_id"]).values
+    sites = gpd.GeoDataFrame(table.copy(), geometry=geometry, crs=result.analysis_crs)
+    return table, sites
+
+
+def compare(
+    candidates: PolygonInput,
+    *,
+    profile: str | os.PathLike[str] | Profile = "china-preexam",
+    layers: Mapping[str, LayerInput] | None = None,
+    weights: Mapping[str, float] | None = None,
+    constraints: tuple[str, ...] | list[str] = (),
+    search_m: float = 1000.0,
+    id_field: str | None = None,
+    crs: Any = None,
+    area_method: str | None = None,
+    width: float | None = None,
+    encoding: str | None = None,
+) -> ComparisonResult:
+    """Compare alternative sites of one project and rank them (比选).
+
+    Parameters
+    ----------
+    candidates : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
+        The alternatives, one feature each (ids from ``id_field`` or the usual
+        fields, as for :func:`landcheck.check`).
+    profile, layers, id_field, crs, area_method, width, encoding
+        As for :func:`landcheck.check`.
+    weights : mapping, optional
+        Weights per hectare over
+        :data:`~landcheck.select.ranking.DEFAULT_WEIGHTS`, by concept
+        (``permanent_farmland``, ``eco_redline``, ``paddy``, ``cultivated``,
+        ``conversion``, ``outside_urban``) or hard-constraint layer key.
+    constraints : sequence of str
+        Extra layer keys to treat as hard constraints (user layers).
+    search_m : float
+        How far to look for the nearest hard constraint (metres).
+
+    Returns
+    -------
+    ComparisonResult
+
+    Examples
+    --------
+    Two 100 m squares, one half on farmland: the clean one ranks first.
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> x, y = 35_500_000, 2_700_000
+    >>> sites = gpd.GeoDataFrame({"site_id": ["A", "B"]}, crs=4523,
+    ...     geometry=[box(x, y, x + 100, y + 100), box(x + 500, y, x + 600, y + 100)])
+    >>> farmland = gpd.GeoDataFrame({"BSM": ["F1"]}, crs=4523,
+    ...     geometry=[box(x + 50, y, x + 150, y + 100)])
+    >>> result = compare(sites, layers={"farmland": farmland}, area_method="planar")
+    >>> result.order, result.table["farmland_ha"].tolist()
+    (['B', 'A'], [0.0, 0.5])
+    """
+    if not search_m > 0:
+        raise InputDataError(f"search_m must be a distance in metres > 0, got {search_m!r}")
+    created = datetime.now(timezone.utc)
+    ctx = prepare_context(
+        candidates, profile=profile, layers=layers, crs=crs, area_method=area_method,
+        encoding=encoding, id_field=id_field, width=width, what="candidate sites",
+    )
+    hard = hard_constraints(ctx.profile, extra=constraints)
+    rule = RankingRule.build(hard, weights, search_m=search_m)
+    result = check(candidates, id_field=id_field, width=width, **ctx.check_kwargs())
+    near = result.sites.geometry
+    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
+                                        search_m=search_m)
+    table, sites = rank_sites(result, loaded, hard, rule)
+    context = context_layers(ctx, loaded, near, search_m)
+    return ComparisonResult(
+        table=table, sites=sites, rule=rule, check=result, constraints=hard, context=context,
+        analysis_crs=ctx.crs, created=created,
+        warnings=list(dict.fromkeys([*result.warnings, *warnings])),
+    )

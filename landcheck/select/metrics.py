@@ -1,0 +1,158 @@
+"""What a candidate site takes, read from a :class:`~landcheck.result.CheckResult`.
+
+The comparison, the search and the buildable patches all describe a polygon
+by the same numbers, taken from the pre-examination itself (so a candidate's
+status and areas are exactly those ``landcheck check`` reports):
+
+- ``<key>_ha``: the dissolved overlap with each hard-constraint layer;
+- ``cultivated_ha`` (耕地, net of field ridges), ``paddy_ha`` (水田),
+  ``conversion_ha`` (农用地, the land to convert, field ridges included),
+  ``construction_ha`` and ``unused_ha`` from the land-use layer;
+- ``inside_urban_ha`` / ``outside_urban_ha`` and ``urban`` (``inside``,
+  ``partly outside``, ``outside``) from the urban development boundary;
+- ``nearest_hard_m`` from :func:`nearest_hard`.
+
+Areas are in hectares by the run's area method. A layer that could not be
+checked gives NaN (and the site's status is ``unknown``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from landcheck.overlay import nearest_features
+from landcheck.result import CheckResult
+from landcheck.select.constraints import Constraint, LoadedConstraint
+
+__all__ = ["first_layer_of_kind", "nearest_hard", "site_metrics"]
+
+
+def first_layer_of_kind(profile, kind: str) -> str | None:
+    """The key of the profile's first layer of a kind, or None."""
+    for key, spec in profile.layers.items():
+        if spec.kind == kind:
+            return key
+    return None
+
+
+def nearest_hard(
+    geometries: np.ndarray, loaded: Iterable[LoadedConstraint], search_m: float
+) -> pd.DataFrame:
+    """Distance from each geometry to the nearest feature of any hard constraint.
+
+    Uses the core's :func:`landcheck.overlay.nearest_features` on each
+    constraint's features (not their buffers), within ``search_m``; 0 when a
+    geometry touches one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per geometry (by position): ``nearest_hard_m`` (NaN when
+        nothing is within ``search_m``), ``nearest_hard_layer`` and
+        ``nearest_hard_id``.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    distance = np.full(len(geoms), np.nan)
+    layer = np.full(len(geoms), None, dtype=object)
+    feature = np.full(len(geoms), None, dtype=object)
+    for item in loaded:
+        if not item.available or item.constraint.outside or item.features is None:
+            continue
+        found = nearest_features(geoms, item.features.geometry.values, search_m)
+        if found.empty:
+            continue
+        positions = found.index.to_numpy()
+        d = found["distance_m"].to_numpy(dtype=float)
+        better = np.isnan(distance[positions]) | (d < distance[positions])
+        chosen = positions[better]
+        distance[chosen] = d[better]
+        layer[chosen] = item.constraint.key
+        ids = item.features["_id"].astype(str).to_numpy()
+        feature[chosen] = ids[found["feature"].to_numpy(dtype=int)[better]]
+    return pd.DataFrame({
+        "nearest_hard_m": distance, "nearest_hard_layer": layer, "nearest_hard_id": feature,
+    })
+
+
+def _main_finding(result: CheckResult, site_id: str, status: str) -> str:
+    if status == "not_involved":
+        return ""
+    for finding in result.site_findings(site_id):
+        if finding.status == status:
+            return f"{finding.check}: {finding.outcome}"
+    return ""
+
+
+def site_metrics(
+    result: CheckResult,
+    constraints: Iterable[Constraint],
+    distances: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per site of a check result: status and what the site takes.
+
+    Parameters
+    ----------
+    result : CheckResult
+        The pre-examination of the sites.
+    constraints : iterable of Constraint
+        The hard constraints (their overlaps become ``<key>_ha`` columns).
+    distances : pandas.DataFrame, optional
+        From :func:`nearest_hard`, by site position.
+
+    Returns
+    -------
+    pandas.DataFrame
+        In site order; see the module notes for the columns.
+    """
+    profile = result.profile
+    method = profile.analysis.area_method
+    sliver = profile.analysis.sliver_area_m2
+    land_use = first_layer_of_kind(profile, "land_use")
+    urban = first_layer_of_kind(profile, "urban_boundary")
+    inside_keys = [c.key for c in constraints if not c.outside]
+    rows = []
+    for row in result.summary.itertuples(index=False):
+        sid = row.site_id
+        out: dict[str, object] = {
+            "site_id": sid, "name": row.name, "status": row.status, "area_ha": row.ha,
+            "main_finding": _main_finding(result, sid, row.status),
+        }
+        for key in inside_keys:
+            view = result.layer(sid, key)
+            out[f"{key}_ha"] = view.overlap.ha if view.available else np.nan
+        view = result.layer(sid, land_use) if land_use else None
+        if view is not None and view.available:
+            out["cultivated_ha"] = view.classes_where("level1", ("01",), method).ha
+            out["paddy_ha"] = view.classes_where("table_code", ("0101",), method).ha
+            out["conversion_ha"] = view.classes_where("category", ("农用地",), method).ha
+            out["construction_ha"] = view.classes_where("category", ("建设用地",), method).ha
+            out["unused_ha"] = view.classes_where("category", ("未利用地",), method).ha
+        else:
+            for name in ("cultivated", "paddy", "conversion", "construction", "unused"):
+                out[f"{name}_ha"] = np.nan
+        view = result.layer(sid, urban) if urban else None
+        if view is not None and view.available:
+            inside, outside = view.overlap, view.uncovered
+            out["inside_urban_ha"] = inside.ha
+            out["outside_urban_ha"] = outside.ha
+            if outside.m2 < sliver:
+                out["urban"] = "inside"
+            elif inside.m2 < sliver:
+                out["urban"] = "outside"
+            else:
+                out["urban"] = "partly outside"
+        else:
+            out["inside_urban_ha"] = out["outside_urban_ha"] = np.nan
+            out["urban"] = "unknown"
+        rows.append(out)
+    table = pd.DataFrame(rows)
+    if distances is not None and len(distances) == len(table):
+        table = pd.concat([table, distances.reset_index(drop=True)], axis=1)
+    else:
+        table["nearest_hard_m"] = np.nan
+        table["nearest_hard_layer"] = None
+        table["nearest_hard_id"] = None
+    return table

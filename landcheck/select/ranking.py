@@ -1,0 +1,286 @@
+"""The ranking rule of site comparison (比选), as data.
+
+Alternatives are ranked by, in order:
+
+1. **status**, best first: ``not_involved``, ``info``, ``conditional``,
+   ``unknown``, ``prohibited`` (the site's overall pre-examination status);
+2. a **weighted score**, lower first: the sum of weight × hectares over the
+   hard-constraint conflicts (permanent basic farmland, ecological redline,
+   any extra constraint layer), the paddy, cultivated land and agricultural
+   land to convert it takes, and its area outside the urban development
+   boundary;
+3. the **distance to the nearest hard constraint**, larger first (every
+   distance beyond the search distance counts as the search distance);
+4. the **site id**, so that ties are broken the same way every time.
+
+Scores are compared at 10⁻⁶ and distances at 0.01 m, so floating-point
+noise never decides an order. The weights are configurable; the defaults
+(:data:`DEFAULT_WEIGHTS`) put conflicts with permanent farmland and the
+redline, which a reviewer would refuse outright, ten times above land to
+convert, and paddy (counted in cultivated land too) above other cultivated
+land, which must be compensated (占补平衡).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landcheck.errors import InputDataError
+from landcheck.profile import STATUSES
+from landcheck.select.constraints import Constraint
+
+__all__ = ["CONCEPTS", "DEFAULT_WEIGHTS", "STATUS_ORDER", "RankingRule", "rank_table"]
+
+STATUS_ORDER = tuple(reversed(STATUSES))
+"""Statuses best first: not_involved, info, conditional, unknown, prohibited."""
+
+CONCEPTS = {
+    "permanent_farmland": ("permanent basic farmland taken", "占用永久基本农田"),
+    "eco_redline": ("ecological redline taken", "占用生态保护红线"),
+    "paddy": ("paddy taken", "占用水田"),
+    "cultivated": ("cultivated land taken (net of field ridges)", "占用耕地（扣除田坎）"),
+    "conversion": ("agricultural land to convert", "农用地转用"),
+    "outside_urban": ("area outside the urban development boundary", "城镇开发边界外面积"),
+}
+"""Weight names that are not layer keys: name → (English, Chinese) description."""
+
+DEFAULT_WEIGHTS = {
+    "permanent_farmland": 10.0,
+    "eco_redline": 10.0,
+    "paddy": 3.0,
+    "cultivated": 2.0,
+    "conversion": 1.0,
+    "outside_urban": 1.0,
+}
+"""Default weights per hectare. Layer kinds name the hard layers; a layer key overrides its kind."""
+
+EXTRA_LAYER_WEIGHT = 10.0
+"""Default weight of an extra (user-named) hard-constraint layer."""
+
+SCORE_DECIMALS = 6
+DISTANCE_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of the weighted score: a table column and its weight."""
+
+    name: str
+    column: str
+    weight: float
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True)
+class RankingRule:
+    """How alternatives are ranked; see the module notes.
+
+    Attributes
+    ----------
+    terms : tuple of Term
+        The weighted score's terms (column in hectares, weight per hectare).
+    search_m : float
+        Distances beyond this count as this.
+    """
+
+    terms: tuple[Term, ...]
+    search_m: float = 1000.0
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        constraints: Iterable[Constraint],
+        weights: Mapping[str, float] | None = None,
+        *,
+        search_m: float = 1000.0,
+    ) -> RankingRule:
+        """Build the rule for a set of hard constraints and optional weights.
+
+        Parameters
+        ----------
+        constraints : iterable of Constraint
+            The hard constraints (those excluding the *outside* of a layer are
+            covered by ``outside_urban``).
+        weights : mapping, optional
+            Name → weight per hectare, over :data:`DEFAULT_WEIGHTS`. Names are
+            those of :data:`CONCEPTS` or hard-constraint layer keys (a key
+            overrides its kind's weight).
+        search_m : float
+            The distance search radius (metres).
+
+        Raises
+        ------
+        InputDataError
+            An unknown weight name or a negative or non-finite weight.
+
+        Examples
+        --------
+        >>> from landcheck.profile import Text
+        >>> c = [Constraint("farmland", "permanent_farmland", Text("永久基本农田", "farmland"))]
+        >>> rule = RankingRule.build(c, {"conversion": 0})
+        >>> [(t.column, t.weight) for t in rule.terms][:3]
+        [('farmland_ha', 10.0), ('paddy_ha', 3.0), ('cultivated_ha', 2.0)]
+        >>> "conversion_ha" in [t.column for t in rule.terms]
+        False
+        """
+        inside = [c for c in constraints if not c.outside]
+        given = dict(weights or {})
+        allowed = set(CONCEPTS) | {c.key for c in inside}
+        unknown = sorted(set(given) - allowed)
+        if unknown:
+            raise InputDataError(
+                f"unknown weight(s) {', '.join(unknown)}; weights are named: "
+                + ", ".join(sorted(allowed))
+            )
+        for name, value in given.items():
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = float("nan")
+            if not np.isfinite(number) or number < 0:
+                raise InputDataError(f"weight {name!r} must be a number ≥ 0, got {value!r}")
+            given[name] = number
+        merged = {**DEFAULT_WEIGHTS, **given}
+        terms = []
+        for c in inside:
+            default = merged.get(c.kind, EXTRA_LAYER_WEIGHT)
+            weight = given.get(c.key, default)
+            terms.append(Term(c.key, f"{c.key}_ha", weight,
+                              f"{c.title.en} taken ({c.key})", f"占用{c.title.zh}（{c.key}）"))
+        for name in ("paddy", "cultivated", "conversion", "outside_urban"):
+            en, zh = CONCEPTS[name]
+            terms.append(Term(name, f"{name}_ha", merged[name], en, zh))
+        used = {t.name: t.weight for t in terms}
+        return cls(tuple(t for t in terms if t.weight > 0), float(search_m), used)
+
+    def score(self, table: pd.DataFrame) -> pd.Series:
+        """Weighted score of each row (missing values count as 0)."""
+        total = pd.Series(0.0, index=table.index)
+        for term in self.terms:
+            if term.column in table.columns:
+                total = total + term.weight * table[term.column].astype(float).fillna(0.0)
+        return total
+
+    def score_detail(self, row: Mapping[str, Any]) -> str:
+        """The non-zero terms of one row's score, e.g. ``2×0.3000 cultivated_ha``."""
+        parts = []
+        for term in self.terms:
+            value = row.get(term.column)
+            if value is None or pd.isna(value) or float(value) == 0.0:
+                continue
+            parts.append(f"{term.weight:g}×{float(value):.4f} {term.column}")
+        return " + ".join(parts) or "0"
+
+    def describe(self, lang: str = "en") -> str:
+        """The rule in words, for the output."""
+        formula = " + ".join(
+            f"{t.weight:g} × {t.zh if lang == 'zh' else t.en} (ha)" for t in self.terms
+        ) or "0"
+        if lang == "zh":
+            return (
+                "排序规则，依次比较：（1）总体审查结论，由好到差："
+                + " > ".join(STATUS_ORDER)
+                + f"；（2）加权得分，越低越好：{formula}（水田同时计入耕地）；"
+                f"（3）距最近刚性约束图层的距离，越远越好"
+                f"（超过 {self.search_m:g} 米按 {self.search_m:g} 米计）；"
+                "（4）用地编号，确保并列时排序唯一。"
+            )
+        return (
+            "Ranked by, in order: (1) overall status, best first: "
+            + ", ".join(STATUS_ORDER)
+            + f"; (2) weighted score, lower first: {formula} (paddy is counted in cultivated "
+            "land too); (3) distance to the nearest hard constraint, larger first (beyond "
+            f"{self.search_m:g} m every distance counts as {self.search_m:g} m); (4) site id, "
+            "so ties always break the same way."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form: weights, criteria and the rule in words."""
+        return {
+            "criteria": ["status", "score", "nearest_hard_m", "site_id"],
+            "status_order": list(STATUS_ORDER),
+            "weights": {t.column: t.weight for t in self.terms},
+            "search_m": self.search_m,
+            "text": {"en": self.describe("en"), "zh": self.describe("zh")},
+        }
+
+
+def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
+    distance = table["nearest_hard_m"].astype(float).fillna(rule.search_m).clip(upper=rule.search_m)
+    return pd.DataFrame({
+        "status_rank": table["status"].map({s: i for i, s in enumerate(STATUS_ORDER)}).astype(int),
+        "score_key": table["score"].round(SCORE_DECIMALS),
+        "distance_key": -distance.round(DISTANCE_DECIMALS),
+        "id_key": table["site_id"].astype(str),
+    }, index=table.index)
+
+
+def _why(row: pd.Series, nxt: pd.Series, keys_row: pd.Series, keys_next: pd.Series,
+         rule: RankingRule) -> str:
+    other = nxt["site_id"]
+    if keys_row["status_rank"] != keys_next["status_rank"]:
+        return f"ahead of {other}: status {row['status']} is better than {nxt['status']}"
+    if keys_row["score_key"] != keys_next["score_key"]:
+        return (f"ahead of {other}: same status, score {row['score']:.4f} is lower than "
+                f"{nxt['score']:.4f}")
+    if keys_row["distance_key"] != keys_next["distance_key"]:
+        mine, theirs = -keys_row["distance_key"], -keys_next["distance_key"]
+        return (f"ahead of {other}: same status and score, nearest hard constraint "
+                f"{mine:.2f} m is farther than {theirs:.2f} m")
+    return f"ahead of {other}: tied on status, score and distance; the site id decides"
+
+
+def rank_table(metrics: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
+    """Score and rank alternatives; return them sorted by rank with the reasons.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        One row per alternative with ``site_id``, ``status``,
+        ``nearest_hard_m`` and the rule's hectare columns.
+    rule : RankingRule
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows sorted best first, with ``rank`` (1 = best), ``score``,
+        ``score_detail`` and ``reason`` (why each ranks ahead of the next).
+
+    Examples
+    --------
+    >>> rule = RankingRule(terms=(), search_m=100.0)
+    >>> table = pd.DataFrame({"site_id": ["A", "B", "C"],
+    ...                       "status": ["prohibited", "conditional", "conditional"],
+    ...                       "nearest_hard_m": [0.0, 20.0, None]})
+    >>> rank_table(table, rule)[["rank", "site_id"]].to_dict("list")
+    {'rank': [1, 2, 3], 'site_id': ['C', 'B', 'A']}
+    """
+    table = metrics.copy()
+    unknown = sorted(set(table["status"]) - set(STATUS_ORDER))
+    if unknown:
+        raise InputDataError(f"unknown status(es) {', '.join(unknown)} in the ranking table")
+    table["score"] = rule.score(table)
+    table["score_detail"] = [rule.score_detail(r) for r in table.to_dict("records")]
+    keys = _keys(table, rule)
+    criteria = ["status_rank", "score_key", "distance_key", "id_key"]
+    order = keys.sort_values(criteria, kind="stable").index
+    table = table.loc[order]
+    keys = keys.loc[order]
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    reasons = []
+    for i in range(len(table)):
+        if i + 1 < len(table):
+            reasons.append(
+                _why(table.iloc[i], table.iloc[i + 1], keys.iloc[i], keys.iloc[i + 1], rule)
+            )
+        else:
+            reasons.append("last" if len(table) > 1 else "only alternative")
+    table["reason"] = reasons
+    return table.reset_index(drop=True)

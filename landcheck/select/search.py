@@ -1,0 +1,491 @@
+"""Search: propose candidate sites of a required area inside the buildable land.
+
+:func:`search` carves the buildable land out of an area of interest (as
+:func:`landcheck.buildable` does, with the minimum width, and dropping
+patches smaller than the required area), then places compact rectangles of
+the required area inside it:
+
+- shapes: a square, then rectangles of aspect 1.5, 2, … up to
+  ``max_aspect``, each kept only when its short side is at least
+  ``min_width_m``;
+- orientations: every ``angle_step`` degrees (0–90° for squares, 0–180° for
+  rectangles), plus each patch's own orientation (that of its minimum
+  rotated rectangle);
+- positions: a grid ``step_m`` apart (default: a third of the square's side)
+  over each patch; a rectangle is a candidate when the patch covers it.
+
+Rectangles are sized so that their area by the run's area method is the
+required area (the planar size is scaled by the local ratio of ellipsoidal
+to planar area). When more than ``max_candidates`` rectangles fit, an evenly
+spaced subset of them (in generation order, so spread over patches,
+orientations and positions) is kept. Every candidate is pre-examined with
+:func:`landcheck.check` and ranked by the comparison rule
+(:mod:`landcheck.select.ranking`); proposals are then taken best first,
+skipping any that overlaps one already taken (or comes within ``spacing_m``
+of it), until ``count`` are found.
+The proposals are finally compared with :func:`~landcheck.select.compare.rank_sites`
+exactly as :func:`landcheck.compare` would compare them. Everything is
+deterministic: same inputs, same proposals.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck._version import __version__
+from landcheck.check import check
+from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.errors import InputDataError
+from landcheck.inputs import LayerInput
+from landcheck.profile import Profile
+from landcheck.select._context import PolygonInput, prepare_context
+from landcheck.select._display import (
+    finish,
+    html_block,
+    json_safe,
+    label,
+    legend,
+    new_axes,
+    plot_layer,
+)
+from landcheck.select.buildable import carve
+from landcheck.select.compare import ComparisonResult, context_layers, draw_context, rank_sites
+from landcheck.select.constraints import Constraint, hard_constraints, load_constraints
+from landcheck.select.ranking import RankingRule
+from landcheck.select.shapes import place_rectangles
+from landcheck.units import M2_PER_HA, AreaMethod
+
+__all__ = ["SEARCH_SCHEMA", "SearchResult", "search"]
+
+SEARCH_SCHEMA = "landcheck/search@1"
+
+_OVERLAP_TOLERANCE_M2 = 1e-3
+"""Proposals may touch along an edge; sharing more than this area counts as overlap."""
+
+
+@dataclass
+class SearchResult:
+    """Proposed sites (the result of :func:`search`).
+
+    Attributes
+    ----------
+    proposals : GeoDataFrame
+        The proposals, best first: the comparison table's columns plus
+        ``patch_id``, ``angle_deg``, ``width_m``, ``length_m``.
+    comparison : ComparisonResult or None
+        The proposals compared as :func:`landcheck.compare` compares sites
+        (None when nothing fits).
+    patches : GeoDataFrame
+        The buildable patches large enough for the required area.
+    aoi : GeoDataFrame
+    rule : RankingRule
+    parameters : dict
+    stats : dict
+        ``rectangles_fit`` (before thinning), ``candidates`` (pre-examined).
+    constraints : tuple of Constraint
+    unchecked : list of str
+    analysis_crs : CRS
+    created : datetime
+    warnings : list of str
+    """
+
+    proposals: gpd.GeoDataFrame
+    comparison: ComparisonResult | None
+    patches: gpd.GeoDataFrame
+    aoi: gpd.GeoDataFrame
+    rule: RankingRule
+    parameters: dict[str, Any]
+    stats: dict[str, int]
+    constraints: tuple[Constraint, ...]
+    unchecked: list[str]
+    analysis_crs: CRS
+    created: datetime
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The proposals without geometry."""
+        return pd.DataFrame(self.proposals.drop(columns="geometry"))
+
+    def explain(self, lang: str = "en") -> str:
+        """The ranking rule and why each proposal ranks where it does."""
+        if self.comparison is None:
+            return self.rule.describe(lang) + "\n(no proposal fits)"
+        return self.comparison.explain(lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form (schema ``landcheck/search@1``)."""
+        return json_safe({
+            "schema": SEARCH_SCHEMA,
+            "landcheck_version": __version__,
+            "created": self.created.isoformat(timespec="seconds"),
+            "analysis_crs": crs_label(self.analysis_crs),
+            "parameters": self.parameters,
+            "stats": self.stats,
+            "rule": self.rule.to_dict(),
+            "constraints": [c.to_dict() for c in self.constraints],
+            "unchecked": list(self.unchecked),
+            "proposals": self.table.to_dict("records"),
+            "warnings": list(self.warnings),
+        })
+
+    def _repr_html_(self) -> str:
+        facts = [("required area", f"{self.parameters['area_ha']:g} ha"),
+                 ("proposals", f"{len(self.proposals)} of {self.parameters['count']} asked"),
+                 ("candidates pre-examined", f"{self.stats['candidates']:,}")]
+        if self.unchecked:
+            facts.append(("NOT checked against", ", ".join(self.unchecked)))
+        columns = [c for c in ("rank", "site_id", "status", "area_ha", "score", "nearest_hard_m",
+                               "cultivated_ha", "conversion_ha", "urban", "angle_deg", "width_m",
+                               "length_m") if c in self.proposals.columns]
+        return html_block("Site search (选址搜索)", facts, self.table[columns],
+                          notes=[self.rule.describe("en")], warnings=self.warnings)
+
+    def __repr__(self) -> str:
+        return (f"<SearchResult {len(self.proposals)} proposal(s) of "
+                f"{self.parameters['area_ha']:g} ha>")
+
+    def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
+        """Map: the area of interest, the usable patches and the proposals by rank.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        ax = new_axes(ax)
+        entries = []
+        if self.comparison is not None:
+            entries = draw_context(ax, self.comparison.context, self.constraints,
+                                   self.comparison.check.profile)
+        usable = {"facecolor": "#d6eaf8", "edgecolor": "#5dade2", "alpha": 0.8}
+        proposed = {"facecolor": "#e67e22", "edgecolor": "black", "alpha": 0.85}
+        plot_layer(ax, self.patches, **usable)
+        plot_layer(ax, self.proposals, **proposed)
+        self.aoi.boundary.plot(ax=ax, color="black", linewidth=1.2)
+        if labels:
+            for row in self.proposals.itertuples(index=False):
+                label(ax, row.geometry, f"{row.rank}. {row.site_id} ({row.status})")
+        legend(ax, [*entries, ("buildable land", usable), ("proposed sites", proposed)])
+        minx, miny, maxx, maxy = self.aoi.total_bounds
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
+        finish(ax, f"Proposed sites of {self.parameters['area_ha']:g} ha (1 = best)")
+        return ax
+
+
+def _aspects(max_aspect: float) -> list[float]:
+    values = list(np.arange(1.0, max_aspect + 1e-9, 0.5))
+    if max_aspect - values[-1] > 1e-9:
+        values.append(max_aspect)
+    return [float(v) for v in values]
+
+
+def _patch_angle(patch: shapely.Geometry) -> float:
+    """Orientation of a patch's minimum rotated rectangle's long side (degrees, 0–180)."""
+    rect = shapely.oriented_envelope(patch)
+    coords = np.asarray(rect.exterior.coords) if rect.geom_type == "Polygon" else None
+    if coords is None or len(coords) < 4:
+        return 0.0
+    edges = np.diff(coords[:3], axis=0)
+    longest = edges[np.argmax(np.hypot(edges[:, 0], edges[:, 1]))]
+    return float(np.degrees(np.arctan2(longest[1], longest[0])) % 180.0)
+
+
+def _thin(count: int, limit: int) -> np.ndarray:
+    if count <= limit:
+        return np.arange(count)
+    return np.unique(np.round(np.linspace(0, count - 1, limit)).astype(int))
+
+
+def search(
+    area_of_interest: PolygonInput,
+    area_ha: float,
+    *,
+    profile: str | os.PathLike[str] | Profile = "china-preexam",
+    layers: Mapping[str, LayerInput] | None = None,
+    count: int = 5,
+    min_width_m: float = 0.0,
+    max_aspect: float = 2.0,
+    angle_step: float = 15.0,
+    step_m: float | None = None,
+    buffers: float | Mapping[str, float] | None = None,
+    outside_urban: bool = False,
+    constraints: tuple[str, ...] | list[str] = (),
+    buffer_join: str = "round",
+    weights: Mapping[str, float] | None = None,
+    search_m: float = 1000.0,
+    spacing_m: float = 0.0,
+    max_candidates: int = 400,
+    project_class: str | None = None,
+    crs: Any = None,
+    area_method: str | None = None,
+    encoding: str | None = None,
+) -> SearchResult:
+    """Propose up to ``count`` sites of ``area_ha`` hectares in the buildable land.
+
+    Parameters
+    ----------
+    area_of_interest : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
+        Where to search.
+    area_ha : float
+        The required area (hectares, by the run's area method).
+    profile, layers, crs, area_method, encoding
+        As for :func:`landcheck.check`.
+    count : int
+        How many non-overlapping proposals to return at most.
+    min_width_m : float
+        Minimum width of the land used and of the proposals' short side.
+    max_aspect : float
+        Longest proposal shape, as length / width (1 = squares only).
+    angle_step : float
+        Orientation sweep step (degrees).
+    step_m : float, optional
+        Placement grid spacing (default: a third of the square's side).
+    buffers, outside_urban, constraints, buffer_join
+        The hard constraints and their buffers, as for :func:`landcheck.buildable`.
+    weights, search_m
+        The ranking rule, as for :func:`landcheck.compare`.
+    spacing_m : float
+        Keep proposals at least this far apart (metres; 0: they may touch).
+    max_candidates : int
+        At most this many rectangles are pre-examined.
+    project_class : str, optional
+        The project's class (key or name), so that each candidate's status is
+        the one a site of that project would get (it decides, for instance,
+        whether land outside the urban boundary is prohibited or conditional).
+
+    Returns
+    -------
+    SearchResult
+
+    Examples
+    --------
+    A 2 ha square in a 300 m square whose west half is redline:
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> x, y = 35_500_000, 2_700_000
+    >>> aoi = gpd.GeoDataFrame(geometry=[box(x, y, x + 300, y + 300)], crs=4523)
+    >>> redline = gpd.GeoDataFrame({"BSM": ["R1"]}, geometry=[box(x, y, x + 150, y + 300)],
+    ...                            crs=4523)
+    >>> result = search(aoi, 2.0, layers={"eco_redline": redline}, count=1,
+    ...                 area_method="planar", max_aspect=1.0)
+    >>> round(float(result.proposals["area_ha"].iloc[0]), 6)
+    2.0
+    >>> bool(result.proposals.geometry.iloc[0].intersects(redline.geometry.iloc[0].buffer(-1e-6)))
+    False
+    """
+    if not area_ha > 0 or not np.isfinite(area_ha):
+        raise InputDataError(f"the required area must be > 0 ha, got {area_ha!r}")
+    if int(count) < 1:
+        raise InputDataError(f"count must be at least 1, got {count!r}")
+    if not max_aspect >= 1.0:
+        raise InputDataError(f"max_aspect must be ≥ 1 (length / width), got {max_aspect!r}")
+    if not 0 < angle_step <= 90:
+        raise InputDataError(f"angle_step must be in (0, 90] degrees, got {angle_step!r}")
+    if step_m is not None and not step_m > 0:
+        raise InputDataError(f"step_m must be > 0 metres, got {step_m!r}")
+    if min_width_m < 0 or not np.isfinite(min_width_m):
+        raise InputDataError(f"min_width_m must be ≥ 0 metres, got {min_width_m!r}")
+    if spacing_m < 0 or not np.isfinite(spacing_m):
+        raise InputDataError(f"spacing_m must be ≥ 0 metres, got {spacing_m!r}")
+    if int(max_candidates) < 1:
+        raise InputDataError(f"max_candidates must be at least 1, got {max_candidates!r}")
+    created = datetime.now(timezone.utc)
+    ctx = prepare_context(area_of_interest, profile=profile, layers=layers, crs=crs,
+                          area_method=area_method, encoding=encoding, what="area of interest")
+    hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
+                            extra=constraints)
+    rule = RankingRule.build(hard, weights, search_m=search_m)
+    klass = ctx.project_class(project_class)
+    required_m2 = float(area_ha) * M2_PER_HA
+    aoi = ctx.union()
+    near = gpd.GeoSeries([aoi], crs=ctx.crs)
+    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
+                                        join=buffer_join, search_m=search_m)
+    warnings = [*ctx.warnings, *warnings]
+    scale = 1.0
+    if ctx.method is AreaMethod.ELLIPSOIDAL:
+        scale = float(ellipsoidal_areas([aoi], ctx.crs)[0]) / float(aoi.area)
+    planar_needed = required_m2 / scale
+    shapes = [(float(np.sqrt(planar_needed / a)), float(np.sqrt(planar_needed * a)), a)
+              for a in _aspects(float(max_aspect))]
+    shapes = [s for s in shapes if s[0] >= min_width_m]
+    if not shapes:
+        side = np.sqrt(planar_needed)
+        raise InputDataError(
+            f"a site of {area_ha:g} ha is at most {side:.1f} m wide, less than the minimum "
+            f"width {min_width_m:g} m; lower the minimum width or raise the area"
+        )
+    carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m,
+                   min_area_m2=required_m2)
+    step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
+    rects, info = _place(carved.patches, shapes, angle_step, step)
+    fit = len(rects)
+    chosen = _thin(fit, int(max_candidates))
+    rects, info = rects[chosen], info.iloc[chosen].reset_index(drop=True)
+    if ctx.method is AreaMethod.ELLIPSOIDAL and len(rects):
+        rects, info = _exact_area(rects, info, carved.patches, required_m2, ctx.crs)
+    info.insert(0, "site_id", [f"C{i + 1:05d}" for i in range(len(rects))])
+    patches = gpd.GeoDataFrame(
+        {"patch_id": [f"P{i + 1:03d}" for i in range(len(carved.patches))],
+         "planar_m2": shapely.area(carved.patches) if len(carved.patches) else []},
+        geometry=list(carved.patches), crs=ctx.crs,
+    )
+    parameters = {
+        "area_ha": float(area_ha), "count": int(count), "min_width_m": float(min_width_m),
+        "max_aspect": float(max_aspect), "angle_step": float(angle_step), "step_m": step,
+        "buffers": {c.key: c.buffer_m for c in hard}, "buffer_join": buffer_join,
+        "outside_urban": outside_urban, "max_candidates": int(max_candidates),
+        "spacing_m": float(spacing_m), "project_class": klass,
+        "search_m": float(search_m),
+    }
+    unchecked = [item.constraint.key for item in loaded if not item.available]
+    stats = {"rectangles_fit": int(fit), "candidates": len(rects)}
+    aoi_frame = gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=ctx.crs)
+    if not len(rects):
+        warnings.append(
+            f"no site of {area_ha:g} ha fits in the buildable land of the area of interest "
+            f"(largest patch {_largest_ha(carved.patches, ctx):.4f} ha with the minimum width "
+            f"{min_width_m:g} m); enlarge the area, lower the buffers or the area"
+        )
+        empty = gpd.GeoDataFrame({"rank": [], "site_id": []}, geometry=[], crs=ctx.crs)
+        return SearchResult(empty, None, patches, aoi_frame, rule, parameters, stats, hard,
+                            unchecked, ctx.crs, created, list(dict.fromkeys(warnings)))
+    if fit > len(rects):
+        warnings.append(
+            f"{fit:,} placements fit; {len(rects):,} evenly spaced ones were pre-examined "
+            "(raise max_candidates or step_m to change this)"
+        )
+    candidates = ctx.sites_frame(info["site_id"].tolist(), rects, klass)
+    screened = check(candidates, id_field="site_id", **ctx.check_kwargs())
+    table, _ = rank_sites(screened, loaded, hard, rule)
+    picked = _pick(table["site_id"].tolist(), candidates, int(count), float(spacing_m))
+    if len(picked) < count:
+        warnings.append(f"only {len(picked)} non-overlapping site(s) of {area_ha:g} ha fit")
+    info = info.set_index("site_id")
+    proposals_in = ctx.sites_frame(
+        [f"A{i + 1}" for i in range(len(picked))],
+        candidates.set_index("site_id").geometry.loc[picked].values, klass,
+    )
+    final = check(proposals_in, id_field="site_id", **ctx.check_kwargs())
+    ranked, ranked_sites = rank_sites(final, loaded, hard, rule)
+    origin = dict(zip(proposals_in["site_id"], picked, strict=True))
+    details = info.loc[[origin[s] for s in ranked["site_id"]]].reset_index(drop=True)
+    proposals = ranked_sites.reset_index(drop=True)
+    for column in ("patch_id", "angle_deg", "width_m", "length_m"):
+        proposals[column] = details[column].to_numpy()
+    proposals["candidate"] = [origin[s] for s in proposals["site_id"]]
+    comparison = ComparisonResult(
+        table=ranked, sites=ranked_sites, rule=rule, check=final, constraints=hard,
+        context=context_layers(ctx, loaded, near, search_m), analysis_crs=ctx.crs,
+        created=created, warnings=list(final.warnings),
+    )
+    warnings.extend(w for w in final.warnings if w not in warnings)
+    return SearchResult(proposals, comparison, patches, aoi_frame, rule, parameters, stats,
+                        hard, unchecked, ctx.crs, created, list(dict.fromkeys(warnings)))
+
+
+def _largest_ha(patches: np.ndarray, ctx) -> float:
+    if not len(patches):
+        return 0.0
+    areas = shapely.area(patches) if ctx.method is AreaMethod.PLANAR else ellipsoidal_areas(
+        patches, ctx.crs)
+    return float(np.max(areas)) / M2_PER_HA
+
+
+def _place(patches: np.ndarray, shapes: list[tuple[float, float, float]], angle_step: float,
+           step: float) -> tuple[np.ndarray, pd.DataFrame]:
+    """Every shape at every orientation and grid position that fits in a patch."""
+    found, rows = [], []
+    for index, patch in enumerate(patches):
+        own = _patch_angle(patch)
+        for width, length, aspect in shapes:
+            period = 90.0 if aspect == 1.0 else 180.0
+            sweep = np.arange(0.0, period - 1e-9, angle_step)
+            angles = sorted({round(float(a), 6) for a in [*sweep, own % period]})
+            rects, angles_used = place_rectangles(patch, width, length, angles, step)
+            if not len(rects):
+                continue
+            found.append(rects)
+            rows.append(pd.DataFrame({
+                "patch_id": f"P{index + 1:03d}", "angle_deg": angles_used,
+                "width_m": width, "length_m": length,
+            }))
+    if not found:
+        return np.array([], dtype=object), pd.DataFrame(
+            columns=["patch_id", "angle_deg", "width_m", "length_m"])
+    return np.concatenate(found), pd.concat(rows, ignore_index=True)
+
+
+def _exact_area(rects: np.ndarray, info: pd.DataFrame, patches: np.ndarray, required_m2: float,
+                crs: CRS) -> tuple[np.ndarray, pd.DataFrame]:
+    """Scale each rectangle about its centre so its ellipsoidal area is the required one.
+
+    The Gauss-Kruger scale changes across an area (about 10⁻⁵ over a few km), so a
+    size taken from the whole area is off by that much at a given place. A
+    rectangle is scaled about its centre, or, when that takes it out of its
+    patch (it lies against the patch's edge), about one of its corners; one
+    that fits no way keeps its first size (within 10⁻⁴ of the area).
+    """
+    factor = np.sqrt(required_m2 / ellipsoidal_areas(rects, crs))
+    owner = info["patch_id"].str[1:].astype(int).to_numpy() - 1
+    anchors = [shapely.centroid(rects)]
+    corners = shapely.get_coordinates(shapely.get_exterior_ring(rects)).reshape(len(rects), 5, 2)
+    anchors += [shapely.points(corners[:, k]) for k in range(4)]
+    out = rects.copy()
+    fits = np.zeros(len(rects), dtype=bool)
+    for anchor in anchors:
+        todo = np.flatnonzero(~fits)
+        if not len(todo):
+            break
+        x0, y0 = shapely.get_x(anchor[todo]), shapely.get_y(anchor[todo])
+        scaled = np.array([
+            shapely.transform(rects[i], lambda xy, f=factor[i], a=a, b=b: np.column_stack(
+                [a + (xy[:, 0] - a) * f, b + (xy[:, 1] - b) * f]))
+            for i, a, b in zip(todo, x0, y0, strict=True)
+        ], dtype=object)
+        ok = (factor[todo] <= 1.0) | shapely.covers(patches[owner[todo]], scaled)
+        out[todo[ok]] = scaled[ok]
+        fits[todo[ok]] = True
+    info = info.copy()
+    applied = np.where(fits, factor, 1.0)
+    info["width_m"] = info["width_m"].to_numpy() * applied
+    info["length_m"] = info["length_m"].to_numpy() * applied
+    return out, info
+
+
+def _pick(order: list[str], candidates: gpd.GeoDataFrame, count: int,
+          spacing_m: float = 0.0) -> list[str]:
+    """Take candidates in rank order, skipping those too close to one already taken.
+
+    Too close: sharing more than a square millimetre with it, or coming within
+    ``spacing_m`` of it.
+    """
+    geoms = candidates.set_index("site_id").geometry.loc[order].to_numpy()
+    free = np.ones(len(order), dtype=bool)
+    picked: list[str] = []
+    for i in range(len(order)):
+        if not free[i]:
+            continue
+        picked.append(order[i])
+        if len(picked) == count:
+            break
+        rest = np.flatnonzero(free)
+        shared = shapely.area(shapely.intersection(geoms[rest], geoms[i]))
+        blocked = shared > _OVERLAP_TOLERANCE_M2
+        if spacing_m > 0:
+            blocked |= shapely.distance(geoms[rest], geoms[i]) < spacing_m
+        free[rest[blocked]] = False
+        free[i] = False
+    return picked

@@ -1,0 +1,162 @@
+"""Shape tools for site selection: minimum width, parts, and placed rectangles.
+
+Minimum width
+-------------
+:func:`open_by_width` is a morphological opening: shrink by ``w/2``, grow
+back by ``w/2``, both with mitre joins, then clip to the input. Parts
+narrower than ``w`` (the distance between opposite edges) vanish in the
+shrink and do not come back; anything at least ``w`` wide (to the
+relative :data:`WIDTH_TOLERANCE`, so that a part exactly ``w`` wide survives
+the shrink) comes back unchanged, and mitre joins give rectangles back their square corners (round
+joins would shave them). The clip keeps the result inside the input whatever
+floating point does to the re-grown edges.
+
+All geometry stays in the projected analysis CRS; GEOS computes in double
+precision, so at Gauss-Kruger coordinates (~3.5·10⁷ m) vertices are exact to
+about 10⁻⁸ m and areas of rebuilt shapes agree with the originals to ~10⁻⁹
+relative.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import shapely
+
+from landcheck.geometry import polygonal_part
+
+__all__ = ["WIDTH_TOLERANCE", "open_by_width", "place_rectangles", "split_parts"]
+
+WIDTH_TOLERANCE = 1e-3
+"""Parts at least ``w·(1 − WIDTH_TOLERANCE)`` wide are kept (2 cm at 20 m).
+
+A part exactly as wide as the minimum must survive the shrink, but GEOS drops
+an eroded ring thinner than about 10⁻⁴ of the buffer distance, so the shrink
+stops a little short of half the width.
+"""
+
+
+def open_by_width(geometry: shapely.Geometry, width: float) -> shapely.Geometry:
+    """Remove the parts of a polygonal geometry narrower than ``width`` metres.
+
+    Examples
+    --------
+    Two 100 m squares joined by a 5 m corridor: a 20 m minimum width removes
+    the corridor and keeps the squares; a 50 m wide corridor stays.
+
+    >>> from shapely import box, union_all
+    >>> squares = [box(0, 0, 100, 100), box(300, 0, 400, 100)]
+    >>> narrow = union_all([*squares, box(100, 40, 300, 45)])
+    >>> open_by_width(narrow, 20.0).area
+    20000.0
+    >>> wide = union_all([*squares, box(100, 25, 300, 75)])
+    >>> open_by_width(wide, 20.0).area
+    30000.0
+    >>> open_by_width(box(0, 0, 300, 20), 20.0).area
+    6000.0
+    """
+    if width <= 0 or geometry.is_empty:
+        return geometry
+    half = width / 2.0 * (1.0 - WIDTH_TOLERANCE)
+    shrunk = shapely.buffer(geometry, -half, join_style="mitre", mitre_limit=10.0)
+    if shrunk.is_empty:
+        return shapely.Polygon()
+    regrown = shapely.buffer(shrunk, half, join_style="mitre", mitre_limit=10.0)
+    return polygonal_part([shapely.intersection(regrown, geometry)])[0]
+
+
+def split_parts(geometries: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Split (multi)polygons into their polygons; return ``(parts, owner position)``.
+
+    Empty geometries give no parts.
+
+    Examples
+    --------
+    >>> from shapely import MultiPolygon, box
+    >>> two = MultiPolygon([box(0, 0, 1, 1), box(2, 0, 3, 1)])
+    >>> parts, owner = split_parts([two, box(0, 0, 2, 2)])
+    >>> len(parts), owner.tolist()
+    (3, [0, 0, 1])
+    """
+    geoms = polygonal_part(geometries)
+    if not len(geoms):
+        return np.array([], dtype=object), np.array([], dtype=int)
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    keep = ~shapely.is_empty(parts) & (shapely.area(parts) > 0)
+    return parts[keep], owner[keep]
+
+
+def _rotate(xy: np.ndarray, angle: float, origin: tuple[float, float]) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    x, y = xy[:, 0] - origin[0], xy[:, 1] - origin[1]
+    return np.column_stack([origin[0] + c * x - s * y, origin[1] + s * x + c * y])
+
+
+def place_rectangles(
+    patch: shapely.Geometry,
+    width: float,
+    length: float,
+    angles_deg: Any,
+    step: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``width × length`` rectangle on a grid that fits inside ``patch``.
+
+    For each angle the patch is turned by ``−angle`` about its centroid, a
+    grid of axis-aligned rectangles (lower-left corners ``step`` apart,
+    starting at the turned patch's lower-left bound) is tested with one
+    vectorised ``covers``, and the rectangles that fit are turned back.
+
+    Parameters
+    ----------
+    patch : Polygon or MultiPolygon
+        Where the rectangles must lie.
+    width, length : float
+        Rectangle sides (metres), along the turned y and x axes.
+    angles_deg : sequence of float
+        Orientations of the long side, degrees counter-clockwise from east.
+    step : float
+        Grid spacing (metres).
+
+    Returns
+    -------
+    rectangles : numpy.ndarray of Polygon
+    angles : numpy.ndarray of float
+        The orientation of each rectangle (degrees).
+
+    Examples
+    --------
+    A 20 × 10 patch holds 3 × 1 squares of 10 m on a 5 m grid at 0°; at 90°
+    (the same squares turned) as many:
+
+    >>> rects, angles = place_rectangles(shapely.box(0, 0, 20, 10), 10, 10, [0, 90], 5)
+    >>> len(rects), sorted(set(angles.tolist()))
+    (6, [0.0, 90.0])
+    """
+    if patch.is_empty:
+        return np.array([], dtype=object), np.array([], dtype=float)
+    centre = shapely.centroid(patch)
+    origin = (centre.x, centre.y)
+    found, found_angles = [], []
+    tolerance = 1e-6 * max(width, length)
+    for angle in angles_deg:
+        theta = np.radians(float(angle))
+        turned = shapely.transform(patch, lambda xy, t=theta: _rotate(xy, -t, origin))
+        minx, miny, maxx, maxy = turned.bounds
+        xs = np.arange(minx, maxx - length + tolerance + 1e-9, step)
+        ys = np.arange(miny, maxy - width + tolerance + 1e-9, step)
+        if not len(xs) or not len(ys):
+            continue
+        gx, gy = np.meshgrid(xs, ys)
+        gx, gy = gx.ravel(), gy.ravel()
+        boxes = shapely.box(gx, gy, gx + length, gy + width)
+        shapely.prepare(turned)
+        fits = shapely.covers(turned, boxes)
+        if not fits.any():
+            continue
+        back = shapely.transform(boxes[fits], lambda xy, t=theta: _rotate(xy, t, origin))
+        found.append(back)
+        found_angles.append(np.full(int(fits.sum()), float(angle)))
+    if not found:
+        return np.array([], dtype=object), np.array([], dtype=float)
+    return np.concatenate(found), np.concatenate(found_angles)

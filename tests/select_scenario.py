@@ -1,0 +1,84 @@
+"""Analytic layers for the site-selection tests: every answer is known by construction.
+
+A 4 km × 1 km strip (x 0–4000, y 0–1000 from X0, Y0 in EPSG:4523):
+
+===========  ==============================================================
+land use     x 0–1000 paddy 0101 · 1000–2000 dry land 0103 ·
+             2000–3000 industrial 0601 · 3000–4000 other grassland 0404
+planning     0401 (urban concentrated construction, conforms) everywhere
+urban bdy    x 0–3000
+farmland     x 0–400 (full height) and a 50 × 100 block at x 2900–2950, y 0–100
+redline      x 3800–4000
+===========  ==============================================================
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from common import frame, square
+
+
+def land_use() -> gpd.GeoDataFrame:
+    codes = [("L1", "0101", 0), ("L2", "0103", 1000), ("L3", "0601", 2000), ("L4", "0404", 3000)]
+    return frame([{"BSM": b, "DLBM": c, "geometry": square(x, 0, 1000)} for b, c, x in codes])
+
+
+def planning() -> gpd.GeoDataFrame:
+    return frame([{"BSM": "Z1", "GHFQDM": "0401", "geometry": square(0, 0, 4000, 1000)}])
+
+
+def urban() -> gpd.GeoDataFrame:
+    return frame([{"BSM": "U1", "geometry": square(0, 0, 3000, 1000)}])
+
+
+def farmland() -> gpd.GeoDataFrame:
+    return frame([
+        {"BSM": "F1", "DLBM": "0101", "geometry": square(0, 0, 400, 1000)},
+        {"BSM": "F2", "DLBM": "0601", "geometry": square(2900, 0, 50, 100)},
+    ])
+
+
+def redline() -> gpd.GeoDataFrame:
+    return frame([{"BSM": "R1", "geometry": square(3800, 0, 200, 1000)}])
+
+
+def layers() -> dict[str, gpd.GeoDataFrame]:
+    """Every layer the built-in profile's rules read."""
+    return {
+        "farmland": farmland(), "eco_redline": redline(), "urban_boundary": urban(),
+        "planning_zones": planning(), "land_use": land_use(),
+    }
+
+
+def candidates() -> gpd.GeoDataFrame:
+    """Five 200 m squares (4 ha) for an industrial project.
+
+    ======  ======================================  ================================
+    site    where                                   expected
+    ======  ======================================  ================================
+    C1      x 300–500 (paddy, half on farmland)     prohibited, score 44
+    C2      x 1400–1600 (dry land, inside UDB)      conditional, score 12
+    C3      x 2400–2600 (industrial)                not_involved, 424.26 m from F2
+    C4      x 3300–3500 (grassland, outside UDB)    prohibited, score 4
+    C6      x 2050–2250 (industrial)                not_involved, 715.89 m from F2
+    ======  ======================================  ================================
+    """
+    xs = {"C1": 300, "C2": 1400, "C3": 2400, "C4": 3300, "C6": 2050}
+    return frame([
+        {"site_id": sid, "name": f"方案{sid}", "project_class": "industrial",
+         "geometry": square(x, 400, 200)}
+        for sid, x in xs.items()
+    ])
+
+
+def write_all(write_gpkg, **extra) -> str:
+    """All layers and the candidates in one GeoPackage; returns its path."""
+    return write_gpkg(candidates=candidates(), **layers(), **extra)
+
+
+def layer_options(path: str) -> list[str]:
+    """``--layer`` options for :func:`write_all`'s GeoPackage."""
+    out = []
+    for key in ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use"):
+        out += ["--layer", f"{key}={path}:{key}"]
+    return out

@@ -1,0 +1,125 @@
+"""Avoidance: what is kept and lost, fragments, buffers, and the files for resubmission."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+import select_scenario as scenario
+from common import frame, sites, square
+
+import landcheck
+from landcheck.errors import OutputExistsError
+from landcheck.io import read_boundary_txt
+from landcheck.report.selection import write_avoidance
+
+PLANAR = {"area_method": "planar"}
+
+
+def farmland(*geoms):
+    return frame([{"BSM": f"F{i + 1}", "geometry": g} for i, g in enumerate(geoms)])
+
+
+def half_on_farmland():
+    # a 100 m square on industrial land inside the boundary, its east half on farmland
+    site = sites(square(2400, 400, 100), name=["厂房"], project_class=["industrial"])
+    layers = {**scenario.layers(), "farmland": farmland(square(2450, 350, 150, 200))}
+    return site, layers
+
+
+def test_site_half_on_farmland_keeps_exactly_the_other_half():
+    site, layers = half_on_farmland()
+    result = landcheck.avoid(site, layers=layers, **PLANAR)
+    row = result.kept.iloc[0]
+    assert row["kept_planar_m2"] == pytest.approx(5_000.0, rel=1e-12)
+    assert row["kept_ha"] == pytest.approx(0.5)
+    assert row["lost_ha"] == pytest.approx(0.5)
+    assert row["constraints_ha"] == pytest.approx(0.5)
+    assert row["dropped_ha"] == 0.0
+    assert row["kept_share"] == pytest.approx(0.5)
+    assert row["parts"] == 1 and not row["fragmented"]
+    assert result.kept.geometry.iloc[0].equals(square(2400, 400, 50, 100))
+    assert result.lost["key"].tolist() == ["farmland"]
+    assert result.lost["planar_m2"].tolist() == pytest.approx([5_000.0])
+    assert row["status_before"] == "prohibited"
+    # the trimmed site touches the farmland: no longer taken, but near it (a notice)
+    assert row["status_after"] == "info"
+    assert result.after.layer_area("S1", "farmland").planar_m2 == 0.0
+    assert result.after.layer("S1", "farmland").nearest_m == pytest.approx(0.0)
+
+
+def test_buffer_moves_the_cut():
+    site, layers = half_on_farmland()
+    result = landcheck.avoid(site, layers=layers, buffers={"farmland": 10}, **PLANAR)
+    # the farmland's corners lie outside the site, so the cut is a straight line at x = 40
+    assert result.kept["kept_planar_m2"].iloc[0] == pytest.approx(4_000.0, rel=1e-12)
+    assert result.kept["status_after"].iloc[0] == "info"  # 10 m away, within the 50 m notice
+
+
+def test_fragmented_rest_is_warned_and_minimum_width_drops_it():
+    site = sites(square(0, 0, 100))
+    strip = farmland(square(40, -10, 20, 120))
+    result = landcheck.avoid(site, layers={"farmland": strip}, **PLANAR)
+    row = result.kept.iloc[0]
+    assert row["parts"] == 2 and row["fragmented"]
+    assert row["kept_planar_m2"] == pytest.approx(8_000.0)
+    assert any("fragmented into 2 pieces" in w for w in result.warnings)
+    result = landcheck.avoid(site, layers={"farmland": strip}, min_width_m=50, **PLANAR)
+    row = result.kept.iloc[0]
+    assert row["kept_planar_m2"] == 0.0 and row["parts"] == 0
+    assert row["dropped_ha"] == pytest.approx(0.8)
+    assert set(result.dropped["reason"]) == {"narrower than 50 m"}
+    assert any("nothing is left" in w for w in result.warnings)
+    assert result.after is None
+    assert result.resubmission.empty
+
+
+def test_minimum_area_drops_the_small_piece():
+    site = sites(square(0, 0, 100))
+    result = landcheck.avoid(site, layers={"farmland": farmland(square(5, -10, 5, 120))},
+                             min_area_m2=1_000, **PLANAR)
+    row = result.kept.iloc[0]
+    assert row["kept_planar_m2"] == pytest.approx(9_000.0)
+    assert row["dropped_ha"] == pytest.approx(0.05)
+    assert row["constraints_ha"] == pytest.approx(0.05)
+    assert row["parts"] == 1 and not row["fragmented"]
+
+
+def test_site_clear_of_constraints_is_kept_whole():
+    site = sites(square(1000, 1000, 100))
+    result = landcheck.avoid(site, layers={"farmland": farmland(square(0, 0, 10))}, **PLANAR)
+    assert result.kept["kept_planar_m2"].iloc[0] == pytest.approx(10_000.0)
+    assert result.lost.empty and result.dropped.empty
+
+
+def test_writes_gpkg_and_boundary_txt_for_resubmission(tmp_path):
+    site, layers = half_on_farmland()
+    result = landcheck.avoid(site, layers=layers, **PLANAR)
+    out = tmp_path / "avoid"
+    paths = write_avoidance(result, out)
+    assert sorted(os.listdir(out)) == sorted([
+        "avoidance.gpkg", "avoidance.csv", "avoidance.json", "avoidance.png",
+        "avoided_boundary.txt",
+    ])
+    txt = read_boundary_txt(paths["avoided_boundary.txt"])
+    assert txt.sites.geometry.iloc[0].area == pytest.approx(5_000.0)
+    assert txt.sites["site_id"].tolist() == ["S1"]
+    import pyogrio
+
+    assert [n for n, _ in pyogrio.list_layers(paths["avoidance.gpkg"])] == [
+        "kept", "lost", "dropped", "original"]
+    data = json.loads((out / "avoidance.json").read_text(encoding="utf-8"))
+    assert data["sites"][0]["kept_planar_m2"] == pytest.approx(5_000.0)
+    with pytest.raises(OutputExistsError, match="--overwrite"):
+        write_avoidance(result, out)
+    write_avoidance(result, out, overwrite=True)
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]  # no staging left
+
+
+def test_repr_and_dict():
+    site, layers = half_on_farmland()
+    result = landcheck.avoid(site, layers=layers, **PLANAR)
+    assert "0.5000 ha kept" in repr(result)
+    assert result.to_dict()["schema"] == "landcheck/avoidance@1"
+    assert "status_after" in result._repr_html_()

@@ -1,0 +1,124 @@
+"""Candidate comparison: the ranking of constructed alternatives, the rule, the weights."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import select_scenario as scenario
+
+import landcheck
+from landcheck.errors import InputDataError
+from landcheck.select.ranking import DEFAULT_WEIGHTS, RankingRule, rank_table
+
+PLANAR = {"area_method": "planar"}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return landcheck.compare(scenario.candidates(), layers=scenario.layers(), **PLANAR)
+
+
+def test_ranking_order_and_why(result):
+    assert result.order == ["C6", "C3", "C2", "C4", "C1"]
+    table = result.table.set_index("site_id")
+    assert table["status"].to_dict() == {
+        "C6": "not_involved", "C3": "not_involved", "C2": "conditional",
+        "C4": "prohibited", "C1": "prohibited",
+    }
+    # C6 and C3 tie on status and score: distance to the farmland block F2 decides
+    assert table.loc["C6", "nearest_hard_m"] == pytest.approx(math.hypot(650, 300))
+    assert table.loc["C3", "nearest_hard_m"] == pytest.approx(math.hypot(300, 300))
+    assert table.loc["C3", "nearest_hard_id"] == "F2"
+    assert "farther" in table.loc["C6", "reason"]
+    assert "status not_involved is better than conditional" in table.loc["C3", "reason"]
+    # both prohibited: C4 only lies outside the boundary, C1 takes farmland and paddy
+    assert table.loc["C4", "score"] == pytest.approx(4.0)
+    assert table.loc["C1", "score"] == pytest.approx(10 * 2 + 3 * 4 + 2 * 4 + 1 * 4)
+    assert "score 4.0000 is lower than 44.0000" in table.loc["C4", "reason"]
+
+
+def test_areas_come_from_the_check(result):
+    table = result.table.set_index("site_id")
+    assert table.loc["C1", "farmland_ha"] == pytest.approx(2.0)
+    assert table.loc["C1", "paddy_ha"] == pytest.approx(4.0)
+    assert table.loc["C2", "cultivated_ha"] == pytest.approx(4.0)
+    assert table.loc["C2", "conversion_ha"] == pytest.approx(4.0)
+    assert table.loc["C2", "paddy_ha"] == 0.0
+    assert table.loc["C4", "outside_urban_ha"] == pytest.approx(4.0)
+    assert table.loc["C4", "urban"] == "outside"
+    assert table.loc["C4", "unused_ha"] == pytest.approx(4.0)
+    assert table.loc["C3", "construction_ha"] == pytest.approx(4.0)
+    for sid in result.order:
+        assert result.check.status(sid) == table.loc[sid, "status"]
+        assert result.check.layer_area(sid, "farmland").ha == table.loc[sid, "farmland_ha"]
+
+
+def test_rule_is_stated(result):
+    text = result.explain()
+    assert text.startswith("Ranked by, in order: (1) overall status")
+    assert "10 × permanent basic farmland taken (farmland) (ha)" in text
+    assert "1. C6" in text and "5. C1" in text
+    assert "排序规则" in result.rule.describe("zh")
+    data = result.to_dict()
+    assert data["rule"]["weights"]["farmland_ha"] == 10.0
+    assert data["rule"]["criteria"] == ["status", "score", "nearest_hard_m", "site_id"]
+    assert [r["site_id"] for r in data["ranking"]] == result.order
+    json.dumps(data)  # JSON-safe (no NaN, no numpy types)
+    assert "Ranked by" in result._repr_html_()
+
+
+def test_weights_change_the_order_between_equals():
+    # outside the boundary now weighs 100 per ha: C4 (400) falls behind C1 (44)
+    result = landcheck.compare(scenario.candidates(), layers=scenario.layers(),
+                               weights={"outside_urban": 100}, **PLANAR)
+    assert result.order == ["C6", "C3", "C2", "C1", "C4"]
+    assert result.rule.weights["outside_urban"] == 100.0
+
+
+def test_weight_by_layer_key_overrides_its_kind():
+    rule = RankingRule.build(
+        landcheck.select.hard_constraints(landcheck.load_profile()),
+        {"permanent_farmland": 5, "farmland": 7},
+    )
+    assert {t.column: t.weight for t in rule.terms}["farmland_ha"] == 7.0
+    assert DEFAULT_WEIGHTS["permanent_farmland"] == 10.0
+
+
+def test_unknown_or_negative_weights_are_refused():
+    with pytest.raises(InputDataError, match="unknown weight"):
+        landcheck.compare(scenario.candidates(), layers=scenario.layers(), weights={"forest": 1})
+    with pytest.raises(InputDataError, match="≥ 0"):
+        landcheck.compare(scenario.candidates(), layers=scenario.layers(),
+                          weights={"paddy": -1})
+
+
+def test_ties_break_by_site_id_whatever_the_input_order():
+    import pandas as pd
+
+    rule = RankingRule(terms=(), search_m=100.0)
+    table = pd.DataFrame({"site_id": ["B", "A", "C"], "status": ["info"] * 3,
+                          "nearest_hard_m": [float("nan"), 250.0, 100.0000001]})
+    ranked = rank_table(table, rule)
+    # beyond the search distance every distance counts as 100 m: all tie, ids decide
+    assert ranked["site_id"].tolist() == ["A", "B", "C"]
+    assert "site id decides" in ranked["reason"].iloc[0]
+
+
+def test_missing_layers_make_statuses_unknown_and_are_said():
+    result = landcheck.compare(scenario.candidates(), layers={"farmland": scenario.farmland()},
+                               **PLANAR)
+    statuses = result.table.set_index("site_id")["status"]
+    assert statuses["C1"] == "prohibited"
+    assert (statuses.drop("C1") == "unknown").all()
+    assert any("eco_redline" in w and "NOT checked" in w for w in result.warnings)
+
+
+def test_plot_shows_every_alternative(result):
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    result.plot(ax=ax)
+    labels = [t.get_text() for t in ax.texts]
+    assert len(labels) == 5 and labels[0].startswith("1. C6")

@@ -1,0 +1,124 @@
+"""Search: proposals of the required area inside the buildable land, ranked by the rule."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from common import frame, square
+
+import landcheck
+from landcheck.errors import InputDataError
+
+PLANAR = {"area_method": "planar"}
+
+
+def half_redline():
+    aoi = frame([{"geometry": square(0, 0, 300)}])
+    redline = frame([{"BSM": "R1", "geometry": square(0, 0, 150, 300)}])
+    return aoi, {"eco_redline": redline}
+
+
+def test_squares_of_the_required_area_in_the_free_half():
+    aoi, layers = half_redline()
+    result = landcheck.search(aoi, 2.0, layers=layers, count=3, max_aspect=1.0, **PLANAR)
+    proposals = result.proposals
+    # a 141.42 m square fits twice in the 150 x 300 m free half, once above the other
+    assert len(proposals) == 2
+    assert any("only 2 non-overlapping" in w for w in result.warnings)
+    assert proposals["area_ha"].tolist() == pytest.approx([2.0, 2.0], rel=1e-9)
+    assert proposals["width_m"].tolist() == pytest.approx([20_000**0.5] * 2)
+    free = square(150, 0, 150, 300)
+    for geom in proposals.geometry:
+        assert free.buffer(1e-6).covers(geom)
+    a, b = proposals.geometry
+    assert shapely.intersection(a, b).area < 1e-3
+    assert proposals["rank"].tolist() == [1, 2]
+    assert result.comparison.order == proposals["site_id"].tolist()
+
+
+def test_rectangles_may_be_chosen_to_keep_away_from_constraints():
+    aoi, layers = half_redline()
+    result = landcheck.search(aoi, 2.0, layers=layers, count=1, **PLANAR)
+    best = result.proposals.iloc[0]
+    # a 100 x 200 m rectangle stands 50 m from the redline, farther than any square can
+    assert best["width_m"] == pytest.approx(100.0)
+    assert best["length_m"] == pytest.approx(200.0)
+    assert best["nearest_hard_m"] == pytest.approx(50.0, abs=1e-6)
+    assert best["area_ha"] == pytest.approx(2.0, rel=1e-9)
+
+
+def test_land_classes_decide_where_to_search():
+    aoi = frame([{"geometry": square(0, 0, 600, 200)}])
+    land_use = frame([
+        {"BSM": "L1", "DLBM": "0101", "geometry": square(0, 0, 300, 200)},
+        {"BSM": "L2", "DLBM": "0404", "geometry": square(300, 0, 300, 200)},
+    ])
+    layers = {"land_use": land_use,
+              "farmland": frame([{"BSM": "F", "geometry": square(0, 500, 10)}]),
+              "eco_redline": frame([{"BSM": "R", "geometry": square(0, 600, 10)}])}
+    result = landcheck.search(aoi, 1.0, layers=layers, count=2, max_aspect=1.0, **PLANAR)
+    for geom in result.proposals.geometry:
+        assert square(300, 0, 300, 200).buffer(1e-6).covers(geom)  # the grassland, not paddy
+    assert (result.proposals["paddy_ha"] == 0).all()
+    assert (result.proposals["score"] == 0).all()
+
+
+def test_same_inputs_same_proposals():
+    aoi, layers = half_redline()
+    one = landcheck.search(aoi, 1.5, layers=layers, count=3, **PLANAR)
+    two = landcheck.search(aoi, 1.5, layers=layers, count=3, **PLANAR)
+    assert [g.wkb for g in one.proposals.geometry] == [g.wkb for g in two.proposals.geometry]
+
+
+def test_nothing_fits_is_an_answer_not_an_error():
+    aoi, layers = half_redline()
+    result = landcheck.search(aoi, 5.0, layers=layers, **PLANAR)
+    assert result.proposals.empty and result.comparison is None
+    assert any("no site of 5 ha fits" in w for w in result.warnings)
+    assert "no proposal fits" in result.explain()
+
+
+def test_minimum_width_wider_than_the_site_is_refused():
+    aoi, layers = half_redline()
+    with pytest.raises(InputDataError, match="minimum width"):
+        landcheck.search(aoi, 1.0, layers=layers, min_width_m=150, **PLANAR)
+
+
+def test_candidates_are_thinned_to_the_limit():
+    aoi, layers = half_redline()
+    result = landcheck.search(aoi, 0.25, layers=layers, count=2, max_candidates=20, **PLANAR)
+    assert result.stats["candidates"] == 20
+    assert result.stats["rectangles_fit"] > 20
+    assert len(result.proposals) == 2
+    assert result.to_dict()["stats"]["candidates"] == 20
+
+
+def test_spacing_keeps_proposals_apart():
+    aoi, layers = half_redline()
+    # two 141.42 m squares stacked in 300 m leave 17.2 m to spare: a 20 m spacing allows one
+    result = landcheck.search(aoi, 2.0, layers=layers, count=3, max_aspect=1.0, spacing_m=20,
+                              **PLANAR)
+    assert len(result.proposals) == 1
+    # on a 5 m grid the squares at y = 0 and y = 155 stand 13.6 m apart
+    result = landcheck.search(aoi, 2.0, layers=layers, count=3, max_aspect=1.0, spacing_m=10,
+                              step_m=5, **PLANAR)
+    assert len(result.proposals) == 2
+    a, b = result.proposals.geometry
+    assert a.distance(b) == pytest.approx(155 - 20_000**0.5)
+
+
+def test_project_class_gives_the_real_status():
+    import select_scenario as scenario
+
+    # grassland outside the urban boundary (x 3000-3800 of the scenario strip)
+    aoi = frame([{"geometry": square(3000, 0, 700, 1000)}])
+    statuses = {}
+    for klass in ("industrial", "energy"):
+        result = landcheck.search(aoi, 4.0, layers=scenario.layers(), count=1,
+                                  project_class=klass, max_candidates=50, **PLANAR)
+        statuses[klass] = result.proposals["status"].iloc[0]
+    # outside the boundary an industrial project is not permitted; an energy one may be
+    # approved as a project sited on its own
+    assert statuses == {"industrial": "prohibited", "energy": "conditional"}
+    with pytest.raises(InputDataError, match="unknown project class"):
+        landcheck.search(aoi, 4.0, layers=scenario.layers(), project_class="casino")
