@@ -105,14 +105,18 @@ def point(layer: str, x: float, y: float) -> list[str]:
     return ["0", "POINT", "8", layer, "10", f"{x:.3f}", "20", f"{y:.3f}"]
 
 
-def write_dxf(path, entities: list[str], *, codepage: str = "ANSI_936") -> str:
-    """A minimal DXF (AutoCAD 2000) in GBK, as Chinese survey software writes them."""
+def write_dxf(
+    path, entities: list[str], *, codepage: str = "ANSI_936", encoding: str = "gbk"
+) -> str:
+    """A minimal DXF (AutoCAD 2000) in GBK, as Chinese survey software writes them.
+
+    ``codepage`` is what the header declares, ``encoding`` what the bytes are.
+    """
     lines = [
         "0", "SECTION", "2", "HEADER", "9", "$ACADVER", "1", "AC1015",
         "9", "$DWGCODEPAGE", "3", codepage, "0", "ENDSEC",
         "0", "SECTION", "2", "ENTITIES", *entities, "0", "ENDSEC", "0", "EOF",
     ]
-    encoding = "gbk" if codepage == "ANSI_936" else "cp1252"
     with open(path, "wb") as handle:
         handle.write(("\r\n".join(lines) + "\r\n").encode(encoding))
     return str(path)

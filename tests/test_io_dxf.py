@@ -88,6 +88,18 @@ def test_cad_layer_can_be_chosen(tmp_path):
         read_dxf(LayerSource(path, "建筑"))
 
 
+def test_encoding_overrides_a_wrong_codepage(tmp_path):
+    entities = [
+        *lwpolyline("红线", [(E0, N0), (E0 + 100, N0), (E0 + 100, N0 + 100)], closed=True),
+        *text("注记", E0 + 80, N0 + 10, "泵站"),
+    ]
+    path = write_dxf(tmp_path / "a.dxf", entities, codepage="ANSI_1252")  # but GBK bytes
+    assert read_dxf(LayerSource(path)).sites.name.tolist() != ["泵站"]
+    found = read_dxf(LayerSource(path, encoding="gbk"))
+    assert found.sites.name.tolist() == ["泵站"] and found.sites.cad_layer.tolist() == ["红线"]
+    assert pyogrio.get_gdal_config_option("DXF_ENCODING") is None  # restored
+
+
 def test_drawing_without_closed_polylines(tmp_path):
     path = write_dxf(
         tmp_path / "a.dxf", lwpolyline("道路", [(E0, N0), (E0 + 300, N0)], closed=False)

@@ -206,7 +206,7 @@ def missing_crs_advice(bounds: Bounds) -> str:
         advice = missing_crs_advice(swapped)
         return (
             f"its first coordinate ({_span(x0, x1)}) holds northings and its second "
-            f"({_span(y0, y1)}) eastings: X/Y are swapped, swap them; then {advice[4:]}"
+            f"({_span(y0, y1)}) eastings: X/Y are swapped, swap them; then the {advice[4:]}"
         )
     if _plain(x0, x1) and _northings(y0, y1):
         return f"its eastings ({_span(x0, x1)}) carry no zone prefix, so {ZONE_HOWTO}"
