@@ -127,8 +127,9 @@ def test_refuses_to_overwrite(runner, txt, tmp_path):
 
 def test_unknown_output_format(runner, txt, tmp_path):
     result = convert(runner, txt, tmp_path / "sites.xyz")
-    assert result.exit_code == 1
-    assert "cannot tell the output format from" in result.output and ".gpkg" in result.output
+    assert result.exit_code == 2  # a usage error
+    assert "cannot tell the format from" in result.output and ".gpkg" in result.output
+    assert not (tmp_path / "sites.xyz").exists()
 
 
 def test_lines_cannot_become_a_boundary_txt(runner, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import click
 
@@ -48,10 +49,16 @@ def convert_command(
     IN: a vector file (PATH[:LAYER]), a boundary TXT, a DXF drawing, or a
     report folder (its sites). OUT: .txt (boundary TXT), .gpkg, .shp,
     .geojson or .kml. Exit codes: 0 done, 1 failed (bad input, refused
-    overwrite), 2 usage error.
+    overwrite), 2 usage error (e.g. an unknown OUT extension).
     """
-    from landcheck.io.convert import convert
+    from landcheck.io.convert import OUTPUT_FORMATS, convert
 
+    if os.path.splitext(output)[1].lower() not in OUTPUT_FORMATS:
+        raise click.BadParameter(
+            f"cannot tell the format from {output!r}; end it in "
+            + ", ".join(sorted(OUTPUT_FORMATS)),
+            param_hint="OUT",
+        )
     result = convert(
         source, output, crs=crs, to_crs=to_crs, encoding=encoding,
         output_encoding=out_encoding, datum_shift=datum_shift, id_field=id_field,
