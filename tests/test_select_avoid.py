@@ -123,3 +123,23 @@ def test_repr_and_dict():
     assert "0.5000 ha kept" in repr(result)
     assert result.to_dict()["schema"] == "landcheck/avoidance@1"
     assert "status_after" in result._repr_html_()
+
+
+def test_legacy_datum_needs_the_shift_parameters():
+    from landcheck.errors import AnalysisCRSError
+
+    # the same square, declared in Xian 1980 / 3-degree GK zone 35 (EPSG:2359)
+    site = sites(square(0, 0, 100), crs="EPSG:2359")
+    layers = {"farmland": farmland(square(150, -50, 150, 200))}
+    with pytest.raises(AnalysisCRSError, match="Xian 1980"):
+        landcheck.avoid(site, layers=layers, **PLANAR)
+    shift = "-15.8,102.4,48.3,0.35,-1.12,2.41,3.6"
+    result = landcheck.avoid(site, layers=layers, datum_shift=shift, **PLANAR)
+    assert any("Helmert" in w and "Xian 1980" in w for w in result.warnings)
+    # these parameters move the square some 73 m east, partly onto the farmland (x ≥ 150)
+    moved = result.sites.geometry.iloc[0]
+    assert moved.bounds[0] == pytest.approx(73.0 + 35_420_000, abs=1.0)
+    row = result.kept.iloc[0]
+    assert row["kept_planar_m2"] == pytest.approx(
+        moved.difference(square(150, -50, 150, 200)).area, rel=1e-9)
+    assert row["kept_ha"] + row["lost_ha"] == pytest.approx(row["site_ha"])

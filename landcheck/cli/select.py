@@ -17,9 +17,11 @@ from typing import Any
 
 import click
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from landcheck.cli.check import datum_shift_option
 from landcheck.cli.options import (
     crs_option,
     encoding_option,
@@ -132,6 +134,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--area-method", type=click.Choice(["ellipsoidal", "planar"]), default=None,
                      help="Area that drives thresholds and findings (default: the profile's)."),
         encoding_option,
+        datum_shift_option,
         overwrite_option,
     ]):
         func = option(func)
@@ -165,17 +168,31 @@ def _positive(value: float | None, hint: str, *, allow_zero: bool = True) -> Non
                                  param_hint=hint)
 
 
+_HEADERS = {
+    "rank": "#", "site_id": "site", "patch_id": "patch", "area_ha": "ha", "site_ha": "site ha",
+    "nearest_hard_m": "hard m", "urban_distance_m": "UDB m", "road_distance_m": "road m",
+    "eco_redline_ha": "redline", "cultivated_ha": "cultiv.", "conversion_ha": "convert",
+    "outside_urban_ha": "out UDB", "urban": "UDB", "kept_ha": "kept", "lost_ha": "lost",
+    "constraints_ha": "constr.", "dropped_ha": "dropped", "status_before": "before",
+    "status_after": "after", "angle_deg": "angle", "width_m": "width m", "length_m": "length m",
+}
+"""Short column headers for the printed tables (areas in ha)."""
+
+
 def _print(ctx: click.Context, title: str, table: pd.DataFrame, columns: list[str],
            lines: list[str], paths: dict[str, str], output: str) -> None:
     if ctx.obj["verbosity"] < 0:
         return
     console = Console()
-    shown = Table(title=title)
+    if not console.is_terminal:
+        console = Console(width=120)
+    shown = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
     present = [c for c in columns if c in table.columns]
     for column in present:
-        shown.add_column(column, justify="left" if column in ("site_id", "name", "status",
-                                                              "urban", "patch_id") else "right",
-                         overflow="fold")
+        left = column in ("site_id", "name", "status", "urban", "patch_id", "status_before",
+                          "status_after")
+        shown.add_column(_HEADERS.get(column, column.removesuffix("_ha")),
+                         justify="left" if left else "right", overflow="fold")
     for row in table[present].itertuples(index=False):
         cells = []
         for column, value in zip(present, row, strict=True):
@@ -225,10 +242,10 @@ def select_group() -> None:
 @click.pass_context
 def buildable_command(
     ctx: click.Context, aoi: str, profile: str, layers: tuple[str, ...], crs: str | None,
-    area_method: str | None, encoding: str | None, overwrite: bool, buffers: tuple[str, ...],
-    outside_urban: bool, constraints: tuple[str, ...], buffer_join: str, min_width: float,
-    min_area: float | None, project_class: str | None, roads: str | None,
-    search_distance: float, output: str,
+    area_method: str | None, encoding: str | None, datum_shift: object | None, overwrite: bool,
+    buffers: tuple[str, ...], outside_urban: bool, constraints: tuple[str, ...],
+    buffer_join: str, min_width: float, min_area: float | None, project_class: str | None,
+    roads: str | None, search_distance: float, output: str,
 ) -> None:
     """Find the land in AOI free of the hard constraints (redline, permanent farmland…).
 
@@ -252,7 +269,7 @@ def buildable_command(
         constraints=constraints, min_width_m=min_width, min_area_m2=min_area,
         buffer_join=buffer_join, roads=roads, search_m=search_distance,
         project_class=project_class, crs=crs,
-        area_method=area_method, encoding=encoding,
+        area_method=area_method, encoding=encoding, datum_shift=datum_shift,
     )
     _warn(result.warnings)
     paths = write_buildable(result, output, overwrite=overwrite)
@@ -264,7 +281,7 @@ def buildable_command(
     ]
     if result.unchecked:
         lines.append("NOT checked against: " + ", ".join(result.unchecked))
-    _print(ctx, "Buildable patches", result.table,
+    _print(ctx, "Buildable patches (areas in ha)", result.table,
            ["patch_id", "ha", "status", "cultivated_ha", "conversion_ha", "urban",
             "urban_distance_m", "road_distance_m", "nearest_hard_m"], lines, paths, output)
 
@@ -290,7 +307,8 @@ def buildable_command(
 @click.pass_context
 def compare_command(
     ctx: click.Context, candidates: tuple[str, ...], profile: str, layers: tuple[str, ...],
-    crs: str | None, area_method: str | None, encoding: str | None, overwrite: bool,
+    crs: str | None, area_method: str | None, encoding: str | None, datum_shift: object | None,
+    overwrite: bool,
     weights: tuple[str, ...], constraints: tuple[str, ...], search_distance: float,
     id_field: str | None, width: float | None, lang: str, output: str,
 ) -> None:
@@ -313,13 +331,14 @@ def compare_command(
         list(candidates) if len(candidates) > 1 else candidates[0], profile=profile,
         layers=sources, weights=parsed, constraints=constraints, search_m=search_distance,
         id_field=id_field, crs=crs, area_method=area_method, width=width, encoding=encoding,
+        datum_shift=datum_shift,
     )
     _warn(result.warnings)
     paths = write_comparison(result, output, overwrite=overwrite)
     hard = [f"{c.key}_ha" for c in result.constraints if not c.outside]
-    _print(ctx, "Alternatives ranked (1 = best)", result.table,
-           ["rank", "site_id", "name", "status", "area_ha", *hard, "paddy_ha", "cultivated_ha",
-            "conversion_ha", "urban", "nearest_hard_m", "score"],
+    _print(ctx, "Alternatives ranked (1 = best; areas in ha)", result.table,
+           ["rank", "site_id", "status", "area_ha", *hard, "paddy_ha", "cultivated_ha",
+            "conversion_ha", "outside_urban_ha", "nearest_hard_m", "score"],
            result.explain(lang).split("\n"), paths, output)
 
 
@@ -339,7 +358,8 @@ def compare_command(
 @click.pass_context
 def avoid_command(
     ctx: click.Context, site: tuple[str, ...], profile: str, layers: tuple[str, ...],
-    crs: str | None, area_method: str | None, encoding: str | None, overwrite: bool,
+    crs: str | None, area_method: str | None, encoding: str | None, datum_shift: object | None,
+    overwrite: bool,
     buffers: tuple[str, ...], outside_urban: bool, constraints: tuple[str, ...],
     buffer_join: str, min_width: float, min_area: float | None, id_field: str | None,
     width: float | None, txt_encoding: str, output: str,
@@ -366,14 +386,15 @@ def avoid_command(
         buffers=parsed, outside_urban=outside_urban, constraints=constraints,
         min_width_m=min_width, min_area_m2=min_area, buffer_join=buffer_join,
         id_field=id_field, crs=crs, area_method=area_method, width=width, encoding=encoding,
+        datum_shift=datum_shift,
     )
     _warn(result.warnings)
     paths = write_avoidance(result, output, overwrite=overwrite, txt_encoding=txt_encoding)
     lines = []
     if result.unchecked:
         lines.append("NOT checked against: " + ", ".join(result.unchecked))
-    _print(ctx, "Avoidance", result.table,
-           ["site_id", "name", "site_ha", "kept_ha", "lost_ha", "constraints_ha", "dropped_ha",
+    _print(ctx, "Avoidance (areas in ha)", result.table,
+           ["site_id", "site_ha", "kept_ha", "lost_ha", "constraints_ha", "dropped_ha",
             "parts", "status_before", "status_after"], lines, paths, output)
 
 
@@ -411,7 +432,8 @@ def avoid_command(
 @click.pass_context
 def search_command(
     ctx: click.Context, aoi: str, area_ha: float, profile: str, layers: tuple[str, ...],
-    crs: str | None, area_method: str | None, encoding: str | None, overwrite: bool,
+    crs: str | None, area_method: str | None, encoding: str | None, datum_shift: object | None,
+    overwrite: bool,
     buffers: tuple[str, ...], outside_urban: bool, constraints: tuple[str, ...],
     buffer_join: str, min_width: float, count: int, max_aspect: float, angle_step: float,
     step: float | None, project_class: str | None, spacing: float, max_candidates: int,
@@ -451,13 +473,13 @@ def search_command(
         outside_urban=outside_urban, constraints=constraints, buffer_join=buffer_join,
         weights=parsed_weights, search_m=search_distance, spacing_m=spacing,
         max_candidates=max_candidates, project_class=project_class,
-        crs=crs, area_method=area_method, encoding=encoding,
+        crs=crs, area_method=area_method, encoding=encoding, datum_shift=datum_shift,
     )
     _warn(result.warnings)
     paths = write_search(result, output, overwrite=overwrite, txt_encoding=txt_encoding)
     lines = result.explain(lang).split("\n")
     lines.append(f"{result.stats['candidates']:,} placements pre-examined "
                  f"({result.stats['rectangles_fit']:,} fit).")
-    _print(ctx, f"Proposed sites of {area_ha:g} ha (1 = best)", result.table,
+    _print(ctx, f"Proposed sites of {area_ha:g} ha (1 = best; areas in ha)", result.table,
            ["rank", "site_id", "status", "area_ha", "cultivated_ha", "conversion_ha", "urban",
             "nearest_hard_m", "score", "angle_deg", "width_m", "length_m"], lines, paths, output)

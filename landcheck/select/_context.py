@@ -19,6 +19,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import choose_analysis_crs, crs_label, parse_crs
+from landcheck.datum import DatumShift, apply_datum_shift
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.inputs import (
     LayerInput,
@@ -65,6 +66,8 @@ class SelectionContext:
         Notes from reading and preparing them.
     encoding : str or None
         Attribute encoding of input files.
+    datum_shift : DatumShift or None
+        Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
     """
 
     profile: Profile
@@ -76,6 +79,7 @@ class SelectionContext:
     records: list[InputRecord]
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
+    datum_shift: DatumShift | None = None
 
     @property
     def method(self) -> AreaMethod:
@@ -124,6 +128,7 @@ class SelectionContext:
             "layers": self.layers,
             "crs": self.crs,
             "encoding": self.encoding,
+            "datum_shift": self.datum_shift,
         }
 
 
@@ -138,6 +143,7 @@ def prepare_context(
     id_field: str | None = None,
     width: float | None = None,
     what: str = "sites",
+    datum_shift: DatumShift | str | None = None,
 ) -> SelectionContext:
     """Read the input polygons and choose the analysis CRS, as :func:`landcheck.check` does.
 
@@ -145,7 +151,7 @@ def prepare_context(
     ----------
     polygons : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
         The area of interest, candidate sites or site to work on.
-    profile, layers, crs, area_method, encoding, id_field, width
+    profile, layers, crs, area_method, encoding, id_field, width, datum_shift
         As for :func:`landcheck.check`.
     what : str
         What the polygons are, for messages.
@@ -166,10 +172,12 @@ def prepare_context(
     assume_crs = None
     if resolved.analysis.crs.lower() != "auto":
         assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
-    raw, records = read_site_inputs(polygons, assume_crs, encoding)
+    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    raw, records = read_site_inputs(polygons, assume_crs, encoding, shift)
     warnings: list[str] = []
     for record in records:
-        warnings.extend(f"{record.path}: {w}" for w in record.extra.get("warnings", ()))
+        where = record.path or what
+        warnings.extend(f"{where}: {w}" for w in record.extra.get("warnings", ()))
         if record.extra.get("crs_assumed") or record.extra.get("crs_replaced"):
             warnings.append(
                 f"{what} file {record.path}: CRS taken to be {crs_label(assume_crs)} (--crs)"
@@ -192,6 +200,7 @@ def prepare_context(
     return SelectionContext(
         profile=resolved, layers=given, sources=sources, crs=analysis_crs, crs_reason=reason,
         frame=prepared.frame, records=list(records), warnings=warnings, encoding=encoding,
+        datum_shift=shift,
     )
 
 
@@ -203,6 +212,7 @@ def load_lines(
     margin: float,
     encoding: str | None = None,
     key: str = "roads",
+    datum_shift: DatumShift | None = None,
 ) -> tuple[np.ndarray, list[InputRecord]]:
     """Read a line (or any) layer near a geometry, in the analysis CRS.
 
@@ -223,6 +233,7 @@ def load_lines(
     else:
         layer_source = LayerSource.parse(source, encoding=encoding)
         frame, record = read_features_near(layer_source, [near], crs, key=key, margin=margin)
+        frame, _ = apply_datum_shift(frame, datum_shift, f"layer {key!r}")
         frame = frame.to_crs(crs) if frame.crs is not None and not frame.crs.equals(crs) else frame
     geoms = np.asarray(frame.geometry.values, dtype=object)
     geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]

@@ -217,6 +217,7 @@ def avoid(
     area_method: str | None = None,
     width: float | None = None,
     encoding: str | None = None,
+    datum_shift: Any = None,
 ) -> AvoidanceResult:
     """Trim sites so that they no longer touch the hard constraints.
 
@@ -224,7 +225,7 @@ def avoid(
     ----------
     site : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
         The site(s) to trim (each is trimmed on its own).
-    profile, layers, id_field, crs, area_method, width, encoding
+    profile, layers, id_field, crs, area_method, width, encoding, datum_shift
         As for :func:`landcheck.check`.
     buffers, outside_urban, constraints, buffer_join
         Which constraints and how far to keep from them, as for
@@ -259,13 +260,14 @@ def avoid(
         raise InputDataError(f"min_area_m2 must be ≥ 0 m², got {min_area_m2!r}")
     created = datetime.now(timezone.utc)
     ctx = prepare_context(site, profile=profile, layers=layers, crs=crs, area_method=area_method,
-                          encoding=encoding, id_field=id_field, width=width, what="site")
+                          encoding=encoding, id_field=id_field, width=width, what="site",
+                          datum_shift=datum_shift)
     hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
                             extra=constraints)
     min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
     frame = ctx.frame
     loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, frame.geometry, ctx.crs,
-                                        join=buffer_join)
+                                        join=buffer_join, datum_shift=ctx.datum_shift)
     warnings = [*ctx.warnings, *warnings]
     method, crs_ = ctx.method, ctx.crs
     kept_geoms, rows, lost_rows, lost_geoms, dropped_rows, dropped_geoms = [], [], [], [], [], []

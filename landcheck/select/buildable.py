@@ -336,7 +336,8 @@ def _urban_features(ctx: SelectionContext, loaded: list[LoadedConstraint], near:
     if source is None:
         return None
     try:
-        layer = load_layer(ctx.profile.layers[key], source, near, ctx.crs, margin=search_m)
+        layer = load_layer(ctx.profile.layers[key], source, near, ctx.crs, margin=search_m,
+                           datum_shift=ctx.datum_shift)
     except (DataSourceError, InputDataError) as ex:
         warnings.append(f"distance to {key!r} not measured: {ex}")
         return None
@@ -372,7 +373,7 @@ def describe_patches(
     road_geoms = None
     if roads is not None:
         road_geoms, _ = load_lines(roads, near.iloc[0], ctx.crs, margin=search_m,
-                                   encoding=ctx.encoding)
+                                   encoding=ctx.encoding, datum_shift=ctx.datum_shift)
     table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m)
     return table, result
 
@@ -394,6 +395,7 @@ def buildable(
     crs: Any = None,
     area_method: str | None = None,
     encoding: str | None = None,
+    datum_shift: Any = None,
 ) -> BuildableResult:
     """Find the land in an area of interest free of the hard constraints.
 
@@ -401,7 +403,7 @@ def buildable(
     ----------
     area_of_interest : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
         The area to search; several polygons are joined into one.
-    profile, layers, crs, area_method, encoding
+    profile, layers, crs, area_method, encoding, datum_shift
         As for :func:`landcheck.check`.
     buffers : float or mapping, optional
         Distance to keep from the constraints (metres): one number for all
@@ -451,7 +453,8 @@ def buildable(
         raise InputDataError(f"search_m must be a distance in metres > 0, got {search_m!r}")
     created = datetime.now(timezone.utc)
     ctx = prepare_context(area_of_interest, profile=profile, layers=layers, crs=crs,
-                          area_method=area_method, encoding=encoding, what="area of interest")
+                          area_method=area_method, encoding=encoding, what="area of interest",
+                          datum_shift=datum_shift)
     hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
                             extra=constraints)
     klass = ctx.project_class(project_class)
@@ -459,7 +462,8 @@ def buildable(
     aoi = ctx.union()
     near = gpd.GeoSeries([aoi], crs=ctx.crs)
     loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
-                                        join=buffer_join, search_m=search_m)
+                                        join=buffer_join, search_m=search_m,
+                                        datum_shift=ctx.datum_shift)
     warnings = [*ctx.warnings, *warnings]
     carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m,
                    min_area_m2=min_area)

@@ -215,7 +215,7 @@ def context_layers(
     if urban and urban not in out and ctx.sources.get(urban) is not None:
         try:
             layer = load_layer(ctx.profile.layers[urban], ctx.sources[urban], near, ctx.crs,
-                               margin=margin)
+                               margin=margin, datum_shift=ctx.datum_shift)
             out[urban] = layer.layer.features[["_id", "geometry"]]
         except (DataSourceError, InputDataError):
             pass  # only a map layer; the check reports the problem
@@ -251,6 +251,7 @@ def compare(
     area_method: str | None = None,
     width: float | None = None,
     encoding: str | None = None,
+    datum_shift: Any = None,
 ) -> ComparisonResult:
     """Compare alternative sites of one project and rank them (比选).
 
@@ -259,7 +260,7 @@ def compare(
     candidates : path, ``"PATH:LAYER"``, GeoDataFrame or list of them
         The alternatives, one feature each (ids from ``id_field`` or the usual
         fields, as for :func:`landcheck.check`).
-    profile, layers, id_field, crs, area_method, width, encoding
+    profile, layers, id_field, crs, area_method, width, encoding, datum_shift
         As for :func:`landcheck.check`.
     weights : mapping, optional
         Weights per hectare over
@@ -296,13 +297,13 @@ def compare(
     ctx = prepare_context(
         candidates, profile=profile, layers=layers, crs=crs, area_method=area_method,
         encoding=encoding, id_field=id_field, width=width, what="candidate sites",
-    )
+        datum_shift=datum_shift)
     hard = hard_constraints(ctx.profile, extra=constraints)
     rule = RankingRule.build(hard, weights, search_m=search_m)
     result = check(candidates, id_field=id_field, width=width, **ctx.check_kwargs())
     near = result.sites.geometry
     loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
-                                        search_m=search_m)
+                                        search_m=search_m, datum_shift=ctx.datum_shift)
     table, sites = rank_sites(result, loaded, hard, rule)
     context = context_layers(ctx, loaded, near, search_m)
     return ComparisonResult(

@@ -301,6 +301,7 @@ def load_constraints(
     *,
     join: str = "round",
     search_m: float = 0.0,
+    datum_shift: Any = None,
 ) -> tuple[list[LoadedConstraint], list[str]]:
     """Read each constraint's features near ``near`` and build its zone.
 
@@ -319,6 +320,8 @@ def load_constraints(
         Buffer join style.
     search_m : float
         Also read features this far away (for distances).
+    datum_shift : DatumShift, optional
+        Parameters moving Xian 1980 / Beijing 1954 layers to CGCS2000.
 
     Returns
     -------
@@ -341,7 +344,7 @@ def load_constraints(
             continue
         margin = max(1.0, c.buffer_m + 1.0, search_m)
         try:
-            layer = load_layer(spec, source, near, crs, margin=margin)
+            layer = load_layer(spec, source, near, crs, margin=margin, datum_shift=datum_shift)
         except (DataSourceError, InputDataError) as ex:
             warnings.append(
                 f"constraint {c.key!r} could not be read, so the result is NOT checked against "

@@ -149,6 +149,9 @@ def site_metrics(
             out["urban"] = "unknown"
         rows.append(out)
     table = pd.DataFrame(rows)
+    areas = [c for c in table.columns if c.endswith("_ha")]
+    # differences of equal sums can come out as -1e-12 ha: they are zero
+    table[areas] = table[areas].clip(lower=0.0)
     if distances is not None and len(distances) == len(table):
         table = pd.concat([table, distances.reset_index(drop=True)], axis=1)
     else:

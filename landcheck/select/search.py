@@ -230,6 +230,7 @@ def search(
     crs: Any = None,
     area_method: str | None = None,
     encoding: str | None = None,
+    datum_shift: Any = None,
 ) -> SearchResult:
     """Propose up to ``count`` sites of ``area_ha`` hectares in the buildable land.
 
@@ -239,7 +240,7 @@ def search(
         Where to search.
     area_ha : float
         The required area (hectares, by the run's area method).
-    profile, layers, crs, area_method, encoding
+    profile, layers, crs, area_method, encoding, datum_shift
         As for :func:`landcheck.check`.
     count : int
         How many non-overlapping proposals to return at most.
@@ -303,7 +304,8 @@ def search(
         raise InputDataError(f"max_candidates must be at least 1, got {max_candidates!r}")
     created = datetime.now(timezone.utc)
     ctx = prepare_context(area_of_interest, profile=profile, layers=layers, crs=crs,
-                          area_method=area_method, encoding=encoding, what="area of interest")
+                          area_method=area_method, encoding=encoding, what="area of interest",
+                          datum_shift=datum_shift)
     hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
                             extra=constraints)
     rule = RankingRule.build(hard, weights, search_m=search_m)
@@ -312,7 +314,8 @@ def search(
     aoi = ctx.union()
     near = gpd.GeoSeries([aoi], crs=ctx.crs)
     loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
-                                        join=buffer_join, search_m=search_m)
+                                        join=buffer_join, search_m=search_m,
+                                        datum_shift=ctx.datum_shift)
     warnings = [*ctx.warnings, *warnings]
     scale = 1.0
     if ctx.method is AreaMethod.ELLIPSOIDAL:
