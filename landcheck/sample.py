@@ -926,10 +926,10 @@ def _classify_cells(
     everything = np.arange(n)
     upland, lowland = _top_share(everything, upland_score, w, 0.55)
     # upland: bare land, grass, then forest (arbor high, shrub on karst)
-    bare, rest = _top_share(upland, f["karst"] + 0.25 * f["patch_b"] + 0.2 * z_slope, w, 0.06)
+    bare, rest = _top_share(upland, f["karst"] + 0.25 * f["patch_b"] + 0.2 * z_slope, w, 0.07)
     code[bare] = np.where(f["karst"][bare] >= np.median(f["karst"][bare]), "1207", "1206")
     grass, forest = _top_share(rest, 0.6 * f["karst"] - 0.4 * z_elevation + 0.5 * f["patch_b"],
-                               w, 0.17)
+                               w, 0.20)
     code[grass] = "0404"
     arbor, rest = _top_share(forest, z_elevation - f["karst"] + 0.4 * f["patch_a"], w, 0.55)
     code[arbor] = "0301"

@@ -153,12 +153,12 @@ def test_land_use_mix_is_a_karst_plateau_county(sample):
                  "0601", "0602", "0701", "0702", "05H1", "08H2", "0809", "09", "1003",
                  "1004", "1006", "1101", "1103", "1104", "1107", "1202", "1206", "1207"):
         assert code in share.index, code
-    # parcels are coherent patches, not salt and pepper: most forest borders forest
-    forest = land_use[land_use["DLBM"].str.startswith("03")]
+    # coherent patches, not salt and pepper: forest parcels border forest far more
+    # often than the share of forest parcels would give
+    is_forest = land_use["DLBM"].str.startswith("03").to_numpy()
     tree = shapely.STRtree(land_use.geometry.values)
-    _, right = tree.query(forest.geometry.values, predicate="touches")
-    same = land_use["DLBM"].to_numpy()[right].astype(str)
-    assert np.char.startswith(same, "03").mean() > 0.6
+    _, right = tree.query(land_use.geometry.values[is_forest], predicate="touches")
+    assert is_forest[right].mean() > max(0.5, 2.0 * is_forest.mean())
 
 
 # ---------------------------------------------------------------- the three lines and zones
