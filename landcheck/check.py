@@ -222,7 +222,8 @@ def check(
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
     raw_sites, site_records = read_site_inputs(sites, assume_crs, encoding, shift)
     for record in site_records:
-        warnings.extend(f"{record.path}: {w}" for w in record.extra.get("warnings", ()))
+        where = f"{record.path}: " if record.path else "sites: "
+        warnings.extend(where + w for w in record.extra.get("warnings", ()))
         if record.extra.get("crs_replaced"):
             warnings.append(
                 f"the site file {record.path}: {record.extra['crs_replaced']}; taken to be "
