@@ -7,7 +7,7 @@ Gauss-Kruger zone 35 (EPSG:4523), and labelled synthetic. Two sizes:
            200,000 permanent-farmland patches, ecological-redline multipolygons
            (one polygon of 250,000 vertices, multipolygons of 4 x 30,000),
            urban boundaries, a full-coverage planning-zone layer and townships.
-``quick``  the same recipe on a 40 km x 40 km county (25,600 parcels).
+``quick``  the same recipe on a 40 km x 40 km county (25,600 parcels, 100 and 500 sites).
 
 Parcels are a jittered mesh whose shared edges are wiggled identically on both
 sides, so the land-use and planning-zone layers cover the region exactly with
@@ -62,7 +62,7 @@ SIZES = {
     "full": Size("full", 35_375_000.0, 2_600_000.0, 1000, 250.0, 200_000, 2_000.0, 25_000.0,
                  50_000.0, 250_000, 30_000, 1_000, 10_000),
     "quick": Size("quick", 35_480_000.0, 2_700_000.0, 160, 250.0, 5_000, 2_000.0, 10_000.0,
-                  20_000.0, 100_000, 8_000, 100, 1_000),
+                  20_000.0, 100_000, 8_000, 100, 500),
 }
 
 # 三调 codes with weights, by landscape: (code, name, weight)
@@ -326,7 +326,8 @@ def build(name: str, out: str = DATA, *, force: bool = False) -> dict:
     if not force and os.path.exists(manifest_path):
         with open(manifest_path) as handle:
             manifest = json.load(handle)
-        if manifest.get("version") == VERSION and os.path.exists(layers_path):
+        if (manifest.get("version") == VERSION and manifest.get("size") == asdict(size)
+                and os.path.exists(layers_path)):
             return manifest
     for path in (layers_path, sites_path):
         if os.path.exists(path):

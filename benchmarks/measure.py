@@ -31,21 +31,27 @@ def _rss_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
+def _hwm_mb(pid: int | str = "self") -> float:
+    """Peak RSS (VmHWM) of a process in MB. Not ru_maxrss: Linux carries that across exec,
+    so a child would report its parent's peak when the parent's was larger."""
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def _peaks() -> dict:
     """Peak RSS of this process, and the largest peak among landcheck's pool workers."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    workers = 0.0
     engine = sys.modules.get("landcheck.engine")
     for pool in getattr(engine, "_POOL", {}).values():
         for pid in list(getattr(pool, "_processes", {}) or {}):
-            try:
-                with open(f"/proc/{pid}/status") as handle:
-                    for line in handle:
-                        if line.startswith("VmHWM:"):
-                            workers = max(workers, int(line.split()[1]) / 1024)
-            except OSError:
-                pass
-    return {"peak_mb": round(own, 1), "workers_peak_mb": round(workers, 1)}
+            workers = max(workers, _hwm_mb(pid))
+    return {"peak_mb": round(_hwm_mb(), 1), "workers_peak_mb": round(workers, 1)}
 
 
 def run(mode: str, manifest_path: str, scenario: str) -> dict:

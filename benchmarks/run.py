@@ -51,13 +51,12 @@ def _child(mode: str, manifest: str, scenario: str) -> dict:
             [sys.executable, "-m", "benchmarks.measure", mode, manifest, scenario, out],
             cwd=os.path.dirname(HERE),
         )
-        _, status, usage = os.wait4(process.pid, 0)
+        _, status, _ = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
             raise RuntimeError(f"{mode} {scenario} failed with exit code {process.returncode}")
         with open(out) as handle:
             data = json.load(handle)
-    data["tree_peak_mb"] = round(usage.ru_maxrss / 1024, 1)
     return data
 
 

@@ -22,9 +22,11 @@ import atexit
 import logging
 import multiprocessing
 import os
+import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,6 +171,29 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
         return pool
 
 
+@contextmanager
+def _main_not_reimported() -> Iterator[None]:
+    """Start workers without re-running the caller's script in them.
+
+    forkserver and spawn workers import the ``__main__`` script again, which
+    crashes (or repeats its work) in a script without an
+    ``if __name__ == "__main__":`` guard. The workers need only
+    :mod:`landcheck.engine`, so the script is hidden while they start.
+    """
+    main = sys.modules.get("__main__")
+    saved = {name: getattr(main, name) for name in ("__file__", "__spec__")
+             if main is not None and hasattr(main, name)}
+    try:
+        if main is not None:
+            main.__spec__ = None
+            if "__file__" in saved:
+                del main.__file__
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(main, name, value)
+
+
 @atexit.register
 def _shutdown_pools() -> None:
     for pool in _POOL.values():
@@ -251,7 +276,8 @@ class Engine:
                     progress(done, len(tasks))
             return results
         pool: Executor = _local_pool(self.workers)
-        futures = [pool.submit(_partition_task, *task) for task in tasks]
+        with _main_not_reimported():
+            futures = [pool.submit(_partition_task, *task) for task in tasks]
         results = []
         for future in futures:
             results.append(future.result())

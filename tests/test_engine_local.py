@@ -85,3 +85,25 @@ def test_small_batches_stay_in_this_process():
     assert Engine("local", 2).parts(10) == 1
     assert Engine("local", 2).parts(engine_module.PARALLEL_SITES) > 1
     assert Engine("local", 1).parts(10_000) == 1
+
+
+def test_a_script_without_a_main_guard_is_not_run_again_in_the_workers(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "batch.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(__import__('os').path.dirname(__file__))!r})\n"
+        "import landcheck, landcheck.engine as engine\n"
+        "from test_engine_local import _layers, _sites\n"
+        "engine.PARALLEL_SITES = 2\n"
+        "print('started', flush=True)\n"
+        "result = landcheck.check(_sites(), layers=_layers(), workers=2)\n"
+        "print('sites', len(result.sites))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["started", "sites", "40"]
