@@ -109,6 +109,7 @@ def _run_layer(
     measure = measure_layer(
         overlay, spec, profile.analysis.area_method, table=table,
         has_codes="code" in layer.mapping, nearest=nearest, search_m=search_m,
+        site_geoms=np.asarray(sites.geometry.values, dtype=object),
     )
     return _LayerRun(spec, loaded.record, measure=measure, pieces=overlay.pieces)
 

@@ -16,6 +16,7 @@ import shapely
 __all__ = [
     "GeometryReport",
     "clean_polygons",
+    "float_precision",
     "polygonal_part",
 ]
 
@@ -124,6 +125,28 @@ def polygonal_part(geometries: Any) -> np.ndarray:
     return out
 
 
+def float_precision(geometries: np.ndarray) -> np.ndarray:
+    """Drop any fixed precision grid geometries carry (from ``set_precision`` or ``grid_size``).
+
+    GEOS overlays run on the precision grid of their first argument, so a
+    site snapped to 1 cm would snap every intersection with it to 1 cm and
+    lose area (0.4 m² on a 1.3 ha piece); landcheck computes in full floating
+    precision.
+
+    Examples
+    --------
+    >>> snapped = shapely.set_precision(shapely.box(0, 0, 1, 1), 0.01)
+    >>> float(shapely.get_precision(float_precision(np.array([snapped]))[0]))
+    0.0
+    """
+    gridded = shapely.get_precision(geometries) > 0
+    if not gridded.any():
+        return geometries
+    out = geometries.copy()
+    out[gridded] = shapely.set_precision(geometries[gridded], 0.0)
+    return out
+
+
 def clean_polygons(
     geometries: Any, labels: Any | None = None
 ) -> tuple[np.ndarray, GeometryReport, np.ndarray]:
@@ -164,6 +187,7 @@ def clean_polygons(
     labels = np.asarray(labels).astype(str)
     missing = shapely.is_missing(geoms)
     geoms[missing] = shapely.Polygon()
+    geoms = float_precision(geoms)
     empty_input = shapely.is_empty(geoms)
     invalid = ~shapely.is_valid(geoms) & ~empty_input
     report.invalid = int(invalid.sum())

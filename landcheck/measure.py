@@ -18,7 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import shapely
+
 from landcheck.classify import CodeTable
+from landcheck.geometry import polygonal_part
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec
 from landcheck.units import Area, AreaMethod
@@ -69,6 +72,9 @@ class SiteLayer:
         True when the layer has a class code field.
     unresolved_codes : list of str
         Codes not found in the layer's code table.
+    uncovered_width_m : float
+        Largest mean width (2·area/perimeter) among the parts of the
+        uncovered rest, when it is small enough to be a sliver (else 0).
     search_m : float
         How far around the site features were looked for (0: not at all).
     nearest_m, nearest_id : float and str, or None
@@ -92,6 +98,7 @@ class SiteLayer:
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
+    uncovered_width_m: float = 0.0
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def _class_column(self, column: str, dtype: Any) -> np.ndarray:
@@ -126,6 +133,14 @@ class SiteLayer:
             _sum(self._class_column(columns[1], float), mask),
             method,
         )
+
+    def width_where(self, column: str, values: tuple[str, ...]) -> float:
+        """Largest piece width (2·area/perimeter) among the classes whose ``column`` is in ``values``."""
+        frame = self.classes
+        if frame.empty or column not in frame.columns or "max_width_m" not in frame.columns:
+            return 0.0
+        widths = frame.loc[frame[column].isin(values), "max_width_m"]
+        return float(widths.max()) if len(widths) else 0.0
 
     def class_area(self, mask: pd.Series | np.ndarray, method: AreaMethod) -> Area:
         """Sum the net areas of the classes selected by a boolean mask."""
@@ -167,6 +182,7 @@ class LayerMeasure:
     unresolved: dict[int, list[str]]
     nearest: pd.DataFrame = field(default_factory=pd.DataFrame)
     search_m: float = 0.0
+    uncovered_widths: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._classes = _split_by_site(self.classes, "code")
@@ -200,6 +216,7 @@ class LayerMeasure:
             has_classes=self.has_classes,
             unresolved_codes=self.unresolved.get(position, []),
             search_m=self.search_m,
+            uncovered_width_m=self.uncovered_widths.get(position, 0.0),
             nearest_m=(
                 float(self.nearest.at[position, "distance_m"])
                 if position in self.nearest.index else None
@@ -263,6 +280,7 @@ def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
         out[name] = gross - tiankan
         out[f"tiankan_{name}"] = tiankan
     out["name"] = pieces["_name"].to_numpy() if "_name" in pieces else ""
+    out["width_m"] = pieces["width_m"].to_numpy()
     return out
 
 
@@ -276,6 +294,7 @@ def _class_table(pieces: pd.DataFrame, table: CodeTable | None,
             "site": ridges["site"].to_numpy(),
             "code": TIANKAN_CODE,
             "name": "田坎",
+            "width_m": ridges["width_m"].to_numpy(),
             **{c: ridges[f"tiankan_{c}"].to_numpy() for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
             **{f"tiankan_{c}": 0.0 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
         }))
@@ -283,6 +302,7 @@ def _class_table(pieces: pd.DataFrame, table: CodeTable | None,
     sums = _CLASS_SUMS if with_tiankan else _CLASS_SUMS[:3]
     classes = grouped[sums].sum(min_count=1)
     classes["name"] = grouped["name"].first()
+    classes["max_width_m"] = grouped["width_m"].max()
     classes = classes.reset_index()
     unresolved: dict[int, list[str]] = {}
     if table is not None:
@@ -316,6 +336,7 @@ def measure_layer(
     has_codes: bool = False,
     nearest: pd.DataFrame | None = None,
     search_m: float = 0.0,
+    site_geoms: np.ndarray | None = None,
 ) -> LayerMeasure:
     """Aggregate a layer's pieces per site, per class and per administrative unit.
 
@@ -337,6 +358,9 @@ def measure_layer(
         feature within ``search_m``.
     search_m : float
         The search distance used for ``nearest``.
+    site_geoms : numpy.ndarray, optional
+        The site geometries, to measure how thin a small uncovered rest is
+        (a strip outside the urban boundary, a gap in the land-use layer).
     """
     pieces = pd.DataFrame(overlay.pieces.drop(columns="geometry"))
     totals = pieces.groupby("site").agg(
@@ -367,8 +391,53 @@ def measure_layer(
         "planar_m2": pieces["planar_m2"].to_numpy(),
         "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
     })
+    widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals)
     return LayerMeasure(
         spec=spec, method=method, totals=totals, classes=classes, admin=admin,
         features=features, has_classes=has_codes, unresolved=unresolved,
         nearest=nearest if nearest is not None else pd.DataFrame(), search_m=search_m,
+        uncovered_widths=widths,
     )
+
+
+THIN_AREA_LIMIT_M2 = 10_000.0
+"""Uncovered rests larger than this are never thin slivers (0.1 m wide would be 100 km long)."""
+
+
+def _mean_width(geometry: shapely.Geometry) -> float:
+    """Largest 2·area/perimeter among a geometry's polygons (0 when empty)."""
+    parts = shapely.get_parts(geometry)
+    if not len(parts):
+        return 0.0
+    perimeter = shapely.length(parts)
+    area = shapely.area(parts)
+    return float(np.max(np.divide(2.0 * area, perimeter, out=np.zeros_like(area),
+                                  where=perimeter > 0)))
+
+
+def uncovered_widths(
+    site_geoms: np.ndarray, overlay: LayerOverlay, totals: pd.DataFrame
+) -> dict[int, float]:
+    """Mean width of the small uncovered rest of each site (site − counted pieces).
+
+    Only rests between 1e-6 m² and :data:`THIN_AREA_LIMIT_M2` are measured:
+    smaller ones are nothing, larger ones cannot be slivers.
+    """
+    site_geoms = np.asarray(site_geoms, dtype=object)
+    covered = totals["planar_m2"].reindex(range(len(site_geoms)), fill_value=0.0).to_numpy()
+    rest = shapely.area(site_geoms) - covered
+    wanted = np.flatnonzero((rest > 1e-6) & (rest < THIN_AREA_LIMIT_M2))
+    if not len(wanted):
+        return {}
+    pieces = overlay.pieces
+    by_site = pieces.groupby("site").indices if len(pieces) else {}
+    out = {}
+    for position in wanted.tolist():
+        mine = by_site.get(position)
+        cover = (
+            shapely.union_all(pieces.geometry.values[mine]) if mine is not None
+            else shapely.Polygon()
+        )
+        remainder = polygonal_part([shapely.difference(site_geoms[position], cover)])[0]
+        out[position] = _mean_width(remainder)
+    return out

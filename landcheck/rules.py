@@ -225,7 +225,7 @@ def _urban_boundary(inp: RuleInput) -> Decision:
     }
     if outside.m2 <= 0.0:
         outcome = "inside"
-    elif inside.m2 > 0.0 and inp.is_sliver(outside.m2):
+    elif inside.m2 > 0.0 and inp.is_sliver(outside.m2, inp.layer.uncovered_width_m):
         outcome = "sliver"
     elif inp.in_classes("single_site_classes"):
         outcome = "single_site"
@@ -238,7 +238,9 @@ def _land_use_gap(inp: RuleInput) -> str | None:
     """Why a class layer cannot fully describe the site, or None."""
     layer = inp.layer
     reasons = []
-    if layer.uncovered.m2 > 0.0 and not inp.is_sliver(layer.uncovered.m2):
+    if layer.uncovered.m2 > 0.0 and not inp.is_sliver(
+        layer.uncovered.m2, layer.uncovered_width_m
+    ):
         reasons.append(f"{layer.uncovered.m2:.2f} m² of the site not covered / 未覆盖")
     if layer.unresolved_codes:
         reasons.append("unknown codes / 未知代码 " + ", ".join(layer.unresolved_codes))
@@ -257,7 +259,8 @@ def _cultivated_land(inp: RuleInput) -> Decision:
         for name, code in (("paddy", "0101"), ("irrigated", "0102"), ("dry", "0103"))
     }
     values["tiankan_ha"] = _ha(layer.classes_where("level1", ("01",), method, ridges=True).m2)
-    outcome = _involvement(inp, cultivated, None) or "compensate"
+    width = layer.width_where("level1", ("01",))
+    outcome = _involvement(inp, cultivated, width) or "compensate"
     return Decision(outcome, cultivated, values)
 
 
@@ -306,7 +309,7 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
         "unused_ha": _ha(unused.m2),
         "approver": _approver(inp),
     }
-    outcome = _involvement(inp, agricultural, None)
+    outcome = _involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome == "not_involved" and unused.m2 > 0.0:
         return Decision("unused_only", unused, values)
     return Decision(outcome or "conversion", agricultural, values)
@@ -334,7 +337,8 @@ def _planning_conformity(inp: RuleInput) -> Decision:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
     conforming = layer.classes["conformity"] == "conforms"
     nonconforming = layer.class_area(~conforming, method)
-    outcome = _involvement(inp, nonconforming, None)
+    width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
+    outcome = _involvement(inp, nonconforming, width)
     mask = conforming if outcome == "not_involved" else ~conforming
     zones = Text(_zone_list(layer, mask, "zh", method), _zone_list(layer, mask, "en", method))
     if outcome == "not_involved":

@@ -82,11 +82,13 @@ Generation model
        35-65 % inside an urban boundary, no farmland or redline: prohibited.
    S08 农村饮水安全工程净水厂, water
        A construction parcel next to farmland plus a strip 0.05 m wide along
-       their straight 100-160 m shared edge: a 5-8 m² boundary-precision
+       their straight 60-160 m shared edge: a 5-8 m² boundary-precision
        sliver on farmland. Farmland is kept off the urban boundary, so the
        site lies outside it, as a single-site water project.
-   S09 城市综合体（保留街心公园）, commercial
-       A 320 m square with a 90 m square hole, inside the boundary.
+   S09 城中村改造安置小区（保留古树广场）, residential
+       A construction parcel in a town's concentrated construction zone, set back
+       3 m, around a retained square (a hole), within 45 m of permanent farmland:
+       its only finding is the farmland proximity note (status info).
    S10 城乡供水工程（水厂及加压泵站）, water
        Multi-part: a water works and two pumping stations 0.7 and 1.4 km away.
    S11 生活垃圾焚烧发电厂, infrastructure
@@ -118,6 +120,7 @@ from pyproj import CRS, Transformer
 from landcheck.classify import load_code_table
 from landcheck.crs import ellipsoidal_areas
 from landcheck.errors import InputDataError
+from landcheck.geometry import polygonal_part
 
 __all__ = [
     "COUNTY_CODE",
@@ -1594,8 +1597,9 @@ _SITES = (
               "工业项目部分位于边界外"),
     _SiteSpec("S08", "农村饮水安全工程净水厂", "water",
               "0.05 m boundary sliver on farmland (note) / 与永久基本农田边界细小重叠"),
-    _SiteSpec("S09", "城市综合体（保留街心公园）", "commercial",
-              "a site with a hole / 带内环（保留地块）的用地"),
+    _SiteSpec("S09", "城中村改造安置小区（保留古树广场）", "residential",
+              "a site with a hole, beside farmland (a proximity note) / "
+              "带内环（保留地块）的用地，邻近永久基本农田"),
     _SiteSpec("S10", "城乡供水工程（水厂及加压泵站）", "water",
               "multi-part site / 多部件用地（水厂及两座泵站）"),
     _SiteSpec("S11", "生活垃圾焚烧发电厂", "infrastructure",
@@ -1634,6 +1638,7 @@ class _SiteFinder:
         self.boundary = _Measure(urban.geometry.to_numpy())
         self.seat_boundary = _Measure(urban.geometry[seat].to_numpy())
         self.core = _Measure(urban.geometry[seat & (urban["GHFQDM"] == "0401")].to_numpy())
+        self.concentrated = _Measure(urban.geometry[urban["GHFQDM"] == "0401"].to_numpy())
         self.construction = np.isin(self.codes, _construction_codes())
         self.built = _Measure(self.parcels[self.construction])
         self.land = _Measure(self.parcels)
@@ -1830,7 +1835,7 @@ def _straddling_boundary(finder: _SiteFinder) -> shapely.Geometry:
 def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
     """S08: a parcel beside farmland, plus a 0.05 m strip along one straight shared edge.
 
-    The parcel shares an edge of 100-160 m with a farmland parcel; the strip
+    The parcel shares an edge of 60-160 m with a farmland parcel; the strip
     reaches 0.05 m over that edge, so the site overlaps farmland by 5-8 m².
     Construction parcels of about 1.5 ha are preferred.
     """
@@ -1845,11 +1850,16 @@ def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
     shared = shapely.line_merge(shapely.intersection(edges[f], edges[p]))
     straight = (shapely.get_type_id(shared) == 1) & (shapely.get_num_coordinates(shared) == 2)
     length = shapely.length(shared)
-    good = np.flatnonzero(straight & (length >= 100.0) & (length <= 160.0))
+    good = np.flatnonzero(straight & (length >= 60.0) & (length <= 160.0))
     if not len(good):
         raise RuntimeError("no straight farmland edge found for the sliver site")
     area = shapely.area(finder.parcels[p[good]])
-    score = finder.construction[p[good]] - np.abs(area - 15000.0) / 15000.0
+    in_town = np.array([
+        finder.core.area(parcel) >= shapely.area(parcel) - 1.0 for parcel in finder.parcels[p[good]]
+    ])
+    # best: a construction parcel inside the urban boundary, so the sliver is its only finding
+    score = 2.0 * (in_town & finder.construction[p[good]]) + finder.construction[p[good]]
+    score = score - np.abs(area - 15000.0) / 15000.0
     for g in good[np.argsort(-score, kind="stable")]:
         a, b = shapely.get_coordinates(shared[g])
         along = (b - a) / np.hypot(*(b - a))
@@ -1865,8 +1875,41 @@ def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
     raise RuntimeError("no place found for the sliver sample site")
 
 
+def _holed_beside_farmland(finder: _SiteFinder) -> shapely.Geometry | None:
+    """A construction parcel in a town's concentrated zone within 45 m of farmland, holed.
+
+    Its only finding is then the farmland proximity note: a site whose status is ``info``.
+    """
+    parcels = np.flatnonzero(finder.construction)
+    near, _ = finder.farmland.tree.query(finder.parcels[parcels], predicate="dwithin",
+                                         distance=45.0)
+    for index in sorted(set(parcels[near].tolist()), key=lambda i: -finder.parcels[i].area):
+        parcel = finder.parcels[index]
+        if parcel.area < 8000.0 or finder.concentrated.area(parcel) < parcel.area - 1.0:
+            continue
+        body = polygonal_part([shapely.buffer(parcel, -3.0, join_style="mitre")])[0]
+        if body.geom_type != "Polygon":
+            continue
+        side = 0.3 * np.sqrt(body.area)
+        hole = _rectangle(shapely.get_coordinates(shapely.point_on_surface(body))[0], side,
+                          side, 0.0)
+        if not shapely.contains(shapely.buffer(body, -5.0), hole):
+            continue
+        shape = shapely.set_precision(shapely.Polygon(body.exterior, [hole.exterior]), _GRID)
+        if shape.is_valid and finder.free(shape, 1.0) and finder.accept(shape, 500.0):
+            return shape
+    return None
+
+
 def _holed_site(finder: _SiteFinder) -> shapely.Geometry:
-    """S09: a square site around a retained square park, inside the county seat's boundary."""
+    """S09: a site around a retained square park, inside an urban boundary.
+
+    Preferably beside farmland (:func:`_holed_beside_farmland`); otherwise a 320 m square
+    with a 90 m hole on construction land away from farmland and redline.
+    """
+    beside = _holed_beside_farmland(finder)
+    if beside is not None:
+        return beside
     centres = finder.centres(finder.construction & finder.core.holding(finder.rep))
 
     def make(centre: np.ndarray, angle: float) -> shapely.Geometry:

@@ -17,3 +17,26 @@ def write_gpkg(tmp_path):
         return str(path)
 
     return write
+
+
+SAMPLE_ZIP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
+                          "luxi_sample.gpkg.zip")
+SAMPLE_LAYER_KEYS = ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use",
+                     "townships")
+
+
+@pytest.fixture(scope="session")
+def sample_gpkg(tmp_path_factory):
+    """The committed sample county, unzipped once per session: a plain GeoPackage path."""
+    import zipfile
+
+    folder = tmp_path_factory.mktemp("sample")
+    with zipfile.ZipFile(SAMPLE_ZIP) as archive:
+        archive.extract("luxi_sample.gpkg", folder)
+    return str(folder / "luxi_sample.gpkg")
+
+
+@pytest.fixture(scope="session")
+def sample_layers(sample_gpkg):
+    """``--layer`` sources of the sample county: key → ``PATH:LAYER``."""
+    return {key: f"{sample_gpkg}:{key}" for key in SAMPLE_LAYER_KEYS}

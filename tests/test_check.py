@@ -374,3 +374,40 @@ def test_layer_with_an_implausible_crs_is_unknown_not_silently_empty(tmp_path):
     finding = result.site_findings("S1")[0]
     assert finding.status == "unknown"
     assert "longitude/latitude" in finding.message.en or "metres-sized" in finding.message.en
+
+
+def test_thin_strips_outside_the_boundary_or_the_survey_are_slivers():
+    # the site pokes 0.05 m out of the urban boundary along its 100 m edge (5 m²)
+    site = sites(square(0, 0, 100.05, 100), project_class=["industrial"])
+    boundary = frame([{"BSM": "U1", "GHFQDM": "0401", "geometry": square(0, 0, 100)}])
+    survey = frame([{"BSM": "a", "DLBM": "0601", "geometry": square(0, 0, 100)}])
+    result = landcheck.check(site, layers={"urban_boundary": boundary, "land_use": survey}, **PLANAR)
+    by_check = {f.check: f for f in result.site_findings("S1")}
+    assert (by_check["urban_boundary"].outcome, by_check["urban_boundary"].status) == ("sliver", "info")
+    assert by_check["urban_boundary"].area.planar_m2 == pytest.approx(5.0)
+    assert result.layer("S1", "urban_boundary").uncovered_width_m == pytest.approx(0.05, rel=1e-3)
+    # the same 5 m² strip is not covered by the survey: a note, not an unknown
+    assert by_check["agricultural_conversion"].status == "not_involved"
+
+
+def test_thin_strip_of_cultivated_land_is_a_sliver():
+    survey = frame([
+        {"BSM": "a", "DLBM": "0601", "geometry": square(0, 0, 100)},
+        {"BSM": "b", "DLBM": "0103", "geometry": square(100, 0, 50, 100)},
+    ])
+    result = landcheck.check(sites(square(0, 0, 100.05, 100)), layers={"land_use": survey}, **PLANAR)
+    by_check = {f.check: f for f in result.site_findings("S1")}
+    assert by_check["cultivated_land"].outcome == "sliver"
+    assert by_check["agricultural_conversion"].outcome == "sliver"
+    # a 5 m wide strip of the same parcel is a real occupation
+    result = landcheck.check(sites(square(0, 0, 105, 100)), layers={"land_use": survey}, **PLANAR)
+    cultivated = next(f for f in result.site_findings("S1") if f.check == "cultivated_land")
+    assert (cultivated.outcome, cultivated.area.planar_m2) == ("compensate", pytest.approx(500.0))
+
+
+def test_a_precision_grid_on_the_input_does_not_snap_the_overlay():
+    # GEOS overlays run on the first argument's grid: a site snapped to 1 m would give 90 or 100
+    site = sites(shapely.set_precision(square(0, 0, 10), 1.0))
+    layer = farmland(square(0.5, 0, 20, 10))
+    result = landcheck.check(site, layers={"farmland": layer}, **PLANAR)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(95.0, rel=1e-12)

@@ -21,7 +21,7 @@ from landcheck.io import sample_files
 from landcheck.io.sample_files import SAMPLE_GPKG, read_county_outline, write_sample
 from landcheck.sample import DEFAULT_SEED, SAMPLE_LAYERS, SYNTHETIC_NOTE, make_sample
 
-COMMITTED = Path(__file__).resolve().parents[1] / "data" / SAMPLE_GPKG
+COMMITTED_ZIP = Path(__file__).resolve().parents[1] / "data" / f"{SAMPLE_GPKG}.zip"
 TOWNSHIPS = {"中枢镇", "金马镇", "旧城镇", "午街铺镇", "白水镇", "向阳乡", "三塘乡", "永宁乡"}
 CULTIVATED = ("0101", "0102", "0103")
 
@@ -317,15 +317,18 @@ def test_candidates_are_alternatives_with_different_conflicts(sample, unions):
 # ---------------------------------------------------------------- files
 
 
-def test_committed_sample_matches_a_fresh_generation(sample):
-    assert COMMITTED.exists()
-    assert COMMITTED.stat().st_size <= 15 * 2**20  # see data/README.md
-    assert list(pyogrio.list_layers(COMMITTED)[:, 0]) == list(SAMPLE_LAYERS)
+def test_committed_sample_matches_a_fresh_generation(sample, sample_gpkg):
+    assert COMMITTED_ZIP.stat().st_size <= 5 * 2**20  # zipped: see data/README.md
+    committed = Path(sample_gpkg)
+    assert list(pyogrio.list_layers(committed)[:, 0]) == list(SAMPLE_LAYERS)
     for name, frame in sample.items():
-        info = pyogrio.read_info(COMMITTED, layer=name)
+        info = pyogrio.read_info(committed, layer=name)
         assert info["features"] == len(frame), name
         assert CRS.from_user_input(info["crs"]).to_epsg() == 4523
-    with sqlite3.connect(COMMITTED) as db:
+    sites = gpd.read_file(committed, layer="sites")
+    assert list(sites["site_id"]) == list(sample["sites"]["site_id"])
+    assert sites.area.to_numpy() == pytest.approx(sample["sites"].area.to_numpy(), rel=1e-9)
+    with sqlite3.connect(committed) as db:
         descriptions = dict(db.execute("select table_name, description from gpkg_contents"))
     assert all(SYNTHETIC_NOTE in descriptions[name] for name in SAMPLE_LAYERS)
 

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 import landcheck
 
-SAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "data", "luxi_sample.gpkg")
-LAYERS = ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships")
-
-pytestmark = pytest.mark.skipif(not os.path.exists(SAMPLE), reason="no committed sample")
 
 
 @pytest.fixture(scope="module")
-def comparison():
-    return landcheck.compare(f"{SAMPLE}:candidates",
-                             layers={k: f"{SAMPLE}:{k}" for k in LAYERS})
+def comparison(sample_gpkg, sample_layers):
+    return landcheck.compare(f"{sample_gpkg}:candidates", layers=sample_layers)
 
 
 def test_each_alternative_shows_its_situation(comparison):
