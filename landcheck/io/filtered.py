@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 _CLUSTER_GAP_M = 5_000.0
 """Sites closer than this (bounding boxes, layer units) share one filtered read."""
 
-CACHE_FEATURES = 2_000_000
+CACHE_FEATURES = 500_000
 """Features kept in memory between calls (all layers); least recently used go first."""
 
 _FID_CHUNK = 200_000
@@ -185,8 +185,9 @@ def _gpkg_rtree(path: str, layer: str | None) -> tuple[str, str] | None:
 
 def _rtree_candidates(path: str, rtree: str, bounds: np.ndarray) -> np.ndarray:
     """Feature ids whose R-tree box meets any of ``bounds`` (rows xmin, ymin, xmax, ymax)."""
+    quoted = rtree.replace('"', '""')
     query = (
-        f'SELECT id FROM "{rtree}" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?'
+        f'SELECT id FROM "{quoted}" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?'
     )
     found: list[int] = []
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
@@ -232,7 +233,7 @@ def _read_gpkg(
             fresh = fresh.set_crs(native_crs)
         cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
         _CACHE.put(key, cached)
-    frame = cached.loc[candidates] if len(candidates) else cached.iloc[:0]
+    frame = cached[cached.index.isin(candidates)].sort_index()
     geoms = np.asarray(frame.geometry.values, dtype=object)
     hits, _ = shapely.STRtree(mask).query(geoms, predicate="intersects")
     return frame.iloc[np.unique(hits)]
