@@ -406,10 +406,10 @@ def nearest_features(
     Examples
     --------
     >>> from shapely import box
-    >>> nearest_features(np.array([box(0, 0, 10, 10)]), np.array([box(40, 0, 50, 10)]), 100.0)
-          feature  distance_m
-    site                     
-    0           0        30.0
+    >>> site, far = np.array([box(0, 0, 10, 10)]), np.array([box(40, 0, 50, 10)])
+    >>> near = nearest_features(site, far, 100.0)
+    >>> near.to_dict("index")
+    {0: {'feature': 0, 'distance_m': 30.0}}
     """
     site_geoms = np.asarray(site_geoms, dtype=object)
     feature_geoms = np.asarray(feature_geoms, dtype=object)

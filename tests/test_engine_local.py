@@ -107,3 +107,14 @@ def test_a_script_without_a_main_guard_is_not_run_again_in_the_workers(tmp_path)
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["started", "sites", "40"]
+
+
+def test_progress_is_reported_through_long_batches():
+    calls = []
+    site_frame = _sites(450)
+    landcheck.check(site_frame, layers=_layers(), workers=1,
+                    progress=lambda stage, done, total: calls.append((stage, done, total)))
+    sites_done = [done for stage, done, total in calls if stage == "sites" and total == 450]
+    assert len(sites_done) >= 4 and sites_done == sorted(sites_done) and sites_done[-1] == 450
+    layers_done = [done for stage, done, _ in calls if stage == "layers"]
+    assert layers_done == sorted(layers_done) and layers_done[-1] == max(layers_done) > 0
