@@ -243,7 +243,7 @@ def check(
     analysis_crs, reason = choose_analysis_crs(
         assume_crs or "auto",
         sites_crs=raw_sites.crs,
-        sites_lonlat_bounds=lonlat_bounds(raw_sites),
+        sites_lonlat_bounds=lambda: lonlat_bounds(raw_sites),
         layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
     )
     notify("sites", 0, len(raw_sites))

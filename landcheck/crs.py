@@ -8,7 +8,7 @@ CRS, chosen here, and measures ellipsoidal areas on that CRS's ellipsoid.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -331,7 +331,7 @@ def choose_analysis_crs(
     requested: Any,
     *,
     sites_crs: CRS,
-    sites_lonlat_bounds: tuple[float, float, float, float],
+    sites_lonlat_bounds: tuple[float, float, float, float] | Callable[[], tuple[float, ...]],
     layer_crss: Iterable[CRS] = (),
 ) -> tuple[CRS, str]:
     """Choose the one projected CRS all areas are computed in.
@@ -343,8 +343,9 @@ def choose_analysis_crs(
         must be projected.
     sites_crs : CRS
         CRS the sites were given in.
-    sites_lonlat_bounds : tuple
-        ``(west, south, east, north)`` of the sites in degrees.
+    sites_lonlat_bounds : tuple or callable
+        ``(west, south, east, north)`` of the sites in degrees, or a function
+        returning it (called only when the zone must be chosen from it).
     layer_crss : iterable of CRS
         CRSs of the constraint layers that have a source.
 
@@ -384,6 +385,8 @@ def choose_analysis_crs(
     if len(projected) == 1 and not geographic_layers:
         label, crs = next(iter(projected.items()))
         return crs, f"auto: the constraint layers' projected CRS {label}"
+    if callable(sites_lonlat_bounds):
+        sites_lonlat_bounds = sites_lonlat_bounds()
     west, south, east, north = sites_lonlat_bounds
     lon = (west + east) / 2.0
     zone = zone_for_longitude(lon, 3)
@@ -501,7 +504,8 @@ def crs_plausibility(crs: CRS | None, bounds: tuple[float, float, float, float])
     if area is None:
         return "ok"
     try:
-        transformer = _to_wgs84(crs.to_wkt())
+        # the CRS's own datum is within metres of WGS 84: one transformer serves areas too
+        transformer = _to_geodetic(crs.to_wkt())[0] if crs.geodetic_crs else _to_wgs84(crs.to_wkt())
         xs = np.array([west, east, west, east, (west + east) / 2])
         ys = np.array([south, south, north, north, (south + north) / 2])
         lon, lat = transformer.transform(xs, ys)

@@ -13,11 +13,10 @@ practitioners allocate it (domain.md §4.3).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
-
 import shapely
 
 from landcheck.classify import CodeTable
@@ -26,7 +25,16 @@ from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec
 from landcheck.units import Area, AreaMethod
 
-__all__ = ["TIANKAN_CODE", "LayerMeasure", "SiteLayer", "measure_layer", "unavailable_layer"]
+__all__ = [
+    "TIANKAN_CODE",
+    "LayerMeasure",
+    "Rows",
+    "aggregate",
+    "SiteLayer",
+    "SiteRows",
+    "measure_layer",
+    "unavailable_layer",
+]
 
 TIANKAN_CODE = "1203"
 """三调 code of field ridges (田坎), the class KCXS deductions go to."""
@@ -39,6 +47,68 @@ _CLASS_SUMS = [
     "tiankan_ellipsoidal_m2",
     "tiankan_survey_m2",
 ]
+
+
+class Rows:
+    """A per-site table (classes, admin units, features) as numpy columns sorted by site.
+
+    Rules read a site's rows thousands of times per batch; pandas indexing
+    costs about a millisecond a call, numpy slices a microsecond. DataFrames
+    are built only when a report asks for them (:meth:`frame`).
+    """
+
+    def __init__(self, frame: pd.DataFrame, index: str | None):
+        self.index = index
+        self.columns: dict[str, np.ndarray] = {}
+        self.spans: dict[int, tuple[int, int]] = {}
+        if frame.empty:
+            return
+        sites = frame["site"].to_numpy()
+        order = np.argsort(sites, kind="stable")
+        sites = sites[order]
+        for column in frame.columns.drop("site"):
+            values = frame[column].to_numpy()
+            self.columns[str(column)] = values[order]
+        starts = np.flatnonzero(np.r_[True, sites[1:] != sites[:-1]])
+        stops = np.r_[starts[1:], len(sites)]
+        self.spans = {
+            int(sites[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)
+        }
+
+    def view(self, position: int) -> SiteRows:
+        """The rows of the site at ``position`` (possibly none)."""
+        start, stop = self.spans.get(position, (0, 0))
+        return SiteRows(self, start, stop)
+
+
+@dataclass(frozen=True)
+class SiteRows:
+    """One site's slice of a :class:`Rows` table."""
+
+    rows: Rows | None = None
+    start: int = 0
+    stop: int = 0
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def has(self, column: str) -> bool:
+        """Whether the table has ``column``."""
+        return self.rows is not None and column in self.rows.columns
+
+    def column(self, name: str) -> np.ndarray:
+        """The site's values of one column (empty when the table lacks it)."""
+        if not self.has(name):
+            return np.empty(0)
+        return self.rows.columns[name][self.start:self.stop]  # type: ignore[union-attr]
+
+    def frame(self) -> pd.DataFrame:
+        """The site's rows as a DataFrame, indexed by the table's index column."""
+        if self.rows is None or not self.rows.columns or not len(self):
+            return pd.DataFrame()
+        data = {name: values[self.start:self.stop] for name, values in self.rows.columns.items()}
+        frame = pd.DataFrame(data)
+        return frame.set_index(self.rows.index) if self.rows.index else frame
 
 
 @dataclass
@@ -58,16 +128,8 @@ class SiteLayer:
         ``overlap`` as a fraction of the site's area (driving method).
     max_width_m : float
         Largest mean width (2·area/perimeter) among the overlap's pieces.
-    classes : pandas.DataFrame
-        Per class code (index): ``name``, areas, field-ridge deductions and
-        the code table's columns (``category``, ``level1``, ``conformity``…).
-        Empty for layers without a code field.
     uncovered : Area
         Site area the layer does not cover (site − overlap).
-    admin : pandas.DataFrame
-        Per administrative unit code (index): ``name`` and areas.
-    features : pandas.DataFrame
-        The per-feature pieces: ``feature_id`` and their areas.
     has_classes : bool
         True when the layer has a class code field.
     unresolved_codes : list of str
@@ -80,6 +142,9 @@ class SiteLayer:
     nearest_m, nearest_id : float and str, or None
         Distance to the nearest feature within ``search_m`` (0 when the site
         touches one) and its id; None when there is none within reach.
+    class_rows, admin_rows, feature_rows : SiteRows
+        The site's per-class, per-administrative-unit and per-feature rows;
+        :attr:`classes`, :attr:`admin` and :attr:`features` are their DataFrames.
     """
 
     key: str
@@ -89,27 +154,36 @@ class SiteLayer:
     overlap: Area = field(default_factory=lambda: Area(0.0, 0.0))
     share: float = 0.0
     max_width_m: float = 0.0
-    classes: pd.DataFrame = field(default_factory=pd.DataFrame)
     uncovered: Area = field(default_factory=lambda: Area(0.0, 0.0))
-    admin: pd.DataFrame = field(default_factory=pd.DataFrame)
-    features: pd.DataFrame = field(default_factory=pd.DataFrame)
     has_classes: bool = False
     unresolved_codes: list[str] = field(default_factory=list)
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
     uncovered_width_m: float = 0.0
-    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    class_rows: SiteRows = field(default_factory=SiteRows)
+    admin_rows: SiteRows = field(default_factory=SiteRows)
+    feature_rows: SiteRows = field(default_factory=SiteRows)
 
-    def _class_column(self, column: str, dtype: Any) -> np.ndarray:
-        """A column of :attr:`classes` as numpy, converted once (pandas access is slow)."""
-        array = self._arrays.get(column)
-        if array is None:
-            series = self.classes[column]
-            array = (series.to_numpy(dtype=object, na_value=None) if dtype is object
-                     else series.to_numpy(dtype=dtype))
-            self._arrays[column] = array
-        return array
+    @cached_property
+    def classes(self) -> pd.DataFrame:
+        """Per class code (index): ``name``, areas, field-ridge deductions, widths and
+        the code table's columns (``category``, ``level1``, ``conformity``…)."""
+        return self.class_rows.frame()
+
+    @cached_property
+    def admin(self) -> pd.DataFrame:
+        """Per administrative unit code (index): ``name`` and areas."""
+        return self.admin_rows.frame()
+
+    @cached_property
+    def features(self) -> pd.DataFrame:
+        """The per-feature pieces: ``feature_id`` and their areas."""
+        return self.feature_rows.frame()
+
+    def _where(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        keys = self.class_rows.column(column)
+        return np.fromiter((key in values for key in keys), dtype=bool, count=len(keys))
 
     def classes_where(
         self, column: str, values: tuple[str, ...], method: AreaMethod, *, ridges: bool = False
@@ -120,43 +194,38 @@ class SiteLayer:
         classes instead of their net areas.
         """
         prefix = "tiankan_" if ridges else ""
-        columns = [f"{prefix}planar_m2", f"{prefix}ellipsoidal_m2"]
-        frame = self.classes
-        if frame.empty or column not in frame.columns or columns[0] not in frame.columns:
+        planar, ellipsoidal = f"{prefix}planar_m2", f"{prefix}ellipsoidal_m2"
+        if not self.class_rows.has(column) or not self.class_rows.has(planar):
             return Area(0.0, 0.0, method)
-        # plain numpy: pandas indexing costs a millisecond a call, and rules call this
-        # several times per site (the sums are the same as pandas' skipna sums)
-        keys = self._class_column(column, object)
-        mask = np.fromiter((key in values for key in keys), dtype=bool, count=len(keys))
+        mask = self._where(column, values)
         return Area(
-            _sum(self._class_column(columns[0], float), mask),
-            _sum(self._class_column(columns[1], float), mask),
+            _sum(self.class_rows.column(planar), mask),
+            _sum(self.class_rows.column(ellipsoidal), mask),
             method,
         )
 
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
         """Largest piece width (2·area/perimeter) among the classes whose ``column`` is in ``values``."""
-        frame = self.classes
-        if frame.empty or column not in frame.columns or "max_width_m" not in frame.columns:
+        if not self.class_rows.has(column) or not self.class_rows.has("max_width_m"):
             return 0.0
-        widths = frame.loc[frame[column].isin(values), "max_width_m"]
+        widths = self.class_rows.column("max_width_m")[self._where(column, values)]
         return float(widths.max()) if len(widths) else 0.0
 
-    def class_area(self, mask: pd.Series | np.ndarray, method: AreaMethod) -> Area:
+    def class_area(self, mask: np.ndarray, method: AreaMethod) -> Area:
         """Sum the net areas of the classes selected by a boolean mask."""
-        if self.classes.empty:
+        if not len(self.class_rows):
             return Area(0.0, 0.0, method)
         mask = np.asarray(mask, dtype=bool)
         return Area(
-            _sum(self._class_column("planar_m2", float), mask),
-            _sum(self._class_column("ellipsoidal_m2", float), mask),
+            _sum(self.class_rows.column("planar_m2"), mask),
+            _sum(self.class_rows.column("ellipsoidal_m2"), mask),
             method,
         )
 
 
 def _sum(values: np.ndarray, mask: np.ndarray) -> float:
     """``series[mask].sum()`` (NaN skipped, as pandas does) without pandas' per-call cost."""
-    chosen = values[mask]
+    chosen = np.asarray(values[mask], dtype=float)
     return float(np.where(np.isnan(chosen), 0.0, chosen).sum())
 
 
@@ -185,46 +254,51 @@ class LayerMeasure:
     uncovered_widths: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._classes = _split_by_site(self.classes, "code")
-        self._admin = _split_by_site(self.admin, "admin_code")
-        self._features = _split_by_site(self.features, None)
+        self._classes = Rows(self.classes, "code")
+        self._admin = Rows(self.admin, "admin_code")
+        self._features = Rows(self.features, None)
+        self._totals = {
+            int(site): (float(p), float(e), float(w))
+            for site, p, e, w in zip(
+                self.totals.index, self.totals["planar_m2"], self.totals["ellipsoidal_m2"],
+                self.totals["max_width_m"], strict=True,
+            )
+        }
+        self._nearest = {} if self.nearest.empty else {
+            int(site): (float(d), str(f))
+            for site, d, f in zip(
+                self.nearest.index, self.nearest["distance_m"], self.nearest["feature_id"],
+                strict=True,
+            )
+        }
 
     def site(self, position: int, site_area: Area) -> SiteLayer:
         """The view of this layer for the site at ``position``."""
         method = self.method
-        if position in self.totals.index:
-            row = self.totals.loc[position]
-            overlap = Area(float(row["planar_m2"]), float(row["ellipsoidal_m2"]), method)
-            max_width = float(row["max_width_m"])
-        else:
-            overlap, max_width = Area(0.0, 0.0, method), 0.0
+        planar, ellipsoidal, max_width = self._totals.get(position, (0.0, 0.0, 0.0))
+        overlap = Area(planar, ellipsoidal, method)
         uncovered = Area(
-            _nonnegative(site_area.planar_m2 - overlap.planar_m2),
-            _nonnegative(site_area.ellipsoidal_m2 - overlap.ellipsoidal_m2),
+            _nonnegative(site_area.planar_m2 - planar),
+            _nonnegative(site_area.ellipsoidal_m2 - ellipsoidal),
             method,
         )
+        nearest_m, nearest_id = self._nearest.get(position, (None, None))
         return SiteLayer(
             key=self.spec.key,
             kind=self.spec.kind,
             overlap=overlap,
             share=overlap.m2 / site_area.m2 if site_area.m2 > 0 else 0.0,
             max_width_m=max_width,
-            classes=self._classes.get(position, _EMPTY),
             uncovered=uncovered,
-            admin=self._admin.get(position, _EMPTY),
-            features=self._features.get(position, _EMPTY),
             has_classes=self.has_classes,
             unresolved_codes=self.unresolved.get(position, []),
             search_m=self.search_m,
             uncovered_width_m=self.uncovered_widths.get(position, 0.0),
-            nearest_m=(
-                float(self.nearest.at[position, "distance_m"])
-                if position in self.nearest.index else None
-            ),
-            nearest_id=(
-                str(self.nearest.at[position, "feature_id"])
-                if position in self.nearest.index else None
-            ),
+            nearest_m=nearest_m,
+            nearest_id=nearest_id,
+            class_rows=self._classes.view(position),
+            admin_rows=self._admin.view(position),
+            feature_rows=self._features.view(position),
         )
 
 
@@ -233,28 +307,54 @@ def _nonnegative(value: float) -> float:
     return 0.0 if value < 0.0 and value > -1e-6 else value
 
 
-_EMPTY = pd.DataFrame()
+def aggregate(
+    keys: dict[str, np.ndarray],
+    *,
+    sums: dict[str, np.ndarray] | None = None,
+    firsts: dict[str, np.ndarray] | None = None,
+    maxima: dict[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Group rows by key columns (in sorted key order) with numpy: sums, first values, maxima.
 
+    What ``DataFrame.groupby(keys, sort=True).agg(...)`` does, without its fixed
+    cost of ~10 ms a call (a check aggregates every layer three ways). A sum
+    of only missing values is missing, as with ``sum(min_count=1)``.
 
-def _split_by_site(frame: pd.DataFrame, index: str | None) -> dict[int, pd.DataFrame]:
-    """One frame per site position, indexed by ``index`` (or 0..n)."""
-    if frame.empty:
-        return {}
-    # one drop/set_index and a slice per site: per-group pandas calls cost ~0.1 ms each
-    sites = frame["site"].to_numpy()
-    order = np.argsort(sites, kind="stable")
-    body = frame.drop(columns="site")
-    if index:
-        body = body.set_index(index)
-    body = body.iloc[order]
-    sites = sites[order]
-    starts = np.flatnonzero(np.r_[True, sites[1:] != sites[:-1]])
-    stops = np.r_[starts[1:], len(sites)]
-    out = {}
-    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
-        rows = body.iloc[start:stop]
-        out[int(sites[start])] = rows if index else rows.reset_index(drop=True)
-    return out
+    Examples
+    --------
+    >>> aggregate({"site": np.array([1, 0, 1])}, sums={"m2": np.array([1.0, 2.0, 3.0])})
+       site   m2
+    0     0  2.0
+    1     1  4.0
+    """
+    sums, firsts, maxima = sums or {}, firsts or {}, maxima or {}
+    codes, uniques = [], []
+    for values in keys.values():
+        code, unique = pd.factorize(np.asarray(values), sort=True)
+        codes.append(code)
+        uniques.append(np.asarray(unique))
+    if not len(codes[0]):
+        names = [*keys, *sums, *firsts, *maxima]
+        return pd.DataFrame({name: [] for name in names})
+    shape = tuple(max(len(u), 1) for u in uniques)
+    group = np.ravel_multi_index(codes, shape)
+    ids, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+    out: dict[str, np.ndarray] = {}
+    for name, unique, index in zip(keys, uniques, np.unravel_index(ids, shape), strict=True):
+        out[name] = unique[index]
+    for name, values in sums.items():
+        values = np.asarray(values, dtype=float)
+        present = ~np.isnan(values)
+        total = np.bincount(inverse, weights=np.where(present, values, 0.0), minlength=len(ids))
+        count = np.bincount(inverse, weights=present.astype(float), minlength=len(ids))
+        out[name] = np.where(count > 0, total, np.nan)
+    for name, values in firsts.items():
+        out[name] = np.asarray(values)[first]
+    for name, values in maxima.items():
+        largest = np.full(len(ids), -np.inf)
+        np.maximum.at(largest, inverse, np.asarray(values, dtype=float))
+        out[name] = largest
+    return pd.DataFrame(out)
 
 
 def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
@@ -298,30 +398,34 @@ def _class_table(pieces: pd.DataFrame, table: CodeTable | None,
             **{c: ridges[f"tiankan_{c}"].to_numpy() for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
             **{f"tiankan_{c}": 0.0 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
         }))
-    grouped = pd.concat(rows, ignore_index=True).groupby(["site", "code"], sort=True)
+    both = pd.concat(rows, ignore_index=True) if len(rows) > 1 else split
     sums = _CLASS_SUMS if with_tiankan else _CLASS_SUMS[:3]
-    classes = grouped[sums].sum(min_count=1)
-    classes["name"] = grouped["name"].first()
-    classes["max_width_m"] = grouped["width_m"].max()
-    classes = classes.reset_index()
+    classes = aggregate(
+        {"site": both["site"].to_numpy(), "code": both["code"].astype(str).to_numpy()},
+        sums={c: both[c].to_numpy() for c in sums},
+        firsts={"name": both["name"].to_numpy()},
+        maxima={"max_width_m": both["width_m"].to_numpy()},
+    )
     unresolved: dict[int, list[str]] = {}
     if table is not None:
-        resolved = table.resolve_many(classes["code"])
-        classes["table_code"] = resolved
+        codes = classes["code"].astype(str).to_numpy()
+        resolved = np.array([table.resolve(code) for code in codes], dtype=object)
+        known = np.array([code is not None for code in resolved], dtype=bool)
+        classes["table_code"] = np.where(known, resolved, None)
         for column in table.frame.columns:
-            values = table.frame[column]
-            classes[column if column != "name" else "table_name"] = (
-                resolved.map(values).astype("string").fillna("")
+            lookup = table.lookup(column)
+            classes[column if column != "name" else "table_name"] = np.array(
+                [lookup.get(code, "") if code is not None else "" for code in resolved],
+                dtype=object,
             )
-        missing = classes[resolved.isna()]
-        for site, group in missing.groupby("site"):
-            unresolved[int(site)] = sorted(group["code"].astype(str).unique())
-        exact = classes["code"] == classes["table_code"]
-        classes["name"] = np.where(
-            exact | (classes["name"].astype("string").fillna("") == ""),
-            classes["table_name"].where(classes["table_name"] != "", classes["name"]),
-            classes["name"],
-        )
+        sites = classes["site"].to_numpy()
+        for position in np.unique(sites[~known]).tolist():
+            unresolved[int(position)] = sorted(set(codes[~known & (sites == position)].tolist()))
+        names = np.array(["" if n is None or n != n else str(n) for n in classes["name"]],
+                         dtype=object)
+        table_names = classes["table_name"].to_numpy()
+        use_table = ((codes == resolved) | (names == "")) & (table_names != "")
+        classes["name"] = np.where(use_table, table_names, names)
         classes = classes.drop(columns="table_name")
     classes["code"] = classes["code"].astype(str)
     return classes, unresolved
@@ -363,11 +467,13 @@ def measure_layer(
         (a strip outside the urban boundary, a gap in the land-use layer).
     """
     pieces = pd.DataFrame(overlay.pieces.drop(columns="geometry"))
-    totals = pieces.groupby("site").agg(
-        planar_m2=("counted_planar_m2", "sum"),
-        ellipsoidal_m2=("counted_ellipsoidal_m2", "sum"),
-        max_width_m=("width_m", "max"),
-    )
+    site = pieces["site"].to_numpy()
+    totals = aggregate(
+        {"site": site},
+        sums={"planar_m2": pieces["counted_planar_m2"].to_numpy(),
+              "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy()},
+        maxima={"max_width_m": pieces["width_m"].to_numpy()},
+    ).set_index("site")
     classes = pd.DataFrame()
     unresolved: dict[int, list[str]] = {}
     if has_codes and len(pieces):
@@ -378,12 +484,11 @@ def measure_layer(
     if "_admin_code" in pieces or "_admin" in pieces:
         key = "_admin_code" if "_admin_code" in pieces else "_admin"
         names = pieces["_admin"] if "_admin" in pieces else pieces[key]
-        admin = (
-            pieces.assign(admin_code=pieces[key].astype(str), name=names.astype(str))
-            .groupby(["site", "admin_code"], sort=True)
-            .agg(name=("name", "first"), planar_m2=("counted_planar_m2", "sum"),
-                 ellipsoidal_m2=("counted_ellipsoidal_m2", "sum"))
-            .reset_index()
+        admin = aggregate(
+            {"site": site, "admin_code": pieces[key].astype(str).to_numpy()},
+            firsts={"name": names.astype(str).to_numpy()},
+            sums={"planar_m2": pieces["counted_planar_m2"].to_numpy(),
+                  "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy()},
         )
     features = pd.DataFrame({
         "site": pieces["site"].to_numpy(),

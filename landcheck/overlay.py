@@ -242,15 +242,18 @@ def _cut(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> np.ndarray:
 
 
 def _overlapping_pairs(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (earlier, later) of pieces of the same site whose interiors intersect."""
+    """Pairs (earlier, later) of pieces of the same site whose interiors intersect.
+
+    One bounding-box query, then the exact test only on pairs of the same site:
+    pieces of different sites never count (and overlapping sites, such as
+    search proposals, would otherwise multiply the pairs).
+    """
     tree = shapely.STRtree(pieces)
-    found = []
-    for predicate in ("overlaps", "contains"):
-        a, b = tree.query(pieces, predicate=predicate)
-        keep = (a != b) & (sites[a] == sites[b])
-        found.append(np.column_stack([np.minimum(a, b)[keep], np.maximum(a, b)[keep]]))
-    pairs = np.unique(np.concatenate(found), axis=0)
-    return pairs[:, 0], pairs[:, 1]
+    a, b = tree.query(pieces)
+    keep = (a < b) & (sites[a] == sites[b])
+    a, b = a[keep], b[keep]
+    inner = shapely.relate_pattern(pieces[a], pieces[b], "T********")
+    return a[inner], b[inner]
 
 
 def _resolve_self_overlaps(

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from landcheck.measure import SiteLayer
 from landcheck.profile import STATUSES, AnalysisOptions, Outcome, Profile, RuleSpec, Text
 from landcheck.units import M2_PER_HA, M2_PER_MU, Area, AreaMethod
@@ -315,15 +317,15 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
     return Decision(outcome or "conversion", agricultural, values)
 
 
-def _zone_list(layer: SiteLayer, mask: Any, lang: str, method: AreaMethod) -> str:
-    rows = layer.classes[mask]
+def _zone_list(layer: SiteLayer, mask: np.ndarray, lang: str, method: AreaMethod) -> str:
+    rows = layer.class_rows
     sep = "、" if lang == "zh" else ", "
     unit = "公顷" if lang == "zh" else "ha"
-    names = rows["name_en"] if lang == "en" and "name_en" in rows else rows["name"]
-    column = f"{method.value}_m2"
+    names = rows.column("name_en" if lang == "en" and rows.has("name_en") else "name")[mask]
+    areas = rows.column(f"{method.value}_m2")[mask]
     return sep.join(
         f"{name}（{_ha(a):.4f} {unit}）" if lang == "zh" else f"{name} ({_ha(a):.4f} {unit})"
-        for name, a in zip(names, rows[column])
+        for name, a in zip(names, areas, strict=True)
     )
 
 
@@ -335,7 +337,7 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     gap = _land_use_gap(inp)
     if gap:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
-    conforming = layer.classes["conformity"] == "conforms"
+    conforming = layer.class_rows.column("conformity") == "conforms"
     nonconforming = layer.class_area(~conforming, method)
     width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
     outcome = _involvement(inp, nonconforming, width)

@@ -9,7 +9,7 @@ itself), so that survey variants land in their parent class.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -47,6 +47,7 @@ class CodeTable:
 
     name: str
     frame: pd.DataFrame
+    _lookups: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, code: Any) -> str | None:
         """Return the table code a data code belongs to, or None if unknown.
@@ -74,6 +75,20 @@ class CodeTable:
             return default
         value = self.frame.at[code, column]
         return default if pd.isna(value) else str(value)
+
+    def lookup(self, column: str) -> dict[str, str]:
+        """``{code: value}`` of one column, built once per table and column.
+
+        Examples
+        --------
+        >>> load_code_table("sandiao-2019").lookup("category")["0301"]
+        '农用地'
+        """
+        lookup = self._lookups.get(column)
+        if lookup is None:
+            values = self.frame[column].fillna("").astype(str)
+            lookup = self._lookups[column] = dict(zip(values.index, values, strict=True))
+        return lookup
 
     def resolve_many(self, codes: pd.Series) -> pd.Series:
         """Resolve a column of codes at once (unknown codes become missing)."""

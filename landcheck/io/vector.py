@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -96,11 +97,35 @@ def require_exists(path: str, what: str) -> None:
         )
 
 
+def _version(path: str) -> tuple[str, int, int]:
+    """``(absolute path, size, mtime)``: a key that changes when the file does."""
+    stat = os.stat(path)
+    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns
+
+
+@lru_cache(maxsize=256)
+def _layers_of(version: tuple[str, int, int]) -> tuple[tuple[str, str | None], ...]:
+    return tuple(
+        (str(n), None if t is None else str(t)) for n, t in pyogrio.list_layers(version[0])
+    )
+
+
+@lru_cache(maxsize=512)
+def _info_of(
+    version: tuple[str, int, int], layer: str | None, encoding: str | None
+) -> dict[str, Any]:
+    return pyogrio.read_info(version[0], layer=layer, encoding=encoding, force_total_bounds=True)
+
+
 def list_layers(path: str) -> list[tuple[str, str | None]]:
-    """Return ``(name, geometry type)`` of each layer in a vector file."""
+    """Return ``(name, geometry type)`` of each layer in a vector file.
+
+    Answers are cached per file version (path, size, modification time): a
+    check asks about each layer several times, and GDAL opens the file each time.
+    """
     require_exists(path, "cannot list layers")
     try:
-        return [(str(n), None if t is None else str(t)) for n, t in pyogrio.list_layers(path)]
+        return list(_layers_of(_version(path)))
     except OGRDataSourceError as ex:
         raise DataSourceError(
             f"cannot open {path!r} as vector data: {ex}. Give a file GDAL reads "
@@ -131,12 +156,13 @@ def resolve_layer(source: LayerSource, what: str) -> str | None:
 
 
 def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
-    """Return pyogrio's layer info (crs, fields, feature count, driver, encoding)."""
+    """Return pyogrio's layer info (crs, fields, feature count, driver, encoding).
+
+    Cached per file version, like :func:`list_layers`; the caller gets its own copy.
+    """
     choice = choose_encoding(source.path, source.encoding)
     try:
-        info = pyogrio.read_info(
-            source.path, layer=layer, encoding=choice.encoding, force_total_bounds=True
-        )
+        info = dict(_info_of(_version(source.path), layer, choice.encoding))
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     if choice.encoding is not None:
