@@ -60,6 +60,7 @@ class Rows:
     def __init__(self, frame: pd.DataFrame, index: str | None):
         self.index = index
         self.columns: dict[str, np.ndarray] = {}
+        self.filled: dict[str, np.ndarray] = {}
         self.spans: dict[int, tuple[int, int]] = {}
         if frame.empty:
             return
@@ -69,6 +70,11 @@ class Rows:
         for column in frame.columns.drop("site"):
             values = frame[column].to_numpy()
             self.columns[str(column)] = values[order]
+        self.filled = {
+            name: np.nan_to_num(values.astype(float), nan=0.0)
+            for name, values in self.columns.items()
+            if values.dtype.kind == "f"
+        }
         starts = np.flatnonzero(np.r_[True, sites[1:] != sites[:-1]])
         stops = np.r_[starts[1:], len(sites)]
         self.spans = {
@@ -101,6 +107,12 @@ class SiteRows:
         if not self.has(name):
             return np.empty(0)
         return self.rows.columns[name][self.start:self.stop]  # type: ignore[union-attr]
+
+    def total(self, name: str, mask: np.ndarray) -> float:
+        """Sum of a numeric column over the rows selected by ``mask`` (missing values as 0)."""
+        if self.rows is None or name not in self.rows.filled:
+            return 0.0
+        return float(self.rows.filled[name][self.start:self.stop][mask].sum())
 
     def frame(self) -> pd.DataFrame:
         """The site's rows as a DataFrame, indexed by the table's index column."""
@@ -142,9 +154,11 @@ class SiteLayer:
     nearest_m, nearest_id : float and str, or None
         Distance to the nearest feature within ``search_m`` (0 when the site
         touches one) and its id; None when there is none within reach.
-    class_rows, admin_rows, feature_rows : SiteRows
-        The site's per-class, per-administrative-unit and per-feature rows;
-        :attr:`classes`, :attr:`admin` and :attr:`features` are their DataFrames.
+    tables, position : tuple of Rows, int
+        The layer's per-class, per-administrative-unit and per-feature tables
+        and the site's position in them; :attr:`class_rows` (etc.) are the
+        site's slices and :attr:`classes`, :attr:`admin`, :attr:`features`
+        their DataFrames, built on first use.
     """
 
     key: str
@@ -161,9 +175,26 @@ class SiteLayer:
     nearest_m: float | None = None
     nearest_id: str | None = None
     uncovered_width_m: float = 0.0
-    class_rows: SiteRows = field(default_factory=SiteRows)
-    admin_rows: SiteRows = field(default_factory=SiteRows)
-    feature_rows: SiteRows = field(default_factory=SiteRows)
+    tables: tuple[Rows, Rows, Rows] | None = field(default=None, repr=False)
+    position: int = -1
+
+    def _rows(self, which: int) -> SiteRows:
+        return SiteRows() if self.tables is None else self.tables[which].view(self.position)
+
+    @cached_property
+    def class_rows(self) -> SiteRows:
+        """The site's per-class rows."""
+        return self._rows(0)
+
+    @cached_property
+    def admin_rows(self) -> SiteRows:
+        """The site's per-administrative-unit rows."""
+        return self._rows(1)
+
+    @cached_property
+    def feature_rows(self) -> SiteRows:
+        """The site's per-feature rows."""
+        return self._rows(2)
 
     @cached_property
     def classes(self) -> pd.DataFrame:
@@ -198,11 +229,8 @@ class SiteLayer:
         if not self.class_rows.has(column) or not self.class_rows.has(planar):
             return Area(0.0, 0.0, method)
         mask = self._where(column, values)
-        return Area(
-            _sum(self.class_rows.column(planar), mask),
-            _sum(self.class_rows.column(ellipsoidal), mask),
-            method,
-        )
+        rows = self.class_rows
+        return Area(rows.total(planar, mask), rows.total(ellipsoidal, mask), method)
 
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
         """Largest piece width (2·area/perimeter) among the classes whose ``column`` is in ``values``."""
@@ -216,17 +244,8 @@ class SiteLayer:
         if not len(self.class_rows):
             return Area(0.0, 0.0, method)
         mask = np.asarray(mask, dtype=bool)
-        return Area(
-            _sum(self.class_rows.column("planar_m2"), mask),
-            _sum(self.class_rows.column("ellipsoidal_m2"), mask),
-            method,
-        )
-
-
-def _sum(values: np.ndarray, mask: np.ndarray) -> float:
-    """``series[mask].sum()`` (NaN skipped, as pandas does) without pandas' per-call cost."""
-    chosen = np.asarray(values[mask], dtype=float)
-    return float(np.where(np.isnan(chosen), 0.0, chosen).sum())
+        rows = self.class_rows
+        return Area(rows.total("planar_m2", mask), rows.total("ellipsoidal_m2", mask), method)
 
 
 def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> SiteLayer:
@@ -254,9 +273,9 @@ class LayerMeasure:
     uncovered_widths: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._classes = Rows(self.classes, "code")
-        self._admin = Rows(self.admin, "admin_code")
-        self._features = Rows(self.features, None)
+        self._tables = (
+            Rows(self.classes, "code"), Rows(self.admin, "admin_code"), Rows(self.features, None)
+        )
         self._totals = {
             int(site): (float(p), float(e), float(w))
             for site, p, e, w in zip(
@@ -296,9 +315,8 @@ class LayerMeasure:
             uncovered_width_m=self.uncovered_widths.get(position, 0.0),
             nearest_m=nearest_m,
             nearest_id=nearest_id,
-            class_rows=self._classes.view(position),
-            admin_rows=self._admin.view(position),
-            feature_rows=self._features.view(position),
+            tables=self._tables,
+            position=position,
         )
 
 

@@ -65,19 +65,19 @@ except ImportError:  # pragma: no cover
     _ARROW = False
 
 
-def _mask_in_layer_crs(
-    sites: np.ndarray, sites_crs: CRS, target_crs: CRS, margin: float
-) -> np.ndarray:
-    """Site outlines, densified and moved into the layer's CRS, grown by a margin."""
-    geoms = sites
-    if not sites_crs.equals(target_crs):
-        geoms = shapely.segmentize(geoms, 100.0)
-        transformer = Transformer.from_crs(sites_crs, target_crs, always_xy=True)
-        geoms = shapely.transform(
-            geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-        )
-    # mitred corners: the grown outline contains every point within ``margin``
-    distance = margin if target_crs.is_projected else margin / 100_000.0
+def _outlines_in_layer_crs(sites: np.ndarray, sites_crs: CRS, target_crs: CRS) -> np.ndarray:
+    """Site outlines, densified and moved into the layer's CRS."""
+    if sites_crs.equals(target_crs):
+        return sites
+    geoms = shapely.segmentize(sites, 100.0)
+    transformer = Transformer.from_crs(sites_crs, target_crs, always_xy=True)
+    return shapely.transform(
+        geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+    )
+
+
+def _grown(geoms: np.ndarray, distance: float) -> np.ndarray:
+    """Outlines grown by ``distance``; mitred corners contain every point within it."""
     return shapely.buffer(geoms, distance, join_style="mitre", mitre_limit=10.0)
 
 
@@ -184,17 +184,21 @@ def _gpkg_rtree(path: str, layer: str | None) -> tuple[str, str] | None:
 
 
 def _rtree_candidates(path: str, rtree: str, bounds: np.ndarray) -> np.ndarray:
-    """Feature ids whose R-tree box meets any of ``bounds`` (rows xmin, ymin, xmax, ymax)."""
+    """Feature ids whose R-tree box meets any of ``bounds`` (rows xmin, ymin, xmax, ymax).
+
+    The boxes go into a temporary table and one join asks the R-tree for all
+    of them, so thousands of sites cost one statement, not one each.
+    """
     quoted = rtree.replace('"', '""')
-    query = (
-        f'SELECT id FROM "{quoted}" WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?'
-    )
-    found: list[int] = []
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
-        cursor = con.cursor()
-        for xmin, ymin, xmax, ymax in bounds.tolist():
-            found.extend(r[0] for r in cursor.execute(query, (xmin, xmax, ymin, ymax)))
-    return np.unique(np.asarray(found, dtype=np.int64))
+        con.execute("CREATE TEMP TABLE boxes (xmin REAL, ymin REAL, xmax REAL, ymax REAL)")
+        con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds.tolist())
+        found = con.execute(
+            # CROSS JOIN keeps the boxes outside: the R-tree is then searched once per box
+            f'SELECT DISTINCT r.id FROM boxes AS b CROSS JOIN "{quoted}" AS r '
+            "WHERE r.maxx >= b.xmin AND r.minx <= b.xmax AND r.maxy >= b.ymin AND r.miny <= b.ymax"
+        ).fetchall()
+    return np.unique(np.asarray([row[0] for row in found], dtype=np.int64))
 
 
 def _read_fids(
@@ -214,12 +218,14 @@ def _read_gpkg(
     source: LayerSource,
     layer: str,
     rtree: str,
-    mask: np.ndarray,
+    outlines: np.ndarray,
+    distance: float,
     columns: list[str] | None,
     native_crs: CRS,
 ) -> gpd.GeoDataFrame:
-    """The GeoPackage fast path: R-tree candidates, one read by fid, exact filter."""
-    candidates = _rtree_candidates(source.path, rtree, shapely.bounds(mask))
+    """The GeoPackage fast path: R-tree candidates, one read by fid, exact distance filter."""
+    bounds = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
+    candidates = _rtree_candidates(source.path, rtree, bounds)
     key = (*_file_version(source.path), layer, source.encoding,
            None if columns is None else tuple(columns))
     cached = _CACHE.get(key)
@@ -234,9 +240,7 @@ def _read_gpkg(
         cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
         _CACHE.put(key, cached)
     frame = cached[cached.index.isin(candidates)].sort_index()
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    hits, _ = shapely.STRtree(mask).query(geoms, predicate="intersects")
-    return frame.iloc[np.unique(hits)]
+    return _within(frame, outlines, distance)
 
 
 def read_features_near(
@@ -302,12 +306,13 @@ def read_features_near(
     if not len(site_geoms):
         frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
         return frame.set_crs(native_crs, allow_override=True), record
-    mask = _mask_in_layer_crs(site_geoms, sites_crs, native_crs, margin)
+    outlines = _outlines_in_layer_crs(site_geoms, sites_crs, native_crs)
+    distance = margin if native_crs.is_projected else margin / 100_000.0
     rtree = _gpkg_rtree(source.path, layer)
     if rtree is not None and layer is not None:
-        frame = _read_gpkg(source, layer, rtree[0], mask, columns, native_crs)
+        frame = _read_gpkg(source, layer, rtree[0], outlines, distance, columns, native_crs)
     else:
-        frame = _read_clusters(source, layer, mask, columns, native_crs)
+        frame = _read_clusters(source, layer, outlines, distance, columns, native_crs)
     if frame.crs is None:
         frame = frame.set_crs(native_crs)
     record.features_read = len(frame)
@@ -315,14 +320,23 @@ def read_features_near(
     return frame, record
 
 
+def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:
+    """Keep the features within ``distance`` of any outline (exact, unlike a grown mask)."""
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    hits, _ = shapely.STRtree(outlines).query(geoms, predicate="dwithin", distance=distance)
+    return frame.iloc[np.unique(hits)]
+
+
 def _read_clusters(
     source: LayerSource,
     layer: str | None,
-    mask: np.ndarray,
+    outlines: np.ndarray,
+    distance: float,
     columns: list[str] | None,
     native_crs: CRS,
 ) -> gpd.GeoDataFrame:
     """One ``mask=`` read per cluster of nearby sites; features caught twice are kept once."""
+    mask = _grown(outlines, distance)
     gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
     frames = []
     for members in _clusters(mask, gap):
@@ -331,4 +345,4 @@ def _read_clusters(
             read_frame(source, layer, columns=columns, mask=cluster_mask, fid_as_index=True)
         )
     frame = frames[0] if len(frames) == 1 else gpd.pd.concat(frames)
-    return frame[~frame.index.duplicated(keep="first")]
+    return _within(frame[~frame.index.duplicated(keep="first")], outlines, distance)
