@@ -74,6 +74,7 @@ def _run_layer(
     warnings: list[str],
     datum_shift: DatumShift | None = None,
     engine: Engine | None = None,
+    assume_crs: CRS | None = None,
 ) -> _LayerRun:
     record = InputRecord(role="layer", key=spec.key)
     if source is None:
@@ -83,7 +84,8 @@ def _run_layer(
     search_m = search_distance(profile, spec.key)
     try:
         loaded = load_layer(
-            spec, source, sites.geometry, crs, margin=max(1.0, search_m), datum_shift=datum_shift
+            spec, source, sites.geometry, crs, margin=max(1.0, search_m),
+            datum_shift=datum_shift, assume_crs=assume_crs,
         )
     except (DataSourceError, InputDataError) as ex:
         record.path = source.path if isinstance(source, LayerSource) else None
@@ -260,7 +262,8 @@ def check(
         for done, (key, spec) in enumerate(profile.layers.items()):
             notify("layers", done, len(profile.layers))
             runs[key] = _run_layer(
-                spec, sources.get(key), frame, profile, analysis_crs, warnings, shift, runner
+                spec, sources.get(key), frame, profile, analysis_crs, warnings, shift, runner,
+                assume_crs,
             )
     notify("layers", len(profile.layers), len(profile.layers))
     site_layers, findings = _evaluate(profile, frame, runs, notify)

@@ -211,6 +211,7 @@ def load_layer(
     *,
     margin: float = 1.0,
     datum_shift: DatumShift | None = None,
+    assume_crs: CRS | None = None,
 ) -> LoadedLayer:
     """Read a layer's features within ``margin`` metres of ``near`` and normalise them.
 
@@ -229,6 +230,8 @@ def load_layer(
     datum_shift : DatumShift, optional
         Moves a Xian 1980 / Beijing 1954 layer to CGCS2000; without it such a
         layer is refused.
+    assume_crs : CRS, optional
+        CRS of a layer file that declares none (``--crs``).
 
     Raises
     ------
@@ -250,6 +253,7 @@ def load_layer(
         frame, record = read_features_near(
             source, near.values, crs, key=spec.key, margin=margin + slack,
             columns=lambda fields: list(field_mapping(spec, fields).values()),
+            assume_crs=assume_crs,
         )
         frame = frame.sort_index()
     shift_note = None
@@ -270,6 +274,9 @@ def load_layer(
         warnings.insert(0, note)
     if shift_note is not None:
         warnings.insert(0, shift_note["message"])
+    if record.extra.get("crs_assumed"):
+        warnings.insert(0, f"layer {spec.key!r} declares no CRS; taken to be "
+                           f"{crs_label(assume_crs)} (--crs)")
     if isinstance(source, LayerSource):
         choice = choose_encoding(source.path, source.encoding)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:

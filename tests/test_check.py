@@ -314,13 +314,18 @@ def test_missing_layer_file_is_an_error():
         landcheck.check(sites(square(0, 0, 10)), layers={"farmland": "/no/such/farmland.gpkg"})
 
 
-def test_layer_without_crs_makes_its_checks_unknown(tmp_path):
+def test_layer_without_crs_makes_its_checks_unknown_unless_crs_is_given(tmp_path):
     path = tmp_path / "farmland.shp"
     write_without_crs(farmland(square(0, 0, 10)), path)
     result = landcheck.check(sites(square(0, 0, 10)), layers={"farmland": str(path)})
     finding = result.site_findings("S1")[0]
     assert finding.status == "unknown"
     assert "no coordinate reference system" in finding.message.en
+    assert "EPSG:4523" in finding.message.en  # suggested from the zone-prefixed eastings
+    result = landcheck.check(sites(square(0, 0, 10)), layers={"farmland": str(path)}, crs=GK35,
+                             **PLANAR)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100.0)
+    assert any("farmland" in w and "declares no CRS" in w for w in result.warnings)
 
 
 def test_empty_site_geometry_is_reported_and_unknown():

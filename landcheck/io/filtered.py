@@ -32,8 +32,10 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-from landcheck.crs import crs_label, crs_plausibility
+from landcheck.crs import crs_label
+from landcheck.errors import AnalysisCRSError
 from landcheck.io.records import InputRecord
+from landcheck.io.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.io.vector import (
     LayerSource,
     implausible_crs_error,
@@ -142,19 +144,19 @@ def clear_cache() -> None:
 @lru_cache(maxsize=64)
 def _layer_meta(
     source: LayerSource, path: str, size: int, mtime_ns: int
-) -> tuple[str | None, dict[str, Any], CRS | None, str]:
-    """Layer name, pyogrio info, CRS and CRS plausibility, once per file version."""
-    what = f"layer {source}"
-    layer = resolve_layer(source, what)
+) -> tuple[str | None, dict[str, Any], CRS | None]:
+    """Layer name, pyogrio info and declared CRS, once per file version."""
+    layer = resolve_layer(source, f"layer {source}")
     info = read_layer_info(source, layer)
-    if not info.get("crs"):
-        return layer, info, None, "ok"
-    native_crs = CRS.from_user_input(info["crs"])
-    verdict = "ok"
-    extent = info.get("total_bounds")
-    if extent is not None and info.get("features", 0):
-        verdict = crs_plausibility(native_crs, tuple(float(v) for v in extent))  # type: ignore[arg-type]
-    return layer, info, native_crs, verdict
+    return layer, info, CRS.from_user_input(info["crs"]) if info.get("crs") else None
+
+
+@lru_cache(maxsize=64)
+def _coordinate_problem(crs: CRS, extent: tuple[float, ...] | None) -> str | None:
+    """What is wrong with a layer's coordinates in ``crs`` (None: they fit), once per layer."""
+    if extent is None:
+        return None
+    return diagnose_coordinates(crs, extent)  # type: ignore[arg-type]
 
 
 def _file_version(path: str) -> tuple[str, int, int]:
@@ -251,6 +253,7 @@ def read_features_near(
     key: str,
     columns: list[str] | Callable[[list[str]], list[str]] | None = None,
     margin: float = 1.0,
+    assume_crs: CRS | None = None,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     """Read only the features of a layer that come near the sites.
 
@@ -275,6 +278,9 @@ def read_features_near(
     margin : float
         Grow the filter by this many metres, so that reprojection cannot
         miss a feature on a site's edge.
+    assume_crs : CRS, optional
+        CRS of a layer that declares none (``--crs``); without it such a
+        layer is an error whose message suggests the CRS from its coordinates.
 
     Returns
     -------
@@ -285,14 +291,23 @@ def read_features_near(
     """
     what = f"layer {key!r}"
     require_exists(source.path, what)
-    layer, info, native_crs, verdict = _layer_meta(source, *_file_version(source.path))
-    if native_crs is None:
-        raise no_crs_error(source, what)
-    if verdict != "ok":
-        raise implausible_crs_error(source, what, verdict, info.get("driver"))
+    layer, info, native_crs = _layer_meta(source, *_file_version(source.path))
+    extent = info.get("total_bounds")
+    extent = tuple(float(v) for v in extent) if extent is not None and info.get("features") else None
+    assumed = native_crs is None
+    if assumed:
+        if assume_crs is None:
+            advice = missing_crs_advice(extent) if extent else ""
+            raise AnalysisCRSError(f"{no_crs_error(source, what)}; {advice}".rstrip("; "))
+        native_crs = assume_crs
+    problem = _coordinate_problem(native_crs, extent)
+    if problem is not None:
+        raise implausible_crs_error(source, what, problem, info.get("driver"))
     record = InputRecord(
         role="layer", key=key, path=source.path, layer=layer, crs=crs_label(native_crs)
     )
+    if assumed:
+        record.extra["crs_assumed"] = True
     record.extra["driver"] = info.get("driver")
     if info.get("encoding"):
         record.extra["encoding"] = info["encoding"]
@@ -313,8 +328,8 @@ def read_features_near(
         frame = _read_gpkg(source, layer, rtree[0], outlines, distance, columns, native_crs)
     else:
         frame = _read_clusters(source, layer, outlines, distance, columns, native_crs)
-    if frame.crs is None:
-        frame = frame.set_crs(native_crs)
+    if frame.crs is None or assumed:
+        frame = frame.set_crs(native_crs, allow_override=True)
     record.features_read = len(frame)
     logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
     return frame, record
