@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
 import landcheck
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAYERS = ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships")
-
-
-@pytest.fixture(scope="module")
-def sample_gpkg(tmp_path_factory):
-    committed = os.path.join(ROOT, "data", "luxi_sample.gpkg")
-    if os.path.exists(committed):
-        return committed
-    try:
-        from landcheck.io.sample_files import write_sample
-    except ImportError:  # the sample county has not landed in this checkout
-        pytest.skip("no sample county (data/luxi_sample.gpkg or landcheck.io.sample_files)")
-    return write_sample(tmp_path_factory.mktemp("sample"))["gpkg"]
 
 
 def _findings(result):
