@@ -35,6 +35,8 @@ browser:
 	fi
 
 test: $(VENV)/.dev-installed browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet .
 	$(BIN)/python -m pytest
 
 # Benchmarks, not part of `make test`: synthetic data is generated once into benchmarks/data/
@@ -52,6 +54,7 @@ bench: $(VENV)/.bench-installed
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

@@ -59,29 +59,103 @@ class Size:
 
 
 SIZES = {
-    "full": Size("full", 35_375_000.0, 2_600_000.0, 1000, 250.0, 200_000, 2_000.0, 25_000.0,
-                 50_000.0, 250_000, 30_000, 1_000, 10_000),
-    "quick": Size("quick", 35_480_000.0, 2_700_000.0, 160, 250.0, 5_000, 2_000.0, 10_000.0,
-                  20_000.0, 100_000, 8_000, 100, 500),
+    "full": Size(
+        "full",
+        35_375_000.0,
+        2_600_000.0,
+        1000,
+        250.0,
+        200_000,
+        2_000.0,
+        25_000.0,
+        50_000.0,
+        250_000,
+        30_000,
+        1_000,
+        10_000,
+    ),
+    "quick": Size(
+        "quick",
+        35_480_000.0,
+        2_700_000.0,
+        160,
+        250.0,
+        5_000,
+        2_000.0,
+        10_000.0,
+        20_000.0,
+        100_000,
+        8_000,
+        100,
+        500,
+    ),
 }
 
 # 三调 codes with weights, by landscape: (code, name, weight)
-_LOWLAND = [("0101", "水田", 0.30), ("0102", "水浇地", 0.15), ("0103", "旱地", 0.25),
-            ("0201", "果园", 0.05), ("0702", "农村宅基地", 0.08), ("1006", "农村道路", 0.04),
-            ("1104", "坑塘水面", 0.03), ("1202", "设施农用地", 0.02), ("0301", "乔木林地", 0.08)]
-_UPLAND = [("0103", "旱地", 0.25), ("0301", "乔木林地", 0.30), ("0305", "灌木林地", 0.12),
-           ("0307", "其他林地", 0.08), ("0404", "其他草地", 0.10), ("0202", "茶园", 0.05),
-           ("0702", "农村宅基地", 0.05), ("1101", "河流水面", 0.05)]
-_URBAN = [("0701", "城镇住宅用地", 0.35), ("05H1", "商业服务业设施用地", 0.12),
-          ("0601", "工业用地", 0.15), ("08H2", "科教文卫用地", 0.08),
-          ("1004", "城镇村道路用地", 0.12), ("0809", "公用设施用地", 0.05),
-          ("1003", "公路用地", 0.05), ("0102", "水浇地", 0.08)]
-_ZONES = [("01", "生态保护区"), ("02", "生态控制区"), ("03", "农田保护区"),
-          ("0401", "城镇集中建设区"), ("0402", "城镇弹性发展区"), ("0501", "村庄建设区"),
-          ("0502", "一般农业区"), ("0503", "林业发展区"), ("07", "矿产能源发展区")]
-_EXTRA_FIELDS = ["QSXZ", "QSDWDM", "QSDWMC", "KCDLBM", "KCMJ", "TBDLMJ", "GDLX", "GDPDJB",
-                 "XZDWKD", "TBXHDM", "TBXHMC", "ZZSXDM", "ZZSXMC", "GDDB", "FRDBS", "CZCSXM",
-                 "SJNF", "MSSM", "HDMC", "BZ"]
+_LOWLAND = [
+    ("0101", "水田", 0.30),
+    ("0102", "水浇地", 0.15),
+    ("0103", "旱地", 0.25),
+    ("0201", "果园", 0.05),
+    ("0702", "农村宅基地", 0.08),
+    ("1006", "农村道路", 0.04),
+    ("1104", "坑塘水面", 0.03),
+    ("1202", "设施农用地", 0.02),
+    ("0301", "乔木林地", 0.08),
+]
+_UPLAND = [
+    ("0103", "旱地", 0.25),
+    ("0301", "乔木林地", 0.30),
+    ("0305", "灌木林地", 0.12),
+    ("0307", "其他林地", 0.08),
+    ("0404", "其他草地", 0.10),
+    ("0202", "茶园", 0.05),
+    ("0702", "农村宅基地", 0.05),
+    ("1101", "河流水面", 0.05),
+]
+_URBAN = [
+    ("0701", "城镇住宅用地", 0.35),
+    ("05H1", "商业服务业设施用地", 0.12),
+    ("0601", "工业用地", 0.15),
+    ("08H2", "科教文卫用地", 0.08),
+    ("1004", "城镇村道路用地", 0.12),
+    ("0809", "公用设施用地", 0.05),
+    ("1003", "公路用地", 0.05),
+    ("0102", "水浇地", 0.08),
+]
+_ZONES = [
+    ("01", "生态保护区"),
+    ("02", "生态控制区"),
+    ("03", "农田保护区"),
+    ("0401", "城镇集中建设区"),
+    ("0402", "城镇弹性发展区"),
+    ("0501", "村庄建设区"),
+    ("0502", "一般农业区"),
+    ("0503", "林业发展区"),
+    ("07", "矿产能源发展区"),
+]
+_EXTRA_FIELDS = [
+    "QSXZ",
+    "QSDWDM",
+    "QSDWMC",
+    "KCDLBM",
+    "KCMJ",
+    "TBDLMJ",
+    "GDLX",
+    "GDPDJB",
+    "XZDWKD",
+    "TBXHDM",
+    "TBXHMC",
+    "ZZSXDM",
+    "ZZSXMC",
+    "GDDB",
+    "FRDBS",
+    "CZCSXM",
+    "SJNF",
+    "MSSM",
+    "HDMC",
+    "BZ",
+]
 
 
 def _field(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, scale: float) -> np.ndarray:
@@ -95,8 +169,9 @@ def _field(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, scale: float)
     return out / 3.0
 
 
-def mesh(x0: float, y0: float, nx: int, ny: int, cell: float, k: int,
-         rng: np.random.Generator) -> np.ndarray:
+def mesh(
+    x0: float, y0: float, nx: int, ny: int, cell: float, k: int, rng: np.random.Generator
+) -> np.ndarray:
     """A full-coverage mesh of nx * ny valid polygons with wiggled shared edges.
 
     Row-major (y then x). Each polygon has 4 + 4k vertices (+ closing).
@@ -142,8 +217,8 @@ def mesh(x0: float, y0: float, nx: int, ny: int, cell: float, k: int,
         (vx[:, :-1, ::-1], vy[:, :-1, ::-1]),
     ):
         width = px.shape[-1]
-        ring[:, :, pos:pos + width, 0] = px
-        ring[:, :, pos:pos + width, 1] = py
+        ring[:, :, pos : pos + width, 0] = px
+        ring[:, :, pos : pos + width, 1] = py
         pos += width
     ring[:, :, -1] = ring[:, :, 0]
     ring = np.round(ring, 2)
@@ -151,8 +226,9 @@ def mesh(x0: float, y0: float, nx: int, ny: int, cell: float, k: int,
     return polygons
 
 
-def star(cx: float, cy: float, radius: float, n: int, rng: np.random.Generator,
-         rough: float = 0.22) -> np.ndarray:
+def star(
+    cx: float, cy: float, radius: float, n: int, rng: np.random.Generator, rough: float = 0.22
+) -> np.ndarray:
     """A star-shaped ring (always simple) of n vertices with a rough edge."""
     theta = np.linspace(0, 2 * np.pi, n, endpoint=False)
     r = np.ones(n)
@@ -181,20 +257,30 @@ def land_use(size: Size, rng: np.random.Generator) -> gpd.GeoDataFrame:
     urban = _field(x, y, rng, 25_000.0)
     codes = np.empty(len(x), dtype=object)
     names = np.empty(len(x), dtype=object)
-    for mask, table in ((urban > 1.2, _URBAN), ((urban <= 1.2) & (terrain < 0.1), _LOWLAND),
-                        ((urban <= 1.2) & (terrain >= 0.1), _UPLAND)):
+    for mask, table in (
+        (urban > 1.2, _URBAN),
+        ((urban <= 1.2) & (terrain < 0.1), _LOWLAND),
+        ((urban <= 1.2) & (terrain >= 0.1), _UPLAND),
+    ):
         c, m = _choose(rng, table, int(mask.sum()))
         codes[mask], names[mask] = c, m
-    kcxs = np.where(codes == "0103", rng.choice([0.052, 0.081, 0.123], len(x)),
-                    np.where(np.isin(codes, ["0101", "0102"]), 0.021, 0.0))
+    kcxs = np.where(
+        codes == "0103",
+        rng.choice([0.052, 0.081, 0.123], len(x)),
+        np.where(np.isin(codes, ["0101", "0102"]), 0.021, 0.0),
+    )
     township = (x // size.township_m).astype(int) * 100 + (y // size.township_m).astype(int)
-    village = township * 100 + (x % size.township_m // 2500).astype(int) * 10 + (
-        y % size.township_m // 2500).astype(int)
+    village = (
+        township * 100
+        + (x % size.township_m // 2500).astype(int) * 10
+        + (y % size.township_m // 2500).astype(int)
+    )
     area = shapely.area(geoms)
     data = {
         "BSM": [f"5300{i:014d}" for i in range(len(x))],
         "TBBH": [str(i % 9000 + 1) for i in range(len(x))],
-        "DLBM": codes, "DLMC": names,
+        "DLBM": codes,
+        "DLMC": names,
         "ZLDWDM": [f"532527{v:07d}00000" for v in village],
         "ZLDWMC": [f"合成村{v}" for v in village],
         "TBMJ": np.round(area * (1 + rng.normal(0, 0.002, len(x))), 2),
@@ -212,13 +298,21 @@ def farmland(parcels: gpd.GeoDataFrame, size: Size, rng: np.random.Generator) ->
         raise RuntimeError(f"{len(cultivated)} cultivated parcels for {size.farmland} farmland")
     chosen = np.sort(rng.choice(cultivated, size.farmland, replace=False))
     src = parcels.iloc[chosen]
-    return gpd.GeoDataFrame({
-        "BSM": [f"YJ{i:012d}" for i in range(len(src))],
-        "YJJBNTTBBH": src["TBBH"].to_numpy(),
-        "DLBM": src["DLBM"].to_numpy(), "DLMC": src["DLMC"].to_numpy(),
-        "ZLDWDM": src["ZLDWDM"].to_numpy(), "ZLDWMC": src["ZLDWMC"].to_numpy(),
-        "TBMJ": src["TBMJ"].to_numpy(), "GDDB": "6", "SJLY": NOTE,
-    }, geometry=src.geometry.to_numpy(), crs=CRS)
+    return gpd.GeoDataFrame(
+        {
+            "BSM": [f"YJ{i:012d}" for i in range(len(src))],
+            "YJJBNTTBBH": src["TBBH"].to_numpy(),
+            "DLBM": src["DLBM"].to_numpy(),
+            "DLMC": src["DLMC"].to_numpy(),
+            "ZLDWDM": src["ZLDWDM"].to_numpy(),
+            "ZLDWMC": src["ZLDWMC"].to_numpy(),
+            "TBMJ": src["TBMJ"].to_numpy(),
+            "GDDB": "6",
+            "SJLY": NOTE,
+        },
+        geometry=src.geometry.to_numpy(),
+        crs=CRS,
+    )
 
 
 def redline(size: Size, rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, int]:
@@ -247,14 +341,30 @@ def redline(size: Size, rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, int
             geoms.append(shapely.MultiPolygon(parts))
             kinds.append("multi")
         else:
-            geoms.append(shapely.Polygon(star(cx, cy, rng.uniform(0.15, 0.36) * cell,
-                                              int(rng.integers(2_000, 12_000)), rng)))
+            geoms.append(
+                shapely.Polygon(
+                    star(
+                        cx,
+                        cy,
+                        rng.uniform(0.15, 0.36) * cell,
+                        int(rng.integers(2_000, 12_000)),
+                        rng,
+                    )
+                )
+            )
             kinds.append("single")
         names.append(f"合成生态保护红线{number + 1}")
-    frame = gpd.GeoDataFrame({
-        "BSM": [f"ST{i:08d}" for i in range(len(geoms))], "MC": names,
-        "LXDM": rng.choice(["01", "02", "03"], len(geoms)), "KIND": kinds, "SJLY": NOTE,
-    }, geometry=geoms, crs=CRS)
+    frame = gpd.GeoDataFrame(
+        {
+            "BSM": [f"ST{i:08d}" for i in range(len(geoms))],
+            "MC": names,
+            "LXDM": rng.choice(["01", "02", "03"], len(geoms)),
+            "KIND": kinds,
+            "SJLY": NOTE,
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
     return frame, huge_row
 
 
@@ -268,30 +378,47 @@ def urban(size: Size, rng: np.random.Generator) -> gpd.GeoDataFrame:
                 cx = size.x0 + (i + 0.5) * spacing + rng.uniform(-1000, 1000)
                 cy = size.y0 + (j + 0.5) * spacing + rng.uniform(-1000, 1000)
                 geoms.append(shapely.Polygon(star(cx, cy, rng.uniform(600, 2500), 400, rng)))
-    return gpd.GeoDataFrame({
-        "BSM": [f"CZ{i:08d}" for i in range(len(geoms))], "GHFQDM": "0401",
-        "GHFQMC": "城镇集中建设区", "XZQMC": "合成县", "SJLY": NOTE,
-    }, geometry=geoms, crs=CRS)
+    return gpd.GeoDataFrame(
+        {
+            "BSM": [f"CZ{i:08d}" for i in range(len(geoms))],
+            "GHFQDM": "0401",
+            "GHFQMC": "城镇集中建设区",
+            "XZQMC": "合成县",
+            "SJLY": NOTE,
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
 
 
 def zones(size: Size, rng: np.random.Generator) -> gpd.GeoDataFrame:
     n = int(size.side_m // size.zone_m)
     geoms = mesh(size.x0, size.y0, n, n, size.zone_m, 30, rng)
     pick = rng.integers(0, len(_ZONES), len(geoms))
-    return gpd.GeoDataFrame({
-        "BSM": [f"GH{i:08d}" for i in range(len(geoms))],
-        "GHFQDM": [_ZONES[p][0] for p in pick], "GHFQMC": [_ZONES[p][1] for p in pick],
-        "SJLY": NOTE,
-    }, geometry=geoms, crs=CRS)
+    return gpd.GeoDataFrame(
+        {
+            "BSM": [f"GH{i:08d}" for i in range(len(geoms))],
+            "GHFQDM": [_ZONES[p][0] for p in pick],
+            "GHFQMC": [_ZONES[p][1] for p in pick],
+            "SJLY": NOTE,
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
 
 
 def townships(size: Size, rng: np.random.Generator) -> gpd.GeoDataFrame:
     n = int(size.side_m // size.township_m)
     geoms = mesh(size.x0, size.y0, n, n, size.township_m, 200, rng)
-    return gpd.GeoDataFrame({
-        "XZQDM": [f"532527{i:03d}" for i in range(len(geoms))],
-        "XZQMC": [f"合成镇{i}" for i in range(len(geoms))], "SJLY": NOTE,
-    }, geometry=geoms, crs=CRS)
+    return gpd.GeoDataFrame(
+        {
+            "XZQDM": [f"532527{i:03d}" for i in range(len(geoms))],
+            "XZQMC": [f"合成镇{i}" for i in range(len(geoms))],
+            "SJLY": NOTE,
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
 
 
 def site_polygons(size: Size, count: int, rng: np.random.Generator) -> np.ndarray:
@@ -309,11 +436,15 @@ def site_polygons(size: Size, count: int, rng: np.random.Generator) -> np.ndarra
 
 def sites_frame(geoms, prefix: str) -> gpd.GeoDataFrame:
     classes = ["industrial", "transport", "energy", "public_service", "residential"]
-    return gpd.GeoDataFrame({
-        "site_id": [f"{prefix}{i + 1:05d}" for i in range(len(geoms))],
-        "name": [f"合成项目{i + 1}" for i in range(len(geoms))],
-        "project_class": [classes[i % len(classes)] for i in range(len(geoms))],
-    }, geometry=list(geoms), crs=CRS)
+    return gpd.GeoDataFrame(
+        {
+            "site_id": [f"{prefix}{i + 1:05d}" for i in range(len(geoms))],
+            "name": [f"合成项目{i + 1}" for i in range(len(geoms))],
+            "project_class": [classes[i % len(classes)] for i in range(len(geoms))],
+        },
+        geometry=list(geoms),
+        crs=CRS,
+    )
 
 
 def build(name: str, out: str = DATA, *, force: bool = False) -> dict:
@@ -326,8 +457,11 @@ def build(name: str, out: str = DATA, *, force: bool = False) -> dict:
     if not force and os.path.exists(manifest_path):
         with open(manifest_path) as handle:
             manifest = json.load(handle)
-        if (manifest.get("version") == VERSION and manifest.get("size") == asdict(size)
-                and os.path.exists(layers_path)):
+        if (
+            manifest.get("version") == VERSION
+            and manifest.get("size") == asdict(size)
+            and os.path.exists(layers_path)
+        ):
             return manifest
     for path in (layers_path, sites_path):
         if os.path.exists(path):
@@ -339,10 +473,13 @@ def build(name: str, out: str = DATA, *, force: bool = False) -> dict:
     def write(frame, layer, path=layers_path):
         if not shapely.is_valid(frame.geometry.values).all():
             raise RuntimeError(f"{layer}: generated invalid geometries")
-        pyogrio.write_dataframe(frame, path, layer=layer, driver="GPKG", use_arrow=True,
-                                promote_to_multi=False)
-        counts[layer] = {"features": len(frame),
-                         "vertices": int(shapely.get_num_coordinates(frame.geometry.values).sum())}
+        pyogrio.write_dataframe(
+            frame, path, layer=layer, driver="GPKG", use_arrow=True, promote_to_multi=False
+        )
+        counts[layer] = {
+            "features": len(frame),
+            "vertices": int(shapely.get_num_coordinates(frame.geometry.values).sum()),
+        }
 
     parcels = land_use(size, rng)
     write(parcels, "land_use")
@@ -360,10 +497,13 @@ def build(name: str, out: str = DATA, *, force: bool = False) -> dict:
     site_a = shapely.Polygon(star(edge_point.x, edge_point.y, 300.0, 24, rng, rough=0.1))
     huge = red.geometry.iloc[huge_row]
     hx0, hy0, hx1, hy1 = huge.bounds
-    road = shapely.LineString([
-        (hx0 - 2_000, hy0 + 0.30 * (hy1 - hy0)), (0.5 * (hx0 + hx1), hy0 + 0.55 * (hy1 - hy0)),
-        (hx1 + 2_000, hy0 + 0.70 * (hy1 - hy0)),
-    ]).buffer(30.0, cap_style="flat", join_style="mitre")
+    road = shapely.LineString(
+        [
+            (hx0 - 2_000, hy0 + 0.30 * (hy1 - hy0)),
+            (0.5 * (hx0 + hx1), hy0 + 0.55 * (hy1 - hy0)),
+            (hx1 + 2_000, hy0 + 0.70 * (hy1 - hy0)),
+        ]
+    ).buffer(30.0, cap_style="flat", join_style="mitre")
     for scenario, geoms in (
         ("a", [site_a]),
         ("b", site_polygons(size, size.sites_b, rng)),
@@ -373,10 +513,15 @@ def build(name: str, out: str = DATA, *, force: bool = False) -> dict:
         frame = sites_frame(geoms, scenario.upper())
         pyogrio.write_dataframe(frame, sites_path, layer=f"sites_{scenario}", driver="GPKG")
         counts[f"sites_{scenario}"] = {"features": len(frame)}
-    manifest = {"version": VERSION, "size": asdict(size), "layers": layers_path,
-                "sites": sites_path, "counts": counts,
-                "huge_redline_bsm": str(red["BSM"].iloc[huge_row]),
-                "seconds": round(time.perf_counter() - started, 1)}
+    manifest = {
+        "version": VERSION,
+        "size": asdict(size),
+        "layers": layers_path,
+        "sites": sites_path,
+        "counts": counts,
+        "huge_redline_bsm": str(red["BSM"].iloc[huge_row]),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
     with open(manifest_path, "w") as handle:
         json.dump(manifest, handle, indent=2)
     return manifest

@@ -76,22 +76,28 @@ def run(mode: str, manifest_path: str, scenario: str) -> dict:
         out["warm_seconds"] = time.perf_counter() - started
         table = result.layer_table
         table = table[table["layer"].isin(keys)]
-        out["areas"] = {f"{s}|{k}": float(a) for s, k, a in
-                        zip(table["site_id"], table["layer"], table["planar_m2"], strict=True)}
+        out["areas"] = {
+            f"{s}|{k}": float(a)
+            for s, k, a in zip(table["site_id"], table["layer"], table["planar_m2"], strict=True)
+        }
         second = again.layer_table
         second = second[second["layer"].isin(keys)]
         out["warm_identical"] = bool(
-            (second["planar_m2"].to_numpy() == table["planar_m2"].to_numpy()).all())
-        out["features_read"] = {r.key: r.features_read for r in result.inputs if r.role == "layer"
-                                and r.key in keys}
+            (second["planar_m2"].to_numpy() == table["planar_m2"].to_numpy()).all()
+        )
+        out["features_read"] = {
+            r.key: r.features_read for r in result.inputs if r.role == "layer" and r.key in keys
+        }
     elif mode == "plain":
         from benchmarks.plain import plain_areas
 
         started = time.perf_counter()
         table = plain_areas(sites_path, sites_layer, {k: (layers_path, k) for k in keys})
         out["seconds"] = time.perf_counter() - started
-        out["areas"] = {f"{s}|{k}": float(a) for s, k, a in
-                        zip(table["site_id"], table["layer"], table["planar_m2"], strict=True)}
+        out["areas"] = {
+            f"{s}|{k}": float(a)
+            for s, k, a in zip(table["site_id"], table["layer"], table["planar_m2"], strict=True)
+        }
     elif mode == "read":
         out["seconds"] = _read_only(layers_path, sites_path, sites_layer, keys)
     elif mode == "overlay":
@@ -118,8 +124,14 @@ def _read_only(layers_path: str, sites_path: str, sites_layer: str, keys) -> flo
         source = LayerSource(layers_path, key)
         spec = profile.layers[key]
         columns = list(field_mapping(spec, layer_fields(source)).values())
-        read_features_near(source, sites.geometry.values, sites.crs, key=key, columns=columns,
-                           margin=max(1.0, search_distance(profile, key)))
+        read_features_near(
+            source,
+            sites.geometry.values,
+            sites.crs,
+            key=key,
+            columns=columns,
+            margin=max(1.0, search_distance(profile, key)),
+        )
     return time.perf_counter() - started
 
 

@@ -84,8 +84,13 @@ def _run_layer(
     search_m = search_distance(profile, spec.key)
     try:
         loaded = load_layer(
-            spec, source, sites.geometry, crs, margin=max(1.0, search_m),
-            datum_shift=datum_shift, assume_crs=assume_crs,
+            spec,
+            source,
+            sites.geometry,
+            crs,
+            margin=max(1.0, search_m),
+            datum_shift=datum_shift,
+            assume_crs=assume_crs,
         )
     except (DataSourceError, InputDataError) as ex:
         record.path = source.path if isinstance(source, LayerSource) else None
@@ -96,8 +101,11 @@ def _run_layer(
     warnings.extend(loaded.warnings)
     layer = loaded.layer
     overlay, nearest = (engine or Engine()).overlay(
-        np.asarray(sites.geometry.values, dtype=object), layer.features, crs,
-        attributes=layer.attribute_columns, search_m=search_m,
+        np.asarray(sites.geometry.values, dtype=object),
+        layer.features,
+        crs,
+        attributes=layer.attribute_columns,
+        search_m=search_m,
     )
     if overlay.self_overlap_m2 > 0:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
@@ -109,8 +117,13 @@ def _run_layer(
     table: CodeTable | None = load_code_table(spec.classification) if spec.classification else None
     nearest["feature_id"] = layer.features["_id"].to_numpy()[nearest["feature"].to_numpy(dtype=int)]
     measure = measure_layer(
-        overlay, spec, profile.analysis.area_method, table=table,
-        has_codes="code" in layer.mapping, nearest=nearest, search_m=search_m,
+        overlay,
+        spec,
+        profile.analysis.area_method,
+        table=table,
+        has_codes="code" in layer.mapping,
+        nearest=nearest,
+        search_m=search_m,
         site_geoms=np.asarray(sites.geometry.values, dtype=object),
     )
     return _LayerRun(spec, loaded.record, measure=measure, pieces=overlay.pieces)
@@ -262,7 +275,14 @@ def check(
         for done, (key, spec) in enumerate(profile.layers.items()):
             notify("layers", done, len(profile.layers))
             runs[key] = _run_layer(
-                spec, sources.get(key), frame, profile, analysis_crs, warnings, shift, runner,
+                spec,
+                sources.get(key),
+                frame,
+                profile,
+                analysis_crs,
+                warnings,
+                shift,
+                runner,
                 assume_crs,
             )
     notify("layers", len(profile.layers), len(profile.layers))
@@ -296,14 +316,19 @@ def _evaluate(
         views = {}
         for key, run in runs.items():
             if empty[position]:
-                views[key] = unavailable_layer(key, run.spec.kind, "用地无面积 / site has no area", area)
+                views[key] = unavailable_layer(
+                    key, run.spec.kind, "用地无面积 / site has no area", area
+                )
             elif run.measure is None:
                 views[key] = unavailable_layer(key, run.spec.kind, run.reason, area)
             else:
                 views[key] = run.measure.site(position, area)
         info = SiteInfo(
-            site_id=row.site_id, name=row.name, project_class=row.project_class,
-            linear=bool(row.linear), area=area,
+            site_id=row.site_id,
+            name=row.name,
+            project_class=row.project_class,
+            linear=bool(row.linear),
+            area=area,
         )
         site_layers.append(views)
         findings.append(evaluate_site(profile, info, views))

@@ -387,7 +387,7 @@ def choose_analysis_crs(
         return crs, f"auto: the constraint layers' projected CRS {label}"
     if callable(sites_lonlat_bounds):
         sites_lonlat_bounds = sites_lonlat_bounds()
-    west, south, east, north = sites_lonlat_bounds
+    west, _, east, _ = sites_lonlat_bounds
     lon = (west + east) / 2.0
     zone = zone_for_longitude(lon, 3)
     return gk_crs(zone), (
@@ -489,7 +489,9 @@ def crs_plausibility(crs: CRS | None, bounds: tuple[float, float, float, float])
     west, south, east, north = bounds
     if not np.all(np.isfinite(bounds)):
         return "no coordinates"
-    looks_lonlat = -180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90
+    looks_lonlat = (
+        -180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90
+    )
     if crs.is_projected and looks_lonlat:
         return (
             "coordinates look like longitude/latitude but the CRS is projected "
@@ -513,9 +515,12 @@ def crs_plausibility(crs: CRS | None, bounds: tuple[float, float, float, float])
         return "coordinates cannot be transformed from this CRS"
     margin = 1.0
     inside = (
-        np.isfinite(lon) & np.isfinite(lat)
-        & (lon >= area.west - margin) & (lon <= area.east + margin)
-        & (lat >= area.south - margin) & (lat <= area.north + margin)
+        np.isfinite(lon)
+        & np.isfinite(lat)
+        & (lon >= area.west - margin)
+        & (lon <= area.east + margin)
+        & (lat >= area.south - margin)
+        & (lat <= area.north + margin)
     )
     if not inside.all():
         return (

@@ -97,7 +97,7 @@ class DatumShift:
         if len(items) != 7 or not all(_NUMBER.fullmatch(i) for i in items):
             raise InputDataError(
                 f"datum shift {value!r} must be 7 numbers {DATUM_SHIFT_FORMAT}, e.g. "
-                "--datum-shift \"-15.8,102.4,48.3,0.35,-1.12,2.41,3.6\""
+                '--datum-shift "-15.8,102.4,48.3,0.35,-1.12,2.41,3.6"'
             )
         numbers = [float(i) for i in items]
         if not all(math.isfinite(n) for n in numbers):

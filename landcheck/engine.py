@@ -99,8 +99,9 @@ def _features_near(
     if not usable.any() or not len(feature_geoms):
         return np.array([], dtype=np.intp)
     b = bounds[usable]
-    grown = shapely.box(b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance,
-                        b[:, 3] + distance)
+    grown = shapely.box(
+        b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance, b[:, 3] + distance
+    )
     _, hits = shapely.STRtree(feature_geoms).query(grown)
     return np.unique(hits)
 
@@ -161,8 +162,9 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
     with _POOL_LOCK:
         pool = _POOL.get(workers)
         if pool is None:
-            method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
-                else "spawn"
+            method = (
+                "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+            )
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["landcheck.engine"])
@@ -181,8 +183,11 @@ def _main_not_reimported() -> Iterator[None]:
     :mod:`landcheck.engine`, so the script is hidden while they start.
     """
     main = sys.modules.get("__main__")
-    saved = {name: getattr(main, name) for name in ("__file__", "__spec__")
-             if main is not None and hasattr(main, name)}
+    saved = {
+        name: getattr(main, name)
+        for name in ("__file__", "__spec__")
+        if main is not None and hasattr(main, name)
+    }
     try:
         if main is not None:
             main.__spec__ = None
@@ -290,7 +295,9 @@ class Engine:
         if self.client is None:
             distributed = _import_distributed()
             cluster = distributed.LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True,
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
                 dashboard_address=None,
             )
             self.client = distributed.Client(cluster)

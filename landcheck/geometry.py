@@ -192,7 +192,9 @@ def clean_polygons(
     invalid = ~shapely.is_valid(geoms) & ~empty_input
     report.invalid = int(invalid.sum())
     if report.invalid:
-        geoms[invalid] = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
+        geoms[invalid] = shapely.make_valid(
+            geoms[invalid], method="structure", keep_collapsed=False
+        )
     geoms = polygonal_part(geoms)
     usable = ~shapely.is_empty(geoms)
     collapsed = invalid & ~usable

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -43,10 +43,10 @@ __all__ = [
     "refuse_mixed_legacy",
 ]
 
-LayerInput = Union[str, os.PathLike, gpd.GeoDataFrame, None]
+LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
 """A layer source: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
 
-Source = Union[LayerSource, gpd.GeoDataFrame, None]
+Source = LayerSource | gpd.GeoDataFrame | None
 
 
 def _as_layer_source(value: LayerInput, encoding: str | None) -> Source:
@@ -97,15 +97,17 @@ def _read_one_sites(
         problem = diagnose_coordinates(sites.crs, frame_bounds(sites))
         if problem is not None:
             raise AnalysisCRSError(f"the site GeoDataFrame: {problem}")
-        record = InputRecord(role="sites", key="sites", crs=crs_label(sites.crs),
-                             features_read=len(sites))
+        record = InputRecord(
+            role="sites", key="sites", crs=crs_label(sites.crs), features_read=len(sites)
+        )
         sites, note = apply_datum_shift(sites, datum_shift, "the site GeoDataFrame")
         if note is not None:
             record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
             record.extra["warnings"] = [note["message"]]
         return sites, record
     return read_sites(
-        LayerSource.parse(sites, encoding=encoding), assume_crs=assume_crs,
+        LayerSource.parse(sites, encoding=encoding),
+        assume_crs=assume_crs,
         datum_shift=datum_shift,
     )
 
@@ -242,8 +244,9 @@ def load_layer(
         if source.crs is None:
             raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
         frame = select_near(source, near.buffer(margin, join_style="mitre"))
-        record = InputRecord(role="layer", key=spec.key, crs=crs_label(source.crs),
-                             features_read=len(frame))
+        record = InputRecord(
+            role="layer", key=spec.key, crs=crs_label(source.crs), features_read=len(frame)
+        )
     else:
         declared = known_crs(source)
         legacy = declared is not None and legacy_datum(declared) is not None
@@ -251,7 +254,11 @@ def load_layer(
         # then keep what lies within ``margin`` once the layer is really shifted
         slack = _LEGACY_READ_SLACK_M if legacy and datum_shift is not None else 0.0
         frame, record = read_features_near(
-            source, near.values, crs, key=spec.key, margin=margin + slack,
+            source,
+            near.values,
+            crs,
+            key=spec.key,
+            margin=margin + slack,
             columns=lambda fields: list(field_mapping(spec, fields).values()),
             assume_crs=assume_crs,
         )
@@ -275,8 +282,9 @@ def load_layer(
     if shift_note is not None:
         warnings.insert(0, shift_note["message"])
     if record.extra.get("crs_assumed"):
-        warnings.insert(0, f"layer {spec.key!r} declares no CRS; taken to be "
-                           f"{crs_label(assume_crs)} (--crs)")
+        warnings.insert(
+            0, f"layer {spec.key!r} declares no CRS; taken to be {crs_label(assume_crs)} (--crs)"
+        )
     if isinstance(source, LayerSource):
         choice = choose_encoding(source.path, source.encoding)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
@@ -342,6 +350,8 @@ def coverage_warnings(
     if not extents:
         return []
     return far_site_warnings(
-        np.asarray(sites.geometry.values, dtype=object), sites["site_id"].astype(str).tolist(),
-        extents, distance=distance,
+        np.asarray(sites.geometry.values, dtype=object),
+        sites["site_id"].astype(str).tolist(),
+        extents,
+        distance=distance,
     )

@@ -88,9 +88,7 @@ def _deduction(values: pd.Series, key: str) -> tuple[np.ndarray, str | None]:
     return np.nan_to_num(numbers, nan=0.0), warning
 
 
-def normalise_features(
-    frame: gpd.GeoDataFrame, spec: LayerSpec, crs: CRS
-) -> NormalisedLayer:
+def normalise_features(frame: gpd.GeoDataFrame, spec: LayerSpec, crs: CRS) -> NormalisedLayer:
     """Reproject, repair and normalise a layer's features.
 
     Parameters
@@ -113,7 +111,8 @@ def normalise_features(
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     ids = (
         projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
-        if "id" in mapping else projected.index.astype(str).to_numpy()
+        if "id" in mapping
+        else projected.index.astype(str).to_numpy()
     )
     geoms, report, usable = clean_polygons(projected.geometry.values, ids)
     data: dict[str, object] = {"_id": ids}

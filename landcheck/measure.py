@@ -29,9 +29,9 @@ __all__ = [
     "TIANKAN_CODE",
     "LayerMeasure",
     "Rows",
-    "aggregate",
     "SiteLayer",
     "SiteRows",
+    "aggregate",
     "measure_layer",
     "unavailable_layer",
 ]
@@ -77,9 +77,7 @@ class Rows:
         }
         starts = np.flatnonzero(np.r_[True, sites[1:] != sites[:-1]])
         stops = np.r_[starts[1:], len(sites)]
-        self.spans = {
-            int(sites[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)
-        }
+        self.spans = {int(sites[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
 
     def view(self, position: int) -> SiteRows:
         """The rows of the site at ``position`` (possibly none)."""
@@ -106,19 +104,19 @@ class SiteRows:
         """The site's values of one column (empty when the table lacks it)."""
         if not self.has(name):
             return np.empty(0)
-        return self.rows.columns[name][self.start:self.stop]  # type: ignore[union-attr]
+        return self.rows.columns[name][self.start : self.stop]  # type: ignore[union-attr]
 
     def total(self, name: str, mask: np.ndarray) -> float:
         """Sum of a numeric column over the rows selected by ``mask`` (missing values as 0)."""
         if self.rows is None or name not in self.rows.filled:
             return 0.0
-        return float(self.rows.filled[name][self.start:self.stop][mask].sum())
+        return float(self.rows.filled[name][self.start : self.stop][mask].sum())
 
     def frame(self) -> pd.DataFrame:
         """The site's rows as a DataFrame, indexed by the table's index column."""
         if self.rows is None or not self.rows.columns or not len(self):
             return pd.DataFrame()
-        data = {name: values[self.start:self.stop] for name, values in self.rows.columns.items()}
+        data = {name: values[self.start : self.stop] for name, values in self.rows.columns.items()}
         frame = pd.DataFrame(data)
         return frame.set_index(self.rows.index) if self.rows.index else frame
 
@@ -198,8 +196,11 @@ class SiteLayer:
 
     @cached_property
     def classes(self) -> pd.DataFrame:
-        """Per class code (index): ``name``, areas, field-ridge deductions, widths and
-        the code table's columns (``category``, ``level1``, ``conformity``…)."""
+        """Per class code (index): names, areas, field ridges, widths, code-table columns.
+
+        The code table's columns are ``category`` (三大类), ``level1``,
+        ``conformity`` and so on; the frame is built on first use.
+        """
         return self.class_rows.frame()
 
     @cached_property
@@ -233,7 +234,7 @@ class SiteLayer:
         return Area(rows.total(planar, mask), rows.total(ellipsoidal, mask), method)
 
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
-        """Largest piece width (2·area/perimeter) among the classes whose ``column`` is in ``values``."""
+        """Largest piece width (2·area/perimeter) of the classes with ``column`` in ``values``."""
         if not self.class_rows.has(column) or not self.class_rows.has("max_width_m"):
             return 0.0
         widths = self.class_rows.column("max_width_m")[self._where(column, values)]
@@ -251,8 +252,12 @@ class SiteLayer:
 def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> SiteLayer:
     """A layer that could not be checked: nothing is known inside the site."""
     return SiteLayer(
-        key=key, kind=kind, available=False, reason=reason,
-        overlap=Area(0.0, 0.0, site_area.method), uncovered=site_area,
+        key=key,
+        kind=kind,
+        available=False,
+        reason=reason,
+        overlap=Area(0.0, 0.0, site_area.method),
+        uncovered=site_area,
     )
 
 
@@ -274,22 +279,33 @@ class LayerMeasure:
 
     def __post_init__(self) -> None:
         self._tables = (
-            Rows(self.classes, "code"), Rows(self.admin, "admin_code"), Rows(self.features, None)
+            Rows(self.classes, "code"),
+            Rows(self.admin, "admin_code"),
+            Rows(self.features, None),
         )
         self._totals = {
             int(site): (float(p), float(e), float(w))
             for site, p, e, w in zip(
-                self.totals.index, self.totals["planar_m2"], self.totals["ellipsoidal_m2"],
-                self.totals["max_width_m"], strict=True,
-            )
-        }
-        self._nearest = {} if self.nearest.empty else {
-            int(site): (float(d), str(f))
-            for site, d, f in zip(
-                self.nearest.index, self.nearest["distance_m"], self.nearest["feature_id"],
+                self.totals.index,
+                self.totals["planar_m2"],
+                self.totals["ellipsoidal_m2"],
+                self.totals["max_width_m"],
                 strict=True,
             )
         }
+        self._nearest = (
+            {}
+            if self.nearest.empty
+            else {
+                int(site): (float(d), str(f))
+                for site, d, f in zip(
+                    self.nearest.index,
+                    self.nearest["distance_m"],
+                    self.nearest["feature_id"],
+                    strict=True,
+                )
+            }
+        )
 
     def site(self, position: int, site_area: Area) -> SiteLayer:
         """The view of this layer for the site at ``position``."""
@@ -387,7 +403,9 @@ def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
         whole = pieces["_feature_m2"].to_numpy(dtype=float)
         survey = np.divide(
             pieces["_survey_area"].to_numpy(dtype=float) * pieces["counted_planar_m2"].to_numpy(),
-            whole, out=np.full(len(pieces), np.nan), where=whole > 0,
+            whole,
+            out=np.full(len(pieces), np.nan),
+            where=whole > 0,
         )
     for name, gross in (
         ("planar_m2", pieces["counted_planar_m2"].to_numpy()),
@@ -402,20 +420,28 @@ def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _class_table(pieces: pd.DataFrame, table: CodeTable | None,
-                 with_tiankan: bool) -> tuple[pd.DataFrame, dict[int, list[str]]]:
+def _class_table(
+    pieces: pd.DataFrame, table: CodeTable | None, with_tiankan: bool
+) -> tuple[pd.DataFrame, dict[int, list[str]]]:
     split = _split_deduction(pieces)
     rows = [split]
     if with_tiankan:
         ridges = split[split["tiankan_planar_m2"] > 0]
-        rows.append(pd.DataFrame({
-            "site": ridges["site"].to_numpy(),
-            "code": TIANKAN_CODE,
-            "name": "田坎",
-            "width_m": ridges["width_m"].to_numpy(),
-            **{c: ridges[f"tiankan_{c}"].to_numpy() for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
-            **{f"tiankan_{c}": 0.0 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "site": ridges["site"].to_numpy(),
+                    "code": TIANKAN_CODE,
+                    "name": "田坎",
+                    "width_m": ridges["width_m"].to_numpy(),
+                    **{
+                        c: ridges[f"tiankan_{c}"].to_numpy()
+                        for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")
+                    },
+                    **{f"tiankan_{c}": 0.0 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
+                }
+            )
+        )
     both = pd.concat(rows, ignore_index=True) if len(rows) > 1 else split
     sums = _CLASS_SUMS if with_tiankan else _CLASS_SUMS[:3]
     classes = aggregate(
@@ -439,8 +465,9 @@ def _class_table(pieces: pd.DataFrame, table: CodeTable | None,
         sites = classes["site"].to_numpy()
         for position in np.unique(sites[~known]).tolist():
             unresolved[int(position)] = sorted(set(codes[~known & (sites == position)].tolist()))
-        names = np.array(["" if n is None or n != n else str(n) for n in classes["name"]],
-                         dtype=object)
+        names = np.array(
+            ["" if n is None or n != n else str(n) for n in classes["name"]], dtype=object
+        )
         table_names = classes["table_name"].to_numpy()
         use_table = ((codes == resolved) | (names == "")) & (table_names != "")
         classes["name"] = np.where(use_table, table_names, names)
@@ -488,8 +515,10 @@ def measure_layer(
     site = pieces["site"].to_numpy()
     totals = aggregate(
         {"site": site},
-        sums={"planar_m2": pieces["counted_planar_m2"].to_numpy(),
-              "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy()},
+        sums={
+            "planar_m2": pieces["counted_planar_m2"].to_numpy(),
+            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+        },
         maxima={"max_width_m": pieces["width_m"].to_numpy()},
     ).set_index("site")
     classes = pd.DataFrame()
@@ -505,20 +534,33 @@ def measure_layer(
         admin = aggregate(
             {"site": site, "admin_code": pieces[key].astype(str).to_numpy()},
             firsts={"name": names.astype(str).to_numpy()},
-            sums={"planar_m2": pieces["counted_planar_m2"].to_numpy(),
-                  "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy()},
+            sums={
+                "planar_m2": pieces["counted_planar_m2"].to_numpy(),
+                "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+            },
         )
-    features = pd.DataFrame({
-        "site": pieces["site"].to_numpy(),
-        "feature_id": pieces["_id"].astype(str).to_numpy() if "_id" in pieces else pieces["feature"].astype(str).to_numpy(),
-        "planar_m2": pieces["planar_m2"].to_numpy(),
-        "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
-    })
+    features = pd.DataFrame(
+        {
+            "site": pieces["site"].to_numpy(),
+            "feature_id": pieces["_id"].astype(str).to_numpy()
+            if "_id" in pieces
+            else pieces["feature"].astype(str).to_numpy(),
+            "planar_m2": pieces["planar_m2"].to_numpy(),
+            "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
+        }
+    )
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals)
     return LayerMeasure(
-        spec=spec, method=method, totals=totals, classes=classes, admin=admin,
-        features=features, has_classes=has_codes, unresolved=unresolved,
-        nearest=nearest if nearest is not None else pd.DataFrame(), search_m=search_m,
+        spec=spec,
+        method=method,
+        totals=totals,
+        classes=classes,
+        admin=admin,
+        features=features,
+        has_classes=has_codes,
+        unresolved=unresolved,
+        nearest=nearest if nearest is not None else pd.DataFrame(),
+        search_m=search_m,
         uncovered_widths=widths,
     )
 
@@ -534,8 +576,9 @@ def _mean_width(geometry: shapely.Geometry) -> float:
         return 0.0
     perimeter = shapely.length(parts)
     area = shapely.area(parts)
-    return float(np.max(np.divide(2.0 * area, perimeter, out=np.zeros_like(area),
-                                  where=perimeter > 0)))
+    return float(
+        np.max(np.divide(2.0 * area, perimeter, out=np.zeros_like(area), where=perimeter > 0))
+    )
 
 
 def uncovered_widths(
@@ -558,7 +601,8 @@ def uncovered_widths(
     for position in wanted.tolist():
         mine = by_site.get(position)
         cover = (
-            shapely.union_all(pieces.geometry.values[mine]) if mine is not None
+            shapely.union_all(pieces.geometry.values[mine])
+            if mine is not None
             else shapely.Polygon()
         )
         remainder = polygonal_part([shapely.difference(site_geoms[position], cover)])[0]

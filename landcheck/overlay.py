@@ -219,7 +219,7 @@ def _merge_fragments(
     stops = np.append(starts[1:], len(site_idx))
     merged = fragments[starts].copy()
     for j in np.flatnonzero(stops - starts > 1).tolist():
-        parts = fragments[starts[j]:stops[j]]
+        parts = fragments[starts[j] : stops[j]]
         parts = parts[~shapely.is_empty(parts)]
         if len(parts) > 1:
             merged[j] = polygonal_part([shapely.union_all(parts)])[0]
@@ -256,9 +256,7 @@ def _overlapping_pairs(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarra
     return a[inner], b[inner]
 
 
-def _resolve_self_overlaps(
-    sites: np.ndarray, pieces: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def _resolve_self_overlaps(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Remove from each piece what earlier pieces of the same site already cover."""
     counted = pieces.copy()
     earlier, later = _overlapping_pairs(sites, pieces)
@@ -316,8 +314,15 @@ def overlay_layer(
 
 
 _ARRAY_KEYS = (
-    "site", "feature", "planar_m2", "ellipsoidal_m2", "counted_planar_m2",
-    "counted_ellipsoidal_m2", "width_m", "changed", "geometry",
+    "site",
+    "feature",
+    "planar_m2",
+    "ellipsoidal_m2",
+    "counted_planar_m2",
+    "counted_ellipsoidal_m2",
+    "width_m",
+    "changed",
+    "geometry",
 )
 
 
@@ -344,7 +349,10 @@ def overlay_arrays(
     planar = shapely.area(pieces)
     keep = planar > 0.0
     site_idx, feature_idx, pieces, planar = (
-        site_idx[keep], feature_idx[keep], pieces[keep], planar[keep]
+        site_idx[keep],
+        feature_idx[keep],
+        pieces[keep],
+        planar[keep],
     )
     counted, changed = _resolve_self_overlaps(site_idx, pieces)
     counted_planar = shapely.area(counted)

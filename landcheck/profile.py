@@ -73,8 +73,15 @@ FIELD_ROLES = {
 
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 _TOP_KEYS = {
-    "schema", "name", "version", "title", "analysis", "project_classes", "layers",
-    "documents", "rules",
+    "schema",
+    "name",
+    "version",
+    "title",
+    "analysis",
+    "project_classes",
+    "layers",
+    "documents",
+    "rules",
 }
 
 
@@ -220,7 +227,9 @@ class Profile:
             if key in layers:
                 layers[key] = replace(layers[key], source=source)
             else:
-                layers[key] = LayerSpec(key=key, kind="generic", title=Text(key, key), source=source)
+                layers[key] = LayerSpec(
+                    key=key, kind="generic", title=Text(key, key), source=source
+                )
         return replace(self, layers=layers)
 
     def with_analysis(self, **changes: Any) -> Profile:
@@ -322,9 +331,15 @@ class _ProfileParser:
         if self.problems:
             raise ProfileError(self.origin, self.problems)
         return Profile(
-            name=name, version=version, title=title, analysis=analysis,
-            project_classes=classes, layers=layers, rules=tuple(rules),
-            documents=documents, origin=self.origin,
+            name=name,
+            version=version,
+            title=title,
+            analysis=analysis,
+            project_classes=classes,
+            layers=layers,
+            rules=tuple(rules),
+            documents=documents,
+            origin=self.origin,
         )
 
     def _missing(self, key: str) -> str:
@@ -343,7 +358,9 @@ class _ProfileParser:
             return AnalysisOptions()
         allowed = {"crs", "area_method", "sliver", "declared_area_tolerance"}
         for key in sorted(set(raw) - allowed):
-            self.problems.append(f"analysis.{key}: unknown key; allowed: {', '.join(sorted(allowed))}")
+            self.problems.append(
+                f"analysis.{key}: unknown key; allowed: {', '.join(sorted(allowed))}"
+            )
         options = AnalysisOptions()
         method = options.area_method
         try:
@@ -389,11 +406,14 @@ class _ProfileParser:
                 continue
             allowed = {"kind", "title", "source", "fields", "classification"}
             for extra in sorted(set(spec) - allowed):
-                self.problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+                self.problems.append(
+                    f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}"
+                )
             kind = spec.get("kind")
             if kind not in LAYER_KINDS:
                 self.problems.append(
-                    f"{where}.kind: {kind!r} is not a layer kind; use one of {', '.join(LAYER_KINDS)}"
+                    f"{where}.kind: {kind!r} is not a layer kind; "
+                    f"use one of {', '.join(LAYER_KINDS)}"
                 )
             fields = {}
             for role, names in (spec.get("fields") or {}).items():
@@ -414,7 +434,9 @@ class _ProfileParser:
                     + ", ".join(sorted(BUILTIN_TABLES))
                 )
             if kind in ("land_use", "planning_zone") and "code" not in fields:
-                self.problems.append(f"{where}.fields.code: a {kind} layer needs a class code field")
+                self.problems.append(
+                    f"{where}.fields.code: a {kind} layer needs a class code field"
+                )
             source = spec.get("source")
             layers[str(key)] = LayerSpec(
                 key=str(key),
@@ -426,15 +448,23 @@ class _ProfileParser:
             )
         return layers
 
-    def _rule(self, raw: Any, i: int, layers: Mapping[str, LayerSpec],
-              classes: Mapping[str, Text], validate_rule: Any) -> RuleSpec | None:
+    def _rule(
+        self,
+        raw: Any,
+        i: int,
+        layers: Mapping[str, LayerSpec],
+        classes: Mapping[str, Text],
+        validate_rule: Any,
+    ) -> RuleSpec | None:
         where = f"rules[{i}]"
         if not isinstance(raw, Mapping):
             self.problems.append(f"{where}: expected a mapping")
             return None
         allowed = {"id", "check", "layer", "title", "params", "basis", "outcomes"}
         for extra in sorted(set(raw) - allowed):
-            self.problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+            self.problems.append(
+                f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}"
+            )
         rule_id = raw.get("id")
         if not isinstance(rule_id, str) or not rule_id:
             self.problems.append(f"{where}.id: required")
@@ -449,7 +479,9 @@ class _ProfileParser:
         basis = []
         raw_basis = raw.get("basis") or []
         if not raw_basis:
-            self.problems.append(f"{where}.basis: a rule needs at least one legal basis with a date")
+            self.problems.append(
+                f"{where}.basis: a rule needs at least one legal basis with a date"
+            )
         for j, item in enumerate(raw_basis):
             if not isinstance(item, Mapping):
                 self.problems.append(f"{where}.basis[{j}]: expected {{zh, en, date}}")
@@ -479,9 +511,7 @@ class _ProfileParser:
                 _text(d, f"{owhere}.documents[{k}]", self.problems)
                 for k, d in enumerate(spec.get("documents") or [])
             )
-            message = _text(
-                {"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems
-            )
+            message = _text({"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems)
             outcomes[str(name)] = Outcome(str(status), message, docs)
         rule = RuleSpec(
             id=rule_id,

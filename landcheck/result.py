@@ -123,42 +123,75 @@ class CheckResult:
         """Overall status per site id."""
         return pd.Series(
             [worst_status([f.status for f in fs]) for fs in self.findings],
-            index=pd.Index(self.sites["site_id"], name="site_id"), name="status",
+            index=pd.Index(self.sites["site_id"], name="site_id"),
+            name="status",
         )
 
     @cached_property
     def summary(self) -> gpd.GeoDataFrame:
         """One row per site: ids, name, class, areas, status, and geometry."""
         method = self.profile.analysis.area_method
-        frame = self.sites[["site_id", "name", "project_class", "linear", "planar_m2",
-                            "ellipsoidal_m2", "geometry"]].copy()
-        frame["ha"] = [Area(p, e, method).ha for p, e in zip(frame.planar_m2, frame.ellipsoidal_m2)]
-        frame["mu"] = [Area(p, e, method).mu for p, e in zip(frame.planar_m2, frame.ellipsoidal_m2)]
+        frame = self.sites[
+            [
+                "site_id",
+                "name",
+                "project_class",
+                "linear",
+                "planar_m2",
+                "ellipsoidal_m2",
+                "geometry",
+            ]
+        ].copy()
+        frame["ha"] = [
+            Area(p, e, method).ha
+            for p, e in zip(frame.planar_m2, frame.ellipsoidal_m2, strict=True)
+        ]
+        frame["mu"] = [
+            Area(p, e, method).mu
+            for p, e in zip(frame.planar_m2, frame.ellipsoidal_m2, strict=True)
+        ]
         frame["status"] = self.statuses.to_numpy()
-        columns = ["site_id", "name", "project_class", "linear", "status", "planar_m2",
-                   "ellipsoidal_m2", "ha", "mu", "geometry"]
+        columns = [
+            "site_id",
+            "name",
+            "project_class",
+            "linear",
+            "status",
+            "planar_m2",
+            "ellipsoidal_m2",
+            "ha",
+            "mu",
+            "geometry",
+        ]
         return frame[columns]
 
     @cached_property
     def layer_table(self) -> pd.DataFrame:
         """One row per (site, layer): overlap areas, share, availability."""
         rows = []
-        for sid, views in zip(self.sites["site_id"], self.site_layers):
+        for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True):
             for key, view in views.items():
-                rows.append({
-                    "site_id": sid, "layer": key, "kind": view.kind, "available": view.available,
-                    "planar_m2": view.overlap.planar_m2,
-                    "ellipsoidal_m2": view.overlap.ellipsoidal_m2,
-                    "ha": view.overlap.ha, "mu": view.overlap.mu, "share": view.share,
-                    "uncovered_m2": view.uncovered.m2,
-                })
+                rows.append(
+                    {
+                        "site_id": sid,
+                        "layer": key,
+                        "kind": view.kind,
+                        "available": view.available,
+                        "planar_m2": view.overlap.planar_m2,
+                        "ellipsoidal_m2": view.overlap.ellipsoidal_m2,
+                        "ha": view.overlap.ha,
+                        "mu": view.overlap.mu,
+                        "share": view.share,
+                        "uncovered_m2": view.uncovered.m2,
+                    }
+                )
         return pd.DataFrame(rows)
 
     @cached_property
     def class_table(self) -> pd.DataFrame:
         """One row per (site, layer, class code) for class layers."""
         frames = []
-        for sid, views in zip(self.sites["site_id"], self.site_layers):
+        for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True):
             for key, view in views.items():
                 if view.classes.empty:
                     continue
@@ -175,12 +208,20 @@ class CheckResult:
         for fs in self.findings:
             for f in fs:
                 d = f.to_dict()
-                rows.append({
-                    "site_id": f.site_id, "check": f.check, "layer": f.layer,
-                    "status": f.status, "outcome": f.outcome, "area_m2": f.area.m2,
-                    "message_zh": f.message.zh, "message_en": f.message.en,
-                    "basis": "；".join(d["basis"]), "documents": "；".join(d["documents"]),
-                })
+                rows.append(
+                    {
+                        "site_id": f.site_id,
+                        "check": f.check,
+                        "layer": f.layer,
+                        "status": f.status,
+                        "outcome": f.outcome,
+                        "area_m2": f.area.m2,
+                        "message_zh": f.message.zh,
+                        "message_en": f.message.en,
+                        "basis": "；".join(d["basis"]),
+                        "documents": "；".join(d["documents"]),
+                    }
+                )
         return pd.DataFrame(rows)
 
     @cached_property
@@ -191,31 +232,50 @@ class CheckResult:
         for key, pieces in self.pieces.items():
             if pieces is None or pieces.empty:
                 continue
-            part = pd.DataFrame({
-                "site_id": ids[pieces["site"].to_numpy()],
-                "layer": key,
-                "feature_id": pieces["_id"].astype(str).to_numpy() if "_id" in pieces else pieces["feature"].astype(str).to_numpy(),
-                "code": pieces["_code"].to_numpy() if "_code" in pieces else "",
-                "name": pieces["_name"].to_numpy() if "_name" in pieces else "",
-                "planar_m2": pieces["planar_m2"].to_numpy(),
-                "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
-                "counted_planar_m2": pieces["counted_planar_m2"].to_numpy(),
-                "counted_ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
-                "deduction": pieces["_deduction"].to_numpy() if "_deduction" in pieces else 0.0,
-            })
-            frames.append(gpd.GeoDataFrame(part, geometry=pieces.geometry.values, crs=self.analysis_crs))
+            part = pd.DataFrame(
+                {
+                    "site_id": ids[pieces["site"].to_numpy()],
+                    "layer": key,
+                    "feature_id": pieces["_id"].astype(str).to_numpy()
+                    if "_id" in pieces
+                    else pieces["feature"].astype(str).to_numpy(),
+                    "code": pieces["_code"].to_numpy() if "_code" in pieces else "",
+                    "name": pieces["_name"].to_numpy() if "_name" in pieces else "",
+                    "planar_m2": pieces["planar_m2"].to_numpy(),
+                    "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
+                    "counted_planar_m2": pieces["counted_planar_m2"].to_numpy(),
+                    "counted_ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+                    "deduction": pieces["_deduction"].to_numpy() if "_deduction" in pieces else 0.0,
+                }
+            )
+            frames.append(
+                gpd.GeoDataFrame(part, geometry=pieces.geometry.values, crs=self.analysis_crs)
+            )
         if not frames:
             return gpd.GeoDataFrame(
-                {c: [] for c in ("site_id", "layer", "feature_id", "code", "name", "planar_m2",
-                                 "ellipsoidal_m2", "counted_planar_m2", "counted_ellipsoidal_m2",
-                                 "deduction")},
-                geometry=[], crs=self.analysis_crs,
+                {
+                    c: []
+                    for c in (
+                        "site_id",
+                        "layer",
+                        "feature_id",
+                        "code",
+                        "name",
+                        "planar_m2",
+                        "ellipsoidal_m2",
+                        "counted_planar_m2",
+                        "counted_ellipsoidal_m2",
+                        "deduction",
+                    )
+                },
+                geometry=[],
+                crs=self.analysis_crs,
             )
         return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=self.analysis_crs)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tidy tables: ``sites``, ``layers``, ``classes``, ``findings``, ``pieces``, ``inputs``."""
+        """The tidy tables: sites, layers, classes, findings, pieces, inputs."""
         return {
             "sites": self.summary,
             "layers": self.layer_table,
@@ -235,10 +295,15 @@ class CheckResult:
             "overlap": view.overlap.to_dict(),
             "share": float(view.share),
             "features": [
-                {"id": str(r.feature_id), "planar_m2": float(r.planar_m2),
-                 "ellipsoidal_m2": float(r.ellipsoidal_m2)}
+                {
+                    "id": str(r.feature_id),
+                    "planar_m2": float(r.planar_m2),
+                    "ellipsoidal_m2": float(r.ellipsoidal_m2),
+                }
                 for r in view.features.itertuples(index=False)
-            ] if not view.features.empty else [],
+            ]
+            if not view.features.empty
+            else [],
         }
         if not view.available:
             out["reason"] = view.reason
@@ -252,15 +317,19 @@ class CheckResult:
             out.update(self._land_use_rollups(view, method))
         if not view.admin.empty:
             out["admin"] = {
-                str(code): {"name": str(r["name"]), "planar_m2": float(r["planar_m2"]),
-                            "ellipsoidal_m2": float(r["ellipsoidal_m2"])}
+                str(code): {
+                    "name": str(r["name"]),
+                    "planar_m2": float(r["planar_m2"]),
+                    "ellipsoidal_m2": float(r["ellipsoidal_m2"]),
+                }
                 for code, r in view.admin.iterrows()
             }
         if view.unresolved_codes:
             out["unresolved_codes"] = list(view.unresolved_codes)
         if view.search_m > 0:
             out["nearest"] = {
-                "distance_m": view.nearest_m, "feature_id": view.nearest_id,
+                "distance_m": view.nearest_m,
+                "feature_id": view.nearest_id,
                 "search_m": view.search_m,
             }
         return out
@@ -339,13 +408,18 @@ class CheckResult:
             "schema": FINDINGS_SCHEMA,
             "landcheck_version": __version__,
             "created": self.created.isoformat(timespec="seconds"),
-            "profile": {"name": self.profile.name, "version": self.profile.version,
-                        "origin": self.profile.origin},
+            "profile": {
+                "name": self.profile.name,
+                "version": self.profile.version,
+                "origin": self.profile.origin,
+            },
             "analysis_crs": crs_label(self.analysis_crs),
             "analysis_crs_reason": self.crs_reason,
             "area_method": self.area_method,
-            "sliver": {"area_m2": self.profile.analysis.sliver_area_m2,
-                       "width_m": self.profile.analysis.sliver_width_m},
+            "sliver": {
+                "area_m2": self.profile.analysis.sliver_area_m2,
+                "width_m": self.profile.analysis.sliver_width_m,
+            },
             "inputs": [r.to_dict() for r in self.inputs],
             "warnings": list(self.warnings),
             "summary": {s: int(counts.get(s, 0)) for s in STATUSES},

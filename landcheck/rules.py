@@ -139,8 +139,10 @@ class Finding:
             "area_ellipsoidal_m2": float(self.area.ellipsoidal_m2),
             "title": self.title.to_dict(),
             "message": self.message.to_dict(),
-            "basis": [f"{b.zh}（{d}）" for b, d in zip(self.basis, self.basis_dates)],
-            "basis_en": [f"{b.en} ({d})" for b, d in zip(self.basis, self.basis_dates)],
+            "basis": [f"{b.zh}（{d}）" for b, d in zip(self.basis, self.basis_dates, strict=True)],
+            "basis_en": [
+                f"{b.en} ({d})" for b, d in zip(self.basis, self.basis_dates, strict=True)
+            ],
             "documents": [d.zh for d in self.documents],
             "documents_en": [d.en for d in self.documents],
         }
@@ -240,9 +242,7 @@ def _land_use_gap(inp: RuleInput) -> str | None:
     """Why a class layer cannot fully describe the site, or None."""
     layer = inp.layer
     reasons = []
-    if layer.uncovered.m2 > 0.0 and not inp.is_sliver(
-        layer.uncovered.m2, layer.uncovered_width_m
-    ):
+    if layer.uncovered.m2 > 0.0 and not inp.is_sliver(layer.uncovered.m2, layer.uncovered_width_m):
         reasons.append(f"{layer.uncovered.m2:.2f} m² of the site not covered / 未覆盖")
     if layer.unresolved_codes:
         reasons.append("unknown codes / 未知代码 " + ", ".join(layer.unresolved_codes))
@@ -293,7 +293,11 @@ def _approver(inp: RuleInput) -> Text:
     if farmland.overlap.m2 >= inp.options.sliver_area_m2:
         return _APPROVERS["state_council"]
     boundary = kinds.get("urban_boundary")
-    if boundary is not None and boundary.available and boundary.overlap.m2 >= inp.site.area.m2 - inp.options.sliver_area_m2:
+    if (
+        boundary is not None
+        and boundary.available
+        and boundary.overlap.m2 >= inp.site.area.m2 - inp.options.sliver_area_m2
+    ):
         return _APPROVERS["batch"]
     return _APPROVERS["single_site"]
 
@@ -333,7 +337,9 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     layer = inp.layer
     if layer.unresolved_codes:
-        return Decision("unclassified", layer.uncovered, {"codes": ", ".join(layer.unresolved_codes)})
+        return Decision(
+            "unclassified", layer.uncovered, {"codes": ", ".join(layer.unresolved_codes)}
+        )
     gap = _land_use_gap(inp)
     if gap:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
@@ -372,50 +378,83 @@ EVALUATORS: dict[str, Evaluator] = {
     e.name: e
     for e in (
         Evaluator(
-            "permanent_farmland", ("permanent_farmland",),
-            ("not_involved", "sliver", "state_council", "relocate"), _permanent_farmland,
+            "permanent_farmland",
+            ("permanent_farmland",),
+            ("not_involved", "sliver", "state_council", "relocate"),
+            _permanent_farmland,
             params={"allowed_classes": "classes"},
         ),
         Evaluator(
-            "eco_redline", ("eco_redline",),
+            "eco_redline",
+            ("eco_redline",),
             ("not_involved", "sliver", "linear_infrastructure", "major_project", "prohibited"),
-            _eco_redline, params={"linear_classes": "classes", "major_classes": "classes"},
+            _eco_redline,
+            params={"linear_classes": "classes", "major_classes": "classes"},
         ),
         Evaluator(
-            "urban_boundary", ("urban_boundary",),
-            ("inside", "sliver", "single_site", "not_permitted"), _urban_boundary,
+            "urban_boundary",
+            ("urban_boundary",),
+            ("inside", "sliver", "single_site", "not_permitted"),
+            _urban_boundary,
             numbers=("inside_ha", "outside_ha", "outside_mu", "outside_m2"),
             params={"single_site_classes": "classes"},
         ),
         Evaluator(
-            "cultivated_land", ("land_use",), ("not_involved", "sliver", "compensate"),
-            _cultivated_land, numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
+            "cultivated_land",
+            ("land_use",),
+            ("not_involved", "sliver", "compensate"),
+            _cultivated_land,
+            numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
         ),
         Evaluator(
-            "agricultural_conversion", ("land_use",),
-            ("not_involved", "unused_only", "sliver", "conversion"), _agricultural_conversion,
-            numbers=("construction_ha", "unused_ha"), texts=("approver",),
+            "agricultural_conversion",
+            ("land_use",),
+            ("not_involved", "unused_only", "sliver", "conversion"),
+            _agricultural_conversion,
+            numbers=("construction_ha", "unused_ha"),
+            texts=("approver",),
         ),
         Evaluator(
-            "planning_conformity", ("planning_zone",),
-            ("conforms", "sliver", "adjust", "unclassified"), _planning_conformity,
+            "planning_conformity",
+            ("planning_zone",),
+            ("conforms", "sliver", "adjust", "unclassified"),
+            _planning_conformity,
             texts=("zones", "codes"),
         ),
         Evaluator(
-            "proximity", ("permanent_farmland", "eco_redline", "urban_boundary",
-                          "planning_zone", "land_use", "generic"),
-            ("overlaps", "near", "clear"), _proximity,
-            numbers=("buffer_m", "distance_m"), texts=("nearest_id",),
+            "proximity",
+            (
+                "permanent_farmland",
+                "eco_redline",
+                "urban_boundary",
+                "planning_zone",
+                "land_use",
+                "generic",
+            ),
+            ("overlaps", "near", "clear"),
+            _proximity,
+            numbers=("buffer_m", "distance_m"),
+            texts=("nearest_id",),
             params={"distance_m": "distance"},
         ),
         Evaluator(
-            "overlap", ("permanent_farmland", "eco_redline", "urban_boundary", "planning_zone",
-                        "land_use", "admin", "generic"),
-            ("not_involved", "sliver", "involved"), _generic_overlap,
+            "overlap",
+            (
+                "permanent_farmland",
+                "eco_redline",
+                "urban_boundary",
+                "planning_zone",
+                "land_use",
+                "admin",
+                "generic",
+            ),
+            ("not_involved", "sliver", "involved"),
+            _generic_overlap,
         ),
     )
 }
 """Registry of evaluators by name (the ``check:`` of a profile rule)."""
+
 
 def _template_fields(template: str) -> list[str]:
     return [f for _, f, _, _ in string.Formatter().parse(template) if f]
@@ -466,7 +505,9 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
         expected = evaluator.params.get(name)
         if expected is None:
             valid = ", ".join(evaluator.params) or "none"
-            problems.append(f"params.{name}: check {rule.check!r} takes no such parameter ({valid})")
+            problems.append(
+                f"params.{name}: check {rule.check!r} takes no such parameter ({valid})"
+            )
         elif expected == "distance":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 problems.append(f"params.{name}: expected a distance in metres > 0, got {value!r}")
@@ -510,7 +551,9 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
         "reason": "",
         **decision.values,
     }
-    message = Text(_render(outcome.message.zh, values, "zh"), _render(outcome.message.en, values, "en"))
+    message = Text(
+        _render(outcome.message.zh, values, "zh"), _render(outcome.message.en, values, "en")
+    )
     return Finding(
         site_id=site.site_id,
         check=rule.id,
@@ -549,8 +592,12 @@ def evaluate_site(
     for rule in profile.rules:
         layer = layers[rule.layer]
         inp = RuleInput(
-            site=site, layer=layer, layers=layers, params=rule.params,
-            options=profile.analysis, profile=profile,
+            site=site,
+            layer=layer,
+            layers=layers,
+            params=rule.params,
+            options=profile.analysis,
+            profile=profile,
         )
         findings.append(evaluate_rule(rule, inp, profile.layers[rule.layer].title))
     return findings

@@ -175,10 +175,14 @@ _GREEN_IN_TOWN = ("0301", "0305", "0307", "0404", "1206", "1207", "1101", "1103"
 # Field-ridge deduction coefficient by slope grade and field type (TT terrace, PD slope).
 _KCXS = {
     (1, ""): 0.03,
-    (2, "TT"): 0.06, (2, "PD"): 0.05,
-    (3, "TT"): 0.11, (3, "PD"): 0.08,
-    (4, "TT"): 0.17, (4, "PD"): 0.12,
-    (5, "TT"): 0.24, (5, "PD"): 0.16,
+    (2, "TT"): 0.06,
+    (2, "PD"): 0.05,
+    (3, "TT"): 0.11,
+    (3, "PD"): 0.08,
+    (4, "TT"): 0.17,
+    (4, "PD"): 0.12,
+    (5, "TT"): 0.24,
+    (5, "PD"): 0.16,
 }
 _SLOPE_GRADE_DEGREES = (2.0, 6.0, 15.0, 25.0)
 
@@ -212,25 +216,64 @@ _SEAT = 0  # the county seat, 中枢镇
 # Rivers: waypoints (lon, lat), width (m), index of the river they flow into, reservoir
 # (waypoint index, length m, width m) or None. Tributaries end on their parent.
 _RIVERS: tuple[tuple[tuple[tuple[float, float], ...], float, int | None, tuple | None], ...] = (
-    (((103.555, 24.665), (103.615, 24.578), (103.700, 24.553), (103.768, 24.512),
-      (103.840, 24.470), (103.905, 24.425), (103.960, 24.360)), 32.0, None, None),
-    (((103.690, 24.735), (103.708, 24.692), (103.726, 24.648), (103.748, 24.585),
-      (103.768, 24.512)), 18.0, 0, (1, 2200.0, 900.0)),
-    (((103.600, 24.345), (103.652, 24.383), (103.694, 24.425), (103.732, 24.482),
-      (103.768, 24.512)), 18.0, 0, (1, 1800.0, 800.0)),
-    (((104.010, 24.570), (103.952, 24.540), (103.900, 24.500), (103.840, 24.470)),
-     15.0, 0, None),
-    (((103.870, 24.715), (103.842, 24.662), (103.800, 24.610), (103.748, 24.585)),
-     14.0, 1, None),
-    (((103.735, 24.280), (103.770, 24.338), (103.805, 24.405), (103.840, 24.470)),
-     14.0, 0, None),
+    (
+        (
+            (103.555, 24.665),
+            (103.615, 24.578),
+            (103.700, 24.553),
+            (103.768, 24.512),
+            (103.840, 24.470),
+            (103.905, 24.425),
+            (103.960, 24.360),
+        ),
+        32.0,
+        None,
+        None,
+    ),
+    (
+        (
+            (103.690, 24.735),
+            (103.708, 24.692),
+            (103.726, 24.648),
+            (103.748, 24.585),
+            (103.768, 24.512),
+        ),
+        18.0,
+        0,
+        (1, 2200.0, 900.0),
+    ),
+    (
+        (
+            (103.600, 24.345),
+            (103.652, 24.383),
+            (103.694, 24.425),
+            (103.732, 24.482),
+            (103.768, 24.512),
+        ),
+        18.0,
+        0,
+        (1, 1800.0, 800.0),
+    ),
+    (((104.010, 24.570), (103.952, 24.540), (103.900, 24.500), (103.840, 24.470)), 15.0, 0, None),
+    (((103.870, 24.715), (103.842, 24.662), (103.800, 24.610), (103.748, 24.585)), 14.0, 1, None),
+    (((103.735, 24.280), (103.770, 24.338), (103.805, 24.405), (103.840, 24.470)), 14.0, 0, None),
 )
 
 # Roads: name, class, corridor width (m), waypoints as town indices or (lon, lat).
 _ROADS: tuple[tuple[str, str, float, tuple], ...] = (
-    ("S1 高速公路", "expressway", 32.0,
-     ((103.500, 24.492), (103.620, 24.515), (103.745, 24.503), (103.860, 24.515),
-      (103.955, 24.523), (104.060, 24.525))),
+    (
+        "S1 高速公路",
+        "expressway",
+        32.0,
+        (
+            (103.500, 24.492),
+            (103.620, 24.515),
+            (103.745, 24.503),
+            (103.860, 24.515),
+            (103.955, 24.523),
+            (104.060, 24.525),
+        ),
+    ),
     ("G1 国道", "national", 20.0, ((103.700, 24.780), 1, 0, 7, (103.765, 24.250))),
     ("S2 省道", "provincial", 16.0, ((103.530, 24.570), 3, 0, 6, (103.960, 24.340))),
     ("X01 县道", "county", 10.0, (0, 2)),
@@ -383,9 +426,7 @@ class _Terrain:
         distance = self.town_ratio(x, y) * radius[None, :]
         return np.argmin(distance - weight[None, :], axis=1)
 
-    def basin(
-        self, x: np.ndarray, y: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def basin(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """1 on the flat basin floor around each seat, falling to 0 on its rim.
 
         Returns the basin level and its gradient, taking the warp as a local
@@ -457,8 +498,11 @@ class _Terrain:
 def _upland_score(fields: dict[str, np.ndarray], weight: np.ndarray) -> np.ndarray:
     """High on high, steep, dry ground; low in basins and valleys."""
     return (
-        _standardise(fields["elevation"], weight) + 0.8 * _standardise(fields["slope"], weight)
-        - 0.6 * fields["wetness"] + 0.35 * fields["patch_a"] - 0.8 * fields["basin"]
+        _standardise(fields["elevation"], weight)
+        + 0.8 * _standardise(fields["slope"], weight)
+        - 0.6 * fields["wetness"]
+        + 0.35 * fields["patch_a"]
+        - 0.8 * fields["basin"]
     )
 
 
@@ -520,8 +564,13 @@ def _corridor(
     """Union of flat-ended buffers of ``lines`` (``widths`` in metres)."""
     half = np.broadcast_to(np.asarray(widths, dtype=float) / 2.0, (len(lines),))
     return shapely.union_all(
-        shapely.buffer(np.asarray(lines, dtype=object), half, cap_style="flat",
-                       join_style="mitre", mitre_limit=2.0)
+        shapely.buffer(
+            np.asarray(lines, dtype=object),
+            half,
+            cap_style="flat",
+            join_style="mitre",
+            mitre_limit=2.0,
+        )
     )
 
 
@@ -596,9 +645,7 @@ def _make_roads(
     lines = []
     info = []
     for name, road_class, width, waypoints in _ROADS:
-        pts = np.array(
-            [seats[w] if isinstance(w, int) else _project([w])[0] for w in waypoints]
-        )
+        pts = np.array([seats[w] if isinstance(w, int) else _project([w])[0] for w in waypoints])
         lines.append(_wiggle(pts, rng, roughness=0.07, levels=3, tolerance=2.0))
         info.append((name, road_class, width))
     return lines, info
@@ -618,7 +665,8 @@ def _place_villages(
     fields = terrain.sample(xy[:, 0], xy[:, 1])
     weight = np.ones(len(xy))
     lowland = (
-        -_standardise(fields["elevation"], weight) - 0.7 * _standardise(fields["slope"], weight)
+        -_standardise(fields["elevation"], weight)
+        - 0.7 * _standardise(fields["slope"], weight)
         + 0.8 * fields["wetness"]
     )
     chance = 1.0 / (1.0 + np.exp(-1.4 * lowland))
@@ -766,12 +814,44 @@ def _make_plan(outline: shapely.Geometry, rng: np.random.Generator) -> _Plan:
 # ----------------------------------------------------------------------------- cells
 
 _TOWN_RINGS = (
-    (0.30, (("05H1", 0.34), ("08H1", 0.12), ("08H2", 0.15), ("0701", 0.31), ("0810", 0.04),
-            ("0810A", 0.04))),
-    (0.75, (("0701", 0.58), ("05H1", 0.12), ("08H2", 0.10), ("0809", 0.05), ("0810", 0.06),
-            ("1005", 0.03), ("0508", 0.03), ("08H1", 0.03))),
-    (1.00, (("0701", 0.45), ("0601", 0.15), ("0508", 0.10), ("05H1", 0.08), ("08H2", 0.06),
-            ("0809", 0.05), ("1201", 0.05), ("0810", 0.03), ("1005", 0.03))),
+    (
+        0.30,
+        (
+            ("05H1", 0.34),
+            ("08H1", 0.12),
+            ("08H2", 0.15),
+            ("0701", 0.31),
+            ("0810", 0.04),
+            ("0810A", 0.04),
+        ),
+    ),
+    (
+        0.75,
+        (
+            ("0701", 0.58),
+            ("05H1", 0.12),
+            ("08H2", 0.10),
+            ("0809", 0.05),
+            ("0810", 0.06),
+            ("1005", 0.03),
+            ("0508", 0.03),
+            ("08H1", 0.03),
+        ),
+    ),
+    (
+        1.00,
+        (
+            ("0701", 0.45),
+            ("0601", 0.15),
+            ("0508", 0.10),
+            ("05H1", 0.08),
+            ("08H2", 0.06),
+            ("0809", 0.05),
+            ("1201", 0.05),
+            ("0810", 0.03),
+            ("1005", 0.03),
+        ),
+    ),
 )
 _INDUSTRY_MIX = (("0601", 0.75), ("0508", 0.15), ("0809", 0.10))
 _VILLAGE_MIX = (("0702", 0.90), ("08H2", 0.03), ("05H1", 0.02), ("0809", 0.02), ("1202", 0.03))
@@ -850,7 +930,10 @@ def _generator_points(plan: _Plan, rng: np.random.Generator) -> tuple[np.ndarray
 
 
 def _admin_villages(
-    plan: _Plan, rng: np.random.Generator, cells_xy: np.ndarray, township: np.ndarray,
+    plan: _Plan,
+    rng: np.random.Generator,
+    cells_xy: np.ndarray,
+    township: np.ndarray,
     ratio: np.ndarray,
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Group the natural villages into administrative villages and assign the cells.
@@ -931,8 +1014,9 @@ def _classify_cells(
     # upland: bare land, grass, then forest (arbor high, shrub on karst)
     bare, rest = _top_share(upland, f["karst"] + 0.25 * f["patch_b"] + 0.2 * z_slope, w, 0.07)
     code[bare] = np.where(f["karst"][bare] >= np.median(f["karst"][bare]), "1207", "1206")
-    grass, forest = _top_share(rest, 0.6 * f["karst"] - 0.4 * z_elevation + 0.5 * f["patch_b"],
-                               w, 0.20)
+    grass, forest = _top_share(
+        rest, 0.6 * f["karst"] - 0.4 * z_elevation + 0.5 * f["patch_b"], w, 0.20
+    )
     code[grass] = "0404"
     arbor, rest = _top_share(forest, z_elevation - f["karst"] + 0.4 * f["patch_a"], w, 0.55)
     code[arbor] = "0301"
@@ -1022,8 +1106,16 @@ def _make_cells(plan: _Plan, rng: np.random.Generator) -> tuple[_Cells, pd.DataF
     village, villages = _admin_villages(plan, rng, xy, township, ratio)
     code, grade, state = _classify_cells(plan, xy, weight, fields, ratio, rng)
     cells = _Cells(
-        xy=xy, weight=weight, fields=fields, ratio=ratio, township=township, village=village,
-        code=code, grade=grade, state=state, boundary=_boundary_town(ratio),
+        xy=xy,
+        weight=weight,
+        fields=fields,
+        ratio=ratio,
+        township=township,
+        village=village,
+        code=code,
+        grade=grade,
+        state=state,
+        boundary=_boundary_town(ratio),
     )
     return cells, villages
 
@@ -1145,8 +1237,12 @@ def _make_parcels(plan: _Plan, cells: _Cells) -> _Parcels:
 
 
 def _join_corridor_faces(
-    faces: np.ndarray, cell: np.ndarray, code: np.ndarray, corridor: np.ndarray,
-    village: np.ndarray, boundary: np.ndarray,
+    faces: np.ndarray,
+    cell: np.ndarray,
+    code: np.ndarray,
+    corridor: np.ndarray,
+    village: np.ndarray,
+    boundary: np.ndarray,
 ) -> _Parcels:
     """Join the corridor pieces of one class within one village into continuous parcels.
 
@@ -1238,14 +1334,17 @@ def _control_lines(
     high = fields["elevation"] >= _weighted_threshold(fields["elevation"], area, 0.11)
     hill = eligible & upland & high
     karst = (
-        eligible & np.isin(code, ("0305", "0404", "1206", "1207"))
-        & (fields["karst"] >= 0.8) & (fields["slope"] >= 14.0)
+        eligible
+        & np.isin(code, ("0305", "0404", "1206", "1207"))
+        & (fields["karst"] >= 0.8)
+        & (fields["slope"] >= 14.0)
     )
     lakes = shapely.union_all(plan.reservoirs)
     near_lake = shapely.dwithin(rep, lakes, 1800.0)
     main_river = shapely.dwithin(rep, plan.river_lines[0], 40.0)
     water = eligible & (
-        (code == "1103") | (np.isin(code, (*_FOREST, "0404")) & near_lake)
+        (code == "1103")
+        | (np.isin(code, (*_FOREST, "0404")) & near_lake)
         | ((code == "1101") & main_river)
     )
     redline = np.full(len(code), "", dtype=object)
@@ -1263,11 +1362,11 @@ def _control_lines(
     block = fields["block"]
     fringe = _boundary_town(cells.ratio[cell] / 1.12) >= 0  # general farmland by the boundary
     cultivated = (
-        np.isin(code, _CULTIVATED) & ~parcels.corridor & ~in_boundary & ~fringe
-        & (redline == "")
+        np.isin(code, _CULTIVATED) & ~parcels.corridor & ~in_boundary & ~fringe & (redline == "")
     )
     farmland = cultivated & (
-        ((grade <= 2) & (block > -1.5)) | ((grade == 3) & (block > -0.8))
+        ((grade <= 2) & (block > -1.5))
+        | ((grade == 3) & (block > -0.8))
         | ((grade == 4) & (block > 0.4))
     )
 
@@ -1279,7 +1378,10 @@ def _control_lines(
     zone[farmland] = "03"
     zone[redline != ""] = "01"
     return _Lines(
-        boundary=boundary, boundary_zone=boundary_zone, redline=redline, farmland=farmland,
+        boundary=boundary,
+        boundary_zone=boundary_zone,
+        redline=redline,
+        farmland=farmland,
         zone=zone,
     )
 
@@ -1326,8 +1428,14 @@ def _dissolve(
         union = shapely.coverage_union_all(members)
         parts = shapely.get_parts(union) if explode else [union]
         if explode:
-            parts = parts[np.lexsort((shapely.get_coordinates(shapely.centroid(parts))[:, 0],
-                                      -shapely.get_coordinates(shapely.centroid(parts))[:, 1]))]
+            parts = parts[
+                np.lexsort(
+                    (
+                        shapely.get_coordinates(shapely.centroid(parts))[:, 0],
+                        -shapely.get_coordinates(shapely.centroid(parts))[:, 1],
+                    )
+                )
+            ]
         for part in parts:
             out_keys.append(keys[order[start]])
             out_geometry.append(part)
@@ -1381,7 +1489,9 @@ def _layers(
     order = _survey_order(parcels.geometry, villages["code"].to_numpy()[village])
     township, village = township[order], village[order]
     parcels = _Parcels(
-        geometry=parcels.geometry[order], cell=parcels.cell[order], code=parcels.code[order],
+        geometry=parcels.geometry[order],
+        cell=parcels.cell[order],
+        code=parcels.code[order],
         corridor=parcels.corridor[order],
     )
     construction = np.isin(parcels.code, _construction_codes())
@@ -1431,8 +1541,11 @@ def _layers(
     farmland = _frame(
         {
             "BSM": _bsm(2, len(farm_keys)),
-            "YJJBNTTBBH": pd.Series(np.ones(len(farm_keys), dtype=int)).groupby(farm_village)
-            .cumsum().astype(str).to_numpy(),
+            "YJJBNTTBBH": pd.Series(np.ones(len(farm_keys), dtype=int))
+            .groupby(farm_village)
+            .cumsum()
+            .astype(str)
+            .to_numpy(),
             "DLBM": [k[1] for k in farm_keys],
             "DLMC": [class_names[k[1]] for k in farm_keys],
             "ZLDWDM": farm_village,
@@ -1579,43 +1692,103 @@ class _SiteSpec:
 
 
 _SITES = (
-    _SiteSpec("S01", "绿色铝产业园（一期）", "industrial",
-              "clean: inside the urban boundary on construction land / 边界内现状建设用地，无冲突"),
-    _SiteSpec("S02", "建材加工厂", "industrial",
-              "industrial site on permanent farmland (prohibited) / 工业项目占用永久基本农田"),
-    _SiteSpec("S03", "500千伏输变电工程变电站", "energy",
-              "energy site on farmland (State Council, 补划) / 能源项目占用永久基本农田"),
-    _SiteSpec("S04", "生态旅游度假酒店", "commercial",
-              "block site inside the redline (prohibited) / 非线性项目位于生态保护红线内"),
-    _SiteSpec("S05", "县道改扩建工程", "transport",
-              "linear road crossing the redline (conditional) / 线性交通工程穿越生态保护红线",
-              24.0),
-    _SiteSpec("S06", "集中式光伏电站", "energy",
-              "outside the urban boundary, single-site class (conditional) / 单独选址能源项目"),
-    _SiteSpec("S07", "再生铝加工项目", "industrial",
-              "industrial site partly outside the urban boundary (prohibited) / "
-              "工业项目部分位于边界外"),
-    _SiteSpec("S08", "农村饮水安全工程净水厂", "water",
-              "0.05 m boundary sliver on farmland (note) / 与永久基本农田边界细小重叠"),
-    _SiteSpec("S09", "城中村改造安置小区（保留古树广场）", "residential",
-              "a site with a hole, beside farmland (a proximity note) / "
-              "带内环（保留地块）的用地，邻近永久基本农田"),
-    _SiteSpec("S10", "城乡供水工程（水厂及加压泵站）", "water",
-              "multi-part site / 多部件用地（水厂及两座泵站）"),
-    _SiteSpec("S11", "生活垃圾焚烧发电厂", "infrastructure",
-              "straddles two townships / 跨两个乡镇"),
-    _SiteSpec("S12", "石灰石矿山扩界", "mining",
-              "partly outside the county, land use unknown there / 部分位于县域外"),
+    _SiteSpec(
+        "S01",
+        "绿色铝产业园（一期）",
+        "industrial",
+        "clean: inside the urban boundary on construction land / 边界内现状建设用地，无冲突",
+    ),
+    _SiteSpec(
+        "S02",
+        "建材加工厂",
+        "industrial",
+        "industrial site on permanent farmland (prohibited) / 工业项目占用永久基本农田",
+    ),
+    _SiteSpec(
+        "S03",
+        "500千伏输变电工程变电站",
+        "energy",
+        "energy site on farmland (State Council, 补划) / 能源项目占用永久基本农田",
+    ),
+    _SiteSpec(
+        "S04",
+        "生态旅游度假酒店",
+        "commercial",
+        "block site inside the redline (prohibited) / 非线性项目位于生态保护红线内",
+    ),
+    _SiteSpec(
+        "S05",
+        "县道改扩建工程",
+        "transport",
+        "linear road crossing the redline (conditional) / 线性交通工程穿越生态保护红线",
+        24.0,
+    ),
+    _SiteSpec(
+        "S06",
+        "集中式光伏电站",
+        "energy",
+        "outside the urban boundary, single-site class (conditional) / 单独选址能源项目",
+    ),
+    _SiteSpec(
+        "S07",
+        "再生铝加工项目",
+        "industrial",
+        "industrial site partly outside the urban boundary (prohibited) / 工业项目部分位于边界外",
+    ),
+    _SiteSpec(
+        "S08",
+        "农村饮水安全工程净水厂",
+        "water",
+        "0.05 m boundary sliver on farmland (note) / 与永久基本农田边界细小重叠",
+    ),
+    _SiteSpec(
+        "S09",
+        "城中村改造安置小区（保留古树广场）",
+        "residential",
+        "a site with a hole, beside farmland (a proximity note) / "
+        "带内环（保留地块）的用地，邻近永久基本农田",
+    ),
+    _SiteSpec(
+        "S10",
+        "城乡供水工程（水厂及加压泵站）",
+        "water",
+        "multi-part site / 多部件用地（水厂及两座泵站）",
+    ),
+    _SiteSpec(
+        "S11", "生活垃圾焚烧发电厂", "infrastructure", "straddles two townships / 跨两个乡镇"
+    ),
+    _SiteSpec(
+        "S12",
+        "石灰石矿山扩界",
+        "mining",
+        "partly outside the county, land use unknown there / 部分位于县域外",
+    ),
 )
 _CANDIDATES = (
-    _SiteSpec("A", "绿色铝产业园（二期）比选方案A", "industrial",
-              "inside the urban boundary, no conflict / 城镇开发边界内，无冲突"),
-    _SiteSpec("B", "绿色铝产业园（二期）比选方案B", "industrial",
-              "on permanent farmland / 占用永久基本农田"),
-    _SiteSpec("C", "绿色铝产业园（二期）比选方案C", "industrial",
-              "outside the urban boundary / 城镇开发边界外"),
-    _SiteSpec("D", "绿色铝产业园（二期）比选方案D", "industrial",
-              "partly in the ecological redline / 部分位于生态保护红线内"),
+    _SiteSpec(
+        "A",
+        "绿色铝产业园（二期）比选方案A",
+        "industrial",
+        "inside the urban boundary, no conflict / 城镇开发边界内，无冲突",
+    ),
+    _SiteSpec(
+        "B",
+        "绿色铝产业园（二期）比选方案B",
+        "industrial",
+        "on permanent farmland / 占用永久基本农田",
+    ),
+    _SiteSpec(
+        "C",
+        "绿色铝产业园（二期）比选方案C",
+        "industrial",
+        "outside the urban boundary / 城镇开发边界外",
+    ),
+    _SiteSpec(
+        "D",
+        "绿色铝产业园（二期）比选方案D",
+        "industrial",
+        "partly in the ecological redline / 部分位于生态保护红线内",
+    ),
 )
 
 
@@ -1713,8 +1886,11 @@ class _SiteFinder:
 
 def _clean_site(finder: _SiteFinder) -> shapely.Geometry:
     """S01: inside the county seat's concentrated construction zone, on construction land."""
-    centres = finder.centres(finder.construction & finder.core.holding(finder.rep)
-                             & np.isin(finder.codes, ("0601", "0508")))
+    centres = finder.centres(
+        finder.construction
+        & finder.core.holding(finder.rep)
+        & np.isin(finder.codes, ("0601", "0508"))
+    )
 
     def score(shape: shapely.Geometry) -> float | None:
         full = shape.area - 1.0
@@ -1724,8 +1900,9 @@ def _clean_site(finder: _SiteFinder) -> shapely.Geometry:
 
     for width, height in ((280.0, 220.0), (220.0, 180.0), (160.0, 130.0)):
         try:
-            return finder.search(centres, lambda c, a, w=width, h=height: _rectangle(c, w, h, a),
-                                 score)
+            return finder.search(
+                centres, lambda c, a, w=width, h=height: _rectangle(c, w, h, a), score
+            )
         except RuntimeError:
             continue
     raise RuntimeError("no place found for the clean sample site")
@@ -1775,7 +1952,9 @@ def _redline_road(finder: _SiteFinder, width: float) -> shapely.Geometry:
         across = np.array([-along[1], along[0]])
         line = _wiggle(
             np.array([centre - 1700.0 * along, centre + bend * across, centre + 1700.0 * along]),
-            finder.rng, roughness=0.03, levels=2,
+            finder.rng,
+            roughness=0.03,
+            levels=2,
         )
         return shapely.set_precision(
             shapely.buffer(line, width / 2.0, cap_style="flat", quad_segs=2), _GRID
@@ -1854,9 +2033,12 @@ def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
     if not len(good):
         raise RuntimeError("no straight farmland edge found for the sliver site")
     area = shapely.area(finder.parcels[p[good]])
-    in_town = np.array([
-        finder.core.area(parcel) >= shapely.area(parcel) - 1.0 for parcel in finder.parcels[p[good]]
-    ])
+    in_town = np.array(
+        [
+            finder.core.area(parcel) >= shapely.area(parcel) - 1.0
+            for parcel in finder.parcels[p[good]]
+        ]
+    )
     # best: a construction parcel inside the urban boundary, so the sliver is its only finding
     score = 2.0 * (in_town & finder.construction[p[good]]) + finder.construction[p[good]]
     score = score - np.abs(area - 15000.0) / 15000.0
@@ -1868,8 +2050,10 @@ def _sliver_site(finder: _SiteFinder) -> shapely.Geometry:
             normal = -normal
         strip = shapely.Polygon([a, b, b + 0.05 * normal, a + 0.05 * normal])
         site = shapely.union(finder.parcels[p[g]], strip, grid_size=_GRID)
-        if site.geom_type == "Polygon" and finder.accept(site, 300.0) and not (
-            finder.redline.near(site, 30.0)
+        if (
+            site.geom_type == "Polygon"
+            and finder.accept(site, 300.0)
+            and not (finder.redline.near(site, 30.0))
         ):
             return site
     raise RuntimeError("no place found for the sliver sample site")
@@ -1881,8 +2065,9 @@ def _holed_beside_farmland(finder: _SiteFinder) -> shapely.Geometry | None:
     Its only finding is then the farmland proximity note: a site whose status is ``info``.
     """
     parcels = np.flatnonzero(finder.construction)
-    near, _ = finder.farmland.tree.query(finder.parcels[parcels], predicate="dwithin",
-                                         distance=45.0)
+    near, _ = finder.farmland.tree.query(
+        finder.parcels[parcels], predicate="dwithin", distance=45.0
+    )
     for index in sorted(set(parcels[near].tolist()), key=lambda i: -finder.parcels[i].area):
         parcel = finder.parcels[index]
         if parcel.area < 8000.0 or finder.concentrated.area(parcel) < parcel.area - 1.0:
@@ -1891,8 +2076,9 @@ def _holed_beside_farmland(finder: _SiteFinder) -> shapely.Geometry | None:
         if body.geom_type != "Polygon":
             continue
         side = 0.3 * np.sqrt(body.area)
-        hole = _rectangle(shapely.get_coordinates(shapely.point_on_surface(body))[0], side,
-                          side, 0.0)
+        hole = _rectangle(
+            shapely.get_coordinates(shapely.point_on_surface(body))[0], side, side, 0.0
+        )
         if not shapely.contains(shapely.buffer(body, -5.0), hole):
             continue
         shape = shapely.set_precision(shapely.Polygon(body.exterior, [hole.exterior]), _GRID)

@@ -111,9 +111,7 @@ def _truthy(values: pd.Series) -> pd.Series:
     return text.isin(["1", "true", "yes", "y", "t", "是", "线性"])
 
 
-def _corridors(
-    frame: gpd.GeoDataFrame, width: float | None
-) -> tuple[np.ndarray, np.ndarray]:
+def _corridors(frame: gpd.GeoDataFrame, width: float | None) -> tuple[np.ndarray, np.ndarray]:
     """Buffer line sites into corridor polygons; return geometries and a linear flag."""
     geoms = np.asarray(frame.geometry.values, dtype=object)
     is_line = np.isin(shapely.get_type_id(geoms), _LINE_TYPES)
@@ -171,7 +169,8 @@ def prepare_sites(
     unknown = sorted(set(raw_classes[classes.isna() & (raw_classes != "")]))
     if unknown:
         warnings.append(
-            "unknown project class(es) " + ", ".join(unknown)
+            "unknown project class(es) "
+            + ", ".join(unknown)
             + " treated as unclassified (rules then allow no exception); use one of: "
             + ", ".join(profile.project_classes)
         )
@@ -184,17 +183,17 @@ def prepare_sites(
     cleaned, report, _ = clean_polygons(geoms, ids.to_numpy())
     attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
     attributes = attributes.drop(columns=[c for c in SITE_COLUMNS if c in attributes.columns])
-    normalised = pd.DataFrame({
-        "site_id": ids.to_numpy(),
-        "name": _text_column(frame, NAME_FIELDS).to_numpy(),
-        "project_class": classes.astype(object).where(classes.notna(), None).to_numpy(),
-        "linear": linear,
-        "planar_m2": shapely.area(cleaned),
-        "ellipsoidal_m2": ellipsoidal_areas(cleaned, crs),
-    })
-    out = gpd.GeoDataFrame(
-        pd.concat([normalised, attributes], axis=1), geometry=cleaned, crs=crs
+    normalised = pd.DataFrame(
+        {
+            "site_id": ids.to_numpy(),
+            "name": _text_column(frame, NAME_FIELDS).to_numpy(),
+            "project_class": classes.astype(object).where(classes.notna(), None).to_numpy(),
+            "linear": linear,
+            "planar_m2": shapely.area(cleaned),
+            "ellipsoidal_m2": ellipsoidal_areas(cleaned, crs),
+        }
     )
+    out = gpd.GeoDataFrame(pd.concat([normalised, attributes], axis=1), geometry=cleaned, crs=crs)
     empty = out.loc[shapely.is_empty(cleaned), "site_id"].tolist()
     if empty:
         warnings.append(

@@ -159,5 +159,5 @@ def largest_remainder_round(
     elif missing < 0:
         order = np.argsort(scaled - floors, kind="stable")
         positive = [i for i in order if floors[i] > 0]
-        floors[positive[: -missing]] -= 1
+        floors[positive[:-missing]] -= 1
     return [round(float(v) / scale, decimals) for v in floors]

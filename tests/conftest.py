@@ -19,10 +19,17 @@ def write_gpkg(tmp_path):
     return write
 
 
-SAMPLE_ZIP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
-                          "luxi_sample.gpkg.zip")
-SAMPLE_LAYER_KEYS = ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use",
-                     "townships")
+SAMPLE_ZIP = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "luxi_sample.gpkg.zip"
+)
+SAMPLE_LAYER_KEYS = (
+    "farmland",
+    "eco_redline",
+    "urban_boundary",
+    "planning_zones",
+    "land_use",
+    "townships",
+)
 
 
 @pytest.fixture(scope="session")

@@ -113,9 +113,29 @@ def write_dxf(
     ``codepage`` is what the header declares, ``encoding`` what the bytes are.
     """
     lines = [
-        "0", "SECTION", "2", "HEADER", "9", "$ACADVER", "1", "AC1015",
-        "9", "$DWGCODEPAGE", "3", codepage, "0", "ENDSEC",
-        "0", "SECTION", "2", "ENTITIES", *entities, "0", "ENDSEC", "0", "EOF",
+        "0",
+        "SECTION",
+        "2",
+        "HEADER",
+        "9",
+        "$ACADVER",
+        "1",
+        "AC1015",
+        "9",
+        "$DWGCODEPAGE",
+        "3",
+        codepage,
+        "0",
+        "ENDSEC",
+        "0",
+        "SECTION",
+        "2",
+        "ENTITIES",
+        *entities,
+        "0",
+        "ENDSEC",
+        "0",
+        "EOF",
     ]
     with open(path, "wb") as handle:
         handle.write(("\r\n".join(lines) + "\r\n").encode(encoding))
@@ -126,8 +146,13 @@ def survey_drawing(path) -> str:
     """A survey drawing: the holed plot (closed LWPOLYLINEs, named by a text inside), a
     50 m × 100 m triangle (closed R12 POLYLINE), an open road line, a point."""
     outer = [(E0, N0), (E0 + 200, N0), (E0 + 200, N0 + 100), (E0, N0 + 100)]
-    hole = [(E0 + 90, N0 + 40), (E0 + 100, N0 + 40), (E0 + 100, N0 + 50), (E0 + 90, N0 + 50),
-            (E0 + 90, N0 + 40)]  # closed by repeating the first point, flag not set
+    hole = [
+        (E0 + 90, N0 + 40),
+        (E0 + 100, N0 + 40),
+        (E0 + 100, N0 + 50),
+        (E0 + 90, N0 + 50),
+        (E0 + 90, N0 + 40),
+    ]  # closed by repeating the first point, flag not set
     triangle = [(E0 + 500, N0), (E0 + 600, N0), (E0 + 600, N0 + 100)]
     entities = [
         *lwpolyline("红线", outer, closed=True),

@@ -32,10 +32,12 @@ def urban() -> gpd.GeoDataFrame:
 
 
 def farmland() -> gpd.GeoDataFrame:
-    return frame([
-        {"BSM": "F1", "DLBM": "0101", "geometry": square(0, 0, 400, 1000)},
-        {"BSM": "F2", "DLBM": "0601", "geometry": square(2900, 0, 50, 100)},
-    ])
+    return frame(
+        [
+            {"BSM": "F1", "DLBM": "0101", "geometry": square(0, 0, 400, 1000)},
+            {"BSM": "F2", "DLBM": "0601", "geometry": square(2900, 0, 50, 100)},
+        ]
+    )
 
 
 def redline() -> gpd.GeoDataFrame:
@@ -45,8 +47,11 @@ def redline() -> gpd.GeoDataFrame:
 def layers() -> dict[str, gpd.GeoDataFrame]:
     """Every layer the built-in profile's rules read."""
     return {
-        "farmland": farmland(), "eco_redline": redline(), "urban_boundary": urban(),
-        "planning_zones": planning(), "land_use": land_use(),
+        "farmland": farmland(),
+        "eco_redline": redline(),
+        "urban_boundary": urban(),
+        "planning_zones": planning(),
+        "land_use": land_use(),
     }
 
 
@@ -64,11 +69,17 @@ def candidates() -> gpd.GeoDataFrame:
     ======  ======================================  ================================
     """
     xs = {"C1": 300, "C2": 1400, "C3": 2400, "C4": 3300, "C6": 2050}
-    return frame([
-        {"site_id": sid, "name": f"方案{sid}", "project_class": "industrial",
-         "geometry": square(x, 400, 200)}
-        for sid, x in xs.items()
-    ])
+    return frame(
+        [
+            {
+                "site_id": sid,
+                "name": f"方案{sid}",
+                "project_class": "industrial",
+                "geometry": square(x, 400, 200),
+            }
+            for sid, x in xs.items()
+        ]
+    )
 
 
 def write_all(write_gpkg, **extra) -> str:

@@ -23,7 +23,9 @@ def farmland(*geoms):
 
 def test_overlapping_squares_take_exactly_150000_m2():
     site = sites(square(0, 0, 1000, 500))
-    result = landcheck.check(site, layers={"farmland": farmland(square(700, 0, 1300, 1000))}, **PLANAR)
+    result = landcheck.check(
+        site, layers={"farmland": farmland(square(700, 0, 1300, 1000))}, **PLANAR
+    )
     area = result.layer_area("S1", "farmland")
     assert area.planar_m2 == pytest.approx(150_000.0, rel=1e-12)
     assert area.ha == pytest.approx(15.0)
@@ -67,7 +69,9 @@ def test_site_with_a_hole():
 
 def test_bowtie_site_is_repaired_into_its_two_triangles():
     bowtie = Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
-    result = landcheck.check(sites(bowtie), layers={"farmland": farmland(square(0, 0, 50, 100))}, **PLANAR)
+    result = landcheck.check(
+        sites(bowtie), layers={"farmland": farmland(square(0, 0, 50, 100))}, **PLANAR
+    )
     assert result.sites.loc[0, "planar_m2"] == pytest.approx(5_000.0)
     # the left triangle (apex at the centre) lies wholly inside the farmland
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(2_500.0)
@@ -100,7 +104,9 @@ def test_auto_crs_is_the_gauss_kruger_zone_of_lonlat_sites():
 def test_sliver_is_a_boundary_precision_note_not_a_conflict():
     site = sites(square(0, 0, 100))
     # 0.05 m x 100 m strip: 5 m², thinner than the 0.1 m default width tolerance
-    result = landcheck.check(site, layers={"farmland": farmland(square(99.95, 0, 10, 100))}, **PLANAR)
+    result = landcheck.check(
+        site, layers={"farmland": farmland(square(99.95, 0, 10, 100))}, **PLANAR
+    )
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(5.0)
     finding = result.site_findings("S1")[0]
     assert (finding.status, finding.outcome) == ("info", "sliver")
@@ -115,11 +121,18 @@ def test_sub_square_metre_overlap_is_never_a_conflict():
 
 
 def test_missing_layer_gives_unknown_never_not_involved():
-    result = landcheck.check(sites(square(0, 0, 100)), layers={"farmland": farmland(square(500, 0, 10))})
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers={"farmland": farmland(square(500, 0, 10))}
+    )
     by_check = {f.check: f for f in result.site_findings("S1")}
     assert by_check["permanent_farmland"].status == "not_involved"
-    for check in ("eco_redline", "urban_boundary", "cultivated_land", "agricultural_conversion",
-                  "planning_conformity"):
+    for check in (
+        "eco_redline",
+        "urban_boundary",
+        "cultivated_land",
+        "agricultural_conversion",
+        "planning_conformity",
+    ):
         assert by_check[check].status == "unknown"
         assert "not supplied" in by_check[check].message.en
     assert result.status("S1") == "unknown"
@@ -127,18 +140,40 @@ def test_missing_layer_gives_unknown_never_not_involved():
 
 def land_use():
     """A 200 x 100 site over three parcels and 20 x 100 m the survey does not cover."""
-    return frame([
-        {"BSM": "a", "DLBM": "0101", "DLMC": "水田", "KCXS": 0.1, "TBMJ": 10_000.0,
-         "geometry": square(0, 0, 100)},
-        {"BSM": "b", "DLBM": "0103", "DLMC": "旱地", "KCXS": 0.2, "TBMJ": 6_000.0,
-         "geometry": square(100, 0, 50, 100)},
-        {"BSM": "c", "DLBM": "0702", "DLMC": "农村宅基地", "KCXS": 0.0, "TBMJ": 3_000.0,
-         "geometry": square(150, 0, 30, 100)},
-    ])
+    return frame(
+        [
+            {
+                "BSM": "a",
+                "DLBM": "0101",
+                "DLMC": "水田",
+                "KCXS": 0.1,
+                "TBMJ": 10_000.0,
+                "geometry": square(0, 0, 100),
+            },
+            {
+                "BSM": "b",
+                "DLBM": "0103",
+                "DLMC": "旱地",
+                "KCXS": 0.2,
+                "TBMJ": 6_000.0,
+                "geometry": square(100, 0, 50, 100),
+            },
+            {
+                "BSM": "c",
+                "DLBM": "0702",
+                "DLMC": "农村宅基地",
+                "KCXS": 0.0,
+                "TBMJ": 3_000.0,
+                "geometry": square(150, 0, 30, 100),
+            },
+        ]
+    )
 
 
 def test_class_areas_plus_uncovered_equal_the_site_area():
-    result = landcheck.check(sites(square(0, 0, 200, 100)), layers={"land_use": land_use()}, **PLANAR)
+    result = landcheck.check(
+        sites(square(0, 0, 200, 100)), layers={"land_use": land_use()}, **PLANAR
+    )
     view = result.layer("S1", "land_use")
     classes = view.classes
     assert classes.loc["0101", "planar_m2"] == pytest.approx(9_000.0)
@@ -156,7 +191,9 @@ def test_class_areas_plus_uncovered_equal_the_site_area():
 
 
 def test_land_use_rollups_and_cultivated_split():
-    result = landcheck.check(sites(square(0, 0, 180, 100)), layers={"land_use": land_use()}, **PLANAR)
+    result = landcheck.check(
+        sites(square(0, 0, 180, 100)), layers={"land_use": land_use()}, **PLANAR
+    )
     layer = result.to_dict()["sites"][0]["layers"]["land_use"]
     assert layer["categories"]["农用地"]["planar_m2"] == pytest.approx(15_000.0)
     assert layer["categories"]["建设用地"]["planar_m2"] == pytest.approx(3_000.0)
@@ -168,14 +205,18 @@ def test_land_use_rollups_and_cultivated_split():
     cultivated = by_check["cultivated_land"]
     assert cultivated.status == "conditional"
     assert cultivated.area.planar_m2 == pytest.approx(13_000.0)
-    assert "水田 0.9000 公顷" in cultivated.message.zh and "田坎 0.2000 公顷" in cultivated.message.zh
+    assert (
+        "水田 0.9000 公顷" in cultivated.message.zh and "田坎 0.2000 公顷" in cultivated.message.zh
+    )
     conversion = by_check["agricultural_conversion"]
     assert conversion.area.planar_m2 == pytest.approx(15_000.0)
     assert conversion.status == "conditional"
 
 
 def test_land_use_not_covering_the_site_is_unknown():
-    result = landcheck.check(sites(square(0, 0, 200, 100)), layers={"land_use": land_use()}, **PLANAR)
+    result = landcheck.check(
+        sites(square(0, 0, 200, 100)), layers={"land_use": land_use()}, **PLANAR
+    )
     by_check = {f.check: f for f in result.site_findings("S1")}
     assert by_check["cultivated_land"].status == "unknown"
     assert "2000.00 m²" in by_check["cultivated_land"].message.en
@@ -183,7 +224,9 @@ def test_land_use_not_covering_the_site_is_unknown():
 
 def test_partial_parcel_gets_its_share_of_the_official_area():
     # the site takes the left 40 m of parcel a: 40 % of TBMJ 10,000 = 4,000, less 10 % ridges
-    result = landcheck.check(sites(square(0, 0, 40, 100)), layers={"land_use": land_use()}, **PLANAR)
+    result = landcheck.check(
+        sites(square(0, 0, 40, 100)), layers={"land_use": land_use()}, **PLANAR
+    )
     classes = result.layer("S1", "land_use").classes
     assert classes.loc["0101", "survey_m2"] == pytest.approx(3_600.0)
     assert classes.loc["1203", "survey_m2"] == pytest.approx(400.0)
@@ -213,7 +256,9 @@ def test_project_class_decides_farmland_outcome():
 
 
 def urban_boundary():
-    return frame([{"BSM": "U1", "GHFQDM": "0401", "GHFQMC": "城镇集中建设区", "geometry": square(0, 0, 100)}])
+    return frame(
+        [{"BSM": "U1", "GHFQDM": "0401", "GHFQMC": "城镇集中建设区", "geometry": square(0, 0, 100)}]
+    )
 
 
 @pytest.mark.parametrize(
@@ -253,7 +298,9 @@ def test_line_site_without_width_is_a_clear_error():
 
 
 def test_sites_from_files_with_layer_syntax(write_gpkg):
-    path = write_gpkg(sites=sites(square(0, 0, 1000, 500)), farmland=farmland(square(700, 0, 1300, 1000)))
+    path = write_gpkg(
+        sites=sites(square(0, 0, 1000, 500)), farmland=farmland(square(700, 0, 1300, 1000))
+    )
     result = landcheck.check(f"{path}:sites", layers={"farmland": f"{path}:farmland"}, **PLANAR)
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(150_000.0)
     farmland_input = next(r for r in result.inputs if r.key == "farmland")
@@ -273,8 +320,9 @@ def test_filtered_read_takes_only_features_near_the_sites(write_gpkg):
     grid = farmland(*[square(10 * i, 10 * j, 10) for i in range(100) for j in range(100)])
     path = write_gpkg(farmland=grid)
     site = sites(square(502, 502, 26))
-    result = landcheck.check(site, layers={"farmland": f"{path}:farmland"},
-                             profile=profile_without_proximity(), **PLANAR)
+    result = landcheck.check(
+        site, layers={"farmland": f"{path}:farmland"}, profile=profile_without_proximity(), **PLANAR
+    )
     record = next(r for r in result.inputs if r.key == "farmland")
     assert record.features_read == 9
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(676.0)
@@ -286,10 +334,15 @@ def test_filtered_read_takes_only_features_near_the_sites(write_gpkg):
 
 
 def test_proximity_finding_gives_the_distance_to_the_nearest_feature():
-    layer = frame([{"BSM": "R7", "geometry": square(130, 0, 50)},
-                   {"BSM": "R8", "geometry": square(400, 0, 50)}])
-    result = landcheck.check(sites(square(0, 0, 100), square(1000, 0, 100)),
-                             layers={"eco_redline": layer}, **PLANAR)
+    layer = frame(
+        [
+            {"BSM": "R7", "geometry": square(130, 0, 50)},
+            {"BSM": "R8", "geometry": square(400, 0, 50)},
+        ]
+    )
+    result = landcheck.check(
+        sites(square(0, 0, 100), square(1000, 0, 100)), layers={"eco_redline": layer}, **PLANAR
+    )
     near = next(f for f in result.site_findings("S1") if f.check == "eco_redline_proximity")
     assert (near.outcome, near.status) == ("near", "info")
     assert "30.0 m" in near.message.en and "R7" in near.message.en
@@ -322,8 +375,9 @@ def test_layer_without_crs_makes_its_checks_unknown_unless_crs_is_given(tmp_path
     assert finding.status == "unknown"
     assert "no coordinate reference system" in finding.message.en
     assert "EPSG:4523" in finding.message.en  # suggested from the zone-prefixed eastings
-    result = landcheck.check(sites(square(0, 0, 10)), layers={"farmland": str(path)}, crs=GK35,
-                             **PLANAR)
+    result = landcheck.check(
+        sites(square(0, 0, 10)), layers={"farmland": str(path)}, crs=GK35, **PLANAR
+    )
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100.0)
     assert any("farmland" in w and "declares no CRS" in w for w in result.warnings)
 
@@ -347,8 +401,16 @@ def test_findings_json_has_the_contract_keys():
     result = landcheck.check(sites(square(0, 0, 200, 100)), layers={"land_use": land_use()})
     data = result.to_dict()
     assert data["schema"] == "landcheck/findings@1"
-    for key in ("landcheck_version", "created", "profile", "analysis_crs", "area_method",
-                "inputs", "warnings", "sites"):
+    for key in (
+        "landcheck_version",
+        "created",
+        "profile",
+        "analysis_crs",
+        "area_method",
+        "inputs",
+        "warnings",
+        "sites",
+    ):
         assert key in data
     site = data["sites"][0]
     assert set(site["area"]) == {"planar_m2", "ellipsoidal_m2", "ha", "mu"}
@@ -387,9 +449,14 @@ def test_thin_strips_outside_the_boundary_or_the_survey_are_slivers():
     site = sites(square(0, 0, 100.05, 100), project_class=["industrial"])
     boundary = frame([{"BSM": "U1", "GHFQDM": "0401", "geometry": square(0, 0, 100)}])
     survey = frame([{"BSM": "a", "DLBM": "0601", "geometry": square(0, 0, 100)}])
-    result = landcheck.check(site, layers={"urban_boundary": boundary, "land_use": survey}, **PLANAR)
+    result = landcheck.check(
+        site, layers={"urban_boundary": boundary, "land_use": survey}, **PLANAR
+    )
     by_check = {f.check: f for f in result.site_findings("S1")}
-    assert (by_check["urban_boundary"].outcome, by_check["urban_boundary"].status) == ("sliver", "info")
+    assert (by_check["urban_boundary"].outcome, by_check["urban_boundary"].status) == (
+        "sliver",
+        "info",
+    )
     assert by_check["urban_boundary"].area.planar_m2 == pytest.approx(5.0)
     assert result.layer("S1", "urban_boundary").uncovered_width_m == pytest.approx(0.05, rel=1e-3)
     # the same 5 m² strip is not covered by the survey: a note, not an unknown
@@ -397,11 +464,15 @@ def test_thin_strips_outside_the_boundary_or_the_survey_are_slivers():
 
 
 def test_thin_strip_of_cultivated_land_is_a_sliver():
-    survey = frame([
-        {"BSM": "a", "DLBM": "0601", "geometry": square(0, 0, 100)},
-        {"BSM": "b", "DLBM": "0103", "geometry": square(100, 0, 50, 100)},
-    ])
-    result = landcheck.check(sites(square(0, 0, 100.05, 100)), layers={"land_use": survey}, **PLANAR)
+    survey = frame(
+        [
+            {"BSM": "a", "DLBM": "0601", "geometry": square(0, 0, 100)},
+            {"BSM": "b", "DLBM": "0103", "geometry": square(100, 0, 50, 100)},
+        ]
+    )
+    result = landcheck.check(
+        sites(square(0, 0, 100.05, 100)), layers={"land_use": survey}, **PLANAR
+    )
     by_check = {f.check: f for f in result.site_findings("S1")}
     assert by_check["cultivated_land"].outcome == "sliver"
     assert by_check["agricultural_conversion"].outcome == "sliver"

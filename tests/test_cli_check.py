@@ -33,12 +33,30 @@ def digest(path):
 def test_check_writes_the_report_folder(runner, data, tmp_path):
     out = tmp_path / "report"
     before = digest(data)
-    result = runner.invoke(cli, ["check", f"{data}:sites", "--layer", f"farmland={data}:farmland",
-                                 "--area-method", "planar", "-o", str(out)])
+    result = runner.invoke(
+        cli,
+        [
+            "check",
+            f"{data}:sites",
+            "--layer",
+            f"farmland={data}:farmland",
+            "--area-method",
+            "planar",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg", "report.html", "report.xlsx"]
+    assert sorted(os.listdir(out)) == [
+        "findings.json",
+        "landcheck.gpkg",
+        "report.html",
+        "report.xlsx",
+    ]
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
-    assert findings["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == pytest.approx(150_000.0)
+    assert findings["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == pytest.approx(
+        150_000.0
+    )
     assert "S1" in result.output and "prohibited" in result.output
     assert "Report written to" in result.output
     assert digest(data) == before  # inputs are never modified
@@ -76,7 +94,12 @@ def test_refused_overwrite_is_exit_1_and_keeps_the_old_folder(runner, data, tmp_
     assert os.listdir(out) == ["keep.txt"]
     result = runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out), "--overwrite"])
     assert result.exit_code == 0
-    assert sorted(os.listdir(out)) == ["findings.json", "landcheck.gpkg", "report.html", "report.xlsx"]
+    assert sorted(os.listdir(out)) == [
+        "findings.json",
+        "landcheck.gpkg",
+        "report.html",
+        "report.xlsx",
+    ]
 
 
 def test_bad_input_is_exit_1_without_traceback_and_no_report(runner, tmp_path):
@@ -90,7 +113,9 @@ def test_bad_input_is_exit_1_without_traceback_and_no_report(runner, tmp_path):
 
 
 def test_verbose_shows_the_traceback(runner, tmp_path):
-    result = runner.invoke(cli, ["-v", "check", str(tmp_path / "missing.gpkg"), "-o", str(tmp_path / "r")])
+    result = runner.invoke(
+        cli, ["-v", "check", str(tmp_path / "missing.gpkg"), "-o", str(tmp_path / "r")]
+    )
     assert result.exit_code == 1
     assert "Traceback" in result.output
 
@@ -148,10 +173,18 @@ def test_invalid_profile_lists_every_problem(runner, data, tmp_path):
         "rules:\n  - {id: r1, check: nothing, layer: farmland}\n",
         encoding="utf-8",
     )
-    result = runner.invoke(cli, ["check", f"{data}:sites", "--profile", str(bad), "-o", str(tmp_path / "r")])
+    result = runner.invoke(
+        cli, ["check", f"{data}:sites", "--profile", str(bad), "-o", str(tmp_path / "r")]
+    )
     assert result.exit_code == 1
     assert "5 problems" in result.output
-    for text in ("analysis.area_method", "sliver.area_m2", "layers.farmland.kind", "basis", "'nothing'"):
+    for text in (
+        "analysis.area_method",
+        "sliver.area_m2",
+        "layers.farmland.kind",
+        "basis",
+        "'nothing'",
+    ):
         assert text in result.output
 
 
@@ -163,8 +196,19 @@ def test_check_reads_a_boundary_txt_directly(runner, tmp_path, write_gpkg):
     write_boundary_txt(site, txt, encoding="gbk")
     layer = write_gpkg(farmland=frame([{"BSM": "F1", "geometry": square(50, 0, 100, 200)}]))
     out = tmp_path / "r"
-    result = runner.invoke(cli, ["check", str(txt), "--layer", f"farmland={layer}:farmland",
-                                 "--area-method", "planar", "-o", str(out)])
+    result = runner.invoke(
+        cli,
+        [
+            "check",
+            str(txt),
+            "--layer",
+            f"farmland={layer}:farmland",
+            "--area-method",
+            "planar",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     site_json = data["sites"][0]

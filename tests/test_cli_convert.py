@@ -62,7 +62,10 @@ def test_txt_to_geopackage_keeps_areas_and_attributes(runner, txt, tmp_path):
     assert frame.geometry.iloc[0].equals(holed_plot())
     row = frame.drop(columns="geometry").iloc[0].to_dict()
     assert {k: row[k] for k in ("site_id", "name", "land_use", "land_class")} == {
-        "site_id": "A-1", "name": "厂区", "land_use": "工业", "land_class": "0601",
+        "site_id": "A-1",
+        "name": "厂区",
+        "land_use": "工业",
+        "land_class": "0601",
     }
     assert row["declared_ha"] == pytest.approx(1.99) and row["computed_ha"] == pytest.approx(1.99)
 
@@ -134,8 +137,8 @@ def test_unknown_output_format(runner, txt, tmp_path):
 
 def test_lines_cannot_become_a_boundary_txt(runner, tmp_path):
     road = gpd.GeoDataFrame(
-        {"site_id": ["R1"]}, geometry=[shapely.LineString([(35_500_000, 2_700_000),
-                                                           (35_501_000, 2_700_000)])],
+        {"site_id": ["R1"]},
+        geometry=[shapely.LineString([(35_500_000, 2_700_000), (35_501_000, 2_700_000)])],
         crs="EPSG:4523",
     )
     source = tmp_path / "road.gpkg"
@@ -149,10 +152,16 @@ def test_lines_cannot_become_a_boundary_txt(runner, tmp_path):
 
 BAD = {
     "truncated line": ("J3,1,2700100.000,35500200.000", "J3,1,2700100.000", "line 11"),
-    "letters in coordinates": ("J2,1,2700100.000,35500000.000", "J2,1,27OO100.000,35500000.000",
-                               "line 10"),
+    "letters in coordinates": (
+        "J2,1,2700100.000,35500000.000",
+        "J2,1,27OO100.000,35500000.000",
+        "line 10",
+    ),
     "ring with two points": (
-        "J7,2,2700050.000,35500100.000\nJ8,2,2700050.000,35500090.000\n", "", "line 14"),
+        "J7,2,2700050.000,35500100.000\nJ8,2,2700050.000,35500090.000\n",
+        "",
+        "line 14",
+    ),
     "unknown datum": ("坐标系=2000国家大地坐标系", "坐标系=地方独立坐标系", "line 2"),
 }
 

@@ -23,8 +23,8 @@ def farmland(write_gpkg):
 def run_check(tmp_path, *args):
     out = tmp_path / "report"
     result = CliRunner().invoke(
-        cli, ["-q", "check", *map(str, args), "-o", str(out), "-f", "json",
-              "--area-method", "planar"]
+        cli,
+        ["-q", "check", *map(str, args), "-o", str(out), "-f", "json", "--area-method", "planar"],
     )
     findings = None
     if (out / "findings.json").exists():
@@ -78,16 +78,16 @@ def test_gbk_shapefile_sites_keep_their_chinese_names(tmp_path, farmland):
 @pytest.mark.parametrize("extension", ["geojson", "gpkg"])
 def test_line_file_with_width(tmp_path, farmland, extension):
     road = shapely.LineString([(X0 + 79_000, Y0 + 500), (X0 + 82_000, Y0 + 500)])  # 3 km
-    lines = gpd.GeoDataFrame({"site_id": ["R1"], "name": ["连接线"]}, geometry=[road],
-                             crs="EPSG:4523")
+    lines = gpd.GeoDataFrame(
+        {"site_id": ["R1"], "name": ["连接线"]}, geometry=[road], crs="EPSG:4523"
+    )
     if extension == "geojson":
         lines = lines.to_crs(4326)  # GeoJSON is longitude/latitude
     path = tmp_path / f"road.{extension}"
     lines.to_file(path)
     result, _ = run_check(tmp_path, path, "--layer", f"farmland={farmland}")
     assert result.exit_code == 1 and "--width" in result.output
-    result, findings = run_check(tmp_path, path, "--layer", f"farmland={farmland}",
-                                 "--width", "20")
+    result, findings = run_check(tmp_path, path, "--layer", f"farmland={farmland}", "--width", "20")
     assert result.exit_code == 0, result.output
     (site,) = findings["sites"]
     assert site["linear"] is True
@@ -98,8 +98,9 @@ def test_line_file_with_width(tmp_path, farmland, extension):
 
 def test_line_file_with_a_width_field(tmp_path, farmland):
     road = shapely.LineString([(X0 + 79_000, Y0 + 500), (X0 + 82_000, Y0 + 500)])
-    lines = gpd.GeoDataFrame({"site_id": ["R1"], "width_m": [12.0]}, geometry=[road],
-                             crs="EPSG:4523")
+    lines = gpd.GeoDataFrame(
+        {"site_id": ["R1"], "width_m": [12.0]}, geometry=[road], crs="EPSG:4523"
+    )
     path = tmp_path / "road.gpkg"
     lines.to_file(path)
     result, findings = run_check(tmp_path, path, "--layer", f"farmland={farmland}")

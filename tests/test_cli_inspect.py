@@ -27,11 +27,19 @@ def inspect_json(*args):
 
 def test_geopackage_layers_counts_and_health(tmp_path):
     path = tmp_path / "a.gpkg"
-    bow_tie = shapely.Polygon([(35_500_000, 2_700_000), (35_500_100, 2_700_100),
-                               (35_500_100, 2_700_000), (35_500_000, 2_700_100)])
-    gpd.GeoDataFrame({"site_id": ["S1", "S2", "S3"]},
-                     geometry=[square(0, 0, 100), bow_tie, shapely.Polygon()],
-                     crs="EPSG:4523").to_file(path, layer="sites")
+    bow_tie = shapely.Polygon(
+        [
+            (35_500_000, 2_700_000),
+            (35_500_100, 2_700_100),
+            (35_500_100, 2_700_000),
+            (35_500_000, 2_700_100),
+        ]
+    )
+    gpd.GeoDataFrame(
+        {"site_id": ["S1", "S2", "S3"]},
+        geometry=[square(0, 0, 100), bow_tie, shapely.Polygon()],
+        crs="EPSG:4523",
+    ).to_file(path, layer="sites")
     sites(square(0, 0, 10)).to_file(path, layer="other")
     report = inspect_json(path)
     assert report["format"] == "GPKG"
@@ -49,8 +57,9 @@ def test_geopackage_layers_counts_and_health(tmp_path):
 
 
 def test_gbk_shapefile_without_cpg(tmp_path):
-    path = write_shapefile(sites(square(0, 0, 10), 名称=["泵站"]), tmp_path / "a.shp",
-                           encoding="gbk")
+    path = write_shapefile(
+        sites(square(0, 0, 10), 名称=["泵站"]), tmp_path / "a.shp", encoding="gbk"
+    )
     (layer,) = inspect_json(path)["layers"]
     assert layer["encoding"] == "gbk" and layer["encoding_source"] == "detected"
     assert layer["fields"] == ["site_id", "名称"]
@@ -82,8 +91,15 @@ def test_boundary_txt_plots_with_declared_and_computed_areas(tmp_path):
     assert report["format"] == "boundary TXT"
     (plot,) = report["plots"]
     assert plot == {
-        "site_id": "A-1", "name": "厂区", "land_use": "工业", "land_class": "0601", "parts": 1,
-        "holes": 1, "points": 8, "declared_ha": 2.1, "computed_ha": pytest.approx(1.99),
+        "site_id": "A-1",
+        "name": "厂区",
+        "land_use": "工业",
+        "land_class": "0601",
+        "parts": 1,
+        "holes": 1,
+        "points": 8,
+        "declared_ha": 2.1,
+        "computed_ha": pytest.approx(1.99),
         "difference_pct": pytest.approx(5.5276, abs=1e-4),
     }
     assert report["layers"][0]["encoding"] == "gbk"
@@ -99,8 +115,9 @@ def test_boundary_txt_plots_with_declared_and_computed_areas(tmp_path):
 
 def test_malformed_txt_is_exit_1_with_the_line(tmp_path):
     path = tmp_path / "a.txt"
-    path.write_text(REFERENCE_TXT.replace("J4,1,2700000.000,35500200.000", "J4,1,2700000.000"),
-                    encoding="utf-8")
+    path.write_text(
+        REFERENCE_TXT.replace("J4,1,2700000.000,35500200.000", "J4,1,2700000.000"), encoding="utf-8"
+    )
     result = inspect(path)
     assert result.exit_code == 1
     assert f"Error: {path}, line 12: expected a point line" in result.output

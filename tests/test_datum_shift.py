@@ -89,8 +89,9 @@ def test_shift_matches_an_independent_pipeline(epsg, ellps, cm, false_easting, t
     assert np.hypot(expected[0] - east, expected[1] - north) > 10  # a real shift
     assert new.crs.to_epsg() == target
     assert note["source_crs"] == f"EPSG:{epsg}" and note["target_crs"] == f"EPSG:{target}"
-    assert note["parameters"] == dict(zip(("dx", "dy", "dz", "rx", "ry", "rz", "s"), PARAMS,
-                                          strict=True))
+    assert note["parameters"] == dict(
+        zip(("dx", "dy", "dz", "rx", "ry", "rz", "s"), PARAMS, strict=True)
+    )
     assert "+convention=position_vector" in note["pipeline"]
 
 
@@ -128,8 +129,9 @@ def test_check_shifts_legacy_sites_and_records_it(tmp_path):
     target = sites(square(0, 0, 1000, 500))
     to_legacy(target, 2359).to_file(path)
     farmland = frame([{"BSM": "F1", "geometry": square(700, 0, 1300, 1000)}])
-    result = landcheck.check(str(path), layers={"farmland": farmland}, area_method="planar",
-                             datum_shift=TEXT)
+    result = landcheck.check(
+        str(path), layers={"farmland": farmland}, area_method="planar", datum_shift=TEXT
+    )
     assert result.analysis_crs.to_epsg() == 4523
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(150_000.0, rel=1e-6)
     data = result.to_dict()
@@ -137,8 +139,10 @@ def test_check_shifts_legacy_sites_and_records_it(tmp_path):
     assert record["crs"] == "EPSG:2359"
     shift = record["extra"]["datum_shift"]
     assert shift["target_crs"] == "EPSG:4523" and shift["parameters"]["rz"] == 2.41
-    assert any("coordinates transformed from EPSG:2359 to EPSG:4523 by Helmert 7-parameter" in w
-               for w in data["warnings"])
+    assert any(
+        "coordinates transformed from EPSG:2359 to EPSG:4523 by Helmert 7-parameter" in w
+        for w in data["warnings"]
+    )
 
 
 def test_check_shifts_a_legacy_layer(tmp_path):
@@ -148,10 +152,12 @@ def test_check_shifts_a_legacy_layer(tmp_path):
     site = sites(square(0, 0, 1000, 500))
     refused = landcheck.check(site, layers={"farmland": f"{path}:yjjbnt"}, area_method="planar")
     assert refused.status("S1") == "unknown"
-    assert any("layer 'farmland' could not be used" in w and "--datum-shift" in w
-               for w in refused.warnings)
-    result = landcheck.check(site, layers={"farmland": f"{path}:yjjbnt"}, area_method="planar",
-                             datum_shift=SHIFT)
+    assert any(
+        "layer 'farmland' could not be used" in w and "--datum-shift" in w for w in refused.warnings
+    )
+    result = landcheck.check(
+        site, layers={"farmland": f"{path}:yjjbnt"}, area_method="planar", datum_shift=SHIFT
+    )
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(150_000.0, rel=1e-6)
     record = next(r for r in result.inputs if r.key == "farmland")
     assert record.extra["datum_shift"]["source_crs"] == "EPSG:2359"
@@ -202,8 +208,9 @@ def test_cli_datum_shift(tmp_path):
     assert not out.exists()
     result = runner.invoke(cli, ["check", str(path), "-o", str(out), "--datum-shift", "1,2,3"])
     assert result.exit_code == 2 and "must be 7 numbers" in result.output
-    result = runner.invoke(cli, ["-q", "check", str(path), "-o", str(out), "-f", "json",
-                                 "--datum-shift", TEXT])
+    result = runner.invoke(
+        cli, ["-q", "check", str(path), "-o", str(out), "-f", "json", "--datum-shift", TEXT]
+    )
     assert result.exit_code == 0, result.output
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert findings["analysis_crs"] == "EPSG:4523"

@@ -19,10 +19,22 @@ def data(write_gpkg):
 
 
 def _run(data, out, *extra):
-    return CliRunner().invoke(cli, [
-        "check", f"{data}:sites", "--layer", f"farmland={data}:farmland", "--area-method",
-        "planar", "-f", "json", "-o", str(out), *extra,
-    ])
+    return CliRunner().invoke(
+        cli,
+        [
+            "check",
+            f"{data}:sites",
+            "--layer",
+            f"farmland={data}:farmland",
+            "--area-method",
+            "planar",
+            "-f",
+            "json",
+            "-o",
+            str(out),
+            *extra,
+        ],
+    )
 
 
 def test_dask_engine_without_dask_says_how_to_install_it(data, tmp_path, monkeypatch):

@@ -24,8 +24,12 @@ def test_dask_engine_and_local_engine_write_identical_findings_json(sample_gpkg)
     sites = f"{sample_gpkg}:sites"
     layers = {key: f"{sample_gpkg}:{key}" for key in LAYERS}
     local = landcheck.check(sites, layers=layers, engine="local")
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         distributed = landcheck.check(sites, layers=layers, engine="dask", client=client)
     assert len(local.sites) >= 10
     assert _findings(distributed) == _findings(local)

@@ -17,15 +17,24 @@ from landcheck.errors import InputDataError
 
 def _layers():
     # a grid of parcels with codes, overlapping farmland, and a huge redline polygon
-    parcels = frame([
-        {"BSM": f"P{i}-{j}", "DLBM": ("0101", "0103", "0301", "0702")[(i + j) % 4],
-         "KCXS": 0.05 if (i + j) % 4 == 1 else 0.0, "geometry": square(200 * i, 200 * j, 200)}
-        for i in range(10) for j in range(10)
-    ])
-    farmland = frame([
-        {"BSM": f"F{i}", "DLBM": "0101", "geometry": square(150 * i, 100, 300, 500)}
-        for i in range(12)
-    ])
+    parcels = frame(
+        [
+            {
+                "BSM": f"P{i}-{j}",
+                "DLBM": ("0101", "0103", "0301", "0702")[(i + j) % 4],
+                "KCXS": 0.05 if (i + j) % 4 == 1 else 0.0,
+                "geometry": square(200 * i, 200 * j, 200),
+            }
+            for i in range(10)
+            for j in range(10)
+        ]
+    )
+    farmland = frame(
+        [
+            {"BSM": f"F{i}", "DLBM": "0101", "geometry": square(150 * i, 100, 300, 500)}
+            for i in range(12)
+        ]
+    )
     ring = shapely.Point(parcels.total_bounds[0] + 1000, parcels.total_bounds[1] + 1000)
     redline = frame([{"BSM": "R1", "geometry": ring.buffer(700, quad_segs=3000)}])
     return {"land_use": parcels, "farmland": farmland, "eco_redline": redline}
@@ -33,9 +42,12 @@ def _layers():
 
 def _sites(n=40):
     rng = np.random.default_rng(7)
-    geoms = [square(float(x), float(y), float(s)) for x, y, s in
-             zip(rng.uniform(0, 1800, n), rng.uniform(0, 1800, n), rng.uniform(20, 150, n),
-                 strict=True)]
+    geoms = [
+        square(float(x), float(y), float(s))
+        for x, y, s in zip(
+            rng.uniform(0, 1800, n), rng.uniform(0, 1800, n), rng.uniform(20, 150, n), strict=True
+        )
+    ]
     return sites(*geoms)
 
 
@@ -103,8 +115,9 @@ def test_a_script_without_a_main_guard_is_not_run_again_in_the_workers(tmp_path)
         "print('sites', len(result.sites))\n",
         encoding="utf-8",
     )
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["started", "sites", "40"]
 
@@ -112,8 +125,12 @@ def test_a_script_without_a_main_guard_is_not_run_again_in_the_workers(tmp_path)
 def test_progress_is_reported_through_long_batches():
     calls = []
     site_frame = _sites(450)
-    landcheck.check(site_frame, layers=_layers(), workers=1,
-                    progress=lambda stage, done, total: calls.append((stage, done, total)))
+    landcheck.check(
+        site_frame,
+        layers=_layers(),
+        workers=1,
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
     sites_done = [done for stage, done, total in calls if stage == "sites" and total == 450]
     assert len(sites_done) >= 4 and sites_done == sorted(sites_done) and sites_done[-1] == 450
     layers_done = [done for stage, done, _ in calls if stage == "layers"]

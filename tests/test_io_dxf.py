@@ -35,8 +35,13 @@ def test_closed_polylines_become_sites(drawing):
     assert sites.cad_layer.tolist() == ["红线", "红线"]
     assert sites.crs.equals(GK35)
     assert found.counts == {
-        "closed_rings": 3, "holes": 1, "open_lines": 1, "points": 1, "texts": 1,
-        "texts_used": 1, "polygons": 2,
+        "closed_rings": 3,
+        "holes": 1,
+        "open_lines": 1,
+        "points": 1,
+        "texts": 1,
+        "texts_used": 1,
+        "polygons": 2,
     }
     assert found.notes == [
         "DXF: 3 closed polyline(s)/polygon ring(s) read as 2 site polygon(s) (1 as holes)",
@@ -129,8 +134,22 @@ def test_check_a_drawing_through_the_cli(drawing, tmp_path):
     assert result.exit_code == 1
     assert "DXF drawings never do" in result.output and "--crs EPSG:4523" in result.output
     assert not out.exists()
-    result = runner.invoke(cli, ["-q", "check", drawing, "--crs", "EPSG:4523", "-o", str(out),
-                                 "-f", "json", "--area-method", "planar"])
+    result = runner.invoke(
+        cli,
+        [
+            "-q",
+            "check",
+            drawing,
+            "--crs",
+            "EPSG:4523",
+            "-o",
+            str(out),
+            "-f",
+            "json",
+            "--area-method",
+            "planar",
+        ],
+    )
     assert result.exit_code == 0, result.output
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     areas = {s["site_id"]: s["area"]["planar_m2"] for s in findings["sites"]}

@@ -97,8 +97,9 @@ def test_given_encoding_wins(tmp_path):
 
 
 def test_ascii_shapefile_needs_nothing(tmp_path):
-    path = write_shapefile(sites(square(0, 0, 10), DLBM=["0101"]), tmp_path / "a.shp",
-                           encoding="utf-8")
+    path = write_shapefile(
+        sites(square(0, 0, 10), DLBM=["0101"]), tmp_path / "a.shp", encoding="utf-8"
+    )
     choice = choose_encoding(path)
     assert (choice.encoding, choice.source) == (None, "ascii")
 
@@ -113,8 +114,9 @@ def test_encoding_is_ignored_for_utf8_formats(tmp_path):
 
 
 def test_text_in_no_known_encoding_is_refused(tmp_path):
-    path = write_shapefile(sites(square(0, 0, 10), note=["€5"]), tmp_path / "a.shp",
-                           encoding="cp1252")
+    path = write_shapefile(
+        sites(square(0, 0, 10), note=["€5"]), tmp_path / "a.shp", encoding="cp1252"
+    )
     with pytest.raises(DataSourceError, match=r"--encoding \(e\.g\. big5, cp1252\)"):
         read_sites(path)
     frame, _ = read_sites(LayerSource(path, encoding="cp1252"))

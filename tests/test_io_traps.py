@@ -71,21 +71,36 @@ def test_missing_crs_advice():
         (4523, PREFIXED, None),
         (4544, PLAIN, None),
         (4490, LONLAT, None),
-        (4523, PLAIN,
-         "eastings (480,000…530,000) lack the zone prefix 35 that EPSG:4523 expects: the CRS is "
-         "probably EPSG:4544 (CGCS2000 / 3-degree Gauss-Kruger CM 105E)"),
-        (4544, PREFIXED,
-         "eastings (35,480,000…35,530,000) carry the zone prefix 35 but EPSG:4544 has none: the "
-         "CRS is probably EPSG:4523 (CGCS2000 / 3-degree Gauss-Kruger zone 35)"),
-        (4523, (36_480_000.0, 2_690_000.0, 36_530_000.0, 2_740_000.0),
-         "eastings (36,480,000…36,530,000) carry the zone prefix 36 but EPSG:4523 is zone 35: "
-         "the CRS is probably EPSG:4524 (CGCS2000 / 3-degree Gauss-Kruger zone 36)"),
-        (2359, PLAIN,  # Xian 1980 keeps its datum in the suggestion
-         "eastings (480,000…530,000) lack the zone prefix 35 that EPSG:2359 expects: the CRS is "
-         "probably EPSG:2380 (Xian 1980 / 3-degree Gauss-Kruger CM 105E)"),
-        (4496, PLAIN,  # 6-degree zone 18
-         "eastings (480,000…530,000) lack the zone prefix 18 that EPSG:4496 expects: the CRS is "
-         "probably EPSG:4507 (CGCS2000 / Gauss-Kruger CM 105E)"),
+        (
+            4523,
+            PLAIN,
+            "eastings (480,000…530,000) lack the zone prefix 35 that EPSG:4523 expects: the CRS is "
+            "probably EPSG:4544 (CGCS2000 / 3-degree Gauss-Kruger CM 105E)",
+        ),
+        (
+            4544,
+            PREFIXED,
+            "eastings (35,480,000…35,530,000) carry the zone prefix 35 but EPSG:4544 has none: the "
+            "CRS is probably EPSG:4523 (CGCS2000 / 3-degree Gauss-Kruger zone 35)",
+        ),
+        (
+            4523,
+            (36_480_000.0, 2_690_000.0, 36_530_000.0, 2_740_000.0),
+            "eastings (36,480,000…36,530,000) carry the zone prefix 36 but EPSG:4523 is zone 35: "
+            "the CRS is probably EPSG:4524 (CGCS2000 / 3-degree Gauss-Kruger zone 36)",
+        ),
+        (
+            2359,
+            PLAIN,  # Xian 1980 keeps its datum in the suggestion
+            "eastings (480,000…530,000) lack the zone prefix 35 that EPSG:2359 expects: the CRS is "
+            "probably EPSG:2380 (Xian 1980 / 3-degree Gauss-Kruger CM 105E)",
+        ),
+        (
+            4496,
+            PLAIN,  # 6-degree zone 18
+            "eastings (480,000…530,000) lack the zone prefix 18 that EPSG:4496 expects: the CRS is "
+            "probably EPSG:4507 (CGCS2000 / Gauss-Kruger CM 105E)",
+        ),
     ],
 )
 def test_zone_prefix_diagnosis(crs, bounds, expected):
@@ -156,8 +171,11 @@ def test_missing_prj_with_unprefixed_eastings(tmp_path):
     path = write_without_crs(plain, tmp_path / "a.shp")
     with pytest.raises(AnalysisCRSError, match="cannot be told from coordinates alone"):
         read_sites(path)
-    with pytest.raises(AnalysisCRSError, match=r"--crs EPSG:4523 does not fit its coordinates: "
-                       r"eastings .* lack the zone prefix 35 .* probably EPSG:4544"):
+    with pytest.raises(
+        AnalysisCRSError,
+        match=r"--crs EPSG:4523 does not fit its coordinates: "
+        r"eastings .* lack the zone prefix 35 .* probably EPSG:4544",
+    ):
         read_sites(path, assume_crs=epsg(4523))
     frame, _ = read_sites(path, assume_crs=epsg(4544))
     assert frame.crs.to_epsg() == 4544

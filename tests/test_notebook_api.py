@@ -64,7 +64,10 @@ def test_formats_registry():
 def test_default_report_folder(tmp_path):
     paths = write_report(result(), tmp_path / "report")
     assert sorted(os.listdir(tmp_path / "report")) == [
-        "findings.json", "landcheck.gpkg", "report.html", "report.xlsx",
+        "findings.json",
+        "landcheck.gpkg",
+        "report.html",
+        "report.xlsx",
     ]
     assert set(paths) == set(FORMATS)
 
@@ -85,8 +88,18 @@ def test_txt_format_writes_every_site_as_a_plot(tmp_path):
 def test_cli_format_and_lang(tmp_path, write_gpkg):
     data = write_gpkg(sites=site_frame(), **layers())
     out = tmp_path / "out"
-    arguments = ["check", f"{data}:sites", "--area-method", "planar", "-o", str(out),
-                 "--format", "html,txt", "--lang", "en"]
+    arguments = [
+        "check",
+        f"{data}:sites",
+        "--area-method",
+        "planar",
+        "-o",
+        str(out),
+        "--format",
+        "html,txt",
+        "--lang",
+        "en",
+    ]
     for key in layers():
         arguments += ["--layer", f"{key}={data}:{key}"]
     outcome = CliRunner().invoke(cli, arguments)

@@ -15,11 +15,20 @@ from landcheck.io.filtered import clear_cache, read_features_near
 
 
 def farmland_grid(n=100):
-    return frame([
-        {"BSM": f"F{i}-{j}", "DLBM": "0101", "DLMC": "水田", "EXTRA1": "x", "EXTRA2": 1.5,
-         "geometry": square(10 * i, 10 * j, 10)}
-        for i in range(n) for j in range(n)
-    ])
+    return frame(
+        [
+            {
+                "BSM": f"F{i}-{j}",
+                "DLBM": "0101",
+                "DLMC": "水田",
+                "EXTRA1": "x",
+                "EXTRA2": 1.5,
+                "geometry": square(10 * i, 10 * j, 10),
+            }
+            for i in range(n)
+            for j in range(n)
+        ]
+    )
 
 
 @pytest.fixture
@@ -56,16 +65,20 @@ def test_fast_path_and_mask_reads_give_the_same_features(grid_gpkg, tmp_path):
     farmland_grid().to_file(shp)
     site_geoms = np.array([square(333, 125, 77, 40), square(700, 700, 3)])
     crs = CRS(GK35)
-    fast, _ = read_features_near(LayerSource(grid_gpkg, "farmland"), site_geoms, crs,
-                                 key="f", margin=20.0)
+    fast, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
     slow, _ = read_features_near(LayerSource(str(shp)), site_geoms, crs, key="f", margin=20.0)
     assert sorted(fast["BSM"]) == sorted(slow["BSM"])
     assert len(fast) > 40
 
 
 def test_only_the_mapped_columns_are_read(grid_gpkg):
-    result = landcheck.check(sites(square(502, 502, 26)),
-                             layers={"farmland": f"{grid_gpkg}:farmland"}, area_method="planar")
+    result = landcheck.check(
+        sites(square(502, 502, 26)),
+        layers={"farmland": f"{grid_gpkg}:farmland"},
+        area_method="planar",
+    )
     record = next(r for r in result.inputs if r.key == "farmland")
     assert record.features_read == 157  # the squares within 50 m (proximity rule)
     pieces = result.pieces["farmland"]
@@ -79,8 +92,9 @@ def test_repeated_reads_reuse_what_was_read(grid_gpkg, monkeypatch):
     first, _ = read_features_near(source, [square(100, 100, 50)], crs, key="f", columns=["BSM"])
     read = []
     real = filtered.read_frame
-    monkeypatch.setattr(filtered, "read_frame",
-                        lambda *a, **k: read.append(len(k.get("fids", []))) or real(*a, **k))
+    monkeypatch.setattr(
+        filtered, "read_frame", lambda *a, **k: read.append(len(k.get("fids", []))) or real(*a, **k)
+    )
     again, _ = read_features_near(source, [square(100, 100, 50)], crs, key="f", columns=["BSM"])
     assert read == []
     assert again.index.tolist() == first.index.tolist()

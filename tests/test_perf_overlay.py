@@ -63,8 +63,9 @@ def test_overlay_of_a_huge_feature_matches_the_unsplit_intersection():
 
 def test_check_lists_a_huge_feature_once_per_site():
     layer = frame([{"BSM": "R1", "geometry": huge_polygon()}])
-    result = landcheck.check(sites(corridor(), crs=GK35), layers={"eco_redline": layer},
-                             area_method="planar")
+    result = landcheck.check(
+        sites(corridor(), crs=GK35), layers={"eco_redline": layer}, area_method="planar"
+    )
     view = result.layer("S1", "eco_redline")
     assert view.features["feature_id"].tolist() == ["R1"]
     exact = shapely.intersection(corridor(), huge_polygon()).area
@@ -74,8 +75,15 @@ def test_check_lists_a_huge_feature_once_per_site():
 def test_nearest_feature_ties_go_to_the_first_in_layer_order():
     site = np.array([square(100, 100, 100)])
     # four features touch the site; the tree's shape must not decide which is "nearest"
-    features = np.array([square(200, 100, 50), square(0, 100, 100), square(100, 200, 100),
-                         square(100, 0, 100), square(400, 400, 10)])
+    features = np.array(
+        [
+            square(200, 100, 50),
+            square(0, 100, 100),
+            square(100, 200, 100),
+            square(100, 0, 100),
+            square(400, 400, 10),
+        ]
+    )
     for order in ([0, 1, 2, 3, 4], [3, 2, 1, 0, 4], [4, 2, 0, 3, 1]):
         near = nearest_features(site, features[order], 500.0)
         assert near.loc[0, "distance_m"] == 0.0

@@ -24,8 +24,11 @@ CHROMIUM = next(
     None,
 )
 if CHROMIUM is None:
-    pytest.skip("headless Chromium is not installed (run `make browser` as root to install "
-                "Debian's chromium)", allow_module_level=True)
+    pytest.skip(
+        "headless Chromium is not installed (run `make browser` as root to install "
+        "Debian's chromium)",
+        allow_module_level=True,
+    )
 
 # Reports the page's web fonts into the DOM once they have loaded (added to a copy only).
 FONT_PROBE = (
@@ -39,11 +42,23 @@ def chromium(tmp_path, url, *args, netlog=None):
     """Run headless Chromium on a page; all traffic goes to a dead local proxy."""
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
     command = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--disable-extensions", f"--user-data-dir={profile}",
-        "--proxy-server=127.0.0.1:9", "--hide-scrollbars", "--virtual-time-budget=5000",
-        *([f"--log-net-log={netlog}"] if netlog else []), *args, url,
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--disable-extensions",
+        f"--user-data-dir={profile}",
+        "--proxy-server=127.0.0.1:9",
+        "--hide-scrollbars",
+        "--virtual-time-budget=5000",
+        *([f"--log-net-log={netlog}"] if netlog else []),
+        *args,
+        url,
     ]
     done = subprocess.run(command, capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
@@ -71,8 +86,10 @@ def report(tmp_path_factory):
 
 def test_request_detector_sees_a_page_that_fetches(tmp_path):
     probe = tmp_path / "probe.html"
-    probe.write_text('<!DOCTYPE html><html><body><img src="http://example.invalid/a.png">'
-                     "</body></html>", encoding="utf-8")
+    probe.write_text(
+        '<!DOCTYPE html><html><body><img src="http://example.invalid/a.png"></body></html>',
+        encoding="utf-8",
+    )
     netlog = tmp_path / "probe.json"
     chromium(tmp_path, probe.as_uri(), "--dump-dom", netlog=netlog)
     assert page_requests(netlog) == ["http://example.invalid/a.png"]

@@ -29,9 +29,12 @@ def query(path, sql):
 
 
 def test_one_default_style_per_spatial_layer(gpkg):
-    rows = query(gpkg, "SELECT f_table_catalog, f_table_schema, f_table_name, f_geometry_column,"
-                       " styleName, styleQML, styleSLD, useAsDefault, description, owner, ui,"
-                       " update_time FROM layer_styles")
+    rows = query(
+        gpkg,
+        "SELECT f_table_catalog, f_table_schema, f_table_name, f_geometry_column,"
+        " styleName, styleQML, styleSLD, useAsDefault, description, owner, ui,"
+        " update_time FROM layer_styles",
+    )
     assert sorted(r[2] for r in rows) == sorted(SPATIAL)
     geometry = dict(query(gpkg, "SELECT table_name, column_name FROM gpkg_geometry_columns"))
     for catalog, schema, table, column, name, qml, _, default, *_ in rows:
@@ -44,7 +47,8 @@ def test_one_default_style_per_spatial_layer(gpkg):
         assert root.find("aliases") is not None
     # layer_styles is an attribute table GDAL (and so QGIS) lists
     assert ("layer_styles", "attributes") in query(
-        gpkg, "SELECT table_name, data_type FROM gpkg_contents")
+        gpkg, "SELECT table_name, data_type FROM gpkg_contents"
+    )
 
 
 def test_styles_say_what_they_show(gpkg):
@@ -85,8 +89,10 @@ def test_stored_project_opens_every_layer_in_order(gpkg):
     qgs = archive.read(member).decode("utf-8")
     root = ET.fromstring(qgs.split("\n", 1)[1])
     sources = [node.get("source") for node in root.iter("layer-tree-layer")]
-    assert sources == [f"./landcheck.gpkg|layername={n}"
-                       for n in ("sites", "findings", "overlaps", "inputs", "run_info")]
+    assert sources == [
+        f"./landcheck.gpkg|layername={n}"
+        for n in ("sites", "findings", "overlaps", "inputs", "run_info")
+    ]
     layers = root.find("projectlayers").findall("maplayer")
     assert [m.find("datasource").text for m in layers] == sources
     assert layers[0].find("renderer-v2").get("type") == "singleSymbol"

@@ -32,9 +32,17 @@ def test_every_site_has_a_section_with_a_map(page):
     for site_id in result().site_ids:
         assert f'data-site-id="{site_id}"' in page
     assert page.count('src="data:image/png;base64,') == len(result().site_ids)
-    for title in ("项目用地基本情况表", "占用地类面积统计表", "涉及永久基本农田情况表",
-                  "涉及生态保护红线情况表", "城镇开发边界内外面积表", "规划分区符合性表",
-                  "审查意见", "须提交材料", "数据来源与运行参数"):
+    for title in (
+        "项目用地基本情况表",
+        "占用地类面积统计表",
+        "涉及永久基本农田情况表",
+        "涉及生态保护红线情况表",
+        "城镇开发边界内外面积表",
+        "规划分区符合性表",
+        "审查意见",
+        "须提交材料",
+        "数据来源与运行参数",
+    ):
         assert title in page, title
 
 
@@ -45,8 +53,12 @@ def test_page_needs_no_network(page):
 
 
 def test_detector_catches_external_references():
-    for bad in ('<img src="https://example.org/a.png">', "<link href='//cdn.example/x.css'>",
-                "@import url(http://x/y.css);", "background:url( https://x/y.png)"):
+    for bad in (
+        '<img src="https://example.org/a.png">',
+        "<link href='//cdn.example/x.css'>",
+        "@import url(http://x/y.css);",
+        "background:url( https://x/y.png)",
+    ):
         assert EXTERNAL.search(bad), bad
 
 
@@ -86,8 +98,10 @@ def test_user_text_is_escaped():
 def test_maps_use_the_bundled_cjk_font_and_no_glyph_is_missing():
     families = font_families()
     assert families[0] == "Noto Sans CJK SC"
-    assert findfont(FontProperties(family=list(families))) in (FONT_PATH, findfont(
-        FontProperties(family=["Noto Sans CJK SC"])))
+    assert findfont(FontProperties(family=list(families))) in (
+        FONT_PATH,
+        findfont(FontProperties(family=["Noto Sans CJK SC"])),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph … missing from font(s)" would raise
         data = map_png(result(), "S1", lang="zh")

@@ -47,8 +47,14 @@ def test_land_classes_hierarchy_with_field_ridges_apart(tables):
     table = tables["land_classes"]
     s1 = rows(table, "S1")
     expected_ha = {
-        "total": 2.0, "category:农用地": 1.5, "level1:01": 1.3, "class:0101": 0.9,
-        "class:0103": 0.4, "ridges": 0.2, "category:建设用地": 0.3, "class:0702": 0.3,
+        "total": 2.0,
+        "category:农用地": 1.5,
+        "level1:01": 1.3,
+        "class:0101": 0.9,
+        "class:0103": 0.4,
+        "ridges": 0.2,
+        "category:建设用地": 0.3,
+        "class:0702": 0.3,
         "uncovered": 0.2,
     }
     for key, ha in expected_ha.items():
@@ -106,8 +112,13 @@ def test_urban_boundary_inside_plus_outside_is_the_site(tables):
 
 def test_planning_zones_grouped_by_conformity(tables):
     table = tables["planning"].site_rows("S1")
-    assert table["item"].tolist() == ["合计（项目用地）", "符合", "城镇集中建设区", "不符合",
-                                      "农田保护区"]
+    assert table["item"].tolist() == [
+        "合计（项目用地）",
+        "符合",
+        "城镇集中建设区",
+        "不符合",
+        "农田保护区",
+    ]
     assert table.loc[table["code"] == "03", "ha"].iloc[0] == pytest.approx(1.0)
 
 

@@ -36,8 +36,15 @@ def sheet_rows(sheet):
 def test_sheets_and_frozen_headers(report):
     workbook, _ = report
     assert workbook.sheetnames[:3] == ["汇总", "项目用地基本情况", "占用地类面积"]
-    for name in ("永久基本农田", "生态保护红线", "城镇开发边界内外", "规划分区符合性", "审查意见",
-                 "输入数据", "运行参数"):
+    for name in (
+        "永久基本农田",
+        "生态保护红线",
+        "城镇开发边界内外",
+        "规划分区符合性",
+        "审查意见",
+        "输入数据",
+        "运行参数",
+    ):
         assert name in workbook.sheetnames
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A3", sheet.title
@@ -69,8 +76,11 @@ def test_land_class_hectares_add_up_to_the_site_area_in_findings_json(report):
 def test_thirds_show_largest_remainder_rounding(report):
     workbook, findings = report
     _, rows = sheet_rows(workbook["占用地类面积"])
-    s2 = [r["面积（公顷）"].value for r in rows
-          if r["项目编号"].value == "S2" and r["层级"].value == "三大类"]
+    s2 = [
+        r["面积（公顷）"].value
+        for r in rows
+        if r["项目编号"].value == "S2" and r["层级"].value == "三大类"
+    ]
     assert sorted(s2) == [0.3333, 0.3333, 0.3334]
     categories = findings["sites"][1]["layers"]["land_use"]["categories"]
     assert sum(round(c["ha"], 4) for c in categories.values()) == pytest.approx(0.9999)
@@ -89,7 +99,8 @@ def test_summary_sheet_matches_findings_json(report):
         assert row["审查结论"].value in ("禁止", "有条件")
     total = by_site["合计"]
     assert total["用地面积（公顷）"].value == pytest.approx(
-        sum(round(s["area"]["ha"], 4) for s in findings["sites"]))
+        sum(round(s["area"]["ha"], 4) for s in findings["sites"])
+    )
 
 
 def test_farmland_sheet_and_shares_as_percent(report):
@@ -97,7 +108,8 @@ def test_farmland_sheet_and_shares_as_percent(report):
     _, rows = sheet_rows(workbook["永久基本农田"])
     total = next(r for r in rows if r["项目编号"].value == "S1" and r["图斑编号"].value == "合计")
     assert total["面积（公顷）"].value == pytest.approx(
-        round(findings["sites"][0]["layers"]["farmland"]["overlap"]["ha"], 4))
+        round(findings["sites"][0]["layers"]["farmland"]["overlap"]["ha"], 4)
+    )
     share = total["占项目用地比例（%）"]
     assert share.value == pytest.approx(0.5) and share.number_format == "0.00%"
 

@@ -149,9 +149,35 @@ def test_land_use_mix_is_a_karst_plateau_county(sample):
     assert 0.30 <= level1["03"] <= 0.42
     category = share.groupby(table.loc[share.index, "category"]).sum()
     assert 0.05 <= category["建设用地"] <= 0.08
-    for code in ("0101", "0102", "0103", "0201", "0204", "0301", "0305", "0307", "0404",
-                 "0601", "0602", "0701", "0702", "05H1", "08H2", "0809", "09", "1003",
-                 "1004", "1006", "1101", "1103", "1104", "1107", "1202", "1206", "1207"):
+    for code in (
+        "0101",
+        "0102",
+        "0103",
+        "0201",
+        "0204",
+        "0301",
+        "0305",
+        "0307",
+        "0404",
+        "0601",
+        "0602",
+        "0701",
+        "0702",
+        "05H1",
+        "08H2",
+        "0809",
+        "09",
+        "1003",
+        "1004",
+        "1006",
+        "1101",
+        "1103",
+        "1104",
+        "1107",
+        "1202",
+        "1206",
+        "1207",
+    ):
         assert code in share.index, code
     # coherent patches, not salt and pepper: forest parcels border forest far more
     # often than the share of forest parcels would give
@@ -247,17 +273,26 @@ def test_sites_show_every_situation(sample, unions, outline):
     sites = sample["sites"].set_index("site_id")
     assert list(sites.index) == [f"S{i:02d}" for i in range(1, 13)]
     assert sites["name"].str.contains("绿色铝").any()
-    profile_classes = {"industrial", "transport", "energy", "water", "national_major", "military",
-                       "infrastructure", "mining", "public_service", "residential", "commercial",
-                       "other"}
+    profile_classes = {
+        "industrial",
+        "transport",
+        "energy",
+        "water",
+        "national_major",
+        "military",
+        "infrastructure",
+        "mining",
+        "public_service",
+        "residential",
+        "commercial",
+        "other",
+    }
     assert set(sites["project_class"]) <= profile_classes
     site = sites.geometry
     farmland, redline, boundary = unions["farmland"], unions["redline"], unions["boundary"]
     land_use = sample["land_use"]
     construction = load_code_table("sandiao-2019").frame["category"] == "建设用地"
-    built = shapely.coverage_union_all(
-        land_use.geometry[land_use["DLBM"].map(construction)].values
-    )
+    built = shapely.coverage_union_all(land_use.geometry[land_use["DLBM"].map(construction)].values)
 
     s = site["S01"]  # clean
     assert _overlap(s, farmland) == 0 and _overlap(s, redline) == 0

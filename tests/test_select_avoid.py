@@ -77,8 +77,9 @@ def test_fragmented_rest_is_warned_and_minimum_width_drops_it():
 
 def test_minimum_area_drops_the_small_piece():
     site = sites(square(0, 0, 100))
-    result = landcheck.avoid(site, layers={"farmland": farmland(square(5, -10, 5, 120))},
-                             min_area_m2=1_000, **PLANAR)
+    result = landcheck.avoid(
+        site, layers={"farmland": farmland(square(5, -10, 5, 120))}, min_area_m2=1_000, **PLANAR
+    )
     row = result.kept.iloc[0]
     assert row["kept_planar_m2"] == pytest.approx(9_000.0)
     assert row["dropped_ha"] == pytest.approx(0.05)
@@ -98,17 +99,26 @@ def test_writes_gpkg_and_boundary_txt_for_resubmission(tmp_path):
     result = landcheck.avoid(site, layers=layers, **PLANAR)
     out = tmp_path / "avoid"
     paths = write_avoidance(result, out)
-    assert sorted(os.listdir(out)) == sorted([
-        "avoidance.gpkg", "avoidance.csv", "avoidance.json", "avoidance.png",
-        "avoided_boundary.txt",
-    ])
+    assert sorted(os.listdir(out)) == sorted(
+        [
+            "avoidance.gpkg",
+            "avoidance.csv",
+            "avoidance.json",
+            "avoidance.png",
+            "avoided_boundary.txt",
+        ]
+    )
     txt = read_boundary_txt(paths["avoided_boundary.txt"])
     assert txt.sites.geometry.iloc[0].area == pytest.approx(5_000.0)
     assert txt.sites["site_id"].tolist() == ["S1"]
     import pyogrio
 
     assert [n for n, _ in pyogrio.list_layers(paths["avoidance.gpkg"])] == [
-        "kept", "lost", "dropped", "original"]
+        "kept",
+        "lost",
+        "dropped",
+        "original",
+    ]
     data = json.loads((out / "avoidance.json").read_text(encoding="utf-8"))
     assert data["sites"][0]["kept_planar_m2"] == pytest.approx(5_000.0)
     with pytest.raises(OutputExistsError, match="--overwrite"):
@@ -141,5 +151,6 @@ def test_legacy_datum_needs_the_shift_parameters():
     assert moved.bounds[0] == pytest.approx(73.0 + 35_420_000, abs=1.0)
     row = result.kept.iloc[0]
     assert row["kept_planar_m2"] == pytest.approx(
-        moved.difference(square(150, -50, 150, 200)).area, rel=1e-9)
+        moved.difference(square(150, -50, 150, 200)).area, rel=1e-9
+    )
     assert row["kept_ha"] + row["lost_ha"] == pytest.approx(row["site_ha"])

@@ -56,8 +56,9 @@ def test_square_aoi_minus_redline_strip_and_farmland_block():
     expected = ellipsoidal_areas([result.patches.geometry.iloc[0]], CRS.from_epsg(4523))[0]
     assert result.area.ellipsoidal_m2 == pytest.approx(expected, rel=1e-12)
     aoi_ell = ellipsoidal_areas([square(0, 0, 1000)], CRS.from_epsg(4523))[0]
-    excluded_ell = ellipsoidal_areas([square(0, 0, 200, 1000), square(500, 300, 300)],
-                                     CRS.from_epsg(4523)).sum()
+    excluded_ell = ellipsoidal_areas(
+        [square(0, 0, 200, 1000), square(500, 300, 300)], CRS.from_epsg(4523)
+    ).sum()
     assert result.area.ellipsoidal_m2 == pytest.approx(aoi_ell - excluded_ell, rel=1e-9)
 
 
@@ -80,8 +81,7 @@ def test_round_buffers_of_10_m():
 
 
 def test_mitre_buffers_keep_square_corners():
-    result = landcheck.buildable(aoi(), layers=layers(), buffers=10, buffer_join="mitre",
-                                 **PLANAR)
+    result = landcheck.buildable(aoi(), layers=layers(), buffers=10, buffer_join="mitre", **PLANAR)
     assert result.area.planar_m2 == pytest.approx(1_000_000 - 210_000 - 320 * 320, rel=1e-12)
 
 
@@ -95,10 +95,12 @@ def test_buffer_per_layer():
 def test_minimum_width_removes_a_5_m_corridor_and_keeps_a_50_m_one():
     area = aoi(1000, 300)
     # farmland above and below a 5 m corridor joining two 300 m squares
-    narrow = frame([
-        {"BSM": "F1", "geometry": square(300, 0, 400, 145)},
-        {"BSM": "F2", "geometry": square(300, 150, 400, 150)},
-    ])
+    narrow = frame(
+        [
+            {"BSM": "F1", "geometry": square(300, 0, 400, 145)},
+            {"BSM": "F2", "geometry": square(300, 150, 400, 150)},
+        ]
+    )
     result = landcheck.buildable(area, layers={"farmland": narrow}, **PLANAR)
     assert len(result.patches) == 1
     assert result.area.planar_m2 == pytest.approx(90_000 + 90_000 + 400 * 5)
@@ -107,10 +109,12 @@ def test_minimum_width_removes_a_5_m_corridor_and_keeps_a_50_m_one():
     assert sorted(result.patches["planar_m2"]) == pytest.approx([90_000.0, 90_000.0], rel=1e-9)
     assert result.removed["planar_m2"].sum() == pytest.approx(2_000.0, rel=1e-6)
     assert set(result.removed["reason"]) == {"narrower than 20 m"}
-    wide = frame([
-        {"BSM": "F1", "geometry": square(300, 0, 400, 125)},
-        {"BSM": "F2", "geometry": square(300, 175, 400, 125)},
-    ])
+    wide = frame(
+        [
+            {"BSM": "F1", "geometry": square(300, 0, 400, 125)},
+            {"BSM": "F2", "geometry": square(300, 175, 400, 125)},
+        ]
+    )
     result = landcheck.buildable(area, layers={"farmland": wide}, min_width_m=20, **PLANAR)
     assert len(result.patches) == 1
     assert result.area.planar_m2 == pytest.approx(90_000 + 90_000 + 400 * 50, rel=1e-9)
@@ -129,8 +133,9 @@ def test_open_by_width_keeps_rectangles_exactly():
 def test_minimum_area_drops_small_patches():
     # farmland leaves 300 m in the west and 100 m in the east of a 1000 x 300 area
     block = frame([{"BSM": "F1", "geometry": square(300, 0, 600, 300)}])
-    result = landcheck.buildable(aoi(1000, 300), layers={"farmland": block},
-                                 min_area_m2=50_000, **PLANAR)
+    result = landcheck.buildable(
+        aoi(1000, 300), layers={"farmland": block}, min_area_m2=50_000, **PLANAR
+    )
     assert result.patches["planar_m2"].tolist() == pytest.approx([90_000.0])
     assert result.removed["planar_m2"].tolist() == pytest.approx([30_000.0])
     assert result.removed["reason"].tolist() == ["smaller than 50000 m²"]
@@ -148,29 +153,40 @@ def test_missing_constraint_is_reported_not_silently_ignored():
 
 def test_outside_urban_boundary_is_excluded_with_a_setback():
     udb = frame([{"BSM": "U1", "geometry": square(500, -100, 1000, 1200)}])
-    result = landcheck.buildable(aoi(), layers={**layers(), "urban_boundary": udb},
-                                 outside_urban=True, **PLANAR)
+    result = landcheck.buildable(
+        aoi(), layers={**layers(), "urban_boundary": udb}, outside_urban=True, **PLANAR
+    )
     # the east half, minus the farmland block
     assert result.area.planar_m2 == pytest.approx(500_000 - 90_000, rel=1e-12)
-    result = landcheck.buildable(aoi(), layers={**layers(), "urban_boundary": udb},
-                                 outside_urban=True, buffers={"urban_boundary": 10}, **PLANAR)
+    result = landcheck.buildable(
+        aoi(),
+        layers={**layers(), "urban_boundary": udb},
+        outside_urban=True,
+        buffers={"urban_boundary": 10},
+        **PLANAR,
+    )
     # usable land starts 10 m inside the boundary, at x = 510, which cuts 10 m off the block
     assert result.area.planar_m2 == pytest.approx(490_000 - 290 * 300, rel=1e-12)
 
 
 def test_land_classes_and_distances_of_a_patch():
-    land_use = frame([
-        {"BSM": "L1", "DLBM": "0101", "geometry": square(0, 0, 500, 500)},
-        {"BSM": "L2", "DLBM": "0103", "geometry": square(0, 500, 500, 500)},
-        {"BSM": "L3", "DLBM": "0601", "geometry": square(500, 0, 500, 1000)},
-    ])
+    land_use = frame(
+        [
+            {"BSM": "L1", "DLBM": "0101", "geometry": square(0, 0, 500, 500)},
+            {"BSM": "L2", "DLBM": "0103", "geometry": square(0, 500, 500, 500)},
+            {"BSM": "L3", "DLBM": "0601", "geometry": square(500, 0, 500, 1000)},
+        ]
+    )
     udb = frame([{"BSM": "U1", "geometry": square(1100, 0, 400, 1000)}])
     roads = gpd.GeoDataFrame(
-        {"name": ["G1"]}, crs=GK35,
+        {"name": ["G1"]},
+        crs=GK35,
         geometry=[LineString([(X0 - 500, Y0 - 50), (X0 + 1500, Y0 - 50)])],
     )
     result = landcheck.buildable(
-        aoi(), layers={**layers(), "land_use": land_use, "urban_boundary": udb}, roads=roads,
+        aoi(),
+        layers={**layers(), "land_use": land_use, "urban_boundary": udb},
+        roads=roads,
         **PLANAR,
     )
     patch = result.patches.iloc[0]
@@ -216,8 +232,9 @@ def test_bad_parameters_are_input_errors():
 
 def test_user_layer_as_extra_constraint():
     quarry = frame([{"id": "Q1", "geometry": square(900, 900, 100)}])
-    result = landcheck.buildable(aoi(), layers={**layers(), "quarry": quarry},
-                                 constraints=["quarry"], **PLANAR)
+    result = landcheck.buildable(
+        aoi(), layers={**layers(), "quarry": quarry}, constraints=["quarry"], **PLANAR
+    )
     assert result.area.planar_m2 == pytest.approx(710_000 - 10_000, rel=1e-12)
     assert "quarry" in set(result.excluded["key"])
     assert np.isclose(result.excluded.set_index("key").loc["quarry", "planar_m2"], 10_000.0)

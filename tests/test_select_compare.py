@@ -24,8 +24,11 @@ def test_ranking_order_and_why(result):
     assert result.order == ["C6", "C3", "C2", "C4", "C1"]
     table = result.table.set_index("site_id")
     assert table["status"].to_dict() == {
-        "C6": "not_involved", "C3": "not_involved", "C2": "conditional",
-        "C4": "prohibited", "C1": "prohibited",
+        "C6": "not_involved",
+        "C3": "not_involved",
+        "C2": "conditional",
+        "C4": "prohibited",
+        "C1": "prohibited",
     }
     # C6 and C3 tie on status and score: distance to the farmland block F2 decides
     assert table.loc["C6", "nearest_hard_m"] == pytest.approx(math.hypot(650, 300))
@@ -71,8 +74,9 @@ def test_rule_is_stated(result):
 
 def test_weights_change_the_order_between_equals():
     # outside the boundary now weighs 100 per ha: C4 (400) falls behind C1 (44)
-    result = landcheck.compare(scenario.candidates(), layers=scenario.layers(),
-                               weights={"outside_urban": 100}, **PLANAR)
+    result = landcheck.compare(
+        scenario.candidates(), layers=scenario.layers(), weights={"outside_urban": 100}, **PLANAR
+    )
     assert result.order == ["C6", "C3", "C2", "C1", "C4"]
     assert result.rule.weights["outside_urban"] == 100.0
 
@@ -90,16 +94,20 @@ def test_unknown_or_negative_weights_are_refused():
     with pytest.raises(InputDataError, match="unknown weight"):
         landcheck.compare(scenario.candidates(), layers=scenario.layers(), weights={"forest": 1})
     with pytest.raises(InputDataError, match="≥ 0"):
-        landcheck.compare(scenario.candidates(), layers=scenario.layers(),
-                          weights={"paddy": -1})
+        landcheck.compare(scenario.candidates(), layers=scenario.layers(), weights={"paddy": -1})
 
 
 def test_ties_break_by_site_id_whatever_the_input_order():
     import pandas as pd
 
     rule = RankingRule(terms=(), search_m=100.0)
-    table = pd.DataFrame({"site_id": ["B", "A", "C"], "status": ["info"] * 3,
-                          "nearest_hard_m": [float("nan"), 250.0, 100.0000001]})
+    table = pd.DataFrame(
+        {
+            "site_id": ["B", "A", "C"],
+            "status": ["info"] * 3,
+            "nearest_hard_m": [float("nan"), 250.0, 100.0000001],
+        }
+    )
     ranked = rank_table(table, rule)
     # beyond the search distance every distance counts as 100 m: all tie, ids decide
     assert ranked["site_id"].tolist() == ["A", "B", "C"]
@@ -107,8 +115,9 @@ def test_ties_break_by_site_id_whatever_the_input_order():
 
 
 def test_missing_layers_make_statuses_unknown_and_are_said():
-    result = landcheck.compare(scenario.candidates(), layers={"farmland": scenario.farmland()},
-                               **PLANAR)
+    result = landcheck.compare(
+        scenario.candidates(), layers={"farmland": scenario.farmland()}, **PLANAR
+    )
     statuses = result.table.set_index("site_id")["status"]
     assert statuses["C1"] == "prohibited"
     assert (statuses.drop("C1") == "unknown").all()

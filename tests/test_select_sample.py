@@ -7,7 +7,6 @@ import pytest
 import landcheck
 
 
-
 @pytest.fixture(scope="module")
 def comparison(sample_gpkg, sample_layers):
     return landcheck.compare(f"{sample_gpkg}:candidates", layers=sample_layers)

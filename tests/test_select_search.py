@@ -49,13 +49,17 @@ def test_rectangles_may_be_chosen_to_keep_away_from_constraints():
 
 def test_land_classes_decide_where_to_search():
     aoi = frame([{"geometry": square(0, 0, 600, 200)}])
-    land_use = frame([
-        {"BSM": "L1", "DLBM": "0101", "geometry": square(0, 0, 300, 200)},
-        {"BSM": "L2", "DLBM": "0404", "geometry": square(300, 0, 300, 200)},
-    ])
-    layers = {"land_use": land_use,
-              "farmland": frame([{"BSM": "F", "geometry": square(0, 500, 10)}]),
-              "eco_redline": frame([{"BSM": "R", "geometry": square(0, 600, 10)}])}
+    land_use = frame(
+        [
+            {"BSM": "L1", "DLBM": "0101", "geometry": square(0, 0, 300, 200)},
+            {"BSM": "L2", "DLBM": "0404", "geometry": square(300, 0, 300, 200)},
+        ]
+    )
+    layers = {
+        "land_use": land_use,
+        "farmland": frame([{"BSM": "F", "geometry": square(0, 500, 10)}]),
+        "eco_redline": frame([{"BSM": "R", "geometry": square(0, 600, 10)}]),
+    }
     result = landcheck.search(aoi, 1.0, layers=layers, count=2, max_aspect=1.0, **PLANAR)
     for geom in result.proposals.geometry:
         assert square(300, 0, 300, 200).buffer(1e-6).covers(geom)  # the grassland, not paddy
@@ -96,12 +100,14 @@ def test_candidates_are_thinned_to_the_limit():
 def test_spacing_keeps_proposals_apart():
     aoi, layers = half_redline()
     # two 141.42 m squares stacked in 300 m leave 17.2 m to spare: a 20 m spacing allows one
-    result = landcheck.search(aoi, 2.0, layers=layers, count=3, max_aspect=1.0, spacing_m=20,
-                              **PLANAR)
+    result = landcheck.search(
+        aoi, 2.0, layers=layers, count=3, max_aspect=1.0, spacing_m=20, **PLANAR
+    )
     assert len(result.proposals) == 1
     # on a 5 m grid the squares at y = 0 and y = 155 stand 13.6 m apart
-    result = landcheck.search(aoi, 2.0, layers=layers, count=3, max_aspect=1.0, spacing_m=10,
-                              step_m=5, **PLANAR)
+    result = landcheck.search(
+        aoi, 2.0, layers=layers, count=3, max_aspect=1.0, spacing_m=10, step_m=5, **PLANAR
+    )
     assert len(result.proposals) == 2
     a, b = result.proposals.geometry
     assert a.distance(b) == pytest.approx(155 - 20_000**0.5)
@@ -114,8 +120,15 @@ def test_project_class_gives_the_real_status():
     aoi = frame([{"geometry": square(3000, 0, 700, 1000)}])
     statuses = {}
     for klass in ("industrial", "energy"):
-        result = landcheck.search(aoi, 4.0, layers=scenario.layers(), count=1,
-                                  project_class=klass, max_candidates=50, **PLANAR)
+        result = landcheck.search(
+            aoi,
+            4.0,
+            layers=scenario.layers(),
+            count=1,
+            project_class=klass,
+            max_candidates=50,
+            **PLANAR,
+        )
         statuses[klass] = result.proposals["status"].iloc[0]
     # outside the boundary an industrial project is not permitted; an energy one may be
     # approved as a project sited on its own

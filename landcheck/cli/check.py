@@ -52,7 +52,10 @@ def _parse_datum_shift(
 
 
 datum_shift_option = click.option(
-    "--datum-shift", "datum_shift", default=None, metavar="DX,DY,DZ,RX,RY,RZ,S",
+    "--datum-shift",
+    "datum_shift",
+    default=None,
+    metavar="DX,DY,DZ,RX,RY,RZ,S",
     callback=_parse_datum_shift,
     help="7 Helmert parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000: metres, "
     "arc-seconds, ppm; Bursa-Wolf position-vector convention (EPSG 1033). Without them such "
@@ -67,7 +70,8 @@ def _dask_client(scheduler: str | None) -> object | None:
     except ImportError as ex:
         raise click.BadParameter(
             "the dask engine needs dask.distributed, which is not installed: "
-            "pip install landcheck[dask]", param_hint="--engine"
+            "pip install landcheck[dask]",
+            param_hint="--engine",
         ) from ex
     if scheduler is None:
         return None
@@ -91,34 +95,75 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @layer_option
 @click.option("--id-field", default=None, metavar="FIELD", help="Site field holding the site id.")
 @crs_option
-@click.option("--area-method", type=click.Choice(["ellipsoidal", "planar"]), default=None,
-              help="Area that drives findings (default: the profile's, ellipsoidal).")
-@click.option("--width", type=float, default=None, metavar="M",
-              help="Corridor width in metres for line sites (roads, pipelines).")
+@click.option(
+    "--area-method",
+    type=click.Choice(["ellipsoidal", "planar"]),
+    default=None,
+    help="Area that drives findings (default: the profile's, ellipsoidal).",
+)
+@click.option(
+    "--width",
+    type=float,
+    default=None,
+    metavar="M",
+    help="Corridor width in metres for line sites (roads, pipelines).",
+)
 @encoding_option
 @datum_shift_option
-@click.option("-o", "--output", default="landcheck-report", show_default=True,
-              metavar="DIR", help="Report folder to write.")
+@click.option(
+    "-o",
+    "--output",
+    default="landcheck-report",
+    show_default=True,
+    metavar="DIR",
+    help="Report folder to write.",
+)
 @overwrite_option
 @format_option
 @lang_option
 @fail_on_option
-@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
-              show_default=True,
-              help="Where the per-site geometry of big batches runs: local processes, or a "
-              "dask.distributed cluster (needs: pip install landcheck[dask]). Same findings.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 (implies "
-              "--engine dask; default: a LocalCluster on this machine).")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes (or LocalCluster workers) to use; default: all cores.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where the per-site geometry of big batches runs: local processes, or a "
+    "dask.distributed cluster (needs: pip install landcheck[dask]). Same findings.",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 (implies "
+    "--engine dask; default: a LocalCluster on this machine).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes (or LocalCluster workers) to use; default: all cores.",
+)
 @click.pass_context
 def check_command(
-    ctx: click.Context, sites: tuple[str, ...], profile: str, layers: tuple[str, ...],
-    id_field: str | None, crs: str | None, area_method: str | None, width: float | None,
-    encoding: str | None, datum_shift: object | None, output: str, overwrite: bool,
-    formats: str | None, lang: str, fail_on: str | None,
-    engine: str = "local", scheduler: str | None = None, workers: int | None = None,
+    ctx: click.Context,
+    sites: tuple[str, ...],
+    profile: str,
+    layers: tuple[str, ...],
+    id_field: str | None,
+    crs: str | None,
+    area_method: str | None,
+    width: float | None,
+    encoding: str | None,
+    datum_shift: object | None,
+    output: str,
+    overwrite: bool,
+    formats: str | None,
+    lang: str,
+    fail_on: str | None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
 
@@ -146,9 +191,18 @@ def check_command(
     with progress_bar(enabled=not quiet, big_layers=big) as progress:
         result = check(
             list(sites) if len(sites) > 1 else sites[0],
-            profile=profile, layers=layer_sources, id_field=id_field, crs=crs,
-            area_method=area_method, width=width, encoding=encoding, datum_shift=datum_shift,
-            progress=progress, engine=engine, client=client, workers=workers,
+            profile=profile,
+            layers=layer_sources,
+            id_field=id_field,
+            crs=crs,
+            area_method=area_method,
+            width=width,
+            encoding=encoding,
+            datum_shift=datum_shift,
+            progress=progress,
+            engine=engine,
+            client=client,
+            workers=workers,
         )
     for warning in result.warnings:
         logger.warning(warning)

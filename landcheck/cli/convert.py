@@ -18,30 +18,64 @@ logger = logging.getLogger(__name__)
 @click.command("convert")
 @click.argument("source", metavar="IN")
 @click.argument("output", metavar="OUT")
-@click.option("--crs", default=None, metavar="CRS",
-              help="CRS of an input that declares none (DXF, shapefile without .prj), e.g. "
-              "EPSG:4523.")
-@click.option("--to-crs", default=None, metavar="CRS",
-              help="Reproject vector output; for TXT output, the CGCS2000 Gauss-Kruger CRS to "
-              "write in (default: the input's, else the zone of the sites' centre).")
+@click.option(
+    "--crs",
+    default=None,
+    metavar="CRS",
+    help="CRS of an input that declares none (DXF, shapefile without .prj), e.g. EPSG:4523.",
+)
+@click.option(
+    "--to-crs",
+    default=None,
+    metavar="CRS",
+    help="Reproject vector output; for TXT output, the CGCS2000 Gauss-Kruger CRS to "
+    "write in (default: the input's, else the zone of the sites' centre).",
+)
 @encoding_option
-@click.option("--out-encoding", default=None, metavar="ENC",
-              help="Text encoding of TXT output (utf-8, gbk) or shapefile output (UTF-8, GBK).")
+@click.option(
+    "--out-encoding",
+    default=None,
+    metavar="ENC",
+    help="Text encoding of TXT output (utf-8, gbk) or shapefile output (UTF-8, GBK).",
+)
 @datum_shift_option
-@click.option("--id-field", default=None, metavar="FIELD",
-              help="TXT output: field holding 地块编号 (default: site_id, DKBH, BSM…).")
-@click.option("--name-field", default=None, metavar="FIELD",
-              help="TXT output: field holding 地块名称 (default: name, DKMC, XMMC…).")
-@click.option("--no-zone-prefix", is_flag=True,
-              help="TXT output: write Y (east) without the zone number.")
-@click.option("--layer-name", default="sites", show_default=True, metavar="NAME",
-              help="Layer name in GeoPackage and KML output.")
+@click.option(
+    "--id-field",
+    default=None,
+    metavar="FIELD",
+    help="TXT output: field holding 地块编号 (default: site_id, DKBH, BSM…).",
+)
+@click.option(
+    "--name-field",
+    default=None,
+    metavar="FIELD",
+    help="TXT output: field holding 地块名称 (default: name, DKMC, XMMC…).",
+)
+@click.option(
+    "--no-zone-prefix", is_flag=True, help="TXT output: write Y (east) without the zone number."
+)
+@click.option(
+    "--layer-name",
+    default="sites",
+    show_default=True,
+    metavar="NAME",
+    help="Layer name in GeoPackage and KML output.",
+)
 @overwrite_option
 @click.pass_context
 def convert_command(
-    ctx: click.Context, source: str, output: str, crs: str | None, to_crs: str | None,
-    encoding: str | None, out_encoding: str | None, datum_shift: object | None,
-    id_field: str | None, name_field: str | None, no_zone_prefix: bool, layer_name: str,
+    ctx: click.Context,
+    source: str,
+    output: str,
+    crs: str | None,
+    to_crs: str | None,
+    encoding: str | None,
+    out_encoding: str | None,
+    datum_shift: object | None,
+    id_field: str | None,
+    name_field: str | None,
+    no_zone_prefix: bool,
+    layer_name: str,
     overwrite: bool,
 ) -> None:
     """Convert sites IN to OUT; OUT's extension names the format.
@@ -60,9 +94,17 @@ def convert_command(
             param_hint="OUT",
         )
     result = convert(
-        source, output, crs=crs, to_crs=to_crs, encoding=encoding,
-        output_encoding=out_encoding, datum_shift=datum_shift, id_field=id_field,
-        name_field=name_field, zone_prefix=not no_zone_prefix, layer_name=layer_name,
+        source,
+        output,
+        crs=crs,
+        to_crs=to_crs,
+        encoding=encoding,
+        output_encoding=out_encoding,
+        datum_shift=datum_shift,
+        id_field=id_field,
+        name_field=name_field,
+        zone_prefix=not no_zone_prefix,
+        layer_name=layer_name,
         overwrite=overwrite,
     )
     for warning in result.warnings:

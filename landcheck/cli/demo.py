@@ -13,8 +13,14 @@ __all__ = ["demo_command"]
 
 
 @click.command("demo")
-@click.option("-o", "--output", default="landcheck-demo", show_default=True, metavar="DIR",
-              help="Folder for the sample data (DIR/sample) and the report (DIR/report).")
+@click.option(
+    "-o",
+    "--output",
+    default="landcheck-demo",
+    show_default=True,
+    metavar="DIR",
+    help="Folder for the sample data (DIR/sample) and the report (DIR/report).",
+)
 @overwrite_option
 @format_option
 @lang_option

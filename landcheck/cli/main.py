@@ -68,7 +68,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """
     verbosity = -1 if quiet else verbose
     ctx.obj = {"verbosity": verbosity}
-    level = max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
+    level = (
+        max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
+    )
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s: %(message)s")
     logging.captureWarnings(True)
 

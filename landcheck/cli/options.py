@@ -36,33 +36,52 @@ overwrite_option = click.option(
     "--overwrite", is_flag=True, help="Replace the output if it exists."
 )
 format_option = click.option(
-    "-f", "--format", "formats", default=None, metavar="FMT,...",
+    "-f",
+    "--format",
+    "formats",
+    default=None,
+    metavar="FMT,...",
     help="Report formats to write, comma-separated (default: all).",
 )
 profile_option = click.option(
-    "--profile", default="china-preexam", show_default=True, metavar="NAME|PATH",
+    "--profile",
+    default="china-preexam",
+    show_default=True,
+    metavar="NAME|PATH",
     help="Built-in profile name or a profile YAML file.",
 )
 layer_option = click.option(
-    "--layer", "layers", multiple=True, metavar="KEY=PATH[:LAYER]",
+    "--layer",
+    "layers",
+    multiple=True,
+    metavar="KEY=PATH[:LAYER]",
     help="Source of a profile layer (farmland, eco_redline, urban_boundary, planning_zones, "
     "land_use) or of an extra layer. Repeatable.",
 )
 crs_option = click.option(
-    "--crs", default=None, metavar="CRS",
+    "--crs",
+    default=None,
+    metavar="CRS",
     help="Analysis CRS: 'auto' (default) or e.g. EPSG:4523. Inputs without a CRS are "
     "taken to be in it.",
 )
 encoding_option = click.option(
-    "--encoding", default=None, metavar="ENC",
+    "--encoding",
+    default=None,
+    metavar="ENC",
     help="Attribute encoding of input files, e.g. gbk for Chinese shapefiles without .cpg.",
 )
 lang_option = click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
     help="Language of the HTML and Excel reports.",
 )
 fail_on_option = click.option(
-    "--fail-on", type=click.Choice(STATUSES), default=None,
+    "--fail-on",
+    type=click.Choice(STATUSES),
+    default=None,
     help="Exit with code 3 when any site's status is this bad or worse "
     "(prohibited > unknown > conditional > info > not_involved).",
 )

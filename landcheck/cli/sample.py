@@ -12,8 +12,14 @@ __all__ = ["sample_command"]
 
 
 @click.command("sample")
-@click.option("-o", "--output", default="landcheck-sample", show_default=True, metavar="DIR",
-              help="Folder to write the sample data into.")
+@click.option(
+    "-o",
+    "--output",
+    default="landcheck-sample",
+    show_default=True,
+    metavar="DIR",
+    help="Folder to write the sample data into.",
+)
 @click.option("--seed", type=int, default=2026, show_default=True, help="Random seed.")
 @overwrite_option
 @click.pass_context

@@ -109,8 +109,10 @@ def _resolve_input(path: str, encoding: str | None, notes: list[str]) -> LayerSo
         notes.append(f"read the sites of the report folder {path} ({_REPORT_GPKG}, layer 'sites')")
         return LayerSource(os.path.join(path, _REPORT_GPKG), "sites", encoding)
     source = LayerSource.parse(path, encoding=encoding)
-    if source.layer is None and source.path.lower().endswith(".gpkg") and os.path.isfile(
-        source.path
+    if (
+        source.layer is None
+        and source.path.lower().endswith(".gpkg")
+        and os.path.isfile(source.path)
     ):
         names = [name for name, _ in list_layers(source.path)]
         if len(names) > 1 and "sites" in names:
@@ -251,8 +253,14 @@ def _vector_frame(
             ids = _text(out, None, ID_FIELDS)
             out.insert(0, "Name", [n or i for n, i in zip(names, ids, strict=True)])
     kinds = {
-        {"Polygon": "polygon", "MultiPolygon": "polygon", "LineString": "line",
-         "MultiLineString": "line", "Point": "point", "MultiPoint": "point"}.get(str(t), str(t))
+        {
+            "Polygon": "polygon",
+            "MultiPolygon": "polygon",
+            "LineString": "line",
+            "MultiLineString": "line",
+            "Point": "point",
+            "MultiPoint": "point",
+        }.get(str(t), str(t))
         for t in out.geometry.geom_type.dropna().unique()
     }
     if len(kinds) > 1 and extension in (".shp", ".gpkg"):
@@ -286,11 +294,19 @@ def _write_vector(
             options["encoding"] = "UTF-8"
         try:
             pyogrio.write_dataframe(
-                frame, target, layer=layer, driver=OUTPUT_FORMATS[extension],
-                promote_to_multi=True if extension in (".gpkg", ".shp") else None, **options,
+                frame,
+                target,
+                layer=layer,
+                driver=OUTPUT_FORMATS[extension],
+                promote_to_multi=True if extension in (".gpkg", ".shp") else None,
+                **options,
             )
-        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError,
-                pyogrio.errors.FieldError, pyogrio.errors.GeometryError) as ex:
+        except (
+            pyogrio.errors.DataSourceError,
+            pyogrio.errors.DataLayerError,
+            pyogrio.errors.FieldError,
+            pyogrio.errors.GeometryError,
+        ) as ex:
             raise DataSourceError(f"cannot write {path!r}: {ex}") from ex
         for old in _outputs_of(path, extension):
             if os.path.exists(old):
@@ -415,8 +431,13 @@ def convert(
         sites = _as_cgcs2000(sites, warnings)
         target = _txt_target(sites, target_crs, warnings)
         write_boundary_txt(
-            sites, out, encoding=output_encoding or "utf-8", overwrite=overwrite,
-            zone_prefix=zone_prefix, metadata=metadata, crs=target,
+            sites,
+            out,
+            encoding=output_encoding or "utf-8",
+            overwrite=overwrite,
+            zone_prefix=zone_prefix,
+            metadata=metadata,
+            crs=target,
         )
         written_crs = target if target is not None else sites.crs
         count = len(sites)
@@ -433,4 +454,3 @@ def convert(
         source=str(src),
         warnings=warnings,
     )
-

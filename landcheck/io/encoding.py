@@ -51,8 +51,16 @@ _UTF8_ONLY = {
 
 # DBF language-driver ids (byte 29) GDAL maps to a code page; 0 means "none".
 _LDID_CODEPAGES = {
-    0x01: "cp437", 0x02: "cp850", 0x03: "cp1252", 0x4D: "cp936", 0x4E: "cp949",
-    0x4F: "cp950", 0x57: "cp1252", 0x58: "cp1252", 0x59: "cp1252", 0x7A: "cp936",
+    0x01: "cp437",
+    0x02: "cp850",
+    0x03: "cp1252",
+    0x4D: "cp936",
+    0x4E: "cp949",
+    0x4F: "cp950",
+    0x57: "cp1252",
+    0x58: "cp1252",
+    0x59: "cp1252",
+    0x7A: "cp936",
 }
 
 
@@ -289,7 +297,8 @@ def choose_encoding(path: str | os.PathLike[str], given: str | None = None) -> E
     if extension in _UTF8_ONLY:
         if given is not None and codecs.lookup(given).name != "utf-8":
             return EncodingChoice(
-                None, "format",
+                None,
+                "format",
                 f"--encoding {given} ignored: {_UTF8_ONLY[extension]} text is always UTF-8",
             )
         return EncodingChoice(None, "format", f"{_UTF8_ONLY[extension]} text is UTF-8")
@@ -317,7 +326,8 @@ def choose_encoding(path: str | os.PathLike[str], given: str | None = None) -> E
         return EncodingChoice(None, "ascii", "plain ASCII text (no .cpg needed)")
     if ldid in _LDID_CODEPAGES:
         return EncodingChoice(
-            None, "ldid",
+            None,
+            "ldid",
             f"{_LDID_CODEPAGES[ldid]}, declared by the .dbf language-driver byte (no .cpg)",
         )
     raise DataSourceError(

@@ -172,7 +172,8 @@ def _gpkg_rtree(path: str, layer: str | None) -> tuple[str, str] | None:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
             row = con.execute(
                 "SELECT table_name, column_name FROM gpkg_geometry_columns "
-                "WHERE lower(table_name) = lower(?)", (layer,),
+                "WHERE lower(table_name) = lower(?)",
+                (layer,),
             ).fetchone()
             if row is None:
                 return None
@@ -209,8 +210,14 @@ def _read_fids(
     if not len(fids):
         return read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
     frames = [
-        read_frame(source, layer, fids=fids[i:i + _FID_CHUNK], columns=columns,
-                   fid_as_index=True, use_arrow=_ARROW)
+        read_frame(
+            source,
+            layer,
+            fids=fids[i : i + _FID_CHUNK],
+            columns=columns,
+            fid_as_index=True,
+            use_arrow=_ARROW,
+        )
         for i in range(0, len(fids), _FID_CHUNK)
     ]
     return frames[0] if len(frames) == 1 else gpd.pd.concat(frames)
@@ -228,8 +235,12 @@ def _read_gpkg(
     """The GeoPackage fast path: R-tree candidates, one read by fid, exact distance filter."""
     bounds = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
     candidates = _rtree_candidates(source.path, rtree, bounds)
-    key = (*_file_version(source.path), layer, source.encoding,
-           None if columns is None else tuple(columns))
+    key = (
+        *_file_version(source.path),
+        layer,
+        source.encoding,
+        None if columns is None else tuple(columns),
+    )
     cached = _CACHE.get(key)
     if cached is not None:
         missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
@@ -293,7 +304,9 @@ def read_features_near(
     require_exists(source.path, what)
     layer, info, native_crs = _layer_meta(source, *_file_version(source.path))
     extent = info.get("total_bounds")
-    extent = tuple(float(v) for v in extent) if extent is not None and info.get("features") else None
+    extent = (
+        tuple(float(v) for v in extent) if extent is not None and info.get("features") else None
+    )
     assumed = native_crs is None
     if assumed:
         if assume_crs is None:

@@ -34,8 +34,14 @@ __all__ = ["inspect_source"]
 
 
 _TYPE_NAMES = {
-    0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
-    5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection",
+    0: "Point",
+    1: "LineString",
+    2: "LinearRing",
+    3: "Polygon",
+    4: "MultiPoint",
+    5: "MultiLineString",
+    6: "MultiPolygon",
+    7: "GeometryCollection",
 }
 
 
@@ -106,18 +112,20 @@ def _txt_report(source: LayerSource) -> dict[str, Any]:
         difference = None
         if declared is not None and computed:
             difference = (declared - computed) / computed * 100.0
-        plots.append({
-            "site_id": row.site_id,
-            "name": row.name,
-            "land_use": row.land_use,
-            "land_class": row.land_class,
-            "parts": len(parts),
-            "holes": int(sum(shapely.get_num_interior_rings(parts))),
-            "points": int(row.point_count),
-            "declared_ha": declared,
-            "computed_ha": computed,
-            "difference_pct": difference,
-        })
+        plots.append(
+            {
+                "site_id": row.site_id,
+                "name": row.name,
+                "land_use": row.land_use,
+                "land_class": row.land_class,
+                "parts": len(parts),
+                "holes": int(sum(shapely.get_num_interior_rings(parts))),
+                "points": int(row.point_count),
+                "declared_ha": declared,
+                "computed_ha": computed,
+                "difference_pct": difference,
+            }
+        )
     layer = {
         "layer": None,
         "driver": "boundary TXT",
@@ -133,9 +141,7 @@ def _txt_report(source: LayerSource) -> dict[str, Any]:
     return {
         "format": "boundary TXT",
         "metadata": {k: v for k, v in txt.metadata.items() if not k.startswith("landcheck.")},
-        "transformation": {
-            k: v for k, v in txt.metadata.items() if k.startswith("landcheck.")
-        },
+        "transformation": {k: v for k, v in txt.metadata.items() if k.startswith("landcheck.")},
         "plots": plots,
         "warnings": list(txt.warnings),
         "layers": [layer],

@@ -59,7 +59,10 @@ def _read_txt_sites(
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     txt = read_boundary_txt(source.path, encoding=source.encoding, datum_shift=datum_shift)
     record = InputRecord(
-        role="sites", key="sites", path=source.path, crs=crs_label(txt.crs),
+        role="sites",
+        key="sites",
+        path=source.path,
+        crs=crs_label(txt.crs),
         features_read=len(txt.sites),
     )
     record.extra["format"] = "boundary TXT"

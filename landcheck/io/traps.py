@@ -163,10 +163,14 @@ def suggest_crs(bounds: Bounds) -> list[tuple[CRS, str]]:
     )
     return [
         (gk_crs(zone), why),
-        (gk_family_crs("xian1980", zone), "the same zone in Xian 1980 (the datum cannot be "
-         "told from coordinates)"),
-        (gk_family_crs("beijing1954", zone), "the same zone in Beijing 1954 (the datum cannot "
-         "be told from coordinates)"),
+        (
+            gk_family_crs("xian1980", zone),
+            "the same zone in Xian 1980 (the datum cannot be told from coordinates)",
+        ),
+        (
+            gk_family_crs("beijing1954", zone),
+            "the same zone in Beijing 1954 (the datum cannot be told from coordinates)",
+        ),
     ]
 
 
@@ -218,8 +222,11 @@ def missing_crs_advice(bounds: Bounds) -> str:
 
 def _gk_diagnosis(crs: CRS, family: GKFamily, bounds: Bounds) -> str | None:
     x0, y0, x1, y1 = bounds
-    if _northings(x0, x1) and (_prefix(y0, y1) is not None or _plain(y0, y1)) \
-            and not _northings(y0, y1):
+    if (
+        _northings(x0, x1)
+        and (_prefix(y0, y1) is not None or _plain(y0, y1))
+        and not _northings(y0, y1)
+    ):
         return (
             f"X and Y are swapped: the first coordinate ({_span(x0, x1, 3)}) holds northings "
             f"and the second ({_span(y0, y1, 3)}) eastings; swap the columns (GIS files store "

@@ -39,6 +39,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class LayerSource:
     """A vector source: a path and, for multi-layer files, a layer name.
@@ -68,7 +69,7 @@ class LayerSource:
 
 
 def split_source(text: str | os.PathLike[str]) -> tuple[str, str | None]:
-    """Split ``PATH:LAYER`` into path and layer name.
+    r"""Split ``PATH:LAYER`` into path and layer name.
 
     A string that names an existing file is taken whole (so ``C:\\data.gpkg``
     and names containing colons work); otherwise the text is split at the last
@@ -224,5 +225,3 @@ def implausible_crs_error(
         f"{what} {source}: {verdict}{hint}. Fix the file's CRS (its .prj or metadata), or "
         "give the right CRS with --crs"
     )
-
-

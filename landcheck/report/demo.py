@@ -16,7 +16,12 @@ SAMPLE_FILE = "luxi_sample.gpkg"
 """The sample GeoPackage's file name."""
 
 SAMPLE_LAYERS = (
-    "farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships",
+    "farmland",
+    "eco_redline",
+    "urban_boundary",
+    "planning_zones",
+    "land_use",
+    "townships",
 )
 """Sample layers checked by the demo, named by their profile keys."""
 
@@ -54,9 +59,7 @@ def run_demo(
         write_sample(sample_dir, seed=seed)
         gpkg = os.path.join(sample_dir, SAMPLE_FILE)
         result = check(f"{gpkg}:sites", layers=sample_layers(gpkg), progress=progress)
-        paths = write_report(
-            result, os.path.join(directory, "report"), formats=formats, lang=lang
-        )
+        paths = write_report(result, os.path.join(directory, "report"), formats=formats, lang=lang)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         raise

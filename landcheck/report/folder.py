@@ -46,7 +46,9 @@ class ReportOptions:
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
-            raise InputDataError(f"unknown language {self.lang!r}; use one of {', '.join(LANGUAGES)}")
+            raise InputDataError(
+                f"unknown language {self.lang!r}; use one of {', '.join(LANGUAGES)}"
+            )
 
 
 Writer = Callable[[CheckResult, str, ReportOptions], str]
@@ -94,8 +96,7 @@ def parse_formats(value: str | Iterable[str] | None) -> list[str]:
     unknown = sorted(wanted - set(WRITERS))
     if unknown or not wanted:
         raise InputDataError(
-            f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from "
-            + ", ".join(WRITERS)
+            f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from " + ", ".join(WRITERS)
         )
     return [name for name in WRITERS if name in wanted]
 

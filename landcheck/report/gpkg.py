@@ -53,10 +53,14 @@ LAYER_TITLES = {
 
 
 def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
-    summary = result.summary.rename(columns={
-        "planar_m2": "area_planar_m2", "ellipsoidal_m2": "area_ellipsoidal_m2",
-        "ha": "area_ha", "mu": "area_mu",
-    })
+    summary = result.summary.rename(
+        columns={
+            "planar_m2": "area_planar_m2",
+            "ellipsoidal_m2": "area_ellipsoidal_m2",
+            "ha": "area_ha",
+            "mu": "area_mu",
+        }
+    )
     summary["project_class"] = summary["project_class"].astype("string").fillna("")
     layers = result.layer_table.pivot(
         index="site_id", columns="layer", values=f"{result.area_method}_m2"
@@ -70,10 +74,14 @@ def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
 
 
 def _overlaps_layer(result: CheckResult) -> gpd.GeoDataFrame:
-    pieces = result.piece_table.rename(columns={
-        "code": "class_code", "name": "class_name",
-        "planar_m2": "area_planar_m2", "ellipsoidal_m2": "area_ellipsoidal_m2",
-    })
+    pieces = result.piece_table.rename(
+        columns={
+            "code": "class_code",
+            "name": "class_name",
+            "planar_m2": "area_planar_m2",
+            "ellipsoidal_m2": "area_ellipsoidal_m2",
+        }
+    )
     titles = {k: spec.title.zh for k, spec in result.profile.layers.items()}
     pieces.insert(2, "layer_title", pieces["layer"].map(titles).astype("string").fillna(""))
     return pieces
@@ -126,15 +134,23 @@ def _geometry_column(path: str, layer: str) -> str:
     return row[0] if row else "geom"
 
 
-def _write_styles(result: CheckResult, path: str, layers: dict[str, pd.DataFrame],
-                  lang: str) -> None:
+def _write_styles(
+    result: CheckResult, path: str, layers: dict[str, pd.DataFrame], lang: str
+) -> None:
     """Add the default QGIS styles (``layer_styles``) and the stored project."""
     geometry = _geometry_column(path, "sites")
     rows = style_rows(result, layers, lang=lang, geometry_column=geometry)
     styles = pd.DataFrame(rows)
     styles["update_time"] = pd.to_datetime(styles["update_time"], utc=True)
-    pyogrio.write_dataframe(styles, path, layer="layer_styles", driver="GPKG",
-                            encoding="UTF-8", layer_options={"FID": "id"}, append=False)
+    pyogrio.write_dataframe(
+        styles,
+        path,
+        layer="layer_styles",
+        driver="GPKG",
+        encoding="UTF-8",
+        layer_options={"FID": "id"},
+        append=False,
+    )
     infos = []
     for name, frame in layers.items():
         spatial = isinstance(frame, gpd.GeoDataFrame)
@@ -143,21 +159,27 @@ def _write_styles(result: CheckResult, path: str, layers: dict[str, pd.DataFrame
         if spatial and len(frame) and not frame.geometry.is_empty.all():
             extent = tuple(float(v) for v in frame.total_bounds)
         title = LAYER_TITLES.get(name, (name, name))
-        infos.append(LayerInfo(
-            name=name, title=title[1] if lang == "en" else title[0], spatial=spatial,
-            style=style_body(result, name, fields, lang=lang), extent=extent,
-        ))
+        infos.append(
+            LayerInfo(
+                name=name,
+                title=title[1] if lang == "en" else title[0],
+                spatial=spatial,
+                style=style_body(result, name, fields, lang=lang),
+                extent=extent,
+            )
+        )
     heading = "建设项目用地预审与选址" if lang == "zh" else "Land pre-examination"
-    qgs = project_qgs(result, infos, gpkg=os.path.basename(path),
-                      title=f"landcheck · {heading}")
+    qgs = project_qgs(result, infos, gpkg=os.path.basename(path), title=f"landcheck · {heading}")
     content = project_qgz(qgs).hex()
     with closing(sqlite3.connect(path)) as db, db:
         db.execute(
             "CREATE TABLE IF NOT EXISTS qgis_projects"
             "(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)"
         )
-        db.execute("INSERT OR REPLACE INTO qgis_projects VALUES (?, ?, ?)",
-                   (PROJECT_NAME, project_metadata(), content))
+        db.execute(
+            "INSERT OR REPLACE INTO qgis_projects VALUES (?, ?, ?)",
+            (PROJECT_NAME, project_metadata(), content),
+        )
 
 
 def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
@@ -167,7 +189,11 @@ def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | Non
     for index, (name, frame) in enumerate(layers.items()):
         spatial = isinstance(frame, gpd.GeoDataFrame)
         pyogrio.write_dataframe(
-            frame, path, layer=name, driver="GPKG", encoding="UTF-8",
+            frame,
+            path,
+            layer=name,
+            driver="GPKG",
+            encoding="UTF-8",
             promote_to_multi=True if spatial else None,
             geometry_type="MultiPolygon" if spatial else None,
             append=False,

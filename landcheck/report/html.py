@@ -30,8 +30,15 @@ __all__ = ["FILENAME", "render_html", "write_html"]
 
 FILENAME = "report.html"
 _FONT_MARK = "/*@font-face*/"
-_SITE_TABLES = ("land_classes", "land_by_unit", "farmland", "eco_redline", "urban_boundary",
-                "planning", "layers")
+_SITE_TABLES = (
+    "land_classes",
+    "land_by_unit",
+    "farmland",
+    "eco_redline",
+    "urban_boundary",
+    "planning",
+    "layers",
+)
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +79,12 @@ def format_value(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _table_view(table: ReportTable, site_id: str | None = None,
-                drop: tuple[str, ...] = ("site_id",),
-                anchors: dict[str, str] | None = None) -> dict[str, Any]:
+def _table_view(
+    table: ReportTable,
+    site_id: str | None = None,
+    drop: tuple[str, ...] = ("site_id",),
+    anchors: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """What the template needs to draw a table: headers and formatted cells."""
     frame = table.site_rows(site_id) if site_id is not None else table.rounded
     columns: list[Column] = [c for c in table.columns if site_id is None or c.key not in drop]
@@ -84,15 +94,23 @@ def _table_view(table: ReportTable, site_id: str | None = None,
         for column in columns:
             text = format_value(record.get(column.key), column.kind)
             status = record.get("_status") if column.key == "status" else None
-            cells.append({
-                "text": text,
-                "numeric": column.numeric,
-                "wide": column.wide,
-                "status": status or "",
-            })
+            cells.append(
+                {
+                    "text": text,
+                    "numeric": column.numeric,
+                    "wide": column.wide,
+                    "status": status or "",
+                }
+            )
         anchor = (anchors or {}).get(str(record.get("site_id", "")), "")
-        rows.append({"cells": cells, "role": record["_role"], "level": int(record["_level"]),
-                     "anchor": anchor})
+        rows.append(
+            {
+                "cells": cells,
+                "role": record["_role"],
+                "level": int(record["_level"]),
+                "anchor": anchor,
+            }
+        )
     return {
         "key": table.key,
         "title": table.title,
@@ -105,16 +123,18 @@ def _table_view(table: ReportTable, site_id: str | None = None,
 def _finding_cards(table: ReportTable, site_id: str) -> list[dict[str, Any]]:
     cards = []
     for record in table.site_rows(site_id).to_dict("records"):
-        cards.append({
-            "check": record["check"],
-            "status": record["_status"],
-            "status_text": record["status"],
-            "ha": format_value(record["ha"], "ha"),
-            "mu": format_value(record["mu"], "mu"),
-            "message": record["message"],
-            "basis": [b for b in str(record["basis"]).split("\n") if b],
-            "documents": [d for d in str(record["documents"]).split("\n") if d],
-        })
+        cards.append(
+            {
+                "check": record["check"],
+                "status": record["_status"],
+                "status_text": record["status"],
+                "ha": format_value(record["ha"], "ha"),
+                "mu": format_value(record["mu"], "mu"),
+                "message": record["message"],
+                "basis": [b for b in str(record["basis"]).split("\n") if b],
+                "documents": [d for d in str(record["documents"]).split("\n") if d],
+            }
+        )
     return cards
 
 
@@ -122,15 +142,20 @@ def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
     rows = table.site_rows(site_id).to_dict("records")
     if not rows:
         return []
-    return [(c.header(table.lang), format_value(rows[0][c.key], c.kind))
-            for c in table.columns if c.key != "site_id"]
+    return [
+        (c.header(table.lang), format_value(rows[0][c.key], c.kind))
+        for c in table.columns
+        if c.key != "site_id"
+    ]
 
 
 def _texts(lang: str) -> dict[str, str]:
     zh = lang == "zh"
     pairs = {
-        "heading": ("建设项目用地预审与选址审查报告",
-                    "Land pre-examination and site selection report"),
+        "heading": (
+            "建设项目用地预审与选址审查报告",
+            "Land pre-examination and site selection report",
+        ),
         "summary": ("审查汇总", "Summary"),
         "sites": ("项目用地", "Sites"),
         "map": ("叠加分析图", "Map"),
@@ -181,21 +206,25 @@ def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> 
         if maps:
             image = base64.b64encode(map_png(result, site_id, lang=lang)).decode("ascii")
         status = result.status(site_id)
-        sites.append({
-            "anchor": f"site-{index + 1}",
-            "site_id": site_id,
-            "name": str(row["name"] or ""),
-            "status": status,
-            "status_text": status_label(status, lang),
-            "map": image,
-            "basic_title": tables["basic"].title,
-            "basic": _basic_pairs(tables["basic"], site_id),
-            "findings": _finding_cards(tables["findings"], site_id),
-            "documents": [d["document"] for d in
-                          tables["documents"].site_rows(site_id).to_dict("records")],
-            "tables": [_table_view(tables[key], site_id) for key in _SITE_TABLES
-                       if key in tables],
-        })
+        sites.append(
+            {
+                "anchor": f"site-{index + 1}",
+                "site_id": site_id,
+                "name": str(row["name"] or ""),
+                "status": status,
+                "status_text": status_label(status, lang),
+                "map": image,
+                "basic_title": tables["basic"].title,
+                "basic": _basic_pairs(tables["basic"], site_id),
+                "findings": _finding_cards(tables["findings"], site_id),
+                "documents": [
+                    d["document"] for d in tables["documents"].site_rows(site_id).to_dict("records")
+                ],
+                "tables": [
+                    _table_view(tables[key], site_id) for key in _SITE_TABLES if key in tables
+                ],
+            }
+        )
     anchors = {s["site_id"]: s["anchor"] for s in sites}
     summary = _table_view(tables["summary"], anchors=anchors)
     counts = result.statuses.value_counts()

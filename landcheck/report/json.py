@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import json
 import math
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landcheck.result import CheckResult
 

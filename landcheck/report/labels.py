@@ -63,7 +63,9 @@ CONFORMITY: dict[str, tuple[str, str]] = {
 """Planning-zone conformity (code table column ``conformity``) → labels."""
 
 CATEGORY_EN = {
-    "农用地": "agricultural land", "建设用地": "construction land", "未利用地": "unused land",
+    "农用地": "agricultural land",
+    "建设用地": "construction land",
+    "未利用地": "unused land",
 }
 """三大类 (the three land categories of the Land Administration Law) in English."""
 

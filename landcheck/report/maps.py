@@ -69,8 +69,12 @@ def _keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
 
 def _chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[str]:
     if panels is None:
-        panels = [p for p in PANELS if p == "constraints" or _keys(
-            result, ("land_use",) if p == "land_use" else ("planning_zone",))]
+        panels = [
+            p
+            for p in PANELS
+            if p == "constraints"
+            or _keys(result, ("land_use",) if p == "land_use" else ("planning_zone",))
+        ]
     unknown = [p for p in panels if p not in PANELS]
     if unknown:
         raise ValueError(f"unknown map panel(s) {', '.join(unknown)}; use {', '.join(PANELS)}")
@@ -109,8 +113,9 @@ def _scale_bar(ax: Any, window: tuple[float, float, float, float], font: FontPro
     height = span * 0.012
     x0, y0 = xmin + span * 0.05, ymin + span * 0.05
     for i in range(2):
-        ax.add_patch(_rectangle(x0 + i * length / 2, y0, length / 2, height,
-                                "black" if i == 0 else "white"))
+        ax.add_patch(
+            _rectangle(x0 + i * length / 2, y0, length / 2, height, "black" if i == 0 else "white")
+        )
     text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
     ax.text(x0, y0 + height * 1.6, "0", fontproperties=font, ha="center", va="bottom")
     ax.text(x0 + length, y0 + height * 1.6, text, fontproperties=font, ha="center", va="bottom")
@@ -136,19 +141,40 @@ def _convergence(crs: CRS, x: float, y: float) -> float:
     return math.atan2(nx - x, ny - y)
 
 
-def _north_arrow(ax: Any, window: tuple[float, float, float, float], angle: float,
-                 font: FontProperties, lang: str) -> None:
+def _north_arrow(
+    ax: Any,
+    window: tuple[float, float, float, float],
+    angle: float,
+    font: FontProperties,
+    lang: str,
+) -> None:
     xmin, _, xmax, ymax = window
     span = xmax - xmin
     length = span * 0.09
     bx, by = xmax - span * 0.08, ymax - span * 0.2
     tip = (bx + math.sin(angle) * length, by + math.cos(angle) * length)
-    ax.annotate("", xy=tip, xytext=(bx, by), zorder=21,
-                arrowprops={"facecolor": "black", "edgecolor": "black", "width": 2.5,
-                            "headwidth": 9, "headlength": 9})
-    ax.text(tip[0] + math.sin(angle) * span * 0.02, tip[1] + math.cos(angle) * span * 0.02,
-            _text(lang, "北", "N"), fontproperties=font, ha="center", va="bottom",
-            zorder=21)
+    ax.annotate(
+        "",
+        xy=tip,
+        xytext=(bx, by),
+        zorder=21,
+        arrowprops={
+            "facecolor": "black",
+            "edgecolor": "black",
+            "width": 2.5,
+            "headwidth": 9,
+            "headlength": 9,
+        },
+    )
+    ax.text(
+        tip[0] + math.sin(angle) * span * 0.02,
+        tip[1] + math.cos(angle) * span * 0.02,
+        _text(lang, "北", "N"),
+        fontproperties=font,
+        ha="center",
+        va="bottom",
+        zorder=21,
+    )
 
 
 def _plot(ax: Any, geometries: Any, **style: Any) -> None:
@@ -160,8 +186,9 @@ def _plot(ax: Any, geometries: Any, **style: Any) -> None:
         series.plot(ax=ax, **style)
 
 
-def _site_pieces(result: CheckResult, key: str, position: int,
-                 window: tuple[float, float, float, float]) -> tuple[Any, Any]:
+def _site_pieces(
+    result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
+) -> tuple[Any, Any]:
     """Return this site's pieces of a layer, and other sites' pieces in view."""
     pieces = result.pieces.get(key)
     if pieces is None or len(pieces) == 0:
@@ -171,8 +198,13 @@ def _site_pieces(result: CheckResult, key: str, position: int,
     return mine, others
 
 
-def _context(ax: Any, result: CheckResult, position: int,
-             window: tuple[float, float, float, float], font: FontProperties) -> bool:
+def _context(
+    ax: Any,
+    result: CheckResult,
+    position: int,
+    window: tuple[float, float, float, float],
+    font: FontProperties,
+) -> bool:
     """Draw the other sites in view; return True if there were any."""
     sites = result.sites
     near = _in_view(sites, window)
@@ -180,8 +212,15 @@ def _context(ax: Any, result: CheckResult, position: int,
     if not near.any():
         return False
     others = sites[near]
-    _plot(ax, others.geometry, facecolor="none", edgecolor="#566573", linewidth=1.0,
-          linestyle="--", zorder=9)
+    _plot(
+        ax,
+        others.geometry,
+        facecolor="none",
+        edgecolor="#566573",
+        linewidth=1.0,
+        linestyle="--",
+        zorder=9,
+    )
     for site_id, geometry in zip(others["site_id"], others.geometry, strict=True):
         if geometry is None or geometry.is_empty:
             continue
@@ -189,8 +228,16 @@ def _context(ax: Any, result: CheckResult, position: int,
         outside = visible.difference(sites.geometry.iloc[position])
         point = (outside if outside.area > 0.05 * visible.area else visible).representative_point()
         if not point.is_empty:
-            ax.text(point.x, point.y, str(site_id), fontproperties=font, color="#566573",
-                    ha="center", va="center", zorder=11)
+            ax.text(
+                point.x,
+                point.y,
+                str(site_id),
+                fontproperties=font,
+                color="#566573",
+                ha="center",
+                va="center",
+                zorder=11,
+            )
     return True
 
 
@@ -207,42 +254,90 @@ def _is_thin(geometry: Any, window: tuple[float, float, float, float]) -> bool:
     return width < (window[2] - window[0]) * 0.015
 
 
-def _constraints(ax: Any, result: CheckResult, position: int, site_id: str,
-                 window: tuple[float, float, float, float], lang: str,
-                 font: FontProperties, thin: bool = False) -> list[Any]:
+def _constraints(
+    ax: Any,
+    result: CheckResult,
+    position: int,
+    site_id: str,
+    window: tuple[float, float, float, float],
+    lang: str,
+    font: FontProperties,
+    thin: bool = False,
+) -> list[Any]:
     handles = []
     for key in _keys(result, _CONSTRAINT_KINDS):
         style = layer_color(result, key)
         view = result.layer(site_id, key)
         title = result.profile.layers[key].title.get(lang)
         if not view.available:
-            handles.append(Patch(facecolor="white", edgecolor="#999999", hatch="xx",
-                                 label=f"{title}：{label('unavailable', lang)}" if lang == "zh"
-                                 else f"{title}: not checked"))
+            handles.append(
+                Patch(
+                    facecolor="white",
+                    edgecolor="#999999",
+                    hatch="xx",
+                    label=f"{title}：{label('unavailable', lang)}"
+                    if lang == "zh"
+                    else f"{title}: not checked",
+                )
+            )
             continue
         mine, others = _site_pieces(result, key, position, window)
         if others is not None and len(others):
-            _plot(ax, others.geometry, facecolor=style["color"], edgecolor=style["edge"],
-                  alpha=0.25, linewidth=0.4, zorder=3)
+            _plot(
+                ax,
+                others.geometry,
+                facecolor=style["color"],
+                edgecolor=style["edge"],
+                alpha=0.25,
+                linewidth=0.4,
+                zorder=3,
+            )
         if mine is not None and len(mine):
-            _plot(ax, mine.geometry, facecolor=style["color"], hatch=style["hatch"], alpha=0.75,
-                  **_edges(style["edge"], style["color"], thin, 0.8, 4))
+            _plot(
+                ax,
+                mine.geometry,
+                facecolor=style["color"],
+                hatch=style["hatch"],
+                alpha=0.75,
+                **_edges(style["edge"], style["color"], thin, 0.8, 4),
+            )
         area = view.overlap.ha
         text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
-        handles.append(Patch(facecolor=style["color"], edgecolor=style["edge"],
-                             hatch=style["hatch"], alpha=0.75, label=text))
+        handles.append(
+            Patch(
+                facecolor=style["color"],
+                edgecolor=style["edge"],
+                hatch=style["hatch"],
+                alpha=0.75,
+                label=text,
+            )
+        )
     for key in _keys(result, ("admin",)):
         mine, _ = _site_pieces(result, key, position, window)
         if mine is None or not len(mine):
             continue
-        _plot(ax, mine.geometry.boundary, color="#34495e", linewidth=0.8, linestyle=":",
-              zorder=6)
+        _plot(ax, mine.geometry.boundary, color="#34495e", linewidth=0.8, linestyle=":", zorder=6)
         for name, geometry in zip(mine.get("_name", mine["feature"]), mine.geometry, strict=True):
             point = geometry.representative_point()
-            ax.text(point.x, point.y, str(name), fontproperties=font, color="#34495e",
-                    ha="center", va="center", zorder=12, alpha=0.9)
-        handles.append(Patch(facecolor="none", edgecolor="#34495e", linestyle=":",
-                             label=result.profile.layers[key].title.get(lang)))
+            ax.text(
+                point.x,
+                point.y,
+                str(name),
+                fontproperties=font,
+                color="#34495e",
+                ha="center",
+                va="center",
+                zorder=12,
+                alpha=0.9,
+            )
+        handles.append(
+            Patch(
+                facecolor="none",
+                edgecolor="#34495e",
+                linestyle=":",
+                label=result.profile.layers[key].title.get(lang),
+            )
+        )
     return handles
 
 
@@ -255,17 +350,26 @@ def _code_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
     return dict(zip(part["code"].astype(str), values, strict=True))
 
 
-def _land_use(ax: Any, result: CheckResult, position: int, site_id: str,
-              window: tuple[float, float, float, float], lang: str,
-              thin: bool = False) -> list[Any]:
+def _land_use(
+    ax: Any,
+    result: CheckResult,
+    position: int,
+    site_id: str,
+    window: tuple[float, float, float, float],
+    lang: str,
+    thin: bool = False,
+) -> list[Any]:
     handles: list[Any] = []
     keys = _keys(result, ("land_use",))
     if not keys:
         return handles
     key = keys[0]
     if not result.layer(site_id, key).available:
-        return [Patch(facecolor="white", edgecolor="#999999", hatch="xx",
-                      label=label("unavailable", lang))]
+        return [
+            Patch(
+                facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
+            )
+        ]
     level1 = _code_lookup(result, key, "level1")
     names = _code_lookup(result, key, "level1_name")
     mine, others = _site_pieces(result, key, position, window)
@@ -273,37 +377,63 @@ def _land_use(ax: Any, result: CheckResult, position: int, site_id: str,
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.9, 3)):
         if frame is None or not len(frame):
             continue
-        codes = frame["_code"].astype("string").fillna("").astype(str) if "_code" in frame else \
-            pd.Series([""] * len(frame))
+        codes = (
+            frame["_code"].astype("string").fillna("").astype(str)
+            if "_code" in frame
+            else pd.Series([""] * len(frame))
+        )
         groups = [level1.get(c, "") for c in codes]
         for group in sorted(set(groups)):
             chosen = np.asarray(groups) == group
             color = LEVEL1_COLORS.get(group, "#ffffff")
-            _plot(ax, frame.geometry[chosen], facecolor=color, alpha=alpha,
-                  hatch="" if group else "xx",
-                  **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder))
+            _plot(
+                ax,
+                frame.geometry[chosen],
+                facecolor=color,
+                alpha=alpha,
+                hatch="" if group else "xx",
+                **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
+            )
             if frame is mine:
-                name = names.get(next(c for c, g in zip(codes, groups, strict=True)
-                                      if g == group), "") if group else ""
+                name = (
+                    names.get(next(c for c, g in zip(codes, groups, strict=True) if g == group), "")
+                    if group
+                    else ""
+                )
                 if lang == "en":
                     name = LEVEL1_EN.get(group, name)
                 seen[group] = f"{group} {name}".strip() if group else label("unclassified", lang)
     for group in sorted(seen):
-        handles.append(Patch(facecolor=LEVEL1_COLORS.get(group, "#ffffff"), edgecolor="#7b7d7d",
-                             hatch="" if group else "xx", label=seen[group]))
+        handles.append(
+            Patch(
+                facecolor=LEVEL1_COLORS.get(group, "#ffffff"),
+                edgecolor="#7b7d7d",
+                hatch="" if group else "xx",
+                label=seen[group],
+            )
+        )
     return handles
 
 
-def _planning(ax: Any, result: CheckResult, position: int, site_id: str,
-              window: tuple[float, float, float, float], lang: str,
-              thin: bool = False) -> list[Any]:
+def _planning(
+    ax: Any,
+    result: CheckResult,
+    position: int,
+    site_id: str,
+    window: tuple[float, float, float, float],
+    lang: str,
+    thin: bool = False,
+) -> list[Any]:
     keys = _keys(result, ("planning_zone",))
     if not keys:
         return []
     key = keys[0]
     if not result.layer(site_id, key).available:
-        return [Patch(facecolor="white", edgecolor="#999999", hatch="xx",
-                      label=label("unavailable", lang))]
+        return [
+            Patch(
+                facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
+            )
+        ]
     conformity = _code_lookup(result, key, "conformity")
     names = _code_lookup(result, key, "name")
     names_en = _code_lookup(result, key, "name_en")
@@ -312,23 +442,39 @@ def _planning(ax: Any, result: CheckResult, position: int, site_id: str,
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.85, 3)):
         if frame is None or not len(frame):
             continue
-        codes = frame["_code"].astype("string").fillna("").astype(str) if "_code" in frame else \
-            pd.Series([""] * len(frame))
+        codes = (
+            frame["_code"].astype("string").fillna("").astype(str)
+            if "_code" in frame
+            else pd.Series([""] * len(frame))
+        )
         values = [conformity.get(c, "") for c in codes]
         for value in sorted(set(values)):
             chosen = np.asarray(values) == value
             color = CONFORMITY_COLORS.get(value, "#d5d8dc")
-            _plot(ax, frame.geometry[chosen], facecolor=color, alpha=alpha,
-                  hatch="xx" if value == "conflict" else "",
-                  **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder))
+            _plot(
+                ax,
+                frame.geometry[chosen],
+                facecolor=color,
+                alpha=alpha,
+                hatch="xx" if value == "conflict" else "",
+                **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
+            )
         if frame is mine:
             for code, value in zip(codes, values, strict=True):
                 name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
-                entries[code] = (value, f"{code} {name}（{CONFORMITY[value][0]}）" if lang == "zh"
-                                 else f"{code} {name} ({CONFORMITY[value][1]})")
+                entries[code] = (
+                    value,
+                    f"{code} {name}（{CONFORMITY[value][0]}）"
+                    if lang == "zh"
+                    else f"{code} {name} ({CONFORMITY[value][1]})",
+                )
     return [
-        Patch(facecolor=CONFORMITY_COLORS.get(value, "#d5d8dc"), edgecolor="#7b7d7d",
-              hatch="xx" if value == "conflict" else "", label=text)
+        Patch(
+            facecolor=CONFORMITY_COLORS.get(value, "#d5d8dc"),
+            edgecolor="#7b7d7d",
+            hatch="xx" if value == "conflict" else "",
+            label=text,
+        )
         for _, (value, text) in sorted(entries.items())
     ]
 
@@ -365,15 +511,26 @@ def site_map(
     geometry = site.geometry
     chosen = _chosen_panels(result, panels)
     families = list(font_families())
-    with rc_context({"font.family": families, "font.size": 8, "hatch.linewidth": 0.5,
-                     "axes.titlesize": 10, "legend.fontsize": 7.5}):
+    with rc_context(
+        {
+            "font.family": families,
+            "font.size": 8,
+            "hatch.linewidth": 0.5,
+            "axes.titlesize": 10,
+            "legend.fontsize": 7.5,
+        }
+    ):
         font = FontProperties(family=families, size=7.5)
         figure = Figure(figsize=(panel_size * len(chosen), panel_size * 1.3))
         axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0)) for _ in chosen]
         name = str(site["name"]) if site["name"] else ""
         status = status_label(result.status(site_id), lang)
-        figure.suptitle(f"{site_id} {name}（{status}）" if lang == "zh"
-                        else f"{site_id} {name} ({status})", fontsize=11, y=0.99, va="top")
+        figure.suptitle(
+            f"{site_id} {name}（{status}）" if lang == "zh" else f"{site_id} {name} ({status})",
+            fontsize=11,
+            y=0.99,
+            va="top",
+        )
         empty = geometry is None or geometry.is_empty
         window = _view(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
         angle = 0.0 if empty else _convergence(result.analysis_crs, *geometry.centroid.coords[0])
@@ -385,8 +542,13 @@ def site_map(
             ax.set_yticks([])
             ax.set_facecolor("#fbfcfc")
             if empty:
-                ax.text(0.5, 0.5, _text(lang, "无有效几何图形", "no geometry"),
-                        transform=ax.transAxes, ha="center")
+                ax.text(
+                    0.5,
+                    0.5,
+                    _text(lang, "无有效几何图形", "no geometry"),
+                    transform=ax.transAxes,
+                    ha="center",
+                )
                 legends.append(0)
                 continue
             had_context = _context(ax, result, position, window, font)
@@ -397,13 +559,32 @@ def site_map(
             else:
                 handles = _planning(ax, result, position, site_id, window, lang, thin)
             # a thin site's red line is a broad halo under its pieces' strokes
-            _plot(ax, [geometry], facecolor="none", edgecolor=SITE_COLOR,
-                  linewidth=6.0 if thin else 2.0, zorder=10)
-            handles.insert(0, Patch(facecolor="none", edgecolor=SITE_COLOR, linewidth=2.0,
-                                    label=f"{label('site', lang)} {site_id}"))
+            _plot(
+                ax,
+                [geometry],
+                facecolor="none",
+                edgecolor=SITE_COLOR,
+                linewidth=6.0 if thin else 2.0,
+                zorder=10,
+            )
+            handles.insert(
+                0,
+                Patch(
+                    facecolor="none",
+                    edgecolor=SITE_COLOR,
+                    linewidth=2.0,
+                    label=f"{label('site', lang)} {site_id}",
+                ),
+            )
             if had_context:
-                handles.append(Patch(facecolor="none", edgecolor="#566573", linestyle="--",
-                                     label=label("other_sites", lang)))
+                handles.append(
+                    Patch(
+                        facecolor="none",
+                        edgecolor="#566573",
+                        linestyle="--",
+                        label=label("other_sites", lang),
+                    )
+                )
             ax.set_xlabel("")
             ax.set_ylabel("")
             ax.set_aspect("equal", adjustable="box")
@@ -411,11 +592,27 @@ def site_map(
             ax.set_ylim(window[1], window[3])
             _scale_bar(ax, window, font)
             _north_arrow(ax, window, angle, font, lang)
-            ax.text(0.99, 0.01, crs_label(result.analysis_crs), transform=ax.transAxes,
-                    ha="right", va="bottom", fontproperties=font, color="#7b7d7d")
-            ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.015),
-                      ncol=1, frameon=False, prop=font, handlelength=1.6, handleheight=1.1,
-                      borderaxespad=0.0)
+            ax.text(
+                0.99,
+                0.01,
+                crs_label(result.analysis_crs),
+                transform=ax.transAxes,
+                ha="right",
+                va="bottom",
+                fontproperties=font,
+                color="#7b7d7d",
+            )
+            ax.legend(
+                handles=handles,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.015),
+                ncol=1,
+                frameon=False,
+                prop=font,
+                handlelength=1.6,
+                handleheight=1.1,
+                borderaxespad=0.0,
+            )
             legends.append(len(handles))
         _layout(figure, axes, panel_size, max(legends, default=0))
     return figure
@@ -430,9 +627,14 @@ def _layout(figure: Figure, axes: Sequence[Any], panel: float, entries: int) -> 
     figure.set_size_inches(panel * len(axes), height)
     width = panel * len(axes)
     for i, ax in enumerate(axes):
-        ax.set_position((
-            (i * panel + margin) / width, (gap + legend) / height, side / width, side / height,
-        ))
+        ax.set_position(
+            (
+                (i * panel + margin) / width,
+                (gap + legend) / height,
+                side / width,
+                side / height,
+            )
+        )
 
 
 def map_png(result: CheckResult, site_id: str, *, lang: str = "zh", dpi: int = 110) -> bytes:

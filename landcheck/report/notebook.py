@@ -24,17 +24,17 @@ MAX_ROWS = 30
 
 def _badge(status: str, lang: str) -> str:
     color = STATUS_COLORS.get(status, "#7f8c8d")
-    return (f'<span style="background:{color};color:#fff;border-radius:9px;padding:0 7px;'
-            f'white-space:nowrap">{escape(status_label(status, lang))}</span>')
+    return (
+        f'<span style="background:{color};color:#fff;border-radius:9px;padding:0 7px;'
+        f'white-space:nowrap">{escape(status_label(status, lang))}</span>'
+    )
 
 
 def summary_html(result: CheckResult, *, lang: str = "zh", max_rows: int = MAX_ROWS) -> str:
     """A compact HTML summary: run facts, status counts, one line per site."""
     zh = lang == "zh"
     counts = result.statuses.value_counts()
-    badges = " ".join(
-        f"{_badge(s, lang)}&nbsp;{int(counts[s])}" for s in STATUSES if s in counts
-    )
+    badges = " ".join(f"{_badge(s, lang)}&nbsp;{int(counts[s])}" for s in STATUSES if s in counts)
     if zh:
         method = "椭球面积" if result.area_method == "ellipsoidal" else "平面面积"
     else:
@@ -45,14 +45,18 @@ def summary_html(result: CheckResult, *, lang: str = "zh", max_rows: int = MAX_R
         f"{escape(crs_label(result.analysis_crs))} · "
         f"{escape(method)}"
     )
-    headers = (("项目编号", "名称", "结论", "面积（公顷）", "主要问题") if zh
-               else ("site", "name", "status", "area (ha)", "main issues"))
+    headers = (
+        ("项目编号", "名称", "结论", "面积（公顷）", "主要问题")
+        if zh
+        else ("site", "name", "status", "area (ha)", "main issues")
+    )
     rows = []
     summary = result.summary
     for position, site_id in enumerate(result.site_ids[:max_rows]):
         row = summary.iloc[position]
         issues = [
-            f.title.get(lang) for f in result.site_findings(site_id)
+            f.title.get(lang)
+            for f in result.site_findings(site_id)
             if f.status in ("prohibited", "unknown", "conditional")
         ]
         rows.append(
@@ -72,8 +76,8 @@ def summary_html(result: CheckResult, *, lang: str = "zh", max_rows: int = MAX_R
         warnings = f'<ul style="margin:4px 0;color:#7d6608">{items}</ul>'
     return (
         '<div class="landcheck-result">'
-        f"<div>{head}</div><div style=\"margin:4px 0\">{badges}</div>{warnings}"
-        f'<table><thead><tr>{cells}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<div>{head}</div><div style="margin:4px 0">{badges}</div>{warnings}'
+        f"<table><thead><tr>{cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         "</div>"
     )
 
@@ -89,8 +93,13 @@ def _import_folium() -> Any:
     return folium
 
 
-def explore(result: CheckResult, site_id: str | None = None, *, lang: str = "zh",
-            tiles: str | None = "OpenStreetMap") -> Any:
+def explore(
+    result: CheckResult,
+    site_id: str | None = None,
+    *,
+    lang: str = "zh",
+    tiles: str | None = "OpenStreetMap",
+) -> Any:
     """An interactive map of the sites and their overlaps (a :class:`folium.Map`).
 
     Parameters
@@ -122,16 +131,23 @@ def explore(result: CheckResult, site_id: str | None = None, *, lang: str = "zh"
         if part.empty:
             continue
         style = layer_color(result, key)
-        frame = part[["site_id", "feature_id", "code", "name", "planar_m2", "ellipsoidal_m2",
-                      "geometry"]].to_crs(4326)
-        group = folium.FeatureGroup(name=spec.title.get(lang),
-                                    show=spec.kind not in ("land_use", "planning_zone", "admin"))
+        frame = part[
+            ["site_id", "feature_id", "code", "name", "planar_m2", "ellipsoidal_m2", "geometry"]
+        ].to_crs(4326)
+        group = folium.FeatureGroup(
+            name=spec.title.get(lang), show=spec.kind not in ("land_use", "planning_zone", "admin")
+        )
         folium.GeoJson(
             frame.__geo_interface__,
-            style_function=lambda _, s=style: {"fillColor": s["color"], "color": s["edge"],
-                                               "weight": 1, "fillOpacity": 0.55},
-            tooltip=folium.GeoJsonTooltip(fields=["site_id", "feature_id", "code", "name",
-                                                  f"{result.area_method}_m2"]),
+            style_function=lambda _, s=style: {
+                "fillColor": s["color"],
+                "color": s["edge"],
+                "weight": 1,
+                "fillOpacity": 0.55,
+            },
+            tooltip=folium.GeoJsonTooltip(
+                fields=["site_id", "feature_id", "code", "name", f"{result.area_method}_m2"]
+            ),
         ).add_to(group)
         group.add_to(fmap)
     frame = sites[["site_id", "name", "status", "ha", "geometry"]].copy()

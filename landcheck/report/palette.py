@@ -31,14 +31,27 @@ LAYER_STYLES: dict[str, dict[str, str]] = {
 _GENERIC_COLORS = ("#e67e22", "#2e86c1", "#c0392b", "#16a085", "#7f8c8d", "#d35400")
 
 LEVEL1_COLORS = {
-    "00": "#66c2a4", "01": "#f7f48b", "02": "#f4b183", "03": "#4daf4a", "04": "#b8e186",
-    "05": "#e41a1c", "06": "#a65628", "07": "#fb9a99", "08": "#f781bf", "09": "#984ea3",
-    "10": "#bdbdbd", "11": "#6baed6", "12": "#e0d9c8",
+    "00": "#66c2a4",
+    "01": "#f7f48b",
+    "02": "#f4b183",
+    "03": "#4daf4a",
+    "04": "#b8e186",
+    "05": "#e41a1c",
+    "06": "#a65628",
+    "07": "#fb9a99",
+    "08": "#f781bf",
+    "09": "#984ea3",
+    "10": "#bdbdbd",
+    "11": "#6baed6",
+    "12": "#e0d9c8",
 }
 """Fill per 三调 level-1 class."""
 
 CONFORMITY_COLORS = {
-    "conforms": "#82e0aa", "needs_adjustment": "#f8c471", "conflict": "#f1948a", "": "#d5d8dc",
+    "conforms": "#82e0aa",
+    "needs_adjustment": "#f8c471",
+    "conflict": "#f1948a",
+    "": "#d5d8dc",
 }
 """Fill per planning-zone conformity."""
 

@@ -91,7 +91,11 @@ def _write_gpkg(path: str, layers: dict[str, pd.DataFrame]) -> None:
     for name, frame in layers.items():
         spatial = isinstance(frame, gpd.GeoDataFrame)
         pyogrio.write_dataframe(
-            _plain(frame), path, layer=name, driver="GPKG", encoding="UTF-8",
+            _plain(frame),
+            path,
+            layer=name,
+            driver="GPKG",
+            encoding="UTF-8",
             promote_to_multi=True if spatial else None,
             geometry_type="MultiPolygon" if spatial else None,
             append=False,
@@ -160,10 +164,15 @@ def write_buildable(
     """
 
     def fill(staging: str) -> list[str]:
-        _write_gpkg(os.path.join(staging, "buildable.gpkg"), {
-            "patches": result.patches, "excluded": result.excluded,
-            "removed": result.removed, "aoi": result.aoi,
-        })
+        _write_gpkg(
+            os.path.join(staging, "buildable.gpkg"),
+            {
+                "patches": result.patches,
+                "excluded": result.excluded,
+                "removed": result.removed,
+                "aoi": result.aoi,
+            },
+        )
         _write_csv(os.path.join(staging, "buildable.csv"), result.table)
         _write_json(os.path.join(staging, "buildable.json"), result.to_dict())
         _write_map(os.path.join(staging, "buildable.png"), result.plot)
@@ -192,8 +201,13 @@ def write_comparison(
         _write_json(os.path.join(staging, "comparison.json"), result.to_dict())
         _write_map(os.path.join(staging, "comparison.png"), result.plot)
         write_json(result.check, staging)
-        return ["comparison.gpkg", "comparison.csv", "comparison.json", "comparison.png",
-                "findings.json"]
+        return [
+            "comparison.gpkg",
+            "comparison.csv",
+            "comparison.json",
+            "comparison.png",
+            "findings.json",
+        ]
 
     return _atomic_folder(directory, overwrite, fill)
 
@@ -219,14 +233,20 @@ def write_avoidance(
 
     def fill(staging: str) -> list[str]:
         names = []
-        skipped = _write_txt(os.path.join(staging, "avoided_boundary.txt"),
-                             result.resubmission, txt_encoding)
+        skipped = _write_txt(
+            os.path.join(staging, "avoided_boundary.txt"), result.resubmission, txt_encoding
+        )
         if skipped is None:
             names.append("avoided_boundary.txt")
-        _write_gpkg(os.path.join(staging, "avoidance.gpkg"), {
-            "kept": result.kept, "lost": result.lost, "dropped": result.dropped,
-            "original": result.sites,
-        })
+        _write_gpkg(
+            os.path.join(staging, "avoidance.gpkg"),
+            {
+                "kept": result.kept,
+                "lost": result.lost,
+                "dropped": result.dropped,
+                "original": result.sites,
+            },
+        )
         _write_csv(os.path.join(staging, "avoidance.csv"), result.table)
         data = result.to_dict()
         if skipped is not None:
@@ -256,14 +276,21 @@ def write_search(
     def fill(staging: str) -> list[str]:
         names = []
         proposals = result.proposals
-        skipped = _write_txt(os.path.join(staging, "proposals.txt"),
-                             proposals[["site_id", "geometry"]] if len(proposals) else proposals,
-                             txt_encoding)
+        skipped = _write_txt(
+            os.path.join(staging, "proposals.txt"),
+            proposals[["site_id", "geometry"]] if len(proposals) else proposals,
+            txt_encoding,
+        )
         if skipped is None:
             names.append("proposals.txt")
-        _write_gpkg(os.path.join(staging, "search.gpkg"), {
-            "proposals": proposals, "patches": result.patches, "aoi": result.aoi,
-        })
+        _write_gpkg(
+            os.path.join(staging, "search.gpkg"),
+            {
+                "proposals": proposals,
+                "patches": result.patches,
+                "aoi": result.aoi,
+            },
+        )
         _write_csv(os.path.join(staging, "search.csv"), result.table)
         data = result.to_dict()
         if skipped is not None:

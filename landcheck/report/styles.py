@@ -95,28 +95,46 @@ class LayerInfo:
 
 def _rgba(color: str, alpha: int = 255) -> str:
     color = color.lstrip("#")
-    return ",".join(str(int(color[i:i + 2], 16)) for i in (0, 2, 4)) + f",{alpha}"
+    return ",".join(str(int(color[i : i + 2], 16)) for i in (0, 2, 4)) + f",{alpha}"
 
 
 def _option(name: str, value: str) -> str:
     return f'<Option type="QString" name={quoteattr(name)} value={quoteattr(value)}/>'
 
 
-def _simple_fill(fill: str, outline: str, *, style: str = "solid", width: float = 0.26,
-                 outline_style: str = "solid") -> str:
-    options = "".join(_option(k, v) for k, v in (
-        ("color", fill), ("style", style), ("outline_color", outline),
-        ("outline_style", outline_style), ("outline_width", f"{width:g}"),
-        ("outline_width_unit", "MM"), ("joinstyle", "miter"), ("offset", "0,0"),
-        ("offset_unit", "MM"),
-    ))
-    return (f'<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
-            f'<Option type="Map">{options}</Option></layer>')
+def _simple_fill(
+    fill: str,
+    outline: str,
+    *,
+    style: str = "solid",
+    width: float = 0.26,
+    outline_style: str = "solid",
+) -> str:
+    options = "".join(
+        _option(k, v)
+        for k, v in (
+            ("color", fill),
+            ("style", style),
+            ("outline_color", outline),
+            ("outline_style", outline_style),
+            ("outline_width", f"{width:g}"),
+            ("outline_width_unit", "MM"),
+            ("joinstyle", "miter"),
+            ("offset", "0,0"),
+            ("offset_unit", "MM"),
+        )
+    )
+    return (
+        f'<layer class="SimpleFill" enabled="1" locked="0" pass="0">'
+        f'<Option type="Map">{options}</Option></layer>'
+    )
 
 
 def _symbol(name: str, layers: Sequence[str], alpha: float = 1.0) -> str:
-    return (f'<symbol type="fill" name={quoteattr(name)} alpha="{alpha:g}" clip_to_extent="1" '
-            f'force_rhr="0">{"".join(layers)}</symbol>')
+    return (
+        f'<symbol type="fill" name={quoteattr(name)} alpha="{alpha:g}" clip_to_extent="1" '
+        f'force_rhr="0">{"".join(layers)}</symbol>'
+    )
 
 
 _BRUSHES = {"///": "f_diagonal", "\\\\\\": "b_diagonal", "..": "dense6", "xx": "diagonal_x"}
@@ -126,8 +144,15 @@ def _layer_symbol(name: str, style: Mapping[str, str]) -> str:
     layers = [_simple_fill(_rgba(style["color"], 150), _rgba(style["edge"]), width=0.3)]
     brush = _BRUSHES.get(style.get("hatch", ""))
     if brush:
-        layers.append(_simple_fill(_rgba(style["edge"], 200), _rgba(style["edge"], 0),
-                                   style=brush, width=0, outline_style="no"))
+        layers.append(
+            _simple_fill(
+                _rgba(style["edge"], 200),
+                _rgba(style["edge"], 0),
+                style=brush,
+                width=0,
+                outline_style="no",
+            )
+        )
     return _symbol(name, layers)
 
 
@@ -139,10 +164,12 @@ def _categorized(field: str, categories: Sequence[tuple[str, str, str, bool]]) -
         for i, (value, text, _, shown) in enumerate(categories)
     )
     symbols = "".join(symbol for _, _, symbol, _ in categories)
-    return (f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(field)} symbollevels="0" '
-            f'enableorderby="0" forceraster="0" referencescale="-1">'
-            f"<categories>{items}</categories><symbols>{symbols}</symbols>"
-            f"<rotation/><sizescale/></renderer-v2>")
+    return (
+        f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(field)} symbollevels="0" '
+        f'enableorderby="0" forceraster="0" referencescale="-1">'
+        f"<categories>{items}</categories><symbols>{symbols}</symbols>"
+        f"<rotation/><sizescale/></renderer-v2>"
+    )
 
 
 def _labeling(field: str, color: str) -> str:
@@ -187,8 +214,9 @@ def _aliases(fields: Sequence[str], lang: str) -> str:
 def style_body(result: CheckResult, layer: str, fields: Sequence[str], *, lang: str = "zh") -> str:
     """The children of a layer's style (renderer, labels, aliases), as in a .qgs ``maplayer``."""
     if layer == "sites":
-        symbol = _symbol("0", [_simple_fill(_rgba(SITE_COLOR, 0), _rgba(SITE_COLOR), style="no",
-                                            width=0.8)])
+        symbol = _symbol(
+            "0", [_simple_fill(_rgba(SITE_COLOR, 0), _rgba(SITE_COLOR), style="no", width=0.8)]
+        )
         renderer = (
             '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" '
             f'forceraster="0" referencescale="-1"><symbols>{symbol}</symbols>'
@@ -205,9 +233,12 @@ def style_body(result: CheckResult, layer: str, fields: Sequence[str], *, lang: 
         categories = []
         for status in STATUSES:
             color = STATUS_COLORS[status]
-            symbol = _symbol(str(len(categories)), [
-                _simple_fill(_rgba(color, 70), _rgba(color), width=0.5),
-            ])
+            symbol = _symbol(
+                str(len(categories)),
+                [
+                    _simple_fill(_rgba(color, 70), _rgba(color), width=0.5),
+                ],
+            )
             categories.append((status, status_label(status, lang), symbol, True))
         return _categorized("status", categories) + _aliases(fields, lang)
     return _aliases(fields, lang)
@@ -252,12 +283,20 @@ def _extent(bounds: tuple[float, float, float, float] | None) -> str:
     if bounds is None:
         return ""
     xmin, ymin, xmax, ymax = bounds
-    return (f"<extent><xmin>{xmin!r}</xmin><ymin>{ymin!r}</ymin>"
-            f"<xmax>{xmax!r}</xmax><ymax>{ymax!r}</ymax></extent>")
+    return (
+        f"<extent><xmin>{xmin!r}</xmin><ymin>{ymin!r}</ymin>"
+        f"<xmax>{xmax!r}</xmax><ymax>{ymax!r}</ymax></extent>"
+    )
 
 
-def project_qgs(result: CheckResult, layers: Sequence[LayerInfo], *, gpkg: str,
-                title: str, hidden: Sequence[str] = ("findings",)) -> str:
+def project_qgs(
+    result: CheckResult,
+    layers: Sequence[LayerInfo],
+    *,
+    gpkg: str,
+    title: str,
+    hidden: Sequence[str] = ("findings",),
+) -> str:
     """The QGIS project (.qgs XML) that opens the GeoPackage's layers in order.
 
     Layer sources are relative (``./<gpkg>|layername=…``), so the project
@@ -266,20 +305,25 @@ def project_qgs(result: CheckResult, layers: Sequence[LayerInfo], *, gpkg: str,
     findings repeat each site's outline once per check).
     """
     crs = _spatialrefsys(result.analysis_crs)
-    ids = {layer.name: f"{layer.name}_{uuid.uuid5(uuid.NAMESPACE_URL, layer.name).hex}"
-           for layer in layers}
+    ids = {
+        layer.name: f"{layer.name}_{uuid.uuid5(uuid.NAMESPACE_URL, layer.name).hex}"
+        for layer in layers
+    }
     tree = []
     maps = []
     for layer in layers:
         source = f"./{gpkg}|layername={layer.name}"
         checked = "Qt::Unchecked" if layer.name in hidden else "Qt::Checked"
         tree.append(
-            f'<layer-tree-layer id={quoteattr(ids[layer.name])} name={quoteattr(layer.title)} '
+            f"<layer-tree-layer id={quoteattr(ids[layer.name])} name={quoteattr(layer.title)} "
             f'source={quoteattr(source)} providerKey="ogr" checked="{checked}" expanded="1">'
             "<customproperties/></layer-tree-layer>"
         )
-        geometry = ('geometry="Polygon" wkbType="MultiPolygon"' if layer.spatial
-                    else 'geometry="No geometry" wkbType="NoGeometry"')
+        geometry = (
+            'geometry="Polygon" wkbType="MultiPolygon"'
+            if layer.spatial
+            else 'geometry="No geometry" wkbType="NoGeometry"'
+        )
         labels = "1" if layer.name == "sites" else "0"
         maps.append(
             f'<maplayer type="vector" {geometry} labelsEnabled="{labels}" readOnly="0" '
@@ -306,7 +350,7 @@ def project_qgs(result: CheckResult, layers: Sequence[LayerInfo], *, gpkg: str,
             f"<rotation>0</rotation><destinationsrs>{crs}</destinationsrs>"
             "<rendermaptile>0</rendermaptile></mapcanvas>"
         )
-    order = "".join(f'<layer id={quoteattr(ids[layer.name])}/>' for layer in layers)
+    order = "".join(f"<layer id={quoteattr(ids[layer.name])}/>" for layer in layers)
     return (
         f"{_DOCTYPE}\n"
         f'<qgis projectname={quoteattr(title)} version="{_QGIS_VERSION}" saveUser="landcheck">'
@@ -317,10 +361,10 @@ def project_qgs(result: CheckResult, layers: Sequence[LayerInfo], *, gpkg: str,
         f"{canvas}"
         f"<projectlayers>{''.join(maps)}</projectlayers>"
         f"<layerorder>{order}</layerorder>"
-        "<properties><Paths><Absolute type=\"bool\">false</Absolute></Paths>"
-        "<SpatialRefSys><ProjectionsEnabled type=\"int\">1</ProjectionsEnabled></SpatialRefSys>"
-        "<Measurement><DistanceUnits type=\"QString\">meters</DistanceUnits>"
-        "<AreaUnits type=\"QString\">m2</AreaUnits></Measurement></properties>"
+        '<properties><Paths><Absolute type="bool">false</Absolute></Paths>'
+        '<SpatialRefSys><ProjectionsEnabled type="int">1</ProjectionsEnabled></SpatialRefSys>'
+        '<Measurement><DistanceUnits type="QString">meters</DistanceUnits>'
+        '<AreaUnits type="QString">m2</AreaUnits></Measurement></properties>'
         "</qgis>\n"
     )
 
@@ -341,8 +385,12 @@ def project_metadata(when: datetime | None = None) -> str:
 
 
 def style_rows(
-    result: CheckResult, layers: Mapping[str, Any], *, lang: str = "zh",
-    geometry_column: str = "geom", when: datetime | None = None,
+    result: CheckResult,
+    layers: Mapping[str, Any],
+    *,
+    lang: str = "zh",
+    geometry_column: str = "geom",
+    when: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """The ``layer_styles`` rows: one default style per spatial layer."""
     moment = (when or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
@@ -351,18 +399,20 @@ def style_rows(
         if not hasattr(frame, "geometry"):
             continue
         fields = [c for c in frame.columns if c != frame.geometry.name]
-        rows.append({
-            "f_table_catalog": "",
-            "f_table_schema": "",
-            "f_table_name": name,
-            "f_geometry_column": geometry_column,
-            "styleName": name,
-            "styleQML": layer_qml(result, name, fields, lang=lang),
-            "styleSLD": "",
-            "useAsDefault": True,
-            "description": f"landcheck default style for {name}",
-            "owner": "landcheck",
-            "ui": "",
-            "update_time": moment,
-        })
+        rows.append(
+            {
+                "f_table_catalog": "",
+                "f_table_schema": "",
+                "f_table_name": name,
+                "f_geometry_column": geometry_column,
+                "styleName": name,
+                "styleQML": layer_qml(result, name, fields, lang=lang),
+                "styleSLD": "",
+                "useAsDefault": True,
+                "description": f"landcheck default style for {name}",
+                "owner": "landcheck",
+                "ui": "",
+                "update_time": moment,
+            }
+        )
     return rows

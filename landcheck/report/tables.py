@@ -158,8 +158,11 @@ class ReportTable:
                 for row, value in self.fixed.get(column.key, {}).items():
                     fixed[row] = value
                 out[column.key] = round_tree(
-                    self.frame[column.key].to_numpy(dtype=float), parents,
-                    DECIMALS[column.kind], fixed=fixed, sums=sums,
+                    self.frame[column.key].to_numpy(dtype=float),
+                    parents,
+                    DECIMALS[column.kind],
+                    fixed=fixed,
+                    sums=sums,
                 )
             elif column.kind == "share":
                 out[column.key] = self.frame[column.key].astype(float).round(DECIMALS["share"])
@@ -350,16 +353,19 @@ def _pieces(result: CheckResult, key: str) -> pd.DataFrame:
     def column(name: str) -> Any:
         return pieces[name].astype("string").fillna("").to_numpy() if name in pieces else ""
 
-    frame = pd.DataFrame({
-        "site_id": ids[pieces["site"].to_numpy()],
-        "feature_id": (column("_id") if "_id" in pieces
-                       else pieces["feature"].astype(str).to_numpy()),
-        "code": column("_code"),
-        "name": column("_name"),
-        "admin": column("_admin"),
-        "planar_m2": pieces["counted_planar_m2"].to_numpy(dtype=float),
-        "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(dtype=float),
-    })
+    frame = pd.DataFrame(
+        {
+            "site_id": ids[pieces["site"].to_numpy()],
+            "feature_id": (
+                column("_id") if "_id" in pieces else pieces["feature"].astype(str).to_numpy()
+            ),
+            "code": column("_code"),
+            "name": column("_name"),
+            "admin": column("_admin"),
+            "planar_m2": pieces["counted_planar_m2"].to_numpy(dtype=float),
+            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(dtype=float),
+        }
+    )
     return frame[columns]
 
 
@@ -417,7 +423,8 @@ def _summary(result: CheckResult, lang: str) -> ReportTable:
             view = result.layer(site_id, layer)
             values[key] = _headline_m2(result, view, kind) / M2_PER_HA
         issues = [
-            f"{f.title.get(lang)}：{status_label(f.status, lang)}" if lang == "zh"
+            f"{f.title.get(lang)}：{status_label(f.status, lang)}"
+            if lang == "zh"
             else f"{f.title.get(lang)}: {status_label(f.status, lang)}"
             for f in result.site_findings(site_id)
             if f.status in ("prohibited", "unknown", "conditional")
@@ -431,10 +438,8 @@ def _summary(result: CheckResult, lang: str) -> ReportTable:
         rows.rows[total][key] = float(np.sum(items))
     rows.rows[total]["_status"] = ""
     counts = result.statuses.value_counts()
-    rows.rows[total]["status"] = (
-        ("；" if lang == "zh" else "; ").join(
-            f"{status_label(s, lang)} {int(counts[s])}" for s in STATUSES if s in counts
-        )
+    rows.rows[total]["status"] = ("；" if lang == "zh" else "; ").join(
+        f"{status_label(s, lang)} {int(counts[s])}" for s in STATUSES if s in counts
     )
     # the total row goes last
     frame = rows.frame(columns, extra=["_status"])
@@ -499,7 +504,9 @@ def _basic(result: CheckResult, lang: str) -> ReportTable:
         row = result.sites.iloc[position]
         planar, ellipsoidal = _site_area(result, position)
         rows.add(
-            -1, 0, "row",
+            -1,
+            0,
+            "row",
             site_id=site_id,
             name=row["name"],
             project_class=_project_class(result, row["project_class"], lang),
@@ -570,9 +577,16 @@ def _land_classes(result: CheckResult, lang: str) -> ReportTable:
     for position, site_id in enumerate(result.site_ids):
         planar, ellipsoidal = _site_area(result, position)
         root = rows.add(
-            -1, 0, "total", site_id=site_id, code="", level=_level("total", lang),
-            label="合计（项目用地面积）" if zh else "Total (site area)", _key="total",
-            **_m2_values(result, planar, ellipsoidal), survey_m2=float("nan"),
+            -1,
+            0,
+            "total",
+            site_id=site_id,
+            code="",
+            level=_level("total", lang),
+            label="合计（项目用地面积）" if zh else "Total (site area)",
+            _key="total",
+            **_m2_values(result, planar, ellipsoidal),
+            survey_m2=float("nan"),
         )
         if key is None:
             continue
@@ -593,18 +607,28 @@ def _land_classes(result: CheckResult, lang: str) -> ReportTable:
             if (~classes["category"].isin(_CATEGORIES)).any():
                 categories.append("")
             for category in categories:
-                part = classes[classes["category"] == category] if category else classes[
-                    ~classes["category"].isin(_CATEGORIES)
-                ]
+                part = (
+                    classes[classes["category"] == category]
+                    if category
+                    else classes[~classes["category"].isin(_CATEGORIES)]
+                )
                 if category:
                     name = CATEGORY_EN.get(category, category) if not zh else category
                     level = "category"
                 else:
                     name = label("unclassified", lang)
                     level = "other"
-                group = rows.add(root, 1, "group", site_id=site_id, code="", label=name,
-                                 level=_level(level, lang), _key=f"category:{category}",
-                                 **_class_values(result, part))
+                group = rows.add(
+                    root,
+                    1,
+                    "group",
+                    site_id=site_id,
+                    code="",
+                    label=name,
+                    level=_level(level, lang),
+                    _key=f"category:{category}",
+                    **_class_values(result, part),
+                )
                 plain = part[~ridge[part.index]]
                 for level1, members in plain.groupby("level1", sort=True):
                     if category:
@@ -612,36 +636,66 @@ def _land_classes(result: CheckResult, lang: str) -> ReportTable:
                         name = _text(first.get("level1_name")) or str(level1)
                         if not zh:
                             name = LEVEL1_EN.get(str(level1), name)
-                        parent = rows.add(group, 2, "group", site_id=site_id, code=str(level1),
-                                          label=name, level=_level("level1", lang),
-                                          _key=f"level1:{level1}",
-                                          **_class_values(result, members))
+                        parent = rows.add(
+                            group,
+                            2,
+                            "group",
+                            site_id=site_id,
+                            code=str(level1),
+                            label=name,
+                            level=_level("level1", lang),
+                            _key=f"level1:{level1}",
+                            **_class_values(result, members),
+                        )
                     else:
                         parent = group
                     for code, row in members.sort_index().iterrows():
-                        rows.add(parent, 3 if category else 2, "row", site_id=site_id,
-                                 code=code, label=_class_name(row, code, lang),
-                                 level=_level("level2", lang), _key=f"class:{code}",
-                                 **_class_values(result, members.loc[[code]]))
+                        rows.add(
+                            parent,
+                            3 if category else 2,
+                            "row",
+                            site_id=site_id,
+                            code=code,
+                            label=_class_name(row, code, lang),
+                            level=_level("level2", lang),
+                            _key=f"class:{code}",
+                            **_class_values(result, members.loc[[code]]),
+                        )
                 ridges = part[ridge[part.index]]
                 if not ridges.empty:
-                    rows.add(group, 2, "row", site_id=site_id, code=TIANKAN_CODE,
-                             label=label("tiankan", lang), level=_level("level1", lang),
-                             _key="ridges", **_class_values(result, ridges))
+                    rows.add(
+                        group,
+                        2,
+                        "row",
+                        site_id=site_id,
+                        code=TIANKAN_CODE,
+                        label=label("tiankan", lang),
+                        level=_level("level1", lang),
+                        _key="ridges",
+                        **_class_values(result, ridges),
+                    )
         uncovered = view.uncovered
         if uncovered.m2 >= _VISIBLE_M2 or not view.available:
             text = label("uncovered" if view.available else "unavailable", lang)
-            rows.add(root, 1, "row", site_id=site_id, code="", label=text,
-                     level=_level("other", lang), _key="uncovered",
-                     **_m2_values(result, uncovered.planar_m2, uncovered.ellipsoidal_m2),
-                     survey_m2=float("nan"))
+            rows.add(
+                root,
+                1,
+                "row",
+                site_id=site_id,
+                code="",
+                label=text,
+                level=_level("other", lang),
+                _key="uncovered",
+                **_m2_values(result, uncovered.planar_m2, uncovered.ellipsoidal_m2),
+                survey_m2=float("nan"),
+            )
     title = "占用地类面积统计表" if zh else "Land-use classes taken"
     layer = _layer_title(result, key, lang) if key else ""
     note = (
         f"数据：{layer}。地类面积已按扣除系数扣除田坎，田坎单列；三大类 → 一级类 → 二级类。"
         f"公顷、亩按{label(result.area_method, lang)}计，修约后各项之和等于合计。"
-        if zh else
-        f"Data: {layer}. Class areas are net of field ridges (listed separately); "
+        if zh
+        else f"Data: {layer}. Class areas are net of field ridges (listed separately); "
         f"category → level 1 → level 2. Hectares and mu are {result.area_method} areas, "
         "rounded so that the parts add up to the totals."
     )
@@ -654,8 +708,11 @@ def _by_unit(result: CheckResult, lang: str, classes: ReportTable) -> ReportTabl
     zh = lang == "zh"
     key = _first_layer(result, "land_use")
     pieces = result.pieces.get(key) if key else None
-    if pieces is None or len(pieces) == 0 or ("_admin_code" not in pieces
-                                              and "_admin" not in pieces):
+    if (
+        pieces is None
+        or len(pieces) == 0
+        or ("_admin_code" not in pieces and "_admin" not in pieces)
+    ):
         return None
     table = result.class_table
     categories: dict[tuple[str, str], str] = {}
@@ -663,14 +720,18 @@ def _by_unit(result: CheckResult, lang: str, classes: ReportTable) -> ReportTabl
     if not table.empty and "category" in table:
         part = table[table["layer"] == key]
         for site, code, category, first in zip(
-            part["site_id"], part["code"], part["category"], part.get("level1", part["code"]),
+            part["site_id"],
+            part["code"],
+            part["category"],
+            part.get("level1", part["code"]),
             strict=True,
         ):
             categories[(str(site), str(code))] = _text(category)
             level1[(str(site), str(code))] = _text(first)
     ids = result.sites["site_id"].to_numpy()
     deduction = (
-        np.nan_to_num(pieces["_deduction"].to_numpy(dtype=float)) if "_deduction" in pieces
+        np.nan_to_num(pieces["_deduction"].to_numpy(dtype=float))
+        if "_deduction" in pieces
         else np.zeros(len(pieces))
     )
     area_column = f"counted_{result.area_method}_m2"
@@ -678,14 +739,16 @@ def _by_unit(result: CheckResult, lang: str, classes: ReportTable) -> ReportTabl
     code_col = pieces["_code"].astype("string").fillna("").to_numpy() if "_code" in pieces else ""
     unit_code = pieces["_admin_code"] if "_admin_code" in pieces else pieces["_admin"]
     unit_name = pieces["_admin"] if "_admin" in pieces else pieces["_admin_code"]
-    data = pd.DataFrame({
-        "site_id": ids[pieces["site"].to_numpy()],
-        "unit_code": unit_code.astype("string").fillna("").to_numpy(),
-        "unit_name": unit_name.astype("string").fillna("").to_numpy(),
-        "code": code_col,
-        "net": gross * (1 - deduction),
-        "ridge": gross * deduction,
-    })
+    data = pd.DataFrame(
+        {
+            "site_id": ids[pieces["site"].to_numpy()],
+            "unit_code": unit_code.astype("string").fillna("").to_numpy(),
+            "unit_name": unit_name.astype("string").fillna("").to_numpy(),
+            "code": code_col,
+            "net": gross * (1 - deduction),
+            "ridge": gross * deduction,
+        }
+    )
     keys = [(s, str(c)) for s, c in zip(data.site_id, data.code, strict=True)]
     data["category"] = [categories.get(k, "") for k in keys]
     data["level1"] = [level1.get(k, "") for k in keys]
@@ -719,8 +782,15 @@ def _by_unit(result: CheckResult, lang: str, classes: ReportTable) -> ReportTabl
         part = data[data["site_id"] == site_id]
         if part.empty:
             continue
-        root = rows.add(-1, 0, "total", site_id=site_id, unit_code="",
-                        unit_name=label("total", lang), **sums(part))
+        root = rows.add(
+            -1,
+            0,
+            "total",
+            site_id=site_id,
+            unit_code="",
+            unit_name=label("total", lang),
+            **sums(part),
+        )
         # the totals read as in the land-class table
         site = shown[shown["site_id"] == site_id].set_index("_key")["ha"]
         groups = site[site.index.str.startswith("category:")]
@@ -739,11 +809,12 @@ def _by_unit(result: CheckResult, lang: str, classes: ReportTable) -> ReportTabl
     title = "占用地类面积统计表（按权属单位）" if zh else "Land-use classes by village"
     note = (
         "农用地含田坎；各列分别修约，列内各行之和等于合计。"
-        if zh else
-        "Agricultural land includes field ridges; each column is rounded so its rows add up."
+        if zh
+        else "Agricultural land includes field ridges; each column is rounded so its rows add up."
     )
-    return ReportTable("land_by_unit", title, lang, columns, rows.frame(columns), note,
-                       fixed=dict(fixed))
+    return ReportTable(
+        "land_by_unit", title, lang, columns, rows.frame(columns), note, fixed=dict(fixed)
+    )
 
 
 def _overlap_listing(result: CheckResult, lang: str, kind: str) -> ReportTable | None:
@@ -770,30 +841,57 @@ def _overlap_listing(result: CheckResult, lang: str, kind: str) -> ReportTable |
         status = _layer_status(result, site_id, key)
         base = {"site_id": site_id, "code": "", "name": "", "admin": ""}
         if not view.available:
-            rows.add(-1, 0, "total", **base, feature_id=label("unavailable", lang),
-                     ha=np.nan, mu=np.nan, m2=np.nan, share=np.nan,
-                     status=status_label(status or "unknown", lang))
+            rows.add(
+                -1,
+                0,
+                "total",
+                **base,
+                feature_id=label("unavailable", lang),
+                ha=np.nan,
+                mu=np.nan,
+                m2=np.nan,
+                share=np.nan,
+                status=status_label(status or "unknown", lang),
+            )
             continue
         m2 = view.overlap.m2
-        root = rows.add(-1, 0, "total", **base, feature_id=label("total", lang),
-                        **_areas(m2), m2=m2, share=view.share,
-                        status=status_label(status, lang) if status else "")
+        root = rows.add(
+            -1,
+            0,
+            "total",
+            **base,
+            feature_id=label("total", lang),
+            **_areas(m2),
+            m2=m2,
+            share=view.share,
+            status=status_label(status, lang) if status else "",
+        )
         site_area = _method_m2(result, *_site_area(result, position))
         part = pieces[pieces["site_id"] == site_id]
         for piece in part.itertuples(index=False):
             piece_m2 = _method_m2(result, piece.planar_m2, piece.ellipsoidal_m2)
-            rows.add(root, 1, "row", site_id=site_id, feature_id=piece.feature_id,
-                     code=piece.code, name=piece.name, admin=piece.admin,
-                     **_areas(piece_m2), m2=piece_m2,
-                     share=piece_m2 / site_area if site_area > 0 else np.nan, status="")
+            rows.add(
+                root,
+                1,
+                "row",
+                site_id=site_id,
+                feature_id=piece.feature_id,
+                code=piece.code,
+                name=piece.name,
+                admin=piece.admin,
+                **_areas(piece_m2),
+                m2=piece_m2,
+                share=piece_m2 / site_area if site_area > 0 else np.nan,
+                status="",
+            )
     if kind == "permanent_farmland":
         title = "涉及永久基本农田情况表" if zh else "Permanent basic farmland taken"
     else:
         title = "涉及生态保护红线情况表" if zh else "Ecological protection redline taken"
     note = (
         "同一图层内相互重叠的图斑只计算一次；平方米用于核对细小重叠。"
-        if zh else
-        "Features overlapping each other within the layer are counted once; square metres "
+        if zh
+        else "Features overlapping each other within the layer are counted once; square metres "
         "show slivers."
     )
     table_key = "farmland" if kind == "permanent_farmland" else "eco_redline"
@@ -823,26 +921,76 @@ def _urban_boundary(result: CheckResult, lang: str) -> ReportTable | None:
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
         site_m2 = _method_m2(result, *_site_area(result, position))
-        root = rows.add(-1, 0, "total", site_id=site_id, item="合计（项目用地）" if zh else
-                        "Total (site)", code="", **_areas(site_m2), m2=site_m2, share=1.0)
+        root = rows.add(
+            -1,
+            0,
+            "total",
+            site_id=site_id,
+            item="合计（项目用地）" if zh else "Total (site)",
+            code="",
+            **_areas(site_m2),
+            m2=site_m2,
+            share=1.0,
+        )
         if not view.available:
-            rows.add(root, 1, "row", site_id=site_id, item=label("unavailable", lang), code="",
-                     ha=np.nan, mu=np.nan, m2=np.nan, share=np.nan)
+            rows.add(
+                root,
+                1,
+                "row",
+                site_id=site_id,
+                item=label("unavailable", lang),
+                code="",
+                ha=np.nan,
+                mu=np.nan,
+                m2=np.nan,
+                share=np.nan,
+            )
             continue
         inside = view.overlap.m2
-        group = rows.add(root, 1, "group", site_id=site_id, item=label("inside", lang), code="",
-                         **_areas(inside), m2=inside, share=view.share)
+        group = rows.add(
+            root,
+            1,
+            "group",
+            site_id=site_id,
+            item=label("inside", lang),
+            code="",
+            **_areas(inside),
+            m2=inside,
+            share=view.share,
+        )
         part = pieces[pieces["site_id"] == site_id]
         if not part.empty and (part["code"] != "").any():
-            part = part.assign(m2=[_method_m2(result, p, e) for p, e in
-                                   zip(part.planar_m2, part.ellipsoidal_m2, strict=True)])
+            part = part.assign(
+                m2=[
+                    _method_m2(result, p, e)
+                    for p, e in zip(part.planar_m2, part.ellipsoidal_m2, strict=True)
+                ]
+            )
             for (code, name), zone in part.groupby(["code", "name"], sort=True):
                 m2 = float(zone["m2"].sum())
-                rows.add(group, 2, "row", site_id=site_id, item=name or code, code=code,
-                         **_areas(m2), m2=m2, share=m2 / site_m2 if site_m2 > 0 else np.nan)
+                rows.add(
+                    group,
+                    2,
+                    "row",
+                    site_id=site_id,
+                    item=name or code,
+                    code=code,
+                    **_areas(m2),
+                    m2=m2,
+                    share=m2 / site_m2 if site_m2 > 0 else np.nan,
+                )
         outside = view.uncovered.m2
-        rows.add(root, 1, "row", site_id=site_id, item=label("outside", lang), code="",
-                 **_areas(outside), m2=outside, share=outside / site_m2 if site_m2 > 0 else np.nan)
+        rows.add(
+            root,
+            1,
+            "row",
+            site_id=site_id,
+            item=label("outside", lang),
+            code="",
+            **_areas(outside),
+            m2=outside,
+            share=outside / site_m2 if site_m2 > 0 else np.nan,
+        )
     title = "城镇开发边界内外面积表" if zh else "Inside and outside the urban development boundary"
     return ReportTable("urban_boundary", title, lang, columns, rows.frame(columns))
 
@@ -858,9 +1006,18 @@ def _planning(result: CheckResult, lang: str) -> ReportTable | None:
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
         site_m2 = _method_m2(result, *_site_area(result, position))
-        root = rows.add(-1, 0, "total", site_id=site_id, item="合计（项目用地）" if zh else
-                        "Total (site)", code="", conformity="", **_areas(site_m2), m2=site_m2,
-                        share=1.0)
+        root = rows.add(
+            -1,
+            0,
+            "total",
+            site_id=site_id,
+            item="合计（项目用地）" if zh else "Total (site)",
+            code="",
+            conformity="",
+            **_areas(site_m2),
+            m2=site_m2,
+            share=1.0,
+        )
         classes = view.classes
         if not classes.empty:
             conformity = classes.get("conformity", pd.Series("", index=classes.index))
@@ -870,23 +1027,51 @@ def _planning(result: CheckResult, lang: str) -> ReportTable | None:
                 if members.empty:
                     continue
                 text = CONFORMITY[value][1 if not zh else 0]
-                m2 = _method_m2(result, float(members["planar_m2"].sum()),
-                                float(members["ellipsoidal_m2"].sum()))
-                group = rows.add(root, 1, "group", site_id=site_id, item=text, code="",
-                                 conformity=text, **_areas(m2), m2=m2,
-                                 share=m2 / site_m2 if site_m2 > 0 else np.nan)
+                m2 = _method_m2(
+                    result,
+                    float(members["planar_m2"].sum()),
+                    float(members["ellipsoidal_m2"].sum()),
+                )
+                group = rows.add(
+                    root,
+                    1,
+                    "group",
+                    site_id=site_id,
+                    item=text,
+                    code="",
+                    conformity=text,
+                    **_areas(m2),
+                    m2=m2,
+                    share=m2 / site_m2 if site_m2 > 0 else np.nan,
+                )
                 for code, row in members.sort_index().iterrows():
                     m2 = _method_m2(result, float(row["planar_m2"]), float(row["ellipsoidal_m2"]))
-                    rows.add(group, 2, "row", site_id=site_id,
-                             item=_class_name(row, str(code), lang), code=str(code),
-                             conformity=text, **_areas(m2), m2=m2,
-                             share=m2 / site_m2 if site_m2 > 0 else np.nan)
+                    rows.add(
+                        group,
+                        2,
+                        "row",
+                        site_id=site_id,
+                        item=_class_name(row, str(code), lang),
+                        code=str(code),
+                        conformity=text,
+                        **_areas(m2),
+                        m2=m2,
+                        share=m2 / site_m2 if site_m2 > 0 else np.nan,
+                    )
         uncovered = view.uncovered.m2
         if uncovered >= _VISIBLE_M2 or not view.available:
-            rows.add(root, 1, "row", site_id=site_id,
-                     item=label("uncovered" if view.available else "unavailable", lang), code="",
-                     conformity="", **_areas(uncovered), m2=uncovered,
-                     share=uncovered / site_m2 if site_m2 > 0 else np.nan)
+            rows.add(
+                root,
+                1,
+                "row",
+                site_id=site_id,
+                item=label("uncovered" if view.available else "unavailable", lang),
+                code="",
+                conformity="",
+                **_areas(uncovered),
+                m2=uncovered,
+                share=uncovered / site_m2 if site_m2 > 0 else np.nan,
+            )
     title = "规划分区符合性表" if zh else "Conformity with the planning zones"
     return ReportTable("planning", title, lang, columns, rows.frame(columns))
 
@@ -909,11 +1094,19 @@ def _layers(result: CheckResult, lang: str) -> ReportTable:
             view = result.layer(site_id, key)
             status = _layer_status(result, site_id, key)
             m2 = view.overlap.m2 if view.available else np.nan
-            rows.add(-1, 0, "row", site_id=site_id, layer=key,
-                     title=_layer_title(result, key, lang),
-                     available=label("yes" if view.available else "no", lang),
-                     **_areas(m2), m2=m2, share=view.share if view.available else np.nan,
-                     status=status_label(status, lang) if status else "")
+            rows.add(
+                -1,
+                0,
+                "row",
+                site_id=site_id,
+                layer=key,
+                title=_layer_title(result, key, lang),
+                available=label("yes" if view.available else "no", lang),
+                **_areas(m2),
+                m2=m2,
+                share=view.share if view.available else np.nan,
+                status=status_label(status, lang) if status else "",
+            )
     title = "各图层叠加面积表" if zh else "Overlap with every layer"
     return ReportTable("layers", title, lang, columns, rows.frame(columns))
 
@@ -934,11 +1127,19 @@ def _findings(result: CheckResult, lang: str) -> ReportTable:
     for site_id in result.site_ids:
         for finding in result.site_findings(site_id):
             data = finding.to_dict()
-            rows.add(-1, 0, "row", site_id=site_id, check=finding.title.get(lang),
-                     status=status_label(finding.status, lang), _status=finding.status,
-                     **_areas(finding.area.m2), message=finding.message.get(lang),
-                     basis=sep.join(data["basis"] if zh else data["basis_en"]),
-                     documents=sep.join(data["documents"] if zh else data["documents_en"]))
+            rows.add(
+                -1,
+                0,
+                "row",
+                site_id=site_id,
+                check=finding.title.get(lang),
+                status=status_label(finding.status, lang),
+                _status=finding.status,
+                **_areas(finding.area.m2),
+                message=finding.message.get(lang),
+                basis=sep.join(data["basis"] if zh else data["basis_en"]),
+                documents=sep.join(data["documents"] if zh else data["documents_en"]),
+            )
     title = "审查意见" if zh else "Findings"
     return ReportTable("findings", title, lang, columns, rows.frame(columns, extra=["_status"]))
 
@@ -977,14 +1178,27 @@ def _inputs(result: CheckResult, lang: str) -> ReportTable:
     rows = _Rows()
     for record in result.inputs:
         data = record.to_dict()
-        title = ("项目用地" if zh else "sites") if record.role == "sites" else _layer_title(
-            result, record.key, lang)
-        rows.add(-1, 0, "row", key=record.key, title=title, status=record.status,
-                 path=data.get("path") or (
-                     ("（内存数据）" if zh else "(in memory)") if record.status == "ok" else ""),
-                 layer=data.get("layer") or "", crs=data.get("crs") or "",
-                 features_read=data.get("features_read", 0), repaired=data.get("repaired", 0),
-                 sha256=data.get("sha256") or "", detail=record.detail)
+        title = (
+            ("项目用地" if zh else "sites")
+            if record.role == "sites"
+            else _layer_title(result, record.key, lang)
+        )
+        rows.add(
+            -1,
+            0,
+            "row",
+            key=record.key,
+            title=title,
+            status=record.status,
+            path=data.get("path")
+            or (("（内存数据）" if zh else "(in memory)") if record.status == "ok" else ""),
+            layer=data.get("layer") or "",
+            crs=data.get("crs") or "",
+            features_read=data.get("features_read", 0),
+            repaired=data.get("repaired", 0),
+            sha256=data.get("sha256") or "",
+            detail=record.detail,
+        )
     title = "输入数据" if zh else "Inputs"
     return ReportTable("inputs", title, lang, columns, rows.frame(columns))
 
@@ -997,24 +1211,43 @@ def run_facts(result: CheckResult, lang: str) -> list[tuple[str, str]]:
     facts = [
         ("landcheck 版本" if zh else "landcheck version", result.to_dict()["landcheck_version"]),
         ("运行时间" if zh else "run at", result.created.isoformat(timespec="seconds")),
-        ("审查配置" if zh else "profile",
-         f"{result.profile.name} {result.profile.version}"
-         + (f"（{result.profile.origin}）" if zh else f" ({result.profile.origin})")
-         if result.profile.origin else f"{result.profile.name} {result.profile.version}"),
-        ("分析坐标系" if zh else "analysis CRS",
-         f"{crs_label(result.analysis_crs)} {result.analysis_crs.name}"),
+        (
+            "审查配置" if zh else "profile",
+            f"{result.profile.name} {result.profile.version}"
+            + (f"（{result.profile.origin}）" if zh else f" ({result.profile.origin})")
+            if result.profile.origin
+            else f"{result.profile.name} {result.profile.version}",
+        ),
+        (
+            "分析坐标系" if zh else "analysis CRS",
+            f"{crs_label(result.analysis_crs)} {result.analysis_crs.name}",
+        ),
         ("坐标系选择依据" if zh else "why this CRS", result.crs_reason),
-        ("面积计算方法" if zh else "area method",
-         f"{method}（平面面积与椭球面积均计算，结论按{method}）" if zh else
-         f"{result.area_method} (planar and ellipsoidal both computed; findings use "
-         f"{result.area_method})"),
-        ("细小重叠容差" if zh else "sliver tolerance",
-         f"面积 < {analysis.sliver_area_m2:g} 平方米，或平均宽度 < {analysis.sliver_width_m:g} 米"
-         if zh else
-         f"area < {analysis.sliver_area_m2:g} m², or mean width < {analysis.sliver_width_m:g} m"),
-        ("面积单位" if zh else "units",
-         "1 公顷 = 10000 平方米；1 亩 = 2000/3 平方米；公顷保留 4 位小数，亩保留 2 位小数"
-         if zh else "1 ha = 10,000 m²; 1 mu = 2000/3 m²; ha to 4 dp, mu to 2 dp"),
+        (
+            "面积计算方法" if zh else "area method",
+            f"{method}（平面面积与椭球面积均计算，结论按{method}）"
+            if zh
+            else f"{result.area_method} (planar and ellipsoidal both computed; findings use "
+            f"{result.area_method})",
+        ),
+        (
+            "细小重叠容差" if zh else "sliver tolerance",
+            (
+                f"面积 < {analysis.sliver_area_m2:g} 平方米，"
+                f"或平均宽度 < {analysis.sliver_width_m:g} 米"
+            )
+            if zh
+            else (
+                f"area < {analysis.sliver_area_m2:g} m², "
+                f"or mean width < {analysis.sliver_width_m:g} m"
+            ),
+        ),
+        (
+            "面积单位" if zh else "units",
+            "1 公顷 = 10000 平方米；1 亩 = 2000/3 平方米；公顷保留 4 位小数，亩保留 2 位小数"
+            if zh
+            else "1 ha = 10,000 m²; 1 mu = 2000/3 m²; ha to 4 dp, mu to 2 dp",
+        ),
     ]
     for warning in result.warnings:
         facts.append(("提示" if zh else "warning", warning))

@@ -28,7 +28,12 @@ def write_txt(result: CheckResult, directory: str, options: ReportOptions | None
     sites = result.sites[["site_id", "name", "geometry"]]
     sites = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
     write_boundary_txt(
-        sites, path, encoding="utf-8", id_field="site_id", name_field="name",
-        land_use_field=None, land_class_field=None,
+        sites,
+        path,
+        encoding="utf-8",
+        id_field="site_id",
+        name_field="name",
+        land_use_field=None,
+        land_class_field=None,
     )
     return path

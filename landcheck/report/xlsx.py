@@ -62,7 +62,7 @@ _FILLS = {"total": "EAF2F8", "sum": "EAF2F8", "group": "F8F9F9"}
 def _status_fill(status: str) -> str:
     """A light tint of a status colour, for a cell background."""
     color = STATUS_COLORS.get(status, "#ffffff").lstrip("#")
-    rgb = [int(color[i:i + 2], 16) for i in (0, 2, 4)]
+    rgb = [int(color[i : i + 2], 16) for i in (0, 2, 4)]
     return "".join(f"{int(c + (255 - c) * 0.75):02X}" for c in rgb)
 
 

@@ -198,8 +198,15 @@ def prepare_context(
     if note:
         warnings.append(note)
     return SelectionContext(
-        profile=resolved, layers=given, sources=sources, crs=analysis_crs, crs_reason=reason,
-        frame=prepared.frame, records=list(records), warnings=warnings, encoding=encoding,
+        profile=resolved,
+        layers=given,
+        sources=sources,
+        crs=analysis_crs,
+        crs_reason=reason,
+        frame=prepared.frame,
+        records=list(records),
+        warnings=warnings,
+        encoding=encoding,
         datum_shift=shift,
     )
 
@@ -228,8 +235,9 @@ def load_lines(
         if source.crs is None:
             raise AnalysisCRSError(f"layer {key!r}: the GeoDataFrame has no CRS; set one")
         frame = source if source.crs.equals(crs) else source.to_crs(crs)
-        record = InputRecord(role="layer", key=key, crs=crs_label(source.crs),
-                             features_read=len(frame))
+        record = InputRecord(
+            role="layer", key=key, crs=crs_label(source.crs), features_read=len(frame)
+        )
     else:
         layer_source = LayerSource.parse(source, encoding=encoding)
         frame, record = read_features_near(layer_source, [near], crs, key=key, margin=margin)

@@ -35,8 +35,12 @@ STATUS_COLOURS = {
 LAYER_STYLE = {
     "permanent_farmland": {"facecolor": "#f4d03f", "edgecolor": "#b7950b", "alpha": 0.55},
     "eco_redline": {"facecolor": "#52be80", "edgecolor": "#1e8449", "alpha": 0.55},
-    "urban_boundary": {"facecolor": "none", "edgecolor": "#7d3c98", "linewidth": 1.2,
-                       "linestyle": "--"},
+    "urban_boundary": {
+        "facecolor": "none",
+        "edgecolor": "#7d3c98",
+        "linewidth": 1.2,
+        "linestyle": "--",
+    },
     "generic": {"facecolor": "#aab7b8", "edgecolor": "#616a6b", "alpha": 0.5},
 }
 """Layer kind → matplotlib style for context layers on maps."""
@@ -84,9 +88,11 @@ def html_block(
     parts = [f"<div><h4>{html.escape(title)}</h4>"]
     facts = list(facts)
     if facts:
-        parts.append("<ul>" + "".join(
-            f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in facts
-        ) + "</ul>")
+        parts.append(
+            "<ul>"
+            + "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in facts)
+            + "</ul>"
+        )
     for note in notes:
         parts.append(f"<p>{html.escape(note)}</p>")
     shown = table.head(max_rows).copy()
@@ -94,16 +100,24 @@ def html_block(
         if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
             cells = shown[column].astype(object)
             shown[column] = [_cell(v, column == "status") for v in cells]
-    parts.append(shown.to_html(
-        index=False, escape=False, float_format=lambda v: f"{v:,.4f}", na_rep="–", border=0,
-    ))
+    parts.append(
+        shown.to_html(
+            index=False,
+            escape=False,
+            float_format=lambda v: f"{v:,.4f}",
+            na_rep="–",
+            border=0,
+        )
+    )
     if len(table) > max_rows:
         parts.append(f"<p>… {len(table) - max_rows} more rows</p>")
     warnings = list(warnings)
     if warnings:
-        parts.append("<details><summary>warnings ({})</summary><ul>{}</ul></details>".format(
-            len(warnings), "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
-        ))
+        parts.append(
+            "<details><summary>warnings ({})</summary><ul>{}</ul></details>".format(
+                len(warnings), "".join(f"<li>{html.escape(w)}</li>" for w in warnings)
+            )
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -145,8 +159,13 @@ def label(ax: Any, geometry: Any, text: str, *, above: bool = True, size: int = 
     """Write a boxed label on (or just above) a polygon."""
     point = geometry.representative_point()
     ax.annotate(
-        text, (point.x, point.y), xytext=(0, 10 if above else 0), textcoords="offset points",
-        ha="center", va="bottom" if above else "center", fontsize=size,
+        text,
+        (point.x, point.y),
+        xytext=(0, 10 if above else 0),
+        textcoords="offset points",
+        ha="center",
+        va="bottom" if above else "center",
+        fontsize=size,
         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.5", "alpha": 0.85},
         **text_style(),
     )
@@ -159,9 +178,15 @@ def legend(ax: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
     handles = []
     for text, style in entries:
         face = style.get("facecolor", "none")
-        handles.append(Patch(facecolor=face, edgecolor=style.get("edgecolor", "black"),
-                             alpha=style.get("alpha", 1.0),
-                             linestyle=style.get("linestyle", "-"), label=text))
+        handles.append(
+            Patch(
+                facecolor=face,
+                edgecolor=style.get("edgecolor", "black"),
+                alpha=style.get("alpha", 1.0),
+                linestyle=style.get("linestyle", "-"),
+                label=text,
+            )
+        )
     if handles:
         ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.85)
 

@@ -123,34 +123,48 @@ class AvoidanceResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (schema ``landcheck/avoidance@1``)."""
-        return json_safe({
-            "schema": AVOIDANCE_SCHEMA,
-            "landcheck_version": __version__,
-            "created": self.created.isoformat(timespec="seconds"),
-            "analysis_crs": crs_label(self.analysis_crs),
-            "area_method": self.before.area_method,
-            "parameters": self.parameters,
-            "constraints": [c.to_dict() for c in self.constraints],
-            "unchecked": list(self.unchecked),
-            "sites": self.table.to_dict("records"),
-            "lost": pd.DataFrame(self.lost.drop(columns="geometry")).to_dict("records"),
-            "dropped": pd.DataFrame(self.dropped.drop(columns="geometry")).to_dict("records"),
-            "warnings": list(self.warnings),
-        })
+        return json_safe(
+            {
+                "schema": AVOIDANCE_SCHEMA,
+                "landcheck_version": __version__,
+                "created": self.created.isoformat(timespec="seconds"),
+                "analysis_crs": crs_label(self.analysis_crs),
+                "area_method": self.before.area_method,
+                "parameters": self.parameters,
+                "constraints": [c.to_dict() for c in self.constraints],
+                "unchecked": list(self.unchecked),
+                "sites": self.table.to_dict("records"),
+                "lost": pd.DataFrame(self.lost.drop(columns="geometry")).to_dict("records"),
+                "dropped": pd.DataFrame(self.dropped.drop(columns="geometry")).to_dict("records"),
+                "warnings": list(self.warnings),
+            }
+        )
 
     def _repr_html_(self) -> str:
         facts = [("constraints avoided", "; ".join(c.describe() for c in self.constraints))]
         if self.unchecked:
             facts.append(("NOT checked against", ", ".join(self.unchecked)))
-        columns = ["site_id", "name", "site_ha", "kept_ha", "lost_ha", "constraints_ha",
-                   "dropped_ha", "kept_share", "parts", "status_before", "status_after"]
+        columns = [
+            "site_id",
+            "name",
+            "site_ha",
+            "kept_ha",
+            "lost_ha",
+            "constraints_ha",
+            "dropped_ha",
+            "kept_share",
+            "parts",
+            "status_before",
+            "status_after",
+        ]
         return html_block("Avoidance (避让)", facts, self.table[columns], warnings=self.warnings)
 
     def __repr__(self) -> str:
         kept = self.kept["kept_ha"].sum()
         lost = self.kept["lost_ha"].sum()
-        return (f"<AvoidanceResult {len(self.kept)} site(s): {kept:,.4f} ha kept, "
-                f"{lost:,.4f} ha lost>")
+        return (
+            f"<AvoidanceResult {len(self.kept)} site(s): {kept:,.4f} ha kept, {lost:,.4f} ha lost>"
+        )
 
     def plot(self, ax: Any = None, *, labels: bool = True, site_id: str | None = None) -> Any:
         """Map: the original outline, the land kept, lost to constraints and dropped.
@@ -171,10 +185,16 @@ class AvoidanceResult:
         if site_id is not None:
             if site_id not in set(self.kept["site_id"]):
                 raise KeyError(f"no site {site_id!r}; sites: {', '.join(self.kept['site_id'])}")
-            pick = (lambda f: f[f["site_id"] == site_id])  # noqa: E731
-            view = AvoidanceResult(**{**self.__dict__, "kept": pick(self.kept),
-                                      "lost": pick(self.lost), "dropped": pick(self.dropped),
-                                      "sites": pick(self.sites)})
+            pick = lambda f: f[f["site_id"] == site_id]  # noqa: E731
+            view = AvoidanceResult(
+                **{
+                    **self.__dict__,
+                    "kept": pick(self.kept),
+                    "lost": pick(self.lost),
+                    "dropped": pick(self.dropped),
+                    "sites": pick(self.sites),
+                }
+            )
             return view.plot(ax, labels=labels)
         ax = new_axes(ax)
         lost = {"facecolor": "#e74c3c", "edgecolor": "#922b21", "alpha": 0.5}
@@ -187,15 +207,28 @@ class AvoidanceResult:
         if labels:
             for row in self.kept.itertuples(index=False):
                 if not row.geometry.is_empty:
-                    label(ax, row.geometry, f"{row.site_id}: {row.kept_ha:.4f} ha kept",
-                          above=False)
-        legend(ax, [("kept", kept), ("lost to constraints", lost), ("dropped", dropped),
-                    ("original boundary", {"facecolor": "none", "edgecolor": "black",
-                                           "linestyle": "--"})])
+                    label(
+                        ax, row.geometry, f"{row.site_id}: {row.kept_ha:.4f} ha kept", above=False
+                    )
+        legend(
+            ax,
+            [
+                ("kept", kept),
+                ("lost to constraints", lost),
+                ("dropped", dropped),
+                (
+                    "original boundary",
+                    {"facecolor": "none", "edgecolor": "black", "linestyle": "--"},
+                ),
+            ],
+        )
         if len(self.kept) == 1:
             row = self.kept.iloc[0]
-            finish(ax, f"Avoidance of {row['site_id']}: {row['kept_ha']:.4f} of "
-                       f"{row['site_ha']:.4f} ha kept")
+            finish(
+                ax,
+                f"Avoidance of {row['site_id']}: {row['kept_ha']:.4f} of "
+                f"{row['site_ha']:.4f} ha kept",
+            )
         else:
             finish(ax, "Avoidance: the sites trimmed to keep out of the hard constraints")
         return ax
@@ -259,15 +292,32 @@ def avoid(
     if min_area_m2 is not None and (min_area_m2 < 0 or not np.isfinite(min_area_m2)):
         raise InputDataError(f"min_area_m2 must be ≥ 0 m², got {min_area_m2!r}")
     created = datetime.now(timezone.utc)
-    ctx = prepare_context(site, profile=profile, layers=layers, crs=crs, area_method=area_method,
-                          encoding=encoding, id_field=id_field, width=width, what="site",
-                          datum_shift=datum_shift)
-    hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
-                            extra=constraints)
+    ctx = prepare_context(
+        site,
+        profile=profile,
+        layers=layers,
+        crs=crs,
+        area_method=area_method,
+        encoding=encoding,
+        id_field=id_field,
+        width=width,
+        what="site",
+        datum_shift=datum_shift,
+    )
+    hard = hard_constraints(
+        ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
+    )
     min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
     frame = ctx.frame
-    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, frame.geometry, ctx.crs,
-                                        join=buffer_join, datum_shift=ctx.datum_shift)
+    loaded, warnings = load_constraints(
+        hard,
+        ctx.profile,
+        ctx.sources,
+        frame.geometry,
+        ctx.crs,
+        join=buffer_join,
+        datum_shift=ctx.datum_shift,
+    )
     warnings = [*ctx.warnings, *warnings]
     method, crs_ = ctx.method, ctx.crs
     kept_geoms, rows, lost_rows, lost_geoms, dropped_rows, dropped_geoms = [], [], [], [], [], []
@@ -276,26 +326,48 @@ def avoid(
         if geom.is_empty:
             carved_patches, carved_removed, excluded = np.array([], dtype=object), [], []
         else:
-            carved = carve(geom, loaded, crs_, method, min_width_m=min_width_m,
-                           min_area_m2=min_area)
+            carved = carve(
+                geom, loaded, crs_, method, min_width_m=min_width_m, min_area_m2=min_area
+            )
             carved_patches, carved_removed, excluded = (
-                carved.patches, carved.removed, carved.excluded)
+                carved.patches,
+                carved.removed,
+                carved.excluded,
+            )
         for item, part in excluded:
             if part.is_empty:
                 continue
             c = item.constraint
-            lost_rows.append({"site_id": row.site_id, "key": c.key, "kind": c.kind,
-                              "buffer_m": c.buffer_m, "outside": c.outside})
+            lost_rows.append(
+                {
+                    "site_id": row.site_id,
+                    "key": c.key,
+                    "kind": c.kind,
+                    "buffer_m": c.buffer_m,
+                    "outside": c.outside,
+                }
+            )
             lost_geoms.append(part)
         for part, reason in carved_removed:
             dropped_rows.append({"site_id": row.site_id, "reason": reason})
             dropped_geoms.append(part)
-        kept = (shapely.multipolygons(list(carved_patches)) if len(carved_patches) > 1
-                else carved_patches[0] if len(carved_patches) else shapely.Polygon())
+        kept = (
+            shapely.multipolygons(list(carved_patches))
+            if len(carved_patches) > 1
+            else carved_patches[0]
+            if len(carved_patches)
+            else shapely.Polygon()
+        )
         kept_geoms.append(kept)
-        rows.append({"site_id": row.site_id, "name": row.name,
-                     "project_class": row.project_class, "linear": bool(row.linear),
-                     "parts": len(carved_patches)})
+        rows.append(
+            {
+                "site_id": row.site_id,
+                "name": row.name,
+                "project_class": row.project_class,
+                "linear": bool(row.linear),
+                "parts": len(carved_patches),
+            }
+        )
     table = pd.DataFrame(rows, columns=["site_id", "name", "project_class", "linear", "parts"])
     site_planar = frame["planar_m2"].to_numpy(dtype=float)
     site_ellipsoidal = frame["ellipsoidal_m2"].to_numpy(dtype=float)
@@ -306,49 +378,70 @@ def avoid(
     table["kept_ellipsoidal_m2"] = ellipsoidal
     table["kept_ha"] = kept_ha
     table["lost_ha"] = np.maximum(table["site_ha"] - table["kept_ha"], 0.0)
-    lost = _pieces(lost_rows, lost_geoms, crs_, method,
-                   ["site_id", "key", "kind", "buffer_m", "outside"])
+    lost = _pieces(
+        lost_rows, lost_geoms, crs_, method, ["site_id", "key", "kind", "buffer_m", "outside"]
+    )
     dropped = _pieces(dropped_rows, dropped_geoms, crs_, method, ["site_id", "reason"])
     table["dropped_ha"] = table["site_id"].map(dropped.groupby("site_id")["ha"].sum()).fillna(0.0)
     table["constraints_ha"] = np.maximum(table["lost_ha"] - table["dropped_ha"], 0.0)
-    table["kept_share"] = np.divide(kept_ha, table["site_ha"].to_numpy(),
-                                    out=np.zeros(len(table)), where=table["site_ha"].to_numpy() > 0)
+    table["kept_share"] = np.divide(
+        kept_ha,
+        table["site_ha"].to_numpy(),
+        out=np.zeros(len(table)),
+        where=table["site_ha"].to_numpy() > 0,
+    )
     table["fragmented"] = table["parts"] > 1
     warnings.extend(_fragment_notes(table, kept_geoms, crs_, method))
     before = check(site, id_field=id_field, width=width, **ctx.check_kwargs())
     table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
     after = _recheck(table, kept_geoms, ctx)
     table["status_after"] = (
-        after.statuses.reindex(table["site_id"]).fillna("").to_numpy() if after is not None
-        else ""
+        after.statuses.reindex(table["site_id"]).fillna("").to_numpy() if after is not None else ""
     )
     kept_frame = gpd.GeoDataFrame(table, geometry=kept_geoms, crs=crs_)
     original = gpd.GeoDataFrame(
-        {"site_id": frame["site_id"].to_numpy(), "name": frame["name"].to_numpy(),
-         "ha": site_driving / 10_000.0},
-        geometry=frame.geometry.values, crs=crs_,
+        {
+            "site_id": frame["site_id"].to_numpy(),
+            "name": frame["name"].to_numpy(),
+            "ha": site_driving / 10_000.0,
+        },
+        geometry=frame.geometry.values,
+        crs=crs_,
     )
     return AvoidanceResult(
-        kept=kept_frame, lost=lost, dropped=dropped, sites=original, constraints=hard,
+        kept=kept_frame,
+        lost=lost,
+        dropped=dropped,
+        sites=original,
+        constraints=hard,
         unchecked=[item.constraint.key for item in loaded if not item.available],
-        parameters={"buffers": {c.key: c.buffer_m for c in hard}, "buffer_join": buffer_join,
-                    "outside_urban": outside_urban, "min_width_m": float(min_width_m),
-                    "min_area_m2": min_area},
-        before=before, after=after, analysis_crs=crs_, created=created,
+        parameters={
+            "buffers": {c.key: c.buffer_m for c in hard},
+            "buffer_join": buffer_join,
+            "outside_urban": outside_urban,
+            "min_width_m": float(min_width_m),
+            "min_area_m2": min_area,
+        },
+        before=before,
+        after=after,
+        analysis_crs=crs_,
+        created=created,
         warnings=list(dict.fromkeys([*warnings, *before.warnings])),
     )
 
 
-def _pieces(rows: list[dict[str, Any]], geoms: list[Any], crs: CRS, method: AreaMethod,
-            columns: list[str]) -> gpd.GeoDataFrame:
+def _pieces(
+    rows: list[dict[str, Any]], geoms: list[Any], crs: CRS, method: AreaMethod, columns: list[str]
+) -> gpd.GeoDataFrame:
     planar, ellipsoidal, ha = _areas(geoms, crs, method)
     frame = pd.DataFrame(rows, columns=columns)
     frame["planar_m2"], frame["ellipsoidal_m2"], frame["ha"] = planar, ellipsoidal, ha
     return gpd.GeoDataFrame(frame, geometry=list(geoms), crs=crs)
 
 
-def _fragment_notes(table: pd.DataFrame, kept: list[Any], crs: CRS,
-                    method: AreaMethod) -> list[str]:
+def _fragment_notes(
+    table: pd.DataFrame, kept: list[Any], crs: CRS, method: AreaMethod
+) -> list[str]:
     notes = []
     for row, geom in zip(table.itertuples(index=False), kept, strict=True):
         if row.parts == 0:
@@ -375,9 +468,11 @@ def _recheck(table: pd.DataFrame, kept: list[Any], ctx) -> CheckResult | None:
         return None
     frame = gpd.GeoDataFrame(
         table.loc[usable, ["site_id", "name", "project_class", "linear"]].reset_index(drop=True),
-        geometry=[g for g, u in zip(kept, usable, strict=True) if u], crs=ctx.crs,
+        geometry=[g for g, u in zip(kept, usable, strict=True) if u],
+        crs=ctx.crs,
     )
-    frame["project_class"] = frame["project_class"].astype(object).where(
-        frame["project_class"].notna(), "")
+    frame["project_class"] = (
+        frame["project_class"].astype(object).where(frame["project_class"].notna(), "")
+    )
     frame["linear"] = frame["linear"].map({True: "1", False: "0"})
     return check(frame, id_field="site_id", **ctx.check_kwargs())

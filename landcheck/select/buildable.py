@@ -132,8 +132,11 @@ def carve(
     Carved
     """
     excluded = [(item, item.excluded_from(aoi)) for item in loaded if item.available]
-    inside = [item.zone for item in loaded
-              if item.available and not item.constraint.outside and item.zone is not None]
+    inside = [
+        item.zone
+        for item in loaded
+        if item.available and not item.constraint.outside and item.zone is not None
+    ]
     free = aoi
     if inside:
         free = shapely.difference(free, union_polygons(inside))
@@ -227,21 +230,23 @@ class BuildableResult:
         """Return the JSON form (schema ``landcheck/buildable@1``)."""
         excluded = pd.DataFrame(self.excluded.drop(columns="geometry")).to_dict("records")
         removed = pd.DataFrame(self.removed.drop(columns="geometry")).to_dict("records")
-        return json_safe({
-            "schema": BUILDABLE_SCHEMA,
-            "landcheck_version": __version__,
-            "created": self.created.isoformat(timespec="seconds"),
-            "analysis_crs": crs_label(self.analysis_crs),
-            "area_method": self.totals["aoi"].method.value,
-            "parameters": self.parameters,
-            "constraints": [c.to_dict() for c in self.constraints],
-            "unchecked": list(self.unchecked),
-            "totals": {k: v.to_dict() for k, v in self.totals.items()},
-            "excluded": excluded,
-            "removed": removed,
-            "patches": self.table.to_dict("records"),
-            "warnings": list(self.warnings),
-        })
+        return json_safe(
+            {
+                "schema": BUILDABLE_SCHEMA,
+                "landcheck_version": __version__,
+                "created": self.created.isoformat(timespec="seconds"),
+                "analysis_crs": crs_label(self.analysis_crs),
+                "area_method": self.totals["aoi"].method.value,
+                "parameters": self.parameters,
+                "constraints": [c.to_dict() for c in self.constraints],
+                "unchecked": list(self.unchecked),
+                "totals": {k: v.to_dict() for k, v in self.totals.items()},
+                "excluded": excluded,
+                "removed": removed,
+                "patches": self.table.to_dict("records"),
+                "warnings": list(self.warnings),
+            }
+        )
 
     def _facts(self) -> list[tuple[str, str]]:
         t = self.totals
@@ -257,15 +262,34 @@ class BuildableResult:
         return facts
 
     def _repr_html_(self) -> str:
-        columns = [c for c in ("patch_id", "ha", "status", "cultivated_ha", "paddy_ha",
-                               "conversion_ha", "urban", "urban_distance_m", "road_distance_m",
-                               "nearest_hard_m") if c in self.patches.columns]
-        return html_block("Buildable land (可建设用地)", self._facts(), self.table[columns],
-                          warnings=self.warnings)
+        columns = [
+            c
+            for c in (
+                "patch_id",
+                "ha",
+                "status",
+                "cultivated_ha",
+                "paddy_ha",
+                "conversion_ha",
+                "urban",
+                "urban_distance_m",
+                "road_distance_m",
+                "nearest_hard_m",
+            )
+            if c in self.patches.columns
+        ]
+        return html_block(
+            "Buildable land (可建设用地)",
+            self._facts(),
+            self.table[columns],
+            warnings=self.warnings,
+        )
 
     def __repr__(self) -> str:
-        return (f"<BuildableResult {self.area.ha:,.4f} ha buildable in {len(self.patches)} "
-                f"patch(es) of {self.totals['aoi'].ha:,.4f} ha>")
+        return (
+            f"<BuildableResult {self.area.ha:,.4f} ha buildable in {len(self.patches)} "
+            f"patch(es) of {self.totals['aoi'].ha:,.4f} ha>"
+        )
 
     def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
         """Map: the area, what each constraint excludes, what was removed, the patches.
@@ -284,8 +308,12 @@ class BuildableResult:
             plot_layer(ax, part, **style)
             if not part.geometry.iloc[0].is_empty:
                 what = f"outside {row.key}" if row.outside else row.key
-                entries.append((f"excluded: {what}" + (f" (+{row.buffer_m:g} m)"
-                                                       if row.buffer_m else ""), style))
+                entries.append(
+                    (
+                        f"excluded: {what}" + (f" (+{row.buffer_m:g} m)" if row.buffer_m else ""),
+                        style,
+                    )
+                )
         removed = {"facecolor": "#bfc9ca", "edgecolor": "#7f8c8d", "alpha": 0.8}
         usable = {"facecolor": "#5dade2", "edgecolor": "#1b4f72", "alpha": 0.7}
         plot_layer(ax, self.removed, **removed)
@@ -301,8 +329,9 @@ class BuildableResult:
         return ax
 
 
-def _frame(rows: list[dict[str, Any]], geoms: list[Any], crs: CRS,
-           columns: list[str]) -> gpd.GeoDataFrame:
+def _frame(
+    rows: list[dict[str, Any]], geoms: list[Any], crs: CRS, columns: list[str]
+) -> gpd.GeoDataFrame:
     data = pd.DataFrame(rows, columns=columns)
     return gpd.GeoDataFrame(data, geometry=list(geoms), crs=crs)
 
@@ -311,8 +340,12 @@ def _area_columns(geoms: np.ndarray, crs: CRS, method: AreaMethod) -> dict[str, 
     planar = shapely.area(geoms) if len(geoms) else np.zeros(0)
     ellipsoidal = ellipsoidal_areas(geoms, crs) if len(geoms) else np.zeros(0)
     driving = planar if method is AreaMethod.PLANAR else ellipsoidal
-    return {"planar_m2": planar, "ellipsoidal_m2": ellipsoidal, "ha": driving / 10_000.0,
-            "mu": driving * 3.0 / 2000.0}
+    return {
+        "planar_m2": planar,
+        "ellipsoidal_m2": ellipsoidal,
+        "ha": driving / 10_000.0,
+        "mu": driving * 3.0 / 2000.0,
+    }
 
 
 def _distances_to(geoms: np.ndarray, targets: np.ndarray | None, search_m: float) -> np.ndarray:
@@ -324,8 +357,13 @@ def _distances_to(geoms: np.ndarray, targets: np.ndarray | None, search_m: float
     return out
 
 
-def _urban_features(ctx: SelectionContext, loaded: list[LoadedConstraint], near: gpd.GeoSeries,
-                    search_m: float, warnings: list[str]) -> np.ndarray | None:
+def _urban_features(
+    ctx: SelectionContext,
+    loaded: list[LoadedConstraint],
+    near: gpd.GeoSeries,
+    search_m: float,
+    warnings: list[str],
+) -> np.ndarray | None:
     key = first_layer_of_kind(ctx.profile, "urban_boundary")
     if key is None:
         return None
@@ -336,8 +374,14 @@ def _urban_features(ctx: SelectionContext, loaded: list[LoadedConstraint], near:
     if source is None:
         return None
     try:
-        layer = load_layer(ctx.profile.layers[key], source, near, ctx.crs, margin=search_m,
-                           datum_shift=ctx.datum_shift)
+        layer = load_layer(
+            ctx.profile.layers[key],
+            source,
+            near,
+            ctx.crs,
+            margin=search_m,
+            datum_shift=ctx.datum_shift,
+        )
     except (DataSourceError, InputDataError) as ex:
         warnings.append(f"distance to {key!r} not measured: {ex}")
         return None
@@ -372,8 +416,14 @@ def describe_patches(
     table["urban_distance_m"] = _distances_to(geoms, urban, search_m)
     road_geoms = None
     if roads is not None:
-        road_geoms, _ = load_lines(roads, near.iloc[0], ctx.crs, margin=search_m,
-                                   encoding=ctx.encoding, datum_shift=ctx.datum_shift)
+        road_geoms, _ = load_lines(
+            roads,
+            near.iloc[0],
+            ctx.crs,
+            margin=search_m,
+            encoding=ctx.encoding,
+            datum_shift=ctx.datum_shift,
+        )
     table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m)
     return table, result
 
@@ -452,24 +502,47 @@ def buildable(
     if not search_m > 0:
         raise InputDataError(f"search_m must be a distance in metres > 0, got {search_m!r}")
     created = datetime.now(timezone.utc)
-    ctx = prepare_context(area_of_interest, profile=profile, layers=layers, crs=crs,
-                          area_method=area_method, encoding=encoding, what="area of interest",
-                          datum_shift=datum_shift)
-    hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
-                            extra=constraints)
+    ctx = prepare_context(
+        area_of_interest,
+        profile=profile,
+        layers=layers,
+        crs=crs,
+        area_method=area_method,
+        encoding=encoding,
+        what="area of interest",
+        datum_shift=datum_shift,
+    )
+    hard = hard_constraints(
+        ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
+    )
     klass = ctx.project_class(project_class)
     min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
     aoi = ctx.union()
     near = gpd.GeoSeries([aoi], crs=ctx.crs)
-    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
-                                        join=buffer_join, search_m=search_m,
-                                        datum_shift=ctx.datum_shift)
+    loaded, warnings = load_constraints(
+        hard,
+        ctx.profile,
+        ctx.sources,
+        near,
+        ctx.crs,
+        join=buffer_join,
+        search_m=search_m,
+        datum_shift=ctx.datum_shift,
+    )
     warnings = [*ctx.warnings, *warnings]
-    carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m,
-                   min_area_m2=min_area)
+    carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m, min_area_m2=min_area)
     ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
-    table, result = describe_patches(ctx, carved.patches, ids, hard, loaded, roads=roads,
-                                     search_m=search_m, warnings=warnings, project_class=klass)
+    table, result = describe_patches(
+        ctx,
+        carved.patches,
+        ids,
+        hard,
+        loaded,
+        roads=roads,
+        search_m=search_m,
+        warnings=warnings,
+        project_class=klass,
+    )
     if result is not None:
         warnings.extend(w for w in result.warnings if w not in warnings)
     patches = gpd.GeoDataFrame(table, geometry=list(carved.patches), crs=ctx.crs)
@@ -482,41 +555,73 @@ def buildable(
         unchecked=[item.constraint.key for item in loaded if not item.available],
         totals=_totals(carved, ctx),
         parameters={
-            "buffers": {c.key: c.buffer_m for c in hard}, "buffer_join": buffer_join,
-            "outside_urban": outside_urban, "min_width_m": float(min_width_m),
-            "min_area_m2": min_area, "search_m": float(search_m), "project_class": klass,
-            "roads": None if roads is None else (
-                "<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
+            "buffers": {c.key: c.buffer_m for c in hard},
+            "buffer_join": buffer_join,
+            "outside_urban": outside_urban,
+            "min_width_m": float(min_width_m),
+            "min_area_m2": min_area,
+            "search_m": float(search_m),
+            "project_class": klass,
+            "roads": None
+            if roads is None
+            else ("<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
         },
-        check=result, analysis_crs=ctx.crs, created=created,
+        check=result,
+        analysis_crs=ctx.crs,
+        created=created,
         warnings=list(dict.fromkeys(warnings)),
     )
 
 
-def _excluded_frame(carved: Carved, loaded: list[LoadedConstraint],
-                    ctx: SelectionContext) -> gpd.GeoDataFrame:
+def _excluded_frame(
+    carved: Carved, loaded: list[LoadedConstraint], ctx: SelectionContext
+) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     parts = {item.constraint.key: geom for item, geom in carved.excluded}
     for item in loaded:
         c = item.constraint
         geom = parts.get(c.key, shapely.Polygon())
         area = _area(geom, ctx.crs, ctx.method)
-        rows.append({"key": c.key, "kind": c.kind, "title": c.title.zh, "buffer_m": c.buffer_m,
-                     "outside": c.outside, "available": item.available,
-                     "planar_m2": area.planar_m2, "ellipsoidal_m2": area.ellipsoidal_m2,
-                     "ha": area.ha})
+        rows.append(
+            {
+                "key": c.key,
+                "kind": c.kind,
+                "title": c.title.zh,
+                "buffer_m": c.buffer_m,
+                "outside": c.outside,
+                "available": item.available,
+                "planar_m2": area.planar_m2,
+                "ellipsoidal_m2": area.ellipsoidal_m2,
+                "ha": area.ha,
+            }
+        )
         geoms.append(geom)
-    columns = ["key", "kind", "title", "buffer_m", "outside", "available", "planar_m2",
-               "ellipsoidal_m2", "ha"]
+    columns = [
+        "key",
+        "kind",
+        "title",
+        "buffer_m",
+        "outside",
+        "available",
+        "planar_m2",
+        "ellipsoidal_m2",
+        "ha",
+    ]
     return _frame(rows, geoms, ctx.crs, columns)
 
 
 def _removed_frame(carved: Carved, ctx: SelectionContext) -> gpd.GeoDataFrame:
     geoms = np.asarray([g for g, _ in carved.removed], dtype=object)
     areas = _area_columns(geoms, ctx.crs, ctx.method)
-    rows = [{"reason": reason, "planar_m2": areas["planar_m2"][i],
-             "ellipsoidal_m2": areas["ellipsoidal_m2"][i], "ha": areas["ha"][i]}
-            for i, (_, reason) in enumerate(carved.removed)]
+    rows = [
+        {
+            "reason": reason,
+            "planar_m2": areas["planar_m2"][i],
+            "ellipsoidal_m2": areas["ellipsoidal_m2"][i],
+            "ha": areas["ha"][i],
+        }
+        for i, (_, reason) in enumerate(carved.removed)
+    ]
     return _frame(rows, list(geoms), ctx.crs, ["reason", "planar_m2", "ellipsoidal_m2", "ha"])
 
 

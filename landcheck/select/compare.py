@@ -59,8 +59,15 @@ __all__ = [
 COMPARISON_SCHEMA = "landcheck/comparison@1"
 
 _TABLE_COLUMNS = [
-    "rank", "site_id", "name", "status", "area_ha", "score", "nearest_hard_m",
-    "nearest_hard_layer", "urban",
+    "rank",
+    "site_id",
+    "name",
+    "status",
+    "area_ha",
+    "score",
+    "nearest_hard_m",
+    "nearest_hard_layer",
+    "urban",
 ]
 
 
@@ -119,7 +126,8 @@ class ComparisonResult:
         lines = [self.rule.describe(lang)]
         for row in self.table.itertuples(index=False):
             distance = (
-                f"> {self.rule.search_m:g} m" if pd.isna(row.nearest_hard_m)
+                f"> {self.rule.search_m:g} m"
+                if pd.isna(row.nearest_hard_m)
                 else f"{row.nearest_hard_m:.1f} m"
             )
             lines.append(
@@ -132,38 +140,52 @@ class ComparisonResult:
     def display_table(self) -> pd.DataFrame:
         """The table's main columns, for printing."""
         hard = [f"{c.key}_ha" for c in self.constraints if not c.outside]
-        columns = [*_TABLE_COLUMNS[:5], *hard, "paddy_ha", "cultivated_ha", "conversion_ha",
-                   "outside_urban_ha", *_TABLE_COLUMNS[5:]]
+        columns = [
+            *_TABLE_COLUMNS[:5],
+            *hard,
+            "paddy_ha",
+            "cultivated_ha",
+            "conversion_ha",
+            "outside_urban_ha",
+            *_TABLE_COLUMNS[5:],
+        ]
         return self.table[[c for c in columns if c in self.table.columns]]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (schema ``landcheck/comparison@1``)."""
-        return json_safe({
-            "schema": COMPARISON_SCHEMA,
-            "landcheck_version": __version__,
-            "created": self.created.isoformat(timespec="seconds"),
-            "profile": {"name": self.check.profile.name, "version": self.check.profile.version},
-            "analysis_crs": crs_label(self.analysis_crs),
-            "area_method": self.check.area_method,
-            "rule": self.rule.to_dict(),
-            "constraints": [c.to_dict() for c in self.constraints],
-            "ranking": self.table.to_dict("records"),
-            "warnings": list(self.warnings),
-        })
+        return json_safe(
+            {
+                "schema": COMPARISON_SCHEMA,
+                "landcheck_version": __version__,
+                "created": self.created.isoformat(timespec="seconds"),
+                "profile": {"name": self.check.profile.name, "version": self.check.profile.version},
+                "analysis_crs": crs_label(self.analysis_crs),
+                "area_method": self.check.area_method,
+                "rule": self.rule.to_dict(),
+                "constraints": [c.to_dict() for c in self.constraints],
+                "ranking": self.table.to_dict("records"),
+                "warnings": list(self.warnings),
+            }
+        )
 
     def _repr_html_(self) -> str:
         return html_block(
             f"Comparison of {len(self.table)} alternative sites (比选)",
-            [("best", f"{self.best}"), ("CRS", crs_label(self.analysis_crs)),
-             ("areas", f"{self.check.area_method}, ha")],
+            [
+                ("best", f"{self.best}"),
+                ("CRS", crs_label(self.analysis_crs)),
+                ("areas", f"{self.check.area_method}, ha"),
+            ],
             self.display_table,
             notes=[self.rule.describe("en")],
             warnings=self.warnings,
         )
 
     def __repr__(self) -> str:
-        return (f"<ComparisonResult {len(self.table)} alternatives; best {self.best}; "
-                f"order {' > '.join(self.order)}>")
+        return (
+            f"<ComparisonResult {len(self.table)} alternatives; best {self.best}; "
+            f"order {' > '.join(self.order)}>"
+        )
 
     def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
         """Map of all alternatives, coloured by rank, over the constraint layers.
@@ -174,14 +196,24 @@ class ComparisonResult:
         """
         ax = new_axes(ax)
         entries = draw_context(ax, self.context, self.constraints, self.check.profile)
-        self.sites.plot(ax=ax, color=[STATUS_COLOURS[s] for s in self.sites["status"]],
-                        edgecolor="black", linewidth=1.0, alpha=0.85)
+        self.sites.plot(
+            ax=ax,
+            color=[STATUS_COLOURS[s] for s in self.sites["status"]],
+            edgecolor="black",
+            linewidth=1.0,
+            alpha=0.85,
+        )
         if labels:
             for row in self.sites.itertuples(index=False):
                 label(ax, row.geometry, f"{row.rank}. {row.site_id} ({row.status})")
         statuses = list(dict.fromkeys(self.sites["status"]))
-        legend(ax, [*entries, *((s, {"facecolor": STATUS_COLOURS[s], "edgecolor": "black"})
-                                for s in statuses)])
+        legend(
+            ax,
+            [
+                *entries,
+                *((s, {"facecolor": STATUS_COLOURS[s], "edgecolor": "black"}) for s in statuses),
+            ],
+        )
         minx, miny, maxx, maxy = self.sites.total_bounds
         pad = max(maxx - minx, maxy - miny) * 0.15 + 50.0
         ax.set_xlim(minx - pad, maxx + pad)
@@ -190,8 +222,12 @@ class ComparisonResult:
         return ax
 
 
-def draw_context(ax: Any, context: Mapping[str, gpd.GeoDataFrame],
-                 constraints: tuple[Constraint, ...], profile: Profile) -> list[tuple[str, dict]]:
+def draw_context(
+    ax: Any,
+    context: Mapping[str, gpd.GeoDataFrame],
+    constraints: tuple[Constraint, ...],
+    profile: Profile,
+) -> list[tuple[str, dict]]:
     """Draw the context layers; return their legend entries."""
     entries = []
     for key, frame in context.items():
@@ -214,8 +250,14 @@ def context_layers(
     urban = first_layer_of_kind(ctx.profile, "urban_boundary")
     if urban and urban not in out and ctx.sources.get(urban) is not None:
         try:
-            layer = load_layer(ctx.profile.layers[urban], ctx.sources[urban], near, ctx.crs,
-                               margin=margin, datum_shift=ctx.datum_shift)
+            layer = load_layer(
+                ctx.profile.layers[urban],
+                ctx.sources[urban],
+                near,
+                ctx.crs,
+                margin=margin,
+                datum_shift=ctx.datum_shift,
+            )
             out[urban] = layer.layer.features[["_id", "geometry"]]
         except (DataSourceError, InputDataError):
             pass  # only a map layer; the check reports the problem
@@ -295,19 +337,40 @@ def compare(
         raise InputDataError(f"search_m must be a distance in metres > 0, got {search_m!r}")
     created = datetime.now(timezone.utc)
     ctx = prepare_context(
-        candidates, profile=profile, layers=layers, crs=crs, area_method=area_method,
-        encoding=encoding, id_field=id_field, width=width, what="candidate sites",
-        datum_shift=datum_shift)
+        candidates,
+        profile=profile,
+        layers=layers,
+        crs=crs,
+        area_method=area_method,
+        encoding=encoding,
+        id_field=id_field,
+        width=width,
+        what="candidate sites",
+        datum_shift=datum_shift,
+    )
     hard = hard_constraints(ctx.profile, extra=constraints)
     rule = RankingRule.build(hard, weights, search_m=search_m)
     result = check(candidates, id_field=id_field, width=width, **ctx.check_kwargs())
     near = result.sites.geometry
-    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
-                                        search_m=search_m, datum_shift=ctx.datum_shift)
+    loaded, warnings = load_constraints(
+        hard,
+        ctx.profile,
+        ctx.sources,
+        near,
+        ctx.crs,
+        search_m=search_m,
+        datum_shift=ctx.datum_shift,
+    )
     table, sites = rank_sites(result, loaded, hard, rule)
     context = context_layers(ctx, loaded, near, search_m)
     return ComparisonResult(
-        table=table, sites=sites, rule=rule, check=result, constraints=hard, context=context,
-        analysis_crs=ctx.crs, created=created,
+        table=table,
+        sites=sites,
+        rule=rule,
+        check=result,
+        constraints=hard,
+        context=context,
+        analysis_crs=ctx.crs,
+        created=created,
         warnings=list(dict.fromkeys([*result.warnings, *warnings])),
     )

@@ -115,8 +115,11 @@ class Constraint:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
         return {
-            "key": self.key, "kind": self.kind, "title": self.title.to_dict(),
-            "buffer_m": float(self.buffer_m), "outside": self.outside,
+            "key": self.key,
+            "kind": self.kind,
+            "title": self.title.to_dict(),
+            "buffer_m": float(self.buffer_m),
+            "outside": self.outside,
         }
 
 
@@ -351,7 +354,10 @@ def load_constraints(
                 f"{c.title.en}: {ex}"
             )
             record = InputRecord(
-                role="layer", key=c.key, status="unreadable", detail=str(ex),
+                role="layer",
+                key=c.key,
+                status="unreadable",
+                detail=str(ex),
                 path=source.path if isinstance(source, LayerSource) else None,
             )
             loaded.append(LoadedConstraint(c, False, record=record, reason=str(ex)))

@@ -72,9 +72,13 @@ def nearest_hard(
         layer[chosen] = item.constraint.key
         ids = item.features["_id"].astype(str).to_numpy()
         feature[chosen] = ids[found["feature"].to_numpy(dtype=int)[better]]
-    return pd.DataFrame({
-        "nearest_hard_m": distance, "nearest_hard_layer": layer, "nearest_hard_id": feature,
-    })
+    return pd.DataFrame(
+        {
+            "nearest_hard_m": distance,
+            "nearest_hard_layer": layer,
+            "nearest_hard_id": feature,
+        }
+    )
 
 
 def _main_finding(result: CheckResult, site_id: str, status: str) -> str:
@@ -117,7 +121,10 @@ def site_metrics(
     for row in result.summary.itertuples(index=False):
         sid = row.site_id
         out: dict[str, object] = {
-            "site_id": sid, "name": row.name, "status": row.status, "area_ha": row.ha,
+            "site_id": sid,
+            "name": row.name,
+            "status": row.status,
+            "area_ha": row.ha,
             "main_finding": _main_finding(result, sid, row.status),
         }
         for key in inside_keys:

@@ -152,8 +152,15 @@ class RankingRule:
         for c in inside:
             default = merged.get(c.kind, EXTRA_LAYER_WEIGHT)
             weight = given.get(c.key, default)
-            terms.append(Term(c.key, f"{c.key}_ha", weight,
-                              f"{c.title.en} taken ({c.key})", f"占用{c.title.zh}（{c.key}）"))
+            terms.append(
+                Term(
+                    c.key,
+                    f"{c.key}_ha",
+                    weight,
+                    f"{c.title.en} taken ({c.key})",
+                    f"占用{c.title.zh}（{c.key}）",
+                )
+            )
         for name in ("paddy", "cultivated", "conversion", "outside_urban"):
             en, zh = CONCEPTS[name]
             terms.append(Term(name, f"{name}_ha", merged[name], en, zh))
@@ -180,9 +187,10 @@ class RankingRule:
 
     def describe(self, lang: str = "en") -> str:
         """The rule in words, for the output."""
-        formula = " + ".join(
-            f"{t.weight:g} × {t.zh if lang == 'zh' else t.en} (ha)" for t in self.terms
-        ) or "0"
+        formula = (
+            " + ".join(f"{t.weight:g} × {t.zh if lang == 'zh' else t.en} (ha)" for t in self.terms)
+            or "0"
+        )
         if lang == "zh":
             return (
                 "排序规则，依次比较：（1）总体审查结论，由好到差："
@@ -214,26 +222,36 @@ class RankingRule:
 
 def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     distance = table["nearest_hard_m"].astype(float).fillna(rule.search_m).clip(upper=rule.search_m)
-    return pd.DataFrame({
-        "status_rank": table["status"].map({s: i for i, s in enumerate(STATUS_ORDER)}).astype(int),
-        "score_key": table["score"].round(SCORE_DECIMALS),
-        "distance_key": -distance.round(DISTANCE_DECIMALS),
-        "id_key": table["site_id"].astype(str),
-    }, index=table.index)
+    return pd.DataFrame(
+        {
+            "status_rank": table["status"]
+            .map({s: i for i, s in enumerate(STATUS_ORDER)})
+            .astype(int),
+            "score_key": table["score"].round(SCORE_DECIMALS),
+            "distance_key": -distance.round(DISTANCE_DECIMALS),
+            "id_key": table["site_id"].astype(str),
+        },
+        index=table.index,
+    )
 
 
-def _why(row: pd.Series, nxt: pd.Series, keys_row: pd.Series, keys_next: pd.Series,
-         rule: RankingRule) -> str:
+def _why(
+    row: pd.Series, nxt: pd.Series, keys_row: pd.Series, keys_next: pd.Series, rule: RankingRule
+) -> str:
     other = nxt["site_id"]
     if keys_row["status_rank"] != keys_next["status_rank"]:
         return f"ahead of {other}: status {row['status']} is better than {nxt['status']}"
     if keys_row["score_key"] != keys_next["score_key"]:
-        return (f"ahead of {other}: same status, score {row['score']:.4f} is lower than "
-                f"{nxt['score']:.4f}")
+        return (
+            f"ahead of {other}: same status, score {row['score']:.4f} is lower than "
+            f"{nxt['score']:.4f}"
+        )
     if keys_row["distance_key"] != keys_next["distance_key"]:
         mine, theirs = -keys_row["distance_key"], -keys_next["distance_key"]
-        return (f"ahead of {other}: same status and score, nearest hard constraint "
-                f"{mine:.2f} m is farther than {theirs:.2f} m")
+        return (
+            f"ahead of {other}: same status and score, nearest hard constraint "
+            f"{mine:.2f} m is farther than {theirs:.2f} m"
+        )
     return f"ahead of {other}: tied on status, score and distance; the site id decides"
 
 

@@ -125,35 +125,60 @@ class SearchResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (schema ``landcheck/search@1``)."""
-        return json_safe({
-            "schema": SEARCH_SCHEMA,
-            "landcheck_version": __version__,
-            "created": self.created.isoformat(timespec="seconds"),
-            "analysis_crs": crs_label(self.analysis_crs),
-            "parameters": self.parameters,
-            "stats": self.stats,
-            "rule": self.rule.to_dict(),
-            "constraints": [c.to_dict() for c in self.constraints],
-            "unchecked": list(self.unchecked),
-            "proposals": self.table.to_dict("records"),
-            "warnings": list(self.warnings),
-        })
+        return json_safe(
+            {
+                "schema": SEARCH_SCHEMA,
+                "landcheck_version": __version__,
+                "created": self.created.isoformat(timespec="seconds"),
+                "analysis_crs": crs_label(self.analysis_crs),
+                "parameters": self.parameters,
+                "stats": self.stats,
+                "rule": self.rule.to_dict(),
+                "constraints": [c.to_dict() for c in self.constraints],
+                "unchecked": list(self.unchecked),
+                "proposals": self.table.to_dict("records"),
+                "warnings": list(self.warnings),
+            }
+        )
 
     def _repr_html_(self) -> str:
-        facts = [("required area", f"{self.parameters['area_ha']:g} ha"),
-                 ("proposals", f"{len(self.proposals)} of {self.parameters['count']} asked"),
-                 ("candidates pre-examined", f"{self.stats['candidates']:,}")]
+        facts = [
+            ("required area", f"{self.parameters['area_ha']:g} ha"),
+            ("proposals", f"{len(self.proposals)} of {self.parameters['count']} asked"),
+            ("candidates pre-examined", f"{self.stats['candidates']:,}"),
+        ]
         if self.unchecked:
             facts.append(("NOT checked against", ", ".join(self.unchecked)))
-        columns = [c for c in ("rank", "site_id", "status", "area_ha", "score", "nearest_hard_m",
-                               "cultivated_ha", "conversion_ha", "urban", "angle_deg", "width_m",
-                               "length_m") if c in self.proposals.columns]
-        return html_block("Site search (选址搜索)", facts, self.table[columns],
-                          notes=[self.rule.describe("en")], warnings=self.warnings)
+        columns = [
+            c
+            for c in (
+                "rank",
+                "site_id",
+                "status",
+                "area_ha",
+                "score",
+                "nearest_hard_m",
+                "cultivated_ha",
+                "conversion_ha",
+                "urban",
+                "angle_deg",
+                "width_m",
+                "length_m",
+            )
+            if c in self.proposals.columns
+        ]
+        return html_block(
+            "Site search (选址搜索)",
+            facts,
+            self.table[columns],
+            notes=[self.rule.describe("en")],
+            warnings=self.warnings,
+        )
 
     def __repr__(self) -> str:
-        return (f"<SearchResult {len(self.proposals)} proposal(s) of "
-                f"{self.parameters['area_ha']:g} ha>")
+        return (
+            f"<SearchResult {len(self.proposals)} proposal(s) of {self.parameters['area_ha']:g} ha>"
+        )
 
     def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
         """Map: the area of interest, the usable patches and the proposals by rank.
@@ -165,8 +190,9 @@ class SearchResult:
         ax = new_axes(ax)
         entries = []
         if self.comparison is not None:
-            entries = draw_context(ax, self.comparison.context, self.constraints,
-                                   self.comparison.check.profile)
+            entries = draw_context(
+                ax, self.comparison.context, self.constraints, self.comparison.check.profile
+            )
         usable = {"facecolor": "#d6eaf8", "edgecolor": "#5dade2", "alpha": 0.8}
         proposed = {"facecolor": "#e67e22", "edgecolor": "black", "alpha": 0.85}
         plot_layer(ax, self.patches, **usable)
@@ -303,26 +329,43 @@ def search(
     if int(max_candidates) < 1:
         raise InputDataError(f"max_candidates must be at least 1, got {max_candidates!r}")
     created = datetime.now(timezone.utc)
-    ctx = prepare_context(area_of_interest, profile=profile, layers=layers, crs=crs,
-                          area_method=area_method, encoding=encoding, what="area of interest",
-                          datum_shift=datum_shift)
-    hard = hard_constraints(ctx.profile, buffers=buffers, outside_urban=outside_urban,
-                            extra=constraints)
+    ctx = prepare_context(
+        area_of_interest,
+        profile=profile,
+        layers=layers,
+        crs=crs,
+        area_method=area_method,
+        encoding=encoding,
+        what="area of interest",
+        datum_shift=datum_shift,
+    )
+    hard = hard_constraints(
+        ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
+    )
     rule = RankingRule.build(hard, weights, search_m=search_m)
     klass = ctx.project_class(project_class)
     required_m2 = float(area_ha) * M2_PER_HA
     aoi = ctx.union()
     near = gpd.GeoSeries([aoi], crs=ctx.crs)
-    loaded, warnings = load_constraints(hard, ctx.profile, ctx.sources, near, ctx.crs,
-                                        join=buffer_join, search_m=search_m,
-                                        datum_shift=ctx.datum_shift)
+    loaded, warnings = load_constraints(
+        hard,
+        ctx.profile,
+        ctx.sources,
+        near,
+        ctx.crs,
+        join=buffer_join,
+        search_m=search_m,
+        datum_shift=ctx.datum_shift,
+    )
     warnings = [*ctx.warnings, *warnings]
     scale = 1.0
     if ctx.method is AreaMethod.ELLIPSOIDAL:
         scale = float(ellipsoidal_areas([aoi], ctx.crs)[0]) / float(aoi.area)
     planar_needed = required_m2 / scale
-    shapes = [(float(np.sqrt(planar_needed / a)), float(np.sqrt(planar_needed * a)), a)
-              for a in _aspects(float(max_aspect))]
+    shapes = [
+        (float(np.sqrt(planar_needed / a)), float(np.sqrt(planar_needed * a)), a)
+        for a in _aspects(float(max_aspect))
+    ]
     shapes = [s for s in shapes if s[0] >= min_width_m]
     if not shapes:
         side = np.sqrt(planar_needed)
@@ -330,8 +373,9 @@ def search(
             f"a site of {area_ha:g} ha is at most {side:.1f} m wide, less than the minimum "
             f"width {min_width_m:g} m; lower the minimum width or raise the area"
         )
-    carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m,
-                   min_area_m2=required_m2)
+    carved = carve(
+        aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m, min_area_m2=required_m2
+    )
     step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
     rects, info = _place(carved.patches, shapes, angle_step, step)
     fit = len(rects)
@@ -341,16 +385,26 @@ def search(
         rects, info = _exact_area(rects, info, carved.patches, required_m2, ctx.crs)
     info.insert(0, "site_id", [f"C{i + 1:05d}" for i in range(len(rects))])
     patches = gpd.GeoDataFrame(
-        {"patch_id": [f"P{i + 1:03d}" for i in range(len(carved.patches))],
-         "planar_m2": shapely.area(carved.patches) if len(carved.patches) else []},
-        geometry=list(carved.patches), crs=ctx.crs,
+        {
+            "patch_id": [f"P{i + 1:03d}" for i in range(len(carved.patches))],
+            "planar_m2": shapely.area(carved.patches) if len(carved.patches) else [],
+        },
+        geometry=list(carved.patches),
+        crs=ctx.crs,
     )
     parameters = {
-        "area_ha": float(area_ha), "count": int(count), "min_width_m": float(min_width_m),
-        "max_aspect": float(max_aspect), "angle_step": float(angle_step), "step_m": step,
-        "buffers": {c.key: c.buffer_m for c in hard}, "buffer_join": buffer_join,
-        "outside_urban": outside_urban, "max_candidates": int(max_candidates),
-        "spacing_m": float(spacing_m), "project_class": klass,
+        "area_ha": float(area_ha),
+        "count": int(count),
+        "min_width_m": float(min_width_m),
+        "max_aspect": float(max_aspect),
+        "angle_step": float(angle_step),
+        "step_m": step,
+        "buffers": {c.key: c.buffer_m for c in hard},
+        "buffer_join": buffer_join,
+        "outside_urban": outside_urban,
+        "max_candidates": int(max_candidates),
+        "spacing_m": float(spacing_m),
+        "project_class": klass,
         "search_m": float(search_m),
     }
     unchecked = [item.constraint.key for item in loaded if not item.available]
@@ -363,8 +417,20 @@ def search(
             f"{min_width_m:g} m); enlarge the area, lower the buffers or the area"
         )
         empty = gpd.GeoDataFrame({"rank": [], "site_id": []}, geometry=[], crs=ctx.crs)
-        return SearchResult(empty, None, patches, aoi_frame, rule, parameters, stats, hard,
-                            unchecked, ctx.crs, created, list(dict.fromkeys(warnings)))
+        return SearchResult(
+            empty,
+            None,
+            patches,
+            aoi_frame,
+            rule,
+            parameters,
+            stats,
+            hard,
+            unchecked,
+            ctx.crs,
+            created,
+            list(dict.fromkeys(warnings)),
+        )
     if fit > len(rects):
         warnings.append(
             f"{fit:,} placements fit; {len(rects):,} evenly spaced ones were pre-examined "
@@ -379,7 +445,8 @@ def search(
     info = info.set_index("site_id")
     proposals_in = ctx.sites_frame(
         [f"A{i + 1}" for i in range(len(picked))],
-        candidates.set_index("site_id").geometry.loc[picked].values, klass,
+        candidates.set_index("site_id").geometry.loc[picked].values,
+        klass,
     )
     final = check(proposals_in, id_field="site_id", **ctx.check_kwargs())
     ranked, ranked_sites = rank_sites(final, loaded, hard, rule)
@@ -390,25 +457,47 @@ def search(
         proposals[column] = details[column].to_numpy()
     proposals["candidate"] = [origin[s] for s in proposals["site_id"]]
     comparison = ComparisonResult(
-        table=ranked, sites=ranked_sites, rule=rule, check=final, constraints=hard,
-        context=context_layers(ctx, loaded, near, search_m), analysis_crs=ctx.crs,
-        created=created, warnings=list(final.warnings),
+        table=ranked,
+        sites=ranked_sites,
+        rule=rule,
+        check=final,
+        constraints=hard,
+        context=context_layers(ctx, loaded, near, search_m),
+        analysis_crs=ctx.crs,
+        created=created,
+        warnings=list(final.warnings),
     )
     warnings.extend(w for w in final.warnings if w not in warnings)
-    return SearchResult(proposals, comparison, patches, aoi_frame, rule, parameters, stats,
-                        hard, unchecked, ctx.crs, created, list(dict.fromkeys(warnings)))
+    return SearchResult(
+        proposals,
+        comparison,
+        patches,
+        aoi_frame,
+        rule,
+        parameters,
+        stats,
+        hard,
+        unchecked,
+        ctx.crs,
+        created,
+        list(dict.fromkeys(warnings)),
+    )
 
 
 def _largest_ha(patches: np.ndarray, ctx) -> float:
     if not len(patches):
         return 0.0
-    areas = shapely.area(patches) if ctx.method is AreaMethod.PLANAR else ellipsoidal_areas(
-        patches, ctx.crs)
+    areas = (
+        shapely.area(patches)
+        if ctx.method is AreaMethod.PLANAR
+        else ellipsoidal_areas(patches, ctx.crs)
+    )
     return float(np.max(areas)) / M2_PER_HA
 
 
-def _place(patches: np.ndarray, shapes: list[tuple[float, float, float]], angle_step: float,
-           step: float) -> tuple[np.ndarray, pd.DataFrame]:
+def _place(
+    patches: np.ndarray, shapes: list[tuple[float, float, float]], angle_step: float, step: float
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Every shape at every orientation and grid position that fits in a patch."""
     found, rows = [], []
     for index, patch in enumerate(patches):
@@ -421,18 +510,26 @@ def _place(patches: np.ndarray, shapes: list[tuple[float, float, float]], angle_
             if not len(rects):
                 continue
             found.append(rects)
-            rows.append(pd.DataFrame({
-                "patch_id": f"P{index + 1:03d}", "angle_deg": angles_used,
-                "width_m": width, "length_m": length,
-            }))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "patch_id": f"P{index + 1:03d}",
+                        "angle_deg": angles_used,
+                        "width_m": width,
+                        "length_m": length,
+                    }
+                )
+            )
     if not found:
         return np.array([], dtype=object), pd.DataFrame(
-            columns=["patch_id", "angle_deg", "width_m", "length_m"])
+            columns=["patch_id", "angle_deg", "width_m", "length_m"]
+        )
     return np.concatenate(found), pd.concat(rows, ignore_index=True)
 
 
-def _exact_area(rects: np.ndarray, info: pd.DataFrame, patches: np.ndarray, required_m2: float,
-                crs: CRS) -> tuple[np.ndarray, pd.DataFrame]:
+def _exact_area(
+    rects: np.ndarray, info: pd.DataFrame, patches: np.ndarray, required_m2: float, crs: CRS
+) -> tuple[np.ndarray, pd.DataFrame]:
     """Scale each rectangle about its centre so its ellipsoidal area is the required one.
 
     The Gauss-Kruger scale changes across an area (about 10⁻⁵ over a few km), so a
@@ -453,11 +550,18 @@ def _exact_area(rects: np.ndarray, info: pd.DataFrame, patches: np.ndarray, requ
         if not len(todo):
             break
         x0, y0 = shapely.get_x(anchor[todo]), shapely.get_y(anchor[todo])
-        scaled = np.array([
-            shapely.transform(rects[i], lambda xy, f=factor[i], a=a, b=b: np.column_stack(
-                [a + (xy[:, 0] - a) * f, b + (xy[:, 1] - b) * f]))
-            for i, a, b in zip(todo, x0, y0, strict=True)
-        ], dtype=object)
+        scaled = np.array(
+            [
+                shapely.transform(
+                    rects[i],
+                    lambda xy, f=factor[i], a=a, b=b: np.column_stack(
+                        [a + (xy[:, 0] - a) * f, b + (xy[:, 1] - b) * f]
+                    ),
+                )
+                for i, a, b in zip(todo, x0, y0, strict=True)
+            ],
+            dtype=object,
+        )
         ok = (factor[todo] <= 1.0) | shapely.covers(patches[owner[todo]], scaled)
         out[todo[ok]] = scaled[ok]
         fits[todo[ok]] = True
@@ -468,8 +572,9 @@ def _exact_area(rects: np.ndarray, info: pd.DataFrame, patches: np.ndarray, requ
     return out, info
 
 
-def _pick(order: list[str], candidates: gpd.GeoDataFrame, count: int,
-          spacing_m: float = 0.0) -> list[str]:
+def _pick(
+    order: list[str], candidates: gpd.GeoDataFrame, count: int, spacing_m: float = 0.0
+) -> list[str]:
     """Take candidates in rank order, skipping those too close to one already taken.
 
     Too close: sharing more than a square millimetre with it, or coming within
