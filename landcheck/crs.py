@@ -34,6 +34,7 @@ __all__ = [
     "gk_family_crs",
     "gk_zone_of_crs",
     "legacy_datum",
+    "measure_areas",
     "parse_crs",
     "zone_for_longitude",
 ]
@@ -528,3 +529,39 @@ def crs_plausibility(crs: CRS | None, bounds: tuple[float, float, float, float])
             "the CRS is wrong, or X/Y are swapped, or the zone prefix is missing"
         )
     return "ok"
+
+
+def measure_areas(geometries: Any, crs: CRS, method: str = "ellipsoidal") -> dict[str, np.ndarray]:
+    """Planar and ellipsoidal areas of polygonal geometries, and ha and 亩 by ``method``.
+
+    Parameters
+    ----------
+    geometries : array-like of shapely geometries
+        Polygons or multipolygons in ``crs``.
+    crs : CRS
+        A projected CRS.
+    method : {"ellipsoidal", "planar"}
+        Which area the hectares and 亩 are of.
+
+    Returns
+    -------
+    dict
+        ``planar_m2``, ``ellipsoidal_m2``, ``ha`` and ``mu`` arrays.
+
+    Examples
+    --------
+    >>> square = shapely.box(35_500_000, 2_700_000, 35_500_100, 2_700_100)
+    >>> areas = measure_areas([square], CRS.from_epsg(4523), "planar")
+    >>> float(areas["ha"][0]), float(areas["mu"][0])
+    (1.0, 15.0)
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    planar = shapely.area(geoms) if len(geoms) else np.zeros(0)
+    ellipsoidal = ellipsoidal_areas(geoms, crs)
+    driving = planar if str(getattr(method, "value", method)) == "planar" else ellipsoidal
+    return {
+        "planar_m2": planar,
+        "ellipsoidal_m2": ellipsoidal,
+        "ha": driving / 10_000.0,
+        "mu": driving * 3.0 / 2000.0,
+    }

@@ -28,6 +28,7 @@ __all__ = [
     "lang_option",
     "layer_option",
     "overwrite_option",
+    "parse_key_values",
     "parse_layer_options",
     "profile_option",
 ]
@@ -87,15 +88,35 @@ fail_on_option = click.option(
 )
 
 
+def parse_key_values(
+    values: tuple[str, ...], *, param_hint: str, example: str, bare_key: str | None = None
+) -> dict[str, str]:
+    """Parse ``KEY=VALUE`` options; a malformed one is a usage error (exit 2).
+
+    With ``bare_key``, a value without ``KEY=`` is kept under that key.
+
+    Examples
+    --------
+    >>> parse_key_values(("farmland=a.shp",), param_hint="--layer", example="k=v")
+    {'farmland': 'a.shp'}
+    >>> parse_key_values(("10", "farmland=5"), param_hint="--buffer", example="k=5", bare_key="*")
+    {'*': '10', 'farmland': '5'}
+    """
+    parsed: dict[str, str] = {}
+    for value in values:
+        key, sep, rest = value.partition("=")
+        if not sep and bare_key is not None:
+            key, rest = bare_key, value
+        elif not sep or not key.strip() or not rest.strip():
+            raise click.BadParameter(
+                f"{value!r} is not KEY=VALUE, e.g. {example}", param_hint=param_hint
+            )
+        parsed[key.strip()] = rest.strip()
+    return parsed
+
+
 def parse_layer_options(values: tuple[str, ...]) -> dict[str, str]:
     """Parse ``KEY=PATH[:LAYER]`` values; a malformed one is a usage error (exit 2)."""
-    layers: dict[str, str] = {}
-    for value in values:
-        key, sep, source = value.partition("=")
-        if not sep or not key.strip() or not source.strip():
-            raise click.BadParameter(
-                f"{value!r} is not KEY=PATH[:LAYER], e.g. farmland=data/yjjbnt.shp",
-                param_hint="--layer",
-            )
-        layers[key.strip()] = source.strip()
-    return layers
+    return parse_key_values(
+        values, param_hint="--layer", example="farmland=data/yjjbnt.shp (KEY=PATH[:LAYER])"
+    )

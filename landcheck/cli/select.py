@@ -27,6 +27,7 @@ from landcheck.cli.options import (
     encoding_option,
     layer_option,
     overwrite_option,
+    parse_key_values,
     parse_layer_options,
     profile_option,
 )
@@ -64,13 +65,8 @@ def parse_buffers(values: tuple[str, ...]) -> dict[str, float] | None:
     """
     if not values:
         return None
-    buffers: dict[str, float] = {}
-    for value in values:
-        key, sep, distance = value.rpartition("=")
-        if sep and not key.strip():
-            raise click.BadParameter(f"{value!r} is not M or KEY=M", param_hint="--buffer")
-        buffers[key.strip() if sep else "*"] = _number(distance, "a buffer", "--buffer")
-    return buffers
+    pairs = parse_key_values(values, param_hint="--buffer", example="farmland=5", bare_key="*")
+    return {key: _number(value, "a buffer", "--buffer") for key, value in pairs.items()}
 
 
 def parse_weights(values: tuple[str, ...]) -> dict[str, float] | None:
@@ -83,15 +79,8 @@ def parse_weights(values: tuple[str, ...]) -> dict[str, float] | None:
     """
     if not values:
         return None
-    weights: dict[str, float] = {}
-    for value in values:
-        name, sep, weight = value.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(
-                f"{value!r} is not NAME=W, e.g. cultivated=2", param_hint="--weight"
-            )
-        weights[name.strip()] = _number(weight, "a weight", "--weight")
-    return weights
+    pairs = parse_key_values(values, param_hint="--weight", example="cultivated=2")
+    return {key: _number(value, "a weight", "--weight") for key, value in pairs.items()}
 
 
 def _validate(

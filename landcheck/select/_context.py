@@ -246,3 +246,26 @@ def load_lines(
     geoms = np.asarray(frame.geometry.values, dtype=object)
     geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     return geoms, [record]
+
+
+def check_limits(**limits: float | None) -> None:
+    """Refuse negative or non-finite lengths and areas given to a selection tool.
+
+    ``search_m`` must be > 0; every other limit (``min_width_m``,
+    ``min_area_m2``, ``spacing_m``…) ≥ 0; None means "not given".
+
+    Examples
+    --------
+    >>> check_limits(min_width_m=20.0, min_area_m2=None, search_m=1000.0)
+    >>> check_limits(min_width_m=-1.0)
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: min_width_m must be ≥ 0, got -1.0
+    """
+    for name, value in limits.items():
+        if value is None:
+            continue
+        positive = name == "search_m"
+        if not np.isfinite(value) or value < 0 or (positive and value == 0):
+            bound = "> 0" if positive else "≥ 0"
+            raise InputDataError(f"{name} must be {bound}, got {value!r}")

@@ -28,12 +28,11 @@ from pyproj import CRS
 
 from landcheck._version import __version__
 from landcheck.check import check
-from landcheck.crs import crs_label, ellipsoidal_areas
-from landcheck.errors import InputDataError
+from landcheck.crs import crs_label, measure_areas
 from landcheck.inputs import LayerInput
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
-from landcheck.select._context import PolygonInput, prepare_context
+from landcheck.select._context import PolygonInput, check_limits, prepare_context
 from landcheck.select._display import (
     finish,
     html_block,
@@ -53,13 +52,8 @@ AVOIDANCE_SCHEMA = "landcheck/avoidance@1"
 
 
 def _areas(geoms: list[Any], crs: CRS, method: AreaMethod) -> tuple[np.ndarray, ...]:
-    array = np.asarray(geoms, dtype=object)
-    if not len(array):
-        return np.zeros(0), np.zeros(0), np.zeros(0)
-    planar = shapely.area(array)
-    ellipsoidal = ellipsoidal_areas(array, crs)
-    driving = planar if method is AreaMethod.PLANAR else ellipsoidal
-    return planar, ellipsoidal, driving / 10_000.0
+    areas = measure_areas(geoms, crs, method)
+    return areas["planar_m2"], areas["ellipsoidal_m2"], areas["ha"]
 
 
 @dataclass
@@ -287,10 +281,7 @@ def avoid(
     >>> float(result.kept["kept_planar_m2"].iloc[0]), result.kept["status_before"].iloc[0]
     (5000.0, 'prohibited')
     """
-    if min_width_m < 0 or not np.isfinite(min_width_m):
-        raise InputDataError(f"min_width_m must be ≥ 0 metres, got {min_width_m!r}")
-    if min_area_m2 is not None and (min_area_m2 < 0 or not np.isfinite(min_area_m2)):
-        raise InputDataError(f"min_area_m2 must be ≥ 0 m², got {min_area_m2!r}")
+    check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2)
     created = datetime.now(timezone.utc)
     ctx = prepare_context(
         site,

@@ -31,7 +31,7 @@ from pyproj import CRS
 
 from landcheck._version import __version__
 from landcheck.check import check
-from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.crs import crs_label, ellipsoidal_areas, measure_areas
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.geometry import polygonal_part
 from landcheck.inputs import LayerInput, load_layer
@@ -41,6 +41,7 @@ from landcheck.result import CheckResult
 from landcheck.select._context import (
     PolygonInput,
     SelectionContext,
+    check_limits,
     load_lines,
     prepare_context,
 )
@@ -71,7 +72,8 @@ BUILDABLE_SCHEMA = "landcheck/buildable@1"
 
 
 def _area(geom: shapely.Geometry, crs: CRS, method: AreaMethod) -> Area:
-    return Area(float(shapely.area(geom)), float(ellipsoidal_areas([geom], crs)[0]), method)
+    areas = measure_areas([geom], crs, method)
+    return Area(float(areas["planar_m2"][0]), float(areas["ellipsoidal_m2"][0]), method)
 
 
 @dataclass
@@ -336,18 +338,6 @@ def _frame(
     return gpd.GeoDataFrame(data, geometry=list(geoms), crs=crs)
 
 
-def _area_columns(geoms: np.ndarray, crs: CRS, method: AreaMethod) -> dict[str, np.ndarray]:
-    planar = shapely.area(geoms) if len(geoms) else np.zeros(0)
-    ellipsoidal = ellipsoidal_areas(geoms, crs) if len(geoms) else np.zeros(0)
-    driving = planar if method is AreaMethod.PLANAR else ellipsoidal
-    return {
-        "planar_m2": planar,
-        "ellipsoidal_m2": ellipsoidal,
-        "ha": driving / 10_000.0,
-        "mu": driving * 3.0 / 2000.0,
-    }
-
-
 def _distances_to(geoms: np.ndarray, targets: np.ndarray | None, search_m: float) -> np.ndarray:
     out = np.full(len(geoms), np.nan)
     if targets is None or not len(targets) or not len(geoms):
@@ -402,7 +392,7 @@ def describe_patches(
 ) -> tuple[pd.DataFrame, CheckResult | None]:
     """Pre-examine polygons as sites and measure their distances (patches, proposals)."""
     method = ctx.method
-    table = pd.DataFrame({"patch_id": ids, **_area_columns(geoms, ctx.crs, method)})
+    table = pd.DataFrame({"patch_id": ids, **measure_areas(geoms, ctx.crs, method)})
     if not len(geoms):
         return table, None
     sites = ctx.sites_frame(ids, geoms, project_class)
@@ -495,12 +485,7 @@ def buildable(
     >>> result.area.planar_m2, result.unchecked
     (800000.0, ['farmland'])
     """
-    if min_width_m < 0 or not np.isfinite(min_width_m):
-        raise InputDataError(f"min_width_m must be ≥ 0 metres, got {min_width_m!r}")
-    if min_area_m2 is not None and (min_area_m2 < 0 or not np.isfinite(min_area_m2)):
-        raise InputDataError(f"min_area_m2 must be ≥ 0 m², got {min_area_m2!r}")
-    if not search_m > 0:
-        raise InputDataError(f"search_m must be a distance in metres > 0, got {search_m!r}")
+    check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2, search_m=search_m)
     created = datetime.now(timezone.utc)
     ctx = prepare_context(
         area_of_interest,
@@ -612,7 +597,7 @@ def _excluded_frame(
 
 def _removed_frame(carved: Carved, ctx: SelectionContext) -> gpd.GeoDataFrame:
     geoms = np.asarray([g for g, _ in carved.removed], dtype=object)
-    areas = _area_columns(geoms, ctx.crs, ctx.method)
+    areas = measure_areas(geoms, ctx.crs, ctx.method)
     rows = [
         {
             "reason": reason,

@@ -26,7 +26,7 @@ from landcheck.errors import DataSourceError, InputDataError
 from landcheck.inputs import LayerInput, load_layer
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
-from landcheck.select._context import PolygonInput, SelectionContext, prepare_context
+from landcheck.select._context import PolygonInput, SelectionContext, check_limits, prepare_context
 from landcheck.select._display import (
     LAYER_STYLE,
     STATUS_COLOURS,
@@ -333,8 +333,7 @@ def compare(
     >>> result.order, result.table["farmland_ha"].tolist()
     (['B', 'A'], [0.0, 0.5])
     """
-    if not search_m > 0:
-        raise InputDataError(f"search_m must be a distance in metres > 0, got {search_m!r}")
+    check_limits(search_m=search_m)
     created = datetime.now(timezone.utc)
     ctx = prepare_context(
         candidates,

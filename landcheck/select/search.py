@@ -48,7 +48,7 @@ from landcheck.crs import crs_label, ellipsoidal_areas
 from landcheck.errors import InputDataError
 from landcheck.inputs import LayerInput
 from landcheck.profile import Profile
-from landcheck.select._context import PolygonInput, prepare_context
+from landcheck.select._context import PolygonInput, check_limits, prepare_context
 from landcheck.select._display import (
     finish,
     html_block,
@@ -322,10 +322,7 @@ def search(
         raise InputDataError(f"angle_step must be in (0, 90] degrees, got {angle_step!r}")
     if step_m is not None and not step_m > 0:
         raise InputDataError(f"step_m must be > 0 metres, got {step_m!r}")
-    if min_width_m < 0 or not np.isfinite(min_width_m):
-        raise InputDataError(f"min_width_m must be ≥ 0 metres, got {min_width_m!r}")
-    if spacing_m < 0 or not np.isfinite(spacing_m):
-        raise InputDataError(f"spacing_m must be ≥ 0 metres, got {spacing_m!r}")
+    check_limits(min_width_m=min_width_m, spacing_m=spacing_m, search_m=search_m)
     if int(max_candidates) < 1:
         raise InputDataError(f"max_candidates must be at least 1, got {max_candidates!r}")
     created = datetime.now(timezone.utc)
