@@ -8,15 +8,19 @@ import os
 import click
 
 from landcheck.cli.options import (
+    area_method_option,
     crs_option,
     encoding_option,
     fail_on_option,
     format_option,
+    id_field_option,
     lang_option,
     layer_option,
+    output_option,
     overwrite_option,
     parse_layer_options,
     profile_option,
+    width_option,
 )
 from landcheck.cli.progress import progress_bar
 from landcheck.errors import InputDataError
@@ -93,31 +97,13 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @click.argument("sites", nargs=-1, required=True, metavar="SITES...")
 @profile_option
 @layer_option
-@click.option("--id-field", default=None, metavar="FIELD", help="Site field holding the site id.")
+@id_field_option
 @crs_option
-@click.option(
-    "--area-method",
-    type=click.Choice(["ellipsoidal", "planar"]),
-    default=None,
-    help="Area that drives findings (default: the profile's, ellipsoidal).",
-)
-@click.option(
-    "--width",
-    type=float,
-    default=None,
-    metavar="M",
-    help="Corridor width in metres for line sites (roads, pipelines).",
-)
+@area_method_option
+@width_option
 @encoding_option
 @datum_shift_option
-@click.option(
-    "-o",
-    "--output",
-    default="landcheck-report",
-    show_default=True,
-    metavar="DIR",
-    help="Report folder to write.",
-)
+@output_option("landcheck-report", "Report folder to write.")
 @overwrite_option
 @format_option
 @lang_option
@@ -180,8 +166,6 @@ def check_command(
         chosen = parse_formats(formats)
     except InputDataError as ex:
         raise click.BadParameter(str(ex), param_hint="--format") from ex
-    if width is not None and width <= 0:
-        raise click.BadParameter("must be a positive width in metres", param_hint="--width")
     check_output_dir(output, overwrite=overwrite)
     quiet = ctx.obj["verbosity"] < 0
     big = _layer_bytes(layer_sources) >= _BIG_LAYERS

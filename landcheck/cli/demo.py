@@ -6,20 +6,20 @@ import os
 
 import click
 
-from landcheck.cli.options import format_option, lang_option, overwrite_option
+from landcheck.cli.options import (
+    format_option,
+    lang_option,
+    output_option,
+    overwrite_option,
+)
 from landcheck.cli.progress import progress_bar
 
 __all__ = ["demo_command"]
 
 
 @click.command("demo")
-@click.option(
-    "-o",
-    "--output",
-    default="landcheck-demo",
-    show_default=True,
-    metavar="DIR",
-    help="Folder for the sample data (DIR/sample) and the report (DIR/report).",
+@output_option(
+    "landcheck-demo", "Folder for the sample data (DIR/sample) and the report (DIR/report)."
 )
 @overwrite_option
 @format_option

@@ -16,21 +16,30 @@ option             meaning                                          commands
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from landcheck.profile import STATUSES
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 __all__ = [
+    "area_method_option",
     "crs_option",
     "encoding_option",
     "fail_on_option",
     "format_option",
+    "id_field_option",
     "lang_option",
     "layer_option",
+    "output_option",
     "overwrite_option",
     "parse_key_values",
     "parse_layer_options",
     "profile_option",
+    "width_option",
 ]
 
 overwrite_option = click.option(
@@ -79,6 +88,31 @@ lang_option = click.option(
     show_default=True,
     help="Language of the HTML and Excel reports.",
 )
+id_field_option = click.option(
+    "--id-field", default=None, metavar="FIELD", help="Site field holding the site id."
+)
+width_option = click.option(
+    "--width",
+    type=click.FloatRange(min=0.0, min_open=True),
+    default=None,
+    metavar="M",
+    help="Corridor width in metres for line sites (roads, pipelines).",
+)
+area_method_option = click.option(
+    "--area-method",
+    type=click.Choice(["ellipsoidal", "planar"]),
+    default=None,
+    help="Area that drives findings (default: the profile's, ellipsoidal).",
+)
+
+
+def output_option(default: str, help: str = "Output folder.") -> Callable[[F], F]:
+    """``-o/--output DIR`` with a command's own default folder."""
+    return click.option(
+        "-o", "--output", default=default, show_default=True, metavar="DIR", help=help
+    )
+
+
 fail_on_option = click.option(
     "--fail-on",
     type=click.Choice(STATUSES),

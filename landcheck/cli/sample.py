@@ -6,20 +6,16 @@ import os
 
 import click
 
-from landcheck.cli.options import overwrite_option
+from landcheck.cli.options import (
+    output_option,
+    overwrite_option,
+)
 
 __all__ = ["sample_command"]
 
 
 @click.command("sample")
-@click.option(
-    "-o",
-    "--output",
-    default="landcheck-sample",
-    show_default=True,
-    metavar="DIR",
-    help="Folder to write the sample data into.",
-)
+@output_option("landcheck-sample", "Folder to write the sample data into.")
 @click.option("--seed", type=int, default=2026, show_default=True, help="Random seed.")
 @overwrite_option
 @click.pass_context

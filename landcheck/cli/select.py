@@ -23,13 +23,17 @@ from rich.table import Table
 
 from landcheck.cli.check import datum_shift_option
 from landcheck.cli.options import (
+    area_method_option,
     crs_option,
     encoding_option,
+    id_field_option,
     layer_option,
+    output_option,
     overwrite_option,
     parse_key_values,
     parse_layer_options,
     profile_option,
+    width_option,
 )
 
 __all__ = ["select_group"]
@@ -120,12 +124,7 @@ def _common(func: Callable[..., Any]) -> Callable[..., Any]:
             profile_option,
             layer_option,
             crs_option,
-            click.option(
-                "--area-method",
-                type=click.Choice(["ellipsoidal", "planar"]),
-                default=None,
-                help="Area that drives thresholds and findings (default: the profile's).",
-            ),
+            area_method_option,
             encoding_option,
             datum_shift_option,
             overwrite_option,
@@ -313,14 +312,7 @@ def select_group() -> None:
     metavar="M",
     help="How far to look for the urban boundary, roads and constraints.",
 )
-@click.option(
-    "-o",
-    "--output",
-    default="landcheck-buildable",
-    show_default=True,
-    metavar="DIR",
-    help="Output folder.",
-)
+@output_option("landcheck-buildable")
 @click.pass_context
 def buildable_command(
     ctx: click.Context,
@@ -437,14 +429,8 @@ def buildable_command(
     metavar="M",
     help="How far to look for the nearest hard constraint.",
 )
-@click.option("--id-field", default=None, metavar="FIELD", help="Field holding the site id.")
-@click.option(
-    "--width",
-    type=float,
-    default=None,
-    metavar="M",
-    help="Corridor width in metres for line sites.",
-)
+@id_field_option
+@width_option
 @click.option(
     "--lang",
     type=click.Choice(["zh", "en"]),
@@ -452,14 +438,7 @@ def buildable_command(
     show_default=True,
     help="Language of the printed ranking rule.",
 )
-@click.option(
-    "-o",
-    "--output",
-    default="landcheck-compare",
-    show_default=True,
-    metavar="DIR",
-    help="Output folder.",
-)
+@output_option("landcheck-compare")
 @click.pass_context
 def compare_command(
     ctx: click.Context,
@@ -491,7 +470,6 @@ def compare_command(
     sources = parse_layer_options(layers)
     parsed = parse_weights(weights)
     _positive(search_distance, "--search-distance", allow_zero=False)
-    _positive(width, "--width", allow_zero=False)
     _validate(profile, sources, constraints=constraints, weights=parsed)
     check_output_dir(output, overwrite=overwrite)
     result = compare(
@@ -545,14 +523,8 @@ def compare_command(
     metavar="M2",
     help="Drop pieces smaller than this (m²; default: the profile's sliver area).",
 )
-@click.option("--id-field", default=None, metavar="FIELD", help="Field holding the site id.")
-@click.option(
-    "--width",
-    type=float,
-    default=None,
-    metavar="M",
-    help="Corridor width in metres for line sites.",
-)
+@id_field_option
+@width_option
 @click.option(
     "--txt-encoding",
     type=click.Choice(["utf-8", "utf-8-sig", "gbk", "gb18030"]),
@@ -560,14 +532,7 @@ def compare_command(
     show_default=True,
     help="Encoding of the boundary TXT written.",
 )
-@click.option(
-    "-o",
-    "--output",
-    default="landcheck-avoid",
-    show_default=True,
-    metavar="DIR",
-    help="Output folder.",
-)
+@output_option("landcheck-avoid")
 @click.pass_context
 def avoid_command(
     ctx: click.Context,
@@ -603,7 +568,6 @@ def avoid_command(
     parsed = parse_buffers(buffers)
     _positive(min_width, "--min-width")
     _positive(min_area, "--min-area")
-    _positive(width, "--width", allow_zero=False)
     _validate(
         profile, sources, buffers=parsed, outside_urban=outside_urban, constraints=constraints
     )
@@ -739,14 +703,7 @@ def avoid_command(
     show_default=True,
     help="Language of the printed ranking rule.",
 )
-@click.option(
-    "-o",
-    "--output",
-    default="landcheck-search",
-    show_default=True,
-    metavar="DIR",
-    help="Output folder.",
-)
+@output_option("landcheck-search")
 @click.pass_context
 def search_command(
     ctx: click.Context,
