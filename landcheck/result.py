@@ -21,7 +21,7 @@ from landcheck._version import __version__
 from landcheck.crs import crs_label
 from landcheck.io.records import InputRecord
 from landcheck.measure import TIANKAN_CODE, SiteLayer
-from landcheck.profile import STATUSES, Profile
+from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rules import Finding, worst_status
 from landcheck.units import Area
 
@@ -103,6 +103,20 @@ class CheckResult:
     def site_findings(self, site_id: str) -> list[Finding]:
         """The findings of one site, in profile order."""
         return self.findings[self._position(site_id)]
+
+    def documents(self, site_id: str) -> list[Text]:
+        """Every document a site's applicant must prepare, in order, without repeats.
+
+        The profile's baseline materials first, then those the findings require.
+        """
+        documents = list(self.profile.documents)
+        seen = {d.zh for d in documents}
+        for finding in self.site_findings(site_id):
+            for document in finding.documents:
+                if document.zh not in seen:
+                    seen.add(document.zh)
+                    documents.append(document)
+        return documents
 
     def layer(self, site_id: str, key: str) -> SiteLayer:
         """One site's view of one layer (overlap, classes, uncovered…)."""
@@ -378,13 +392,7 @@ class CheckResult:
         row = self.sites.iloc[position]
         method = self.profile.analysis.area_method
         findings = self.findings[position]
-        documents: list[str] = [d.zh for d in self.profile.documents]
-        documents_en: list[str] = [d.en for d in self.profile.documents]
-        for f in findings:
-            for d in f.documents:
-                if d.zh not in documents:
-                    documents.append(d.zh)
-                    documents_en.append(d.en)
+        documents = self.documents(str(row["site_id"]))
         return {
             "site_id": str(row["site_id"]),
             "name": str(row["name"]),
@@ -397,8 +405,8 @@ class CheckResult:
                 for key, view in self.site_layers[position].items()
             },
             "findings": [f.to_dict() for f in findings],
-            "documents": documents,
-            "documents_en": documents_en,
+            "documents": [d.zh for d in documents],
+            "documents_en": [d.en for d in documents],
         }
 
     def to_dict(self) -> dict[str, Any]:

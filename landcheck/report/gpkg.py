@@ -23,6 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from landcheck._version import __version__
 from landcheck.crs import crs_label
 from landcheck.report.styles import (
     PROJECT_NAME,
@@ -33,7 +34,7 @@ from landcheck.report.styles import (
     style_body,
     style_rows,
 )
-from landcheck.result import CheckResult
+from landcheck.result import FINDINGS_SCHEMA, CheckResult
 
 if TYPE_CHECKING:
     from landcheck.report.folder import ReportOptions
@@ -96,11 +97,10 @@ def _findings_layer(result: CheckResult) -> gpd.GeoDataFrame:
 
 
 def _run_info(result: CheckResult) -> pd.DataFrame:
-    data = result.to_dict()
     rows = {
-        "schema": data["schema"],
-        "landcheck_version": data["landcheck_version"],
-        "created": data["created"],
+        "schema": FINDINGS_SCHEMA,
+        "landcheck_version": __version__,
+        "created": result.created.isoformat(timespec="seconds"),
         "profile": f"{result.profile.name} {result.profile.version}",
         "analysis_crs": crs_label(result.analysis_crs),
         "analysis_crs_reason": result.crs_reason,

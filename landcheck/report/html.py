@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from landcheck._version import __version__
 from landcheck.report.labels import STATUS_COLORS, label, status_label
 from landcheck.report.maps import map_png
 from landcheck.report.tables import Column, ReportTable, report_tables, run_facts
@@ -245,7 +246,7 @@ def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> 
         "status_colors": STATUS_COLORS,
         "font_family": WEB_FAMILY,
         "font_mark": _FONT_MARK,
-        "version": result.to_dict()["landcheck_version"],
+        "version": __version__,
         "map_alt": label("site", lang),
     }
     page = _environment().get_template("report.html.j2").render(**context)

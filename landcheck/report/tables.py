@@ -1152,11 +1152,9 @@ def _documents(result: CheckResult, lang: str) -> ReportTable:
         Column("document", "材料名称", "document", wide=True),
     ]
     rows = _Rows()
-    data = result.to_dict()["sites"]
-    for site in data:
-        documents = site["documents"] if zh else site["documents_en"]
-        for number, document in enumerate(documents, 1):
-            rows.add(-1, 0, "row", site_id=site["site_id"], number=number, document=document)
+    for site_id in result.site_ids:
+        for number, document in enumerate(result.documents(site_id), 1):
+            rows.add(-1, 0, "row", site_id=site_id, number=number, document=document.get(lang))
     title = "须提交材料清单" if zh else "Documents required"
     return ReportTable("documents", title, lang, columns, rows.frame(columns))
 
