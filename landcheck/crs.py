@@ -125,7 +125,13 @@ def zone_for_longitude(lon: float, width: int = 3) -> GKZone:
 
 
 def gk_crs(zone: GKZone, *, prefixed: bool = True) -> CRS:
-    """Return the CGCS2000 Gauss-Kruger CRS of a zone."""
+    """Return the CGCS2000 Gauss-Kruger CRS of a zone.
+
+    Examples
+    --------
+    >>> gk_crs(GKZone(35, 3)).to_epsg(), gk_crs(GKZone(35, 3), prefixed=False).to_epsg()
+    (4523, 4544)
+    """
     return CRS.from_epsg(zone.epsg(prefixed=prefixed))
 
 
@@ -283,6 +289,15 @@ def parse_crs(value: Any, *, what: str = "CRS") -> CRS:
         ``"EPSG:4523"``, ``4523``, WKT, PROJ string or a CRS.
     what : str
         What the CRS is for, used in the message.
+
+    Examples
+    --------
+    >>> parse_crs("EPSG:4523").is_projected
+    True
+    >>> parse_crs("CGCS2001")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.AnalysisCRSError: cannot understand CRS 'CGCS2001': ...
     """
     try:
         return CRS.from_user_input(value)

@@ -58,6 +58,12 @@ def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, s
     ------
     InputDataError
         When a land-use or planning-zone layer has no class code field.
+
+    Examples
+    --------
+    >>> from landcheck.profile import load_profile
+    >>> field_mapping(load_profile().layers["land_use"], ["BSM", "dlbm", "DLMC", "TKXS"])
+    {'id': 'BSM', 'code': 'dlbm', 'name': 'DLMC', 'deduction': 'TKXS'}
     """
     mapping = {}
     for role, candidates in spec.fields.items():

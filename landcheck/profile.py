@@ -528,7 +528,17 @@ class _ProfileParser:
 
 
 def profile_from_yaml(text: str, *, origin: str) -> Profile:
-    """Parse and validate a profile from YAML text."""
+    """Parse and validate a profile from YAML text.
+
+    Examples
+    --------
+    >>> text = builtin_profile_text("china-preexam").replace("area_m2: 1.0", "area_m2: 0.5")
+    >>> profile_from_yaml(text, origin="example")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.ProfileError: profile 'example' has 1 problem:
+      - analysis.sliver.area_m2: must be at least 1 (sub-square-metre ... got 0.5
+    """
     try:
         data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as ex:

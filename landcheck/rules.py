@@ -587,6 +587,18 @@ def evaluate_site(
     -------
     list of Finding
         One finding per rule, in profile order.
+
+    Examples
+    --------
+    >>> from landcheck.measure import unavailable_layer
+    >>> from landcheck.profile import load_profile
+    >>> profile = load_profile()
+    >>> area = Area(10_000.0, 9_998.0)
+    >>> site = SiteInfo("S1", "厂区", "industrial", False, area)
+    >>> views = {key: unavailable_layer(key, spec.kind, "not supplied", area)
+    ...          for key, spec in profile.layers.items()}
+    >>> {f.status for f in evaluate_site(profile, site, views)}
+    {'unknown'}
     """
     findings = []
     for rule in profile.rules:

@@ -161,6 +161,21 @@ def prepare_sites(
     Returns
     -------
     PreparedSites
+
+    Examples
+    --------
+    A road centre line 1 km long with a 20 m width becomes a 2 ha corridor:
+
+    >>> import geopandas as gpd
+    >>> from shapely import LineString
+    >>> from landcheck.profile import load_profile
+    >>> road = gpd.GeoDataFrame({"XMMC": ["县道"], "XMLX": ["交通"]}, crs=4523,
+    ...     geometry=[LineString([(35_420_000, 2_700_000), (35_421_000, 2_700_000)])])
+    >>> row = prepare_sites(road, road.crs, load_profile(), width=20.0).frame.iloc[0]
+    >>> row["site_id"], row["name"], row["project_class"], bool(row["linear"])
+    ('1', '县道', 'transport', True)
+    >>> float(row["planar_m2"])
+    20000.0
     """
     warnings: list[str] = []
     ids = _site_ids(frame, id_field)

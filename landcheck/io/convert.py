@@ -382,6 +382,20 @@ def convert(
         The input cannot be read or written as asked (the message says why).
     DataSourceError
         A file cannot be read or written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> folder = tempfile.mkdtemp()
+    >>> gpd.GeoDataFrame({"site_id": ["S1"]}, crs=4523,
+    ...     geometry=[box(35_420_000, 2_700_000, 35_420_100, 2_700_100)]
+    ... ).to_file(os.path.join(folder, "sites.gpkg"))
+    >>> done = convert(os.path.join(folder, "sites.gpkg"), os.path.join(folder, "sites.txt"))
+    >>> from pathlib import Path
+    >>> Path(folder, "sites.txt").read_text(encoding="utf-8").splitlines()[-1]
+    'J1,1,2700000.000,35420100.000'
     """
     out = os.fspath(output)
     extension = os.path.splitext(out)[1].lower()

@@ -215,6 +215,18 @@ def inspect_source(path: str, *, encoding: str | None = None) -> dict[str, Any]:
         The file does not exist or cannot be read.
     BoundaryTxtError
         A malformed boundary TXT (the message names the line).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> path = os.path.join(tempfile.mkdtemp(), "farmland.gpkg")
+    >>> gpd.GeoDataFrame({"BSM": ["F1"]}, crs=4523,
+    ...     geometry=[box(35_420_000, 2_700_000, 35_420_100, 2_700_100)]).to_file(path)
+    >>> layer = inspect_source(path)["layers"][0]
+    >>> layer["features"], layer["crs"], layer["crs_check"], layer["invalid"]
+    (1, 'EPSG:4523', 'ok', 0)
     """
     source = LayerSource.parse(path, encoding=encoding)
     require_exists(source.path, "inspect")

@@ -19,6 +19,17 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
         The file cannot be read.
     ProfileError
         The profile is invalid; every problem is listed.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from landcheck.profile import builtin_profile_text
+    >>> path = os.path.join(tempfile.mkdtemp(), "my.yaml")
+    >>> with open(path, "w", encoding="utf-8") as handle:
+    ...     _ = handle.write(builtin_profile_text("china-preexam").replace(
+    ...         "name: china-preexam", "name: my-county"))
+    >>> read_profile(path).name
+    'my-county'
     """
     path = os.fspath(path)
     try:
@@ -35,7 +46,13 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
 
 
 def resolve_profile(value: str | os.PathLike[str] | Profile) -> Profile:
-    """Return a Profile from a Profile, a built-in name or a YAML path."""
+    """Return a Profile from a Profile, a built-in name or a YAML path.
+
+    Examples
+    --------
+    >>> resolve_profile("china-preexam").version
+    '2026-11'
+    """
     if isinstance(value, Profile):
         return value
     text = os.fspath(value)

@@ -27,6 +27,14 @@ def file_sha256(path: str) -> str | None:
 
     Hashing a province-sized GeoPackage takes a second or two, so it is done
     once per file version and only when a report asks for it.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "empty")
+    >>> open(path, "wb").close()
+    >>> file_sha256(path)[:16]
+    'e3b0c44298fc1c14'
     """
     try:
         stat = os.stat(path)

@@ -152,6 +152,23 @@ def write_report(
     ------
     OutputExistsError
         The folder exists and ``overwrite`` is False.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from landcheck import check
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"]}, crs=4523,
+    ...     geometry=[box(35_420_000, 2_700_000, 35_420_100, 2_700_100)])
+    >>> result = check(site, layers={"farmland": site.assign(BSM="F1")})
+    >>> folder = os.path.join(tempfile.mkdtemp(), "report")
+    >>> sorted(write_report(result, folder, formats="json,gpkg"))
+    ['gpkg', 'json']
+    >>> write_report(result, folder)
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.OutputExistsError: the report folder ... already exists; pass --overwrite ...
     """
     directory = os.fspath(directory)
     chosen = parse_formats(formats)

@@ -29,7 +29,20 @@ def _finite(value: Any) -> Any:
 
 
 def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
-    """Return findings.json as text (UTF-8 characters kept, not escaped)."""
+    """Return findings.json as text (UTF-8 characters kept, not escaped).
+
+    Examples
+    --------
+    >>> import json
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from landcheck import check
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"], "name": ["厂区"]}, crs=4523,
+    ...     geometry=[box(35_420_000, 2_700_000, 35_420_100, 2_700_100)])
+    >>> data = json.loads(dumps(check(site, layers={"farmland": site.assign(BSM="F1")})))
+    >>> data["schema"], data["sites"][0]["name"], data["sites"][0]["status"]
+    ('landcheck/findings@1', '厂区', 'prohibited')
+    """
     return json.dumps(_finite(result.to_dict()), ensure_ascii=False, indent=indent)
 
 
