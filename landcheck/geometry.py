@@ -147,8 +147,31 @@ def float_precision(geometries: np.ndarray) -> np.ndarray:
     return out
 
 
+LOCAL_CHECK_ABOVE = 2048
+"""Geometries with more vertices than this may be validity-checked only where they are used."""
+
+
+def _invalid(geoms: np.ndarray, empty: np.ndarray, near: tuple[float, ...] | None) -> np.ndarray:
+    """Which geometries are invalid; huge ones are tested only inside ``near`` when given.
+
+    Validating a 10⁵-vertex redline polygon takes longer than the rest of a one-site check;
+    what lies far from the sites is never cut, so only its part within ``near`` (a box
+    around the sites) is tested. When that part is invalid the whole geometry is repaired.
+    """
+    invalid = np.zeros(len(geoms), dtype=bool)
+    huge = ~empty & (shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE)
+    if near is None or not huge.any():
+        huge[:] = False
+    ordinary = ~empty & ~huge
+    invalid[ordinary] = ~shapely.is_valid(geoms[ordinary])
+    if huge.any():
+        local = shapely.clip_by_rect(geoms[huge], *near)
+        invalid[huge] = ~shapely.is_valid(local)
+    return invalid
+
+
 def clean_polygons(
-    geometries: Any, labels: Any | None = None
+    geometries: Any, labels: Any | None = None, *, near: tuple[float, ...] | None = None
 ) -> tuple[np.ndarray, GeometryReport, np.ndarray]:
     """Repair geometries and keep their polygonal parts, counting what happened.
 
@@ -162,6 +185,10 @@ def clean_polygons(
         The input geometries (may contain None).
     labels : array-like, optional
         A label per geometry (feature id) for the examples in the report.
+    near : tuple, optional
+        ``(xmin, ymin, xmax, ymax)`` of where the geometries will be used:
+        geometries of more than :data:`LOCAL_CHECK_ABOVE` vertices are then
+        validity-checked only inside it.
 
     Returns
     -------
@@ -189,7 +216,7 @@ def clean_polygons(
     geoms[missing] = shapely.Polygon()
     geoms = float_precision(geoms)
     empty_input = shapely.is_empty(geoms)
-    invalid = ~shapely.is_valid(geoms) & ~empty_input
+    invalid = _invalid(geoms, empty_input, near)
     report.invalid = int(invalid.sum())
     if report.invalid:
         geoms[invalid] = shapely.make_valid(

@@ -273,7 +273,11 @@ def load_layer(
         record.extra["datum_shift"] = {
             k: v for k, v in (shift_note or {}).items() if k != "message"
         }
-    layer = normalise_features(frame, spec, crs)
+    grow = margin + 10.0  # the box around the sites where features are cut or measured
+    xmin, ymin, xmax, ymax = near.total_bounds
+    layer = normalise_features(
+        frame, spec, crs, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
+    )
     record.geometry = layer.geometry_report.to_dict()
     warnings = list(layer.warnings)
     note = layer.geometry_report.describe(f"layer {spec.key!r}")

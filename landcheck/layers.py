@@ -94,7 +94,13 @@ def _deduction(values: pd.Series, key: str) -> tuple[np.ndarray, str | None]:
     return np.nan_to_num(numbers, nan=0.0), warning
 
 
-def normalise_features(frame: gpd.GeoDataFrame, spec: LayerSpec, crs: CRS) -> NormalisedLayer:
+def normalise_features(
+    frame: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    crs: CRS,
+    *,
+    near: tuple[float, ...] | None = None,
+) -> NormalisedLayer:
     """Reproject, repair and normalise a layer's features.
 
     Parameters
@@ -106,6 +112,9 @@ def normalise_features(frame: gpd.GeoDataFrame, spec: LayerSpec, crs: CRS) -> No
         The layer's profile entry.
     crs : CRS
         The analysis CRS.
+    near : tuple, optional
+        ``(xmin, ymin, xmax, ymax)`` where the features will be used (see
+        :func:`landcheck.geometry.clean_polygons`).
 
     Returns
     -------
@@ -120,7 +129,7 @@ def normalise_features(frame: gpd.GeoDataFrame, spec: LayerSpec, crs: CRS) -> No
         if "id" in mapping
         else projected.index.astype(str).to_numpy()
     )
-    geoms, report, usable = clean_polygons(projected.geometry.values, ids)
+    geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
     data: dict[str, object] = {"_id": ids}
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):

@@ -488,3 +488,29 @@ def test_a_precision_grid_on_the_input_does_not_snap_the_overlay():
     layer = farmland(square(0.5, 0, 20, 10))
     result = landcheck.check(site, layers={"farmland": layer}, **PLANAR)
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(95.0, rel=1e-12)
+
+
+def twisted_strip(twist_at: int) -> Polygon:
+    """A 10 km × 100 m strip of 4,000 vertices whose top edge doubles back at one vertex."""
+    n = 2000
+    xs = np.linspace(0, 10_000, n)
+    top = [(X0 + x, Y0 + 100.0) for x in xs]
+    bottom = [(X0 + x, Y0) for x in xs[::-1]]
+    top[twist_at], top[twist_at + 1] = top[twist_at + 1], top[twist_at]
+    return Polygon(top + bottom)
+
+
+def test_a_huge_invalid_feature_is_checked_and_repaired_where_the_sites_are():
+    near_site = twisted_strip(100)  # x ≈ 500 m, inside the site
+    assert shapely.get_num_coordinates(near_site) > 2048 and not near_site.is_valid
+    site = sites(square(0, 0, 1000, 100))
+    result = landcheck.check(site, layers={"farmland": farmland(near_site)}, **PLANAR)
+    record = next(r for r in result.inputs if r.key == "farmland")
+    assert (record.geometry["invalid"], record.geometry["repaired"]) == (1, 1)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0)
+    # a twist 9 km away is never cut, and not looked at
+    far = twisted_strip(1800)
+    result = landcheck.check(site, layers={"farmland": farmland(far)}, **PLANAR)
+    record = next(r for r in result.inputs if r.key == "farmland")
+    assert record.geometry["invalid"] == 0
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0)
