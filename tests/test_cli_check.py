@@ -217,3 +217,10 @@ def test_check_reads_a_boundary_txt_directly(runner, tmp_path, write_gpkg):
     assert site_json["layers"]["farmland"]["overlap"]["planar_m2"] == pytest.approx(10_000.0)
     assert data["inputs"][0]["extra"]["format"] == "boundary TXT"
     assert data["inputs"][0]["crs"] == "EPSG:4523"
+
+
+def test_quiet_and_verbose_may_follow_the_command(runner, data, tmp_path):
+    result = runner.invoke(cli, ["check", f"{data}:sites", "-o", str(tmp_path / "r"), "-q"])
+    assert result.exit_code == 0 and result.output == ""
+    result = runner.invoke(cli, ["check", str(tmp_path / "missing.gpkg"), "-v"])
+    assert result.exit_code == 1 and "Traceback" in result.output

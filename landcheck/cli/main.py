@@ -66,13 +66,51 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     protection redline, the urban development boundary, planning zones and
     the land-use survey, and write a report folder.
     """
-    verbosity = -1 if quiet else verbose
-    ctx.obj = {"verbosity": verbosity}
+    ctx.obj = {"verbosity": 0}
+    logging.basicConfig(stream=sys.stderr, format="%(levelname)s: %(message)s")
+    logging.captureWarnings(True)
+    _set_verbosity(ctx, -1 if quiet else verbose)
+
+
+def _set_verbosity(ctx: click.Context, verbosity: int) -> None:
+    """Record the verbosity and set the log level: -1 errors only, 0 warnings, 1 info, 2 debug."""
+    ctx.find_root().ensure_object(dict)["verbosity"] = verbosity
     level = (
         max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
     )
-    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s: %(message)s")
-    logging.captureWarnings(True)
+    logging.getLogger().setLevel(level)
+
+
+def _quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        _set_verbosity(ctx, -1)
+
+
+def _verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    if value:
+        _set_verbosity(ctx, max(ctx.find_root().obj["verbosity"], 0) + value)
+
+
+def _accept_verbosity_anywhere(command: click.Command) -> None:
+    """Let ``-q`` and ``-v`` also follow the command (``landcheck check … -q``)."""
+    command.params += [
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            expose_value=False,
+            callback=_quiet,
+            help="Only errors.",
+        ),
+        click.Option(
+            ["-v", "--verbose"],
+            count=True,
+            expose_value=False,
+            callback=_verbose,
+            help="More output; -v also shows tracebacks.",
+        ),
+    ]
+    for sub in getattr(command, "commands", {}).values():
+        _accept_verbosity_anywhere(sub)
 
 
 cli.add_command(check_command)
@@ -82,6 +120,10 @@ cli.add_command(sample_command)
 cli.add_command(inspect_command)
 cli.add_command(profile_group)
 cli.add_command(select_group)
+
+
+for _command in cli.commands.values():
+    _accept_verbosity_anywhere(_command)
 
 
 def main() -> None:
