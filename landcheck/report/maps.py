@@ -350,6 +350,20 @@ def _code_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
     return dict(zip(part["code"].astype(str), values, strict=True))
 
 
+def _unavailable(lang: str) -> Any:
+    """The legend entry of a layer that could not be used."""
+    return Patch(
+        facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
+    )
+
+
+def _piece_codes(frame: pd.DataFrame) -> pd.Series:
+    """The class code of each piece ('' when the layer has none)."""
+    if "_code" not in frame:
+        return pd.Series([""] * len(frame))
+    return frame["_code"].astype("string").fillna("").astype(str)
+
+
 def _land_use(
     ax: Any,
     result: CheckResult,
@@ -365,11 +379,7 @@ def _land_use(
         return handles
     key = keys[0]
     if not result.layer(site_id, key).available:
-        return [
-            Patch(
-                facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
-            )
-        ]
+        return [_unavailable(lang)]
     level1 = _code_lookup(result, key, "level1")
     names = _code_lookup(result, key, "level1_name")
     mine, others = _site_pieces(result, key, position, window)
@@ -377,11 +387,7 @@ def _land_use(
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.9, 3)):
         if frame is None or not len(frame):
             continue
-        codes = (
-            frame["_code"].astype("string").fillna("").astype(str)
-            if "_code" in frame
-            else pd.Series([""] * len(frame))
-        )
+        codes = _piece_codes(frame)
         groups = [level1.get(c, "") for c in codes]
         for group in sorted(set(groups)):
             chosen = np.asarray(groups) == group
@@ -429,11 +435,7 @@ def _planning(
         return []
     key = keys[0]
     if not result.layer(site_id, key).available:
-        return [
-            Patch(
-                facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
-            )
-        ]
+        return [_unavailable(lang)]
     conformity = _code_lookup(result, key, "conformity")
     names = _code_lookup(result, key, "name")
     names_en = _code_lookup(result, key, "name_en")
@@ -442,11 +444,7 @@ def _planning(
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.85, 3)):
         if frame is None or not len(frame):
             continue
-        codes = (
-            frame["_code"].astype("string").fillna("").astype(str)
-            if "_code" in frame
-            else pd.Series([""] * len(frame))
-        )
+        codes = _piece_codes(frame)
         values = [conformity.get(c, "") for c in codes]
         for value in sorted(set(values)):
             chosen = np.asarray(values) == value
