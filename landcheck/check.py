@@ -62,6 +62,7 @@ class _LayerRun:
     record: InputRecord
     measure: LayerMeasure | None = None
     pieces: gpd.GeoDataFrame | None = None
+    context: gpd.GeoDataFrame | None = None
     reason: str = ""
 
 
@@ -126,7 +127,9 @@ def _run_layer(
         search_m=search_m,
         site_geoms=np.asarray(sites.geometry.values, dtype=object),
     )
-    return _LayerRun(spec, loaded.record, measure=measure, pieces=overlay.pieces)
+    context = layer.features[[c for c in ("_id", "_code", "_name") if c in layer.features]]
+    context = gpd.GeoDataFrame(context, geometry=layer.features.geometry.values, crs=crs)
+    return _LayerRun(spec, loaded.record, measure=measure, pieces=overlay.pieces, context=context)
 
 
 def check(
@@ -296,6 +299,7 @@ def check(
         site_layers=site_layers,
         findings=findings,
         pieces={key: run.pieces for key, run in runs.items() if run.pieces is not None},
+        context={key: run.context for key, run in runs.items() if run.context is not None},
         inputs=[*site_records, *(run.record for run in runs.values())],
         warnings=warnings,
     )

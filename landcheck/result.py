@@ -66,6 +66,9 @@ class CheckResult:
         Provenance of every input.
     warnings : list of str
         Things that did not stop the run but a reviewer should know.
+    context : dict of GeoDataFrame
+        Per layer key, the features read near the sites (``_id``, ``_code``,
+        ``_name`` and geometry, in the analysis CRS), for maps.
     """
 
     profile: Profile
@@ -78,6 +81,7 @@ class CheckResult:
     pieces: Mapping[str, gpd.GeoDataFrame]
     inputs: list[InputRecord]
     warnings: list[str] = field(default_factory=list)
+    context: Mapping[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ lookups
     @cached_property

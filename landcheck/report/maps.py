@@ -189,13 +189,19 @@ def _plot(ax: Any, geometries: Any, **style: Any) -> None:
 def _site_pieces(
     result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
 ) -> tuple[Any, Any]:
-    """Return this site's pieces of a layer, and other sites' pieces in view."""
+    """Return this site's pieces of a layer, and the layer's features around it in view.
+
+    The features around are those read near the sites (the result's context,
+    e.g. farmland within a proximity distance); without them, other sites' pieces.
+    """
     pieces = result.pieces.get(key)
-    if pieces is None or len(pieces) == 0:
-        return pieces, pieces
-    mine = pieces[pieces["site"].to_numpy() == position]
-    others = pieces[(pieces["site"].to_numpy() != position) & _in_view(pieces, window)]
-    return mine, others
+    mine = None if pieces is None else pieces[pieces["site"].to_numpy() == position]
+    around = result.context.get(key)
+    if around is None:
+        if pieces is None or len(pieces) == 0:
+            return mine, pieces
+        around = pieces[pieces["site"].to_numpy() != position]
+    return mine, around[_in_view(around, window)] if len(around) else around
 
 
 def _context(
