@@ -194,7 +194,19 @@ class AnalysisOptions:
 
 @dataclass(frozen=True)
 class Profile:
-    """A validated profile. Build it with :meth:`from_dict` or :func:`load_profile`."""
+    """A validated profile. Build it with :meth:`from_dict` or :func:`load_profile`.
+
+    Examples
+    --------
+    >>> profile = load_profile("china-preexam")
+    >>> [rule.id for rule in profile.rules][:3]
+    ['permanent_farmland', 'eco_redline', 'urban_boundary']
+    >>> profile.resolve_project_class("交通类项目"), profile.analysis.area_method.value
+    ('transport', 'ellipsoidal')
+    >>> stricter = profile.with_analysis(area_method="planar")
+    >>> stricter.analysis.area_method.value, profile.analysis.area_method.value
+    ('planar', 'ellipsoidal')
+    """
 
     name: str
     version: str

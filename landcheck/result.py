@@ -69,6 +69,23 @@ class CheckResult:
     context : dict of GeoDataFrame
         Per layer key, the features read near the sites (``_id``, ``_code``,
         ``_name`` and geometry, in the analysis CRS), for maps.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from landcheck import check
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"], "project_class": ["energy"]}, crs=4523,
+    ...     geometry=[box(35_420_000, 2_700_000, 35_420_200, 2_700_100)])
+    >>> farmland = gpd.GeoDataFrame({"BSM": ["F1"]}, crs=4523,
+    ...     geometry=[box(35_420_100, 2_700_000, 35_420_300, 2_700_100)])
+    >>> result = check(site, layers={"farmland": farmland}, area_method="planar")
+    >>> result.layer_area("S1", "farmland").ha, result.layer("S1", "farmland").share
+    (1.0, 0.5)
+    >>> [(f.check, f.status) for f in result.site_findings("S1")][0]
+    ('permanent_farmland', 'conditional')
+    >>> sorted(result.tables)
+    ['classes', 'findings', 'inputs', 'layers', 'pieces', 'sites']
     """
 
     profile: Profile
