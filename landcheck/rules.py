@@ -22,7 +22,15 @@ from typing import Any
 import numpy as np
 
 from landcheck.measure import SiteLayer
-from landcheck.profile import STATUSES, AnalysisOptions, Outcome, Profile, RuleSpec, Text
+from landcheck.profile import (
+    STATUSES,
+    AnalysisOptions,
+    Basis,
+    Outcome,
+    Profile,
+    RuleSpec,
+    Text,
+)
 from landcheck.units import M2_PER_HA, M2_PER_MU, Area, AreaMethod
 
 __all__ = [
@@ -127,6 +135,11 @@ class Finding:
     outcome: str
     title: Text
 
+    @property
+    def citations(self) -> list[Basis]:
+        """The legal basis with the date of each text."""
+        return [Basis(b, d) for b, d in zip(self.basis, self.basis_dates, strict=True)]
+
     def to_dict(self) -> dict[str, Any]:
         """Return the findings.json form of this finding."""
         return {
@@ -139,10 +152,8 @@ class Finding:
             "area_ellipsoidal_m2": float(self.area.ellipsoidal_m2),
             "title": self.title.to_dict(),
             "message": self.message.to_dict(),
-            "basis": [f"{b.zh}（{d}）" for b, d in zip(self.basis, self.basis_dates, strict=True)],
-            "basis_en": [
-                f"{b.en} ({d})" for b, d in zip(self.basis, self.basis_dates, strict=True)
-            ],
+            "basis": [b.cite("zh") for b in self.citations],
+            "basis_en": [b.cite("en") for b in self.citations],
             "documents": [d.zh for d in self.documents],
             "documents_en": [d.en for d in self.documents],
         }

@@ -90,12 +90,6 @@ class CodeTable:
             lookup = self._lookups[column] = dict(zip(values.index, values, strict=True))
         return lookup
 
-    def resolve_many(self, codes: pd.Series) -> pd.Series:
-        """Resolve a column of codes at once (unknown codes become missing)."""
-        unique = pd.unique(codes.astype("string").fillna(""))
-        mapping = {c: self.resolve(c) for c in unique}
-        return codes.astype("string").fillna("").map(mapping).astype("string")
-
 
 def _read_table(name: str, text_source: Any) -> CodeTable:
     frame = pd.read_csv(text_source, dtype=str, keep_default_na=False)
