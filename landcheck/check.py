@@ -21,7 +21,6 @@ import shapely
 from pyproj import CRS
 
 from landcheck.classify import CodeTable, load_code_table
-from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, parse_crs
 from landcheck.datum import DatumShift
 from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError
@@ -29,21 +28,14 @@ from landcheck.inputs import (
     LayerInput,
     Source,
     coverage_warnings,
-    known_crs,
-    layer_sources,
     load_layer,
-    lonlat_bounds,
-    read_site_inputs,
-    refuse_legacy,
-    refuse_mixed_legacy,
+    prepare_run,
 )
 from landcheck.io import InputRecord, LayerSource
-from landcheck.io.profiles import resolve_profile
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.profile import LayerSpec, Profile
 from landcheck.result import CheckResult
 from landcheck.rules import SiteInfo, evaluate_site, search_distance
-from landcheck.sites import prepare_sites
 from landcheck.units import Area
 
 __all__ = ["ProgressCallback", "check"]
@@ -226,81 +218,49 @@ def check(
     started = datetime.now(timezone.utc)
     notify = progress or (lambda stage, done, total: None)
     runner = make_engine(engine, client=client, workers=workers)
-    profile = resolve_profile(profile)
-    changes: dict[str, Any] = {}
-    if crs is not None:
-        changes["crs"] = str(crs) if not isinstance(crs, CRS) else crs.to_wkt()
-    if area_method is not None:
-        changes["area_method"] = area_method
-    if changes:
-        profile = profile.with_analysis(**changes)
-    assume_crs = None
-    if profile.analysis.crs.lower() != "auto":
-        assume_crs = parse_crs(profile.analysis.crs, what="--crs")
-    warnings: list[str] = []
-    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
-    raw_sites, site_records = read_site_inputs(sites, assume_crs, encoding, shift)
-    for record in site_records:
-        where = f"{record.path}: " if record.path else "sites: "
-        warnings.extend(where + w for w in record.extra.get("warnings", ()))
-        if record.extra.get("crs_replaced"):
-            warnings.append(
-                f"the site file {record.path}: {record.extra['crs_replaced']}; taken to be "
-                f"{crs_label(assume_crs)} (--crs)"
-            )
-        if record.extra.get("crs_assumed"):
-            warnings.append(
-                f"the site file {record.path} declares no CRS; taken to be "
-                f"{crs_label(assume_crs)} (--crs)"
-            )
-    refuse_legacy(raw_sites.crs, "the site file")
-    sources = layer_sources(profile, layers, encoding)
-    declared = [c for c in map(known_crs, sources.values()) if c is not None]
-    refuse_mixed_legacy(site_records, declared, shift)
-    profile = profile.with_sources({k: None for k in sources if k not in profile.layers})
-    analysis_crs, reason = choose_analysis_crs(
-        assume_crs or "auto",
-        sites_crs=raw_sites.crs,
-        sites_lonlat_bounds=lambda: lonlat_bounds(raw_sites),
-        layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
-    )
-    notify("sites", 0, len(raw_sites))
-    prepared = prepare_sites(raw_sites, analysis_crs, profile, id_field=id_field, width=width)
-    warnings.extend(prepared.warnings)
-    site_records[0].geometry = prepared.geometry_report.to_dict()
-    note = prepared.geometry_report.describe("sites")
-    if note:
-        warnings.append(note)
-    warnings.extend(coverage_warnings(profile, sources, prepared.frame, analysis_crs))
-    frame = prepared.frame
-    runs = {}
-    with runner:
-        for done, (key, spec) in enumerate(profile.layers.items()):
-            notify("layers", done, len(profile.layers))
-            runs[key] = _run_layer(
-                spec,
-                sources.get(key),
-                frame,
-                profile,
-                analysis_crs,
-                warnings,
-                shift,
-                runner,
-                assume_crs,
-            )
-    notify("layers", len(profile.layers), len(profile.layers))
-    site_layers, findings = _evaluate(profile, frame, runs, notify)
-    return CheckResult(
+    run = prepare_run(
+        sites,
         profile=profile,
-        analysis_crs=analysis_crs,
-        crs_reason=reason,
+        layers=layers,
+        crs=crs,
+        area_method=area_method,
+        encoding=encoding,
+        datum_shift=datum_shift,
+        id_field=id_field,
+        width=width,
+    )
+    warnings = run.warnings
+    frame = run.sites.frame
+    notify("sites", 0, len(frame))
+    warnings.extend(coverage_warnings(run.profile, run.sources, frame, run.crs))
+    layer_runs = {}
+    with runner:
+        for done, (key, spec) in enumerate(run.profile.layers.items()):
+            notify("layers", done, len(run.profile.layers))
+            layer_runs[key] = _run_layer(
+                spec,
+                run.sources.get(key),
+                frame,
+                run.profile,
+                run.crs,
+                warnings,
+                run.datum_shift,
+                runner,
+                run.assume_crs,
+            )
+    notify("layers", len(run.profile.layers), len(run.profile.layers))
+    site_layers, findings = _evaluate(run.profile, frame, layer_runs, notify)
+    return CheckResult(
+        profile=run.profile,
+        analysis_crs=run.crs,
+        crs_reason=run.crs_reason,
         created=started,
         sites=frame,
         site_layers=site_layers,
         findings=findings,
-        pieces={key: run.pieces for key, run in runs.items() if run.pieces is not None},
-        context={key: run.context for key, run in runs.items() if run.context is not None},
-        inputs=[*site_records, *(run.record for run in runs.values())],
+        pieces={k: r.pieces for k, r in layer_runs.items() if r.pieces is not None},
+        context={k: r.context for k, r in layer_runs.items() if r.context is not None},
+        inputs=[*run.records, *(r.record for r in layer_runs.values())],
         warnings=warnings,
     )
 

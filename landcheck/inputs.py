@@ -19,25 +19,36 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import CGCS2000_GEOGRAPHIC, crs_label, legacy_datum
+from landcheck.crs import (
+    CGCS2000_GEOGRAPHIC,
+    cgcs2000_counterpart,
+    choose_analysis_crs,
+    crs_label,
+    legacy_datum,
+    parse_crs,
+)
 from landcheck.datum import DatumShift, apply_datum_shift, legacy_refusal
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, LandcheckError
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.profiles import resolve_profile
 from landcheck.io.sites import frame_bounds
 from landcheck.io.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.io.vector import read_layer_info, resolve_layer
 from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
 from landcheck.profile import LayerSpec, Profile
+from landcheck.sites import PreparedSites, prepare_sites
 
 __all__ = [
     "LayerInput",
     "LoadedLayer",
+    "PreparedRun",
     "coverage_warnings",
     "known_crs",
     "layer_sources",
     "load_layer",
     "lonlat_bounds",
+    "prepare_run",
     "read_site_inputs",
     "refuse_legacy",
     "refuse_mixed_legacy",
@@ -358,4 +369,140 @@ def coverage_warnings(
         sites["site_id"].astype(str).tolist(),
         extents,
         distance=distance,
+    )
+
+
+@dataclass
+class PreparedRun:
+    """A run's inputs once read: the profile, layer sources, analysis CRS and sites.
+
+    Attributes
+    ----------
+    profile : Profile
+        The profile with the run's analysis options and every layer key
+        (layers the profile does not know added as generic layers).
+    sources : dict
+        Layer key → resolved source (LayerSource, GeoDataFrame or None).
+    crs : CRS
+        The analysis CRS; ``crs_reason`` says why it was chosen.
+    sites : PreparedSites
+        The input polygons as sites in the analysis CRS.
+    records : list of InputRecord
+        Provenance of the input polygons.
+    warnings : list of str
+        Notes from reading and preparing them.
+    assume_crs : CRS or None
+        The CRS given for inputs that declare none (``--crs``).
+    datum_shift : DatumShift or None
+        Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
+    """
+
+    profile: Profile
+    sources: dict[str, Source]
+    crs: CRS
+    crs_reason: str
+    sites: PreparedSites
+    records: list[InputRecord]
+    warnings: list[str]
+    assume_crs: CRS | None = None
+    datum_shift: DatumShift | None = None
+
+
+def _record_warnings(records: list[InputRecord], assume_crs: CRS | None, what: str) -> list[str]:
+    warnings: list[str] = []
+    for record in records:
+        where = f"{record.path}: " if record.path else f"{what}: "
+        warnings.extend(where + w for w in record.extra.get("warnings", ()))
+        if record.extra.get("crs_replaced"):
+            warnings.append(
+                f"the {what} file {record.path}: {record.extra['crs_replaced']}; taken to be "
+                f"{crs_label(assume_crs)} (--crs)"
+            )
+        if record.extra.get("crs_assumed"):
+            warnings.append(
+                f"the {what} file {record.path} declares no CRS; taken to be "
+                f"{crs_label(assume_crs)} (--crs)"
+            )
+    return warnings
+
+
+def prepare_run(
+    polygons: Any,
+    *,
+    profile: str | os.PathLike[str] | Profile,
+    layers: Mapping[str, LayerInput] | None,
+    crs: Any = None,
+    area_method: str | None = None,
+    encoding: str | None = None,
+    datum_shift: DatumShift | str | None = None,
+    id_field: str | None = None,
+    width: float | None = None,
+    what: str = "sites",
+) -> PreparedRun:
+    """Read the input polygons, resolve the layers and choose the analysis CRS.
+
+    The start :func:`landcheck.check` and the site-selection tools share: the
+    profile with the run's options, the input polygons read (refusing legacy
+    datums without shift parameters), every layer's source, the analysis CRS,
+    and the polygons prepared as sites in it.
+
+    Parameters
+    ----------
+    polygons : path, ``"PATH:LAYER"``, GeoDataFrame or a list of them
+        The sites (or the area of interest, candidates…).
+    profile, layers, crs, area_method, encoding, datum_shift, id_field, width
+        As for :func:`landcheck.check`.
+    what : str
+        What the polygons are, for messages.
+
+    Returns
+    -------
+    PreparedRun
+
+    Raises
+    ------
+    DataSourceError, AnalysisCRSError, InputDataError, ProfileError
+        As :func:`landcheck.check` raises them.
+    """
+    resolved = resolve_profile(profile)
+    changes: dict[str, Any] = {}
+    if crs is not None:
+        changes["crs"] = crs.to_wkt() if isinstance(crs, CRS) else str(crs)
+    if area_method is not None:
+        changes["area_method"] = area_method
+    if changes:
+        resolved = resolved.with_analysis(**changes)
+    assume_crs = None
+    if resolved.analysis.crs.lower() != "auto":
+        assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
+    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    raw, records = read_site_inputs(polygons, assume_crs, encoding, shift)
+    warnings = _record_warnings(records, assume_crs, what)
+    refuse_legacy(raw.crs, f"the {what} file")
+    sources = layer_sources(resolved, layers, encoding)
+    declared = [c for c in map(known_crs, sources.values()) if c is not None]
+    refuse_mixed_legacy(records, declared, shift)
+    resolved = resolved.with_sources({k: None for k in sources if k not in resolved.layers})
+    analysis_crs, reason = choose_analysis_crs(
+        assume_crs or "auto",
+        sites_crs=raw.crs,
+        sites_lonlat_bounds=lambda: lonlat_bounds(raw),
+        layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
+    )
+    prepared = prepare_sites(raw, analysis_crs, resolved, id_field=id_field, width=width)
+    warnings.extend(prepared.warnings)
+    records[0].geometry = prepared.geometry_report.to_dict()
+    note = prepared.geometry_report.describe(what)
+    if note:
+        warnings.append(note)
+    return PreparedRun(
+        profile=resolved,
+        sources=sources,
+        crs=analysis_crs,
+        crs_reason=reason,
+        sites=prepared,
+        records=records,
+        warnings=warnings,
+        assume_crs=assume_crs,
+        datum_shift=shift,
     )

@@ -18,21 +18,12 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import choose_analysis_crs, crs_label, parse_crs
+from landcheck.crs import crs_label
 from landcheck.datum import DatumShift, apply_datum_shift
 from landcheck.errors import AnalysisCRSError, InputDataError
-from landcheck.inputs import (
-    LayerInput,
-    known_crs,
-    layer_sources,
-    lonlat_bounds,
-    read_site_inputs,
-    refuse_legacy,
-)
+from landcheck.inputs import LayerInput, prepare_run
 from landcheck.io import InputRecord, LayerSource, read_features_near
-from landcheck.io.profiles import resolve_profile
 from landcheck.profile import Profile
-from landcheck.sites import prepare_sites
 from landcheck.units import AreaMethod
 
 __all__ = ["PolygonInput", "SelectionContext", "load_lines", "prepare_context"]
@@ -161,53 +152,29 @@ def prepare_context(
     DataSourceError, AnalysisCRSError, InputDataError, ProfileError
         As :func:`landcheck.check` raises them.
     """
-    resolved = resolve_profile(profile)
-    changes: dict[str, Any] = {}
-    if crs is not None:
-        changes["crs"] = crs.to_wkt() if isinstance(crs, CRS) else str(crs)
-    if area_method is not None:
-        changes["area_method"] = area_method
-    if changes:
-        resolved = resolved.with_analysis(**changes)
-    assume_crs = None
-    if resolved.analysis.crs.lower() != "auto":
-        assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
-    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
-    raw, records = read_site_inputs(polygons, assume_crs, encoding, shift)
-    warnings: list[str] = []
-    for record in records:
-        where = record.path or what
-        warnings.extend(f"{where}: {w}" for w in record.extra.get("warnings", ()))
-        if record.extra.get("crs_assumed") or record.extra.get("crs_replaced"):
-            warnings.append(
-                f"{what} file {record.path}: CRS taken to be {crs_label(assume_crs)} (--crs)"
-            )
-    refuse_legacy(raw.crs, f"the {what} file")
-    given = dict(layers or {})
-    sources = layer_sources(resolved, given, encoding)
-    resolved = resolved.with_sources({k: None for k in sources if k not in resolved.layers})
-    analysis_crs, reason = choose_analysis_crs(
-        assume_crs or "auto",
-        sites_crs=raw.crs,
-        sites_lonlat_bounds=lonlat_bounds(raw),
-        layer_crss=[c for c in map(known_crs, sources.values()) if c is not None],
-    )
-    prepared = prepare_sites(raw, analysis_crs, resolved, id_field=id_field, width=width)
-    warnings.extend(prepared.warnings)
-    note = prepared.geometry_report.describe(what)
-    if note:
-        warnings.append(note)
-    return SelectionContext(
-        profile=resolved,
-        layers=given,
-        sources=sources,
-        crs=analysis_crs,
-        crs_reason=reason,
-        frame=prepared.frame,
-        records=list(records),
-        warnings=warnings,
+    run = prepare_run(
+        polygons,
+        profile=profile,
+        layers=layers,
+        crs=crs,
+        area_method=area_method,
         encoding=encoding,
-        datum_shift=shift,
+        datum_shift=datum_shift,
+        id_field=id_field,
+        width=width,
+        what=what,
+    )
+    return SelectionContext(
+        profile=run.profile,
+        layers=dict(layers or {}),
+        sources=run.sources,
+        crs=run.crs,
+        crs_reason=run.crs_reason,
+        frame=run.sites.frame,
+        records=run.records,
+        warnings=run.warnings,
+        encoding=encoding,
+        datum_shift=run.datum_shift,
     )
 
 
