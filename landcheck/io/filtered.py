@@ -34,7 +34,7 @@ from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
 from landcheck.errors import AnalysisCRSError
-from landcheck.io.records import InputRecord
+from landcheck.io.records import InputRecord, file_version
 from landcheck.io.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.io.vector import (
     LayerSource,
@@ -141,11 +141,8 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-@lru_cache(maxsize=64)
-def _layer_meta(
-    source: LayerSource, path: str, size: int, mtime_ns: int
-) -> tuple[str | None, dict[str, Any], CRS | None]:
-    """Layer name, pyogrio info and declared CRS, once per file version."""
+def _layer_meta(source: LayerSource) -> tuple[str | None, dict[str, Any], CRS | None]:
+    """Layer name, pyogrio info (cached per file version in io.vector) and declared CRS."""
     layer = resolve_layer(source, f"layer {source}")
     info = read_layer_info(source, layer)
     return layer, info, CRS.from_user_input(info["crs"]) if info.get("crs") else None
@@ -157,11 +154,6 @@ def _coordinate_problem(crs: CRS, extent: tuple[float, ...] | None) -> str | Non
     if extent is None:
         return None
     return diagnose_coordinates(crs, extent)  # type: ignore[arg-type]
-
-
-def _file_version(path: str) -> tuple[str, int, int]:
-    stat = os.stat(path)
-    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns
 
 
 def _gpkg_rtree(path: str, layer: str | None) -> tuple[str, str] | None:
@@ -236,7 +228,7 @@ def _read_gpkg(
     bounds = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
     candidates = _rtree_candidates(source.path, rtree, bounds)
     key = (
-        *_file_version(source.path),
+        *file_version(source.path),
         layer,
         source.encoding,
         None if columns is None else tuple(columns),
@@ -302,7 +294,7 @@ def read_features_near(
     """
     what = f"layer {key!r}"
     require_exists(source.path, what)
-    layer, info, native_crs = _layer_meta(source, *_file_version(source.path))
+    layer, info, native_crs = _layer_meta(source)
     extent = info.get("total_bounds")
     extent = (
         tuple(float(v) for v in extent) if extent is not None and info.get("features") else None

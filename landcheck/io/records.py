@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["InputRecord", "file_sha256"]
+__all__ = ["InputRecord", "file_sha256", "file_version"]
 
 _CHUNK = 1 << 20
+
+
+def file_version(path: str) -> tuple[str, int, int]:
+    """``(absolute path, size, mtime)``: a cache key that changes when the file does."""
+    stat = os.stat(path)
+    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns
 
 
 @lru_cache(maxsize=256)
@@ -36,13 +42,9 @@ def file_sha256(path: str) -> str | None:
     >>> file_sha256(path)[:16]
     'e3b0c44298fc1c14'
     """
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
     if not os.path.isfile(path):
         return None
-    return _sha256_cached(os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    return _sha256_cached(*file_version(path))
 
 
 @dataclass

@@ -22,6 +22,7 @@ from pyproj import CRS
 
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.records import file_version
 
 __all__ = [
     "LayerSource",
@@ -98,12 +99,6 @@ def require_exists(path: str, what: str) -> None:
         )
 
 
-def _version(path: str) -> tuple[str, int, int]:
-    """``(absolute path, size, mtime)``: a key that changes when the file does."""
-    stat = os.stat(path)
-    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns
-
-
 @lru_cache(maxsize=256)
 def _layers_of(version: tuple[str, int, int]) -> tuple[tuple[str, str | None], ...]:
     return tuple(
@@ -126,7 +121,7 @@ def list_layers(path: str) -> list[tuple[str, str | None]]:
     """
     require_exists(path, "cannot list layers")
     try:
-        return list(_layers_of(_version(path)))
+        return list(_layers_of(file_version(path)))
     except OGRDataSourceError as ex:
         raise DataSourceError(
             f"cannot open {path!r} as vector data: {ex}. Give a file GDAL reads "
@@ -163,7 +158,7 @@ def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
     """
     choice = choose_encoding(source.path, source.encoding)
     try:
-        info = dict(_info_of(_version(source.path), layer, choice.encoding))
+        info = dict(_info_of(file_version(source.path), layer, choice.encoding))
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     if choice.encoding is not None:
