@@ -23,7 +23,7 @@ from pyproj import CRS
 from landcheck.classify import CodeTable, load_code_table
 from landcheck.datum import DatumShift
 from landcheck.engine import Engine, make_engine
-from landcheck.errors import DataSourceError, InputDataError
+from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.inputs import (
     LayerInput,
     Source,
@@ -151,8 +151,10 @@ def check(
         A built-in profile name (``"china-preexam"``), a YAML file, or a Profile.
     layers : mapping, optional
         Layer key → ``"PATH[:LAYER]"``, GeoDataFrame, or None; overrides or
-        supplies the profile's layer sources. Keys the profile does not know
-        become generic layers (overlap areas, no rules).
+        supplies the profile's layer sources. A layer of your own, one the
+        profile does not define, is given with its key marked ``+``
+        (``{"+hazard": "hazard.gpkg"}``): a generic layer whose overlaps are
+        measured and reported, without rules. Other unknown keys are refused.
     id_field : str, optional
         Site field holding the site id (default: the first of ``site_id``,
         ``XMDM``, ``DKBH``, ``BSM``… present, else the feature number).
@@ -197,7 +199,9 @@ def check(
     AnalysisCRSError
         The sites have no CRS, or the analysis CRS is unusable.
     InputDataError
-        The sites' ids or geometries cannot be used.
+        An argument is of the wrong type or value (the message lists the
+        valid ones: layer keys, area methods…), there are no sites, or the
+        sites' ids or geometries cannot be used.
     ProfileError
         The profile is invalid.
 
@@ -215,6 +219,7 @@ def check(
     >>> result.status("S1")
     'prohibited'
     """
+    _check_sites_argument(sites)
     started = datetime.now(timezone.utc)
     notify = progress or (lambda stage, done, total: None)
     runner = make_engine(engine, client=client, workers=workers)
@@ -263,6 +268,17 @@ def check(
         inputs=[*run.records, *(r.record for r in layer_runs.values())],
         warnings=warnings,
     )
+
+
+def _check_sites_argument(sites: Any) -> None:
+    """Refuse a ``sites`` argument that is neither a source nor a list of sources."""
+    many = sites if isinstance(sites, (list, tuple)) else [sites]
+    for item in many:
+        if not isinstance(item, (str, os.PathLike, gpd.GeoDataFrame)):
+            raise InputDataError(
+                "sites: expected a path, 'PATH:LAYER', a GeoDataFrame or a list of them, "
+                f"got {type(item).__name__} {shown(item)}"
+            )
 
 
 def _evaluate(

@@ -8,9 +8,12 @@ are and exits with code 1.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
+    "SHOWN_CHARS",
     "AnalysisCRSError",
     "BoundaryTxtError",
     "DataSourceError",
@@ -20,7 +23,36 @@ __all__ = [
     "LandcheckWarning",
     "OutputExistsError",
     "ProfileError",
+    "shown",
 ]
+
+SHOWN_CHARS = 120
+"""Longest value quoted in a message (:func:`shown`), in characters."""
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel = 2
+_SHOWN.maxstring = _SHOWN.maxother = 80
+_SHOWN.maxlong = 40
+_SHOWN.maxlist = _SHOWN.maxtuple = _SHOWN.maxset = _SHOWN.maxfrozenset = _SHOWN.maxdict = 4
+
+
+def shown(value: Any) -> str:
+    """Return ``repr(value)`` for a message, never longer than :data:`SHOWN_CHARS`.
+
+    Long texts and long or deep containers are cut with ``...`` before they
+    are turned into text, so a value of any size costs little to show.
+
+    Examples
+    --------
+    >>> shown("EPSG:4523")
+    "'EPSG:4523'"
+    >>> shown("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"
+    >>> len(shown([["lol"] * 9] * 9)), shown([["lol"] * 9] * 9)[:40]
+    (120, "[['lol', 'lol', 'lol', 'lol', ...], ['lo")
+    """
+    text = _SHOWN.repr(value)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
 
 
 class LandcheckError(Exception):

@@ -8,6 +8,7 @@ features near some geometries, normalised and in the analysis CRS.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,13 @@ from landcheck.crs import (
     parse_crs,
 )
 from landcheck.datum import DatumShift, apply_datum_shift, legacy_refusal
-from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, LandcheckError
+from landcheck.errors import (
+    AnalysisCRSError,
+    DataSourceError,
+    InputDataError,
+    LandcheckError,
+    shown,
+)
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.profiles import resolve_profile
@@ -40,10 +47,12 @@ from landcheck.profile import LayerSpec, Profile
 from landcheck.sites import PreparedSites, prepare_sites
 
 __all__ = [
+    "EXTRA_LAYER_MARK",
     "LayerInput",
     "LoadedLayer",
     "PreparedRun",
     "coverage_warnings",
+    "declare_layers",
     "known_crs",
     "layer_sources",
     "load_layer",
@@ -59,6 +68,103 @@ LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
 
 Source = LayerSource | gpd.GeoDataFrame | None
 
+EXTRA_LAYER_MARK = "+"
+"""Marks a layer of the user's own, one the profile does not define: ``+hazard``."""
+
+
+def _unknown_key(profile: Profile, key: str) -> InputDataError:
+    known = ", ".join(profile.layers)
+    close = difflib.get_close_matches(key, list(profile.layers), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    mine = key if key.isidentifier() else "KEY"
+    return InputDataError(
+        f"unknown layer key {shown(key)}{hint}; the layers of profile {profile.name!r} are: "
+        f"{known}. To add a layer of your own, mark its key with {EXTRA_LAYER_MARK}: "
+        f"--layer {EXTRA_LAYER_MARK}{mine}=PATH (in Python: "
+        f"layers={{'{EXTRA_LAYER_MARK}{mine}': ...}})"
+    )
+
+
+def declare_layers(
+    profile: Profile, layers: Mapping[str, LayerInput] | None
+) -> tuple[Profile, dict[str, LayerInput]]:
+    """Check the layers given for a run against the profile's layer keys.
+
+    A key the profile defines sets that layer's source (``farmland``). A key
+    marked with :data:`EXTRA_LAYER_MARK` (``+hazard``) adds a layer of the
+    user's own, of kind ``generic``: its overlaps are measured and reported,
+    without rules (on a key the profile defines, the mark changes nothing).
+    Any other key is refused, so a typo (``farmlnd``) cannot leave a profile
+    layer without its source.
+
+    Parameters
+    ----------
+    profile : Profile
+        The run's profile.
+    layers : mapping or None
+        Layer key → ``"PATH[:LAYER]"``, path, GeoDataFrame or None.
+
+    Returns
+    -------
+    profile : Profile
+        The profile with the user's own layers added.
+    given : dict
+        Layer key (without the mark) → source.
+
+    Raises
+    ------
+    InputDataError
+        ``layers`` is not such a mapping, a key is unknown or given twice
+        (``hazard`` and ``+hazard``), or a user's own key is not a name; the
+        message lists the profile's keys.
+
+    Examples
+    --------
+    >>> from landcheck.profile import load_profile
+    >>> profile, given = declare_layers(load_profile(), {"farmland": "a.shp", "+hazard": "h.shp"})
+    >>> given, profile.layers["hazard"].kind
+    ({'farmland': 'a.shp', 'hazard': 'h.shp'}, 'generic')
+    >>> declare_layers(load_profile(), {"farmlnd": "a.shp"})
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: unknown layer key 'farmlnd' (did you mean 'farmland'?); ...
+    """
+    if layers is None:
+        return profile, {}
+    if not isinstance(layers, Mapping):
+        raise InputDataError(
+            "layers: expected a mapping of layer key → source, e.g. {'farmland': "
+            f"'yjjbnt.shp'}}, got {type(layers).__name__} {shown(layers)}"
+        )
+    given: dict[str, LayerInput] = {}
+    extra: list[str] = []
+    for raw_key, value in layers.items():
+        if not isinstance(raw_key, str):
+            raise InputDataError(f"layers: a layer key is a text, got {shown(raw_key)}")
+        if value is not None and not isinstance(value, (str, os.PathLike, gpd.GeoDataFrame)):
+            raise InputDataError(
+                f"layers[{shown(raw_key)}]: expected a path, 'PATH:LAYER', a GeoDataFrame or "
+                f"None, got {type(value).__name__} {shown(value)}"
+            )
+        key = raw_key.strip()
+        if key.startswith(EXTRA_LAYER_MARK):
+            key = key[len(EXTRA_LAYER_MARK) :].strip()
+            if key not in profile.layers:
+                if not key.isidentifier():
+                    raise InputDataError(
+                        f"layer key {shown(raw_key)}: a layer of your own needs a name of "
+                        "letters, digits and _ (not starting with a digit), e.g. +hazard"
+                    )
+                extra.append(key)
+        elif key not in profile.layers:
+            raise _unknown_key(profile, key)
+        if key in given:
+            raise InputDataError(f"layer key {key!r} is given twice; give each layer once")
+        given[key] = value
+    if extra:
+        profile = profile.with_sources(dict.fromkeys(extra))
+    return profile, given
+
 
 def _as_layer_source(value: LayerInput, encoding: str | None) -> Source:
     if value is None or isinstance(value, gpd.GeoDataFrame):
@@ -71,20 +177,24 @@ def layer_sources(
 ) -> dict[str, Source]:
     """Resolve every layer's source: given ones override the profile's.
 
-    Keys the profile does not know are kept (they become generic layers).
+    ``layers`` holds keys of the profile only (:func:`declare_layers` adds
+    the user's own layers to the profile first).
 
     Raises
     ------
+    InputDataError
+        A key the profile does not know.
     DataSourceError
         A source names a file that does not exist (a typo is an error, not
         an unknown finding).
     """
     given = dict(layers or {})
+    for key in given:
+        if key not in profile.layers:
+            raise _unknown_key(profile, key)
     sources: dict[str, Source] = {}
     for key, spec in profile.layers.items():
-        value = given.pop(key, spec.source)
-        sources[key] = _as_layer_source(value, encoding)
-    for key, value in given.items():
+        value = given.get(key, spec.source)
         sources[key] = _as_layer_source(value, encoding)
     for key, source in sources.items():
         if isinstance(source, LayerSource) and not os.path.exists(source.path):
@@ -380,7 +490,7 @@ class PreparedRun:
     ----------
     profile : Profile
         The profile with the run's analysis options and every layer key
-        (layers the profile does not know added as generic layers).
+        (the user's own ``+KEY`` layers added as generic layers).
     sources : dict
         Layer key → resolved source (LayerSource, GeoDataFrame or None).
     crs : CRS
@@ -464,7 +574,7 @@ def prepare_run(
     DataSourceError, AnalysisCRSError, InputDataError, ProfileError
         As :func:`landcheck.check` raises them.
     """
-    resolved = resolve_profile(profile)
+    resolved, given = declare_layers(resolve_profile(profile), layers)
     changes: dict[str, Any] = {}
     if crs is not None:
         changes["crs"] = crs.to_wkt() if isinstance(crs, CRS) else str(crs)
@@ -477,12 +587,18 @@ def prepare_run(
         assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
     raw, records = read_site_inputs(polygons, assume_crs, encoding, shift)
+    if raw.empty:
+        named = ", ".join(r.path or f"the {what} GeoDataFrame" for r in records)
+        verb = "has" if len(records) == 1 else "have"
+        raise InputDataError(
+            f"no {what}: {named} {verb} no features; check the file and layer "
+            "(landcheck inspect FILE lists a file's layers and their feature counts)"
+        )
     warnings = _record_warnings(records, assume_crs, what)
     refuse_legacy(raw.crs, f"the {what} file")
-    sources = layer_sources(resolved, layers, encoding)
+    sources = layer_sources(resolved, given, encoding)
     declared = [c for c in map(known_crs, sources.values()) if c is not None]
     refuse_mixed_legacy(records, declared, shift)
-    resolved = resolved.with_sources({k: None for k in sources if k not in resolved.layers})
     analysis_crs, reason = choose_analysis_crs(
         assume_crs or "auto",
         sites_crs=raw.crs,

@@ -9,6 +9,7 @@ goes through :meth:`Profile.from_dict`, which checks everything and raises one
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -19,13 +20,15 @@ from typing import Any
 import yaml
 
 from landcheck.classify import BUILTIN_TABLES
-from landcheck.errors import ProfileError
+from landcheck.errors import ProfileError, shown
 from landcheck.units import AreaMethod
 
 __all__ = [
+    "ANALYSIS_BOUNDS",
     "BUILTIN_PROFILES",
     "FIELD_ROLES",
     "LAYER_KINDS",
+    "MAX_YAML_NODES",
     "STATUSES",
     "AnalysisOptions",
     "Basis",
@@ -42,6 +45,23 @@ PROFILE_SCHEMA = "landcheck/profile@1"
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML has it (ten times faster), else the pure-Python one."""
+
+MAX_YAML_NODES = 100_000
+"""Most values (scalars, lists, mappings) a profile's YAML may hold once its aliases
+(``*name``) are expanded. The built-in profile holds about 900; the limit stops alias
+bombs ("billion laughs"), which expand a few hundred bytes into billions of values."""
+
+_MAX_YAML_DEPTH = 50
+"""Deepest nesting of a profile's YAML (the built-in one nests 8 levels)."""
+
+ANALYSIS_BOUNDS = {
+    "sliver.area_m2": (1.0, 100.0),
+    "sliver.width_m": (0.0, 1.0),
+    "declared_area_tolerance": (0.0, 0.1),
+}
+"""Allowed range (inclusive) of each number under ``analysis``. A larger sliver threshold
+would turn real occupations into boundary-precision notes; sub-square-metre overlaps are
+never conflicts."""
 
 BUILTIN_PROFILES = {"china-preexam": "china-preexam.yaml"}
 """Built-in profiles: name → YAML file in :mod:`landcheck.profiles`."""
@@ -272,6 +292,28 @@ class Profile:
         return None
 
 
+def _name(value: Any) -> str:
+    """A key or id as it appears in a message's location, cut to 60 characters."""
+    text = value if isinstance(value, str) else shown(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_number(value: Any) -> bool:
+    """A real, finite number (not a bool, NaN or infinity)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _text_number_hint(value: Any) -> str:
+    """Why a number came out of YAML as text (``1e9`` and ``"5"`` are texts in YAML 1.1)."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        float(value)
+    except ValueError:
+        return ""
+    return " (a text: write the number without quotes, with a decimal point, e.g. 1.0e+9)"
+
+
 def _short_names(zh: str) -> set[str]:
     head = zh.split("（")[0]
     names = {zh, head}
@@ -290,7 +332,7 @@ def _text(value: Any, where: str, problems: list[str]) -> Text:
             problems.append(f"{where}: needs an English text under 'en'")
             en = value["zh"]
         return Text(value["zh"], en)
-    problems.append(f"{where}: expected a text or {{zh: …, en: …}}, got {value!r}")
+    problems.append(f"{where}: expected a text or {{zh: …, en: …}}, got {shown(value)}")
     return Text("", "")
 
 
@@ -306,38 +348,43 @@ class _ProfileParser:
 
         if not isinstance(data, Mapping):
             raise ProfileError(self.origin, ["the profile must be a mapping (YAML key: value)"])
-        for key in sorted(set(data) - _TOP_KEYS):
+        for key in sorted(set(data) - _TOP_KEYS, key=str):
             self.problems.append(
-                f"unknown top-level key {key!r}; allowed keys: {', '.join(sorted(_TOP_KEYS))}"
+                f"unknown top-level key {shown(key)}; allowed keys: {', '.join(sorted(_TOP_KEYS))}"
             )
         schema = data.get("schema", PROFILE_SCHEMA)
         if schema != PROFILE_SCHEMA:
-            self.problems.append(f"schema: expected {PROFILE_SCHEMA!r}, got {schema!r}")
+            self.problems.append(f"schema: expected {PROFILE_SCHEMA!r}, got {shown(schema)}")
         name = self._required_str(data, "name")
-        version = str(data.get("version", "")) or self._missing("version")
+        version = data.get("version")
+        if version is None or version == "":
+            version = self._missing("version")
+        elif isinstance(version, (Mapping, list, bool)):
+            self.problems.append(
+                f"version: expected a text such as '2026-11', got {shown(version)}"
+            )
+            version = ""
+        else:
+            version = str(version)
         title = _text(data.get("title", name), "title", self.problems)
-        analysis = self._analysis(data.get("analysis") or {})
+        analysis = self._analysis(data.get("analysis"))
         classes = {
-            str(k): _text(v, f"project_classes.{k}", self.problems)
-            for k, v in (data.get("project_classes") or {}).items()
+            str(k): _text(v, f"project_classes.{_name(k)}", self.problems)
+            for k, v in self._mapping(data.get("project_classes"), "project_classes").items()
         }
         layers = self._layers(data.get("layers"))
         documents = tuple(
             _text(d, f"documents[{i}]", self.problems)
-            for i, d in enumerate(data.get("documents") or [])
+            for i, d in enumerate(self._list(data.get("documents"), "documents"))
         )
         rules = []
         seen: set[str] = set()
-        raw_rules = data.get("rules") or []
-        if not isinstance(raw_rules, list):
-            self.problems.append("rules: expected a list of rules")
-            raw_rules = []
-        for i, raw in enumerate(raw_rules):
+        for i, raw in enumerate(self._list(data.get("rules"), "rules")):
             rule = self._rule(raw, i, layers, classes, validate_rule)
             if rule is None:
                 continue
             if rule.id in seen:
-                self.problems.append(f"rules[{i}]: id {rule.id!r} is used twice")
+                self.problems.append(f"rules[{i}]: id {shown(rule.id)} is used twice")
             seen.add(rule.id)
             rules.append(rule)
         if self.problems:
@@ -364,14 +411,30 @@ class _ProfileParser:
             return self._missing(key)
         return value
 
+    def _mapping(self, value: Any, where: str) -> Mapping[Any, Any]:
+        """``value`` when it is a mapping (None: empty); else the problem is noted."""
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.problems.append(f"{where}: expected a mapping (key: value), got {shown(value)}")
+            return {}
+        return value
+
+    def _list(self, value: Any, where: str) -> list[Any]:
+        """``value`` when it is a list (None: empty); else the problem is noted."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.append(f"{where}: expected a list, got {shown(value)}")
+            return []
+        return value
+
     def _analysis(self, raw: Any) -> AnalysisOptions:
-        if not isinstance(raw, Mapping):
-            self.problems.append("analysis: expected a mapping")
-            return AnalysisOptions()
+        raw = self._mapping(raw, "analysis")
         allowed = {"crs", "area_method", "sliver", "declared_area_tolerance"}
-        for key in sorted(set(raw) - allowed):
+        for key in sorted(set(raw) - allowed, key=str):
             self.problems.append(
-                f"analysis.{key}: unknown key; allowed: {', '.join(sorted(allowed))}"
+                f"analysis.{_name(key)}: unknown key; allowed: {', '.join(sorted(allowed))}"
             )
         options = AnalysisOptions()
         method = options.area_method
@@ -379,31 +442,44 @@ class _ProfileParser:
             method = AreaMethod.parse(raw.get("area_method", method))
         except ValueError as ex:
             self.problems.append(f"analysis.area_method: {ex}")
-        sliver = raw.get("sliver") or {}
-        numbers = {
-            "sliver.area_m2": sliver.get("area_m2", options.sliver_area_m2),
-            "sliver.width_m": sliver.get("width_m", options.sliver_width_m),
-            "declared_area_tolerance": raw.get(
-                "declared_area_tolerance", options.declared_area_tolerance
-            ),
-        }
-        for key, value in numbers.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                self.problems.append(f"analysis.{key}: expected a number ≥ 0, got {value!r}")
-                numbers[key] = 0.0
-        if numbers["sliver.area_m2"] < 1.0:
+        sliver = self._mapping(raw.get("sliver"), "analysis.sliver")
+        for key in sorted(set(sliver) - {"area_m2", "width_m"}, key=str):
             self.problems.append(
-                "analysis.sliver.area_m2: must be at least 1 (sub-square-metre overlaps are "
-                f"never conflicts), got {numbers['sliver.area_m2']!r}"
+                f"analysis.sliver.{_name(key)}: unknown key; allowed: area_m2, width_m"
             )
-        for key in sorted(set(sliver) - {"area_m2", "width_m"}):
-            self.problems.append(f"analysis.sliver.{key}: unknown key; allowed: area_m2, width_m")
+        defaults = {
+            "sliver.area_m2": options.sliver_area_m2,
+            "sliver.width_m": options.sliver_width_m,
+            "declared_area_tolerance": options.declared_area_tolerance,
+        }
+        given = {
+            "sliver.area_m2": sliver.get("area_m2"),
+            "sliver.width_m": sliver.get("width_m"),
+            "declared_area_tolerance": raw.get("declared_area_tolerance"),
+        }
+        numbers = {}
+        for key, value in given.items():
+            low, high = ANALYSIS_BOUNDS[key]
+            numbers[key] = defaults[key]
+            if value is None:
+                continue
+            if not _is_number(value):
+                self.problems.append(
+                    f"analysis.{key}: expected a finite number from {low:g} to {high:g}, "
+                    f"got {shown(value)}{_text_number_hint(value)}"
+                )
+            elif not low <= value <= high:
+                self.problems.append(
+                    f"analysis.{key}: must be from {low:g} to {high:g}, got {shown(value)}"
+                )
+            else:
+                numbers[key] = float(value)
         return AnalysisOptions(
             crs=str(raw.get("crs", "auto")),
             area_method=method,
-            sliver_area_m2=float(numbers["sliver.area_m2"]),
-            sliver_width_m=float(numbers["sliver.width_m"]),
-            declared_area_tolerance=float(numbers["declared_area_tolerance"]),
+            sliver_area_m2=numbers["sliver.area_m2"],
+            sliver_width_m=numbers["sliver.width_m"],
+            declared_area_tolerance=numbers["declared_area_tolerance"],
         )
 
     def _layers(self, raw: Any) -> dict[str, LayerSpec]:
@@ -412,26 +488,27 @@ class _ProfileParser:
             return {}
         layers = {}
         for key, spec in raw.items():
-            where = f"layers.{key}"
+            where = f"layers.{_name(key)}"
             if not isinstance(spec, Mapping):
                 self.problems.append(f"{where}: expected a mapping with at least 'kind'")
                 continue
             allowed = {"kind", "title", "source", "fields", "classification"}
-            for extra in sorted(set(spec) - allowed):
+            for extra in sorted(set(spec) - allowed, key=str):
                 self.problems.append(
-                    f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}"
+                    f"{where}.{_name(extra)}: unknown key; allowed: {', '.join(sorted(allowed))}"
                 )
             kind = spec.get("kind")
             if kind not in LAYER_KINDS:
                 self.problems.append(
-                    f"{where}.kind: {kind!r} is not a layer kind; "
+                    f"{where}.kind: {shown(kind)} is not a layer kind; "
                     f"use one of {', '.join(LAYER_KINDS)}"
                 )
             fields = {}
-            for role, names in (spec.get("fields") or {}).items():
+            for role, names in self._mapping(spec.get("fields"), f"{where}.fields").items():
                 if role not in FIELD_ROLES:
                     self.problems.append(
-                        f"{where}.fields.{role}: unknown role; roles: {', '.join(FIELD_ROLES)}"
+                        f"{where}.fields.{_name(role)}: unknown role; "
+                        f"roles: {', '.join(FIELD_ROLES)}"
                     )
                     continue
                 names = [names] if isinstance(names, str) else names
@@ -440,9 +517,9 @@ class _ProfileParser:
                     continue
                 fields[role] = tuple(names)
             table = spec.get("classification")
-            if table is not None and table not in BUILTIN_TABLES:
+            if table is not None and (not isinstance(table, str) or table not in BUILTIN_TABLES):
                 self.problems.append(
-                    f"{where}.classification: unknown table {table!r}; built-in tables: "
+                    f"{where}.classification: unknown table {shown(table)}; built-in tables: "
                     + ", ".join(sorted(BUILTIN_TABLES))
                 )
             if kind in ("land_use", "planning_zone") and "code" not in fields:
@@ -450,6 +527,11 @@ class _ProfileParser:
                     f"{where}.fields.code: a {kind} layer needs a class code field"
                 )
             source = spec.get("source")
+            if source is not None and not isinstance(source, str):
+                self.problems.append(
+                    f"{where}.source: expected PATH or PATH:LAYER, got {shown(source)}"
+                )
+                source = None
             layers[str(key)] = LayerSpec(
                 key=str(key),
                 kind=str(kind),
@@ -473,23 +555,24 @@ class _ProfileParser:
             self.problems.append(f"{where}: expected a mapping")
             return None
         allowed = {"id", "check", "layer", "title", "params", "basis", "outcomes"}
-        for extra in sorted(set(raw) - allowed):
+        for extra in sorted(set(raw) - allowed, key=str):
             self.problems.append(
-                f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}"
+                f"{where}.{_name(extra)}: unknown key; allowed: {', '.join(sorted(allowed))}"
             )
         rule_id = raw.get("id")
         if not isinstance(rule_id, str) or not rule_id:
             self.problems.append(f"{where}.id: required")
             rule_id = f"rule{i}"
-        where = f"rules[{i}] ({rule_id})"
+        where = f"rules[{i}] ({_name(rule_id)})"
         layer = raw.get("layer")
-        if layer not in layers:
+        if not isinstance(layer, str) or layer not in layers:
             self.problems.append(
-                f"{where}.layer: {layer!r} is not a layer of this profile; layers: "
+                f"{where}.layer: {shown(layer)} is not a layer of this profile; layers: "
                 + ", ".join(layers)
             )
+            layer = str(layer) if isinstance(layer, (str, int)) else ""
         basis = []
-        raw_basis = raw.get("basis") or []
+        raw_basis = self._list(raw.get("basis"), f"{where}.basis")
         if not raw_basis:
             self.problems.append(
                 f"{where}.basis: a rule needs at least one legal basis with a date"
@@ -500,37 +583,41 @@ class _ProfileParser:
                 continue
             for extra in sorted(set(item) - {"zh", "en", "date"}, key=str):
                 self.problems.append(
-                    f"{where}.basis[{j}].{extra}: unknown key (quote texts that contain commas)"
+                    f"{where}.basis[{j}].{_name(extra)}: unknown key "
+                    "(quote texts that contain commas)"
                 )
             date = str(item.get("date", ""))
             if not _DATE.match(date):
                 self.problems.append(
-                    f"{where}.basis[{j}].date: expected YYYY-MM-DD or YYYY-MM, got {date!r}"
+                    f"{where}.basis[{j}].date: expected YYYY-MM-DD or YYYY-MM, got {shown(date)}"
                 )
             basis.append(Basis(_text(dict(item), f"{where}.basis[{j}]", self.problems), date))
         outcomes = {}
-        for name, spec in (raw.get("outcomes") or {}).items():
-            owhere = f"{where}.outcomes.{name}"
+        for name, spec in self._mapping(raw.get("outcomes"), f"{where}.outcomes").items():
+            owhere = f"{where}.outcomes.{_name(name)}"
             if not isinstance(spec, Mapping):
                 self.problems.append(f"{owhere}: expected a mapping with status, zh, en")
                 continue
             status = spec.get("status")
             if status not in STATUSES:
                 self.problems.append(
-                    f"{owhere}.status: {status!r} is not a status; use one of {', '.join(STATUSES)}"
+                    f"{owhere}.status: {shown(status)} is not a status; "
+                    f"use one of {', '.join(STATUSES)}"
                 )
             docs = tuple(
                 _text(d, f"{owhere}.documents[{k}]", self.problems)
-                for k, d in enumerate(spec.get("documents") or [])
+                for k, d in enumerate(self._list(spec.get("documents"), f"{owhere}.documents"))
             )
             message = _text({"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems)
             outcomes[str(name)] = Outcome(str(status), message, docs)
+        check = raw.get("check", "")
+        check = check if isinstance(check, str) else shown(check)  # never an evaluator name
         rule = RuleSpec(
             id=rule_id,
-            check=str(raw.get("check", "")),
+            check=check,
             layer=str(layer),
             title=_text(raw.get("title", rule_id), f"{where}.title", self.problems),
-            params=dict(raw.get("params") or {}),
+            params=dict(self._mapping(raw.get("params"), f"{where}.params")),
             basis=tuple(basis),
             outcomes=outcomes,
         )
@@ -549,20 +636,80 @@ def profile_from_yaml(text: str, *, origin: str) -> Profile:
     Traceback (most recent call last):
     ...
     landcheck.errors.ProfileError: profile 'example' has 1 problem:
-      - analysis.sliver.area_m2: must be at least 1 (sub-square-metre ... got 0.5
+      - analysis.sliver.area_m2: must be from 1 to 100, got 0.5
     """
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = _load_yaml(text)
     except yaml.YAMLError as ex:
-        raise ProfileError(origin, [f"not valid YAML: {ex}"]) from ex
+        raise ProfileError(origin, [f"not valid YAML: {_capped_lines(str(ex))}"]) from ex
+    except _YamlTooBig as ex:
+        raise ProfileError(origin, [str(ex)]) from None
     return Profile.from_dict(data, origin=origin)
+
+
+class _YamlTooBig(Exception):
+    """A YAML document nests too deep or expands to too many values."""
+
+
+def _load_yaml(text: str) -> Any:
+    """Load one YAML document; refuse it before construction if it is too big.
+
+    Too big: its aliases would expand it beyond :data:`MAX_YAML_NODES` values,
+    or it nests deeper than :data:`_MAX_YAML_DEPTH` levels.
+    """
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, 0)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
+    """Count the values under ``node`` with every alias expanded.
+
+    An aliased node is counted once per use but walked once, so an alias bomb
+    is measured in linear time.
+    """
+    if depth > _MAX_YAML_DEPTH:
+        raise _YamlTooBig(
+            f"the YAML nests more than {_MAX_YAML_DEPTH} levels deep (or an alias refers to "
+            "itself); a profile nests a few levels"
+        )
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    size = 1 + sum(_expanded_size(child, sizes, depth + 1) for child in children)
+    if size > MAX_YAML_NODES:
+        raise _YamlTooBig(
+            f"the YAML expands to more than {MAX_YAML_NODES:,} values once its aliases (*name) "
+            "are resolved (an alias bomb?); write the values out, or use fewer aliases"
+        )
+    sizes[id(node)] = size
+    return size
+
+
+def _capped_lines(text: str, limit: int = 400) -> str:
+    """A parser message cut to ``limit`` characters (it quotes the offending line)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def builtin_profile_text(name: str) -> str:
     """Return the YAML text of a built-in profile (for copying and editing)."""
     if name not in BUILTIN_PROFILES:
         valid = ", ".join(sorted(BUILTIN_PROFILES))
-        raise ProfileError(name, [f"no built-in profile {name!r}; built-in profiles: {valid}"])
+        raise ProfileError(
+            _name(name), [f"no built-in profile {shown(name)}; built-in profiles: {valid}"]
+        )
     path = resources.files("landcheck.profiles").joinpath(BUILTIN_PROFILES[name])
     return path.read_text(encoding="utf-8")
 

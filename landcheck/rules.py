@@ -14,6 +14,8 @@ site, or has codes its table does not know).
 
 from __future__ import annotations
 
+import math
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from landcheck.errors import shown
 from landcheck.measure import SiteLayer
 from landcheck.profile import (
     STATUSES,
@@ -467,8 +470,44 @@ EVALUATORS: dict[str, Evaluator] = {
 """Registry of evaluators by name (the ``check:`` of a profile rule)."""
 
 
+MAX_FORMAT_WIDTH = 50
+"""Largest width or precision a message template may ask for (``{area_ha:.4f}``)."""
+
+MAX_DISTANCE_M = 10_000.0
+"""Largest distance a rule parameter may give, in metres (the layer is read that far
+around every site)."""
+
+_FORMAT_SPEC = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?",
+    re.DOTALL,
+)
+
+
 def _template_fields(template: str) -> list[str]:
     return [f for _, f, _, _ in string.Formatter().parse(template) if f]
+
+
+def _format_spec_problem(template: str) -> str | None:
+    """Say what is wrong with a template's format specs, or return None.
+
+    Each spec must be a plain one (``.2f``, ``>8.4f``) whose width and
+    precision are at most :data:`MAX_FORMAT_WIDTH`.
+    """
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if not spec:
+            continue
+        match = _FORMAT_SPEC.fullmatch(spec)
+        if match is None:
+            return (
+                f"format spec {shown(spec)} of {{{name}}} is not a plain spec such as .2f or >8.4f"
+            )
+        sizes = [int(match[g]) for g in ("width", "precision") if match[g]]
+        if any(size > MAX_FORMAT_WIDTH for size in sizes):
+            return (
+                f"format spec {shown(spec)} of {{{name}}}: width and precision must be at "
+                f"most {MAX_FORMAT_WIDTH}"
+            )
+    return None
 
 
 def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text]) -> list[str]:
@@ -476,7 +515,9 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
     problems = []
     evaluator = EVALUATORS.get(rule.check)
     if evaluator is None:
-        return [f"check: {rule.check!r} is not an evaluator; use one of {', '.join(EVALUATORS)}"]
+        return [
+            f"check: {shown(rule.check)} is not an evaluator; use one of {', '.join(EVALUATORS)}"
+        ]
     if kind is not None and kind not in evaluator.kinds:
         problems.append(
             f"check {rule.check!r} reads layers of kind {', '.join(evaluator.kinds)}, but layer "
@@ -498,12 +539,21 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
     for name, outcome in rule.outcomes.items():
         for lang in ("zh", "en"):
             template = outcome.message.get(lang)
-            unknown = [f for f in _template_fields(template) if f not in sample]
+            try:
+                unknown = [f for f in _template_fields(template) if f not in sample]
+                spec_problem = _format_spec_problem(template)
+            except ValueError as ex:  # unbalanced braces
+                problems.append(f"outcomes.{name}.{lang}: bad template ({ex})")
+                continue
             if unknown:
                 problems.append(
-                    f"outcomes.{name}.{lang}: unknown value(s) {', '.join(unknown)}; "
+                    f"outcomes.{name}.{lang}: unknown value(s) "
+                    f"{', '.join(f if len(f) <= 40 else f[:37] + '...' for f in unknown)}; "
                     f"available: {', '.join(sorted(sample))}"
                 )
+                continue
+            if spec_problem is not None:
+                problems.append(f"outcomes.{name}.{lang}: {spec_problem}")
                 continue
             try:
                 template.format(**sample)
@@ -520,16 +570,24 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
                 f"params.{name}: check {rule.check!r} takes no such parameter ({valid})"
             )
         elif expected == "distance":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                problems.append(f"params.{name}: expected a distance in metres > 0, got {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or not 0 < value <= MAX_DISTANCE_M
+            ):
+                problems.append(
+                    f"params.{name}: expected a distance in metres, more than 0 and at most "
+                    f"{MAX_DISTANCE_M:,.0f}, got {shown(value)}"
+                )
         elif expected == "classes":
             if not isinstance(value, list):
                 problems.append(f"params.{name}: expected a list of project classes")
                 continue
-            unknown = [v for v in value if v not in classes]
+            unknown = [v for v in value if not isinstance(v, str) or v not in classes]
             if unknown:
                 problems.append(
-                    f"params.{name}: unknown project class(es) {', '.join(map(str, unknown))}; "
+                    f"params.{name}: unknown project class(es) {', '.join(map(shown, unknown))}; "
                     f"defined: {', '.join(classes)}"
                 )
     return problems

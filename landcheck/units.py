@@ -13,6 +13,8 @@ from enum import Enum
 
 import numpy as np
 
+from landcheck.errors import InputDataError, shown
+
 __all__ = [
     "M2_PER_HA",
     "M2_PER_MU",
@@ -43,6 +45,11 @@ class AreaMethod(str, Enum):
     def parse(cls, value: str | AreaMethod) -> AreaMethod:
         """Return the method named by ``value``, listing valid names if unknown.
 
+        Raises
+        ------
+        InputDataError
+            ``value`` names no method (it is also a ValueError).
+
         Examples
         --------
         >>> AreaMethod.parse("planar")
@@ -54,7 +61,9 @@ class AreaMethod(str, Enum):
             return cls(str(value).lower())
         except ValueError:
             valid = ", ".join(m.value for m in cls)
-            raise ValueError(f"unknown area method {value!r}; use one of: {valid}") from None
+            raise InputDataError(
+                f"unknown area method {shown(value)}; use one of: {valid}"
+            ) from None
 
 
 @dataclass(frozen=True)

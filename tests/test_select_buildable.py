@@ -233,7 +233,7 @@ def test_bad_parameters_are_input_errors():
 def test_user_layer_as_extra_constraint():
     quarry = frame([{"id": "Q1", "geometry": square(900, 900, 100)}])
     result = landcheck.buildable(
-        aoi(), layers={**layers(), "quarry": quarry}, constraints=["quarry"], **PLANAR
+        aoi(), layers={**layers(), "+quarry": quarry}, constraints=["quarry"], **PLANAR
     )
     assert result.area.planar_m2 == pytest.approx(710_000 - 10_000, rel=1e-12)
     assert "quarry" in set(result.excluded["key"])

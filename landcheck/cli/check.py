@@ -161,7 +161,7 @@ def check_command(
     from landcheck.cli.summary import print_summary
     from landcheck.report.folder import check_output_dir, parse_formats, write_report
 
-    layer_sources = parse_layer_options(layers)
+    layer_sources = parse_layer_options(layers, profile)
     try:
         chosen = parse_formats(formats)
     except InputDataError as ex:

@@ -7,7 +7,7 @@ option             meaning                                          commands
 ``--overwrite``    replace existing output                          check, demo, sample
 ``-f/--format``    report formats, comma-separated                  check, demo
 ``--profile``      built-in profile name or YAML path               check, demo
-``--layer``        ``KEY=PATH[:LAYER]`` layer source, repeatable    check
+``--layer``        ``[+]KEY=PATH[:LAYER]`` layer source, repeatable check, select
 ``--crs``          analysis CRS (``auto``, ``EPSG:4523``…)           check
 ``--encoding``     attribute encoding of inputs (``gbk``…)          check, inspect
 ``--lang``         report language, ``zh`` (default) or ``en``        check, demo
@@ -64,9 +64,11 @@ layer_option = click.option(
     "--layer",
     "layers",
     multiple=True,
-    metavar="KEY=PATH[:LAYER]",
-    help="Source of a profile layer (farmland, eco_redline, urban_boundary, planning_zones, "
-    "land_use) or of an extra layer. Repeatable.",
+    metavar="[+]KEY=PATH[:LAYER]",
+    help="Source of a profile layer, e.g. farmland=yjjbnt.shp (china-preexam: farmland, "
+    "eco_redline, urban_boundary, planning_zones, land_use, townships). A layer of your own "
+    "is marked +: +hazard=hazard.gpkg (overlaps reported, no rules). Other keys are refused. "
+    "Repeatable, once per key.",
 )
 crs_option = click.option(
     "--crs",
@@ -125,7 +127,7 @@ fail_on_option = click.option(
 def parse_key_values(
     values: tuple[str, ...], *, param_hint: str, example: str, bare_key: str | None = None
 ) -> dict[str, str]:
-    """Parse ``KEY=VALUE`` options; a malformed one is a usage error (exit 2).
+    """Parse ``KEY=VALUE`` options; a malformed one or a key given twice exits 2.
 
     With ``bare_key``, a value without ``KEY=`` is kept under that key.
 
@@ -145,12 +147,39 @@ def parse_key_values(
             raise click.BadParameter(
                 f"{value!r} is not KEY=VALUE, e.g. {example}", param_hint=param_hint
             )
-        parsed[key.strip()] = rest.strip()
+        key = key.strip()
+        if key in parsed:
+            what = "a value without KEY=" if key == bare_key else f"key {key!r}"
+            raise click.BadParameter(
+                f"{what} is given twice ({parsed[key]!r} and {rest.strip()!r}); give it once",
+                param_hint=param_hint,
+            )
+        parsed[key] = rest.strip()
     return parsed
 
 
-def parse_layer_options(values: tuple[str, ...]) -> dict[str, str]:
-    """Parse ``KEY=PATH[:LAYER]`` values; a malformed one is a usage error (exit 2)."""
-    return parse_key_values(
+def parse_layer_options(values: tuple[str, ...], profile: str) -> dict[str, str]:
+    """Parse ``[+]KEY=PATH[:LAYER]`` values against the profile's layer keys.
+
+    A malformed value, a key given twice, or a key the profile does not define
+    and that is not marked ``+`` (a layer of the user's own) is a usage error
+    (exit 2) whose message lists the profile's keys. An invalid profile is
+    an error (exit 1).
+
+    Examples
+    --------
+    >>> parse_layer_options(("farmland=a.shp", "+hazard=h.gpkg:zones"), "china-preexam")
+    {'farmland': 'a.shp', '+hazard': 'h.gpkg:zones'}
+    """
+    from landcheck.errors import InputDataError
+    from landcheck.inputs import declare_layers
+    from landcheck.io.profiles import resolve_profile
+
+    parsed = parse_key_values(
         values, param_hint="--layer", example="farmland=data/yjjbnt.shp (KEY=PATH[:LAYER])"
     )
+    try:
+        declare_layers(resolve_profile(profile), parsed)
+    except InputDataError as ex:
+        raise click.BadParameter(str(ex), param_hint="--layer") from ex
+    return parsed

@@ -98,12 +98,12 @@ def _validate(
 ) -> None:
     """Turn wrong constraint keys, buffers and weights into usage errors (exit 2)."""
     from landcheck.errors import InputDataError
+    from landcheck.inputs import declare_layers
     from landcheck.io.profiles import resolve_profile
     from landcheck.select.constraints import hard_constraints
     from landcheck.select.ranking import RankingRule
 
-    resolved = resolve_profile(profile)
-    resolved = resolved.with_sources({k: None for k in layers if k not in resolved.layers})
+    resolved, _ = declare_layers(resolve_profile(profile), layers)
     try:
         hard = hard_constraints(resolved, outside_urban=outside_urban, extra=constraints)
     except InputDataError as ex:
@@ -344,7 +344,7 @@ def buildable_command(
     from landcheck.report.selection import write_buildable
     from landcheck.select import buildable
 
-    sources = parse_layer_options(layers)
+    sources = parse_layer_options(layers, profile)
     parsed = parse_buffers(buffers)
     _positive(min_width, "--min-width")
     _positive(min_area, "--min-area")
@@ -467,7 +467,7 @@ def compare_command(
     from landcheck.report.selection import write_comparison
     from landcheck.select import compare
 
-    sources = parse_layer_options(layers)
+    sources = parse_layer_options(layers, profile)
     parsed = parse_weights(weights)
     _positive(search_distance, "--search-distance", allow_zero=False)
     _validate(profile, sources, constraints=constraints, weights=parsed)
@@ -564,7 +564,7 @@ def avoid_command(
     from landcheck.report.selection import write_avoidance
     from landcheck.select import avoid
 
-    sources = parse_layer_options(layers)
+    sources = parse_layer_options(layers, profile)
     parsed = parse_buffers(buffers)
     _positive(min_width, "--min-width")
     _positive(min_area, "--min-area")
@@ -742,7 +742,7 @@ def search_command(
     from landcheck.report.selection import write_search
     from landcheck.select import search
 
-    sources = parse_layer_options(layers)
+    sources = parse_layer_options(layers, profile)
     parsed_buffers = parse_buffers(buffers)
     parsed_weights = parse_weights(weights)
     _positive(area_ha, "--area", allow_zero=False)

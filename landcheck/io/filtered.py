@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import logging
 import os
+import pathlib
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import closing
 from functools import lru_cache
 from typing import Any
 
@@ -156,12 +158,23 @@ def _coordinate_problem(crs: CRS, extent: tuple[float, ...] | None) -> str | Non
     return diagnose_coordinates(crs, extent)  # type: ignore[arg-type]
 
 
+def _open_read_only(path: str) -> closing[sqlite3.Connection]:
+    """Open exactly the SQLite file ``path``, read-only; never creates a file.
+
+    The path goes into a ``file:`` URI percent-encoded, so ``%41``, ``?`` and
+    ``#`` in a file name are part of the name, not an escape, the query or a
+    fragment (which would open another file, or create one read-write).
+    """
+    uri = pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    return closing(sqlite3.connect(uri, uri=True))
+
+
 def _gpkg_rtree(path: str, layer: str | None) -> tuple[str, str] | None:
     """``(rtree table, geometry column)`` of a GeoPackage layer, or None (no index, not GPKG)."""
     if layer is None or not path.lower().endswith(".gpkg") or not os.path.isfile(path):
         return None
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        with _open_read_only(path) as con:
             row = con.execute(
                 "SELECT table_name, column_name FROM gpkg_geometry_columns "
                 "WHERE lower(table_name) = lower(?)",
@@ -185,7 +198,7 @@ def _rtree_candidates(path: str, rtree: str, bounds: np.ndarray) -> np.ndarray:
     of them, so thousands of sites cost one statement, not one each.
     """
     quoted = rtree.replace('"', '""')
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+    with _open_read_only(path) as con:
         con.execute("CREATE TEMP TABLE boxes (xmin REAL, ymin REAL, xmax REAL, ymax REAL)")
         con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds.tolist())
         found = con.execute(

@@ -6,12 +6,19 @@ numbers with a number format: hectares (4 dp), 亩 (2 dp), square metres
 (2 dp) and shares (percent) hold the *display* values, rounded after summing
 with the largest-remainder method so the rows add up to the totals shown;
 every square-metre column is repeated at the right of the sheet unrounded.
+
+Text is always a text cell, never a formula: a site name such as
+``=HYPERLINK(…)`` is stored as that text (and marked with Excel's quote prefix
+when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, so
+editing the cell keeps it text). Characters XML cannot carry unchanged are
+escaped as Excel escapes them (``_x000D_`` for a carriage return).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +27,19 @@ from landcheck.report.tables import Column, ReportTable, report_tables
 from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
     from landcheck.report.folder import ReportOptions
 
-__all__ = ["FILENAME", "NUMBER_FORMATS", "SHEET_NAMES", "build_workbook", "write_xlsx"]
+__all__ = [
+    "FILENAME",
+    "NUMBER_FORMATS",
+    "SHEET_NAMES",
+    "build_workbook",
+    "write_xlsx",
+    "xlsx_text",
+]
 
 FILENAME = "report.xlsx"
 
@@ -56,6 +71,9 @@ NUMBER_FORMATS = {
 """Number format per column kind."""
 
 _HEADER_ROW = 2
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make spreadsheet programs read typed text as a formula."""
+_NOT_XML_SAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _FILLS = {"total": "EAF2F8", "sum": "EAF2F8", "group": "F8F9F9"}
 
 
@@ -69,6 +87,32 @@ def _status_fill(status: str) -> str:
 def _display_width(text: str) -> int:
     """Column width of a text: East Asian wide characters count twice."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def xlsx_text(text: str) -> str:
+    r"""Return text as a workbook stores it (OOXML ``ST_Xstring``).
+
+    Control characters and the carriage return, which XML cannot carry
+    unchanged, become ``_xHHHH_``; an underscore that would otherwise start
+    such an escape becomes ``_x005F_``. Excel and LibreOffice read it back as
+    the original text.
+
+    Examples
+    --------
+    >>> xlsx_text("line 1\r\nline 2"), xlsx_text("_x0041_")
+    ('line 1_x000D_\nline 2', '_x005F_x0041_')
+    """
+    return _NOT_XML_SAFE.sub(lambda match: f"_x{ord(match[0]):04X}_", text)
+
+
+def _text_cell(sheet: Worksheet, row: int, column: int, text: str) -> Cell:
+    """Write ``text`` as a text cell, never a formula, whatever it starts with."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = xlsx_text(text)
+    cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula
+    if text.startswith(_FORMULA_START):
+        cell.quotePrefix = True
+    return cell
 
 
 def _cell_value(value: Any, column: Column) -> Any:
@@ -91,11 +135,11 @@ def _write_sheet(sheet: Worksheet, table: ReportTable) -> None:
     columns = [*table.columns, *exact]
     rounded = table.rounded
     raw = table.frame
-    sheet.cell(row=1, column=1, value=table.title).font = Font(size=13, bold=True)
+    _text_cell(sheet, 1, 1, table.title).font = Font(size=13, bold=True)
     widths = []
     for index, column in enumerate(columns, 1):
         header = column.header(table.lang)
-        cell = sheet.cell(row=_HEADER_ROW, column=index, value=header)
+        cell = _text_cell(sheet, _HEADER_ROW, index, header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D6EAF8")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -109,7 +153,11 @@ def _write_sheet(sheet: Worksheet, table: ReportTable) -> None:
                 value = raw.at[position, column.key.removeprefix("__exact_")]
             else:
                 value = record[column.key]
-            cell = sheet.cell(row=row, column=index, value=_cell_value(value, column))
+            value = _cell_value(value, column)
+            if isinstance(value, str):
+                cell = _text_cell(sheet, row, index, value)
+            else:
+                cell = sheet.cell(row=row, column=index, value=value)
             if column.numeric:
                 cell.number_format = NUMBER_FORMATS[column.kind]
             elif column.wide:
@@ -133,7 +181,7 @@ def _write_sheet(sheet: Worksheet, table: ReportTable) -> None:
     if len(rounded):
         sheet.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(columns))}{last}"
     if table.note:
-        note = sheet.cell(row=last + 2, column=1, value=table.note)
+        note = _text_cell(sheet, last + 2, 1, table.note)
         note.font = Font(italic=True, color="5D6D7E")
 
 

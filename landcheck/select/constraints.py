@@ -181,8 +181,8 @@ def hard_constraints(
     unknown = [k for k in extra if k not in profile.layers]
     if unknown:
         raise InputDataError(
-            f"no layer {', '.join(map(repr, unknown))} to use as a constraint; give its source "
-            "with --layer KEY=PATH (or layers={KEY: ...}), or use a profile layer key: "
+            f"no layer {', '.join(map(repr, unknown))} to use as a constraint; give a layer of "
+            "your own with --layer +KEY=PATH (or layers={'+KEY': ...}), or use a layer key: "
             + ", ".join(profile.layers)
         )
     chosen: list[Constraint] = []
