@@ -21,6 +21,7 @@ __all__ = [
     "InputDataError",
     "LandcheckError",
     "LandcheckWarning",
+    "OutputError",
     "OutputExistsError",
     "ProfileError",
     "shown",
@@ -122,8 +123,12 @@ class ProfileError(LandcheckError, ValueError):
         super().__init__(f"profile {source!r} has {count} {noun}:\n{lines}")
 
 
-class OutputExistsError(LandcheckError, FileExistsError):
-    """The output exists and overwriting it was not asked for."""
+class OutputError(LandcheckError, OSError):
+    """The output cannot be written where asked (no folder, read-only, full, or unsafe)."""
+
+
+class OutputExistsError(OutputError, FileExistsError):
+    """The output exists and may not be replaced (not asked for, or not landcheck's)."""
 
 
 class LandcheckWarning(UserWarning):

@@ -48,6 +48,7 @@ def test_check_writes_the_report_folder(runner, data, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(out)) == [
+        ".landcheck",
         "findings.json",
         "landcheck.gpkg",
         "report.html",
@@ -92,9 +93,18 @@ def test_refused_overwrite_is_exit_1_and_keeps_the_old_folder(runner, data, tmp_
     assert result.exit_code == 1
     assert "already exists" in result.output and "--overwrite" in result.output
     assert os.listdir(out) == ["keep.txt"]
+    # --overwrite replaces only a folder landcheck wrote (tests/test_reliability_files.py)
+    result = runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out), "--overwrite"])
+    assert result.exit_code == 1
+    assert "not written by landcheck" in result.output
+    assert os.listdir(out) == ["keep.txt"]
+    (out / "keep.txt").unlink()
+    out.rmdir()
+    assert runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out)]).exit_code == 0
     result = runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out), "--overwrite"])
     assert result.exit_code == 0
     assert sorted(os.listdir(out)) == [
+        ".landcheck",
         "findings.json",
         "landcheck.gpkg",
         "report.html",
@@ -160,7 +170,7 @@ def test_format_selects_files(runner, data, tmp_path):
     out = tmp_path / "r"
     result = runner.invoke(cli, ["-q", "check", f"{data}:sites", "-o", str(out), "-f", "json"])
     assert result.exit_code == 0
-    assert os.listdir(out) == ["findings.json"]
+    assert sorted(os.listdir(out)) == [".landcheck", "findings.json"]
     assert result.output == ""
 
 

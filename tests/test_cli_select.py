@@ -50,6 +50,7 @@ def test_buildable_command_matches_the_library(runner, gpkg, tmp_path):
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(out)) == [
+        ".landcheck",
         "buildable.csv",
         "buildable.gpkg",
         "buildable.json",

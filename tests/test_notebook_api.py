@@ -64,6 +64,7 @@ def test_formats_registry():
 def test_default_report_folder(tmp_path):
     paths = write_report(result(), tmp_path / "report")
     assert sorted(os.listdir(tmp_path / "report")) == [
+        ".landcheck",
         "findings.json",
         "landcheck.gpkg",
         "report.html",
@@ -104,5 +105,5 @@ def test_cli_format_and_lang(tmp_path, write_gpkg):
         arguments += ["--layer", f"{key}={data}:{key}"]
     outcome = CliRunner().invoke(cli, arguments)
     assert outcome.exit_code == 0, outcome.output
-    assert sorted(os.listdir(out)) == ["report.html", "sites.txt"]
+    assert sorted(os.listdir(out)) == [".landcheck", "report.html", "sites.txt"]
     assert '<html lang="en">' in (out / "report.html").read_text(encoding="utf-8")

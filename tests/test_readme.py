@@ -25,6 +25,7 @@ def test_readme_library_example_runs(tmp_path, sample_gpkg):
     result = namespace["result"]
     assert result.status("S02") == "prohibited"
     assert sorted(p.name for p in (tmp_path / "report").iterdir()) == [
+        ".landcheck",
         "findings.json",
         "landcheck.gpkg",
         "report.html",

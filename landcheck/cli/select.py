@@ -340,7 +340,7 @@ def buildable_command(
     AOI is any vector file GDAL reads (PATH or PATH:LAYER) or a boundary TXT.
     Writes buildable.gpkg, buildable.csv, buildable.json and buildable.png.
     """
-    from landcheck.report.folder import check_output_dir
+    from landcheck.io.output import check_folder
     from landcheck.report.selection import write_buildable
     from landcheck.select import buildable
 
@@ -352,7 +352,8 @@ def buildable_command(
     _validate(
         profile, sources, buffers=parsed, outside_urban=outside_urban, constraints=constraints
     )
-    check_output_dir(output, overwrite=overwrite)
+    inputs = [aoi, *sources.values(), profile, roads]
+    check_folder(output, overwrite=overwrite, inputs=inputs)
     result = buildable(
         aoi,
         profile=profile,
@@ -372,7 +373,7 @@ def buildable_command(
         datum_shift=datum_shift,
     )
     _warn(result.warnings)
-    paths = write_buildable(result, output, overwrite=overwrite)
+    paths = write_buildable(result, output, overwrite=overwrite, inputs=inputs)
     t = result.totals
     lines = [
         f"Area of interest {t['aoi'].ha:,.4f} ha; excluded {t['excluded'].ha:,.4f} ha; removed "
@@ -463,7 +464,7 @@ def compare_command(
     Writes comparison.gpkg, comparison.csv, comparison.json (with the ranking
     rule), comparison.png and findings.json.
     """
-    from landcheck.report.folder import check_output_dir
+    from landcheck.io.output import check_folder
     from landcheck.report.selection import write_comparison
     from landcheck.select import compare
 
@@ -471,7 +472,8 @@ def compare_command(
     parsed = parse_weights(weights)
     _positive(search_distance, "--search-distance", allow_zero=False)
     _validate(profile, sources, constraints=constraints, weights=parsed)
-    check_output_dir(output, overwrite=overwrite)
+    inputs = [*candidates, *sources.values(), profile]
+    check_folder(output, overwrite=overwrite, inputs=inputs)
     result = compare(
         list(candidates) if len(candidates) > 1 else candidates[0],
         profile=profile,
@@ -487,7 +489,7 @@ def compare_command(
         datum_shift=datum_shift,
     )
     _warn(result.warnings)
-    paths = write_comparison(result, output, overwrite=overwrite)
+    paths = write_comparison(result, output, overwrite=overwrite, inputs=inputs)
     hard = [f"{c.key}_ha" for c in result.constraints if not c.outside]
     _print(
         ctx,
@@ -560,7 +562,7 @@ def avoid_command(
     Writes avoidance.gpkg (kept, lost, dropped, original), avoidance.csv,
     avoidance.json, avoidance.png and avoided_boundary.txt for resubmission.
     """
-    from landcheck.report.folder import check_output_dir
+    from landcheck.io.output import check_folder
     from landcheck.report.selection import write_avoidance
     from landcheck.select import avoid
 
@@ -571,7 +573,8 @@ def avoid_command(
     _validate(
         profile, sources, buffers=parsed, outside_urban=outside_urban, constraints=constraints
     )
-    check_output_dir(output, overwrite=overwrite)
+    inputs = [*site, *sources.values(), profile]
+    check_folder(output, overwrite=overwrite, inputs=inputs)
     result = avoid(
         list(site) if len(site) > 1 else site[0],
         profile=profile,
@@ -590,7 +593,9 @@ def avoid_command(
         datum_shift=datum_shift,
     )
     _warn(result.warnings)
-    paths = write_avoidance(result, output, overwrite=overwrite, txt_encoding=txt_encoding)
+    paths = write_avoidance(
+        result, output, overwrite=overwrite, txt_encoding=txt_encoding, inputs=inputs
+    )
     lines = []
     if result.unchecked:
         lines.append("NOT checked against: " + ", ".join(result.unchecked))
@@ -738,7 +743,7 @@ def search_command(
 
     Writes search.gpkg, search.csv, search.json, search.png and proposals.txt.
     """
-    from landcheck.report.folder import check_output_dir
+    from landcheck.io.output import check_folder
     from landcheck.report.selection import write_search
     from landcheck.select import search
 
@@ -766,7 +771,8 @@ def search_command(
         constraints=constraints,
         weights=parsed_weights,
     )
-    check_output_dir(output, overwrite=overwrite)
+    inputs = [aoi, *sources.values(), profile]
+    check_folder(output, overwrite=overwrite, inputs=inputs)
     result = search(
         aoi,
         area_ha,
@@ -792,7 +798,9 @@ def search_command(
         datum_shift=datum_shift,
     )
     _warn(result.warnings)
-    paths = write_search(result, output, overwrite=overwrite, txt_encoding=txt_encoding)
+    paths = write_search(
+        result, output, overwrite=overwrite, txt_encoding=txt_encoding, inputs=inputs
+    )
     lines = result.explain(lang).split("\n")
     lines.append(
         f"{result.stats['candidates']:,} placements pre-examined "

@@ -5,6 +5,8 @@
 - :mod:`landcheck.io.filtered`: constraint layers read only near the sites.
 - :mod:`landcheck.io.boundary_txt`: the boundary coordinate TXT reader and writer.
 - :mod:`landcheck.io.records`: provenance of each input for the report.
+- :mod:`landcheck.io.output`: the one atomic writer every output goes through (folders and
+  files whole or not at all, never over an input or a folder landcheck did not write).
 """
 
 from landcheck.io.boundary_txt import (

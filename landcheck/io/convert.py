@@ -15,16 +15,15 @@ extension      written as
 ``.kml``       KML, WGS 84 longitude/latitude
 =============  ===================================================================
 
-The output is written beside its final name and renamed into place, so a
-failed conversion leaves nothing behind; an existing output is replaced only
-with ``overwrite=True``. Inputs are only read.
+The output is written in a hidden staging folder beside it and moved into
+place when complete (:func:`landcheck.io.output.atomic_files`), so a failed
+conversion leaves nothing behind; an existing output is replaced only with
+``overwrite=True``, never when it is the input. Inputs are only read.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +43,9 @@ from landcheck.crs import (
     zone_for_longitude,
 )
 from landcheck.datum import DatumShift, legacy_refusal
-from landcheck.errors import DataSourceError, InputDataError, OutputExistsError
+from landcheck.errors import DataSourceError, InputDataError
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
+from landcheck.io.output import atomic_files, check_files
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
 from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
@@ -279,44 +279,28 @@ def _vector_frame(
 def _write_vector(
     frame: gpd.GeoDataFrame, path: str, extension: str, layer: str, encoding: str
 ) -> None:
-    """Write into a temporary folder beside ``path``, then move the files into place."""
-    directory = os.path.dirname(os.path.abspath(path))
+    """Write ``frame`` to ``path`` (a file in the staging folder) with GDAL."""
+    options: dict[str, Any] = {}
+    if extension == ".shp":
+        options["encoding"] = encoding
+    elif extension in (".gpkg", ".geojson", ".json"):
+        options["encoding"] = "UTF-8"
     try:
-        temporary = tempfile.mkdtemp(prefix=".landcheck-convert-", dir=directory)
-    except OSError as ex:
-        raise DataSourceError(f"cannot write {path!r}: {ex}") from ex
-    try:
-        target = os.path.join(temporary, os.path.basename(path))
-        options: dict[str, Any] = {}
-        if extension == ".shp":
-            options["encoding"] = encoding
-        elif extension in (".gpkg", ".geojson", ".json"):
-            options["encoding"] = "UTF-8"
-        try:
-            pyogrio.write_dataframe(
-                frame,
-                target,
-                layer=layer,
-                driver=OUTPUT_FORMATS[extension],
-                promote_to_multi=True if extension in (".gpkg", ".shp") else None,
-                **options,
-            )
-        except (
-            pyogrio.errors.DataSourceError,
-            pyogrio.errors.DataLayerError,
-            pyogrio.errors.FieldError,
-            pyogrio.errors.GeometryError,
-        ) as ex:
-            raise DataSourceError(f"cannot write {path!r}: {ex}") from ex
-        for old in _outputs_of(path, extension):
-            if os.path.exists(old):
-                os.unlink(old)
-        for name in sorted(os.listdir(temporary)):
-            os.replace(os.path.join(temporary, name), os.path.join(directory, name))
-    except OSError as ex:
-        raise DataSourceError(f"cannot write {path!r}: {ex}") from ex
-    finally:
-        shutil.rmtree(temporary, ignore_errors=True)
+        pyogrio.write_dataframe(
+            frame,
+            path,
+            layer=layer,
+            driver=OUTPUT_FORMATS[extension],
+            promote_to_multi=True if extension in (".gpkg", ".shp") else None,
+            **options,
+        )
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FieldError,
+        pyogrio.errors.GeometryError,
+    ) as ex:
+        raise DataSourceError(f"cannot write {os.path.basename(path)!r}: {ex}") from ex
 
 
 def convert(
@@ -377,7 +361,10 @@ def convert(
     Raises
     ------
     OutputExistsError
-        The output exists and ``overwrite`` is False.
+        The output exists and ``overwrite`` is False (or it appeared during
+        the conversion).
+    OutputError
+        The output is the input, or its folder is missing, read-only or full.
     InputDataError, AnalysisCRSError, BoundaryTxtError, GeometryError
         The input cannot be read or written as asked (the message says why).
     DataSourceError
@@ -406,11 +393,9 @@ def convert(
         )
     warnings: list[str] = []
     src = _resolve_input(os.fspath(source), encoding, warnings)
-    if os.path.abspath(src.path) == os.path.abspath(out):
-        raise InputDataError(f"the output {out!r} is the input; give another output file")
-    existing = [p for p in _outputs_of(out, extension) if os.path.exists(p)]
-    if existing and not overwrite:
-        raise OutputExistsError(f"{out!r} exists; use --overwrite (overwrite=True) to replace it")
+    outputs = _outputs_of(out, extension)
+    inputs = [os.fspath(source), src.path]
+    check_files(outputs, overwrite=overwrite, inputs=inputs)
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
     assume = None if crs is None else parse_crs(crs, what="--crs")
     target_crs = None if to_crs is None else parse_crs(to_crs, what="--to-crs")
@@ -444,21 +429,28 @@ def convert(
         sites = _txt_frame(frame, id_field, name_field)
         sites = _as_cgcs2000(sites, warnings)
         target = _txt_target(sites, target_crs, warnings)
-        write_boundary_txt(
-            sites,
-            out,
-            encoding=output_encoding or "utf-8",
-            overwrite=overwrite,
-            zone_prefix=zone_prefix,
-            metadata=metadata,
-            crs=target,
-        )
+        with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
+            write_boundary_txt(
+                sites,
+                os.path.join(staging, os.path.basename(out)),
+                encoding=output_encoding or "utf-8",
+                zone_prefix=zone_prefix,
+                metadata=metadata,
+                crs=target,
+            )
         written_crs = target if target is not None else sites.crs
         count = len(sites)
     else:
         shp_encoding = (output_encoding or "UTF-8").upper()
         written = _vector_frame(frame, extension, target_crs, shp_encoding, warnings)
-        _write_vector(written, out, extension, layer_name, shp_encoding)
+        with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
+            _write_vector(
+                written,
+                os.path.join(staging, os.path.basename(out)),
+                extension,
+                layer_name,
+                shp_encoding,
+            )
         written_crs, count = written.crs, len(written)
     return ConvertResult(
         output=out,

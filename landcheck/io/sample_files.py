@@ -3,14 +3,14 @@
 :func:`read_county_outline` reads the outline of Luxi County shipped with
 landcheck; :func:`write_sample` generates the sample layers
 (:func:`landcheck.sample.make_sample`) and writes them, with a README, to a
-folder. Nothing is downloaded.
+new folder (atomically, :func:`landcheck.io.output.atomic_folder`). Nothing
+is downloaded.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from importlib import resources
 
 import geopandas as gpd
@@ -20,7 +20,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landcheck._version import __version__
-from landcheck.errors import OutputExistsError
+from landcheck.io.output import atomic_folder
 from landcheck.sample import (
     COUNTY_CODE,
     COUNTY_NAME,
@@ -132,26 +132,6 @@ field. It does not describe the real land use, farmland, redline or plans of
 """
 
 
-def _check_free(paths: list[str], overwrite: bool) -> None:
-    """Refuse to replace existing outputs unless asked to."""
-    if overwrite:
-        return
-    existing = [p for p in paths if os.path.lexists(p)]
-    if existing:
-        raise OutputExistsError(
-            f"{', '.join(existing)} already exists; pass --overwrite (overwrite=True) to "
-            "replace it, or choose another folder"
-        )
-
-
-def _temporary(directory: str, suffix: str) -> str:
-    """A fresh temporary file name in ``directory`` (the file is not left behind)."""
-    handle, path = tempfile.mkstemp(prefix=".landcheck-sample-", suffix=suffix, dir=directory)
-    os.close(handle)
-    os.remove(path)
-    return path
-
-
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str) -> None:
     """Write every layer to one GeoPackage: UTF-8, explicit CRS, one geometry type each."""
     for name, frame in layers.items():
@@ -173,23 +153,24 @@ def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str) -> None:
 def write_sample(
     directory: str | os.PathLike[str], *, seed: int = DEFAULT_SEED, overwrite: bool = False
 ) -> dict[str, str]:
-    """Generate the synthetic sample county and write it to ``directory``.
+    """Generate the synthetic sample county and write it to the new folder ``directory``.
 
     Writes ``luxi_sample.gpkg`` (the layers of
     :data:`landcheck.sample.SAMPLE_LAYERS`; a layer that mixes single and
     multi-part geometries is written as multi-part)
-    and a ``README.md`` on provenance. Each file is written under a
-    temporary name and renamed when complete, so a failure leaves no
-    partial file behind.
+    and a ``README.md`` on provenance. The folder is written in a hidden
+    staging folder and put in place when complete, so a failure leaves
+    nothing behind.
 
     Parameters
     ----------
     directory : str or path-like
-        Folder to write into; created when missing.
+        The folder to create.
     seed : int
         Seed of :func:`landcheck.sample.make_sample`.
     overwrite : bool
-        Replace existing sample files; without it, existing files are an error.
+        Replace an existing sample folder (only one landcheck wrote), once
+        the new one is complete.
 
     Returns
     -------
@@ -199,25 +180,19 @@ def write_sample(
     Raises
     ------
     OutputExistsError
-        When a sample file exists already and ``overwrite`` is false.
+        The folder exists and may not be replaced.
+    OutputError
+        The folder cannot be written there (the message says why).
     """
     directory = os.fspath(directory)
-    paths = {
+    with atomic_folder(directory, overwrite=overwrite, kind="sample") as staging:
+        layers = make_sample(read_county_outline(), seed=seed)
+        _write_gpkg(layers, os.path.join(staging, SAMPLE_GPKG))
+        with open(
+            os.path.join(staging, SAMPLE_README), "w", encoding="utf-8", newline="\n"
+        ) as handle:
+            handle.write(_readme(layers, seed))
+    return {
         "gpkg": os.path.join(directory, SAMPLE_GPKG),
         "readme": os.path.join(directory, SAMPLE_README),
     }
-    _check_free(list(paths.values()), overwrite)
-    layers = make_sample(read_county_outline(), seed=seed)
-    os.makedirs(directory, exist_ok=True)
-    temporary = {"gpkg": _temporary(directory, ".gpkg"), "readme": _temporary(directory, ".md")}
-    try:
-        _write_gpkg(layers, temporary["gpkg"])
-        with open(temporary["readme"], "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(_readme(layers, seed))
-        for key, path in paths.items():
-            os.replace(temporary[key], path)
-    finally:
-        for path in temporary.values():
-            if os.path.exists(path):
-                os.remove(path)
-    return paths

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-import shutil
 
 from landcheck.check import ProgressCallback, check
+from landcheck.io.output import atomic_folder
 from landcheck.io.sample_files import write_sample
-from landcheck.report.folder import check_output_dir, write_report
+from landcheck.report.folder import write_report
 from landcheck.result import CheckResult
 
 __all__ = ["SAMPLE_FILE", "SAMPLE_LAYERS", "run_demo", "sample_layers"]
@@ -31,6 +32,17 @@ def sample_layers(gpkg: str) -> dict[str, str]:
     return {key: f"{gpkg}:{key}" for key in SAMPLE_LAYERS}
 
 
+def _moved(result: CheckResult, staging: str, directory: str) -> CheckResult:
+    """The result with the inputs it read named where they will be once the folder is in place."""
+    inputs = [
+        dataclasses.replace(r, path=os.path.join(directory, os.path.relpath(r.path, staging)))
+        if r.path and r.path.startswith(staging + os.sep)
+        else r
+        for r in result.inputs
+    ]
+    return dataclasses.replace(result, inputs=inputs)
+
+
 def run_demo(
     directory: str,
     *,
@@ -42,25 +54,23 @@ def run_demo(
 ) -> tuple[CheckResult, dict[str, str]]:
     """Write the sample to DIR/sample, check its sites and write DIR/report.
 
-    On failure nothing is left behind; with ``overwrite`` an earlier demo
-    folder is replaced.
+    The whole folder is written atomically
+    (:func:`landcheck.io.output.atomic_folder`): on failure nothing is left
+    behind; with ``overwrite`` an earlier demo folder is replaced only once
+    the new one is complete.
 
     Returns
     -------
     tuple
         The result and the report files written (format → path).
     """
-    check_output_dir(directory, overwrite=overwrite)
-    if os.path.lexists(directory):
-        shutil.rmtree(directory)
-    os.makedirs(directory)
-    try:
-        sample_dir = os.path.join(directory, "sample")
+    final = os.path.abspath(directory)
+    with atomic_folder(directory, overwrite=overwrite, kind="demo") as staging:
+        sample_dir = os.path.join(staging, "sample")
         write_sample(sample_dir, seed=seed)
         gpkg = os.path.join(sample_dir, SAMPLE_FILE)
         result = check(f"{gpkg}:sites", layers=sample_layers(gpkg), progress=progress)
-        paths = write_report(result, os.path.join(directory, "report"), formats=formats, lang=lang)
-    except BaseException:
-        shutil.rmtree(directory, ignore_errors=True)
-        raise
-    return result, paths
+        result = _moved(result, staging, final)
+        written = write_report(result, os.path.join(staging, "report"), formats=formats, lang=lang)
+    report = os.path.join(directory, "report")
+    return result, {name: os.path.join(report, os.path.basename(p)) for name, p in written.items()}

@@ -1,21 +1,22 @@
 """The report folder, written atomically: all of it, or nothing.
 
-Files are written into a hidden temporary folder beside the target, which is
-renamed into place only when every writer has succeeded. An existing folder
-is replaced only with ``overwrite=True``, and only after the new one is
-complete, so a failed run never leaves a partial report behind.
+Files are written into a hidden staging folder beside the target, which is
+renamed into place only when every writer has succeeded
+(:func:`landcheck.io.output.atomic_folder`). An existing folder is replaced
+only with ``overwrite=True``, only when landcheck wrote it, and only after
+the new one is complete; a folder that is or holds an input of the run is
+never replaced. A failed run never leaves a partial report behind.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from landcheck.errors import InputDataError, OutputExistsError
+from landcheck.errors import InputDataError
+from landcheck.io.output import atomic_folder
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
 from landcheck.result import CheckResult
@@ -24,8 +25,8 @@ __all__ = [
     "FORMATS",
     "WRITERS",
     "ReportOptions",
-    "check_output_dir",
     "parse_formats",
+    "run_inputs",
     "write_report",
 ]
 
@@ -101,23 +102,13 @@ def parse_formats(value: str | Iterable[str] | None) -> list[str]:
     return [name for name in WRITERS if name in wanted]
 
 
-def check_output_dir(directory: str, *, overwrite: bool) -> None:
-    """Fail early, before any work, if the report folder cannot be written."""
-    if os.path.lexists(directory):
-        if not os.path.isdir(directory):
-            raise OutputExistsError(
-                f"{directory!r} exists and is not a folder; choose another output with -o"
-            )
-        if not overwrite:
-            raise OutputExistsError(
-                f"the report folder {directory!r} already exists; pass --overwrite to replace "
-                "it, or choose another folder with -o"
-            )
-    parent = os.path.dirname(os.path.abspath(directory))
-    if not os.path.isdir(parent):
-        raise OutputExistsError(
-            f"cannot write {directory!r}: its parent folder {parent!r} does not exist"
-        )
+def run_inputs(result: CheckResult) -> list[str]:
+    """The files a run read (sites, layers, a profile file): an output never replaces them."""
+    paths = [record.path for record in result.inputs if record.path]
+    origin = result.profile.origin
+    if origin and os.path.isfile(origin):
+        paths.append(origin)
+    return paths
 
 
 def write_report(
@@ -127,6 +118,7 @@ def write_report(
     formats: str | Iterable[str] | None = None,
     overwrite: bool = False,
     lang: str = "zh",
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, str]:
     """Write the report folder.
 
@@ -139,9 +131,14 @@ def write_report(
     formats : str or iterable of str, optional
         Subset of :data:`FORMATS` (default: all).
     overwrite : bool
-        Replace an existing folder (only once the new one is complete).
+        Replace an existing folder landcheck wrote (only once the new one is
+        complete). A folder without landcheck's marker, or holding files
+        landcheck did not write, is never replaced.
     lang : {"zh", "en"}
         Language of the human-readable reports.
+    inputs : iterable of path, optional
+        More files the folder must not replace or hold, besides those the
+        result records as read (:func:`run_inputs`).
 
     Returns
     -------
@@ -151,7 +148,11 @@ def write_report(
     Raises
     ------
     OutputExistsError
-        The folder exists and ``overwrite`` is False.
+        The folder exists (or appeared during the writing) and may not be
+        replaced.
+    OutputError
+        The folder is, holds or lies in an input, the current or home folder
+        or ``/``; or it cannot be written (the message says why).
 
     Examples
     --------
@@ -168,26 +169,14 @@ def write_report(
     >>> write_report(result, folder)
     Traceback (most recent call last):
     ...
-    landcheck.errors.OutputExistsError: the report folder ... already exists; pass --overwrite ...
+    landcheck.errors.OutputExistsError: the folder ... already exists; pass --overwrite ...
     """
     directory = os.fspath(directory)
     chosen = parse_formats(formats)
     options = ReportOptions(lang=lang)
-    check_output_dir(directory, overwrite=overwrite)
-    parent = os.path.dirname(os.path.abspath(directory))
-    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=parent)
-    try:
+    protected = [*run_inputs(result), *inputs]
+    with atomic_folder(directory, overwrite=overwrite, inputs=protected, kind="report") as staging:
         written = {
             name: os.path.basename(WRITERS[name](result, staging, options)) for name in chosen
         }
-        if os.path.lexists(directory):
-            retired = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.old.", dir=parent)
-            os.replace(directory, os.path.join(retired, "report"))
-            os.replace(staging, directory)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, directory)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return {name: os.path.join(directory, filename) for name, filename in written.items()}

@@ -1,9 +1,11 @@
 """Output folders of the site-selection tools (the only selection code that writes).
 
-Each writer creates one folder atomically, like :func:`landcheck.report.write_report`:
-files go into a hidden staging folder beside the target, which replaces the
-target only when every file is written; an existing folder is refused unless
-``overwrite=True``. Every folder holds a GeoPackage (UTF-8, explicit CRS,
+Each writer creates one folder atomically, like :func:`landcheck.report.write_report`
+(:func:`landcheck.io.output.atomic_folder`): files go into a hidden staging
+folder beside the target, which is put in place only when every file is
+written; an existing folder is refused unless ``overwrite=True`` and it is
+a folder landcheck wrote, and a folder that is or holds an input is never
+replaced. Every folder holds a GeoPackage (UTF-8, explicit CRS,
 MultiPolygon layers, long field names), a CSV table (UTF-8 with BOM, so
 spreadsheet programs read the Chinese text), the JSON form of the result and
 a PNG map; the avoidance and search folders add a boundary coordinate TXT
@@ -29,10 +31,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -41,8 +41,10 @@ import pyogrio
 
 from landcheck.errors import AnalysisCRSError
 from landcheck.io.boundary_txt import write_boundary_txt
-from landcheck.report.folder import check_output_dir
+from landcheck.io.output import atomic_folder
+from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
+from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
     from landcheck.select.avoid import AvoidanceResult
@@ -54,25 +56,28 @@ __all__ = ["write_avoidance", "write_buildable", "write_comparison", "write_sear
 
 
 def _atomic_folder(
-    directory: str | os.PathLike[str], overwrite: bool, fill: Callable[[str], list[str]]
+    result: object,
+    directory: str | os.PathLike[str],
+    overwrite: bool,
+    inputs: Iterable[str | os.PathLike[str]],
+    kind: str,
+    fill: Callable[[str], list[str]],
 ) -> dict[str, str]:
-    """Create ``directory`` with the files ``fill(staging)`` writes; all or nothing."""
+    """Create ``directory`` with the files ``fill(staging)`` writes; all or nothing.
+
+    The inputs the result's pre-examinations recorded, and ``inputs``, are
+    never replaced (see :func:`landcheck.io.output.atomic_folder`).
+    """
     directory = os.fspath(directory)
-    check_output_dir(directory, overwrite=overwrite)
-    parent = os.path.dirname(os.path.abspath(directory))
-    staging = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.", dir=parent)
-    try:
+    checks = (
+        getattr(result, "check", None),  # buildable, comparison
+        getattr(result, "before", None),  # avoidance
+        getattr(getattr(result, "comparison", None), "check", None),  # search
+    )
+    recorded = [p for c in checks if isinstance(c, CheckResult) for p in run_inputs(c)]
+    protected = [*recorded, *inputs]
+    with atomic_folder(directory, overwrite=overwrite, inputs=protected, kind=kind) as staging:
         names = fill(staging)
-        if os.path.lexists(directory):
-            retired = tempfile.mkdtemp(prefix=f".{os.path.basename(directory)}.old.", dir=parent)
-            os.replace(directory, os.path.join(retired, "old"))
-            os.replace(staging, directory)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, directory)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return {name: os.path.join(directory, name) for name in names}
 
 
@@ -153,14 +158,24 @@ def _write_txt(path: str, sites: gpd.GeoDataFrame, encoding: str) -> str | None:
 
 
 def write_buildable(
-    result: BuildableResult, directory: str | os.PathLike[str], *, overwrite: bool = False
+    result: BuildableResult,
+    directory: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, str]:
     """Write the buildable-land folder; return file name → path.
+
+    ``inputs`` (the run's input files) are never replaced; see
+    :func:`landcheck.io.output.atomic_folder`.
 
     Raises
     ------
     OutputExistsError
-        The folder exists and ``overwrite`` is False.
+        The folder exists and may not be replaced (no ``overwrite``, or not
+        a folder landcheck wrote).
+    OutputError
+        The folder is unsafe (an input, the current folder…) or cannot be written.
     """
 
     def fill(staging: str) -> list[str]:
@@ -178,18 +193,28 @@ def write_buildable(
         _write_map(os.path.join(staging, "buildable.png"), result.plot)
         return ["buildable.gpkg", "buildable.csv", "buildable.json", "buildable.png"]
 
-    return _atomic_folder(directory, overwrite, fill)
+    return _atomic_folder(result, directory, overwrite, inputs, "buildable", fill)
 
 
 def write_comparison(
-    result: ComparisonResult, directory: str | os.PathLike[str], *, overwrite: bool = False
+    result: ComparisonResult,
+    directory: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, str]:
     """Write the comparison folder; return file name → path.
+
+    ``inputs`` (the run's input files) are never replaced; see
+    :func:`landcheck.io.output.atomic_folder`.
 
     Raises
     ------
     OutputExistsError
-        The folder exists and ``overwrite`` is False.
+        The folder exists and may not be replaced (no ``overwrite``, or not
+        a folder landcheck wrote).
+    OutputError
+        The folder is unsafe (an input, the current folder…) or cannot be written.
     """
 
     def fill(staging: str) -> list[str]:
@@ -209,7 +234,7 @@ def write_comparison(
             "findings.json",
         ]
 
-    return _atomic_folder(directory, overwrite, fill)
+    return _atomic_folder(result, directory, overwrite, inputs, "comparison", fill)
 
 
 def write_avoidance(
@@ -218,6 +243,7 @@ def write_avoidance(
     *,
     overwrite: bool = False,
     txt_encoding: str = "utf-8",
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, str]:
     """Write the avoidance folder, with the trimmed boundary as a TXT; return file name → path.
 
@@ -225,10 +251,16 @@ def write_avoidance(
     the analysis CRS when it is a CGCS2000 Gauss-Kruger one; when it is not,
     no TXT is written and ``avoidance.json`` says why (``txt_skipped``).
 
+    ``inputs`` (the run's input files) are never replaced; see
+    :func:`landcheck.io.output.atomic_folder`.
+
     Raises
     ------
     OutputExistsError
-        The folder exists and ``overwrite`` is False.
+        The folder exists and may not be replaced (no ``overwrite``, or not
+        a folder landcheck wrote).
+    OutputError
+        The folder is unsafe (an input, the current folder…) or cannot be written.
     """
 
     def fill(staging: str) -> list[str]:
@@ -255,7 +287,7 @@ def write_avoidance(
         _write_avoidance_map(os.path.join(staging, "avoidance.png"), result)
         return ["avoidance.gpkg", "avoidance.csv", "avoidance.json", "avoidance.png", *names]
 
-    return _atomic_folder(directory, overwrite, fill)
+    return _atomic_folder(result, directory, overwrite, inputs, "avoidance", fill)
 
 
 def write_search(
@@ -264,13 +296,20 @@ def write_search(
     *,
     overwrite: bool = False,
     txt_encoding: str = "utf-8",
+    inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, str]:
     """Write the search folder, with the proposals as a boundary TXT; return file name → path.
+
+    ``inputs`` (the run's input files) are never replaced; see
+    :func:`landcheck.io.output.atomic_folder`.
 
     Raises
     ------
     OutputExistsError
-        The folder exists and ``overwrite`` is False.
+        The folder exists and may not be replaced (no ``overwrite``, or not
+        a folder landcheck wrote).
+    OutputError
+        The folder is unsafe (an input, the current folder…) or cannot be written.
     """
 
     def fill(staging: str) -> list[str]:
@@ -299,4 +338,4 @@ def write_search(
         _write_map(os.path.join(staging, "search.png"), result.plot)
         return ["search.gpkg", "search.csv", "search.json", "search.png", *names]
 
-    return _atomic_folder(directory, overwrite, fill)
+    return _atomic_folder(result, directory, overwrite, inputs, "search", fill)
