@@ -132,8 +132,9 @@ A new site
     Write its builder in :mod:`~landcheck.sample.site_builders` from the
     measures and search of ``SiteFinder``, and add its description, paired
     with the builder, at the end of ``SITES`` in :mod:`~landcheck.sample.sites`.
-    S01-S12 stay where they are; the candidates, placed after the sites and
-    away from them, move.
+    S01-S12 stay where they are; the candidates, searched after the sites
+    and kept away from them, may move. Describe the site in
+    ``data/README.md`` and give it a check in ``tests/test_sample.py``.
 The effect of a new random draw
     It shifts every draw after it: everything generated later changes, for
     every seed (the order: terrain, rivers, roads, villages, streets, rural

@@ -26,8 +26,7 @@ __all__ = ["LAYERS", "Layer", "build_layers"]
 
 _SURVEY_YEAR = 2024
 
-Columns = dict[str, object]
-Built = tuple[Columns, Sequence[shapely.Geometry]]
+Built = tuple[dict[str, object], Sequence[shapely.Geometry]]  # a layer's columns and geometries
 
 
 @dataclass(frozen=True)
@@ -45,10 +44,12 @@ def build_layers(survey: Survey) -> dict[str, gpd.GeoDataFrame]:
 
 
 def _class_names() -> dict[str, str]:
+    """Land-use class names by code."""
     return load_code_table("sandiao-2019").frame["name"].to_dict()
 
 
 def _zone_names() -> dict[str, str]:
+    """Planning zone names by code."""
     return load_code_table("planning-zones-2020").frame["name"].to_dict()
 
 
