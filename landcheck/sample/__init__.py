@@ -1,0 +1,161 @@
+"""Deterministic synthetic sample county inside the outline of Luxi County (泸西县).
+
+:func:`make_sample` builds, from a seed, every layer a pre-examination reads:
+the land-use survey (三调地类图斑), permanent basic farmland, the ecological
+protection redline, the urban development boundary, planning zones,
+townships, roads, a dozen project sites and the alternative sites of one
+project. Everything but the county outline is invented and labelled
+``合成数据 synthetic``; nothing here describes the real county.
+
+Generation model
+----------------
+1. **Terrain** (:mod:`~landcheck.sample.terrain`). Smooth random fields are
+   sums of plane waves with random directions and phases (unit variance,
+   wavelengths chosen per field). Elevation is three octaves of such noise
+   plus karst knolls; it is flattened in a basin (坝子) around each town seat
+   and lowered along the rivers, so slope (from the analytic gradient) is
+   near zero in the basins and valley floors. Wetness falls off with the
+   distance to the rivers and is high in the basins; a karst field drives
+   bare rock, shrubs and grass.
+2. **Features** (:mod:`~landcheck.sample.plan`). Eight town seats (the real
+   township names, synthetic positions and boundaries,
+   :mod:`~landcheck.sample.county`) with built-up land in rings (commerce and
+   offices in the core, housing, then industry and storage; an industrial
+   sector east of the county seat). Rivers and tributaries are smooth curves
+   (midpoint displacement, then Chaikin corner cutting); two reservoirs sit
+   on tributaries; irrigation ditches run along the rivers in the basins.
+   An expressway, a national road, a provincial road and county roads link
+   the seats; a street grid fills each town. Up to 390 natural villages are
+   placed by dart throwing, preferring low, flat, wet ground; a rural road
+   links each to the road network, or to a village nearer a town seat when
+   that one is closer.
+3. **Parcels** (:mod:`~landcheck.sample.cells`, :mod:`~landcheck.sample.parcels`).
+   Generator points on a jittered lattice, denser in towns, villages and the
+   lowlands, give Voronoi cells. The cell edges, the county outline and the
+   boundaries of the corridors (roads, rivers, ditches, streets) and
+   reservoirs are noded together by snap rounding on a 1 cm grid and
+   polygonised, so the parcels form an exact polygonal coverage of the
+   outline (no gaps, no overlaps, shared vertices). A face inside a corridor
+   takes the corridor's class; any other face takes its cell's class. A face
+   under 150 m² is merged into the neighbour with the highest score: the
+   length of their shared edge, times 4 for the same class and times 2 for a
+   neighbour that is not small itself. The corridor pieces of one class are
+   joined within each village, so a road or river parcel runs on to the
+   village boundary.
+4. **Classes** (:mod:`~landcheck.sample.landuse`). Town rings, villages,
+   mines, special land and independent industry take precedence; the rest
+   is split by an area-weighted ranking of an upland score (elevation,
+   slope, dryness): the upland part becomes forest (arbor on high ground,
+   shrub on karst), grass and bare land; the lowland part becomes paddy
+   (wettest flat land), irrigated and dry land, gardens, ponds and facility
+   land. Slope grade, field-ridge coefficient (KCXS) and terrace/slope type
+   (GDLX) follow from the slope.
+5. **Control lines** (:mod:`~landcheck.sample.control_lines`). The urban
+   development boundary takes the parcels near the county seat and three
+   towns (sub-zones 0401/0402/0403 by distance and class). The ecological
+   redline takes the forest, grass and bare parcels on the highest ground
+   and karst, the reservoirs with their wooded surroundings and the main
+   river, outside the boundary, keeping only patches of 30 ha and more.
+   Permanent farmland takes good cultivated parcels (slope grade 1-2, some
+   3-4) outside both and off a fringe just outside the boundary, chosen in
+   blocks by a smooth field and dissolved per village, class and slope grade
+   into contiguous blocks. Planning zones follow: 01 = redline, 03 =
+   farmland, 04xx = boundary sub-zones, the rest by land use. Townships are
+   unions of parcels (detached bits go to the neighbour around them,
+   :mod:`~landcheck.sample.survey`), so every parcel's ZLDWDM lies in its
+   township. The layers are built from these parcels
+   (:mod:`~landcheck.sample.layers`, :mod:`~landcheck.sample.frames`).
+6. **Sites** (:mod:`~landcheck.sample.sites`) are placed by deterministic
+   searches over the generated layers (:mod:`~landcheck.sample.site_finder`,
+   :mod:`~landcheck.sample.site_builders`) so that each shows one situation
+   of the pre-examination:
+
+   S01 绿色铝产业园（一期）, industrial
+       Clean: inside the county seat's concentrated construction zone
+       (0401), wholly on existing construction land, 50 m clear of farmland
+       and redline.
+   S02 建材加工厂, industrial
+       On permanent farmland (paddy and dry land): a class not allowed to
+       take it, so prohibited.
+   S03 500千伏输变电工程变电站, energy
+       On permanent farmland, outside the boundary: State Council approval
+       and 补划; single site.
+   S04 生态旅游度假酒店, commercial
+       A block site (not linear) wholly inside the redline: prohibited.
+   S05 县道改扩建工程, transport, linear, 24 m
+       A 3.4 km road corridor crossing the redline (its ends outside it),
+       avoiding farmland: linear infrastructure, provincial recognition.
+   S06 集中式光伏电站, energy
+       Outside the boundary on grass or bare land, clear of farmland and
+       redline: a single-site (单独选址) project, conditional.
+   S07 再生铝加工项目, industrial
+       35-65 % inside an urban boundary, no farmland or redline: prohibited.
+   S08 农村饮水安全工程净水厂, water
+       A construction parcel next to farmland plus a strip 0.05 m wide along
+       their straight 60-160 m shared edge: a 3-8 m² boundary-precision
+       sliver on farmland. Farmland is kept off the urban boundary, so the
+       site lies outside it, as a single-site water project.
+   S09 城中村改造安置小区（保留古树广场）, residential
+       A construction parcel in a town's concentrated construction zone, set back
+       3 m, around a retained square (a hole), within 45 m of permanent farmland:
+       its only finding is the farmland proximity note (status info).
+   S10 城乡供水工程（水厂及加压泵站）, water
+       Multi-part: a water works and two pumping stations 0.7 and 1.4 km away.
+   S11 生活垃圾焚烧发电厂, infrastructure
+       Across a township boundary, a quarter or more in each township.
+   S12 石灰石矿山扩界, mining
+       40-70 % inside the county: outside it the land-use survey gives no
+       class, so the land checks are unknown.
+
+   The candidates (比选方案) A-D for the green aluminium park's second phase
+   have the same 30 ha footprint: A inside the boundary and clean, B on
+   permanent farmland, C outside the boundary, D partly in the redline.
+
+Every random draw comes from one :class:`numpy.random.Generator` in a fixed
+order, and no step depends on dict or set order or on the clock, so a seed
+always gives the same layers. :func:`make_sample`
+(:mod:`~landcheck.sample.generate`) runs the steps: plan, cells, parcels,
+survey (with the control lines), layers, sites.
+
+Where a change goes
+-------------------
+A new layer
+    Write its builder in :mod:`~landcheck.sample.layers` (the survey in,
+    columns and geometries out) and add its row to ``LAYERS`` there, with the
+    next BSM layer number (6 after ``planning_zones``' 5; None for a layer
+    without ``BSM``); :data:`SAMPLE_LAYERS` follows from that table. Facts
+    per parcel that the survey lacks go into ``Survey``
+    (:mod:`~landcheck.sample.survey`); a new control line is one more function
+    in :mod:`~landcheck.sample.control_lines`. Give the layer a title in
+    ``landcheck.io.sample_files._TITLES`` (writing fails without one).
+A new site
+    Write its builder in :mod:`~landcheck.sample.site_builders` from the
+    measures and search of ``SiteFinder``, and add its description, paired
+    with the builder, at the end of ``SITES`` in :mod:`~landcheck.sample.sites`.
+    S01-S12 stay where they are; the candidates, searched after the sites
+    and kept away from them, may move. Describe the site in
+    ``data/README.md`` and give it a check in ``tests/test_sample.py``.
+The effect of a new random draw
+    It shifts every draw after it: everything generated later changes, for
+    every seed (the order: terrain, rivers, roads, villages, streets, rural
+    roads, generator points, village names, classes, then the site searches).
+    A new draw therefore belongs as late as it can go; a layer built from
+    the survey draws nothing and changes no other layer.
+Any change of output
+    Regenerate ``data/luxi_sample.gpkg.zip`` (``landcheck sample``, zipped;
+    ``tests/test_sample.py`` compares it with a fresh generation) and check
+    that seeds 2026 and 7 still place every site.
+"""
+
+from landcheck.sample.county import COUNTY_CODE, COUNTY_NAME, SAMPLE_CRS, SYNTHETIC_NOTE
+from landcheck.sample.generate import DEFAULT_SEED, SAMPLE_LAYERS, make_sample
+
+__all__ = [
+    "COUNTY_CODE",
+    "COUNTY_NAME",
+    "DEFAULT_SEED",
+    "SAMPLE_CRS",
+    "SAMPLE_LAYERS",
+    "SYNTHETIC_NOTE",
+    "make_sample",
+]
