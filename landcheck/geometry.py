@@ -17,6 +17,8 @@ __all__ = [
     "GeometryReport",
     "clean_polygons",
     "float_precision",
+    "name_some",
+    "non_finite",
     "polygonal_part",
 ]
 
@@ -123,6 +125,45 @@ def polygonal_part(geometries: Any) -> np.ndarray:
             else:
                 out[i] = shapely.union_all(mine)
     return out
+
+
+def non_finite(geometries: Any) -> np.ndarray:
+    """Whether each geometry has a NaN or infinite coordinate (x, y, and z where it has one).
+
+    Such a geometry has no true shape to measure: repair would turn a square
+    with one NaN vertex into a triangle. It is found before any repair so the
+    feature can be refused or its layer marked unusable.
+
+    Examples
+    --------
+    >>> square = shapely.Polygon([(0, 0), (1, 0), (1, float("inf")), (0, 1)])
+    >>> non_finite([square, shapely.box(0, 0, 1, 1), None]).tolist()
+    [True, False, False]
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    out = np.zeros(len(geoms), dtype=bool)
+    if not len(geoms):
+        return out
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    out[owner[~np.isfinite(coords).all(axis=1)]] = True
+    with_z = np.flatnonzero(shapely.has_z(geoms))
+    if len(with_z):
+        coords, owner = shapely.get_coordinates(geoms[with_z], include_z=True, return_index=True)
+        out[with_z[owner[~np.isfinite(coords[:, 2])]]] = True
+    return out
+
+
+def name_some(names: Any, limit: int = 5) -> str:
+    """The first ``limit`` names, comma-separated, and how many more there are.
+
+    Examples
+    --------
+    >>> name_some(["F1", "F2"]), name_some([f"F{i}" for i in range(8)], 3)
+    ('F1, F2', 'F0, F1, F2 and 5 more')
+    """
+    names = [str(n) for n in names]
+    text = ", ".join(names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def float_precision(geometries: np.ndarray) -> np.ndarray:

@@ -19,11 +19,17 @@ import shapely
 from pyproj import CRS
 
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons
+from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
 from landcheck.profile import LayerSpec
 from landcheck.sites import find_field
 
-__all__ = ["NormalisedLayer", "field_mapping", "normalise_features", "select_near"]
+__all__ = [
+    "NormalisedLayer",
+    "field_mapping",
+    "normalise_features",
+    "refuse_non_finite_features",
+    "select_near",
+]
 
 _ROLE_COLUMNS = {
     "id": "_id",
@@ -123,12 +129,13 @@ def normalise_features(
     """
     mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
     warnings = []
-    projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     ids = (
-        projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
+        frame[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
         if "id" in mapping
-        else projected.index.astype(str).to_numpy()
+        else frame.index.astype(str).to_numpy()
     )
+    refuse_non_finite_features(frame.geometry.values, ids, spec.key)
+    projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
     data: dict[str, object] = {"_id": ids}
     for role, column in mapping.items():
@@ -151,6 +158,41 @@ def normalise_features(
         pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
     )
     return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, warnings)
+
+
+def refuse_non_finite_features(geometries: object, ids: np.ndarray, key: str) -> None:
+    """Refuse a layer whose features (near the sites) have NaN or infinite coordinates.
+
+    Such a feature has no true shape: repairing it would measure another one
+    (a square with a NaN vertex becomes a triangle). Its layer cannot be
+    trusted near the sites, so its checks become ``unknown``.
+
+    Raises
+    ------
+    InputDataError
+        Naming the feature ids (the first few and how many more).
+
+    Examples
+    --------
+    >>> from shapely import Polygon, box
+    >>> broken = Polygon([(0, 0), (100, 0), (100, float("inf")), (0, 100)])
+    >>> refuse_non_finite_features([box(0, 0, 1, 1), broken], np.array(["F1", "F2"]), "farmland")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: layer 'farmland': feature F2 has NaN or infinite ...
+    """
+    bad = non_finite(geometries)
+    if not bad.any():
+        return
+    names = name_some(np.asarray(ids)[bad])
+    if int(bad.sum()) > 1:
+        found = f"features {names} have NaN or infinite coordinates, so their true shape is"
+    else:
+        found = f"feature {names} has NaN or infinite coordinates, so its true shape is"
+    raise InputDataError(
+        f"layer {key!r}: {found} unknown (it is never repaired into another one) and the "
+        "layer's checks cannot be made; correct or remove those features and run again"
+    )
 
 
 def select_near(frame: gpd.GeoDataFrame, sites: gpd.GeoSeries) -> gpd.GeoDataFrame:
