@@ -19,7 +19,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
+from landcheck.geometry import GeometryReport, clean_polygons, name_some
 from landcheck.profile import LayerSpec
 from landcheck.sites import find_field
 
@@ -129,14 +129,14 @@ def normalise_features(
     """
     mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
     warnings = []
-    ids = (
-        frame[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
-        if "id" in mapping
-        else frame.index.astype(str).to_numpy()
-    )
-    refuse_non_finite_features(frame.geometry.values, ids, spec.key)
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
+    ids = (
+        projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
+        if "id" in mapping
+        else projected.index.astype(str).to_numpy()
+    )
     geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
+    refuse_non_finite_features(report.non_finite, spec.key)
     data: dict[str, object] = {"_id": ids}
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
@@ -160,12 +160,19 @@ def normalise_features(
     return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, warnings)
 
 
-def refuse_non_finite_features(geometries: object, ids: np.ndarray, key: str) -> None:
-    """Refuse a layer whose features (near the sites) have NaN or infinite coordinates.
+def refuse_non_finite_features(ids: list[str], key: str) -> None:
+    """Refuse a layer whose features near the sites have NaN or infinite coordinates.
 
     Such a feature has no true shape: repairing it would measure another one
     (a square with a NaN vertex becomes a triangle). Its layer cannot be
     trusted near the sites, so its checks become ``unknown``.
+
+    Parameters
+    ----------
+    ids : list of str
+        The ids of those features (``GeometryReport.non_finite``); none: nothing to refuse.
+    key : str
+        The layer key.
 
     Raises
     ------
@@ -174,18 +181,15 @@ def refuse_non_finite_features(geometries: object, ids: np.ndarray, key: str) ->
 
     Examples
     --------
-    >>> from shapely import Polygon, box
-    >>> broken = Polygon([(0, 0), (100, 0), (100, float("inf")), (0, 100)])
-    >>> refuse_non_finite_features([box(0, 0, 1, 1), broken], np.array(["F1", "F2"]), "farmland")
+    >>> refuse_non_finite_features(["F2"], "farmland")
     Traceback (most recent call last):
     ...
     landcheck.errors.InputDataError: layer 'farmland': feature F2 has NaN or infinite ...
     """
-    bad = non_finite(geometries)
-    if not bad.any():
+    if not ids:
         return
-    names = name_some(np.asarray(ids)[bad])
-    if int(bad.sum()) > 1:
+    names = name_some(ids)
+    if len(ids) > 1:
         found = f"features {names} have NaN or infinite coordinates, so their true shape is"
     else:
         found = f"feature {names} has NaN or infinite coordinates, so its true shape is"

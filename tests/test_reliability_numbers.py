@@ -111,6 +111,21 @@ def test_many_broken_features_are_named_with_a_capped_list():
     assert "features F1, F2, F3, F4, F5 and 3 more have NaN or infinite coordinates" in message
 
 
+def test_a_huge_feature_with_a_bad_vertex_near_the_site_makes_its_layer_unknown():
+    # a 20,000-vertex redline around the site; its huge features are validity-checked near
+    # the sites only, so a bad vertex there is found (and an infinite one never crashes)
+    x, y = square(0, 0, 1).bounds[:2]
+    ring = shapely.get_coordinates(shapely.Point(x, y).buffer(1000, quad_segs=5000))
+    for bad in (np.inf, np.nan):
+        coords = ring.copy()
+        coords[10, 0] = bad  # on the ring 1 km east of the site's corner
+        with np.errstate(invalid="ignore"):
+            redline = frame([{"BSM": "R1", "geometry": shapely.polygons(coords)}])
+        near = landcheck.check(sites(square(900, 0, 50)), layers={"eco_redline": redline})
+        found = finding(near, "S1", "eco_redline")
+        assert found.status == "unknown" and "feature R1 has NaN or infinite" in found.message.en
+
+
 # ------------------------------------------------------------------ 11. metric analysis CRS
 UTM18 = CRS.from_epsg(32618)
 FEET = CRS.from_epsg(2263)  # NAD83 / New York Long Island (ftUS)
