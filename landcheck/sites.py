@@ -288,7 +288,10 @@ def measured_in_own_crs(
         The sites as read, per source, in the CRS that source declared (one
         row per site, in order).
     """
-    out = frame.drop(columns="measuring_crs", errors="ignore")
+    if "measuring_crs" in frame:
+        out = frame.drop(columns="measuring_crs")
+    else:
+        out = frame.copy(deep=False)
     if not measuring.uniform:
         positions = np.flatnonzero(measuring.elsewhere(np.arange(len(frame))))
         geoms = np.asarray(frame.geometry.values, dtype=object)
