@@ -17,23 +17,30 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import CRS
 
 from landcheck.classify import CodeTable, load_code_table
+from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.datum import DatumShift
 from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.inputs import (
     LayerInput,
+    PreparedRun,
     Source,
+    coverage_source,
     coverage_warnings,
+    layer_extent,
     load_layer,
     prepare_run,
 )
 from landcheck.io import InputRecord, LayerSource
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
-from landcheck.profile import LayerSpec, Profile
+from landcheck.measuring import SiteMeasuring
+from landcheck.overlay import measured_in_site_crs
+from landcheck.profile import CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
 from landcheck.rules import SiteInfo, evaluate_site, search_distance
 from landcheck.units import Area
@@ -68,6 +75,7 @@ def _run_layer(
     datum_shift: DatumShift | None = None,
     engine: Engine | None = None,
     assume_crs: CRS | None = None,
+    measuring: SiteMeasuring | None = None,
 ) -> _LayerRun:
     record = InputRecord(role="layer", key=spec.key)
     if source is None:
@@ -75,13 +83,14 @@ def _run_layer(
         record.detail = "no source given"
         return _LayerRun(spec, record, reason="未提供图层 / layer not supplied")
     search_m = search_distance(profile, spec.key)
+    reach = _analysis_reach(search_m, measuring)
     try:
         loaded = load_layer(
             spec,
             source,
             sites.geometry,
             crs,
-            margin=max(1.0, search_m),
+            margin=max(1.0, reach),
             datum_shift=datum_shift,
             assume_crs=assume_crs,
         )
@@ -93,13 +102,16 @@ def _run_layer(
         return _LayerRun(spec, record, reason=str(ex))
     warnings.extend(loaded.warnings)
     layer = loaded.layer
+    site_geoms = np.asarray(sites.geometry.values, dtype=object)
     overlay, nearest = (engine or Engine()).overlay(
-        np.asarray(sites.geometry.values, dtype=object),
+        site_geoms,
         layer.features,
         crs,
         attributes=layer.attribute_columns,
-        search_m=search_m,
+        search_m=reach,
     )
+    overlay = measured_in_site_crs(overlay, layer.features, site_geoms, measuring)
+    nearest = _nearest_in_site_crs(nearest, measuring, search_m)
     if overlay.self_overlap_m2 > 0:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
         warnings.append(
@@ -117,11 +129,106 @@ def _run_layer(
         has_codes="code" in layer.mapping,
         nearest=nearest,
         search_m=search_m,
-        site_geoms=np.asarray(sites.geometry.values, dtype=object),
+        site_geoms=site_geoms,
+        measuring=measuring,
     )
     context = layer.features[[c for c in ("_id", "_code", "_name") if c in layer.features]]
     context = gpd.GeoDataFrame(context, geometry=layer.features.geometry.values, crs=crs)
     return _LayerRun(spec, loaded.record, measure=measure, pieces=overlay.pieces, context=context)
+
+
+def _analysis_reach(search_m: float, measuring: SiteMeasuring | None) -> float:
+    """The distance in the analysis CRS that covers ``search_m`` around every site.
+
+    A site measured in its own zone has its distances measured there too; in
+    the analysis CRS, far from its meridian, the same distance is longer.
+    """
+    if measuring is None or measuring.uniform or search_m <= 0:
+        return search_m
+    return search_m / min(1.0, float(measuring.scale.min()))
+
+
+def _nearest_in_site_crs(
+    nearest: pd.DataFrame, measuring: SiteMeasuring | None, search_m: float
+) -> pd.DataFrame:
+    """Nearest-feature distances in each site's measuring CRS, within ``search_m``."""
+    if measuring is None or measuring.uniform or nearest.empty:
+        return nearest
+    nearest = nearest.copy()
+    nearest["distance_m"] = nearest["distance_m"].to_numpy() * measuring.scale[nearest.index]
+    return nearest[nearest["distance_m"].to_numpy() <= search_m]
+
+
+def _coverage(
+    run: PreparedRun, runs: Mapping[str, _LayerRun], source: Source, warnings: list[str]
+) -> tuple[Coverage, InputRecord | None]:
+    """The area the layers describe (:mod:`landcheck.coverage`) for this run's layers."""
+    frame = run.sites.frame
+    site_geoms = np.asarray(frame.geometry.values, dtype=object)
+    keys = [
+        key
+        for key, r in runs.items()
+        if r.spec.kind not in COVERAGE_KINDS and r.measure is not None
+    ]
+    if source is not None:
+        title = (run.profile.coverage or CoverageSpec("")).title
+        spec = LayerSpec(key="coverage", kind="generic", title=title)
+        named = source.path if isinstance(source, LayerSource) else "GeoDataFrame"
+        described = Text(f"{title.zh}（{named}）", f"{title.en} ({named})")
+        try:
+            loaded = load_layer(
+                spec,
+                source,
+                frame.geometry,
+                run.crs,
+                datum_shift=run.datum_shift,
+                assume_crs=run.assume_crs,
+            )
+        except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
+            record = InputRecord(role="coverage", key="coverage", status="unreadable")
+            record.path = source.path if isinstance(source, LayerSource) else None
+            record.detail = str(ex)
+            warnings.append(f"the coverage polygon could not be used: {ex}")
+            described = Text(f"{title.zh}（无法读取）", f"{title.en}, which could not be read")
+            region = None
+        else:
+            record = loaded.record
+            record.role = "coverage"
+            warnings.extend(loaded.warnings)
+            region = shapely.union_all(loaded.layer.features.geometry.values)
+        outside = outside_of(site_geoms, region, run.crs, run.measuring)
+        coverage = Coverage("profile", dict.fromkeys(keys, described), dict.fromkeys(keys, outside))
+        return coverage, record
+    land_use = next(
+        (k for k, r in runs.items() if r.spec.kind == "land_use" and r.measure is not None), None
+    )
+    if land_use is not None:
+        described = Text(
+            f"土地利用现状调查（图层 {land_use}）的范围", f"the land-use survey ({land_use!r})"
+        )
+        return Coverage("land_use", dict.fromkeys(keys, described), land_use=land_use), None
+    outside = {}
+    for key in keys:
+        extent = layer_extent(run.sources[key], run.crs)
+        region = shapely.box(*extent) if extent is not None else None
+        outside[key] = outside_of(site_geoms, region, run.crs, run.measuring)
+    described_by = {k: Text(f"图层 {k} 的范围", f"the extent of layer {k!r}") for k in keys}
+    return Coverage("extent", described_by, outside), None
+
+
+def _describe(views: dict[str, SiteLayer], coverage: Coverage, position: int, method: Any) -> None:
+    """Set on each view the part of the site outside the area its layer describes."""
+    for key, view in views.items():
+        if not view.available or not coverage.applies_to(key):
+            continue
+        view.described_by = coverage.described_by[key]
+        if coverage.land_use is not None:
+            survey = views[coverage.land_use]
+            view.outside, view.outside_width_m = survey.uncovered, survey.uncovered_width_m
+        else:
+            outside = coverage.outside[key]
+            view.outside = outside.area(position, method)
+            view.outside_width_m = float(outside.width_m[position])
 
 
 def check(
@@ -135,6 +242,7 @@ def check(
     width: float | None = None,
     encoding: str | None = None,
     datum_shift: DatumShift | str | None = None,
+    coverage: LayerInput = None,
     progress: ProgressCallback | None = None,
     engine: str = "local",
     client: Any = None,
@@ -174,6 +282,12 @@ def check(
         1980 / Beijing 1954 inputs to CGCS2000. Without them such inputs are
         refused; with them the shift is applied and recorded in the inputs
         and warnings.
+    coverage : path, ``"PATH:LAYER"`` or GeoDataFrame, optional
+        Polygons of the area the layers describe (the county boundary);
+        overrides the profile's ``coverage.source``. A site outside it gets
+        ``unknown`` for checks that rest on the absence of features
+        (:mod:`landcheck.coverage`); without it, the land-use survey's extent
+        is used, else each layer's own extent.
     progress : callable, optional
         ``progress(stage, done, total)`` for progress bars.
     engine : {"local", "dask"}
@@ -236,6 +350,7 @@ def check(
     )
     warnings = run.warnings
     frame = run.sites.frame
+    area_source = coverage_source(run.profile, coverage, encoding)
     notify("sites", 0, len(frame))
     warnings.extend(coverage_warnings(run.profile, run.sources, frame, run.crs))
     layer_runs = {}
@@ -252,9 +367,11 @@ def check(
                 run.datum_shift,
                 runner,
                 run.assume_crs,
+                run.measuring,
             )
     notify("layers", len(run.profile.layers), len(run.profile.layers))
-    site_layers, findings = _evaluate(run.profile, frame, layer_runs, notify)
+    coverage, coverage_record = _coverage(run, layer_runs, area_source, warnings)
+    site_layers, findings = _evaluate(run.profile, frame, layer_runs, notify, coverage)
     return CheckResult(
         profile=run.profile,
         analysis_crs=run.crs,
@@ -265,8 +382,13 @@ def check(
         findings=findings,
         pieces={k: r.pieces for k, r in layer_runs.items() if r.pieces is not None},
         context={k: r.context for k, r in layer_runs.items() if r.context is not None},
-        inputs=[*run.records, *(r.record for r in layer_runs.values())],
+        inputs=[
+            *run.records,
+            *(r.record for r in layer_runs.values()),
+            *([coverage_record] if coverage_record is not None else []),
+        ],
         warnings=warnings,
+        coverage=coverage,
     )
 
 
@@ -286,6 +408,7 @@ def _evaluate(
     frame: gpd.GeoDataFrame,
     runs: Mapping[str, _LayerRun],
     notify: ProgressCallback,
+    coverage: Coverage | None = None,
 ) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
     method = profile.analysis.area_method
     empty = shapely.is_empty(np.asarray(frame.geometry.values, dtype=object))
@@ -303,6 +426,8 @@ def _evaluate(
                 views[key] = unavailable_layer(key, run.spec.kind, run.reason, area)
             else:
                 views[key] = run.measure.site(position, area)
+        if coverage is not None:
+            _describe(views, coverage, position, method)
         info = SiteInfo(
             site_id=row.site_id,
             name=row.name,

@@ -17,6 +17,8 @@ __all__ = [
     "GeometryReport",
     "clean_polygons",
     "float_precision",
+    "name_some",
+    "non_finite",
     "polygonal_part",
 ]
 
@@ -42,6 +44,9 @@ class GeometryReport:
         collapsed to nothing polygonal).
     non_polygonal : int
         Features whose geometry had no area at all (points, lines).
+    non_finite : list of str
+        Labels of the features with NaN or infinite coordinates: never
+        repaired (they have no true shape), left empty, counted as invalid.
     examples : list of str
         Up to five feature labels with the reason, for the message.
     """
@@ -51,6 +56,7 @@ class GeometryReport:
     repaired: int = 0
     empty: int = 0
     non_polygonal: int = 0
+    non_finite: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, int]:
@@ -61,15 +67,21 @@ class GeometryReport:
             "repaired": self.repaired,
             "empty": self.empty,
             "non_polygonal": self.non_polygonal,
+            "non_finite": len(self.non_finite),
         }
 
     def describe(self, what: str) -> str | None:
         """Return one sentence about the repairs and drops, or None if all was clean."""
         parts = []
+        broken = len(self.non_finite)
         if self.repaired:
             parts.append(f"{self.repaired} invalid geometries repaired")
-        if self.invalid - self.repaired:
-            parts.append(f"{self.invalid - self.repaired} invalid geometries collapsed to nothing")
+        if self.invalid - self.repaired - broken:
+            parts.append(
+                f"{self.invalid - self.repaired - broken} invalid geometries collapsed to nothing"
+            )
+        if broken:
+            parts.append(f"{broken} geometries with NaN or infinite coordinates dropped")
         if self.empty:
             parts.append(f"{self.empty} empty geometries")
         if self.non_polygonal:
@@ -125,6 +137,45 @@ def polygonal_part(geometries: Any) -> np.ndarray:
     return out
 
 
+def non_finite(geometries: Any) -> np.ndarray:
+    """Whether each geometry has a NaN or infinite coordinate (x, y, and z where it has one).
+
+    Such a geometry has no true shape to measure: repair would turn a square
+    with one NaN vertex into a triangle. It is found before any repair so the
+    feature can be refused or its layer marked unusable.
+
+    Examples
+    --------
+    >>> square = shapely.Polygon([(0, 0), (1, 0), (1, float("inf")), (0, 1)])
+    >>> non_finite([square, shapely.box(0, 0, 1, 1), None]).tolist()
+    [True, False, False]
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    out = np.zeros(len(geoms), dtype=bool)
+    if not len(geoms):
+        return out
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    out[owner[~np.isfinite(coords).all(axis=1)]] = True
+    with_z = np.flatnonzero(shapely.has_z(geoms))
+    if len(with_z):
+        coords, owner = shapely.get_coordinates(geoms[with_z], include_z=True, return_index=True)
+        out[with_z[owner[~np.isfinite(coords[:, 2])]]] = True
+    return out
+
+
+def name_some(names: Any, limit: int = 5) -> str:
+    """The first ``limit`` names, comma-separated, and how many more there are.
+
+    Examples
+    --------
+    >>> name_some(["F1", "F2"]), name_some([f"F{i}" for i in range(8)], 3)
+    ('F1, F2', 'F0, F1, F2 and 5 more')
+    """
+    names = [str(n) for n in names]
+    text = ", ".join(names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
 def float_precision(geometries: np.ndarray) -> np.ndarray:
     """Drop any fixed precision grid geometries carry (from ``set_precision`` or ``grid_size``).
 
@@ -165,7 +216,8 @@ def _invalid(geoms: np.ndarray, empty: np.ndarray, near: tuple[float, ...] | Non
     ordinary = ~empty & ~huge
     invalid[ordinary] = ~shapely.is_valid(geoms[ordinary])
     if huge.any():
-        local = shapely.clip_by_rect(geoms[huge], *near)
+        with np.errstate(invalid="ignore"):  # NaN vertices: found and named by the caller
+            local = shapely.clip_by_rect(geoms[huge], *near)
         invalid[huge] = ~shapely.is_valid(local)
     return invalid
 
@@ -177,7 +229,13 @@ def clean_polygons(
 
     Invalid geometries are repaired with GEOS ``make_valid`` (the "structure"
     method, which keeps the area a ring encloses; a bow-tie becomes its two
-    triangles); then only polygonal parts are kept.
+    triangles); then only polygonal parts are kept. Geometries with NaN or
+    infinite coordinates are never repaired (a square with a NaN vertex would
+    become a triangle): they are left empty and listed in
+    ``report.non_finite`` for the caller to refuse. GEOS finds them invalid,
+    so only invalid geometries, those with infinite bounds and those with z
+    are searched for them; a huge geometry checked only near the sites is
+    searched only when its part there is invalid.
 
     Parameters
     ----------
@@ -216,21 +274,29 @@ def clean_polygons(
     geoms[missing] = shapely.Polygon()
     geoms = float_precision(geoms)
     empty_input = shapely.is_empty(geoms)
-    invalid = _invalid(geoms, empty_input, near)
+    unbounded = ~empty_input & ~np.isfinite(shapely.bounds(geoms)).all(axis=1)
+    invalid = _invalid(geoms, empty_input | unbounded, near)
+    suspects = np.flatnonzero(unbounded | invalid | shapely.has_z(geoms))
+    broken = np.zeros(len(geoms), dtype=bool)
+    broken[suspects] = non_finite(geoms[suspects])
+    invalid |= broken
     report.invalid = int(invalid.sum())
-    if report.invalid:
-        geoms[invalid] = shapely.make_valid(
-            geoms[invalid], method="structure", keep_collapsed=False
+    report.non_finite = labels[broken].tolist()
+    geoms[broken] = shapely.Polygon()
+    fixable = invalid & ~broken
+    if fixable.any():
+        geoms[fixable] = shapely.make_valid(
+            geoms[fixable], method="structure", keep_collapsed=False
         )
     geoms = polygonal_part(geoms)
     usable = ~shapely.is_empty(geoms)
-    collapsed = invalid & ~usable
+    collapsed = fixable & ~usable
     without_area = ~empty_input & ~invalid & ~usable
-    report.repaired = int((invalid & usable).sum())
+    report.repaired = int((fixable & usable).sum())
     report.empty = int((empty_input | collapsed).sum())
     report.non_polygonal = int(without_area.sum())
     for label, reason in (
-        *((lab, "repaired") for lab in labels[invalid & usable][:3]),
+        *((lab, "repaired") for lab in labels[fixable & usable][:3]),
         *((lab, "empty") for lab in labels[empty_input | collapsed][:2]),
         *((lab, "no area") for lab in labels[without_area][:2]),
     ):

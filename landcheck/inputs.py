@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landcheck.coverage import COVERAGE_KINDS
 from landcheck.crs import (
     CGCS2000_GEOGRAPHIC,
     cgcs2000_counterpart,
@@ -36,6 +37,7 @@ from landcheck.errors import (
     LandcheckError,
     shown,
 )
+from landcheck.geometry import name_some
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.profiles import resolve_profile
@@ -43,17 +45,20 @@ from landcheck.io.sites import frame_bounds
 from landcheck.io.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.io.vector import read_layer_info, resolve_layer
 from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
+from landcheck.measuring import SiteMeasuring, site_measuring
 from landcheck.profile import LayerSpec, Profile
-from landcheck.sites import PreparedSites, prepare_sites
+from landcheck.sites import PreparedSites, measured_in_own_crs, prepare_sites, refuse_non_finite
 
 __all__ = [
     "EXTRA_LAYER_MARK",
     "LayerInput",
     "LoadedLayer",
     "PreparedRun",
+    "coverage_source",
     "coverage_warnings",
     "declare_layers",
     "known_crs",
+    "layer_extent",
     "layer_sources",
     "load_layer",
     "lonlat_bounds",
@@ -205,6 +210,24 @@ def layer_sources(
     return sources
 
 
+def coverage_source(profile: Profile, given: LayerInput, encoding: str | None) -> Source:
+    """The source of the coverage polygon: the one given, else the profile's, else None.
+
+    Raises
+    ------
+    DataSourceError
+        It names a file that does not exist.
+    """
+    value = given if given is not None else (profile.coverage.source if profile.coverage else None)
+    source = _as_layer_source(value, encoding)
+    if isinstance(source, LayerSource) and not os.path.exists(source.path):
+        raise DataSourceError(
+            f"coverage: no such file {source.path!r}; check the path of the polygons of the "
+            "area the layers describe (coverage.source in the profile, or --coverage)"
+        )
+    return source
+
+
 def _read_one_sites(
     sites: Any, assume_crs: CRS | None, encoding: str | None, datum_shift: DatumShift | None
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
@@ -238,11 +261,25 @@ def read_site_inputs(
     assume_crs: CRS | None,
     encoding: str | None,
     datum_shift: DatumShift | None = None,
-) -> tuple[gpd.GeoDataFrame, list[InputRecord]]:
+    *,
+    id_field: str | None = None,
+) -> tuple[gpd.GeoDataFrame, list[InputRecord], list[gpd.GeoSeries]]:
     """Read one or several site sources into one frame (in the first source's CRS).
 
     Each source in Xian 1980 / Beijing 1954 is shifted to CGCS2000 with
     ``datum_shift`` before the sources are joined (never by PROJ's ballpark).
+    A source with NaN or infinite coordinates is refused, naming the features.
+
+    Returns
+    -------
+    sites : GeoDataFrame
+        Every site, in the CRS of the first source.
+    records : list of InputRecord
+        Provenance of each source.
+    as_declared : list of GeoSeries
+        Per source, its sites as read, in the CRS it declared (after a datum
+        shift): a site's planar area is measured in its own zone
+        (:mod:`landcheck.measuring`), on its file's coordinates when it can be.
     """
     many = sites if isinstance(sites, (list, tuple)) else [sites]
     if not many:
@@ -250,16 +287,19 @@ def read_site_inputs(
     frames, records = zip(
         *(_read_one_sites(s, assume_crs, encoding, datum_shift) for s in many), strict=True
     )
-    for frame in frames:
+    for frame, record in zip(frames, records, strict=True):
+        refuse_non_finite(frame, record.path or "the site GeoDataFrame", id_field)
         if frame.crs is not None:
             refuse_legacy(frame.crs, "the site file")
+    as_declared = [frame.geometry for frame in frames]
     if len(frames) == 1:
-        return frames[0], list(records)
+        return frames[0], list(records), as_declared
     base = frames[0].crs
     joined = pd.concat(
         [f if f.crs.equals(base) else f.to_crs(base) for f in frames], ignore_index=True
     )
-    return gpd.GeoDataFrame(joined, geometry=joined.geometry.name, crs=base), list(records)
+    frame = gpd.GeoDataFrame(joined, geometry=joined.geometry.name, crs=base)
+    return frame, list(records), as_declared
 
 
 def lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -421,11 +461,8 @@ _LEGACY_READ_SLACK_M = 500.0
 """Extra read margin for a legacy-datum layer (its datum shift is tens of metres, the
 ellipsoid change a few metres more)."""
 
-_COVERAGE_KINDS = ("land_use", "planning_zone")
-"""Layer kinds that cover their whole area (every point has a class)."""
 
-
-def _extent_in(source: Source, crs: CRS) -> tuple[float, float, float, float] | None:
+def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] | None:
     """A source's extent in ``crs`` (densified box), or None when it cannot be had."""
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None or source.empty:
@@ -468,8 +505,8 @@ def coverage_warnings(
     """
     extents = {}
     for key, spec in profile.layers.items():
-        if spec.kind in _COVERAGE_KINDS and sources.get(key) is not None:
-            extent = _extent_in(sources[key], crs)
+        if spec.kind in COVERAGE_KINDS and sources.get(key) is not None:
+            extent = layer_extent(sources[key], crs)
             if extent is not None:
                 extents[key] = extent
     if not extents:
@@ -505,6 +542,8 @@ class PreparedRun:
         The CRS given for inputs that declare none (``--crs``).
     datum_shift : DatumShift or None
         Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
+    measuring : SiteMeasuring or None
+        The CRS each site's planar areas are measured in (its own zone).
     """
 
     profile: Profile
@@ -516,6 +555,7 @@ class PreparedRun:
     warnings: list[str]
     assume_crs: CRS | None = None
     datum_shift: DatumShift | None = None
+    measuring: SiteMeasuring | None = None
 
 
 def _record_warnings(records: list[InputRecord], assume_crs: CRS | None, what: str) -> list[str]:
@@ -534,6 +574,22 @@ def _record_warnings(records: list[InputRecord], assume_crs: CRS | None, what: s
                 f"{crs_label(assume_crs)} (--crs)"
             )
     return warnings
+
+
+def _measuring_warnings(sites: gpd.GeoDataFrame, measuring: SiteMeasuring) -> list[str]:
+    """One sentence when some sites' planar areas are measured outside the analysis CRS."""
+    if measuring.uniform:
+        return []
+    ids = sites["site_id"].astype(str).to_numpy()
+    parts = []
+    for label, crs in measuring.others.items():
+        mine = ids[measuring.labels == label]
+        parts.append(f"{label} ({crs.name}): {name_some(mine)}")
+    return [
+        "sites lie in different map zones, so each site's planar areas (site, overlaps, "
+        "classes) are measured in its own zone, not in the analysis CRS "
+        f"{crs_label(measuring.analysis)}: " + "; ".join(parts)
+    ]
 
 
 def prepare_run(
@@ -586,7 +642,9 @@ def prepare_run(
     if resolved.analysis.crs.lower() != "auto":
         assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
-    raw, records = read_site_inputs(polygons, assume_crs, encoding, shift)
+    raw, records, as_declared = read_site_inputs(
+        polygons, assume_crs, encoding, shift, id_field=id_field
+    )
     if raw.empty:
         named = ", ".join(r.path or f"the {what} GeoDataFrame" for r in records)
         verb = "has" if len(records) == 1 else "have"
@@ -606,7 +664,14 @@ def prepare_run(
         layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
     )
     prepared = prepare_sites(raw, analysis_crs, resolved, id_field=id_field, width=width)
+    measuring = site_measuring(
+        analysis_crs,
+        prepared.frame.geometry.values,
+        [series.crs for series in as_declared for _ in range(len(series))],
+    )
+    prepared.frame = measured_in_own_crs(prepared.frame, measuring, as_declared)
     warnings.extend(prepared.warnings)
+    warnings.extend(_measuring_warnings(prepared.frame, measuring))
     records[0].geometry = prepared.geometry_report.to_dict()
     note = prepared.geometry_report.describe(what)
     if note:
@@ -621,4 +686,5 @@ def prepare_run(
         warnings=warnings,
         assume_crs=assume_crs,
         datum_shift=shift,
+        measuring=measuring,
     )

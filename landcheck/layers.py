@@ -19,11 +19,17 @@ import shapely
 from pyproj import CRS
 
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons
+from landcheck.geometry import GeometryReport, clean_polygons, name_some
 from landcheck.profile import LayerSpec
 from landcheck.sites import find_field
 
-__all__ = ["NormalisedLayer", "field_mapping", "normalise_features", "select_near"]
+__all__ = [
+    "NormalisedLayer",
+    "field_mapping",
+    "normalise_features",
+    "refuse_non_finite_features",
+    "select_near",
+]
 
 _ROLE_COLUMNS = {
     "id": "_id",
@@ -130,6 +136,7 @@ def normalise_features(
         else projected.index.astype(str).to_numpy()
     )
     geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
+    refuse_non_finite_features(report.non_finite, spec.key)
     data: dict[str, object] = {"_id": ids}
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
@@ -151,6 +158,45 @@ def normalise_features(
         pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
     )
     return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, warnings)
+
+
+def refuse_non_finite_features(ids: list[str], key: str) -> None:
+    """Refuse a layer whose features near the sites have NaN or infinite coordinates.
+
+    Such a feature has no true shape: repairing it would measure another one
+    (a square with a NaN vertex becomes a triangle). Its layer cannot be
+    trusted near the sites, so its checks become ``unknown``.
+
+    Parameters
+    ----------
+    ids : list of str
+        The ids of those features (``GeometryReport.non_finite``); none: nothing to refuse.
+    key : str
+        The layer key.
+
+    Raises
+    ------
+    InputDataError
+        Naming the feature ids (the first few and how many more).
+
+    Examples
+    --------
+    >>> refuse_non_finite_features(["F2"], "farmland")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: layer 'farmland': feature F2 has NaN or infinite ...
+    """
+    if not ids:
+        return
+    names = name_some(ids)
+    if len(ids) > 1:
+        found = f"features {names} have NaN or infinite coordinates, so their true shape is"
+    else:
+        found = f"feature {names} has NaN or infinite coordinates, so its true shape is"
+    raise InputDataError(
+        f"layer {key!r}: {found} unknown (it is never repaired into another one) and the "
+        "layer's checks cannot be made; correct or remove those features and run again"
+    )
 
 
 def select_near(frame: gpd.GeoDataFrame, sites: gpd.GeoSeries) -> gpd.GeoDataFrame:

@@ -21,8 +21,9 @@ import shapely
 
 from landcheck.classify import CodeTable
 from landcheck.geometry import polygonal_part
+from landcheck.measuring import SiteMeasuring
 from landcheck.overlay import LayerOverlay
-from landcheck.profile import LayerSpec
+from landcheck.profile import LayerSpec, Text
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
@@ -147,6 +148,13 @@ class SiteLayer:
     uncovered_width_m : float
         Largest mean width (2·area/perimeter) among the parts of the
         uncovered rest, when it is small enough to be a sliver (else 0).
+    outside : Area
+        Site area outside the area the layers describe (:mod:`landcheck.coverage`).
+    outside_width_m : float
+        Largest mean width (2·area/perimeter) of that outside part.
+    described_by : Text or None
+        What describes the layer's land (the coverage polygon, the land-use
+        survey, the layer's extent); None when coverage does not apply.
     search_m : float
         How far around the site features were looked for (0: not at all).
     nearest_m, nearest_id : float and str, or None
@@ -173,6 +181,9 @@ class SiteLayer:
     nearest_m: float | None = None
     nearest_id: str | None = None
     uncovered_width_m: float = 0.0
+    outside: Area = field(default_factory=lambda: Area(0.0, 0.0))
+    outside_width_m: float = 0.0
+    described_by: Text | None = None
     tables: tuple[Rows, Rows, Rows] | None = field(default=None, repr=False)
     position: int = -1
 
@@ -486,6 +497,7 @@ def measure_layer(
     nearest: pd.DataFrame | None = None,
     search_m: float = 0.0,
     site_geoms: np.ndarray | None = None,
+    measuring: SiteMeasuring | None = None,
 ) -> LayerMeasure:
     """Aggregate a layer's pieces per site, per class and per administrative unit.
 
@@ -510,6 +522,10 @@ def measure_layer(
     site_geoms : numpy.ndarray, optional
         The site geometries, to measure how thin a small uncovered rest is
         (a strip outside the urban boundary, a gap in the land-use layer).
+    measuring : SiteMeasuring, optional
+        Each site's measuring CRS, in which the pieces' planar areas were
+        measured (:func:`landcheck.overlay.measured_in_site_crs`); the
+        uncovered rests are measured there too.
     """
     pieces = pd.DataFrame(overlay.pieces.drop(columns="geometry"))
     site = pieces["site"].to_numpy()
@@ -549,7 +565,7 @@ def measure_layer(
             "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
         }
     )
-    widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals)
+    widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
     return LayerMeasure(
         spec=spec,
         method=method,
@@ -582,16 +598,26 @@ def _mean_width(geometry: shapely.Geometry) -> float:
 
 
 def uncovered_widths(
-    site_geoms: np.ndarray, overlay: LayerOverlay, totals: pd.DataFrame
+    site_geoms: np.ndarray,
+    overlay: LayerOverlay,
+    totals: pd.DataFrame,
+    measuring: SiteMeasuring | None = None,
 ) -> dict[int, float]:
     """Mean width of the small uncovered rest of each site (site − counted pieces).
 
     Only rests between 1e-6 m² and :data:`THIN_AREA_LIMIT_M2` are measured:
-    smaller ones are nothing, larger ones cannot be slivers.
+    smaller ones are nothing, larger ones cannot be slivers. With
+    ``measuring``, areas and widths are those in each site's measuring CRS.
     """
     site_geoms = np.asarray(site_geoms, dtype=object)
+    positions = np.arange(len(site_geoms))
     covered = totals["planar_m2"].reindex(range(len(site_geoms)), fill_value=0.0).to_numpy()
-    rest = shapely.area(site_geoms) - covered
+    site_m2 = (
+        shapely.area(site_geoms)
+        if measuring is None
+        else measuring.planar_areas(site_geoms, positions)
+    )
+    rest = site_m2 - covered
     wanted = np.flatnonzero((rest > 1e-6) & (rest < THIN_AREA_LIMIT_M2))
     if not len(wanted):
         return {}
@@ -605,6 +631,8 @@ def uncovered_widths(
             if mine is not None
             else shapely.Polygon()
         )
-        remainder = polygonal_part([shapely.difference(site_geoms[position], cover)])[0]
-        out[position] = _mean_width(remainder)
+        remainder = polygonal_part([shapely.difference(site_geoms[position], cover)])
+        if measuring is not None:
+            remainder = measuring.to_own_crs(remainder, np.array([position]))
+        out[position] = _mean_width(remainder[0])
     return out

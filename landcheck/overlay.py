@@ -24,12 +24,14 @@ from pyproj import CRS
 
 from landcheck.crs import ellipsoidal_areas
 from landcheck.geometry import polygonal_part
+from landcheck.measuring import SiteMeasuring
 
 __all__ = [
     "PIECE_COLUMNS",
     "PIECE_VERTICES",
     "SUBDIVIDE_ABOVE",
     "LayerOverlay",
+    "measured_in_site_crs",
     "nearest_features",
     "overlay_arrays",
     "overlay_frame",
@@ -77,11 +79,14 @@ class LayerOverlay:
         Positions of the sites inside which features of the layer overlap.
     self_overlap_m2 : float
         Planar area counted once instead of several times, over all sites.
+    changed : numpy.ndarray of bool
+        Per piece, whether it lost an overlap with an earlier feature.
     """
 
     pieces: gpd.GeoDataFrame
     self_overlap_sites: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     self_overlap_m2: float = 0.0
+    changed: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
 
 
 def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -396,6 +401,77 @@ def overlay_frame(
         pieces=result,
         self_overlap_sites=overlap_sites,
         self_overlap_m2=float(planar[changed].sum() - counted_planar[changed].sum()),
+        changed=changed,
+    )
+
+
+def measured_in_site_crs(
+    overlay: LayerOverlay,
+    features: gpd.GeoDataFrame,
+    site_geoms: np.ndarray,
+    measuring: SiteMeasuring | None,
+) -> LayerOverlay:
+    """Planar areas and widths of the pieces measured in their site's own CRS.
+
+    Pieces are cut in the analysis CRS; the pieces of a site measured in
+    another CRS (:mod:`landcheck.measuring`) are moved into it, and their
+    ``planar_m2``, ``counted_planar_m2``, ``width_m`` and the whole feature's
+    ``_feature_m2`` (for official-area shares) measured there. Geometries,
+    ellipsoidal areas and the other sites' pieces are unchanged; with every
+    site in the analysis CRS the overlay is returned as it is.
+
+    Parameters
+    ----------
+    overlay : LayerOverlay
+        From :func:`overlay_layer` (or the engine).
+    features : GeoDataFrame
+        The layer's features the pieces were cut from, in the analysis CRS.
+    site_geoms : numpy.ndarray of shapely geometries
+        The sites, in the analysis CRS.
+    measuring : SiteMeasuring or None
+        Each site's measuring CRS.
+    """
+    pieces = overlay.pieces
+    if measuring is None or measuring.uniform or pieces.empty:
+        return overlay
+    sites = pieces["site"].to_numpy()
+    moved = np.flatnonzero(measuring.elsewhere(sites))
+    if not len(moved):
+        return overlay
+    pieces = pieces.copy()
+    counted = measuring.to_own_crs(pieces.geometry.values[moved], sites[moved])
+    counted_planar = shapely.area(counted)
+    perimeter = shapely.length(counted)
+    planar = counted_planar.copy()
+    changed = overlay.changed[moved] if len(overlay.changed) else np.zeros(len(moved), bool)
+    feature_geoms = np.asarray(features.geometry.values, dtype=object)
+    owners = pieces["feature"].to_numpy()[moved]
+    if changed.any():
+        rows = moved[changed]
+        site_geoms = np.asarray(site_geoms, dtype=object)
+        whole = polygonal_part(
+            shapely.intersection(site_geoms[sites[rows]], feature_geoms[owners[changed]])
+        )
+        planar[changed] = measuring.planar_areas(whole, sites[rows])
+    pieces.iloc[moved, pieces.columns.get_loc("planar_m2")] = planar
+    pieces.iloc[moved, pieces.columns.get_loc("counted_planar_m2")] = counted_planar
+    pieces.iloc[moved, pieces.columns.get_loc("width_m")] = np.divide(
+        2.0 * counted_planar, perimeter, out=np.zeros_like(counted_planar), where=perimeter > 0
+    )
+    if "_feature_m2" in pieces:
+        pieces.iloc[moved, pieces.columns.get_loc("_feature_m2")] = measuring.planar_areas(
+            feature_geoms[owners], sites[moved]
+        )
+    all_changed = overlay.changed if len(overlay.changed) else np.zeros(len(pieces), bool)
+    lost = (
+        pieces["planar_m2"].to_numpy()[all_changed]
+        - pieces["counted_planar_m2"].to_numpy()[all_changed]
+    )
+    return LayerOverlay(
+        pieces=pieces,
+        self_overlap_sites=overlay.self_overlap_sites,
+        self_overlap_m2=float(lost.sum()),
+        changed=overlay.changed,
     )
 
 

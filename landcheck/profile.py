@@ -32,6 +32,7 @@ __all__ = [
     "STATUSES",
     "AnalysisOptions",
     "Basis",
+    "CoverageSpec",
     "LayerSpec",
     "Outcome",
     "Profile",
@@ -102,6 +103,7 @@ _TOP_KEYS = {
     "layers",
     "documents",
     "rules",
+    "coverage",
 }
 
 
@@ -213,6 +215,26 @@ class AnalysisOptions:
 
 
 @dataclass(frozen=True)
+class CoverageSpec:
+    """The area a profile's layers describe (the profile's ``coverage:`` section).
+
+    A site outside it gets ``unknown`` for the checks that rest on the absence
+    of features (see :mod:`landcheck.coverage`).
+
+    Attributes
+    ----------
+    source : str
+        ``PATH`` or ``PATH:LAYER`` of the polygons (the county boundary the
+        layers were compiled for).
+    title : Text
+        Its name in messages.
+    """
+
+    source: str
+    title: Text = Text("覆盖范围", "the coverage polygon")
+
+
+@dataclass(frozen=True)
 class Profile:
     """A validated profile. Build it with :meth:`from_dict` or :func:`load_profile`.
 
@@ -237,6 +259,7 @@ class Profile:
     rules: tuple[RuleSpec, ...]
     documents: tuple[Text, ...] = ()
     origin: str = ""
+    coverage: CoverageSpec | None = None
 
     @classmethod
     def from_dict(cls, data: Any, *, origin: str = "<dict>") -> Profile:
@@ -314,6 +337,28 @@ def _text_number_hint(value: Any) -> str:
     return " (a text: write the number without quotes, with a decimal point, e.g. 1.0e+9)"
 
 
+def _coverage(raw: Any, problems: list[str]) -> CoverageSpec | None:
+    """The optional ``coverage:`` section: ``{source: PATH[:LAYER], title: …}``."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        problems.append("coverage: expected a mapping with 'source' (PATH or PATH:LAYER)")
+        return None
+    for key in sorted(set(raw) - {"source", "title"}, key=str):
+        problems.append(f"coverage.{_name(key)}: unknown key; allowed: source, title")
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip():
+        problems.append(
+            "coverage.source: required, the polygons of the area the layers describe "
+            "(PATH or PATH:LAYER, e.g. the county boundary)"
+        )
+        return None
+    title = CoverageSpec(source).title
+    if "title" in raw:
+        title = _text(raw["title"], "coverage.title", problems)
+    return CoverageSpec(source.strip(), title)
+
+
 def _short_names(zh: str) -> set[str]:
     head = zh.split("（")[0]
     names = {zh, head}
@@ -387,6 +432,7 @@ class _ProfileParser:
                 self.problems.append(f"rules[{i}]: id {shown(rule.id)} is used twice")
             seen.add(rule.id)
             rules.append(rule)
+        coverage = _coverage(data.get("coverage"), self.problems)
         if self.problems:
             raise ProfileError(self.origin, self.problems)
         return Profile(
@@ -399,6 +445,7 @@ class _ProfileParser:
             rules=tuple(rules),
             documents=documents,
             origin=self.origin,
+            coverage=coverage,
         )
 
     def _missing(self, key: str) -> str:

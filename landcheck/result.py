@@ -18,6 +18,7 @@ import pandas as pd
 from pyproj import CRS
 
 from landcheck._version import __version__
+from landcheck.coverage import Coverage
 from landcheck.crs import crs_label
 from landcheck.io.records import InputRecord
 from landcheck.measure import TIANKAN_CODE, SiteLayer
@@ -69,6 +70,8 @@ class CheckResult:
     context : dict of GeoDataFrame
         Per layer key, the features read near the sites (``_id``, ``_code``,
         ``_name`` and geometry, in the analysis CRS), for maps.
+    coverage : Coverage or None
+        What describes each layer's land (:mod:`landcheck.coverage`).
 
     Examples
     --------
@@ -99,6 +102,7 @@ class CheckResult:
     inputs: list[InputRecord]
     warnings: list[str] = field(default_factory=list)
     context: Mapping[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    coverage: Coverage | None = None
 
     # ------------------------------------------------------------------ lookups
     @cached_property
@@ -162,9 +166,19 @@ class CheckResult:
             name="status",
         )
 
+    def measuring_crs(self, site_id: str) -> str:
+        """The CRS a site's planar areas are measured in (its own zone; ``EPSG:4528``)."""
+        return str(self._measuring_labels[self._position(site_id)])
+
+    @cached_property
+    def _measuring_labels(self) -> list[str]:
+        if "measuring_crs" in self.sites:
+            return self.sites["measuring_crs"].astype(str).tolist()
+        return [crs_label(self.analysis_crs)] * len(self.sites)
+
     @cached_property
     def summary(self) -> gpd.GeoDataFrame:
-        """One row per site: ids, name, class, areas, status, and geometry."""
+        """One row per site: ids, name, class, areas, measuring CRS, status, and geometry."""
         method = self.profile.analysis.area_method
         frame = self.sites[
             [
@@ -177,6 +191,7 @@ class CheckResult:
                 "geometry",
             ]
         ].copy()
+        frame["measuring_crs"] = self._measuring_labels
         frame["ha"] = [
             Area(p, e, method).ha
             for p, e in zip(frame.planar_m2, frame.ellipsoidal_m2, strict=True)
@@ -196,6 +211,7 @@ class CheckResult:
             "ellipsoidal_m2",
             "ha",
             "mu",
+            "measuring_crs",
             "geometry",
         ]
         return frame[columns]
@@ -342,6 +358,12 @@ class CheckResult:
         }
         if not view.available:
             out["reason"] = view.reason
+        if view.described_by is not None:
+            out["described_by"] = view.described_by.to_dict()
+            out["outside"] = {
+                "planar_m2": float(view.outside.planar_m2),
+                "ellipsoidal_m2": float(view.outside.ellipsoidal_m2),
+            }
         if view.has_classes or view.kind in ("land_use", "planning_zone"):
             out["classes"] = self._classes_dict(view)
             out["uncovered"] = {
@@ -420,6 +442,7 @@ class CheckResult:
             "project_class": row["project_class"],
             "linear": bool(row["linear"]),
             "area": _area_dict(row["planar_m2"], row["ellipsoidal_m2"], method),
+            "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),
             "layers": {
                 key: self._layer_dict(view, method)
@@ -450,6 +473,7 @@ class CheckResult:
                 "width_m": self.profile.analysis.sliver_width_m,
             },
             "inputs": [r.to_dict() for r in self.inputs],
+            **({"coverage": self.coverage.to_dict()} if self.coverage is not None else {}),
             "warnings": list(self.warnings),
             "summary": {s: int(counts.get(s, 0)) for s in STATUSES},
             "sites": [self._site_dict(i) for i in range(len(self.sites))],

@@ -6,10 +6,13 @@ may choose, each with a status, a bilingual message template and the
 documents it requires. Evaluators hold the logic; the wording and the law
 stay in the profile as data.
 
-Every rule also has two built-in outcomes a profile may override:
+Every rule also has three built-in outcomes a profile may override:
 ``unknown`` (the layer has no usable source: fail closed, never
-``not_involved``) and ``incomplete`` (a class layer does not cover the whole
-site, or has codes its table does not know).
+``not_involved``), ``incomplete`` (a class layer does not cover the whole
+site, or has codes its table does not know) and ``outside`` (part of the site
+lies outside the area the layers describe, :mod:`landcheck.coverage`, and the
+evaluator's outcome rests on the absence of features there; outcomes in an
+evaluator's ``evidence`` — a conflict found inside the described area — stand).
 """
 
 from __future__ import annotations
@@ -111,6 +114,10 @@ class Evaluator:
         ``"distance"`` (metres, a number > 0).
     func : callable
         ``RuleInput → Decision``.
+    evidence : tuple of str
+        Outcomes that rest on features found (a conflict), which stand even
+        when part of the site lies outside the area the layers describe; any
+        other outcome then becomes ``outside`` (unknown).
     """
 
     name: str
@@ -120,6 +127,7 @@ class Evaluator:
     numbers: tuple[str, ...] = ()
     texts: tuple[str, ...] = ()
     params: Mapping[str, str] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +190,16 @@ _DEFAULT_OUTCOMES = {
             "could not be completed.",
         ),
     ),
+    "outside": Outcome(
+        "unknown",
+        Text(
+            "项目用地有{area_ha:.4f}公顷位于图层所描述的范围之外（{reason}），{layer}图层对该部分"
+            "未作描述，无法判断本项；请提供覆盖该范围的数据后重新审查。",
+            "{area_ha:.4f} ha of the site lie outside the area the layers describe ({reason}); "
+            "the {layer} layer says nothing there, so this check could not be made. Supply "
+            "data that covers the site and run the check again.",
+        ),
+    ),
 }
 
 
@@ -197,6 +215,19 @@ def worst_status(statuses: list[str] | tuple[str, ...]) -> str:
     """
     ranks = [STATUSES.index(s) for s in statuses]
     return STATUSES[min(ranks)] if ranks else "not_involved"
+
+
+def _outside_gap(inp: RuleInput) -> Text | None:
+    """Why the layers do not describe the whole site (not a boundary-precision strip), or None."""
+    layer = inp.layer
+    if layer.described_by is None or layer.outside.m2 <= 0.0:
+        return None
+    if inp.is_sliver(layer.outside.m2, layer.outside_width_m):
+        return None
+    return Text(
+        f"{layer.outside.m2:,.2f} 平方米位于{layer.described_by.zh}之外",
+        f"{layer.outside.m2:,.2f} m² outside {layer.described_by.en}",
+    )
 
 
 def _ha(area: float) -> float:
@@ -397,6 +428,7 @@ EVALUATORS: dict[str, Evaluator] = {
             ("not_involved", "sliver", "state_council", "relocate"),
             _permanent_farmland,
             params={"allowed_classes": "classes"},
+            evidence=("state_council", "relocate"),
         ),
         Evaluator(
             "eco_redline",
@@ -404,6 +436,7 @@ EVALUATORS: dict[str, Evaluator] = {
             ("not_involved", "sliver", "linear_infrastructure", "major_project", "prohibited"),
             _eco_redline,
             params={"linear_classes": "classes", "major_classes": "classes"},
+            evidence=("linear_infrastructure", "major_project", "prohibited"),
         ),
         Evaluator(
             "urban_boundary",
@@ -419,6 +452,7 @@ EVALUATORS: dict[str, Evaluator] = {
             ("not_involved", "sliver", "compensate"),
             _cultivated_land,
             numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
+            evidence=("compensate",),
         ),
         Evaluator(
             "agricultural_conversion",
@@ -427,6 +461,7 @@ EVALUATORS: dict[str, Evaluator] = {
             _agricultural_conversion,
             numbers=("construction_ha", "unused_ha"),
             texts=("approver",),
+            evidence=("conversion", "unused_only"),
         ),
         Evaluator(
             "planning_conformity",
@@ -434,6 +469,7 @@ EVALUATORS: dict[str, Evaluator] = {
             ("conforms", "sliver", "adjust", "unclassified"),
             _planning_conformity,
             texts=("zones", "codes"),
+            evidence=("adjust",),
         ),
         Evaluator(
             "proximity",
@@ -450,6 +486,7 @@ EVALUATORS: dict[str, Evaluator] = {
             numbers=("buffer_m", "distance_m"),
             texts=("nearest_id",),
             params={"distance_m": "distance"},
+            evidence=("overlaps", "near"),
         ),
         Evaluator(
             "overlap",
@@ -464,6 +501,7 @@ EVALUATORS: dict[str, Evaluator] = {
             ),
             ("not_involved", "sliver", "involved"),
             _generic_overlap,
+            evidence=("involved",),
         ),
     )
 }
@@ -603,7 +641,11 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     if not inp.layer.available:
         decision = Decision("unknown", inp.site.area, {"reason": inp.layer.reason})
     else:
-        decision = EVALUATORS[rule.check].func(inp)
+        evaluator = EVALUATORS[rule.check]
+        decision = evaluator.func(inp)
+        gap = _outside_gap(inp)
+        if gap is not None and decision.outcome not in evaluator.evidence:
+            decision = Decision("outside", inp.layer.outside, {"reason": gap})
     outcome = rule.outcomes.get(decision.outcome) or _DEFAULT_OUTCOMES[decision.outcome]
     site = inp.site
     area = decision.area

@@ -16,12 +16,20 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import ellipsoidal_areas
+from landcheck.crs import crs_label, ellipsoidal_areas
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons
+from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
+from landcheck.measuring import SiteMeasuring
 from landcheck.profile import Profile
 
-__all__ = ["SITE_COLUMNS", "PreparedSites", "find_field", "prepare_sites"]
+__all__ = [
+    "SITE_COLUMNS",
+    "PreparedSites",
+    "find_field",
+    "measured_in_own_crs",
+    "prepare_sites",
+    "refuse_non_finite",
+]
 
 ID_FIELDS = ("site_id", "id", "XMDM", "DKBH", "BSM", "编号", "地块编号", "项目代码")
 NAME_FIELDS = ("name", "XMMC", "DKMC", "项目名称", "地块名称", "名称")
@@ -215,3 +223,95 @@ def prepare_sites(
             f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown"
         )
     return PreparedSites(out, report, warnings)
+
+
+def refuse_non_finite(frame: gpd.GeoDataFrame, what: str, id_field: str | None = None) -> None:
+    """Refuse sites with NaN or infinite coordinates, naming each by feature number and id.
+
+    A site's boundary with a missing coordinate has no true shape: repairing
+    it would check another shape (a square with one NaN vertex becomes a
+    triangle of half its area).
+
+    Raises
+    ------
+    InputDataError
+        Naming the features (feature number, 1-based, and site id) in ``what``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Polygon, box
+    >>> broken = Polygon([(0, 0), (100, 0), (100, float("inf")), (0, 100)])
+    >>> sites = gpd.GeoDataFrame({"site_id": ["A", "B"]}, geometry=[box(0, 0, 1, 1), broken])
+    >>> refuse_non_finite(sites, "plots.gpkg")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: plots.gpkg: site feature 2 (site_id B) has NaN or ...
+    """
+    bad = np.flatnonzero(non_finite(frame.geometry.values))
+    if not len(bad):
+        return
+    columns = frame.columns.drop(frame.geometry.name)
+    column = id_field if id_field in columns else find_field(columns, ID_FIELDS)
+    names = [
+        f"{row + 1}" + (f" ({column} {frame[column].iloc[row]})" if column else "")
+        for row in bad.tolist()
+    ]
+    plural = len(bad) > 1
+    raise InputDataError(
+        f"{what}: site feature{'s' if plural else ''} {name_some(names)} "
+        f"{'have' if plural else 'has'} NaN or infinite coordinates, so the boundary has no "
+        "true shape to check (it is never repaired into another one); correct those "
+        "coordinates in the site file and run again"
+    )
+
+
+def measured_in_own_crs(
+    frame: gpd.GeoDataFrame,
+    measuring: SiteMeasuring,
+    as_declared: list[gpd.GeoSeries] | None = None,
+) -> gpd.GeoDataFrame:
+    """Sites with ``planar_m2`` measured in each site's own CRS and a ``measuring_crs`` column.
+
+    A site measured in the CRS its file declared, whose geometry was a valid
+    polygon as read, is measured on the file's own coordinates: exactly the
+    figure its survey states. Other sites measured outside the analysis CRS
+    are moved into their measuring CRS.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Prepared sites (:func:`prepare_sites`) in the analysis CRS.
+    measuring : SiteMeasuring
+        Each site's measuring CRS (:func:`landcheck.measuring.site_measuring`).
+    as_declared : list of GeoSeries, optional
+        The sites as read, per source, in the CRS that source declared (one
+        row per site, in order).
+    """
+    if "measuring_crs" in frame:
+        out = frame.drop(columns="measuring_crs")
+    else:
+        out = frame.copy(deep=False)
+    if not measuring.uniform:
+        positions = np.flatnonzero(measuring.elsewhere(np.arange(len(frame))))
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        planar = out["planar_m2"].to_numpy(dtype=float).copy()
+        planar[positions] = measuring.planar_areas(geoms[positions], positions)
+        if as_declared is not None:
+            originals = np.concatenate([np.asarray(s.values, dtype=object) for s in as_declared])
+            labels = np.concatenate(
+                [np.full(len(s), crs_label(s.crs) if s.crs else "") for s in as_declared]
+            ).astype(object)
+            own = positions[labels[positions] == measuring.labels[positions]]
+            mine = originals[own]
+            exact = (
+                np.isin(shapely.get_type_id(mine), (3, 6))
+                & ~shapely.is_empty(mine)
+                & shapely.is_valid(mine)
+            )
+            planar[own[exact]] = shapely.area(mine[exact])
+        out["planar_m2"] = planar
+    out.insert(
+        out.columns.get_loc("ellipsoidal_m2") + 1, "measuring_crs", measuring.labels.astype(str)
+    )
+    return out

@@ -35,3 +35,15 @@ def write_without_crs(data: gpd.GeoDataFrame, path) -> None:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", "'crs' was not provided", UserWarning)
         data.set_crs(None, allow_override=True).to_file(path)
+
+
+def county(crs: str = GK35) -> gpd.GeoDataFrame:
+    """The area the test layers describe: 20 km x 20 km around (X0, Y0).
+
+    Pass it as ``coverage=`` when a test's layers hold only the few features
+    it needs: without it, a site outside those features' extent is outside
+    the area the layers describe, and its checks are unknown.
+    """
+    return gpd.GeoDataFrame(
+        {"name": ["county"]}, geometry=[square(-10_000, -10_000, 20_000)], crs=GK35
+    ).to_crs(crs)

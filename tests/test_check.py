@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import shapely
 import yaml
-from common import GK35, X0, Y0, frame, sites, square, write_without_crs
+from common import GK35, X0, Y0, county, frame, sites, square, write_without_crs
 from pyproj import CRS, Geod, Transformer
 from shapely import Polygon
 
@@ -15,6 +15,8 @@ from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.profile import Profile, builtin_profile_text
 
 PLANAR = {"area_method": "planar"}
+DESCRIBED = {"coverage": county()}
+"""The layers describe the test county (their few features alone span too little)."""
 
 
 def farmland(*geoms):
@@ -39,7 +41,9 @@ def test_overlapping_squares_take_exactly_150000_m2():
 
 def test_feature_touching_along_an_edge_takes_nothing():
     site = sites(square(0, 0, 100))
-    result = landcheck.check(site, layers={"farmland": farmland(square(100, 0, 100))}, **PLANAR)
+    result = landcheck.check(
+        site, layers={"farmland": farmland(square(100, 0, 100))}, **PLANAR, **DESCRIBED
+    )
     assert result.layer_area("S1", "farmland").planar_m2 == 0.0
     assert result.layer("S1", "farmland").features.empty
     assert result.site_findings("S1")[0].status == "not_involved"
@@ -105,7 +109,7 @@ def test_sliver_is_a_boundary_precision_note_not_a_conflict():
     site = sites(square(0, 0, 100))
     # 0.05 m x 100 m strip: 5 m², thinner than the 0.1 m default width tolerance
     result = landcheck.check(
-        site, layers={"farmland": farmland(square(99.95, 0, 10, 100))}, **PLANAR
+        site, layers={"farmland": farmland(square(99.95, 0, 10, 100))}, **PLANAR, **DESCRIBED
     )
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(5.0)
     finding = result.site_findings("S1")[0]
@@ -116,13 +120,15 @@ def test_sliver_is_a_boundary_precision_note_not_a_conflict():
 def test_sub_square_metre_overlap_is_never_a_conflict():
     site = sites(square(0, 0, 100))
     # 0.5 m x 1 m = 0.5 m², 0.5 m wide: not thin, but under 1 m²
-    result = landcheck.check(site, layers={"farmland": farmland(square(99.5, 0, 10, 1))}, **PLANAR)
+    result = landcheck.check(
+        site, layers={"farmland": farmland(square(99.5, 0, 10, 1))}, **PLANAR, **DESCRIBED
+    )
     assert result.site_findings("S1")[0].outcome == "sliver"
 
 
 def test_missing_layer_gives_unknown_never_not_involved():
     result = landcheck.check(
-        sites(square(0, 0, 100)), layers={"farmland": farmland(square(500, 0, 10))}
+        sites(square(0, 0, 100)), layers={"farmland": farmland(square(500, 0, 10))}, **DESCRIBED
     )
     by_check = {f.check: f for f in result.site_findings("S1")}
     assert by_check["permanent_farmland"].status == "not_involved"
@@ -272,7 +278,9 @@ def urban_boundary():
 )
 def test_urban_boundary_outcomes(geometry, project_class, outcome, status):
     site = sites(geometry, project_class=[project_class])
-    result = landcheck.check(site, layers={"urban_boundary": urban_boundary()}, **PLANAR)
+    result = landcheck.check(
+        site, layers={"urban_boundary": urban_boundary()}, **PLANAR, **DESCRIBED
+    )
     finding = next(f for f in result.site_findings("S1") if f.check == "urban_boundary")
     assert (finding.outcome, finding.status) == (outcome, status)
     if outcome == "not_permitted":
@@ -341,7 +349,10 @@ def test_proximity_finding_gives_the_distance_to_the_nearest_feature():
         ]
     )
     result = landcheck.check(
-        sites(square(0, 0, 100), square(1000, 0, 100)), layers={"eco_redline": layer}, **PLANAR
+        sites(square(0, 0, 100), square(1000, 0, 100)),
+        layers={"eco_redline": layer},
+        **PLANAR,
+        **DESCRIBED,
     )
     near = next(f for f in result.site_findings("S1") if f.check == "eco_redline_proximity")
     assert (near.outcome, near.status) == ("near", "info")

@@ -109,6 +109,14 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @lang_option
 @fail_on_option
 @click.option(
+    "--coverage",
+    default=None,
+    metavar="PATH[:LAYER]",
+    help="Polygons of the area the layers describe (e.g. the county boundary); a site outside "
+    "it gets unknown for checks that rest on the absence of features. Default: the profile's "
+    "coverage, else the land-use survey's extent, else each layer's extent.",
+)
+@click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
     default="local",
@@ -147,6 +155,7 @@ def check_command(
     formats: str | None,
     lang: str,
     fail_on: str | None,
+    coverage: str | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
@@ -185,6 +194,7 @@ def check_command(
             width=width,
             encoding=encoding,
             datum_shift=datum_shift,
+            coverage=coverage,
             progress=progress,
             engine=engine,
             client=client,

@@ -27,7 +27,7 @@ import pandas as pd
 
 from landcheck.crs import crs_label
 from landcheck.measure import TIANKAN_CODE, SiteLayer
-from landcheck.profile import STATUSES
+from landcheck.profile import STATUSES, CoverageSpec
 from landcheck.report.labels import (
     CATEGORY_EN,
     CONFORMITY,
@@ -455,8 +455,18 @@ def _summary(result: CheckResult, lang: str) -> ReportTable:
 
 
 def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
-    """The area a summary column reports for a layer, NaN when the layer was not checked."""
+    """The area a summary column reports for a layer, NaN when the layer was not checked.
+
+    Part of the site outside the area the layer describes (``view.outside``; for the
+    land-use survey, the part no parcel covers) leaves the number unknown too, unless the
+    layer found an overlap there (then it is what was found).
+    """
     if not view.available:
+        return float("nan")
+    gap = view.uncovered if kind == "land_use" else view.outside
+    if gap.m2 >= result.profile.analysis.sliver_area_m2 and (
+        kind == "urban_boundary" or view.overlap.m2 <= 0.0
+    ):
         return float("nan")
     method = result.profile.analysis.area_method
     if kind == "urban_boundary":
@@ -1176,11 +1186,12 @@ def _inputs(result: CheckResult, lang: str) -> ReportTable:
     rows = _Rows()
     for record in result.inputs:
         data = record.to_dict()
-        title = (
-            ("项目用地" if zh else "sites")
-            if record.role == "sites"
-            else _layer_title(result, record.key, lang)
-        )
+        if record.role == "sites":
+            title = "项目用地" if zh else "sites"
+        elif record.role == "coverage":
+            title = (result.profile.coverage or CoverageSpec("")).title.get(lang)
+        else:
+            title = _layer_title(result, record.key, lang)
         rows.add(
             -1,
             0,
