@@ -141,6 +141,19 @@ def test_a_profile_file_is_an_input_too(runner, data, tmp_path):
     assert sha256(profile) == before
 
 
+def test_a_coverage_file_is_an_input_too(runner, data, tmp_path):
+    areas = tmp_path / "areas"
+    areas.mkdir()
+    county = areas / "county.gpkg"
+    shutil.copy(data, county)
+    before = sha256(county)
+    result = runner.invoke(
+        cli, [*check_args(data, areas, "--overwrite"), "--coverage", f"{county}:sites"]
+    )
+    refused(result, f"holds the input {county}")
+    assert sha256(county) == before
+
+
 @pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
 def test_the_current_folder_is_refused_even_inside_the_inputs(runner, data, monkeypatch, overwrite):
     monkeypatch.chdir(data.parent)

@@ -176,7 +176,7 @@ def check_command(
         chosen = parse_formats(formats)
     except InputDataError as ex:
         raise click.BadParameter(str(ex), param_hint="--format") from ex
-    inputs = [*sites, *layer_sources.values(), profile]
+    inputs = [*sites, *layer_sources.values(), profile, *([coverage] if coverage else [])]
     check_folder(output, overwrite=overwrite, inputs=inputs)
     quiet = ctx.obj["verbosity"] < 0
     big = _layer_bytes(layer_sources) >= _BIG_LAYERS
