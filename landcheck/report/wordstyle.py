@@ -76,6 +76,7 @@ _INDENT_EM = _INDENT_MM / (_TABLE_FONT_PT * 25.4 / 72)
 _CELL_PADDING_EM = 1.3
 """Word's default cell margins (1.9 mm each side) and a little air, in ems."""
 _MAX_WANTED_EM = 40.0
+_MAX_NARROW_EM = 12.0
 _UNBROKEN_EM = 4.0
 
 
@@ -270,6 +271,9 @@ class Cell:
         Text colour as ``#RRGGBB``, or empty.
     indent : int
         Indentation level of the text (row tree depth).
+    wide : bool
+        The cell's column holds long texts (messages, lists) and may take
+        more of the table's width than the others.
     """
 
     text: str
@@ -278,6 +282,7 @@ class Cell:
     fill: str = ""
     color: str = ""
     indent: int = 0
+    wide: bool = False
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -320,13 +325,17 @@ def _widths_em(text: str, indent: int) -> tuple[float, float]:
     return full + extra, longest + extra
 
 
-def column_widths(columns: Sequence[Sequence[Cell]], width: int) -> list[int]:
+def column_widths(
+    columns: Sequence[Sequence[Cell]], width: int, *, header: bool = False
+) -> list[int]:
     """Column widths that fit the content, like a browser's automatic table layout.
 
     Every column first gets the width of its longest piece that cannot wrap
     (a number, a word, a short text); what is left of ``width`` is shared in
     proportion to how much wider each column would like to be (its longest
-    text on one line, at most 40 em). When every column fits on one line, the
+    text on one line, at most 40 em for a column of long texts, 12 em for
+    the others). A header may wrap freely: it asks for its unbreakable
+    pieces only, not for one line. When every column fits on one line, the
     columns grow in proportion to that width, so a table always spans
     ``width``.
 
@@ -336,6 +345,8 @@ def column_widths(columns: Sequence[Sequence[Cell]], width: int) -> list[int]:
         Each column's cells, header included.
     width : int
         The table's width in EMU.
+    header : bool
+        The first cell of each column is its header.
 
     Returns
     -------
@@ -344,10 +355,8 @@ def column_widths(columns: Sequence[Sequence[Cell]], width: int) -> list[int]:
 
     Examples
     --------
-    >>> narrow, wide = column_widths(
-    ...     [[Cell("1.0000")], [Cell("项目用地占用永久基本农田 1.0000 公顷，须调整选址避让。")]],
-    ...     Mm(150),
-    ... )
+    >>> message = "项目用地占用永久基本农田 1.0000 公顷，须调整选址避让。"
+    >>> narrow, wide = column_widths([[Cell("1.0000")], [Cell(message, wide=True)]], Mm(150))
     >>> narrow > Mm(14), wide > 5 * narrow, abs(narrow + wide - Mm(150)) < 10
     (True, True, True)
     """
@@ -357,7 +366,10 @@ def column_widths(columns: Sequence[Sequence[Cell]], width: int) -> list[int]:
     for cells in columns:
         measured = [_widths_em(cell.text, cell.indent) for cell in cells]
         least = max((m[1] for m in measured), default=1.0)
-        wanted = min(max((m[0] for m in measured), default=1.0), _MAX_WANTED_EM)
+        if header and measured:
+            measured[0] = (measured[0][1], measured[0][1])
+        limit = _MAX_WANTED_EM if any(cell.wide for cell in cells) else _MAX_NARROW_EM
+        wanted = min(max((m[0] for m in measured), default=1.0), limit)
         needs.append((least, max(wanted, least)))
     available = width / em - _CELL_PADDING_EM * len(columns)
     least_total = sum(least for least, _ in needs)
@@ -474,7 +486,9 @@ class Flow:
         head = list(headers) if headers is not None else None
         every = ([head] if head is not None else []) + body
         count = len(every[0]) if every else 0
-        widths = column_widths([[row[i] for row in every] for i in range(count)], int(width))
+        widths = column_widths(
+            [[row[i] for row in every] for i in range(count)], int(width), header=head is not None
+        )
         element = CT_Tbl.new_tbl(0, count, Emu(int(width)))
         self._append(element)
         table = Table(element, self.document)
@@ -489,7 +503,7 @@ class Flow:
             _row_flag(header, "w:cantSplit")
             for cell, value, length in zip(header.cells, head, widths, strict=True):
                 cell.width = Emu(length)
-                self._fill_cell(cell, Cell(value.text, value.numeric, True, _HEADER_FILL))
+                self._fill_cell(cell, Cell(value.text, value.numeric, bold=True, fill=_HEADER_FILL))
         for values in body:
             row = table.add_row()
             _row_flag(row, "w:cantSplit")

@@ -106,7 +106,7 @@ def add_report_table(
         rows.append(cells)
     if title:
         flow.heading(table.title, 3)
-    headers = [Cell(c.header(table.lang), numeric=c.numeric) for c in columns]
+    headers = [Cell(c.header(table.lang), numeric=c.numeric, wide=c.wide) for c in columns]
     word_table = flow.table(headers, rows, width=text_width(landscape=landscape))
     if table.note:
         flow.paragraph(table.note, "Caption")
@@ -115,7 +115,7 @@ def add_report_table(
 
 def add_pairs(flow: Flow, pairs: list[tuple[str, str]], *, landscape: bool = False) -> Any:
     """Add a two-column table of (label, value) pairs, labels shaded."""
-    rows = [[Cell(name, fill=_LABEL_FILL), Cell(value)] for name, value in pairs]
+    rows = [[Cell(name, fill=_LABEL_FILL), Cell(value, wide=True)] for name, value in pairs]
     return flow.table(None, rows, width=text_width(landscape=landscape))
 
 
