@@ -109,6 +109,10 @@ def add_report_table(
     headers = [Cell(c.header(table.lang), numeric=c.numeric, wide=c.wide) for c in columns]
     word_table = flow.table(headers, rows, width=text_width(landscape=landscape))
     if table.note:
+        if rows:
+            # the note stays on the page of the table's last row
+            for cell in word_table.rows[-1].cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
         flow.paragraph(table.note, "Caption")
     return word_table
 
