@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= landcheck-demo
 
-.PHONY: demo test lint bench bench-quick clean browser
+.PHONY: demo test lint bench bench-quick clean browser libreoffice
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,23 @@ browser:
 			>/dev/null ) || echo "chromium could not be installed: the browser tests will be skipped"; \
 	fi
 
-test: $(VENV)/.dev-installed browser
+# LibreOffice Writer (no GUI), poppler's pdftotext/pdftoppm, a CJK font and fonts metrically
+# equal to Times New Roman/Arial for tests/test_report_docx.py (report.docx converted to PDF
+# headless): Debian's packages, installed when one is missing and we are root. Never fails:
+# without them those tests are skipped with the reason.
+libreoffice:
+	@if { ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+		|| [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; } && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's libreoffice-writer-nogui, poppler-utils and fonts for the Word report tests"; \
+		( apt-get -o DPkg::Lock::Timeout=600 update -qq \
+			&& DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+				--no-install-recommends libreoffice-writer-nogui poppler-utils fonts-noto-cjk \
+				fonts-liberation2 >/dev/null ) \
+			|| echo "LibreOffice could not be installed: the Word-to-PDF tests will be skipped"; \
+	fi
+
+test: $(VENV)/.dev-installed browser libreoffice
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/python -m pytest

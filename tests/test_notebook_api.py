@@ -56,7 +56,7 @@ def test_explore_with_folium():
 
 
 def test_formats_registry():
-    assert list(WRITERS) == ["json", "html", "xlsx", "gpkg", "txt"]
+    assert list(WRITERS) == ["json", "html", "xlsx", "gpkg", "txt", "docx"]
     assert FORMATS == ("json", "html", "xlsx", "gpkg")
     assert parse_formats("txt,html") == ["html", "txt"]
 

@@ -53,7 +53,8 @@ format_option = click.option(
     "formats",
     default=None,
     metavar="FMT,...",
-    help="Report formats to write, comma-separated (default: all).",
+    help="Report formats to write, comma-separated: json, html, xlsx, gpkg (the default), "
+    "txt (boundary coordinate TXT), docx (Word report with draft opinions).",
 )
 profile_option = click.option(
     "--profile",

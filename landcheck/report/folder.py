@@ -73,11 +73,13 @@ WRITERS: dict[str, Writer] = {
     "xlsx": _lazy("landcheck.report.xlsx", "write_xlsx"),
     "gpkg": write_gpkg,
     "txt": _lazy("landcheck.report.txt", "write_txt"),
+    "docx": _lazy("landcheck.report.docx", "write_docx"),
 }
 """Format name → writer ``(result, directory, options) -> path``."""
 
 FORMATS = ("json", "html", "xlsx", "gpkg")
-"""Formats written by default, in order (``txt``, the sites' boundary TXT, only when asked)."""
+"""Formats written by default, in order (``txt``, the sites' boundary TXT, and ``docx``, the
+Word report with the draft opinions, only when asked)."""
 
 
 def parse_formats(value: str | Iterable[str] | None) -> list[str]:

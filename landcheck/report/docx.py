@@ -1,0 +1,227 @@
+"""report.docx: the report as a Word document reviewers edit, plus a draft opinion per site.
+
+The content is report.html's — the same tables from
+:mod:`landcheck.report.tables`, the same site maps from
+:mod:`landcheck.report.maps`, the same headings — laid out for Word: A4,
+Chinese fonts named as Word expects them (see :mod:`landcheck.report.wordstyle`),
+``Heading 1``–``3`` for the navigation pane, and tables whose header row
+repeats on every page. In order:
+
+1. a cover: title, run, the status counts;
+2. the summary table, on landscape pages;
+3. one part per site, each on a new page: basic facts, the map, the findings
+   with their numbers, legal basis and documents, the land-class and other
+   tables, the documents to submit;
+4. provenance (run parameters, inputs), on landscape pages;
+5. an appendix with a draft 用地预审与选址意见书 per site
+   (:mod:`landcheck.report.opinion`), every page headed as a draft.
+
+Everything taken from the inputs (site ids, names, attribute values) is
+written as plain text runs, with XML-invalid characters replaced.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import TYPE_CHECKING, Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Mm, Pt
+from matplotlib import rc_context
+
+from landcheck._version import __version__
+from landcheck.report.html import _SITE_TABLES, _texts, format_value
+from landcheck.report.labels import STATUS_COLORS, status_label
+from landcheck.report.maps import site_map
+from landcheck.report.opinion import add_opinion_drafts
+from landcheck.report.tables import ReportTable, report_tables, run_facts
+from landcheck.report.wordstyle import (
+    Flow,
+    add_page_number,
+    add_text,
+    new_document,
+    text_width,
+)
+from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
+from landcheck.result import CheckResult
+
+if TYPE_CHECKING:
+    from landcheck.report.folder import ReportOptions
+
+__all__ = ["FILENAME", "build_document", "write_docx"]
+
+FILENAME = "report.docx"
+MAP_DPI = 200
+"""Resolution of the site maps (they are printed)."""
+MAP_PANEL_INCHES = 2.8
+"""Width of one map panel: three fill the A4 text width with legible legends."""
+_STATUS_ORDER = ("prohibited", "unknown", "conditional", "info", "not_involved")
+
+
+def _map_png(result: CheckResult, site_id: str, lang: str) -> io.BytesIO:
+    """The site's map (:func:`landcheck.report.maps.site_map`) as PNG, sized for the page."""
+    figure = site_map(result, site_id, lang=lang, panel_size=MAP_PANEL_INCHES)
+    buffer = io.BytesIO()
+    with rc_context({"hatch.linewidth": 0.5}):
+        figure.savefig(buffer, format="png", dpi=MAP_DPI, facecolor="white")
+    buffer.seek(0)
+    return buffer
+
+
+def _status_run(paragraph: Any, status: str, lang: str, *, brackets: bool = True) -> None:
+    text = status_label(status, lang)
+    if brackets:
+        text = f"（{text}）" if lang == "zh" else f" ({text})"
+    add_text(paragraph, text, color=STATUS_COLORS[status])
+
+
+def _label_paragraph(flow: Flow, text: str) -> None:
+    paragraph = flow.paragraph(text, "Caption")
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_after = Pt(0)
+
+
+def _add_findings(flow: Flow, table: ReportTable, site_id: str, t: dict[str, str]) -> None:
+    lang = table.lang
+    for record in table.site_rows(site_id).to_dict("records"):
+        head = flow.paragraph()
+        head.paragraph_format.keep_with_next = True
+        head.paragraph_format.space_before = Pt(6)
+        add_text(head, record["check"], bold=True)
+        head.add_run("  ")
+        _status_run(head, str(record["_status"]), lang, brackets=False)
+        ha, mu = format_value(record["ha"], "ha"), format_value(record["mu"], "mu")
+        unit, mu_unit = t["ha"], t["mu"]
+        area = f"{ha} {unit}（{mu} {mu_unit}）" if lang == "zh" else f"{ha} {unit} ({mu} {mu_unit})"
+        add_text(head, f"  {t['area']} {area}", color="#5D6D7E")
+        flow.paragraph(record["message"])
+        for key, heading in (("basis", t["basis"]), ("documents", t["documents"])):
+            items = [item for item in str(record[key]).split("\n") if item]
+            if items:
+                _label_paragraph(flow, heading)
+                for item in items:
+                    flow.paragraph(item, "List Bullet")
+
+
+def _add_site(
+    flow: Flow,
+    result: CheckResult,
+    tables: dict[str, ReportTable],
+    position: int,
+    site_id: str,
+    lang: str,
+    *,
+    maps: bool,
+) -> None:
+    t = _texts(lang)
+    name = site_name(result.sites.iloc[position]["name"])
+    heading = flow.heading(f"{site_id} {name}".strip(), 2)
+    # the first site follows its part's heading on the same page
+    heading.paragraph_format.page_break_before = position > 0
+    _status_run(heading, result.status(site_id), lang)
+    flow.heading(tables["basic"].title, 3)
+    add_pairs(flow, table_pairs(tables["basic"], site_id))
+    if maps:
+        flow.heading(t["map"], 3)
+        flow.picture(_map_png(result, site_id, lang), text_width())
+        flow.paragraph(t["legend_note"], "Caption")
+    flow.heading(t["findings"], 3)
+    _add_findings(flow, tables["findings"], site_id, t)
+    for key in _SITE_TABLES:
+        if key in tables:
+            add_report_table(flow, tables[key], site_id=site_id)
+    flow.heading(t["documents"], 3)
+    documents = tables["documents"].site_rows(site_id).to_dict("records")
+    for number, record in enumerate(documents, 1):
+        paragraph = flow.paragraph(f"{number}.\t{record['document']}")
+        paragraph.paragraph_format.keep_with_next = number < len(documents)
+        paragraph.paragraph_format.left_indent = Mm(7)
+        paragraph.paragraph_format.first_line_indent = Mm(-7)
+
+
+def _add_cover(flow: Flow, result: CheckResult, lang: str) -> None:
+    """Title, run, the status counts and the disclaimer, on the first page."""
+    t = _texts(lang)
+    flow.heading(t["heading"], 0)
+    subtitle = flow.paragraph(
+        f"{result.profile.title.get(lang)} · {result.created.isoformat(timespec='seconds')} · "
+        f"landcheck {__version__}",
+        "Caption",
+    )
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    flow.heading(t["summary"], 1)
+    counts = result.statuses.value_counts()
+    paragraph = flow.paragraph()
+    for index, status in enumerate(_STATUS_ORDER):
+        if index:
+            paragraph.add_run("　" if lang == "zh" else "   ")
+        add_text(paragraph, status_label(status, lang), bold=True, color=STATUS_COLORS[status])
+        paragraph.add_run(f" {int(counts.get(status, 0))}")
+    flow.paragraph(t["disclaimer"], "Caption")
+
+
+def _add_provenance(
+    flow: Flow, result: CheckResult, tables: dict[str, ReportTable], lang: str
+) -> None:
+    t = _texts(lang)
+    flow.heading(t["provenance"], 1)
+    flow.heading(t["run"], 3)
+    add_pairs(flow, run_facts(result, lang), landscape=True)
+    add_report_table(flow, tables["inputs"], landscape=True)
+    created = result.created.isoformat(timespec="seconds")
+    note = flow.paragraph(
+        f"{t['generated']} {__version__} · {created}\n{t['disclaimer']}", "Caption"
+    )
+    note.paragraph_format.space_before = Pt(12)
+
+
+def build_document(
+    result: CheckResult, *, lang: str = "zh", maps: bool = True, drafts: bool = True
+) -> Any:
+    """Build report.docx as a :class:`docx.document.Document` without saving it.
+
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    lang : {"zh", "en"}
+        The report's language.
+    maps : bool
+        Draw the site maps (the slow part).
+    drafts : bool
+        Append the draft opinion of every site.
+
+    Returns
+    -------
+    docx.document.Document
+    """
+    t = _texts(lang)
+    document = new_document(lang, title=t["heading"], subject=result.profile.title.get(lang))
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    add_text(header, f"{t['heading']} · {t['generated']} {__version__}")
+    add_page_number(section, lang)
+    flow = Flow(document)
+    tables = report_tables(result, lang)
+    _add_cover(flow, result, lang)
+    flow.section(landscape=True)
+    add_report_table(flow, tables["summary"], landscape=True)
+    flow.section(landscape=False)
+    flow.heading(t["sites"], 1)
+    for position, site_id in enumerate(result.site_ids):
+        _add_site(flow, result, tables, position, site_id, lang, maps=maps)
+    flow.section(landscape=True)
+    _add_provenance(flow, result, tables, lang)
+    if drafts:
+        add_opinion_drafts(flow, result, tables, lang)
+    return document
+
+
+def write_docx(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
+    """Write report.docx into ``directory`` and return its path."""
+    lang = options.lang if options is not None else "zh"
+    path = os.path.join(directory, FILENAME)
+    build_document(result, lang=lang).save(path)
+    return path

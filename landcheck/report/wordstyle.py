@@ -1,0 +1,513 @@
+"""Word building blocks shared by report.docx and its opinion drafts.
+
+A document from :func:`new_document` is A4 with sensible margins; its styles
+name the fonts the way Word expects for Chinese text — ``w:ascii``/``w:hAnsi``
+for Latin script and ``w:eastAsia`` for Chinese, with the theme-font
+attributes removed so the names are used — body text in 宋体 with Times New
+Roman, headings in 黑体 with Arial, and the built-in ``Heading 1``–``3``
+styles so Word's navigation pane lists the sections.
+
+:class:`Flow` appends to the document: paragraphs, headings, pictures, new
+sections (portrait or landscape) and tables whose header row repeats on every
+page (``w:tblHeader``) and whose rows stay whole. It inserts each element
+directly before the document's final section properties and sets styles by
+id, because python-docx's own ``add_paragraph`` and style lookups scan the
+whole document and every style each time, which makes a report of a hundred
+sites take minutes instead of seconds.
+
+Every text from the data goes through :func:`xml_text`, which replaces the
+characters XML cannot hold, so a hostile site name cannot make the file
+unreadable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+__all__ = [
+    "BODY_FONTS",
+    "HEADING_FONTS",
+    "TABLE_STYLE",
+    "Cell",
+    "Flow",
+    "add_page_number",
+    "add_text",
+    "blank",
+    "column_widths",
+    "new_document",
+    "text_width",
+    "xml_text",
+]
+
+BODY_FONTS = ("Times New Roman", "宋体")
+"""(Latin, Chinese) fonts of body text and tables."""
+HEADING_FONTS = ("Arial", "黑体")
+"""(Latin, Chinese) fonts of titles and headings."""
+TABLE_STYLE = "Landcheck Table Text"
+"""Paragraph style of table cells (9 pt, no spacing)."""
+
+A4 = (Mm(210), Mm(297))
+MARGINS = {"top": Mm(25), "bottom": Mm(25), "left": Mm(28), "right": Mm(26)}
+"""Page margins (the left one wider, for binding)."""
+
+_HEADINGS = {"Title": 22, "Heading 1": 16, "Heading 2": 14, "Heading 3": 12}
+"""Heading style → size in points (二号, 三号, 四号, 小四)."""
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_HEADER_FILL = "D6EAF8"
+_TABLE_FONT_PT = 9
+_INDENT_MM = 3
+_INDENT_EM = _INDENT_MM / (_TABLE_FONT_PT * 25.4 / 72)
+_CELL_PADDING_EM = 1.3
+"""Word's default cell margins (1.9 mm each side) and a little air, in ems."""
+_MAX_WANTED_EM = 40.0
+_MAX_NARROW_EM = 12.0
+_UNBROKEN_EM = 4.0
+
+
+def xml_text(value: Any) -> str:
+    r"""The text of a value, with every character XML cannot hold replaced by U+FFFD.
+
+    Control characters (``\x00``–``\x08``, ``\x0b``, ``\x0c``,
+    ``\x0e``–``\x1f``), lone surrogates and U+FFFE/U+FFFF would make the
+    document invalid; the replacement character shows the reader that
+    something was there.
+
+    Examples
+    --------
+    >>> xml_text("S\x001\x07 site") == "S\ufffd1\ufffd site"
+    True
+    >>> xml_text(None), xml_text(1.5)
+    ('', '1.5')
+    """
+    if value is None:
+        return ""
+    return _NOT_XML.sub("\ufffd", str(value))
+
+
+def _set_fonts(rpr: Any, latin: str, east_asian: str) -> None:
+    """Name the fonts of a run-properties element for Latin and Chinese script."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for script, name in (("ascii", latin), ("hAnsi", latin), ("eastAsia", east_asian)):
+        fonts.set(qn(f"w:{script}"), name)
+    fonts.set(qn("w:cs"), latin)
+
+
+def _style_fonts(style: Any, fonts: tuple[str, str], size: float) -> None:
+    style.font.name = fonts[0]
+    style.font.size = Pt(size)
+    _set_fonts(style.element.get_or_add_rPr(), *fonts)
+
+
+def _set_language(rpr: Any, lang: str) -> None:
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    language.set(qn("w:val"), "zh-CN" if lang == "zh" else "en-GB")
+    language.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _setup_styles(document: Any, lang: str) -> None:
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(rpr, *BODY_FONTS)
+    _set_language(rpr, lang)
+    normal = styles["Normal"]
+    _style_fonts(normal, BODY_FONTS, 10.5)
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.25
+    for name, size in _HEADINGS.items():
+        style = styles[name]
+        _style_fonts(style, HEADING_FONTS, size)
+        style.font.bold = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_before = Pt(14 if name != "Heading 3" else 8)
+        style.paragraph_format.space_after = Pt(6)
+        style.paragraph_format.keep_with_next = True
+    title = styles["Title"]
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    border = title.element.get_or_add_pPr().find(qn("w:pBdr"))
+    if border is not None:
+        border.getparent().remove(border)
+    for name in ("Header", "Footer", "Caption"):
+        _style_fonts(styles[name], BODY_FONTS, 9)
+        styles[name].font.color.rgb = RGBColor(0x5D, 0x6D, 0x7E)
+    styles["Caption"].font.bold = False
+    table_text = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.base_style = normal
+    _style_fonts(table_text, BODY_FONTS, _TABLE_FONT_PT)
+    table_text.paragraph_format.space_after = Pt(0)
+    table_text.paragraph_format.line_spacing = 1.0
+
+
+def _page(section: Any, *, landscape: bool) -> None:
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = A4
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    for side, length in MARGINS.items():
+        setattr(section, f"{side}_margin", length)
+    section.header_distance = Mm(12)
+    section.footer_distance = Mm(12)
+
+
+def text_width(*, landscape: bool = False) -> int:
+    """The width between the margins of an A4 page, in EMU.
+
+    Examples
+    --------
+    >>> round(Emu(text_width()).mm), round(Emu(text_width(landscape=True)).mm)
+    (156, 243)
+    """
+    paper = A4[1] if landscape else A4[0]
+    return int(paper - MARGINS["left"] - MARGINS["right"])
+
+
+def new_document(lang: str, *, title: str, subject: str = "") -> Any:
+    """An empty A4 document with the report styles.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        Proofing language of Latin text (Chinese text is always zh-CN).
+    title, subject : str
+        Core properties shown by Word's File ▸ Info.
+
+    Returns
+    -------
+    docx.document.Document
+
+    Examples
+    --------
+    >>> document = new_document("zh", title="审查报告")
+    >>> section = document.sections[0]
+    >>> round(section.page_width.mm), round(section.page_height.mm)
+    (210, 297)
+    >>> document.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia"))
+    '宋体'
+    """
+    document = Document()
+    _page(document.sections[0], landscape=False)
+    _setup_styles(document, lang)
+    properties = document.core_properties
+    properties.author = "landcheck"
+    properties.title = xml_text(title)
+    properties.subject = xml_text(subject)
+    properties.language = "zh-CN" if lang == "zh" else "en"
+    return document
+
+
+def add_text(paragraph: Any, text: Any, **font: Any) -> Any:
+    """Append a run of plain text (XML-safe) to a paragraph; ``font`` sets bold, color…."""
+    run = paragraph.add_run(xml_text(text))
+    for name, value in font.items():
+        if name == "color":
+            run.font.color.rgb = RGBColor.from_string(value.lstrip("#").upper())
+        else:
+            setattr(run.font, name, value)
+    return run
+
+
+def blank(paragraph: Any, width: int = 12) -> Any:
+    """Append an underlined blank of ``width`` full-width spaces: a field to fill in."""
+    run = paragraph.add_run("\u3000" * width)
+    run.font.underline = True
+    return run
+
+
+def add_page_number(section: Any, lang: str) -> None:
+    """Put the page number (a PAGE field Word and LibreOffice update) in the footer."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 " if lang == "zh" else "Page ")
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    number = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    number.append(text)
+    field.append(number)
+    paragraph._p.append(field)
+    if lang == "zh":
+        paragraph.add_run(" 页")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text and how it looks.
+
+    Attributes
+    ----------
+    text : str
+        Plain text (made XML-safe when written).
+    numeric : bool
+        Right-aligned.
+    bold : bool
+        Bold text (totals).
+    fill : str
+        Background colour as hex ``RRGGBB``, or empty.
+    color : str
+        Text colour as ``#RRGGBB``, or empty.
+    indent : int
+        Indentation level of the text (row tree depth).
+    wide : bool
+        The cell's column holds long texts (messages, lists) and may take
+        more of the table's width than the others.
+    """
+
+    text: str
+    numeric: bool = False
+    bold: bool = False
+    fill: str = ""
+    color: str = ""
+    indent: int = 0
+    wide: bool = False
+
+
+def _shade(cell: Any, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _row_flag(row: Any, flag: str) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement(flag))
+
+
+def _widths_em(text: str, indent: int) -> tuple[float, float]:
+    """(whole text on one line, longest piece that cannot wrap) in ems of the table font.
+
+    Chinese characters are a full em and may wrap between any two; other
+    characters count as 0.55 em and wrap only at spaces. Short texts (up to
+    4 em, such as 三大类 or 面积（亩）) are not wrapped at all.
+    """
+    full = longest = 0.0
+    for line in text.split("\n"):
+        width = token = 0.0
+        for char in line:
+            if unicodedata.east_asian_width(char) in "WF":
+                width += 1.0
+                longest = max(longest, token, 1.0)
+                token = 0.0
+            elif char.isspace():
+                width += 0.3
+                longest = max(longest, token)
+                token = 0.0
+            else:
+                width += 0.55
+                token += 0.55
+        full = max(full, width)
+        longest = max(longest, token, min(width, _UNBROKEN_EM))
+    extra = _INDENT_EM * indent
+    return full + extra, longest + extra
+
+
+def column_widths(
+    columns: Sequence[Sequence[Cell]], width: int, *, header: bool = False
+) -> list[int]:
+    """Column widths that fit the content, like a browser's automatic table layout.
+
+    Every column first gets the width of its longest piece that cannot wrap
+    (a number, a word, a short text); what is left of ``width`` is shared in
+    proportion to how much wider each column would like to be (its longest
+    text on one line, at most 40 em for a column of long texts, 12 em for
+    the others). A header may wrap freely: it asks for its unbreakable
+    pieces only, not for one line. When every column fits on one line, the
+    columns grow in proportion to that width, so a table always spans
+    ``width``.
+
+    Parameters
+    ----------
+    columns : sequence of sequences of Cell
+        Each column's cells, header included.
+    width : int
+        The table's width in EMU.
+    header : bool
+        The first cell of each column is its header.
+
+    Returns
+    -------
+    list of int
+        Widths in EMU, adding up to ``width`` (give or take rounding).
+
+    Examples
+    --------
+    >>> message = "项目用地占用永久基本农田 1.0000 公顷，须调整选址避让。"
+    >>> narrow, wide = column_widths([[Cell("1.0000")], [Cell(message, wide=True)]], Mm(150))
+    >>> narrow > Mm(14), wide > 5 * narrow, abs(narrow + wide - Mm(150)) < 10
+    (True, True, True)
+    """
+    em = _TABLE_FONT_PT * 12700
+    padding = _CELL_PADDING_EM * em
+    needs = []
+    for cells in columns:
+        measured = [_widths_em(cell.text, cell.indent) for cell in cells]
+        least = max((m[1] for m in measured), default=1.0)
+        if header and measured:
+            measured[0] = (measured[0][1], measured[0][1])
+        limit = _MAX_WANTED_EM if any(cell.wide for cell in cells) else _MAX_NARROW_EM
+        wanted = min(max((m[0] for m in measured), default=1.0), limit)
+        needs.append((least, max(wanted, least)))
+    available = width / em - _CELL_PADDING_EM * len(columns)
+    least_total = sum(least for least, _ in needs)
+    growth = [wanted - least for least, wanted in needs]
+    if least_total >= available:
+        ems = [available * least / least_total for least, _ in needs]
+    elif sum(growth) >= available - least_total:
+        share = (available - least_total) / sum(growth)
+        ems = [least + share * grow for (least, _), grow in zip(needs, growth, strict=True)]
+    else:
+        # every column fits on one line: the rest is shared by how wide they are
+        stretch = available / sum(wanted for _, wanted in needs)
+        ems = [wanted * stretch for _, wanted in needs]
+    return [int(e * em + padding) for e in ems]
+
+
+class Flow:
+    """Appends content at the end of a document in constant time per element.
+
+    Parameters
+    ----------
+    document : docx.document.Document
+        A document from :func:`new_document`.
+
+    Examples
+    --------
+    >>> flow = Flow(new_document("en", title="report"))
+    >>> flow.heading("Sites", 1).style.name
+    'Heading 1'
+    >>> table = flow.table([Cell("site")], [[Cell("S1")], [Cell("S2")]], width=Mm(100))
+    >>> [row.cells[0].text for row in table.rows], table.rows[0]._tr.trPr.xml.count("tblHeader")
+    (['site', 'S1', 'S2'], 1)
+    >>> round(flow.section(landscape=True).page_width.mm)
+    297
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self._styles = {style.name: style.style_id for style in document.styles}
+
+    def _append(self, element: Any) -> None:
+        # the body's last child is the final w:sectPr; content goes before it
+        self.document.element.body[-1].addprevious(element)
+
+    def paragraph(self, text: Any = "", style: str | None = None) -> Paragraph:
+        """Append a paragraph (``text`` made XML-safe) in a style given by name."""
+        element = OxmlElement("w:p")
+        self._append(element)
+        paragraph = Paragraph(element, self.document)
+        if style is not None:
+            element.style = self._styles[style]
+        if text != "":
+            add_text(paragraph, text)
+        return paragraph
+
+    def heading(self, text: Any, level: int) -> Paragraph:
+        """Append a heading: ``Title`` for level 0, else ``Heading 1``–``3``."""
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def picture(self, image: Any, width: int) -> Paragraph:
+        """Append a centred picture (a PNG file or file-like object) ``width`` wide."""
+        paragraph = self.paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(image, width=Emu(int(width)))
+        return paragraph
+
+    def section(self, *, landscape: bool) -> Any:
+        """Start a new page in a new A4 section, portrait or landscape (for wide tables).
+
+        The section keeps the previous one's header and footer.
+        """
+        section = self.document.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, landscape=landscape)
+        return section
+
+    def _fill_cell(self, cell: Any, value: Cell) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph._p.style = self._styles[TABLE_STYLE]
+        if value.numeric:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if value.indent:
+            paragraph.paragraph_format.left_indent = Mm(_INDENT_MM * value.indent)
+        font = {"color": value.color} if value.color else {}
+        add_text(paragraph, value.text, bold=value.bold or None, **font)
+        if value.fill:
+            _shade(cell, value.fill)
+
+    def table(
+        self,
+        headers: Sequence[Cell] | None,
+        rows: Sequence[Sequence[Cell]],
+        *,
+        width: int,
+    ) -> Table:
+        """Append a grid table whose header row repeats on every page.
+
+        Parameters
+        ----------
+        headers : sequence of Cell, or None
+            The header row (shaded, bold, repeated across pages); None for a
+            table without one (label/value pairs).
+        rows : sequence of sequences of Cell
+            The body rows, all of one length.
+        width : int
+            Total width of the table (EMU, e.g. ``docx.shared.Mm(150)``); the
+            columns share it by :func:`column_widths`.
+
+        Returns
+        -------
+        docx.table.Table
+        """
+        body = [list(row) for row in rows]
+        head = list(headers) if headers is not None else None
+        every = ([head] if head is not None else []) + body
+        count = len(every[0]) if every else 0
+        widths = column_widths(
+            [[row[i] for row in every] for i in range(count)], int(width), header=head is not None
+        )
+        element = CT_Tbl.new_tbl(0, count, Emu(int(width)))
+        self._append(element)
+        table = Table(element, self.document)
+        element.tblStyle_val = self._styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for column, length in zip(table.columns, widths, strict=True):
+            column.width = Emu(length)
+        if head is not None:
+            header = table.add_row()
+            _row_flag(header, "w:tblHeader")
+            _row_flag(header, "w:cantSplit")
+            for cell, value, length in zip(header.cells, head, widths, strict=True):
+                cell.width = Emu(length)
+                self._fill_cell(cell, Cell(value.text, value.numeric, bold=True, fill=_HEADER_FILL))
+        for values in body:
+            row = table.add_row()
+            _row_flag(row, "w:cantSplit")
+            for cell, value, length in zip(row.cells, values, widths, strict=True):
+                cell.width = Emu(length)
+                self._fill_cell(cell, value)
+        return table
