@@ -156,7 +156,7 @@ def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
 
     Cached per file version, like :func:`list_layers`; the caller gets its own copy.
     """
-    choice = choose_encoding(source.path, source.encoding)
+    choice = choose_encoding(source.path, source.encoding, layer)
     try:
         info = dict(_info_of(file_version(source.path), layer, choice.encoding))
     except (OGRDataSourceError, DataLayerError) as ex:
@@ -185,9 +185,10 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
     """Read a layer with pyogrio, turning its errors into landcheck errors.
 
     The attribute encoding is chosen by :func:`landcheck.io.encoding.choose_encoding`:
-    ``source.encoding`` when given, else detected for a shapefile without .cpg.
+    ``source.encoding`` when given, else detected for a shapefile without .cpg
+    (loose, or the layer's inside a .zip).
     """
-    encoding = choose_encoding(source.path, source.encoding).encoding
+    encoding = choose_encoding(source.path, source.encoding, layer).encoding
     try:
         return pyogrio.read_dataframe(source.path, layer=layer, encoding=encoding, **kwargs)
     except (OGRDataSourceError, DataLayerError) as ex:
