@@ -33,6 +33,7 @@ from landcheck.inputs import (
 )
 from landcheck.io import InputRecord, LayerSource
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
+from landcheck.messages import summarise
 from landcheck.profile import LayerSpec, Profile
 from landcheck.result import CheckResult
 from landcheck.rules import SiteInfo, evaluate_site, search_distance
@@ -41,6 +42,9 @@ from landcheck.units import Area
 __all__ = ["ProgressCallback", "check"]
 
 logger = logging.getLogger(__name__)
+
+_SHARED_NOTED_M2 = 0.005
+"""Overlap of a layer's features with each other worth a warning (it prints as 0.01 m²)."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as layers and sites are processed."""
@@ -85,7 +89,7 @@ def _run_layer(
             datum_shift=datum_shift,
             assume_crs=assume_crs,
         )
-    except (DataSourceError, InputDataError) as ex:
+    except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
         record.detail = str(ex)
@@ -100,7 +104,7 @@ def _run_layer(
         attributes=layer.attribute_columns,
         search_m=search_m,
     )
-    if overlay.self_overlap_m2 > 0:
+    if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
         warnings.append(
             f"layer {spec.key!r}: features overlap each other inside site(s) "
@@ -261,7 +265,7 @@ def check(
         pieces={k: r.pieces for k, r in layer_runs.items() if r.pieces is not None},
         context={k: r.context for k, r in layer_runs.items() if r.context is not None},
         inputs=[*run.records, *(r.record for r in layer_runs.values())],
-        warnings=warnings,
+        warnings=summarise(warnings),
     )
 
 

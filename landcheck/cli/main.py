@@ -3,6 +3,8 @@
 Errors landcheck raises on purpose (:class:`~landcheck.errors.LandcheckError`)
 print one line on stderr and exit with code 1; ``-v`` adds the traceback.
 Usage errors exit with 2 (click's convention); ``check --fail-on`` exits with 3.
+Warnings of the libraries underneath (GDAL, geopandas, shapely…) are shown only
+with ``-v``: what they mean for a check is in landcheck's own warnings.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ def _set_verbosity(ctx: click.Context, verbosity: int) -> None:
         max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
     )
     logging.getLogger().setLevel(level)
+    logging.getLogger("py.warnings").setLevel(logging.WARNING if verbosity > 0 else logging.ERROR)
 
 
 def _quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:

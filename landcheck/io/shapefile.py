@@ -13,7 +13,11 @@ import os
 import zipfile
 from functools import lru_cache
 
-__all__ = ["lacks_dbf", "sidecar", "zipped_shapefiles"]
+__all__ = ["lacks_dbf", "sidecar", "unreadable_parts", "zipped_shapefiles"]
+
+_READ_WITH = (".shx", ".dbf", ".cpg", ".prj")
+"""Parts GDAL reads with a ``.shp``: unreadable, they are silently left out (a ``.dbf``:
+no attributes at all), so landcheck refuses them instead."""
 
 
 def sidecar(path: str, extension: str) -> str | None:
@@ -100,3 +104,24 @@ def lacks_dbf(path: str, layer: str | None = None) -> bool:
             for parts in zipped_shapefiles(path, layer).values()
         )
     return False
+
+
+def unreadable_parts(path: str) -> list[str]:
+    """The files of a source that exist but cannot be read (permission denied).
+
+    For a ``.shp``, its ``.shx``, ``.dbf``, ``.cpg`` and ``.prj`` too: GDAL
+    quietly reads a shapefile without the attributes of a ``.dbf`` it may
+    not open.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "sites.shp")
+    >>> open(path, "wb").close()
+    >>> unreadable_parts(path)
+    []
+    """
+    parts = [path]
+    if path.lower().endswith(".shp"):
+        parts += [p for p in (sidecar(path, ext) for ext in _READ_WITH) if p is not None]
+    return [p for p in parts if os.path.exists(p) and not os.access(p, os.R_OK)]
