@@ -810,26 +810,28 @@ def _check_plot(
     if math.isnan(declared):
         return
     if abs(declared - computed) > max(tolerance * computed, _AREA_ROUNDING_HA):
-        text = (
-            f"{where}: declared area {declared:.4f} ha (地块面积) differs from the computed "
-            f"planar area {computed:.4f} ha {_how_far(declared, computed)} (tolerance "
-            f"{tolerance * 100:.2f} %)"
-        )
-        if computed and abs(declared / geometry.area - 1) <= tolerance:
+        tolerated = f"(tolerance {tolerance * 100:.2f} %)"
+        if computed <= 0:  # holes that fill the outer ring
+            text = (
+                f"{where}: declared area {declared:.4f} ha (地块面积), but the plot encloses "
+                "no area"
+            )
+        elif declared <= 2.0 * computed:
+            share = abs(declared - computed) / computed * 100
+            text = (
+                f"{where}: declared area {declared:.4f} ha (地块面积) differs from the computed "
+                f"planar area {computed:.4f} ha by {share:.2f} % {tolerated}"
+            )
+        else:  # beyond 100 % a percentage says little: say how many times as large
+            ratio = declared / computed
+            times = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.1f}"
+            text = (
+                f"{where}: declared area {declared:.4f} ha (地块面积) is {times} times the "
+                f"computed planar area {computed:.4f} ha {tolerated}"
+            )
+        if computed > 0 and abs(declared / geometry.area - 1) <= tolerance:
             text += "; the file seems to give m², not hectares"
         warnings.append(text)
-
-
-def _how_far(declared: float, computed: float) -> str:
-    """``by 3.25 %``, or ``: it is 250 times as large`` beyond 100 % (a percentage says little)."""
-    if declared <= 2.0 * computed:
-        return f"by {abs(declared - computed) / computed * 100:.2f} %"
-    ratio = declared / computed
-    return (
-        f"(it is {ratio:,.0f} times as large)"
-        if ratio >= 10
-        else f"(it is {ratio:.1f} times as large)"
-    )
 
 
 def _site_ids(plots: list[_Plot]) -> list[str]:
