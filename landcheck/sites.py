@@ -50,7 +50,7 @@ _COLLECTION = 7
 _TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint", 5: "MultiLineString"}
 
 MAX_WIDTH_M = 1000.0
-"""The widest corridor (or point site) accepted, in metres: a wider one is a mistake of unit."""
+"""The widest corridor (or point site) accepted, in metres; a wider one is a unit mistake."""
 
 
 @dataclass
@@ -157,7 +157,7 @@ def check_width(width: float | None, what: str = "--width") -> float | None:
     if not (0.0 < value <= MAX_WIDTH_M):
         raise InputDataError(
             f"{what} {value:g} is not a width: give the corridor width in metres, a number "
-            f"above 0 and at most {MAX_WIDTH_M:,.0f} (a wider one is a mistake of unit)"
+            f"above 0 and at most {MAX_WIDTH_M:,.0f}"
         )
     return value
 
