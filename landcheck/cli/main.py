@@ -3,8 +3,6 @@
 Errors landcheck raises on purpose (:class:`~landcheck.errors.LandcheckError`)
 print one line on stderr and exit with code 1; ``-v`` adds the traceback.
 Usage errors exit with 2 (click's convention); ``check --fail-on`` exits with 3.
-Warnings of the libraries underneath (GDAL, geopandas, shapely…) are shown only
-with ``-v``: what they mean for a check is in landcheck's own warnings.
 """
 
 from __future__ import annotations
@@ -75,7 +73,11 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 def _set_verbosity(ctx: click.Context, verbosity: int) -> None:
-    """Record the verbosity and set the log level: -1 errors only, 0 warnings, 1 info, 2 debug."""
+    """Record the verbosity and set the log level: -1 errors only, 0 warnings, 1 info, 2 debug.
+
+    Warnings of the libraries underneath (GDAL through pyogrio, geopandas, shapely…) are
+    shown only from 1 (``-v``) on: what they mean for a check is in landcheck's own warnings.
+    """
     ctx.find_root().ensure_object(dict)["verbosity"] = verbosity
     level = (
         max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
