@@ -39,6 +39,7 @@ from landcheck.inputs import (
 from landcheck.io import InputRecord, LayerSource
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.measuring import SiteMeasuring
+from landcheck.messages import summarise
 from landcheck.overlay import measured_in_site_crs
 from landcheck.profile import CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
@@ -48,6 +49,9 @@ from landcheck.units import Area
 __all__ = ["ProgressCallback", "check"]
 
 logger = logging.getLogger(__name__)
+
+_SHARED_NOTED_M2 = 0.005
+"""Overlap of a layer's features with each other worth a warning (it prints as 0.01 m²)."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as layers and sites are processed."""
@@ -94,7 +98,7 @@ def _run_layer(
             datum_shift=datum_shift,
             assume_crs=assume_crs,
         )
-    except (DataSourceError, InputDataError) as ex:
+    except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
         record.detail = str(ex)
@@ -112,7 +116,7 @@ def _run_layer(
     )
     overlay = measured_in_site_crs(overlay, layer.features, site_geoms, measuring)
     nearest = _nearest_in_site_crs(nearest, measuring, search_m)
-    if overlay.self_overlap_m2 > 0:
+    if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
         warnings.append(
             f"layer {spec.key!r}: features overlap each other inside site(s) "
@@ -387,7 +391,7 @@ def check(
             *(r.record for r in layer_runs.values()),
             *([coverage_record] if coverage_record is not None else []),
         ],
-        warnings=warnings,
+        warnings=summarise(warnings),
         coverage=coverage,
     )
 

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -157,6 +158,15 @@ _POOL: dict[int, ProcessPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()
 
 
+def _quiet_worker() -> None:
+    """Workers print no library warnings: they would reach the user's terminal raw.
+
+    The same geometry done in the calling process shows them where the caller
+    chose (the CLI: with ``-v``), and what matters is in landcheck's own warnings.
+    """
+    warnings.simplefilter("ignore")
+
+
 def _local_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool kept between calls (forkserver: no fork of a threaded process)."""
     with _POOL_LOCK:
@@ -168,7 +178,9 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
             context = multiprocessing.get_context(method)
             if method == "forkserver":
                 context.set_forkserver_preload(["landcheck.engine"])
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+            pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_quiet_worker
+            )
             _POOL[workers] = pool
         return pool
 

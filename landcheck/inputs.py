@@ -451,7 +451,7 @@ def load_layer(
             0, f"layer {spec.key!r} declares no CRS; taken to be {crs_label(assume_crs)} (--crs)"
         )
     if isinstance(source, LayerSource):
-        choice = choose_encoding(source.path, source.encoding)
+        choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
     return LoadedLayer(layer, record, warnings)

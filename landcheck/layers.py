@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landcheck.classify import load_code_table
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some
 from landcheck.profile import LayerSpec
@@ -60,10 +61,15 @@ class NormalisedLayer:
 def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, str]:
     """Return role → field name for the roles the layer's fields provide.
 
+    A land-use or planning-zone layer without a code field but with a name
+    field is read by name (see :func:`normalise_features`): the mapping then
+    has no ``code``.
+
     Raises
     ------
     InputDataError
-        When a land-use or planning-zone layer has no class code field.
+        When a land-use or planning-zone layer has neither a class code field
+        nor a class name field.
 
     Examples
     --------
@@ -76,13 +82,43 @@ def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, s
         found = find_field(columns, tuple(candidates))
         if found is not None:
             mapping[role] = found
-    if spec.kind in ("land_use", "planning_zone") and "code" not in mapping:
+    by_name = "name" in mapping and spec.classification is not None
+    if spec.kind in ("land_use", "planning_zone") and "code" not in mapping and not by_name:
         wanted = ", ".join(spec.fields.get("code", ()))
+        names = ", ".join(spec.fields.get("name", ())) or "none mapped"
         raise InputDataError(
-            f"layer {spec.key!r} has no class code field (looked for {wanted}); map the "
-            f"layer's code field under layers.{spec.key}.fields.code in the profile"
+            f"layer {spec.key!r} has no class code field (looked for {wanted}) and no class "
+            f"name field ({names}); map the layer's code field under "
+            f"layers.{spec.key}.fields.code in the profile"
         )
     return mapping
+
+
+def _codes_from_names(names: np.ndarray, spec: LayerSpec, column: str) -> tuple[np.ndarray, str]:
+    """Class codes of a layer that has only class names, and the warning reporting the mapping.
+
+    Names the code table does not know keep their name as their code: the
+    table cannot resolve it, so the checks on that area are ``unknown``.
+    """
+    assert spec.classification is not None  # field_mapping allows names only with a table
+    table = load_code_table(spec.classification)
+    found = {name: table.by_name(name) for name in dict.fromkeys(names.tolist())}
+    codes = np.array([found[name] or name for name in names.tolist()], dtype=object)
+    known = [f"{name} → {code}" for name, code in found.items() if code is not None and name]
+    unknown = [name or "(blank)" for name, code in found.items() if code is None]
+    warning = (
+        f"layer {spec.key!r} has class names ({column}) but no class codes: read them through "
+        f"the code table {spec.classification}"
+    )
+    if known:
+        warning += ": " + ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
+    if unknown:
+        warning += (
+            f"; names the table does not know ({', '.join(unknown[:10])}"
+            f"{', …' if len(unknown) > 10 else ''}) leave the area they cover unclassified, so "
+            "the checks that need the classes there are unknown"
+        )
+    return codes, warning
 
 
 def _deduction(values: pd.Series, key: str) -> tuple[np.ndarray, str | None]:
@@ -144,6 +180,10 @@ def normalise_features(
         data[_ROLE_COLUMNS[role]] = (
             projected[column].astype("string").fillna("").str.strip().astype(str).to_numpy()
         )
+    if "code" not in mapping and "_name" in data and spec.classification is not None:
+        data["_code"], warning = _codes_from_names(data["_name"], spec, mapping["name"])
+        warnings.append(warning)
+        mapping = {**mapping, "code": mapping["name"]}
     if "deduction" in mapping:
         data["_deduction"], warning = _deduction(projected[mapping["deduction"]], spec.key)
         if warning:

@@ -295,7 +295,9 @@ class Profile:
 
     def class_title(self, key: str) -> Text:
         """Title of a project class (the key itself when unknown)."""
-        return self.project_classes.get(key, Text(key or "未注明类型的项目", key or "project"))
+        return self.project_classes.get(
+            key, Text(key or "未注明类型的项目", key or "project of no stated class")
+        )
 
     def resolve_project_class(self, value: Any) -> str | None:
         """Map a site's project class (key, English or Chinese name) to a class key.

@@ -171,7 +171,35 @@ class Finding:
 
 
 COMMON_NUMBERS = ("area_m2", "area_ha", "area_mu", "share_pct", "site_area_ha")
-COMMON_TEXTS = ("site_id", "site_name", "project_class", "layer", "reason")
+COMMON_TEXTS = ("site_id", "site_name", "project_class", "a_project_class", "layer", "reason")
+"""Texts every template may use; ``a_project_class`` is the class title with its English
+article ("an industrial project", "another project"); in Chinese it is the title itself."""
+
+_VOWEL_SOUNDS = ("a", "e", "i", "o", "u", "hour", "honest", "honour")
+_CONSONANT_SOUNDS = ("eu", "one", "uni", "use", "usu")
+
+
+def _with_article(title: Text) -> Text:
+    """A project-class title with the indefinite article it takes in English.
+
+    Examples
+    --------
+    >>> for en in ("industrial project", "other project", "mining project",
+    ...            "urban renewal project", "European-funded project"):
+    ...     print(_with_article(Text("工业项目", en)).en)
+    an industrial project
+    another project
+    a mining project
+    an urban renewal project
+    a European-funded project
+    """
+    en = title.en.strip()
+    lowered = en.lower()
+    if lowered.startswith("other "):
+        return Text(title.zh, "an" + en)
+    vowel = lowered.startswith(_VOWEL_SOUNDS) and not lowered.startswith(_CONSONANT_SOUNDS)
+    return Text(title.zh, f"{'an' if vowel else 'a'} {en}")
+
 
 _DEFAULT_OUTCOMES = {
     "unknown": Outcome(
@@ -658,6 +686,7 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
         "site_id": site.site_id,
         "site_name": site.name,
         "project_class": inp.profile.class_title(site.project_class or ""),
+        "a_project_class": _with_article(inp.profile.class_title(site.project_class or "")),
         "layer": layer_title,
         "reason": "",
         **decision.values,

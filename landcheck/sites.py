@@ -3,7 +3,9 @@
 Site ids come from ``id_field`` or the first of the usual fields present
 (``site_id``, ``XMDM``, ``DKBH``…), else the 1-based feature number. Linear
 projects given as lines become corridor polygons of their width (flat ends),
-and are flagged ``linear`` for the rules.
+and are flagged ``linear`` for the rules; a point site becomes the square of
+its width. Parts of geometry collections that are not polygons are dropped
+with a warning that counts them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from landcheck.measuring import SiteMeasuring
 from landcheck.profile import Profile
 
 __all__ = [
+    "MAX_WIDTH_M",
     "SITE_COLUMNS",
     "PreparedSites",
+    "check_width",
     "find_field",
     "measured_in_own_crs",
     "prepare_sites",
@@ -33,7 +37,9 @@ __all__ = [
 
 ID_FIELDS = ("site_id", "id", "XMDM", "DKBH", "BSM", "编号", "地块编号", "项目代码")
 NAME_FIELDS = ("name", "XMMC", "DKMC", "项目名称", "地块名称", "名称")
-CLASS_FIELDS = ("project_class", "XMLX", "项目类型", "项目类别")
+CLASS_FIELDS = ("project_class", "proj_class", "project_cl", "XMLX", "项目类型", "项目类别")
+"""Project-class fields; ``proj_class`` is what ``convert`` writes to a shapefile and
+``project_cl`` what GDAL cuts ``project_class`` to (a DBF name holds 10 bytes)."""
 LINEAR_FIELDS = ("linear", "XXGC", "线性工程")
 WIDTH_FIELDS = ("width_m", "width", "KD", "宽度")
 
@@ -41,6 +47,13 @@ SITE_COLUMNS = ["site_id", "name", "project_class", "linear"]
 """Columns every prepared site frame has (before its own attributes)."""
 
 _LINE_TYPES = (1, 2, 5)  # LineString, LinearRing, MultiLineString
+_POINT_TYPES = (0, 4)  # Point, MultiPoint
+_POLYGON_TYPES = (3, 6)  # Polygon, MultiPolygon
+_COLLECTION = 7
+_TYPE_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 4: "MultiPoint", 5: "MultiLineString"}
+
+MAX_WIDTH_M = 1000.0
+"""The widest corridor (or point site) accepted, in metres; a wider one is a unit mistake."""
 
 
 @dataclass
@@ -119,28 +132,113 @@ def _truthy(values: pd.Series) -> pd.Series:
     return text.isin(["1", "true", "yes", "y", "t", "是", "线性"])
 
 
-def _corridors(frame: gpd.GeoDataFrame, width: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """Buffer line sites into corridor polygons; return geometries and a linear flag."""
-    geoms = np.asarray(frame.geometry.values, dtype=object)
-    is_line = np.isin(shapely.get_type_id(geoms), _LINE_TYPES)
-    if not is_line.any():
-        return geoms, is_line
-    width_column = find_field(frame.columns.drop(frame.geometry.name), WIDTH_FIELDS)
-    widths = np.full(len(geoms), np.nan)
-    if width_column is not None:
-        widths = pd.to_numeric(frame[width_column], errors="coerce").to_numpy(dtype=float)
+def check_width(width: float | None, what: str = "--width") -> float | None:
+    """Return a site width in metres when it is usable (None stays None), else raise.
+
+    A width is a finite number of metres above 0 and at most :data:`MAX_WIDTH_M`.
+
+    Raises
+    ------
+    InputDataError
+        NaN, infinite, 0 or less, or more than :data:`MAX_WIDTH_M`.
+
+    Examples
+    --------
+    >>> check_width(20)
+    20.0
+    >>> check_width(float("nan"))
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: --width nan is not a width: give the corridor width in ...
+    """
+    if width is None:
+        return None
+    try:
+        value = float(width)
+    except (TypeError, ValueError) as ex:
+        raise InputDataError(f"{what} {width!r} is not a number of metres") from ex
+    if not (0.0 < value <= MAX_WIDTH_M):
+        raise InputDataError(
+            f"{what} {value:g} is not a width: give the corridor width in metres, a number "
+            f"above 0 and at most {MAX_WIDTH_M:,.0f}"
+        )
+    return value
+
+
+def _site_widths(frame: gpd.GeoDataFrame, width: float | None, needed: np.ndarray) -> np.ndarray:
+    """Each site's width in metres: its width field, else ``width``; NaN where there is none.
+
+    Field values that are given but unusable (0, negative, infinite, above
+    :data:`MAX_WIDTH_M`) are an error naming the features, for the sites in ``needed``.
+    """
+    widths = np.full(len(frame), np.nan)
+    column = find_field(frame.columns.drop(frame.geometry.name), WIDTH_FIELDS)
+    if column is not None:
+        widths = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        given = needed & ~np.isnan(widths)
+        bad = given & ~((widths > 0) & (widths <= MAX_WIDTH_M))
+        if bad.any():
+            rows = ", ".join(f"{i + 1} ({widths[i]:g})" for i in np.flatnonzero(bad)[:5].tolist())
+            raise InputDataError(
+                f"site feature(s) {rows}: field {column!r} is not a width; give the corridor "
+                f"width in metres, above 0 and at most {MAX_WIDTH_M:,.0f}"
+            )
     if width is not None:
         widths = np.where(np.isnan(widths), width, widths)
-    lacking = is_line & ~(widths > 0)
-    if lacking.any():
-        rows = ", ".join(str(i + 1) for i in np.flatnonzero(lacking)[:5])
-        raise InputDataError(
-            f"site feature(s) {rows} are lines (a linear project) without a width; give the "
-            "corridor width in metres with --width or a width_m field"
-        )
+    return widths
+
+
+def _corridors(frame: gpd.GeoDataFrame, width: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Buffer line sites into corridors and point sites into squares of their width.
+
+    Returns the geometries and a linear flag (lines only).
+    """
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    types = shapely.get_type_id(geoms)
+    is_line = np.isin(types, _LINE_TYPES)
+    is_point = np.isin(types, _POINT_TYPES)
+    if not (is_line | is_point).any():
+        return geoms, is_line
+    widths = _site_widths(frame, width, is_line | is_point)
+    for kind, rows, shape in (
+        ("lines (a linear project)", is_line, "the corridor width in metres"),
+        ("points", is_point, "the side of the square site in metres"),
+    ):
+        lacking = rows & np.isnan(widths)
+        if lacking.any():
+            listed = ", ".join(str(i + 1) for i in np.flatnonzero(lacking)[:5])
+            raise InputDataError(
+                f"site feature(s) {listed} are {kind} without a width, so they have no area to "
+                f"check; give {shape} with --width or a width_m field, or draw the site as a "
+                "polygon"
+            )
     out = geoms.copy()
     out[is_line] = shapely.buffer(geoms[is_line], widths[is_line] / 2.0, cap_style="flat")
+    out[is_point] = shapely.buffer(geoms[is_point], widths[is_point] / 2.0, cap_style="square")
     return out, is_line
+
+
+def _collection_warning(geoms: np.ndarray, ids: np.ndarray) -> str | None:
+    """Count the parts of geometry collections that are not polygons (they are dropped)."""
+    owners = np.flatnonzero(shapely.get_type_id(geoms) == _COLLECTION)
+    if not len(owners):
+        return None
+    parts, owner = shapely.get_parts(geoms[owners], return_index=True)
+    while (nested := shapely.get_type_id(parts) == _COLLECTION).any():
+        inner, inner_owner = shapely.get_parts(parts[nested], return_index=True)
+        parts = np.concatenate([parts[~nested], inner])
+        owner = np.concatenate([owner[~nested], owner[nested][inner_owner]])
+    dropped = ~np.isin(shapely.get_type_id(parts), _POLYGON_TYPES)
+    if not dropped.any():
+        return None
+    kinds = pd.Series(shapely.get_type_id(parts[dropped])).map(_TYPE_NAMES).value_counts()
+    counted = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+    sites = ids[owners[np.unique(owner[dropped])]]
+    return (
+        f"site(s) {', '.join(map(str, sites[:5]))}{', …' if len(sites) > 5 else ''}: "
+        f"{int(dropped.sum())} part(s) of geometry collections are not polygons ({counted}) and "
+        "were dropped; only the polygons are checked"
+    )
 
 
 def prepare_sites(
@@ -164,11 +262,18 @@ def prepare_sites(
     id_field : str, optional
         Field holding the site id.
     width : float, optional
-        Corridor width in metres for line sites without a width field.
+        Corridor width in metres for line sites without a width field (and
+        the side of the square a point site stands for).
 
     Returns
     -------
     PreparedSites
+
+    Raises
+    ------
+    InputDataError
+        Blank or repeated ids, lines or points without a width, a width that
+        is not one (see :func:`check_width`).
 
     Examples
     --------
@@ -186,6 +291,7 @@ def prepare_sites(
     20000.0
     """
     warnings: list[str] = []
+    width = check_width(width)
     ids = _site_ids(frame, id_field)
     raw_classes = _text_column(frame, CLASS_FIELDS)
     classes = raw_classes.map(profile.resolve_project_class)
@@ -199,6 +305,9 @@ def prepare_sites(
         )
     projected = frame.to_crs(crs) if not frame.crs.equals(crs) else frame
     geoms, from_lines = _corridors(projected, width)
+    dropped = _collection_warning(geoms, ids.to_numpy())
+    if dropped:
+        warnings.append(dropped)
     linear_column = find_field(frame.columns.drop(frame.geometry.name), LINEAR_FIELDS)
     linear = from_lines.copy()
     if linear_column is not None:

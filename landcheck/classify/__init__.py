@@ -5,6 +5,14 @@ the table a layer uses (``classification: sandiao-2019``); users may point to
 their own CSV with the same columns. Codes are resolved exactly first, then
 by stripping trailing suffix letters (``0201K`` → ``0201``, ``1104A`` is listed
 itself), so that survey variants land in their parent class.
+
+A layer that carries only class names (DLMC: 旱地, 水田…) is read by name
+(:meth:`CodeTable.by_name`): the table's own names, and the names in its
+optional ``aliases`` column (``;``-separated) — in ``sandiao-2019`` the names
+of the second land survey (二调, GB/T 21010-2007) and the GB/T 21010-2017
+classes the third survey merged (有林地 → 0301, 街巷用地 → 1004, 仓储用地 →
+0508, 教育用地 → 08H2…). Aliases stay out of the table's columns, so class
+tables never show them.
 """
 
 from __future__ import annotations
@@ -43,10 +51,13 @@ class CodeTable:
         The table's name (``sandiao-2019``) or path.
     frame : pandas.DataFrame
         One row per code, indexed by code (strings), with at least ``name``.
+    aliases : tuple of (name, code)
+        Other names of classes (old or merged class names) and their codes.
     """
 
     name: str
     frame: pd.DataFrame
+    aliases: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     _lookups: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, code: Any) -> str | None:
@@ -68,6 +79,24 @@ class CodeTable:
                 return None
             text = text[:-1]
         return None
+
+    def by_name(self, name: Any) -> str | None:
+        """Return the code of a class name (the table's, or an alias), or None if unknown.
+
+        Names that two codes share are unknown (they do not tell the class).
+
+        Examples
+        --------
+        >>> table = load_code_table("sandiao-2019")
+        >>> table.by_name("旱地"), table.by_name("有林地"), table.by_name("城市")
+        ('0103', '0301', None)
+        """
+        if name is None or (isinstance(name, float) and pd.isna(name)):
+            return None
+        names = self._lookups.get("by name")
+        if names is None:
+            names = self._lookups["by name"] = _names_to_codes(self)
+        return names.get(str(name).strip())
 
     def value(self, code: str, column: str, default: str = "") -> str:
         """Return a column's value for a resolved code (``default`` if absent)."""
@@ -91,6 +120,17 @@ class CodeTable:
         return lookup
 
 
+def _names_to_codes(table: CodeTable) -> dict[str, str]:
+    """Class name → code from the names and aliases; names given to two codes are left out."""
+    pairs = [(str(n).strip(), str(c)) for c, n in table.frame["name"].items()]
+    pairs += list(table.aliases)
+    codes: dict[str, set[str]] = {}
+    for label, code in pairs:
+        if label:
+            codes.setdefault(label, set()).add(code)
+    return {label: next(iter(found)) for label, found in codes.items() if len(found) == 1}
+
+
 def _read_table(name: str, text_source: Any) -> CodeTable:
     frame = pd.read_csv(text_source, dtype=str, keep_default_na=False)
     missing = [c for c in _REQUIRED_COLUMNS if c not in frame.columns]
@@ -106,7 +146,11 @@ def _read_table(name: str, text_source: Any) -> CodeTable:
             f"classification table {name!r} lists code(s) {', '.join(duplicated)} twice; "
             "keep one row per code"
         )
-    return CodeTable(name, frame.set_index("code"))
+    aliases = []
+    if "aliases" in frame.columns:
+        for code, listed in zip(frame["code"], frame.pop("aliases"), strict=True):
+            aliases += [(a.strip(), code) for a in str(listed).split(";") if a.strip()]
+    return CodeTable(name, frame.set_index("code"), tuple(aliases))
 
 
 @lru_cache(maxsize=16)

@@ -76,12 +76,17 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 
 
 def _set_verbosity(ctx: click.Context, verbosity: int) -> None:
-    """Record the verbosity and set the log level: -1 errors only, 0 warnings, 1 info, 2 debug."""
+    """Record the verbosity and set the log level: -1 errors only, 0 warnings, 1 info, 2 debug.
+
+    Warnings of the libraries underneath (GDAL through pyogrio, geopandas, shapely…) are
+    shown only from 1 (``-v``) on: what they mean for a check is in landcheck's own warnings.
+    """
     ctx.find_root().ensure_object(dict)["verbosity"] = verbosity
     level = (
         max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
     )
     logging.getLogger().setLevel(level)
+    logging.getLogger("py.warnings").setLevel(logging.WARNING if verbosity > 0 else logging.ERROR)
 
 
 def _quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:

@@ -96,12 +96,34 @@ lang_option = click.option(
 id_field_option = click.option(
     "--id-field", default=None, metavar="FIELD", help="Site field holding the site id."
 )
+
+
+class _Width(click.ParamType):
+    """Metres above 0 and at most 1 km; NaN, infinity and the rest are usage errors."""
+
+    name = "metres"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from landcheck.errors import InputDataError
+        from landcheck.sites import check_width
+
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of metres", param, ctx)
+        try:
+            return check_width(number, what="")
+        except InputDataError as ex:
+            self.fail(str(ex).strip(), param, ctx)
+
+
 width_option = click.option(
     "--width",
-    type=click.FloatRange(min=0.0, min_open=True),
+    type=_Width(),
     default=None,
     metavar="M",
-    help="Corridor width in metres for line sites (roads, pipelines).",
+    help="Corridor width in metres for line sites (roads, pipelines), and the side of the "
+    "square a point site stands for; above 0 and at most 1000.",
 )
 area_method_option = click.option(
     "--area-method",

@@ -71,6 +71,7 @@ from landcheck.errors import (
     InputDataError,
     OutputExistsError,
 )
+from landcheck.messages import summarise
 from landcheck.units import M2_PER_HA
 
 __all__ = [
@@ -94,6 +95,9 @@ _ZONE_FACTOR = 1_000_000.0
 _CLOSE_TOLERANCE_M = 0.0005
 """Two points closer than this (half the 0.001 m precision) are the same point."""
 
+_MIN_RING_WIDTH_M = 0.001
+"""A ring thinner on average (2 × area / perimeter) encloses no area worth the name."""
+
 _AREA_ROUNDING_HA = 0.00005
 """Half a unit of the 4-decimal hectares in plot headers; smaller differences are rounding."""
 
@@ -102,6 +106,8 @@ _METADATA_PREFIX = "landcheck."
 """Metadata keys landcheck adds (never written back to a file)."""
 
 _WRITER_KEYS = ("坐标系", "几度分带", "投影类型", "计量单位", "带号", "精度", "转换参数")
+_WIDTH_KEYS = ("几度分带", "分带")
+"""Keys giving the zone width: the format's, and the one two real tools write (分带=3度带)."""
 """[属性描述] keys the writer always derives itself."""
 _ATTRIBUTE_KEYS = ("格式版本号", "数据产生单位", "数据产生日期", *_WRITER_KEYS)
 """Keys that belong in [属性描述]; every other metadata key goes to [项目信息]."""
@@ -386,6 +392,31 @@ def _declared_int(scan: _Scan, key: str, pattern: re.Pattern[str], source: str) 
     return {"三": 3, "六": 6}.get(digit) or int(digit)
 
 
+def _declared_width(scan: _Scan, source: str) -> int | None:
+    """The zone width of 几度分带 or 分带 (3 or 6), or None when the file gives neither."""
+    widths = {}
+    for key in _WIDTH_KEYS:
+        width = _declared_int(scan, key, _WIDTH_VALUE, source)
+        if width is None:
+            continue
+        if width not in (3, 6):
+            raise BoundaryTxtCRSError(
+                f"{key}={scan.values[key]!r}: Gauss-Kruger zones are 3 or 6 degrees wide",
+                path=source,
+                line=scan.lines[key],
+            )
+        widths[key] = width
+    if len(set(widths.values())) > 1:
+        first, second = _WIDTH_KEYS
+        raise BoundaryTxtCRSError(
+            f"{first}={scan.values[first]!r} (line {scan.lines[first]}) and "
+            f"{second}={scan.values[second]!r} give different zone widths; keep the right one",
+            path=source,
+            line=scan.lines[second],
+        )
+    return next(iter(widths.values()), None)
+
+
 def _helmert_parameters(scan: _Scan, source: str) -> tuple[float, ...] | None:
     value = scan.values.get("转换参数", "")
     items = [item.strip() for item in re.split(r"[,，;；\s]+", value) if item.strip()]
@@ -445,13 +476,7 @@ def _declared_crs(
                 line=line,
             )
         datum = found
-    width = _declared_int(scan, "几度分带", _WIDTH_VALUE, source)
-    if width is not None and width not in (3, 6):
-        raise BoundaryTxtCRSError(
-            f"几度分带={scan.values['几度分带']!r}: Gauss-Kruger zones are 3 or 6 degrees wide",
-            path=source,
-            line=scan.lines["几度分带"],
-        )
+    width = _declared_width(scan, source)
     helmert = None
     if datum == "cgcs2000":
         if re.sub(r"[\s,，0.+-]", "", scan.values.get("转换参数", "")):
@@ -683,8 +708,11 @@ class _Ring:
     closed: bool = False
 
 
-def _rings(plot: _Plot, xy: np.ndarray, warnings: list[str]) -> tuple[list[_Ring], int]:
-    """Split a plot's points into rings; return them and the number of closing points."""
+def _rings(plot: _Plot, xy: np.ndarray, repeated: list[int]) -> tuple[list[_Ring], int]:
+    """Split a plot's points into rings; return them and the number of closing points.
+
+    The lines of points that repeat the previous point (dropped) are added to ``repeated``.
+    """
     rings: list[_Ring] = []
     closing = 0
     for point, (east, north) in zip(plot.points, xy.tolist(), strict=True):
@@ -693,13 +721,20 @@ def _rings(plot: _Plot, xy: np.ndarray, warnings: list[str]) -> tuple[list[_Ring
             rings.append(_Ring(point.ring, point.line, [(east, north)]))
             continue
         if _same(ring.points[-1], (east, north)):
-            warnings.append(f"line {point.line}: point repeats the previous point; dropped")
+            repeated.append(point.line)
         elif len(ring.points) >= 2 and _same(ring.points[0], (east, north)):
             ring.closed = True
             closing += 1
         else:
             ring.points.append((east, north))
     return rings, closing
+
+
+def _repeated_warning(lines: list[int]) -> str:
+    if len(lines) == 1:
+        return f"line {lines[0]}: point repeats the previous point; dropped"
+    shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
+    return f"{len(lines):,} points repeat the previous point; dropped (lines {shown})"
 
 
 def _same(a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -718,9 +753,13 @@ def _plot_geometry(plot: _Plot, rings: list[_Ring], source: str) -> shapely.Geom
                 line=ring.line,
             )
         polygon = shapely.Polygon(ring.points)
-        if shapely.convex_hull(polygon).area == 0:
+        width = 2.0 * polygon.area / polygon.length
+        if not width >= _MIN_RING_WIDTH_M:
             raise BoundaryTxtError(
-                f"ring 圈号={ring.number} starting here has no area (its points are on a line)",
+                f"ring 圈号={ring.number} starting here encloses no area: its average width "
+                f"(2 × area / perimeter) is {width:.2g} m, under 1 mm, so its points lie on a "
+                "line (or nearly), or the ring crosses itself and its loops cancel out; check "
+                "its coordinates",
                 path=source,
                 line=ring.line,
             )
@@ -771,12 +810,26 @@ def _check_plot(
     if math.isnan(declared):
         return
     if abs(declared - computed) > max(tolerance * computed, _AREA_ROUNDING_HA):
-        share = abs(declared - computed) / computed * 100 if computed else math.inf
-        text = (
-            f"{where}: declared area {declared:.4f} ha (地块面积) differs from the computed "
-            f"planar area {computed:.4f} ha by {share:.2f} % (tolerance {tolerance * 100:.2f} %)"
-        )
-        if computed and abs(declared / geometry.area - 1) <= tolerance:
+        tolerated = f"(tolerance {tolerance * 100:.2f} %)"
+        if computed <= 0:  # holes that fill the outer ring
+            text = (
+                f"{where}: declared area {declared:.4f} ha (地块面积), but the plot encloses "
+                "no area"
+            )
+        elif declared <= 2.0 * computed:
+            share = abs(declared - computed) / computed * 100
+            text = (
+                f"{where}: declared area {declared:.4f} ha (地块面积) differs from the computed "
+                f"planar area {computed:.4f} ha by {share:.2f} % {tolerated}"
+            )
+        else:  # beyond 100 % a percentage says little: say how many times as large
+            ratio = declared / computed
+            times = f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.1f}"
+            text = (
+                f"{where}: declared area {declared:.4f} ha (地块面积) is {times} times the "
+                f"computed planar area {computed:.4f} ha {tolerated}"
+            )
+        if computed > 0 and abs(declared / geometry.area - 1) <= tolerance:
             text += "; the file seems to give m², not hectares"
         warnings.append(text)
 
@@ -939,15 +992,20 @@ def parse_boundary_txt(
         _transform_legacy(coords, declared, zone, metadata, source, warnings)
     crs = gk_crs(zone, prefixed=True)
     geometries, counts = [], []
+    repeated: list[int] = []
     for plot, xy in zip(scan.plots, coords, strict=True):
-        rings, closing = _rings(plot, xy, warnings)
+        rings, closing = _rings(plot, xy, repeated)
         geometry = _plot_geometry(plot, rings, source)
         _check_plot(plot, geometry, rings, closing, area_tolerance, warnings)
         geometries.append(geometry)
         counts.append(sum(len(r.points) for r in rings))
+    if repeated:
+        warnings.append(_repeated_warning(repeated))
     sites = _sites_frame(scan.plots, geometries, counts, crs, warnings)
     logger.debug("%s: %d plots, %d sites, %s", source, len(scan.plots), len(sites), crs_label(crs))
-    return BoundaryTxt(sites=sites, crs=crs, metadata=metadata, encoding=None, warnings=warnings)
+    return BoundaryTxt(
+        sites=sites, crs=crs, metadata=metadata, encoding=None, warnings=summarise(warnings)
+    )
 
 
 # --------------------------------------------------------------------------- reading files
@@ -1271,7 +1329,7 @@ def format_boundary_txt(
     project = {
         k: v
         for k, v in meta.items()
-        if k not in _ATTRIBUTE_KEYS and not k.startswith(_METADATA_PREFIX)
+        if k not in (*_ATTRIBUTE_KEYS, *_WIDTH_KEYS) and not k.startswith(_METADATA_PREFIX)
     }
     lines: list[str] = []
     if project:

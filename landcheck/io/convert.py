@@ -11,6 +11,7 @@ extension      written as
 ``.txt``       boundary coordinate TXT in a CGCS2000 Gauss-Kruger CRS (UTF-8 or GBK)
 ``.gpkg``      GeoPackage layer (``sites`` by default), UTF-8, multi-polygons
 ``.shp``       shapefile with ``.cpg`` (UTF-8 or GBK), field names fitted to 10 bytes
+               (项目类型 → XMLX, project_class → proj_class: ``check`` reads them back)
 ``.geojson``   GeoJSON in the data's CRS (GDAL writes the ``crs`` member)
 ``.kml``       KML, WGS 84 longitude/latitude
 =============  ===================================================================
@@ -48,6 +49,7 @@ from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
 from landcheck.io.output import atomic_files, check_files
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
+from landcheck.messages import summarise
 from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
 
 __all__ = ["OUTPUT_FORMATS", "ConvertResult", "convert"]
@@ -71,8 +73,20 @@ _SHORT_NAMES = {
     "computed_ha": "comp_ha",
     "point_count": "n_points",
     "project_class": "proj_class",
+    "项目类型": "XMLX",
+    "项目类别": "XMLX",
+    "项目名称": "XMMC",
+    "项目代码": "XMDM",
+    "地块编号": "DKBH",
+    "地块名称": "DKMC",
+    "地块用途": "DKYT",
+    "地类编码": "DLBM",
+    "地类名称": "DLMC",
+    "线性工程": "XXGC",
 }
-"""Readable 10-character names for landcheck's own columns in shapefiles."""
+"""Shapefile names (at most 10 bytes) for fields that do not fit: landcheck's own columns
+get readable ones, and Chinese field names (12 bytes in UTF-8) their standard pinyin codes,
+which ``landcheck check`` reads as it reads the Chinese names (项目类型 → XMLX)."""
 
 
 @dataclass
@@ -458,5 +472,5 @@ def convert(
         features=count,
         crs=crs_label(written_crs),
         source=str(src),
-        warnings=warnings,
+        warnings=summarise(warnings),
     )

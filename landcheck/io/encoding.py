@@ -1,9 +1,9 @@
 """Attribute encodings: detect GBK / UTF-8 shapefiles without a .cpg, choose what to tell GDAL.
 
 Chinese shapefiles are often written in GBK (CP936) with no ``.cpg`` beside
-the ``.dbf``. GDAL then falls back to the DBF's language-driver byte or to
-ISO-8859-1 and returns garbled text (pyogrio#380). landcheck reads the DBF's
-bytes itself — field names and the text fields of the first records — and
+the ``.dbf`` (or inside the same ``.zip``). GDAL then falls back to the DBF's
+language-driver byte or to ISO-8859-1 and returns garbled text (pyogrio#380).
+landcheck reads the DBF's bytes itself — field names and the text fields of the first records — and
 tries UTF-8, then GBK, then GB18030, preferring the decoding that gives
 Chinese characters.
 
@@ -17,12 +17,14 @@ import codecs
 import os
 import struct
 import unicodedata
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, BinaryIO
 
 from landcheck.errors import DataSourceError
+from landcheck.io.shapefile import sidecar, zipped_shapefiles
 
 __all__ = [
     "EncodingChoice",
@@ -174,50 +176,34 @@ def guess_encoding(samples: Iterable[bytes]) -> str | None:
     return best
 
 
-def _sidecar(path: str, extension: str) -> str | None:
-    """The file beside ``path`` with another extension, any case; None if absent."""
-    stem, _ = os.path.splitext(path)
-    for ext in (extension.lower(), extension.upper()):
-        if os.path.isfile(stem + ext):
-            return stem + ext
-    directory = os.path.dirname(path) or "."
-    base = os.path.basename(stem).lower() + extension.lower()
-    try:
-        for name in os.listdir(directory):
-            if name.lower() == base:
-                return os.path.join(directory, name)
-    except OSError:
-        return None
-    return None
+def _dbf_samples(handle: BinaryIO, dbf: str) -> tuple[list[bytes], int]:
+    """Field names and text values of the first records of a DBF, and its language-driver byte.
 
-
-def _dbf_samples(dbf: str) -> tuple[list[bytes], int]:
-    """Field names and text values of the first records of a DBF, and its language-driver byte."""
-    with open(dbf, "rb") as handle:
-        header = handle.read(32)
-        if len(header) < 32:
-            raise DataSourceError(f"{dbf!r} is not a dBASE file (too short); check the shapefile")
-        records, header_size, record_size = struct.unpack("<IHH", header[4:12])
-        ldid = header[29]
-        descriptors = handle.read(max(0, header_size - 32))
-        samples: list[bytes] = []
-        fields: list[tuple[int, int]] = []  # (offset in record, width) of character fields
-        offset = 1  # the deletion flag
-        for start in range(0, len(descriptors) - 31, 32):
-            block = descriptors[start : start + 32]
-            if block[0] == 0x0D:
-                break
-            samples.append(block[:11].split(b"\0", 1)[0])
-            width = block[16]
-            if chr(block[11]) == "C":
-                width += block[17] * 256  # character fields may use byte 17 for long widths
-                fields.append((offset, width))
-            offset += width
-        if not fields or record_size <= 0:
-            return samples, ldid
-        count = min(records, _MAX_RECORDS, max(1, _MAX_BYTES // record_size))
-        handle.seek(header_size)
-        data = handle.read(count * record_size)
+    ``handle`` is the DBF opened for reading at its start (a file, or a zip member).
+    """
+    header = handle.read(32)
+    if len(header) < 32:
+        raise DataSourceError(f"{dbf!r} is not a dBASE file (too short); check the shapefile")
+    records, header_size, record_size = struct.unpack("<IHH", header[4:12])
+    ldid = header[29]
+    descriptors = handle.read(max(0, header_size - 32))
+    samples: list[bytes] = []
+    fields: list[tuple[int, int]] = []  # (offset in record, width) of character fields
+    offset = 1  # the deletion flag
+    for start in range(0, len(descriptors) - 31, 32):
+        block = descriptors[start : start + 32]
+        if block[0] == 0x0D:
+            break
+        samples.append(block[:11].split(b"\0", 1)[0])
+        width = block[16]
+        if chr(block[11]) == "C":
+            width += block[17] * 256  # character fields may use byte 17 for long widths
+            fields.append((offset, width))
+        offset += width
+    if not fields or record_size <= 0:
+        return samples, ldid
+    count = min(records, _MAX_RECORDS, max(1, _MAX_BYTES // record_size))
+    data = handle.read(count * record_size)  # the records start right after the header
     for start in range(0, len(data) - record_size + 1, record_size):
         record = data[start : start + record_size]
         for field_offset, width in fields:
@@ -227,15 +213,39 @@ def _dbf_samples(dbf: str) -> tuple[list[bytes], int]:
     return samples, ldid
 
 
-@lru_cache(maxsize=128)
-def _detect_cached(dbf: str, size: int, mtime_ns: int) -> tuple[str | None, bool, int]:
-    samples, ldid = _dbf_samples(dbf)
+def _findings(samples: list[bytes], ldid: int) -> tuple[str | None, bool, int]:
     wide = any(any(b >= 0x80 for b in s) for s in samples)
     return guess_encoding(samples), wide, ldid
 
 
+@lru_cache(maxsize=128)
+def _detect_cached(dbf: str, size: int, mtime_ns: int) -> tuple[str | None, bool, int]:
+    with open(dbf, "rb") as handle:
+        return _findings(*_dbf_samples(handle, dbf))
+
+
+@lru_cache(maxsize=128)
+def _detect_zipped_cached(
+    path: str, member: str, size: int, mtime_ns: int
+) -> tuple[str | None, bool, int]:
+    label = f"{path}/{member}"
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as handle:
+            return _findings(*_dbf_samples(handle, label))
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as ex:
+        raise DataSourceError(f"cannot read {label!r} to detect its encoding: {ex}") from ex
+
+
+def _detect_zipped(path: str, member: str) -> tuple[str | None, bool, int]:
+    try:
+        stat = os.stat(path)
+        return _detect_zipped_cached(os.path.abspath(path), member, stat.st_size, stat.st_mtime_ns)
+    except OSError as ex:
+        raise DataSourceError(f"cannot read {path!r} to detect its encoding: {ex}") from ex
+
+
 def _detect(path: str) -> tuple[str | None, bool, int] | None:
-    dbf = path if path.lower().endswith(".dbf") else _sidecar(path, ".dbf")
+    dbf = path if path.lower().endswith(".dbf") else sidecar(path, ".dbf")
     if dbf is None:
         return None
     try:
@@ -268,16 +278,96 @@ def _is_dbase_family(path: str) -> bool:
     return path.lower().endswith((".shp", ".dbf"))
 
 
-def choose_encoding(path: str | os.PathLike[str], given: str | None = None) -> EncodingChoice:
+Findings = tuple[str | None, bool, int]
+"""What the DBF bytes tell: the guessed encoding, whether any text is non-ASCII, the LDID."""
+
+
+def _choose_for_dbf(
+    name: str,
+    given: str | None,
+    cpg: str | None,
+    findings: Callable[[], Findings | None],
+    where: str,
+) -> EncodingChoice:
+    """The choice for one shapefile: ``given``, else its .cpg, else its DBF bytes."""
+    if given is not None:
+        note = f"{given} (--encoding)"
+        if cpg is not None:
+            note += " overrides the .cpg"
+        return EncodingChoice(given, "given", note)
+    if cpg is not None:
+        return EncodingChoice(None, "cpg", f"declared by {os.path.basename(cpg)}{where}")
+    found = findings()
+    if found is None:
+        return EncodingChoice(None, "driver", "no .dbf beside the file")
+    encoding, wide, ldid = found
+    if encoding is not None:
+        return EncodingChoice(
+            encoding, "detected", f"{encoding}, detected from the .dbf bytes{where} (no .cpg)"
+        )
+    if not wide:
+        return EncodingChoice(None, "ascii", "plain ASCII text (no .cpg needed)")
+    if ldid in _LDID_CODEPAGES:
+        return EncodingChoice(
+            None,
+            "ldid",
+            f"{_LDID_CODEPAGES[ldid]}, declared by the .dbf language-driver byte (no .cpg)",
+        )
+    raise DataSourceError(
+        f"cannot tell the attribute encoding of {name!r}: it has no .cpg, its .dbf declares no "
+        "code page, and its text is neither UTF-8 nor GBK/GB18030. Give the encoding with "
+        "--encoding (e.g. big5, cp1252), or add a .cpg file naming it"
+    )
+
+
+_TELLING = ("driver", "ascii", "cpg", "ldid", "given", "detected")
+"""How much a choice says about the text, least first (for a zip of several shapefiles)."""
+
+
+def _choose_zipped(name: str, given: str | None, layer: str | None) -> EncodingChoice:
+    """The choice for a zip: that of the layer's shapefile, else the most telling one."""
+    shapefiles = [p for p in zipped_shapefiles(name, layer).values() if ".dbf" in p]
+    if not shapefiles:
+        if given is not None:
+            return EncodingChoice(given, "given", f"{given} (--encoding)")
+        return EncodingChoice(None, "driver", "as the driver reads it")
+    choices = [
+        _choose_for_dbf(
+            f"{name}/{parts['.dbf']}",
+            given,
+            parts.get(".cpg"),
+            lambda parts=parts: _detect_zipped(name, parts[".dbf"]),
+            " in the zip",
+        )
+        for parts in shapefiles
+    ]
+    return max(choices, key=lambda choice: _TELLING.index(choice.source))
+
+
+def choose_encoding(
+    path: str | os.PathLike[str], given: str | None = None, layer: str | None = None
+) -> EncodingChoice:
     """Decide the attribute encoding to read a source with.
 
     - A shapefile (``.shp``/``.dbf``): ``given`` wins (it may correct a wrong
       .cpg); else a .cpg lets GDAL decide; else the DBF bytes are examined.
       Text that is neither UTF-8 nor GBK/GB18030 in a DBF that declares no
       code page is refused rather than read garbled.
+    - A zipped shapefile (``.zip``): the same, from the .cpg and .dbf inside
+      the zip, of the shapefile named ``layer`` (without a layer, the most
+      telling one: detected text before a .cpg before plain ASCII).
     - A format whose text is UTF-8 by definition (GeoPackage, GeoJSON, KML,
       FileGDB, FlatGeobuf): ``given`` is ignored, with a note.
     - Anything else: ``given`` is passed on, or GDAL decides.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    given : str, optional
+        The encoding asked for (``--encoding``).
+    layer : str, optional
+        The layer to read (for a zip of several shapefiles).
 
     Raises
     ------
@@ -302,36 +392,10 @@ def choose_encoding(path: str | os.PathLike[str], given: str | None = None) -> E
                 f"--encoding {given} ignored: {_UTF8_ONLY[extension]} text is always UTF-8",
             )
         return EncodingChoice(None, "format", f"{_UTF8_ONLY[extension]} text is UTF-8")
+    if extension == ".zip":
+        return _choose_zipped(name, given, layer)
     if not _is_dbase_family(name):
         if given is not None:
             return EncodingChoice(given, "given", f"{given} (--encoding)")
         return EncodingChoice(None, "driver", "as the driver reads it")
-    cpg = _sidecar(name, ".cpg")
-    if given is not None:
-        note = f"{given} (--encoding)"
-        if cpg is not None:
-            note += " overrides the .cpg"
-        return EncodingChoice(given, "given", note)
-    if cpg is not None:
-        return EncodingChoice(None, "cpg", f"declared by {os.path.basename(cpg)}")
-    found = _detect(name)
-    if found is None:
-        return EncodingChoice(None, "driver", "no .dbf beside the file")
-    encoding, wide, ldid = found
-    if encoding is not None:
-        return EncodingChoice(
-            encoding, "detected", f"{encoding}, detected from the .dbf bytes (no .cpg)"
-        )
-    if not wide:
-        return EncodingChoice(None, "ascii", "plain ASCII text (no .cpg needed)")
-    if ldid in _LDID_CODEPAGES:
-        return EncodingChoice(
-            None,
-            "ldid",
-            f"{_LDID_CODEPAGES[ldid]}, declared by the .dbf language-driver byte (no .cpg)",
-        )
-    raise DataSourceError(
-        f"cannot tell the attribute encoding of {name!r}: it has no .cpg, its .dbf declares no "
-        "code page, and its text is neither UTF-8 nor GBK/GB18030. Give the encoding with "
-        "--encoding (e.g. big5, cp1252), or add a .cpg file naming it"
-    )
+    return _choose_for_dbf(name, given, sidecar(name, ".cpg"), lambda: _detect(name), "")

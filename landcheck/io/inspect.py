@@ -86,7 +86,7 @@ def _layer_report(source: LayerSource, layer: str | None) -> dict[str, Any]:
     frame = read_frame(source, layer, columns=[])
     geometry = _geometry_fields(np.asarray(frame.geometry.values, dtype=object))
     bounds = geometry.pop("_bounds")
-    choice = choose_encoding(source.path, source.encoding)
+    choice = choose_encoding(source.path, source.encoding, layer)
     return {
         "layer": layer,
         "driver": info.get("driver"),

@@ -32,7 +32,9 @@ def file_sha256(path: str) -> str | None:
     """Return the SHA-256 of a file, cached per (path, size, mtime); None if not a file.
 
     Hashing a province-sized GeoPackage takes a second or two, so it is done
-    once per file version and only when a report asks for it.
+    once per file version and only when a report asks for it. A file that
+    cannot be read (permission denied) has no hash: None, like an in-memory
+    input; its record says why it could not be used.
 
     Examples
     --------
@@ -44,7 +46,10 @@ def file_sha256(path: str) -> str | None:
     """
     if not os.path.isfile(path):
         return None
-    return _sha256_cached(*file_version(path))
+    try:
+        return _sha256_cached(*file_version(path))
+    except OSError:
+        return None
 
 
 @dataclass

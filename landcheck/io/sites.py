@@ -3,7 +3,9 @@
 Every site file ends in the same checks: a CRS must be declared (or given
 with ``--crs``), and the coordinates must fit it — the messages come from
 :mod:`landcheck.io.traps` and name the probable CRS. Shapefiles without a
-``.cpg`` have their attribute encoding detected (:mod:`landcheck.io.encoding`).
+``.cpg`` (loose or zipped) have their attribute encoding detected
+(:mod:`landcheck.io.encoding`); one without its ``.dbf`` is read with a
+warning that its sites have no ids, names or project classes.
 Xian 1980 / Beijing 1954 data is shifted to CGCS2000 when a datum shift is
 given (:mod:`landcheck.datum`); without one it is returned as it is and the
 caller refuses it.
@@ -25,6 +27,7 @@ from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.records import InputRecord
+from landcheck.io.shapefile import lacks_dbf
 from landcheck.io.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.io.vector import (
     LayerSource,
@@ -42,6 +45,13 @@ _WHY_NO_CRS = {
     ".dbf": " (a table without .prj)",
     ".dxf": " (DXF drawings never do)",
 }
+
+_NO_DBF = (
+    "the shapefile has no .dbf, so its sites have no attributes: no site ids (they are "
+    "numbered 1, 2, … in file order), no names and no project classes (the rules then allow "
+    "no exception, e.g. farmland a transport project could take is prohibited); put the .dbf "
+    "beside the .shp (or into the zip)"
+)
 
 
 def frame_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -171,9 +181,11 @@ def read_sites(
         record.layer = layer
         driver = read_layer_info(source, layer).get("driver")
         record.extra["driver"] = driver
-        choice = choose_encoding(source.path, source.encoding)
+        choice = choose_encoding(source.path, source.encoding, layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
+        if lacks_dbf(source.path, layer):
+            record.extra.setdefault("warnings", []).append(_NO_DBF)
     frame = _settle_crs(frame, record, source, assume_crs, driver)
     record.crs = crs_label(frame.crs)
     record.features_read = len(frame)

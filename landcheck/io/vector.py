@@ -23,6 +23,7 @@ from pyproj import CRS
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.records import file_version
+from landcheck.io.shapefile import unreadable_parts
 
 __all__ = [
     "LayerSource",
@@ -118,8 +119,20 @@ def list_layers(path: str) -> list[tuple[str, str | None]]:
 
     Answers are cached per file version (path, size, modification time): a
     check asks about each layer several times, and GDAL opens the file each time.
+
+    Raises
+    ------
+    DataSourceError
+        The file does not exist, cannot be read (permission denied, also a
+        shapefile's ``.dbf`` or ``.shx``), or is not vector data.
     """
     require_exists(path, "cannot list layers")
+    blocked = unreadable_parts(path)
+    if blocked:
+        raise DataSourceError(
+            f"cannot read {', '.join(map(repr, blocked))}: permission denied; get read access "
+            f"to {'it' if len(blocked) == 1 else 'them'}, or give a copy you can read"
+        )
     try:
         return list(_layers_of(file_version(path)))
     except OGRDataSourceError as ex:
@@ -156,7 +169,7 @@ def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
 
     Cached per file version, like :func:`list_layers`; the caller gets its own copy.
     """
-    choice = choose_encoding(source.path, source.encoding)
+    choice = choose_encoding(source.path, source.encoding, layer)
     try:
         info = dict(_info_of(file_version(source.path), layer, choice.encoding))
     except (OGRDataSourceError, DataLayerError) as ex:
@@ -185,9 +198,10 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
     """Read a layer with pyogrio, turning its errors into landcheck errors.
 
     The attribute encoding is chosen by :func:`landcheck.io.encoding.choose_encoding`:
-    ``source.encoding`` when given, else detected for a shapefile without .cpg.
+    ``source.encoding`` when given, else detected for a shapefile without .cpg
+    (loose, or the layer's inside a .zip).
     """
-    encoding = choose_encoding(source.path, source.encoding).encoding
+    encoding = choose_encoding(source.path, source.encoding, layer).encoding
     try:
         return pyogrio.read_dataframe(source.path, layer=layer, encoding=encoding, **kwargs)
     except (OGRDataSourceError, DataLayerError) as ex:

@@ -1,0 +1,402 @@
+"""Reliability of inputs (issue 10: items 14, 15, 17, 21 and 22).
+
+Project classes survive a round trip through a shapefile, a zipped shapefile is decoded like a
+loose one, TXT rings without area are refused with their line, an unreadable layer leaves the
+run going, and land-use layers that carry only class names are read through the code table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from common import frame, sites, square
+from realworld import digest, write_shapefile
+
+import landcheck
+from landcheck.cli.main import cli
+from landcheck.errors import BoundaryTxtError
+from landcheck.io.boundary_txt import parse_boundary_txt
+from landcheck.io.convert import convert
+from landcheck.io.encoding import choose_encoding
+from landcheck.io.records import file_sha256
+
+# A 1000 m x 500 m site; the farmland takes 300 m x 500 m of it: 150,000 m².
+SITE = square(0, 0, 1000, 500)
+FARMLAND = frame([{"BSM": "F1", "geometry": square(700, 0, 1300, 1000)}])
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def farmland_finding(result, site_id="S1"):
+    (finding,) = [f for f in result.site_findings(site_id) if f.check == "permanent_farmland"]
+    return finding
+
+
+def check_planar(site_source, **layers):
+    return landcheck.check(site_source, layers=layers, area_method="planar")
+
+
+# --------------------------------------------------------------------------- 14 project class
+
+
+def test_convert_writes_a_project_class_field_check_reads_back(tmp_path, write_gpkg):
+    data = write_gpkg(sites=sites(SITE, project_class=["transport"]))
+    out = tmp_path / "sites.shp"
+    done = convert(f"{data}:sites", out)
+    assert pyogrio.read_info(str(out))["fields"].tolist() == ["site_id", "proj_class"]
+    assert any("project_class → proj_class" in w for w in done.warnings)
+    result = check_planar(str(out), farmland=FARMLAND)
+    assert result.sites.loc[0, "project_class"] == "transport"
+    finding = farmland_finding(result)
+    assert (finding.outcome, finding.status) == ("state_council", "conditional")
+    assert finding.area.planar_m2 == pytest.approx(150_000.0)
+
+
+def test_convert_gives_long_chinese_field_names_their_codes(tmp_path, write_gpkg):
+    # 项目类型 and 项目名称 take 12 bytes in UTF-8; a DBF field name holds 10
+    data = write_gpkg(sites=sites(SITE, 项目名称=["县道改建"], 项目类型=["交通类项目"]))
+    out = tmp_path / "sites.shp"
+    done = convert(f"{data}:sites", out)
+    assert pyogrio.read_info(str(out))["fields"].tolist() == ["site_id", "XMMC", "XMLX"]
+    assert any("项目名称 → XMMC, 项目类型 → XMLX" in w for w in done.warnings)
+    result = check_planar(str(out), farmland=FARMLAND)
+    row = result.sites.iloc[0]
+    assert (row["name"], row["project_class"]) == ("县道改建", "transport")
+    assert farmland_finding(result).status == "conditional"
+
+
+def test_convert_to_a_gbk_shapefile_keeps_chinese_names_that_fit(tmp_path, write_gpkg):
+    data = write_gpkg(sites=sites(SITE, 项目类型=["交通类项目"]))
+    out = tmp_path / "sites.shp"
+    convert(f"{data}:sites", out, output_encoding="gbk")
+    assert pyogrio.read_info(str(out))["fields"].tolist() == ["site_id", "项目类型"]
+    assert check_planar(str(out), farmland=FARMLAND).sites.loc[0, "project_class"] == "transport"
+
+
+@pytest.mark.parametrize("field", ["proj_class", "project_cl", "PROJECT_CL"])
+def test_truncated_project_class_fields_are_read(field):
+    result = check_planar(sites(SITE, **{field: ["transport"]}), farmland=FARMLAND)
+    assert result.sites.loc[0, "project_class"] == "transport"
+    assert farmland_finding(result).outcome == "state_council"
+
+
+def without_dbf(path):
+    os.remove(os.path.splitext(path)[0] + ".dbf")
+    return path
+
+
+def test_a_shapefile_without_its_dbf_warns_that_ids_names_and_classes_are_missing(
+    runner, tmp_path, write_gpkg, caplog
+):
+    shp = write_shapefile(
+        sites(SITE, name=["县道"], project_class=["transport"]).rename(
+            columns={"project_class": "proj_class"}
+        ),
+        tmp_path / "sites.shp",
+        encoding="utf-8",
+    )
+    with_dbf = check_planar(shp, farmland=FARMLAND)
+    assert farmland_finding(with_dbf).status == "conditional"
+    assert not any("no .dbf" in w for w in with_dbf.warnings)
+
+    without_dbf(shp)
+    farmland = write_gpkg(farmland=FARMLAND)
+    out = tmp_path / "report"
+    result = runner.invoke(
+        cli, ["check", shp, "--layer", f"farmland={farmland}:farmland", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"{shp}: the shapefile has no .dbf" in caplog.text
+    for missing in ("no site ids", "no names", "no project classes"):
+        assert missing in caplog.text
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    site = findings["sites"][0]
+    assert (site["site_id"], site["name"], site["project_class"]) == ("1", "", None)
+    farmland_status = [f for f in site["findings"] if f["check"] == "permanent_farmland"]
+    assert farmland_status[0]["status"] == "prohibited"  # no class: no exception
+
+
+def test_a_zipped_shapefile_without_its_dbf_warns_too(tmp_path):
+    shp = write_shapefile(sites(SITE), tmp_path / "sites.shp", encoding="utf-8")
+    archive = tmp_path / "sites.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for ext in (".shp", ".shx", ".prj"):
+            out.write(shp[:-4] + ext, "sites" + ext)
+    result = check_planar(str(archive), farmland=FARMLAND)
+    assert any(w.startswith(f"{archive}: the shapefile has no .dbf") for w in result.warnings)
+
+
+# --------------------------------------------------------------------------- 15 zipped encoding
+
+
+def zip_files(archive, *paths):
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in paths:
+            stem = os.path.splitext(path)[0]
+            for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                if os.path.exists(stem + ext):
+                    out.write(stem + ext, os.path.basename(stem) + ext)
+    return str(archive)
+
+
+def test_a_zipped_gbk_shapefile_without_cpg_is_detected_like_a_loose_one(tmp_path):
+    site = sites(SITE, 项目名称=["县道"], XMLX=["交通类项目"])
+    shp = write_shapefile(site, tmp_path / "gbk.shp", encoding="gbk")
+    archive = zip_files(tmp_path / "gbk.zip", shp)
+    before = digest(archive)
+    # GDAL alone reads the zipped GBK text as ISO-8859-1: the class is lost
+    assert pyogrio.read_dataframe(archive)["XMLX"][0] != "交通类项目"
+    for source in (archive, f"{archive}:gbk"):
+        result = check_planar(source, farmland=FARMLAND)
+        row = result.sites.iloc[0]
+        assert (row["name"], row["project_class"]) == ("县道", "transport")
+        assert farmland_finding(result).status == "conditional"
+        extra = result.inputs[0].extra
+        assert (extra["encoding"], extra["encoding_source"]) == ("gbk", "detected")
+        assert "in the zip" in extra["encoding_note"]
+    assert digest(archive) == before
+
+
+def test_each_layer_of_a_zip_gets_its_own_encoding(tmp_path):
+    gbk = write_shapefile(sites(SITE, XMLX=["交通类项目"]), tmp_path / "roads.shp", encoding="gbk")
+    utf8 = write_shapefile(
+        sites(SITE, XMLX=["能源类项目"]), tmp_path / "grid.shp", encoding="utf-8", cpg=True
+    )
+    archive = zip_files(tmp_path / "both.zip", gbk, utf8)
+    assert choose_encoding(archive, None, "roads").encoding == "gbk"
+    assert choose_encoding(archive, None, "grid").source == "cpg"
+    # without a layer, the most telling .dbf decides
+    assert choose_encoding(archive).encoding == "gbk"
+    classes = {
+        layer: check_planar(f"{archive}:{layer}").sites.loc[0, "project_class"]
+        for layer in ("roads", "grid")
+    }
+    assert classes == {"roads": "transport", "grid": "energy"}
+
+
+def test_a_zipped_layer_is_decoded_too(tmp_path):
+    land_use = frame([{"BSM": "L1", "DLBM": "0103", "DLMC": "旱地", "geometry": SITE}])
+    shp = write_shapefile(land_use, tmp_path / "dltb.shp", encoding="gbk")
+    archive = zip_files(tmp_path / "dltb.zip", shp)
+    result = check_planar(sites(SITE), land_use=archive)
+    assert result.layer("S1", "land_use").classes.loc["0103", "planar_m2"] == 500_000.0
+    assert result.context["land_use"]["_name"].tolist() == ["旱地"]  # as the layer has it
+
+
+# --------------------------------------------------------------------------- 17 degenerate rings
+
+N0, E0 = 2_700_000.0, 35_500_000.0
+ATTRIBUTES = "[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=3\n带号=35\n"
+
+
+def txt(points, header="{n},,A,,面,,,,@"):
+    lines = [f"J{i + 1},1,{n:.3f},{e:.3f}" for i, (n, e) in enumerate(points)]
+    lines.append(lines[0])
+    return ATTRIBUTES + "[地块坐标]\n" + header.format(n=len(lines)) + "\n" + "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        # a 200 m line with a 1 mm kink: 0.1 m² on a 400 m perimeter (0.5 mm on average)
+        [(N0, E0), (N0 + 100, E0 + 0.001), (N0 + 200, E0)],
+        # a symmetric bow-tie: its two loops cancel out
+        [(N0, E0), (N0 + 100, E0 + 100), (N0 + 100, E0), (N0, E0 + 100)],
+        # every point on one line
+        [(N0, E0), (N0 + 10, E0), (N0 + 20, E0)],
+    ],
+    ids=["near-collinear", "bow-tie", "collinear"],
+)
+def test_a_ring_without_area_is_refused_with_its_line(points):
+    with pytest.raises(BoundaryTxtError) as caught:
+        parse_boundary_txt(txt(points), source="plot.txt")
+    assert caught.value.line == 7  # the ring's first point
+    assert "encloses no area" in str(caught.value) and "under 1 mm" in str(caught.value)
+
+
+def test_a_ring_without_area_ends_the_cli_with_exit_1(runner, tmp_path):
+    path = tmp_path / "plot.txt"
+    path.write_text(txt([(N0, E0), (N0 + 100, E0 + 0.001), (N0 + 200, E0)]), encoding="utf-8")
+    result = runner.invoke(cli, ["check", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "line 7" in result.output and "encloses no area" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_thin_but_real_ring_is_read():
+    # 200 m long, 0.01 m wide on average: thin, but an area the survey drew
+    parsed = parse_boundary_txt(txt([(N0, E0), (N0 + 100, E0 + 0.02), (N0 + 200, E0)]))
+    assert parsed.sites.geometry.iloc[0].area == pytest.approx(2.0, rel=1e-6)
+
+
+def test_an_area_difference_beyond_100_percent_is_a_ratio():
+    square_10m = [(N0, E0), (N0 + 10, E0), (N0 + 10, E0 + 10), (N0, E0 + 10)]
+    (warning,) = parse_boundary_txt(txt(square_10m, "{n},2.0000,A,,面,,,,@")).warnings
+    assert "declared area 2.0000 ha (地块面积) is 200 times the computed planar area 0.0100 ha" in (
+        warning
+    )
+    assert not re.search(r"\d{3,}\.\d\d %", warning)  # no 19,900 %
+    (close,) = parse_boundary_txt(txt(square_10m, "{n},0.0150,A,,面,,,,@")).warnings
+    assert "by 50.00 %" in close
+
+
+# --------------------------------------------------------------------------- 21 unreadable layer
+
+
+def test_an_unreadable_file_has_no_hash(tmp_path, monkeypatch):
+    path = tmp_path / "farmland.gpkg"
+    path.write_bytes(b"data")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("landcheck.io.records.open", denied, raising=False)
+    assert file_sha256(str(path)) is None
+
+
+def test_an_unreadable_layer_is_unknown_and_the_run_goes_on(write_gpkg, monkeypatch):
+    data = write_gpkg("farmland.gpkg", farmland=FARMLAND)
+    eco = write_gpkg("eco.gpkg", eco_redline=frame([{"BSM": "E1", "geometry": square(0, 0, 10)}]))
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if os.fspath(path) == data and mode == os.R_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    result = landcheck.check(sites(SITE), layers={"farmland": data, "eco_redline": eco})
+    assert farmland_finding(result).status == "prohibited"
+    monkeypatch.setattr(os, "access", access)
+    result = landcheck.check(sites(SITE), layers={"farmland": data, "eco_redline": eco})
+    finding = farmland_finding(result)
+    assert finding.status == "unknown" and "permission denied" in finding.message.en
+    record = next(r for r in result.inputs if r.key == "farmland")
+    assert record.status == "unreadable" and "permission denied" in record.detail
+    # the other layers were still checked
+    eco_finding = next(f for f in result.site_findings("S1") if f.check == "eco_redline")
+    assert eco_finding.status == "prohibited"
+
+
+def _can_switch_user() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("setpriv") is not None
+
+
+@pytest.mark.skipif(not _can_switch_user(), reason="needs root and setpriv to run as nobody")
+def test_a_layer_the_user_may_not_read_is_unknown_and_the_report_is_written(write_gpkg):
+    # root reads everything: the CLI runs as nobody, in a folder nobody may write
+    folder = tempfile.mkdtemp(prefix="landcheck-perm-")
+    try:
+        os.chmod(folder, 0o777)
+        sites(SITE).to_file(os.path.join(folder, "sites.gpkg"))
+        FARMLAND.to_file(os.path.join(folder, "farmland.gpkg"))
+        os.chmod(os.path.join(folder, "farmland.gpkg"), 0)
+        executable = os.path.join(os.path.dirname(sys.executable), "landcheck")
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", executable]
+        command += ["check", "sites.gpkg", "--layer", "farmland=farmland.gpkg", "-o", "out"]
+        done = subprocess.run(
+            command,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HOME": folder},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "internal error" not in done.stderr
+        assert "cannot read 'farmland.gpkg': permission denied" in done.stderr
+        with open(os.path.join(folder, "out", "findings.json"), encoding="utf-8") as handle:
+            findings = json.load(handle)
+        farmland = next(i for i in findings["inputs"] if i["key"] == "farmland")
+        assert (farmland["status"], farmland["sha256"]) == ("unreadable", None)
+        site = findings["sites"][0]
+        assert site["layers"]["farmland"]["available"] is False
+        assert (
+            next(f for f in site["findings"] if f["check"] == "permanent_farmland")["status"]
+            == "unknown"
+        )
+    finally:
+        shutil.rmtree(folder)
+
+
+# --------------------------------------------------------------------------- 22 names only
+
+
+def land_use_by_name(*names):
+    """Parcels 100 m wide side by side under SITE's first 100 m, named only (DLMC)."""
+    return frame(
+        [
+            {"BSM": f"L{i + 1}", "DLMC": name, "geometry": square(100 * i, 0, 100, 500)}
+            for i, name in enumerate(names)
+        ]
+    )
+
+
+def test_a_land_use_layer_with_class_names_only_is_read_through_the_code_table():
+    site = sites(square(0, 0, 200, 500))
+    result = check_planar(site, land_use=land_use_by_name("旱地", "水田"))
+    classes = result.layer("S1", "land_use").classes
+    assert classes.loc["0103", "planar_m2"] == pytest.approx(50_000.0)
+    assert classes.loc["0101", "planar_m2"] == pytest.approx(50_000.0)
+    assert classes.loc["0101", "category"] == "农用地"
+    (warning,) = [w for w in result.warnings if "class names (DLMC)" in w]
+    assert "read them through the code table sandiao-2019: 旱地 → 0103, 水田 → 0101" in warning
+    (finding,) = [f for f in result.site_findings("S1") if f.check == "cultivated_land"]
+    assert finding.outcome == "compensate"
+    assert "paddy 5.0000 ha, irrigated 0.0000 ha, dry 5.0000 ha" in finding.message.en
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("有林地", "0301"), ("街巷用地", "1004"), ("仓储用地", "0508"), ("教育用地", "08H2")],
+)
+def test_second_survey_and_merged_class_names_are_read(name, code):
+    result = check_planar(sites(square(0, 0, 100, 500)), land_use=land_use_by_name(name))
+    classes = result.layer("S1", "land_use").classes
+    assert classes.index.tolist() == [code]
+    assert classes.loc[code, "planar_m2"] == pytest.approx(50_000.0)
+    assert "aliases" not in classes.columns
+    assert any(f"{name} → {code}" in w for w in result.warnings)
+
+
+def test_a_class_name_the_table_does_not_know_makes_the_land_use_checks_unknown():
+    site = sites(square(0, 0, 200, 500))
+    result = check_planar(site, land_use=land_use_by_name("旱地", "城市"))
+    view = result.layer("S1", "land_use")
+    assert view.unresolved_codes == ["城市"]
+    for check in ("cultivated_land", "agricultural_conversion"):
+        (finding,) = [f for f in result.site_findings("S1") if f.check == check]
+        assert finding.status == "unknown"
+    (warning,) = [w for w in result.warnings if "class names (DLMC)" in w]
+    assert "names the table does not know (城市)" in warning
+
+
+def test_planning_zones_with_names_only_are_read_too():
+    zones = frame([{"BSM": "Z1", "GHFQMC": "城镇集中建设区", "geometry": SITE}])
+    result = check_planar(sites(SITE), planning_zones=zones)
+    (finding,) = [f for f in result.site_findings("S1") if f.check == "planning_conformity"]
+    assert (finding.outcome, finding.status) == ("conforms", "not_involved")
+    assert any("城镇集中建设区 → 0401" in w for w in result.warnings)
+
+
+def test_a_class_layer_with_neither_codes_nor_names_is_still_refused():
+    parcels = frame([{"BSM": "L1", "geometry": SITE}])
+    result = check_planar(sites(SITE), land_use=parcels)
+    (finding,) = [f for f in result.site_findings("S1") if f.check == "cultivated_land"]
+    assert finding.status == "unknown"
+    assert "no class code field (looked for DLBM) and no class name field (DLMC)" in (
+        finding.message.en
+    )
