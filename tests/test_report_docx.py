@@ -313,7 +313,7 @@ def test_cli_writes_report_docx(tmp_path, write_gpkg):
         ],
     )
     assert run.exit_code == 0, run.output
-    assert sorted(os.listdir(out)) == ["findings.json", "report.docx"]
+    assert sorted(os.listdir(out)) == [".landcheck", "findings.json", "report.docx"]
     lines = texts(docx.Document(out / "report.docx"))
     assert any(
         line.startswith("The site takes 15.0000 ha (225.00 mu) of permanent basic farmland")
