@@ -112,7 +112,9 @@ def _sample_rings(count: int, folder: str):
     lon, lat = transformer.transform(xy[:, 0], xy[:, 1])
     offsets = np.searchsorted(which, np.arange(len(rings) + 1))
     ours = geodesic_ring_areas(lon, lat, offsets, geod)
-    theirs = np.array([geod.polygon_area_perimeter(lon[s:t], lat[s:t])[0] for s, t in pairwise(offsets)])
+    theirs = np.array(
+        [geod.polygon_area_perimeter(lon[s:t], lat[s:t])[0] for s, t in pairwise(offsets)]
+    )
     for i in np.argsort(-np.abs(ours - theirs))[:count]:
         s, t = offsets[i], offsets[i + 1]
         yield f"sample land_use ring {i}", lon[s:t], lat[s:t]

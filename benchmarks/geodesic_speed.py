@@ -68,7 +68,9 @@ def ring_by_ring(geometries: np.ndarray, crs) -> np.ndarray:
     transformer, geod = _to_geodetic(crs.to_wkt())
     lon, lat = transformer.transform(xy[:, 0], xy[:, 1])
     bounds = np.searchsorted(which, np.arange(len(rings) + 1))
-    areas = np.array([abs(geod.polygon_area_perimeter(lon[s:t], lat[s:t])[0]) for s, t in pairwise(bounds)])
+    areas = np.array(
+        [abs(geod.polygon_area_perimeter(lon[s:t], lat[s:t])[0]) for s, t in pairwise(bounds)]
+    )
     np.add.at(out, owner[ring_polygon], np.where(first, areas, -areas))
     return out
 

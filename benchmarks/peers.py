@@ -176,7 +176,9 @@ def _copy_layer(conn, path: str, layer: str, table: str, id_field: str | None) -
         for batch in reader:
             geoms = shapely.from_wkb(batch.column(geometry_name).to_numpy(zero_copy_only=False))
             ewkb = shapely.to_wkb(shapely.set_srid(geoms, SRID), hex=True, include_srid=True)
-            ids = batch.column(id_field).to_pylist() if id_field else range(count, count + len(ewkb))
+            ids = (
+                batch.column(id_field).to_pylist() if id_field else range(count, count + len(ewkb))
+            )
             count += len(ewkb)
             copy.write("".join(f"{i}\t{g}\n" for i, g in zip(ids, ewkb, strict=True)))
     if id_field:

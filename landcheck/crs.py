@@ -493,9 +493,7 @@ def _polygonal_areas(geoms: np.ndarray, transformer: Transformer, geod: Geod) ->
     lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
     offsets = np.searchsorted(ring_of_coord, np.arange(len(rings) + 1))
     ring_area = np.abs(geodesic_ring_areas(lon, lat, offsets, geod))
-    return np.bincount(
-        polygon_owner[ring_polygon], weights=sign * ring_area, minlength=len(geoms)
-    )
+    return np.bincount(polygon_owner[ring_polygon], weights=sign * ring_area, minlength=len(geoms))
 
 
 @lru_cache(maxsize=32)

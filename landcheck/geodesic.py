@@ -190,9 +190,10 @@ def _k_series(a: float, f: float, terms: int = 8) -> np.ndarray:
     b[0] = 1.0
     for m in range(count - 1):
         b[m + 1] = b[m] * (0.5 - m) / (m + 1) * ep2
-    n = np.array(
-        [sum(b[m] * b[k - m] / (2 * m + 1) for m in range(k + 1)) for k in range(count)]
-    ) * (a * (1.0 - f)) ** 2
+    n = (
+        np.array([sum(b[m] * b[k - m] / (2 * m + 1) for m in range(k + 1)) for k in range(count)])
+        * (a * (1.0 - f)) ** 2
+    )
     tails = np.cumsum(n[::-1])[::-1]  # tails[i] = Σ_(j>=i) n_j, smallest terms added first
     return -tails[1 : terms + 1]
 
