@@ -191,8 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     peer_scenarios = "".join(s for s in args.scenarios if s in PEER_SCENARIOS)
     peers = run_peers(manifest_path, peer_scenarios) if peer_scenarios else {}
     for scenario in args.scenarios:
+        load_before = os.getloadavg()[1]
         line = run_scenario(manifest_path, scenario, manifest, peers)
         line["hardware"] = hardware()
+        # other work on the machine slows every engine alike: the 5-minute load average
+        line["load_average"] = [round(load_before, 1), round(os.getloadavg()[1], 1)]
         print(json.dumps(line, ensure_ascii=False), flush=True)
         lines.append(line)
     os.makedirs(RESULTS, exist_ok=True)
