@@ -3,9 +3,16 @@
 ``python -m benchmarks.measure MODE MANIFEST SCENARIO OUT.json`` with MODE one of
 
 ``landcheck``  ``landcheck.check`` on the scenario (timed; then once more, warm);
+``question``   ``landcheck.check`` with only the peers' two layers (land_use, farmland);
+``cli``        the whole command ``landcheck check … -f json -q`` in its own process,
+               from start to exit (what a reviewer waits for);
+``parts``      where that command's time goes: ``check()``, ``CheckResult.to_dict()``,
+               the JSON text, writing it;
 ``plain``      the plain geopandas approach (:mod:`benchmarks.plain`);
 ``read``       only landcheck's filtered reads of the features the sites need;
-``overlay``    only the geometry step of scenario (d), both ways, data in memory.
+``overlay``    only the geometry step of scenario (d), both ways, data in memory;
+``duckdb``,    the peers (:mod:`benchmarks.peers`): load once, then the question for
+``postgis``    each scenario given (SCENARIO may be several letters, e.g. ``bc``).
 
 Imports happen before the clock starts; the sites are read inside the timed call.
 """
@@ -13,8 +20,11 @@ Imports happen before the clock starts; the sites are read inside the timed call
 from __future__ import annotations
 
 import json
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 
 SCENARIO_LAYERS = {
@@ -55,14 +65,17 @@ def _peaks() -> dict:
 
 
 def run(mode: str, manifest_path: str, scenario: str) -> dict:
-    import geopandas as gpd  # noqa: F401  (import cost outside the clock)
-    import shapely  # noqa: F401
-
     with open(manifest_path) as handle:
         manifest = json.load(handle)
     layers_path, sites_path = manifest["layers"], manifest["sites"]
-    keys = SCENARIO_LAYERS[scenario]
-    sites_layer = f"sites_{scenario}"
+    keys = SCENARIO_LAYERS[scenario[0]]
+    sites_layer = f"sites_{scenario[0]}"
+    if mode == "cli":  # before any import: the command's peak must not include this process's
+        return {"mode": mode, **_cli(layers_path, sites_path, sites_layer, keys)}
+
+    import geopandas as gpd  # noqa: F401  (import cost outside the clock)
+    import shapely  # noqa: F401
+
     out: dict = {"mode": mode, "scenario": scenario, "rss_before_mb": round(_rss_mb(), 1)}
     if mode == "landcheck":
         import landcheck
@@ -88,6 +101,25 @@ def run(mode: str, manifest_path: str, scenario: str) -> dict:
         out["features_read"] = {
             r.key: r.features_read for r in result.inputs if r.role == "layer" and r.key in keys
         }
+    elif mode == "question":
+        import landcheck
+        from benchmarks.peers import QUESTION_LAYERS
+
+        layers = {k: f"{layers_path}:{k}" for k in QUESTION_LAYERS}
+        started = time.perf_counter()
+        landcheck.check(f"{sites_path}:{sites_layer}", layers=layers)
+        out["seconds"] = time.perf_counter() - started
+    elif mode == "parts":
+        out.update(_parts(layers_path, sites_path, sites_layer, keys))
+    elif mode in ("duckdb", "postgis"):
+        from benchmarks import peers
+
+        if mode == "duckdb":
+            out.update(peers.duckdb_run(layers_path, sites_path, scenario))
+        else:
+            folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+            out.update(peers.postgis_run(layers_path, sites_path, scenario, folder))
+        return out  # peak_mb: DuckDB's process (load included), PostGIS's query backend
     elif mode == "plain":
         from benchmarks.plain import plain_areas
 
@@ -106,6 +138,51 @@ def run(mode: str, manifest_path: str, scenario: str) -> dict:
         raise SystemExit(f"unknown mode {mode!r}")
     out.update(_peaks())
     return out
+
+
+def _cli(layers_path: str, sites_path: str, sites_layer: str, keys) -> dict:
+    """Time ``landcheck check SITES --layer … -o DIR -f json -q`` from start to exit."""
+    script = os.path.join(os.path.dirname(sys.executable), "landcheck")
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "report")
+        command = [script, "check", f"{sites_path}:{sites_layer}", "-o", report, "-f", "json", "-q"]
+        for key in keys:
+            command += ["--layer", f"{key}={layers_path}:{key}"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        if code:
+            raise RuntimeError(f"landcheck check exited with {code}")
+        size = os.path.getsize(os.path.join(report, "findings.json"))
+    # ru_maxrss (KB) of the command, or of the largest worker it waited for; this process is
+    # small (no geopandas), so what a fork carries over before exec does not count
+    peak_mb = round(usage.ru_maxrss / 1024, 1)
+    return {"seconds": seconds, "peak_mb": peak_mb, "json_mb": size / 2**20}
+
+
+def _parts(layers_path: str, sites_path: str, sites_layer: str, keys) -> dict:
+    """The command's steps one by one: check(), to_dict(), the JSON text, writing it."""
+    import landcheck
+    from landcheck.report.json import _finite
+
+    layers = {k: f"{layers_path}:{k}" for k in keys}
+    started = time.perf_counter()
+    result = landcheck.check(f"{sites_path}:{sites_layer}", layers=layers)
+    steps = {"check_s": time.perf_counter() - started}
+    started = time.perf_counter()
+    data = result.to_dict()
+    steps["to_dict_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    text = json.dumps(_finite(data), ensure_ascii=False, indent=2)
+    steps["json_text_s"] = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        with open(os.path.join(tmp, "findings.json"), "w", encoding="utf-8") as handle:
+            handle.write(text)
+        steps["write_s"] = time.perf_counter() - started
+    return steps
 
 
 def _read_only(layers_path: str, sites_path: str, sites_layer: str, keys) -> float:

@@ -1,4 +1,4 @@
-"""Run the benchmark scenarios: landcheck against the plain geopandas approach.
+"""Run the benchmark scenarios: landcheck against plain geopandas, DuckDB and PostGIS.
 
 ``python -m benchmarks.run quick|full [--scenarios abcd]`` builds (once) the
 synthetic data in ``benchmarks/data/``, then for each scenario runs, each in its
@@ -6,6 +6,15 @@ own process: landcheck, the plain approach and landcheck's filtered reads
 alone; checks that both give the same planar overlap area for every
 (site, layer) to 1e-6 relative; prints one JSON line per scenario and writes
 them all to ``benchmarks/results/<size>.json``.
+
+For (b) and (c) it also times the whole command ``landcheck check … -f json -q``
+and its steps, landcheck on the peers' two layers alone, and the peers
+(:mod:`benchmarks.peers`): DuckDB spatial and a throwaway PostGIS server, each
+loading the data once (timed apart) and answering the dissolved-overlap question
+for land_use and farmland; their areas must match landcheck's to 1e-6 too. A peer
+whose software is missing is skipped with the reason. Each line carries every
+engine's time and the ratios (the other's time over landcheck's: above 1,
+landcheck is faster).
 
 Scenarios: (a) one site against all layers, (b) and (c) many sites spread over
 the region against all layers, (d) a road corridor across one huge redline
@@ -27,6 +36,8 @@ from benchmarks.generate import DATA, build
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results")
 REL_TOL = 1e-6
+PEER_SCENARIOS = "bc"
+PEERS = ("duckdb", "postgis")
 
 
 def hardware() -> str:
@@ -72,7 +83,58 @@ def compare(ours: dict[str, float], theirs: dict[str, float]) -> tuple[bool, flo
     return not bad, worst, bad
 
 
-def run_scenario(manifest_path: str, scenario: str, manifest: dict) -> dict:
+def run_peers(manifest_path: str, scenarios: str) -> dict[str, dict]:
+    """Each peer in its own process: load once, answer the question for each scenario."""
+    out = {}
+    for peer in PEERS:
+        out[peer] = _child(peer, manifest_path, scenarios)
+        if "skipped" in out[peer]:
+            print(f"{peer} skipped: {out[peer]['skipped']}", file=sys.stderr, flush=True)
+    return out
+
+
+def _ratio(other: float, ours: float) -> float:
+    return round(other / ours, 2)
+
+
+def _peer_columns(line: dict, ours: dict, peers: dict[str, dict], scenario: str) -> bool:
+    """Add the peers' figures and the ratios to a (b)/(c) line; False if an area differs."""
+    from benchmarks.peers import QUESTION_LAYERS
+
+    question = {k: v for k, v in ours["areas"].items() if k.split("|")[1] in QUESTION_LAYERS}
+    same = True
+    check_s, cli_s = line["landcheck_s"], line["cli_s"]
+    ratios = {
+        "check": {"plain": _ratio(line["plain_s"], check_s)},
+        "cli": {"plain": _ratio(line["plain_s"], cli_s)},
+    }
+    for peer, data in peers.items():
+        if "skipped" in data:
+            line[peer] = {"skipped": data["skipped"]}
+            continue
+        answer = data["scenarios"][scenario]
+        agree, worst, bad = compare(question, answer["areas"])
+        same = same and agree
+        line[peer] = {
+            "query_s": round(answer["query_s"], 3),
+            "query_warm_s": round(answer["warm_s"], 3),
+            "load_s": round(data["load_s"], 1),
+            "peak_mb": data["peak_mb"],
+            "areas_match": agree,
+            "max_rel_diff": worst,
+            "engine": data["engine"],
+        }
+        if bad:
+            line[peer]["mismatches"] = bad[:10]
+        ratios["check"][peer] = _ratio(answer["query_s"], check_s)
+        ratios["cli"][peer] = _ratio(answer["query_s"], cli_s)
+    line["ratios"] = ratios
+    return same
+
+
+def run_scenario(
+    manifest_path: str, scenario: str, manifest: dict, peers: dict[str, dict] | None = None
+) -> dict:
     ours = _child("landcheck", manifest_path, scenario)
     plain = _child("plain", manifest_path, scenario)
     read = _child("read", manifest_path, scenario)
@@ -102,6 +164,16 @@ def run_scenario(manifest_path: str, scenario: str, manifest: dict) -> dict:
         line["overlay_step_s"] = round(geometry["seconds"], 4)
         line["unsplit_overlay_step_s"] = round(geometry["plain_seconds"], 4)
         line["overlay_step_ratio"] = round(geometry["plain_seconds"] / geometry["seconds"], 1)
+    if scenario in PEER_SCENARIOS:
+        cli = _child("cli", manifest_path, scenario)
+        line["cli_s"] = round(cli["seconds"], 3)
+        line["cli_peak_mb"] = cli["peak_mb"]
+        line["findings_json_mb"] = round(cli["json_mb"], 1)
+        parts = _child("parts", manifest_path, scenario)
+        line["cli_parts"] = {k: round(v, 3) for k, v in parts.items() if k.endswith("_s")}
+        question = _child("question", manifest_path, scenario)
+        line["landcheck_question_s"] = round(question["seconds"], 3)
+        line["areas_match"] = _peer_columns(line, ours, peers or {}, scenario) and same
     if bad:
         line["mismatches"] = bad[:10]
     return line
@@ -116,9 +188,14 @@ def main(argv: list[str] | None = None) -> int:
     manifest = build(args.size, args.data)
     manifest_path = os.path.join(args.data, f"{args.size}.json")
     lines = []
+    peer_scenarios = "".join(s for s in args.scenarios if s in PEER_SCENARIOS)
+    peers = run_peers(manifest_path, peer_scenarios) if peer_scenarios else {}
     for scenario in args.scenarios:
-        line = run_scenario(manifest_path, scenario, manifest)
+        load_before = os.getloadavg()[1]
+        line = run_scenario(manifest_path, scenario, manifest, peers)
         line["hardware"] = hardware()
+        # other work on the machine slows every engine alike: the 5-minute load average
+        line["load_average"] = [round(load_before, 1), round(os.getloadavg()[1], 1)]
         print(json.dumps(line, ensure_ascii=False), flush=True)
         lines.append(line)
     os.makedirs(RESULTS, exist_ok=True)

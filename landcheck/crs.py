@@ -19,6 +19,7 @@ from pyproj import CRS, Geod, Transformer
 from pyproj.exceptions import CRSError
 
 from landcheck.errors import AnalysisCRSError
+from landcheck.geodesic import geodesic_ring_areas
 
 __all__ = [
     "CGCS2000_GEOGRAPHIC",
@@ -534,9 +535,11 @@ def ellipsoidal_areas(geometries: Any, crs: CRS) -> np.ndarray:
     """Return the area of each polygonal geometry on the CRS's ellipsoid, in m².
 
     Vertices are inverse-projected to longitude/latitude on the CRS's own
-    datum and each ring's area is computed by :meth:`pyproj.Geod.polygon_area_perimeter`
-    (geodesic edges; Karney's algorithm). Holes are subtracted. Non-polygonal
-    and empty geometries measure 0.
+    datum and each ring is measured as the polygon with geodesic edges that
+    :meth:`pyproj.Geod.polygon_area_perimeter` measures (Karney's area), by
+    :func:`landcheck.geodesic.geodesic_ring_areas`: all edges at once with
+    numpy, equal to pyproj's to its own rounding. Holes are subtracted.
+    Non-polygonal and empty geometries measure 0.
 
     Parameters
     ----------
@@ -567,24 +570,36 @@ def ellipsoidal_areas(geometries: Any, crs: CRS) -> np.ndarray:
     mask = np.isin(polygonal, (3, 6)) & ~shapely.is_empty(geoms)
     if not mask.any():
         return out
+    transformer, geod = _to_geodetic(crs.to_wkt())
     idx = np.flatnonzero(mask)
-    polygons, polygon_owner = shapely.get_parts(geoms[idx], return_index=True)
+    # batches of about _AREA_BATCH vertices bound the coordinate arrays' memory
+    ends = np.cumsum(shapely.get_num_coordinates(geoms[idx]))
+    cuts = np.searchsorted(ends, np.arange(_AREA_BATCH, ends[-1], _AREA_BATCH), side="right")
+    for part in np.split(idx, np.unique(cuts)):
+        if len(part):
+            out[part] = _polygonal_areas(geoms[part], transformer, geod)
+    return out
+
+
+_AREA_BATCH = 1 << 20
+
+
+def _polygonal_areas(geoms: np.ndarray, transformer: Transformer, geod: Geod) -> np.ndarray:
+    """Ellipsoidal areas of non-empty polygons and multipolygons (holes subtracted)."""
+    if (shapely.get_type_id(geoms) == 3).all():  # no multipolygons: skip copying the parts
+        polygons, polygon_owner = geoms, np.arange(len(geoms))
+    else:
+        polygons, polygon_owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_polygon = shapely.get_rings(polygons, return_index=True)
     # the first ring of each polygon is its exterior
     first_of_polygon = np.ones(len(rings), dtype=bool)
     first_of_polygon[1:] = ring_polygon[1:] != ring_polygon[:-1]
     sign = np.where(first_of_polygon, 1.0, -1.0)
     coords, ring_of_coord = shapely.get_coordinates(rings, return_index=True)
-    transformer, geod = _to_geodetic(crs.to_wkt())
     lon, lat = transformer.transform(coords[:, 0], coords[:, 1])
-    bounds = np.searchsorted(ring_of_coord, np.arange(len(rings) + 1))
-    ring_area = np.empty(len(rings), dtype=float)
-    for i in range(len(rings)):
-        start, stop = bounds[i], bounds[i + 1]
-        area, _ = geod.polygon_area_perimeter(lon[start:stop], lat[start:stop])
-        ring_area[i] = abs(area)
-    np.add.at(out, idx[polygon_owner[ring_polygon]], sign * ring_area)
-    return out
+    offsets = np.searchsorted(ring_of_coord, np.arange(len(rings) + 1))
+    ring_area = np.abs(geodesic_ring_areas(lon, lat, offsets, geod))
+    return np.bincount(polygon_owner[ring_polygon], weights=sign * ring_area, minlength=len(geoms))
 
 
 @lru_cache(maxsize=32)
