@@ -23,7 +23,8 @@ from pyproj import CRS
 
 from landcheck.classify import CodeTable, load_code_table
 from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
-from landcheck.datum import DatumShift
+from landcheck.crs.datum import DatumShift
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.inputs import (
@@ -38,7 +39,6 @@ from landcheck.inputs import (
 )
 from landcheck.io import InputRecord, LayerSource
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
-from landcheck.measuring import SiteMeasuring
 from landcheck.messages import summarise
 from landcheck.overlay import measured_in_site_crs
 from landcheck.profile import CoverageSpec, LayerSpec, Profile, Text
@@ -282,7 +282,7 @@ def check(
         detected for shapefiles without .cpg.
     datum_shift : DatumShift or str, optional
         7 Helmert parameters ``"dx,dy,dz,rx,ry,rz,s"`` (m, arc-seconds, ppm;
-        position-vector convention, see :mod:`landcheck.datum`) moving Xian
+        position-vector convention, see :mod:`landcheck.crs.datum`) moving Xian
         1980 / Beijing 1954 inputs to CGCS2000. Without them such inputs are
         refused; with them the shift is applied and recorded in the inputs
         and warnings.

@@ -29,7 +29,9 @@ from landcheck.crs import (
     legacy_datum,
     parse_crs,
 )
-from landcheck.datum import DatumShift, apply_datum_shift, legacy_refusal
+from landcheck.crs.datum import DatumShift, apply_datum_shift, refuse_mixed_datums
+from landcheck.crs.measuring import SiteMeasuring, site_measuring
+from landcheck.crs.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.errors import (
     AnalysisCRSError,
     DataSourceError,
@@ -42,10 +44,8 @@ from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.profiles import resolve_profile
 from landcheck.io.sites import frame_bounds
-from landcheck.io.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.io.vector import read_layer_info, resolve_layer
 from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
-from landcheck.measuring import SiteMeasuring, site_measuring
 from landcheck.profile import LayerSpec, Profile
 from landcheck.sites import PreparedSites, measured_in_own_crs, prepare_sites, refuse_non_finite
 
@@ -64,8 +64,6 @@ __all__ = [
     "lonlat_bounds",
     "prepare_run",
     "read_site_inputs",
-    "refuse_legacy",
-    "refuse_mixed_legacy",
 ]
 
 LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
@@ -249,11 +247,16 @@ def _read_one_sites(
             record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
             record.extra["warnings"] = [note["message"]]
         return sites, record
-    return read_sites(
-        LayerSource.parse(sites, encoding=encoding),
-        assume_crs=assume_crs,
-        datum_shift=datum_shift,
-    )
+    source = LayerSource.parse(sites, encoding=encoding)
+    frame, record = read_sites(source, assume_crs=assume_crs, datum_shift=datum_shift)
+    frame, note = apply_datum_shift(frame, datum_shift, f"the site file {source}")
+    if note is not None:
+        record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
+        record.extra.setdefault("warnings", []).append(
+            f"coordinates transformed from {note['source_crs']} to {note['target_crs']} by "
+            f"{note['method']}"
+        )
+    return frame, record
 
 
 def read_site_inputs(
@@ -279,7 +282,7 @@ def read_site_inputs(
     as_declared : list of GeoSeries
         Per source, its sites as read, in the CRS it declared (after a datum
         shift): a site's planar area is measured in its own zone
-        (:mod:`landcheck.measuring`), on its file's coordinates when it can be.
+        (:mod:`landcheck.crs.measuring`), on its file's coordinates when it can be.
     """
     many = sites if isinstance(sites, (list, tuple)) else [sites]
     if not many:
@@ -289,8 +292,6 @@ def read_site_inputs(
     )
     for frame, record in zip(frames, records, strict=True):
         refuse_non_finite(frame, record.path or "the site GeoDataFrame", id_field)
-        if frame.crs is not None:
-            refuse_legacy(frame.crs, "the site file")
     as_declared = [frame.geometry for frame in frames]
     if len(frames) == 1:
         return frames[0], list(records), as_declared
@@ -310,39 +311,6 @@ def lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
         raise InputDataError("the sites have no geometry; check the site file")
     west, south, east, north = usable.to_crs(CGCS2000_GEOGRAPHIC).total_bounds
     return float(west), float(south), float(east), float(north)
-
-
-def refuse_legacy(crs: CRS, what: str) -> None:
-    """Refuse Xian 1980 / Beijing 1954 data: PROJ could only guess its shift.
-
-    Data read with a datum shift (``datum_shift=``, ``--datum-shift``) is
-    already in CGCS2000 when it gets here.
-    """
-    if legacy_datum(crs) is not None:
-        raise legacy_refusal(crs, what)
-
-
-def refuse_mixed_legacy(
-    site_records: list[InputRecord], layer_crss: list[CRS], datum_shift: DatumShift | None
-) -> None:
-    """Refuse one datum shift for inputs in both Xian 1980 and Beijing 1954.
-
-    Their parameters differ, so one set of 7 cannot serve both.
-    """
-    if datum_shift is None:
-        return
-    found = {legacy_datum(c) for c in layer_crss} - {None}
-    for record in site_records:
-        shifted = record.extra.get("datum_shift")
-        if shifted:
-            found.add(legacy_datum(CRS.from_user_input(shifted["source_crs"])))
-    found.discard(None)
-    if len(found) > 1:
-        raise AnalysisCRSError(
-            f"the inputs are in {' and '.join(sorted(str(d) for d in found))}: one --datum-shift "
-            "cannot serve both datums (their parameters differ); transform the inputs of one "
-            "datum to CGCS2000 first"
-        )
 
 
 def known_crs(source: Source) -> CRS | None:
@@ -424,16 +392,11 @@ def load_layer(
             assume_crs=assume_crs,
         )
         frame = frame.sort_index()
-    shift_note = None
-    if frame.crs is not None and legacy_datum(frame.crs) is not None:
-        if datum_shift is None:
-            refuse_legacy(frame.crs, f"layer {spec.key!r}")
-        frame, shift_note = apply_datum_shift(frame, datum_shift, f"layer {spec.key!r}")
+    frame, shift_note = apply_datum_shift(frame, datum_shift, f"layer {spec.key!r}")
+    if shift_note is not None:
         if isinstance(source, LayerSource) and len(frame):
             frame = select_near(frame, near.to_crs(frame.crs).buffer(margin, join_style="mitre"))
-        record.extra["datum_shift"] = {
-            k: v for k, v in (shift_note or {}).items() if k != "message"
-        }
+        record.extra["datum_shift"] = {k: v for k, v in shift_note.items() if k != "message"}
     grow = margin + 10.0  # the box around the sites where features are cut or measured
     xmin, ymin, xmax, ymax = near.total_bounds
     layer = normalise_features(
@@ -501,7 +464,7 @@ def coverage_warnings(
     Full-coverage layers are those of kind ``land_use`` and ``planning_zone``
     with a source. A site far outside all of them almost always has wrong
     coordinates (X/Y swapped, a missing zone prefix, a wrong CRS); see
-    :func:`landcheck.io.traps.far_site_warnings`.
+    :func:`landcheck.crs.traps.far_site_warnings`.
     """
     extents = {}
     for key, spec in profile.layers.items():
@@ -653,10 +616,10 @@ def prepare_run(
             "(landcheck inspect FILE lists a file's layers and their feature counts)"
         )
     warnings = _record_warnings(records, assume_crs, what)
-    refuse_legacy(raw.crs, f"the {what} file")
     sources = layer_sources(resolved, given, encoding)
     declared = [c for c in map(known_crs, sources.values()) if c is not None]
-    refuse_mixed_legacy(records, declared, shift)
+    shifted = [r.extra["datum_shift"]["source_crs"] for r in records if "datum_shift" in r.extra]
+    refuse_mixed_datums([*declared, *map(CRS.from_user_input, shifted)], shift)
     analysis_crs, reason = choose_analysis_crs(
         assume_crs or "auto",
         sites_crs=raw.crs,

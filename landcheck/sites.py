@@ -18,10 +18,11 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
+from landcheck.crs import crs_label
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
-from landcheck.measuring import SiteMeasuring
 from landcheck.profile import Profile
 
 __all__ = [
@@ -392,7 +393,7 @@ def measured_in_own_crs(
     frame : GeoDataFrame
         Prepared sites (:func:`prepare_sites`) in the analysis CRS.
     measuring : SiteMeasuring
-        Each site's measuring CRS (:func:`landcheck.measuring.site_measuring`).
+        Each site's measuring CRS (:func:`landcheck.crs.measuring.site_measuring`).
     as_declared : list of GeoSeries, optional
         The sites as read, per source, in the CRS that source declared (one
         row per site, in order).

@@ -43,7 +43,7 @@ from landcheck.crs import (
     parse_crs,
     zone_for_longitude,
 )
-from landcheck.datum import DatumShift, legacy_refusal
+from landcheck.crs.datum import DatumShift, apply_datum_shift
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
 from landcheck.io.output import atomic_files, check_files
@@ -170,6 +170,19 @@ def _txt_frame(
         },
         geometry=np.asarray(frame.geometry.values, dtype=object),
         crs=frame.crs,
+    )
+
+
+def _changes_datum(crs: CRS | None, extension: str, target_crs: CRS | None) -> bool:
+    """Whether writing data in ``crs`` to this output moves it to another datum.
+
+    A boundary TXT and KML are always CGCS2000 (WGS 84 for KML); other formats keep
+    the data's datum unless ``--to-crs`` names a CRS in another one.
+    """
+    if extension in (".txt", ".kml"):
+        return True
+    return (
+        target_crs is not None and crs is not None and legacy_datum(target_crs) != legacy_datum(crs)
     )
 
 
@@ -420,9 +433,16 @@ def convert(
         warnings.extend(txt.warnings)
         metadata = {k: v for k, v in txt.metadata.items() if not k.startswith("landcheck.")}
     else:
-        frame, record = read_sites(src, assume_crs=assume, datum_shift=shift)
+        frame, record = read_sites(src, assume_crs=assume)
         read_crs = record.crs or ""
         warnings.extend(record.extra.get("warnings", ()))
+        if shift is not None or _changes_datum(frame.crs, extension, target_crs):
+            frame, note = apply_datum_shift(frame, shift, f"{src} (read as {read_crs})")
+            if note is not None:
+                warnings.append(
+                    f"coordinates transformed from {note['source_crs']} to "
+                    f"{note['target_crs']} by {note['method']}"
+                )
         if record.extra.get("crs_assumed"):
             warnings.append(f"the input declares no CRS; taken to be {crs_label(assume)} (--crs)")
         if record.extra.get("crs_replaced"):
@@ -433,12 +453,6 @@ def convert(
         raise InputDataError(f"{src} holds no features to convert")
     if np.isnan(frame_bounds(frame)[0]):
         raise InputDataError(f"{src} holds no geometry to convert")
-    old = legacy_datum(frame.crs)
-    changes_datum = extension in (".txt", ".kml") or (
-        target_crs is not None and legacy_datum(target_crs) != old
-    )
-    if old is not None and changes_datum:
-        raise legacy_refusal(frame.crs, f"{src} (read as {read_crs})")
     if extension == ".txt":
         sites = _txt_frame(frame, id_field, name_field)
         sites = _as_cgcs2000(sites, warnings)

@@ -19,7 +19,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
-from landcheck.datum import DatumShift, apply_datum_shift
+from landcheck.crs.datum import DatumShift, apply_datum_shift
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.inputs import LayerInput, prepare_run
 from landcheck.io import InputRecord, LayerSource, read_features_near

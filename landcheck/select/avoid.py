@@ -27,8 +27,9 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
+from landcheck.areas import measure_areas
 from landcheck.check import check
-from landcheck.crs import crs_label, measure_areas
+from landcheck.crs import crs_label
 from landcheck.inputs import LayerInput
 from landcheck.profile import Profile
 from landcheck.result import CheckResult

@@ -30,8 +30,9 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
+from landcheck.areas import ellipsoidal_areas, measure_areas
 from landcheck.check import check
-from landcheck.crs import crs_label, ellipsoidal_areas, measure_areas
+from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.geometry import polygonal_part
 from landcheck.inputs import LayerInput, load_layer

@@ -43,8 +43,9 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
+from landcheck.areas import ellipsoidal_areas
 from landcheck.check import check
-from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.crs import crs_label
 from landcheck.errors import InputDataError
 from landcheck.inputs import LayerInput
 from landcheck.profile import Profile
