@@ -32,14 +32,14 @@ from landcheck.inputs import (
     PreparedRun,
     Source,
     coverage_source,
-    coverage_warnings,
     layer_extent,
     load_layer,
     prepare_run,
+    warn_far_sites,
 )
 from landcheck.io import InputRecord, LayerSource
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
-from landcheck.messages import summarise
+from landcheck.messages import collecting, summarise, warn
 from landcheck.overlay import measured_in_site_crs
 from landcheck.profile import CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
@@ -75,7 +75,6 @@ def _run_layer(
     sites: gpd.GeoDataFrame,
     profile: Profile,
     crs: CRS,
-    warnings: list[str],
     datum_shift: DatumShift | None = None,
     engine: Engine | None = None,
     assume_crs: CRS | None = None,
@@ -102,9 +101,8 @@ def _run_layer(
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
         record.detail = str(ex)
-        warnings.append(f"layer {spec.key!r} could not be used: {ex}")
+        warn(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerRun(spec, record, reason=str(ex))
-    warnings.extend(loaded.warnings)
     layer = loaded.layer
     site_geoms = np.asarray(sites.geometry.values, dtype=object)
     overlay, nearest = (engine or Engine()).overlay(
@@ -118,7 +116,7 @@ def _run_layer(
     nearest = _nearest_in_site_crs(nearest, measuring, search_m)
     if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
-        warnings.append(
+        warn(
             f"layer {spec.key!r}: features overlap each other inside site(s) "
             f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
             "shared area is counted once, under the earlier feature"
@@ -164,7 +162,7 @@ def _nearest_in_site_crs(
 
 
 def _coverage(
-    run: PreparedRun, runs: Mapping[str, _LayerRun], source: Source, warnings: list[str]
+    run: PreparedRun, runs: Mapping[str, _LayerRun], source: Source
 ) -> tuple[Coverage, InputRecord | None]:
     """The area the layers describe (:mod:`landcheck.coverage`) for this run's layers."""
     frame = run.sites.frame
@@ -192,13 +190,12 @@ def _coverage(
             record = InputRecord(role="coverage", key="coverage", status="unreadable")
             record.path = source.path if isinstance(source, LayerSource) else None
             record.detail = str(ex)
-            warnings.append(f"the coverage polygon could not be used: {ex}")
+            warn(f"the coverage polygon could not be used: {ex}")
             described = Text(f"{title.zh}（无法读取）", f"{title.en}, which could not be read")
             region = None
         else:
             record = loaded.record
             record.role = "coverage"
-            warnings.extend(loaded.warnings)
             region = shapely.union_all(loaded.layer.features.geometry.values)
         outside = outside_of(site_geoms, region, run.crs, run.measuring)
         coverage = Coverage("profile", dict.fromkeys(keys, described), dict.fromkeys(keys, outside))
@@ -352,30 +349,14 @@ def check(
         id_field=id_field,
         width=width,
     )
-    warnings = run.warnings
     frame = run.sites.frame
     area_source = coverage_source(run.profile, coverage, encoding)
-    notify("sites", 0, len(frame))
-    warnings.extend(coverage_warnings(run.profile, run.sources, frame, run.crs))
-    layer_runs = {}
-    with runner:
-        for done, (key, spec) in enumerate(run.profile.layers.items()):
-            notify("layers", done, len(run.profile.layers))
-            layer_runs[key] = _run_layer(
-                spec,
-                run.sources.get(key),
-                frame,
-                run.profile,
-                run.crs,
-                warnings,
-                run.datum_shift,
-                runner,
-                run.assume_crs,
-                run.measuring,
-            )
-    notify("layers", len(run.profile.layers), len(run.profile.layers))
-    coverage, coverage_record = _coverage(run, layer_runs, area_source, warnings)
-    site_layers, findings = _evaluate(run.profile, frame, layer_runs, notify, coverage)
+    with collecting() as notes:
+        notify("sites", 0, len(frame))
+        warn_far_sites(run.profile, run.sources, frame, run.crs)
+        layer_runs, coverage_, coverage_record, site_layers, findings = _evaluate_run(
+            run, runner, area_source, notify
+        )
     return CheckResult(
         profile=run.profile,
         analysis_crs=run.crs,
@@ -391,9 +372,35 @@ def check(
             *(r.record for r in layer_runs.values()),
             *([coverage_record] if coverage_record is not None else []),
         ],
-        warnings=summarise(warnings),
-        coverage=coverage,
+        warnings=summarise([*run.warnings, *notes.messages]),
+        coverage=coverage_,
     )
+
+
+def _evaluate_run(
+    run: PreparedRun, runner: Engine, area_source: Source, notify: ProgressCallback
+) -> tuple[dict[str, _LayerRun], Coverage, InputRecord | None, list, list]:
+    """Every layer overlaid and measured, the coverage, and every site's findings."""
+    frame = run.sites.frame
+    layer_runs = {}
+    with runner:
+        for done, (key, spec) in enumerate(run.profile.layers.items()):
+            notify("layers", done, len(run.profile.layers))
+            layer_runs[key] = _run_layer(
+                spec,
+                run.sources.get(key),
+                frame,
+                run.profile,
+                run.crs,
+                run.datum_shift,
+                runner,
+                run.assume_crs,
+                run.measuring,
+            )
+    notify("layers", len(run.profile.layers), len(run.profile.layers))
+    coverage, coverage_record = _coverage(run, layer_runs, area_source)
+    site_layers, findings = _evaluate(run.profile, frame, layer_runs, notify, coverage)
+    return layer_runs, coverage, coverage_record, site_layers, findings
 
 
 def _check_sites_argument(sites: Any) -> None:

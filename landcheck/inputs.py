@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -46,6 +46,7 @@ from landcheck.io.profiles import resolve_profile
 from landcheck.io.sites import frame_bounds
 from landcheck.io.vector import read_layer_info, resolve_layer
 from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
+from landcheck.messages import Collector, collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
 from landcheck.sites import PreparedSites, measured_in_own_crs, prepare_sites, refuse_non_finite
 
@@ -55,7 +56,6 @@ __all__ = [
     "LoadedLayer",
     "PreparedRun",
     "coverage_source",
-    "coverage_warnings",
     "declare_layers",
     "known_crs",
     "layer_extent",
@@ -64,6 +64,7 @@ __all__ = [
     "lonlat_bounds",
     "prepare_run",
     "read_site_inputs",
+    "warn_far_sites",
 ]
 
 LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
@@ -227,6 +228,34 @@ def coverage_source(profile: Profile, given: LayerInput, encoding: str | None) -
 
 
 def _read_one_sites(
+    sites: Any,
+    assume_crs: CRS | None,
+    encoding: str | None,
+    datum_shift: DatumShift | None,
+    what: str,
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
+    """Read one site source; its notes go into its record and, named, to the run."""
+    with collecting() as notes:
+        frame, record = _read_source(sites, assume_crs, encoding, datum_shift)
+    if notes.messages:
+        record.extra["warnings"] = list(notes.messages)
+    where = f"{record.path}: " if record.path else f"{what}: "
+    for message in notes.messages:
+        warn(where + message)
+    if record.extra.get("crs_replaced"):
+        warn(
+            f"the {what} file {record.path}: {record.extra['crs_replaced']}; taken to be "
+            f"{crs_label(assume_crs)} (--crs)"
+        )
+    if record.extra.get("crs_assumed"):
+        warn(
+            f"the {what} file {record.path} declares no CRS; taken to be "
+            f"{crs_label(assume_crs)} (--crs)"
+        )
+    return frame, record
+
+
+def _read_source(
     sites: Any, assume_crs: CRS | None, encoding: str | None, datum_shift: DatumShift | None
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     if isinstance(sites, gpd.GeoDataFrame):
@@ -245,14 +274,14 @@ def _read_one_sites(
         sites, note = apply_datum_shift(sites, datum_shift, "the site GeoDataFrame")
         if note is not None:
             record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
-            record.extra["warnings"] = [note["message"]]
+            warn(note["message"])
         return sites, record
     source = LayerSource.parse(sites, encoding=encoding)
     frame, record = read_sites(source, assume_crs=assume_crs, datum_shift=datum_shift)
     frame, note = apply_datum_shift(frame, datum_shift, f"the site file {source}")
     if note is not None:
         record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
-        record.extra.setdefault("warnings", []).append(
+        warn(
             f"coordinates transformed from {note['source_crs']} to {note['target_crs']} by "
             f"{note['method']}"
         )
@@ -266,12 +295,15 @@ def read_site_inputs(
     datum_shift: DatumShift | None = None,
     *,
     id_field: str | None = None,
+    what: str = "sites",
 ) -> tuple[gpd.GeoDataFrame, list[InputRecord], list[gpd.GeoSeries]]:
     """Read one or several site sources into one frame (in the first source's CRS).
 
     Each source in Xian 1980 / Beijing 1954 is shifted to CGCS2000 with
     ``datum_shift`` before the sources are joined (never by PROJ's ballpark).
     A source with NaN or infinite coordinates is refused, naming the features.
+    What the reading of a source has to say is kept in its record
+    (``extra["warnings"]``) and said, with the file's name, to the run.
 
     Returns
     -------
@@ -288,7 +320,7 @@ def read_site_inputs(
     if not many:
         raise InputDataError("no site file given; give at least one")
     frames, records = zip(
-        *(_read_one_sites(s, assume_crs, encoding, datum_shift) for s in many), strict=True
+        *(_read_one_sites(s, assume_crs, encoding, datum_shift, what) for s in many), strict=True
     )
     for frame, record in zip(frames, records, strict=True):
         refuse_non_finite(frame, record.path or "the site GeoDataFrame", id_field)
@@ -331,7 +363,6 @@ class LoadedLayer:
 
     layer: NormalisedLayer
     record: InputRecord
-    warnings: list[str] = field(default_factory=list)
 
 
 def load_layer(
@@ -345,6 +376,10 @@ def load_layer(
     assume_crs: CRS | None = None,
 ) -> LoadedLayer:
     """Read a layer's features within ``margin`` metres of ``near`` and normalise them.
+
+    What the read has to say (a CRS assumed, a datum shift, repaired
+    geometries…) is said with :func:`landcheck.messages.warn` once the layer
+    is loaded; a layer that cannot be used says nothing but its error.
 
     Parameters
     ----------
@@ -369,6 +404,19 @@ def load_layer(
     DataSourceError, InputDataError
         The layer cannot be read or used (its checks are then unknown).
     """
+    with deferred():
+        return _load_layer(spec, source, near, crs, margin, datum_shift, assume_crs)
+
+
+def _load_layer(
+    spec: LayerSpec,
+    source: LayerSource | gpd.GeoDataFrame,
+    near: gpd.GeoSeries,
+    crs: CRS,
+    margin: float,
+    datum_shift: DatumShift | None,
+    assume_crs: CRS | None,
+) -> LoadedLayer:
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None:
             raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
@@ -392,8 +440,11 @@ def load_layer(
             assume_crs=assume_crs,
         )
         frame = frame.sort_index()
+    if record.extra.get("crs_assumed"):
+        warn(f"layer {spec.key!r} declares no CRS; taken to be {crs_label(assume_crs)} (--crs)")
     frame, shift_note = apply_datum_shift(frame, datum_shift, f"layer {spec.key!r}")
     if shift_note is not None:
+        warn(shift_note["message"])
         if isinstance(source, LayerSource) and len(frame):
             frame = select_near(frame, near.to_crs(frame.crs).buffer(margin, join_style="mitre"))
         record.extra["datum_shift"] = {k: v for k, v in shift_note.items() if k != "message"}
@@ -403,21 +454,11 @@ def load_layer(
         frame, spec, crs, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
     )
     record.geometry = layer.geometry_report.to_dict()
-    warnings = list(layer.warnings)
-    note = layer.geometry_report.describe(f"layer {spec.key!r}")
-    if note:
-        warnings.insert(0, note)
-    if shift_note is not None:
-        warnings.insert(0, shift_note["message"])
-    if record.extra.get("crs_assumed"):
-        warnings.insert(
-            0, f"layer {spec.key!r} declares no CRS; taken to be {crs_label(assume_crs)} (--crs)"
-        )
     if isinstance(source, LayerSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
-    return LoadedLayer(layer, record, warnings)
+    return LoadedLayer(layer, record)
 
 
 _LEGACY_READ_SLACK_M = 500.0
@@ -451,14 +492,14 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def coverage_warnings(
+def warn_far_sites(
     profile: Profile,
     sources: Mapping[str, Source],
     sites: gpd.GeoDataFrame,
     crs: CRS,
     *,
     distance: float = FAR_FROM_LAYERS_M,
-) -> list[str]:
+) -> None:
     """Warn about sites far (> ``distance`` m) from the extent of every full-coverage layer.
 
     Full-coverage layers are those of kind ``land_use`` and ``planning_zone``
@@ -473,13 +514,14 @@ def coverage_warnings(
             if extent is not None:
                 extents[key] = extent
     if not extents:
-        return []
-    return far_site_warnings(
+        return
+    for message in far_site_warnings(
         np.asarray(sites.geometry.values, dtype=object),
         sites["site_id"].astype(str).tolist(),
         extents,
         distance=distance,
-    )
+    ):
+        warn(message)
 
 
 @dataclass
@@ -521,38 +563,20 @@ class PreparedRun:
     measuring: SiteMeasuring | None = None
 
 
-def _record_warnings(records: list[InputRecord], assume_crs: CRS | None, what: str) -> list[str]:
-    warnings: list[str] = []
-    for record in records:
-        where = f"{record.path}: " if record.path else f"{what}: "
-        warnings.extend(where + w for w in record.extra.get("warnings", ()))
-        if record.extra.get("crs_replaced"):
-            warnings.append(
-                f"the {what} file {record.path}: {record.extra['crs_replaced']}; taken to be "
-                f"{crs_label(assume_crs)} (--crs)"
-            )
-        if record.extra.get("crs_assumed"):
-            warnings.append(
-                f"the {what} file {record.path} declares no CRS; taken to be "
-                f"{crs_label(assume_crs)} (--crs)"
-            )
-    return warnings
-
-
-def _measuring_warnings(sites: gpd.GeoDataFrame, measuring: SiteMeasuring) -> list[str]:
+def _warn_zones(sites: gpd.GeoDataFrame, measuring: SiteMeasuring) -> None:
     """One sentence when some sites' planar areas are measured outside the analysis CRS."""
     if measuring.uniform:
-        return []
+        return
     ids = sites["site_id"].astype(str).to_numpy()
     parts = []
     for label, crs in measuring.others.items():
         mine = ids[measuring.labels == label]
         parts.append(f"{label} ({crs.name}): {name_some(mine)}")
-    return [
+    warn(
         "sites lie in different map zones, so each site's planar areas (site, overlaps, "
         "classes) are measured in its own zone, not in the analysis CRS "
         f"{crs_label(measuring.analysis)}: " + "; ".join(parts)
-    ]
+    )
 
 
 def prepare_run(
@@ -593,6 +617,35 @@ def prepare_run(
     DataSourceError, AnalysisCRSError, InputDataError, ProfileError
         As :func:`landcheck.check` raises them.
     """
+    with collecting() as notes:
+        return _prepare_run(
+            polygons,
+            profile,
+            layers,
+            crs,
+            area_method,
+            encoding,
+            datum_shift,
+            id_field,
+            width,
+            what,
+            notes,
+        )
+
+
+def _prepare_run(
+    polygons: Any,
+    profile: str | os.PathLike[str] | Profile,
+    layers: Mapping[str, LayerInput] | None,
+    crs: Any,
+    area_method: str | None,
+    encoding: str | None,
+    datum_shift: DatumShift | str | None,
+    id_field: str | None,
+    width: float | None,
+    what: str,
+    notes: Collector,
+) -> PreparedRun:
     resolved, given = declare_layers(resolve_profile(profile), layers)
     changes: dict[str, Any] = {}
     if crs is not None:
@@ -606,7 +659,7 @@ def prepare_run(
         assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
     raw, records, as_declared = read_site_inputs(
-        polygons, assume_crs, encoding, shift, id_field=id_field
+        polygons, assume_crs, encoding, shift, id_field=id_field, what=what
     )
     if raw.empty:
         named = ", ".join(r.path or f"the {what} GeoDataFrame" for r in records)
@@ -615,7 +668,6 @@ def prepare_run(
             f"no {what}: {named} {verb} no features; check the file and layer "
             "(landcheck inspect FILE lists a file's layers and their feature counts)"
         )
-    warnings = _record_warnings(records, assume_crs, what)
     sources = layer_sources(resolved, given, encoding)
     declared = [c for c in map(known_crs, sources.values()) if c is not None]
     shifted = [r.extra["datum_shift"]["source_crs"] for r in records if "datum_shift" in r.extra]
@@ -633,12 +685,11 @@ def prepare_run(
         [series.crs for series in as_declared for _ in range(len(series))],
     )
     prepared.frame = measured_in_own_crs(prepared.frame, measuring, as_declared)
-    warnings.extend(prepared.warnings)
-    warnings.extend(_measuring_warnings(prepared.frame, measuring))
+    _warn_zones(prepared.frame, measuring)
     records[0].geometry = prepared.geometry_report.to_dict()
     note = prepared.geometry_report.describe(what)
     if note:
-        warnings.append(note)
+        warn(note)
     return PreparedRun(
         profile=resolved,
         sources=sources,
@@ -646,7 +697,7 @@ def prepare_run(
         crs_reason=reason,
         sites=prepared,
         records=records,
-        warnings=warnings,
+        warnings=list(notes.messages),
         assume_crs=assume_crs,
         datum_shift=shift,
         measuring=measuring,

@@ -10,7 +10,7 @@ area, to share the official area among pieces).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +21,7 @@ from pyproj import CRS
 from landcheck.classify import load_code_table
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some
+from landcheck.messages import warn
 from landcheck.profile import LayerSpec
 from landcheck.sites import find_field
 
@@ -50,7 +51,6 @@ class NormalisedLayer:
     features: gpd.GeoDataFrame
     mapping: dict[str, str]
     geometry_report: GeometryReport
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def attribute_columns(self) -> list[str]:
@@ -161,10 +161,11 @@ def normalise_features(
     Returns
     -------
     NormalisedLayer
-        Features with usable polygonal geometry, in layer order.
+        Features with usable polygonal geometry, in layer order. What was
+        repaired or guessed (codes from names, deduction coefficients) is said
+        with :func:`landcheck.messages.warn`.
     """
     mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
-    warnings = []
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     ids = (
         projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
@@ -173,6 +174,9 @@ def normalise_features(
     )
     geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
     refuse_non_finite_features(report.non_finite, spec.key)
+    note = report.describe(f"layer {spec.key!r}")
+    if note:
+        warn(note)
     data: dict[str, object] = {"_id": ids}
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
@@ -182,12 +186,12 @@ def normalise_features(
         )
     if "code" not in mapping and "_name" in data and spec.classification is not None:
         data["_code"], warning = _codes_from_names(data["_name"], spec, mapping["name"])
-        warnings.append(warning)
+        warn(warning)
         mapping = {**mapping, "code": mapping["name"]}
     if "deduction" in mapping:
         data["_deduction"], warning = _deduction(projected[mapping["deduction"]], spec.key)
         if warning:
-            warnings.append(warning)
+            warn(warning)
     if "survey_area" in mapping:
         data["_survey_area"] = pd.to_numeric(
             projected[mapping["survey_area"]], errors="coerce"
@@ -197,7 +201,7 @@ def normalise_features(
     features = gpd.GeoDataFrame(
         pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
     )
-    return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, warnings)
+    return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report)
 
 
 def refuse_non_finite_features(ids: list[str], key: str) -> None:

@@ -10,7 +10,7 @@ with a warning that counts them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -23,6 +23,7 @@ from landcheck.crs import crs_label
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
+from landcheck.messages import warn
 from landcheck.profile import Profile
 
 __all__ = [
@@ -68,13 +69,10 @@ class PreparedSites:
         ``ellipsoidal_m2``, the input's own attributes, and the geometry.
     geometry_report : GeometryReport
         What geometry hygiene did.
-    warnings : list of str
-        Problems that did not stop the run (unknown project classes…).
     """
 
     frame: gpd.GeoDataFrame
     geometry_report: GeometryReport
-    warnings: list[str] = field(default_factory=list)
 
 
 def find_field(columns: list[str] | pd.Index, candidates: tuple[str, ...]) -> str | None:
@@ -269,6 +267,9 @@ def prepare_sites(
     Returns
     -------
     PreparedSites
+        Problems that do not stop the run (unknown project classes, parts
+        dropped, sites left without area) are said with
+        :func:`landcheck.messages.warn`.
 
     Raises
     ------
@@ -291,14 +292,13 @@ def prepare_sites(
     >>> float(row["planar_m2"])
     20000.0
     """
-    warnings: list[str] = []
     width = check_width(width)
     ids = _site_ids(frame, id_field)
     raw_classes = _text_column(frame, CLASS_FIELDS)
     classes = raw_classes.map(profile.resolve_project_class)
     unknown = sorted(set(raw_classes[classes.isna() & (raw_classes != "")]))
     if unknown:
-        warnings.append(
+        warn(
             "unknown project class(es) "
             + ", ".join(unknown)
             + " treated as unclassified (rules then allow no exception); use one of: "
@@ -308,7 +308,7 @@ def prepare_sites(
     geoms, from_lines = _corridors(projected, width)
     dropped = _collection_warning(geoms, ids.to_numpy())
     if dropped:
-        warnings.append(dropped)
+        warn(dropped)
     linear_column = find_field(frame.columns.drop(frame.geometry.name), LINEAR_FIELDS)
     linear = from_lines.copy()
     if linear_column is not None:
@@ -329,10 +329,8 @@ def prepare_sites(
     out = gpd.GeoDataFrame(pd.concat([normalised, attributes], axis=1), geometry=cleaned, crs=crs)
     empty = out.loc[shapely.is_empty(cleaned), "site_id"].tolist()
     if empty:
-        warnings.append(
-            f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown"
-        )
-    return PreparedSites(out, report, warnings)
+        warn(f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown")
+    return PreparedSites(out, report)
 
 
 def refuse_non_finite(frame: gpd.GeoDataFrame, what: str, id_field: str | None = None) -> None:

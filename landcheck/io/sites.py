@@ -38,6 +38,7 @@ from landcheck.io.vector import (
     require_exists,
     resolve_layer,
 )
+from landcheck.messages import deferred, warn
 
 __all__ = ["frame_bounds", "read_sites"]
 
@@ -78,7 +79,8 @@ def _read_txt_sites(
     )
     record.extra["format"] = "boundary TXT"
     record.extra["encoding"] = txt.encoding
-    record.extra["warnings"] = list(txt.warnings)
+    for note in txt.warnings:
+        warn(note)
     record.extra.update({k: v for k, v in txt.metadata.items() if k.startswith("landcheck.")})
     return txt.sites, record
 
@@ -150,7 +152,9 @@ def read_sites(
         boundary TXT: in CGCS2000).
     record : InputRecord
         Provenance of the read: ``extra`` holds the format, the encoding and
-        how it was chosen, notes and warnings.
+        how it was chosen. What the reader has to say about the file (a
+        shapefile without .dbf, the TXT reader's and the DXF reader's notes)
+        is said with :func:`landcheck.messages.warn` once the file is read.
 
     Raises
     ------
@@ -164,6 +168,13 @@ def read_sites(
     if not isinstance(source, LayerSource):
         source = LayerSource.parse(source)
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    with deferred():
+        return _read(source, assume_crs, shift)
+
+
+def _read(
+    source: LayerSource, assume_crs: CRS | None, shift: DatumShift | None
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
     require_exists(source.path, "sites")
     extension = os.path.splitext(source.path)[1].lower()
     if extension == ".txt":
@@ -176,7 +187,8 @@ def read_sites(
         record.layer = source.layer
         record.extra["format"] = "DXF"
         record.extra["dxf"] = drawing.counts
-        record.extra["warnings"] = list(drawing.notes)
+        for note in drawing.notes:
+            warn(note)
     else:
         layer = resolve_layer(source, "sites")
         frame = read_frame(source, layer)
@@ -187,7 +199,7 @@ def read_sites(
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
         if lacks_dbf(source.path, layer):
-            record.extra.setdefault("warnings", []).append(_NO_DBF)
+            warn(_NO_DBF)
     frame = _settle_crs(frame, record, source, assume_crs, driver)
     record.crs = crs_label(frame.crs)
     record.features_read = len(frame)

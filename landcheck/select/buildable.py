@@ -36,6 +36,7 @@ from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.geometry import polygonal_part
 from landcheck.inputs import LayerInput, load_layer
+from landcheck.messages import collecting, warn
 from landcheck.overlay import nearest_features
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
@@ -353,7 +354,6 @@ def _urban_features(
     loaded: list[LoadedConstraint],
     near: gpd.GeoSeries,
     search_m: float,
-    warnings: list[str],
 ) -> np.ndarray | None:
     key = first_layer_of_kind(ctx.profile, "urban_boundary")
     if key is None:
@@ -365,16 +365,17 @@ def _urban_features(
     if source is None:
         return None
     try:
-        layer = load_layer(
-            ctx.profile.layers[key],
-            source,
-            near,
-            ctx.crs,
-            margin=search_m,
-            datum_shift=ctx.datum_shift,
-        )
+        with collecting():  # read for a distance only: its notes are the check's to give
+            layer = load_layer(
+                ctx.profile.layers[key],
+                source,
+                near,
+                ctx.crs,
+                margin=search_m,
+                datum_shift=ctx.datum_shift,
+            )
     except (DataSourceError, InputDataError) as ex:
-        warnings.append(f"distance to {key!r} not measured: {ex}")
+        warn(f"distance to {key!r} not measured: {ex}")
         return None
     return np.asarray(layer.layer.features.geometry.values, dtype=object)
 
@@ -388,7 +389,6 @@ def describe_patches(
     *,
     roads: LayerInput = None,
     search_m: float,
-    warnings: list[str],
     project_class: str | None = None,
 ) -> tuple[pd.DataFrame, CheckResult | None]:
     """Pre-examine polygons as sites and measure their distances (patches, proposals)."""
@@ -403,7 +403,7 @@ def describe_patches(
     metrics = metrics.drop(columns=["site_id", "name", "area_ha"])
     table = pd.concat([table, metrics], axis=1)
     near = gpd.GeoSeries([union_polygons(geoms)], crs=ctx.crs)
-    urban = _urban_features(ctx, loaded, near, search_m, warnings)
+    urban = _urban_features(ctx, loaded, near, search_m)
     table["urban_distance_m"] = _distances_to(geoms, urban, search_m)
     road_geoms = None
     if roads is not None:
@@ -487,76 +487,78 @@ def buildable(
     (800000.0, ['farmland'])
     """
     check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2, search_m=search_m)
-    created = datetime.now(timezone.utc)
-    ctx = prepare_context(
-        area_of_interest,
-        profile=profile,
-        layers=layers,
-        crs=crs,
-        area_method=area_method,
-        encoding=encoding,
-        what="area of interest",
-        datum_shift=datum_shift,
-    )
-    hard = hard_constraints(
-        ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
-    )
-    klass = ctx.project_class(project_class)
-    min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
-    aoi = ctx.union()
-    near = gpd.GeoSeries([aoi], crs=ctx.crs)
-    loaded, warnings = load_constraints(
-        hard,
-        ctx.profile,
-        ctx.sources,
-        near,
-        ctx.crs,
-        join=buffer_join,
-        search_m=search_m,
-        datum_shift=ctx.datum_shift,
-    )
-    warnings = [*ctx.warnings, *warnings]
-    carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m, min_area_m2=min_area)
-    ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
-    table, result = describe_patches(
-        ctx,
-        carved.patches,
-        ids,
-        hard,
-        loaded,
-        roads=roads,
-        search_m=search_m,
-        warnings=warnings,
-        project_class=klass,
-    )
-    if result is not None:
-        warnings.extend(w for w in result.warnings if w not in warnings)
-    patches = gpd.GeoDataFrame(table, geometry=list(carved.patches), crs=ctx.crs)
-    return BuildableResult(
-        patches=patches,
-        excluded=_excluded_frame(carved, loaded, ctx),
-        removed=_removed_frame(carved, ctx),
-        aoi=gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=ctx.crs),
-        constraints=hard,
-        unchecked=[item.constraint.key for item in loaded if not item.available],
-        totals=_totals(carved, ctx),
-        parameters={
-            "buffers": {c.key: c.buffer_m for c in hard},
-            "buffer_join": buffer_join,
-            "outside_urban": outside_urban,
-            "min_width_m": float(min_width_m),
-            "min_area_m2": min_area,
-            "search_m": float(search_m),
-            "project_class": klass,
-            "roads": None
-            if roads is None
-            else ("<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
-        },
-        check=result,
-        analysis_crs=ctx.crs,
-        created=created,
-        warnings=list(dict.fromkeys(warnings)),
-    )
+    with collecting() as notes:
+        created = datetime.now(timezone.utc)
+        ctx = prepare_context(
+            area_of_interest,
+            profile=profile,
+            layers=layers,
+            crs=crs,
+            area_method=area_method,
+            encoding=encoding,
+            what="area of interest",
+            datum_shift=datum_shift,
+        )
+        hard = hard_constraints(
+            ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
+        )
+        klass = ctx.project_class(project_class)
+        min_area = (
+            ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
+        )
+        aoi = ctx.union()
+        near = gpd.GeoSeries([aoi], crs=ctx.crs)
+        loaded = load_constraints(
+            hard,
+            ctx.profile,
+            ctx.sources,
+            near,
+            ctx.crs,
+            join=buffer_join,
+            search_m=search_m,
+            datum_shift=ctx.datum_shift,
+        )
+        carved = carve(
+            aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m, min_area_m2=min_area
+        )
+        ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
+        table, result = describe_patches(
+            ctx,
+            carved.patches,
+            ids,
+            hard,
+            loaded,
+            roads=roads,
+            search_m=search_m,
+            project_class=klass,
+        )
+        checked = result.warnings if result is not None else []
+        patches = gpd.GeoDataFrame(table, geometry=list(carved.patches), crs=ctx.crs)
+        return BuildableResult(
+            patches=patches,
+            excluded=_excluded_frame(carved, loaded, ctx),
+            removed=_removed_frame(carved, ctx),
+            aoi=gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=ctx.crs),
+            constraints=hard,
+            unchecked=[item.constraint.key for item in loaded if not item.available],
+            totals=_totals(carved, ctx),
+            parameters={
+                "buffers": {c.key: c.buffer_m for c in hard},
+                "buffer_join": buffer_join,
+                "outside_urban": outside_urban,
+                "min_width_m": float(min_width_m),
+                "min_area_m2": min_area,
+                "search_m": float(search_m),
+                "project_class": klass,
+                "roads": None
+                if roads is None
+                else ("<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
+            },
+            check=result,
+            analysis_crs=ctx.crs,
+            created=created,
+            warnings=list(dict.fromkeys([*ctx.warnings, *notes.messages, *checked])),
+        )
 
 
 def _excluded_frame(

@@ -24,6 +24,7 @@ from landcheck.check import check
 from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.inputs import LayerInput, load_layer
+from landcheck.messages import collecting
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
 from landcheck.select._context import PolygonInput, SelectionContext, check_limits, prepare_context
@@ -250,14 +251,15 @@ def context_layers(
     urban = first_layer_of_kind(ctx.profile, "urban_boundary")
     if urban and urban not in out and ctx.sources.get(urban) is not None:
         try:
-            layer = load_layer(
-                ctx.profile.layers[urban],
-                ctx.sources[urban],
-                near,
-                ctx.crs,
-                margin=margin,
-                datum_shift=ctx.datum_shift,
-            )
+            with collecting():  # read for the map only: its notes are the check's to give
+                layer = load_layer(
+                    ctx.profile.layers[urban],
+                    ctx.sources[urban],
+                    near,
+                    ctx.crs,
+                    margin=margin,
+                    datum_shift=ctx.datum_shift,
+                )
             out[urban] = layer.layer.features[["_id", "geometry"]]
         except (DataSourceError, InputDataError):
             pass  # only a map layer; the check reports the problem
@@ -334,42 +336,43 @@ def compare(
     (['B', 'A'], [0.0, 0.5])
     """
     check_limits(search_m=search_m)
-    created = datetime.now(timezone.utc)
-    ctx = prepare_context(
-        candidates,
-        profile=profile,
-        layers=layers,
-        crs=crs,
-        area_method=area_method,
-        encoding=encoding,
-        id_field=id_field,
-        width=width,
-        what="candidate sites",
-        datum_shift=datum_shift,
-    )
-    hard = hard_constraints(ctx.profile, extra=constraints)
-    rule = RankingRule.build(hard, weights, search_m=search_m)
-    result = check(candidates, id_field=id_field, width=width, **ctx.check_kwargs())
-    near = result.sites.geometry
-    loaded, warnings = load_constraints(
-        hard,
-        ctx.profile,
-        ctx.sources,
-        near,
-        ctx.crs,
-        search_m=search_m,
-        datum_shift=ctx.datum_shift,
-    )
-    table, sites = rank_sites(result, loaded, hard, rule)
-    context = context_layers(ctx, loaded, near, search_m)
-    return ComparisonResult(
-        table=table,
-        sites=sites,
-        rule=rule,
-        check=result,
-        constraints=hard,
-        context=context,
-        analysis_crs=ctx.crs,
-        created=created,
-        warnings=list(dict.fromkeys([*result.warnings, *warnings])),
-    )
+    with collecting() as notes:
+        created = datetime.now(timezone.utc)
+        ctx = prepare_context(
+            candidates,
+            profile=profile,
+            layers=layers,
+            crs=crs,
+            area_method=area_method,
+            encoding=encoding,
+            id_field=id_field,
+            width=width,
+            what="candidate sites",
+            datum_shift=datum_shift,
+        )
+        hard = hard_constraints(ctx.profile, extra=constraints)
+        rule = RankingRule.build(hard, weights, search_m=search_m)
+        result = check(candidates, id_field=id_field, width=width, **ctx.check_kwargs())
+        near = result.sites.geometry
+        loaded = load_constraints(
+            hard,
+            ctx.profile,
+            ctx.sources,
+            near,
+            ctx.crs,
+            search_m=search_m,
+            datum_shift=ctx.datum_shift,
+        )
+        table, sites = rank_sites(result, loaded, hard, rule)
+        context = context_layers(ctx, loaded, near, search_m)
+        return ComparisonResult(
+            table=table,
+            sites=sites,
+            rule=rule,
+            check=result,
+            constraints=hard,
+            context=context,
+            analysis_crs=ctx.crs,
+            created=created,
+            warnings=list(dict.fromkeys([*result.warnings, *notes.messages])),
+        )

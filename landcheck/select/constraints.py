@@ -24,7 +24,7 @@ is the boundary shrunk by ``d``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -36,6 +36,7 @@ from landcheck.errors import DataSourceError, InputDataError
 from landcheck.geometry import polygonal_part
 from landcheck.inputs import load_layer
 from landcheck.io import InputRecord, LayerSource
+from landcheck.messages import warn
 from landcheck.profile import Profile, Text
 
 __all__ = [
@@ -282,7 +283,6 @@ class LoadedConstraint:
     zone: shapely.Geometry | None = None
     record: InputRecord | None = None
     reason: str = ""
-    warnings: list[str] = field(default_factory=list)
 
     def excluded_from(self, geometry: shapely.Geometry) -> shapely.Geometry:
         """The part of ``geometry`` this constraint excludes (empty when unavailable)."""
@@ -305,8 +305,12 @@ def load_constraints(
     join: str = "round",
     search_m: float = 0.0,
     datum_shift: Any = None,
-) -> tuple[list[LoadedConstraint], list[str]]:
+) -> list[LoadedConstraint]:
     """Read each constraint's features near ``near`` and build its zone.
+
+    A constraint that cannot be used (no source, unreadable) is said with
+    :func:`landcheck.messages.warn` — the result is NOT checked against it
+    (fail closed: the result reports it) — as are the layers' own read notes.
 
     Parameters
     ----------
@@ -328,18 +332,15 @@ def load_constraints(
 
     Returns
     -------
-    loaded : list of LoadedConstraint
-    warnings : list of str
-        One per constraint that could not be used (fail closed: the result
-        reports it as not checked), plus the layers' own read notes.
+    list of LoadedConstraint
     """
-    loaded, warnings = [], []
+    loaded = []
     for c in constraints:
         spec = profile.layers[c.key]
         source = sources.get(c.key)
         if source is None:
             reason = "no source given"
-            warnings.append(
+            warn(
                 f"constraint {c.key!r} has no source, so the result is NOT checked against "
                 f"{c.title.en}; give it with --layer {c.key}=PATH (or layers={{{c.key!r}: ...}})"
             )
@@ -349,7 +350,7 @@ def load_constraints(
         try:
             layer = load_layer(spec, source, near, crs, margin=margin, datum_shift=datum_shift)
         except (DataSourceError, InputDataError) as ex:
-            warnings.append(
+            warn(
                 f"constraint {c.key!r} could not be read, so the result is NOT checked against "
                 f"{c.title.en}: {ex}"
             )
@@ -362,9 +363,8 @@ def load_constraints(
             )
             loaded.append(LoadedConstraint(c, False, record=record, reason=str(ex)))
             continue
-        warnings.extend(layer.warnings)
         features = layer.layer.features
         union = union_polygons(features.geometry.values)
         zone = grow(union, -c.buffer_m if c.outside else c.buffer_m, join)
         loaded.append(LoadedConstraint(c, True, features, zone, layer.record))
-    return loaded, warnings
+    return loaded
