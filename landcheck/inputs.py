@@ -1,9 +1,10 @@
 """Resolving inputs: site files and layer sources into frames ready for analysis.
 
-Shared by :func:`landcheck.check` and the site-selection tools: read the
-sites (one or several sources), resolve each profile layer's source, refuse
-what cannot be trusted (legacy datums, missing files), and load a layer's
-features near some geometries, normalised and in the analysis CRS.
+What :func:`landcheck.run.prepare` and :meth:`landcheck.run.Run.read_layer`
+build on: read the sites (one or several sources), resolve each profile
+layer's source, refuse what cannot be trusted (legacy datums, missing files),
+and load a layer's features near some geometries, normalised and in the
+analysis CRS.
 """
 
 from __future__ import annotations
@@ -23,14 +24,10 @@ from pyproj import CRS
 from landcheck.coverage import COVERAGE_KINDS
 from landcheck.crs import (
     CGCS2000_GEOGRAPHIC,
-    cgcs2000_counterpart,
-    choose_analysis_crs,
     crs_label,
     legacy_datum,
-    parse_crs,
 )
-from landcheck.crs.datum import DatumShift, apply_datum_shift, refuse_mixed_datums
-from landcheck.crs.measuring import SiteMeasuring, site_measuring
+from landcheck.crs.datum import DatumShift, apply_datum_shift
 from landcheck.crs.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.errors import (
     AnalysisCRSError,
@@ -39,22 +36,19 @@ from landcheck.errors import (
     LandcheckError,
     shown,
 )
-from landcheck.geometry import name_some
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
-from landcheck.io.profiles import resolve_profile
 from landcheck.io.sites import frame_bounds
 from landcheck.io.vector import read_layer_info, resolve_layer
 from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
-from landcheck.messages import Collector, collecting, deferred, warn
+from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
-from landcheck.sites import PreparedSites, measured_in_own_crs, prepare_sites, refuse_non_finite
+from landcheck.sites import refuse_non_finite
 
 __all__ = [
     "EXTRA_LAYER_MARK",
     "LayerInput",
     "LoadedLayer",
-    "PreparedRun",
     "coverage_source",
     "declare_layers",
     "known_crs",
@@ -62,7 +56,6 @@ __all__ = [
     "layer_sources",
     "load_layer",
     "lonlat_bounds",
-    "prepare_run",
     "read_site_inputs",
     "warn_far_sites",
 ]
@@ -522,183 +515,3 @@ def warn_far_sites(
         distance=distance,
     ):
         warn(message)
-
-
-@dataclass
-class PreparedRun:
-    """A run's inputs once read: the profile, layer sources, analysis CRS and sites.
-
-    Attributes
-    ----------
-    profile : Profile
-        The profile with the run's analysis options and every layer key
-        (the user's own ``+KEY`` layers added as generic layers).
-    sources : dict
-        Layer key → resolved source (LayerSource, GeoDataFrame or None).
-    crs : CRS
-        The analysis CRS; ``crs_reason`` says why it was chosen.
-    sites : PreparedSites
-        The input polygons as sites in the analysis CRS.
-    records : list of InputRecord
-        Provenance of the input polygons.
-    warnings : list of str
-        Notes from reading and preparing them.
-    assume_crs : CRS or None
-        The CRS given for inputs that declare none (``--crs``).
-    datum_shift : DatumShift or None
-        Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
-    measuring : SiteMeasuring or None
-        The CRS each site's planar areas are measured in (its own zone).
-    """
-
-    profile: Profile
-    sources: dict[str, Source]
-    crs: CRS
-    crs_reason: str
-    sites: PreparedSites
-    records: list[InputRecord]
-    warnings: list[str]
-    assume_crs: CRS | None = None
-    datum_shift: DatumShift | None = None
-    measuring: SiteMeasuring | None = None
-
-
-def _warn_zones(sites: gpd.GeoDataFrame, measuring: SiteMeasuring) -> None:
-    """One sentence when some sites' planar areas are measured outside the analysis CRS."""
-    if measuring.uniform:
-        return
-    ids = sites["site_id"].astype(str).to_numpy()
-    parts = []
-    for label, crs in measuring.others.items():
-        mine = ids[measuring.labels == label]
-        parts.append(f"{label} ({crs.name}): {name_some(mine)}")
-    warn(
-        "sites lie in different map zones, so each site's planar areas (site, overlaps, "
-        "classes) are measured in its own zone, not in the analysis CRS "
-        f"{crs_label(measuring.analysis)}: " + "; ".join(parts)
-    )
-
-
-def prepare_run(
-    polygons: Any,
-    *,
-    profile: str | os.PathLike[str] | Profile,
-    layers: Mapping[str, LayerInput] | None,
-    crs: Any = None,
-    area_method: str | None = None,
-    encoding: str | None = None,
-    datum_shift: DatumShift | str | None = None,
-    id_field: str | None = None,
-    width: float | None = None,
-    what: str = "sites",
-) -> PreparedRun:
-    """Read the input polygons, resolve the layers and choose the analysis CRS.
-
-    The start :func:`landcheck.check` and the site-selection tools share: the
-    profile with the run's options, the input polygons read (refusing legacy
-    datums without shift parameters), every layer's source, the analysis CRS,
-    and the polygons prepared as sites in it.
-
-    Parameters
-    ----------
-    polygons : path, ``"PATH:LAYER"``, GeoDataFrame or a list of them
-        The sites (or the area of interest, candidates…).
-    profile, layers, crs, area_method, encoding, datum_shift, id_field, width
-        As for :func:`landcheck.check`.
-    what : str
-        What the polygons are, for messages.
-
-    Returns
-    -------
-    PreparedRun
-
-    Raises
-    ------
-    DataSourceError, AnalysisCRSError, InputDataError, ProfileError
-        As :func:`landcheck.check` raises them.
-    """
-    with collecting() as notes:
-        return _prepare_run(
-            polygons,
-            profile,
-            layers,
-            crs,
-            area_method,
-            encoding,
-            datum_shift,
-            id_field,
-            width,
-            what,
-            notes,
-        )
-
-
-def _prepare_run(
-    polygons: Any,
-    profile: str | os.PathLike[str] | Profile,
-    layers: Mapping[str, LayerInput] | None,
-    crs: Any,
-    area_method: str | None,
-    encoding: str | None,
-    datum_shift: DatumShift | str | None,
-    id_field: str | None,
-    width: float | None,
-    what: str,
-    notes: Collector,
-) -> PreparedRun:
-    resolved, given = declare_layers(resolve_profile(profile), layers)
-    changes: dict[str, Any] = {}
-    if crs is not None:
-        changes["crs"] = crs.to_wkt() if isinstance(crs, CRS) else str(crs)
-    if area_method is not None:
-        changes["area_method"] = area_method
-    if changes:
-        resolved = resolved.with_analysis(**changes)
-    assume_crs = None
-    if resolved.analysis.crs.lower() != "auto":
-        assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
-    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
-    raw, records, as_declared = read_site_inputs(
-        polygons, assume_crs, encoding, shift, id_field=id_field, what=what
-    )
-    if raw.empty:
-        named = ", ".join(r.path or f"the {what} GeoDataFrame" for r in records)
-        verb = "has" if len(records) == 1 else "have"
-        raise InputDataError(
-            f"no {what}: {named} {verb} no features; check the file and layer "
-            "(landcheck inspect FILE lists a file's layers and their feature counts)"
-        )
-    sources = layer_sources(resolved, given, encoding)
-    declared = [c for c in map(known_crs, sources.values()) if c is not None]
-    shifted = [r.extra["datum_shift"]["source_crs"] for r in records if "datum_shift" in r.extra]
-    refuse_mixed_datums([*declared, *map(CRS.from_user_input, shifted)], shift)
-    analysis_crs, reason = choose_analysis_crs(
-        assume_crs or "auto",
-        sites_crs=raw.crs,
-        sites_lonlat_bounds=lambda: lonlat_bounds(raw),
-        layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
-    )
-    prepared = prepare_sites(raw, analysis_crs, resolved, id_field=id_field, width=width)
-    measuring = site_measuring(
-        analysis_crs,
-        prepared.frame.geometry.values,
-        [series.crs for series in as_declared for _ in range(len(series))],
-    )
-    prepared.frame = measured_in_own_crs(prepared.frame, measuring, as_declared)
-    _warn_zones(prepared.frame, measuring)
-    records[0].geometry = prepared.geometry_report.to_dict()
-    note = prepared.geometry_report.describe(what)
-    if note:
-        warn(note)
-    return PreparedRun(
-        profile=resolved,
-        sources=sources,
-        crs=analysis_crs,
-        crs_reason=reason,
-        sites=prepared,
-        records=records,
-        warnings=list(notes.messages),
-        assume_crs=assume_crs,
-        datum_shift=shift,
-        measuring=measuring,
-    )

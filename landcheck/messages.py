@@ -1,7 +1,8 @@
 """Warnings for people: one way to raise them, one way to collect them.
 
 Any module that has something to tell the user calls :func:`warn` with one
-sentence. A tool call — :func:`landcheck.check`, the selection tools,
+sentence. A tool call — :func:`landcheck.check` and its two halves
+:func:`landcheck.prepare` and :func:`landcheck.evaluate`, the selection tools,
 :func:`landcheck.io.convert.convert` — collects what is said while it runs
 (:func:`collecting`) and hands it over in its result, where repeats are
 summarised (:func:`summarise`): findings.json's ``warnings`` come from here.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from common import GK35, frame, sites, square
 from pyproj import CRS
 
 import landcheck
@@ -12,7 +13,6 @@ from landcheck.errors import LandcheckWarning
 from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import load_profile
 from landcheck.sites import prepare_sites
-from tests.common import GK35, frame, sites, square
 
 
 def test_a_warning_outside_a_tool_call_is_a_landcheck_warning():

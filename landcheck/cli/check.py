@@ -166,8 +166,8 @@ def check_command(
     summary. Exit codes: 0 done, 1 failed, 2 usage error, 3 a site's status
     reached --fail-on.
     """
-    from landcheck.check import check
     from landcheck.cli.summary import print_summary
+    from landcheck.evaluation import check
     from landcheck.io.output import check_folder
     from landcheck.report.folder import parse_formats, write_report
 

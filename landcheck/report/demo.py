@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
-from landcheck.check import ProgressCallback, check
+from landcheck.evaluation import ProgressCallback, check
 from landcheck.io.output import atomic_folder
 from landcheck.io.sample_files import write_sample
 from landcheck.report.folder import write_report

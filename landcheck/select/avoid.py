@@ -6,8 +6,8 @@ interest, optionally removes what is left narrower than a minimum width or
 in pieces smaller than a minimum area, and reports the area kept and lost,
 per constraint and per dropped piece. It warns when what is left falls apart
 into several pieces. Both the original and the trimmed sites are
-pre-examined with :func:`landcheck.check`, so the statuses before and after
-are the real ones. :func:`landcheck.report.selection.write_avoidance` writes
+pre-examined on the same run (:func:`landcheck.evaluate`), so the statuses
+before and after are the real ones. :func:`landcheck.report.selection.write_avoidance` writes
 the trimmed boundary as GeoPackage layers and a boundary TXT for
 resubmission.
 """
@@ -28,13 +28,14 @@ from pyproj import CRS
 
 from landcheck._version import __version__
 from landcheck.areas import measure_areas
-from landcheck.check import check
 from landcheck.crs import crs_label
+from landcheck.evaluation import evaluate
 from landcheck.inputs import LayerInput
 from landcheck.messages import collecting, warn
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
-from landcheck.select._context import PolygonInput, check_limits, prepare_context
+from landcheck.run import Run, prepare
+from landcheck.select._common import PolygonInput, check_limits
 from landcheck.select._display import (
     finish,
     html_block,
@@ -286,35 +287,27 @@ def avoid(
     check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2)
     with collecting() as notes:
         created = datetime.now(timezone.utc)
-        ctx = prepare_context(
+        run = prepare(
             site,
             profile=profile,
             layers=layers,
+            id_field=id_field,
             crs=crs,
             area_method=area_method,
-            encoding=encoding,
-            id_field=id_field,
             width=width,
-            what="site",
+            encoding=encoding,
             datum_shift=datum_shift,
+            what="site",
         )
         hard = hard_constraints(
-            ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
+            run.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
         )
         min_area = (
-            ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
+            run.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
         )
-        frame = ctx.frame
-        loaded = load_constraints(
-            hard,
-            ctx.profile,
-            ctx.sources,
-            frame.geometry,
-            ctx.crs,
-            join=buffer_join,
-            datum_shift=ctx.datum_shift,
-        )
-        method, crs_ = ctx.method, ctx.crs
+        frame = run.sites
+        loaded = load_constraints(run, hard, frame.geometry, join=buffer_join)
+        method, crs_ = run.method, run.crs
         kept_geoms, rows, lost_rows, lost_geoms, dropped_rows, dropped_geoms = (
             [],
             [],
@@ -396,9 +389,9 @@ def avoid(
         )
         table["fragmented"] = table["parts"] > 1
         _warn_fragments(table, kept_geoms, crs_, method)
-        before = check(site, id_field=id_field, width=width, **ctx.check_kwargs())
+        before = evaluate(run)
         table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
-        after = _recheck(table, kept_geoms, ctx)
+        after = _recheck(table, kept_geoms, run)
         table["status_after"] = (
             after.statuses.reindex(table["site_id"]).fillna("").to_numpy()
             if after is not None
@@ -432,7 +425,7 @@ def avoid(
             after=after,
             analysis_crs=crs_,
             created=created,
-            warnings=list(dict.fromkeys([*ctx.warnings, *notes.messages, *before.warnings])),
+            warnings=list(dict.fromkeys([*run.notes, *notes.messages, *before.warnings])),
         )
 
 
@@ -465,17 +458,18 @@ def _warn_fragments(table: pd.DataFrame, kept: list[Any], crs: CRS, method: Area
             )
 
 
-def _recheck(table: pd.DataFrame, kept: list[Any], ctx) -> CheckResult | None:
+def _recheck(table: pd.DataFrame, kept: list[Any], run: Run) -> CheckResult | None:
+    """What is kept of each site, evaluated on the run (None when nothing is kept)."""
     usable = np.asarray([not g.is_empty for g in kept], dtype=bool)
     if not usable.any():
         return None
     frame = gpd.GeoDataFrame(
         table.loc[usable, ["site_id", "name", "project_class", "linear"]].reset_index(drop=True),
         geometry=[g for g, u in zip(kept, usable, strict=True) if u],
-        crs=ctx.crs,
+        crs=run.crs,
     )
     frame["project_class"] = (
         frame["project_class"].astype(object).where(frame["project_class"].notna(), "")
     )
     frame["linear"] = frame["linear"].map({True: "1", False: "0"})
-    return check(frame, id_field="site_id", **ctx.check_kwargs())
+    return evaluate(run, frame)

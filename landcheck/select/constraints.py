@@ -30,14 +30,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import CRS
 
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.geometry import polygonal_part
-from landcheck.inputs import load_layer
 from landcheck.io import InputRecord, LayerSource
 from landcheck.messages import warn
 from landcheck.profile import Profile, Text
+from landcheck.run import Run
 
 __all__ = [
     "BUFFER_JOINS",
@@ -296,15 +295,12 @@ class LoadedConstraint:
 
 
 def load_constraints(
+    run: Run,
     constraints: Iterable[Constraint],
-    profile: Profile,
-    sources: Mapping[str, Any],
     near: gpd.GeoSeries,
-    crs: CRS,
     *,
     join: str = "round",
     search_m: float = 0.0,
-    datum_shift: Any = None,
 ) -> list[LoadedConstraint]:
     """Read each constraint's features near ``near`` and build its zone.
 
@@ -314,21 +310,15 @@ def load_constraints(
 
     Parameters
     ----------
+    run : Run
+        The run: its profile (the layers' fields), sources and analysis CRS.
     constraints : iterable of Constraint
-    profile : Profile
-        For the layers' field mappings.
-    sources : mapping
-        Layer key → source (see :func:`landcheck.inputs.layer_sources`).
     near : GeoSeries
         The work area in the analysis CRS.
-    crs : CRS
-        The analysis CRS.
     join : {"round", "mitre"}
         Buffer join style.
     search_m : float
         Also read features this far away (for distances).
-    datum_shift : DatumShift, optional
-        Parameters moving Xian 1980 / Beijing 1954 layers to CGCS2000.
 
     Returns
     -------
@@ -336,8 +326,8 @@ def load_constraints(
     """
     loaded = []
     for c in constraints:
-        spec = profile.layers[c.key]
-        source = sources.get(c.key)
+        spec = run.profile.layers[c.key]
+        source = run.sources.get(c.key)
         if source is None:
             reason = "no source given"
             warn(
@@ -348,7 +338,7 @@ def load_constraints(
             continue
         margin = max(1.0, c.buffer_m + 1.0, search_m)
         try:
-            layer = load_layer(spec, source, near, crs, margin=margin, datum_shift=datum_shift)
+            layer = run.read_layer(spec, near, margin)
         except (DataSourceError, InputDataError) as ex:
             warn(
                 f"constraint {c.key!r} could not be read, so the result is NOT checked against "
