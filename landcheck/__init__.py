@@ -9,7 +9,8 @@ import logging
 
 from landcheck._version import __version__
 from landcheck.evaluation import check, evaluate
-from landcheck.profile import Profile, load_profile
+from landcheck.io.profiles import load_profile
+from landcheck.profile import Profile
 from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
 from landcheck.select import avoid, buildable, compare, search

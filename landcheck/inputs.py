@@ -117,7 +117,7 @@ def declare_layers(
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> profile, given = declare_layers(load_profile(), {"farmland": "a.shp", "+hazard": "h.shp"})
     >>> given, profile.layers["hazard"].kind
     ({'farmland': 'a.shp', 'hazard': 'h.shp'}, 'generic')

@@ -73,7 +73,7 @@ def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, s
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> field_mapping(load_profile().layers["land_use"], ["BSM", "dlbm", "DLMC", "TKXS"])
     {'id': 'BSM', 'code': 'dlbm', 'name': 'DLMC', 'deduction': 'TKXS'}
     """

@@ -283,7 +283,7 @@ def prepare_sites(
 
     >>> import geopandas as gpd
     >>> from shapely import LineString
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> road = gpd.GeoDataFrame({"XMMC": ["县道"], "XMLX": ["交通"]}, crs=4523,
     ...     geometry=[LineString([(35_420_000, 2_700_000), (35_421_000, 2_700_000)])])
     >>> row = prepare_sites(road, road.crs, load_profile(), width=20.0).frame.iloc[0]

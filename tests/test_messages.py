@@ -10,8 +10,8 @@ from pyproj import CRS
 
 import landcheck
 from landcheck.errors import LandcheckWarning
+from landcheck.io.profiles import load_profile
 from landcheck.messages import collecting, deferred, warn
-from landcheck.profile import load_profile
 from landcheck.sites import prepare_sites
 
 

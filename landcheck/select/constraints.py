@@ -173,7 +173,7 @@ def hard_constraints(
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> [(c.key, c.buffer_m) for c in hard_constraints(load_profile(), buffers={"farmland": 5})]
     [('farmland', 5.0), ('eco_redline', 0.0)]
     """
