@@ -22,7 +22,7 @@ from landcheck.cli.options import (
     profile_option,
     width_option,
 )
-from landcheck.cli.progress import progress_bar
+from landcheck.cli.progress import progress_bar, progress_option
 from landcheck.errors import InputDataError
 from landcheck.profile import STATUSES
 
@@ -108,6 +108,7 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @format_option
 @lang_option
 @fail_on_option
+@progress_option
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -147,6 +148,7 @@ def check_command(
     formats: str | None,
     lang: str,
     fail_on: str | None,
+    progress_mode: str = "bar",
     engine: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
@@ -172,7 +174,7 @@ def check_command(
     client = _dask_client(scheduler) if scheduler else None
     if engine == "dask" and client is None:
         _dask_client(None)
-    with progress_bar(enabled=not quiet, big_layers=big) as progress:
+    with progress_bar(enabled=not quiet, big_layers=big, mode=progress_mode) as progress:
         result = check(
             list(sites) if len(sites) > 1 else sites[0],
             profile=profile,
