@@ -63,11 +63,15 @@ qgis-plugin: $(VENV)/.installed
 	@printf '[landcheck]\nenvironment = %s\n' "$(abspath $(VENV))" > "$(QGIS_PLUGIN_DIR)/config.ini"
 	@echo "landcheck plugin installed in $(QGIS_PLUGIN_DIR) (runs $(abspath $(BIN))/landcheck)"
 	@if command -v $(QGIS_PROCESS) >/dev/null 2>&1; then \
-		QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG)" \
-			$(QGIS_PROCESS) plugins enable landcheck >/dev/null 2>&1 \
-		&& echo "enabled: Processing Toolbox > landcheck (check, compare, avoid)" \
-		|| { echo "$(QGIS_PROCESS) could not enable the plugin: enable it in QGIS, \
-Plugins > Manage and Install Plugins > Installed > landcheck"; exit 1; }; \
+		said=$$(QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG)" \
+			$(QGIS_PROCESS) plugins enable landcheck 2>&1); \
+		if [ $$? = 0 ] || echo "$$said" | grep -q "already enabled"; then \
+			echo "enabled: Processing Toolbox > landcheck (check, compare, avoid)"; \
+		else \
+			echo "$$said" | tail -n 3; \
+			echo "$(QGIS_PROCESS) could not enable the plugin: enable it in QGIS, Plugins > \
+Manage and Install Plugins > Installed > landcheck"; exit 1; \
+		fi; \
 	else \
 		echo "$(QGIS_PROCESS) not found: enable the plugin in QGIS, Plugins > Manage and \
 Install Plugins > Installed > landcheck"; \

@@ -8,13 +8,17 @@ for programs that run landcheck (the QGIS plugin)::
 
 ``stage`` is ``sites`` (0 of n when the sites are read, then as they are
 evaluated) or ``layers`` (as each layer is overlaid); ``--progress none``
-shows nothing.
+shows nothing. With ``json`` landcheck can always be stopped with SIGINT (as
+with Ctrl+C it then removes its half-written output), even when it was
+started with SIGINT ignored.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
@@ -51,7 +55,7 @@ progress_option = click.option(
     show_default=True,
     help="Progress on stderr: a bar on a terminal for long runs, one JSON object per "
     'line for programs ({"event": "progress", "stage": …, "done": …, "total": …}), '
-    "or none. json is written even with -q.",
+    "or none. json is written even with -q, and SIGINT then always stops the run cleanly.",
 )
 
 
@@ -84,6 +88,19 @@ def json_progress(stream: TextIO | None = None) -> ProgressCallback:
     return update
 
 
+def _interruptible() -> None:
+    """Let SIGINT interrupt the run even when it was inherited as ignored.
+
+    A program that asks for JSON progress stops landcheck with SIGINT (as Ctrl+C
+    would; landcheck then removes its half-written output). A process started
+    in the background by a non-interactive shell inherits SIGINT as ignored, and
+    Python keeps it so; the default handler (KeyboardInterrupt) is put back.
+    """
+    if threading.current_thread() is threading.main_thread():
+        if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 @contextmanager
 def progress_bar(
     *, enabled: bool, big_layers: bool = False, mode: str = "bar"
@@ -101,6 +118,7 @@ def progress_bar(
         the run is long: at least :data:`MANY_SITES` sites, or big layers.
     """
     if mode == "json":
+        _interruptible()
         yield json_progress()
         return
     console = Console(stderr=True)

@@ -43,7 +43,7 @@ from qgis.core import (
 from .environment import EnvironmentProblem, LayerKey, check_options, subprocess_environment
 from .inputs import source_argument
 from .outputs import feature_layers, load_on_completion
-from .runner import ProgressTracker, run_streaming
+from .runner import STOP_GRACE_S, ProgressTracker, run_streaming
 from .styles import apply_style, load_stored_style
 
 __all__ = ["AvoidAlgorithm", "CheckAlgorithm", "CompareAlgorithm", "LandcheckAlgorithm"]
@@ -250,8 +250,18 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
             )
         except OSError as ex:
             raise QgsProcessingException(f"cannot start {command[0]}: {ex}") from ex
+        if outcome.killed:
+            raise QgsProcessingException(
+                f"cancelled: landcheck did not stop within {STOP_GRACE_S:.0f} s of the interrupt "
+                "and was killed; a hidden folder starting with '.' may remain beside the output "
+                "folder"
+            )
         if outcome.canceled:
             raise QgsProcessingException("cancelled: landcheck was stopped, nothing was written")
+        if feedback.isCanceled():
+            feedback.pushWarning(
+                "landcheck had finished before it could be stopped: its output is complete"
+            )
         if outcome.returncode != 0:
             message = "; ".join(outcome.errors) or "no message (see the log above)"
             raise QgsProcessingException(f"landcheck failed (exit {outcome.returncode}): {message}")
@@ -350,11 +360,11 @@ class CheckAlgorithm(LandcheckAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # the name QGIS calls
         """Run ``landcheck check`` and have its layers loaded."""
         executable = self.executable()
+        folder, output = self.output_arguments(parameters, context, "findings.json")
         try:
             options = check_options(executable)
         except EnvironmentProblem as ex:
             raise QgsProcessingException(str(ex)) from ex
-        folder, output = self.output_arguments(parameters, context, "findings.json")
         command = [
             executable,
             "check",

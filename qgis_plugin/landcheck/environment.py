@@ -33,6 +33,7 @@ __all__ = [
     "check_options",
     "configured_environment",
     "find_landcheck",
+    "forget_check_options",
     "profile_layers",
     "subprocess_environment",
 ]
@@ -82,7 +83,12 @@ FALLBACK_LAYERS = (
     LayerKey("eco_redline", "eco_redline", "生态保护红线", "ecological protection redline"),
     LayerKey("urban_boundary", "urban_boundary", "城镇开发边界", "urban development boundary"),
     LayerKey("planning_zones", "planning_zone", "规划分区", "planning zones"),
-    LayerKey("land_use", "land_use", "土地利用现状", "current land use"),
+    LayerKey(
+        "land_use",
+        "land_use",
+        "土地利用现状（三调地类图斑）",
+        "current land use (third land survey parcels)",
+    ),
     LayerKey("townships", "admin", "乡镇行政区", "townships"),
 )
 """The layer keys of the built-in profile ``china-preexam`` (2026-11), used when the
@@ -238,6 +244,20 @@ def parse_options(help_text: str) -> frozenset[str]:
     return frozenset(_OPTION.findall(help_text))
 
 
+_CHECK_OPTIONS: dict[str, frozenset[str]] = {}
+
+
 def check_options(executable: str) -> frozenset[str]:
-    """The options ``landcheck check`` of ``executable`` accepts (from its ``--help``)."""
-    return parse_options(_query([executable, "check", "--help"]))
+    """The options ``landcheck check`` of ``executable`` accepts (from its ``--help``).
+
+    Asked once per executable until :func:`forget_check_options` (the provider
+    calls it when it reloads its algorithms, e.g. after its options changed).
+    """
+    if executable not in _CHECK_OPTIONS:
+        _CHECK_OPTIONS[executable] = parse_options(_query([executable, "check", "--help"]))
+    return _CHECK_OPTIONS[executable]
+
+
+def forget_check_options() -> None:
+    """Ask ``landcheck check --help`` again on the next run (landcheck may have changed)."""
+    _CHECK_OPTIONS.clear()

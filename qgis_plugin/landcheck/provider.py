@@ -29,6 +29,7 @@ from .environment import (
     LayerKey,
     configured_environment,
     find_landcheck,
+    forget_check_options,
     profile_layers,
 )
 
@@ -113,6 +114,7 @@ class LandcheckProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self) -> None:  # the name QGIS calls
         """Ask landcheck for the profile's layer keys and add the algorithms."""
+        forget_check_options()
         self.layer_keys = self._layer_keys()
         for algorithm in (CheckAlgorithm, CompareAlgorithm, AvoidAlgorithm):
             self.addAlgorithm(algorithm(self.layer_keys))

@@ -4,7 +4,8 @@ Plain Python (no QGIS import): the algorithms pass callbacks that forward to
 their ``QgsProcessingFeedback``. stderr carries ``--progress json`` events (one
 JSON object per line, see ``landcheck/cli/progress.py``), warnings
 (``WARNING: …``) and, on failure, one ``Error: …`` line; stdout carries the
-summary. Lines are read by two threads and handed over through a queue, so
+summary. The lines after ``Error:`` continue the error (a profile's list of
+problems). Lines are read by two threads and handed over through a queue, so
 every callback runs in the calling thread.
 """
 
@@ -32,11 +33,12 @@ STOP_GRACE_S = 5.0
 
 @dataclass
 class RunOutcome:
-    """How a run ended: exit code, its ``Error:`` lines, whether it was cancelled."""
+    """How a run ended: exit code, its ``Error:`` lines, whether it was cancelled (and killed)."""
 
     returncode: int
     errors: list[str] = field(default_factory=list)
     canceled: bool = False
+    killed: bool = False
 
 
 def parse_event(line: str) -> dict | None:
@@ -123,11 +125,12 @@ def _start(command: list[str], env: dict[str, str] | None) -> subprocess.Popen:
     )
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen) -> bool:
     """Interrupt landcheck and the processes it started; kill them if they linger.
 
     On POSIX the whole process group gets SIGINT, as from Ctrl+C: landcheck
-    then removes its half-written output folder before it exits.
+    then removes its half-written output folder before it exits. Returns True
+    when it had to be killed (it may have left a hidden staging folder).
     """
     try:
         if sys.platform == "win32":
@@ -141,8 +144,10 @@ def _stop(process: subprocess.Popen) -> None:
         else:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        return True
     except ProcessLookupError:
         process.wait()
+    return False
 
 
 def run_streaming(
@@ -165,9 +170,11 @@ def run_streaming(
         ``(stage, done, total)`` for each ``--progress json`` event.
     on_output, on_warning, on_error : callable
         A stdout line; a ``WARNING:`` (or other) stderr line; an ``Error:`` line
-        (also collected in :attr:`RunOutcome.errors`).
+        or a line continuing it (also collected in :attr:`RunOutcome.errors`).
     is_canceled : callable
         Looked at every :data:`POLL_S`; when true the process is stopped.
+        A run that had already finished, or finishes successfully before the
+        interrupt reaches it, is not cancelled (its output is complete).
     env : dict, optional
         Environment variables of the process.
 
@@ -185,10 +192,12 @@ def run_streaming(
         pump.start()
     outcome = RunOutcome(returncode=0)
     open_streams = len(pumps)
+    stopped = False
     while open_streams:
-        if not outcome.canceled and is_canceled():
-            outcome.canceled = True
-            _stop(process)
+        if not stopped and is_canceled():
+            stopped = True
+            if process.poll() is None:
+                outcome.killed = _stop(process)
         try:
             name, line = lines.get(timeout=POLL_S)
         except queue.Empty:
@@ -202,11 +211,16 @@ def run_streaming(
         elif line.startswith("Error:"):
             outcome.errors.append(line.removeprefix("Error:").strip())
             on_error(line)
+        elif outcome.errors and line.strip():  # the rest of the error, e.g. a list of problems
+            outcome.errors[-1] += "\n" + line.rstrip()
+            on_error(line)
         elif line.strip():
             on_warning(line)
     for pump in pumps:
         pump.join()
     outcome.returncode = process.wait()
+    # landcheck may have finished before the interrupt reached it: then nothing was cancelled
+    outcome.canceled = stopped and outcome.returncode != 0
     for stream in (process.stdout, process.stderr):
         stream.close()
     return outcome
