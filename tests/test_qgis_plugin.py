@@ -40,7 +40,8 @@ PLUGIN = os.path.join(ROOT, "qgis_plugin", "landcheck")
 VENV_LANDCHECK = os.path.join(ROOT, ".venv", "bin", "landcheck")
 QGIS_PROCESS = shutil.which("qgis_process.bin")
 SYSTEM_PYTHON = "/usr/bin/python3"
-SELECT_KEYS = ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use")
+LANDCHECK = os.path.join(os.path.dirname(sys.executable), "landcheck")
+"""The landcheck command of the environment running the tests."""
 
 
 def _plain_module(name: str):
@@ -76,7 +77,8 @@ def _qgis_missing() -> str | None:
     return None
 
 
-needs_qgis = pytest.mark.skipif(_qgis_missing() is not None, reason=str(_qgis_missing()))
+_WHY_NO_QGIS = _qgis_missing()
+needs_qgis = pytest.mark.skipif(_WHY_NO_QGIS is not None, reason=str(_WHY_NO_QGIS))
 
 
 # --- the CLI the plugin relies on ------------------------------------------------------------
@@ -135,7 +137,7 @@ def test_progress_json_run_stops_cleanly_on_sigint_even_if_ignored(check_data, t
     """A background job inherits SIGINT ignored; with --progress json it still stops the run."""
     out = tmp_path / "report"
     command = [
-        VENV_LANDCHECK,
+        LANDCHECK,
         "check",
         f"{check_data}:sites",
         "--layer",
@@ -433,8 +435,6 @@ def test_qgis_process_check_writes_the_findings_of_the_cli(qgis_config, check_da
         f"{check_data}:sites",
         "--layer",
         f"farmland={check_data}:farmland",
-        "--profile",
-        "china-preexam",
         "-o",
         str(cli_out),
     ]
