@@ -108,7 +108,6 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @format_option
 @lang_option
 @fail_on_option
-@progress_option
 @click.option(
     "--engine",
     type=click.Choice(["local", "dask"]),
@@ -131,6 +130,7 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
     metavar="N",
     help="Processes (or LocalCluster workers) to use; default: all cores.",
 )
+@progress_option
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -148,10 +148,10 @@ def check_command(
     formats: str | None,
     lang: str,
     fail_on: str | None,
-    progress_mode: str = "bar",
     engine: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
+    progress_mode: str = "bar",
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
 
