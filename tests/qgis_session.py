@@ -149,7 +149,7 @@ def _vector(uri: str, name: str):
 
 
 def scenario_selection(setup: dict) -> dict:
-    """check: S1 selected in a file layer; farmland as a memory layer."""
+    """check: S1 selected in a file layer; farmland as a memory layer; an empty OUTPUT folder."""
     from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSourceDefinition, QgsProject
 
     data = setup["data"]
@@ -160,6 +160,7 @@ def scenario_selection(setup: dict) -> dict:
     farmland.setName("farmland (memory)")
     QgsProject.instance().addMapLayer(farmland)
     output = os.path.join(setup["work"], "selection")
+    os.makedirs(output)  # an empty folder, as made in the folder dialog
     entry = _run(
         "landcheck:check",
         {

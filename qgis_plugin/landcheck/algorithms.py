@@ -181,9 +181,10 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
     ) -> tuple[str, list[str]]:
         """The output folder and ``-o DIR [--overwrite]``.
 
-        An existing folder is replaced only when it is empty, or when it holds
-        ``marker`` (an earlier result of this tool) and OVERWRITE is ticked:
-        landcheck replaces the whole folder.
+        landcheck writes the whole folder and replaces an existing one only with
+        ``--overwrite``. An existing empty folder is removed first (landcheck
+        creates it again); one holding ``marker`` (an earlier result of this
+        tool) is replaced when OVERWRITE is ticked; any other is refused.
         """
         folder = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         if not folder:
@@ -206,7 +207,12 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
         elif os.path.lexists(folder):
             if not os.path.isdir(folder):
                 raise QgsProcessingException(f"{folder} exists and is not a folder")
-            arguments.append("--overwrite")  # an empty folder, e.g. Processing's temporary one
+            try:
+                os.rmdir(
+                    folder
+                )  # empty (e.g. made in the folder dialog): landcheck writes it whole
+            except OSError as ex:
+                raise QgsProcessingException(f"cannot use the output folder {folder}: {ex}") from ex
         else:
             os.makedirs(os.path.dirname(folder), exist_ok=True)
         return folder, arguments
