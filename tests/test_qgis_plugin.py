@@ -601,7 +601,7 @@ def test_session_errors_say_what_and_how_to_fix(session):
     assert "tick 'Replace the output folder'" in errors["earlier_result"]["error"]
     bad = errors["bad_profile"]["error"]
     assert "landcheck failed (exit 1)" in bad and "bad-profile.yaml" in bad
-    assert "expected a list of rules" in bad
+    assert "\n  - rules: expected a list" in bad  # every problem landcheck lists
     assert not errors["bad_profile_output_exists"]
     missing = errors["no_environment"]["error"]
     assert "no-landcheck-here" in missing and "has no landcheck command" in missing
