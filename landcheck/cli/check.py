@@ -22,7 +22,7 @@ from landcheck.cli.options import (
     profile_option,
     width_option,
 )
-from landcheck.cli.progress import progress_bar
+from landcheck.cli.progress import progress_bar, progress_option
 from landcheck.errors import InputDataError
 from landcheck.profile import STATUSES
 
@@ -138,6 +138,7 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
     metavar="N",
     help="Processes (or LocalCluster workers) to use; default: all cores.",
 )
+@progress_option
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -159,6 +160,7 @@ def check_command(
     engine: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
+    progress_mode: str = "bar",
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
 
@@ -183,7 +185,7 @@ def check_command(
     client = _dask_client(scheduler) if scheduler else None
     if engine == "dask" and client is None:
         _dask_client(None)
-    with progress_bar(enabled=not quiet, big_layers=big) as progress:
+    with progress_bar(enabled=not quiet, big_layers=big, mode=progress_mode) as progress:
         result = check(
             list(sites) if len(sites) > 1 else sites[0],
             profile=profile,
