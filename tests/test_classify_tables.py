@@ -120,6 +120,8 @@ def test_2023_rows_name_their_level1_and_source(ydyh):
     frame = ydyh.frame
     assert (frame["level1"] == frame.index.str[:2]).all()
     assert frame["source"].str.startswith("234号 [P: S17").all()
+    only_s17 = frame.index[~frame["source"].str.startswith("234号 [P: S17, CCT]")]
+    assert sorted(only_s17) == ["0601", "10", "12", "13"]
     assert (frame["name_en"] != "").all() and (frame["level1_name_en"] != "").all()
 
 
