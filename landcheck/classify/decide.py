@@ -23,7 +23,7 @@ from typing import Any
 
 from landcheck.classify import CodeTable, load_code_table
 from landcheck.classify.choices import apply_category_choices
-from landcheck.classify.detect import Evidence, distinct_values, gather_evidence
+from landcheck.classify.detect import Evidence, distinct_pairs, evidence_of
 from landcheck.classify.systems import AUTO, LAND_USE_SYSTEMS, SURVEY_SYSTEM
 from landcheck.errors import InputDataError, LandcheckError
 
@@ -172,14 +172,13 @@ def classify_layer(
     landcheck.classify.decide.AmbiguousClassificationError: layer 'land_use': ...
     """
     choices = choices or {}
-    codes = None if codes is None else list(codes)
-    names = None if names is None else list(names)
     if declared != AUTO and declared not in LAND_USE_SYSTEMS:
         return _decided(key, declared, declared, "declared", "declared in the profile", {}, choices)
-    evidence = gather_evidence(codes, names, fields)
+    pairs = distinct_pairs(codes, names)
+    evidence = evidence_of(pairs, fields)
     if declared != AUTO:
         return _declared(key, declared, evidence, choices)
-    present = distinct_values(codes if codes is not None else names or [])
+    present = sorted({code or name for code, name in pairs if code or name})
     systems = [name for name, found in evidence.items() if found]
     if len(systems) == 1:
         return _detected(key, systems[0], evidence, choices)

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from landcheck.classify import CodeTable, load_code_table
@@ -26,7 +27,8 @@ from landcheck.classify.systems import LAND_USE_SYSTEMS, LandUseSystem
 
 __all__ = [
     "Evidence",
-    "distinct_values",
+    "distinct_pairs",
+    "evidence_of",
     "gather_evidence",
     "known_code",
 ]
@@ -149,15 +151,39 @@ def _present(value: Any) -> str:
     return str(value).strip()
 
 
-def distinct_values(values: Iterable[Any]) -> list[str]:
-    """The distinct non-blank codes or names, sorted.
+def _objects(values: Iterable[Any]) -> np.ndarray:
+    return np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=object)
+
+
+def distinct_pairs(
+    codes: Iterable[Any] | None, names: Iterable[Any] | None
+) -> list[tuple[str, str]]:
+    """The distinct (code, name) pairs of a layer's features, '' where absent or blank.
 
     Examples
     --------
-    >>> distinct_values(["0103", " 0101", None, "", float("nan"), "0103"])
-    ['0101', '0103']
+    >>> distinct_pairs(["0103", " 0103", None, "0101"], ["旱地", "旱地", "", None])
+    [('0103', '旱地'), ('', ''), ('0101', '')]
+    >>> distinct_pairs(None, ["旱地", "旱地"])
+    [('', '旱地')]
     """
-    return sorted({text for text in map(_present, values) if text})
+    columns = [_objects(v) for v in (codes, names) if v is not None]
+    if not columns:
+        return []
+    keys, uniques = [], []
+    for values in columns:
+        key, unique = pd.factorize(values, use_na_sentinel=False)
+        keys.append(key)
+        uniques.append(unique)
+    combined = keys[0] if len(keys) == 1 else keys[0] * max(len(uniques[1]), 1) + keys[1]
+    _, first = np.unique(combined, return_index=True)
+    first.sort()
+    texts = [[_present(u[k]) for k in key[first]] for key, u in zip(keys, uniques, strict=True)]
+    if codes is None:
+        texts.insert(0, [""] * len(first))
+    elif names is None:
+        texts.append([""] * len(first))
+    return list(dict.fromkeys(zip(texts[0], texts[1], strict=True)))
 
 
 def gather_evidence(
@@ -192,13 +218,22 @@ def gather_evidence(
     >>> bool(found["sandiao-2019"])
     False
     """
+    return evidence_of(distinct_pairs(codes, names), fields, systems)
+
+
+def evidence_of(
+    pairs: Iterable[tuple[str, str]],
+    fields: Iterable[str],
+    systems: Mapping[str, LandUseSystem] = LAND_USE_SYSTEMS,
+) -> dict[str, Evidence]:
+    """:func:`gather_evidence` from a layer's distinct (code, name) pairs.
+
+    Examples
+    --------
+    >>> evidence_of([("1104A", "养殖坑塘")], ["DLBM"])["sandiao-2019"].describe()
+    'code 1104A (only in it); field DLBM'
+    """
     tables = {key: load_code_table(system.table) for key, system in systems.items()}
-    if codes is not None:
-        code_list = [_present(c) for c in codes]
-        name_list = [_present(n) for n in names] if names is not None else [""] * len(code_list)
-        pairs = dict.fromkeys(zip(code_list, name_list, strict=True))
-    else:
-        pairs = dict.fromkeys(("", _present(n)) for n in (names or ()))
     only: dict[str, list[str]] = {key: [] for key in systems}
     named: dict[str, list[str]] = {key: [] for key in systems}
     only_names: dict[str, list[str]] = {key: [] for key in systems}
