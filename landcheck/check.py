@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.classify import CodeTable, load_code_table
+from landcheck.classify.decide import AmbiguousClassificationError
 from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.datum import DatumShift
 from landcheck.engine import Engine, make_engine
@@ -102,6 +102,8 @@ def _run_layer(
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
         record.detail = str(ex)
+        if isinstance(ex, AmbiguousClassificationError):
+            record.extra["classification"] = ex.decision.to_dict()
         warnings.append(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerRun(spec, record, reason=str(ex))
     warnings.extend(loaded.warnings)
@@ -123,7 +125,7 @@ def _run_layer(
             f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
             "shared area is counted once, under the earlier feature"
         )
-    table: CodeTable | None = load_code_table(spec.classification) if spec.classification else None
+    table = layer.classification.code_table if layer.classification else None
     nearest["feature_id"] = layer.features["_id"].to_numpy()[nearest["feature"].to_numpy(dtype=int)]
     measure = measure_layer(
         overlay,

@@ -440,6 +440,8 @@ def load_layer(
         frame, spec, crs, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
     )
     record.geometry = layer.geometry_report.to_dict()
+    if layer.classification is not None:
+        record.extra["classification"] = layer.classification.to_dict()
     warnings = list(layer.warnings)
     note = layer.geometry_report.describe(f"layer {spec.key!r}")
     if note:

@@ -21,7 +21,7 @@ from landcheck._version import __version__
 from landcheck.coverage import Coverage
 from landcheck.crs import crs_label
 from landcheck.io.records import InputRecord
-from landcheck.measure import TIANKAN_CODE, SiteLayer
+from landcheck.measure import SiteLayer
 from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rules import Finding, worst_status
 from landcheck.units import Area
@@ -364,6 +364,8 @@ class CheckResult:
                 "planar_m2": float(view.outside.planar_m2),
                 "ellipsoidal_m2": float(view.outside.ellipsoidal_m2),
             }
+        if view.classification is not None:
+            out["classification"] = view.classification
         if view.has_classes or view.kind in ("land_use", "planning_zone"):
             out["classes"] = self._classes_dict(view)
             out["uncovered"] = {
@@ -424,7 +426,7 @@ class CheckResult:
                 for code in ("0101", "0102", "0103")
             },
         }
-        tiankan = view.classes_where("table_code", (TIANKAN_CODE,), method)
+        tiankan = view.classes_where("table_code", (view.ridge_code,), method)
         return {
             "categories": categories,
             "cultivated": cultivated,

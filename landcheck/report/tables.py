@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from landcheck.crs import crs_label
-from landcheck.measure import TIANKAN_CODE, SiteLayer
+from landcheck.measure import SiteLayer
 from landcheck.profile import STATUSES, CoverageSpec
 from landcheck.report.labels import (
     CATEGORY_EN,
@@ -609,7 +609,7 @@ def _land_classes(result: CheckResult, lang: str) -> ReportTable:
             table_code = classes.get("table_code", pd.Series("", index=classes.index))
             classes["table_code"] = table_code.astype("string").fillna("")
             ridge = pd.Series(
-                (classes.index == TIANKAN_CODE) | (classes["table_code"] == TIANKAN_CODE),
+                (classes.index == view.ridge_code) | (classes["table_code"] == view.ridge_code),
                 index=classes.index,
             )
             rows.rows[root]["survey_m2"] = _sum_column(classes, "survey_m2")
@@ -645,7 +645,9 @@ def _land_classes(result: CheckResult, lang: str) -> ReportTable:
                         first = members.iloc[0]
                         name = _text(first.get("level1_name")) or str(level1)
                         if not zh:
-                            name = LEVEL1_EN.get(str(level1), name)
+                            name = _text(first.get("level1_name_en")) or LEVEL1_EN.get(
+                                str(level1), name
+                            )
                         parent = rows.add(
                             group,
                             2,
@@ -678,7 +680,7 @@ def _land_classes(result: CheckResult, lang: str) -> ReportTable:
                         2,
                         "row",
                         site_id=site_id,
-                        code=TIANKAN_CODE,
+                        code=view.ridge_code,
                         label=label("tiankan", lang),
                         level=_level("level1", lang),
                         _key="ridges",
