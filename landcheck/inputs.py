@@ -229,7 +229,11 @@ def coverage_source(profile: Profile, given: LayerInput, encoding: str | None) -
 
 
 def _read_one_sites(
-    sites: Any, assume_crs: CRS | None, encoding: str | None, datum_shift: DatumShift | None
+    sites: Any,
+    assume_crs: CRS | None,
+    encoding: str | None,
+    datum_shift: DatumShift | None,
+    area_tolerance: float,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     if isinstance(sites, gpd.GeoDataFrame):
         if sites.crs is None:
@@ -253,6 +257,7 @@ def _read_one_sites(
         LayerSource.parse(sites, encoding=encoding),
         assume_crs=assume_crs,
         datum_shift=datum_shift,
+        area_tolerance=area_tolerance,
     )
 
 
@@ -263,12 +268,16 @@ def read_site_inputs(
     datum_shift: DatumShift | None = None,
     *,
     id_field: str | None = None,
+    area_tolerance: float = 0.01,
 ) -> tuple[gpd.GeoDataFrame, list[InputRecord], list[gpd.GeoSeries]]:
     """Read one or several site sources into one frame (in the first source's CRS).
 
     Each source in Xian 1980 / Beijing 1954 is shifted to CGCS2000 with
     ``datum_shift`` before the sources are joined (never by PROJ's ballpark).
     A source with NaN or infinite coordinates is refused, naming the features.
+    ``area_tolerance`` is the share by which a boundary TXT's declared plot
+    area may differ from the computed one before a warning (the profile's
+    ``analysis.declared_area_tolerance``).
 
     Returns
     -------
@@ -285,7 +294,8 @@ def read_site_inputs(
     if not many:
         raise InputDataError("no site file given; give at least one")
     frames, records = zip(
-        *(_read_one_sites(s, assume_crs, encoding, datum_shift) for s in many), strict=True
+        *(_read_one_sites(s, assume_crs, encoding, datum_shift, area_tolerance) for s in many),
+        strict=True,
     )
     for frame, record in zip(frames, records, strict=True):
         refuse_non_finite(frame, record.path or "the site GeoDataFrame", id_field)
@@ -644,8 +654,9 @@ def prepare_run(
     if resolved.analysis.crs.lower() != "auto":
         assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    tolerance = resolved.analysis.declared_area_tolerance
     raw, records, as_declared = read_site_inputs(
-        polygons, assume_crs, encoding, shift, id_field=id_field
+        polygons, assume_crs, encoding, shift, id_field=id_field, area_tolerance=tolerance
     )
     if raw.empty:
         named = ", ".join(r.path or f"the {what} GeoDataFrame" for r in records)
