@@ -3,7 +3,7 @@
 Susceptibility grows with slope and karst; each parcel's score is averaged
 over its neighbourhood (800 m), the county is split by area into high
 (about a fifth), medium and low susceptibility, and connected zones under
-150 ha join the neighbouring zone they touch most. The hazard points are
+150 ha join the neighbouring zone they share the longest edge with. The hazard points are
 drawn from the review generator on steep or karst ground of high or medium
 susceptibility near villages and roads, at least 1.2 km apart.
 """
@@ -82,29 +82,31 @@ def _smoothed(review: Review, score: np.ndarray) -> np.ndarray:
 
 
 def _absorb_small_zones(review: Review, level: np.ndarray) -> np.ndarray:
-    """Give each connected zone under 150 ha the level of the zone it touches most."""
+    """Give each connected zone under 150 ha the level it shares the longest edge with.
+
+    Repeated until no zone is that small (a merged zone may still be).
+    """
     level = level.copy()
-    left, right = review.neighbours
-    for _ in range(10):
+    left, right, length = review.edges
+    for _ in range(50):
         group = np.full(len(level), -1)
-        sizes = []
+        sizes: list[float] = []
         for value in range(len(_LEVELS)):
-            g, s = union_parts_of(review, level == value)
-            group[level == value] = g[level == value] + len(sizes)
-            sizes.extend(s)
-        small = np.flatnonzero(np.asarray(sizes) < _MIN_ZONE_M2)
-        if not len(small):
-            break
-        for g in small:  # the smallest first, each once per round
-            members = np.flatnonzero(group == g)
-            edge = np.isin(left, members) & ~np.isin(right, members)
-            if not edge.any():
+            mine = level == value
+            found, found_sizes = union_parts_of(review, mine)
+            group[mine] = found[mine] + len(sizes)
+            sizes.extend(found_sizes)
+        small = [g for g in np.argsort(sizes, kind="stable") if sizes[g] < _MIN_ZONE_M2]
+        if not small:
+            return level
+        for g in small:
+            members = group == g
+            border = members[left] & ~members[right]
+            if not border.any():
                 continue
-            touched = np.bincount(
-                level[right[edge]], weights=review.area[right[edge]], minlength=len(_LEVELS)
-            )
-            level[members] = int(np.argmax(touched))
-    return level
+            shared = np.bincount(level[right[border]], weights=length[border], minlength=3)
+            level[members] = int(np.argmax(shared))
+    raise RuntimeError("geohazard zones under 150 ha remain after 50 rounds")
 
 
 def geohazard_points(review: Review) -> Built:

@@ -1,9 +1,8 @@
 """Mineral rights (矿业权): two mining rights and one exploration right, as licence blocks.
 
 - The limestone quarry whose extension is site S12 holds a licence block
-  beside it: the block shares S12's side that lies deepest in the county and
-  reaches 300 m further in (shrunk, in 50 m steps, until it lies in the
-  county).
+  beside it: the block shares (a part of) S12's side that lies deepest in the
+  county and reaches up to 300 m further in, wholly in the county.
 - A manganese mine on the highest of the survey's mine parcels (0602) more
   than 3 km from S12: its block is their bounding box, 150 m wider all round,
   corners on whole metres.
@@ -85,30 +84,43 @@ def mineral_rights(review: Review) -> tuple[dict[str, object], list[shapely.Geom
 
 
 def _quarry(review: Review) -> shapely.Geometry:
-    """The quarry's block: beside S12, on its side deepest in the county."""
+    """The quarry's block: beside S12, on the part of a side of S12 inside the county.
+
+    Sides deepest in the county first; on each, the part inside the county,
+    trimmed at both ends by 0-100 m, extruded 300 m away from S12, or less in
+    50 m steps (at least 100 m): the first block wholly in the county, sharing
+    at least 100 m of S12's side.
+    """
     outline = review.survey.plan.outline
     site = review.site("S12")
     ring = shapely.get_coordinates(shapely.get_exterior_ring(site))
-    best, best_depth = None, -np.inf
+    sides = []
     for a, b in itertools.pairwise(ring):
         middle = (a + b) / 2.0
-        if not shapely.contains_xy(outline, *middle):
-            continue
-        depth = shapely.distance(shapely.Point(middle), outline.boundary)
-        if depth > best_depth:
-            best, best_depth = (a, b), depth
-    if best is None:
-        raise RuntimeError("site S12 has no side inside the county")
-    a, b = best
-    normal = np.array([a[1] - b[1], b[0] - a[0]]) / np.hypot(*(b - a))
-    if shapely.contains_xy(site, *((a + b) / 2.0 + normal)):
-        normal = -normal  # point away from the site
-    for depth in np.arange(_QUARRY_DEPTH_M, 0.0, -50.0):
-        block = shapely.set_precision(
-            shapely.Polygon([a, b, b + depth * normal, a + depth * normal]), GRID
+        if shapely.contains_xy(outline, *middle):
+            sides.append((shapely.distance(shapely.Point(middle), outline.boundary), a, b))
+    for _, a, b in sorted(sides, key=lambda side: -side[0]):
+        length = float(np.hypot(*(b - a)))
+        ahead = (b - a) / length
+        normal = np.array([-ahead[1], ahead[0]])
+        if shapely.contains_xy(site, *((a + b) / 2.0 + normal)):
+            normal = -normal  # away from the site
+        inside = shapely.intersection(shapely.LineString([a, b]), outline)
+        part = max(shapely.get_parts(inside), key=shapely.length)
+        start, stop = sorted(
+            float((shapely.get_coordinates(p)[0] - a) @ ahead) for p in shapely.boundary(part).geoms
         )
-        if outline.contains(block):
-            return block
+        for depth in np.arange(_QUARRY_DEPTH_M, 99.0, -50.0):
+            for trim in np.arange(0.0, 101.0, 25.0):
+                first, last = start + trim, stop - trim
+                if last - first < 100.0:
+                    break
+                p, q = a + first * ahead, a + last * ahead
+                block = shapely.set_precision(
+                    shapely.Polygon([p, q, q + depth * normal, p + depth * normal]), GRID
+                )
+                if outline.contains(block):
+                    return block
     raise RuntimeError("no room in the county for the quarry's licence block beside S12")
 
 

@@ -129,7 +129,8 @@ def wetland(review: Review) -> Built:
     """湿地: the main river and two reservoirs, each with a 60 m strip of open shore.
 
     The reservoir of the forest park (龙潭湖, 国家重要湿地) is an artificial
-    wetland, except the shore at its inflow, a marsh; the main river outside
+    wetland, except its shallow end within 450 m of the inflow, a marsh (water
+    and shore); the main river outside
     the urban boundaries is a river wetland, 省级重要湿地 upstream of the
     county seat and 一般湿地 downstream; the other reservoir is an 一般湿地.
     Shores take open land only (no construction, cultivated land or town).
@@ -149,12 +150,7 @@ def wetland(review: Review) -> Built:
     lake_parcels = review.union((survey.code == "1103") & review.within(reservoirs[park_lake]))
     lake = with_shore(lake_parcels)
     inflow = _inflow(plan.river_lines, reservoirs[park_lake])
-    marsh = polygonal(
-        shapely.difference(
-            shapely.intersection(lake, shapely.buffer(shapely.Point(inflow), _MARSH_M)),
-            lake_parcels,
-        )
-    )
+    marsh = polygonal(shapely.intersection(lake, shapely.buffer(inflow, _MARSH_M)))
     lake = polygonal(shapely.difference(lake, marsh))
     main = plan.river_lines[0]
     river = (survey.code == "1101") & ~review.in_boundary & review.within(main, 40.0)

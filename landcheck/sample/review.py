@@ -91,11 +91,17 @@ class Review:
         return self.survey.plan.seats[SEAT]
 
     @cached_property
-    def neighbours(self) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (i, j), i ≠ j, of parcels that share a boundary point (both directions)."""
-        left, right = self.tree.query(self.survey.geometry, predicate="intersects")
-        other = left != right
-        return left[other], right[other]
+    def edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs (i, j) of parcels sharing an edge, in both directions, and its length (m)."""
+        geometry = self.survey.geometry
+        left, right = self.tree.query(geometry, predicate="intersects")
+        once = left < right
+        left, right = left[once], right[once]
+        boundary = shapely.boundary(geometry)
+        length = shapely.length(shapely.intersection(boundary[left], boundary[right]))
+        edge = length > 0.0  # not a corner
+        left, right, length = left[edge], right[edge], length[edge]
+        return np.r_[left, right], np.r_[right, left], np.r_[length, length]
 
     def site(self, site_id: str) -> shapely.Geometry:
         """The geometry of a sample site (S01…) or candidate (A…)."""
@@ -132,10 +138,10 @@ def polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
 def union_parts_of(review: Review, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Connected groups of the parcels in ``mask``: each parcel's group (-1 outside) and areas.
 
-    Parcels are connected when they share a boundary point. Groups are
-    numbered in the order of their first parcel.
+    Parcels are connected when they share an edge, as in a union of them.
+    Groups are numbered in the order of their first parcel.
     """
-    left, right = review.neighbours
+    left, right, _ = review.edges
     keep = mask[left] & mask[right]
     parent = np.arange(len(mask))
 
