@@ -62,7 +62,7 @@ def make_sample(
     Notes
     -----
     The generation model is described in the docstring of
-    :mod:`landcheck.sample`. It takes about ten seconds.
+    :mod:`landcheck.sample`. It takes about fifteen seconds.
     """
     if not isinstance(outline, shapely.Polygon | shapely.MultiPolygon) or outline.is_empty:
         raise InputDataError(
