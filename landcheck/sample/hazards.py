@@ -1,11 +1,12 @@
 """地质灾害: the susceptibility zones (易发区) covering the county, and the hazard points (隐患点).
 
-Susceptibility grows with slope and karst; each parcel's score is averaged
-over its neighbourhood (800 m), the county is split by area into high
-(about a fifth), medium and low susceptibility, and connected zones under
-150 ha join the neighbouring zone they share the longest edge with. The hazard points are
-drawn from the review generator on steep or karst ground of high or medium
-susceptibility near villages and roads, at least 1.2 km apart.
+Susceptibility grows with slope and karst: each parcel's score, slope / 25°
+(at most 1.6) plus 0.7 times its karst between 0.5 and 0.9 (scaled to 0-1),
+is averaged over the parcels within 800 m; the highest-scoring fifth of the
+area is high, the next 35 % medium, the rest low, and connected zones under
+150 ha join the neighbouring zone they share the longest edge with. The
+hazard points are drawn from the review generator on steep or karst ground of
+high or medium susceptibility near villages and roads, at least 1.2 km apart.
 """
 
 from __future__ import annotations
@@ -113,14 +114,18 @@ def geohazard_points(review: Review) -> Built:
     """地质灾害隐患点: 45 points on steep or karst ground near villages and roads.
 
     Candidates are drawn uniformly over the county and kept, in draw order,
-    when they lie outside the urban boundaries, off water, in a high or
-    medium susceptibility zone, on steep or
-    karst ground (:func:`steep_or_karst`), within 700 m of a village or 250 m
-    of a road, and 1.2 km from the points kept before. The type follows the
-    ground: 地面塌陷 on gentle karst, 崩塌 on slopes of 32° and more, 泥石流
-    within 900 m of a river on slopes of 20°+, 滑坡 elsewhere. A point near a village
-    threatens its households (WXDX ``村庄 N户 M人``; 险情等级 from the people:
-    under 100 小型, under 500 中型, under 1,000 大型); else it threatens the road.
+    when they lie outside the urban boundaries, off water, in a high or medium
+    susceptibility zone, on steep or karst ground (:func:`steep_or_karst`),
+    within 700 m of a village or 250 m of a road, and 1.2 km from the points
+    kept before. The type follows the ground (:func:`_hazard_kind`). A point
+    near a village threatens its households (WXDX ``村庄 N户 M人``; 险情等级 from
+    the people: under 100 小型, under 500 中型, under 1,000 大型); else it
+    threatens the road (小型).
+
+    Raises
+    ------
+    RuntimeError
+        When fewer than 30 points find a place (another seed may give more).
     """
     survey = review.survey
     plan = survey.plan
@@ -132,7 +137,6 @@ def geohazard_points(review: Review) -> Built:
     households = rng.integers(6, 60, tries) * np.where(rng.uniform(size=tries) < 0.15, 3, 1)
     per_household = rng.uniform(3.2, 4.2, tries)
     fields = plan.terrain.sample(xy[:, 0], xy[:, 1])
-    inside = shapely.contains_xy(plan.outline, xy[:, 0], xy[:, 1])
     points = shapely.points(xy)
     parcel = review.tree.query_nearest(points, all_matches=False)[1]
     _, village_gap = shapely.STRtree(shapely.points(plan.villages)).query_nearest(
@@ -142,59 +146,70 @@ def geohazard_points(review: Review) -> Built:
     (_, road), road_gap = shapely.STRtree(roads).query_nearest(
         points, return_distance=True, all_matches=False
     )
-    river_gap = LineDistance(plan.river_lines)(xy[:, 0], xy[:, 1])
     good = (
-        inside
+        shapely.contains_xy(plan.outline, xy[:, 0], xy[:, 1])
         & ~review.in_boundary[parcel]
         & ~np.isin(survey.code[parcel], WATER)
         & (susceptibility(review)[parcel] < 2)
         & steep_or_karst(fields["slope"], fields["karst"])
         & ((village_gap <= _VILLAGE_M) | (road_gap <= _ROAD_M))
     )
+    kept = _spaced(xy, np.flatnonzero(good))
+    if len(kept) < 30:
+        raise RuntimeError("fewer than 30 geohazard points found a place; try another seed")
+    river_gap = LineDistance(plan.river_lines)(xy[kept, 0], xy[kept, 1])
+    kind = _hazard_kind(fields["slope"][kept], fields["karst"][kept], river_gap)
+    size = np.where(scale[kept] < 0.7, "小型", np.where(scale[kept] < 0.95, "中型", "大型"))
+    by_village = village_gap[kept] <= _VILLAGE_M
+    people = np.rint(households[kept] * per_household[kept]).astype(int)
+    names = [info[0] for info in plan.road_info]
+    threat = [
+        f"村庄 {h}户 {p}人" if v else f"道路 {names[r] if r < len(names) else '村道'}"
+        for h, p, v, r in zip(households[kept], people, by_village, road[kept], strict=True)
+    ]
+    danger = np.where(
+        by_village, np.where(people < 100, "小型", np.where(people < 500, "中型", "大型")), "小型"
+    )
+    counter: dict[str, int] = {}
+    numbers = []
+    for k in kind:
+        counter[k] = counter.get(k, 0) + 1
+        numbers.append(f"{COUNTY_CODE}{HAZARD_KINDS[k]}{counter[k]:03d}")
+    columns = {
+        "YHDBH": numbers,
+        "ZHLX": kind,
+        "GM": size.tolist(),
+        "WXDX": threat,
+        "XQDJ": danger.tolist(),
+    }
+    return columns, list(shapely.set_precision(points[kept], GRID))
+
+
+def _spaced(xy: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The first :data:`_POINTS` of ``order`` that lie 1.2 km from those kept before them."""
     kept: list[int] = []
-    for i in np.flatnonzero(good):
+    for i in order:
         if kept and np.hypot(*(xy[kept] - xy[i]).T).min() < _SPACING_M:
             continue
-        kept.append(i)
+        kept.append(int(i))
         if len(kept) == _POINTS:
             break
-    kept_index = np.array(kept, dtype=int)
-    slope, karst = fields["slope"][kept_index], fields["karst"][kept_index]
+    return np.array(kept, dtype=int)
+
+
+def _hazard_kind(slope: np.ndarray, karst: np.ndarray, river_gap: np.ndarray) -> list[str]:
+    """灾害类型 by the ground.
+
+    地面塌陷 on karst (0.8+) under 22°, 崩塌 on slopes of 32° and more, 泥石流
+    in a gully (within 900 m of a river, on 20° and more), 滑坡 elsewhere.
+    """
     kind = np.where(
         (karst >= 0.8) & (slope < 22.0),
         "地面塌陷",
         np.where(
             slope >= 32.0,
             "崩塌",
-            np.where((river_gap[kept_index] <= _GULLY_M) & (slope >= 20.0), "泥石流", "滑坡"),
+            np.where((river_gap <= _GULLY_M) & (slope >= 20.0), "泥石流", "滑坡"),
         ),
     )
-    size = np.where(
-        scale[kept_index] < 0.7, "小型", np.where(scale[kept_index] < 0.95, "中型", "大型")
-    )
-    by_village = village_gap[kept_index] <= _VILLAGE_M
-    homes = households[kept_index]
-    people = np.rint(homes * per_household[kept_index]).astype(int)
-    names = [info[0] for info in plan.road_info]
-    threat = [
-        f"村庄 {h}户 {p}人" if v else f"道路 {names[r] if r < len(names) else '村道'}"
-        for h, p, v, r in zip(homes, people, by_village, road[kept_index], strict=True)
-    ]
-    danger = np.where(
-        ~by_village,
-        "小型",
-        np.where(people < 100, "小型", np.where(people < 500, "中型", "大型")),
-    )
-    counter: dict[str, int] = {}
-    numbers = []
-    for k in kind:
-        counter[k] = counter.get(k, 0) + 1
-        numbers.append(f"{COUNTY_CODE}{HAZARD_KINDS[str(k)]}{counter[k]:03d}")
-    columns = {
-        "YHDBH": numbers,
-        "ZHLX": kind.tolist(),
-        "GM": size.tolist(),
-        "WXDX": threat,
-        "XQDJ": danger.tolist(),
-    }
-    return columns, list(shapely.set_precision(points[kept_index], GRID))
+    return [str(k) for k in kind]

@@ -78,7 +78,11 @@ def _temple(review: Review) -> shapely.Geometry:
 
 
 def _bridge(review: Review) -> shapely.Geometry:
-    """The bridge's 保护范围: along a road where it crosses the main river, away from towns."""
+    """The bridge's 保护范围: along a road where it crosses the main river, away from towns.
+
+    A crossing 1.5 km or more from every town seat, its zones well inside the
+    county, drawn from the review generator.
+    """
     plan = review.survey.plan
     river = plan.river_lines[0]
     crossings = []
@@ -89,6 +93,8 @@ def _bridge(review: Review) -> shapely.Geometry:
             xy = shapely.get_coordinates(point)[0]
             if np.hypot(*(plan.seats - xy).T).min() < _TOWN_CLEAR_M:
                 continue
+            if not plan.outline.contains(shapely.buffer(point, 2.0 * _BRIDGE[3] + _BRIDGE[2][0])):
+                continue  # its zones stay in the county
             at = shapely.line_locate_point(road, point)
             ahead = shapely.get_coordinates(
                 shapely.line_interpolate_point(road, [max(at - 20.0, 0.0), at + 20.0])

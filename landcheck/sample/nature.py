@@ -31,10 +31,11 @@ _BASIC_GRASSLAND_M2 = 50e4  # a connected grass patch of 50 ha or more is 基本
 def forest(review: Review) -> Built:
     """林地一张图: forest blocks by protection grade, 公益林 level, origin and class.
 
-    BHDJ (林地保护等级): Ⅰ in the protected areas' core zones, on the highest
-    biodiversity redline and on slopes of 35° and more; Ⅱ in the rest of the
-    redline and protected areas, and on steep ground (25°+) within 500 m of the
-    redline; Ⅲ on slopes of 15°+ and karst; Ⅳ the rest. GYLDJ (公益林): 国家级
+    BHDJ (林地保护等级): Ⅰ in the protected areas' core zones, in the
+    biodiversity redline on the highest fifth of the forest ground, and on
+    slopes of 35° and more; Ⅱ in the rest of the redline and protected areas,
+    and on steep ground (25°+) within 500 m of the redline; Ⅲ on slopes of 15°+
+    or karst (0.7+); Ⅳ the rest. GYLDJ (公益林): 国家级
     for Ⅰ and the Ⅱ in the redline, 省级 for the other Ⅱ and the steepest or most
     karstic Ⅲ, empty (商品林) otherwise. QY: shrub is 天然, other forest 人工,
     arbor 天然 on grades Ⅰ-Ⅱ and on high ground, else 人工 where a smooth
@@ -130,10 +131,15 @@ def wetland(review: Review) -> Built:
 
     The reservoir of the forest park (龙潭湖, 国家重要湿地) is an artificial
     wetland, except its shallow end within 450 m of the inflow, a marsh (water
-    and shore); the main river outside
-    the urban boundaries is a river wetland, 省级重要湿地 upstream of the
-    county seat and 一般湿地 downstream; the other reservoir is an 一般湿地.
-    Shores take open land only (no construction, cultivated land or town).
+    and shore); the main river outside the urban boundaries is a river
+    wetland, 省级重要湿地 upstream of the county seat and 一般湿地 downstream;
+    the other reservoir is an 一般湿地. Shores take open land only (no
+    construction, cultivated land or town). The features do not overlap.
+
+    Raises
+    ------
+    RuntimeError
+        When one of the wetlands is empty (another seed may have it).
     """
     survey = review.survey
     plan = survey.plan
@@ -143,8 +149,9 @@ def wetland(review: Review) -> Built:
 
     def with_shore(water: shapely.Geometry) -> shapely.Geometry:
         near = review.tree.query(water, predicate="dwithin", distance=_SHORE_M)
-        land = review.union(np.isin(np.arange(len(shore_land)), near[shore_land[near]]))
-        shore = shapely.intersection(shapely.buffer(water, _SHORE_M), land)
+        mask = np.zeros(len(shore_land), dtype=bool)
+        mask[near[shore_land[near]]] = True
+        shore = shapely.intersection(shapely.buffer(water, _SHORE_M), review.union(mask))
         return polygonal(shapely.union(water, shore))
 
     lake_parcels = review.union((survey.code == "1103") & review.within(reservoirs[park_lake]))
@@ -164,8 +171,12 @@ def wetland(review: Review) -> Built:
     )
     geometry: list[shapely.Geometry] = []
     taken = shapely.Polygon()
-    for shape in (lake, marsh, upstream, downstream, other_lake):
+    for shape, (name, _, kind) in zip(
+        (lake, marsh, upstream, downstream, other_lake), _WETLANDS, strict=True
+    ):
         piece = polygonal(shapely.difference(shape, taken))
+        if piece.is_empty:
+            raise RuntimeError(f"the sample has no {name} ({kind}); try another seed")
         geometry.append(piece)
         taken = shapely.union(taken, piece)
     columns = {

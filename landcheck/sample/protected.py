@@ -20,7 +20,14 @@ from landcheck.sample.frames import areas, dissolve
 from landcheck.sample.landuse import WILD
 from landcheck.sample.review import Review, union_parts_of
 
-__all__ = ["AREAS", "ProtectedArea", "park_reservoir", "protected_areas", "protected_zoning"]
+__all__ = [
+    "AREAS",
+    "ProtectedArea",
+    "Zoning",
+    "park_reservoir",
+    "protected_areas",
+    "protected_zoning",
+]
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,11 @@ def _zone_parcels(review: Review) -> Zoning:
 
 
 def _zone_reserve(review: Review, zoning: Zoning, open_land: np.ndarray) -> None:
-    """The reserve: the largest biodiversity-redline patch, its core on the higher half."""
+    """The reserve: the largest biodiversity-redline patch and the open land within 600 m.
+
+    Its core is the part of the patch above the patch's mean elevation, in
+    connected pieces of 100 ha or more (the largest piece when none is).
+    """
     survey = review.survey
     biodiversity = survey.lines.redline == "生物多样性维护"
     group, sizes = union_parts_of(review, biodiversity)
@@ -81,7 +92,8 @@ def _zone_reserve(review: Review, zoning: Zoning, open_land: np.ndarray) -> None
     elevation = survey.fields["elevation"]
     high = elevation >= np.average(elevation[patch], weights=review.area[patch])
     core_group, core_sizes = union_parts_of(review, patch & high)
-    core = (core_group >= 0) & (core_sizes[np.maximum(core_group, 0)] >= _CORE_MIN_M2)
+    large = np.flatnonzero(core_sizes >= min(_CORE_MIN_M2, core_sizes.max()))  # or the largest
+    core = np.isin(core_group, large)
     core_zone, general_zone = AREAS[0].zones
     zoning.area[patch | ring] = 0
     zoning.zone[patch | ring] = general_zone
