@@ -21,8 +21,8 @@ from landcheck._version import __version__
 from landcheck.report.labels import STATUS_COLORS, label, status_label
 from landcheck.report.maps import map_png
 from landcheck.report.tables import Column, ReportTable, report_tables, run_facts
-from landcheck.report.typeface import WEB_FAMILY, font_face_css
 from landcheck.result import CheckResult
+from landcheck.typeface import WEB_FAMILY, font_face_css
 
 if TYPE_CHECKING:
     from landcheck.report.folder import ReportOptions

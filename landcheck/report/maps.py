@@ -43,8 +43,8 @@ from landcheck.report.palette import (
     SITE_COLOR,
     layer_color,
 )
-from landcheck.report.typeface import font_families
 from landcheck.result import CheckResult
+from landcheck.typeface import font_families
 
 __all__ = ["PANELS", "map_png", "site_map"]
 
