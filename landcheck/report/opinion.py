@@ -25,7 +25,7 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from landcheck.report.html import format_value
+from landcheck.report.content import format_value
 from landcheck.report.labels import STATUS_COLORS, status_label
 from landcheck.report.tables import ReportTable
 from landcheck.report.wordstyle import Flow, add_text, blank

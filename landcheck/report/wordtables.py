@@ -3,7 +3,7 @@
 The rows, their rounding and their tree (totals, groups, indentation) are the
 report tables' own; this module only lays them out with
 :meth:`landcheck.report.wordstyle.Flow.table`, formatting cells as report.html
-does (:func:`landcheck.report.html.format_value`).
+does (:func:`landcheck.report.content.format_value`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from landcheck.report.html import format_value
+from landcheck.report.content import format_value
 from landcheck.report.labels import STATUS_COLORS
 from landcheck.report.tables import Column, ReportTable
 from landcheck.report.wordstyle import Cell, Flow, text_width
