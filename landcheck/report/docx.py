@@ -31,11 +31,12 @@ from docx.shared import Mm, Pt
 from matplotlib import rc_context
 
 from landcheck._version import __version__
+from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.labels import STATUS_COLORS, status_label
 from landcheck.report.maps import site_map
 from landcheck.report.opinion import add_opinion_drafts
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.tables import ReportTable, report_tables, run_facts
 from landcheck.report.wordstyle import (
     Flow,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from landcheck.errors import InputDataError
 from landcheck.io.output import atomic_folder
+from landcheck.labels import LANGUAGES
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
 from landcheck.result import CheckResult
@@ -29,8 +30,6 @@ __all__ = [
     "run_inputs",
     "write_report",
 ]
-
-LANGUAGES = ("zh", "en")
 
 
 @dataclass(frozen=True)

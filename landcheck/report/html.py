@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from landcheck._version import __version__
+from landcheck.labels import label, status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.labels import STATUS_COLORS, label, status_label
 from landcheck.report.maps import map_png
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.tables import Column, ReportTable, report_tables, run_facts
 from landcheck.result import CheckResult
 from landcheck.typeface import WEB_FAMILY, font_face_css

@@ -36,7 +36,7 @@ from matplotlib.patches import Patch
 from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
-from landcheck.report.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
     LEVEL1_COLORS,

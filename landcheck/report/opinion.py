@@ -25,8 +25,9 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from landcheck.labels import status_label
 from landcheck.report.content import format_value
-from landcheck.report.labels import STATUS_COLORS, status_label
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.tables import ReportTable
 from landcheck.report.wordstyle import Flow, add_text, blank
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs

@@ -26,16 +26,9 @@ import numpy as np
 import pandas as pd
 
 from landcheck.crs import crs_label
+from landcheck.labels import CATEGORY_EN, CONFORMITY, LANGUAGES, LEVEL1_EN, label, status_label
 from landcheck.measure import TIANKAN_CODE, SiteLayer
 from landcheck.profile import STATUSES, CoverageSpec
-from landcheck.report.labels import (
-    CATEGORY_EN,
-    CONFORMITY,
-    LANGUAGES,
-    LEVEL1_EN,
-    label,
-    status_label,
-)
 from landcheck.result import CheckResult
 from landcheck.rules import worst_status
 from landcheck.units import M2_PER_HA, M2_PER_MU, largest_remainder_round

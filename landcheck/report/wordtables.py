@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from landcheck.report.content import format_value
-from landcheck.report.labels import STATUS_COLORS
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.tables import Column, ReportTable
 from landcheck.report.wordstyle import Cell, Flow, text_width
 

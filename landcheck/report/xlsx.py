@@ -22,7 +22,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from landcheck.report.labels import STATUS_COLORS
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.tables import Column, ReportTable, report_tables
 from landcheck.result import CheckResult
 
