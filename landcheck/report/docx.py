@@ -1,7 +1,7 @@
 """report.docx: the report as a Word document reviewers edit, plus a draft opinion per site.
 
 The content is report.html's — the same tables from
-:mod:`landcheck.report.tables`, the same site maps from
+:mod:`landcheck.tables`, the same site maps from
 :mod:`landcheck.report.maps`, the same headings — laid out for Word: A4,
 Chinese fonts named as Word expects them (see :mod:`landcheck.report.wordstyle`),
 ``Heading 1``–``3`` for the navigation pane, and tables whose header row
@@ -37,7 +37,6 @@ from landcheck.report.content import SITE_TABLES, format_value, report_texts
 from landcheck.report.maps import site_map
 from landcheck.report.opinion import add_opinion_drafts
 from landcheck.report.palette import STATUS_COLORS
-from landcheck.report.tables import ReportTable, report_tables, run_facts
 from landcheck.report.wordstyle import (
     Flow,
     add_page_number,
@@ -47,6 +46,7 @@ from landcheck.report.wordstyle import (
 )
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
+from landcheck.tables import ReportTable, report_tables, run_facts
 
 if TYPE_CHECKING:
     from landcheck.report.folder import ReportOptions

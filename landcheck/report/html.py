@@ -4,7 +4,7 @@ Everything is inline: the styles, the site maps (PNG, base64) and the font
 (the bundled Noto Sans CJK SC cut to the characters the page uses, as a
 base64 WOFF ``@font-face``), so the page needs no network and no installed
 Chinese font. The page is rendered from ``templates/report.html.j2`` with
-autoescaping on; the tables come from :mod:`landcheck.report.tables`.
+autoescaping on; the tables come from :mod:`landcheck.tables`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
 from landcheck.report.maps import map_png
 from landcheck.report.palette import STATUS_COLORS
-from landcheck.report.tables import Column, ReportTable, report_tables, run_facts
 from landcheck.result import CheckResult
+from landcheck.tables import Column, ReportTable, report_tables, run_facts
 from landcheck.typeface import WEB_FAMILY, font_face_css
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from landcheck.report.palette import STATUS_COLORS
-from landcheck.report.tables import Column, ReportTable, report_tables
 from landcheck.result import CheckResult
+from landcheck.tables import Column, ReportTable, report_tables
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
