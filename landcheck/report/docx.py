@@ -49,7 +49,7 @@ from landcheck.result import CheckResult
 from landcheck.tables import ReportTable, report_tables, run_facts
 
 if TYPE_CHECKING:
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = ["FILENAME", "build_document", "write_docx"]
 

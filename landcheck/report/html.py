@@ -27,7 +27,7 @@ from landcheck.tables import Column, ReportTable, report_tables, run_facts
 from landcheck.typeface import WEB_FAMILY, font_face_css
 
 if TYPE_CHECKING:
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = ["FILENAME", "render_html", "write_html"]
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = [
     "FILENAME",
