@@ -93,7 +93,7 @@ class ClassSum:
         return Area(self.planar_m2, self.ellipsoidal_m2, method)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RollupLine:
     """One line of the roll-up, with the lines it is made of.
 
@@ -124,18 +124,28 @@ class RollupLine:
     lines: tuple[RollupLine, ...] = ()
 
 
-def _sum(frame: pd.DataFrame, column: str, mask: np.ndarray, missing: float) -> float:
-    """Sum of ``column`` over the rows in ``mask``, unknown values left out.
-
-    ``missing`` when the column is missing or no value in ``mask`` is known.
-    """
+def _strings(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A label column as strings, missing values (None, NaN, NA) and a missing column empty."""
     if column not in frame:
+        return np.full(len(frame), "", dtype=object)
+    return np.array([_string(value) for value in frame[column].to_numpy()], dtype=object)
+
+
+def _string(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _sum(values: np.ndarray | None, mask: np.ndarray, missing: float) -> float:
+    """Sum of ``values`` in ``mask``, unknown ones left out; ``missing`` when none is known."""
+    if values is None:
         return missing
-    values = frame[column].to_numpy(dtype=float)[mask]
-    known = ~np.isnan(values)
+    chosen = values[mask]
+    known = ~np.isnan(chosen)
     if not known.any():
         return missing
-    return float(np.where(known, values, 0.0).sum())
+    return float(np.where(known, chosen, 0.0).sum())
 
 
 class LandUseRollup:
@@ -151,26 +161,33 @@ class LandUseRollup:
     """
 
     def __init__(self, classes: pd.DataFrame):
-        frame = classes.copy()
-        frame.index = frame.index.astype(str)
-        for column in _GROUPING:
-            values = frame[column] if column in frame else pd.Series("", index=frame.index)
-            frame[column] = values.astype("string").fillna("").astype(object)
-        self.classes = frame
+        self._given = classes
+        self._codes = np.array([str(code) for code in classes.index], dtype=object)
+        self._labels = {column: _strings(classes, column) for column in _GROUPING}
+        self._areas = {
+            column: classes[column].to_numpy(dtype=float) if column in classes else None
+            for column in ("planar_m2", "ellipsoidal_m2", "survey_m2")
+        }
+        self._ridge = (self._codes == TIANKAN_CODE) | (self._labels["table_code"] == TIANKAN_CODE)
+
+    @cached_property
+    def classes(self) -> pd.DataFrame:
         """The classes, codes and code-table labels as strings (missing ones empty)."""
-        codes = frame.index.to_numpy()
-        self._ridge = (codes == TIANKAN_CODE) | (frame["table_code"].to_numpy() == TIANKAN_CODE)
+        frame = self._given.copy()
+        frame.index = pd.Index(self._codes, name=self._given.index.name)
+        for column, values in self._labels.items():
+            frame[column] = values
+        return frame
 
     def _where(self, mask: np.ndarray) -> ClassSum:
-        frame = self.classes
         return ClassSum(
-            _sum(frame, "planar_m2", mask, 0.0),
-            _sum(frame, "ellipsoidal_m2", mask, 0.0),
-            _sum(frame, "survey_m2", mask, float("nan")),
+            _sum(self._areas["planar_m2"], mask, 0.0),
+            _sum(self._areas["ellipsoidal_m2"], mask, 0.0),
+            _sum(self._areas["survey_m2"], mask, float("nan")),
         )
 
     def _labelled(self, column: str, value: str) -> np.ndarray:
-        return self.classes[column].to_numpy() == value
+        return self._labels[column] == value
 
     @property
     def total(self) -> ClassSum:
@@ -201,7 +218,7 @@ class LandUseRollup:
         return RollupLine(key, kind, code, self.classes[mask], self._where(mask), lines)
 
     def _class_lines(self, mask: np.ndarray) -> tuple[RollupLine, ...]:
-        codes = self.classes.index.to_numpy()
+        codes = self._codes
         return tuple(
             self._line(f"class:{code}", "class", str(code), mask & (codes == code))
             for code in sorted(set(codes[mask].tolist()))
@@ -215,8 +232,8 @@ class LandUseRollup:
         classes (by code), then the category's field ridges. The classes of no
         known category (a code the table lacks) come last, without level-1 lines.
         """
-        category = self.classes["category"].to_numpy()
-        level1 = self.classes["level1"].to_numpy()
+        category = self._labels["category"]
+        level1 = self._labels["level1"]
         known = np.isin(category, CATEGORIES)
         out = []
         for name in [*CATEGORIES, ""]:

@@ -48,6 +48,9 @@ _LINE_LEVELS = {
 }
 """A roll-up line's kind → its level (field ridges stand beside the level-1 classes)."""
 
+_CODE_COLUMNS = ("category", "level1", "table_code")
+"""The code table's columns the village rows take from their site's classes."""
+
 
 def _level(key: str, lang: str) -> str:
     zh, en = _LEVELS[key]
@@ -180,12 +183,13 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     return ReportTable("land_classes", title, lang, columns, frame, note)
 
 
-def _unit_pieces(result: CheckResult, pieces: pd.DataFrame) -> pd.DataFrame:
+def _unit_classes(result: CheckResult, key: str, pieces: pd.DataFrame) -> pd.DataFrame:
     """The land-use pieces as class rows of their village: net areas, then field ridges.
 
-    One row per piece with its class code and areas net of field ridges, and
-    one per piece with code 1203 and its field ridges; ``site_id``,
-    ``unit_code`` and ``unit_name`` say whose they are.
+    One row per piece with its class code (index) and areas net of field
+    ridges, and one per piece with code 1203 and its field ridges; ``site_id``,
+    ``unit_code`` and ``unit_name`` say whose they are, and the site's classes
+    give each code its ``category``, ``level1`` and ``table_code``.
     """
     ids = result.sites["site_id"].to_numpy()
     deduction = (
@@ -194,52 +198,47 @@ def _unit_pieces(result: CheckResult, pieces: pd.DataFrame) -> pd.DataFrame:
         else np.zeros(len(pieces))
     )
     codes = (
-        pieces["_code"].astype("string").fillna("").to_numpy()
+        pieces["_code"].astype("string").fillna("").to_numpy(dtype=object)
         if "_code" in pieces
         else np.full(len(pieces), "", dtype=object)
     )
     unit_code = pieces["_admin_code"] if "_admin_code" in pieces else pieces["_admin"]
     unit_name = pieces["_admin"] if "_admin" in pieces else pieces["_admin_code"]
+    site_ids = ids[pieces["site"].to_numpy()]
     owners = {
-        "site_id": ids[pieces["site"].to_numpy()],
-        "unit_code": unit_code.astype("string").fillna("").to_numpy(),
-        "unit_name": unit_name.astype("string").fillna("").to_numpy(),
+        "site_id": np.concatenate([site_ids, site_ids]),
+        "unit_code": np.tile(unit_code.astype("string").fillna("").to_numpy(dtype=object), 2),
+        "unit_name": np.tile(unit_name.astype("string").fillna("").to_numpy(dtype=object), 2),
     }
-    planar = pieces["counted_planar_m2"].to_numpy(dtype=float)
-    ellipsoidal = pieces["counted_ellipsoidal_m2"].to_numpy(dtype=float)
-    net = pd.DataFrame(
-        {
-            **owners,
-            "code": codes,
-            "planar_m2": planar * (1 - deduction),
-            "ellipsoidal_m2": ellipsoidal * (1 - deduction),
-        }
-    )
-    ridges = pd.DataFrame(
-        {
-            **owners,
-            "code": TIANKAN_CODE,
-            "planar_m2": planar * deduction,
-            "ellipsoidal_m2": ellipsoidal * deduction,
-        }
-    )
-    return pd.concat([net, ridges], ignore_index=True)
+    codes = np.concatenate([codes, np.full(len(pieces), TIANKAN_CODE, dtype=object)])
+    areas = {}
+    for column in ("planar_m2", "ellipsoidal_m2"):
+        gross = pieces[f"counted_{column}"].to_numpy(dtype=float)
+        areas[column] = np.concatenate([gross * (1 - deduction), gross * deduction])
+    labels = _class_labels(result, key)
+    found = [
+        labels.get(owner, ("", "", "")) for owner in zip(owners["site_id"], codes, strict=True)
+    ]
+    frame = pd.DataFrame({**owners, **areas}, index=pd.Index(codes, name="code"))
+    for position, column in enumerate(_CODE_COLUMNS):
+        frame[column] = np.array([entry[position] for entry in found], dtype=object)
+    return frame
 
 
-def _unit_rollup(part: pd.DataFrame, site_classes: pd.DataFrame) -> LandUseRollup:
-    """The roll-up of some class rows of a site, labelled by the site's code table columns."""
-    labels = site_classes.reindex(part["code"].to_numpy())
-    classes = pd.DataFrame(
-        {
-            "planar_m2": part["planar_m2"].to_numpy(),
-            "ellipsoidal_m2": part["ellipsoidal_m2"].to_numpy(),
-            **{
-                column: labels[column].to_numpy() for column in ("category", "level1", "table_code")
-            },
-        },
-        index=part["code"].to_numpy(),
-    )
-    return LandUseRollup(classes)
+def _class_labels(result: CheckResult, key: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(site id, class code) → its :data:`_CODE_COLUMNS` in the layer's classes."""
+    table = result.class_table
+    if table.empty:
+        return {}
+    part = table[table["layer"] == key]
+    columns = [
+        part[c].to_numpy() if c in part else np.full(len(part), "", dtype=object)
+        for c in _CODE_COLUMNS
+    ]
+    return {
+        (str(site), str(code)): tuple(as_text(value) for value in values)
+        for site, code, *values in zip(part["site_id"], part["code"], *columns, strict=True)
+    }
 
 
 def _unit_values(result: CheckResult, rollup: LandUseRollup) -> dict[str, float]:
@@ -274,7 +273,7 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         or ("_admin_code" not in pieces and "_admin" not in pieces)
     ):
         return None
-    data = _unit_pieces(result, pieces)
+    data = _unit_classes(result, key, pieces)
     columns = [
         Column("site_id", "项目编号", "site"),
         Column("unit_code", "权属单位代码", "unit code"),
@@ -293,7 +292,6 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         part = data[data["site_id"] == site_id]
         if part.empty:
             continue
-        site_classes = LandUseRollup(result.layer(site_id, key).classes).classes
         root = rows.add(
             -1,
             0,
@@ -301,7 +299,7 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
             site_id=site_id,
             unit_code="",
             unit_name=label("total", lang),
-            **_unit_values(result, _unit_rollup(part, site_classes)),
+            **_unit_values(result, LandUseRollup(part)),
         )
         # the totals read as in the land-class table
         site = shown[shown["site_id"] == site_id].set_index("_key")["ha"]
@@ -318,7 +316,7 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         for column, value in anchors.items():
             fixed[column][root] = round(float(value), DECIMALS["ha"])
         for (code, name), unit in part.groupby(["unit_code", "unit_name"], sort=True):
-            values = _unit_values(result, _unit_rollup(unit, site_classes))
+            values = _unit_values(result, LandUseRollup(unit))
             rows.add(root, 1, "row", site_id=site_id, unit_code=code, unit_name=name, **values)
     title = "占用地类面积统计表（按权属单位）" if zh else "Land-use classes by village"
     note = (
