@@ -105,8 +105,8 @@ class RollupLine:
     kind : str
         ``category``, ``unclassified``, ``level1``, ``class`` or ``ridges``.
     code : str
-        The level-1 code, the class code, or 1203 for field ridges; empty for
-        a category.
+        The level-1 code, the class code, or the code of field ridges; empty
+        for a category.
     rows : pandas.DataFrame
         The classes the line sums (index: class code), in the classes' order.
     total : ClassSum
@@ -157,10 +157,14 @@ class LandUseRollup:
         One row per class code (index), as :attr:`landcheck.measure.SiteLayer.classes`
         gives them: ``planar_m2``, ``ellipsoidal_m2``, optionally ``survey_m2``
         and the code table's ``category``, ``level1`` and ``table_code``.
-        Field ridges are the row whose code or table code is 1203.
+    ridge_code : str
+        The class code of field ridges in the layer's classification (三调:
+        1203); the row whose code or table code it is holds them.
     """
 
-    def __init__(self, classes: pd.DataFrame):
+    def __init__(self, classes: pd.DataFrame, *, ridge_code: str = TIANKAN_CODE):
+        self.ridge_code = ridge_code
+        """The class code of field ridges."""
         self._given = classes
         self._codes = np.array([str(code) for code in classes.index], dtype=object)
         self._labels = {column: _strings(classes, column) for column in _GROUPING}
@@ -168,7 +172,7 @@ class LandUseRollup:
             column: classes[column].to_numpy(dtype=float) if column in classes else None
             for column in ("planar_m2", "ellipsoidal_m2", "survey_m2")
         }
-        self._ridge = (self._codes == TIANKAN_CODE) | (self._labels["table_code"] == TIANKAN_CODE)
+        self._ridge = (self._codes == ridge_code) | (self._labels["table_code"] == ridge_code)
 
     @cached_property
     def classes(self) -> pd.DataFrame:
@@ -259,7 +263,7 @@ class LandUseRollup:
                 ]
             ridges = members & self._ridge
             if ridges.any():
-                lines.append(self._line("ridges", "ridges", TIANKAN_CODE, ridges))
+                lines.append(self._line("ridges", "ridges", self.ridge_code, ridges))
             kind = "category" if name else "unclassified"
             out.append(self._line(f"category:{name}", kind, "", members, tuple(lines)))
         return tuple(out)

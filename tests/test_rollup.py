@@ -153,3 +153,22 @@ def test_the_driving_method_picks_the_area():
     )
     assert rollup.cultivated.area(AreaMethod.PLANAR).ha == 1.0
     assert rollup.cultivated.area(AreaMethod.ELLIPSOIDAL).m2 == 10_010.0
+
+
+def test_the_ridge_code_is_the_classifications():
+    given = classes(
+        index=["0103", "2303", "1203"],
+        planar_m2=[800.0, 200.0, 50.0],
+        ellipsoidal_m2=[800.0, 200.0, 50.0],
+        category=["农用地", "农用地", "农用地"],
+        level1=["01", "23", "12"],
+    )
+    rollup = LandUseRollup(given, ridge_code="2303")
+    assert rollup.ridges.planar_m2 == 200.0
+    (agricultural,) = rollup.lines
+    assert [(line.key, line.code) for line in agricultural.lines] == [
+        ("level1:01", "01"),
+        ("level1:12", "12"),
+        ("ridges", "2303"),
+    ]
+    assert LandUseRollup(given).ridges.planar_m2 == 50.0  # 三调's 1203 by default

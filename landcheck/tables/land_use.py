@@ -93,7 +93,9 @@ def _line_label(line: RollupLine, lang: str) -> str:
         return label("tiankan", lang)
     if line.kind == "level1":
         name = as_text(first.get("level1_name")) or line.code
-        return LEVEL1_EN.get(line.code, name) if lang == "en" else name
+        if lang == "en":
+            return as_text(first.get("level1_name_en")) or LEVEL1_EN.get(line.code, name)
+        return name
     return class_name(first, line.code, lang)
 
 
