@@ -15,7 +15,7 @@ from report_case import layers, result, site_frame
 import landcheck
 from landcheck.report.html import render_html
 from landcheck.report.maps import map_png, site_map
-from landcheck.report.typeface import FONT_PATH, font_families
+from landcheck.typeface import FONT_PATH, font_families
 
 EXTERNAL = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",

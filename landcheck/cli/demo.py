@@ -30,7 +30,7 @@ def demo_command(
 ) -> None:
     """Run the whole pre-examination on the bundled synthetic sample county."""
     from landcheck.cli.summary import print_summary
-    from landcheck.report.demo import run_demo
+    from landcheck.demo import run_demo
 
     quiet = ctx.obj["verbosity"] < 0
     with progress_bar(enabled=not quiet) as progress:

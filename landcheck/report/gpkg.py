@@ -37,7 +37,7 @@ from landcheck.report.styles import (
 from landcheck.result import FINDINGS_SCHEMA, CheckResult
 
 if TYPE_CHECKING:
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = ["FILENAME", "LAYER_TITLES", "gpkg_layers", "write_gpkg"]
 

@@ -36,15 +36,15 @@ from matplotlib.patches import Patch
 from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
-from landcheck.report.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
     LEVEL1_COLORS,
     SITE_COLOR,
     layer_color,
 )
-from landcheck.report.typeface import font_families
 from landcheck.result import CheckResult
+from landcheck.typeface import font_families
 
 __all__ = ["PANELS", "map_png", "site_map"]
 

@@ -1,4 +1,10 @@
-"""The demo: sample county → check → report folder, in one folder."""
+"""The demo, a tool: write the sample county, check its sites, write the report, in one folder.
+
+Like :func:`landcheck.check`, it orchestrates: the sample files come from
+:mod:`landcheck.io.sample_files`, the result from :func:`landcheck.check`,
+the report folder from :mod:`landcheck.report`. ``landcheck demo`` calls
+:func:`run_demo`.
+"""
 
 from __future__ import annotations
 
