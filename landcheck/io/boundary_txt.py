@@ -1,6 +1,7 @@
 """Boundary coordinate TXT (界址点坐标 / 报盘 TXT): lenient reader, strict writer.
 
-The format (domain.md §3, docs/boundary-txt.md) is a small INI-like text::
+The format (docs/boundary-txt.md: no published standard, as public tools write it) is a
+small INI-like text::
 
     [项目信息]                      optional (also spelled [扩展信息]): key=value
     项目名称=...

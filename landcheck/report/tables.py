@@ -1,4 +1,4 @@
-"""The reviewer's tables (domain.md §5), built from a CheckResult as DataFrames.
+"""The reviewer's tables (项目用地基本情况表, 占用地类面积统计表…), built as DataFrames.
 
 Pure functions, no I/O: the HTML and XLSX reports render these tables, and
 notebooks can use them directly::
