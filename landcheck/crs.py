@@ -2,7 +2,7 @@
 
 Chinese land data lives in CGCS2000 Gauss-Kruger projections, 3-degree or
 6-degree zones, with or without the zone number prefixed to the easting
-(domain.md §4.1). landcheck brings every input into one projected analysis
+(EPSG:4491–4554, listed below). landcheck brings every input into one projected analysis
 CRS, chosen here, and measures ellipsoidal areas on that CRS's ellipsoid.
 """
 
@@ -45,7 +45,7 @@ __all__ = [
 CGCS2000_GEOGRAPHIC = 4490
 """EPSG code of CGCS2000 geographic coordinates (longitude/latitude)."""
 
-# EPSG code ranges of the CGCS2000 Gauss-Kruger families (domain.md §4.1).
+# EPSG code ranges of the CGCS2000 Gauss-Kruger families, as in the EPSG registry.
 _CGCS2000_3DEG_PREFIXED = (4513, 25)  # first code, first zone; zones 25-45
 _CGCS2000_3DEG_PLAIN = 4534  # CM 75E ... 135E by 3 degrees
 _CGCS2000_6DEG_PREFIXED = (4491, 13)  # zones 13-23
@@ -168,7 +168,7 @@ def gk_zone_of_crs(crs: CRS) -> tuple[GKZone, bool] | None:
     return _gk_lookup().get(code)
 
 
-# First EPSG codes of each datum's Gauss-Kruger families (domain.md §4.1):
+# First EPSG codes of each datum's Gauss-Kruger families in the EPSG registry:
 # (3-degree prefixed from zone 25, 3-degree plain from CM 75E, 6-degree prefixed
 # from zone 13, 6-degree plain from CM 75E).
 _GK_FAMILY_CODES = {
@@ -329,7 +329,7 @@ def legacy_datum(crs: CRS) -> str | None:
     """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954), else None.
 
     PROJ can only shift these to CGCS2000 by a "ballpark" null offset, so data
-    in them must be transformed with user-supplied parameters (domain.md §4.2).
+    in them must be transformed with user-supplied parameters (:mod:`landcheck.datum`).
 
     Examples
     --------

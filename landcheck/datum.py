@@ -1,8 +1,9 @@
 """Xian 1980 / Beijing 1954 → CGCS2000 with user-supplied 7-parameter Helmert shifts.
 
 PROJ knows no real transformation from the legacy Chinese datums to CGCS2000,
-only a "ballpark" null shift (domain.md §4.2), so landcheck refuses legacy
-data unless the user gives the 7 parameters their surveying authority
+only a "Ballpark geographic offset" (EPSG:4610 and EPSG:4214 to EPSG:4490: a
+null shift of unknown accuracy, wrong by tens of metres), so landcheck refuses
+legacy data unless the user gives the 7 parameters their surveying authority
 publishes. This module holds the one convention landcheck uses for them, in
 the boundary TXT's ``转换参数`` and in ``--datum-shift`` alike:
 

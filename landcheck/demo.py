@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterable
 
 from landcheck.check import ProgressCallback, check
 from landcheck.io.output import atomic_folder
@@ -53,7 +54,7 @@ def run_demo(
     directory: str,
     *,
     overwrite: bool = False,
-    formats: str | None = None,
+    formats: str | Iterable[str] | None = None,
     lang: str = "zh",
     seed: int = 2026,
     progress: ProgressCallback | None = None,

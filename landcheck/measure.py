@@ -7,8 +7,9 @@ land-use layer each piece is split by its deduction coefficient (KCXS):
 ridges of all parcels are reported under the ridge class of the layer's
 classification (三调 1203, 用地用海 2023 2303) and also per class they were
 deducted from. Where the layer carries the official parcel area (TBMJ),
-each piece also gets its proportional share of it (``survey_m2``), as
-practitioners allocate it (domain.md §4.3).
+each piece also gets its proportional share of it (``survey_m2`` = TBMJ × piece
+area / parcel area), as practitioners allocate it so that the pieces of a parcel
+add up to its official area (docs/areas.md).
 """
 
 from __future__ import annotations

@@ -236,7 +236,7 @@ def test_auto_is_refused_for_planning_zones():
 
 
 def test_the_land_class_table_names_2023_classes_and_its_ridge_code():
-    from landcheck.report.tables import report_tables
+    from landcheck.tables import report_tables
 
     result = run(parcels())
     rows = report_tables(result, "en")["land_classes"].frame.set_index("code")

@@ -64,7 +64,7 @@ class LandUseSystem:
 
 
 # GB/T 21010-2017 second-level classes the 三调 work classification merged into 05H1, 0508,
-# 08H1, 08H2 and 09 (domain.md §2.1; their names are the aliases of sandiao_2019.csv, not
+# 08H1, 08H2 and 09 (their names are the aliases of sandiao_2019.csv, not
 # re-verified against the standard [U]): a layer coded by the standard itself carries them.
 _GBT_2017_MERGED = {
     "0501": "零售商业用地",

@@ -6,6 +6,8 @@ import json
 
 import click
 
+from landcheck.cli.options import json_option
+
 __all__ = ["profile_group"]
 
 
@@ -38,15 +40,13 @@ def validate_command(path: str) -> None:
 
 @profile_group.command("layers")
 @click.argument("profile", default="china-preexam")
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help='Print JSON for programs: {"profile", "version", "layers": [{"key", "kind", '
-    '"title": {"zh", "en"}, "has_source"}]}.',
-)
+@json_option
 def layers_command(profile: str, as_json: bool) -> None:
-    """List the layer keys of PROFILE (a built-in name or a YAML file): what --layer KEY= takes."""
+    """List the layer keys of PROFILE (a built-in name or a YAML file): what --layer KEY= takes.
+
+    With --json: {"profile", "version", "layers": [{"key", "kind", "title": {"zh", "en"},
+    "has_source"}]}.
+    """
     from landcheck.io.profiles import resolve_profile
 
     resolved = resolve_profile(profile)

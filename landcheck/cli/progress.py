@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-import click
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -36,7 +35,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-__all__ = ["MANY_SITES", "PROGRESS_MODES", "json_progress", "progress_bar", "progress_option"]
+__all__ = ["MANY_SITES", "PROGRESS_MODES", "json_progress", "progress_bar"]
 
 MANY_SITES = 20
 """Show the bar from this many sites on (or when layers are big)."""
@@ -46,17 +45,6 @@ PROGRESS_MODES = ("bar", "json", "none")
 _STAGES = {"layers": "layers overlaid", "sites": "sites evaluated"}
 
 ProgressCallback = Callable[[str, int, int], None]
-
-progress_option = click.option(
-    "--progress",
-    "progress_mode",
-    type=click.Choice(PROGRESS_MODES),
-    default="bar",
-    show_default=True,
-    help="Progress on stderr: a bar on a terminal for long runs, one JSON object per "
-    'line for programs ({"event": "progress", "stage": …, "done": …, "total": …}), '
-    "or none. json is written even with -q, and SIGINT then always stops the run cleanly.",
-)
 
 
 class _RateColumn(ProgressColumn):

@@ -1,4 +1,4 @@
-"""landcheck.gpkg: the GeoPackage a QGIS user opens (design.md §6.4).
+"""landcheck.gpkg: the GeoPackage a QGIS user opens.
 
 Layers: ``sites`` (one row per site with status and per-check statuses and
 overlap areas), ``overlaps`` (every piece: site, layer, feature id, class code,

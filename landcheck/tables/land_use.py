@@ -189,8 +189,9 @@ def _unit_classes(result: CheckResult, key: str, pieces: pd.DataFrame) -> pd.Dat
 
     One row per piece with its class code (index) and areas net of field
     ridges, and one per piece with its classification's ridge code (三调 1203)
-    and its field ridges; ``site_id``, ``unit_code`` and ``unit_name`` say whose they are, and the site's classes
-    give each code its ``category``, ``level1`` and ``table_code``.
+    and its field ridges; ``site_id``, ``unit_code`` and ``unit_name`` say
+    whose they are, and the site's classes give each code its ``category``,
+    ``level1`` and ``table_code``.
     """
     ids = result.sites["site_id"].to_numpy()
     deduction = (
