@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DIR ?= landcheck-demo
 
-.PHONY: demo test lint bench bench-quick clean browser libreoffice postgis
+.PHONY: demo test lint bench bench-quick clean browser libreoffice postgis qgis qgis-plugin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,50 @@ libreoffice:
 			|| echo "LibreOffice could not be installed: the Word-to-PDF tests will be skipped"; \
 	fi
 
-test: $(VENV)/.dev-installed browser libreoffice
+# QGIS for tests/test_qgis_plugin.py (the Processing provider run by headless qgis_process):
+# Debian's qgis and python3-qgis, installed when missing and we are root. Never fails: without
+# QGIS the plugin tests are skipped with the reason.
+qgis:
+	@if ! command -v qgis_process.bin >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's qgis and python3-qgis for the QGIS plugin tests"; \
+		( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			qgis python3-qgis >/dev/null ) \
+			|| echo "QGIS could not be installed: the QGIS plugin tests will be skipped"; \
+	fi
+
+# The QGIS plugin (qgis_plugin/landcheck: Processing provider "landcheck") for the current
+# user: copied into the QGIS profile, told to run this checkout's .venv (config.ini), and
+# enabled with Debian's qgis_process.bin (the /usr/bin/qgis_process wrapper passes an option
+# 3.22 does not know). QGIS_CONFIG is the QGIS settings folder (QGIS_CUSTOM_CONFIG_PATH when
+# set); the plugin goes into its default profile.
+QGIS_CONFIG ?= $(or $(QGIS_CUSTOM_CONFIG_PATH),$(HOME)/.local/share/QGIS/QGIS3)
+QGIS_PROCESS ?= qgis_process.bin
+QGIS_PLUGIN_DIR = $(QGIS_CONFIG)/profiles/default/python/plugins/landcheck
+QGIS_PLUGIN_FILES = $(wildcard qgis_plugin/landcheck/*.py) qgis_plugin/landcheck/metadata.txt \
+	qgis_plugin/landcheck/icon.svg
+
+qgis-plugin: $(VENV)/.installed
+	@mkdir -p "$(QGIS_PLUGIN_DIR)"
+	@cp $(QGIS_PLUGIN_FILES) "$(QGIS_PLUGIN_DIR)/"
+	@printf '[landcheck]\nenvironment = %s\n' "$(abspath $(VENV))" > "$(QGIS_PLUGIN_DIR)/config.ini"
+	@echo "landcheck plugin installed in $(QGIS_PLUGIN_DIR) (runs $(abspath $(BIN))/landcheck)"
+	@if command -v $(QGIS_PROCESS) >/dev/null 2>&1; then \
+		said=$$(QT_QPA_PLATFORM=offscreen QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG)" \
+			$(QGIS_PROCESS) plugins enable landcheck 2>&1); \
+		if [ $$? = 0 ] || echo "$$said" | grep -q "already enabled"; then \
+			echo "enabled: Processing Toolbox > landcheck (check, compare, avoid)"; \
+		else \
+			echo "$$said" | tail -n 3; \
+			echo "$(QGIS_PROCESS) could not enable the plugin: enable it in QGIS, Plugins > \
+Manage and Install Plugins > Installed > landcheck"; exit 1; \
+		fi; \
+	else \
+		echo "$(QGIS_PROCESS) not found: enable the plugin in QGIS, Plugins > Manage and \
+Install Plugins > Installed > landcheck"; \
+	fi
+
+test: $(VENV)/.dev-installed browser libreoffice qgis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/python -m pytest

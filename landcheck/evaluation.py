@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landcheck.classify import CodeTable, load_code_table
+from landcheck.classify.decide import AmbiguousClassificationError
 from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.measuring import SiteMeasuring
@@ -79,6 +79,8 @@ def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
         record.detail = str(ex)
+        if isinstance(ex, AmbiguousClassificationError):
+            record.extra["classification"] = ex.decision.to_dict()
         warn(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerOutcome(spec, record, reason=str(ex))
     layer = loaded.layer
@@ -99,7 +101,7 @@ def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
             f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
             "shared area is counted once, under the earlier feature"
         )
-    table: CodeTable | None = load_code_table(spec.classification) if spec.classification else None
+    table = layer.classification.code_table if layer.classification else None
     nearest["feature_id"] = layer.features["_id"].to_numpy()[nearest["feature"].to_numpy(dtype=int)]
     measure = measure_layer(
         overlay,

@@ -225,11 +225,12 @@ def _read_one_sites(
     assume_crs: CRS | None,
     encoding: str | None,
     datum_shift: DatumShift | None,
+    area_tolerance: float,
     what: str,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     """Read one site source; its notes go into its record and, named, to the run."""
     with collecting() as notes:
-        frame, record = _read_source(sites, assume_crs, encoding, datum_shift)
+        frame, record = _read_source(sites, assume_crs, encoding, datum_shift, area_tolerance)
     if notes.messages:
         record.extra["warnings"] = list(notes.messages)
     where = f"{record.path}: " if record.path else f"{what}: "
@@ -249,7 +250,11 @@ def _read_one_sites(
 
 
 def _read_source(
-    sites: Any, assume_crs: CRS | None, encoding: str | None, datum_shift: DatumShift | None
+    sites: Any,
+    assume_crs: CRS | None,
+    encoding: str | None,
+    datum_shift: DatumShift | None,
+    area_tolerance: float,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     if isinstance(sites, gpd.GeoDataFrame):
         if sites.crs is None:
@@ -270,7 +275,9 @@ def _read_source(
             warn(note["message"])
         return sites, record
     source = LayerSource.parse(sites, encoding=encoding)
-    frame, record = read_sites(source, assume_crs=assume_crs, datum_shift=datum_shift)
+    frame, record = read_sites(
+        source, assume_crs=assume_crs, datum_shift=datum_shift, area_tolerance=area_tolerance
+    )
     frame, note = apply_datum_shift(frame, datum_shift, f"the site file {source}")
     if note is not None:
         record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
@@ -289,6 +296,7 @@ def read_site_inputs(
     *,
     id_field: str | None = None,
     what: str = "sites",
+    area_tolerance: float = 0.01,
 ) -> tuple[gpd.GeoDataFrame, list[InputRecord], list[gpd.GeoSeries]]:
     """Read one or several site sources into one frame (in the first source's CRS).
 
@@ -297,6 +305,9 @@ def read_site_inputs(
     A source with NaN or infinite coordinates is refused, naming the features.
     What the reading of a source has to say is kept in its record
     (``extra["warnings"]``) and said, with the file's name, to the run.
+    ``area_tolerance`` is the share by which a boundary TXT's declared plot
+    area may differ from the computed one before a warning (the profile's
+    ``analysis.declared_area_tolerance``).
 
     Returns
     -------
@@ -313,7 +324,11 @@ def read_site_inputs(
     if not many:
         raise InputDataError("no site file given; give at least one")
     frames, records = zip(
-        *(_read_one_sites(s, assume_crs, encoding, datum_shift, what) for s in many), strict=True
+        *(
+            _read_one_sites(s, assume_crs, encoding, datum_shift, area_tolerance, what)
+            for s in many
+        ),
+        strict=True,
     )
     for frame, record in zip(frames, records, strict=True):
         refuse_non_finite(frame, record.path or "the site GeoDataFrame", id_field)
@@ -447,6 +462,8 @@ def _load_layer(
         frame, spec, crs, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
     )
     record.geometry = layer.geometry_report.to_dict()
+    if layer.classification is not None:
+        record.extra["classification"] = layer.classification.to_dict()
     if isinstance(source, LayerSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:

@@ -18,7 +18,8 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.classify import load_code_table
+from landcheck.classify import CodeTable
+from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some
 from landcheck.messages import warn
@@ -46,11 +47,12 @@ _ROLE_COLUMNS = {
 
 @dataclass
 class NormalisedLayer:
-    """Features ready for the overlay, and what was done to them."""
+    """Features ready for the overlay, what was done to them, and how their codes are read."""
 
     features: gpd.GeoDataFrame
     mapping: dict[str, str]
     geometry_report: GeometryReport
+    classification: ClassificationDecision | None = None
 
     @property
     def attribute_columns(self) -> list[str]:
@@ -94,21 +96,21 @@ def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, s
     return mapping
 
 
-def _codes_from_names(names: np.ndarray, spec: LayerSpec, column: str) -> tuple[np.ndarray, str]:
+def _codes_from_names(
+    names: np.ndarray, spec: LayerSpec, column: str, table: CodeTable
+) -> tuple[np.ndarray, str]:
     """Class codes of a layer that has only class names, and the warning reporting the mapping.
 
     Names the code table does not know keep their name as their code: the
     table cannot resolve it, so the checks on that area are ``unknown``.
     """
-    assert spec.classification is not None  # field_mapping allows names only with a table
-    table = load_code_table(spec.classification)
     found = {name: table.by_name(name) for name in dict.fromkeys(names.tolist())}
     codes = np.array([found[name] or name for name in names.tolist()], dtype=object)
     known = [f"{name} → {code}" for name, code in found.items() if code is not None and name]
     unknown = [name or "(blank)" for name, code in found.items() if code is None]
     warning = (
         f"layer {spec.key!r} has class names ({column}) but no class codes: read them through "
-        f"the code table {spec.classification}"
+        f"the code table {table.name}"
     )
     if known:
         warning += ": " + ", ".join(known[:20]) + (", …" if len(known) > 20 else "")
@@ -161,9 +163,19 @@ def normalise_features(
     Returns
     -------
     NormalisedLayer
-        Features with usable polygonal geometry, in layer order. What was
-        repaired or guessed (codes from names, deduction coefficients) is said
-        with :func:`landcheck.messages.warn`.
+        Features with usable polygonal geometry, in layer order, and for a
+        class layer the decision on its classification system. What was
+        repaired, guessed or detected (codes from names, deduction
+        coefficients, the classification system) is said with
+        :func:`landcheck.messages.warn`.
+
+    Raises
+    ------
+    AmbiguousClassificationError
+        A land-use layer (``classification: auto``) that mixes two systems,
+        or does not tell which one it uses.
+    ClassificationConflictError
+        A declared classification its own codes or class names contradict.
     """
     mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
@@ -184,9 +196,26 @@ def normalise_features(
         data[_ROLE_COLUMNS[role]] = (
             projected[column].astype("string").fillna("").str.strip().astype(str).to_numpy()
         )
-    if "code" not in mapping and "_name" in data and spec.classification is not None:
-        data["_code"], warning = _codes_from_names(data["_name"], spec, mapping["name"])
-        warn(warning)
+    decision = None
+    if spec.classification is not None:
+        decision = classify_layer(
+            spec.key,
+            spec.classification,
+            codes=data.get("_code"),
+            names=data.get("_name"),
+            fields=[mapping[role] for role in ("code", "name") if role in mapping],
+            choices=spec.category_choices,
+        )
+        if decision.warning:
+            warn(decision.warning)
+    if "code" not in mapping and "_name" in data and decision is not None:
+        if decision.code_table is not None:
+            data["_code"], warning = _codes_from_names(
+                data["_name"], spec, mapping["name"], decision.code_table
+            )
+            warn(warning)
+        else:
+            data["_code"] = data["_name"]
         mapping = {**mapping, "code": mapping["name"]}
     if "deduction" in mapping:
         data["_deduction"], warning = _deduction(projected[mapping["deduction"]], spec.key)
@@ -201,7 +230,7 @@ def normalise_features(
     features = gpd.GeoDataFrame(
         pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
     )
-    return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report)
+    return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, decision)
 
 
 def refuse_non_finite_features(ids: list[str], key: str) -> None:

@@ -4,10 +4,12 @@ Input is a :class:`~landcheck.overlay.LayerOverlay` whose counted pieces are
 disjoint within each site, so every aggregate here is a plain sum. For the
 land-use layer each piece is split by its deduction coefficient (KCXS):
 ``land class area = area × (1 − KCXS)`` and ``田坎 = area × KCXS``; the field
-ridges of all parcels are reported under code 1203 and also per class they
-were deducted from. Where the layer carries the official parcel area (TBMJ),
-each piece also gets its proportional share of it (``survey_m2``), as
-practitioners allocate it (domain.md §4.3).
+ridges of all parcels are reported under the ridge class of the layer's
+classification (三调 1203, 用地用海 2023 2303) and also per class they were
+deducted from. Where the layer carries the official parcel area (TBMJ),
+each piece also gets its proportional share of it (``survey_m2`` = TBMJ × piece
+area / parcel area), as practitioners allocate it so that the pieces of a parcel
+add up to its official area (docs/areas.md).
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ __all__ = [
     "SiteRows",
     "aggregate",
     "measure_layer",
+    "ridge_code",
     "unavailable_layer",
 ]
 
 TIANKAN_CODE = "1203"
-"""三调 code of field ridges (田坎), the class KCXS deductions go to."""
+"""三调 code of field ridges (田坎), the class KCXS deductions go to when the layer's
+code table names none (the 2023 table names 2303: :attr:`CodeTable.ridge_code`)."""
 
 _CLASS_SUMS = [
     "planar_m2",
@@ -165,6 +169,10 @@ class SiteLayer:
         and the site's position in them; :attr:`class_rows` (etc.) are the
         site's slices and :attr:`classes`, :attr:`admin`, :attr:`features`
         their DataFrames, built on first use.
+    classification : str or None
+        The code table the layer's classes were read with.
+    ridge_code : str
+        The class of field ridges (田坎) in that table.
     """
 
     key: str
@@ -186,6 +194,8 @@ class SiteLayer:
     described_by: Text | None = None
     tables: tuple[Rows, Rows, Rows] | None = field(default=None, repr=False)
     position: int = -1
+    classification: str | None = None
+    ridge_code: str = TIANKAN_CODE
 
     def _rows(self, which: int) -> SiteRows:
         return SiteRows() if self.tables is None else self.tables[which].view(self.position)
@@ -287,6 +297,8 @@ class LayerMeasure:
     nearest: pd.DataFrame = field(default_factory=pd.DataFrame)
     search_m: float = 0.0
     uncovered_widths: dict[int, float] = field(default_factory=dict)
+    classification: str | None = None
+    ridge_code: str = TIANKAN_CODE
 
     def __post_init__(self) -> None:
         self._tables = (
@@ -344,6 +356,8 @@ class LayerMeasure:
             nearest_id=nearest_id,
             tables=self._tables,
             position=position,
+            classification=self.classification,
+            ridge_code=self.ridge_code,
         )
 
 
@@ -431,6 +445,11 @@ def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def ridge_code(table: CodeTable | None) -> str:
+    """The class code field ridges (KCXS deductions) are reported under for a code table."""
+    return table.ridge_code if table is not None and table.ridge_code else TIANKAN_CODE
+
+
 def _class_table(
     pieces: pd.DataFrame, table: CodeTable | None, with_tiankan: bool
 ) -> tuple[pd.DataFrame, dict[int, list[str]]]:
@@ -442,7 +461,7 @@ def _class_table(
             pd.DataFrame(
                 {
                     "site": ridges["site"].to_numpy(),
-                    "code": TIANKAN_CODE,
+                    "code": ridge_code(table),
                     "name": "田坎",
                     "width_m": ridges["width_m"].to_numpy(),
                     **{
@@ -578,6 +597,8 @@ def measure_layer(
         nearest=nearest if nearest is not None else pd.DataFrame(),
         search_m=search_m,
         uncovered_widths=widths,
+        classification=table.name if table is not None else None,
+        ridge_code=ridge_code(table),
     )
 
 

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from landcheck.classify import BUILTIN_TABLES
+from landcheck.classify.choices import category_choice_problems
+from landcheck.classify.systems import AUTO
 from landcheck.errors import ProfileError, shown
 from landcheck.units import AreaMethod
 
@@ -151,7 +153,11 @@ class LayerSpec:
     fields : dict
         Role → candidate field names, first present wins (see :data:`FIELD_ROLES`).
     classification : str or None
-        Built-in code table name for the layer's codes.
+        Built-in code table name for the layer's codes, or ``auto``: detect
+        the land-use system (:mod:`landcheck.classify.decide`).
+    category_choices : mapping
+        Class code → the 三大类 chosen for a disputed class
+        (:mod:`landcheck.classify.choices`).
     """
 
     key: str
@@ -160,6 +166,7 @@ class LayerSpec:
     source: str | None = None
     fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     classification: str | None = None
+    category_choices: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -563,7 +570,7 @@ class _ProfileParser:
             if not isinstance(spec, Mapping):
                 self.problems.append(f"{where}: expected a mapping with at least 'kind'")
                 continue
-            allowed = {"kind", "title", "source", "fields", "classification"}
+            allowed = {"kind", "title", "source", "fields", "classification", "category_choices"}
             for extra in sorted(set(spec) - allowed, key=str):
                 self.problems.append(
                     f"{where}.{_name(extra)}: unknown key; allowed: {', '.join(sorted(allowed))}"
@@ -587,12 +594,9 @@ class _ProfileParser:
                     self.problems.append(f"{where}.fields.{role}: expected a field name or a list")
                     continue
                 fields[role] = tuple(names)
-            table = spec.get("classification")
-            if table is not None and (not isinstance(table, str) or table not in BUILTIN_TABLES):
-                self.problems.append(
-                    f"{where}.classification: unknown table {shown(table)}; built-in tables: "
-                    + ", ".join(sorted(BUILTIN_TABLES))
-                )
+            table = self._classification(spec.get("classification"), kind, where)
+            choices, problems = category_choice_problems(table, spec.get("category_choices"), where)
+            self.problems.extend(problems)
             if kind in ("land_use", "planning_zone") and "code" not in fields:
                 self.problems.append(
                     f"{where}.fields.code: a {kind} layer needs a class code field"
@@ -610,8 +614,24 @@ class _ProfileParser:
                 source=None if source is None else str(source),
                 fields=fields,
                 classification=table,
+                category_choices=choices,
             )
         return layers
+
+    def _classification(self, table: Any, kind: Any, where: str) -> str | None:
+        """A layer's ``classification:``: a built-in table, or ``auto`` for a land-use system."""
+        if table is None:
+            return None
+        if table == AUTO and kind != "planning_zone":
+            return AUTO
+        if isinstance(table, str) and table in BUILTIN_TABLES:
+            return table
+        self.problems.append(
+            f"{where}.classification: unknown table {shown(table)}; built-in tables: "
+            + ", ".join(sorted(BUILTIN_TABLES))
+            + ("" if kind == "planning_zone" else f", or {AUTO} (detect the land-use system)")
+        )
+        return None
 
     def _rule(
         self,

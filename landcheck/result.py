@@ -21,16 +21,15 @@ from landcheck._version import __version__
 from landcheck.coverage import Coverage
 from landcheck.crs import crs_label
 from landcheck.io.records import InputRecord
-from landcheck.measure import TIANKAN_CODE, SiteLayer
+from landcheck.measure import SiteLayer
 from landcheck.profile import STATUSES, Profile, Text
+from landcheck.rollup import CATEGORIES, CULTIVATED_KINDS, LandUseRollup
 from landcheck.rules import Finding, worst_status
 from landcheck.units import Area
 
 __all__ = ["FINDINGS_SCHEMA", "CheckResult"]
 
 FINDINGS_SCHEMA = "landcheck/findings@1"
-
-_CATEGORIES = ("农用地", "建设用地", "未利用地")
 
 
 def _area_dict(planar: float, ellipsoidal: float, method: Any) -> dict[str, float]:
@@ -364,6 +363,8 @@ class CheckResult:
                 "planar_m2": float(view.outside.planar_m2),
                 "ellipsoidal_m2": float(view.outside.ellipsoidal_m2),
             }
+        if view.classification is not None:
+            out["classification"] = view.classification
         if view.has_classes or view.kind in ("land_use", "planning_zone"):
             out["classes"] = self._classes_dict(view)
             out["uncovered"] = {
@@ -414,21 +415,17 @@ class CheckResult:
 
     @staticmethod
     def _land_use_rollups(view: SiteLayer, method: Any) -> dict[str, Any]:
-        categories = {
-            name: view.classes_where("category", (name,), method).to_dict() for name in _CATEGORIES
-        }
-        cultivated = {
-            "total": view.classes_where("level1", ("01",), method).to_dict(),
-            **{
-                code: view.classes_where("table_code", (code,), method).to_dict()
-                for code in ("0101", "0102", "0103")
-            },
-        }
-        tiankan = view.classes_where("table_code", (TIANKAN_CODE,), method)
+        rollup = LandUseRollup(view.classes, ridge_code=view.ridge_code)
+        ridges = rollup.ridges
         return {
-            "categories": categories,
-            "cultivated": cultivated,
-            "tiankan": {"planar_m2": tiankan.planar_m2, "ellipsoidal_m2": tiankan.ellipsoidal_m2},
+            "categories": {
+                name: rollup.category(name).area(method).to_dict() for name in CATEGORIES
+            },
+            "cultivated": {
+                "total": rollup.cultivated.area(method).to_dict(),
+                **{code: rollup.kind(code).area(method).to_dict() for code in CULTIVATED_KINDS},
+            },
+            "tiankan": {"planar_m2": ridges.planar_m2, "ellipsoidal_m2": ridges.ellipsoidal_m2},
         }
 
     def _site_dict(self, position: int) -> dict[str, Any]:

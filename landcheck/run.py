@@ -338,7 +338,13 @@ def prepare(
             assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
         shift = None if datum_shift is None else DatumShift.parse(datum_shift)
         raw, records, as_declared = read_site_inputs(
-            sites, assume_crs, encoding, shift, id_field=id_field, what=what
+            sites,
+            assume_crs,
+            encoding,
+            shift,
+            id_field=id_field,
+            what=what,
+            area_tolerance=resolved.analysis.declared_area_tolerance,
         )
         if raw.empty:
             named = ", ".join(r.path or f"the {what} GeoDataFrame" for r in records)
@@ -393,7 +399,13 @@ def _sites(
 ) -> tuple[gpd.GeoDataFrame, SiteMeasuring, list[InputRecord]]:
     """Sites read and prepared in a chosen analysis CRS (for :meth:`Run.with_sites`)."""
     raw, records, as_declared = read_site_inputs(
-        sites, assume_crs, encoding, datum_shift, id_field=id_field, what=what
+        sites,
+        assume_crs,
+        encoding,
+        datum_shift,
+        id_field=id_field,
+        what=what,
+        area_tolerance=profile.analysis.declared_area_tolerance,
     )
     if raw.empty:
         raise InputDataError(f"no {what}: the {what} GeoDataFrame has no features")

@@ -20,6 +20,7 @@ from landcheck.errors import (
     DataSourceError,
     GeometryError,
     InputDataError,
+    OutputError,
     OutputExistsError,
 )
 from landcheck.io.boundary_txt import (
@@ -743,6 +744,27 @@ def test_write_refuses_to_overwrite(tmp_path):
     assert read_boundary_txt(path).sites.shape[0] == 3
 
 
+def test_write_replaces_a_file_only_with_a_complete_one(tmp_path):
+    path = tmp_path / "out.txt"
+    path.write_text("keep")
+    line = shapely.LineString([(35_500_000, 2_700_000), (35_500_100, 2_700_000)])
+    lines = sample_sites().set_geometry([line] * 3, crs=sample_sites().crs)
+    with pytest.raises(GeometryError, match="LineString"):
+        write_boundary_txt(lines, path, overwrite=True)
+    assert path.read_text() == "keep"
+    assert os.listdir(tmp_path) == ["out.txt"]
+
+
+def test_write_never_writes_through_a_link(tmp_path):
+    target = tmp_path / "target.txt"
+    target.write_text("keep")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    with pytest.raises(OutputExistsError, match="not a plain file"):
+        write_boundary_txt(sample_sites(), link, overwrite=True)
+    assert target.read_text() == "keep" and link.is_symlink()
+
+
 def test_write_errors(tmp_path):
     with pytest.raises(ValueError, match="unknown boundary TXT encoding"):
         write_boundary_txt(sample_sites(), tmp_path / "a.txt", encoding="latin-1")
@@ -750,7 +772,7 @@ def test_write_errors(tmp_path):
         write_boundary_txt(
             sample_sites().assign(name=["😀", "", ""]), tmp_path / "b.txt", encoding="gbk"
         )
-    with pytest.raises(DataSourceError, match="cannot write"):
+    with pytest.raises(OutputError, match="missing does not exist; create it first"):
         write_boundary_txt(sample_sites(), tmp_path / "missing" / "c.txt")
     assert os.listdir(tmp_path) == []
 

@@ -88,7 +88,7 @@ def test_compare_command_ranks_and_explains(runner, gpkg, tmp_path):
     ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "Ranked by, in order" in result.output
+    assert "排序规则" in result.output  # --lang zh, the default of every command
     assert "1. C6" in result.output
     data = read_json(out / "comparison.json")
     assert [r["site_id"] for r in data["ranking"]] == ["C6", "C3", "C2", "C4", "C1"]
@@ -101,10 +101,10 @@ def test_compare_command_ranks_and_explains(runner, gpkg, tmp_path):
     assert {"comparison.gpkg", "comparison.csv", "comparison.png"} <= set(os.listdir(out))
     result = runner.invoke(
         cli,
-        [*args[:-2], "-o", str(tmp_path / "w"), "--weight", "outside_urban=100", "--lang", "zh"],
+        [*args[:-2], "-o", str(tmp_path / "w"), "--weight", "outside_urban=100", "--lang", "en"],
     )
     assert result.exit_code == 0, result.output
-    assert "排序规则" in result.output
+    assert "Ranked by, in order" in result.output
     ranking = read_json(tmp_path / "w" / "comparison.json")["ranking"]
     assert [r["site_id"] for r in ranking] == ["C6", "C3", "C2", "C1", "C4"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 
 import numpy as np
@@ -85,12 +86,20 @@ def test_unknown_engine_and_bad_workers_are_refused():
 
 
 def test_dask_engine_without_dask_says_how_to_install(monkeypatch):
-    def missing():
-        raise ImportError(f"the dask engine needs dask.distributed: {engine_module.DASK_INSTALL}")
+    real_import = builtins.__import__
 
-    monkeypatch.setattr(engine_module, "_import_distributed", missing)
-    with pytest.raises(ImportError, match=r"pip install landcheck\[dask\]"):
+    def no_dask(name, *args, **kwargs):
+        if name == "dask" or name.startswith("dask."):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    with pytest.raises(ImportError) as caught:
         landcheck.check(_sites(2), layers=_layers(), engine="dask")
+    assert str(caught.value) == (
+        "the dask engine needs dask.distributed, which is not installed: "
+        "pip install landcheck[dask]"
+    )
 
 
 def test_small_batches_stay_in_this_process():

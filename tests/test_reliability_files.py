@@ -500,7 +500,7 @@ def _fake_demo(folder: Path) -> None:
 def test_demo_overwrite_keeps_the_old_folder_until_the_new_one_is_complete(
     runner, tmp_path, monkeypatch, sample_gpkg
 ):
-    from landcheck.report import demo
+    from landcheck import demo
 
     out = tmp_path / "demo"
     _fake_demo(out)

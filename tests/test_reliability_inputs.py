@@ -397,6 +397,7 @@ def test_a_class_layer_with_neither_codes_nor_names_is_still_refused():
     result = check_planar(sites(SITE), land_use=parcels)
     (finding,) = [f for f in result.site_findings("S1") if f.check == "cultivated_land"]
     assert finding.status == "unknown"
-    assert "no class code field (looked for DLBM) and no class name field (DLMC)" in (
-        finding.message.en
-    )
+    assert (
+        "no class code field (looked for DLBM, YDYHFLDM, 用地用海分类代码) and no class name "
+        "field (DLMC, YDYHFLMC, 用地用海分类名称)"
+    ) in finding.message.en

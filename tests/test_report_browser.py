@@ -13,8 +13,9 @@ import subprocess
 import numpy as np
 import pytest
 from matplotlib.image import imread
-from report_case import result
+from report_case import layers, result, site_frame
 
+import landcheck
 from landcheck.report import write_report
 
 pytestmark = pytest.mark.browser
@@ -84,15 +85,21 @@ def report(tmp_path_factory):
     return write_report(result(), folder, formats="html")["html"]
 
 
-def test_request_detector_sees_a_page_that_fetches(tmp_path):
+def test_markup_in_a_site_name_makes_no_request(tmp_path):
+    tag = '<img src="http://example.invalid/a.png">'
+    # the same tag written into a page as markup: the browser fetches it and the log shows it
     probe = tmp_path / "probe.html"
-    probe.write_text(
-        '<!DOCTYPE html><html><body><img src="http://example.invalid/a.png"></body></html>',
-        encoding="utf-8",
-    )
-    netlog = tmp_path / "probe.json"
-    chromium(tmp_path, probe.as_uri(), "--dump-dom", netlog=netlog)
-    assert page_requests(netlog) == ["http://example.invalid/a.png"]
+    probe.write_text(f"<!DOCTYPE html><html><body>{tag}</body></html>", encoding="utf-8")
+    chromium(tmp_path, probe.as_uri(), "--dump-dom", netlog=tmp_path / "probe.json")
+    assert page_requests(tmp_path / "probe.json") == ["http://example.invalid/a.png"]
+    # as a site's name in landcheck's report it stays text
+    site = site_frame()
+    site.loc[0, "name"] = tag
+    checked = landcheck.check(site, layers=layers(), area_method="planar")
+    page = write_report(checked, tmp_path / "named", formats="html")["html"]
+    dom = chromium(tmp_path, f"file://{page}", "--dump-dom", netlog=tmp_path / "named.json")
+    assert page_requests(tmp_path / "named.json") == []
+    assert "&lt;img src=" in dom and 'data-site-id="S1"' in dom
 
 
 def test_report_loads_offline_with_every_site_and_its_font(report, tmp_path):

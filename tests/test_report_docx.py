@@ -18,9 +18,9 @@ from report_case import result as report_case
 
 import landcheck
 from landcheck.cli.main import cli
+from landcheck.labels import status_label
 from landcheck.report.docx import FILENAME, build_document
 from landcheck.report.folder import FORMATS, parse_formats, write_report
-from landcheck.report.labels import status_label
 from landcheck.report.opinion import DRAFT_MARK, draft_texts
 from landcheck.report.wordstyle import xml_text
 

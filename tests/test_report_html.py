@@ -15,7 +15,7 @@ from report_case import layers, result, site_frame
 import landcheck
 from landcheck.report.html import render_html
 from landcheck.report.maps import map_png, site_map
-from landcheck.report.typeface import FONT_PATH, font_families
+from landcheck.typeface import FONT_PATH, font_families
 
 EXTERNAL = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",
@@ -52,14 +52,18 @@ def test_page_needs_no_network(page):
     assert "@font-face{font-family:'Landcheck Sans';src:url(data:font/woff;base64," in page
 
 
-def test_detector_catches_external_references():
-    for bad in (
-        '<img src="https://example.org/a.png">',
-        "<link href='//cdn.example/x.css'>",
-        "@import url(http://x/y.css);",
-        "background:url( https://x/y.png)",
-    ):
-        assert EXTERNAL.search(bad), bad
+def test_markup_in_names_cannot_make_the_page_fetch_anything():
+    site_tag = '<img src="https://example.org/a.png">'
+    feature_tag = "<link href='//cdn.example/x.css'>"
+    assert EXTERNAL.search(site_tag) and EXTERNAL.search(feature_tag)  # what the test looks for
+    site = site_frame()
+    site.loc[0, "name"] = site_tag
+    case = layers()
+    case["farmland"].loc[0, "BSM"] = feature_tag
+    page = render_html(landcheck.check(site, layers=case, area_method="planar"), maps=False)
+    assert not EXTERNAL.search(page), EXTERNAL.search(page)
+    assert "&lt;img src=&#34;https://example.org/a.png&#34;&gt;" in page  # shown as text
+    assert "&lt;link href=&#39;//cdn.example/x.css&#39;&gt;" in page
 
 
 def test_embedded_font_covers_every_character_of_the_page(page):

@@ -1,4 +1,4 @@
-"""The synthetic sample county: determinism, coverage, the three lines, the sites."""
+"""The synthetic sample county: determinism, coverage, the lines, the review layers, the sites."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -20,8 +21,11 @@ from landcheck.errors import OutputExistsError
 from landcheck.io import sample_files
 from landcheck.io.sample_files import SAMPLE_GPKG, read_county_outline, write_sample
 from landcheck.sample import DEFAULT_SEED, SAMPLE_LAYERS, SYNTHETIC_NOTE, make_sample
+from landcheck.sample.county import GRID
+from landcheck.sample.plan import make_plan
 
 COMMITTED_ZIP = Path(__file__).resolve().parents[1] / "data" / f"{SAMPLE_GPKG}.zip"
+DATA_README = COMMITTED_ZIP.parent / "README.md"
 TOWNSHIPS = {"中枢镇", "金马镇", "旧城镇", "午街铺镇", "白水镇", "向阳乡", "三塘乡", "永宁乡"}
 CULTIVATED = ("0101", "0102", "0103")
 
@@ -34,6 +38,20 @@ def outline():
 @pytest.fixture(scope="module")
 def sample(outline):
     return make_sample(outline, seed=DEFAULT_SEED)
+
+
+@pytest.fixture(scope="module")
+def other(outline):
+    """The sample of the next seed: the review layers' facts must hold for it too."""
+    return make_sample(outline, seed=DEFAULT_SEED + 1)
+
+
+@pytest.fixture(scope="module", params=["default seed", "next seed"])
+def seeded(request):
+    """(seed, sample) of the default seed, then of the next one."""
+    if request.param == "default seed":
+        return DEFAULT_SEED, request.getfixturevalue("sample")
+    return DEFAULT_SEED + 1, request.getfixturevalue("other")
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +98,10 @@ def test_layers_are_ordered_labelled_and_projected(sample):
         assert not frame.geometry.is_empty.any(), name
 
 
-def test_same_seed_same_layers_other_seed_differs(sample, outline):
+def test_same_seed_same_layers_other_seed_differs(sample, other, outline):
     again = make_sample(outline, seed=DEFAULT_SEED)
     for name in SAMPLE_LAYERS:
         assert_geodataframe_equal(sample[name], again[name], check_less_precise=False)
-    other = make_sample(outline, seed=DEFAULT_SEED + 1)
     first, second = sample["land_use"].geometry, other["land_use"].geometry
     assert len(first) != len(second) or not second.geom_equals(first).all()
     assert not other["sites"].geometry.geom_equals(sample["sites"].geometry).any()
@@ -119,6 +136,22 @@ def test_land_use_fields(sample):
     assert not land_use.duplicated(["ZLDWDM", "TBBH"]).any()
     areas = ellipsoidal_areas(land_use.geometry.values, land_use.crs)
     assert np.abs(land_use["TBMJ"] - areas).max() <= 0.005
+
+
+def test_cultivated_land_quality_grade(sample):
+    land_use = sample["land_use"]
+    assert list(land_use.columns).index("GDDB") == list(land_use.columns).index("GDPDJB") + 1
+    cultivated = land_use["DLBM"].isin(CULTIVATED)
+    assert (land_use.loc[~cultivated, "GDDB"] == "").all()
+    grade = land_use.loc[cultivated, "GDDB"].astype(int)
+    assert grade.between(5, 13).all()
+    weight = land_use.loc[cultivated, "TBMJ"]
+    assert weight[grade.between(6, 12)].sum() > 0.9 * weight.sum()  # the Yunnan plateau's range
+    # worse on steeper ground and without water
+    by_slope = grade.groupby(land_use.loc[cultivated, "GDPDJB"]).mean()
+    assert by_slope.is_monotonic_increasing and by_slope["5"] - by_slope["1"] > 4
+    by_class = grade.groupby(land_use.loc[cultivated, "DLBM"]).mean()
+    assert by_class["0101"] < by_class["0102"] < by_class["0103"]
 
 
 def test_field_ridge_deduction(sample):
@@ -260,6 +293,337 @@ def test_roads(sample):
     assert (roads.geom_type == "LineString").all()
     assert {"expressway", "national", "county"} <= set(roads["road_class"])
     assert roads.length.sum() > 150_000
+
+
+# ---------------------------------------------------------------- review layers
+
+REVIEW_FIELDS = {
+    "forest": ["BSM", "BHDJ", "GYLDJ", "QY", "DLMC", "XZQDM", "MJ", "BZ"],
+    "grassland": ["BSM", "JBCY", "CYLX", "MJ", "BZ"],
+    "wetland": ["BSM", "SDMC", "ZYSDJB", "SDLX", "MJ", "BZ"],
+    "protected_areas": ["BSM", "BHDMC", "BHDLX", "BHDJB", "GNFQ", "MJ", "BZ"],
+    "mineral_rights": ["BSM", "QLLX", "XKZH", "KZ", "ZLXKC", "QLR", "YXQZ", "MJ", "BZ"],
+    "geohazard": ["BSM", "YFCD", "MJ", "BZ"],
+    "geohazard_points": ["BSM", "YHDBH", "ZHLX", "GM", "WXDX", "XQDJ", "BZ"],
+    "heritage": ["BSM", "WWMC", "BHJB", "FWLX", "MJ", "BZ"],
+    "approved_land": ["BSM", "PZWH", "PZRQ", "PZYT", "PZMJ", "PCMC", "BZ"],
+}
+# The 24 strategic minerals of the 全国矿产资源规划（2016—2020年） (data/README.md cites it)
+STRATEGIC_MINERALS = {
+    *"石油 天然气 页岩气 煤炭 煤层气 铀".split(),  # energy
+    *"铁 铬 铜 铝 金 镍 钨 锡 钼 锑 钴 锂 稀土 锆".split(),  # metals
+    *"磷 钾盐 晶质石墨 萤石".split(),  # non-metals
+}
+MINERAL_OF = {"铝土矿": "铝", "锰矿": "锰", "石灰岩": "石灰岩"}  # KZ → the mineral it yields
+
+
+def _union(frame, mask=None):
+    geometry = frame.geometry.values if mask is None else frame.geometry.values[np.asarray(mask)]
+    return shapely.union_all(geometry)
+
+
+def _parcels(sample, test):
+    """Union of the land-use parcels whose class passes ``test``."""
+    land_use = sample["land_use"]
+    return shapely.coverage_union_all(land_use.geometry.values[land_use["DLBM"].map(test)])
+
+
+def _pairwise_overlap(geometry) -> float:
+    """Total area where two of the geometries overlap."""
+    left, right = shapely.STRtree(geometry).query(geometry, predicate="intersects")
+    keep = left < right
+    return float(
+        shapely.area(shapely.intersection(geometry[left[keep]], geometry[right[keep]])).sum()
+    )
+
+
+def test_review_layers_have_their_fields_ids_and_areas(seeded, outline):
+    _, sample = seeded
+    # the county as the land-use coverage draws it (its outline noded on the 1 cm grid)
+    county = shapely.coverage_union_all(sample["land_use"].geometry.values)
+    for number, (name, fields) in enumerate(REVIEW_FIELDS.items(), start=6):
+        frame = sample[name]
+        assert list(frame.columns) == [*fields, "geometry"], name
+        assert frame["BSM"].str.fullmatch(rf"532527{number:02d}\d{{8}}").all(), name
+        assert frame["BSM"].is_unique, name
+        assert (frame["BZ"] == SYNTHETIC_NOTE).all(), name
+        assert frame.geometry.is_valid.all() and not frame.geometry.is_empty.any(), name
+        outside = shapely.area(shapely.difference(frame.geometry.to_numpy(), county)).sum()
+        assert outside < 1e-3, name
+        if "MJ" in frame:
+            areas = ellipsoidal_areas(frame.geometry.values, frame.crs)
+            assert np.abs(frame["MJ"] - areas).max() <= 0.005, name
+    assert (
+        np.abs(
+            sample["approved_land"]["PZMJ"]
+            - ellipsoidal_areas(
+                sample["approved_land"].geometry.values, sample["approved_land"].crs
+            )
+        ).max()
+        <= 0.005
+    )
+    for name in ("mineral_rights", "heritage"):  # drawn shapes: inside the outline itself
+        assert outline.contains(_union(sample[name])), name
+    points = sample["geohazard_points"]
+    assert (points.geom_type == "Point").all()
+    assert shapely.contains_xy(outline, points.geometry.x, points.geometry.y).all()
+
+
+def test_forest_is_the_surveys_forest_in_graded_blocks(seeded, unions):
+    _, sample = seeded
+    forest = sample["forest"]
+    assert 500 <= len(forest) <= 5000  # blocks, not parcels
+    assert shapely.coverage_is_valid(forest.geometry.values)  # no overlaps
+    parcels = _parcels(sample, lambda code: code.startswith("03"))
+    assert _symmetric_difference(shapely.coverage_union_all(forest.geometry.values), parcels) < 1.0
+    assert set(forest["BHDJ"]) == {"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ"}
+    assert set(forest["GYLDJ"]) == {"国家级公益林", "省级公益林", ""}
+    assert set(forest["QY"]) == {"天然", "人工"}
+    assert set(forest["DLMC"]) <= {"乔木林地", "竹林地", "灌木林地", "其他林地"}
+    assert (forest["XZQDM"] == "532527").all()
+    assert (forest.loc[forest["BHDJ"] == "Ⅰ", "GYLDJ"] == "国家级公益林").all()
+    assert (forest.loc[forest["BHDJ"] == "Ⅳ", "GYLDJ"] == "").all()
+    # grade Ⅰ lies mostly in the redline, grades Ⅲ-Ⅳ mostly outside it
+    redline = unions["redline"] if seeded[0] == DEFAULT_SEED else _union(sample["eco_redline"])
+    in_red = forest.geometry.intersection(redline).area / forest.area
+    weight = forest.area
+    grade_share = (in_red * weight).groupby(forest["BHDJ"]).sum() / weight.groupby(
+        forest["BHDJ"]
+    ).sum()
+    assert grade_share["Ⅰ"] > 0.6 and grade_share["Ⅲ"] < 0.2 and grade_share["Ⅳ"] < 0.05
+
+
+def test_grassland_is_the_surveys_grass(seeded):
+    _, sample = seeded
+    grass = sample["grassland"]
+    assert shapely.coverage_is_valid(grass.geometry.values)
+    parcels = _parcels(sample, lambda code: code.startswith("04"))
+    assert _symmetric_difference(shapely.coverage_union_all(grass.geometry.values), parcels) < 1.0
+    assert set(grass["JBCY"]) == {"是", "否"}
+    assert set(grass["CYLX"]) == {"山地草甸", "热性灌草丛", "热性草丛"}
+    basic = grass.loc[grass["JBCY"] == "是", "MJ"].sum() / grass["MJ"].sum()
+    assert 0.1 < basic < 0.6
+
+
+def test_wetland_follows_the_water_and_its_shores(seeded):
+    _, sample = seeded
+    wetland = sample["wetland"]
+    assert len(wetland) == 5
+    assert _pairwise_overlap(wetland.geometry.values) < 1e-3
+    assert wetland["ZYSDJB"].value_counts().to_dict() == {
+        "国家重要湿地": 2,
+        "一般湿地": 2,
+        "省级重要湿地": 1,
+    }
+    assert wetland.loc[wetland["ZYSDJB"] == "国家重要湿地", "SDMC"].nunique() == 1
+    assert set(wetland["SDLX"]) == {"河流湿地", "沼泽湿地", "人工湿地"}
+    water = _parcels(sample, lambda code: code in ("1101", "1103"))
+    all_wet = _union(wetland)
+    assert _area(shapely.difference(all_wet, water.buffer(60.5))) < 1.0  # water and its shore
+    assert _area(shapely.intersection(all_wet, water)) > 0.5 * _area(
+        water.intersection(all_wet.envelope)
+    )
+    built_or_farmed = _parcels(
+        sample, lambda code: code in CULTIVATED or code[:2] in ("05", "06", "07", "08", "09", "10")
+    )
+    assert _area(shapely.intersection(all_wet, built_or_farmed)) < 1.0
+    urban = _union(sample["urban_boundary"])
+    assert _area(shapely.intersection(all_wet, urban)) < 1.0
+
+
+def test_protected_areas_cores_lie_in_the_redline(seeded):
+    _, sample = seeded
+    areas = sample["protected_areas"]
+    redline = _union(sample["eco_redline"])
+    assert set(areas["BHDLX"]) == {"自然保护区", "森林公园"}
+    zones = areas.groupby("BHDMC")["GNFQ"].apply(list).to_dict()
+    assert sorted(map(sorted, zones.values())) == [
+        sorted(["核心保护区", "一般控制区"]),
+        sorted(["核心区", "缓冲区", "实验区"]),
+    ]
+    for core in ("核心保护区", "核心区"):
+        geometry = areas.geometry[areas["GNFQ"] == core].iloc[0]
+        assert geometry.area > 100e4
+        assert _area(shapely.difference(geometry, redline)) < 1e-3, core
+    assert _pairwise_overlap(areas.geometry.values) < 1e-3  # zones of one area, and the areas
+    general = areas.geometry[areas["GNFQ"] == "一般控制区"].iloc[0]
+    assert _area(shapely.difference(general, redline)) > 0  # outer zones may reach beyond
+    forest = _parcels(sample, lambda code: code.startswith("03"))
+    reserve = _union(areas, areas["BHDLX"] == "自然保护区")
+    assert _area(reserve.intersection(forest)) > 0.5 * reserve.area  # over forested ground
+
+
+def test_mineral_rights_beside_s12_and_over_candidate_b(seeded, outline):
+    _, sample = seeded
+    rights = sample["mineral_rights"]
+    assert len(STRATEGIC_MINERALS) == 24
+    assert list(rights["QLLX"]) == ["采矿权", "采矿权", "探矿权"]
+    for row in rights.itertuples():
+        strategic = MINERAL_OF[row.KZ] in STRATEGIC_MINERALS
+        assert row.ZLXKC == ("是" if strategic else "否"), row.KZ
+        assert row.XKZH.startswith("C532527" if row.QLLX == "采矿权" else "T532527")
+        assert len(row.XKZH) == 22 and row.XKZH[1:].isdigit()
+        assert row.YXQZ > "2026-12-31"  # valid
+        assert shapely.get_num_coordinates(row.geometry) == 5  # a four-corner licence block
+    assert (rights["ZLXKC"] == "是").sum() == 1
+    sites = sample["sites"].set_index("site_id").geometry
+    quarry = rights.geometry.iloc[0]
+    shared = shapely.intersection(quarry.boundary, sites["S12"].boundary)
+    assert _area(shapely.intersection(quarry, sites["S12"])) < 1e-2 and shared.length > 99
+    assert outline.contains(quarry)
+    candidates = sample["candidates"].set_index("site_id").geometry
+    exploration = rights.geometry.iloc[2]
+    share = _area(shapely.intersection(exploration, candidates["B"])) / candidates["B"].area
+    assert 0.3 <= share <= 0.7
+    assert _area(shapely.intersection(exploration, _union(sample["farmland"]))) > 50e4
+    assert not exploration.intersects(_union(sample["urban_boundary"]))
+
+
+def test_geohazard_zones_cover_the_county_and_points_lie_on_steep_ground(seeded, outline):
+    seed, sample = seeded
+    zones = sample["geohazard"]
+    assert shapely.coverage_is_valid(zones.geometry.values)
+    assert abs(zones.area.sum() - outline.area) <= 1e-6 * outline.area
+    share = zones.groupby("YFCD")["MJ"].sum() / zones["MJ"].sum()
+    assert set(share.index) == {"高易发", "中易发", "低易发"}
+    assert 0.1 < share["高易发"] < share["中易发"] and share["低易发"] > 0.3
+    assert zones["MJ"].min() >= 149e4  # no zone under 150 ha
+    points = sample["geohazard_points"]
+    assert 30 <= len(points) <= 60 and points["YHDBH"].is_unique
+    assert set(points["ZHLX"]) <= {"滑坡", "崩塌", "泥石流", "地面塌陷"}
+    assert {"滑坡", "崩塌", "地面塌陷"} <= set(points["ZHLX"])
+    assert set(points["GM"]) <= {"小型", "中型", "大型"}
+    holder, zone = shapely.STRtree(zones.geometry.values).query(points.geometry.values, "within")
+    assert len(holder) == len(points)
+    assert set(zones["YFCD"].to_numpy()[zone]) <= {"高易发", "中易发"}
+    # steep or karst ground: the terrain the sample was drawn from
+    plan = make_plan(shapely.set_precision(outline, GRID), np.random.default_rng(seed))
+    fields = plan.terrain.sample(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    slope, karst = fields["slope"], fields["karst"]
+    assert ((slope >= 22.0) | ((karst >= 0.8) & (slope >= 8.0))).all()
+    assert (slope[points["ZHLX"] == "崩塌"] >= 32.0).all()
+    # near the villages and roads they threaten; 险情等级 follows the people
+    people = points["WXDX"].str.extract(r"(\d+)人")[0].astype(float)
+    assert people.notna().sum() > len(points) / 2
+    village = people.notna()
+    expected = np.where(people < 100, "小型", np.where(people < 500, "中型", "大型"))
+    assert (points.loc[village, "XQDJ"] == expected[village]).all()
+    assert points.loc[~village, "WXDX"].str.startswith("道路 ").all()
+    distance = shapely.distance(
+        points.geometry.to_numpy()[:, None], shapely.points(plan.villages)[None, :]
+    )
+    assert (distance[village.to_numpy()].min(axis=1) <= 700.0).all()
+
+
+def test_heritage_zones_nest_and_the_buried_area_is_by_the_old_town(seeded):
+    _, sample = seeded
+    heritage = sample["heritage"]
+    assert list(heritage["FWLX"]) == ["保护范围", "建设控制地带"] * 2 + ["地下文物埋藏区"]
+    assert set(heritage["BHJB"]) == {"省级文物保护单位", "县级文物保护单位", ""}
+    for name, zones in heritage.groupby("WWMC"):
+        if len(zones) == 1:
+            continue
+        inner, ring = zones.geometry.iloc[0], zones.geometry.iloc[1]
+        assert _area(shapely.intersection(inner, ring)) < 1e-3, name  # the ring only
+        outer = shapely.Polygon(ring.exterior)
+        assert _area(shapely.difference(inner, outer)) < 1e-3, name  # inside its outer line
+        assert shapely.get_num_interior_rings(ring) == 1, name
+        assert abs(outer.area - inner.area - ring.area) < 1.0, name
+    buried = heritage.geometry.iloc[4]
+    townships = sample["townships"]
+    seat = townships.geometry[townships["XZQMC"] == "中枢镇"].iloc[0]
+    urban = _union(sample["urban_boundary"])
+    assert buried.intersects(seat)
+    assert 0.2 < _area(buried.intersection(urban)) / buried.area < 0.8  # on the town's edge
+    temple = heritage.geometry.iloc[0]
+    category = load_code_table("sandiao-2019").frame["category"]
+    built = _parcels(sample, lambda code: category[code] == "建设用地")
+    assert _area(shapely.difference(temple, built)) < 1.0  # on construction land in the town
+    assert _area(shapely.difference(temple, urban)) < 1e-3
+
+
+def test_approved_land_lies_in_the_towns_and_under_s01(seeded, outline):
+    _, sample = seeded
+    approved = sample["approved_land"]
+    assert shapely.coverage_is_valid(approved.geometry.values)
+    allowed = _union(approved)
+    urban = shapely.coverage_union_all(sample["urban_boundary"].geometry.to_numpy())
+    outside = shapely.area(shapely.difference(approved.geometry.to_numpy(), urban)).sum()
+    assert outside < 1e-3  # inside the urban boundaries
+    sites = sample["sites"].set_index("site_id").geometry
+    candidates = sample["candidates"].set_index("site_id").geometry
+    s01 = shapely.area(shapely.intersection(approved.geometry.values, sites["S01"])).sum()
+    assert abs(s01 - sites["S01"].area) < 1e-2  # S01 wholly approved (the pieces do not overlap)
+    share = _area(shapely.intersection(candidates["A"], allowed)) / candidates["A"].area
+    assert 0.1 < share < 0.9  # A partly
+    # approved but not yet built: still 耕地 in the survey, all approved 2023 or later
+    cultivated = _parcels(sample, lambda code: code in CULTIVATED)
+    on_cultivated = approved.geometry.intersection(cultivated).area
+    assert on_cultivated.sum() > 10e4
+    assert (approved.loc[on_cultivated > 1.0, "PZRQ"] >= "2023-01-01").all()
+    assert approved["PZRQ"].str.fullmatch(r"20\d\d-\d\d-\d\d").all()
+    assert approved["PZWH"].str.fullmatch(r"滇政土〔20\d\d〕\d+号").all()
+    assert (approved["PZWH"].str[4:8] == approved["PZRQ"].str[:4]).all()
+    batches = approved.groupby("PZWH")[["PZRQ", "PCMC"]].nunique()
+    assert (batches == 1).all().all()  # one date and name per document
+    assert {"工业用地", "城镇住宅用地"} <= set(approved["PZYT"])
+
+
+def _overlap_rows(sample) -> list[str]:
+    """The table of data/README.md: each site's overlap (m², planar) with each review layer.
+
+    Measured as on the committed file: without the 1 cm precision grid some
+    generated geometries carry (it would snap the intersections).
+    """
+
+    def floating(frame):
+        return shapely.set_precision(frame.geometry.to_numpy(), 0.0)
+
+    split = {
+        "forest": ("BHDJ", ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ"]),
+        "grassland": ("JBCY", ["是", "否"]),
+        "wetland": ("ZYSDJB", ["国家重要湿地", "省级重要湿地", "一般湿地"]),
+        "protected_areas": ("GNFQ", ["核心保护区", "一般控制区", "核心区", "缓冲区", "实验区"]),
+        "mineral_rights": ("KZ", ["石灰岩", "锰矿", "铝土矿"]),
+        "geohazard": ("YFCD", ["高易发", "中易发", "低易发"]),
+        "heritage": ("FWLX", ["保护范围", "建设控制地带", "地下文物埋藏区"]),
+    }
+    points = sample["geohazard_points"]
+    approved = shapely.union_all(floating(sample["approved_land"]))
+    rows = []
+    sites = pd.concat([sample["sites"], sample["candidates"]])
+    for site_id, shape in zip(sites["site_id"], floating(sites), strict=True):
+        cells = []
+        for name, (column, order) in split.items():
+            frame = sample[name]
+            geometry = floating(frame)
+            hit = shapely.STRtree(geometry).query(shape, predicate="intersects")
+            area = (
+                pd.Series(
+                    shapely.area(shapely.intersection(geometry[hit], shape)),
+                    index=frame[column].to_numpy()[hit],
+                )
+                .groupby(level=0)
+                .sum()
+            )
+            cell = " · ".join(f"{k} {area[k]:,.0f}" for k in order if area.get(k, 0) >= 0.5)
+            touched = [k for k in order if k in area.index and area[k] < 0.5]
+            cells.append(cell or ("touches " + ", ".join(touched) if touched else "—"))
+        distance = shapely.distance(shape, floating(points))
+        nearest = int(np.argmin(distance))
+        cells.append(f"{distance[nearest]:,.0f} m ({points['YHDBH'].iloc[nearest]})")
+        on_approved = _area(shapely.intersection(shape, approved))
+        cells.append(
+            f"{on_approved:,.0f} ({on_approved / shape.area:.0%})" if on_approved >= 0.5 else "—"
+        )
+        rows.append(f"| {site_id} | {shape.area:,.0f} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def test_readme_tells_the_overlaps_of_the_sites_with_the_review_layers(sample):
+    readme = DATA_README.read_text(encoding="utf-8")
+    missing = [row for row in _overlap_rows(sample) if row not in readme]
+    assert not missing, "data/README.md's overlap table is out of date:\n" + "\n".join(missing)
 
 
 # ---------------------------------------------------------------- sites

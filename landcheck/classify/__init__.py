@@ -13,6 +13,15 @@ of the second land survey (二调, GB/T 21010-2007) and the GB/T 21010-2017
 classes the third survey merged (有林地 → 0301, 街巷用地 → 1004, 仓储用地 →
 0508, 教育用地 → 08H2…). Aliases stay out of the table's columns, so class
 tables never show them.
+
+Two land-use classifications are built in, each with its own codes and
+三大类 roll-up: ``sandiao-2019`` (the 三调 work classification, GB/T
+21010-2017) and ``ydyh-2023`` (国土空间调查、规划、用途管制用地用海分类,
+自然资发〔2023〕234号). Their codes collide (0601 is 工业用地 in one and
+农村道路 in the other), so a land-use layer's system is declared or detected
+(:mod:`landcheck.classify.decide`), never assumed. Disputed 三大类 entries
+carry their alternatives (``category_alt``, ``alt_source``) and a profile may
+choose among them (:mod:`landcheck.classify.choices`).
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from landcheck.classify.systems import LAND_USE_SYSTEMS
 from landcheck.errors import InputDataError
 
 __all__ = [
@@ -34,6 +44,7 @@ __all__ = [
 
 BUILTIN_TABLES = {
     "sandiao-2019": "sandiao_2019.csv",
+    "ydyh-2023": "ydyh_2023.csv",
     "planning-zones-2020": "planning_zones_2020.csv",
 }
 """Built-in classification tables: name → CSV file in this package."""
@@ -53,11 +64,19 @@ class CodeTable:
         One row per code, indexed by code (strings), with at least ``name``.
     aliases : tuple of (name, code)
         Other names of classes (old or merged class names) and their codes.
+    suffixes : bool
+        Whether trailing letters are variants of the class they follow
+        (三调: ``0201K`` 可调整果园 is 0201); the 2023 codes have none.
+    ridge_code : str or None
+        The class field ridges (田坎) deducted by KCXS are reported under
+        (三调 1203, 2023 2303); None for tables without one.
     """
 
     name: str
     frame: pd.DataFrame
     aliases: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    suffixes: bool = True
+    ridge_code: str | None = None
     _lookups: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def resolve(self, code: Any) -> str | None:
@@ -75,7 +94,7 @@ class CodeTable:
         while text:
             if text in self.frame.index:
                 return text
-            if not text[-1].isalpha():
+            if not self.suffixes or not text[-1].isalpha():
                 return None
             text = text[:-1]
         return None
@@ -97,6 +116,19 @@ class CodeTable:
         if names is None:
             names = self._lookups["by name"] = _names_to_codes(self)
         return names.get(str(name).strip())
+
+    def names_of(self, code: str) -> frozenset[str]:
+        """The names a table code goes by: its own and its aliases.
+
+        Examples
+        --------
+        >>> sorted(load_code_table("sandiao-2019").names_of("0301"))
+        ['乔木林地', '有林地']
+        """
+        names = self._lookups.get("names of")
+        if names is None:
+            names = self._lookups["names of"] = _code_names(self)
+        return names.get(code, frozenset())
 
     def value(self, code: str, column: str, default: str = "") -> str:
         """Return a column's value for a resolved code (``default`` if absent)."""
@@ -131,6 +163,14 @@ def _names_to_codes(table: CodeTable) -> dict[str, str]:
     return {label: next(iter(found)) for label, found in codes.items() if len(found) == 1}
 
 
+def _code_names(table: CodeTable) -> dict[str, frozenset[str]]:
+    """Code → its name and aliases."""
+    names: dict[str, set[str]] = {str(c): {str(n).strip()} for c, n in table.frame["name"].items()}
+    for label, code in table.aliases:
+        names.setdefault(code, set()).add(label)
+    return {code: frozenset(n for n in found if n) for code, found in names.items()}
+
+
 def _read_table(name: str, text_source: Any) -> CodeTable:
     frame = pd.read_csv(text_source, dtype=str, keep_default_na=False)
     missing = [c for c in _REQUIRED_COLUMNS if c not in frame.columns]
@@ -150,7 +190,14 @@ def _read_table(name: str, text_source: Any) -> CodeTable:
     if "aliases" in frame.columns:
         for code, listed in zip(frame["code"], frame.pop("aliases"), strict=True):
             aliases += [(a.strip(), code) for a in str(listed).split(";") if a.strip()]
-    return CodeTable(name, frame.set_index("code"), tuple(aliases))
+    system = LAND_USE_SYSTEMS.get(name)
+    return CodeTable(
+        name,
+        frame.set_index("code"),
+        tuple(aliases),
+        suffixes=system.suffixes if system else True,
+        ridge_code=system.ridge_code if system else None,
+    )
 
 
 @lru_cache(maxsize=16)

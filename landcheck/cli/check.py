@@ -2,33 +2,31 @@
 
 from __future__ import annotations
 
-import logging
 import os
+from typing import TYPE_CHECKING
 
 import click
 
 from landcheck.cli.options import (
-    area_method_option,
-    crs_option,
-    encoding_option,
+    coverage_option,
+    engine_option,
     fail_on_option,
     format_option,
     id_field_option,
     lang_option,
-    layer_option,
-    output_option,
-    overwrite_option,
-    parse_layer_options,
-    profile_option,
+    progress_option,
+    scheduler_option,
     width_option,
+    workers_option,
 )
 from landcheck.cli.progress import progress_bar
-from landcheck.errors import InputDataError
+from landcheck.cli.run import RunOptions, finish, one_or_many, run_options
 from landcheck.profile import STATUSES
 
-__all__ = ["check_command", "datum_shift_option"]
+if TYPE_CHECKING:
+    from landcheck.result import CheckResult
 
-logger = logging.getLogger(__name__)
+__all__ = ["check_command", "fails"]
 
 _BIG_LAYERS = 200 * 1024 * 1024
 
@@ -40,31 +38,6 @@ def _layer_bytes(layers: dict[str, str]) -> int:
         if os.path.isfile(path):
             total += os.path.getsize(path)
     return total
-
-
-def _parse_datum_shift(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> object | None:
-    if value is None:
-        return None
-    from landcheck.datum import DatumShift
-
-    try:
-        return DatumShift.parse(value)
-    except InputDataError as ex:
-        raise click.BadParameter(str(ex), ctx=ctx, param=param) from ex
-
-
-datum_shift_option = click.option(
-    "--datum-shift",
-    "datum_shift",
-    default=None,
-    metavar="DX,DY,DZ,RX,RY,RZ,S",
-    callback=_parse_datum_shift,
-    help="7 Helmert parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000: metres, "
-    "arc-seconds, ppm; Bursa-Wolf position-vector convention (EPSG 1033). Without them such "
-    "inputs are refused.",
-)
 
 
 def _dask_client(scheduler: str | None) -> object | None:
@@ -86,7 +59,13 @@ def _dask_client(scheduler: str | None) -> object | None:
 
 
 def fails(statuses: list[str], fail_on: str | None) -> bool:
-    """True when any status is ``fail_on`` or worse."""
+    """True when any status is ``fail_on`` or worse.
+
+    Examples
+    --------
+    >>> fails(["info", "conditional"], "conditional"), fails(["info"], "conditional")
+    (True, False)
+    """
     if fail_on is None:
         return False
     limit = STATUSES.index(fail_on)
@@ -95,70 +74,32 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 
 @click.command("check")
 @click.argument("sites", nargs=-1, required=True, metavar="SITES...")
-@profile_option
-@layer_option
+@run_options("landcheck-report", "Report folder to write.")
 @id_field_option
-@crs_option
-@area_method_option
 @width_option
-@encoding_option
-@datum_shift_option
-@output_option("landcheck-report", "Report folder to write.")
-@overwrite_option
 @format_option
 @lang_option
 @fail_on_option
-@click.option(
-    "--coverage",
-    default=None,
-    metavar="PATH[:LAYER]",
-    help="Polygons of the area the layers describe (e.g. the county boundary); a site outside "
-    "it gets unknown for checks that rest on the absence of features. Default: the profile's "
-    "coverage, else the land-use survey's extent, else each layer's extent.",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Where the per-site geometry of big batches runs: local processes, or a "
-    "dask.distributed cluster (needs: pip install landcheck[dask]). Same findings.",
-)
-@click.option(
-    "--scheduler",
-    default=None,
-    metavar="ADDRESS",
-    help="Address of a running dask scheduler, e.g. tcp://10.0.0.5:8786 (implies "
-    "--engine dask; default: a LocalCluster on this machine).",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Processes (or LocalCluster workers) to use; default: all cores.",
-)
+@coverage_option
+@engine_option
+@scheduler_option
+@workers_option
+@progress_option
 @click.pass_context
 def check_command(
     ctx: click.Context,
     sites: tuple[str, ...],
-    profile: str,
-    layers: tuple[str, ...],
+    run: RunOptions,
     id_field: str | None,
-    crs: str | None,
-    area_method: str | None,
     width: float | None,
-    encoding: str | None,
-    datum_shift: object | None,
-    output: str,
-    overwrite: bool,
-    formats: str | None,
+    formats: list[str] | None,
     lang: str,
     fail_on: str | None,
     coverage: str | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
+    progress_mode: str = "bar",
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
 
@@ -168,47 +109,37 @@ def check_command(
     """
     from landcheck.cli.summary import print_summary
     from landcheck.evaluation import check
-    from landcheck.io.output import check_folder
-    from landcheck.report.folder import parse_formats, write_report
+    from landcheck.report.folder import write_report
 
-    layer_sources = parse_layer_options(layers, profile)
-    try:
-        chosen = parse_formats(formats)
-    except InputDataError as ex:
-        raise click.BadParameter(str(ex), param_hint="--format") from ex
-    inputs = [*sites, *layer_sources.values(), profile, *([coverage] if coverage else [])]
-    check_folder(output, overwrite=overwrite, inputs=inputs)
-    quiet = ctx.obj["verbosity"] < 0
-    big = _layer_bytes(layer_sources) >= _BIG_LAYERS
-    client = _dask_client(scheduler) if scheduler else None
-    if engine == "dask" and client is None:
-        _dask_client(None)
-    with progress_bar(enabled=not quiet, big_layers=big) as progress:
-        result = check(
-            list(sites) if len(sites) > 1 else sites[0],
-            profile=profile,
-            layers=layer_sources,
-            id_field=id_field,
-            crs=crs,
-            area_method=area_method,
-            width=width,
-            encoding=encoding,
-            datum_shift=datum_shift,
-            coverage=coverage,
-            progress=progress,
-            engine=engine,
-            client=client,
-            workers=workers,
-        )
-    for warning in result.warnings:
-        logger.warning(warning)
-    paths = write_report(
-        result, output, formats=chosen, overwrite=overwrite, lang=lang, inputs=inputs
+    quiet = ctx.find_root().obj["verbosity"] < 0
+    big = _layer_bytes(run.layers) >= _BIG_LAYERS
+
+    def checked() -> CheckResult:
+        client = _dask_client(scheduler) if scheduler else None
+        if engine == "dask" and client is None:
+            _dask_client(None)
+        with progress_bar(enabled=not quiet, big_layers=big, mode=progress_mode) as progress:
+            return check(
+                one_or_many(sites),
+                **run.library,
+                id_field=id_field,
+                width=width,
+                coverage=coverage,
+                progress=progress,
+                engine=engine,
+                client=client,
+                workers=workers,
+            )
+
+    finish(
+        ctx,
+        run,
+        inputs=run.inputs(*sites, more=[coverage] if coverage else []),
+        tool=checked,
+        write=lambda result, output, **kw: write_report(
+            result, output, formats=formats, lang=lang, **kw
+        ),
+        show=print_summary,
+        written="Report written to",
+        exit_code=lambda result: 3 if fails(result.statuses.tolist(), fail_on) else 0,
     )
-    if not quiet:
-        print_summary(result)
-        click.echo(f"Report written to {os.path.abspath(output)}")
-        for path in paths.values():
-            click.echo(f"  {path}")
-    if fails(result.statuses.tolist(), fail_on):
-        ctx.exit(3)

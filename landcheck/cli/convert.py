@@ -7,8 +7,18 @@ import os
 
 import click
 
-from landcheck.cli.check import datum_shift_option
-from landcheck.cli.options import encoding_option, overwrite_option
+from landcheck.cli.options import (
+    crs_option,
+    datum_shift_option,
+    encoding_option,
+    id_field_option,
+    layer_name_option,
+    name_field_option,
+    no_zone_prefix_option,
+    out_encoding_option,
+    overwrite_option,
+    to_crs_option,
+)
 
 __all__ = ["convert_command"]
 
@@ -18,49 +28,15 @@ logger = logging.getLogger(__name__)
 @click.command("convert")
 @click.argument("source", metavar="IN")
 @click.argument("output", metavar="OUT")
-@click.option(
-    "--crs",
-    default=None,
-    metavar="CRS",
-    help="CRS of an input that declares none (DXF, shapefile without .prj), e.g. EPSG:4523.",
-)
-@click.option(
-    "--to-crs",
-    default=None,
-    metavar="CRS",
-    help="Reproject vector output; for TXT output, the CGCS2000 Gauss-Kruger CRS to "
-    "write in (default: the input's, else the zone of the sites' centre).",
-)
+@crs_option
+@to_crs_option
 @encoding_option
-@click.option(
-    "--out-encoding",
-    default=None,
-    metavar="ENC",
-    help="Text encoding of TXT output (utf-8, gbk) or shapefile output (UTF-8, GBK).",
-)
+@out_encoding_option
 @datum_shift_option
-@click.option(
-    "--id-field",
-    default=None,
-    metavar="FIELD",
-    help="TXT output: field holding 地块编号 (default: site_id, DKBH, BSM…).",
-)
-@click.option(
-    "--name-field",
-    default=None,
-    metavar="FIELD",
-    help="TXT output: field holding 地块名称 (default: name, DKMC, XMMC…).",
-)
-@click.option(
-    "--no-zone-prefix", is_flag=True, help="TXT output: write Y (east) without the zone number."
-)
-@click.option(
-    "--layer-name",
-    default="sites",
-    show_default=True,
-    metavar="NAME",
-    help="Layer name in GeoPackage and KML output.",
-)
+@id_field_option
+@name_field_option
+@no_zone_prefix_option
+@layer_name_option
 @overwrite_option
 @click.pass_context
 def convert_command(

@@ -26,11 +26,11 @@ __all__ = ["demo_command"]
 @lang_option
 @click.pass_context
 def demo_command(
-    ctx: click.Context, output: str, overwrite: bool, formats: str | None, lang: str
+    ctx: click.Context, output: str, overwrite: bool, formats: list[str] | None, lang: str
 ) -> None:
     """Run the whole pre-examination on the bundled synthetic sample county."""
-    from landcheck.cli.summary import print_summary
-    from landcheck.report.demo import run_demo
+    from landcheck.cli.summary import echo_written, print_summary
+    from landcheck.demo import run_demo
 
     quiet = ctx.obj["verbosity"] < 0
     with progress_bar(enabled=not quiet) as progress:
@@ -39,6 +39,4 @@ def demo_command(
         )
     if not quiet:
         print_summary(result)
-        click.echo(f"Report written to {os.path.abspath(os.path.join(output, 'report'))}")
-        for path in paths.values():
-            click.echo(f"  {path}")
+        echo_written("Report written to", os.path.join(output, "report"), paths)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from landcheck.cli.options import encoding_option
+from landcheck.cli.options import encoding_option, indent_option, json_option
 
 __all__ = ["inspect_command"]
 
@@ -66,8 +66,8 @@ def _human(report: dict[str, Any]) -> str:
 @click.command("inspect")
 @click.argument("path", metavar="PATH[:LAYER]")
 @encoding_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation.")
+@json_option
+@indent_option
 def inspect_command(path: str, encoding: str | None, as_json: bool, indent: int) -> None:
     """Describe PATH: layers, CRS (and whether it fits the coordinates), counts, geometry health.
 

@@ -22,6 +22,7 @@ from landcheck.cli.check import check_command
 from landcheck.cli.convert import convert_command
 from landcheck.cli.demo import demo_command
 from landcheck.cli.inspect import inspect_command
+from landcheck.cli.options import quiet_option, verbose_option
 from landcheck.cli.profile import profile_group
 from landcheck.cli.sample import sample_command
 from landcheck.cli.select import select_group
@@ -57,9 +58,11 @@ class _LandcheckGroup(click.Group):
         ctx.exit(1)
 
 
-@click.group(cls=_LandcheckGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("-v", "--verbose", count=True, help="More output; -v also shows tracebacks.")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.group(
+    cls=_LandcheckGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    params=[verbose_option(), quiet_option()],
+)
 @click.version_option(__version__, prog_name="landcheck")
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
@@ -102,20 +105,8 @@ def _verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
 def _accept_verbosity_anywhere(command: click.Command) -> None:
     """Let ``-q`` and ``-v`` also follow the command (``landcheck check … -q``)."""
     command.params += [
-        click.Option(
-            ["-q", "--quiet"],
-            is_flag=True,
-            expose_value=False,
-            callback=_quiet,
-            help="Only errors.",
-        ),
-        click.Option(
-            ["-v", "--verbose"],
-            count=True,
-            expose_value=False,
-            callback=_verbose,
-            help="More output; -v also shows tracebacks.",
-        ),
+        quiet_option(expose_value=False, callback=_quiet),
+        verbose_option(expose_value=False, callback=_verbose),
     ]
     for sub in getattr(command, "commands", {}).values():
         _accept_verbosity_anywhere(sub)

@@ -1,15 +1,19 @@
-"""``landcheck profile``: show and validate profiles."""
+"""``landcheck profile``: show and validate profiles, list their layer keys."""
 
 from __future__ import annotations
 
+import json
+
 import click
+
+from landcheck.cli.options import json_option
 
 __all__ = ["profile_group"]
 
 
 @click.group("profile")
 def profile_group() -> None:
-    """Show a built-in profile (to copy and edit) or validate a profile file."""
+    """Show a built-in profile (to copy and edit), validate a profile file, list layer keys."""
 
 
 @profile_group.command("show")
@@ -32,3 +36,39 @@ def validate_command(path: str) -> None:
         f"{path}: profile {profile.name!r} version {profile.version} is valid "
         f"({len(profile.layers)} layers, {len(profile.rules)} rules)"
     )
+
+
+@profile_group.command("layers")
+@click.argument("profile", default="china-preexam")
+@json_option
+def layers_command(profile: str, as_json: bool) -> None:
+    """List the layer keys of PROFILE (a built-in name or a YAML file): what --layer KEY= takes.
+
+    With --json: {"profile", "version", "layers": [{"key", "kind", "title": {"zh", "en"},
+    "has_source"}]}.
+    """
+    from landcheck.io.profiles import resolve_profile
+
+    resolved = resolve_profile(profile)
+    if as_json:
+        data = {
+            "profile": resolved.name,
+            "version": resolved.version,
+            "layers": [
+                {
+                    "key": spec.key,
+                    "kind": spec.kind,
+                    "title": spec.title.to_dict(),
+                    "has_source": spec.source is not None,
+                }
+                for spec in resolved.layers.values()
+            ],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    width = max((len(key) for key in resolved.layers), default=0)
+    for spec in resolved.layers.values():
+        source = f"  (source: {spec.source})" if spec.source else ""
+        click.echo(
+            f"{spec.key:<{width}}  {spec.kind:<18}  {spec.title.zh} · {spec.title.en}{source}"
+        )

@@ -1,27 +1,69 @@
-"""The summary table printed after ``landcheck check``."""
+"""What the commands print when they are done: a table of the sites, and what was written."""
 
 from __future__ import annotations
 
+import math
+import os
+from collections.abc import Mapping, Sequence
+
+import click
+import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from landcheck.result import CheckResult
 from landcheck.units import M2_PER_HA
 
-__all__ = ["print_summary"]
+__all__ = ["echo_written", "print_summary", "print_table"]
 
-_STATUS_STYLE = {
+STATUS_STYLE = {
     "prohibited": "bold red",
     "unknown": "bold magenta",
     "conditional": "yellow",
     "info": "cyan",
     "not_involved": "green",
 }
-_COLUMNS = (("farmland", "PBF ha"), ("eco_redline", "redline ha"))
+"""How each status is shown on a terminal."""
 
+_COLUMNS = (("farmland", "PBF ha"), ("eco_redline", "redline ha"))
 
 _WIDTH = 120
 """Table width when the output is not a terminal (a log file, a pipe)."""
+
+_HEADERS = {
+    "rank": "#",
+    "site_id": "site",
+    "patch_id": "patch",
+    "area_ha": "ha",
+    "site_ha": "site ha",
+    "nearest_hard_m": "hard m",
+    "urban_distance_m": "UDB m",
+    "road_distance_m": "road m",
+    "eco_redline_ha": "redline",
+    "cultivated_ha": "cultiv.",
+    "conversion_ha": "convert",
+    "outside_urban_ha": "out UDB",
+    "urban": "UDB",
+    "kept_ha": "kept",
+    "lost_ha": "lost",
+    "constraints_ha": "constr.",
+    "dropped_ha": "dropped",
+    "status_before": "before",
+    "status_after": "after",
+    "angle_deg": "angle",
+    "width_m": "width m",
+    "length_m": "length m",
+}
+"""Short column headers of the selection tables (areas in ha)."""
+
+_TEXT_COLUMNS = ("site_id", "name", "status", "urban", "patch_id", "status_before", "status_after")
+"""Columns of words, aligned left; numbers are aligned right."""
+
+
+def _console() -> Console:
+    console = Console()
+    return console if console.is_terminal else Console(width=_WIDTH)
 
 
 def _main_findings(result: CheckResult, site_id: str) -> str:
@@ -39,10 +81,7 @@ def _main_findings(result: CheckResult, site_id: str) -> str:
 
 def print_summary(result: CheckResult, console: Console | None = None) -> None:
     """Print one row per site: area, status, farmland and redline overlap, main finding."""
-    if console is None:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=_WIDTH)
+    console = console or _console()
     table = Table(title=f"landcheck: {len(result.sites)} site(s), {result.area_method} areas")
     table.add_column("site")
     table.add_column("name", overflow="fold")
@@ -57,8 +96,43 @@ def print_summary(result: CheckResult, console: Console | None = None) -> None:
         for key, _ in present:
             view = result.layer(row.site_id, key)
             cells.append(f"{view.overlap.m2 / M2_PER_HA:.4f}" if view.available else "?")
-        style = _STATUS_STYLE.get(row.status, "")
-        cells.append(f"[{style}]{row.status}[/]")
+        cells.append(f"[{STATUS_STYLE.get(row.status, '')}]{row.status}[/]")
         cells.append(_main_findings(result, row.site_id))
         table.add_row(*cells)
     console.print(table)
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if column == "status":
+        return f"[{STATUS_STYLE.get(str(value), '')}]{value}[/]"
+    if isinstance(value, float):
+        four = column.endswith("_ha") or column in ("ha", "score", "kept_share")
+        return f"{value:,.4f}" if four else f"{value:,.1f}"
+    return str(value)
+
+
+def print_table(
+    title: str, table: pd.DataFrame, columns: Sequence[str], console: Console | None = None
+) -> None:
+    """Print the ``columns`` of a selection table that it has, under short headers."""
+    console = console or _console()
+    shown = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
+    present = [c for c in columns if c in table.columns]
+    for column in present:
+        shown.add_column(
+            _HEADERS.get(column, column.removesuffix("_ha")),
+            justify="left" if column in _TEXT_COLUMNS else "right",
+            overflow="fold",
+        )
+    for row in table[present].itertuples(index=False):
+        shown.add_row(*(_cell(c, v) for c, v in zip(present, row, strict=True)))
+    console.print(shown)
+
+
+def echo_written(heading: str, folder: str, paths: Mapping[str, str]) -> None:
+    """Print ``<heading> <absolute folder>`` and the files written, one a line."""
+    click.echo(f"{heading} {os.path.abspath(folder)}")
+    for path in paths.values():
+        click.echo(f"  {path}")

@@ -1,12 +1,13 @@
 """Legacy datums: Xian 1980 and Beijing 1954, refused or shifted to CGCS2000.
 
 PROJ knows no real transformation from the legacy Chinese datums to CGCS2000,
-only a "ballpark" null shift, so landcheck never lets PROJ move legacy data:
-every input (site files, site frames, layers, road lines) goes through
-:func:`apply_datum_shift` once, which refuses it unless the user gives the 7
-parameters their surveying authority publishes, and then applies them. This
-module holds the one convention landcheck uses for them, in the boundary
-TXT's ``转换参数`` and in ``--datum-shift`` alike:
+only a "Ballpark geographic offset" (EPSG:4610 and EPSG:4214 to EPSG:4490: a
+null shift of unknown accuracy, wrong by tens of metres), so landcheck never
+lets PROJ move legacy data: every input (site files, site frames, layers, road
+lines) goes through :func:`apply_datum_shift` once, which refuses it unless the
+user gives the 7 parameters their surveying authority publishes, and then
+applies them. This module holds the one convention landcheck uses for them,
+in the boundary TXT's ``转换参数`` and in ``--datum-shift`` alike:
 
 - ``dx, dy, dz`` in metres, ``rx, ry, rz`` in arc-seconds, ``s`` in ppm;
 - Bursa-Wolf, **position-vector** convention (EPSG method 1033), geocentric;
@@ -58,7 +59,7 @@ def legacy_datum(crs: CRS) -> str | None:
     """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954), else None.
 
     PROJ can only shift these to CGCS2000 by a "ballpark" null offset, so data
-    in them must be transformed with user-supplied parameters.
+    in them must be transformed with user-supplied parameters (:class:`DatumShift`).
 
     Examples
     --------

@@ -49,6 +49,18 @@ _TITLES = {
     "planning_zones": ("规划分区（合成）", "planning zones (GHFQ)"),
     "townships": ("乡镇（合成边界）", "townships: real names, synthetic boundaries"),
     "roads": ("道路中心线（合成）", "road centre lines"),
+    "forest": (
+        "林地一张图（合成）",
+        "forest land: protection grade, public-welfare level",
+    ),
+    "grassland": ("草原（合成）", "grassland: basic grassland flag and grassland type"),
+    "wetland": ("湿地（合成）", "wetlands of the main river and two reservoirs"),
+    "protected_areas": ("自然保护地（合成）", "protected areas and their zones"),
+    "mineral_rights": ("矿业权（合成）", "mining and exploration rights (licence blocks)"),
+    "geohazard": ("地质灾害易发区（合成）", "geohazard susceptibility zones, full coverage"),
+    "geohazard_points": ("地质灾害隐患点（合成）", "geohazard points"),
+    "heritage": ("文物保护单位及地下文物埋藏区（合成）", "heritage sites' zones, buried heritage"),
+    "approved_land": ("已批建设用地（合成）", "land approved for construction"),
     "sites": ("项目用地（示例）", "sample project sites, one per pre-examination situation"),
     "candidates": ("比选方案（示例）", "alternative sites of the green aluminium park, phase 2"),
 }

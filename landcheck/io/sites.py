@@ -67,9 +67,14 @@ def frame_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
 
 
 def _read_txt_sites(
-    source: LayerSource, datum_shift: DatumShift | None
+    source: LayerSource, datum_shift: DatumShift | None, area_tolerance: float
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    txt = read_boundary_txt(source.path, encoding=source.encoding, datum_shift=datum_shift)
+    txt = read_boundary_txt(
+        source.path,
+        encoding=source.encoding,
+        area_tolerance=area_tolerance,
+        datum_shift=datum_shift,
+    )
     record = InputRecord(
         role="sites",
         key="sites",
@@ -125,6 +130,7 @@ def read_sites(
     *,
     assume_crs: CRS | None = None,
     datum_shift: DatumShift | str | None = None,
+    area_tolerance: float = 0.01,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     """Read a site file in full, in its own CRS.
 
@@ -144,6 +150,10 @@ def read_sites(
     datum_shift : DatumShift or str, optional
         7 Helmert parameters for a boundary TXT in Xian 1980 / Beijing 1954
         (checked against those its header gives, and applied while reading).
+    area_tolerance : float
+        For a boundary TXT: the relative difference between a plot's declared
+        地块面积 and its computed planar area above which a warning is
+        recorded (0.01 = 1 %; a profile's ``analysis.declared_area_tolerance``).
 
     Returns
     -------
@@ -169,16 +179,16 @@ def read_sites(
         source = LayerSource.parse(source)
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
     with deferred():
-        return _read(source, assume_crs, shift)
+        return _read(source, assume_crs, shift, area_tolerance)
 
 
 def _read(
-    source: LayerSource, assume_crs: CRS | None, shift: DatumShift | None
+    source: LayerSource, assume_crs: CRS | None, shift: DatumShift | None, area_tolerance: float
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     require_exists(source.path, "sites")
     extension = os.path.splitext(source.path)[1].lower()
     if extension == ".txt":
-        return _read_txt_sites(source, shift)
+        return _read_txt_sites(source, shift, area_tolerance)
     record = InputRecord(role="sites", key="sites", path=source.path)
     driver: str | None
     if extension == ".dxf":

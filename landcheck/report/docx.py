@@ -1,7 +1,7 @@
 """report.docx: the report as a Word document reviewers edit, plus a draft opinion per site.
 
 The content is report.html's — the same tables from
-:mod:`landcheck.report.tables`, the same site maps from
+:mod:`landcheck.tables`, the same site maps from
 :mod:`landcheck.report.maps`, the same headings — laid out for Word: A4,
 Chinese fonts named as Word expects them (see :mod:`landcheck.report.wordstyle`),
 ``Heading 1``–``3`` for the navigation pane, and tables whose header row
@@ -31,11 +31,12 @@ from docx.shared import Mm, Pt
 from matplotlib import rc_context
 
 from landcheck._version import __version__
-from landcheck.report.html import _SITE_TABLES, _texts, format_value
-from landcheck.report.labels import STATUS_COLORS, status_label
+from landcheck.labels import status_label
+from landcheck.profile import STATUSES
+from landcheck.report.content import SITE_TABLES, format_value, report_texts
 from landcheck.report.maps import site_map
 from landcheck.report.opinion import add_opinion_drafts
-from landcheck.report.tables import ReportTable, report_tables, run_facts
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.wordstyle import (
     Flow,
     add_page_number,
@@ -45,9 +46,10 @@ from landcheck.report.wordstyle import (
 )
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
+from landcheck.tables import ReportTable, report_tables, run_facts
 
 if TYPE_CHECKING:
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = ["FILENAME", "build_document", "write_docx"]
 
@@ -56,7 +58,6 @@ MAP_DPI = 200
 """Resolution of the site maps (they are printed)."""
 MAP_PANEL_INCHES = 2.8
 """Width of one map panel: three fill the A4 text width with legible legends."""
-_STATUS_ORDER = ("prohibited", "unknown", "conditional", "info", "not_involved")
 
 
 def _map_png(result: CheckResult, site_id: str, lang: str) -> io.BytesIO:
@@ -114,7 +115,7 @@ def _add_site(
     *,
     maps: bool,
 ) -> None:
-    t = _texts(lang)
+    t = report_texts(lang)
     name = site_name(result.sites.iloc[position]["name"])
     heading = flow.heading(f"{site_id} {name}".strip(), 2)
     # the first site follows its part's heading on the same page
@@ -128,7 +129,7 @@ def _add_site(
         flow.paragraph(t["legend_note"], "Caption")
     flow.heading(t["findings"], 3)
     _add_findings(flow, tables["findings"], site_id, t)
-    for key in _SITE_TABLES:
+    for key in SITE_TABLES:
         if key in tables:
             add_report_table(flow, tables[key], site_id=site_id)
     flow.heading(t["documents"], 3)
@@ -142,7 +143,7 @@ def _add_site(
 
 def _add_cover(flow: Flow, result: CheckResult, lang: str) -> None:
     """Title, run, the status counts and the disclaimer, on the first page."""
-    t = _texts(lang)
+    t = report_texts(lang)
     flow.heading(t["heading"], 0)
     subtitle = flow.paragraph(
         f"{result.profile.title.get(lang)} · {result.created.isoformat(timespec='seconds')} · "
@@ -153,7 +154,7 @@ def _add_cover(flow: Flow, result: CheckResult, lang: str) -> None:
     flow.heading(t["summary"], 1)
     counts = result.statuses.value_counts()
     paragraph = flow.paragraph()
-    for index, status in enumerate(_STATUS_ORDER):
+    for index, status in enumerate(STATUSES):
         if index:
             paragraph.add_run("　" if lang == "zh" else "   ")
         add_text(paragraph, status_label(status, lang), bold=True, color=STATUS_COLORS[status])
@@ -164,7 +165,7 @@ def _add_cover(flow: Flow, result: CheckResult, lang: str) -> None:
 def _add_provenance(
     flow: Flow, result: CheckResult, tables: dict[str, ReportTable], lang: str
 ) -> None:
-    t = _texts(lang)
+    t = report_texts(lang)
     flow.heading(t["provenance"], 1)
     flow.heading(t["run"], 3)
     add_pairs(flow, run_facts(result, lang), landscape=True)
@@ -196,7 +197,7 @@ def build_document(
     -------
     docx.document.Document
     """
-    t = _texts(lang)
+    t = report_texts(lang)
     document = new_document(lang, title=t["heading"], subject=result.profile.title.get(lang))
     section = document.sections[0]
     header = section.header.paragraphs[0]

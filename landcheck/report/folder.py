@@ -13,43 +13,21 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from landcheck.errors import InputDataError
 from landcheck.io.output import atomic_folder
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
+from landcheck.report.options import ReportOptions
 from landcheck.result import CheckResult
 
 __all__ = [
     "FORMATS",
     "WRITERS",
-    "ReportOptions",
     "parse_formats",
     "run_inputs",
     "write_report",
 ]
-
-LANGUAGES = ("zh", "en")
-
-
-@dataclass(frozen=True)
-class ReportOptions:
-    """Options every writer receives.
-
-    Attributes
-    ----------
-    lang : {"zh", "en"}
-        Language of human-readable reports (Chinese by default).
-    """
-
-    lang: str = "zh"
-
-    def __post_init__(self) -> None:
-        if self.lang not in LANGUAGES:
-            raise InputDataError(
-                f"unknown language {self.lang!r}; use one of {', '.join(LANGUAGES)}"
-            )
 
 
 Writer = Callable[[CheckResult, str, ReportOptions], str]

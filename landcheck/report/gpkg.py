@@ -1,4 +1,4 @@
-"""landcheck.gpkg: the GeoPackage a QGIS user opens (design.md §6.4).
+"""landcheck.gpkg: the GeoPackage a QGIS user opens.
 
 Layers: ``sites`` (one row per site with status and per-check statuses and
 overlap areas), ``overlaps`` (every piece: site, layer, feature id, class code,
@@ -37,7 +37,7 @@ from landcheck.report.styles import (
 from landcheck.result import FINDINGS_SCHEMA, CheckResult
 
 if TYPE_CHECKING:
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = ["FILENAME", "LAYER_TITLES", "gpkg_layers", "write_gpkg"]
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = ["FILENAME", "dumps", "write_json"]
 

@@ -36,15 +36,15 @@ from matplotlib.patches import Patch
 from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
-from landcheck.report.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
     LEVEL1_COLORS,
     SITE_COLOR,
     layer_color,
 )
-from landcheck.report.typeface import font_families
 from landcheck.result import CheckResult
+from landcheck.typeface import font_families
 
 __all__ = ["PANELS", "map_png", "site_map"]
 
@@ -388,6 +388,7 @@ def _land_use(
         return [_unavailable(lang)]
     level1 = _code_lookup(result, key, "level1")
     names = _code_lookup(result, key, "level1_name")
+    names_en = _code_lookup(result, key, "level1_name_en")
     mine, others = _site_pieces(result, key, position, window)
     seen: dict[str, str] = {}
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.9, 3)):
@@ -407,13 +408,10 @@ def _land_use(
                 **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
             )
             if frame is mine:
-                name = (
-                    names.get(next(c for c, g in zip(codes, groups, strict=True) if g == group), "")
-                    if group
-                    else ""
-                )
+                first = next((c for c, g in zip(codes, groups, strict=True) if g == group), "")
+                name = names.get(first, "") if group else ""
                 if lang == "en":
-                    name = LEVEL1_EN.get(group, name)
+                    name = names_en.get(first, "") or LEVEL1_EN.get(group, name)
                 seen[group] = f"{group} {name}".strip() if group else label("unclassified", lang)
     for group in sorted(seen):
         handles.append(

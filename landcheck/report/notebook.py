@@ -11,9 +11,9 @@ from html import escape
 from typing import Any
 
 from landcheck.crs import crs_label
+from landcheck.labels import status_label
 from landcheck.profile import STATUSES
-from landcheck.report.labels import STATUS_COLORS, status_label
-from landcheck.report.palette import SITE_COLOR, layer_color
+from landcheck.report.palette import SITE_COLOR, STATUS_COLORS, layer_color
 from landcheck.result import CheckResult
 
 __all__ = ["MAX_ROWS", "explore", "summary_html"]

@@ -25,12 +25,13 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
-from landcheck.report.html import format_value
-from landcheck.report.labels import STATUS_COLORS, status_label
-from landcheck.report.tables import ReportTable
+from landcheck.labels import status_label
+from landcheck.report.content import format_value
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.wordstyle import Flow, add_text, blank
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
+from landcheck.tables import ReportTable
 
 __all__ = ["DRAFT_MARK", "add_opinion_drafts", "chinese_number", "draft_texts"]
 

@@ -12,11 +12,21 @@ __all__ = [
     "LAYER_STYLES",
     "LEVEL1_COLORS",
     "SITE_COLOR",
+    "STATUS_COLORS",
     "layer_color",
 ]
 
 SITE_COLOR = "#e3001b"
 """The site outline: the project's red line (红线)."""
+
+STATUS_COLORS = {
+    "prohibited": "#c0392b",
+    "unknown": "#7f5aa2",
+    "conditional": "#d68910",
+    "info": "#2e86c1",
+    "not_involved": "#229954",
+}
+"""Status → colour, shared by HTML badges, maps and QGIS styles."""
 
 LAYER_STYLES: dict[str, dict[str, str]] = {
     "permanent_farmland": {"color": "#f1c40f", "edge": "#9a7d0a", "hatch": "///"},

@@ -29,9 +29,9 @@ from xml.sax.saxutils import escape, quoteattr
 from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.labels import status_label
 from landcheck.profile import STATUSES
-from landcheck.report.labels import STATUS_COLORS, status_label
-from landcheck.report.palette import SITE_COLOR, layer_color
+from landcheck.report.palette import SITE_COLOR, STATUS_COLORS, layer_color
 from landcheck.result import CheckResult
 
 __all__ = [

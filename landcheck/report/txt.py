@@ -15,7 +15,7 @@ from landcheck.io.boundary_txt import write_boundary_txt
 from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = ["FILENAME", "write_txt"]
 

@@ -1,9 +1,9 @@
-"""Report tables (:class:`~landcheck.report.tables.ReportTable`) as Word tables.
+"""Report tables (:class:`~landcheck.tables.ReportTable`) as Word tables.
 
 The rows, their rounding and their tree (totals, groups, indentation) are the
 report tables' own; this module only lays them out with
 :meth:`landcheck.report.wordstyle.Flow.table`, formatting cells as report.html
-does (:func:`landcheck.report.html.format_value`).
+does (:func:`landcheck.report.content.format_value`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from landcheck.report.html import format_value
-from landcheck.report.labels import STATUS_COLORS
-from landcheck.report.tables import Column, ReportTable
+from landcheck.report.content import format_value
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.wordstyle import Cell, Flow, text_width
+from landcheck.tables import Column, ReportTable
 
 __all__ = ["add_pairs", "add_report_table", "cell_text", "site_name", "table_pairs"]
 
@@ -66,7 +66,7 @@ def add_report_table(
     flow : Flow
         The document being written.
     table : ReportTable
-        A table from :func:`landcheck.report.tables.report_tables`.
+        A table from :func:`landcheck.tables.report_tables`.
     site_id : str, optional
         Only this site's rows, without the site column.
     keys : tuple of str, optional

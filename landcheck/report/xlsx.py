@@ -22,15 +22,15 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Any
 
-from landcheck.report.labels import STATUS_COLORS
-from landcheck.report.tables import Column, ReportTable, report_tables
+from landcheck.report.palette import STATUS_COLORS
 from landcheck.result import CheckResult
+from landcheck.tables import Column, ReportTable, report_tables
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from landcheck.report.folder import ReportOptions
+    from landcheck.report.options import ReportOptions
 
 __all__ = [
     "FILENAME",

@@ -3,9 +3,11 @@
 :func:`make_sample` builds, from a seed, every layer a pre-examination reads:
 the land-use survey (三调地类图斑), permanent basic farmland, the ecological
 protection redline, the urban development boundary, planning zones,
-townships, roads, a dozen project sites and the alternative sites of one
-project. Everything but the county outline is invented and labelled
-``合成数据 synthetic``; nothing here describes the real county.
+townships, roads, the review layers (forest, grassland, wetland, protected
+areas, mineral rights, geohazard zones and points, heritage, approved land),
+a dozen project sites and the alternative sites of one project. Everything
+but the county outline is invented and labelled ``合成数据 synthetic``;
+nothing here describes the real county.
 
 Generation model
 ----------------
@@ -110,23 +112,40 @@ Generation model
    The candidates (比选方案) A-D for the green aluminium park's second phase
    have the same 30 ha footprint: A inside the boundary and clean, B on
    permanent farmland, C outside the boundary, D partly in the redline.
+7. **Review layers** (:mod:`~landcheck.sample.review_layers`) come last, built
+   from the survey and the placed sites (:class:`~landcheck.sample.review.Review`):
+   林地 and 草原 are the survey's forest and grass parcels with grades
+   (:mod:`~landcheck.sample.nature`), the wetland the main river and two
+   reservoirs with their shores; a nature reserve and a forest park are zoned
+   on the redline (:mod:`~landcheck.sample.protected`); licence blocks sit
+   beside S12 and over candidate B (:mod:`~landcheck.sample.minerals`);
+   geohazard zones follow slope and karst, with hazard points on steep ground
+   (:mod:`~landcheck.sample.hazards`); heritage zones lie in and by the county
+   seat and on the main river (:mod:`~landcheck.sample.heritage`); approved
+   land covers most construction land in the towns, S01 and half of
+   candidate A (:mod:`~landcheck.sample.approvals`).
 
-Every random draw comes from one :class:`numpy.random.Generator` in a fixed
-order, and no step depends on dict or set order or on the clock, so a seed
-always gives the same layers. :func:`make_sample`
-(:mod:`~landcheck.sample.generate`) runs the steps: plan, cells, parcels,
-survey (with the control lines), layers, sites.
+Every random draw of steps 1-6 comes from one :class:`numpy.random.Generator`
+in a fixed order; the review layers draw from a second generator seeded with
+``[seed, 13]``, so adding them moved nothing drawn before. No step depends on
+dict or set order or on the clock, so a seed always gives the same layers.
+:func:`make_sample` (:mod:`~landcheck.sample.generate`) runs the steps: plan,
+cells, parcels, survey (with the control lines), layers, sites, review layers.
 
 Where a change goes
 -------------------
 A new layer
-    Write its builder in :mod:`~landcheck.sample.layers` (the survey in,
-    columns and geometries out) and add its row to ``LAYERS`` there, with the
-    next BSM layer number (6 after ``planning_zones``' 5; None for a layer
-    without ``BSM``); :data:`SAMPLE_LAYERS` follows from that table. Facts
-    per parcel that the survey lacks go into ``Survey``
-    (:mod:`~landcheck.sample.survey`); a new control line is one more function
-    in :mod:`~landcheck.sample.control_lines`. Give the layer a title in
+    A layer the sites are searched in: write its builder in
+    :mod:`~landcheck.sample.layers` (the survey in, columns and geometries
+    out) and add its row to ``LAYERS`` there (None for a layer without
+    ``BSM``). Any other layer: write its builder (the ``Review`` in) and add
+    its row to ``REVIEW_LAYERS`` in :mod:`~landcheck.sample.review_layers`; it
+    may read the sites and draw from the review generator. A new layer with
+    ``BSM`` takes the next layer number (15 after ``approved_land``' 14);
+    :data:`SAMPLE_LAYERS` follows from the two tables. Facts per parcel that
+    the survey lacks go into ``Survey`` (:mod:`~landcheck.sample.survey`); a
+    new control line is one more function in
+    :mod:`~landcheck.sample.control_lines`. Give the layer a title in
     ``landcheck.io.sample_files._TITLES`` (writing fails without one).
 A new site
     Write its builder in :mod:`~landcheck.sample.site_builders` from the
@@ -136,11 +155,13 @@ A new site
     and kept away from them, may move. Describe the site in
     ``data/README.md`` and give it a check in ``tests/test_sample.py``.
 The effect of a new random draw
-    It shifts every draw after it: everything generated later changes, for
-    every seed (the order: terrain, rivers, roads, villages, streets, rural
-    roads, generator points, village names, classes, then the site searches).
-    A new draw therefore belongs as late as it can go; a layer built from
-    the survey draws nothing and changes no other layer.
+    It shifts every draw after it in its generator: everything generated
+    later changes, for every seed (the order of the main generator: terrain,
+    rivers, roads, villages, streets, rural roads, generator points, village
+    names, classes, then the site searches; of the review generator: mineral
+    rights, hazard points, heritage, approved land). A new draw therefore
+    belongs as late as it can go, or in the review generator; a layer built
+    from the survey draws nothing and changes no other layer.
 Any change of output
     Regenerate ``data/luxi_sample.gpkg.zip`` (``landcheck sample``, zipped;
     ``tests/test_sample.py`` compares it with a fresh generation) and check

@@ -12,6 +12,8 @@ from landcheck.sample.county import GRID
 from landcheck.sample.layers import LAYERS, build_layers
 from landcheck.sample.parcels import make_parcels
 from landcheck.sample.plan import make_plan
+from landcheck.sample.review import REVIEW_STREAM
+from landcheck.sample.review_layers import REVIEW_LAYERS, build_review_layers
 from landcheck.sample.sites import place_sites
 from landcheck.sample.survey import make_survey
 
@@ -20,7 +22,12 @@ __all__ = ["DEFAULT_SEED", "SAMPLE_LAYERS", "make_sample"]
 DEFAULT_SEED = 2026
 """The seed of the committed sample."""
 
-SAMPLE_LAYERS = (*(layer.name for layer in LAYERS), "sites", "candidates")
+SAMPLE_LAYERS = (
+    *(layer.name for layer in LAYERS),
+    *(layer.name for layer in REVIEW_LAYERS),
+    "sites",
+    "candidates",
+)
 """The sample's layers, in the order :func:`make_sample` returns them."""
 
 
@@ -55,7 +62,7 @@ def make_sample(
     Notes
     -----
     The generation model is described in the docstring of
-    :mod:`landcheck.sample`. It takes about ten seconds.
+    :mod:`landcheck.sample`. It takes about fifteen seconds.
     """
     if not isinstance(outline, shapely.Polygon | shapely.MultiPolygon) or outline.is_empty:
         raise InputDataError(
@@ -67,6 +74,9 @@ def make_sample(
     plan = make_plan(outline, rng)
     cells, villages = make_cells(plan, rng)
     parcels = make_parcels(plan, cells)
-    layers = build_layers(make_survey(plan, cells, parcels, villages))
+    survey = make_survey(plan, cells, parcels, villages)
+    layers = build_layers(survey)
     layers["sites"], layers["candidates"] = place_sites(layers, plan, rng)
+    review_rng = np.random.default_rng([seed, REVIEW_STREAM])  # nothing drawn before moves
+    layers |= build_review_layers(survey, layers["sites"], layers["candidates"], review_rng)
     return {name: layers[name] for name in SAMPLE_LAYERS}

@@ -31,6 +31,7 @@ __all__ = [
     "WILD",
     "classify_cells",
     "construction_codes",
+    "quality_grade",
     "weighted_threshold",
 ]
 
@@ -75,6 +76,8 @@ KCXS = {
 """Field-ridge deduction coefficient by slope grade and field type (TT terrace, PD slope)."""
 
 _SLOPE_GRADE_DEGREES = (2.0, 6.0, 15.0, 25.0)  # upper limits of slope grades 1-4
+
+_WATER_PENALTY = {"0101": 0.0, "0102": 0.7, "0103": 1.7}  # quality grades lost without water
 
 # Built-up land of a town by ring: (upper town ratio, class mix); the core first.
 _TOWN_RINGS = (
@@ -125,6 +128,27 @@ def construction_codes() -> tuple[str, ...]:
     """三调 codes whose 三大类 category is construction land (建设用地)."""
     frame = load_code_table("sandiao-2019").frame
     return tuple(frame.index[frame["category"] == "建设用地"])
+
+
+def quality_grade(code: np.ndarray, grade: np.ndarray, fields: dict[str, np.ndarray]) -> np.ndarray:
+    """耕地等别 (GDDB, 1 best to 15 worst) of cultivated parcels, 0 elsewhere.
+
+    It rises by about one grade per slope grade, by 0.7 on irrigated and 1.7
+    on dry land (paddy 0), on dry ground and on karst (thin soil), and varies
+    with a smooth field (``patch_b``); clipped to 5-13, so most cultivated
+    land is of grades 6-12, as on the Yunnan plateau. ``grade`` is the slope
+    grade, ``fields`` the terrain fields of each parcel.
+    """
+    water = np.array([_WATER_PENALTY.get(str(c), 0.0) for c in code])
+    score = (
+        6.3
+        + 1.05 * (grade - 1)
+        + water
+        - 1.5 * (fields["wetness"] - 0.5)
+        + 0.9 * (fields["karst"] - 0.5)
+        + 0.55 * fields["patch_b"]
+    )
+    return np.where(np.isin(code, CULTIVATED), np.clip(np.rint(score), 5, 13), 0).astype(int)
 
 
 def weighted_threshold(score: np.ndarray, weight: np.ndarray, share: float) -> float:

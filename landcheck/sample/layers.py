@@ -19,7 +19,7 @@ import shapely
 from landcheck.classify import load_code_table
 from landcheck.sample.county import COUNTY_CODE, COUNTY_NAME, GRID, SEAT, TOWNS
 from landcheck.sample.frames import areas, dissolve, frame
-from landcheck.sample.landuse import CULTIVATED, KCXS
+from landcheck.sample.landuse import CULTIVATED, KCXS, quality_grade
 from landcheck.sample.survey import Survey
 
 __all__ = ["LAYERS", "Layer", "build_layers"]
@@ -54,7 +54,7 @@ def _zone_names() -> dict[str, str]:
 
 
 def _land_use(survey: Survey) -> Built:
-    """三调地类图斑: every parcel, with its ownership, areas and field-ridge deduction."""
+    """三调地类图斑: every parcel, with its ownership, areas, field-ridge deduction and 等别."""
     code, grade, state = survey.code, survey.grade, survey.state
     count = len(code)
     tbbh = (
@@ -65,6 +65,7 @@ def _land_use(survey: Survey) -> Built:
     kcxs = np.array([KCXS.get((int(g), str(t)), 0.0) for g, t in zip(grade, gdlx, strict=True)])
     tbmj = areas(survey.geometry)
     kcmj = np.round(tbmj * kcxs, 2)
+    gddb = quality_grade(code, grade, survey.fields)
     class_names = _class_names()
     columns = {
         "TBBH": tbbh,
@@ -84,6 +85,7 @@ def _land_use(survey: Survey) -> Built:
         "TBDLMJ": np.round(tbmj - kcmj, 2),
         "GDLX": gdlx,
         "GDPDJB": np.where(cultivated, grade.astype(str), ""),
+        "GDDB": np.where(cultivated, gddb.astype(str), ""),
         "SJNF": np.full(count, _SURVEY_YEAR),
     }
     return columns, survey.geometry

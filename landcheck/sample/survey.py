@@ -38,6 +38,7 @@ class Survey:
     grade: np.ndarray  # slope grade of cultivated land, 0 elsewhere
     terraced: np.ndarray  # terraces (TT) rather than slope fields (PD) where cultivated
     lines: Lines
+    fields: dict[str, np.ndarray]  # the terrain fields of each parcel's cell (Terrain.sample)
 
 
 def make_survey(plan: Plan, cells: Cells, parcels: Parcels, villages: pd.DataFrame) -> Survey:
@@ -65,6 +66,7 @@ def make_survey(plan: Plan, cells: Cells, parcels: Parcels, villages: pd.DataFra
         grade=np.where(np.isin(code, CULTIVATED), cells.grade[parcels.cell], 0),
         terraced=(code == "0101") | (cells.fields["patch_a"][parcels.cell] > 0.3),
         lines=control_lines(plan, cells, parcels),
+        fields={name: values[parcels.cell] for name, values in cells.fields.items()},
     )
 
 

@@ -11,6 +11,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landcheck.typeface import font_families
+
 __all__ = [
     "LAYER_STYLE",
     "STATUS_COLOURS",
@@ -144,11 +146,7 @@ def plot_layer(ax: Any, frame: gpd.GeoDataFrame | None, **style: Any) -> None:
 
 
 def text_style() -> dict[str, Any]:
-    """Font for map labels: the bundled CJK font when the report package provides it."""
-    try:
-        from landcheck.report.typeface import font_families
-    except ImportError:  # pragma: no cover - the font ships with the report package
-        return {}
+    """Font for map labels: the bundled CJK font (:mod:`landcheck.typeface`)."""
     try:
         return {"fontfamily": list(font_families())}
     except (OSError, ValueError):  # pragma: no cover - a damaged font file

@@ -417,7 +417,7 @@ def buildable(
     min_area_m2: float | None = None,
     buffer_join: str = "round",
     roads: LayerInput = None,
-    search_m: float = 5000.0,
+    search_m: float = 1000.0,
     project_class: str | None = None,
     crs: Any = None,
     area_method: str | None = None,
@@ -449,7 +449,8 @@ def buildable(
     roads : path, ``"PATH:LAYER"`` or GeoDataFrame, optional
         A road layer (lines) to measure each patch's distance to.
     search_m : float
-        How far to look for the urban boundary, roads and constraints (metres).
+        How far to look for the urban boundary, roads and constraints (metres;
+        1000 by default, as for :func:`landcheck.compare` and :func:`landcheck.search`).
     project_class : str, optional
         The project's class (key or name, e.g. ``"industrial"``), so that each
         patch's status is the one a site of that project would get there.

@@ -1,4 +1,4 @@
-"""The bundled CJK font: for matplotlib maps, and as an embedded web font for HTML.
+"""The bundled CJK font: for matplotlib maps (reports and notebooks), and as a web font for HTML.
 
 No CJK system font is assumed. The package ships a subset of Noto Sans CJK SC
 (SIL OFL 1.1; see ``fonts/README.md``): :func:`font_families` registers it with

@@ -1,4 +1,4 @@
-"""Bilingual labels shared by the human-readable reports (HTML, XLSX, notebook).
+"""Bilingual labels of the human-readable outputs: the tables, the reports, maps and notebooks.
 
 Every label is a ``(zh, en)`` pair; :func:`label` picks one by language.
 
@@ -16,7 +16,6 @@ __all__ = [
     "LABELS",
     "LANGUAGES",
     "LEVEL1_EN",
-    "STATUS_COLORS",
     "label",
     "status_label",
 ]
@@ -85,15 +84,6 @@ LEVEL1_EN = {
     "12": "other land",
 }
 """三调 level-1 classes in English (the code table names them in Chinese only)."""
-
-STATUS_COLORS = {
-    "prohibited": "#c0392b",
-    "unknown": "#7f5aa2",
-    "conditional": "#d68910",
-    "info": "#2e86c1",
-    "not_involved": "#229954",
-}
-"""Status → colour, shared by HTML badges, maps and QGIS styles."""
 
 
 def label(key: str, lang: str) -> str:

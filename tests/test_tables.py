@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from report_case import result
 
-from landcheck.report.tables import report_tables, round_tree
+from landcheck.tables import report_tables, round_tree
 
 
 @pytest.fixture(scope="module")

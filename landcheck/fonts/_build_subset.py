@@ -2,7 +2,7 @@
 
 Usage (from the repository root, with the full Noto Sans CJK SC Regular OTF at hand)::
 
-    python landcheck/report/fonts/_build_subset.py NotoSansCJKsc-Regular.otf
+    python landcheck/fonts/_build_subset.py NotoSansCJKsc-Regular.otf
 
 It keeps ASCII, Latin-1, common punctuation and symbols, every GB2312 character
 (its 682 symbols and 6,763 hanzi) and every character used in landcheck's own
@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PACKAGE = os.path.dirname(os.path.dirname(HERE))
+PACKAGE = os.path.dirname(HERE)
 OUTPUT = os.path.join(HERE, "NotoSansCJKsc-Regular-subset.otf")
 
 _RANGES = (

@@ -1,9 +1,16 @@
-"""The demo: sample county → check → report folder, in one folder."""
+"""The demo, a tool: write the sample county, check its sites, write the report, in one folder.
+
+Like :func:`landcheck.check`, it orchestrates: the sample files come from
+:mod:`landcheck.io.sample_files`, the result from :func:`landcheck.check`,
+the report folder from :mod:`landcheck.report`. ``landcheck demo`` calls
+:func:`run_demo`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterable
 
 from landcheck.evaluation import ProgressCallback, check
 from landcheck.io.output import atomic_folder
@@ -47,7 +54,7 @@ def run_demo(
     directory: str,
     *,
     overwrite: bool = False,
-    formats: str | None = None,
+    formats: str | Iterable[str] | None = None,
     lang: str = "zh",
     seed: int = 2026,
     progress: ProgressCallback | None = None,

@@ -1,0 +1,395 @@
+"""Writing a boundary TXT: sites to the one strict dialect landcheck writes.
+
+:func:`format_boundary_txt` turns sites in (or put into) a CGCS2000
+Gauss-Kruger CRS into the text; :func:`write_boundary_txt` writes it with
+CRLF line endings in UTF-8 or GBK/GB18030, through the one atomic writer
+(:func:`landcheck.io.output.atomic_files`).
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck.crs import (
+    CGCS2000_GEOGRAPHIC,
+    GKZone,
+    crs_label,
+    gk_zone_of_crs,
+    legacy_datum,
+    parse_crs,
+)
+from landcheck.errors import AnalysisCRSError, GeometryError, InputDataError
+from landcheck.io.boundary_txt.spec import (
+    ATTRIBUTE_KEYS,
+    CGCS2000_NAME,
+    METADATA_PREFIX,
+    SECTION_ATTRIBUTES,
+    SECTION_PLOTS,
+    SECTION_PROJECT,
+    WIDTH_KEYS,
+    ZONE_FACTOR,
+)
+from landcheck.io.output import atomic_files
+from landcheck.units import M2_PER_HA
+
+__all__ = ["format_boundary_txt", "write_boundary_txt"]
+
+_OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
+
+
+def _gk_sites(sites: gpd.GeoDataFrame, crs: Any) -> tuple[gpd.GeoDataFrame, GKZone, bool]:
+    """Return the sites in a CGCS2000 Gauss-Kruger CRS, its zone and whether it is prefixed."""
+    target = None if crs is None else parse_crs(crs, what="boundary TXT CRS (crs=)")
+    current = sites.crs
+    if target is None:
+        if current is None:
+            raise AnalysisCRSError(
+                "the sites have no CRS; set it (sites.set_crs('EPSG:4523')) or pass crs= "
+                "a CGCS2000 Gauss-Kruger CRS"
+            )
+        target = current
+    found = gk_zone_of_crs(target)
+    if found is None:
+        raise AnalysisCRSError(
+            f"a boundary TXT is written in CGCS2000 Gauss-Kruger coordinates, but the CRS is "
+            f"{crs_label(target)}; reproject the sites (sites.to_crs('EPSG:4523') for 3-degree "
+            "zone 35, EPSG:4513–4554 or 4491–4512) or pass crs= such a CRS"
+        )
+    if current is None:
+        return sites.set_crs(target), *found
+    if not current.equals(target):
+        old = legacy_datum(current)
+        geodetic = current.geodetic_crs
+        cgcs2000 = CRS.from_epsg(CGCS2000_GEOGRAPHIC).datum
+        if old is not None or geodetic is None or geodetic.datum.name != cgcs2000.name:
+            raise AnalysisCRSError(
+                f"the sites are in {crs_label(current)} ({old or current.name}); landcheck "
+                f"moves only CGCS2000 data into {crs_label(target)}. Transform them to "
+                "CGCS2000 with known parameters first"
+            )
+        sites = sites.to_crs(target)
+    return sites, *found
+
+
+def _check_zone_fit(frame: gpd.GeoDataFrame, zone: GKZone, shift: float) -> None:
+    """Refuse eastings that do not belong to the zone of the CRS they claim."""
+    geoms = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if not len(geoms):
+        return
+    west, _, east, _ = geoms.total_bounds
+    low = zone.number * ZONE_FACTOR
+    if not (low < west + shift and east + shift < low + ZONE_FACTOR):
+        raise AnalysisCRSError(
+            f"the eastings ({west:.3f} … {east:.3f}) do not fit {crs_label(frame.crs)} "
+            f"(zone {zone.number}, {'plain' if shift else 'zone-prefixed'} eastings); set the "
+            "CRS the coordinates are really in"
+        )
+
+
+def _text_value(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _column(sites: gpd.GeoDataFrame, name: str | None, default: str) -> list[str]:
+    if name is None:
+        return [""] * len(sites)
+    if name not in sites.columns:
+        if name == default:
+            return [""] * len(sites)
+        raise InputDataError(
+            f"the sites have no column {name!r}; their columns are: "
+            + ", ".join(map(str, sites.columns))
+        )
+    return [_text_value(v) for v in sites[name]]
+
+
+def _check_value(value: str, what: str, site: str) -> None:
+    if any(ch in value for ch in ",\r\n"):
+        raise InputDataError(
+            f"site {site}: {what} {value!r} contains a comma or a line break, which the boundary "
+            "TXT cannot hold; replace it (e.g. by a full-width '，')"
+        )
+
+
+def _ring_lines(coords: np.ndarray, ring: int, first_number: int, offset: float) -> list[str]:
+    """Point lines of one closed ring, numbered from ``first_number``."""
+    rows: list[tuple[str, str]] = []
+    for east, north in coords[:-1]:
+        row = (f"{north:.3f}", f"{east + offset:.3f}")
+        if not rows or rows[-1] != row:
+            rows.append(row)
+    while len(rows) > 1 and rows[-1] == rows[0]:
+        rows.pop()
+    if len(rows) < 3:
+        raise GeometryError("a ring has fewer than 3 distinct points at 0.001 m precision")
+    lines = [f"J{first_number + i},{ring},{x},{y}" for i, (x, y) in enumerate(rows)]
+    lines.append(f"J{first_number},{ring},{rows[0][0]},{rows[0][1]}")
+    return lines
+
+
+def _plot_blocks(geometry: Any, header: list[str], offset: float, site: str) -> list[str]:
+    if (
+        geometry is None
+        or geometry.is_empty
+        or geometry.geom_type not in ("Polygon", "MultiPolygon")
+    ):
+        kind = "no geometry" if geometry is None else f"a {geometry.geom_type}"
+        raise GeometryError(f"site {site} has {kind}; a boundary TXT holds polygons only")
+    if not geometry.is_valid:
+        raise GeometryError(
+            f"site {site} is not a valid polygon ({shapely.is_valid_reason(geometry)}); repair "
+            "it first (landcheck.geometry.clean_polygons)"
+        )
+    out: list[str] = []
+    for part in getattr(geometry, "geoms", [geometry]):
+        part = shapely.orient_polygons(part, exterior_cw=True)
+        points: list[str] = []
+        rings = [part.exterior, *part.interiors]
+        for number, ring in enumerate(rings, 1):
+            try:
+                # every ring adds its distinct points plus one closing line
+                points += _ring_lines(
+                    np.asarray(ring.coords)[:, :2], number, len(points) + 2 - number, offset
+                )
+            except GeometryError as ex:
+                raise GeometryError(f"site {site}: {ex}") from ex
+        area = f"{part.area / M2_PER_HA:.4f}"
+        out.append(",".join([str(len(points)), area, *header, "@"]))
+        out += points
+    return out
+
+
+def format_boundary_txt(
+    sites: gpd.GeoDataFrame,
+    *,
+    zone_prefix: bool = True,
+    metadata: Mapping[str, Any] | None = None,
+    id_field: str | None = "site_id",
+    name_field: str | None = "name",
+    land_use_field: str | None = "land_use",
+    land_class_field: str | None = "land_class",
+    crs: Any = None,
+) -> str:
+    """Format sites as a boundary coordinate TXT (LF newlines; see :func:`write_boundary_txt`).
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Polygon or MultiPolygon sites in a CGCS2000 Gauss-Kruger CRS (3° or
+        6°, with or without the zone prefix), or in another CGCS2000 CRS
+        when ``crs`` names the Gauss-Kruger CRS to write in.
+    zone_prefix : bool
+        Write Y (east) with the zone number prefixed (the default).
+    metadata : mapping, optional
+        ``key=value`` pairs: 格式版本号, 数据产生单位 and 数据产生日期 go to
+        [属性描述], other keys to a [项目信息] section written first. The CRS
+        keys (坐标系, 带号, …) are always derived from the CRS, and keys
+        starting with ``landcheck.`` are skipped, so the metadata of a
+        :class:`BoundaryTxt` can be passed back as it is.
+    id_field, name_field, land_use_field, land_class_field : str or None
+        Columns for 地块编号, 地块名称, 地块用途 and 地类编码. A missing column
+        with the default name, or None, gives blank values; a blank 编号 is
+        replaced by the row number.
+    crs : str, int or CRS, optional
+        The CGCS2000 Gauss-Kruger CRS to write in; the sites are reprojected
+        into it (from CGCS2000 data only), or get it when they have none.
+
+    Returns
+    -------
+    str
+        The file text.
+
+    Raises
+    ------
+    AnalysisCRSError
+        The sites are not in (and cannot be put into) a CGCS2000 Gauss-Kruger CRS.
+    GeometryError
+        A site is empty, not polygonal or invalid.
+    InputDataError
+        No sites, duplicate 编号, a named column is missing, or a value holds a comma.
+
+    Notes
+    -----
+    The writer's dialect: outer rings clockwise then holes counter-clockwise
+    (as seen on a map), each ring closed by repeating its first point with
+    that point's number; points numbered J1, J2… per plot; 圈号 1 for the
+    outer ring and 2, 3… for holes; a multi-part site becomes one plot per
+    part, all with the same 编号 (tools that read one plot per feature keep
+    the parts apart, and :func:`parse_boundary_txt` joins them again);
+    界址点数 counts the point lines including closing points; 地块面积 is
+    the part's planar area in hectares, 4 decimals; X (north) then Y (east),
+    3 decimals.
+
+    Examples
+    --------
+    >>> square = shapely.box(35_500_000, 2_700_000, 35_500_100, 2_700_100)
+    >>> sites = gpd.GeoDataFrame({"site_id": ["A"], "name": ["泵站"]},
+    ...                          geometry=[square], crs="EPSG:4523")
+    >>> print(format_boundary_txt(sites))
+    [属性描述]
+    格式版本号=
+    数据产生单位=
+    数据产生日期=
+    坐标系=2000国家大地坐标系
+    几度分带=3
+    投影类型=高斯克吕格
+    计量单位=米
+    带号=35
+    精度=0.001
+    转换参数=,,,,,,
+    [地块坐标]
+    5,1.0000,A,泵站,面,,,,@
+    J1,1,2700000.000,35500100.000
+    J2,1,2700000.000,35500000.000
+    J3,1,2700100.000,35500000.000
+    J4,1,2700100.000,35500100.000
+    J1,1,2700000.000,35500100.000
+    <BLANKLINE>
+    """
+    if not len(sites):
+        raise InputDataError("there are no sites to write; a boundary TXT needs at least one plot")
+    frame, zone, prefixed = _gk_sites(sites, crs)
+    shift = 0.0 if prefixed else zone.number * ZONE_FACTOR
+    _check_zone_fit(frame, zone, shift)
+    offset = shift if zone_prefix else shift - zone.number * ZONE_FACTOR
+    ids = _column(frame, id_field, "site_id")
+    names = _column(frame, name_field, "name")
+    uses = _column(frame, land_use_field, "land_use")
+    classes = _column(frame, land_class_field, "land_class")
+    ids = [value or str(row) for row, value in enumerate(ids, 1)]
+    duplicated = sorted({value for value in ids if ids.count(value) > 1})
+    if duplicated:
+        raise InputDataError(
+            "site ids (地块编号) must be unique, but these repeat: "
+            + ", ".join(duplicated)
+            + "; a multi-part site is one row with a MultiPolygon"
+        )
+    meta = {str(k).strip(): _text_value(v) for k, v in (metadata or {}).items()}
+    for key, value in meta.items():
+        if not key or "=" in key or "\n" in key or "\r" in value or "\n" in value:
+            raise InputDataError(
+                f"metadata {key!r}={value!r} cannot be written: keys hold no '=' and "
+                "neither keys nor values hold line breaks"
+            )
+    project = {
+        k: v
+        for k, v in meta.items()
+        if k not in (*ATTRIBUTE_KEYS, *WIDTH_KEYS) and not k.startswith(METADATA_PREFIX)
+    }
+    lines: list[str] = []
+    if project:
+        lines.append(f"[{SECTION_PROJECT[0]}]")
+        lines += [f"{k}={v}" for k, v in project.items()]
+    derived = {
+        "坐标系": CGCS2000_NAME,
+        "几度分带": str(zone.width),
+        "投影类型": "高斯克吕格",
+        "计量单位": "米",
+        "带号": str(zone.number),
+        "精度": "0.001",
+        "转换参数": ",,,,,,",
+    }
+    lines.append(f"[{SECTION_ATTRIBUTES}]")
+    lines += [f"{k}={derived.get(k, meta.get(k, ''))}" for k in ATTRIBUTE_KEYS]
+    lines.append(f"[{SECTION_PLOTS}]")
+    for site, name, use, land_class, geometry in zip(
+        ids, names, uses, classes, frame.geometry, strict=True
+    ):
+        header = [site, name, "面", "", use, land_class]
+        for what, value in zip(
+            ("编号", "名称", "用途", "地类编码"), (site, name, use, land_class), strict=True
+        ):
+            _check_value(value, what, site)
+        lines += _plot_blocks(geometry, header, offset, site)
+    return "\n".join(lines) + "\n"
+
+
+def write_boundary_txt(
+    sites: gpd.GeoDataFrame,
+    path: str | os.PathLike[str],
+    *,
+    encoding: str = "utf-8",
+    overwrite: bool = False,
+    **format_kwargs: Any,
+) -> None:
+    """Write sites as a boundary coordinate TXT file, with CRLF line endings.
+
+    The file is written through :func:`landcheck.io.output.atomic_files`: it
+    appears whole or not at all, an existing file is replaced only with
+    ``overwrite`` (and only once the new one is complete), and the file gets
+    the permissions the user's umask gives.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        See :func:`format_boundary_txt`.
+    path : str or path-like
+        The output file.
+    encoding : str
+        ``"utf-8"`` (default), ``"gbk"``, ``"gb18030"`` or ``"utf-8-sig"``
+        (UTF-8 with a BOM).
+    overwrite : bool
+        Replace an existing file.
+    **format_kwargs
+        Passed to :func:`format_boundary_txt`.
+
+    Raises
+    ------
+    ValueError
+        ``encoding`` is not one of the four.
+    OutputExistsError
+        ``path`` exists and ``overwrite`` is False, or it is not a plain file.
+    OutputError
+        The file cannot be written there: its folder is missing, read-only or
+        full, or the path is unsafe (see :func:`landcheck.io.output.check_files`).
+    InputDataError
+        A value cannot be encoded in ``encoding``.
+
+    Examples
+    --------
+    A 100 m × 200 m plot written in GBK and read back:
+
+    >>> import os, tempfile
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from landcheck.io.boundary_txt import read_boundary_txt
+    >>> plot = gpd.GeoDataFrame({"site_id": ["D1"], "name": ["地块一"]},
+    ...     geometry=[box(35_420_000, 2_700_000, 35_420_100, 2_700_200)], crs=4523)
+    >>> path = os.path.join(tempfile.mkdtemp(), "site.txt")
+    >>> write_boundary_txt(plot, path, encoding="gbk")
+    >>> back = read_boundary_txt(path)
+    >>> back.encoding, back.sites.loc[0, "name"], float(back.sites.area.iloc[0])
+    ('gbk', '地块一', 20000.0)
+    """
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        codec = ""
+    if codec not in _OUTPUT_ENCODINGS:
+        raise ValueError(
+            f"unknown boundary TXT encoding {encoding!r}; use one of: "
+            + ", ".join(_OUTPUT_ENCODINGS)
+        )
+    with atomic_files([path], overwrite=overwrite) as staging:
+        text = format_boundary_txt(sites, **format_kwargs).replace("\n", "\r\n")
+        try:
+            data = text.encode(codec)
+        except UnicodeEncodeError as ex:
+            bad = ex.object[ex.start : ex.end]
+            raise InputDataError(
+                f"{bad!r} cannot be written in {encoding}; write the file as utf-8"
+            ) from ex
+        Path(staging, os.path.basename(os.path.abspath(path))).write_bytes(data)

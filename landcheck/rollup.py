@@ -1,0 +1,269 @@
+"""The land-use roll-up: a site's land-use classes summed the way a reviewer reads them.
+
+The classes of the land-use survey (三调) roll up into the three categories of
+the Land Administration Law (三大类: 农用地, 建设用地, 未利用地), each category
+into its level-1 classes (耕地, 林地…) and those into their classes. Field
+ridges (田坎, code 1203), which :mod:`landcheck.measure` splits off every
+parcel by its deduction coefficient, stand apart beside the level-1 classes
+of their category. Cultivated land (耕地, level 1 ``01``) is also given by
+kind: 水田 0101, 水浇地 0102, 旱地 0103.
+
+findings.json (``categories``, ``cultivated`` and ``tiankan`` of a land-use
+layer) and the land-class tables of :mod:`landcheck.tables` read the same
+:class:`LandUseRollup`, so no area is added up two ways.
+
+Examples
+--------
+Paddy 9,000 m² and dry land 4,000 m² net of 2,000 m² of field ridges, and a
+homestead of 3,000 m²:
+
+>>> classes = pd.DataFrame(
+...     {
+...         "planar_m2": [9_000.0, 4_000.0, 2_000.0, 3_000.0],
+...         "ellipsoidal_m2": [9_001.0, 4_000.5, 2_000.2, 3_000.3],
+...         "category": ["农用地", "农用地", "农用地", "建设用地"],
+...         "level1": ["01", "01", "12", "07"],
+...         "table_code": ["0101", "0103", "1203", "0702"],
+...     },
+...     index=["0101", "0103", "1203", "0702"],
+... )
+>>> rollup = LandUseRollup(classes)
+>>> rollup.category("农用地").planar_m2, rollup.cultivated.planar_m2
+(15000.0, 13000.0)
+>>> rollup.kind("0101").planar_m2, rollup.ridges.planar_m2
+(9000.0, 2000.0)
+>>> [(line.key, line.total.planar_m2) for line in rollup.lines]
+[('category:农用地', 15000.0), ('category:建设用地', 3000.0)]
+>>> [(line.key, line.total.planar_m2) for line in rollup.lines[0].lines]
+[('level1:01', 13000.0), ('ridges', 2000.0)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from landcheck.measure import TIANKAN_CODE
+from landcheck.units import Area, AreaMethod
+
+__all__ = [
+    "CATEGORIES",
+    "CULTIVATED",
+    "CULTIVATED_KINDS",
+    "ClassSum",
+    "LandUseRollup",
+    "RollupLine",
+]
+
+CATEGORIES = ("农用地", "建设用地", "未利用地")
+"""三大类, the three land categories of the Land Administration Law, in report order."""
+
+CULTIVATED = "01"
+"""The level-1 code of cultivated land (耕地)."""
+
+CULTIVATED_KINDS = ("0101", "0102", "0103")
+"""The kinds of cultivated land: 水田 (paddy), 水浇地 (irrigated), 旱地 (dry)."""
+
+_GROUPING = ("category", "level1", "table_code")
+"""Code-table columns the roll-up groups by (missing ones read as empty)."""
+
+
+@dataclass(frozen=True)
+class ClassSum:
+    """The summed areas of some land-use classes, in m².
+
+    Attributes
+    ----------
+    planar_m2, ellipsoidal_m2 : float
+        Areas in the analysis CRS and on its ellipsoid (0 for no classes).
+    survey_m2 : float
+        The classes' shares of the official parcel areas (TBMJ); NaN when
+        none of them has one.
+    """
+
+    planar_m2: float
+    ellipsoidal_m2: float
+    survey_m2: float
+
+    def area(self, method: AreaMethod) -> Area:
+        """The two areas as an :class:`~landcheck.units.Area` driven by ``method``."""
+        return Area(self.planar_m2, self.ellipsoidal_m2, method)
+
+
+@dataclass(frozen=True, eq=False)
+class RollupLine:
+    """One line of the roll-up, with the lines it is made of.
+
+    Attributes
+    ----------
+    key : str
+        A stable name: ``category:农用地``, ``category:`` (the classes of no
+        known category), ``level1:01``, ``class:0101`` or ``ridges``.
+    kind : str
+        ``category``, ``unclassified``, ``level1``, ``class`` or ``ridges``.
+    code : str
+        The level-1 code, the class code, or the code of field ridges; empty
+        for a category.
+    rows : pandas.DataFrame
+        The classes the line sums (index: class code), in the classes' order.
+    total : ClassSum
+        Their areas.
+    lines : tuple of RollupLine
+        A category's level-1 classes then its field ridges; a level-1 class's
+        classes; the classes of no known category, by level-1 code and code.
+    """
+
+    key: str
+    kind: str
+    code: str
+    rows: pd.DataFrame
+    total: ClassSum
+    lines: tuple[RollupLine, ...] = ()
+
+
+def _strings(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A label column as strings, missing values (None, NaN, NA) and a missing column empty."""
+    if column not in frame:
+        return np.full(len(frame), "", dtype=object)
+    return np.array([_string(value) for value in frame[column].to_numpy()], dtype=object)
+
+
+def _string(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _sum(values: np.ndarray | None, mask: np.ndarray, missing: float) -> float:
+    """Sum of ``values`` in ``mask``, unknown ones left out; ``missing`` when none is known."""
+    if values is None:
+        return missing
+    chosen = values[mask]
+    known = ~np.isnan(chosen)
+    if not known.any():
+        return missing
+    return float(np.where(known, chosen, 0.0).sum())
+
+
+class LandUseRollup:
+    """A site's land-use classes rolled up by category, level-1 class, kind and field ridges.
+
+    Parameters
+    ----------
+    classes : pandas.DataFrame
+        One row per class code (index), as :attr:`landcheck.measure.SiteLayer.classes`
+        gives them: ``planar_m2``, ``ellipsoidal_m2``, optionally ``survey_m2``
+        and the code table's ``category``, ``level1`` and ``table_code``.
+    ridge_code : str
+        The class code of field ridges in the layer's classification (三调:
+        1203); the row whose code or table code it is holds them.
+    """
+
+    def __init__(self, classes: pd.DataFrame, *, ridge_code: str = TIANKAN_CODE):
+        self.ridge_code = ridge_code
+        """The class code of field ridges."""
+        self._given = classes
+        self._codes = np.array([str(code) for code in classes.index], dtype=object)
+        self._labels = {column: _strings(classes, column) for column in _GROUPING}
+        self._areas = {
+            column: classes[column].to_numpy(dtype=float) if column in classes else None
+            for column in ("planar_m2", "ellipsoidal_m2", "survey_m2")
+        }
+        self._ridge = (self._codes == ridge_code) | (self._labels["table_code"] == ridge_code)
+
+    @cached_property
+    def classes(self) -> pd.DataFrame:
+        """The classes, codes and code-table labels as strings (missing ones empty)."""
+        frame = self._given.copy()
+        frame.index = pd.Index(self._codes, name=self._given.index.name)
+        for column, values in self._labels.items():
+            frame[column] = values
+        return frame
+
+    def _where(self, mask: np.ndarray) -> ClassSum:
+        return ClassSum(
+            _sum(self._areas["planar_m2"], mask, 0.0),
+            _sum(self._areas["ellipsoidal_m2"], mask, 0.0),
+            _sum(self._areas["survey_m2"], mask, float("nan")),
+        )
+
+    def _labelled(self, column: str, value: str) -> np.ndarray:
+        return self._labels[column] == value
+
+    @property
+    def total(self) -> ClassSum:
+        """All the classes (field ridges included)."""
+        return self._where(np.ones(len(self.classes), dtype=bool))
+
+    def category(self, name: str) -> ClassSum:
+        """One of :data:`CATEGORIES`: its classes and field ridges."""
+        return self._where(self._labelled("category", name))
+
+    @property
+    def cultivated(self) -> ClassSum:
+        """Cultivated land (耕地, level 1 ``01``), net of its field ridges."""
+        return self._where(self._labelled("level1", CULTIVATED) & ~self._ridge)
+
+    def kind(self, code: str) -> ClassSum:
+        """The classes whose code-table code is ``code`` (``0101``: 水田)."""
+        return self._where(self._labelled("table_code", code))
+
+    @property
+    def ridges(self) -> ClassSum:
+        """The field ridges (田坎) deducted from every class."""
+        return self._where(self._ridge)
+
+    def _line(
+        self, key: str, kind: str, code: str, mask: np.ndarray, lines: tuple = ()
+    ) -> RollupLine:
+        return RollupLine(key, kind, code, self.classes[mask], self._where(mask), lines)
+
+    def _class_lines(self, mask: np.ndarray) -> tuple[RollupLine, ...]:
+        codes = self._codes
+        return tuple(
+            self._line(f"class:{code}", "class", str(code), mask & (codes == code))
+            for code in sorted(set(codes[mask].tolist()))
+        )
+
+    @cached_property
+    def lines(self) -> tuple[RollupLine, ...]:
+        """The categories present, in the order of :data:`CATEGORIES`, then the unclassified.
+
+        Each category holds its level-1 classes (by code), each of those its
+        classes (by code), then the category's field ridges. The classes of no
+        known category (a code the table lacks) come last, without level-1 lines.
+        """
+        category = self._labels["category"]
+        level1 = self._labels["level1"]
+        known = np.isin(category, CATEGORIES)
+        out = []
+        for name in [*CATEGORIES, ""]:
+            members = category == name if name else ~known
+            if not members.any():
+                continue
+            plain = members & ~self._ridge
+            groups = sorted(set(level1[plain].tolist()))
+            if name:
+                lines = [
+                    self._line(
+                        f"level1:{code}",
+                        "level1",
+                        code,
+                        plain & (level1 == code),
+                        self._class_lines(plain & (level1 == code)),
+                    )
+                    for code in groups
+                ]
+            else:
+                lines = [
+                    line for code in groups for line in self._class_lines(plain & (level1 == code))
+                ]
+            ridges = members & self._ridge
+            if ridges.any():
+                lines.append(self._line("ridges", "ridges", self.ridge_code, ridges))
+            kind = "category" if name else "unclassified"
+            out.append(self._line(f"category:{name}", kind, "", members, tuple(lines)))
+        return tuple(out)

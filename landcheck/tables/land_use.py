@@ -1,0 +1,334 @@
+"""The land-use tables: the classes a site takes (占用地类面积统计表), and the same by village.
+
+Both read the land-use roll-up (:mod:`landcheck.rollup`), as findings.json
+does: the class table walks its lines (三大类 → 一级类 → 二级类, field ridges
+apart), the village table rolls up each village's share of the site.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pandas as pd
+
+from landcheck.labels import CATEGORY_EN, LEVEL1_EN, label
+from landcheck.result import CheckResult
+from landcheck.rollup import CATEGORIES, CULTIVATED, ClassSum, LandUseRollup, RollupLine
+from landcheck.tables.lookups import (
+    VISIBLE_M2,
+    area_columns,
+    class_name,
+    first_layer,
+    layer_title,
+    m2_values,
+    site_areas,
+)
+from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text
+from landcheck.units import M2_PER_HA
+
+__all__ = ["land_by_unit_table", "land_class_table"]
+
+_LEVELS = {
+    "total": ("合计", "total"),
+    "category": ("三大类", "category"),
+    "level1": ("一级类", "level 1"),
+    "level2": ("二级类", "level 2"),
+    "other": ("其他", "other"),
+}
+"""The words of the level column."""
+
+_LINE_LEVELS = {
+    "category": "category",
+    "unclassified": "other",
+    "level1": "level1",
+    "class": "level2",
+    "ridges": "level1",
+}
+"""A roll-up line's kind → its level (field ridges stand beside the level-1 classes)."""
+
+_CODE_COLUMNS = ("category", "level1", "table_code")
+"""The code table's columns the village rows take from their site's classes."""
+
+
+def _level(key: str, lang: str) -> str:
+    zh, en = _LEVELS[key]
+    return en if lang == "en" else zh
+
+
+def _land_class_columns(survey: bool) -> list[Column]:
+    columns = [
+        Column("site_id", "项目编号", "site"),
+        Column("label", "地类", "land class"),
+        Column("code", "地类编码", "code"),
+        Column("level", "层级", "level"),
+        *area_columns(),
+        Column("planar_m2", "平面面积", "planar area", "m2"),
+        Column("ellipsoidal_m2", "椭球面积", "ellipsoidal area", "m2"),
+    ]
+    if survey:
+        columns.append(
+            Column("survey_m2", "图斑面积分摊（TBMJ）", "survey area share (TBMJ)", "m2")
+        )
+    return columns
+
+
+def _class_values(result: CheckResult, total: ClassSum) -> dict[str, float]:
+    return {
+        **m2_values(result, total.planar_m2, total.ellipsoidal_m2),
+        "survey_m2": total.survey_m2,
+    }
+
+
+def _line_label(line: RollupLine, lang: str) -> str:
+    """What a roll-up line is called in the table."""
+    first = line.rows.iloc[0]
+    if line.kind == "category":
+        category = str(first["category"])
+        return CATEGORY_EN.get(category, category) if lang == "en" else category
+    if line.kind == "unclassified":
+        return label("unclassified", lang)
+    if line.kind == "ridges":
+        return label("tiankan", lang)
+    if line.kind == "level1":
+        name = as_text(first.get("level1_name")) or line.code
+        if lang == "en":
+            return as_text(first.get("level1_name_en")) or LEVEL1_EN.get(line.code, name)
+        return name
+    return class_name(first, line.code, lang)
+
+
+def _add_lines(
+    rows: Rows,
+    parent: int,
+    depth: int,
+    site_id: str,
+    lines: tuple[RollupLine, ...],
+    result: CheckResult,
+    lang: str,
+) -> None:
+    """Add roll-up lines under ``parent``, each followed by its own lines."""
+    for line in lines:
+        position = rows.add(
+            parent,
+            depth,
+            "row" if line.kind in ("class", "ridges") else "group",
+            site_id=site_id,
+            code=line.code,
+            label=_line_label(line, lang),
+            level=_level(_LINE_LEVELS[line.kind], lang),
+            _key=line.key,
+            **_class_values(result, line.total),
+        )
+        _add_lines(rows, position, depth + 1, site_id, line.lines, result, lang)
+
+
+def land_class_table(result: CheckResult, lang: str) -> ReportTable:
+    """占用地类面积统计表: per site, its area by 三大类, level-1 class and class, 田坎 apart."""
+    zh = lang == "zh"
+    key = first_layer(result, "land_use")
+    survey = bool(
+        key is not None
+        and not result.class_table.empty
+        and "survey_m2" in result.class_table
+        and result.class_table.loc[result.class_table["layer"] == key, "survey_m2"].notna().any()
+    )
+    columns = _land_class_columns(survey)
+    rows = Rows()
+    for position, site_id in enumerate(result.site_ids):
+        planar, ellipsoidal = site_areas(result, position)
+        root = rows.add(
+            -1,
+            0,
+            "total",
+            site_id=site_id,
+            code="",
+            level=_level("total", lang),
+            label="合计（项目用地面积）" if zh else "Total (site area)",
+            _key="total",
+            **m2_values(result, planar, ellipsoidal),
+            survey_m2=float("nan"),
+        )
+        if key is None:
+            continue
+        view = result.layer(site_id, key)
+        rollup = LandUseRollup(view.classes, ridge_code=view.ridge_code)
+        rows.rows[root]["survey_m2"] = rollup.total.survey_m2
+        _add_lines(rows, root, 1, site_id, rollup.lines, result, lang)
+        uncovered = view.uncovered
+        if uncovered.m2 >= VISIBLE_M2 or not view.available:
+            text = label("uncovered" if view.available else "unavailable", lang)
+            rows.add(
+                root,
+                1,
+                "row",
+                site_id=site_id,
+                code="",
+                label=text,
+                level=_level("other", lang),
+                _key="uncovered",
+                **m2_values(result, uncovered.planar_m2, uncovered.ellipsoidal_m2),
+                survey_m2=float("nan"),
+            )
+    title = "占用地类面积统计表" if zh else "Land-use classes taken"
+    layer = layer_title(result, key, lang) if key else ""
+    note = (
+        f"数据：{layer}。地类面积已按扣除系数扣除田坎，田坎单列；三大类 → 一级类 → 二级类。"
+        f"公顷、亩按{label(result.area_method, lang)}计，修约后各项之和等于合计。"
+        if zh
+        else f"Data: {layer}. Class areas are net of field ridges (listed separately); "
+        f"category → level 1 → level 2. Hectares and mu are {result.area_method} areas, "
+        "rounded so that the parts add up to the totals."
+    )
+    frame = rows.frame(columns, extra=["_key"])
+    return ReportTable("land_classes", title, lang, columns, frame, note)
+
+
+def _unit_classes(result: CheckResult, key: str, pieces: pd.DataFrame) -> pd.DataFrame:
+    """The land-use pieces as class rows of their village: net areas, then field ridges.
+
+    One row per piece with its class code (index) and areas net of field
+    ridges, and one per piece with its classification's ridge code (三调 1203)
+    and its field ridges; ``site_id``, ``unit_code`` and ``unit_name`` say
+    whose they are, and the site's classes give each code its ``category``,
+    ``level1`` and ``table_code``.
+    """
+    ids = result.sites["site_id"].to_numpy()
+    deduction = (
+        np.nan_to_num(pieces["_deduction"].to_numpy(dtype=float))
+        if "_deduction" in pieces
+        else np.zeros(len(pieces))
+    )
+    codes = (
+        pieces["_code"].astype("string").fillna("").to_numpy(dtype=object)
+        if "_code" in pieces
+        else np.full(len(pieces), "", dtype=object)
+    )
+    unit_code = pieces["_admin_code"] if "_admin_code" in pieces else pieces["_admin"]
+    unit_name = pieces["_admin"] if "_admin" in pieces else pieces["_admin_code"]
+    site_ids = ids[pieces["site"].to_numpy()]
+    owners = {
+        "site_id": np.concatenate([site_ids, site_ids]),
+        "unit_code": np.tile(unit_code.astype("string").fillna("").to_numpy(dtype=object), 2),
+        "unit_name": np.tile(unit_name.astype("string").fillna("").to_numpy(dtype=object), 2),
+    }
+    ridge_of = {site_id: result.layer(site_id, key).ridge_code for site_id in set(site_ids)}
+    ridges = np.array([ridge_of[site_id] for site_id in site_ids], dtype=object)
+    codes = np.concatenate([codes, ridges])
+    areas = {}
+    for column in ("planar_m2", "ellipsoidal_m2"):
+        gross = pieces[f"counted_{column}"].to_numpy(dtype=float)
+        areas[column] = np.concatenate([gross * (1 - deduction), gross * deduction])
+    labels = _class_labels(result, key)
+    found = [
+        labels.get(owner, ("", "", "")) for owner in zip(owners["site_id"], codes, strict=True)
+    ]
+    frame = pd.DataFrame({**owners, **areas}, index=pd.Index(codes, name="code"))
+    for position, column in enumerate(_CODE_COLUMNS):
+        frame[column] = np.array([entry[position] for entry in found], dtype=object)
+    return frame
+
+
+def _class_labels(result: CheckResult, key: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(site id, class code) → its :data:`_CODE_COLUMNS` in the layer's classes."""
+    table = result.class_table
+    if table.empty:
+        return {}
+    part = table[table["layer"] == key]
+    columns = [
+        part[c].to_numpy() if c in part else np.full(len(part), "", dtype=object)
+        for c in _CODE_COLUMNS
+    ]
+    return {
+        (str(site), str(code)): tuple(as_text(value) for value in values)
+        for site, code, *values in zip(part["site_id"], part["code"], *columns, strict=True)
+    }
+
+
+def _unit_values(result: CheckResult, rollup: LandUseRollup) -> dict[str, float]:
+    method = result.profile.analysis.area_method
+    agricultural, construction, unused = CATEGORIES
+
+    def ha(total: ClassSum) -> float:
+        return total.area(method).m2 / M2_PER_HA
+
+    return {
+        "total_ha": ha(rollup.total),
+        "agri_ha": ha(rollup.category(agricultural)),
+        "cultivated_ha": ha(rollup.cultivated),
+        "ridge_ha": ha(rollup.ridges),
+        "construction_ha": ha(rollup.category(construction)),
+        "unused_ha": ha(rollup.category(unused)),
+    }
+
+
+def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> ReportTable | None:
+    """Land-use classes by village (权属单位): rows by unit, columns by category.
+
+    Each site's totals read as in ``classes``, the land-class table; None when
+    the land-use layer names no units.
+    """
+    zh = lang == "zh"
+    key = first_layer(result, "land_use")
+    pieces = result.pieces.get(key) if key else None
+    if (
+        pieces is None
+        or len(pieces) == 0
+        or ("_admin_code" not in pieces and "_admin" not in pieces)
+    ):
+        return None
+    data = _unit_classes(result, key, pieces)
+    columns = [
+        Column("site_id", "项目编号", "site"),
+        Column("unit_code", "权属单位代码", "unit code"),
+        Column("unit_name", "权属单位名称", "unit"),
+        Column("total_ha", "合计", "total", "ha"),
+        Column("agri_ha", "农用地", "agricultural", "ha"),
+        Column("cultivated_ha", "其中耕地", "of which cultivated", "ha"),
+        Column("ridge_ha", "其中田坎", "of which field ridges", "ha"),
+        Column("construction_ha", "建设用地", "construction", "ha"),
+        Column("unused_ha", "未利用地", "unused", "ha"),
+    ]
+    rows = Rows()
+    fixed: dict[str, dict[int, float]] = defaultdict(dict)
+    shown = classes.rounded
+    for site_id in result.site_ids:
+        part = data[data["site_id"] == site_id]
+        if part.empty:
+            continue
+        ridges = result.layer(site_id, key).ridge_code
+        root = rows.add(
+            -1,
+            0,
+            "total",
+            site_id=site_id,
+            unit_code="",
+            unit_name=label("total", lang),
+            **_unit_values(result, LandUseRollup(part, ridge_code=ridges)),
+        )
+        # the totals read as in the land-class table
+        site = shown[shown["site_id"] == site_id].set_index("_key")["ha"]
+        groups = site[site.index.str.startswith("category:")]
+        agricultural, construction, unused = CATEGORIES
+        anchors = {
+            "total_ha": float(groups.sum()),
+            "agri_ha": site.get(f"category:{agricultural}", 0.0),
+            "cultivated_ha": site.get(f"level1:{CULTIVATED}", 0.0),
+            "ridge_ha": site.get("ridges", 0.0),
+            "construction_ha": site.get(f"category:{construction}", 0.0),
+            "unused_ha": site.get(f"category:{unused}", 0.0),
+        }
+        for column, value in anchors.items():
+            fixed[column][root] = round(float(value), DECIMALS["ha"])
+        for (code, name), unit in part.groupby(["unit_code", "unit_name"], sort=True):
+            values = _unit_values(result, LandUseRollup(unit, ridge_code=ridges))
+            rows.add(root, 1, "row", site_id=site_id, unit_code=code, unit_name=name, **values)
+    title = "占用地类面积统计表（按权属单位）" if zh else "Land-use classes by village"
+    note = (
+        "农用地含田坎；各列分别修约，列内各行之和等于合计。"
+        if zh
+        else "Agricultural land includes field ridges; each column is rounded so its rows add up."
+    )
+    return ReportTable(
+        "land_by_unit", title, lang, columns, rows.frame(columns), note, fixed=dict(fixed)
+    )

@@ -1,0 +1,121 @@
+"""What the table builders read from a result: layers by kind, areas by method, pieces, names.
+
+Hectares and 亩 of an area in m² too. Pure functions over a
+:class:`~landcheck.result.CheckResult`, shared by the modules of
+:mod:`landcheck.tables`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from landcheck.result import CheckResult
+from landcheck.rules import worst_status
+from landcheck.tables.table import Column, as_text
+from landcheck.units import M2_PER_HA, M2_PER_MU
+
+__all__ = [
+    "VISIBLE_M2",
+    "area_columns",
+    "class_name",
+    "first_layer",
+    "ha_and_mu",
+    "layer_pieces",
+    "layer_status",
+    "layer_title",
+    "layers_of_kind",
+    "m2_values",
+    "method_m2",
+    "site_areas",
+]
+
+VISIBLE_M2 = 0.005
+"""Remainders smaller than this (m²) are float noise, not a table row."""
+
+
+def ha_and_mu(m2: float) -> dict[str, float]:
+    """Hectares and 亩 of an area in m² (NaN stays NaN)."""
+    return {"ha": m2 / M2_PER_HA, "mu": m2 / M2_PER_MU}
+
+
+def area_columns(zh: str = "面积", en: str = "area") -> list[Column]:
+    """The hectare and 亩 columns of an area, headed ``zh`` / ``en``."""
+    return [Column("ha", zh, en, "ha"), Column("mu", zh, en, "mu")]
+
+
+def method_m2(result: CheckResult, planar: float, ellipsoidal: float) -> float:
+    """The one of two areas the run's area method drives."""
+    return ellipsoidal if result.area_method == "ellipsoidal" else planar
+
+
+def layers_of_kind(result: CheckResult, kind: str) -> list[str]:
+    """The keys of the profile's layers of one kind, in profile order."""
+    return [key for key, spec in result.profile.layers.items() if spec.kind == kind]
+
+
+def first_layer(result: CheckResult, kind: str) -> str | None:
+    """The first layer of a kind (the one its table reports), or None."""
+    keys = layers_of_kind(result, kind)
+    return keys[0] if keys else None
+
+
+def layer_title(result: CheckResult, key: str, lang: str) -> str:
+    """A layer's title in the profile (its key when the profile lacks it)."""
+    spec = result.profile.layers.get(key)
+    return spec.title.get(lang) if spec is not None else key
+
+
+def layer_status(result: CheckResult, site_id: str, key: str) -> str | None:
+    """The worst status of a site's findings on a layer (None: no finding reads it)."""
+    statuses = [f.status for f in result.site_findings(site_id) if f.layer == key]
+    return worst_status(statuses) if statuses else None
+
+
+def site_areas(result: CheckResult, position: int) -> tuple[float, float]:
+    """The planar and ellipsoidal areas of the site at ``position``, in m²."""
+    row = result.sites.iloc[position]
+    return float(row["planar_m2"]), float(row["ellipsoidal_m2"])
+
+
+def layer_pieces(result: CheckResult, key: str) -> pd.DataFrame:
+    """The counted pieces of a layer: site id, feature id, code, name, admin and areas."""
+    pieces = result.pieces.get(key)
+    columns = ["site_id", "feature_id", "code", "name", "admin", "planar_m2", "ellipsoidal_m2"]
+    if pieces is None or len(pieces) == 0:
+        return pd.DataFrame(columns=columns)
+    ids = result.sites["site_id"].to_numpy()
+
+    def column(name: str) -> Any:
+        return pieces[name].astype("string").fillna("").to_numpy() if name in pieces else ""
+
+    frame = pd.DataFrame(
+        {
+            "site_id": ids[pieces["site"].to_numpy()],
+            "feature_id": (
+                column("_id") if "_id" in pieces else pieces["feature"].astype(str).to_numpy()
+            ),
+            "code": column("_code"),
+            "name": column("_name"),
+            "admin": column("_admin"),
+            "planar_m2": pieces["counted_planar_m2"].to_numpy(dtype=float),
+            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(dtype=float),
+        }
+    )
+    return frame[columns]
+
+
+def class_name(row: pd.Series, code: str, lang: str) -> str:
+    """A class's name: the code table's English one where asked and known, else the data's."""
+    if lang == "en":
+        name_en = as_text(row.get("name_en"))
+        if name_en and str(row.get("table_code", "")) == code:
+            return name_en
+    return as_text(row.get("name")) or code
+
+
+def m2_values(result: CheckResult, planar: float, ellipsoidal: float) -> dict[str, float]:
+    """Hectares and 亩 by the run's method, and both areas in m², as table values."""
+    m2 = method_m2(result, planar, ellipsoidal)
+    return {**ha_and_mu(m2), "planar_m2": planar, "ellipsoidal_m2": ellipsoidal}

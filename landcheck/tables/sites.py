@@ -1,0 +1,178 @@
+"""The tables of the sites themselves: the summary of all sites and each site's particulars."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landcheck.labels import label, status_label
+from landcheck.measure import SiteLayer
+from landcheck.profile import STATUSES
+from landcheck.result import CheckResult
+from landcheck.rollup import LandUseRollup
+from landcheck.tables.lookups import (
+    area_columns,
+    first_layer,
+    ha_and_mu,
+    layer_pieces,
+    layers_of_kind,
+    m2_values,
+    method_m2,
+    site_areas,
+)
+from landcheck.tables.table import Column, ReportTable, Rows, as_text
+from landcheck.units import M2_PER_HA
+
+__all__ = ["basic_table", "summary_table"]
+
+
+def summary_table(result: CheckResult, lang: str) -> ReportTable:
+    """项目用地审查汇总表: one row per site (status, areas, main issues), the total last."""
+    kinds = [
+        ("farmland_ha", "permanent_farmland", "占用永久基本农田", "permanent farmland taken"),
+        ("redline_ha", "eco_redline", "占用生态保护红线", "ecological redline taken"),
+        ("outside_ha", "urban_boundary", "城镇开发边界外", "outside the urban boundary"),
+        ("cultivated_ha", "land_use", "占用耕地", "cultivated land taken"),
+    ]
+    present = [(k, kind, zh, en, first_layer(result, kind)) for k, kind, zh, en in kinds]
+    present = [p for p in present if p[4] is not None]
+    columns = [
+        Column("site_id", "项目编号", "site"),
+        Column("name", "项目名称", "name"),
+        Column("project_class", "项目类型", "project class", wide=True),
+        Column("status", "审查结论", "status"),
+        *area_columns("用地面积", "site area"),
+        *[Column(k, zh, en, "ha") for k, _, zh, en, _ in present],
+        Column("issues", "主要问题", "main issues", wide=True),
+    ]
+    rows = Rows()
+    total = rows.add(-1, 0, "sum", site_id=label("total", lang))
+    sums: dict[str, list[float]] = defaultdict(list)
+    for position, site_id in enumerate(result.site_ids):
+        row = result.sites.iloc[position]
+        planar, ellipsoidal = site_areas(result, position)
+        values: dict[str, Any] = {
+            "site_id": site_id,
+            "name": row["name"],
+            "project_class": _project_class(result, row["project_class"], lang),
+            "status": status_label(result.status(site_id), lang),
+            "_status": result.status(site_id),
+            **ha_and_mu(method_m2(result, planar, ellipsoidal)),
+        }
+        for key, kind, _, _, layer in present:
+            view = result.layer(site_id, layer)
+            values[key] = _headline_m2(result, view, kind) / M2_PER_HA
+        issues = [
+            f"{f.title.get(lang)}：{status_label(f.status, lang)}"
+            if lang == "zh"
+            else f"{f.title.get(lang)}: {status_label(f.status, lang)}"
+            for f in result.site_findings(site_id)
+            if f.status in ("prohibited", "unknown", "conditional")
+        ]
+        values["issues"] = ("；" if lang == "zh" else "; ").join(issues)
+        for key in ("ha", "mu", *[p[0] for p in present]):
+            if not _is_missing(values[key]):
+                sums[key].append(values[key])
+        rows.add(total, 1, "row", **values)
+    for key, items in sums.items():
+        rows.rows[total][key] = float(np.sum(items))
+    rows.rows[total]["_status"] = ""
+    counts = result.statuses.value_counts()
+    rows.rows[total]["status"] = ("；" if lang == "zh" else "; ").join(
+        f"{status_label(s, lang)} {int(counts[s])}" for s in STATUSES if s in counts
+    )
+    # the total row goes last
+    frame = rows.frame(columns, extra=["_status"])
+    frame = pd.concat([frame.iloc[1:], frame.iloc[:1]], ignore_index=True)
+    frame["_parent"] = np.where(frame["_parent"] >= 0, len(frame) - 1, -1)
+    note = (
+        f"面积按{label(result.area_method, lang)}计；耕地面积已扣除田坎。"
+        if lang == "zh"
+        else f"Areas are {result.area_method}; cultivated land is net of field ridges."
+    )
+    title = "项目用地审查汇总表" if lang == "zh" else "Summary of sites"
+    return ReportTable("summary", title, lang, columns, frame, note)
+
+
+def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
+    """The area a summary column reports for a layer, NaN when the layer was not checked.
+
+    Part of the site outside the area the layer describes (``view.outside``; for the
+    land-use survey, the part no parcel covers) leaves the number unknown too, unless the
+    layer found an overlap there (then it is what was found).
+    """
+    if not view.available:
+        return float("nan")
+    gap = view.uncovered if kind == "land_use" else view.outside
+    if gap.m2 >= result.profile.analysis.sliver_area_m2 and (
+        kind == "urban_boundary" or view.overlap.m2 <= 0.0
+    ):
+        return float("nan")
+    if kind == "urban_boundary":
+        return view.uncovered.m2
+    if kind == "land_use":
+        method = result.profile.analysis.area_method
+        return LandUseRollup(view.classes, ridge_code=view.ridge_code).cultivated.area(method).m2
+    return view.overlap.m2
+
+
+def _project_class(result: CheckResult, key: Any, lang: str) -> str:
+    if key is None or (isinstance(key, float) and np.isnan(key)) or key == "":
+        return "未注明" if lang == "zh" else "not given"
+    return result.profile.class_title(str(key)).get(lang)
+
+
+def _admin_names(result: CheckResult, site_id: str) -> list[str]:
+    """Names of the administrative units a site lies in (townships, then villages)."""
+    names: list[str] = []
+    for key in layers_of_kind(result, "admin"):
+        pieces = layer_pieces(result, key)
+        names += [n for n in pieces.loc[pieces["site_id"] == site_id, "name"] if n]
+    for key in layers_of_kind(result, "land_use"):
+        view = result.layer(site_id, key)
+        if not view.admin.empty:
+            names += [as_text(n) for n in view.admin["name"] if as_text(n)]
+    return list(dict.fromkeys(names))
+
+
+def basic_table(result: CheckResult, lang: str) -> ReportTable:
+    """项目用地基本情况表: per site its class, areas both ways and location."""
+    zh = lang == "zh"
+    columns = [
+        Column("site_id", "项目编号", "site"),
+        Column("name", "项目名称", "name"),
+        Column("project_class", "项目类型", "project class"),
+        Column("linear", "线性工程", "linear project"),
+        *area_columns("用地面积", "site area"),
+        Column("planar_m2", "平面面积", "planar area", "m2_exact"),
+        Column("ellipsoidal_m2", "椭球面积", "ellipsoidal area", "m2_exact"),
+        Column("area_method", "面积计算方法", "area method"),
+        Column("location", "坐落（乡镇、村）", "location (townships, villages)", wide=True),
+        Column("status", "审查结论", "status"),
+    ]
+    rows = Rows()
+    for position, site_id in enumerate(result.site_ids):
+        row = result.sites.iloc[position]
+        planar, ellipsoidal = site_areas(result, position)
+        rows.add(
+            -1,
+            0,
+            "row",
+            site_id=site_id,
+            name=row["name"],
+            project_class=_project_class(result, row["project_class"], lang),
+            linear=label("yes" if bool(row["linear"]) else "no", lang),
+            **m2_values(result, planar, ellipsoidal),
+            area_method=label(result.area_method, lang),
+            location=("、" if zh else ", ").join(_admin_names(result, site_id)),
+            status=status_label(result.status(site_id), lang),
+        )
+    title = "项目用地基本情况表" if zh else "Site particulars"
+    return ReportTable("basic", title, lang, columns, rows.frame(columns))
+
+
+def _is_missing(value: float) -> bool:
+    return value is None or bool(np.isnan(value))

@@ -1,0 +1,293 @@
+"""Report tables: columns with units, unrounded values, a row tree, rounding that adds up.
+
+A :class:`ReportTable` holds the unrounded values, one row per line of the
+table, and a row tree (``_parent``): totals are parents of their parts.
+:attr:`ReportTable.rounded` rounds for display only, after summing, from the
+top of each tree down with the largest-remainder method, so that the parts
+shown always add up to the total shown. The builders of
+:mod:`landcheck.tables` collect their rows with :class:`Rows`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landcheck.units import largest_remainder_round
+
+__all__ = [
+    "DECIMALS",
+    "ROW_KEYS",
+    "UNITS",
+    "Column",
+    "ReportTable",
+    "Rows",
+    "as_text",
+    "round_tree",
+]
+
+DECIMALS = {"ha": 4, "mu": 2, "m2": 2, "share": 4}
+"""Display decimals per column kind (``share`` is a fraction: 4 dp = 0.01 %)."""
+
+
+UNITS = {
+    "ha": ("公顷", "ha"),
+    "mu": ("亩", "mu"),
+    "m2": ("平方米", "m²"),
+    "share": ("%", "%"),
+}
+"""Column kind → its unit (Chinese, English), shown in headers."""
+
+
+ROW_KEYS = ("_parent", "_level", "_role")
+"""Columns of :attr:`ReportTable.frame` that hold the row tree."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a report table.
+
+    Attributes
+    ----------
+    key : str
+        The column in :attr:`ReportTable.frame`.
+    zh, en : str
+        The header in each language, without the unit.
+    kind : str
+        ``text``, ``int``, ``ha``, ``mu``, ``m2`` (rounded for display and
+        summed down the row tree), ``m2_exact`` (never rounded: the raw
+        square metres), or ``share`` (a fraction, shown as a percentage).
+    wide : bool
+        A long text (messages, legal basis): wrapped in reports.
+    """
+
+    key: str
+    zh: str
+    en: str
+    kind: str = "text"
+    wide: bool = False
+
+    def header(self, lang: str) -> str:
+        """The header with its unit, e.g. ``面积（公顷）`` or ``area (ha)``.
+
+        Examples
+        --------
+        >>> Column("a", "面积", "area", "ha").header("zh")
+        '面积（公顷）'
+        >>> Column("a", "面积", "area", "m2_exact").header("en")
+        'area (m², unrounded)'
+        """
+        unit = UNITS.get(self.kind.replace("_exact", ""))
+        name = self.en if lang == "en" else self.zh
+        if unit is None:
+            return name
+        text = unit[1] if lang == "en" else unit[0]
+        if self.kind.endswith("_exact"):
+            text += ", unrounded" if lang == "en" else "，未修约"
+        return f"{name} ({text})" if lang == "en" else f"{name}（{text}）"
+
+    @property
+    def numeric(self) -> bool:
+        """True for number columns."""
+        return self.kind != "text"
+
+
+@dataclass
+class ReportTable:
+    """A report table: columns, unrounded values and the row tree.
+
+    Attributes
+    ----------
+    key : str
+        Stable name (``summary``, ``land_classes``…), used as the XLSX sheet key.
+    title : str
+        The table's title in the report language.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    columns : list of Column
+        The visible columns, in order.
+    frame : pandas.DataFrame
+        One row per table line: the columns' keys, plus ``_parent`` (row
+        position of the total a line is part of, −1 for none), ``_level``
+        (indentation) and ``_role`` (``total``, ``group`` or ``row``).
+    note : str
+        A sentence under the table (method, units).
+    fixed : dict
+        Column → {row position → displayed value}: totals whose display is
+        taken from another table, so that two tables never show one area
+        two ways.
+    """
+
+    key: str
+    title: str
+    lang: str
+    columns: list[Column]
+    frame: pd.DataFrame
+    note: str = ""
+    fixed: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    @cached_property
+    def rounded(self) -> pd.DataFrame:
+        """The frame with every area rounded for display (see :func:`round_tree`)."""
+        out = self.frame.copy()
+        parents = self.frame["_parent"].to_numpy(dtype=int) if len(self.frame) else np.array([])
+        sums = self.frame["_role"].to_numpy() == "sum" if len(self.frame) else np.array([])
+        for column in self.columns:
+            if column.kind in ("ha", "mu", "m2"):
+                fixed = np.full(len(self.frame), np.nan)
+                for row, value in self.fixed.get(column.key, {}).items():
+                    fixed[row] = value
+                out[column.key] = round_tree(
+                    self.frame[column.key].to_numpy(dtype=float),
+                    parents,
+                    DECIMALS[column.kind],
+                    fixed=fixed,
+                    sums=sums,
+                )
+            elif column.kind == "share":
+                out[column.key] = self.frame[column.key].astype(float).round(DECIMALS["share"])
+        return out
+
+    def headers(self) -> list[str]:
+        """The column headers with units, in the table's language."""
+        return [c.header(self.lang) for c in self.columns]
+
+    def display(self, site_id: str | None = None) -> pd.DataFrame:
+        """The rounded table with headers (optionally one site's rows), for notebooks."""
+        frame = self.rounded
+        if site_id is not None and "site_id" in frame:
+            frame = frame[frame["site_id"] == site_id]
+        shown = frame[[c.key for c in self.columns]].copy()
+        for column in self.columns:
+            if column.kind == "share":
+                shown[column.key] = (shown[column.key] * 100).round(2)
+            elif column.kind == "int":
+                shown[column.key] = shown[column.key].astype("Int64")
+        shown.columns = self.headers()
+        return shown.reset_index(drop=True)
+
+    def site_rows(self, site_id: str) -> pd.DataFrame:
+        """One site's rounded rows (all rows when the table has no ``site_id``)."""
+        frame = self.rounded
+        if "site_id" not in frame:
+            return frame
+        return frame[frame["site_id"] == site_id]
+
+
+def round_tree(
+    values: Sequence[float],
+    parents: Sequence[int],
+    decimals: int,
+    *,
+    fixed: Sequence[float] | None = None,
+    sums: Sequence[bool] | None = None,
+) -> np.ndarray:
+    """Round a column of a table whose rows form totals and their parts.
+
+    Rows without a parent are rounded on their own (or take their ``fixed``
+    value); the parts of a total are then rounded with
+    :func:`~landcheck.units.largest_remainder_round` to the total's
+    *rounded* value, level by level, so every total shown is the sum of its
+    parts shown. A row marked in ``sums`` works bottom-up instead: its parts
+    are rounded on their own and it shows their sum (a total over several
+    sites, whose own areas must read the same as everywhere else). Missing
+    values (NaN) stay missing and are left out of the sums.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Unrounded values, one per row.
+    parents : sequence of int
+        Per row, the position of its total, or −1.
+    decimals : int
+        Decimal places to keep.
+    fixed : sequence of float, optional
+        Per row, a displayed value to use instead of rounding (NaN: none).
+    sums : sequence of bool, optional
+        Per row, True when the row shows the sum of its rounded parts.
+
+    Examples
+    --------
+    Three parts of 1/3 each: naive rounding shows 0.33 three times under a
+    total of 1.00; here the parts add up.
+
+    >>> round_tree([1.0, 1 / 3, 1 / 3, 1 / 3], [-1, 0, 0, 0], 2).tolist()
+    [1.0, 0.34, 0.33, 0.33]
+
+    A total over sites shows the sum of the sites as shown:
+
+    >>> round_tree([2.01, 1.005, 1.005], [-1, 0, 0], 2, sums=[True, False, False]).tolist()
+    [2.0, 1.0, 1.0]
+    """
+    values = np.asarray(values, dtype=float)
+    size = len(values)
+    fixed = np.full(size, np.nan) if fixed is None else np.asarray(fixed, dtype=float)
+    bottom_up = np.zeros(size, bool) if sums is None else np.asarray(sums, dtype=bool)
+    out = np.full(size, np.nan)
+    children: dict[int, list[int]] = defaultdict(list)
+    roots = []
+    for row, parent in enumerate(parents):
+        if parent < 0 or bottom_up[int(parent)]:
+            roots.append(row)
+        if parent >= 0:
+            children[int(parent)].append(row)
+    for row in roots:
+        if not np.isnan(fixed[row]):
+            out[row] = fixed[row]
+        elif not np.isnan(values[row]):
+            out[row] = largest_remainder_round([values[row]], decimals)[0]
+    queue = list(roots)
+    while queue:
+        parent = queue.pop(0)
+        kids = children.get(parent, [])
+        if bottom_up[parent]:
+            continue
+        known = [k for k in kids if not np.isnan(values[k])]
+        if known:
+            total = None if np.isnan(out[parent]) else float(out[parent])
+            out[known] = largest_remainder_round(
+                np.maximum(values[known], 0.0).tolist(), decimals, total=total
+            )
+        queue.extend(kids)
+    for row in np.flatnonzero(bottom_up):
+        parts = out[children.get(int(row), [])]
+        if len(parts) and not np.isnan(parts).all():
+            out[row] = round(float(np.nansum(parts)), decimals)
+    return out
+
+
+class Rows:
+    """Collects a table's rows with their tree links, then makes its frame."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, parent: int, depth: int, role: str, /, **values: Any) -> int:
+        """Add a row under ``parent`` (−1: none); return its position."""
+        self.rows.append({**values, "_parent": parent, "_level": depth, "_role": role})
+        return len(self.rows) - 1
+
+    def frame(self, columns: Iterable[Column], extra: Iterable[str] = ()) -> pd.DataFrame:
+        """The rows as :attr:`ReportTable.frame`: numbers as floats, texts as strings."""
+        keys = [c.key for c in columns]
+        keys += [k for k in extra if k not in keys]
+        frame = pd.DataFrame(self.rows, columns=[*keys, *ROW_KEYS])
+        for column in columns:
+            if column.numeric:
+                frame[column.key] = pd.to_numeric(frame[column.key], errors="coerce").astype(float)
+            else:
+                frame[column.key] = frame[column.key].map(as_text).astype(object)
+        return frame
+
+
+def as_text(value: Any) -> str:
+    """A cell's text: missing values (None, NaN, NA) are empty."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value)

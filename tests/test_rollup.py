@@ -1,0 +1,174 @@
+"""The land-use roll-up: one set of sums for findings.json and the land-class tables.
+
+Numbers from the report case (tests/report_case.py), known by construction:
+S1 has paddy 0101 100 x 100 m (KCXS 0.1), dry land 0103 50 x 100 m (KCXS 0.2)
+and homestead 0702 30 x 100 m, so 水田 9,000 m², 旱地 4,000 m², 田坎 2,000 m²,
+农村宅基地 3,000 m² (planar areas).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from report_case import result
+
+from landcheck.rollup import CATEGORIES, LandUseRollup
+from landcheck.tables import report_tables
+from landcheck.units import AreaMethod
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return result()
+
+
+def s1_rollup(checked):
+    return LandUseRollup(checked.layer("S1", "land_use").classes)
+
+
+def test_sums_of_the_case_known_by_construction(checked):
+    rollup = s1_rollup(checked)
+    assert rollup.category("农用地").planar_m2 == pytest.approx(15_000.0)
+    assert rollup.category("建设用地").planar_m2 == pytest.approx(3_000.0)
+    assert rollup.category("未利用地").planar_m2 == 0.0
+    assert rollup.cultivated.planar_m2 == pytest.approx(13_000.0)
+    assert rollup.kind("0101").planar_m2 == pytest.approx(9_000.0)
+    assert rollup.kind("0102").planar_m2 == 0.0
+    assert rollup.kind("0103").planar_m2 == pytest.approx(4_000.0)
+    assert rollup.ridges.planar_m2 == pytest.approx(2_000.0)
+    assert rollup.total.planar_m2 == pytest.approx(18_000.0)
+    # the survey areas (TBMJ) of whole parcels inside the site, shared out net of ridges
+    assert rollup.kind("0101").survey_m2 == pytest.approx(9_000.0)
+
+
+def test_lines_category_then_level1_then_class_with_ridges_apart(checked):
+    lines = s1_rollup(checked).lines
+    assert [line.key for line in lines] == ["category:农用地", "category:建设用地"]
+    agricultural = lines[0]
+    assert [line.key for line in agricultural.lines] == ["level1:01", "ridges"]
+    cultivated, ridges = agricultural.lines
+    assert [line.key for line in cultivated.lines] == ["class:0101", "class:0103"]
+    assert ridges.code == "1203" and ridges.total.planar_m2 == pytest.approx(2_000.0)
+    assert cultivated.total.planar_m2 == pytest.approx(13_000.0)
+    assert [line.key for line in lines[1].lines] == ["level1:07"]
+    assert [line.key for line in lines[1].lines[0].lines] == ["class:0702"]
+
+
+def test_findings_json_and_the_tables_read_the_same_sums(checked):
+    data = checked.to_dict()
+    s1 = next(site for site in data["sites"] if site["site_id"] == "S1")["layers"]["land_use"]
+    table = report_tables(checked, "zh")["land_classes"].frame
+    lines = table[table["site_id"] == "S1"].set_index("_key")
+    for name in ("农用地", "建设用地"):
+        for column in ("planar_m2", "ellipsoidal_m2"):
+            assert s1["categories"][name][column] == lines.loc[f"category:{name}", column]
+    assert s1["categories"]["未利用地"]["planar_m2"] == 0.0
+    assert "category:未利用地" not in lines.index
+    for column in ("planar_m2", "ellipsoidal_m2"):
+        assert s1["cultivated"]["total"][column] == lines.loc["level1:01", column]
+        assert s1["cultivated"]["0101"][column] == lines.loc["class:0101", column]
+        assert s1["tiankan"][column] == lines.loc["ridges", column]
+    summary = report_tables(checked, "zh")["summary"].frame.set_index("site_id")
+    assert summary.loc["S1", "cultivated_ha"] == s1["cultivated"]["total"]["planar_m2"] / 10_000
+
+
+def test_villages_roll_up_as_the_site_does(checked):
+    units = report_tables(checked, "zh")["land_by_unit"].site_rows("S1").set_index("unit_name")
+    # 甲村: the paddy, 10,000 m² gross of which 1,000 m² ridges
+    assert units.loc["甲村", "total_ha"] == pytest.approx(1.0)
+    assert units.loc["甲村", "agri_ha"] == pytest.approx(1.0)
+    assert units.loc["甲村", "cultivated_ha"] == pytest.approx(0.9)
+    assert units.loc["甲村", "ridge_ha"] == pytest.approx(0.1)
+    # 乙村: the dry land, 5,000 m² gross of which 1,000 m² ridges, and the homestead
+    assert units.loc["乙村", "total_ha"] == pytest.approx(0.8)
+    assert units.loc["乙村", "agri_ha"] == pytest.approx(0.5)
+    assert units.loc["乙村", "cultivated_ha"] == pytest.approx(0.4)
+    assert units.loc["乙村", "ridge_ha"] == pytest.approx(0.1)
+    assert units.loc["乙村", "construction_ha"] == pytest.approx(0.3)
+    assert units.loc["合计", "agri_ha"] == pytest.approx(1.5)
+
+
+def classes(**columns):
+    index = columns.pop("index")
+    return pd.DataFrame(columns, index=index)
+
+
+def test_codes_no_table_knows_are_unclassified_and_in_no_category():
+    rollup = LandUseRollup(
+        classes(
+            index=["0301", "9999", "8888"],
+            planar_m2=[100.0, 20.0, 5.0],
+            ellipsoidal_m2=[101.0, 20.5, 5.5],
+            category=["农用地", None, None],
+            level1=["03", None, None],
+            table_code=["0301", None, None],
+        )
+    )
+    assert [line.key for line in rollup.lines] == ["category:农用地", "category:"]
+    other = rollup.lines[1]
+    assert other.kind == "unclassified"
+    assert [line.key for line in other.lines] == ["class:8888", "class:9999"]
+    assert other.total.planar_m2 == 25.0 and other.total.ellipsoidal_m2 == 26.0
+    assert sum(rollup.category(name).planar_m2 for name in CATEGORIES) == 100.0
+
+
+def test_field_ridges_are_known_by_their_code_without_a_code_table():
+    rollup = LandUseRollup(
+        classes(index=["0101", "1203"], planar_m2=[900.0, 100.0], ellipsoidal_m2=[901.0, 100.1])
+    )
+    assert rollup.ridges.planar_m2 == 100.0
+    assert rollup.cultivated.planar_m2 == 0.0  # no level-1 codes to say what is cultivated
+    (other,) = rollup.lines
+    assert [line.key for line in other.lines] == ["class:0101", "ridges"]
+
+
+def test_no_classes_is_nothing_and_the_survey_share_unknown():
+    rollup = LandUseRollup(pd.DataFrame())
+    assert rollup.lines == ()
+    assert rollup.total.planar_m2 == 0.0 and rollup.total.ellipsoidal_m2 == 0.0
+    assert math.isnan(rollup.total.survey_m2)
+    assert rollup.category("农用地").area(AreaMethod.PLANAR).ha == 0.0
+
+
+def test_survey_shares_are_summed_where_known():
+    rollup = LandUseRollup(
+        classes(
+            index=["0101", "0103"],
+            planar_m2=[10.0, 20.0],
+            ellipsoidal_m2=[10.0, 20.0],
+            survey_m2=[12.0, float("nan")],
+            level1=["01", "01"],
+            table_code=["0101", "0103"],
+        )
+    )
+    assert rollup.cultivated.survey_m2 == 12.0
+    assert math.isnan(rollup.kind("0103").survey_m2)
+
+
+def test_the_driving_method_picks_the_area():
+    rollup = LandUseRollup(
+        classes(index=["0101"], planar_m2=[10_000.0], ellipsoidal_m2=[10_010.0], level1=["01"])
+    )
+    assert rollup.cultivated.area(AreaMethod.PLANAR).ha == 1.0
+    assert rollup.cultivated.area(AreaMethod.ELLIPSOIDAL).m2 == 10_010.0
+
+
+def test_the_ridge_code_is_the_classifications():
+    given = classes(
+        index=["0103", "2303", "1203"],
+        planar_m2=[800.0, 200.0, 50.0],
+        ellipsoidal_m2=[800.0, 200.0, 50.0],
+        category=["农用地", "农用地", "农用地"],
+        level1=["01", "23", "12"],
+    )
+    rollup = LandUseRollup(given, ridge_code="2303")
+    assert rollup.ridges.planar_m2 == 200.0
+    (agricultural,) = rollup.lines
+    assert [(line.key, line.code) for line in agricultural.lines] == [
+        ("level1:01", "01"),
+        ("level1:12", "12"),
+        ("ridges", "2303"),
+    ]
+    assert LandUseRollup(given).ridges.planar_m2 == 50.0  # 三调's 1203 by default
