@@ -40,6 +40,7 @@ from landcheck.errors import (
 from landcheck.geometry import name_some
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.postgis import PostGISSource, parse_source, table_crs, table_extent
 from landcheck.io.profiles import resolve_profile
 from landcheck.io.sites import frame_bounds
 from landcheck.io.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
@@ -69,7 +70,7 @@ __all__ = [
 ]
 
 LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
-"""A layer source: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
+"""A layer source: ``PATH[:LAYER]``, a PostGIS URL, a GeoDataFrame, or None (no source)."""
 
 Source = LayerSource | gpd.GeoDataFrame | None
 
@@ -174,7 +175,16 @@ def declare_layers(
 def _as_layer_source(value: LayerInput, encoding: str | None) -> Source:
     if value is None or isinstance(value, gpd.GeoDataFrame):
         return value
-    return LayerSource.parse(value, encoding=encoding)
+    return parse_source(value, encoding=encoding)
+
+
+def _missing_file(source: Source) -> bool:
+    """A file source whose path does not exist (a PostGIS table is checked when read)."""
+    return (
+        isinstance(source, LayerSource)
+        and not isinstance(source, PostGISSource)
+        and not os.path.exists(source.path)
+    )
 
 
 def layer_sources(
@@ -202,7 +212,7 @@ def layer_sources(
         value = given.get(key, spec.source)
         sources[key] = _as_layer_source(value, encoding)
     for key, source in sources.items():
-        if isinstance(source, LayerSource) and not os.path.exists(source.path):
+        if _missing_file(source):
             raise DataSourceError(
                 f"layer {key!r}: no such file {source.path!r}; check the path given with "
                 f"--layer {key}=PATH (a layer inside a file is written PATH:LAYER)"
@@ -220,7 +230,7 @@ def coverage_source(profile: Profile, given: LayerInput, encoding: str | None) -
     """
     value = given if given is not None else (profile.coverage.source if profile.coverage else None)
     source = _as_layer_source(value, encoding)
-    if isinstance(source, LayerSource) and not os.path.exists(source.path):
+    if _missing_file(source):
         raise DataSourceError(
             f"coverage: no such file {source.path!r}; check the path of the polygons of the "
             "area the layers describe (coverage.source in the profile, or --coverage)"
@@ -361,7 +371,7 @@ def known_crs(source: Source) -> CRS | None:
         return source.crs
     if isinstance(source, LayerSource):
         try:
-            return layer_crs(source)
+            return table_crs(source) if isinstance(source, PostGISSource) else layer_crs(source)
         except LandcheckError:
             return None
     return None
@@ -462,7 +472,7 @@ def load_layer(
         warnings.insert(
             0, f"layer {spec.key!r} declares no CRS; taken to be {crs_label(assume_crs)} (--crs)"
         )
-    if isinstance(source, LayerSource):
+    if isinstance(source, LayerSource) and not isinstance(source, PostGISSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
@@ -480,6 +490,14 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
         if source.crs is None or source.empty:
             return None
         bounds, native = tuple(source.total_bounds), source.crs
+    elif isinstance(source, PostGISSource):
+        try:
+            found = table_extent(source)
+        except LandcheckError:
+            return None
+        if found is None:
+            return None
+        bounds, native = found
     elif isinstance(source, LayerSource):
         try:
             info = read_layer_info(source, resolve_layer(source, "layer"))

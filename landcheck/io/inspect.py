@@ -21,6 +21,7 @@ from landcheck.geometry import clean_polygons
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.postgis import DRIVER, PostGISSource, is_postgis_source, read_table
 from landcheck.io.traps import diagnose_coordinates, suggest_crs
 from landcheck.io.vector import (
     LayerSource,
@@ -97,6 +98,27 @@ def _layer_report(source: LayerSource, layer: str | None) -> dict[str, Any]:
         "encoding_note": choice.note,
         "fields": [str(f) for f in info["fields"]],
     }
+
+
+def _postgis_report(source: PostGISSource) -> dict[str, Any]:
+    """A PostGIS table described as a file's layer (the URL shown without its password)."""
+    info, frame = read_table(source)
+    geometry = _geometry_fields(np.asarray(frame.geometry.values, dtype=object))
+    bounds = geometry.pop("_bounds")
+    layer = {
+        "layer": source.layer,
+        "driver": DRIVER,
+        **geometry,
+        **_crs_fields(info.crs, bounds),
+        "encoding": "UTF-8",
+        "encoding_source": "driver",
+        "encoding_note": "",
+        "fields": list(info.fields),
+        "geometry_column": info.column,
+        "srid": info.srid,
+        "feature_id": info.key,
+    }
+    return {"path": source.path, "size_bytes": None, "format": DRIVER, "layers": [layer]}
 
 
 def _txt_report(source: LayerSource) -> dict[str, Any]:
@@ -207,7 +229,10 @@ def inspect_source(path: str, *, encoding: str | None = None) -> dict[str, Any]:
         encoding_source, encoding_note, fields, extent, invalid, repairable,
         empty}]}``; a TXT adds ``metadata``, ``transformation``, ``plots``
         (declared vs computed areas) and ``warnings``; a DXF adds ``dxf``
-        (entity counts), ``plots`` and ``warnings``.
+        (entity counts), ``plots`` and ``warnings``. A PostGIS table
+        (``postgresql://USER@HOST:PORT/DB:SCHEMA.TABLE``) is one layer, with
+        ``geometry_column``, ``srid`` and ``feature_id`` (its integer key);
+        ``path`` is the URL without its password.
 
     Raises
     ------
@@ -228,6 +253,8 @@ def inspect_source(path: str, *, encoding: str | None = None) -> dict[str, Any]:
     >>> layer["features"], layer["crs"], layer["crs_check"], layer["invalid"]
     (1, 'EPSG:4523', 'ok', 0)
     """
+    if is_postgis_source(path):
+        return _postgis_report(PostGISSource.parse(path))
     source = LayerSource.parse(path, encoding=encoding)
     require_exists(source.path, "inspect")
     head = {

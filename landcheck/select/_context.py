@@ -22,7 +22,8 @@ from landcheck.crs import crs_label
 from landcheck.datum import DatumShift, apply_datum_shift
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.inputs import LayerInput, prepare_run
-from landcheck.io import InputRecord, LayerSource, read_features_near
+from landcheck.io import InputRecord, read_features_near
+from landcheck.io.postgis import parse_source
 from landcheck.profile import Profile
 from landcheck.units import AreaMethod
 
@@ -206,7 +207,7 @@ def load_lines(
             role="layer", key=key, crs=crs_label(source.crs), features_read=len(frame)
         )
     else:
-        layer_source = LayerSource.parse(source, encoding=encoding)
+        layer_source = parse_source(source, encoding=encoding)
         frame, record = read_features_near(layer_source, [near], crs, key=key, margin=margin)
         frame, _ = apply_datum_shift(frame, datum_shift, f"layer {key!r}")
         frame = frame.to_crs(crs) if frame.crs is not None and not frame.crs.equals(crs) else frame
