@@ -30,7 +30,7 @@ from landcheck.io.output import input_paths
 from landcheck.io.postgis import PostGISSource, is_postgis_source, parse_source
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from benchmarks.pgserver import PORT, TEST_SETTINGS, Server, find_postgis  # noqa: E402
+from benchmarks.pgserver import PORT, TEST_SETTINGS, Server, find_postgis
 
 SECRET = "Pw-s3cr3t/@:%!"  # URL-hostile on purpose: written percent-encoded
 DATABASE = "一张图"
