@@ -225,6 +225,17 @@ def database(server, sample_gpkg):
             _load(conn, sample_gpkg, key, key)
         _load(conn, sample_gpkg, "eco_redline", "Eco.Red Line")
         conn.execute(f'CREATE TABLE "{SCHEMA}".notes (id integer PRIMARY KEY, note text)')
+        conn.execute(f'CREATE VIEW "{SCHEMA}".farmland_view AS SELECT * FROM "{SCHEMA}".farmland')
+        conn.execute(
+            f'CREATE TABLE "{SCHEMA}".farmland_copy AS SELECT * FROM "{SCHEMA}".farmland'
+        )  # no key, no index, no statistics
+        conn.execute(
+            f'CREATE TABLE "{SCHEMA}".curved (id integer PRIMARY KEY, geom geometry(Geometry, '
+            "4523)); "
+            f'INSERT INTO "{SCHEMA}".curved VALUES (1, ST_GeomFromText(\'CURVEPOLYGON('
+            "CIRCULARSTRING(35376800 2693100, 35376900 2693200, 35377000 2693100, "
+            "35376900 2693000, 35376800 2693100))', 4523))"
+        )
     return dsn
 
 
@@ -323,6 +334,28 @@ def test_the_read_version_changes_when_the_rows_read_change(database, server, sa
             )
 
 
+def test_site_selection_reads_tables_too(database, server, sample_gpkg, sample_layers):
+    candidates = f"{sample_gpkg}:candidates"
+    urls = {key: _url(server, f"{SCHEMA}.{key}") for key in SAMPLE_LAYER_KEYS}
+    from_tables = landcheck.compare(candidates, layers=urls)
+    from_files = landcheck.compare(candidates, layers=sample_layers)
+    assert from_tables.order == from_files.order == ["A", "C", "D", "B"]
+    assert from_tables.table.equals(from_files.table)
+
+
+@pytest.mark.parametrize("table", ["farmland_view", "farmland_copy"])
+def test_views_and_tables_without_key_or_statistics_read_the_same(
+    database, server, sample_gpkg, table
+):
+    sites = f"{sample_gpkg}:sites"
+    keyed = landcheck.check(sites, layers={"farmland": _url(server, f"{SCHEMA}.farmland")})
+    other = landcheck.check(sites, layers={"farmland": _url(server, f"{SCHEMA}.{table}")})
+    assert _comparable(other, {}) == _comparable(keyed, {})
+    record = _layer_record(other, "farmland")
+    assert record.status == "ok" and record.extra["rows"] == 2924
+    assert "no integer key" in record.extra["feature_ids"]
+
+
 def test_odd_quoted_table_names_are_read(database, server, sample_gpkg):
     sites = f"{sample_gpkg}:sites"
     plain = landcheck.check(sites, layers={"eco_redline": _url(server, f"{SCHEMA}.eco_redline")})
@@ -340,9 +373,10 @@ def _layer_record(result, key):
         ("国土空间.no_such_table", "has no table"),
         ("国土空间.notes", "has no geometry column"),
         ('国土空间."x""; DROP TABLE ""国土空间"".farmland; --"', "has no table"),
+        ("国土空间.curved", "curved geometries"),
     ],
 )
-def test_missing_tables_make_the_layer_unknown_with_a_clear_message(
+def test_unusable_tables_make_the_layer_unknown_with_a_clear_message(
     database, server, sample_gpkg, table, fragment
 ):
     result = landcheck.check(

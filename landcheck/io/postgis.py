@@ -351,7 +351,8 @@ class TableInfo:
     fields: list[str]
     key: str | None
     ordered: bool
-    rows: int
+    rows: int | None
+    """The table's row count (None when not asked for: a count scans the table)."""
 
 
 def _relation(conn: Any, source: PostGISSource) -> tuple[int, str] | None:
@@ -416,7 +417,7 @@ def _crs_of(conn: Any, srid: int, source: PostGISSource, what: str) -> CRS | Non
     return CRS.from_wkt(wkt)
 
 
-def _info(conn: Any, source: PostGISSource, what: str) -> TableInfo:
+def _info(conn: Any, source: PostGISSource, what: str, *, count: bool = False) -> TableInfo:
     columns = _geometry_columns(conn, source, what)
     relation = _relation(conn, source)
     if relation is None:
@@ -466,9 +467,10 @@ def _info(conn: Any, source: PostGISSource, what: str) -> TableInfo:
     ).fetchall()
     key = keys[0][0] if len(keys) == 1 and keys[0][1] in _INTEGER_TYPES else None
     sql = _psycopg().sql
-    rows = conn.execute(
-        sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(source.schema, source.table))
-    ).fetchone()[0]
+    rows = None
+    if count:
+        table = sql.Identifier(source.schema, source.table)
+        rows = int(conn.execute(sql.SQL("SELECT count(*) FROM {}").format(table)).fetchone()[0])
     return TableInfo(
         column=chosen[0],
         srid=int(chosen[1] or 0),
@@ -477,7 +479,7 @@ def _info(conn: Any, source: PostGISSource, what: str) -> TableInfo:
         fields=attributes,
         key=key,
         ordered=key is not None or kind in ("r", "m", "p"),
-        rows=int(rows),
+        rows=rows,
     )
 
 
@@ -519,12 +521,13 @@ def table_info(source: PostGISSource, what: str = "layer") -> TableInfo:
         Several geometry columns and none named.
     """
     with _connected(source, what) as conn:
-        return _info(conn, source, what)
+        return _info(conn, source, what, count=True)
 
 
 def table_crs(source: PostGISSource, what: str = "layer") -> CRS | None:
     """The CRS of the table's geometry column (None for SRID 0)."""
-    return table_info(source, what).crs
+    with _connected(source, what) as conn:
+        return _info(conn, source, what).crs
 
 
 def table_extent(
@@ -550,11 +553,21 @@ def _plain(values: list[Any]) -> Any:
 
 
 def _frame(
-    rows: list[tuple[Any, ...]], columns: list[str], crs: CRS | None, index_name: str | None
+    rows: list[tuple[Any, ...]],
+    columns: list[str],
+    crs: CRS | None,
+    index_name: str | None,
+    where: str,
 ) -> gpd.GeoDataFrame:
     """Rows of (id, WKB, *attributes) as a GeoDataFrame indexed by id."""
     ids = [row[0] for row in rows]
-    geometry = shapely.from_wkb(np.asarray([row[1] for row in rows], dtype=object))
+    try:
+        geometry = shapely.from_wkb(np.asarray([row[1] for row in rows], dtype=object))
+    except (shapely.errors.ShapelyError, NotImplementedError) as ex:
+        raise DataSourceError(
+            f"{where}: a geometry landcheck cannot read ({ex}); curved geometries "
+            "(CIRCULARSTRING, CURVEPOLYGON…) can be read through a view with ST_CurveToLine"
+        ) from None
     data = {name: _plain([row[2 + i] for row in rows]) for i, name in enumerate(columns)}
     index = pd.Index(ids if ids and ids[0] is not None else range(len(rows)), name=index_name)
     frame = pd.DataFrame(data, index=index, columns=columns)
@@ -651,7 +664,7 @@ def read_features_near(
     """
     what = f"layer {key!r}"
     with _connected(source, what) as conn:
-        info = _info(conn, source, what)
+        info = _info(conn, source, what, count=True)
         native = info.crs
         assumed = native is None
         if native is None:
@@ -689,7 +702,7 @@ def read_features_near(
     if info.key is None:
         record.extra["feature_ids"] = "positions in the read (the table has no integer key)"
     record.digest = _digest(rows, chosen, info)
-    frame = _frame(rows, chosen, native, info.key)
+    frame = _frame(rows, chosen, native, info.key, f"{what} {source}")
     if len(frame):
         frame = _within(frame, outlines, distance)
     record.features_read = len(frame)
@@ -701,4 +714,4 @@ def read_table(source: PostGISSource, what: str = "inspect") -> tuple[TableInfo,
     with _connected(source, what) as conn:
         info = _info(conn, source, what)
         rows = _fetch(conn, source, info, [], None)
-    return info, _frame(rows, [], info.crs, info.key)
+    return info, _frame(rows, [], info.crs, info.key, f"{what}: {source}")
