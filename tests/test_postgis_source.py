@@ -8,10 +8,14 @@ county's layers; without it they are skipped with the reason.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sqlite3
 import sys
 import time
+import zipfile
+from contextlib import closing
 from urllib.parse import quote
 
 import numpy as np
@@ -409,21 +413,47 @@ def test_a_connection_failure_makes_the_layer_unknown_without_the_password(tmp_p
     assert quote(SECRET, safe="") not in json.dumps(result.to_dict())
 
 
+def _contents(path) -> list[bytes]:
+    """A file's bytes, and those of what it packs: zip members (xlsx, docx), stored projects."""
+    content = path.read_bytes()
+    found = [content]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            found += [archive.read(name) for name in archive.namelist()]
+    if path.suffix == ".gpkg":
+        with closing(sqlite3.connect(path)) as db:
+            for (hexed,) in db.execute("SELECT content FROM qgis_projects"):
+                with zipfile.ZipFile(io.BytesIO(bytes.fromhex(hexed))) as archive:
+                    found += [archive.read(name) for name in archive.namelist()]
+            for table, column in (("inputs", "path"), ("run_info", "value")):
+                found += [str(v).encode() for (v,) in db.execute(f"SELECT {column} FROM {table}")]
+    return found
+
+
 def test_the_cli_writes_no_password_into_any_output_file(database, server, sample_gpkg, tmp_path):
     out = tmp_path / "report"
     layers = [f"--layer={key}={_url(server, f'{SCHEMA}.{key}')}" for key in SAMPLE_LAYER_KEYS]
+    formats = "json,gpkg,html,xlsx,txt,docx"
     run = CliRunner().invoke(
-        cli,
-        ["check", f"{sample_gpkg}:sites", *layers, "-o", str(out), "-f", "json,gpkg,html,xlsx"],
+        cli, ["check", f"{sample_gpkg}:sites", *layers, "-o", str(out), "-f", formats]
     )
     assert run.exit_code == 0, run.output
     assert SECRET not in run.output and quote(SECRET, safe="") not in run.output
     written = sorted(p for p in out.rglob("*") if p.is_file())
-    assert {p.name for p in written} >= {"findings.json", "landcheck.gpkg", "report.html"}
+    assert {p.name for p in written} >= {
+        "findings.json",
+        "landcheck.gpkg",
+        "report.html",
+        "report.xlsx",
+        "report.docx",
+    }
+    shown = 0
     for path in written:
-        content = path.read_bytes()
-        for form in (SECRET, quote(SECRET, safe="")):
-            assert form.encode() not in content, path
+        for content in _contents(path):
+            for form in (SECRET, quote(SECRET, safe="")):
+                assert form.encode() not in content, path
+            shown += b"postgresql://postgres@" in content
+    assert shown >= 4  # the sources are shown, without the password, in the unpacked files
     findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     farmland = next(r for r in findings["inputs"] if r["key"] == "farmland")
     assert farmland["path"].startswith("postgresql://postgres@")
