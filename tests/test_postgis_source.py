@@ -109,6 +109,10 @@ def test_a_password_in_the_url_is_used_but_never_shown():
     assert str(source) == "postgresql://gis@db:5432/plan:public.farmland"
     for text in shown:
         assert SECRET not in text and quote(SECRET, safe="") not in text
+    for raw in ("p/ss?w@rd", "p:ss@w#rd"):  # unencoded: still cut off whole
+        odd = PostGISSource.parse(f"postgresql://gis:{raw}@db:5432/plan:public.farmland")
+        assert (odd.secret, str(odd)) == (raw, "postgresql://gis@db:5432/plan:public.farmland")
+        assert dict(odd.params) == {"host": "db", "port": "5432", "user": "gis", "dbname": "plan"}
     in_query = PostGISSource.parse("postgresql://db/plan?password=abc123&sslmode=disable:t")
     assert in_query.secret == "abc123"
     assert str(in_query) == "postgresql://db/plan?sslmode=disable:t"
@@ -480,3 +484,15 @@ def test_without_psycopg_the_message_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(DataSourceError, match=r"pip install 'landcheck\[postgis\]'"):
         postgis.table_info(PostGISSource.parse("postgresql://gis@db/plan:public.farmland"))
+
+
+def test_usage_errors_echo_a_url_without_its_password():
+    url = f"postgresql://gis:{quote(SECRET, safe='')}@db/plan:public.farmland"
+    for arguments in (
+        ["--layer", url],
+        ["--layer", f"farmland={url}", "--layer", f"farmland={url}"],
+    ):
+        run = CliRunner().invoke(cli, ["check", "sites.gpkg", *arguments, "-o", "out"])
+        assert run.exit_code == 2
+        assert "postgresql://gis@db/plan:public.farmland" in run.output
+        assert SECRET not in run.output and quote(SECRET, safe="") not in run.output

@@ -56,6 +56,7 @@ __all__ = [
     "parse_source",
     "read_features_near",
     "read_table",
+    "redact",
     "table_crs",
     "table_extent",
     "table_info",
@@ -162,6 +163,36 @@ def parse_source(text: str | os.PathLike[str], *, encoding: str | None = None) -
     return LayerSource.parse(text, encoding=encoding)
 
 
+def redact(text: str) -> str:
+    """``text`` with the password of a PostGIS URL in it left out (any other text unchanged).
+
+    For messages that echo what the user typed (``--layer farmland=postgresql://…``).
+
+    Examples
+    --------
+    >>> redact("farmland=postgresql://gis:s3cret@db/plan:public.farmland")
+    'farmland=postgresql://gis@db/plan:public.farmland'
+    >>> redact("farmland=postgresql://gis:s3cret@db:port/plan")  # malformed: still left out
+    'farmland=postgresql://gis@db:port/plan'
+    >>> redact("farmland=a.gpkg")
+    'farmland=a.gpkg'
+    """
+    start = max(text.lower().find(scheme) for scheme in SCHEMES)
+    if start < 0:
+        return text
+    head, url = text[:start], text[start:]
+    try:
+        return head + str(PostGISSource.parse(url))
+    except InputDataError:
+        scheme, sep, rest = url.partition("://")
+        at = rest.rfind("@", 0, rest.find('"') if '"' in rest else len(rest))
+        if at >= 0:
+            rest = rest[:at].partition(":")[0] + rest[at:]
+        kept = [p for p in rest.split("&") if not p.partition("?")[2].startswith("password=")]
+        rest = "&".join(p for p in kept if not p.startswith("password="))
+        return f"{head}{scheme}{sep}{rest}"
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 
@@ -184,8 +215,14 @@ def _malformed(shown: str, why: str) -> InputDataError:
 def _parse_url(text: str) -> PostGISSource:
     text = text.strip()
     scheme, _, rest = text.partition("://")
+    # the user part ends at the last '@' before any quoted table name, so a password with an
+    # unencoded '/', '?' or '@' is still cut off whole (never shown as a host or database)
+    at_index = rest.rfind("@", 0, rest.find('"') if '"' in rest else len(rest))
+    userinfo, at, rest = (
+        (rest[:at_index], "@", rest[at_index + 1 :]) if at_index >= 0 else ("", "", rest)
+    )
     end = min((i for i in (rest.find("/"), rest.find("?")) if i >= 0), default=len(rest))
-    authority, tail = rest[:end], rest[end:]
+    hosts, tail = rest[:end], rest[end:]
     tail = tail[1:] if tail.startswith("/") else tail
     database, _, query = tail.partition("?")
     if ":" in database:
@@ -194,7 +231,6 @@ def _parse_url(text: str) -> PostGISSource:
         head, colon, last = query.rpartition(":")
         layer = last if colon and "=" not in last and "&" not in last else ""
         query = head if layer else query
-    userinfo, at, hosts = authority.rpartition("@")
     user_raw, _, password_raw = userinfo.partition(":")
     secret = unquote(password_raw) if password_raw else None
     pairs = [p for p in query.split("&") if p]
