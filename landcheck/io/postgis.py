@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -174,6 +175,8 @@ def redact(text: str) -> str:
     'farmland=postgresql://gis@db/plan:public.farmland'
     >>> redact("farmland=postgresql://gis:s3cret@db:port/plan")  # malformed: still left out
     'farmland=postgresql://gis@db:port/plan'
+    >>> redact("postgresql://db:5x/plan?password=s3cret&sslmode=require")
+    'postgresql://db:5x/plan?sslmode=require'
     >>> redact("farmland=a.gpkg")
     'farmland=a.gpkg'
     """
@@ -188,8 +191,7 @@ def redact(text: str) -> str:
         at = rest.rfind("@", 0, rest.find('"') if '"' in rest else len(rest))
         if at >= 0:
             rest = rest[:at].partition(":")[0] + rest[at:]
-        kept = [p for p in rest.split("&") if not p.partition("?")[2].startswith("password=")]
-        rest = "&".join(p for p in kept if not p.startswith("password="))
+        rest = re.sub(r"(?<=[?&])password=[^&]*&?", "", rest)
         return f"{head}{scheme}{sep}{rest}"
 
 
