@@ -109,3 +109,16 @@ def test_parquet_that_landcheck_cannot_read_says_why(tmp_path, sample_gpkg):
     assert record.status == "unreadable" and "landcheck reads WKB" in record.detail
     statuses = {f.check: f.status for f in result.findings[0]}
     assert statuses["permanent_farmland"] == "unknown"
+
+
+def test_sites_can_be_geoparquet_too(sample_gpkg, parquet_layers, tmp_path):
+    sites = pyogrio.read_dataframe(sample_gpkg, layer="sites").set_index("site_id", drop=False)
+    path = tmp_path / "sites.parquet"
+    sites.to_parquet(path, write_covering_bbox=True)  # the pandas index is stored as a column
+    assert "__index_level_0__" in pq.read_schema(path).names
+    assert "__index_level_0__" not in geoparquet.layer_info(str(path))["fields"]
+    from_parquet = landcheck.check(str(path), layers={"farmland": parquet_layers["farmland"]})
+    from_gpkg = landcheck.check(
+        f"{sample_gpkg}:sites", layers={"farmland": parquet_layers["farmland"]}
+    )
+    assert _numbers(from_parquet) == _numbers(from_gpkg)

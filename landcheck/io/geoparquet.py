@@ -83,7 +83,9 @@ def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
             "GeoParquet (geopandas to_parquet(..., geometry_encoding='WKB'))"
         )
     covering = column.get("covering", {}).get("bbox")
-    names = [str(n) for n in handle.schema_arrow.names]
+    pandas = json.loads((handle.schema_arrow.metadata or {}).get(b"pandas", b"{}"))
+    index = {n for n in pandas.get("index_columns", []) if isinstance(n, str)}
+    names = [str(n) for n in handle.schema_arrow.names if n not in index]
     bbox = covering["xmin"][0] if covering else None
     sizes = [handle.metadata.row_group(i).num_rows for i in range(handle.num_row_groups)]
     crs = column["crs"] if "crs" in column else "OGC:CRS84"  # the specification's default
