@@ -496,3 +496,23 @@ def test_usage_errors_echo_a_url_without_its_password():
         assert run.exit_code == 2
         assert "postgresql://gis@db/plan:public.farmland" in run.output
         assert SECRET not in run.output and quote(SECRET, safe="") not in run.output
+
+
+def test_a_server_that_cannot_be_reached_is_asked_once_per_run(tmp_path, sample_gpkg, monkeypatch):
+    import psycopg
+
+    calls = []
+    connect = psycopg.connect
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("host"))
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", counted)
+    host = quote(str(tmp_path), safe="")
+    layers = {key: f"postgresql://gis@{host}:5432/plan:public.{key}" for key in SAMPLE_LAYER_KEYS}
+    result = landcheck.check(f"{sample_gpkg}:sites", layers=layers)
+    assert calls == [str(tmp_path)]  # a remote server that times out costs one timeout, not 12
+    for key in SAMPLE_LAYER_KEYS:
+        record = _layer_record(result, key)
+        assert record.status == "unreadable" and "cannot connect" in record.detail

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -345,6 +346,13 @@ def _psycopg() -> Any:
     return psycopg
 
 
+_RETRY_AFTER_S = 60.0
+"""A server that refused a connection is not asked again for this long (one run's layers)."""
+
+_FAILED: dict[tuple, tuple[float, str]] = {}
+"""Connection options (and process) → (when, why) of the last failed connection."""
+
+
 @contextmanager
 def _connected(source: PostGISSource, what: str) -> Iterator[Any]:
     """A read-only connection; every error is a DataSourceError without the password."""
@@ -354,17 +362,24 @@ def _connected(source: PostGISSource, what: str) -> Iterator[Any]:
     options.setdefault("application_name", "landcheck")
     if source.secret is not None:
         options["password"] = source.secret
+    server = (tuple(sorted(options.items())), os.getpid())
+    failed = _FAILED.get(server)
+    if failed is not None and time.monotonic() - failed[0] < _RETRY_AFTER_S:
+        ago = time.monotonic() - failed[0]
+        raise DataSourceError(
+            source.scrub(f"{what}: {failed[1]} (found {ago:.0f} s ago; tried again after a minute)")
+        )
     try:
         connection = psycopg.connect(**options)
     except psycopg.Error as ex:
         said = " ".join(str(ex).split()).rstrip(".?! ")
-        raise DataSourceError(
-            source.scrub(
-                f"{what}: cannot connect to {source.path}: {said}. Check the host, port, "
-                "database and user; the password is read from PGPASSWORD, ~/.pgpass or a "
-                "service file"
-            )
-        ) from None
+        reason = (
+            f"cannot connect to {source.path}: {said}. Check the host, port, database and "
+            "user; the password is read from PGPASSWORD, ~/.pgpass or a service file"
+        )
+        _FAILED[server] = (time.monotonic(), reason)
+        raise DataSourceError(source.scrub(f"{what}: {reason}")) from None
+    _FAILED.pop(server, None)
     try:
         connection.read_only = True
         yield connection
