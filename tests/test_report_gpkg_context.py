@@ -120,12 +120,16 @@ def _qml(gpkg, layer):
 
 def test_context_styles_follow_the_html_maps(gpkg, tmp_path, checked):
     land_use = _qml(gpkg, "context_land_use").find("renderer-v2")
-    assert (land_use.get("type"), land_use.get("attr")) == ("categorizedSymbol", "level1")
+    assert land_use.get("type") == "categorizedSymbol"
+    assert land_use.get("attr") == 'concat("level1", \'|\', "category")'
     labels = {c.get("value"): c.get("label") for c in land_use.iter("category")}
-    assert labels["01"] == "01 耕地（农用地）"
-    assert labels["03"] == "03 林地（农用地）"
+    assert labels["01|农用地"] == "01 耕地（农用地）"
+    assert labels["03|农用地"] == "03 林地（农用地）"
+    assert labels["10|建设用地"] == "10 交通运输用地（建设用地）"
     symbols = {s.get("name"): s for s in land_use.find("symbols")}
-    index = next(c.get("symbol") for c in land_use.iter("category") if c.get("value") == "01")
+    index = next(
+        c.get("symbol") for c in land_use.iter("category") if c.get("value") == "01|农用地"
+    )
     color = symbols[index].find(".//Option[@name='color']").get("value")
     assert color.startswith("247,244,139,")  # LEVEL1_COLORS["01"], as in the HTML maps
     zones = _qml(gpkg, "context_planning_zones").find("renderer-v2")
@@ -139,7 +143,7 @@ def test_context_styles_follow_the_html_maps(gpkg, tmp_path, checked):
         c.get("value"): c.get("label")
         for c in _qml(english, "context_land_use").find("renderer-v2").iter("category")
     }
-    assert labels["01"] == "01 cultivated land (agricultural land)"
+    assert labels["01|农用地"] == "01 cultivated land (agricultural land)"
 
 
 def test_the_stored_project_lists_the_context_in_a_group_under_the_results(gpkg, checked):

@@ -268,9 +268,11 @@ def _class_fill(name: str, color: str, *, unknown: bool = False) -> str:
 def _land_use_classes(
     values: Sequence[tuple[str, str, str]], lang: str
 ) -> list[tuple[str, str, str, bool]]:
-    """Categories of a land-use context layer: one per level-1 class, labelled with its 三大类.
+    """Categories of a land-use context layer: one per level-1 class and 三大类.
 
-    ``values``: the layer's distinct (level1, level1_name, category).
+    ``values``: the layer's distinct (level1, level1_name, category). A level-1 class
+    may span two 三大类 (10 交通运输用地: 1006 农村道路 is 农用地, the rest 建设用地), so
+    the category value is ``level1|category``, coloured by the level-1 class.
     """
     categories = []
     for level1, name, category in sorted(set(values)):
@@ -284,8 +286,12 @@ def _land_use_classes(
         symbol = _class_fill(
             str(len(categories)), LEVEL1_COLORS.get(level1, "#ffffff"), unknown=not level1
         )
-        categories.append((level1, text, symbol, True))
+        categories.append((f"{level1}|{category}", text, symbol, True))
     return categories
+
+
+_LAND_USE_CLASS = 'concat("level1", \'|\', "category")'
+"""The expression a land-use context layer is classified by: level-1 class and 三大类."""
 
 
 def _conformity_classes(lang: str) -> list[tuple[str, str, str, bool]]:
@@ -314,7 +320,7 @@ def _context_body(
     key = layer[len(CONTEXT_PREFIX) :]
     kind = _context_kind(result, layer)
     if kind == "land_use" and "level1" in fields:
-        renderer = _categorized("level1", _land_use_classes(classes, lang))
+        renderer = _categorized(_LAND_USE_CLASS, _land_use_classes(classes, lang))
     elif kind == "planning_zone" and "conformity" in fields:
         renderer = _categorized("conformity", _conformity_classes(lang))
     else:
