@@ -480,6 +480,20 @@ def test_inspect_describes_a_table(database, server):
     assert "has no table" in missing.output and SECRET not in missing.output
 
 
+def test_inspect_lists_the_tables_of_a_database(database, server):
+    url = _url(server, "")[:-1]  # the database, no table
+    run = CliRunner().invoke(cli, ["inspect", url, "--json"])
+    assert run.exit_code == 0, run.output
+    layers = {layer["layer"]: layer for layer in json.loads(run.output)["layers"]}
+    assert layers[f"{SCHEMA}.farmland"]["features"] == 2924
+    assert layers[f'{SCHEMA}."Eco.Red Line"']["features"] == 6
+    assert f"{SCHEMA}.farmland_view" in layers and f"{SCHEMA}.notes" not in layers
+    assert "curved geometries" in layers[f"{SCHEMA}.curved"]["error"]
+    text = CliRunner().invoke(cli, ["inspect", url])
+    assert text.exit_code == 0 and "cannot be read: " in text.output
+    assert SECRET not in run.output + text.output
+
+
 def test_without_psycopg_the_message_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(DataSourceError, match=r"pip install 'landcheck\[postgis\]'"):

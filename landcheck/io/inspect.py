@@ -17,11 +17,18 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.errors import LandcheckError
 from landcheck.geometry import clean_polygons
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
-from landcheck.io.postgis import DRIVER, PostGISSource, is_postgis_source, read_table
+from landcheck.io.postgis import (
+    DRIVER,
+    PostGISSource,
+    database_tables,
+    is_postgis_source,
+    read_table,
+)
 from landcheck.io.traps import diagnose_coordinates, suggest_crs
 from landcheck.io.vector import (
     LayerSource,
@@ -100,8 +107,27 @@ def _layer_report(source: LayerSource, layer: str | None) -> dict[str, Any]:
     }
 
 
-def _postgis_report(source: PostGISSource) -> dict[str, Any]:
-    """A PostGIS table described as a file's layer (the URL shown without its password)."""
+def _postgis_report(sources: list[PostGISSource]) -> dict[str, Any]:
+    """PostGIS tables described as a file's layers (the URL shown without its password).
+
+    A URL naming one table describes it, or fails with the reason; one naming a
+    database describes each table with geometry, a table that cannot be read
+    with its ``error``.
+    """
+    if len(sources) == 1 and sources[0].table:
+        layers = [_postgis_layer(sources[0])]
+    else:
+        layers = []
+        for source in sources:
+            try:
+                layers.append(_postgis_layer(source))
+            except LandcheckError as ex:
+                layers.append({"layer": source.layer, "driver": DRIVER, "error": str(ex)})
+    path = sources[0].path if sources else None
+    return {"path": path, "size_bytes": None, "format": DRIVER, "layers": layers}
+
+
+def _postgis_layer(source: PostGISSource) -> dict[str, Any]:
     info, frame = read_table(source)
     geometry = _geometry_fields(np.asarray(frame.geometry.values, dtype=object))
     bounds = geometry.pop("_bounds")
@@ -118,7 +144,7 @@ def _postgis_report(source: PostGISSource) -> dict[str, Any]:
         "srid": info.srid,
         "feature_id": info.key,
     }
-    return {"path": source.path, "size_bytes": None, "format": DRIVER, "layers": [layer]}
+    return layer
 
 
 def _txt_report(source: LayerSource) -> dict[str, Any]:
@@ -254,7 +280,7 @@ def inspect_source(path: str, *, encoding: str | None = None) -> dict[str, Any]:
     (1, 'EPSG:4523', 'ok', 0)
     """
     if is_postgis_source(path):
-        return _postgis_report(PostGISSource.parse(path))
+        return _postgis_report(database_tables(path))
     source = LayerSource.parse(path, encoding=encoding)
     require_exists(source.path, "inspect")
     head = {

@@ -33,7 +33,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, unquote
@@ -54,6 +54,7 @@ __all__ = [
     "DRIVER",
     "PostGISSource",
     "TableInfo",
+    "database_tables",
     "is_postgis_source",
     "parse_source",
     "read_features_near",
@@ -215,7 +216,8 @@ def _malformed(shown: str, why: str) -> InputDataError:
     return InputDataError(f"PostGIS source {shown!r}: {why}; write it as {_FORM}")
 
 
-def _parse_url(text: str) -> PostGISSource:
+def _parse_url(text: str, *, table: bool = True) -> PostGISSource:
+    """The source a URL names; ``table=False`` allows a URL naming only a database."""
     text = text.strip()
     scheme, _, rest = text.partition("://")
     # the user part ends at the last '@' before any quoted table name, so a password with an
@@ -247,7 +249,7 @@ def _parse_url(text: str) -> PostGISSource:
     shown = f"{scheme}://{user_raw + '@' if at else ''}{hosts}/{database}" + (
         f"?{'&'.join(kept)}" if kept else ""
     )
-    if not layer:
+    if not layer and table:
         raise _malformed(shown, "it names no table (the layer after the last ':')")
     params: dict[str, str] = {}
     host_list, port_list = _hosts(hosts, shown)
@@ -264,12 +266,12 @@ def _parse_url(text: str) -> PostGISSource:
         if not name.replace("_", "").isalnum():
             raise _malformed(shown, f"{name!r} is not a connection keyword")
         params[name] = value
-    schema, table, column = _table_name(unquote(layer), shown)
+    schema, name, column = _table_name(unquote(layer), shown) if layer else ("", "", None)
     return PostGISSource(
         path=shown,
-        layer=layer,
+        layer=layer or None,
         schema=schema,
-        table=table,
+        table=name,
         column=column,
         params=tuple(params.items()),
         secret=secret,
@@ -434,14 +436,25 @@ def _geometry_columns(conn: Any, source: PostGISSource, what: str) -> list[tuple
         ) from None
 
 
+def _tables(conn: Any, limit: int | None = None) -> list[tuple[str, str]]:
+    """(schema, table) of the tables and views with a geometry column."""
+    query = (
+        "SELECT DISTINCT f_table_schema::text, f_table_name::text FROM geometry_columns "
+        "ORDER BY 1, 2"
+    )
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
+    return conn.execute(query).fetchall()
+
+
+def _layer_name(schema: str, table: str) -> str:
+    """``SCHEMA.TABLE`` as a URL's layer, names quoted where they need it."""
+    odd = set('."():@?&%/ ')
+    return ".".join(_quoted(n) if not n or odd & set(n) else n for n in (schema, table))
+
+
 def _no_table(conn: Any, source: PostGISSource, what: str) -> DataSourceError:
-    tables = [
-        f"{s}.{t}"
-        for s, t in conn.execute(
-            "SELECT DISTINCT f_table_schema::text, f_table_name::text FROM geometry_columns "
-            "ORDER BY 1, 2 LIMIT 30"
-        ).fetchall()
-    ]
+    tables = [_layer_name(s, t) for s, t in _tables(conn, 30)]
     listed = f"; its tables with geometry: {', '.join(tables)}" if tables else ""
     return DataSourceError(
         source.scrub(
@@ -760,6 +773,31 @@ def read_features_near(
         frame = _within(frame, outlines, distance)
     record.features_read = len(frame)
     return frame, record
+
+
+def database_tables(text: str, what: str = "inspect") -> list[PostGISSource]:
+    """The source of each table (and view) with a geometry column that a URL names.
+
+    A URL naming a table gives that table alone; one naming only a database
+    (``postgresql://gis@db/plan``) gives all of them, for ``landcheck inspect``.
+    """
+    source = _parse_url(text, table=False)
+    if source.table:
+        return [source]
+    probe = replace(source, layer="geometry_columns")
+    with _connected(probe, what) as conn:
+        try:
+            found = _tables(conn)
+        except _psycopg().errors.UndefinedTable:
+            raise DataSourceError(
+                source.scrub(
+                    f"{what}: the database of {source.path} has no PostGIS (no "
+                    "geometry_columns); give a database with the postgis extension"
+                )
+            ) from None
+    return [
+        replace(source, layer=_layer_name(s, t), schema=s, table=t, column=None) for s, t in found
+    ]
 
 
 def read_table(source: PostGISSource, what: str = "inspect") -> tuple[TableInfo, gpd.GeoDataFrame]:
