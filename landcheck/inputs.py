@@ -37,6 +37,7 @@ from landcheck.errors import (
 )
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.postgis import PostGISSource, parse_source, table_crs, table_extent
 from landcheck.io.sites import frame_bounds
 from landcheck.io.vector import read_layer_info, resolve_layer
 from landcheck.layers import LayerFeatures, field_mapping, normalise_features, select_near
@@ -61,10 +62,11 @@ __all__ = [
 ]
 
 LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
-"""A layer source as a caller gives it: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
+"""A layer source as a caller gives it: ``PATH[:LAYER]``, a PostGIS URL, a GeoDataFrame, or None."""
 
 Source = LayerSource | gpd.GeoDataFrame | None
-"""A layer source as a run holds it: a file (``LayerSource``), a GeoDataFrame, or None."""
+"""A layer source as a run holds it: a file or a PostGIS table (``LayerSource``), a GeoDataFrame,
+or None."""
 
 EXTRA_LAYER_MARK = "+"
 """Marks a layer of the user's own, one the profile does not define: ``+hazard``."""
@@ -167,7 +169,16 @@ def declare_layers(
 def _as_layer_source(value: LayerInput, encoding: str | None) -> Source:
     if value is None or isinstance(value, gpd.GeoDataFrame):
         return value
-    return LayerSource.parse(value, encoding=encoding)
+    return parse_source(value, encoding=encoding)
+
+
+def _missing_file(source: Source) -> bool:
+    """A file source whose path does not exist (a PostGIS table is checked when read)."""
+    return (
+        isinstance(source, LayerSource)
+        and not isinstance(source, PostGISSource)
+        and not os.path.exists(source.path)
+    )
 
 
 def layer_sources(
@@ -195,7 +206,7 @@ def layer_sources(
         value = given.get(key, spec.source)
         sources[key] = _as_layer_source(value, encoding)
     for key, source in sources.items():
-        if isinstance(source, LayerSource) and not os.path.exists(source.path):
+        if _missing_file(source):
             raise DataSourceError(
                 f"layer {key!r}: no such file {source.path!r}; check the path given with "
                 f"--layer {key}=PATH (a layer inside a file is written PATH:LAYER)"
@@ -213,7 +224,7 @@ def coverage_source(profile: Profile, given: LayerInput, encoding: str | None) -
     """
     value = given if given is not None else (profile.coverage.source if profile.coverage else None)
     source = _as_layer_source(value, encoding)
-    if isinstance(source, LayerSource) and not os.path.exists(source.path):
+    if _missing_file(source):
         raise DataSourceError(
             f"coverage: no such file {source.path!r}; check the path of the polygons of the "
             "area the layers describe (coverage.source in the profile, or --coverage)"
@@ -360,7 +371,7 @@ def known_crs(source: Source) -> CRS | None:
         return source.crs
     if isinstance(source, LayerSource):
         try:
-            return layer_crs(source)
+            return table_crs(source) if isinstance(source, PostGISSource) else layer_crs(source)
         except LandcheckError:
             return None
     return None
@@ -486,7 +497,7 @@ def normalise_layer(
     layer = normalise_features(
         frame, spec, crs, record, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
     )
-    if isinstance(source, LayerSource):
+    if isinstance(source, LayerSource) and not isinstance(source, PostGISSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
@@ -504,6 +515,14 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
         if source.crs is None or source.empty:
             return None
         bounds, native = tuple(source.total_bounds), source.crs
+    elif isinstance(source, PostGISSource):
+        try:
+            found = table_extent(source)
+        except LandcheckError:
+            return None
+        if found is None:
+            return None
+        bounds, native = found
     elif isinstance(source, LayerSource):
         try:
             info = read_layer_info(source, resolve_layer(source, "layer"))

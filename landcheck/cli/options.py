@@ -252,6 +252,13 @@ class Formats(click.ParamType):
 # --------------------------------------------------------------------------- KEY=VALUE
 
 
+def _echoed(value: str) -> str:
+    """A value as a message may echo it: a PostGIS URL without its password."""
+    from landcheck.io.postgis import redact
+
+    return redact(value)
+
+
 def parse_key_values(
     values: tuple[str, ...], *, param_hint: str, example: str, bare_key: str | None = None
 ) -> dict[str, str]:
@@ -273,13 +280,14 @@ def parse_key_values(
             key, rest = bare_key, value
         elif not sep or not key.strip() or not rest.strip():
             raise click.BadParameter(
-                f"{value!r} is not KEY=VALUE, e.g. {example}", param_hint=param_hint
+                f"{_echoed(value)!r} is not KEY=VALUE, e.g. {example}", param_hint=param_hint
             )
         key = key.strip()
         if key in parsed:
             what = "a value without KEY=" if key == bare_key else f"key {key!r}"
+            first, second = _echoed(parsed[key]), _echoed(rest.strip())
             raise click.BadParameter(
-                f"{what} is given twice ({parsed[key]!r} and {rest.strip()!r}); give it once",
+                f"{what} is given twice ({first!r} and {second!r}); give it once",
                 param_hint=param_hint,
             )
         parsed[key] = rest.strip()

@@ -20,7 +20,8 @@ from landcheck.crs import crs_label
 from landcheck.crs.datum import apply_datum_shift
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.inputs import LayerInput
-from landcheck.io import InputRecord, LayerSource, read_features_near
+from landcheck.io import InputRecord, read_features_near
+from landcheck.io.postgis import parse_source
 from landcheck.run import Run
 
 __all__ = [
@@ -101,7 +102,7 @@ def load_lines(
             role="layer", key=key, crs=crs_label(source.crs), features_read=len(frame)
         )
     else:
-        layer_source = LayerSource.parse(source, encoding=run.encoding)
+        layer_source = parse_source(source, encoding=run.encoding)
         frame, record = read_features_near(layer_source, [near], run.crs, key=key, margin=margin)
         frame, _ = apply_datum_shift(frame, run.datum_shift, f"layer {key!r}")
         if frame.crs is not None and not frame.crs.equals(run.crs):
