@@ -45,9 +45,9 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.crs.traps import diagnose_coordinates
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io.records import InputRecord
-from landcheck.crs.traps import diagnose_coordinates
 from landcheck.io.vector import LayerSource, implausible_crs_error
 
 __all__ = [
