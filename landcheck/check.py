@@ -26,6 +26,7 @@ from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.datum import DatumShift
 from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
+from landcheck.facts import ProjectFacts
 from landcheck.inputs import (
     LayerInput,
     PreparedRun,
@@ -41,9 +42,9 @@ from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailabl
 from landcheck.measuring import SiteMeasuring
 from landcheck.messages import summarise
 from landcheck.overlay import measured_in_site_crs
-from landcheck.profile import CoverageSpec, LayerSpec, Profile, Text
+from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
-from landcheck.rules import SiteInfo, evaluate_site, search_distance
+from landcheck.rules import SiteInfo, evaluate_site, project_totals, search_distance
 from landcheck.units import Area
 
 __all__ = ["ProgressCallback", "check"]
@@ -253,6 +254,8 @@ def check(
     engine: str = "local",
     client: Any = None,
     workers: int | None = None,
+    facts: Mapping[str, Any] | None = None,
+    stage: str = "preexam",
 ) -> CheckResult:
     """Pre-examine project sites against the profile's constraint layers.
 
@@ -306,6 +309,14 @@ def check(
         started for the call).
     workers : int, optional
         Processes to use (default: all cores; 1 keeps everything in this process).
+    facts : mapping, optional
+        Project facts for every site that does not declare them in its own
+        fields (``{"project_type": "county_road", "plan_level": "county",
+        "plan_ref": "…"}``; :mod:`landcheck.facts` lists them). A site's own
+        field wins.
+    stage : {"preexam", "approval"}
+        The stage of the application: at ``preexam`` (用地预审) the documents
+        of 报批 are listed apart as ``documents_later``.
 
     Returns
     -------
@@ -340,6 +351,8 @@ def check(
     'prohibited'
     """
     _check_sites_argument(sites)
+    if stage not in STAGES:
+        raise InputDataError(f"stage: {shown(stage)} is not a stage; use {' or '.join(STAGES)}")
     started = datetime.now(timezone.utc)
     notify = progress or (lambda stage, done, total: None)
     runner = make_engine(engine, client=client, workers=workers)
@@ -353,6 +366,7 @@ def check(
         datum_shift=datum_shift,
         id_field=id_field,
         width=width,
+        facts=facts,
     )
     warnings = run.warnings
     frame = run.sites.frame
@@ -377,7 +391,9 @@ def check(
             )
     notify("layers", len(run.profile.layers), len(run.profile.layers))
     coverage, coverage_record = _coverage(run, layer_runs, area_source, warnings)
-    site_layers, findings = _evaluate(run.profile, frame, layer_runs, notify, coverage)
+    site_layers, findings = _evaluate(
+        run.profile, frame, layer_runs, notify, coverage, run.sites.facts, stage
+    )
     return CheckResult(
         profile=run.profile,
         analysis_crs=run.crs,
@@ -395,6 +411,8 @@ def check(
         ],
         warnings=summarise(warnings),
         coverage=coverage,
+        facts=list(run.sites.facts),
+        stage=stage,
     )
 
 
@@ -415,10 +433,14 @@ def _evaluate(
     runs: Mapping[str, _LayerRun],
     notify: ProgressCallback,
     coverage: Coverage | None = None,
+    facts: list[ProjectFacts] | None = None,
+    stage: str = "preexam",
 ) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
+    """Each site's layer views, then one project-level pass (征收 totals), then the rules."""
     method = profile.analysis.area_method
     empty = shapely.is_empty(np.asarray(frame.geometry.values, dtype=object))
-    site_layers, findings = [], []
+    facts = facts or [ProjectFacts() for _ in range(len(frame))]
+    site_layers, areas = [], []
     total = len(frame)
     for position, row in enumerate(frame.itertuples(index=False)):
         area = Area(row.planar_m2, row.ellipsoidal_m2, method)
@@ -434,15 +456,22 @@ def _evaluate(
                 views[key] = run.measure.site(position, area)
         if coverage is not None:
             _describe(views, coverage, position, method)
+        site_layers.append(views)
+        areas.append(area)
+    site_ids = frame["site_id"].astype(str).tolist()
+    projects = project_totals(site_ids, [f.project_id for f in facts], site_layers, method)
+    findings = []
+    for position, row in enumerate(frame.itertuples(index=False)):
         info = SiteInfo(
             site_id=row.site_id,
             name=row.name,
             project_class=row.project_class,
             linear=bool(row.linear),
-            area=area,
+            area=areas[position],
+            facts=facts[position],
+            project=projects[position],
         )
-        site_layers.append(views)
-        findings.append(evaluate_site(profile, info, views))
+        findings.append(evaluate_site(profile, info, site_layers[position], stage))
         if position % 200 == 0:
             notify("sites", position, total)
     notify("sites", total, total)

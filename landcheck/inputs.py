@@ -37,6 +37,7 @@ from landcheck.errors import (
     LandcheckError,
     shown,
 )
+from landcheck.facts import given_facts
 from landcheck.geometry import name_some
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
@@ -616,6 +617,7 @@ def prepare_run(
     id_field: str | None = None,
     width: float | None = None,
     what: str = "sites",
+    facts: Mapping[str, Any] | None = None,
 ) -> PreparedRun:
     """Read the input polygons, resolve the layers and choose the analysis CRS.
 
@@ -632,6 +634,9 @@ def prepare_run(
         As for :func:`landcheck.check`.
     what : str
         What the polygons are, for messages.
+    facts : mapping, optional
+        Project facts for every site that does not declare them
+        (:func:`landcheck.facts.given_facts` checks them).
 
     Returns
     -------
@@ -643,6 +648,7 @@ def prepare_run(
         As :func:`landcheck.check` raises them.
     """
     resolved, given = declare_layers(resolve_profile(profile), layers)
+    given_project = given_facts(facts, resolved)
     changes: dict[str, Any] = {}
     if crs is not None:
         changes["crs"] = crs.to_wkt() if isinstance(crs, CRS) else str(crs)
@@ -676,7 +682,9 @@ def prepare_run(
         sites_lonlat_bounds=lambda: lonlat_bounds(raw),
         layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
     )
-    prepared = prepare_sites(raw, analysis_crs, resolved, id_field=id_field, width=width)
+    prepared = prepare_sites(
+        raw, analysis_crs, resolved, id_field=id_field, width=width, facts=given_project
+    )
     measuring = site_measuring(
         analysis_crs,
         prepared.frame.geometry.values,

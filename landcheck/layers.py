@@ -41,6 +41,7 @@ _ROLE_COLUMNS = {
     "admin": "_admin",
     "deduction": "_deduction",
     "survey_area": "_survey_area",
+    "ownership": "_ownership",
 }
 
 

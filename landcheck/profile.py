@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -23,6 +23,14 @@ from landcheck.classify import BUILTIN_TABLES
 from landcheck.classify.choices import category_choice_problems
 from landcheck.classify.systems import AUTO
 from landcheck.errors import ProfileError, shown
+from landcheck.projects import (
+    MARKS,
+    ProjectList,
+    ProjectType,
+    parse_legacy_classes,
+    parse_lists,
+    parse_project_types,
+)
 from landcheck.units import AreaMethod
 
 __all__ = [
@@ -31,6 +39,7 @@ __all__ = [
     "FIELD_ROLES",
     "LAYER_KINDS",
     "MAX_YAML_NODES",
+    "STAGES",
     "STATUSES",
     "AnalysisOptions",
     "Basis",
@@ -79,9 +88,14 @@ LAYER_KINDS = (
     "planning_zone",
     "land_use",
     "admin",
+    "protected_area",
+    "approved_land",
     "generic",
 )
 """What a layer means to the rules."""
+
+STAGES = ("preexam", "approval")
+"""Stages of a land application: 用地预审 (pre-examination) and 用地报批 (approval)."""
 
 FIELD_ROLES = {
     "id": "feature identifier (BSM…)",
@@ -91,6 +105,7 @@ FIELD_ROLES = {
     "survey_area": "official parcel area in m² (TBMJ)",
     "admin_code": "administrative unit code (ZLDWDM)",
     "admin": "administrative unit name (ZLDWMC)",
+    "ownership": "ownership (三调 QSXZ: 10/20 state, 30/31/32/33/34/40 collective)",
 }
 """Attribute roles a layer can map to its own field names."""
 
@@ -102,6 +117,9 @@ _TOP_KEYS = {
     "title",
     "analysis",
     "project_classes",
+    "legacy_classes",
+    "project_types",
+    "lists",
     "layers",
     "documents",
     "rules",
@@ -127,16 +145,22 @@ class Text:
 
 @dataclass(frozen=True)
 class Basis:
-    """One legal basis of a rule, with the date of the text cited."""
+    """One legal basis of a rule, with the date of the text cited and how it was read.
+
+    ``mark`` is ``V`` (read in a full text), ``P`` (from a secondary source) or
+    ``U`` (not verified); empty when the profile does not say.
+    """
 
     text: Text
     date: str
+    mark: str = ""
 
     def cite(self, lang: str = "zh") -> str:
-        """Return the citation with its date, e.g. ``《土地管理法》第三十五条（2019-08-26）``."""
+        """Return the citation with its date and mark (``…第三十五条（2019-08-26）〔V〕``)."""
+        mark = f"〔{self.mark}〕" if self.mark else ""
         if lang == "en":
-            return f"{self.text.en} ({self.date})"
-        return f"{self.text.zh}（{self.date}）"
+            return f"{self.text.en} ({self.date}){' [' + self.mark + ']' if self.mark else ''}"
+        return f"{self.text.zh}（{self.date}）{mark}"
 
 
 @dataclass(frozen=True)
@@ -146,6 +170,20 @@ class Outcome:
     status: str
     message: Text
     documents: tuple[Text, ...] = ()
+    stages: tuple[str, ...] = ()
+
+    def documents_at(self, stage: str) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
+        """The documents needed at ``stage`` and those that come later (at 报批).
+
+        A document's stage is ``preexam`` unless the profile says ``approval``;
+        at the approval stage every document is needed now.
+        """
+        stages = self.stages or ("preexam",) * len(self.documents)
+        if stage == "approval":
+            return self.documents, ()
+        now = tuple(d for d, s in zip(self.documents, stages, strict=True) if s == "preexam")
+        later = tuple(d for d, s in zip(self.documents, stages, strict=True) if s != "preexam")
+        return now, later
 
 
 @dataclass(frozen=True)
@@ -267,6 +305,9 @@ class Profile:
     documents: tuple[Text, ...] = ()
     origin: str = ""
     coverage: CoverageSpec | None = None
+    project_types: Mapping[str, ProjectType] = field(default_factory=dict)
+    lists: Mapping[str, ProjectList] = field(default_factory=dict)
+    legacy_classes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: Any, *, origin: str = "<dict>") -> Profile:
@@ -426,6 +467,11 @@ class _ProfileParser:
             str(k): _text(v, f"project_classes.{_name(k)}", self.problems)
             for k, v in self._mapping(data.get("project_classes"), "project_classes").items()
         }
+        project_types = parse_project_types(data.get("project_types"), self.problems)
+        legacy = parse_legacy_classes(
+            data.get("legacy_classes"), classes, project_types, self.problems
+        )
+        lists = parse_lists(data.get("lists"), project_types, self.problems)
         layers = self._layers(data.get("layers"))
         documents = tuple(
             _text(d, f"documents[{i}]", self.problems)
@@ -434,7 +480,13 @@ class _ProfileParser:
         rules = []
         seen: set[str] = set()
         for i, raw in enumerate(self._list(data.get("rules"), "rules")):
-            rule = self._rule(raw, i, layers, classes, validate_rule)
+            rule = self._rule(
+                raw,
+                i,
+                layers,
+                classes,
+                partial(validate_rule, types=project_types, lists=lists, layers=layers),
+            )
             if rule is None:
                 continue
             if rule.id in seen:
@@ -455,6 +507,9 @@ class _ProfileParser:
             documents=documents,
             origin=self.origin,
             coverage=coverage,
+            project_types=project_types,
+            lists=lists,
+            legacy_classes=legacy,
         )
 
     def _missing(self, key: str) -> str:
@@ -596,6 +651,20 @@ class _ProfileParser:
             )
         return layers
 
+    def _stage(self, document: Any, where: str) -> str:
+        """A document's ``stage:`` (``preexam`` unless it says ``approval``)."""
+        if not isinstance(document, Mapping):
+            return "preexam"
+        for extra in sorted(set(document) - {"zh", "en", "stage"}, key=str):
+            self.problems.append(f"{where}.{_name(extra)}: unknown key; allowed: en, stage, zh")
+        stage = document.get("stage", "preexam")
+        if stage not in STAGES:
+            self.problems.append(
+                f"{where}.stage: {shown(stage)} is not a stage; use {' or '.join(STAGES)}"
+            )
+            return "preexam"
+        return str(stage)
+
     def _classification(self, table: Any, kind: Any, where: str) -> str | None:
         """A layer's ``classification:``: a built-in table, or ``auto`` for a land-use system."""
         if table is None:
@@ -650,7 +719,7 @@ class _ProfileParser:
             if not isinstance(item, Mapping):
                 self.problems.append(f"{where}.basis[{j}]: expected {{zh, en, date}}")
                 continue
-            for extra in sorted(set(item) - {"zh", "en", "date"}, key=str):
+            for extra in sorted(set(item) - {"zh", "en", "date", "mark"}, key=str):
                 self.problems.append(
                     f"{where}.basis[{j}].{_name(extra)}: unknown key "
                     "(quote texts that contain commas)"
@@ -660,7 +729,17 @@ class _ProfileParser:
                 self.problems.append(
                     f"{where}.basis[{j}].date: expected YYYY-MM-DD or YYYY-MM, got {shown(date)}"
                 )
-            basis.append(Basis(_text(dict(item), f"{where}.basis[{j}]", self.problems), date))
+            mark = item.get("mark", "")
+            if mark not in ("", *MARKS):
+                self.problems.append(
+                    f"{where}.basis[{j}].mark: {shown(mark)} is not a mark; use V (read in full), "
+                    "P (secondary source) or U (not verified)"
+                )
+                mark = ""
+            text = _text(
+                {"zh": item.get("zh"), "en": item.get("en")}, f"{where}.basis[{j}]", self.problems
+            )
+            basis.append(Basis(text, date, str(mark)))
         outcomes = {}
         for name, spec in self._mapping(raw.get("outcomes"), f"{where}.outcomes").items():
             owhere = f"{where}.outcomes.{_name(name)}"
@@ -673,12 +752,20 @@ class _ProfileParser:
                     f"{owhere}.status: {shown(status)} is not a status; "
                     f"use one of {', '.join(STATUSES)}"
                 )
+            raw_docs = self._list(spec.get("documents"), f"{owhere}.documents")
             docs = tuple(
-                _text(d, f"{owhere}.documents[{k}]", self.problems)
-                for k, d in enumerate(self._list(spec.get("documents"), f"{owhere}.documents"))
+                _text(
+                    {"zh": d.get("zh"), "en": d.get("en")} if isinstance(d, Mapping) else d,
+                    f"{owhere}.documents[{k}]",
+                    self.problems,
+                )
+                for k, d in enumerate(raw_docs)
+            )
+            stages = tuple(
+                self._stage(d, f"{owhere}.documents[{k}]") for k, d in enumerate(raw_docs)
             )
             message = _text({"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems)
-            outcomes[str(name)] = Outcome(str(status), message, docs)
+            outcomes[str(name)] = Outcome(str(status), message, docs, stages)
         check = raw.get("check", "")
         check = check if isinstance(check, str) else shown(check)  # never an evaluator name
         rule = RuleSpec(
@@ -797,6 +884,6 @@ def load_profile(name: str = "china-preexam") -> Profile:
     --------
     >>> profile = load_profile("china-preexam")
     >>> profile.name, sorted(profile.layers)[:3]
-    ('china-preexam', ['eco_redline', 'farmland', 'land_use'])
+    ('china-preexam', ['approved_land', 'eco_redline', 'farmland'])
     """
     return profile_from_yaml(builtin_profile_text(name), origin=name)
