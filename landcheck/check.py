@@ -459,7 +459,16 @@ def _evaluate(
         site_layers.append(views)
         areas.append(area)
     site_ids = frame["site_id"].astype(str).tolist()
-    projects = project_totals(site_ids, [f.project_id for f in facts], site_layers, method)
+    options = profile.analysis
+
+    def is_sliver(area_m2: float, width_m: float | None) -> bool:
+        return area_m2 < options.sliver_area_m2 or (
+            width_m is not None and 0.0 < width_m < options.sliver_width_m
+        )
+
+    projects = project_totals(
+        site_ids, [f.project_id for f in facts], site_layers, method, is_sliver
+    )
     findings = []
     for position, row in enumerate(frame.itertuples(index=False)):
         info = SiteInfo(

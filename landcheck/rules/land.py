@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
@@ -146,12 +146,15 @@ def project_totals(
     project_ids: Sequence[str],
     views: Sequence[Mapping[str, SiteLayer]],
     method: AreaMethod,
+    is_sliver: Callable[[float, float | None], bool] = lambda area, width: False,
 ) -> list[ProjectTotals | None]:
     """Each site's project totals (sites with one project id summed), for LAL art. 46.
 
     A site without a project id is its own project. Permanent farmland counts whatever its
     ownership; 耕地 outside it and other land count only where collective (三调 QSXZ).
     Sites whose survey has no ownership field give None (the rule says it cannot tell).
+    ``is_sliver(area_m2, width_m)`` tells a boundary-precision sliver of farmland, which
+    is not counted.
 
     Examples
     --------
@@ -182,6 +185,8 @@ def project_totals(
                 continue
             known = True
             pbf_m2 = pbf.overlap.m2 if pbf is not None and pbf.available else 0.0
+            if pbf_m2 > 0.0 and is_sliver(pbf_m2, pbf.max_width_m):
+                pbf_m2 = 0.0
             complete &= pbf is not None and pbf.available
             farmland += pbf_m2
             cultivated += max(0.0, coll_cultivated - pbf_m2)
@@ -207,6 +212,7 @@ def _expropriation(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     if totals is None:
         return Decision("no_ownership", inp.site.area, {})
+    gap = land_use_gap(inp)
     collective = _collective(inp.layer, method, None) or 0.0
     area = Area(collective, collective, method)
     sites = "、".join(totals.site_ids)
@@ -223,12 +229,15 @@ def _expropriation(inp: RuleInput) -> Decision:
             " (a layer of some sites could not be used: the totals are lower bounds)",
         ),
     }
-    if totals.farmland_m2 > 0.0 and not inp.is_sliver(totals.farmland_m2):
+    if totals.farmland_m2 > 0.0:
         return Decision("state_council", area, values)
     if to_ha(totals.cultivated_m2) > STATE_COUNCIL_CULTIVATED_HA or (
         to_ha(totals.other_m2) > STATE_COUNCIL_OTHER_HA
     ):
         return Decision("state_council", area, values)
+    if gap or not totals.complete:
+        reason = gap or "a layer of a site of the project could not be used"
+        return Decision("incomplete", inp.layer.uncovered, {"reason": reason})
     if totals.cultivated_m2 + totals.other_m2 <= 0.0:
         return Decision("not_involved", area, values)
     return Decision("province", area, values)
@@ -287,7 +296,7 @@ EVALUATORS = (
         _expropriation,
         numbers=("farmland_ha", "cultivated_ha", "other_ha"),
         texts=("sites", "project_id", "partial"),
-        evidence=("province", "state_council"),
+        evidence=("state_council",),
     ),
     Evaluator(
         "preexam_needed",
