@@ -164,11 +164,14 @@ def _review_points(flow: Flow, findings: ReportTable, site_id: str, texts: dict[
 def _documents(
     flow: Flow, result: CheckResult, site_id: str, lang: str, texts: dict[str, str]
 ) -> None:
-    documents = result.documents(site_id)
+    from landcheck.tables.findings import LATER
+
+    documents = [d.get(lang) for d in result.documents(site_id)]
+    documents += [d.get(lang) + LATER[lang] for d in result.documents_later(site_id)]
     if not documents:
         flow.paragraph(texts["none"])
     for number, item in enumerate(documents, 1):
-        paragraph = flow.paragraph(f"{number}. {item.get(lang)}")
+        paragraph = flow.paragraph(f"{number}. {item}")
         paragraph.paragraph_format.keep_with_next = number < len(documents)
 
 
