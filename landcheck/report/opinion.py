@@ -32,6 +32,7 @@ from landcheck.report.wordstyle import Flow, add_text, blank
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
 from landcheck.tables import ReportTable
+from landcheck.tables.findings import LATER
 
 __all__ = ["DRAFT_MARK", "add_opinion_drafts", "chinese_number", "draft_texts"]
 
@@ -164,8 +165,6 @@ def _review_points(flow: Flow, findings: ReportTable, site_id: str, texts: dict[
 def _documents(
     flow: Flow, result: CheckResult, site_id: str, lang: str, texts: dict[str, str]
 ) -> None:
-    from landcheck.tables.findings import LATER
-
     documents = [d.get(lang) for d in result.documents(site_id)]
     documents += [d.get(lang) + LATER[lang] for d in result.documents_later(site_id)]
     if not documents:
