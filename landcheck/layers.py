@@ -42,6 +42,7 @@ _ROLE_COLUMNS = {
     "deduction": "_deduction",
     "survey_area": "_survey_area",
     "ownership": "_ownership",
+    "grade": "_grade",
 }
 
 

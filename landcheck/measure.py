@@ -604,6 +604,10 @@ def measure_layer(
             "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
         }
     )
+    if "_grade" in pieces:  # cultivated-land quality grade, by parcel (net of field ridges)
+        features["grade"] = pieces["_grade"].astype(str).to_numpy()
+        deduction = pieces["_deduction"].to_numpy(dtype=float) if "_deduction" in pieces else 0.0
+        features["net_share"] = 1.0 - np.nan_to_num(deduction, nan=0.0)
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
     return LayerMeasure(
         spec=spec,

@@ -106,6 +106,7 @@ FIELD_ROLES = {
     "admin_code": "administrative unit code (ZLDWDM)",
     "admin": "administrative unit name (ZLDWMC)",
     "ownership": "ownership (三调 QSXZ: 10/20 state, 30/31/32/33/34/40 collective)",
+    "grade": "cultivated-land quality grade (三调 GDDB 耕地等别, 1 best - 15 worst)",
 }
 """Attribute roles a layer can map to its own field names."""
 

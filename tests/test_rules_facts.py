@@ -234,10 +234,15 @@ def test_unused_land_only_cites_article_22_2():
 
 # --------------------------------------------------------------------------- 征收 (LAL art. 46)
 
+FAR_FARMLAND = {"farmland": layer("DLBM", ("0101", square(9000, 9000, 10)))}
+"""Farmland known to lie elsewhere: without a farmland layer only 国务院 can be said."""
+
 
 def test_40_ha_of_collective_cultivated_land_is_expropriated_by_the_state_council():
     survey = land_use(("0103", square(0, 0, 1000, 400), "30"))
-    result = landcheck.check(sites(square(0, 0, 1000, 400)), layers={"land_use": survey}, **PLANAR)
+    result = landcheck.check(
+        sites(square(0, 0, 1000, 400)), layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR
+    )
     found = finding(result, "expropriation")
     assert found.outcome == "state_council"
     assert "40.0000 ha of other collective cultivated land" in found.message.en
@@ -249,7 +254,9 @@ def test_20_ha_cultivated_and_60_ha_other_land_stay_with_the_province():
         ("0301", square(0, 200, 1000, 600), "31"),
         ("0702", square(0, 800, 1000, 100), "10"),  # state land: not expropriated
     )
-    result = landcheck.check(sites(square(0, 0, 1000, 900)), layers={"land_use": survey}, **PLANAR)
+    result = landcheck.check(
+        sites(square(0, 0, 1000, 900)), layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR
+    )
     found = finding(result, "expropriation")
     assert (found.outcome, found.status) == ("province", "info")
     assert "20.0000 ha of cultivated land" in found.message.en
@@ -265,11 +272,14 @@ def test_expropriation_sums_the_sites_of_one_project():
         square(2000, 0, 1000, 200),
         project_id=["XM-1", "XM-1", None],
     )
-    result = landcheck.check(site, layers={"land_use": survey}, **PLANAR)
+    result = landcheck.check(site, layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR)
     first, second = finding(result, "expropriation"), finding(result, "expropriation", "S2")
     assert first.outcome == second.outcome == "state_council"
     assert "sites summed: S1, S2" in first.message.en
     assert finding(result, "expropriation", "S3").outcome == "province"
+    unknown = landcheck.check(site, layers={"land_use": survey}, **PLANAR)
+    alone = finding(unknown, "expropriation", "S3")  # farmland unknown: not the province
+    assert (alone.outcome, alone.status) == ("incomplete", "unknown")
 
 
 def test_expropriation_without_ownership_is_unknown():
@@ -401,3 +411,26 @@ def test_cli_project_facts_and_stage(tmp_path):
     pbf_finding = next(f for f in site["findings"] if f["check"] == "permanent_farmland")
     assert pbf_finding["outcome"] == "state_council"
     assert "永久基本农田补划方案" in site["documents"] and site["documents_later"] == []
+
+
+def test_cultivated_land_is_reported_by_quality_grade_net_of_ridges():
+    # 2024 占补平衡 reform: 质量不降低; the survey's GDDB by grade, net of 田坎 (KCXS)
+    survey = frame(
+        [
+            {"BSM": "a", "DLBM": "0101", "GDDB": "6", "KCXS": 0.1, "geometry": square(0, 0, 100)},
+            {"BSM": "b", "DLBM": "0103", "GDDB": 11, "KCXS": 0.0, "geometry": square(100, 0, 100)},
+            {
+                "BSM": "c",
+                "DLBM": "0702",
+                "GDDB": None,
+                "KCXS": 0.0,
+                "geometry": square(200, 0, 100),
+            },
+        ]
+    )
+    result = landcheck.check(sites(square(0, 0, 300, 100)), layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert "by quality grade (GDDB): grade 6 0.9000 ha, grade 11 1.0000 ha" in found.message.en
+    assert "6等 0.9000 公顷、11等 1.0000 公顷" in found.message.zh
+    assert "all occupation of cultivated land enters the balance" in found.message.en
+    assert any("补充耕地方案" in d.zh for d in found.documents_later)

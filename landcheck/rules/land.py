@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
 from landcheck.rules.core import (
@@ -37,6 +39,32 @@ STATE_COUNCIL_OTHER_HA = 70.0
 """LAL art. 46: 国务院 approves the 征收 of other land over 70 ha."""
 
 
+def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
+    """Cultivated land by quality grade (GDDB), net of field ridges; empty without grades.
+
+    Only cultivated parcels carry a grade in the survey; pieces of one parcel shared
+    with another feature of the layer are counted in full (the survey's parcels do not
+    overlap).
+    """
+    rows = layer.feature_rows
+    if not rows.has("grade") or not len(rows):
+        return Text("", "")
+    grades = rows.column("grade").astype(str)
+    grades = np.char.replace(np.char.strip(grades.astype("U")), ".0", "")
+    net = rows.column(f"{method.value}_m2") * rows.column("net_share")
+    by_grade: dict[int, float] = {}
+    for grade, area in zip(grades, net, strict=True):
+        if grade.isdigit():
+            by_grade[int(grade)] = by_grade.get(int(grade), 0.0) + float(area)
+    if not by_grade:
+        return Text("", "")
+    items = sorted(by_grade.items())
+    return Text(
+        "；按耕地质量等别（GDDB）：" + "、".join(f"{g}等 {to_ha(a):.4f} 公顷" for g, a in items),
+        "; by quality grade (GDDB): " + ", ".join(f"grade {g} {to_ha(a):.4f} ha" for g, a in items),
+    )
+
+
 def _cultivated_land(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     gap = land_use_gap(inp)
@@ -49,6 +77,7 @@ def _cultivated_land(inp: RuleInput) -> Decision:
         for name, code in (("paddy", "0101"), ("irrigated", "0102"), ("dry", "0103"))
     }
     values["tiankan_ha"] = to_ha(layer.classes_where("level1", ("01",), method, ridges=True).m2)
+    values["grades"] = _grades(layer, method)
     width = layer.width_where("level1", ("01",))
     outcome = involvement(inp, cultivated, width) or "compensate"
     return Decision(outcome, cultivated, values)
@@ -277,6 +306,7 @@ EVALUATORS = (
         ("not_involved", "sliver", "compensate"),
         _cultivated_land,
         numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
+        texts=("grades",),
         evidence=("compensate",),
     ),
     Evaluator(
