@@ -151,7 +151,7 @@ def resolve_type(value: Any, profile: Any) -> str | None:
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> profile = load_profile()
     >>> resolve_type("省级高速公路", profile), resolve_type("PV array", profile)
     ('provincial_expressway', 'pv_array')
@@ -224,7 +224,7 @@ def given_facts(values: Mapping[str, Any] | None, profile: Any) -> dict[str, Any
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> given_facts({"project_type": "县道", "plan_level": "县级"}, load_profile())
     {'project_type': 'county_road', 'plan_level': 'county'}
     >>> given_facts({"plan_level": "city"}, load_profile())

@@ -10,7 +10,7 @@ area, to share the official area among pieces).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +22,7 @@ from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some
+from landcheck.messages import warn
 from landcheck.profile import LayerSpec
 from landcheck.sites import find_field
 
@@ -53,7 +54,6 @@ class NormalisedLayer:
     features: gpd.GeoDataFrame
     mapping: dict[str, str]
     geometry_report: GeometryReport
-    warnings: list[str] = field(default_factory=list)
     classification: ClassificationDecision | None = None
 
     @property
@@ -77,7 +77,7 @@ def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, s
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> field_mapping(load_profile().layers["land_use"], ["BSM", "dlbm", "DLMC", "TKXS"])
     {'id': 'BSM', 'code': 'dlbm', 'name': 'DLMC', 'deduction': 'TKXS'}
     """
@@ -166,7 +166,10 @@ def normalise_features(
     -------
     NormalisedLayer
         Features with usable polygonal geometry, in layer order, and for a
-        class layer the decision on its classification system.
+        class layer the decision on its classification system. What was
+        repaired, guessed or detected (codes from names, deduction
+        coefficients, the classification system) is said with
+        :func:`landcheck.messages.warn`.
 
     Raises
     ------
@@ -177,7 +180,6 @@ def normalise_features(
         A declared classification its own codes or class names contradict.
     """
     mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
-    warnings = []
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     ids = (
         projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
@@ -186,6 +188,9 @@ def normalise_features(
     )
     geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
     refuse_non_finite_features(report.non_finite, spec.key)
+    note = report.describe(f"layer {spec.key!r}")
+    if note:
+        warn(note)
     data: dict[str, object] = {"_id": ids}
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
@@ -204,20 +209,20 @@ def normalise_features(
             choices=spec.category_choices,
         )
         if decision.warning:
-            warnings.append(decision.warning)
+            warn(decision.warning)
     if "code" not in mapping and "_name" in data and decision is not None:
         if decision.code_table is not None:
             data["_code"], warning = _codes_from_names(
                 data["_name"], spec, mapping["name"], decision.code_table
             )
-            warnings.append(warning)
+            warn(warning)
         else:
             data["_code"] = data["_name"]
         mapping = {**mapping, "code": mapping["name"]}
     if "deduction" in mapping:
         data["_deduction"], warning = _deduction(projected[mapping["deduction"]], spec.key)
         if warning:
-            warnings.append(warning)
+            warn(warning)
     if "survey_area" in mapping:
         data["_survey_area"] = pd.to_numeric(
             projected[mapping["survey_area"]], errors="coerce"
@@ -227,9 +232,7 @@ def normalise_features(
     features = gpd.GeoDataFrame(
         pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
     )
-    return NormalisedLayer(
-        features[usable].reset_index(drop=True), mapping, report, warnings, decision
-    )
+    return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, decision)
 
 
 def refuse_non_finite_features(ids: list[str], key: str) -> None:

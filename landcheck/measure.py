@@ -22,8 +22,8 @@ import pandas as pd
 import shapely
 
 from landcheck.classify import CodeTable
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.geometry import polygonal_part
-from landcheck.measuring import SiteMeasuring
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec, Text
 from landcheck.units import Area, AreaMethod

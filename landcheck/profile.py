@@ -1,23 +1,26 @@
 """Profiles: which layers a review uses, the analysis options and the rules.
 
-A profile is YAML (schema ``landcheck/profile@1``). :func:`load_profile`
-returns the built-in ``china-preexam`` profile by name;
-:func:`landcheck.io.read_profile` reads a user's file. Either way the data
-goes through :meth:`Profile.from_dict`, which checks everything and raises one
-:class:`~landcheck.errors.ProfileError` listing every problem at once.
+A profile is YAML (schema ``landcheck/profile@1``). This module says what a
+profile is (:class:`Profile` and its parts) and checks its schema:
+:meth:`Profile.from_dict` raises one :class:`~landcheck.errors.ProfileError`
+listing every problem at once. Whether each rule fits its evaluator is the
+rules' to say (:func:`landcheck.rules.validate_rule`): the loaders of
+:mod:`landcheck.io.profiles` (the built-in profiles, YAML files, mappings)
+pass it to :meth:`Profile.from_dict`, so its problems are listed with the
+schema's, and a run checks the rules of the profile it is given. This module
+never imports the rules.
+
+A rule's ``check:`` key names its evaluator; the key keeps that name in the
+YAML, where profiles in use have it.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache, partial
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from landcheck.classify import BUILTIN_TABLES
 from landcheck.classify.choices import category_choice_problems
@@ -35,10 +38,8 @@ from landcheck.units import AreaMethod
 
 __all__ = [
     "ANALYSIS_BOUNDS",
-    "BUILTIN_PROFILES",
     "FIELD_ROLES",
     "LAYER_KINDS",
-    "MAX_YAML_NODES",
     "STAGES",
     "STATUSES",
     "AnalysisOptions",
@@ -47,24 +48,13 @@ __all__ = [
     "LayerSpec",
     "Outcome",
     "Profile",
+    "RuleCheck",
     "RuleSpec",
     "Text",
-    "load_profile",
-    "profile_from_yaml",
+    "rule_location",
 ]
 
 PROFILE_SCHEMA = "landcheck/profile@1"
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it (ten times faster), else the pure-Python one."""
-
-MAX_YAML_NODES = 100_000
-"""Most values (scalars, lists, mappings) a profile's YAML may hold once its aliases
-(``*name``) are expanded. The built-in profile holds about 900; the limit stops alias
-bombs ("billion laughs"), which expand a few hundred bytes into billions of values."""
-
-_MAX_YAML_DEPTH = 50
-"""Deepest nesting of a profile's YAML (the built-in one nests 8 levels)."""
 
 ANALYSIS_BOUNDS = {
     "sliver.area_m2": (1.0, 100.0),
@@ -74,9 +64,6 @@ ANALYSIS_BOUNDS = {
 """Allowed range (inclusive) of each number under ``analysis``. A larger sliver threshold
 would turn real occupations into boundary-precision notes; sub-square-metre overlaps are
 never conflicts."""
-
-BUILTIN_PROFILES = {"china-preexam": "china-preexam.yaml"}
-"""Built-in profiles: name → YAML file in :mod:`landcheck.profiles`."""
 
 STATUSES = ("prohibited", "unknown", "conditional", "info", "not_involved")
 """Finding statuses, worst first; a site's status is its worst finding's."""
@@ -282,10 +269,14 @@ class CoverageSpec:
 
 @dataclass(frozen=True)
 class Profile:
-    """A validated profile. Build it with :meth:`from_dict` or :func:`load_profile`.
+    """A validated profile.
+
+    Load one with :mod:`landcheck.io.profiles` (schema and rules checked), or
+    build one with :meth:`from_dict` (schema checked; a run checks the rules).
 
     Examples
     --------
+    >>> from landcheck.io.profiles import load_profile
     >>> profile = load_profile("china-preexam")
     >>> [rule.id for rule in profile.rules][:3]
     ['permanent_farmland', 'eco_redline', 'urban_boundary']
@@ -311,15 +302,33 @@ class Profile:
     legacy_classes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: Any, *, origin: str = "<dict>") -> Profile:
-        """Validate profile data and build a :class:`Profile`.
+    def from_dict(
+        cls, data: Any, *, origin: str = "<dict>", check_rule: RuleCheck | None = None
+    ) -> Profile:
+        """Validate profile data against the schema and build a :class:`Profile`.
+
+        What a rule's evaluator needs (its outcomes, template values and
+        parameters) is the rules' to check: the loaders of
+        :mod:`landcheck.io.profiles` pass :func:`landcheck.rules.validate_rule`
+        as ``check_rule``, and every run checks the rules of its profile.
+
+        Parameters
+        ----------
+        data : mapping
+            The profile, as YAML gives it.
+        origin : str
+            Where it comes from, for the message.
+        check_rule : callable, optional
+            ``check_rule(rule, layer_kind, project_classes, *, types, lists,
+            layers)`` → the problems of one rule, listed with the schema's
+            under the rule's location.
 
         Raises
         ------
         ProfileError
             Listing every problem found, each naming its key.
         """
-        return _ProfileParser(origin).parse(data)
+        return _ProfileParser(origin, check_rule).parse(data)
 
     def with_sources(self, sources: Mapping[str, str | None]) -> Profile:
         """Return a copy with layer sources set or replaced (``{key: "PATH[:LAYER]"}``).
@@ -364,6 +373,23 @@ class Profile:
             if text.lower() in (key.lower(), title.en.lower()) or text in _short_names(title.zh):
                 return key
         return None
+
+
+RuleCheck = Callable[..., list[str]]
+"""``check_rule(rule, layer_kind, project_classes, *, types, lists, layers)`` → the problems
+of one rule; ``types``, ``lists`` and ``layers`` are the profile's project types, legal lists
+and layers, which parameters may name."""
+
+
+def rule_location(index: int, rule_id: str) -> str:
+    """Where a rule's problems are reported: ``rules[3] (eco_redline)``.
+
+    Examples
+    --------
+    >>> rule_location(3, "eco_redline")
+    'rules[3] (eco_redline)'
+    """
+    return f"rules[{index}] ({_name(rule_id)})"
 
 
 def _name(value: Any) -> str:
@@ -435,13 +461,12 @@ def _text(value: Any, where: str, problems: list[str]) -> Text:
 class _ProfileParser:
     """Collects every problem in a profile, then raises once."""
 
-    def __init__(self, origin: str):
+    def __init__(self, origin: str, check_rule: RuleCheck | None = None):
         self.origin = origin
+        self.check_rule = check_rule
         self.problems: list[str] = []
 
     def parse(self, data: Any) -> Profile:
-        from landcheck.rules import validate_rule  # rules need Profile types; import late
-
         if not isinstance(data, Mapping):
             raise ProfileError(self.origin, ["the profile must be a mapping (YAML key: value)"])
         for key in sorted(set(data) - _TOP_KEYS, key=str):
@@ -481,13 +506,8 @@ class _ProfileParser:
         rules = []
         seen: set[str] = set()
         for i, raw in enumerate(self._list(data.get("rules"), "rules")):
-            rule = self._rule(
-                raw,
-                i,
-                layers,
-                classes,
-                partial(validate_rule, types=project_types, lists=lists, layers=layers),
-            )
+            context = {"types": project_types, "lists": lists, "layers": layers}
+            rule = self._rule(raw, i, layers, classes, context)
             if rule is None:
                 continue
             if rule.id in seen:
@@ -687,8 +707,12 @@ class _ProfileParser:
         i: int,
         layers: Mapping[str, LayerSpec],
         classes: Mapping[str, Text],
-        validate_rule: Any,
+        context: Mapping[str, Any],
     ) -> RuleSpec | None:
+        """One rule: its schema checked here, its evaluator's needs by ``check_rule``.
+
+        ``context`` holds the profile's project types, lists and layers.
+        """
         where = f"rules[{i}]"
         if not isinstance(raw, Mapping):
             self.problems.append(f"{where}: expected a mapping")
@@ -702,7 +726,7 @@ class _ProfileParser:
         if not isinstance(rule_id, str) or not rule_id:
             self.problems.append(f"{where}.id: required")
             rule_id = f"rule{i}"
-        where = f"rules[{i}] ({_name(rule_id)})"
+        where = rule_location(i, rule_id)
         layer = raw.get("layer")
         if not isinstance(layer, str) or layer not in layers:
             self.problems.append(
@@ -778,113 +802,8 @@ class _ProfileParser:
             basis=tuple(basis),
             outcomes=outcomes,
         )
-        kind = layers[layer].kind if layer in layers else None
-        self.problems.extend(f"{where}: {p}" for p in validate_rule(rule, kind, classes))
+        if self.check_rule is not None:
+            kind = layers[layer].kind if layer in layers else None
+            problems = self.check_rule(rule, kind, classes, **context)
+            self.problems.extend(f"{where}: {p}" for p in problems)
         return rule
-
-
-def profile_from_yaml(text: str, *, origin: str) -> Profile:
-    """Parse and validate a profile from YAML text.
-
-    Examples
-    --------
-    >>> text = builtin_profile_text("china-preexam").replace("area_m2: 1.0", "area_m2: 0.5")
-    >>> profile_from_yaml(text, origin="example")
-    Traceback (most recent call last):
-    ...
-    landcheck.errors.ProfileError: profile 'example' has 1 problem:
-      - analysis.sliver.area_m2: must be from 1 to 100, got 0.5
-    """
-    try:
-        data = _load_yaml(text)
-    except yaml.YAMLError as ex:
-        raise ProfileError(origin, [f"not valid YAML: {_capped_lines(str(ex))}"]) from ex
-    except _YamlTooBig as ex:
-        raise ProfileError(origin, [str(ex)]) from None
-    return Profile.from_dict(data, origin=origin)
-
-
-class _YamlTooBig(Exception):
-    """A YAML document nests too deep or expands to too many values."""
-
-
-def _load_yaml(text: str) -> Any:
-    """Load one YAML document; refuse it before construction if it is too big.
-
-    Too big: its aliases would expand it beyond :data:`MAX_YAML_NODES` values,
-    or it nests deeper than :data:`_MAX_YAML_DEPTH` levels.
-    """
-    loader = _YAML_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _expanded_size(node, {}, 0)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
-    """Count the values under ``node`` with every alias expanded.
-
-    An aliased node is counted once per use but walked once, so an alias bomb
-    is measured in linear time.
-    """
-    if depth > _MAX_YAML_DEPTH:
-        raise _YamlTooBig(
-            f"the YAML nests more than {_MAX_YAML_DEPTH} levels deep (or an alias refers to "
-            "itself); a profile nests a few levels"
-        )
-    known = sizes.get(id(node))
-    if known is not None:
-        return known
-    if isinstance(node, yaml.MappingNode):
-        children = [child for pair in node.value for child in pair]
-    elif isinstance(node, yaml.SequenceNode):
-        children = node.value
-    else:
-        children = []
-    size = 1 + sum(_expanded_size(child, sizes, depth + 1) for child in children)
-    if size > MAX_YAML_NODES:
-        raise _YamlTooBig(
-            f"the YAML expands to more than {MAX_YAML_NODES:,} values once its aliases (*name) "
-            "are resolved (an alias bomb?); write the values out, or use fewer aliases"
-        )
-    sizes[id(node)] = size
-    return size
-
-
-def _capped_lines(text: str, limit: int = 400) -> str:
-    """A parser message cut to ``limit`` characters (it quotes the offending line)."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def builtin_profile_text(name: str) -> str:
-    """Return the YAML text of a built-in profile (for copying and editing)."""
-    if name not in BUILTIN_PROFILES:
-        valid = ", ".join(sorted(BUILTIN_PROFILES))
-        raise ProfileError(
-            _name(name), [f"no built-in profile {shown(name)}; built-in profiles: {valid}"]
-        )
-    path = resources.files("landcheck.profiles").joinpath(BUILTIN_PROFILES[name])
-    return path.read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=8)
-def load_profile(name: str = "china-preexam") -> Profile:
-    """Return a built-in profile by name.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`BUILTIN_PROFILES`. For a profile file use
-        :func:`landcheck.io.read_profile`.
-
-    Examples
-    --------
-    >>> profile = load_profile("china-preexam")
-    >>> profile.name, sorted(profile.layers)[:3]
-    ('china-preexam', ['approved_land', 'eco_redline', 'farmland'])
-    """
-    return profile_from_yaml(builtin_profile_text(name), origin=name)

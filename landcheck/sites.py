@@ -19,11 +19,13 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
+from landcheck.crs import crs_label
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts, site_facts
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
-from landcheck.measuring import SiteMeasuring
+from landcheck.messages import warn
 from landcheck.profile import Profile
 
 __all__ = [
@@ -71,15 +73,12 @@ class PreparedSites:
         ``ellipsoidal_m2``, the input's own attributes, and the geometry.
     geometry_report : GeometryReport
         What geometry hygiene did.
-    warnings : list of str
-        Problems that did not stop the run (unknown project classes…).
     facts : list of ProjectFacts
         Each site's project facts, in frame order.
     """
 
     frame: gpd.GeoDataFrame
     geometry_report: GeometryReport
-    warnings: list[str] = field(default_factory=list)
     facts: list[ProjectFacts] = field(default_factory=list)
 
 
@@ -286,6 +285,9 @@ def prepare_sites(
     Returns
     -------
     PreparedSites
+        Problems that do not stop the run (unknown project classes, parts
+        dropped, sites left without area) are said with
+        :func:`landcheck.messages.warn`.
 
     Raises
     ------
@@ -299,23 +301,23 @@ def prepare_sites(
 
     >>> import geopandas as gpd
     >>> from shapely import LineString
-    >>> from landcheck.profile import load_profile
-    >>> road = gpd.GeoDataFrame({"XMMC": ["县道"], "XMLX": ["交通"]}, crs=4523,
+    >>> from landcheck.io.profiles import load_profile
+    >>> road = gpd.GeoDataFrame({"XMMC": ["县道改扩建"], "XMLX": ["县道"]}, crs=4523,
     ...     geometry=[LineString([(35_420_000, 2_700_000), (35_421_000, 2_700_000)])])
-    >>> row = prepare_sites(road, road.crs, load_profile(), width=20.0).frame.iloc[0]
-    >>> row["site_id"], row["name"], row["project_class"], bool(row["linear"])
-    ('1', '县道', 'transport', True)
+    >>> prepared = prepare_sites(road, road.crs, load_profile(), width=20.0)
+    >>> row = prepared.frame.iloc[0]
+    >>> row["site_id"], row["name"], prepared.facts[0].project_type, bool(row["linear"])
+    ('1', '县道改扩建', 'county_road', True)
     >>> float(row["planar_m2"])
     20000.0
     """
-    warnings: list[str] = []
     width = check_width(width)
     ids = _site_ids(frame, id_field)
     raw_classes = _text_column(frame, CLASS_FIELDS)
     classes = raw_classes.map(profile.resolve_project_class)
     unknown = sorted(set(raw_classes[classes.isna() & (raw_classes != "")]))
     if unknown:
-        warnings.append(
+        warn(
             "unknown project class(es) "
             + ", ".join(unknown)
             + " treated as unclassified (rules then allow no exception); use one of: "
@@ -325,7 +327,7 @@ def prepare_sites(
     geoms, from_lines = _corridors(projected, width)
     dropped = _collection_warning(geoms, ids.to_numpy())
     if dropped:
-        warnings.append(dropped)
+        warn(dropped)
     linear_column = find_field(frame.columns.drop(frame.geometry.name), LINEAR_FIELDS)
     declared: list[bool | None] = [None] * len(frame)
     if linear_column is not None:
@@ -342,7 +344,8 @@ def prepare_sites(
         id_column=_id_column(frame, id_field),
         given=facts,
     )
-    warnings.extend(fact_warnings)
+    for message in fact_warnings:
+        warn(message)
     linear = np.array([f.linear for f in project_facts], dtype=bool)
     classes = pd.Series(
         [
@@ -367,10 +370,8 @@ def prepare_sites(
     out = gpd.GeoDataFrame(pd.concat([normalised, attributes], axis=1), geometry=cleaned, crs=crs)
     empty = out.loc[shapely.is_empty(cleaned), "site_id"].tolist()
     if empty:
-        warnings.append(
-            f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown"
-        )
-    return PreparedSites(out, report, warnings, project_facts)
+        warn(f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown")
+    return PreparedSites(out, report, project_facts)
 
 
 def refuse_non_finite(frame: gpd.GeoDataFrame, what: str, id_field: str | None = None) -> None:
@@ -431,7 +432,7 @@ def measured_in_own_crs(
     frame : GeoDataFrame
         Prepared sites (:func:`prepare_sites`) in the analysis CRS.
     measuring : SiteMeasuring
-        Each site's measuring CRS (:func:`landcheck.measuring.site_measuring`).
+        Each site's measuring CRS (:func:`landcheck.crs.measuring.site_measuring`).
     as_declared : list of GeoSeries, optional
         The sites as read, per source, in the CRS that source declared (one
         row per site, in order).

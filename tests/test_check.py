@@ -12,7 +12,8 @@ from shapely import Polygon
 
 import landcheck
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
-from landcheck.profile import Profile, builtin_profile_text
+from landcheck.io.profiles import builtin_profile_text
+from landcheck.profile import Profile
 
 PLANAR = {"area_method": "planar"}
 DESCRIBED = {"coverage": county()}

@@ -27,7 +27,7 @@ from openpyxl.utils.escape import unescape
 import landcheck
 from landcheck.errors import SHOWN_CHARS, ProfileError
 from landcheck.io.filtered import _gpkg_rtree, _open_read_only
-from landcheck.profile import MAX_YAML_NODES, builtin_profile_text, profile_from_yaml
+from landcheck.io.profiles import MAX_YAML_NODES, builtin_profile_text, profile_from_yaml
 from landcheck.report import write_report
 from landcheck.report.xlsx import xlsx_text
 

@@ -22,7 +22,7 @@ from realworld import digest
 import landcheck
 from landcheck.cli.main import cli
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, ProfileError
-from landcheck.profile import builtin_profile_text, profile_from_yaml
+from landcheck.io.profiles import builtin_profile_text, profile_from_yaml
 
 PLANAR = {"area_method": "planar"}
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from landcheck.cli.main import cli
-from landcheck.profile import load_profile
+from landcheck.io.profiles import load_profile
 from landcheck.rules.docs import BEGIN, END, rules_markdown
 
 RULES_MD = Path(__file__).resolve().parents[1] / "docs" / "rules.md"

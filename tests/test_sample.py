@@ -15,8 +15,8 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from pyproj import CRS
 
+from landcheck.areas import ellipsoidal_areas
 from landcheck.classify import load_code_table
-from landcheck.crs import ellipsoidal_areas
 from landcheck.errors import OutputExistsError
 from landcheck.io import sample_files
 from landcheck.io.sample_files import SAMPLE_GPKG, read_county_outline, write_sample

@@ -172,8 +172,8 @@ def check_command(
     reached --fail-on. Project facts given here (--project-type …) apply to
     every site that does not declare them in its own fields.
     """
-    from landcheck.check import check
     from landcheck.cli.summary import print_summary
+    from landcheck.evaluation import check
     from landcheck.report.folder import write_report
 
     _check_project_type(facts or {}, run.profile)

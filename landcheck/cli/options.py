@@ -244,7 +244,7 @@ class DatumShiftType(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Parse and check ``value``; a bad one is a usage error (exit 2)."""
-        from landcheck.datum import DatumShift
+        from landcheck.crs.datum import DatumShift
         from landcheck.errors import InputDataError
 
         try:

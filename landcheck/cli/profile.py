@@ -20,7 +20,7 @@ def profile_group() -> None:
 @click.argument("name", default="china-preexam")
 def show_command(name: str) -> None:
     """Print the YAML of a built-in profile, e.g. `landcheck profile show > my.yaml`."""
-    from landcheck.profile import builtin_profile_text
+    from landcheck.io.profiles import builtin_profile_text
 
     click.echo(builtin_profile_text(name), nl=False)
 

@@ -35,9 +35,9 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
+from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
 from landcheck.io.records import InputRecord, file_version
-from landcheck.io.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.io.vector import (
     LayerSource,
     implausible_crs_error,

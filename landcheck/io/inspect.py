@@ -17,11 +17,11 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.crs.traps import diagnose_coordinates, suggest_crs
 from landcheck.geometry import clean_polygons
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
-from landcheck.io.traps import diagnose_coordinates, suggest_crs
 from landcheck.io.vector import (
     LayerSource,
     list_layers,

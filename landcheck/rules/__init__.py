@@ -24,6 +24,7 @@ from landcheck.rules.core import (
     evaluate_rule,
     evaluate_site,
     search_distance,
+    validate_profile,
     validate_rule,
     worst_status,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "evaluate_site",
     "project_totals",
     "search_distance",
+    "validate_profile",
     "validate_rule",
     "worst_status",
 ]

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from landcheck.errors import shown
+from landcheck.errors import ProfileError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.measure import SiteLayer
 from landcheck.profile import (
@@ -36,6 +36,7 @@ from landcheck.profile import (
     Profile,
     RuleSpec,
     Text,
+    rule_location,
 )
 from landcheck.projects import ListMatch, ProjectList, match_list
 from landcheck.units import M2_PER_HA, Area
@@ -49,6 +50,7 @@ __all__ = [
     "SiteInfo",
     "evaluate_site",
     "search_distance",
+    "validate_profile",
     "validate_rule",
     "worst_status",
 ]
@@ -385,6 +387,51 @@ def _format_spec_problem(template: str) -> str | None:
     return None
 
 
+def validate_profile(profile: Profile) -> None:
+    """Refuse a profile whose rules do not fit their evaluators, listing every problem.
+
+    The schema of a profile is :mod:`landcheck.profile`'s to check; whether
+    each rule names an evaluator, reads a layer of a kind it can read, defines
+    the outcomes it chooses, and uses only the template values and parameters
+    it supplies is checked here (:func:`validate_rule`). Loading a profile
+    (:mod:`landcheck.io.profiles`) does both at once; a run checks its profile.
+
+    Raises
+    ------
+    ProfileError
+        Listing every problem, each under its rule (``rules[2] (urban_boundary): …``).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from landcheck.io.profiles import load_profile
+    >>> profile = load_profile()
+    >>> validate_profile(profile)
+    >>> broken = replace(profile.rules[0], check="overlap_area")
+    >>> validate_profile(replace(profile, rules=(broken, *profile.rules[1:])))
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.ProfileError: profile 'china-preexam' has 1 problem:
+      - rules[0] (permanent_farmland): check: 'overlap_area' is not an evaluator; use one of ...
+    """
+    problems = []
+    for index, rule in enumerate(profile.rules):
+        layer = profile.layers.get(rule.layer)
+        kind = layer.kind if layer is not None else None
+        where = rule_location(index, rule.id)
+        found = validate_rule(
+            rule,
+            kind,
+            profile.project_classes,
+            types=profile.project_types,
+            lists=profile.lists,
+            layers=profile.layers,
+        )
+        problems.extend(f"{where}: {p}" for p in found)
+    if problems:
+        raise ProfileError(profile.origin or profile.name, problems)
+
+
 def validate_rule(
     rule: RuleSpec,
     kind: str | None,
@@ -626,7 +673,7 @@ def evaluate_site(
     Examples
     --------
     >>> from landcheck.measure import unavailable_layer
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> profile = load_profile()
     >>> area = Area(10_000.0, 9_998.0)
     >>> site = SiteInfo("S1", "厂区", "industrial", False, area)
@@ -657,7 +704,7 @@ def search_distance(profile: Profile, layer: str) -> float:
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> search_distance(load_profile(), "eco_redline")
     100.0
     """

@@ -128,7 +128,7 @@ def rules_markdown(profile: Profile) -> str:
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> text = rules_markdown(load_profile())
     >>> "### `permanent_farmland` — 永久基本农田" in text, "〔P〕" in text
     (True, True)

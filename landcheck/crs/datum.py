@@ -1,0 +1,408 @@
+"""Legacy datums: Xian 1980 and Beijing 1954, refused or shifted to CGCS2000.
+
+PROJ knows no real transformation from the legacy Chinese datums to CGCS2000,
+only a "Ballpark geographic offset" (EPSG:4610 and EPSG:4214 to EPSG:4490: a
+null shift of unknown accuracy, wrong by tens of metres), so landcheck never
+lets PROJ move legacy data: every input (site files, site frames, layers, road
+lines) goes through :func:`apply_datum_shift` once, which refuses it unless the
+user gives the 7 parameters their surveying authority publishes, and then
+applies them. This module holds the one convention landcheck uses for them,
+in the boundary TXT's ``转换参数`` and in ``--datum-shift`` alike:
+
+- ``dx, dy, dz`` in metres, ``rx, ry, rz`` in arc-seconds, ``s`` in ppm;
+- Bursa-Wolf, **position-vector** convention (EPSG method 1033), geocentric;
+- from the legacy datum to CGCS2000.
+
+Parameters published in the coordinate-frame convention (EPSG method 1032)
+have rotations of the opposite sign: negate rx, ry and rz.
+
+Everything here is pure: frames in, frames out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from pyproj.crs import ProjectedCRS
+from pyproj.exceptions import ProjError
+
+from landcheck.crs.choice import crs_label
+from landcheck.crs.zones import CGCS2000_GEOGRAPHIC, gk_family, gk_family_crs
+from landcheck.errors import AnalysisCRSError, InputDataError
+
+__all__ = [
+    "DATUM_SHIFT_FORMAT",
+    "DatumShift",
+    "apply_datum_shift",
+    "cgcs2000_counterpart",
+    "helmert_pipeline",
+    "legacy_datum",
+    "legacy_refusal",
+    "refuse_mixed_datums",
+]
+
+_LEGACY_DATUMS = {
+    "Xian 1980": "Xian 1980 (西安80)",
+    "Beijing 1954": "Beijing 1954 (北京54)",
+}
+
+
+def legacy_datum(crs: CRS) -> str | None:
+    """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954), else None.
+
+    PROJ can only shift these to CGCS2000 by a "ballpark" null offset, so data
+    in them must be transformed with user-supplied parameters (:class:`DatumShift`).
+
+    Examples
+    --------
+    >>> legacy_datum(CRS.from_epsg(2360))
+    'Xian 1980 (西安80)'
+    >>> legacy_datum(CRS.from_epsg(4523)) is None
+    True
+    """
+    geodetic = crs.geodetic_crs
+    name = geodetic.datum.name if geodetic is not None else ""
+    for key, label in _LEGACY_DATUMS.items():
+        if key.lower() in name.lower():
+            return label
+    return None
+
+
+def cgcs2000_counterpart(crs: CRS) -> CRS | None:
+    """The CGCS2000 CRS with the same projection as a Xian 1980 / Beijing 1954 CRS.
+
+    Returns None for a CRS in no legacy datum, or in a legacy datum but a
+    projection landcheck does not know (then build the target yourself).
+
+    Examples
+    --------
+    >>> cgcs2000_counterpart(CRS.from_epsg(2359)).to_epsg()
+    4523
+    >>> cgcs2000_counterpart(CRS.from_epsg(4214)).to_epsg()
+    4490
+    >>> cgcs2000_counterpart(CRS.from_epsg(4523)) is None
+    True
+    """
+    if legacy_datum(crs) is None:
+        return None
+    family = gk_family(crs)
+    if family is not None:
+        return gk_family_crs("cgcs2000", family.zone, prefixed=family.prefixed)
+    if crs.is_geographic:
+        return CRS.from_epsg(CGCS2000_GEOGRAPHIC)
+    return None
+
+
+DATUM_SHIFT_FORMAT = (
+    "dx,dy,dz,rx,ry,rz,s (metres ×3, arc-seconds ×3, ppm; Bursa-Wolf, position-vector convention)"
+)
+"""How the 7 parameters are written, for messages and help texts."""
+
+_NAMES = ("dx", "dy", "dz", "rx", "ry", "rz", "s")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+@dataclass(frozen=True)
+class DatumShift:
+    """Seven Helmert parameters from a legacy datum to CGCS2000.
+
+    Attributes
+    ----------
+    dx, dy, dz : float
+        Translations in metres.
+    rx, ry, rz : float
+        Rotations in arc-seconds (position-vector convention).
+    s : float
+        Scale difference in ppm.
+
+    Examples
+    --------
+    >>> shift = DatumShift.parse("-15.8, 102.4, 48.3, 0.35, -1.12, 2.41, 3.6")
+    >>> shift.rz, shift.describe()
+    (2.41, 'dx=-15.8, dy=102.4, dz=48.3, rx=0.35, ry=-1.12, rz=2.41, s=3.6')
+    """
+
+    dx: float
+    dy: float
+    dz: float
+    rx: float
+    ry: float
+    rz: float
+    s: float
+
+    @classmethod
+    def parse(cls, value: Any) -> DatumShift:
+        """Parse ``"dx,dy,dz,rx,ry,rz,s"`` (commas, semicolons or spaces) or a sequence.
+
+        Raises
+        ------
+        InputDataError
+            Not 7 finite numbers, or all zero (a null shift is what PROJ's
+            ballpark does; landcheck does not pretend it is a transformation).
+        """
+        if isinstance(value, DatumShift):
+            return value
+        if isinstance(value, str):
+            items = [i for i in re.split(r"[,，;；\s]+", value.strip()) if i]
+        else:
+            items = [str(v).strip() for v in value]
+        if len(items) != 7 or not all(_NUMBER.fullmatch(i) for i in items):
+            raise InputDataError(
+                f"datum shift {value!r} must be 7 numbers {DATUM_SHIFT_FORMAT}, e.g. "
+                '--datum-shift "-15.8,102.4,48.3,0.35,-1.12,2.41,3.6"'
+            )
+        numbers = [float(i) for i in items]
+        if not all(math.isfinite(n) for n in numbers):
+            raise InputDataError(f"datum shift {value!r} holds a number too large")
+        if not any(numbers):
+            raise InputDataError(
+                "datum shift parameters are all zero: that is PROJ's ballpark null shift, not "
+                "a transformation; give the 7 parameters your surveying authority publishes"
+            )
+        return cls(*numbers)
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """The parameters in the order dx, dy, dz, rx, ry, rz, s."""
+        return (self.dx, self.dy, self.dz, self.rx, self.ry, self.rz, self.s)
+
+    def describe(self) -> str:
+        """``dx=…, dy=…, …`` with the values as given."""
+        return ", ".join(f"{n}={v:g}" for n, v in zip(_NAMES, self.as_tuple(), strict=True))
+
+    def to_dict(self) -> dict[str, float]:
+        """The parameters by name, for findings.json."""
+        return dict(zip(_NAMES, self.as_tuple(), strict=True))
+
+
+def _ellipsoid(crs: CRS) -> str:
+    ellipsoid = crs.ellipsoid
+    if ellipsoid is None:
+        raise AnalysisCRSError(f"{crs_label(crs)} has no ellipsoid; cannot shift its datum")
+    return f"+a={ellipsoid.semi_major_metre!r} +rf={ellipsoid.inverse_flattening!r}"
+
+
+def _tmerc(crs: CRS) -> str:
+    """The Transverse Mercator projection step of a projected CRS (without ellipsoid)."""
+    operation = crs.coordinate_operation
+    method = operation.method_name.lower() if operation is not None else ""
+    if operation is None or "transverse mercator" not in method:
+        raise AnalysisCRSError(
+            f"{crs_label(crs)} ({crs.name}) is not a Gauss-Kruger (Transverse Mercator) "
+            "projection; landcheck applies --datum-shift to Gauss-Kruger or longitude/latitude "
+            "Xian 1980 / Beijing 1954 data only: convert the data to CGCS2000 first"
+        )
+    params = {p.name.lower(): p.value for p in operation.params}
+    return (
+        f"+proj=tmerc +lat_0={params.get('latitude of natural origin', 0.0)!r} "
+        f"+lon_0={params['longitude of natural origin']!r} "
+        f"+k={params.get('scale factor at natural origin', 1.0)!r} "
+        f"+x_0={params.get('false easting', 0.0)!r} +y_0={params.get('false northing', 0.0)!r}"
+    )
+
+
+def _target_crs(source: CRS) -> CRS:
+    target = cgcs2000_counterpart(source)
+    if target is not None:
+        return target
+    if source.is_projected and source.coordinate_operation is not None:
+        _tmerc(source)  # refuse other projections
+        return ProjectedCRS(
+            conversion=source.coordinate_operation,
+            geodetic_crs=CRS.from_epsg(4490),
+            name=f"CGCS2000 / {source.coordinate_operation.name}",
+        )
+    raise AnalysisCRSError(
+        f"{crs_label(source)} ({source.name}) cannot be shifted to CGCS2000 by landcheck"
+    )
+
+
+def helmert_pipeline(source: CRS, shift: DatumShift) -> tuple[str, CRS]:
+    """The PROJ pipeline from a legacy CRS to its CGCS2000 counterpart.
+
+    Coordinates go in and out in x = easting/longitude, y = northing/latitude
+    order. For a projected source: inverse projection on the legacy
+    ellipsoid, geocentric, Helmert (position vector), geocentric on CGCS2000,
+    the same projection on the CGCS2000 ellipsoid. Heights are taken as 0.
+
+    Parameters
+    ----------
+    source : CRS
+        A Xian 1980 or Beijing 1954 CRS (Gauss-Kruger or geographic).
+    shift : DatumShift
+        The 7 parameters.
+
+    Returns
+    -------
+    tuple of (str, CRS)
+        The pipeline and the CGCS2000 CRS the coordinates end in.
+
+    Examples
+    --------
+    >>> pipeline, target = helmert_pipeline(CRS.from_epsg(2359), DatumShift(1, 2, 3, 0, 0, 0, 0))
+    >>> target.to_epsg(), "+convention=position_vector" in pipeline
+    (4523, True)
+    """
+    target = _target_crs(source)
+    src_ell, dst_ell = _ellipsoid(source), _ellipsoid(target)
+    dx, dy, dz, rx, ry, rz, s = shift.as_tuple()
+    helmert = (
+        f"+step +proj=helmert +x={dx!r} +y={dy!r} +z={dz!r} +rx={rx!r} +ry={ry!r} "
+        f"+rz={rz!r} +s={s!r} +convention=position_vector"
+    )
+    if source.is_geographic:
+        first = "+step +proj=unitconvert +xy_in=deg +xy_out=rad"
+        last = "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
+    else:
+        first = f"+step +inv {_tmerc(source)} {src_ell}"
+        last = f"+step {_tmerc(target)} {dst_ell}"
+    steps = (
+        "+proj=pipeline",
+        first,
+        f"+step +proj=cart {src_ell}",
+        helmert,
+        f"+step +inv +proj=cart {dst_ell}",
+        last,
+    )
+    return " ".join(steps), target
+
+
+def legacy_refusal(crs: CRS, what: str) -> AnalysisCRSError:
+    """The error for legacy-datum data without transformation parameters."""
+    datum = legacy_datum(crs)
+    return AnalysisCRSError(
+        f"{what} is in {datum} ({crs_label(crs)}). PROJ has no real transformation from it "
+        "to CGCS2000 (only a 'ballpark' null shift), so landcheck will not guess: give the "
+        f"7 parameters your surveying authority publishes with --datum-shift "
+        f"{DATUM_SHIFT_FORMAT} (datum_shift= in Python), or transform the data to CGCS2000 first"
+    )
+
+
+def apply_datum_shift(
+    frame: gpd.GeoDataFrame, shift: DatumShift | None, what: str
+) -> tuple[gpd.GeoDataFrame, dict[str, Any] | None]:
+    """Move a Xian 1980 / Beijing 1954 frame to CGCS2000, or refuse it.
+
+    Frames in any other datum (or without a CRS) come back unchanged with no note.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The data, in its own CRS.
+    shift : DatumShift or None
+        The parameters; None refuses legacy data.
+    what : str
+        What the data is (``"the site file x.shp"``), for messages.
+
+    Returns
+    -------
+    frame : GeoDataFrame
+        A new frame in the CGCS2000 counterpart CRS (same zone and easting
+        convention), or the input itself.
+    note : dict or None
+        ``source_crs``, ``target_crs``, ``method``, ``parameters``,
+        ``pipeline`` and ``message`` (a sentence for the run's warnings).
+
+    Raises
+    ------
+    AnalysisCRSError
+        Legacy data without parameters, or in a projection landcheck cannot shift.
+
+    Examples
+    --------
+    >>> square = shapely.box(35_500_000, 2_700_000, 35_500_100, 2_700_100)
+    >>> old = gpd.GeoDataFrame(geometry=[square], crs="EPSG:2359")
+    >>> new, note = apply_datum_shift(old, DatumShift(-15.8, 102.4, 48.3, 0, 0, 0, 0), "sites")
+    >>> note["source_crs"], note["target_crs"]
+    ('EPSG:2359', 'EPSG:4523')
+    >>> round(new.geometry.area.iloc[0]) == round(square.area)
+    True
+    """
+    crs = frame.crs
+    if crs is None or legacy_datum(crs) is None:
+        return frame, None
+    if shift is None:
+        raise legacy_refusal(crs, what)
+    pipeline, target = helmert_pipeline(crs, shift)
+    try:
+        transformer = Transformer.from_pipeline(pipeline)
+    except ProjError as ex:  # pragma: no cover - the pipeline is built from valid parts
+        raise AnalysisCRSError(f"{what}: cannot build the datum shift: {ex}") from ex
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    geoms = shapely.transform(np.asarray(frame.geometry.values, dtype=object), move)
+    absent = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    coords = shapely.get_coordinates(geoms[~absent])
+    if not np.isfinite(coords).all():
+        raise AnalysisCRSError(
+            f"{what}: the datum shift gave no result for some coordinates; check the "
+            f"coordinates and the --datum-shift parameters ({shift.describe()})"
+        )
+    moved = frame.copy()
+    moved[frame.geometry.name] = gpd.GeoSeries(geoms, index=frame.index, crs=crs)
+    moved = moved.set_crs(target, allow_override=True)
+    datum = legacy_datum(crs)
+    method = (
+        "Helmert 7-parameter transformation (Bursa-Wolf, position-vector convention, EPSG "
+        f"method 1033, geocentric) {datum} → CGCS2000 with the given parameters "
+        f"({shift.describe()}; m, arc-seconds, ppm)"
+    )
+    note = {
+        "source_crs": crs_label(crs),
+        "target_crs": crs_label(target),
+        "method": method,
+        "parameters": shift.to_dict(),
+        "pipeline": pipeline,
+        "message": (
+            f"{what}: coordinates transformed from {crs_label(crs)} to {crs_label(target)} "
+            f"by {method}"
+        ),
+    }
+    return moved, note
+
+
+def refuse_mixed_datums(legacy_crss: Iterable[CRS], shift: DatumShift | None) -> None:
+    """Refuse one datum shift for inputs in both Xian 1980 and Beijing 1954.
+
+    Their parameters differ, so one set of 7 cannot serve both.
+
+    Parameters
+    ----------
+    legacy_crss : iterable of CRS
+        The CRSs the inputs declare (or declared before a shift); others are ignored.
+    shift : DatumShift or None
+        The parameters given; without them nothing is shifted and nothing refused here.
+
+    Raises
+    ------
+    AnalysisCRSError
+        The inputs are in both legacy datums.
+
+    Examples
+    --------
+    >>> shift = DatumShift(1, 2, 3, 0, 0, 0, 0)
+    >>> refuse_mixed_datums([CRS.from_epsg(2359), CRS.from_epsg(4523)], shift)
+    >>> refuse_mixed_datums([CRS.from_epsg(2359), CRS.from_epsg(2411)], shift)
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.AnalysisCRSError: the inputs are in Beijing 1954 (北京54) and Xian 1980 ...
+    """
+    if shift is None:
+        return
+    found = {legacy_datum(c) for c in legacy_crss} - {None}
+    if len(found) > 1:
+        raise AnalysisCRSError(
+            f"the inputs are in {' and '.join(sorted(str(d) for d in found))}: one --datum-shift "
+            "cannot serve both datums (their parameters differ); transform the inputs of one "
+            "datum to CGCS2000 first"
+        )
