@@ -5,7 +5,7 @@ the land-use survey (三调地类图斑), permanent basic farmland, the ecologic
 protection redline, the urban development boundary, planning zones,
 townships, roads, the review layers (forest, grassland, wetland, protected
 areas, mineral rights, geohazard zones and points, heritage, approved land),
-a dozen project sites and the alternative sites of one project. Everything
+seventeen project sites and the alternative sites of one project. Everything
 but the county outline is invented and labelled ``合成数据 synthetic``;
 nothing here describes the real county.
 
@@ -113,6 +113,22 @@ Generation model
    S12 石灰石矿山扩界, mining
        40-70 % inside the county: outside it the land-use survey gives no
        class, so the land checks are unknown.
+   S13 县道改建工程（未申报规划依据）, county_road, no plan, linear, 24 m
+       A 700 m corridor 60 % or more on permanent farmland: 3号 item 1 needs
+       the national plan that lists it (prohibited, saying what to declare).
+   S14 山区集中供水工程取水泵站, water_supply in a county plan
+       Wholly in the karst redline, off the core zones: a 142号 item 6
+       activity (conditional).
+   S15 农光互补光伏电站（光伏方阵）, pv_array
+       Outside the boundary, half or more on cultivated land that is not
+       permanent farmland: 12号 keeps arrays off 耕地 (prohibited).
+   S16, S17 风电场（一期、二期场区）, wind, one project (XM-FD)
+       Two 42 ha blocks of collective forest and grass: each alone is the
+       province's 征收, summed (84 ha > 70 ha) the State Council's.
+
+   New sites go at the end of ``SITES`` and are placed after the candidates
+   (:data:`~landcheck.sample.sites.CANDIDATES_AFTER`), so nothing placed
+   before them moves.
 
    The candidates (比选方案) A-D for the green aluminium park's second phase
    have the same 30 ha footprint: A inside the boundary and clean, B on

@@ -22,19 +22,23 @@ from landcheck.sample.site_builders import (
     candidate_sites,
     clean_site,
     county_edge_site,
+    farmland_road,
     farmland_site,
     holed_site,
     multipart_site,
+    pv_on_cultivated,
     redline_block,
     redline_road,
+    redline_works,
     single_site,
     sliver_site,
     straddling_boundary,
     two_township_site,
+    wild_block,
 )
 from landcheck.sample.site_finder import SiteFinder
 
-__all__ = ["CANDIDATES", "SITES", "Facts", "SiteSpec", "place_sites"]
+__all__ = ["CANDIDATES", "CANDIDATES_AFTER", "SITES", "Facts", "SiteSpec", "place_sites"]
 
 Builder = Callable[[SiteFinder], shapely.Geometry]
 
@@ -206,8 +210,72 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
         ),
         county_edge_site,
     ),
+    (
+        SiteSpec(
+            "S13",
+            "县道改建工程（未申报规划依据）",
+            "transport",
+            "county road on permanent farmland without a plan: 3号 item 1 needs the national "
+            "plan that lists it (prohibited, says what to declare) / 县道占用永久基本农田",
+            _ROAD_WIDTH_M,
+            facts=Facts("county_road", land_supply="allocation"),
+        ),
+        partial(farmland_road, width=_ROAD_WIDTH_M),
+    ),
+    (
+        SiteSpec(
+            "S14",
+            "山区集中供水工程取水泵站",
+            "water",
+            "water works in the redline with a county plan: a 142号 item 6 activity "
+            "(conditional) / 县级规划供水设施位于生态保护红线内",
+            facts=Facts("water_supply", "county", "泸西县城乡供水一体化规划（合成）", "allocation"),
+        ),
+        redline_works,
+    ),
+    (
+        SiteSpec(
+            "S15",
+            "农光互补光伏电站（光伏方阵）",
+            "energy",
+            "PV array on cultivated land outside permanent farmland: 12号 forbids it "
+            "(prohibited) / 光伏方阵占用耕地",
+            facts=Facts("pv_array", "provincial", "云南省新能源发展规划（合成）", "allocation"),
+        ),
+        pv_on_cultivated,
+    ),
+    (
+        SiteSpec(
+            "S16",
+            "风电场（一期场区）",
+            "energy",
+            "one project in two sites (XM-FD): 42 ha of collective other land each, 84 ha "
+            "summed, so the State Council approves the 征收 (LAL art. 46) / 风电场一期",
+            facts=Facts(
+                "wind", "provincial", "云南省新能源发展规划（合成）", "allocation", "XM-FD"
+            ),
+        ),
+        partial(wild_block, gap=1500.0),
+    ),
+    (
+        SiteSpec(
+            "S17",
+            "风电场（二期场区）",
+            "energy",
+            "the wind farm's second site (XM-FD), summed with S16 / 风电场二期",
+            facts=Facts(
+                "wind", "provincial", "云南省新能源发展规划（合成）", "allocation", "XM-FD"
+            ),
+        ),
+        partial(wild_block, gap=1500.0),
+    ),
 )
-"""The sample sites in placing order, each with the builder that places it."""
+"""The sample sites in placing order, each with the builder that places it. New sites go at
+the end: they are placed after the candidates (:data:`CANDIDATES_AFTER`), so nothing placed
+before them moves."""
+
+CANDIDATES_AFTER = 12
+"""The candidates are placed after this many sites (the sites there were before S13)."""
 
 CANDIDATES = (
     SiteSpec(
@@ -255,11 +323,15 @@ def place_sites(
     """
     finder = SiteFinder(layers, plan, rng)
     shapes = []
-    for _, build in SITES:
+    for _, build in SITES[:CANDIDATES_AFTER]:
         shape = build(finder)
         finder.placed.append(shape)
         shapes.append(shape)
     candidates = candidate_sites(finder)
+    for _, build in SITES[CANDIDATES_AFTER:]:
+        shape = build(finder)
+        finder.placed.append(shape)
+        shapes.append(shape)
     return (
         _site_frame([spec for spec, _ in SITES], shapes),
         _site_frame(CANDIDATES, candidates),
