@@ -434,3 +434,18 @@ def test_cultivated_land_is_reported_by_quality_grade_net_of_ridges():
     assert "6等 0.9000 公顷、11等 1.0000 公顷" in found.message.zh
     assert "all occupation of cultivated land enters the balance" in found.message.en
     assert any("补充耕地方案" in d.zh for d in found.documents_later)
+
+
+def test_who_pre_examines_follows_the_approval_level_or_the_ministry():
+    # 《建设项目用地预审管理办法》 art. 5: the project's approval level; PBF → the ministry
+    approved = frame([{"BSM": "P1", "PZWH": "批", "geometry": square(500, 500, 10)}])
+    pbf = layer("DLBM", ("0101", square(100, 0, 100)))
+    site = sites(square(0, 0, 100), square(100, 0, 100), approval_level=["省级", "county"])
+    result = landcheck.check(site, layers={"approved_land": approved, "farmland": pbf}, **PLANAR)
+    assert (
+        "by the provincial natural resources authority"
+        in finding(result, "preexam_needed").message.en
+    )
+    assert (
+        "by the Ministry of Natural Resources" in finding(result, "preexam_needed", "S2").message.en
+    )

@@ -272,12 +272,49 @@ def _expropriation(inp: RuleInput) -> Decision:
     return Decision("province", area, values)
 
 
+_LEVELS = {
+    "national": Text("国家级", "national"),
+    "provincial": Text("省级", "provincial"),
+    "municipal": Text("市级", "municipal"),
+    "county": Text("县级", "county"),
+}
+
+
+def _examiner(inp: RuleInput) -> Text:
+    """Who pre-examines: the ministry, or the level that approves the project.
+
+    The ministry when permanent farmland or the redline is taken; else the level that
+    approves (核准, 备案) the project, when it is declared.
+    """
+    for kind in ("permanent_farmland", "eco_redline"):
+        view = inp.layer_of_kind(kind)
+        if view is None or not view.available or view.overlap.m2 <= 0.0:
+            continue
+        if not inp.is_sliver(view.overlap.m2, view.max_width_m):
+            return Text(
+                "自然资源部（涉及永久基本农田或生态保护红线）",
+                "the Ministry of Natural Resources (permanent farmland or the redline is taken)",
+            )
+    level = _LEVELS.get(inp.site.facts.approval_level or "")
+    if level is None:
+        return Text(
+            "与项目审批、核准、备案同级的自然资源主管部门（未申报审批级别）",
+            "the natural resources authority at the level that approves the project "
+            "(approval level not declared)",
+        )
+    return Text(
+        f"{level.zh}自然资源主管部门（与项目审批级别相同）",
+        f"the {level.en} natural resources authority (the project's approval level)",
+    )
+
+
 def _preexam_needed(inp: RuleInput) -> Decision:
     """New construction land = site − approved land; none: 预审 not required."""
     approved = inp.layer.overlap
     new = inp.layer.uncovered
     supply = inp.site.facts.land_supply
     values: dict[str, object] = {
+        "examiner": _examiner(inp),
         "approved_ha": approved.ha,
         "new_ha": new.ha,
         "selection": Text(
@@ -334,7 +371,7 @@ EVALUATORS = (
         ("required", "not_required"),
         _preexam_needed,
         numbers=("approved_ha", "new_ha"),
-        texts=("selection",),
+        texts=("selection", "examiner"),
         evidence=("not_required",),
     ),
 )
