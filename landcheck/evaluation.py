@@ -75,7 +75,7 @@ def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
     search_m = search_distance(run.profile, spec.key)
     reach = _analysis_reach(search_m, measuring)
     try:
-        loaded = run.read_layer(spec, sites.geometry, max(1.0, reach))
+        layer = run.read_layer(spec, sites.geometry, max(1.0, reach))
     except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
@@ -84,7 +84,6 @@ def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
             record.extra["classification"] = ex.decision.to_dict()
         warn(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerOutcome(spec, record, reason=str(ex))
-    layer = loaded.layer
     site_geoms = np.asarray(sites.geometry.values, dtype=object)
     overlay, nearest = engine.overlay(
         site_geoms,
@@ -118,7 +117,7 @@ def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
     context = layer.features[[c for c in ("_id", "_code", "_name") if c in layer.features]]
     context = gpd.GeoDataFrame(context, geometry=layer.features.geometry.values, crs=crs)
     return _LayerOutcome(
-        spec, loaded.record, measure=measure, pieces=overlay.pieces, context=context
+        spec, layer.record, measure=measure, pieces=overlay.pieces, context=context
     )
 
 
@@ -172,7 +171,7 @@ def _coverage(
         else:
             record = loaded.record
             record.role = "coverage"
-            region = shapely.union_all(loaded.layer.features.geometry.values)
+            region = shapely.union_all(loaded.features.geometry.values)
         outside = outside_of(site_geoms, region, run.crs, run.measuring)
         coverage = Coverage("profile", dict.fromkeys(keys, described), dict.fromkeys(keys, outside))
         return coverage, record

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -40,7 +39,7 @@ from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.sites import frame_bounds
 from landcheck.io.vector import read_layer_info, resolve_layer
-from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
+from landcheck.layers import LayerFeatures, field_mapping, normalise_features, select_near
 from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
 from landcheck.sites import refuse_non_finite
@@ -48,7 +47,6 @@ from landcheck.sites import refuse_non_finite
 __all__ = [
     "EXTRA_LAYER_MARK",
     "LayerInput",
-    "LoadedLayer",
     "coverage_source",
     "declare_layers",
     "known_crs",
@@ -61,9 +59,10 @@ __all__ = [
 ]
 
 LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
-"""A layer source: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
+"""A layer source as a caller gives it: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
 
 Source = LayerSource | gpd.GeoDataFrame | None
+"""A layer source as a run holds it: a file (``LayerSource``), a GeoDataFrame, or None."""
 
 EXTRA_LAYER_MARK = "+"
 """Marks a layer of the user's own, one the profile does not define: ``+hazard``."""
@@ -365,14 +364,6 @@ def known_crs(source: Source) -> CRS | None:
     return None
 
 
-@dataclass
-class LoadedLayer:
-    """A layer's features near some geometries, normalised, with provenance."""
-
-    layer: NormalisedLayer
-    record: InputRecord
-
-
 def load_layer(
     spec: LayerSpec,
     source: LayerSource | gpd.GeoDataFrame,
@@ -382,7 +373,7 @@ def load_layer(
     margin: float = 1.0,
     datum_shift: DatumShift | None = None,
     assume_crs: CRS | None = None,
-) -> LoadedLayer:
+) -> LayerFeatures:
     """Read a layer's features within ``margin`` metres of ``near`` and normalise them.
 
     What the read has to say (a CRS assumed, a datum shift, repaired
@@ -424,7 +415,7 @@ def _load_layer(
     margin: float,
     datum_shift: DatumShift | None,
     assume_crs: CRS | None,
-) -> LoadedLayer:
+) -> LayerFeatures:
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None:
             raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
@@ -459,16 +450,13 @@ def _load_layer(
     grow = margin + 10.0  # the box around the sites where features are cut or measured
     xmin, ymin, xmax, ymax = near.total_bounds
     layer = normalise_features(
-        frame, spec, crs, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
+        frame, spec, crs, record, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
     )
-    record.geometry = layer.geometry_report.to_dict()
-    if layer.classification is not None:
-        record.extra["classification"] = layer.classification.to_dict()
     if isinstance(source, LayerSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
-    return LoadedLayer(layer, record)
+    return layer
 
 
 _LEGACY_READ_SLACK_M = 500.0

@@ -1,4 +1,4 @@
-"""Constraint layers: map their fields to roles and normalise their features.
+"""A layer's features: map its fields to roles and normalise what was read.
 
 A layer's profile entry lists, for each role (id, code, name, deduction…),
 the field names to look for; the first one present wins (case-insensitive).
@@ -22,12 +22,13 @@ from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some
+from landcheck.io.records import InputRecord
 from landcheck.messages import warn
 from landcheck.profile import LayerSpec
 from landcheck.sites import find_field
 
 __all__ = [
-    "NormalisedLayer",
+    "LayerFeatures",
     "field_mapping",
     "normalise_features",
     "refuse_non_finite_features",
@@ -48,12 +49,34 @@ _ROLE_COLUMNS = {
 
 
 @dataclass
-class NormalisedLayer:
-    """Features ready for the overlay, what was done to them, and how their codes are read."""
+class LayerFeatures:
+    """A layer's features read near the sites and normalised, with the read's provenance.
+
+    The third stage of a layer: its spec (:class:`~landcheck.profile.LayerSpec`)
+    says what it is, its source (:class:`~landcheck.io.LayerSource`) where it
+    is; these are its features, which :func:`landcheck.measure.measure_layer`
+    turns into each site's view.
+
+    Attributes
+    ----------
+    features : GeoDataFrame
+        Usable polygons in the analysis CRS, in layer order: the role columns
+        (``_id``, ``_code``, ``_name``, …, ``_feature_m2``) and the layer's own fields.
+    mapping : dict
+        Role → the layer's field read for it.
+    geometry_report : GeometryReport
+        What was repaired or dropped.
+    record : InputRecord
+        Provenance of the read (path, CRS, counts, geometry report, encoding,
+        datum shift, classification decision).
+    classification : ClassificationDecision or None
+        For a class layer, the classification system its codes are read in.
+    """
 
     features: gpd.GeoDataFrame
     mapping: dict[str, str]
     geometry_report: GeometryReport
+    record: InputRecord
     classification: ClassificationDecision | None = None
 
     @property
@@ -144,9 +167,10 @@ def normalise_features(
     frame: gpd.GeoDataFrame,
     spec: LayerSpec,
     crs: CRS,
+    record: InputRecord,
     *,
     near: tuple[float, ...] | None = None,
-) -> NormalisedLayer:
+) -> LayerFeatures:
     """Reproject, repair and normalise a layer's features.
 
     Parameters
@@ -158,13 +182,16 @@ def normalise_features(
         The layer's profile entry.
     crs : CRS
         The analysis CRS.
+    record : InputRecord
+        Provenance of the read; the geometry report and the classification
+        decision are added to it.
     near : tuple, optional
         ``(xmin, ymin, xmax, ymax)`` where the features will be used (see
         :func:`landcheck.geometry.clean_polygons`).
 
     Returns
     -------
-    NormalisedLayer
+    LayerFeatures
         Features with usable polygonal geometry, in layer order, and for a
         class layer the decision on its classification system. What was
         repaired, guessed or detected (codes from names, deduction
@@ -232,7 +259,10 @@ def normalise_features(
     features = gpd.GeoDataFrame(
         pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
     )
-    return NormalisedLayer(features[usable].reset_index(drop=True), mapping, report, decision)
+    record.geometry = report.to_dict()
+    if decision is not None:
+        record.extra["classification"] = decision.to_dict()
+    return LayerFeatures(features[usable].reset_index(drop=True), mapping, report, record, decision)
 
 
 def refuse_non_finite_features(ids: list[str], key: str) -> None:

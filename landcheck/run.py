@@ -37,7 +37,6 @@ from landcheck.facts import ProjectFacts, given_facts
 from landcheck.geometry import name_some
 from landcheck.inputs import (
     LayerInput,
-    LoadedLayer,
     Source,
     coverage_source,
     declare_layers,
@@ -49,6 +48,7 @@ from landcheck.inputs import (
 )
 from landcheck.io import InputRecord
 from landcheck.io.profiles import resolve_profile
+from landcheck.layers import LayerFeatures
 from landcheck.messages import collecting, warn
 from landcheck.profile import LayerSpec, Profile
 from landcheck.sites import measured_in_own_crs, prepare_sites
@@ -84,7 +84,7 @@ class _Reads:
 @dataclass(frozen=True)
 class _Read:
     near: np.ndarray
-    loaded: LoadedLayer
+    layer: LayerFeatures
     notes: tuple[str, ...]
 
     def covers(self, near: np.ndarray) -> bool:
@@ -96,9 +96,9 @@ class _Read:
         inside, _ = shapely.STRtree(self.near).query(near, predicate="covered_by")
         return len(np.unique(inside)) == len(near)
 
-    def serve(self, near: np.ndarray, margin: float) -> LoadedLayer:
+    def serve(self, near: np.ndarray, margin: float) -> LayerFeatures:
         """The features within ``margin`` of ``near``, as a read near them would give."""
-        features = self.loaded.layer.features
+        features = self.layer.features
         geoms = np.asarray(features.geometry.values, dtype=object)
         if len(near) and len(geoms):
             hits, _ = shapely.STRtree(near).query(geoms, predicate="dwithin", distance=margin)
@@ -107,8 +107,8 @@ class _Read:
             keep = np.zeros(0, dtype=np.intp)
         if len(keep) < len(geoms):
             features = features.iloc[keep].reset_index(drop=True)
-        layer = replace(self.loaded.layer, features=features)
-        return LoadedLayer(layer, _copy(self.loaded.record, features_read=len(keep)))
+        record = _copy(self.layer.record, features_read=len(keep))
+        return replace(self.layer, features=features, record=record)
 
 
 def _copy(record: InputRecord, **changes: Any) -> InputRecord:
@@ -235,7 +235,7 @@ class Run:
 
     def read_layer(
         self, spec: LayerSpec, near: gpd.GeoSeries, margin: float, source: Source = None
-    ) -> LoadedLayer:
+    ) -> LayerFeatures:
         """A layer's features within ``margin`` metres of ``near``, read once per run.
 
         Parameters
@@ -270,9 +270,8 @@ class Run:
                     datum_shift=self.datum_shift,
                     assume_crs=self.assume_crs,
                 )
-            found = _Read(
-                geoms, LoadedLayer(loaded.layer, _copy(loaded.record)), tuple(notes.messages)
-            )
+            kept = replace(loaded, record=_copy(loaded.record))
+            found = _Read(geoms, kept, tuple(notes.messages))
             self._reads.keep(spec.key, margin, found)
             for message in found.notes:
                 warn(message)

@@ -372,7 +372,7 @@ def _urban_features(
     except (DataSourceError, InputDataError) as ex:
         warn(f"distance to {key!r} not measured: {ex}")
         return None
-    return np.asarray(layer.layer.features.geometry.values, dtype=object)
+    return np.asarray(layer.features.geometry.values, dtype=object)
 
 
 def describe_patches(

@@ -255,7 +255,7 @@ def context_layers(
         try:
             with collecting():  # read for the map only: its notes are the check's to give
                 layer = run.read_layer(run.profile.layers[urban], near, margin)
-            out[urban] = layer.layer.features[["_id", "geometry"]]
+            out[urban] = layer.features[["_id", "geometry"]]
         except (DataSourceError, InputDataError):
             pass  # only a map layer; the check reports the problem
     return out

@@ -353,7 +353,7 @@ def load_constraints(
             )
             loaded.append(LoadedConstraint(c, False, record=record, reason=str(ex)))
             continue
-        features = layer.layer.features
+        features = layer.features
         union = union_polygons(features.geometry.values)
         zone = grow(union, -c.buffer_m if c.outside else c.buffer_m, join)
         loaded.append(LoadedConstraint(c, True, features, zone, layer.record))
