@@ -699,7 +699,7 @@ def test_sites_show_every_situation(sample, unions, outline):
     assert _overlap(s, shapely.union_all(cultivated.geometry.values)) >= 0.5 * s.area
     for key in ("S16", "S17"):  # one wind farm in two 42 ha sites: 征收 summed
         s = site[key]
-        assert sites.at[key, "project_id"] == "XM-FD" and abs(s.area - 420_000) < 1
+        assert sites.at[key, "project_id"] == "XM-FD" and abs(s.area - 420_000) < 10  # 1 cm grid
         assert _overlap(s, farmland) == 0 and _overlap(s, redline) == 0
 
     # cultivated land taken includes paddy and dry land
