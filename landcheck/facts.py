@@ -127,6 +127,9 @@ class ProjectFacts:
         return out
 
 
+_FIELD_NAMES = {f.name for f in fields(ProjectFacts)}
+
+
 def _blank(value: Any) -> bool:
     if value is None:
         return True
@@ -353,9 +356,6 @@ def site_facts(
             "plan_ref (docs/rules.md, 'Project facts')"
         )
     return out, warnings
-
-
-_FIELD_NAMES = {f.name for f in fields(ProjectFacts)}
 
 
 def _linear(
