@@ -54,6 +54,8 @@ __all__ = [
     "layer_sources",
     "load_layer",
     "lonlat_bounds",
+    "normalise_layer",
+    "read_layer_near",
     "read_site_inputs",
     "warn_far_sites",
 ]
@@ -376,9 +378,10 @@ def load_layer(
 ) -> LayerFeatures:
     """Read a layer's features within ``margin`` metres of ``near`` and normalise them.
 
-    What the read has to say (a CRS assumed, a datum shift, repaired
-    geometries…) is said with :func:`landcheck.messages.warn` once the layer
-    is loaded; a layer that cannot be used says nothing but its error.
+    :func:`read_layer_near` then :func:`normalise_layer`. What the read has
+    to say (a CRS assumed, a datum shift, repaired geometries…) is said with
+    :func:`landcheck.messages.warn` once the layer is loaded; a layer that
+    cannot be used says nothing but its error.
 
     Parameters
     ----------
@@ -404,18 +407,29 @@ def load_layer(
         The layer cannot be read or used (its checks are then unknown).
     """
     with deferred():
-        return _load_layer(spec, source, near, crs, margin, datum_shift, assume_crs)
+        frame, record = read_layer_near(
+            spec, source, near, crs, margin=margin, datum_shift=datum_shift, assume_crs=assume_crs
+        )
+        return normalise_layer(frame, spec, source, record, near, crs, margin=margin)
 
 
-def _load_layer(
+def read_layer_near(
     spec: LayerSpec,
     source: LayerSource | gpd.GeoDataFrame,
     near: gpd.GeoSeries,
     crs: CRS,
-    margin: float,
-    datum_shift: DatumShift | None,
-    assume_crs: CRS | None,
-) -> LayerFeatures:
+    *,
+    margin: float = 1.0,
+    datum_shift: DatumShift | None = None,
+    assume_crs: CRS | None = None,
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
+    """A layer's features within ``margin`` metres of ``near``, as read: the first half of a load.
+
+    The features keep their fields and the layer's CRS (CGCS2000 after a
+    datum shift); a CRS assumed and a datum shift are said with
+    :func:`landcheck.messages.warn`. Parameters and errors as
+    :func:`load_layer`.
+    """
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None:
             raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
@@ -447,6 +461,26 @@ def _load_layer(
         if isinstance(source, LayerSource) and len(frame):
             frame = select_near(frame, near.to_crs(frame.crs).buffer(margin, join_style="mitre"))
         record.extra["datum_shift"] = {k: v for k, v in shift_note.items() if k != "message"}
+    return frame, record
+
+
+def normalise_layer(
+    frame: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    source: LayerSource | gpd.GeoDataFrame,
+    record: InputRecord,
+    near: gpd.GeoSeries,
+    crs: CRS,
+    *,
+    margin: float = 1.0,
+) -> LayerFeatures:
+    """The features of a read, normalised for use near ``near``: the second half of a load.
+
+    Geometry is repaired where it is used (``margin`` + 10 m around ``near``);
+    ``record`` is completed (geometry report, classification decision, the
+    encoding chosen). What was repaired or decided is said with
+    :func:`landcheck.messages.warn`.
+    """
     grow = margin + 10.0  # the box around the sites where features are cut or measured
     xmin, ymin, xmax, ymax = near.total_bounds
     layer = normalise_features(

@@ -42,14 +42,15 @@ from landcheck.inputs import (
     declare_layers,
     known_crs,
     layer_sources,
-    load_layer,
     lonlat_bounds,
+    normalise_layer,
+    read_layer_near,
     read_site_inputs,
 )
 from landcheck.io import InputRecord
 from landcheck.io.profiles import resolve_profile
 from landcheck.layers import LayerFeatures
-from landcheck.messages import collecting, warn
+from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
 from landcheck.sites import measured_in_own_crs, prepare_sites
 from landcheck.units import AreaMethod
@@ -64,8 +65,9 @@ class _Reads:
     later read of the same layer with the same margin whose geometries each
     lie inside one of them: the features it needs are those of the earlier
     read within ``margin`` of its own geometries (the filter every read
-    applies), in the same order. What the earlier read had to say is said
-    again.
+    applies), in the same order, as read (fields and CRS of the layer). They
+    are normalised for their own sites as a read near them would be, and what
+    the earlier read had to say while reading is said again.
     """
 
     def __init__(self) -> None:
@@ -84,7 +86,8 @@ class _Reads:
 @dataclass(frozen=True)
 class _Read:
     near: np.ndarray
-    layer: LayerFeatures
+    frame: gpd.GeoDataFrame
+    record: InputRecord
     notes: tuple[str, ...]
 
     def covers(self, near: np.ndarray) -> bool:
@@ -96,19 +99,23 @@ class _Read:
         inside, _ = shapely.STRtree(self.near).query(near, predicate="covered_by")
         return len(np.unique(inside)) == len(near)
 
-    def serve(self, near: np.ndarray, margin: float) -> LayerFeatures:
-        """The features within ``margin`` of ``near``, as a read near them would give."""
-        features = self.layer.features
-        geoms = np.asarray(features.geometry.values, dtype=object)
+    def serve(
+        self, near: np.ndarray, margin: float, crs: CRS
+    ) -> tuple[gpd.GeoDataFrame, InputRecord]:
+        """The features within ``margin`` of ``near`` (in ``crs``), as a read gives them."""
+        frame = self.frame
+        geoms = frame.geometry
+        if len(frame) and frame.crs is not None and not frame.crs.equals(crs):
+            geoms = geoms.to_crs(crs)
+        geoms = np.asarray(geoms.values, dtype=object)
         if len(near) and len(geoms):
             hits, _ = shapely.STRtree(near).query(geoms, predicate="dwithin", distance=margin)
             keep = np.unique(hits)
         else:
             keep = np.zeros(0, dtype=np.intp)
         if len(keep) < len(geoms):
-            features = features.iloc[keep].reset_index(drop=True)
-        record = _copy(self.layer.record, features_read=len(keep))
-        return replace(self.layer, features=features, record=record)
+            frame = frame.iloc[keep]
+        return frame, _copy(self.record, features_read=len(keep))
 
 
 def _copy(record: InputRecord, **changes: Any) -> InputRecord:
@@ -258,27 +265,26 @@ class Run:
         if source is None:
             source = self.sources[spec.key]
         geoms = _usable(near.values)
-        found = self._reads.find(spec.key, geoms, margin)
-        if found is None:
-            with collecting() as notes:
-                loaded = load_layer(
-                    spec,
-                    source,
-                    near,
-                    self.crs,
-                    margin=margin,
-                    datum_shift=self.datum_shift,
-                    assume_crs=self.assume_crs,
-                )
-            kept = replace(loaded, record=_copy(loaded.record))
-            found = _Read(geoms, kept, tuple(notes.messages))
-            self._reads.keep(spec.key, margin, found)
+        with deferred():
+            found = self._reads.find(spec.key, geoms, margin)
+            if found is None:
+                with collecting() as notes:
+                    frame, record = read_layer_near(
+                        spec,
+                        source,
+                        near,
+                        self.crs,
+                        margin=margin,
+                        datum_shift=self.datum_shift,
+                        assume_crs=self.assume_crs,
+                    )
+                found = _Read(geoms, frame, _copy(record), tuple(notes.messages))
+                self._reads.keep(spec.key, margin, found)
+            else:
+                frame, record = found.serve(geoms, margin, self.crs)
             for message in found.notes:
                 warn(message)
-            return loaded
-        for message in found.notes:
-            warn(message)
-        return found.serve(geoms, margin)
+            return normalise_layer(frame, spec, source, record, near, self.crs, margin=margin)
 
 
 def prepare(

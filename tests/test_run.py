@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
-from common import frame, sites, square
+from common import X0, Y0, frame, sites, square
+from shapely import Polygon
 
 import landcheck
 import landcheck.inputs
@@ -18,7 +19,7 @@ PLANAR = {"area_method": "planar"}
 def counted(monkeypatch):
     """Every site source and layer read, as it happens."""
     reads: list[str] = []
-    read_sites, load_layer = landcheck.inputs.read_sites, landcheck.run.load_layer
+    read_sites, read_layer = landcheck.inputs.read_sites, landcheck.run.read_layer_near
 
     def sites_read(source, *args, **kwargs):
         reads.append(f"sites:{source.path}")
@@ -26,10 +27,10 @@ def counted(monkeypatch):
 
     def layer_read(spec, *args, **kwargs):
         reads.append(spec.key)
-        return load_layer(spec, *args, **kwargs)
+        return read_layer(spec, *args, **kwargs)
 
     monkeypatch.setattr(landcheck.inputs, "read_sites", sites_read)
-    monkeypatch.setattr(landcheck.run, "load_layer", layer_read)
+    monkeypatch.setattr(landcheck.run, "read_layer_near", layer_read)
     return reads
 
 
@@ -65,6 +66,31 @@ def test_a_run_evaluates_other_sites_and_reads_a_layer_once(counted):
     assert record.features_read == 1  # F1 is within 1 m of "east" only: it was kept for it
     fresh = landcheck.check(inside, layers=farmland(), **PLANAR)
     assert fresh.to_dict()["sites"] == second.to_dict()["sites"]
+
+
+def test_features_kept_from_a_read_are_normalised_for_the_sites_they_serve(counted):
+    # F2, a bow tie, is repaired for S1, which it lies in; "west" lies 100 m from it
+    bowtie = Polygon(
+        [(X0 + 900, Y0 + 100), (X0 + 950, Y0 + 150), (X0 + 950, Y0 + 100), (X0 + 900, Y0 + 150)]
+    )
+    layer = frame(
+        [{"BSM": "F1", "geometry": square(700, 0, 150, 500)}, {"BSM": "F2", "geometry": bowtie}]
+    )
+    run = landcheck.prepare(sites(square(0, 0, 1000, 500)), layers={"farmland": layer}, **PLANAR)
+    first = landcheck.evaluate(run)
+    west = gpd.GeoDataFrame({"site_id": ["west"]}, geometry=[square(0, 0, 800, 500)], crs=run.crs)
+    second = landcheck.evaluate(run, west)
+    fresh = landcheck.check(west, layers={"farmland": layer}, **PLANAR)
+    assert counted.count("farmland") == 2  # the run's one read, and the fresh check's
+    (before,) = [r for r in first.inputs if r.key == "farmland"]
+    (served,) = [r for r in second.inputs if r.key == "farmland"]
+    (read,) = [r for r in fresh.inputs if r.key == "farmland"]
+    assert (before.features_read, before.geometry["repaired"]) == (2, 1)
+    assert (served.features_read, served.geometry["repaired"]) == (1, 0)
+    assert served.to_dict() == read.to_dict()
+    assert second.warnings == fresh.warnings
+    assert not any("repaired" in w for w in second.warnings)
+    assert second.layer_area("west", "farmland").planar_m2 == 50_000.0
 
 
 def test_sites_beyond_what_was_read_are_read_for():
