@@ -30,6 +30,8 @@ SAMPLE_LAYERS = (
     "planning_zones",
     "land_use",
     "townships",
+    "protected_areas",
+    "approved_land",
 )
 """Sample layers checked by the demo, named by their profile keys."""
 

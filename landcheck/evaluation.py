@@ -29,15 +29,16 @@ from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.engine import Engine, make_engine
-from landcheck.errors import DataSourceError, InputDataError
+from landcheck.errors import DataSourceError, InputDataError, shown
+from landcheck.facts import ProjectFacts
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.messages import collecting, summarise, warn
 from landcheck.overlay import measured_in_site_crs
-from landcheck.profile import CoverageSpec, LayerSpec, Profile, Text
+from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
-from landcheck.rules import SiteInfo, evaluate_site, search_distance
+from landcheck.rules import SiteInfo, evaluate_site, project_totals, search_distance
 from landcheck.run import Run, prepare
 from landcheck.units import Area
 
@@ -223,6 +224,8 @@ def check(
     engine: str = "local",
     client: Any = None,
     workers: int | None = None,
+    facts: Mapping[str, Any] | None = None,
+    stage: str = "preexam",
 ) -> CheckResult:
     """Pre-examine project sites against the profile's constraint layers.
 
@@ -279,6 +282,14 @@ def check(
         started for the call).
     workers : int, optional
         Processes to use (default: all cores; 1 keeps everything in this process).
+    facts : mapping, optional
+        Project facts for every site that does not declare them in its own
+        fields (``{"project_type": "county_road", "plan_level": "county",
+        "plan_ref": "…"}``; :mod:`landcheck.facts` lists them). A site's own
+        field wins.
+    stage : {"preexam", "approval"}
+        The stage of the application: at ``preexam`` (用地预审) the documents
+        of 报批 are listed apart as ``documents_later``.
 
     Returns
     -------
@@ -312,6 +323,7 @@ def check(
     >>> result.status("S1")
     'prohibited'
     """
+    _check_stage(stage)
     runner = make_engine(engine, client=client, workers=workers)
     run = prepare(
         sites,
@@ -324,8 +336,15 @@ def check(
         encoding=encoding,
         datum_shift=datum_shift,
         coverage=coverage,
+        facts=facts,
     )
-    return _evaluate_with(run, runner, progress)
+    return _evaluate_with(run, runner, progress, stage)
+
+
+def _check_stage(stage: Any) -> None:
+    """Refuse a stage that is not one (the message lists them)."""
+    if stage not in STAGES:
+        raise InputDataError(f"stage: {shown(stage)} is not a stage; use {' or '.join(STAGES)}")
 
 
 def evaluate(
@@ -336,6 +355,7 @@ def evaluate(
     engine: str = "local",
     client: Any = None,
     workers: int | None = None,
+    stage: str = "preexam",
 ) -> CheckResult:
     """Evaluate a prepared run: its sites (or ``sites``) against its layers.
 
@@ -346,7 +366,7 @@ def evaluate(
     sites : GeoDataFrame, optional
         Other sites to evaluate on the run (polygons in the run's CRS with a
         ``site_id``; see :meth:`Run.with_sites`); default: the run's own.
-    progress, engine, client, workers
+    progress, engine, client, workers, stage
         As for :func:`check`.
 
     Returns
@@ -375,13 +395,16 @@ def evaluate(
     >>> evaluate(run, smaller).layer_area("S1b", "farmland").planar_m2
     50000.0
     """
+    _check_stage(stage)
     runner = make_engine(engine, client=client, workers=workers)
     if sites is not None:
         run = run.with_sites(sites)
-    return _evaluate_with(run, runner, progress)
+    return _evaluate_with(run, runner, progress, stage)
 
 
-def _evaluate_with(run: Run, engine: Engine, progress: ProgressCallback | None) -> CheckResult:
+def _evaluate_with(
+    run: Run, engine: Engine, progress: ProgressCallback | None, stage: str = "preexam"
+) -> CheckResult:
     started = datetime.now(timezone.utc)
     notify = progress or (lambda stage, done, total: None)
     frame = run.sites
@@ -395,7 +418,9 @@ def _evaluate_with(run: Run, engine: Engine, progress: ProgressCallback | None) 
                 outcomes[key] = _evaluate_layer(run, spec, engine)
         notify("layers", len(run.profile.layers), len(run.profile.layers))
         coverage, coverage_record = _coverage(run, outcomes)
-        site_layers, findings = _evaluate_sites(run.profile, frame, outcomes, notify, coverage)
+        site_layers, findings = _evaluate_sites(
+            run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
+        )
     return CheckResult(
         profile=run.profile,
         analysis_crs=run.crs,
@@ -413,6 +438,8 @@ def _evaluate_with(run: Run, engine: Engine, progress: ProgressCallback | None) 
         ],
         warnings=summarise([*run.notes, *notes.messages]),
         coverage=coverage,
+        facts=list(run.facts),
+        stage=stage,
     )
 
 
@@ -422,10 +449,14 @@ def _evaluate_sites(
     outcomes: Mapping[str, _LayerOutcome],
     notify: ProgressCallback,
     coverage: Coverage | None = None,
+    facts: list[ProjectFacts] | None = None,
+    stage: str = "preexam",
 ) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
+    """Each site's layer views, then one project-level pass (征收 totals), then the rules."""
     method = profile.analysis.area_method
     empty = shapely.is_empty(np.asarray(frame.geometry.values, dtype=object))
-    site_layers, findings = [], []
+    facts = facts or [ProjectFacts() for _ in range(len(frame))]
+    site_layers, areas = [], []
     total = len(frame)
     for position, row in enumerate(frame.itertuples(index=False)):
         area = Area(row.planar_m2, row.ellipsoidal_m2, method)
@@ -441,15 +472,31 @@ def _evaluate_sites(
                 views[key] = outcome.measure.site(position, area)
         if coverage is not None:
             _describe(views, coverage, position, method)
+        site_layers.append(views)
+        areas.append(area)
+    options = profile.analysis
+
+    def is_sliver(area_m2: float, width_m: float | None) -> bool:
+        return area_m2 < options.sliver_area_m2 or (
+            width_m is not None and 0.0 < width_m < options.sliver_width_m
+        )
+
+    site_ids = frame["site_id"].astype(str).tolist()
+    projects = project_totals(
+        site_ids, [f.project_id for f in facts], site_layers, method, is_sliver
+    )
+    findings = []
+    for position, row in enumerate(frame.itertuples(index=False)):
         info = SiteInfo(
             site_id=row.site_id,
             name=row.name,
             project_class=row.project_class,
             linear=bool(row.linear),
-            area=area,
+            area=areas[position],
+            facts=facts[position],
+            project=projects[position],
         )
-        site_layers.append(views)
-        findings.append(evaluate_site(profile, info, views))
+        findings.append(evaluate_site(profile, info, site_layers[position], stage))
         if position % 200 == 0:
             notify("sites", position, total)
     notify("sites", total, total)

@@ -43,6 +43,8 @@ _ROLE_COLUMNS = {
     "admin": "_admin",
     "deduction": "_deduction",
     "survey_area": "_survey_area",
+    "ownership": "_ownership",
+    "grade": "_grade",
 }
 
 

@@ -26,12 +26,21 @@ from landcheck.classify import BUILTIN_TABLES
 from landcheck.classify.choices import category_choice_problems
 from landcheck.classify.systems import AUTO
 from landcheck.errors import ProfileError, shown
+from landcheck.projects import (
+    MARKS,
+    ProjectList,
+    ProjectType,
+    parse_legacy_classes,
+    parse_lists,
+    parse_project_types,
+)
 from landcheck.units import AreaMethod
 
 __all__ = [
     "ANALYSIS_BOUNDS",
     "FIELD_ROLES",
     "LAYER_KINDS",
+    "STAGES",
     "STATUSES",
     "AnalysisOptions",
     "Basis",
@@ -66,9 +75,14 @@ LAYER_KINDS = (
     "planning_zone",
     "land_use",
     "admin",
+    "protected_area",
+    "approved_land",
     "generic",
 )
 """What a layer means to the rules."""
+
+STAGES = ("preexam", "approval")
+"""Stages of a land application: 用地预审 (pre-examination) and 用地报批 (approval)."""
 
 FIELD_ROLES = {
     "id": "feature identifier (BSM…)",
@@ -78,6 +92,8 @@ FIELD_ROLES = {
     "survey_area": "official parcel area in m² (TBMJ)",
     "admin_code": "administrative unit code (ZLDWDM)",
     "admin": "administrative unit name (ZLDWMC)",
+    "ownership": "ownership (三调 QSXZ: 10/20 state, 30/31/32/33/34/40 collective)",
+    "grade": "cultivated-land quality grade (三调 GDDB 耕地等别, 1 best - 15 worst)",
 }
 """Attribute roles a layer can map to its own field names."""
 
@@ -89,6 +105,9 @@ _TOP_KEYS = {
     "title",
     "analysis",
     "project_classes",
+    "legacy_classes",
+    "project_types",
+    "lists",
     "layers",
     "documents",
     "rules",
@@ -114,16 +133,22 @@ class Text:
 
 @dataclass(frozen=True)
 class Basis:
-    """One legal basis of a rule, with the date of the text cited."""
+    """One legal basis of a rule, with the date of the text cited and how it was read.
+
+    ``mark`` is ``V`` (read in a full text), ``P`` (from a secondary source) or
+    ``U`` (not verified); empty when the profile does not say.
+    """
 
     text: Text
     date: str
+    mark: str = ""
 
     def cite(self, lang: str = "zh") -> str:
-        """Return the citation with its date, e.g. ``《土地管理法》第三十五条（2019-08-26）``."""
+        """Return the citation with its date and mark (``…第三十五条（2019-08-26）〔V〕``)."""
+        mark = f"〔{self.mark}〕" if self.mark else ""
         if lang == "en":
-            return f"{self.text.en} ({self.date})"
-        return f"{self.text.zh}（{self.date}）"
+            return f"{self.text.en} ({self.date}){' [' + self.mark + ']' if self.mark else ''}"
+        return f"{self.text.zh}（{self.date}）{mark}"
 
 
 @dataclass(frozen=True)
@@ -133,6 +158,20 @@ class Outcome:
     status: str
     message: Text
     documents: tuple[Text, ...] = ()
+    stages: tuple[str, ...] = ()
+
+    def documents_at(self, stage: str) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
+        """The documents needed at ``stage`` and those that come later (at 报批).
+
+        A document's stage is ``preexam`` unless the profile says ``approval``;
+        at the approval stage every document is needed now.
+        """
+        stages = self.stages or ("preexam",) * len(self.documents)
+        if stage == "approval":
+            return self.documents, ()
+        now = tuple(d for d, s in zip(self.documents, stages, strict=True) if s == "preexam")
+        later = tuple(d for d, s in zip(self.documents, stages, strict=True) if s != "preexam")
+        return now, later
 
 
 @dataclass(frozen=True)
@@ -258,6 +297,9 @@ class Profile:
     documents: tuple[Text, ...] = ()
     origin: str = ""
     coverage: CoverageSpec | None = None
+    project_types: Mapping[str, ProjectType] = field(default_factory=dict)
+    lists: Mapping[str, ProjectList] = field(default_factory=dict)
+    legacy_classes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(
@@ -277,8 +319,9 @@ class Profile:
         origin : str
             Where it comes from, for the message.
         check_rule : callable, optional
-            ``check_rule(rule, layer_kind, project_classes)`` → the problems
-            of one rule, listed with the schema's under the rule's location.
+            ``check_rule(rule, layer_kind, project_classes, *, types, lists,
+            layers)`` → the problems of one rule, listed with the schema's
+            under the rule's location.
 
         Raises
         ------
@@ -332,8 +375,10 @@ class Profile:
         return None
 
 
-RuleCheck = Callable[["RuleSpec", "str | None", Mapping[str, "Text"]], list[str]]
-"""``check_rule(rule, layer_kind, project_classes)`` → the problems of one rule."""
+RuleCheck = Callable[..., list[str]]
+"""``check_rule(rule, layer_kind, project_classes, *, types, lists, layers)`` → the problems
+of one rule; ``types``, ``lists`` and ``layers`` are the profile's project types, legal lists
+and layers, which parameters may name."""
 
 
 def rule_location(index: int, rule_id: str) -> str:
@@ -448,6 +493,11 @@ class _ProfileParser:
             str(k): _text(v, f"project_classes.{_name(k)}", self.problems)
             for k, v in self._mapping(data.get("project_classes"), "project_classes").items()
         }
+        project_types = parse_project_types(data.get("project_types"), self.problems)
+        legacy = parse_legacy_classes(
+            data.get("legacy_classes"), classes, project_types, self.problems
+        )
+        lists = parse_lists(data.get("lists"), project_types, self.problems)
         layers = self._layers(data.get("layers"))
         documents = tuple(
             _text(d, f"documents[{i}]", self.problems)
@@ -456,7 +506,8 @@ class _ProfileParser:
         rules = []
         seen: set[str] = set()
         for i, raw in enumerate(self._list(data.get("rules"), "rules")):
-            rule = self._rule(raw, i, layers, classes)
+            context = {"types": project_types, "lists": lists, "layers": layers}
+            rule = self._rule(raw, i, layers, classes, context)
             if rule is None:
                 continue
             if rule.id in seen:
@@ -477,6 +528,9 @@ class _ProfileParser:
             documents=documents,
             origin=self.origin,
             coverage=coverage,
+            project_types=project_types,
+            lists=lists,
+            legacy_classes=legacy,
         )
 
     def _missing(self, key: str) -> str:
@@ -618,6 +672,20 @@ class _ProfileParser:
             )
         return layers
 
+    def _stage(self, document: Any, where: str) -> str:
+        """A document's ``stage:`` (``preexam`` unless it says ``approval``)."""
+        if not isinstance(document, Mapping):
+            return "preexam"
+        for extra in sorted(set(document) - {"zh", "en", "stage"}, key=str):
+            self.problems.append(f"{where}.{_name(extra)}: unknown key; allowed: en, stage, zh")
+        stage = document.get("stage", "preexam")
+        if stage not in STAGES:
+            self.problems.append(
+                f"{where}.stage: {shown(stage)} is not a stage; use {' or '.join(STAGES)}"
+            )
+            return "preexam"
+        return str(stage)
+
     def _classification(self, table: Any, kind: Any, where: str) -> str | None:
         """A layer's ``classification:``: a built-in table, or ``auto`` for a land-use system."""
         if table is None:
@@ -639,7 +707,12 @@ class _ProfileParser:
         i: int,
         layers: Mapping[str, LayerSpec],
         classes: Mapping[str, Text],
+        context: Mapping[str, Any],
     ) -> RuleSpec | None:
+        """One rule: its schema checked here, its evaluator's needs by ``check_rule``.
+
+        ``context`` holds the profile's project types, lists and layers.
+        """
         where = f"rules[{i}]"
         if not isinstance(raw, Mapping):
             self.problems.append(f"{where}: expected a mapping")
@@ -671,7 +744,7 @@ class _ProfileParser:
             if not isinstance(item, Mapping):
                 self.problems.append(f"{where}.basis[{j}]: expected {{zh, en, date}}")
                 continue
-            for extra in sorted(set(item) - {"zh", "en", "date"}, key=str):
+            for extra in sorted(set(item) - {"zh", "en", "date", "mark"}, key=str):
                 self.problems.append(
                     f"{where}.basis[{j}].{_name(extra)}: unknown key "
                     "(quote texts that contain commas)"
@@ -681,7 +754,17 @@ class _ProfileParser:
                 self.problems.append(
                     f"{where}.basis[{j}].date: expected YYYY-MM-DD or YYYY-MM, got {shown(date)}"
                 )
-            basis.append(Basis(_text(dict(item), f"{where}.basis[{j}]", self.problems), date))
+            mark = item.get("mark", "")
+            if mark not in ("", *MARKS):
+                self.problems.append(
+                    f"{where}.basis[{j}].mark: {shown(mark)} is not a mark; use V (read in full), "
+                    "P (secondary source) or U (not verified)"
+                )
+                mark = ""
+            text = _text(
+                {"zh": item.get("zh"), "en": item.get("en")}, f"{where}.basis[{j}]", self.problems
+            )
+            basis.append(Basis(text, date, str(mark)))
         outcomes = {}
         for name, spec in self._mapping(raw.get("outcomes"), f"{where}.outcomes").items():
             owhere = f"{where}.outcomes.{_name(name)}"
@@ -694,12 +777,20 @@ class _ProfileParser:
                     f"{owhere}.status: {shown(status)} is not a status; "
                     f"use one of {', '.join(STATUSES)}"
                 )
+            raw_docs = self._list(spec.get("documents"), f"{owhere}.documents")
             docs = tuple(
-                _text(d, f"{owhere}.documents[{k}]", self.problems)
-                for k, d in enumerate(self._list(spec.get("documents"), f"{owhere}.documents"))
+                _text(
+                    {"zh": d.get("zh"), "en": d.get("en")} if isinstance(d, Mapping) else d,
+                    f"{owhere}.documents[{k}]",
+                    self.problems,
+                )
+                for k, d in enumerate(raw_docs)
+            )
+            stages = tuple(
+                self._stage(d, f"{owhere}.documents[{k}]") for k, d in enumerate(raw_docs)
             )
             message = _text({"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems)
-            outcomes[str(name)] = Outcome(str(status), message, docs)
+            outcomes[str(name)] = Outcome(str(status), message, docs, stages)
         check = raw.get("check", "")
         check = check if isinstance(check, str) else shown(check)  # never an evaluator name
         rule = RuleSpec(
@@ -713,5 +804,6 @@ class _ProfileParser:
         )
         if self.check_rule is not None:
             kind = layers[layer].kind if layer in layers else None
-            self.problems.extend(f"{where}: {p}" for p in self.check_rule(rule, kind, classes))
+            problems = self.check_rule(rule, kind, classes, **context)
+            self.problems.extend(f"{where}: {p}" for p in problems)
         return rule

@@ -33,6 +33,7 @@ from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, 
 from landcheck.crs.datum import DatumShift, refuse_mixed_datums
 from landcheck.crs.measuring import SiteMeasuring, site_measuring
 from landcheck.errors import InputDataError, shown
+from landcheck.facts import ProjectFacts, given_facts
 from landcheck.geometry import name_some
 from landcheck.inputs import (
     LayerInput,
@@ -165,6 +166,11 @@ class Run:
         Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
     encoding : str or None
         Attribute encoding given for the input files.
+    facts : tuple of ProjectFacts
+        Each site's project facts (:mod:`landcheck.facts`), in site order.
+    given_facts : mapping
+        The facts given for the run (``facts=``, the CLI flags), checked; they
+        apply to the sites of :meth:`with_sites` too.
     """
 
     profile: Profile
@@ -179,6 +185,8 @@ class Run:
     assume_crs: CRS | None = None
     datum_shift: DatumShift | None = None
     encoding: str | None = None
+    facts: tuple[ProjectFacts, ...] = ()
+    given_facts: Mapping[str, Any] = field(default_factory=dict)
     _reads: _Reads = field(default_factory=_Reads, repr=False)
 
     @property
@@ -211,7 +219,7 @@ class Run:
                 f"{shown(sites)}"
             )
         with collecting() as notes:
-            frame, measuring, records = _sites(
+            frame, measuring, records, facts = _sites(
                 sites,
                 self.profile,
                 self.crs,
@@ -221,10 +229,12 @@ class Run:
                 id_field="site_id",
                 width=None,
                 what="sites",
+                facts=self.given_facts,
             )
         return replace(
             self,
             sites=frame,
+            facts=tuple(facts),
             measuring=measuring,
             records=tuple(records),
             notes=tuple(notes.messages),
@@ -290,6 +300,7 @@ def prepare(
     datum_shift: DatumShift | str | None = None,
     coverage: LayerInput = None,
     what: str = "sites",
+    facts: Mapping[str, Any] | None = None,
 ) -> Run:
     """Prepare a run: read the sites, resolve the layers, choose the analysis CRS.
 
@@ -302,7 +313,7 @@ def prepare(
     ----------
     sites : path, ``"PATH:LAYER"``, GeoDataFrame, or a list of them
         The sites (or an area of interest, candidates… for the selection tools).
-    profile, layers, id_field, crs, area_method, width, encoding, datum_shift, coverage
+    profile, layers, id_field, crs, area_method, width, encoding, datum_shift, coverage, facts
         As for :func:`landcheck.check`.
     what : str
         What the polygons are, for messages (``"area of interest"``…).
@@ -331,6 +342,7 @@ def prepare(
     _check_sites_argument(sites)
     with collecting() as notes:
         resolved, given = declare_layers(resolve_profile(profile), layers)
+        given_project = given_facts(facts, resolved)
         changes: dict[str, Any] = {}
         if crs is not None:
             changes["crs"] = crs.to_wkt() if isinstance(crs, CRS) else str(crs)
@@ -370,8 +382,8 @@ def prepare(
             sites_lonlat_bounds=lambda: lonlat_bounds(raw),
             layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
         )
-        frame, measuring = _in_analysis_crs(
-            raw, as_declared, records, resolved, analysis_crs, id_field, width, what
+        frame, measuring, site_facts = _in_analysis_crs(
+            raw, as_declared, records, resolved, analysis_crs, id_field, width, what, given_project
         )
         area = coverage_source(resolved, coverage, encoding)
     return Run(
@@ -387,6 +399,8 @@ def prepare(
         assume_crs=assume_crs,
         datum_shift=shift,
         encoding=encoding,
+        facts=tuple(site_facts),
+        given_facts=given_project,
     )
 
 
@@ -401,7 +415,8 @@ def _sites(
     id_field: str | None,
     width: float | None,
     what: str,
-) -> tuple[gpd.GeoDataFrame, SiteMeasuring, list[InputRecord]]:
+    facts: Mapping[str, Any] | None = None,
+) -> tuple[gpd.GeoDataFrame, SiteMeasuring, list[InputRecord], list[ProjectFacts]]:
     """Sites read and prepared in a chosen analysis CRS (for :meth:`Run.with_sites`)."""
     raw, records, as_declared = read_site_inputs(
         sites,
@@ -414,10 +429,10 @@ def _sites(
     )
     if raw.empty:
         raise InputDataError(f"no {what}: the {what} GeoDataFrame has no features")
-    frame, measuring = _in_analysis_crs(
-        raw, as_declared, records, profile, crs, id_field, width, what
+    frame, measuring, site_facts = _in_analysis_crs(
+        raw, as_declared, records, profile, crs, id_field, width, what, facts
     )
-    return frame, measuring, records
+    return frame, measuring, records, site_facts
 
 
 def _in_analysis_crs(
@@ -429,9 +444,10 @@ def _in_analysis_crs(
     id_field: str | None,
     width: float | None,
     what: str,
-) -> tuple[gpd.GeoDataFrame, SiteMeasuring]:
+    facts: Mapping[str, Any] | None = None,
+) -> tuple[gpd.GeoDataFrame, SiteMeasuring, list[ProjectFacts]]:
     """The sites as read, prepared in the analysis CRS, each measured in its own zone."""
-    prepared = prepare_sites(raw, crs, profile, id_field=id_field, width=width)
+    prepared = prepare_sites(raw, crs, profile, id_field=id_field, width=width, facts=facts)
     measuring = site_measuring(
         crs,
         prepared.frame.geometry.values,
@@ -443,7 +459,7 @@ def _in_analysis_crs(
     note = prepared.geometry_report.describe(what)
     if note:
         warn(note)
-    return frame, measuring
+    return frame, measuring, prepared.facts
 
 
 def _warn_zones(sites: gpd.GeoDataFrame, measuring: SiteMeasuring) -> None:

@@ -223,12 +223,12 @@ def test_merge_key_bomb_and_self_reference_are_refused():
 
 def test_a_few_aliases_still_work():
     text = builtin_profile_text("china-preexam")
-    text = text.replace("allowed_classes: [", "allowed_classes: &exempt [")
-    text = text.replace("single_site_classes: [", "single_site_classes: *exempt\n      # [")
+    text = text.replace("never_types: [", "never_types: &arrays [")
+    text = text.replace("array_types: [", "array_types: *arrays\n      # [")
     profile = profile_from_yaml(text, origin="aliases")
-    farmland, urban = profile.rules[0], profile.rules[2]
-    assert urban.params["single_site_classes"] == farmland.params["allowed_classes"]
-    assert len(urban.params["single_site_classes"]) == 6
+    rules = {rule.id: rule for rule in profile.rules}
+    farmland, pv = rules["permanent_farmland"], rules["pv_siting"]
+    assert pv.params["array_types"] == farmland.params["never_types"] == ["pv_array"]
 
 
 def test_values_quoted_in_messages_are_capped():

@@ -22,7 +22,10 @@ from landcheck.errors import InputDataError, LandcheckError, ProfileError
 from landcheck.io.profiles import builtin_profile_text, profile_from_dict, profile_from_yaml
 from landcheck.profile import Profile
 
-PROFILE_KEYS = "farmland, eco_redline, urban_boundary, planning_zones, land_use, townships"
+PROFILE_KEYS = (
+    "farmland, eco_redline, urban_boundary, planning_zones, land_use, townships, "
+    "protected_areas, approved_land"
+)
 TEXT_HINT = " (a text: write the number without quotes, with a decimal point, e.g. 1.0e+9)"
 
 
@@ -147,8 +150,9 @@ def test_a_profile_s_rules_are_checked_by_whoever_loads_or_uses_it():
     data["rules"][1]["check"] = "overlap_area"
     problem = (
         "rules[1] (eco_redline): check: 'overlap_area' is not an evaluator; use one of "
-        "permanent_farmland, eco_redline, urban_boundary, cultivated_land, "
-        "agricultural_conversion, planning_conformity, proximity, overlap"
+        "permanent_farmland, eco_redline, urban_boundary, planning_conformity, "
+        "cultivated_land, agricultural_conversion, expropriation, preexam_needed, pv_siting, "
+        "proximity, overlap"
     )
     profile = Profile.from_dict(data, origin="mine")  # the schema alone is fine
     assert profile.rules[1].id == "eco_redline"
@@ -188,7 +192,7 @@ def test_rule_distances_must_be_finite_and_within_bounds(distance):
         profile_from_yaml(text, origin="p.yaml")
     (problem,) = caught.value.problems
     assert problem.startswith(
-        "rules[8] (near_redline): params.distance_m: expected a distance in metres, more than 0 "
+        "rules[11] (near_redline): params.distance_m: expected a distance in metres, more than 0 "
         "and at most 10,000, got "
     )
 

@@ -175,7 +175,7 @@ def load_profile(name: str = "china-preexam") -> Profile:
     --------
     >>> profile = load_profile("china-preexam")
     >>> profile.name, sorted(profile.layers)[:3]
-    ('china-preexam', ['eco_redline', 'farmland', 'land_use'])
+    ('china-preexam', ['approved_land', 'eco_redline', 'farmland'])
     """
     return profile_from_yaml(builtin_profile_text(name), origin=name)
 
@@ -223,7 +223,7 @@ def resolve_profile(value: str | os.PathLike[str] | Profile) -> Profile:
     Examples
     --------
     >>> resolve_profile("china-preexam").version
-    '2026-11'
+    '2026-12'
     """
     if isinstance(value, Profile):
         validate_profile(value)

@@ -90,8 +90,12 @@ FALLBACK_LAYERS = (
         "current land use (third land survey parcels)",
     ),
     LayerKey("townships", "admin", "乡镇行政区", "townships"),
+    LayerKey("protected_areas", "protected_area", "自然保护地", "protected areas"),
+    LayerKey(
+        "approved_land", "approved_land", "已批建设用地", "land already approved for construction"
+    ),
 )
-"""The layer keys of the built-in profile ``china-preexam`` (2026-11), used when the
+"""The layer keys of the built-in profile ``china-preexam`` (2026-12), used when the
 environment cannot be asked for its own."""
 
 
