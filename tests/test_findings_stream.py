@@ -1,0 +1,153 @@
+"""findings.json built from the per-site numpy rows and written a site at a time.
+
+The text must be exactly what ``json.dumps(result.to_dict(), indent=2)`` gives
+(NaN written as null), and every class, administrative unit and feature entry
+must read the same numbers as the DataFrames the reports show
+(:attr:`SiteLayer.classes`, ``.admin``, ``.features``). Numbers from the report
+case (tests/report_case.py), known by construction, and the sample county.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+
+import pandas as pd
+import pytest
+from report_case import result
+
+from landcheck import check
+from landcheck.io.records import file_sha256, start_hashing
+from landcheck.report.json import FILENAME, _finite, dumps, iter_json, write_json
+from landcheck.rollup import CATEGORIES, LandUseRollup
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return result()
+
+
+@pytest.fixture(scope="module")
+def sample(sample_layers):
+    return check(f"{sample_layers['land_use'].rpartition(':')[0]}:candidates", layers=sample_layers)
+
+
+def _reference_text(res) -> str:
+    return json.dumps(_finite(res.to_dict()), ensure_ascii=False, indent=2)
+
+
+def test_the_streamed_text_is_json_dumps_of_the_dict(checked, sample):
+    for res in (checked, sample):
+        assert "".join(iter_json(res)) == _reference_text(res)
+        assert dumps(res) == _reference_text(res)
+
+
+def test_written_file_is_the_text_with_a_final_newline_and_reports_each_site(checked, tmp_path):
+    events = []
+    path = write_json(
+        checked, str(tmp_path), progress=lambda done, total: events.append((done, total))
+    )
+    assert os.path.basename(path) == FILENAME
+    with open(path, encoding="utf-8") as handle:
+        assert handle.read() == _reference_text(checked) + "\n"
+    assert events == [(1, 2), (2, 2)]
+
+
+def test_run_dict_then_sites_is_the_whole_dict(checked):
+    whole = checked.to_dict()
+    assert list(whole)[-1] == "sites"
+    assert {**checked.run_dict(), "sites": list(checked.site_dicts())} == whole
+    assert [site["site_id"] for site in whole["sites"]] == ["S1", "S2"]
+
+
+def test_known_numbers_of_the_case(checked):
+    s1 = checked.to_dict()["sites"][0]
+    land_use = s1["layers"]["land_use"]
+    assert land_use["classes"]["0101"]["planar_m2"] == pytest.approx(9_000.0)
+    assert land_use["classes"]["0101"]["tiankan_planar_m2"] == pytest.approx(1_000.0)
+    assert land_use["classes"]["0101"]["survey_m2"] == pytest.approx(9_000.0)
+    assert land_use["classes"]["1203"]["planar_m2"] == pytest.approx(2_000.0)
+    assert "tiankan_planar_m2" not in land_use["classes"]["0702"]
+    assert land_use["categories"]["农用地"]["planar_m2"] == pytest.approx(15_000.0)
+    assert land_use["cultivated"]["0103"]["planar_m2"] == pytest.approx(4_000.0)
+    assert land_use["tiankan"]["planar_m2"] == pytest.approx(2_000.0)
+    farmland = s1["layers"]["farmland"]
+    assert [f["planar_m2"] for f in farmland["features"]] == pytest.approx([10_000.0])
+
+
+def _frame_entries(view):
+    """The classes, admin units and features of one site and layer, read from its DataFrames."""
+    classes = {}
+    for code, row in view.classes.iterrows():
+        entry = {"name": str(row["name"]), "planar_m2": float(row["planar_m2"])}
+        entry["ellipsoidal_m2"] = float(row["ellipsoidal_m2"])
+        if "survey_m2" in row and not pd.isna(row["survey_m2"]):
+            entry["survey_m2"] = float(row["survey_m2"])
+        for column in ("category", "level1", "level1_name", "conformity"):
+            if column in row and str(row[column]):
+                entry[column] = str(row[column])
+        if "tiankan_planar_m2" in row and float(row["tiankan_planar_m2"]) > 0:
+            entry["tiankan_planar_m2"] = float(row["tiankan_planar_m2"])
+            entry["tiankan_ellipsoidal_m2"] = float(row["tiankan_ellipsoidal_m2"])
+        classes[str(code)] = entry
+    admin = {
+        str(code): {
+            "name": str(row["name"]),
+            "planar_m2": float(row["planar_m2"]),
+            "ellipsoidal_m2": float(row["ellipsoidal_m2"]),
+        }
+        for code, row in view.admin.iterrows()
+    }
+    features = [
+        {"id": str(r.feature_id), "planar_m2": r.planar_m2, "ellipsoidal_m2": r.ellipsoidal_m2}
+        for r in view.features.itertuples(index=False)
+    ]
+    return classes, admin, features
+
+
+def test_entries_read_the_same_numbers_as_the_report_frames(checked, sample):
+    for res in (checked, sample):
+        for site, views in zip(res.to_dict()["sites"], res.site_layers, strict=True):
+            for key, view in views.items():
+                layer = site["layers"][key]
+                classes, admin, features = _frame_entries(view)
+                assert layer["features"] == features
+                assert layer.get("admin", {}) == admin
+                if "classes" in layer:
+                    assert layer["classes"] == classes
+                    assert list(layer["classes"]) == list(classes)
+
+
+def test_the_rollup_of_rows_is_the_rollup_of_the_frame_bit_for_bit(checked, sample):
+    compared = 0
+    for res in (checked, sample):
+        for views in res.site_layers:
+            view = views["land_use"]
+            of_rows = LandUseRollup(view.class_rows, ridge_code=view.ridge_code)
+            of_frame = LandUseRollup(view.classes, ridge_code=view.ridge_code)
+            for name in CATEGORIES:
+                a, b = of_rows.category(name), of_frame.category(name)
+                assert (a.planar_m2, a.ellipsoidal_m2) == (b.planar_m2, b.ellipsoidal_m2)
+                assert math.isnan(a.survey_m2) == math.isnan(b.survey_m2)
+            a, b = of_rows.ridges, of_frame.ridges
+            assert (a.planar_m2, a.ellipsoidal_m2) == (b.planar_m2, b.ellipsoidal_m2)
+            assert [line.key for line in of_rows.lines] == [line.key for line in of_frame.lines]
+            pd.testing.assert_frame_equal(of_rows.classes, of_frame.classes)
+            compared += 1
+    assert compared >= 3
+
+
+def test_background_hashing_gives_the_files_sha256(tmp_path):
+    path = tmp_path / "layers.gpkg"
+    path.write_bytes(os.urandom(3 << 20) + b"end")
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    start_hashing([f"{path}:land_use", None, str(tmp_path / "missing.shp")])
+    assert file_sha256(str(path)) == expected
+    # a new version of the file is hashed again, not served from the old one
+    path.write_bytes(b"changed")
+    os.utime(path, ns=(1_000_000_000, 2_000_000_000))
+    start_hashing([str(path)])
+    assert file_sha256(str(path)) == hashlib.sha256(b"changed").hexdigest()
+    assert file_sha256(str(tmp_path / "missing.shp")) is None
