@@ -151,3 +151,28 @@ def test_background_hashing_gives_the_files_sha256(tmp_path):
     start_hashing([str(path)])
     assert file_sha256(str(path)) == hashlib.sha256(b"changed").hexdigest()
     assert file_sha256(str(tmp_path / "missing.shp")) is None
+
+
+def test_the_encoder_writes_what_json_dumps_writes():
+    import numpy as np
+
+    from landcheck.report.json import _encode
+
+    value = {
+        "text": 'quote " backslash \\ newline \n tab \t 中文 \u2028 \x01',
+        "numbers": [0, -3, 10**20, 0.1, 1e-5, 1e16, -0.0, 123456.78901234567, np.float64(2.5)],
+        "missing": [float("nan"), float("inf"), -float("inf"), {"x": float("nan")}],
+        "empty": [{}, [], ""],
+        "flags": [True, False, None],
+        "nested": {"a": {"b": [[1, [2, {}]], ()]}},
+        7: "int key",
+        2.5: "float key",
+        True: "bool key",
+        None: "null key",
+        "tuple": (1, "two"),
+    }
+    expected = json.dumps(_finite(value), ensure_ascii=False, indent=2)
+    assert _encode(value) == expected
+    assert json.loads(_encode(value))["missing"] == [None, None, None, {"x": None}]
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        _encode({"set": {1, 2}})
