@@ -52,7 +52,7 @@ def test_written_file_is_the_text_with_a_final_newline_and_reports_each_site(che
     assert os.path.basename(path) == FILENAME
     with open(path, encoding="utf-8") as handle:
         assert handle.read() == _reference_text(checked) + "\n"
-    assert events == [(1, 2), (2, 2)]
+    assert events == [(0, 2), (1, 2), (2, 2)]
 
 
 def test_run_dict_then_sites_is_the_whole_dict(checked):
@@ -176,3 +176,29 @@ def test_the_encoder_writes_what_json_dumps_writes():
     assert json.loads(_encode(value))["missing"] == [None, None, None, {"x": None}]
     with pytest.raises(TypeError, match="not JSON serializable"):
         _encode({"set": {1, 2}})
+
+
+def test_each_writer_reports_its_own_progress(checked, tmp_path):
+    from landcheck.report.folder import write_report
+    from landcheck.report.gpkg import gpkg_layers
+    from landcheck.tables import report_tables
+
+    events = []
+    write_report(
+        checked,
+        tmp_path / "report",
+        formats="json,xlsx,gpkg,txt",
+        progress=lambda stage, done, total: events.append((stage, done, total)),
+    )
+    stages = list(dict.fromkeys(stage for stage, _, _ in events))
+    assert stages == ["write:json", "write:xlsx", "write:gpkg", "write:txt"]
+    units = {
+        "write:json": 2,  # sites
+        "write:xlsx": len(report_tables(checked, "zh")),  # sheets
+        "write:gpkg": len(gpkg_layers(checked)),  # layers
+        "write:txt": 2,
+    }
+    for stage, total in units.items():
+        mine = [(done, of) for name, done, of in events if name == stage]
+        assert mine[0] == (0, total) and mine[-1] == (total, total), stage
+        assert [done for done, _ in mine] == sorted(done for done, _ in mine)

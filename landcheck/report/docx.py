@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -178,7 +179,12 @@ def _add_provenance(
 
 
 def build_document(
-    result: CheckResult, *, lang: str = "zh", maps: bool = True, drafts: bool = True
+    result: CheckResult,
+    *,
+    lang: str = "zh",
+    maps: bool = True,
+    drafts: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Any:
     """Build report.docx as a :class:`docx.document.Document` without saving it.
 
@@ -192,6 +198,8 @@ def build_document(
         Draw the site maps (the slow part).
     drafts : bool
         Append the draft opinion of every site.
+    progress : callable, optional
+        ``progress(done, total)`` after each site's pages (its map drawn).
 
     Returns
     -------
@@ -211,8 +219,13 @@ def build_document(
     add_report_table(flow, tables["summary"], landscape=True)
     flow.section(landscape=False)
     flow.heading(t["sites"], 1)
+    total = len(result.site_ids)
+    if progress is not None:
+        progress(0, total)
     for position, site_id in enumerate(result.site_ids):
         _add_site(flow, result, tables, position, site_id, lang, maps=maps)
+        if progress is not None:
+            progress(position + 1, total)
     flow.section(landscape=True)
     _add_provenance(flow, result, tables, lang)
     if drafts:
@@ -224,5 +237,6 @@ def write_docx(result: CheckResult, directory: str, options: ReportOptions | Non
     """Write report.docx into ``directory`` and return its path."""
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
-    build_document(result, lang=lang).save(path)
+    progress = options.step("docx") if options is not None else None
+    build_document(result, lang=lang, progress=progress).save(path)
     return path

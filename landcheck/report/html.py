@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -117,7 +118,13 @@ def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
     ]
 
 
-def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> str:
+def render_html(
+    result: CheckResult,
+    *,
+    lang: str = "zh",
+    maps: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
     """Render report.html as a string.
 
     Parameters
@@ -129,9 +136,13 @@ def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> 
     maps : bool
         Draw the site maps (the slow part); without them the page still has
         every table.
+    progress : callable, optional
+        ``progress(done, total)`` after each site (its map drawn).
     """
     tables = report_tables(result, lang)
     sites = []
+    if progress is not None:
+        progress(0, len(result.site_ids))
     for index, site_id in enumerate(result.site_ids):
         row = result.sites.iloc[index]
         image = ""
@@ -157,6 +168,8 @@ def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> 
                 ],
             }
         )
+        if progress is not None:
+            progress(index + 1, len(result.site_ids))
     anchors = {s["site_id"]: s["anchor"] for s in sites}
     summary = _table_view(tables["summary"], anchors=anchors)
     counts = result.statuses.value_counts()
@@ -189,5 +202,6 @@ def write_html(result: CheckResult, directory: str, options: ReportOptions | Non
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(render_html(result, lang=lang))
+        progress = options.step("html") if options is not None else None
+        handle.write(render_html(result, lang=lang, progress=progress))
     return path

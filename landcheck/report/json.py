@@ -115,7 +115,7 @@ def iter_json(
 
     The pieces joined are ``json.dumps(result.to_dict(), ensure_ascii=False,
     indent=2)``, NaN and infinities written as null. ``progress(done, total)``
-    is called after each site.
+    is called before the first site and after each.
     """
     head = _encode(result.run_dict())
     total = len(result.sites)
@@ -123,6 +123,8 @@ def iter_json(
         yield head[: -len("\n}")] + ',\n  "sites": []\n}'
         return
     yield head[: -len("\n}")] + ',\n  "sites": [\n'
+    if progress is not None:
+        progress(0, total)
     inner = _BREAKS[2]
     for done, site in enumerate(result.site_dicts(), start=1):
         separator = "" if done == 1 else ",\n"
@@ -158,7 +160,12 @@ def write_json(
     options: ReportOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
-    """Write findings.json into ``directory``, a site at a time, and return its path."""
+    """Write findings.json into ``directory``, a site at a time, and return its path.
+
+    ``progress(done, total)`` (else the options' ``write:json`` stage) hears of each site.
+    """
+    if progress is None and options is not None:
+        progress = options.step("json")
     path = os.path.join(directory, FILENAME)
     with open(path, "w", encoding="utf-8") as handle:
         for piece in iter_json(result, progress=progress):

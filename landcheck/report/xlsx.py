@@ -20,6 +20,7 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from landcheck.report.palette import STATUS_COLORS
@@ -185,8 +186,13 @@ def _write_sheet(sheet: Worksheet, table: ReportTable) -> None:
         note.font = Font(italic=True, color="5D6D7E")
 
 
-def build_workbook(result: CheckResult, *, lang: str = "zh") -> Any:
-    """Build the workbook (an :class:`openpyxl.Workbook`) without writing it."""
+def build_workbook(
+    result: CheckResult, *, lang: str = "zh", progress: Callable[[int, int], None] | None = None
+) -> Any:
+    """Build the workbook (an :class:`openpyxl.Workbook`) without writing it.
+
+    ``progress(done, total)`` is called after each sheet.
+    """
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -195,10 +201,15 @@ def build_workbook(result: CheckResult, *, lang: str = "zh") -> Any:
     workbook.properties.title = (
         "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
     )
-    for key, table in report_tables(result, lang).items():
+    tables = report_tables(result, lang)
+    if progress is not None:
+        progress(0, len(tables))
+    for done, (key, table) in enumerate(tables.items(), start=1):
         names = SHEET_NAMES.get(key, (key, key))
         sheet = workbook.create_sheet(title=(names[1] if lang == "en" else names[0])[:31])
         _write_sheet(sheet, table)
+        if progress is not None:
+            progress(done, len(tables))
     return workbook
 
 
@@ -206,5 +217,6 @@ def write_xlsx(result: CheckResult, directory: str, options: ReportOptions | Non
     """Write report.xlsx into ``directory`` and return its path."""
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
-    build_workbook(result, lang=lang).save(path)
+    progress = options.step("xlsx") if options is not None else None
+    build_workbook(result, lang=lang, progress=progress).save(path)
     return path

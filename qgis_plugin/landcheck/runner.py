@@ -66,8 +66,8 @@ class ProgressTracker:
     """Turns landcheck's progress events into one percentage and a step text.
 
     ``check`` reports the sites (``sites`` 0 of n) first, then each layer
-    overlaid (``layers``), then the sites evaluated (``sites`` again); the
-    report is written after the last event. Layers take most of the time.
+    overlaid (``layers``), then the sites evaluated (``sites`` again), then
+    each report writer (``write:json``, ``write:html``…). Layers take most of the time.
 
     Examples
     --------
@@ -80,6 +80,8 @@ class ProgressTracker:
     (82.0, 'layers overlaid: 6 of 6')
     >>> tracker.update("sites", 3, 3)
     (95.0, 'sites evaluated: 3 of 3; writing the report')
+    >>> tracker.update("write:html", 1, 4)
+    (96.25, 'writing html: 1 of 4')
     """
 
     def __init__(self) -> None:
@@ -98,6 +100,8 @@ class ProgressTracker:
             if done >= total:
                 text += "; writing the report"
             return 82.0 + 13.0 * share, text
+        if stage.startswith("write:"):
+            return 95.0 + 5.0 * share, f"writing {stage[len('write:') :]}: {done} of {total}"
         return 0.0, f"{stage}: {done} of {total}"
 
 
