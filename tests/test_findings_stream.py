@@ -202,3 +202,18 @@ def test_each_writer_reports_its_own_progress(checked, tmp_path):
         mine = [(done, of) for name, done, of in events if name == stage]
         assert mine[0] == (0, total) and mine[-1] == (total, total), stage
         assert [done for done, _ in mine] == sorted(done for done, _ in mine)
+
+
+def test_maps_drawn_in_worker_processes_are_the_maps_drawn_here(checked):
+    from landcheck.report.maps import PARALLEL_MAPS, map_png, map_pngs
+
+    site_ids = ["S1", "S2"] * (PARALLEL_MAPS // 2 + 1)
+    events = []
+    parallel = list(
+        map_pngs(checked, site_ids, workers=2, progress=lambda d, t: events.append((d, t)))
+    )
+    here = {site_id: map_png(checked, site_id) for site_id in ("S1", "S2")}
+    assert parallel == [here[site_id] for site_id in site_ids]
+    assert events == [(done, len(site_ids)) for done in range(1, len(site_ids) + 1)]
+    # few sites, or one worker: drawn here, the same images
+    assert list(map_pngs(checked, ["S2", "S1"], workers=2)) == [here["S2"], here["S1"]]

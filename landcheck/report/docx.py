@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
-from matplotlib import rc_context
 
 from landcheck._version import __version__
 from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.maps import site_map
+from landcheck.report.maps import map_pngs
 from landcheck.report.opinion import add_opinion_drafts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.wordstyle import (
@@ -59,16 +58,6 @@ MAP_DPI = 200
 """Resolution of the site maps (they are printed)."""
 MAP_PANEL_INCHES = 2.8
 """Width of one map panel: three fill the A4 text width with legible legends."""
-
-
-def _map_png(result: CheckResult, site_id: str, lang: str) -> io.BytesIO:
-    """The site's map (:func:`landcheck.report.maps.site_map`) as PNG, sized for the page."""
-    figure = site_map(result, site_id, lang=lang, panel_size=MAP_PANEL_INCHES)
-    buffer = io.BytesIO()
-    with rc_context({"hatch.linewidth": 0.5}):
-        figure.savefig(buffer, format="png", dpi=MAP_DPI, facecolor="white")
-    buffer.seek(0)
-    return buffer
 
 
 def _status_run(paragraph: Any, status: str, lang: str, *, brackets: bool = True) -> None:
@@ -114,7 +103,7 @@ def _add_site(
     site_id: str,
     lang: str,
     *,
-    maps: bool,
+    image: bytes | None,
 ) -> None:
     t = report_texts(lang)
     name = site_name(result.sites.iloc[position]["name"])
@@ -124,9 +113,9 @@ def _add_site(
     _status_run(heading, result.status(site_id), lang)
     flow.heading(tables["basic"].title, 3)
     add_pairs(flow, table_pairs(tables["basic"], site_id))
-    if maps:
+    if image is not None:
         flow.heading(t["map"], 3)
-        flow.picture(_map_png(result, site_id, lang), text_width())
+        flow.picture(io.BytesIO(image), text_width())
         flow.paragraph(t["legend_note"], "Caption")
     flow.heading(t["findings"], 3)
     _add_findings(flow, tables["findings"], site_id, t)
@@ -222,8 +211,10 @@ def build_document(
     total = len(result.site_ids)
     if progress is not None:
         progress(0, total)
+    images = map_pngs(result, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES) if maps else None
     for position, site_id in enumerate(result.site_ids):
-        _add_site(flow, result, tables, position, site_id, lang, maps=maps)
+        image = next(images) if images is not None else None
+        _add_site(flow, result, tables, position, site_id, lang, image=image)
         if progress is not None:
             progress(position + 1, total)
     flow.section(landscape=True)

@@ -21,7 +21,7 @@ from landcheck._version import __version__
 from landcheck.labels import label, status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.maps import map_png
+from landcheck.report.maps import map_pngs
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
@@ -143,11 +143,12 @@ def render_html(
     sites = []
     if progress is not None:
         progress(0, len(result.site_ids))
+    images = map_pngs(result, lang=lang) if maps else None
     for index, site_id in enumerate(result.site_ids):
         row = result.sites.iloc[index]
         image = ""
-        if maps:
-            image = base64.b64encode(map_png(result, site_id, lang=lang)).decode("ascii")
+        if images is not None:
+            image = base64.b64encode(next(images)).decode("ascii")
         status = result.status(site_id)
         sites.append(
             {
