@@ -217,3 +217,20 @@ def test_maps_drawn_in_worker_processes_are_the_maps_drawn_here(checked):
     assert events == [(done, len(site_ids)) for done in range(1, len(site_ids) + 1)]
     # few sites, or one worker: drawn here, the same images
     assert list(map_pngs(checked, ["S2", "S1"], workers=2)) == [here["S2"], here["S1"]]
+
+
+def test_a_sites_frame_is_its_rows_with_the_index_set(sample):
+    compared = 0
+    for views in sample.site_layers:
+        for view in views.values():
+            for rows in (view.class_rows, view.admin_rows, view.feature_rows):
+                if not len(rows):
+                    assert rows.frame().empty
+                    continue
+                data = {k: v[rows.start : rows.stop] for k, v in rows.rows.columns.items()}
+                expected = pd.DataFrame(data)
+                if rows.rows.index:
+                    expected = expected.set_index(rows.rows.index)
+                pd.testing.assert_frame_equal(rows.frame(), expected)
+                compared += 1
+    assert compared > 20
