@@ -356,6 +356,7 @@ def check(
     )
     warnings = run.warnings
     frame = run.sites.frame
+    runner.start(len(frame))
     area_source = coverage_source(run.profile, coverage, encoding)
     notify("sites", 0, len(frame))
     warnings.extend(coverage_warnings(run.profile, run.sources, frame, run.crs))
