@@ -234,3 +234,19 @@ def test_a_sites_frame_is_its_rows_with_the_index_set(sample):
                 pd.testing.assert_frame_equal(rows.frame(), expected)
                 compared += 1
     assert compared > 20
+
+
+def test_the_writers_of_one_report_share_its_tables(checked, monkeypatch, tmp_path):
+    import landcheck.tables
+    from landcheck.report.folder import write_report
+
+    built = []
+    original = landcheck.tables.report_tables
+
+    def counting(result, lang="zh"):
+        built.append(lang)
+        return original(result, lang)
+
+    monkeypatch.setattr(landcheck.tables, "report_tables", counting)
+    write_report(checked, tmp_path / "en", formats="html,xlsx,json", lang="en")
+    assert built == ["en"]

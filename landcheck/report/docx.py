@@ -174,6 +174,7 @@ def build_document(
     maps: bool = True,
     drafts: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    tables: dict[str, ReportTable] | None = None,
 ) -> Any:
     """Build report.docx as a :class:`docx.document.Document` without saving it.
 
@@ -189,6 +190,9 @@ def build_document(
         Append the draft opinion of every site.
     progress : callable, optional
         ``progress(done, total)`` after each site's pages (its map drawn).
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``, when
+        already built.
 
     Returns
     -------
@@ -202,7 +206,7 @@ def build_document(
     add_text(header, f"{t['heading']} · {t['generated']} {__version__}")
     add_page_number(section, lang)
     flow = Flow(document)
-    tables = report_tables(result, lang)
+    tables = tables if tables is not None else report_tables(result, lang)
     _add_cover(flow, result, lang)
     flow.section(landscape=True)
     add_report_table(flow, tables["summary"], landscape=True)
@@ -229,5 +233,6 @@ def write_docx(result: CheckResult, directory: str, options: ReportOptions | Non
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
     progress = options.step("docx") if options is not None else None
-    build_document(result, lang=lang, progress=progress).save(path)
+    tables = options.tables(result) if options is not None else None
+    build_document(result, lang=lang, progress=progress, tables=tables).save(path)
     return path

@@ -124,6 +124,7 @@ def render_html(
     lang: str = "zh",
     maps: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    tables: dict[str, ReportTable] | None = None,
 ) -> str:
     """Render report.html as a string.
 
@@ -138,8 +139,11 @@ def render_html(
         every table.
     progress : callable, optional
         ``progress(done, total)`` after each site (its map drawn).
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``, when
+        already built.
     """
-    tables = report_tables(result, lang)
+    tables = tables if tables is not None else report_tables(result, lang)
     sites = []
     if progress is not None:
         progress(0, len(result.site_ids))
@@ -204,5 +208,6 @@ def write_html(result: CheckResult, directory: str, options: ReportOptions | Non
     path = os.path.join(directory, FILENAME)
     with open(path, "w", encoding="utf-8") as handle:
         progress = options.step("html") if options is not None else None
-        handle.write(render_html(result, lang=lang, progress=progress))
+        tables = options.tables(result) if options is not None else None
+        handle.write(render_html(result, lang=lang, progress=progress, tables=tables))
     return path

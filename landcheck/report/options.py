@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from landcheck.errors import InputDataError
 from landcheck.labels import LANGUAGES
+
+if TYPE_CHECKING:
+    from landcheck.result import CheckResult
+    from landcheck.tables import ReportTable
 
 __all__ = ["ReportOptions"]
 
@@ -34,12 +39,28 @@ class ReportOptions:
 
     lang: str = "zh"
     progress: Callable[[str, int, int], None] | None = field(default=None, compare=False)
+    _tables: dict[int, tuple[Any, Any]] = field(
+        default_factory=dict, compare=False, repr=False, init=False
+    )
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
             raise InputDataError(
                 f"unknown language {self.lang!r}; use one of {', '.join(LANGUAGES)}"
             )
+
+    def tables(self, result: CheckResult) -> dict[str, ReportTable]:
+        """The reviewer's tables of ``result`` (:func:`landcheck.tables.report_tables`).
+
+        Built once for all the writers of a report folder (HTML, XLSX and Word
+        lay out the same tables), in the options' language.
+        """
+        from landcheck.tables import report_tables
+
+        cached = self._tables.get(id(result))
+        if cached is None or cached[0] is not result:
+            cached = self._tables[id(result)] = (result, report_tables(result, self.lang))
+        return cached[1]
 
     def step(self, writer: str) -> Callable[[int, int], None]:
         """A writer's ``progress(done, total)``: stage ``write:<writer>``, or nothing to report.

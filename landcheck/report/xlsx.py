@@ -187,11 +187,16 @@ def _write_sheet(sheet: Worksheet, table: ReportTable) -> None:
 
 
 def build_workbook(
-    result: CheckResult, *, lang: str = "zh", progress: Callable[[int, int], None] | None = None
+    result: CheckResult,
+    *,
+    lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
+    tables: dict[str, ReportTable] | None = None,
 ) -> Any:
     """Build the workbook (an :class:`openpyxl.Workbook`) without writing it.
 
-    ``progress(done, total)`` is called after each sheet.
+    ``progress(done, total)`` is called after each sheet; ``tables`` are the
+    result's :func:`~landcheck.tables.report_tables` in ``lang`` when already built.
     """
     from openpyxl import Workbook
 
@@ -201,7 +206,7 @@ def build_workbook(
     workbook.properties.title = (
         "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
     )
-    tables = report_tables(result, lang)
+    tables = tables if tables is not None else report_tables(result, lang)
     if progress is not None:
         progress(0, len(tables))
     for done, (key, table) in enumerate(tables.items(), start=1):
@@ -218,5 +223,6 @@ def write_xlsx(result: CheckResult, directory: str, options: ReportOptions | Non
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
     progress = options.step("xlsx") if options is not None else None
-    build_workbook(result, lang=lang, progress=progress).save(path)
+    tables = options.tables(result) if options is not None else None
+    build_workbook(result, lang=lang, progress=progress, tables=tables).save(path)
     return path
