@@ -313,12 +313,18 @@ class CheckResult:
         frames = []
         for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True):
             for key, view in views.items():
-                if view.classes.empty:
+                rows = view.class_rows
+                if not len(rows) or rows.rows is None or not rows.rows.columns:
                     continue
-                part = view.classes.reset_index()
-                part.insert(0, "layer", key)
-                part.insert(0, "site_id", sid)
-                frames.append(part)
+                # one constructor from the site's numpy rows (what ``view.classes`` is
+                # built from), with the code as a column: no reset_index and inserts
+                data = {
+                    name: values[rows.start : rows.stop]
+                    for name, values in rows.rows.columns.items()
+                }
+                index = rows.rows.index
+                ordered = {index: data.pop(index)} if index else {}
+                frames.append(pd.DataFrame({"site_id": sid, "layer": key, **ordered, **data}))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     @cached_property

@@ -250,3 +250,18 @@ def test_the_writers_of_one_report_share_its_tables(checked, monkeypatch, tmp_pa
     monkeypatch.setattr(landcheck.tables, "report_tables", counting)
     write_report(checked, tmp_path / "en", formats="html,xlsx,json", lang="en")
     assert built == ["en"]
+
+
+def test_the_class_table_is_the_sites_class_frames_one_after_the_other(checked, sample):
+    for res in (checked, sample):
+        frames = []
+        for sid, views in zip(res.sites["site_id"], res.site_layers, strict=True):
+            for key, view in views.items():
+                if view.classes.empty:
+                    continue
+                part = view.classes.reset_index()
+                part.insert(0, "layer", key)
+                part.insert(0, "site_id", sid)
+                frames.append(part)
+        expected = pd.concat(frames, ignore_index=True)
+        pd.testing.assert_frame_equal(res.class_table, expected)
