@@ -9,9 +9,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from landcheck import demo
 from landcheck.cli.main import cli
 from landcheck.io.output import atomic_folder
-from landcheck.report import demo
 
 ROOT = Path(__file__).resolve().parents[1]
 
