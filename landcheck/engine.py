@@ -211,6 +211,10 @@ def _main_not_reimported() -> Iterator[None]:
             setattr(main, name, value)
 
 
+def _ready() -> None:
+    """A task that does nothing: submitted to start a worker process."""
+
+
 @atexit.register
 def _shutdown_pools() -> None:
     for pool in _POOL.values():
@@ -236,6 +240,29 @@ class Engine:
     workers: int = 1
     client: Any = None
     _owned: list[Any] = field(default_factory=list, repr=False)
+    _starting: threading.Thread | None = field(default=None, repr=False)
+
+    def start(self, sites: int) -> None:
+        """Start the worker processes a batch of ``sites`` will use, in the background.
+
+        A worker process takes a second or more to start (the forkserver
+        imports geopandas and shapely); started when the sites are known, it
+        does so while the calling process reads the layers. Nothing happens
+        for a batch run here or on dask.
+        """
+        if self.kind != "local" or self.parts(sites) == 1 or self._starting is not None:
+            return
+
+        def start_workers() -> None:
+            pool = _local_pool(self.workers)
+            with _main_not_reimported():
+                for _ in range(self.workers):
+                    pool.submit(_ready)
+
+        self._starting = threading.Thread(
+            target=start_workers, name="landcheck-workers", daemon=True
+        )
+        self._starting.start()
 
     def parts(self, sites: int) -> int:
         """How many partitions a batch of ``sites`` is split into."""
@@ -292,6 +319,8 @@ class Engine:
                 if progress:
                     progress(done, len(tasks))
             return results
+        if self._starting is not None:
+            self._starting.join()
         pool: Executor = _local_pool(self.workers)
         with _main_not_reimported():
             futures = [pool.submit(_partition_task, *task) for task in tasks]

@@ -412,6 +412,7 @@ def _evaluate_with(
         notify("sites", 0, len(frame))
         warn_far_sites(run.profile, run.sources, frame, run.crs)
         outcomes = {}
+        engine.start(len(frame))
         with engine:
             for done, (key, spec) in enumerate(run.profile.layers.items()):
                 notify("layers", done, len(run.profile.layers))

@@ -129,9 +129,17 @@ class SiteRows:
         """The site's rows as a DataFrame, indexed by the table's index column."""
         if self.rows is None or not self.rows.columns or not len(self):
             return pd.DataFrame()
-        data = {name: values[self.start : self.stop] for name, values in self.rows.columns.items()}
-        frame = pd.DataFrame(data)
-        return frame.set_index(self.rows.index) if self.rows.index else frame
+        index = self.rows.index
+        data = {
+            name: values[self.start : self.stop]
+            for name, values in self.rows.columns.items()
+            if name != index
+        }
+        if not index:
+            return pd.DataFrame(data)
+        # the index given to the constructor: set_index after it costs as much again
+        labels = pd.Index(self.rows.columns[index][self.start : self.stop], name=index)
+        return pd.DataFrame(data, index=labels)
 
 
 @dataclass

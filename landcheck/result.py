@@ -7,7 +7,7 @@ with the feature id it came from), class areas from those pieces' codes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -22,7 +22,7 @@ from landcheck.coverage import Coverage
 from landcheck.crs import crs_label
 from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
-from landcheck.measure import SiteLayer
+from landcheck.measure import SiteLayer, SiteRows
 from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rollup import CATEGORIES, CULTIVATED_KINDS, LandUseRollup
 from landcheck.rules import Finding, worst_status
@@ -39,6 +39,76 @@ def _area_dict(planar: float, ellipsoidal: float, method: Any) -> dict[str, floa
 
 def _optional(value: Any) -> float | None:
     return None if pd.isna(value) else float(value)
+
+
+def _features_list(rows: SiteRows) -> list[dict[str, Any]]:
+    """A site's per-feature pieces of one layer, as findings.json lists them."""
+    if not len(rows):
+        return []
+    return [
+        {"id": str(feature), "planar_m2": float(planar), "ellipsoidal_m2": float(ellipsoidal)}
+        for feature, planar, ellipsoidal in zip(
+            rows.column("feature_id").tolist(),
+            rows.column("planar_m2").tolist(),
+            rows.column("ellipsoidal_m2").tolist(),
+            strict=True,
+        )
+    ]
+
+
+def _admin_dict(rows: SiteRows) -> dict[str, dict[str, Any]]:
+    """A site's administrative units of one layer: code → name and areas."""
+    return {
+        str(code): {"name": str(name), "planar_m2": float(planar), "ellipsoidal_m2": float(ell)}
+        for code, name, planar, ell in zip(
+            rows.column("admin_code").tolist(),
+            rows.column("name").tolist(),
+            rows.column("planar_m2").tolist(),
+            rows.column("ellipsoidal_m2").tolist(),
+            strict=True,
+        )
+    }
+
+
+_CLASS_LABELS = ("category", "level1", "level1_name", "conformity")
+
+
+def _classes_dict(rows: SiteRows) -> dict[str, Any]:
+    """A site's classes of one layer: code → name, areas, code-table labels, field ridges.
+
+    Read straight from the numpy rows (:class:`landcheck.measure.SiteRows`): a
+    DataFrame per site and layer cost most of the time of writing a batch's findings.
+    """
+    if not len(rows):
+        return {}
+    values = {name: rows.column(name).tolist() for name in rows.rows.columns}  # type: ignore[union-attr]
+    survey = values.get("survey_m2")
+    labels = [(column, values[column]) for column in _CLASS_LABELS if column in values]
+    ridges = (
+        (values["tiankan_planar_m2"], values.get("tiankan_ellipsoidal_m2"))
+        if "tiankan_planar_m2" in values
+        else None
+    )
+    classes: dict[str, Any] = {}
+    for i, code in enumerate(values["code"]):
+        entry: dict[str, Any] = {
+            "name": str(values["name"][i]),
+            "planar_m2": float(values["planar_m2"][i]),
+            "ellipsoidal_m2": float(values["ellipsoidal_m2"][i]),
+        }
+        if survey is not None:
+            value = _optional(survey[i])
+            if value is not None:
+                entry["survey_m2"] = value
+        for column, column_values in labels:
+            text = str(column_values[i])
+            if text:
+                entry[column] = text
+        if ridges is not None and float(ridges[0][i]) > 0:
+            entry["tiankan_planar_m2"] = float(ridges[0][i])
+            entry["tiankan_ellipsoidal_m2"] = float(ridges[1][i])  # type: ignore[index]
+        classes[str(code)] = entry
+    return classes
 
 
 @dataclass
@@ -265,12 +335,18 @@ class CheckResult:
         frames = []
         for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True):
             for key, view in views.items():
-                if view.classes.empty:
+                rows = view.class_rows
+                if not len(rows) or rows.rows is None or not rows.rows.columns:
                     continue
-                part = view.classes.reset_index()
-                part.insert(0, "layer", key)
-                part.insert(0, "site_id", sid)
-                frames.append(part)
+                # one constructor from the site's numpy rows (what ``view.classes`` is
+                # built from), with the code as a column: no reset_index and inserts
+                data = {
+                    name: values[rows.start : rows.stop]
+                    for name, values in rows.rows.columns.items()
+                }
+                index = rows.rows.index
+                ordered = {index: data.pop(index)} if index else {}
+                frames.append(pd.DataFrame({"site_id": sid, "layer": key, **ordered, **data}))
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     @cached_property
@@ -366,16 +442,7 @@ class CheckResult:
             "available": view.available,
             "overlap": view.overlap.to_dict(),
             "share": float(view.share),
-            "features": [
-                {
-                    "id": str(r.feature_id),
-                    "planar_m2": float(r.planar_m2),
-                    "ellipsoidal_m2": float(r.ellipsoidal_m2),
-                }
-                for r in view.features.itertuples(index=False)
-            ]
-            if not view.features.empty
-            else [],
+            "features": _features_list(view.feature_rows),
         }
         if not view.available:
             out["reason"] = view.reason
@@ -388,22 +455,15 @@ class CheckResult:
         if view.classification is not None:
             out["classification"] = view.classification
         if view.has_classes or view.kind in ("land_use", "planning_zone"):
-            out["classes"] = self._classes_dict(view)
+            out["classes"] = _classes_dict(view.class_rows)
             out["uncovered"] = {
                 "planar_m2": float(view.uncovered.planar_m2),
                 "ellipsoidal_m2": float(view.uncovered.ellipsoidal_m2),
             }
         if view.kind == "land_use" and view.available:
             out.update(self._land_use_rollups(view, method))
-        if not view.admin.empty:
-            out["admin"] = {
-                str(code): {
-                    "name": str(r["name"]),
-                    "planar_m2": float(r["planar_m2"]),
-                    "ellipsoidal_m2": float(r["ellipsoidal_m2"]),
-                }
-                for code, r in view.admin.iterrows()
-            }
+        if len(view.admin_rows):
+            out["admin"] = _admin_dict(view.admin_rows)
         if view.unresolved_codes:
             out["unresolved_codes"] = list(view.unresolved_codes)
         if view.search_m > 0:
@@ -415,29 +475,8 @@ class CheckResult:
         return out
 
     @staticmethod
-    def _classes_dict(view: SiteLayer) -> dict[str, Any]:
-        classes: dict[str, Any] = {}
-        for code, r in view.classes.iterrows():
-            entry: dict[str, Any] = {
-                "name": str(r["name"]),
-                "planar_m2": float(r["planar_m2"]),
-                "ellipsoidal_m2": float(r["ellipsoidal_m2"]),
-            }
-            survey = _optional(r.get("survey_m2"))
-            if survey is not None:
-                entry["survey_m2"] = survey
-            for column in ("category", "level1", "level1_name", "conformity"):
-                if column in r and str(r[column]):
-                    entry[column] = str(r[column])
-            if "tiankan_planar_m2" in r and float(r["tiankan_planar_m2"]) > 0:
-                entry["tiankan_planar_m2"] = float(r["tiankan_planar_m2"])
-                entry["tiankan_ellipsoidal_m2"] = float(r["tiankan_ellipsoidal_m2"])
-            classes[str(code)] = entry
-        return classes
-
-    @staticmethod
     def _land_use_rollups(view: SiteLayer, method: Any) -> dict[str, Any]:
-        rollup = LandUseRollup(view.classes, ridge_code=view.ridge_code)
+        rollup = LandUseRollup(view.class_rows, ridge_code=view.ridge_code)
         ridges = rollup.ridges
         return {
             "categories": {
@@ -450,17 +489,27 @@ class CheckResult:
             "tiankan": {"planar_m2": ridges.planar_m2, "ellipsoidal_m2": ridges.ellipsoidal_m2},
         }
 
+    @cached_property
+    def _site_columns(self) -> dict[str, list[Any]]:
+        """The sites' columns findings.json reads, as lists (no pandas row per site)."""
+        columns = ("site_id", "name", "project_class", "linear", "planar_m2", "ellipsoidal_m2")
+        return {column: self.sites[column].tolist() for column in columns}
+
     def _site_dict(self, position: int) -> dict[str, Any]:
-        row = self.sites.iloc[position]
+        column = self._site_columns
+        site_id = str(column["site_id"][position])
         method = self.profile.analysis.area_method
         findings = self.findings[position]
-        documents = self.documents(str(row["site_id"]))
+        documents = self.documents(site_id)
+        later = self.documents_later(site_id)
         return {
-            "site_id": str(row["site_id"]),
-            "name": str(row["name"]),
-            "project_class": row["project_class"],
-            "linear": bool(row["linear"]),
-            "area": _area_dict(row["planar_m2"], row["ellipsoidal_m2"], method),
+            "site_id": site_id,
+            "name": str(column["name"][position]),
+            "project_class": column["project_class"][position],
+            "linear": bool(column["linear"][position]),
+            "area": _area_dict(
+                column["planar_m2"][position], column["ellipsoidal_m2"][position], method
+            ),
             "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),
             "layers": {
@@ -470,13 +519,18 @@ class CheckResult:
             "findings": [f.to_dict() for f in findings],
             "documents": [d.zh for d in documents],
             "documents_en": [d.en for d in documents],
-            "documents_later": [d.zh for d in self.documents_later(str(row["site_id"]))],
-            "documents_later_en": [d.en for d in self.documents_later(str(row["site_id"]))],
+            "documents_later": [d.zh for d in later],
+            "documents_later_en": [d.en for d in later],
             **({"facts": self.facts[position].to_dict()} if self.facts else {}),
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return findings.json (schema ``landcheck/findings@1``) as a dict."""
+    def run_dict(self) -> dict[str, Any]:
+        """findings.json without its ``sites``: the run's facts, inputs, warnings and summary.
+
+        :meth:`to_dict` is this dict followed by ``sites`` (:meth:`site_dicts`);
+        :func:`landcheck.report.json.write_json` writes the two apart, a site at a
+        time, so a batch's findings are never all in memory at once.
+        """
         counts = self.statuses.value_counts()
         return {
             "schema": FINDINGS_SCHEMA,
@@ -499,8 +553,16 @@ class CheckResult:
             **({"coverage": self.coverage.to_dict()} if self.coverage is not None else {}),
             "warnings": list(self.warnings),
             "summary": {s: int(counts.get(s, 0)) for s in STATUSES},
-            "sites": [self._site_dict(i) for i in range(len(self.sites))],
         }
+
+    def site_dicts(self) -> Iterator[dict[str, Any]]:
+        """The ``sites`` entries of findings.json, one site at a time, in order."""
+        for position in range(len(self.sites)):
+            yield self._site_dict(position)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return findings.json (schema ``landcheck/findings@1``) as a dict."""
+        return {**self.run_dict(), "sites": list(self.site_dicts())}
 
     def to_report(
         self,

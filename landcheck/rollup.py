@@ -46,7 +46,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from landcheck.measure import TIANKAN_CODE
+from landcheck.measure import TIANKAN_CODE, SiteRows
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
@@ -69,6 +69,8 @@ CULTIVATED_KINDS = ("0101", "0102", "0103")
 
 _GROUPING = ("category", "level1", "table_code")
 """Code-table columns the roll-up groups by (missing ones read as empty)."""
+
+_AREAS = ("planar_m2", "ellipsoidal_m2", "survey_m2")
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,11 @@ def _strings(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A label column as strings, missing values (None, NaN, NA) and a missing column empty."""
     if column not in frame:
         return np.full(len(frame), "", dtype=object)
-    return np.array([_string(value) for value in frame[column].to_numpy()], dtype=object)
+    return _string_array(frame[column].to_numpy())
+
+
+def _string_array(values: np.ndarray) -> np.ndarray:
+    return np.array([_string(value) for value in values], dtype=object)
 
 
 def _string(value: object) -> str:
@@ -153,30 +159,52 @@ class LandUseRollup:
 
     Parameters
     ----------
-    classes : pandas.DataFrame
+    classes : pandas.DataFrame or landcheck.measure.SiteRows
         One row per class code (index), as :attr:`landcheck.measure.SiteLayer.classes`
         gives them: ``planar_m2``, ``ellipsoidal_m2``, optionally ``survey_m2``
-        and the code table's ``category``, ``level1`` and ``table_code``.
+        and the code table's ``category``, ``level1`` and ``table_code``; or the
+        same rows as numpy columns (:attr:`~landcheck.measure.SiteLayer.class_rows`),
+        which findings.json reads without building a DataFrame per site.
     ridge_code : str
         The class code of field ridges in the layer's classification (三调:
         1203); the row whose code or table code it is holds them.
     """
 
-    def __init__(self, classes: pd.DataFrame, *, ridge_code: str = TIANKAN_CODE):
+    def __init__(self, classes: pd.DataFrame | SiteRows, *, ridge_code: str = TIANKAN_CODE):
         self.ridge_code = ridge_code
         """The class code of field ridges."""
-        self._given = classes
-        self._codes = np.array([str(code) for code in classes.index], dtype=object)
-        self._labels = {column: _strings(classes, column) for column in _GROUPING}
-        self._areas = {
-            column: classes[column].to_numpy(dtype=float) if column in classes else None
-            for column in ("planar_m2", "ellipsoidal_m2", "survey_m2")
-        }
+        if isinstance(classes, SiteRows):
+            self._rows: SiteRows | None = classes
+            codes = classes.column(classes.rows.index) if len(classes) else []  # type: ignore[union-attr,arg-type]
+            labels = {
+                column: _string_array(classes.column(column))
+                if classes.has(column)
+                else np.full(len(classes), "", dtype=object)
+                for column in _GROUPING
+            }
+            areas = {
+                column: classes.column(column).astype(float) if classes.has(column) else None
+                for column in _AREAS
+            }
+        else:
+            self._rows = None
+            self._given = classes
+            codes = classes.index
+            labels = {column: _strings(classes, column) for column in _GROUPING}
+            areas = {
+                column: classes[column].to_numpy(dtype=float) if column in classes else None
+                for column in _AREAS
+            }
+        self._codes = np.array([str(code) for code in codes], dtype=object)
+        self._labels = labels
+        self._areas = areas
         self._ridge = (self._codes == ridge_code) | (self._labels["table_code"] == ridge_code)
 
     @cached_property
     def classes(self) -> pd.DataFrame:
         """The classes, codes and code-table labels as strings (missing ones empty)."""
+        if self._rows is not None:
+            self._given = self._rows.frame()
         frame = self._given.copy()
         frame.index = pd.Index(self._codes, name=self._given.index.name)
         for column, values in self._labels.items():

@@ -117,12 +117,24 @@ def test_check_progress_json_streams_sites_then_layers_then_sites(check_data, tm
         ],
     )
     assert result.exit_code == 0, result.output
-    events = _events(result.stderr)
+    every = _events(result.stderr)
+    events = [e for e in every if not e[0].startswith("write:")]
     layers = [e for e in events if e[0] == "layers"]
     assert events[0] == ("sites", 0, 2)
     assert layers == [("layers", done, 8) for done in range(9)]
     assert events[-1] == ("sites", 2, 2)
     assert events.index(layers[-1]) < len(events) - 1  # sites evaluated after the layers
+    # then a stage per writer, after the check, in the order of the formats
+    writes = every[len(events) :]
+    assert [e for e in writes if e[0] == "write:json"] == [("write:json", d, 2) for d in (0, 1, 2)]
+    assert [e for e in writes if e[0] == "write:html"] == [("write:html", d, 2) for d in (0, 1, 2)]
+    assert list(dict.fromkeys(e[0] for e in writes)) == [
+        "write:json",
+        "write:html",
+        "write:xlsx",
+        "write:gpkg",
+    ]
+    assert all(done == total for stage, done, total in writes[-1:])
     assert result.stdout == ""  # -q: no summary; the events are still written
 
     silent = CliRunner().invoke(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -28,7 +28,7 @@ from landcheck.cli.options import (
     width_option,
     workers_option,
 )
-from landcheck.cli.progress import progress_bar
+from landcheck.cli.progress import MANY_SITES, progress_bar
 from landcheck.cli.run import RunOptions, bundle, finish, one_or_many, run_options
 from landcheck.profile import STATUSES
 
@@ -199,14 +199,17 @@ def check_command(
                 stage=stage,
             )
 
+    def written(result: CheckResult, output: str, **kw: Any) -> dict[str, str]:
+        many = len(result.sites) >= MANY_SITES
+        with progress_bar(enabled=not quiet, big_layers=many, mode=progress_mode) as progress:
+            return write_report(result, output, formats=formats, lang=lang, progress=progress, **kw)
+
     finish(
         ctx,
         run,
         inputs=run.inputs(*sites, more=[coverage] if coverage else []),
         tool=checked,
-        write=lambda result, output, **kw: write_report(
-            result, output, formats=formats, lang=lang, **kw
-        ),
+        write=written,
         show=print_summary,
         written="Report written to",
         exit_code=lambda result: 3 if fails(result.statuses.tolist(), fail_on) else 0,

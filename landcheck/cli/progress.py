@@ -7,7 +7,10 @@ for programs that run landcheck (the QGIS plugin)::
     {"event": "progress", "stage": "layers", "done": 2, "total": 6}
 
 ``stage`` is ``sites`` (0 of n when the sites are read, then as they are
-evaluated) or ``layers`` (as each layer is overlaid); ``--progress none``
+evaluated) or ``layers`` (as each layer is overlaid); then, as the report is
+written, ``write:json``, ``write:html``, ``write:xlsx``, ``write:gpkg``,
+``write:txt`` and ``write:docx``, one per format asked for, counting that
+writer's own units (sites, sheets, layers): a bar per writer. ``--progress none``
 shows nothing. With ``json`` landcheck can always be stopped with SIGINT (as
 with Ctrl+C it then removes its half-written output), even when it was
 started with SIGINT ignored.
@@ -35,7 +38,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-__all__ = ["MANY_SITES", "PROGRESS_MODES", "json_progress", "progress_bar"]
+__all__ = ["MANY_SITES", "PROGRESS_MODES", "json_progress", "progress_bar", "stage_label"]
 
 MANY_SITES = 20
 """Show the bar from this many sites on (or when layers are big)."""
@@ -43,6 +46,29 @@ MANY_SITES = 20
 PROGRESS_MODES = ("bar", "json", "none")
 
 _STAGES = {"layers": "layers overlaid", "sites": "sites evaluated"}
+_WRITERS = {
+    "json": "findings.json",
+    "html": "report.html",
+    "xlsx": "report.xlsx",
+    "gpkg": "landcheck.gpkg",
+    "txt": "sites.txt",
+    "docx": "report.docx",
+}
+
+
+def stage_label(stage: str) -> str:
+    """The words a bar shows for a progress stage.
+
+    Examples
+    --------
+    >>> stage_label("layers"), stage_label("write:html")
+    ('layers overlaid', 'writing report.html')
+    """
+    if stage.startswith("write:"):
+        writer = stage.removeprefix("write:")
+        return f"writing {_WRITERS.get(writer, writer)}"
+    return _STAGES.get(stage, stage)
+
 
 ProgressCallback = Callable[[str, int, int], None]
 
@@ -133,7 +159,7 @@ def progress_bar(
         if not bar.live.is_started:
             bar.start()
         if stage not in tasks:
-            tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            tasks[stage] = bar.add_task(stage_label(stage), total=total)
         bar.update(tasks[stage], completed=done, total=total)
 
     try:

@@ -7,7 +7,8 @@
   them to the command as one :class:`RunOptions`, the ``--layer`` values checked against the
   profile (a wrong key exits 2);
 * :func:`finish` is the tail: refuse an output folder that cannot be written before any work
-  (exit 1), run the library function, log its warnings, write the output, print what was
+  (exit 1), start hashing the inputs for the output's records in the background, run the
+  library function, log its warnings, write the output, print what was
   found and where it was written (unless ``-q``), and exit with the command's code (0, or
   3 for ``check --fail-on``).
 """
@@ -215,8 +216,10 @@ def finish(
     """
     from landcheck.cli.summary import echo_written
     from landcheck.io.output import check_folder
+    from landcheck.io.records import start_hashing
 
     check_folder(run.output, overwrite=run.overwrite, inputs=inputs)
+    start_hashing(inputs)
     result = tool()
     for warning in result.warnings:
         logger.warning(warning)

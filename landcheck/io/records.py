@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-__all__ = ["InputRecord", "file_sha256", "file_version"]
+__all__ = ["InputRecord", "file_sha256", "file_version", "start_hashing"]
 
 _CHUNK = 1 << 20
 
@@ -19,20 +21,92 @@ def file_version(path: str) -> tuple[str, int, int]:
     return os.path.abspath(path), stat.st_size, stat.st_mtime_ns
 
 
-@lru_cache(maxsize=256)
-def _sha256_cached(path: str, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+class _Hashing:
+    """The SHA-256 of one file version, computed once, possibly in a background thread."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.done = threading.Event()
+        self.started = threading.Lock()
+        self.digest: str | None = None
+        self.error: OSError | None = None
+
+    def run(self) -> None:
+        """Hash the file unless another thread already does (then wait for it)."""
+        if not self.started.acquire(blocking=False):
+            self.done.wait()
+            return
+        try:
+            digest = hashlib.sha256()
+            with open(self.path, "rb") as handle:
+                while chunk := handle.read(_CHUNK):
+                    digest.update(chunk)
+            self.digest = digest.hexdigest()
+        except OSError as ex:
+            self.error = ex
+        finally:
+            self.done.set()
+
+    def result(self) -> str:
+        """The digest (an unreadable file raises its OSError, and is tried again next time)."""
+        self.run()
+        if self.error is not None:
+            with _HASHES_LOCK:
+                _HASHES.pop(file_version(self.path), None)
+            raise self.error
+        return self.digest  # type: ignore[return-value]
+
+
+_HASHES: OrderedDict[tuple[str, int, int], _Hashing] = OrderedDict()
+_HASHES_LOCK = threading.Lock()
+_HASHES_KEPT = 256
+
+
+def _hashing(version: tuple[str, int, int]) -> _Hashing:
+    with _HASHES_LOCK:
+        hashing = _HASHES.get(version)
+        if hashing is None:
+            hashing = _HASHES[version] = _Hashing(version[0])
+            while len(_HASHES) > _HASHES_KEPT:
+                _HASHES.popitem(last=False)
+        _HASHES.move_to_end(version)
+        return hashing
+
+
+def start_hashing(paths: Iterable[str | None]) -> None:
+    """Start hashing files in a background thread, for :func:`file_sha256` to find done.
+
+    A run's report records the SHA-256 of every input, and a province-sized
+    GeoPackage takes seconds to hash; hashlib releases the GIL, so the digest
+    is computed while the check runs instead of after it. ``PATH:LAYER``
+    sources and paths that are not files are skipped; the thread is a daemon,
+    so a run that ends without a report does not wait for it.
+    """
+    versions = []
+    for path in paths:
+        if not path:
+            continue
+        file = path if os.path.isfile(path) else path.rpartition(":")[0]
+        if file and os.path.isfile(file):
+            try:
+                versions.append(file_version(file))
+            except OSError:
+                continue
+    chosen = [_hashing(version) for version in dict.fromkeys(versions)]
+    if chosen:
+        threading.Thread(
+            target=lambda: [hashing.run() for hashing in chosen],
+            name="landcheck-sha256",
+            daemon=True,
+        ).start()
 
 
 def file_sha256(path: str) -> str | None:
     """Return the SHA-256 of a file, cached per (path, size, mtime); None if not a file.
 
     Hashing a province-sized GeoPackage takes a second or two, so it is done
-    once per file version and only when a report asks for it. A file that
+    once per file version and only when a report asks for it (or in the
+    background from the start of a run: :func:`start_hashing`). A file that
     cannot be read (permission denied) has no hash: None, like an in-memory
     input; its record says why it could not be used.
 
@@ -47,7 +121,7 @@ def file_sha256(path: str) -> str | None:
     if not os.path.isfile(path):
         return None
     try:
-        return _sha256_cached(*file_version(path))
+        return _hashing(file_version(path)).result()
     except OSError:
         return None
 

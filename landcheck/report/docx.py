@@ -24,17 +24,17 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
-from matplotlib import rc_context
 
 from landcheck._version import __version__
 from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.maps import site_map
+from landcheck.report.maps import map_pngs
 from landcheck.report.opinion import add_opinion_drafts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.wordstyle import (
@@ -58,16 +58,6 @@ MAP_DPI = 200
 """Resolution of the site maps (they are printed)."""
 MAP_PANEL_INCHES = 2.8
 """Width of one map panel: three fill the A4 text width with legible legends."""
-
-
-def _map_png(result: CheckResult, site_id: str, lang: str) -> io.BytesIO:
-    """The site's map (:func:`landcheck.report.maps.site_map`) as PNG, sized for the page."""
-    figure = site_map(result, site_id, lang=lang, panel_size=MAP_PANEL_INCHES)
-    buffer = io.BytesIO()
-    with rc_context({"hatch.linewidth": 0.5}):
-        figure.savefig(buffer, format="png", dpi=MAP_DPI, facecolor="white")
-    buffer.seek(0)
-    return buffer
 
 
 def _status_run(paragraph: Any, status: str, lang: str, *, brackets: bool = True) -> None:
@@ -113,7 +103,7 @@ def _add_site(
     site_id: str,
     lang: str,
     *,
-    maps: bool,
+    image: bytes | None,
 ) -> None:
     t = report_texts(lang)
     name = site_name(result.sites.iloc[position]["name"])
@@ -123,9 +113,9 @@ def _add_site(
     _status_run(heading, result.status(site_id), lang)
     flow.heading(tables["basic"].title, 3)
     add_pairs(flow, table_pairs(tables["basic"], site_id))
-    if maps:
+    if image is not None:
         flow.heading(t["map"], 3)
-        flow.picture(_map_png(result, site_id, lang), text_width())
+        flow.picture(io.BytesIO(image), text_width())
         flow.paragraph(t["legend_note"], "Caption")
     flow.heading(t["findings"], 3)
     _add_findings(flow, tables["findings"], site_id, t)
@@ -178,7 +168,13 @@ def _add_provenance(
 
 
 def build_document(
-    result: CheckResult, *, lang: str = "zh", maps: bool = True, drafts: bool = True
+    result: CheckResult,
+    *,
+    lang: str = "zh",
+    maps: bool = True,
+    drafts: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    tables: dict[str, ReportTable] | None = None,
 ) -> Any:
     """Build report.docx as a :class:`docx.document.Document` without saving it.
 
@@ -192,6 +188,11 @@ def build_document(
         Draw the site maps (the slow part).
     drafts : bool
         Append the draft opinion of every site.
+    progress : callable, optional
+        ``progress(done, total)`` after each site's pages (its map drawn).
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``, when
+        already built.
 
     Returns
     -------
@@ -205,14 +206,21 @@ def build_document(
     add_text(header, f"{t['heading']} · {t['generated']} {__version__}")
     add_page_number(section, lang)
     flow = Flow(document)
-    tables = report_tables(result, lang)
+    tables = tables if tables is not None else report_tables(result, lang)
     _add_cover(flow, result, lang)
     flow.section(landscape=True)
     add_report_table(flow, tables["summary"], landscape=True)
     flow.section(landscape=False)
     flow.heading(t["sites"], 1)
+    total = len(result.site_ids)
+    if progress is not None:
+        progress(0, total)
+    images = map_pngs(result, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES) if maps else None
     for position, site_id in enumerate(result.site_ids):
-        _add_site(flow, result, tables, position, site_id, lang, maps=maps)
+        image = next(images) if images is not None else None
+        _add_site(flow, result, tables, position, site_id, lang, image=image)
+        if progress is not None:
+            progress(position + 1, total)
     flow.section(landscape=True)
     _add_provenance(flow, result, tables, lang)
     if drafts:
@@ -224,5 +232,7 @@ def write_docx(result: CheckResult, directory: str, options: ReportOptions | Non
     """Write report.docx into ``directory`` and return its path."""
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
-    build_document(result, lang=lang).save(path)
+    progress = options.step("docx") if options is not None else None
+    tables = options.tables(result) if options is not None else None
+    build_document(result, lang=lang, progress=progress, tables=tables).save(path)
     return path

@@ -99,6 +99,7 @@ def write_report(
     overwrite: bool = False,
     lang: str = "zh",
     inputs: Iterable[str | os.PathLike[str]] = (),
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, str]:
     """Write the report folder.
 
@@ -119,6 +120,9 @@ def write_report(
     inputs : iterable of path, optional
         More files the folder must not replace or hold, besides those the
         result records as read (:func:`run_inputs`).
+    progress : callable, optional
+        ``progress(stage, done, total)``: each writer reports as it goes, under
+        its own stage (``write:json``, ``write:html``…; :class:`ReportOptions`).
 
     Returns
     -------
@@ -153,7 +157,7 @@ def write_report(
     """
     directory = os.fspath(directory)
     chosen = parse_formats(formats)
-    options = ReportOptions(lang=lang)
+    options = ReportOptions(lang=lang, progress=progress)
     protected = [*run_inputs(result), *inputs]
     with atomic_folder(directory, overwrite=overwrite, inputs=protected, kind="report") as staging:
         written = {

@@ -251,7 +251,10 @@ def _write_styles(
 def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write landcheck.gpkg into ``directory`` and return its path."""
     path = os.path.join(directory, FILENAME)
+    progress = options.step("gpkg") if options is not None else None
     layers = gpkg_layers(result)
+    if progress is not None:
+        progress(0, len(layers))
     for index, (name, frame) in enumerate(layers.items()):
         spatial = isinstance(frame, gpd.GeoDataFrame)
         pyogrio.write_dataframe(
@@ -266,5 +269,7 @@ def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | Non
             # GeoPackage 1.2 opens without warnings in the QGIS LTRs still in use
             dataset_options={"VERSION": "1.2"} if index == 0 else None,
         )
+        if progress is not None:
+            progress(index + 1, len(layers))
     _write_styles(result, path, layers, options.lang if options is not None else "zh")
     return path

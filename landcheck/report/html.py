@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from landcheck._version import __version__
 from landcheck.labels import label, status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.maps import map_png
+from landcheck.report.maps import map_pngs
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
@@ -117,7 +118,14 @@ def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
     ]
 
 
-def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> str:
+def render_html(
+    result: CheckResult,
+    *,
+    lang: str = "zh",
+    maps: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    tables: dict[str, ReportTable] | None = None,
+) -> str:
     """Render report.html as a string.
 
     Parameters
@@ -129,14 +137,22 @@ def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> 
     maps : bool
         Draw the site maps (the slow part); without them the page still has
         every table.
+    progress : callable, optional
+        ``progress(done, total)`` after each site (its map drawn).
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``, when
+        already built.
     """
-    tables = report_tables(result, lang)
+    tables = tables if tables is not None else report_tables(result, lang)
     sites = []
+    if progress is not None:
+        progress(0, len(result.site_ids))
+    images = map_pngs(result, lang=lang) if maps else None
     for index, site_id in enumerate(result.site_ids):
         row = result.sites.iloc[index]
         image = ""
-        if maps:
-            image = base64.b64encode(map_png(result, site_id, lang=lang)).decode("ascii")
+        if images is not None:
+            image = base64.b64encode(next(images)).decode("ascii")
         status = result.status(site_id)
         sites.append(
             {
@@ -157,6 +173,8 @@ def render_html(result: CheckResult, *, lang: str = "zh", maps: bool = True) -> 
                 ],
             }
         )
+        if progress is not None:
+            progress(index + 1, len(result.site_ids))
     anchors = {s["site_id"]: s["anchor"] for s in sites}
     summary = _table_view(tables["summary"], anchors=anchors)
     counts = result.statuses.value_counts()
@@ -189,5 +207,7 @@ def write_html(result: CheckResult, directory: str, options: ReportOptions | Non
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(render_html(result, lang=lang))
+        progress = options.step("html") if options is not None else None
+        tables = options.tables(result) if options is not None else None
+        handle.write(render_html(result, lang=lang, progress=progress, tables=tables))
     return path

@@ -23,7 +23,14 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -46,7 +53,7 @@ from landcheck.report.palette import (
 from landcheck.result import CheckResult
 from landcheck.typeface import font_families
 
-__all__ = ["PANELS", "map_png", "site_map"]
+__all__ = ["PANELS", "PARALLEL_MAPS", "map_png", "map_pngs", "site_map"]
 
 PANELS = ("constraints", "land_use", "planning")
 """Panels :func:`site_map` can draw, in order."""
@@ -639,10 +646,135 @@ def _layout(figure: Figure, axes: Sequence[Any], panel: float, entries: int) -> 
         )
 
 
-def map_png(result: CheckResult, site_id: str, *, lang: str = "zh", dpi: int = 110) -> bytes:
-    """Render :func:`site_map` as PNG bytes."""
-    figure = site_map(result, site_id, lang=lang)
+def map_png(
+    result: CheckResult,
+    site_id: str,
+    *,
+    lang: str = "zh",
+    dpi: int = 110,
+    panel_size: float | None = None,
+) -> bytes:
+    """Render :func:`site_map` as PNG bytes (``panel_size``: inches a panel, as it takes)."""
+    sized = {} if panel_size is None else {"panel_size": panel_size}
+    figure = site_map(result, site_id, lang=lang, **sized)
     buffer = io.BytesIO()
     with rc_context({"hatch.linewidth": 0.5}):
         figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     return buffer.getvalue()
+
+
+PARALLEL_MAPS = 12
+"""From this many sites on, :func:`map_pngs` draws the maps in worker processes."""
+
+_CHUNK = 4
+"""Maps a worker draws per task: few, so results come back in order without long waits."""
+
+_DRAWING: dict[str, Any] = {}
+"""What forked workers draw from: the result and how to draw (set only while they start)."""
+
+_DRAWING_LOCK = threading.Lock()
+
+
+def _map_workers(sites: int, workers: int | None) -> int:
+    """Worker processes for ``sites`` maps: 0 draws them here.
+
+    Workers are forked, so they share the result with this process without
+    copying or pickling it, and matplotlib (not thread-safe) runs once per
+    process; fork is only used where it is safe and the default (Linux).
+    """
+    if not sys.platform.startswith("linux") or sites < PARALLEL_MAPS:
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    count = workers if workers is not None else (cores or 1)
+    return count if count >= 2 else 0
+
+
+def _start_worker() -> None:
+    """A map worker stops on Ctrl+C or SIGTERM at once; the calling process cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    warnings.simplefilter("ignore")
+
+
+def _draw_chunk(site_ids: list[str]) -> list[bytes]:
+    drawing = _DRAWING
+    return [
+        map_png(
+            drawing["result"],
+            site_id,
+            lang=drawing["lang"],
+            dpi=drawing["dpi"],
+            panel_size=drawing["panel_size"],
+        )
+        for site_id in site_ids
+    ]
+
+
+def map_pngs(
+    result: CheckResult,
+    site_ids: Sequence[str] | None = None,
+    *,
+    lang: str = "zh",
+    dpi: int = 110,
+    panel_size: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> Iterator[bytes]:
+    """Yield the sites' maps as PNG bytes, in order, drawn in parallel for many sites.
+
+    The same images as :func:`map_png` site by site. From :data:`PARALLEL_MAPS`
+    sites on (Linux), they are drawn by forked worker processes, one per core
+    (``workers`` to choose), a few sites a task; the images come back in order
+    and only a few tasks ahead of the one being read are kept.
+
+    Parameters
+    ----------
+    result : CheckResult
+        The result holding the sites.
+    site_ids : sequence of str, optional
+        The sites to draw (default: all, in order).
+    lang, dpi, panel_size
+        As :func:`map_png` takes them.
+    progress : callable, optional
+        ``progress(done, total)`` after each map.
+    workers : int, optional
+        Worker processes (default: the cores this process may use; 1 draws here).
+    """
+    site_ids = list(result.site_ids if site_ids is None else site_ids)
+    total = len(site_ids)
+    count = _map_workers(total, workers)
+    if not count:
+        for done, site_id in enumerate(site_ids, start=1):
+            yield map_png(result, site_id, lang=lang, dpi=dpi, panel_size=panel_size)
+            if progress is not None:
+                progress(done, total)
+        return
+    chunks = [site_ids[i : i + _CHUNK] for i in range(0, total, _CHUNK)]
+    context = multiprocessing.get_context("fork")
+    with _DRAWING_LOCK:
+        _DRAWING.update(result=result, lang=lang, dpi=dpi, panel_size=panel_size)
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=min(count, len(chunks)), mp_context=context, initializer=_start_worker
+            )
+            # the workers are forked when the first tasks are submitted, holding _DRAWING
+            ahead = 4 * count
+            pending = [pool.submit(_draw_chunk, chunk) for chunk in chunks[:ahead]]
+        finally:
+            _DRAWING.clear()
+    done = 0
+    try:
+        for index in range(len(chunks)):
+            images = pending[index].result()
+            pending[index] = None  # type: ignore[call-overload]
+            if index + ahead < len(chunks):
+                pending.append(pool.submit(_draw_chunk, chunks[index + ahead]))
+            for image in images:
+                done += 1
+                yield image
+                if progress is not None:
+                    progress(done, total)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

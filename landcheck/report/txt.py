@@ -25,6 +25,9 @@ FILENAME = "sites.txt"
 def write_txt(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write sites.txt into ``directory`` and return its path."""
     path = os.path.join(directory, FILENAME)
+    progress = options.step("txt") if options is not None else None
+    if progress is not None:
+        progress(0, len(result.sites))
     sites = result.sites[["site_id", "name", "geometry"]]
     sites = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
     write_boundary_txt(
@@ -36,4 +39,6 @@ def write_txt(result: CheckResult, directory: str, options: ReportOptions | None
         land_use_field=None,
         land_class_field=None,
     )
+    if progress is not None:
+        progress(len(result.sites), len(result.sites))
     return path

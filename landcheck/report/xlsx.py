@@ -20,6 +20,7 @@ import math
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from landcheck.report.palette import STATUS_COLORS
@@ -105,10 +106,11 @@ def xlsx_text(text: str) -> str:
     return _NOT_XML_SAFE.sub(lambda match: f"_x{ord(match[0]):04X}_", text)
 
 
-def _text_cell(sheet: Worksheet, row: int, column: int, text: str) -> Cell:
-    """Write ``text`` as a text cell, never a formula, whatever it starts with."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = xlsx_text(text)
+def _text_cell(sheet: Worksheet, text: str) -> Cell:
+    """A text cell, never a formula, whatever ``text`` starts with."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=xlsx_text(text))
     cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula
     if text.startswith(_FORMULA_START):
         cell.quotePrefix = True
@@ -125,80 +127,155 @@ def _cell_value(value: Any, column: Column) -> Any:
     return float(value)
 
 
-def _write_sheet(sheet: Worksheet, table: ReportTable) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+class _Styles:
+    """The few styles every sheet uses, made once (openpyxl registers each one it sees)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.title = Font(size=13, bold=True)
+        self.bold = Font(bold=True)
+        self.note = Font(italic=True, color="5D6D7E")
+        self.header_fill = PatternFill("solid", fgColor="D6EAF8")
+        self.header = Alignment(wrap_text=True, vertical="center")
+        self.wide = Alignment(wrap_text=True, vertical="top")
+        self.fills = {role: PatternFill("solid", fgColor=color) for role, color in _FILLS.items()}
+        self._indents: dict[int, Any] = {}
+        self._statuses: dict[str, Any] = {}
+        self._alignment = Alignment
+        self._fill = PatternFill
+
+    def indent(self, level: int) -> Any:
+        if level not in self._indents:
+            self._indents[level] = self._alignment(indent=level)
+        return self._indents[level]
+
+    def status(self, status: str) -> Any:
+        if status not in self._statuses:
+            self._statuses[status] = self._fill("solid", fgColor=_status_fill(status))
+        return self._statuses[status]
+
+
+def _sheet_rows(table: ReportTable, columns: list[Column]) -> list[tuple[str, int, str, list[Any]]]:
+    """Each row's role, level, status and cell values (texts as the workbook stores them)."""
+    rounded = table.rounded
+    raw = table.frame
+    exact = {
+        column.key: raw.loc[rounded.index, column.key.removeprefix("__exact_")].to_numpy()
+        for column in columns
+        if column.key.startswith("__exact_")
+    }
+    rows = []
+    for offset, record in enumerate(rounded.to_dict("records")):
+        values = [
+            _cell_value(
+                exact[column.key][offset] if column.key in exact else record[column.key], column
+            )
+            for column in columns
+        ]
+        status = str(record["_status"]) if record.get("_status") else ""
+        rows.append((str(record["_role"]), int(record["_level"]), status, values))
+    return rows
+
+
+def _write_sheet(sheet: Worksheet, table: ReportTable, styles: _Styles) -> None:
+    """Write one table into a write-only sheet: widths first, then the rows in order."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     exact = [
         Column(f"__exact_{c.key}", c.zh, c.en, "m2_exact") for c in table.columns if c.kind == "m2"
     ]
     columns = [*table.columns, *exact]
-    rounded = table.rounded
-    raw = table.frame
-    _text_cell(sheet, 1, 1, table.title).font = Font(size=13, bold=True)
-    widths = []
-    for index, column in enumerate(columns, 1):
-        header = column.header(table.lang)
-        cell = _text_cell(sheet, _HEADER_ROW, index, header)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="D6EAF8")
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        widths.append(min(_display_width(header), 24))
-    for offset, (position, record) in enumerate(rounded.iterrows()):
-        row = _HEADER_ROW + 1 + offset
-        role = str(record["_role"])
-        level = int(record["_level"])
-        for index, column in enumerate(columns, 1):
-            if column.key.startswith("__exact_"):
-                value = raw.at[position, column.key.removeprefix("__exact_")]
-            else:
-                value = record[column.key]
-            value = _cell_value(value, column)
-            if isinstance(value, str):
-                cell = _text_cell(sheet, row, index, value)
-            else:
-                cell = sheet.cell(row=row, column=index, value=value)
+    rows = _sheet_rows(table, columns)
+    headers = [column.header(table.lang) for column in columns]
+    widths = [min(_display_width(header), 24) for header in headers]
+    for _role, level, _status, values in rows:
+        for index, (column, value) in enumerate(zip(columns, values, strict=True)):
             if column.numeric:
-                cell.number_format = NUMBER_FORMATS[column.kind]
-            elif column.wide:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            if index == 2 and level and not column.numeric and not column.wide:
-                cell.alignment = Alignment(indent=level)
-            if role in _FILLS:
-                cell.fill = PatternFill("solid", fgColor=_FILLS[role])
-                if role in ("total", "sum"):
-                    cell.font = Font(bold=True)
-            if column.key == "status" and record.get("_status"):
-                cell.fill = PatternFill("solid", fgColor=_status_fill(str(record["_status"])))
-            text = NUMBER_FORMATS.get(column.kind, "") if column.numeric else str(cell.value or "")
+                text = NUMBER_FORMATS.get(column.kind, "")
+            else:
+                text = str(xlsx_text(value) if isinstance(value, str) else value or "")
             width = max(_display_width(line) for line in (text or " ").split("\n"))
-            widths[index - 1] = max(widths[index - 1], width + (level * 2 if index == 2 else 0))
+            widths[index] = max(widths[index], width + (level * 2 if index == 1 else 0))
     for index, (column, width) in enumerate(zip(columns, widths, strict=True), 1):
         limit = 60 if column.wide else 40
         sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, limit))
-    last = _HEADER_ROW + len(rounded)
-    sheet.freeze_panes = sheet.cell(row=_HEADER_ROW + 1, column=1)
-    if len(rounded):
+    sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
+    last = _HEADER_ROW + len(rows)
+    if rows:
         sheet.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(columns))}{last}"
+    title = _text_cell(sheet, table.title)
+    title.font = styles.title
+    sheet.append([title])
+    header_cells = []
+    for header in headers:
+        cell = _text_cell(sheet, header)
+        cell.font = styles.bold
+        cell.fill = styles.header_fill
+        cell.alignment = styles.header
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for role, level, status, values in rows:
+        cells = []
+        for index, (column, value) in enumerate(zip(columns, values, strict=True), 1):
+            if isinstance(value, str):
+                cell = _text_cell(sheet, value)
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+            if column.numeric:
+                cell.number_format = NUMBER_FORMATS[column.kind]
+            elif column.wide:
+                cell.alignment = styles.wide
+            if index == 2 and level and not column.numeric and not column.wide:
+                cell.alignment = styles.indent(level)
+            if role in styles.fills:
+                cell.fill = styles.fills[role]
+                if role in ("total", "sum"):
+                    cell.font = styles.bold
+            if column.key == "status" and status:
+                cell.fill = styles.status(status)
+            cells.append(cell)
+        sheet.append(cells)
     if table.note:
-        note = _text_cell(sheet, last + 2, 1, table.note)
-        note.font = Font(italic=True, color="5D6D7E")
+        note = _text_cell(sheet, table.note)
+        note.font = styles.note
+        sheet.append([])
+        sheet.append([note])
 
 
-def build_workbook(result: CheckResult, *, lang: str = "zh") -> Any:
-    """Build the workbook (an :class:`openpyxl.Workbook`) without writing it."""
+def build_workbook(
+    result: CheckResult,
+    *,
+    lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
+    tables: dict[str, ReportTable] | None = None,
+) -> Any:
+    """Build the workbook (a write-only :class:`openpyxl.Workbook`) without saving it.
+
+    The sheets are written as they are built (openpyxl's write-only mode: no
+    cell objects kept), so a workbook of ten thousand sites fits in memory.
+
+    ``progress(done, total)`` is called after each sheet; ``tables`` are the
+    result's :func:`~landcheck.tables.report_tables` in ``lang`` when already built.
+    """
     from openpyxl import Workbook
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     workbook.properties.creator = "landcheck"
     workbook.properties.title = (
         "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
     )
-    for key, table in report_tables(result, lang).items():
+    tables = tables if tables is not None else report_tables(result, lang)
+    styles = _Styles()
+    if progress is not None:
+        progress(0, len(tables))
+    for done, (key, table) in enumerate(tables.items(), start=1):
         names = SHEET_NAMES.get(key, (key, key))
         sheet = workbook.create_sheet(title=(names[1] if lang == "en" else names[0])[:31])
-        _write_sheet(sheet, table)
+        _write_sheet(sheet, table, styles)
+        if progress is not None:
+            progress(done, len(tables))
     return workbook
 
 
@@ -206,5 +283,7 @@ def write_xlsx(result: CheckResult, directory: str, options: ReportOptions | Non
     """Write report.xlsx into ``directory`` and return its path."""
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
-    build_workbook(result, lang=lang).save(path)
+    progress = options.step("xlsx") if options is not None else None
+    tables = options.tables(result) if options is not None else None
+    build_workbook(result, lang=lang, progress=progress, tables=tables).save(path)
     return path

@@ -66,8 +66,8 @@ class ProgressTracker:
     """Turns landcheck's progress events into one percentage and a step text.
 
     ``check`` reports the sites (``sites`` 0 of n) first, then each layer
-    overlaid (``layers``), then the sites evaluated (``sites`` again); the
-    report is written after the last event. Layers take most of the time.
+    overlaid (``layers``), then the sites evaluated (``sites`` again), then
+    each report writer (``write:json``, ``write:html``…). Layers take most of the time.
 
     Examples
     --------
@@ -80,10 +80,15 @@ class ProgressTracker:
     (82.0, 'layers overlaid: 6 of 6')
     >>> tracker.update("sites", 3, 3)
     (95.0, 'sites evaluated: 3 of 3; writing the report')
+    >>> tracker.update("write:json", 2, 2)
+    (97.5, 'writing json: 2 of 2')
+    >>> tracker.update("write:html", 1, 2)
+    (98.125, 'writing html: 1 of 2')
     """
 
     def __init__(self) -> None:
         self.layers_done = False
+        self.writers: list[str] = []
 
     def update(self, stage: str, done: int, total: int) -> tuple[float, str]:
         """Return ``(percent, text)`` for one event."""
@@ -98,6 +103,13 @@ class ProgressTracker:
             if done >= total:
                 text += "; writing the report"
             return 82.0 + 13.0 * share, text
+        if stage.startswith("write:"):
+            # each writer takes half of what is left below 100 (how many follow is not known)
+            if stage not in self.writers:
+                self.writers.append(stage)
+            start = 5.0 * (1.0 - 0.5 ** (len(self.writers) - 1))
+            percent = 95.0 + start + (5.0 - start) * 0.5 * share
+            return percent, f"writing {stage[len('write:') :]}: {done} of {total}"
         return 0.0, f"{stage}: {done} of {total}"
 
 
