@@ -119,6 +119,22 @@ def _zone_columns(extra: Sequence[Column] = ()) -> list[Column]:
     ]
 
 
+def _site_total(rows: Rows, site_id: str, site_m2: float, zh: bool, **extra: str) -> int:
+    """Add a site's total row (its whole area, share 1) to a zone table; return its row."""
+    return rows.add(
+        -1,
+        0,
+        "total",
+        site_id=site_id,
+        item="合计（项目用地）" if zh else "Total (site)",
+        code="",
+        **extra,
+        **ha_and_mu(site_m2),
+        m2=site_m2,
+        share=1.0,
+    )
+
+
 def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     """城镇开发边界内外面积表: per site the area inside (by zone) and outside the boundary."""
     zh = lang == "zh"
@@ -131,17 +147,7 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
         site_m2 = method_m2(result, *site_areas(result, position))
-        root = rows.add(
-            -1,
-            0,
-            "total",
-            site_id=site_id,
-            item="合计（项目用地）" if zh else "Total (site)",
-            code="",
-            **ha_and_mu(site_m2),
-            m2=site_m2,
-            share=1.0,
-        )
+        root = _site_total(rows, site_id, site_m2, zh)
         if not view.available:
             rows.add(
                 root,
@@ -217,18 +223,7 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
         site_m2 = method_m2(result, *site_areas(result, position))
-        root = rows.add(
-            -1,
-            0,
-            "total",
-            site_id=site_id,
-            item="合计（项目用地）" if zh else "Total (site)",
-            code="",
-            conformity="",
-            **ha_and_mu(site_m2),
-            m2=site_m2,
-            share=1.0,
-        )
+        root = _site_total(rows, site_id, site_m2, zh, conformity="")
         classes = view.classes
         if not classes.empty:
             conformity = classes.get("conformity", pd.Series("", index=classes.index))
