@@ -31,6 +31,7 @@ from landcheck.io.boundary_txt.spec import (
     WIDTH_KEYS,
     BoundaryTxtCRSError,
 )
+from landcheck.messages import warn
 
 __all__ = ["Declared", "declared_crs", "declared_zone", "transform_legacy"]
 
@@ -155,9 +156,7 @@ def _check_units_and_projection(scan: Scan, source: str) -> None:
         )
 
 
-def declared_crs(
-    scan: Scan, source: str, warnings: list[str], datum_shift: DatumShift | None = None
-) -> Declared:
+def declared_crs(scan: Scan, source: str, datum_shift: DatumShift | None = None) -> Declared:
     """Read the CRS a scanned file declares; refuse what landcheck cannot read.
 
     Parameters
@@ -166,9 +165,6 @@ def declared_crs(
         The scanned file.
     source : str
         The file name, for messages.
-    warnings : list of str
-        Appended to: a missing 坐标系 (CGCS2000 assumed), ignored 转换参数 of
-        CGCS2000 data, a datum shift used because the file's are empty.
     datum_shift : DatumShift, optional
         7 Helmert parameters for a Xian 1980 / Beijing 1954 file whose
         转换参数 are empty.
@@ -176,6 +172,9 @@ def declared_crs(
     Returns
     -------
     Declared
+        What the file declares. Said with :func:`~landcheck.messages.warn`: a
+        missing 坐标系 (CGCS2000 assumed), ignored 转换参数 of CGCS2000 data, a
+        datum shift used because the file's are empty.
 
     Raises
     ------
@@ -191,7 +190,7 @@ def declared_crs(
     >>> from landcheck.io.boundary_txt.scan import Scan
     >>> scan = Scan(values={"坐标系": "西安80", "转换参数": "1,2,3,0,0,0,0", "带号": "35"},
     ...             lines={"坐标系": 2, "转换参数": 3, "带号": 4})
-    >>> found = declared_crs(scan, "plot.txt", [])
+    >>> found = declared_crs(scan, "plot.txt")
     >>> found.datum, found.zone, found.width, found.helmert
     ('xian1980', 35, None, (1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0))
     """
@@ -200,7 +199,7 @@ def declared_crs(
     line = scan.lines.get("坐标系")
     if not name:
         datum = "cgcs2000"
-        warnings.append(f"the file does not give 坐标系; assumed {CGCS2000_NAME} (CGCS2000)")
+        warn(f"the file does not give 坐标系; assumed {CGCS2000_NAME} (CGCS2000)")
     else:
         found = _datum_of(name)
         if found is None:
@@ -215,7 +214,7 @@ def declared_crs(
     helmert = None
     if datum == "cgcs2000":
         if re.sub(r"[\s,，0.+-]", "", scan.values.get("转换参数", "")):
-            warnings.append(
+            warn(
                 f"line {scan.lines['转换参数']}: 转换参数 ignored: the "
                 "coordinates are already CGCS2000"
             )
@@ -234,7 +233,7 @@ def declared_crs(
                     line=scan.lines.get("转换参数"),
                 )
             if helmert is None or not any(helmert):
-                warnings.append(
+                warn(
                     f"坐标系={name!r} is {label} and the file's 转换参数 are empty; using the "
                     f"datum shift given ({datum_shift.describe()})"
                 )
@@ -258,20 +257,16 @@ def declared_crs(
     return Declared(datum, line, width, zone, helmert, origin)
 
 
-def declared_zone(
-    number: int, width: int | None, scan: Scan, source: str, warnings: list[str]
-) -> GKZone:
+def declared_zone(number: int, width: int | None, scan: Scan, source: str) -> GKZone:
     """The Gauss-Kruger zone ``number`` of ``width`` degrees (implied by the number if None).
 
     Without a declared width, zones up to 23 are taken as 6-degree zones and
-    the others as 3-degree zones, with a warning appended to ``warnings``. A
+    the others as 3-degree zones, with a warning. A
     zone outside China's raises a :class:`BoundaryTxtCRSError` naming 带号's line.
     """
     if width is None:
         width = 6 if number <= 23 else 3
-        warnings.append(
-            f"the file does not give 几度分带; zone {number} implies {width}-degree zones"
-        )
+        warn(f"the file does not give 几度分带; zone {number} implies {width}-degree zones")
     try:
         return GKZone(number, width)
     except AnalysisCRSError as ex:
@@ -295,9 +290,11 @@ def transform_legacy(
     zone: GKZone,
     metadata: dict[str, str],
     source: str,
-    warnings: list[str],
 ) -> None:
     """Move Xian 1980 / Beijing 1954 coordinates to CGCS2000 in place, and record how.
+
+    The transformation and its parameters are also said in one sentence
+    (:func:`~landcheck.messages.warn`).
 
     Parameters
     ----------
@@ -312,8 +309,6 @@ def transform_legacy(
         ``landcheck.transformation_pipeline``.
     source : str
         The file name, for messages.
-    warnings : list of str
-        Gets one sentence naming the transformation and its parameters.
 
     Raises
     ------
@@ -350,4 +345,4 @@ def transform_legacy(
     metadata[METADATA_PREFIX + "source_crs"] = crs_label(source_crs)
     metadata[METADATA_PREFIX + "transformation"] = method
     metadata[METADATA_PREFIX + "transformation_pipeline"] = pipeline
-    warnings.append(f"coordinates transformed: {method}")
+    warn(f"coordinates transformed: {method}")

@@ -22,6 +22,7 @@ import shapely
 from landcheck.errors import BoundaryTxtError
 from landcheck.io.boundary_txt.scan import Plot, Point, Scan
 from landcheck.io.boundary_txt.spec import ZONE_FACTOR, BoundaryTxtCRSError
+from landcheck.messages import warn
 from landcheck.units import M2_PER_HA
 
 __all__ = [
@@ -102,9 +103,8 @@ def prefix_zone(
     declared: int | None,
     scan: Scan,
     source: str,
-    warnings: list[str],
 ) -> int:
-    """Check the zone prefixes, add the missing ones; return the zone number."""
+    """Check the zone prefixes, add the missing ones (saying so); return the zone number."""
     zone: int | None = None
     zone_line = 0
     for xy, plot in zip(coords, plots, strict=True):
@@ -144,9 +144,7 @@ def prefix_zone(
             if declared is not None
             else "the zone prefix of the other points"
         )
-        warnings.append(
-            f"Y (east) had no zone prefix on {missing} point(s); added zone {zone} from {origin}"
-        )
+        warn(f"Y (east) had no zone prefix on {missing} point(s); added zone {zone} from {origin}")
         for xy in coords:
             xy[xy[:, 0] < ZONE_FACTOR, 0] += zone * ZONE_FACTOR
     assert zone is not None  # set by a prefix, or by 带号 when every Y lacked one
@@ -252,9 +250,12 @@ def check_plot(
     rings: list[Ring],
     closing: int,
     tolerance: float,
-    warnings: list[str],
 ) -> None:
-    """Append to ``warnings`` what looks wrong with a plot; nothing is changed.
+    """Say what looks wrong with a plot (:func:`~landcheck.messages.warn`); nothing is changed.
+
+    One sentence per problem: a 界址点数 that fits no way of counting, a
+    记录图形属性 other than 面, an invalid polygon, a declared area off the
+    computed one (and whether it seems to be given in m²).
 
     Parameters
     ----------
@@ -270,10 +271,6 @@ def check_plot(
         Relative difference between the declared 地块面积 and the computed
         planar area above which a warning is given (0.01 = 1 %); differences
         within the 0.0001 ha rounding of the header never count.
-    warnings : list of str
-        Gets one sentence per problem: a 界址点数 that fits no way of counting,
-        a 记录图形属性 other than 面, an invalid polygon, a declared area off
-        the computed one (and whether it seems to be given in m²).
     """
     where = f"plot {plot.site_id or '(no 编号)'} (line {plot.line})"
     listed = len(plot.points)
@@ -282,14 +279,14 @@ def check_plot(
         listed - closing,
         listed + len(rings) - closing,
     ):
-        warnings.append(
+        warn(
             f"{where}: 界址点数 (JZDS) is {plot.jzds} but the plot lists {listed} point lines "
             f"({listed - closing} without closing points)"
         )
     if plot.shape_kind and plot.shape_kind != "面":
-        warnings.append(f"{where}: 记录图形属性={plot.shape_kind!r}; read as a polygon (面)")
+        warn(f"{where}: 记录图形属性={plot.shape_kind!r}; read as a polygon (面)")
     if not geometry.is_valid:
-        warnings.append(
+        warn(
             f"{where}: the boundary is not a valid polygon ({shapely.is_valid_reason(geometry)});"
             " repair it before submission"
         )
@@ -319,4 +316,4 @@ def check_plot(
             )
         if computed > 0 and abs(declared / geometry.area - 1) <= tolerance:
             text += "; the file seems to give m², not hectares"
-        warnings.append(text)
+        warn(text)

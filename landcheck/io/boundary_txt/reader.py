@@ -35,7 +35,7 @@ from landcheck.io.boundary_txt.geometry import (
     swap_warning,
 )
 from landcheck.io.boundary_txt.scan import Plot, decode, scan_lines
-from landcheck.messages import summarise
+from landcheck.messages import collecting, warn
 from landcheck.units import M2_PER_HA
 
 __all__ = ["BoundaryTxt", "parse_boundary_txt", "read_boundary_txt"]
@@ -93,7 +93,6 @@ def _sites_frame(
     geometries: list[shapely.Geometry],
     counts: list[int],
     crs: CRS,
-    warnings: list[str],
 ) -> gpd.GeoDataFrame:
     """One row per site; plots with the same 编号 and attributes are parts of one site."""
     rows: dict[str, dict[str, Any]] = {}
@@ -108,7 +107,7 @@ def _sites_frame(
             while f"{site_id}-{suffix}" in rows:
                 suffix += 1
             key = f"{site_id}-{suffix}"
-            warnings.append(
+            warn(
                 f"plot at line {plot.line}: 编号 {site_id!r} is used by an earlier plot with "
                 f"other attributes; read as site {key!r}"
             )
@@ -131,7 +130,7 @@ def _sites_frame(
         parts = [p for g in row["parts"] for p in getattr(g, "geoms", [g])]
         geometry = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
         if len(row["lines"]) > 1 and not geometry.is_valid:
-            warnings.append(
+            warn(
                 f"site {key!r} (plots on lines {', '.join(map(str, row['lines']))}): its parts "
                 f"do not form a valid multipolygon ({shapely.is_valid_reason(geometry)})"
             )
@@ -213,36 +212,38 @@ def parse_boundary_txt(
         raise ValueError(
             f"area_tolerance must be a fraction ≥ 0 (0.01 = 1 %), got {area_tolerance}"
         )
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    scan = scan_lines(lines, source)
-    warnings = list(scan.warnings)
-    metadata = dict(scan.values)
-    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
-    declared = declared_crs(scan, source, warnings, shift)
-    orientations = [oriented(plot, source) for plot in scan.plots]
-    coords = [xy for xy, _ in orientations]
-    swapped = [plot for plot, (_, swap) in zip(scan.plots, orientations, strict=True) if swap]
-    if swapped:
-        warnings.append(swap_warning(swapped))
-    number = prefix_zone(coords, scan.plots, declared.zone, scan, source, warnings)
-    zone = declared_zone(number, declared.width, scan, source, warnings)
-    if declared.datum != "cgcs2000":
-        transform_legacy(coords, declared, zone, metadata, source, warnings)
-    crs = gk_crs(zone, prefixed=True)
-    geometries, counts = [], []
-    repeated: list[int] = []
-    for plot, xy in zip(scan.plots, coords, strict=True):
-        rings, closing = split_rings(plot, xy, repeated)
-        geometry = plot_geometry(plot, rings, source)
-        check_plot(plot, geometry, rings, closing, area_tolerance, warnings)
-        geometries.append(geometry)
-        counts.append(sum(len(r.points) for r in rings))
-    if repeated:
-        warnings.append(repeated_warning(repeated))
-    sites = _sites_frame(scan.plots, geometries, counts, crs, warnings)
-    logger.debug("%s: %d plots, %d sites, %s", source, len(scan.plots), len(sites), crs_label(crs))
+    with collecting() as notes:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        scan = scan_lines(lines, source)
+        metadata = dict(scan.values)
+        shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+        declared = declared_crs(scan, source, shift)
+        orientations = [oriented(plot, source) for plot in scan.plots]
+        coords = [xy for xy, _ in orientations]
+        swapped = [plot for plot, (_, swap) in zip(scan.plots, orientations, strict=True) if swap]
+        if swapped:
+            warn(swap_warning(swapped))
+        number = prefix_zone(coords, scan.plots, declared.zone, scan, source)
+        zone = declared_zone(number, declared.width, scan, source)
+        if declared.datum != "cgcs2000":
+            transform_legacy(coords, declared, zone, metadata, source)
+        crs = gk_crs(zone, prefixed=True)
+        geometries, counts = [], []
+        repeated: list[int] = []
+        for plot, xy in zip(scan.plots, coords, strict=True):
+            rings, closing = split_rings(plot, xy, repeated)
+            geometry = plot_geometry(plot, rings, source)
+            check_plot(plot, geometry, rings, closing, area_tolerance)
+            geometries.append(geometry)
+            counts.append(sum(len(r.points) for r in rings))
+        if repeated:
+            warn(repeated_warning(repeated))
+        sites = _sites_frame(scan.plots, geometries, counts, crs)
+        logger.debug(
+            "%s: %d plots, %d sites, %s", source, len(scan.plots), len(sites), crs_label(crs)
+        )
     return BoundaryTxt(
-        sites=sites, crs=crs, metadata=metadata, encoding=None, warnings=summarise(warnings)
+        sites=sites, crs=crs, metadata=metadata, encoding=None, warnings=notes.summary()
     )
 
 

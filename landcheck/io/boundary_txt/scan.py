@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from landcheck.errors import BoundaryTxtError
 from landcheck.io.boundary_txt.spec import SECTION_ATTRIBUTES, SECTION_PLOTS, SECTION_PROJECT
+from landcheck.messages import warn
 
 __all__ = ["Plot", "Point", "Scan", "decode", "scan_lines"]
 
@@ -58,12 +59,15 @@ class Plot:
 
 @dataclass
 class Scan:
-    """A scanned file: the ``key=value`` pairs, the line of each key, the plots, warnings."""
+    """A scanned file: the ``key=value`` pairs, the line of each key, the plots.
+
+    What the scan ignores (unknown sections, lines that are not ``key=value``…)
+    is said with :func:`~landcheck.messages.warn`.
+    """
 
     values: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     plots: list[Plot] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def _clean_field(text: str) -> str:
@@ -189,7 +193,7 @@ def scan_lines(lines: list[str], source: str) -> Scan:
                 section = "info"
             else:
                 section = "unknown"
-                scan.warnings.append(f"line {number}: unknown section [{name}] ignored")
+                warn(f"line {number}: unknown section [{name}] ignored")
             continue
         if section is None:
             raise BoundaryTxtError(
@@ -201,7 +205,7 @@ def scan_lines(lines: list[str], source: str) -> Scan:
         if section == "info":
             pairs = _info_pairs(text)
             if not pairs:
-                scan.warnings.append(f"line {number}: {text[:40]!r} is not key=value; ignored")
+                warn(f"line {number}: {text[:40]!r} is not key=value; ignored")
             for key, value in pairs:
                 _store_info(scan, _clean_field(key), _clean_field(value), number)
         elif section == "plots":
@@ -236,10 +240,10 @@ def scan_lines(lines: list[str], source: str) -> Scan:
 
 def _store_info(scan: Scan, key: str, value: str, line: int) -> None:
     if not key:
-        scan.warnings.append(f"line {line}: a value without a key ignored")
+        warn(f"line {line}: a value without a key ignored")
         return
     if key in scan.values and scan.values[key] != value:
-        scan.warnings.append(
+        warn(
             f"line {line}: {key} given twice (lines {scan.lines[key]} and {line}) with "
             f"different values; using {value!r}"
         )
