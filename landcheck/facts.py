@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from landcheck.errors import InputDataError, shown
+from landcheck.messages import warn
 from landcheck.projects import PLAN_LEVELS
 
 __all__ = [
@@ -271,8 +272,11 @@ def site_facts(
     linear_field: list[bool | None],
     id_column: str | None = None,
     given: Mapping[str, Any] | None = None,
-) -> tuple[list[ProjectFacts], list[str]]:
+) -> list[ProjectFacts]:
     """Each site's facts, from its attributes, the given values and its legacy class.
+
+    Sites that give an old project class instead of a project type are named in
+    one warning (:func:`~landcheck.messages.warn`).
 
     Parameters
     ----------
@@ -295,7 +299,8 @@ def site_facts(
 
     Returns
     -------
-    facts, warnings
+    list of ProjectFacts
+        One per site, in order.
 
     Raises
     ------
@@ -346,16 +351,15 @@ def site_facts(
                 origins=origins,
             )
         )
-    warnings = []
     if legacy_sites:
         shown_ids = ", ".join(legacy_sites[:5]) + (", …" if len(legacy_sites) > 5 else "")
-        warnings.append(
+        warn(
             f"site(s) {shown_ids} give an old project class, not a project type: read as the "
             "coarse type it stands for, without evidence, so a list that needs evidence (plan, "
             "confirmation) gives the strictest outcome; declare project_type, plan_level and "
             "plan_ref (docs/rules.md, 'Project facts')"
         )
-    return out, warnings
+    return out
 
 
 def _linear(

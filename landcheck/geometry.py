@@ -18,6 +18,7 @@ __all__ = [
     "clean_polygons",
     "float_precision",
     "name_some",
+    "near_positions",
     "non_finite",
     "polygonal_part",
 ]
@@ -303,3 +304,20 @@ def clean_polygons(
         if len(report.examples) < 5:
             report.examples.append(f"{label} {reason}")
     return geoms, report, usable
+
+
+def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> np.ndarray:
+    """Positions of the geometries within ``distance`` of any outline, in order (exact test).
+
+    The filter every layer read applies after its coarse one (a grown mask, a
+    bounding box), whatever the source.
+
+    Examples
+    --------
+    >>> sites = np.array([shapely.box(0, 0, 10, 10)])
+    >>> features = np.array([shapely.Point(15, 5), shapely.Point(30, 5), shapely.Point(5, 5)])
+    >>> near_positions(features, sites, 5.0).tolist()
+    [0, 2]
+    """
+    hits, _ = shapely.STRtree(outlines).query(geoms, predicate="dwithin", distance=distance)
+    return np.unique(hits)

@@ -334,7 +334,7 @@ def prepare_sites(
         given = frame[linear_column].astype("string").fillna("").str.strip() != ""
         truthy = _truthy(frame[linear_column]).to_numpy()
         declared = [bool(t) if g else None for t, g in zip(truthy, given.to_numpy(), strict=True)]
-    project_facts, fact_warnings = site_facts(
+    project_facts = site_facts(
         frame.drop(columns=frame.geometry.name),
         profile,
         ids=ids.tolist(),
@@ -344,8 +344,6 @@ def prepare_sites(
         id_column=_id_column(frame, id_field),
         given=facts,
     )
-    for message in fact_warnings:
-        warn(message)
     linear = np.array([f.linear for f in project_facts], dtype=bool)
     classes = pd.Series(
         [

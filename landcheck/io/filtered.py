@@ -32,11 +32,13 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
+from landcheck.geometry import near_positions
 from landcheck.io import postgis
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
@@ -69,17 +71,6 @@ try:  # pragma: no cover - depends on the environment
     _ARROW = True
 except ImportError:  # pragma: no cover
     _ARROW = False
-
-
-def _outlines_in_layer_crs(sites: np.ndarray, sites_crs: CRS, target_crs: CRS) -> np.ndarray:
-    """Site outlines, densified and moved into the layer's CRS."""
-    if sites_crs.equals(target_crs):
-        return sites
-    geoms = shapely.segmentize(sites, 100.0)
-    transformer = Transformer.from_crs(sites_crs, target_crs, always_xy=True)
-    return shapely.transform(
-        geoms, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-    )
 
 
 def _grown(geoms: np.ndarray, distance: float) -> np.ndarray:
@@ -352,7 +343,7 @@ def read_features_near(
     if not len(site_geoms):
         frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
         return frame.set_crs(native_crs, allow_override=True), record
-    outlines = _outlines_in_layer_crs(site_geoms, sites_crs, native_crs)
+    outlines = outlines_in(site_geoms, sites_crs, native_crs)
     distance = margin if native_crs.is_projected else margin / 100_000.0
     rtree = _gpkg_rtree(source.path, layer)
     if rtree is not None and layer is not None:
@@ -369,8 +360,7 @@ def read_features_near(
 def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:
     """Keep the features within ``distance`` of any outline (exact, unlike a grown mask)."""
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    hits, _ = shapely.STRtree(outlines).query(geoms, predicate="dwithin", distance=distance)
-    return frame.iloc[np.unique(hits)]
+    return frame.iloc[near_positions(geoms, outlines, distance)]
 
 
 def _read_clusters(

@@ -44,6 +44,7 @@ from .environment import EnvironmentProblem, LayerKey, check_options, subprocess
 from .inputs import source_argument
 from .outputs import feature_layers, load_on_completion
 from .runner import STOP_GRACE_S, ProgressTracker, run_streaming
+from .settings import default_profile, landcheck_executable
 from .styles import apply_style, load_stored_style
 
 __all__ = ["AvoidAlgorithm", "CheckAlgorithm", "CompareAlgorithm", "LandcheckAlgorithm"]
@@ -157,8 +158,6 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
         sites: str,
     ) -> list[str]:
         """Sites path, ``--layer`` options, profile, id field and width."""
-        from .provider import default_profile
-
         site_path = source_argument(self, parameters, sites, context, feedback, "sites")
         arguments = [site_path]
         for layer in self.layer_keys:
@@ -221,8 +220,6 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
 
     def executable(self) -> str:
         """The configured landcheck command."""
-        from .provider import landcheck_executable
-
         try:
             return landcheck_executable()
         except EnvironmentProblem as ex:

@@ -27,38 +27,18 @@ from .environment import (
     FALLBACK_LAYERS,
     EnvironmentProblem,
     LayerKey,
-    configured_environment,
-    find_landcheck,
     forget_check_options,
     profile_layers,
 )
+from .settings import (
+    DEFAULT_PROFILE,
+    ENVIRONMENT_SETTING,
+    PROFILE_SETTING,
+    default_profile,
+    landcheck_executable,
+)
 
 __all__ = ["ENVIRONMENT_SETTING", "PROFILE_SETTING", "LandcheckProvider"]
-
-ENVIRONMENT_SETTING = "LANDCHECK_ENVIRONMENT"
-PROFILE_SETTING = "LANDCHECK_PROFILE"
-DEFAULT_PROFILE = "china-preexam"
-
-
-def _setting(name: str) -> str:
-    value = ProcessingConfig.getSetting(name)
-    return str(value).strip() if value else ""
-
-
-def landcheck_executable() -> str:
-    """The landcheck command the options point to.
-
-    Raises
-    ------
-    EnvironmentProblem
-        None is configured or found; the message says how to fix it.
-    """
-    return find_landcheck(configured_environment(_setting(ENVIRONMENT_SETTING)))
-
-
-def default_profile() -> str:
-    """The profile of the options (``china-preexam`` when empty)."""
-    return _setting(PROFILE_SETTING) or DEFAULT_PROFILE
 
 
 class LandcheckProvider(QgsProcessingProvider):

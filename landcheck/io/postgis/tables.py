@@ -25,8 +25,10 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
+from landcheck.geometry import near_positions
 from landcheck.io.postgis.url import PostGISSource, parse_url, quoted_identifier
 from landcheck.io.records import InputRecord
 from landcheck.io.vector import implausible_crs_error
@@ -397,18 +399,6 @@ def _fetch(
     return conn.execute(query, arguments).fetchall()
 
 
-def _outlines(sites: np.ndarray, sites_crs: CRS, target: CRS) -> np.ndarray:
-    from landcheck.io.filtered import _outlines_in_layer_crs
-
-    return _outlines_in_layer_crs(sites, sites_crs, target)
-
-
-def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:
-    from landcheck.io.filtered import _within as within
-
-    return within(frame, outlines, distance)
-
-
 def read_features_near(
     source: PostGISSource,
     sites: Any,
@@ -466,7 +456,7 @@ def read_features_near(
         chosen = list(info.fields) if columns is None else [c for c in columns if c in info.fields]
         geoms = np.asarray(sites, dtype=object)
         geoms = geoms[~shapely.is_empty(geoms)]
-        outlines = _outlines(geoms, sites_crs, native) if len(geoms) else geoms
+        outlines = outlines_in(geoms, sites_crs, native) if len(geoms) else geoms
         distance = margin if native.is_projected else margin / 100_000.0
         boxes = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
         rows = _fetch(conn, source, info, chosen, boxes) if len(geoms) else []
@@ -484,7 +474,8 @@ def read_features_near(
     record.digest = _digest(rows, chosen, info)
     frame = _frame(rows, chosen, native, info.key, f"{what} {source}")
     if len(frame):
-        frame = _within(frame, outlines, distance)
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        frame = frame.iloc[near_positions(geoms, outlines, distance)]
     record.features_read = len(frame)
     return frame, record
 
