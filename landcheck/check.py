@@ -420,6 +420,7 @@ def _evaluate(
     empty = shapely.is_empty(np.asarray(frame.geometry.values, dtype=object))
     site_layers, findings = [], []
     total = len(frame)
+    own_fields = pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_dict("records")
     for position, row in enumerate(frame.itertuples(index=False)):
         area = Area(row.planar_m2, row.ellipsoidal_m2, method)
         views = {}
@@ -440,6 +441,7 @@ def _evaluate(
             project_class=row.project_class,
             linear=bool(row.linear),
             area=area,
+            attributes=own_fields[position],
         )
         site_layers.append(views)
         findings.append(evaluate_site(profile, info, views))

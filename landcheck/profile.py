@@ -31,6 +31,7 @@ __all__ = [
     "FIELD_ROLES",
     "LAYER_KINDS",
     "MAX_YAML_NODES",
+    "POINT_KINDS",
     "STATUSES",
     "AnalysisOptions",
     "Basis",
@@ -80,8 +81,20 @@ LAYER_KINDS = (
     "land_use",
     "admin",
     "generic",
+    # the rest of the review (landcheck.review)
+    "forest",
+    "grassland",
+    "wetland",
+    "protected_area",
+    "mineral_rights",
+    "geohazard_zone",
+    "hazard_points",
+    "heritage",
 )
 """What a layer means to the rules."""
+
+POINT_KINDS = ("hazard_points",)
+"""Layer kinds whose features are points (their rules measure distances, never areas)."""
 
 FIELD_ROLES = {
     "id": "feature identifier (BSM…)",
@@ -91,6 +104,14 @@ FIELD_ROLES = {
     "survey_area": "official parcel area in m² (TBMJ)",
     "admin_code": "administrative unit code (ZLDWDM)",
     "admin": "administrative unit name (ZLDWMC)",
+    # the rest of the review (landcheck.review): areas are summed by these attributes
+    "grade": "grade or level that decides a review check (BHDJ, ZYSDJB, YFCD, BHJB)",
+    "zone": "zone of a protected area or heritage site (GNFQ, FWLX)",
+    "level": "second grading: 公益林 level, protected-area level (GYLDJ, BHDJB)",
+    "flag": "yes/no designation: 基本草原, strategic mineral (JBCY, ZLXKC)",
+    "type": "type: protected area, mineral right, hazard (BHDLX, QLLX, ZHLX)",
+    "mineral": "mineral of a mining or exploration right (KZ)",
+    "holder": "right holder (QLR)",
 }
 """Attribute roles a layer can map to its own field names."""
 

@@ -62,6 +62,8 @@ class SiteInfo:
     project_class: str | None
     linear: bool
     area: Area
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    """The site's own fields as read (project facts such as 总投资 for the land-use standard)."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ class Evaluator:
     numbers, texts : tuple of str
         Template values it supplies beyond the common ones.
     params : dict
-        Parameter name → ``"classes"`` (list of project-class keys) or
-        ``"distance"`` (metres, a number > 0).
+        Parameter name → ``"classes"`` (list of project-class keys),
+        ``"distance"`` (metres, a number > 0) or ``"number"`` (a number ≥ 0).
     func : callable
         ``RuleInput → Decision``.
     evidence : tuple of str
@@ -646,6 +648,16 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
                     f"params.{name}: expected a distance in metres, more than 0 and at most "
                     f"{MAX_DISTANCE_M:,.0f}, got {shown(value)}"
                 )
+        elif expected == "number":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                problems.append(
+                    f"params.{name}: expected a number of at least 0, got {shown(value)}"
+                )
         elif expected == "classes":
             if not isinstance(value, list):
                 problems.append(f"params.{name}: expected a list of project classes")
@@ -767,6 +779,16 @@ def search_distance(profile: Profile, layer: str) -> float:
     distances = [
         float(rule.params.get("distance_m", 0.0))
         for rule in profile.rules
-        if rule.layer == layer and rule.check == "proximity"
+        if rule.layer == layer and "distance_m" in rule.params
     ]
     return max(distances, default=0.0)
+
+
+def _register_review() -> None:
+    """Add the review checks (forest, wetland, protected areas…) of :mod:`landcheck.review`."""
+    from landcheck.review import REVIEW_EVALUATORS  # it imports this module's types
+
+    EVALUATORS.update(REVIEW_EVALUATORS)
+
+
+_register_review()
