@@ -2,8 +2,9 @@
 
 The checks are forest, grassland, wetland, protected areas, mineral rights,
 geohazards (zones and points), heritage and the land-use standard. Each
-module holds one check's logic as an :class:`~landcheck.rules.Evaluator`; the built-in profile gives each its layer, outcomes, wording, documents and
-dated basis (with its verification mark 〔V〕/〔P〕/〔U〕). Layers are summed by the
+module holds one check's logic as an :class:`~landcheck.rules.Evaluator`; the
+built-in profile gives each its layer, outcomes, wording, documents and dated
+basis (with its verification mark 〔V〕/〔P〕/〔U〕). Layers are summed by the
 attributes their profile entry maps to the review roles (grade, zone, level,
 flag, type, mineral, holder: :data:`landcheck.profile.FIELD_ROLES`);
 :mod:`landcheck.rules` registers :data:`REVIEW_EVALUATORS`.
