@@ -30,6 +30,14 @@ SAMPLE_LAYERS = (
     "planning_zones",
     "land_use",
     "townships",
+    "forest",
+    "grassland",
+    "wetland",
+    "protected_areas",
+    "mineral_rights",
+    "geohazard",
+    "geohazard_points",
+    "heritage",
 )
 """Sample layers checked by the demo, named by their profile keys."""
 

@@ -3,7 +3,9 @@
 :data:`SITES` pairs each site's description with its builder
 (:mod:`landcheck.sample.site_builders`); :func:`place_sites` runs the builders
 in that order, then the candidates', and returns the ``sites`` and
-``candidates`` layers.
+``candidates`` layers. :data:`REVIEW_SITES` are placed last, against the
+review layers (:func:`place_review_sites`), with project facts for the
+land-use standard.
 """
 
 from __future__ import annotations
@@ -14,16 +16,20 @@ from functools import partial
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from landcheck.sample.frames import frame
+from landcheck.sample.frames import areas, frame
 from landcheck.sample.plan import Plan
 from landcheck.sample.site_builders import (
     candidate_sites,
     clean_site,
     county_edge_site,
     farmland_site,
+    heritage_site,
     holed_site,
+    industrial_site,
+    mineral_site,
     multipart_site,
     redline_block,
     redline_road,
@@ -31,10 +37,20 @@ from landcheck.sample.site_builders import (
     sliver_site,
     straddling_boundary,
     two_township_site,
+    wetland_site,
 )
 from landcheck.sample.site_finder import SiteFinder
+from landcheck.units import M2_PER_HA
 
-__all__ = ["CANDIDATES", "SITES", "SiteSpec", "place_sites"]
+__all__ = [
+    "CANDIDATES",
+    "FACT_COLUMNS",
+    "REVIEW_SITES",
+    "SITES",
+    "SiteSpec",
+    "place_review_sites",
+    "place_sites",
+]
 
 Builder = Callable[[SiteFinder], shapely.Geometry]
 
@@ -229,4 +245,120 @@ def _site_frame(specs: Sequence[SiteSpec], shapes: Sequence[shapely.Geometry]) -
             "situation": [s.situation for s in specs],
         },
         shapes,
+    )
+
+
+# -- the review sites: placed against the review layers, after them ----------------------
+
+ReviewBuilder = Callable[[SiteFinder, dict[str, gpd.GeoDataFrame]], shapely.Geometry]
+
+FACT_COLUMNS = (
+    ("total_investment_wan", "万元 per ha", M2_PER_HA),
+    ("floor_area_m2", "plot ratio", 1.0),
+    ("footprint_m2", "building coefficient", 1.0),
+    ("office_area_m2", "office and living share", 1.0),
+    ("green_area_m2", "green ratio", 1.0),
+)
+"""Project-fact fields of the sites (``landcheck.review.standard_facts`` reads them): name,
+what a site's ratio in :attr:`ReviewSite.ratios` is, and the site area it is per (m²)."""
+
+
+@dataclass(frozen=True)
+class ReviewSite:
+    """A review site: its description, builder, and its facts as ratios of its area."""
+
+    spec: SiteSpec
+    build: ReviewBuilder
+    ratios: tuple[float, ...] = ()  # per FACT_COLUMNS; empty: no facts
+    industry_code: str = ""
+
+
+REVIEW_SITES: tuple[ReviewSite, ...] = (
+    ReviewSite(
+        SiteSpec(
+            "S21",
+            "清水河提灌站",
+            "water",
+            "on a river wetland's shore, not 国家重要湿地 (conditional) / 占用河流湿地",
+        ),
+        wetland_site,
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S22",
+            "古城片区安置住房",
+            "residential",
+            "in the 地下文物埋藏区 (考古调查、勘探 first) / 位于地下文物埋藏区",
+        ),
+        heritage_site,
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S23",
+            "新型墙体材料生产线",
+            "industrial",
+            "building coefficient 22 % < 30 % (over standard) / 建筑系数不达标",
+        ),
+        industrial_site,
+        (3200.0, 0.55, 0.22, 0.06, 0.15),
+        "3031",
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S24",
+            "铝合金精深加工项目",
+            "industrial",
+            "land-use indices within the standard / 用地控制指标符合要求",
+        ),
+        industrial_site,
+        (4800.0, 1.2, 0.45, 0.05, 0.12),
+        "3252",
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S25",
+            "锰矿选矿厂",
+            "mining",
+            "on a 锰 mining right (agreement with the holder) / 压覆锰矿采矿权",
+        ),
+        mineral_site,
+    ),
+)
+"""Sites placed after the review layers, each meant to show one review check."""
+
+
+def place_review_sites(
+    layers: dict[str, gpd.GeoDataFrame], plan: Plan, rng: np.random.Generator
+) -> gpd.GeoDataFrame:
+    """Place :data:`REVIEW_SITES` and return the whole ``sites`` layer with them appended.
+
+    ``layers`` holds every generated layer, the review layers, the sites and
+    the candidates included; the new sites keep clear of those. ``rng`` is a
+    generator of their own, so nothing generated before moves.
+
+    Raises
+    ------
+    RuntimeError
+        When the layers hold no place for one of them.
+    """
+    finder = SiteFinder(layers, plan, rng)
+    finder.placed = [*layers["sites"].geometry, *layers["candidates"].geometry]
+    shapes = []
+    for site in REVIEW_SITES:
+        shape = site.build(finder, layers)
+        finder.placed.append(shape)
+        shapes.append(shape)
+    added = _site_frame([site.spec for site in REVIEW_SITES], shapes)
+    ellipsoidal = areas(shapes)
+    for i, (name, _, per) in enumerate(FACT_COLUMNS):
+        added[name] = [
+            round(site.ratios[i] * area / per, 2) if site.ratios else np.nan
+            for site, area in zip(REVIEW_SITES, ellipsoidal, strict=True)
+        ]
+    added["industry_code"] = [site.industry_code or None for site in REVIEW_SITES]
+    sites = pd.concat([layers["sites"], added], ignore_index=True)
+    facts = [name for name, _, _ in FACT_COLUMNS] + ["industry_code"]
+    first = [c for c in layers["sites"].columns if c not in ("BZ", "geometry")]
+    return gpd.GeoDataFrame(
+        sites[[*first, *facts, "BZ", "geometry"]], geometry="geometry", crs=added.crs
     )
