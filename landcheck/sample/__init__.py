@@ -5,7 +5,7 @@ the land-use survey (三调地类图斑), permanent basic farmland, the ecologic
 protection redline, the urban development boundary, planning zones,
 townships, roads, the review layers (forest, grassland, wetland, protected
 areas, mineral rights, geohazard zones and points, heritage, approved land),
-a dozen project sites and the alternative sites of one project. Everything
+seventeen project sites and the alternative sites of one project. Everything
 but the county outline is invented and labelled ``合成数据 synthetic``;
 nothing here describes the real county.
 
@@ -124,13 +124,19 @@ Generation model
    seat and on the main river (:mod:`~landcheck.sample.heritage`); approved
    land covers most construction land in the towns, S01 and half of
    candidate A (:mod:`~landcheck.sample.approvals`).
+8. **Review sites** (:data:`~landcheck.sample.sites.REVIEW_SITES`) are placed
+   last, against the review layers, from a generator of their own seeded with
+   ``[seed, 13, 1]``: S21 on a river wetland's shore, S22 in the 地下文物埋藏区,
+   S23 and S24 industrial plants whose project facts fail and meet the
+   land-use standard's 建筑系数, S25 on the 锰 mining right.
 
 Every random draw of steps 1-6 comes from one :class:`numpy.random.Generator`
 in a fixed order; the review layers draw from a second generator seeded with
 ``[seed, 13]``, so adding them moved nothing drawn before. No step depends on
 dict or set order or on the clock, so a seed always gives the same layers.
 :func:`make_sample` (:mod:`~landcheck.sample.generate`) runs the steps: plan,
-cells, parcels, survey (with the control lines), layers, sites, review layers.
+cells, parcels, survey (with the control lines), layers, sites, review layers,
+review sites.
 
 Where a change goes
 -------------------
@@ -152,7 +158,9 @@ A new site
     measures and search of ``SiteFinder``, and add its description, paired
     with the builder, at the end of ``SITES`` in :mod:`~landcheck.sample.sites`.
     S01-S12 stay where they are; the candidates, searched after the sites
-    and kept away from them, may move. Describe the site in
+    and kept away from them, may move. A site that must be placed against a
+    review layer goes at the end of ``REVIEW_SITES`` instead (its builder
+    also gets the layers); nothing else moves. Describe the site in
     ``data/README.md`` and give it a check in ``tests/test_sample.py``.
 The effect of a new random draw
     It shifts every draw after it in its generator: everything generated
