@@ -379,3 +379,23 @@ def test_indicator_arithmetic():
         }
     )
     assert not math.isnan(values["plot_ratio"])
+
+
+def test_findings_json_carries_the_areas_by_grade():
+    layer = forest(
+        {"BHDJ": "Ⅰ", "GYLDJ": "国家级公益林", "geometry": square(0, 0, 200, 500)},
+        {"BHDJ": "Ⅲ", "GYLDJ": "", "geometry": square(200, 0, 300, 500)},
+    )
+    _, result = run("forest", layer, "forest")
+    site = result.to_dict()["sites"][0]
+    rows = {r["grade"]: r for r in site["layers"]["forest"]["attributes"]}
+    assert rows["Ⅰ"]["planar_m2"] == pytest.approx(100_000.0)
+    assert rows["Ⅰ"]["level"] == "国家级公益林"
+    assert rows["Ⅲ"]["planar_m2"] == pytest.approx(150_000.0)
+    _, result = run("geohazard_points", points((1300, 250)), "geohazard_points")
+    nearest = result.to_dict()["sites"][0]["layers"]["geohazard_points"]["nearest"]
+    assert nearest == {
+        "distance_m": pytest.approx(300.0),
+        "feature_id": "HP001",
+        "search_m": 1000.0,
+    }
