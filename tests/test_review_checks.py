@@ -184,6 +184,19 @@ def test_strategic_mineral_is_prohibited_other_needs_an_agreement():
     assert "某某地质勘查有限公司" in f.message.zh and "20.0000 公顷" in f.message.zh
 
 
+def test_unflagged_right_is_judged_by_its_mineral_or_unknown():
+    layer = rights("")
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "agreement"  # 石灰岩 is no strategic mineral
+    layer["KZ"] = "铝土矿"
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "strategic"
+    layer["KZ"] = ""
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "undetermined" and f.status == "unknown"
+    assert "20.0000 公顷的矿业权未注明矿种" in f.message.zh
+
+
 # ------------------------------------------------------------------ geohazards
 def zones(*grades):
     return frame(

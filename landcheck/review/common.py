@@ -10,7 +10,15 @@ from landcheck.profile import Text
 from landcheck.rules import RuleInput
 from landcheck.units import M2_PER_HA, Area
 
-__all__ = ["area_list", "areas_by", "involvement", "matches", "total", "width_of"]
+__all__ = [
+    "area_list",
+    "areas_by",
+    "areas_by_pair",
+    "involvement",
+    "matches",
+    "total",
+    "width_of",
+]
 
 
 def areas_by(inp: RuleInput, column: str) -> dict[str, Area]:
@@ -31,6 +39,25 @@ def areas_by(inp: RuleInput, column: str) -> dict[str, Area]:
     for key, p, e in zip(keys.tolist(), planar.tolist(), ellipsoidal.tolist(), strict=True):
         a, b = out.get(key, (0.0, 0.0))
         out[key] = (a + p, b + e)
+    return {key: Area(p, e, method) for key, (p, e) in out.items()}
+
+
+def areas_by_pair(inp: RuleInput, first: str, second: str) -> dict[tuple[str, str], Area]:
+    """The site's overlap summed by two review attributes at once (``""`` where one is unmapped)."""
+    rows = inp.layer.attribute_rows
+    method = inp.site.area.method
+    if not len(rows):
+        overlap = inp.layer.overlap
+        return {("", ""): overlap} if overlap.m2 > 0.0 else {}
+    blank = np.full(len(rows), "", dtype=object)
+    a = rows.column(first) if rows.has(first) else blank
+    b = rows.column(second) if rows.has(second) else blank
+    planar, ellipsoidal = rows.column("planar_m2"), rows.column("ellipsoidal_m2")
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    keys = list(zip(a.tolist(), b.tolist(), strict=True))
+    for key, p, e in zip(keys, planar.tolist(), ellipsoidal.tolist(), strict=True):
+        x, y = out.get(key, (0.0, 0.0))
+        out[key] = (x + p, y + e)
     return {key: Area(p, e, method) for key, (p, e) in out.items()}
 
 
