@@ -818,6 +818,6 @@ def load_profile(name: str = "china-preexam") -> Profile:
     --------
     >>> profile = load_profile("china-preexam")
     >>> profile.name, sorted(profile.layers)[:3]
-    ('china-preexam', ['eco_redline', 'farmland', 'land_use'])
+    ('china-preexam', ['eco_redline', 'farmland', 'forest'])
     """
     return profile_from_yaml(builtin_profile_text(name), origin=name)

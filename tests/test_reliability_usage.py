@@ -19,7 +19,7 @@ from common import frame, sites, square
 import landcheck
 from landcheck.cli.main import cli
 from landcheck.errors import InputDataError, LandcheckError, ProfileError
-from landcheck.profile import Profile, builtin_profile_text, profile_from_yaml
+from landcheck.profile import Profile, builtin_profile_text, load_profile, profile_from_yaml
 
 PROFILE_KEYS = "farmland, eco_redline, urban_boundary, planning_zones, land_use, townships"
 TEXT_HINT = " (a text: write the number without quotes, with a decimal point, e.g. 1.0e+9)"
@@ -168,9 +168,10 @@ def test_rule_distances_must_be_finite_and_within_bounds(distance):
     with pytest.raises(ProfileError) as caught:
         profile_from_yaml(text, origin="p.yaml")
     (problem,) = caught.value.problems
+    appended = len(load_profile().rules)  # the rule's index: after the built-in ones
     assert problem.startswith(
-        "rules[8] (near_redline): params.distance_m: expected a distance in metres, more than 0 "
-        "and at most 10,000, got "
+        f"rules[{appended}] (near_redline): params.distance_m: expected a distance in metres, "
+        "more than 0 and at most 10,000, got "
     )
 
 

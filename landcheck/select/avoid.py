@@ -385,7 +385,7 @@ def avoid(
     warnings.extend(_fragment_notes(table, kept_geoms, crs_, method))
     before = check(site, id_field=id_field, width=width, **ctx.check_kwargs())
     table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
-    after = _recheck(table, kept_geoms, ctx)
+    after = _recheck(table, kept_geoms, ctx, before.sites)
     table["status_after"] = (
         after.statuses.reindex(table["site_id"]).fillna("").to_numpy() if after is not None else ""
     )
@@ -453,14 +453,33 @@ def _fragment_notes(
     return notes
 
 
-def _recheck(table: pd.DataFrame, kept: list[Any], ctx) -> CheckResult | None:
+_PREPARED = (
+    "site_id",
+    "name",
+    "project_class",
+    "linear",
+    "planar_m2",
+    "ellipsoidal_m2",
+    "measuring_crs",
+)
+"""Columns a checked site frame has before the site's own fields (and ``measuring_crs``)."""
+
+
+def _recheck(
+    table: pd.DataFrame, kept: list[Any], ctx, checked: gpd.GeoDataFrame
+) -> CheckResult | None:
+    """Check the kept parts again, with the sites' own fields (project facts) as given."""
     usable = np.asarray([not g.is_empty for g in kept], dtype=bool)
     if not usable.any():
         return None
+    columns = ["site_id", "name", "project_class", "linear"]
+    own = [c for c in checked.columns if c not in (*_PREPARED, checked.geometry.name)]
+    fields = table.loc[usable, columns].reset_index(drop=True)
+    if own:
+        by_id = pd.DataFrame(checked[["site_id", *own]]).set_index("site_id")
+        fields = fields.join(by_id, on="site_id")
     frame = gpd.GeoDataFrame(
-        table.loc[usable, ["site_id", "name", "project_class", "linear"]].reset_index(drop=True),
-        geometry=[g for g, u in zip(kept, usable, strict=True) if u],
-        crs=ctx.crs,
+        fields, geometry=[g for g, u in zip(kept, usable, strict=True) if u], crs=ctx.crs
     )
     frame["project_class"] = (
         frame["project_class"].astype(object).where(frame["project_class"].notna(), "")
