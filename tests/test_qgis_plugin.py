@@ -34,6 +34,7 @@ from common import frame, sites, square
 from select_scenario import write_all
 
 from landcheck.cli.main import cli
+from landcheck.profile import load_profile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN = os.path.join(ROOT, "qgis_plugin", "landcheck")
@@ -120,7 +121,8 @@ def test_check_progress_json_streams_sites_then_layers_then_sites(check_data, tm
     events = _events(result.stderr)
     layers = [e for e in events if e[0] == "layers"]
     assert events[0] == ("sites", 0, 2)
-    assert layers == [("layers", done, 6) for done in range(7)]
+    count = len(load_profile().layers)
+    assert layers == [("layers", done, count) for done in range(count + 1)]
     assert events[-1] == ("sites", 2, 2)
     assert events.index(layers[-1]) < len(events) - 1  # sites evaluated after the layers
     assert result.stdout == ""  # -q: no summary; the events are still written
@@ -184,7 +186,7 @@ def test_profile_layers_lists_the_keys_the_plugin_falls_back_to(tmp_path):
     own = CliRunner().invoke(cli, ["profile", "layers", "--json", str(custom)])
     assert own.exit_code == 0, own.output
     keys = [layer.key for layer in environment.parse_layers(own.stdout)]
-    assert keys[-1] == "gemeinden" and "townships" not in keys
+    assert keys[5] == "gemeinden" and "townships" not in keys
 
     missing = CliRunner().invoke(cli, ["profile", "layers", str(tmp_path / "nope.yaml")])
     assert missing.exit_code == 1
@@ -534,7 +536,8 @@ def test_session_check_exports_a_selection_and_a_memory_layer(session):
     assert overlap == pytest.approx(150_000.0, rel=1e-9)
     # progress from landcheck's --progress json reached the feedback, in order
     assert entry["progress"] == sorted(entry["progress"]) and entry["progress"][-1] == 100
-    assert "layers overlaid: 6 of 6" in _messages(entry, "progress_text")
+    count = len(load_profile().layers)
+    assert f"layers overlaid: {count} of {count}" in _messages(entry, "progress_text")
     # the layers were loaded in one group, in the GeoPackage's order, with its stored styles
     gpkg = entry["results"]["GEOPACKAGE"]
     group = entry["groups"]["landcheck check: selection"]
