@@ -331,6 +331,20 @@ def test_other_project_classes_have_no_index():
     assert "交通类项目" in f.message.zh
 
 
+def test_a_profile_may_exempt_small_projects():
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
+    rule["params"]["exempt_below_ha"] = 60.0  # the 50 ha site is below it
+    result = landcheck.check(
+        site(project_class="transport"),
+        layers={"land_use": LAND_USE},
+        profile=Profile.from_dict(data),
+        **PLANAR,
+    )
+    f = finding(result, "land_use_standard")
+    assert f.outcome == "exempt" and f.status == "info" and "小于 60.00 公顷" in f.message.zh
+
+
 def test_profile_thresholds_are_validated_and_used():
     data = yaml.safe_load(builtin_profile_text("china-preexam"))
     rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")

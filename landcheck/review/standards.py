@@ -8,7 +8,9 @@ sets ``min_investment_wan_per_ha`` and ``min_plot_ratio`` for its region and
 industry), 建筑系数 ≥ 30 % and 行政办公及生活服务设施用地 ≤ 7 % of the site;
 its 绿地率 ≤ 20 % is [U] here, so exceeding it is only a note. A project of
 another class has no index in the profile: the finding says so (sector tables
-such as roads or power lines are the user's data).
+such as roads or power lines are the user's data), unless it is smaller than
+the profile's ``exempt_below_ha``, the size under which a province exempts a
+project from the land-saving evaluation [P] (0, the built-in value: none).
 """
 
 from __future__ import annotations
@@ -81,8 +83,13 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         "indicators": Text("无", "none"),
         "failures": Text("无", "none"),
         "facts_needed": Text("", ""),
+        "exempt_below_ha": 0.0,
     }
     if not inp.in_classes("industrial_classes"):
+        exempt_ha = float(inp.params.get("exempt_below_ha", 0.0))
+        values["exempt_below_ha"] = exempt_ha
+        if site.area.ha < exempt_ha:
+            return Decision("exempt", site.area, values)
         return Decision("no_index", site.area, values)
     facts = read_standard_facts(site.attributes)
     needed = list(_NEEDED)
@@ -125,9 +132,9 @@ def _land_use_standard(inp: RuleInput) -> Decision:
 LAND_USE_STANDARD = Evaluator(
     "land_use_standard",
     ("land_use",),
-    ("no_index", "missing_facts", "over", "green_note", "within"),
+    ("no_index", "exempt", "missing_facts", "over", "green_note", "within"),
     _land_use_standard,
-    numbers=("building_coefficient_pct", "office_share_pct"),
+    numbers=("building_coefficient_pct", "office_share_pct", "exempt_below_ha"),
     texts=("indicators", "failures", "facts_needed"),
     params={
         "industrial_classes": "classes",
@@ -136,6 +143,7 @@ LAND_USE_STANDARD = Evaluator(
         "max_green_share": "number",
         "min_investment_wan_per_ha": "number",
         "min_plot_ratio": "number",
+        "exempt_below_ha": "number",
     },
-    evidence=("no_index", "missing_facts", "over", "green_note", "within"),
+    evidence=("no_index", "exempt", "missing_facts", "over", "green_note", "within"),
 )
