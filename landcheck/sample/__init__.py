@@ -128,7 +128,9 @@ Generation model
    last, against the review layers, from a generator of their own seeded with
    ``[seed, 13, 1]``: S21 on a river wetland's shore, S22 in the 地下文物埋藏区,
    S23 and S24 industrial plants whose project facts fail and meet the
-   land-use standard's 建筑系数, S25 on the 锰 mining right.
+   land-use standard's 建筑系数, S25 on the 锰 mining right. The sites layer
+   then gets the project facts of the land-use standard: S23, S24 and S01's
+   (:data:`~landcheck.sample.sites.EXISTING_FACTS`), empty on the others.
 
 Every random draw of steps 1-6 comes from one :class:`numpy.random.Generator`
 in a fixed order; the review layers draw from a second generator seeded with

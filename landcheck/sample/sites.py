@@ -44,6 +44,7 @@ from landcheck.units import M2_PER_HA
 
 __all__ = [
     "CANDIDATES",
+    "EXISTING_FACTS",
     "FACT_COLUMNS",
     "REVIEW_SITES",
     "SITES",
@@ -327,6 +328,14 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
 """Sites placed after the review layers, each meant to show one review check."""
 
 
+EXISTING_FACTS: dict[str, tuple[tuple[float, ...], str]] = {
+    "S01": ((4500.0, 1.0, 0.42, 0.05, 0.10), "3216"),
+}
+"""Project facts (ratios per :data:`FACT_COLUMNS`, industry code) of sites placed before: the
+green aluminium park S01 (铝冶炼, GB/T 4754 3216) meets the land-use standard, so the clean
+site stays clear of it."""
+
+
 def place_review_sites(
     layers: dict[str, gpd.GeoDataFrame], plan: Plan, rng: np.random.Generator
 ) -> gpd.GeoDataFrame:
@@ -349,14 +358,16 @@ def place_review_sites(
         finder.placed.append(shape)
         shapes.append(shape)
     added = _site_frame([site.spec for site in REVIEW_SITES], shapes)
-    ellipsoidal = areas(shapes)
-    for i, (name, _, per) in enumerate(FACT_COLUMNS):
-        added[name] = [
-            round(site.ratios[i] * area / per, 2) if site.ratios else np.nan
-            for site, area in zip(REVIEW_SITES, ellipsoidal, strict=True)
-        ]
-    added["industry_code"] = [site.industry_code or None for site in REVIEW_SITES]
     sites = pd.concat([layers["sites"], added], ignore_index=True)
+    given = dict(EXISTING_FACTS)
+    given |= {site.spec.site_id: (site.ratios, site.industry_code) for site in REVIEW_SITES}
+    ellipsoidal = areas(sites.geometry.to_numpy())
+    for i, (name, _, per) in enumerate(FACT_COLUMNS):
+        sites[name] = [
+            round(given[key][0][i] * area / per, 2) if given.get(key, ((),))[0] else np.nan
+            for key, area in zip(sites["site_id"], ellipsoidal, strict=True)
+        ]
+    sites["industry_code"] = [given.get(key, ((), None))[1] or None for key in sites["site_id"]]
     facts = [name for name, _, _ in FACT_COLUMNS] + ["industry_code"]
     first = [c for c in layers["sites"].columns if c not in ("BZ", "geometry")]
     return gpd.GeoDataFrame(
