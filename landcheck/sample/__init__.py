@@ -100,7 +100,9 @@ Generation model
    S09 城中村改造安置小区（保留古树广场）, residential
        A construction parcel in a town's concentrated construction zone, set back
        3 m, around a retained square (a hole), within 45 m of permanent farmland:
-       its only finding is the farmland proximity note (status info).
+       its only finding of the three lines and the survey is the farmland
+       proximity note (status info); the review adds the geohazard assessment
+       (the whole county is a 地质灾害易发区).
    S10 城乡供水工程（水厂及加压泵站）, water
        Multi-part: a water works and two pumping stations 0.7 and 1.4 km away.
    S11 生活垃圾焚烧发电厂, infrastructure

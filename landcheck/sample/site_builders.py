@@ -248,8 +248,8 @@ def _holed_beside_farmland(finder: SiteFinder) -> shapely.Geometry | None:
     """A construction parcel in a town's concentrated zone within 45 m of farmland, holed.
 
     The largest such parcel of 0.8 ha or more that works, set back 3 m, with a
-    square hole of 0.3 times the square root of its area. Its only finding is
-    then the farmland proximity note: a site whose status is ``info``.
+    square hole of 0.3 times the square root of its area. Its only finding of
+    the three lines and the survey is then the farmland proximity note (``info``).
     """
     parcels = np.flatnonzero(finder.construction)
     near, _ = finder.farmland.tree.query(
