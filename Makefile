@@ -93,7 +93,7 @@ Manage and Install Plugins > Installed > landcheck"; exit 1; \
 Install Plugins > Installed > landcheck"; \
 	fi
 
-test: $(VENV)/.dev-installed browser libreoffice qgis
+test: $(VENV)/.dev-installed browser libreoffice qgis postgis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/python -m pytest
@@ -106,17 +106,19 @@ $(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	touch $@ $(VENV)/.installed
 
-# Debian's PostGIS for the benchmark's PostGIS peer, installed when missing and we are root.
-# Never fails: without it the benchmark skips PostGIS and says why.
+# Debian's PostGIS for tests/test_postgis_source.py (PostGIS tables as layer sources, against a
+# throwaway server) and the benchmark's PostGIS peer, installed when missing and we are root.
+# Never fails: without it those tests and the benchmark skip PostGIS and say why.
 postgis:
 	@if ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "installing Debian's postgresql-15-postgis-3 for the PostGIS peer"; \
-			( apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				postgresql-15-postgis-3 >/dev/null ) \
-				|| echo "PostGIS could not be installed: the benchmark will skip it"; \
+			echo "installing Debian's postgresql-15-postgis-3 for the PostGIS tests and peer"; \
+			( apt-get -o DPkg::Lock::Timeout=600 update -qq \
+				&& DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install \
+					-y -qq postgresql-15-postgis-3 >/dev/null ) \
+				|| echo "PostGIS could not be installed: its tests and the benchmark will skip it"; \
 		else \
-			echo "no PostGIS (as root: apt-get install postgresql-15-postgis-3): the benchmark will skip it"; \
+			echo "no PostGIS (as root: apt-get install postgresql-15-postgis-3): its tests and the benchmark will skip it"; \
 		fi; \
 	fi
 

@@ -99,7 +99,7 @@ def _sample_rings(count: int, folder: str):
     import geopandas as gpd
     import shapely
 
-    from landcheck.crs import _to_geodetic
+    from landcheck.areas import _to_geodetic
     from landcheck.geodesic import geodesic_ring_areas
 
     with zipfile.ZipFile(SAMPLE) as archive:

@@ -2,12 +2,12 @@
 
 ``python -m benchmarks.geodesic_speed [full|quick]`` runs ``landcheck.check`` on
 scenario (c) in one process, keeps every geometry handed to
-:func:`landcheck.crs.ellipsoidal_areas` (sites, pieces, features), then measures
+:func:`landcheck.areas.ellipsoidal_areas` (sites, pieces, features), then measures
 the CPU time (best of three) of
 
 * before: the former method, inverse projection then :class:`pyproj.Geod`
   ``polygon_area_perimeter`` ring by ring;
-* after: :func:`landcheck.crs.ellipsoidal_areas`, and its steps: shapely (parts,
+* after: :func:`landcheck.areas.ellipsoidal_areas`, and its steps: shapely (parts,
   rings, coordinates), the inverse projection, the geodesic areas (and pyproj's
   loop over the same rings, for comparison);
 
@@ -29,19 +29,19 @@ def recorded_geometries(manifest: dict) -> list[tuple[np.ndarray, object]]:
     import shapely
 
     import landcheck
-    import landcheck.crs
+    import landcheck.areas
     import landcheck.overlay
     import landcheck.sites
     from benchmarks.measure import SCENARIO_LAYERS
 
     calls = []
-    measured = landcheck.crs.ellipsoidal_areas
+    measured = landcheck.areas.ellipsoidal_areas
 
     def recording(geometries, crs):
         calls.append((shapely.to_wkb(np.asarray(geometries, dtype=object)), crs))
         return measured(geometries, crs)
 
-    modules = (landcheck.crs, landcheck.overlay, landcheck.sites)
+    modules = (landcheck.areas, landcheck.overlay, landcheck.sites)
     for module in modules:
         module.ellipsoidal_areas = recording
     try:
@@ -57,7 +57,7 @@ def ring_by_ring(geometries: np.ndarray, crs) -> np.ndarray:
     """The former ellipsoidal_areas: pyproj.Geod.polygon_area_perimeter on each ring."""
     import shapely
 
-    from landcheck.crs import _to_geodetic
+    from landcheck.areas import _to_geodetic
 
     out = np.zeros(len(geometries))
     polygons, owner = shapely.get_parts(geometries, return_index=True)
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     import shapely
 
     from benchmarks.generate import DATA, build
-    from landcheck.crs import _to_geodetic, ellipsoidal_areas
+    from landcheck.areas import _to_geodetic, ellipsoidal_areas
     from landcheck.geodesic import geodesic_ring_areas
 
     size = (argv or sys.argv[1:] or ["full"])[0]

@@ -189,9 +189,9 @@ def _read_only(layers_path: str, sites_path: str, sites_layer: str, keys) -> flo
     """Time landcheck's filtered reads alone (the same margins and columns as a check)."""
     from landcheck.io import LayerSource
     from landcheck.io.filtered import read_features_near
+    from landcheck.io.profiles import load_profile
     from landcheck.io.vector import layer_fields
     from landcheck.layers import field_mapping
-    from landcheck.profile import load_profile
     from landcheck.rules import search_distance
 
     profile = load_profile("china-preexam")

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL + PostGIS server for the benchmark, on a private Unix socket.
+"""A throwaway PostgreSQL + PostGIS server on a private Unix socket (benchmark and tests).
 
 :func:`find_postgis` locates Debian's ``postgresql-NN`` binaries and the PostGIS
 extension (``postgresql-NN-postgis-3``); :class:`Server` initialises a cluster in a
@@ -29,7 +29,16 @@ SETTINGS = {
     "jit": "off",  # compiling each query costs more than it saves here (0.5 s at 100 sites)
     "listen_addresses": "''",
 }
-HINT = "Debian: apt-get install postgresql-15-postgis-3, or make bench as root"
+TEST_SETTINGS = {
+    # the tests' server (tests/test_postgis_source.py): small, no durability, no TCP
+    "shared_buffers": "32MB",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "jit": "off",
+    "listen_addresses": "''",
+}
+HINT = "Debian: apt-get install postgresql-15-postgis-3, or make test / make bench as root"
 
 
 def find_postgis() -> tuple[str | None, str]:
@@ -48,8 +57,11 @@ def find_postgis() -> tuple[str | None, str]:
 class Server:
     """A cluster in a temporary folder, started on entry, stopped and removed on exit."""
 
-    def __init__(self, bindir: str, parent: str | None = None) -> None:
+    def __init__(
+        self, bindir: str, parent: str | None = None, settings: dict[str, str] | None = None
+    ) -> None:
         self.bindir = bindir
+        self.settings = SETTINGS if settings is None else settings
         self._folder = tempfile.TemporaryDirectory(prefix="landcheck-postgis-", dir=parent)
         self.folder = os.path.abspath(self._folder.name)
         self.data = os.path.join(self.folder, "data")
@@ -74,7 +86,7 @@ class Server:
             raise RuntimeError(f"{args[0]} failed: " + " | ".join(tail))
 
     def __enter__(self) -> Server:
-        options = " ".join(f"-c {k}={v}" for k, v in SETTINGS.items())
+        options = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
         try:
             self._run("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8",
                       "--no-sync")  # fmt: skip

@@ -8,20 +8,25 @@ planning zones and the land-use survey, and say what that means under the rules.
 import logging
 
 from landcheck._version import __version__
-from landcheck.check import check
-from landcheck.profile import Profile, load_profile
+from landcheck.evaluation import check, evaluate
+from landcheck.io.profiles import load_profile
+from landcheck.profile import Profile
 from landcheck.result import CheckResult
+from landcheck.run import Run, prepare
 from landcheck.select import avoid, buildable, compare, search
 
 __all__ = [
     "CheckResult",
     "Profile",
+    "Run",
     "__version__",
     "avoid",
     "buildable",
     "check",
     "compare",
+    "evaluate",
     "load_profile",
+    "prepare",
     "search",
 ]
 

@@ -27,9 +27,9 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.geometry import polygonal_part
-from landcheck.measuring import SiteMeasuring
 from landcheck.profile import Text
 from landcheck.units import Area, AreaMethod
 

@@ -12,7 +12,7 @@ import dataclasses
 import os
 from collections.abc import Iterable
 
-from landcheck.check import ProgressCallback, check
+from landcheck.evaluation import ProgressCallback, check
 from landcheck.io.output import atomic_folder
 from landcheck.io.sample_files import write_sample
 from landcheck.report.folder import write_report
@@ -30,10 +30,11 @@ SAMPLE_LAYERS = (
     "planning_zones",
     "land_use",
     "townships",
+    "protected_areas",
+    "approved_land",
     "forest",
     "grassland",
     "wetland",
-    "protected_areas",
     "mineral_rights",
     "geohazard",
     "geohazard_points",

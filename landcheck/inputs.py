@@ -1,9 +1,10 @@
 """Resolving inputs: site files and layer sources into frames ready for analysis.
 
-Shared by :func:`landcheck.check` and the site-selection tools: read the
-sites (one or several sources), resolve each profile layer's source, refuse
-what cannot be trusted (legacy datums, missing files), and load a layer's
-features near some geometries, normalised and in the analysis CRS.
+What :func:`landcheck.run.prepare` and :meth:`landcheck.run.Run.read_layer`
+build on: read the sites (one or several sources), resolve each profile
+layer's source, refuse what cannot be trusted (legacy datums, missing files),
+and load a layer's features near some geometries, normalised and in the
+analysis CRS.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -23,13 +23,11 @@ from pyproj import CRS
 from landcheck.coverage import COVERAGE_KINDS
 from landcheck.crs import (
     CGCS2000_GEOGRAPHIC,
-    cgcs2000_counterpart,
-    choose_analysis_crs,
     crs_label,
     legacy_datum,
-    parse_crs,
 )
-from landcheck.datum import DatumShift, apply_datum_shift, legacy_refusal
+from landcheck.crs.datum import DatumShift, apply_datum_shift
+from landcheck.crs.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.errors import (
     AnalysisCRSError,
     DataSourceError,
@@ -37,41 +35,38 @@ from landcheck.errors import (
     LandcheckError,
     shown,
 )
-from landcheck.geometry import name_some
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
-from landcheck.io.profiles import resolve_profile
+from landcheck.io.postgis import PostGISSource, parse_source, table_crs, table_extent
 from landcheck.io.sites import frame_bounds
-from landcheck.io.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.io.vector import read_layer_info, resolve_layer
-from landcheck.layers import NormalisedLayer, field_mapping, normalise_features, select_near
-from landcheck.measuring import SiteMeasuring, site_measuring
+from landcheck.layers import LayerFeatures, field_mapping, normalise_features, select_near
+from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
-from landcheck.sites import PreparedSites, measured_in_own_crs, prepare_sites, refuse_non_finite
+from landcheck.sites import refuse_non_finite
 
 __all__ = [
     "EXTRA_LAYER_MARK",
     "LayerInput",
-    "LoadedLayer",
-    "PreparedRun",
     "coverage_source",
-    "coverage_warnings",
     "declare_layers",
     "known_crs",
     "layer_extent",
     "layer_sources",
     "load_layer",
     "lonlat_bounds",
-    "prepare_run",
+    "normalise_layer",
+    "read_layer_near",
     "read_site_inputs",
-    "refuse_legacy",
-    "refuse_mixed_legacy",
+    "warn_far_sites",
 ]
 
 LayerInput = str | os.PathLike | gpd.GeoDataFrame | None
-"""A layer source: ``PATH[:LAYER]``, a GeoDataFrame, or None (no source)."""
+"""A layer source as a caller gives it: ``PATH[:LAYER]``, a PostGIS URL, a GeoDataFrame, or None."""
 
 Source = LayerSource | gpd.GeoDataFrame | None
+"""A layer source as a run holds it: a file or a PostGIS table (``LayerSource``), a GeoDataFrame,
+or None."""
 
 EXTRA_LAYER_MARK = "+"
 """Marks a layer of the user's own, one the profile does not define: ``+hazard``."""
@@ -125,7 +120,7 @@ def declare_layers(
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> profile, given = declare_layers(load_profile(), {"farmland": "a.shp", "+hazard": "h.shp"})
     >>> given, profile.layers["hazard"].kind
     ({'farmland': 'a.shp', 'hazard': 'h.shp'}, 'generic')
@@ -174,7 +169,16 @@ def declare_layers(
 def _as_layer_source(value: LayerInput, encoding: str | None) -> Source:
     if value is None or isinstance(value, gpd.GeoDataFrame):
         return value
-    return LayerSource.parse(value, encoding=encoding)
+    return parse_source(value, encoding=encoding)
+
+
+def _missing_file(source: Source) -> bool:
+    """A file source whose path does not exist (a PostGIS table is checked when read)."""
+    return (
+        isinstance(source, LayerSource)
+        and not isinstance(source, PostGISSource)
+        and not os.path.exists(source.path)
+    )
 
 
 def layer_sources(
@@ -202,7 +206,7 @@ def layer_sources(
         value = given.get(key, spec.source)
         sources[key] = _as_layer_source(value, encoding)
     for key, source in sources.items():
-        if isinstance(source, LayerSource) and not os.path.exists(source.path):
+        if _missing_file(source):
             raise DataSourceError(
                 f"layer {key!r}: no such file {source.path!r}; check the path given with "
                 f"--layer {key}=PATH (a layer inside a file is written PATH:LAYER)"
@@ -220,7 +224,7 @@ def coverage_source(profile: Profile, given: LayerInput, encoding: str | None) -
     """
     value = given if given is not None else (profile.coverage.source if profile.coverage else None)
     source = _as_layer_source(value, encoding)
-    if isinstance(source, LayerSource) and not os.path.exists(source.path):
+    if _missing_file(source):
         raise DataSourceError(
             f"coverage: no such file {source.path!r}; check the path of the polygons of the "
             "area the layers describe (coverage.source in the profile, or --coverage)"
@@ -229,6 +233,35 @@ def coverage_source(profile: Profile, given: LayerInput, encoding: str | None) -
 
 
 def _read_one_sites(
+    sites: Any,
+    assume_crs: CRS | None,
+    encoding: str | None,
+    datum_shift: DatumShift | None,
+    area_tolerance: float,
+    what: str,
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
+    """Read one site source; its notes go into its record and, named, to the run."""
+    with collecting() as notes:
+        frame, record = _read_source(sites, assume_crs, encoding, datum_shift, area_tolerance)
+    if notes.messages:
+        record.extra["warnings"] = list(notes.messages)
+    where = f"{record.path}: " if record.path else f"{what}: "
+    for message in notes.messages:
+        warn(where + message)
+    if record.extra.get("crs_replaced"):
+        warn(
+            f"the {what} file {record.path}: {record.extra['crs_replaced']}; taken to be "
+            f"{crs_label(assume_crs)} (--crs)"
+        )
+    if record.extra.get("crs_assumed"):
+        warn(
+            f"the {what} file {record.path} declares no CRS; taken to be "
+            f"{crs_label(assume_crs)} (--crs)"
+        )
+    return frame, record
+
+
+def _read_source(
     sites: Any,
     assume_crs: CRS | None,
     encoding: str | None,
@@ -251,14 +284,20 @@ def _read_one_sites(
         sites, note = apply_datum_shift(sites, datum_shift, "the site GeoDataFrame")
         if note is not None:
             record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
-            record.extra["warnings"] = [note["message"]]
+            warn(note["message"])
         return sites, record
-    return read_sites(
-        LayerSource.parse(sites, encoding=encoding),
-        assume_crs=assume_crs,
-        datum_shift=datum_shift,
-        area_tolerance=area_tolerance,
+    source = LayerSource.parse(sites, encoding=encoding)
+    frame, record = read_sites(
+        source, assume_crs=assume_crs, datum_shift=datum_shift, area_tolerance=area_tolerance
     )
+    frame, note = apply_datum_shift(frame, datum_shift, f"the site file {source}")
+    if note is not None:
+        record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
+        warn(
+            f"coordinates transformed from {note['source_crs']} to {note['target_crs']} by "
+            f"{note['method']}"
+        )
+    return frame, record
 
 
 def read_site_inputs(
@@ -268,6 +307,7 @@ def read_site_inputs(
     datum_shift: DatumShift | None = None,
     *,
     id_field: str | None = None,
+    what: str = "sites",
     area_tolerance: float = 0.01,
 ) -> tuple[gpd.GeoDataFrame, list[InputRecord], list[gpd.GeoSeries]]:
     """Read one or several site sources into one frame (in the first source's CRS).
@@ -275,6 +315,8 @@ def read_site_inputs(
     Each source in Xian 1980 / Beijing 1954 is shifted to CGCS2000 with
     ``datum_shift`` before the sources are joined (never by PROJ's ballpark).
     A source with NaN or infinite coordinates is refused, naming the features.
+    What the reading of a source has to say is kept in its record
+    (``extra["warnings"]``) and said, with the file's name, to the run.
     ``area_tolerance`` is the share by which a boundary TXT's declared plot
     area may differ from the computed one before a warning (the profile's
     ``analysis.declared_area_tolerance``).
@@ -288,19 +330,20 @@ def read_site_inputs(
     as_declared : list of GeoSeries
         Per source, its sites as read, in the CRS it declared (after a datum
         shift): a site's planar area is measured in its own zone
-        (:mod:`landcheck.measuring`), on its file's coordinates when it can be.
+        (:mod:`landcheck.crs.measuring`), on its file's coordinates when it can be.
     """
     many = sites if isinstance(sites, (list, tuple)) else [sites]
     if not many:
         raise InputDataError("no site file given; give at least one")
     frames, records = zip(
-        *(_read_one_sites(s, assume_crs, encoding, datum_shift, area_tolerance) for s in many),
+        *(
+            _read_one_sites(s, assume_crs, encoding, datum_shift, area_tolerance, what)
+            for s in many
+        ),
         strict=True,
     )
     for frame, record in zip(frames, records, strict=True):
         refuse_non_finite(frame, record.path or "the site GeoDataFrame", id_field)
-        if frame.crs is not None:
-            refuse_legacy(frame.crs, "the site file")
     as_declared = [frame.geometry for frame in frames]
     if len(frames) == 1:
         return frames[0], list(records), as_declared
@@ -322,58 +365,16 @@ def lonlat_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     return float(west), float(south), float(east), float(north)
 
 
-def refuse_legacy(crs: CRS, what: str) -> None:
-    """Refuse Xian 1980 / Beijing 1954 data: PROJ could only guess its shift.
-
-    Data read with a datum shift (``datum_shift=``, ``--datum-shift``) is
-    already in CGCS2000 when it gets here.
-    """
-    if legacy_datum(crs) is not None:
-        raise legacy_refusal(crs, what)
-
-
-def refuse_mixed_legacy(
-    site_records: list[InputRecord], layer_crss: list[CRS], datum_shift: DatumShift | None
-) -> None:
-    """Refuse one datum shift for inputs in both Xian 1980 and Beijing 1954.
-
-    Their parameters differ, so one set of 7 cannot serve both.
-    """
-    if datum_shift is None:
-        return
-    found = {legacy_datum(c) for c in layer_crss} - {None}
-    for record in site_records:
-        shifted = record.extra.get("datum_shift")
-        if shifted:
-            found.add(legacy_datum(CRS.from_user_input(shifted["source_crs"])))
-    found.discard(None)
-    if len(found) > 1:
-        raise AnalysisCRSError(
-            f"the inputs are in {' and '.join(sorted(str(d) for d in found))}: one --datum-shift "
-            "cannot serve both datums (their parameters differ); transform the inputs of one "
-            "datum to CGCS2000 first"
-        )
-
-
 def known_crs(source: Source) -> CRS | None:
     """The CRS a source declares, or None (missing, unreadable or undeclared)."""
     if isinstance(source, gpd.GeoDataFrame):
         return source.crs
     if isinstance(source, LayerSource):
         try:
-            return layer_crs(source)
+            return table_crs(source) if isinstance(source, PostGISSource) else layer_crs(source)
         except LandcheckError:
             return None
     return None
-
-
-@dataclass
-class LoadedLayer:
-    """A layer's features near some geometries, normalised, with provenance."""
-
-    layer: NormalisedLayer
-    record: InputRecord
-    warnings: list[str] = field(default_factory=list)
 
 
 def load_layer(
@@ -385,8 +386,13 @@ def load_layer(
     margin: float = 1.0,
     datum_shift: DatumShift | None = None,
     assume_crs: CRS | None = None,
-) -> LoadedLayer:
+) -> LayerFeatures:
     """Read a layer's features within ``margin`` metres of ``near`` and normalise them.
+
+    :func:`read_layer_near` then :func:`normalise_layer`. What the read has
+    to say (a CRS assumed, a datum shift, repaired geometries…) is said with
+    :func:`landcheck.messages.warn` once the layer is loaded; a layer that
+    cannot be used says nothing but its error.
 
     Parameters
     ----------
@@ -411,6 +417,30 @@ def load_layer(
     DataSourceError, InputDataError
         The layer cannot be read or used (its checks are then unknown).
     """
+    with deferred():
+        frame, record = read_layer_near(
+            spec, source, near, crs, margin=margin, datum_shift=datum_shift, assume_crs=assume_crs
+        )
+        return normalise_layer(frame, spec, source, record, near, crs, margin=margin)
+
+
+def read_layer_near(
+    spec: LayerSpec,
+    source: LayerSource | gpd.GeoDataFrame,
+    near: gpd.GeoSeries,
+    crs: CRS,
+    *,
+    margin: float = 1.0,
+    datum_shift: DatumShift | None = None,
+    assume_crs: CRS | None = None,
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
+    """A layer's features within ``margin`` metres of ``near``, as read: the first half of a load.
+
+    The features keep their fields and the layer's CRS (CGCS2000 after a
+    datum shift); a CRS assumed and a datum shift are said with
+    :func:`landcheck.messages.warn`. Parameters and errors as
+    :func:`load_layer`.
+    """
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None:
             raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
@@ -434,39 +464,44 @@ def load_layer(
             assume_crs=assume_crs,
         )
         frame = frame.sort_index()
-    shift_note = None
-    if frame.crs is not None and legacy_datum(frame.crs) is not None:
-        if datum_shift is None:
-            refuse_legacy(frame.crs, f"layer {spec.key!r}")
-        frame, shift_note = apply_datum_shift(frame, datum_shift, f"layer {spec.key!r}")
+    if record.extra.get("crs_assumed"):
+        warn(f"layer {spec.key!r} declares no CRS; taken to be {crs_label(assume_crs)} (--crs)")
+    frame, shift_note = apply_datum_shift(frame, datum_shift, f"layer {spec.key!r}")
+    if shift_note is not None:
+        warn(shift_note["message"])
         if isinstance(source, LayerSource) and len(frame):
             frame = select_near(frame, near.to_crs(frame.crs).buffer(margin, join_style="mitre"))
-        record.extra["datum_shift"] = {
-            k: v for k, v in (shift_note or {}).items() if k != "message"
-        }
+        record.extra["datum_shift"] = {k: v for k, v in shift_note.items() if k != "message"}
+    return frame, record
+
+
+def normalise_layer(
+    frame: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    source: LayerSource | gpd.GeoDataFrame,
+    record: InputRecord,
+    near: gpd.GeoSeries,
+    crs: CRS,
+    *,
+    margin: float = 1.0,
+) -> LayerFeatures:
+    """The features of a read, normalised for use near ``near``: the second half of a load.
+
+    Geometry is repaired where it is used (``margin`` + 10 m around ``near``);
+    ``record`` is completed (geometry report, classification decision, the
+    encoding chosen). What was repaired or decided is said with
+    :func:`landcheck.messages.warn`.
+    """
     grow = margin + 10.0  # the box around the sites where features are cut or measured
     xmin, ymin, xmax, ymax = near.total_bounds
     layer = normalise_features(
-        frame, spec, crs, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
+        frame, spec, crs, record, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
     )
-    record.geometry = layer.geometry_report.to_dict()
-    if layer.classification is not None:
-        record.extra["classification"] = layer.classification.to_dict()
-    warnings = list(layer.warnings)
-    note = layer.geometry_report.describe(f"layer {spec.key!r}")
-    if note:
-        warnings.insert(0, note)
-    if shift_note is not None:
-        warnings.insert(0, shift_note["message"])
-    if record.extra.get("crs_assumed"):
-        warnings.insert(
-            0, f"layer {spec.key!r} declares no CRS; taken to be {crs_label(assume_crs)} (--crs)"
-        )
-    if isinstance(source, LayerSource):
+    if isinstance(source, LayerSource) and not isinstance(source, PostGISSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
-    return LoadedLayer(layer, record, warnings)
+    return layer
 
 
 _LEGACY_READ_SLACK_M = 500.0
@@ -480,6 +515,14 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
         if source.crs is None or source.empty:
             return None
         bounds, native = tuple(source.total_bounds), source.crs
+    elif isinstance(source, PostGISSource):
+        try:
+            found = table_extent(source)
+        except LandcheckError:
+            return None
+        if found is None:
+            return None
+        bounds, native = found
     elif isinstance(source, LayerSource):
         try:
             info = read_layer_info(source, resolve_layer(source, "layer"))
@@ -500,20 +543,20 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
     return float(x0), float(y0), float(x1), float(y1)
 
 
-def coverage_warnings(
+def warn_far_sites(
     profile: Profile,
     sources: Mapping[str, Source],
     sites: gpd.GeoDataFrame,
     crs: CRS,
     *,
     distance: float = FAR_FROM_LAYERS_M,
-) -> list[str]:
+) -> None:
     """Warn about sites far (> ``distance`` m) from the extent of every full-coverage layer.
 
     Full-coverage layers are those of kind ``land_use`` and ``planning_zone``
     with a source. A site far outside all of them almost always has wrong
     coordinates (X/Y swapped, a missing zone prefix, a wrong CRS); see
-    :func:`landcheck.io.traps.far_site_warnings`.
+    :func:`landcheck.crs.traps.far_site_warnings`.
     """
     extents = {}
     for key, spec in profile.layers.items():
@@ -522,182 +565,11 @@ def coverage_warnings(
             if extent is not None:
                 extents[key] = extent
     if not extents:
-        return []
-    return far_site_warnings(
+        return
+    for message in far_site_warnings(
         np.asarray(sites.geometry.values, dtype=object),
         sites["site_id"].astype(str).tolist(),
         extents,
         distance=distance,
-    )
-
-
-@dataclass
-class PreparedRun:
-    """A run's inputs once read: the profile, layer sources, analysis CRS and sites.
-
-    Attributes
-    ----------
-    profile : Profile
-        The profile with the run's analysis options and every layer key
-        (the user's own ``+KEY`` layers added as generic layers).
-    sources : dict
-        Layer key → resolved source (LayerSource, GeoDataFrame or None).
-    crs : CRS
-        The analysis CRS; ``crs_reason`` says why it was chosen.
-    sites : PreparedSites
-        The input polygons as sites in the analysis CRS.
-    records : list of InputRecord
-        Provenance of the input polygons.
-    warnings : list of str
-        Notes from reading and preparing them.
-    assume_crs : CRS or None
-        The CRS given for inputs that declare none (``--crs``).
-    datum_shift : DatumShift or None
-        Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
-    measuring : SiteMeasuring or None
-        The CRS each site's planar areas are measured in (its own zone).
-    """
-
-    profile: Profile
-    sources: dict[str, Source]
-    crs: CRS
-    crs_reason: str
-    sites: PreparedSites
-    records: list[InputRecord]
-    warnings: list[str]
-    assume_crs: CRS | None = None
-    datum_shift: DatumShift | None = None
-    measuring: SiteMeasuring | None = None
-
-
-def _record_warnings(records: list[InputRecord], assume_crs: CRS | None, what: str) -> list[str]:
-    warnings: list[str] = []
-    for record in records:
-        where = f"{record.path}: " if record.path else f"{what}: "
-        warnings.extend(where + w for w in record.extra.get("warnings", ()))
-        if record.extra.get("crs_replaced"):
-            warnings.append(
-                f"the {what} file {record.path}: {record.extra['crs_replaced']}; taken to be "
-                f"{crs_label(assume_crs)} (--crs)"
-            )
-        if record.extra.get("crs_assumed"):
-            warnings.append(
-                f"the {what} file {record.path} declares no CRS; taken to be "
-                f"{crs_label(assume_crs)} (--crs)"
-            )
-    return warnings
-
-
-def _measuring_warnings(sites: gpd.GeoDataFrame, measuring: SiteMeasuring) -> list[str]:
-    """One sentence when some sites' planar areas are measured outside the analysis CRS."""
-    if measuring.uniform:
-        return []
-    ids = sites["site_id"].astype(str).to_numpy()
-    parts = []
-    for label, crs in measuring.others.items():
-        mine = ids[measuring.labels == label]
-        parts.append(f"{label} ({crs.name}): {name_some(mine)}")
-    return [
-        "sites lie in different map zones, so each site's planar areas (site, overlaps, "
-        "classes) are measured in its own zone, not in the analysis CRS "
-        f"{crs_label(measuring.analysis)}: " + "; ".join(parts)
-    ]
-
-
-def prepare_run(
-    polygons: Any,
-    *,
-    profile: str | os.PathLike[str] | Profile,
-    layers: Mapping[str, LayerInput] | None,
-    crs: Any = None,
-    area_method: str | None = None,
-    encoding: str | None = None,
-    datum_shift: DatumShift | str | None = None,
-    id_field: str | None = None,
-    width: float | None = None,
-    what: str = "sites",
-) -> PreparedRun:
-    """Read the input polygons, resolve the layers and choose the analysis CRS.
-
-    The start :func:`landcheck.check` and the site-selection tools share: the
-    profile with the run's options, the input polygons read (refusing legacy
-    datums without shift parameters), every layer's source, the analysis CRS,
-    and the polygons prepared as sites in it.
-
-    Parameters
-    ----------
-    polygons : path, ``"PATH:LAYER"``, GeoDataFrame or a list of them
-        The sites (or the area of interest, candidates…).
-    profile, layers, crs, area_method, encoding, datum_shift, id_field, width
-        As for :func:`landcheck.check`.
-    what : str
-        What the polygons are, for messages.
-
-    Returns
-    -------
-    PreparedRun
-
-    Raises
-    ------
-    DataSourceError, AnalysisCRSError, InputDataError, ProfileError
-        As :func:`landcheck.check` raises them.
-    """
-    resolved, given = declare_layers(resolve_profile(profile), layers)
-    changes: dict[str, Any] = {}
-    if crs is not None:
-        changes["crs"] = crs.to_wkt() if isinstance(crs, CRS) else str(crs)
-    if area_method is not None:
-        changes["area_method"] = area_method
-    if changes:
-        resolved = resolved.with_analysis(**changes)
-    assume_crs = None
-    if resolved.analysis.crs.lower() != "auto":
-        assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
-    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
-    tolerance = resolved.analysis.declared_area_tolerance
-    raw, records, as_declared = read_site_inputs(
-        polygons, assume_crs, encoding, shift, id_field=id_field, area_tolerance=tolerance
-    )
-    if raw.empty:
-        named = ", ".join(r.path or f"the {what} GeoDataFrame" for r in records)
-        verb = "has" if len(records) == 1 else "have"
-        raise InputDataError(
-            f"no {what}: {named} {verb} no features; check the file and layer "
-            "(landcheck inspect FILE lists a file's layers and their feature counts)"
-        )
-    warnings = _record_warnings(records, assume_crs, what)
-    refuse_legacy(raw.crs, f"the {what} file")
-    sources = layer_sources(resolved, given, encoding)
-    declared = [c for c in map(known_crs, sources.values()) if c is not None]
-    refuse_mixed_legacy(records, declared, shift)
-    analysis_crs, reason = choose_analysis_crs(
-        assume_crs or "auto",
-        sites_crs=raw.crs,
-        sites_lonlat_bounds=lambda: lonlat_bounds(raw),
-        layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
-    )
-    prepared = prepare_sites(raw, analysis_crs, resolved, id_field=id_field, width=width)
-    measuring = site_measuring(
-        analysis_crs,
-        prepared.frame.geometry.values,
-        [series.crs for series in as_declared for _ in range(len(series))],
-    )
-    prepared.frame = measured_in_own_crs(prepared.frame, measuring, as_declared)
-    warnings.extend(prepared.warnings)
-    warnings.extend(_measuring_warnings(prepared.frame, measuring))
-    records[0].geometry = prepared.geometry_report.to_dict()
-    note = prepared.geometry_report.describe(what)
-    if note:
-        warnings.append(note)
-    return PreparedRun(
-        profile=resolved,
-        sources=sources,
-        crs=analysis_crs,
-        crs_reason=reason,
-        sites=prepared,
-        records=records,
-        warnings=warnings,
-        assume_crs=assume_crs,
-        datum_shift=shift,
-        measuring=measuring,
-    )
+    ):
+        warn(message)

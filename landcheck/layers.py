@@ -1,4 +1,4 @@
-"""Constraint layers: map their fields to roles and normalise their features.
+"""A layer's features: map its fields to roles and normalise what was read.
 
 A layer's profile entry lists, for each role (id, code, name, deduction…),
 the field names to look for; the first one present wins (case-insensitive).
@@ -10,7 +10,7 @@ area, to share the official area among pieces).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -23,12 +23,14 @@ from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
+from landcheck.io.records import InputRecord
+from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
 from landcheck.sites import find_field
 
 __all__ = [
     "REVIEW_COLUMNS",
-    "NormalisedLayer",
+    "LayerFeatures",
     "clean_points",
     "field_mapping",
     "normalise_features",
@@ -44,8 +46,9 @@ _ROLE_COLUMNS = {
     "admin": "_admin",
     "deduction": "_deduction",
     "survey_area": "_survey_area",
-    # the rest of the review (landcheck.review)
+    "ownership": "_ownership",
     "grade": "_grade",
+    # the rest of the review (landcheck.review)
     "zone": "_zone",
     "level": "_level",
     "flag": "_flag",
@@ -59,13 +62,34 @@ REVIEW_COLUMNS = ("_grade", "_zone", "_level", "_flag", "_type", "_mineral", "_h
 
 
 @dataclass
-class NormalisedLayer:
-    """Features ready for the overlay, what was done to them, and how their codes are read."""
+class LayerFeatures:
+    """A layer's features read near the sites and normalised, with the read's provenance.
+
+    The third stage of a layer: its spec (:class:`~landcheck.profile.LayerSpec`)
+    says what it is, its source (:class:`~landcheck.io.LayerSource`) where it
+    is; these are its features, which :func:`landcheck.measure.measure_layer`
+    turns into each site's view.
+
+    Attributes
+    ----------
+    features : GeoDataFrame
+        Usable polygons in the analysis CRS, in layer order: the role columns
+        (``_id``, ``_code``, ``_name``, …, ``_feature_m2``) and the layer's own fields.
+    mapping : dict
+        Role → the layer's field read for it.
+    geometry_report : GeometryReport
+        What was repaired or dropped.
+    record : InputRecord
+        Provenance of the read (path, CRS, counts, geometry report, encoding,
+        datum shift, classification decision).
+    classification : ClassificationDecision or None
+        For a class layer, the classification system its codes are read in.
+    """
 
     features: gpd.GeoDataFrame
     mapping: dict[str, str]
     geometry_report: GeometryReport
-    warnings: list[str] = field(default_factory=list)
+    record: InputRecord
     classification: ClassificationDecision | None = None
 
     @property
@@ -89,7 +113,7 @@ def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, s
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> field_mapping(load_profile().layers["land_use"], ["BSM", "dlbm", "DLMC", "TKXS"])
     {'id': 'BSM', 'code': 'dlbm', 'name': 'DLMC', 'deduction': 'TKXS'}
     """
@@ -156,9 +180,10 @@ def normalise_features(
     frame: gpd.GeoDataFrame,
     spec: LayerSpec,
     crs: CRS,
+    record: InputRecord,
     *,
     near: tuple[float, ...] | None = None,
-) -> NormalisedLayer:
+) -> LayerFeatures:
     """Reproject, repair and normalise a layer's features.
 
     Parameters
@@ -170,15 +195,21 @@ def normalise_features(
         The layer's profile entry.
     crs : CRS
         The analysis CRS.
+    record : InputRecord
+        Provenance of the read; the geometry report and the classification
+        decision are added to it.
     near : tuple, optional
         ``(xmin, ymin, xmax, ymax)`` where the features will be used (see
         :func:`landcheck.geometry.clean_polygons`).
 
     Returns
     -------
-    NormalisedLayer
+    LayerFeatures
         Features with usable polygonal geometry, in layer order, and for a
-        class layer the decision on its classification system.
+        class layer the decision on its classification system. What was
+        repaired, guessed or detected (codes from names, deduction
+        coefficients, the classification system) is said with
+        :func:`landcheck.messages.warn`.
 
     Raises
     ------
@@ -189,7 +220,6 @@ def normalise_features(
         A declared classification its own codes or class names contradict.
     """
     mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
-    warnings = []
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     ids = (
         projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
@@ -201,6 +231,9 @@ def normalise_features(
     else:
         geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
     refuse_non_finite_features(report.non_finite, spec.key)
+    note = report.describe(f"layer {spec.key!r}")
+    if note:
+        warn(note)
     data: dict[str, object] = {"_id": ids}
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
@@ -219,20 +252,20 @@ def normalise_features(
             choices=spec.category_choices,
         )
         if decision.warning:
-            warnings.append(decision.warning)
+            warn(decision.warning)
     if "code" not in mapping and "_name" in data and decision is not None:
         if decision.code_table is not None:
             data["_code"], warning = _codes_from_names(
                 data["_name"], spec, mapping["name"], decision.code_table
             )
-            warnings.append(warning)
+            warn(warning)
         else:
             data["_code"] = data["_name"]
         mapping = {**mapping, "code": mapping["name"]}
     if "deduction" in mapping:
         data["_deduction"], warning = _deduction(projected[mapping["deduction"]], spec.key)
         if warning:
-            warnings.append(warning)
+            warn(warning)
     if "survey_area" in mapping:
         data["_survey_area"] = pd.to_numeric(
             projected[mapping["survey_area"]], errors="coerce"
@@ -242,9 +275,10 @@ def normalise_features(
     features = gpd.GeoDataFrame(
         pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
     )
-    return NormalisedLayer(
-        features[usable].reset_index(drop=True), mapping, report, warnings, decision
-    )
+    record.geometry = report.to_dict()
+    if decision is not None:
+        record.extra["classification"] = decision.to_dict()
+    return LayerFeatures(features[usable].reset_index(drop=True), mapping, report, record, decision)
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:

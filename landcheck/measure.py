@@ -22,9 +22,9 @@ import pandas as pd
 import shapely
 
 from landcheck.classify import CodeTable
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.geometry import polygonal_part
 from landcheck.layers import REVIEW_COLUMNS
-from landcheck.measuring import SiteMeasuring
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec, Text
 from landcheck.units import Area, AreaMethod
@@ -54,6 +54,14 @@ _CLASS_SUMS = [
     "tiankan_ellipsoidal_m2",
     "tiankan_survey_m2",
 ]
+
+COLLECTIVE_CODES = ("30", "31", "32", "33", "34", "40")
+"""三调 QSXZ (权属性质) codes of collectively owned land (30 集体, 31–34 village and group
+collectives, 40 other collective forms); 10 and 20 are state-owned."""
+
+_COLLECTIVE_SUMS = ["collective_planar_m2", "collective_ellipsoidal_m2"]
+"""Net class area on collective land (LAL art. 46 counts the land expropriated), when the
+layer maps an ``ownership`` field."""
 
 
 class Rows:
@@ -268,6 +276,30 @@ class SiteLayer:
         rows = self.class_rows
         return Area(rows.total(planar, mask), rows.total(ellipsoidal, mask), method)
 
+    def attributes_where(self, role: str, values: tuple[str, ...], method: AreaMethod) -> Area:
+        """Sum the pieces whose review attribute ``role`` (``zone``, ``grade``…) is in ``values``.
+
+        Values are compared with spaces and case ignored.
+
+        Examples
+        --------
+        >>> rows = pd.DataFrame({"site": [0, 0], "zone": ["核心区", "实验区"],
+        ...                      "planar_m2": [30.0, 70.0], "ellipsoidal_m2": [31.0, 71.0]})
+        >>> layer = SiteLayer(key="pa", kind="protected_area", available=True,
+        ...                   site_area=Area(100.0, 100.0), attribute_table=Rows(rows, "site"))
+        >>> layer.attributes_where("zone", ("核心区", "缓冲区"), AreaMethod.PLANAR).m2
+        30.0
+        """
+        rows = self.attribute_rows
+        if not len(rows) or not rows.has(role):
+            return Area(0.0, 0.0, method)
+        wanted = {"".join(str(v).split()).lower() for v in values}
+        keys = rows.column(role)
+        mask = np.fromiter(
+            ("".join(str(k).split()).lower() in wanted for k in keys), dtype=bool, count=len(keys)
+        )
+        return Area(rows.total("planar_m2", mask), rows.total("ellipsoidal_m2", mask), method)
+
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
         """Largest piece width (2·area/perimeter) of the classes with ``column`` in ``values``."""
         if not self.class_rows.has(column) or not self.class_rows.has("max_width_m"):
@@ -457,6 +489,12 @@ def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
         tiankan = gross * deduction
         out[name] = gross - tiankan
         out[f"tiankan_{name}"] = tiankan
+    if "_ownership" in pieces:
+        codes = pieces["_ownership"].astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
+        collective = np.isin(codes.to_numpy(), COLLECTIVE_CODES)
+        for name in ("planar_m2", "ellipsoidal_m2"):
+            out[f"collective_{name}"] = np.where(collective, out[name], 0.0)
+            out[f"ridge_collective_{name}"] = np.where(collective, out[f"tiankan_{name}"], 0.0)
     out["name"] = pieces["_name"].to_numpy() if "_name" in pieces else ""
     out["width_m"] = pieces["width_m"].to_numpy()
     return out
@@ -486,11 +524,17 @@ def _class_table(
                         for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")
                     },
                     **{f"tiankan_{c}": 0.0 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
+                    **{
+                        c: ridges[f"ridge_{c}"].to_numpy()
+                        for c in _COLLECTIVE_SUMS
+                        if f"ridge_{c}" in ridges
+                    },
                 }
             )
         )
     both = pd.concat(rows, ignore_index=True) if len(rows) > 1 else split
     sums = _CLASS_SUMS if with_tiankan else _CLASS_SUMS[:3]
+    sums = [*sums, *(c for c in _COLLECTIVE_SUMS if c in both)]
     classes = aggregate(
         {"site": both["site"].to_numpy(), "code": both["code"].astype(str).to_numpy()},
         sums={c: both[c].to_numpy() for c in sums},
@@ -601,6 +645,10 @@ def measure_layer(
             "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
         }
     )
+    if "_grade" in pieces:  # cultivated-land quality grade, by parcel (net of field ridges)
+        features["grade"] = pieces["_grade"].astype(str).to_numpy()
+        deduction = pieces["_deduction"].to_numpy(dtype=float) if "_deduction" in pieces else 0.0
+        features["net_share"] = 1.0 - np.nan_to_num(deduction, nan=0.0)
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
     return LayerMeasure(
         attributes=attribute_table(pieces),

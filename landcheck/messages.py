@@ -1,4 +1,19 @@
-"""Warnings for people: repeated ones summarised with a count.
+"""Warnings for people: one way to raise them, one way to collect them.
+
+Any module that has something to tell the user calls :func:`warn` with one
+sentence. A tool call — :func:`landcheck.check` and its two halves
+:func:`landcheck.prepare` and :func:`landcheck.evaluate`, the selection tools,
+:func:`landcheck.io.convert.convert` — collects what is said while it runs
+(:func:`collecting`) and hands it over in its result, where repeats are
+summarised (:func:`summarise`): findings.json's ``warnings`` come from here.
+Outside any tool call (a computing function called on its own) a warning is
+a :class:`~landcheck.errors.LandcheckWarning` through Python's
+:mod:`warnings` module, so it is shown, filtered or turned into an error like
+any other.
+
+The collector of the current call is a context variable: calls in two
+threads keep their warnings apart. Engine worker processes compute
+geometry only; everything that warns runs in the calling process.
 
 A run over a big input can say the same thing thousands of times (a
 1.3-million-point boundary TXT, a batch of sites with the same problem).
@@ -11,9 +26,106 @@ saying how many more there were.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-__all__ = ["summarise"]
+from landcheck.errors import LandcheckWarning
+
+__all__ = ["Collector", "collecting", "deferred", "summarise", "warn"]
+
+
+class Collector:
+    """The warnings of one tool call, in the order they were said.
+
+    Examples
+    --------
+    >>> with collecting() as notes:
+    ...     warn("layer 'a': no features")
+    ...     warn("layer 'a': no features")
+    >>> notes.messages, notes.summary()
+    (["layer 'a': no features", "layer 'a': no features"], ["layer 'a': no features (×2)"])
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def summary(self) -> list[str]:
+        """The messages with repeats summarised (see :func:`summarise`)."""
+        return summarise(self.messages)
+
+
+_CURRENT: ContextVar[Collector | None] = ContextVar("landcheck_warnings", default=None)
+
+
+def warn(message: str) -> None:
+    """Tell the user something: to the current tool call, else as a LandcheckWarning.
+
+    Parameters
+    ----------
+    message : str
+        One sentence saying what was found, where, and what it means or how to fix it.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("site S1 has no area after repair")
+    >>> caught[0].category.__name__, str(caught[0].message)
+    ('LandcheckWarning', 'site S1 has no area after repair')
+    """
+    collector = _CURRENT.get()
+    if collector is None:
+        warnings.warn(message, LandcheckWarning, stacklevel=2)
+    else:
+        collector.messages.append(message)
+
+
+@contextmanager
+def collecting() -> Iterator[Collector]:
+    """Collect the warnings said inside the block (and not those of an enclosing block).
+
+    A tool call opens one around its work; a call nested in it (a selection
+    tool evaluating its candidates) collects its own, and the outer one
+    decides what of the inner result's warnings it reports.
+    """
+    collector = Collector()
+    token = _CURRENT.set(collector)
+    try:
+        yield collector
+    finally:
+        _CURRENT.reset(token)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Say the warnings of the block once it completes; drop them if it raises.
+
+    For a step whose notes mean something only when it succeeds: a layer that
+    cannot be read is reported as unreadable, not with the notes of its
+    half-done read.
+
+    Examples
+    --------
+    >>> with collecting() as notes:
+    ...     with deferred():
+    ...         warn("layer 'a': 2 invalid geometries repaired")
+    ...     try:
+    ...         with deferred():
+    ...             warn("layer 'b': declares no CRS")
+    ...             raise ValueError("unreadable")
+    ...     except ValueError:
+    ...         pass
+    >>> notes.messages
+    ["layer 'a': 2 invalid geometries repaired"]
+    """
+    with collecting() as notes:
+        yield
+    for message in notes.messages:
+        warn(message)
+
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 

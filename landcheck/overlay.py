@@ -22,9 +22,9 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.geometry import polygonal_part
-from landcheck.measuring import SiteMeasuring
 
 __all__ = [
     "PIECE_COLUMNS",
@@ -414,7 +414,7 @@ def measured_in_site_crs(
     """Planar areas and widths of the pieces measured in their site's own CRS.
 
     Pieces are cut in the analysis CRS; the pieces of a site measured in
-    another CRS (:mod:`landcheck.measuring`) are moved into it, and their
+    another CRS (:mod:`landcheck.crs.measuring`) are moved into it, and their
     ``planar_m2``, ``counted_planar_m2``, ``width_m`` and the whole feature's
     ``_feature_m2`` (for official-area shares) measured there. Geometries,
     ellipsoidal areas and the other sites' pieces are unchanged; with every

@@ -1,37 +1,47 @@
 """Profiles: which layers a review uses, the analysis options and the rules.
 
-A profile is YAML (schema ``landcheck/profile@1``). :func:`load_profile`
-returns the built-in ``china-preexam`` profile by name;
-:func:`landcheck.io.read_profile` reads a user's file. Either way the data
-goes through :meth:`Profile.from_dict`, which checks everything and raises one
-:class:`~landcheck.errors.ProfileError` listing every problem at once.
+A profile is YAML (schema ``landcheck/profile@1``). This module says what a
+profile is (:class:`Profile` and its parts) and checks its schema:
+:meth:`Profile.from_dict` raises one :class:`~landcheck.errors.ProfileError`
+listing every problem at once. Whether each rule fits its evaluator is the
+rules' to say (:func:`landcheck.rules.validate_rule`): the loaders of
+:mod:`landcheck.io.profiles` (the built-in profiles, YAML files, mappings)
+pass it to :meth:`Profile.from_dict`, so its problems are listed with the
+schema's, and a run checks the rules of the profile it is given. This module
+never imports the rules.
+
+A rule's ``check:`` key names its evaluator; the key keeps that name in the
+YAML, where profiles in use have it.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from landcheck.classify import BUILTIN_TABLES
 from landcheck.classify.choices import category_choice_problems
 from landcheck.classify.systems import AUTO
 from landcheck.errors import ProfileError, shown
+from landcheck.projects import (
+    MARKS,
+    ProjectList,
+    ProjectType,
+    parse_legacy_classes,
+    parse_lists,
+    parse_project_types,
+)
 from landcheck.units import AreaMethod
 
 __all__ = [
     "ANALYSIS_BOUNDS",
-    "BUILTIN_PROFILES",
     "FIELD_ROLES",
     "LAYER_KINDS",
-    "MAX_YAML_NODES",
     "POINT_KINDS",
+    "STAGES",
     "STATUSES",
     "AnalysisOptions",
     "Basis",
@@ -39,24 +49,13 @@ __all__ = [
     "LayerSpec",
     "Outcome",
     "Profile",
+    "RuleCheck",
     "RuleSpec",
     "Text",
-    "load_profile",
-    "profile_from_yaml",
+    "rule_location",
 ]
 
 PROFILE_SCHEMA = "landcheck/profile@1"
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML has it (ten times faster), else the pure-Python one."""
-
-MAX_YAML_NODES = 100_000
-"""Most values (scalars, lists, mappings) a profile's YAML may hold once its aliases
-(``*name``) are expanded. The built-in profile holds about 900; the limit stops alias
-bombs ("billion laughs"), which expand a few hundred bytes into billions of values."""
-
-_MAX_YAML_DEPTH = 50
-"""Deepest nesting of a profile's YAML (the built-in one nests 8 levels)."""
 
 ANALYSIS_BOUNDS = {
     "sliver.area_m2": (1.0, 100.0),
@@ -66,9 +65,6 @@ ANALYSIS_BOUNDS = {
 """Allowed range (inclusive) of each number under ``analysis``. A larger sliver threshold
 would turn real occupations into boundary-precision notes; sub-square-metre overlaps are
 never conflicts."""
-
-BUILTIN_PROFILES = {"china-preexam": "china-preexam.yaml"}
-"""Built-in profiles: name → YAML file in :mod:`landcheck.profiles`."""
 
 STATUSES = ("prohibited", "unknown", "conditional", "info", "not_involved")
 """Finding statuses, worst first; a site's status is its worst finding's."""
@@ -80,12 +76,13 @@ LAYER_KINDS = (
     "planning_zone",
     "land_use",
     "admin",
+    "protected_area",
+    "approved_land",
     "generic",
     # the rest of the review (landcheck.review)
     "forest",
     "grassland",
     "wetland",
-    "protected_area",
     "mineral_rights",
     "geohazard_zone",
     "hazard_points",
@@ -96,6 +93,9 @@ LAYER_KINDS = (
 POINT_KINDS = ("hazard_points",)
 """Layer kinds whose features are points (their rules measure distances, never areas)."""
 
+STAGES = ("preexam", "approval")
+"""Stages of a land application: 用地预审 (pre-examination) and 用地报批 (approval)."""
+
 FIELD_ROLES = {
     "id": "feature identifier (BSM…)",
     "code": "class code (DLBM, GHFQDM…)",
@@ -104,8 +104,12 @@ FIELD_ROLES = {
     "survey_area": "official parcel area in m² (TBMJ)",
     "admin_code": "administrative unit code (ZLDWDM)",
     "admin": "administrative unit name (ZLDWMC)",
+    "ownership": "ownership (三调 QSXZ: 10/20 state, 30/31/32/33/34/40 collective)",
+    "grade": (
+        "grade: cultivated-land quality (三调 GDDB 耕地等别, 1 best - 15 worst), or the grade "
+        "or level that decides a review check (BHDJ, ZYSDJB, YFCD, BHJB)"
+    ),
     # the rest of the review (landcheck.review): areas are summed by these attributes
-    "grade": "grade or level that decides a review check (BHDJ, ZYSDJB, YFCD, BHJB)",
     "zone": "zone of a protected area or heritage site (GNFQ, FWLX)",
     "level": "second grading: 公益林 level, protected-area level (GYLDJ, BHDJB)",
     "flag": "yes/no designation: 基本草原, strategic mineral (JBCY, ZLXKC)",
@@ -123,6 +127,9 @@ _TOP_KEYS = {
     "title",
     "analysis",
     "project_classes",
+    "legacy_classes",
+    "project_types",
+    "lists",
     "layers",
     "documents",
     "rules",
@@ -148,16 +155,22 @@ class Text:
 
 @dataclass(frozen=True)
 class Basis:
-    """One legal basis of a rule, with the date of the text cited."""
+    """One legal basis of a rule, with the date of the text cited and how it was read.
+
+    ``mark`` is ``V`` (read in a full text), ``P`` (from a secondary source) or
+    ``U`` (not verified); empty when the profile does not say.
+    """
 
     text: Text
     date: str
+    mark: str = ""
 
     def cite(self, lang: str = "zh") -> str:
-        """Return the citation with its date, e.g. ``《土地管理法》第三十五条（2019-08-26）``."""
+        """Return the citation with its date and mark (``…第三十五条（2019-08-26）〔V〕``)."""
+        mark = f"〔{self.mark}〕" if self.mark else ""
         if lang == "en":
-            return f"{self.text.en} ({self.date})"
-        return f"{self.text.zh}（{self.date}）"
+            return f"{self.text.en} ({self.date}){' [' + self.mark + ']' if self.mark else ''}"
+        return f"{self.text.zh}（{self.date}）{mark}"
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,20 @@ class Outcome:
     status: str
     message: Text
     documents: tuple[Text, ...] = ()
+    stages: tuple[str, ...] = ()
+
+    def documents_at(self, stage: str) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
+        """The documents needed at ``stage`` and those that come later (at 报批).
+
+        A document's stage is ``preexam`` unless the profile says ``approval``;
+        at the approval stage every document is needed now.
+        """
+        stages = self.stages or ("preexam",) * len(self.documents)
+        if stage == "approval":
+            return self.documents, ()
+        now = tuple(d for d, s in zip(self.documents, stages, strict=True) if s == "preexam")
+        later = tuple(d for d, s in zip(self.documents, stages, strict=True) if s != "preexam")
+        return now, later
 
 
 @dataclass(frozen=True)
@@ -264,10 +291,14 @@ class CoverageSpec:
 
 @dataclass(frozen=True)
 class Profile:
-    """A validated profile. Build it with :meth:`from_dict` or :func:`load_profile`.
+    """A validated profile.
+
+    Load one with :mod:`landcheck.io.profiles` (schema and rules checked), or
+    build one with :meth:`from_dict` (schema checked; a run checks the rules).
 
     Examples
     --------
+    >>> from landcheck.io.profiles import load_profile
     >>> profile = load_profile("china-preexam")
     >>> [rule.id for rule in profile.rules][:3]
     ['permanent_farmland', 'eco_redline', 'urban_boundary']
@@ -288,17 +319,38 @@ class Profile:
     documents: tuple[Text, ...] = ()
     origin: str = ""
     coverage: CoverageSpec | None = None
+    project_types: Mapping[str, ProjectType] = field(default_factory=dict)
+    lists: Mapping[str, ProjectList] = field(default_factory=dict)
+    legacy_classes: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_dict(cls, data: Any, *, origin: str = "<dict>") -> Profile:
-        """Validate profile data and build a :class:`Profile`.
+    def from_dict(
+        cls, data: Any, *, origin: str = "<dict>", check_rule: RuleCheck | None = None
+    ) -> Profile:
+        """Validate profile data against the schema and build a :class:`Profile`.
+
+        What a rule's evaluator needs (its outcomes, template values and
+        parameters) is the rules' to check: the loaders of
+        :mod:`landcheck.io.profiles` pass :func:`landcheck.rules.validate_rule`
+        as ``check_rule``, and every run checks the rules of its profile.
+
+        Parameters
+        ----------
+        data : mapping
+            The profile, as YAML gives it.
+        origin : str
+            Where it comes from, for the message.
+        check_rule : callable, optional
+            ``check_rule(rule, layer_kind, project_classes, *, types, lists,
+            layers)`` → the problems of one rule, listed with the schema's
+            under the rule's location.
 
         Raises
         ------
         ProfileError
             Listing every problem found, each naming its key.
         """
-        return _ProfileParser(origin).parse(data)
+        return _ProfileParser(origin, check_rule).parse(data)
 
     def with_sources(self, sources: Mapping[str, str | None]) -> Profile:
         """Return a copy with layer sources set or replaced (``{key: "PATH[:LAYER]"}``).
@@ -343,6 +395,23 @@ class Profile:
             if text.lower() in (key.lower(), title.en.lower()) or text in _short_names(title.zh):
                 return key
         return None
+
+
+RuleCheck = Callable[..., list[str]]
+"""``check_rule(rule, layer_kind, project_classes, *, types, lists, layers)`` → the problems
+of one rule; ``types``, ``lists`` and ``layers`` are the profile's project types, legal lists
+and layers, which parameters may name."""
+
+
+def rule_location(index: int, rule_id: str) -> str:
+    """Where a rule's problems are reported: ``rules[3] (eco_redline)``.
+
+    Examples
+    --------
+    >>> rule_location(3, "eco_redline")
+    'rules[3] (eco_redline)'
+    """
+    return f"rules[{index}] ({_name(rule_id)})"
 
 
 def _name(value: Any) -> str:
@@ -414,13 +483,12 @@ def _text(value: Any, where: str, problems: list[str]) -> Text:
 class _ProfileParser:
     """Collects every problem in a profile, then raises once."""
 
-    def __init__(self, origin: str):
+    def __init__(self, origin: str, check_rule: RuleCheck | None = None):
         self.origin = origin
+        self.check_rule = check_rule
         self.problems: list[str] = []
 
     def parse(self, data: Any) -> Profile:
-        from landcheck.rules import validate_rule  # rules need Profile types; import late
-
         if not isinstance(data, Mapping):
             raise ProfileError(self.origin, ["the profile must be a mapping (YAML key: value)"])
         for key in sorted(set(data) - _TOP_KEYS, key=str):
@@ -447,6 +515,11 @@ class _ProfileParser:
             str(k): _text(v, f"project_classes.{_name(k)}", self.problems)
             for k, v in self._mapping(data.get("project_classes"), "project_classes").items()
         }
+        project_types = parse_project_types(data.get("project_types"), self.problems)
+        legacy = parse_legacy_classes(
+            data.get("legacy_classes"), classes, project_types, self.problems
+        )
+        lists = parse_lists(data.get("lists"), project_types, self.problems)
         layers = self._layers(data.get("layers"))
         documents = tuple(
             _text(d, f"documents[{i}]", self.problems)
@@ -455,7 +528,8 @@ class _ProfileParser:
         rules = []
         seen: set[str] = set()
         for i, raw in enumerate(self._list(data.get("rules"), "rules")):
-            rule = self._rule(raw, i, layers, classes, validate_rule)
+            context = {"types": project_types, "lists": lists, "layers": layers}
+            rule = self._rule(raw, i, layers, classes, context)
             if rule is None:
                 continue
             if rule.id in seen:
@@ -476,6 +550,9 @@ class _ProfileParser:
             documents=documents,
             origin=self.origin,
             coverage=coverage,
+            project_types=project_types,
+            lists=lists,
+            legacy_classes=legacy,
         )
 
     def _missing(self, key: str) -> str:
@@ -617,6 +694,20 @@ class _ProfileParser:
             )
         return layers
 
+    def _stage(self, document: Any, where: str) -> str:
+        """A document's ``stage:`` (``preexam`` unless it says ``approval``)."""
+        if not isinstance(document, Mapping):
+            return "preexam"
+        for extra in sorted(set(document) - {"zh", "en", "stage"}, key=str):
+            self.problems.append(f"{where}.{_name(extra)}: unknown key; allowed: en, stage, zh")
+        stage = document.get("stage", "preexam")
+        if stage not in STAGES:
+            self.problems.append(
+                f"{where}.stage: {shown(stage)} is not a stage; use {' or '.join(STAGES)}"
+            )
+            return "preexam"
+        return str(stage)
+
     def _classification(self, table: Any, kind: Any, where: str) -> str | None:
         """A layer's ``classification:``: a built-in table, or ``auto`` for a land-use system."""
         if table is None:
@@ -638,8 +729,12 @@ class _ProfileParser:
         i: int,
         layers: Mapping[str, LayerSpec],
         classes: Mapping[str, Text],
-        validate_rule: Any,
+        context: Mapping[str, Any],
     ) -> RuleSpec | None:
+        """One rule: its schema checked here, its evaluator's needs by ``check_rule``.
+
+        ``context`` holds the profile's project types, lists and layers.
+        """
         where = f"rules[{i}]"
         if not isinstance(raw, Mapping):
             self.problems.append(f"{where}: expected a mapping")
@@ -653,7 +748,7 @@ class _ProfileParser:
         if not isinstance(rule_id, str) or not rule_id:
             self.problems.append(f"{where}.id: required")
             rule_id = f"rule{i}"
-        where = f"rules[{i}] ({_name(rule_id)})"
+        where = rule_location(i, rule_id)
         layer = raw.get("layer")
         if not isinstance(layer, str) or layer not in layers:
             self.problems.append(
@@ -671,7 +766,7 @@ class _ProfileParser:
             if not isinstance(item, Mapping):
                 self.problems.append(f"{where}.basis[{j}]: expected {{zh, en, date}}")
                 continue
-            for extra in sorted(set(item) - {"zh", "en", "date"}, key=str):
+            for extra in sorted(set(item) - {"zh", "en", "date", "mark"}, key=str):
                 self.problems.append(
                     f"{where}.basis[{j}].{_name(extra)}: unknown key "
                     "(quote texts that contain commas)"
@@ -681,7 +776,17 @@ class _ProfileParser:
                 self.problems.append(
                     f"{where}.basis[{j}].date: expected YYYY-MM-DD or YYYY-MM, got {shown(date)}"
                 )
-            basis.append(Basis(_text(dict(item), f"{where}.basis[{j}]", self.problems), date))
+            mark = item.get("mark", "")
+            if mark not in ("", *MARKS):
+                self.problems.append(
+                    f"{where}.basis[{j}].mark: {shown(mark)} is not a mark; use V (read in full), "
+                    "P (secondary source) or U (not verified)"
+                )
+                mark = ""
+            text = _text(
+                {"zh": item.get("zh"), "en": item.get("en")}, f"{where}.basis[{j}]", self.problems
+            )
+            basis.append(Basis(text, date, str(mark)))
         outcomes = {}
         for name, spec in self._mapping(raw.get("outcomes"), f"{where}.outcomes").items():
             owhere = f"{where}.outcomes.{_name(name)}"
@@ -694,12 +799,20 @@ class _ProfileParser:
                     f"{owhere}.status: {shown(status)} is not a status; "
                     f"use one of {', '.join(STATUSES)}"
                 )
+            raw_docs = self._list(spec.get("documents"), f"{owhere}.documents")
             docs = tuple(
-                _text(d, f"{owhere}.documents[{k}]", self.problems)
-                for k, d in enumerate(self._list(spec.get("documents"), f"{owhere}.documents"))
+                _text(
+                    {"zh": d.get("zh"), "en": d.get("en")} if isinstance(d, Mapping) else d,
+                    f"{owhere}.documents[{k}]",
+                    self.problems,
+                )
+                for k, d in enumerate(raw_docs)
+            )
+            stages = tuple(
+                self._stage(d, f"{owhere}.documents[{k}]") for k, d in enumerate(raw_docs)
             )
             message = _text({"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems)
-            outcomes[str(name)] = Outcome(str(status), message, docs)
+            outcomes[str(name)] = Outcome(str(status), message, docs, stages)
         check = raw.get("check", "")
         check = check if isinstance(check, str) else shown(check)  # never an evaluator name
         rule = RuleSpec(
@@ -711,113 +824,8 @@ class _ProfileParser:
             basis=tuple(basis),
             outcomes=outcomes,
         )
-        kind = layers[layer].kind if layer in layers else None
-        self.problems.extend(f"{where}: {p}" for p in validate_rule(rule, kind, classes))
+        if self.check_rule is not None:
+            kind = layers[layer].kind if layer in layers else None
+            problems = self.check_rule(rule, kind, classes, **context)
+            self.problems.extend(f"{where}: {p}" for p in problems)
         return rule
-
-
-def profile_from_yaml(text: str, *, origin: str) -> Profile:
-    """Parse and validate a profile from YAML text.
-
-    Examples
-    --------
-    >>> text = builtin_profile_text("china-preexam").replace("area_m2: 1.0", "area_m2: 0.5")
-    >>> profile_from_yaml(text, origin="example")
-    Traceback (most recent call last):
-    ...
-    landcheck.errors.ProfileError: profile 'example' has 1 problem:
-      - analysis.sliver.area_m2: must be from 1 to 100, got 0.5
-    """
-    try:
-        data = _load_yaml(text)
-    except yaml.YAMLError as ex:
-        raise ProfileError(origin, [f"not valid YAML: {_capped_lines(str(ex))}"]) from ex
-    except _YamlTooBig as ex:
-        raise ProfileError(origin, [str(ex)]) from None
-    return Profile.from_dict(data, origin=origin)
-
-
-class _YamlTooBig(Exception):
-    """A YAML document nests too deep or expands to too many values."""
-
-
-def _load_yaml(text: str) -> Any:
-    """Load one YAML document; refuse it before construction if it is too big.
-
-    Too big: its aliases would expand it beyond :data:`MAX_YAML_NODES` values,
-    or it nests deeper than :data:`_MAX_YAML_DEPTH` levels.
-    """
-    loader = _YAML_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _expanded_size(node, {}, 0)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
-    """Count the values under ``node`` with every alias expanded.
-
-    An aliased node is counted once per use but walked once, so an alias bomb
-    is measured in linear time.
-    """
-    if depth > _MAX_YAML_DEPTH:
-        raise _YamlTooBig(
-            f"the YAML nests more than {_MAX_YAML_DEPTH} levels deep (or an alias refers to "
-            "itself); a profile nests a few levels"
-        )
-    known = sizes.get(id(node))
-    if known is not None:
-        return known
-    if isinstance(node, yaml.MappingNode):
-        children = [child for pair in node.value for child in pair]
-    elif isinstance(node, yaml.SequenceNode):
-        children = node.value
-    else:
-        children = []
-    size = 1 + sum(_expanded_size(child, sizes, depth + 1) for child in children)
-    if size > MAX_YAML_NODES:
-        raise _YamlTooBig(
-            f"the YAML expands to more than {MAX_YAML_NODES:,} values once its aliases (*name) "
-            "are resolved (an alias bomb?); write the values out, or use fewer aliases"
-        )
-    sizes[id(node)] = size
-    return size
-
-
-def _capped_lines(text: str, limit: int = 400) -> str:
-    """A parser message cut to ``limit`` characters (it quotes the offending line)."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def builtin_profile_text(name: str) -> str:
-    """Return the YAML text of a built-in profile (for copying and editing)."""
-    if name not in BUILTIN_PROFILES:
-        valid = ", ".join(sorted(BUILTIN_PROFILES))
-        raise ProfileError(
-            _name(name), [f"no built-in profile {shown(name)}; built-in profiles: {valid}"]
-        )
-    path = resources.files("landcheck.profiles").joinpath(BUILTIN_PROFILES[name])
-    return path.read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=8)
-def load_profile(name: str = "china-preexam") -> Profile:
-    """Return a built-in profile by name.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`BUILTIN_PROFILES`. For a profile file use
-        :func:`landcheck.io.read_profile`.
-
-    Examples
-    --------
-    >>> profile = load_profile("china-preexam")
-    >>> profile.name, sorted(profile.layers)[:3]
-    ('china-preexam', ['eco_redline', 'farmland', 'forest'])
-    """
-    return profile_from_yaml(builtin_profile_text(name), origin=name)

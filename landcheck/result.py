@@ -20,6 +20,7 @@ from pyproj import CRS
 from landcheck._version import __version__
 from landcheck.coverage import Coverage
 from landcheck.crs import crs_label
+from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
 from landcheck.measure import SiteLayer
 from landcheck.profile import STATUSES, Profile, Text
@@ -71,13 +72,18 @@ class CheckResult:
         ``_name`` and geometry, in the analysis CRS), for maps.
     coverage : Coverage or None
         What describes each layer's land (:mod:`landcheck.coverage`).
+    facts : list of ProjectFacts
+        Per site (in order), its project facts and where each came from.
+    stage : str
+        ``preexam`` or ``approval``: which documents are needed now.
 
     Examples
     --------
     >>> import geopandas as gpd
     >>> from shapely import box
     >>> from landcheck import check
-    >>> site = gpd.GeoDataFrame({"site_id": ["S1"], "project_class": ["energy"]}, crs=4523,
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"], "project_type": ["grid_500kv"],
+    ...     "plan_level": ["national"], "plan_ref": ["全国电力发展规划"]}, crs=4523,
     ...     geometry=[box(35_420_000, 2_700_000, 35_420_200, 2_700_100)])
     >>> farmland = gpd.GeoDataFrame({"BSM": ["F1"]}, crs=4523,
     ...     geometry=[box(35_420_100, 2_700_000, 35_420_300, 2_700_100)])
@@ -102,6 +108,8 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     context: Mapping[str, gpd.GeoDataFrame] = field(default_factory=dict)
     coverage: Coverage | None = None
+    facts: list[ProjectFacts] = field(default_factory=list)
+    stage: str = "preexam"
 
     # ------------------------------------------------------------------ lookups
     @cached_property
@@ -141,6 +149,20 @@ class CheckResult:
                     seen.add(document.zh)
                     documents.append(document)
         return documents
+
+    def documents_later(self, site_id: str) -> list[Text]:
+        """Documents the findings need at a later stage (报批), in order, without repeats.
+
+        Empty at the approval stage, when every document is needed now.
+        """
+        now = {d.zh for d in self.documents(site_id)}
+        later: list[Text] = []
+        for finding in self.site_findings(site_id):
+            for document in finding.documents_later:
+                if document.zh not in now:
+                    now.add(document.zh)
+                    later.append(document)
+        return later
 
     def layer(self, site_id: str, key: str) -> SiteLayer:
         """One site's view of one layer (overlap, classes, uncovered…)."""
@@ -454,6 +476,9 @@ class CheckResult:
             "findings": [f.to_dict() for f in findings],
             "documents": [d.zh for d in documents],
             "documents_en": [d.en for d in documents],
+            "documents_later": [d.zh for d in self.documents_later(str(row["site_id"]))],
+            "documents_later_en": [d.en for d in self.documents_later(str(row["site_id"]))],
+            **({"facts": self.facts[position].to_dict()} if self.facts else {}),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -471,6 +496,7 @@ class CheckResult:
             "analysis_crs": crs_label(self.analysis_crs),
             "analysis_crs_reason": self.crs_reason,
             "area_method": self.area_method,
+            "stage": self.stage,
             "sliver": {
                 "area_m2": self.profile.analysis.sliver_area_m2,
                 "width_m": self.profile.analysis.sliver_width_m,

@@ -1,11 +1,12 @@
-"""Sites: normalise a site frame into ids, names, project classes and clean polygons.
+"""Sites: normalise a site frame into ids, names, project facts and clean polygons.
 
 Site ids come from ``id_field`` or the first of the usual fields present
 (``site_id``, ``XMDM``, ``DKBH``…), else the 1-based feature number. Linear
 projects given as lines become corridor polygons of their width (flat ends),
 and are flagged ``linear`` for the rules; a point site becomes the square of
 its width. Parts of geometry collections that are not polygons are dropped
-with a warning that counts them.
+with a warning that counts them. Each site's project facts (type, plan, evidence, project)
+are read by :func:`landcheck.facts.site_facts`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
+from landcheck.crs import crs_label
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.errors import InputDataError
+from landcheck.facts import ProjectFacts, site_facts
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
-from landcheck.measuring import SiteMeasuring
+from landcheck.messages import warn
 from landcheck.profile import Profile
 
 __all__ = [
@@ -37,9 +41,11 @@ __all__ = [
 
 ID_FIELDS = ("site_id", "id", "XMDM", "DKBH", "BSM", "编号", "地块编号", "项目代码")
 NAME_FIELDS = ("name", "XMMC", "DKMC", "项目名称", "地块名称", "名称")
-CLASS_FIELDS = ("project_class", "proj_class", "project_cl", "XMLX", "项目类型", "项目类别")
-"""Project-class fields; ``proj_class`` is what ``convert`` writes to a shapefile and
-``project_cl`` what GDAL cuts ``project_class`` to (a DBF name holds 10 bytes)."""
+CLASS_FIELDS = ("project_class", "proj_class", "project_cl", "项目类别")
+"""Old project-class fields; ``proj_class`` is what ``convert`` writes to a shapefile and
+``project_cl`` what GDAL cuts ``project_class`` to (a DBF name holds 10 bytes). ``XMLX`` and
+项目类型 are project-type fields now (:data:`landcheck.facts.FACT_FIELDS`); an old class
+value in them is still read as its class."""
 LINEAR_FIELDS = ("linear", "XXGC", "线性工程")
 WIDTH_FIELDS = ("width_m", "width", "KD", "宽度")
 
@@ -67,13 +73,13 @@ class PreparedSites:
         ``ellipsoidal_m2``, the input's own attributes, and the geometry.
     geometry_report : GeometryReport
         What geometry hygiene did.
-    warnings : list of str
-        Problems that did not stop the run (unknown project classes…).
+    facts : list of ProjectFacts
+        Each site's project facts, in frame order.
     """
 
     frame: gpd.GeoDataFrame
     geometry_report: GeometryReport
-    warnings: list[str] = field(default_factory=list)
+    facts: list[ProjectFacts] = field(default_factory=list)
 
 
 def find_field(columns: list[str] | pd.Index, candidates: tuple[str, ...]) -> str | None:
@@ -89,6 +95,13 @@ def find_field(columns: list[str] | pd.Index, candidates: tuple[str, ...]) -> st
         if name.lower() in lowered:
             return lowered[name.lower()]
     return None
+
+
+def _id_column(frame: gpd.GeoDataFrame, id_field: str | None) -> str | None:
+    """The field the site ids come from (None: numbered)."""
+    if id_field is not None:
+        return id_field
+    return find_field(frame.columns.drop(frame.geometry.name), ID_FIELDS)
 
 
 def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
@@ -248,6 +261,7 @@ def prepare_sites(
     *,
     id_field: str | None = None,
     width: float | None = None,
+    facts: dict[str, object] | None = None,
 ) -> PreparedSites:
     """Normalise sites and bring them into the analysis CRS as clean polygons.
 
@@ -264,16 +278,22 @@ def prepare_sites(
     width : float, optional
         Corridor width in metres for line sites without a width field (and
         the side of the square a point site stands for).
+    facts : dict, optional
+        Project facts for every site that does not declare them itself,
+        already checked (:func:`landcheck.facts.given_facts`).
 
     Returns
     -------
     PreparedSites
+        Problems that do not stop the run (unknown project classes, parts
+        dropped, sites left without area) are said with
+        :func:`landcheck.messages.warn`.
 
     Raises
     ------
     InputDataError
         Blank or repeated ids, lines or points without a width, a width that
-        is not one (see :func:`check_width`).
+        is not one (see :func:`check_width`), a project fact that is not one.
 
     Examples
     --------
@@ -281,23 +301,23 @@ def prepare_sites(
 
     >>> import geopandas as gpd
     >>> from shapely import LineString
-    >>> from landcheck.profile import load_profile
-    >>> road = gpd.GeoDataFrame({"XMMC": ["县道"], "XMLX": ["交通"]}, crs=4523,
+    >>> from landcheck.io.profiles import load_profile
+    >>> road = gpd.GeoDataFrame({"XMMC": ["县道改扩建"], "XMLX": ["县道"]}, crs=4523,
     ...     geometry=[LineString([(35_420_000, 2_700_000), (35_421_000, 2_700_000)])])
-    >>> row = prepare_sites(road, road.crs, load_profile(), width=20.0).frame.iloc[0]
-    >>> row["site_id"], row["name"], row["project_class"], bool(row["linear"])
-    ('1', '县道', 'transport', True)
+    >>> prepared = prepare_sites(road, road.crs, load_profile(), width=20.0)
+    >>> row = prepared.frame.iloc[0]
+    >>> row["site_id"], row["name"], prepared.facts[0].project_type, bool(row["linear"])
+    ('1', '县道改扩建', 'county_road', True)
     >>> float(row["planar_m2"])
     20000.0
     """
-    warnings: list[str] = []
     width = check_width(width)
     ids = _site_ids(frame, id_field)
     raw_classes = _text_column(frame, CLASS_FIELDS)
     classes = raw_classes.map(profile.resolve_project_class)
     unknown = sorted(set(raw_classes[classes.isna() & (raw_classes != "")]))
     if unknown:
-        warnings.append(
+        warn(
             "unknown project class(es) "
             + ", ".join(unknown)
             + " treated as unclassified (rules then allow no exception); use one of: "
@@ -307,11 +327,33 @@ def prepare_sites(
     geoms, from_lines = _corridors(projected, width)
     dropped = _collection_warning(geoms, ids.to_numpy())
     if dropped:
-        warnings.append(dropped)
+        warn(dropped)
     linear_column = find_field(frame.columns.drop(frame.geometry.name), LINEAR_FIELDS)
-    linear = from_lines.copy()
+    declared: list[bool | None] = [None] * len(frame)
     if linear_column is not None:
-        linear |= _truthy(frame[linear_column]).to_numpy()
+        given = frame[linear_column].astype("string").fillna("").str.strip() != ""
+        truthy = _truthy(frame[linear_column]).to_numpy()
+        declared = [bool(t) if g else None for t, g in zip(truthy, given.to_numpy(), strict=True)]
+    project_facts, fact_warnings = site_facts(
+        frame.drop(columns=frame.geometry.name),
+        profile,
+        ids=ids.tolist(),
+        classes=[None if pd.isna(c) else c for c in classes],
+        from_lines=from_lines.tolist(),
+        linear_field=declared,
+        id_column=_id_column(frame, id_field),
+        given=facts,
+    )
+    for message in fact_warnings:
+        warn(message)
+    linear = np.array([f.linear for f in project_facts], dtype=bool)
+    classes = pd.Series(
+        [
+            c if not pd.isna(c) else f.legacy_class
+            for c, f in zip(classes, project_facts, strict=True)
+        ],
+        index=classes.index,
+    )
     cleaned, report, _ = clean_polygons(geoms, ids.to_numpy())
     attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
     attributes = attributes.drop(columns=[c for c in SITE_COLUMNS if c in attributes.columns])
@@ -328,10 +370,8 @@ def prepare_sites(
     out = gpd.GeoDataFrame(pd.concat([normalised, attributes], axis=1), geometry=cleaned, crs=crs)
     empty = out.loc[shapely.is_empty(cleaned), "site_id"].tolist()
     if empty:
-        warnings.append(
-            f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown"
-        )
-    return PreparedSites(out, report, warnings)
+        warn(f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown")
+    return PreparedSites(out, report, project_facts)
 
 
 def refuse_non_finite(frame: gpd.GeoDataFrame, what: str, id_field: str | None = None) -> None:
@@ -392,7 +432,7 @@ def measured_in_own_crs(
     frame : GeoDataFrame
         Prepared sites (:func:`prepare_sites`) in the analysis CRS.
     measuring : SiteMeasuring
-        Each site's measuring CRS (:func:`landcheck.measuring.site_measuring`).
+        Each site's measuring CRS (:func:`landcheck.crs.measuring.site_measuring`).
     as_declared : list of GeoSeries, optional
         The sites as read, per source, in the CRS that source declared (one
         row per site, in order).

@@ -28,7 +28,9 @@ from common import GK35, frame, square
 
 def land_use() -> gpd.GeoDataFrame:
     codes = [("L1", "0101", 0), ("L2", "0103", 1000), ("L3", "0601", 2000), ("L4", "0404", 3000)]
-    return frame([{"BSM": b, "DLBM": c, "geometry": square(x, 0, 1000)} for b, c, x in codes])
+    return frame(
+        [{"BSM": b, "DLBM": c, "QSXZ": "30", "geometry": square(x, 0, 1000)} for b, c, x in codes]
+    )
 
 
 def planning() -> gpd.GeoDataFrame:

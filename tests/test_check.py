@@ -12,7 +12,8 @@ from shapely import Polygon
 
 import landcheck
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
-from landcheck.profile import Profile, builtin_profile_text
+from landcheck.io.profiles import builtin_profile_text
+from landcheck.profile import Profile
 
 PLANAR = {"area_method": "planar"}
 DESCRIBED = {"coverage": county()}
@@ -253,13 +254,23 @@ def test_ellipsoidal_area_matches_pyproj_geod():
     assert result.to_dict()["area_method"] == "ellipsoidal"
 
 
-def test_project_class_decides_farmland_outcome():
+def test_an_old_project_class_with_its_plan_decides_farmland_outcome():
+    # 自然资规〔2018〕3号 item 1: a transport project in a national plan; a class alone is no
+    # evidence, an industrial project is on no item
     layer = farmland(square(0, 0, 100))
-    site = sites(square(0, 0, 100), square(0, 0, 100), project_class=["transport", "工业项目"])
+    site = sites(
+        square(0, 0, 100),
+        square(0, 0, 100),
+        square(0, 0, 100),
+        project_class=["transport", "工业项目", "transport"],
+        plan_level=["national", None, None],
+        plan_ref=["国家公路网规划", None, None],
+    )
     result = landcheck.check(site, layers={"farmland": layer}, **PLANAR)
     assert result.site_findings("S1")[0].outcome == "state_council"
     assert result.site_findings("S1")[0].status == "conditional"
     assert result.site_findings("S2")[0].outcome == "relocate"
+    assert result.site_findings("S3")[0].outcome == "relocate"
 
 
 def urban_boundary():
@@ -273,8 +284,8 @@ def urban_boundary():
     [
         (square(10, 10, 50), "industrial", "inside", "not_involved"),
         (square(50, 0, 100), "industrial", "not_permitted", "prohibited"),
-        (square(50, 0, 100), "energy", "single_site", "conditional"),
-        (square(500, 0, 100), "water", "single_site", "conditional"),
+        (square(50, 0, 100), "energy", "permitted_outside", "info"),
+        (square(500, 0, 100), "water", "permitted_outside", "info"),
     ],
 )
 def test_urban_boundary_outcomes(geometry, project_class, outcome, status):
@@ -290,13 +301,13 @@ def test_urban_boundary_outcomes(geometry, project_class, outcome, status):
 
 def test_linear_site_from_a_line_with_a_width():
     line = shapely.LineString([(X0, Y0 + 50), (X0 + 1000, Y0 + 50)])
-    site = sites(line, project_class=["transport"])
+    site = sites(line, project_type=["county_road"], plan_level=["县级"], plan_ref=["县规划"])
     redline = frame([{"BSM": "R1", "geometry": square(400, 0, 200)}])
     result = landcheck.check(site, layers={"eco_redline": redline}, width=20.0, **PLANAR)
     assert result.sites.loc[0, "planar_m2"] == pytest.approx(20_000.0)
     assert bool(result.sites.loc[0, "linear"])
     finding = next(f for f in result.site_findings("S1") if f.check == "eco_redline")
-    assert finding.outcome == "linear_infrastructure"
+    assert finding.outcome == "permitted_activity"  # 142号 item 6
     assert finding.area.planar_m2 == pytest.approx(4_000.0)
 
 

@@ -17,7 +17,8 @@ from common import county, frame, sites, square
 import landcheck
 from landcheck.classify.decide import ClassificationConflictError
 from landcheck.cli.main import cli
-from landcheck.profile import Profile, builtin_profile_text
+from landcheck.io.profiles import builtin_profile_text
+from landcheck.profile import Profile
 
 SITE = square(0, 0, 500, 100)
 PARCEL_M2 = 10_000.0

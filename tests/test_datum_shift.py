@@ -15,7 +15,7 @@ from realworld import REFERENCE_TXT, digest
 
 import landcheck
 from landcheck.cli.main import cli
-from landcheck.datum import DatumShift, apply_datum_shift, helmert_pipeline
+from landcheck.crs.datum import DatumShift, apply_datum_shift, helmert_pipeline
 from landcheck.errors import AnalysisCRSError, BoundaryTxtError, InputDataError
 from landcheck.io.boundary_txt import parse_boundary_txt
 from landcheck.io.convert import convert

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from pyproj import CRS, Geod
 
 from landcheck import geodesic
-from landcheck.crs import _to_geodetic, ellipsoidal_areas
+from landcheck.areas import _to_geodetic, ellipsoidal_areas
 from landcheck.geodesic import geodesic_ring_areas
 
 CGCS2000 = Geod(a=6378137.0, rf=298.257222101)
@@ -226,7 +226,7 @@ def test_batches_give_the_same_areas(monkeypatch):
     assert geodesic_ring_areas(lon, lat, offsets, CGCS2000).tolist() == whole.tolist()
 
 
-# --- real polygons through crs.ellipsoidal_areas ---------------------------------------------
+# --- real polygons through areas.ellipsoidal_areas -------------------------------------------
 
 
 @pytest.mark.parametrize("layer", ["land_use", "farmland", "eco_redline", "townships"])

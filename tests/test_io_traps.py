@@ -11,15 +11,15 @@ from realworld import write_without_crs
 
 import landcheck
 from landcheck.cli.main import cli
-from landcheck.errors import AnalysisCRSError
-from landcheck.io.sites import read_sites
-from landcheck.io.traps import (
+from landcheck.crs.traps import (
     ZONE_HOWTO,
     diagnose_coordinates,
     far_site_warnings,
     missing_crs_advice,
     suggest_crs,
 )
+from landcheck.errors import AnalysisCRSError
+from landcheck.io.sites import read_sites
 
 PREFIXED = (35_480_000.0, 2_690_000.0, 35_530_000.0, 2_740_000.0)
 PLAIN = (480_000.0, 2_690_000.0, 530_000.0, 2_740_000.0)

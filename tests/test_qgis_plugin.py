@@ -34,7 +34,7 @@ from common import frame, sites, square
 from select_scenario import write_all
 
 from landcheck.cli.main import cli
-from landcheck.profile import load_profile
+from landcheck.io.profiles import load_profile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN = os.path.join(ROOT, "qgis_plugin", "landcheck")

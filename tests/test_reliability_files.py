@@ -677,7 +677,7 @@ def test_too_little_free_space_is_refused_before_any_work(runner, data, tmp_path
     def no_work(*args, **kwargs):
         raise AssertionError("the check ran")
 
-    monkeypatch.setattr(importlib.import_module("landcheck.check"), "check", no_work)
+    monkeypatch.setattr(importlib.import_module("landcheck.evaluation"), "check", no_work)
     monkeypatch.setattr(
         output.shutil,
         "disk_usage",

@@ -27,7 +27,7 @@ from openpyxl.utils.escape import unescape
 import landcheck
 from landcheck.errors import SHOWN_CHARS, ProfileError
 from landcheck.io.filtered import _gpkg_rtree, _open_read_only
-from landcheck.profile import MAX_YAML_NODES, builtin_profile_text, profile_from_yaml
+from landcheck.io.profiles import MAX_YAML_NODES, builtin_profile_text, profile_from_yaml
 from landcheck.report import write_report
 from landcheck.report.xlsx import xlsx_text
 
@@ -223,12 +223,12 @@ def test_merge_key_bomb_and_self_reference_are_refused():
 
 def test_a_few_aliases_still_work():
     text = builtin_profile_text("china-preexam")
-    text = text.replace("allowed_classes: [", "allowed_classes: &exempt [")
-    text = text.replace("single_site_classes: [", "single_site_classes: *exempt\n      # [")
+    text = text.replace("never_types: [", "never_types: &arrays [")
+    text = text.replace("array_types: [", "array_types: *arrays\n      # [")
     profile = profile_from_yaml(text, origin="aliases")
-    farmland, urban = profile.rules[0], profile.rules[2]
-    assert urban.params["single_site_classes"] == farmland.params["allowed_classes"]
-    assert len(urban.params["single_site_classes"]) == 6
+    rules = {rule.id: rule for rule in profile.rules}
+    farmland, pv = rules["permanent_farmland"], rules["pv_siting"]
+    assert pv.params["array_types"] == farmland.params["never_types"] == ["pv_array"]
 
 
 def test_values_quoted_in_messages_are_capped():

@@ -61,7 +61,7 @@ def test_convert_writes_a_project_class_field_check_reads_back(tmp_path, write_g
     result = check_planar(str(out), farmland=FARMLAND)
     assert result.sites.loc[0, "project_class"] == "transport"
     finding = farmland_finding(result)
-    assert (finding.outcome, finding.status) == ("state_council", "conditional")
+    assert result.facts[0].project_type == "transport"  # read back (a class: no evidence)
     assert finding.area.planar_m2 == pytest.approx(150_000.0)
 
 
@@ -75,7 +75,7 @@ def test_convert_gives_long_chinese_field_names_their_codes(tmp_path, write_gpkg
     result = check_planar(str(out), farmland=FARMLAND)
     row = result.sites.iloc[0]
     assert (row["name"], row["project_class"]) == ("县道改建", "transport")
-    assert farmland_finding(result).status == "conditional"
+    assert result.facts[0].origins["project_type"] == "legacy_class:XMLX"
 
 
 def test_convert_to_a_gbk_shapefile_keeps_chinese_names_that_fit(tmp_path, write_gpkg):
@@ -90,7 +90,7 @@ def test_convert_to_a_gbk_shapefile_keeps_chinese_names_that_fit(tmp_path, write
 def test_truncated_project_class_fields_are_read(field):
     result = check_planar(sites(SITE, **{field: ["transport"]}), farmland=FARMLAND)
     assert result.sites.loc[0, "project_class"] == "transport"
-    assert farmland_finding(result).outcome == "state_council"
+    assert result.facts[0].project_type == "transport"
 
 
 def without_dbf(path):
@@ -109,7 +109,7 @@ def test_a_shapefile_without_its_dbf_warns_that_ids_names_and_classes_are_missin
         encoding="utf-8",
     )
     with_dbf = check_planar(shp, farmland=FARMLAND)
-    assert farmland_finding(with_dbf).status == "conditional"
+    assert with_dbf.facts[0].legacy_class == "transport"
     assert not any("no .dbf" in w for w in with_dbf.warnings)
 
     without_dbf(shp)
@@ -163,7 +163,7 @@ def test_a_zipped_gbk_shapefile_without_cpg_is_detected_like_a_loose_one(tmp_pat
         result = check_planar(source, farmland=FARMLAND)
         row = result.sites.iloc[0]
         assert (row["name"], row["project_class"]) == ("县道", "transport")
-        assert farmland_finding(result).status == "conditional"
+        assert result.facts[0].project_type == "transport"
         extra = result.inputs[0].extra
         assert (extra["encoding"], extra["encoding_source"]) == ("gbk", "detected")
         assert "in the zip" in extra["encoding_note"]

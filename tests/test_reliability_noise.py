@@ -192,10 +192,10 @@ def test_the_cli_prints_the_summary(tmp_path):
 @pytest.mark.parametrize(
     ("project_class", "expected"),
     [
-        ("industrial", "The project is an industrial project, which is not among"),
-        ("other", "The project is another project, which is not among"),
-        (None, "The project is a project of no stated class, which is not among"),
-        ("mining", "The project is a mining project, which is not among"),
+        ("industrial", "The project is an industrial project, not shown to be on the list"),
+        ("other", "The project is another project, not shown to be on the list"),
+        (None, "The project is a project of no stated class, not shown to be on the list"),
+        ("mining", "The project is a mining project, not shown to be on the list"),
     ],
 )
 def test_english_messages_put_the_right_article_before_a_class(project_class, expected):
@@ -207,4 +207,4 @@ def test_english_messages_put_the_right_article_before_a_class(project_class, ex
     assert expected in finding.message.en
     assert " A industrial" not in finding.message.en and " a other" not in finding.message.en
     if project_class == "industrial":
-        assert "。工业项目不属于可占用永久基本农田" in finding.message.zh
+        assert "。项目为工业项目，未申报其属于可占用永久基本农田" in finding.message.zh

@@ -22,7 +22,7 @@ from realworld import digest
 import landcheck
 from landcheck.cli.main import cli
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError, ProfileError
-from landcheck.profile import builtin_profile_text, profile_from_yaml
+from landcheck.io.profiles import builtin_profile_text, profile_from_yaml
 
 PLANAR = {"area_method": "planar"}
 
@@ -493,5 +493,6 @@ def test_the_sample_sites_partly_outside_the_county_are_unknown(sample_layers, s
     assert finding(result, "S12", "permanent_farmland").outcome == "outside"
     # the others lie inside the survey (up to float noise far below the 1 m² sliver floor)
     others = [s for s in statuses if s != "S12"]
-    assert all(abs(result.layer(s, "farmland").outside.m2) < 0.01 for s in others)
+    # (a 42 ha site's sums differ by a few hundredths of a square metre)
+    assert all(abs(result.layer(s, "farmland").outside.m2) < 0.1 for s in others)
     assert all(finding(result, s, "permanent_farmland").outcome != "outside" for s in others)

@@ -19,9 +19,19 @@ from common import frame, sites, square
 import landcheck
 from landcheck.cli.main import cli
 from landcheck.errors import InputDataError, LandcheckError, ProfileError
-from landcheck.profile import Profile, builtin_profile_text, load_profile, profile_from_yaml
+from landcheck.io.profiles import (
+    builtin_profile_text,
+    load_profile,
+    profile_from_dict,
+    profile_from_yaml,
+)
+from landcheck.profile import Profile
 
-PROFILE_KEYS = "farmland, eco_redline, urban_boundary, planning_zones, land_use, townships"
+PROFILE_KEYS = (
+    "farmland, eco_redline, urban_boundary, planning_zones, land_use, townships, "
+    "protected_areas, approved_land, forest, grassland, wetland, mineral_rights, geohazard, "
+    "geohazard_points, heritage"
+)
 TEXT_HINT = " (a text: write the number without quotes, with a decimal point, e.g. 1.0e+9)"
 
 
@@ -138,6 +148,26 @@ def test_other_analysis_numbers_are_validated(where, value, problem):
         data["analysis"][where] = value
     with pytest.raises(ProfileError) as caught:
         Profile.from_dict(data, origin="p.yaml")
+    assert caught.value.problems == [problem]
+
+
+def test_a_profile_s_rules_are_checked_by_whoever_loads_or_uses_it():
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    data["rules"][1]["check"] = "overlap_area"
+    problem = (
+        "rules[1] (eco_redline): check: 'overlap_area' is not an evaluator; use one of "
+        "permanent_farmland, eco_redline, urban_boundary, planning_conformity, "
+        "cultivated_land, agricultural_conversion, expropriation, preexam_needed, pv_siting, "
+        "proximity, overlap, forest, grassland, wetland, protected_areas, mineral_rights, "
+        "geohazard, hazard_points, heritage, land_use_standard"
+    )
+    profile = Profile.from_dict(data, origin="mine")  # the schema alone is fine
+    assert profile.rules[1].id == "eco_redline"
+    with pytest.raises(ProfileError) as caught:
+        profile_from_dict(data, origin="mine")  # loading asks the rules too
+    assert caught.value.problems == [problem]
+    with pytest.raises(ProfileError) as caught:
+        landcheck.check(sites(square(0, 0, 100)), profile=profile)  # so does a run
     assert caught.value.problems == [problem]
 
 

@@ -241,7 +241,9 @@ def test_draft_states_the_farmland_overlap_and_its_conclusion(farmland_case):
     assert rows["农村宅基地"] == ["0702", "35.0000", "525.00"]
     # the documents still to submit, from CheckResult.documents
     start = part.index("四、尚须提交的材料")
-    expected = [f"{n}. {d.zh}" for n, d in enumerate(result.documents("S1"), 1)]
+    listed = [d.zh for d in result.documents("S1")]
+    listed += [d.zh + "（后续报批时提交）" for d in result.documents_later("S1")]
+    expected = [f"{n}. {d}" for n, d in enumerate(listed, 1)]
     assert part[start + 1 : start + 1 + len(expected)] == expected
     assert part[start + 1 + len(expected)] == "五、综合意见"
     assert "综合审查结论（各审查事项中最不利的结论）：禁止" in part

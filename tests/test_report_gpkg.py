@@ -13,8 +13,10 @@ import pytest
 from report_case import result
 
 from landcheck.report import write_report
+from landcheck.report.gpkg import context_layers
 
-SPATIAL = ("sites", "findings", "overlaps")
+CONTEXT = tuple(context_layers(result()))  # context_<KEY>: tests/test_report_gpkg_context.py
+SPATIAL = ("sites", "findings", "overlaps", *CONTEXT)
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,7 @@ def test_stored_project_opens_every_layer_in_order(gpkg):
     sources = [node.get("source") for node in root.iter("layer-tree-layer")]
     assert sources == [
         f"./landcheck.gpkg|layername={n}"
-        for n in ("sites", "findings", "overlaps", "inputs", "run_info")
+        for n in ("sites", "findings", "overlaps", *CONTEXT, "inputs", "run_info")
     ]
     layers = root.find("projectlayers").findall("maplayer")
     assert [m.find("datasource").text for m in layers] == sources

@@ -16,7 +16,7 @@ from shapely import Point
 
 import landcheck
 from landcheck.errors import ProfileError
-from landcheck.profile import Profile, builtin_profile_text
+from landcheck.io.profiles import builtin_profile_text, load_profile, profile_from_dict
 
 PLANAR = {"area_method": "planar", "coverage": county()}
 
@@ -44,23 +44,35 @@ def test_forest_grade_one_is_prohibited_with_the_areas_by_grade():
         {"BHDJ": "Ⅰ", "GYLDJ": "国家级公益林", "geometry": square(0, 0, 200, 500)},  # 10 ha
         {"BHDJ": "Ⅲ", "GYLDJ": "", "geometry": square(200, 0, 300, 500)},  # 15 ha
     )
-    f, result = run("forest", layer, "forest", project_class="transport")
+    f, result = run("forest", layer, "forest", project_type="county_road")
     assert f.outcome == "grade_one" and f.status == "prohibited"
     assert f.area.planar_m2 == pytest.approx(250_000.0)
     assert "Ⅲ 15.0000 公顷、Ⅰ 10.0000 公顷" in f.message.zh
     assert "Ⅰ级保护林地 10.0000 公顷" in f.message.zh
-    assert "Forest Law, art. 37 [V]" in f.to_dict()["basis_en"][0]
-    assert "[P]" in f.to_dict()["basis_en"][1]
+    assert f.to_dict()["basis_en"][0] == "Forest Law, art. 37 (2019-12-28) [V]"
+    assert f.to_dict()["basis_marks"][:2] == ["V", "P"]
     assert result.layer_area("S1", "forest").planar_m2 == pytest.approx(250_000.0)
 
 
-def test_forest_national_public_forest_is_conditional_unless_the_class_may_use_it():
+NATIONAL_ROAD = {
+    "project_type": "expressway",
+    "plan_level": "national",
+    "plan_ref": "国家公路网规划",
+}
+"""A project on the national major projects list (item 3 of redline_major: a national plan)."""
+
+
+def test_forest_national_public_forest_is_conditional_unless_the_project_may_use_it():
     layer = forest({"BHDJ": "Ⅱ", "GYLDJ": "国家级公益林", "geometry": square(0, 0, 400, 500)})
-    industrial, _ = run("forest", layer, "forest", project_class="industrial")
+    industrial, _ = run("forest", layer, "forest", project_type="industrial")
     assert industrial.outcome == "public_forest" and industrial.status == "conditional"
     assert "国家级公益林地 20.0000 公顷" in industrial.message.zh
-    road, _ = run("forest", layer, "forest", project_class="transport")
+    assert "on none of the items of the national major projects" in industrial.message.en
+    road, _ = run("forest", layer, "forest", **NATIONAL_ROAD)
     assert road.outcome == "review" and road.status == "conditional"
+    # the same road without the national plan is not on the list
+    unplanned, _ = run("forest", layer, "forest", project_type="expressway")
+    assert unplanned.outcome == "public_forest" and "plan_ref" in unplanned.message.en
     assert "Ⅱ 20.0000 公顷" in road.message.zh
     assert any("审核同意书" in d.zh for d in road.documents)
 
@@ -91,6 +103,25 @@ def test_grassland_basic_and_other():
     assert f.outcome == "review" and "热性草丛 15.0000 公顷" in f.message.zh
 
 
+def test_pv_array_may_not_occupy_grade_one_forest():
+    layer = forest(
+        {"BHDJ": "Ⅰ", "geometry": square(0, 0, 100, 500)},  # 5 ha
+        {"BHDJ": "Ⅳ", "geometry": square(100, 0, 300, 500)},  # 15 ha
+    )
+    f, _ = run("forest", layer, "forest", project_type="pv_array")
+    assert f.outcome == "pv_grade_one" and f.status == "prohibited"
+    assert f.area.planar_m2 == pytest.approx(200_000.0)
+    assert "Ⅰ级保护林地 5.0000 公顷" in f.message.zh and "自然资办发〔2023〕12号" in f.message.zh
+    assert any("Ban Fa [2023] No. 12" in b for b in f.to_dict()["basis_en"])
+    # the array's substation is not an array: grade Ⅰ is the general prohibition
+    facility, _ = run("forest", layer, "forest", project_type="pv_facilities")
+    assert facility.outcome == "grade_one"
+    # an array on grade Ⅳ forest only goes to the forestry authority
+    low = forest({"BHDJ": "Ⅳ", "geometry": square(0, 0, 400, 500)})
+    f, _ = run("forest", low, "forest", project_type="pv_array")
+    assert f.outcome == "review" and "Ⅳ 20.0000 公顷" in f.message.zh
+
+
 # ------------------------------------------------------------------ wetland
 def wetland(level):
     return frame(
@@ -99,18 +130,40 @@ def wetland(level):
 
 
 def test_national_wetland_is_prohibited_except_for_listed_projects():
-    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", project_class="industrial")
+    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", project_type="industrial")
     assert f.outcome == "national" and f.status == "prohibited"
     assert f.area.planar_m2 == pytest.approx(100_000.0)
     assert "国家重要湿地 10.0000 公顷" in f.message.zh and "清水河湿地" in f.message.zh
-    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", project_class="water")
+    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", project_type="water_conservancy")
     assert f.outcome == "national_exception" and f.status == "conditional"
+    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", **NATIONAL_ROAD)
+    assert f.outcome == "national_exception"
 
 
 def test_other_wetland_is_conditional():
-    f, _ = run("wetland", wetland("一般湿地"), "wetland", project_class="industrial")
+    f, _ = run("wetland", wetland("一般湿地"), "wetland", project_type="industrial")
     assert f.outcome == "review" and f.status == "conditional"
     assert "一般湿地 10.0000 公顷" in f.message.zh
+
+
+def test_pv_array_may_not_occupy_basic_grassland():
+    layer = frame(
+        [
+            {"JBCY": "是", "CYLX": "山地草甸", "geometry": square(0, 0, 100, 500)},  # 5 ha
+            {"JBCY": "否", "CYLX": "热性草丛", "geometry": square(100, 0, 300, 500)},  # 15 ha
+        ]
+    )
+    f, _ = run("grassland", layer, "grassland", project_type="pv_array")
+    assert f.outcome == "pv_basic" and f.status == "prohibited"
+    assert f.area.planar_m2 == pytest.approx(200_000.0)
+    assert "基本草原 5.0000 公顷" in f.message.zh and "自然资办发〔2023〕12号" in f.message.zh
+    # other projects on basic grassland go to the grassland authority
+    road, _ = run("grassland", layer, "grassland", project_type="county_road")
+    assert road.outcome == "basic" and road.status == "conditional"
+    # an array on other grassland only is no 12号 case
+    other = frame([{"JBCY": "否", "CYLX": "热性草丛", "geometry": square(0, 0, 300, 500)}])
+    f, _ = run("grassland", other, "grassland", project_type="pv_array")
+    assert f.outcome == "review"
 
 
 # ------------------------------------------------------------------ protected areas
@@ -133,26 +186,30 @@ def test_core_zone_is_prohibited_in_both_vocabularies():
 
 def test_general_zone_takes_the_permitted_activity_test():
     industrial, _ = run(
-        "protected_areas", reserve("一般控制区"), "protected_areas", project_class="industrial"
+        "protected_areas", reserve("一般控制区"), "protected_areas", project_type="industrial"
     )
     assert industrial.outcome == "not_permitted" and industrial.status == "prohibited"
     road, _ = run(
         "protected_areas",
         reserve("一般控制区"),
         "protected_areas",
-        project_class="transport",
-        linear=True,
+        project_type="county_road",
+        plan_level="county",
+        plan_ref="县国土空间总体规划",
     )
     assert road.outcome == "permitted" and road.status == "conditional"
-    # the same road class as a block site is no linear infrastructure
-    block, _ = run(
-        "protected_areas", reserve("一般控制区"), "protected_areas", project_class="transport"
+    assert "item 6 of" in road.message.en  # 142号 一(一) item 6: linear infrastructure
+    # the same road without the plan that lists it is no permitted activity
+    unplanned, _ = run(
+        "protected_areas", reserve("一般控制区"), "protected_areas", project_type="county_road"
     )
-    assert block.outcome == "not_permitted"
+    assert unplanned.outcome == "not_permitted" and "plan_ref" in unplanned.message.en
+    major, _ = run("protected_areas", reserve("一般控制区"), "protected_areas", **NATIONAL_ROAD)
+    assert major.outcome == "permitted"
 
 
 def test_trial_zone_and_unknown_zone():
-    f, _ = run("protected_areas", reserve("实验区"), "protected_areas", project_class="industrial")
+    f, _ = run("protected_areas", reserve("实验区"), "protected_areas", project_type="industrial")
     assert f.outcome == "trial_zone" and f.status == "conditional"
     f, _ = run("protected_areas", reserve("外围地带"), "protected_areas")
     assert f.outcome == "unzoned" and f.status == "unknown"
@@ -242,7 +299,7 @@ def test_hazard_point_distance_is_measured_and_never_an_area():
 
 
 def test_hazard_points_read_as_far_as_the_rule_reaches():
-    profile = landcheck.profile.load_profile()
+    profile = load_profile()
     assert landcheck.rules.search_distance(profile, "geohazard_points") == 1000.0
 
 
@@ -286,7 +343,7 @@ def standard(**facts):
 
 def test_industrial_indices_within_standard():
     f = standard(
-        project_class="industrial",
+        project_type="industrial",
         footprint_m2=150_000.0,  # 30 % of 500,000 m²: the limit itself passes
         office_area_m2=35_000.0,  # 7 %
         total_investment_wan=200_000.0,  # 4,000 万元 per ha
@@ -298,17 +355,17 @@ def test_industrial_indices_within_standard():
 
 
 def test_industrial_building_coefficient_below_30_percent_is_over_standard():
-    f = standard(project_class="industrial", 建筑基底面积=100_000.0, office_area_m2=10_000.0)
+    f = standard(project_type="industrial", 建筑基底面积=100_000.0, office_area_m2=10_000.0)
     assert f.outcome == "over" and f.status == "conditional"
     assert "不符合控制指标：建筑系数 20.00%" in f.message.zh
     assert any("专章" in d.zh for d in f.documents)
-    f = standard(project_class="industrial", footprint_m2=200_000.0, office_area_m2=40_000.0)
+    f = standard(project_type="industrial", footprint_m2=200_000.0, office_area_m2=40_000.0)
     assert f.outcome == "over" and "office and living share 8.00%" in f.message.en
 
 
 def test_green_ratio_over_20_percent_is_only_a_note():
     f = standard(
-        project_class="industrial",
+        project_type="industrial",
         footprint_m2=200_000.0,
         office_area_m2=10_000.0,
         green_area_m2=120_000.0,
@@ -317,18 +374,18 @@ def test_green_ratio_over_20_percent_is_only_a_note():
 
 
 def test_missing_or_bad_facts_are_unknown_and_named():
-    f = standard(project_class="industrial", footprint_m2=200_000.0)
+    f = standard(project_type="industrial", footprint_m2=200_000.0)
     assert f.outcome == "missing_facts" and f.status == "unknown"
     assert "行政办公及生活服务设施用地面积" in f.message.zh
     assert "land for offices and living services" in f.message.en
-    f = standard(project_class="industrial", footprint_m2="很多", office_area_m2=1.0)
+    f = standard(project_type="industrial", footprint_m2="很多", office_area_m2=1.0)
     assert f.outcome == "missing_facts" and "footprint_m2 = '很多' is not a number" in f.message.en
 
 
-def test_other_project_classes_have_no_index():
-    f = standard(project_class="transport")
+def test_other_project_types_have_no_index():
+    f = standard(project_type="county_road")
     assert f.outcome == "no_index" and f.status == "info"
-    assert "交通类项目" in f.message.zh
+    assert "本配置未载县道的用地指标" in f.message.zh
 
 
 def test_a_profile_may_exempt_small_projects():
@@ -336,9 +393,9 @@ def test_a_profile_may_exempt_small_projects():
     rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
     rule["params"]["exempt_below_ha"] = 60.0  # the 50 ha site is below it
     result = landcheck.check(
-        site(project_class="transport"),
+        site(project_type="county_road"),
         layers={"land_use": LAND_USE},
-        profile=Profile.from_dict(data),
+        profile=profile_from_dict(data),
         **PLANAR,
     )
     f = finding(result, "land_use_standard")
@@ -350,12 +407,12 @@ def test_profile_thresholds_are_validated_and_used():
     rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
     rule["params"]["max_office_share"] = "seven"
     with pytest.raises(ProfileError, match="max_office_share: expected a number of at least 0"):
-        Profile.from_dict(data)
+        profile_from_dict(data)
     rule["params"]["max_office_share"] = 0.07
     rule["params"]["min_plot_ratio"] = 1.5
-    profile = Profile.from_dict(data)
+    profile = profile_from_dict(data)
     result = landcheck.check(
-        site(project_class="industrial", footprint_m2=200_000.0, office_area_m2=1.0),
+        site(project_type="industrial", footprint_m2=200_000.0, office_area_m2=1.0),
         layers={"land_use": LAND_USE},
         profile=profile,
         **PLANAR,
@@ -364,7 +421,7 @@ def test_profile_thresholds_are_validated_and_used():
     assert f.outcome == "missing_facts" and "计容建筑面积" in f.message.zh
     result = landcheck.check(
         site(
-            project_class="industrial",
+            project_type="industrial",
             footprint_m2=200_000.0,
             office_area_m2=1.0,
             floor_area_m2=500_000.0,

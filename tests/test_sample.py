@@ -15,8 +15,8 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 from pyproj import CRS
 
+from landcheck.areas import ellipsoidal_areas
 from landcheck.classify import load_code_table
-from landcheck.crs import ellipsoidal_areas
 from landcheck.errors import OutputExistsError
 from landcheck.io import sample_files
 from landcheck.io.sample_files import SAMPLE_GPKG, read_county_outline, write_sample
@@ -635,7 +635,7 @@ def _overlap(site, union) -> float:
 
 def test_sites_show_every_situation(sample, unions, outline):
     sites = sample["sites"].set_index("site_id")
-    assert list(sites.index) == [f"S{i:02d}" for i in (*range(1, 13), *range(21, 26))]
+    assert list(sites.index) == [f"S{i:02d}" for i in (*range(1, 18), *range(21, 26))]
     assert sites["name"].str.contains("绿色铝").any()
     profile_classes = {
         "industrial",
@@ -688,6 +688,19 @@ def test_sites_show_every_situation(sample, unions, outline):
     s = site["S12"]  # partly outside the county
     assert 0 < _area(shapely.difference(s, outline)) < s.area
     assert all(shapely.within(geom, outline) for key, geom in site.items() if key != "S12")
+    s = site["S13"]  # a county road without a plan, mostly on permanent farmland
+    assert sites.at["S13", "project_type"] == "county_road" and not sites.at["S13", "plan_ref"]
+    assert sites.at["S13", "linear"] and _overlap(s, farmland) >= 0.6 * s.area
+    s = site["S14"]  # a county-plan water works inside the redline
+    assert sites.at["S14", "plan_level"] == "county" and _overlap(s, redline) > 0.98 * s.area
+    s = site["S15"]  # a PV array on cultivated land that is not permanent farmland
+    assert sites.at["S15", "project_type"] == "pv_array" and _overlap(s, farmland) == 0
+    cultivated = land_use[land_use["DLBM"].isin(["0101", "0102", "0103"])]
+    assert _overlap(s, shapely.union_all(cultivated.geometry.values)) >= 0.5 * s.area
+    for key in ("S16", "S17"):  # one wind farm in two 42 ha sites: 征收 summed
+        s = site[key]
+        assert sites.at[key, "project_id"] == "XM-FD" and abs(s.area - 420_000) < 10  # 1 cm grid
+        assert _overlap(s, farmland) == 0 and _overlap(s, redline) == 0
 
     # cultivated land taken includes paddy and dry land
     taken = land_use[land_use.intersects(shapely.union_all(site.values))]

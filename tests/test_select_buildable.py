@@ -13,7 +13,7 @@ from pyproj import CRS
 from shapely import LineString
 
 import landcheck
-from landcheck.crs import ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
 from landcheck.errors import InputDataError
 from landcheck.select.constraints import QUAD_SEGS
 from landcheck.select.shapes import open_by_width

@@ -24,8 +24,8 @@ def test_ranking_order_and_why(result):
     assert result.order == ["C6", "C3", "C2", "C4", "C1"]
     table = result.table.set_index("site_id")
     assert table["status"].to_dict() == {
-        "C6": "not_involved",
-        "C3": "not_involved",
+        "C6": "info",  # collective land: the province approves its 征收
+        "C3": "info",
         "C2": "conditional",
         "C4": "prohibited",
         "C1": "prohibited",
@@ -35,7 +35,7 @@ def test_ranking_order_and_why(result):
     assert table.loc["C3", "nearest_hard_m"] == pytest.approx(math.hypot(300, 300))
     assert table.loc["C3", "nearest_hard_id"] == "F2"
     assert "farther" in table.loc["C6", "reason"]
-    assert "status not_involved is better than conditional" in table.loc["C3", "reason"]
+    assert "status info is better than conditional" in table.loc["C3", "reason"]
     # both prohibited: C4 only lies outside the boundary, C1 takes farmland and paddy
     assert table.loc["C4", "score"] == pytest.approx(4.0)
     assert table.loc["C1", "score"] == pytest.approx(10 * 2 + 3 * 4 + 2 * 4 + 1 * 4)

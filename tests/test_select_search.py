@@ -131,7 +131,7 @@ def test_project_class_gives_the_real_status():
         )
         statuses[klass] = result.proposals["status"].iloc[0]
     # outside the boundary an industrial project is not permitted; an energy one may be
-    # approved as a project sited on its own
-    assert statuses == {"industrial": "prohibited", "energy": "conditional"}
+    # there (2026 measures), and on unused grassland it converts no agricultural land
+    assert statuses == {"industrial": "prohibited", "energy": "info"}
     with pytest.raises(InputDataError, match="unknown project class"):
         landcheck.search(aoi, 4.0, layers=scenario.layers(), project_class="casino")

@@ -7,7 +7,8 @@ from common import county, frame, square
 
 import landcheck
 from landcheck.io import read_sites
-from landcheck.profile import load_profile
+from landcheck.io.profiles import load_profile
+from landcheck.messages import collecting
 
 # A 100 m (north) x 200 m (east) plot: 2.0000 ha computed; its header declares
 # 2.0400 ha, 2 % more.
@@ -46,15 +47,17 @@ def area_warnings(warnings):
 
 @pytest.mark.parametrize(("tolerance", "warned"), TOLERANCES)
 def test_read_sites_passes_the_tolerance_to_the_txt_reader(plot_file, tolerance, warned):
-    _, record = read_sites(str(plot_file), area_tolerance=tolerance)
-    found = area_warnings(record.extra["warnings"])
+    with collecting() as notes:
+        read_sites(str(plot_file), area_tolerance=tolerance)
+    found = area_warnings(notes.messages)
     expected = [f"{OFF_BY_2_PERCENT} (tolerance {tolerance * 100:.2f} %)"]
     assert found == (expected if warned else [])
 
 
 def test_read_sites_defaults_to_one_percent(plot_file):
-    _, record = read_sites(str(plot_file))
-    assert area_warnings(record.extra["warnings"]) == [f"{OFF_BY_2_PERCENT} (tolerance 1.00 %)"]
+    with collecting() as notes:
+        read_sites(str(plot_file))
+    assert area_warnings(notes.messages) == [f"{OFF_BY_2_PERCENT} (tolerance 1.00 %)"]
 
 
 @pytest.mark.parametrize(("tolerance", "warned"), TOLERANCES)

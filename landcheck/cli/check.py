@@ -8,19 +8,28 @@ from typing import TYPE_CHECKING
 import click
 
 from landcheck.cli.options import (
+    approval_level_option,
+    central_ref_option,
+    confirmation_ref_option,
     coverage_option,
     engine_option,
     fail_on_option,
     format_option,
     id_field_option,
+    land_supply_option,
     lang_option,
+    plan_level_option,
+    plan_ref_option,
     progress_option,
+    project_id_option,
+    project_type_option,
     scheduler_option,
+    stage_option,
     width_option,
     workers_option,
 )
 from landcheck.cli.progress import progress_bar
-from landcheck.cli.run import RunOptions, finish, one_or_many, run_options
+from landcheck.cli.run import RunOptions, bundle, finish, one_or_many, run_options
 from landcheck.profile import STATUSES
 
 if TYPE_CHECKING:
@@ -72,6 +81,44 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
     return any(STATUSES.index(s) <= limit for s in statuses)
 
 
+def _facts(
+    project_type: str | None,
+    plan_level: str | None,
+    plan_ref: str | None,
+    approval_level: str | None,
+    land_supply: str | None,
+    project_id: str | None,
+    confirmation_ref: str | None,
+    central_ref: str | None,
+) -> dict[str, str]:
+    """The project facts given on the command line (those given)."""
+    values = {
+        "project_type": project_type,
+        "plan_level": plan_level,
+        "plan_ref": plan_ref,
+        "approval_level": approval_level,
+        "land_supply": land_supply,
+        "project_id": project_id,
+        "confirmation_ref": confirmation_ref,
+        "central_ref": central_ref,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _check_project_type(facts: dict[str, str], profile: str) -> None:
+    """A --project-type the profile does not define is a usage error (exit 2)."""
+    if "project_type" not in facts:
+        return
+    from landcheck.errors import InputDataError
+    from landcheck.facts import given_facts
+    from landcheck.io.profiles import resolve_profile
+
+    try:
+        given_facts({"project_type": facts["project_type"]}, resolve_profile(profile))
+    except InputDataError as ex:
+        raise click.BadParameter(str(ex), param_hint="--project-type") from ex
+
+
 @click.command("check")
 @click.argument("sites", nargs=-1, required=True, metavar="SITES...")
 @run_options("landcheck-report", "Report folder to write.")
@@ -85,6 +132,21 @@ def fails(statuses: list[str], fail_on: str | None) -> bool:
 @scheduler_option
 @workers_option
 @progress_option
+@stage_option
+@bundle(
+    "facts",
+    _facts,
+    [
+        project_type_option,
+        plan_level_option,
+        plan_ref_option,
+        approval_level_option,
+        land_supply_option,
+        project_id_option,
+        confirmation_ref_option,
+        central_ref_option,
+    ],
+)
 @click.pass_context
 def check_command(
     ctx: click.Context,
@@ -100,17 +162,21 @@ def check_command(
     scheduler: str | None = None,
     workers: int | None = None,
     progress_mode: str = "bar",
+    stage: str = "preexam",
+    facts: dict[str, str] | None = None,
 ) -> None:
     """Check SITES (any vector file GDAL reads, PATH:LAYER, or a boundary TXT).
 
     Writes the report folder (findings.json, landcheck.gpkg, …) and prints a
     summary. Exit codes: 0 done, 1 failed, 2 usage error, 3 a site's status
-    reached --fail-on.
+    reached --fail-on. Project facts given here (--project-type …) apply to
+    every site that does not declare them in its own fields.
     """
-    from landcheck.check import check
     from landcheck.cli.summary import print_summary
+    from landcheck.evaluation import check
     from landcheck.report.folder import write_report
 
+    _check_project_type(facts or {}, run.profile)
     quiet = ctx.find_root().obj["verbosity"] < 0
     big = _layer_bytes(run.layers) >= _BIG_LAYERS
 
@@ -129,6 +195,8 @@ def check_command(
                 engine=engine,
                 client=client,
                 workers=workers,
+                facts=facts,
+                stage=stage,
             )
 
     finish(

@@ -37,6 +37,9 @@ def _human(report: dict[str, Any]) -> str:
     for layer in report["layers"]:
         label = f"layer {layer['layer']!r}" if layer["layer"] is not None else "content"
         lines.append(f"  {label} ({layer['driver']})")
+        if "error" in layer:  # a table of a database that cannot be read
+            lines.append(f"    cannot be read: {layer['error']}")
+            continue
         lines.append(
             f"    features: {layer['features']:,}; geometry: "
             f"{', '.join(layer['geometry_types']) or '-'}"

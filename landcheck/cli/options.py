@@ -27,6 +27,15 @@ option                 commands                                default; accepted
 ``--scheduler``        check                                   a LocalCluster; an address
 ``--workers``          check                                   all cores; ≥ 1
 ``--progress``         check                                   bar; json or none
+``--stage``            check                                   preexam; or approval
+``--project-type``     check                                   the sites'; a profile type
+``--plan-level``       check                                   the sites'; national … none
+``--plan-ref``         check                                   the sites'; a plan's name
+``--approval-level``   check                                   the sites'; national … county
+``--land-supply``      check                                   the sites'; allocation, transfer
+``--project-id``       check                                   the sites'; one project
+``--confirmation-ref`` check                                   the sites'; a document
+``--central-ref``      check                                   the sites'; a document
 ``--to-crs``           convert                                 the input's CRS
 ``--out-encoding``     convert                                 utf-8 (TXT), UTF-8 (shapefile)
 ``--name-field``       convert                                 name, XMMC, DKMC…
@@ -65,7 +74,9 @@ from typing import Any, TypeVar
 import click
 
 from landcheck.cli.progress import PROGRESS_MODES
-from landcheck.profile import STATUSES
+from landcheck.facts import APPROVAL_LEVELS, LAND_SUPPLY
+from landcheck.profile import STAGES, STATUSES
+from landcheck.projects import PLAN_LEVELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 Decorator = Callable[[F], F]
@@ -77,10 +88,13 @@ __all__ = [
     "Whole",
     "Width",
     "angle_step_option",
+    "approval_level_option",
     "area_method_option",
     "area_option",
     "buffer_join_option",
     "buffer_option",
+    "central_ref_option",
+    "confirmation_ref_option",
     "constraint_option",
     "count_option",
     "coverage_option",
@@ -93,6 +107,7 @@ __all__ = [
     "id_field_option",
     "indent_option",
     "json_option",
+    "land_supply_option",
     "lang_option",
     "layer_name_option",
     "layer_option",
@@ -109,15 +124,20 @@ __all__ = [
     "parse_key_numbers",
     "parse_key_values",
     "parse_layer_options",
+    "plan_level_option",
+    "plan_ref_option",
     "profile_option",
     "progress_option",
     "project_class_option",
+    "project_id_option",
+    "project_type_option",
     "quiet_option",
     "roads_option",
     "scheduler_option",
     "search_distance_option",
     "seed_option",
     "spacing_option",
+    "stage_option",
     "step_option",
     "to_crs_option",
     "txt_encoding_option",
@@ -224,7 +244,7 @@ class DatumShiftType(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Parse and check ``value``; a bad one is a usage error (exit 2)."""
-        from landcheck.datum import DatumShift
+        from landcheck.crs.datum import DatumShift
         from landcheck.errors import InputDataError
 
         try:
@@ -252,6 +272,13 @@ class Formats(click.ParamType):
 # --------------------------------------------------------------------------- KEY=VALUE
 
 
+def _echoed(value: str) -> str:
+    """A value as a message may echo it: a PostGIS URL without its password."""
+    from landcheck.io.postgis import redact
+
+    return redact(value)
+
+
 def parse_key_values(
     values: tuple[str, ...], *, param_hint: str, example: str, bare_key: str | None = None
 ) -> dict[str, str]:
@@ -273,13 +300,14 @@ def parse_key_values(
             key, rest = bare_key, value
         elif not sep or not key.strip() or not rest.strip():
             raise click.BadParameter(
-                f"{value!r} is not KEY=VALUE, e.g. {example}", param_hint=param_hint
+                f"{_echoed(value)!r} is not KEY=VALUE, e.g. {example}", param_hint=param_hint
             )
         key = key.strip()
         if key in parsed:
             what = "a value without KEY=" if key == bare_key else f"key {key!r}"
+            first, second = _echoed(parsed[key]), _echoed(rest.strip())
             raise click.BadParameter(
-                f"{what} is given twice ({parsed[key]!r} and {rest.strip()!r}); give it once",
+                f"{what} is given twice ({first!r} and {second!r}); give it once",
                 param_hint=param_hint,
             )
         parsed[key] = rest.strip()
@@ -618,6 +646,59 @@ project_class_option = _value(
     "CLASS",
     "The project's class (e.g. industrial, energy): patches and proposals get the status a "
     "site of that project would get.",
+)
+stage_option = _choice(
+    "--stage",
+    STAGES,
+    "preexam",
+    "The stage of the application: preexam (用地预审: documents of 报批 are listed as later) "
+    "or approval (用地报批: every document is needed now).",
+)
+_FACT_HELP = " For every site that does not declare it in its own fields (a site's field wins)."
+project_type_option = _value(
+    "--project-type",
+    "TYPE",
+    "The project type, a key or name of the profile's project_types (county_road, 县道, "
+    "grid_500kv …)." + _FACT_HELP,
+)
+plan_level_option = _choice(
+    "--plan-level",
+    PLAN_LEVELS,
+    None,
+    "The level of the plan that lists the project." + _FACT_HELP,
+)
+plan_ref_option = _value(
+    "--plan-ref",
+    "TEXT",
+    "The plan or document that lists the project (evidence for the legal lists)." + _FACT_HELP,
+)
+approval_level_option = _choice(
+    "--approval-level",
+    APPROVAL_LEVELS,
+    None,
+    "The level that approves, 核准s or 备案s the project." + _FACT_HELP,
+)
+land_supply_option = _choice(
+    "--land-supply",
+    LAND_SUPPLY,
+    None,
+    "How the land is supplied: allocation (划拨) or transfer (出让)." + _FACT_HELP,
+)
+project_id_option = _value(
+    "--project-id",
+    "ID",
+    "The project the sites belong to (their land is summed for the 征收 authority)." + _FACT_HELP,
+)
+confirmation_ref_option = _value(
+    "--confirmation-ref",
+    "TEXT",
+    "The State Council investment authority's confirmation (国务院投资主管部门确认文件)."
+    + _FACT_HELP,
+)
+central_ref_option = _value(
+    "--central-ref",
+    "TEXT",
+    "The Central Committee or State Council document that names the project." + _FACT_HELP,
 )
 search_distance_option = _number(
     "--search-distance",

@@ -13,14 +13,14 @@ __all__ = ["profile_group"]
 
 @click.group("profile")
 def profile_group() -> None:
-    """Show a built-in profile (to copy and edit), validate a profile file, list layer keys."""
+    """Show, validate and document profiles: YAML to copy, problems, layer keys, rules."""
 
 
 @profile_group.command("show")
 @click.argument("name", default="china-preexam")
 def show_command(name: str) -> None:
     """Print the YAML of a built-in profile, e.g. `landcheck profile show > my.yaml`."""
-    from landcheck.profile import builtin_profile_text
+    from landcheck.io.profiles import builtin_profile_text
 
     click.echo(builtin_profile_text(name), nl=False)
 
@@ -36,6 +36,19 @@ def validate_command(path: str) -> None:
         f"{path}: profile {profile.name!r} version {profile.version} is valid "
         f"({len(profile.layers)} layers, {len(profile.rules)} rules)"
     )
+
+
+@profile_group.command("docs")
+@click.argument("profile", default="china-preexam")
+def docs_command(profile: str) -> None:
+    """Print the rules of PROFILE as Markdown (rule, outcomes, basis with marks, documents, stage).
+
+    docs/rules.md holds this text for the built-in profile.
+    """
+    from landcheck.io.profiles import resolve_profile
+    from landcheck.rules.docs import rules_markdown
+
+    click.echo(rules_markdown(resolve_profile(profile)), nl=False)
 
 
 @profile_group.command("layers")

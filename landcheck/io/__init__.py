@@ -3,6 +3,7 @@
 - :mod:`landcheck.io.vector`: vector sources (``PATH[:LAYER]``), layers, info.
 - :mod:`landcheck.io.sites`: site files, including the boundary coordinate TXT.
 - :mod:`landcheck.io.filtered`: constraint layers read only near the sites.
+- :mod:`landcheck.io.profiles`: profiles loaded (built-in, YAML files and texts, mappings).
 - :mod:`landcheck.io.boundary_txt`: the boundary coordinate TXT reader and writer.
 - :mod:`landcheck.io.records`: provenance of each input for the report.
 - :mod:`landcheck.io.output`: the one atomic writer every output goes through (folders and

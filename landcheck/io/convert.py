@@ -43,13 +43,13 @@ from landcheck.crs import (
     parse_crs,
     zone_for_longitude,
 )
-from landcheck.datum import DatumShift, legacy_refusal
+from landcheck.crs.datum import DatumShift, apply_datum_shift
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
 from landcheck.io.output import atomic_files, check_files
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
-from landcheck.messages import summarise
+from landcheck.messages import collecting, warn
 from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
 
 __all__ = ["OUTPUT_FORMATS", "ConvertResult", "convert"]
@@ -117,10 +117,10 @@ class ConvertResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _resolve_input(path: str, encoding: str | None, notes: list[str]) -> LayerSource:
+def _resolve_input(path: str, encoding: str | None) -> LayerSource:
     """The source to read: a report folder or a report GeoPackage means its ``sites`` layer."""
     if os.path.isdir(path) and os.path.isfile(os.path.join(path, _REPORT_GPKG)):
-        notes.append(f"read the sites of the report folder {path} ({_REPORT_GPKG}, layer 'sites')")
+        warn(f"read the sites of the report folder {path} ({_REPORT_GPKG}, layer 'sites')")
         return LayerSource(os.path.join(path, _REPORT_GPKG), "sites", encoding)
     source = LayerSource.parse(path, encoding=encoding)
     if (
@@ -130,7 +130,7 @@ def _resolve_input(path: str, encoding: str | None, notes: list[str]) -> LayerSo
     ):
         names = [name for name, _ in list_layers(source.path)]
         if len(names) > 1 and "sites" in names:
-            notes.append(f"read layer 'sites' of {source.path} (of {', '.join(names)})")
+            warn(f"read layer 'sites' of {source.path} (of {', '.join(names)})")
             return LayerSource(source.path, "sites", encoding)
     return source
 
@@ -173,7 +173,20 @@ def _txt_frame(
     )
 
 
-def _as_cgcs2000(frame: gpd.GeoDataFrame, warnings: list[str]) -> gpd.GeoDataFrame:
+def _changes_datum(crs: CRS | None, extension: str, target_crs: CRS | None) -> bool:
+    """Whether writing data in ``crs`` to this output moves it to another datum.
+
+    A boundary TXT and KML are always CGCS2000 (WGS 84 for KML); other formats keep
+    the data's datum unless ``--to-crs`` names a CRS in another one.
+    """
+    if extension in (".txt", ".kml"):
+        return True
+    return (
+        target_crs is not None and crs is not None and legacy_datum(target_crs) != legacy_datum(crs)
+    )
+
+
+def _as_cgcs2000(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """WGS 84 data taken as CGCS2000 (they agree at the decimetre level), said out loud."""
     geodetic = frame.crs.geodetic_crs
     cgcs2000 = CRS.from_epsg(CGCS2000_GEOGRAPHIC)
@@ -186,7 +199,7 @@ def _as_cgcs2000(frame: gpd.GeoDataFrame, warnings: list[str]) -> gpd.GeoDataFra
             "is CGCS2000: convert the data to CGCS2000 first"
         )
     lonlat = frame.to_crs(4326) if not frame.crs.equals(CRS.from_epsg(4326)) else frame
-    warnings.append(
+    warn(
         "WGS 84 coordinates taken as CGCS2000 (the two agree at the decimetre level). If they "
         "come from a Chinese web map (Gaode/AMap, Tencent: GCJ-02; Baidu: BD-09) they are "
         "shifted by 100–700 m: get the boundary from the survey instead"
@@ -194,7 +207,7 @@ def _as_cgcs2000(frame: gpd.GeoDataFrame, warnings: list[str]) -> gpd.GeoDataFra
     return lonlat.set_crs(CGCS2000_GEOGRAPHIC, allow_override=True)
 
 
-def _txt_target(frame: gpd.GeoDataFrame, to_crs: CRS | None, warnings: list[str]) -> Any:
+def _txt_target(frame: gpd.GeoDataFrame, to_crs: CRS | None) -> Any:
     """The CGCS2000 Gauss-Kruger CRS to write a TXT in."""
     if to_crs is not None:
         return to_crs
@@ -204,16 +217,14 @@ def _txt_target(frame: gpd.GeoDataFrame, to_crs: CRS | None, warnings: list[str]
     lon = (west + east) / 2.0
     zone = zone_for_longitude(lon, 3)
     target = gk_crs(zone)
-    warnings.append(
+    warn(
         f"written in {crs_label(target)} (CGCS2000 3-degree Gauss-Kruger zone {zone.number}, "
         f"from the sites' centre at {lon:.4f}°E); give --to-crs to choose another zone"
     )
     return target
 
 
-def _shapefile_columns(
-    frame: gpd.GeoDataFrame, encoding: str, warnings: list[str]
-) -> gpd.GeoDataFrame:
+def _shapefile_columns(frame: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFrame:
     """Fit field names into the DBF's 10 bytes, keeping them unique."""
     renames: dict[str, str] = {}
     taken: set[str] = set()
@@ -237,7 +248,7 @@ def _shapefile_columns(
         if name != column:
             renames[str(column)] = name
     if renames:
-        warnings.append(
+        warn(
             "shapefile field names hold at most 10 bytes: renamed "
             + ", ".join(f"{old} → {new}" for old, new in renames.items())
         )
@@ -249,14 +260,13 @@ def _vector_frame(
     extension: str,
     to_crs: CRS | None,
     encoding: str,
-    warnings: list[str],
 ) -> gpd.GeoDataFrame:
     out = frame.copy()
     if to_crs is not None and not out.crs.equals(to_crs):
         out = out.to_crs(to_crs)
     if extension == ".kml":
         if legacy_datum(out.crs) is None and not out.crs.equals(CRS.from_epsg(4326)):
-            warnings.append(
+            warn(
                 "written as WGS 84 longitude/latitude (KML's only CRS) from "
                 f"{crs_label(out.crs)}; CGCS2000 and WGS 84 agree at the decimetre level (PROJ "
                 "applies no shift between them)"
@@ -286,7 +296,7 @@ def _vector_frame(
         if column != out.geometry.name and pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].astype("string")
     if extension == ".shp":
-        out = _shapefile_columns(out, encoding, warnings)
+        out = _shapefile_columns(out, encoding)
     return out
 
 
@@ -405,72 +415,73 @@ def convert(
             f"cannot tell the output format from {out!r}; end it in "
             + ", ".join(sorted(OUTPUT_FORMATS))
         )
-    warnings: list[str] = []
-    src = _resolve_input(os.fspath(source), encoding, warnings)
-    outputs = _outputs_of(out, extension)
-    inputs = [os.fspath(source), src.path]
-    check_files(outputs, overwrite=overwrite, inputs=inputs)
-    shift = None if datum_shift is None else DatumShift.parse(datum_shift)
-    assume = None if crs is None else parse_crs(crs, what="--crs")
-    target_crs = None if to_crs is None else parse_crs(to_crs, what="--to-crs")
-    metadata: dict[str, str] = {}
-    if src.path.lower().endswith(".txt"):
-        txt = read_boundary_txt(src.path, encoding=src.encoding, datum_shift=shift)
-        frame, read_crs = txt.sites, crs_label(txt.crs)
-        warnings.extend(txt.warnings)
-        metadata = {k: v for k, v in txt.metadata.items() if not k.startswith("landcheck.")}
-    else:
-        frame, record = read_sites(src, assume_crs=assume, datum_shift=shift)
-        read_crs = record.crs or ""
-        warnings.extend(record.extra.get("warnings", ()))
-        if record.extra.get("crs_assumed"):
-            warnings.append(f"the input declares no CRS; taken to be {crs_label(assume)} (--crs)")
-        if record.extra.get("crs_replaced"):
-            warnings.append(f"{record.extra['crs_replaced']}; taken to be {crs_label(assume)}")
-        if record.extra.get("encoding_source") == "detected":
-            warnings.append(f"attribute encoding {record.extra['encoding']} detected (no .cpg)")
-    if not len(frame):
-        raise InputDataError(f"{src} holds no features to convert")
-    if np.isnan(frame_bounds(frame)[0]):
-        raise InputDataError(f"{src} holds no geometry to convert")
-    old = legacy_datum(frame.crs)
-    changes_datum = extension in (".txt", ".kml") or (
-        target_crs is not None and legacy_datum(target_crs) != old
-    )
-    if old is not None and changes_datum:
-        raise legacy_refusal(frame.crs, f"{src} (read as {read_crs})")
-    if extension == ".txt":
-        sites = _txt_frame(frame, id_field, name_field)
-        sites = _as_cgcs2000(sites, warnings)
-        target = _txt_target(sites, target_crs, warnings)
-        with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
-            write_boundary_txt(
-                sites,
-                os.path.join(staging, os.path.basename(out)),
-                encoding=output_encoding or "utf-8",
-                zone_prefix=zone_prefix,
-                metadata=metadata,
-                crs=target,
-            )
-        written_crs = target if target is not None else sites.crs
-        count = len(sites)
-    else:
-        shp_encoding = (output_encoding or "UTF-8").upper()
-        written = _vector_frame(frame, extension, target_crs, shp_encoding, warnings)
-        with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
-            _write_vector(
-                written,
-                os.path.join(staging, os.path.basename(out)),
-                extension,
-                layer_name,
-                shp_encoding,
-            )
-        written_crs, count = written.crs, len(written)
-    return ConvertResult(
-        output=out,
-        format=OUTPUT_FORMATS[extension],
-        features=count,
-        crs=crs_label(written_crs),
-        source=str(src),
-        warnings=summarise(warnings),
-    )
+    with collecting() as notes:
+        src = _resolve_input(os.fspath(source), encoding)
+        outputs = _outputs_of(out, extension)
+        inputs = [os.fspath(source), src.path]
+        check_files(outputs, overwrite=overwrite, inputs=inputs)
+        shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+        assume = None if crs is None else parse_crs(crs, what="--crs")
+        target_crs = None if to_crs is None else parse_crs(to_crs, what="--to-crs")
+        metadata: dict[str, str] = {}
+        if src.path.lower().endswith(".txt"):
+            txt = read_boundary_txt(src.path, encoding=src.encoding, datum_shift=shift)
+            frame, read_crs = txt.sites, crs_label(txt.crs)
+            for note in txt.warnings:
+                warn(note)
+            metadata = {k: v for k, v in txt.metadata.items() if not k.startswith("landcheck.")}
+        else:
+            frame, record = read_sites(src, assume_crs=assume)
+            read_crs = record.crs or ""
+            if shift is not None or _changes_datum(frame.crs, extension, target_crs):
+                frame, note = apply_datum_shift(frame, shift, f"{src} (read as {read_crs})")
+                if note is not None:
+                    warn(
+                        f"coordinates transformed from {note['source_crs']} to "
+                        f"{note['target_crs']} by {note['method']}"
+                    )
+            if record.extra.get("crs_assumed"):
+                warn(f"the input declares no CRS; taken to be {crs_label(assume)} (--crs)")
+            if record.extra.get("crs_replaced"):
+                warn(f"{record.extra['crs_replaced']}; taken to be {crs_label(assume)}")
+            if record.extra.get("encoding_source") == "detected":
+                warn(f"attribute encoding {record.extra['encoding']} detected (no .cpg)")
+        if not len(frame):
+            raise InputDataError(f"{src} holds no features to convert")
+        if np.isnan(frame_bounds(frame)[0]):
+            raise InputDataError(f"{src} holds no geometry to convert")
+        if extension == ".txt":
+            sites = _txt_frame(frame, id_field, name_field)
+            sites = _as_cgcs2000(sites)
+            target = _txt_target(sites, target_crs)
+            with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
+                write_boundary_txt(
+                    sites,
+                    os.path.join(staging, os.path.basename(out)),
+                    encoding=output_encoding or "utf-8",
+                    zone_prefix=zone_prefix,
+                    metadata=metadata,
+                    crs=target,
+                )
+            written_crs = target if target is not None else sites.crs
+            count = len(sites)
+        else:
+            shp_encoding = (output_encoding or "UTF-8").upper()
+            written = _vector_frame(frame, extension, target_crs, shp_encoding)
+            with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
+                _write_vector(
+                    written,
+                    os.path.join(staging, os.path.basename(out)),
+                    extension,
+                    layer_name,
+                    shp_encoding,
+                )
+            written_crs, count = written.crs, len(written)
+        return ConvertResult(
+            output=out,
+            format=OUTPUT_FORMATS[extension],
+            features=count,
+            crs=crs_label(written_crs),
+            source=str(src),
+            warnings=notes.summary(),
+        )

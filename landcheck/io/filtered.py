@@ -35,9 +35,11 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
+from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
+from landcheck.io import postgis
+from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
-from landcheck.io.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.io.vector import (
     LayerSource,
     implausible_crs_error,
@@ -276,7 +278,8 @@ def read_features_near(
     Sites are grouped into clusters of nearby sites; each cluster is one
     read whose spatial filter is the cluster's site outlines grown by
     ``margin`` metres (GeoPackage and FileGDB use their spatial index for it).
-    Features caught by two clusters are read once.
+    Features caught by two clusters are read once. A PostGIS table is read
+    by :func:`landcheck.io.postgis.read_features_near`.
 
     Parameters
     ----------
@@ -305,6 +308,16 @@ def read_features_near(
     record : InputRecord
         Provenance, including ``features_read``.
     """
+    if isinstance(source, PostGISSource):
+        return postgis.read_features_near(
+            source,
+            sites,
+            sites_crs,
+            key=key,
+            columns=columns,
+            margin=margin,
+            assume_crs=assume_crs,
+        )
     what = f"layer {key!r}"
     require_exists(source.path, what)
     layer, info, native_crs = _layer_meta(source)

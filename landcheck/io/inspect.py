@@ -17,11 +17,19 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.crs.traps import diagnose_coordinates, suggest_crs
+from landcheck.errors import LandcheckError
 from landcheck.geometry import clean_polygons
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
-from landcheck.io.traps import diagnose_coordinates, suggest_crs
+from landcheck.io.postgis import (
+    DRIVER,
+    PostGISSource,
+    database_tables,
+    is_postgis_source,
+    read_table,
+)
 from landcheck.io.vector import (
     LayerSource,
     list_layers,
@@ -97,6 +105,46 @@ def _layer_report(source: LayerSource, layer: str | None) -> dict[str, Any]:
         "encoding_note": choice.note,
         "fields": [str(f) for f in info["fields"]],
     }
+
+
+def _postgis_report(sources: list[PostGISSource]) -> dict[str, Any]:
+    """PostGIS tables described as a file's layers (the URL shown without its password).
+
+    A URL naming one table describes it, or fails with the reason; one naming a
+    database describes each table with geometry, a table that cannot be read
+    with its ``error``.
+    """
+    if len(sources) == 1 and sources[0].table:
+        layers = [_postgis_layer(sources[0])]
+    else:
+        layers = []
+        for source in sources:
+            try:
+                layers.append(_postgis_layer(source))
+            except LandcheckError as ex:
+                layers.append({"layer": source.layer, "driver": DRIVER, "error": str(ex)})
+    path = sources[0].path if sources else None
+    return {"path": path, "size_bytes": None, "format": DRIVER, "layers": layers}
+
+
+def _postgis_layer(source: PostGISSource) -> dict[str, Any]:
+    info, frame = read_table(source)
+    geometry = _geometry_fields(np.asarray(frame.geometry.values, dtype=object))
+    bounds = geometry.pop("_bounds")
+    layer = {
+        "layer": source.layer,
+        "driver": DRIVER,
+        **geometry,
+        **_crs_fields(info.crs, bounds),
+        "encoding": "UTF-8",
+        "encoding_source": "driver",
+        "encoding_note": "",
+        "fields": list(info.fields),
+        "geometry_column": info.column,
+        "srid": info.srid,
+        "feature_id": info.key,
+    }
+    return layer
 
 
 def _txt_report(source: LayerSource) -> dict[str, Any]:
@@ -207,7 +255,10 @@ def inspect_source(path: str, *, encoding: str | None = None) -> dict[str, Any]:
         encoding_source, encoding_note, fields, extent, invalid, repairable,
         empty}]}``; a TXT adds ``metadata``, ``transformation``, ``plots``
         (declared vs computed areas) and ``warnings``; a DXF adds ``dxf``
-        (entity counts), ``plots`` and ``warnings``.
+        (entity counts), ``plots`` and ``warnings``. A PostGIS table
+        (``postgresql://USER@HOST:PORT/DB:SCHEMA.TABLE``) is one layer, with
+        ``geometry_column``, ``srid`` and ``feature_id`` (its integer key);
+        ``path`` is the URL without its password.
 
     Raises
     ------
@@ -228,6 +279,8 @@ def inspect_source(path: str, *, encoding: str | None = None) -> dict[str, Any]:
     >>> layer["features"], layer["crs"], layer["crs_check"], layer["invalid"]
     (1, 'EPSG:4523', 'ok', 0)
     """
+    if is_postgis_source(path):
+        return _postgis_report(database_tables(path))
     source = LayerSource.parse(path, encoding=encoding)
     require_exists(source.path, "inspect")
     head = {

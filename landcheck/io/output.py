@@ -49,6 +49,7 @@ from datetime import datetime, timezone
 
 from landcheck._version import __version__
 from landcheck.errors import LandcheckError, OutputError, OutputExistsError
+from landcheck.io.postgis import is_postgis_source
 
 __all__ = [
     "MARKER",
@@ -104,7 +105,8 @@ def input_paths(sources: Iterable[object]) -> list[str]:
     ----------
     sources : iterable
         Paths or ``PATH:LAYER`` sources (anything else, such as an in-memory
-        frame or a built-in profile name, names no file and is skipped).
+        frame, a PostGIS URL or a built-in profile name, names no file and is
+        skipped).
 
     Returns
     -------
@@ -120,13 +122,13 @@ def input_paths(sources: Iterable[object]) -> list[str]:
     ...     open(os.path.join(folder, name), "w").close()
     >>> [os.path.basename(p) for p in input_paths([os.path.join(folder, "roads.shp:roads")])]
     ['roads.shp', 'roads.dbf']
-    >>> input_paths(["china-preexam", None])
+    >>> input_paths(["china-preexam", None, "postgresql://gis@db/plan:public.farmland"])
     []
     """
     found: list[str] = []
     for source in sources:
-        if not isinstance(source, str | os.PathLike):
-            continue
+        if not isinstance(source, str | os.PathLike) or is_postgis_source(source):
+            continue  # a frame, or a database table (postgresql://…): no file
         text = os.fspath(source)
         candidates = [text, text.rpartition(":")[0]] if ":" in text else [text]
         for candidate in candidates:

@@ -1,13 +1,183 @@
-"""Reading profile files."""
+"""Loading profiles: the built-in ones, YAML files and texts, mappings.
+
+:mod:`landcheck.profile` says what a profile is and checks its schema; what a
+rule's evaluator needs (its outcomes, template values, parameters) is checked
+by :mod:`landcheck.rules`. Loading asks both, so a profile that is wrong is
+refused with every problem at once, each naming its key
+(:class:`~landcheck.errors.ProfileError`). A :class:`~landcheck.profile.Profile`
+built otherwise is checked by :func:`resolve_profile` before a run uses it.
+
+YAML is parsed with libyaml's safe loader; aliases that would expand a
+profile beyond :data:`MAX_YAML_NODES` values ("billion laughs") and nesting
+deeper than 50 levels are refused before anything is built.
+"""
 
 from __future__ import annotations
 
 import os
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
-from landcheck.errors import DataSourceError
-from landcheck.profile import BUILTIN_PROFILES, Profile, load_profile, profile_from_yaml
+import yaml
 
-__all__ = ["read_profile", "resolve_profile"]
+from landcheck.errors import DataSourceError, ProfileError, shown
+from landcheck.profile import Profile
+from landcheck.rules import validate_profile, validate_rule
+
+__all__ = [
+    "BUILTIN_PROFILES",
+    "MAX_YAML_NODES",
+    "builtin_profile_text",
+    "load_profile",
+    "profile_from_dict",
+    "profile_from_yaml",
+    "read_profile",
+    "resolve_profile",
+]
+
+BUILTIN_PROFILES = {"china-preexam": "china-preexam.yaml"}
+"""Built-in profiles: name → YAML file in :mod:`landcheck.profiles`."""
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it (ten times faster), else the pure-Python one."""
+
+MAX_YAML_NODES = 100_000
+"""Most values (scalars, lists, mappings) a profile's YAML may hold once its aliases
+(``*name``) are expanded. The built-in profile holds about 900; the limit stops alias
+bombs ("billion laughs"), which expand a few hundred bytes into billions of values."""
+
+_MAX_YAML_DEPTH = 50
+"""Deepest nesting of a profile's YAML (the built-in one nests 8 levels)."""
+
+
+def profile_from_dict(data: Any, *, origin: str = "<dict>") -> Profile:
+    """Validate profile data (schema and rules) and build a :class:`Profile`.
+
+    Raises
+    ------
+    ProfileError
+        Listing every problem found, each naming its key.
+
+    Examples
+    --------
+    >>> data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    >>> data["rules"][0]["outcomes"]["relocate"]["zh"] = "占用 {area_hectares} 公顷"
+    >>> profile_from_dict(data, origin="mine")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.ProfileError: profile 'mine' has 1 problem:
+      - rules[0] (permanent_farmland): outcomes.relocate.zh: unknown value(s) area_hectares; ...
+    """
+    return Profile.from_dict(data, origin=origin, check_rule=validate_rule)
+
+
+def profile_from_yaml(text: str, *, origin: str) -> Profile:
+    """Parse and validate a profile from YAML text.
+
+    Examples
+    --------
+    >>> text = builtin_profile_text("china-preexam").replace("area_m2: 1.0", "area_m2: 0.5")
+    >>> profile_from_yaml(text, origin="example")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.ProfileError: profile 'example' has 1 problem:
+      - analysis.sliver.area_m2: must be from 1 to 100, got 0.5
+    """
+    try:
+        data = _load_yaml(text)
+    except yaml.YAMLError as ex:
+        raise ProfileError(origin, [f"not valid YAML: {_capped_lines(str(ex))}"]) from ex
+    except _YamlTooBig as ex:
+        raise ProfileError(origin, [str(ex)]) from None
+    return profile_from_dict(data, origin=origin)
+
+
+class _YamlTooBig(Exception):
+    """A YAML document nests too deep or expands to too many values."""
+
+
+def _load_yaml(text: str) -> Any:
+    """Load one YAML document; refuse it before construction if it is too big.
+
+    Too big: its aliases would expand it beyond :data:`MAX_YAML_NODES` values,
+    or it nests deeper than :data:`_MAX_YAML_DEPTH` levels.
+    """
+    loader = _YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {}, 0)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
+    """Count the values under ``node`` with every alias expanded.
+
+    An aliased node is counted once per use but walked once, so an alias bomb
+    is measured in linear time.
+    """
+    if depth > _MAX_YAML_DEPTH:
+        raise _YamlTooBig(
+            f"the YAML nests more than {_MAX_YAML_DEPTH} levels deep (or an alias refers to "
+            "itself); a profile nests a few levels"
+        )
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        children = []
+    size = 1 + sum(_expanded_size(child, sizes, depth + 1) for child in children)
+    if size > MAX_YAML_NODES:
+        raise _YamlTooBig(
+            f"the YAML expands to more than {MAX_YAML_NODES:,} values once its aliases (*name) "
+            "are resolved (an alias bomb?); write the values out, or use fewer aliases"
+        )
+    sizes[id(node)] = size
+    return size
+
+
+def _capped_lines(text: str, limit: int = 400) -> str:
+    """A parser message cut to ``limit`` characters (it quotes the offending line)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def builtin_profile_text(name: str) -> str:
+    """Return the YAML text of a built-in profile (for copying and editing)."""
+    if name not in BUILTIN_PROFILES:
+        valid = ", ".join(sorted(BUILTIN_PROFILES))
+        raise ProfileError(
+            name if len(name) <= 60 else name[:57] + "...",
+            [f"no built-in profile {shown(name)}; built-in profiles: {valid}"],
+        )
+    path = resources.files("landcheck.profiles").joinpath(BUILTIN_PROFILES[name])
+    return path.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=8)
+def load_profile(name: str = "china-preexam") -> Profile:
+    """Return a built-in profile by name.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`BUILTIN_PROFILES`. For a profile file use
+        :func:`read_profile`.
+
+    Examples
+    --------
+    >>> profile = load_profile("china-preexam")
+    >>> profile.name, sorted(profile.layers)[:3]
+    ('china-preexam', ['approved_land', 'eco_redline', 'farmland'])
+    """
+    return profile_from_yaml(builtin_profile_text(name), origin=name)
 
 
 def read_profile(path: str | os.PathLike[str]) -> Profile:
@@ -23,7 +193,6 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
     Examples
     --------
     >>> import os, tempfile
-    >>> from landcheck.profile import builtin_profile_text
     >>> path = os.path.join(tempfile.mkdtemp(), "my.yaml")
     >>> with open(path, "w", encoding="utf-8") as handle:
     ...     _ = handle.write(builtin_profile_text("china-preexam").replace(
@@ -46,14 +215,18 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
 
 
 def resolve_profile(value: str | os.PathLike[str] | Profile) -> Profile:
-    """Return a Profile from a Profile, a built-in name or a YAML path.
+    """Return a Profile from a Profile, a built-in name or a YAML path, its rules checked.
+
+    A Profile built otherwise (:meth:`Profile.from_dict` checks the schema
+    only) has its rules checked here (:func:`landcheck.rules.validate_profile`).
 
     Examples
     --------
     >>> resolve_profile("china-preexam").version
-    '2026-11'
+    '2026-12'
     """
     if isinstance(value, Profile):
+        validate_profile(value)
         return value
     text = os.fspath(value)
     if text in BUILTIN_PROFILES:

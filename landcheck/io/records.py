@@ -78,6 +78,9 @@ class InputRecord:
         Why the layer could not be used, or notes about the read.
     extra : dict
         Format-specific notes (encoding, driver, TXT metadata…).
+    digest : str or None
+        SHA-256 of what was read, for a source that is not a file (a
+        database table); ``sha256`` reports it.
     """
 
     role: str
@@ -90,10 +93,13 @@ class InputRecord:
     status: str = "ok"
     detail: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    digest: str | None = None
 
     @property
     def sha256(self) -> str | None:
-        """SHA-256 of the file (computed on first use, cached per file version)."""
+        """SHA-256 of the file (computed on first use, cached per file version), or ``digest``."""
+        if self.digest is not None:
+            return self.digest
         return file_sha256(self.path) if self.path else None
 
     def to_dict(self) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 Every site file ends in the same checks: a CRS must be declared (or given
 with ``--crs``), and the coordinates must fit it — the messages come from
-:mod:`landcheck.io.traps` and name the probable CRS. Shapefiles without a
+:mod:`landcheck.crs.traps` and name the probable CRS. Shapefiles without a
 ``.cpg`` (loose or zipped) have their attribute encoding detected
 (:mod:`landcheck.io.encoding`); one without its ``.dbf`` is read with a
 warning that its sites have no ids, names or project classes.
-Xian 1980 / Beijing 1954 data is shifted to CGCS2000 when a datum shift is
-given (:mod:`landcheck.datum`); without one it is returned as it is and the
-caller refuses it.
+Data is returned in the CRS it declares: a Xian 1980 / Beijing 1954 file is
+shifted (or refused) by the caller with :func:`landcheck.crs.datum.apply_datum_shift`;
+only a boundary TXT, whose header may carry its own 7 parameters, is shifted
+while it is read.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
-from landcheck.datum import DatumShift, apply_datum_shift
+from landcheck.crs.datum import DatumShift
+from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.records import InputRecord
 from landcheck.io.shapefile import lacks_dbf
-from landcheck.io.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.io.vector import (
     LayerSource,
     implausible_crs_error,
@@ -37,6 +38,7 @@ from landcheck.io.vector import (
     require_exists,
     resolve_layer,
 )
+from landcheck.messages import deferred, warn
 
 __all__ = ["frame_bounds", "read_sites"]
 
@@ -82,7 +84,8 @@ def _read_txt_sites(
     )
     record.extra["format"] = "boundary TXT"
     record.extra["encoding"] = txt.encoding
-    record.extra["warnings"] = list(txt.warnings)
+    for note in txt.warnings:
+        warn(note)
     record.extra.update({k: v for k, v in txt.metadata.items() if k.startswith("landcheck.")})
     return txt.sites, record
 
@@ -129,7 +132,7 @@ def read_sites(
     datum_shift: DatumShift | str | None = None,
     area_tolerance: float = 0.01,
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
-    """Read a site file in full, in its own CRS (or CGCS2000 after a datum shift).
+    """Read a site file in full, in its own CRS.
 
     A ``.txt`` file is read as a boundary coordinate TXT (界址点坐标), which
     declares its own CRS; a ``.dxf`` as a survey drawing (closed polylines
@@ -145,8 +148,8 @@ def read_sites(
         this one does (recorded as ``crs_replaced``). Without it, a file with
         no CRS is an error whose message suggests the CRS.
     datum_shift : DatumShift or str, optional
-        7 Helmert parameters moving Xian 1980 / Beijing 1954 data to CGCS2000
-        (recorded in ``record.extra["datum_shift"]`` and its warnings).
+        7 Helmert parameters for a boundary TXT in Xian 1980 / Beijing 1954
+        (checked against those its header gives, and applied while reading).
     area_tolerance : float
         For a boundary TXT: the relative difference between a plot's declared
         地块面积 and its computed planar area above which a warning is
@@ -155,10 +158,13 @@ def read_sites(
     Returns
     -------
     sites : GeoDataFrame
-        Every feature, with its attributes.
+        Every feature, with its attributes, in the CRS the file declares (a
+        boundary TXT: in CGCS2000).
     record : InputRecord
         Provenance of the read: ``extra`` holds the format, the encoding and
-        how it was chosen, notes and warnings.
+        how it was chosen. What the reader has to say about the file (a
+        shapefile without .dbf, the TXT reader's and the DXF reader's notes)
+        is said with :func:`landcheck.messages.warn` once the file is read.
 
     Raises
     ------
@@ -172,6 +178,13 @@ def read_sites(
     if not isinstance(source, LayerSource):
         source = LayerSource.parse(source)
     shift = None if datum_shift is None else DatumShift.parse(datum_shift)
+    with deferred():
+        return _read(source, assume_crs, shift, area_tolerance)
+
+
+def _read(
+    source: LayerSource, assume_crs: CRS | None, shift: DatumShift | None, area_tolerance: float
+) -> tuple[gpd.GeoDataFrame, InputRecord]:
     require_exists(source.path, "sites")
     extension = os.path.splitext(source.path)[1].lower()
     if extension == ".txt":
@@ -184,7 +197,8 @@ def read_sites(
         record.layer = source.layer
         record.extra["format"] = "DXF"
         record.extra["dxf"] = drawing.counts
-        record.extra["warnings"] = list(drawing.notes)
+        for note in drawing.notes:
+            warn(note)
     else:
         layer = resolve_layer(source, "sites")
         frame = read_frame(source, layer)
@@ -195,17 +209,8 @@ def read_sites(
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
             record.extra.update(choice.to_dict())
         if lacks_dbf(source.path, layer):
-            record.extra.setdefault("warnings", []).append(_NO_DBF)
+            warn(_NO_DBF)
     frame = _settle_crs(frame, record, source, assume_crs, driver)
     record.crs = crs_label(frame.crs)
     record.features_read = len(frame)
-    if shift is None:
-        return frame, record
-    frame, note = apply_datum_shift(frame, shift, f"the site file {source}")
-    if note is not None:
-        record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
-        record.extra.setdefault("warnings", []).append(
-            f"coordinates transformed from {note['source_crs']} to {note['target_crs']} by "
-            f"{note['method']}"
-        )
     return frame, record

@@ -21,6 +21,7 @@ from pyogrio.errors import DataSourceError as OGRDataSourceError
 from pyproj import CRS
 
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
+from landcheck.io import geoparquet
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
@@ -133,6 +134,9 @@ def list_layers(path: str) -> list[tuple[str, str | None]]:
             f"cannot read {', '.join(map(repr, blocked))}: permission denied; get read access "
             f"to {'it' if len(blocked) == 1 else 'them'}, or give a copy you can read"
         )
+    if geoparquet.is_geoparquet(path):
+        info = geoparquet.layer_info(path)
+        return [(info["layer_name"], info["geometry_type"])]
     try:
         return list(_layers_of(file_version(path)))
     except OGRDataSourceError as ex:
@@ -168,7 +172,10 @@ def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
     """Return pyogrio's layer info (crs, fields, feature count, driver, encoding).
 
     Cached per file version, like :func:`list_layers`; the caller gets its own copy.
+    GeoParquet is described by :mod:`landcheck.io.geoparquet`.
     """
+    if geoparquet.is_geoparquet(source.path):
+        return {**geoparquet.layer_info(source.path), "encoding_source": "format"}
     choice = choose_encoding(source.path, source.encoding, layer)
     try:
         info = dict(_info_of(file_version(source.path), layer, choice.encoding))
@@ -199,8 +206,12 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
 
     The attribute encoding is chosen by :func:`landcheck.io.encoding.choose_encoding`:
     ``source.encoding`` when given, else detected for a shapefile without .cpg
-    (loose, or the layer's inside a .zip).
+    (loose, or the layer's inside a .zip). GeoParquet is read by
+    :func:`landcheck.io.geoparquet.read_frame` (the GDAL of pyogrio's wheels has
+    no Parquet driver).
     """
+    if geoparquet.is_geoparquet(source.path):
+        return geoparquet.read_frame(source.path, **kwargs)
     encoding = choose_encoding(source.path, source.encoding, layer).encoding
     try:
         return pyogrio.read_dataframe(source.path, layer=layer, encoding=encoding, **kwargs)

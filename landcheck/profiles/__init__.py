@@ -1,1 +1,1 @@
-"""Built-in profiles, as YAML files (see :data:`landcheck.profile.BUILTIN_PROFILES`)."""
+"""Built-in profiles, as YAML files (see :data:`landcheck.io.profiles.BUILTIN_PROFILES`)."""

@@ -32,7 +32,10 @@ _TEXTS = {
     "sites": ("项目用地", "Sites"),
     "map": ("叠加分析图", "Map"),
     "findings": ("审查意见", "Findings"),
-    "basis": ("依据", "Legal basis"),
+    "basis": (
+        "依据（〔V〕已核读全文，〔P〕据二手来源，〔U〕未核实）",
+        "Legal basis ([V] read in a full text, [P] from a secondary source, [U] not verified)",
+    ),
     "documents": ("须提交材料", "Documents required"),
     "tables": ("统计表", "Tables"),
     "provenance": ("数据来源与运行参数", "Provenance"),

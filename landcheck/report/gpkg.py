@@ -2,14 +2,18 @@
 
 Layers: ``sites`` (one row per site with status and per-check statuses and
 overlap areas), ``overlaps`` (every piece: site, layer, feature id, class code,
-areas), ``findings`` (one row per finding, on the site's geometry) and the
+areas), ``findings`` (one row per finding, on the site's geometry), one
+``context_<KEY>`` per constraint layer read (the features the run read near the
+sites, whole: what lies beside a site, not only in it; land use with its
+level-1 class and 三大类, planning zones with their conformity) and the
 attribute tables ``inputs`` and ``run_info``. UTF-8, explicit CRS, one
 geometry type per layer (MultiPolygon), long field names.
 
 QGIS opens it styled: each spatial layer has a default style in
 ``layer_styles`` (see :mod:`landcheck.report.styles`), and the project
 ``landcheck`` stored in ``qgis_projects`` opens every layer in order
-(QGIS: Project ▸ Open From ▸ GeoPackage, or double-click it in the Browser).
+(QGIS: Project ▸ Open From ▸ GeoPackage, or double-click it in the Browser), the
+context layers in a group under the results.
 """
 
 from __future__ import annotations
@@ -24,10 +28,15 @@ import pandas as pd
 import pyogrio
 
 from landcheck._version import __version__
+from landcheck.classify import BUILTIN_TABLES, CodeTable, load_code_table
 from landcheck.crs import crs_label
 from landcheck.report.styles import (
+    CONTEXT_GROUP,
+    CONTEXT_PREFIX,
     PROJECT_NAME,
     LayerInfo,
+    context_classes,
+    context_title,
     project_metadata,
     project_qgs,
     project_qgz,
@@ -39,7 +48,7 @@ from landcheck.result import FINDINGS_SCHEMA, CheckResult
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
 
-__all__ = ["FILENAME", "LAYER_TITLES", "gpkg_layers", "write_gpkg"]
+__all__ = ["FILENAME", "LAYER_TITLES", "context_layers", "gpkg_layers", "write_gpkg"]
 
 FILENAME = "landcheck.gpkg"
 
@@ -96,6 +105,57 @@ def _findings_layer(result: CheckResult) -> gpd.GeoDataFrame:
     )
 
 
+def _code_table(result: CheckResult, key: str) -> CodeTable | None:
+    """The classification table a layer's codes were read with (built-in tables only)."""
+    spec = result.profile.layers.get(key)
+    used = (views[key].classification for views in result.site_layers if key in views)
+    name = next((n for n in used if n), None) or (spec.classification if spec else None)
+    return load_code_table(name) if name in BUILTIN_TABLES else None
+
+
+def _context_layer(result: CheckResult, key: str, features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A layer's features read near the sites, with their class as the maps colour it."""
+    spec = result.profile.layers[key]
+    data: dict[str, object] = {
+        "layer": [key] * len(features),
+        "layer_title": [spec.title.zh] * len(features),
+        "feature_id": features["_id"].astype("string").fillna("").to_numpy()
+        if "_id" in features
+        else features.index.astype(str).to_numpy(),
+    }
+    table = _code_table(result, key)
+    if "_code" in features:
+        codes = features["_code"].astype("string").fillna("").astype(str).tolist()
+        resolved = [(table.resolve(c) or "") if table is not None else c for c in codes]
+        data["class_code"] = codes
+        if "_name" in features:
+            data["class_name"] = features["_name"].astype("string").fillna("").to_numpy()
+        elif table is not None:
+            data["class_name"] = [table.value(c, "name") if c else "" for c in resolved]
+        if table is not None and spec.kind == "land_use":
+            for column in ("level1", "level1_name", "category"):
+                data[column] = [table.value(c, column) if c else "" for c in resolved]
+        if table is not None and spec.kind == "planning_zone":
+            data["conformity"] = [table.value(c, "conformity") if c else "" for c in resolved]
+    frame = pd.DataFrame(data)
+    for column in frame.columns:
+        frame[column] = frame[column].astype("string")
+    return gpd.GeoDataFrame(frame, geometry=features.geometry.values, crs=result.analysis_crs)
+
+
+def context_layers(result: CheckResult) -> dict[str, gpd.GeoDataFrame]:
+    """``context_<KEY>``: each constraint layer's features read near the sites.
+
+    The control lines (farmland, redline, boundary, the user's own layers)
+    come first and the layers that cover the land (land use, planning zones,
+    administrative units) last, so QGIS draws the lines over the parcels.
+    """
+    area_kinds = ("land_use", "planning_zone", "admin")
+    keys = [k for k in result.profile.layers if k in result.context]
+    keys.sort(key=lambda k: result.profile.layers[k].kind in area_kinds)
+    return {f"{CONTEXT_PREFIX}{k}": _context_layer(result, k, result.context[k]) for k in keys}
+
+
 def _run_info(result: CheckResult) -> pd.DataFrame:
     rows = {
         "schema": FINDINGS_SCHEMA,
@@ -121,6 +181,7 @@ def gpkg_layers(result: CheckResult) -> dict[str, pd.DataFrame]:
         "sites": _sites_layer(result),
         "findings": _findings_layer(result),
         "overlaps": _overlaps_layer(result),
+        **context_layers(result),
         "inputs": inputs.astype("string"),
         "run_info": _run_info(result),
     }
@@ -158,14 +219,19 @@ def _write_styles(
         extent = None
         if spatial and len(frame) and not frame.geometry.is_empty.all():
             extent = tuple(float(v) for v in frame.total_bounds)
-        title = LAYER_TITLES.get(name, (name, name))
+        context = name.startswith(CONTEXT_PREFIX)
+        if context:
+            title = context_title(result, name[len(CONTEXT_PREFIX) :])
+        else:
+            title = LAYER_TITLES.get(name, (name, name))
         infos.append(
             LayerInfo(
                 name=name,
                 title=title[1] if lang == "en" else title[0],
                 spatial=spatial,
-                style=style_body(result, name, fields, lang=lang),
+                style=style_body(result, name, fields, lang=lang, classes=context_classes(frame)),
                 extent=extent,
+                group=CONTEXT_GROUP[1 if lang == "en" else 0] if context else None,
             )
         )
     heading = "建设项目用地预审与选址" if lang == "zh" else "Land pre-examination"

@@ -32,6 +32,7 @@ from landcheck.report.wordstyle import Flow, add_text, blank
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
 from landcheck.tables import ReportTable
+from landcheck.tables.findings import LATER
 
 __all__ = ["DRAFT_MARK", "add_opinion_drafts", "chinese_number", "draft_texts"]
 
@@ -164,11 +165,12 @@ def _review_points(flow: Flow, findings: ReportTable, site_id: str, texts: dict[
 def _documents(
     flow: Flow, result: CheckResult, site_id: str, lang: str, texts: dict[str, str]
 ) -> None:
-    documents = result.documents(site_id)
+    documents = [d.get(lang) for d in result.documents(site_id)]
+    documents += [d.get(lang) + LATER[lang] for d in result.documents_later(site_id)]
     if not documents:
         flow.paragraph(texts["none"])
     for number, item in enumerate(documents, 1):
-        paragraph = flow.paragraph(f"{number}. {item.get(lang)}")
+        paragraph = flow.paragraph(f"{number}. {item}")
         paragraph.paragraph_format.keep_with_next = number < len(documents)
 
 

@@ -11,8 +11,10 @@ writes them.
 Styles: ``sites`` as red outlines (the 红线) labelled with the site id;
 ``overlaps`` by layer key, in the map colours, with the land-use, planning
 and administrative pieces listed but switched off so the control lines read
-first; ``findings`` by status. Every field gets a readable alias in the
-report language.
+first; ``findings`` by status; the context layers (``context_<KEY>``, the
+features read near the sites) in their layer's colours, land use by level-1
+class with its 三大类 and planning zones by conformity, as the HTML maps colour
+them. Every field gets a readable alias in the report language.
 """
 
 from __future__ import annotations
@@ -29,15 +31,25 @@ from xml.sax.saxutils import escape, quoteattr
 from pyproj import CRS
 
 from landcheck.crs import crs_label
-from landcheck.labels import status_label
+from landcheck.labels import CATEGORY_EN, CONFORMITY, LEVEL1_EN, label, status_label
 from landcheck.profile import STATUSES
-from landcheck.report.palette import SITE_COLOR, STATUS_COLORS, layer_color
+from landcheck.report.palette import (
+    CONFORMITY_COLORS,
+    LEVEL1_COLORS,
+    SITE_COLOR,
+    STATUS_COLORS,
+    layer_color,
+)
 from landcheck.result import CheckResult
 
 __all__ = [
+    "CONTEXT_GROUP",
+    "CONTEXT_PREFIX",
     "FIELD_ALIASES",
     "PROJECT_NAME",
     "LayerInfo",
+    "context_classes",
+    "context_title",
     "layer_qml",
     "project_metadata",
     "project_qgs",
@@ -52,6 +64,15 @@ PROJECT_NAME = "landcheck"
 _QGIS_VERSION = "3.22.0-Białowieża"
 _DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
 _OFF_KINDS = ("land_use", "planning_zone", "admin")
+
+CONTEXT_PREFIX = "context_"
+"""Prefix of the GeoPackage layers of features read near the sites: ``context_farmland``."""
+
+CONTEXT_GROUP = ("周边要素", "Around the sites")
+"""The stored project's group of context layers (Chinese, English)."""
+
+_CONTEXT_OFF_KINDS = ("planning_zone", "admin")
+"""Context layers listed but switched off: they would cover the land-use parcels."""
 
 FIELD_ALIASES: dict[str, tuple[str, str]] = {
     "site_id": ("项目编号", "site id"),
@@ -78,6 +99,10 @@ FIELD_ALIASES: dict[str, tuple[str, str]] = {
     "message_en": ("审查意见（英文）", "finding (English)"),
     "basis": ("依据", "legal basis"),
     "documents": ("须提交材料", "documents required"),
+    "level1": ("一级地类代码", "level-1 class code"),
+    "level1_name": ("一级地类", "level-1 class"),
+    "category": ("三大类", "land category (三大类)"),
+    "conformity": ("规划符合性", "plan conformity"),
 }
 """Field → alias (Chinese, English) shown in QGIS."""
 
@@ -91,6 +116,8 @@ class LayerInfo:
     spatial: bool
     style: str = ""
     extent: tuple[float, float, float, float] | None = None
+    group: str | None = None
+    """The layer-tree group it is listed in (None: at the top level)."""
 
 
 def _rgba(color: str, alpha: int = 255) -> str:
@@ -140,8 +167,8 @@ def _symbol(name: str, layers: Sequence[str], alpha: float = 1.0) -> str:
 _BRUSHES = {"///": "f_diagonal", "\\\\\\": "b_diagonal", "..": "dense6", "xx": "diagonal_x"}
 
 
-def _layer_symbol(name: str, style: Mapping[str, str]) -> str:
-    layers = [_simple_fill(_rgba(style["color"], 150), _rgba(style["edge"]), width=0.3)]
+def _layer_symbol(name: str, style: Mapping[str, str], fill_alpha: int = 150) -> str:
+    layers = [_simple_fill(_rgba(style["color"], fill_alpha), _rgba(style["edge"]), width=0.3)]
     brush = _BRUSHES.get(style.get("hatch", ""))
     if brush:
         layers.append(
@@ -211,8 +238,117 @@ def _aliases(fields: Sequence[str], lang: str) -> str:
     return f"<aliases>{''.join(items)}</aliases>"
 
 
-def style_body(result: CheckResult, layer: str, fields: Sequence[str], *, lang: str = "zh") -> str:
-    """The children of a layer's style (renderer, labels, aliases), as in a .qgs ``maplayer``."""
+def context_title(result: CheckResult, key: str) -> tuple[str, str]:
+    """Title of a context layer (Chinese, English): its layer's title, marked as around."""
+    spec = result.profile.layers.get(key)
+    zh, en = (spec.title.zh, spec.title.en) if spec is not None else (key, key)
+    return f"周边{zh}", f"{en} (around the sites)"
+
+
+def _context_kind(result: CheckResult, layer: str) -> str | None:
+    """The layer kind of a ``context_<KEY>`` layer (None for any other layer)."""
+    if not layer.startswith(CONTEXT_PREFIX):
+        return None
+    spec = result.profile.layers.get(layer[len(CONTEXT_PREFIX) :])
+    return spec.kind if spec is not None else "generic"
+
+
+def _class_fill(name: str, color: str, *, unknown: bool = False) -> str:
+    """A class's fill, half transparent over grey edges; unknown classes cross-hatched."""
+    layers = [_simple_fill(_rgba(color, 140), _rgba("#7b7d7d"), width=0.2)]
+    if unknown:
+        layers.append(
+            _simple_fill(
+                _rgba("#7b7d7d", 200), _rgba("#7b7d7d", 0), style="diagonal_x", outline_style="no"
+            )
+        )
+    return _symbol(name, layers)
+
+
+def _land_use_classes(
+    values: Sequence[tuple[str, str, str]], lang: str
+) -> list[tuple[str, str, str, bool]]:
+    """Categories of a land-use context layer: one per level-1 class and 三大类.
+
+    ``values``: the layer's distinct (level1, level1_name, category). A level-1 class
+    may span two 三大类 (10 交通运输用地: 1006 农村道路 is 农用地, the rest 建设用地), so
+    the category value is ``level1|category``, coloured by the level-1 class.
+    """
+    categories = []
+    for level1, name, category in sorted(set(values)):
+        if not level1:
+            text = label("unclassified", lang)
+        elif lang == "en":
+            group = CATEGORY_EN.get(category, category)
+            text = f"{level1} {LEVEL1_EN.get(level1, name)}" + (f" ({group})" if group else "")
+        else:
+            text = f"{level1} {name}" + (f"（{category}）" if category else "")
+        symbol = _class_fill(
+            str(len(categories)), LEVEL1_COLORS.get(level1, "#ffffff"), unknown=not level1
+        )
+        categories.append((f"{level1}|{category}", text, symbol, True))
+    return categories
+
+
+_LAND_USE_CLASS = 'concat("level1", \'|\', "category")'
+"""The expression a land-use context layer is classified by: level-1 class and 三大类."""
+
+
+def _conformity_classes(lang: str) -> list[tuple[str, str, str, bool]]:
+    categories = []
+    for value, color in CONFORMITY_COLORS.items():
+        words = CONFORMITY.get(value, ("", ""))
+        text = (words[1] if lang == "en" else words[0]) or label("unclassified", lang)
+        symbol = _class_fill(str(len(categories)), color, unknown=value == "conflict")
+        categories.append((value, text, symbol, True))
+    return categories
+
+
+def context_classes(frame: Any) -> list[tuple[str, str, str]]:
+    """The distinct (level1, level1_name, category) of a land-use context layer ([] otherwise)."""
+    columns = ("level1", "level1_name", "category")
+    if not all(c in getattr(frame, "columns", ()) for c in columns):
+        return []
+    values = frame[list(columns)].astype("string").fillna("").astype(str)
+    return sorted(set(values.itertuples(index=False, name=None)))
+
+
+def _context_body(
+    result: CheckResult, layer: str, fields: Sequence[str], lang: str, classes: Sequence[tuple]
+) -> str:
+    """Renderer and aliases of a context layer."""
+    key = layer[len(CONTEXT_PREFIX) :]
+    kind = _context_kind(result, layer)
+    if kind == "land_use" and "level1" in fields:
+        renderer = _categorized(_LAND_USE_CLASS, _land_use_classes(classes, lang))
+    elif kind == "planning_zone" and "conformity" in fields:
+        renderer = _categorized("conformity", _conformity_classes(lang))
+    else:
+        # lighter than the pieces inside the sites, so the land use shows through
+        symbol = _layer_symbol("0", layer_color(result, key), fill_alpha=70)
+        renderer = (
+            '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" '
+            f'forceraster="0" referencescale="-1"><symbols>{symbol}</symbols>'
+            "<rotation/><sizescale/></renderer-v2>"
+        )
+    return renderer + _aliases(fields, lang)
+
+
+def style_body(
+    result: CheckResult,
+    layer: str,
+    fields: Sequence[str],
+    *,
+    lang: str = "zh",
+    classes: Sequence[tuple[str, str, str]] = (),
+) -> str:
+    """The children of a layer's style (renderer, labels, aliases), as in a .qgs ``maplayer``.
+
+    ``classes`` are the distinct (level1, level1_name, category) of a land-use
+    context layer, one legend entry each.
+    """
+    if layer.startswith(CONTEXT_PREFIX):
+        return _context_body(result, layer, fields, lang, classes)
     if layer == "sites":
         symbol = _symbol(
             "0", [_simple_fill(_rgba(SITE_COLOR, 0), _rgba(SITE_COLOR), style="no", width=0.8)]
@@ -244,7 +380,14 @@ def style_body(result: CheckResult, layer: str, fields: Sequence[str], *, lang: 
     return _aliases(fields, lang)
 
 
-def layer_qml(result: CheckResult, layer: str, fields: Sequence[str], *, lang: str = "zh") -> str:
+def layer_qml(
+    result: CheckResult,
+    layer: str,
+    fields: Sequence[str],
+    *,
+    lang: str = "zh",
+    classes: Sequence[tuple[str, str, str]] = (),
+) -> str:
     """The QML document of one GeoPackage layer's default style.
 
     Parameters
@@ -257,12 +400,15 @@ def layer_qml(result: CheckResult, layer: str, fields: Sequence[str], *, lang: s
         The layer's field names, in order (for aliases).
     lang : {"zh", "en"}
         Language of legend labels and field aliases.
+    classes : sequence of (str, str, str)
+        A land-use context layer's distinct (level1, level1_name, category).
     """
     labels = ' labelsEnabled="1"' if layer == "sites" else ' labelsEnabled="0"'
+    body = style_body(result, layer, fields, lang=lang, classes=classes)
     return (
         f"{_DOCTYPE}\n"
         f'<qgis version="{_QGIS_VERSION}" styleCategories="Symbology|Labeling|Fields"{labels}>'
-        f"{style_body(result, layer, fields, lang=lang)}</qgis>\n"
+        f"{body}</qgis>\n"
     )
 
 
@@ -302,23 +448,32 @@ def project_qgs(
     Layer sources are relative (``./<gpkg>|layername=…``), so the project
     works wherever the report folder is copied, stored in the GeoPackage or
     saved beside it. Layers in ``hidden`` are listed but switched off (the
-    findings repeat each site's outline once per check).
+    findings repeat each site's outline once per check), and so are the
+    planning-zone and administrative context layers (they would cover the
+    land-use parcels). Layers with a ``group`` are listed in that group, after
+    the others; the map opens on the extent of the others (the results).
     """
     crs = _spatialrefsys(result.analysis_crs)
     ids = {
         layer.name: f"{layer.name}_{uuid.uuid5(uuid.NAMESPACE_URL, layer.name).hex}"
         for layer in layers
     }
-    tree = []
+    tree: list[str] = []
+    groups: dict[str, list[str]] = {}
     maps = []
     for layer in layers:
         source = f"./{gpkg}|layername={layer.name}"
-        checked = "Qt::Unchecked" if layer.name in hidden else "Qt::Checked"
-        tree.append(
+        off = layer.name in hidden or _context_kind(result, layer.name) in _CONTEXT_OFF_KINDS
+        checked = "Qt::Unchecked" if off else "Qt::Checked"
+        node = (
             f"<layer-tree-layer id={quoteattr(ids[layer.name])} name={quoteattr(layer.title)} "
             f'source={quoteattr(source)} providerKey="ogr" checked="{checked}" expanded="1">'
             "<customproperties/></layer-tree-layer>"
         )
+        if layer.group is None:
+            tree.append(node)
+        else:
+            groups.setdefault(layer.group, []).append(node)
         geometry = (
             'geometry="Polygon" wkbType="MultiPolygon"'
             if layer.spatial
@@ -336,7 +491,15 @@ def project_qgs(
             '<provider encoding="UTF-8">ogr</provider>'
             f"{layer.style}</maplayer>"
         )
-    spatial = [layer.extent for layer in layers if layer.spatial and layer.extent]
+    at = next((i for i, layer in enumerate(layers) if layer.group is not None), len(tree))
+    tree[at:at] = [
+        f'<layer-tree-group name={quoteattr(name)} checked="Qt::Checked" expanded="1">'
+        f"<customproperties/>{''.join(nodes)}</layer-tree-group>"
+        for name, nodes in groups.items()
+    ]
+    spatial = [
+        layer.extent for layer in layers if layer.spatial and layer.extent and layer.group is None
+    ]
     canvas = ""
     if spatial:
         xmin = min(e[0] for e in spatial)
@@ -399,6 +562,7 @@ def style_rows(
         if not hasattr(frame, "geometry"):
             continue
         fields = [c for c in frame.columns if c != frame.geometry.name]
+        qml = layer_qml(result, name, fields, lang=lang, classes=context_classes(frame))
         rows.append(
             {
                 "f_table_catalog": "",
@@ -406,7 +570,7 @@ def style_rows(
                 "f_table_name": name,
                 "f_geometry_column": geometry_column,
                 "styleName": name,
-                "styleQML": layer_qml(result, name, fields, lang=lang),
+                "styleQML": qml,
                 "styleSLD": "",
                 "useAsDefault": True,
                 "description": f"landcheck default style for {name}",

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from landcheck.profile import Text
-from landcheck.rules import RuleInput
+from landcheck.rules.core import RuleInput
 from landcheck.units import M2_PER_HA, Area
 
 __all__ = [

@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 
 from landcheck.review.common import area_list, areas_by, matches, total
-from landcheck.rules import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["GEOHAZARD", "HAZARD_POINTS", "SUSCEPTIBLE", "UNSUSCEPTIBLE"]
+__all__ = ["EVALUATORS", "GEOHAZARD", "HAZARD_POINTS", "SUSCEPTIBLE", "UNSUSCEPTIBLE"]
 
 SUSCEPTIBLE = ("高易发", "中易发", "低易发", "高", "中", "低", "高易发区", "中易发区", "低易发区")
 """Grades of a 地质灾害易发区 (YFCD)."""
@@ -79,3 +79,9 @@ HAZARD_POINTS = Evaluator(
     params={"distance_m": "distance"},
     evidence=("inside", "near"),
 )
+
+EVALUATORS = (
+    GEOHAZARD,
+    HAZARD_POINTS,
+)
+"""The geohazard family (:data:`landcheck.rules.registry.FAMILIES`)."""

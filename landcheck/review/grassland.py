@@ -2,16 +2,17 @@
 
 草原法 art. 38 [V]: grassland taken for construction needs the consent of the
 grassland authority of a provincial government or above before 建设用地审批;
-art. 42 [V]: 基本草原 is under strict protection.
+art. 42 [V]: 基本草原 is under strict protection. 自然资办发〔2023〕12号 [P]: a PV array
+(``pv_types``) may not occupy 基本草原.
 """
 
 from __future__ import annotations
 
 from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
-from landcheck.rules import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["GRASSLAND"]
+__all__ = ["EVALUATORS", "GRASSLAND"]
 
 YES = ("是", "Y", "yes", "true", "1", "基本草原")
 """How a 基本草原 flag (JBCY) says yes."""
@@ -31,16 +32,20 @@ def _grassland(inp: RuleInput) -> Decision:
     if outcome is not None:
         return Decision(outcome, overlap, values)
     if basic.m2 > 0.0 and not inp.is_sliver(basic.m2, width_of(inp, "flag", basic_keys)):
-        return Decision("basic", overlap, values)
+        return Decision("pv_basic" if inp.in_types("pv_types") else "basic", overlap, values)
     return Decision("review", overlap, values)
 
 
 GRASSLAND = Evaluator(
     "grassland",
     ("grassland",),
-    ("not_involved", "sliver", "basic", "review"),
+    ("not_involved", "sliver", "pv_basic", "basic", "review"),
     _grassland,
     numbers=("basic_ha", "other_ha"),
     texts=("types",),
-    evidence=("basic", "review"),
+    params={"pv_types": "types"},
+    evidence=("pv_basic", "basic", "review"),
 )
+
+EVALUATORS = (GRASSLAND,)
+"""The grassland family (:data:`landcheck.rules.registry.FAMILIES`)."""

@@ -12,9 +12,15 @@ project "large" the provinces set [U]: the profile's ``large_site_ha``.
 from __future__ import annotations
 
 from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
-from landcheck.rules import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput
 
-__all__ = ["BURIAL_ZONES", "CONTROL_ZONES", "HERITAGE", "PROTECTION_ZONES"]
+__all__ = [
+    "BURIAL_ZONES",
+    "CONTROL_ZONES",
+    "EVALUATORS",
+    "HERITAGE",
+    "PROTECTION_ZONES",
+]
 
 PROTECTION_ZONES = ("保护范围",)
 CONTROL_ZONES = ("建设控制地带",)
@@ -70,3 +76,6 @@ HERITAGE = Evaluator(
     params={"large_site_ha": "number"},
     evidence=("protection_range", "control_zone", "burial_zone", "unzoned"),
 )
+
+EVALUATORS = (HERITAGE,)
+"""The heritage family (:data:`landcheck.rules.registry.FAMILIES`)."""

@@ -20,10 +20,10 @@ from landcheck.review.common import (
     total,
 )
 from landcheck.review.grassland import YES
-from landcheck.rules import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["MINERAL_RIGHTS", "STRATEGIC_MINERALS", "is_strategic"]
+__all__ = ["EVALUATORS", "MINERAL_RIGHTS", "STRATEGIC_MINERALS", "is_strategic"]
 
 STRATEGIC_MINERALS = (
     "石油", "天然气", "页岩气", "煤炭", "煤", "煤层气", "铀",
@@ -91,3 +91,6 @@ MINERAL_RIGHTS = Evaluator(
     texts=("rights", "minerals", "holders"),
     evidence=("strategic", "undetermined", "agreement"),
 )
+
+EVALUATORS = (MINERAL_RIGHTS,)
+"""The mineral-rights family (:data:`landcheck.rules.registry.FAMILIES`)."""

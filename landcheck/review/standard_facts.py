@@ -1,7 +1,9 @@
 """Project facts the land-use standard check reads from a site's own fields.
 
 A site states its figures in fields named in English or as Chinese forms name
-them (总投资, 计容建筑面积…; see :data:`FACT_FIELDS`). Numbers are validated:
+them (总投资, 计容建筑面积…; see :data:`FACT_FIELDS`), found and read blank as the project
+facts of :mod:`landcheck.facts` are (:func:`~landcheck.facts.find_column`,
+:func:`~landcheck.facts.is_blank`); the type, plan and project those hold. Numbers are validated:
 a blank field is a missing fact, text that is not a number, a negative or a
 non-finite number is a bad one; the check then says which facts it needs.
 """
@@ -13,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from landcheck.facts import find_column, is_blank
 from landcheck.profile import Text
 
 __all__ = ["FACT_FIELDS", "FACT_TITLES", "StandardFacts", "read_standard_facts"]
@@ -60,23 +63,6 @@ class StandardFacts:
         return [f for f in needed if f not in self.numbers and f not in self.texts]
 
 
-def _field(attributes: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
-    lowered = {str(k).lower(): k for k in attributes}
-    for name in names:
-        key = lowered.get(name.lower())
-        if key is not None:
-            return key
-    return None
-
-
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return str(value).strip().lower() in ("", "nan", "none", "<na>")
-
-
 def read_standard_facts(attributes: Mapping[str, Any]) -> StandardFacts:
     """Read and validate the land-use standard facts of one site.
 
@@ -91,9 +77,10 @@ def read_standard_facts(attributes: Mapping[str, Any]) -> StandardFacts:
     numbers: dict[str, float] = {}
     texts: dict[str, str] = {}
     problems: dict[str, str] = {}
+    columns = {str(k): k for k in attributes}
     for fact, names in FACT_FIELDS.items():
-        key = _field(attributes, names)
-        if key is None or _blank(attributes[key]):
+        key = columns.get(find_column(list(columns), names) or "")
+        if key is None or is_blank(attributes[key]):
             continue
         value = attributes[key]
         if fact not in _NUMBERS:

@@ -19,10 +19,10 @@ import math
 
 from landcheck.profile import Text
 from landcheck.review.standard_facts import FACT_TITLES, read_standard_facts
-from landcheck.rules import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["LAND_USE_STANDARD", "indicators"]
+__all__ = ["EVALUATORS", "LAND_USE_STANDARD", "indicators"]
 
 _NEEDED = ("footprint", "office_area")
 
@@ -85,7 +85,7 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         "facts_needed": Text("", ""),
         "exempt_below_ha": 0.0,
     }
-    if not inp.in_classes("industrial_classes"):
+    if not inp.in_types("industrial_types"):
         exempt_ha = float(inp.params.get("exempt_below_ha", 0.0))
         values["exempt_below_ha"] = exempt_ha
         if site.area.ha < exempt_ha:
@@ -137,7 +137,7 @@ LAND_USE_STANDARD = Evaluator(
     numbers=("building_coefficient_pct", "office_share_pct", "exempt_below_ha"),
     texts=("indicators", "failures", "facts_needed"),
     params={
-        "industrial_classes": "classes",
+        "industrial_types": "types",
         "min_building_coefficient": "number",
         "max_office_share": "number",
         "max_green_share": "number",
@@ -147,3 +147,6 @@ LAND_USE_STANDARD = Evaluator(
     },
     evidence=("no_index", "exempt", "missing_facts", "over", "green_note", "within"),
 )
+
+EVALUATORS = (LAND_USE_STANDARD,)
+"""The land-use standard family (:data:`landcheck.rules.registry.FAMILIES`)."""

@@ -72,31 +72,36 @@ Generation model
    :mod:`~landcheck.sample.site_builders`) so that each shows one situation
    of the pre-examination:
 
+   Each site carries project facts besides its old class (project_type,
+   plan_level, plan_ref, land_supply, project_id; :class:`~landcheck.sample.sites.Facts`).
+
    S01 绿色铝产业园（一期）, industrial
        Clean: inside the county seat's concentrated construction zone
        (0401), wholly on existing construction land, 50 m clear of farmland
-       and redline.
+       and redline; on approved land, so 预审 is not required.
    S02 建材加工厂, industrial
        On permanent farmland (paddy and dry land): a class not allowed to
        take it, so prohibited.
-   S03 500千伏输变电工程变电站, energy
-       On permanent farmland, outside the boundary: State Council approval
-       and 补划; single site.
+   S03 500千伏输变电工程变电站, grid_500kv in a national plan
+       On permanent farmland, outside the boundary: 3号 item 2, State
+       Council approval and 补划; 征收 by the State Council; single site.
    S04 生态旅游度假酒店, commercial
        A block site (not linear) wholly inside the redline: prohibited.
-   S05 县道改扩建工程, transport, linear, 24 m
+   S05 县道改扩建工程, county_road in a county plan, linear, 24 m
        A 3.4 km road corridor crossing the redline (its ends outside it),
-       avoiding farmland: linear infrastructure, provincial recognition.
-   S06 集中式光伏电站, energy
+       avoiding farmland: a 142号 item 6 activity, but it crosses a
+       protected area's core zone, so prohibited.
+   S06 集中式光伏电站, pv_array
        Outside the boundary on grass or bare land, clear of farmland and
-       redline: a single-site (单独选址) project, conditional.
+       redline: a PV array off cultivated land, on unused land.
    S07 再生铝加工项目, industrial
        35-65 % inside an urban boundary, no farmland or redline: prohibited.
    S08 农村饮水安全工程净水厂, water
        A construction parcel next to farmland plus a strip 0.05 m wide along
        their straight 60-160 m shared edge: a 3-8 m² boundary-precision
        sliver on farmland. Farmland is kept off the urban boundary, so the
-       site lies outside it, as a single-site water project.
+       site lies outside it: a village water works on existing
+       construction land, with no 单独选址 or 农转用 finding.
    S09 城中村改造安置小区（保留古树广场）, residential
        A construction parcel in a town's concentrated construction zone, set back
        3 m, around a retained square (a hole), within 45 m of permanent farmland:
@@ -110,6 +115,22 @@ Generation model
    S12 石灰石矿山扩界, mining
        40-70 % inside the county: outside it the land-use survey gives no
        class, so the land checks are unknown.
+   S13 县道改建工程（未申报规划依据）, county_road, no plan, linear, 24 m
+       A 700 m corridor 60 % or more on permanent farmland: 3号 item 1 needs
+       the national plan that lists it (prohibited, saying what to declare).
+   S14 山区集中供水工程取水泵站, water_supply in a county plan
+       Wholly in the karst redline, off the core zones: a 142号 item 6
+       activity (conditional).
+   S15 农光互补光伏电站（光伏方阵）, pv_array
+       Outside the boundary, half or more on cultivated land that is not
+       permanent farmland: 12号 keeps arrays off 耕地 (prohibited).
+   S16, S17 风电场（一期、二期场区）, wind, one project (XM-FD)
+       Two 42 ha blocks of collective forest and grass: each alone is the
+       province's 征收, summed (84 ha > 70 ha) the State Council's.
+
+   New sites go at the end of ``SITES`` and are placed after the candidates
+   (:data:`~landcheck.sample.sites.CANDIDATES_AFTER`), so nothing placed
+   before them moves.
 
    The candidates (比选方案) A-D for the green aluminium park's second phase
    have the same 30 ha footprint: A inside the boundary and clean, B on

@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
-from landcheck.crs import ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
 from landcheck.sample.county import COUNTY_CODE, SAMPLE_CRS, SYNTHETIC_NOTE
 
 __all__ = ["areas", "dissolve", "frame"]

@@ -14,7 +14,7 @@ import shapely
 
 from landcheck.geometry import polygonal_part
 from landcheck.sample.county import GRID
-from landcheck.sample.landuse import CORRIDORS, GRASS_AND_BARE, WATER, WILD
+from landcheck.sample.landuse import CORRIDORS, CULTIVATED, GRASS_AND_BARE, WATER, WILD
 from landcheck.sample.shapes import along, rectangle, wiggle
 from landcheck.sample.site_finder import Measure, SiteFinder
 
@@ -22,19 +22,23 @@ __all__ = [
     "candidate_sites",
     "clean_site",
     "county_edge_site",
+    "farmland_road",
     "farmland_site",
     "heritage_site",
     "holed_site",
     "industrial_site",
     "mineral_site",
     "multipart_site",
+    "pv_on_cultivated",
     "redline_block",
     "redline_road",
+    "redline_works",
     "single_site",
     "sliver_site",
     "straddling_boundary",
     "two_township_site",
     "wetland_site",
+    "wild_block",
 ]
 
 
@@ -478,3 +482,81 @@ def mineral_site(finder: SiteFinder, review: dict[str, gpd.GeoDataFrame]) -> sha
         return 1.0 if finder.accept(shape, 500.0) else None
 
     return finder.search(centres, lambda c, a: rectangle(c, 240.0, 160.0, a), score, enough=5)
+
+
+# --------------------------------------------------------------------------- later sites
+# Placed after the candidates (landcheck.sample.sites.CANDIDATES_AFTER), so nothing placed
+# before them moves.
+
+
+def farmland_road(finder: SiteFinder, *, width: float) -> shapely.Geometry:
+    """S13: a straight 700 m road corridor, at least 60 % on permanent farmland."""
+    centres = finder.centres(finder.in_farmland)
+
+    def make(centre: np.ndarray, angle: float) -> shapely.Geometry:
+        ahead = 350.0 * np.array([np.cos(angle), np.sin(angle)])
+        line = shapely.LineString([centre - ahead, centre + ahead])
+        return shapely.set_precision(shapely.buffer(line, width / 2.0, cap_style="flat"), GRID)
+
+    def score(shape: shapely.Geometry) -> float | None:
+        share = finder.farmland.area(shape) / shape.area
+        if share < 0.6 or finder.redline.near(shape, 50.0) or finder.boundary.near(shape, 100.0):
+            return None
+        return share if finder.accept(shape, 800.0) else None
+
+    return finder.search(centres, make, score, enough=20)
+
+
+def redline_works(finder: SiteFinder) -> shapely.Geometry:
+    """S14: a 100 × 80 m works wholly in the karst hills' redline, on no farmland.
+
+    Karst (水土保持) redline lies away from the reservoirs and the high forest, where the
+    protected areas' core zones are drawn (landcheck.sample.protected).
+    """
+    centres = finder.centres(finder.in_redline & np.isin(finder.codes, GRASS_AND_BARE))
+
+    def score(shape: shapely.Geometry) -> float | None:
+        if finder.redline.area(shape) < 0.98 * shape.area or finder.farmland.near(shape, 30.0):
+            return None
+        if finder.class_area(shape, GRASS_AND_BARE) < 0.5 * shape.area:
+            return None
+        return 1.0 if finder.accept(shape, 800.0) else None
+
+    return finder.search(centres, lambda c, a: rectangle(c, 100.0, 80.0, a), score)
+
+
+def pv_on_cultivated(finder: SiteFinder) -> shapely.Geometry:
+    """S15: a 300 × 200 m PV array outside the boundary, half or more on cultivated land.
+
+    None of it on permanent farmland, clear of the redline.
+    """
+    centres = finder.centres(
+        ~finder.in_boundary & ~finder.in_farmland & np.isin(finder.codes, CULTIVATED)
+    )
+
+    def score(shape: shapely.Geometry) -> float | None:
+        if finder.farmland.area(shape) > 0.0 or finder.redline.near(shape, 30.0):
+            return None
+        if finder.boundary.near(shape, 200.0) or not finder.accept(shape, 800.0):
+            return None
+        share = finder.class_area(shape, CULTIVATED) / shape.area
+        return share if share >= 0.5 else None
+
+    return finder.search(centres, lambda c, a: rectangle(c, 300.0, 200.0, a), score, enough=20)
+
+
+def wild_block(finder: SiteFinder, *, gap: float) -> shapely.Geometry:
+    """S16/S17: a 42 ha block (700 × 600 m) on forest, grass or bare land.
+
+    Clear of farmland, redline and boundary, ``gap`` metres from the other sites.
+    """
+    centres = finder.centres(~finder.in_boundary & np.isin(finder.codes, WILD))
+
+    def score(shape: shapely.Geometry) -> float | None:
+        if not finder.free(shape, 20.0) or finder.boundary.near(shape, 200.0):
+            return None
+        if finder.class_area(shape, WILD) < 0.8 * shape.area:
+            return None
+        return 1.0 if finder.accept(shape, gap) else None
+
+    return finder.search(centres, lambda c, a: rectangle(c, 700.0, 600.0, a), score)

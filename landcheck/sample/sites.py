@@ -25,29 +25,35 @@ from landcheck.sample.site_builders import (
     candidate_sites,
     clean_site,
     county_edge_site,
+    farmland_road,
     farmland_site,
     heritage_site,
     holed_site,
     industrial_site,
     mineral_site,
     multipart_site,
+    pv_on_cultivated,
     redline_block,
     redline_road,
+    redline_works,
     single_site,
     sliver_site,
     straddling_boundary,
     two_township_site,
     wetland_site,
+    wild_block,
 )
 from landcheck.sample.site_finder import SiteFinder
 from landcheck.units import M2_PER_HA
 
 __all__ = [
     "CANDIDATES",
+    "CANDIDATES_AFTER",
     "EXISTING_FACTS",
     "FACT_COLUMNS",
     "REVIEW_SITES",
     "SITES",
+    "Facts",
     "SiteSpec",
     "place_review_sites",
     "place_sites",
@@ -57,14 +63,30 @@ Builder = Callable[[SiteFinder], shapely.Geometry]
 
 
 @dataclass(frozen=True)
+class Facts:
+    """A sample site's project facts (landcheck.facts): type, plan, land supply, project."""
+
+    project_type: str
+    plan_level: str = "none"
+    plan_ref: str = ""
+    land_supply: str = ""
+    project_id: str = ""
+
+
+@dataclass(frozen=True)
 class SiteSpec:
-    """What a sample site is and what it is meant to show."""
+    """What a sample site is, its project facts, and what it is meant to show.
+
+    ``project_class`` is the old coarse class, kept for readers of older landcheck
+    versions; ``facts`` are what the rules read now.
+    """
 
     site_id: str
     name: str
     project_class: str
     situation: str
     width_m: float = float("nan")  # corridor width of a linear project
+    facts: Facts = Facts("other")
 
 
 _ROAD_WIDTH_M = 24.0  # S05's corridor
@@ -75,7 +97,10 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S01",
             "绿色铝产业园（一期）",
             "industrial",
-            "clean: inside the urban boundary on construction land / 边界内现状建设用地，无冲突",
+            "clean, wholly on approved construction land: 预审 not required "
+            "(自然资规〔2019〕2号) / "
+            "已批建设用地范围内，无需用地预审",
+            facts=Facts("industrial", land_supply="transfer"),
         ),
         clean_site,
     ),
@@ -84,7 +109,9 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S02",
             "建材加工厂",
             "industrial",
-            "industrial site on permanent farmland (prohibited) / 工业项目占用永久基本农田",
+            "industrial site on permanent farmland, not on the 3号 list (prohibited) / "
+            "工业项目占用永久基本农田",
+            facts=Facts("industrial", land_supply="transfer"),
         ),
         partial(farmland_site, outside=False, gap=1000.0),
     ),
@@ -93,7 +120,11 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S03",
             "500千伏输变电工程变电站",
             "energy",
-            "energy site on farmland (State Council, 补划) / 能源项目占用永久基本农田",
+            "500 kV substation in a national plan on farmland: 3号 item 2, State Council, 征收 by "
+            "国务院 (LAL art. 46) / 国家级规划500千伏工程占用永久基本农田",
+            facts=Facts(
+                "grid_500kv", "national", "电力发展“十四五”规划（合成）", "allocation", "XM-500KV"
+            ),
         ),
         partial(farmland_site, outside=True, gap=3000.0),
     ),
@@ -102,7 +133,9 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S04",
             "生态旅游度假酒店",
             "commercial",
-            "block site inside the redline (prohibited) / 非线性项目位于生态保护红线内",
+            "hotel inside the redline: no 142号 permitted activity (prohibited) / "
+            "酒店位于生态保护红线内",
+            facts=Facts("hotel", land_supply="transfer"),
         ),
         redline_block,
     ),
@@ -111,8 +144,10 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S05",
             "县道改扩建工程",
             "transport",
-            "linear road crossing the redline (conditional) / 线性交通工程穿越生态保护红线",
+            "county road (county plan) across the redline and a protected area's core zone: "
+            "prohibited there (142号) / 县道穿越生态保护红线及自然保护地核心区",
             _ROAD_WIDTH_M,
+            facts=Facts("county_road", "county", "泸西县国土空间总体规划（合成）", "allocation"),
         ),
         partial(redline_road, width=_ROAD_WIDTH_M),
     ),
@@ -121,7 +156,10 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S06",
             "集中式光伏电站",
             "energy",
-            "outside the urban boundary, single-site class (conditional) / 单独选址能源项目",
+            "PV array outside the boundary on unused land, off cultivated land "
+            "(12号; 实施条例 art. "
+            "22(2)) / 光伏方阵位于边界外未利用地",
+            facts=Facts("pv_array", "provincial", "云南省新能源发展规划（合成）", "allocation"),
         ),
         single_site,
     ),
@@ -132,6 +170,7 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "industrial",
             "industrial site partly outside the urban boundary (prohibited) / "
             "工业项目部分位于边界外",
+            facts=Facts("industrial", land_supply="transfer"),
         ),
         straddling_boundary,
     ),
@@ -140,7 +179,10 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S08",
             "农村饮水安全工程净水厂",
             "water",
-            "0.05 m boundary sliver on farmland (note) / 与永久基本农田边界细小重叠",
+            "village water works on existing construction land outside the boundary: no "
+            "单独选址 or 农转用 finding; a 0.05 m suspected boundary error on farmland / "
+            "村庄供水设施，现状建设用地",
+            facts=Facts("water_supply", "county", "泸西县农村供水保障规划（合成）", "allocation"),
         ),
         sliver_site,
     ),
@@ -151,6 +193,7 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "residential",
             "a site with a hole, beside farmland (a proximity note) / "
             "带内环（保留地块）的用地，邻近永久基本农田",
+            facts=Facts("residential", "county", "泸西县城中村改造规划（合成）", "allocation"),
         ),
         holed_site,
     ),
@@ -160,12 +203,19 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "城乡供水工程（水厂及加压泵站）",
             "water",
             "multi-part site / 多部件用地（水厂及两座泵站）",
+            facts=Facts("water_supply", "county", "泸西县城乡供水一体化规划（合成）", "allocation"),
         ),
         multipart_site,
     ),
     (
         SiteSpec(
-            "S11", "生活垃圾焚烧发电厂", "infrastructure", "straddles two townships / 跨两个乡镇"
+            "S11",
+            "生活垃圾焚烧发电厂",
+            "infrastructure",
+            "straddles two townships / 跨两个乡镇",
+            facts=Facts(
+                "waste", "provincial", "云南省生活垃圾焚烧处理设施规划（合成）", "allocation"
+            ),
         ),
         two_township_site,
     ),
@@ -175,11 +225,76 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "石灰石矿山扩界",
             "mining",
             "partly outside the county, land use unknown there / 部分位于县域外",
+            facts=Facts("mining", "county", "泸西县矿产资源总体规划（合成）", "transfer"),
         ),
         county_edge_site,
     ),
+    (
+        SiteSpec(
+            "S13",
+            "县道改建工程（未申报规划依据）",
+            "transport",
+            "county road on permanent farmland without a plan: 3号 item 1 needs the national "
+            "plan that lists it (prohibited, says what to declare) / 县道占用永久基本农田",
+            _ROAD_WIDTH_M,
+            facts=Facts("county_road", land_supply="allocation"),
+        ),
+        partial(farmland_road, width=_ROAD_WIDTH_M),
+    ),
+    (
+        SiteSpec(
+            "S14",
+            "山区集中供水工程取水泵站",
+            "water",
+            "water works in the redline with a county plan: a 142号 item 6 activity "
+            "(conditional) / 县级规划供水设施位于生态保护红线内",
+            facts=Facts("water_supply", "county", "泸西县城乡供水一体化规划（合成）", "allocation"),
+        ),
+        redline_works,
+    ),
+    (
+        SiteSpec(
+            "S15",
+            "农光互补光伏电站（光伏方阵）",
+            "energy",
+            "PV array on cultivated land outside permanent farmland: 12号 forbids it "
+            "(prohibited) / 光伏方阵占用耕地",
+            facts=Facts("pv_array", "provincial", "云南省新能源发展规划（合成）", "allocation"),
+        ),
+        pv_on_cultivated,
+    ),
+    (
+        SiteSpec(
+            "S16",
+            "风电场（一期场区）",
+            "energy",
+            "one project in two sites (XM-FD): 42 ha of collective other land each, 84 ha "
+            "summed, so the State Council approves the 征收 (LAL art. 46) / 风电场一期",
+            facts=Facts(
+                "wind", "provincial", "云南省新能源发展规划（合成）", "allocation", "XM-FD"
+            ),
+        ),
+        partial(wild_block, gap=1500.0),
+    ),
+    (
+        SiteSpec(
+            "S17",
+            "风电场（二期场区）",
+            "energy",
+            "the wind farm's second site (XM-FD), summed with S16 / 风电场二期",
+            facts=Facts(
+                "wind", "provincial", "云南省新能源发展规划（合成）", "allocation", "XM-FD"
+            ),
+        ),
+        partial(wild_block, gap=1500.0),
+    ),
 )
-"""The sample sites in placing order, each with the builder that places it."""
+"""The sample sites in placing order, each with the builder that places it. New sites go at
+the end: they are placed after the candidates (:data:`CANDIDATES_AFTER`), so nothing placed
+before them moves."""
+
+CANDIDATES_AFTER = 12
+"""The candidates are placed after this many sites (the sites there were before S13)."""
 
 CANDIDATES = (
     SiteSpec(
@@ -187,24 +302,28 @@ CANDIDATES = (
         "绿色铝产业园（二期）比选方案A",
         "industrial",
         "inside the urban boundary, no conflict / 城镇开发边界内，无冲突",
+        facts=Facts("industrial", land_supply="transfer"),
     ),
     SiteSpec(
         "B",
         "绿色铝产业园（二期）比选方案B",
         "industrial",
         "on permanent farmland / 占用永久基本农田",
+        facts=Facts("industrial", land_supply="transfer"),
     ),
     SiteSpec(
         "C",
         "绿色铝产业园（二期）比选方案C",
         "industrial",
         "outside the urban boundary / 城镇开发边界外",
+        facts=Facts("industrial", land_supply="transfer"),
     ),
     SiteSpec(
         "D",
         "绿色铝产业园（二期）比选方案D",
         "industrial",
         "partly in the ecological redline / 部分位于生态保护红线内",
+        facts=Facts("industrial", land_supply="transfer"),
     ),
 )
 """The candidates (比选方案), placed together by
@@ -223,11 +342,15 @@ def place_sites(
     """
     finder = SiteFinder(layers, plan, rng)
     shapes = []
-    for _, build in SITES:
+    for _, build in SITES[:CANDIDATES_AFTER]:
         shape = build(finder)
         finder.placed.append(shape)
         shapes.append(shape)
     candidates = candidate_sites(finder)
+    for _, build in SITES[CANDIDATES_AFTER:]:
+        shape = build(finder)
+        finder.placed.append(shape)
+        shapes.append(shape)
     return (
         _site_frame([spec for spec, _ in SITES], shapes),
         _site_frame(CANDIDATES, candidates),
@@ -241,6 +364,11 @@ def _site_frame(specs: Sequence[SiteSpec], shapes: Sequence[shapely.Geometry]) -
             "site_id": [s.site_id for s in specs],
             "name": [s.name for s in specs],
             "project_class": [s.project_class for s in specs],
+            "project_type": [s.facts.project_type for s in specs],
+            "plan_level": [s.facts.plan_level for s in specs],
+            "plan_ref": [s.facts.plan_ref for s in specs],
+            "land_supply": [s.facts.land_supply for s in specs],
+            "project_id": [s.facts.project_id for s in specs],
             "linear": [not np.isnan(s.width_m) for s in specs],
             "width_m": [s.width_m for s in specs],
             "situation": [s.situation for s in specs],
@@ -281,6 +409,7 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
             "清水河提灌站",
             "water",
             "on a river wetland's shore, not 国家重要湿地 (conditional) / 占用河流湿地",
+            facts=Facts("water_conservancy", "county", "泸西县农田水利规划（合成）", "allocation"),
         ),
         wetland_site,
     ),
@@ -290,6 +419,7 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
             "古城片区安置住房",
             "residential",
             "in the 地下文物埋藏区 (考古调查、勘探 first) / 位于地下文物埋藏区",
+            facts=Facts("residential", "county", "泸西县城中村改造规划（合成）", "allocation"),
         ),
         heritage_site,
     ),
@@ -299,6 +429,7 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
             "新型墙体材料生产线",
             "industrial",
             "building coefficient 22 % < 30 % (over standard) / 建筑系数不达标",
+            facts=Facts("industrial", land_supply="transfer"),
         ),
         industrial_site,
         (3200.0, 0.55, 0.22, 0.06, 0.15),
@@ -310,6 +441,7 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
             "铝合金精深加工项目",
             "industrial",
             "land-use indices within the standard / 用地控制指标符合要求",
+            facts=Facts("industrial", land_supply="transfer"),
         ),
         industrial_site,
         (4800.0, 1.2, 0.45, 0.05, 0.12),
@@ -321,6 +453,7 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
             "锰矿选矿厂",
             "mining",
             "on a 锰 mining right (agreement with the holder) / 压覆锰矿采矿权",
+            facts=Facts("mining", "county", "泸西县矿产资源总体规划（合成）", "transfer"),
         ),
         mineral_site,
     ),

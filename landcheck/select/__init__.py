@@ -7,8 +7,10 @@
 - :func:`avoid`: a site trimmed so it no longer touches the hard constraints;
 - :func:`search`: proposed sites of a required area in the buildable land.
 
-Every tool reads through :mod:`landcheck.inputs` and pre-examines polygons
-with :func:`landcheck.check`; writing is done by :mod:`landcheck.report.selection`.
+Every tool prepares one run of the polygons it is given
+(:func:`landcheck.prepare`) and pre-examines the polygons it makes on that
+run (:func:`landcheck.evaluate`), so nothing given is read twice; writing is
+done by :mod:`landcheck.report.selection`.
 """
 
 from landcheck.select.avoid import AvoidanceResult, avoid

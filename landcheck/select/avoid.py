@@ -6,8 +6,8 @@ interest, optionally removes what is left narrower than a minimum width or
 in pieces smaller than a minimum area, and reports the area kept and lost,
 per constraint and per dropped piece. It warns when what is left falls apart
 into several pieces. Both the original and the trimmed sites are
-pre-examined with :func:`landcheck.check`, so the statuses before and after
-are the real ones. :func:`landcheck.report.selection.write_avoidance` writes
+pre-examined on the same run (:func:`landcheck.evaluate`), so the statuses
+before and after are the real ones. :func:`landcheck.report.selection.write_avoidance` writes
 the trimmed boundary as GeoPackage layers and a boundary TXT for
 resubmission.
 """
@@ -27,12 +27,15 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
-from landcheck.check import check
-from landcheck.crs import crs_label, measure_areas
+from landcheck.areas import measure_areas
+from landcheck.crs import crs_label
+from landcheck.evaluation import evaluate
 from landcheck.inputs import LayerInput
+from landcheck.messages import collecting, warn
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
-from landcheck.select._context import PolygonInput, check_limits, prepare_context
+from landcheck.run import Run, prepare
+from landcheck.select._common import PolygonInput, check_limits
 from landcheck.select._display import (
     finish,
     html_block,
@@ -282,143 +285,148 @@ def avoid(
     (5000.0, 'prohibited')
     """
     check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2)
-    created = datetime.now(timezone.utc)
-    ctx = prepare_context(
-        site,
-        profile=profile,
-        layers=layers,
-        crs=crs,
-        area_method=area_method,
-        encoding=encoding,
-        id_field=id_field,
-        width=width,
-        what="site",
-        datum_shift=datum_shift,
-    )
-    hard = hard_constraints(
-        ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
-    )
-    min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
-    frame = ctx.frame
-    loaded, warnings = load_constraints(
-        hard,
-        ctx.profile,
-        ctx.sources,
-        frame.geometry,
-        ctx.crs,
-        join=buffer_join,
-        datum_shift=ctx.datum_shift,
-    )
-    warnings = [*ctx.warnings, *warnings]
-    method, crs_ = ctx.method, ctx.crs
-    kept_geoms, rows, lost_rows, lost_geoms, dropped_rows, dropped_geoms = [], [], [], [], [], []
-    for row in frame.itertuples(index=False):
-        geom = row.geometry
-        if geom.is_empty:
-            carved_patches, carved_removed, excluded = np.array([], dtype=object), [], []
-        else:
-            carved = carve(
-                geom, loaded, crs_, method, min_width_m=min_width_m, min_area_m2=min_area
+    with collecting() as notes:
+        created = datetime.now(timezone.utc)
+        run = prepare(
+            site,
+            profile=profile,
+            layers=layers,
+            id_field=id_field,
+            crs=crs,
+            area_method=area_method,
+            width=width,
+            encoding=encoding,
+            datum_shift=datum_shift,
+            what="site",
+        )
+        hard = hard_constraints(
+            run.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
+        )
+        min_area = (
+            run.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
+        )
+        frame = run.sites
+        loaded = load_constraints(run, hard, frame.geometry, join=buffer_join)
+        method, crs_ = run.method, run.crs
+        kept_geoms, rows, lost_rows, lost_geoms, dropped_rows, dropped_geoms = (
+            [],
+            [],
+            [],
+            [],
+            [],
+            [],
+        )
+        for row in frame.itertuples(index=False):
+            geom = row.geometry
+            if geom.is_empty:
+                carved_patches, carved_removed, excluded = np.array([], dtype=object), [], []
+            else:
+                carved = carve(
+                    geom, loaded, crs_, method, min_width_m=min_width_m, min_area_m2=min_area
+                )
+                carved_patches, carved_removed, excluded = (
+                    carved.patches,
+                    carved.removed,
+                    carved.excluded,
+                )
+            for item, part in excluded:
+                if part.is_empty:
+                    continue
+                c = item.constraint
+                lost_rows.append(
+                    {
+                        "site_id": row.site_id,
+                        "key": c.key,
+                        "kind": c.kind,
+                        "buffer_m": c.buffer_m,
+                        "outside": c.outside,
+                    }
+                )
+                lost_geoms.append(part)
+            for part, reason in carved_removed:
+                dropped_rows.append({"site_id": row.site_id, "reason": reason})
+                dropped_geoms.append(part)
+            kept = (
+                shapely.multipolygons(list(carved_patches))
+                if len(carved_patches) > 1
+                else carved_patches[0]
+                if len(carved_patches)
+                else shapely.Polygon()
             )
-            carved_patches, carved_removed, excluded = (
-                carved.patches,
-                carved.removed,
-                carved.excluded,
-            )
-        for item, part in excluded:
-            if part.is_empty:
-                continue
-            c = item.constraint
-            lost_rows.append(
+            kept_geoms.append(kept)
+            rows.append(
                 {
                     "site_id": row.site_id,
-                    "key": c.key,
-                    "kind": c.kind,
-                    "buffer_m": c.buffer_m,
-                    "outside": c.outside,
+                    "name": row.name,
+                    "project_class": row.project_class,
+                    "linear": bool(row.linear),
+                    "parts": len(carved_patches),
                 }
             )
-            lost_geoms.append(part)
-        for part, reason in carved_removed:
-            dropped_rows.append({"site_id": row.site_id, "reason": reason})
-            dropped_geoms.append(part)
-        kept = (
-            shapely.multipolygons(list(carved_patches))
-            if len(carved_patches) > 1
-            else carved_patches[0]
-            if len(carved_patches)
-            else shapely.Polygon()
+        table = pd.DataFrame(rows, columns=["site_id", "name", "project_class", "linear", "parts"])
+        site_planar = frame["planar_m2"].to_numpy(dtype=float)
+        site_ellipsoidal = frame["ellipsoidal_m2"].to_numpy(dtype=float)
+        site_driving = site_planar if method is AreaMethod.PLANAR else site_ellipsoidal
+        planar, ellipsoidal, kept_ha = _areas(kept_geoms, crs_, method)
+        table["site_ha"] = site_driving / 10_000.0
+        table["kept_planar_m2"] = planar
+        table["kept_ellipsoidal_m2"] = ellipsoidal
+        table["kept_ha"] = kept_ha
+        table["lost_ha"] = np.maximum(table["site_ha"] - table["kept_ha"], 0.0)
+        lost = _pieces(
+            lost_rows, lost_geoms, crs_, method, ["site_id", "key", "kind", "buffer_m", "outside"]
         )
-        kept_geoms.append(kept)
-        rows.append(
+        dropped = _pieces(dropped_rows, dropped_geoms, crs_, method, ["site_id", "reason"])
+        table["dropped_ha"] = (
+            table["site_id"].map(dropped.groupby("site_id")["ha"].sum()).fillna(0.0)
+        )
+        table["constraints_ha"] = np.maximum(table["lost_ha"] - table["dropped_ha"], 0.0)
+        table["kept_share"] = np.divide(
+            kept_ha,
+            table["site_ha"].to_numpy(),
+            out=np.zeros(len(table)),
+            where=table["site_ha"].to_numpy() > 0,
+        )
+        table["fragmented"] = table["parts"] > 1
+        _warn_fragments(table, kept_geoms, crs_, method)
+        before = evaluate(run)
+        table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
+        after = _recheck(table, kept_geoms, run)
+        table["status_after"] = (
+            after.statuses.reindex(table["site_id"]).fillna("").to_numpy()
+            if after is not None
+            else ""
+        )
+        kept_frame = gpd.GeoDataFrame(table, geometry=kept_geoms, crs=crs_)
+        original = gpd.GeoDataFrame(
             {
-                "site_id": row.site_id,
-                "name": row.name,
-                "project_class": row.project_class,
-                "linear": bool(row.linear),
-                "parts": len(carved_patches),
-            }
+                "site_id": frame["site_id"].to_numpy(),
+                "name": frame["name"].to_numpy(),
+                "ha": site_driving / 10_000.0,
+            },
+            geometry=frame.geometry.values,
+            crs=crs_,
         )
-    table = pd.DataFrame(rows, columns=["site_id", "name", "project_class", "linear", "parts"])
-    site_planar = frame["planar_m2"].to_numpy(dtype=float)
-    site_ellipsoidal = frame["ellipsoidal_m2"].to_numpy(dtype=float)
-    site_driving = site_planar if method is AreaMethod.PLANAR else site_ellipsoidal
-    planar, ellipsoidal, kept_ha = _areas(kept_geoms, crs_, method)
-    table["site_ha"] = site_driving / 10_000.0
-    table["kept_planar_m2"] = planar
-    table["kept_ellipsoidal_m2"] = ellipsoidal
-    table["kept_ha"] = kept_ha
-    table["lost_ha"] = np.maximum(table["site_ha"] - table["kept_ha"], 0.0)
-    lost = _pieces(
-        lost_rows, lost_geoms, crs_, method, ["site_id", "key", "kind", "buffer_m", "outside"]
-    )
-    dropped = _pieces(dropped_rows, dropped_geoms, crs_, method, ["site_id", "reason"])
-    table["dropped_ha"] = table["site_id"].map(dropped.groupby("site_id")["ha"].sum()).fillna(0.0)
-    table["constraints_ha"] = np.maximum(table["lost_ha"] - table["dropped_ha"], 0.0)
-    table["kept_share"] = np.divide(
-        kept_ha,
-        table["site_ha"].to_numpy(),
-        out=np.zeros(len(table)),
-        where=table["site_ha"].to_numpy() > 0,
-    )
-    table["fragmented"] = table["parts"] > 1
-    warnings.extend(_fragment_notes(table, kept_geoms, crs_, method))
-    before = check(site, id_field=id_field, width=width, **ctx.check_kwargs())
-    table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
-    after = _recheck(table, kept_geoms, ctx, before.sites)
-    table["status_after"] = (
-        after.statuses.reindex(table["site_id"]).fillna("").to_numpy() if after is not None else ""
-    )
-    kept_frame = gpd.GeoDataFrame(table, geometry=kept_geoms, crs=crs_)
-    original = gpd.GeoDataFrame(
-        {
-            "site_id": frame["site_id"].to_numpy(),
-            "name": frame["name"].to_numpy(),
-            "ha": site_driving / 10_000.0,
-        },
-        geometry=frame.geometry.values,
-        crs=crs_,
-    )
-    return AvoidanceResult(
-        kept=kept_frame,
-        lost=lost,
-        dropped=dropped,
-        sites=original,
-        constraints=hard,
-        unchecked=[item.constraint.key for item in loaded if not item.available],
-        parameters={
-            "buffers": {c.key: c.buffer_m for c in hard},
-            "buffer_join": buffer_join,
-            "outside_urban": outside_urban,
-            "min_width_m": float(min_width_m),
-            "min_area_m2": min_area,
-        },
-        before=before,
-        after=after,
-        analysis_crs=crs_,
-        created=created,
-        warnings=list(dict.fromkeys([*warnings, *before.warnings])),
-    )
+        return AvoidanceResult(
+            kept=kept_frame,
+            lost=lost,
+            dropped=dropped,
+            sites=original,
+            constraints=hard,
+            unchecked=[item.constraint.key for item in loaded if not item.available],
+            parameters={
+                "buffers": {c.key: c.buffer_m for c in hard},
+                "buffer_join": buffer_join,
+                "outside_urban": outside_urban,
+                "min_width_m": float(min_width_m),
+                "min_area_m2": min_area,
+            },
+            before=before,
+            after=after,
+            analysis_crs=crs_,
+            created=created,
+            warnings=list(dict.fromkeys([*run.notes, *notes.messages, *before.warnings])),
+        )
 
 
 def _pieces(
@@ -430,13 +438,11 @@ def _pieces(
     return gpd.GeoDataFrame(frame, geometry=list(geoms), crs=crs)
 
 
-def _fragment_notes(
-    table: pd.DataFrame, kept: list[Any], crs: CRS, method: AreaMethod
-) -> list[str]:
-    notes = []
+def _warn_fragments(table: pd.DataFrame, kept: list[Any], crs: CRS, method: AreaMethod) -> None:
+    """Say which sites are left with nothing, or in pieces."""
     for row, geom in zip(table.itertuples(index=False), kept, strict=True):
         if row.parts == 0:
-            notes.append(
+            warn(
                 f"site {row.site_id}: nothing is left after avoiding the constraints; the site "
                 "must be moved"
             )
@@ -444,13 +450,12 @@ def _fragment_notes(
             parts = np.asarray(shapely.get_parts(geom), dtype=object)
             _, _, ha = _areas(list(parts), crs, method)
             largest = float(ha.max())
-            notes.append(
+            warn(
                 f"site {row.site_id}: what is left is fragmented into {row.parts} pieces "
                 f"(largest {largest:.4f} ha, {largest / row.kept_ha:.0%} of the {row.kept_ha:.4f} "
                 "ha kept); check that the pieces still serve the project, or drop the small "
                 "ones with a minimum area or width"
             )
-    return notes
 
 
 _PREPARED = (
@@ -465,24 +470,26 @@ _PREPARED = (
 """Columns a checked site frame has before the site's own fields (and ``measuring_crs``)."""
 
 
-def _recheck(
-    table: pd.DataFrame, kept: list[Any], ctx, checked: gpd.GeoDataFrame
-) -> CheckResult | None:
-    """Check the kept parts again, with the sites' own fields (project facts) as given."""
+def _recheck(table: pd.DataFrame, kept: list[Any], run: Run) -> CheckResult | None:
+    """What is kept of each site, evaluated on the run (None when nothing is kept).
+
+    The kept parts carry the sites' own fields, so their project facts are read as given.
+    """
     usable = np.asarray([not g.is_empty for g in kept], dtype=bool)
     if not usable.any():
         return None
     columns = ["site_id", "name", "project_class", "linear"]
+    checked = run.sites
     own = [c for c in checked.columns if c not in (*_PREPARED, checked.geometry.name)]
     fields = table.loc[usable, columns].reset_index(drop=True)
     if own:
         by_id = pd.DataFrame(checked[["site_id", *own]]).set_index("site_id")
         fields = fields.join(by_id, on="site_id")
     frame = gpd.GeoDataFrame(
-        fields, geometry=[g for g, u in zip(kept, usable, strict=True) if u], crs=ctx.crs
+        fields, geometry=[g for g, u in zip(kept, usable, strict=True) if u], crs=run.crs
     )
     frame["project_class"] = (
         frame["project_class"].astype(object).where(frame["project_class"].notna(), "")
     )
     frame["linear"] = frame["linear"].map({True: "1", False: "0"})
-    return check(frame, id_field="site_id", **ctx.check_kwargs())
+    return evaluate(run, frame)

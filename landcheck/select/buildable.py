@@ -5,10 +5,11 @@
 urban development boundary and user layers), each grown by its buffer; then
 removes what is narrower than the minimum width (a morphological opening,
 see :mod:`landcheck.select.shapes`) and the patches smaller than the minimum
-area. Each remaining patch is pre-examined with :func:`landcheck.check`, so
-its land classes (cultivated land, land to convert…) and status are exactly
-what a site drawn on it would get, and measured for its distance to the
-urban development boundary, to roads and to the nearest hard constraint.
+area. Each remaining patch is pre-examined on the area's run
+(:func:`landcheck.evaluate`), so its land classes (cultivated land, land to
+convert…) and status are exactly what a site drawn on it would get, and
+measured for its distance to the urban development boundary, to roads and to
+the nearest hard constraint.
 
 Areas are planar (analysis CRS) and ellipsoidal; thresholds and hectares use
 the run's area method. The buffer joins are described in
@@ -30,20 +31,24 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
-from landcheck.check import check
-from landcheck.crs import crs_label, ellipsoidal_areas, measure_areas
+from landcheck.areas import ellipsoidal_areas, measure_areas
+from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
+from landcheck.evaluation import evaluate
 from landcheck.geometry import polygonal_part
-from landcheck.inputs import LayerInput, load_layer
+from landcheck.inputs import LayerInput
+from landcheck.messages import collecting, warn
 from landcheck.overlay import nearest_features
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
-from landcheck.select._context import (
+from landcheck.run import Run, prepare
+from landcheck.select._common import (
     PolygonInput,
-    SelectionContext,
+    aoi_union,
     check_limits,
     load_lines,
-    prepare_context,
+    project_class_key,
+    sites_frame,
 )
 from landcheck.select._display import (
     LAYER_STYLE,
@@ -348,38 +353,30 @@ def _distances_to(geoms: np.ndarray, targets: np.ndarray | None, search_m: float
 
 
 def _urban_features(
-    ctx: SelectionContext,
+    run: Run,
     loaded: list[LoadedConstraint],
     near: gpd.GeoSeries,
     search_m: float,
-    warnings: list[str],
 ) -> np.ndarray | None:
-    key = first_layer_of_kind(ctx.profile, "urban_boundary")
+    key = first_layer_of_kind(run.profile, "urban_boundary")
     if key is None:
         return None
     for item in loaded:
         if item.constraint.key == key and item.available and item.features is not None:
             return np.asarray(item.features.geometry.values, dtype=object)
-    source = ctx.sources.get(key)
-    if source is None:
+    if run.sources.get(key) is None:
         return None
     try:
-        layer = load_layer(
-            ctx.profile.layers[key],
-            source,
-            near,
-            ctx.crs,
-            margin=search_m,
-            datum_shift=ctx.datum_shift,
-        )
+        with collecting():  # read for a distance only: its notes are the check's to give
+            layer = run.read_layer(run.profile.layers[key], near, search_m)
     except (DataSourceError, InputDataError) as ex:
-        warnings.append(f"distance to {key!r} not measured: {ex}")
+        warn(f"distance to {key!r} not measured: {ex}")
         return None
-    return np.asarray(layer.layer.features.geometry.values, dtype=object)
+    return np.asarray(layer.features.geometry.values, dtype=object)
 
 
 def describe_patches(
-    ctx: SelectionContext,
+    run: Run,
     geoms: np.ndarray,
     ids: list[str],
     constraints: tuple[Constraint, ...],
@@ -387,33 +384,23 @@ def describe_patches(
     *,
     roads: LayerInput = None,
     search_m: float,
-    warnings: list[str],
     project_class: str | None = None,
 ) -> tuple[pd.DataFrame, CheckResult | None]:
-    """Pre-examine polygons as sites and measure their distances (patches, proposals)."""
-    method = ctx.method
-    table = pd.DataFrame({"patch_id": ids, **measure_areas(geoms, ctx.crs, method)})
+    """Pre-examine polygons as sites on the run and measure their distances (patches)."""
+    table = pd.DataFrame({"patch_id": ids, **measure_areas(geoms, run.crs, run.method)})
     if not len(geoms):
         return table, None
-    sites = ctx.sites_frame(ids, geoms, project_class)
-    result = check(sites, id_field="site_id", **ctx.check_kwargs())
+    result = evaluate(run, sites_frame(run, ids, geoms, project_class))
     distances = nearest_hard(geoms, loaded, search_m)
     metrics = site_metrics(result, constraints, distances)
     metrics = metrics.drop(columns=["site_id", "name", "area_ha"])
     table = pd.concat([table, metrics], axis=1)
-    near = gpd.GeoSeries([union_polygons(geoms)], crs=ctx.crs)
-    urban = _urban_features(ctx, loaded, near, search_m, warnings)
+    near = gpd.GeoSeries([union_polygons(geoms)], crs=run.crs)
+    urban = _urban_features(run, loaded, near, search_m)
     table["urban_distance_m"] = _distances_to(geoms, urban, search_m)
     road_geoms = None
     if roads is not None:
-        road_geoms, _ = load_lines(
-            roads,
-            near.iloc[0],
-            ctx.crs,
-            margin=search_m,
-            encoding=ctx.encoding,
-            datum_shift=ctx.datum_shift,
-        )
+        road_geoms, _ = load_lines(run, roads, near.iloc[0], margin=search_m)
     table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m)
     return table, result
 
@@ -487,87 +474,78 @@ def buildable(
     (800000.0, ['farmland'])
     """
     check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2, search_m=search_m)
-    created = datetime.now(timezone.utc)
-    ctx = prepare_context(
-        area_of_interest,
-        profile=profile,
-        layers=layers,
-        crs=crs,
-        area_method=area_method,
-        encoding=encoding,
-        what="area of interest",
-        datum_shift=datum_shift,
-    )
-    hard = hard_constraints(
-        ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
-    )
-    klass = ctx.project_class(project_class)
-    min_area = ctx.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
-    aoi = ctx.union()
-    near = gpd.GeoSeries([aoi], crs=ctx.crs)
-    loaded, warnings = load_constraints(
-        hard,
-        ctx.profile,
-        ctx.sources,
-        near,
-        ctx.crs,
-        join=buffer_join,
-        search_m=search_m,
-        datum_shift=ctx.datum_shift,
-    )
-    warnings = [*ctx.warnings, *warnings]
-    carved = carve(aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m, min_area_m2=min_area)
-    ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
-    table, result = describe_patches(
-        ctx,
-        carved.patches,
-        ids,
-        hard,
-        loaded,
-        roads=roads,
-        search_m=search_m,
-        warnings=warnings,
-        project_class=klass,
-    )
-    if result is not None:
-        warnings.extend(w for w in result.warnings if w not in warnings)
-    patches = gpd.GeoDataFrame(table, geometry=list(carved.patches), crs=ctx.crs)
-    return BuildableResult(
-        patches=patches,
-        excluded=_excluded_frame(carved, loaded, ctx),
-        removed=_removed_frame(carved, ctx),
-        aoi=gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=ctx.crs),
-        constraints=hard,
-        unchecked=[item.constraint.key for item in loaded if not item.available],
-        totals=_totals(carved, ctx),
-        parameters={
-            "buffers": {c.key: c.buffer_m for c in hard},
-            "buffer_join": buffer_join,
-            "outside_urban": outside_urban,
-            "min_width_m": float(min_width_m),
-            "min_area_m2": min_area,
-            "search_m": float(search_m),
-            "project_class": klass,
-            "roads": None
-            if roads is None
-            else ("<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
-        },
-        check=result,
-        analysis_crs=ctx.crs,
-        created=created,
-        warnings=list(dict.fromkeys(warnings)),
-    )
+    with collecting() as notes:
+        created = datetime.now(timezone.utc)
+        run = prepare(
+            area_of_interest,
+            profile=profile,
+            layers=layers,
+            crs=crs,
+            area_method=area_method,
+            encoding=encoding,
+            datum_shift=datum_shift,
+            what="area of interest",
+        )
+        hard = hard_constraints(
+            run.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
+        )
+        klass = project_class_key(run, project_class)
+        min_area = (
+            run.profile.analysis.sliver_area_m2 if min_area_m2 is None else float(min_area_m2)
+        )
+        aoi = aoi_union(run)
+        near = gpd.GeoSeries([aoi], crs=run.crs)
+        loaded = load_constraints(run, hard, near, join=buffer_join, search_m=search_m)
+        carved = carve(
+            aoi, loaded, run.crs, run.method, min_width_m=min_width_m, min_area_m2=min_area
+        )
+        ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
+        table, result = describe_patches(
+            run,
+            carved.patches,
+            ids,
+            hard,
+            loaded,
+            roads=roads,
+            search_m=search_m,
+            project_class=klass,
+        )
+        checked = result.warnings if result is not None else []
+        patches = gpd.GeoDataFrame(table, geometry=list(carved.patches), crs=run.crs)
+        return BuildableResult(
+            patches=patches,
+            excluded=_excluded_frame(carved, loaded, run),
+            removed=_removed_frame(carved, run),
+            aoi=gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=run.crs),
+            constraints=hard,
+            unchecked=[item.constraint.key for item in loaded if not item.available],
+            totals=_totals(carved, run),
+            parameters={
+                "buffers": {c.key: c.buffer_m for c in hard},
+                "buffer_join": buffer_join,
+                "outside_urban": outside_urban,
+                "min_width_m": float(min_width_m),
+                "min_area_m2": min_area,
+                "search_m": float(search_m),
+                "project_class": klass,
+                "roads": None
+                if roads is None
+                else ("<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
+            },
+            check=result,
+            analysis_crs=run.crs,
+            created=created,
+            warnings=list(dict.fromkeys([*run.notes, *notes.messages, *checked])),
+        )
 
 
-def _excluded_frame(
-    carved: Carved, loaded: list[LoadedConstraint], ctx: SelectionContext
-) -> gpd.GeoDataFrame:
+def _excluded_frame(carved: Carved, loaded: list[LoadedConstraint], run: Run) -> gpd.GeoDataFrame:
     rows, geoms = [], []
     parts = {item.constraint.key: geom for item, geom in carved.excluded}
     for item in loaded:
         c = item.constraint
         geom = parts.get(c.key, shapely.Polygon())
-        area = _area(geom, ctx.crs, ctx.method)
+        area = _area(geom, run.crs, run.method)
         rows.append(
             {
                 "key": c.key,
@@ -593,12 +571,12 @@ def _excluded_frame(
         "ellipsoidal_m2",
         "ha",
     ]
-    return _frame(rows, geoms, ctx.crs, columns)
+    return _frame(rows, geoms, run.crs, columns)
 
 
-def _removed_frame(carved: Carved, ctx: SelectionContext) -> gpd.GeoDataFrame:
+def _removed_frame(carved: Carved, run: Run) -> gpd.GeoDataFrame:
     geoms = np.asarray([g for g, _ in carved.removed], dtype=object)
-    areas = measure_areas(geoms, ctx.crs, ctx.method)
+    areas = measure_areas(geoms, run.crs, run.method)
     rows = [
         {
             "reason": reason,
@@ -608,11 +586,11 @@ def _removed_frame(carved: Carved, ctx: SelectionContext) -> gpd.GeoDataFrame:
         }
         for i, (_, reason) in enumerate(carved.removed)
     ]
-    return _frame(rows, list(geoms), ctx.crs, ["reason", "planar_m2", "ellipsoidal_m2", "ha"])
+    return _frame(rows, list(geoms), run.crs, ["reason", "planar_m2", "ellipsoidal_m2", "ha"])
 
 
-def _totals(carved: Carved, ctx: SelectionContext) -> dict[str, Area]:
-    crs, method = ctx.crs, ctx.method
+def _totals(carved: Carved, run: Run) -> dict[str, Area]:
+    crs, method = run.crs, run.method
     excluded = union_polygons([g for _, g in carved.excluded])
     removed = union_polygons([g for g, _ in carved.removed])
     patches = carved.patches

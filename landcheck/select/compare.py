@@ -1,9 +1,10 @@
 """Candidate comparison (比选): alternative sites of one project, side by side, ranked.
 
-:func:`compare` pre-examines every alternative with :func:`landcheck.check`
-(so statuses and areas are the real ones), adds the distance to the nearest
-hard constraint, and ranks them by the :class:`~landcheck.select.ranking.RankingRule`
-(status, weighted score, distance, id), which the result states in words.
+:func:`compare` prepares one run of the alternatives and evaluates it
+(:func:`landcheck.evaluate`, so statuses and areas are the real ones), adds
+the distance to the nearest hard constraint, and ranks them by the
+:class:`~landcheck.select.ranking.RankingRule` (status, weighted score,
+distance, id), which the result states in words.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import pandas as pd
 from pyproj import CRS
 
 from landcheck._version import __version__
-from landcheck.check import check
 from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
-from landcheck.inputs import LayerInput, load_layer
+from landcheck.evaluation import evaluate
+from landcheck.inputs import LayerInput
+from landcheck.messages import collecting
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
-from landcheck.select._context import PolygonInput, SelectionContext, check_limits, prepare_context
+from landcheck.run import Run, prepare
+from landcheck.select._common import PolygonInput, check_limits
 from landcheck.select._display import (
     LAYER_STYLE,
     STATUS_COLOURS,
@@ -240,25 +243,19 @@ def draw_context(
 
 
 def context_layers(
-    ctx: SelectionContext, loaded: list[LoadedConstraint], near: gpd.GeoSeries, margin: float
+    run: Run, loaded: list[LoadedConstraint], near: gpd.GeoSeries, margin: float
 ) -> dict[str, gpd.GeoDataFrame]:
     """Features to draw around the work: hard constraints and the urban boundary."""
     out: dict[str, gpd.GeoDataFrame] = {}
     for item in loaded:
         if item.available and item.features is not None:
             out[item.constraint.key] = item.features[["_id", "geometry"]]
-    urban = first_layer_of_kind(ctx.profile, "urban_boundary")
-    if urban and urban not in out and ctx.sources.get(urban) is not None:
+    urban = first_layer_of_kind(run.profile, "urban_boundary")
+    if urban and urban not in out and run.sources.get(urban) is not None:
         try:
-            layer = load_layer(
-                ctx.profile.layers[urban],
-                ctx.sources[urban],
-                near,
-                ctx.crs,
-                margin=margin,
-                datum_shift=ctx.datum_shift,
-            )
-            out[urban] = layer.layer.features[["_id", "geometry"]]
+            with collecting():  # read for the map only: its notes are the check's to give
+                layer = run.read_layer(run.profile.layers[urban], near, margin)
+            out[urban] = layer.features[["_id", "geometry"]]
         except (DataSourceError, InputDataError):
             pass  # only a map layer; the check reports the problem
     return out
@@ -334,42 +331,35 @@ def compare(
     (['B', 'A'], [0.0, 0.5])
     """
     check_limits(search_m=search_m)
-    created = datetime.now(timezone.utc)
-    ctx = prepare_context(
-        candidates,
-        profile=profile,
-        layers=layers,
-        crs=crs,
-        area_method=area_method,
-        encoding=encoding,
-        id_field=id_field,
-        width=width,
-        what="candidate sites",
-        datum_shift=datum_shift,
-    )
-    hard = hard_constraints(ctx.profile, extra=constraints)
-    rule = RankingRule.build(hard, weights, search_m=search_m)
-    result = check(candidates, id_field=id_field, width=width, **ctx.check_kwargs())
-    near = result.sites.geometry
-    loaded, warnings = load_constraints(
-        hard,
-        ctx.profile,
-        ctx.sources,
-        near,
-        ctx.crs,
-        search_m=search_m,
-        datum_shift=ctx.datum_shift,
-    )
-    table, sites = rank_sites(result, loaded, hard, rule)
-    context = context_layers(ctx, loaded, near, search_m)
-    return ComparisonResult(
-        table=table,
-        sites=sites,
-        rule=rule,
-        check=result,
-        constraints=hard,
-        context=context,
-        analysis_crs=ctx.crs,
-        created=created,
-        warnings=list(dict.fromkeys([*result.warnings, *warnings])),
-    )
+    with collecting() as notes:
+        created = datetime.now(timezone.utc)
+        run = prepare(
+            candidates,
+            profile=profile,
+            layers=layers,
+            id_field=id_field,
+            crs=crs,
+            area_method=area_method,
+            width=width,
+            encoding=encoding,
+            datum_shift=datum_shift,
+            what="candidate sites",
+        )
+        hard = hard_constraints(run.profile, extra=constraints)
+        rule = RankingRule.build(hard, weights, search_m=search_m)
+        result = evaluate(run)
+        near = result.sites.geometry
+        loaded = load_constraints(run, hard, near, search_m=search_m)
+        table, sites = rank_sites(result, loaded, hard, rule)
+        context = context_layers(run, loaded, near, search_m)
+        return ComparisonResult(
+            table=table,
+            sites=sites,
+            rule=rule,
+            check=result,
+            constraints=hard,
+            context=context,
+            analysis_crs=run.crs,
+            created=created,
+            warnings=list(dict.fromkeys([*result.warnings, *notes.messages])),
+        )

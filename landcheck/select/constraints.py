@@ -24,19 +24,19 @@ is the boundary shrunk by ``d``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from pyproj import CRS
 
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.geometry import polygonal_part
-from landcheck.inputs import load_layer
 from landcheck.io import InputRecord, LayerSource
+from landcheck.messages import warn
 from landcheck.profile import Profile, Text
+from landcheck.run import Run
 
 __all__ = [
     "BUFFER_JOINS",
@@ -173,7 +173,7 @@ def hard_constraints(
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> [(c.key, c.buffer_m) for c in hard_constraints(load_profile(), buffers={"farmland": 5})]
     [('farmland', 5.0), ('eco_redline', 0.0)]
     """
@@ -282,7 +282,6 @@ class LoadedConstraint:
     zone: shapely.Geometry | None = None
     record: InputRecord | None = None
     reason: str = ""
-    warnings: list[str] = field(default_factory=list)
 
     def excluded_from(self, geometry: shapely.Geometry) -> shapely.Geometry:
         """The part of ``geometry`` this constraint excludes (empty when unavailable)."""
@@ -296,50 +295,42 @@ class LoadedConstraint:
 
 
 def load_constraints(
+    run: Run,
     constraints: Iterable[Constraint],
-    profile: Profile,
-    sources: Mapping[str, Any],
     near: gpd.GeoSeries,
-    crs: CRS,
     *,
     join: str = "round",
     search_m: float = 0.0,
-    datum_shift: Any = None,
-) -> tuple[list[LoadedConstraint], list[str]]:
+) -> list[LoadedConstraint]:
     """Read each constraint's features near ``near`` and build its zone.
+
+    A constraint that cannot be used (no source, unreadable) is said with
+    :func:`landcheck.messages.warn` — the result is NOT checked against it
+    (fail closed: the result reports it) — as are the layers' own read notes.
 
     Parameters
     ----------
+    run : Run
+        The run: its profile (the layers' fields), sources and analysis CRS.
     constraints : iterable of Constraint
-    profile : Profile
-        For the layers' field mappings.
-    sources : mapping
-        Layer key → source (see :func:`landcheck.inputs.layer_sources`).
     near : GeoSeries
         The work area in the analysis CRS.
-    crs : CRS
-        The analysis CRS.
     join : {"round", "mitre"}
         Buffer join style.
     search_m : float
         Also read features this far away (for distances).
-    datum_shift : DatumShift, optional
-        Parameters moving Xian 1980 / Beijing 1954 layers to CGCS2000.
 
     Returns
     -------
-    loaded : list of LoadedConstraint
-    warnings : list of str
-        One per constraint that could not be used (fail closed: the result
-        reports it as not checked), plus the layers' own read notes.
+    list of LoadedConstraint
     """
-    loaded, warnings = [], []
+    loaded = []
     for c in constraints:
-        spec = profile.layers[c.key]
-        source = sources.get(c.key)
+        spec = run.profile.layers[c.key]
+        source = run.sources.get(c.key)
         if source is None:
             reason = "no source given"
-            warnings.append(
+            warn(
                 f"constraint {c.key!r} has no source, so the result is NOT checked against "
                 f"{c.title.en}; give it with --layer {c.key}=PATH (or layers={{{c.key!r}: ...}})"
             )
@@ -347,9 +338,9 @@ def load_constraints(
             continue
         margin = max(1.0, c.buffer_m + 1.0, search_m)
         try:
-            layer = load_layer(spec, source, near, crs, margin=margin, datum_shift=datum_shift)
+            layer = run.read_layer(spec, near, margin)
         except (DataSourceError, InputDataError) as ex:
-            warnings.append(
+            warn(
                 f"constraint {c.key!r} could not be read, so the result is NOT checked against "
                 f"{c.title.en}: {ex}"
             )
@@ -362,9 +353,8 @@ def load_constraints(
             )
             loaded.append(LoadedConstraint(c, False, record=record, reason=str(ex)))
             continue
-        warnings.extend(layer.warnings)
-        features = layer.layer.features
+        features = layer.features
         union = union_polygons(features.geometry.values)
         zone = grow(union, -c.buffer_m if c.outside else c.buffer_m, join)
         loaded.append(LoadedConstraint(c, True, features, zone, layer.record))
-    return loaded, warnings
+    return loaded

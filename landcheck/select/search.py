@@ -18,13 +18,15 @@ Rectangles are sized so that their area by the run's area method is the
 required area (the planar size is scaled by the local ratio of ellipsoidal
 to planar area). When more than ``max_candidates`` rectangles fit, an evenly
 spaced subset of them (in generation order, so spread over patches,
-orientations and positions) is kept. Every candidate is pre-examined with
-:func:`landcheck.check` and ranked by the comparison rule
+orientations and positions) is kept. Every candidate is pre-examined on the
+area's run (:func:`landcheck.evaluate`) and ranked by the comparison rule
 (:mod:`landcheck.select.ranking`); proposals are then taken best first,
 skipping any that overlaps one already taken (or comes within ``spacing_m``
 of it), until ``count`` are found.
-The proposals are finally compared with :func:`~landcheck.select.compare.rank_sites`
-exactly as :func:`landcheck.compare` would compare them. Everything is
+The proposals are finally evaluated on the same run (from the layers already
+read for the candidates) and compared with
+:func:`~landcheck.select.compare.rank_sites` exactly as :func:`landcheck.compare`
+would compare them. Everything is
 deterministic: same inputs, same proposals.
 """
 
@@ -43,12 +45,21 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
-from landcheck.check import check
-from landcheck.crs import crs_label, ellipsoidal_areas
+from landcheck.areas import ellipsoidal_areas
+from landcheck.crs import crs_label
 from landcheck.errors import InputDataError
+from landcheck.evaluation import evaluate
 from landcheck.inputs import LayerInput
+from landcheck.messages import collecting, warn
 from landcheck.profile import Profile
-from landcheck.select._context import PolygonInput, check_limits, prepare_context
+from landcheck.run import Run, prepare
+from landcheck.select._common import (
+    PolygonInput,
+    aoi_union,
+    check_limits,
+    project_class_key,
+    sites_frame,
+)
 from landcheck.select._display import (
     finish,
     html_block,
@@ -325,98 +336,140 @@ def search(
     check_limits(min_width_m=min_width_m, spacing_m=spacing_m, search_m=search_m)
     if int(max_candidates) < 1:
         raise InputDataError(f"max_candidates must be at least 1, got {max_candidates!r}")
-    created = datetime.now(timezone.utc)
-    ctx = prepare_context(
-        area_of_interest,
-        profile=profile,
-        layers=layers,
-        crs=crs,
-        area_method=area_method,
-        encoding=encoding,
-        what="area of interest",
-        datum_shift=datum_shift,
-    )
-    hard = hard_constraints(
-        ctx.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
-    )
-    rule = RankingRule.build(hard, weights, search_m=search_m)
-    klass = ctx.project_class(project_class)
-    required_m2 = float(area_ha) * M2_PER_HA
-    aoi = ctx.union()
-    near = gpd.GeoSeries([aoi], crs=ctx.crs)
-    loaded, warnings = load_constraints(
-        hard,
-        ctx.profile,
-        ctx.sources,
-        near,
-        ctx.crs,
-        join=buffer_join,
-        search_m=search_m,
-        datum_shift=ctx.datum_shift,
-    )
-    warnings = [*ctx.warnings, *warnings]
-    scale = 1.0
-    if ctx.method is AreaMethod.ELLIPSOIDAL:
-        scale = float(ellipsoidal_areas([aoi], ctx.crs)[0]) / float(aoi.area)
-    planar_needed = required_m2 / scale
-    shapes = [
-        (float(np.sqrt(planar_needed / a)), float(np.sqrt(planar_needed * a)), a)
-        for a in _aspects(float(max_aspect))
-    ]
-    shapes = [s for s in shapes if s[0] >= min_width_m]
-    if not shapes:
-        side = np.sqrt(planar_needed)
-        raise InputDataError(
-            f"a site of {area_ha:g} ha is at most {side:.1f} m wide, less than the minimum "
-            f"width {min_width_m:g} m; lower the minimum width or raise the area"
+    with collecting() as notes:
+        created = datetime.now(timezone.utc)
+        run = prepare(
+            area_of_interest,
+            profile=profile,
+            layers=layers,
+            crs=crs,
+            area_method=area_method,
+            encoding=encoding,
+            datum_shift=datum_shift,
+            what="area of interest",
         )
-    carved = carve(
-        aoi, loaded, ctx.crs, ctx.method, min_width_m=min_width_m, min_area_m2=required_m2
-    )
-    step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
-    rects, info = _place(carved.patches, shapes, angle_step, step)
-    fit = len(rects)
-    chosen = _thin(fit, int(max_candidates))
-    rects, info = rects[chosen], info.iloc[chosen].reset_index(drop=True)
-    if ctx.method is AreaMethod.ELLIPSOIDAL and len(rects):
-        rects, info = _exact_area(rects, info, carved.patches, required_m2, ctx.crs)
-    info.insert(0, "site_id", [f"C{i + 1:05d}" for i in range(len(rects))])
-    patches = gpd.GeoDataFrame(
-        {
-            "patch_id": [f"P{i + 1:03d}" for i in range(len(carved.patches))],
-            "planar_m2": shapely.area(carved.patches) if len(carved.patches) else [],
-        },
-        geometry=list(carved.patches),
-        crs=ctx.crs,
-    )
-    parameters = {
-        "area_ha": float(area_ha),
-        "count": int(count),
-        "min_width_m": float(min_width_m),
-        "max_aspect": float(max_aspect),
-        "angle_step": float(angle_step),
-        "step_m": step,
-        "buffers": {c.key: c.buffer_m for c in hard},
-        "buffer_join": buffer_join,
-        "outside_urban": outside_urban,
-        "max_candidates": int(max_candidates),
-        "spacing_m": float(spacing_m),
-        "project_class": klass,
-        "search_m": float(search_m),
-    }
-    unchecked = [item.constraint.key for item in loaded if not item.available]
-    stats = {"rectangles_fit": int(fit), "candidates": len(rects)}
-    aoi_frame = gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=ctx.crs)
-    if not len(rects):
-        warnings.append(
-            f"no site of {area_ha:g} ha fits in the buildable land of the area of interest "
-            f"(largest patch {_largest_ha(carved.patches, ctx):.4f} ha with the minimum width "
-            f"{min_width_m:g} m); enlarge the area, lower the buffers or the area"
+        hard = hard_constraints(
+            run.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
         )
-        empty = gpd.GeoDataFrame({"rank": [], "site_id": []}, geometry=[], crs=ctx.crs)
+        rule = RankingRule.build(hard, weights, search_m=search_m)
+        klass = project_class_key(run, project_class)
+        required_m2 = float(area_ha) * M2_PER_HA
+        aoi = aoi_union(run)
+        near = gpd.GeoSeries([aoi], crs=run.crs)
+        loaded = load_constraints(run, hard, near, join=buffer_join, search_m=search_m)
+        scale = 1.0
+        if run.method is AreaMethod.ELLIPSOIDAL:
+            scale = float(ellipsoidal_areas([aoi], run.crs)[0]) / float(aoi.area)
+        planar_needed = required_m2 / scale
+        shapes = [
+            (float(np.sqrt(planar_needed / a)), float(np.sqrt(planar_needed * a)), a)
+            for a in _aspects(float(max_aspect))
+        ]
+        shapes = [s for s in shapes if s[0] >= min_width_m]
+        if not shapes:
+            side = np.sqrt(planar_needed)
+            raise InputDataError(
+                f"a site of {area_ha:g} ha is at most {side:.1f} m wide, less than the minimum "
+                f"width {min_width_m:g} m; lower the minimum width or raise the area"
+            )
+        carved = carve(
+            aoi, loaded, run.crs, run.method, min_width_m=min_width_m, min_area_m2=required_m2
+        )
+        step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
+        rects, info = _place(carved.patches, shapes, angle_step, step)
+        fit = len(rects)
+        chosen = _thin(fit, int(max_candidates))
+        rects, info = rects[chosen], info.iloc[chosen].reset_index(drop=True)
+        if run.method is AreaMethod.ELLIPSOIDAL and len(rects):
+            rects, info = _exact_area(rects, info, carved.patches, required_m2, run.crs)
+        info.insert(0, "site_id", [f"C{i + 1:05d}" for i in range(len(rects))])
+        patches = gpd.GeoDataFrame(
+            {
+                "patch_id": [f"P{i + 1:03d}" for i in range(len(carved.patches))],
+                "planar_m2": shapely.area(carved.patches) if len(carved.patches) else [],
+            },
+            geometry=list(carved.patches),
+            crs=run.crs,
+        )
+        parameters = {
+            "area_ha": float(area_ha),
+            "count": int(count),
+            "min_width_m": float(min_width_m),
+            "max_aspect": float(max_aspect),
+            "angle_step": float(angle_step),
+            "step_m": step,
+            "buffers": {c.key: c.buffer_m for c in hard},
+            "buffer_join": buffer_join,
+            "outside_urban": outside_urban,
+            "max_candidates": int(max_candidates),
+            "spacing_m": float(spacing_m),
+            "project_class": klass,
+            "search_m": float(search_m),
+        }
+        unchecked = [item.constraint.key for item in loaded if not item.available]
+        stats = {"rectangles_fit": int(fit), "candidates": len(rects)}
+        aoi_frame = gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=run.crs)
+        if not len(rects):
+            warn(
+                f"no site of {area_ha:g} ha fits in the buildable land of the area of interest "
+                f"(largest patch {_largest_ha(carved.patches, run):.4f} ha with the minimum width "
+                f"{min_width_m:g} m); enlarge the area, lower the buffers or the area"
+            )
+            empty = gpd.GeoDataFrame({"rank": [], "site_id": []}, geometry=[], crs=run.crs)
+            return SearchResult(
+                empty,
+                None,
+                patches,
+                aoi_frame,
+                rule,
+                parameters,
+                stats,
+                hard,
+                unchecked,
+                run.crs,
+                created,
+                list(dict.fromkeys([*run.notes, *notes.messages])),
+            )
+        if fit > len(rects):
+            warn(
+                f"{fit:,} placements fit; {len(rects):,} evenly spaced ones were pre-examined "
+                "(raise max_candidates or step_m to change this)"
+            )
+        candidates = sites_frame(run, info["site_id"].tolist(), rects, klass)
+        screened = evaluate(run, candidates)
+        table, _ = rank_sites(screened, loaded, hard, rule)
+        picked = _pick(table["site_id"].tolist(), candidates, int(count), float(spacing_m))
+        if len(picked) < count:
+            warn(f"only {len(picked)} non-overlapping site(s) of {area_ha:g} ha fit")
+        info = info.set_index("site_id")
+        proposals_in = sites_frame(
+            run,
+            [f"A{i + 1}" for i in range(len(picked))],
+            candidates.set_index("site_id").geometry.loc[picked].values,
+            klass,
+        )
+        final = evaluate(run, proposals_in)
+        ranked, ranked_sites = rank_sites(final, loaded, hard, rule)
+        origin = dict(zip(proposals_in["site_id"], picked, strict=True))
+        details = info.loc[[origin[s] for s in ranked["site_id"]]].reset_index(drop=True)
+        proposals = ranked_sites.reset_index(drop=True)
+        for column in ("patch_id", "angle_deg", "width_m", "length_m"):
+            proposals[column] = details[column].to_numpy()
+        proposals["candidate"] = [origin[s] for s in proposals["site_id"]]
+        comparison = ComparisonResult(
+            table=ranked,
+            sites=ranked_sites,
+            rule=rule,
+            check=final,
+            constraints=hard,
+            context=context_layers(run, loaded, near, search_m),
+            analysis_crs=run.crs,
+            created=created,
+            warnings=list(final.warnings),
+        )
         return SearchResult(
-            empty,
-            None,
+            proposals,
+            comparison,
             patches,
             aoi_frame,
             rule,
@@ -424,70 +477,19 @@ def search(
             stats,
             hard,
             unchecked,
-            ctx.crs,
+            run.crs,
             created,
-            list(dict.fromkeys(warnings)),
+            list(dict.fromkeys([*run.notes, *notes.messages, *final.warnings])),
         )
-    if fit > len(rects):
-        warnings.append(
-            f"{fit:,} placements fit; {len(rects):,} evenly spaced ones were pre-examined "
-            "(raise max_candidates or step_m to change this)"
-        )
-    candidates = ctx.sites_frame(info["site_id"].tolist(), rects, klass)
-    screened = check(candidates, id_field="site_id", **ctx.check_kwargs())
-    table, _ = rank_sites(screened, loaded, hard, rule)
-    picked = _pick(table["site_id"].tolist(), candidates, int(count), float(spacing_m))
-    if len(picked) < count:
-        warnings.append(f"only {len(picked)} non-overlapping site(s) of {area_ha:g} ha fit")
-    info = info.set_index("site_id")
-    proposals_in = ctx.sites_frame(
-        [f"A{i + 1}" for i in range(len(picked))],
-        candidates.set_index("site_id").geometry.loc[picked].values,
-        klass,
-    )
-    final = check(proposals_in, id_field="site_id", **ctx.check_kwargs())
-    ranked, ranked_sites = rank_sites(final, loaded, hard, rule)
-    origin = dict(zip(proposals_in["site_id"], picked, strict=True))
-    details = info.loc[[origin[s] for s in ranked["site_id"]]].reset_index(drop=True)
-    proposals = ranked_sites.reset_index(drop=True)
-    for column in ("patch_id", "angle_deg", "width_m", "length_m"):
-        proposals[column] = details[column].to_numpy()
-    proposals["candidate"] = [origin[s] for s in proposals["site_id"]]
-    comparison = ComparisonResult(
-        table=ranked,
-        sites=ranked_sites,
-        rule=rule,
-        check=final,
-        constraints=hard,
-        context=context_layers(ctx, loaded, near, search_m),
-        analysis_crs=ctx.crs,
-        created=created,
-        warnings=list(final.warnings),
-    )
-    warnings.extend(w for w in final.warnings if w not in warnings)
-    return SearchResult(
-        proposals,
-        comparison,
-        patches,
-        aoi_frame,
-        rule,
-        parameters,
-        stats,
-        hard,
-        unchecked,
-        ctx.crs,
-        created,
-        list(dict.fromkeys(warnings)),
-    )
 
 
-def _largest_ha(patches: np.ndarray, ctx) -> float:
+def _largest_ha(patches: np.ndarray, run: Run) -> float:
     if not len(patches):
         return 0.0
     areas = (
         shapely.area(patches)
-        if ctx.method is AreaMethod.PLANAR
-        else ellipsoidal_areas(patches, ctx.crs)
+        if run.method is AreaMethod.PLANAR
+        else ellipsoidal_areas(patches, run.crs)
     )
     return float(np.max(areas)) / M2_PER_HA
 

@@ -7,7 +7,10 @@ from landcheck.result import CheckResult
 from landcheck.tables.lookups import area_columns, ha_and_mu
 from landcheck.tables.table import Column, ReportTable, Rows
 
-__all__ = ["documents_table", "findings_table"]
+__all__ = ["LATER", "documents_table", "findings_table"]
+
+LATER = {"zh": "（后续报批时提交）", "en": " (later, at 报批)"}
+"""What marks a document the findings need only at the approval stage (报批)."""
 
 
 def findings_table(result: CheckResult, lang: str) -> ReportTable:
@@ -38,23 +41,50 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
                 **ha_and_mu(finding.area.m2),
                 message=finding.message.get(lang),
                 basis=sep.join(data["basis"] if zh else data["basis_en"]),
-                documents=sep.join(data["documents"] if zh else data["documents_en"]),
+                documents=sep.join(
+                    [
+                        *(data["documents"] if zh else data["documents_en"]),
+                        *(
+                            d + LATER[lang]
+                            for d in (data["documents_later"] if zh else data["documents_later_en"])
+                        ),
+                    ]
+                ),
             )
     title = "审查意见" if zh else "Findings"
     return ReportTable("findings", title, lang, columns, rows.frame(columns, extra=["_status"]))
 
 
 def documents_table(result: CheckResult, lang: str) -> ReportTable:
-    """须提交材料清单: the documents each site's applicant must prepare, numbered."""
+    """须提交材料清单: the documents each site's applicant must prepare, numbered.
+
+    Those needed now first; then those the findings need later, at 报批 (at the
+    pre-examination stage), marked as such in their name and their ``stage``.
+    """
     zh = lang == "zh"
     columns = [
         Column("site_id", "项目编号", "site"),
         Column("number", "序号", "no.", "int"),
         Column("document", "材料名称", "document", wide=True),
+        Column("stage", "提交阶段", "stage"),
     ]
+    now = "现在（用地预审）" if result.stage == "preexam" else "现在（用地报批）"
+    if not zh:
+        now = "now (pre-examination)" if result.stage == "preexam" else "now (approval)"
+    later = "后续（用地报批）" if zh else "later (approval)"
     rows = Rows()
     for site_id in result.site_ids:
-        for number, document in enumerate(result.documents(site_id), 1):
-            rows.add(-1, 0, "row", site_id=site_id, number=number, document=document.get(lang))
+        listed = [(d, now, "") for d in result.documents(site_id)]
+        listed += [(d, later, LATER[lang]) for d in result.documents_later(site_id)]
+        for number, (document, stage, mark) in enumerate(listed, 1):
+            rows.add(
+                -1,
+                0,
+                "row",
+                site_id=site_id,
+                number=number,
+                document=document.get(lang) + mark,
+                stage=stage,
+            )
     title = "须提交材料清单" if zh else "Documents required"
     return ReportTable("documents", title, lang, columns, rows.frame(columns))

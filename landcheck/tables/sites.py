@@ -57,7 +57,7 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
         values: dict[str, Any] = {
             "site_id": site_id,
             "name": row["name"],
-            "project_class": _project_class(result, row["project_class"], lang),
+            "project_class": _project_class(result, row["project_class"], lang, position),
             "status": status_label(result.status(site_id), lang),
             "_status": result.status(site_id),
             **ha_and_mu(method_m2(result, planar, ellipsoidal)),
@@ -119,7 +119,12 @@ def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
     return view.overlap.m2
 
 
-def _project_class(result: CheckResult, key: Any, lang: str) -> str:
+def _project_class(result: CheckResult, key: Any, lang: str, position: int = -1) -> str:
+    """The site's project type (its name), else its old class's title, else "not given"."""
+    facts = result.facts[position] if 0 <= position < len(result.facts) else None
+    kind = result.profile.project_types.get(facts.project_type or "") if facts else None
+    if kind is not None:
+        return kind.zh if lang == "zh" else kind.en
     if key is None or (isinstance(key, float) and np.isnan(key)) or key == "":
         return "未注明" if lang == "zh" else "not given"
     return result.profile.class_title(str(key)).get(lang)
@@ -163,7 +168,7 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
             "row",
             site_id=site_id,
             name=row["name"],
-            project_class=_project_class(result, row["project_class"], lang),
+            project_class=_project_class(result, row["project_class"], lang, position),
             linear=label("yes" if bool(row["linear"]) else "no", lang),
             **m2_values(result, planar, ellipsoidal),
             area_method=label(result.area_method, lang),

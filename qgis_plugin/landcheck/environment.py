@@ -90,10 +90,13 @@ FALLBACK_LAYERS = (
         "current land use (third land survey parcels)",
     ),
     LayerKey("townships", "admin", "乡镇行政区", "townships"),
+    LayerKey("protected_areas", "protected_area", "自然保护地", "protected areas"),
+    LayerKey(
+        "approved_land", "approved_land", "已批建设用地", "land already approved for construction"
+    ),
     LayerKey("forest", "forest", "林地（林地一张图）", "forest land (forest land map)"),
     LayerKey("grassland", "grassland", "草原", "grassland"),
     LayerKey("wetland", "wetland", "湿地", "wetland"),
-    LayerKey("protected_areas", "protected_area", "自然保护地", "protected areas"),
     LayerKey(
         "mineral_rights",
         "mineral_rights",
@@ -109,7 +112,7 @@ FALLBACK_LAYERS = (
         "heritage sites and buried-relics zones",
     ),
 )
-"""The layer keys of the built-in profile ``china-preexam`` (2026-11), used when the
+"""The layer keys of the built-in profile ``china-preexam`` (2026-12), used when the
 environment cannot be asked for its own."""
 
 

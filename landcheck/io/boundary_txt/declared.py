@@ -22,7 +22,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import ProjError
 
 from landcheck.crs import GKZone, crs_label, gk_family_crs, legacy_datum
-from landcheck.datum import DatumShift, helmert_pipeline
+from landcheck.crs.datum import DatumShift, helmert_pipeline
 from landcheck.errors import AnalysisCRSError, BoundaryTxtError
 from landcheck.io.boundary_txt.scan import Scan
 from landcheck.io.boundary_txt.spec import (
@@ -281,7 +281,7 @@ def declared_zone(
 def _helmert_pipeline(datum: str, zone: GKZone, params: tuple[float, ...]) -> tuple[str, CRS]:
     """PROJ pipeline from legacy-datum GK (east, north) to CGCS2000 GK of the same zone.
 
-    Built by :func:`landcheck.datum.helmert_pipeline`, so the TXT's 转换参数 and
+    Built by :func:`landcheck.crs.datum.helmert_pipeline`, so the TXT's 转换参数 and
     ``--datum-shift`` follow one convention.
     """
     source_crs = gk_family_crs(datum, zone, prefixed=True)

@@ -22,7 +22,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label, gk_crs
-from landcheck.datum import DatumShift
+from landcheck.crs.datum import DatumShift
 from landcheck.errors import DataSourceError
 from landcheck.io.boundary_txt.declared import declared_crs, declared_zone, transform_legacy
 from landcheck.io.boundary_txt.geometry import (
@@ -172,7 +172,7 @@ def parse_boundary_txt(
         computed planar area above which a warning is recorded (0.01 = 1 %;
         differences below the 0.0001 ha rounding never count).
     datum_shift : DatumShift or str, optional
-        7 Helmert parameters (:class:`landcheck.datum.DatumShift`) for a
+        7 Helmert parameters (:class:`landcheck.crs.datum.DatumShift`) for a
         Xian 1980 / Beijing 1954 file whose 转换参数 are empty. A file whose
         转换参数 hold other values is refused rather than guessed between.
 

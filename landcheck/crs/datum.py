@@ -1,11 +1,13 @@
-"""Xian 1980 / Beijing 1954 → CGCS2000 with user-supplied 7-parameter Helmert shifts.
+"""Legacy datums: Xian 1980 and Beijing 1954, refused or shifted to CGCS2000.
 
 PROJ knows no real transformation from the legacy Chinese datums to CGCS2000,
 only a "Ballpark geographic offset" (EPSG:4610 and EPSG:4214 to EPSG:4490: a
-null shift of unknown accuracy, wrong by tens of metres), so landcheck refuses
-legacy data unless the user gives the 7 parameters their surveying authority
-publishes. This module holds the one convention landcheck uses for them, in
-the boundary TXT's ``转换参数`` and in ``--datum-shift`` alike:
+null shift of unknown accuracy, wrong by tens of metres), so landcheck never
+lets PROJ move legacy data: every input (site files, site frames, layers, road
+lines) goes through :func:`apply_datum_shift` once, which refuses it unless the
+user gives the 7 parameters their surveying authority publishes, and then
+applies them. This module holds the one convention landcheck uses for them,
+in the boundary TXT's ``转换参数`` and in ``--datum-shift`` alike:
 
 - ``dx, dy, dz`` in metres, ``rx, ry, rz`` in arc-seconds, ``s`` in ppm;
 - Bursa-Wolf, **position-vector** convention (EPSG method 1033), geocentric;
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,16 +34,72 @@ from pyproj import CRS, Transformer
 from pyproj.crs import ProjectedCRS
 from pyproj.exceptions import ProjError
 
-from landcheck.crs import cgcs2000_counterpart, crs_label, legacy_datum
+from landcheck.crs.choice import crs_label
+from landcheck.crs.zones import CGCS2000_GEOGRAPHIC, gk_family, gk_family_crs
 from landcheck.errors import AnalysisCRSError, InputDataError
 
 __all__ = [
     "DATUM_SHIFT_FORMAT",
     "DatumShift",
     "apply_datum_shift",
+    "cgcs2000_counterpart",
     "helmert_pipeline",
+    "legacy_datum",
     "legacy_refusal",
+    "refuse_mixed_datums",
 ]
+
+_LEGACY_DATUMS = {
+    "Xian 1980": "Xian 1980 (西安80)",
+    "Beijing 1954": "Beijing 1954 (北京54)",
+}
+
+
+def legacy_datum(crs: CRS) -> str | None:
+    """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954), else None.
+
+    PROJ can only shift these to CGCS2000 by a "ballpark" null offset, so data
+    in them must be transformed with user-supplied parameters (:class:`DatumShift`).
+
+    Examples
+    --------
+    >>> legacy_datum(CRS.from_epsg(2360))
+    'Xian 1980 (西安80)'
+    >>> legacy_datum(CRS.from_epsg(4523)) is None
+    True
+    """
+    geodetic = crs.geodetic_crs
+    name = geodetic.datum.name if geodetic is not None else ""
+    for key, label in _LEGACY_DATUMS.items():
+        if key.lower() in name.lower():
+            return label
+    return None
+
+
+def cgcs2000_counterpart(crs: CRS) -> CRS | None:
+    """The CGCS2000 CRS with the same projection as a Xian 1980 / Beijing 1954 CRS.
+
+    Returns None for a CRS in no legacy datum, or in a legacy datum but a
+    projection landcheck does not know (then build the target yourself).
+
+    Examples
+    --------
+    >>> cgcs2000_counterpart(CRS.from_epsg(2359)).to_epsg()
+    4523
+    >>> cgcs2000_counterpart(CRS.from_epsg(4214)).to_epsg()
+    4490
+    >>> cgcs2000_counterpart(CRS.from_epsg(4523)) is None
+    True
+    """
+    if legacy_datum(crs) is None:
+        return None
+    family = gk_family(crs)
+    if family is not None:
+        return gk_family_crs("cgcs2000", family.zone, prefixed=family.prefixed)
+    if crs.is_geographic:
+        return CRS.from_epsg(CGCS2000_GEOGRAPHIC)
+    return None
+
 
 DATUM_SHIFT_FORMAT = (
     "dx,dy,dz,rx,ry,rz,s (metres ×3, arc-seconds ×3, ppm; Bursa-Wolf, position-vector convention)"
@@ -310,3 +369,40 @@ def apply_datum_shift(
         ),
     }
     return moved, note
+
+
+def refuse_mixed_datums(legacy_crss: Iterable[CRS], shift: DatumShift | None) -> None:
+    """Refuse one datum shift for inputs in both Xian 1980 and Beijing 1954.
+
+    Their parameters differ, so one set of 7 cannot serve both.
+
+    Parameters
+    ----------
+    legacy_crss : iterable of CRS
+        The CRSs the inputs declare (or declared before a shift); others are ignored.
+    shift : DatumShift or None
+        The parameters given; without them nothing is shifted and nothing refused here.
+
+    Raises
+    ------
+    AnalysisCRSError
+        The inputs are in both legacy datums.
+
+    Examples
+    --------
+    >>> shift = DatumShift(1, 2, 3, 0, 0, 0, 0)
+    >>> refuse_mixed_datums([CRS.from_epsg(2359), CRS.from_epsg(4523)], shift)
+    >>> refuse_mixed_datums([CRS.from_epsg(2359), CRS.from_epsg(2411)], shift)
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.AnalysisCRSError: the inputs are in Beijing 1954 (北京54) and Xian 1980 ...
+    """
+    if shift is None:
+        return
+    found = {legacy_datum(c) for c in legacy_crss} - {None}
+    if len(found) > 1:
+        raise AnalysisCRSError(
+            f"the inputs are in {' and '.join(sorted(str(d) for d in found))}: one --datum-shift "
+            "cannot serve both datums (their parameters differ); transform the inputs of one "
+            "datum to CGCS2000 first"
+        )

@@ -9,6 +9,7 @@ coordinates, x first as GIS files store them (easting or longitude):
   one specific sentence (longitude/latitude in a projected CRS, eastings
   without or with a zone prefix that the CRS does not expect, X/Y swapped,
   metres in a geographic CRS, outside the CRS's area of use);
+- :func:`crs_plausibility`: the coarse test behind the last of those (``"ok"`` or why not);
 - :func:`far_site_warnings`: sites lying far from every full-coverage layer.
 
 Every message says what was found and what the CRS probably is.
@@ -25,19 +26,14 @@ import shapely
 import shapely.affinity
 from pyproj import CRS
 
-from landcheck.crs import (
-    GKFamily,
-    GKZone,
-    crs_label,
-    crs_plausibility,
-    gk_crs,
-    gk_family,
-    gk_family_crs,
-)
+from landcheck.crs.choice import crs_label
+from landcheck.crs.transform import transformer
+from landcheck.crs.zones import GKFamily, GKZone, gk_crs, gk_family, gk_family_crs
 
 __all__ = [
     "FAR_FROM_LAYERS_M",
     "ZONE_HOWTO",
+    "crs_plausibility",
     "diagnose_coordinates",
     "far_site_warnings",
     "missing_crs_advice",
@@ -218,6 +214,65 @@ def missing_crs_advice(bounds: Bounds) -> str:
         f"its coordinates ({_xy(bounds)}) fit no Chinese CRS landcheck knows; give the CRS "
         "with --crs"
     )
+
+
+def crs_plausibility(crs: CRS | None, bounds: tuple[float, float, float, float]) -> str:
+    """Say whether coordinates with these bounds can be in this CRS.
+
+    Returns ``"ok"``, or a sentence naming the problem (outside the CRS's
+    area of use, degrees in a projected CRS, metres in a geographic one).
+
+    Examples
+    --------
+    >>> crs_plausibility(CRS.from_epsg(4523), (35_480_000, 2_690_000, 35_530_000, 2_740_000))
+    'ok'
+    >>> crs_plausibility(CRS.from_epsg(4523), (103.5, 24.2, 104.0, 24.8))[:40]
+    'coordinates look like longitude/latitude'
+    """
+    if crs is None:
+        return "no CRS declared"
+    west, south, east, north = bounds
+    if not np.all(np.isfinite(bounds)):
+        return "no coordinates"
+    looks_lonlat = (
+        -180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90
+    )
+    if crs.is_projected and looks_lonlat:
+        return (
+            "coordinates look like longitude/latitude but the CRS is projected "
+            f"({crs_label(crs)}); the file probably needs EPSG:4490 (CGCS2000) or EPSG:4326"
+        )
+    if crs.is_geographic and not looks_lonlat:
+        return (
+            f"coordinates are metres-sized but the CRS is geographic ({crs_label(crs)}); "
+            "the file probably needs a projected CRS such as EPSG:4523"
+        )
+    area = crs.area_of_use
+    if area is None:
+        return "ok"
+    try:
+        # the CRS's own datum is within metres of WGS 84, which the area of use is given in
+        to_degrees = transformer(crs, crs.geodetic_crs or CRS.from_epsg(4326))
+        xs = np.array([west, east, west, east, (west + east) / 2])
+        ys = np.array([south, south, north, north, (south + north) / 2])
+        lon, lat = to_degrees.transform(xs, ys)
+    except Exception:  # pyproj raises several types for impossible points
+        return "coordinates cannot be transformed from this CRS"
+    margin = 1.0
+    inside = (
+        np.isfinite(lon)
+        & np.isfinite(lat)
+        & (lon >= area.west - margin)
+        & (lon <= area.east + margin)
+        & (lat >= area.south - margin)
+        & (lat <= area.north + margin)
+    )
+    if not inside.all():
+        return (
+            f"coordinates fall outside the area of use of {crs_label(crs)} ({area.name}); "
+            "the CRS is wrong, or X/Y are swapped, or the zone prefix is missing"
+        )
+    return "ok"
 
 
 def _gk_diagnosis(crs: CRS, family: GKFamily, bounds: Bounds) -> str | None:

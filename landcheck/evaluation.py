@@ -1,14 +1,18 @@
-"""The pre-examination tool: from sites and layers to a :class:`CheckResult`.
+"""Evaluation: a prepared run's sites against its layers, to a :class:`CheckResult`.
 
-:func:`check` is what ``landcheck check`` and the notebooks call. It reads the
-sites, chooses the analysis CRS, reads from each constraint layer only the
-features near the sites, overlays, measures, applies the profile's rules and
-returns the result. It never writes files; :mod:`landcheck.report` does.
+:func:`evaluate` takes a :class:`~landcheck.run.Run` and, layer by layer,
+reads only the features near the sites (once per run, :meth:`Run.read_layer`),
+overlays them (:mod:`landcheck.engine`: here, in local processes or on dask),
+measures each site's share (:mod:`landcheck.measure`), finds the area the
+layers describe (:mod:`landcheck.coverage`) and applies the profile's rules
+to every site (:mod:`landcheck.rules`). :func:`check` — what ``landcheck
+check`` and the notebooks call — is :func:`~landcheck.run.prepare` and
+:func:`evaluate` in a row. Nothing here writes files; :mod:`landcheck.report`
+does.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -19,36 +23,26 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
 
 from landcheck.classify.decide import AmbiguousClassificationError
 from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
-from landcheck.datum import DatumShift
+from landcheck.crs.datum import DatumShift
+from landcheck.crs.measuring import SiteMeasuring
 from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
-from landcheck.inputs import (
-    LayerInput,
-    PreparedRun,
-    Source,
-    coverage_source,
-    coverage_warnings,
-    layer_extent,
-    load_layer,
-    prepare_run,
-)
+from landcheck.facts import ProjectFacts
+from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
-from landcheck.measuring import SiteMeasuring
-from landcheck.messages import summarise
+from landcheck.messages import collecting, summarise, warn
 from landcheck.overlay import measured_in_site_crs
-from landcheck.profile import CoverageSpec, LayerSpec, Profile, Text
+from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
-from landcheck.rules import SiteInfo, evaluate_site, search_distance
+from landcheck.rules import SiteInfo, evaluate_site, project_totals, search_distance
+from landcheck.run import Run, prepare
 from landcheck.units import Area
 
-__all__ = ["ProgressCallback", "check"]
-
-logger = logging.getLogger(__name__)
+__all__ = ["ProgressCallback", "check", "evaluate"]
 
 _SHARED_NOTED_M2 = 0.005
 """Overlap of a layer's features with each other worth a warning (it prints as 0.01 m²)."""
@@ -58,8 +52,8 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 @dataclass
-class _LayerRun:
-    """One layer's outcome in a run: measured, or unavailable with a reason."""
+class _LayerOutcome:
+    """One layer's outcome in an evaluation: measured, or unavailable with a reason."""
 
     spec: LayerSpec
     record: InputRecord
@@ -69,47 +63,29 @@ class _LayerRun:
     reason: str = ""
 
 
-def _run_layer(
-    spec: LayerSpec,
-    source: Source,
-    sites: gpd.GeoDataFrame,
-    profile: Profile,
-    crs: CRS,
-    warnings: list[str],
-    datum_shift: DatumShift | None = None,
-    engine: Engine | None = None,
-    assume_crs: CRS | None = None,
-    measuring: SiteMeasuring | None = None,
-) -> _LayerRun:
+def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
+    """Read, overlay and measure one layer for the run's sites."""
+    source = run.sources.get(spec.key)
+    sites, crs, measuring = run.sites, run.crs, run.measuring
     record = InputRecord(role="layer", key=spec.key)
     if source is None:
         record.status = "missing"
         record.detail = "no source given"
-        return _LayerRun(spec, record, reason="未提供图层 / layer not supplied")
-    search_m = search_distance(profile, spec.key)
+        return _LayerOutcome(spec, record, reason="未提供图层 / layer not supplied")
+    search_m = search_distance(run.profile, spec.key)
     reach = _analysis_reach(search_m, measuring)
     try:
-        loaded = load_layer(
-            spec,
-            source,
-            sites.geometry,
-            crs,
-            margin=max(1.0, reach),
-            datum_shift=datum_shift,
-            assume_crs=assume_crs,
-        )
+        layer = run.read_layer(spec, sites.geometry, max(1.0, reach))
     except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
         record.detail = str(ex)
         if isinstance(ex, AmbiguousClassificationError):
             record.extra["classification"] = ex.decision.to_dict()
-        warnings.append(f"layer {spec.key!r} could not be used: {ex}")
-        return _LayerRun(spec, record, reason=str(ex))
-    warnings.extend(loaded.warnings)
-    layer = loaded.layer
+        warn(f"layer {spec.key!r} could not be used: {ex}")
+        return _LayerOutcome(spec, record, reason=str(ex))
     site_geoms = np.asarray(sites.geometry.values, dtype=object)
-    overlay, nearest = (engine or Engine()).overlay(
+    overlay, nearest = engine.overlay(
         site_geoms,
         layer.features,
         crs,
@@ -120,7 +96,7 @@ def _run_layer(
     nearest = _nearest_in_site_crs(nearest, measuring, search_m)
     if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
-        warnings.append(
+        warn(
             f"layer {spec.key!r}: features overlap each other inside site(s) "
             f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
             "shared area is counted once, under the earlier feature"
@@ -130,7 +106,7 @@ def _run_layer(
     measure = measure_layer(
         overlay,
         spec,
-        profile.analysis.area_method,
+        run.method,
         table=table,
         has_codes="code" in layer.mapping,
         nearest=nearest,
@@ -140,25 +116,27 @@ def _run_layer(
     )
     context = layer.features[[c for c in ("_id", "_code", "_name") if c in layer.features]]
     context = gpd.GeoDataFrame(context, geometry=layer.features.geometry.values, crs=crs)
-    return _LayerRun(spec, loaded.record, measure=measure, pieces=overlay.pieces, context=context)
+    return _LayerOutcome(
+        spec, layer.record, measure=measure, pieces=overlay.pieces, context=context
+    )
 
 
-def _analysis_reach(search_m: float, measuring: SiteMeasuring | None) -> float:
+def _analysis_reach(search_m: float, measuring: SiteMeasuring) -> float:
     """The distance in the analysis CRS that covers ``search_m`` around every site.
 
     A site measured in its own zone has its distances measured there too; in
     the analysis CRS, far from its meridian, the same distance is longer.
     """
-    if measuring is None or measuring.uniform or search_m <= 0:
+    if measuring.uniform or search_m <= 0:
         return search_m
     return search_m / min(1.0, float(measuring.scale.min()))
 
 
 def _nearest_in_site_crs(
-    nearest: pd.DataFrame, measuring: SiteMeasuring | None, search_m: float
+    nearest: pd.DataFrame, measuring: SiteMeasuring, search_m: float
 ) -> pd.DataFrame:
     """Nearest-feature distances in each site's measuring CRS, within ``search_m``."""
-    if measuring is None or measuring.uniform or nearest.empty:
+    if measuring.uniform or nearest.empty:
         return nearest
     nearest = nearest.copy()
     nearest["distance_m"] = nearest["distance_m"].to_numpy() * measuring.scale[nearest.index]
@@ -166,14 +144,14 @@ def _nearest_in_site_crs(
 
 
 def _coverage(
-    run: PreparedRun, runs: Mapping[str, _LayerRun], source: Source, warnings: list[str]
+    run: Run, outcomes: Mapping[str, _LayerOutcome]
 ) -> tuple[Coverage, InputRecord | None]:
     """The area the layers describe (:mod:`landcheck.coverage`) for this run's layers."""
-    frame = run.sites.frame
+    frame, source = run.sites, run.coverage
     site_geoms = np.asarray(frame.geometry.values, dtype=object)
     keys = [
         key
-        for key, r in runs.items()
+        for key, r in outcomes.items()
         if r.spec.kind not in COVERAGE_KINDS and r.measure is not None
     ]
     if source is not None:
@@ -182,31 +160,24 @@ def _coverage(
         named = source.path if isinstance(source, LayerSource) else "GeoDataFrame"
         described = Text(f"{title.zh}（{named}）", f"{title.en} ({named})")
         try:
-            loaded = load_layer(
-                spec,
-                source,
-                frame.geometry,
-                run.crs,
-                datum_shift=run.datum_shift,
-                assume_crs=run.assume_crs,
-            )
+            loaded = run.read_layer(spec, frame.geometry, 1.0, source)
         except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
             record = InputRecord(role="coverage", key="coverage", status="unreadable")
             record.path = source.path if isinstance(source, LayerSource) else None
             record.detail = str(ex)
-            warnings.append(f"the coverage polygon could not be used: {ex}")
+            warn(f"the coverage polygon could not be used: {ex}")
             described = Text(f"{title.zh}（无法读取）", f"{title.en}, which could not be read")
             region = None
         else:
             record = loaded.record
             record.role = "coverage"
-            warnings.extend(loaded.warnings)
-            region = shapely.union_all(loaded.layer.features.geometry.values)
+            region = shapely.union_all(loaded.features.geometry.values)
         outside = outside_of(site_geoms, region, run.crs, run.measuring)
         coverage = Coverage("profile", dict.fromkeys(keys, described), dict.fromkeys(keys, outside))
         return coverage, record
     land_use = next(
-        (k for k, r in runs.items() if r.spec.kind == "land_use" and r.measure is not None), None
+        (k for k, r in outcomes.items() if r.spec.kind == "land_use" and r.measure is not None),
+        None,
     )
     if land_use is not None:
         described = Text(
@@ -253,8 +224,13 @@ def check(
     engine: str = "local",
     client: Any = None,
     workers: int | None = None,
+    facts: Mapping[str, Any] | None = None,
+    stage: str = "preexam",
 ) -> CheckResult:
     """Pre-examine project sites against the profile's constraint layers.
+
+    :func:`~landcheck.run.prepare` then :func:`evaluate`: to evaluate
+    several variants of the sites on one set of inputs, call them yourself.
 
     Parameters
     ----------
@@ -284,7 +260,7 @@ def check(
         detected for shapefiles without .cpg.
     datum_shift : DatumShift or str, optional
         7 Helmert parameters ``"dx,dy,dz,rx,ry,rz,s"`` (m, arc-seconds, ppm;
-        position-vector convention, see :mod:`landcheck.datum`) moving Xian
+        position-vector convention, see :mod:`landcheck.crs.datum`) moving Xian
         1980 / Beijing 1954 inputs to CGCS2000. Without them such inputs are
         refused; with them the shift is applied and recorded in the inputs
         and warnings.
@@ -306,6 +282,14 @@ def check(
         started for the call).
     workers : int, optional
         Processes to use (default: all cores; 1 keeps everything in this process).
+    facts : mapping, optional
+        Project facts for every site that does not declare them in its own
+        fields (``{"project_type": "county_road", "plan_level": "county",
+        "plan_ref": "…"}``; :mod:`landcheck.facts` lists them). A site's own
+        field wins.
+    stage : {"preexam", "approval"}
+        The stage of the application: at ``preexam`` (用地预审) the documents
+        of 报批 are listed apart as ``documents_later``.
 
     Returns
     -------
@@ -339,45 +323,104 @@ def check(
     >>> result.status("S1")
     'prohibited'
     """
-    _check_sites_argument(sites)
-    started = datetime.now(timezone.utc)
-    notify = progress or (lambda stage, done, total: None)
+    _check_stage(stage)
     runner = make_engine(engine, client=client, workers=workers)
-    run = prepare_run(
+    run = prepare(
         sites,
         profile=profile,
         layers=layers,
+        id_field=id_field,
         crs=crs,
         area_method=area_method,
+        width=width,
         encoding=encoding,
         datum_shift=datum_shift,
-        id_field=id_field,
-        width=width,
+        coverage=coverage,
+        facts=facts,
     )
-    warnings = run.warnings
-    frame = run.sites.frame
-    area_source = coverage_source(run.profile, coverage, encoding)
-    notify("sites", 0, len(frame))
-    warnings.extend(coverage_warnings(run.profile, run.sources, frame, run.crs))
-    layer_runs = {}
-    with runner:
-        for done, (key, spec) in enumerate(run.profile.layers.items()):
-            notify("layers", done, len(run.profile.layers))
-            layer_runs[key] = _run_layer(
-                spec,
-                run.sources.get(key),
-                frame,
-                run.profile,
-                run.crs,
-                warnings,
-                run.datum_shift,
-                runner,
-                run.assume_crs,
-                run.measuring,
-            )
-    notify("layers", len(run.profile.layers), len(run.profile.layers))
-    coverage, coverage_record = _coverage(run, layer_runs, area_source, warnings)
-    site_layers, findings = _evaluate(run.profile, frame, layer_runs, notify, coverage)
+    return _evaluate_with(run, runner, progress, stage)
+
+
+def _check_stage(stage: Any) -> None:
+    """Refuse a stage that is not one (the message lists them)."""
+    if stage not in STAGES:
+        raise InputDataError(f"stage: {shown(stage)} is not a stage; use {' or '.join(STAGES)}")
+
+
+def evaluate(
+    run: Run,
+    sites: gpd.GeoDataFrame | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    engine: str = "local",
+    client: Any = None,
+    workers: int | None = None,
+    stage: str = "preexam",
+) -> CheckResult:
+    """Evaluate a prepared run: its sites (or ``sites``) against its layers.
+
+    Parameters
+    ----------
+    run : Run
+        From :func:`~landcheck.run.prepare`.
+    sites : GeoDataFrame, optional
+        Other sites to evaluate on the run (polygons in the run's CRS with a
+        ``site_id``; see :meth:`Run.with_sites`); default: the run's own.
+    progress, engine, client, workers, stage
+        As for :func:`check`.
+
+    Returns
+    -------
+    CheckResult
+        As :func:`check` returns it; its warnings are the run's notes, then
+        the evaluation's own.
+
+    Examples
+    --------
+    One run, two variants of a site: the layer is read once.
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from landcheck.run import prepare
+    >>> x, y = 35_500_000, 2_700_000
+    >>> site = gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[box(x, y, x + 1000, y + 500)],
+    ...                         crs=4523)
+    >>> farmland = gpd.GeoDataFrame({"BSM": ["F1"]}, crs=4523,
+    ...                             geometry=[box(x + 700, y, x + 2000, y + 1000)])
+    >>> run = prepare(site, layers={"farmland": farmland}, area_method="planar")
+    >>> evaluate(run).layer_area("S1", "farmland").planar_m2
+    150000.0
+    >>> smaller = gpd.GeoDataFrame({"site_id": ["S1b"]}, geometry=[box(x, y, x + 800, y + 500)],
+    ...                            crs=4523)
+    >>> evaluate(run, smaller).layer_area("S1b", "farmland").planar_m2
+    50000.0
+    """
+    _check_stage(stage)
+    runner = make_engine(engine, client=client, workers=workers)
+    if sites is not None:
+        run = run.with_sites(sites)
+    return _evaluate_with(run, runner, progress, stage)
+
+
+def _evaluate_with(
+    run: Run, engine: Engine, progress: ProgressCallback | None, stage: str = "preexam"
+) -> CheckResult:
+    started = datetime.now(timezone.utc)
+    notify = progress or (lambda stage, done, total: None)
+    frame = run.sites
+    with collecting() as notes:
+        notify("sites", 0, len(frame))
+        warn_far_sites(run.profile, run.sources, frame, run.crs)
+        outcomes = {}
+        with engine:
+            for done, (key, spec) in enumerate(run.profile.layers.items()):
+                notify("layers", done, len(run.profile.layers))
+                outcomes[key] = _evaluate_layer(run, spec, engine)
+        notify("layers", len(run.profile.layers), len(run.profile.layers))
+        coverage, coverage_record = _coverage(run, outcomes)
+        site_layers, findings = _evaluate_sites(
+            run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
+        )
     return CheckResult(
         profile=run.profile,
         analysis_crs=run.crs,
@@ -386,65 +429,76 @@ def check(
         sites=frame,
         site_layers=site_layers,
         findings=findings,
-        pieces={k: r.pieces for k, r in layer_runs.items() if r.pieces is not None},
-        context={k: r.context for k, r in layer_runs.items() if r.context is not None},
+        pieces={k: r.pieces for k, r in outcomes.items() if r.pieces is not None},
+        context={k: r.context for k, r in outcomes.items() if r.context is not None},
         inputs=[
             *run.records,
-            *(r.record for r in layer_runs.values()),
+            *(r.record for r in outcomes.values()),
             *([coverage_record] if coverage_record is not None else []),
         ],
-        warnings=summarise(warnings),
+        warnings=summarise([*run.notes, *notes.messages]),
         coverage=coverage,
+        facts=list(run.facts),
+        stage=stage,
     )
 
 
-def _check_sites_argument(sites: Any) -> None:
-    """Refuse a ``sites`` argument that is neither a source nor a list of sources."""
-    many = sites if isinstance(sites, (list, tuple)) else [sites]
-    for item in many:
-        if not isinstance(item, (str, os.PathLike, gpd.GeoDataFrame)):
-            raise InputDataError(
-                "sites: expected a path, 'PATH:LAYER', a GeoDataFrame or a list of them, "
-                f"got {type(item).__name__} {shown(item)}"
-            )
-
-
-def _evaluate(
+def _evaluate_sites(
     profile: Profile,
     frame: gpd.GeoDataFrame,
-    runs: Mapping[str, _LayerRun],
+    outcomes: Mapping[str, _LayerOutcome],
     notify: ProgressCallback,
     coverage: Coverage | None = None,
+    facts: list[ProjectFacts] | None = None,
+    stage: str = "preexam",
 ) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
+    """Each site's layer views, then one project-level pass (征收 totals), then the rules."""
     method = profile.analysis.area_method
     empty = shapely.is_empty(np.asarray(frame.geometry.values, dtype=object))
-    site_layers, findings = [], []
+    facts = facts or [ProjectFacts() for _ in range(len(frame))]
+    site_layers, areas = [], []
     total = len(frame)
     own_fields = pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_dict("records")
     for position, row in enumerate(frame.itertuples(index=False)):
         area = Area(row.planar_m2, row.ellipsoidal_m2, method)
         views = {}
-        for key, run in runs.items():
+        for key, outcome in outcomes.items():
             if empty[position]:
                 views[key] = unavailable_layer(
-                    key, run.spec.kind, "用地无面积 / site has no area", area
+                    key, outcome.spec.kind, "用地无面积 / site has no area", area
                 )
-            elif run.measure is None:
-                views[key] = unavailable_layer(key, run.spec.kind, run.reason, area)
+            elif outcome.measure is None:
+                views[key] = unavailable_layer(key, outcome.spec.kind, outcome.reason, area)
             else:
-                views[key] = run.measure.site(position, area)
+                views[key] = outcome.measure.site(position, area)
         if coverage is not None:
             _describe(views, coverage, position, method)
+        site_layers.append(views)
+        areas.append(area)
+    options = profile.analysis
+
+    def is_sliver(area_m2: float, width_m: float | None) -> bool:
+        return area_m2 < options.sliver_area_m2 or (
+            width_m is not None and 0.0 < width_m < options.sliver_width_m
+        )
+
+    site_ids = frame["site_id"].astype(str).tolist()
+    projects = project_totals(
+        site_ids, [f.project_id for f in facts], site_layers, method, is_sliver
+    )
+    findings = []
+    for position, row in enumerate(frame.itertuples(index=False)):
         info = SiteInfo(
             site_id=row.site_id,
             name=row.name,
             project_class=row.project_class,
             linear=bool(row.linear),
-            area=area,
+            area=areas[position],
+            facts=facts[position],
+            project=projects[position],
             attributes=own_fields[position],
         )
-        site_layers.append(views)
-        findings.append(evaluate_site(profile, info, views))
+        findings.append(evaluate_site(profile, info, site_layers[position], stage))
         if position % 200 == 0:
             notify("sites", position, total)
     notify("sites", total, total)

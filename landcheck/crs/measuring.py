@@ -23,13 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 
-from landcheck.crs import GKZone, crs_label, gk_family, gk_family_crs, zone_for_longitude
+from landcheck.crs.choice import crs_label
+from landcheck.crs.transform import move, transformer
+from landcheck.crs.zones import GKZone, gk_family, gk_family_crs, zone_for_longitude
 from landcheck.errors import AnalysisCRSError
 
 __all__ = ["ZONE_REACH", "SiteMeasuring", "ZoneSystem", "site_measuring", "zone_system"]
@@ -127,21 +128,6 @@ def zone_system(crs: CRS | None) -> ZoneSystem | None:
     return None
 
 
-@lru_cache(maxsize=64)
-def _transformer(source_wkt: str, target_wkt: str) -> Transformer:
-    return Transformer.from_crs(CRS.from_wkt(source_wkt), CRS.from_wkt(target_wkt), always_xy=True)
-
-
-def _move(geometries: np.ndarray, source: CRS, target: CRS) -> np.ndarray:
-    transformer = _transformer(source.to_wkt(), target.to_wkt())
-
-    def project(xy: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geometries, project)
-
-
 @dataclass
 class SiteMeasuring:
     """The measuring CRS of each site, and planar areas measured in it.
@@ -195,7 +181,7 @@ class SiteMeasuring:
         for label, crs in self.others.items():
             mine = np.flatnonzero(owner == label)
             if len(mine):
-                out[mine] = _move(geometries[mine], self.analysis, crs)
+                out[mine] = move(geometries[mine], self.analysis, crs)
         return out
 
     def planar_areas(self, geometries: np.ndarray, sites: np.ndarray) -> np.ndarray:
@@ -210,7 +196,7 @@ def _centres_lonlat(geometries: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.nd
     geodetic = crs.geodetic_crs
     if geodetic is None:
         return np.full(len(x), np.nan), np.full(len(x), np.nan)
-    lon, lat = _transformer(crs.to_wkt(), geodetic.to_wkt()).transform(x, y)
+    lon, lat = transformer(crs, geodetic).transform(x, y)
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
@@ -237,10 +223,10 @@ def site_measuring(
     --------
     A plot of zone 40 (120°E) checked in zone 35 is measured in zone 40:
 
-    >>> from landcheck.crs import gk_crs
+    >>> from landcheck.crs.zones import gk_crs
     >>> zone35, zone40 = gk_crs(GKZone(35)), gk_crs(GKZone(40))
     >>> plot = shapely.box(40_500_000, 3_000_000, 40_500_100, 3_000_100)
-    >>> in_35 = _move(np.array([plot]), zone40, zone35)
+    >>> in_35 = move(np.array([plot]), zone40, zone35)
     >>> measuring = site_measuring(zone35, in_35, [zone40])
     >>> measuring.labels.tolist(), round(float(measuring.planar_areas(in_35, [0])[0]), 6)
     (['EPSG:4528'], 10000.0)

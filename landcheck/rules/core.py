@@ -1,6 +1,7 @@
-"""Rules: evaluators that turn a site's overlaps into findings.
+"""Rules: the machinery that turns a site's overlaps into findings.
 
-A profile rule names an *evaluator* (``check:``) from :data:`EVALUATORS`, the
+A profile rule names an *evaluator* (``check:``) from
+:data:`landcheck.rules.registry.EVALUATORS`, the
 layer it reads, parameters, its legal basis, and the *outcomes* the evaluator
 may choose, each with a status, a bilingual message template and the
 documents it requires. Evaluators hold the logic; the wording and the law
@@ -21,12 +22,11 @@ import math
 import re
 import string
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
-from landcheck.errors import shown
+from landcheck.errors import ProfileError, shown
+from landcheck.facts import ProjectFacts
 from landcheck.measure import SiteLayer
 from landcheck.profile import (
     STATUSES,
@@ -36,18 +36,21 @@ from landcheck.profile import (
     Profile,
     RuleSpec,
     Text,
+    rule_location,
 )
-from landcheck.units import M2_PER_HA, M2_PER_MU, Area, AreaMethod
+from landcheck.projects import ListMatch, ProjectList, match_list
+from landcheck.units import M2_PER_HA, Area
 
 __all__ = [
-    "EVALUATORS",
     "Decision",
     "Evaluator",
     "Finding",
+    "ProjectTotals",
     "RuleInput",
     "SiteInfo",
     "evaluate_site",
     "search_distance",
+    "validate_profile",
     "validate_rule",
     "worst_status",
 ]
@@ -62,8 +65,37 @@ class SiteInfo:
     project_class: str | None
     linear: bool
     area: Area
+    facts: ProjectFacts = field(default_factory=ProjectFacts)
+    project: ProjectTotals | None = None
     attributes: Mapping[str, Any] = field(default_factory=dict)
-    """The site's own fields as read (project facts such as 总投资 for the land-use standard)."""
+    """The site's own fields as read (figures such as 总投资 for the land-use standard)."""
+
+
+@dataclass(frozen=True)
+class ProjectTotals:
+    """Land of a whole project (its sites summed), for the 征收 authority (LAL art. 46).
+
+    Attributes
+    ----------
+    project_id : str
+        The project (the site id for a site of its own).
+    site_ids : tuple of str
+        The sites summed.
+    farmland_m2 : float
+        Permanent basic farmland taken (any ownership: 国务院 approves its 征收).
+    cultivated_m2, other_m2 : float
+        Collective 耕地 outside permanent farmland, and other collective land.
+    complete : bool
+        False when a site's land-use or farmland layer was unusable (the sums are then
+        lower bounds).
+    """
+
+    project_id: str
+    site_ids: tuple[str, ...]
+    farmland_m2: float = 0.0
+    cultivated_m2: float = 0.0
+    other_m2: float = 0.0
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,6 +108,7 @@ class RuleInput:
     params: Mapping[str, Any]
     options: AnalysisOptions
     profile: Profile
+    stage: str = "preexam"
 
     def is_sliver(self, area_m2: float, width_m: float | None = None) -> bool:
         """True when an overlap is a boundary-precision sliver, not a conflict."""
@@ -83,9 +116,21 @@ class RuleInput:
             return True
         return width_m is not None and 0.0 < width_m < self.options.sliver_width_m
 
-    def in_classes(self, param: str) -> bool:
-        """True when the site's project class is listed in a parameter."""
-        return self.site.project_class in (self.params.get(param) or ())
+    def in_types(self, param: str) -> bool:
+        """True when the site's project type is listed in a parameter."""
+        return self.site.facts.project_type in (self.params.get(param) or ())
+
+    def project_list(self, param: str) -> ProjectList:
+        """The profile list a parameter names."""
+        return self.profile.lists[self.params[param]]
+
+    def on_list(self, param: str) -> ListMatch:
+        """Where the site's project stands on the list a parameter names."""
+        return match_list(self.project_list(param), self.site.facts)
+
+    def layer_of_kind(self, kind: str) -> SiteLayer | None:
+        """The site's view of the first layer of a kind (None when the profile has none)."""
+        return next((v for v in self.layers.values() if v.kind == kind), None)
 
 
 @dataclass(frozen=True)
@@ -113,7 +158,10 @@ class Evaluator:
         Template values it supplies beyond the common ones.
     params : dict
         Parameter name → ``"classes"`` (list of project-class keys),
-        ``"distance"`` (metres, a number > 0) or ``"number"`` (a number ≥ 0).
+        ``"types"`` (list of project-type keys), ``"list"`` (a key of the
+        profile's ``lists``), ``"words"`` (a list of texts), ``"layer"`` (a
+        layer key), ``"distance"`` (metres, a number > 0) or ``"number"`` (a
+        number ≥ 0). Parameters of kind ``list`` are required.
     func : callable
         ``RuleInput → Decision``.
     evidence : tuple of str
@@ -147,11 +195,14 @@ class Finding:
     documents: tuple[Text, ...]
     outcome: str
     title: Text
+    basis_marks: tuple[str, ...] = ()
+    documents_later: tuple[Text, ...] = ()
 
     @property
     def citations(self) -> list[Basis]:
-        """The legal basis with the date of each text."""
-        return [Basis(b, d) for b, d in zip(self.basis, self.basis_dates, strict=True)]
+        """The legal basis with the date of each text and how it was read (V/P/U)."""
+        marks = self.basis_marks or ("",) * len(self.basis)
+        return [Basis(b, d, m) for b, d, m in zip(self.basis, self.basis_dates, marks, strict=True)]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the findings.json form of this finding."""
@@ -169,13 +220,26 @@ class Finding:
             "basis_en": [b.cite("en") for b in self.citations],
             "documents": [d.zh for d in self.documents],
             "documents_en": [d.en for d in self.documents],
+            "documents_later": [d.zh for d in self.documents_later],
+            "documents_later_en": [d.en for d in self.documents_later],
+            "basis_marks": [c.mark for c in self.citations],
         }
 
 
 COMMON_NUMBERS = ("area_m2", "area_ha", "area_mu", "share_pct", "site_area_ha")
-COMMON_TEXTS = ("site_id", "site_name", "project_class", "a_project_class", "layer", "reason")
+COMMON_TEXTS = (
+    "site_id",
+    "site_name",
+    "project_class",
+    "a_project_class",
+    "project_type",
+    "a_project_type",
+    "layer",
+    "reason",
+)
 """Texts every template may use; ``a_project_class`` is the class title with its English
-article ("an industrial project", "another project"); in Chinese it is the title itself."""
+article ("an industrial project", "another project"); in Chinese it is the title itself.
+``project_type`` is the name of the site's project type (its class's when it has none)."""
 
 _VOWEL_SOUNDS = ("a", "e", "i", "o", "u", "hour", "honest", "honour")
 _CONSONANT_SOUNDS = ("eu", "one", "uni", "use", "usu")
@@ -247,7 +311,7 @@ def worst_status(statuses: list[str] | tuple[str, ...]) -> str:
     return STATUSES[min(ranks)] if ranks else "not_involved"
 
 
-def _outside_gap(inp: RuleInput) -> Text | None:
+def outside_gap(inp: RuleInput) -> Text | None:
     """Why the layers do not describe the whole site (not a boundary-precision strip), or None."""
     layer = inp.layer
     if layer.described_by is None or layer.outside.m2 <= 0.0:
@@ -260,11 +324,12 @@ def _outside_gap(inp: RuleInput) -> Text | None:
     )
 
 
-def _ha(area: float) -> float:
+def to_ha(area: float) -> float:
+    """Square metres in hectares."""
     return area / M2_PER_HA
 
 
-def _involvement(inp: RuleInput, area: Area, width: float | None) -> str | None:
+def involvement(inp: RuleInput, area: Area, width: float | None) -> str | None:
     """Shared start of overlap rules: not involved, a sliver, or None (involved)."""
     if area.m2 <= 0.0:
         return "not_involved"
@@ -273,47 +338,7 @@ def _involvement(inp: RuleInput, area: Area, width: float | None) -> str | None:
     return None
 
 
-def _permanent_farmland(inp: RuleInput) -> Decision:
-    area = inp.layer.overlap
-    outcome = _involvement(inp, area, inp.layer.max_width_m)
-    if outcome is None:
-        outcome = "state_council" if inp.in_classes("allowed_classes") else "relocate"
-    return Decision(outcome, area)
-
-
-def _eco_redline(inp: RuleInput) -> Decision:
-    area = inp.layer.overlap
-    outcome = _involvement(inp, area, inp.layer.max_width_m)
-    if outcome is None:
-        if inp.site.linear and inp.in_classes("linear_classes"):
-            outcome = "linear_infrastructure"
-        elif inp.in_classes("major_classes"):
-            outcome = "major_project"
-        else:
-            outcome = "prohibited"
-    return Decision(outcome, area)
-
-
-def _urban_boundary(inp: RuleInput) -> Decision:
-    inside, outside = inp.layer.overlap, inp.layer.uncovered
-    values = {
-        "inside_ha": _ha(inside.m2),
-        "outside_ha": _ha(outside.m2),
-        "outside_mu": outside.m2 / M2_PER_MU,
-        "outside_m2": outside.m2,
-    }
-    if outside.m2 <= 0.0:
-        outcome = "inside"
-    elif inside.m2 > 0.0 and inp.is_sliver(outside.m2, inp.layer.uncovered_width_m):
-        outcome = "sliver"
-    elif inp.in_classes("single_site_classes"):
-        outcome = "single_site"
-    else:
-        outcome = "not_permitted"
-    return Decision(outcome, outside, values)
-
-
-def _land_use_gap(inp: RuleInput) -> str | None:
+def land_use_gap(inp: RuleInput) -> str | None:
     """Why a class layer cannot fully describe the site, or None."""
     layer = inp.layer
     reasons = []
@@ -322,220 +347,6 @@ def _land_use_gap(inp: RuleInput) -> str | None:
     if layer.unresolved_codes:
         reasons.append("unknown codes / 未知代码 " + ", ".join(layer.unresolved_codes))
     return "; ".join(reasons) or None
-
-
-def _cultivated_land(inp: RuleInput) -> Decision:
-    method = inp.site.area.method
-    gap = _land_use_gap(inp)
-    if gap:
-        return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
-    layer = inp.layer
-    cultivated = layer.classes_where("level1", ("01",), method)
-    values = {
-        f"{name}_ha": _ha(layer.classes_where("table_code", (code,), method).m2)
-        for name, code in (("paddy", "0101"), ("irrigated", "0102"), ("dry", "0103"))
-    }
-    values["tiankan_ha"] = _ha(layer.classes_where("level1", ("01",), method, ridges=True).m2)
-    width = layer.width_where("level1", ("01",))
-    outcome = _involvement(inp, cultivated, width) or "compensate"
-    return Decision(outcome, cultivated, values)
-
-
-_APPROVERS = {
-    "state_council": Text("国务院", "the State Council"),
-    "single_site": Text(
-        "国务院或者国务院授权的省、自治区、直辖市人民政府",
-        "the State Council or the provincial government it authorises",
-    ),
-    "batch": Text(
-        "原批准国土空间规划的机关或者其授权的机关（按批次）",
-        "the authority that approved the plan, or the one it authorises (in batches)",
-    ),
-    "unknown": Text(
-        "国务院（如涉及永久基本农田）或省级人民政府（永久基本农田图层缺失，审批机关待定）",
-        "the State Council (if permanent farmland is involved) or the province "
-        "(farmland layer missing: approver undetermined)",
-    ),
-}
-
-
-def _approver(inp: RuleInput) -> Text:
-    """Who approves the conversion (Land Administration Law art. 44)."""
-    kinds = {layer.kind: layer for layer in inp.layers.values()}
-    farmland = kinds.get("permanent_farmland")
-    if farmland is None or not farmland.available:
-        return _APPROVERS["unknown"]
-    if farmland.overlap.m2 >= inp.options.sliver_area_m2:
-        return _APPROVERS["state_council"]
-    boundary = kinds.get("urban_boundary")
-    if (
-        boundary is not None
-        and boundary.available
-        and boundary.overlap.m2 >= inp.site.area.m2 - inp.options.sliver_area_m2
-    ):
-        return _APPROVERS["batch"]
-    return _APPROVERS["single_site"]
-
-
-def _agricultural_conversion(inp: RuleInput) -> Decision:
-    method = inp.site.area.method
-    gap = _land_use_gap(inp)
-    if gap:
-        return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
-    agricultural = inp.layer.classes_where("category", ("农用地",), method)
-    construction = inp.layer.classes_where("category", ("建设用地",), method)
-    unused = inp.layer.classes_where("category", ("未利用地",), method)
-    values = {
-        "construction_ha": _ha(construction.m2),
-        "unused_ha": _ha(unused.m2),
-        "approver": _approver(inp),
-    }
-    outcome = _involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
-    if outcome == "not_involved" and unused.m2 > 0.0:
-        return Decision("unused_only", unused, values)
-    return Decision(outcome or "conversion", agricultural, values)
-
-
-def _zone_list(layer: SiteLayer, mask: np.ndarray, lang: str, method: AreaMethod) -> str:
-    rows = layer.class_rows
-    sep = "、" if lang == "zh" else ", "
-    unit = "公顷" if lang == "zh" else "ha"
-    names = rows.column("name_en" if lang == "en" and rows.has("name_en") else "name")[mask]
-    areas = rows.column(f"{method.value}_m2")[mask]
-    return sep.join(
-        f"{name}（{_ha(a):.4f} {unit}）" if lang == "zh" else f"{name} ({_ha(a):.4f} {unit})"
-        for name, a in zip(names, areas, strict=True)
-    )
-
-
-def _planning_conformity(inp: RuleInput) -> Decision:
-    method = inp.site.area.method
-    layer = inp.layer
-    if layer.unresolved_codes:
-        return Decision(
-            "unclassified", layer.uncovered, {"codes": ", ".join(layer.unresolved_codes)}
-        )
-    gap = _land_use_gap(inp)
-    if gap:
-        return Decision("incomplete", layer.uncovered, {"reason": gap})
-    conforming = layer.class_rows.column("conformity") == "conforms"
-    nonconforming = layer.class_area(~conforming, method)
-    width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
-    outcome = _involvement(inp, nonconforming, width)
-    mask = conforming if outcome == "not_involved" else ~conforming
-    zones = Text(_zone_list(layer, mask, "zh", method), _zone_list(layer, mask, "en", method))
-    if outcome == "not_involved":
-        return Decision("conforms", layer.overlap, {"zones": zones})
-    return Decision(outcome or "adjust", nonconforming, {"zones": zones})
-
-
-def _proximity(inp: RuleInput) -> Decision:
-    layer = inp.layer
-    buffer_m = float(inp.params.get("distance_m", 0.0))
-    values = {
-        "buffer_m": buffer_m,
-        "distance_m": layer.nearest_m if layer.nearest_m is not None else float("nan"),
-        "nearest_id": layer.nearest_id or "",
-    }
-    if layer.overlap.m2 > 0.0 and not inp.is_sliver(layer.overlap.m2, layer.max_width_m):
-        return Decision("overlaps", layer.overlap, values)
-    if layer.nearest_m is not None and layer.nearest_m <= buffer_m:
-        return Decision("near", layer.overlap, values)
-    return Decision("clear", layer.overlap, values)
-
-
-def _generic_overlap(inp: RuleInput) -> Decision:
-    area = inp.layer.overlap
-    return Decision(_involvement(inp, area, inp.layer.max_width_m) or "involved", area)
-
-
-EVALUATORS: dict[str, Evaluator] = {
-    e.name: e
-    for e in (
-        Evaluator(
-            "permanent_farmland",
-            ("permanent_farmland",),
-            ("not_involved", "sliver", "state_council", "relocate"),
-            _permanent_farmland,
-            params={"allowed_classes": "classes"},
-            evidence=("state_council", "relocate"),
-        ),
-        Evaluator(
-            "eco_redline",
-            ("eco_redline",),
-            ("not_involved", "sliver", "linear_infrastructure", "major_project", "prohibited"),
-            _eco_redline,
-            params={"linear_classes": "classes", "major_classes": "classes"},
-            evidence=("linear_infrastructure", "major_project", "prohibited"),
-        ),
-        Evaluator(
-            "urban_boundary",
-            ("urban_boundary",),
-            ("inside", "sliver", "single_site", "not_permitted"),
-            _urban_boundary,
-            numbers=("inside_ha", "outside_ha", "outside_mu", "outside_m2"),
-            params={"single_site_classes": "classes"},
-        ),
-        Evaluator(
-            "cultivated_land",
-            ("land_use",),
-            ("not_involved", "sliver", "compensate"),
-            _cultivated_land,
-            numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
-            evidence=("compensate",),
-        ),
-        Evaluator(
-            "agricultural_conversion",
-            ("land_use",),
-            ("not_involved", "unused_only", "sliver", "conversion"),
-            _agricultural_conversion,
-            numbers=("construction_ha", "unused_ha"),
-            texts=("approver",),
-            evidence=("conversion", "unused_only"),
-        ),
-        Evaluator(
-            "planning_conformity",
-            ("planning_zone",),
-            ("conforms", "sliver", "adjust", "unclassified"),
-            _planning_conformity,
-            texts=("zones", "codes"),
-            evidence=("adjust",),
-        ),
-        Evaluator(
-            "proximity",
-            (
-                "permanent_farmland",
-                "eco_redline",
-                "urban_boundary",
-                "planning_zone",
-                "land_use",
-                "generic",
-            ),
-            ("overlaps", "near", "clear"),
-            _proximity,
-            numbers=("buffer_m", "distance_m"),
-            texts=("nearest_id",),
-            params={"distance_m": "distance"},
-            evidence=("overlaps", "near"),
-        ),
-        Evaluator(
-            "overlap",
-            (
-                "permanent_farmland",
-                "eco_redline",
-                "urban_boundary",
-                "planning_zone",
-                "land_use",
-                "admin",
-                "generic",
-            ),
-            ("not_involved", "sliver", "involved"),
-            _generic_overlap,
-            evidence=("involved",),
-        ),
-    )
-}
-"""Registry of evaluators by name (the ``check:`` of a profile rule)."""
 
 
 MAX_FORMAT_WIDTH = 50
@@ -578,8 +389,67 @@ def _format_spec_problem(template: str) -> str | None:
     return None
 
 
-def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text]) -> list[str]:
-    """Return every problem of one rule (empty when it is valid)."""
+def validate_profile(profile: Profile) -> None:
+    """Refuse a profile whose rules do not fit their evaluators, listing every problem.
+
+    The schema of a profile is :mod:`landcheck.profile`'s to check; whether
+    each rule names an evaluator, reads a layer of a kind it can read, defines
+    the outcomes it chooses, and uses only the template values and parameters
+    it supplies is checked here (:func:`validate_rule`). Loading a profile
+    (:mod:`landcheck.io.profiles`) does both at once; a run checks its profile.
+
+    Raises
+    ------
+    ProfileError
+        Listing every problem, each under its rule (``rules[2] (urban_boundary): …``).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from landcheck.io.profiles import load_profile
+    >>> profile = load_profile()
+    >>> validate_profile(profile)
+    >>> broken = replace(profile.rules[0], check="overlap_area")
+    >>> validate_profile(replace(profile, rules=(broken, *profile.rules[1:])))
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.ProfileError: profile 'china-preexam' has 1 problem:
+      - rules[0] (permanent_farmland): check: 'overlap_area' is not an evaluator; use one of ...
+    """
+    problems = []
+    for index, rule in enumerate(profile.rules):
+        layer = profile.layers.get(rule.layer)
+        kind = layer.kind if layer is not None else None
+        where = rule_location(index, rule.id)
+        found = validate_rule(
+            rule,
+            kind,
+            profile.project_classes,
+            types=profile.project_types,
+            lists=profile.lists,
+            layers=profile.layers,
+        )
+        problems.extend(f"{where}: {p}" for p in found)
+    if problems:
+        raise ProfileError(profile.origin or profile.name, problems)
+
+
+def validate_rule(
+    rule: RuleSpec,
+    kind: str | None,
+    classes: Mapping[str, Text],
+    *,
+    types: Mapping[str, Any] | None = None,
+    lists: Mapping[str, Any] | None = None,
+    layers: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Return every problem of one rule (empty when it is valid).
+
+    ``types``, ``lists`` and ``layers`` are the profile's project types, legal
+    lists and layers, which parameters of those kinds must name.
+    """
+    from landcheck.rules.registry import EVALUATORS
+
     problems = []
     evaluator = EVALUATORS.get(rule.check)
     if evaluator is None:
@@ -630,6 +500,11 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
     for name, kind_of_param in evaluator.params.items():
         if kind_of_param == "distance" and name not in rule.params:
             problems.append(f"params.{name}: required by check {rule.check!r} (metres)")
+        if kind_of_param == "list" and name not in rule.params:
+            problems.append(
+                f"params.{name}: required by check {rule.check!r} (a key of lists: "
+                f"{', '.join(lists or {}) or 'none defined'})"
+            )
     for name, value in rule.params.items():
         expected = evaluator.params.get(name)
         if expected is None:
@@ -668,7 +543,41 @@ def validate_rule(rule: RuleSpec, kind: str | None, classes: Mapping[str, Text])
                     f"params.{name}: unknown project class(es) {', '.join(map(shown, unknown))}; "
                     f"defined: {', '.join(classes)}"
                 )
+        else:
+            problems.extend(_named_param(name, expected, value, types, lists, layers))
     return problems
+
+
+def _named_param(
+    name: str,
+    expected: str,
+    value: Any,
+    types: Mapping[str, Any] | None,
+    lists: Mapping[str, Any] | None,
+    layers: Mapping[str, Any] | None,
+) -> list[str]:
+    """Problems of a parameter naming project types, a list, texts or a layer."""
+    if expected == "list":
+        if not isinstance(value, str) or value not in (lists or {}):
+            return [
+                f"params.{name}: {shown(value)} is not a key of lists "
+                f"({', '.join(lists or {}) or 'none defined'})"
+            ]
+        return []
+    if expected == "layer":
+        if not isinstance(value, str) or value not in (layers or {}):
+            return [f"params.{name}: {shown(value)} is not a layer of this profile"]
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return [f"params.{name}: expected a list of texts"]
+    if expected == "types":
+        unknown = [v for v in value if v not in (types or {})]
+        if unknown:
+            return [
+                f"params.{name}: unknown project type(s) {', '.join(map(shown, unknown))}; "
+                "define them under project_types"
+            ]
+    return []
 
 
 def _render(template: str, values: Mapping[str, Any], lang: str) -> str:
@@ -678,12 +587,14 @@ def _render(template: str, values: Mapping[str, Any], lang: str) -> str:
 
 def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     """Evaluate one rule for one site and render its finding."""
+    from landcheck.rules.registry import EVALUATORS
+
     if not inp.layer.available:
         decision = Decision("unknown", inp.site.area, {"reason": inp.layer.reason})
     else:
         evaluator = EVALUATORS[rule.check]
         decision = evaluator.func(inp)
-        gap = _outside_gap(inp)
+        gap = outside_gap(inp)
         if gap is not None and decision.outcome not in evaluator.evidence:
             decision = Decision("outside", inp.layer.outside, {"reason": gap})
     outcome = rule.outcomes.get(decision.outcome) or _DEFAULT_OUTCOMES[decision.outcome]
@@ -699,6 +610,8 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
         "site_name": site.name,
         "project_class": inp.profile.class_title(site.project_class or ""),
         "a_project_class": _with_article(inp.profile.class_title(site.project_class or "")),
+        "project_type": _type_title(inp),
+        "a_project_type": _with_article(_type_title(inp)),
         "layer": layer_title,
         "reason": "",
         **decision.values,
@@ -706,6 +619,7 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     message = Text(
         _render(outcome.message.zh, values, "zh"), _render(outcome.message.en, values, "en")
     )
+    now, later = outcome.documents_at(inp.stage)
     return Finding(
         site_id=site.site_id,
         check=rule.id,
@@ -715,16 +629,42 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
         message=message,
         basis=tuple(b.text for b in rule.basis),
         basis_dates=tuple(b.date for b in rule.basis),
-        documents=outcome.documents,
+        documents=now,
         outcome=decision.outcome,
         title=rule.title,
+        basis_marks=tuple(b.mark for b in rule.basis),
+        documents_later=later,
     )
 
 
+def _type_title(inp: RuleInput) -> Text:
+    """The name of the site's project type; its class's title when it has no type."""
+    kind = inp.profile.project_types.get(inp.site.facts.project_type or "")
+    if kind is not None:
+        return Text(kind.zh, kind.en)
+    return inp.profile.class_title(inp.site.project_class or "")
+
+
+def _once_per_site(findings: list[Finding]) -> list[Finding]:
+    """Ask for each document once per site: at the first finding that needs it."""
+    seen: set[Text] = set()
+    out = []
+    for finding in findings:
+        now = tuple(d for d in finding.documents if d not in seen)
+        seen.update(now)
+        later = tuple(d for d in finding.documents_later if d not in seen)
+        seen.update(later)
+        out.append(replace(finding, documents=now, documents_later=later))
+    return out
+
+
 def evaluate_site(
-    profile: Profile, site: SiteInfo, layers: Mapping[str, SiteLayer]
+    profile: Profile, site: SiteInfo, layers: Mapping[str, SiteLayer], stage: str = "preexam"
 ) -> list[Finding]:
     """Evaluate every rule of a profile for one site.
+
+    A document several findings ask for (the one 节约集约用地论证分析专章 of a
+    PBF, redline or 耕地 case) is listed once, under the first of them.
 
     Parameters
     ----------
@@ -734,6 +674,8 @@ def evaluate_site(
         The site.
     layers : mapping of str to SiteLayer
         The site's view of every layer, by key.
+    stage : str
+        ``preexam`` (用地预审: documents of 报批 listed as later) or ``approval``.
 
     Returns
     -------
@@ -743,14 +685,15 @@ def evaluate_site(
     Examples
     --------
     >>> from landcheck.measure import unavailable_layer
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> profile = load_profile()
     >>> area = Area(10_000.0, 9_998.0)
     >>> site = SiteInfo("S1", "厂区", "industrial", False, area)
     >>> views = {key: unavailable_layer(key, spec.kind, "not supplied", area)
     ...          for key, spec in profile.layers.items()}
-    >>> {f.status for f in evaluate_site(profile, site, views)}
-    {'unknown'}
+    >>> statuses = {f.check: f.status for f in evaluate_site(profile, site, views)}
+    >>> statuses["permanent_farmland"], statuses["preexam_needed"]
+    ('unknown', 'not_involved')
     """
     findings = []
     for rule in profile.rules:
@@ -762,9 +705,10 @@ def evaluate_site(
             params=rule.params,
             options=profile.analysis,
             profile=profile,
+            stage=stage,
         )
         findings.append(evaluate_rule(rule, inp, profile.layers[rule.layer].title))
-    return findings
+    return _once_per_site(findings)
 
 
 def search_distance(profile: Profile, layer: str) -> float:
@@ -772,7 +716,7 @@ def search_distance(profile: Profile, layer: str) -> float:
 
     Examples
     --------
-    >>> from landcheck.profile import load_profile
+    >>> from landcheck.io.profiles import load_profile
     >>> search_distance(load_profile(), "eco_redline")
     100.0
     """
@@ -782,13 +726,3 @@ def search_distance(profile: Profile, layer: str) -> float:
         if rule.layer == layer and "distance_m" in rule.params
     ]
     return max(distances, default=0.0)
-
-
-def _register_review() -> None:
-    """Add the review checks (forest, wetland, protected areas…) of :mod:`landcheck.review`."""
-    from landcheck.review import REVIEW_EVALUATORS  # it imports this module's types
-
-    EVALUATORS.update(REVIEW_EVALUATORS)
-
-
-_register_review()

@@ -1,0 +1,209 @@
+"""GeoParquet files (``.parquet``, ``.geoparquet``) read with pyarrow, not GDAL.
+
+The GDAL inside pyogrio's wheels has no Parquet driver, so a GeoParquet layer is
+read here and handed to :mod:`landcheck.io.vector` in pyogrio's shapes (layer
+info, frames indexed by feature id). A file written with a *covering bbox*
+column (GeoParquet 1.1 ``covering.bbox``; geopandas ``to_parquet(...,
+write_covering_bbox=True)``, GDAL ``-lco WRITE_COVERING_BBOX=YES``) is filtered
+on that column: only its four numbers per feature are read to find the
+features near the sites, then only the row groups that hold them. Without it
+the geometry column is read whole to get the boxes (a warning-free but slower
+path), which is why the covering bbox is the recommended way to store
+province-sized layers.
+
+A feature's id is its row number in the file (from 0), so reads of different
+sites agree on ids. Geometries must be WKB-encoded (what geopandas, GDAL and
+DuckDB write); a native GeoArrow encoding is refused with a message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from landcheck.errors import DataSourceError
+from landcheck.io.records import file_version
+
+__all__ = ["EXTENSIONS", "is_geoparquet", "layer_info", "read_frame"]
+
+EXTENSIONS = (".parquet", ".geoparquet")
+"""File name endings read as GeoParquet."""
+
+DRIVER = "GeoParquet"
+
+
+def is_geoparquet(path: str) -> bool:
+    """Whether ``path`` names a GeoParquet file (by its ending).
+
+    Examples
+    --------
+    >>> is_geoparquet("layers/farmland.parquet"), is_geoparquet("farmland.gpkg")
+    (True, False)
+    """
+    return os.fspath(path).lower().endswith(EXTENSIONS)
+
+
+def _pyarrow() -> Any:
+    import pyarrow.parquet as pq
+
+    return pq
+
+
+@lru_cache(maxsize=64)
+def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
+    """The file's GeoParquet metadata and layout, once per file version."""
+    pq = _pyarrow()
+    path = version[0]
+    try:
+        handle = pq.ParquetFile(path)
+    except Exception as ex:  # pyarrow raises ArrowInvalid, OSError…
+        raise DataSourceError(f"cannot read {path!r} as Parquet: {ex}") from None
+    raw = (handle.schema_arrow.metadata or {}).get(b"geo")
+    if raw is None:
+        raise DataSourceError(
+            f"{path!r} is Parquet without GeoParquet metadata (no 'geo' key): it holds no "
+            "geometry landcheck can read; write it with geopandas to_parquet or GDAL"
+        )
+    geo = json.loads(raw)
+    primary = geo.get("primary_column")
+    column = geo.get("columns", {}).get(primary)
+    if column is None:
+        raise DataSourceError(f"{path!r}: its GeoParquet metadata names no geometry column")
+    if column.get("encoding", "WKB").upper() != "WKB":
+        raise DataSourceError(
+            f"{path!r}: geometries encoded as {column['encoding']!r}; landcheck reads WKB "
+            "GeoParquet (geopandas to_parquet(..., geometry_encoding='WKB'))"
+        )
+    covering = column.get("covering", {}).get("bbox")
+    pandas = json.loads((handle.schema_arrow.metadata or {}).get(b"pandas", b"{}"))
+    index = {n for n in pandas.get("index_columns", []) if isinstance(n, str)}
+    names = [str(n) for n in handle.schema_arrow.names if n not in index]
+    bbox = covering["xmin"][0] if covering else None
+    sizes = [handle.metadata.row_group(i).num_rows for i in range(handle.num_row_groups)]
+    crs = column["crs"] if "crs" in column else "OGC:CRS84"  # the specification's default
+    return {
+        "geometry": primary,
+        "covering": {k: tuple(v) for k, v in covering.items()} if covering else None,
+        "fields": [n for n in names if n != bbox and n not in geo["columns"]],
+        "types": column.get("geometry_types", []),
+        "crs": None if crs is None else CRS.from_user_input(crs),
+        "bbox": column.get("bbox"),
+        "starts": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        "rows": int(handle.metadata.num_rows),
+    }
+
+
+@lru_cache(maxsize=16)
+def _boxes(version: tuple[str, int, int]) -> np.ndarray:
+    """Every feature's (xmin, ymin, xmax, ymax): from the covering bbox, else the geometry."""
+    pq = _pyarrow()
+    meta = _meta(version)
+    if meta["covering"] is not None:
+        struct = meta["covering"]["xmin"][0]
+        table = pq.read_table(version[0], columns=[struct])
+        parts = table.column(struct).combine_chunks()
+        names = [meta["covering"][k][1] for k in ("xmin", "ymin", "xmax", "ymax")]
+        return np.column_stack(
+            [parts.field(n).to_numpy(zero_copy_only=False) for n in names]
+        ).astype(float)
+    table = pq.read_table(version[0], columns=[meta["geometry"]])
+    geoms = shapely.from_wkb(table.column(meta["geometry"]).to_numpy(zero_copy_only=False))
+    return shapely.bounds(geoms)
+
+
+def layer_info(path: str) -> dict[str, Any]:
+    """pyogrio-like layer info: crs, fields, features, total_bounds, geometry_type, driver."""
+    meta = _meta(file_version(path))
+    bounds = meta["bbox"]
+    if bounds is None or len(bounds) != 4:
+        boxes = _boxes(file_version(path))
+        usable = boxes[np.isfinite(boxes).all(axis=1)]
+        bounds = (
+            [usable[:, 0].min(), usable[:, 1].min(), usable[:, 2].max(), usable[:, 3].max()]
+            if len(usable)
+            else None
+        )
+    types = meta["types"]
+    return {
+        "layer_name": os.path.splitext(os.path.basename(path))[0],
+        "crs": None if meta["crs"] is None else meta["crs"].to_wkt(),
+        "encoding": "UTF-8",
+        "fields": np.asarray(meta["fields"], dtype=object),
+        "geometry_type": types[0] if len(types) == 1 else ("Unknown" if types else None),
+        "features": meta["rows"],
+        "total_bounds": None if bounds is None else tuple(float(v) for v in bounds),
+        "driver": DRIVER,
+        "covering_bbox": meta["covering"] is not None,
+    }
+
+
+def _rows(path: str, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
+    """The given rows (ascending) of ``columns``, reading only the row groups holding them."""
+    pq = _pyarrow()
+    version = file_version(path)
+    starts = _meta(version)["starts"]
+    handle = pq.ParquetFile(path)
+    parts = []
+    groups = np.searchsorted(starts, rows, side="right") - 1
+    for group in np.unique(groups):
+        local = rows[groups == group] - starts[group]
+        table = handle.read_row_group(int(group), columns=columns).take(local)
+        parts.append(table.to_pandas())
+    if not parts:
+        return handle.schema_arrow.empty_table().select(columns).to_pandas()
+    return pd.concat(parts, ignore_index=True)
+
+
+def read_frame(
+    path: str,
+    *,
+    columns: list[str] | None = None,
+    mask: Any = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    fids: Any = None,
+    max_features: int | None = None,
+    fid_as_index: bool = False,
+    **_: Any,
+) -> gpd.GeoDataFrame:
+    """Read features like ``pyogrio.read_dataframe`` does for the arguments landcheck uses.
+
+    ``mask`` (a geometry) and ``bbox`` keep the features whose geometry meets
+    them, found first by the covering bbox; ``fids`` are row numbers;
+    ``fid_as_index`` indexes the frame by them.
+    """
+    version = file_version(path)
+    meta = _meta(version)
+    rows = np.arange(meta["rows"], dtype=np.int64)
+    if fids is not None:
+        rows = np.unique(np.asarray(fids, dtype=np.int64))
+        rows = rows[(rows >= 0) & (rows < meta["rows"])]
+    area = mask if mask is not None else (shapely.box(*bbox) if bbox is not None else None)
+    if area is not None:
+        xmin, ymin, xmax, ymax = shapely.bounds(area)
+        boxes = _boxes(version)[rows]
+        meets = (
+            (boxes[:, 2] >= xmin)
+            & (boxes[:, 0] <= xmax)
+            & (boxes[:, 3] >= ymin)
+            & (boxes[:, 1] <= ymax)
+        )
+        rows = rows[meets]
+    if max_features is not None:
+        rows = rows[:max_features]
+    fields = meta["fields"] if columns is None else [c for c in columns if c in meta["fields"]]
+    frame = _rows(path, rows, [*fields, meta["geometry"]])
+    geoms = shapely.from_wkb(frame.pop(meta["geometry"]).to_numpy(dtype=object))
+    if area is not None and len(rows):
+        keep = shapely.intersects(geoms, area)
+        frame, geoms, rows = frame[keep], geoms[keep], rows[keep]
+    index = pd.Index(rows, name="fid") if fid_as_index else pd.RangeIndex(len(rows))
+    frame.index = index
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, index=index), crs=meta["crs"])

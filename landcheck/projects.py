@@ -1,0 +1,381 @@
+"""The project taxonomy and the legal lists of a profile (its ``project_types:`` and ``lists:``).
+
+Three different lists decide three different things (docs/rules.md): which
+projects may occupy permanent basic farmland (自然资规〔2018〕3号), which are
+国家重大项目 for the ecological redline, and which activities the redline
+permits (自然资发〔2022〕142号). Each item names the project types it covers,
+the plan levels it accepts and the facts a site must declare as evidence
+(:mod:`landcheck.facts`); a site is on a list only when all of them hold.
+
+This module parses and checks the two sections (schema only); the rules use
+them through :func:`match_list`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from landcheck.errors import shown
+
+__all__ = [
+    "ANY_TYPE",
+    "EVIDENCE_FACTS",
+    "GROUPS",
+    "MARKS",
+    "PLAN_LEVELS",
+    "ListItem",
+    "ListMatch",
+    "ProjectList",
+    "ProjectType",
+    "match_list",
+    "parse_legacy_classes",
+    "parse_lists",
+    "parse_project_types",
+]
+
+MARKS = ("V", "P", "U")
+"""How a basis was read: V in a full text, P from a secondary source, U not verified."""
+
+PLAN_LEVELS = ("national", "provincial", "municipal", "county", "none")
+"""Levels of the plan that lists a project (``none``: in no plan)."""
+
+GROUPS = (
+    "transport",
+    "energy",
+    "water",
+    "telecom",
+    "military",
+    "industry",
+    "commerce",
+    "housing",
+    "public",
+    "mining",
+    "ecology",
+    "other",
+)
+"""Coarse groups of project types (for reports and the urban-boundary rule)."""
+
+EVIDENCE_FACTS = ("plan_ref", "confirmation_ref", "central_ref")
+"""Facts a list item may require as evidence: the plan that lists the project, the
+国务院投资主管部门's confirmation, the 党中央/国务院 document that names it."""
+
+ANY_TYPE = "*"
+"""A list item's ``types: ['*']`` covers every project type (items decided by evidence only)."""
+
+
+@dataclass(frozen=True)
+class ProjectType:
+    """One project type of the taxonomy.
+
+    Attributes
+    ----------
+    key : str
+        The key sites and flags use (``county_road``).
+    zh, en : str
+        Names.
+    aliases : tuple of str
+        Other names a site may give (compared case-insensitively).
+    group : str
+        One of :data:`GROUPS`.
+    linear : bool
+        Default of the ``linear`` fact for this type.
+    """
+
+    key: str
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    group: str = "other"
+    linear: bool = False
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One item of a legal list.
+
+    Attributes
+    ----------
+    id : str
+        The item's number in its document ("1", "6").
+    zh, en : str
+        What it covers.
+    types : tuple of str
+        Project types it covers (:data:`ANY_TYPE` for all).
+    plan_levels : tuple of str
+        Plan levels it accepts (empty: any, including none).
+    evidence : tuple of str
+        Facts that must be declared (:data:`EVIDENCE_FACTS`).
+    hint_zh, hint_en : str
+        What to declare to be on it ("declare the national plan that lists it").
+    mark : str
+        How the item was read (:data:`MARKS`).
+    """
+
+    id: str
+    zh: str
+    en: str
+    types: tuple[str, ...]
+    plan_levels: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    hint_zh: str = ""
+    hint_en: str = ""
+    mark: str = "U"
+
+
+@dataclass(frozen=True)
+class ProjectList:
+    """A legal list: its title, the document it comes from, and its items."""
+
+    key: str
+    zh: str
+    en: str
+    source_zh: str
+    source_en: str
+    date: str
+    mark: str
+    items: tuple[ListItem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ListMatch:
+    """Where a project stands on a list.
+
+    Attributes
+    ----------
+    item : ListItem or None
+        The item it is on (all conditions declared), else None.
+    candidate : ListItem or None
+        When not on the list: the first item whose types cover the project
+        but whose plan level or evidence is missing (its hint says what to
+        declare); None when no item covers the type.
+    missing : tuple of str
+        What the candidate lacks (``plan_level``, ``plan_ref``…).
+    """
+
+    item: ListItem | None
+    candidate: ListItem | None = None
+    missing: tuple[str, ...] = ()
+
+    @property
+    def on_list(self) -> bool:
+        """True when the project is on the list with its evidence."""
+        return self.item is not None
+
+
+def match_list(project_list: ProjectList, facts: Any) -> ListMatch:
+    """Find the item of a list a project is on, or what it lacks to be on one.
+
+    Parameters
+    ----------
+    project_list : ProjectList
+        The list.
+    facts : ProjectFacts
+        The site's facts (:class:`landcheck.facts.ProjectFacts`).
+
+    Examples
+    --------
+    >>> item = ListItem("1", "国家级规划明确的公路", "highways in a national plan",
+    ...                 types=("national_highway",), plan_levels=("national",),
+    ...                 evidence=("plan_ref",))
+    >>> roads = ProjectList("pbf", "清单", "list", "3号", "No. 3", "2018-07-30", "P", (item,))
+    >>> from landcheck.facts import ProjectFacts
+    >>> match_list(roads, ProjectFacts(project_type="national_highway")).missing
+    ('plan_level', 'plan_ref')
+    >>> match_list(roads, ProjectFacts(project_type="national_highway", plan_level="national",
+    ...                                plan_ref="国家公路网规划")).on_list
+    True
+    """
+    candidate, missing = None, ()
+    for item in project_list.items:
+        if ANY_TYPE not in item.types and facts.project_type not in item.types:
+            continue
+        lacking = []
+        if item.plan_levels and facts.plan_level not in item.plan_levels:
+            lacking.append("plan_level")
+        lacking.extend(name for name in item.evidence if not getattr(facts, name, ""))
+        if not lacking:
+            return ListMatch(item)
+        if candidate is None and ANY_TYPE not in item.types:
+            candidate, missing = item, tuple(lacking)
+    return ListMatch(None, candidate, missing)
+
+
+def _words(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"{where}: expected a list of texts, got {shown(value)}")
+        return ()
+    return tuple(value)
+
+
+def _bilingual(value: Any, where: str, problems: list[str]) -> tuple[str, str]:
+    if isinstance(value, Mapping) and isinstance(value.get("zh"), str):
+        en = value.get("en")
+        if not isinstance(en, str):
+            problems.append(f"{where}: needs an English name under 'en'")
+            en = value["zh"]
+        return value["zh"], en
+    problems.append(f"{where}: expected {{zh: …, en: …}}, got {shown(value)}")
+    return "", ""
+
+
+def _mark(value: Any, where: str, problems: list[str]) -> str:
+    if value is None:
+        return "U"
+    if value not in MARKS:
+        problems.append(
+            f"{where}.mark: {shown(value)} is not a mark; use V (read in full), P (secondary "
+            "source) or U (not verified)"
+        )
+        return "U"
+    return str(value)
+
+
+def parse_project_types(raw: Any, problems: list[str]) -> dict[str, ProjectType]:
+    """Parse ``project_types:`` (key → ``{zh, en, aliases, group, linear}``), noting problems."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(f"project_types: expected a mapping of type keys, got {shown(raw)}")
+        return {}
+    types: dict[str, ProjectType] = {}
+    names: dict[str, str] = {}
+    allowed = {"zh", "en", "aliases", "group", "linear"}
+    for key, spec in raw.items():
+        where = f"project_types.{shown(key) if not isinstance(key, str) else key}"
+        if not isinstance(spec, Mapping):
+            problems.append(f"{where}: expected a mapping with zh, en, group")
+            continue
+        for extra in sorted(set(spec) - allowed, key=str):
+            problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        zh, en = _bilingual(spec, where, problems)
+        group = spec.get("group", "other")
+        if group not in GROUPS:
+            problems.append(
+                f"{where}.group: {shown(group)} is not a group; use one of " + ", ".join(GROUPS)
+            )
+            group = "other"
+        linear = spec.get("linear", False)
+        if not isinstance(linear, bool):
+            problems.append(f"{where}.linear: expected true or false, got {shown(linear)}")
+            linear = False
+        aliases = _words(spec.get("aliases"), f"{where}.aliases", problems)
+        item = ProjectType(str(key), zh, en, aliases, str(group), linear)
+        for name in (item.key, zh, en, *aliases):
+            folded = name.strip().lower()
+            if folded and names.get(folded, item.key) != item.key:
+                problems.append(
+                    f"{where}: name {shown(name)} is also a name of type {names[folded]!r}"
+                )
+            names.setdefault(folded, item.key)
+        types[item.key] = item
+    return types
+
+
+def parse_legacy_classes(
+    raw: Any, classes: Mapping[str, Any], types: Mapping[str, ProjectType], problems: list[str]
+) -> dict[str, str]:
+    """Parse ``legacy_classes:`` (project class → the coarse project type it stands for)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(f"legacy_classes: expected a mapping class → type, got {shown(raw)}")
+        return {}
+    mapping = {}
+    for key, value in raw.items():
+        where = f"legacy_classes.{key}"
+        if key not in classes:
+            problems.append(f"{where}: not a key of project_classes ({', '.join(classes)})")
+        if not isinstance(value, str) or value not in types:
+            problems.append(f"{where}: {shown(value)} is not a key of project_types")
+            continue
+        mapping[str(key)] = value
+    return mapping
+
+
+def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list[str]) -> ListItem:
+    allowed = {"id", "zh", "en", "types", "plan_levels", "evidence", "hint", "mark"}
+    if not isinstance(raw, Mapping):
+        problems.append(f"{where}: expected a mapping with id, zh, en, types")
+        return ListItem("", "", "", ())
+    for extra in sorted(set(raw) - allowed, key=str):
+        problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+    zh, en = _bilingual(raw, where, problems)
+    item_types = _words(raw.get("types"), f"{where}.types", problems)
+    if not item_types:
+        problems.append(f"{where}.types: required (project type keys, or '*' for all)")
+    unknown = [t for t in item_types if t != ANY_TYPE and t not in types]
+    if unknown:
+        problems.append(
+            f"{where}.types: unknown project type(s) {', '.join(map(shown, unknown))}; "
+            "define them under project_types"
+        )
+    levels = _words(raw.get("plan_levels"), f"{where}.plan_levels", problems)
+    bad = [v for v in levels if v not in PLAN_LEVELS]
+    if bad:
+        problems.append(
+            f"{where}.plan_levels: {', '.join(map(shown, bad))} not a plan level; use "
+            + ", ".join(PLAN_LEVELS)
+        )
+    evidence = _words(raw.get("evidence"), f"{where}.evidence", problems)
+    bad = [v for v in evidence if v not in EVIDENCE_FACTS]
+    if bad:
+        problems.append(
+            f"{where}.evidence: {', '.join(map(shown, bad))} not an evidence fact; use "
+            + ", ".join(EVIDENCE_FACTS)
+        )
+    hint_zh, hint_en = ("", "")
+    if raw.get("hint") is not None:
+        hint_zh, hint_en = _bilingual(raw.get("hint"), f"{where}.hint", problems)
+    return ListItem(
+        id=str(raw.get("id", "")),
+        zh=zh,
+        en=en,
+        types=item_types,
+        plan_levels=levels,
+        evidence=evidence,
+        hint_zh=hint_zh,
+        hint_en=hint_en,
+        mark=_mark(raw.get("mark"), where, problems),
+    )
+
+
+def parse_lists(
+    raw: Any, types: Mapping[str, ProjectType], problems: list[str]
+) -> dict[str, ProjectList]:
+    """Parse ``lists:`` (key → ``{zh, en, source: {zh, en, date, mark}, items: […]}``)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        problems.append(f"lists: expected a mapping of list keys, got {shown(raw)}")
+        return {}
+    lists = {}
+    allowed = {"zh", "en", "source", "items"}
+    for key, spec in raw.items():
+        where = f"lists.{key}"
+        if not isinstance(spec, Mapping):
+            problems.append(f"{where}: expected a mapping with zh, en, source, items")
+            continue
+        for extra in sorted(set(spec) - allowed, key=str):
+            problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        zh, en = _bilingual(spec, where, problems)
+        source = spec.get("source")
+        source_zh, source_en = _bilingual(source, f"{where}.source", problems)
+        date = str(source.get("date", "")) if isinstance(source, Mapping) else ""
+        mark = _mark(
+            source.get("mark") if isinstance(source, Mapping) else None, f"{where}.source", problems
+        )
+        raw_items = spec.get("items")
+        if not isinstance(raw_items, list) or not raw_items:
+            problems.append(f"{where}.items: expected a list of items")
+            raw_items = []
+        items = tuple(
+            _item(item, f"{where}.items[{i}]", types, problems) for i, item in enumerate(raw_items)
+        )
+        lists[str(key)] = ProjectList(str(key), zh, en, source_zh, source_en, date, mark, items)
+    return lists

@@ -1,0 +1,377 @@
+"""Land: cultivated land, agricultural conversion, 征收 authority, whether 预审 is needed.
+
+* ``cultivated_land``: 耕地 taken enters 占补平衡 (2024 reform: all occupation, 以补定占).
+* ``agricultural_conversion``: only the 农用地 part is converted (LAL art. 44); inside
+  planned construction land (实施条例 art. 23, by batch) or outside it (art. 24, 单独选址);
+  planned construction land is read from the planning zones whose code table marks them
+  ``planned_construction`` (城镇集中建设区, 村庄建设区), never from the urban boundary.
+* ``expropriation``: who approves the 征收 (LAL art. 46), from the whole project's
+  collective land (:func:`project_totals`, a pass over all sites before the rules).
+* ``preexam_needed``: new construction land = site − land already approved
+  (自然资规〔2019〕2号 §一).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from landcheck.measure import SiteLayer
+from landcheck.profile import Text
+from landcheck.rules.core import (
+    Decision,
+    Evaluator,
+    ProjectTotals,
+    RuleInput,
+    involvement,
+    land_use_gap,
+    to_ha,
+)
+from landcheck.units import Area, AreaMethod
+
+__all__ = ["EVALUATORS", "project_totals"]
+
+STATE_COUNCIL_CULTIVATED_HA = 35.0
+"""LAL art. 46: 国务院 approves the 征收 of 耕地 outside permanent farmland over 35 ha."""
+
+STATE_COUNCIL_OTHER_HA = 70.0
+"""LAL art. 46: 国务院 approves the 征收 of other land over 70 ha."""
+
+
+def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
+    """Cultivated land by quality grade (GDDB), net of field ridges; empty without grades.
+
+    Only cultivated parcels carry a grade in the survey; pieces of one parcel shared
+    with another feature of the layer are counted in full (the survey's parcels do not
+    overlap).
+    """
+    rows = layer.feature_rows
+    if not rows.has("grade") or not len(rows):
+        return Text("", "")
+    grades = rows.column("grade").astype(str)
+    grades = np.char.replace(np.char.strip(grades.astype("U")), ".0", "")
+    net = rows.column(f"{method.value}_m2") * rows.column("net_share")
+    by_grade: dict[int, float] = {}
+    for grade, area in zip(grades, net, strict=True):
+        if grade.isdigit():
+            by_grade[int(grade)] = by_grade.get(int(grade), 0.0) + float(area)
+    if not by_grade:
+        return Text("", "")
+    items = sorted(by_grade.items())
+    return Text(
+        "；按耕地质量等别（GDDB）：" + "、".join(f"{g}等 {to_ha(a):.4f} 公顷" for g, a in items),
+        "; by quality grade (GDDB): " + ", ".join(f"grade {g} {to_ha(a):.4f} ha" for g, a in items),
+    )
+
+
+def _cultivated_land(inp: RuleInput) -> Decision:
+    method = inp.site.area.method
+    gap = land_use_gap(inp)
+    if gap:
+        return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
+    layer = inp.layer
+    cultivated = layer.classes_where("level1", ("01",), method)
+    values: dict[str, object] = {
+        f"{name}_ha": to_ha(layer.classes_where("table_code", (code,), method).m2)
+        for name, code in (("paddy", "0101"), ("irrigated", "0102"), ("dry", "0103"))
+    }
+    values["tiankan_ha"] = to_ha(layer.classes_where("level1", ("01",), method, ridges=True).m2)
+    values["grades"] = _grades(layer, method)
+    width = layer.width_where("level1", ("01",))
+    outcome = involvement(inp, cultivated, width) or "compensate"
+    return Decision(outcome, cultivated, values)
+
+
+_APPROVERS = {
+    "state_council": Text(
+        "国务院（涉及永久基本农田）", "the State Council (permanent farmland is taken)"
+    ),
+    "single_site": Text(
+        "国务院或者国务院授权的省、自治区、直辖市人民政府（国发〔2020〕4号）",
+        "the State Council or the provincial government it authorises (Guo Fa [2020] No. 4)",
+    ),
+    "batch": Text(
+        "原批准国土空间规划的机关或者其授权的机关（按批次）",
+        "the authority that approved the plan, or the one it authorises (in batches)",
+    ),
+    "unknown": Text(
+        "国务院（如涉及永久基本农田）或省级人民政府（永久基本农田图层缺失，审批机关待定）",
+        "the State Council (if permanent farmland is involved) or the province "
+        "(farmland layer missing: approver undetermined)",
+    ),
+}
+
+
+def _approver(inp: RuleInput, planned: str) -> Text:
+    """Who approves the conversion (LAL art. 44; 国发〔2020〕4号)."""
+    farmland = inp.layer_of_kind("permanent_farmland")
+    if farmland is None or not farmland.available:
+        return _APPROVERS["unknown"]
+    if farmland.overlap.m2 >= inp.options.sliver_area_m2:
+        return _APPROVERS["state_council"]
+    return _APPROVERS["batch" if planned == "batch" else "single_site"]
+
+
+def _planned_construction(inp: RuleInput, method: AreaMethod) -> Area | None:
+    """Planned construction land in the site (from the planning zones), None when unknown."""
+    key = inp.params.get("planning_layer")
+    layer = inp.layers.get(key) if key is not None else None
+    if layer is None or not layer.available or layer.unresolved_codes:
+        return None
+    if not layer.class_rows.has("planned_construction"):
+        return None
+    return layer.classes_where("planned_construction", ("yes",), method)
+
+
+def _agricultural_conversion(inp: RuleInput) -> Decision:
+    method = inp.site.area.method
+    gap = land_use_gap(inp)
+    if gap:
+        return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
+    agricultural = inp.layer.classes_where("category", ("农用地",), method)
+    construction = inp.layer.classes_where("category", ("建设用地",), method)
+    unused = inp.layer.classes_where("category", ("未利用地",), method)
+    planned = _planned_construction(inp, method)
+    outside_m2 = max(0.0, inp.site.area.m2 - planned.m2) if planned is not None else 0.0
+    values: dict[str, object] = {
+        "construction_ha": to_ha(construction.m2),
+        "unused_ha": to_ha(unused.m2),
+        "planned_ha": to_ha(planned.m2) if planned is not None else 0.0,
+        "outside_planned_ha": to_ha(outside_m2),
+    }
+    outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
+    if outcome is None:
+        if planned is None:
+            outcome = "conversion"
+        elif inp.is_sliver(outside_m2) or min(outside_m2, agricultural.m2) <= 0.0:
+            outcome = "batch"
+        else:
+            outcome = "single_site"
+    values["approver"] = _approver(inp, outcome)
+    if outcome == "not_involved" and unused.m2 > 0.0:
+        return Decision("unused_only", unused, values)
+    return Decision(outcome, agricultural, values)
+
+
+def _collective(view: SiteLayer, method: AreaMethod, cultivated: bool | None) -> float | None:
+    """Collective net area of a site's land use (耕地 only, other only, or all).
+
+    None when the survey has no ownership field.
+    """
+    rows = view.class_rows
+    column = f"collective_{method.value}_m2"
+    if not rows.has(column):
+        return None
+    values = rows.column(column)
+    if cultivated is None or not rows.has("level1"):
+        return float(values.sum())
+    is_cultivated = rows.column("level1") == "01"
+    return float(values[is_cultivated if cultivated else ~is_cultivated].sum())
+
+
+def project_totals(
+    site_ids: Sequence[str],
+    project_ids: Sequence[str],
+    views: Sequence[Mapping[str, SiteLayer]],
+    method: AreaMethod,
+    is_sliver: Callable[[float, float | None], bool] = lambda area, width: False,
+) -> list[ProjectTotals | None]:
+    """Each site's project totals (sites with one project id summed), for LAL art. 46.
+
+    A site without a project id is its own project. Permanent farmland counts whatever its
+    ownership; 耕地 outside it and other land count only where collective (三调 QSXZ).
+    Sites whose survey has no ownership field give None (the rule says it cannot tell).
+    ``is_sliver(area_m2, width_m)`` tells a boundary-precision sliver of farmland, which
+    is not counted.
+
+    Examples
+    --------
+    >>> from landcheck.measure import unavailable_layer
+    >>> area = Area(10_000.0, 10_000.0)
+    >>> views = [{"land_use": unavailable_layer("land_use", "land_use", "none", area)}]
+    >>> project_totals(["S1"], [""], views, AreaMethod.PLANAR)
+    [None]
+    """
+    groups: dict[str, list[int]] = {}
+    for position, (site_id, project_id) in enumerate(zip(site_ids, project_ids, strict=True)):
+        groups.setdefault(project_id or f"\0{site_id}", []).append(position)
+    out: list[ProjectTotals | None] = [None] * len(site_ids)
+    for key, positions in groups.items():
+        farmland = cultivated = other = 0.0
+        complete = True
+        known = False
+        for position in positions:
+            land_use = next((v for v in views[position].values() if v.kind == "land_use"), None)
+            pbf = next(
+                (v for v in views[position].values() if v.kind == "permanent_farmland"), None
+            )
+            coll_cultivated = (
+                _collective(land_use, method, True) if land_use and land_use.available else None
+            )
+            if coll_cultivated is None:
+                complete = False
+                continue
+            known = True
+            pbf_m2 = pbf.overlap.m2 if pbf is not None and pbf.available else 0.0
+            if pbf_m2 > 0.0 and is_sliver(pbf_m2, pbf.max_width_m):
+                pbf_m2 = 0.0
+            complete &= pbf is not None and pbf.available
+            farmland += pbf_m2
+            cultivated += max(0.0, coll_cultivated - pbf_m2)
+            other += _collective(land_use, method, False) or 0.0
+        if not known:
+            continue
+        ids = tuple(site_ids[p] for p in positions)
+        totals = ProjectTotals(
+            project_id=key if not key.startswith("\0") else ids[0],
+            site_ids=ids,
+            farmland_m2=farmland,
+            cultivated_m2=cultivated,
+            other_m2=other,
+            complete=complete,
+        )
+        for position in positions:
+            out[position] = totals
+    return out
+
+
+def _expropriation(inp: RuleInput) -> Decision:
+    totals = inp.site.project
+    method = inp.site.area.method
+    if totals is None:
+        return Decision("no_ownership", inp.site.area, {})
+    gap = land_use_gap(inp)
+    collective = _collective(inp.layer, method, None) or 0.0
+    area = Area(collective, collective, method)
+    sites = "、".join(totals.site_ids)
+    values: dict[str, object] = {
+        "farmland_ha": to_ha(totals.farmland_m2),
+        "cultivated_ha": to_ha(totals.cultivated_m2),
+        "other_ha": to_ha(totals.other_m2),
+        "sites": Text(sites, ", ".join(totals.site_ids)),
+        "project_id": totals.project_id,
+        "partial": Text("", "")
+        if totals.complete
+        else Text(
+            "（部分用地的图层未能使用，合计为下限）",
+            " (a layer of some sites could not be used: the totals are lower bounds)",
+        ),
+    }
+    if totals.farmland_m2 > 0.0:
+        return Decision("state_council", area, values)
+    if to_ha(totals.cultivated_m2) > STATE_COUNCIL_CULTIVATED_HA or (
+        to_ha(totals.other_m2) > STATE_COUNCIL_OTHER_HA
+    ):
+        return Decision("state_council", area, values)
+    if gap or not totals.complete:
+        reason = gap or "a layer of a site of the project could not be used"
+        return Decision("incomplete", inp.layer.uncovered, {"reason": reason})
+    if totals.cultivated_m2 + totals.other_m2 <= 0.0:
+        return Decision("not_involved", area, values)
+    return Decision("province", area, values)
+
+
+_LEVELS = {
+    "national": Text("国家级", "national"),
+    "provincial": Text("省级", "provincial"),
+    "municipal": Text("市级", "municipal"),
+    "county": Text("县级", "county"),
+}
+
+
+def _examiner(inp: RuleInput) -> Text:
+    """Who pre-examines: the ministry, or the level that approves the project.
+
+    The ministry when permanent farmland or the redline is taken; else the level that
+    approves (核准, 备案) the project, when it is declared.
+    """
+    for kind in ("permanent_farmland", "eco_redline"):
+        view = inp.layer_of_kind(kind)
+        if view is None or not view.available or view.overlap.m2 <= 0.0:
+            continue
+        if not inp.is_sliver(view.overlap.m2, view.max_width_m):
+            return Text(
+                "自然资源部（涉及永久基本农田或生态保护红线）",
+                "the Ministry of Natural Resources (permanent farmland or the redline is taken)",
+            )
+    level = _LEVELS.get(inp.site.facts.approval_level or "")
+    if level is None:
+        return Text(
+            "与项目审批、核准、备案同级的自然资源主管部门（未申报审批级别）",
+            "the natural resources authority at the level that approves the project "
+            "(approval level not declared)",
+        )
+    return Text(
+        f"{level.zh}自然资源主管部门（与项目审批级别相同）",
+        f"the {level.en} natural resources authority (the project's approval level)",
+    )
+
+
+def _preexam_needed(inp: RuleInput) -> Decision:
+    """New construction land = site − approved land; none: 预审 not required."""
+    approved = inp.layer.overlap
+    new = inp.layer.uncovered
+    supply = inp.site.facts.land_supply
+    values: dict[str, object] = {
+        "examiner": _examiner(inp),
+        "approved_ha": approved.ha,
+        "new_ha": new.ha,
+        "selection": Text(
+            "以划拨方式供地的，仍须办理规划选址（核发用地预审与选址意见书中的选址部分）。"
+            if supply == "allocation"
+            else "以出让方式供地的，无需单独办理选址。"
+            if supply == "transfer"
+            else "未申报供地方式：以划拨方式供地的仍须办理规划选址。",
+            "Land allocated (划拨) still needs the site-selection review."
+            if supply == "allocation"
+            else "Land transferred (出让) needs no separate site selection."
+            if supply == "transfer"
+            else "No land supply is declared: allocated (划拨) land still needs the "
+            "site-selection review.",
+        ),
+    }
+    if new.m2 <= 0.0 or inp.is_sliver(new.m2, inp.layer.uncovered_width_m):
+        return Decision("not_required", approved, values)
+    return Decision("required", new, values)
+
+
+EVALUATORS = (
+    Evaluator(
+        "cultivated_land",
+        ("land_use",),
+        ("not_involved", "sliver", "compensate"),
+        _cultivated_land,
+        numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
+        texts=("grades",),
+        evidence=("compensate",),
+    ),
+    Evaluator(
+        "agricultural_conversion",
+        ("land_use",),
+        ("not_involved", "unused_only", "sliver", "batch", "single_site", "conversion"),
+        _agricultural_conversion,
+        numbers=("construction_ha", "unused_ha", "planned_ha", "outside_planned_ha"),
+        texts=("approver",),
+        params={"planning_layer": "layer"},
+        evidence=("batch", "single_site", "conversion", "unused_only"),
+    ),
+    Evaluator(
+        "expropriation",
+        ("land_use",),
+        ("not_involved", "province", "state_council", "no_ownership"),
+        _expropriation,
+        numbers=("farmland_ha", "cultivated_ha", "other_ha"),
+        texts=("sites", "project_id", "partial"),
+        evidence=("state_council",),
+    ),
+    Evaluator(
+        "preexam_needed",
+        ("approved_land",),
+        ("required", "not_required"),
+        _preexam_needed,
+        numbers=("approved_ha", "new_ha"),
+        texts=("selection", "examiner"),
+        evidence=("not_required",),
+    ),
+)

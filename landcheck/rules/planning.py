@@ -1,0 +1,110 @@
+"""Planning: the urban development boundary and conformity with the planning zones."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landcheck.measure import SiteLayer
+from landcheck.profile import Text
+from landcheck.rules.core import (
+    Decision,
+    Evaluator,
+    RuleInput,
+    involvement,
+    land_use_gap,
+    to_ha,
+)
+from landcheck.units import M2_PER_MU, AreaMethod
+
+__all__ = ["EVALUATORS"]
+
+
+def _urban_boundary(inp: RuleInput) -> Decision:
+    """Outside the boundary only the project types the 2026 measures leave outside it.
+
+    《城镇开发边界管理办法（试行）》: no 新城新区, 开发区, 非农产业园区 or other concentrated
+    urban construction outside the boundary; infrastructure, energy, mining, military,
+    rural housing (in the 村庄建设区) and the like may be outside. Whether the land needs
+    单独选址 is the conversion rule's (planned construction land), not this one's.
+    """
+    inside, outside = inp.layer.overlap, inp.layer.uncovered
+    facts = inp.site.facts
+    kind = inp.profile.project_types.get(facts.project_type or "")
+    values = {
+        "inside_ha": to_ha(inside.m2),
+        "outside_ha": to_ha(outside.m2),
+        "outside_mu": outside.m2 / M2_PER_MU,
+        "outside_m2": outside.m2,
+        "declare": Text("", "")
+        if kind is not None
+        else Text(
+            "未申报项目类型，按不得在边界外建设处理；请申报项目类型（project_type）。",
+            "No project type is declared, so it is taken as one that may not be built "
+            "outside; declare project_type.",
+        ),
+    }
+    if outside.m2 <= 0.0:
+        outcome = "inside"
+    elif inside.m2 > 0.0 and inp.is_sliver(outside.m2, inp.layer.uncovered_width_m):
+        outcome = "sliver"
+    elif kind is not None and (
+        kind.group in (inp.params.get("outside_groups") or ()) or inp.in_types("outside_types")
+    ):
+        outcome = "permitted_outside"
+    else:
+        outcome = "not_permitted"
+    return Decision(outcome, outside, values)
+
+
+def _zone_list(layer: SiteLayer, mask: np.ndarray, lang: str, method: AreaMethod) -> str:
+    rows = layer.class_rows
+    sep = "、" if lang == "zh" else ", "
+    unit = "公顷" if lang == "zh" else "ha"
+    names = rows.column("name_en" if lang == "en" and rows.has("name_en") else "name")[mask]
+    areas = rows.column(f"{method.value}_m2")[mask]
+    return sep.join(
+        f"{name}（{to_ha(a):.4f} {unit}）" if lang == "zh" else f"{name} ({to_ha(a):.4f} {unit})"
+        for name, a in zip(names, areas, strict=True)
+    )
+
+
+def _planning_conformity(inp: RuleInput) -> Decision:
+    method = inp.site.area.method
+    layer = inp.layer
+    if layer.unresolved_codes:
+        return Decision(
+            "unclassified", layer.uncovered, {"codes": ", ".join(layer.unresolved_codes)}
+        )
+    gap = land_use_gap(inp)
+    if gap:
+        return Decision("incomplete", layer.uncovered, {"reason": gap})
+    conforming = layer.class_rows.column("conformity") == "conforms"
+    nonconforming = layer.class_area(~conforming, method)
+    width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
+    outcome = involvement(inp, nonconforming, width)
+    mask = conforming if outcome == "not_involved" else ~conforming
+    zones = Text(_zone_list(layer, mask, "zh", method), _zone_list(layer, mask, "en", method))
+    if outcome == "not_involved":
+        return Decision("conforms", layer.overlap, {"zones": zones})
+    return Decision(outcome or "adjust", nonconforming, {"zones": zones})
+
+
+EVALUATORS = (
+    Evaluator(
+        "urban_boundary",
+        ("urban_boundary",),
+        ("inside", "sliver", "permitted_outside", "not_permitted"),
+        _urban_boundary,
+        numbers=("inside_ha", "outside_ha", "outside_mu", "outside_m2"),
+        texts=("declare",),
+        params={"outside_groups": "words", "outside_types": "types"},
+    ),
+    Evaluator(
+        "planning_conformity",
+        ("planning_zone",),
+        ("conforms", "sliver", "adjust", "unclassified"),
+        _planning_conformity,
+        texts=("zones", "codes"),
+        evidence=("adjust",),
+    ),
+)

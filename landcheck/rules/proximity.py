@@ -1,0 +1,59 @@
+"""Proximity notes and the plain overlap of any layer."""
+
+from __future__ import annotations
+
+from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement
+
+__all__ = ["EVALUATORS"]
+
+
+def _proximity(inp: RuleInput) -> Decision:
+    layer = inp.layer
+    buffer_m = float(inp.params.get("distance_m", 0.0))
+    values = {
+        "buffer_m": buffer_m,
+        "distance_m": layer.nearest_m if layer.nearest_m is not None else float("nan"),
+        "nearest_id": layer.nearest_id or "",
+    }
+    if layer.overlap.m2 > 0.0 and not inp.is_sliver(layer.overlap.m2, layer.max_width_m):
+        return Decision("overlaps", layer.overlap, values)
+    if layer.nearest_m is not None and layer.nearest_m <= buffer_m:
+        return Decision("near", layer.overlap, values)
+    return Decision("clear", layer.overlap, values)
+
+
+def _generic_overlap(inp: RuleInput) -> Decision:
+    area = inp.layer.overlap
+    return Decision(involvement(inp, area, inp.layer.max_width_m) or "involved", area)
+
+
+_ANY_KIND = (
+    "permanent_farmland",
+    "eco_redline",
+    "urban_boundary",
+    "planning_zone",
+    "land_use",
+    "protected_area",
+    "approved_land",
+    "generic",
+)
+
+EVALUATORS = (
+    Evaluator(
+        "proximity",
+        _ANY_KIND,
+        ("overlaps", "near", "clear"),
+        _proximity,
+        numbers=("buffer_m", "distance_m"),
+        texts=("nearest_id",),
+        params={"distance_m": "distance"},
+        evidence=("overlaps", "near"),
+    ),
+    Evaluator(
+        "overlap",
+        (*_ANY_KIND, "admin"),
+        ("not_involved", "sliver", "involved"),
+        _generic_overlap,
+        evidence=("involved",),
+    ),
+)

@@ -1,0 +1,44 @@
+"""Photovoltaic projects (自然资办发〔2023〕12号): where the array may stand.
+
+The 光伏方阵 (array) may not occupy 耕地 (nor permanent farmland, which the farmland rule's
+``never_types`` refuses); the 升压站 and 管理用房 (facilities) are construction land and go
+through conversion like any building. 12号 also keeps arrays off 基本草原 and Ⅰ级保护林地:
+the grassland and forest rules of :mod:`landcheck.review` do that with their own
+``pv_types`` (outcomes ``pv_basic`` and ``pv_grade_one``), since they read those layers.
+"""
+
+from __future__ import annotations
+
+from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement, land_use_gap, to_ha
+
+__all__ = ["EVALUATORS"]
+
+
+def _pv_siting(inp: RuleInput) -> Decision:
+    method = inp.site.area.method
+    cultivated = inp.layer.classes_where("level1", ("01",), method)
+    values = {"cultivated_ha": to_ha(cultivated.m2)}
+    if inp.in_types("facility_types"):
+        return Decision("facilities", inp.site.area, values)
+    if not inp.in_types("array_types"):
+        return Decision("not_applicable", inp.site.area, values)
+    gap = land_use_gap(inp)
+    if gap:
+        return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
+    outcome = involvement(inp, cultivated, inp.layer.width_where("level1", ("01",)))
+    if outcome is None:
+        return Decision("array_on_cultivated", cultivated, values)
+    return Decision("array_clear", cultivated, values)
+
+
+EVALUATORS = (
+    Evaluator(
+        "pv_siting",
+        ("land_use",),
+        ("not_applicable", "array_clear", "array_on_cultivated", "facilities"),
+        _pv_siting,
+        numbers=("cultivated_ha",),
+        params={"array_types": "types", "facility_types": "types"},
+        evidence=("array_on_cultivated", "facilities", "not_applicable"),
+    ),
+)

@@ -1,0 +1,135 @@
+"""What the selection tools share around the run they work on.
+
+Each tool prepares one :class:`~landcheck.run.Run` of the polygons it is
+given (an area of interest, candidate sites, a site), then works in its
+analysis CRS and evaluates the polygons it makes on it
+(:func:`landcheck.evaluate`). Here: the area of interest as one polygon, the
+project class of the polygons a tool makes, those polygons as sites, road
+lines, and the checks of the tools' lengths and areas.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from landcheck.crs import crs_label
+from landcheck.crs.datum import apply_datum_shift
+from landcheck.errors import AnalysisCRSError, InputDataError
+from landcheck.inputs import LayerInput
+from landcheck.io import InputRecord, read_features_near
+from landcheck.io.postgis import parse_source
+from landcheck.run import Run
+
+__all__ = [
+    "PolygonInput",
+    "aoi_union",
+    "check_limits",
+    "load_lines",
+    "project_class_key",
+    "sites_frame",
+]
+
+PolygonInput = Any
+"""Polygons given to a selection tool: path, ``"PATH:LAYER"``, GeoDataFrame or a list of them."""
+
+
+def aoi_union(run: Run) -> shapely.Geometry:
+    """The union of the run's polygons (the area of interest).
+
+    Raises
+    ------
+    InputDataError
+        None of them has an area.
+    """
+    geoms = np.asarray(run.sites.geometry.values, dtype=object)
+    geoms = geoms[~shapely.is_empty(geoms)]
+    if not len(geoms):
+        raise InputDataError("the area of interest has no polygon with an area")
+    return shapely.union_all(geoms)
+
+
+def project_class_key(run: Run, value: str | None) -> str | None:
+    """Resolve a project class (key or name) for the polygons a tool makes.
+
+    Raises
+    ------
+    InputDataError
+        The profile does not know the class.
+    """
+    if value is None:
+        return None
+    key = run.profile.resolve_project_class(value)
+    if key is None:
+        raise InputDataError(
+            f"unknown project class {value!r}; use one of: "
+            + ", ".join(run.profile.project_classes)
+        )
+    return key
+
+
+def sites_frame(
+    run: Run, ids: list[str], geoms: Any, project_class: str | None
+) -> gpd.GeoDataFrame:
+    """Polygons a tool made, as sites to evaluate on the run (id, project class)."""
+    data: dict[str, Any] = {"site_id": list(ids)}
+    if project_class is not None:
+        data["project_class"] = [project_class] * len(data["site_id"])
+    return gpd.GeoDataFrame(data, geometry=list(geoms), crs=run.crs)
+
+
+def load_lines(
+    run: Run, source: LayerInput, near: shapely.Geometry, *, margin: float, key: str = "roads"
+) -> tuple[np.ndarray, list[InputRecord]]:
+    """Read a line (or any) layer near a geometry, in the run's analysis CRS.
+
+    Used for roads, which :func:`landcheck.inputs.load_layer` would drop as
+    non-polygonal. Returns the non-empty geometries and the read's record.
+
+    Raises
+    ------
+    DataSourceError, AnalysisCRSError
+        The layer cannot be read or has no CRS.
+    """
+    if isinstance(source, gpd.GeoDataFrame):
+        if source.crs is None:
+            raise AnalysisCRSError(f"layer {key!r}: the GeoDataFrame has no CRS; set one")
+        frame = source if source.crs.equals(run.crs) else source.to_crs(run.crs)
+        record = InputRecord(
+            role="layer", key=key, crs=crs_label(source.crs), features_read=len(frame)
+        )
+    else:
+        layer_source = parse_source(source, encoding=run.encoding)
+        frame, record = read_features_near(layer_source, [near], run.crs, key=key, margin=margin)
+        frame, _ = apply_datum_shift(frame, run.datum_shift, f"layer {key!r}")
+        if frame.crs is not None and not frame.crs.equals(run.crs):
+            frame = frame.to_crs(run.crs)
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    return geoms, [record]
+
+
+def check_limits(**limits: float | None) -> None:
+    """Refuse negative or non-finite lengths and areas given to a selection tool.
+
+    ``search_m`` must be > 0; every other limit (``min_width_m``,
+    ``min_area_m2``, ``spacing_m``…) ≥ 0; None means "not given".
+
+    Examples
+    --------
+    >>> check_limits(min_width_m=20.0, min_area_m2=None, search_m=1000.0)
+    >>> check_limits(min_width_m=-1.0)
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: min_width_m must be ≥ 0, got -1.0
+    """
+    for name, value in limits.items():
+        if value is None:
+            continue
+        positive = name == "search_m"
+        if not np.isfinite(value) or value < 0 or (positive and value == 0):
+            bound = "> 0" if positive else "≥ 0"
+            raise InputDataError(f"{name} must be {bound}, got {value!r}")

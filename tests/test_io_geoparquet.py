@@ -1,0 +1,124 @@
+"""GeoParquet layers (read with pyarrow: the GDAL of pyogrio's wheels has no Parquet driver).
+
+The sample county's layers written as GeoParquet with a covering bbox column give the same
+findings as the GeoPackage; a filtered read returns the features GDAL returns for the same
+mask; files without the covering bbox still read right; what cannot be read says why.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pyogrio
+import pytest
+import shapely
+from click.testing import CliRunner
+from conftest import SAMPLE_LAYER_KEYS
+
+import landcheck
+from landcheck.cli.main import cli
+from landcheck.errors import DataSourceError
+from landcheck.io import geoparquet
+
+
+@pytest.fixture(scope="module")
+def parquet_layers(sample_gpkg, tmp_path_factory):
+    """Each sample layer as GeoParquet with a covering bbox, in row groups of 1,000."""
+    folder = tmp_path_factory.mktemp("geoparquet")
+    paths = {}
+    for key in SAMPLE_LAYER_KEYS:
+        frame = pyogrio.read_dataframe(sample_gpkg, layer=key)
+        path = folder / f"{key}.parquet"
+        frame.to_parquet(path, write_covering_bbox=True, row_group_size=1000)
+        paths[key] = str(path)
+    return paths
+
+
+def _numbers(result) -> dict:
+    data = result.to_dict()
+    return {k: data[k] for k in ("summary", "sites", "coverage")}
+
+
+def test_findings_are_identical_to_the_geopackage(sample_gpkg, sample_layers, parquet_layers):
+    sites = f"{sample_gpkg}:sites"
+    from_gpkg = landcheck.check(sites, layers=sample_layers)
+    from_parquet = landcheck.check(sites, layers=parquet_layers)
+    assert _numbers(from_parquet) == _numbers(from_gpkg)
+    records = {r.key: r for r in from_parquet.inputs if r.role == "layer"}
+    files = {r.key: r for r in from_gpkg.inputs if r.role == "layer"}
+    for key in SAMPLE_LAYER_KEYS:
+        assert records[key].extra["driver"] == "GeoParquet"
+        assert records[key].features_read == files[key].features_read > 0
+        assert records[key].crs == "EPSG:4523"
+        assert len(records[key].to_dict()["sha256"]) == 64
+
+
+def test_a_filtered_read_returns_what_gdal_returns_for_the_same_mask(sample_gpkg, parquet_layers):
+    mask = shapely.Point(35_376_900, 2_693_200).buffer(1500)
+    parquet = geoparquet.read_frame(parquet_layers["land_use"], mask=mask, fid_as_index=True)
+    gpkg = pyogrio.read_dataframe(sample_gpkg, layer="land_use", mask=mask, fid_as_index=True)
+    assert len(parquet) == len(gpkg) > 10
+    assert sorted(parquet.index + 1) == sorted(gpkg.index)  # row numbers from 0, fids from 1
+    assert parquet.crs == gpkg.crs
+    columns = geoparquet.read_frame(parquet_layers["land_use"], columns=["DLBM"], mask=mask)
+    assert list(columns.columns) == ["DLBM", "geometry"]
+    assert float(parquet.area.sum()) == pytest.approx(float(gpkg.area.sum()), rel=1e-12)
+
+
+def test_without_a_covering_bbox_the_numbers_are_the_same(sample_gpkg, tmp_path):
+    frame = pyogrio.read_dataframe(sample_gpkg, layer="farmland")
+    path = tmp_path / "farmland.parquet"
+    frame.to_parquet(path, write_covering_bbox=False)
+    info = geoparquet.layer_info(str(path))
+    assert info["covering_bbox"] is False and info["features"] == 2924
+    sites = f"{sample_gpkg}:sites"
+    plain = landcheck.check(sites, layers={"farmland": str(path)})
+    packaged = landcheck.check(sites, layers={"farmland": f"{sample_gpkg}:farmland"})
+    assert _numbers(plain) == _numbers(packaged)
+
+
+def test_inspect_describes_a_geoparquet_layer(parquet_layers):
+    run = CliRunner().invoke(cli, ["inspect", parquet_layers["farmland"], "--json"])
+    assert run.exit_code == 0, run.output
+    layer = json.loads(run.output)["layers"][0]
+    assert (layer["driver"], layer["features"], layer["crs"], layer["crs_check"]) == (
+        "GeoParquet",
+        2924,
+        "EPSG:4523",
+        "ok",
+    )
+    assert "DLBM" in layer["fields"] and "bbox" not in layer["fields"]
+
+
+def test_parquet_that_landcheck_cannot_read_says_why(tmp_path, sample_gpkg):
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"a": [1, 2]}), plain)
+    with pytest.raises(DataSourceError, match="without GeoParquet metadata"):
+        geoparquet.layer_info(str(plain))
+    arrow = tmp_path / "arrow.parquet"
+    gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)], crs=4523).to_parquet(
+        arrow, geometry_encoding="geoarrow"
+    )
+    with pytest.raises(DataSourceError, match="landcheck reads WKB"):
+        geoparquet.layer_info(str(arrow))
+    result = landcheck.check(f"{sample_gpkg}:sites", layers={"farmland": str(arrow)})
+    record = next(r for r in result.inputs if r.key == "farmland")
+    assert record.status == "unreadable" and "landcheck reads WKB" in record.detail
+    statuses = {f.check: f.status for f in result.findings[0]}
+    assert statuses["permanent_farmland"] == "unknown"
+
+
+def test_sites_can_be_geoparquet_too(sample_gpkg, parquet_layers, tmp_path):
+    sites = pyogrio.read_dataframe(sample_gpkg, layer="sites").set_index("site_id", drop=False)
+    path = tmp_path / "sites.parquet"
+    sites.to_parquet(path, write_covering_bbox=True)  # the pandas index is stored as a column
+    assert "__index_level_0__" in pq.read_schema(path).names
+    assert "__index_level_0__" not in geoparquet.layer_info(str(path))["fields"]
+    from_parquet = landcheck.check(str(path), layers={"farmland": parquet_layers["farmland"]})
+    from_gpkg = landcheck.check(
+        f"{sample_gpkg}:sites", layers={"farmland": parquet_layers["farmland"]}
+    )
+    assert _numbers(from_parquet) == _numbers(from_gpkg)

@@ -1,0 +1,129 @@
+"""One run, prepared once: check() = prepare() + evaluate(); tools evaluate on their run."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from common import X0, Y0, frame, sites, square
+from shapely import Polygon
+
+import landcheck
+import landcheck.inputs
+import landcheck.run
+from landcheck.errors import InputDataError
+
+PLANAR = {"area_method": "planar"}
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Every site source and layer read, as it happens."""
+    reads: list[str] = []
+    read_sites, read_layer = landcheck.inputs.read_sites, landcheck.run.read_layer_near
+
+    def sites_read(source, *args, **kwargs):
+        reads.append(f"sites:{source.path}")
+        return read_sites(source, *args, **kwargs)
+
+    def layer_read(spec, *args, **kwargs):
+        reads.append(spec.key)
+        return read_layer(spec, *args, **kwargs)
+
+    monkeypatch.setattr(landcheck.inputs, "read_sites", sites_read)
+    monkeypatch.setattr(landcheck.run, "read_layer_near", layer_read)
+    return reads
+
+
+def farmland():
+    return {"farmland": frame([{"BSM": "F1", "geometry": square(700, 0, 1300, 1000)}])}
+
+
+def test_check_is_prepare_then_evaluate():
+    site = sites(square(0, 0, 1000, 500))
+    run = landcheck.prepare(site, layers=farmland(), **PLANAR)
+    evaluated = landcheck.evaluate(run).to_dict()
+    checked = landcheck.check(site, layers=farmland(), **PLANAR).to_dict()
+    evaluated.pop("created"), checked.pop("created")
+    assert evaluated == checked
+    assert checked["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == 150_000.0
+
+
+def test_a_run_evaluates_other_sites_and_reads_a_layer_once(counted):
+    run = landcheck.prepare(sites(square(0, 0, 1000, 500)), layers=farmland(), **PLANAR)
+    first = landcheck.evaluate(run)
+    inside = gpd.GeoDataFrame(
+        {"site_id": ["west", "east"]},
+        geometry=[square(0, 0, 400, 500), square(800, 0, 200, 500)],
+        crs=run.crs,
+    )
+    second = landcheck.evaluate(run, inside)
+    assert counted.count("farmland") == 1  # the second evaluation's sites lie in the first's
+    assert first.layer_area("S1", "farmland").planar_m2 == 150_000.0
+    assert second.layer_area("west", "farmland").planar_m2 == 0.0
+    assert second.layer_area("east", "farmland").planar_m2 == 100_000.0
+    assert second.status("east") == "prohibited" and second.status("west") != "prohibited"
+    (record,) = [r for r in second.inputs if r.key == "farmland"]
+    assert record.features_read == 1  # F1 is within 1 m of "east" only: it was kept for it
+    fresh = landcheck.check(inside, layers=farmland(), **PLANAR)
+    assert fresh.to_dict()["sites"] == second.to_dict()["sites"]
+
+
+def test_features_kept_from_a_read_are_normalised_for_the_sites_they_serve(counted):
+    # F2, a bow tie, is repaired for S1, which it lies in; "west" lies 100 m from it
+    bowtie = Polygon(
+        [(X0 + 900, Y0 + 100), (X0 + 950, Y0 + 150), (X0 + 950, Y0 + 100), (X0 + 900, Y0 + 150)]
+    )
+    layer = frame(
+        [{"BSM": "F1", "geometry": square(700, 0, 150, 500)}, {"BSM": "F2", "geometry": bowtie}]
+    )
+    run = landcheck.prepare(sites(square(0, 0, 1000, 500)), layers={"farmland": layer}, **PLANAR)
+    first = landcheck.evaluate(run)
+    west = gpd.GeoDataFrame({"site_id": ["west"]}, geometry=[square(0, 0, 800, 500)], crs=run.crs)
+    second = landcheck.evaluate(run, west)
+    fresh = landcheck.check(west, layers={"farmland": layer}, **PLANAR)
+    assert counted.count("farmland") == 2  # the run's one read, and the fresh check's
+    (before,) = [r for r in first.inputs if r.key == "farmland"]
+    (served,) = [r for r in second.inputs if r.key == "farmland"]
+    (read,) = [r for r in fresh.inputs if r.key == "farmland"]
+    assert (before.features_read, before.geometry["repaired"]) == (2, 1)
+    assert (served.features_read, served.geometry["repaired"]) == (1, 0)
+    assert served.to_dict() == read.to_dict()
+    assert second.warnings == fresh.warnings
+    assert not any("repaired" in w for w in second.warnings)
+    assert second.layer_area("west", "farmland").planar_m2 == 50_000.0
+
+
+def test_sites_beyond_what_was_read_are_read_for():
+    run = landcheck.prepare(sites(square(0, 0, 100)), layers=farmland(), **PLANAR)
+    assert landcheck.evaluate(run).layer_area("S1", "farmland").planar_m2 == 0.0
+    far = gpd.GeoDataFrame({"site_id": ["F"]}, geometry=[square(1000, 0, 100)], crs=run.crs)
+    # F1 was not read near S1 (700 m away): the run reads again for F
+    assert landcheck.evaluate(run, far).layer_area("F", "farmland").planar_m2 == 10_000.0
+
+
+def test_other_sites_must_be_a_frame_with_ids():
+    run = landcheck.prepare(sites(square(0, 0, 100)), layers=farmland(), **PLANAR)
+    with pytest.raises(InputDataError, match="expected a GeoDataFrame"):
+        landcheck.evaluate(run, "sites.gpkg")
+    nameless = gpd.GeoDataFrame({"site_id": ["", "B"]}, geometry=[square(0, 0, 10)] * 2)
+    with pytest.raises(InputDataError):
+        landcheck.evaluate(run, nameless.set_crs(run.crs))
+
+
+def test_compare_reads_its_candidates_once(tmp_path, counted):
+    path = tmp_path / "candidates.gpkg"
+    sites(square(0, 0, 100), square(500, 0, 100)).to_file(path)
+    result = landcheck.compare(str(path), layers=farmland(), **PLANAR)
+    assert [r for r in counted if r.startswith("sites:")] == [f"sites:{path}"]
+    assert result.order == ["S1", "S2"]
+
+
+def test_search_checks_its_proposals_without_reading_again(counted):
+    aoi = frame([{"geometry": square(0, 0, 300)}])
+    redline = {"eco_redline": frame([{"BSM": "R1", "geometry": square(0, 0, 150, 300)}])}
+    result = landcheck.search(aoi, 2.0, layers=redline, count=2, max_aspect=1.0, **PLANAR)
+    assert len(result.proposals) == 2
+    # one read for the constraint zone (1 km around the area), one for the candidates;
+    # the proposals are candidates: their evaluation is served from the candidates' read
+    assert counted.count("eco_redline") == 2
+    assert result.comparison.check.layer_area("A1", "eco_redline").planar_m2 == 0.0
