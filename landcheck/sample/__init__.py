@@ -5,7 +5,7 @@ the land-use survey (三调地类图斑), permanent basic farmland, the ecologic
 protection redline, the urban development boundary, planning zones,
 townships, roads, the review layers (forest, grassland, wetland, protected
 areas, mineral rights, geohazard zones and points, heritage, approved land),
-seventeen project sites and the alternative sites of one project. Everything
+twenty-two project sites and the alternative sites of one project. Everything
 but the county outline is invented and labelled ``合成数据 synthetic``;
 nothing here describes the real county.
 
@@ -93,7 +93,9 @@ Generation model
        protected area's core zone, so prohibited.
    S06 集中式光伏电站, pv_array
        Outside the boundary on grass or bare land, clear of farmland and
-       redline: a PV array off cultivated land, on unused land.
+       redline: a PV array off cultivated land, on unused land. The grass
+       there is 基本草原, which 12号 keeps arrays off: the grassland rule
+       prohibits it (placed before the grassland layer existed).
    S07 再生铝加工项目, industrial
        35-65 % inside an urban boundary, no farmland or redline: prohibited.
    S08 农村饮水安全工程净水厂, water
@@ -114,7 +116,8 @@ Generation model
        Across a township boundary, a quarter or more in each township.
    S12 石灰石矿山扩界, mining
        40-70 % inside the county: outside it the land-use survey gives no
-       class, so the land checks are unknown.
+       class, so the land checks are unknown; inside it takes Ⅰ级保护林地
+       (the forest rule: prohibited).
    S13 县道改建工程（未申报规划依据）, county_road, no plan, linear, 24 m
        A 700 m corridor 60 % or more on permanent farmland: 3号 item 1 needs
        the national plan that lists it (prohibited, saying what to declare).
