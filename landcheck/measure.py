@@ -285,8 +285,8 @@ class SiteLayer:
         --------
         >>> rows = pd.DataFrame({"site": [0, 0], "zone": ["核心区", "实验区"],
         ...                      "planar_m2": [30.0, 70.0], "ellipsoidal_m2": [31.0, 71.0]})
-        >>> layer = SiteLayer(key="pa", kind="protected_area", available=True,
-        ...                   site_area=Area(100.0, 100.0), attribute_table=Rows(rows, "site"))
+        >>> layer = SiteLayer(key="pa", kind="protected_area", position=0,
+        ...                   attribute_table=Rows(rows, None))
         >>> layer.attributes_where("zone", ("核心区", "缓冲区"), AreaMethod.PLANAR).m2
         30.0
         """

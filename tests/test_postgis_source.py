@@ -32,6 +32,7 @@ from landcheck.errors import DataSourceError, InputDataError
 from landcheck.io import postgis
 from landcheck.io.output import input_paths
 from landcheck.io.postgis import PostGISSource, is_postgis_source, parse_source
+from landcheck.sample.sites import REVIEW_SITES, SITES
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.pgserver import PORT, TEST_SETTINGS, Server, find_postgis
@@ -270,7 +271,8 @@ def test_numbers_are_identical_to_the_same_layers_read_from_the_geopackage(
     from_tables = landcheck.check(sites, layers=urls)
     assert _comparable(from_tables, {}) == _comparable(from_files, {})
     statuses = [s["status"] for s in from_tables.to_dict()["sites"]]
-    assert len(statuses) == 12 and "prohibited" in statuses  # a real comparison, not all unknown
+    # a real comparison, not all unknown: every sample site (S01–S17, S21–S25) has its status
+    assert len(statuses) == len(SITES) + len(REVIEW_SITES) == 22 and "prohibited" in statuses
     records = {r.key: r for r in from_tables.inputs if r.role == "layer"}
     files = {r.key: r for r in from_files.inputs if r.role == "layer"}
     for key in SAMPLE_LAYER_KEYS:
