@@ -32,6 +32,13 @@ SAMPLE_LAYERS = (
     "townships",
     "protected_areas",
     "approved_land",
+    "forest",
+    "grassland",
+    "wetland",
+    "mineral_rights",
+    "geohazard",
+    "geohazard_points",
+    "heritage",
 )
 """Sample layers checked by the demo, named by their profile keys."""
 

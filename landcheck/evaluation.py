@@ -459,6 +459,7 @@ def _evaluate_sites(
     facts = facts or [ProjectFacts() for _ in range(len(frame))]
     site_layers, areas = [], []
     total = len(frame)
+    own_fields = pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_dict("records")
     for position, row in enumerate(frame.itertuples(index=False)):
         area = Area(row.planar_m2, row.ellipsoidal_m2, method)
         views = {}
@@ -496,6 +497,7 @@ def _evaluate_sites(
             area=areas[position],
             facts=facts[position],
             project=projects[position],
+            attributes=own_fields[position],
         )
         findings.append(evaluate_site(profile, info, site_layers[position], stage))
         if position % 200 == 0:

@@ -38,7 +38,9 @@ __all__ = [
     "FACT_NAMES",
     "LAND_SUPPLY",
     "ProjectFacts",
+    "find_column",
     "given_facts",
+    "is_blank",
     "resolve_type",
     "site_facts",
 ]
@@ -131,7 +133,14 @@ class ProjectFacts:
 _FIELD_NAMES = {f.name for f in fields(ProjectFacts)}
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """Whether a field value states nothing (None, NaN, empty or 'nan'/'none' text).
+
+    Examples
+    --------
+    >>> is_blank(float("nan")), is_blank(" "), is_blank("<NA>"), is_blank(0)
+    (True, True, True, False)
+    """
     if value is None:
         return True
     try:
@@ -242,7 +251,7 @@ def given_facts(values: Mapping[str, Any] | None, profile: Any) -> dict[str, Any
             raise InputDataError(
                 f"facts: {shown(name)} is not a project fact; facts: {', '.join(FACT_NAMES)}"
             )
-        if _blank(value):
+        if is_blank(value):
             continue
         parsed, legacy = _parse(name, value, profile, f"facts.{name}")
         if legacy is not None:
@@ -254,7 +263,14 @@ def given_facts(values: Mapping[str, Any] | None, profile: Any) -> dict[str, Any
     return out
 
 
-def _find(columns: list[str], candidates: tuple[str, ...]) -> str | None:
+def find_column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
+    """The first of ``candidates`` among ``columns`` (case-insensitive), as ``columns`` spell it.
+
+    Examples
+    --------
+    >>> find_column(["XMLX", "Name"], ("project_type", "xmlx"))
+    'XMLX'
+    """
     lowered = {c.lower(): c for c in columns}
     for name in candidates:
         if name.lower() in lowered:
@@ -310,7 +326,7 @@ def site_facts(
     given = given or {}
     columns = [str(c) for c in frame.columns]
     found = {
-        name: _find([c for c in columns if c != id_column], candidates)
+        name: find_column([c for c in columns if c != id_column], candidates)
         for name, candidates in FACT_FIELDS.items()
     }
     legacy_sites: list[str] = []
@@ -323,7 +339,7 @@ def site_facts(
             if column is None:
                 continue
             raw = frame[column].iloc[row]
-            if _blank(raw):
+            if is_blank(raw):
                 continue
             value, from_class = _parse(name, raw, profile, f"site {site_id}, field {column!r}")
             values[name] = value

@@ -11,6 +11,7 @@ area, to share the official area among pieces).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,14 +22,16 @@ from pyproj import CRS
 from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons, name_some
+from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
 from landcheck.io.records import InputRecord
 from landcheck.messages import warn
-from landcheck.profile import LayerSpec
+from landcheck.profile import POINT_KINDS, LayerSpec
 from landcheck.sites import find_field
 
 __all__ = [
+    "REVIEW_COLUMNS",
     "LayerFeatures",
+    "clean_points",
     "field_mapping",
     "normalise_features",
     "refuse_non_finite_features",
@@ -45,7 +48,17 @@ _ROLE_COLUMNS = {
     "survey_area": "_survey_area",
     "ownership": "_ownership",
     "grade": "_grade",
+    # the rest of the review (landcheck.review)
+    "zone": "_zone",
+    "level": "_level",
+    "flag": "_flag",
+    "type": "_type",
+    "mineral": "_mineral",
+    "holder": "_holder",
 }
+
+REVIEW_COLUMNS = ("_grade", "_zone", "_level", "_flag", "_type", "_mineral", "_holder")
+"""Normalised attribute columns the review checks sum areas by (:mod:`landcheck.review`)."""
 
 
 @dataclass
@@ -213,7 +226,10 @@ def normalise_features(
         if "id" in mapping
         else projected.index.astype(str).to_numpy()
     )
-    geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
+    if spec.kind in POINT_KINDS:
+        geoms, report, usable = clean_points(projected.geometry.values, ids)
+    else:
+        geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
     refuse_non_finite_features(report.non_finite, spec.key)
     note = report.describe(f"layer {spec.key!r}")
     if note:
@@ -263,6 +279,36 @@ def normalise_features(
     if decision is not None:
         record.extra["classification"] = decision.to_dict()
     return LayerFeatures(features[usable].reset_index(drop=True), mapping, report, record, decision)
+
+
+def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:
+    """Keep the point parts of a point layer's geometries (hazard points), counting the rest.
+
+    A point layer is measured by distance, never by area: its polygons and
+    lines are not points and are left out (counted as ``non_polygonal`` is for
+    polygon layers, in ``empty``); points with NaN or infinite coordinates are
+    listed in ``report.non_finite`` for the caller to refuse.
+
+    Examples
+    --------
+    >>> from shapely import Point, box
+    >>> geoms, report, usable = clean_points([Point(1, 2), box(0, 0, 1, 1), None], ["P1", "X", "Y"])
+    >>> usable.tolist(), report.empty
+    ([True, False, False], 2)
+    """
+    geoms = np.array(geometries, dtype=object)
+    labels = np.asarray(labels).astype(str)
+    report = GeometryReport(total=len(geoms))
+    missing = shapely.is_missing(geoms)
+    geoms[missing] = shapely.Point()
+    broken = non_finite(geoms)
+    report.non_finite = labels[broken].tolist()
+    report.invalid = int(broken.sum())
+    points = np.isin(shapely.get_type_id(geoms), (0, 4)) & ~shapely.is_empty(geoms) & ~broken
+    geoms[~points] = shapely.Point()
+    report.empty = int((~points & ~broken).sum())
+    report.examples = [f"{label}: not a point" for label in labels[~points & ~broken][:5]]
+    return geoms, report, points
 
 
 def refuse_non_finite_features(ids: list[str], key: str) -> None:

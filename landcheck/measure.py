@@ -24,6 +24,7 @@ import shapely
 from landcheck.classify import CodeTable
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.geometry import polygonal_part
+from landcheck.layers import REVIEW_COLUMNS
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec, Text
 from landcheck.units import Area, AreaMethod
@@ -35,6 +36,7 @@ __all__ = [
     "SiteLayer",
     "SiteRows",
     "aggregate",
+    "attribute_table",
     "measure_layer",
     "ridge_code",
     "unavailable_layer",
@@ -180,6 +182,10 @@ class SiteLayer:
     nearest_m, nearest_id : float and str, or None
         Distance to the nearest feature within ``search_m`` (0 when the site
         touches one) and its id; None when there is none within reach.
+    attribute_table : Rows or None
+        The layer's areas by the review attributes (grade, zone, level…;
+        :data:`landcheck.layers.REVIEW_COLUMNS`) per site; :attr:`attribute_rows`
+        is the site's slice.
     tables, position : tuple of Rows, int
         The layer's per-class, per-administrative-unit and per-feature tables
         and the site's position in them; :attr:`class_rows` (etc.) are the
@@ -212,6 +218,7 @@ class SiteLayer:
     position: int = -1
     classification: str | None = None
     ridge_code: str = TIANKAN_CODE
+    attribute_table: Rows | None = field(default=None, repr=False)
 
     def _rows(self, which: int) -> SiteRows:
         return SiteRows() if self.tables is None else self.tables[which].view(self.position)
@@ -230,6 +237,13 @@ class SiteLayer:
     def feature_rows(self) -> SiteRows:
         """The site's per-feature rows."""
         return self._rows(2)
+
+    @cached_property
+    def attribute_rows(self) -> SiteRows:
+        """The site's areas by review attribute (``grade``, ``zone``…, ``planar_m2``…)."""
+        if self.attribute_table is None:
+            return SiteRows()
+        return self.attribute_table.view(self.position)
 
     @cached_property
     def classes(self) -> pd.DataFrame:
@@ -269,6 +283,30 @@ class SiteLayer:
         mask = self._where(column, values)
         rows = self.class_rows
         return Area(rows.total(planar, mask), rows.total(ellipsoidal, mask), method)
+
+    def attributes_where(self, role: str, values: tuple[str, ...], method: AreaMethod) -> Area:
+        """Sum the pieces whose review attribute ``role`` (``zone``, ``grade``…) is in ``values``.
+
+        Values are compared with spaces and case ignored.
+
+        Examples
+        --------
+        >>> rows = pd.DataFrame({"site": [0, 0], "zone": ["核心区", "实验区"],
+        ...                      "planar_m2": [30.0, 70.0], "ellipsoidal_m2": [31.0, 71.0]})
+        >>> layer = SiteLayer(key="pa", kind="protected_area", position=0,
+        ...                   attribute_table=Rows(rows, None))
+        >>> layer.attributes_where("zone", ("核心区", "缓冲区"), AreaMethod.PLANAR).m2
+        30.0
+        """
+        rows = self.attribute_rows
+        if not len(rows) or not rows.has(role):
+            return Area(0.0, 0.0, method)
+        wanted = {"".join(str(v).split()).lower() for v in values}
+        keys = rows.column(role)
+        mask = np.fromiter(
+            ("".join(str(k).split()).lower() in wanted for k in keys), dtype=bool, count=len(keys)
+        )
+        return Area(rows.total("planar_m2", mask), rows.total("ellipsoidal_m2", mask), method)
 
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
         """Largest piece width (2·area/perimeter) of the classes with ``column`` in ``values``."""
@@ -315,6 +353,7 @@ class LayerMeasure:
     uncovered_widths: dict[int, float] = field(default_factory=dict)
     classification: str | None = None
     ridge_code: str = TIANKAN_CODE
+    attributes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         self._tables = (
@@ -322,6 +361,7 @@ class LayerMeasure:
             Rows(self.admin, "admin_code"),
             Rows(self.features, None),
         )
+        self._attributes = Rows(self.attributes, None) if not self.attributes.empty else None
         self._totals = {
             int(site): (float(p), float(e), float(w))
             for site, p, e, w in zip(
@@ -374,6 +414,7 @@ class LayerMeasure:
             position=position,
             classification=self.classification,
             ridge_code=self.ridge_code,
+            attribute_table=self._attributes,
         )
 
 
@@ -618,6 +659,7 @@ def measure_layer(
         features["net_share"] = 1.0 - np.nan_to_num(deduction, nan=0.0)
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
     return LayerMeasure(
+        attributes=attribute_table(pieces),
         spec=spec,
         method=method,
         totals=totals,
@@ -631,6 +673,39 @@ def measure_layer(
         uncovered_widths=widths,
         classification=table.name if table is not None else None,
         ridge_code=ridge_code(table),
+    )
+
+
+def attribute_table(pieces: pd.DataFrame) -> pd.DataFrame:
+    """Counted areas per site and combination of review attributes (empty when none).
+
+    The review checks (:mod:`landcheck.review`) sum a layer's area by the
+    attributes its profile maps (grade, zone, level, flag, type, mineral,
+    holder, and the feature name with them); counted pieces are disjoint, so
+    the rows of a site add up to its overlap with the layer.
+
+    Examples
+    --------
+    >>> pieces = pd.DataFrame({"site": [0, 0, 0], "_grade": ["Ⅰ", "Ⅱ", "Ⅰ"],
+    ...     "counted_planar_m2": [10.0, 20.0, 5.0], "counted_ellipsoidal_m2": [9.0, 19.0, 4.0],
+    ...     "width_m": [1.0, 2.0, 3.0]})
+    >>> attribute_table(pieces)[["grade", "planar_m2", "max_width_m"]].to_dict("list")
+    {'grade': ['Ⅰ', 'Ⅱ'], 'planar_m2': [15.0, 20.0], 'max_width_m': [3.0, 2.0]}
+    """
+    columns = [c for c in REVIEW_COLUMNS if c in pieces]
+    if not columns or not len(pieces):
+        return pd.DataFrame()
+    if "_name" in pieces:
+        columns.append("_name")
+    keys = {"site": pieces["site"].to_numpy()}
+    keys |= {c.lstrip("_"): pieces[c].astype(str).to_numpy() for c in columns}
+    return aggregate(
+        keys,
+        sums={
+            "planar_m2": pieces["counted_planar_m2"].to_numpy(),
+            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+        },
+        maxima={"max_width_m": pieces["width_m"].to_numpy()},
     )
 
 

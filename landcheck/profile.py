@@ -40,6 +40,7 @@ __all__ = [
     "ANALYSIS_BOUNDS",
     "FIELD_ROLES",
     "LAYER_KINDS",
+    "POINT_KINDS",
     "STAGES",
     "STATUSES",
     "AnalysisOptions",
@@ -78,8 +79,19 @@ LAYER_KINDS = (
     "protected_area",
     "approved_land",
     "generic",
+    # the rest of the review (landcheck.review)
+    "forest",
+    "grassland",
+    "wetland",
+    "mineral_rights",
+    "geohazard_zone",
+    "hazard_points",
+    "heritage",
 )
 """What a layer means to the rules."""
+
+POINT_KINDS = ("hazard_points",)
+"""Layer kinds whose features are points (their rules measure distances, never areas)."""
 
 STAGES = ("preexam", "approval")
 """Stages of a land application: 用地预审 (pre-examination) and 用地报批 (approval)."""
@@ -93,7 +105,17 @@ FIELD_ROLES = {
     "admin_code": "administrative unit code (ZLDWDM)",
     "admin": "administrative unit name (ZLDWMC)",
     "ownership": "ownership (三调 QSXZ: 10/20 state, 30/31/32/33/34/40 collective)",
-    "grade": "cultivated-land quality grade (三调 GDDB 耕地等别, 1 best - 15 worst)",
+    "grade": (
+        "grade: cultivated-land quality (三调 GDDB 耕地等别, 1 best - 15 worst), or the grade "
+        "or level that decides a review check (BHDJ, ZYSDJB, YFCD, BHJB)"
+    ),
+    # the rest of the review (landcheck.review): areas are summed by these attributes
+    "zone": "zone of a protected area or heritage site (GNFQ, FWLX)",
+    "level": "second grading: 公益林 level, protected-area level (GYLDJ, BHDJB)",
+    "flag": "yes/no designation: 基本草原, strategic mineral (JBCY, ZLXKC)",
+    "type": "type: protected area, mineral right, hazard (BHDLX, QLLX, ZHLX)",
+    "mineral": "mineral of a mining or exploration right (KZ)",
+    "holder": "right holder (QLR)",
 }
 """Attribute roles a layer can map to its own field names."""
 

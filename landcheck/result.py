@@ -472,6 +472,12 @@ class CheckResult:
                 "feature_id": view.nearest_id,
                 "search_m": view.search_m,
             }
+        attributes = view.attribute_rows.frame()
+        if not attributes.empty:  # review layers: areas by grade, zone, level…
+            out["attributes"] = [
+                {k: (float(v) if k.endswith("_m2") else str(v)) for k, v in row.items()}
+                for row in attributes.drop(columns="max_width_m").to_dict("records")
+            ]
         return out
 
     @staticmethod

@@ -29,6 +29,14 @@ SAMPLE_LAYER_KEYS = (
     "planning_zones",
     "land_use",
     "townships",
+    "forest",
+    "grassland",
+    "wetland",
+    "protected_areas",
+    "mineral_rights",
+    "geohazard",
+    "geohazard_points",
+    "heritage",
 )
 
 

@@ -9,13 +9,21 @@ planning     0401 (urban concentrated construction, conforms) everywhere
 urban bdy    x 0–3000
 farmland     x 0–400 (full height) and a 50 × 100 block at x 2900–2950, y 0–100
 redline      x 3800–4000
+review       geohazard: 不易发 everywhere; forest, grassland, wetland, protected
+             areas, mineral rights, heritage: one 50 m square each at x 3900–3950,
+             y 0–50 (in the redline, clear of every candidate and search area);
+             a hazard point at (3925, 25)
 ===========  ==============================================================
+
+The candidates are industrial projects whose facts (建筑基底面积 40 %, 行政办公及生活服务设施
+5 % of their 4 ha) meet the land-use standard, so the review adds nothing to their status.
 """
 
 from __future__ import annotations
 
 import geopandas as gpd
-from common import frame, square
+import shapely
+from common import GK35, frame, square
 
 
 def land_use() -> gpd.GeoDataFrame:
@@ -46,6 +54,29 @@ def redline() -> gpd.GeoDataFrame:
     return frame([{"BSM": "R1", "geometry": square(3800, 0, 200, 1000)}])
 
 
+def review_layers() -> dict[str, gpd.GeoDataFrame]:
+    """The review layers: present, and touching none of the candidates."""
+    corner = square(3900, 0, 50)
+    fields = {
+        "forest": {"BHDJ": "Ⅰ", "GYLDJ": "国家级公益林"},
+        "grassland": {"JBCY": "是", "CYLX": "热性草丛"},
+        "wetland": {"SDMC": "湿地", "ZYSDJB": "国家重要湿地"},
+        "protected_areas": {"BHDMC": "保护区", "GNFQ": "核心保护区"},
+        "mineral_rights": {"QLLX": "采矿权", "KZ": "铝土矿", "ZLXKC": "是", "QLR": "某公司"},
+        "heritage": {"WWMC": "古桥", "FWLX": "保护范围"},
+    }
+    out = {
+        key: frame([{"BSM": f"{key}1", **row, "geometry": corner}]) for key, row in fields.items()
+    }
+    out["geohazard"] = frame(
+        [{"BSM": "G1", "YFCD": "不易发", "geometry": square(0, 0, 4000, 1000)}]
+    )
+    out["geohazard_points"] = gpd.GeoDataFrame(
+        {"YHDBH": ["HP1"]}, geometry=[shapely.centroid(corner)], crs=GK35
+    )
+    return out
+
+
 def layers() -> dict[str, gpd.GeoDataFrame]:
     """Every layer the built-in profile's rules read."""
     return {
@@ -54,6 +85,7 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
         "urban_boundary": urban(),
         "planning_zones": planning(),
         "land_use": land_use(),
+        **review_layers(),
     }
 
 
@@ -77,6 +109,8 @@ def candidates() -> gpd.GeoDataFrame:
                 "site_id": sid,
                 "name": f"方案{sid}",
                 "project_class": "industrial",
+                "footprint_m2": 16_000.0,
+                "office_area_m2": 2_000.0,
                 "geometry": square(x, 400, 200),
             }
             for sid, x in xs.items()

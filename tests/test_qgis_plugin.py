@@ -34,6 +34,7 @@ from common import frame, sites, square
 from select_scenario import write_all
 
 from landcheck.cli.main import cli
+from landcheck.io.profiles import load_profile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN = os.path.join(ROOT, "qgis_plugin", "landcheck")
@@ -121,7 +122,8 @@ def test_check_progress_json_streams_sites_then_layers_then_sites(check_data, tm
     events = [e for e in every if not e[0].startswith("write:")]
     layers = [e for e in events if e[0] == "layers"]
     assert events[0] == ("sites", 0, 2)
-    assert layers == [("layers", done, 8) for done in range(9)]
+    count = len(load_profile().layers)
+    assert layers == [("layers", done, count) for done in range(count + 1)]
     assert events[-1] == ("sites", 2, 2)
     assert events.index(layers[-1]) < len(events) - 1  # sites evaluated after the layers
     # then a stage per writer, after the check, in the order of the formats
@@ -546,7 +548,8 @@ def test_session_check_exports_a_selection_and_a_memory_layer(session):
     assert overlap == pytest.approx(150_000.0, rel=1e-9)
     # progress from landcheck's --progress json reached the feedback, in order
     assert entry["progress"] == sorted(entry["progress"]) and entry["progress"][-1] == 100
-    assert "layers overlaid: 8 of 8" in _messages(entry, "progress_text")
+    count = len(load_profile().layers)
+    assert f"layers overlaid: {count} of {count}" in _messages(entry, "progress_text")
     # the layers were loaded in one group, in the GeoPackage's order, with its stored styles
     gpkg = entry["results"]["GEOPACKAGE"]
     group = entry["groups"]["landcheck check: selection"]

@@ -484,7 +484,10 @@ def test_coverage_in_the_profile_is_validated(tmp_path):
 def test_the_sample_sites_partly_outside_the_county_are_unknown(sample_layers, sample_gpkg):
     result = landcheck.check(f"{sample_gpkg}:sites", layers=sample_layers)
     statuses = result.statuses.to_dict()
-    assert statuses["S12"] == "unknown"
+    # what rests on absence is unknown there; the grade Ⅰ forest found inside the county stands
+    assert statuses["S12"] == "prohibited"
+    assert finding(result, "S12", "forest").outcome == "grade_one"
+    assert finding(result, "S12", "wetland").outcome == "outside"
     s12 = result.layer("S12", "farmland")
     assert s12.outside.planar_m2 == pytest.approx(58_343.92, abs=0.01)
     assert finding(result, "S12", "permanent_farmland").outcome == "outside"

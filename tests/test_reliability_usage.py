@@ -19,12 +19,18 @@ from common import frame, sites, square
 import landcheck
 from landcheck.cli.main import cli
 from landcheck.errors import InputDataError, LandcheckError, ProfileError
-from landcheck.io.profiles import builtin_profile_text, profile_from_dict, profile_from_yaml
+from landcheck.io.profiles import (
+    builtin_profile_text,
+    load_profile,
+    profile_from_dict,
+    profile_from_yaml,
+)
 from landcheck.profile import Profile
 
 PROFILE_KEYS = (
     "farmland, eco_redline, urban_boundary, planning_zones, land_use, townships, "
-    "protected_areas, approved_land"
+    "protected_areas, approved_land, forest, grassland, wetland, mineral_rights, geohazard, "
+    "geohazard_points, heritage"
 )
 TEXT_HINT = " (a text: write the number without quotes, with a decimal point, e.g. 1.0e+9)"
 
@@ -152,7 +158,8 @@ def test_a_profile_s_rules_are_checked_by_whoever_loads_or_uses_it():
         "rules[1] (eco_redline): check: 'overlap_area' is not an evaluator; use one of "
         "permanent_farmland, eco_redline, urban_boundary, planning_conformity, "
         "cultivated_land, agricultural_conversion, expropriation, preexam_needed, pv_siting, "
-        "proximity, overlap"
+        "proximity, overlap, forest, grassland, wetland, protected_areas, mineral_rights, "
+        "geohazard, hazard_points, heritage, land_use_standard"
     )
     profile = Profile.from_dict(data, origin="mine")  # the schema alone is fine
     assert profile.rules[1].id == "eco_redline"
@@ -191,9 +198,10 @@ def test_rule_distances_must_be_finite_and_within_bounds(distance):
     with pytest.raises(ProfileError) as caught:
         profile_from_yaml(text, origin="p.yaml")
     (problem,) = caught.value.problems
+    appended = len(load_profile().rules)  # the rule's index: after the built-in ones
     assert problem.startswith(
-        "rules[11] (near_redline): params.distance_m: expected a distance in metres, more than 0 "
-        "and at most 10,000, got "
+        f"rules[{appended}] (near_redline): params.distance_m: expected a distance in metres, "
+        "more than 0 and at most 10,000, got "
     )
 
 

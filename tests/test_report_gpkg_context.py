@@ -35,10 +35,19 @@ CONTEXT = [
     "context_farmland",
     "context_eco_redline",
     "context_urban_boundary",
+    "context_protected_areas",
+    "context_forest",
+    "context_grassland",
+    "context_wetland",
+    "context_mineral_rights",
+    "context_geohazard_points",
+    "context_heritage",
     "context_planning_zones",
     "context_land_use",
     "context_townships",
+    "context_geohazard",
 ]
+"""The layers the tests read, control lines and review layers first, the land covers last."""
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +80,11 @@ def test_one_context_layer_per_layer_read_between_the_results_and_the_tables(gpk
     geometry = query(
         gpkg, "SELECT table_name, geometry_type_name, srs_id FROM gpkg_geometry_columns"
     )
-    assert {row[0]: row[1:] for row in geometry} == dict.fromkeys(
-        ["sites", "findings", "overlaps", *CONTEXT], ("MULTIPOLYGON", 4523)
-    )
+    polygons = [name for name in CONTEXT if name != "context_geohazard_points"]
+    assert {row[0]: row[1:] for row in geometry} == {
+        **dict.fromkeys(["sites", "findings", "overlaps", *polygons], ("MULTIPOLYGON", 4523)),
+        "context_geohazard_points": ("MULTIPOINT", 4523),  # a point layer stays points
+    }
 
 
 def test_context_layers_hold_the_features_read_near_the_sites(checked, gpkg):

@@ -635,7 +635,7 @@ def _overlap(site, union) -> float:
 
 def test_sites_show_every_situation(sample, unions, outline):
     sites = sample["sites"].set_index("site_id")
-    assert list(sites.index) == [f"S{i:02d}" for i in range(1, 18)]
+    assert list(sites.index) == [f"S{i:02d}" for i in (*range(1, 18), *range(21, 26))]
     assert sites["name"].str.contains("绿色铝").any()
     profile_classes = {
         "industrial",
@@ -707,6 +707,38 @@ def test_sites_show_every_situation(sample, unions, outline):
     pieces = taken.geometry.intersection(shapely.union_all(site.values)).area
     by_class = pieces.groupby(taken["DLBM"]).sum()
     assert by_class.get("0101", 0) > 1000 and by_class.get("0103", 0) > 1000
+
+
+def test_review_sites_meet_the_review_layers(seeded, outline):
+    seed, sample = seeded
+    sites = sample["sites"].set_index("site_id")
+    site = sites.geometry
+    redline = shapely.union_all(sample["eco_redline"].geometry.values)
+    farmland = shapely.coverage_union_all(sample["farmland"].geometry.values)
+    boundary = shapely.union_all(sample["urban_boundary"].geometry.values)
+    assert all(shapely.within(site[k], outline) for k in ("S21", "S22", "S23", "S24", "S25"))
+    wetland = sample["wetland"]
+    s = site["S21"]  # a wetland's shore, not 国家重要湿地, off the redline and farmland
+    hit = wetland[wetland.intersects(s)]
+    assert len(hit) and (hit["ZYSDJB"] != "国家重要湿地").all(), seed
+    assert _area(shapely.intersection(s, shapely.union_all(hit.geometry.values))) > 0.3 * s.area
+    assert _overlap(s, redline) == 0 and _overlap(s, farmland) == 0
+    heritage = sample["heritage"]
+    buried = heritage.geometry[heritage["FWLX"] == "地下文物埋藏区"].iloc[0]
+    s = site["S22"]  # wholly in the buried-relics zone and the urban boundary
+    assert _overlap(s, buried) > s.area - 1 and _overlap(s, boundary) > s.area - 1
+    areas = ellipsoidal_areas(site[["S23", "S24"]].values, sites.crs)
+    for key, area, coefficient in (("S23", areas[0], 0.22), ("S24", areas[1], 0.45)):
+        assert sites.at[key, "project_class"] == "industrial"
+        assert sites.at[key, "footprint_m2"] == pytest.approx(coefficient * area, abs=0.01)
+        assert _overlap(site[key], farmland) == 0 and _overlap(site[key], redline) == 0
+    rights = sample["mineral_rights"]
+    manganese = rights.geometry[rights["KZ"] == "锰矿"].iloc[0]
+    assert _overlap(site["S25"], manganese) >= 0.5 * site["S25"].area
+    assert sites.at["S01", "footprint_m2"] == pytest.approx(
+        0.42 * ellipsoidal_areas(site[["S01"]].values, sites.crs)[0], abs=0.01
+    )
+    assert sites.loc[[f"S{i:02d}" for i in range(2, 13)], "footprint_m2"].isna().all()
 
 
 def test_candidates_are_alternatives_with_different_conflicts(sample, unions):

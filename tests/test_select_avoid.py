@@ -22,8 +22,16 @@ def farmland(*geoms):
 
 
 def half_on_farmland():
-    # a 100 m square on industrial land inside the boundary, its east half on farmland
-    site = sites(square(2400, 400, 100), name=["厂房"], project_class=["industrial"])
+    # a 100 m square on industrial land inside the boundary, its east half on farmland; its
+    # facts meet the land-use standard on the whole square and on what is kept (building
+    # coefficient 30 % of 1 ha, 60 % of 0.5 ha, 75 % of 0.4 ha; office land 2 %, 4 %, 5 %)
+    site = sites(
+        square(2400, 400, 100),
+        name=["厂房"],
+        project_class=["industrial"],
+        footprint_m2=[3_000.0],
+        office_area_m2=[200.0],
+    )
     layers = {**scenario.layers(), "farmland": farmland(square(2450, 350, 150, 200))}
     return site, layers
 
@@ -55,6 +63,14 @@ def test_buffer_moves_the_cut():
     # the farmland's corners lie outside the site, so the cut is a straight line at x = 40
     assert result.kept["kept_planar_m2"].iloc[0] == pytest.approx(4_000.0, rel=1e-12)
     assert result.kept["status_after"].iloc[0] == "info"  # 10 m away, within the 50 m notice
+
+
+def test_the_kept_part_is_checked_with_the_sites_own_facts():
+    # office land of 300 m² is 3 % of the whole square but 7.5 % of the 0.4 ha kept: over 7 %
+    site, layers = half_on_farmland()
+    site["office_area_m2"] = 300.0
+    result = landcheck.avoid(site, layers=layers, buffers={"farmland": 10}, **PLANAR)
+    assert result.kept["status_after"].iloc[0] == "conditional"
 
 
 def test_fragmented_rest_is_warned_and_minimum_width_drops_it():

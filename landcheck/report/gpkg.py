@@ -7,7 +7,8 @@ areas), ``findings`` (one row per finding, on the site's geometry), one
 sites, whole: what lies beside a site, not only in it; land use with its
 level-1 class and 三大类, planning zones with their conformity) and the
 attribute tables ``inputs`` and ``run_info``. UTF-8, explicit CRS, one
-geometry type per layer (MultiPolygon), long field names.
+geometry type per layer (MultiPolygon; MultiPoint for a point layer's context, such as the
+geohazard points), long field names.
 
 QGIS opens it styled: each spatial layer has a default style in
 ``layer_styles`` (see :mod:`landcheck.report.styles`), and the project
@@ -30,6 +31,7 @@ import pyogrio
 from landcheck._version import __version__
 from landcheck.classify import BUILTIN_TABLES, CodeTable, load_code_table
 from landcheck.crs import crs_label
+from landcheck.profile import POINT_KINDS
 from landcheck.report.styles import (
     CONTEXT_GROUP,
     CONTEXT_PREFIX,
@@ -146,11 +148,12 @@ def _context_layer(result: CheckResult, key: str, features: gpd.GeoDataFrame) ->
 def context_layers(result: CheckResult) -> dict[str, gpd.GeoDataFrame]:
     """``context_<KEY>``: each constraint layer's features read near the sites.
 
-    The control lines (farmland, redline, boundary, the user's own layers)
-    come first and the layers that cover the land (land use, planning zones,
-    administrative units) last, so QGIS draws the lines over the parcels.
+    The control lines (farmland, redline, boundary, the review's layers, the
+    user's own layers) come first and the layers that cover the land (land
+    use, planning zones, administrative units, geohazard susceptibility zones)
+    last, so QGIS draws the lines over the parcels.
     """
-    area_kinds = ("land_use", "planning_zone", "admin")
+    area_kinds = ("land_use", "planning_zone", "admin", "geohazard_zone")
     keys = [k for k in result.profile.layers if k in result.context]
     keys.sort(key=lambda k: result.profile.layers[k].kind in area_kinds)
     return {f"{CONTEXT_PREFIX}{k}": _context_layer(result, k, result.context[k]) for k in keys}
@@ -248,6 +251,13 @@ def _write_styles(
         )
 
 
+def _geometry_type(result: CheckResult, name: str) -> str:
+    """MultiPoint for the context of a point layer (hazard points), else MultiPolygon."""
+    spec = result.profile.layers.get(name[len(CONTEXT_PREFIX) :])
+    point = name.startswith(CONTEXT_PREFIX) and spec is not None and spec.kind in POINT_KINDS
+    return "MultiPoint" if point else "MultiPolygon"
+
+
 def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write landcheck.gpkg into ``directory`` and return its path."""
     path = os.path.join(directory, FILENAME)
@@ -264,7 +274,7 @@ def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | Non
             driver="GPKG",
             encoding="UTF-8",
             promote_to_multi=True if spatial else None,
-            geometry_type="MultiPolygon" if spatial else None,
+            geometry_type=_geometry_type(result, name) if spatial else None,
             append=False,
             # GeoPackage 1.2 opens without warnings in the QGIS LTRs still in use
             dataset_options={"VERSION": "1.2"} if index == 0 else None,

@@ -67,6 +67,8 @@ class SiteInfo:
     area: Area
     facts: ProjectFacts = field(default_factory=ProjectFacts)
     project: ProjectTotals | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    """The site's own fields as read (figures such as 总投资 for the land-use standard)."""
 
 
 @dataclass(frozen=True)
@@ -158,8 +160,8 @@ class Evaluator:
         Parameter name → ``"classes"`` (list of project-class keys),
         ``"types"`` (list of project-type keys), ``"list"`` (a key of the
         profile's ``lists``), ``"words"`` (a list of texts), ``"layer"`` (a
-        layer key) or ``"distance"`` (metres, a number > 0). Parameters of
-        kind ``list`` are required.
+        layer key), ``"distance"`` (metres, a number > 0) or ``"number"`` (a
+        number ≥ 0). Parameters of kind ``list`` are required.
     func : callable
         ``RuleInput → Decision``.
     evidence : tuple of str
@@ -521,6 +523,16 @@ def validate_rule(
                     f"params.{name}: expected a distance in metres, more than 0 and at most "
                     f"{MAX_DISTANCE_M:,.0f}, got {shown(value)}"
                 )
+        elif expected == "number":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                problems.append(
+                    f"params.{name}: expected a number of at least 0, got {shown(value)}"
+                )
         elif expected == "classes":
             if not isinstance(value, list):
                 problems.append(f"params.{name}: expected a list of project classes")
@@ -711,6 +723,6 @@ def search_distance(profile: Profile, layer: str) -> float:
     distances = [
         float(rule.params.get("distance_m", 0.0))
         for rule in profile.rules
-        if rule.layer == layer and rule.check == "proximity"
+        if rule.layer == layer and "distance_m" in rule.params
     ]
     return max(distances, default=0.0)

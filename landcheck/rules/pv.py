@@ -2,9 +2,9 @@
 
 The 光伏方阵 (array) may not occupy 耕地 (nor permanent farmland, which the farmland rule's
 ``never_types`` refuses); the 升压站 and 管理用房 (facilities) are construction land and go
-through conversion like any building. 12号 also keeps arrays off 基本草原 and Ⅰ级保护林地 and
-allows 林地 only as 林光互补: those need the grassland and forest layers, which are issue
-13's to add as rules of their own (the array types are the ``array_types`` here).
+through conversion like any building. 12号 also keeps arrays off 基本草原 and Ⅰ级保护林地:
+the grassland and forest rules of :mod:`landcheck.review` do that with their own
+``pv_types`` (outcomes ``pv_basic`` and ``pv_grade_one``), since they read those layers.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Inside the redline a project is allowed only as a 国家重大项目 (with 不可避让论证) or as one
 of the limited human activities of 自然资发〔2022〕142号, and in neither case inside a
-自然保护地核心保护区 (the ``core_layer``'s zones named in ``core_zones``; issue 13's
-``protected_areas`` layer). Both lists are profile data; a project is on one only with the
+自然保护地核心保护区 (the ``core_layer``'s zones named in ``core_zones``: the
+``protected_areas`` layer, whose zones the protected_areas rule of :mod:`landcheck.review`
+reads too). Both lists are profile data; a project is on one only with the
 evidence its item asks for.
 """
 
@@ -28,9 +29,12 @@ def _core_zone(inp: RuleInput) -> tuple[float, Text]:
             " (the protected-area layer could not be used: the core zones were not checked)",
         )
     zones = tuple(inp.params.get("core_zones") or ())
-    area = layer.classes_where("code", zones, inp.site.area.method)
+    method = inp.site.area.method
+    area = layer.attributes_where("zone", zones, method)  # the protected_areas rule's zones
+    if area.m2 <= 0.0:  # a profile that maps the zone as the layer's code or name
+        area = layer.classes_where("code", zones, method)
     if area.m2 <= 0.0:
-        area = layer.classes_where("name", zones, inp.site.area.method)
+        area = layer.classes_where("name", zones, method)
     return area.m2, Text("", "")
 
 

@@ -5,7 +5,7 @@ the land-use survey (三调地类图斑), permanent basic farmland, the ecologic
 protection redline, the urban development boundary, planning zones,
 townships, roads, the review layers (forest, grassland, wetland, protected
 areas, mineral rights, geohazard zones and points, heritage, approved land),
-seventeen project sites and the alternative sites of one project. Everything
+twenty-two project sites and the alternative sites of one project. Everything
 but the county outline is invented and labelled ``合成数据 synthetic``;
 nothing here describes the real county.
 
@@ -93,7 +93,9 @@ Generation model
        protected area's core zone, so prohibited.
    S06 集中式光伏电站, pv_array
        Outside the boundary on grass or bare land, clear of farmland and
-       redline: a PV array off cultivated land, on unused land.
+       redline: a PV array off cultivated land, on unused land. The grass
+       there is 基本草原, which 12号 keeps arrays off: the grassland rule
+       prohibits it (placed before the grassland layer existed).
    S07 再生铝加工项目, industrial
        35-65 % inside an urban boundary, no farmland or redline: prohibited.
    S08 农村饮水安全工程净水厂, water
@@ -105,14 +107,17 @@ Generation model
    S09 城中村改造安置小区（保留古树广场）, residential
        A construction parcel in a town's concentrated construction zone, set back
        3 m, around a retained square (a hole), within 45 m of permanent farmland:
-       its only finding is the farmland proximity note (status info).
+       its only finding of the three lines and the survey is the farmland
+       proximity note (status info); the review adds the geohazard assessment
+       (the whole county is a 地质灾害易发区).
    S10 城乡供水工程（水厂及加压泵站）, water
        Multi-part: a water works and two pumping stations 0.7 and 1.4 km away.
    S11 生活垃圾焚烧发电厂, infrastructure
        Across a township boundary, a quarter or more in each township.
    S12 石灰石矿山扩界, mining
        40-70 % inside the county: outside it the land-use survey gives no
-       class, so the land checks are unknown.
+       class, so the land checks are unknown; inside it takes Ⅰ级保护林地
+       (the forest rule: prohibited).
    S13 县道改建工程（未申报规划依据）, county_road, no plan, linear, 24 m
        A 700 m corridor 60 % or more on permanent farmland: 3号 item 1 needs
        the national plan that lists it (prohibited, saying what to declare).
@@ -145,13 +150,21 @@ Generation model
    seat and on the main river (:mod:`~landcheck.sample.heritage`); approved
    land covers most construction land in the towns, S01 and half of
    candidate A (:mod:`~landcheck.sample.approvals`).
+8. **Review sites** (:data:`~landcheck.sample.sites.REVIEW_SITES`) are placed
+   last, against the review layers, from a generator of their own seeded with
+   ``[seed, 13, 1]``: S21 on a river wetland's shore, S22 in the 地下文物埋藏区,
+   S23 and S24 industrial plants whose project facts fail and meet the
+   land-use standard's 建筑系数, S25 on the 锰 mining right. The sites layer
+   then gets the project facts of the land-use standard: S23, S24 and S01's
+   (:data:`~landcheck.sample.sites.EXISTING_FACTS`), empty on the others.
 
 Every random draw of steps 1-6 comes from one :class:`numpy.random.Generator`
 in a fixed order; the review layers draw from a second generator seeded with
 ``[seed, 13]``, so adding them moved nothing drawn before. No step depends on
 dict or set order or on the clock, so a seed always gives the same layers.
 :func:`make_sample` (:mod:`~landcheck.sample.generate`) runs the steps: plan,
-cells, parcels, survey (with the control lines), layers, sites, review layers.
+cells, parcels, survey (with the control lines), layers, sites, review layers,
+review sites.
 
 Where a change goes
 -------------------
@@ -173,7 +186,9 @@ A new site
     measures and search of ``SiteFinder``, and add its description, paired
     with the builder, at the end of ``SITES`` in :mod:`~landcheck.sample.sites`.
     S01-S12 stay where they are; the candidates, searched after the sites
-    and kept away from them, may move. Describe the site in
+    and kept away from them, may move. A site that must be placed against a
+    review layer goes at the end of ``REVIEW_SITES`` instead (its builder
+    also gets the layers); nothing else moves. Describe the site in
     ``data/README.md`` and give it a check in ``tests/test_sample.py``.
 The effect of a new random draw
     It shifts every draw after it in its generator: everything generated

@@ -14,7 +14,7 @@ from landcheck.sample.parcels import make_parcels
 from landcheck.sample.plan import make_plan
 from landcheck.sample.review import REVIEW_STREAM
 from landcheck.sample.review_layers import REVIEW_LAYERS, build_review_layers
-from landcheck.sample.sites import place_sites
+from landcheck.sample.sites import place_review_sites, place_sites
 from landcheck.sample.survey import make_survey
 
 __all__ = ["DEFAULT_SEED", "SAMPLE_LAYERS", "make_sample"]
@@ -79,4 +79,6 @@ def make_sample(
     layers["sites"], layers["candidates"] = place_sites(layers, plan, rng)
     review_rng = np.random.default_rng([seed, REVIEW_STREAM])  # nothing drawn before moves
     layers |= build_review_layers(survey, layers["sites"], layers["candidates"], review_rng)
+    sites_rng = np.random.default_rng([seed, REVIEW_STREAM, 1])  # the review sites' own
+    layers["sites"] = place_review_sites(layers, plan, sites_rng)
     return {name: layers[name] for name in SAMPLE_LAYERS}

@@ -8,6 +8,7 @@ place for it. Builders are called in the order of
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import shapely
 
@@ -15,7 +16,7 @@ from landcheck.geometry import polygonal_part
 from landcheck.sample.county import GRID
 from landcheck.sample.landuse import CORRIDORS, CULTIVATED, GRASS_AND_BARE, WATER, WILD
 from landcheck.sample.shapes import along, rectangle, wiggle
-from landcheck.sample.site_finder import SiteFinder
+from landcheck.sample.site_finder import Measure, SiteFinder
 
 __all__ = [
     "candidate_sites",
@@ -23,7 +24,10 @@ __all__ = [
     "county_edge_site",
     "farmland_road",
     "farmland_site",
+    "heritage_site",
     "holed_site",
+    "industrial_site",
+    "mineral_site",
     "multipart_site",
     "pv_on_cultivated",
     "redline_block",
@@ -33,6 +37,7 @@ __all__ = [
     "sliver_site",
     "straddling_boundary",
     "two_township_site",
+    "wetland_site",
     "wild_block",
 ]
 
@@ -247,8 +252,8 @@ def _holed_beside_farmland(finder: SiteFinder) -> shapely.Geometry | None:
     """A construction parcel in a town's concentrated zone within 45 m of farmland, holed.
 
     The largest such parcel of 0.8 ha or more that works, set back 3 m, with a
-    square hole of 0.3 times the square root of its area. Its only finding is
-    then the farmland proximity note: a site whose status is ``info``.
+    square hole of 0.3 times the square root of its area. Its only finding of
+    the three lines and the survey is then the farmland proximity note (``info``).
     """
     parcels = np.flatnonzero(finder.construction)
     near, _ = finder.farmland.tree.query(
@@ -382,6 +387,101 @@ def candidate_sites(finder: SiteFinder) -> list[shapely.Geometry]:
         finder.placed.append(shape)
         shapes.append(shape)
     return shapes
+
+
+# -- the review sites: placed after the review layers, against them (sites.REVIEW_SITES)
+
+
+def wetland_site(finder: SiteFinder, review: dict[str, gpd.GeoDataFrame]) -> shapely.Geometry:
+    """A pumping station on a wetland's shore that is not 国家重要湿地, off the redline.
+
+    The river and reservoir water lies in the redline; the wetland's open shore
+    around it does not, so the site takes wetland without entering the redline
+    or farmland.
+    """
+    wetland = review["wetland"]
+    other = wetland[wetland["ZYSDJB"] != "国家重要湿地"]
+    shore = Measure(other.geometry.to_numpy())
+    centres = finder.centres(shore.holding(finder.rep) & ~finder.in_redline, limit=2000)
+
+    def score(shape: shapely.Geometry) -> float | None:
+        taken = shore.area(shape)
+        if taken < 0.3 * shape.area or not finder.free(shape, 5.0):
+            return None
+        return taken / shape.area if finder.accept(shape, 500.0) else None
+
+    return finder.search(centres, lambda c, a: rectangle(c, 90.0, 60.0, a), score, enough=20)
+
+
+def heritage_site(finder: SiteFinder, review: dict[str, gpd.GeoDataFrame]) -> shapely.Geometry:
+    """A housing project in the town, wholly in the 地下文物埋藏区 and the urban boundary."""
+    heritage = review["heritage"]
+    buried = Measure(heritage.geometry[heritage["FWLX"] == "地下文物埋藏区"].to_numpy())
+    others = Measure(heritage.geometry[heritage["FWLX"] != "地下文物埋藏区"].to_numpy())
+    centres = finder.centres(finder.in_boundary & buried.holding(finder.rep), limit=2000)
+
+    def score(shape: shapely.Geometry) -> float | None:
+        full = shape.area - 1.0
+        if buried.area(shape) < full or finder.boundary.area(shape) < full:
+            return None
+        if others.near(shape, 50.0) or not finder.free(shape, 30.0):
+            return None
+        return 1.0 if finder.accept(shape, 300.0) else None
+
+    for width, height in ((200.0, 150.0), (150.0, 100.0), (100.0, 80.0)):
+        try:
+            return finder.search(
+                centres, lambda c, a, w=width, h=height: rectangle(c, w, h, a), score
+            )
+        except RuntimeError:
+            continue
+    raise RuntimeError("no place found for the heritage sample site")
+
+
+def industrial_site(finder: SiteFinder, review: dict[str, gpd.GeoDataFrame]) -> shapely.Geometry:
+    """An industrial plant in a town's concentrated construction zone, on construction land.
+
+    Clear of farmland, redline and heritage zones, so its findings are about
+    its land-use indices.
+    """
+    heritage = Measure(review["heritage"].geometry.to_numpy())
+    centres = finder.centres(
+        finder.construction
+        & finder.concentrated.holding(finder.rep)
+        & np.isin(finder.codes, ("0601", "0508"))
+    )
+
+    def score(shape: shapely.Geometry) -> float | None:
+        full = shape.area - 1.0
+        if finder.concentrated.area(shape) < full or finder.built.area(shape) < 0.9 * full:
+            return None
+        if heritage.near(shape, 50.0) or not finder.free(shape, 50.0):
+            return None
+        return 1.0 if finder.accept(shape, 300.0) else None
+
+    for width, height in ((200.0, 160.0), (160.0, 120.0), (120.0, 100.0)):
+        try:
+            return finder.search(
+                centres, lambda c, a, w=width, h=height: rectangle(c, w, h, a), score
+            )
+        except RuntimeError:
+            continue
+    raise RuntimeError("no place found for an industrial sample site")
+
+
+def mineral_site(finder: SiteFinder, review: dict[str, gpd.GeoDataFrame]) -> shapely.Geometry:
+    """An ore-dressing plant on the 锰 mining right's block (half of it at least), by its mines."""
+    rights = review["mineral_rights"]
+    block = Measure(rights.geometry[rights["KZ"] == "锰矿"].to_numpy())
+    centres = finder.centres(block.holding(finder.rep) & (finder.codes == "0602"), limit=2000)
+
+    def score(shape: shapely.Geometry) -> float | None:
+        share = block.area(shape) / shape.area
+        if share < 0.5 or not finder.free(shape, 20.0):
+            return None
+        return 1.0 if finder.accept(shape, 500.0) else None
+
+    return finder.search(centres, lambda c, a: rectangle(c, 240.0, 160.0, a), score, enough=5)
 
 
 # --------------------------------------------------------------------------- later sites

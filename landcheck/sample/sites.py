@@ -3,7 +3,9 @@
 :data:`SITES` pairs each site's description with its builder
 (:mod:`landcheck.sample.site_builders`); :func:`place_sites` runs the builders
 in that order, then the candidates', and returns the ``sites`` and
-``candidates`` layers.
+``candidates`` layers. :data:`REVIEW_SITES` are placed last, against the
+review layers (:func:`place_review_sites`), with project facts for the
+land-use standard.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from functools import partial
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from landcheck.sample.frames import frame
+from landcheck.sample.frames import areas, frame
 from landcheck.sample.plan import Plan
 from landcheck.sample.site_builders import (
     candidate_sites,
@@ -24,7 +27,10 @@ from landcheck.sample.site_builders import (
     county_edge_site,
     farmland_road,
     farmland_site,
+    heritage_site,
     holed_site,
+    industrial_site,
+    mineral_site,
     multipart_site,
     pv_on_cultivated,
     redline_block,
@@ -34,11 +40,24 @@ from landcheck.sample.site_builders import (
     sliver_site,
     straddling_boundary,
     two_township_site,
+    wetland_site,
     wild_block,
 )
 from landcheck.sample.site_finder import SiteFinder
+from landcheck.units import M2_PER_HA
 
-__all__ = ["CANDIDATES", "CANDIDATES_AFTER", "SITES", "Facts", "SiteSpec", "place_sites"]
+__all__ = [
+    "CANDIDATES",
+    "CANDIDATES_AFTER",
+    "EXISTING_FACTS",
+    "FACT_COLUMNS",
+    "REVIEW_SITES",
+    "SITES",
+    "Facts",
+    "SiteSpec",
+    "place_review_sites",
+    "place_sites",
+]
 
 Builder = Callable[[SiteFinder], shapely.Geometry]
 
@@ -355,4 +374,135 @@ def _site_frame(specs: Sequence[SiteSpec], shapes: Sequence[shapely.Geometry]) -
             "situation": [s.situation for s in specs],
         },
         shapes,
+    )
+
+
+# -- the review sites: placed against the review layers, after them ----------------------
+
+ReviewBuilder = Callable[[SiteFinder, dict[str, gpd.GeoDataFrame]], shapely.Geometry]
+
+FACT_COLUMNS = (
+    ("total_investment_wan", "万元 per ha", M2_PER_HA),
+    ("floor_area_m2", "plot ratio", 1.0),
+    ("footprint_m2", "building coefficient", 1.0),
+    ("office_area_m2", "office and living share", 1.0),
+    ("green_area_m2", "green ratio", 1.0),
+)
+"""Project-fact fields of the sites (``landcheck.review.standard_facts`` reads them): name,
+what a site's ratio in :attr:`ReviewSite.ratios` is, and the site area it is per (m²)."""
+
+
+@dataclass(frozen=True)
+class ReviewSite:
+    """A review site: its description, builder, and its facts as ratios of its area."""
+
+    spec: SiteSpec
+    build: ReviewBuilder
+    ratios: tuple[float, ...] = ()  # per FACT_COLUMNS; empty: no facts
+    industry_code: str = ""
+
+
+REVIEW_SITES: tuple[ReviewSite, ...] = (
+    ReviewSite(
+        SiteSpec(
+            "S21",
+            "清水河提灌站",
+            "water",
+            "on a river wetland's shore, not 国家重要湿地 (conditional) / 占用河流湿地",
+            facts=Facts("water_conservancy", "county", "泸西县农田水利规划（合成）", "allocation"),
+        ),
+        wetland_site,
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S22",
+            "古城片区安置住房",
+            "residential",
+            "in the 地下文物埋藏区 (考古调查、勘探 first) / 位于地下文物埋藏区",
+            facts=Facts("residential", "county", "泸西县城中村改造规划（合成）", "allocation"),
+        ),
+        heritage_site,
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S23",
+            "新型墙体材料生产线",
+            "industrial",
+            "building coefficient 22 % < 30 % (over standard) / 建筑系数不达标",
+            facts=Facts("industrial", land_supply="transfer"),
+        ),
+        industrial_site,
+        (3200.0, 0.55, 0.22, 0.06, 0.15),
+        "3031",
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S24",
+            "铝合金精深加工项目",
+            "industrial",
+            "land-use indices within the standard / 用地控制指标符合要求",
+            facts=Facts("industrial", land_supply="transfer"),
+        ),
+        industrial_site,
+        (4800.0, 1.2, 0.45, 0.05, 0.12),
+        "3252",
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S25",
+            "锰矿选矿厂",
+            "mining",
+            "on a 锰 mining right (agreement with the holder) / 压覆锰矿采矿权",
+            facts=Facts("mining", "county", "泸西县矿产资源总体规划（合成）", "transfer"),
+        ),
+        mineral_site,
+    ),
+)
+"""Sites placed after the review layers, each meant to show one review check."""
+
+
+EXISTING_FACTS: dict[str, tuple[tuple[float, ...], str]] = {
+    "S01": ((4500.0, 1.0, 0.42, 0.05, 0.10), "3216"),
+}
+"""Project facts (ratios per :data:`FACT_COLUMNS`, industry code) of sites placed before: the
+green aluminium park S01 (铝冶炼, GB/T 4754 3216) meets the land-use standard, so the clean
+site stays clear of it."""
+
+
+def place_review_sites(
+    layers: dict[str, gpd.GeoDataFrame], plan: Plan, rng: np.random.Generator
+) -> gpd.GeoDataFrame:
+    """Place :data:`REVIEW_SITES` and return the whole ``sites`` layer with them appended.
+
+    ``layers`` holds every generated layer, the review layers, the sites and
+    the candidates included; the new sites keep clear of those. ``rng`` is a
+    generator of their own, so nothing generated before moves.
+
+    Raises
+    ------
+    RuntimeError
+        When the layers hold no place for one of them.
+    """
+    finder = SiteFinder(layers, plan, rng)
+    finder.placed = [*layers["sites"].geometry, *layers["candidates"].geometry]
+    shapes = []
+    for site in REVIEW_SITES:
+        shape = site.build(finder, layers)
+        finder.placed.append(shape)
+        shapes.append(shape)
+    added = _site_frame([site.spec for site in REVIEW_SITES], shapes)
+    sites = pd.concat([layers["sites"], added], ignore_index=True)
+    given = dict(EXISTING_FACTS)
+    given |= {site.spec.site_id: (site.ratios, site.industry_code) for site in REVIEW_SITES}
+    ellipsoidal = areas(sites.geometry.to_numpy())
+    for i, (name, _, per) in enumerate(FACT_COLUMNS):
+        sites[name] = [
+            round(given[key][0][i] * area / per, 2) if given.get(key, ((),))[0] else np.nan
+            for key, area in zip(sites["site_id"], ellipsoidal, strict=True)
+        ]
+    sites["industry_code"] = [given.get(key, ((), None))[1] or None for key in sites["site_id"]]
+    facts = [name for name, _, _ in FACT_COLUMNS] + ["industry_code"]
+    first = [c for c in layers["sites"].columns if c not in ("BZ", "geometry")]
+    return gpd.GeoDataFrame(
+        sites[[*first, *facts, "BZ", "geometry"]], geometry="geometry", crs=added.crs
     )

@@ -458,15 +458,35 @@ def _warn_fragments(table: pd.DataFrame, kept: list[Any], crs: CRS, method: Area
             )
 
 
+_PREPARED = (
+    "site_id",
+    "name",
+    "project_class",
+    "linear",
+    "planar_m2",
+    "ellipsoidal_m2",
+    "measuring_crs",
+)
+"""Columns a checked site frame has before the site's own fields (and ``measuring_crs``)."""
+
+
 def _recheck(table: pd.DataFrame, kept: list[Any], run: Run) -> CheckResult | None:
-    """What is kept of each site, evaluated on the run (None when nothing is kept)."""
+    """What is kept of each site, evaluated on the run (None when nothing is kept).
+
+    The kept parts carry the sites' own fields, so their project facts are read as given.
+    """
     usable = np.asarray([not g.is_empty for g in kept], dtype=bool)
     if not usable.any():
         return None
+    columns = ["site_id", "name", "project_class", "linear"]
+    checked = run.sites
+    own = [c for c in checked.columns if c not in (*_PREPARED, checked.geometry.name)]
+    fields = table.loc[usable, columns].reset_index(drop=True)
+    if own:
+        by_id = pd.DataFrame(checked[["site_id", *own]]).set_index("site_id")
+        fields = fields.join(by_id, on="site_id")
     frame = gpd.GeoDataFrame(
-        table.loc[usable, ["site_id", "name", "project_class", "linear"]].reset_index(drop=True),
-        geometry=[g for g, u in zip(kept, usable, strict=True) if u],
-        crs=run.crs,
+        fields, geometry=[g for g, u in zip(kept, usable, strict=True) if u], crs=run.crs
     )
     frame["project_class"] = (
         frame["project_class"].astype(object).where(frame["project_class"].notna(), "")

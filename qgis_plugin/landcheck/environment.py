@@ -94,6 +94,23 @@ FALLBACK_LAYERS = (
     LayerKey(
         "approved_land", "approved_land", "已批建设用地", "land already approved for construction"
     ),
+    LayerKey("forest", "forest", "林地（林地一张图）", "forest land (forest land map)"),
+    LayerKey("grassland", "grassland", "草原", "grassland"),
+    LayerKey("wetland", "wetland", "湿地", "wetland"),
+    LayerKey(
+        "mineral_rights",
+        "mineral_rights",
+        "矿业权（采矿权、探矿权）",
+        "mineral rights (mining and exploration)",
+    ),
+    LayerKey("geohazard", "geohazard_zone", "地质灾害易发区", "geohazard susceptibility zones"),
+    LayerKey("geohazard_points", "hazard_points", "地质灾害隐患点", "geohazard points"),
+    LayerKey(
+        "heritage",
+        "heritage",
+        "文物保护单位及地下文物埋藏区",
+        "heritage sites and buried-relics zones",
+    ),
 )
 """The layer keys of the built-in profile ``china-preexam`` (2026-12), used when the
 environment cannot be asked for its own."""

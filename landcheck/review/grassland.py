@@ -1,0 +1,51 @@
+"""Grassland (草原): area by 基本草原 flag and type; 审核 at provincial level or above.
+
+草原法 art. 38 [V]: grassland taken for construction needs the consent of the
+grassland authority of a provincial government or above before 建设用地审批;
+art. 42 [V]: 基本草原 is under strict protection. 自然资办发〔2023〕12号 [P]: a PV array
+(``pv_types``) may not occupy 基本草原.
+"""
+
+from __future__ import annotations
+
+from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
+from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.units import M2_PER_HA
+
+__all__ = ["EVALUATORS", "GRASSLAND"]
+
+YES = ("是", "Y", "yes", "true", "1", "基本草原")
+"""How a 基本草原 flag (JBCY) says yes."""
+
+
+def _grassland(inp: RuleInput) -> Decision:
+    overlap = inp.layer.overlap
+    flags = areas_by(inp, "flag")
+    basic_keys = [f for f in flags if matches(f, YES)]
+    basic = total(flags, basic_keys, overlap)
+    values = {
+        "types": area_list(areas_by(inp, "type")),
+        "basic_ha": basic.m2 / M2_PER_HA,
+        "other_ha": (overlap.m2 - basic.m2) / M2_PER_HA,
+    }
+    outcome = involvement(inp, overlap, inp.layer.max_width_m)
+    if outcome is not None:
+        return Decision(outcome, overlap, values)
+    if basic.m2 > 0.0 and not inp.is_sliver(basic.m2, width_of(inp, "flag", basic_keys)):
+        return Decision("pv_basic" if inp.in_types("pv_types") else "basic", overlap, values)
+    return Decision("review", overlap, values)
+
+
+GRASSLAND = Evaluator(
+    "grassland",
+    ("grassland",),
+    ("not_involved", "sliver", "pv_basic", "basic", "review"),
+    _grassland,
+    numbers=("basic_ha", "other_ha"),
+    texts=("types",),
+    params={"pv_types": "types"},
+    evidence=("pv_basic", "basic", "review"),
+)
+
+EVALUATORS = (GRASSLAND,)
+"""The grassland family (:data:`landcheck.rules.registry.FAMILIES`)."""

@@ -1,0 +1,63 @@
+"""Wetland (湿地): area by importance; 国家重要湿地 not to be occupied except listed cases.
+
+湿地保护法 art. 19 [V]: the State strictly controls the occupation of wetland;
+国家重要湿地 may not be occupied except by 国家重大项目, disaster prevention,
+important water-conservancy and protection facilities and wetland-protection
+projects; siting that involves an important wetland asks the forestry and
+grassland authority's opinion (State Council level for 国家重要湿地, the
+authorised local department for 省级重要湿地 and 一般湿地). A project is a 国家重大项目 when
+it is on the profile's list (``exception_list``, with its evidence); the other kinds are
+project types (``exception_types``).
+"""
+
+from __future__ import annotations
+
+from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
+from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rules.lists import declare_text
+from landcheck.units import M2_PER_HA
+
+__all__ = ["EVALUATORS", "WETLAND"]
+
+NATIONAL = ("国家重要湿地", "国家级重要湿地", "国家级", "国际重要湿地")
+"""How 国家重要湿地 is written (ZYSDJB); 国际重要湿地 are national ones too."""
+
+
+def _wetland(inp: RuleInput) -> Decision:
+    overlap = inp.layer.overlap
+    grades = areas_by(inp, "grade")
+    national_keys = [g for g in grades if matches(g, NATIONAL)]
+    national = total(grades, national_keys, overlap)
+    values = {
+        "grades": area_list(grades, blank=None),
+        "national_ha": national.m2 / M2_PER_HA,
+        "wetlands": area_list(areas_by(inp, "name")),
+        "declare": declare_text(
+            inp.project_list("exception_list"),
+            inp.on_list("exception_list"),
+            inp.site.facts.project_type,
+        ),
+    }
+    outcome = involvement(inp, overlap, inp.layer.max_width_m)
+    if outcome is not None:
+        return Decision(outcome, overlap, values)
+    if national.m2 > 0.0 and not inp.is_sliver(national.m2, width_of(inp, "grade", national_keys)):
+        if inp.in_types("exception_types") or inp.on_list("exception_list").on_list:
+            return Decision("national_exception", overlap, values)
+        return Decision("national", overlap, values)
+    return Decision("review", overlap, values)
+
+
+WETLAND = Evaluator(
+    "wetland",
+    ("wetland",),
+    ("not_involved", "sliver", "national", "national_exception", "review"),
+    _wetland,
+    numbers=("national_ha",),
+    texts=("grades", "wetlands", "declare"),
+    params={"exception_list": "list", "exception_types": "types"},
+    evidence=("national", "national_exception", "review"),
+)
+
+EVALUATORS = (WETLAND,)
+"""The wetland family (:data:`landcheck.rules.registry.FAMILIES`)."""

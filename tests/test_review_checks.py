@@ -1,0 +1,485 @@
+"""Analytic tests of the review checks (landcheck.review): one per outcome, numbers by construction.
+
+The site is a 1000 m x 500 m rectangle (50 ha) unless a test says otherwise; layer features
+are rectangles whose overlap with it is known exactly. Areas are planar.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import pytest
+import yaml
+from common import GK35, X0, Y0, county, frame, sites, square
+from shapely import Point
+
+import landcheck
+from landcheck.errors import ProfileError
+from landcheck.io.profiles import builtin_profile_text, load_profile, profile_from_dict
+
+PLANAR = {"area_method": "planar", "coverage": county()}
+
+
+def site(**columns):
+    return sites(square(0, 0, 1000, 500), **{k: [v] for k, v in columns.items()})
+
+
+def finding(result, check, site_id="S1"):
+    return next(f for f in result.site_findings(site_id) if f.check == check)
+
+
+def run(layer_key, layer, check, **site_columns):
+    result = landcheck.check(site(**site_columns), layers={layer_key: layer}, **PLANAR)
+    return finding(result, check), result
+
+
+# ------------------------------------------------------------------ forest
+def forest(*rows):
+    return frame([{"BSM": f"L{i}", **r} for i, r in enumerate(rows)])
+
+
+def test_forest_grade_one_is_prohibited_with_the_areas_by_grade():
+    layer = forest(
+        {"BHDJ": "Ⅰ", "GYLDJ": "国家级公益林", "geometry": square(0, 0, 200, 500)},  # 10 ha
+        {"BHDJ": "Ⅲ", "GYLDJ": "", "geometry": square(200, 0, 300, 500)},  # 15 ha
+    )
+    f, result = run("forest", layer, "forest", project_type="county_road")
+    assert f.outcome == "grade_one" and f.status == "prohibited"
+    assert f.area.planar_m2 == pytest.approx(250_000.0)
+    assert "Ⅲ 15.0000 公顷、Ⅰ 10.0000 公顷" in f.message.zh
+    assert "Ⅰ级保护林地 10.0000 公顷" in f.message.zh
+    assert f.to_dict()["basis_en"][0] == "Forest Law, art. 37 (2019-12-28) [V]"
+    assert f.to_dict()["basis_marks"][:2] == ["V", "P"]
+    assert result.layer_area("S1", "forest").planar_m2 == pytest.approx(250_000.0)
+
+
+NATIONAL_ROAD = {
+    "project_type": "expressway",
+    "plan_level": "national",
+    "plan_ref": "国家公路网规划",
+}
+"""A project on the national major projects list (item 3 of redline_major: a national plan)."""
+
+
+def test_forest_national_public_forest_is_conditional_unless_the_project_may_use_it():
+    layer = forest({"BHDJ": "Ⅱ", "GYLDJ": "国家级公益林", "geometry": square(0, 0, 400, 500)})
+    industrial, _ = run("forest", layer, "forest", project_type="industrial")
+    assert industrial.outcome == "public_forest" and industrial.status == "conditional"
+    assert "国家级公益林地 20.0000 公顷" in industrial.message.zh
+    assert "on none of the items of the national major projects" in industrial.message.en
+    road, _ = run("forest", layer, "forest", **NATIONAL_ROAD)
+    assert road.outcome == "review" and road.status == "conditional"
+    # the same road without the national plan is not on the list
+    unplanned, _ = run("forest", layer, "forest", project_type="expressway")
+    assert unplanned.outcome == "public_forest" and "plan_ref" in unplanned.message.en
+    assert "Ⅱ 20.0000 公顷" in road.message.zh
+    assert any("审核同意书" in d.zh for d in road.documents)
+
+
+def test_forest_not_involved_and_sliver():
+    clear, _ = run("forest", forest({"BHDJ": "Ⅳ", "geometry": square(2000, 0, 100)}), "forest")
+    assert clear.outcome == "not_involved"
+    # 0.5 m² of grade Ⅰ forest: a boundary-precision sliver, never a prohibition
+    thin = forest({"BHDJ": "Ⅰ", "geometry": square(999.9, 0, 0.1, 5)})
+    sliver, _ = run("forest", thin, "forest")
+    assert sliver.outcome == "sliver" and sliver.status == "info"
+    assert "0.50 平方米" in sliver.message.zh
+
+
+# ------------------------------------------------------------------ grassland
+def test_grassland_basic_and_other():
+    layer = frame(
+        [
+            {"JBCY": "是", "CYLX": "山地草甸", "geometry": square(0, 0, 100, 500)},  # 5 ha
+            {"JBCY": "否", "CYLX": "热性草丛", "geometry": square(100, 0, 300, 500)},  # 15 ha
+        ]
+    )
+    f, _ = run("grassland", layer, "grassland")
+    assert f.outcome == "basic" and f.status == "conditional"
+    assert "基本草原 5.0000 公顷、其他草原 15.0000 公顷" in f.message.zh
+    other = frame([{"JBCY": "否", "CYLX": "热性草丛", "geometry": square(0, 0, 300, 500)}])
+    f, _ = run("grassland", other, "grassland")
+    assert f.outcome == "review" and "热性草丛 15.0000 公顷" in f.message.zh
+
+
+def test_pv_array_may_not_occupy_grade_one_forest():
+    layer = forest(
+        {"BHDJ": "Ⅰ", "geometry": square(0, 0, 100, 500)},  # 5 ha
+        {"BHDJ": "Ⅳ", "geometry": square(100, 0, 300, 500)},  # 15 ha
+    )
+    f, _ = run("forest", layer, "forest", project_type="pv_array")
+    assert f.outcome == "pv_grade_one" and f.status == "prohibited"
+    assert f.area.planar_m2 == pytest.approx(200_000.0)
+    assert "Ⅰ级保护林地 5.0000 公顷" in f.message.zh and "自然资办发〔2023〕12号" in f.message.zh
+    assert any("Ban Fa [2023] No. 12" in b for b in f.to_dict()["basis_en"])
+    # the array's substation is not an array: grade Ⅰ is the general prohibition
+    facility, _ = run("forest", layer, "forest", project_type="pv_facilities")
+    assert facility.outcome == "grade_one"
+    # an array on grade Ⅳ forest only goes to the forestry authority
+    low = forest({"BHDJ": "Ⅳ", "geometry": square(0, 0, 400, 500)})
+    f, _ = run("forest", low, "forest", project_type="pv_array")
+    assert f.outcome == "review" and "Ⅳ 20.0000 公顷" in f.message.zh
+
+
+# ------------------------------------------------------------------ wetland
+def wetland(level):
+    return frame(
+        [{"SDMC": "清水河湿地", "ZYSDJB": level, "geometry": square(-100, 100, 1200, 100)}]
+    )  # 10 ha of the site
+
+
+def test_national_wetland_is_prohibited_except_for_listed_projects():
+    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", project_type="industrial")
+    assert f.outcome == "national" and f.status == "prohibited"
+    assert f.area.planar_m2 == pytest.approx(100_000.0)
+    assert "国家重要湿地 10.0000 公顷" in f.message.zh and "清水河湿地" in f.message.zh
+    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", project_type="water_conservancy")
+    assert f.outcome == "national_exception" and f.status == "conditional"
+    f, _ = run("wetland", wetland("国家重要湿地"), "wetland", **NATIONAL_ROAD)
+    assert f.outcome == "national_exception"
+
+
+def test_other_wetland_is_conditional():
+    f, _ = run("wetland", wetland("一般湿地"), "wetland", project_type="industrial")
+    assert f.outcome == "review" and f.status == "conditional"
+    assert "一般湿地 10.0000 公顷" in f.message.zh
+
+
+def test_pv_array_may_not_occupy_basic_grassland():
+    layer = frame(
+        [
+            {"JBCY": "是", "CYLX": "山地草甸", "geometry": square(0, 0, 100, 500)},  # 5 ha
+            {"JBCY": "否", "CYLX": "热性草丛", "geometry": square(100, 0, 300, 500)},  # 15 ha
+        ]
+    )
+    f, _ = run("grassland", layer, "grassland", project_type="pv_array")
+    assert f.outcome == "pv_basic" and f.status == "prohibited"
+    assert f.area.planar_m2 == pytest.approx(200_000.0)
+    assert "基本草原 5.0000 公顷" in f.message.zh and "自然资办发〔2023〕12号" in f.message.zh
+    # other projects on basic grassland go to the grassland authority
+    road, _ = run("grassland", layer, "grassland", project_type="county_road")
+    assert road.outcome == "basic" and road.status == "conditional"
+    # an array on other grassland only is no 12号 case
+    other = frame([{"JBCY": "否", "CYLX": "热性草丛", "geometry": square(0, 0, 300, 500)}])
+    f, _ = run("grassland", other, "grassland", project_type="pv_array")
+    assert f.outcome == "review"
+
+
+# ------------------------------------------------------------------ protected areas
+def reserve(*zones):
+    return frame(
+        [
+            {"BHDMC": "白云山自然保护区", "GNFQ": z, "geometry": square(i * 100, 0, 100, 500)}
+            for i, z in enumerate(zones)
+        ]
+    )  # 5 ha per zone
+
+
+def test_core_zone_is_prohibited_in_both_vocabularies():
+    for core in ("核心保护区", "核心区", "缓冲区"):
+        f, _ = run("protected_areas", reserve("一般控制区", core), "protected_areas")
+        assert f.outcome == "core" and f.status == "prohibited"
+        assert f.area.planar_m2 == pytest.approx(100_000.0)
+        assert "5.0000 公顷" in f.message.zh
+
+
+def test_general_zone_takes_the_permitted_activity_test():
+    industrial, _ = run(
+        "protected_areas", reserve("一般控制区"), "protected_areas", project_type="industrial"
+    )
+    assert industrial.outcome == "not_permitted" and industrial.status == "prohibited"
+    road, _ = run(
+        "protected_areas",
+        reserve("一般控制区"),
+        "protected_areas",
+        project_type="county_road",
+        plan_level="county",
+        plan_ref="县国土空间总体规划",
+    )
+    assert road.outcome == "permitted" and road.status == "conditional"
+    assert "item 6 of" in road.message.en  # 142号 一(一) item 6: linear infrastructure
+    # the same road without the plan that lists it is no permitted activity
+    unplanned, _ = run(
+        "protected_areas", reserve("一般控制区"), "protected_areas", project_type="county_road"
+    )
+    assert unplanned.outcome == "not_permitted" and "plan_ref" in unplanned.message.en
+    major, _ = run("protected_areas", reserve("一般控制区"), "protected_areas", **NATIONAL_ROAD)
+    assert major.outcome == "permitted"
+
+
+def test_trial_zone_and_unknown_zone():
+    f, _ = run("protected_areas", reserve("实验区"), "protected_areas", project_type="industrial")
+    assert f.outcome == "trial_zone" and f.status == "conditional"
+    f, _ = run("protected_areas", reserve("外围地带"), "protected_areas")
+    assert f.outcome == "unzoned" and f.status == "unknown"
+    assert "外围地带" in f.message.zh
+
+
+# ------------------------------------------------------------------ mineral rights
+def rights(strategic):
+    return frame(
+        [
+            {
+                "XKZH": "T5325272020",
+                "QLLX": "探矿权",
+                "KZ": "铝土矿" if strategic == "是" else "石灰岩",
+                "ZLXKC": strategic,
+                "QLR": "某某地质勘查有限公司",
+                "geometry": square(600, -100, 1000, 1000),
+            }
+        ]
+    )  # 400 m x 500 m = 20 ha of the site
+
+
+def test_strategic_mineral_is_prohibited_other_needs_an_agreement():
+    f, _ = run("mineral_rights", rights("是"), "mineral_rights")
+    assert f.outcome == "strategic" and f.status == "prohibited"
+    assert "战略性矿产 20.0000 公顷" in f.message.zh and "铝土矿" in f.message.zh
+    f, _ = run("mineral_rights", rights("否"), "mineral_rights")
+    assert f.outcome == "agreement" and f.status == "conditional"
+    assert "某某地质勘查有限公司" in f.message.zh and "20.0000 公顷" in f.message.zh
+
+
+def test_unflagged_right_is_judged_by_its_mineral_or_unknown():
+    layer = rights("")
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "agreement"  # 石灰岩 is no strategic mineral
+    layer["KZ"] = "铝土矿"
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "strategic"
+    layer["KZ"] = ""
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "undetermined" and f.status == "unknown"
+    assert "20.0000 公顷的矿业权未注明矿种" in f.message.zh
+
+
+# ------------------------------------------------------------------ geohazards
+def zones(*grades):
+    return frame(
+        [
+            {"YFCD": g, "geometry": square(i * 500 - 1000 * (i == 0), -1000, 1500 - 500 * i, 3000)}
+            for i, g in enumerate(grades)
+        ]
+    )  # first grade: x -1000..500 (25 ha of the site), second: 500..1500 (25 ha)
+
+
+def test_geohazard_prone_zone_needs_an_assessment_with_the_areas_by_grade():
+    f, _ = run("geohazard", zones("高易发", "低易发"), "geohazard")
+    assert f.outcome == "assessment" and f.status == "conditional"
+    assert f.area.planar_m2 == pytest.approx(500_000.0)
+    assert "高易发区 25.0000 公顷" in f.message.zh
+    f, _ = run("geohazard", zones("不易发", "低易发"), "geohazard")
+    assert f.outcome == "assessment" and f.area.planar_m2 == pytest.approx(250_000.0)
+    f, _ = run("geohazard", zones("不易发", "非易发"), "geohazard")
+    assert f.outcome == "not_prone" and f.status == "not_involved"
+    f, _ = run("geohazard", zones("较高", "低易发"), "geohazard")
+    assert f.outcome == "ungraded" and f.status == "unknown" and "较高" in f.message.zh
+
+
+def points(*xy):
+    return gpd.GeoDataFrame(
+        {"YHDBH": [f"HP{i + 1:03d}" for i in range(len(xy))], "ZHLX": ["滑坡"] * len(xy)},
+        geometry=[Point(X0 + x, Y0 + y) for x, y in xy],
+        crs=GK35,
+    )
+
+
+def test_hazard_point_distance_is_measured_and_never_an_area():
+    # 300 m east of the site's right edge, level with it
+    f, result = run("geohazard_points", points((1300, 250), (3000, 250)), "geohazard_points")
+    assert f.outcome == "near" and f.status == "info"
+    assert "300.0 米" in f.message.zh and "HP001" in f.message.zh
+    assert result.layer("S1", "geohazard_points").nearest_m == pytest.approx(300.0)
+    inside, result = run("geohazard_points", points((500, 250)), "geohazard_points")
+    assert inside.outcome == "inside" and inside.status == "conditional"
+    assert result.layer_area("S1", "geohazard_points").planar_m2 == 0.0  # points have no area
+    far, _ = run("geohazard_points", points((2100, 250)), "geohazard_points")
+    assert far.outcome == "clear" and "1000 米" in far.message.zh
+
+
+def test_hazard_points_read_as_far_as_the_rule_reaches():
+    profile = load_profile()
+    assert landcheck.rules.search_distance(profile, "geohazard_points") == 1000.0
+
+
+# ------------------------------------------------------------------ heritage
+def heritage(zone, x=0.0):
+    return frame(
+        [{"WWMC": "城隍庙古建筑群", "FWLX": zone, "geometry": square(x, 0, 100, 200)}]
+    )  # 2 ha
+
+
+def test_heritage_zones():
+    for zone, outcome, status in (
+        ("保护范围", "protection_range", "prohibited"),
+        ("建设控制地带", "control_zone", "conditional"),
+        ("地下文物埋藏区", "burial_zone", "conditional"),
+        ("风貌协调区", "unzoned", "unknown"),
+    ):
+        f, _ = run("heritage", heritage(zone), "heritage")
+        assert (f.outcome, f.status) == (outcome, status)
+        assert f.area.planar_m2 == pytest.approx(20_000.0)
+        assert "2.0000 公顷" in f.message.zh
+
+
+def test_large_site_outside_heritage_zones_is_told_about_archaeology():
+    f, _ = run("heritage", heritage("保护范围", x=3000), "heritage")
+    assert f.outcome == "large_project" and f.status == "info"  # 50 ha >= 5 ha, [U]
+    small = landcheck.check(
+        sites(square(0, 0, 100)), layers={"heritage": heritage("保护范围", x=3000)}, **PLANAR
+    )
+    assert finding(small, "heritage").outcome == "not_involved"
+
+
+# ------------------------------------------------------------------ land-use standard
+LAND_USE = frame([{"BSM": "T1", "DLBM": "0601", "geometry": square(-10, -10, 1020, 520)}])
+
+
+def standard(**facts):
+    result = landcheck.check(site(**facts), layers={"land_use": LAND_USE}, **PLANAR)
+    return finding(result, "land_use_standard")
+
+
+def test_industrial_indices_within_standard():
+    f = standard(
+        project_type="industrial",
+        footprint_m2=150_000.0,  # 30 % of 500,000 m²: the limit itself passes
+        office_area_m2=35_000.0,  # 7 %
+        total_investment_wan=200_000.0,  # 4,000 万元 per ha
+        计容建筑面积=600_000.0,  # plot ratio 1.2
+    )
+    assert f.outcome == "within" and f.status == "not_involved"
+    assert "建筑系数 30.00%" in f.message.zh and "比重 7.00%" in f.message.zh
+    assert "容积率 1.20" in f.message.zh and "投资强度 4000.0 万元/公顷" in f.message.zh
+
+
+def test_industrial_building_coefficient_below_30_percent_is_over_standard():
+    f = standard(project_type="industrial", 建筑基底面积=100_000.0, office_area_m2=10_000.0)
+    assert f.outcome == "over" and f.status == "conditional"
+    assert "不符合控制指标：建筑系数 20.00%" in f.message.zh
+    assert any("专章" in d.zh for d in f.documents)
+    f = standard(project_type="industrial", footprint_m2=200_000.0, office_area_m2=40_000.0)
+    assert f.outcome == "over" and "office and living share 8.00%" in f.message.en
+
+
+def test_green_ratio_over_20_percent_is_only_a_note():
+    f = standard(
+        project_type="industrial",
+        footprint_m2=200_000.0,
+        office_area_m2=10_000.0,
+        green_area_m2=120_000.0,
+    )
+    assert f.outcome == "green_note" and f.status == "info" and "绿地率 24.00%" in f.message.zh
+
+
+def test_missing_or_bad_facts_are_unknown_and_named():
+    f = standard(project_type="industrial", footprint_m2=200_000.0)
+    assert f.outcome == "missing_facts" and f.status == "unknown"
+    assert "行政办公及生活服务设施用地面积" in f.message.zh
+    assert "land for offices and living services" in f.message.en
+    f = standard(project_type="industrial", footprint_m2="很多", office_area_m2=1.0)
+    assert f.outcome == "missing_facts" and "footprint_m2 = '很多' is not a number" in f.message.en
+
+
+def test_other_project_types_have_no_index():
+    f = standard(project_type="county_road")
+    assert f.outcome == "no_index" and f.status == "info"
+    assert "本配置未载县道的用地指标" in f.message.zh
+
+
+def test_a_profile_may_exempt_small_projects():
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
+    rule["params"]["exempt_below_ha"] = 60.0  # the 50 ha site is below it
+    result = landcheck.check(
+        site(project_type="county_road"),
+        layers={"land_use": LAND_USE},
+        profile=profile_from_dict(data),
+        **PLANAR,
+    )
+    f = finding(result, "land_use_standard")
+    assert f.outcome == "exempt" and f.status == "info" and "小于 60.00 公顷" in f.message.zh
+
+
+def test_profile_thresholds_are_validated_and_used():
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
+    rule["params"]["max_office_share"] = "seven"
+    with pytest.raises(ProfileError, match="max_office_share: expected a number of at least 0"):
+        profile_from_dict(data)
+    rule["params"]["max_office_share"] = 0.07
+    rule["params"]["min_plot_ratio"] = 1.5
+    profile = profile_from_dict(data)
+    result = landcheck.check(
+        site(project_type="industrial", footprint_m2=200_000.0, office_area_m2=1.0),
+        layers={"land_use": LAND_USE},
+        profile=profile,
+        **PLANAR,
+    )
+    f = finding(result, "land_use_standard")
+    assert f.outcome == "missing_facts" and "计容建筑面积" in f.message.zh
+    result = landcheck.check(
+        site(
+            project_type="industrial",
+            footprint_m2=200_000.0,
+            office_area_m2=1.0,
+            floor_area_m2=500_000.0,
+        ),
+        layers={"land_use": LAND_USE},
+        profile=profile,
+        **PLANAR,
+    )
+    f = finding(result, "land_use_standard")
+    assert f.outcome == "over" and "容积率 1.00" in f.message.zh
+
+
+def test_review_layer_missing_is_unknown_not_clear():
+    result = landcheck.check(site(), layers={}, **PLANAR)
+    for check in ("forest", "wetland", "protected_areas", "geohazard_points", "heritage"):
+        assert finding(result, check).status == "unknown"
+
+
+def test_indicator_arithmetic():
+    from landcheck.review.standards import indicators
+
+    values = indicators(
+        {
+            "footprint": 3_300.0,
+            "office_area": 700.0,
+            "green_area": 1_500.0,
+            "floor_area": 12_000.0,
+            "total_investment": 4_500.0,
+        },
+        10_000.0,
+    )
+    assert values == pytest.approx(
+        {
+            "building_coefficient_pct": 33.0,
+            "office_share_pct": 7.0,
+            "green_share_pct": 15.0,
+            "plot_ratio": 1.2,
+            "investment_wan_per_ha": 4_500.0,
+        }
+    )
+    assert not math.isnan(values["plot_ratio"])
+
+
+def test_findings_json_carries_the_areas_by_grade():
+    layer = forest(
+        {"BHDJ": "Ⅰ", "GYLDJ": "国家级公益林", "geometry": square(0, 0, 200, 500)},
+        {"BHDJ": "Ⅲ", "GYLDJ": "", "geometry": square(200, 0, 300, 500)},
+    )
+    _, result = run("forest", layer, "forest")
+    site = result.to_dict()["sites"][0]
+    rows = {r["grade"]: r for r in site["layers"]["forest"]["attributes"]}
+    assert rows["Ⅰ"]["planar_m2"] == pytest.approx(100_000.0)
+    assert rows["Ⅰ"]["level"] == "国家级公益林"
+    assert rows["Ⅲ"]["planar_m2"] == pytest.approx(150_000.0)
+    _, result = run("geohazard_points", points((1300, 250)), "geohazard_points")
+    nearest = result.to_dict()["sites"][0]["layers"]["geohazard_points"]["nearest"]
+    assert nearest == {
+        "distance_m": pytest.approx(300.0),
+        "feature_id": "HP001",
+        "search_m": 1000.0,
+    }
