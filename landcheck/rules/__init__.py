@@ -6,14 +6,22 @@ evaluator may choose, each with a status, a bilingual message template and the d
 requires (each at its stage, 预审 or 报批). Evaluators hold the logic; the wording, the law
 and the legal lists stay in the profile as data.
 
-The package is split by family: :mod:`~landcheck.rules.core` (the machinery: inputs,
-decisions, findings, template checks), :mod:`~landcheck.rules.farmland`,
+The package is split by family: :mod:`~landcheck.rules.core` (what an evaluator is given
+and returns: inputs, decisions, findings), :mod:`~landcheck.rules.apply` (rules checked
+against their evaluators, outcomes rendered into findings), :mod:`~landcheck.rules.farmland`,
 :mod:`~landcheck.rules.redline`, :mod:`~landcheck.rules.planning`,
 :mod:`~landcheck.rules.land` (cultivated land, conversion, 征收, whether 预审 is needed),
 :mod:`~landcheck.rules.pv`, :mod:`~landcheck.rules.proximity`, and
 :mod:`~landcheck.rules.registry`, which gathers them.
 """
 
+from landcheck.rules.apply import (
+    evaluate_rule,
+    evaluate_site,
+    search_distance,
+    validate_profile,
+    validate_rule,
+)
 from landcheck.rules.core import (
     Decision,
     Evaluator,
@@ -21,11 +29,6 @@ from landcheck.rules.core import (
     ProjectTotals,
     RuleInput,
     SiteInfo,
-    evaluate_rule,
-    evaluate_site,
-    search_distance,
-    validate_profile,
-    validate_rule,
     worst_status,
 )
 from landcheck.rules.land import project_totals

@@ -1,0 +1,248 @@
+"""The parts of a profile: texts, legal basis, outcomes, layer and rule specs, analysis options.
+
+Plain frozen records and the schema's fixed vocabularies (statuses, layer kinds,
+field roles, stages, analysis bounds). :mod:`landcheck.profile` builds them from
+a profile's data, checking every value on the way; everything that reads a
+profile (rules, reports, the run) reads these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from landcheck.units import AreaMethod
+
+__all__ = [
+    "ANALYSIS_BOUNDS",
+    "FIELD_ROLES",
+    "LAYER_KINDS",
+    "POINT_KINDS",
+    "PROFILE_SCHEMA",
+    "STAGES",
+    "STATUSES",
+    "AnalysisOptions",
+    "Basis",
+    "CoverageSpec",
+    "LayerSpec",
+    "Outcome",
+    "RuleSpec",
+    "Text",
+]
+
+PROFILE_SCHEMA = "landcheck/profile@1"
+
+ANALYSIS_BOUNDS = {
+    "sliver.area_m2": (1.0, 100.0),
+    "sliver.width_m": (0.0, 1.0),
+    "declared_area_tolerance": (0.0, 0.1),
+}
+"""Allowed range (inclusive) of each number under ``analysis``. A larger sliver threshold
+would turn real occupations into boundary-precision notes; sub-square-metre overlaps are
+never conflicts."""
+
+STATUSES = ("prohibited", "unknown", "conditional", "info", "not_involved")
+"""Finding statuses, worst first; a site's status is its worst finding's."""
+
+LAYER_KINDS = (
+    "permanent_farmland",
+    "eco_redline",
+    "urban_boundary",
+    "planning_zone",
+    "land_use",
+    "admin",
+    "protected_area",
+    "approved_land",
+    "generic",
+    # the rest of the review (landcheck.review)
+    "forest",
+    "grassland",
+    "wetland",
+    "mineral_rights",
+    "geohazard_zone",
+    "hazard_points",
+    "heritage",
+)
+"""What a layer means to the rules."""
+
+POINT_KINDS = ("hazard_points",)
+"""Layer kinds whose features are points (their rules measure distances, never areas)."""
+
+STAGES = ("preexam", "approval")
+"""Stages of a land application: 用地预审 (pre-examination) and 用地报批 (approval)."""
+
+FIELD_ROLES = {
+    "id": "feature identifier (BSM…)",
+    "code": "class code (DLBM, GHFQDM…)",
+    "name": "class or feature name (DLMC, GHFQMC…)",
+    "deduction": "deduction coefficient for field ridges (KCXS, 二调 TKXS)",
+    "survey_area": "official parcel area in m² (TBMJ)",
+    "admin_code": "administrative unit code (ZLDWDM)",
+    "admin": "administrative unit name (ZLDWMC)",
+    "ownership": "ownership (三调 QSXZ: 10/20 state, 30/31/32/33/34/40 collective)",
+    "grade": (
+        "grade: cultivated-land quality (三调 GDDB 耕地等别, 1 best - 15 worst), or the grade "
+        "or level that decides a review check (BHDJ, ZYSDJB, YFCD, BHJB)"
+    ),
+    # the rest of the review (landcheck.review): areas are summed by these attributes
+    "zone": "zone of a protected area or heritage site (GNFQ, FWLX)",
+    "level": "second grading: 公益林 level, protected-area level (GYLDJ, BHDJB)",
+    "flag": "yes/no designation: 基本草原, strategic mineral (JBCY, ZLXKC)",
+    "type": "type: protected area, mineral right, hazard (BHDLX, QLLX, ZHLX)",
+    "mineral": "mineral of a mining or exploration right (KZ)",
+    "holder": "right holder (QLR)",
+}
+"""Attribute roles a layer can map to its own field names."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual text."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """Return the text in ``lang`` (``"zh"`` or ``"en"``)."""
+        return self.en if lang == "en" else self.zh
+
+    def to_dict(self) -> dict[str, str]:
+        """Return ``{"zh": …, "en": …}``."""
+        return {"zh": self.zh, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Basis:
+    """One legal basis of a rule, with the date of the text cited and how it was read.
+
+    ``mark`` is ``V`` (read in a full text), ``P`` (from a secondary source) or
+    ``U`` (not verified); empty when the profile does not say.
+    """
+
+    text: Text
+    date: str
+    mark: str = ""
+
+    def cite(self, lang: str = "zh") -> str:
+        """Return the citation with its date and mark (``…第三十五条（2019-08-26）〔V〕``)."""
+        mark = f"〔{self.mark}〕" if self.mark else ""
+        if lang == "en":
+            return f"{self.text.en} ({self.date}){' [' + self.mark + ']' if self.mark else ''}"
+        return f"{self.text.zh}（{self.date}）{mark}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One possible result of a rule: its status, message template and documents."""
+
+    status: str
+    message: Text
+    documents: tuple[Text, ...] = ()
+    stages: tuple[str, ...] = ()
+
+    def documents_at(self, stage: str) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
+        """The documents needed at ``stage`` and those that come later (at 报批).
+
+        A document's stage is ``preexam`` unless the profile says ``approval``;
+        at the approval stage every document is needed now.
+        """
+        stages = self.stages or ("preexam",) * len(self.documents)
+        if stage == "approval":
+            return self.documents, ()
+        now = tuple(d for d, s in zip(self.documents, stages, strict=True) if s == "preexam")
+        later = tuple(d for d, s in zip(self.documents, stages, strict=True) if s != "preexam")
+        return now, later
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A constraint layer of a profile.
+
+    Attributes
+    ----------
+    key : str
+        The layer key (``farmland``, ``land_use``…).
+    kind : str
+        One of :data:`LAYER_KINDS`.
+    title : Text
+        Name for reports.
+    source : str or None
+        ``PATH`` or ``PATH:LAYER``; None when the layer is to be supplied
+        at run time (``--layer KEY=PATH``).
+    fields : dict
+        Role → candidate field names, first present wins (see :data:`FIELD_ROLES`).
+    classification : str or None
+        Built-in code table name for the layer's codes, or ``auto``: detect
+        the land-use system (:mod:`landcheck.classify.decide`).
+    category_choices : mapping
+        Class code → the 三大类 chosen for a disputed class
+        (:mod:`landcheck.classify.choices`).
+    """
+
+    key: str
+    kind: str
+    title: Text
+    source: str | None = None
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    classification: str | None = None
+    category_choices: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule: an evaluator applied to a layer, with its basis and outcomes."""
+
+    id: str
+    check: str
+    layer: str
+    title: Text
+    params: Mapping[str, Any]
+    basis: tuple[Basis, ...]
+    outcomes: Mapping[str, Outcome]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Analysis options of a profile.
+
+    Attributes
+    ----------
+    crs : str
+        ``"auto"`` or a CRS for all measurements.
+    area_method : AreaMethod
+        Which area drives findings.
+    sliver_area_m2 : float
+        Overlaps below this area are boundary-precision notes.
+    sliver_width_m : float
+        Overlaps whose pieces are all thinner than this (2·area/perimeter)
+        are boundary-precision notes.
+    declared_area_tolerance : float
+        Share by which a declared area may differ from the computed one.
+    """
+
+    crs: str = "auto"
+    area_method: AreaMethod = AreaMethod.ELLIPSOIDAL
+    sliver_area_m2: float = 1.0
+    sliver_width_m: float = 0.1
+    declared_area_tolerance: float = 0.01
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    """The area a profile's layers describe (the profile's ``coverage:`` section).
+
+    A site outside it gets ``unknown`` for the checks that rest on the absence
+    of features (see :mod:`landcheck.coverage`).
+
+    Attributes
+    ----------
+    source : str
+        ``PATH`` or ``PATH:LAYER`` of the polygons (the county boundary the
+        layers were compiled for).
+    title : Text
+        Its name in messages.
+    """
+
+    source: str
+    title: Text = Text("覆盖范围", "the coverage polygon")

@@ -1,0 +1,491 @@
+"""Applying the rules: a profile's rules checked against their evaluators, outcomes to findings.
+
+:func:`validate_rule` and :func:`validate_profile` check that each rule fits
+its evaluator (outcomes, template values and their formats, parameters);
+:func:`evaluate_rule` renders an evaluator's decision into a
+:class:`~landcheck.rules.core.Finding`, with the built-in ``unknown``,
+``incomplete`` and ``outside`` outcomes; :func:`evaluate_site` gives a site's
+findings; :func:`search_distance` how far a layer is read around the sites.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from landcheck.errors import ProfileError, shown
+from landcheck.measure import SiteLayer
+from landcheck.profile import (
+    Outcome,
+    Profile,
+    RuleSpec,
+    Text,
+    rule_location,
+)
+from landcheck.rules.core import (
+    Decision,
+    Finding,
+    RuleInput,
+    SiteInfo,
+    outside_gap,
+)
+from landcheck.rules.registry import EVALUATORS
+
+__all__ = [
+    "COMMON_NUMBERS",
+    "COMMON_TEXTS",
+    "evaluate_rule",
+    "evaluate_site",
+    "search_distance",
+    "validate_profile",
+    "validate_rule",
+]
+
+COMMON_NUMBERS = ("area_m2", "area_ha", "area_mu", "share_pct", "site_area_ha")
+COMMON_TEXTS = (
+    "site_id",
+    "site_name",
+    "project_class",
+    "a_project_class",
+    "project_type",
+    "a_project_type",
+    "layer",
+    "reason",
+)
+"""Texts every template may use; ``a_project_class`` is the class title with its English
+article ("an industrial project", "another project"); in Chinese it is the title itself.
+``project_type`` is the name of the site's project type (its class's when it has none)."""
+
+_VOWEL_SOUNDS = ("a", "e", "i", "o", "u", "hour", "honest", "honour")
+_CONSONANT_SOUNDS = ("eu", "one", "uni", "use", "usu")
+
+
+def _with_article(title: Text) -> Text:
+    """A project-class title with the indefinite article it takes in English.
+
+    Examples
+    --------
+    >>> for en in ("industrial project", "other project", "mining project",
+    ...            "urban renewal project", "European-funded project"):
+    ...     print(_with_article(Text("工业项目", en)).en)
+    an industrial project
+    another project
+    a mining project
+    an urban renewal project
+    a European-funded project
+    """
+    en = title.en.strip()
+    lowered = en.lower()
+    if lowered.startswith("other "):
+        return Text(title.zh, "an" + en)
+    vowel = lowered.startswith(_VOWEL_SOUNDS) and not lowered.startswith(_CONSONANT_SOUNDS)
+    return Text(title.zh, f"{'an' if vowel else 'a'} {en}")
+
+
+_DEFAULT_OUTCOMES = {
+    "unknown": Outcome(
+        "unknown",
+        Text(
+            "{layer}图层未能使用（{reason}），无法判断本项；请提供该图层后重新审查。",
+            "The {layer} layer could not be used ({reason}), so this check could not be "
+            "made; supply the layer and run the check again.",
+        ),
+    ),
+    "incomplete": Outcome(
+        "unknown",
+        Text(
+            "{layer}图层未能完整覆盖项目用地或含未知代码（{reason}），无法完整判断本项。",
+            "The {layer} layer does not fully describe the site ({reason}), so this check "
+            "could not be completed.",
+        ),
+    ),
+    "outside": Outcome(
+        "unknown",
+        Text(
+            "项目用地有{area_ha:.4f}公顷位于图层所描述的范围之外（{reason}），{layer}图层对该部分"
+            "未作描述，无法判断本项；请提供覆盖该范围的数据后重新审查。",
+            "{area_ha:.4f} ha of the site lie outside the area the layers describe ({reason}); "
+            "the {layer} layer says nothing there, so this check could not be made. Supply "
+            "data that covers the site and run the check again.",
+        ),
+    ),
+}
+
+
+MAX_FORMAT_WIDTH = 50
+"""Largest width or precision a message template may ask for (``{area_ha:.4f}``)."""
+
+MAX_DISTANCE_M = 10_000.0
+"""Largest distance a rule parameter may give, in metres (the layer is read that far
+around every site)."""
+
+_FORMAT_SPEC = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?",
+    re.DOTALL,
+)
+
+
+def _template_fields(template: str) -> list[str]:
+    return [f for _, f, _, _ in string.Formatter().parse(template) if f]
+
+
+def _format_spec_problem(template: str) -> str | None:
+    """Say what is wrong with a template's format specs, or return None.
+
+    Each spec must be a plain one (``.2f``, ``>8.4f``) whose width and
+    precision are at most :data:`MAX_FORMAT_WIDTH`.
+    """
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if not spec:
+            continue
+        match = _FORMAT_SPEC.fullmatch(spec)
+        if match is None:
+            return (
+                f"format spec {shown(spec)} of {{{name}}} is not a plain spec such as .2f or >8.4f"
+            )
+        sizes = [int(match[g]) for g in ("width", "precision") if match[g]]
+        if any(size > MAX_FORMAT_WIDTH for size in sizes):
+            return (
+                f"format spec {shown(spec)} of {{{name}}}: width and precision must be at "
+                f"most {MAX_FORMAT_WIDTH}"
+            )
+    return None
+
+
+def validate_profile(profile: Profile) -> None:
+    """Refuse a profile whose rules do not fit their evaluators, listing every problem.
+
+    The schema of a profile is :mod:`landcheck.profile`'s to check; whether
+    each rule names an evaluator, reads a layer of a kind it can read, defines
+    the outcomes it chooses, and uses only the template values and parameters
+    it supplies is checked here (:func:`validate_rule`). Loading a profile
+    (:mod:`landcheck.io.profiles`) does both at once; a run checks its profile.
+
+    Raises
+    ------
+    ProfileError
+        Listing every problem, each under its rule (``rules[2] (urban_boundary): …``).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from landcheck.io.profiles import load_profile
+    >>> profile = load_profile()
+    >>> validate_profile(profile)
+    >>> broken = replace(profile.rules[0], check="overlap_area")
+    >>> validate_profile(replace(profile, rules=(broken, *profile.rules[1:])))
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.ProfileError: profile 'china-preexam' has 1 problem:
+      - rules[0] (permanent_farmland): check: 'overlap_area' is not an evaluator; use one of ...
+    """
+    problems = []
+    for index, rule in enumerate(profile.rules):
+        layer = profile.layers.get(rule.layer)
+        kind = layer.kind if layer is not None else None
+        where = rule_location(index, rule.id)
+        found = validate_rule(
+            rule,
+            kind,
+            profile.project_classes,
+            types=profile.project_types,
+            lists=profile.lists,
+            layers=profile.layers,
+        )
+        problems.extend(f"{where}: {p}" for p in found)
+    if problems:
+        raise ProfileError(profile.origin or profile.name, problems)
+
+
+def validate_rule(
+    rule: RuleSpec,
+    kind: str | None,
+    classes: Mapping[str, Text],
+    *,
+    types: Mapping[str, Any] | None = None,
+    lists: Mapping[str, Any] | None = None,
+    layers: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Return every problem of one rule (empty when it is valid).
+
+    ``types``, ``lists`` and ``layers`` are the profile's project types, legal
+    lists and layers, which parameters of those kinds must name.
+    """
+    problems = []
+    evaluator = EVALUATORS.get(rule.check)
+    if evaluator is None:
+        return [
+            f"check: {shown(rule.check)} is not an evaluator; use one of {', '.join(EVALUATORS)}"
+        ]
+    if kind is not None and kind not in evaluator.kinds:
+        problems.append(
+            f"check {rule.check!r} reads layers of kind {', '.join(evaluator.kinds)}, but layer "
+            f"{rule.layer!r} is of kind {kind!r}"
+        )
+    for name in evaluator.outcomes:
+        if name not in rule.outcomes:
+            problems.append(f"outcomes.{name}: required by check {rule.check!r}")
+    allowed = set(evaluator.outcomes) | set(_DEFAULT_OUTCOMES)
+    for name in rule.outcomes:
+        if name not in allowed:
+            problems.append(
+                f"outcomes.{name}: check {rule.check!r} never chooses it; outcomes: "
+                + ", ".join(sorted(allowed))
+            )
+    numbers = set(COMMON_NUMBERS) | set(evaluator.numbers)
+    texts = set(COMMON_TEXTS) | set(evaluator.texts)
+    sample = {**dict.fromkeys(numbers, 1.0), **dict.fromkeys(texts, "x")}
+    for name, outcome in rule.outcomes.items():
+        for lang in ("zh", "en"):
+            template = outcome.message.get(lang)
+            try:
+                unknown = [f for f in _template_fields(template) if f not in sample]
+                spec_problem = _format_spec_problem(template)
+            except ValueError as ex:  # unbalanced braces
+                problems.append(f"outcomes.{name}.{lang}: bad template ({ex})")
+                continue
+            if unknown:
+                problems.append(
+                    f"outcomes.{name}.{lang}: unknown value(s) "
+                    f"{', '.join(f if len(f) <= 40 else f[:37] + '...' for f in unknown)}; "
+                    f"available: {', '.join(sorted(sample))}"
+                )
+                continue
+            if spec_problem is not None:
+                problems.append(f"outcomes.{name}.{lang}: {spec_problem}")
+                continue
+            try:
+                template.format(**sample)
+            except (ValueError, IndexError, KeyError) as ex:
+                problems.append(f"outcomes.{name}.{lang}: bad template ({ex})")
+    for name, kind_of_param in evaluator.params.items():
+        if kind_of_param == "distance" and name not in rule.params:
+            problems.append(f"params.{name}: required by check {rule.check!r} (metres)")
+        if kind_of_param == "list" and name not in rule.params:
+            problems.append(
+                f"params.{name}: required by check {rule.check!r} (a key of lists: "
+                f"{', '.join(lists or {}) or 'none defined'})"
+            )
+    for name, value in rule.params.items():
+        expected = evaluator.params.get(name)
+        if expected is None:
+            valid = ", ".join(evaluator.params) or "none"
+            problems.append(
+                f"params.{name}: check {rule.check!r} takes no such parameter ({valid})"
+            )
+        elif expected == "distance":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or not 0 < value <= MAX_DISTANCE_M
+            ):
+                problems.append(
+                    f"params.{name}: expected a distance in metres, more than 0 and at most "
+                    f"{MAX_DISTANCE_M:,.0f}, got {shown(value)}"
+                )
+        elif expected == "number":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                problems.append(
+                    f"params.{name}: expected a number of at least 0, got {shown(value)}"
+                )
+        elif expected == "classes":
+            if not isinstance(value, list):
+                problems.append(f"params.{name}: expected a list of project classes")
+                continue
+            unknown = [v for v in value if not isinstance(v, str) or v not in classes]
+            if unknown:
+                problems.append(
+                    f"params.{name}: unknown project class(es) {', '.join(map(shown, unknown))}; "
+                    f"defined: {', '.join(classes)}"
+                )
+        else:
+            problems.extend(_named_param(name, expected, value, types, lists, layers))
+    return problems
+
+
+def _named_param(
+    name: str,
+    expected: str,
+    value: Any,
+    types: Mapping[str, Any] | None,
+    lists: Mapping[str, Any] | None,
+    layers: Mapping[str, Any] | None,
+) -> list[str]:
+    """Problems of a parameter naming project types, a list, texts or a layer."""
+    if expected == "list":
+        if not isinstance(value, str) or value not in (lists or {}):
+            return [
+                f"params.{name}: {shown(value)} is not a key of lists "
+                f"({', '.join(lists or {}) or 'none defined'})"
+            ]
+        return []
+    if expected == "layer":
+        if not isinstance(value, str) or value not in (layers or {}):
+            return [f"params.{name}: {shown(value)} is not a layer of this profile"]
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return [f"params.{name}: expected a list of texts"]
+    if expected == "types":
+        unknown = [v for v in value if v not in (types or {})]
+        if unknown:
+            return [
+                f"params.{name}: unknown project type(s) {', '.join(map(shown, unknown))}; "
+                "define them under project_types"
+            ]
+    return []
+
+
+def _render(template: str, values: Mapping[str, Any], lang: str) -> str:
+    local = {k: (v.get(lang) if isinstance(v, Text) else v) for k, v in values.items()}
+    return template.format(**local)
+
+
+def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
+    """Evaluate one rule for one site and render its finding."""
+    if not inp.layer.available:
+        decision = Decision("unknown", inp.site.area, {"reason": inp.layer.reason})
+    else:
+        evaluator = EVALUATORS[rule.check]
+        decision = evaluator.func(inp)
+        gap = outside_gap(inp)
+        if gap is not None and decision.outcome not in evaluator.evidence:
+            decision = Decision("outside", inp.layer.outside, {"reason": gap})
+    outcome = rule.outcomes.get(decision.outcome) or _DEFAULT_OUTCOMES[decision.outcome]
+    site = inp.site
+    area = decision.area
+    values: dict[str, Any] = {
+        "area_m2": area.m2,
+        "area_ha": area.ha,
+        "area_mu": area.mu,
+        "share_pct": 100.0 * area.m2 / site.area.m2 if site.area.m2 > 0 else 0.0,
+        "site_area_ha": site.area.ha,
+        "site_id": site.site_id,
+        "site_name": site.name,
+        "project_class": inp.profile.class_title(site.project_class or ""),
+        "a_project_class": _with_article(inp.profile.class_title(site.project_class or "")),
+        "project_type": _type_title(inp),
+        "a_project_type": _with_article(_type_title(inp)),
+        "layer": layer_title,
+        "reason": "",
+        **decision.values,
+    }
+    message = Text(
+        _render(outcome.message.zh, values, "zh"), _render(outcome.message.en, values, "en")
+    )
+    now, later = outcome.documents_at(inp.stage)
+    return Finding(
+        site_id=site.site_id,
+        check=rule.id,
+        layer=rule.layer,
+        status=outcome.status,
+        area=area,
+        message=message,
+        basis=tuple(b.text for b in rule.basis),
+        basis_dates=tuple(b.date for b in rule.basis),
+        documents=now,
+        outcome=decision.outcome,
+        title=rule.title,
+        basis_marks=tuple(b.mark for b in rule.basis),
+        documents_later=later,
+    )
+
+
+def _type_title(inp: RuleInput) -> Text:
+    """The name of the site's project type; its class's title when it has no type."""
+    kind = inp.profile.project_types.get(inp.site.facts.project_type or "")
+    if kind is not None:
+        return Text(kind.zh, kind.en)
+    return inp.profile.class_title(inp.site.project_class or "")
+
+
+def _once_per_site(findings: list[Finding]) -> list[Finding]:
+    """Ask for each document once per site: at the first finding that needs it."""
+    seen: set[Text] = set()
+    out = []
+    for finding in findings:
+        now = tuple(d for d in finding.documents if d not in seen)
+        seen.update(now)
+        later = tuple(d for d in finding.documents_later if d not in seen)
+        seen.update(later)
+        out.append(replace(finding, documents=now, documents_later=later))
+    return out
+
+
+def evaluate_site(
+    profile: Profile, site: SiteInfo, layers: Mapping[str, SiteLayer], stage: str = "preexam"
+) -> list[Finding]:
+    """Evaluate every rule of a profile for one site.
+
+    A document several findings ask for (the one 节约集约用地论证分析专章 of a
+    PBF, redline or 耕地 case) is listed once, under the first of them.
+
+    Parameters
+    ----------
+    profile : Profile
+        The rules and options.
+    site : SiteInfo
+        The site.
+    layers : mapping of str to SiteLayer
+        The site's view of every layer, by key.
+    stage : str
+        ``preexam`` (用地预审: documents of 报批 listed as later) or ``approval``.
+
+    Returns
+    -------
+    list of Finding
+        One finding per rule, in profile order.
+
+    Examples
+    --------
+    >>> from landcheck.measure import unavailable_layer
+    >>> from landcheck.io.profiles import load_profile
+    >>> profile = load_profile()
+    >>> area = Area(10_000.0, 9_998.0)
+    >>> site = SiteInfo("S1", "厂区", "industrial", False, area)
+    >>> views = {key: unavailable_layer(key, spec.kind, "not supplied", area)
+    ...          for key, spec in profile.layers.items()}
+    >>> statuses = {f.check: f.status for f in evaluate_site(profile, site, views)}
+    >>> statuses["permanent_farmland"], statuses["preexam_needed"]
+    ('unknown', 'not_involved')
+    """
+    findings = []
+    for rule in profile.rules:
+        layer = layers[rule.layer]
+        inp = RuleInput(
+            site=site,
+            layer=layer,
+            layers=layers,
+            params=rule.params,
+            options=profile.analysis,
+            profile=profile,
+            stage=stage,
+        )
+        findings.append(evaluate_rule(rule, inp, profile.layers[rule.layer].title))
+    return _once_per_site(findings)
+
+
+def search_distance(profile: Profile, layer: str) -> float:
+    """How far around the sites a layer's features must be read (proximity rules).
+
+    Examples
+    --------
+    >>> from landcheck.io.profiles import load_profile
+    >>> search_distance(load_profile(), "eco_redline")
+    100.0
+    """
+    distances = [
+        float(rule.params.get("distance_m", 0.0))
+        for rule in profile.rules
+        if rule.layer == layer and "distance_m" in rule.params
+    ]
+    return max(distances, default=0.0)
