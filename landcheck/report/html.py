@@ -86,17 +86,43 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+class _SiteRecords:
+    """The tables' rounded rows grouped by site, once: ``records(key, site_id)``.
+
+    Filtering every table for every site would take time growing with the
+    square of the sites.
+    """
+
+    def __init__(self, tables: dict[str, ReportTable]) -> None:
+        self._tables = tables
+        self._groups: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+
+    def __call__(self, key: str, site_id: str) -> list[dict[str, Any]]:
+        groups = self._groups.get(key)
+        if groups is None:
+            frame = self._tables[key].rounded
+            per_site = "site_id" in frame
+            groups = self._groups[key] = {}
+            for record in frame.to_dict("records"):
+                groups.setdefault(record["site_id"] if per_site else None, []).append(record)
+        return groups.get(site_id, groups.get(None, []))
+
+
 def _table_view(
     table: ReportTable,
-    site_id: str | None = None,
+    records: list[dict[str, Any]] | None = None,
     drop: tuple[str, ...] = ("site_id",),
     anchors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What the template needs to draw a table: headers and formatted cells."""
-    frame = table.site_rows(site_id) if site_id is not None else table.rounded
-    columns: list[Column] = [c for c in table.columns if site_id is None or c.key not in drop]
+    """What the template needs to draw a table: headers and formatted cells.
+
+    ``records`` are one site's rows (the site's columns ``drop`` left out);
+    without them, the whole table.
+    """
+    site = records is not None
+    columns: list[Column] = [c for c in table.columns if not site or c.key not in drop]
     rows = []
-    for record in frame.to_dict("records"):
+    for record in records if site else table.rounded.to_dict("records"):
         cells = []
         for column in columns:
             text = format_value(record.get(column.key), column.kind)
@@ -127,9 +153,9 @@ def _table_view(
     }
 
 
-def _finding_cards(table: ReportTable, site_id: str) -> list[dict[str, Any]]:
+def _finding_cards(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     cards = []
-    for record in table.site_rows(site_id).to_dict("records"):
+    for record in records:
         cards.append(
             {
                 "check": record["check"],
@@ -145,8 +171,7 @@ def _finding_cards(table: ReportTable, site_id: str) -> list[dict[str, Any]]:
     return cards
 
 
-def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
-    rows = table.site_rows(site_id).to_dict("records")
+def _basic_pairs(table: ReportTable, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     if not rows:
         return []
     return [
@@ -159,6 +184,7 @@ def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
 def _site_view(
     result: CheckResult,
     tables: dict[str, ReportTable],
+    records: _SiteRecords,
     index: int,
     lang: str,
     map_src: str,
@@ -175,12 +201,12 @@ def _site_view(
         "status_text": status_label(status, lang),
         "map": map_src,
         "basic_title": tables["basic"].title,
-        "basic": _basic_pairs(tables["basic"], site_id),
-        "findings": _finding_cards(tables["findings"], site_id),
-        "documents": [
-            d["document"] for d in tables["documents"].site_rows(site_id).to_dict("records")
+        "basic": _basic_pairs(tables["basic"], records("basic", site_id)),
+        "findings": _finding_cards(records("findings", site_id)),
+        "documents": [d["document"] for d in records("documents", site_id)],
+        "tables": [
+            _table_view(tables[key], records(key, site_id)) for key in SITE_TABLES if key in tables
         ],
-        "tables": [_table_view(tables[key], site_id) for key in SITE_TABLES if key in tables],
     }
 
 
@@ -246,12 +272,13 @@ def render_html(
     if progress is not None:
         progress(0, total)
     images = map_pngs(result, lang=lang) if maps else None
+    records = _SiteRecords(tables)
     sites = []
     for index in range(total):
         image = ""
         if images is not None:
             image = "data:image/png;base64," + base64.b64encode(next(images)).decode("ascii")
-        sites.append(_site_view(result, tables, index, lang, image))
+        sites.append(_site_view(result, tables, records, index, lang, image))
         if progress is not None:
             progress(index + 1, total)
     links = {s["site_id"]: "#" + s["anchor"] for s in sites}
@@ -366,6 +393,7 @@ def write_site_pages(
     if progress is not None:
         progress(0, total)
     images = map_pngs(result, lang=lang) if maps else None
+    records = _SiteRecords(tables)
     characters: set[str] = set()
     pages = []
     for index, name in enumerate(names):
@@ -375,7 +403,8 @@ def write_site_pages(
             with open(os.path.join(folder, image), "wb") as handle:
                 handle.write(next(images))
             image = quote(image)
-        page = template.render(**context, site=_site_view(result, tables, index, lang, image))
+        site = _site_view(result, tables, records, index, lang, image)
+        page = template.render(**context, site=site)
         characters.update(page)
         pages.append(f"{name}.html")
         with open(os.path.join(folder, pages[-1]), "w", encoding="utf-8") as handle:
