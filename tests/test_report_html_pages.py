@@ -14,6 +14,7 @@ from report_case import layers, result
 
 import landcheck
 from landcheck.errors import OutputExistsError
+from landcheck.io.output import atomic_folder
 from landcheck.report import write_report
 from landcheck.report.html import (
     FONT_CSS,
@@ -162,3 +163,16 @@ def test_overwrite_replaces_the_pages_but_not_a_stray_file(tmp_path, monkeypatch
     monkeypatch.undo()  # two sites, the default threshold: back to one page
     write_report(small, target, formats="html", overwrite=True)
     assert sorted(os.listdir(target)) == [".landcheck", "report.html"]
+
+
+def test_a_folder_inside_gets_a_marker_unless_it_has_its_own(tmp_path):
+    target = tmp_path / "outer"
+    with atomic_folder(target, kind="outer") as staging:
+        with atomic_folder(os.path.join(staging, "inner"), kind="inner") as inner:
+            open(os.path.join(inner, "a.txt"), "w").close()
+        os.mkdir(os.path.join(staging, "plain"))
+        open(os.path.join(staging, "plain", "b.txt"), "w").close()
+    inner = json.loads((target / "inner" / ".landcheck").read_text(encoding="utf-8"))
+    plain = json.loads((target / "plain" / ".landcheck").read_text(encoding="utf-8"))
+    assert (inner["kind"], inner["entries"]) == ("inner", ["a.txt"])
+    assert (plain["kind"], plain["entries"]) == ("outer", ["b.txt"])
