@@ -453,7 +453,16 @@ def _apply_umask(root: str) -> None:
 
 
 def _write_marker(staging: str, kind: str) -> None:
+    """Write the marker listing the folder's entries, and one in each folder inside it.
+
+    A folder inside that has its marker already (written by its own
+    :func:`atomic_folder`, as the demo's sample and report) keeps it.
+    """
     entries = sorted(name for name in os.listdir(staging) if name != MARKER)
+    for name in entries:
+        inner = os.path.join(staging, name)
+        if os.path.isdir(inner) and not os.path.islink(inner) and _read_marker(inner) is None:
+            _write_marker(inner, kind)
     data = {
         "schema": MARKER_SCHEMA,
         "kind": kind,

@@ -1,19 +1,31 @@
-"""report.html: one self-contained file a reviewer opens offline.
+"""report.html: the page a reviewer opens offline.
 
+Up to :data:`SINGLE_PAGE_SITES` sites it is one self-contained file.
 Everything is inline: the styles, the site maps (PNG, base64) and the font
 (the bundled Noto Sans CJK SC cut to the characters the page uses, as a
 base64 WOFF ``@font-face``), so the page needs no network and no installed
 Chinese font. The page is rendered from ``templates/report.html.j2`` with
 autoescaping on; the tables come from :mod:`landcheck.tables`.
+
+A larger report would weigh some 0.2 MB a site (mostly its map), so beyond
+that report.html is an index (run facts, status counts, the summary table
+linking every site, provenance) and each site has its own page
+``sites/<name>.html`` (``templates/site.html.j2``: the same section as the
+single page) with its map beside it as ``sites/<name>.png``; the pages share
+``sites/font.css``, the font cut to the characters of all of them. The
+folder still needs no network.
 """
 
 from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Callable
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -30,9 +42,35 @@ from landcheck.typeface import WEB_FAMILY, font_face_css
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
 
-__all__ = ["FILENAME", "render_html", "write_html"]
+__all__ = [
+    "FILENAME",
+    "SINGLE_PAGE_SITES",
+    "SITES_FOLDER",
+    "render_html",
+    "render_index",
+    "site_file_names",
+    "write_html",
+    "write_site_pages",
+]
 
 FILENAME = "report.html"
+
+SINGLE_PAGE_SITES = 50
+"""Up to this many sites report.html is one self-contained page with every site's map inline;
+beyond, it is an index linking to one page per site in :data:`SITES_FOLDER` (the single page
+of 500 sites weighed 97 MB)."""
+
+SITES_FOLDER = "sites"
+"""The folder of the per-site pages, beside report.html."""
+
+FONT_CSS = "font.css"
+"""The per-site pages' shared stylesheet (in :data:`SITES_FOLDER`): the embedded font."""
+
+NAME_CHARS = 80
+"""Longest site page name, in characters, before its ``~N`` and extension."""
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(10)}
 _FONT_MARK = "/*@font-face*/"
 
 
@@ -48,17 +86,43 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+class _SiteRecords:
+    """The tables' rounded rows grouped by site, once: ``records(key, site_id)``.
+
+    Filtering every table for every site would take time growing with the
+    square of the sites.
+    """
+
+    def __init__(self, tables: dict[str, ReportTable]) -> None:
+        self._tables = tables
+        self._groups: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+
+    def __call__(self, key: str, site_id: str) -> list[dict[str, Any]]:
+        groups = self._groups.get(key)
+        if groups is None:
+            frame = self._tables[key].rounded
+            per_site = "site_id" in frame
+            groups = self._groups[key] = {}
+            for record in frame.to_dict("records"):
+                groups.setdefault(record["site_id"] if per_site else None, []).append(record)
+        return groups.get(site_id, groups.get(None, []))
+
+
 def _table_view(
     table: ReportTable,
-    site_id: str | None = None,
+    records: list[dict[str, Any]] | None = None,
     drop: tuple[str, ...] = ("site_id",),
     anchors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What the template needs to draw a table: headers and formatted cells."""
-    frame = table.site_rows(site_id) if site_id is not None else table.rounded
-    columns: list[Column] = [c for c in table.columns if site_id is None or c.key not in drop]
+    """What the template needs to draw a table: headers and formatted cells.
+
+    ``records`` are one site's rows (the site's columns ``drop`` left out);
+    without them, the whole table.
+    """
+    site = records is not None
+    columns: list[Column] = [c for c in table.columns if not site or c.key not in drop]
     rows = []
-    for record in frame.to_dict("records"):
+    for record in records if site else table.rounded.to_dict("records"):
         cells = []
         for column in columns:
             text = format_value(record.get(column.key), column.kind)
@@ -89,9 +153,9 @@ def _table_view(
     }
 
 
-def _finding_cards(table: ReportTable, site_id: str) -> list[dict[str, Any]]:
+def _finding_cards(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     cards = []
-    for record in table.site_rows(site_id).to_dict("records"):
+    for record in records:
         cards.append(
             {
                 "check": record["check"],
@@ -107,8 +171,7 @@ def _finding_cards(table: ReportTable, site_id: str) -> list[dict[str, Any]]:
     return cards
 
 
-def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
-    rows = table.site_rows(site_id).to_dict("records")
+def _basic_pairs(table: ReportTable, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
     if not rows:
         return []
     return [
@@ -116,6 +179,67 @@ def _basic_pairs(table: ReportTable, site_id: str) -> list[tuple[str, str]]:
         for c in table.columns
         if c.key != "site_id"
     ]
+
+
+def _site_view(
+    result: CheckResult,
+    tables: dict[str, ReportTable],
+    records: _SiteRecords,
+    index: int,
+    lang: str,
+    map_src: str,
+) -> dict[str, Any]:
+    """What the template's site section needs for one site."""
+    site_id = result.site_ids[index]
+    row = result.sites.iloc[index]
+    status = result.status(site_id)
+    return {
+        "anchor": f"site-{index + 1}",
+        "site_id": site_id,
+        "name": str(row["name"] or ""),
+        "status": status,
+        "status_text": status_label(status, lang),
+        "map": map_src,
+        "basic_title": tables["basic"].title,
+        "basic": _basic_pairs(tables["basic"], records("basic", site_id)),
+        "findings": _finding_cards(records("findings", site_id)),
+        "documents": [d["document"] for d in records("documents", site_id)],
+        "tables": [
+            _table_view(tables[key], records(key, site_id)) for key in SITE_TABLES if key in tables
+        ],
+    }
+
+
+def _page_context(
+    result: CheckResult, lang: str, tables: dict[str, ReportTable], links: dict[str, str]
+) -> dict[str, Any]:
+    """What every page shares, with the summary table linking each site to ``links[site_id]``."""
+    counts = result.statuses.value_counts()
+    return {
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "t": report_texts(lang),
+        "profile_title": result.profile.title.get(lang),
+        "created": result.created.isoformat(timespec="seconds"),
+        "summary": _table_view(tables["summary"], anchors=links),
+        "status_counts": [
+            {"status": s, "text": status_label(s, lang), "count": int(counts.get(s, 0))}
+            for s in STATUSES
+        ],
+        "sites": [],
+        "inputs": _table_view(tables["inputs"]),
+        "run": run_facts(result, lang),
+        "status_colors": STATUS_COLORS,
+        "font_family": WEB_FAMILY,
+        "font_mark": _FONT_MARK,
+        "version": __version__,
+        "map_alt": label("site", lang),
+        "back_href": "#top",
+    }
+
+
+def _with_font(page: str) -> str:
+    return page.replace(_FONT_MARK, font_face_css(page), 1)
 
 
 def render_html(
@@ -126,7 +250,7 @@ def render_html(
     progress: Callable[[int, int], None] | None = None,
     tables: dict[str, ReportTable] | None = None,
 ) -> str:
-    """Render report.html as a string.
+    """Render the single-page report.html (every site's section in it) as a string.
 
     Parameters
     ----------
@@ -144,70 +268,173 @@ def render_html(
         already built.
     """
     tables = tables if tables is not None else report_tables(result, lang)
-    sites = []
+    total = len(result.site_ids)
     if progress is not None:
-        progress(0, len(result.site_ids))
+        progress(0, total)
     images = map_pngs(result, lang=lang) if maps else None
-    for index, site_id in enumerate(result.site_ids):
-        row = result.sites.iloc[index]
+    records = _SiteRecords(tables)
+    sites = []
+    for index in range(total):
         image = ""
         if images is not None:
-            image = base64.b64encode(next(images)).decode("ascii")
-        status = result.status(site_id)
-        sites.append(
-            {
-                "anchor": f"site-{index + 1}",
-                "site_id": site_id,
-                "name": str(row["name"] or ""),
-                "status": status,
-                "status_text": status_label(status, lang),
-                "map": image,
-                "basic_title": tables["basic"].title,
-                "basic": _basic_pairs(tables["basic"], site_id),
-                "findings": _finding_cards(tables["findings"], site_id),
-                "documents": [
-                    d["document"] for d in tables["documents"].site_rows(site_id).to_dict("records")
-                ],
-                "tables": [
-                    _table_view(tables[key], site_id) for key in SITE_TABLES if key in tables
-                ],
-            }
-        )
+            image = "data:image/png;base64," + base64.b64encode(next(images)).decode("ascii")
+        sites.append(_site_view(result, tables, records, index, lang, image))
         if progress is not None:
-            progress(index + 1, len(result.site_ids))
-    anchors = {s["site_id"]: s["anchor"] for s in sites}
-    summary = _table_view(tables["summary"], anchors=anchors)
-    counts = result.statuses.value_counts()
-    context = {
-        "lang": lang,
-        "html_lang": "zh-CN" if lang == "zh" else "en",
-        "t": report_texts(lang),
-        "profile_title": result.profile.title.get(lang),
-        "created": result.created.isoformat(timespec="seconds"),
-        "summary": summary,
-        "status_counts": [
-            {"status": s, "text": status_label(s, lang), "count": int(counts.get(s, 0))}
-            for s in STATUSES
-        ],
-        "sites": sites,
-        "inputs": _table_view(tables["inputs"]),
-        "run": run_facts(result, lang),
-        "status_colors": STATUS_COLORS,
-        "font_family": WEB_FAMILY,
-        "font_mark": _FONT_MARK,
-        "version": __version__,
-        "map_alt": label("site", lang),
+            progress(index + 1, total)
+    links = {s["site_id"]: "#" + s["anchor"] for s in sites}
+    context = _page_context(result, lang, tables, links)
+    context["sites"] = sites
+    return _with_font(_environment().get_template("report.html.j2").render(**context))
+
+
+def site_file_names(site_ids: Sequence[str]) -> list[str]:
+    """File stems for the sites' pages: readable, unique, safe on any file system.
+
+    Letters and digits of any script, ``-`` and ``.`` are kept (after NFKC
+    normalisation); anything else becomes ``_``. Dots and underscores
+    at either end go, so no name is hidden or ``..``; Windows' reserved device
+    names get a ``_`` in front; long names are cut to :data:`NAME_CHARS`
+    characters; an empty result becomes ``site``. Names equal after this
+    (ignoring case, as Windows and macOS do) get ``~2``, ``~3``… in site order.
+
+    Examples
+    --------
+    >>> site_file_names(["S1", "../x", "CON", "s1", "工业园 A", "", "a/b"])
+    ['S1', 'x', '_CON', 's1~2', '工业园_A', 'site', 'a_b']
+    """
+    names: list[str] = []
+    taken: set[str] = set()
+    for site_id in site_ids:
+        text = unicodedata.normalize("NFKC", str(site_id))
+        stem = _UNSAFE.sub("_", text).lstrip("._")[:NAME_CHARS].rstrip("._") or "site"
+        if stem.split(".")[0].upper() in _RESERVED:
+            stem = "_" + stem
+        name, number = stem, 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem}~{number}"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def render_index(
+    result: CheckResult,
+    *,
+    lang: str = "zh",
+    tables: dict[str, ReportTable] | None = None,
+) -> str:
+    """Render report.html as the index of a large report.
+
+    Run facts, status counts, the summary table linking each site to its page
+    ``sites/<name>.html``, provenance; no site section and no map.
+
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    lang : {"zh", "en"}
+        The report's language.
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``, when
+        already built.
+    """
+    tables = tables if tables is not None else report_tables(result, lang)
+    names = site_file_names(result.site_ids)
+    links = {
+        site_id: f"{SITES_FOLDER}/{quote(name)}.html"
+        for site_id, name in zip(result.site_ids, names, strict=True)
     }
-    page = _environment().get_template("report.html.j2").render(**context)
-    return page.replace(_FONT_MARK, font_face_css(page), 1)
+    context = _page_context(result, lang, tables, links)
+    return _with_font(_environment().get_template("report.html.j2").render(**context))
+
+
+def write_site_pages(
+    result: CheckResult,
+    folder: str,
+    *,
+    lang: str = "zh",
+    maps: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    tables: dict[str, ReportTable] | None = None,
+) -> list[str]:
+    """Write each site's page ``<name>.html`` (and its map ``<name>.png``) into ``folder``.
+
+    The pages share one stylesheet, :data:`FONT_CSS`, embedding the font for
+    the characters of all of them (a font in every page would cost as much
+    as the maps). The maps are drawn in parallel (:func:`map_pngs`).
+
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    folder : str
+        An existing, empty folder.
+    lang : {"zh", "en"}
+        The report's language.
+    maps : bool
+        Draw the site maps.
+    progress : callable, optional
+        ``progress(done, total)`` after each site's page.
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``.
+
+    Returns
+    -------
+    list of str
+        The pages' file names, in site order.
+    """
+    tables = tables if tables is not None else report_tables(result, lang)
+    template = _environment().get_template("site.html.j2")
+    context = _page_context(result, lang, tables, {})
+    context.update(font_mark="", back_href=f"../{FILENAME}", font_css=FONT_CSS)
+    names = site_file_names(result.site_ids)
+    total = len(names)
+    if progress is not None:
+        progress(0, total)
+    images = map_pngs(result, lang=lang) if maps else None
+    records = _SiteRecords(tables)
+    characters: set[str] = set()
+    pages = []
+    for index, name in enumerate(names):
+        image = ""
+        if images is not None:
+            image = f"{name}.png"
+            with open(os.path.join(folder, image), "wb") as handle:
+                handle.write(next(images))
+            image = quote(image)
+        site = _site_view(result, tables, records, index, lang, image)
+        page = template.render(**context, site=site)
+        characters.update(page)
+        pages.append(f"{name}.html")
+        with open(os.path.join(folder, pages[-1]), "w", encoding="utf-8") as handle:
+            handle.write(page)
+        if progress is not None:
+            progress(index + 1, total)
+    with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
+        handle.write(font_face_css("".join(sorted(characters))) + "\n")
+    return pages
 
 
 def write_html(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
-    """Write report.html into ``directory`` and return its path."""
+    """Write report.html into ``directory`` and return its path.
+
+    Up to :data:`SINGLE_PAGE_SITES` sites, report.html is one self-contained
+    page; beyond, it is the index (:func:`render_index`) and each site has its
+    own page in ``sites/`` (:func:`write_site_pages`).
+    """
     lang = options.lang if options is not None else "zh"
+    progress = options.step("html") if options is not None else None
+    tables = options.tables(result) if options is not None else None
+    tables = tables if tables is not None else report_tables(result, lang)
     path = os.path.join(directory, FILENAME)
+    if len(result.site_ids) <= SINGLE_PAGE_SITES:
+        page = render_html(result, lang=lang, progress=progress, tables=tables)
+    else:
+        folder = os.path.join(directory, SITES_FOLDER)
+        os.mkdir(folder)
+        write_site_pages(result, folder, lang=lang, progress=progress, tables=tables)
+        page = render_index(result, lang=lang, tables=tables)
     with open(path, "w", encoding="utf-8") as handle:
-        progress = options.step("html") if options is not None else None
-        tables = options.tables(result) if options is not None else None
-        handle.write(render_html(result, lang=lang, progress=progress, tables=tables))
+        handle.write(page)
     return path

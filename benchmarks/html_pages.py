@@ -1,0 +1,106 @@
+"""report.html for many sites: the index page's size and the time to write it and open it.
+
+The sample county's 12 sites are copied, shifted by a few metres each time, up to ``--sites``
+sites; the copies are checked against the sample's layers and report.html is written as
+``landcheck check -f html`` writes it. The index of ``--sites`` sites is opened in headless
+Chromium (when installed) and the time to its DOM is measured; then the pages of the first
+``--pages`` sites are written, without the maps unless ``--maps`` (0.6 s of CPU a map; the maps
+do not enter the index). A measurement, not a test::
+
+    .venv/bin/python -m benchmarks.html_pages --sites 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+import geopandas as gpd
+from shapely import affinity
+
+from landcheck import check
+from landcheck.demo import SAMPLE_FILE, sample_layers
+from landcheck.io.sample_files import write_sample
+from landcheck.report.html import SITES_FOLDER, render_index, write_site_pages
+from landcheck.tables import inputs_table, report_tables, summary_table
+
+
+def _sites(gpkg: str, count: int) -> gpd.GeoDataFrame:
+    sample = gpd.read_file(gpkg, layer="sites")
+    rows = []
+    for i in range(count):
+        row = sample.iloc[i % len(sample)].copy()
+        copy = i // len(sample)
+        row["site_id"] = f"{row['site_id']}-{copy:04d}"
+        row["geometry"] = affinity.translate(row.geometry, 3.0 * (copy % 40), 3.0 * (copy // 40))
+        rows.append(row)
+    return gpd.GeoDataFrame(rows, crs=sample.crs)
+
+
+def _open_seconds(path: str, work: str) -> float | None:
+    browser = next(
+        (shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None
+    )
+    if browser is None:
+        return None
+    command = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        f"--user-data-dir={os.path.join(work, 'profile')}",
+        "--proxy-server=127.0.0.1:9",
+        "--dump-dom",
+        "file://" + path,
+    ]
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, check=True, timeout=600)
+    seconds = time.perf_counter() - start
+    assert b'data-table="summary"' in done.stdout
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=10_000, help="sites of the index")
+    parser.add_argument("--pages", type=int, default=200, help="sites whose pages are written")
+    parser.add_argument("--maps", action="store_true", help="draw the maps too")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="landcheck-html-") as work:
+        write_sample(os.path.join(work, "sample"))
+        gpkg = os.path.join(work, "sample", SAMPLE_FILE)
+        sites = _sites(gpkg, args.sites)
+        start = time.perf_counter()
+        result = check(sites, layers=sample_layers(gpkg))
+        print(f"check: {args.sites} sites, {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        # the index draws only these two tables (report_tables builds every table)
+        tables = {"summary": summary_table(result, "zh"), "inputs": inputs_table(result, "zh")}
+        index = os.path.join(work, "report.html")
+        with open(index, "w", encoding="utf-8") as handle:
+            handle.write(render_index(result, tables=tables))
+        size = os.path.getsize(index)
+        print(f"index: {time.perf_counter() - start:.1f} s, {size / 1e6:.2f} MB")
+        seconds = _open_seconds(index, work)
+        shown = "no browser" if seconds is None else f"{seconds:.1f} s"
+        print(f"open in headless Chromium: {shown}")
+        part = check(sites.iloc[: args.pages], layers=sample_layers(gpkg))
+        start = time.perf_counter()
+        tables = report_tables(part, "zh")
+        print(f"report_tables: {args.pages} sites, {time.perf_counter() - start:.1f} s")
+        folder = os.path.join(work, SITES_FOLDER)
+        os.mkdir(folder)
+        start = time.perf_counter()
+        write_site_pages(part, folder, maps=args.maps, tables=tables)
+        pages = sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder))
+        seconds = time.perf_counter() - start
+        print(f"site pages: {args.pages}, {seconds:.1f} s, {pages / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The index and a site page of a paged report.html, opened in headless Chromium offline."""
+
+from __future__ import annotations
+
+import pytest
+from report_case import result
+from test_report_browser import chromium, page_requests
+
+from landcheck.report import write_report
+
+pytestmark = pytest.mark.browser
+
+# Reports the loaded fonts and the map's decoded width into the DOM (added to a copy only).
+PROBE = (
+    "<script>window.addEventListener('load',function(){document.fonts.ready.then(function(){"
+    "var s=[];document.fonts.forEach(function(f){s.push(f.family.replace(/['\"]/g,'')+':'+"
+    "f.status)});var i=document.querySelector('figure.map img');document.body.setAttribute("
+    "'data-probe',s.join(',')+';map:'+(i?i.naturalWidth:-1))})});</script>"
+)
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory):
+    """The two-site report case with the index threshold lowered to one site."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr("landcheck.report.html.SINGLE_PAGE_SITES", 1)
+    try:
+        folder = tmp_path_factory.mktemp("paged") / "report"
+        write_report(result(), folder, formats="html")
+    finally:
+        patch.undo()
+    return folder
+
+
+def test_index_opens_offline_and_links_every_site(paged, tmp_path):
+    netlog = tmp_path / "index.json"
+    dom = chromium(tmp_path, (paged / "report.html").as_uri(), "--dump-dom", netlog=netlog)
+    assert page_requests(netlog) == []
+    assert '<a href="sites/S1.html">S1</a>' in dom and '<a href="sites/S2.html">S2</a>' in dom
+    assert "数据来源与运行参数" in dom and "data-site-id" not in dom
+
+
+def test_site_page_opens_with_its_map_and_font(paged, tmp_path):
+    page = paged / "sites" / "S1.html"
+    probe = paged / "sites" / "probe.html"  # beside the page, so its relative links resolve
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8"
+    )
+    try:
+        netlog = tmp_path / "site.json"
+        dom = chromium(tmp_path, probe.as_uri(), "--dump-dom", netlog=netlog)
+    finally:
+        probe.unlink()
+    assert page_requests(netlog) == []  # the map and font.css come from the folder
+    assert 'data-site-id="S1"' in dom and "占用地类面积统计表" in dom
+    assert "Landcheck Sans:loaded" in dom
+    width = int(dom.split(";map:")[1].split('"')[0])
+    assert width >= 800  # the PNG beside the page decoded (1386 px at 110 dpi)

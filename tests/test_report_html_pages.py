@@ -1,0 +1,178 @@
+"""report.html for many sites: an index page and one page per site, with safe file names."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html import escape
+from urllib.parse import unquote
+
+import pytest
+from common import county, sites, square
+from report_case import layers, result
+
+import landcheck
+from landcheck.errors import OutputExistsError
+from landcheck.io.output import atomic_folder
+from landcheck.report import write_report
+from landcheck.report.html import (
+    FONT_CSS,
+    NAME_CHARS,
+    SINGLE_PAGE_SITES,
+    SITES_FOLDER,
+    render_index,
+    site_file_names,
+)
+
+SAFE = re.compile(r"^[\w.~-]+$")
+HOSTILE = ["../x", "CON", "con.txt", "L" * 300, "a/b", "a_b", "A_B", "工业园 甲", "<b>x</b>", ".."]
+COUNT = 60
+
+
+def many_sites() -> landcheck.CheckResult:
+    """60 squares of 20 x 20 m (0.04 ha) in a 12 x 5 grid over the report case's layers."""
+    frame = sites(*(square((i % 12) * 90, (i // 12) * 30, 20) for i in range(COUNT)))
+    frame["site_id"] = HOSTILE + [f"P{i:02d}" for i in range(len(HOSTILE), COUNT)]
+    return landcheck.check(frame, layers=layers(), area_method="planar", coverage=county())
+
+
+@pytest.fixture(scope="module")
+def case():
+    return many_sites()
+
+
+@pytest.fixture(scope="module")
+def folder(case, tmp_path_factory):
+    events = []
+    target = tmp_path_factory.mktemp("pages") / "report"
+    write_report(case, target, formats="html", progress=lambda *e: events.append(e))
+    return target, events
+
+
+def links(index: str) -> list[str]:
+    return [unquote(h) for h in re.findall(r'<a href="(sites/[^"]+)">', index)]
+
+
+def test_more_sites_than_the_threshold_make_an_index_and_a_page_each(case, folder):
+    target, _ = folder
+    assert COUNT > SINGLE_PAGE_SITES == 50
+    index = (target / "report.html").read_text(encoding="utf-8")
+    hrefs = links(index)
+    names = site_file_names(case.site_ids)
+    assert hrefs == [f"{SITES_FOLDER}/{name}.html" for name in names]
+    assert len(set(hrefs)) == COUNT
+    assert "data-site-id" not in index and "data:image/png" not in index
+    assert "数据来源与运行参数" in index  # run facts and inputs stay on the index
+    for item in ("禁止", "无法判定"):
+        assert item in index
+    counts = re.findall(r'<div class="count edge-(\w+)"><b>(\d+)</b>', index)
+    assert dict(counts)["prohibited"] == "11" and dict(counts)["unknown"] == "49"
+
+
+def test_each_site_page_has_its_map_findings_and_tables(case, folder):
+    target, _ = folder
+    pages = target / SITES_FOLDER
+    for site_id, name in zip(case.site_ids, site_file_names(case.site_ids), strict=True):
+        page = (pages / f"{name}.html").read_text(encoding="utf-8")
+        assert f'data-site-id="{escape(site_id)}"' in page
+        image = re.search(r'<img alt="[^"]*" src="([^"]+)">', page).group(1)
+        assert unquote(image) == f"{name}.png"
+        assert (pages / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert "审查意见" in page and "占用地类面积统计表" in page and "须提交材料" in page
+        assert f'<link rel="stylesheet" href="{FONT_CSS}">' in page
+        assert '<a class="back" href="../report.html">' in page
+    first = (pages / "x.html").read_text(encoding="utf-8")  # site "../x" at (0, 0): paddy
+    assert "永久基本农田" in first and "0.0400" in first  # 20 x 20 m = 0.0400 ha
+    css = (pages / FONT_CSS).read_text(encoding="utf-8")
+    assert css.startswith("@font-face{font-family:'Landcheck Sans';src:url(data:font/woff;base64,")
+
+
+def test_hostile_site_ids_give_safe_unique_names_inside_the_folder(case, folder):
+    target, _ = folder
+    names = site_file_names(case.site_ids)
+    assert names[: len(HOSTILE)] == [
+        "x",
+        "_CON",
+        "_con.txt",
+        "L" * NAME_CHARS,
+        "a_b",
+        "a_b~2",
+        "A_B~3",
+        "工业园_甲",
+        "b_x_b",
+        "site",
+    ]
+    assert len({n.casefold() for n in names}) == COUNT
+    pages = os.path.realpath(target / SITES_FOLDER)
+    for name in names:
+        assert SAFE.match(name) and not name.startswith(".")
+        path = os.path.realpath(os.path.join(pages, f"{name}.html"))
+        assert os.path.dirname(path) == pages
+    written = set(os.listdir(pages))
+    expected = {f"{n}.html" for n in names} | {f"{n}.png" for n in names}
+    assert written == expected | {FONT_CSS, ".landcheck"}
+    page = (target / SITES_FOLDER / "b_x_b.html").read_text(encoding="utf-8")
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_index_size_does_not_depend_on_the_maps(case, folder):
+    target, _ = folder
+    index = (target / "report.html").read_text(encoding="utf-8")
+    assert index == render_index(case)  # the index is built without any map
+    pages = target / SITES_FOLDER
+    maps = sum(os.path.getsize(pages / n) for n in os.listdir(pages) if n.endswith(".png"))
+    assert maps > 1_000_000 and len(index.encode()) < 1_000_000
+
+
+def test_progress_per_site(folder):
+    _, events = folder
+    html = [e for e in events if e[0] == "write:html"]
+    assert html[0] == ("write:html", 0, COUNT) and html[-1] == ("write:html", COUNT, COUNT)
+    assert [e[1] for e in html] == list(range(COUNT + 1))
+
+
+def test_the_pages_are_listed_in_a_marker_of_their_own(folder):
+    target, _ = folder
+    marker = json.loads((target / SITES_FOLDER / ".landcheck").read_text(encoding="utf-8"))
+    assert len(marker["entries"]) == 2 * COUNT + 1 and FONT_CSS in marker["entries"]
+    assert marker["kind"] == "report"
+    top = json.loads((target / ".landcheck").read_text(encoding="utf-8"))
+    assert top["entries"] == ["report.html", SITES_FOLDER]
+
+
+def test_overwrite_replaces_the_pages_but_not_a_stray_file(tmp_path, monkeypatch):
+    monkeypatch.setattr("landcheck.report.html.SINGLE_PAGE_SITES", 1)
+    small = result()
+    target = tmp_path / "report"
+    write_report(small, target, formats="html")
+    assert sorted(os.listdir(target / SITES_FOLDER)) == [
+        ".landcheck",
+        "S1.html",
+        "S1.png",
+        "S2.html",
+        "S2.png",
+        FONT_CSS,
+    ]
+    write_report(small, target, formats="html", overwrite=True)  # its own pages: replaced
+    (target / SITES_FOLDER / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputExistsError, match=r"notes\.txt"):
+        write_report(small, target, formats="html", overwrite=True)
+    assert (target / SITES_FOLDER / "notes.txt").read_text(encoding="utf-8") == "mine"
+    os.remove(target / SITES_FOLDER / "notes.txt")
+    monkeypatch.undo()  # two sites, the default threshold: back to one page
+    write_report(small, target, formats="html", overwrite=True)
+    assert sorted(os.listdir(target)) == [".landcheck", "report.html"]
+
+
+def test_a_folder_inside_gets_a_marker_unless_it_has_its_own(tmp_path):
+    target = tmp_path / "outer"
+    with atomic_folder(target, kind="outer") as staging:
+        with atomic_folder(os.path.join(staging, "inner"), kind="inner") as inner:
+            open(os.path.join(inner, "a.txt"), "w").close()
+        os.mkdir(os.path.join(staging, "plain"))
+        open(os.path.join(staging, "plain", "b.txt"), "w").close()
+    inner = json.loads((target / "inner" / ".landcheck").read_text(encoding="utf-8"))
+    plain = json.loads((target / "plain" / ".landcheck").read_text(encoding="utf-8"))
+    assert (inner["kind"], inner["entries"]) == ("inner", ["a.txt"])
+    assert (plain["kind"], plain["entries"]) == ("outer", ["b.txt"])
