@@ -448,6 +448,7 @@ def evaluate_site(
     Examples
     --------
     >>> from landcheck.measure import unavailable_layer
+    >>> from landcheck.units import Area
     >>> from landcheck.io.profiles import load_profile
     >>> profile = load_profile()
     >>> area = Area(10_000.0, 9_998.0)
