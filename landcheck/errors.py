@@ -9,7 +9,7 @@ are and exits with code 1.
 from __future__ import annotations
 
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 __all__ = [
@@ -24,7 +24,9 @@ __all__ = [
     "OutputError",
     "OutputExistsError",
     "ProfileError",
+    "key_name",
     "shown",
+    "unknown_keys",
 ]
 
 SHOWN_CHARS = 120
@@ -54,6 +56,33 @@ def shown(value: Any) -> str:
     """
     text = _SHOWN.repr(value)
     return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
+def key_name(value: Any) -> str:
+    """A key or id as it appears in a message's location (``layers.farmland``), cut to 60.
+
+    Examples
+    --------
+    >>> key_name("farmland"), key_name(3), len(key_name("k" * 500))
+    ('farmland', '3', 60)
+    """
+    text = value if isinstance(value, str) else shown(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def unknown_keys(given: Mapping[Any, Any], allowed: Collection[str], where: str) -> list[str]:
+    """One problem per key of ``given`` outside ``allowed``, naming where it is.
+
+    Examples
+    --------
+    >>> unknown_keys({"kind": 1, "knid": 2}, {"kind", "title"}, "layers.farmland")
+    ['layers.farmland.knid: unknown key; allowed: kind, title']
+    """
+    listed = ", ".join(sorted(allowed))
+    return [
+        f"{where}.{key_name(key)}: unknown key; allowed: {listed}"
+        for key in sorted(set(given) - set(allowed), key=str)
+    ]
 
 
 class LandcheckError(Exception):

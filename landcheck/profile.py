@@ -29,7 +29,7 @@ from typing import Any
 from landcheck.classify import BUILTIN_TABLES
 from landcheck.classify.choices import category_choice_problems
 from landcheck.classify.systems import AUTO
-from landcheck.errors import ProfileError, shown
+from landcheck.errors import ProfileError, key_name, shown, unknown_keys
 from landcheck.profile_parts import (
     ANALYSIS_BOUNDS,
     FIELD_ROLES,
@@ -215,13 +215,7 @@ def rule_location(index: int, rule_id: str) -> str:
     >>> rule_location(3, "eco_redline")
     'rules[3] (eco_redline)'
     """
-    return f"rules[{index}] ({_name(rule_id)})"
-
-
-def _name(value: Any) -> str:
-    """A key or id as it appears in a message's location, cut to 60 characters."""
-    text = value if isinstance(value, str) else shown(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return f"rules[{index}] ({key_name(rule_id)})"
 
 
 def _is_number(value: Any) -> bool:
@@ -247,8 +241,7 @@ def _coverage(raw: Any, problems: list[str]) -> CoverageSpec | None:
     if not isinstance(raw, Mapping):
         problems.append("coverage: expected a mapping with 'source' (PATH or PATH:LAYER)")
         return None
-    for key in sorted(set(raw) - {"source", "title"}, key=str):
-        problems.append(f"coverage.{_name(key)}: unknown key; allowed: source, title")
+    problems.extend(unknown_keys(raw, {"source", "title"}, "coverage"))
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         problems.append(
@@ -316,7 +309,7 @@ class _ProfileParser:
         title = _text(data.get("title", name), "title", self.problems)
         analysis = self._analysis(data.get("analysis"))
         classes = {
-            str(k): _text(v, f"project_classes.{_name(k)}", self.problems)
+            str(k): _text(v, f"project_classes.{key_name(k)}", self.problems)
             for k, v in self._mapping(data.get("project_classes"), "project_classes").items()
         }
         project_types = parse_project_types(data.get("project_types"), self.problems)
@@ -390,10 +383,7 @@ class _ProfileParser:
     def _analysis(self, raw: Any) -> AnalysisOptions:
         raw = self._mapping(raw, "analysis")
         allowed = {"crs", "area_method", "sliver", "declared_area_tolerance"}
-        for key in sorted(set(raw) - allowed, key=str):
-            self.problems.append(
-                f"analysis.{_name(key)}: unknown key; allowed: {', '.join(sorted(allowed))}"
-            )
+        self.problems.extend(unknown_keys(raw, allowed, "analysis"))
         options = AnalysisOptions()
         method = options.area_method
         try:
@@ -401,10 +391,7 @@ class _ProfileParser:
         except ValueError as ex:
             self.problems.append(f"analysis.area_method: {ex}")
         sliver = self._mapping(raw.get("sliver"), "analysis.sliver")
-        for key in sorted(set(sliver) - {"area_m2", "width_m"}, key=str):
-            self.problems.append(
-                f"analysis.sliver.{_name(key)}: unknown key; allowed: area_m2, width_m"
-            )
+        self.problems.extend(unknown_keys(sliver, {"area_m2", "width_m"}, "analysis.sliver"))
         defaults = {
             "sliver.area_m2": options.sliver_area_m2,
             "sliver.width_m": options.sliver_width_m,
@@ -446,15 +433,12 @@ class _ProfileParser:
             return {}
         layers = {}
         for key, spec in raw.items():
-            where = f"layers.{_name(key)}"
+            where = f"layers.{key_name(key)}"
             if not isinstance(spec, Mapping):
                 self.problems.append(f"{where}: expected a mapping with at least 'kind'")
                 continue
             allowed = {"kind", "title", "source", "fields", "classification", "category_choices"}
-            for extra in sorted(set(spec) - allowed, key=str):
-                self.problems.append(
-                    f"{where}.{_name(extra)}: unknown key; allowed: {', '.join(sorted(allowed))}"
-                )
+            self.problems.extend(unknown_keys(spec, allowed, where))
             kind = spec.get("kind")
             if kind not in LAYER_KINDS:
                 self.problems.append(
@@ -465,7 +449,7 @@ class _ProfileParser:
             for role, names in self._mapping(spec.get("fields"), f"{where}.fields").items():
                 if role not in FIELD_ROLES:
                     self.problems.append(
-                        f"{where}.fields.{_name(role)}: unknown role; "
+                        f"{where}.fields.{key_name(role)}: unknown role; "
                         f"roles: {', '.join(FIELD_ROLES)}"
                     )
                     continue
@@ -503,7 +487,7 @@ class _ProfileParser:
         if not isinstance(document, Mapping):
             return "preexam"
         for extra in sorted(set(document) - {"zh", "en", "stage"}, key=str):
-            self.problems.append(f"{where}.{_name(extra)}: unknown key; allowed: en, stage, zh")
+            self.problems.append(f"{where}.{key_name(extra)}: unknown key; allowed: en, stage, zh")
         stage = document.get("stage", "preexam")
         if stage not in STAGES:
             self.problems.append(
@@ -544,10 +528,7 @@ class _ProfileParser:
             self.problems.append(f"{where}: expected a mapping")
             return None
         allowed = {"id", "check", "layer", "title", "params", "basis", "outcomes"}
-        for extra in sorted(set(raw) - allowed, key=str):
-            self.problems.append(
-                f"{where}.{_name(extra)}: unknown key; allowed: {', '.join(sorted(allowed))}"
-            )
+        self.problems.extend(unknown_keys(raw, allowed, where))
         rule_id = raw.get("id")
         if not isinstance(rule_id, str) or not rule_id:
             self.problems.append(f"{where}.id: required")
@@ -572,7 +553,7 @@ class _ProfileParser:
                 continue
             for extra in sorted(set(item) - {"zh", "en", "date", "mark"}, key=str):
                 self.problems.append(
-                    f"{where}.basis[{j}].{_name(extra)}: unknown key "
+                    f"{where}.basis[{j}].{key_name(extra)}: unknown key "
                     "(quote texts that contain commas)"
                 )
             date = str(item.get("date", ""))
@@ -593,7 +574,7 @@ class _ProfileParser:
             basis.append(Basis(text, date, str(mark)))
         outcomes = {}
         for name, spec in self._mapping(raw.get("outcomes"), f"{where}.outcomes").items():
-            owhere = f"{where}.outcomes.{_name(name)}"
+            owhere = f"{where}.outcomes.{key_name(name)}"
             if not isinstance(spec, Mapping):
                 self.problems.append(f"{owhere}: expected a mapping with status, zh, en")
                 continue

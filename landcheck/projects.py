@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from landcheck.errors import shown
+from landcheck.errors import key_name, shown, unknown_keys
 
 __all__ = [
     "ANY_TYPE",
@@ -247,12 +247,11 @@ def parse_project_types(raw: Any, problems: list[str]) -> dict[str, ProjectType]
     names: dict[str, str] = {}
     allowed = {"zh", "en", "aliases", "group", "linear"}
     for key, spec in raw.items():
-        where = f"project_types.{shown(key) if not isinstance(key, str) else key}"
+        where = f"project_types.{key_name(key)}"
         if not isinstance(spec, Mapping):
             problems.append(f"{where}: expected a mapping with zh, en, group")
             continue
-        for extra in sorted(set(spec) - allowed, key=str):
-            problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        problems.extend(unknown_keys(spec, allowed, where))
         zh, en = _bilingual(spec, where, problems)
         group = spec.get("group", "other")
         if group not in GROUPS:
@@ -288,7 +287,7 @@ def parse_legacy_classes(
         return {}
     mapping = {}
     for key, value in raw.items():
-        where = f"legacy_classes.{key}"
+        where = f"legacy_classes.{key_name(key)}"
         if key not in classes:
             problems.append(f"{where}: not a key of project_classes ({', '.join(classes)})")
         if not isinstance(value, str) or value not in types:
@@ -303,8 +302,7 @@ def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list
     if not isinstance(raw, Mapping):
         problems.append(f"{where}: expected a mapping with id, zh, en, types")
         return ListItem("", "", "", ())
-    for extra in sorted(set(raw) - allowed, key=str):
-        problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+    problems.extend(unknown_keys(raw, allowed, where))
     zh, en = _bilingual(raw, where, problems)
     item_types = _words(raw.get("types"), f"{where}.types", problems)
     if not item_types:
@@ -357,12 +355,11 @@ def parse_lists(
     lists = {}
     allowed = {"zh", "en", "source", "items"}
     for key, spec in raw.items():
-        where = f"lists.{key}"
+        where = f"lists.{key_name(key)}"
         if not isinstance(spec, Mapping):
             problems.append(f"{where}: expected a mapping with zh, en, source, items")
             continue
-        for extra in sorted(set(spec) - allowed, key=str):
-            problems.append(f"{where}.{extra}: unknown key; allowed: {', '.join(sorted(allowed))}")
+        problems.extend(unknown_keys(spec, allowed, where))
         zh, en = _bilingual(spec, where, problems)
         source = spec.get("source")
         source_zh, source_en = _bilingual(source, f"{where}.source", problems)
