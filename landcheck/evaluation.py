@@ -226,6 +226,7 @@ def check(
     workers: int | None = None,
     facts: Mapping[str, Any] | None = None,
     stage: str = "preexam",
+    standards_table: str | os.PathLike[str] | None = None,
 ) -> CheckResult:
     """Pre-examine project sites against the profile's constraint layers.
 
@@ -290,6 +291,11 @@ def check(
     stage : {"preexam", "approval"}
         The stage of the application: at ``preexam`` (用地预审) the documents
         of 报批 are listed apart as ``documents_later``.
+    standards_table : path, optional
+        A land-use standard index table (UTF-8 CSV, docs/profile.md): bounds
+        by industry code and land grade, and sector tables by project type;
+        it replaces the table the profile's ``land_use_standard`` rule names.
+        findings.json lists it among the inputs with its SHA-256.
 
     Returns
     -------
@@ -337,6 +343,7 @@ def check(
         datum_shift=datum_shift,
         coverage=coverage,
         facts=facts,
+        standards_table=standards_table,
     )
     return _evaluate_with(run, runner, progress, stage)
 

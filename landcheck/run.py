@@ -49,6 +49,7 @@ from landcheck.inputs import (
 )
 from landcheck.io import InputRecord
 from landcheck.io.profiles import resolve_profile
+from landcheck.io.standards_table import attach_standards_table
 from landcheck.layers import LayerFeatures
 from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
@@ -157,7 +158,8 @@ class Run:
     measuring : SiteMeasuring
         The CRS each site's planar areas are measured in.
     records : tuple of InputRecord
-        Provenance of the sites' sources.
+        Provenance of the sites' sources, then of the land-use standard's index
+        tables read (role ``standards_table``).
     notes : tuple of str
         What reading and preparing the sites had to say (warnings).
     assume_crs : CRS or None
@@ -236,7 +238,7 @@ class Run:
             sites=frame,
             facts=tuple(facts),
             measuring=measuring,
-            records=tuple(records),
+            records=(*records, *(r for r in self.records if r.role == "standards_table")),
             notes=tuple(notes.messages),
         )
 
@@ -301,6 +303,7 @@ def prepare(
     coverage: LayerInput = None,
     what: str = "sites",
     facts: Mapping[str, Any] | None = None,
+    standards_table: str | os.PathLike[str] | None = None,
 ) -> Run:
     """Prepare a run: read the sites, resolve the layers, choose the analysis CRS.
 
@@ -315,6 +318,9 @@ def prepare(
         The sites (or an area of interest, candidates… for the selection tools).
     profile, layers, id_field, crs, area_method, width, encoding, datum_shift, coverage, facts
         As for :func:`landcheck.check`.
+    standards_table : path, optional
+        As for :func:`landcheck.check`: read here, into the profile's
+        ``land_use_standard`` rules, its record among :attr:`Run.records`.
     what : str
         What the polygons are, for messages (``"area of interest"``…).
 
@@ -342,6 +348,7 @@ def prepare(
     _check_sites_argument(sites)
     with collecting() as notes:
         resolved, given = declare_layers(resolve_profile(profile), layers)
+        resolved, table_records = attach_standards_table(resolved, standards_table)
         given_project = given_facts(facts, resolved)
         changes: dict[str, Any] = {}
         if crs is not None:
@@ -394,7 +401,7 @@ def prepare(
         crs_reason=reason,
         sites=frame,
         measuring=measuring,
-        records=tuple(records),
+        records=(*records, *table_records),
         notes=tuple(notes.messages),
         assume_crs=assume_crs,
         datum_shift=shift,

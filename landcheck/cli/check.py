@@ -25,6 +25,7 @@ from landcheck.cli.options import (
     project_type_option,
     scheduler_option,
     stage_option,
+    standards_table_option,
     width_option,
     workers_option,
 )
@@ -128,6 +129,7 @@ def _check_project_type(facts: dict[str, str], profile: str) -> None:
 @lang_option
 @fail_on_option
 @coverage_option
+@standards_table_option
 @engine_option
 @scheduler_option
 @workers_option
@@ -158,6 +160,7 @@ def check_command(
     lang: str,
     fail_on: str | None,
     coverage: str | None = None,
+    standards_table: str | None = None,
     engine: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
@@ -197,6 +200,7 @@ def check_command(
                 workers=workers,
                 facts=facts,
                 stage=stage,
+                standards_table=standards_table,
             )
 
     def written(result: CheckResult, output: str, **kw: Any) -> dict[str, str]:
@@ -207,7 +211,7 @@ def check_command(
     finish(
         ctx,
         run,
-        inputs=run.inputs(*sites, more=[coverage] if coverage else []),
+        inputs=run.inputs(*sites, more=[coverage, standards_table]),
         tool=checked,
         write=written,
         show=print_summary,

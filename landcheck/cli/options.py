@@ -36,6 +36,7 @@ option                 commands                                default; accepted
 ``--project-id``       check                                   the sites'; one project
 ``--confirmation-ref`` check                                   the sites'; a document
 ``--central-ref``      check                                   the sites'; a document
+``--standards-table``  check                                   the profile's; a CSV file
 ``--to-crs``           convert                                 the input's CRS
 ``--out-encoding``     convert                                 utf-8 (TXT), UTF-8 (shapefile)
 ``--name-field``       convert                                 name, XMMC, DKMC…
@@ -138,6 +139,7 @@ __all__ = [
     "seed_option",
     "spacing_option",
     "stage_option",
+    "standards_table_option",
     "step_option",
     "to_crs_option",
     "txt_encoding_option",
@@ -544,6 +546,12 @@ coverage_option = _value(
     "Polygons of the area the layers describe (e.g. the county boundary); a site outside it "
     "gets unknown for checks that rest on the absence of features. Default: the profile's "
     "coverage, else the land-use survey's extent, else each layer's extent.",
+)
+standards_table_option = _value(
+    "--standards-table",
+    "PATH",
+    "Land-use standard index table (UTF-8 CSV, docs/profile.md): bounds by industry code "
+    "and land grade, sector tables by project type. Default: the profile's, if it names one.",
 )
 engine_option = _choice(
     "--engine",

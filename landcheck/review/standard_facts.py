@@ -28,9 +28,15 @@ FACT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "green_area": ("green_area_m2", "绿地面积", "LDMJ"),
     "industry_code": ("industry_code", "行业代码", "国民经济行业代码", "HYDM"),
     "land_grade": ("land_grade", "土地等别", "TDDB"),
+    "length_km": ("length_km", "线路长度", "线路长度（公里）", "XLCD"),
+    "scale": ("scale", "建设规模", "JSGM"),
+    "project_grade": ("project_grade", "工程等级", "技术等级", "GCDJ"),
+    "site_part": ("site_part", "用地部位", "工程部位", "YDBW"),
 }
 """Fact → site field names, first present wins (case-insensitive). Areas in m², investment
-in 万元 (10,000 yuan), the industry code of GB/T 4754."""
+in 万元 (10,000 yuan), the industry code of GB/T 4754, the length of a linear project in km,
+its scale in the unit of the index table's row, its grade as the table names it (一级公路,
+220kV), the part of the works the site is (淹没区, 塔基)."""
 
 FACT_TITLES: Mapping[str, Text] = {
     "total_investment": Text("总投资（万元）", "total investment (10,000 yuan)"),
@@ -45,9 +51,21 @@ FACT_TITLES: Mapping[str, Text] = {
     "green_area": Text("绿地面积（平方米）", "green area (m²)"),
     "industry_code": Text("行业代码（GB/T 4754）", "industry code (GB/T 4754)"),
     "land_grade": Text("土地等别", "land grade"),
+    "length_km": Text("线路长度（公里）", "length (km)"),
+    "scale": Text("建设规模", "scale of the project"),
+    "project_grade": Text("工程等级", "grade of the works"),
+    "site_part": Text("用地部位", "part of the works"),
 }
 
-_NUMBERS = ("total_investment", "floor_area", "footprint", "office_area", "green_area")
+_NUMBERS = (
+    "total_investment",
+    "floor_area",
+    "footprint",
+    "office_area",
+    "green_area",
+    "length_km",
+    "scale",
+)
 
 
 @dataclass(frozen=True)

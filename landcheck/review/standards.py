@@ -3,42 +3,68 @@
 Land Administration Law art. 52 and its 实施条例 arts. 14–15 [V] make the
 land-use standard a pre-examination item. For industrial projects the
 《工业项目建设用地控制指标》 (国土资发〔2008〕24号) [P] sets, besides 投资强度
-and 容积率 by industry and land grade (its tables 1–2, not shipped: a profile
-sets ``min_investment_wan_per_ha`` and ``min_plot_ratio`` for its region and
-industry), 建筑系数 ≥ 30 % and 行政办公及生活服务设施用地 ≤ 7 % of the site;
-its 绿地率 ≤ 20 % is [U] here, so exceeding it is only a note. A project of
-another class has no index in the profile: the finding says so (sector tables
-such as roads or power lines are the user's data), unless it is smaller than
-the profile's ``exempt_below_ha``, the size under which a province exempts a
-project from the land-saving evaluation [P] (0, the built-in value: none).
+and 容积率 by industry and land grade (its tables 1–2, not shipped), 建筑系数
+≥ 30 % and 行政办公及生活服务设施用地 ≤ 7 % of the site; its 绿地率 ≤ 20 % is
+[U] here, so exceeding it is only a note. Bounds come from the profile
+(``min_investment_wan_per_ha``, ``min_plot_ratio``…) and from a user's index
+table (:mod:`landcheck.review.index_table`: by industry code and land grade,
+and sector tables by project type and grade — land per kilometre or per unit
+of scale); a table row wins over the profile, and the finding says which
+source set each bound. A project type the profile and the table hold no index
+for gets "no index", unless a province exempts it (profile switches, all off
+in the built-in profile [P]: under ``exempt_below_ha``; the 淹没区 of a water
+project, ``exempt_inundation_types``; the 塔基 of a power line,
+``exempt_tower_base_types``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from landcheck.profile import Text
-from landcheck.review.standard_facts import FACT_TITLES, read_standard_facts
+from landcheck.review.common import matches
+from landcheck.review.index_table import IndexTable, industry_code, land_grade
+from landcheck.review.standard_facts import FACT_TITLES, StandardFacts, read_standard_facts
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["EVALUATORS", "LAND_USE_STANDARD", "indicators"]
+__all__ = ["EVALUATORS", "INUNDATION_WORDS", "LAND_USE_STANDARD", "TOWER_WORDS", "indicators"]
 
-_NEEDED = ("footprint", "office_area")
+INUNDATION_WORDS = ("淹没区", "水库淹没区", "淹没区用地", "inundation", "inundation area")
+"""Values of a site's ``site_part`` (用地部位) naming a reservoir's inundation area."""
+
+TOWER_WORDS = ("塔基", "塔基用地", "杆塔基础", "tower base", "tower bases")
+"""Values of a site's ``site_part`` naming the tower bases of a power line."""
+
+_FACT_OF = {
+    "building_coefficient_pct": "footprint",
+    "office_share_pct": "office_area",
+    "green_share_pct": "green_area",
+    "plot_ratio": "floor_area",
+    "investment_wan_per_ha": "total_investment",
+    "land_ha_per_km": "length_km",
+    "land_ha_per_unit": "scale",
+}
+_PROFILE = Text("本配置", "this profile")
 
 
-def indicators(numbers: dict[str, float], site_m2: float) -> dict[str, float]:
+def indicators(numbers: Mapping[str, float], site_m2: float) -> dict[str, float]:
     """The indicators the facts allow, for a site of ``site_m2`` square metres.
 
-    Shares in per cent, 容积率 as a ratio, 投资强度 in 万元 per hectare.
+    Shares in per cent, 容积率 as a ratio, 投资强度 in 万元 per hectare, land
+    per km (``length_km``) and per unit of scale (``scale``) in hectares.
 
     Examples
     --------
     >>> indicators({"footprint": 4_000.0, "office_area": 500.0, "total_investment": 3_000.0},
     ...            10_000.0)
     {'building_coefficient_pct': 40.0, 'office_share_pct': 5.0, 'investment_wan_per_ha': 3000.0}
+    >>> indicators({"length_km": 4.0}, 100_000.0)
+    {'land_ha_per_km': 2.5}
     """
     out = {}
+    ha = site_m2 / M2_PER_HA
     for fact, name, scale in (
         ("footprint", "building_coefficient_pct", 100.0 / site_m2),
         ("office_area", "office_share_pct", 100.0 / site_m2),
@@ -48,94 +74,266 @@ def indicators(numbers: dict[str, float], site_m2: float) -> dict[str, float]:
     ):
         if fact in numbers:
             out[name] = numbers[fact] * scale
+    for fact, name in (("length_km", "land_ha_per_km"), ("scale", "land_ha_per_unit")):
+        if numbers.get(fact, 0.0) > 0.0:
+            out[name] = ha / numbers[fact]
     return out
 
 
 _LABELS = {
-    "building_coefficient_pct": ("建筑系数 {:.2f}%", "building coefficient {:.2f}%"),
+    "building_coefficient_pct": (("建筑系数", "building coefficient"), "{:.2f}%"),
     "office_share_pct": (
-        "行政办公及生活服务设施用地比重 {:.2f}%",
-        "office and living share {:.2f}%",
+        ("行政办公及生活服务设施用地比重", "office and living share"),
+        "{:.2f}%",
     ),
-    "green_share_pct": ("绿地率 {:.2f}%", "green ratio {:.2f}%"),
-    "plot_ratio": ("容积率 {:.2f}", "plot ratio {:.2f}"),
-    "investment_wan_per_ha": ("投资强度 {:.1f} 万元/公顷", "investment {:.1f} (10,000 yuan)/ha"),
+    "green_share_pct": (("绿地率", "green ratio"), "{:.2f}%"),
+    "plot_ratio": (("容积率", "plot ratio"), "{:.2f}"),
+    "investment_wan_per_ha": (
+        ("投资强度", "investment"),
+        "{:.1f} 万元/公顷|{:.1f} (10,000 yuan)/ha",
+    ),
+    "land_ha_per_km": (("每公里用地", "land per km"), "{:.4f} 公顷/公里|{:.4f} ha/km"),
+    "land_ha_per_unit": (("单位规模用地", "land per unit"), "{:.4f} 公顷/{unit}|{:.4f} ha/{unit}"),
 }
 
 
-def _listed(values: dict[str, float], names: list[str]) -> Text:
-    zh = "、".join(_LABELS[n][0].format(values[n]) for n in names)
-    en = ", ".join(_LABELS[n][1].format(values[n]) for n in names)
+def _value(name: str, value: float, lang: int, unit: str = "") -> str:
+    """An indicator's value with its unit (``1.20``, ``30.00%``, ``4000.0 万元/公顷``)."""
+    forms = _LABELS[name][1].split("|")
+    return forms[min(lang, len(forms) - 1)].format(value, unit=unit)
+
+
+def _shown(name: str, value: float, lang: int, unit: str = "") -> str:
+    """One indicator's value as written in a message (``容积率 1.20``)."""
+    return f"{_LABELS[name][0][lang]} {_value(name, value, lang, unit)}"
+
+
+def _listed(values: Mapping[str, float], names: list[str], unit: str = "") -> Text:
+    zh = "、".join(_shown(n, values[n], 0, unit) for n in names)
+    en = ", ".join(_shown(n, values[n], 1, unit) for n in names)
     return Text(zh or "无", en or "none")
 
 
-def _facts_text(names: list[str], problems: dict[str, str]) -> Text:
+_Bound = tuple[float | None, float | None, Text]
+
+
+def _bound_text(name: str, bound: _Bound, lang: int, unit: str) -> str:
+    """``容积率 ≥ 1.20（standards.csv 第3行）`` or its English form."""
+    low, high, source = bound
+    signs = ("≥", "≤") if lang == 0 else (">=", "<=")
+    parts = [
+        f"{sign} {_value(name, v, lang, unit)}"
+        for sign, v in zip(signs, (low, high), strict=True)
+        if v is not None
+    ]
+    where = f"（{source.zh}）" if lang == 0 else f" ({source.en})"
+    return f"{_LABELS[name][0][lang]} {' '.join(parts)}{where}"
+
+
+def _thresholds(bounds: Mapping[str, _Bound], unit: str = "", none: tuple[str, ...] = ()) -> Text:
+    """Each bound with the source that set it, then the indicators with no standard.
+
+    Examples
+    --------
+    >>> text = _thresholds({"plot_ratio": (1.2, None, Text("t.csv 第3行", "t.csv line 3"))},
+    ...                    none=("investment_wan_per_ha",))
+    >>> text.zh
+    '容积率 ≥ 1.20（t.csv 第3行）；投资强度：无标准'
+    >>> text.en
+    'plot ratio >= 1.20 (t.csv line 3); investment: no standard'
+    """
+    zh = [_bound_text(n, b, 0, unit) for n, b in bounds.items()]
+    en = [_bound_text(n, b, 1, unit) for n, b in bounds.items()]
+    if none:
+        zh.append("、".join(_LABELS[n][0][0] for n in none) + "：无标准")
+        en.append(", ".join(_LABELS[n][0][1] for n in none) + ": no standard")
+    return Text("；".join(zh) or "无", "; ".join(en) or "none")
+
+
+def _facts_text(names: list[str], problems: Mapping[str, str]) -> Text:
     zh = [FACT_TITLES[n].zh + (f"（{problems[n]}）" if n in problems else "") for n in names]
     en = [FACT_TITLES[n].en + (f" ({problems[n]})" if n in problems else "") for n in names]
     return Text("、".join(zh), "; ".join(en))
 
 
+def _failed(shown: Mapping[str, float], bounds: Mapping[str, _Bound]) -> list[str]:
+    return [
+        n
+        for n, (low, high, _) in bounds.items()
+        if (low is not None and shown[n] < low) or (high is not None and shown[n] > high)
+    ]
+
+
+def _missing(wanted: list[str], facts: StandardFacts, problems: dict[str, str]) -> list[str]:
+    absent = [
+        f for f in wanted if f in problems or (f not in facts.numbers and f not in facts.texts)
+    ]
+    return list(dict.fromkeys(absent))
+
+
+def _exemption(inp: RuleInput, facts: StandardFacts) -> Text | None:
+    """The exemption by part of the works the profile turns on and the site claims, or None."""
+    part = facts.texts.get("site_part", "")
+    if part and inp.in_types("exempt_inundation_types") and matches(part, INUNDATION_WORDS):
+        return Text("属水利工程水库淹没区用地", "it is the inundation area of a water project")
+    if part and inp.in_types("exempt_tower_base_types") and matches(part, TOWER_WORDS):
+        return Text("属输电线路塔基用地", "it is the tower-base land of a power line")
+    return None
+
+
+def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object]) -> Decision:
+    """The industrial indices: the profile's bounds, replaced by the table's rows."""
+    site, params = inp.site, inp.params
+    bounds: dict[str, _Bound] = {
+        "building_coefficient_pct": (
+            100.0 * float(params.get("min_building_coefficient", 0.3)),
+            None,
+            _PROFILE,
+        ),
+        "office_share_pct": (None, 100.0 * float(params.get("max_office_share", 0.07)), _PROFILE),
+    }
+    for name, param in (("investment_wan_per_ha", "min_investment_wan_per_ha"),
+                        ("plot_ratio", "min_plot_ratio")):  # fmt: skip
+        if float(params.get(param, 0.0)) > 0:
+            bounds[name] = (float(params[param]), None, _PROFILE)
+    problems = dict(facts.problems)
+    wanted: list[str] = []
+    table = params.get("standards_table")
+    if isinstance(table, IndexTable) and any(r.table == "industry" for r in table.rows):
+        wanted += _table_bounds(table, facts, problems, bounds)
+    wanted = [*wanted, *(_FACT_OF[n] for n in bounds), *problems]
+    absent = _missing(wanted, facts, problems)
+    if absent or site.area.m2 <= 0.0:
+        values["facts_needed"] = _facts_text(absent, problems)
+        return Decision("missing_facts", site.area, values)
+    shown = indicators(facts.numbers, site.area.m2)
+    values |= {k: v for k, v in shown.items() if k in values}
+    values["indicators"] = _listed(shown, list(shown))
+    none = tuple(n for n in ("investment_wan_per_ha", "plot_ratio") if n not in bounds)
+    values["thresholds"] = _thresholds(bounds, none=none)
+    failed = _failed(shown, bounds)
+    if failed:
+        values["failures"] = _listed(shown, failed)
+        return Decision("over", site.area, values)
+    green_limit = 100.0 * float(params.get("max_green_share", 0.0))
+    if "green_share_pct" not in bounds and green_limit > 0:
+        if shown.get("green_share_pct", 0.0) > green_limit:
+            values["failures"] = _listed(shown, ["green_share_pct"])
+            return Decision("green_note", site.area, values)
+    return Decision("within", site.area, values)
+
+
+def _table_bounds(
+    table: IndexTable, facts: StandardFacts, problems: dict[str, str], bounds: dict[str, _Bound]
+) -> list[str]:
+    """Put the table's rows for the site's industry and grade into ``bounds``; facts needed."""
+    code_text = facts.texts.get("industry_code", "")
+    grade_text = facts.texts.get("land_grade", "")
+    code = industry_code(code_text) if code_text else None
+    grade = land_grade(grade_text) if grade_text else None
+    if code_text and code is None:
+        problems["industry_code"] = f"{code_text!r} is not a GB/T 4754 code (2–4 digits)"
+    if grade_text and grade is None:
+        problems["land_grade"] = f"{grade_text!r} is not a land grade from 1 to 15"
+    if code is None:
+        return ["industry_code"]
+    needed = []
+    for name in ("investment_wan_per_ha", "plot_ratio", "building_coefficient_pct",
+                 "office_share_pct", "green_share_pct"):  # fmt: skip
+        found = table.lookup("industry", table.industry_keys(code), name, grade)
+        if found.grade_needed:
+            needed.append("land_grade")
+        elif found.row is not None:
+            bounds[name] = (found.row.low, found.row.high, table.cite(found.row))
+    return needed
+
+
+def _sector(
+    inp: RuleInput, facts: StandardFacts, table: IndexTable, values: dict[str, object]
+) -> Decision:
+    """A linear or sector project against the table's rows for its type and grade."""
+    site, kind = inp.site, inp.site.facts.project_type
+    grade = facts.texts.get("project_grade") or None
+    bounds: dict[str, _Bound] = {}
+    wanted: list[str] = []
+    unit = ""
+    for name in table.sector_indicators(kind):
+        found = table.lookup("sector", [kind], name, grade)
+        if found.grade_needed:
+            wanted.append("project_grade")
+        elif found.row is not None:
+            bounds[name] = (found.row.low, found.row.high, table.cite(found.row))
+            wanted.append(_FACT_OF[name])
+            unit = found.row.unit or unit
+    problems = dict(facts.problems)
+    for fact in ("length_km", "scale"):
+        if fact in wanted and facts.numbers.get(fact) == 0.0:
+            problems[fact] = "0 is not a length or scale to divide by"
+    absent = _missing(wanted, facts, problems)
+    if absent:
+        values["facts_needed"] = _facts_text(absent, problems)
+        return Decision("missing_facts", site.area, values)
+    if not bounds:
+        return Decision("no_index", site.area, values)
+    shown = {k: v for k, v in indicators(facts.numbers, site.area.m2).items() if k in bounds}
+    values["indicators"] = _listed(shown, list(shown), unit)
+    values["thresholds"] = _thresholds(bounds, unit)
+    failed = _failed(shown, bounds)
+    if failed:
+        values["failures"] = _listed(shown, failed, unit)
+        return Decision("sector_over", site.area, values)
+    return Decision("sector_within", site.area, values)
+
+
 def _land_use_standard(inp: RuleInput) -> Decision:
     site = inp.site
+    exempt_ha = float(inp.params.get("exempt_below_ha", 0.0))
     values: dict[str, object] = {
         "building_coefficient_pct": math.nan,
         "office_share_pct": math.nan,
         "indicators": Text("无", "none"),
         "failures": Text("无", "none"),
         "facts_needed": Text("", ""),
-        "exempt_below_ha": 0.0,
+        "thresholds": Text("无", "none"),
+        "exemption": Text("", ""),
+        "exempt_below_ha": exempt_ha,
     }
-    if not inp.in_types("industrial_types"):
-        exempt_ha = float(inp.params.get("exempt_below_ha", 0.0))
-        values["exempt_below_ha"] = exempt_ha
-        if site.area.ha < exempt_ha:
-            return Decision("exempt", site.area, values)
-        return Decision("no_index", site.area, values)
     facts = read_standard_facts(site.attributes)
-    needed = list(_NEEDED)
-    minimums = {
-        "investment_wan_per_ha": float(inp.params.get("min_investment_wan_per_ha", 0.0)),
-        "plot_ratio": float(inp.params.get("min_plot_ratio", 0.0)),
-    }
-    if minimums["investment_wan_per_ha"] > 0:
-        needed.append("total_investment")
-    if minimums["plot_ratio"] > 0:
-        needed.append("floor_area")
-    wanted = [*needed, *(f for f in facts.problems if f not in needed)]
-    absent = [f for f in wanted if f in facts.problems or f not in facts.numbers]
-    if absent or site.area.m2 <= 0.0:
-        values["facts_needed"] = _facts_text(absent, dict(facts.problems))
-        return Decision("missing_facts", site.area, values)
-    shown = indicators(dict(facts.numbers), site.area.m2)
-    values |= {k: v for k, v in shown.items() if k in values}
-    values["indicators"] = _listed(shown, list(shown))
-    limits = {
-        "building_coefficient_pct": 100.0 * float(inp.params.get("min_building_coefficient", 0.3)),
-        "office_share_pct": 100.0 * float(inp.params.get("max_office_share", 0.07)),
-    }
-    failed = []
-    if shown["building_coefficient_pct"] < limits["building_coefficient_pct"]:
-        failed.append("building_coefficient_pct")
-    if shown["office_share_pct"] > limits["office_share_pct"]:
-        failed.append("office_share_pct")
-    failed += [n for n, low in minimums.items() if low > 0 and shown[n] < low]
-    if failed:
-        values["failures"] = _listed(shown, failed)
-        return Decision("over", site.area, values)
-    green_limit = 100.0 * float(inp.params.get("max_green_share", 0.0))
-    if green_limit > 0 and shown.get("green_share_pct", 0.0) > green_limit:
-        values["failures"] = _listed(shown, ["green_share_pct"])
-        return Decision("green_note", site.area, values)
-    return Decision("within", site.area, values)
+    exemption = _exemption(inp, facts)
+    if exemption is not None:
+        values["exemption"] = exemption
+        return Decision("exempt", site.area, values)
+    if inp.in_types("industrial_types"):
+        return _industrial(inp, facts, values)
+    if site.area.ha < exempt_ha:
+        values["exemption"] = Text(
+            f"小于 {exempt_ha:.2f} 公顷", f"it is smaller than {exempt_ha:.2f} ha"
+        )
+        return Decision("exempt", site.area, values)
+    table = inp.params.get("standards_table")
+    if isinstance(table, IndexTable) and table.sector_indicators(site.facts.project_type):
+        return _sector(inp, facts, table, values)
+    return Decision("no_index", site.area, values)
 
+
+_OUTCOMES = (
+    "no_index",
+    "exempt",
+    "missing_facts",
+    "over",
+    "green_note",
+    "within",
+    "sector_over",
+    "sector_within",
+)
 
 LAND_USE_STANDARD = Evaluator(
     "land_use_standard",
     ("land_use",),
-    ("no_index", "exempt", "missing_facts", "over", "green_note", "within"),
+    _OUTCOMES,
     _land_use_standard,
     numbers=("building_coefficient_pct", "office_share_pct", "exempt_below_ha"),
-    texts=("indicators", "failures", "facts_needed"),
+    texts=("indicators", "failures", "facts_needed", "thresholds", "exemption"),
     params={
         "industrial_types": "types",
         "min_building_coefficient": "number",
@@ -144,8 +342,11 @@ LAND_USE_STANDARD = Evaluator(
         "min_investment_wan_per_ha": "number",
         "min_plot_ratio": "number",
         "exempt_below_ha": "number",
+        "exempt_inundation_types": "types",
+        "exempt_tower_base_types": "types",
+        "standards_table": "table",
     },
-    evidence=("no_index", "exempt", "missing_facts", "over", "green_note", "within"),
+    evidence=_OUTCOMES,
 )
 
 EVALUATORS = (LAND_USE_STANDARD,)

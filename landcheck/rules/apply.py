@@ -26,6 +26,7 @@ from landcheck.profile import (
     Text,
     rule_location,
 )
+from landcheck.review.index_table import IndexTable
 from landcheck.rules.core import (
     Decision,
     Finding,
@@ -333,6 +334,10 @@ def _named_param(
         if not isinstance(value, str) or value not in (layers or {}):
             return [f"params.{name}: {shown(value)} is not a layer of this profile"]
         return []
+    if expected == "table":
+        if isinstance(value, IndexTable) or (isinstance(value, str) and value.strip()):
+            return []
+        return [f"params.{name}: expected the path of a CSV file, got {shown(value)}"]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return [f"params.{name}: expected a list of texts"]
     if expected == "types":

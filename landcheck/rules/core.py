@@ -160,8 +160,10 @@ class Evaluator:
         Parameter name → ``"classes"`` (list of project-class keys),
         ``"types"`` (list of project-type keys), ``"list"`` (a key of the
         profile's ``lists``), ``"words"`` (a list of texts), ``"layer"`` (a
-        layer key), ``"distance"`` (metres, a number > 0) or ``"number"`` (a
-        number ≥ 0). Parameters of kind ``list`` are required.
+        layer key), ``"distance"`` (metres, a number > 0), ``"number"`` (a
+        number ≥ 0) or ``"table"`` (an index table: a CSV path, read by
+        :mod:`landcheck.io.standards_table` before the run). Parameters of
+        kind ``list`` are required.
     func : callable
         ``RuleInput → Decision``.
     evidence : tuple of str

@@ -1,0 +1,282 @@
+"""The land-use standard's index table (a user's CSV) and the exemptions by part of the works.
+
+The site is a 1000 m x 500 m rectangle: 50 ha, planar. Its figures are chosen so each
+indicator is known by construction (200,000 万元 over 50 ha = 4,000 万元/公顷; 600,000 m² of
+floor area = plot ratio 1.2; a 10 km road on 50 ha = 5 ha/km).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from common import county, frame, sites, square
+
+import landcheck
+from landcheck.cli.main import cli
+from landcheck.errors import DataSourceError, InputDataError
+from landcheck.io.profiles import builtin_profile_text, profile_from_dict
+from landcheck.io.standards_table import MAX_TABLE_BYTES, read_standards_table
+
+PLANAR = {"area_method": "planar", "coverage": county()}
+LAND_USE = frame([{"BSM": "T1", "DLBM": "0601", "geometry": square(-10, -10, 1020, 520)}])
+HEADER = "table,key,grade,indicator,min,max,unit,source\n"
+TWO_ROWS = HEADER + (
+    "industry,32,1-3,investment_wan_per_ha,4500,,,省定指标表1\n"
+    "industry,32,,plot_ratio,1.0,,,省定指标表2\n"
+)
+"""Industry 32: 投资强度 ≥ 4,500 for land grades 1–3, 容积率 ≥ 1.0 for every grade."""
+
+INDUSTRIAL = {
+    "project_type": "industrial",
+    "footprint_m2": 200_000.0,  # 40 %
+    "office_area_m2": 10_000.0,  # 2 %
+    "total_investment_wan": 200_000.0,  # 4,000 万元/公顷
+    "floor_area_m2": 600_000.0,  # 1.2
+}
+
+
+def write(tmp_path, text, name="standards.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def standard(table=None, profile="china-preexam", **facts):
+    site = sites(square(0, 0, 1000, 500), **{k: [v] for k, v in facts.items()})
+    result = landcheck.check(
+        site,
+        layers={"land_use": LAND_USE},
+        profile=profile,
+        standards_table=table,
+        **PLANAR,
+    )
+    return next(f for f in result.site_findings("S1") if f.check == "land_use_standard"), result
+
+
+# ------------------------------------------------------------------ industry rows
+def test_investment_below_the_table_row_is_over_with_the_row_cited(tmp_path):
+    table = write(tmp_path, TWO_ROWS)
+    f, _ = standard(table, **INDUSTRIAL, industry_code="3216", land_grade="三等")
+    assert f.outcome == "over" and f.status == "conditional"
+    assert "不符合控制指标：投资强度 4000.0 万元/公顷" in f.message.zh
+    assert "投资强度 ≥ 4500.0 万元/公顷（standards.csv 第2行，省定指标表1）" in f.message.zh
+    assert "容积率 ≥ 1.00（standards.csv 第3行，省定指标表2）" in f.message.zh
+    assert "建筑系数 ≥ 30.00%（本配置）" in f.message.zh
+    assert "investment >= 4000.0" not in f.message.en
+    assert "investment >= 4500.0 (10,000 yuan)/ha (standards.csv line 2" in f.message.en
+
+
+def test_a_grade_outside_the_graded_row_falls_back_to_no_standard(tmp_path):
+    table = write(tmp_path, TWO_ROWS)
+    f, _ = standard(table, **INDUSTRIAL, industry_code="32", land_grade="5")
+    assert f.outcome == "within" and f.status == "not_involved"
+    assert "容积率 1.20" in f.message.zh and "投资强度 4000.0 万元/公顷" in f.message.zh
+    assert "容积率 ≥ 1.00（standards.csv 第3行" in f.message.zh
+    assert "投资强度：无标准" in f.message.zh and "investment: no standard" in f.message.en
+
+
+def test_the_table_wins_over_the_profile_minimum(tmp_path):
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
+    rule["params"]["min_plot_ratio"] = 1.5  # the site's 1.2 fails it; the table's 1.0 not
+    profile = profile_from_dict(data)
+    f, _ = standard(None, profile, **INDUSTRIAL)
+    assert f.outcome == "over" and "容积率 ≥ 1.50（本配置）" in f.message.zh
+    f, _ = standard(write(tmp_path, TWO_ROWS), profile, **INDUSTRIAL, industry_code="C3216")
+    assert f.outcome == "missing_facts"
+    assert "土地等别" in f.message.zh  # the 投资强度 rows name grades: the grade is needed
+    f, _ = standard(write(tmp_path, TWO_ROWS), profile, **INDUSTRIAL, industry_code="C3216",
+                    land_grade="1")  # fmt: skip
+    assert f.outcome == "over" and "容积率 ≥ 1.00（standards.csv 第3行" in f.message.zh
+    assert "不符合控制指标：投资强度 4000.0 万元/公顷（" in f.message.zh  # not the plot ratio
+
+
+def test_four_digit_rows_win_over_their_major_group(tmp_path):
+    text = TWO_ROWS + "industry,3216,2,investment_wan_per_ha,3800,,,\n"
+    f, _ = standard(write(tmp_path, text), **INDUSTRIAL, industry_code="3216", land_grade="2")
+    assert f.outcome == "within"
+    assert "投资强度 ≥ 3800.0 万元/公顷（standards.csv 第4行）" in f.message.zh
+    f, _ = standard(write(tmp_path, text), **INDUSTRIAL, industry_code="3211", land_grade="2")
+    assert f.outcome == "over" and "第2行" in f.message.zh  # 3211 falls back to 32
+
+
+def test_missing_grade_and_code_are_unknown_naming_the_fact(tmp_path):
+    table = write(tmp_path, TWO_ROWS)
+    f, _ = standard(table, **INDUSTRIAL, industry_code="32")
+    assert (f.outcome, f.status) == ("missing_facts", "unknown")
+    assert "土地等别" in f.message.zh and "land grade" in f.message.en
+    f, _ = standard(table, **INDUSTRIAL)
+    assert f.outcome == "missing_facts" and "行业代码（GB/T 4754）" in f.message.zh
+    f, _ = standard(table, **INDUSTRIAL, industry_code="32", land_grade="十六等")
+    assert f.outcome == "missing_facts"
+    assert "'十六等' is not a land grade from 1 to 15" in f.message.en
+
+
+# ------------------------------------------------------------------ sector rows
+SECTOR = HEADER + (
+    "sector,county_road,二级公路,land_ha_per_km,,4.5,,公路工程项目建设用地指标\n"
+    "sector,county_road,三级公路,land_ha_per_km,,6,,\n"
+    "sector,water_supply,,land_ha_per_unit,,2.0,万立方米/日,\n"
+)
+
+
+def test_a_road_against_its_land_per_km(tmp_path):
+    table = write(tmp_path, SECTOR)
+    road = {"project_type": "county_road", "length_km": 10.0}
+    f, _ = standard(table, **road, project_grade="二级公路")  # 50 ha / 10 km = 5 ha/km
+    assert (f.outcome, f.status) == ("sector_over", "conditional")
+    assert "每公里用地 5.0000 公顷/公里" in f.message.zh and "县道" in f.message.zh
+    assert "每公里用地 ≤ 4.5000 公顷/公里（standards.csv 第2行，公路工程项目建设用地指标）" in (
+        f.message.zh
+    )
+    f, _ = standard(table, **road, project_grade="三级公路")
+    assert (f.outcome, f.status) == ("sector_within", "not_involved")
+    assert "land per km 5.0000 ha/km" in f.message.en
+    f, _ = standard(table, **road)
+    assert f.outcome == "missing_facts" and "工程等级" in f.message.zh
+    f, _ = standard(table, project_type="county_road", project_grade="二级公路")
+    assert f.outcome == "missing_facts" and "线路长度（公里）" in f.message.zh
+    f, _ = standard(table, **road, project_grade="一级公路")  # no row for it
+    assert f.outcome == "no_index"
+
+
+def test_a_water_works_against_its_land_per_unit_of_scale(tmp_path):
+    f, _ = standard(write(tmp_path, SECTOR), project_type="water_supply", scale=20.0)
+    assert f.outcome == "sector_over"  # 50 ha / 20 = 2.5 ha per 万立方米/日
+    assert "单位规模用地 2.5000 公顷/万立方米/日" in f.message.zh
+    f, _ = standard(write(tmp_path, SECTOR), project_type="water_supply", scale=25.0)
+    assert f.outcome == "sector_within" and "单位规模用地 2.0000 公顷/万立方米/日" in f.message.zh
+
+
+# ------------------------------------------------------------------ provenance, profile, CLI
+def test_the_table_is_an_input_with_its_sha256(tmp_path):
+    table = write(tmp_path, TWO_ROWS)
+    _, result = standard(table, **INDUSTRIAL, industry_code="32", land_grade="1")
+    record = next(r for r in result.to_dict()["inputs"] if r["role"] == "standards_table")
+    assert record["path"] == str(table) and record["features_read"] == 2
+    assert record["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
+
+
+def test_a_profile_names_its_table_relative_to_its_file(tmp_path):
+    folder = tmp_path / "county"
+    folder.mkdir()
+    write(folder, TWO_ROWS, "indices.csv")
+    text = builtin_profile_text("china-preexam").replace(
+        "      # standards_table: standards.csv", "      standards_table: indices.csv"
+    )
+    (folder / "profile.yaml").write_text(text, encoding="utf-8")
+    f, _ = standard(None, str(folder / "profile.yaml"), **INDUSTRIAL, industry_code="32",
+                    land_grade="2")  # fmt: skip
+    assert f.outcome == "over" and "indices.csv 第2行" in f.message.zh
+
+
+def test_a_table_for_a_profile_without_the_rule_is_refused(tmp_path):
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    data["rules"] = [r for r in data["rules"] if r["id"] != "land_use_standard"]
+    with pytest.raises(InputDataError, match="has no land_use_standard rule"):
+        standard(write(tmp_path, TWO_ROWS), profile_from_dict(data))
+
+
+def test_cli_end_to_end(tmp_path):
+    table = write(tmp_path, TWO_ROWS)
+    site = sites(square(0, 0, 1000, 500), **{k: [v] for k, v in INDUSTRIAL.items()},
+                 industry_code=["32"], land_grade=["1"])  # fmt: skip
+    site.to_file(tmp_path / "site.gpkg")
+    LAND_USE.to_file(tmp_path / "land_use.gpkg")
+    county().to_file(tmp_path / "county.gpkg")
+    before = table.read_bytes()
+    out = tmp_path / "report"
+    land_use = f"land_use={tmp_path / 'land_use.gpkg'}"
+    args = ["check", str(tmp_path / "site.gpkg"), "--layer", land_use,
+            "--coverage", str(tmp_path / "county.gpkg"), "--area-method", "planar",
+            "-f", "json", "-o", str(out)]  # fmt: skip
+    done = CliRunner().invoke(cli, [*args, "--standards-table", str(table)])
+    assert done.exit_code == 0, done.output
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    f = next(x for x in data["sites"][0]["findings"] if x["check"] == "land_use_standard")
+    assert f["outcome"] == "over" and "standards.csv 第2行" in f["message"]["zh"]
+    assert table.read_bytes() == before
+    bad = write(tmp_path, TWO_ROWS + "industry,32,5,plot_ratio,abc,,,\n", "bad.csv")
+    other = tmp_path / "report2"
+    done = CliRunner().invoke(cli, [*args[:-1], str(other), "--standards-table", str(bad)])
+    assert done.exit_code == 1
+    assert "bad.csv', line 4, column 'min': 'abc' is not a number" in done.output
+    assert not other.exists()
+
+
+# ------------------------------------------------------------------ hostile tables
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            TWO_ROWS + "industry,32,4,plot_ratio,1.x,,,\n",
+            "line 4, column 'min': '1.x' is not a number",
+        ),
+        (
+            TWO_ROWS + "industry,32,4,plot_ratio,nan,,,\n",
+            "line 4, column 'min': 'nan' is not a finite",
+        ),
+        (TWO_ROWS + "industry,32,4,plot_ratio,-1,,,\n", "line 4, column 'min': '-1' is negative"),
+        (
+            TWO_ROWS + "industry,32,4,plot_ratio,2,1,,\n",
+            "line 4, column 'max': max 1 is below min 2",
+        ),
+        (
+            TWO_ROWS + "industry,32,4,plot_ratio,,,,\n",
+            "line 4, column 'min': min and max are both blank",
+        ),
+        (
+            TWO_ROWS + "industry,32,2,investment_wan_per_ha,1,,,\n",
+            "line 4, column 'grade': industry 32 investment_wan_per_ha for grade 2 is already "
+            "given on line 2",
+        ),
+        (TWO_ROWS + "industry,32,,plot_ratio,1,,,\n", "already given on line 3"),
+        (
+            TWO_ROWS + 'industry,32,4,plot_ratio,1,,,=HYPERLINK("x")\n',
+            "line 4, column 'source': '=HYPERLINK(\"x\")' starts like a spreadsheet formula",
+        ),
+        (TWO_ROWS + "industry,32,4,plot_ratio,@SUM(1),,,\n", "column 'min': '@SUM(1)' starts like"),
+        (TWO_ROWS + "industry,3a,4,plot_ratio,1,,,\n", "column 'key': '3a' is not a GB/T 4754"),
+        (TWO_ROWS + "industry,32,16,plot_ratio,1,,,\n", "column 'grade': '16' is not a 土地等别"),
+        (
+            TWO_ROWS + "industry,32,4,land_ha_per_km,1,,,\n",
+            "column 'indicator': 'land_ha_per_km' is not",
+        ),
+        (TWO_ROWS + "sector,county_road,,land_ha_per_unit,,1,,\n", "column 'unit': is blank"),
+        (
+            TWO_ROWS + "sector,spaceport,,land_ha_per_km,,1,,\n",
+            "column 'key': 'spaceport' is not a project type",
+        ),
+        (TWO_ROWS + "forest,32,4,plot_ratio,1,,,\n", "column 'table': 'forest' is not a table"),
+        (TWO_ROWS + "industry,32,4,plot_ratio,1\n", "line 4: 5 cells for 8 columns"),
+        ("table,key,grade,indicator,min,max,colour\n", "line 1, column 7: unknown column 'colour'"),
+        ("table,key,grade,indicator,min\n", "line 1: no column max"),
+        (HEADER, "no rows under the header"),
+    ],
+)
+def test_a_hostile_table_stops_the_run_naming_line_and_column(tmp_path, text, message):
+    table = write(tmp_path, text)
+    with pytest.raises(InputDataError) as caught:
+        standard(table, **INDUSTRIAL)
+    assert message in str(caught.value)
+    assert str(table) in str(caught.value)
+
+
+def test_a_table_not_utf8_too_big_or_missing(tmp_path):
+    table = tmp_path / "gbk.csv"
+    table.write_bytes((TWO_ROWS + "industry,33,,plot_ratio,1,,,有色\n").encode("gbk"))
+    with pytest.raises(InputDataError, match="line 2: not UTF-8 text"):
+        read_standards_table(table)
+    huge = tmp_path / "huge.csv"
+    with open(huge, "wb") as handle:
+        handle.write(TWO_ROWS.encode())
+        handle.truncate(MAX_TABLE_BYTES + 1)
+    with pytest.raises(InputDataError, match="bytes, more than 10,485,760"):
+        read_standards_table(huge)
+    with pytest.raises(DataSourceError, match="no standards table file"):
+        read_standards_table(os.path.join(tmp_path, "none.csv"))
