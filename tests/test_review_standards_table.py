@@ -280,3 +280,62 @@ def test_a_table_not_utf8_too_big_or_missing(tmp_path):
         read_standards_table(huge)
     with pytest.raises(DataSourceError, match="no standards table file"):
         read_standards_table(os.path.join(tmp_path, "none.csv"))
+
+
+# ------------------------------------------------------------------ exemptions by part of the works
+def exemptions(**params):
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
+    rule["params"].update(params)
+    return profile_from_dict(data)
+
+
+def test_inundation_and_tower_bases_are_not_exempt_by_default():
+    for facts in (
+        {"project_type": "water_conservancy", "site_part": "水库淹没区"},
+        {"project_type": "grid_other", "site_part": "塔基"},
+    ):
+        f, _ = standard(**facts)
+        assert (f.outcome, f.status) == ("no_index", "info")
+
+
+def test_a_profile_switch_exempts_the_inundation_area_of_water_projects(tmp_path):
+    profile = exemptions(exempt_inundation_types=["water_conservancy", "hydropower"])
+    f, _ = standard(None, profile, project_type="water_conservancy", site_part="水库淹没区")
+    assert (f.outcome, f.status) == ("exempt", "info")
+    assert (
+        "项目用地 50.0000 公顷，属水利工程水库淹没区用地，按省级规定可不开展节地评价"
+        in f.message.zh
+    )
+    assert "the inundation area of a water project" in f.message.en
+    provincial = [b for b in f.to_dict()["basis"] if "省级节地评价豁免情形" in b]
+    assert provincial and provincial[0].endswith("〔P〕")
+    # the switch names water projects: a road's 淹没区, or the dam site itself, are not exempt
+    f, _ = standard(None, profile, project_type="county_road", site_part="淹没区")
+    assert f.outcome == "no_index"
+    f, _ = standard(None, profile, project_type="water_conservancy", site_part="坝址")
+    assert f.outcome == "no_index"
+    # an exemption comes before the sector table's bound
+    table = write(tmp_path, HEADER + "sector,water_conservancy,,land_ha_per_unit,,0.1,亿立方米,\n")
+    f, _ = standard(table, profile, project_type="water_conservancy", site_part="淹没区", scale=1)
+    assert f.outcome == "exempt"
+    f, _ = standard(table, profile, project_type="water_conservancy", scale=1)
+    assert f.outcome == "sector_over" and "单位规模用地 50.0000 公顷/亿立方米" in f.message.zh
+
+
+def test_a_profile_switch_exempts_the_tower_bases_of_power_lines():
+    profile = exemptions(exempt_tower_base_types=["grid_500kv", "grid_other"])
+    f, _ = standard(None, profile, project_type="grid_other", 用地部位="塔基用地")
+    assert (f.outcome, f.status) == ("exempt", "info")
+    assert (
+        "属输电线路塔基用地" in f.message.zh and "tower-base land of a power line" in f.message.en
+    )
+    f, _ = standard(None, profile, project_type="grid_other", 用地部位="变电站")
+    assert f.outcome == "no_index"
+    f, _ = standard(None, profile, project_type="water_conservancy", site_part="塔基")
+    assert f.outcome == "no_index"
+
+
+def test_the_size_exemption_names_its_threshold():
+    f, _ = standard(None, exemptions(exempt_below_ha=60.0), project_type="county_road")
+    assert f.outcome == "exempt" and "项目用地 50.0000 公顷，小于 60.00 公顷" in f.message.zh
