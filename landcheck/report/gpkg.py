@@ -25,6 +25,7 @@ from contextlib import closing
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -46,6 +47,7 @@ from landcheck.report.styles import (
     style_rows,
 )
 from landcheck.result import FINDINGS_SCHEMA, CheckResult
+from landcheck.review.common import CLASS_COLUMNS
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
@@ -94,9 +96,26 @@ def _overlaps_layer(result: CheckResult) -> gpd.GeoDataFrame:
             "ellipsoidal_m2": "area_ellipsoidal_m2",
         }
     )
+    review = [_measured_class(result, k, p) for k, p in result.pieces.items() if _has_rows(p)]
+    if review:  # review layers have no code: the class their check measured (grade, zone…)
+        blank = pieces["class_code"].astype("string").fillna("").eq("").to_numpy()
+        pieces.loc[blank, "class_code"] = np.concatenate(review)[blank]
     titles = {k: spec.title.zh for k, spec in result.profile.layers.items()}
     pieces.insert(2, "layer_title", pieces["layer"].map(titles).astype("string").fillna(""))
     return pieces
+
+
+def _has_rows(pieces: gpd.GeoDataFrame | None) -> bool:
+    return pieces is not None and not pieces.empty
+
+
+def _measured_class(result: CheckResult, key: str, pieces: gpd.GeoDataFrame) -> np.ndarray:
+    """Each piece's class as its review check measured it ("" for other layers)."""
+    kind = result.profile.layers[key].kind if key in result.profile.layers else ""
+    column = next((c for c in CLASS_COLUMNS.get(kind, ()) if c in pieces), None)
+    if column is None:
+        return np.full(len(pieces), "", dtype=object)
+    return pieces[column].astype("string").fillna("").to_numpy(dtype=object)
 
 
 def _findings_layer(result: CheckResult) -> gpd.GeoDataFrame:

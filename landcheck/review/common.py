@@ -11,6 +11,7 @@ from landcheck.rules.core import RuleInput
 from landcheck.units import M2_PER_HA, Area
 
 __all__ = [
+    "CLASS_COLUMNS",
     "area_list",
     "areas_by",
     "areas_by_pair",
@@ -19,6 +20,21 @@ __all__ = [
     "total",
     "width_of",
 ]
+
+
+CLASS_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "forest": ("_grade", "_level"),
+    "grassland": ("_flag", "_type"),
+    "wetland": ("_grade", "_level"),
+    "protected_area": ("_zone", "_type"),
+    "mineral_rights": ("_mineral", "_type"),
+    "geohazard_zone": ("_grade",),
+    "hazard_points": ("_grade", "_type"),
+    "heritage": ("_zone", "_grade"),
+}
+"""Layer kind → the review columns holding the class its check measures (forest grade,
+wetland level, protected-area zone, mineral, hazard grade, heritage zone…), first mapped wins:
+what a piece's ``class_code`` in the GeoPackage shows when the layer has no code role."""
 
 
 def areas_by(inp: RuleInput, column: str) -> dict[str, Area]:
