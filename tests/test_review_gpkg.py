@@ -1,10 +1,14 @@
-"""The review layers in landcheck.gpkg: the class each check measured.
+"""The review layers in landcheck.gpkg: the class each check measured, the hazard points' style.
 
 The site is a 1000 m x 500 m rectangle (50 ha, planar); the layers' overlaps with it are known
 by construction.
 """
 
 from __future__ import annotations
+
+import sqlite3
+import xml.etree.ElementTree as ET
+from contextlib import closing
 
 import geopandas as gpd
 import pyogrio
@@ -62,3 +66,17 @@ def test_overlaps_carry_the_class_each_review_check_measured(gpkg):
     assert areas[("mineral_rights", "锰矿")] == pytest.approx(20_000.0)  # 100 m x 200 m inside
     forest = overlaps[overlaps["layer"] == "forest"].set_index("feature_id")["class_code"]
     assert forest.to_dict() == {"L0": "Ⅰ", "L1": "Ⅲ"}
+
+
+def test_hazard_points_are_styled_with_a_marker(gpkg):
+    with closing(sqlite3.connect(gpkg)) as db:
+        styles = dict(db.execute("SELECT f_table_name, styleQML FROM layer_styles").fetchall())
+    points = ET.fromstring(styles["context_geohazard_points"].split("\n", 1)[1])
+    symbol = points.find("renderer-v2/symbols/symbol")
+    assert symbol.get("type") == "marker"
+    assert symbol.find("layer").get("class") == "SimpleMarker"
+    options = {o.get("name"): o.get("value") for o in symbol.find("layer/Option")}
+    assert options["name"] == "triangle" and options["size_unit"] == "MM"
+    forest = ET.fromstring(styles["context_forest"].split("\n", 1)[1])
+    assert forest.find("renderer-v2/symbols/symbol").get("type") == "fill"  # polygons keep fills
+    assert pyogrio.read_info(gpkg, layer="context_geohazard_points")["features"] == 1

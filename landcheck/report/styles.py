@@ -32,7 +32,7 @@ from pyproj import CRS
 
 from landcheck.crs import crs_label
 from landcheck.labels import CATEGORY_EN, CONFORMITY, LEVEL1_EN, label, status_label
-from landcheck.profile import STATUSES
+from landcheck.profile import POINT_KINDS, STATUSES
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
     LEVEL1_COLORS,
@@ -183,6 +183,31 @@ def _layer_symbol(name: str, style: Mapping[str, str], fill_alpha: int = 150) ->
     return _symbol(name, layers)
 
 
+def _point_symbol(name: str, style: Mapping[str, str]) -> str:
+    """A point layer's marker: a triangle in the layer's colour, outlined in its edge colour."""
+    options = "".join(
+        _option(k, v)
+        for k, v in (
+            ("name", "triangle"),
+            ("color", _rgba(style["color"], 230)),
+            ("outline_color", _rgba(style["edge"])),
+            ("outline_style", "solid"),
+            ("outline_width", "0.4"),
+            ("outline_width_unit", "MM"),
+            ("size", "3.2"),
+            ("size_unit", "MM"),
+            ("angle", "0"),
+            ("offset", "0,0"),
+            ("offset_unit", "MM"),
+        )
+    )
+    return (
+        f'<symbol type="marker" name={quoteattr(name)} alpha="1" clip_to_extent="1" '
+        f'force_rhr="0"><layer class="SimpleMarker" enabled="1" locked="0" pass="0">'
+        f'<Option type="Map">{options}</Option></layer></symbol>'
+    )
+
+
 def _categorized(field: str, categories: Sequence[tuple[str, str, str, bool]]) -> str:
     """``categories``: (value, label, symbol XML with name=index, rendered)."""
     items = "".join(
@@ -323,6 +348,13 @@ def _context_body(
         renderer = _categorized(_LAND_USE_CLASS, _land_use_classes(classes, lang))
     elif kind == "planning_zone" and "conformity" in fields:
         renderer = _categorized("conformity", _conformity_classes(lang))
+    elif kind in POINT_KINDS:  # hazard points: a marker, a fill would draw nothing
+        renderer = (
+            '<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" '
+            f'forceraster="0" referencescale="-1"><symbols>'
+            f"{_point_symbol('0', layer_color(result, key))}</symbols>"
+            "<rotation/><sizescale/></renderer-v2>"
+        )
     else:
         # lighter than the pieces inside the sites, so the land use shows through
         symbol = _layer_symbol("0", layer_color(result, key), fill_alpha=70)
