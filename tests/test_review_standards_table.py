@@ -339,3 +339,16 @@ def test_a_profile_switch_exempts_the_tower_bases_of_power_lines():
 def test_the_size_exemption_names_its_threshold():
     f, _ = standard(None, exemptions(exempt_below_ha=60.0), project_type="county_road")
     assert f.outcome == "exempt" and "项目用地 50.0000 公顷，小于 60.00 公顷" in f.message.zh
+
+
+def test_a_run_keeps_its_table_for_other_sites(tmp_path):
+    table = write(tmp_path, TWO_ROWS)
+    site = sites(square(0, 0, 1000, 500), **{k: [v] for k, v in INDUSTRIAL.items()})
+    run = landcheck.prepare(site, layers={"land_use": LAND_USE}, standards_table=table, **PLANAR)
+    other = run.sites[["site_id", "geometry"]].assign(
+        **INDUSTRIAL, industry_code="32", land_grade="2"
+    )
+    result = landcheck.evaluate(run.with_sites(other))
+    f = next(f for f in result.site_findings("S1") if f.check == "land_use_standard")
+    assert f.outcome == "over" and "standards.csv 第2行" in f.message.zh
+    assert [r.role for r in result.inputs].count("standards_table") == 1

@@ -35,24 +35,22 @@ __all__ = [
     "land_grade",
 ]
 
-INDUSTRY_INDICATORS: Mapping[str, Text] = {
-    "investment_wan_per_ha": Text("投资强度（万元/公顷）", "investment (10,000 yuan/ha)"),
-    "plot_ratio": Text("容积率", "plot ratio"),
-    "building_coefficient_pct": Text("建筑系数（%）", "building coefficient (%)"),
-    "office_share_pct": Text("行政办公及生活服务设施用地比重（%）", "office and living share (%)"),
-    "green_share_pct": Text("绿地率（%）", "green ratio (%)"),
-}
-"""Indicators an ``industry`` row may bound, as :func:`landcheck.review.standards.indicators`
+INDUSTRY_INDICATORS = (
+    "investment_wan_per_ha",
+    "plot_ratio",
+    "building_coefficient_pct",
+    "office_share_pct",
+    "green_share_pct",
+)
+"""Indicators an ``industry`` row may bound (投资强度 in 万元/公顷, 容积率, 建筑系数, 行政办公及
+生活服务设施用地比重 and 绿地率 in per cent), as :func:`landcheck.review.standards.indicators`
 computes them from the site's figures."""
 
-SECTOR_INDICATORS: Mapping[str, Text] = {
-    "land_ha_per_km": Text("每公里用地（公顷/公里）", "land per kilometre (ha/km)"),
-    "land_ha_per_unit": Text("单位规模用地（公顷/单位）", "land per unit of scale (ha/unit)"),
-}
-"""Indicators a ``sector`` row may bound: the site's area over its length (``length_km``)
-or over its scale (``scale``, in the row's ``unit``)."""
+SECTOR_INDICATORS = ("land_ha_per_km", "land_ha_per_unit")
+"""Indicators a ``sector`` row may bound: the site's area in hectares over its length
+(``length_km``) or over its scale (``scale``, in the row's ``unit``)."""
 
-INDICATORS: Mapping[str, Mapping[str, Text]] = {
+INDICATORS: Mapping[str, tuple[str, ...]] = {
     "industry": INDUSTRY_INDICATORS,
     "sector": SECTOR_INDICATORS,
 }

@@ -24,7 +24,12 @@ from collections.abc import Mapping
 
 from landcheck.profile import Text
 from landcheck.review.common import matches
-from landcheck.review.index_table import IndexTable, industry_code, land_grade
+from landcheck.review.index_table import (
+    INDUSTRY_INDICATORS,
+    IndexTable,
+    industry_code,
+    land_grade,
+)
 from landcheck.review.standard_facts import FACT_TITLES, StandardFacts, read_standard_facts
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
@@ -238,8 +243,7 @@ def _table_bounds(
     if code is None:
         return ["industry_code"]
     needed = []
-    for name in ("investment_wan_per_ha", "plot_ratio", "building_coefficient_pct",
-                 "office_share_pct", "green_share_pct"):  # fmt: skip
+    for name in INDUSTRY_INDICATORS:
         found = table.lookup("industry", table.industry_keys(code), name, grade)
         if found.grade_needed:
             needed.append("land_grade")
