@@ -206,6 +206,7 @@ def test_cli_end_to_end(tmp_path):
     done = CliRunner().invoke(cli, [*args[:-1], str(other), "--standards-table", str(bad)])
     assert done.exit_code == 1
     assert "bad.csv', line 4, column 'min': 'abc' is not a number" in done.output
+    assert "Traceback" not in done.output
     assert not other.exists()
 
 

@@ -86,9 +86,12 @@ def _bound(row: dict[str, str], column: str) -> float | None:
             column, f"{shown(raw)} is not a number; write it with digits, e.g. 1200 or 1.5"
         ) from None
     if not math.isfinite(number):
-        raise _Problem(column, f"{shown(raw)} is not a finite number")
+        raise _Problem(column, f"{shown(raw)} is not a finite number; write a bound such as 1200")
     if number < 0:
-        raise _Problem(column, f"{shown(raw)} is negative; bounds are numbers of at least 0")
+        raise _Problem(
+            column,
+            f"{shown(raw)} is negative; bounds are numbers of at least 0, write it without -",
+        )
     return number
 
 
@@ -134,7 +137,7 @@ def _row(row: dict[str, str], line: int) -> IndexRow:
     if low is None and high is None:
         raise _Problem("min", "min and max are both blank; give at least one bound")
     if low is not None and high is not None and low > high:
-        raise _Problem("max", f"max {high:g} is below min {low:g}")
+        raise _Problem("max", f"max {high:g} is below min {low:g}; swap them or correct one")
     unit = _text(row, "unit")
     if indicator == "land_ha_per_unit" and not unit:
         raise _Problem("unit", "is blank; name the unit of scale (e.g. MW, 万立方米)")
