@@ -142,7 +142,21 @@ def test_a_road_against_its_land_per_km(tmp_path):
     f, _ = standard(table, project_type="county_road", project_grade="二级公路")
     assert f.outcome == "missing_facts" and "线路长度（公里）" in f.message.zh
     f, _ = standard(table, **road, project_grade="一级公路")  # no row for it
-    assert f.outcome == "no_index"
+    assert f.outcome == "no_grade_index"
+
+
+def test_a_grade_the_sector_rows_do_not_cover_is_named_with_the_table(tmp_path):
+    table = write(tmp_path, SECTOR, "roads.csv")
+    road = {"project_type": "county_road", "length_km": 10.0}
+    f, _ = standard(table, **road, project_grade="四级公路")
+    assert (f.outcome, f.status) == ("no_grade_index", "info")
+    said = "用地指标表 roads.csv 载有县道的用地指标，但没有工程等级“四级公路”的指标行"
+    assert said in f.message.zh
+    assert "The index table roads.csv holds land-use indices for a county road" in f.message.en
+    assert "no row for the grade “四级公路”" in f.message.en
+    assert "本配置未载" not in f.message.zh
+    f, _ = standard(table, project_type="hotel")  # a type the table does not bound at all
+    assert f.outcome == "no_index" and "本配置未载" in f.message.zh
 
 
 def test_a_water_works_against_its_land_per_unit_of_scale(tmp_path):

@@ -36,7 +36,7 @@ option                 commands                                default; accepted
 ``--project-id``       check                                   the sites'; one project
 ``--confirmation-ref`` check                                   the sites'; a document
 ``--central-ref``      check                                   the sites'; a document
-``--standards-table``  check                                   the profile's; a CSV file
+``--standards-table``  check, select *                         the profile's; a CSV file
 ``--to-crs``           convert                                 the input's CRS
 ``--out-encoding``     convert                                 utf-8 (TXT), UTF-8 (shapefile)
 ``--name-field``       convert                                 name, XMMC, DKMC…

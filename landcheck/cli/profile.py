@@ -28,14 +28,21 @@ def show_command(name: str) -> None:
 @profile_group.command("validate")
 @click.argument("path")
 def validate_command(path: str) -> None:
-    """Validate a profile file; every problem is listed at once (exit 1 if any)."""
-    from landcheck.io.profiles import resolve_profile
+    """Validate a profile file; every problem is listed at once (exit 1 if any).
 
-    profile = resolve_profile(path)
+    The index table its land_use_standard rule names (standards_table) is read and checked
+    as a run would: a problem names the file, line and column.
+    """
+    from landcheck.io.profiles import validate_profile_file
+
+    profile, tables = validate_profile_file(path)
     click.echo(
         f"{path}: profile {profile.name!r} version {profile.version} is valid "
         f"({len(profile.layers)} layers, {len(profile.rules)} rules)"
     )
+    for table in tables:
+        rows = table.features_read
+        click.echo(f"standards table {table.path!r}: {rows} row{'' if rows == 1 else 's'}, valid")
 
 
 @profile_group.command("docs")

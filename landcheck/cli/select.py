@@ -35,6 +35,7 @@ from landcheck.cli.options import (
     roads_option,
     search_distance_option,
     spacing_option,
+    standards_table_option,
     step_option,
     txt_encoding_option,
     weight_option,
@@ -128,13 +129,15 @@ def _select(
     lines: Callable[[Any], Iterable[str]],
     weights: dict[str, float] | None = None,
     more: Iterable[str | None] = (),
+    standards_table: str | None = None,
 ) -> None:
     """Check the selection's options, then run, write and print as every command does.
 
     ``tool`` is the library function with the command's own arguments bound
     (:func:`functools.partial`); the shared ones (``run`` and ``hard``) are added here.
     The printed table shows ``columns`` of the result's table (a function of the result
-    when they depend on it) under ``title``, then the ``lines(result)``.
+    when they depend on it) under ``title``, then the ``lines(result)``. ``standards_table``
+    (``--standards-table``) goes to the tool, which prepares its run with it, as ``check`` does.
     """
     from landcheck.cli.summary import print_table
 
@@ -147,8 +150,8 @@ def _select(
     finish(
         click.get_current_context(),
         run,
-        inputs=run.inputs(*sources, more=more),
-        tool=lambda: tool(**run.library, **hard.library()),
+        inputs=run.inputs(*sources, more=[*more, standards_table]),
+        tool=lambda: tool(**run.library, **hard.library(), standards_table=standards_table),
         write=write,
         show=show,
         written="Written to",
@@ -167,6 +170,7 @@ def select_group() -> None:
 @select_group.command("buildable")
 @click.argument("aoi", metavar="AOI")
 @run_options("landcheck-buildable")
+@standards_table_option
 @cutting_options
 @min_area_option
 @project_class_option
@@ -175,6 +179,7 @@ def select_group() -> None:
 def buildable_command(
     aoi: str,
     run: RunOptions,
+    standards_table: str | None,
     hard: Cutting,
     min_area: float | None,
     project_class: str | None,
@@ -201,6 +206,7 @@ def buildable_command(
     _select(
         run,
         hard,
+        standards_table=standards_table,
         sources=[aoi],
         more=[roads],
         tool=functools.partial(
@@ -231,6 +237,7 @@ def buildable_command(
 @select_group.command("compare")
 @click.argument("candidates", nargs=-1, required=True, metavar="CANDIDATES...")
 @run_options("landcheck-compare")
+@standards_table_option
 @constraints_options
 @weight_option
 @search_distance_option
@@ -240,6 +247,7 @@ def buildable_command(
 def compare_command(
     candidates: tuple[str, ...],
     run: RunOptions,
+    standards_table: str | None,
     hard: Constraints,
     weights: dict[str, float] | None,
     search_distance: float,
@@ -273,6 +281,7 @@ def compare_command(
     _select(
         run,
         hard,
+        standards_table=standards_table,
         weights=weights,
         sources=candidates,
         tool=functools.partial(
@@ -293,6 +302,7 @@ def compare_command(
 @select_group.command("avoid")
 @click.argument("site", nargs=-1, required=True, metavar="SITE...")
 @run_options("landcheck-avoid")
+@standards_table_option
 @cutting_options
 @min_area_option
 @id_field_option
@@ -301,6 +311,7 @@ def compare_command(
 def avoid_command(
     site: tuple[str, ...],
     run: RunOptions,
+    standards_table: str | None,
     hard: Cutting,
     min_area: float | None,
     id_field: str | None,
@@ -318,6 +329,7 @@ def avoid_command(
     _select(
         run,
         hard,
+        standards_table=standards_table,
         sources=site,
         tool=functools.partial(
             avoid, one_or_many(site), min_area_m2=min_area, id_field=id_field, width=width
@@ -343,6 +355,7 @@ def avoid_command(
 @click.argument("aoi", metavar="AOI")
 @area_option
 @run_options("landcheck-search")
+@standards_table_option
 @cutting_options
 @count_option
 @max_aspect_option
@@ -359,6 +372,7 @@ def search_command(
     aoi: str,
     area_ha: float,
     run: RunOptions,
+    standards_table: str | None,
     hard: Cutting,
     count: int,
     max_aspect: float,
@@ -389,6 +403,7 @@ def search_command(
     _select(
         run,
         hard,
+        standards_table=standards_table,
         weights=weights,
         sources=[aoi],
         tool=functools.partial(

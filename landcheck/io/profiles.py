@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 
 from landcheck.errors import DataSourceError, ProfileError, shown
+from landcheck.io.records import InputRecord
+from landcheck.io.standards_table import attach_standards_table
 from landcheck.profile import Profile
 from landcheck.rules import validate_profile, validate_rule
 
@@ -34,6 +36,7 @@ __all__ = [
     "profile_from_yaml",
     "read_profile",
     "resolve_profile",
+    "validate_profile_file",
 ]
 
 BUILTIN_PROFILES = {"china-preexam": "china-preexam.yaml"}
@@ -232,3 +235,34 @@ def resolve_profile(value: str | os.PathLike[str] | Profile) -> Profile:
     if text in BUILTIN_PROFILES:
         return load_profile(text)
     return read_profile(text)
+
+
+def validate_profile_file(
+    value: str | os.PathLike[str] | Profile,
+) -> tuple[Profile, list[InputRecord]]:
+    """Check a profile as a run checks it: schema, rules, and the index tables its rules name.
+
+    Each ``land_use_standard`` rule's ``standards_table`` (a CSV path relative to the
+    profile file) is read and checked cell by cell
+    (:func:`landcheck.io.standards_table.attach_standards_table`), so a table a run would
+    refuse is refused here with the same message (file, line, column and how to fix it).
+
+    Returns
+    -------
+    profile : Profile
+        The profile, its tables read in place of their paths.
+    tables : list of InputRecord
+        One per index table read (``path``, ``features_read``: its rows).
+
+    Raises
+    ------
+    DataSourceError, ProfileError, InputDataError
+        As :func:`resolve_profile`; a table missing or wrong.
+
+    Examples
+    --------
+    >>> profile, tables = validate_profile_file("china-preexam")
+    >>> profile.name, tables
+    ('china-preexam', [])
+    """
+    return attach_standards_table(resolve_profile(value))

@@ -11,10 +11,11 @@ table (:mod:`landcheck.review.index_table`: by industry code and land grade,
 and sector tables by project type and grade — land per kilometre or per unit
 of scale); a table row wins over the profile, and the finding says which
 source set each bound. A project type the profile and the table hold no index
-for gets "no index", unless a province exempts it (profile switches, all off
-in the built-in profile [P]: under ``exempt_below_ha``; the 淹没区 of a water
-project, ``exempt_inundation_types``; the 塔基 of a power line,
-``exempt_tower_base_types``).
+for gets "no index"; a type the table bounds, but not for the site's grade, gets
+"no index for the grade" naming the table and the grade — unless a province
+exempts it (profile switches, all off in the built-in profile [P]: under
+``exempt_below_ha``; the 淹没区 of a water project, ``exempt_inundation_types``;
+the 塔基 of a power line, ``exempt_tower_base_types``).
 """
 
 from __future__ import annotations
@@ -278,7 +279,10 @@ def _sector(
         values["facts_needed"] = _facts_text(absent, problems)
         return Decision("missing_facts", site.area, values)
     if not bounds:
-        return Decision("no_index", site.area, values)
+        # The table bounds the type, but none of its rows covers the site's grade.
+        values["standards_table"] = table.name
+        values["project_grade"] = grade or ""
+        return Decision("no_grade_index", site.area, values)
     shown = {k: v for k, v in indicators(facts.numbers, site.area.m2).items() if k in bounds}
     values["indicators"] = _listed(shown, list(shown), unit)
     values["thresholds"] = _thresholds(bounds, unit)
@@ -301,6 +305,8 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         "thresholds": Text("无", "none"),
         "exemption": Text("", ""),
         "exempt_below_ha": exempt_ha,
+        "standards_table": "",
+        "project_grade": "",
     }
     facts = read_standard_facts(site.attributes)
     exemption = _exemption(inp, facts)
@@ -329,6 +335,7 @@ _OUTCOMES = (
     "within",
     "sector_over",
     "sector_within",
+    "no_grade_index",
 )
 
 LAND_USE_STANDARD = Evaluator(
@@ -337,7 +344,15 @@ LAND_USE_STANDARD = Evaluator(
     _OUTCOMES,
     _land_use_standard,
     numbers=("building_coefficient_pct", "office_share_pct", "exempt_below_ha"),
-    texts=("indicators", "failures", "facts_needed", "thresholds", "exemption"),
+    texts=(
+        "indicators",
+        "failures",
+        "facts_needed",
+        "thresholds",
+        "exemption",
+        "standards_table",
+        "project_grade",
+    ),
     params={
         "industrial_types": "types",
         "min_building_coefficient": "number",

@@ -248,6 +248,7 @@ def avoid(
     width: float | None = None,
     encoding: str | None = None,
     datum_shift: Any = None,
+    standards_table: str | os.PathLike[str] | None = None,
 ) -> AvoidanceResult:
     """Trim sites so that they no longer touch the hard constraints.
 
@@ -257,6 +258,9 @@ def avoid(
         The site(s) to trim (each is trimmed on its own).
     profile, layers, id_field, crs, area_method, width, encoding, datum_shift
         As for :func:`landcheck.check`.
+    standards_table : path, optional
+        The land-use standard's index table (CSV), as for :func:`landcheck.check`;
+        the profile's by default.
     buffers, outside_urban, constraints, buffer_join
         Which constraints and how far to keep from them, as for
         :func:`landcheck.buildable`.
@@ -297,6 +301,7 @@ def avoid(
             width=width,
             encoding=encoding,
             datum_shift=datum_shift,
+            standards_table=standards_table,
             what="site",
         )
         hard = hard_constraints(

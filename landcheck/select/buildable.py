@@ -423,6 +423,7 @@ def buildable(
     area_method: str | None = None,
     encoding: str | None = None,
     datum_shift: Any = None,
+    standards_table: str | os.PathLike[str] | None = None,
 ) -> BuildableResult:
     """Find the land in an area of interest free of the hard constraints.
 
@@ -432,6 +433,9 @@ def buildable(
         The area to search; several polygons are joined into one.
     profile, layers, crs, area_method, encoding, datum_shift
         As for :func:`landcheck.check`.
+    standards_table : path, optional
+        The land-use standard's index table (CSV), as for :func:`landcheck.check`;
+        the profile's by default.
     buffers : float or mapping, optional
         Distance to keep from the constraints (metres): one number for all
         but the urban boundary, or layer key → distance (for the urban
@@ -484,6 +488,7 @@ def buildable(
             area_method=area_method,
             encoding=encoding,
             datum_shift=datum_shift,
+            standards_table=standards_table,
             what="area of interest",
         )
         hard = hard_constraints(

@@ -291,6 +291,7 @@ def compare(
     width: float | None = None,
     encoding: str | None = None,
     datum_shift: Any = None,
+    standards_table: str | os.PathLike[str] | None = None,
 ) -> ComparisonResult:
     """Compare alternative sites of one project and rank them (比选).
 
@@ -301,6 +302,9 @@ def compare(
         fields, as for :func:`landcheck.check`).
     profile, layers, id_field, crs, area_method, width, encoding, datum_shift
         As for :func:`landcheck.check`.
+    standards_table : path, optional
+        The land-use standard's index table (CSV), as for :func:`landcheck.check`;
+        the profile's by default.
     weights : mapping, optional
         Weights per hectare over
         :data:`~landcheck.select.ranking.DEFAULT_WEIGHTS`, by concept
@@ -343,6 +347,7 @@ def compare(
             width=width,
             encoding=encoding,
             datum_shift=datum_shift,
+            standards_table=standards_table,
             what="candidate sites",
         )
         hard = hard_constraints(run.profile, extra=constraints)

@@ -268,6 +268,7 @@ def search(
     area_method: str | None = None,
     encoding: str | None = None,
     datum_shift: Any = None,
+    standards_table: str | os.PathLike[str] | None = None,
 ) -> SearchResult:
     """Propose up to ``count`` sites of ``area_ha`` hectares in the buildable land.
 
@@ -279,6 +280,9 @@ def search(
         The required area (hectares, by the run's area method).
     profile, layers, crs, area_method, encoding, datum_shift
         As for :func:`landcheck.check`.
+    standards_table : path, optional
+        The land-use standard's index table (CSV), as for :func:`landcheck.check`;
+        the profile's by default.
     count : int
         How many non-overlapping proposals to return at most.
     min_width_m : float
@@ -346,6 +350,7 @@ def search(
             area_method=area_method,
             encoding=encoding,
             datum_shift=datum_shift,
+            standards_table=standards_table,
             what="area of interest",
         )
         hard = hard_constraints(
