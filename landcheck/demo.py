@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from landcheck.evaluation import ProgressCallback, check
 from landcheck.io.output import atomic_folder
-from landcheck.io.sample_files import write_sample
+from landcheck.io.sample_files import SAMPLE_STANDARDS, write_sample
 from landcheck.report.folder import write_report
 from landcheck.result import CheckResult
 
@@ -70,6 +70,10 @@ def run_demo(
 ) -> tuple[CheckResult, dict[str, str]]:
     """Write the sample to DIR/sample, check its sites and write DIR/report.
 
+    The run reads every sample layer and the sample's land-use standard index table
+    (``sample/standards.csv``, synthetic) with the built-in profile as it is: the
+    provinces' exemptions from the land-saving evaluation stay off.
+
     The whole folder is written atomically
     (:func:`landcheck.io.output.atomic_folder`): on failure nothing is left
     behind; with ``overwrite`` an earlier demo folder is replaced only once
@@ -85,7 +89,12 @@ def run_demo(
         sample_dir = os.path.join(staging, "sample")
         write_sample(sample_dir, seed=seed)
         gpkg = os.path.join(sample_dir, SAMPLE_FILE)
-        result = check(f"{gpkg}:sites", layers=sample_layers(gpkg), progress=progress)
+        result = check(
+            f"{gpkg}:sites",
+            layers=sample_layers(gpkg),
+            standards_table=os.path.join(sample_dir, SAMPLE_STANDARDS),
+            progress=progress,
+        )
         result = _moved(result, staging, final)
         written = write_report(result, os.path.join(staging, "report"), formats=formats, lang=lang)
     report = os.path.join(directory, "report")

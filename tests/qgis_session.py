@@ -256,6 +256,33 @@ def scenario_errors(setup: dict) -> dict:
     return out
 
 
+def scenario_standards(setup: dict) -> dict:
+    """check with an index table (STANDARDS_TABLE → --standards-table), then a bad one."""
+    data = setup["data"]
+    work = setup["work"]
+    base = {"SITES": f"{data}|layername=sites", "FARMLAND": f"{data}|layername=farmland"}
+    header = "table,key,grade,indicator,min,max,unit,source\n"
+    good = os.path.join(work, "standards.csv")
+    bad = os.path.join(work, "bad-standards.csv")
+    with open(good, "w", encoding="utf-8") as handle:
+        handle.write(header + "industry,32,,plot_ratio,1.0,,,省定指标表2\n")
+    with open(bad, "w", encoding="utf-8") as handle:
+        handle.write(header + "industry,32,,plot_ratio,1.x,,,\n")
+    out = {
+        "table": good,
+        "good": _run(
+            "landcheck:check",
+            {**base, "STANDARDS_TABLE": good, "OUTPUT": os.path.join(work, "standards")},
+        ),
+        "bad": _run(
+            "landcheck:check",
+            {**base, "STANDARDS_TABLE": bad, "OUTPUT": os.path.join(work, "bad-standards")},
+        ),
+    }
+    out["bad_output_exists"] = os.path.lexists(os.path.join(work, "bad-standards"))
+    return out
+
+
 def _stage_arguments() -> dict:
     """STAGE with and without ``--stage`` in landcheck's options."""
     from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException
@@ -292,6 +319,7 @@ SCENARIOS = {
     "compare": scenario_compare,
     "cancel": scenario_cancel,
     "errors": scenario_errors,
+    "standards": scenario_standards,
 }
 
 

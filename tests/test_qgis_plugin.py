@@ -529,6 +529,8 @@ def test_session_declares_one_parameter_per_layer_key(session):
     assert {"SITES", "PROFILE", "STAGE", "OUTPUT"} <= set(check)
     assert check["OUTPUT"] == "folderDestination"
     assert "CANDIDATES" in result["parameters"]["compare"]
+    for name in ("check", "compare", "avoid"):
+        assert result["parameters"][name]["STANDARDS_TABLE"] == "file", name
     assert {"BUFFER", "OUTSIDE_URBAN", "MIN_WIDTH"} <= set(result["parameters"]["avoid"])
 
 
@@ -625,3 +627,18 @@ def test_session_errors_say_what_and_how_to_fix(session):
     assert stage["1:with"] == ["--stage", "approval"]
     assert stage["0:without"] == []
     assert stage["1:without"].startswith("error: this landcheck has no --stage option")
+
+
+@needs_qgis
+def test_session_passes_the_index_table_to_landcheck(session):
+    entry = session["standards"]
+    good = entry["good"]
+    assert good["error"] is None, good
+    findings = json.loads(Path(good["results"]["FINDINGS"]).read_text(encoding="utf-8"))
+    record = next(r for r in findings["inputs"] if r["role"] == "standards_table")
+    assert record["path"] == entry["table"] and record["features_read"] == 1
+    bad = entry["bad"]["error"]
+    assert "landcheck failed (exit 1)" in bad
+    assert "bad-standards.csv', line 2, column 'min': '1.x' is not a number" in bad
+    assert "Traceback" not in bad
+    assert not entry["bad_output_exists"]

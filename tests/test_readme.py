@@ -12,6 +12,8 @@ from click.testing import CliRunner
 from landcheck import demo
 from landcheck.cli.main import cli
 from landcheck.io.output import atomic_folder
+from landcheck.io.sample_files import SAMPLE_STANDARDS
+from landcheck.sample.standards import standards_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +33,7 @@ def test_make_demo_writes_what_the_quick_start_says(tmp_path, monkeypatch, sampl
     def write_sample(directory, seed):  # the committed sample: test_sample.py shows it is the same
         with atomic_folder(directory, kind="sample") as staging:
             shutil.copy(sample_gpkg, os.path.join(staging, demo.SAMPLE_FILE))
+            Path(staging, SAMPLE_STANDARDS).write_text(standards_csv(), encoding="utf-8")
 
     monkeypatch.setattr(demo, "write_sample", write_sample)
     result = CliRunner().invoke(cli, arguments)

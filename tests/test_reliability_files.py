@@ -36,7 +36,9 @@ from landcheck.cli.main import cli
 from landcheck.errors import LandcheckError, OutputError, OutputExistsError
 from landcheck.io import output
 from landcheck.io.output import MARKER, atomic_files, atomic_folder, check_folder
+from landcheck.io.sample_files import SAMPLE_STANDARDS
 from landcheck.report import folder as report_folder
+from landcheck.sample.standards import standards_csv
 
 LANDCHECK = [sys.executable, "-c", "from landcheck.cli.main import main; main()"]
 TEMPORARY = re.compile(r"^\.landcheck-(tmp|old)-")
@@ -511,6 +513,7 @@ def test_demo_overwrite_keeps_the_old_folder_until_the_new_one_is_complete(
         seen.append(snapshot(out))  # the old folder is whole while the new one is made
         with atomic_folder(directory, kind="sample") as staging:
             shutil.copy(sample_gpkg, os.path.join(staging, demo.SAMPLE_FILE))
+            Path(staging, SAMPLE_STANDARDS).write_text(standards_csv(), encoding="utf-8")
 
     def failing_check(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -530,7 +533,7 @@ def test_demo_overwrite_keeps_the_old_folder_until_the_new_one_is_complete(
     assert sorted(os.listdir(out)) == [MARKER, "report", "sample"]
     findings = json.loads((out / "report" / "findings.json").read_text(encoding="utf-8"))
     paths = {i["path"] for i in findings["inputs"] if i["path"]}
-    assert paths == {str(out / "sample" / demo.SAMPLE_FILE)}
+    assert paths == {str(out / "sample" / demo.SAMPLE_FILE), str(out / "sample" / SAMPLE_STANDARDS)}
     assert leftovers(tmp_path) == []
 
 

