@@ -20,6 +20,7 @@ from pyproj import CRS
 from landcheck._version import __version__
 from landcheck.coverage import Coverage
 from landcheck.crs import crs_label
+from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
 from landcheck.measure import SiteLayer, SiteRows
@@ -146,6 +147,10 @@ class CheckResult:
         Per site (in order), its project facts and where each came from.
     stage : str
         ``preexam`` or ``approval``: which documents are needed now.
+    geometry_kept : bool
+        False when the check was asked not to keep geometry
+        (``keep_geometry=False``): ``pieces`` then have no outlines and
+        ``context`` is empty, so only findings.json can be written from it.
 
     Examples
     --------
@@ -180,6 +185,7 @@ class CheckResult:
     coverage: Coverage | None = None
     facts: list[ProjectFacts] = field(default_factory=list)
     stage: str = "preexam"
+    geometry_kept: bool = True
 
     # ------------------------------------------------------------------ lookups
     @cached_property
@@ -578,10 +584,31 @@ class CheckResult:
         overwrite: bool = False,
         lang: str = "zh",
     ) -> dict[str, str]:
-        """Write the report folder; see :func:`landcheck.report.write_report`."""
-        from landcheck.report import write_report
+        """Write the report folder; see :func:`landcheck.report.write_report`.
 
+        Raises
+        ------
+        InputDataError
+            A format other than findings.json asked of a result checked
+            without its geometry (``keep_geometry=False``).
+        """
+        from landcheck.report import write_report
+        from landcheck.report.folder import parse_formats
+
+        if not self.geometry_kept:
+            drawn = [name for name in parse_formats(formats) if name != "json"]
+            if drawn:
+                self._require_geometry(f"writing {', '.join(drawn)}")
         return write_report(self, directory, formats=formats, overwrite=overwrite, lang=lang)
+
+    def _require_geometry(self, what: str) -> None:
+        """Refuse ``what`` when the check did not keep the geometry it needs."""
+        if not self.geometry_kept:
+            raise InputDataError(
+                f"{what} needs the overlaps' geometry, which this result does not hold (it was "
+                "checked with keep_geometry=False); check again with keep_geometry=True, or "
+                "write findings.json only (formats='json')"
+            )
 
     def __repr__(self) -> str:
         counts = self.statuses.value_counts()
@@ -605,6 +632,7 @@ class CheckResult:
         """
         from landcheck.report.maps import site_map
 
+        self._require_geometry("a site map")
         return site_map(self, site_id, lang=lang, panels=panels)
 
     def explore(self, site_id: str | None = None, **kwargs: Any) -> Any:
@@ -614,4 +642,5 @@ class CheckResult:
         """
         from landcheck.report.notebook import explore
 
+        self._require_geometry("an interactive map")
         return explore(self, site_id, **kwargs)

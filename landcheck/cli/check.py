@@ -197,6 +197,8 @@ def check_command(
                 workers=workers,
                 facts=facts,
                 stage=stage,
+                # findings.json alone draws nothing: the overlaps' outlines need not be kept
+                keep_geometry=formats is None or set(formats) != {"json"},
             )
 
     def written(result: CheckResult, output: str, **kw: Any) -> dict[str, str]:

@@ -13,7 +13,9 @@ Two paths give the same features:
 
 Within one process, what was read is kept (per file version, layer and
 columns, up to :data:`CACHE_FEATURES` features), so a notebook checking twenty
-variants of a site reads each feature once.
+variants of a site reads each feature once; inside :func:`not_kept` (a one-off
+check that writes findings.json and exits) nothing is kept, so each layer's
+features are freed once it is measured.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ import pathlib
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -52,7 +55,7 @@ from landcheck.io.vector import (
     resolve_layer,
 )
 
-__all__ = ["CACHE_FEATURES", "clear_cache", "read_features_near"]
+__all__ = ["CACHE_FEATURES", "clear_cache", "not_kept", "read_features_near"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +133,37 @@ class _Cache:
 
 _CACHE = _Cache(CACHE_FEATURES)
 
+_KEEP: ContextVar[bool] = ContextVar("landcheck_keep_reads", default=True)
+"""Whether reads in this context are kept in :data:`_CACHE` (a context variable:
+threads keep their own setting)."""
+
 
 def clear_cache() -> None:
     """Forget the features kept from earlier reads."""
     _CACHE.clear()
+
+
+@contextmanager
+def not_kept() -> Iterator[None]:
+    """Within the block, reads neither use nor fill the features kept between calls.
+
+    For a one-off check (the command writing findings.json): what it reads is
+    freed as soon as it has been measured instead of staying in memory for
+    calls that will not come.
+
+    Examples
+    --------
+    >>> with not_kept():
+    ...     _KEEP.get()
+    False
+    >>> _KEEP.get()
+    True
+    """
+    token = _KEEP.set(False)
+    try:
+        yield
+    finally:
+        _KEEP.reset(token)
 
 
 def _layer_meta(source: LayerSource) -> tuple[str | None, dict[str, Any], CRS | None]:
@@ -239,7 +269,8 @@ def _read_gpkg(
         source.encoding,
         None if columns is None else tuple(columns),
     )
-    cached = _CACHE.get(key)
+    keep = _KEEP.get()
+    cached = _CACHE.get(key) if keep else None
     if cached is not None:
         missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
     else:
@@ -249,7 +280,8 @@ def _read_gpkg(
         if fresh.crs is None:
             fresh = fresh.set_crs(native_crs)
         cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
-        _CACHE.put(key, cached)
+        if keep:
+            _CACHE.put(key, cached)
     frame = cached[cached.index.isin(candidates)].sort_index()
     return _within(frame, outlines, distance)
 
