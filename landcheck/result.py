@@ -71,6 +71,22 @@ def _admin_dict(rows: SiteRows) -> dict[str, dict[str, Any]]:
     }
 
 
+def _attributes_list(rows: SiteRows) -> list[dict[str, Any]]:
+    """A site's areas of one layer by review attribute (grade, zone…), as findings.json lists them.
+
+    One entry per row: the attributes as text and the areas (``…_m2``) as
+    numbers, in the table's column order; the widths are left out.
+    """
+    if rows.rows is None or not rows.rows.columns or not len(rows):
+        return []
+    names = [name for name in rows.rows.columns if name != "max_width_m"]
+    values = [(name, name.endswith("_m2"), rows.column(name).tolist()) for name in names]
+    return [
+        {name: (float(column[i]) if area else str(column[i])) for name, area, column in values}
+        for i in range(len(rows))
+    ]
+
+
 _CLASS_LABELS = ("category", "level1", "level1_name", "conformity")
 
 
@@ -478,12 +494,9 @@ class CheckResult:
                 "feature_id": view.nearest_id,
                 "search_m": view.search_m,
             }
-        attributes = view.attribute_rows.frame()
-        if not attributes.empty:  # review layers: areas by grade, zone, level…
-            out["attributes"] = [
-                {k: (float(v) if k.endswith("_m2") else str(v)) for k, v in row.items()}
-                for row in attributes.drop(columns="max_width_m").to_dict("records")
-            ]
+        attributes = _attributes_list(view.attribute_rows)
+        if attributes:  # review layers: areas by grade, zone, level…
+            out["attributes"] = attributes
         return out
 
     @staticmethod
