@@ -7,6 +7,10 @@ Two paths give the same features:
   candidates are read in one pyogrio call by feature id (``fids=``, through
   Arrow when pyarrow is installed), and only those that really intersect a
   site's grown outline are kept.
+- **GeoParquet fast path**: the features' boxes (the covering bbox column, read
+  once per file version) are matched against every site's grown box at once,
+  the candidates are read in one pass by row number (each row group holding
+  some once), and only those that really come near a site are kept.
 - **other formats**: sites are grouped into clusters of nearby sites and each
   cluster is one pyogrio read with ``mask=`` (FileGDB and shapefiles with a
   .qix use their own index for it).
@@ -42,7 +46,7 @@ from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
 from landcheck.geometry import near_positions
-from landcheck.io import postgis
+from landcheck.io import geoparquet, postgis
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
 from landcheck.io.vector import (
@@ -380,6 +384,8 @@ def read_features_near(
     rtree = _gpkg_rtree(source.path, layer)
     if rtree is not None and layer is not None:
         frame = _read_gpkg(source, layer, rtree[0], outlines, distance, columns, native_crs)
+    elif geoparquet.is_geoparquet(source.path):
+        frame = _read_parquet(source, layer, outlines, distance, columns, native_crs)
     else:
         frame = _read_clusters(source, layer, outlines, distance, columns, native_crs)
     if frame.crs is None or assumed:
@@ -387,6 +393,30 @@ def read_features_near(
     record.features_read = len(frame)
     logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
     return frame, record
+
+
+def _read_parquet(
+    source: LayerSource,
+    layer: str | None,
+    outlines: np.ndarray,
+    distance: float,
+    columns: list[str] | None,
+    native_crs: CRS,
+) -> gpd.GeoDataFrame:
+    """The GeoParquet fast path: boxes against the sites' grown boxes, one read by row."""
+    boxes = geoparquet.feature_boxes(source.path)
+    usable = np.flatnonzero(np.isfinite(boxes).all(axis=1))
+    grown = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
+    reach = shapely.STRtree(shapely.box(*grown.T))
+    hits, _ = reach.query(shapely.box(*boxes[usable].T))
+    candidates = usable[np.unique(hits)]
+    if not len(candidates):
+        frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
+    else:
+        frame = read_frame(source, layer, fids=candidates, columns=columns, fid_as_index=True)
+    if frame.crs is None:
+        frame = frame.set_crs(native_crs)
+    return _within(frame, outlines, distance)
 
 
 def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:

@@ -32,7 +32,7 @@ from pyproj import CRS
 from landcheck.errors import DataSourceError
 from landcheck.io.records import file_version
 
-__all__ = ["EXTENSIONS", "is_geoparquet", "layer_info", "read_frame"]
+__all__ = ["EXTENSIONS", "feature_boxes", "is_geoparquet", "layer_info", "read_frame"]
 
 EXTENSIONS = (".parquet", ".geoparquet")
 """File name endings read as GeoParquet."""
@@ -117,6 +117,16 @@ def _boxes(version: tuple[str, int, int]) -> np.ndarray:
     table = pq.read_table(version[0], columns=[meta["geometry"]])
     geoms = shapely.from_wkb(table.column(meta["geometry"]).to_numpy(zero_copy_only=False))
     return shapely.bounds(geoms)
+
+
+def feature_boxes(path: str) -> np.ndarray:
+    """Every feature's ``(xmin, ymin, xmax, ymax)`` in row order, once per file version.
+
+    From the covering bbox column when the file has one (four numbers a
+    feature), else from the geometry column. Rows of a feature without a box
+    (no geometry) are NaN.
+    """
+    return _boxes(file_version(path))
 
 
 def layer_info(path: str) -> dict[str, Any]:
