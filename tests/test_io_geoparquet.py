@@ -84,11 +84,11 @@ def test_reads_near_sites_match_boxes_once_and_give_the_geopackage_features(
 
     monkeypatch.setattr(filtered, "_read_clusters", no_clusters)
     groups = []
-    read_row_group = pq.ParquetFile.read_row_group
+    read_row_groups = pq.ParquetFile.read_row_groups
     monkeypatch.setattr(
         pq.ParquetFile,
-        "read_row_group",
-        lambda self, i, **kw: groups.append(i) or read_row_group(self, i, **kw),
+        "read_row_groups",
+        lambda self, chosen, **kw: groups.extend(chosen) or read_row_groups(self, chosen, **kw),
     )
     parquet, record = filtered.read_features_near(LayerSource(parquet_layers["land_use"]), **near)
     assert len(parquet) == len(gpkg) > 100

@@ -59,7 +59,7 @@ from landcheck.io.vector import (
     resolve_layer,
 )
 
-__all__ = ["CACHE_FEATURES", "clear_cache", "not_kept", "read_features_near"]
+__all__ = ["CACHE_FEATURES", "boxes_meeting", "clear_cache", "not_kept", "read_features_near"]
 
 logger = logging.getLogger(__name__)
 
@@ -395,6 +395,66 @@ def read_features_near(
     return frame, record
 
 
+_GRID_CELLS = 1024
+"""Cells per side of the grid :func:`boxes_meeting` marks the target boxes on."""
+
+
+def _cells(values: np.ndarray, low: float, size: float) -> np.ndarray:
+    return np.clip(((values - low) / size).astype(np.int64), 0, _GRID_CELLS - 1)
+
+
+def boxes_meeting(boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Positions (ascending) of the boxes that meet any target box, edges included.
+
+    Rows are ``(xmin, ymin, xmax, ymax)``; boxes with NaN never meet. Millions
+    of boxes against thousands of targets without a geometry each: a grid over
+    the targets' extent marks the cells they touch, a summed-area table of the
+    marks tells at once whether a box touches a marked cell (every box that
+    meets a target does), and only those are tested exactly.
+
+    Examples
+    --------
+    >>> boxes = np.array([[0, 0, 1, 1], [5, 5, 6, 6], [1, 1, 2, 2], [np.nan] * 4])
+    >>> boxes_meeting(boxes, np.array([[1.5, 1.5, 3.0, 3.0], [0.0, 0.0, 0.5, 0.5]])).tolist()
+    [0, 2]
+    """
+    boxes = np.asarray(boxes, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    targets = targets[np.isfinite(targets).all(axis=1)]
+    if not len(targets) or not len(boxes):
+        return np.zeros(0, dtype=np.int64)
+    x0, y0 = targets[:, 0].min(), targets[:, 1].min()
+    x1, y1 = targets[:, 2].max(), targets[:, 3].max()
+    with np.errstate(invalid="ignore"):
+        near = (boxes[:, 2] >= x0) & (boxes[:, 0] <= x1) & (boxes[:, 3] >= y0)
+        near &= boxes[:, 1] <= y1
+    positions = np.flatnonzero(near)
+    width = max(x1 - x0, 1e-9) / _GRID_CELLS
+    height = max(y1 - y0, 1e-9) / _GRID_CELLS
+    # the cells the targets touch: a difference array, summed twice
+    marks = np.zeros((_GRID_CELLS + 1, _GRID_CELLS + 1), dtype=np.int64)
+    c0, c1 = _cells(targets[:, 0], x0, width), _cells(targets[:, 2], x0, width)
+    r0, r1 = _cells(targets[:, 1], y0, height), _cells(targets[:, 3], y0, height)
+    for rows, columns, step in (
+        (r0, c0, 1),
+        (r0, c1 + 1, -1),
+        (r1 + 1, c0, -1),
+        (r1 + 1, c1 + 1, 1),
+    ):
+        np.add.at(marks, (rows, columns), step)
+    marked = marks.cumsum(axis=0).cumsum(axis=1)[:_GRID_CELLS, :_GRID_CELLS] > 0
+    table = np.zeros((_GRID_CELLS + 1, _GRID_CELLS + 1), dtype=np.int64)
+    table[1:, 1:] = marked.cumsum(axis=0).cumsum(axis=1)
+    near_boxes = boxes[positions]
+    c0, c1 = _cells(near_boxes[:, 0], x0, width), _cells(near_boxes[:, 2], x0, width)
+    r0, r1 = _cells(near_boxes[:, 1], y0, height), _cells(near_boxes[:, 3], y0, height)
+    touched = table[r1 + 1, c1 + 1] - table[r0, c1 + 1] - table[r1 + 1, c0] + table[r0, c0] > 0
+    positions = positions[touched]
+    tree = shapely.STRtree(shapely.box(*targets.T))
+    found, _ = tree.query(shapely.box(*boxes[positions].T))
+    return positions[np.unique(found)]
+
+
 def _read_parquet(
     source: LayerSource,
     layer: str | None,
@@ -404,12 +464,8 @@ def _read_parquet(
     native_crs: CRS,
 ) -> gpd.GeoDataFrame:
     """The GeoParquet fast path: boxes against the sites' grown boxes, one read by row."""
-    boxes = geoparquet.feature_boxes(source.path)
-    usable = np.flatnonzero(np.isfinite(boxes).all(axis=1))
     grown = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
-    reach = shapely.STRtree(shapely.box(*grown.T))
-    hits, _ = reach.query(shapely.box(*boxes[usable].T))
-    candidates = usable[np.unique(hits)]
+    candidates = boxes_meeting(geoparquet.feature_boxes(source.path), grown)
     if not len(candidates):
         frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
     else:
