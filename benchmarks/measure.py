@@ -128,6 +128,7 @@ def run(mode: str, manifest_path: str, scenario: str) -> dict:
         started = time.perf_counter()
         result = landcheck.check(f"{sites_path}:{sites_layer}", layers=layers)
         out["seconds"] = time.perf_counter() - started
+        out["cold_peak_mb"] = round(_hwm_mb(), 1)  # the warm call's peak holds two results
         started = time.perf_counter()
         again = landcheck.check(f"{sites_path}:{sites_layer}", layers=layers)
         out["warm_seconds"] = time.perf_counter() - started
