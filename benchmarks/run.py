@@ -8,7 +8,9 @@ alone; checks that both give the same planar overlap area for every
 them all to ``benchmarks/results/<size>.json``.
 
 For (b) and (c) it also times the whole command ``landcheck check … -f json -q``
-and its steps, landcheck on the peers' two layers alone, and the peers
+and its steps, ``check()``, its filtered reads and the command with the layers
+read from GeoParquet copies (covering bbox; written once, not timed) instead of
+the GeoPackage, landcheck on the peers' two layers alone, and the peers
 (:mod:`benchmarks.peers`): DuckDB spatial and a throwaway PostGIS server, each
 loading the data once (timed apart) and answering the dissolved-overlap question
 for land_use and farmland; their areas must match landcheck's to 1e-6 too. A peer
@@ -128,8 +130,33 @@ def _peer_columns(line: dict, ours: dict, peers: dict[str, dict], scenario: str)
             line[peer]["mismatches"] = bad[:10]
         ratios["check"][peer] = _ratio(answer["query_s"], check_s)
         ratios["cli"][peer] = _ratio(answer["query_s"], cli_s)
+        if "geoparquet" in line:
+            parquet = line["geoparquet"]
+            ratios.setdefault("check_parquet", {})[peer] = _ratio(
+                answer["query_s"], parquet["landcheck_s"]
+            )
+            ratios.setdefault("cli_parquet", {})[peer] = _ratio(answer["query_s"], parquet["cli_s"])
     line["ratios"] = ratios
     return same
+
+
+def _parquet_columns(manifest_path: str, scenario: str, ours: dict) -> tuple[dict, bool]:
+    """``check()``, its reads and the command with the layers read from GeoParquet."""
+    check = _child("landcheck@parquet", manifest_path, scenario)
+    read = _child("read@parquet", manifest_path, scenario)
+    cli = _child("cli@parquet", manifest_path, scenario)
+    same = check["areas"] == ours["areas"]  # the same features, so the same numbers exactly
+    return {
+        "landcheck_s": round(check["seconds"], 3),
+        "landcheck_warm_s": round(check["warm_seconds"], 3),
+        "read_only_s": round(read["seconds"], 3),
+        "landcheck_over_read": round(check["seconds"] / read["seconds"], 2),
+        "landcheck_peak_mb": check["peak_mb"],
+        "landcheck_cold_peak_mb": check["cold_peak_mb"],
+        "cli_s": round(cli["seconds"], 3),
+        "cli_peak_mb": cli["peak_mb"],
+        "areas_identical": same,
+    }, same
 
 
 def run_scenario(
@@ -150,6 +177,7 @@ def run_scenario(
         "read_only_s": round(read["seconds"], 3),
         "landcheck_over_read": round(ours["seconds"] / read["seconds"], 2),
         "landcheck_peak_mb": ours["peak_mb"],
+        "landcheck_cold_peak_mb": ours["cold_peak_mb"],
         "landcheck_workers_peak_mb": ours["workers_peak_mb"],
         "landcheck_baseline_mb": ours["rss_before_mb"],
         "plain_peak_mb": plain["peak_mb"],
@@ -173,6 +201,8 @@ def run_scenario(
         line["cli_parts"] = {k: round(v, 3) for k, v in parts.items() if k.endswith("_s")}
         question = _child("question", manifest_path, scenario)
         line["landcheck_question_s"] = round(question["seconds"], 3)
+        line["geoparquet"], parquet_same = _parquet_columns(manifest_path, scenario, ours)
+        same = same and parquet_same
         line["areas_match"] = _peer_columns(line, ours, peers or {}, scenario) and same
     if bad:
         line["mismatches"] = bad[:10]
@@ -189,6 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     manifest_path = os.path.join(args.data, f"{args.size}.json")
     lines = []
     peer_scenarios = "".join(s for s in args.scenarios if s in PEER_SCENARIOS)
+    if peer_scenarios:
+        from benchmarks.measure import SCENARIO_LAYERS, parquet_layers
+
+        parquet_layers(manifest["layers"], SCENARIO_LAYERS[peer_scenarios[0]])
     peers = run_peers(manifest_path, peer_scenarios) if peer_scenarios else {}
     for scenario in args.scenarios:
         load_before = os.getloadavg()[1]

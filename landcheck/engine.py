@@ -319,12 +319,23 @@ class Engine:
                 if progress:
                     progress(done, len(tasks))
             return results
+        results = []
+        # while the workers are still starting (a second or more: they import geopandas),
+        # this process computes partitions itself rather than wait; the results are the
+        # same arrays wherever a partition is computed
+        starting = self._starting
+        while starting is not None and starting.is_alive() and len(results) < len(tasks):
+            results.append(_partition_task(*tasks[len(results)]))
+            done += 1
+            if progress:
+                progress(done, len(tasks))
+        if len(results) == len(tasks):
+            return results
         if self._starting is not None:
             self._starting.join()
         pool: Executor = _local_pool(self.workers)
         with _main_not_reimported():
-            futures = [pool.submit(_partition_task, *task) for task in tasks]
-        results = []
+            futures = [pool.submit(_partition_task, *task) for task in tasks[len(results) :]]
         for future in futures:
             results.append(future.result())
             done += 1

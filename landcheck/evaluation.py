@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -33,9 +34,10 @@ from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
+from landcheck.io.filtered import not_kept
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.messages import collecting, summarise, warn
-from landcheck.overlay import measured_in_site_crs
+from landcheck.overlay import LayerOverlay, measured_in_site_crs
 from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
 from landcheck.rules import SiteInfo, evaluate_site, project_totals, search_distance
@@ -63,8 +65,16 @@ class _LayerOutcome:
     reason: str = ""
 
 
-def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
-    """Read, overlay and measure one layer for the run's sites."""
+def _evaluate_layer(
+    run: Run, spec: LayerSpec, engine: Engine, keep_geometry: bool = True, keep_reads: bool = True
+) -> _LayerOutcome:
+    """Read, overlay and measure one layer for the run's sites.
+
+    Without ``keep_geometry`` the outcome holds the pieces' measures and
+    attributes but not their geometry, nor the features read (the context of
+    the maps); without ``keep_reads`` the run does not keep the read either,
+    so the features are freed when the layer is measured.
+    """
     source = run.sources.get(spec.key)
     sites, crs, measuring = run.sites, run.crs, run.measuring
     record = InputRecord(role="layer", key=spec.key)
@@ -75,7 +85,7 @@ def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
     search_m = search_distance(run.profile, spec.key)
     reach = _analysis_reach(search_m, measuring)
     try:
-        layer = run.read_layer(spec, sites.geometry, max(1.0, reach))
+        layer = run.read_layer(spec, sites.geometry, max(1.0, reach), keep=keep_reads)
     except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
@@ -114,10 +124,25 @@ def _evaluate_layer(run: Run, spec: LayerSpec, engine: Engine) -> _LayerOutcome:
         site_geoms=site_geoms,
         measuring=measuring,
     )
+    if not keep_geometry:
+        return _LayerOutcome(spec, layer.record, measure=measure, pieces=_without_geometry(overlay))
     context = layer.features[[c for c in ("_id", "_code", "_name") if c in layer.features]]
     context = gpd.GeoDataFrame(context, geometry=layer.features.geometry.values, crs=crs)
     return _LayerOutcome(
         spec, layer.record, measure=measure, pieces=overlay.pieces, context=context
+    )
+
+
+def _without_geometry(overlay: LayerOverlay) -> gpd.GeoDataFrame:
+    """The overlay's pieces with their measures and attributes, their geometry left out.
+
+    The frame keeps its columns (the geometry column is empty), so the tables
+    built from the pieces' attributes read it as they read the whole one.
+    """
+    pieces = overlay.pieces
+    columns = pd.DataFrame(pieces.drop(columns=pieces.geometry.name))
+    return gpd.GeoDataFrame(
+        columns, geometry=gpd.GeoSeries([None] * len(columns), index=columns.index), crs=pieces.crs
     )
 
 
@@ -144,7 +169,7 @@ def _nearest_in_site_crs(
 
 
 def _coverage(
-    run: Run, outcomes: Mapping[str, _LayerOutcome]
+    run: Run, outcomes: Mapping[str, _LayerOutcome], keep_reads: bool = True
 ) -> tuple[Coverage, InputRecord | None]:
     """The area the layers describe (:mod:`landcheck.coverage`) for this run's layers."""
     frame, source = run.sites, run.coverage
@@ -160,7 +185,7 @@ def _coverage(
         named = source.path if isinstance(source, LayerSource) else "GeoDataFrame"
         described = Text(f"{title.zh}（{named}）", f"{title.en} ({named})")
         try:
-            loaded = run.read_layer(spec, frame.geometry, 1.0, source)
+            loaded = run.read_layer(spec, frame.geometry, 1.0, source, keep=keep_reads)
         except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
             record = InputRecord(role="coverage", key="coverage", status="unreadable")
             record.path = source.path if isinstance(source, LayerSource) else None
@@ -227,6 +252,7 @@ def check(
     facts: Mapping[str, Any] | None = None,
     stage: str = "preexam",
     standards_table: str | os.PathLike[str] | None = None,
+    keep_geometry: bool = True,
 ) -> CheckResult:
     """Pre-examine project sites against the profile's constraint layers.
 
@@ -296,6 +322,13 @@ def check(
         by industry code and land grade, and sector tables by project type;
         it replaces the table the profile's ``land_use_standard`` rule names.
         findings.json lists it among the inputs with its SHA-256.
+    keep_geometry : bool
+        Keep the geometry maps and the GeoPackage need: each overlap piece's
+        outline and the features read near the sites (default). With False
+        the result holds every number, finding and table but no piece
+        outlines nor features (``result.geometry_kept`` is False: it writes
+        findings.json only), and nothing read is kept for later calls; a
+        batch then needs far less memory. The findings are the same.
 
     Returns
     -------
@@ -345,7 +378,8 @@ def check(
         facts=facts,
         standards_table=standards_table,
     )
-    return _evaluate_with(run, runner, progress, stage)
+    # the run is this call's alone: what it reads serves no later evaluation
+    return _evaluate_with(run, runner, progress, stage, keep_geometry, keep_reads=False)
 
 
 def _check_stage(stage: Any) -> None:
@@ -363,6 +397,7 @@ def evaluate(
     client: Any = None,
     workers: int | None = None,
     stage: str = "preexam",
+    keep_geometry: bool = True,
 ) -> CheckResult:
     """Evaluate a prepared run: its sites (or ``sites``) against its layers.
 
@@ -373,8 +408,9 @@ def evaluate(
     sites : GeoDataFrame, optional
         Other sites to evaluate on the run (polygons in the run's CRS with a
         ``site_id``; see :meth:`Run.with_sites`); default: the run's own.
-    progress, engine, client, workers, stage
-        As for :func:`check`.
+    progress, engine, client, workers, stage, keep_geometry
+        As for :func:`check`; without ``keep_geometry`` the layers read now
+        are not kept for the run's later evaluations either.
 
     Returns
     -------
@@ -406,16 +442,22 @@ def evaluate(
     runner = make_engine(engine, client=client, workers=workers)
     if sites is not None:
         run = run.with_sites(sites)
-    return _evaluate_with(run, runner, progress, stage)
+    return _evaluate_with(run, runner, progress, stage, keep_geometry, keep_reads=keep_geometry)
 
 
 def _evaluate_with(
-    run: Run, engine: Engine, progress: ProgressCallback | None, stage: str = "preexam"
+    run: Run,
+    engine: Engine,
+    progress: ProgressCallback | None,
+    stage: str = "preexam",
+    keep_geometry: bool = True,
+    *,
+    keep_reads: bool = True,
 ) -> CheckResult:
     started = datetime.now(timezone.utc)
     notify = progress or (lambda stage, done, total: None)
     frame = run.sites
-    with collecting() as notes:
+    with collecting() as notes, nullcontext() if keep_geometry else not_kept():
         notify("sites", 0, len(frame))
         warn_far_sites(run.profile, run.sources, frame, run.crs)
         outcomes = {}
@@ -423,9 +465,9 @@ def _evaluate_with(
         with engine:
             for done, (key, spec) in enumerate(run.profile.layers.items()):
                 notify("layers", done, len(run.profile.layers))
-                outcomes[key] = _evaluate_layer(run, spec, engine)
+                outcomes[key] = _evaluate_layer(run, spec, engine, keep_geometry, keep_reads)
         notify("layers", len(run.profile.layers), len(run.profile.layers))
-        coverage, coverage_record = _coverage(run, outcomes)
+        coverage, coverage_record = _coverage(run, outcomes, keep_reads)
         site_layers, findings = _evaluate_sites(
             run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
         )
@@ -448,6 +490,7 @@ def _evaluate_with(
         coverage=coverage,
         facts=list(run.facts),
         stage=stage,
+        geometry_kept=keep_geometry,
     )
 
 

@@ -15,7 +15,7 @@ add up to its official area (docs/areas.md).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
@@ -62,6 +62,16 @@ collectives, 40 other collective forms); 10 and 20 are state-owned."""
 _COLLECTIVE_SUMS = ["collective_planar_m2", "collective_ellipsoidal_m2"]
 """Net class area on collective land (LAL art. 46 counts the land expropriated), when the
 layer maps an ``ownership`` field."""
+
+
+@cache
+def _no_area(method: AreaMethod) -> Area:
+    """The zero area of a method, one object shared by every view that has it.
+
+    Areas are frozen; a batch of 10,000 sites × 15 layers would otherwise hold
+    hundreds of thousands of equal zeros.
+    """
+    return Area(0.0, 0.0, method)
 
 
 class Rows:
@@ -201,17 +211,17 @@ class SiteLayer:
     kind: str
     available: bool = True
     reason: str = ""
-    overlap: Area = field(default_factory=lambda: Area(0.0, 0.0))
+    overlap: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
     share: float = 0.0
     max_width_m: float = 0.0
-    uncovered: Area = field(default_factory=lambda: Area(0.0, 0.0))
+    uncovered: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
     has_classes: bool = False
     unresolved_codes: list[str] = field(default_factory=list)
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
     uncovered_width_m: float = 0.0
-    outside: Area = field(default_factory=lambda: Area(0.0, 0.0))
+    outside: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
     outside_width_m: float = 0.0
     described_by: Text | None = None
     tables: tuple[Rows, Rows, Rows] | None = field(default=None, repr=False)
@@ -331,7 +341,7 @@ def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> Site
         kind=kind,
         available=False,
         reason=reason,
-        overlap=Area(0.0, 0.0, site_area.method),
+        overlap=_no_area(site_area.method),
         uncovered=site_area,
     )
 
@@ -389,13 +399,17 @@ class LayerMeasure:
     def site(self, position: int, site_area: Area) -> SiteLayer:
         """The view of this layer for the site at ``position``."""
         method = self.method
-        planar, ellipsoidal, max_width = self._totals.get(position, (0.0, 0.0, 0.0))
-        overlap = Area(planar, ellipsoidal, method)
-        uncovered = Area(
-            _nonnegative(site_area.planar_m2 - planar),
-            _nonnegative(site_area.ellipsoidal_m2 - ellipsoidal),
-            method,
-        )
+        totals = self._totals.get(position)
+        if totals is None and site_area.method == method:  # the site is all uncovered
+            max_width, overlap, uncovered = 0.0, _no_area(method), site_area
+        else:
+            planar, ellipsoidal, max_width = totals or (0.0, 0.0, 0.0)
+            overlap = Area(planar, ellipsoidal, method)
+            uncovered = Area(
+                _nonnegative(site_area.planar_m2 - planar),
+                _nonnegative(site_area.ellipsoidal_m2 - ellipsoidal),
+                method,
+            )
         nearest_m, nearest_id = self._nearest.get(position, (None, None))
         return SiteLayer(
             key=self.spec.key,

@@ -20,6 +20,7 @@ from pyproj import CRS
 from landcheck._version import __version__
 from landcheck.coverage import Coverage
 from landcheck.crs import crs_label
+from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
 from landcheck.measure import SiteLayer, SiteRows
@@ -68,6 +69,38 @@ def _admin_dict(rows: SiteRows) -> dict[str, dict[str, Any]]:
             strict=True,
         )
     }
+
+
+def _rows_of(view: SiteLayer) -> tuple[SiteRows, SiteRows, SiteRows, SiteRows]:
+    """A site's class, administrative-unit, feature and attribute rows of one layer.
+
+    Made afresh rather than read from the view's cached properties: findings.json
+    reads each once, and kept on every view (10,000 sites × 15 layers) they only
+    add up in memory while the file is written.
+    """
+    if view.tables is None:
+        classes = admin = features = SiteRows()
+    else:
+        classes, admin, features = (table.view(view.position) for table in view.tables)
+    if view.attribute_table is None:
+        return classes, admin, features, SiteRows()
+    return classes, admin, features, view.attribute_table.view(view.position)
+
+
+def _attributes_list(rows: SiteRows) -> list[dict[str, Any]]:
+    """A site's areas of one layer by review attribute (grade, zone…), as findings.json lists them.
+
+    One entry per row: the attributes as text and the areas (``…_m2``) as
+    numbers, in the table's column order; the widths are left out.
+    """
+    if rows.rows is None or not rows.rows.columns or not len(rows):
+        return []
+    names = [name for name in rows.rows.columns if name != "max_width_m"]
+    values = [(name, name.endswith("_m2"), rows.column(name).tolist()) for name in names]
+    return [
+        {name: (float(column[i]) if area else str(column[i])) for name, area, column in values}
+        for i in range(len(rows))
+    ]
 
 
 _CLASS_LABELS = ("category", "level1", "level1_name", "conformity")
@@ -146,6 +179,10 @@ class CheckResult:
         Per site (in order), its project facts and where each came from.
     stage : str
         ``preexam`` or ``approval``: which documents are needed now.
+    geometry_kept : bool
+        False when the check was asked not to keep geometry
+        (``keep_geometry=False``): ``pieces`` then have no outlines and
+        ``context`` is empty, so only findings.json can be written from it.
 
     Examples
     --------
@@ -180,6 +217,7 @@ class CheckResult:
     coverage: Coverage | None = None
     facts: list[ProjectFacts] = field(default_factory=list)
     stage: str = "preexam"
+    geometry_kept: bool = True
 
     # ------------------------------------------------------------------ lookups
     @cached_property
@@ -436,13 +474,14 @@ class CheckResult:
     # ------------------------------------------------------------------ JSON
     def _layer_dict(self, view: SiteLayer, method: Any) -> dict[str, Any]:
         spec = self.profile.layers[view.key]
+        class_rows, admin_rows, feature_rows, attribute_rows = _rows_of(view)
         out: dict[str, Any] = {
             "kind": view.kind,
             "title": spec.title.to_dict(),
             "available": view.available,
             "overlap": view.overlap.to_dict(),
             "share": float(view.share),
-            "features": _features_list(view.feature_rows),
+            "features": _features_list(feature_rows),
         }
         if not view.available:
             out["reason"] = view.reason
@@ -455,15 +494,15 @@ class CheckResult:
         if view.classification is not None:
             out["classification"] = view.classification
         if view.has_classes or view.kind in ("land_use", "planning_zone"):
-            out["classes"] = _classes_dict(view.class_rows)
+            out["classes"] = _classes_dict(class_rows)
             out["uncovered"] = {
                 "planar_m2": float(view.uncovered.planar_m2),
                 "ellipsoidal_m2": float(view.uncovered.ellipsoidal_m2),
             }
         if view.kind == "land_use" and view.available:
-            out.update(self._land_use_rollups(view, method))
-        if len(view.admin_rows):
-            out["admin"] = _admin_dict(view.admin_rows)
+            out.update(self._land_use_rollups(class_rows, view.ridge_code, method))
+        if len(admin_rows):
+            out["admin"] = _admin_dict(admin_rows)
         if view.unresolved_codes:
             out["unresolved_codes"] = list(view.unresolved_codes)
         if view.search_m > 0:
@@ -472,17 +511,14 @@ class CheckResult:
                 "feature_id": view.nearest_id,
                 "search_m": view.search_m,
             }
-        attributes = view.attribute_rows.frame()
-        if not attributes.empty:  # review layers: areas by grade, zone, level…
-            out["attributes"] = [
-                {k: (float(v) if k.endswith("_m2") else str(v)) for k, v in row.items()}
-                for row in attributes.drop(columns="max_width_m").to_dict("records")
-            ]
+        attributes = _attributes_list(attribute_rows)
+        if attributes:  # review layers: areas by grade, zone, level…
+            out["attributes"] = attributes
         return out
 
     @staticmethod
-    def _land_use_rollups(view: SiteLayer, method: Any) -> dict[str, Any]:
-        rollup = LandUseRollup(view.class_rows, ridge_code=view.ridge_code)
+    def _land_use_rollups(rows: SiteRows, ridge_code: str, method: Any) -> dict[str, Any]:
+        rollup = LandUseRollup(rows, ridge_code=ridge_code)
         ridges = rollup.ridges
         return {
             "categories": {
@@ -578,10 +614,31 @@ class CheckResult:
         overwrite: bool = False,
         lang: str = "zh",
     ) -> dict[str, str]:
-        """Write the report folder; see :func:`landcheck.report.write_report`."""
-        from landcheck.report import write_report
+        """Write the report folder; see :func:`landcheck.report.write_report`.
 
+        Raises
+        ------
+        InputDataError
+            A format other than findings.json asked of a result checked
+            without its geometry (``keep_geometry=False``).
+        """
+        from landcheck.report import write_report
+        from landcheck.report.folder import parse_formats
+
+        if not self.geometry_kept:
+            drawn = [name for name in parse_formats(formats) if name != "json"]
+            if drawn:
+                self._require_geometry(f"writing {', '.join(drawn)}")
         return write_report(self, directory, formats=formats, overwrite=overwrite, lang=lang)
+
+    def _require_geometry(self, what: str) -> None:
+        """Refuse ``what`` when the check did not keep the geometry it needs."""
+        if not self.geometry_kept:
+            raise InputDataError(
+                f"{what} needs the overlaps' geometry, which this result does not hold (it was "
+                "checked with keep_geometry=False); check again with keep_geometry=True, or "
+                "write findings.json only (formats='json')"
+            )
 
     def __repr__(self) -> str:
         counts = self.statuses.value_counts()
@@ -605,6 +662,7 @@ class CheckResult:
         """
         from landcheck.report.maps import site_map
 
+        self._require_geometry("a site map")
         return site_map(self, site_id, lang=lang, panels=panels)
 
     def explore(self, site_id: str | None = None, **kwargs: Any) -> Any:
@@ -614,4 +672,5 @@ class CheckResult:
         """
         from landcheck.report.notebook import explore
 
+        self._require_geometry("an interactive map")
         return explore(self, site_id, **kwargs)

@@ -243,7 +243,13 @@ class Run:
         )
 
     def read_layer(
-        self, spec: LayerSpec, near: gpd.GeoSeries, margin: float, source: Source = None
+        self,
+        spec: LayerSpec,
+        near: gpd.GeoSeries,
+        margin: float,
+        source: Source = None,
+        *,
+        keep: bool = True,
     ) -> LayerFeatures:
         """A layer's features within ``margin`` metres of ``near``, read once per run.
 
@@ -257,6 +263,10 @@ class Run:
             Metres (≥ 1).
         source : LayerSource or GeoDataFrame, optional
             Where the features are (default: the run's source of ``spec.key``).
+        keep : bool
+            Keep a new read for the run's later evaluations (default); False
+            for an evaluation that is the run's last, so the features are
+            freed once measured. A read kept earlier is used either way.
 
         Raises
         ------
@@ -281,7 +291,8 @@ class Run:
                         assume_crs=self.assume_crs,
                     )
                 found = _Read(geoms, frame, _copy(record), tuple(notes.messages))
-                self._reads.keep(spec.key, margin, found)
+                if keep:
+                    self._reads.keep(spec.key, margin, found)
             else:
                 frame, record = found.serve(geoms, margin, self.crs)
             for message in found.notes:

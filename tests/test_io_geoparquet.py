@@ -68,6 +68,37 @@ def test_a_filtered_read_returns_what_gdal_returns_for_the_same_mask(sample_gpkg
     assert float(parquet.area.sum()) == pytest.approx(float(gpkg.area.sum()), rel=1e-12)
 
 
+def test_reads_near_sites_match_boxes_once_and_give_the_geopackage_features(
+    sample_gpkg, parquet_layers, monkeypatch
+):
+    import landcheck.io.filtered as filtered
+    from landcheck.io import LayerSource
+
+    sites = pyogrio.read_dataframe(sample_gpkg, layer="sites")
+    near = {"sites": sites.geometry.values, "sites_crs": sites.crs, "key": "land_use"}
+    near["margin"] = 50.0
+    gpkg, _ = filtered.read_features_near(LayerSource(sample_gpkg, "land_use"), **near)
+
+    def no_clusters(*args, **kwargs):
+        raise AssertionError("GeoParquet is read by its boxes, not one read per cluster")
+
+    monkeypatch.setattr(filtered, "_read_clusters", no_clusters)
+    groups = []
+    read_row_groups = pq.ParquetFile.read_row_groups
+    monkeypatch.setattr(
+        pq.ParquetFile,
+        "read_row_groups",
+        lambda self, chosen, **kw: groups.extend(chosen) or read_row_groups(self, chosen, **kw),
+    )
+    parquet, record = filtered.read_features_near(LayerSource(parquet_layers["land_use"]), **near)
+    assert len(parquet) == len(gpkg) > 100
+    assert list(parquet.index + 1) == list(gpkg.index)  # row numbers from 0, fids from 1
+    assert parquet["BSM"].tolist() == gpkg["BSM"].tolist()
+    assert shapely.equals_exact(parquet.geometry.values, gpkg.geometry.values, 0).all()
+    assert len(groups) == len(set(groups)) > 1  # each row group holding some read once
+    assert record.features_read == len(parquet)
+
+
 def test_without_a_covering_bbox_the_numbers_are_the_same(sample_gpkg, tmp_path):
     frame = pyogrio.read_dataframe(sample_gpkg, layer="farmland")
     path = tmp_path / "farmland.parquet"

@@ -100,3 +100,40 @@ def test_repeated_reads_reuse_what_was_read(grid_gpkg, monkeypatch):
     assert again.index.tolist() == first.index.tolist()
     moved, _ = read_features_near(source, [square(120, 100, 50)], crs, key="f", columns=["BSM"])
     assert read == [len(set(moved.index) - set(first.index))] and read[0] > 0
+
+
+def test_boxes_meeting_targets_are_those_a_spatial_index_finds():
+    rng = np.random.default_rng(11)
+    corner = rng.uniform(0, 10_000, (20_000, 2))
+    boxes = np.column_stack([corner, corner + rng.uniform(0, 300, (20_000, 2))])
+    boxes[::97] = np.nan  # features without geometry
+    boxes[5] = [-50_000, -50_000, 50_000, 50_000]  # one huge feature covers everything
+    spot = rng.uniform(2_000, 8_000, (300, 2))
+    targets = np.column_stack([spot, spot + rng.uniform(0, 150, (300, 2))])
+    targets[0] = [1_000.0, 1_000.0, 1_000.0, 1_000.0]  # a point: touching counts
+    boxes[7] = [900.0, 900.0, 1_000.0, 1_000.0]
+    usable = np.flatnonzero(np.isfinite(boxes).all(axis=1))
+    hits, _ = shapely.STRtree(shapely.box(*targets.T)).query(shapely.box(*boxes[usable].T))
+    expected = usable[np.unique(hits)]
+    found = filtered.boxes_meeting(boxes, targets)
+    assert found.tolist() == expected.tolist()
+    assert 5 in found and 7 in found and 100 < len(found) < 10_000
+    assert filtered.boxes_meeting(boxes, np.empty((0, 4))).tolist() == []
+
+
+def test_geoparquet_rows_read_in_several_batches_are_the_same(tmp_path, monkeypatch):
+    import landcheck.io.geoparquet as geoparquet
+
+    path = tmp_path / "farmland.parquet"
+    farmland_grid(30).to_parquet(path, write_covering_bbox=True, row_group_size=50)
+    rows = np.array([0, 3, 49, 50, 51, 420, 899])
+    whole = geoparquet.read_frame(str(path), fids=rows, fid_as_index=True)
+    monkeypatch.setattr(geoparquet, "_READ_ROWS", 120)  # batches of about two row groups
+    batched = geoparquet.read_frame(str(path), fids=rows, fid_as_index=True)
+    assert whole.index.tolist() == batched.index.tolist() == rows.tolist()
+    assert (
+        whole["BSM"].tolist()
+        == batched["BSM"].tolist()
+        == ["F0-0", "F0-3", "F1-19", "F1-20", "F1-21", "F14-0", "F29-29"]
+    )
+    assert shapely.equals_exact(whole.geometry.values, batched.geometry.values, 0).all()

@@ -201,6 +201,8 @@ def check_command(
                 facts=facts,
                 stage=stage,
                 standards_table=standards_table,
+                # findings.json alone draws nothing: the overlaps' outlines need not be kept
+                keep_geometry=formats is None or set(formats) != {"json"},
             )
 
     def written(result: CheckResult, output: str, **kw: Any) -> dict[str, str]:

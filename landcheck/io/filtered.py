@@ -7,13 +7,19 @@ Two paths give the same features:
   candidates are read in one pyogrio call by feature id (``fids=``, through
   Arrow when pyarrow is installed), and only those that really intersect a
   site's grown outline are kept.
+- **GeoParquet fast path**: the features' boxes (the covering bbox column, read
+  once per file version) are matched against every site's grown box at once,
+  the candidates are read in one pass by row number (each row group holding
+  some once), and only those that really come near a site are kept.
 - **other formats**: sites are grouped into clusters of nearby sites and each
   cluster is one pyogrio read with ``mask=`` (FileGDB and shapefiles with a
   .qix use their own index for it).
 
 Within one process, what was read is kept (per file version, layer and
 columns, up to :data:`CACHE_FEATURES` features), so a notebook checking twenty
-variants of a site reads each feature once.
+variants of a site reads each feature once; inside :func:`not_kept` (a one-off
+check that writes findings.json and exits) nothing is kept, so each layer's
+features are freed once it is measured.
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ import pathlib
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -39,7 +46,7 @@ from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
 from landcheck.geometry import near_positions
-from landcheck.io import postgis
+from landcheck.io import geoparquet, postgis
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
 from landcheck.io.vector import (
@@ -52,7 +59,7 @@ from landcheck.io.vector import (
     resolve_layer,
 )
 
-__all__ = ["CACHE_FEATURES", "clear_cache", "read_features_near"]
+__all__ = ["CACHE_FEATURES", "boxes_meeting", "clear_cache", "not_kept", "read_features_near"]
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +137,37 @@ class _Cache:
 
 _CACHE = _Cache(CACHE_FEATURES)
 
+_KEEP: ContextVar[bool] = ContextVar("landcheck_keep_reads", default=True)
+"""Whether reads in this context are kept in :data:`_CACHE` (a context variable:
+threads keep their own setting)."""
+
 
 def clear_cache() -> None:
     """Forget the features kept from earlier reads."""
     _CACHE.clear()
+
+
+@contextmanager
+def not_kept() -> Iterator[None]:
+    """Within the block, reads neither use nor fill the features kept between calls.
+
+    For a one-off check (the command writing findings.json): what it reads is
+    freed as soon as it has been measured instead of staying in memory for
+    calls that will not come.
+
+    Examples
+    --------
+    >>> with not_kept():
+    ...     _KEEP.get()
+    False
+    >>> _KEEP.get()
+    True
+    """
+    token = _KEEP.set(False)
+    try:
+        yield
+    finally:
+        _KEEP.reset(token)
 
 
 def _layer_meta(source: LayerSource) -> tuple[str | None, dict[str, Any], CRS | None]:
@@ -239,7 +273,8 @@ def _read_gpkg(
         source.encoding,
         None if columns is None else tuple(columns),
     )
-    cached = _CACHE.get(key)
+    keep = _KEEP.get()
+    cached = _CACHE.get(key) if keep else None
     if cached is not None:
         missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
     else:
@@ -249,7 +284,8 @@ def _read_gpkg(
         if fresh.crs is None:
             fresh = fresh.set_crs(native_crs)
         cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
-        _CACHE.put(key, cached)
+        if keep:
+            _CACHE.put(key, cached)
     frame = cached[cached.index.isin(candidates)].sort_index()
     return _within(frame, outlines, distance)
 
@@ -348,6 +384,8 @@ def read_features_near(
     rtree = _gpkg_rtree(source.path, layer)
     if rtree is not None and layer is not None:
         frame = _read_gpkg(source, layer, rtree[0], outlines, distance, columns, native_crs)
+    elif geoparquet.is_geoparquet(source.path):
+        frame = _read_parquet(source, layer, outlines, distance, columns, native_crs)
     else:
         frame = _read_clusters(source, layer, outlines, distance, columns, native_crs)
     if frame.crs is None or assumed:
@@ -355,6 +393,86 @@ def read_features_near(
     record.features_read = len(frame)
     logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
     return frame, record
+
+
+_GRID_CELLS = 1024
+"""Cells per side of the grid :func:`boxes_meeting` marks the target boxes on."""
+
+
+def _cells(values: np.ndarray, low: float, size: float) -> np.ndarray:
+    return np.clip(((values - low) / size).astype(np.int64), 0, _GRID_CELLS - 1)
+
+
+def boxes_meeting(boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Positions (ascending) of the boxes that meet any target box, edges included.
+
+    Rows are ``(xmin, ymin, xmax, ymax)``; boxes with NaN never meet. Millions
+    of boxes against thousands of targets without a geometry each: a grid over
+    the targets' extent marks the cells they touch, a summed-area table of the
+    marks tells at once whether a box touches a marked cell (every box that
+    meets a target does), and only those are tested exactly.
+
+    Examples
+    --------
+    >>> boxes = np.array([[0, 0, 1, 1], [5, 5, 6, 6], [1, 1, 2, 2], [np.nan] * 4])
+    >>> boxes_meeting(boxes, np.array([[1.5, 1.5, 3.0, 3.0], [0.0, 0.0, 0.5, 0.5]])).tolist()
+    [0, 2]
+    """
+    boxes = np.asarray(boxes, dtype=float)
+    targets = np.asarray(targets, dtype=float)
+    targets = targets[np.isfinite(targets).all(axis=1)]
+    if not len(targets) or not len(boxes):
+        return np.zeros(0, dtype=np.int64)
+    x0, y0 = targets[:, 0].min(), targets[:, 1].min()
+    x1, y1 = targets[:, 2].max(), targets[:, 3].max()
+    with np.errstate(invalid="ignore"):
+        near = (boxes[:, 2] >= x0) & (boxes[:, 0] <= x1) & (boxes[:, 3] >= y0)
+        near &= boxes[:, 1] <= y1
+    positions = np.flatnonzero(near)
+    width = max(x1 - x0, 1e-9) / _GRID_CELLS
+    height = max(y1 - y0, 1e-9) / _GRID_CELLS
+    # the cells the targets touch: a difference array, summed twice
+    marks = np.zeros((_GRID_CELLS + 1, _GRID_CELLS + 1), dtype=np.int64)
+    c0, c1 = _cells(targets[:, 0], x0, width), _cells(targets[:, 2], x0, width)
+    r0, r1 = _cells(targets[:, 1], y0, height), _cells(targets[:, 3], y0, height)
+    for rows, columns, step in (
+        (r0, c0, 1),
+        (r0, c1 + 1, -1),
+        (r1 + 1, c0, -1),
+        (r1 + 1, c1 + 1, 1),
+    ):
+        np.add.at(marks, (rows, columns), step)
+    marked = marks.cumsum(axis=0).cumsum(axis=1)[:_GRID_CELLS, :_GRID_CELLS] > 0
+    table = np.zeros((_GRID_CELLS + 1, _GRID_CELLS + 1), dtype=np.int64)
+    table[1:, 1:] = marked.cumsum(axis=0).cumsum(axis=1)
+    near_boxes = boxes[positions]
+    c0, c1 = _cells(near_boxes[:, 0], x0, width), _cells(near_boxes[:, 2], x0, width)
+    r0, r1 = _cells(near_boxes[:, 1], y0, height), _cells(near_boxes[:, 3], y0, height)
+    touched = table[r1 + 1, c1 + 1] - table[r0, c1 + 1] - table[r1 + 1, c0] + table[r0, c0] > 0
+    positions = positions[touched]
+    tree = shapely.STRtree(shapely.box(*targets.T))
+    found, _ = tree.query(shapely.box(*boxes[positions].T))
+    return positions[np.unique(found)]
+
+
+def _read_parquet(
+    source: LayerSource,
+    layer: str | None,
+    outlines: np.ndarray,
+    distance: float,
+    columns: list[str] | None,
+    native_crs: CRS,
+) -> gpd.GeoDataFrame:
+    """The GeoParquet fast path: boxes against the sites' grown boxes, one read by row."""
+    grown = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
+    candidates = boxes_meeting(geoparquet.feature_boxes(source.path), grown)
+    if not len(candidates):
+        frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
+    else:
+        frame = read_frame(source, layer, fids=candidates, columns=columns, fid_as_index=True)
+    if frame.crs is None:
+        frame = frame.set_crs(native_crs)
+    return _within(frame, outlines, distance)
 
 
 def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:

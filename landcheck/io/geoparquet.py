@@ -32,7 +32,7 @@ from pyproj import CRS
 from landcheck.errors import DataSourceError
 from landcheck.io.records import file_version
 
-__all__ = ["EXTENSIONS", "is_geoparquet", "layer_info", "read_frame"]
+__all__ = ["EXTENSIONS", "feature_boxes", "is_geoparquet", "layer_info", "read_frame"]
 
 EXTENSIONS = (".parquet", ".geoparquet")
 """File name endings read as GeoParquet."""
@@ -119,6 +119,16 @@ def _boxes(version: tuple[str, int, int]) -> np.ndarray:
     return shapely.bounds(geoms)
 
 
+def feature_boxes(path: str) -> np.ndarray:
+    """Every feature's ``(xmin, ymin, xmax, ymax)`` in row order, once per file version.
+
+    From the covering bbox column when the file has one (four numbers a
+    feature), else from the geometry column. Rows of a feature without a box
+    (no geometry) are NaN.
+    """
+    return _boxes(file_version(path))
+
+
 def layer_info(path: str) -> dict[str, Any]:
     """pyogrio-like layer info: crs, fields, features, total_bounds, geometry_type, driver."""
     meta = _meta(file_version(path))
@@ -145,21 +155,35 @@ def layer_info(path: str) -> dict[str, Any]:
     }
 
 
+_READ_ROWS = 200_000
+"""Rows of whole row groups decoded per pyarrow call (bounds the memory of a read)."""
+
+
 def _rows(path: str, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
-    """The given rows (ascending) of ``columns``, reading only the row groups holding them."""
+    """The given rows (ascending) of ``columns``, reading only the row groups holding them.
+
+    Row groups are decoded several at a time (pyarrow's threads), about
+    :data:`_READ_ROWS` rows a call, and only the rows asked for are converted.
+    """
     pq = _pyarrow()
     version = file_version(path)
     starts = _meta(version)["starts"]
     handle = pq.ParquetFile(path)
-    parts = []
     groups = np.searchsorted(starts, rows, side="right") - 1
-    for group in np.unique(groups):
-        local = rows[groups == group] - starts[group]
-        table = handle.read_row_group(int(group), columns=columns).take(local)
-        parts.append(table.to_pandas())
-    if not parts:
+    wanted = np.unique(groups)
+    if not len(wanted):
         return handle.schema_arrow.empty_table().select(columns).to_pandas()
-    return pd.concat(parts, ignore_index=True)
+    sizes = starts[wanted + 1] - starts[wanted]
+    batch = np.cumsum(sizes) // _READ_ROWS  # consecutive wanted groups, ~_READ_ROWS rows each
+    parts = []
+    for number in np.unique(batch):
+        chosen = wanted[batch == number]
+        offsets = np.concatenate([[0], np.cumsum(starts[chosen + 1] - starts[chosen])[:-1]])
+        mine = np.isin(groups, chosen)
+        local = rows[mine] - starts[groups[mine]] + offsets[np.searchsorted(chosen, groups[mine])]
+        table = handle.read_row_groups(chosen.tolist(), columns=columns, use_threads=True)
+        parts.append(table.take(local).to_pandas())
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
 
 
 def read_frame(
