@@ -636,7 +636,7 @@ def _overlap(site, union) -> float:
 
 def test_sites_show_every_situation(sample, unions, outline):
     sites = sample["sites"].set_index("site_id")
-    assert list(sites.index) == [f"S{i:02d}" for i in (*range(1, 18), *range(21, 26))]
+    assert list(sites.index) == [f"S{i:02d}" for i in (*range(1, 18), *range(21, 37))]
     assert sites["name"].str.contains("绿色铝").any()
     profile_classes = {
         "industrial",
@@ -717,7 +717,7 @@ def test_review_sites_meet_the_review_layers(seeded, outline):
     redline = shapely.union_all(sample["eco_redline"].geometry.values)
     farmland = shapely.coverage_union_all(sample["farmland"].geometry.values)
     boundary = shapely.union_all(sample["urban_boundary"].geometry.values)
-    assert all(shapely.within(site[k], outline) for k in ("S21", "S22", "S23", "S24", "S25"))
+    assert all(shapely.within(site[f"S{i}"], outline) for i in range(21, 37))
     wetland = sample["wetland"]
     s = site["S21"]  # a wetland's shore, not 国家重要湿地, off the redline and farmland
     hit = wetland[wetland.intersects(s)]
@@ -749,6 +749,40 @@ def test_review_sites_meet_the_review_layers(seeded, outline):
         length = site[key].area / sites.at[key, "width_m"] / 1000.0
         assert sites.at[key, "length_km"] == pytest.approx(length, abs=0.0005)
     assert sites["length_km"].notna().sum() == 2
+
+    def share(key: str, layer: str, **where: tuple[str, ...]) -> float:
+        """Share of site ``key`` in the features of ``layer`` whose fields hold those values."""
+        frame = sample[layer]
+        chosen = np.ones(len(frame), dtype=bool)
+        for field, values in where.items():
+            chosen &= frame[field].isin(values).to_numpy()
+        return (
+            _overlap(site[key], shapely.union_all(frame.geometry[chosen].values)) / site[key].area
+        )
+
+    # S26-S36: one outcome of the review each, placed by a share of chosen features
+    assert (
+        sites.at["S26", "project_type"] == "pv_array" and share("S26", "forest", BHDJ=("Ⅰ",)) >= 0.5
+    )
+    assert share("S27", "forest", BHDJ=("Ⅱ",), GYLDJ=("国家级公益林",)) >= 0.5
+    assert share("S27", "forest", BHDJ=("Ⅰ",)) == 0
+    for key in ("S28", "S36"):
+        assert share(key, "wetland", ZYSDJB=("国家重要湿地",)) >= 0.3, (seed, key)
+    assert sites.at["S36", "project_type"] == "water_conservancy"
+    for key in ("S29", "S30"):
+        assert share(key, "protected_areas", GNFQ=("一般控制区",)) >= 0.98, (seed, key)
+        assert share(key, "protected_areas", GNFQ=("核心保护区",)) == 0
+    assert sites.at["S29", "project_type"] == "tourism_facilities" and sites.at["S29", "plan_ref"]
+    assert sites.at["S30", "project_type"] == "hotel"
+    assert share("S31", "protected_areas", GNFQ=("实验区",)) >= 0.98
+    assert share("S31", "protected_areas", GNFQ=("核心区", "缓冲区")) == 0
+    assert share("S32", "mineral_rights", ZLXKC=("是",)) > 0.999
+    points = sample["geohazard_points"].geometry.to_numpy()
+    assert shapely.contains(site["S33"], points).sum() == 1
+    temple = {"WWMC": ("城隍庙古建筑群",)}
+    assert share("S34", "heritage", FWLX=("保护范围",), **temple) >= 0.2
+    assert share("S35", "heritage", FWLX=("建设控制地带",), **temple) >= 0.9
+    assert share("S35", "heritage", FWLX=("保护范围",)) == 0
 
 
 def test_candidates_are_alternatives_with_different_conflicts(sample, unions):

@@ -5,7 +5,7 @@ the land-use survey (三调地类图斑), permanent basic farmland, the ecologic
 protection redline, the urban development boundary, planning zones,
 townships, roads, the review layers (forest, grassland, wetland, protected
 areas, mineral rights, geohazard zones and points, heritage, approved land),
-twenty-two project sites and the alternative sites of one project. Everything
+thirty-three project sites and the alternative sites of one project. Everything
 but the county outline is invented and labelled ``合成数据 synthetic``;
 nothing here describes the real county.
 
@@ -154,7 +154,14 @@ Generation model
    last, against the review layers, from a generator of their own seeded with
    ``[seed, 13, 1]``: S21 on a river wetland's shore, S22 in the 地下文物埋藏区,
    S23 and S24 industrial plants whose project facts fail and meet the
-   land-use standard's 建筑系数, S25 on the 锰 mining right. The sites layer
+   land-use standard's 建筑系数, S25 on the 锰 mining right; S26-S36 each give
+   one more outcome of the review a site (:func:`~landcheck.sample.site_builders.zone_site`
+   places them by a share of chosen features of a review layer): a PV array
+   on Ⅰ级 forest, a works on national 公益林, a hotel and a water-conservancy
+   works on the 国家重要湿地, a permitted and a not-permitted project in the
+   reserve's 一般控制区, one in the forest park's 实验区, one over the strategic
+   bauxite right, one around a hazard point, one in the temple's 保护范围 and
+   one in its 建设控制地带 (``data/README.md`` lists them). The sites layer
    then gets the project facts of the land-use standard: S23, S24 and S01's
    (:data:`~landcheck.sample.sites.EXISTING_FACTS`) with their 土地等别, and the
    county roads S05 and S13 their grade of works and length

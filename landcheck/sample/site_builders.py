@@ -8,6 +8,8 @@ place for it. Builders are called in the order of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -24,6 +26,7 @@ __all__ = [
     "county_edge_site",
     "farmland_road",
     "farmland_site",
+    "hazard_point_site",
     "heritage_site",
     "holed_site",
     "industrial_site",
@@ -39,6 +42,7 @@ __all__ = [
     "two_township_site",
     "wetland_site",
     "wild_block",
+    "zone_site",
 ]
 
 
@@ -482,6 +486,78 @@ def mineral_site(finder: SiteFinder, review: dict[str, gpd.GeoDataFrame]) -> sha
         return 1.0 if finder.accept(shape, 500.0) else None
 
     return finder.search(centres, lambda c, a: rectangle(c, 240.0, 160.0, a), score, enough=5)
+
+
+def zone_site(
+    finder: SiteFinder,
+    review: dict[str, gpd.GeoDataFrame],
+    *,
+    layer: str,
+    where: Mapping[str, tuple[str, ...]],
+    size: tuple[float, float],
+    share: float,
+    avoid: Mapping[str, tuple[str, ...]] | None = None,
+    gap: float = 500.0,
+) -> shapely.Geometry:
+    """A ``size`` rectangle with at least ``share`` of its area in chosen features of ``layer``.
+
+    The features are those whose every column of ``where`` holds one of its
+    values; the site keeps 10 m clear of the features ``avoid`` selects the
+    same way, and ``gap`` metres from the other sites. Centres are points of
+    a grid over the chosen features (spacing a third of the shorter side,
+    wider when the features are large), in a seeded random order; the search
+    prefers the larger share.
+    """
+    features = review[layer]
+    target = Measure(features.geometry[_selected(features, where)].to_numpy())
+    kept = Measure(features.geometry[_selected(features, avoid)].to_numpy()) if avoid else None
+    parts = target.geometry
+    total = float(shapely.area(parts).sum())
+    step = max(min(size) / 3.0, np.sqrt(total / 20000.0))
+    x0, y0, x1, y1 = shapely.total_bounds(parts)
+    xs, ys = np.meshgrid(np.arange(x0, x1, step), np.arange(y0, y1, step))
+    grid = np.column_stack([xs.ravel(), ys.ravel()])
+    inside = grid[target.holding(shapely.points(grid))]
+    centres = inside[finder.rng.permutation(len(inside))[:2000]]
+
+    def score(shape: shapely.Geometry) -> float | None:
+        taken = target.area(shape) / shape.area
+        if taken < share or (kept is not None and kept.near(shape, 10.0)):
+            return None
+        return taken if finder.accept(shape, gap) else None
+
+    return finder.search(centres, lambda c, a: rectangle(c, *size, a), score, enough=5)
+
+
+def _selected(features: gpd.GeoDataFrame, where: Mapping[str, tuple[str, ...]]) -> np.ndarray:
+    """Mask of the features whose every column of ``where`` holds one of its values."""
+    mask = np.ones(len(features), dtype=bool)
+    for column, values in where.items():
+        mask &= features[column].isin(values).to_numpy()
+    return mask
+
+
+def hazard_point_site(finder: SiteFinder, review: dict[str, gpd.GeoDataFrame]) -> shapely.Geometry:
+    """A 120 × 90 m site around a geohazard point (隐患点), off farmland and the towns.
+
+    Centred 20-40 m from the point, so the point lies inside it; clear of
+    farmland and redline by 10 m and of the urban boundaries by 100 m.
+    """
+    points = shapely.get_coordinates(review["geohazard_points"].geometry.to_numpy())
+    points = points[finder.rng.permutation(len(points))]
+    offsets = finder.rng.uniform(20.0, 40.0, len(points))
+
+    def make(point: np.ndarray, angle: float) -> shapely.Geometry:
+        index = int(np.argmin(np.hypot(*(points - point).T)))
+        shift = offsets[index] * np.array([np.cos(angle), np.sin(angle)])
+        return rectangle(point + shift, 120.0, 90.0, angle)
+
+    def score(shape: shapely.Geometry) -> float | None:
+        if not finder.free(shape, 10.0) or finder.boundary.near(shape, 100.0):
+            return None
+        return 1.0 if finder.accept(shape, 500.0) else None
+
+    return finder.search(points, make, score)
 
 
 # --------------------------------------------------------------------------- later sites

@@ -27,6 +27,7 @@ from landcheck.sample.site_builders import (
     county_edge_site,
     farmland_road,
     farmland_site,
+    hazard_point_site,
     heritage_site,
     holed_site,
     industrial_site,
@@ -42,6 +43,7 @@ from landcheck.sample.site_builders import (
     two_township_site,
     wetland_site,
     wild_block,
+    zone_site,
 )
 from landcheck.sample.site_finder import SiteFinder
 from landcheck.sample.standards import LAND_GRADE, ROAD_GRADES
@@ -458,6 +460,189 @@ REVIEW_SITES: tuple[ReviewSite, ...] = (
             facts=Facts("mining", "county", "泸西县矿产资源总体规划（合成）", "transfer"),
         ),
         mineral_site,
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S26",
+            "山地光伏电站（光伏方阵）",
+            "energy",
+            "PV array on grade Ⅰ protected forest land: 12号 forbids it (prohibited) / "
+            "光伏方阵占用Ⅰ级保护林地",
+            facts=Facts("pv_array", "provincial", "云南省新能源发展规划（合成）", "allocation"),
+        ),
+        partial(zone_site, layer="forest", where={"BHDJ": ("Ⅰ",)}, size=(300.0, 200.0), share=0.5),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S27",
+            "山区供水工程高位水池",
+            "water",
+            "on national public-benefit forest of grade Ⅱ, not a national major project "
+            "(conditional: check its grade) / 占用国家级公益林地",
+            facts=Facts("water_supply", "county", "泸西县城乡供水一体化规划（合成）", "allocation"),
+        ),
+        partial(
+            zone_site,
+            layer="forest",
+            where={"BHDJ": ("Ⅱ",), "GYLDJ": ("国家级公益林",)},
+            size=(100.0, 80.0),
+            share=0.5,
+            avoid={"BHDJ": ("Ⅰ",)},
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S28",
+            "龙潭湖湿地观景酒店",
+            "commercial",
+            "hotel on the 国家重要湿地 (prohibited, 湿地保护法 art. 19) / 酒店占用国家重要湿地",
+            facts=Facts("hotel", land_supply="transfer"),
+        ),
+        partial(
+            zone_site,
+            layer="wetland",
+            where={"ZYSDJB": ("国家重要湿地",)},
+            size=(120.0, 80.0),
+            share=0.3,
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S29",
+            "白云山自然保护区游客服务设施",
+            "infrastructure",
+            "tourism facility in a plan, in a reserve's 一般控制区: a 142号 permitted activity "
+            "(conditional) / 一般控制区内规划旅游配套设施",
+            facts=Facts(
+                "tourism_facilities", "provincial", "白云山自然保护区总体规划（合成）", "allocation"
+            ),
+        ),
+        partial(
+            zone_site,
+            layer="protected_areas",
+            where={"GNFQ": ("一般控制区",)},
+            size=(100.0, 80.0),
+            share=0.98,
+            avoid={"GNFQ": ("核心保护区",)},
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S30",
+            "白云山度假山庄",
+            "commercial",
+            "hotel in a reserve's 一般控制区: no 142号 permitted activity (prohibited) / "
+            "一般控制区内建设酒店",
+            facts=Facts("hotel", land_supply="transfer"),
+        ),
+        partial(
+            zone_site,
+            layer="protected_areas",
+            where={"GNFQ": ("一般控制区",)},
+            size=(160.0, 120.0),
+            share=0.98,
+            avoid={"GNFQ": ("核心保护区",)},
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S31",
+            "龙潭湖森林公园农家乐餐饮点",
+            "commercial",
+            "in a forest park's 实验区 (legacy zoning): conditional / 位于森林公园实验区",
+            facts=Facts("commercial", land_supply="transfer"),
+        ),
+        partial(
+            zone_site,
+            layer="protected_areas",
+            where={"GNFQ": ("实验区",)},
+            size=(100.0, 80.0),
+            share=0.98,
+            avoid={"GNFQ": ("核心区", "缓冲区")},
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S32",
+            "农产品冷链物流中心",
+            "commercial",
+            "over the 铝土矿 exploration right, a strategic mineral (prohibited in principle) / "
+            "压覆战略性矿产（铝土矿）探矿权",
+            facts=Facts("commercial", land_supply="transfer"),
+        ),
+        partial(
+            zone_site,
+            layer="mineral_rights",
+            where={"ZLXKC": ("是",)},
+            size=(200.0, 150.0),
+            share=1.0,
+            gap=300.0,
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S33",
+            "乡村旅游接待中心",
+            "commercial",
+            "a geohazard point (隐患点) inside the site (conditional) / 用地范围内有地质灾害隐患点",
+            facts=Facts("commercial", land_supply="transfer"),
+        ),
+        hazard_point_site,
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S34",
+            "老城商业街改造",
+            "commercial",
+            "into the 城隍庙's 保护范围 (prohibited) / 进入文物保护单位保护范围",
+            facts=Facts("commercial", land_supply="transfer"),
+        ),
+        partial(
+            zone_site,
+            layer="heritage",
+            where={"WWMC": ("城隍庙古建筑群",), "FWLX": ("保护范围",)},
+            size=(100.0, 80.0),
+            share=0.2,
+            gap=20.0,
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S35",
+            "老城区停车楼",
+            "infrastructure",
+            "in the 城隍庙's 建设控制地带 only (conditional: design consent) / "
+            "位于文物保护单位建设控制地带",
+            facts=Facts(
+                "infrastructure", "county", "泸西县城停车设施专项规划（合成）", "allocation"
+            ),
+        ),
+        partial(
+            zone_site,
+            layer="heritage",
+            where={"WWMC": ("城隍庙古建筑群",), "FWLX": ("建设控制地带",)},
+            size=(50.0, 40.0),
+            share=0.9,
+            avoid={"FWLX": ("保护范围",)},
+            gap=20.0,
+        ),
+    ),
+    ReviewSite(
+        SiteSpec(
+            "S36",
+            "龙潭湖水库溢洪道除险加固工程",
+            "water",
+            "water-conservancy works on the 国家重要湿地: a listed exception (conditional, "
+            "湿地保护法 art. 19) / 水利工程占用国家重要湿地",
+            facts=Facts("water_conservancy", "county", "泸西县水利发展规划（合成）", "allocation"),
+        ),
+        partial(
+            zone_site,
+            layer="wetland",
+            where={"ZYSDJB": ("国家重要湿地",)},
+            size=(80.0, 60.0),
+            share=0.3,
+        ),
     ),
 )
 """Sites placed after the review layers, each meant to show one review check."""
