@@ -29,6 +29,7 @@ import signal
 import sys
 import threading
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -97,10 +98,27 @@ def _view(geometry: Any) -> tuple[float, float, float, float]:
     return cx - half, cy - half, cx + half, cy + half
 
 
-def _in_view(frame: Any, window: tuple[float, float, float, float]) -> np.ndarray:
+_INDEXED_FROM = 2_000  # features from which a frame is searched through an R-tree
+# R-trees of the frames as long-lived as the result (its sites, the features near them) by the
+# frame's id, kept until the frame goes: one serves all the maps of a batch
+_INDEXES: dict[int, tuple[weakref.ref, shapely.STRtree]] = {}
+
+
+def _in_view(frame: Any, window: tuple[float, ...], *, indexed: bool = False) -> np.ndarray:
+    """Which features meet the window (``indexed``: a long-lived frame, by its R-tree)."""
     if frame is None or len(frame) == 0:
         return np.zeros(0, dtype=bool)
-    return np.asarray(shapely.intersects(frame.geometry.values, shapely.box(*window)))
+    box = shapely.box(*window)
+    if not indexed or len(frame) < _INDEXED_FROM:
+        return np.asarray(shapely.intersects(frame.geometry.values, box))
+    entry = _INDEXES.get(id(frame))
+    if entry is None or entry[0]() is not frame:
+        for key in [k for k, (ref, _) in _INDEXES.items() if ref() is None]:
+            del _INDEXES[key]
+        entry = _INDEXES[id(frame)] = (weakref.ref(frame), shapely.STRtree(frame.geometry.values))
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[entry[1].query(box, predicate="intersects")] = True
+    return mask
 
 
 def _nice_length(span: float) -> float:
@@ -208,7 +226,8 @@ def _site_pieces(
         if pieces is None or len(pieces) == 0:
             return mine, pieces
         around = pieces[pieces["site"].to_numpy() != position]
-    return mine, around[_in_view(around, window)] if len(around) else around
+        return mine, around[_in_view(around, window)] if len(around) else around
+    return mine, around[_in_view(around, window, indexed=True)] if len(around) else around
 
 
 def _context(
@@ -220,7 +239,7 @@ def _context(
 ) -> bool:
     """Draw the other sites in view; return True if there were any."""
     sites = result.sites
-    near = _in_view(sites, window)
+    near = _in_view(sites, window, indexed=True)
     near[position] = False
     if not near.any():
         return False
