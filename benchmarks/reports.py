@@ -11,7 +11,8 @@ committed)::
     .venv/bin/python -m benchmarks.reports --size quick --scenario c -f json,html,xlsx,gpkg
     .venv/bin/python -m benchmarks.reports --size quick --grid 10653 -f json,html,xlsx,gpkg
 
-A measurement, not a test: one JSON line on stdout, the load average with it.
+A measurement, not a test: one JSON line on stdout, the load average with it; each stage's
+start and end on stderr as they happen.
 """
 
 from __future__ import annotations
@@ -79,8 +80,12 @@ def run(sites: str, layers: str, formats: str, out: str) -> dict:
         except json.JSONDecodeError:
             other.append(line.rstrip())
             continue
+        if event["stage"] not in spans:
+            print(f"{now:8.1f} s  {event['stage']} starts", file=sys.stderr, flush=True)
         span = spans.setdefault(event["stage"], [now, now, 0])
         span[1], span[2] = now, event["total"]
+        if event["total"] and event["done"] == event["total"]:
+            print(f"{now:8.1f} s  {event['stage']} done", file=sys.stderr, flush=True)
     code = process.wait()
     wall = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
