@@ -29,7 +29,6 @@ import signal
 import sys
 import threading
 import warnings
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -45,6 +44,7 @@ from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
 from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.report.mapcache import code_lookup, in_window
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
     LEVEL1_COLORS,
@@ -98,27 +98,11 @@ def _view(geometry: Any) -> tuple[float, float, float, float]:
     return cx - half, cy - half, cx + half, cy + half
 
 
-_INDEXED_FROM = 2_000  # features from which a frame is searched through an R-tree
-# R-trees of the frames as long-lived as the result (its sites, the features near them) by the
-# frame's id, kept until the frame goes: one serves all the maps of a batch
-_INDEXES: dict[int, tuple[weakref.ref, shapely.STRtree]] = {}
-
-
 def _in_view(frame: Any, window: tuple[float, ...], *, indexed: bool = False) -> np.ndarray:
-    """Which features meet the window (``indexed``: a long-lived frame, by its R-tree)."""
+    """Which features meet the window (``indexed``: a long-lived frame, by its kept R-tree)."""
     if frame is None or len(frame) == 0:
         return np.zeros(0, dtype=bool)
-    box = shapely.box(*window)
-    if not indexed or len(frame) < _INDEXED_FROM:
-        return np.asarray(shapely.intersects(frame.geometry.values, box))
-    entry = _INDEXES.get(id(frame))
-    if entry is None or entry[0]() is not frame:
-        for key in [k for k, (ref, _) in _INDEXES.items() if ref() is None]:
-            del _INDEXES[key]
-        entry = _INDEXES[id(frame)] = (weakref.ref(frame), shapely.STRtree(frame.geometry.values))
-    mask = np.zeros(len(frame), dtype=bool)
-    mask[entry[1].query(box, predicate="intersects")] = True
-    return mask
+    return in_window(frame, shapely.box(*window), indexed=indexed)
 
 
 def _nice_length(span: float) -> float:
@@ -374,12 +358,11 @@ def _constraints(
 
 
 def _code_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
+    """Code → ``column`` in the layer's classes (the same for every map: kept for the batch)."""
     table = result.class_table
     if table.empty or column not in table:
         return {}
-    part = table[table["layer"] == key]
-    values = part[column].astype("string").fillna("")
-    return dict(zip(part["code"].astype(str), values, strict=True))
+    return code_lookup(table, key, column)
 
 
 def _unavailable(lang: str) -> Any:
