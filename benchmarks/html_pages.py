@@ -5,7 +5,8 @@ sites; the copies are checked against the sample's layers and report.html is wri
 ``landcheck check -f html`` writes it. The index of ``--sites`` sites is opened in headless
 Chromium (when installed) and the time to its DOM is measured; then the pages of the first
 ``--pages`` sites are written, without the maps unless ``--maps`` (0.6 s of CPU a map; the maps
-do not enter the index). A measurement, not a test::
+do not enter the index). ``--unpaged`` also writes and opens the index with every row of the
+summary table as HTML (as before it was paged in the browser). A measurement, not a test::
 
     .venv/bin/python -m benchmarks.html_pages --sites 10000
 """
@@ -25,6 +26,7 @@ from shapely import affinity
 from landcheck import check
 from landcheck.demo import SAMPLE_FILE, sample_layers
 from landcheck.io.sample_files import write_sample
+from landcheck.report import pager
 from landcheck.report.html import SITES_FOLDER, render_index, write_site_pages
 from landcheck.tables import inputs_table, report_tables, summary_table
 
@@ -70,6 +72,10 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=10_000, help="sites of the index")
     parser.add_argument("--pages", type=int, default=200, help="sites whose pages are written")
     parser.add_argument("--maps", action="store_true", help="draw the maps too")
+    parser.add_argument("--opens", type=int, default=1, help="times each index is opened")
+    parser.add_argument(
+        "--unpaged", action="store_true", help="also the index with every row as HTML (before)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="landcheck-html-") as work:
         write_sample(os.path.join(work, "sample"))
@@ -78,17 +84,34 @@ def main() -> None:
         start = time.perf_counter()
         result = check(sites, layers=sample_layers(gpkg))
         print(f"check: {args.sites} sites, {time.perf_counter() - start:.1f} s")
-        start = time.perf_counter()
         # the index draws only these two tables (report_tables builds every table)
         tables = {"summary": summary_table(result, "zh"), "inputs": inputs_table(result, "zh")}
-        index = os.path.join(work, "report.html")
-        with open(index, "w", encoding="utf-8") as handle:
-            handle.write(render_index(result, tables=tables))
-        size = os.path.getsize(index)
-        print(f"index: {time.perf_counter() - start:.1f} s, {size / 1e6:.2f} MB")
-        seconds = _open_seconds(index, work)
-        shown = "no browser" if seconds is None else f"{seconds:.1f} s"
-        print(f"open in headless Chromium: {shown}")
+        empty = os.path.join(work, "empty.html")
+        with open(empty, "w", encoding="utf-8") as handle:
+            handle.write(
+                '<!DOCTYPE html><html><body><table data-table="summary"></table></body></html>'
+            )
+        seconds = _open_seconds(empty, work)
+        if seconds is not None:
+            print(f"an empty page opens in {seconds:.1f} s (load {os.getloadavg()[0]:.1f})")
+        variants = [("paged", pager.PAGE_ROWS)]
+        if args.unpaged:
+            variants.append(("every row as HTML", 10**9))
+        for name, rows in variants:
+            pager.PAGE_ROWS = rows
+            start = time.perf_counter()
+            index = os.path.join(work, "report.html")
+            with open(index, "w", encoding="utf-8") as handle:
+                handle.write(render_index(result, tables=tables))
+            size = os.path.getsize(index)
+            print(f"index ({name}): {time.perf_counter() - start:.1f} s, {size / 1e6:.2f} MB")
+            for _ in range(args.opens):
+                seconds = _open_seconds(index, work)
+                shown = "no browser" if seconds is None else f"{seconds:.1f} s"
+                load = os.getloadavg()[0]
+                print(f"  open in headless Chromium: {shown} (load {load:.1f})", flush=True)
+        if args.pages <= 0:
+            return
         part = check(sites.iloc[: args.pages], layers=sample_layers(gpkg))
         start = time.perf_counter()
         tables = report_tables(part, "zh")

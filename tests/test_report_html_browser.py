@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from report_case import result
 from test_report_browser import chromium, page_requests
 
 from landcheck.report import write_report
+from landcheck.report.html import site_file_names
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +59,48 @@ def test_site_page_opens_with_its_map_and_font(paged, tmp_path):
     assert "Landcheck Sans:loaded" in dom
     width = int(dom.split(";map:")[1].split('"')[0])
     assert width >= 800  # the PNG beside the page decoded (1386 px at 110 dpi)
+
+
+@pytest.fixture(scope="module")
+def paged_index(tmp_path_factory):
+    """An index of 45 sites (one with a hostile id, one a hostile name), 20 rows a page."""
+    from test_report_html_pager import PAGE, hostile_sites
+
+    from landcheck.report import pager
+    from landcheck.report.html import render_index
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pager, "PAGE_ROWS", PAGE)
+    try:
+        case = hostile_sites()
+        page = render_index(case)
+    finally:
+        patch.undo()
+    path = tmp_path_factory.mktemp("pager") / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return case, path
+
+
+def shown_rows(dom):
+    body = dom.split('<tbody id="summary-rows"')[1].split("</tbody>")[0]
+    return re.findall(r'<tr class="row">\s*<td class="first ">\s*<a href="([^"]+)">', body)
+
+
+def test_the_script_runs_under_the_page_policy_and_draws_the_page_asked(paged_index, tmp_path):
+    case, path = paged_index
+    netlog = tmp_path / "pager.json"
+    dom = chromium(tmp_path, path.as_uri() + "#page=3", "--dump-dom", netlog=netlog)
+    assert page_requests(netlog) == []
+    assert '<div id="summary-pager" class="pager">' in dom  # shown by the script, so it ran
+    assert 'data-page="3"' in dom and "第 3 / 3 页，共 45 个项目" in dom
+    names = site_file_names(case.site_ids)
+    assert shown_rows(dom) == [f"sites/{n}.html" for n in names[40:]]
+
+
+def test_the_first_page_keeps_hostile_texts_as_text(paged_index, tmp_path):
+    _, path = paged_index
+    dom = chromium(tmp_path, path.as_uri(), "--dump-dom")
+    assert '<div id="summary-pager" class="pager">' in dom
+    assert len(shown_rows(dom)) == 20
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+    assert "&lt;img src=x onerror=alert(2)&gt;" in dom and "<img" not in dom

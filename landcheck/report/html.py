@@ -34,6 +34,7 @@ from landcheck.labels import label, status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
 from landcheck.report.maps import map_pngs
+from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
@@ -235,6 +236,7 @@ def _page_context(
         "version": __version__,
         "map_alt": label("site", lang),
         "back_href": "#top",
+        "pager": None,
     }
 
 
@@ -327,7 +329,9 @@ def render_index(
     """Render report.html as the index of a large report.
 
     Run facts, status counts, the summary table linking each site to its page
-    ``sites/<name>.html``, provenance; no site section and no map.
+    ``sites/<name>.html``, provenance; no site section and no map. Beyond
+    :data:`~landcheck.report.pager.PAGE_ROWS` sites the summary table is paged
+    in the browser (:mod:`landcheck.report.pager`).
 
     Parameters
     ----------
@@ -346,6 +350,11 @@ def render_index(
         for site_id, name in zip(result.site_ids, names, strict=True)
     }
     context = _page_context(result, lang, tables, links)
+    columns = [
+        {"numeric": c.numeric, "wide": c.wide, "status": c.key == "status"}
+        for c in tables["summary"].columns
+    ]
+    context["pager"] = pager_context(context["summary"], columns, lang)
     return _with_font(_environment().get_template("report.html.j2").render(**context))
 
 

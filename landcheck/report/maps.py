@@ -44,6 +44,7 @@ from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
 from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.report.mapcache import code_lookup, in_window
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
     LEVEL1_COLORS,
@@ -97,10 +98,11 @@ def _view(geometry: Any) -> tuple[float, float, float, float]:
     return cx - half, cy - half, cx + half, cy + half
 
 
-def _in_view(frame: Any, window: tuple[float, float, float, float]) -> np.ndarray:
+def _in_view(frame: Any, window: tuple[float, ...], *, indexed: bool = False) -> np.ndarray:
+    """Which features meet the window (``indexed``: a long-lived frame, by its kept R-tree)."""
     if frame is None or len(frame) == 0:
         return np.zeros(0, dtype=bool)
-    return np.asarray(shapely.intersects(frame.geometry.values, shapely.box(*window)))
+    return in_window(frame, shapely.box(*window), indexed=indexed)
 
 
 def _nice_length(span: float) -> float:
@@ -208,7 +210,8 @@ def _site_pieces(
         if pieces is None or len(pieces) == 0:
             return mine, pieces
         around = pieces[pieces["site"].to_numpy() != position]
-    return mine, around[_in_view(around, window)] if len(around) else around
+        return mine, around[_in_view(around, window)] if len(around) else around
+    return mine, around[_in_view(around, window, indexed=True)] if len(around) else around
 
 
 def _context(
@@ -220,7 +223,7 @@ def _context(
 ) -> bool:
     """Draw the other sites in view; return True if there were any."""
     sites = result.sites
-    near = _in_view(sites, window)
+    near = _in_view(sites, window, indexed=True)
     near[position] = False
     if not near.any():
         return False
@@ -355,12 +358,11 @@ def _constraints(
 
 
 def _code_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
+    """Code → ``column`` in the layer's classes (the same for every map: kept for the batch)."""
     table = result.class_table
     if table.empty or column not in table:
         return {}
-    part = table[table["layer"] == key]
-    values = part[column].astype("string").fillna("")
-    return dict(zip(part["code"].astype(str), values, strict=True))
+    return code_lookup(table, key, column)
 
 
 def _unavailable(lang: str) -> Any:

@@ -24,10 +24,12 @@ from landcheck.tables.lookups import (
     m2_values,
     site_areas,
 )
-from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text
+from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text, site_positions
 from landcheck.units import M2_PER_HA
 
 __all__ = ["land_by_unit_table", "land_class_table"]
+
+_NO_ROWS = np.empty(0, dtype=int)
 
 _LEVELS = {
     "total": ("合计", "total"),
@@ -46,6 +48,9 @@ _LINE_LEVELS = {
     "ridges": "level1",
 }
 """A roll-up line's kind → its level (field ridges stand beside the level-1 classes)."""
+
+_LABEL_COLUMNS = ("category", "level1_name", "level1_name_en", "name", "name_en", "table_code")
+"""The columns of a roll-up line's first class that name the line."""
 
 _CODE_COLUMNS = ("category", "level1", "table_code")
 """The code table's columns the village rows take from their site's classes."""
@@ -82,9 +87,9 @@ def _class_values(result: CheckResult, total: ClassSum) -> dict[str, float]:
 
 def _line_label(line: RollupLine, lang: str) -> str:
     """What a roll-up line is called in the table."""
-    first = line.rows.iloc[0]
+    first = {c: line.rows[c].iat[0] for c in _LABEL_COLUMNS if c in line.rows}
     if line.kind == "category":
-        category = str(first["category"])
+        category = str(first.get("category"))
         return CATEGORY_EN.get(category, category) if lang == "en" else category
     if line.kind == "unclassified":
         return label("unclassified", lang)
@@ -292,10 +297,15 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
     rows = Rows()
     fixed: dict[str, dict[int, float]] = defaultdict(dict)
     shown = classes.rounded
+    shown_by_site = site_positions(shown)
+    units_by_site: dict[str, list[tuple[tuple[str, str], pd.DataFrame]]] = defaultdict(list)
+    for (site_id, code, name), unit in data.groupby(["site_id", "unit_code", "unit_name"]):
+        units_by_site[site_id].append(((code, name), unit))
+    by_site = site_positions(data)
     for site_id in result.site_ids:
-        part = data[data["site_id"] == site_id]
-        if part.empty:
+        if site_id not in by_site:
             continue
+        part = data.iloc[by_site[site_id]]
         ridges = result.layer(site_id, key).ridge_code
         root = rows.add(
             -1,
@@ -307,7 +317,7 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
             **_unit_values(result, LandUseRollup(part, ridge_code=ridges)),
         )
         # the totals read as in the land-class table
-        site = shown[shown["site_id"] == site_id].set_index("_key")["ha"]
+        site = shown.iloc[shown_by_site.get(site_id, _NO_ROWS)].set_index("_key")["ha"]
         groups = site[site.index.str.startswith("category:")]
         agricultural, construction, unused = CATEGORIES
         anchors = {
@@ -320,7 +330,7 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         }
         for column, value in anchors.items():
             fixed[column][root] = round(float(value), DECIMALS["ha"])
-        for (code, name), unit in part.groupby(["unit_code", "unit_name"], sort=True):
+        for (code, name), unit in units_by_site[site_id]:
             values = _unit_values(result, LandUseRollup(unit, ridge_code=ridges))
             rows.add(root, 1, "row", site_id=site_id, unit_code=code, unit_name=name, **values)
     title = "占用地类面积统计表（按权属单位）" if zh else "Land-use classes by village"

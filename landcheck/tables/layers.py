@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from landcheck.labels import CONFORMITY, label, status_label
+from landcheck.measure import SiteRows
 from landcheck.result import CheckResult
 from landcheck.tables.lookups import (
     VISIBLE_M2,
@@ -21,9 +21,14 @@ from landcheck.tables.lookups import (
     method_m2,
     site_areas,
 )
-from landcheck.tables.table import Column, ReportTable, Rows
+from landcheck.tables.table import Column, ReportTable, Rows, as_text, site_positions
 
 __all__ = ["layers_table", "overlap_table", "planning_table", "urban_boundary_table"]
+
+_PIECE_COLUMNS = ("feature_id", "code", "name", "admin", "planar_m2", "ellipsoidal_m2")
+"""The columns of a piece the overlap tables show."""
+
+_NO_PIECES = np.empty(0, dtype=int)
 
 
 def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | None:
@@ -44,6 +49,13 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
         Column("status", "审查结论", "status"),
     ]
     pieces = layer_pieces(result, key)
+    by_site = site_positions(pieces)
+    columns_of = list(
+        zip(
+            *(pieces[c].to_numpy() for c in _PIECE_COLUMNS),
+            strict=True,
+        )
+    )
     rows = Rows()
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
@@ -76,18 +88,18 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
             status=status_label(status, lang) if status else "",
         )
         site_area = method_m2(result, *site_areas(result, position))
-        part = pieces[pieces["site_id"] == site_id]
-        for piece in part.itertuples(index=False):
-            piece_m2 = method_m2(result, piece.planar_m2, piece.ellipsoidal_m2)
+        for piece in by_site.get(site_id, _NO_PIECES):
+            feature_id, code, name, admin, planar, ellipsoidal = columns_of[piece]
+            piece_m2 = method_m2(result, planar, ellipsoidal)
             rows.add(
                 root,
                 1,
                 "row",
                 site_id=site_id,
-                feature_id=piece.feature_id,
-                code=piece.code,
-                name=piece.name,
-                admin=piece.admin,
+                feature_id=feature_id,
+                code=code,
+                name=name,
+                admin=admin,
                 **ha_and_mu(piece_m2),
                 m2=piece_m2,
                 share=piece_m2 / site_area if site_area > 0 else np.nan,
@@ -143,6 +155,7 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
         return None
     columns = _zone_columns()
     pieces = layer_pieces(result, key)
+    by_site = site_positions(pieces)
     rows = Rows()
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
@@ -174,7 +187,7 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
             m2=inside,
             share=view.share,
         )
-        part = pieces[pieces["site_id"] == site_id]
+        part = pieces.iloc[by_site.get(site_id, _NO_PIECES)]
         if not part.empty and (part["code"] != "").any():
             part = part.assign(
                 m2=[
@@ -224,19 +237,21 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
         view = result.layer(site_id, key)
         site_m2 = method_m2(result, *site_areas(result, position))
         root = _site_total(rows, site_id, site_m2, zh, conformity="")
-        classes = view.classes
-        if not classes.empty:
-            conformity = classes.get("conformity", pd.Series("", index=classes.index))
-            conformity = conformity.astype("string").fillna("")
+        classes = view.class_rows
+        if len(classes) and classes.rows is not None and classes.rows.columns:
+            codes = classes.column(classes.rows.index) if classes.rows.index else None
+            conformity = _texts(classes, "conformity")
+            planar = classes.column("planar_m2").astype(float)
+            ellipsoidal = classes.column("ellipsoidal_m2").astype(float)
             for value in ("conforms", "needs_adjustment", "conflict", ""):
-                members = classes[conformity == value]
-                if members.empty:
+                members = np.flatnonzero(conformity == value)
+                if not len(members):
                     continue
                 text = CONFORMITY[value][1 if not zh else 0]
                 m2 = method_m2(
                     result,
-                    float(members["planar_m2"].sum()),
-                    float(members["ellipsoidal_m2"].sum()),
+                    float(np.nansum(planar[members])),
+                    float(np.nansum(ellipsoidal[members])),
                 )
                 group = rows.add(
                     root,
@@ -250,14 +265,17 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
                     m2=m2,
                     share=m2 / site_m2 if site_m2 > 0 else np.nan,
                 )
-                for code, row in members.sort_index().iterrows():
-                    m2 = method_m2(result, float(row["planar_m2"]), float(row["ellipsoidal_m2"]))
+                if codes is not None:
+                    members = members[np.argsort(codes[members], kind="stable")]
+                for member in members:
+                    code = codes[member] if codes is not None else member
+                    m2 = method_m2(result, float(planar[member]), float(ellipsoidal[member]))
                     rows.add(
                         group,
                         2,
                         "row",
                         site_id=site_id,
-                        item=class_name(row, str(code), lang),
+                        item=class_name(_class_row(classes, member), str(code), lang),
                         code=str(code),
                         conformity=text,
                         **ha_and_mu(m2),
@@ -280,6 +298,17 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
             )
     title = "规划分区符合性表" if zh else "Conformity with the planning zones"
     return ReportTable("planning", title, lang, columns, rows.frame(columns))
+
+
+def _texts(rows: SiteRows, column: str) -> np.ndarray:
+    """A site's label column as strings (missing values and a missing column empty)."""
+    values = rows.column(column) if rows.has(column) else np.full(len(rows), None)
+    return np.array([as_text(value) for value in values], dtype=object)
+
+
+def _class_row(rows: SiteRows, member: int) -> dict[str, object]:
+    """What :func:`class_name` reads of one class row."""
+    return {c: rows.column(c)[member] for c in ("name", "name_en", "table_code") if rows.has(c)}
 
 
 def layers_table(result: CheckResult, lang: str) -> ReportTable:

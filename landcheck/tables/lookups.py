@@ -7,6 +7,7 @@ Hectares and 亩 of an area in m² too. Pure functions over a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -106,8 +107,12 @@ def layer_pieces(result: CheckResult, key: str) -> pd.DataFrame:
     return frame[columns]
 
 
-def class_name(row: pd.Series, code: str, lang: str) -> str:
-    """A class's name: the code table's English one where asked and known, else the data's."""
+def class_name(row: Mapping[str, Any], code: str, lang: str) -> str:
+    """A class's name: the code table's English one where asked and known, else the data's.
+
+    ``row`` is the class's row (a Series, or a dict of its ``name``, ``name_en`` and
+    ``table_code``).
+    """
     if lang == "en":
         name_en = as_text(row.get("name_en"))
         if name_en and str(row.get("table_code", "")) == code:

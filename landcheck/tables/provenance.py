@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from landcheck._version import __version__
 from landcheck.crs import crs_label
 from landcheck.labels import label
 from landcheck.profile import CoverageSpec
@@ -62,7 +63,7 @@ def run_facts(result: CheckResult, lang: str) -> list[tuple[str, str]]:
     analysis = result.profile.analysis
     method = label(result.area_method, lang)
     facts = [
-        ("landcheck 版本" if zh else "landcheck version", result.to_dict()["landcheck_version"]),
+        ("landcheck 版本" if zh else "landcheck version", __version__),
         ("运行时间" if zh else "run at", result.created.isoformat(timespec="seconds")),
         (
             "审查配置" if zh else "profile",

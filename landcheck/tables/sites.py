@@ -23,10 +23,12 @@ from landcheck.tables.lookups import (
     method_m2,
     site_areas,
 )
-from landcheck.tables.table import Column, ReportTable, Rows, as_text
+from landcheck.tables.table import Column, ReportTable, Rows, as_text, site_positions
 from landcheck.units import M2_PER_HA
 
 __all__ = ["basic_table", "summary_table"]
+
+_NONE = np.empty(0, dtype=int)
 
 
 def summary_table(result: CheckResult, lang: str) -> ReportTable:
@@ -130,17 +132,25 @@ def _project_class(result: CheckResult, key: Any, lang: str, position: int = -1)
     return result.profile.class_title(str(key)).get(lang)
 
 
-def _admin_names(result: CheckResult, site_id: str) -> list[str]:
-    """Names of the administrative units a site lies in (townships, then villages)."""
-    names: list[str] = []
+def _admin_names(result: CheckResult) -> list[list[str]]:
+    """Per site (in order), the names of the administrative units it lies in.
+
+    Townships (the admin layers' pieces), then villages (the land-use layers' units).
+    """
+    names: list[list[str]] = [[] for _ in result.site_ids]
     for key in layers_of_kind(result, "admin"):
         pieces = layer_pieces(result, key)
-        names += [n for n in pieces.loc[pieces["site_id"] == site_id, "name"] if n]
+        by_site = site_positions(pieces)
+        piece_names = pieces["name"].to_numpy()
+        for position, site_id in enumerate(result.site_ids):
+            found = piece_names[by_site.get(site_id, _NONE)]
+            names[position] += [n for n in found if n]
     for key in layers_of_kind(result, "land_use"):
-        view = result.layer(site_id, key)
-        if not view.admin.empty:
-            names += [as_text(n) for n in view.admin["name"] if as_text(n)]
-    return list(dict.fromkeys(names))
+        for position, site_id in enumerate(result.site_ids):
+            units = result.layer(site_id, key).admin_rows
+            if len(units):
+                names[position] += [as_text(n) for n in units.column("name") if as_text(n)]
+    return [list(dict.fromkeys(found)) for found in names]
 
 
 def basic_table(result: CheckResult, lang: str) -> ReportTable:
@@ -159,6 +169,7 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
         Column("status", "审查结论", "status"),
     ]
     rows = Rows()
+    locations = _admin_names(result)
     for position, site_id in enumerate(result.site_ids):
         row = result.sites.iloc[position]
         planar, ellipsoidal = site_areas(result, position)
@@ -172,7 +183,7 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
             linear=label("yes" if bool(row["linear"]) else "no", lang),
             **m2_values(result, planar, ellipsoidal),
             area_method=label(result.area_method, lang),
-            location=("、" if zh else ", ").join(_admin_names(result, site_id)),
+            location=("、" if zh else ", ").join(locations[position]),
             status=status_label(result.status(site_id), lang),
         )
     title = "项目用地基本情况表" if zh else "Site particulars"

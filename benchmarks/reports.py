@@ -1,0 +1,140 @@
+"""The whole command with its reports: wall time, peak memory, each writer's time, file sizes.
+
+Runs ``landcheck check SITES --layer … -o DIR -f FORMATS --progress json`` in a child
+process on the benchmark data (``benchmarks.generate``) and times every progress event as it
+arrives, so each writer's time is the span of its ``write:<format>`` events. The sites are a
+scenario's (``--scenario c``: the quick county's 500 sites) or a village grid (``--grid N``:
+N rectangular cells covering the region row by row, written once beside the data, never
+committed)::
+
+    .venv/bin/python -m benchmarks.reports --size quick --scenario c -f json
+    .venv/bin/python -m benchmarks.reports --size quick --scenario c -f json,html,xlsx,gpkg
+    .venv/bin/python -m benchmarks.reports --size quick --grid 10653 -f json,html,xlsx,gpkg
+
+A measurement, not a test: one JSON line on stdout, the load average with it; each stage's
+start and end on stderr as they happen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import pyogrio
+import shapely
+
+from benchmarks.generate import SIZES, build, sites_frame
+from benchmarks.measure import SCENARIO_LAYERS
+
+
+def village_grid(size_name: str, count: int) -> str:
+    """``count`` rectangular cells covering the region, row by row; the GeoPackage's path."""
+    manifest = build(size_name)
+    path = os.path.join(os.path.dirname(manifest["layers"]), f"{size_name}-grid-{count}.gpkg")
+    if os.path.exists(path):
+        return path
+    size = SIZES[size_name]
+    columns = math.ceil(math.sqrt(count))
+    rows = math.ceil(count / columns)
+    width, height = size.side_m / columns, size.side_m / rows
+    cells = [
+        shapely.box(
+            size.x0 + (i % columns) * width,
+            size.y0 + (i // columns) * height,
+            size.x0 + (i % columns + 1) * width,
+            size.y0 + (i // columns + 1) * height,
+        )
+        for i in range(count)
+    ]
+    frame = sites_frame(cells, "V")
+    frame["name"] = [f"合成村{i + 1}" for i in range(count)]
+    part = path.removesuffix(".gpkg") + "-part.gpkg"
+    pyogrio.write_dataframe(frame, part, layer="villages", driver="GPKG")
+    os.replace(part, path)
+    return path
+
+
+def run(sites: str, layers: str, formats: str, out: str) -> dict:
+    """Run the command once; its wall time, each stage's span, the children's peak RSS."""
+    landcheck = os.path.join(os.path.dirname(sys.executable), "landcheck")
+    command = [landcheck, "check", sites, "-o", out, "-f", formats, "--progress", "json"]
+    for key in SCENARIO_LAYERS["c"]:
+        command += ["--layer", f"{key}={layers}:{key}"]
+    spans: dict[str, list[float]] = {}
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    other = []
+    for line in process.stderr:  # type: ignore[union-attr]
+        now = time.perf_counter() - start
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            other.append(line.rstrip())
+            continue
+        if event["stage"] not in spans:
+            print(f"{now:8.1f} s  {event['stage']} starts", file=sys.stderr, flush=True)
+        span = spans.setdefault(event["stage"], [now, now, 0])
+        span[1], span[2] = now, event["total"]
+        if event["total"] and event["done"] == event["total"]:
+            print(f"{now:8.1f} s  {event['stage']} done", file=sys.stderr, flush=True)
+    code = process.wait()
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if code != 0:
+        raise SystemExit(f"landcheck exited with {code}: {' '.join(other[-5:])}")
+    files = {}
+    for folder, _, names in os.walk(out):
+        for name in names:
+            path = os.path.join(folder, name)
+            top = os.path.relpath(path, out).split(os.sep)[0]
+            files[top] = files.get(top, 0) + os.path.getsize(path)
+    return {
+        "wall_s": round(wall, 1),
+        "cpu_children_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "stages_s": {k: round(v[1] - v[0], 1) for k, v in spans.items()},
+        "stage_totals": {k: v[2] for k, v in spans.items()},
+        "files_mb": {k: round(v / 1e6, 2) for k, v in sorted(files.items())},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="quick")
+    parser.add_argument("--scenario", choices=["b", "c"], help="the size's scenario sites")
+    parser.add_argument("--grid", type=int, help="a village grid of this many cells instead")
+    parser.add_argument("-f", "--formats", default="json,html,xlsx,gpkg")
+    args = parser.parse_args()
+    manifest = build(args.size)
+    if args.grid:
+        sites = f"{village_grid(args.size, args.grid)}:villages"
+        label = f"grid {args.grid}"
+    else:
+        scenario = args.scenario or "c"
+        sites = f"{manifest['sites']}:sites_{scenario}"
+        label = f"scenario {scenario}"
+    load = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="landcheck-reports-") as work:
+        figures = run(sites, manifest["layers"], args.formats, os.path.join(work, "out"))
+    line = {
+        "size": args.size,
+        "sites": label,
+        "formats": args.formats,
+        **figures,
+        "load_before": [round(x, 1) for x in load],
+        "load_after": [round(x, 1) for x in os.getloadavg()],
+    }
+    print(json.dumps(line, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()

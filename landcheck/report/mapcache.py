@@ -1,0 +1,68 @@
+"""What a batch of site maps looks up again and again, found once and kept for the batch.
+
+Every map of a batch looks for the features in its window among the same
+frames (the result's sites, the features read near them) and names the same
+classes from the same class table. Searching every feature, or rebuilding
+the code lookup, for each map would make a batch's maps cost the square of
+its sites; here an R-tree per frame and a lookup per (table, layer, column)
+are built on first use in each process (the map workers too) and dropped
+when their frame goes.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+__all__ = ["INDEXED_FROM", "code_lookup", "in_window"]
+
+INDEXED_FROM = 2_000
+"""Frames of this many features or more are searched through an R-tree."""
+
+_TREES: dict[int, tuple[weakref.ref, shapely.STRtree]] = {}
+_LOOKUPS: dict[tuple[int, str, str], tuple[weakref.ref, dict[str, str]]] = {}
+
+
+def _kept(cache: dict, key: Any, frame: Any, build: Any) -> Any:
+    """``cache[key]`` built from ``frame`` on first use; entries of frames gone are dropped."""
+    entry = cache.get(key)
+    if entry is None or entry[0]() is not frame:
+        for stale in [k for k, (ref, _) in cache.items() if ref() is None]:
+            del cache[stale]
+        entry = cache[key] = (weakref.ref(frame), build())
+    return entry[1]
+
+
+def in_window(frame: Any, window: Any, *, indexed: bool = False) -> np.ndarray:
+    """Which features of ``frame`` meet the ``window`` polygon, as a boolean mask.
+
+    ``indexed`` for a frame that lives as long as the result: from
+    :data:`INDEXED_FROM` features on it is searched through its R-tree, kept
+    for the next map; the mask is the same as testing every feature.
+    """
+    geometries = frame.geometry.values
+    if not indexed or len(frame) < INDEXED_FROM:
+        return np.asarray(shapely.intersects(geometries, window))
+    tree = _kept(_TREES, id(frame), frame, lambda: shapely.STRtree(geometries))
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[tree.query(window, predicate="intersects")] = True
+    return mask
+
+
+def code_lookup(table: pd.DataFrame, layer: str, column: str) -> dict[str, str]:
+    """Class code → its ``column`` (text, missing values empty) among ``layer``'s classes.
+
+    ``table`` is a result's class table (one row per site and class); a code
+    found for several sites takes the last site's value.
+    """
+
+    def build() -> dict[str, str]:
+        part = table[table["layer"] == layer]
+        values = part[column].astype("string").fillna("")
+        return dict(zip(part["code"].astype(str), values, strict=True))
+
+    return _kept(_LOOKUPS, (id(table), layer, column), table, build)

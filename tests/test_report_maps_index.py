@@ -1,0 +1,62 @@
+"""Site maps look up what a batch shares once (R-trees, class lookups): the same maps."""
+
+from __future__ import annotations
+
+import gc
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from common import GK35
+from report_case import result
+from shapely import Point, Polygon, box
+
+from landcheck.report import mapcache, maps
+
+
+def test_the_indexed_search_finds_exactly_what_testing_every_feature_finds(monkeypatch):
+    geometries = [box(x * 10, y * 10, x * 10 + 8, y * 10 + 8) for x in range(30) for y in range(30)]
+    geometries += [None, Polygon(), Point(145, 110).buffer(1)]
+    frame = gpd.GeoDataFrame(geometry=geometries, crs=GK35)
+    monkeypatch.setattr(mapcache, "INDEXED_FROM", 1)
+    for window in [(0, 0, 5, 5), (95, 95, 155, 121), (-50, -50, -1, -1), (8, 8, 10, 10)]:
+        every = maps._in_view(frame, window)
+        indexed = maps._in_view(frame, window, indexed=True)
+        assert indexed.dtype == bool and np.array_equal(every, indexed)
+    # (95, 95)-(155, 121): columns 9..15 by rows 9..12 (7 x 4 squares) and the small circle
+    assert int(maps._in_view(frame, (95, 95, 155, 121), indexed=True).sum()) == 7 * 4 + 1
+    assert len(mapcache._TREES) == 1  # one tree, kept for the next window
+
+
+def test_a_tree_goes_with_its_frame(monkeypatch):
+    monkeypatch.setattr(mapcache, "INDEXED_FROM", 1)
+    frame = gpd.GeoDataFrame(geometry=[box(0, 0, 5, 5)], crs=GK35)
+    maps._in_view(frame, (0, 0, 1, 1), indexed=True)
+    key = id(frame)
+    del frame
+    gc.collect()
+    other = gpd.GeoDataFrame(geometry=[box(50, 50, 55, 55)], crs=GK35)
+    assert maps._in_view(other, (0, 0, 1, 1), indexed=True).tolist() == [False]
+    assert key not in mapcache._TREES or mapcache._TREES[key][0]() is other
+
+
+def test_maps_drawn_through_the_trees_are_the_same_pictures(monkeypatch):
+    case = result()
+    before = [maps.map_png(case, site_id) for site_id in case.site_ids]
+    monkeypatch.setattr(mapcache, "INDEXED_FROM", 1)
+    assert [maps.map_png(case, site_id) for site_id in case.site_ids] == before
+    assert mapcache._TREES and mapcache._LOOKUPS  # the trees and lookups were used
+
+
+def test_a_code_lookup_is_built_once_and_is_the_tables_last_value():
+    table = pd.DataFrame(
+        {
+            "layer": ["land_use", "land_use", "zones", "land_use"],
+            "code": ["0101", "0702", "0101", "0101"],
+            "level1": ["01", "07", None, "01x"],
+        }
+    )
+    found = mapcache.code_lookup(table, "land_use", "level1")
+    assert found == {"0101": "01x", "0702": "07"}
+    assert mapcache.code_lookup(table, "land_use", "level1") is found
+    assert mapcache.code_lookup(table, "zones", "level1") == {"0101": ""}
