@@ -357,7 +357,17 @@ class Engine:
         return self.client
 
     def close(self) -> None:
-        """Close a dask cluster this engine started (a given client is left open)."""
+        """Wait for workers still starting; close a dask cluster this engine started.
+
+        A batch may end before its workers are up (this process computes
+        partitions while they start); the starting thread is joined here, so no
+        thread of the engine outlives the call that used it (at interpreter exit
+        it could no longer submit, and the pool would not shut down). A given
+        dask client is left open.
+        """
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
         for thing in self._owned:
             thing.close()
         self._owned.clear()

@@ -21,6 +21,7 @@ import landcheck.engine as engine_module
 import landcheck.io.filtered as filtered
 from landcheck.cli.main import cli
 from landcheck.errors import InputDataError
+from landcheck.sample.sites import REVIEW_SITES, SITES
 
 
 def _findings(result):
@@ -38,7 +39,7 @@ def sample_checks(sample_gpkg, sample_layers):
 
 def test_the_sample_county_without_geometry_has_the_same_findings(sample_checks):
     full, lean = sample_checks
-    assert len(full.sites) == 22
+    assert len(full.sites) == len(SITES) + len(REVIEW_SITES)
     assert _findings(lean) == _findings(full)
     assert full.geometry_kept and not lean.geometry_kept
 
@@ -127,21 +128,39 @@ def test_partitions_computed_here_while_the_workers_start_are_the_same(monkeypat
     serial = landcheck.check(site_frame, layers=layers, workers=1)
     monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
     release = threading.Event()
-    submitted = []
+    submitted, starting = [], []
+    close = engine_module.Engine.close
 
-    def never_ready(self, count):  # workers that are still starting for the whole check
+    def not_ready_until_closed(self, count):  # workers still starting for every overlay
         self._starting = threading.Thread(target=release.wait, daemon=True)
         self._starting.start()
+        starting.append(self._starting)
 
-    monkeypatch.setattr(engine_module.Engine, "start", never_ready)
+    def ready_then_close(self):
+        release.set()
+        close(self)
+
+    monkeypatch.setattr(engine_module.Engine, "start", not_ready_until_closed)
+    monkeypatch.setattr(engine_module.Engine, "close", ready_then_close)
     monkeypatch.setattr(engine_module, "_local_pool", lambda workers: submitted.append(workers))
     try:
         here = landcheck.check(site_frame, layers=layers, workers=2)
     finally:
         release.set()
     assert submitted == []
+    # the engine waited for its starting thread before the check returned
+    assert starting and not any(thread.is_alive() for thread in starting)
     assert _findings(here) == _findings(serial)
     for key, pieces in serial.pieces.items():
         other = here.pieces[key]
         assert other.drop(columns="geometry").equals(pieces.drop(columns="geometry"))
         assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+
+
+def test_no_thread_of_the_engine_outlives_a_batch(monkeypatch):
+    # a batch can end before its workers are up; a thread still starting them would try
+    # to submit after the interpreter began to exit and keep the process from ending
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    result = landcheck.check(_sites(), layers=_layers(), workers=2)
+    assert len(result.sites) > 2
+    assert not [t for t in threading.enumerate() if t.name == "landcheck-workers" and t.is_alive()]
