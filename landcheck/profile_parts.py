@@ -147,9 +147,9 @@ class Outcome:
         A document's stage is ``preexam`` unless the profile says ``approval``;
         at the approval stage every document is needed now.
         """
-        stages = self.stages or ("preexam",) * len(self.documents)
-        if stage == "approval":
+        if stage == "approval" or not self.stages:
             return self.documents, ()
+        stages = self.stages
         now = tuple(d for d, s in zip(self.documents, stages, strict=True) if s == "preexam")
         later = tuple(d for d, s in zip(self.documents, stages, strict=True) if s != "preexam")
         return now, later

@@ -10,6 +10,7 @@ non-finite number is a bad one; the check then says which facts it needs.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -81,6 +82,17 @@ class StandardFacts:
         return [f for f in needed if f not in self.numbers and f not in self.texts]
 
 
+@functools.lru_cache(maxsize=256)
+def _fact_columns(columns: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each fact a site's columns give, with the column giving it (the same for every site)."""
+    found = []
+    for fact, names in FACT_FIELDS.items():
+        name = find_column(list(columns), names)
+        if name is not None:
+            found.append((fact, name))
+    return tuple(found)
+
+
 def read_standard_facts(attributes: Mapping[str, Any]) -> StandardFacts:
     """Read and validate the land-use standard facts of one site.
 
@@ -96,9 +108,9 @@ def read_standard_facts(attributes: Mapping[str, Any]) -> StandardFacts:
     texts: dict[str, str] = {}
     problems: dict[str, str] = {}
     columns = {str(k): k for k in attributes}
-    for fact, names in FACT_FIELDS.items():
-        key = columns.get(find_column(list(columns), names) or "")
-        if key is None or is_blank(attributes[key]):
+    for fact, name in _fact_columns(tuple(columns)):
+        key = columns[name]
+        if is_blank(attributes[key]):
             continue
         value = attributes[key]
         if fact not in _NUMBERS:

@@ -10,6 +10,7 @@ findings; :func:`search_distance` how far a layer is read around the sites.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import string
@@ -350,13 +351,46 @@ def _named_param(
     return []
 
 
+@functools.lru_cache(maxsize=4096)
+def _fields(template: str) -> tuple[str, ...]:
+    """The names a (validated) template uses, each once, parsed once per template."""
+    return tuple(dict.fromkeys(_template_fields(template)))
+
+
 def _render(template: str, values: Mapping[str, Any], lang: str) -> str:
-    local = {k: (v.get(lang) if isinstance(v, Text) else v) for k, v in values.items()}
+    """Fill a template in one language; only the values it names are looked up."""
+    local = {}
+    for name in _fields(template):
+        value = values[name]
+        local[name] = value.get(lang) if isinstance(value, Text) else value
     return template.format(**local)
+
+
+def _site_values(profile: Profile, site: SiteInfo) -> dict[str, Any]:
+    """The template values of a site that every rule shares (computed once per site)."""
+    project_class = profile.class_title(site.project_class or "")
+    kind = profile.project_types.get(site.facts.project_type or "")
+    project_type = Text(kind.zh, kind.en) if kind is not None else project_class
+    return {
+        "site_area_ha": site.area.ha,
+        "site_id": site.site_id,
+        "site_name": site.name,
+        "project_class": project_class,
+        "a_project_class": _with_article(project_class),
+        "project_type": project_type,
+        "a_project_type": _with_article(project_type),
+    }
 
 
 def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     """Evaluate one rule for one site and render its finding."""
+    return _evaluate(rule, inp, layer_title, _site_values(inp.profile, inp.site))
+
+
+def _evaluate(
+    rule: RuleSpec, inp: RuleInput, layer_title: Text, site_values: Mapping[str, Any]
+) -> Finding:
+    """:func:`evaluate_rule` with the site's shared template values given."""
     if not inp.layer.available:
         decision = Decision("unknown", inp.site.area, {"reason": inp.layer.reason})
     else:
@@ -368,18 +402,13 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     outcome = rule.outcomes.get(decision.outcome) or _DEFAULT_OUTCOMES[decision.outcome]
     site = inp.site
     area = decision.area
+    site_m2 = site.area.m2
     values: dict[str, Any] = {
         "area_m2": area.m2,
         "area_ha": area.ha,
         "area_mu": area.mu,
-        "share_pct": 100.0 * area.m2 / site.area.m2 if site.area.m2 > 0 else 0.0,
-        "site_area_ha": site.area.ha,
-        "site_id": site.site_id,
-        "site_name": site.name,
-        "project_class": inp.profile.class_title(site.project_class or ""),
-        "a_project_class": _with_article(inp.profile.class_title(site.project_class or "")),
-        "project_type": _type_title(inp),
-        "a_project_type": _with_article(_type_title(inp)),
+        "share_pct": 100.0 * area.m2 / site_m2 if site_m2 > 0 else 0.0,
+        **site_values,
         "layer": layer_title,
         "reason": "",
         **decision.values,
@@ -388,6 +417,7 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
         _render(outcome.message.zh, values, "zh"), _render(outcome.message.en, values, "en")
     )
     now, later = outcome.documents_at(inp.stage)
+    basis = rule.basis
     return Finding(
         site_id=site.site_id,
         check=rule.id,
@@ -395,22 +425,14 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
         status=outcome.status,
         area=area,
         message=message,
-        basis=tuple(b.text for b in rule.basis),
-        basis_dates=tuple(b.date for b in rule.basis),
+        basis=tuple(b.text for b in basis),
+        basis_dates=tuple(b.date for b in basis),
         documents=now,
         outcome=decision.outcome,
         title=rule.title,
-        basis_marks=tuple(b.mark for b in rule.basis),
+        basis_marks=tuple(b.mark for b in basis),
         documents_later=later,
     )
-
-
-def _type_title(inp: RuleInput) -> Text:
-    """The name of the site's project type; its class's title when it has no type."""
-    kind = inp.profile.project_types.get(inp.site.facts.project_type or "")
-    if kind is not None:
-        return Text(kind.zh, kind.en)
-    return inp.profile.class_title(inp.site.project_class or "")
 
 
 def _once_per_site(findings: list[Finding]) -> list[Finding]:
@@ -418,11 +440,17 @@ def _once_per_site(findings: list[Finding]) -> list[Finding]:
     seen: set[Text] = set()
     out = []
     for finding in findings:
+        if not finding.documents and not finding.documents_later:
+            out.append(finding)
+            continue
         now = tuple(d for d in finding.documents if d not in seen)
         seen.update(now)
         later = tuple(d for d in finding.documents_later if d not in seen)
         seen.update(later)
-        out.append(replace(finding, documents=now, documents_later=later))
+        if len(now) == len(finding.documents) and len(later) == len(finding.documents_later):
+            out.append(finding)  # nothing asked for before: the finding as it is
+        else:
+            out.append(replace(finding, documents=now, documents_later=later))
     return out
 
 
@@ -465,6 +493,7 @@ def evaluate_site(
     ('unknown', 'not_involved')
     """
     findings = []
+    site_values = _site_values(profile, site)
     for rule in profile.rules:
         layer = layers[rule.layer]
         inp = RuleInput(
@@ -476,7 +505,7 @@ def evaluate_site(
             profile=profile,
             stage=stage,
         )
-        findings.append(evaluate_rule(rule, inp, profile.layers[rule.layer].title))
+        findings.append(_evaluate(rule, inp, profile.layers[rule.layer].title, site_values))
     return _once_per_site(findings)
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import numpy as np
-
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
 from landcheck.rules.core import (
@@ -49,9 +47,8 @@ def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
     rows = layer.feature_rows
     if not rows.has("grade") or not len(rows):
         return Text("", "")
-    grades = rows.column("grade").astype(str)
-    grades = np.char.replace(np.char.strip(grades.astype("U")), ".0", "")
-    net = rows.column(f"{method.value}_m2") * rows.column("net_share")
+    grades = [g.strip().replace(".0", "") for g in rows.column("grade").astype(str).tolist()]
+    net = (rows.column(f"{method.value}_m2") * rows.column("net_share")).tolist()
     by_grade: dict[int, float] = {}
     for grade, area in zip(grades, net, strict=True):
         if grade.isdigit():

@@ -1,0 +1,87 @@
+"""Rendering findings: documents by stage, once per site, templates, one rule against a site."""
+
+from dataclasses import replace
+
+import pytest
+
+from landcheck.io.profiles import load_profile
+from landcheck.measure import unavailable_layer
+from landcheck.profile import Outcome, Text
+from landcheck.rules import RuleInput, SiteInfo, evaluate_rule, evaluate_site
+from landcheck.rules.apply import _once_per_site, _render
+from landcheck.units import Area
+
+A, B, C = Text("甲", "A"), Text("乙", "B"), Text("丙", "C")
+
+
+def test_documents_by_stage():
+    plain = Outcome("conditional", Text("", ""), (A, B))
+    staged = Outcome("conditional", Text("", ""), (A, B, C), ("preexam", "approval", "preexam"))
+    assert plain.documents_at("preexam") == ((A, B), ())
+    assert plain.documents_at("approval") == ((A, B), ())
+    assert staged.documents_at("preexam") == ((A, C), (B,))
+    assert staged.documents_at("approval") == ((A, B, C), ())
+
+
+def _finding(check, documents=(), later=()):
+    site = SiteInfo("S1", "厂区", "industrial", False, Area(1.0, 1.0))
+    profile = load_profile()
+    rule = next(r for r in profile.rules if r.id == "permanent_farmland")
+    views = {
+        key: unavailable_layer(key, spec.kind, "not supplied", site.area)
+        for key, spec in profile.layers.items()
+    }
+    inp = RuleInput(site, views[rule.layer], views, rule.params, profile.analysis, profile)
+    finding = evaluate_rule(rule, inp, profile.layers[rule.layer].title)
+    return replace(finding, check=check, documents=documents, documents_later=later)
+
+
+def test_a_document_is_asked_for_once_per_site_and_other_findings_stay_as_they_are():
+    first, second, third, bare = (
+        _finding("one", (A, B)),
+        _finding("two", (B, C), (A,)),
+        _finding("three", (), (C,)),
+        _finding("four"),
+    )
+    untouched = _finding("five", (), (Text("丁", "D"),))
+    out = _once_per_site([first, second, third, bare, untouched])
+    assert [(f.documents, f.documents_later) for f in out] == [
+        ((A, B), ()),
+        ((C,), ()),
+        ((), ()),
+        ((), ()),
+        ((), (Text("丁", "D"),)),
+    ]
+    assert out[0] is first and out[3] is bare and out[4] is untouched
+    assert out[1].check == "two" and out[1].message == second.message
+
+
+def test_a_template_takes_the_values_it_names_in_its_language():
+    values = {
+        "layer": Text("永久基本农田", "farmland"),
+        "area_ha": 1.23456,
+        "unused": Text("x", "y"),
+    }
+    assert (
+        _render("{layer}{area_ha:.2f}公顷，{layer}", values, "zh")
+        == "永久基本农田1.23公顷，永久基本农田"
+    )
+    assert _render("{area_ha:.1f} ha of {layer}", values, "en") == "1.2 ha of farmland"
+    with pytest.raises(KeyError):
+        _render("{reason}", values, "en")
+
+
+def test_one_rule_evaluated_alone_gives_the_finding_of_the_whole_site():
+    profile = load_profile()
+    area = Area(10_000.0, 9_998.0)
+    site = SiteInfo("S1", "厂区", "industrial", False, area)
+    views = {
+        key: unavailable_layer(key, spec.kind, "not supplied", area)
+        for key, spec in profile.layers.items()
+    }
+    whole = evaluate_site(profile, site, views)
+    for rule, finding in zip(profile.rules, whole, strict=True):
+        inp = RuleInput(site, views[rule.layer], views, rule.params, profile.analysis, profile)
+        alone = evaluate_rule(rule, inp, profile.layers[rule.layer].title)
+        assert alone == finding
+    assert "could not be used (not supplied)" in whole[0].message.en
