@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from landcheck.profile import Text
-from landcheck.rules.core import RuleInput
+from landcheck.rules.core import RuleInput, involvement
 from landcheck.units import M2_PER_HA, Area
 
 __all__ = [
@@ -106,15 +106,6 @@ def matches(value: str, names: Iterable[str]) -> bool:
     """
     text = "".join(str(value).split()).lower()
     return any(text == "".join(n.split()).lower() for n in names)
-
-
-def involvement(inp: RuleInput, area: Area, width: float | None) -> str | None:
-    """``not_involved``, ``sliver`` or None (a real overlap), as the three-line rules decide."""
-    if area.m2 <= 0.0:
-        return "not_involved"
-    if inp.is_sliver(area.m2, width):
-        return "sliver"
-    return None
 
 
 def area_list(

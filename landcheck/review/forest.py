@@ -45,12 +45,12 @@ def _forest(inp: RuleInput) -> Decision:
     if outcome is not None:
         return Decision(outcome, overlap, values)
     strict_width = width_of(inp, "grade", [g for g in grades if matches(g, GRADE_ONE)])
-    if grade_one.m2 > 0.0 and not inp.is_sliver(grade_one.m2, strict_width):
+    if inp.is_material(grade_one.m2, strict_width):
         if inp.in_types("pv_types"):
             return Decision("pv_grade_one", overlap, values)
         if not inp.in_types("grade_one_types"):
             return Decision("grade_one", overlap, values)
-    if national.m2 > 0.0 and not inp.is_sliver(national.m2, None):
+    if inp.is_material(national.m2):
         if not inp.on_list("public_forest_list").on_list:
             return Decision("public_forest", overlap, values)
     return Decision("review", overlap, values)

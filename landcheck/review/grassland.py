@@ -31,7 +31,7 @@ def _grassland(inp: RuleInput) -> Decision:
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
         return Decision(outcome, overlap, values)
-    if basic.m2 > 0.0 and not inp.is_sliver(basic.m2, width_of(inp, "flag", basic_keys)):
+    if inp.is_material(basic.m2, width_of(inp, "flag", basic_keys)):
         return Decision("pv_basic" if inp.in_types("pv_types") else "basic", overlap, values)
     return Decision("review", overlap, values)
 

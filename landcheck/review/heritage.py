@@ -49,7 +49,7 @@ def _heritage(inp: RuleInput) -> Decision:
     ):
         keys = [z for z in zones if matches(z, names)]
         area = total(zones, keys, overlap)
-        if area.m2 > 0.0 and not inp.is_sliver(area.m2, width_of(inp, "zone", keys)):
+        if inp.is_material(area.m2, width_of(inp, "zone", keys)):
             return Decision(name, area, values)
     odd = [z for z in zones if not matches(z, (*PROTECTION_ZONES, *CONTROL_ZONES, *BURIAL_ZONES))]
     values["unknown_zones"] = "、".join(z or "(blank)" for z in odd)

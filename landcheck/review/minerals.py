@@ -75,9 +75,9 @@ def _mineral_rights(inp: RuleInput) -> Decision:
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
         return Decision(outcome, overlap, values)
-    if strategic.m2 > 0.0 and not inp.is_sliver(strategic.m2, None):
+    if inp.is_material(strategic.m2):
         return Decision("strategic", overlap, values)
-    if undetermined.m2 > 0.0 and not inp.is_sliver(undetermined.m2, None):
+    if inp.is_material(undetermined.m2):
         return Decision("undetermined", overlap, values)
     return Decision("agreement", overlap, values)
 

@@ -49,14 +49,14 @@ def _protected_areas(inp: RuleInput) -> Decision:
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
         return Decision(outcome, overlap, values)
-    if core.m2 > 0.0 and not inp.is_sliver(core.m2, width_of(inp, "zone", core_keys)):
+    if inp.is_material(core.m2, width_of(inp, "zone", core_keys)):
         return Decision("core", overlap, values)
     unknown = total(zones, unknown_keys, overlap)
-    if unknown.m2 > 0.0 and not inp.is_sliver(unknown.m2, width_of(inp, "zone", unknown_keys)):
+    if inp.is_material(unknown.m2, width_of(inp, "zone", unknown_keys)):
         return Decision("unzoned", overlap, values)
     if inp.on_list("major_list").on_list or inp.on_list("permitted_list").on_list:
         return Decision("permitted", overlap, values)
-    if general.m2 > 0.0 and not inp.is_sliver(general.m2, None):
+    if inp.is_material(general.m2):
         return Decision("not_permitted", overlap, values)
     return Decision("trial_zone", overlap, values)
 

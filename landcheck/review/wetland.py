@@ -41,7 +41,7 @@ def _wetland(inp: RuleInput) -> Decision:
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
         return Decision(outcome, overlap, values)
-    if national.m2 > 0.0 and not inp.is_sliver(national.m2, width_of(inp, "grade", national_keys)):
+    if inp.is_material(national.m2, width_of(inp, "grade", national_keys)):
         if inp.in_types("exception_types") or inp.on_list("exception_list").on_list:
             return Decision("national_exception", overlap, values)
         return Decision("national", overlap, values)

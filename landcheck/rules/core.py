@@ -116,6 +116,10 @@ class RuleInput:
             return True
         return width_m is not None and 0.0 < width_m < self.options.sliver_width_m
 
+    def is_material(self, area_m2: float, width_m: float | None = None) -> bool:
+        """True when an area counts: more than nothing and not a boundary-precision sliver."""
+        return area_m2 > 0.0 and not self.is_sliver(area_m2, width_m)
+
     def in_types(self, param: str) -> bool:
         """True when the site's project type is listed in a parameter."""
         return self.site.facts.project_type in (self.params.get(param) or ())
@@ -273,7 +277,7 @@ def land_use_gap(inp: RuleInput) -> str | None:
     """Why a class layer cannot fully describe the site, or None."""
     layer = inp.layer
     reasons = []
-    if layer.uncovered.m2 > 0.0 and not inp.is_sliver(layer.uncovered.m2, layer.uncovered_width_m):
+    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
         reasons.append(f"{layer.uncovered.m2:.2f} m² of the site not covered / 未覆盖")
     if layer.unresolved_codes:
         reasons.append("unknown codes / 未知代码 " + ", ".join(layer.unresolved_codes))

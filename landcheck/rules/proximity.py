@@ -15,7 +15,7 @@ def _proximity(inp: RuleInput) -> Decision:
         "distance_m": layer.nearest_m if layer.nearest_m is not None else float("nan"),
         "nearest_id": layer.nearest_id or "",
     }
-    if layer.overlap.m2 > 0.0 and not inp.is_sliver(layer.overlap.m2, layer.max_width_m):
+    if inp.is_material(layer.overlap.m2, layer.max_width_m):
         return Decision("overlaps", layer.overlap, values)
     if layer.nearest_m is not None and layer.nearest_m <= buffer_m:
         return Decision("near", layer.overlap, values)

@@ -60,7 +60,7 @@ def _eco_redline(inp: RuleInput) -> Decision:
         )
     )
     if outcome is None:
-        if core_m2 > 0.0 and not inp.is_sliver(core_m2):
+        if inp.is_material(core_m2):
             outcome = "core_zone"
         elif on_major.on_list:
             outcome = "major_project"
