@@ -256,6 +256,10 @@ def test_cli_end_to_end(tmp_path):
             "line 4, column 'source': '=HYPERLINK(\"x\")' starts like a spreadsheet formula",
         ),
         (TWO_ROWS + "industry,32,4,plot_ratio,@SUM(1),,,\n", "column 'min': '@SUM(1)' starts like"),
+        (
+            TWO_ROWS + "industry,32,4,plot_ratio,1,,,  =1+1\n",
+            "line 4, column 'source': '  =1+1' starts like a spreadsheet formula ('=')",
+        ),
         (TWO_ROWS + "industry,3a,4,plot_ratio,1,,,\n", "column 'key': '3a' is not a GB/T 4754"),
         (TWO_ROWS + "industry,32,16,plot_ratio,1,,,\n", "column 'grade': '16' is not a 土地等别"),
         (

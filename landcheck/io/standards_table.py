@@ -64,13 +64,15 @@ def _text(row: dict[str, str], column: str) -> str:
     value = row.get(column) or ""
     if len(value) > _MAX_CELL:
         raise _Problem(column, f"holds {len(value):,} characters (at most {_MAX_CELL})")
-    if value.startswith(_FORMULA):
+    text = value.strip()
+    if value.startswith(_FORMULA) or text.startswith(_FORMULA):
+        first = value[0] if value.startswith(_FORMULA) else text[0]
         raise _Problem(
             column,
-            f"{shown(value)} starts like a spreadsheet formula ({value[0]!r}); "
+            f"{shown(value)} starts like a spreadsheet formula ({first!r}); "
             "write the plain value (a number, a code or a name)",
         )
-    return value.strip()
+    return text
 
 
 def _bound(row: dict[str, str], column: str) -> float | None:
