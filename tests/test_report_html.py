@@ -17,6 +17,7 @@ from landcheck.report.html import render_html
 from landcheck.report.maps import map_png, site_map
 from landcheck.typeface import FONT_PATH, font_families
 
+MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
 EXTERNAL = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",
     re.IGNORECASE,
@@ -31,7 +32,7 @@ def page():
 def test_every_site_has_a_section_with_a_map(page):
     for site_id in result().site_ids:
         assert f'data-site-id="{site_id}"' in page
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="site-map"') == len(result().site_ids)
+    assert page.count(MAP) == len(result().site_ids)
     assert "data:image/png" not in page  # the maps are drawn, not images
     for title in (
         "项目用地基本情况表",

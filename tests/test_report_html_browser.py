@@ -7,11 +7,13 @@ import re
 import numpy as np
 import pytest
 from matplotlib.image import imread
-from report_case import result
+from report_case import layers, result, site_frame
 from test_report_browser import chromium, page_requests
 
+import landcheck
 from landcheck.report import write_report
-from landcheck.report.html import site_file_names
+from landcheck.report.html import render_html, site_file_names
+from landcheck.report.maps import map_png
 
 pytestmark = pytest.mark.browser
 
@@ -113,17 +115,12 @@ def test_the_first_page_keeps_hostile_texts_as_text(paged_index, tmp_path):
 
 def test_hostile_texts_in_the_maps_run_nothing_and_fetch_nothing(tmp_path):
     """Ids, names and a class name written to end the SVG, add a script or an event handler."""
-    import landcheck
-    from report_case import layers, site_frame
-
-    from landcheck.report.html import render_html
-
     run = "document.body.setAttribute('data-pwned','{}')"
     site = site_frame()
     site.loc[0, "site_id"] = f"</svg><script>{run.format(1)}</script>"
     site.loc[1, "name"] = f'" onload="{run.format(2)}'
     case = layers()
-    case["townships"].loc[0, "XZQMC"] = f"]]></text><img src=x onerror=\"{run.format(3)}\">"
+    case["townships"].loc[0, "XZQMC"] = f']]></text><img src=x onerror="{run.format(3)}">'
     case["townships"].loc[1, "XZQMC"] = "<svg onload=alert(1)>"
     checked = landcheck.check(site, layers=case, area_method="planar")
     page = tmp_path / "report.html"
@@ -139,13 +136,8 @@ def test_hostile_texts_in_the_maps_run_nothing_and_fetch_nothing(tmp_path):
 def test_a_map_renders_like_its_png(tmp_path):
     """The constraints panel of S1 in Chromium against the PNG: the same colours in the same
     places (the site's farmland half, the red line), within a few per cent of the pixels."""
-    from report_case import result
-
-    from landcheck.report.html import render_html
-    from landcheck.report.maps import map_png
-
     page = tmp_path / "map.html"
-    body = render_html(result()).split("<figure class=\"map\">", 1)[1].split("<figcaption>")[0]
+    body = render_html(result()).split('<figure class="map">', 1)[1].split("<figcaption>")[0]
     page.write_text(
         "<!DOCTYPE html><html><head><meta charset='utf-8'><style>body{margin:0}"
         "svg{display:block}</style></head><body>" + body + "</body></html>",
@@ -164,8 +156,6 @@ def test_a_map_renders_like_its_png(tmp_path):
 
 
 def _rgb(image):
-    import numpy as np
-
     image = np.asarray(image)
     if image.dtype != np.uint8:
         image = (image * 255).round().astype(np.uint8)

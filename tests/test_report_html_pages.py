@@ -25,6 +25,7 @@ from landcheck.report.html import (
     site_file_names,
 )
 
+MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
 SAFE = re.compile(r"^[\w.~-]+$")
 HOSTILE = ["../x", "CON", "con.txt", "L" * 300, "a/b", "a_b", "A_B", "工业园 甲", "<b>x</b>", ".."]
 COUNT = 60
@@ -76,7 +77,7 @@ def test_each_site_page_has_its_map_findings_and_tables(case, folder):
     for site_id, name in zip(case.site_ids, site_file_names(case.site_ids), strict=True):
         page = (pages / f"{name}.html").read_text(encoding="utf-8")
         assert f'data-site-id="{escape(site_id)}"' in page
-        assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="site-map"') == 1  # its map, inline
+        assert page.count(MAP) == 1  # its map, inline
         assert f'aria-label="项目用地 {escape(site_id)}"' in page
         assert "审查意见" in page and "占用地类面积统计表" in page and "须提交材料" in page
         assert f'<link rel="stylesheet" href="{FONT_CSS}">' in page

@@ -1,4 +1,4 @@
-"""report.html's site maps as SVG: the PNG's picture (legends, labels, scale, outline), safe text."""
+"""report.html's SVG site maps: the PNG's picture (legends, labels, scale, outline), text safe."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def frame_of(root: etree._Element, panel: str) -> tuple[float, float, float]:
 
 
 def vertices(path: str) -> np.ndarray:
-    return np.array([[float(v) for v in p.split(",")] for p in re.findall(r"-?[\d.]+,-?[\d.]+", path)])
+    pairs = re.findall(r"-?[\d.]+,-?[\d.]+", path)
+    return np.array([[float(v) for v in pair.split(",")] for pair in pairs])
 
 
 def compare_with_png(case: landcheck.CheckResult, site_id: str, lang: str) -> None:
