@@ -5,8 +5,9 @@ sites; the copies are checked against the sample's layers and report.html is wri
 ``landcheck check -f html`` writes it. The index of ``--sites`` sites is opened in headless
 Chromium (when installed) and the time to its DOM is measured; then the pages of the first
 ``--pages`` sites are written, without the maps unless ``--maps`` (inline SVG, some 25 ms of CPU
-a map; the maps do not enter the index), with their CPU time. ``--unpaged`` also writes and opens the index with every row of the
-summary table as HTML (as before it was paged in the browser). A measurement, not a test::
+a map; the maps do not enter the index), with their CPU time. ``--unpaged`` also writes and
+opens the index with every row of the summary table as HTML (as before it was paged in the
+browser). A measurement, not a test::
 
     .venv/bin/python -m benchmarks.html_pages --sites 10000
 """
