@@ -60,7 +60,7 @@ from landcheck.report.palette import (
 )
 from landcheck.result import CheckResult
 
-__all__ = ["DPI", "LegendEntry", "site_svg"]
+__all__ = ["DPI", "site_svg"]
 
 DPI = 110
 """Pixels an inch, as the PNG maps of report.html were drawn: the same sizes in pixels."""
@@ -68,6 +68,8 @@ DPI = 110
 _PT = DPI / 72
 """Pixels a typographic point."""
 
+# site_map's figure in pixels: panels 4.2 in wide, square axes inside a 0.1 in margin, 0.62 in
+# for the titles above, a 0.12 in gap and 0.19 in a legend entry below
 _PANEL = 4.2 * DPI
 _MARGIN = 0.1 * DPI
 _TITLE = 0.62 * DPI
@@ -78,13 +80,13 @@ _FONT = 7.5 * _PT
 _OTHER_SITES = "#566573"
 _ADMIN = "#34495e"
 _PIECE_EDGE = "#7b7d7d"
-_DASHED = (3.7, 1.6)
+_DASHED = (3.7, 1.6)  # matplotlib's "--" and ":", in line widths
 _DOTTED = (1.0, 1.65)
 _PREFIX = re.compile(r"^[A-Za-z][\w-]*$")
 
 
 @dataclass(frozen=True)
-class LegendEntry:
+class _Entry:
     """One line of a panel's legend: its swatch and its text.
 
     ``fill`` is a colour or ``"none"``; ``hatch`` a matplotlib hatch
@@ -379,8 +381,8 @@ def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: in
     return True
 
 
-def _unavailable_entry(text: str) -> LegendEntry:
-    return LegendEntry(text, "white", "#999999", "xx")
+def _unavailable_entry(text: str) -> _Entry:
+    return _Entry(text, "white", "#999999", "xx")
 
 
 def _constraints(
@@ -391,7 +393,7 @@ def _constraints(
     site_id: str,
     lang: str,
     thin: bool,
-) -> list[LegendEntry]:
+) -> list[_Entry]:
     entries = []
     for key in layer_keys(result, CONSTRAINT_KINDS):
         style = layer_color(result, key)
@@ -438,7 +440,7 @@ def _constraints(
             )
         area = view.overlap.ha
         text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
-        entries.append(LegendEntry(text, style["color"], style["edge"], style["hatch"], 0.75))
+        entries.append(_Entry(text, style["color"], style["edge"], style["hatch"], 0.75))
     for key in layer_keys(result, ("admin",)):
         mine, _ = site_pieces(result, key, position, frame.window)
         if mine is None or not len(mine):
@@ -460,9 +462,7 @@ def _constraints(
         names = mine.get("_name", mine["feature"])
         points = shapely.point_on_surface(geometries)
         _labels(drawing, frame, list(names), points, color=_ADMIN, z=12, opacity=0.9)
-        entries.append(
-            LegendEntry(result.profile.layers[key].title.get(lang), "none", _ADMIN, dash=":")
-        )
+        entries.append(_Entry(result.profile.layers[key].title.get(lang), "none", _ADMIN, dash=":"))
     return entries
 
 
@@ -517,7 +517,7 @@ def _land_use(
     site_id: str,
     lang: str,
     thin: bool,
-) -> list[LegendEntry]:
+) -> list[_Entry]:
     keys = layer_keys(result, ("land_use",))
     if not keys:
         return []
@@ -549,9 +549,7 @@ def _land_use(
                 name = names_en.get(first, "") or LEVEL1_EN.get(group, name)
             seen[group] = f"{group} {name}".strip() if group else label("unclassified", lang)
     return [
-        LegendEntry(
-            seen[group], LEVEL1_COLORS.get(group, "#ffffff"), _PIECE_EDGE, "" if group else "xx"
-        )
+        _Entry(seen[group], LEVEL1_COLORS.get(group, "#ffffff"), _PIECE_EDGE, "" if group else "xx")
         for group in sorted(seen)
     ]
 
@@ -564,7 +562,7 @@ def _planning(
     site_id: str,
     lang: str,
     thin: bool,
-) -> list[LegendEntry]:
+) -> list[_Entry]:
     keys = layer_keys(result, ("planning_zone",))
     if not keys:
         return []
@@ -598,7 +596,7 @@ def _planning(
                 else f"{code} {name} ({CONFORMITY[value][1]})",
             )
     return [
-        LegendEntry(
+        _Entry(
             text,
             CONFORMITY_COLORS.get(value, "#d5d8dc"),
             _PIECE_EDGE,
@@ -660,7 +658,7 @@ def _north_arrow(drawing: _Drawing, frame: _Frame, angle: float, lang: str) -> N
     drawing.add(21, _text(label_at[0], label_at[1], "北" if lang == "zh" else "N", valign="bottom"))
 
 
-def _swatch(drawing: _Drawing, entry: LegendEntry, x: float, y: float) -> str:
+def _swatch(drawing: _Drawing, entry: _Entry, x: float, y: float) -> str:
     width, height = 1.6 * _FONT, 0.95 * _FONT
     opacity = f' fill-opacity="{entry.alpha:g}" stroke-opacity="{entry.alpha:g}"'
     opacity = opacity if entry.alpha < 1 else ""
@@ -674,7 +672,7 @@ def _swatch(drawing: _Drawing, entry: LegendEntry, x: float, y: float) -> str:
 
 
 def _legend(
-    drawing: _Drawing, entries: Sequence[LegendEntry], centre: float, top: float, panel: str
+    drawing: _Drawing, entries: Sequence[_Entry], centre: float, top: float, panel: str
 ) -> str:
     """The legend under a panel: one entry a line, the block centred on the panel."""
     pad, handle, gap = 0.4 * _FONT, 1.6 * _FONT, 0.8 * _FONT
@@ -742,7 +740,7 @@ def site_svg(
     angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
     thin = not empty and is_thin(geometry, window)
     crs = crs_label(result.analysis_crs)
-    legends: list[tuple[str, float, list[LegendEntry]]] = []
+    legends: list[tuple[str, float, list[_Entry]]] = []
     clips = []
     for i, panel in enumerate(chosen):
         frame = _Frame(i * _PANEL + _MARGIN, _TITLE, window)
@@ -785,11 +783,9 @@ def site_svg(
                 css="site",
             ),
         )
-        entries.insert(
-            0, LegendEntry(f"{label('site', lang)} {site_id}", "none", SITE_COLOR, width=2.0)
-        )
+        entries.insert(0, _Entry(f"{label('site', lang)} {site_id}", "none", SITE_COLOR, width=2.0))
         if had_context:
-            entries.append(LegendEntry(label("other_sites", lang), "none", _OTHER_SITES, dash="--"))
+            entries.append(_Entry(label("other_sites", lang), "none", _OTHER_SITES, dash="--"))
         _scale_bar(panel_drawing, frame)
         _north_arrow(panel_drawing, frame, angle, lang)
         panel_drawing.add(
