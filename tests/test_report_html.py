@@ -88,6 +88,7 @@ def test_provenance_and_findings_texts(page):
 def test_english_report(tmp_path):
     page = render_html(result(), lang="en", maps=False)
     assert '<html lang="en">' in page
+    assert "<svg" not in page and '<figure class="map">' not in page  # maps=False: no map
     assert "Land-use classes taken" in page and "Findings" in page
     assert "The site takes 1.0000 ha (15.00 mu) of permanent basic farmland" in page
     assert "Land Administration Law, arts. 35 and 44" in page
