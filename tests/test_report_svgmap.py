@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import numpy as np
@@ -206,3 +207,29 @@ def test_hostile_ids_and_names_stay_text_in_the_maps():
 def test_an_id_prefix_that_is_not_a_name_is_refused():
     with pytest.raises(ValueError, match="SVG id prefix"):
         site_svg(result(), "S1", prefix='x" onload="y')
+
+
+def test_the_rows_drawn_are_those_the_png_draws(sample):
+    """The SVG finds each site's pieces and the features around it through indexes kept for
+    the batch; they are the PNG's rows, in its order, with the context and without it."""
+    from landcheck.report import maps, svgmap
+    from landcheck.report.mapcache import site_rows
+
+    without = dataclasses.replace(sample, context={})
+    for case in (sample, without):
+        for key, pieces in case.pieces.items():
+            for position, site_id in enumerate(case.site_ids):
+                geometry = case.sites.geometry.iloc[position]
+                window = view_window(geometry)
+                mine, others = svgmap._pieces(case, key, position, window)
+                png_mine, png_others = maps._site_pieces(case, key, position, window)
+                assert (
+                    site_rows(pieces, position).tolist()
+                    == np.flatnonzero(pieces["site"].to_numpy() == position).tolist()
+                )
+                assert list(mine.geometries) == list(png_mine.geometry.values), (key, site_id)
+                assert mine.codes == list(maps.piece_codes(png_mine))
+                if png_others is None or not len(png_others):
+                    assert others is None or not len(others)
+                else:
+                    assert list(others.geometries) == list(png_others.geometry.values)

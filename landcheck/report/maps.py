@@ -70,7 +70,6 @@ __all__ = [
     "piece_codes",
     "piece_edges",
     "site_map",
-    "site_pieces",
     "view_window",
 ]
 
@@ -218,12 +217,10 @@ def _plot(ax: Any, geometries: Any, **style: Any) -> None:
         series.plot(ax=ax, **style)
 
 
-def site_pieces(
+def _site_pieces(
     result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
 ) -> tuple[Any, Any]:
     """Return this site's pieces of a layer, and the layer's features around it in view.
-
-    ``position`` is the site's row in ``result.sites``; either frame may be None.
 
     The features around are those read near the sites (the result's context,
     e.g. farmland within a proximity distance); without them, other sites' pieces.
@@ -325,7 +322,7 @@ def _constraints(
                 )
             )
             continue
-        mine, others = site_pieces(result, key, position, window)
+        mine, others = _site_pieces(result, key, position, window)
         if others is not None and len(others):
             _plot(
                 ax,
@@ -357,7 +354,7 @@ def _constraints(
             )
         )
     for key in layer_keys(result, ("admin",)):
-        mine, _ = site_pieces(result, key, position, window)
+        mine, _ = _site_pieces(result, key, position, window)
         if mine is None or not len(mine):
             continue
         _plot(ax, mine.geometry.boundary, color="#34495e", linewidth=0.8, linestyle=":", zorder=6)
@@ -426,7 +423,7 @@ def _land_use(
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
     names_en = class_lookup(result, key, "level1_name_en")
-    mine, others = site_pieces(result, key, position, window)
+    mine, others = _site_pieces(result, key, position, window)
     seen: dict[str, str] = {}
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.9, 3)):
         if frame is None or not len(frame):
@@ -480,7 +477,7 @@ def _planning(
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
     names_en = class_lookup(result, key, "name_en")
-    mine, others = site_pieces(result, key, position, window)
+    mine, others = _site_pieces(result, key, position, window)
     entries: dict[str, tuple[str, str]] = {}
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.85, 3)):
         if frame is None or not len(frame):

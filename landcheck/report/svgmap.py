@@ -37,7 +37,7 @@ from markupsafe import escape
 
 from landcheck.crs import crs_label
 from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
-from landcheck.report.mapcache import in_window
+from landcheck.report.mapcache import in_window, kept_column, site_rows
 from landcheck.report.maps import (
     CONSTRAINT_KINDS,
     PANEL_TITLES,
@@ -49,7 +49,6 @@ from landcheck.report.maps import (
     nice_length,
     piece_codes,
     piece_edges,
-    site_pieces,
     view_window,
 )
 from landcheck.report.palette import (
@@ -127,6 +126,60 @@ class _Frame:
         """One map point → pixels."""
         px = self.pixels(np.array([[x, y]], dtype=float))[0]
         return float(px[0]), float(px[1])
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Some rows of a layer's frame (pieces or features around), read as kept arrays."""
+
+    frame: Any
+    positions: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def geometries(self) -> np.ndarray:
+        return _geometries(self.frame)[self.positions]
+
+    @property
+    def codes(self) -> list[str]:
+        """The class code of each row ('' when the layer has none)."""
+        return kept_column(self.frame, "codes", piece_codes)[self.positions].tolist()
+
+    @property
+    def names(self) -> list[Any]:
+        """The name of each row (its feature id when the layer has no name)."""
+        column = kept_column(self.frame, "names", lambda f: f.get("_name", f["feature"]))
+        return column[self.positions].tolist()
+
+
+def _geometries(frame: Any) -> np.ndarray:
+    return kept_column(frame, "geometry", lambda f: f.geometry.values)
+
+
+def _pieces(
+    result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
+) -> tuple[_Rows | None, _Rows | None]:
+    """Return a site's pieces of a layer, and the layer's features around it in view.
+
+    The rows :func:`landcheck.report.maps.site_map` draws: the features around
+    are those read near the sites (the result's context); without them, the
+    other sites' pieces. Found through the indexes kept for the batch
+    (:mod:`landcheck.report.mapcache`), not by filtering frames.
+    """
+    pieces = result.pieces.get(key)
+    mine = None if pieces is None else _Rows(pieces, site_rows(pieces, position))
+    around = result.context.get(key)
+    box = shapely.box(*window)
+    if around is None:
+        if pieces is None or not len(pieces):
+            return mine, None
+        others = np.flatnonzero(kept_column(pieces, "site", lambda f: f["site"]) != position)
+        return mine, _Rows(pieces, others[shapely.intersects(_geometries(pieces)[others], box)])
+    if not len(around):
+        return mine, None
+    return mine, _Rows(around, np.flatnonzero(in_window(around, box, indexed=True)))
 
 
 @dataclass
@@ -366,8 +419,7 @@ def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: in
     near[position] = False
     if not near.any():
         return False
-    others = sites[near]
-    geometries = others.geometry.values
+    geometries = _geometries(sites)[near]
     drawing.add(
         9,
         _shapes(drawing, geometries, frame, fill="none", edge=_OTHER_SITES, width=1.0, dash="--"),
@@ -376,7 +428,7 @@ def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: in
     visible = shapely.intersection(geometries[present], box)
     outside = shapely.difference(visible, sites.geometry.iloc[position])
     chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
-    ids = others["site_id"].to_numpy()[present]
+    ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
     _labels(drawing, frame, ids, shapely.point_on_surface(chosen), color=_OTHER_SITES, z=11)
     return True
 
@@ -408,13 +460,13 @@ def _constraints(
                 )
             )
             continue
-        mine, others = site_pieces(result, key, position, frame.window)
+        mine, others = _pieces(result, key, position, frame.window)
         if others is not None and len(others):
             drawing.add(
                 3,
                 _shapes(
                     drawing,
-                    others.geometry.values,
+                    others.geometries,
                     frame,
                     fill=style["color"],
                     edge=style["edge"],
@@ -428,7 +480,7 @@ def _constraints(
                 z,
                 _shapes(
                     drawing,
-                    mine.geometry.values,
+                    mine.geometries,
                     frame,
                     fill=style["color"],
                     edge=edge,
@@ -442,10 +494,10 @@ def _constraints(
         text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
         entries.append(_Entry(text, style["color"], style["edge"], style["hatch"], 0.75))
     for key in layer_keys(result, ("admin",)):
-        mine, _ = site_pieces(result, key, position, frame.window)
+        mine, _ = _pieces(result, key, position, frame.window)
         if mine is None or not len(mine):
             continue
-        geometries = mine.geometry.values
+        geometries = mine.geometries
         drawing.add(
             6,
             _shapes(
@@ -459,9 +511,8 @@ def _constraints(
                 exact=True,
             ),
         )
-        names = mine.get("_name", mine["feature"])
         points = shapely.point_on_surface(geometries)
-        _labels(drawing, frame, list(names), points, color=_ADMIN, z=12, opacity=0.9)
+        _labels(drawing, frame, mine.names, points, color=_ADMIN, z=12, opacity=0.9)
         entries.append(_Entry(result.profile.layers[key].title.get(lang), "none", _ADMIN, dash=":"))
     return entries
 
@@ -469,7 +520,7 @@ def _constraints(
 def _by_class(
     drawing: _Drawing,
     frame: _Frame,
-    frames: Sequence[tuple[Any, float, float, bool]],
+    frames: Sequence[tuple[_Rows | None, float, float, bool]],
     classes: Any,
     colors: dict[str, str],
     default: str,
@@ -481,12 +532,12 @@ def _by_class(
     Returns each frame drawn as (it is the site's own, its codes, their classes).
     """
     drawn = []
-    for frame_rows, alpha, z, mine in frames:
-        if frame_rows is None or not len(frame_rows):
+    for rows, alpha, z, mine in frames:
+        if rows is None or not len(rows):
             continue
-        codes = list(piece_codes(frame_rows))
+        codes = rows.codes
         groups = classes(codes)
-        geometries = frame_rows.geometry.values
+        geometries = rows.geometries
         for group in sorted(set(groups)):
             chosen = np.asarray(groups) == group
             color = colors.get(group, default)
@@ -527,7 +578,7 @@ def _land_use(
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
     names_en = class_lookup(result, key, "level1_name_en")
-    mine, others = site_pieces(result, key, position, frame.window)
+    mine, others = _pieces(result, key, position, frame.window)
     drawn = _by_class(
         drawing,
         frame,
@@ -572,7 +623,7 @@ def _planning(
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
     names_en = class_lookup(result, key, "name_en")
-    mine, others = site_pieces(result, key, position, frame.window)
+    mine, others = _pieces(result, key, position, frame.window)
     drawn = _by_class(
         drawing,
         frame,
