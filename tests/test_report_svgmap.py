@@ -233,3 +233,33 @@ def test_the_rows_drawn_are_those_the_png_draws(sample):
                     assert others is None or not len(others)
                 else:
                     assert list(others.geometries) == list(png_others.geometry.values)
+
+
+def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
+    """Nonzero fill leaves a hole empty only when its ring turns the other way; a collection's
+    polygons, lines and points are all drawn."""
+    from landcheck.report import svgmap
+
+    frame = svgmap._Frame(0.0, 0.0, (0.0, 0.0, 100.0, 100.0))  # 4.4 px a metre
+    ring = shapely.Polygon(
+        [(10, 10), (90, 10), (90, 90), (10, 90)], [[(30, 30), (30, 70), (70, 70), (70, 30)]]
+    )
+    for polygon in (ring, shapely.reverse(ring)):  # either orientation as read
+        rings = shapely.get_rings(shapely.orient_polygons(np.array([polygon])))
+        data = svgmap._path_data(rings, frame, closed=True)
+        subpaths = [vertices(p) for p in data.split("M")[1:]]
+        assert [len(p) for p in subpaths] == [4, 4] and data.count("Z") == 2
+
+        def signed(p):
+            return 0.5 * np.sum(p[:, 0] * np.roll(p[:, 1], -1) - np.roll(p[:, 0], -1) * p[:, 1])
+
+        outer, hole = (signed(p) for p in subpaths)
+        assert outer * hole < 0 and abs(outer) == pytest.approx(80 * 80 * frame.scale**2)
+    collection = shapely.GeometryCollection(
+        [
+            shapely.MultiPolygon([ring, shapely.box(0, 0, 5, 5)]),
+            shapely.LineString([(0, 0), (9, 9)]),
+        ]
+    )
+    polygons, lines, points = svgmap._parts([collection, None, shapely.Point(1, 1)])
+    assert (len(polygons), len(lines), len(points)) == (2, 1, 1)

@@ -256,8 +256,8 @@ def _text(
     opacity: float = 1.0,
     css: str = "",
 ) -> str:
-    """A ``<text>`` placed as matplotlib aligns it (``valign``: top, center, bottom, baseline)."""
-    shift = {"top": 0.88, "center": 0.36, "bottom": -0.14, "baseline": 0.0}[valign] * size
+    """A ``<text>`` placed as matplotlib aligns it (``valign``: top, center or bottom)."""
+    shift = {"top": 0.88, "center": 0.36, "bottom": -0.14}[valign] * size
     extra = f' fill-opacity="{opacity:g}"' if opacity < 1 else ""
     extra += f' class="{css}"' if css else ""
     return (
@@ -275,9 +275,11 @@ def _text_width(text: str, size: float) -> float:
 def _parts(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The polygons, lines and points among ``geometries`` (multi-parts and collections split)."""
     values = np.asarray(geometries, dtype=object)
-    values = values[~(shapely.is_missing(values) | shapely.is_empty(values))]
-    parts = shapely.get_parts(values)
+    parts = values[~(shapely.is_missing(values) | shapely.is_empty(values))]
     kinds = shapely.get_type_id(parts)
+    while (kinds >= 4).any():  # multi-parts and collections, nested ones too
+        parts = shapely.get_parts(parts)
+        kinds = shapely.get_type_id(parts)
     return parts[kinds == 3], parts[(kinds == 1) | (kinds == 2)], parts[kinds == 0]
 
 
