@@ -4,7 +4,7 @@ The sample county's 12 sites are copied, shifted by a few metres each time, up t
 sites; the copies are checked against the sample's layers and report.html is written as
 ``landcheck check -f html`` writes it. The index of ``--sites`` sites is opened in headless
 Chromium (when installed) and the time to its DOM is measured; then the pages of the first
-``--pages`` sites are written, without the maps unless ``--maps`` (inline SVG, some 25 ms of CPU
+``--pages`` sites are written, without the maps unless ``--maps`` (inline SVG, about 10 ms of CPU
 a map; the maps do not enter the index), with their CPU time. ``--unpaged`` also writes and
 opens the index with every row of the summary table as HTML (as before it was paged in the
 browser). A measurement, not a test::
