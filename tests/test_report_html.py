@@ -17,6 +17,7 @@ from landcheck.report.html import render_html
 from landcheck.report.maps import map_png, site_map
 from landcheck.typeface import FONT_PATH, font_families
 
+MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
 EXTERNAL = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?(?:https?:)?//""",
     re.IGNORECASE,
@@ -31,7 +32,8 @@ def page():
 def test_every_site_has_a_section_with_a_map(page):
     for site_id in result().site_ids:
         assert f'data-site-id="{site_id}"' in page
-    assert page.count('src="data:image/png;base64,') == len(result().site_ids)
+    assert page.count(MAP) == len(result().site_ids)
+    assert "data:image/png" not in page  # the maps are drawn, not images
     for title in (
         "项目用地基本情况表",
         "占用地类面积统计表",
@@ -86,6 +88,7 @@ def test_provenance_and_findings_texts(page):
 def test_english_report(tmp_path):
     page = render_html(result(), lang="en", maps=False)
     assert '<html lang="en">' in page
+    assert "<svg" not in page and '<figure class="map">' not in page  # maps=False: no map
     assert "Land-use classes taken" in page and "Findings" in page
     assert "The site takes 1.0000 ha (15.00 mu) of permanent basic farmland" in page
     assert "Land Administration Law, arts. 35 and 44" in page

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
-from report_case import result
+from matplotlib.image import imread
+from report_case import layers, result, site_frame
 from test_report_browser import chromium, page_requests
 
+import landcheck
 from landcheck.report import write_report
-from landcheck.report.html import site_file_names
+from landcheck.report.html import render_html, site_file_names
+from landcheck.report.maps import map_png
 
 pytestmark = pytest.mark.browser
 
-# Reports the loaded fonts and the map's decoded width into the DOM (added to a copy only).
+# Reports the loaded fonts and the map's laid-out width into the DOM (added to a copy only).
 PROBE = (
     "<script>window.addEventListener('load',function(){document.fonts.ready.then(function(){"
     "var s=[];document.fonts.forEach(function(f){s.push(f.family.replace(/['\"]/g,'')+':'+"
-    "f.status)});var i=document.querySelector('figure.map img');document.body.setAttribute("
-    "'data-probe',s.join(',')+';map:'+(i?i.naturalWidth:-1))})});</script>"
+    "f.status)});var i=document.querySelector('figure.map svg');document.body.setAttribute("
+    "'data-probe',s.join(',')+';map:'+(i?Math.round(i.getBoundingClientRect().width):-1))})});"
+    "</script>"
 )
 
 
@@ -51,14 +56,16 @@ def test_site_page_opens_with_its_map_and_font(paged, tmp_path):
     )
     try:
         netlog = tmp_path / "site.json"
-        dom = chromium(tmp_path, probe.as_uri(), "--dump-dom", netlog=netlog)
+        dom = chromium(
+            tmp_path, probe.as_uri(), "--dump-dom", "--window-size=1600,1000", netlog=netlog
+        )
     finally:
         probe.unlink()
-    assert page_requests(netlog) == []  # the map and font.css come from the folder
+    assert page_requests(netlog) == []  # font.css comes from the folder, the map is inline
     assert 'data-site-id="S1"' in dom and "占用地类面积统计表" in dom
     assert "Landcheck Sans:loaded" in dom
     width = int(dom.split(";map:")[1].split('"')[0])
-    assert width >= 800  # the PNG beside the page decoded (1386 px at 110 dpi)
+    assert width == 1264  # the 1386 px SVG scaled to the page's 1320 px less its padding
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +111,52 @@ def test_the_first_page_keeps_hostile_texts_as_text(paged_index, tmp_path):
     assert len(shown_rows(dom)) == 20
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in dom
     assert "&lt;img src=x onerror=alert(2)&gt;" in dom and "<img" not in dom
+
+
+def test_hostile_texts_in_the_maps_run_nothing_and_fetch_nothing(tmp_path):
+    """Ids, names and a class name written to end the SVG, add a script or an event handler."""
+    run = "document.body.setAttribute('data-pwned','{}')"
+    site = site_frame()
+    site.loc[0, "site_id"] = f"</svg><script>{run.format(1)}</script>"
+    site.loc[1, "name"] = f'" onload="{run.format(2)}'
+    case = layers()
+    case["townships"].loc[0, "XZQMC"] = f']]></text><img src=x onerror="{run.format(3)}">'
+    case["townships"].loc[1, "XZQMC"] = "<svg onload=alert(1)>"
+    checked = landcheck.check(site, layers=case, area_method="planar")
+    page = tmp_path / "report.html"
+    page.write_text(render_html(checked), encoding="utf-8")
+    netlog = tmp_path / "hostile.json"
+    dom = chromium(tmp_path, page.as_uri(), "--dump-dom", netlog=netlog)
+    assert page_requests(netlog) == []
+    assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]  # nothing ran
+    assert "<script" not in dom and "<img" not in dom and dom.count("<svg ") == 2
+    assert "&lt;/svg&gt;&lt;script&gt;" in dom and "&lt;svg onload=alert(1)&gt;" in dom
+
+
+def test_a_map_renders_like_its_png(tmp_path):
+    """The constraints panel of S1 in Chromium against the PNG: the same colours in the same
+    places (the site's farmland half, the red line), within a few per cent of the pixels."""
+    page = tmp_path / "map.html"
+    body = render_html(result()).split('<figure class="map">', 1)[1].split("<figcaption>")[0]
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><style>body{margin:0}"
+        "svg{display:block}</style></head><body>" + body + "</body></html>",
+        encoding="utf-8",
+    )
+    shot = tmp_path / "shot.png"
+    chromium(tmp_path, page.as_uri(), f"--screenshot={shot}", "--window-size=1386,640")
+    drawn = _rgb(imread(shot))
+    png = tmp_path / "map.png"
+    png.write_bytes(map_png(result(), "S1"))
+    expected = _rgb(imread(png))
+    rows = min(len(drawn), len(expected), 508)  # the panels; the legends' spacing may differ
+    a, b = drawn[70:rows, 11:451], expected[70:rows, 11:451]
+    differs = np.abs(a.astype(int) - b.astype(int)).max(axis=2) > 40
+    assert differs.mean() < 0.05, differs.mean()
+
+
+def _rgb(image):
+    image = np.asarray(image)
+    if image.dtype != np.uint8:
+        image = (image * 255).round().astype(np.uint8)
+    return image[..., :3]

@@ -25,6 +25,7 @@ from landcheck.report.html import (
     site_file_names,
 )
 
+MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
 SAFE = re.compile(r"^[\w.~-]+$")
 HOSTILE = ["../x", "CON", "con.txt", "L" * 300, "a/b", "a_b", "A_B", "工业园 甲", "<b>x</b>", ".."]
 COUNT = 60
@@ -76,9 +77,8 @@ def test_each_site_page_has_its_map_findings_and_tables(case, folder):
     for site_id, name in zip(case.site_ids, site_file_names(case.site_ids), strict=True):
         page = (pages / f"{name}.html").read_text(encoding="utf-8")
         assert f'data-site-id="{escape(site_id)}"' in page
-        image = re.search(r'<img alt="[^"]*" src="([^"]+)">', page).group(1)
-        assert unquote(image) == f"{name}.png"
-        assert (pages / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert page.count(MAP) == 1  # its map, inline
+        assert f'aria-label="项目用地 {escape(site_id)}"' in page
         assert "审查意见" in page and "占用地类面积统计表" in page and "须提交材料" in page
         assert f'<link rel="stylesheet" href="{FONT_CSS}">' in page
         assert '<a class="back" href="../report.html">' in page
@@ -110,7 +110,7 @@ def test_hostile_site_ids_give_safe_unique_names_inside_the_folder(case, folder)
         path = os.path.realpath(os.path.join(pages, f"{name}.html"))
         assert os.path.dirname(path) == pages
     written = set(os.listdir(pages))
-    expected = {f"{n}.html" for n in names} | {f"{n}.png" for n in names}
+    expected = {f"{n}.html" for n in names}  # the maps are inside the pages
     assert written == expected | {FONT_CSS, ".landcheck"}
     page = (target / SITES_FOLDER / "b_x_b.html").read_text(encoding="utf-8")
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
@@ -121,8 +121,9 @@ def test_index_size_does_not_depend_on_the_maps(case, folder):
     index = (target / "report.html").read_text(encoding="utf-8")
     assert index == render_index(case)  # the index is built without any map
     pages = target / SITES_FOLDER
-    maps = sum(os.path.getsize(pages / n) for n in os.listdir(pages) if n.endswith(".png"))
-    assert maps > 1_000_000 and len(index.encode()) < 1_000_000
+    sizes = [os.path.getsize(pages / n) for n in os.listdir(pages) if n.endswith(".html")]
+    assert len(sizes) == COUNT and len(index.encode()) < 1_000_000
+    assert max(sizes) < 200_000  # a page with its map (as a PNG beside it, a map was 0.14 MB)
 
 
 def test_progress_per_site(folder):
@@ -135,7 +136,7 @@ def test_progress_per_site(folder):
 def test_the_pages_are_listed_in_a_marker_of_their_own(folder):
     target, _ = folder
     marker = json.loads((target / SITES_FOLDER / ".landcheck").read_text(encoding="utf-8"))
-    assert len(marker["entries"]) == 2 * COUNT + 1 and FONT_CSS in marker["entries"]
+    assert len(marker["entries"]) == COUNT + 1 and FONT_CSS in marker["entries"]
     assert marker["kind"] == "report"
     top = json.loads((target / ".landcheck").read_text(encoding="utf-8"))
     assert top["entries"] == ["report.html", SITES_FOLDER]
@@ -149,9 +150,7 @@ def test_overwrite_replaces_the_pages_but_not_a_stray_file(tmp_path, monkeypatch
     assert sorted(os.listdir(target / SITES_FOLDER)) == [
         ".landcheck",
         "S1.html",
-        "S1.png",
         "S2.html",
-        "S2.png",
         FONT_CSS,
     ]
     write_report(small, target, formats="html", overwrite=True)  # its own pages: replaced

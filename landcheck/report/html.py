@@ -1,24 +1,23 @@
 """report.html: the page a reviewer opens offline.
 
 Up to :data:`SINGLE_PAGE_SITES` sites it is one self-contained file.
-Everything is inline: the styles, the site maps (PNG, base64) and the font
-(the bundled Noto Sans CJK SC cut to the characters the page uses, as a
+Everything is inline: the styles, the site maps (SVG drawn from the
+geometry, :mod:`landcheck.report.svgmap`) and the font (the bundled Noto
+Sans CJK SC cut to the characters the page uses, its maps' labels too, as a
 base64 WOFF ``@font-face``), so the page needs no network and no installed
 Chinese font. The page is rendered from ``templates/report.html.j2`` with
 autoescaping on; the tables come from :mod:`landcheck.tables`.
 
-A larger report would weigh some 0.2 MB a site (mostly its map), so beyond
-that report.html is an index (run facts, status counts, the summary table
-linking every site, provenance) and each site has its own page
+Beyond that report.html is an index (run facts, status counts, the summary
+table linking every site, provenance) and each site has its own page
 ``sites/<name>.html`` (``templates/site.html.j2``: the same section as the
-single page) with its map beside it as ``sites/<name>.png``; the pages share
-``sites/font.css``, the font cut to the characters of all of them. The
-folder still needs no network.
+single page, its map inline); the pages share ``sites/font.css``, the font
+cut to the characters of all of them. The folder still needs no network.
+The PNG maps (:mod:`landcheck.report.maps`) are for report.docx.
 """
 
 from __future__ import annotations
 
-import base64
 import os
 import re
 import unicodedata
@@ -28,14 +27,15 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from landcheck._version import __version__
-from landcheck.labels import label, status_label
+from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.maps import map_pngs
 from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
+from landcheck.report.svgmap import site_svg
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
 from landcheck.typeface import WEB_FAMILY, font_face_css
@@ -58,8 +58,8 @@ FILENAME = "report.html"
 
 SINGLE_PAGE_SITES = 50
 """Up to this many sites report.html is one self-contained page with every site's map inline;
-beyond, it is an index linking to one page per site in :data:`SITES_FOLDER` (the single page
-of 500 sites weighed 97 MB)."""
+beyond, it is an index linking to one page per site in :data:`SITES_FOLDER` (a page of every
+site would take a browser long to lay out; with PNG maps, 500 sites weighed 97 MB)."""
 
 SITES_FOLDER = "sites"
 """The folder of the per-site pages, beside report.html."""
@@ -188,11 +188,12 @@ def _site_view(
     records: _SiteRecords,
     index: int,
     lang: str,
-    map_src: str,
+    maps: bool,
 ) -> dict[str, Any]:
-    """What the template's site section needs for one site."""
+    """What the template's site section needs for one site (``maps``: with its SVG map)."""
     site_id = result.site_ids[index]
     row = result.sites.iloc[index]
+    drawn = site_svg(result, site_id, lang=lang, prefix=f"m{index + 1}") if maps else ""
     status = result.status(site_id)
     return {
         "anchor": f"site-{index + 1}",
@@ -200,7 +201,7 @@ def _site_view(
         "name": str(row["name"] or ""),
         "status": status,
         "status_text": status_label(status, lang),
-        "map": map_src,
+        "map": Markup(drawn),  # escaped where drawn: every text in it
         "basic_title": tables["basic"].title,
         "basic": _basic_pairs(tables["basic"], records("basic", site_id)),
         "findings": _finding_cards(records("findings", site_id)),
@@ -234,7 +235,6 @@ def _page_context(
         "font_family": WEB_FAMILY,
         "font_mark": _FONT_MARK,
         "version": __version__,
-        "map_alt": label("site", lang),
         "back_href": "#top",
         "pager": None,
     }
@@ -261,8 +261,7 @@ def render_html(
     lang : {"zh", "en"}
         The report's language.
     maps : bool
-        Draw the site maps (the slow part); without them the page still has
-        every table.
+        Draw the site maps; without them the page still has every table.
     progress : callable, optional
         ``progress(done, total)`` after each site (its map drawn).
     tables : dict, optional
@@ -273,14 +272,10 @@ def render_html(
     total = len(result.site_ids)
     if progress is not None:
         progress(0, total)
-    images = map_pngs(result, lang=lang) if maps else None
     records = _SiteRecords(tables)
     sites = []
     for index in range(total):
-        image = ""
-        if images is not None:
-            image = "data:image/png;base64," + base64.b64encode(next(images)).decode("ascii")
-        sites.append(_site_view(result, tables, records, index, lang, image))
+        sites.append(_site_view(result, tables, records, index, lang, maps))
         if progress is not None:
             progress(index + 1, total)
     links = {s["site_id"]: "#" + s["anchor"] for s in sites}
@@ -367,11 +362,11 @@ def write_site_pages(
     progress: Callable[[int, int], None] | None = None,
     tables: dict[str, ReportTable] | None = None,
 ) -> list[str]:
-    """Write each site's page ``<name>.html`` (and its map ``<name>.png``) into ``folder``.
+    """Write each site's page ``<name>.html``, its map inline (SVG), into ``folder``.
 
     The pages share one stylesheet, :data:`FONT_CSS`, embedding the font for
-    the characters of all of them (a font in every page would cost as much
-    as the maps). The maps are drawn in parallel (:func:`map_pngs`).
+    the characters of all of them (a font in every page would weigh more
+    than the page).
 
     Parameters
     ----------
@@ -401,18 +396,11 @@ def write_site_pages(
     total = len(names)
     if progress is not None:
         progress(0, total)
-    images = map_pngs(result, lang=lang) if maps else None
     records = _SiteRecords(tables)
     characters: set[str] = set()
     pages = []
     for index, name in enumerate(names):
-        image = ""
-        if images is not None:
-            image = f"{name}.png"
-            with open(os.path.join(folder, image), "wb") as handle:
-                handle.write(next(images))
-            image = quote(image)
-        site = _site_view(result, tables, records, index, lang, image)
+        site = _site_view(result, tables, records, index, lang, maps)
         page = template.render(**context, site=site)
         characters.update(page)
         pages.append(f"{name}.html")

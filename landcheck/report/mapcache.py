@@ -6,25 +6,31 @@ classes from the same class table. Searching every feature, or rebuilding
 the code lookup, for each map would make a batch's maps cost the square of
 its sites; here an R-tree per frame and a lookup per (table, layer, column)
 are built on first use in each process (the map workers too) and dropped
-when their frame goes.
+when their frame goes. So are, for the SVG maps, each pieces frame's rows
+grouped by site (:func:`site_rows`) and the columns they read as arrays
+(:func:`kept_column`): selecting rows of a DataFrame per map and layer cost
+more than drawing the map.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import shapely
 
-__all__ = ["INDEXED_FROM", "code_lookup", "in_window"]
+__all__ = ["INDEXED_FROM", "code_lookup", "in_window", "kept_column", "site_rows"]
 
 INDEXED_FROM = 2_000
 """Frames of this many features or more are searched through an R-tree."""
 
 _TREES: dict[int, tuple[weakref.ref, shapely.STRtree]] = {}
 _LOOKUPS: dict[tuple[int, str, str], tuple[weakref.ref, dict[str, str]]] = {}
+_COLUMNS: dict[tuple[int, str], tuple[weakref.ref, np.ndarray]] = {}
+_GROUPS: dict[int, tuple[weakref.ref, tuple[np.ndarray, np.ndarray]]] = {}
 
 
 def _kept(cache: dict, key: Any, frame: Any, build: Any) -> Any:
@@ -66,3 +72,27 @@ def code_lookup(table: pd.DataFrame, layer: str, column: str) -> dict[str, str]:
         return dict(zip(part["code"].astype(str), values, strict=True))
 
     return _kept(_LOOKUPS, (id(table), layer, column), table, build)
+
+
+def kept_column(frame: Any, name: str, build: Callable[[Any], Any]) -> np.ndarray:
+    """``build(frame)`` as an array, built once and kept while ``frame`` lives.
+
+    ``name`` tells apart the arrays kept for one frame (``"geometry"``, ``"codes"``…).
+    """
+    return _kept(_COLUMNS, (id(frame), name), frame, lambda: np.asarray(build(frame)))
+
+
+def site_rows(frame: Any, site: int) -> np.ndarray:
+    """Positions of the rows of ``frame`` whose ``site`` column is ``site``, in frame order.
+
+    The same rows as ``frame["site"] == site``; the rows are grouped by site
+    once per frame, so each look-up is a binary search.
+    """
+
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        values = frame["site"].to_numpy()
+        order = np.argsort(values, kind="stable")
+        return order, values[order]
+
+    order, values = _kept(_GROUPS, id(frame), frame, build)
+    return order[np.searchsorted(values, site, "left") : np.searchsorted(values, site, "right")]

@@ -54,34 +54,56 @@ from landcheck.report.palette import (
 from landcheck.result import CheckResult
 from landcheck.typeface import font_families
 
-__all__ = ["PANELS", "PARALLEL_MAPS", "map_png", "map_pngs", "site_map"]
+__all__ = [
+    "CONSTRAINT_KINDS",
+    "PANELS",
+    "PANEL_TITLES",
+    "PARALLEL_MAPS",
+    "chosen_panels",
+    "class_lookup",
+    "convergence",
+    "is_thin",
+    "layer_keys",
+    "map_png",
+    "map_pngs",
+    "nice_length",
+    "piece_codes",
+    "piece_edges",
+    "site_map",
+    "view_window",
+]
 
 PANELS = ("constraints", "land_use", "planning")
 """Panels :func:`site_map` can draw, in order."""
 
-_CONSTRAINT_KINDS = ("permanent_farmland", "eco_redline", "urban_boundary", "generic")
-_PANEL_TITLES = {
+CONSTRAINT_KINDS = ("permanent_farmland", "eco_redline", "urban_boundary", "generic")
+"""Layer kinds the ``constraints`` panel draws, each in its own colour."""
+
+PANEL_TITLES = {
     "constraints": ("叠加分析图", "control lines"),
     "land_use": ("土地利用现状", "land use"),
     "planning": ("规划分区", "planning zones"),
 }
+"""Panel → its title (Chinese, English)."""
 
 
 def _text(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def _keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
+def layer_keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
+    """The profile's layer keys of these kinds, in profile order."""
     return [k for k, s in result.profile.layers.items() if s.kind in kinds]
 
 
-def _chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[str]:
+def chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[str]:
+    """The panels to draw: those given (checked), or every panel the profile has layers for."""
     if panels is None:
         panels = [
             p
             for p in PANELS
             if p == "constraints"
-            or _keys(result, ("land_use",) if p == "land_use" else ("planning_zone",))
+            or layer_keys(result, ("land_use",) if p == "land_use" else ("planning_zone",))
         ]
     unknown = [p for p in panels if p not in PANELS]
     if unknown:
@@ -89,8 +111,8 @@ def _chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[st
     return list(panels)
 
 
-def _view(geometry: Any) -> tuple[float, float, float, float]:
-    """A square window around a site, with a margin."""
+def view_window(geometry: Any) -> tuple[float, float, float, float]:
+    """A square window ``(xmin, ymin, xmax, ymax)`` around a site, with a margin."""
     xmin, ymin, xmax, ymax = geometry.bounds
     size = max(xmax - xmin, ymax - ymin, 1.0)
     half = size * 0.62 + 10.0
@@ -105,7 +127,7 @@ def _in_view(frame: Any, window: tuple[float, ...], *, indexed: bool = False) ->
     return in_window(frame, shapely.box(*window), indexed=indexed)
 
 
-def _nice_length(span: float) -> float:
+def nice_length(span: float) -> float:
     """A round scale-bar length (1, 2 or 5 × 10ⁿ m) of about a quarter of the span."""
     target = span / 4
     power = 10 ** math.floor(math.log10(target))
@@ -118,7 +140,7 @@ def _nice_length(span: float) -> float:
 def _scale_bar(ax: Any, window: tuple[float, float, float, float], font: FontProperties) -> None:
     xmin, ymin, xmax, _ = window
     span = xmax - xmin
-    length = _nice_length(span)
+    length = nice_length(span)
     height = span * 0.012
     x0, y0 = xmin + span * 0.05, ymin + span * 0.05
     for i in range(2):
@@ -136,7 +158,7 @@ def _rectangle(x: float, y: float, w: float, h: float, color: str) -> Any:
     return Rectangle((x, y), w, h, facecolor=color, edgecolor="black", linewidth=0.6, zorder=20)
 
 
-def _convergence(crs: CRS, x: float, y: float) -> float:
+def convergence(crs: CRS, x: float, y: float) -> float:
     """Angle (radians, clockwise) from grid north to true north at a point."""
     try:
         to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
@@ -257,14 +279,17 @@ def _context(
     return True
 
 
-def _edges(edge: str, color: str, thin: bool, width: float, zorder: int) -> dict[str, Any]:
-    """Outline of a site's pieces; on a thin (linear) site, a broad stroke over the red line."""
+def piece_edges(edge: str, color: str, thin: bool, width: float, zorder: int) -> dict[str, Any]:
+    """Outline of a site's pieces; on a thin (linear) site, a broad stroke over the red line.
+
+    Returns matplotlib's ``edgecolor``, ``linewidth`` (points) and ``zorder``.
+    """
     if thin:
         return {"edgecolor": color, "linewidth": 3.0, "zorder": 11}
     return {"edgecolor": edge, "linewidth": width, "zorder": zorder}
 
 
-def _is_thin(geometry: Any, window: tuple[float, float, float, float]) -> bool:
+def is_thin(geometry: Any, window: tuple[float, float, float, float]) -> bool:
     """True when a site is too narrow at this scale for fills to show (a road, a pipeline)."""
     width = 2 * geometry.area / max(geometry.length, 1e-9)
     return width < (window[2] - window[0]) * 0.015
@@ -281,7 +306,7 @@ def _constraints(
     thin: bool = False,
 ) -> list[Any]:
     handles = []
-    for key in _keys(result, _CONSTRAINT_KINDS):
+    for key in layer_keys(result, CONSTRAINT_KINDS):
         style = layer_color(result, key)
         view = result.layer(site_id, key)
         title = result.profile.layers[key].title.get(lang)
@@ -315,7 +340,7 @@ def _constraints(
                 facecolor=style["color"],
                 hatch=style["hatch"],
                 alpha=0.75,
-                **_edges(style["edge"], style["color"], thin, 0.8, 4),
+                **piece_edges(style["edge"], style["color"], thin, 0.8, 4),
             )
         area = view.overlap.ha
         text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
@@ -328,7 +353,7 @@ def _constraints(
                 label=text,
             )
         )
-    for key in _keys(result, ("admin",)):
+    for key in layer_keys(result, ("admin",)):
         mine, _ = _site_pieces(result, key, position, window)
         if mine is None or not len(mine):
             continue
@@ -357,7 +382,7 @@ def _constraints(
     return handles
 
 
-def _code_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
+def class_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
     """Code → ``column`` in the layer's classes (the same for every map: kept for the batch)."""
     table = result.class_table
     if table.empty or column not in table:
@@ -372,7 +397,7 @@ def _unavailable(lang: str) -> Any:
     )
 
 
-def _piece_codes(frame: pd.DataFrame) -> pd.Series:
+def piece_codes(frame: pd.DataFrame) -> pd.Series:
     """The class code of each piece ('' when the layer has none)."""
     if "_code" not in frame:
         return pd.Series([""] * len(frame))
@@ -389,21 +414,21 @@ def _land_use(
     thin: bool = False,
 ) -> list[Any]:
     handles: list[Any] = []
-    keys = _keys(result, ("land_use",))
+    keys = layer_keys(result, ("land_use",))
     if not keys:
         return handles
     key = keys[0]
     if not result.layer(site_id, key).available:
         return [_unavailable(lang)]
-    level1 = _code_lookup(result, key, "level1")
-    names = _code_lookup(result, key, "level1_name")
-    names_en = _code_lookup(result, key, "level1_name_en")
+    level1 = class_lookup(result, key, "level1")
+    names = class_lookup(result, key, "level1_name")
+    names_en = class_lookup(result, key, "level1_name_en")
     mine, others = _site_pieces(result, key, position, window)
     seen: dict[str, str] = {}
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.9, 3)):
         if frame is None or not len(frame):
             continue
-        codes = _piece_codes(frame)
+        codes = piece_codes(frame)
         groups = [level1.get(c, "") for c in codes]
         for group in sorted(set(groups)):
             chosen = np.asarray(groups) == group
@@ -414,7 +439,7 @@ def _land_use(
                 facecolor=color,
                 alpha=alpha,
                 hatch="" if group else "xx",
-                **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
+                **piece_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
             )
             if frame is mine:
                 first = next((c for c, g in zip(codes, groups, strict=True) if g == group), "")
@@ -443,21 +468,21 @@ def _planning(
     lang: str,
     thin: bool = False,
 ) -> list[Any]:
-    keys = _keys(result, ("planning_zone",))
+    keys = layer_keys(result, ("planning_zone",))
     if not keys:
         return []
     key = keys[0]
     if not result.layer(site_id, key).available:
         return [_unavailable(lang)]
-    conformity = _code_lookup(result, key, "conformity")
-    names = _code_lookup(result, key, "name")
-    names_en = _code_lookup(result, key, "name_en")
+    conformity = class_lookup(result, key, "conformity")
+    names = class_lookup(result, key, "name")
+    names_en = class_lookup(result, key, "name_en")
     mine, others = _site_pieces(result, key, position, window)
     entries: dict[str, tuple[str, str]] = {}
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.85, 3)):
         if frame is None or not len(frame):
             continue
-        codes = _piece_codes(frame)
+        codes = piece_codes(frame)
         values = [conformity.get(c, "") for c in codes]
         for value in sorted(set(values)):
             chosen = np.asarray(values) == value
@@ -468,7 +493,7 @@ def _planning(
                 facecolor=color,
                 alpha=alpha,
                 hatch="xx" if value == "conflict" else "",
-                **_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
+                **piece_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
             )
         if frame is mine:
             for code, value in zip(codes, values, strict=True):
@@ -520,7 +545,7 @@ def site_map(
     position = result._position(site_id)
     site = result.sites.iloc[position]
     geometry = site.geometry
-    chosen = _chosen_panels(result, panels)
+    chosen = chosen_panels(result, panels)
     families = list(font_families())
     with rc_context(
         {
@@ -543,12 +568,12 @@ def site_map(
             va="top",
         )
         empty = geometry is None or geometry.is_empty
-        window = _view(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
-        angle = 0.0 if empty else _convergence(result.analysis_crs, *geometry.centroid.coords[0])
-        thin = not empty and _is_thin(geometry, window)
+        window = view_window(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
+        angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
+        thin = not empty and is_thin(geometry, window)
         legends = []
         for ax, panel in zip(axes, chosen, strict=True):
-            ax.set_title(_text(lang, *_PANEL_TITLES[panel]))
+            ax.set_title(_text(lang, *PANEL_TITLES[panel]))
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_facecolor("#fbfcfc")

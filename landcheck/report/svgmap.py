@@ -1,0 +1,879 @@
+"""Site maps as inline SVG for report.html, drawn straight from the geometry.
+
+:func:`site_svg` draws the map :func:`landcheck.report.maps.site_map` draws —
+the same panels (constraints, land use, planning), window, colours, edges,
+legend entries, scale bar, north arrow, titles and labels — as an SVG
+string, without matplotlib and without encoding an image: a few
+milliseconds a site where a PNG costs a quarter of a second of CPU. The
+PNGs stay for report.docx, ``CheckResult.plot`` and the notebooks.
+
+The geometry of a panel goes into a handful of ``<path>`` elements, one per
+style: every polygon's rings (exteriors counter-clockwise, holes clockwise,
+so the nonzero fill leaves holes empty and overlapping features filled) are
+moved to pixels by one affine transform in numpy and written to 0.1 px.
+The features around the site are clipped to the panel and simplified to
+half a pixel first (the picture only: no number is read from it); the
+site's outline and its own pieces are drawn exactly.
+
+Every text in the SVG (site ids and names, layer titles, class names) is
+escaped; the SVG holds no script, no event attribute, no ``<foreignObject>``
+and no reference but to its own patterns and clip paths (``url(#…)``), and
+it is styled by presentation attributes only, so it needs nothing a page's
+Content-Security-Policy would have to allow. Text takes the page's font.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from markupsafe import escape
+
+from landcheck.crs import crs_label
+from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.report.mapcache import in_window, kept_column, site_rows
+from landcheck.report.maps import (
+    CONSTRAINT_KINDS,
+    PANEL_TITLES,
+    chosen_panels,
+    class_lookup,
+    convergence,
+    is_thin,
+    layer_keys,
+    nice_length,
+    piece_codes,
+    piece_edges,
+    view_window,
+)
+from landcheck.report.palette import (
+    CONFORMITY_COLORS,
+    LEVEL1_COLORS,
+    SITE_COLOR,
+    layer_color,
+)
+from landcheck.result import CheckResult
+
+__all__ = ["DPI", "site_svg"]
+
+DPI = 110
+"""Pixels an inch, as the PNG maps of report.html were drawn: the same sizes in pixels."""
+
+_PT = DPI / 72
+"""Pixels a typographic point."""
+
+# site_map's figure in pixels: panels 4.2 in wide, square axes inside a 0.1 in margin, 0.62 in
+# for the titles above, a 0.12 in gap and 0.19 in a legend entry below
+_PANEL = 4.2 * DPI
+_MARGIN = 0.1 * DPI
+_TITLE = 0.62 * DPI
+_GAP = 0.12 * DPI
+_ENTRY = 0.19 * DPI
+_SIDE = _PANEL - 2 * _MARGIN
+_FONT = 7.5 * _PT
+_OTHER_SITES = "#566573"
+_ADMIN = "#34495e"
+_PIECE_EDGE = "#7b7d7d"
+_DASHED = (3.7, 1.6)  # matplotlib's "--" and ":", in line widths
+_DOTTED = (1.0, 1.65)
+_PREFIX = re.compile(r"^[A-Za-z][\w-]*$")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One line of a panel's legend: its swatch and its text.
+
+    ``fill`` is a colour or ``"none"``; ``hatch`` a matplotlib hatch
+    (``"///"``, ``"xx"``, ``".."``…) drawn in the ``edge`` colour; ``dash``
+    ``"--"``, ``":"`` or ``""``; ``width`` the edge's width in points.
+    """
+
+    text: str
+    fill: str
+    edge: str
+    hatch: str = ""
+    alpha: float = 1.0
+    dash: str = ""
+    width: float = 1.0
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A panel's square axes in pixels and the map window it shows."""
+
+    left: float
+    top: float
+    window: tuple[float, float, float, float]
+
+    @property
+    def scale(self) -> float:
+        """Pixels a metre."""
+        return _SIDE / (self.window[2] - self.window[0])
+
+    def pixels(self, coordinates: np.ndarray) -> np.ndarray:
+        """Map coordinates (n × 2) → pixels, y down."""
+        out = np.empty((len(coordinates), 2))
+        out[:, 0] = self.left + (coordinates[:, 0] - self.window[0]) * self.scale
+        out[:, 1] = self.top + (self.window[3] - coordinates[:, 1]) * self.scale
+        return out
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """One map point → pixels."""
+        px = self.pixels(np.array([[x, y]], dtype=float))[0]
+        return float(px[0]), float(px[1])
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Some rows of a layer's frame (pieces or features around), read as kept arrays."""
+
+    frame: Any
+    positions: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def geometries(self) -> np.ndarray:
+        return _geometries(self.frame)[self.positions]
+
+    @property
+    def codes(self) -> list[str]:
+        """The class code of each row ('' when the layer has none)."""
+        return kept_column(self.frame, "codes", piece_codes)[self.positions].tolist()
+
+    @property
+    def names(self) -> list[Any]:
+        """The name of each row (its feature id when the layer has no name)."""
+        column = kept_column(self.frame, "names", lambda f: f.get("_name", f["feature"]))
+        return column[self.positions].tolist()
+
+
+def _geometries(frame: Any) -> np.ndarray:
+    return kept_column(frame, "geometry", lambda f: f.geometry.values)
+
+
+def _pieces(
+    result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
+) -> tuple[_Rows | None, _Rows | None]:
+    """Return a site's pieces of a layer, and the layer's features around it in view.
+
+    The rows :func:`landcheck.report.maps.site_map` draws: the features around
+    are those read near the sites (the result's context); without them, the
+    other sites' pieces. Found through the indexes kept for the batch
+    (:mod:`landcheck.report.mapcache`), not by filtering frames.
+    """
+    pieces = result.pieces.get(key)
+    mine = None if pieces is None else _Rows(pieces, site_rows(pieces, position))
+    around = result.context.get(key)
+    box = shapely.box(*window)
+    if around is None:
+        if pieces is None or not len(pieces):
+            return mine, None
+        others = np.flatnonzero(kept_column(pieces, "site", lambda f: f["site"]) != position)
+        return mine, _Rows(pieces, others[shapely.intersects(_geometries(pieces)[others], box)])
+    if not len(around):
+        return mine, None
+    return mine, _Rows(around, np.flatnonzero(in_window(around, box, indexed=True)))
+
+
+@dataclass
+class _Drawing:
+    """The SVG elements of one map, drawn in z order (then in the order added)."""
+
+    prefix: str
+    items: list[tuple[float, int, str]] = field(default_factory=list)
+    patterns: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def add(self, z: float, markup: str) -> None:
+        if markup:
+            self.items.append((z, len(self.items), markup))
+
+    def hatch(self, hatch: str, color: str) -> str:
+        """``url(#…)`` of the pattern drawing ``hatch`` in ``color`` (made once a map)."""
+        if (hatch, color) not in self.patterns:
+            ident = f"{self.prefix}-h{len(self.patterns)}"
+            self.patterns[hatch, color] = (ident, _pattern(ident, hatch, color))
+        return f"url(#{self.patterns[hatch, color][0]})"
+
+    def body(self) -> str:
+        return "".join(m for _, _, m in sorted(self.items))
+
+    def defs(self) -> str:
+        return "".join(markup for _, markup in self.patterns.values())
+
+
+def _pattern(ident: str, hatch: str, color: str) -> str:
+    """A ``<pattern>`` drawing a matplotlib hatch as Agg does at :data:`DPI`.
+
+    Matplotlib's Agg draws ``n`` hatch characters as ``3·n`` lines (or rows of
+    dots) an inch, 0.5 pt wide, in the edge colour (measured on its PNGs).
+    """
+    forward = hatch.count("/") + hatch.count("x") + hatch.count("X")
+    backward = hatch.count("\\") + hatch.count("x") + hatch.count("X")
+    dots = hatch.count(".")
+    c = DPI / (3 * max(forward, backward, dots, 1))
+    stroke = f'stroke="{color}" stroke-width="{0.5 * _PT:.2f}" fill="none"'
+    shapes = []
+    if forward:
+        shapes.append(
+            f'<path d="M{-c:.2f},{c:.2f}L{c:.2f},{-c:.2f}M0,{c:.2f}L{c:.2f},0'
+            f'M0,{2 * c:.2f}L{2 * c:.2f},0" {stroke}/>'
+        )
+    if backward:
+        shapes.append(
+            f'<path d="M0,0L{c:.2f},{c:.2f}M0,{-c:.2f}L{2 * c:.2f},{c:.2f}'
+            f'M{-c:.2f},0L{c:.2f},{2 * c:.2f}" {stroke}/>'
+        )
+    height = 2 * c if dots else c
+    if dots:  # staggered rows, as matplotlib's small filled circles
+        for x, y in ((c / 4, c / 2), (3 * c / 4, 3 * c / 2)):
+            shapes.append(f'<circle cx="{x:.2f}" cy="{y:.2f}" r="{0.1 * c:.2f}" fill="{color}"/>')
+    return (
+        f'<pattern id="{ident}" patternUnits="userSpaceOnUse" width="{c:.2f}" '
+        f'height="{height:.2f}">{"".join(shapes)}</pattern>'
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = _FONT,
+    color: str = "black",
+    anchor: str = "middle",
+    valign: str = "center",
+    opacity: float = 1.0,
+    css: str = "",
+) -> str:
+    """A ``<text>`` placed as matplotlib aligns it (``valign``: top, center or bottom)."""
+    shift = {"top": 0.88, "center": 0.36, "bottom": -0.14}[valign] * size
+    extra = f' fill-opacity="{opacity:g}"' if opacity < 1 else ""
+    extra += f' class="{css}"' if css else ""
+    return (
+        f'<text x="{_number(x)}" y="{_number(y + shift)}" font-size="{size:.2f}" '
+        f'fill="{color}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
+    )
+
+
+def _text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is set in the CJK sans (full-width characters one em)."""
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+    return (wide + 0.55 * (len(text) - wide)) * size
+
+
+def _parts(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The polygons, lines and points among ``geometries`` (multi-parts and collections split)."""
+    values = np.asarray(geometries, dtype=object)
+    parts = values[~(shapely.is_missing(values) | shapely.is_empty(values))]
+    kinds = shapely.get_type_id(parts)
+    while (kinds >= 4).any():  # multi-parts and collections, nested ones too
+        parts = shapely.get_parts(parts)
+        kinds = shapely.get_type_id(parts)
+    return parts[kinds == 3], parts[(kinds == 1) | (kinds == 2)], parts[kinds == 0]
+
+
+def _path_data(lines: np.ndarray, frame: _Frame, *, closed: bool) -> str:
+    """SVG path data of linestrings or rings, in pixels to 0.1 px.
+
+    Vertices that round to the previous one are dropped, so are rings left
+    with fewer than three vertices (lines: two); rings end with ``Z``.
+    """
+    if not len(lines):
+        return ""
+    coordinates, index = shapely.get_coordinates(lines, return_index=True)
+    if not len(coordinates):
+        return ""
+    pixels = np.round(frame.pixels(coordinates), 1)
+    new = np.ones(len(index), dtype=bool)
+    new[1:] = index[1:] != index[:-1]
+    keep = new.copy()
+    keep[1:] |= (pixels[1:] != pixels[:-1]).any(axis=1)
+    if closed:  # the closing vertex repeats the first: Z draws that edge
+        keep[np.r_[np.flatnonzero(new[1:]), len(index) - 1]] = False
+    pixels, index = pixels[keep], index[keep]
+    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
+    counts = np.diff(np.r_[starts, len(index)])
+    enough = counts >= (3 if closed else 2)
+    pixels, counts = pixels[np.repeat(enough, counts)], counts[enough]
+    end = "Z" if closed else ""
+    template = "".join("M%.1f,%.1f" + " %.1f,%.1f" * (k - 1) + end for k in counts.tolist())
+    return template % tuple(pixels.ravel().tolist())
+
+
+def _picture(geometries: Any, frame: _Frame) -> np.ndarray:
+    """Features around the site as drawn: clipped to the panel, simplified to half a pixel.
+
+    Features smaller than half a pixel either way are left out. For the
+    picture only: nothing is measured on it.
+    """
+    values = np.asarray(geometries, dtype=object)
+    if not len(values):
+        return values
+    xmin, ymin, xmax, ymax = frame.window
+    pad = (xmax - xmin) * 0.02  # clipped edges fall outside the panel
+    values = shapely.clip_by_rect(values, xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+    pixel = 1 / frame.scale
+    values = shapely.simplify(values, 0.5 * pixel)
+    bounds = shapely.bounds(values)
+    small = (bounds[:, 2] - bounds[:, 0] < 0.5 * pixel) & (
+        bounds[:, 3] - bounds[:, 1] < 0.5 * pixel
+    )
+    return values[~small]
+
+
+def _dash(dash: str, width: float) -> str:
+    """``stroke-dasharray`` of a matplotlib line style, scaled by the width as matplotlib does."""
+    pattern = {"--": _DASHED, ":": _DOTTED}.get(dash)
+    if pattern is None:
+        return ""
+    return ' stroke-dasharray="' + ",".join(f"{p * width * _PT:.2f}" for p in pattern) + '"'
+
+
+def _shapes(
+    drawing: _Drawing,
+    geometries: Any,
+    frame: _Frame,
+    *,
+    fill: str,
+    edge: str,
+    width: float,
+    alpha: float = 1.0,
+    hatch: str = "",
+    dash: str = "",
+    exact: bool = False,
+    css: str = "",
+) -> str:
+    """The geometries as SVG: one path for all polygons, one for all lines, a circle a point.
+
+    A hatch is a second path over the polygons. ``exact`` draws the geometries
+    as they are, otherwise as :func:`_picture` makes them.
+    """
+    values = geometries if exact else _picture(geometries, frame)
+    polygons, lines, points = _parts(values)
+    opacity = f' fill-opacity="{alpha:g}" stroke-opacity="{alpha:g}"' if alpha < 1 else ""
+    stroke = (
+        f'stroke="{edge}" stroke-width="{width * _PT:.2f}" stroke-linejoin="round"'
+        f"{_dash(dash, width)}"
+    )
+    extra = f' class="{css}"' if css else ""
+    out = []
+    if len(polygons):
+        data = _path_data(shapely.get_rings(shapely.orient_polygons(polygons)), frame, closed=True)
+        if data:
+            out.append(f'<path{extra} d="{data}" fill="{fill}" {stroke}{opacity}/>')
+            if hatch:
+                url = drawing.hatch(hatch, edge)
+                hatched = f' fill-opacity="{alpha:g}"' if alpha < 1 else ""
+                out.append(f'<path d="{data}" fill="{url}" stroke="none"{hatched}/>')
+    if len(lines):
+        data = _path_data(lines, frame, closed=False)
+        if data:
+            out.append(f'<path{extra} d="{data}" fill="none" {stroke}{opacity}/>')
+    if len(points):
+        color = edge if fill == "none" else fill
+        for x, y in frame.pixels(shapely.get_coordinates(points)).tolist():
+            out.append(
+                f'<circle cx="{_number(x)}" cy="{_number(y)}" r="{3 * _PT:.1f}" fill="{color}" '
+                f"{stroke}{opacity}/>"
+            )
+    return "".join(out)
+
+
+def _edges(edge: str, color: str, thin: bool, width: float, z: float) -> tuple[str, float, float]:
+    """Edge colour, width (points) and z of a site's pieces, as :func:`piece_edges` gives them."""
+    style = piece_edges(edge, color, thin, width, int(z))
+    return style["edgecolor"], style["linewidth"], style["zorder"]
+
+
+def _labels(
+    drawing: _Drawing,
+    frame: _Frame,
+    names: Sequence[Any],
+    points: np.ndarray,
+    *,
+    color: str,
+    z: float,
+    opacity: float = 1.0,
+) -> None:
+    for name, point in zip(names, points, strict=True):
+        if point is None or shapely.is_empty(point):
+            continue
+        x, y = frame.point(*shapely.get_coordinates(point)[0])
+        drawing.add(z, _text(x, y, str(name), color=color, opacity=opacity))
+
+
+def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: int) -> bool:
+    """Draw the other sites in view (dashed, with their ids); True if there were any."""
+    sites = result.sites
+    box = shapely.box(*frame.window)
+    near = in_window(sites, box, indexed=True)
+    near[position] = False
+    if not near.any():
+        return False
+    geometries = _geometries(sites)[near]
+    drawing.add(
+        9,
+        _shapes(drawing, geometries, frame, fill="none", edge=_OTHER_SITES, width=1.0, dash="--"),
+    )
+    present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+    visible = shapely.intersection(geometries[present], box)
+    outside = shapely.difference(visible, sites.geometry.iloc[position])
+    chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
+    ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
+    _labels(drawing, frame, ids, shapely.point_on_surface(chosen), color=_OTHER_SITES, z=11)
+    return True
+
+
+def _unavailable_entry(text: str) -> _Entry:
+    return _Entry(text, "white", "#999999", "xx")
+
+
+def _constraints(
+    drawing: _Drawing,
+    frame: _Frame,
+    result: CheckResult,
+    position: int,
+    site_id: str,
+    lang: str,
+    thin: bool,
+) -> list[_Entry]:
+    entries = []
+    for key in layer_keys(result, CONSTRAINT_KINDS):
+        style = layer_color(result, key)
+        view = result.layer(site_id, key)
+        title = result.profile.layers[key].title.get(lang)
+        if not view.available:
+            entries.append(
+                _unavailable_entry(
+                    f"{title}：{label('unavailable', lang)}"
+                    if lang == "zh"
+                    else f"{title}: not checked"
+                )
+            )
+            continue
+        mine, others = _pieces(result, key, position, frame.window)
+        if others is not None and len(others):
+            drawing.add(
+                3,
+                _shapes(
+                    drawing,
+                    others.geometries,
+                    frame,
+                    fill=style["color"],
+                    edge=style["edge"],
+                    width=0.4,
+                    alpha=0.25,
+                ),
+            )
+        if mine is not None and len(mine):
+            edge, width, z = _edges(style["edge"], style["color"], thin, 0.8, 4)
+            drawing.add(
+                z,
+                _shapes(
+                    drawing,
+                    mine.geometries,
+                    frame,
+                    fill=style["color"],
+                    edge=edge,
+                    width=width,
+                    alpha=0.75,
+                    hatch=style["hatch"],
+                    exact=True,
+                ),
+            )
+        area = view.overlap.ha
+        text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
+        entries.append(_Entry(text, style["color"], style["edge"], style["hatch"], 0.75))
+    for key in layer_keys(result, ("admin",)):
+        mine, _ = _pieces(result, key, position, frame.window)
+        if mine is None or not len(mine):
+            continue
+        geometries = mine.geometries
+        drawing.add(
+            6,
+            _shapes(
+                drawing,
+                shapely.boundary(geometries),
+                frame,
+                fill="none",
+                edge=_ADMIN,
+                width=0.8,
+                dash=":",
+                exact=True,
+            ),
+        )
+        points = shapely.point_on_surface(geometries)
+        _labels(drawing, frame, mine.names, points, color=_ADMIN, z=12, opacity=0.9)
+        entries.append(_Entry(result.profile.layers[key].title.get(lang), "none", _ADMIN, dash=":"))
+    return entries
+
+
+def _by_class(
+    drawing: _Drawing,
+    frame: _Frame,
+    frames: Sequence[tuple[_Rows | None, float, float, bool]],
+    classes: Any,
+    colors: dict[str, str],
+    default: str,
+    hatched: Any,
+    thin: bool,
+) -> list[tuple[Any, list[str], list[str]]]:
+    """Draw pieces grouped by class (``classes(codes)``: a class a code).
+
+    Returns each frame drawn as (it is the site's own, its codes, their classes).
+    """
+    drawn = []
+    for rows, alpha, z, mine in frames:
+        if rows is None or not len(rows):
+            continue
+        codes = rows.codes
+        groups = classes(codes)
+        geometries = rows.geometries
+        for group in sorted(set(groups)):
+            chosen = np.asarray(groups) == group
+            color = colors.get(group, default)
+            edge, width, order = _edges(_PIECE_EDGE, color, thin and mine, 0.4, z)
+            drawing.add(
+                order,
+                _shapes(
+                    drawing,
+                    geometries[chosen],
+                    frame,
+                    fill=color,
+                    edge=edge,
+                    width=width,
+                    alpha=alpha,
+                    hatch=hatched(group),
+                    exact=mine,
+                ),
+            )
+        drawn.append((mine, codes, groups))
+    return drawn
+
+
+def _land_use(
+    drawing: _Drawing,
+    frame: _Frame,
+    result: CheckResult,
+    position: int,
+    site_id: str,
+    lang: str,
+    thin: bool,
+) -> list[_Entry]:
+    keys = layer_keys(result, ("land_use",))
+    if not keys:
+        return []
+    key = keys[0]
+    if not result.layer(site_id, key).available:
+        return [_unavailable_entry(label("unavailable", lang))]
+    level1 = class_lookup(result, key, "level1")
+    names = class_lookup(result, key, "level1_name")
+    names_en = class_lookup(result, key, "level1_name_en")
+    mine, others = _pieces(result, key, position, frame.window)
+    drawn = _by_class(
+        drawing,
+        frame,
+        [(others, 0.3, 2, False), (mine, 0.9, 3, True)],
+        lambda codes: [level1.get(c, "") for c in codes],
+        LEVEL1_COLORS,
+        "#ffffff",
+        lambda group: "" if group else "xx",
+        thin,
+    )
+    seen: dict[str, str] = {}
+    for is_mine, codes, groups in drawn:
+        if not is_mine:
+            continue
+        for group in sorted(set(groups)):
+            first = next((c for c, g in zip(codes, groups, strict=True) if g == group), "")
+            name = names.get(first, "") if group else ""
+            if lang == "en":
+                name = names_en.get(first, "") or LEVEL1_EN.get(group, name)
+            seen[group] = f"{group} {name}".strip() if group else label("unclassified", lang)
+    return [
+        _Entry(seen[group], LEVEL1_COLORS.get(group, "#ffffff"), _PIECE_EDGE, "" if group else "xx")
+        for group in sorted(seen)
+    ]
+
+
+def _planning(
+    drawing: _Drawing,
+    frame: _Frame,
+    result: CheckResult,
+    position: int,
+    site_id: str,
+    lang: str,
+    thin: bool,
+) -> list[_Entry]:
+    keys = layer_keys(result, ("planning_zone",))
+    if not keys:
+        return []
+    key = keys[0]
+    if not result.layer(site_id, key).available:
+        return [_unavailable_entry(label("unavailable", lang))]
+    conformity = class_lookup(result, key, "conformity")
+    names = class_lookup(result, key, "name")
+    names_en = class_lookup(result, key, "name_en")
+    mine, others = _pieces(result, key, position, frame.window)
+    drawn = _by_class(
+        drawing,
+        frame,
+        [(others, 0.3, 2, False), (mine, 0.85, 3, True)],
+        lambda codes: [conformity.get(c, "") for c in codes],
+        CONFORMITY_COLORS,
+        "#d5d8dc",
+        lambda value: "xx" if value == "conflict" else "",
+        thin,
+    )
+    entries: dict[str, tuple[str, str]] = {}
+    for is_mine, codes, values in drawn:
+        if not is_mine:
+            continue
+        for code, value in zip(codes, values, strict=True):
+            name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
+            entries[code] = (
+                value,
+                f"{code} {name}（{CONFORMITY[value][0]}）"
+                if lang == "zh"
+                else f"{code} {name} ({CONFORMITY[value][1]})",
+            )
+    return [
+        _Entry(
+            text,
+            CONFORMITY_COLORS.get(value, "#d5d8dc"),
+            _PIECE_EDGE,
+            "xx" if value == "conflict" else "",
+        )
+        for _, (value, text) in sorted(entries.items())
+    ]
+
+
+def _scale_bar(drawing: _Drawing, frame: _Frame) -> None:
+    """A two-part bar of a round length at the lower left, as the PNG's."""
+    xmin, ymin, xmax, _ = frame.window
+    span = xmax - xmin
+    length = nice_length(span)
+    height = span * 0.012
+    x0, y0 = xmin + span * 0.05, ymin + span * 0.05
+    parts = []
+    for i, color in enumerate(("black", "white")):
+        left, top = frame.point(x0 + i * length / 2, y0 + height)
+        parts.append(
+            f'<rect x="{left:.2f}" y="{top:.2f}" width="{length / 2 * frame.scale:.2f}" '
+            f'height="{height * frame.scale:.2f}" fill="{color}" stroke="black" '
+            f'stroke-width="{0.6 * _PT:.2f}"/>'
+        )
+    drawing.add(20, f'<g class="scale-bar" data-metres="{length:g}">{"".join(parts)}</g>')
+    text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    for x, words in ((x0, "0"), (x0 + length, text)):
+        px, py = frame.point(x, y0 + height * 1.6)
+        drawing.add(3, _text(px, py, words, valign="bottom"))
+
+
+def _north_arrow(drawing: _Drawing, frame: _Frame, angle: float, lang: str) -> None:
+    """An arrow to true north (``angle``: clockwise from grid north), as the PNG's."""
+    xmin, _, xmax, ymax = frame.window
+    span = xmax - xmin
+    length = span * 0.09
+    base = np.array(frame.point(xmax - span * 0.08, ymax - span * 0.2))
+    along = np.array([math.sin(angle), -math.cos(angle)])  # pixels: y down
+    across = np.array([-along[1], along[0]])
+    tip = base + along * length * frame.scale
+    shaft, head = 2.5 * _PT / 2, 9 * _PT / 2
+    neck = tip - along * 9 * _PT
+    outline = [
+        base + across * shaft,
+        neck + across * shaft,
+        neck + across * head,
+        tip,
+        neck - across * head,
+        neck - across * shaft,
+        base - across * shaft,
+    ]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in outline)
+    drawing.add(
+        21,
+        f'<polygon class="north-arrow" data-angle="{math.degrees(angle):.3f}" points="{points}" '
+        f'fill="black" stroke="black" stroke-width="{_PT:.2f}"/>',
+    )
+    label_at = tip + along * span * 0.02 * frame.scale
+    drawing.add(21, _text(label_at[0], label_at[1], "北" if lang == "zh" else "N", valign="bottom"))
+
+
+def _swatch(drawing: _Drawing, entry: _Entry, x: float, y: float) -> str:
+    width, height = 1.6 * _FONT, 0.95 * _FONT
+    opacity = f' fill-opacity="{entry.alpha:g}" stroke-opacity="{entry.alpha:g}"'
+    opacity = opacity if entry.alpha < 1 else ""
+    box = f'x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}"'
+    stroke = f'stroke="{entry.edge}" stroke-width="{entry.width * _PT:.2f}"'
+    out = f'<rect {box} fill="{entry.fill}" {stroke}{_dash(entry.dash, entry.width)}{opacity}/>'
+    if entry.hatch:
+        hatched = f' fill-opacity="{entry.alpha:g}"' if entry.alpha < 1 else ""
+        out += f'<rect {box} fill="{drawing.hatch(entry.hatch, entry.edge)}"{hatched}/>'
+    return out
+
+
+def _legend(
+    drawing: _Drawing, entries: Sequence[_Entry], centre: float, top: float, panel: str
+) -> str:
+    """The legend under a panel: one entry a line, the block centred on the panel."""
+    pad, handle, gap = 0.4 * _FONT, 1.6 * _FONT, 0.8 * _FONT
+    pitch = 1.535 * _FONT  # matplotlib's rows: handle height and label spacing
+    widest = max((_text_width(e.text, _FONT) for e in entries), default=0.0)
+    left = centre - (2 * pad + handle + gap + widest) / 2 + pad
+    rows = []
+    for i, entry in enumerate(entries):
+        y = top + pad + i * pitch
+        rows.append(_swatch(drawing, entry, left, y))
+        rows.append(
+            _text(
+                left + handle + gap,
+                y + 0.475 * _FONT,
+                entry.text,
+                anchor="start",
+                css="legend-text",
+            )
+        )
+    return f'<g class="legend" data-panel="{panel}">{"".join(rows)}</g>'
+
+
+_DRAW_PANEL = {"constraints": _constraints, "land_use": _land_use, "planning": _planning}
+
+
+def site_svg(
+    result: CheckResult,
+    site_id: str,
+    *,
+    lang: str = "zh",
+    panels: Sequence[str] | None = None,
+    prefix: str = "map",
+) -> str:
+    """Draw a site's map as an SVG element: the picture of :func:`~.maps.site_map`.
+
+    Parameters
+    ----------
+    result : CheckResult
+        The result holding the site.
+    site_id : str
+        The site to draw.
+    lang : {"zh", "en"}
+        Language of titles and legends.
+    panels : sequence of str, optional
+        Any of :data:`~landcheck.report.maps.PANELS`; default: all the profile has layers for.
+    prefix : str
+        Prefix of the SVG's ids (its hatch patterns and clip paths), unique on a
+        page holding several maps: a letter, then letters, digits, ``_`` or ``-``.
+
+    Returns
+    -------
+    str
+        ``<svg …>…</svg>``, sized in pixels at :data:`DPI` (the PNG's size),
+        scaled down by its page when narrower; every text escaped.
+    """
+    if not _PREFIX.match(prefix):
+        raise ValueError(f"SVG id prefix {prefix!r}: use a letter, then letters, digits, _ or -")
+    position = result._position(site_id)
+    site = result.sites.iloc[position]
+    geometry = site.geometry
+    chosen = chosen_panels(result, panels)
+    drawing = _Drawing(prefix)
+    empty = geometry is None or geometry.is_empty
+    window = view_window(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
+    angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
+    thin = not empty and is_thin(geometry, window)
+    crs = crs_label(result.analysis_crs)
+    legends: list[tuple[str, float, list[_Entry]]] = []
+    clips = []
+    for i, panel in enumerate(chosen):
+        frame = _Frame(i * _PANEL + _MARGIN, _TITLE, window)
+        centre = frame.left + _SIDE / 2
+        zh, en = PANEL_TITLES[panel]
+        drawing.add(
+            0,
+            _text(
+                centre, _TITLE - 6 * _PT, en if lang == "en" else zh, size=10 * _PT, valign="bottom"
+            ),
+        )
+        box = f'x="{frame.left:.1f}" y="{frame.top:.1f}" width="{_SIDE:.1f}" height="{_SIDE:.1f}"'
+        drawing.add(0, f'<rect class="frame" {box} fill="#fbfcfc" stroke="none"/>')
+        drawing.add(30, f'<rect {box} fill="none" stroke="black" stroke-width="{0.8 * _PT:.2f}"/>')
+        if empty:
+            drawing.add(
+                3,
+                _text(
+                    centre,
+                    frame.top + _SIDE / 2,
+                    "no geometry" if lang == "en" else "无有效几何图形",
+                ),
+            )
+            continue
+        clip = f"{prefix}-c{i}"
+        clips.append(f'<clipPath id="{clip}"><rect {box}/></clipPath>')
+        panel_drawing = _Drawing(prefix, patterns=drawing.patterns)
+        had_context = _context(panel_drawing, frame, result, position)
+        entries = _DRAW_PANEL[panel](panel_drawing, frame, result, position, site_id, lang, thin)
+        panel_drawing.add(
+            10,
+            _shapes(
+                panel_drawing,
+                [geometry],
+                frame,
+                fill="none",
+                edge=SITE_COLOR,
+                width=6.0 if thin else 2.0,
+                exact=True,
+                css="site",
+            ),
+        )
+        entries.insert(0, _Entry(f"{label('site', lang)} {site_id}", "none", SITE_COLOR, width=2.0))
+        if had_context:
+            entries.append(_Entry(label("other_sites", lang), "none", _OTHER_SITES, dash="--"))
+        _scale_bar(panel_drawing, frame)
+        _north_arrow(panel_drawing, frame, angle, lang)
+        panel_drawing.add(
+            3,
+            _text(
+                frame.left + 0.99 * _SIDE,
+                frame.top + 0.99 * _SIDE,
+                crs,
+                color=_PIECE_EDGE,
+                anchor="end",
+                valign="bottom",
+            ),
+        )
+        drawing.add(
+            5,
+            f'<g clip-path="url(#{clip})" data-panel="{panel}">{panel_drawing.body()}</g>',
+        )
+        legends.append((panel, centre, entries))
+    rows = max((len(e) for _, _, e in legends), default=0)
+    legend_height = rows * _ENTRY + 0.1 * DPI if rows else 0.0
+    for panel, centre, entries in legends:
+        drawing.add(40, _legend(drawing, entries, centre, _TITLE + _SIDE + 0.015 * _SIDE, panel))
+    width = _PANEL * len(chosen)
+    height = _TITLE + _SIDE + _GAP + legend_height
+    name = str(site["name"]) if site["name"] else ""
+    status = status_label(result.status(site_id), lang)
+    title = f"{site_id} {name}（{status}）" if lang == "zh" else f"{site_id} {name} ({status})"
+    drawing.add(0, _text(width / 2, 0.01 * height, title, size=11 * _PT, valign="top"))
+    heading = f"{label('site', lang)} {site_id}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="site-map" role="img" '
+        f'aria-label="{escape(heading)}" width="{width:.0f}" height="{height:.0f}" '
+        f'viewBox="0 0 {width:.1f} {height:.1f}">'
+        f"<title>{escape(title)}</title>"
+        f"<defs>{''.join(clips)}{drawing.defs()}</defs>"
+        f'<rect width="100%" height="100%" fill="white"/>'
+        f"{drawing.body()}</svg>"
+    )

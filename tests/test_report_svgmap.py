@@ -1,0 +1,265 @@
+"""report.html's SVG site maps: the PNG's picture (legends, labels, scale, outline), text safe."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+import shapely
+from lxml import etree, html
+from matplotlib.colors import to_hex
+from report_case import layers, result, site_frame
+
+import landcheck
+from landcheck.report.html import render_html
+from landcheck.report.maps import nice_length, site_map, view_window
+from landcheck.report.svgmap import site_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE_ID = "</svg><script>alert(1)</script>"
+HOSTILE_NAME = '" onload="alert(2)'
+HOSTILE_TOWN = "]]></text><script>alert(3)</script>"
+
+
+@pytest.fixture(scope="module")
+def sample(sample_gpkg, sample_layers):
+    return landcheck.check(f"{sample_gpkg}:sites", layers=sample_layers)
+
+
+def parse(svg: str) -> etree._Element:
+    """The SVG as XML: it must be well formed on its own."""
+    return etree.fromstring(svg.encode("utf-8"))
+
+
+def texts(element: etree._Element) -> list[str]:
+    return ["".join(t.itertext()) for t in element.iter(f"{SVG}text")]
+
+
+def panels(root: etree._Element) -> dict[str, etree._Element]:
+    return {g.get("data-panel"): g for g in root.iter(f"{SVG}g") if g.get("class") is None}
+
+
+def legends(root: etree._Element) -> dict[str, etree._Element]:
+    return {g.get("data-panel"): g for g in root.iter(f"{SVG}g") if g.get("class") == "legend"}
+
+
+def swatches(legend: etree._Element) -> list[tuple[str, str]]:
+    """(fill, hatched) of each legend entry's swatch, in order."""
+    rects = list(legend.iter(f"{SVG}rect"))
+    out = []
+    for i, rect in enumerate(rects):
+        if rect.get("fill", "").startswith("url("):
+            continue
+        hatched = i + 1 < len(rects) and rects[i + 1].get("fill", "").startswith("url(")
+        fill = rect.get("fill")
+        out.append((fill if fill == "none" else to_hex(fill), hatched))
+    return out
+
+
+def png_swatches(legend) -> list[tuple[str, str]]:
+    out = []
+    for handle in legend.legend_handles:
+        face = handle.get_facecolor()
+        fill = "none" if face[3] == 0 else to_hex(face, keep_alpha=False)
+        out.append((fill, bool(handle.get_hatch())))
+    return out
+
+
+def frame_of(root: etree._Element, panel: str) -> tuple[float, float, float]:
+    """The panel's axes in pixels: left, top, side."""
+    index = list(panels(root)).index(panel)
+    rect = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "frame"][index]
+    return float(rect.get("x")), float(rect.get("y")), float(rect.get("width"))
+
+
+def vertices(path: str) -> np.ndarray:
+    pairs = re.findall(r"-?[\d.]+,-?[\d.]+", path)
+    return np.array([[float(v) for v in pair.split(",")] for pair in pairs])
+
+
+def compare_with_png(case: landcheck.CheckResult, site_id: str, lang: str) -> None:
+    svg = site_svg(case, site_id, lang=lang)
+    root = parse(svg)
+    figure = site_map(case, site_id, lang=lang)
+    assert root.find(f"{SVG}title").text == figure.get_suptitle()
+    drawn = panels(root)
+    assert len(drawn) == len(figure.axes)
+    for (panel, group), ax in zip(drawn.items(), figure.axes, strict=True):
+        legend = legends(root)[panel]
+        assert texts(legend) == [t.get_text() for t in ax.get_legend().get_texts()], panel
+        assert swatches(legend) == png_swatches(ax.get_legend()), panel
+        assert sorted(texts(group)) == sorted(t.get_text() for t in ax.texts if t.get_text()), panel
+    titles = [t for t in texts(root) if t in {ax.get_title() for ax in figure.axes}]
+    assert titles == [ax.get_title() for ax in figure.axes]
+
+
+def test_the_svg_has_the_png_legends_labels_and_titles_for_every_sample_site(sample):
+    for site_id in sample.site_ids:
+        compare_with_png(sample, site_id, "zh")
+    for site_id in sample.site_ids[:6]:
+        compare_with_png(sample, site_id, "en")
+
+
+def test_the_report_case_in_both_languages():
+    case = result()
+    compare_with_png(case, "S1", "zh")
+    compare_with_png(case, "S2", "en")
+    root = parse(site_svg(case, "S1"))
+    assert texts(legends(root)["constraints"])[:2] == ["项目用地 S1", "永久基本农田 1.0000 公顷"]
+    assert "中枢镇" in texts(panels(root)["constraints"])  # the township's name in the map
+
+
+def test_scale_bar_is_a_round_length_drawn_to_scale(sample):
+    for site_id in sample.site_ids:
+        root = parse(site_svg(sample, site_id))
+        window = view_window(sample.sites.geometry.iloc[sample._position(site_id)])
+        span = window[2] - window[0]
+        _, _, side = frame_of(root, "constraints")
+        scale = side / span
+        for bar in (g for g in root.iter(f"{SVG}g") if g.get("class") == "scale-bar"):
+            metres = float(bar.get("data-metres"))
+            assert metres == nice_length(span)
+            mantissa = metres / 10 ** np.floor(np.log10(metres))
+            assert round(mantissa, 9) in (1.0, 2.0, 5.0)
+            assert span / 10 < metres <= span / 4
+            pixels = sum(float(r.get("width")) for r in bar.iter(f"{SVG}rect"))
+            assert pixels == pytest.approx(metres * scale, abs=0.02)
+
+
+def test_the_site_outline_is_the_site_vertex_for_vertex(sample):
+    for site_id in sample.site_ids:
+        root = parse(site_svg(sample, site_id))
+        geometry = sample.sites.geometry.iloc[sample._position(site_id)]
+        xmin, _, xmax, ymax = view_window(geometry)
+        outlines = [p for p in root.iter(f"{SVG}path") if p.get("class") == "site"]
+        assert len(outlines) == len(panels(root))
+        for panel, outline in zip(panels(root), outlines, strict=True):
+            left, top, side = frame_of(root, panel)
+            scale = side / (xmax - xmin)
+            drawn = vertices(outline.get("d"))
+            back = np.column_stack(
+                [xmin + (drawn[:, 0] - left) / scale, ymax - (drawn[:, 1] - top) / scale]
+            )
+            exact = shapely.get_coordinates(geometry)
+            distance = np.hypot(*(back[:, None, :] - exact[None, :, :]).transpose(2, 0, 1))
+            assert distance.min(axis=1).max() * scale <= 0.1  # each drawn vertex is the site's
+            assert distance.min(axis=0).max() * scale <= 0.1  # each vertex of the site is drawn
+
+
+def test_a_layer_without_data_shows_unavailable_as_the_png_does():
+    case = layers()
+    del case["land_use"], case["farmland"]
+    checked = landcheck.check(site_frame(), layers=case, area_method="planar")
+    root = parse(site_svg(checked, "S1"))
+    assert texts(legends(root)["land_use"]) == ["项目用地 S1", "图层未提供或不可用，无法判定"]
+    assert texts(legends(root)["constraints"])[1] == "永久基本农田：图层未提供或不可用，无法判定"
+    assert swatches(legends(root)["land_use"])[1] == ("#ffffff", True)
+    compare_with_png(checked, "S1", "zh")
+    english = parse(site_svg(checked, "S1", lang="en"))
+    assert texts(legends(english)["land_use"])[1] == "layer missing or unusable: not checked"
+
+
+def test_the_svg_refers_only_to_itself_and_holds_no_script(sample):
+    page = render_html(sample)
+    root = html.document_fromstring(page)
+    maps = root.xpath("//svg")
+    assert len(maps) == len(sample.site_ids)
+    ids = root.xpath("//@id")
+    assert len(ids) == len(set(ids))  # every map's patterns and clips have their own ids
+    for svg in maps:
+        text = etree.tostring(svg, encoding="unicode")
+        assert "<foreignObject" not in text and "<script" not in text and "style=" not in text
+        assert not re.search(r"\bhref\b", text)
+        for target in re.findall(r"url\(([^)]*)\)", text):
+            assert target.startswith("#") and target[1:] in ids
+        for element in svg.iter():
+            assert not [a for a in element.attrib if a.lower().startswith("on")]
+
+
+def hostile() -> landcheck.CheckResult:
+    site = site_frame()
+    site.loc[0, "site_id"] = HOSTILE_ID
+    site.loc[1, "name"] = HOSTILE_NAME
+    case = layers()
+    case["townships"].loc[0, "XZQMC"] = HOSTILE_TOWN
+    return landcheck.check(site, layers=case, area_method="planar")
+
+
+def test_hostile_ids_and_names_stay_text_in_the_maps():
+    checked = hostile()
+    page = render_html(checked)
+    root = html.document_fromstring(page)
+    assert root.xpath("//script") == []
+    assert [e for e in root.iter() if any(a.lower().startswith("on") for a in e.attrib)] == []
+    assert len(root.xpath("//svg")) == 2
+    words = " ".join(root.xpath("//svg//text//text()"))
+    assert HOSTILE_ID in words and HOSTILE_TOWN in words
+    assert root.xpath("//svg/title/text()")[1].startswith(f"S2 {HOSTILE_NAME}")
+    svg = site_svg(checked, HOSTILE_ID)
+    assert "&lt;/svg&gt;&lt;script&gt;" in svg and "]]&gt;" in svg
+    assert f"项目用地 {HOSTILE_ID}" in texts(parse(svg))  # well-formed XML, the text as it was
+    title = parse(site_svg(checked, "S2")).find(f"{SVG}title").text
+    assert title.startswith(f"S2 {HOSTILE_NAME}（")
+
+
+def test_an_id_prefix_that_is_not_a_name_is_refused():
+    with pytest.raises(ValueError, match="SVG id prefix"):
+        site_svg(result(), "S1", prefix='x" onload="y')
+
+
+def test_the_rows_drawn_are_those_the_png_draws(sample):
+    """The SVG finds each site's pieces and the features around it through indexes kept for
+    the batch; they are the PNG's rows, in its order, with the context and without it."""
+    from landcheck.report import maps, svgmap
+    from landcheck.report.mapcache import site_rows
+
+    without = dataclasses.replace(sample, context={})
+    for case in (sample, without):
+        for key, pieces in case.pieces.items():
+            for position, site_id in enumerate(case.site_ids):
+                geometry = case.sites.geometry.iloc[position]
+                window = view_window(geometry)
+                mine, others = svgmap._pieces(case, key, position, window)
+                png_mine, png_others = maps._site_pieces(case, key, position, window)
+                assert (
+                    site_rows(pieces, position).tolist()
+                    == np.flatnonzero(pieces["site"].to_numpy() == position).tolist()
+                )
+                assert list(mine.geometries) == list(png_mine.geometry.values), (key, site_id)
+                assert mine.codes == list(maps.piece_codes(png_mine))
+                if png_others is None or not len(png_others):
+                    assert others is None or not len(others)
+                else:
+                    assert list(others.geometries) == list(png_others.geometry.values)
+
+
+def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
+    """Nonzero fill leaves a hole empty only when its ring turns the other way; a collection's
+    polygons, lines and points are all drawn."""
+    from landcheck.report import svgmap
+
+    frame = svgmap._Frame(0.0, 0.0, (0.0, 0.0, 100.0, 100.0))  # 4.4 px a metre
+    ring = shapely.Polygon(
+        [(10, 10), (90, 10), (90, 90), (10, 90)], [[(30, 30), (30, 70), (70, 70), (70, 30)]]
+    )
+    for polygon in (ring, shapely.reverse(ring)):  # either orientation as read
+        rings = shapely.get_rings(shapely.orient_polygons(np.array([polygon])))
+        data = svgmap._path_data(rings, frame, closed=True)
+        subpaths = [vertices(p) for p in data.split("M")[1:]]
+        assert [len(p) for p in subpaths] == [4, 4] and data.count("Z") == 2
+
+        def signed(p):
+            return 0.5 * np.sum(p[:, 0] * np.roll(p[:, 1], -1) - np.roll(p[:, 0], -1) * p[:, 1])
+
+        outer, hole = (signed(p) for p in subpaths)
+        assert outer * hole < 0 and abs(outer) == pytest.approx(80 * 80 * frame.scale**2)
+    collection = shapely.GeometryCollection(
+        [
+            shapely.MultiPolygon([ring, shapely.box(0, 0, 5, 5)]),
+            shapely.LineString([(0, 0), (9, 9)]),
+        ]
+    )
+    polygons, lines, points = svgmap._parts([collection, None, shapely.Point(1, 1)])
+    assert (len(polygons), len(lines), len(points)) == (2, 1, 1)
