@@ -87,7 +87,7 @@ def _class_values(result: CheckResult, total: ClassSum) -> dict[str, float]:
 
 def _line_label(line: RollupLine, lang: str) -> str:
     """What a roll-up line is called in the table."""
-    first = {c: line.rows[c].iat[0] for c in _LABEL_COLUMNS if c in line.rows}
+    first = {column: line.first(column) for column in _LABEL_COLUMNS}
     if line.kind == "category":
         category = str(first.get("category"))
         return CATEGORY_EN.get(category, category) if lang == "en" else category
@@ -157,7 +157,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
         if key is None:
             continue
         view = result.layer(site_id, key)
-        rollup = LandUseRollup(view.classes, ridge_code=view.ridge_code)
+        rollup = LandUseRollup(view.class_rows, ridge_code=view.ridge_code)
         rows.rows[root]["survey_m2"] = rollup.total.survey_m2
         _add_lines(rows, root, 1, site_id, rollup.lines, result, lang)
         uncovered = view.uncovered
@@ -267,6 +267,44 @@ def _unit_values(result: CheckResult, rollup: LandUseRollup) -> dict[str, float]
     }
 
 
+class _UnitRollups:
+    """The village table's class rows as arrays, grouped by site and by unit in one pass.
+
+    Each group keeps its rows in the order of ``data`` (:func:`_unit_classes`),
+    so its roll-up adds the same numbers in the same order as a roll-up of
+    the group's frame would.
+    """
+
+    def __init__(self, data: pd.DataFrame):
+        self.codes = np.array([str(code) for code in data.index], dtype=object)
+        self.labels = {column: data[column].to_numpy(dtype=object) for column in _CODE_COLUMNS}
+        self.areas = {
+            column: data[column].to_numpy(dtype=float) for column in ("planar_m2", "ellipsoidal_m2")
+        }
+        sites: dict[str, list[int]] = defaultdict(list)
+        units: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
+        owners = zip(data["site_id"], data["unit_code"], data["unit_name"], strict=True)
+        for position, (site_id, code, name) in enumerate(owners):
+            sites[site_id].append(position)
+            units[site_id][(code, name)].append(position)
+        self.sites = {site: np.array(found, dtype=int) for site, found in sites.items()}
+        """Site id → the positions of its rows."""
+        self.units = {
+            site: {unit: np.array(found, dtype=int) for unit, found in by_unit.items()}
+            for site, by_unit in units.items()
+        }
+        """Site id → (unit code, unit name) → the positions of the unit's rows."""
+
+    def of(self, positions: np.ndarray, ridge_code: str) -> LandUseRollup:
+        """The roll-up of the rows at ``positions``."""
+        return LandUseRollup.of_arrays(
+            self.codes[positions],
+            {column: values[positions] for column, values in self.labels.items()},
+            {column: values[positions] for column, values in self.areas.items()},
+            ridge_code=ridge_code,
+        )
+
+
 def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> ReportTable | None:
     """Land-use classes by village (权属单位): rows by unit, columns by category.
 
@@ -298,14 +336,14 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
     fixed: dict[str, dict[int, float]] = defaultdict(dict)
     shown = classes.rounded
     shown_by_site = site_positions(shown)
-    units_by_site: dict[str, list[tuple[tuple[str, str], pd.DataFrame]]] = defaultdict(list)
-    for (site_id, code, name), unit in data.groupby(["site_id", "unit_code", "unit_name"]):
-        units_by_site[site_id].append(((code, name), unit))
-    by_site = site_positions(data)
+    shown_keys = shown["_key"].to_numpy(dtype=object)
+    shown_ha = shown["ha"].to_numpy(dtype=float)
+    rollup = _UnitRollups(data)
+    agricultural, construction, unused = CATEGORIES
     for site_id in result.site_ids:
-        if site_id not in by_site:
+        units = rollup.units.get(site_id)
+        if units is None:
             continue
-        part = data.iloc[by_site[site_id]]
         ridges = result.layer(site_id, key).ridge_code
         root = rows.add(
             -1,
@@ -314,14 +352,16 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
             site_id=site_id,
             unit_code="",
             unit_name=label("total", lang),
-            **_unit_values(result, LandUseRollup(part, ridge_code=ridges)),
+            **_unit_values(result, rollup.of(rollup.sites[site_id], ridges)),
         )
         # the totals read as in the land-class table
-        site = shown.iloc[shown_by_site.get(site_id, _NO_ROWS)].set_index("_key")["ha"]
-        groups = site[site.index.str.startswith("category:")]
-        agricultural, construction, unused = CATEGORIES
+        positions = shown_by_site.get(site_id, _NO_ROWS)
+        site = dict(zip(shown_keys[positions].tolist(), shown_ha[positions], strict=True))
+        groups = shown_ha[positions][
+            np.array([str(k).startswith("category:") for k in shown_keys[positions]], dtype=bool)
+        ]
         anchors = {
-            "total_ha": float(groups.sum()),
+            "total_ha": float(np.nansum(groups)),
             "agri_ha": site.get(f"category:{agricultural}", 0.0),
             "cultivated_ha": site.get(f"level1:{CULTIVATED}", 0.0),
             "ridge_ha": site.get("ridges", 0.0),
@@ -330,8 +370,8 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         }
         for column, value in anchors.items():
             fixed[column][root] = round(float(value), DECIMALS["ha"])
-        for (code, name), unit in units_by_site[site_id]:
-            values = _unit_values(result, LandUseRollup(unit, ridge_code=ridges))
+        for (code, name), members in sorted(units.items()):
+            values = _unit_values(result, rollup.of(members, ridges))
             rows.add(root, 1, "row", site_id=site_id, unit_code=code, unit_name=name, **values)
     title = "占用地类面积统计表（按权属单位）" if zh else "Land-use classes by village"
     note = (

@@ -76,8 +76,8 @@ def layer_status(result: CheckResult, site_id: str, key: str) -> str | None:
 
 def site_areas(result: CheckResult, position: int) -> tuple[float, float]:
     """The planar and ellipsoidal areas of the site at ``position``, in m²."""
-    row = result.sites.iloc[position]
-    return float(row["planar_m2"]), float(row["ellipsoidal_m2"])
+    sites = result.sites
+    return float(sites["planar_m2"].iat[position]), float(sites["ellipsoidal_m2"].iat[position])
 
 
 def layer_pieces(result: CheckResult, key: str) -> pd.DataFrame:
