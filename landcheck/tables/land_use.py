@@ -132,12 +132,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     """占用地类面积统计表: per site, its area by 三大类, level-1 class and class, 田坎 apart."""
     zh = lang == "zh"
     key = first_layer(result, "land_use")
-    survey = bool(
-        key is not None
-        and not result.class_table.empty
-        and "survey_m2" in result.class_table
-        and result.class_table.loc[result.class_table["layer"] == key, "survey_m2"].notna().any()
-    )
+    survey = key is not None and _survey_shares(result, key)
     columns = _land_class_columns(survey)
     rows = Rows()
     for position, site_id in enumerate(result.site_ids):
@@ -235,19 +230,33 @@ def _unit_classes(result: CheckResult, key: str, pieces: pd.DataFrame) -> pd.Dat
 
 
 def _class_labels(result: CheckResult, key: str) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(site id, class code) → its :data:`_CODE_COLUMNS` in the layer's classes."""
-    table = result.class_table
-    if table.empty:
-        return {}
-    part = table[table["layer"] == key]
-    columns = [
-        part[c].to_numpy() if c in part else np.full(len(part), "", dtype=object)
-        for c in _CODE_COLUMNS
-    ]
-    return {
-        (str(site), str(code)): tuple(as_text(value) for value in values)
-        for site, code, *values in zip(part["site_id"], part["code"], *columns, strict=True)
-    }
+    """(site id, class code) → its :data:`_CODE_COLUMNS` in the layer's classes.
+
+    Read from each site's class rows (numpy slices), not from a table of every
+    site's classes.
+    """
+    labels: dict[tuple[str, str], tuple[str, ...]] = {}
+    for site_id in result.site_ids:
+        rows = result.layer(site_id, key).class_rows
+        if not len(rows) or rows.rows is None or not rows.rows.index:
+            continue
+        columns = [
+            rows.column(c) if rows.has(c) else np.full(len(rows), "", dtype=object)
+            for c in _CODE_COLUMNS
+        ]
+        codes = rows.column(rows.rows.index)
+        for code, *values in zip(codes, *columns, strict=True):
+            labels[(str(site_id), str(code))] = tuple(as_text(value) for value in values)
+    return labels
+
+
+def _survey_shares(result: CheckResult, key: str) -> bool:
+    """Whether any site's classes of the layer carry a share of the survey areas (TBMJ)."""
+    for site_id in result.site_ids:
+        rows = result.layer(site_id, key).class_rows
+        if len(rows) and rows.has("survey_m2") and pd.notna(rows.column("survey_m2")).any():
+            return True
+    return False
 
 
 def _unit_values(result: CheckResult, rollup: LandUseRollup) -> dict[str, float]:
