@@ -135,8 +135,9 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     survey = key is not None and _survey_shares(result, key)
     columns = _land_class_columns(survey)
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
-        planar, ellipsoidal = site_areas(result, position)
+        planar, ellipsoidal = areas[position]
         root = rows.add(
             -1,
             0,

@@ -59,6 +59,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
         )
     )
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
         status = layer_status(result, site_id, key)
@@ -89,7 +90,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
             share=view.share,
             status=status_label(status, lang) if status else "",
         )
-        site_area = method_m2(result, *site_areas(result, position))
+        site_area = method_m2(result, *areas[position])
         for piece in by_site.get(site_id, _NO_PIECES):
             feature_id, code, name, admin, planar, ellipsoidal = columns_of[piece]
             piece_m2 = method_m2(result, planar, ellipsoidal)
@@ -185,9 +186,10 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     columns = _zone_columns()
     zones = _zones_by_site(result, layer_pieces(result, key))
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
-        site_m2 = method_m2(result, *site_areas(result, position))
+        site_m2 = method_m2(result, *areas[position])
         root = _site_total(rows, site_id, site_m2, zh)
         if not view.available:
             rows.add(
@@ -252,9 +254,10 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
     columns = _zone_columns([Column("conformity", "符合性", "conformity")])
     columns.insert(2, columns.pop(3))
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
-        site_m2 = method_m2(result, *site_areas(result, position))
+        site_m2 = method_m2(result, *areas[position])
         root = _site_total(rows, site_id, site_m2, zh, conformity="")
         classes = view.class_rows
         if len(classes) and classes.rows is not None and classes.rows.columns:

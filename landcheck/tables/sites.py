@@ -54,9 +54,10 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
     total = rows.add(-1, 0, "sum", site_id=label("total", lang))
     sums: dict[str, list[float]] = defaultdict(list)
     site_rows = _site_rows(result, ("name", "project_class"))
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         row = site_rows[position]
-        planar, ellipsoidal = site_areas(result, position)
+        planar, ellipsoidal = areas[position]
         values: dict[str, Any] = {
             "site_id": site_id,
             "name": row["name"],
@@ -172,9 +173,10 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
     rows = Rows()
     locations = _admin_names(result)
     site_rows = _site_rows(result, ("name", "project_class", "linear"))
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         row = site_rows[position]
-        planar, ellipsoidal = site_areas(result, position)
+        planar, ellipsoidal = areas[position]
         rows.add(
             -1,
             0,
