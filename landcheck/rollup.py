@@ -117,6 +117,9 @@ class RollupLine:
     lines : tuple of RollupLine
         A category's level-1 classes then its field ridges; a level-1 class's
         classes; the classes of no known category, by level-1 code and code.
+    rollup : LandUseRollup, optional
+        The roll-up the line belongs to, which :attr:`rows` and :meth:`first`
+        read the classes from.
     """
 
     key: str

@@ -498,7 +498,7 @@ def _package(names: list[str], filters: list[str | None], title: str) -> dict[st
         "</cp:coreProperties>"
     )
     app = (
-        f'{_XML}<Properties xmlns="{_TYPES}/extended-properties" >'
+        f'{_XML}<Properties xmlns="{_TYPES}/extended-properties">'
         "<Application>landcheck</Application></Properties>"
     )
     return {
