@@ -267,14 +267,28 @@ class _StyleSheet:
         )
 
 
+def _inline(text: str) -> str:
+    """The inline string of a text cell's content (empty for an empty text).
+
+    Examples
+    --------
+    >>> _inline("a & b"), _inline(" padded"), _inline("")
+    ('<is><t>a &amp; b</t></is>', '<is><t xml:space="preserve"> padded</t></is>', '')
+    """
+    stored = xlsx_text(text)
+    if not stored:
+        return ""
+    space = ' xml:space="preserve"' if stored != stored.strip() else ""
+    return f"<is><t{space}>{_escape(stored)}</t></is>"
+
+
 def _text_cell(reference: str, text: str, style: int) -> str:
     """A text cell (an inline string), never a formula, whatever ``text`` starts with."""
-    stored = xlsx_text(text)
     styled = f' s="{style}"' if style else ""
-    if not stored:
+    inline = _inline(text)
+    if not inline:
         return f'<c r="{reference}"{styled} t="inlineStr"/>'
-    space = ' xml:space="preserve"' if stored != stored.strip() else ""
-    return f'<c r="{reference}"{styled} t="inlineStr"><is><t{space}>{_escape(stored)}</t></is></c>'
+    return f'<c r="{reference}"{styled} t="inlineStr">{inline}</c>'
 
 
 def _number_cell(reference: str, value: float | int | None, style: int) -> str:
@@ -318,6 +332,7 @@ class _Sheet:
             else [""] * len(rounded)
         )
         self._formats: dict[tuple[int, str, int, str, bool], int] = {}
+        self._texts: dict[str, tuple[str, bool]] = {}
 
     def widths(self) -> list[int]:
         """Each column's width: its header's or widest value's, within the column's limit."""
@@ -368,15 +383,23 @@ class _Sheet:
     def _row(self, number: int, position: int) -> str:
         role, level, status = self.roles[position], self.levels[position], self.statuses[position]
         cells = []
+        texts = self._texts
         for index, (letter, values) in enumerate(zip(self.letters, self.values, strict=True)):
             value = values[position]
-            reference = f"{letter}{number}"
             if isinstance(value, str):
-                style = self._format(index, role, level, status, value.startswith(_FORMULA_START))
-                cells.append(_text_cell(reference, value, style))
+                known = texts.get(value)
+                if known is None:  # a sheet repeats its texts (ids, levels, statuses)
+                    known = texts[value] = (_inline(value), value.startswith(_FORMULA_START))
+                inline, quote = known
+                style = self._format(index, role, level, status, quote)
+                styled = f' s="{style}"' if style else ""
+                if inline:
+                    cells.append(f'<c r="{letter}{number}"{styled} t="inlineStr">{inline}</c>')
+                else:
+                    cells.append(f'<c r="{letter}{number}"{styled} t="inlineStr"/>')
             else:
                 style = self._format(index, role, level, status, False)
-                cells.append(_number_cell(reference, value, style))
+                cells.append(_number_cell(f"{letter}{number}", value, style))
         return f'<row r="{number}">{"".join(cells)}</row>'
 
     def _single(self, number: int, text: str, font: str) -> str:
