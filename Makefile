@@ -36,18 +36,21 @@ browser:
 
 # LibreOffice Writer (no GUI), poppler's pdftotext/pdftoppm, a CJK font and fonts metrically
 # equal to Times New Roman/Arial for tests/test_report_docx.py (report.docx converted to PDF
-# headless): Debian's packages, installed when one is missing and we are root. Never fails:
-# without them those tests are skipped with the reason.
+# headless), and LibreOffice Calc (no GUI) for tests/test_report_xlsx_xml.py (report.xlsx read
+# back by LibreOffice): Debian's packages, installed when one is missing and we are root. Never
+# fails: without them those tests are skipped with the reason.
 libreoffice:
 	@if { ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1 \
+		|| [ ! -e /usr/lib/libreoffice/program/libsclo.so ] \
 		|| [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; } && [ "$$(id -u)" = 0 ] \
 		&& command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian's libreoffice-writer-nogui, poppler-utils and fonts for the Word report tests"; \
+		echo "installing Debian's libreoffice-writer-nogui and -calc-nogui, poppler-utils and fonts for the Word and XLSX report tests"; \
 		( apt-get -o DPkg::Lock::Timeout=600 update -qq \
 			&& DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-				--no-install-recommends libreoffice-writer-nogui poppler-utils fonts-noto-cjk \
+				--no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui \
+				poppler-utils fonts-noto-cjk \
 				fonts-liberation2 >/dev/null ) \
-			|| echo "LibreOffice could not be installed: the Word-to-PDF tests will be skipped"; \
+			|| echo "LibreOffice could not be installed: the LibreOffice tests will be skipped"; \
 	fi
 
 # QGIS for tests/test_qgis_plugin.py (the Processing provider run by headless qgis_process):

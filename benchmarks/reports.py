@@ -2,7 +2,8 @@
 
 Runs ``landcheck check SITES --layer … -o DIR -f FORMATS --progress json`` in a child
 process on the benchmark data (``benchmarks.generate``) and times every progress event as it
-arrives, so each writer's time is the span of its ``write:<format>`` events. The sites are a
+arrives, so each writer's time is the span of its ``write:<format>`` events (and building the
+reviewer's tables, once for HTML, XLSX and Word, the span of ``write:tables``). The sites are a
 scenario's (``--scenario c``: the quick county's 500 sites) or a village grid (``--grid N``:
 N rectangular cells covering the region row by row, written once beside the data, never
 committed)::

@@ -40,7 +40,7 @@ homestead of 3,000 m²:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -109,21 +109,45 @@ class RollupLine:
     code : str
         The level-1 code, the class code, or the code of field ridges; empty
         for a category.
-    rows : pandas.DataFrame
-        The classes the line sums (index: class code), in the classes' order.
+    positions : numpy.ndarray
+        The positions of the classes the line sums among the roll-up's
+        classes, in the classes' order.
     total : ClassSum
         Their areas.
     lines : tuple of RollupLine
         A category's level-1 classes then its field ridges; a level-1 class's
         classes; the classes of no known category, by level-1 code and code.
+    rollup : LandUseRollup, optional
+        The roll-up the line belongs to, which :attr:`rows` and :meth:`first`
+        read the classes from.
     """
 
     key: str
     kind: str
     code: str
-    rows: pd.DataFrame
+    positions: np.ndarray
     total: ClassSum
     lines: tuple[RollupLine, ...] = ()
+    rollup: LandUseRollup | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The classes the line sums (index: class code), as a DataFrame built when asked."""
+        if self.rollup is None:
+            return pd.DataFrame()
+        return self.rollup.classes.iloc[self.positions]
+
+    def first(self, column: str) -> object:
+        """The value of ``column`` for the line's first class, None when the classes lack it.
+
+        What naming a line needs (its category, level-1 name, class name),
+        read from the classes' columns without building a DataFrame: the
+        code table's ``category``, ``level1`` and ``table_code`` as strings
+        (missing ones empty), every other column as given.
+        """
+        if self.rollup is None or not len(self.positions):
+            return None
+        return self.rollup.value(column, int(self.positions[0]))
 
 
 def _strings(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -164,17 +188,16 @@ class LandUseRollup:
         gives them: ``planar_m2``, ``ellipsoidal_m2``, optionally ``survey_m2``
         and the code table's ``category``, ``level1`` and ``table_code``; or the
         same rows as numpy columns (:attr:`~landcheck.measure.SiteLayer.class_rows`),
-        which findings.json reads without building a DataFrame per site.
+        which findings.json and the tables read without building a DataFrame per site.
     ridge_code : str
         The class code of field ridges in the layer's classification (三调:
         1203); the row whose code or table code it is holds them.
     """
 
     def __init__(self, classes: pd.DataFrame | SiteRows, *, ridge_code: str = TIANKAN_CODE):
-        self.ridge_code = ridge_code
-        """The class code of field ridges."""
         if isinstance(classes, SiteRows):
             self._rows: SiteRows | None = classes
+            self._given: pd.DataFrame | None = None
             codes = classes.column(classes.rows.index) if len(classes) else []  # type: ignore[union-attr,arg-type]
             labels = {
                 column: _string_array(classes.column(column))
@@ -195,21 +218,101 @@ class LandUseRollup:
                 column: classes[column].to_numpy(dtype=float) if column in classes else None
                 for column in _AREAS
             }
-        self._codes = np.array([str(code) for code in codes], dtype=object)
+        strings = np.array([str(code) for code in codes], dtype=object)
+        self._setup(strings, labels, areas, ridge_code)
+
+    def _setup(
+        self,
+        codes: np.ndarray,
+        labels: dict[str, np.ndarray],
+        areas: dict[str, np.ndarray | None],
+        ridge_code: str,
+    ) -> None:
+        self.ridge_code = ridge_code
+        """The class code of field ridges."""
+        self._codes = codes
         self._labels = labels
         self._areas = areas
-        self._ridge = (self._codes == ridge_code) | (self._labels["table_code"] == ridge_code)
+        self._ridge = (codes == ridge_code) | (labels["table_code"] == ridge_code)
+
+    @classmethod
+    def of_arrays(
+        cls,
+        codes: np.ndarray,
+        labels: dict[str, np.ndarray],
+        areas: dict[str, np.ndarray],
+        *,
+        ridge_code: str = TIANKAN_CODE,
+    ) -> LandUseRollup:
+        """The roll-up of classes given as arrays: what a table sums for many groups at once.
+
+        Parameters
+        ----------
+        codes : numpy.ndarray
+            The class codes, as strings.
+        labels : dict
+            ``category``, ``level1`` and ``table_code``: object arrays of
+            strings (missing ones empty), one value per class.
+        areas : dict
+            ``planar_m2``, ``ellipsoidal_m2`` and optionally ``survey_m2``:
+            float arrays, one value per class.
+        ridge_code : str
+            The class code of field ridges.
+
+        Returns
+        -------
+        LandUseRollup
+            The same sums as the roll-up of a frame holding these columns;
+            only :attr:`classes` and the lines' :attr:`RollupLine.rows` are
+            not available (no frame was given).
+
+        Examples
+        --------
+        >>> rollup = LandUseRollup.of_arrays(
+        ...     np.array(["0101", "1203"], dtype=object),
+        ...     {"category": np.array(["农用地", "农用地"], dtype=object),
+        ...      "level1": np.array(["01", "12"], dtype=object),
+        ...      "table_code": np.array(["0101", "1203"], dtype=object)},
+        ...     {"planar_m2": np.array([900.0, 100.0]), "ellipsoidal_m2": np.array([901.0, 100.1])},
+        ... )
+        >>> rollup.cultivated.planar_m2, rollup.ridges.ellipsoidal_m2
+        (900.0, 100.1)
+        """
+        rollup = cls.__new__(cls)
+        rollup._rows = None
+        rollup._given = None
+        chosen = {column: areas.get(column) for column in _AREAS}
+        rollup._setup(codes, {column: labels[column] for column in _GROUPING}, chosen, ridge_code)
+        return rollup
 
     @cached_property
     def classes(self) -> pd.DataFrame:
         """The classes, codes and code-table labels as strings (missing ones empty)."""
         if self._rows is not None:
-            self._given = self._rows.frame()
-        frame = self._given.copy()
-        frame.index = pd.Index(self._codes, name=self._given.index.name)
+            given = self._rows.frame()
+        elif self._given is not None:
+            given = self._given
+        else:
+            raise ValueError("a roll-up of arrays has no classes frame")
+        frame = given.copy()
+        frame.index = pd.Index(self._codes, name=given.index.name)
         for column, values in self._labels.items():
             frame[column] = values
         return frame
+
+    def value(self, column: str, position: int) -> object:
+        """The value of ``column`` for the class at ``position``; None when the classes lack it.
+
+        The code table's ``category``, ``level1`` and ``table_code`` read as
+        strings (missing ones empty), as :attr:`classes` holds them.
+        """
+        if column in self._labels:
+            return self._labels[column][position]
+        if self._rows is not None:
+            return self._rows.column(column)[position] if self._rows.has(column) else None
+        if self._given is not None and column in self._given:
+            return self._given[column].iat[position]
+        return None
 
     def _where(self, mask: np.ndarray) -> ClassSum:
         return ClassSum(
@@ -224,7 +327,7 @@ class LandUseRollup:
     @property
     def total(self) -> ClassSum:
         """All the classes (field ridges included)."""
-        return self._where(np.ones(len(self.classes), dtype=bool))
+        return self._where(np.ones(len(self._codes), dtype=bool))
 
     def category(self, name: str) -> ClassSum:
         """One of :data:`CATEGORIES`: its classes and field ridges."""
@@ -247,7 +350,7 @@ class LandUseRollup:
     def _line(
         self, key: str, kind: str, code: str, mask: np.ndarray, lines: tuple = ()
     ) -> RollupLine:
-        return RollupLine(key, kind, code, self.classes[mask], self._where(mask), lines)
+        return RollupLine(key, kind, code, np.flatnonzero(mask), self._where(mask), lines, self)
 
     def _class_lines(self, mask: np.ndarray) -> tuple[RollupLine, ...]:
         codes = self._codes

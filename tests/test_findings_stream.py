@@ -191,9 +191,10 @@ def test_each_writer_reports_its_own_progress(checked, tmp_path):
         progress=lambda stage, done, total: events.append((stage, done, total)),
     )
     stages = list(dict.fromkeys(stage for stage, _, _ in events))
-    assert stages == ["write:json", "write:xlsx", "write:gpkg", "write:txt"]
+    assert stages == ["write:json", "write:tables", "write:xlsx", "write:gpkg", "write:txt"]
     units = {
         "write:json": 2,  # sites
+        "write:tables": 2,  # sites
         "write:xlsx": len(report_tables(checked, "zh")),  # sheets
         "write:gpkg": len(gpkg_layers(checked)),  # layers
         "write:txt": 2,
@@ -243,9 +244,9 @@ def test_the_writers_of_one_report_share_its_tables(checked, monkeypatch, tmp_pa
     built = []
     original = landcheck.tables.report_tables
 
-    def counting(result, lang="zh"):
+    def counting(result, lang="zh", **options):
         built.append(lang)
-        return original(result, lang)
+        return original(result, lang, **options)
 
     monkeypatch.setattr(landcheck.tables, "report_tables", counting)
     write_report(checked, tmp_path / "en", formats="html,xlsx,json", lang="en")

@@ -130,8 +130,12 @@ def test_check_progress_json_streams_sites_then_layers_then_sites(check_data, tm
     writes = every[len(events) :]
     assert [e for e in writes if e[0] == "write:json"] == [("write:json", d, 2) for d in (0, 1, 2)]
     assert [e for e in writes if e[0] == "write:html"] == [("write:html", d, 2) for d in (0, 1, 2)]
+    tables = [e for e in writes if e[0] == "write:tables"]  # in sites, as the tables are built
+    assert tables[0] == ("write:tables", 0, 2) and tables[-1] == ("write:tables", 2, 2)
+    assert [done for _, done, _ in tables] == sorted(done for _, done, _ in tables)
     assert list(dict.fromkeys(e[0] for e in writes)) == [
         "write:json",
+        "write:tables",  # built once, before the first writer that lays them out
         "write:html",
         "write:xlsx",
         "write:gpkg",

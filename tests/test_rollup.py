@@ -172,3 +172,60 @@ def test_the_ridge_code_is_the_classifications():
         ("ridges", "2303"),
     ]
     assert LandUseRollup(given).ridges.planar_m2 == 50.0  # 三调's 1203 by default
+
+
+def _same(a, b):
+    """Two sums equal, an unknown survey share (NaN) equal to another."""
+    return (a.planar_m2, a.ellipsoidal_m2) == (b.planar_m2, b.ellipsoidal_m2) and (
+        a.survey_m2 == b.survey_m2 or (math.isnan(a.survey_m2) and math.isnan(b.survey_m2))
+    )
+
+
+def _walk(lines):
+    for line in lines:
+        yield line
+        yield from _walk(line.lines)
+
+
+def test_lines_of_the_rows_name_and_sum_the_classes_of_the_frame(checked):
+    view = checked.layer("S1", "land_use")
+    of_rows = list(_walk(LandUseRollup(view.class_rows, ridge_code=view.ridge_code).lines))
+    of_frame = list(_walk(LandUseRollup(view.classes, ridge_code=view.ridge_code).lines))
+    assert [line.key for line in of_rows] == [line.key for line in of_frame]
+    assert len(of_rows) == 8  # 2 categories, 2 level-1 classes, 3 classes, ridges
+    for a, b in zip(of_rows, of_frame, strict=True):
+        assert _same(a.total, b.total)
+        assert a.positions.tolist() == b.positions.tolist()
+        pd.testing.assert_frame_equal(a.rows, b.rows)
+        for column in ("category", "level1", "table_code", "name", "level1_name", "absent"):
+            first = b.rows[column].iat[0] if column in b.rows else None
+            assert a.first(column) == b.first(column) == first
+    paddy = next(line for line in of_rows if line.key == "class:0101")
+    assert (paddy.first("table_code"), paddy.rows.index.tolist()) == ("0101", ["0101"])
+
+
+def test_a_rollup_of_arrays_sums_as_the_rollup_of_its_frame():
+    frame = classes(
+        index=["0101", "0103", "1203", "0702", "9999"],
+        planar_m2=[9_000.0, 4_000.0, 2_000.0, 3_000.0, 7.0],
+        ellipsoidal_m2=[9_001.0, 4_000.5, 2_000.2, 3_000.3, 7.5],
+        category=["农用地", "农用地", "农用地", "建设用地", ""],
+        level1=["01", "01", "12", "07", ""],
+        table_code=["0101", "0103", "1203", "0702", ""],
+    )
+    of_frame = LandUseRollup(frame)
+    of_arrays = LandUseRollup.of_arrays(
+        frame.index.to_numpy(dtype=object),
+        {c: frame[c].to_numpy(dtype=object) for c in ("category", "level1", "table_code")},
+        {c: frame[c].to_numpy(dtype=float) for c in ("planar_m2", "ellipsoidal_m2")},
+    )
+    for name in CATEGORIES:
+        assert _same(of_arrays.category(name), of_frame.category(name))
+    assert of_arrays.category("农用地").planar_m2 == 15_000.0
+    assert of_arrays.cultivated.planar_m2 == 13_000.0 and of_arrays.ridges.planar_m2 == 2_000.0
+    assert of_arrays.total.planar_m2 == 18_007.0 and math.isnan(of_arrays.total.survey_m2)
+    assert [line.key for line in _walk(of_arrays.lines)] == [
+        line.key for line in _walk(of_frame.lines)
+    ]
+    with pytest.raises(ValueError, match="no classes frame"):
+        of_arrays.classes  # noqa: B018

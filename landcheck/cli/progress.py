@@ -10,7 +10,9 @@ for programs that run landcheck (the QGIS plugin)::
 evaluated) or ``layers`` (as each layer is overlaid); then, as the report is
 written, ``write:json``, ``write:html``, ``write:xlsx``, ``write:gpkg``,
 ``write:txt`` and ``write:docx``, one per format asked for, counting that
-writer's own units (sites, sheets, layers): a bar per writer. ``--progress none``
+writer's own units (sites, sheets, layers): a bar per writer. Before the first
+writer that lays out the reviewer's tables (HTML, XLSX, Word), ``write:tables``
+counts the sites while the tables are built, once for all of them. ``--progress none``
 shows nothing. With ``json`` landcheck can always be stopped with SIGINT (as
 with Ctrl+C it then removes its half-written output), even when it was
 started with SIGINT ignored.
@@ -54,6 +56,7 @@ _WRITERS = {
     "txt": "sites.txt",
     "docx": "report.docx",
 }
+_BUILDING = {"tables": "building the reviewer's tables"}
 
 
 def stage_label(stage: str) -> str:
@@ -61,11 +64,13 @@ def stage_label(stage: str) -> str:
 
     Examples
     --------
-    >>> stage_label("layers"), stage_label("write:html")
-    ('layers overlaid', 'writing report.html')
+    >>> stage_label("layers"), stage_label("write:html"), stage_label("write:tables")
+    ('layers overlaid', 'writing report.html', "building the reviewer's tables")
     """
     if stage.startswith("write:"):
         writer = stage.removeprefix("write:")
+        if writer in _BUILDING:
+            return _BUILDING[writer]
         return f"writing {_WRITERS.get(writer, writer)}"
     return _STAGES.get(stage, stage)
 

@@ -27,7 +27,8 @@ class ReportOptions:
     progress : callable, optional
         ``progress(stage, done, total)``, called by each writer as it goes
         (stage ``write:json``, ``write:html``…; the units are the writer's own:
-        sites, sheets, layers); see :meth:`step`.
+        sites, sheets, layers), and while the reviewer's tables are built
+        (``write:tables``, in sites; :meth:`tables`); see :meth:`step`.
 
     Examples
     --------
@@ -53,13 +54,30 @@ class ReportOptions:
         """The reviewer's tables of ``result`` (:func:`landcheck.tables.report_tables`).
 
         Built once for all the writers of a report folder (HTML, XLSX and Word
-        lay out the same tables), in the options' language.
+        lay out the same tables), in the options' language, reporting under
+        the stage ``write:tables`` (in sites) as they are built.
+
+        Examples
+        --------
+        >>> import geopandas as gpd
+        >>> from shapely import box
+        >>> from landcheck import check
+        >>> sites = gpd.GeoDataFrame({"site_id": ["S1", "S2"]}, crs=4523, geometry=[
+        ...     box(35_420_000, 2_700_000, 35_420_100, 2_700_100),
+        ...     box(35_420_200, 2_700_000, 35_420_300, 2_700_100)])
+        >>> result, events = check(sites), []
+        >>> options = ReportOptions(progress=lambda *event: events.append(event))
+        >>> options.tables(result) is options.tables(result)
+        True
+        >>> events[0], events[-1], {stage for stage, _, _ in events}
+        (('write:tables', 0, 2), ('write:tables', 2, 2), {'write:tables'})
         """
         from landcheck.tables import report_tables
 
         cached = self._tables.get(id(result))
         if cached is None or cached[0] is not result:
-            cached = self._tables[id(result)] = (result, report_tables(result, self.lang))
+            tables = report_tables(result, self.lang, progress=self.step("tables"))
+            cached = self._tables[id(result)] = (result, tables)
         return cached[1]
 
     def step(self, writer: str) -> Callable[[int, int], None]:

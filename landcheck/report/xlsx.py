@@ -12,6 +12,12 @@ Text is always a text cell, never a formula: a site name such as
 when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, so
 editing the cell keeps it text). Characters XML cannot carry unchanged are
 escaped as Excel escapes them (``_x000D_`` for a carriage return).
+
+The workbook's XML is written here, not through a spreadsheet library: each
+sheet is streamed into the ZIP package row by row, texts as inline strings,
+with the few styles the sheets use (title, headers, totals, groups, status
+tints, number formats, indents) registered once in ``xl/styles.xml``. A cell
+object per value cost twenty times the rest of the writing for a batch.
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from __future__ import annotations
 import math
 import os
 import re
+import time
 import unicodedata
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from landcheck.report.palette import STATUS_COLORS
@@ -28,16 +36,13 @@ from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from landcheck.report.options import ReportOptions
 
 __all__ = [
     "FILENAME",
     "NUMBER_FORMATS",
     "SHEET_NAMES",
-    "build_workbook",
+    "write_workbook",
     "write_xlsx",
     "xlsx_text",
 ]
@@ -76,6 +81,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make spreadsheet programs read typed text as a formula."""
 _NOT_XML_SAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _FILLS = {"total": "EAF2F8", "sum": "EAF2F8", "group": "F8F9F9"}
+_BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0.00": 4, "0.00%": 10}
+"""Number formats every spreadsheet program knows by id (ECMA-376 §18.8.30)."""
+_ROWS_PER_WRITE = 500
+"""Rows of a sheet encoded and handed to the ZIP stream at once."""
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
+_TYPES = "application/vnd.openxmlformats-officedocument"
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def _status_fill(status: str) -> str:
@@ -86,7 +101,15 @@ def _status_fill(status: str) -> str:
 
 
 def _display_width(text: str) -> int:
-    """Column width of a text: East Asian wide characters count twice."""
+    """Column width of a text: East Asian wide characters count twice.
+
+    Examples
+    --------
+    >>> _display_width("S01"), _display_width("耕地 01")
+    (3, 7)
+    """
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -106,184 +129,480 @@ def xlsx_text(text: str) -> str:
     return _NOT_XML_SAFE.sub(lambda match: f"_x{ord(match[0]):04X}_", text)
 
 
-def _text_cell(sheet: Worksheet, text: str) -> Cell:
-    """A text cell, never a formula, whatever ``text`` starts with."""
-    from openpyxl.cell import WriteOnlyCell
+def _escape(text: str) -> str:
+    """Text as XML character data or a double-quoted attribute value.
 
-    cell = WriteOnlyCell(sheet, value=xlsx_text(text))
-    cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula
-    if text.startswith(_FORMULA_START):
-        cell.quotePrefix = True
-    return cell
+    Examples
+    --------
+    >>> _escape('a < b & "c" ]]>')
+    'a &lt; b &amp; &quot;c&quot; ]]&gt;'
+    """
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    return text
 
 
-def _cell_value(value: Any, column: Column) -> Any:
+def _column_letter(index: int) -> str:
+    """The letters of a 1-based column index.
+
+    Examples
+    --------
+    >>> _column_letter(1), _column_letter(26), _column_letter(27), _column_letter(703)
+    ('A', 'Z', 'AA', 'AAA')
+    """
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell_value(value: Any, column: Column) -> str | float | int | None:
+    """A table value as the cell holds it: text as a string, numbers as numbers, or empty."""
     if column.kind == "text":
         return "" if value is None else str(value)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
     if column.kind == "int":
         return round(float(value))
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None
 
 
-class _Styles:
-    """The few styles every sheet uses, made once (openpyxl registers each one it sees)."""
+class _StyleSheet:
+    """The cell formats of the workbook (``xl/styles.xml``), each registered once.
+
+    A cell's format is a font, a fill, a number format, an alignment and the
+    quote prefix; :meth:`cell` gives its index in ``cellXfs`` (0: the default).
+    """
+
+    TITLE = '<font><b val="1"/><sz val="13"/></font>'
+    BOLD = '<font><b val="1"/></font>'
+    NOTE = '<font><i val="1"/><color rgb="005D6D7E"/></font>'
+    HEADER_FILL = "D6EAF8"
+    HEADER = '<alignment vertical="center" wrapText="1"/>'
+    WIDE = '<alignment vertical="top" wrapText="1"/>'
 
     def __init__(self) -> None:
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        self.title = Font(size=13, bold=True)
-        self.bold = Font(bold=True)
-        self.note = Font(italic=True, color="5D6D7E")
-        self.header_fill = PatternFill("solid", fgColor="D6EAF8")
-        self.header = Alignment(wrap_text=True, vertical="center")
-        self.wide = Alignment(wrap_text=True, vertical="top")
-        self.fills = {role: PatternFill("solid", fgColor=color) for role, color in _FILLS.items()}
-        self._indents: dict[int, Any] = {}
-        self._statuses: dict[str, Any] = {}
-        self._alignment = Alignment
-        self._fill = PatternFill
-
-    def indent(self, level: int) -> Any:
-        if level not in self._indents:
-            self._indents[level] = self._alignment(indent=level)
-        return self._indents[level]
-
-    def status(self, status: str) -> Any:
-        if status not in self._statuses:
-            self._statuses[status] = self._fill("solid", fgColor=_status_fill(status))
-        return self._statuses[status]
-
-
-def _sheet_rows(table: ReportTable, columns: list[Column]) -> list[tuple[str, int, str, list[Any]]]:
-    """Each row's role, level, status and cell values (texts as the workbook stores them)."""
-    rounded = table.rounded
-    raw = table.frame
-    exact = {
-        column.key: raw.loc[rounded.index, column.key.removeprefix("__exact_")].to_numpy()
-        for column in columns
-        if column.key.startswith("__exact_")
-    }
-    rows = []
-    for offset, record in enumerate(rounded.to_dict("records")):
-        values = [
-            _cell_value(
-                exact[column.key][offset] if column.key in exact else record[column.key], column
-            )
-            for column in columns
+        self.fonts = ['<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>']
+        self.fills = [
+            "<fill><patternFill/></fill>",
+            '<fill><patternFill patternType="gray125"/></fill>',
         ]
-        status = str(record["_status"]) if record.get("_status") else ""
-        rows.append((str(record["_role"]), int(record["_level"]), status, values))
-    return rows
+        self.formats: dict[str, int] = {}
+        self.cells: dict[tuple[int, int, int, str, bool], int] = {(0, 0, 0, "", False): 0}
 
+    def _font(self, xml: str) -> int:
+        if xml not in self.fonts:
+            self.fonts.append(xml)
+        return self.fonts.index(xml)
 
-def _write_sheet(sheet: Worksheet, table: ReportTable, styles: _Styles) -> None:
-    """Write one table into a write-only sheet: widths first, then the rows in order."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
+    def _fill(self, rgb: str) -> int:
+        xml = (
+            f'<fill><patternFill patternType="solid"><fgColor rgb="00{rgb}"/></patternFill></fill>'
+        )
+        if xml not in self.fills:
+            self.fills.append(xml)
+        return self.fills.index(xml)
 
-    exact = [
-        Column(f"__exact_{c.key}", c.zh, c.en, "m2_exact") for c in table.columns if c.kind == "m2"
-    ]
-    columns = [*table.columns, *exact]
-    rows = _sheet_rows(table, columns)
-    headers = [column.header(table.lang) for column in columns]
-    widths = [min(_display_width(header), 24) for header in headers]
-    for _role, level, _status, values in rows:
-        for index, (column, value) in enumerate(zip(columns, values, strict=True)):
-            if column.numeric:
-                text = NUMBER_FORMATS.get(column.kind, "")
-            else:
-                text = str(xlsx_text(value) if isinstance(value, str) else value or "")
-            width = max(_display_width(line) for line in (text or " ").split("\n"))
-            widths[index] = max(widths[index], width + (level * 2 if index == 1 else 0))
-    for index, (column, width) in enumerate(zip(columns, widths, strict=True), 1):
-        limit = 60 if column.wide else 40
-        sheet.column_dimensions[get_column_letter(index)].width = max(8, min(width + 2, limit))
-    sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
-    last = _HEADER_ROW + len(rows)
-    if rows:
-        sheet.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(columns))}{last}"
-    title = _text_cell(sheet, table.title)
-    title.font = styles.title
-    sheet.append([title])
-    header_cells = []
-    for header in headers:
-        cell = _text_cell(sheet, header)
-        cell.font = styles.bold
-        cell.fill = styles.header_fill
-        cell.alignment = styles.header
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for role, level, status, values in rows:
+    def _format(self, code: str) -> int:
+        if code in _BUILTIN_FORMATS:
+            return _BUILTIN_FORMATS[code]
+        return self.formats.setdefault(code, 164 + len(self.formats))
+
+    def cell(
+        self,
+        *,
+        font: str = "",
+        fill: str = "",
+        number_format: str = "",
+        alignment: str = "",
+        quote: bool = False,
+    ) -> int:
+        """The index of a cell format (fonts and alignments as their XML, a fill as its RGB)."""
+        key = (
+            self._font(font) if font else 0,
+            self._fill(fill) if fill else 0,
+            self._format(number_format) if number_format else 0,
+            alignment,
+            quote,
+        )
+        return self.cells.setdefault(key, len(self.cells))
+
+    def xml(self) -> str:
+        """``xl/styles.xml``."""
+        formats = "".join(
+            f'<numFmt numFmtId="{number}" formatCode="{_escape(code)}"/>'
+            for code, number in self.formats.items()
+        )
         cells = []
-        for index, (column, value) in enumerate(zip(columns, values, strict=True), 1):
-            if isinstance(value, str):
-                cell = _text_cell(sheet, value)
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
+        for font, fill, number, alignment, quote in self.cells:
+            applied = (
+                (' applyFont="1"' if font else "")
+                + (' applyFill="1"' if fill else "")
+                + (' applyNumberFormat="1"' if number else "")
+                + (' applyAlignment="1"' if alignment else "")
+                + (' quotePrefix="1"' if quote else "")
+            )
+            head = f'<xf numFmtId="{number}" fontId="{font}" fillId="{fill}" borderId="0" xfId="0"'
+            cells.append(f"{head}{applied}>{alignment}</xf>" if alignment else f"{head}{applied}/>")
+        return (
+            f'{_XML}<styleSheet xmlns="{_MAIN}">'
+            + (f'<numFmts count="{len(self.formats)}">{formats}</numFmts>' if formats else "")
+            + f'<fonts count="{len(self.fonts)}">{"".join(self.fonts)}</fonts>'
+            + f'<fills count="{len(self.fills)}">{"".join(self.fills)}</fills>'
+            + '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            + "</borders>"
+            + '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+            + "</cellStyleXfs>"
+            + f'<cellXfs count="{len(cells)}">{"".join(cells)}</cellXfs>'
+            + '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            + "</styleSheet>"
+        )
+
+
+def _inline(text: str) -> str:
+    """The inline string of a text cell's content (empty for an empty text).
+
+    Examples
+    --------
+    >>> _inline("a & b"), _inline(" padded"), _inline("")
+    ('<is><t>a &amp; b</t></is>', '<is><t xml:space="preserve"> padded</t></is>', '')
+    """
+    stored = xlsx_text(text)
+    if not stored:
+        return ""
+    space = ' xml:space="preserve"' if stored != stored.strip() else ""
+    return f"<is><t{space}>{_escape(stored)}</t></is>"
+
+
+def _text_cell(reference: str, text: str, style: int) -> str:
+    """A text cell (an inline string), never a formula, whatever ``text`` starts with."""
+    styled = f' s="{style}"' if style else ""
+    inline = _inline(text)
+    if not inline:
+        return f'<c r="{reference}"{styled} t="inlineStr"/>'
+    return f'<c r="{reference}"{styled} t="inlineStr">{inline}</c>'
+
+
+def _number_cell(reference: str, value: float | int | None, style: int) -> str:
+    styled = f' s="{style}"' if style else ""
+    if value is None:
+        return f'<c r="{reference}"{styled} t="n"/>'
+    return f'<c r="{reference}"{styled} t="n"><v>{value!r}</v></c>'
+
+
+class _Sheet:
+    """One table laid out as a sheet: its columns, rows and widths, then its XML."""
+
+    def __init__(self, table: ReportTable, styles: _StyleSheet):
+        self.table = table
+        self.styles = styles
+        exact = [
+            Column(f"__exact_{c.key}", c.zh, c.en, "m2_exact")
+            for c in table.columns
+            if c.kind == "m2"
+        ]
+        self.columns = [*table.columns, *exact]
+        self.letters = [_column_letter(index) for index in range(1, len(self.columns) + 1)]
+        self.headers = [column.header(table.lang) for column in self.columns]
+        rounded, raw = table.rounded, table.frame
+        self.values = [
+            [
+                _cell_value(value, column)
+                for value in (
+                    raw[column.key.removeprefix("__exact_")]
+                    if column.key.startswith("__exact_")
+                    else rounded[column.key]
+                ).tolist()
+            ]
+            for column in self.columns
+        ]
+        self.roles = [str(role) for role in rounded["_role"].tolist()]
+        self.levels = [int(level) for level in rounded["_level"].tolist()]
+        self.statuses = (
+            [str(status) if status else "" for status in rounded["_status"].tolist()]
+            if "_status" in rounded
+            else [""] * len(rounded)
+        )
+        self._formats: dict[tuple[int, str, int, str, bool], int] = {}
+        self._texts: dict[str, tuple[str, bool]] = {}
+
+    def widths(self) -> list[int]:
+        """Each column's width: its header's or widest value's, within the column's limit."""
+        widths = [min(_display_width(header), 24) for header in self.headers]
+        for index, (column, values) in enumerate(zip(self.columns, self.values, strict=True)):
             if column.numeric:
-                cell.number_format = NUMBER_FORMATS[column.kind]
-            elif column.wide:
-                cell.alignment = styles.wide
-            if index == 2 and level and not column.numeric and not column.wide:
-                cell.alignment = styles.indent(level)
-            if role in styles.fills:
-                cell.fill = styles.fills[role]
-                if role in ("total", "sum"):
-                    cell.font = styles.bold
-            if column.key == "status" and status:
-                cell.fill = styles.status(status)
-            cells.append(cell)
-        sheet.append(cells)
-    if table.note:
-        note = _text_cell(sheet, table.note)
-        note.font = styles.note
-        sheet.append([])
-        sheet.append([note])
+                widest = _display_width(NUMBER_FORMATS.get(column.kind, "") or " ") if values else 0
+                widths[index] = max(widths[index], widest)
+                continue
+            indent = self.levels if index == 1 else [0] * len(values)
+            measured: dict[str, int] = {}  # a column repeats its texts (classes, statuses)
+            for value, level in zip(values, indent, strict=True):
+                text = value if isinstance(value, str) else str(value or "")
+                width = measured.get(text)
+                if width is None:
+                    lines = (xlsx_text(text) or " ").split("\n")
+                    width = measured[text] = max(_display_width(line) for line in lines)
+                widths[index] = max(widths[index], width + level * 2)
+        return [
+            max(8, min(width + 2, 60 if column.wide else 40))
+            for column, width in zip(self.columns, widths, strict=True)
+        ]
+
+    def _format(self, index: int, role: str, level: int, status: str, quote: bool) -> int:
+        """The cell format of a data cell (cached: a sheet has a few dozen)."""
+        key = (index, role, level, status, quote)
+        found = self._formats.get(key)
+        if found is not None:
+            return found
+        column = self.columns[index]
+        alignment = ""
+        if column.wide and not column.numeric:
+            alignment = _StyleSheet.WIDE
+        if index == 1 and level and not column.numeric and not column.wide:
+            alignment = f'<alignment indent="{level}"/>'
+        fill = _FILLS.get(role, "")
+        if column.key == "status" and status:
+            fill = _status_fill(status)
+        found = self._formats[key] = self.styles.cell(
+            font=_StyleSheet.BOLD if role in ("total", "sum") else "",
+            fill=fill,
+            number_format=NUMBER_FORMATS[column.kind] if column.numeric else "",
+            alignment=alignment,
+            quote=quote,
+        )
+        return found
+
+    def _row(self, number: int, position: int) -> str:
+        role, level, status = self.roles[position], self.levels[position], self.statuses[position]
+        cells = []
+        texts = self._texts
+        for index, (letter, values) in enumerate(zip(self.letters, self.values, strict=True)):
+            value = values[position]
+            if isinstance(value, str):
+                known = texts.get(value)
+                if known is None:  # a sheet repeats its texts (ids, levels, statuses)
+                    known = texts[value] = (_inline(value), value.startswith(_FORMULA_START))
+                inline, quote = known
+                style = self._format(index, role, level, status, quote)
+                styled = f' s="{style}"' if style else ""
+                if inline:
+                    cells.append(f'<c r="{letter}{number}"{styled} t="inlineStr">{inline}</c>')
+                else:
+                    cells.append(f'<c r="{letter}{number}"{styled} t="inlineStr"/>')
+            else:
+                style = self._format(index, role, level, status, False)
+                cells.append(_number_cell(f"{letter}{number}", value, style))
+        return f'<row r="{number}">{"".join(cells)}</row>'
+
+    def _single(self, number: int, text: str, font: str) -> str:
+        quote = text.startswith(_FORMULA_START)
+        style = self.styles.cell(font=font, quote=quote)
+        return f'<row r="{number}">{_text_cell(f"A{number}", text, style)}</row>'
+
+    def xml(self) -> Iterator[str]:
+        """The sheet's XML in pieces: the frame, then the rows a few hundred at a time."""
+        count = len(self.roles)
+        last = _HEADER_ROW + count
+        columns = "".join(
+            f'<col min="{index}" max="{index}" width="{width}" customWidth="1"/>'
+            for index, width in enumerate(self.widths(), start=1)
+        )
+        yield (
+            f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}">'
+            '<sheetPr><outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr/></sheetPr>'
+            '<sheetViews><sheetView workbookViewId="0">'
+            f'<pane ySplit="{_HEADER_ROW}" topLeftCell="A{_HEADER_ROW + 1}" activePane="bottomLeft"'
+            ' state="frozen"/><selection pane="bottomLeft" activeCell="A1" sqref="A1"/>'
+            '</sheetView></sheetViews><sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
+            f"<cols>{columns}</cols><sheetData>"
+        )
+        yield self._single(1, self.table.title, _StyleSheet.TITLE)
+        header = []
+        for letter, text in zip(self.letters, self.headers, strict=True):
+            style = self.styles.cell(
+                font=_StyleSheet.BOLD,
+                fill=_StyleSheet.HEADER_FILL,
+                alignment=_StyleSheet.HEADER,
+                quote=text.startswith(_FORMULA_START),
+            )
+            header.append(_text_cell(f"{letter}{_HEADER_ROW}", text, style))
+        yield f'<row r="{_HEADER_ROW}">{"".join(header)}</row>'
+        for start in range(0, count, _ROWS_PER_WRITE):
+            stop = min(start + _ROWS_PER_WRITE, count)
+            yield "".join(self._row(_HEADER_ROW + 1 + p, p) for p in range(start, stop))
+        if self.table.note:
+            yield f'<row r="{last + 1}"/>'
+            yield self._single(last + 2, self.table.note, _StyleSheet.NOTE)
+        yield "</sheetData>"
+        if count:
+            yield f'<autoFilter ref="{self.filter_range()}"/>'
+        yield (
+            '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
+            "</worksheet>"
+        )
+
+    def filter_range(self) -> str:
+        """The autofilter's cells: the header row and the table's rows."""
+        return f"A{_HEADER_ROW}:{self.letters[-1]}{_HEADER_ROW + len(self.roles)}"
 
 
-def build_workbook(
+def _package(names: list[str], filters: list[str | None], title: str) -> dict[str, str]:
+    """The package's parts besides the sheets and styles: content types, relations, workbook."""
+    sheets = range(1, len(names) + 1)
+    worksheet = f"{_TYPES}.spreadsheetml.worksheet+xml"
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{worksheet}"/>'
+        for n in sheets
+    )
+    types = (
+        f'{_XML}<Types xmlns="{_PACKAGE}/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        f'ContentType="{_TYPES}.spreadsheetml.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_TYPES}.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/docProps/core.xml" '
+        'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+        f'<Override PartName="/docProps/app.xml" ContentType="{_TYPES}.extended-properties+xml"/>'
+        f"{overrides}</Types>"
+    )
+    root = (
+        f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">'
+        f'<Relationship Id="rId1" Type="{_RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/>'
+        f'<Relationship Id="rId2" Type="{_PACKAGE}/relationships/metadata/core-properties" '
+        'Target="docProps/core.xml"/>'
+        f'<Relationship Id="rId3" Type="{_RELATIONSHIPS}/extended-properties" '
+        'Target="docProps/app.xml"/></Relationships>'
+    )
+    relations = "".join(
+        f'<Relationship Id="rId{n}" Type="{_RELATIONSHIPS}/worksheet" '
+        f'Target="worksheets/sheet{n}.xml"/>'
+        for n in sheets
+    )
+    workbook_rels = (
+        f'{_XML}<Relationships xmlns="{_PACKAGE}/relationships">{relations}'
+        f'<Relationship Id="rId{len(names) + 1}" Type="{_RELATIONSHIPS}/styles" '
+        'Target="styles.xml"/></Relationships>'
+    )
+    listed = "".join(
+        f'<sheet name="{_escape(name)}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, name in zip(sheets, names, strict=True)
+    )
+    defined = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n - 1}" hidden="1">'
+        f"{_escape(_absolute(name, ref))}</definedName>"
+        for n, name, ref in zip(sheets, names, filters, strict=True)
+        if ref
+    )
+    workbook = (
+        f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_RELATIONSHIPS}"><workbookPr/>'
+        '<bookViews><workbookView activeTab="0"/></bookViews>'
+        f"<sheets>{listed}</sheets>"
+        + (f"<definedNames>{defined}</definedNames>" if defined else "")
+        + '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+    )
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    core = (
+        f'{_XML}<cp:coreProperties xmlns:cp="{_PACKAGE}/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:creator>landcheck</dc:creator><dc:title>{_escape(title)}</dc:title>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+    app = (
+        f'{_XML}<Properties xmlns="{_TYPES}/extended-properties">'
+        "<Application>landcheck</Application></Properties>"
+    )
+    return {
+        "[Content_Types].xml": types,
+        "_rels/.rels": root,
+        "docProps/core.xml": core,
+        "docProps/app.xml": app,
+        "xl/workbook.xml": workbook,
+        "xl/_rels/workbook.xml.rels": workbook_rels,
+    }
+
+
+def _absolute(sheet: str, ref: str) -> str:
+    """A sheet's range as an absolute reference: ``'汇总'!$A$2:$K$36``.
+
+    Examples
+    --------
+    >>> _absolute("O'Hara", "A2:K36")
+    "'O''Hara'!$A$2:$K$36"
+    """
+    corners = [re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", corner) for corner in ref.split(":")]
+    return "'" + sheet.replace("'", "''") + "'!" + ":".join(corners)
+
+
+def write_workbook(
     result: CheckResult,
+    path: str | os.PathLike[str],
     *,
     lang: str = "zh",
     progress: Callable[[int, int], None] | None = None,
     tables: dict[str, ReportTable] | None = None,
-) -> Any:
-    """Build the workbook (a write-only :class:`openpyxl.Workbook`) without saving it.
+) -> str:
+    """Write the workbook: one sheet per report table, streamed into the ZIP package.
 
-    The sheets are written as they are built (openpyxl's write-only mode: no
-    cell objects kept), so a workbook of ten thousand sites fits in memory.
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    path : path
+        The file to write (replaced if it exists).
+    lang : {"zh", "en"}
+        Sheet names, titles and headers.
+    progress : callable, optional
+        ``progress(done, total)`` after each sheet.
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang`` when
+        already built.
 
-    ``progress(done, total)`` is called after each sheet; ``tables`` are the
-    result's :func:`~landcheck.tables.report_tables` in ``lang`` when already built.
+    Returns
+    -------
+    str
+        ``path``.
     """
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    workbook.properties.creator = "landcheck"
-    workbook.properties.title = (
-        "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
-    )
+    path = os.fspath(path)
     tables = tables if tables is not None else report_tables(result, lang)
-    styles = _Styles()
+    styles = _StyleSheet()
+    names, filters = [], []
     if progress is not None:
         progress(0, len(tables))
-    for done, (key, table) in enumerate(tables.items(), start=1):
-        names = SHEET_NAMES.get(key, (key, key))
-        sheet = workbook.create_sheet(title=(names[1] if lang == "en" else names[0])[:31])
-        _write_sheet(sheet, table, styles)
-        if progress is not None:
-            progress(done, len(tables))
-    return workbook
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, (key, table) in enumerate(tables.items(), start=1):
+            zh, en = SHEET_NAMES.get(key, (key, key))
+            names.append((en if lang == "en" else zh)[:31])
+            sheet = _Sheet(table, styles)
+            filters.append(sheet.filter_range() if len(table.frame) else None)
+            with archive.open(f"xl/worksheets/sheet{done}.xml", "w", force_zip64=True) as stream:
+                for piece in sheet.xml():
+                    stream.write(piece.encode("utf-8"))
+            if progress is not None:
+                progress(done, len(tables))
+        title = "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
+        for name, xml in _package(names, filters, title).items():
+            archive.writestr(name, xml)
+        archive.writestr("xl/styles.xml", styles.xml())
+    return path
 
 
 def write_xlsx(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write report.xlsx into ``directory`` and return its path."""
     lang = options.lang if options is not None else "zh"
-    path = os.path.join(directory, FILENAME)
     progress = options.step("xlsx") if options is not None else None
     tables = options.tables(result) if options is not None else None
-    build_workbook(result, lang=lang, progress=progress, tables=tables).save(path)
-    return path
+    path = os.path.join(directory, FILENAME)
+    return write_workbook(result, path, lang=lang, progress=progress, tables=tables)

@@ -23,11 +23,14 @@ module                 tables
 =====================  ==========================================================
 
 A new table is a builder ``(result, lang) -> ReportTable`` in the module of
-its subject, listed in :func:`report_tables`; the reports show it where they
-name its key (:data:`landcheck.report.content.SITE_TABLES` for a site's part).
+its subject, listed in ``_BUILDERS`` (the order of :func:`report_tables`); the
+reports show it where they name its key (:data:`landcheck.report.content.SITE_TABLES`
+for a site's part).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from landcheck.labels import LANGUAGES
 from landcheck.result import CheckResult
@@ -53,7 +56,12 @@ __all__ = [
 ]
 
 
-def report_tables(result: CheckResult, lang: str = "zh") -> dict[str, ReportTable]:
+def report_tables(
+    result: CheckResult,
+    lang: str = "zh",
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, ReportTable]:
     """Build the reviewer's tables of a result, in report order.
 
     Parameters
@@ -62,6 +70,10 @@ def report_tables(result: CheckResult, lang: str = "zh") -> dict[str, ReportTabl
         What to report.
     lang : {"zh", "en"}
         Language of titles, headers and texts.
+    progress : callable, optional
+        ``progress(done, total)`` in sites: ``(0, n)`` first, then after each
+        table the share of the tables built, as a number of sites, ending
+        with ``(n, n)``.
 
     Returns
     -------
@@ -74,23 +86,53 @@ def report_tables(result: CheckResult, lang: str = "zh") -> dict[str, ReportTabl
         (with legal basis and documents), ``documents``, ``inputs`` and
         ``run`` (provenance). Tables whose layer kind the profile lacks are
         left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from landcheck import check
+    >>> sites = gpd.GeoDataFrame({"site_id": ["S1", "S2", "S3"]}, crs=4523, geometry=[
+    ...     box(35_420_000 + 200 * i, 2_700_000, 35_420_100 + 200 * i, 2_700_100)
+    ...     for i in range(3)])
+    >>> events = []
+    >>> tables = report_tables(check(sites), "en", progress=lambda *e: events.append(e))
+    >>> events[0], events[-1], len(events) == len(_BUILDERS) + 1
+    ((0, 3), (3, 3), True)
+    >>> list(tables)[:3]
+    ['summary', 'basic', 'land_classes']
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    classes = land_class_table(result, lang)
-    built: list[ReportTable | None] = [
-        summary_table(result, lang),
-        basic_table(result, lang),
-        classes,
-        land_by_unit_table(result, lang, classes),
-        overlap_table(result, lang, "permanent_farmland"),
-        overlap_table(result, lang, "eco_redline"),
-        urban_boundary_table(result, lang),
-        planning_table(result, lang),
-        layers_table(result, lang),
-        findings_table(result, lang),
-        documents_table(result, lang),
-        inputs_table(result, lang),
-        run_table(result, lang),
-    ]
-    return {table.key: table for table in built if table is not None}
+    sites = len(result.site_ids)
+    if progress is not None:
+        progress(0, sites)
+    built: dict[str, ReportTable] = {}
+    for done, build in enumerate(_BUILDERS, start=1):
+        table = build(result, lang, built)
+        if table is not None:
+            built[table.key] = table
+        if progress is not None:
+            progress(sites * done // len(_BUILDERS), sites)
+    return built
+
+
+_Builder = Callable[[CheckResult, str, dict[str, ReportTable]], "ReportTable | None"]
+
+_BUILDERS: tuple[_Builder, ...] = (
+    lambda result, lang, _: summary_table(result, lang),
+    lambda result, lang, _: basic_table(result, lang),
+    lambda result, lang, _: land_class_table(result, lang),
+    lambda result, lang, built: land_by_unit_table(result, lang, built["land_classes"]),
+    lambda result, lang, _: overlap_table(result, lang, "permanent_farmland"),
+    lambda result, lang, _: overlap_table(result, lang, "eco_redline"),
+    lambda result, lang, _: urban_boundary_table(result, lang),
+    lambda result, lang, _: planning_table(result, lang),
+    lambda result, lang, _: layers_table(result, lang),
+    lambda result, lang, _: findings_table(result, lang),
+    lambda result, lang, _: documents_table(result, lang),
+    lambda result, lang, _: inputs_table(result, lang),
+    lambda result, lang, _: run_table(result, lang),
+)
+"""The tables in report order, each given the tables built before it (the village table
+reads the land-class table's rounding)."""

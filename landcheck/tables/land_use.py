@@ -87,7 +87,7 @@ def _class_values(result: CheckResult, total: ClassSum) -> dict[str, float]:
 
 def _line_label(line: RollupLine, lang: str) -> str:
     """What a roll-up line is called in the table."""
-    first = {c: line.rows[c].iat[0] for c in _LABEL_COLUMNS if c in line.rows}
+    first = {column: line.first(column) for column in _LABEL_COLUMNS}
     if line.kind == "category":
         category = str(first.get("category"))
         return CATEGORY_EN.get(category, category) if lang == "en" else category
@@ -132,16 +132,12 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     """占用地类面积统计表: per site, its area by 三大类, level-1 class and class, 田坎 apart."""
     zh = lang == "zh"
     key = first_layer(result, "land_use")
-    survey = bool(
-        key is not None
-        and not result.class_table.empty
-        and "survey_m2" in result.class_table
-        and result.class_table.loc[result.class_table["layer"] == key, "survey_m2"].notna().any()
-    )
+    survey = key is not None and _survey_shares(result, key)
     columns = _land_class_columns(survey)
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
-        planar, ellipsoidal = site_areas(result, position)
+        planar, ellipsoidal = areas[position]
         root = rows.add(
             -1,
             0,
@@ -157,7 +153,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
         if key is None:
             continue
         view = result.layer(site_id, key)
-        rollup = LandUseRollup(view.classes, ridge_code=view.ridge_code)
+        rollup = LandUseRollup(view.class_rows, ridge_code=view.ridge_code)
         rows.rows[root]["survey_m2"] = rollup.total.survey_m2
         _add_lines(rows, root, 1, site_id, rollup.lines, result, lang)
         uncovered = view.uncovered
@@ -235,19 +231,33 @@ def _unit_classes(result: CheckResult, key: str, pieces: pd.DataFrame) -> pd.Dat
 
 
 def _class_labels(result: CheckResult, key: str) -> dict[tuple[str, str], tuple[str, ...]]:
-    """(site id, class code) → its :data:`_CODE_COLUMNS` in the layer's classes."""
-    table = result.class_table
-    if table.empty:
-        return {}
-    part = table[table["layer"] == key]
-    columns = [
-        part[c].to_numpy() if c in part else np.full(len(part), "", dtype=object)
-        for c in _CODE_COLUMNS
-    ]
-    return {
-        (str(site), str(code)): tuple(as_text(value) for value in values)
-        for site, code, *values in zip(part["site_id"], part["code"], *columns, strict=True)
-    }
+    """(site id, class code) → its :data:`_CODE_COLUMNS` in the layer's classes.
+
+    Read from each site's class rows (numpy slices), not from a table of every
+    site's classes.
+    """
+    labels: dict[tuple[str, str], tuple[str, ...]] = {}
+    for site_id in result.site_ids:
+        rows = result.layer(site_id, key).class_rows
+        if not len(rows) or rows.rows is None or not rows.rows.index:
+            continue
+        columns = [
+            rows.column(c) if rows.has(c) else np.full(len(rows), "", dtype=object)
+            for c in _CODE_COLUMNS
+        ]
+        codes = rows.column(rows.rows.index)
+        for code, *values in zip(codes, *columns, strict=True):
+            labels[(str(site_id), str(code))] = tuple(as_text(value) for value in values)
+    return labels
+
+
+def _survey_shares(result: CheckResult, key: str) -> bool:
+    """Whether any site's classes of the layer carry a share of the survey areas (TBMJ)."""
+    for site_id in result.site_ids:
+        rows = result.layer(site_id, key).class_rows
+        if len(rows) and rows.has("survey_m2") and pd.notna(rows.column("survey_m2")).any():
+            return True
+    return False
 
 
 def _unit_values(result: CheckResult, rollup: LandUseRollup) -> dict[str, float]:
@@ -265,6 +275,44 @@ def _unit_values(result: CheckResult, rollup: LandUseRollup) -> dict[str, float]
         "construction_ha": ha(rollup.category(construction)),
         "unused_ha": ha(rollup.category(unused)),
     }
+
+
+class _UnitRollups:
+    """The village table's class rows as arrays, grouped by site and by unit in one pass.
+
+    Each group keeps its rows in the order of ``data`` (:func:`_unit_classes`),
+    so its roll-up adds the same numbers in the same order as a roll-up of
+    the group's frame would.
+    """
+
+    def __init__(self, data: pd.DataFrame):
+        self.codes = np.array([str(code) for code in data.index], dtype=object)
+        self.labels = {column: data[column].to_numpy(dtype=object) for column in _CODE_COLUMNS}
+        self.areas = {
+            column: data[column].to_numpy(dtype=float) for column in ("planar_m2", "ellipsoidal_m2")
+        }
+        sites: dict[str, list[int]] = defaultdict(list)
+        units: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
+        owners = zip(data["site_id"], data["unit_code"], data["unit_name"], strict=True)
+        for position, (site_id, code, name) in enumerate(owners):
+            sites[site_id].append(position)
+            units[site_id][(code, name)].append(position)
+        self.sites = {site: np.array(found, dtype=int) for site, found in sites.items()}
+        """Site id → the positions of its rows."""
+        self.units = {
+            site: {unit: np.array(found, dtype=int) for unit, found in by_unit.items()}
+            for site, by_unit in units.items()
+        }
+        """Site id → (unit code, unit name) → the positions of the unit's rows."""
+
+    def of(self, positions: np.ndarray, ridge_code: str) -> LandUseRollup:
+        """The roll-up of the rows at ``positions``."""
+        return LandUseRollup.of_arrays(
+            self.codes[positions],
+            {column: values[positions] for column, values in self.labels.items()},
+            {column: values[positions] for column, values in self.areas.items()},
+            ridge_code=ridge_code,
+        )
 
 
 def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> ReportTable | None:
@@ -298,14 +346,14 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
     fixed: dict[str, dict[int, float]] = defaultdict(dict)
     shown = classes.rounded
     shown_by_site = site_positions(shown)
-    units_by_site: dict[str, list[tuple[tuple[str, str], pd.DataFrame]]] = defaultdict(list)
-    for (site_id, code, name), unit in data.groupby(["site_id", "unit_code", "unit_name"]):
-        units_by_site[site_id].append(((code, name), unit))
-    by_site = site_positions(data)
+    shown_keys = shown["_key"].to_numpy(dtype=object)
+    shown_ha = shown["ha"].to_numpy(dtype=float)
+    rollup = _UnitRollups(data)
+    agricultural, construction, unused = CATEGORIES
     for site_id in result.site_ids:
-        if site_id not in by_site:
+        units = rollup.units.get(site_id)
+        if units is None:
             continue
-        part = data.iloc[by_site[site_id]]
         ridges = result.layer(site_id, key).ridge_code
         root = rows.add(
             -1,
@@ -314,14 +362,16 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
             site_id=site_id,
             unit_code="",
             unit_name=label("total", lang),
-            **_unit_values(result, LandUseRollup(part, ridge_code=ridges)),
+            **_unit_values(result, rollup.of(rollup.sites[site_id], ridges)),
         )
         # the totals read as in the land-class table
-        site = shown.iloc[shown_by_site.get(site_id, _NO_ROWS)].set_index("_key")["ha"]
-        groups = site[site.index.str.startswith("category:")]
-        agricultural, construction, unused = CATEGORIES
+        positions = shown_by_site.get(site_id, _NO_ROWS)
+        site = dict(zip(shown_keys[positions].tolist(), shown_ha[positions], strict=True))
+        groups = shown_ha[positions][
+            np.array([str(k).startswith("category:") for k in shown_keys[positions]], dtype=bool)
+        ]
         anchors = {
-            "total_ha": float(groups.sum()),
+            "total_ha": float(np.nansum(groups)),
             "agri_ha": site.get(f"category:{agricultural}", 0.0),
             "cultivated_ha": site.get(f"level1:{CULTIVATED}", 0.0),
             "ridge_ha": site.get("ridges", 0.0),
@@ -330,8 +380,8 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         }
         for column, value in anchors.items():
             fixed[column][root] = round(float(value), DECIMALS["ha"])
-        for (code, name), unit in units_by_site[site_id]:
-            values = _unit_values(result, LandUseRollup(unit, ridge_code=ridges))
+        for (code, name), members in sorted(units.items()):
+            values = _unit_values(result, rollup.of(members, ridges))
             rows.add(root, 1, "row", site_id=site_id, unit_code=code, unit_name=name, **values)
     title = "占用地类面积统计表（按权属单位）" if zh else "Land-use classes by village"
     note = (

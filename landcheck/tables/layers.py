@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 from landcheck.labels import CONFORMITY, label, status_label
 from landcheck.measure import SiteRows
@@ -57,6 +59,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
         )
     )
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
         status = layer_status(result, site_id, key)
@@ -87,7 +90,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
             share=view.share,
             status=status_label(status, lang) if status else "",
         )
-        site_area = method_m2(result, *site_areas(result, position))
+        site_area = method_m2(result, *areas[position])
         for piece in by_site.get(site_id, _NO_PIECES):
             feature_id, code, name, admin, planar, ellipsoidal = columns_of[piece]
             piece_m2 = method_m2(result, planar, ellipsoidal)
@@ -147,6 +150,33 @@ def _site_total(rows: Rows, site_id: str, site_m2: float, zh: bool, **extra: str
     )
 
 
+def _zones_by_site(
+    result: CheckResult, pieces: pd.DataFrame
+) -> dict[str, list[tuple[str, str, float]]]:
+    """Site id → its zones (code, name, area by the run's method), by code and name.
+
+    Only sites with a piece that has a zone code are listed. Each zone's
+    pieces are summed in layer order, grouped in one pass over all sites.
+    """
+    column = "ellipsoidal_m2" if result.area_method == "ellipsoidal" else "planar_m2"
+    m2 = pieces[column].to_numpy(dtype=float)
+    found: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
+    coded = set()
+    owners = zip(pieces["site_id"], pieces["code"], pieces["name"], strict=True)
+    for position, (site_id, code, name) in enumerate(owners):
+        found[site_id][(code, name)].append(position)
+        if code != "":
+            coded.add(site_id)
+    return {
+        site_id: [
+            (code, name, float(m2[np.array(members, dtype=int)].sum()))
+            for (code, name), members in sorted(zones.items())
+        ]
+        for site_id, zones in found.items()
+        if site_id in coded
+    }
+
+
 def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     """城镇开发边界内外面积表: per site the area inside (by zone) and outside the boundary."""
     zh = lang == "zh"
@@ -154,12 +184,12 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     if key is None:
         return None
     columns = _zone_columns()
-    pieces = layer_pieces(result, key)
-    by_site = site_positions(pieces)
+    zones = _zones_by_site(result, layer_pieces(result, key))
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
-        site_m2 = method_m2(result, *site_areas(result, position))
+        site_m2 = method_m2(result, *areas[position])
         root = _site_total(rows, site_id, site_m2, zh)
         if not view.available:
             rows.add(
@@ -187,27 +217,18 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
             m2=inside,
             share=view.share,
         )
-        part = pieces.iloc[by_site.get(site_id, _NO_PIECES)]
-        if not part.empty and (part["code"] != "").any():
-            part = part.assign(
-                m2=[
-                    method_m2(result, p, e)
-                    for p, e in zip(part.planar_m2, part.ellipsoidal_m2, strict=True)
-                ]
+        for code, name, m2 in zones.get(site_id, ()):
+            rows.add(
+                group,
+                2,
+                "row",
+                site_id=site_id,
+                item=name or code,
+                code=code,
+                **ha_and_mu(m2),
+                m2=m2,
+                share=m2 / site_m2 if site_m2 > 0 else np.nan,
             )
-            for (code, name), zone in part.groupby(["code", "name"], sort=True):
-                m2 = float(zone["m2"].sum())
-                rows.add(
-                    group,
-                    2,
-                    "row",
-                    site_id=site_id,
-                    item=name or code,
-                    code=code,
-                    **ha_and_mu(m2),
-                    m2=m2,
-                    share=m2 / site_m2 if site_m2 > 0 else np.nan,
-                )
         outside = view.uncovered.m2
         rows.add(
             root,
@@ -233,9 +254,10 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
     columns = _zone_columns([Column("conformity", "符合性", "conformity")])
     columns.insert(2, columns.pop(3))
     rows = Rows()
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
-        site_m2 = method_m2(result, *site_areas(result, position))
+        site_m2 = method_m2(result, *areas[position])
         root = _site_total(rows, site_id, site_m2, zh, conformity="")
         classes = view.class_rows
         if len(classes) and classes.rows is not None and classes.rows.columns:

@@ -74,10 +74,16 @@ def layer_status(result: CheckResult, site_id: str, key: str) -> str | None:
     return worst_status(statuses) if statuses else None
 
 
-def site_areas(result: CheckResult, position: int) -> tuple[float, float]:
-    """The planar and ellipsoidal areas of the site at ``position``, in m²."""
-    row = result.sites.iloc[position]
-    return float(row["planar_m2"]), float(row["ellipsoidal_m2"])
+def site_areas(result: CheckResult) -> list[tuple[float, float]]:
+    """The planar and ellipsoidal areas of each site, in m², in site order."""
+    sites = result.sites
+    return list(
+        zip(
+            sites["planar_m2"].astype(float).tolist(),
+            sites["ellipsoidal_m2"].astype(float).tolist(),
+            strict=True,
+        )
+    )
 
 
 def layer_pieces(result: CheckResult, key: str) -> pd.DataFrame:

@@ -53,9 +53,11 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
     rows = Rows()
     total = rows.add(-1, 0, "sum", site_id=label("total", lang))
     sums: dict[str, list[float]] = defaultdict(list)
+    site_rows = _site_rows(result, ("name", "project_class"))
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
-        row = result.sites.iloc[position]
-        planar, ellipsoidal = site_areas(result, position)
+        row = site_rows[position]
+        planar, ellipsoidal = areas[position]
         values: dict[str, Any] = {
             "site_id": site_id,
             "name": row["name"],
@@ -117,7 +119,7 @@ def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
         return view.uncovered.m2
     if kind == "land_use":
         method = result.profile.analysis.area_method
-        return LandUseRollup(view.classes, ridge_code=view.ridge_code).cultivated.area(method).m2
+        return LandUseRollup(view.class_rows, ridge_code=view.ridge_code).cultivated.area(method).m2
     return view.overlap.m2
 
 
@@ -170,9 +172,11 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
     ]
     rows = Rows()
     locations = _admin_names(result)
+    site_rows = _site_rows(result, ("name", "project_class", "linear"))
+    areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
-        row = result.sites.iloc[position]
-        planar, ellipsoidal = site_areas(result, position)
+        row = site_rows[position]
+        planar, ellipsoidal = areas[position]
         rows.add(
             -1,
             0,
@@ -188,6 +192,12 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
         )
     title = "项目用地基本情况表" if zh else "Site particulars"
     return ReportTable("basic", title, lang, columns, rows.frame(columns))
+
+
+def _site_rows(result: CheckResult, columns: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Some columns of the sites, one dict per site (no pandas row per site)."""
+    values = [result.sites[column].tolist() for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _is_missing(value: float) -> bool:

@@ -67,7 +67,8 @@ class ProgressTracker:
 
     ``check`` reports the sites (``sites`` 0 of n) first, then each layer
     overlaid (``layers``), then the sites evaluated (``sites`` again), then
-    each report writer (``write:json``, ``write:html``…). Layers take most of the time.
+    each report writer (``write:json``, ``write:html``…; ``write:tables`` while the
+    reviewer's tables are built). Layers take most of the time.
 
     Examples
     --------
@@ -82,8 +83,10 @@ class ProgressTracker:
     (95.0, 'sites evaluated: 3 of 3; writing the report')
     >>> tracker.update("write:json", 2, 2)
     (97.5, 'writing json: 2 of 2')
+    >>> tracker.update("write:tables", 1, 2)
+    (98.125, 'building tables: 1 of 2')
     >>> tracker.update("write:html", 1, 2)
-    (98.125, 'writing html: 1 of 2')
+    (99.0625, 'writing html: 1 of 2')
     """
 
     def __init__(self) -> None:
@@ -109,7 +112,9 @@ class ProgressTracker:
                 self.writers.append(stage)
             start = 5.0 * (1.0 - 0.5 ** (len(self.writers) - 1))
             percent = 95.0 + start + (5.0 - start) * 0.5 * share
-            return percent, f"writing {stage[len('write:') :]}: {done} of {total}"
+            name = stage[len("write:") :]
+            verb = "building" if name == "tables" else "writing"
+            return percent, f"{verb} {name}: {done} of {total}"
         return 0.0, f"{stage}: {done} of {total}"
 
 
