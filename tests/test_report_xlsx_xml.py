@@ -26,7 +26,13 @@ from xlsx_reference import build_workbook
 
 import landcheck
 from landcheck.report.options import ReportOptions
-from landcheck.report.xlsx import FILENAME, write_workbook, write_xlsx, xlsx_text
+from landcheck.report.xlsx import (
+    FILENAME,
+    MAX_CELL_CHARACTERS,
+    write_workbook,
+    write_xlsx,
+    xlsx_text,
+)
 from landcheck.tables import report_tables
 
 
@@ -161,6 +167,23 @@ def test_hostile_texts_make_no_formula_and_well_formed_xml(hostile):
     cells = [row[column] for row in sheet.iter_rows(min_row=3) if row[column].value is not None]
     assert {c.data_type for c in cells} == {"n"}
     assert {c.value for c in cells} == {1.0} and len(cells) >= len(HOSTILE)  # 1 ha each
+
+
+def test_a_text_beyond_excels_cell_limit_is_cut_and_says_so(tmp_path):
+    name = "长" * 40_000 + "尾"
+    site = sites(square(0, 0, 200, 100), name=[name])
+    res = landcheck.check(
+        site,
+        layers={"farmland": frame([{"DLBM": "0101", "geometry": square(0, 0, 100)}])},
+        area_method="planar",
+    )
+    book = openpyxl.load_workbook(write_workbook(res, tmp_path / FILENAME))
+    cell = next(book["项目用地基本情况"].iter_rows(min_row=3))[1]
+    assert len(cell.value) == MAX_CELL_CHARACTERS == 32_767
+    assert cell.value.startswith("长" * 32_000)
+    assert cell.value.endswith("…（全文 40,001 字，见 findings.json / full text: findings.json）")
+    assert res.sites["name"].iloc[0] == name  # the result (and findings.json) keeps it whole
+    book.close()
 
 
 # ------------------------------------------------------------- LibreOffice

@@ -77,6 +77,8 @@ NUMBER_FORMATS = {
 """Number format per column kind."""
 
 _HEADER_ROW = 2
+MAX_CELL_CHARACTERS = 32_767
+"""Most characters (UTF-16 code units) a spreadsheet cell holds in Excel; longer texts are cut."""
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make spreadsheet programs read typed text as a formula."""
 _NOT_XML_SAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
@@ -267,6 +269,29 @@ class _StyleSheet:
         )
 
 
+def cell_text(text: str) -> str:
+    """Return ``text`` as it fits in one cell: cut at Excel's limit, saying so.
+
+    Excel refuses a workbook holding a cell of more than
+    :data:`MAX_CELL_CHARACTERS` UTF-16 code units; such a text keeps its start
+    and ends with a note of its full length and where to read it whole.
+
+    Examples
+    --------
+    >>> cell_text("短")
+    '短'
+    >>> long = cell_text("长" * 40_000)
+    >>> len(long), long.endswith("…（全文 40,000 字，见 findings.json / full text: findings.json）")
+    (32767, True)
+    """
+    units = len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+    if units <= MAX_CELL_CHARACTERS:
+        return text
+    note = f"…（全文 {units:,} 字，见 findings.json / full text: findings.json）"
+    kept = (MAX_CELL_CHARACTERS - len(note)) * 2
+    return text.encode("utf-16-le")[:kept].decode("utf-16-le", errors="ignore") + note
+
+
 def _inline(text: str) -> str:
     """The inline string of a text cell's content (empty for an empty text).
 
@@ -275,7 +300,7 @@ def _inline(text: str) -> str:
     >>> _inline("a & b"), _inline(" padded"), _inline("")
     ('<is><t>a &amp; b</t></is>', '<is><t xml:space="preserve"> padded</t></is>', '')
     """
-    stored = xlsx_text(text)
+    stored = xlsx_text(cell_text(text))
     if not stored:
         return ""
     space = ' xml:space="preserve"' if stored != stored.strip() else ""
