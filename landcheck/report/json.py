@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any
 
+from landcheck.gcpause import collector_paused
 from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
@@ -150,7 +151,8 @@ def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
     ('landcheck/findings@1', '厂区', 'prohibited')
     """
     if indent == _INDENT:
-        return "".join(iter_json(result))
+        with collector_paused():
+            return "".join(iter_json(result))
     return json.dumps(_finite(result.to_dict()), ensure_ascii=False, indent=indent)
 
 
@@ -167,7 +169,9 @@ def write_json(
     if progress is None and options is not None:
         progress = options.step("json")
     path = os.path.join(directory, FILENAME)
-    with open(path, "w", encoding="utf-8") as handle:
+    # the sites' entries are made and dropped a site at a time: the collector, walking
+    # everything the result holds, would cost more than the entries
+    with open(path, "w", encoding="utf-8") as handle, collector_paused():
         for piece in iter_json(result, progress=progress):
             handle.write(piece)
         handle.write("\n")
