@@ -393,7 +393,7 @@ class CheckResult:
         rows = []
         for fs in self.findings:
             for f in fs:
-                d = f.to_dict()
+                message = f.message  # rendered when read: once
                 rows.append(
                     {
                         "site_id": f.site_id,
@@ -402,10 +402,10 @@ class CheckResult:
                         "status": f.status,
                         "outcome": f.outcome,
                         "area_m2": f.area.m2,
-                        "message_zh": f.message.zh,
-                        "message_en": f.message.en,
-                        "basis": "；".join(d["basis"]),
-                        "documents": "；".join(d["documents"]),
+                        "message_zh": message.zh,
+                        "message_en": message.en,
+                        "basis": "；".join(b.cite("zh") for b in f.citations),
+                        "documents": "；".join(d.zh for d in f.documents),
                     }
                 )
         return pd.DataFrame(rows)
