@@ -81,6 +81,19 @@ def _finite_or_zero(values: np.ndarray) -> np.ndarray:
     return values if np.isfinite(values).all() else np.nan_to_num(values, nan=0.0)
 
 
+def _shared(values: np.ndarray) -> np.ndarray:
+    """Text columns with one object per distinct value, the same values.
+
+    A column of strings read out of pandas (Arrow-backed) is one new ``str``
+    per row; a batch's class tables repeat a few hundred codes and names over
+    150,000 rows. Only columns of strings alone are shared.
+    """
+    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return values
+    codes, uniques = pd.factorize(values)
+    return np.asarray(uniques, dtype=object)[codes]
+
+
 class Rows:
     """A per-site table (classes, admin units, features) as numpy columns sorted by site.
 
@@ -101,7 +114,7 @@ class Rows:
         sites = sites[order]
         for column in frame.columns.drop("site"):
             values = frame[column].to_numpy()
-            self.columns[str(column)] = values[order]
+            self.columns[str(column)] = _shared(values[order])
         # the numbers with missing values as 0, for sums; a column with none is its own
         self.filled = {
             name: _finite_or_zero(values.astype(float, copy=False))
