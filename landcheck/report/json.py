@@ -45,6 +45,12 @@ _NOT_FINITE = {"nan": "null", "inf": "null", "-inf": "null"}
 _float_text = float.__repr__
 
 
+_KEY_TEXTS = 4096
+_KEY_TEXT: dict[str, str] = {}
+"""Text keys already written, as written with their colon (``"planar_m2": ``); a batch's
+entries repeat a few hundred keys hundreds of thousands of times."""
+
+
 def _key(key: Any) -> str:
     """A dict key as JSON writes it: strings as they are, numbers, booleans and None as text."""
     if isinstance(key, str):
@@ -77,6 +83,11 @@ def _encode(value: Any, depth: int = 0) -> str:
         inner = _BREAKS[depth + 1]
         parts = []
         for key, item in value.items():
+            head = _KEY_TEXT.get(key) if type(key) is str else None
+            if head is None:
+                head = _string(_key(key)) + ": "
+                if type(key) is str and len(_KEY_TEXT) < _KEY_TEXTS:
+                    _KEY_TEXT[key] = head
             kind = type(item)
             if kind is str:
                 text = _string(item)
@@ -85,13 +96,22 @@ def _encode(value: Any, depth: int = 0) -> str:
                 text = _NOT_FINITE.get(text, text)
             else:
                 text = _encode(item, depth + 1)
-            parts.append(_string(_key(key)) + ": " + text)
+            parts.append(head + text)
         return "{" + inner + ("," + inner).join(parts) + _BREAKS[depth] + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
         inner = _BREAKS[depth + 1]
-        items = [_encode(item, depth + 1) for item in value]
+        items = []
+        for item in value:  # lists of texts and numbers (basis, documents): no call per item
+            kind = type(item)
+            if kind is str:
+                items.append(_string(item))
+            elif kind is float:
+                text = _float_text(item)
+                items.append(_NOT_FINITE.get(text, text))
+            else:
+                items.append(_encode(item, depth + 1))
         return "[" + inner + ("," + inner).join(items) + _BREAKS[depth] + "]"
     if value is None:
         return "null"
