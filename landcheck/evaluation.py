@@ -32,6 +32,7 @@ from landcheck.crs.measuring import SiteMeasuring
 from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
+from landcheck.gcpause import collector_paused
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import not_kept
@@ -468,9 +469,12 @@ def _evaluate_with(
                 outcomes[key] = _evaluate_layer(run, spec, engine, keep_geometry, keep_reads)
         notify("layers", len(run.profile.layers), len(run.profile.layers))
         coverage, coverage_record = _coverage(run, outcomes, keep_reads)
-        site_layers, findings = _evaluate_sites(
-            run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
-        )
+        # hundreds of thousands of views and findings, held by the result: the collector
+        # would walk them all again and again while they are made
+        with collector_paused():
+            site_layers, findings = _evaluate_sites(
+                run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
+            )
     return CheckResult(
         profile=run.profile,
         analysis_crs=run.crs,

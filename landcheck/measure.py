@@ -14,8 +14,10 @@ add up to its official area (docs/areas.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,6 +76,24 @@ def _no_area(method: AreaMethod) -> Area:
     return Area(0.0, 0.0, method)
 
 
+def _finite_or_zero(values: np.ndarray) -> np.ndarray:
+    """``np.nan_to_num(values, nan=0.0)``, without a copy when every value is finite."""
+    return values if np.isfinite(values).all() else np.nan_to_num(values, nan=0.0)
+
+
+def _shared(values: np.ndarray) -> np.ndarray:
+    """Text columns with one object per distinct value, the same values.
+
+    A column of strings read out of pandas (Arrow-backed) is one new ``str``
+    per row; a batch's class tables repeat a few hundred codes and names over
+    150,000 rows. Only columns of strings alone are shared.
+    """
+    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return values
+    codes, uniques = pd.factorize(values)
+    return np.asarray(uniques, dtype=object)[codes]
+
+
 class Rows:
     """A per-site table (classes, admin units, features) as numpy columns sorted by site.
 
@@ -94,9 +114,10 @@ class Rows:
         sites = sites[order]
         for column in frame.columns.drop("site"):
             values = frame[column].to_numpy()
-            self.columns[str(column)] = values[order]
+            self.columns[str(column)] = _shared(values[order])
+        # the numbers with missing values as 0, for sums; a column with none is its own
         self.filled = {
-            name: np.nan_to_num(values.astype(float), nan=0.0)
+            name: _finite_or_zero(values.astype(float, copy=False))
             for name, values in self.columns.items()
             if values.dtype.kind == "f"
         }
@@ -154,7 +175,7 @@ class SiteRows:
         return pd.DataFrame(data, index=labels)
 
 
-@dataclass
+@dataclass(slots=True)
 class SiteLayer:
     """What one layer means for one site: the view rules and reports read.
 
@@ -175,7 +196,7 @@ class SiteLayer:
         Site area the layer does not cover (site − overlap).
     has_classes : bool
         True when the layer has a class code field.
-    unresolved_codes : list of str
+    unresolved_codes : sequence of str
         Codes not found in the layer's code table.
     uncovered_width_m : float
         Largest mean width (2·area/perimeter) among the parts of the
@@ -216,7 +237,7 @@ class SiteLayer:
     max_width_m: float = 0.0
     uncovered: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
     has_classes: bool = False
-    unresolved_codes: list[str] = field(default_factory=list)
+    unresolved_codes: Sequence[str] = ()
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
@@ -229,50 +250,63 @@ class SiteLayer:
     classification: str | None = None
     ridge_code: str = TIANKAN_CODE
     attribute_table: Rows | None = field(default=None, repr=False)
+    _made: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    """The site's rows and frames made so far (a batch holds 150,000 views: slots, and a
+    dict only for the views something was asked of)."""
+
+    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()`` the first time ``name`` is asked for, then the same object."""
+        made = self._made
+        if made is None:
+            made = self._made = {}
+        value = made.get(name)
+        if value is None:
+            value = made[name] = make()
+        return value
 
     def _rows(self, which: int) -> SiteRows:
         return SiteRows() if self.tables is None else self.tables[which].view(self.position)
 
-    @cached_property
+    @property
     def class_rows(self) -> SiteRows:
         """The site's per-class rows."""
-        return self._rows(0)
+        return self._once("class_rows", lambda: self._rows(0))
 
-    @cached_property
+    @property
     def admin_rows(self) -> SiteRows:
         """The site's per-administrative-unit rows."""
-        return self._rows(1)
+        return self._once("admin_rows", lambda: self._rows(1))
 
-    @cached_property
+    @property
     def feature_rows(self) -> SiteRows:
         """The site's per-feature rows."""
-        return self._rows(2)
+        return self._once("feature_rows", lambda: self._rows(2))
 
-    @cached_property
+    @property
     def attribute_rows(self) -> SiteRows:
         """The site's areas by review attribute (``grade``, ``zone``…, ``planar_m2``…)."""
         if self.attribute_table is None:
             return SiteRows()
-        return self.attribute_table.view(self.position)
+        return self._once("attribute_rows", lambda: self.attribute_table.view(self.position))  # type: ignore[union-attr]
 
-    @cached_property
+    @property
     def classes(self) -> pd.DataFrame:
         """Per class code (index): names, areas, field ridges, widths, code-table columns.
 
         The code table's columns are ``category`` (三大类), ``level1``,
         ``conformity`` and so on; the frame is built on first use.
         """
-        return self.class_rows.frame()
+        return self._once("classes", lambda: self.class_rows.frame())
 
-    @cached_property
+    @property
     def admin(self) -> pd.DataFrame:
         """Per administrative unit code (index): ``name`` and areas."""
-        return self.admin_rows.frame()
+        return self._once("admin", lambda: self.admin_rows.frame())
 
-    @cached_property
+    @property
     def features(self) -> pd.DataFrame:
         """The per-feature pieces: ``feature_id`` and their areas."""
-        return self.feature_rows.frame()
+        return self._once("features", lambda: self.feature_rows.frame())
 
     def _where(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         keys = self.class_rows.column(column)
@@ -419,7 +453,7 @@ class LayerMeasure:
             max_width_m=max_width,
             uncovered=uncovered,
             has_classes=self.has_classes,
-            unresolved_codes=self.unresolved.get(position, []),
+            unresolved_codes=self.unresolved.get(position, ()),
             search_m=self.search_m,
             uncovered_width_m=self.uncovered_widths.get(position, 0.0),
             nearest_m=nearest_m,

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pyproj import CRS
 
@@ -23,7 +24,7 @@ from landcheck.crs import crs_label
 from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
-from landcheck.measure import SiteLayer, SiteRows
+from landcheck.measure import Rows, SiteLayer, SiteRows
 from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rollup import CATEGORIES, CULTIVATED_KINDS, LandUseRollup
 from landcheck.rules import Finding, worst_status
@@ -369,23 +370,52 @@ class CheckResult:
 
     @cached_property
     def class_table(self) -> pd.DataFrame:
-        """One row per (site, layer, class code) for class layers."""
-        frames = []
-        for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True):
+        """One row per (site, layer, class code) for class layers.
+
+        Rows by site, then layer (profile order), then class as each site's rows
+        are kept; built per layer from its numpy rows (:class:`landcheck.measure.Rows`)
+        in one constructor, not one frame per site and layer.
+        """
+        site_ids = self.sites["site_id"].to_numpy()
+        parts: dict[str, tuple[Rows, list[int]]] = {}  # layer → its rows and sites listed
+        for position, views in enumerate(self.site_layers):
             for key, view in views.items():
                 rows = view.class_rows
                 if not len(rows) or rows.rows is None or not rows.rows.columns:
                     continue
-                # one constructor from the site's numpy rows (what ``view.classes`` is
-                # built from), with the code as a column: no reset_index and inserts
-                data = {
-                    name: values[rows.start : rows.stop]
-                    for name, values in rows.rows.columns.items()
-                }
-                index = rows.rows.index
-                ordered = {index: data.pop(index)} if index else {}
-                frames.append(pd.DataFrame({"site_id": sid, "layer": key, **ordered, **data}))
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+                # a layer's views all read its one table (LayerMeasure's)
+                parts.setdefault(key, (rows.rows, []))[1].append(position)
+        if not parts:
+            return pd.DataFrame()
+        # a site's layers in the order its views list them (the profile's, the same for all)
+        listed = {key: rank for rank, key in enumerate(self.site_layers[0])}
+        frames, order_sites, order_ranks = [], [], []
+        for key, (table, positions) in parts.items():
+            spans = np.array([table.spans[p] for p in positions]).reshape(-1, 2)
+            lengths = spans[:, 1] - spans[:, 0]
+            # each site's rows start..stop, all at once
+            taken = np.arange(lengths.sum()) + np.repeat(
+                spans[:, 0] - lengths.cumsum() + lengths, lengths
+            )
+            sites = np.repeat(positions, lengths)
+            data = {name: values[taken] for name, values in table.columns.items()}
+            index = table.index
+            ordered = {index: data.pop(index)} if index else {}
+            frames.append(
+                pd.DataFrame({"site_id": site_ids[sites], "layer": key, **ordered, **data})
+            )
+            order_sites.append(sites)
+            order_ranks.append(np.full(len(sites), listed[key]))
+        # columns in the order a site-by-site concatenation meets them: layers by the first
+        # site that has rows of them
+        first = sorted(
+            range(len(frames)), key=lambda i: (int(order_sites[i][0]), int(order_ranks[i][0]))
+        )
+        whole = pd.concat([frames[i] for i in first], ignore_index=True)
+        sites = np.concatenate([order_sites[i] for i in first])
+        layer_ranks = np.concatenate([order_ranks[i] for i in first])
+        order = np.lexsort((layer_ranks, sites))  # stable: a site's rows keep their order
+        return whole.take(order).reset_index(drop=True)
 
     @cached_property
     def finding_table(self) -> pd.DataFrame:
@@ -393,7 +423,7 @@ class CheckResult:
         rows = []
         for fs in self.findings:
             for f in fs:
-                d = f.to_dict()
+                message = f.message  # rendered when read: once
                 rows.append(
                     {
                         "site_id": f.site_id,
@@ -402,10 +432,10 @@ class CheckResult:
                         "status": f.status,
                         "outcome": f.outcome,
                         "area_m2": f.area.m2,
-                        "message_zh": f.message.zh,
-                        "message_en": f.message.en,
-                        "basis": "；".join(d["basis"]),
-                        "documents": "；".join(d["documents"]),
+                        "message_zh": message.zh,
+                        "message_en": message.en,
+                        "basis": "；".join(b.cite("zh") for b in f.citations),
+                        "documents": "；".join(d.zh for d in f.documents),
                     }
                 )
         return pd.DataFrame(rows)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any
 
+from landcheck.gcpause import collector_paused
 from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ def _finite(value: Any) -> Any:
 _BREAKS = ["\n" + " " * (_INDENT * depth) for depth in range(64)]
 _NOT_FINITE = {"nan": "null", "inf": "null", "-inf": "null"}
 _float_text = float.__repr__
+
+
+_KEY_TEXTS = 4096
+_KEY_TEXT: dict[str, str] = {}
+"""Text keys already written, as written with their colon (``"planar_m2": ``); a batch's
+entries repeat a few hundred keys hundreds of thousands of times."""
 
 
 def _key(key: Any) -> str:
@@ -76,6 +83,11 @@ def _encode(value: Any, depth: int = 0) -> str:
         inner = _BREAKS[depth + 1]
         parts = []
         for key, item in value.items():
+            head = _KEY_TEXT.get(key) if type(key) is str else None
+            if head is None:
+                head = _string(_key(key)) + ": "
+                if type(key) is str and len(_KEY_TEXT) < _KEY_TEXTS:
+                    _KEY_TEXT[key] = head
             kind = type(item)
             if kind is str:
                 text = _string(item)
@@ -84,13 +96,22 @@ def _encode(value: Any, depth: int = 0) -> str:
                 text = _NOT_FINITE.get(text, text)
             else:
                 text = _encode(item, depth + 1)
-            parts.append(_string(_key(key)) + ": " + text)
+            parts.append(head + text)
         return "{" + inner + ("," + inner).join(parts) + _BREAKS[depth] + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
         inner = _BREAKS[depth + 1]
-        items = [_encode(item, depth + 1) for item in value]
+        items = []
+        for item in value:  # lists of texts and numbers (basis, documents): no call per item
+            kind = type(item)
+            if kind is str:
+                items.append(_string(item))
+            elif kind is float:
+                text = _float_text(item)
+                items.append(_NOT_FINITE.get(text, text))
+            else:
+                items.append(_encode(item, depth + 1))
         return "[" + inner + ("," + inner).join(items) + _BREAKS[depth] + "]"
     if value is None:
         return "null"
@@ -150,7 +171,8 @@ def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
     ('landcheck/findings@1', '厂区', 'prohibited')
     """
     if indent == _INDENT:
-        return "".join(iter_json(result))
+        with collector_paused():
+            return "".join(iter_json(result))
     return json.dumps(_finite(result.to_dict()), ensure_ascii=False, indent=indent)
 
 
@@ -167,7 +189,9 @@ def write_json(
     if progress is None and options is not None:
         progress = options.step("json")
     path = os.path.join(directory, FILENAME)
-    with open(path, "w", encoding="utf-8") as handle:
+    # the sites' entries are made and dropped a site at a time: the collector, walking
+    # everything the result holds, would cost more than the entries
+    with open(path, "w", encoding="utf-8") as handle, collector_paused():
         for piece in iter_json(result, progress=progress):
             handle.write(piece)
         handle.write("\n")

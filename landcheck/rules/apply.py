@@ -21,6 +21,7 @@ from typing import Any
 from landcheck.errors import ProfileError, shown
 from landcheck.measure import SiteLayer
 from landcheck.profile import (
+    Basis,
     Outcome,
     Profile,
     RuleSpec,
@@ -33,7 +34,9 @@ from landcheck.rules.core import (
     Finding,
     RuleInput,
     SiteInfo,
+    message_names,
     outside_gap,
+    render,
 )
 from landcheck.rules.registry import EVALUATORS
 
@@ -351,19 +354,22 @@ def _named_param(
     return []
 
 
-@functools.lru_cache(maxsize=4096)
-def _fields(template: str) -> tuple[str, ...]:
-    """The names a (validated) template uses, each once, parsed once per template."""
-    return tuple(dict.fromkeys(_template_fields(template)))
+_render = render
 
 
-def _render(template: str, values: Mapping[str, Any], lang: str) -> str:
-    """Fill a template in one language; only the values it names are looked up."""
-    local = {}
-    for name in _fields(template):
-        value = values[name]
-        local[name] = value.get(lang) if isinstance(value, Text) else value
-    return template.format(**local)
+@functools.lru_cache(maxsize=1024)
+def _basis_parts(basis: tuple[Basis, ...]) -> tuple[tuple[Text, ...], ...]:
+    """A rule's basis as the texts, dates and marks a finding holds, made once per rule.
+
+    Every finding of the rule shares these tuples instead of holding copies.
+    """
+    return tuple(b.text for b in basis), tuple(b.date for b in basis), tuple(b.mark for b in basis)
+
+
+@functools.lru_cache(maxsize=1024)
+def _documents_at(outcome: Outcome, stage: str) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
+    """:meth:`Outcome.documents_at`, made once per outcome and stage and shared."""
+    return outcome.documents_at(stage)
 
 
 def _site_values(profile: Profile, site: SiteInfo) -> dict[str, Any]:
@@ -413,24 +419,23 @@ def _evaluate(
         "reason": "",
         **decision.values,
     }
-    message = Text(
-        _render(outcome.message.zh, values, "zh"), _render(outcome.message.en, values, "en")
-    )
-    now, later = outcome.documents_at(inp.stage)
-    basis = rule.basis
+    templates = outcome.message
+    now, later = _documents_at(outcome, inp.stage)
+    texts, dates, marks = _basis_parts(rule.basis)
     return Finding(
         site_id=site.site_id,
         check=rule.id,
         layer=rule.layer,
         status=outcome.status,
         area=area,
-        message=message,
-        basis=tuple(b.text for b in basis),
-        basis_dates=tuple(b.date for b in basis),
+        templates=templates,
+        values=tuple(values[name] for name in message_names(templates)),
+        basis=texts,
+        basis_dates=dates,
         documents=now,
         outcome=decision.outcome,
         title=rule.title,
-        basis_marks=tuple(b.mark for b in basis),
+        basis_marks=marks,
         documents_later=later,
     )
 

@@ -25,6 +25,8 @@ evaluator's ``evidence`` — a conflict found inside the described area — stan
 
 from __future__ import annotations
 
+import functools
+import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,7 +52,10 @@ __all__ = [
     "SiteInfo",
     "involvement",
     "land_use_gap",
+    "message_names",
     "outside_gap",
+    "render",
+    "template_names",
     "to_ha",
     "worst_status",
 ]
@@ -186,16 +191,45 @@ class Evaluator:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@functools.lru_cache(maxsize=4096)
+def template_names(template: str) -> tuple[str, ...]:
+    """The names a (validated) template uses, each once, parsed once per template."""
+    return tuple(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(template) if f))
+
+
+@functools.lru_cache(maxsize=1024)
+def message_names(templates: Text) -> tuple[str, ...]:
+    """The names either language of a message template uses, each once."""
+    return tuple(dict.fromkeys((*template_names(templates.zh), *template_names(templates.en))))
+
+
+def render(template: str, values: Mapping[str, Any], lang: str) -> str:
+    """Fill a template in one language; only the values it names are looked up."""
+    local = {}
+    for name in template_names(template):
+        value = values[name]
+        local[name] = value.get(lang) if isinstance(value, Text) else value
+    return template.format(**local)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One finding: a rule's verdict for one site."""
+    """One finding: a rule's verdict for one site.
+
+    The message is kept as its outcome's templates (``templates``, shared by
+    every finding of that outcome) and the values they name, in the order of
+    :func:`message_names` (``values``), and rendered when it is read
+    (:attr:`message`): a batch of 10,000 sites holds 200,000 findings, whose
+    rendered texts in two languages were most of what a result held.
+    """
 
     site_id: str
     check: str
     layer: str
     status: str
     area: Area
-    message: Text
+    templates: Text
+    values: tuple[Any, ...]
     basis: tuple[Text, ...]
     basis_dates: tuple[str, ...]
     documents: tuple[Text, ...]
@@ -205,6 +239,14 @@ class Finding:
     documents_later: tuple[Text, ...] = ()
 
     @property
+    def message(self) -> Text:
+        """The message, in Chinese and English, rendered from the templates and values."""
+        values = dict(zip(message_names(self.templates), self.values, strict=True))
+        return Text(
+            render(self.templates.zh, values, "zh"), render(self.templates.en, values, "en")
+        )
+
+    @property
     def citations(self) -> list[Basis]:
         """The legal basis with the date of each text and how it was read (V/P/U)."""
         marks = self.basis_marks or ("",) * len(self.basis)
@@ -212,6 +254,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the findings.json form of this finding."""
+        citations = self.citations
         return {
             "check": self.check,
             "layer": self.layer,
@@ -222,13 +265,13 @@ class Finding:
             "area_ellipsoidal_m2": float(self.area.ellipsoidal_m2),
             "title": self.title.to_dict(),
             "message": self.message.to_dict(),
-            "basis": [b.cite("zh") for b in self.citations],
-            "basis_en": [b.cite("en") for b in self.citations],
+            "basis": [b.cite("zh") for b in citations],
+            "basis_en": [b.cite("en") for b in citations],
             "documents": [d.zh for d in self.documents],
             "documents_en": [d.en for d in self.documents],
             "documents_later": [d.zh for d in self.documents_later],
             "documents_later_en": [d.en for d in self.documents_later],
-            "basis_marks": [c.mark for c in self.citations],
+            "basis_marks": [c.mark for c in citations],
         }
 
 

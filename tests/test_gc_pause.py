@@ -1,0 +1,118 @@
+"""The cyclic garbage collector paused around a batch's per-site loops, and restored.
+
+The rules and findings.json's entries run with the collector paused
+(:func:`landcheck.gcpause.collector_paused`); whatever happens inside, the
+collector comes back as the caller had it.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import geopandas as gpd
+import pytest
+from shapely import box
+
+import landcheck.evaluation as evaluation
+import landcheck.report.json as report_json
+from landcheck import check
+from landcheck.gcpause import collector_paused
+
+
+@pytest.fixture
+def collector_enabled():
+    """Each test starts with the collector on, and leaves it on."""
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_paused_inside_and_restored_after(collector_enabled):
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_restored_after_an_exception_inside(collector_enabled):
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        assert not gc.isenabled()
+        _ = 1 / 0
+    assert gc.isenabled()
+
+
+def test_nested_blocks_leave_it_paused_until_the_outer_one_ends(collector_enabled):
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_the_caller_disabled_stays_disabled(collector_enabled):
+    gc.disable()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("inside")
+    assert not gc.isenabled()
+
+
+def _site_and_farmland():
+    x, y = 35_500_000, 2_700_000
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["S1", "S2"]},
+        geometry=[box(x, y, x + 1000, y + 500), box(x + 3000, y, x + 3400, y + 500)],
+        crs=4523,
+    )
+    farmland = gpd.GeoDataFrame(
+        {"BSM": ["F1"]}, geometry=[box(x + 700, y, x + 2000, y + 1000)], crs=4523
+    )
+    return sites, farmland
+
+
+def test_the_rules_run_with_the_collector_paused_and_a_failure_restores_it(
+    collector_enabled, monkeypatch
+):
+    sites, farmland = _site_and_farmland()
+    seen = []
+    real = evaluation.evaluate_site
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "evaluate_site", recording)
+    result = check(sites, layers={"farmland": farmland}, area_method="planar")
+    assert seen == [False, False]  # one call per site, the collector paused for both
+    assert gc.isenabled()
+    assert result.layer_area("S1", "farmland").planar_m2 == 150_000.0
+
+    def failing(*args, **kwargs):
+        assert not gc.isenabled()
+        raise RuntimeError("a rule failed")
+
+    monkeypatch.setattr(evaluation, "evaluate_site", failing)
+    with pytest.raises(RuntimeError, match="a rule failed"):
+        check(sites, layers={"farmland": farmland}, area_method="planar")
+    assert gc.isenabled()
+
+
+def test_findings_json_is_written_with_the_collector_paused(collector_enabled, tmp_path):
+    sites, farmland = _site_and_farmland()
+    result = check(sites, layers={"farmland": farmland}, area_method="planar")
+    seen = []
+    real = result.site_dicts
+
+    def site_dicts():
+        for entry in real():
+            seen.append(gc.isenabled())
+            yield entry
+
+    result.site_dicts = site_dicts
+    report_json.write_json(result, str(tmp_path))
+    assert seen == [False, False]
+    assert gc.isenabled()
+    assert report_json.dumps(result) == (tmp_path / "findings.json").read_text("utf-8")[:-1]
+    assert gc.isenabled()
