@@ -16,7 +16,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 import tracemalloc
 import zipfile
 
@@ -153,27 +152,25 @@ def _limited_memory():  # pragma: no cover - runs in the child process
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _landcheck(*args: str, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
-    """Run the ``landcheck`` command with 1 GB of address space; return it and its time."""
+def _landcheck(*args: str) -> subprocess.CompletedProcess:
+    """Run the ``landcheck`` command with 1 GB of address space."""
     command = [os.path.join(os.path.dirname(sys.executable), "landcheck"), *args]
-    started = time.perf_counter()
-    done = subprocess.run(
+    return subprocess.run(
         command,
         capture_output=True,
         text=True,
-        timeout=timeout,
+        timeout=300,  # only so that a hang fails instead of blocking the suite
         preexec_fn=_limited_memory,
         check=False,
     )
-    return done, time.perf_counter() - started
 
 
-def test_alias_bomb_ends_in_exit_1_within_2_s_in_1_gb(tmp_path, write_gpkg):
+def test_alias_bomb_ends_in_exit_1_in_1_gb(tmp_path, write_gpkg):
     """The CLI in a subprocess limited to 1 GB of address space.
 
-    The time allowed is 2 s beyond what the same command takes to refuse a profile with
-    one ordinary mistake (starting Python and geopandas alone can take seconds on a
-    busy machine).
+    A bomb built before it is refused would need gigabytes and die of ``MemoryError``
+    (a traceback, not exit 1); refused from its node count it ends like a profile with
+    one ordinary mistake.
     """
     data = write_gpkg(sites=sites(square(0, 0, 100)))
     bomb = tmp_path / "bomb.yaml"
@@ -181,16 +178,14 @@ def test_alias_bomb_ends_in_exit_1_within_2_s_in_1_gb(tmp_path, write_gpkg):
     typo = tmp_path / "typo.yaml"
     typo.write_text(builtin_profile_text("china-preexam") + "colour: red\n", encoding="utf-8")
 
-    def run(profile, out, timeout):
-        arguments = ("check", f"{data}:sites", "--profile", str(profile), "-o", str(out))
-        return _landcheck(*arguments, timeout=timeout)
+    def run(profile, out):
+        return _landcheck("check", f"{data}:sites", "--profile", str(profile), "-o", str(out))
 
-    baseline, baseline_s = run(typo, tmp_path / "r0", timeout=120)
+    baseline = run(typo, tmp_path / "r0")
     assert baseline.returncode == 1, baseline.stderr
     assert "unknown top-level key 'colour'" in baseline.stderr
-    done, elapsed = run(bomb, tmp_path / "r1", timeout=baseline_s + 2.0)
+    done = run(bomb, tmp_path / "r1")
     assert done.returncode == 1, done.stderr
-    assert elapsed < baseline_s + 2.0
     assert "expands to more than 100,000 values" in done.stderr
     assert "alias" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr) < 400
@@ -198,26 +193,19 @@ def test_alias_bomb_ends_in_exit_1_within_2_s_in_1_gb(tmp_path, write_gpkg):
 
 
 def within_an_ordinary_profiles_cost(call, *args, **kwargs):
-    """Call ``call`` and assert it costs no more than reading the built-in profile does.
+    """Call ``call`` and assert it allocates no more than reading a profile does.
 
-    Memory is the sharp measure (a billion laughs or a 10⁹-character field would take
-    gigabytes; tracemalloc counts exactly); time is compared with the same machine reading
-    the ordinary profile just before, with a wide margin, so a busy machine cannot fail it.
+    Memory is the sharp measure, and it does not depend on how busy the machine is: a
+    billion laughs or a 10⁹-character field would take gigabytes, and tracemalloc counts
+    every byte Python allocates (reading the built-in profile peaks at a few MB).
     """
-    ordinary = builtin_profile_text("china-preexam")
-    started = time.perf_counter()
-    profile_from_yaml(ordinary, origin="ordinary.yaml")
-    ordinary_s = time.perf_counter() - started
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         return call(*args, **kwargs)
     finally:
-        elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         assert peak < 20_000_000, f"{peak:,} bytes allocated"
-        assert elapsed < 5 * ordinary_s + 0.5, (elapsed, ordinary_s)
 
 
 def test_alias_bomb_is_refused_before_it_is_built():
