@@ -182,7 +182,7 @@ def normalise_features(
     crs: CRS,
     record: InputRecord,
     *,
-    near: tuple[float, ...] | None = None,
+    near: Any | None = None,
 ) -> LayerFeatures:
     """Reproject, repair and normalise a layer's features.
 
@@ -198,9 +198,9 @@ def normalise_features(
     record : InputRecord
         Provenance of the read; the geometry report and the classification
         decision are added to it.
-    near : tuple, optional
-        ``(xmin, ymin, xmax, ymax)`` where the features will be used (see
-        :func:`landcheck.geometry.clean_polygons`).
+    near : array-like, optional
+        Where the features will be used: a box ``(xmin, ymin, xmax, ymax)`` or
+        one per site (see :func:`landcheck.geometry.clean_polygons`).
 
     Returns
     -------
