@@ -50,8 +50,11 @@ def by_pyogrio(path, layer, fids, columns):
     )
 
 
+FIDS = [[1, 2, 4, 8, 11, 20, 40], [6, 16, 26, 36], list(range(1, 41)), []]
+
+
 @pytest.mark.parametrize("columns", [None, ["TBMJ", "BSM"], ["GAPS"], ["COUNT", "DLMC"], []])
-@pytest.mark.parametrize("fids", [[1, 2, 4, 8, 11, 20, 40], [6, 16, 26, 36], list(range(1, 41)), []])
+@pytest.mark.parametrize("fids", FIDS)
 def test_rows_are_pyogrio_arrow_frames_value_for_value_and_type_for_type(gpkg, columns, fids):
     fids = np.asarray(fids, dtype=np.int64)
     layer = gpkg_layer(gpkg, "farmland")
