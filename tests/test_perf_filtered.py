@@ -46,9 +46,9 @@ def test_gpkg_fast_path_reads_only_the_features_near_the_sites(grid_gpkg, monkey
         calls.append(kwargs)
         return real(source, layer, **kwargs)
 
-    def spy_rows(con, layer, fids, columns):
+    def spy_rows(con, layer, fids, *args):
         rows.append(fids)
-        return real_rows(con, layer, fids, columns)
+        return real_rows(con, layer, fids, *args)
 
     monkeypatch.setattr(filtered, "read_frame", spy)
     monkeypatch.setattr(filtered, "read_rows", spy_rows)
@@ -101,7 +101,7 @@ def test_repeated_reads_reuse_what_was_read(grid_gpkg, monkeypatch):
     monkeypatch.setattr(
         filtered,
         "read_rows",
-        lambda con, layer, fids, cols: read.append(len(fids)) or real(con, layer, fids, cols),
+        lambda con, layer, fids, *rest: read.append(len(fids)) or real(con, layer, fids, *rest),
     )
     again, _ = read_features_near(source, [square(100, 100, 50)], crs, key="f", columns=["BSM"])
     assert read == []

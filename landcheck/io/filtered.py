@@ -229,6 +229,7 @@ def _read_fids(
     fids: np.ndarray,
     columns: list[str] | None,
     con: sqlite3.Connection | None = None,
+    crs: CRS | None = None,
 ) -> gpd.GeoDataFrame:
     """The features ``fids`` (ascending), read once.
 
@@ -237,7 +238,7 @@ def _read_fids(
     """
     table = gpkg_layer(source.path, layer) if con is not None else None
     if table is not None and source.encoding is None:
-        frame = read_rows(con, table, fids, columns)
+        frame = read_rows(con, table, fids, columns, crs)
         if frame is not None:
             return frame
     if not len(fids):
@@ -285,7 +286,7 @@ def _read_gpkg(
         else:
             missing = candidates
         if len(missing) or cached is None:
-            fresh = _read_fids(source, layer, missing, columns, con)
+            fresh = _read_fids(source, layer, missing, columns, con, native_crs)
             if fresh.crs is None:
                 fresh = fresh.set_crs(native_crs)
             cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])

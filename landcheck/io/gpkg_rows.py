@@ -28,8 +28,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from geopandas.array import from_shapely
+from pyproj import CRS
 
+from landcheck.geometry import geo_frame
 from landcheck.io.records import file_version
 
 __all__ = ["GpkgLayer", "gpkg_layer", "open_read_only", "read_rows"]
@@ -161,13 +162,16 @@ def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray | np.nd
 
 
 def read_rows(
-    con: sqlite3.Connection, layer: GpkgLayer, fids: np.ndarray, columns: list[str] | None
+    con: sqlite3.Connection,
+    layer: GpkgLayer,
+    fids: np.ndarray,
+    columns: list[str] | None,
+    crs: CRS | None = None,
 ) -> gpd.GeoDataFrame | None:
-    """The features ``fids`` (ascending) with ``columns`` (all when None), or None.
+    """The features ``fids`` (ascending) with ``columns`` (all when None) in ``crs``, or None.
 
     None when a field asked for, a geometry blob or a value is not one this
     reader gives exactly as pyogrio would; the caller then reads with pyogrio.
-    The frame has no CRS (the caller sets the layer's).
     """
     wanted = layer.fields if columns is None else [f for f in layer.fields if f[0] in columns]
     if any(not kind for _, kind in wanted):
@@ -191,5 +195,4 @@ def read_rows(
             return None
         data[name] = array
     index = pd.Index(np.asarray(values[0], dtype=np.int64), name="fid")
-    geometry = from_shapely(shapely.from_wkb(np.asarray(wkb, dtype=object)))
-    return gpd.GeoDataFrame(data, index=index, geometry=geometry)
+    return geo_frame(data, shapely.from_wkb(np.asarray(wkb, dtype=object)), crs, index)
