@@ -284,18 +284,16 @@ def _features_frame(
     data: dict[str, object], projected: gpd.GeoDataFrame, geoms: np.ndarray, crs: CRS
 ) -> gpd.GeoDataFrame:
     """The normalised columns, then the layer's own fields, then the geometry; rows 0…n-1."""
-    originals = projected.drop(columns=projected.geometry.name)
-    clash = set(data) & set(originals.columns) or "geometry" in originals.columns
-    if clash or originals.columns.has_duplicates:
+    fields = [c for c in projected.columns if c != projected.geometry.name]
+    if set(data) & set(fields) or "geometry" in fields or projected.columns.has_duplicates:
         # a field named like a normalised column, "geometry" or another field: as concat does
-        originals = pd.DataFrame(originals).reset_index(drop=True)
+        originals = pd.DataFrame(projected.drop(columns=projected.geometry.name))
         return gpd.GeoDataFrame(
-            pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
+            pd.concat([pd.DataFrame(data), originals.reset_index(drop=True)], axis=1),
+            geometry=geoms,
+            crs=crs,
         )
-    columns = dict(data)
-    for name in originals.columns:
-        columns[name] = originals[name].array
-    return geo_frame(columns, geoms, crs)
+    return geo_frame({**data, **{name: projected[name].array for name in fields}}, geoms, crs)
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:

@@ -92,3 +92,28 @@ def test_not_a_geopackage_layer_is_none(gpkg, tmp_path):
     shp = tmp_path / "a.shp"
     gpd.GeoDataFrame({"A": [1]}, geometry=[square(0, 0, 1)], crs=GK35).to_file(shp)
     assert gpkg_layer(str(shp), "a") is None
+
+
+def test_one_connection_per_file_version_and_thread(gpkg, tmp_path):
+    import shutil
+    import sqlite3
+    import threading
+
+    from landcheck.io.gpkg_rows import connection
+
+    copy = str(tmp_path / "copy.gpkg")
+    shutil.copy(gpkg, copy)
+    first = connection(copy)
+    assert connection(copy) is first
+    other = []
+    thread = threading.Thread(target=lambda: other.append(connection(copy)))
+    thread.start()
+    thread.join()
+    assert other[0] is not first  # sqlite3 connections stay in their thread
+    with open(copy, "ab") as handle:  # a new version of the file: a new connection
+        handle.write(b"\0" * 1024)
+    again = connection(copy)
+    assert again is not first
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        first.execute("SELECT 1")
+    assert again.execute("SELECT count(*) FROM farmland").fetchone() == (40,)

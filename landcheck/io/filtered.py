@@ -46,7 +46,7 @@ from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
 from landcheck.geometry import near_positions
 from landcheck.io import geoparquet, postgis
-from landcheck.io.gpkg_rows import gpkg_layer, open_read_only, read_rows
+from landcheck.io.gpkg_rows import connection, gpkg_layer, open_read_only, read_rows
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
 from landcheck.io.vector import (
@@ -213,13 +213,16 @@ def _rtree_candidates(con: sqlite3.Connection, rtree: str, bounds: np.ndarray) -
     """
     quoted = rtree.replace('"', '""')
     con.execute("CREATE TEMP TABLE boxes (xmin REAL, ymin REAL, xmax REAL, ymax REAL)")
-    con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds.tolist())
-    found = con.execute(
-        # CROSS JOIN keeps the boxes outside: the R-tree is then searched once per box
-        f'SELECT DISTINCT r.id FROM boxes AS b CROSS JOIN "{quoted}" AS r '
-        "WHERE r.maxx >= b.xmin AND r.minx <= b.xmax AND r.maxy >= b.ymin AND r.miny <= b.ymax"
-    ).fetchall()
-    con.execute("DROP TABLE temp.boxes")
+    try:
+        con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds.tolist())
+        found = con.execute(
+            # CROSS JOIN keeps the boxes outside: the R-tree is then searched once per box
+            f'SELECT DISTINCT r.id FROM boxes AS b CROSS JOIN "{quoted}" AS r '
+            "WHERE r.maxx >= b.xmin AND r.minx <= b.xmax "
+            "AND r.maxy >= b.ymin AND r.miny <= b.ymax"
+        ).fetchall()
+    finally:
+        con.execute("DROP TABLE temp.boxes")
     return np.unique(np.asarray([row[0] for row in found], dtype=np.int64))
 
 
@@ -268,7 +271,7 @@ def _read_gpkg(
 ) -> gpd.GeoDataFrame:
     """The GeoPackage fast path: R-tree candidates, one read by fid, exact distance filter.
 
-    One read-only connection searches the R-tree and reads the features.
+    The thread's read-only connection to the file searches the R-tree and reads the features.
     """
     bounds = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
     key = (
@@ -278,20 +281,20 @@ def _read_gpkg(
         None if columns is None else tuple(columns),
     )
     keep = _KEEP.get()
-    with _open_read_only(source.path) as con:
-        candidates = _rtree_candidates(con, rtree, bounds)
-        cached = _CACHE.get(key) if keep else None
-        if cached is not None:
-            missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
-        else:
-            missing = candidates
-        if len(missing) or cached is None:
-            fresh = _read_fids(source, layer, missing, columns, con, native_crs)
-            if fresh.crs is None:
-                fresh = fresh.set_crs(native_crs)
-            cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
-            if keep:
-                _CACHE.put(key, cached)
+    con = connection(source.path)
+    candidates = _rtree_candidates(con, rtree, bounds)
+    cached = _CACHE.get(key) if keep else None
+    if cached is not None:
+        missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
+    else:
+        missing = candidates
+    if len(missing) or cached is None:
+        fresh = _read_fids(source, layer, missing, columns, con, native_crs)
+        if fresh.crs is None:
+            fresh = fresh.set_crs(native_crs)
+        cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
+        if keep:
+            _CACHE.put(key, cached)
     frame = cached[cached.index.isin(candidates)].sort_index()
     return _within(frame, outlines, distance)
 

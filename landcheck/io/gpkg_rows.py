@@ -20,9 +20,10 @@ from __future__ import annotations
 import os
 import pathlib
 import sqlite3
+import threading
+from collections import OrderedDict
 from contextlib import closing
 from dataclasses import dataclass
-from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
@@ -33,7 +34,7 @@ from pyproj import CRS
 from landcheck.geometry import geo_frame
 from landcheck.io.records import file_version
 
-__all__ = ["GpkgLayer", "gpkg_layer", "open_read_only", "read_rows"]
+__all__ = ["GpkgLayer", "connection", "gpkg_layer", "open_read_only", "read_rows"]
 
 _TEXT, _INTEGER, _REAL = "text", "integer", "real"
 
@@ -79,8 +80,44 @@ def open_read_only(path: str) -> closing[sqlite3.Connection]:
     ``#`` in a file name are part of the name, not an escape, the query or a
     fragment (which would open another file, or create one read-write).
     """
+    return closing(_connect_read_only(path))
+
+
+def _connect_read_only(path: str) -> sqlite3.Connection:
     uri = pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro"
-    return closing(sqlite3.connect(uri, uri=True))
+    return sqlite3.connect(uri, uri=True)
+
+
+_LOCAL = threading.local()
+"""Each thread's open read-only connections: absolute path → (file version, connection)."""
+
+
+def connection(path: str) -> sqlite3.Connection:
+    """The calling thread's read-only connection to ``path``, opened once per file version.
+
+    SQLite reads a file's schema on a connection's first statement (a few
+    milliseconds for a GeoPackage); one connection serves every layer of the
+    file, so a check of six layers reads it once. A changed file (size or
+    mtime) gets a new connection; at most :data:`_OPEN_FILES` files stay open
+    per thread, the least recently used is closed first.
+    """
+    version = file_version(path)
+    opened = _LOCAL.__dict__.setdefault("connections", OrderedDict())
+    known = opened.pop(version[0], None)
+    if known is not None and known[0] == version:
+        opened[version[0]] = known
+        return known[1]
+    if known is not None:
+        known[1].close()
+    con = _connect_read_only(path)
+    opened[version[0]] = (version, con)
+    while len(opened) > _OPEN_FILES:
+        opened.popitem(last=False)[1][1].close()
+    return con
+
+
+_OPEN_FILES = 8
+"""GeoPackages a thread keeps a connection to."""
 
 
 def gpkg_layer(path: str, layer: str) -> GpkgLayer | None:
@@ -90,26 +127,34 @@ def gpkg_layer(path: str, layer: str) -> GpkgLayer | None:
     """
     if not path.lower().endswith(".gpkg") or not os.path.isfile(path):
         return None
-    return _layer_of(file_version(path), layer)
+    version = file_version(path)
+    key = (version, layer)
+    if key not in _LAYERS:
+        _LAYERS[key] = _layer_of(connection(path), layer)
+        while len(_LAYERS) > 256:
+            _LAYERS.pop(next(iter(_LAYERS)))
+    return _LAYERS[key]
 
 
-@lru_cache(maxsize=64)
-def _layer_of(version: tuple[str, int, int], layer: str) -> GpkgLayer | None:
+_LAYERS: dict[tuple, GpkgLayer | None] = {}
+"""What :func:`gpkg_layer` found, per (file version, layer)."""
+
+
+def _layer_of(con: sqlite3.Connection, layer: str) -> GpkgLayer | None:
     try:
-        with open_read_only(version[0]) as con:
-            row = con.execute(
-                "SELECT table_name, column_name FROM gpkg_geometry_columns "
-                "WHERE lower(table_name) = lower(?)",
-                (layer,),
-            ).fetchone()
-            if row is None:
-                return None
-            table, geometry = str(row[0]), str(row[1])
-            columns = con.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
-            rtree = f"rtree_{table}_{geometry}"
-            found = con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
-            ).fetchone()
+        row = con.execute(
+            "SELECT table_name, column_name FROM gpkg_geometry_columns "
+            "WHERE lower(table_name) = lower(?)",
+            (layer,),
+        ).fetchone()
+        if row is None:
+            return None
+        table, geometry = str(row[0]), str(row[1])
+        columns = con.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
+        rtree = f"rtree_{table}_{geometry}"
+        found = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
+        ).fetchone()
     except sqlite3.Error:
         return None
     keys = [c for c in columns if c[5]]
