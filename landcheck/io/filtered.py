@@ -69,6 +69,11 @@ _CLUSTER_GAP_M = 5_000.0
 CACHE_FEATURES = 500_000
 """Features kept in memory between calls (all layers); least recently used go first."""
 
+_SQLITE_MOST = 2_000
+"""Most features read with sqlite3 rather than pyogrio. GDAL costs ~15 ms a read whatever
+its size, then ~7 µs a feature; sqlite3 and shapely ~15 µs a feature (Python for each row):
+equal at about 2,000 features (one site reads a handful, a province's batch ten thousands)."""
+
 _FID_CHUNK = 200_000
 """Feature ids per pyogrio read on the GeoPackage fast path."""
 
@@ -236,11 +241,12 @@ def _read_fids(
 ) -> gpd.GeoDataFrame:
     """The features ``fids`` (ascending), read once.
 
-    With sqlite3 on ``con`` when it reads them exactly as GDAL would
-    (:mod:`landcheck.io.gpkg_rows`), else one pyogrio read by fid (through Arrow).
+    Up to :data:`_SQLITE_MOST` of them with sqlite3 on ``con`` when it reads them
+    exactly as GDAL would (:mod:`landcheck.io.gpkg_rows`), else (more, or other
+    field types) one pyogrio read by fid through Arrow.
     """
     table = gpkg_layer(source.path, layer) if con is not None else None
-    if table is not None and source.encoding is None:
+    if table is not None and source.encoding is None and len(fids) <= _SQLITE_MOST:
         frame = read_rows(con, table, fids, columns, crs)
         if frame is not None:
             return frame
