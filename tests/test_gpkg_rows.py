@@ -117,3 +117,17 @@ def test_one_connection_per_file_version_and_thread(gpkg, tmp_path):
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         first.execute("SELECT 1")
     assert again.execute("SELECT count(*) FROM farmland").fetchone() == (40,)
+
+
+def test_a_layer_declaring_m_values_is_left_to_gdal(gpkg, tmp_path):
+    import shutil
+    import sqlite3
+
+    copy = str(tmp_path / "measured.gpkg")
+    shutil.copy(gpkg, copy)
+    with sqlite3.connect(copy) as con:
+        con.execute("UPDATE gpkg_geometry_columns SET m = 1 WHERE table_name = 'farmland'")
+    layer = gpkg_layer(copy, "farmland")
+    assert not layer.readable
+    with open_read_only(copy) as con:
+        assert read_rows(con, layer, np.array([1, 2]), ["BSM"]) is None

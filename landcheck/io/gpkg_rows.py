@@ -4,15 +4,16 @@ A filtered read asks a GeoPackage for a few features (one site: a handful; a
 province's batch: tens of thousands) by feature id. GDAL answers in about
 15 ms a call whatever the count (opening the dataset, the layer's definition);
 SQLite answers a handful in well under a millisecond, on the connection that
-searched the R-tree. The frame is what pyogrio reads through Arrow, value for
+searched the R-tree (for thousands GDAL is faster per feature: see
+:mod:`landcheck.io.filtered`). The frame is what pyogrio reads through Arrow, value for
 value and type for type: fields in the layer's order, ``TEXT`` as ``str``,
 ``INTEGER`` as int64 (float64 with NaN when a value is missing), ``REAL`` as
 float64, the feature id as the index ``fid``, the geometry from the standard
 GeoPackage binary's WKB.
 
-Anything else — another field type, an extended or empty geometry blob, a
-value whose storage class its field does not declare — returns None, and the
-caller reads with pyogrio as before.
+Anything else — another field type, geometries with M values, an extended or
+empty geometry blob, a value whose storage class its field does not declare —
+returns None, and the caller reads with pyogrio as before.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class GpkgLayer:
     fields: tuple[tuple[str, str], ...]
     """``(name, kind)`` of each attribute field in the table's order; kind is
     ``text``, ``integer`` or ``real``, or ``""`` for a type read by GDAL only."""
+    readable: bool = True
+    """False for geometries with M values (GDAL's handling of them is left to GDAL)."""
 
 
 def _kind(declared: str) -> str:
@@ -143,13 +146,13 @@ _LAYERS: dict[tuple, GpkgLayer | None] = {}
 def _layer_of(con: sqlite3.Connection, layer: str) -> GpkgLayer | None:
     try:
         row = con.execute(
-            "SELECT table_name, column_name FROM gpkg_geometry_columns "
+            "SELECT table_name, column_name, m FROM gpkg_geometry_columns "
             "WHERE lower(table_name) = lower(?)",
             (layer,),
         ).fetchone()
         if row is None:
             return None
-        table, geometry = str(row[0]), str(row[1])
+        table, geometry, measured = str(row[0]), str(row[1]), bool(row[2])
         columns = con.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
         rtree = f"rtree_{table}_{geometry}"
         found = con.execute(
@@ -164,7 +167,7 @@ def _layer_of(con: sqlite3.Connection, layer: str) -> GpkgLayer | None:
     fields = tuple(
         (str(c[1]), _kind(str(c[2]))) for c in columns if str(c[1]) not in (fid, geometry)
     )
-    return GpkgLayer(table, geometry, fid, rtree if found else None, fields)
+    return GpkgLayer(table, geometry, fid, rtree if found else None, fields, not measured)
 
 
 def _wkb(blobs: list) -> list | None:
@@ -219,7 +222,7 @@ def read_rows(
     reader gives exactly as pyogrio would; the caller then reads with pyogrio.
     """
     wanted = layer.fields if columns is None else [f for f in layer.fields if f[0] in columns]
-    if any(not kind for _, kind in wanted):
+    if not layer.readable or any(not kind for _, kind in wanted):
         return None
     select = ", ".join(_quoted(c) for c in (layer.fid, layer.geometry, *(n for n, _ in wanted)))
     rows: list = []
