@@ -487,16 +487,17 @@ def normalise_layer(
 ) -> LayerFeatures:
     """The features of a read, normalised for use near ``near``: the second half of a load.
 
-    Geometry is repaired where it is used (``margin`` + 10 m around ``near``);
+    Geometry is repaired where it is used (``margin`` + 10 m around the box of each
+    geometry of ``near``);
     ``record`` is completed (geometry report, classification decision, the
     encoding chosen). What was repaired or decided is said with
     :func:`landcheck.messages.warn`.
     """
-    grow = margin + 10.0  # the box around the sites where features are cut or measured
-    xmin, ymin, xmax, ymax = near.total_bounds
-    layer = normalise_features(
-        frame, spec, crs, record, near=(xmin - grow, ymin - grow, xmax + grow, ymax + grow)
-    )
+    grow = margin + 10.0  # the box around each site where features are cut or measured
+    windows = shapely.bounds(np.asarray(near.values, dtype=object))
+    windows += np.array([-grow, -grow, grow, grow])
+    windows = windows[np.isfinite(windows).all(axis=1)]
+    layer = normalise_features(frame, spec, crs, record, near=windows)
     if isinstance(source, LayerSource) and not isinstance(source, PostGISSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:

@@ -22,7 +22,7 @@ from pyproj import CRS
 from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
+from landcheck.geometry import GeometryReport, clean_polygons, geo_frame, name_some, non_finite
 from landcheck.io.records import InputRecord
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
@@ -182,7 +182,7 @@ def normalise_features(
     crs: CRS,
     record: InputRecord,
     *,
-    near: tuple[float, ...] | None = None,
+    near: Any | None = None,
 ) -> LayerFeatures:
     """Reproject, repair and normalise a layer's features.
 
@@ -198,9 +198,9 @@ def normalise_features(
     record : InputRecord
         Provenance of the read; the geometry report and the classification
         decision are added to it.
-    near : tuple, optional
-        ``(xmin, ymin, xmax, ymax)`` where the features will be used (see
-        :func:`landcheck.geometry.clean_polygons`).
+    near : array-like, optional
+        Where the features will be used: a box ``(xmin, ymin, xmax, ymax)`` or
+        one per site (see :func:`landcheck.geometry.clean_polygons`).
 
     Returns
     -------
@@ -271,14 +271,29 @@ def normalise_features(
             projected[mapping["survey_area"]], errors="coerce"
         ).to_numpy(dtype=float)
     data["_feature_m2"] = shapely.area(geoms)
-    originals = pd.DataFrame(projected.drop(columns=projected.geometry.name)).reset_index(drop=True)
-    features = gpd.GeoDataFrame(
-        pd.concat([pd.DataFrame(data), originals], axis=1), geometry=geoms, crs=crs
-    )
+    features = _features_frame(data, projected, geoms, crs)
     record.geometry = report.to_dict()
     if decision is not None:
         record.extra["classification"] = decision.to_dict()
-    return LayerFeatures(features[usable].reset_index(drop=True), mapping, report, record, decision)
+    if not usable.all():
+        features = features[usable].reset_index(drop=True)
+    return LayerFeatures(features, mapping, report, record, decision)
+
+
+def _features_frame(
+    data: dict[str, object], projected: gpd.GeoDataFrame, geoms: np.ndarray, crs: CRS
+) -> gpd.GeoDataFrame:
+    """The normalised columns, then the layer's own fields, then the geometry; rows 0…n-1."""
+    fields = [c for c in projected.columns if c != projected.geometry.name]
+    if set(data) & set(fields) or "geometry" in fields or projected.columns.has_duplicates:
+        # a field named like a normalised column, "geometry" or another field: as concat does
+        originals = pd.DataFrame(projected.drop(columns=projected.geometry.name))
+        return gpd.GeoDataFrame(
+            pd.concat([pd.DataFrame(data), originals.reset_index(drop=True)], axis=1),
+            geometry=geoms,
+            crs=crs,
+        )
+    return geo_frame({**data, **{name: projected[name].array for name in fields}}, geoms, crs)
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:

@@ -24,7 +24,7 @@ from pyproj import CRS
 
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.geometry import polygonal_part
+from landcheck.geometry import geo_frame, polygonal_part
 
 __all__ = [
     "PIECE_COLUMNS",
@@ -392,10 +392,10 @@ def overlay_frame(
     """Build the :class:`LayerOverlay` from :func:`overlay_arrays`' arrays."""
     site_idx, feature_idx, changed = arrays["site"], arrays["feature"], arrays["changed"]
     planar, counted_planar = arrays["planar_m2"], arrays["counted_planar_m2"]
-    frame = pd.DataFrame({column: arrays[column] for column in PIECE_COLUMNS})
+    columns = {column: arrays[column] for column in PIECE_COLUMNS}
     for column in attributes or []:
-        frame[column] = features[column].to_numpy()[feature_idx]
-    result = gpd.GeoDataFrame(frame, geometry=arrays["geometry"], crs=crs)
+        columns[column] = features[column].to_numpy()[feature_idx]
+    result = geo_frame(columns, arrays["geometry"], crs)
     overlap_sites = np.unique(site_idx[changed])
     return LayerOverlay(
         pieces=result,

@@ -34,7 +34,7 @@ from landcheck.crs.datum import DatumShift, refuse_mixed_datums
 from landcheck.crs.measuring import SiteMeasuring, site_measuring
 from landcheck.errors import InputDataError, shown
 from landcheck.facts import ProjectFacts, given_facts
-from landcheck.geometry import name_some
+from landcheck.geometry import name_some, near_positions
 from landcheck.inputs import (
     LayerInput,
     Source,
@@ -110,8 +110,7 @@ class _Read:
             geoms = geoms.to_crs(crs)
         geoms = np.asarray(geoms.values, dtype=object)
         if len(near) and len(geoms):
-            hits, _ = shapely.STRtree(near).query(geoms, predicate="dwithin", distance=margin)
-            keep = np.unique(hits)
+            keep = near_positions(geoms, near, margin)
         else:
             keep = np.zeros(0, dtype=np.intp)
         if len(keep) < len(geoms):

@@ -4,9 +4,10 @@ Two paths give the same features:
 
 - **GeoPackage fast path**: the layer's R-tree (``rtree_<table>_<column>``) is
   queried with sqlite3 for the bounding box of every site at once, the
-  candidates are read in one pyogrio call by feature id (``fids=``, through
-  Arrow when pyarrow is installed), and only those that really intersect a
-  site's grown outline are kept.
+  candidates are read by feature id on the same connection
+  (:mod:`landcheck.io.gpkg_rows`; one pyogrio call by ``fids=`` through Arrow
+  for field types it leaves to GDAL), and only those that really come near a
+  site are kept.
 - **GeoParquet fast path**: the features' boxes (the covering bbox column, read
   once per file version) are matched against every site's grown box at once,
   the candidates are read in one pass by row number (each row group holding
@@ -25,13 +26,11 @@ features are freed once it is measured.
 from __future__ import annotations
 
 import logging
-import os
-import pathlib
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
@@ -47,6 +46,7 @@ from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
 from landcheck.geometry import near_positions
 from landcheck.io import geoparquet, postgis
+from landcheck.io.gpkg_rows import connection, gpkg_layer, open_read_only, read_rows
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
 from landcheck.io.vector import (
@@ -68,6 +68,11 @@ _CLUSTER_GAP_M = 5_000.0
 
 CACHE_FEATURES = 500_000
 """Features kept in memory between calls (all layers); least recently used go first."""
+
+_SQLITE_MOST = 2_000
+"""Most features read with sqlite3 rather than pyogrio. GDAL costs ~15 ms a read whatever
+its size, then ~7 µs a feature; sqlite3 and shapely ~15 µs a feature (Python for each row):
+equal at about 2,000 features (one site reads a handful, a province's batch ten thousands)."""
 
 _FID_CHUNK = 200_000
 """Feature ids per pyogrio read on the GeoPackage fast path."""
@@ -185,62 +190,68 @@ def _coordinate_problem(crs: CRS, extent: tuple[float, ...] | None) -> str | Non
     return diagnose_coordinates(crs, extent)  # type: ignore[arg-type]
 
 
-def _open_read_only(path: str) -> closing[sqlite3.Connection]:
-    """Open exactly the SQLite file ``path``, read-only; never creates a file.
+_open_read_only = open_read_only
 
-    The path goes into a ``file:`` URI percent-encoded, so ``%41``, ``?`` and
-    ``#`` in a file name are part of the name, not an escape, the query or a
-    fragment (which would open another file, or create one read-write).
+
+def _no_features(
+    source: LayerSource, layer: str | None, columns: list[str] | None
+) -> gpd.GeoDataFrame:
+    """The layer's frame with no rows (its columns and types): one feature read, then dropped.
+
+    Not ``max_features=0``, which GDAL takes as "no limit" (the whole layer).
     """
-    uri = pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro"
-    return closing(sqlite3.connect(uri, uri=True))
+    frame = read_frame(source, layer, columns=columns, max_features=1, fid_as_index=True)
+    return frame.iloc[:0]
 
 
 def _gpkg_rtree(path: str, layer: str | None) -> tuple[str, str] | None:
     """``(rtree table, geometry column)`` of a GeoPackage layer, or None (no index, not GPKG)."""
-    if layer is None or not path.lower().endswith(".gpkg") or not os.path.isfile(path):
-        return None
-    try:
-        with _open_read_only(path) as con:
-            row = con.execute(
-                "SELECT table_name, column_name FROM gpkg_geometry_columns "
-                "WHERE lower(table_name) = lower(?)",
-                (layer,),
-            ).fetchone()
-            if row is None:
-                return None
-            rtree = f"rtree_{row[0]}_{row[1]}"
-            found = con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
-            ).fetchone()
-        return (rtree, row[1]) if found else None
-    except sqlite3.Error:
-        return None
+    found = None if layer is None else gpkg_layer(path, layer)
+    return None if found is None or found.rtree is None else (found.rtree, found.geometry)
 
 
-def _rtree_candidates(path: str, rtree: str, bounds: np.ndarray) -> np.ndarray:
+def _rtree_candidates(con: sqlite3.Connection, rtree: str, bounds: np.ndarray) -> np.ndarray:
     """Feature ids whose R-tree box meets any of ``bounds`` (rows xmin, ymin, xmax, ymax).
 
     The boxes go into a temporary table and one join asks the R-tree for all
     of them, so thousands of sites cost one statement, not one each.
     """
     quoted = rtree.replace('"', '""')
-    with _open_read_only(path) as con:
-        con.execute("CREATE TEMP TABLE boxes (xmin REAL, ymin REAL, xmax REAL, ymax REAL)")
+    con.execute("CREATE TEMP TABLE boxes (xmin REAL, ymin REAL, xmax REAL, ymax REAL)")
+    try:
         con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds.tolist())
         found = con.execute(
             # CROSS JOIN keeps the boxes outside: the R-tree is then searched once per box
             f'SELECT DISTINCT r.id FROM boxes AS b CROSS JOIN "{quoted}" AS r '
-            "WHERE r.maxx >= b.xmin AND r.minx <= b.xmax AND r.maxy >= b.ymin AND r.miny <= b.ymax"
+            "WHERE r.maxx >= b.xmin AND r.minx <= b.xmax "
+            "AND r.maxy >= b.ymin AND r.miny <= b.ymax"
         ).fetchall()
+    finally:
+        con.execute("DROP TABLE temp.boxes")
     return np.unique(np.asarray([row[0] for row in found], dtype=np.int64))
 
 
 def _read_fids(
-    source: LayerSource, layer: str, fids: np.ndarray, columns: list[str] | None
+    source: LayerSource,
+    layer: str,
+    fids: np.ndarray,
+    columns: list[str] | None,
+    con: sqlite3.Connection | None = None,
+    crs: CRS | None = None,
 ) -> gpd.GeoDataFrame:
+    """The features ``fids`` (ascending), read once.
+
+    Up to :data:`_SQLITE_MOST` of them with sqlite3 on ``con`` when it reads them
+    exactly as GDAL would (:mod:`landcheck.io.gpkg_rows`), else (more, or other
+    field types) one pyogrio read by fid through Arrow.
+    """
+    table = gpkg_layer(source.path, layer) if con is not None else None
+    if table is not None and source.encoding is None and len(fids) <= _SQLITE_MOST:
+        frame = read_rows(con, table, fids, columns, crs)
+        if frame is not None:
+            return frame
     if not len(fids):
-        return read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
+        return _no_features(source, layer, columns)
     frames = [
         read_frame(
             source,
@@ -264,9 +275,11 @@ def _read_gpkg(
     columns: list[str] | None,
     native_crs: CRS,
 ) -> gpd.GeoDataFrame:
-    """The GeoPackage fast path: R-tree candidates, one read by fid, exact distance filter."""
+    """The GeoPackage fast path: R-tree candidates, one read by fid, exact distance filter.
+
+    The thread's read-only connection to the file searches the R-tree and reads the features.
+    """
     bounds = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
-    candidates = _rtree_candidates(source.path, rtree, bounds)
     key = (
         *file_version(source.path),
         layer,
@@ -274,13 +287,15 @@ def _read_gpkg(
         None if columns is None else tuple(columns),
     )
     keep = _KEEP.get()
+    con = connection(source.path)
+    candidates = _rtree_candidates(con, rtree, bounds)
     cached = _CACHE.get(key) if keep else None
     if cached is not None:
         missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
     else:
         missing = candidates
     if len(missing) or cached is None:
-        fresh = _read_fids(source, layer, missing, columns)
+        fresh = _read_fids(source, layer, missing, columns, con, native_crs)
         if fresh.crs is None:
             fresh = fresh.set_crs(native_crs)
         cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
@@ -377,7 +392,7 @@ def read_features_near(
     site_geoms = np.asarray(sites, dtype=object)
     site_geoms = site_geoms[~shapely.is_empty(site_geoms)]
     if not len(site_geoms):
-        frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
+        frame = _no_features(source, layer, columns)
         return frame.set_crs(native_crs, allow_override=True), record
     outlines = outlines_in(site_geoms, sites_crs, native_crs)
     distance = margin if native_crs.is_projected else margin / 100_000.0
@@ -467,7 +482,7 @@ def _read_parquet(
     grown = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
     candidates = boxes_meeting(geoparquet.feature_boxes(source.path), grown)
     if not len(candidates):
-        frame = read_frame(source, layer, columns=columns, max_features=0, fid_as_index=True)
+        frame = _no_features(source, layer, columns)
     else:
         frame = read_frame(source, layer, fids=candidates, columns=columns, fid_as_index=True)
     if frame.crs is None:

@@ -14,6 +14,7 @@ deeper than 50 levels are refused before anything is built.
 
 from __future__ import annotations
 
+import copy
 import os
 from functools import lru_cache
 from importlib import resources
@@ -22,7 +23,7 @@ from typing import Any
 import yaml
 
 from landcheck.errors import DataSourceError, ProfileError, shown
-from landcheck.io.records import InputRecord
+from landcheck.io.records import InputRecord, file_version
 from landcheck.io.standards_table import attach_standards_table
 from landcheck.profile import Profile
 from landcheck.rules import validate_profile, validate_rule
@@ -87,31 +88,52 @@ def profile_from_yaml(text: str, *, origin: str) -> Profile:
     landcheck.errors.ProfileError: profile 'example' has 1 problem:
       - analysis.sliver.area_m2: must be from 1 to 100, got 0.5
     """
+    return profile_from_dict(_parsed(text, origin), origin=origin)
+
+
+def _parsed(text: str, origin: str, *, trusted: bool = False) -> Any:
+    """YAML text as data; a :class:`ProfileError` naming ``origin`` when it is not valid."""
     try:
-        data = _load_yaml(text)
+        return _load_yaml(text, trusted=trusted)
     except yaml.YAMLError as ex:
         raise ProfileError(origin, [f"not valid YAML: {_capped_lines(str(ex))}"]) from ex
     except _YamlTooBig as ex:
         raise ProfileError(origin, [str(ex)]) from None
-    return profile_from_dict(data, origin=origin)
+
+
+@lru_cache(maxsize=16)
+def _parsed_file(version: tuple[str, int, int], text: str, origin: str) -> Any:
+    """A profile file's text as data, parsed once per file version and text."""
+    return _parsed(text, origin)
+
+
+def _profile_file_data(path: str, text: str) -> Any:
+    """A profile file's YAML as data: parsed once per file version, a fresh copy each call.
+
+    A notebook re-running a check with its own profile file parses it once; each
+    caller gets its own copy, so nothing it changes reaches the next.
+    """
+    return copy.deepcopy(_parsed_file(file_version(path), text, path))
 
 
 class _YamlTooBig(Exception):
     """A YAML document nests too deep or expands to too many values."""
 
 
-def _load_yaml(text: str) -> Any:
+def _load_yaml(text: str, *, trusted: bool = False) -> Any:
     """Load one YAML document; refuse it before construction if it is too big.
 
     Too big: its aliases would expand it beyond :data:`MAX_YAML_NODES` values,
-    or it nests deeper than :data:`_MAX_YAML_DEPTH` levels.
+    or it nests deeper than :data:`_MAX_YAML_DEPTH` levels. A ``trusted`` text
+    (a built-in profile, shipped with landcheck and tested) is not measured.
     """
     loader = _YAML_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
-        _expanded_size(node, {}, 0)
+        if not trusted:
+            _expanded_size(node, {}, 0)
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -180,7 +202,8 @@ def load_profile(name: str = "china-preexam") -> Profile:
     >>> profile.name, sorted(profile.layers)[:3]
     ('china-preexam', ['approved_land', 'eco_redline', 'farmland'])
     """
-    return profile_from_yaml(builtin_profile_text(name), origin=name)
+    data = _parsed(builtin_profile_text(name), name, trusted=True)
+    return profile_from_dict(data, origin=name)
 
 
 def read_profile(path: str | os.PathLike[str]) -> Profile:
@@ -214,7 +237,7 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
         ) from ex
     except (OSError, UnicodeDecodeError) as ex:
         raise DataSourceError(f"cannot read profile {path!r}: {ex}; save it as UTF-8 YAML") from ex
-    return profile_from_yaml(text, origin=path)
+    return profile_from_dict(_profile_file_data(path, text), origin=path)
 
 
 def resolve_profile(value: str | os.PathLike[str] | Profile) -> Profile:

@@ -1,0 +1,133 @@
+"""GeoPackage features by id with sqlite3: the frame pyogrio reads, or nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from common import GK35, square
+
+from landcheck.io.gpkg_rows import gpkg_layer, open_read_only, read_rows
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("rows") / "layers.gpkg")
+    n = 40
+    geoms = [square(i * 10, 0, 8) for i in range(n)]
+    geoms[3] = shapely.MultiPolygon([square(30, 0, 3), square(35, 0, 3)])
+    geoms[7] = None
+    frame = gpd.GeoDataFrame(
+        {
+            "BSM": [f"B{i}" for i in range(n)],
+            "DLMC": ["水田" if i % 3 else None for i in range(n)],
+            "COUNT": np.arange(n, dtype=np.int64),
+            "GAPS": pd.array([None if i % 5 == 0 else i for i in range(n)], dtype="Int64"),
+            "TBMJ": [i * 1.5 if i % 4 else None for i in range(n)],
+        },
+        geometry=geoms,
+        crs=GK35,
+    )
+    pyogrio.write_dataframe(frame, path, layer="farmland", promote_to_multi=False)
+    frame["DAY"] = pd.to_datetime([datetime.date(2026, 1, 1 + i % 28) for i in range(n)])
+    pyogrio.write_dataframe(frame, path, layer="dated", promote_to_multi=False)
+    return path
+
+
+def by_pyogrio(path, layer, fids, columns):
+    if not len(fids):
+        read = pyogrio.read_dataframe(
+            path, layer=layer, columns=columns, max_features=1, fid_as_index=True, use_arrow=True
+        )
+        return read.iloc[:0]
+    return pyogrio.read_dataframe(
+        path, layer=layer, fids=fids, columns=columns, fid_as_index=True, use_arrow=True
+    )
+
+
+FIDS = [[1, 2, 4, 8, 11, 20, 40], [6, 16, 26, 36], list(range(1, 41)), []]
+
+
+@pytest.mark.parametrize("columns", [None, ["TBMJ", "BSM"], ["GAPS"], ["COUNT", "DLMC"], []])
+@pytest.mark.parametrize("fids", FIDS)
+def test_rows_are_pyogrio_arrow_frames_value_for_value_and_type_for_type(gpkg, columns, fids):
+    fids = np.asarray(fids, dtype=np.int64)
+    layer = gpkg_layer(gpkg, "farmland")
+    assert (layer.table, layer.geometry, layer.fid, layer.rtree) == (
+        "farmland",
+        "geom",
+        "fid",
+        "rtree_farmland_geom",
+    )
+    with open_read_only(gpkg) as con:
+        mine = read_rows(con, layer, fids, columns)
+    expected = by_pyogrio(gpkg, "farmland", fids, columns)
+    # no rows: pyogrio's types come from the one feature it read (float64 if its GAPS is null)
+    pd.testing.assert_frame_equal(
+        mine.set_crs(expected.crs), expected, check_index_type="equiv", check_dtype=len(fids) > 0
+    )
+    if len(fids):  # geometry equal vertex for vertex, None where the feature has none
+        assert (mine.geometry.isna() == expected.geometry.isna()).all()
+        present = ~expected.geometry.isna().to_numpy()
+        assert shapely.equals_exact(
+            mine.geometry.values[present], expected.geometry.values[present], tolerance=0.0
+        ).all()
+
+
+def test_a_field_type_it_does_not_read_like_gdal_returns_none(gpkg):
+    layer = gpkg_layer(gpkg, "dated")
+    with open_read_only(gpkg) as con:
+        assert read_rows(con, layer, np.array([1, 2]), ["DAY"]) is None
+        assert read_rows(con, layer, np.array([1, 2]), None) is None
+        assert read_rows(con, layer, np.array([1, 2]), ["BSM"]) is not None
+
+
+def test_not_a_geopackage_layer_is_none(gpkg, tmp_path):
+    assert gpkg_layer(gpkg, "nothing") is None
+    shp = tmp_path / "a.shp"
+    gpd.GeoDataFrame({"A": [1]}, geometry=[square(0, 0, 1)], crs=GK35).to_file(shp)
+    assert gpkg_layer(str(shp), "a") is None
+
+
+def test_one_connection_per_file_version_and_thread(gpkg, tmp_path):
+    import shutil
+    import sqlite3
+    import threading
+
+    from landcheck.io.gpkg_rows import connection
+
+    copy = str(tmp_path / "copy.gpkg")
+    shutil.copy(gpkg, copy)
+    first = connection(copy)
+    assert connection(copy) is first
+    other = []
+    thread = threading.Thread(target=lambda: other.append(connection(copy)))
+    thread.start()
+    thread.join()
+    assert other[0] is not first  # sqlite3 connections stay in their thread
+    with open(copy, "ab") as handle:  # a new version of the file: a new connection
+        handle.write(b"\0" * 1024)
+    again = connection(copy)
+    assert again is not first
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        first.execute("SELECT 1")
+    assert again.execute("SELECT count(*) FROM farmland").fetchone() == (40,)
+
+
+def test_a_layer_declaring_m_values_is_left_to_gdal(gpkg, tmp_path):
+    import shutil
+    import sqlite3
+
+    copy = str(tmp_path / "measured.gpkg")
+    shutil.copy(gpkg, copy)
+    with sqlite3.connect(copy) as con:
+        con.execute("UPDATE gpkg_geometry_columns SET m = 1 WHERE table_name = 'farmland'")
+    layer = gpkg_layer(copy, "farmland")
+    assert not layer.readable
+    with open_read_only(copy) as con:
+        assert read_rows(con, layer, np.array([1, 2]), ["BSM"]) is None
