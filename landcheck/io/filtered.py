@@ -43,10 +43,17 @@ from pyproj import CRS
 from landcheck.crs import crs_label
 from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
-from landcheck.errors import AnalysisCRSError
-from landcheck.geometry import near_positions
+from landcheck.errors import AnalysisCRSError, InputDataError
+from landcheck.geometry import name_some, near_positions
 from landcheck.io import geoparquet, postgis
-from landcheck.io.gpkg_rows import connection, gpkg_layer, open_read_only, read_rows
+from landcheck.io.gpkg_rows import (
+    GpkgLayer,
+    connection,
+    gpkg_layer,
+    open_read_only,
+    read_rows,
+    undecodable_text,
+)
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
 from landcheck.io.vector import (
@@ -78,7 +85,7 @@ _FID_CHUNK = 200_000
 """Feature ids per pyogrio read on the GeoPackage fast path."""
 
 try:  # pragma: no cover - depends on the environment
-    import pyarrow  # noqa: F401
+    import pyarrow
 
     _ARROW = True
 except ImportError:  # pragma: no cover
@@ -246,24 +253,96 @@ def _read_fids(
     field types) one pyogrio read by fid through Arrow.
     """
     table = gpkg_layer(source.path, layer) if con is not None else None
-    if table is not None and source.encoding is None and len(fids) <= _SQLITE_MOST:
-        frame = read_rows(con, table, fids, columns, crs)
-        if frame is not None:
-            return frame
-    if not len(fids):
-        return _no_features(source, layer, columns)
-    frames = [
-        read_frame(
-            source,
-            layer,
-            fids=fids[i : i + _FID_CHUNK],
-            columns=columns,
-            fid_as_index=True,
-            use_arrow=_ARROW,
-        )
-        for i in range(0, len(fids), _FID_CHUNK)
-    ]
+    try:
+        if table is not None and source.encoding is None and len(fids) <= _SQLITE_MOST:
+            frame = read_rows(con, table, fids, columns, crs)
+            if frame is not None:
+                return frame
+        if not len(fids):
+            return _no_features(source, layer, columns)
+        frames = [
+            read_frame(
+                source,
+                layer,
+                fids=fids[i : i + _FID_CHUNK],
+                columns=columns,
+                fid_as_index=True,
+                use_arrow=_ARROW,
+            )
+            for i in range(0, len(fids), _FID_CHUNK)
+        ]
+        if con is not None and table is not None and not all(map(_text_is_utf8, frames)):
+            raise ValueError("a text field of the rows read is not UTF-8")
+    except Exception as ex:  # sqlite3's or Arrow's decoding error: name the text if it is one
+        if con is not None and table is not None:
+            _refuse_undecodable_text(source, layer, con, table, fids, columns, ex)
+        raise
     return frames[0] if len(frames) == 1 else gpd.pd.concat(frames)
+
+
+def _text_is_utf8(frame: gpd.GeoDataFrame) -> bool:
+    """Whether every Arrow-backed text column of ``frame`` holds valid UTF-8.
+
+    GDAL hands a GeoPackage's text bytes through Arrow unchecked; a column
+    that is not UTF-8 would fail later, far from the file, without naming it.
+    """
+    for name, column in frame.items():
+        if name == frame.geometry.name or not hasattr(column.array, "__arrow_array__"):
+            continue
+        try:
+            column.array.__arrow_array__().validate(full=True)
+        except pyarrow.ArrowInvalid:
+            return False
+    return True
+
+
+def _refuse_undecodable_text(
+    source: LayerSource,
+    layer: str,
+    con: sqlite3.Connection,
+    table: GpkgLayer,
+    fids: np.ndarray,
+    columns: list[str] | None,
+    error: Exception,
+) -> None:
+    """Raise :class:`InputDataError` naming the feature and field whose text is not UTF-8."""
+    try:
+        found = undecodable_text(con, table, fids, columns)
+    except sqlite3.Error:
+        return
+    if found is None:
+        return
+    fid, field, raw = found
+    raise InputDataError(
+        f"{source.path} (layer {layer!r}): feature {fid}, field {field!r} holds text that is "
+        f"not UTF-8 (bytes {raw[:16].hex(' ')}{' …' if len(raw) > 16 else ''}); a GeoPackage "
+        "stores text as UTF-8, so the program that wrote it used another encoding. Export the "
+        "layer again with UTF-8 text (QGIS: Export → Save Features As, encoding UTF-8; or "
+        "ogr2ogr) and run again"
+    ) from error
+
+
+def _refuse_unreadable_geometries(source: LayerSource, layer: str, frame: gpd.GeoDataFrame) -> None:
+    """Refuse R-tree candidates whose geometry could not be decoded.
+
+    The layer's spatial index places them near a site, so they had a geometry
+    when it was written; a blob that no longer decodes (a damaged file) would
+    otherwise be dropped and its area silently missing from the check.
+    """
+    broken = shapely.is_missing(np.asarray(frame.geometry.values, dtype=object))
+    if not broken.any():
+        return
+    ids = [str(i) for i in frame.index[broken]]
+    some = name_some(ids)
+    which, them = (
+        (f"features {some} have", "them") if len(ids) > 1 else (f"feature {some} has", "it")
+    )
+    raise InputDataError(
+        f"{source.path} (layer {layer!r}): {which} a geometry that cannot be read (a damaged "
+        f"GeoPackage geometry blob), although the layer's spatial index places {them} near the "
+        f"sites, so how much of {them} the sites take is unknown. Repair the file (QGIS: Export "
+        "→ Save Features As; or ogr2ogr -f GPKG) or fix those features, and run again"
+    )
 
 
 def _read_gpkg(
@@ -302,6 +381,7 @@ def _read_gpkg(
         if keep:
             _CACHE.put(key, cached)
     frame = cached[cached.index.isin(candidates)].sort_index()
+    _refuse_unreadable_geometries(source, layer, frame)
     return _within(frame, outlines, distance)
 
 

@@ -35,7 +35,14 @@ from pyproj import CRS
 from landcheck.geometry import geo_frame
 from landcheck.io.records import file_version
 
-__all__ = ["GpkgLayer", "connection", "gpkg_layer", "open_read_only", "read_rows"]
+__all__ = [
+    "GpkgLayer",
+    "connection",
+    "gpkg_layer",
+    "open_read_only",
+    "read_rows",
+    "undecodable_text",
+]
 
 _TEXT, _INTEGER, _REAL = "text", "integer", "real"
 
@@ -243,4 +250,33 @@ def read_rows(
             return None
         data[name] = array
     index = pd.Index(np.asarray(values[0], dtype=np.int64), name="fid")
-    return geo_frame(data, shapely.from_wkb(np.asarray(wkb, dtype=object)), crs, index)
+    # a blob that is not WKB reads as no geometry, as GDAL reads it (the caller decides)
+    geometries = shapely.from_wkb(np.asarray(wkb, dtype=object), on_invalid="ignore")
+    return geo_frame(data, geometries, crs, index)
+
+
+def undecodable_text(
+    con: sqlite3.Connection, layer: GpkgLayer, fids: np.ndarray, columns: list[str] | None
+) -> tuple[int, str, bytes] | None:
+    """The first ``(feature id, field, bytes)`` among ``fids`` whose text is not UTF-8, or None.
+
+    A GeoPackage stores text as UTF-8; a file written with another encoding
+    cannot be read, and this finds what to name in the message.
+    """
+    names = [n for n, _ in layer.fields if columns is None or n in columns]
+    if not names:
+        return None
+    select = ", ".join(f"CAST({_quoted(n)} AS BLOB)" for n in names)
+    for i in range(0, len(fids), _ID_CHUNK):
+        ids = ",".join(str(int(f)) for f in fids[i : i + _ID_CHUNK])
+        for fid, *values in con.execute(
+            f"SELECT {_quoted(layer.fid)}, {select} FROM {_quoted(layer.table)} "
+            f"WHERE {_quoted(layer.fid)} IN ({ids}) ORDER BY {_quoted(layer.fid)}"
+        ):
+            for name, value in zip(names, values, strict=True):
+                if isinstance(value, bytes):
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return int(fid), name, value
+    return None

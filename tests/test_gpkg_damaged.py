@@ -1,0 +1,127 @@
+"""A damaged GeoPackage layer makes its checks ``unknown`` and names the feature, never less area.
+
+The site (500 x 200 m) lies 300 x 200 m on farmland feature 1 and 200 x 200 m on feature 2:
+100,000 m² of farmland when the file is sound. Damaged, the file either says which feature and
+field to fix (its checks ``unknown``), or — with the damage away from the sites — gives the
+same 100,000 m². Both ways of reading GeoPackage rows are exercised: sqlite3 (a few features)
+and pyogrio by feature id (many features; forced here by lowering the threshold).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import shapely
+from common import X0, Y0, frame, sites, square
+
+import landcheck
+from landcheck.io import filtered
+
+SITE = square(100, 100, 500, 200)
+
+
+def _gpkg_functions(con: sqlite3.Connection) -> None:
+    """The SQL functions GDAL's R-tree triggers call, so that rows can be edited here."""
+
+    def bound(blob: bytes, i: int) -> float:
+        size = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(blob[3] >> 1) & 0b111]
+        shape = shapely.from_wkb(blob[8 + size :], on_invalid="ignore")
+        return 0.0 if shape is None else shape.bounds[i]  # a damaged blob: set apart below
+
+    con.create_function("ST_IsEmpty", 1, lambda blob: 0)
+    for name, i in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+        con.create_function(name, 1, lambda blob, i=i: bound(blob, i))
+
+
+@pytest.fixture
+def farmland(tmp_path, write_gpkg):
+    """A sound farmland GeoPackage of two features and a function that damages a copy of it."""
+    features = frame(
+        [
+            {"BSM": "a", "DLBM": "0101", "geometry": square(0, 0, 400)},
+            {"BSM": "b", "DLBM": "0102", "geometry": square(400, 0, 400)},
+            {"BSM": "c", "DLBM": "0102", "geometry": square(5_000, 0, 400)},
+        ]
+    )
+    sound = write_gpkg("farmland.gpkg", farmland=features)
+
+    def damaged(name: str, *statements: str) -> str:
+        path = str(tmp_path / name)
+        with open(sound, "rb") as source, open(path, "wb") as target:
+            target.write(source.read())
+        con = sqlite3.connect(path)
+        _gpkg_functions(con)
+        for statement in statements:
+            con.execute(statement)
+        con.commit()
+        con.close()
+        return path
+
+    return sound, damaged
+
+
+@pytest.fixture(params=["sqlite3", "pyogrio"])
+def reader(request, monkeypatch):
+    if request.param == "pyogrio":
+        monkeypatch.setattr(filtered, "_SQLITE_MOST", 0)
+    filtered.clear_cache()
+    yield request.param
+    filtered.clear_cache()
+
+
+def _check(path: str):
+    return landcheck.check(sites(SITE), layers={"farmland": path}, area_method="planar")
+
+
+def _farmland_record(result):
+    return next(r for r in result.inputs if r.key == "farmland")
+
+
+def test_the_sound_file_gives_the_whole_overlap(farmland, reader):
+    sound, _ = farmland
+    result = _check(sound)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0, rel=1e-12)
+    assert _farmland_record(result).status == "ok"
+
+
+def test_a_damaged_geometry_near_a_site_makes_the_checks_unknown(farmland, reader):
+    _, damaged = farmland
+    path = damaged(
+        "blob.gpkg",
+        "UPDATE farmland SET geom = X'47500003DEADBEEF' WHERE fid = 2",
+        # the index keeps the feature's box, as it was before the damage
+        f"UPDATE rtree_farmland_geom SET minx = {X0 + 400}, maxx = {X0 + 800}, "
+        f"miny = {Y0}, maxy = {Y0 + 400} WHERE id = 2",
+    )
+    result = _check(path)
+    assert any("feature 2 has a geometry that cannot be read" in w for w in result.warnings)
+    record = _farmland_record(result)
+    assert record.status == "unreadable"
+    assert "places it near the sites" in record.detail and path in record.detail
+    assert result.status("S1") == "unknown"  # not 60,000 m² of farmland from feature 1 alone
+
+
+def test_a_damaged_geometry_away_from_the_sites_is_not_read(farmland, reader):
+    _, damaged = farmland
+    path = damaged(
+        "far.gpkg",
+        "UPDATE farmland SET geom = X'47500003DEADBEEF' WHERE fid = 3",
+        f"UPDATE rtree_farmland_geom SET minx = {X0 + 5000}, maxx = {X0 + 5400}, "
+        f"miny = {Y0}, maxy = {Y0 + 400} WHERE id = 3",
+    )
+    result = _check(path)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0, rel=1e-12)
+    assert _farmland_record(result).status == "ok"
+
+
+def test_text_that_is_not_utf8_is_named_by_feature_and_field(farmland, reader):
+    _, damaged = farmland
+    path = damaged("text.gpkg", "UPDATE farmland SET BSM = CAST(X'FFFE41' AS TEXT) WHERE fid = 1")
+    result = _check(path)
+    assert any("layer 'farmland' could not be used" in w for w in result.warnings)
+    record = _farmland_record(result)
+    assert record.status == "unreadable"
+    assert "feature 1, field 'BSM' holds text that is not UTF-8 (bytes ff fe 41)" in record.detail
+    assert "encoding UTF-8" in record.detail
+    assert result.status("S1") == "unknown"
