@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
+import pandas as pd
 import pytest
 
-from landcheck.classify import BUILTIN_TABLES, load_code_table
+from landcheck.classify import BUILTIN_TABLES, _read_table, load_code_table
 from landcheck.classify.choices import disputed_categories
 from landcheck.classify.systems import LAND_USE_SYSTEMS
+from landcheck.errors import InputDataError
 
 CATEGORIES = {"农用地", "建设用地", "未利用地"}
 SEA_LEVEL1 = {"18", "19", "20", "21", "22", "24"}
@@ -197,3 +201,55 @@ def test_letter_suffixes_are_variants_in_sandiao_only(sandiao, ydyh):
     assert sandiao.resolve("0201K") == "0201"
     assert ydyh.resolve("0201K") is None
     assert ydyh.resolve("0201") == "0201"
+
+
+# ------------------------------------------------------------------- reading the CSV files
+
+
+def _read_with_pandas(path):
+    """A table read as it was before the csv module did it: pandas, every value text."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["code"] = frame["code"].str.strip().str.upper()
+    aliases = frame.pop("aliases") if "aliases" in frame else None
+    return frame.set_index("code"), aliases
+
+
+@pytest.mark.parametrize("name", sorted(BUILTIN_TABLES))
+def test_a_table_read_with_csv_equals_pandas_reading_it(name):
+    table = load_code_table(name)
+    path = resources.files("landcheck.classify").joinpath(BUILTIN_TABLES[name])
+    expected, aliases = _read_with_pandas(path)
+    # column by column, value and dtype, and the index
+    pd.testing.assert_frame_equal(table.frame, expected, check_dtype=True, check_exact=True)
+    assert list(table.frame.dtypes) == list(expected.dtypes)
+    assert table.frame.index.dtype == expected.index.dtype
+    for column in expected.columns:  # the lookups filled while reading are the frame's
+        assert table.lookup(column) == dict(
+            zip(expected.index, expected[column].astype(str), strict=True)
+        )
+    listed = (
+        []
+        if aliases is None
+        else [
+            (a.strip(), code)
+            for code, text in zip(expected.index, aliases, strict=True)
+            for a in text.split(";")
+            if a.strip()
+        ]
+    )
+    assert list(table.aliases) == listed
+    if name == "sandiao-2019":
+        assert ("有林地", "0301") in listed
+
+
+def test_a_row_with_a_missing_field_is_refused_with_its_line():
+    lines = ["code,name,category\n", "0101,水田,农用地\n", "\n", "0102,水浇地\n"]
+    with pytest.raises(InputDataError, match=r"'mine', line 4: 2 field\(s\) where the header"):
+        _read_table("mine", lines)
+
+
+def test_a_code_listed_twice_after_normalising_is_refused():
+    lines = ["code,name\n", "0201k,果园\n", " 0201K ,可调整果园\n"]
+    with pytest.raises(InputDataError, match=r"lists code\(s\) 0201K twice"):
+        _read_table("mine", lines)
+    assert _read_table("mine", lines[:2]).resolve("0201K") == "0201K"
