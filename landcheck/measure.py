@@ -14,7 +14,7 @@ add up to its official area (docs/areas.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -491,6 +491,21 @@ def aggregate(
     0     0  2.0
     1     1  4.0
     """
+    columns = _aggregated(keys, sums=sums, firsts=firsts, maxima=maxima)
+    if not columns:
+        names = [*keys, *(sums or {}), *(firsts or {}), *(maxima or {})]
+        return pd.DataFrame({name: [] for name in names})
+    return pd.DataFrame(columns)
+
+
+def _aggregated(
+    keys: dict[str, np.ndarray],
+    *,
+    sums: dict[str, np.ndarray] | None = None,
+    firsts: dict[str, np.ndarray] | None = None,
+    maxima: dict[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`aggregate`'s columns as numpy arrays, in its order (none when there are no rows)."""
     sums, firsts, maxima = sums or {}, firsts or {}, maxima or {}
     codes, uniques = [], []
     for values in keys.values():
@@ -498,8 +513,7 @@ def aggregate(
         codes.append(code)
         uniques.append(np.asarray(unique))
     if not len(codes[0]):
-        names = [*keys, *sums, *firsts, *maxima]
-        return pd.DataFrame({name: [] for name in names})
+        return {}
     shape = tuple(max(len(u), 1) for u in uniques)
     group = np.ravel_multi_index(codes, shape)
     ids, first, inverse = np.unique(group, return_index=True, return_inverse=True)
@@ -518,41 +532,61 @@ def aggregate(
         largest = np.full(len(ids), -np.inf)
         np.maximum.at(largest, inverse, np.asarray(values, dtype=float))
         out[name] = largest
-    return pd.DataFrame(out)
+    return out
 
 
-def _split_deduction(pieces: pd.DataFrame) -> pd.DataFrame:
+Columns = Mapping[str, np.ndarray]
+"""A layer's pieces as numpy columns by name (their geometry left out)."""
+
+
+def _piece_columns(pieces: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The pieces' columns but the geometry, each as ``Series.to_numpy()`` gives it.
+
+    Rows are read by name a few dozen times per layer: a dict of arrays, not a
+    DataFrame (dropping the geometry of a GeoDataFrame alone costs ~2 ms).
+    """
+    return {str(name): values.to_numpy() for name, values in pieces.items() if name != "geometry"}
+
+
+def _text(values: pd.Series | np.ndarray) -> np.ndarray:
+    """``Series.astype(str).to_numpy()`` of a column given as a Series or its values."""
+    return pd.Series(values, copy=False).astype(str).to_numpy()
+
+
+def _split_deduction(pieces: Columns) -> dict[str, np.ndarray]:
     """Split each piece into land-class area and field ridges by its deduction coefficient."""
-    out = pd.DataFrame({"site": pieces["site"].to_numpy(), "code": pieces["_code"].to_numpy()})
-    deduction = pieces["_deduction"].to_numpy(dtype=float) if "_deduction" in pieces else None
-    if deduction is None:
-        deduction = np.zeros(len(pieces))
+    size = len(pieces["site"])
+    out = {"site": pieces["site"], "code": pieces["_code"]}
+    deduction = (
+        np.asarray(pieces["_deduction"], dtype=float) if "_deduction" in pieces else np.zeros(size)
+    )
     deduction = np.nan_to_num(deduction, nan=0.0)
-    survey = np.full(len(pieces), np.nan)
+    survey = np.full(size, np.nan)
     if "_survey_area" in pieces and "_feature_m2" in pieces:
-        whole = pieces["_feature_m2"].to_numpy(dtype=float)
+        whole = np.asarray(pieces["_feature_m2"], dtype=float)
         survey = np.divide(
-            pieces["_survey_area"].to_numpy(dtype=float) * pieces["counted_planar_m2"].to_numpy(),
+            np.asarray(pieces["_survey_area"], dtype=float) * pieces["counted_planar_m2"],
             whole,
-            out=np.full(len(pieces), np.nan),
+            out=np.full(size, np.nan),
             where=whole > 0,
         )
     for name, gross in (
-        ("planar_m2", pieces["counted_planar_m2"].to_numpy()),
-        ("ellipsoidal_m2", pieces["counted_ellipsoidal_m2"].to_numpy()),
+        ("planar_m2", pieces["counted_planar_m2"]),
+        ("ellipsoidal_m2", pieces["counted_ellipsoidal_m2"]),
         ("survey_m2", survey),
     ):
         tiankan = gross * deduction
         out[name] = gross - tiankan
         out[f"tiankan_{name}"] = tiankan
     if "_ownership" in pieces:
-        codes = pieces["_ownership"].astype(str).str.strip().str.replace(r"\.0+$", "", regex=True)
+        codes = pd.Series(_text(pieces["_ownership"])).str.strip()
+        codes = codes.str.replace(r"\.0+$", "", regex=True)
         collective = np.isin(codes.to_numpy(), COLLECTIVE_CODES)
         for name in ("planar_m2", "ellipsoidal_m2"):
             out[f"collective_{name}"] = np.where(collective, out[name], 0.0)
             out[f"ridge_collective_{name}"] = np.where(collective, out[f"tiankan_{name}"], 0.0)
-    out["name"] = pieces["_name"].to_numpy() if "_name" in pieces else ""
-    out["width_m"] = pieces["width_m"].to_numpy()
+    out["name"] = pieces["_name"] if "_name" in pieces else np.full(size, "", dtype=object)
+    out["width_m"] = pieces["width_m"]
     return out
 
 
@@ -562,65 +596,64 @@ def ridge_code(table: CodeTable | None) -> str:
 
 
 def _class_table(
-    pieces: pd.DataFrame, table: CodeTable | None, with_tiankan: bool
+    pieces: Columns, table: CodeTable | None, with_tiankan: bool
 ) -> tuple[pd.DataFrame, dict[int, list[str]]]:
-    split = _split_deduction(pieces)
-    rows = [split]
+    both = _split_deduction(pieces)
     if with_tiankan:
-        ridges = split[split["tiankan_planar_m2"] > 0]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "site": ridges["site"].to_numpy(),
-                    "code": ridge_code(table),
-                    "name": "田坎",
-                    "width_m": ridges["width_m"].to_numpy(),
-                    **{
-                        c: ridges[f"tiankan_{c}"].to_numpy()
-                        for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")
-                    },
-                    **{f"tiankan_{c}": 0.0 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")},
-                    **{
-                        c: ridges[f"ridge_{c}"].to_numpy()
-                        for c in _COLLECTIVE_SUMS
-                        if f"ridge_{c}" in ridges
-                    },
-                }
-            )
-        )
-    both = pd.concat(rows, ignore_index=True) if len(rows) > 1 else split
+        ridges = both["tiankan_planar_m2"] > 0
+        count = int(ridges.sum())
+        added = {
+            "site": both["site"][ridges],
+            "code": np.full(count, ridge_code(table), dtype=object),
+            "name": np.full(count, "田坎", dtype=object),
+            "width_m": both["width_m"][ridges],
+            **{
+                c: both[f"tiankan_{c}"][ridges]
+                for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")
+            },
+            **{
+                f"tiankan_{c}": np.zeros(count)
+                for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")
+            },
+            **{c: both[f"ridge_{c}"][ridges] for c in _COLLECTIVE_SUMS if f"ridge_{c}" in both},
+        }
+        both = {name: np.concatenate([both[name], added[name]]) for name in added}
     sums = _CLASS_SUMS if with_tiankan else _CLASS_SUMS[:3]
     sums = [*sums, *(c for c in _COLLECTIVE_SUMS if c in both)]
-    classes = aggregate(
-        {"site": both["site"].to_numpy(), "code": both["code"].astype(str).to_numpy()},
-        sums={c: both[c].to_numpy() for c in sums},
-        firsts={"name": both["name"].to_numpy()},
-        maxima={"max_width_m": both["width_m"].to_numpy()},
+    classes = _aggregated(
+        {"site": both["site"], "code": _text(both["code"])},
+        sums={c: both[c] for c in sums},
+        firsts={"name": both["name"]},
+        maxima={"max_width_m": both["width_m"]},
     )
     unresolved: dict[int, list[str]] = {}
     if table is not None:
-        codes = classes["code"].astype(str).to_numpy()
+        codes = _text(classes["code"])
         resolved = np.array([table.resolve(code) for code in codes], dtype=object)
         known = np.array([code is not None for code in resolved], dtype=bool)
         classes["table_code"] = np.where(known, resolved, None)
+        table_names = np.full(len(codes), "", dtype=object)
         for column in table.frame.columns:
             lookup = table.lookup(column)
-            classes[column if column != "name" else "table_name"] = np.array(
+            values = np.array(
                 [lookup.get(code, "") if code is not None else "" for code in resolved],
                 dtype=object,
             )
-        sites = classes["site"].to_numpy()
+            if column == "name":
+                table_names = values
+            else:
+                classes[column] = values
+        sites = classes["site"]
         for position in np.unique(sites[~known]).tolist():
             unresolved[int(position)] = sorted(set(codes[~known & (sites == position)].tolist()))
         names = np.array(
             ["" if n is None or n != n else str(n) for n in classes["name"]], dtype=object
         )
-        table_names = classes["table_name"].to_numpy()
         use_table = ((codes == resolved) | (names == "")) & (table_names != "")
         classes["name"] = np.where(use_table, table_names, names)
-        classes = classes.drop(columns="table_name")
-    classes["code"] = classes["code"].astype(str)
-    return classes, unresolved
+    frame = pd.DataFrame(classes)
+    frame["code"] = frame["code"].astype(str)
+    return frame, unresolved
 
 
 def measure_layer(
@@ -663,19 +696,19 @@ def measure_layer(
         measured (:func:`landcheck.overlay.measured_in_site_crs`); the
         uncovered rests are measured there too.
     """
-    pieces = pd.DataFrame(overlay.pieces.drop(columns="geometry"))
-    site = pieces["site"].to_numpy()
+    pieces = _piece_columns(overlay.pieces)
+    site = pieces["site"]
     totals = aggregate(
         {"site": site},
         sums={
-            "planar_m2": pieces["counted_planar_m2"].to_numpy(),
-            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+            "planar_m2": pieces["counted_planar_m2"],
+            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"],
         },
-        maxima={"max_width_m": pieces["width_m"].to_numpy()},
+        maxima={"max_width_m": pieces["width_m"]},
     ).set_index("site")
     classes = pd.DataFrame()
     unresolved: dict[int, list[str]] = {}
-    if has_codes and len(pieces):
+    if has_codes and len(site):
         classes, unresolved = _class_table(
             pieces, table, with_tiankan=spec.kind == "land_use" and "_deduction" in pieces
         )
@@ -684,26 +717,22 @@ def measure_layer(
         key = "_admin_code" if "_admin_code" in pieces else "_admin"
         names = pieces["_admin"] if "_admin" in pieces else pieces[key]
         admin = aggregate(
-            {"site": site, "admin_code": pieces[key].astype(str).to_numpy()},
-            firsts={"name": names.astype(str).to_numpy()},
+            {"site": site, "admin_code": _text(pieces[key])},
+            firsts={"name": _text(names)},
             sums={
-                "planar_m2": pieces["counted_planar_m2"].to_numpy(),
-                "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+                "planar_m2": pieces["counted_planar_m2"],
+                "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"],
             },
         )
-    features = pd.DataFrame(
-        {
-            "site": pieces["site"].to_numpy(),
-            "feature_id": pieces["_id"].astype(str).to_numpy()
-            if "_id" in pieces
-            else pieces["feature"].astype(str).to_numpy(),
-            "planar_m2": pieces["planar_m2"].to_numpy(),
-            "ellipsoidal_m2": pieces["ellipsoidal_m2"].to_numpy(),
-        }
-    )
+    features = {
+        "site": site,
+        "feature_id": _text(pieces["_id"] if "_id" in pieces else pieces["feature"]),
+        "planar_m2": pieces["planar_m2"],
+        "ellipsoidal_m2": pieces["ellipsoidal_m2"],
+    }
     if "_grade" in pieces:  # cultivated-land quality grade, by parcel (net of field ridges)
-        features["grade"] = pieces["_grade"].astype(str).to_numpy()
-        deduction = pieces["_deduction"].to_numpy(dtype=float) if "_deduction" in pieces else 0.0
+        features["grade"] = _text(pieces["_grade"])
+        deduction = np.asarray(pieces["_deduction"], dtype=float) if "_deduction" in pieces else 0.0
         features["net_share"] = 1.0 - np.nan_to_num(deduction, nan=0.0)
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
     return LayerMeasure(
@@ -713,7 +742,7 @@ def measure_layer(
         totals=totals,
         classes=classes,
         admin=admin,
-        features=features,
+        features=pd.DataFrame(features),
         has_classes=has_codes,
         unresolved=unresolved,
         nearest=nearest if nearest is not None else pd.DataFrame(),
@@ -724,7 +753,7 @@ def measure_layer(
     )
 
 
-def attribute_table(pieces: pd.DataFrame) -> pd.DataFrame:
+def attribute_table(pieces: pd.DataFrame | Columns) -> pd.DataFrame:
     """Counted areas per site and combination of review attributes (empty when none).
 
     The review checks (:mod:`landcheck.review`) sum a layer's area by the
@@ -741,19 +770,19 @@ def attribute_table(pieces: pd.DataFrame) -> pd.DataFrame:
     {'grade': ['Ⅰ', 'Ⅱ'], 'planar_m2': [15.0, 20.0], 'max_width_m': [3.0, 2.0]}
     """
     columns = [c for c in REVIEW_COLUMNS if c in pieces]
-    if not columns or not len(pieces):
+    if not columns or not len(pieces["site"]):
         return pd.DataFrame()
     if "_name" in pieces:
         columns.append("_name")
-    keys = {"site": pieces["site"].to_numpy()}
-    keys |= {c.lstrip("_"): pieces[c].astype(str).to_numpy() for c in columns}
+    keys = {"site": np.asarray(pieces["site"])}
+    keys |= {c.lstrip("_"): _text(pieces[c]) for c in columns}
     return aggregate(
         keys,
         sums={
-            "planar_m2": pieces["counted_planar_m2"].to_numpy(),
-            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"].to_numpy(),
+            "planar_m2": np.asarray(pieces["counted_planar_m2"]),
+            "ellipsoidal_m2": np.asarray(pieces["counted_ellipsoidal_m2"]),
         },
-        maxima={"max_width_m": pieces["width_m"].to_numpy()},
+        maxima={"max_width_m": np.asarray(pieces["width_m"])},
     )
 
 
