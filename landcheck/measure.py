@@ -109,12 +109,12 @@ class Rows:
         self.spans: dict[int, tuple[int, int]] = {}
         if frame.empty:
             return
-        sites = frame["site"].to_numpy()
+        columns = {str(name): values.to_numpy() for name, values in frame.items()}
+        sites = columns.pop("site")
         order = np.argsort(sites, kind="stable")
         sites = sites[order]
-        for column in frame.columns.drop("site"):
-            values = frame[column].to_numpy()
-            self.columns[str(column)] = _shared(values[order])
+        for name, values in columns.items():
+            self.columns[name] = _shared(values[order])
         # the numbers with missing values as 0, for sums; a column with none is its own
         self.filled = {
             name: _finite_or_zero(values.astype(float, copy=False))
@@ -549,7 +549,14 @@ def _piece_columns(pieces: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _text(values: pd.Series | np.ndarray) -> np.ndarray:
-    """``Series.astype(str).to_numpy()`` of a column given as a Series or its values."""
+    """``Series.astype(str).to_numpy()`` of a column given as a Series or its values.
+
+    Text columns hold only ``str`` (normalising fills missing text with ``""``):
+    their values are returned as they are, without pandas' ~0.3 ms a call.
+    """
+    array = np.asarray(values)
+    if array.dtype == object and all(type(value) is str for value in array):
+        return array
     return pd.Series(values, copy=False).astype(str).to_numpy()
 
 
