@@ -548,6 +548,25 @@ def _piece_columns(pieces: pd.DataFrame) -> dict[str, np.ndarray]:
     return {str(name): values.to_numpy() for name, values in pieces.items() if name != "geometry"}
 
 
+def _site_totals(pieces: Columns) -> pd.DataFrame:
+    """Per site (index): counted ``planar_m2``, ``ellipsoidal_m2`` and ``max_width_m``.
+
+    ``aggregate(...).set_index("site")``, with the index given to the
+    constructor (``set_index`` costs as much as the frame again).
+    """
+    keys = {"site": pieces["site"]}
+    sums = {
+        "planar_m2": pieces["counted_planar_m2"],
+        "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"],
+    }
+    maxima = {"max_width_m": pieces["width_m"]}
+    columns = _aggregated(keys, sums=sums, maxima=maxima)
+    if not columns:
+        return aggregate(keys, sums=sums, maxima=maxima).set_index("site")
+    sites = pd.Index(columns.pop("site"), name="site")
+    return pd.DataFrame(columns, index=sites)
+
+
 def _text(values: pd.Series | np.ndarray) -> np.ndarray:
     """``Series.astype(str).to_numpy()`` of a column given as a Series or its values.
 
@@ -705,14 +724,7 @@ def measure_layer(
     """
     pieces = _piece_columns(overlay.pieces)
     site = pieces["site"]
-    totals = aggregate(
-        {"site": site},
-        sums={
-            "planar_m2": pieces["counted_planar_m2"],
-            "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"],
-        },
-        maxima={"max_width_m": pieces["width_m"]},
-    ).set_index("site")
+    totals = _site_totals(pieces)
     classes = pd.DataFrame()
     unresolved: dict[int, list[str]] = {}
     if has_codes and len(site):
