@@ -37,6 +37,7 @@ from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import not_kept
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
+from landcheck.memory import release_free_memory
 from landcheck.messages import collecting, summarise, warn
 from landcheck.overlay import LayerOverlay, measured_in_site_crs
 from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
@@ -467,6 +468,9 @@ def _evaluate_with(
             for done, (key, spec) in enumerate(run.profile.layers.items()):
                 notify("layers", done, len(run.profile.layers))
                 outcomes[key] = _evaluate_layer(run, spec, engine, keep_geometry, keep_reads)
+                # what reading and cutting the layer freed goes back to the system, so the
+                # next layer and the sites' views do not stack on the allocator's high-water mark
+                release_free_memory()
         notify("layers", len(run.profile.layers), len(run.profile.layers))
         coverage, coverage_record = _coverage(run, outcomes, keep_reads)
         # hundreds of thousands of views and findings, held by the result: the collector

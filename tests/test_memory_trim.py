@@ -1,0 +1,81 @@
+"""Freed heap memory given back between a batch's layers (``landcheck.memory``).
+
+``release_free_memory`` calls glibc's ``malloc_trim(0)`` on Linux and does
+nothing where there is no glibc; a check calls it once per profile layer and
+its results are those of the analytic case either way.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+import geopandas as gpd
+from shapely import box
+
+import landcheck.evaluation as evaluation
+import landcheck.memory as memory
+from landcheck import check
+
+
+class _FakeLibrary:
+    """A C library whose ``malloc_trim`` records the padding it is given."""
+
+    def __init__(self, released: int) -> None:
+        self.calls: list[int] = []
+        self.released = released
+
+    def malloc_trim(self, pad: ctypes.c_size_t) -> int:
+        self.calls.append(pad.value)
+        return self.released
+
+
+def test_callable_here_and_answers_a_bool():
+    assert memory.release_free_memory() in (True, False)
+
+
+def test_glibc_is_asked_to_trim_everything_and_its_answer_returned(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    for released, expected in ((1, True), (0, False)):
+        library = _FakeLibrary(released)
+        monkeypatch.setattr(memory, "_c_library", lambda library=library: library)
+        assert memory.release_free_memory() is expected
+        assert library.calls == [0]
+
+
+def test_a_c_library_without_malloc_trim_is_left_alone(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(memory, "_c_library", lambda: object())  # musl: no such symbol
+    assert memory.release_free_memory() is False
+
+
+def test_no_c_library_to_load_is_left_alone(monkeypatch):
+    def unloadable():
+        raise OSError("no C library")
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(memory, "_c_library", unloadable)
+    assert memory.release_free_memory() is False
+
+
+def test_other_systems_do_not_look_for_glibc(monkeypatch):
+    library = _FakeLibrary(1)
+    monkeypatch.setattr(memory, "_c_library", lambda: library)
+    for platform in ("darwin", "win32"):
+        monkeypatch.setattr(sys, "platform", platform)
+        assert memory.release_free_memory() is False
+    assert library.calls == []
+
+
+def test_a_check_trims_once_per_profile_layer_and_measures_as_without(monkeypatch):
+    x, y = 35_500_000, 2_700_000
+    sites = gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[box(x, y, x + 1000, y + 500)], crs=4523)
+    farmland = gpd.GeoDataFrame(
+        {"BSM": ["F1"]}, geometry=[box(x + 700, y, x + 2000, y + 1000)], crs=4523
+    )
+    calls = []
+    real = evaluation.release_free_memory
+    monkeypatch.setattr(evaluation, "release_free_memory", lambda: calls.append(1) or real())
+    result = check(sites, layers={"farmland": farmland}, area_method="planar")
+    assert len(calls) == len(result.profile.layers) > 1
+    assert result.layer_area("S1", "farmland").planar_m2 == 150_000.0
