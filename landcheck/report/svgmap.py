@@ -562,6 +562,22 @@ def _by_class(
     return drawn
 
 
+def _panel_layer(
+    result: CheckResult, kind: str, site_id: str, lang: str
+) -> tuple[str | None, list[_Entry]]:
+    """The first layer of ``kind`` a class panel draws, or None and the legend it shows instead.
+
+    No such layer: an empty legend; a layer not available for the site: its
+    "unavailable" entry.
+    """
+    keys = layer_keys(result, (kind,))
+    if not keys:
+        return None, []
+    if not result.layer(site_id, keys[0]).available:
+        return None, [_unavailable_entry(label("unavailable", lang))]
+    return keys[0], []
+
+
 def _land_use(
     drawing: _Drawing,
     frame: _Frame,
@@ -571,12 +587,9 @@ def _land_use(
     lang: str,
     thin: bool,
 ) -> list[_Entry]:
-    keys = layer_keys(result, ("land_use",))
-    if not keys:
-        return []
-    key = keys[0]
-    if not result.layer(site_id, key).available:
-        return [_unavailable_entry(label("unavailable", lang))]
+    key, unavailable = _panel_layer(result, "land_use", site_id, lang)
+    if key is None:
+        return unavailable
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
     names_en = class_lookup(result, key, "level1_name_en")
@@ -616,12 +629,9 @@ def _planning(
     lang: str,
     thin: bool,
 ) -> list[_Entry]:
-    keys = layer_keys(result, ("planning_zone",))
-    if not keys:
-        return []
-    key = keys[0]
-    if not result.layer(site_id, key).available:
-        return [_unavailable_entry(label("unavailable", lang))]
+    key, unavailable = _panel_layer(result, "planning_zone", site_id, lang)
+    if key is None:
+        return unavailable
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
     names_en = class_lookup(result, key, "name_en")
