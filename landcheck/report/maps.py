@@ -404,6 +404,42 @@ def piece_codes(frame: pd.DataFrame) -> pd.Series:
     return frame["_code"].astype("string").fillna("").astype(str)
 
 
+def panel_layer(result: CheckResult, kind: str, site_id: str) -> tuple[str | None, bool]:
+    """The first layer of ``kind`` a class panel draws (None: none) and whether the site has it."""
+    keys = layer_keys(result, (kind,))
+    if not keys:
+        return None, False
+    return keys[0], result.layer(site_id, keys[0]).available
+
+
+def land_use_label(
+    group: str,
+    codes: Sequence[str],
+    groups: Sequence[str],
+    names: dict[str, str],
+    names_en: dict[str, str],
+    lang: str,
+) -> str:
+    """The legend text of a level-1 land-use group, named after its first piece's class."""
+    if not group:
+        return label("unclassified", lang)
+    first = next((c for c, g in zip(codes, groups, strict=True) if g == group), "")
+    name = names.get(first, "")
+    if lang == "en":
+        name = names_en.get(first, "") or LEVEL1_EN.get(group, name)
+    return f"{group} {name}".strip()
+
+
+def planning_label(
+    code: str, value: str, names: dict[str, str], names_en: dict[str, str], lang: str
+) -> str:
+    """The legend text of a planning zone: code, name and its conformity."""
+    name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
+    if lang == "zh":
+        return f"{code} {name}（{CONFORMITY[value][0]}）"
+    return f"{code} {name} ({CONFORMITY[value][1]})"
+
+
 def _land_use(
     ax: Any,
     result: CheckResult,
@@ -414,11 +450,10 @@ def _land_use(
     thin: bool = False,
 ) -> list[Any]:
     handles: list[Any] = []
-    keys = layer_keys(result, ("land_use",))
-    if not keys:
+    key, available = panel_layer(result, "land_use", site_id)
+    if key is None:
         return handles
-    key = keys[0]
-    if not result.layer(site_id, key).available:
+    if not available:
         return [_unavailable(lang)]
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
@@ -442,11 +477,7 @@ def _land_use(
                 **piece_edges("#7b7d7d", color, thin and frame is mine, 0.4, zorder),
             )
             if frame is mine:
-                first = next((c for c, g in zip(codes, groups, strict=True) if g == group), "")
-                name = names.get(first, "") if group else ""
-                if lang == "en":
-                    name = names_en.get(first, "") or LEVEL1_EN.get(group, name)
-                seen[group] = f"{group} {name}".strip() if group else label("unclassified", lang)
+                seen[group] = land_use_label(group, codes, groups, names, names_en, lang)
     for group in sorted(seen):
         handles.append(
             Patch(
@@ -468,11 +499,10 @@ def _planning(
     lang: str,
     thin: bool = False,
 ) -> list[Any]:
-    keys = layer_keys(result, ("planning_zone",))
-    if not keys:
+    key, available = panel_layer(result, "planning_zone", site_id)
+    if key is None:
         return []
-    key = keys[0]
-    if not result.layer(site_id, key).available:
+    if not available:
         return [_unavailable(lang)]
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
@@ -497,13 +527,7 @@ def _planning(
             )
         if frame is mine:
             for code, value in zip(codes, values, strict=True):
-                name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
-                entries[code] = (
-                    value,
-                    f"{code} {name}（{CONFORMITY[value][0]}）"
-                    if lang == "zh"
-                    else f"{code} {name} ({CONFORMITY[value][1]})",
-                )
+                entries[code] = (value, planning_label(code, value, names, names_en, lang))
     return [
         Patch(
             facecolor=CONFORMITY_COLORS.get(value, "#d5d8dc"),

@@ -36,7 +36,7 @@ import shapely
 from markupsafe import escape
 
 from landcheck.crs import crs_label
-from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.labels import label, status_label
 from landcheck.report.mapcache import in_window, kept_column, site_rows
 from landcheck.report.maps import (
     CONSTRAINT_KINDS,
@@ -45,10 +45,13 @@ from landcheck.report.maps import (
     class_lookup,
     convergence,
     is_thin,
+    land_use_label,
     layer_keys,
     nice_length,
+    panel_layer,
     piece_codes,
     piece_edges,
+    planning_label,
     view_window,
 )
 from landcheck.report.palette import (
@@ -562,22 +565,6 @@ def _by_class(
     return drawn
 
 
-def _panel_layer(
-    result: CheckResult, kind: str, site_id: str, lang: str
-) -> tuple[str | None, list[_Entry]]:
-    """The first layer of ``kind`` a class panel draws, or None and the legend it shows instead.
-
-    No such layer: an empty legend; a layer not available for the site: its
-    "unavailable" entry.
-    """
-    keys = layer_keys(result, (kind,))
-    if not keys:
-        return None, []
-    if not result.layer(site_id, keys[0]).available:
-        return None, [_unavailable_entry(label("unavailable", lang))]
-    return keys[0], []
-
-
 def _land_use(
     drawing: _Drawing,
     frame: _Frame,
@@ -587,9 +574,11 @@ def _land_use(
     lang: str,
     thin: bool,
 ) -> list[_Entry]:
-    key, unavailable = _panel_layer(result, "land_use", site_id, lang)
+    key, available = panel_layer(result, "land_use", site_id)
     if key is None:
-        return unavailable
+        return []
+    if not available:
+        return [_unavailable_entry(label("unavailable", lang))]
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
     names_en = class_lookup(result, key, "level1_name_en")
@@ -609,11 +598,7 @@ def _land_use(
         if not is_mine:
             continue
         for group in sorted(set(groups)):
-            first = next((c for c, g in zip(codes, groups, strict=True) if g == group), "")
-            name = names.get(first, "") if group else ""
-            if lang == "en":
-                name = names_en.get(first, "") or LEVEL1_EN.get(group, name)
-            seen[group] = f"{group} {name}".strip() if group else label("unclassified", lang)
+            seen[group] = land_use_label(group, codes, groups, names, names_en, lang)
     return [
         _Entry(seen[group], LEVEL1_COLORS.get(group, "#ffffff"), _PIECE_EDGE, "" if group else "xx")
         for group in sorted(seen)
@@ -629,9 +614,11 @@ def _planning(
     lang: str,
     thin: bool,
 ) -> list[_Entry]:
-    key, unavailable = _panel_layer(result, "planning_zone", site_id, lang)
+    key, available = panel_layer(result, "planning_zone", site_id)
     if key is None:
-        return unavailable
+        return []
+    if not available:
+        return [_unavailable_entry(label("unavailable", lang))]
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
     names_en = class_lookup(result, key, "name_en")
@@ -651,13 +638,7 @@ def _planning(
         if not is_mine:
             continue
         for code, value in zip(codes, values, strict=True):
-            name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
-            entries[code] = (
-                value,
-                f"{code} {name}（{CONFORMITY[value][0]}）"
-                if lang == "zh"
-                else f"{code} {name} ({CONFORMITY[value][1]})",
-            )
+            entries[code] = (value, planning_label(code, value, names, names_en, lang))
     return [
         _Entry(
             text,
