@@ -26,7 +26,8 @@ from openpyxl.utils.escape import unescape
 
 import landcheck
 from landcheck.errors import SHOWN_CHARS, ProfileError
-from landcheck.io.filtered import _gpkg_rtree, _open_read_only
+from landcheck.io.filtered import _gpkg_rtree
+from landcheck.io.gpkg_rows import open_read_only
 from landcheck.io.profiles import MAX_YAML_NODES, builtin_profile_text, profile_from_yaml
 from landcheck.report import write_report
 from landcheck.report.xlsx import xlsx_text
@@ -336,6 +337,6 @@ def test_gpkg_with_uri_characters_is_read_exactly_and_nothing_is_created(farm_fo
 def test_opening_a_missing_gpkg_creates_nothing(tmp_path, name):
     (tmp_path / "farmA.gpkg").write_bytes(b"")
     with pytest.raises(sqlite3.OperationalError, match="unable to open"):
-        with _open_read_only(str(tmp_path / name)) as con:
+        with open_read_only(str(tmp_path / name)) as con:
             con.execute("SELECT 1 FROM sqlite_master")
     assert os.listdir(tmp_path) == ["farmA.gpkg"]

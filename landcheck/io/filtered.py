@@ -50,7 +50,6 @@ from landcheck.io.gpkg_rows import (
     GpkgLayer,
     connection,
     gpkg_layer,
-    open_read_only,
     read_rows,
     undecodable_text,
 )
@@ -195,9 +194,6 @@ def _coordinate_problem(crs: CRS, extent: tuple[float, ...] | None) -> str | Non
     if extent is None:
         return None
     return diagnose_coordinates(crs, extent)  # type: ignore[arg-type]
-
-
-_open_read_only = open_read_only
 
 
 def _no_features(
