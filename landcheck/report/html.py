@@ -22,17 +22,18 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from landcheck._version import __version__
 from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
+from landcheck.report.forked import run_jobs
 from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.svgmap import site_svg
@@ -109,21 +110,16 @@ class _SiteRecords:
         return groups.get(site_id, groups.get(None, []))
 
 
-def _table_view(
-    table: ReportTable,
-    records: list[dict[str, Any]] | None = None,
-    drop: tuple[str, ...] = ("site_id",),
-    anchors: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """What the template needs to draw a table: headers and formatted cells.
+def _columns(table: ReportTable, site: bool, drop: tuple[str, ...] = ("site_id",)) -> list[Column]:
+    """The table's columns drawn: a site's table leaves out the site's own (``drop``)."""
+    return [c for c in table.columns if not site or c.key not in drop]
 
-    ``records`` are one site's rows (the site's columns ``drop`` left out);
-    without them, the whole table.
-    """
-    site = records is not None
-    columns: list[Column] = [c for c in table.columns if not site or c.key not in drop]
+
+def _table_view(table: ReportTable, anchors: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the index template needs to draw the whole table: headers and formatted cells."""
+    columns = _columns(table, False)
     rows = []
-    for record in records if site else table.rounded.to_dict("records"):
+    for record in table.rounded.to_dict("records"):
         cells = []
         for column in columns:
             text = format_value(record.get(column.key), column.kind)
@@ -152,6 +148,44 @@ def _table_view(
         "headers": [{"text": c.header(table.lang), "numeric": c.numeric} for c in columns],
         "rows": rows,
     }
+
+
+def _table_html(table: ReportTable, records: list[dict[str, Any]] | None = None) -> Markup:
+    """A table as HTML: its title-less ``<div class="scroll">`` block and its note.
+
+    ``records`` are one site's rows (the site's column left out); without
+    them, the whole table. Every text is escaped. Built as a string, not by a
+    template macro: a batch's site pages hold tens of thousands of cells.
+    """
+    site = records is not None
+    columns = _columns(table, site)
+    head = "".join(
+        f'<th class="num">{escape(c.header(table.lang))}</th>'
+        if c.numeric
+        else f"<th>{escape(c.header(table.lang))}</th>"
+        for c in columns
+    )
+    classes = [
+        ("first " if i == 0 else "") + ("num" if c.numeric else "") + (" wide" if c.wide else "")
+        for i, c in enumerate(columns)
+    ]
+    out = [
+        f'<div class="scroll"><table class="data" data-table="{escape(table.key)}">\n'
+        f"  <thead><tr>\n{head}  </tr></thead>\n  <tbody>\n"
+    ]
+    for record in records if site else table.rounded.to_dict("records"):
+        out.append(f'  <tr class="{escape(record["_role"])} lvl-{int(record["_level"])}">\n')
+        for column, css in zip(columns, classes, strict=True):
+            text = escape(format_value(record.get(column.key), column.kind))
+            status = record.get("_status") if column.key == "status" else None
+            if status:
+                text = Markup(f'<span class="badge status-{escape(status)}">{text}</span>')
+            out.append(f'    <td class="{css}">{text}</td>\n')
+        out.append("  </tr>\n")
+    out.append("  </tbody>\n</table></div>\n")
+    if table.note:
+        out.append(f'<p class="note">{escape(table.note)}</p>')
+    return Markup("".join(out))
 
 
 def _finding_cards(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -207,7 +241,9 @@ def _site_view(
         "findings": _finding_cards(records("findings", site_id)),
         "documents": [d["document"] for d in records("documents", site_id)],
         "tables": [
-            _table_view(tables[key], records(key, site_id)) for key in SITE_TABLES if key in tables
+            {"title": tables[key].title, "html": _table_html(tables[key], records(key, site_id))}
+            for key in SITE_TABLES
+            if key in tables
         ],
     }
 
@@ -229,7 +265,7 @@ def _page_context(
             for s in STATUSES
         ],
         "sites": [],
-        "inputs": _table_view(tables["inputs"]),
+        "inputs": {"title": tables["inputs"].title, "html": _table_html(tables["inputs"])},
         "run": run_facts(result, lang),
         "status_colors": STATUS_COLORS,
         "font_family": WEB_FAMILY,
@@ -353,6 +389,71 @@ def render_index(
     return _with_font(_environment().get_template("report.html.j2").render(**context))
 
 
+PAGES_A_JOB = 4
+"""Site pages a worker writes per job: few, so the progress advances evenly."""
+
+
+def _nothing_written(job: Callable[[], None]) -> str:
+    """Run ``job`` among the page jobs: it adds no character to the pages' font."""
+    job()
+    return ""
+
+
+def _site_pages(
+    result: CheckResult,
+    folder: str,
+    *,
+    lang: str,
+    maps: bool,
+    progress: Callable[[int, int], None] | None,
+    tables: dict[str, ReportTable],
+    also: Callable[[], None] | None = None,
+) -> list[str]:
+    """Write the site pages and their :data:`FONT_CSS` (and run ``also`` beside them).
+
+    The pages are written by forked workers (:func:`landcheck.report.forked.run_jobs`),
+    a few a job, each job returning the characters of its pages for the font.
+    """
+    template = _environment().get_template("site.html.j2")
+    context = _page_context(result, lang, tables, {})
+    context.update(font_mark="", back_href=f"../{FILENAME}", font_css=FONT_CSS)
+    names = site_file_names(result.site_ids)
+    total = len(names)
+    records = _SiteRecords(tables)
+    for key in ("basic", "findings", "documents", *SITE_TABLES):
+        if key in tables:
+            records(key, "")  # grouped here, once, before the workers share them
+
+    def write(start: int) -> str:
+        characters: set[str] = set()
+        for index in range(start, min(start + PAGES_A_JOB, total)):
+            site = _site_view(result, tables, records, index, lang, maps)
+            page = template.render(**context, site=site)
+            characters.update(page)
+            path = os.path.join(folder, f"{names[index]}.html")
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(page)
+        return "".join(characters)
+
+    firsts = list(range(0, total, PAGES_A_JOB))  # each job's first page
+    jobs: list[Callable[[], str]] = [partial(write, first) for first in firsts]
+    if also is not None:
+        jobs.insert(0, partial(_nothing_written, also))
+        firsts.insert(0, total)  # it writes no page
+    if progress is not None:
+        progress(0, total)
+
+    def written(number: int, _: str) -> None:
+        if progress is not None:
+            for index in range(firsts[number], min(firsts[number] + PAGES_A_JOB, total)):
+                progress(index + 1, total)
+
+    characters = set().union(*run_jobs(jobs, done=written)) if jobs else set()
+    with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
+        handle.write(font_face_css("".join(sorted(characters))) + "\n")
+    return [f"{name}.html" for name in names]
+
+
 def write_site_pages(
     result: CheckResult,
     folder: str,
@@ -366,7 +467,8 @@ def write_site_pages(
 
     The pages share one stylesheet, :data:`FONT_CSS`, embedding the font for
     the characters of all of them (a font in every page would weigh more
-    than the page).
+    than the page). On Linux the pages are written by forked worker
+    processes, one per core (:mod:`landcheck.report.forked`); the same pages.
 
     Parameters
     ----------
@@ -389,28 +491,7 @@ def write_site_pages(
         The pages' file names, in site order.
     """
     tables = tables if tables is not None else report_tables(result, lang)
-    template = _environment().get_template("site.html.j2")
-    context = _page_context(result, lang, tables, {})
-    context.update(font_mark="", back_href=f"../{FILENAME}", font_css=FONT_CSS)
-    names = site_file_names(result.site_ids)
-    total = len(names)
-    if progress is not None:
-        progress(0, total)
-    records = _SiteRecords(tables)
-    characters: set[str] = set()
-    pages = []
-    for index, name in enumerate(names):
-        site = _site_view(result, tables, records, index, lang, maps)
-        page = template.render(**context, site=site)
-        characters.update(page)
-        pages.append(f"{name}.html")
-        with open(os.path.join(folder, pages[-1]), "w", encoding="utf-8") as handle:
-            handle.write(page)
-        if progress is not None:
-            progress(index + 1, total)
-    with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
-        handle.write(font_face_css("".join(sorted(characters))) + "\n")
-    return pages
+    return _site_pages(result, folder, lang=lang, maps=maps, progress=progress, tables=tables)
 
 
 def write_html(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
@@ -427,11 +508,17 @@ def write_html(result: CheckResult, directory: str, options: ReportOptions | Non
     path = os.path.join(directory, FILENAME)
     if len(result.site_ids) <= SINGLE_PAGE_SITES:
         page = render_html(result, lang=lang, progress=progress, tables=tables)
-    else:
-        folder = os.path.join(directory, SITES_FOLDER)
-        os.mkdir(folder)
-        write_site_pages(result, folder, lang=lang, progress=progress, tables=tables)
-        page = render_index(result, lang=lang, tables=tables)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(page)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(page)
+        return path
+
+    def write_index() -> None:  # beside the pages: cutting its own font takes a second
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(render_index(result, lang=lang, tables=tables))
+
+    folder = os.path.join(directory, SITES_FOLDER)
+    os.mkdir(folder)
+    _site_pages(
+        result, folder, lang=lang, maps=True, progress=progress, tables=tables, also=write_index
+    )
     return path

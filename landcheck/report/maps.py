@@ -31,6 +31,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -158,11 +159,17 @@ def _rectangle(x: float, y: float, w: float, h: float, color: str) -> Any:
     return Rectangle((x, y), w, h, facecolor=color, edgecolor="black", linewidth=0.6, zorder=20)
 
 
+@lru_cache(maxsize=4)
+def _geodetic_transformers(crs: CRS) -> tuple[Transformer, Transformer]:
+    """Map → longitude and latitude, and back (made once a CRS: a batch's maps share them)."""
+    to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    return to_geo, Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
+
+
 def convergence(crs: CRS, x: float, y: float) -> float:
     """Angle (radians, clockwise) from grid north to true north at a point."""
     try:
-        to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-        to_map = Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
+        to_geo, to_map = _geodetic_transformers(crs)
         lon, lat = to_geo.transform(x, y)
         nx, ny = to_map.transform(lon, min(lat + 0.01, 89.9))
     except Exception:  # a map without a rotated arrow is still a map
