@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
+from functools import partial
 from html import escape
 from urllib.parse import unquote
 
@@ -13,9 +15,9 @@ from common import county, sites, square
 from report_case import layers, result
 
 import landcheck
-from landcheck.errors import OutputExistsError
+from landcheck.errors import InputDataError, OutputExistsError
 from landcheck.io.output import atomic_folder
-from landcheck.report import write_report
+from landcheck.report import forked, write_report
 from landcheck.report.html import (
     FONT_CSS,
     NAME_CHARS,
@@ -175,3 +177,63 @@ def test_a_folder_inside_gets_a_marker_unless_it_has_its_own(tmp_path):
     plain = json.loads((target / "plain" / ".landcheck").read_text(encoding="utf-8"))
     assert (inner["kind"], inner["entries"]) == ("inner", ["a.txt"])
     assert (plain["kind"], plain["entries"]) == ("outer", ["b.txt"])
+
+
+def folder_files(target) -> dict[str, bytes]:
+    """Every file under ``target`` but the markers (they say when they were written)."""
+    return {
+        str(path.relative_to(target)): path.read_bytes()
+        for path in target.rglob("*")
+        if path.is_file() and path.name != ".landcheck"
+    }
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+def test_pages_written_by_workers_are_those_written_here(case, folder, tmp_path, monkeypatch):
+    target, _ = folder
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)
+    write_report(case, tmp_path / "here", formats="html")
+    here, there = folder_files(tmp_path / "here"), folder_files(target)
+    assert len(here) == COUNT + 2  # the pages, font.css and report.html
+    assert here == there
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+def test_jobs_run_in_other_processes_and_come_back_in_order():
+    events = []
+    pids = forked.run_jobs(
+        [partial(lambda i: (i, os.getpid()), i) for i in range(9)],
+        done=lambda number, got: events.append((number, got[0])),
+        workers=2,
+    )
+    assert [i for i, _ in pids] == list(range(9)) and events == [(i, i) for i in range(9)]
+    assert os.getpid() not in {pid for _, pid in pids}
+    assert not multiprocessing.active_children()  # the workers are gone
+
+
+def test_an_error_in_a_page_leaves_nothing_behind(case, tmp_path, monkeypatch):
+    from landcheck.report import html
+
+    drawn = html.site_svg
+
+    def broken(result, site_id, **kwargs):
+        if site_id == "P30":
+            raise InputDataError(f"site {site_id}: cannot draw")
+        return drawn(result, site_id, **kwargs)
+
+    monkeypatch.setattr(html, "site_svg", broken)  # before the workers fork: they see it
+    with pytest.raises(InputDataError, match="site P30: cannot draw"):
+        write_report(case, tmp_path / "report", formats="json,html")
+    assert os.listdir(tmp_path) == []  # no report, no staging folder
+    assert not multiprocessing.active_children()
+
+
+def test_an_interrupt_while_the_pages_are_written_leaves_nothing_behind(case, tmp_path):
+    def interrupt(stage, done, total):
+        if stage == "write:html" and done == 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_report(case, tmp_path / "report", formats="html", progress=interrupt)
+    assert os.listdir(tmp_path) == []
+    assert not multiprocessing.active_children()
