@@ -121,8 +121,9 @@ class _Frame:
     def pixels(self, coordinates: np.ndarray) -> np.ndarray:
         """Map coordinates (n × 2) → pixels, y down."""
         out = np.empty((len(coordinates), 2))
-        out[:, 0] = self.left + (coordinates[:, 0] - self.window[0]) * self.scale
-        out[:, 1] = self.top + (self.window[3] - coordinates[:, 1]) * self.scale
+        scale = self.scale
+        out[:, 0] = self.left + (coordinates[:, 0] - self.window[0]) * scale
+        out[:, 1] = self.top + (self.window[3] - coordinates[:, 1]) * scale
         return out
 
     def point(self, x: float, y: float) -> tuple[float, float]:
@@ -303,10 +304,17 @@ def _path_data(lines: np.ndarray, frame: _Frame, *, closed: bool) -> str:
     keep = new.copy()
     keep[1:] |= (pixels[1:] != pixels[:-1]).any(axis=1)
     if closed:  # the closing vertex repeats the first: Z draws that edge
-        keep[np.r_[np.flatnonzero(new[1:]), len(index) - 1]] = False
+        keep[np.flatnonzero(new[1:])] = False
+        keep[-1] = False
     pixels, index = pixels[keep], index[keep]
-    starts = np.flatnonzero(np.r_[True, index[1:] != index[:-1]])
-    counts = np.diff(np.r_[starts, len(index)])
+    if not len(index):
+        return ""
+    first = np.ones(len(index), dtype=bool)
+    first[1:] = index[1:] != index[:-1]
+    starts = np.flatnonzero(first)
+    counts = np.empty(len(starts), dtype=np.intp)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1] = len(index) - starts[-1]
     enough = counts >= (3 if closed else 2)
     pixels, counts = pixels[np.repeat(enough, counts)], counts[enough]
     end = "Z" if closed else ""
