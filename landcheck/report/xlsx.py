@@ -398,19 +398,14 @@ class _Sheet:
                 continue
             indent = self.levels if index == 1 else [0] * len(values)
             widest = _widest(column) - 2  # no text widens the column beyond this
-            measured: dict[str, int] = {}  # a column repeats its texts (classes, statuses)
-            for value, level in zip(values, indent, strict=True):
+            # a column repeats its texts (classes, statuses): each text and indent once
+            for value, level in dict.fromkeys(zip(values, indent, strict=True)):
                 if widths[index] >= widest:
                     break
-                text = value if isinstance(value, str) else str(value or "")
-                width = measured.get(text)
-                if width is None:
-                    stored = xlsx_text(text) or " "
-                    if 2 * len(stored) + level * 2 <= widths[index]:
-                        continue  # a character is at most two wide: it cannot widen the column
-                    width = measured[text] = max(
-                        _display_width(line) for line in stored.split("\n")
-                    )
+                stored = xlsx_text(value if isinstance(value, str) else str(value or "")) or " "
+                if 2 * len(stored) + level * 2 <= widths[index]:
+                    continue  # a character is at most two wide: it cannot widen the column
+                width = max(_display_width(line) for line in stored.split("\n"))
                 widths[index] = max(widths[index], width + level * 2)
         return [
             max(8, min(width + 2, _widest(column)))
