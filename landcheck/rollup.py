@@ -72,6 +72,9 @@ _GROUPING = ("category", "level1", "table_code")
 
 _AREAS = ("planar_m2", "ellipsoidal_m2", "survey_m2")
 
+_Known = tuple[np.ndarray, np.ndarray]
+"""An area column as (known, filled): where it is known, and its values with unknown ones 0."""
+
 
 @dataclass(frozen=True)
 class ClassSum:
@@ -167,15 +170,21 @@ def _string(value: object) -> str:
     return str(value)
 
 
-def _sum(values: np.ndarray | None, mask: np.ndarray, missing: float) -> float:
-    """Sum of ``values`` in ``mask``, unknown ones left out; ``missing`` when none is known."""
+def _known(values: np.ndarray) -> _Known:
+    known = ~np.isnan(values)
+    return known, np.where(known, values, 0.0)
+
+
+def _sum(values: _Known | None, positions: np.ndarray, missing: float) -> float:
+    """Sum of ``values`` at ``positions``, unknown ones left out; ``missing`` when none is known."""
     if values is None:
         return missing
-    chosen = values[mask]
-    known = ~np.isnan(chosen)
-    if not known.any():
+    known, filled = values
+    if len(positions) == 1:  # a class line: the class's own value, as the sum of one gives it
+        return float(filled[positions[0]]) if known[positions[0]] else missing
+    if not known[positions].any():
         return missing
-    return float(np.where(known, chosen, 0.0).sum())
+    return float(filled[positions].sum())
 
 
 class LandUseRollup:
@@ -232,7 +241,9 @@ class LandUseRollup:
         """The class code of field ridges."""
         self._codes = codes
         self._labels = labels
-        self._areas = areas
+        self._known = {
+            column: None if values is None else _known(values) for column, values in areas.items()
+        }
         self._ridge = (codes == ridge_code) | (labels["table_code"] == ridge_code)
 
     @classmethod
@@ -315,10 +326,13 @@ class LandUseRollup:
         return None
 
     def _where(self, mask: np.ndarray) -> ClassSum:
+        return self._at(np.flatnonzero(mask))
+
+    def _at(self, positions: np.ndarray) -> ClassSum:
         return ClassSum(
-            _sum(self._areas["planar_m2"], mask, 0.0),
-            _sum(self._areas["ellipsoidal_m2"], mask, 0.0),
-            _sum(self._areas["survey_m2"], mask, float("nan")),
+            _sum(self._known["planar_m2"], positions, 0.0),
+            _sum(self._known["ellipsoidal_m2"], positions, 0.0),
+            _sum(self._known["survey_m2"], positions, float("nan")),
         )
 
     def _labelled(self, column: str, value: str) -> np.ndarray:
@@ -350,7 +364,8 @@ class LandUseRollup:
     def _line(
         self, key: str, kind: str, code: str, mask: np.ndarray, lines: tuple = ()
     ) -> RollupLine:
-        return RollupLine(key, kind, code, np.flatnonzero(mask), self._where(mask), lines, self)
+        positions = np.flatnonzero(mask)
+        return RollupLine(key, kind, code, positions, self._at(positions), lines, self)
 
     def _class_lines(self, mask: np.ndarray) -> tuple[RollupLine, ...]:
         codes = self._codes

@@ -7,6 +7,7 @@ import pytest
 from report_case import result
 
 from landcheck.tables import report_tables, round_tree
+from landcheck.units import largest_remainder_round
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +152,57 @@ def test_provenance_tables(tables):
     assert run["分析坐标系"].startswith("EPSG:4523")
     assert "平面面积" in run["面积计算方法"]
     assert "1 平方米" in run["细小重叠容差"]
+
+
+def _round_tree_one_total_at_a_time(values, parents, decimals, fixed, sums):
+    """round_tree as its definition reads: each total's parts rounded on their own, top down."""
+    out = np.full(len(values), np.nan)
+    children = {}
+    roots = []
+    for row, parent in enumerate(parents):
+        if parent < 0 or sums[parent]:
+            roots.append(row)
+        if parent >= 0:
+            children.setdefault(parent, []).append(row)
+    for row in roots:
+        if not np.isnan(fixed[row]):
+            out[row] = fixed[row]
+        elif not np.isnan(values[row]):
+            out[row] = largest_remainder_round([values[row]], decimals)[0]
+    queue = list(roots)
+    while queue:
+        parent = queue.pop(0)
+        kids = children.get(parent, [])
+        if sums[parent]:
+            continue
+        known = [k for k in kids if not np.isnan(values[k])]
+        if known:
+            total = None if np.isnan(out[parent]) else float(out[parent])
+            parts = np.maximum(values[known], 0.0).tolist()
+            out[known] = largest_remainder_round(parts, decimals, total=total)
+        queue.extend(kids)
+    for row in np.flatnonzero(sums):
+        parts = out[children.get(row, [])]
+        if len(parts) and not np.isnan(parts).all():
+            out[row] = round(float(np.nansum(parts)), decimals)
+    return out
+
+
+def test_round_tree_rounds_every_total_as_largest_remainder_rounding_of_its_own_parts():
+    rng = np.random.default_rng(14)
+    for _ in range(2_000):
+        size = int(rng.integers(1, 30))
+        parents = [-1] + [int(rng.integers(-1, row)) for row in range(1, size)]
+        values = rng.random(size) * 10.0 ** int(rng.integers(-2, 5))
+        if rng.random() < 0.3:
+            values = np.full(size, 1 / 3) * rng.integers(1, 4, size)
+        values[rng.random(size) < 0.1] = np.nan
+        values[rng.random(size) < 0.05] *= -1
+        values[rng.random(size) < 0.05] = -0.0
+        fixed = np.where(rng.random(size) < 0.1, np.round(rng.random(size) * 10, 2), np.nan)
+        sums = rng.random(size) < 0.1
+        decimals = int(rng.integers(0, 5))
+        expected = _round_tree_one_total_at_a_time(values, parents, decimals, fixed, sums)
+        shown = round_tree(values, parents, decimals, fixed=fixed, sums=sums)
+        np.testing.assert_array_equal(shown, expected)
+        assert np.array_equal(np.signbit(shown), np.signbit(expected))

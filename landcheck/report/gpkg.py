@@ -134,6 +134,21 @@ def _code_table(result: CheckResult, key: str) -> CodeTable | None:
     return load_code_table(name) if name in BUILTIN_TABLES else None
 
 
+def _code_values(table: CodeTable, codes: list[str], columns: list[str]) -> dict[str, list[str]]:
+    """Each code's values in the table's ``columns`` (empty where unknown), looked up once a code.
+
+    A code is resolved to its table code (:meth:`CodeTable.resolve`), whose
+    values it takes (:meth:`CodeTable.value`).
+    """
+    distinct = dict.fromkeys(codes)
+    resolved = {code: table.resolve(code) or "" for code in distinct}
+    out = {}
+    for column in columns:
+        found = {code: table.value(c, column) if c else "" for code, c in resolved.items()}
+        out[column] = [found[code] for code in codes]
+    return out
+
+
 def _context_layer(result: CheckResult, key: str, features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A layer's features read near the sites, with their class as the maps colour it."""
     spec = result.profile.layers[key]
@@ -147,17 +162,17 @@ def _context_layer(result: CheckResult, key: str, features: gpd.GeoDataFrame) ->
     table = _code_table(result, key)
     if "_code" in features:
         codes = features["_code"].astype("string").fillna("").astype(str).tolist()
-        resolved = [(table.resolve(c) or "") if table is not None else c for c in codes]
         data["class_code"] = codes
         if "_name" in features:
             data["class_name"] = features["_name"].astype("string").fillna("").to_numpy()
-        elif table is not None:
-            data["class_name"] = [table.value(c, "name") if c else "" for c in resolved]
-        if table is not None and spec.kind == "land_use":
-            for column in ("level1", "level1_name", "category"):
-                data[column] = [table.value(c, column) if c else "" for c in resolved]
-        if table is not None and spec.kind == "planning_zone":
-            data["conformity"] = [table.value(c, "conformity") if c else "" for c in resolved]
+        wanted = ["name"] if "_name" not in features else []
+        if spec.kind == "land_use":
+            wanted += ["level1", "level1_name", "category"]
+        if spec.kind == "planning_zone":
+            wanted.append("conformity")
+        if table is not None:
+            for column, values in _code_values(table, codes, wanted).items():
+                data["class_name" if column == "name" else column] = values
     frame = pd.DataFrame(data)
     for column in frame.columns:
         frame[column] = frame[column].astype("string")

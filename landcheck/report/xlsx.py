@@ -22,6 +22,7 @@ object per value cost twenty times the rest of the writing for a batch.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
@@ -30,6 +31,9 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
 
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.result import CheckResult
@@ -112,7 +116,13 @@ def _display_width(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(map(_character_width, text))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _character_width(character: str) -> int:
+    """2 for an East Asian wide or full-width character, else 1."""
+    return 2 if unicodedata.east_asian_width(character) in "WF" else 1
 
 
 def xlsx_text(text: str) -> str:
@@ -175,6 +185,21 @@ def _cell_value(value: Any, column: Column) -> str | float | int | None:
         return round(float(value))
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+def _cell_values(values: pd.Series, column: Column) -> list[str | float | int | None]:
+    """A table column as its cells hold it (:func:`_cell_value`), a float column at once."""
+    if column.kind == "text":
+        return [v if type(v) is str else _cell_value(v, column) for v in values.tolist()]
+    if values.dtype.kind != "f":
+        return [_cell_value(v, column) for v in values.tolist()]
+    numbers = values.to_numpy(dtype=float)
+    finite = np.isfinite(numbers).tolist()
+    if column.kind == "int":
+        listed = [int(v) for v in np.rint(np.where(np.isfinite(numbers), numbers, 0.0)).tolist()]
+    else:
+        listed = numbers.tolist()
+    return [v if known else None for v, known in zip(listed, finite, strict=True)]
 
 
 class _StyleSheet:
@@ -316,11 +341,9 @@ def _text_cell(reference: str, text: str, style: int) -> str:
     return f'<c r="{reference}"{styled} t="inlineStr">{inline}</c>'
 
 
-def _number_cell(reference: str, value: float | int | None, style: int) -> str:
-    styled = f' s="{style}"' if style else ""
-    if value is None:
-        return f'<c r="{reference}"{styled} t="n"/>'
-    return f'<c r="{reference}"{styled} t="n"><v>{value!r}</v></c>'
+def _widest(column: Column) -> int:
+    """The most characters a column is shown wide."""
+    return 60 if column.wide else 40
 
 
 class _Sheet:
@@ -339,14 +362,12 @@ class _Sheet:
         self.headers = [column.header(table.lang) for column in self.columns]
         rounded, raw = table.rounded, table.frame
         self.values = [
-            [
-                _cell_value(value, column)
-                for value in (
-                    raw[column.key.removeprefix("__exact_")]
-                    if column.key.startswith("__exact_")
-                    else rounded[column.key]
-                ).tolist()
-            ]
+            _cell_values(
+                raw[column.key.removeprefix("__exact_")]
+                if column.key.startswith("__exact_")
+                else rounded[column.key],
+                column,
+            )
             for column in self.columns
         ]
         self.roles = [str(role) for role in rounded["_role"].tolist()]
@@ -356,6 +377,14 @@ class _Sheet:
             if "_status" in rounded
             else [""] * len(rounded)
         )
+        looks: dict[tuple[str, int, str], int] = {}
+        self.looks = [
+            looks.setdefault(look, len(looks))
+            for look in zip(self.roles, self.levels, self.statuses, strict=True)
+        ]
+        """Per row, its look: the number of its (role, level, status), which its cells' formats
+        follow."""
+        self._shown_looks: set[int] = set()
         self._formats: dict[tuple[int, str, int, str, bool], int] = {}
         self._texts: dict[str, tuple[str, bool]] = {}
 
@@ -368,16 +397,18 @@ class _Sheet:
                 widths[index] = max(widths[index], widest)
                 continue
             indent = self.levels if index == 1 else [0] * len(values)
-            measured: dict[str, int] = {}  # a column repeats its texts (classes, statuses)
-            for value, level in zip(values, indent, strict=True):
-                text = value if isinstance(value, str) else str(value or "")
-                width = measured.get(text)
-                if width is None:
-                    lines = (xlsx_text(text) or " ").split("\n")
-                    width = measured[text] = max(_display_width(line) for line in lines)
+            widest = _widest(column) - 2  # no text widens the column beyond this
+            # a column repeats its texts (classes, statuses): each text and indent once
+            for value, level in dict.fromkeys(zip(values, indent, strict=True)):
+                if widths[index] >= widest:
+                    break
+                stored = xlsx_text(value if isinstance(value, str) else str(value or "")) or " "
+                if 2 * len(stored) + level * 2 <= widths[index]:
+                    continue  # a character is at most two wide: it cannot widen the column
+                width = max(_display_width(line) for line in stored.split("\n"))
                 widths[index] = max(widths[index], width + level * 2)
         return [
-            max(8, min(width + 2, 60 if column.wide else 40))
+            max(8, min(width + 2, _widest(column)))
             for column, width in zip(self.columns, widths, strict=True)
         ]
 
@@ -405,27 +436,93 @@ class _Sheet:
         )
         return found
 
-    def _row(self, number: int, position: int) -> str:
-        role, level, status = self.roles[position], self.levels[position], self.statuses[position]
+    def _rows(self, start: int, stop: int) -> str:
+        """The XML of the rows at positions ``start`` to ``stop``, built a column at a time."""
+        texts = {
+            index: self._text_cells(values[start:stop])
+            for index, values in enumerate(self.values)
+            if not self.columns[index].numeric
+        }
+        self._register(start, stop, texts)
+        columns = [
+            self._cells(index, start, stop, texts.get(index)) for index in range(len(self.columns))
+        ]
+        first = _HEADER_ROW + 1
+        return "".join(
+            f'<row r="{first + position}">{"".join(cells)}</row>'
+            for position, cells in zip(range(start, stop), zip(*columns, strict=True), strict=True)
+        )
+
+    def _text_cells(self, values: list[str]) -> list[tuple[str, bool]]:
+        """Texts as (inline string, quote prefix), each distinct text made once a sheet."""
+        known = self._texts
+        out = []
+        for value in values:
+            found = known.get(value)
+            if found is None:  # a sheet repeats its texts (ids, levels, statuses)
+                found = known[value] = (_inline(value), value.startswith(_FORMULA_START))
+            out.append(found)
+        return out
+
+    def _register(self, start: int, stop: int, texts: dict[int, list[tuple[str, bool]]]) -> None:
+        """Register the rows' cell formats in the order the rows and their cells read.
+
+        Only a row of a look not seen before, or with a quoted text, can bring a
+        format no earlier cell had; those rows are visited cell by cell.
+        """
+        quoted = {start + p for cells in texts.values() for p, cell in enumerate(cells) if cell[1]}
+        for position in range(start, stop):
+            look = self.looks[position]
+            if look in self._shown_looks and position not in quoted:
+                continue
+            self._shown_looks.add(look)
+            for index in range(len(self.columns)):
+                quote = index in texts and texts[index][position - start][1]
+                self._format(
+                    index,
+                    self.roles[position],
+                    self.levels[position],
+                    self.statuses[position],
+                    quote,
+                )
+
+    def _cells(
+        self, index: int, start: int, stop: int, texts: list[tuple[str, bool]] | None
+    ) -> list[str]:
+        """One column's cells in the rows at positions ``start`` to ``stop``."""
+        letter = self.letters[index]
+        styled: dict[tuple[int, bool], str] = {}
+        number = _HEADER_ROW + 1
         cells = []
-        texts = self._texts
-        for index, (letter, values) in enumerate(zip(self.letters, self.values, strict=True)):
-            value = values[position]
-            if isinstance(value, str):
-                known = texts.get(value)
-                if known is None:  # a sheet repeats its texts (ids, levels, statuses)
-                    known = texts[value] = (_inline(value), value.startswith(_FORMULA_START))
-                inline, quote = known
-                style = self._format(index, role, level, status, quote)
-                styled = f' s="{style}"' if style else ""
+        for position, look, cell in zip(
+            range(start, stop),
+            self.looks[start:stop],
+            texts if texts is not None else self.values[index][start:stop],
+            strict=True,
+        ):
+            quote = texts is not None and cell[1]
+            attribute = styled.get((look, quote))
+            if attribute is None:
+                style = self._format(
+                    index,
+                    self.roles[position],
+                    self.levels[position],
+                    self.statuses[position],
+                    quote,
+                )
+                attribute = styled[(look, quote)] = f' s="{style}"' if style else ""
+            reference = f"{letter}{number + position}"
+            if texts is not None:
+                inline = cell[0]
                 if inline:
-                    cells.append(f'<c r="{letter}{number}"{styled} t="inlineStr">{inline}</c>')
+                    cells.append(f'<c r="{reference}"{attribute} t="inlineStr">{inline}</c>')
                 else:
-                    cells.append(f'<c r="{letter}{number}"{styled} t="inlineStr"/>')
+                    cells.append(f'<c r="{reference}"{attribute} t="inlineStr"/>')
+            elif cell is None:
+                cells.append(f'<c r="{reference}"{attribute} t="n"/>')
             else:
-                style = self._format(index, role, level, status, False)
-                cells.append(_number_cell(f"{letter}{number}", value, style))
-        return f'<row r="{number}">{"".join(cells)}</row>'
+                cells.append(f'<c r="{reference}"{attribute} t="n"><v>{cell!r}</v></c>')
+        return cells
 
     def _single(self, number: int, text: str, font: str) -> str:
         quote = text.startswith(_FORMULA_START)
@@ -462,7 +559,7 @@ class _Sheet:
         yield f'<row r="{_HEADER_ROW}">{"".join(header)}</row>'
         for start in range(0, count, _ROWS_PER_WRITE):
             stop = min(start + _ROWS_PER_WRITE, count)
-            yield "".join(self._row(_HEADER_ROW + 1 + p, p) for p in range(start, stop))
+            yield self._rows(start, stop)
         if self.table.note:
             yield f'<row r="{last + 1}"/>'
             yield self._single(last + 2, self.table.note, _StyleSheet.NOTE)

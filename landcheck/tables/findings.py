@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from landcheck.labels import status_label
 from landcheck.result import CheckResult
+from landcheck.rules.core import Finding, message_names, render
 from landcheck.tables.lookups import area_columns, ha_and_mu
 from landcheck.tables.table import Column, ReportTable, Rows
 
@@ -26,10 +27,21 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
         Column("documents", "须提交材料", "documents required", wide=True),
     ]
     rows = Rows()
-    sep = "\n"
+    basis: dict[tuple, str] = {}  # the findings of one outcome share their basis and documents
+    documents: dict[tuple, str] = {}
     for site_id in result.site_ids:
         for finding in result.site_findings(site_id):
-            data = finding.to_dict()
+            cited = (finding.basis, finding.basis_dates, finding.basis_marks)
+            listed = (finding.documents, finding.documents_later)
+            if cited not in basis:
+                basis[cited] = "\n".join(b.cite(lang) for b in finding.citations)
+            if listed not in documents:
+                documents[listed] = "\n".join(
+                    [
+                        *(d.get(lang) for d in finding.documents),
+                        *(d.get(lang) + LATER[lang] for d in finding.documents_later),
+                    ]
+                )
             rows.add(
                 -1,
                 0,
@@ -39,20 +51,18 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
                 status=status_label(finding.status, lang),
                 _status=finding.status,
                 **ha_and_mu(finding.area.m2),
-                message=finding.message.get(lang),
-                basis=sep.join(data["basis"] if zh else data["basis_en"]),
-                documents=sep.join(
-                    [
-                        *(data["documents"] if zh else data["documents_en"]),
-                        *(
-                            d + LATER[lang]
-                            for d in (data["documents_later"] if zh else data["documents_later_en"])
-                        ),
-                    ]
-                ),
+                message=_message(finding, lang),
+                basis=basis[cited],
+                documents=documents[listed],
             )
     title = "审查意见" if zh else "Findings"
     return ReportTable("findings", title, lang, columns, rows.frame(columns, extra=["_status"]))
+
+
+def _message(finding: Finding, lang: str) -> str:
+    """A finding's message in one language (:attr:`Finding.message` renders both)."""
+    values = dict(zip(message_names(finding.templates), finding.values, strict=True))
+    return render(finding.templates.get(lang), values, lang)
 
 
 def documents_table(result: CheckResult, lang: str) -> ReportTable:

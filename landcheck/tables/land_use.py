@@ -49,8 +49,8 @@ _LINE_LEVELS = {
 }
 """A roll-up line's kind → its level (field ridges stand beside the level-1 classes)."""
 
-_LABEL_COLUMNS = ("category", "level1_name", "level1_name_en", "name", "name_en", "table_code")
-"""The columns of a roll-up line's first class that name the line."""
+_NAME_COLUMNS = ("name", "name_en", "table_code")
+"""The columns of a class line's class that name it (:func:`class_name`)."""
 
 _CODE_COLUMNS = ("category", "level1", "table_code")
 """The code table's columns the village rows take from their site's classes."""
@@ -87,20 +87,19 @@ def _class_values(result: CheckResult, total: ClassSum) -> dict[str, float]:
 
 def _line_label(line: RollupLine, lang: str) -> str:
     """What a roll-up line is called in the table."""
-    first = {column: line.first(column) for column in _LABEL_COLUMNS}
     if line.kind == "category":
-        category = str(first.get("category"))
+        category = str(line.first("category"))
         return CATEGORY_EN.get(category, category) if lang == "en" else category
     if line.kind == "unclassified":
         return label("unclassified", lang)
     if line.kind == "ridges":
         return label("tiankan", lang)
     if line.kind == "level1":
-        name = as_text(first.get("level1_name")) or line.code
+        name = as_text(line.first("level1_name")) or line.code
         if lang == "en":
-            return as_text(first.get("level1_name_en")) or LEVEL1_EN.get(line.code, name)
+            return as_text(line.first("level1_name_en")) or LEVEL1_EN.get(line.code, name)
         return name
-    return class_name(first, line.code, lang)
+    return class_name({c: line.first(c) for c in _NAME_COLUMNS}, line.code, lang)
 
 
 def _add_lines(

@@ -10,7 +10,6 @@ shown always add up to the total shown. The builders of
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,8 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from landcheck.units import largest_remainder_round
 
 __all__ = [
     "DECIMALS",
@@ -207,6 +204,10 @@ def round_tree(
     sites, whose own areas must read the same as everywhere else). Missing
     values (NaN) stay missing and are left out of the sums.
 
+    Every total's parts of one level are rounded at once, as arrays (see
+    :func:`_round_parts`): the numbers are those of the largest-remainder
+    rounding of each total's parts on its own.
+
     Parameters
     ----------
     values : sequence of float
@@ -235,39 +236,85 @@ def round_tree(
     """
     values = np.asarray(values, dtype=float)
     size = len(values)
+    parents = np.asarray(parents, dtype=np.int64).reshape(size)
     fixed = np.full(size, np.nan) if fixed is None else np.asarray(fixed, dtype=float)
     bottom_up = np.zeros(size, bool) if sums is None else np.asarray(sums, dtype=bool)
+    scale = 10**decimals
     out = np.full(size, np.nan)
-    children: dict[int, list[int]] = defaultdict(list)
-    roots = []
-    for row, parent in enumerate(parents):
-        if parent < 0 or bottom_up[int(parent)]:
-            roots.append(row)
-        if parent >= 0:
-            children[int(parent)].append(row)
-    for row in roots:
-        if not np.isnan(fixed[row]):
-            out[row] = fixed[row]
-        elif not np.isnan(values[row]):
-            out[row] = largest_remainder_round([values[row]], decimals)[0]
-    queue = deque(roots)
-    while queue:
-        parent = queue.popleft()
-        kids = children.get(parent, [])
-        if bottom_up[parent]:
-            continue
-        known = [k for k in kids if not np.isnan(values[k])]
-        if known:
-            total = None if np.isnan(out[parent]) else float(out[parent])
-            out[known] = largest_remainder_round(
-                np.maximum(values[known], 0.0).tolist(), decimals, total=total
-            )
-        queue.extend(kids)
-    for row in np.flatnonzero(bottom_up):
-        parts = out[children.get(int(row), [])]
-        if len(parts) and not np.isnan(parts).all():
-            out[row] = round(float(np.nansum(parts)), decimals)
+    linked = parents >= 0
+    under = np.zeros(size, bool)
+    under[linked] = ~bottom_up[parents[linked]]
+    given = ~under & ~np.isnan(fixed)
+    out[given] = fixed[given]
+    own = ~under & np.isnan(fixed) & ~np.isnan(values)
+    scaled = values[own] * scale
+    # one value's largest remainder: its floor, or one more when it rounds up
+    floors = np.floor(scaled + 1e-9)
+    out[own] = np.where(np.rint(scaled) > floors, floors + 1, floors) / scale
+    depth = np.where(under, -1, 0)
+    level = 0
+    while True:
+        level += 1
+        reached = under & (depth < 0)
+        reached[reached] = depth[parents[reached]] == level - 1
+        if not reached.any():
+            break
+        depth[reached] = level
+        parts = np.flatnonzero(reached & ~np.isnan(values))
+        if len(parts):
+            out[parts] = _round_parts(values[parts], parents[parts], out, decimals)
+    if bottom_up.any():
+        order = np.argsort(parents, kind="stable")
+        ordered = parents[order]
+        for row in np.flatnonzero(bottom_up):
+            kids = order[np.searchsorted(ordered, row) : np.searchsorted(ordered, row, "right")]
+            shown = out[kids]
+            if len(shown) and not np.isnan(shown).all():
+                out[row] = round(float(np.nansum(shown)), decimals)
     return out
+
+
+def _round_parts(
+    values: np.ndarray, parents: np.ndarray, out: np.ndarray, decimals: int
+) -> np.ndarray:
+    """The parts of many totals rounded to their total's shown value, all at once.
+
+    ``values`` (in row order) are the known parts, ``parents`` their totals'
+    rows and ``out`` the totals' shown values. For each total this is
+    :func:`~landcheck.units.largest_remainder_round` of its parts (negative
+    ones as 0) to its shown value, or to their sum when it shows none: the
+    floors, then one unit more for the largest remainders (ties to the
+    earlier part) or one less for the smallest among the parts above zero.
+    """
+    scale = 10**decimals
+    scaled = np.maximum(values, 0.0) * scale
+    floors = np.floor(scaled + 1e-9)
+    remainders = scaled - floors
+    totals, group = np.unique(parents, return_inverse=True)
+    shown = out[totals]
+    target = np.rint(shown * scale)
+    for index in np.flatnonzero(np.isnan(shown)):  # no total shown: the parts' own sum
+        parts = np.maximum(values[group == index], 0.0).tolist()
+        target[index] = round(float(np.sum(parts)) * scale)
+    missing = (target - np.bincount(group, weights=floors, minlength=len(totals)))[group]
+    rank = np.arange(len(values))
+    up = _rank_in_group(group, -remainders, rank)
+    floors[(missing > 0) & (up < missing)] += 1
+    down = np.flatnonzero((missing < 0) & (floors > 0))
+    if len(down):
+        lowest = _rank_in_group(group[down], remainders[down], rank[down])
+        floors[down[lowest < -missing[down]]] -= 1
+    return floors / scale
+
+
+def _rank_in_group(group: np.ndarray, key: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """Each element's rank within its group by ``key`` ascending, ties by ``tie``."""
+    order = np.lexsort((tie, key, group))
+    ordered = group[order]
+    starts = np.searchsorted(ordered, ordered)
+    rank = np.empty(len(group), dtype=np.int64)
+    rank[order] = np.arange(len(group)) - starts
+    return rank
 
 
 class Rows:
@@ -296,6 +343,8 @@ class Rows:
 
 def as_text(value: Any) -> str:
     """A cell's text: missing values (None, NaN, NA) are empty."""
+    if type(value) is str:
+        return value
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return ""
     return str(value)
