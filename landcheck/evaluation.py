@@ -114,25 +114,35 @@ def _evaluate_layer(
             "shared area is counted once, under the earlier feature"
         )
     table = layer.classification.code_table if layer.classification else None
+    has_codes = "code" in layer.mapping
     nearest["feature_id"] = layer.features["_id"].to_numpy()[nearest["feature"].to_numpy(dtype=int)]
+    record, context = layer.record, _context(layer.features, crs) if keep_geometry else None
+    # the features read are not needed to measure the pieces: without keep_geometry (and
+    # keep_reads) nothing else holds them, and a province's land-use parcels near ten
+    # thousand sites would otherwise stay in memory while the layer's tables are built
+    del layer
+    if not keep_geometry:
+        release_free_memory()
     measure = measure_layer(
         overlay,
         spec,
         run.method,
         table=table,
-        has_codes="code" in layer.mapping,
+        has_codes=has_codes,
         nearest=nearest,
         search_m=search_m,
         site_geoms=site_geoms,
         measuring=measuring,
     )
     if not keep_geometry:
-        return _LayerOutcome(spec, layer.record, measure=measure, pieces=_without_geometry(overlay))
-    context = layer.features[[c for c in ("_id", "_code", "_name") if c in layer.features]]
-    context = gpd.GeoDataFrame(context, geometry=layer.features.geometry.values, crs=crs)
-    return _LayerOutcome(
-        spec, layer.record, measure=measure, pieces=overlay.pieces, context=context
-    )
+        return _LayerOutcome(spec, record, measure=measure, pieces=_without_geometry(overlay))
+    return _LayerOutcome(spec, record, measure=measure, pieces=overlay.pieces, context=context)
+
+
+def _context(features: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
+    """The features read, as the maps draw them: ids, codes, names and geometry."""
+    context = features[[c for c in ("_id", "_code", "_name") if c in features]]
+    return gpd.GeoDataFrame(context, geometry=features.geometry.values, crs=crs)
 
 
 def _without_geometry(overlay: LayerOverlay) -> gpd.GeoDataFrame:

@@ -102,19 +102,23 @@ class Rows:
     are built only when a report asks for them (:meth:`frame`).
     """
 
-    def __init__(self, frame: pd.DataFrame, index: str | None):
+    def __init__(self, frame: pd.DataFrame | Mapping[str, np.ndarray], index: str | None):
         self.index = index
         self.columns: dict[str, np.ndarray] = {}
         self.filled: dict[str, np.ndarray] = {}
         self.spans: dict[int, tuple[int, int]] = {}
-        if frame.empty:
+        columns = {str(name): np.asarray(values) for name, values in frame.items()}
+        if not columns or not len(columns.get("site", ())):
             return
-        columns = {str(name): values.to_numpy() for name, values in frame.items()}
         sites = columns.pop("site")
-        order = np.argsort(sites, kind="stable")
-        sites = sites[order]
+        if len(sites) > 1 and (sites[1:] < sites[:-1]).any():
+            order = np.argsort(sites, kind="stable")
+            sites = sites[order]
+            columns = {name: values[order] for name, values in columns.items()}
+        else:  # sorted already (aggregates, pieces): a copy of its own, not the source's view
+            columns = {name: values.copy() for name, values in columns.items()}
         for name, values in columns.items():
-            self.columns[name] = _shared(values[order])
+            self.columns[name] = _shared(values)
         # the numbers with missing values as 0, for sums; a column with none is its own
         self.filled = {
             name: _finite_or_zero(values.astype(float, copy=False))
@@ -382,58 +386,56 @@ def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> Site
 
 @dataclass
 class LayerMeasure:
-    """Aggregates of one layer for all sites; :meth:`site` gives one site's view."""
+    """Aggregates of one layer for all sites; :meth:`site` gives one site's view.
+
+    Attributes
+    ----------
+    spec : LayerSpec
+        The layer's profile entry.
+    method : AreaMethod
+        The area that drives findings.
+    tables : tuple of Rows
+        Per site: classes (indexed by ``code``), administrative units (by
+        ``admin_code``) and feature pieces, as numpy columns; held once here, read by
+        every site's view.
+    has_classes : bool
+        The layer has a class code field.
+    unresolved : dict
+        Site position → codes the code table does not know.
+    totals : dict
+        Site position → counted planar and ellipsoidal overlap and the largest
+        piece width (sites without pieces are absent).
+    nearest : dict
+        Site position → distance to and id of the nearest feature within ``search_m``.
+    search_m : float
+        How far features were looked for.
+    uncovered_widths : dict
+        Site position → mean width of a small uncovered rest.
+    classification : str or None
+        The code table the classes were read with.
+    ridge_code : str
+        The class of field ridges (田坎) in that table.
+    attributes : Rows or None
+        Areas by review attribute per site (None when the layer maps none).
+    """
 
     spec: LayerSpec
     method: AreaMethod
-    totals: pd.DataFrame
-    classes: pd.DataFrame
-    admin: pd.DataFrame
-    features: pd.DataFrame
+    tables: tuple[Rows, Rows, Rows]
     has_classes: bool
     unresolved: dict[int, list[str]]
-    nearest: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: dict[int, tuple[float, float, float]] = field(default_factory=dict)
+    nearest: dict[int, tuple[float, str]] = field(default_factory=dict)
     search_m: float = 0.0
     uncovered_widths: dict[int, float] = field(default_factory=dict)
     classification: str | None = None
     ridge_code: str = TIANKAN_CODE
-    attributes: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    def __post_init__(self) -> None:
-        self._tables = (
-            Rows(self.classes, "code"),
-            Rows(self.admin, "admin_code"),
-            Rows(self.features, None),
-        )
-        self._attributes = Rows(self.attributes, None) if not self.attributes.empty else None
-        self._totals = {
-            int(site): (float(p), float(e), float(w))
-            for site, p, e, w in zip(
-                self.totals.index,
-                self.totals["planar_m2"],
-                self.totals["ellipsoidal_m2"],
-                self.totals["max_width_m"],
-                strict=True,
-            )
-        }
-        self._nearest = (
-            {}
-            if self.nearest.empty
-            else {
-                int(site): (float(d), str(f))
-                for site, d, f in zip(
-                    self.nearest.index,
-                    self.nearest["distance_m"],
-                    self.nearest["feature_id"],
-                    strict=True,
-                )
-            }
-        )
+    attributes: Rows | None = None
 
     def site(self, position: int, site_area: Area) -> SiteLayer:
         """The view of this layer for the site at ``position``."""
         method = self.method
-        totals = self._totals.get(position)
+        totals = self.totals.get(position)
         if totals is None and site_area.method == method:  # the site is all uncovered
             max_width, overlap, uncovered = 0.0, _no_area(method), site_area
         else:
@@ -444,7 +446,7 @@ class LayerMeasure:
                 _nonnegative(site_area.ellipsoidal_m2 - ellipsoidal),
                 method,
             )
-        nearest_m, nearest_id = self._nearest.get(position, (None, None))
+        nearest_m, nearest_id = self.nearest.get(position, (None, None))
         return SiteLayer(
             key=self.spec.key,
             kind=self.spec.kind,
@@ -458,11 +460,11 @@ class LayerMeasure:
             uncovered_width_m=self.uncovered_widths.get(position, 0.0),
             nearest_m=nearest_m,
             nearest_id=nearest_id,
-            tables=self._tables,
+            tables=self.tables,
             position=position,
             classification=self.classification,
             ridge_code=self.ridge_code,
-            attribute_table=self._attributes,
+            attribute_table=self.attributes,
         )
 
 
@@ -754,22 +756,39 @@ def measure_layer(
         deduction = np.asarray(pieces["_deduction"], dtype=float) if "_deduction" in pieces else 0.0
         features["net_share"] = 1.0 - np.nan_to_num(deduction, nan=0.0)
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
+    attributes = attribute_table(pieces)
     return LayerMeasure(
-        attributes=attribute_table(pieces),
         spec=spec,
         method=method,
-        totals=totals,
-        classes=classes,
-        admin=admin,
-        features=pd.DataFrame(features),
+        tables=(Rows(classes, "code"), Rows(admin, "admin_code"), Rows(features, None)),
         has_classes=has_codes,
         unresolved=unresolved,
-        nearest=nearest if nearest is not None else pd.DataFrame(),
+        totals=_by_site(
+            totals,
+            ("planar_m2", "ellipsoidal_m2", "max_width_m"),
+            lambda planar, ellipsoidal, width: (float(planar), float(ellipsoidal), float(width)),
+        ),
+        nearest=(
+            {}
+            if nearest is None or nearest.empty
+            else _by_site(
+                nearest, ("distance_m", "feature_id"), lambda m, feature: (float(m), str(feature))
+            )
+        ),
         search_m=search_m,
         uncovered_widths=widths,
         classification=table.name if table is not None else None,
         ridge_code=ridge_code(table),
+        attributes=Rows(attributes, None) if not attributes.empty else None,
     )
+
+
+def _by_site(frame: pd.DataFrame, columns: tuple[str, ...], convert: Callable[..., Any]) -> dict:
+    """Site position (the frame's index) → ``convert(*values)`` of its row's ``columns``."""
+    values = [frame[column].tolist() for column in columns]
+    return {
+        int(site): convert(*row) for site, *row in zip(frame.index.tolist(), *values, strict=True)
+    }
 
 
 def attribute_table(pieces: pd.DataFrame | Columns) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landcheck.measure import _site_totals, _text, aggregate
+from landcheck.measure import Rows, _site_totals, _text, aggregate
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,56 @@ def test_site_totals_are_the_grouped_sums_indexed_by_site(pieces):
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     if len(pieces["site"]):
         assert got.loc[2, "planar_m2"] == 200_000.0 and got.loc[2, "max_width_m"] == 7.0
+
+
+def _rows_table():
+    return {
+        "site": np.array([2, 0, 2, 1], dtype=np.int64),
+        "code": np.array(["0101", "0201", "0102", "0101"], dtype=object),
+        "planar_m2": np.array([1.0, 2.0, np.nan, 4.0]),
+    }
+
+
+def test_rows_of_columns_are_the_rows_of_their_frame():
+    """A table given as numpy columns is read as the DataFrame of those columns is."""
+    from_columns, from_frame = (
+        Rows(_rows_table(), "code"),
+        Rows(pd.DataFrame(_rows_table()), "code"),
+    )
+    assert from_columns.spans == from_frame.spans == {0: (0, 1), 1: (1, 2), 2: (2, 4)}
+    for name in ("code", "planar_m2"):
+        np.testing.assert_array_equal(from_columns.columns[name], from_frame.columns[name])
+    # each site's rows keep their order: site 2's are 0101 then 0102
+    assert from_columns.view(2).column("code").tolist() == ["0101", "0102"]
+    assert from_columns.view(2).total("planar_m2", np.array([True, True])) == 1.0
+    assert len(Rows({"site": np.array([], dtype=int)}, None).view(0)) == 0
+
+
+def test_rows_sorted_already_hold_a_copy_of_their_own():
+    """Rows of a table sorted by site are not views of the arrays given (nor keep them alive)."""
+    table = {name: values[[1, 3, 0, 2]] for name, values in _rows_table().items()}
+    rows = Rows(table, None)
+    assert rows.view(2).column("code").tolist() == ["0101", "0102"]
+    table["planar_m2"][:] = -1.0
+    assert rows.columns["planar_m2"].tolist()[:2] == [2.0, 4.0]
+    assert not np.shares_memory(rows.columns["planar_m2"], table["planar_m2"])
+
+
+def test_a_finding_dict_cites_its_basis_and_lists_of_its_own():
+    from landcheck.profile import Text
+    from landcheck.rules import Finding
+    from landcheck.units import Area
+
+    basis = (Text("法一", "Law one"), Text("法二", "Law two"))
+    finding = Finding(
+        site_id="S1", check="c", layer="l", status="info", area=Area(1.0, 1.0),
+        templates=Text("甲", "A"), values=(), basis=basis, basis_dates=("2019-08-26", "2021-01-01"),
+        documents=(), outcome="ok", title=Text("题", "Title"), basis_marks=("V", ""),
+    )  # fmt: skip
+    first = finding.to_dict()
+    assert first["basis"] == ["法一（2019-08-26）〔V〕", "法二（2021-01-01）"]
+    assert first["basis_en"] == ["Law one (2019-08-26) [V]", "Law two (2021-01-01)"]
+    assert first["basis_marks"] == ["V", ""]
+    assert first["basis"] == [c.cite("zh") for c in finding.citations]
+    first["basis"].append("changed")
+    assert finding.to_dict()["basis"] == ["法一（2019-08-26）〔V〕", "法二（2021-01-01）"]

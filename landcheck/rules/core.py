@@ -249,12 +249,11 @@ class Finding:
     @property
     def citations(self) -> list[Basis]:
         """The legal basis with the date of each text and how it was read (V/P/U)."""
-        marks = self.basis_marks or ("",) * len(self.basis)
-        return [Basis(b, d, m) for b, d, m in zip(self.basis, self.basis_dates, marks, strict=True)]
+        return _citations(self.basis, self.basis_dates, self.basis_marks)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the findings.json form of this finding."""
-        citations = self.citations
+        zh, en, marks = _cited(self.basis, self.basis_dates, self.basis_marks)
         return {
             "check": self.check,
             "layer": self.layer,
@@ -265,14 +264,39 @@ class Finding:
             "area_ellipsoidal_m2": float(self.area.ellipsoidal_m2),
             "title": self.title.to_dict(),
             "message": self.message.to_dict(),
-            "basis": [b.cite("zh") for b in citations],
-            "basis_en": [b.cite("en") for b in citations],
+            "basis": list(zh),
+            "basis_en": list(en),
             "documents": [d.zh for d in self.documents],
             "documents_en": [d.en for d in self.documents],
             "documents_later": [d.zh for d in self.documents_later],
             "documents_later_en": [d.en for d in self.documents_later],
-            "basis_marks": [c.mark for c in citations],
+            "basis_marks": list(marks),
         }
+
+
+def _citations(
+    basis: tuple[Text, ...], dates: tuple[str, ...], marks: tuple[str, ...]
+) -> list[Basis]:
+    """Basis texts with their dates and marks (none given: unmarked)."""
+    marks = marks or ("",) * len(basis)
+    return [Basis(b, d, m) for b, d, m in zip(basis, dates, marks, strict=True)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _cited(
+    basis: tuple[Text, ...], dates: tuple[str, ...], marks: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A rule's citations in Chinese and English and their marks, made once per rule.
+
+    The findings of a rule share its basis (:func:`landcheck.rules.apply._basis_parts`);
+    a batch's findings.json cites it for each of them.
+    """
+    cited = _citations(basis, dates, marks)
+    return (
+        tuple(c.cite("zh") for c in cited),
+        tuple(c.cite("en") for c in cited),
+        tuple(c.mark for c in cited),
+    )
 
 
 def worst_status(statuses: list[str] | tuple[str, ...]) -> str:
