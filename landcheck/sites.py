@@ -27,6 +27,7 @@ from landcheck.facts import ProjectFacts, site_facts
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
 from landcheck.messages import warn
 from landcheck.profile import Profile
+from landcheck.text import refuse_lone_surrogates, refuse_text
 
 __all__ = [
     "MAX_WIDTH_M",
@@ -293,7 +294,9 @@ def prepare_sites(
     ------
     InputDataError
         Blank or repeated ids, lines or points without a width, a width that
-        is not one (see :func:`check_width`), a project fact that is not one.
+        is not one (see :func:`check_width`), a project fact that is not one,
+        a field name, text value or given fact holding a lone surrogate
+        (:mod:`landcheck.text`).
 
     Examples
     --------
@@ -312,6 +315,9 @@ def prepare_sites(
     20000.0
     """
     width = check_width(width)
+    refuse_lone_surrogates(frame, "site feature")
+    for name, value in (facts or {}).items():
+        refuse_text(value, f"facts.{name}")
     ids = _site_ids(frame, id_field)
     raw_classes = _text_column(frame, CLASS_FIELDS)
     classes = raw_classes.map(profile.resolve_project_class)

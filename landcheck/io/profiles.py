@@ -28,6 +28,7 @@ from landcheck.io.records import InputRecord, file_version
 from landcheck.io.standards_table import attach_standards_table
 from landcheck.profile import Profile
 from landcheck.rules import validate_profile, validate_rule
+from landcheck.text import refuse_text
 
 __all__ = [
     "BUILTIN_PROFILES",
@@ -238,6 +239,7 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
     'my-county'
     """
     path = os.fspath(path)
+    refuse_text(path, "the profile file")
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()

@@ -25,6 +25,7 @@ from landcheck.io import geoparquet
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
+from landcheck.text import refuse_text
 
 __all__ = [
     "LayerSource",
@@ -63,7 +64,12 @@ class LayerSource:
 
     @classmethod
     def parse(cls, text: str | os.PathLike[str], *, encoding: str | None = None) -> LayerSource:
-        """Parse ``PATH`` or ``PATH:LAYER``; see :func:`split_source`."""
+        """Parse ``PATH`` or ``PATH:LAYER``; see :func:`split_source`.
+
+        A path holding a lone surrogate (a file name in GBK on a UTF-8 system)
+        is refused (:func:`landcheck.text.refuse_text`): nothing could write it.
+        """
+        refuse_text(os.fspath(text), "the input")
         path, layer = split_source(text)
         return cls(path, layer, encoding)
 
