@@ -27,7 +27,7 @@ from landcheck.facts import ProjectFacts, site_facts
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
 from landcheck.messages import warn
 from landcheck.profile import Profile
-from landcheck.text import refuse_lone_surrogates, refuse_text
+from landcheck.text import field_texts, refuse_lone_surrogates, refuse_text
 
 __all__ = [
     "MAX_WIDTH_M",
@@ -117,28 +117,29 @@ def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
         column = find_field(frame.columns.drop(frame.geometry.name), ID_FIELDS)
     if column is None:
         return pd.Series([str(i + 1) for i in range(len(frame))], index=frame.index)
-    ids = frame[column].astype("string").str.strip()
-    blank = ids.isna() | (ids == "")
-    if blank.any():
-        rows = ", ".join(str(i + 1) for i in np.flatnonzero(blank.to_numpy())[:5])
+    ids = field_texts(frame[column]).tolist()
+    blank = [i for i, v in enumerate(ids) if v == ""]
+    if blank:
+        rows = ", ".join(str(i + 1) for i in blank[:5])
         raise InputDataError(
             f"site id field {column!r} is blank in feature(s) {rows}; fill it in or choose "
             "another field with --id-field"
         )
-    duplicated = sorted(set(ids[ids.duplicated()]))
-    if duplicated:
+    if len(set(ids)) < len(ids):
+        seen: set[str] = set()
+        duplicated = sorted({v for v in ids if v in seen or seen.add(v)})
         raise InputDataError(
             f"site ids in field {column!r} are not unique ({', '.join(duplicated[:5])}); "
             "give each site its own id or choose another field with --id-field"
         )
-    return ids.astype(str)
+    return pd.Series(ids, index=frame.index, dtype=str, name=column)
 
 
 def _text_column(frame: gpd.GeoDataFrame, candidates: tuple[str, ...]) -> pd.Series:
     column = find_field(frame.columns.drop(frame.geometry.name), candidates)
     if column is None:
         return pd.Series([""] * len(frame), index=frame.index, dtype=str)
-    return frame[column].astype("string").fillna("").str.strip().astype(str)
+    return pd.Series(field_texts(frame[column]), index=frame.index, dtype=str, name=column)
 
 
 def _truthy(values: pd.Series) -> pd.Series:
