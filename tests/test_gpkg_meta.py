@@ -18,7 +18,8 @@ from landcheck.io.vector import LayerSource, layer_summary, resolve_layer
 def pyogrio_view(path, layer, keys):
     info = pyogrio.read_info(path, layer=layer, force_total_bounds=True)
     out = {k: info[k] for k in keys}
-    out["fields"] = [str(f) for f in out["fields"]]
+    if "fields" in out:
+        out["fields"] = [str(f) for f in out["fields"]]
     return out
 
 
