@@ -11,7 +11,7 @@ import pyogrio
 import pytest
 from common import sites, square
 
-from landcheck.io import gpkg_meta
+from landcheck.io import gpkg_meta, gpkg_rows
 from landcheck.io.vector import LayerSource, layer_summary, resolve_layer
 
 
@@ -78,3 +78,16 @@ def test_the_crs_of_a_summary_is_the_one_gdal_declares(county):
     crs = layer_crs(LayerSource(county, "geographic"))
     assert crs == gpd.read_file(county, layer="geographic").crs
     assert declared_crs({"crs": None}) is None
+
+
+def test_a_geopackage_sqlite3_cannot_open_is_left_to_gdal(tmp_path, monkeypatch):
+    path = str(tmp_path / "locked.gpkg")
+    sites(square(0, 0, 100)).to_file(path, layer="sites")
+
+    def refused(_path):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(gpkg_rows, "_connect_read_only", refused)
+    assert not gpkg_meta.has_layer(path, "sites")
+    assert gpkg_meta.layer_summary(path, "sites") is None
+    assert resolve_layer(LayerSource(path, "sites"), "sites") == "sites"  # GDAL's listing

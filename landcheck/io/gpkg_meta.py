@@ -43,10 +43,10 @@ def has_layer(path: str, layer: str) -> bool:
 
 def _contents(path: str, layer: str) -> tuple | None:
     """``(min_x, min_y, max_x, max_y, srs_id)`` of a features table named exactly ``layer``."""
-    found = gpkg_layer(path, layer)
-    if found is None or found.table != layer:
-        return None
     try:
+        found = gpkg_layer(path, layer)  # a file sqlite3 may not open (permissions): ask GDAL
+        if found is None or found.table != layer:
+            return None
         return (
             connection(path)
             .execute(
@@ -72,10 +72,10 @@ def layer_summary(path: str, layer: str) -> dict[str, Any] | None:
         the same values; None when any of them is not certainly GDAL's.
     """
     row = _contents(path, layer)
-    found = gpkg_layer(path, layer)
-    if row is None or found is None or any(v is None for v in row[:4]):
+    if row is None or any(v is None for v in row[:4]):
         return None
     try:
+        found = gpkg_layer(path, layer)
         con = connection(path)
         srs = con.execute(
             "SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys "
@@ -88,7 +88,7 @@ def layer_summary(path: str, layer: str) -> dict[str, Any] | None:
         ).fetchone()
     except sqlite3.Error:
         return None
-    if srs is None or str(srs[0]).upper() != "EPSG" or srs[1] != row[4]:
+    if found is None or srs is None or str(srs[0]).upper() != "EPSG" or srs[1] != row[4]:
         return None
     if count is None or type(count[0]) is not int or count[0] <= 0:
         return None
