@@ -27,6 +27,7 @@ from landcheck.errors import InputDataError
 
 __all__ = [
     "FIX",
+    "PYTHON_TEXTS",
     "field_texts",
     "lone_surrogate",
     "nested_surrogates",
@@ -41,6 +42,11 @@ FIX = (
 """How to fix a value holding a lone surrogate, for the messages."""
 
 
+PYTHON_TEXTS = 5_000
+"""Most values :func:`field_texts` reads in Python: beyond about 10,000, pandas' Arrow
+string methods (a millisecond or two a call, then little a value) beat a Python loop."""
+
+
 def _is_missing(value: Any) -> bool:
     return value is None or value is pd.NA or (type(value) is float and value != value)
 
@@ -50,9 +56,10 @@ def field_texts(values: pd.Series, *, strip: bool = True) -> np.ndarray:
 
     The same strings, in an object array, as
     ``values.astype("string").fillna("").str.strip().astype(str).to_numpy()``
-    (without ``.str.strip()`` when ``strip`` is False): values that are all
-    ``str`` or missing are read in Python (``str.strip`` strips exactly the
-    characters Arrow's ``utf8_trim_whitespace`` does), any other values by pandas.
+    (without ``.str.strip()`` when ``strip`` is False): up to
+    :data:`PYTHON_TEXTS` values that are all ``str`` or missing are read in
+    Python (``str.strip`` strips exactly the characters Arrow's
+    ``utf8_trim_whitespace`` does), more values or any others by pandas.
 
     Examples
     --------
@@ -61,8 +68,8 @@ def field_texts(values: pd.Series, *, strip: bool = True) -> np.ndarray:
     >>> field_texts(pd.Series([1, 2])).tolist()
     ['1', '2']
     """
-    items = values.tolist()
-    if all(type(v) is str or _is_missing(v) for v in items):
+    items = values.tolist() if len(values) <= PYTHON_TEXTS else []
+    if items and all(type(v) is str or _is_missing(v) for v in items):
         if strip:
             texts = [v.strip() if type(v) is str else "" for v in items]
         else:

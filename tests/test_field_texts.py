@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from landcheck.text import field_texts
+from landcheck.text import PYTHON_TEXTS, field_texts
 
 CASES = [
     pd.Series([" 0101", None, np.nan, pd.NA, "水田\u3000", "\x1c a \x1f"], dtype=object),
@@ -17,6 +17,7 @@ CASES = [
     pd.Series([True, None], dtype=object),
     pd.Series([], dtype=object),
     pd.Series(["a", 3, None], dtype=object),
+    pd.Series([" 水田 ", None] * (PYTHON_TEXTS // 2 + 1), dtype=object),  # pandas reads these
 ]
 
 
