@@ -39,7 +39,7 @@ from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.postgis import PostGISSource, parse_source, table_crs, table_extent
 from landcheck.io.sites import frame_bounds
-from landcheck.io.vector import read_layer_info, resolve_layer
+from landcheck.io.vector import declared_crs, layer_summary, resolve_layer
 from landcheck.layers import LayerFeatures, field_mapping, normalise_features, select_near
 from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
@@ -526,12 +526,13 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
         bounds, native = found
     elif isinstance(source, LayerSource):
         try:
-            info = read_layer_info(source, resolve_layer(source, "layer"))
+            info = layer_summary(source, resolve_layer(source, "layer"))
         except LandcheckError:
             return None
-        if not info.get("crs") or info.get("total_bounds") is None:
+        native = declared_crs(info)
+        if native is None or info.get("total_bounds") is None:
             return None
-        bounds, native = tuple(info["total_bounds"]), CRS.from_user_input(info["crs"])
+        bounds = tuple(info["total_bounds"])
     else:
         return None
     if not np.all(np.isfinite(bounds)):

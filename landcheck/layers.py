@@ -27,6 +27,7 @@ from landcheck.io.records import InputRecord
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
 from landcheck.sites import find_field
+from landcheck.text import field_texts
 
 __all__ = [
     "REVIEW_COLUMNS",
@@ -222,7 +223,7 @@ def normalise_features(
     mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     ids = (
-        projected[mapping["id"]].astype("string").fillna("").astype(str).to_numpy()
+        field_texts(projected[mapping["id"]], strip=False)
         if "id" in mapping
         else projected.index.astype(str).to_numpy()
     )
@@ -238,9 +239,7 @@ def normalise_features(
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
             continue
-        data[_ROLE_COLUMNS[role]] = (
-            projected[column].astype("string").fillna("").str.strip().astype(str).to_numpy()
-        )
+        data[_ROLE_COLUMNS[role]] = field_texts(projected[column])
     decision = None
     if spec.classification is not None:
         decision = classify_layer(

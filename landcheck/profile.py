@@ -54,6 +54,7 @@ from landcheck.projects import (
     parse_lists,
     parse_project_types,
 )
+from landcheck.text import nested_surrogates
 from landcheck.units import AreaMethod
 
 __all__ = [
@@ -288,6 +289,9 @@ class _ProfileParser:
     def parse(self, data: Any) -> Profile:
         if not isinstance(data, Mapping):
             raise ProfileError(self.origin, ["the profile must be a mapping (YAML key: value)"])
+        surrogates = nested_surrogates(data)
+        if surrogates:
+            raise ProfileError(self.origin, surrogates)
         for key in sorted(set(data) - _TOP_KEYS, key=str):
             self.problems.append(
                 f"unknown top-level key {shown(key)}; allowed keys: {', '.join(sorted(_TOP_KEYS))}"

@@ -27,6 +27,7 @@ from landcheck.facts import ProjectFacts, site_facts
 from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
 from landcheck.messages import warn
 from landcheck.profile import Profile
+from landcheck.text import field_texts, refuse_lone_surrogates, refuse_text
 
 __all__ = [
     "MAX_WIDTH_M",
@@ -116,28 +117,29 @@ def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
         column = find_field(frame.columns.drop(frame.geometry.name), ID_FIELDS)
     if column is None:
         return pd.Series([str(i + 1) for i in range(len(frame))], index=frame.index)
-    ids = frame[column].astype("string").str.strip()
-    blank = ids.isna() | (ids == "")
-    if blank.any():
-        rows = ", ".join(str(i + 1) for i in np.flatnonzero(blank.to_numpy())[:5])
+    ids = field_texts(frame[column]).tolist()
+    blank = [i for i, v in enumerate(ids) if v == ""]
+    if blank:
+        rows = ", ".join(str(i + 1) for i in blank[:5])
         raise InputDataError(
             f"site id field {column!r} is blank in feature(s) {rows}; fill it in or choose "
             "another field with --id-field"
         )
-    duplicated = sorted(set(ids[ids.duplicated()]))
-    if duplicated:
+    if len(set(ids)) < len(ids):
+        seen: set[str] = set()
+        duplicated = sorted({v for v in ids if v in seen or seen.add(v)})
         raise InputDataError(
             f"site ids in field {column!r} are not unique ({', '.join(duplicated[:5])}); "
             "give each site its own id or choose another field with --id-field"
         )
-    return ids.astype(str)
+    return pd.Series(ids, index=frame.index, dtype=str, name=column)
 
 
 def _text_column(frame: gpd.GeoDataFrame, candidates: tuple[str, ...]) -> pd.Series:
     column = find_field(frame.columns.drop(frame.geometry.name), candidates)
     if column is None:
         return pd.Series([""] * len(frame), index=frame.index, dtype=str)
-    return frame[column].astype("string").fillna("").str.strip().astype(str)
+    return pd.Series(field_texts(frame[column]), index=frame.index, dtype=str, name=column)
 
 
 def _truthy(values: pd.Series) -> pd.Series:
@@ -293,7 +295,9 @@ def prepare_sites(
     ------
     InputDataError
         Blank or repeated ids, lines or points without a width, a width that
-        is not one (see :func:`check_width`), a project fact that is not one.
+        is not one (see :func:`check_width`), a project fact that is not one,
+        a field name, text value or given fact holding a lone surrogate
+        (:mod:`landcheck.text`).
 
     Examples
     --------
@@ -312,6 +316,9 @@ def prepare_sites(
     20000.0
     """
     width = check_width(width)
+    refuse_lone_surrogates(frame, "site feature")
+    for name, value in (facts or {}).items():
+        refuse_text(value, f"facts.{name}")
     ids = _site_ids(frame, id_field)
     raw_classes = _text_column(frame, CLASS_FIELDS)
     classes = raw_classes.map(profile.resolve_project_class)

@@ -57,10 +57,11 @@ from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
 from landcheck.io.vector import (
     LayerSource,
+    declared_crs,
     implausible_crs_error,
+    layer_summary,
     no_crs_error,
     read_frame,
-    read_layer_info,
     require_exists,
     resolve_layer,
 )
@@ -182,10 +183,10 @@ def not_kept() -> Iterator[None]:
 
 
 def _layer_meta(source: LayerSource) -> tuple[str | None, dict[str, Any], CRS | None]:
-    """Layer name, pyogrio info (cached per file version in io.vector) and declared CRS."""
+    """Layer name, its summary (:func:`landcheck.io.vector.layer_summary`) and declared CRS."""
     layer = resolve_layer(source, f"layer {source}")
-    info = read_layer_info(source, layer)
-    return layer, info, CRS.from_user_input(info["crs"]) if info.get("crs") else None
+    info = layer_summary(source, layer)
+    return layer, info, declared_crs(info)
 
 
 @lru_cache(maxsize=64)

@@ -33,8 +33,8 @@ from landcheck.io.shapefile import lacks_dbf
 from landcheck.io.vector import (
     LayerSource,
     implausible_crs_error,
+    layer_summary,
     read_frame,
-    read_layer_info,
     require_exists,
     resolve_layer,
 )
@@ -203,7 +203,7 @@ def _read(
         layer = resolve_layer(source, "sites")
         frame = read_frame(source, layer)
         record.layer = layer
-        driver = read_layer_info(source, layer).get("driver")
+        driver = layer_summary(source, layer).get("driver")
         record.extra["driver"] = driver
         choice = choose_encoding(source.path, source.encoding, layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:

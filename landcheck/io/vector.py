@@ -21,16 +21,19 @@ from pyogrio.errors import DataSourceError as OGRDataSourceError
 from pyproj import CRS
 
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
-from landcheck.io import geoparquet
+from landcheck.io import geoparquet, gpkg_meta
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
+from landcheck.text import refuse_text
 
 __all__ = [
     "LayerSource",
+    "declared_crs",
     "implausible_crs_error",
     "layer_crs",
     "layer_fields",
+    "layer_summary",
     "list_layers",
     "no_crs_error",
     "read_frame",
@@ -63,7 +66,12 @@ class LayerSource:
 
     @classmethod
     def parse(cls, text: str | os.PathLike[str], *, encoding: str | None = None) -> LayerSource:
-        """Parse ``PATH`` or ``PATH:LAYER``; see :func:`split_source`."""
+        """Parse ``PATH`` or ``PATH:LAYER``; see :func:`split_source`.
+
+        A path holding a lone surrogate (a file name in GBK on a UTF-8 system)
+        is refused (:func:`landcheck.text.refuse_text`): nothing could write it.
+        """
+        refuse_text(os.fspath(text), "the input")
         path, layer = split_source(text)
         return cls(path, layer, encoding)
 
@@ -148,6 +156,8 @@ def list_layers(path: str) -> list[tuple[str, str | None]]:
 
 def resolve_layer(source: LayerSource, what: str) -> str | None:
     """Return the layer to read: the one named, or the file's only (spatial) layer."""
+    if source.layer is not None and gpkg_meta.has_layer(source.path, source.layer):
+        return source.layer
     layers = list_layers(source.path)
     names = [name for name, _ in layers]
     if source.layer is not None:
@@ -187,17 +197,44 @@ def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
     return info
 
 
+def layer_summary(source: LayerSource, layer: str | None) -> dict[str, Any]:
+    """A layer's ``crs``, ``fields``, ``features``, ``total_bounds``, ``driver`` and encoding.
+
+    The keys of :func:`read_layer_info` that a check uses, with the same
+    values; a GeoPackage layer is described with sqlite3 when it can be
+    (:mod:`landcheck.io.gpkg_meta`: no GDAL open), anything else by GDAL.
+    """
+    found = None if layer is None else gpkg_meta.layer_summary(source.path, layer)
+    if found is None:
+        return read_layer_info(source, layer)
+    choice = choose_encoding(source.path, source.encoding, layer)
+    if choice.encoding is not None:
+        found["encoding"] = choice.encoding
+    found["encoding_source"] = choice.source
+    return found
+
+
+@lru_cache(maxsize=64)
+def _crs_of(text: str) -> CRS:
+    """A CRS from pyogrio's text (``EPSG:n`` or WKT), made once per text."""
+    return CRS.from_user_input(text)
+
+
+def declared_crs(info: dict[str, Any]) -> CRS | None:
+    """The CRS a layer's info (:func:`layer_summary`, :func:`read_layer_info`) declares, or None."""
+    return _crs_of(info["crs"]) if info.get("crs") else None
+
+
 def layer_crs(source: LayerSource, what: str = "layer") -> CRS | None:
     """Return the CRS a layer declares, or None when it declares none."""
     require_exists(source.path, what)
-    info = read_layer_info(source, resolve_layer(source, what))
-    return CRS.from_user_input(info["crs"]) if info.get("crs") else None
+    return declared_crs(layer_summary(source, resolve_layer(source, what)))
 
 
 def layer_fields(source: LayerSource, what: str = "layer") -> list[str]:
     """Return the attribute field names of a layer."""
     require_exists(source.path, what)
-    info = read_layer_info(source, resolve_layer(source, what))
+    info = layer_summary(source, resolve_layer(source, what))
     return [str(f) for f in info["fields"]]
 
 

@@ -1,0 +1,208 @@
+r"""User text: field values read as text, and text that cannot be written.
+
+:func:`field_texts` reads a field's values as stripped text exactly as pandas'
+string methods do (``astype("string").fillna("").str.strip()``), in plain
+Python when the values are already text: pandas' Arrow-backed string methods
+cost a millisecond or two a call (the first one far more), which a check of a
+few features calls dozens of times.
+
+A Python string can hold a lone surrogate (``"\ud800"``): half of a UTF-16
+pair, not a character. It comes from text decoded with ``surrogateescape``
+(a file name or a command-line argument holding bytes that are not UTF-8,
+such as a GBK name on a UTF-8 system) or written as an escape. UTF-8 cannot
+encode it, so every output (findings.json, the GeoPackage, Arrow columns)
+would fail on it far from where it came in. It is refused where it enters,
+naming where it is and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landcheck.errors import InputDataError
+
+__all__ = [
+    "FIX",
+    "PYTHON_TEXTS",
+    "field_texts",
+    "lone_surrogate",
+    "nested_surrogates",
+    "refuse_lone_surrogates",
+    "refuse_text",
+]
+
+FIX = (
+    "text must be Unicode characters (a file name or argument in GBK on a UTF-8 system "
+    "reads so: rename it or give it in UTF-8)"
+)
+"""How to fix a value holding a lone surrogate, for the messages."""
+
+
+PYTHON_TEXTS = 5_000
+"""Most values :func:`field_texts` reads in Python: beyond about 10,000, pandas' Arrow
+string methods (a millisecond or two a call, then little a value) beat a Python loop."""
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (type(value) is float and value != value)
+
+
+def field_texts(values: pd.Series, *, strip: bool = True) -> np.ndarray:
+    """A field's values as text: missing values blank, stripped unless ``strip`` is False.
+
+    The same strings, in an object array, as
+    ``values.astype("string").fillna("").str.strip().astype(str).to_numpy()``
+    (without ``.str.strip()`` when ``strip`` is False): up to
+    :data:`PYTHON_TEXTS` values that are all ``str`` or missing are read in
+    Python (``str.strip`` strips exactly the characters Arrow's
+    ``utf8_trim_whitespace`` does), more values or any others by pandas.
+
+    Examples
+    --------
+    >>> field_texts(pd.Series([" 0101 ", None, float("nan")], dtype=object)).tolist()
+    ['0101', '', '']
+    >>> field_texts(pd.Series([1, 2])).tolist()
+    ['1', '2']
+    """
+    items = values.tolist() if len(values) <= PYTHON_TEXTS else []
+    if items and all(type(v) is str or _is_missing(v) for v in items):
+        if strip:
+            texts = [v.strip() if type(v) is str else "" for v in items]
+        else:
+            texts = [v if type(v) is str else "" for v in items]
+        out = np.empty(len(texts), dtype=object)
+        out[:] = texts
+        return out
+    text = values.astype("string").fillna("")
+    return (text.str.strip() if strip else text).astype(str).to_numpy()
+
+
+def lone_surrogate(text: str) -> str | None:
+    r"""Where ``text`` holds a lone surrogate (``"U+D800 at character 2"``), or None.
+
+    Examples
+    --------
+    >>> lone_surrogate("水田")
+    >>> lone_surrogate("a\ud800b")
+    'U+D800 at character 2'
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as ex:
+        return f"U+{ord(text[ex.start]):04X} at character {ex.start + 1}"
+    return None
+
+
+def refuse_text(value: Any, where: str) -> None:
+    r"""Raise :class:`InputDataError` when ``value`` is a string holding a lone surrogate.
+
+    Examples
+    --------
+    >>> refuse_text("ok", "facts.project")
+    >>> refuse_text("p\udcff", "facts.project")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: facts.project: 'p\udcff' holds a lone surrogate ...
+    """
+    found = lone_surrogate(value) if isinstance(value, str) else None
+    if found is not None:
+        raise InputDataError(
+            f"{where}: {value!r} holds a lone surrogate ({found}), not a character; {FIX}"
+        )
+
+
+def nested_surrogates(data: Any, where: str = "") -> list[str]:
+    r"""Problems naming each key or text in nested mappings and lists that holds a lone surrogate.
+
+    ``where`` is the path of ``data`` (``rules[0].outcomes``); keys are joined
+    with dots, list items numbered from 0.
+
+    Examples
+    --------
+    >>> nested_surrogates({"rules": [{"title": "ok"}, {"title": "x\udcff"}]})
+    ['rules[1].title: a lone surrogate (U+DCFF at character 2) is not a character; text must ...']
+    """
+    problems: list[str] = []
+    if isinstance(data, str):
+        found = lone_surrogate(data)
+        if found is not None:
+            problems.append(
+                f"{where or 'the profile'}: a lone surrogate ({found}) is not a character; {FIX}"
+            )
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            inner = f"{where}.{key}" if where else str(key)
+            found = lone_surrogate(key) if isinstance(key, str) else None
+            if found is not None:
+                problems.append(f"{inner}: the key holds a lone surrogate ({found}); {FIX}")
+                continue
+            problems += nested_surrogates(value, inner)
+    elif isinstance(data, (list, tuple)):
+        for i, value in enumerate(data):
+            problems += nested_surrogates(value, f"{where}[{i}]")
+    return problems
+
+
+def _first_bad(values: Iterable[Any]) -> int | None:
+    """Position of the first string in ``values`` holding a lone surrogate, or None."""
+    values = list(values)
+    texts = [v for v in values if type(v) is str]
+    try:
+        "".join(texts).encode("utf-8")  # one C call for the usual case: all of them fine
+        return None
+    except UnicodeEncodeError:
+        pass
+    for position, value in enumerate(values):
+        if isinstance(value, str) and lone_surrogate(value) is not None:
+            return position
+    return None
+
+
+def refuse_lone_surrogates(frame: pd.DataFrame, what: str) -> None:
+    r"""Refuse a frame whose field names or text values hold a lone surrogate.
+
+    Only columns of Python objects can hold one (pandas' string columns are
+    UTF-8 already); the geometry column is not text.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The rows as given.
+    what : str
+        What a row is, for the message (``"site feature"``: ``"site feature 2"``).
+
+    Raises
+    ------
+    InputDataError
+        Naming the row (1-based) and the field, or the field name, and how to fix it.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": pd.Series(["a", "b\ud800"], dtype=object)})
+    >>> refuse_lone_surrogates(frame, "site feature")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: site feature 2: field 'name' holds 'b\ud800', with a lone ...
+    """
+    bad_name = _first_bad(str(c) for c in frame.columns)
+    if bad_name is not None:
+        name = str(frame.columns[bad_name])
+        raise InputDataError(
+            f"{what}s: field name {name!r} holds a lone surrogate ({lone_surrogate(name)}), "
+            f"not a character; {FIX}"
+        )
+    for position, column in enumerate(frame.columns):
+        series = frame.iloc[:, position]
+        if series.dtype != object:
+            continue
+        row = _first_bad(series.tolist())
+        if row is not None:
+            value = series.iloc[row]
+            raise InputDataError(
+                f"{what} {row + 1}: field {str(column)!r} holds {value!r}, with a lone "
+                f"surrogate ({lone_surrogate(value)}) that is not a character; {FIX}"
+            )
