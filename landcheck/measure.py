@@ -753,7 +753,11 @@ def measure_layer(
     }
     if "_grade" in pieces:  # cultivated-land quality grade, by parcel (net of field ridges)
         features["grade"] = _text(pieces["_grade"])
-        deduction = np.asarray(pieces["_deduction"], dtype=float) if "_deduction" in pieces else 0.0
+        deduction = (
+            np.asarray(pieces["_deduction"], dtype=float)
+            if "_deduction" in pieces
+            else np.zeros(len(site))
+        )
         features["net_share"] = 1.0 - np.nan_to_num(deduction, nan=0.0)
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
     attributes = attribute_table(pieces)
