@@ -15,7 +15,7 @@ from common import county, sites, square
 from report_case import layers, result
 
 import landcheck
-from landcheck.errors import InputDataError, OutputExistsError
+from landcheck.errors import InputDataError, OutputError, OutputExistsError
 from landcheck.io.output import atomic_folder
 from landcheck.report import forked, write_report
 from landcheck.report.html import (
@@ -227,6 +227,25 @@ def test_an_error_in_a_page_leaves_nothing_behind(case, tmp_path, monkeypatch):
     with pytest.raises(InputDataError, match="site P30: cannot draw"):
         write_report(case, tmp_path / "report", formats="json,html")
     assert os.listdir(tmp_path) == []  # no report, no staging folder
+    assert set(multiprocessing.active_children()) <= before
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+def test_a_worker_killed_while_writing_pages_is_a_clear_error(case, tmp_path, monkeypatch):
+    from landcheck.report import html
+
+    drawn, writer = html.site_svg, os.getpid()
+
+    def killed(result, site_id, **kwargs):
+        if site_id == "P30" and os.getpid() != writer:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return drawn(result, site_id, **kwargs)
+
+    monkeypatch.setattr(html, "site_svg", killed)
+    before = set(multiprocessing.active_children())
+    with pytest.raises(OutputError, match="worker process writing the report stopped"):
+        write_report(case, tmp_path / "report", formats="json,html")
+    assert os.listdir(tmp_path) == []
     assert set(multiprocessing.active_children()) <= before
 
 

@@ -22,7 +22,10 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from landcheck.errors import OutputError
 
 __all__ = ["run_jobs", "worker_count"]
 
@@ -81,6 +84,12 @@ def run_jobs(
     workers : int, optional
         Most worker processes (default: the cores this process may use).
 
+    Raises
+    ------
+    OutputError
+        A worker process died before its job's result came back (killed, or out
+        of memory); the other workers are stopped first.
+
     Examples
     --------
     >>> run_jobs([lambda: 1, lambda: 2, lambda: 3], workers=2)
@@ -108,7 +117,14 @@ def run_jobs(
             _JOBS.clear()
     try:
         for number, future in enumerate(futures):
-            results.append(future.result())
+            try:
+                results.append(future.result())
+            except BrokenProcessPool as error:
+                raise OutputError(
+                    "a worker process writing the report stopped without finishing "
+                    "(killed, or out of memory); nothing was written. Free memory and run "
+                    "again, or check the sites in smaller batches"
+                ) from error
             if done is not None:
                 done(number, results[-1])
     finally:
