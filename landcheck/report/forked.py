@@ -21,13 +21,13 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from landcheck.errors import OutputError
 
-__all__ = ["run_jobs", "worker_count"]
+__all__ = ["job_result", "run_jobs", "start_worker", "worker_count"]
 
 T = TypeVar("T")
 
@@ -52,8 +52,8 @@ def worker_count(jobs: int, workers: int | None = None) -> int:
     return count if count >= 2 else 0
 
 
-def _start_worker() -> None:
-    """A worker stops on Ctrl+C or SIGTERM at once; the calling process cleans up."""
+def start_worker() -> None:
+    """A forked worker's initializer: it stops on Ctrl+C or SIGTERM at once."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     warnings.simplefilter("ignore")
@@ -61,6 +61,18 @@ def _start_worker() -> None:
 
 def _run(number: int) -> Any:
     return _JOBS[number]()
+
+
+def job_result(future: Future[T]) -> T:
+    """A forked worker's result; a worker that died (killed, out of memory) is an OutputError."""
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise OutputError(
+            "a worker process writing the report stopped without finishing "
+            "(killed, or out of memory); nothing was written. Free memory and run "
+            "again, or check the sites in smaller batches"
+        ) from error
 
 
 def run_jobs(
@@ -109,7 +121,7 @@ def run_jobs(
             pool = ProcessPoolExecutor(
                 max_workers=count,
                 mp_context=multiprocessing.get_context("fork"),
-                initializer=_start_worker,
+                initializer=start_worker,
             )
             # every worker is forked at the first submission, holding _JOBS
             futures = [pool.submit(_run, number) for number in range(len(jobs))]
@@ -117,14 +129,7 @@ def run_jobs(
             _JOBS.clear()
     try:
         for number, future in enumerate(futures):
-            try:
-                results.append(future.result())
-            except BrokenProcessPool as error:
-                raise OutputError(
-                    "a worker process writing the report stopped without finishing "
-                    "(killed, or out of memory); nothing was written. Free memory and run "
-                    "again, or check the sites in smaller batches"
-                ) from error
+            results.append(job_result(future))
             if done is not None:
                 done(number, results[-1])
     finally:

@@ -24,11 +24,7 @@ from __future__ import annotations
 import io
 import math
 import multiprocessing
-import os
-import signal
-import sys
 import threading
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
@@ -45,6 +41,7 @@ from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
 from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.report import forked
 from landcheck.report.mapcache import code_lookup, in_window
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
@@ -736,24 +733,11 @@ _DRAWING_LOCK = threading.Lock()
 def _map_workers(sites: int, workers: int | None) -> int:
     """Worker processes for ``sites`` maps: 0 draws them here.
 
-    Workers are forked, so they share the result with this process without
-    copying or pickling it, and matplotlib (not thread-safe) runs once per
-    process; fork is only used where it is safe and the default (Linux).
+    Workers are forked (:func:`landcheck.report.forked.worker_count`), so they
+    share the result with this process without copying or pickling it, and
+    matplotlib (not thread-safe) runs once per process.
     """
-    if not sys.platform.startswith("linux") or sites < PARALLEL_MAPS:
-        return 0
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    count = workers if workers is not None else (cores or 1)
-    return count if count >= 2 else 0
-
-
-def _start_worker() -> None:
-    """A map worker stops on Ctrl+C or SIGTERM at once; the calling process cleans up."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    warnings.simplefilter("ignore")
+    return 0 if sites < PARALLEL_MAPS else forked.worker_count(sites, workers)
 
 
 def _draw_chunk(site_ids: list[str]) -> list[bytes]:
@@ -815,7 +799,9 @@ def map_pngs(
         _DRAWING.update(result=result, lang=lang, dpi=dpi, panel_size=panel_size)
         try:
             pool = ProcessPoolExecutor(
-                max_workers=min(count, len(chunks)), mp_context=context, initializer=_start_worker
+                max_workers=min(count, len(chunks)),
+                mp_context=context,
+                initializer=forked.start_worker,
             )
             # the workers are forked when the first tasks are submitted, holding _DRAWING
             ahead = 4 * count
@@ -825,7 +811,7 @@ def map_pngs(
     done = 0
     try:
         for index in range(len(chunks)):
-            images = pending[index].result()
+            images = forked.job_result(pending[index])
             pending[index] = None  # type: ignore[call-overload]
             if index + ahead < len(chunks):
                 pending.append(pool.submit(_draw_chunk, chunks[index + ahead]))
