@@ -131,3 +131,43 @@ def test_a_layer_declaring_m_values_is_left_to_gdal(gpkg, tmp_path):
     assert not layer.readable
     with open_read_only(copy) as con:
         assert read_rows(con, layer, np.array([1, 2]), ["BSM"]) is None
+
+
+def test_a_whole_layer_is_the_frame_pyogrio_reads_of_it(gpkg):
+    from pyproj import CRS
+
+    from landcheck.io.gpkg_rows import read_all_rows
+
+    mine = read_all_rows(gpkg, "farmland", CRS.from_user_input(GK35))
+    expected = pyogrio.read_dataframe(gpkg, layer="farmland")
+    assert mine.index.equals(expected.index) and isinstance(mine.index, pd.RangeIndex)
+    pd.testing.assert_frame_equal(mine, expected, check_index_type=True)
+    assert mine.crs == expected.crs
+    assert mine.geometry.isna().tolist() == [i == 7 for i in range(40)]
+    assert mine["GAPS"].dtype == np.float64 and np.isnan(mine["GAPS"].iloc[0])
+
+
+def test_a_whole_layer_it_does_not_read_like_gdal_is_none(gpkg):
+    from landcheck.io.gpkg_rows import read_all_rows
+
+    assert read_all_rows(gpkg, "dated", None) is None
+    assert read_all_rows(gpkg, "nothing", None) is None
+
+
+def test_sites_of_a_geopackage_are_read_with_sqlite_as_gdal_reads_them(gpkg, monkeypatch):
+    from landcheck.io import sites
+
+    expected = pyogrio.read_dataframe(gpkg, layer="farmland")
+    gdal = []
+    monkeypatch.setattr(sites, "read_frame", lambda *a, **k: gdal.append(a))
+    frame, record = sites.read_sites(f"{gpkg}:farmland")
+    assert not gdal
+    pd.testing.assert_frame_equal(frame, expected, check_index_type=True)
+    assert (record.crs, record.features_read, record.extra["driver"]) == ("EPSG:4523", 40, "GPKG")
+
+
+def test_sites_with_a_field_sqlite_does_not_read_like_gdal_are_read_by_gdal(gpkg):
+    from landcheck.io import sites
+
+    frame, _ = sites.read_sites(f"{gpkg}:dated")
+    pd.testing.assert_frame_equal(frame, pyogrio.read_dataframe(gpkg, layer="dated"))

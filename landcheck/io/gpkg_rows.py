@@ -40,6 +40,7 @@ __all__ = [
     "connection",
     "gpkg_layer",
     "open_read_only",
+    "read_all_rows",
     "read_rows",
     "undecodable_text",
 ]
@@ -228,17 +229,57 @@ def read_rows(
     None when a field asked for, a geometry blob or a value is not one this
     reader gives exactly as pyogrio would; the caller then reads with pyogrio.
     """
-    wanted = layer.fields if columns is None else [f for f in layer.fields if f[0] in columns]
-    if not layer.readable or any(not kind for _, kind in wanted):
+    wanted = _readable_fields(layer, columns)
+    if wanted is None:
         return None
-    select = ", ".join(_quoted(c) for c in (layer.fid, layer.geometry, *(n for n, _ in wanted)))
     rows: list = []
     for i in range(0, len(fids), _ID_CHUNK):
         ids = ",".join(str(int(f)) for f in fids[i : i + _ID_CHUNK])
-        rows += con.execute(
-            f"SELECT {select} FROM {_quoted(layer.table)} "
-            f"WHERE {_quoted(layer.fid)} IN ({ids}) ORDER BY {_quoted(layer.fid)}"
-        ).fetchall()
+        rows += _select(con, layer, wanted, f"WHERE {_quoted(layer.fid)} IN ({ids})")
+    return _frame(rows, wanted, crs)
+
+
+def read_all_rows(path: str, name: str, crs: CRS | None) -> gpd.GeoDataFrame | None:
+    """Every feature of the GeoPackage layer ``name`` in ``crs``, as pyogrio reads the layer.
+
+    In feature id order, indexed 0, 1, … (a whole-layer read: the sites); None
+    when it is not a GeoPackage layer this reader gives exactly as pyogrio would
+    (:func:`read_rows`), or sqlite3 cannot read it (text that is not UTF-8…):
+    the caller then reads with pyogrio, which says what is wrong.
+    """
+    layer = gpkg_layer(path, name)
+    if layer is None:
+        return None
+    wanted = _readable_fields(layer, None)
+    if wanted is None:
+        return None
+    try:
+        frame = _frame(_select(connection(path), layer, wanted, ""), wanted, crs)
+    except sqlite3.Error:
+        return None
+    if frame is not None:
+        frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+def _readable_fields(layer: GpkgLayer, columns: list[str] | None) -> list | None:
+    """``(name, kind)`` of the fields to read (all when None); None when one is not readable."""
+    wanted = layer.fields if columns is None else [f for f in layer.fields if f[0] in columns]
+    if not layer.readable or any(not kind for _, kind in wanted):
+        return None
+    return list(wanted)
+
+
+def _select(con: sqlite3.Connection, layer: GpkgLayer, wanted: list, where: str) -> list:
+    """Rows of feature id, geometry blob and ``wanted`` fields, ascending feature id."""
+    select = ", ".join(_quoted(c) for c in (layer.fid, layer.geometry, *(n for n, _ in wanted)))
+    return con.execute(
+        f"SELECT {select} FROM {_quoted(layer.table)} {where} ORDER BY {_quoted(layer.fid)}"
+    ).fetchall()
+
+
+def _frame(rows: list, wanted: list, crs: CRS | None) -> gpd.GeoDataFrame | None:
+    """The rows of :func:`_select` as pyogrio's frame indexed by feature id, or None."""
     values = list(zip(*rows, strict=True)) if rows else [()] * (2 + len(wanted))
     wkb = _wkb(list(values[1]))
     if wkb is None:

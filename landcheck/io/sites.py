@@ -15,6 +15,7 @@ while it is read.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,10 +29,12 @@ from landcheck.errors import AnalysisCRSError
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.gpkg_rows import read_all_rows
 from landcheck.io.records import InputRecord
 from landcheck.io.shapefile import lacks_dbf
 from landcheck.io.vector import (
     LayerSource,
+    declared_crs,
     implausible_crs_error,
     layer_summary,
     read_frame,
@@ -182,6 +185,21 @@ def read_sites(
         return _read(source, assume_crs, shift, area_tolerance)
 
 
+def _read_layer(
+    source: LayerSource, layer: str | None, summary: dict[str, Any]
+) -> gpd.GeoDataFrame:
+    """Every feature of a GDAL layer, as pyogrio reads it.
+
+    A GeoPackage layer is read with sqlite3 when it reads it exactly as GDAL
+    would (:func:`landcheck.io.gpkg_rows.read_all_rows`: no GDAL open, no Arrow).
+    """
+    if layer is not None and source.encoding is None and summary.get("driver") == "GPKG":
+        frame = read_all_rows(source.path, layer, declared_crs(summary))
+        if frame is not None:
+            return frame
+    return read_frame(source, layer)
+
+
 def _read(
     source: LayerSource, assume_crs: CRS | None, shift: DatumShift | None, area_tolerance: float
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
@@ -201,9 +219,10 @@ def _read(
             warn(note)
     else:
         layer = resolve_layer(source, "sites")
-        frame = read_frame(source, layer)
+        summary = layer_summary(source, layer)
+        frame = _read_layer(source, layer, summary)
         record.layer = layer
-        driver = layer_summary(source, layer).get("driver")
+        driver = summary.get("driver")
         record.extra["driver"] = driver
         choice = choose_encoding(source.path, source.encoding, layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:
