@@ -91,3 +91,15 @@ def test_a_geopackage_sqlite3_cannot_open_is_left_to_gdal(tmp_path, monkeypatch)
     assert not gpkg_meta.has_layer(path, "sites")
     assert gpkg_meta.layer_summary(path, "sites") is None
     assert resolve_layer(LayerSource(path, "sites"), "sites") == "sites"  # GDAL's listing
+
+
+def test_a_summary_is_found_once_per_file_version_and_each_caller_gets_its_own(county):
+    first = gpkg_meta.layer_summary(county, "land_use")
+    first["fields"].append("mine")
+    first["driver"] = "mine"
+    again = gpkg_meta.layer_summary(county, "land_use")
+    assert again == pyogrio_view(county, "land_use", list(again))
+    sites(square(0, 0, 100), square(300, 0, 50), square(600, 0, 10)).to_file(
+        county, layer="land_use", mode="w"
+    )
+    assert gpkg_meta.layer_summary(county, "land_use")["features"] == 3

@@ -66,6 +66,26 @@ def test_a_profile_value_with_a_lone_surrogate_is_refused_naming_its_key():
     assert "rules[0].title.zh: a lone surrogate (U+DC80 at character 3)" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "where", [("documents", 0), ("layers", "farmland", "title", "en"), ("analysis", "crs")]
+)
+def test_a_lone_surrogate_anywhere_in_a_profile_is_refused_even_beside_a_date(where):
+    import datetime
+
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    data["documents"] = [*(data.get("documents") or []), "a document"]
+    target = data
+    for step in where[:-1]:
+        target = target[step]
+    target[where[-1]] = "x\udcff"
+    with pytest.raises(ProfileError, match="lone surrogate"):
+        profile_from_dict(data, origin="mine")
+    # a value JSON cannot write (a YAML date) is walked too, and still found
+    data["version"] = datetime.date(2026, 12, 1)
+    with pytest.raises(ProfileError, match="lone surrogate"):
+        profile_from_dict(data, origin="mine")
+
+
 def test_a_site_path_with_a_lone_surrogate_is_refused(tmp_path):
     with pytest.raises(InputDataError, match="lone surrogate"):
         landcheck.check(str(tmp_path / "地块\udcb5.gpkg"))

@@ -366,18 +366,22 @@ def _read_gpkg(
     con = connection(source.path)
     candidates = _rtree_candidates(con, rtree, bounds)
     cached = _CACHE.get(key) if keep else None
-    if cached is not None:
-        missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
-    else:
-        missing = candidates
-    if len(missing) or cached is None:
-        fresh = _read_fids(source, layer, missing, columns, con, native_crs)
-        if fresh.crs is None:
-            fresh = fresh.set_crs(native_crs)
-        cached = fresh if cached is None or cached.empty else gpd.pd.concat([cached, fresh])
+    if cached is None:
+        # the candidates read, in feature id order: the frame asked for as it is
+        frame = _read_fids(source, layer, candidates, columns, con, native_crs)
+        if frame.crs is None:
+            frame = frame.set_crs(native_crs)
         if keep:
+            _CACHE.put(key, frame)
+    else:
+        missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
+        if len(missing):
+            fresh = _read_fids(source, layer, missing, columns, con, native_crs)
+            if fresh.crs is None:
+                fresh = fresh.set_crs(native_crs)
+            cached = fresh if cached.empty else gpd.pd.concat([cached, fresh])
             _CACHE.put(key, cached)
-    frame = cached[cached.index.isin(candidates)].sort_index()
+        frame = cached[cached.index.isin(candidates)].sort_index()
     _refuse_unreadable_geometries(source, layer, frame)
     return _within(frame, outlines, distance)
 
@@ -570,7 +574,9 @@ def _read_parquet(
 def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:
     """Keep the features within ``distance`` of any outline (exact, unlike a grown mask)."""
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    return frame.iloc[near_positions(geoms, outlines, distance)]
+    near = near_positions(geoms, outlines, distance)
+    # all of them (one site's read, mostly): a frame of its own without taking the rows
+    return frame.copy(deep=False) if len(near) == len(frame) else frame.iloc[near]
 
 
 def _read_clusters(

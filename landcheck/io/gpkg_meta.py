@@ -24,10 +24,12 @@ and the caller asks GDAL as before.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from typing import Any
 
 from landcheck.io.gpkg_rows import connection, gpkg_layer
+from landcheck.io.records import file_version
 
 __all__ = ["has_layer", "layer_summary"]
 
@@ -41,8 +43,32 @@ def has_layer(path: str, layer: str) -> bool:
     return _contents(path, layer) is not None
 
 
+_FOUND: dict[tuple, Any] = {}
+"""What was found about a layer, per (question, file version, layer): a check asks about
+each layer a dozen times, and the answers stay while the file does."""
+
+
+def _remembered(question: str, path: str, layer: str, answer: Any) -> Any:
+    """``answer(path, layer)``, kept per file version when there is one (None is asked again)."""
+    if not os.path.isfile(path):
+        return answer(path, layer)
+    key = (question, file_version(path), layer)
+    found = _FOUND.get(key)
+    if found is None:
+        found = answer(path, layer)
+        if found is not None:
+            _FOUND[key] = found
+            while len(_FOUND) > 512:
+                _FOUND.pop(next(iter(_FOUND)))
+    return found
+
+
 def _contents(path: str, layer: str) -> tuple | None:
     """``(min_x, min_y, max_x, max_y, srs_id)`` of a features table named exactly ``layer``."""
+    return _remembered("contents", path, layer, _contents_of)
+
+
+def _contents_of(path: str, layer: str) -> tuple | None:
     try:
         found = gpkg_layer(path, layer)  # a file sqlite3 may not open (permissions): ask GDAL
         if found is None or found.table != layer:
@@ -71,6 +97,11 @@ def layer_summary(path: str, layer: str) -> dict[str, Any] | None:
         ``encoding`` (``"UTF-8"``), the keys of pyogrio's ``read_info`` with
         the same values; None when any of them is not certainly GDAL's.
     """
+    found = _remembered("summary", path, layer, _summary_of)
+    return None if found is None else {**found, "fields": list(found["fields"])}
+
+
+def _summary_of(path: str, layer: str) -> dict[str, Any] | None:
     row = _contents(path, layer)
     if row is None or any(v is None for v in row[:4]):
         return None
