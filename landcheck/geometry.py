@@ -19,6 +19,7 @@ from geopandas.array import GeometryArray, from_shapely
 __all__ = [
     "GeometryReport",
     "clean_polygons",
+    "field_names",
     "float_precision",
     "geo_frame",
     "name_some",
@@ -382,6 +383,21 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     hits, _ = tree.query(geoms[rest], predicate="dwithin", distance=distance)
     near[rest[hits]] = True
     return np.flatnonzero(near)
+
+
+def field_names(frame: gpd.GeoDataFrame) -> list[Any]:
+    """The frame's column names but its geometry column's, in order.
+
+    ``frame.columns.drop(frame.geometry.name)`` as a list, without the index
+    operation (10 ms the first time in a process, half a millisecond after).
+
+    Examples
+    --------
+    >>> field_names(gpd.GeoDataFrame({"BSM": ["F1"]}, geometry=[shapely.box(0, 0, 1, 1)]))
+    ['BSM']
+    """
+    geometry = frame.geometry.name
+    return [name for name in frame.columns if name != geometry]
 
 
 def geo_frame(

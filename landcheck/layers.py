@@ -22,7 +22,14 @@ from pyproj import CRS
 from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
 from landcheck.errors import InputDataError
-from landcheck.geometry import GeometryReport, clean_polygons, geo_frame, name_some, non_finite
+from landcheck.geometry import (
+    GeometryReport,
+    clean_polygons,
+    field_names,
+    geo_frame,
+    name_some,
+    non_finite,
+)
 from landcheck.io.records import InputRecord
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
@@ -220,7 +227,7 @@ def normalise_features(
     ClassificationConflictError
         A declared classification its own codes or class names contradict.
     """
-    mapping = field_mapping(spec, frame.columns.drop(frame.geometry.name))
+    mapping = field_mapping(spec, field_names(frame))
     projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
     ids = (
         field_texts(projected[mapping["id"]], strip=False)

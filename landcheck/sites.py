@@ -24,7 +24,13 @@ from landcheck.crs import crs_label
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts, site_facts
-from landcheck.geometry import GeometryReport, clean_polygons, name_some, non_finite
+from landcheck.geometry import (
+    GeometryReport,
+    clean_polygons,
+    field_names,
+    name_some,
+    non_finite,
+)
 from landcheck.messages import warn
 from landcheck.profile import Profile
 from landcheck.text import field_texts, refuse_lone_surrogates, refuse_text
@@ -102,7 +108,7 @@ def _id_column(frame: gpd.GeoDataFrame, id_field: str | None) -> str | None:
     """The field the site ids come from (None: numbered)."""
     if id_field is not None:
         return id_field
-    return find_field(frame.columns.drop(frame.geometry.name), ID_FIELDS)
+    return find_field(field_names(frame), ID_FIELDS)
 
 
 def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
@@ -110,11 +116,11 @@ def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
         if id_field not in frame.columns:
             raise InputDataError(
                 f"the site file has no field {id_field!r} for --id-field; its fields are: "
-                + ", ".join(map(str, frame.columns.drop(frame.geometry.name)))
+                + ", ".join(map(str, field_names(frame)))
             )
         column: str | None = id_field
     else:
-        column = find_field(frame.columns.drop(frame.geometry.name), ID_FIELDS)
+        column = find_field(field_names(frame), ID_FIELDS)
     if column is None:
         return pd.Series([str(i + 1) for i in range(len(frame))], index=frame.index)
     ids = field_texts(frame[column]).tolist()
@@ -136,7 +142,7 @@ def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
 
 
 def _text_column(frame: gpd.GeoDataFrame, candidates: tuple[str, ...]) -> pd.Series:
-    column = find_field(frame.columns.drop(frame.geometry.name), candidates)
+    column = find_field(field_names(frame), candidates)
     if column is None:
         return pd.Series([""] * len(frame), index=frame.index, dtype=str)
     return pd.Series(field_texts(frame[column]), index=frame.index, dtype=str, name=column)
@@ -187,7 +193,7 @@ def _site_widths(frame: gpd.GeoDataFrame, width: float | None, needed: np.ndarra
     :data:`MAX_WIDTH_M`) are an error naming the features, for the sites in ``needed``.
     """
     widths = np.full(len(frame), np.nan)
-    column = find_field(frame.columns.drop(frame.geometry.name), WIDTH_FIELDS)
+    column = find_field(field_names(frame), WIDTH_FIELDS)
     if column is not None:
         widths = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
         given = needed & ~np.isnan(widths)
@@ -335,14 +341,15 @@ def prepare_sites(
     dropped = _collection_warning(geoms, ids.to_numpy())
     if dropped:
         warn(dropped)
-    linear_column = find_field(frame.columns.drop(frame.geometry.name), LINEAR_FIELDS)
+    linear_column = find_field(field_names(frame), LINEAR_FIELDS)
     declared: list[bool | None] = [None] * len(frame)
     if linear_column is not None:
         given = frame[linear_column].astype("string").fillna("").str.strip() != ""
         truthy = _truthy(frame[linear_column]).to_numpy()
         declared = [bool(t) if g else None for t, g in zip(truthy, given.to_numpy(), strict=True)]
+    fields = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     project_facts = site_facts(
-        frame.drop(columns=frame.geometry.name),
+        fields,
         profile,
         ids=ids.tolist(),
         classes=[None if pd.isna(c) else c for c in classes],
@@ -360,7 +367,7 @@ def prepare_sites(
         index=classes.index,
     )
     cleaned, report, _ = clean_polygons(geoms, ids.to_numpy())
-    attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name)).reset_index(drop=True)
+    attributes = fields.reset_index(drop=True)
     attributes = attributes.drop(columns=[c for c in SITE_COLUMNS if c in attributes.columns])
     normalised = pd.DataFrame(
         {
@@ -405,7 +412,7 @@ def refuse_non_finite(frame: gpd.GeoDataFrame, what: str, id_field: str | None =
     bad = np.flatnonzero(non_finite(frame.geometry.values))
     if not len(bad):
         return
-    columns = frame.columns.drop(frame.geometry.name)
+    columns = field_names(frame)
     column = id_field if id_field in columns else find_field(columns, ID_FIELDS)
     names = [
         f"{row + 1}" + (f" ({column} {frame[column].iloc[row]})" if column else "")
