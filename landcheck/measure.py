@@ -14,6 +14,7 @@ add up to its official area (docs/areas.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,6 +30,7 @@ from landcheck.geometry import polygonal_part
 from landcheck.layers import REVIEW_COLUMNS
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec, Text
+from landcheck.text import PYTHON_TEXTS
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
@@ -581,6 +583,32 @@ def _text(values: pd.Series | np.ndarray) -> np.ndarray:
     return pd.Series(values, copy=False).astype(str).to_numpy()
 
 
+_DECIMAL_ZEROS = re.compile(r"\.0+\Z")
+"""A number's decimal zeros at the end of a text (``30.0``: an ownership code read as a number)."""
+
+
+def _ownership_codes(values: np.ndarray) -> np.ndarray:
+    r"""Ownership codes as text: stripped, decimal zeros at the end dropped (``30.0`` is ``30``).
+
+    ``Series.str.strip().str.replace(r"\.0+$", "", regex=True)`` of the values
+    as text; up to :data:`~landcheck.text.PYTHON_TEXTS` values in Python
+    (``str.strip`` strips what Arrow's ``utf8_trim_whitespace`` does, ``\Z`` is
+    RE2's ``$``): pandas' string methods cost ~10 ms the first time in a process.
+
+    Examples
+    --------
+    >>> _ownership_codes(np.array([" 30 ", "20.00", "31.5"], dtype=object)).tolist()
+    ['30', '20', '31.5']
+    """
+    texts = _text(values)
+    if len(texts) > PYTHON_TEXTS:
+        codes = pd.Series(texts).str.strip().str.replace(r"\.0+$", "", regex=True)
+        return codes.to_numpy()
+    out = np.empty(len(texts), dtype=object)
+    out[:] = [_DECIMAL_ZEROS.sub("", text.strip()) for text in texts.tolist()]
+    return out
+
+
 def _split_deduction(pieces: Columns) -> dict[str, np.ndarray]:
     """Split each piece into land-class area and field ridges by its deduction coefficient."""
     size = len(pieces["site"])
@@ -607,9 +635,7 @@ def _split_deduction(pieces: Columns) -> dict[str, np.ndarray]:
         out[name] = gross - tiankan
         out[f"tiankan_{name}"] = tiankan
     if "_ownership" in pieces:
-        codes = pd.Series(_text(pieces["_ownership"])).str.strip()
-        codes = codes.str.replace(r"\.0+$", "", regex=True)
-        collective = np.isin(codes.to_numpy(), COLLECTIVE_CODES)
+        collective = np.isin(_ownership_codes(pieces["_ownership"]), COLLECTIVE_CODES)
         for name in ("planar_m2", "ellipsoidal_m2"):
             out[f"collective_{name}"] = np.where(collective, out[name], 0.0)
             out[f"ridge_collective_{name}"] = np.where(collective, out[f"tiankan_{name}"], 0.0)

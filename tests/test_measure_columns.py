@@ -106,3 +106,16 @@ def test_a_finding_dict_cites_its_basis_and_lists_of_its_own():
     assert first["basis"] == [c.cite("zh") for c in finding.citations]
     first["basis"].append("changed")
     assert finding.to_dict()["basis"] == ["法一（2019-08-26）〔V〕", "法二（2021-01-01）"]
+
+
+def test_ownership_codes_in_python_are_those_pandas_string_methods_give(monkeypatch):
+    from landcheck import measure
+
+    values = np.array(
+        [" 30 ", "20.00", "31.5", "10", "3.0.0", "\u300030\u3000", "30.0\n", "x.0y", "", ".0"],
+        dtype=object,
+    )
+    mine = measure._ownership_codes(values).tolist()
+    assert mine[:3] == ["30", "20", "31.5"]
+    monkeypatch.setattr(measure, "PYTHON_TEXTS", 0)
+    assert measure._ownership_codes(values).tolist() == mine
