@@ -111,7 +111,13 @@ def _partition_task(
     site_geoms: np.ndarray, feature_geoms: np.ndarray, crs_wkt: str, search_m: float
 ) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     """What a worker computes for one partition: the overlay arrays and the nearest features."""
-    crs = CRS.from_wkt(crs_wkt)
+    return _partition(site_geoms, feature_geoms, CRS.from_wkt(crs_wkt), search_m)
+
+
+def _partition(
+    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS, search_m: float
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """The overlay arrays and the nearest features of some sites, in this process."""
     arrays = overlay_arrays(site_geoms, feature_geoms, crs)
     nearest = nearest_features(site_geoms, feature_geoms, search_m)
     return arrays, nearest
@@ -291,7 +297,8 @@ class Engine:
         feature_geoms = np.asarray(features.geometry.values, dtype=object)
         groups = partition_sites(site_geoms, self.parts(len(site_geoms)))
         if len(groups) == 1 and self.kind == "local":
-            arrays, nearest = _partition_task(site_geoms, feature_geoms, crs.to_wkt(), search_m)
+            # one partition here: the CRS as it is, not through its WKT as a worker gets it
+            arrays, nearest = _partition(site_geoms, feature_geoms, crs, search_m)
         else:
             feature_maps = [_features_near(feature_geoms, site_geoms[g], search_m) for g in groups]
             tasks = [

@@ -171,3 +171,19 @@ def test_sites_with_a_field_sqlite_does_not_read_like_gdal_are_read_by_gdal(gpkg
 
     frame, _ = sites.read_sites(f"{gpkg}:dated")
     pd.testing.assert_frame_equal(frame, pyogrio.read_dataframe(gpkg, layer="dated"))
+
+
+@pytest.mark.parametrize(
+    "box", [(0, 0, 8, 8), (5, -1, 25, 1), (8, 0, 10, 8), (100, 100, 200, 200), (-5, -5, 500, 9)]
+)
+def test_one_box_asks_the_rtree_for_the_ids_the_join_of_many_finds(gpkg, box):
+    from landcheck.io.filtered import _rtree_candidates
+
+    bounds = np.array([box], dtype=float)
+    with open_read_only(gpkg) as con:
+        one = _rtree_candidates(con, "rtree_farmland_geom", bounds)
+        joined = _rtree_candidates(con, "rtree_farmland_geom", np.vstack([bounds, bounds]))
+    frame = pyogrio.read_dataframe(gpkg, layer="farmland", fid_as_index=True)
+    x0, y0, x1, y1 = frame.geometry.bounds.to_numpy().T
+    meets = (x1 >= box[0]) & (x0 <= box[2]) & (y1 >= box[1]) & (y0 <= box[3])
+    assert one.tolist() == joined.tolist() == frame.index[meets].tolist()
