@@ -38,7 +38,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.errors import InputDataError
-from landcheck.overlay import LayerOverlay, nearest_features, overlay_arrays, overlay_frame
+from landcheck.overlay import LayerOverlay, overlay_and_nearest, overlay_frame
 
 __all__ = ["ENGINES", "PARALLEL_SITES", "Engine", "make_engine", "partition_sites"]
 
@@ -118,9 +118,7 @@ def _partition(
     site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS, search_m: float
 ) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
     """The overlay arrays and the nearest features of some sites, in this process."""
-    arrays = overlay_arrays(site_geoms, feature_geoms, crs)
-    nearest = nearest_features(site_geoms, feature_geoms, search_m)
-    return arrays, nearest
+    return overlay_and_nearest(site_geoms, feature_geoms, crs, search_m)
 
 
 def _merge(

@@ -33,6 +33,7 @@ __all__ = [
     "LayerOverlay",
     "measured_in_site_crs",
     "nearest_features",
+    "overlay_and_nearest",
     "overlay_arrays",
     "overlay_frame",
     "overlay_layer",
@@ -153,15 +154,34 @@ def subdivide_near(
     >>> bool(shapely.intersects(shapely.box(0, 0, 1, 1), pieces).any())
     True
     """
+    pieces, owner, _ = _subdivide(geometries, near, distance, above, max_vertices)
+    return pieces, owner
+
+
+def _subdivide(
+    geometries: np.ndarray,
+    near: np.ndarray,
+    distance: float = 0.0,
+    above: int = SUBDIVIDE_ABOVE,
+    max_vertices: int = PIECE_VERTICES,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`subdivide_near`'s pieces and owners, and the box each piece was clipped to.
+
+    The box is None for a geometry left whole. The halving does not depend on
+    ``near`` nor ``distance`` (only which halves are kept does), so the pieces
+    for a smaller distance are those of a larger one whose box is near enough
+    (:func:`overlay_and_nearest`).
+    """
     geometries = np.asarray(geometries, dtype=object)
     counts = shapely.get_num_coordinates(geometries)
     big = counts > above
     if not big.any():
-        return geometries, np.arange(len(geometries))
+        return geometries, np.arange(len(geometries)), np.full(len(geometries), None, dtype=object)
     near = np.asarray(near, dtype=object)
     near = near[~(shapely.is_missing(near) | shapely.is_empty(near))]
     tree = shapely.STRtree(near)
     out_pieces, out_owner = [geometries[~big]], [np.flatnonzero(~big)]
+    out_rects = [np.full(int((~big).sum()), None, dtype=object)]
     todo, owner = geometries[big], np.flatnonzero(big)
     rects = np.full(len(todo), None, dtype=object)
     for depth in range(_MAX_DEPTH + 1):
@@ -175,7 +195,8 @@ def subdivide_near(
         elif done.any():
             out_pieces.append(todo[done])
         out_owner.append(owner[done])
-        todo, owner = todo[~done], owner[~done]
+        out_rects.append(rects[done])
+        todo, owner, rects = todo[~done], owner[~done], rects[~done]
         if not len(todo):
             break
         boxes = _halves(shapely.bounds(todo))
@@ -194,8 +215,9 @@ def subdivide_near(
         todo, owner, rects = pieces[usable], owner[parent[keep[usable]]], halves[keep[usable]]
     pieces = np.concatenate(out_pieces)
     owners = np.concatenate(out_owner)
+    clipped_to = np.concatenate(out_rects)
     order = np.argsort(owners, kind="stable")
-    return pieces[order], owners[order]
+    return pieces[order], owners[order], clipped_to[order]
 
 
 def _exact_if_invalid(pieces: np.ndarray, whole: np.ndarray, rects: np.ndarray) -> np.ndarray:
@@ -346,6 +368,17 @@ def overlay_arrays(
     site_geoms = np.asarray(site_geoms, dtype=object)
     feature_geoms = np.asarray(feature_geoms, dtype=object)
     split, owner = subdivide_near(feature_geoms, site_geoms)
+    return _overlay_split(site_geoms, feature_geoms, crs, split, owner)
+
+
+def _overlay_split(
+    site_geoms: np.ndarray,
+    feature_geoms: np.ndarray,
+    crs: CRS,
+    split: np.ndarray,
+    owner: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """:func:`overlay_arrays` of the features subdivided around the sites (``split``, ``owner``)."""
     site_idx, split_idx = _candidate_pairs(site_geoms, split)
     feature_idx = owner[split_idx]
     pieces = _cut(site_geoms[site_idx], split[split_idx])
@@ -500,11 +533,28 @@ def nearest_features(
     """
     site_geoms = np.asarray(site_geoms, dtype=object)
     feature_geoms = np.asarray(feature_geoms, dtype=object)
-    empty = pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
     if not len(feature_geoms) or max_distance <= 0:
-        return empty
+        return _no_nearest()
     usable = ~shapely.is_empty(site_geoms)
     split, owner = subdivide_near(feature_geoms, site_geoms[usable], max_distance)
+    return _nearest_split(site_geoms, usable, split, owner, max_distance)
+
+
+def _no_nearest() -> pd.DataFrame:
+    return pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
+
+
+def _nearest_split(
+    site_geoms: np.ndarray,
+    usable: np.ndarray,
+    split: np.ndarray,
+    owner: np.ndarray,
+    max_distance: float,
+) -> pd.DataFrame:
+    """:func:`nearest_features` of features subdivided near the ``usable`` sites.
+
+    ``split`` and ``owner`` are :func:`subdivide_near`'s within ``max_distance``.
+    """
     tree = shapely.STRtree(split)
     (site_idx, split_idx), distance = tree.query_nearest(
         site_geoms[usable], max_distance=max_distance, return_distance=True, all_matches=True
@@ -520,3 +570,40 @@ def nearest_features(
         {"feature": feature_idx[first], "distance_m": distance[first]},
         index=pd.Index(positions, name="site"),
     )
+
+
+def overlay_and_nearest(
+    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS, search_m: float
+) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+    """:func:`overlay_arrays` and :func:`nearest_features` (within ``search_m``) at once.
+
+    The same arrays and frame as the two calls, with the huge features
+    subdivided once: around the sites within ``search_m`` for the nearest
+    features, and of those pieces the ones whose box meets a site for the
+    overlay (the pieces :func:`subdivide_near` cuts for it, in the same order).
+
+    Examples
+    --------
+    >>> from pyproj import CRS
+    >>> ring = shapely.Point(0, 0).buffer(1000, quad_segs=2000)
+    >>> sites = np.array([shapely.box(0, 0, 10, 10)])
+    >>> arrays, nearest = overlay_and_nearest(sites, np.array([ring]), CRS.from_epsg(3857), 50.0)
+    >>> float(arrays["planar_m2"][0]), nearest.to_dict("index")
+    (100.0, {0: {'feature': 0, 'distance_m': 0.0}})
+    """
+    site_geoms = np.asarray(site_geoms, dtype=object)
+    feature_geoms = np.asarray(feature_geoms, dtype=object)
+    if not len(feature_geoms) or search_m <= 0:
+        return overlay_arrays(site_geoms, feature_geoms, crs), _no_nearest()
+    usable = ~shapely.is_empty(site_geoms)
+    split, owner, clipped_to = _subdivide(feature_geoms, site_geoms[usable], search_m)
+    nearest = _nearest_split(site_geoms, usable, split, owner, search_m)
+    keep = np.ones(len(split), dtype=bool)
+    clipped = np.flatnonzero(shapely.is_geometry(clipped_to))
+    if len(clipped):
+        sites = site_geoms[~(shapely.is_missing(site_geoms) | shapely.is_empty(site_geoms))]
+        hit, _ = shapely.STRtree(sites).query(clipped_to[clipped], predicate="intersects")
+        keep[clipped] = False
+        keep[clipped[np.unique(hit)]] = True
+    arrays = _overlay_split(site_geoms, feature_geoms, crs, split[keep], owner[keep])
+    return arrays, nearest

@@ -95,3 +95,37 @@ def test_nearest_distance_to_a_huge_feature_is_unchanged_by_subdivision():
     site = np.array([square(12_000, 6_000, 100)])
     near = nearest_features(site, np.array([polygon]), 2000.0)
     assert near.loc[0, "distance_m"] == pytest.approx(shapely.distance(site[0], polygon), abs=1e-6)
+
+
+@pytest.mark.parametrize("search_m", [0.0, 1.0, 250.0, 3000.0])
+def test_overlay_and_nearest_at_once_are_the_two_calls_exactly(search_m):
+    from landcheck.overlay import overlay_and_nearest, overlay_arrays
+
+    features = np.array(
+        [
+            huge_polygon(),
+            square(0, 0, 50),
+            huge_polygon(n=9_000, seed=5),
+            shapely.Polygon(),
+            shapely.affinity.translate(huge_polygon(n=5_000, seed=7), 7000, -2000),
+        ],
+        dtype=object,
+    )
+    site_geoms = np.array(
+        [corridor(), square(5800, 5800, 600), square(10, 10, 100), shapely.Polygon()],
+        dtype=object,
+    )
+    site_geoms = np.concatenate([site_geoms, [square(2000 + 700 * i, 900, 40) for i in range(9)]])
+    crs = CRS(GK35)
+    arrays, nearest = overlay_and_nearest(site_geoms, features, crs, search_m)
+    expected = overlay_arrays(site_geoms, features, crs)
+    assert list(arrays) == list(expected)
+    for key, values in expected.items():
+        if key == "geometry":
+            assert shapely.equals_exact(arrays[key], values, tolerance=0.0).all()
+        else:
+            np.testing.assert_array_equal(arrays[key], values)
+            assert arrays[key].dtype == values.dtype
+    separate = nearest_features(site_geoms, features, search_m)
+    assert nearest.equals(separate) and nearest.index.equals(separate.index)
+    assert len(arrays["site"]) > 5 and (search_m == 0 or len(nearest) > 5)
