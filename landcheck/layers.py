@@ -299,7 +299,14 @@ def _features_frame(
             geometry=geoms,
             crs=crs,
         )
-    return geo_frame({**data, **{name: projected[name].array for name in fields}}, geoms, crs)
+    # copies: the frame's columns are its own (geo_frame does not copy), the layer read's stay
+    columns = {**data, **{name: projected[name].array for name in fields}}
+    return geo_frame({name: _own(values) for name, values in columns.items()}, geoms, crs)
+
+
+def _own(values: Any) -> Any:
+    """A copy of a column's values (a numpy or pandas array)."""
+    return values.copy()
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:
