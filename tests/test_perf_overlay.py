@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from common import GK35, X0, Y0, frame, sites, square
@@ -129,3 +130,24 @@ def test_overlay_and_nearest_at_once_are_the_two_calls_exactly(search_m):
     separate = nearest_features(site_geoms, features, search_m)
     assert nearest.equals(separate) and nearest.index.equals(separate.index)
     assert len(arrays["site"]) > 5 and (search_m == 0 or len(nearest) > 5)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(["a", None, "c", "d"], dtype="str"),
+        pd.Series([None, None, None, None], dtype="str"),
+        pd.Series(["a", "b", "c", "d"], dtype="string"),
+        pd.Series(["a", "b", 3, None], dtype=object),
+        pd.Series([1.5, np.nan, 3.0, 4.0]),
+        pd.Series([1, 2, 3, 4]),
+    ],
+)
+@pytest.mark.parametrize("positions", [[2, 0, 0], [1], []])
+def test_attribute_columns_of_the_pieces_are_those_the_values_taken_make(values, positions):
+    from landcheck.overlay import _taken
+
+    positions = np.asarray(positions, dtype=np.intp)
+    mine = pd.DataFrame({"a": _taken(values, positions)}, copy=False)
+    expected = pd.DataFrame({"a": values.to_numpy()[positions]})
+    pd.testing.assert_frame_equal(mine, expected)
