@@ -651,7 +651,12 @@ def ridge_code(table: CodeTable | None) -> str:
 
 def _class_table(
     pieces: Columns, table: CodeTable | None, with_tiankan: bool
-) -> tuple[pd.DataFrame, dict[int, list[str]]]:
+) -> tuple[dict[str, np.ndarray], dict[int, list[str]]]:
+    """Per site and class code: the class areas, names and table columns, and unknown codes.
+
+    The columns are those a DataFrame of them would give :class:`Rows`
+    (:func:`_as_frame_column`), without the frame.
+    """
     both = _split_deduction(pieces)
     if with_tiankan:
         ridges = both["tiankan_planar_m2"] > 0
@@ -705,9 +710,24 @@ def _class_table(
         )
         use_table = ((codes == resolved) | (names == "")) & (table_names != "")
         classes["name"] = np.where(use_table, table_names, names)
-    frame = pd.DataFrame(classes)
-    frame["code"] = frame["code"].astype(str)
-    return frame, unresolved
+    classes["code"] = _text(classes["code"])
+    return {name: _as_frame_column(values) for name, values in classes.items()}, unresolved
+
+
+def _as_frame_column(values: np.ndarray) -> np.ndarray:
+    """``np.asarray`` of the column a DataFrame makes of ``values``.
+
+    Numbers and objects that are all ``str`` are as they are; other objects go
+    through pandas' inference (text with missing values: NaN for each of them).
+
+    Examples
+    --------
+    >>> _as_frame_column(np.array(["0101", None], dtype=object)).tolist()
+    ['0101', nan]
+    """
+    if values.dtype != object or all(type(value) is str for value in values.tolist()):
+        return values
+    return np.asarray(pd.Series(values, copy=False))
 
 
 def measure_layer(
@@ -753,7 +773,7 @@ def measure_layer(
     pieces = _piece_columns(overlay.pieces)
     site = pieces["site"]
     totals = _site_totals(pieces)
-    classes = pd.DataFrame()
+    classes: dict[str, np.ndarray] = {}
     unresolved: dict[int, list[str]] = {}
     if has_codes and len(site):
         classes, unresolved = _class_table(

@@ -119,3 +119,24 @@ def test_ownership_codes_in_python_are_those_pandas_string_methods_give(monkeypa
     assert mine[:3] == ["30", "20", "31.5"]
     monkeypatch.setattr(measure, "PYTHON_TEXTS", 0)
     assert measure._ownership_codes(values).tolist() == mine
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array(["0101", "旱地", ""], dtype=object),
+        np.array(["0101", None, np.nan], dtype=object),
+        np.array([None, None], dtype=object),
+        np.array(["0101", 3, None], dtype=object),
+        np.array([], dtype=object),
+        np.array([1.5, np.nan]),
+        np.array([3, 1], dtype=np.int64),
+    ],
+)
+def test_class_columns_are_those_a_frame_of_them_gives(values):
+    from landcheck.measure import _as_frame_column
+
+    mine = _as_frame_column(values)
+    expected = np.asarray(pd.DataFrame({"a": values})["a"])
+    assert mine.dtype == expected.dtype
+    assert [repr(v) for v in mine.tolist()] == [repr(v) for v in expected.tolist()]
