@@ -28,6 +28,7 @@ from landcheck.geometry import (
     GeometryReport,
     clean_polygons,
     field_names,
+    geo_frame,
     name_some,
     non_finite,
 )
@@ -367,23 +368,34 @@ def prepare_sites(
         index=classes.index,
     )
     cleaned, report, _ = clean_polygons(geoms, ids.to_numpy())
-    attributes = fields.reset_index(drop=True)
-    attributes = attributes.drop(columns=[c for c in SITE_COLUMNS if c in attributes.columns])
-    normalised = pd.DataFrame(
-        {
-            "site_id": ids.to_numpy(),
-            "name": _text_column(frame, NAME_FIELDS).to_numpy(),
-            "project_class": classes.astype(object).where(classes.notna(), None).to_numpy(),
-            "linear": linear,
-            "planar_m2": shapely.area(cleaned),
-            "ellipsoidal_m2": ellipsoidal_areas(cleaned, crs),
-        }
-    )
-    out = gpd.GeoDataFrame(pd.concat([normalised, attributes], axis=1), geometry=cleaned, crs=crs)
-    empty = out.loc[shapely.is_empty(cleaned), "site_id"].tolist()
+    normalised = {
+        "site_id": ids.to_numpy(),
+        "name": _text_column(frame, NAME_FIELDS).to_numpy(),
+        "project_class": classes.astype(object).where(classes.notna(), None).to_numpy(),
+        "linear": linear,
+        "planar_m2": shapely.area(cleaned),
+        "ellipsoidal_m2": ellipsoidal_areas(cleaned, crs),
+    }
+    out = _prepared_frame(normalised, fields, cleaned, crs)
+    empty = ids.to_numpy()[shapely.is_empty(cleaned)].tolist()
     if empty:
         warn(f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown")
     return PreparedSites(out, report, project_facts)
+
+
+def _prepared_frame(
+    normalised: dict[str, np.ndarray], fields: pd.DataFrame, geoms: np.ndarray, crs: CRS
+) -> gpd.GeoDataFrame:
+    """The prepared columns, the sites' own fields but those, then the geometry; rows 0…n-1."""
+    kept = [c for c in fields.columns if c not in SITE_COLUMNS]
+    if fields.columns.has_duplicates or {"geometry", *normalised} & set(kept):
+        # a field named like a prepared column or "geometry", or twice: as concat does
+        attributes = fields.reset_index(drop=True)
+        attributes = attributes.drop(columns=[c for c in SITE_COLUMNS if c in attributes.columns])
+        columns = pd.concat([pd.DataFrame(normalised), attributes], axis=1)
+        return gpd.GeoDataFrame(columns, geometry=geoms, crs=crs)
+    # the fields' values copied: the frame's columns are its own (geo_frame does not copy)
+    return geo_frame({**normalised, **{c: fields[c].array.copy() for c in kept}}, geoms, crs)
 
 
 def refuse_non_finite(frame: gpd.GeoDataFrame, what: str, id_field: str | None = None) -> None:
