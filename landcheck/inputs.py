@@ -537,11 +537,12 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
         return None
     if not np.all(np.isfinite(bounds)):
         return None
+    if native.equals(crs):  # the box's bounds are the bounds
+        x0, y0, x1, y1 = bounds
+        return float(x0), float(y0), float(x1), float(y1)
     box = gpd.GeoSeries([shapely.box(*bounds)], crs=native)
-    if not native.equals(crs):
-        box = box.segmentize(max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / 20 or 1.0)
-        box = box.to_crs(crs)
-    x0, y0, x1, y1 = box.total_bounds
+    box = box.segmentize(max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / 20 or 1.0)
+    x0, y0, x1, y1 = box.to_crs(crs).total_bounds
     return float(x0), float(y0), float(x1), float(y1)
 
 

@@ -234,3 +234,30 @@ def test_cli_missing_prj_is_exit_1_with_the_suggestion(tmp_path):
     assert not out.exists()
     result = CliRunner().invoke(cli, ["-q", "check", path, "--crs", "EPSG:4523", "-o", str(out)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_layer_extent_is_its_bounds_in_its_own_crs_and_the_densified_box_elsewhere(tmp_path):
+    import geopandas as gpd
+    from shapely import box
+
+    from landcheck.inputs import layer_extent
+    from landcheck.io.vector import LayerSource
+
+    path = str(tmp_path / "layers.gpkg")
+    x, y = 35_500_000.0, 2_700_000.0
+    layer = gpd.GeoDataFrame(
+        {"BSM": ["A", "B"]},
+        geometry=[box(x, y, x + 1000.5, y + 700.25), box(x + 5000, y - 3000, x + 9000, y + 10)],
+        crs=4523,
+    )
+    layer.to_file(path, layer="land_use")
+    source = LayerSource(path, "land_use")
+    assert layer_extent(source, CRS.from_epsg(4523)) == tuple(layer.total_bounds.tolist())
+    bounds = layer.total_bounds
+    densified = gpd.GeoSeries([box(*bounds)], crs=4523).segmentize(
+        max(bounds[2] - bounds[0], bounds[3] - bounds[1]) / 20
+    )
+    assert layer_extent(source, CRS.from_epsg(4490)) == tuple(
+        densified.to_crs(4490).total_bounds.tolist()
+    )
+    assert layer_extent(layer, CRS.from_epsg(4523)) == tuple(bounds.tolist())
