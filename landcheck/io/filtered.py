@@ -582,9 +582,7 @@ def _read_parquet(
 def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:
     """Keep the features within ``distance`` of any outline (exact, unlike a grown mask)."""
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    near = near_positions(geoms, outlines, distance)
-    # all of them (one site's read, mostly): a frame of its own without taking the rows
-    return frame.copy(deep=False) if len(near) == len(frame) else frame.iloc[near]
+    return frame.iloc[near_positions(geoms, outlines, distance)]
 
 
 def _read_clusters(
