@@ -7,7 +7,7 @@ with the feature id it came from), class areas from those pieces' codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -567,7 +567,13 @@ class CheckResult:
         columns = ("site_id", "name", "project_class", "linear", "planar_m2", "ellipsoidal_m2")
         return {column: self.sites[column].tolist() for column in columns}
 
-    def _site_dict(self, position: int) -> dict[str, Any]:
+    def _site_dict(
+        self,
+        position: int,
+        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
+        layer_entry: Callable[[SiteLayer, Any], Any] | None = None,
+    ) -> dict[str, Any]:
+        layer_entry = layer_entry or self._layer_dict
         column = self._site_columns
         site_id = str(column["site_id"][position])
         method = self.profile.analysis.area_method
@@ -585,10 +591,9 @@ class CheckResult:
             "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),
             "layers": {
-                key: self._layer_dict(view, method)
-                for key, view in self.site_layers[position].items()
+                key: layer_entry(view, method) for key, view in self.site_layers[position].items()
             },
-            "findings": [f.to_dict() for f in findings],
+            "findings": [finding_entry(f) for f in findings],
             "documents": [d.zh for d in documents],
             "documents_en": [d.en for d in documents],
             "documents_later": [d.zh for d in later],
@@ -627,10 +632,20 @@ class CheckResult:
             "summary": {s: int(counts.get(s, 0)) for s in STATUSES},
         }
 
-    def site_dicts(self) -> Iterator[dict[str, Any]]:
-        """The ``sites`` entries of findings.json, one site at a time, in order."""
+    def site_dicts(
+        self,
+        *,
+        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
+        layer_entry: Callable[[SiteLayer, Any], Any] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The ``sites`` entries of findings.json, one site at a time, in order.
+
+        ``finding_entry(finding)`` and ``layer_entry(view, area_method)`` give the
+        entry of a finding and of a site's layer (default: :meth:`Finding.to_dict`
+        and the layer's dict); findings.json's writer gives their text instead.
+        """
         for position in range(len(self.sites)):
-            yield self._site_dict(position)
+            yield self._site_dict(position, finding_entry, layer_entry)
 
     def to_dict(self) -> dict[str, Any]:
         """Return findings.json (schema ``landcheck/findings@1``) as a dict."""

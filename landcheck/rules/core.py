@@ -50,6 +50,7 @@ __all__ = [
     "ProjectTotals",
     "RuleInput",
     "SiteInfo",
+    "cited_basis",
     "involvement",
     "land_use_gap",
     "message_names",
@@ -253,7 +254,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the findings.json form of this finding."""
-        zh, en, marks = _cited(self.basis, self.basis_dates, self.basis_marks)
+        zh, en, marks = cited_basis(self.basis, self.basis_dates, self.basis_marks)
         return {
             "check": self.check,
             "layer": self.layer,
@@ -283,7 +284,7 @@ def _citations(
 
 
 @functools.lru_cache(maxsize=1024)
-def _cited(
+def cited_basis(
     basis: tuple[Text, ...], dates: tuple[str, ...], marks: tuple[str, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A rule's citations in Chinese and English and their marks, made once per rule.
