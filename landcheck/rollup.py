@@ -40,13 +40,14 @@ homestead of 3,000 m²:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from landcheck.measure import TIANKAN_CODE, SiteRows
+from landcheck.measure import TIANKAN_CODE, Rows, SiteRows
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
@@ -180,11 +181,50 @@ def _sum(values: _Known | None, positions: np.ndarray, missing: float) -> float:
     if values is None:
         return missing
     known, filled = values
+    if not len(positions):
+        return missing
     if len(positions) == 1:  # a class line: the class's own value, as the sum of one gives it
         return float(filled[positions[0]]) if known[positions[0]] else missing
     if not known[positions].any():
         return missing
     return float(filled[positions].sum())
+
+
+@dataclass(frozen=True)
+class _TableColumns:
+    """A whole class table's codes and labels as strings, its areas as (known, filled)."""
+
+    codes: np.ndarray
+    labels: dict[str, np.ndarray]
+    known: dict[str, _Known | None]
+    ridge: np.ndarray
+
+
+_TABLES: weakref.WeakKeyDictionary[Rows, dict[str, _TableColumns]] = weakref.WeakKeyDictionary()
+"""The columns of the class tables rolled up so far, by table and ridge code: findings.json
+rolls up every site of a layer from one table."""
+
+
+def _table_columns(rows: Rows, ridge_code: str) -> _TableColumns:
+    """:class:`_TableColumns` of a class table, made once per table and ridge code."""
+    made = _TABLES.setdefault(rows, {})
+    found = made.get(ridge_code)
+    if found is None:
+        columns, size = rows.columns, len(next(iter(rows.columns.values())))
+        codes = np.array([str(code) for code in columns[rows.index]], dtype=object)  # type: ignore[index]
+        labels = {
+            column: _string_array(columns[column])
+            if column in columns
+            else np.full(size, "", dtype=object)
+            for column in _GROUPING
+        }
+        known = {
+            column: _known(columns[column].astype(float)) if column in columns else None
+            for column in _AREAS
+        }
+        ridge = (codes == ridge_code) | (labels["table_code"] == ridge_code)
+        found = made[ridge_code] = _TableColumns(codes, labels, known, ridge)
+    return found
 
 
 class LandUseRollup:
@@ -207,17 +247,12 @@ class LandUseRollup:
         if isinstance(classes, SiteRows):
             self._rows: SiteRows | None = classes
             self._given: pd.DataFrame | None = None
-            codes = classes.column(classes.rows.index) if len(classes) else []  # type: ignore[union-attr,arg-type]
-            labels = {
-                column: _string_array(classes.column(column))
-                if classes.has(column)
-                else np.full(len(classes), "", dtype=object)
-                for column in _GROUPING
-            }
-            areas = {
-                column: classes.column(column).astype(float) if classes.has(column) else None
-                for column in _AREAS
-            }
+            if classes.rows is not None and len(classes):
+                self._of_rows(classes.rows, slice(classes.start, classes.stop), ridge_code)
+                return
+            codes = np.empty(0, dtype=object)
+            labels = {column: np.empty(0, dtype=object) for column in _GROUPING}
+            areas = {column: np.empty(0) if classes.has(column) else None for column in _AREAS}
         else:
             self._rows = None
             self._given = classes
@@ -229,6 +264,18 @@ class LandUseRollup:
             }
         strings = np.array([str(code) for code in codes], dtype=object)
         self._setup(strings, labels, areas, ridge_code)
+
+    def _of_rows(self, rows: Rows, span: slice, ridge_code: str) -> None:
+        """Set up on one site's slice of a table, its labels and areas read once per table."""
+        whole = _table_columns(rows, ridge_code)
+        self.ridge_code = ridge_code
+        self._codes = whole.codes[span]
+        self._labels = {column: values[span] for column, values in whole.labels.items()}
+        self._known = {
+            column: None if known is None else (known[0][span], known[1][span])
+            for column, known in whole.known.items()
+        }
+        self._ridge = whole.ridge[span]
 
     def _setup(
         self,

@@ -188,7 +188,7 @@ class _Entries:
         self._titles: dict[int, tuple[Any, str]] = {}
         self._messages: dict[int, tuple[Any, tuple[Any, ...], str]] = {}
         self._basis: dict[tuple[int, int, int], tuple[Any, str, str]] = {}
-        self._documents: dict[tuple[Any, Any], str] = {}
+        self._documents: dict[tuple[int, int], tuple[Any, Any, str]] = {}
         self._layers: dict[str, str] = {}
 
     def finding(self, finding: Finding) -> _Encoded:
@@ -223,10 +223,10 @@ class _Entries:
                 _members({"basis_marks": list(marks)}, depth),
             )
             self._keep(self._basis, (id(f.basis), id(f.basis_dates), id(f.basis_marks)), basis)
-        documents = self._documents.get((f.documents, f.documents_later))
+        documents = self._documents.get((id(f.documents), id(f.documents_later)))
         if documents is None:
             now, later = f.documents, f.documents_later
-            documents = _members(
+            text = _members(
                 {
                     "documents": [d.zh for d in now],
                     "documents_en": [d.en for d in now],
@@ -235,12 +235,13 @@ class _Entries:
                 },
                 depth,
             )
-            self._keep(self._documents, (now, later), documents)
+            documents = (now, later, text)
+            self._keep(self._documents, (id(now), id(later)), documents)
         area = f.area
         return _Encoded(
             f'{{{head}{_number(area.m2)},{inner}"area_planar_m2": {_number(area.planar_m2)},'
             f'{inner}"area_ellipsoidal_m2": {_number(area.ellipsoidal_m2)},{title[1]},'
-            f"{message[2]},{basis[1]},{documents},{basis[2]}{self._close}"
+            f"{message[2]},{basis[1]},{documents[2]},{basis[2]}{self._close}"
         )
 
     def layer(self, result: CheckResult) -> Callable[[SiteLayer, Any], Any]:

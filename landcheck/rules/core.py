@@ -198,10 +198,15 @@ def template_names(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(template) if f))
 
 
-@functools.lru_cache(maxsize=1024)
 def message_names(templates: Text) -> tuple[str, ...]:
     """The names either language of a message template uses, each once."""
-    return tuple(dict.fromkeys((*template_names(templates.zh), *template_names(templates.en))))
+    return _names_of(templates.zh, templates.en)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_of(zh: str, en: str) -> tuple[str, ...]:
+    """:func:`message_names` cached by the two texts (a string keeps its hash; a Text does not)."""
+    return tuple(dict.fromkeys((*template_names(zh), *template_names(en))))
 
 
 def render(template: str, values: Mapping[str, Any], lang: str) -> str:
