@@ -250,28 +250,31 @@ class CheckResult:
 
         The profile's baseline materials first, then those the findings require.
         """
-        documents = list(self.profile.documents)
-        seen = {d.zh for d in documents}
-        for finding in self.site_findings(site_id):
-            for document in finding.documents:
-                if document.zh not in seen:
-                    seen.add(document.zh)
-                    documents.append(document)
-        return documents
+        return self._documents_of(self.site_findings(site_id))[0]
 
     def documents_later(self, site_id: str) -> list[Text]:
         """Documents the findings need at a later stage (报批), in order, without repeats.
 
         Empty at the approval stage, when every document is needed now.
         """
-        now = {d.zh for d in self.documents(site_id)}
+        return self._documents_of(self.site_findings(site_id))[1]
+
+    def _documents_of(self, findings: list[Finding]) -> tuple[list[Text], list[Text]]:
+        """:meth:`documents` and :meth:`documents_later` of a site's findings."""
+        documents = list(self.profile.documents)
+        seen = {d.zh for d in documents}
+        for finding in findings:
+            for document in finding.documents:
+                if document.zh not in seen:
+                    seen.add(document.zh)
+                    documents.append(document)
         later: list[Text] = []
-        for finding in self.site_findings(site_id):
+        for finding in findings:
             for document in finding.documents_later:
-                if document.zh not in now:
-                    now.add(document.zh)
+                if document.zh not in seen:
+                    seen.add(document.zh)
                     later.append(document)
-        return later
+        return documents, later
 
     def layer(self, site_id: str, key: str) -> SiteLayer:
         """One site's view of one layer (overlap, classes, uncovered…)."""
@@ -578,8 +581,7 @@ class CheckResult:
         site_id = str(column["site_id"][position])
         method = self.profile.analysis.area_method
         findings = self.findings[position]
-        documents = self.documents(site_id)
-        later = self.documents_later(site_id)
+        documents, later = self._documents_of(findings)
         return {
             "site_id": site_id,
             "name": str(column["name"][position]),
