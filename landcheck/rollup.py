@@ -43,6 +43,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -176,7 +177,7 @@ def _known(values: np.ndarray) -> _Known:
     return known, np.where(known, values, 0.0)
 
 
-def _sum(values: _Known | None, positions: np.ndarray, missing: float) -> float:
+def _sum(values: _Known | None, positions: np.ndarray | list[int], missing: float) -> float:
     """Sum of ``values`` at ``positions``, unknown ones left out; ``missing`` when none is known."""
     if values is None:
         return missing
@@ -375,15 +376,33 @@ class LandUseRollup:
     def _where(self, mask: np.ndarray) -> ClassSum:
         return self._at(np.flatnonzero(mask))
 
-    def _at(self, positions: np.ndarray) -> ClassSum:
+    def _at(self, positions: np.ndarray | list[int]) -> ClassSum:
         return ClassSum(
             _sum(self._known["planar_m2"], positions, 0.0),
             _sum(self._known["ellipsoidal_m2"], positions, 0.0),
             _sum(self._known["survey_m2"], positions, float("nan")),
         )
 
-    def _labelled(self, column: str, value: str) -> np.ndarray:
-        return self._labels[column] == value
+    @cached_property
+    def _lists(self) -> dict[str, list[Any]]:
+        """The labels and the field-ridge flags as lists.
+
+        A site has a few classes: a comprehension over a few items is quicker
+        than numpy's comparisons.
+        """
+        return {
+            **{column: values.tolist() for column, values in self._labels.items()},
+            "ridge": self._ridge.tolist(),
+        }
+
+    def _labelled_at(self, column: str, value: str, ridges: bool | None = None) -> list[int]:
+        """Positions of the classes labelled ``value`` (only field ridges, or none, if asked)."""
+        lists = self._lists
+        labels = lists[column]
+        if ridges is None:
+            return [i for i, label in enumerate(labels) if label == value]
+        flags = lists["ridge"]
+        return [i for i, label in enumerate(labels) if label == value and flags[i] == ridges]
 
     @property
     def total(self) -> ClassSum:
@@ -392,21 +411,21 @@ class LandUseRollup:
 
     def category(self, name: str) -> ClassSum:
         """One of :data:`CATEGORIES`: its classes and field ridges."""
-        return self._where(self._labelled("category", name))
+        return self._at(self._labelled_at("category", name))
 
     @property
     def cultivated(self) -> ClassSum:
         """Cultivated land (耕地, level 1 ``01``), net of its field ridges."""
-        return self._where(self._labelled("level1", CULTIVATED) & ~self._ridge)
+        return self._at(self._labelled_at("level1", CULTIVATED, ridges=False))
 
     def kind(self, code: str) -> ClassSum:
         """The classes whose code-table code is ``code`` (``0101``: 水田)."""
-        return self._where(self._labelled("table_code", code))
+        return self._at(self._labelled_at("table_code", code))
 
     @property
     def ridges(self) -> ClassSum:
         """The field ridges (田坎) deducted from every class."""
-        return self._where(self._ridge)
+        return self._at([i for i, flag in enumerate(self._lists["ridge"]) if flag])
 
     def _line(
         self, key: str, kind: str, code: str, mask: np.ndarray, lines: tuple = ()
