@@ -106,6 +106,18 @@ def _attributes_list(rows: SiteRows) -> list[dict[str, Any]]:
 
 _CLASS_LABELS = ("category", "level1", "level1_name", "conformity")
 
+_CLASS_COLUMNS = (
+    "code",
+    "name",
+    "planar_m2",
+    "ellipsoidal_m2",
+    "survey_m2",
+    *_CLASS_LABELS,
+    "tiankan_planar_m2",
+    "tiankan_ellipsoidal_m2",
+)
+"""The columns of a class table findings.json reads (the land-use survey's has twenty)."""
+
 
 def _classes_dict(rows: SiteRows) -> dict[str, Any]:
     """A site's classes of one layer: code → name, areas, code-table labels, field ridges.
@@ -115,7 +127,8 @@ def _classes_dict(rows: SiteRows) -> dict[str, Any]:
     """
     if not len(rows):
         return {}
-    values = {name: rows.column(name).tolist() for name in rows.rows.columns}  # type: ignore[union-attr]
+    present = rows.rows.columns  # type: ignore[union-attr]
+    values = {name: rows.column(name).tolist() for name in _CLASS_COLUMNS if name in present}
     survey = values.get("survey_m2")
     labels = [(column, values[column]) for column in _CLASS_LABELS if column in values]
     ridges = (
