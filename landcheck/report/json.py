@@ -179,30 +179,33 @@ class _Entries:
     def __init__(self) -> None:
         depth = _ENTRY_DEPTH
         self._inner = _BREAKS[depth + 1]
-        self._close = _BREAKS[depth] + "}"
         deeper = _BREAKS[depth + 2]
         self._message = f'{self._inner}"message": {{{deeper}"zh": '
         self._message_en = f'{deeper}"en": '
         self._message_close = self._inner + "}"
-        self._heads: dict[tuple[str, str, str, str], str] = {}
-        self._titles: dict[int, tuple[Any, str]] = {}
+        self._fixed: dict[tuple[Any, ...], tuple[Finding, str, str, str]] = {}
         self._messages: dict[int, tuple[Any, tuple[Any, ...], str]] = {}
-        self._basis: dict[tuple[int, int, int], tuple[Any, str, str]] = {}
-        self._documents: dict[tuple[int, int], tuple[Any, Any, str]] = {}
         self._layers: dict[str, str] = {}
 
     def finding(self, finding: Finding) -> _Encoded:
         """The finding's entry: ``_encode(finding.to_dict(), 4)``."""
-        f, depth, inner = finding, _ENTRY_DEPTH, self._inner
-        head = self._heads.get((f.check, f.layer, f.status, f.outcome))
-        if head is None:
-            fixed = {"check": f.check, "layer": f.layer, "status": f.status, "outcome": f.outcome}
-            head = _members(fixed, depth) + "," + inner + '"area_m2": '
-            self._keep(self._heads, (f.check, f.layer, f.status, f.outcome), head)
-        title = self._titles.get(id(f.title))
-        if title is None:
-            title = (f.title, _members({"title": f.title.to_dict()}, depth))
-            self._keep(self._titles, id(f.title), title)
+        f = finding
+        key = (
+            f.check,
+            f.layer,
+            f.status,
+            f.outcome,
+            id(f.title),
+            id(f.basis),
+            id(f.basis_dates),
+            id(f.basis_marks),
+            id(f.documents),
+            id(f.documents_later),
+        )
+        fixed = self._fixed.get(key)
+        if fixed is None:
+            fixed = self._fixed_texts(f)  # holds the finding: the ids stay its objects'
+            self._keep(self._fixed, key, fixed)
         message = self._messages.get(id(f.templates))
         if message is None or not _same(message[1], f.values):  # an unknown layer's: shared
             text = f.message
@@ -213,35 +216,33 @@ class _Entries:
                 f"{_string(text.en)}{self._message_close}",
             )
             self._keep(self._messages, id(f.templates), message)
-        basis = self._basis.get((id(f.basis), id(f.basis_dates), id(f.basis_marks)))
-        if basis is None:
-            zh, en, marks = cited_basis(f.basis, f.basis_dates, f.basis_marks)
-            cited = _members({"basis": list(zh), "basis_en": list(en)}, depth)
-            basis = (
-                (f.basis, f.basis_dates, f.basis_marks),
-                cited,
-                _members({"basis_marks": list(marks)}, depth),
-            )
-            self._keep(self._basis, (id(f.basis), id(f.basis_dates), id(f.basis_marks)), basis)
-        documents = self._documents.get((id(f.documents), id(f.documents_later)))
-        if documents is None:
-            now, later = f.documents, f.documents_later
-            text = _members(
-                {
-                    "documents": [d.zh for d in now],
-                    "documents_en": [d.en for d in now],
-                    "documents_later": [d.zh for d in later],
-                    "documents_later_en": [d.en for d in later],
-                },
-                depth,
-            )
-            documents = (now, later, text)
-            self._keep(self._documents, (id(now), id(later)), documents)
-        area = f.area
+        area, inner = f.area, self._inner
         return _Encoded(
-            f'{{{head}{_number(area.m2)},{inner}"area_planar_m2": {_number(area.planar_m2)},'
-            f'{inner}"area_ellipsoidal_m2": {_number(area.ellipsoidal_m2)},{title[1]},'
-            f"{message[2]},{basis[1]},{documents[2]},{basis[2]}{self._close}"
+            f'{fixed[1]}{_number(area.m2)},{inner}"area_planar_m2": {_number(area.planar_m2)},'
+            f'{inner}"area_ellipsoidal_m2": {_number(area.ellipsoidal_m2)},{fixed[2]}'
+            f"{message[2]}{fixed[3]}"
+        )
+
+    def _fixed_texts(self, f: Finding) -> tuple[Finding, str, str, str]:
+        """The text of a finding around its areas and message, which its rule's share."""
+        depth, inner = _ENTRY_DEPTH, self._inner
+        head = {"check": f.check, "layer": f.layer, "status": f.status, "outcome": f.outcome}
+        zh, en, marks = cited_basis(f.basis, f.basis_dates, f.basis_marks)
+        now, later = f.documents, f.documents_later
+        tail = {
+            "basis": list(zh),
+            "basis_en": list(en),
+            "documents": [d.zh for d in now],
+            "documents_en": [d.en for d in now],
+            "documents_later": [d.zh for d in later],
+            "documents_later_en": [d.en for d in later],
+            "basis_marks": list(marks),
+        }
+        return (
+            f,
+            "{" + _members(head, depth) + "," + inner + '"area_m2": ',
+            _members({"title": f.title.to_dict()}, depth) + ",",
+            "," + _members(tail, depth) + _BREAKS[depth] + "}",
         )
 
     def layer(self, result: CheckResult) -> Callable[[SiteLayer, Any], Any]:
