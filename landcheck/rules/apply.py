@@ -525,8 +525,10 @@ def _value(
         return area.ha
     if name == "area_mu":
         return area.mu
-    site_m2 = site.area.m2
-    return 100.0 * area.m2 / site_m2 if site_m2 > 0 else 0.0  # share_pct
+    if name == "share_pct":
+        site_m2 = site.area.m2
+        return 100.0 * area.m2 / site_m2 if site_m2 > 0 else 0.0
+    raise KeyError(name)  # a name the rule's evaluator was to give and did not
 
 
 def _once_per_site(findings: list[Finding]) -> list[Finding]:
