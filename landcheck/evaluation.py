@@ -42,7 +42,13 @@ from landcheck.messages import collecting, summarise, warn
 from landcheck.overlay import LayerOverlay, measured_in_site_crs
 from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
-from landcheck.rules import SiteInfo, evaluate_site, project_totals, search_distance
+from landcheck.rules import (
+    ProfileRules,
+    SiteInfo,
+    evaluate_site,
+    project_totals,
+    search_distance,
+)
 from landcheck.run import Run, prepare
 from landcheck.units import Area
 
@@ -556,6 +562,7 @@ def _evaluate_sites(
         site_ids, [f.project_id for f in facts], site_layers, method, is_sliver
     )
     findings = []
+    rules = ProfileRules(profile, stage)
     for position, row in enumerate(frame.itertuples(index=False)):
         info = SiteInfo(
             site_id=row.site_id,
@@ -567,7 +574,7 @@ def _evaluate_sites(
             project=projects[position],
             attributes=own_fields[position],
         )
-        findings.append(evaluate_site(profile, info, site_layers[position], stage))
+        findings.append(evaluate_site(profile, info, site_layers[position], stage, rules=rules))
         if position % 200 == 0:
             notify("sites", position, total)
     notify("sites", total, total)

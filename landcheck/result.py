@@ -7,7 +7,7 @@ with the feature id it came from), class areas from those pieces' codes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -106,6 +106,18 @@ def _attributes_list(rows: SiteRows) -> list[dict[str, Any]]:
 
 _CLASS_LABELS = ("category", "level1", "level1_name", "conformity")
 
+_CLASS_COLUMNS = (
+    "code",
+    "name",
+    "planar_m2",
+    "ellipsoidal_m2",
+    "survey_m2",
+    *_CLASS_LABELS,
+    "tiankan_planar_m2",
+    "tiankan_ellipsoidal_m2",
+)
+"""The columns of a class table findings.json reads (the land-use survey's has twenty)."""
+
 
 def _classes_dict(rows: SiteRows) -> dict[str, Any]:
     """A site's classes of one layer: code → name, areas, code-table labels, field ridges.
@@ -115,7 +127,8 @@ def _classes_dict(rows: SiteRows) -> dict[str, Any]:
     """
     if not len(rows):
         return {}
-    values = {name: rows.column(name).tolist() for name in rows.rows.columns}  # type: ignore[union-attr]
+    present = rows.rows.columns  # type: ignore[union-attr]
+    values = {name: rows.column(name).tolist() for name in _CLASS_COLUMNS if name in present}
     survey = values.get("survey_m2")
     labels = [(column, values[column]) for column in _CLASS_LABELS if column in values]
     ridges = (
@@ -250,28 +263,31 @@ class CheckResult:
 
         The profile's baseline materials first, then those the findings require.
         """
-        documents = list(self.profile.documents)
-        seen = {d.zh for d in documents}
-        for finding in self.site_findings(site_id):
-            for document in finding.documents:
-                if document.zh not in seen:
-                    seen.add(document.zh)
-                    documents.append(document)
-        return documents
+        return self._documents_of(self.site_findings(site_id))[0]
 
     def documents_later(self, site_id: str) -> list[Text]:
         """Documents the findings need at a later stage (报批), in order, without repeats.
 
         Empty at the approval stage, when every document is needed now.
         """
-        now = {d.zh for d in self.documents(site_id)}
+        return self._documents_of(self.site_findings(site_id))[1]
+
+    def _documents_of(self, findings: list[Finding]) -> tuple[list[Text], list[Text]]:
+        """:meth:`documents` and :meth:`documents_later` of a site's findings."""
+        documents = list(self.profile.documents)
+        seen = {d.zh for d in documents}
+        for finding in findings:
+            for document in finding.documents:
+                if document.zh not in seen:
+                    seen.add(document.zh)
+                    documents.append(document)
         later: list[Text] = []
-        for finding in self.site_findings(site_id):
+        for finding in findings:
             for document in finding.documents_later:
-                if document.zh not in now:
-                    now.add(document.zh)
+                if document.zh not in seen:
+                    seen.add(document.zh)
                     later.append(document)
-        return later
+        return documents, later
 
     def layer(self, site_id: str, key: str) -> SiteLayer:
         """One site's view of one layer (overlap, classes, uncovered…)."""
@@ -567,13 +583,18 @@ class CheckResult:
         columns = ("site_id", "name", "project_class", "linear", "planar_m2", "ellipsoidal_m2")
         return {column: self.sites[column].tolist() for column in columns}
 
-    def _site_dict(self, position: int) -> dict[str, Any]:
+    def _site_dict(
+        self,
+        position: int,
+        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
+        layer_entry: Callable[[SiteLayer, Any], Any] | None = None,
+    ) -> dict[str, Any]:
+        layer_entry = layer_entry or self._layer_dict
         column = self._site_columns
         site_id = str(column["site_id"][position])
         method = self.profile.analysis.area_method
         findings = self.findings[position]
-        documents = self.documents(site_id)
-        later = self.documents_later(site_id)
+        documents, later = self._documents_of(findings)
         return {
             "site_id": site_id,
             "name": str(column["name"][position]),
@@ -585,10 +606,9 @@ class CheckResult:
             "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),
             "layers": {
-                key: self._layer_dict(view, method)
-                for key, view in self.site_layers[position].items()
+                key: layer_entry(view, method) for key, view in self.site_layers[position].items()
             },
-            "findings": [f.to_dict() for f in findings],
+            "findings": [finding_entry(f) for f in findings],
             "documents": [d.zh for d in documents],
             "documents_en": [d.en for d in documents],
             "documents_later": [d.zh for d in later],
@@ -627,10 +647,20 @@ class CheckResult:
             "summary": {s: int(counts.get(s, 0)) for s in STATUSES},
         }
 
-    def site_dicts(self) -> Iterator[dict[str, Any]]:
-        """The ``sites`` entries of findings.json, one site at a time, in order."""
+    def site_dicts(
+        self,
+        *,
+        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
+        layer_entry: Callable[[SiteLayer, Any], Any] | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """The ``sites`` entries of findings.json, one site at a time, in order.
+
+        ``finding_entry(finding)`` and ``layer_entry(view, area_method)`` give the
+        entry of a finding and of a site's layer (default: :meth:`Finding.to_dict`
+        and the layer's dict); findings.json's writer gives their text instead.
+        """
         for position in range(len(self.sites)):
-            yield self._site_dict(position)
+            yield self._site_dict(position, finding_entry, layer_entry)
 
     def to_dict(self) -> dict[str, Any]:
         """Return findings.json (schema ``landcheck/findings@1``) as a dict."""

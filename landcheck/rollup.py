@@ -40,13 +40,15 @@ homestead of 3,000 m²:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from landcheck.measure import TIANKAN_CODE, SiteRows
+from landcheck.measure import TIANKAN_CODE, Rows, SiteRows
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
@@ -175,16 +177,55 @@ def _known(values: np.ndarray) -> _Known:
     return known, np.where(known, values, 0.0)
 
 
-def _sum(values: _Known | None, positions: np.ndarray, missing: float) -> float:
+def _sum(values: _Known | None, positions: np.ndarray | list[int], missing: float) -> float:
     """Sum of ``values`` at ``positions``, unknown ones left out; ``missing`` when none is known."""
     if values is None:
         return missing
     known, filled = values
+    if not len(positions):
+        return missing
     if len(positions) == 1:  # a class line: the class's own value, as the sum of one gives it
         return float(filled[positions[0]]) if known[positions[0]] else missing
     if not known[positions].any():
         return missing
     return float(filled[positions].sum())
+
+
+@dataclass(frozen=True)
+class _TableColumns:
+    """A whole class table's codes and labels as strings, its areas as (known, filled)."""
+
+    codes: np.ndarray
+    labels: dict[str, np.ndarray]
+    known: dict[str, _Known | None]
+    ridge: np.ndarray
+
+
+_TABLES: weakref.WeakKeyDictionary[Rows, dict[str, _TableColumns]] = weakref.WeakKeyDictionary()
+"""The columns of the class tables rolled up so far, by table and ridge code: findings.json
+rolls up every site of a layer from one table."""
+
+
+def _table_columns(rows: Rows, ridge_code: str) -> _TableColumns:
+    """:class:`_TableColumns` of a class table, made once per table and ridge code."""
+    made = _TABLES.setdefault(rows, {})
+    found = made.get(ridge_code)
+    if found is None:
+        columns, size = rows.columns, len(next(iter(rows.columns.values())))
+        codes = np.array([str(code) for code in columns[rows.index]], dtype=object)  # type: ignore[index]
+        labels = {
+            column: _string_array(columns[column])
+            if column in columns
+            else np.full(size, "", dtype=object)
+            for column in _GROUPING
+        }
+        known = {
+            column: _known(columns[column].astype(float)) if column in columns else None
+            for column in _AREAS
+        }
+        ridge = (codes == ridge_code) | (labels["table_code"] == ridge_code)
+        found = made[ridge_code] = _TableColumns(codes, labels, known, ridge)
+    return found
 
 
 class LandUseRollup:
@@ -207,17 +248,12 @@ class LandUseRollup:
         if isinstance(classes, SiteRows):
             self._rows: SiteRows | None = classes
             self._given: pd.DataFrame | None = None
-            codes = classes.column(classes.rows.index) if len(classes) else []  # type: ignore[union-attr,arg-type]
-            labels = {
-                column: _string_array(classes.column(column))
-                if classes.has(column)
-                else np.full(len(classes), "", dtype=object)
-                for column in _GROUPING
-            }
-            areas = {
-                column: classes.column(column).astype(float) if classes.has(column) else None
-                for column in _AREAS
-            }
+            if classes.rows is not None and len(classes):
+                self._of_rows(classes.rows, slice(classes.start, classes.stop), ridge_code)
+                return
+            codes = np.empty(0, dtype=object)
+            labels = {column: np.empty(0, dtype=object) for column in _GROUPING}
+            areas = {column: np.empty(0) if classes.has(column) else None for column in _AREAS}
         else:
             self._rows = None
             self._given = classes
@@ -229,6 +265,18 @@ class LandUseRollup:
             }
         strings = np.array([str(code) for code in codes], dtype=object)
         self._setup(strings, labels, areas, ridge_code)
+
+    def _of_rows(self, rows: Rows, span: slice, ridge_code: str) -> None:
+        """Set up on one site's slice of a table, its labels and areas read once per table."""
+        whole = _table_columns(rows, ridge_code)
+        self.ridge_code = ridge_code
+        self._codes = whole.codes[span]
+        self._labels = {column: values[span] for column, values in whole.labels.items()}
+        self._known = {
+            column: None if known is None else (known[0][span], known[1][span])
+            for column, known in whole.known.items()
+        }
+        self._ridge = whole.ridge[span]
 
     def _setup(
         self,
@@ -328,15 +376,33 @@ class LandUseRollup:
     def _where(self, mask: np.ndarray) -> ClassSum:
         return self._at(np.flatnonzero(mask))
 
-    def _at(self, positions: np.ndarray) -> ClassSum:
+    def _at(self, positions: np.ndarray | list[int]) -> ClassSum:
         return ClassSum(
             _sum(self._known["planar_m2"], positions, 0.0),
             _sum(self._known["ellipsoidal_m2"], positions, 0.0),
             _sum(self._known["survey_m2"], positions, float("nan")),
         )
 
-    def _labelled(self, column: str, value: str) -> np.ndarray:
-        return self._labels[column] == value
+    @cached_property
+    def _lists(self) -> dict[str, list[Any]]:
+        """The labels and the field-ridge flags as lists.
+
+        A site has a few classes: a comprehension over a few items is quicker
+        than numpy's comparisons.
+        """
+        return {
+            **{column: values.tolist() for column, values in self._labels.items()},
+            "ridge": self._ridge.tolist(),
+        }
+
+    def _labelled_at(self, column: str, value: str, ridges: bool | None = None) -> list[int]:
+        """Positions of the classes labelled ``value`` (only field ridges, or none, if asked)."""
+        lists = self._lists
+        labels = lists[column]
+        if ridges is None:
+            return [i for i, label in enumerate(labels) if label == value]
+        flags = lists["ridge"]
+        return [i for i, label in enumerate(labels) if label == value and flags[i] == ridges]
 
     @property
     def total(self) -> ClassSum:
@@ -345,21 +411,21 @@ class LandUseRollup:
 
     def category(self, name: str) -> ClassSum:
         """One of :data:`CATEGORIES`: its classes and field ridges."""
-        return self._where(self._labelled("category", name))
+        return self._at(self._labelled_at("category", name))
 
     @property
     def cultivated(self) -> ClassSum:
         """Cultivated land (耕地, level 1 ``01``), net of its field ridges."""
-        return self._where(self._labelled("level1", CULTIVATED) & ~self._ridge)
+        return self._at(self._labelled_at("level1", CULTIVATED, ridges=False))
 
     def kind(self, code: str) -> ClassSum:
         """The classes whose code-table code is ``code`` (``0101``: 水田)."""
-        return self._where(self._labelled("table_code", code))
+        return self._at(self._labelled_at("table_code", code))
 
     @property
     def ridges(self) -> ClassSum:
         """The field ridges (田坎) deducted from every class."""
-        return self._where(self._ridge)
+        return self._at([i for i, flag in enumerate(self._lists["ridge"]) if flag])
 
     def _line(
         self, key: str, kind: str, code: str, mask: np.ndarray, lines: tuple = ()

@@ -178,6 +178,29 @@ def test_the_encoder_writes_what_json_dumps_writes():
         _encode({"set": {1, 2}})
 
 
+def test_a_findings_shared_text_is_the_text_of_its_own_dict(checked):
+    """Findings of one rule share their fixed text; their areas and messages stay their own."""
+    from dataclasses import replace
+
+    from landcheck.report.json import _encode, _Entries
+    from landcheck.units import Area
+
+    entries = _Entries()
+    findings = [f for site in checked.findings for f in site]
+    first = next(f for f in findings if float in map(type, f.values))
+    other = tuple(v + 1.0 if type(v) is float else v for v in first.values)
+    odd = [
+        replace(first, area=Area(float("nan"), float("inf"), first.area.method)),
+        replace(first, area=Area(-0.0, 1e-300, first.area.method), site_id="S9"),
+        replace(first, values=other),  # the same rule, another message
+        first,
+    ]
+    assert odd[2].message != first.message
+    for finding in [*findings, *odd, *findings]:  # met twice: from the shared texts again
+        assert entries.finding(finding) == _encode(finding.to_dict(), 4)
+    assert json.loads(entries.finding(odd[0]))["area_m2"] is None
+
+
 def test_each_writer_reports_its_own_progress(checked, tmp_path):
     from landcheck.report.folder import write_report
     from landcheck.report.gpkg import gpkg_layers

@@ -105,8 +105,8 @@ def test_findings_json_is_written_with_the_collector_paused(collector_enabled, t
     seen = []
     real = result.site_dicts
 
-    def site_dicts():
-        for entry in real():
+    def site_dicts(**entries):
+        for entry in real(**entries):
             seen.append(gc.isenabled())
             yield entry
 

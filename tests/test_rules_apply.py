@@ -7,7 +7,7 @@ import pytest
 from landcheck.io.profiles import load_profile
 from landcheck.measure import unavailable_layer
 from landcheck.profile import Outcome, Text
-from landcheck.rules import RuleInput, SiteInfo, evaluate_rule, evaluate_site
+from landcheck.rules import ProfileRules, RuleInput, SiteInfo, evaluate_rule, evaluate_site
 from landcheck.rules.apply import _once_per_site, _render
 from landcheck.units import Area
 
@@ -85,3 +85,36 @@ def test_one_rule_evaluated_alone_gives_the_finding_of_the_whole_site():
         alone = evaluate_rule(rule, inp, profile.layers[rule.layer].title)
         assert alone == finding
     assert "could not be used (not supplied)" in whole[0].message.en
+
+
+def test_a_batch_gives_each_site_the_findings_it_gives_alone_and_shares_their_parts():
+    profile = load_profile()
+    rules = ProfileRules(profile, "approval")
+    runs = []
+    for site_id, size in (("S1", 10_000.0), ("S2", 30_000.0)):
+        area = Area(size, size - 2.0)
+        site = SiteInfo(site_id, "厂区", "industrial", False, area)
+        views = {
+            key: unavailable_layer(key, spec.kind, "not supplied", area)
+            for key, spec in profile.layers.items()
+        }
+        batch = rules.evaluate(site, views)
+        assert batch == evaluate_site(profile, site, views, "approval")
+        runs.append(batch)
+    for one, two in zip(*runs, strict=True):
+        assert one.basis is two.basis and one.documents is two.documents
+        assert one.area != two.area and one.site_id != two.site_id
+
+
+def test_a_message_naming_a_value_its_decision_lacks_is_an_error():
+    profile = load_profile()
+    rule = next(r for r in profile.rules if r.id == "cultivated_land")
+    # paddy_ha is the evaluator's; a layer not available is decided unknown without it
+    unknown = Outcome("unknown", Text("{paddy_ha:.4f}", "{paddy_ha:.4f}"))
+    rule = replace(rule, outcomes={**rule.outcomes, "unknown": unknown})
+    area = Area(10_000.0, 9_998.0)
+    site = SiteInfo("S1", "厂区", "industrial", False, area)
+    view = unavailable_layer("land_use", "land_use", "not supplied", area)
+    inp = RuleInput(site, view, {"land_use": view}, rule.params, profile.analysis, profile)
+    with pytest.raises(KeyError, match="paddy_ha"):
+        evaluate_rule(rule, inp, profile.layers["land_use"].title)

@@ -16,6 +16,7 @@ against their evaluators, outcomes rendered into findings), :mod:`~landcheck.rul
 """
 
 from landcheck.rules.apply import (
+    ProfileRules,
     evaluate_rule,
     evaluate_site,
     search_distance,
@@ -39,6 +40,7 @@ __all__ = [
     "Decision",
     "Evaluator",
     "Finding",
+    "ProfileRules",
     "ProjectTotals",
     "RuleInput",
     "SiteInfo",

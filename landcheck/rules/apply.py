@@ -39,10 +39,12 @@ from landcheck.rules.core import (
     render,
 )
 from landcheck.rules.registry import EVALUATORS
+from landcheck.units import Area
 
 __all__ = [
     "COMMON_NUMBERS",
     "COMMON_TEXTS",
+    "ProfileRules",
     "evaluate_rule",
     "evaluate_site",
     "search_distance",
@@ -388,56 +390,145 @@ def _site_values(profile: Profile, site: SiteInfo) -> dict[str, Any]:
     }
 
 
+class _RuleParts:
+    """What one rule's findings share in a batch, looked up once.
+
+    Its evaluator, its layer's title, its basis, and each outcome met with its
+    template names and its documents at the stage.
+    """
+
+    __slots__ = ("basis", "evaluator", "layer_title", "outcomes", "rule", "stage")
+
+    def __init__(self, rule: RuleSpec, layer_title: Text, stage: str) -> None:
+        self.rule, self.layer_title, self.stage = rule, layer_title, stage
+        self.evaluator = EVALUATORS[rule.check]
+        self.basis = _basis_parts(rule.basis)
+        self.outcomes: dict[str, tuple[Any, ...]] = {}
+
+    def outcome(self, name: str) -> tuple[Any, ...]:
+        """The outcome ``name``: itself, its template names, its documents now and later."""
+        found = self.outcomes.get(name)
+        if found is None:
+            outcome = self.rule.outcomes.get(name) or _DEFAULT_OUTCOMES[name]
+            names = message_names(outcome.message)
+            found = self.outcomes[name] = (outcome, names, *_documents_at(outcome, self.stage))
+        return found
+
+
+class ProfileRules:
+    """A profile's rules made ready to evaluate site after site at one stage.
+
+    What every site's findings of a rule share (evaluator, titles, basis,
+    outcomes and their documents) is looked up once, not once per site.
+
+    Parameters
+    ----------
+    profile : Profile
+        The rules and options.
+    stage : str
+        ``preexam`` (用地预审: documents of 报批 listed as later) or ``approval``.
+    """
+
+    def __init__(self, profile: Profile, stage: str = "preexam") -> None:
+        self.profile, self.stage = profile, stage
+        self._parts = [
+            _RuleParts(rule, profile.layers[rule.layer].title, stage) for rule in profile.rules
+        ]
+
+    def evaluate(self, site: SiteInfo, layers: Mapping[str, SiteLayer]) -> list[Finding]:
+        """Every rule's finding for one site (:func:`evaluate_site`)."""
+        profile, stage = self.profile, self.stage
+        site_values = _site_values(profile, site)
+        findings = []
+        for parts in self._parts:
+            rule = parts.rule
+            layer = layers[rule.layer]
+            if layer.available:
+                inp = RuleInput(site, layer, layers, rule.params, profile.analysis, profile, stage)
+            else:  # the evaluator is not asked: nothing is known of the layer
+                inp = None
+            findings.append(_finding(parts, site, layer, inp, site_values))
+        return _once_per_site(findings)
+
+
 def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     """Evaluate one rule for one site and render its finding."""
-    return _evaluate(rule, inp, layer_title, _site_values(inp.profile, inp.site))
+    parts = _RuleParts(rule, layer_title, inp.stage)
+    site_values = _site_values(inp.profile, inp.site)
+    return _finding(parts, inp.site, inp.layer, inp if inp.layer.available else None, site_values)
 
 
-def _evaluate(
-    rule: RuleSpec, inp: RuleInput, layer_title: Text, site_values: Mapping[str, Any]
+def _finding(
+    parts: _RuleParts,
+    site: SiteInfo,
+    layer: SiteLayer,
+    inp: RuleInput | None,
+    site_values: Mapping[str, Any],
 ) -> Finding:
-    """:func:`evaluate_rule` with the site's shared template values given."""
-    if not inp.layer.available:
-        decision = Decision("unknown", inp.site.area, {"reason": inp.layer.reason})
+    """A rule's finding for a site, rendered with the rule's shared parts.
+
+    The evaluator decides from ``inp``; without it (the layer is not available)
+    the outcome is ``unknown``.
+    """
+    if inp is None:
+        chosen, area, decided = "unknown", site.area, {"reason": layer.reason}
     else:
-        evaluator = EVALUATORS[rule.check]
+        evaluator = parts.evaluator
         decision = evaluator.func(inp)
         gap = outside_gap(inp)
         if gap is not None and decision.outcome not in evaluator.evidence:
-            decision = Decision("outside", inp.layer.outside, {"reason": gap})
-    outcome = rule.outcomes.get(decision.outcome) or _DEFAULT_OUTCOMES[decision.outcome]
-    site = inp.site
-    area = decision.area
-    site_m2 = site.area.m2
-    values: dict[str, Any] = {
-        "area_m2": area.m2,
-        "area_ha": area.ha,
-        "area_mu": area.mu,
-        "share_pct": 100.0 * area.m2 / site_m2 if site_m2 > 0 else 0.0,
-        **site_values,
-        "layer": layer_title,
-        "reason": "",
-        **decision.values,
-    }
-    templates = outcome.message
-    now, later = _documents_at(outcome, inp.stage)
-    texts, dates, marks = _basis_parts(rule.basis)
+            decision = Decision("outside", layer.outside, {"reason": gap})
+        chosen, area, decided = decision.outcome, decision.area, decision.values
+    outcome, names, now, later = parts.outcome(chosen)
+    rule = parts.rule
+    texts, dates, marks = parts.basis
     return Finding(
         site_id=site.site_id,
         check=rule.id,
         layer=rule.layer,
         status=outcome.status,
         area=area,
-        templates=templates,
-        values=tuple(values[name] for name in message_names(templates)),
+        templates=outcome.message,
+        values=tuple(
+            _value(name, decided, parts.layer_title, site_values, area, site) for name in names
+        ),
         basis=texts,
         basis_dates=dates,
         documents=now,
-        outcome=decision.outcome,
+        outcome=chosen,
         title=rule.title,
         basis_marks=marks,
         documents_later=later,
     )
+
+
+def _value(
+    name: str,
+    decided: Mapping[str, Any],
+    layer_title: Text,
+    site_values: Mapping[str, Any],
+    area: Area,
+    site: SiteInfo,
+) -> Any:
+    """A template value: the decision's own first, then the layer, the site, the area."""
+    if name in decided:
+        return decided[name]
+    if name == "layer":
+        return layer_title
+    if name == "reason":
+        return ""
+    if name in site_values:
+        return site_values[name]
+    if name == "area_m2":
+        return area.m2
+    if name == "area_ha":
+        return area.ha
+    if name == "area_mu":
+        return area.mu
+    if name == "share_pct":
+        site_m2 = site.area.m2
+        return 100.0 * area.m2 / site_m2 if site_m2 > 0 else 0.0
+    raise KeyError(name)  # a name the rule's evaluator was to give and did not
 
 
 def _once_per_site(findings: list[Finding]) -> list[Finding]:
@@ -460,7 +551,12 @@ def _once_per_site(findings: list[Finding]) -> list[Finding]:
 
 
 def evaluate_site(
-    profile: Profile, site: SiteInfo, layers: Mapping[str, SiteLayer], stage: str = "preexam"
+    profile: Profile,
+    site: SiteInfo,
+    layers: Mapping[str, SiteLayer],
+    stage: str = "preexam",
+    *,
+    rules: ProfileRules | None = None,
 ) -> list[Finding]:
     """Evaluate every rule of a profile for one site.
 
@@ -477,6 +573,9 @@ def evaluate_site(
         The site's view of every layer, by key.
     stage : str
         ``preexam`` (用地预审: documents of 报批 listed as later) or ``approval``.
+    rules : ProfileRules, optional
+        The profile's rules made ready for the stage once for a batch of sites
+        (default: made for this site).
 
     Returns
     -------
@@ -497,21 +596,7 @@ def evaluate_site(
     >>> statuses["permanent_farmland"], statuses["preexam_needed"]
     ('unknown', 'not_involved')
     """
-    findings = []
-    site_values = _site_values(profile, site)
-    for rule in profile.rules:
-        layer = layers[rule.layer]
-        inp = RuleInput(
-            site=site,
-            layer=layer,
-            layers=layers,
-            params=rule.params,
-            options=profile.analysis,
-            profile=profile,
-            stage=stage,
-        )
-        findings.append(_evaluate(rule, inp, profile.layers[rule.layer].title, site_values))
-    return _once_per_site(findings)
+    return (rules or ProfileRules(profile, stage)).evaluate(site, layers)
 
 
 def search_distance(profile: Profile, layer: str) -> float:

@@ -50,6 +50,7 @@ __all__ = [
     "ProjectTotals",
     "RuleInput",
     "SiteInfo",
+    "cited_basis",
     "involvement",
     "land_use_gap",
     "message_names",
@@ -197,10 +198,15 @@ def template_names(template: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for _, f, _, _ in string.Formatter().parse(template) if f))
 
 
-@functools.lru_cache(maxsize=1024)
 def message_names(templates: Text) -> tuple[str, ...]:
     """The names either language of a message template uses, each once."""
-    return tuple(dict.fromkeys((*template_names(templates.zh), *template_names(templates.en))))
+    return _names_of(templates.zh, templates.en)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_of(zh: str, en: str) -> tuple[str, ...]:
+    """:func:`message_names` cached by the two texts (a string keeps its hash; a Text does not)."""
+    return tuple(dict.fromkeys((*template_names(zh), *template_names(en))))
 
 
 def render(template: str, values: Mapping[str, Any], lang: str) -> str:
@@ -253,7 +259,7 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the findings.json form of this finding."""
-        zh, en, marks = _cited(self.basis, self.basis_dates, self.basis_marks)
+        zh, en, marks = cited_basis(self.basis, self.basis_dates, self.basis_marks)
         return {
             "check": self.check,
             "layer": self.layer,
@@ -283,7 +289,7 @@ def _citations(
 
 
 @functools.lru_cache(maxsize=1024)
-def _cited(
+def cited_basis(
     basis: tuple[Text, ...], dates: tuple[str, ...], marks: tuple[str, ...]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A rule's citations in Chinese and English and their marks, made once per rule.
