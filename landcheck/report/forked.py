@@ -190,7 +190,8 @@ class Relay:
     def __call__(self, stage: str, done: int, total: int) -> None:
         """Report one event: here, or to the process that made the relay."""
         if os.getpid() != self._pid:
-            os.write(self._write, json.dumps([stage, done, total]).encode() + b"\n")
+            line = json.dumps([stage, int(done), int(total)]).encode() + b"\n"
+            os.write(self._write, line)
             return
         self.drain()
         self._progress(stage, done, total)
