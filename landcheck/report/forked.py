@@ -27,13 +27,14 @@ import os
 import signal
 import sys
 import threading
+import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from landcheck.errors import OutputError
+from landcheck.errors import LandcheckError, OutputError
 
 __all__ = ["Relay", "beside", "job_result", "run_jobs", "start_worker", "worker_count"]
 
@@ -220,6 +221,8 @@ def _outcome(job: Callable[[], Any]) -> tuple[bool, Any]:
     try:
         return True, job()
     except Exception as error:  # raised again in the calling process
+        if not isinstance(error, LandcheckError):  # a bug: say where it happened
+            error.add_note("".join(traceback.format_exception(error)).rstrip())
         return False, error
 
 
