@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import multiprocessing
 import os
 import re
+import sqlite3
+import zipfile
 from functools import partial
 from html import escape
 from urllib.parse import unquote
@@ -18,6 +22,7 @@ import landcheck
 from landcheck.errors import InputDataError, OutputError, OutputExistsError
 from landcheck.io.output import atomic_folder
 from landcheck.report import forked, write_report
+from landcheck.report.folder import SIDE_BY_SIDE_SITES
 from landcheck.report.html import (
     FONT_CSS,
     NAME_CHARS,
@@ -257,5 +262,89 @@ def test_an_interrupt_while_the_pages_are_written_leaves_nothing_behind(case, tm
     before = set(multiprocessing.active_children())
     with pytest.raises(KeyboardInterrupt):
         write_report(case, tmp_path / "report", formats="html", progress=interrupt)
+    assert os.listdir(tmp_path) == []
+    assert set(multiprocessing.active_children()) <= before
+
+
+def every_format(case, target, **kwargs):
+    return write_report(case, target, formats="json,html,xlsx,gpkg", **kwargs)
+
+
+def report_files(target) -> dict[str, bytes]:
+    """The folder's files, report.xlsx as its parts and landcheck.gpkg as its tables' rows,
+    without what records the moment of writing (markers, the workbook's and project's time)."""
+    files = folder_files(target)
+    with zipfile.ZipFile(io.BytesIO(files.pop("report.xlsx"))) as book:
+        for name in book.namelist():
+            if name != "docProps/core.xml":
+                files[f"report.xlsx/{name}"] = book.read(name)
+    with contextlib.closing(sqlite3.connect(target / "landcheck.gpkg")) as db:
+        names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for name in set(names) - {"gpkg_contents", "layer_styles", "qgis_projects"}:
+            files[f"landcheck.gpkg/{name}"] = repr(db.execute(f'SELECT * FROM "{name}"').fetchall())
+    del files["landcheck.gpkg"]
+    return files
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+def test_formats_written_side_by_side_are_those_written_one_after_another(
+    case, tmp_path, monkeypatch
+):
+    assert len(case.site_ids) >= SIDE_BY_SIDE_SITES
+    events = []
+    before = set(multiprocessing.active_children())
+    every_format(case, tmp_path / "beside", progress=lambda *event: events.append(event))
+    assert set(multiprocessing.active_children()) <= before
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)
+    every_format(case, tmp_path / "here")
+    beside, here = report_files(tmp_path / "beside"), report_files(tmp_path / "here")
+    assert "report.xlsx/xl/worksheets/sheet1.xml" in here and "landcheck.gpkg/sites" in here
+    assert beside == here
+    for stage in ("write:json", "write:tables", "write:html", "write:xlsx", "write:gpkg"):
+        done = [e[1:] for e in events if e[0] == stage]  # relayed from the forked writers too
+        assert done[0][0] == 0 and done[-1][0] == done[-1][1] > 0, stage
+        assert [d for d, _ in done] == sorted(d for d, _ in done), stage
+
+
+def test_an_error_in_a_writer_beside_leaves_nothing_behind(case, tmp_path, monkeypatch):
+    def broken(result, directory, options):
+        with open(os.path.join(directory, "landcheck.gpkg"), "w") as handle:
+            handle.write("half")
+        raise InputDataError("layer farmland: cannot write")
+
+    monkeypatch.setitem(landcheck.report.WRITERS, "gpkg", broken)  # forked: they see it
+    before = set(multiprocessing.active_children())
+    with pytest.raises(InputDataError, match="layer farmland: cannot write"):
+        every_format(case, tmp_path / "report")
+    assert os.listdir(tmp_path) == []
+    assert set(multiprocessing.active_children()) <= before
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+def test_a_writer_beside_killed_while_writing_is_a_clear_error(case, tmp_path, monkeypatch):
+    writer = os.getpid()
+    xlsx = landcheck.report.WRITERS["xlsx"]
+
+    def killed(result, directory, options):
+        if os.getpid() != writer:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return xlsx(result, directory, options)
+
+    monkeypatch.setitem(landcheck.report.WRITERS, "xlsx", killed)
+    before = set(multiprocessing.active_children())
+    with pytest.raises(OutputError, match="worker process writing the report stopped"):
+        every_format(case, tmp_path / "report")
+    assert os.listdir(tmp_path) == []
+    assert set(multiprocessing.active_children()) <= before
+
+
+def test_an_interrupt_while_writers_run_beside_leaves_nothing_behind(case, tmp_path):
+    def interrupt(stage, done, total):
+        if stage == "write:tables" and 0 < done < total:  # json and gpkg are written beside
+            raise KeyboardInterrupt
+
+    before = set(multiprocessing.active_children())
+    with pytest.raises(KeyboardInterrupt):
+        every_format(case, tmp_path / "report", progress=interrupt)
     assert os.listdir(tmp_path) == []
     assert set(multiprocessing.active_children()) <= before

@@ -14,7 +14,8 @@ from report_case import layers, result, site_frame
 
 import landcheck
 from landcheck.report.html import render_html
-from landcheck.report.maps import nice_length, site_map, view_window
+from landcheck.report.maps import site_map
+from landcheck.report.mapview import nice_length, view_window
 from landcheck.report.svgmap import site_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -212,7 +213,7 @@ def test_an_id_prefix_that_is_not_a_name_is_refused():
 def test_the_rows_drawn_are_those_the_png_draws(sample):
     """The SVG finds each site's pieces and the features around it through indexes kept for
     the batch; they are the PNG's rows, in its order, with the context and without it."""
-    from landcheck.report import maps, svgmap
+    from landcheck.report import maps, mapview, svgmap
     from landcheck.report.mapcache import site_rows
 
     without = dataclasses.replace(sample, context={})
@@ -228,7 +229,7 @@ def test_the_rows_drawn_are_those_the_png_draws(sample):
                     == np.flatnonzero(pieces["site"].to_numpy() == position).tolist()
                 )
                 assert list(mine.geometries) == list(png_mine.geometry.values), (key, site_id)
-                assert mine.codes == list(maps.piece_codes(png_mine))
+                assert mine.codes == list(mapview.piece_codes(png_mine))
                 if png_others is None or not len(png_others):
                     assert others is None or not len(others)
                 else:

@@ -206,3 +206,14 @@ def test_round_tree_rounds_every_total_as_largest_remainder_rounding_of_its_own_
         shown = round_tree(values, parents, decimals, fixed=fixed, sums=sums)
         np.testing.assert_array_equal(shown, expected)
         assert np.array_equal(np.signbit(shown), np.signbit(expected))
+
+
+def test_records_are_the_rounded_rows_as_to_dict_gives_them(tables):
+    for table in tables.values():
+        expected = table.rounded.to_dict("records")
+        assert len(table.records) == len(expected) == len(table.rounded)
+        for got, want in zip(table.records, expected, strict=True):
+            assert list(got) == list(want)
+            assert [type(v) for v in got.values()] == [type(v) for v in want.values()]
+            pairs = zip(got.values(), want.values(), strict=True)
+            assert all(g == w or (g != g and w != w) for g, w in pairs), (table.key, got, want)

@@ -6,16 +6,29 @@ renamed into place only when every writer has succeeded
 only with ``overwrite=True``, only when landcheck wrote it, and only after
 the new one is complete; a folder that is or holds an input of the run is
 never replaced. A failed run never leaves a partial report behind.
+
+For a batch (:data:`SIDE_BY_SIDE_SITES` sites or more) the writers run side by
+side: HTML (or else the last format asked for) in the calling process, which
+has its own workers for the site pages, every other writer in a forked process
+of its own (:func:`landcheck.report.forked.beside`), their progress relayed to
+the caller's bars. Those that need none of the reviewer's tables start at once;
+those that lay them out start once the calling process has built them, and
+share them. Every process is waited for (or ended, on an error or Ctrl+C)
+before the staging folder is placed or removed. The files are the same as
+written one after the other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from landcheck.errors import InputDataError
 from landcheck.io.output import atomic_folder
+from landcheck.report import forked
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
 from landcheck.report.options import ReportOptions
@@ -23,6 +36,8 @@ from landcheck.result import CheckResult
 
 __all__ = [
     "FORMATS",
+    "SIDE_BY_SIDE_SITES",
+    "TABLE_WRITERS",
     "WRITERS",
     "parse_formats",
     "run_inputs",
@@ -58,6 +73,14 @@ WRITERS: dict[str, Writer] = {
 FORMATS = ("json", "html", "xlsx", "gpkg")
 """Formats written by default, in order (``txt``, the sites' boundary TXT, and ``docx``, the
 Word report with the draft opinions, only when asked)."""
+
+
+TABLE_WRITERS = frozenset({"html", "xlsx", "docx"})
+"""The writers that lay out the reviewer's tables (:meth:`ReportOptions.tables`, built once)."""
+
+SIDE_BY_SIDE_SITES = 50
+"""From this many sites the writers of a folder run side by side in forked processes; for
+fewer, one after the other (they take less time than starting a process)."""
 
 
 def parse_formats(value: str | Iterable[str] | None) -> list[str]:
@@ -157,10 +180,44 @@ def write_report(
     """
     directory = os.fspath(directory)
     chosen = parse_formats(formats)
-    options = ReportOptions(lang=lang, progress=progress)
     protected = [*run_inputs(result), *inputs]
     with atomic_folder(directory, overwrite=overwrite, inputs=protected, kind="report") as staging:
-        written = {
-            name: os.path.basename(WRITERS[name](result, staging, options)) for name in chosen
-        }
-    return {name: os.path.join(directory, filename) for name, filename in written.items()}
+        if len(chosen) > 1 and len(result.site_ids) >= SIDE_BY_SIDE_SITES:
+            written = _side_by_side(result, staging, chosen, lang, progress)
+        else:
+            options = ReportOptions(lang=lang, progress=progress)
+            written = {name: _write(name, result, staging, options) for name in chosen}
+    return {name: os.path.join(directory, written[name]) for name in chosen}
+
+
+def _write(name: str, result: CheckResult, directory: str, options: ReportOptions) -> str:
+    """Write one format into ``directory``; the name of the file written."""
+    return os.path.basename(WRITERS[name](result, directory, options))
+
+
+def _side_by_side(
+    result: CheckResult,
+    directory: str,
+    chosen: list[str],
+    lang: str,
+    progress: Callable[[str, int, int], None] | None,
+) -> dict[str, str]:
+    """Write the formats side by side (see the module's notes); format → file name."""
+    main = "html" if "html" in chosen else chosen[-1]
+    others = [name for name in chosen if name != main]
+    late = [name for name in others if name in TABLE_WRITERS and main in TABLE_WRITERS]
+    with contextlib.ExitStack() as stack:
+        relay = stack.enter_context(forked.Relay(progress)) if progress is not None else None
+        options = ReportOptions(lang=lang, progress=relay)
+
+        def start(name: str) -> Callable[[], str]:
+            job = partial(_write, name, result, directory, options)
+            return stack.enter_context(forked.beside(job, relay))
+
+        awaited = {name: start(name) for name in others if name not in late}
+        if late:
+            options.tables(result)  # here, once: the writers forked next share them
+        awaited.update((name, start(name)) for name in late)
+        written = {main: _write(main, result, directory, options)}
+        written.update((name, await_written()) for name, await_written in awaited.items())
+    return written

@@ -1,4 +1,4 @@
-"""Jobs run in forked worker processes, one per core, their results handed back in order.
+"""Jobs run in forked worker processes, their results handed back in order.
 
 A report's site pages are drawn from one :class:`~landcheck.result.CheckResult`
 and the batch's kept indexes; forked workers share them with the calling
@@ -7,6 +7,11 @@ process without copying or pickling: only a job's number goes out and its
 safe (Linux); elsewhere, or on one core, the jobs run in the calling process,
 with the same results.
 
+:func:`run_jobs` spreads many jobs over one worker a core; :func:`beside`
+runs one job (a whole writer) in a forked process while the caller goes on,
+and a :class:`Relay` carries the progress such a process reports back to the
+caller's bars.
+
 A worker stops at once on Ctrl+C or SIGTERM; an error in a job is raised in
 the calling process (the other jobs cancelled, the workers waited for), so
 the caller's staging folder can be removed with nothing still writing into it.
@@ -14,20 +19,24 @@ the caller's staging folder can be removed with nothing still writing into it.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
+import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from landcheck.errors import OutputError
+from landcheck.errors import LandcheckError, OutputError
 
-__all__ = ["job_result", "run_jobs", "start_worker", "worker_count"]
+__all__ = ["Relay", "beside", "job_result", "run_jobs", "start_worker", "worker_count"]
 
 T = TypeVar("T")
 
@@ -63,16 +72,19 @@ def _run(number: int) -> Any:
     return _JOBS[number]()
 
 
+_DIED = (
+    "a worker process writing the report stopped without finishing "
+    "(killed, or out of memory); nothing was written. Free memory and run "
+    "again, or check the sites in smaller batches"
+)
+
+
 def job_result(future: Future[T]) -> T:
     """A forked worker's result; a worker that died (killed, out of memory) is an OutputError."""
     try:
         return future.result()
     except BrokenProcessPool as error:
-        raise OutputError(
-            "a worker process writing the report stopped without finishing "
-            "(killed, or out of memory); nothing was written. Free memory and run "
-            "again, or check the sites in smaller batches"
-        ) from error
+        raise OutputError(_DIED) from error
 
 
 def run_jobs(
@@ -135,3 +147,178 @@ def run_jobs(
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return results
+
+
+class Relay:
+    """``progress(stage, done, total)`` that works in forked processes too.
+
+    Called in the process that made it, it reports at once, after any events
+    its forked processes sent; called in a forked process (:func:`beside`), it
+    sends the event to that process through a pipe, one whole line a write.
+    The caller's callback so only ever runs in the caller's own thread.
+
+    Parameters
+    ----------
+    progress : callable
+        The caller's ``progress(stage, done, total)``.
+
+    Examples
+    --------
+    >>> events = []
+    >>> with Relay(lambda *event: events.append(event)) as relay:
+    ...     relay("write:json", 1, 2)
+    >>> events
+    [('write:json', 1, 2)]
+    """
+
+    def __init__(self, progress: Callable[[str, int, int], None]) -> None:
+        self._progress = progress
+        self._pid = os.getpid()
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._read, False)
+        self._pending = b""
+
+    def __enter__(self) -> Relay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            if exc[0] is None:
+                self.drain()
+        os.close(self._read)
+        os.close(self._write)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        """Report one event: here, or to the process that made the relay."""
+        if os.getpid() != self._pid:
+            line = json.dumps([stage, int(done), int(total)]).encode() + b"\n"
+            os.write(self._write, line)
+            return
+        self.drain()
+        self._progress(stage, done, total)
+
+    def fileno(self) -> int:
+        """The pipe's end the events arrive at (for waiting on it)."""
+        return self._read
+
+    def drain(self) -> None:
+        """Report the events forked processes have sent so far."""
+        while True:
+            try:
+                chunk = os.read(self._read, 1 << 16)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self._pending += chunk
+        *lines, self._pending = self._pending.split(b"\n")
+        for line in lines:
+            stage, done, total = json.loads(line)
+            self._progress(stage, done, total)
+
+
+def _outcome(job: Callable[[], Any]) -> tuple[bool, Any]:
+    try:
+        return True, job()
+    except Exception as error:  # raised again in the calling process
+        if not isinstance(error, LandcheckError):  # a bug: say where it happened
+            error.add_note("".join(traceback.format_exception(error)).rstrip())
+        return False, error
+
+
+def _run_beside(job: Callable[[], Any], sender: multiprocessing.connection.Connection) -> None:
+    start_worker()
+    outcome = _outcome(job)
+    try:
+        sender.send(outcome)
+    except Exception as error:  # a result or an error that does not pickle
+        sender.send((False, RuntimeError(f"{outcome[1]!r} (not picklable: {error})")))
+
+
+@contextlib.contextmanager
+def beside(job: Callable[[], T], relay: Relay | None = None) -> Iterator[Callable[[], T]]:
+    """Run ``job`` in a forked process while the block runs; yield a function awaiting it.
+
+    The forked process shares everything with the caller, as :func:`run_jobs`'
+    workers do; only the job's result comes back. Where there are no forked
+    workers (:func:`worker_count`), the job runs in the calling process when
+    its result is first asked for.
+
+    Parameters
+    ----------
+    job : callable
+        A function of no argument returning something picklable.
+    relay : Relay, optional
+        The relay the job reports progress through: its events are reported
+        while the result is awaited.
+
+    Yields
+    ------
+    callable
+        ``result()``: the job's result, waited for; its error raised here.
+
+    Raises
+    ------
+    OutputError
+        (from ``result()``) The process died before its result came back.
+
+    Notes
+    -----
+    Leaving the block ends the process (SIGTERM) if it still runs, and waits
+    for it, so nothing writes on after an error or an interrupt.
+
+    Examples
+    --------
+    >>> with beside(lambda: 6 * 7) as result:
+    ...     result()
+    42
+    """
+    if worker_count(2) == 0:
+        outcomes: list[tuple[bool, Any]] = []
+
+        def here() -> T:
+            if not outcomes:
+                outcomes.append(_outcome(job))
+            return _unwrap(outcomes[0])
+
+        yield here
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_run_beside, args=(job, sender), name="landcheck-writer")
+    try:
+        process.start()
+        sender.close()
+        got: list[tuple[bool, Any]] = []
+
+        def result() -> T:
+            while not got:
+                ready = multiprocessing.connection.wait(
+                    [receiver, process.sentinel, *([relay] if relay is not None else [])]
+                )
+                if relay is not None:
+                    relay.drain()
+                if receiver in ready or receiver.poll():
+                    try:
+                        got.append(receiver.recv())
+                    except EOFError:  # it ended without a word
+                        raise OutputError(_DIED) from None
+                elif process.sentinel in ready:
+                    raise OutputError(_DIED)
+            return _unwrap(got[0])
+
+        yield result
+    finally:
+        if process.is_alive():
+            process.terminate()
+        if process.pid is not None:
+            process.join()
+        receiver.close()
+        sender.close()
+
+
+def _unwrap(outcome: tuple[bool, Any]) -> Any:
+    done, value = outcome
+    if not done:
+        raise value
+    return value

@@ -102,10 +102,10 @@ class _SiteRecords:
     def __call__(self, key: str, site_id: str) -> list[dict[str, Any]]:
         groups = self._groups.get(key)
         if groups is None:
-            frame = self._tables[key].rounded
-            per_site = "site_id" in frame
+            table = self._tables[key]
+            per_site = "site_id" in table.rounded
             groups = self._groups[key] = {}
-            for record in frame.to_dict("records"):
+            for record in table.records:
                 groups.setdefault(record["site_id"] if per_site else None, []).append(record)
         return groups.get(site_id, groups.get(None, []))
 
@@ -119,7 +119,7 @@ def _table_view(table: ReportTable, anchors: dict[str, str] | None = None) -> di
     """What the index template needs to draw the whole table: headers and formatted cells."""
     columns = _columns(table, False)
     rows = []
-    for record in table.rounded.to_dict("records"):
+    for record in table.records:
         cells = []
         for column in columns:
             text = format_value(record.get(column.key), column.kind)
@@ -173,7 +173,7 @@ def _table_html(table: ReportTable, records: list[dict[str, Any]] | None = None)
         f'<div class="scroll"><table class="data" data-table="{escape(table.key)}">\n'
         f"  <thead><tr>\n{head}  </tr></thead>\n  <tbody>\n"
     ]
-    for record in records if site else table.rounded.to_dict("records"):
+    for record in records if site else table.records:
         out.append(f'  <tr class="{escape(record["_role"])} lvl-{int(record["_level"])}">\n')
         for column, css in zip(columns, classes, strict=True):
             text = escape(format_value(record.get(column.key), column.kind))
@@ -419,6 +419,8 @@ def _site_pages(
     context.update(font_mark="", back_href=f"../{FILENAME}", font_css=FONT_CSS)
     names = site_file_names(result.site_ids)
     total = len(names)
+    if progress is not None:
+        progress(0, total)
     records = _SiteRecords(tables)
     for key in ("basic", "findings", "documents", *SITE_TABLES):
         if key in tables:
@@ -440,8 +442,6 @@ def _site_pages(
     if also is not None:
         jobs.insert(0, partial(_nothing_written, also))
         firsts.insert(0, total)  # it writes no page
-    if progress is not None:
-        progress(0, total)
 
     def written(number: int, _: str) -> None:
         if progress is not None:

@@ -27,22 +27,35 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import shapely
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
-from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
-from landcheck.labels import CONFORMITY, LEVEL1_EN, label, status_label
+from landcheck.labels import label, status_label
 from landcheck.report import forked
-from landcheck.report.mapcache import code_lookup, in_window
+from landcheck.report.mapcache import in_window
+from landcheck.report.mapview import (
+    CONSTRAINT_KINDS,
+    PANEL_TITLES,
+    chosen_panels,
+    class_lookup,
+    convergence,
+    is_thin,
+    land_use_label,
+    layer_keys,
+    nice_length,
+    panel_layer,
+    piece_codes,
+    piece_edges,
+    planning_label,
+    view_window,
+)
 from landcheck.report.palette import (
     CONFORMITY_COLORS,
     LEVEL1_COLORS,
@@ -53,69 +66,15 @@ from landcheck.result import CheckResult
 from landcheck.typeface import font_families
 
 __all__ = [
-    "CONSTRAINT_KINDS",
-    "PANELS",
-    "PANEL_TITLES",
     "PARALLEL_MAPS",
-    "chosen_panels",
-    "class_lookup",
-    "convergence",
-    "is_thin",
-    "layer_keys",
     "map_png",
     "map_pngs",
-    "nice_length",
-    "piece_codes",
-    "piece_edges",
     "site_map",
-    "view_window",
 ]
-
-PANELS = ("constraints", "land_use", "planning")
-"""Panels :func:`site_map` can draw, in order."""
-
-CONSTRAINT_KINDS = ("permanent_farmland", "eco_redline", "urban_boundary", "generic")
-"""Layer kinds the ``constraints`` panel draws, each in its own colour."""
-
-PANEL_TITLES = {
-    "constraints": ("叠加分析图", "control lines"),
-    "land_use": ("土地利用现状", "land use"),
-    "planning": ("规划分区", "planning zones"),
-}
-"""Panel → its title (Chinese, English)."""
 
 
 def _text(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
-
-
-def layer_keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
-    """The profile's layer keys of these kinds, in profile order."""
-    return [k for k, s in result.profile.layers.items() if s.kind in kinds]
-
-
-def chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[str]:
-    """The panels to draw: those given (checked), or every panel the profile has layers for."""
-    if panels is None:
-        panels = [
-            p
-            for p in PANELS
-            if p == "constraints"
-            or layer_keys(result, ("land_use",) if p == "land_use" else ("planning_zone",))
-        ]
-    unknown = [p for p in panels if p not in PANELS]
-    if unknown:
-        raise ValueError(f"unknown map panel(s) {', '.join(unknown)}; use {', '.join(PANELS)}")
-    return list(panels)
-
-
-def view_window(geometry: Any) -> tuple[float, float, float, float]:
-    """A square window ``(xmin, ymin, xmax, ymax)`` around a site, with a margin."""
-    xmin, ymin, xmax, ymax = geometry.bounds
-    size = max(xmax - xmin, ymax - ymin, 1.0)
-    half = size * 0.62 + 10.0
-    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
-    return cx - half, cy - half, cx + half, cy + half
 
 
 def _in_view(frame: Any, window: tuple[float, ...], *, indexed: bool = False) -> np.ndarray:
@@ -123,16 +82,6 @@ def _in_view(frame: Any, window: tuple[float, ...], *, indexed: bool = False) ->
     if frame is None or len(frame) == 0:
         return np.zeros(0, dtype=bool)
     return in_window(frame, shapely.box(*window), indexed=indexed)
-
-
-def nice_length(span: float) -> float:
-    """A round scale-bar length (1, 2 or 5 × 10ⁿ m) of about a quarter of the span."""
-    target = span / 4
-    power = 10 ** math.floor(math.log10(target))
-    for step in (5, 2, 1):
-        if step * power <= target:
-            return step * power
-    return power
 
 
 def _scale_bar(ax: Any, window: tuple[float, float, float, float], font: FontProperties) -> None:
@@ -154,26 +103,6 @@ def _rectangle(x: float, y: float, w: float, h: float, color: str) -> Any:
     from matplotlib.patches import Rectangle
 
     return Rectangle((x, y), w, h, facecolor=color, edgecolor="black", linewidth=0.6, zorder=20)
-
-
-@lru_cache(maxsize=4)
-def _geodetic_transformers(crs: CRS) -> tuple[Transformer, Transformer]:
-    """Map → longitude and latitude, and back (made once a CRS: a batch's maps share them)."""
-    to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-    return to_geo, Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
-
-
-def convergence(crs: CRS, x: float, y: float) -> float:
-    """Angle (radians, clockwise) from grid north to true north at a point."""
-    try:
-        to_geo, to_map = _geodetic_transformers(crs)
-        lon, lat = to_geo.transform(x, y)
-        nx, ny = to_map.transform(lon, min(lat + 0.01, 89.9))
-    except Exception:  # a map without a rotated arrow is still a map
-        return 0.0
-    if not (np.isfinite(nx) and np.isfinite(ny)):
-        return 0.0
-    return math.atan2(nx - x, ny - y)
 
 
 def _north_arrow(
@@ -283,22 +212,6 @@ def _context(
     return True
 
 
-def piece_edges(edge: str, color: str, thin: bool, width: float, zorder: int) -> dict[str, Any]:
-    """Outline of a site's pieces; on a thin (linear) site, a broad stroke over the red line.
-
-    Returns matplotlib's ``edgecolor``, ``linewidth`` (points) and ``zorder``.
-    """
-    if thin:
-        return {"edgecolor": color, "linewidth": 3.0, "zorder": 11}
-    return {"edgecolor": edge, "linewidth": width, "zorder": zorder}
-
-
-def is_thin(geometry: Any, window: tuple[float, float, float, float]) -> bool:
-    """True when a site is too narrow at this scale for fills to show (a road, a pipeline)."""
-    width = 2 * geometry.area / max(geometry.length, 1e-9)
-    return width < (window[2] - window[0]) * 0.015
-
-
 def _constraints(
     ax: Any,
     result: CheckResult,
@@ -386,62 +299,11 @@ def _constraints(
     return handles
 
 
-def class_lookup(result: CheckResult, key: str, column: str) -> dict[str, str]:
-    """Code → ``column`` in the layer's classes (the same for every map: kept for the batch)."""
-    table = result.class_table
-    if table.empty or column not in table:
-        return {}
-    return code_lookup(table, key, column)
-
-
 def _unavailable(lang: str) -> Any:
     """The legend entry of a layer that could not be used."""
     return Patch(
         facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
     )
-
-
-def piece_codes(frame: pd.DataFrame) -> pd.Series:
-    """The class code of each piece ('' when the layer has none)."""
-    if "_code" not in frame:
-        return pd.Series([""] * len(frame))
-    return frame["_code"].astype("string").fillna("").astype(str)
-
-
-def panel_layer(result: CheckResult, kind: str, site_id: str) -> tuple[str | None, bool]:
-    """The first layer of ``kind`` a class panel draws (None: none) and whether the site has it."""
-    keys = layer_keys(result, (kind,))
-    if not keys:
-        return None, False
-    return keys[0], result.layer(site_id, keys[0]).available
-
-
-def land_use_label(
-    group: str,
-    codes: Sequence[str],
-    groups: Sequence[str],
-    names: dict[str, str],
-    names_en: dict[str, str],
-    lang: str,
-) -> str:
-    """The legend text of a level-1 land-use group, named after its first piece's class."""
-    if not group:
-        return label("unclassified", lang)
-    first = next((c for c, g in zip(codes, groups, strict=True) if g == group), "")
-    name = names.get(first, "")
-    if lang == "en":
-        name = names_en.get(first, "") or LEVEL1_EN.get(group, name)
-    return f"{group} {name}".strip()
-
-
-def planning_label(
-    code: str, value: str, names: dict[str, str], names_en: dict[str, str], lang: str
-) -> str:
-    """The legend text of a planning zone: code, name and its conformity."""
-    name = (names_en.get(code) if lang == "en" else None) or names.get(code) or code
-    if lang == "zh":
-        return f"{code} {name}（{CONFORMITY[value][0]}）"
-    return f"{code} {name} ({CONFORMITY[value][1]})"
 
 
 def _land_use(
@@ -562,7 +424,7 @@ def site_map(
     lang : {"zh", "en"}
         Language of titles and legends.
     panels : sequence of str, optional
-        Any of :data:`PANELS`; default: all the profile has layers for.
+        Any of :data:`~landcheck.report.mapview.PANELS`; default: all the profile has layers for.
     panel_size : float
         Width of one panel in inches.
 

@@ -38,7 +38,7 @@ from markupsafe import escape
 from landcheck.crs import crs_label
 from landcheck.labels import label, status_label
 from landcheck.report.mapcache import in_window, kept_column, site_rows
-from landcheck.report.maps import (
+from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
     PANEL_TITLES,
     chosen_panels,
@@ -769,7 +769,7 @@ def site_svg(
     lang : {"zh", "en"}
         Language of titles and legends.
     panels : sequence of str, optional
-        Any of :data:`~landcheck.report.maps.PANELS`; default: all the profile has layers for.
+        Any of :data:`~landcheck.report.mapview.PANELS`; default: all the profile has layers for.
     prefix : str
         Prefix of the SVG's ids (its hatch patterns and clip paths), unique on a
         page holding several maps: a letter, then letters, digits, ``_`` or ``-``.
