@@ -33,6 +33,7 @@ from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.gcpause import collector_paused
+from landcheck.geometry import geo_frame
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import not_kept
@@ -147,8 +148,11 @@ def _evaluate_layer(
 
 def _context(features: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
     """The features read, as the maps draw them: ids, codes, names and geometry."""
-    context = features[[c for c in ("_id", "_code", "_name") if c in features]]
-    return gpd.GeoDataFrame(context, geometry=features.geometry.values, crs=crs)
+    # copies: the frame's columns are its own (geo_frame does not copy), the features' stay
+    # theirs; the frame is what selecting the columns and the constructor build, in a tenth
+    # of their time (a one-site check builds one per layer)
+    columns = {c: features[c].array.copy() for c in ("_id", "_code", "_name") if c in features}
+    return geo_frame(columns, features.geometry.values.copy(), crs, index=features.index)
 
 
 def _without_geometry(overlay: LayerOverlay) -> gpd.GeoDataFrame:
