@@ -145,3 +145,22 @@ def test_geoparquet_rows_read_in_several_batches_are_the_same(tmp_path, monkeypa
         == ["F0-0", "F0-3", "F1-19", "F1-20", "F1-21", "F14-0", "F29-29"]
     )
     assert shapely.equals_exact(whole.geometry.values, batched.geometry.values, 0).all()
+
+
+@pytest.mark.parametrize("fids", [[2, 5, 9], [5, 2, 9]])
+def test_a_layer_read_near_the_sites_comes_in_feature_id_order(grid_gpkg, monkeypatch, fids):
+    import geopandas as gpd
+
+    import landcheck.inputs as inputs
+    from landcheck.io import InputRecord
+    from landcheck.profile import LayerSpec, Text
+
+    read = farmland_grid(3).iloc[:3].set_crs(GK35, allow_override=True)
+    read.index = fids
+    record = InputRecord(role="layer", key="farmland")
+    monkeypatch.setattr(inputs, "read_features_near", lambda *args, **kwargs: (read, record))
+    spec = LayerSpec(key="farmland", kind="farmland", title=Text("永久基本农田", "farmland"))
+    near = gpd.GeoSeries([square(0, 0, 30)], crs=GK35)
+    got, _ = inputs.read_layer_near(spec, LayerSource(grid_gpkg, "farmland"), near, CRS(GK35))
+    assert got.index.tolist() == sorted(fids)
+    assert got["BSM"].tolist() == read.sort_index()["BSM"].tolist()
