@@ -13,9 +13,17 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 from functools import lru_cache
 
-__all__ = ["FONT_FAMILY", "FONT_PATH", "font_face_css", "font_families", "woff_subset"]
+__all__ = [
+    "FONT_FAMILY",
+    "FONT_PATH",
+    "cut_characters",
+    "font_face_css",
+    "font_families",
+    "woff_subset",
+]
 
 FONT_PATH = os.path.join(os.path.dirname(__file__), "fonts", "NotoSansCJKsc-Regular-subset.otf")
 """The bundled font file."""
@@ -60,6 +68,24 @@ def font_families() -> tuple[str, ...]:
     present = {f.name for f in manager.ttflist}
     fallbacks = [name for name in _SYSTEM_CJK if name in present and name != FONT_FAMILY]
     return (FONT_FAMILY, "DejaVu Sans", *fallbacks)
+
+
+_ALWAYS_KEPT = re.compile(r"[^\x20-\x7e]+")
+
+
+def cut_characters(text: str) -> set[str]:
+    r"""The characters of ``text`` a cut of the font depends on: all but printable ASCII.
+
+    :func:`woff_subset` keeps printable ASCII whatever the text, so leaving it
+    out changes no cut; a page is mostly ASCII (markup, its maps' numbers), so
+    this set is found far faster than ``set(text)``.
+
+    Examples
+    --------
+    >>> sorted(cut_characters("<b>审查 12</b>\n审"))
+    ['\n', '审', '查']
+    """
+    return set("".join(_ALWAYS_KEPT.findall(text)))
 
 
 @lru_cache(maxsize=8)
@@ -110,7 +136,7 @@ def font_face_css(text: str, family: str = WEB_FAMILY) -> str:
     >>> css.startswith("@font-face{font-family:'Landcheck Sans';src:url(data:font/woff;base64,")
     True
     """
-    data = base64.b64encode(woff_subset("".join(sorted(set(text))))).decode("ascii")
+    data = base64.b64encode(woff_subset("".join(sorted(cut_characters(text))))).decode("ascii")
     return (
         f"@font-face{{font-family:'{family}';src:url(data:font/woff;base64,{data}) "
         "format('woff');font-weight:normal;font-style:normal;font-display:block}"

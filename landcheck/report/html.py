@@ -39,7 +39,7 @@ from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.svgmap import site_svg
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
-from landcheck.typeface import WEB_FAMILY, font_face_css
+from landcheck.typeface import WEB_FAMILY, cut_characters, font_face_css
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
@@ -431,7 +431,7 @@ def _site_pages(
         for index in range(start, min(start + PAGES_A_JOB, total)):
             site = _site_view(result, tables, records, index, lang, maps)
             page = template.render(**context, site=site)
-            characters.update(page)
+            characters.update(cut_characters(page))
             path = os.path.join(folder, f"{names[index]}.html")
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(page)

@@ -35,7 +35,6 @@ import numpy as np
 import shapely
 from markupsafe import escape
 
-from landcheck.crs import crs_label
 from landcheck.labels import label, status_label
 from landcheck.report.mapcache import in_window, kept_column, site_rows
 from landcheck.report.mapview import (
@@ -47,6 +46,7 @@ from landcheck.report.mapview import (
     is_thin,
     land_use_label,
     layer_keys,
+    map_crs_label,
     nice_length,
     panel_layer,
     piece_codes,
@@ -127,9 +127,12 @@ class _Frame:
         return out
 
     def point(self, x: float, y: float) -> tuple[float, float]:
-        """One map point → pixels."""
-        px = self.pixels(np.array([[x, y]], dtype=float))[0]
-        return float(px[0]), float(px[1])
+        """One map point → pixels (the same numbers as :meth:`pixels`)."""
+        scale = self.scale
+        return (
+            float(self.left + (x - self.window[0]) * scale),
+            float(self.top + (self.window[3] - y) * scale),
+        )
 
 
 @dataclass(frozen=True)
@@ -439,7 +442,7 @@ def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: in
     )
     present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     visible = shapely.intersection(geometries[present], box)
-    outside = shapely.difference(visible, sites.geometry.iloc[position])
+    outside = shapely.difference(visible, _geometries(sites)[position])
     chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
     ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
     _labels(drawing, frame, ids, shapely.point_on_surface(chosen), color=_OTHER_SITES, z=11)
@@ -791,7 +794,7 @@ def site_svg(
     window = view_window(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
     angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
     thin = not empty and is_thin(geometry, window)
-    crs = crs_label(result.analysis_crs)
+    crs = map_crs_label(result.analysis_crs)
     legends: list[tuple[str, float, list[_Entry]]] = []
     clips = []
     for i, panel in enumerate(chosen):
