@@ -246,8 +246,7 @@ def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
         [(10, 10), (90, 10), (90, 90), (10, 90)], [[(30, 30), (30, 70), (70, 70), (70, 30)]]
     )
     for polygon in (ring, shapely.reverse(ring)):  # either orientation as read
-        rings = shapely.get_rings(shapely.orient_polygons(np.array([polygon])))
-        data = svgmap._path_data(rings, frame, closed=True)
+        data = svgmap._paths_data([(np.array([polygon]), True)], frame)[0]
         subpaths = [vertices(p) for p in data.split("M")[1:]]
         assert [len(p) for p in subpaths] == [4, 4] and data.count("Z") == 2
 
