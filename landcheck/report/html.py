@@ -34,6 +34,7 @@ from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
 from landcheck.report.forked import run_jobs
+from landcheck.report.mapcache import site_name
 from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.svgmap import site_svg
@@ -226,13 +227,12 @@ def _site_view(
 ) -> dict[str, Any]:
     """What the template's site section needs for one site (``maps``: with its SVG map)."""
     site_id = result.site_ids[index]
-    row = result.sites.iloc[index]
     drawn = site_svg(result, site_id, lang=lang, prefix=f"m{index + 1}") if maps else ""
     status = result.status(site_id)
     return {
         "anchor": f"site-{index + 1}",
         "site_id": site_id,
-        "name": str(row["name"] or ""),
+        "name": site_name(result, index),
         "status": status,
         "status_text": status_label(status, lang),
         "map": Markup(drawn),  # escaped where drawn: every text in it

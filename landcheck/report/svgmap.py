@@ -36,7 +36,7 @@ import shapely
 from markupsafe import escape
 
 from landcheck.labels import label, status_label
-from landcheck.report.mapcache import in_window, kept_column, site_rows
+from landcheck.report.mapcache import in_window, kept_column, site_name, site_rows
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
     PANEL_TITLES,
@@ -329,6 +329,9 @@ def _text_width(text: str, size: float) -> float:
 def _parts(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The polygons, lines and points among ``geometries`` (multi-parts and collections split)."""
     values = np.asarray(geometries, dtype=object)
+    kinds = shapely.get_type_id(values)
+    if (kinds == 3).all():  # polygons only, as most are: empty ones draw nothing
+        return values, values[:0], values[:0]
     parts = values[~(shapely.is_missing(values) | shapely.is_empty(values))]
     kinds = shapely.get_type_id(parts)
     while (kinds >= 4).any():  # multi-parts and collections, nested ones too
@@ -859,8 +862,7 @@ def site_svg(
     if not _PREFIX.match(prefix):
         raise ValueError(f"SVG id prefix {prefix!r}: use a letter, then letters, digits, _ or -")
     position = result._position(site_id)
-    site = result.sites.iloc[position]
-    geometry = site.geometry
+    geometry = _geometries(result.sites)[position]
     chosen = chosen_panels(result, panels)
     drawing = _Drawing(prefix)
     empty = geometry is None or geometry.is_empty
@@ -938,7 +940,7 @@ def site_svg(
         drawing.add(40, _legend(drawing, entries, centre, _TITLE + _SIDE + 0.015 * _SIDE, panel))
     width = _PANEL * len(chosen)
     height = _TITLE + _SIDE + _GAP + legend_height
-    name = str(site["name"]) if site["name"] else ""
+    name = site_name(result, position)
     status = status_label(result.status(site_id), lang)
     title = f"{site_id} {name}（{status}）" if lang == "zh" else f"{site_id} {name} ({status})"
     drawing.add(0, _text(width / 2, 0.01 * height, title, size=11 * _PT, valign="top"))
