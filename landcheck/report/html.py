@@ -37,7 +37,7 @@ from landcheck.report.forked import run_jobs
 from landcheck.report.mapcache import site_name
 from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
-from landcheck.report.svgmap import site_svg
+from landcheck.report.svgmap import prepare_maps, site_svg
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
 from landcheck.typeface import WEB_FAMILY, cut_characters, font_face_css
@@ -449,6 +449,8 @@ def _site_pages(
     for key in ("basic", "findings", "documents", *SITE_TABLES):
         if key in tables:
             records(key, "")  # grouped here, once, before the workers share them
+    if maps and total:
+        prepare_maps(result)
 
     def write(start: int) -> str:
         characters: set[str] = set()

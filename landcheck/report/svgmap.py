@@ -62,7 +62,7 @@ from landcheck.report.palette import (
 )
 from landcheck.result import CheckResult
 
-__all__ = ["DPI", "site_svg"]
+__all__ = ["DPI", "prepare_maps", "site_svg"]
 
 DPI = 110
 """Pixels an inch, as the PNG maps of report.html were drawn: the same sizes in pixels."""
@@ -410,9 +410,18 @@ def _picture(geometries: Any, frame: _Frame) -> np.ndarray:
     Features smaller than half a pixel either way are left out. For the
     picture only: nothing is measured on it.
     """
+    values, shown = _pictured(geometries, frame)
+    return values[shown]
+
+
+def _pictured(geometries: Any, frame: _Frame) -> tuple[np.ndarray, np.ndarray]:
+    """Each feature as :func:`_picture` draws it, and whether it is drawn (not too small).
+
+    Feature by feature: the same shapes whichever features are pictured together.
+    """
     values = np.asarray(geometries, dtype=object)
     if not len(values):
-        return values
+        return values, np.ones(0, dtype=bool)
     xmin, ymin, xmax, ymax = frame.window
     pad = (xmax - xmin) * 0.02  # clipped edges fall outside the panel
     values = shapely.clip_by_rect(values, xmin - pad, ymin - pad, xmax + pad, ymax + pad)
@@ -422,7 +431,7 @@ def _picture(geometries: Any, frame: _Frame) -> np.ndarray:
     small = (bounds[:, 2] - bounds[:, 0] < 0.5 * pixel) & (
         bounds[:, 3] - bounds[:, 1] < 0.5 * pixel
     )
-    return values[~small]
+    return values, ~small
 
 
 def _dash(dash: str, width: float) -> str:
@@ -629,9 +638,9 @@ def _by_class(
             continue
         codes = rows.codes
         groups = classes(codes)
-        geometries = rows.geometries
+        geometries, shown = (rows.geometries, True) if mine else _pictured(rows.geometries, frame)
         for group in sorted(set(groups)):
-            chosen = np.asarray(groups) == group
+            chosen = (np.asarray(groups) == group) & shown  # pictured once for every class
             color = colors.get(group, default)
             edge, width, order = _edges(_PIECE_EDGE, color, thin and mine, 0.4, z)
             drawing.add(
@@ -645,7 +654,7 @@ def _by_class(
                     width=width,
                     alpha=alpha,
                     hatch=hatched(group),
-                    exact=mine,
+                    exact=True,
                 ),
             )
         drawn.append((mine, codes, groups))
@@ -954,3 +963,14 @@ def site_svg(
         f'<rect width="100%" height="100%" fill="white"/>'
         f"{drawing.body()}</svg>"
     )
+
+
+def prepare_maps(result: CheckResult) -> None:
+    """Build in this process what every map of ``result`` looks up, by drawing its first site's.
+
+    The class table and code lookups, the R-trees and the columns kept for the
+    batch (:mod:`landcheck.report.mapcache`): made once here, before page
+    workers are forked, instead of once in every worker.
+    """
+    if result.site_ids:
+        site_svg(result, result.site_ids[0])
