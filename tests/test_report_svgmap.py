@@ -246,8 +246,7 @@ def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
         [(10, 10), (90, 10), (90, 90), (10, 90)], [[(30, 30), (30, 70), (70, 70), (70, 30)]]
     )
     for polygon in (ring, shapely.reverse(ring)):  # either orientation as read
-        rings = shapely.get_rings(shapely.orient_polygons(np.array([polygon])))
-        data = svgmap._path_data(rings, frame, closed=True)
+        data = svgmap._paths_data([(np.array([polygon]), True)], frame)[0]
         subpaths = [vertices(p) for p in data.split("M")[1:]]
         assert [len(p) for p in subpaths] == [4, 4] and data.count("Z") == 2
 
@@ -264,3 +263,36 @@ def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
     )
     polygons, lines, points = svgmap._parts([collection, None, shapely.Point(1, 1)])
     assert (len(polygons), len(lines), len(points)) == (2, 1, 1)
+
+
+def test_a_panels_paths_computed_together_are_each_path_computed_alone():
+    """_paths_data over several requests (polygons with holes, lines, shapes too small to draw)
+    gives each request the data it gets alone; a path of empty data is left out of the map."""
+    from landcheck.report import svgmap
+
+    frame = svgmap._Frame(11.0, 68.2, (0.0, 0.0, 100.0, 100.0))
+    holed = shapely.Polygon(
+        [(10, 10), (90, 10), (90, 90), (10, 90)], [[(30, 30), (30, 70), (70, 70), (70, 30)]]
+    )
+    tiny = shapely.box(50, 50, 50.01, 50.01)  # rounds to one pixel: no ring left
+    requests = [
+        (np.array([holed, shapely.box(0, 0, 5, 5)], dtype=object), True),
+        (np.array([tiny], dtype=object), True),
+        (np.array([shapely.LineString([(0, 0), (9, 9), (9, 9.001)])], dtype=object), False),
+        (np.array([shapely.LineString([(1, 1), (1.01, 1.01)])], dtype=object), False),
+        (np.array([shapely.reverse(holed)], dtype=object), True),
+    ]
+    together = svgmap._paths_data(requests, frame)
+    assert together == [svgmap._paths_data([r], frame)[0] for r in requests]
+    assert [bool(d) for d in together] == [True, False, True, False, True]
+    assert together[0].count("Z") == 3 and together[2].count(" ") == 1
+    drawing = svgmap._Drawing("m", frame=frame)
+    for geometries, _ in requests:
+        drawing.add(
+            1,
+            svgmap._shapes(
+                drawing, geometries, frame, fill="red", edge="k", width=1, hatch="//", exact=True
+            ),
+        )
+    body = drawing.body()
+    assert body.count("<path") == 2 * 2 + 1 and body.count('fill="url(#m-h0)"') == 2

@@ -7,7 +7,7 @@ import io
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from landcheck.typeface import FONT_PATH, woff_subset
+from landcheck.typeface import FONT_PATH, cut_characters, font_face_css, woff_subset
 
 TEXT = "永久基本农田生态保护红线城镇开发边界 ㎡（）·—…"
 
@@ -43,3 +43,24 @@ def test_the_cut_maps_every_character_asked_for():
         cmap = font.getBestCmap()
     assert {ord(c) for c in TEXT if c != " "} <= set(cmap)
     assert set(range(0x21, 0x7F)) <= set(cmap)
+
+
+def test_a_cut_depends_on_the_characters_found_beside_printable_ascii():
+    """cut_characters is set(text) less printable ASCII, beyond the BMP and lone surrogates
+    too; a page's font is the same cut from those characters as from the whole page."""
+    printable = {chr(c) for c in range(0x20, 0x7F)}
+    texts = [
+        "",
+        "abc",
+        TEXT + "\n\t<svg>1.5</svg>\x7f\x00",
+        "𠀀𝄞 " + TEXT,  # beyond the BMP: surrogate pairs in UTF-16
+        "x\ud800y",  # a lone surrogate
+        "".join(map(chr, range(0, 0x3000, 7))),
+    ]
+    for text in texts:
+        assert cut_characters(text) == set(text) - printable, text
+    page = f"<p>{TEXT}</p>\n<svg>M1.0,2.0 3.5,4.5Z</svg>"
+    assert font_face_css(page) == font_face_css("".join(sorted(set(page))))
+    assert woff_subset("".join(sorted(cut_characters(page)))) == woff_subset(
+        "".join(sorted(set(page)))
+    )

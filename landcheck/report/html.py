@@ -34,12 +34,13 @@ from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
 from landcheck.report.forked import run_jobs
+from landcheck.report.mapcache import site_name
 from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
-from landcheck.report.svgmap import site_svg
+from landcheck.report.svgmap import prepare_maps, site_svg
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
-from landcheck.typeface import WEB_FAMILY, font_face_css
+from landcheck.typeface import WEB_FAMILY, cut_characters, font_face_css
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
@@ -88,6 +89,10 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+_Head = tuple[list[Column], str, list[str]]
+"""A table's columns drawn, its HTML up to the first row, and each column's cell class."""
+
+
 class _SiteRecords:
     """The tables' rounded rows grouped by site, once: ``records(key, site_id)``.
 
@@ -98,6 +103,13 @@ class _SiteRecords:
     def __init__(self, tables: dict[str, ReportTable]) -> None:
         self._tables = tables
         self._groups: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+        self._heads: dict[str, _Head] = {}
+
+    def head(self, key: str) -> _Head:
+        """The site tables' :func:`_table_head` of table ``key``, made once for the pages."""
+        if key not in self._heads:
+            self._heads[key] = _table_head(self._tables[key], True)
+        return self._heads[key]
 
     def __call__(self, key: str, site_id: str) -> list[dict[str, Any]]:
         groups = self._groups.get(key)
@@ -150,14 +162,8 @@ def _table_view(table: ReportTable, anchors: dict[str, str] | None = None) -> di
     }
 
 
-def _table_html(table: ReportTable, records: list[dict[str, Any]] | None = None) -> Markup:
-    """A table as HTML: its title-less ``<div class="scroll">`` block and its note.
-
-    ``records`` are one site's rows (the site's column left out); without
-    them, the whole table. Every text is escaped. Built as a string, not by a
-    template macro: a batch's site pages hold tens of thousands of cells.
-    """
-    site = records is not None
+def _table_head(table: ReportTable, site: bool) -> _Head:
+    """A table's columns drawn, its HTML up to the first row, and each column's cell class."""
     columns = _columns(table, site)
     head = "".join(
         f'<th class="num">{escape(c.header(table.lang))}</th>'
@@ -169,10 +175,26 @@ def _table_html(table: ReportTable, records: list[dict[str, Any]] | None = None)
         ("first " if i == 0 else "") + ("num" if c.numeric else "") + (" wide" if c.wide else "")
         for i, c in enumerate(columns)
     ]
-    out = [
+    opening = (
         f'<div class="scroll"><table class="data" data-table="{escape(table.key)}">\n'
         f"  <thead><tr>\n{head}  </tr></thead>\n  <tbody>\n"
-    ]
+    )
+    return columns, opening, classes
+
+
+def _table_html(
+    table: ReportTable, records: list[dict[str, Any]] | None = None, head: _Head | None = None
+) -> Markup:
+    """A table as HTML: its title-less ``<div class="scroll">`` block and its note.
+
+    ``records`` are one site's rows (the site's column left out); without
+    them, the whole table. ``head``: the table's :func:`_table_head`, when
+    kept for a batch's pages. Every text is escaped. Built as a string, not
+    by a template macro: a batch's site pages hold tens of thousands of cells.
+    """
+    site = records is not None
+    columns, opening, classes = head if head is not None else _table_head(table, site)
+    out = [opening]
     for record in records if site else table.records:
         out.append(f'  <tr class="{escape(record["_role"])} lvl-{int(record["_level"])}">\n')
         for column, css in zip(columns, classes, strict=True):
@@ -226,13 +248,12 @@ def _site_view(
 ) -> dict[str, Any]:
     """What the template's site section needs for one site (``maps``: with its SVG map)."""
     site_id = result.site_ids[index]
-    row = result.sites.iloc[index]
     drawn = site_svg(result, site_id, lang=lang, prefix=f"m{index + 1}") if maps else ""
     status = result.status(site_id)
     return {
         "anchor": f"site-{index + 1}",
         "site_id": site_id,
-        "name": str(row["name"] or ""),
+        "name": site_name(result, index),
         "status": status,
         "status_text": status_label(status, lang),
         "map": Markup(drawn),  # escaped where drawn: every text in it
@@ -241,7 +262,10 @@ def _site_view(
         "findings": _finding_cards(records("findings", site_id)),
         "documents": [d["document"] for d in records("documents", site_id)],
         "tables": [
-            {"title": tables[key].title, "html": _table_html(tables[key], records(key, site_id))}
+            {
+                "title": tables[key].title,
+                "html": _table_html(tables[key], records(key, site_id), records.head(key)),
+            }
             for key in SITE_TABLES
             if key in tables
         ],
@@ -425,13 +449,15 @@ def _site_pages(
     for key in ("basic", "findings", "documents", *SITE_TABLES):
         if key in tables:
             records(key, "")  # grouped here, once, before the workers share them
+    if maps and total:
+        prepare_maps(result)
 
     def write(start: int) -> str:
         characters: set[str] = set()
         for index in range(start, min(start + PAGES_A_JOB, total)):
             site = _site_view(result, tables, records, index, lang, maps)
             page = template.render(**context, site=site)
-            characters.update(page)
+            characters.update(cut_characters(page))
             path = os.path.join(folder, f"{names[index]}.html")
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(page)

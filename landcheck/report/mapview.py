@@ -8,14 +8,14 @@ nothing here needs matplotlib, so report.html is written without importing it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
 
+from landcheck.crs import crs_label
 from landcheck.labels import CONFORMITY, LEVEL1_EN, label
 from landcheck.report.mapcache import code_lookup
 from landcheck.result import CheckResult
@@ -30,6 +30,7 @@ __all__ = [
     "is_thin",
     "land_use_label",
     "layer_keys",
+    "map_crs_label",
     "nice_length",
     "panel_layer",
     "piece_codes",
@@ -93,11 +94,34 @@ def nice_length(span: float) -> float:
     return power
 
 
-@lru_cache(maxsize=4)
+_PER_CRS: list[tuple[CRS, dict[str, Any]]] = []
+"""What the last few CRSs' maps share, found by identity: hashing a CRS writes its WKT."""
+
+
+def _kept_for(crs: CRS, name: str, build: Callable[[], Any]) -> Any:
+    """``build()`` for ``crs``, made once while it is among the last few CRSs drawn in."""
+    kept = next((k for known, k in _PER_CRS if known is crs), None)
+    if kept is None:
+        kept = {}
+        _PER_CRS[:] = [(crs, kept), *_PER_CRS[:3]]
+    if name not in kept:
+        kept[name] = build()
+    return kept[name]
+
+
 def _geodetic_transformers(crs: CRS) -> tuple[Transformer, Transformer]:
     """Map → longitude and latitude, and back (made once a CRS: a batch's maps share them)."""
-    to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
-    return to_geo, Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
+
+    def build() -> tuple[Transformer, Transformer]:
+        to_geo = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+        return to_geo, Transformer.from_crs(crs.geodetic_crs, crs, always_xy=True)
+
+    return _kept_for(crs, "transformers", build)
+
+
+def map_crs_label(crs: CRS) -> str:
+    """:func:`~landcheck.crs.crs_label` of a map's CRS, found once for a batch's maps."""
+    return _kept_for(crs, "label", lambda: crs_label(crs))
 
 
 def convergence(crs: CRS, x: float, y: float) -> float:

@@ -35,9 +35,8 @@ import numpy as np
 import shapely
 from markupsafe import escape
 
-from landcheck.crs import crs_label
 from landcheck.labels import label, status_label
-from landcheck.report.mapcache import in_window, kept_column, site_rows
+from landcheck.report.mapcache import in_window, kept_column, site_name, site_rows
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
     PANEL_TITLES,
@@ -47,6 +46,7 @@ from landcheck.report.mapview import (
     is_thin,
     land_use_label,
     layer_keys,
+    map_crs_label,
     nice_length,
     panel_layer,
     piece_codes,
@@ -62,7 +62,7 @@ from landcheck.report.palette import (
 )
 from landcheck.result import CheckResult
 
-__all__ = ["DPI", "site_svg"]
+__all__ = ["DPI", "prepare_maps", "site_svg"]
 
 DPI = 110
 """Pixels an inch, as the PNG maps of report.html were drawn: the same sizes in pixels."""
@@ -127,9 +127,12 @@ class _Frame:
         return out
 
     def point(self, x: float, y: float) -> tuple[float, float]:
-        """One map point → pixels."""
-        px = self.pixels(np.array([[x, y]], dtype=float))[0]
-        return float(px[0]), float(px[1])
+        """One map point → pixels (the same numbers as :meth:`pixels`)."""
+        scale = self.scale
+        return (
+            float(self.left + (x - self.window[0]) * scale),
+            float(self.top + (self.window[3] - y) * scale),
+        )
 
 
 @dataclass(frozen=True)
@@ -186,17 +189,48 @@ def _pieces(
     return mine, _Rows(around, np.flatnonzero(in_window(around, box, indexed=True)))
 
 
+@dataclass(frozen=True)
+class _Path:
+    """A ``<path>`` element whose data its panel computes later (:func:`_paths_data`).
+
+    ``number`` is the panel's request of that data; the element is left out
+    when the data are empty. ``hatch`` (hatch, colour): the path is filled
+    with that pattern, made when the element is written, after ``before``
+    and the data.
+    """
+
+    number: int
+    before: str
+    after: str
+    hatch: tuple[str, str] | None = None
+
+
+_Markup = list[str | _Path]
+
+
 @dataclass
 class _Drawing:
-    """The SVG elements of one map, drawn in z order (then in the order added)."""
+    """The SVG elements of one map or panel, drawn in z order (then in the order added).
+
+    A panel's paths are asked for (:meth:`path`) as it is drawn and computed
+    all at once when it is written (:meth:`body`): a map draws a few dozen
+    paths, and computing each alone cost more than their data.
+    """
 
     prefix: str
-    items: list[tuple[float, int, str]] = field(default_factory=list)
+    items: list[tuple[float, int, str | _Markup]] = field(default_factory=list)
     patterns: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    frame: _Frame | None = None
+    paths: list[tuple[np.ndarray, bool]] = field(default_factory=list)
 
-    def add(self, z: float, markup: str) -> None:
+    def add(self, z: float, markup: str | _Markup) -> None:
         if markup:
             self.items.append((z, len(self.items), markup))
+
+    def path(self, geometries: np.ndarray, polygons: bool) -> int:
+        """Ask for the path data of polygons (their rings, closed) or of lines; its number."""
+        self.paths.append((geometries, polygons))
+        return len(self.paths) - 1
 
     def hatch(self, hatch: str, color: str) -> str:
         """``url(#…)`` of the pattern drawing ``hatch`` in ``color`` (made once a map)."""
@@ -206,7 +240,23 @@ class _Drawing:
         return f"url(#{self.patterns[hatch, color][0]})"
 
     def body(self) -> str:
-        return "".join(m for _, _, m in sorted(self.items))
+        """The elements in z order; patterns are made in the order their elements were added."""
+        data = _paths_data(self.paths, self.frame) if self.paths and self.frame else []
+        written = [
+            (z, number, markup if isinstance(markup, str) else self._written(markup, data))
+            for z, number, markup in self.items
+        ]
+        return "".join(m for _, _, m in sorted(written))
+
+    def _written(self, markup: _Markup, data: list[str]) -> str:
+        out = []
+        for part in markup:
+            if isinstance(part, str):
+                out.append(part)
+            elif data[part.number]:
+                fill = "" if part.hatch is None else f'" fill="{self.hatch(*part.hatch)}"'
+                out.append(part.before + data[part.number] + fill + part.after)
+        return "".join(out)
 
     def defs(self) -> str:
         return "".join(markup for _, markup in self.patterns.values())
@@ -279,6 +329,9 @@ def _text_width(text: str, size: float) -> float:
 def _parts(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The polygons, lines and points among ``geometries`` (multi-parts and collections split)."""
     values = np.asarray(geometries, dtype=object)
+    kinds = shapely.get_type_id(values)
+    if (kinds == 3).all():  # polygons only, as most are: empty ones draw nothing
+        return values, values[:0], values[:0]
     parts = values[~(shapely.is_missing(values) | shapely.is_empty(values))]
     kinds = shapely.get_type_id(parts)
     while (kinds >= 4).any():  # multi-parts and collections, nested ones too
@@ -287,39 +340,68 @@ def _parts(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return parts[kinds == 3], parts[(kinds == 1) | (kinds == 2)], parts[kinds == 0]
 
 
-def _path_data(lines: np.ndarray, frame: _Frame, *, closed: bool) -> str:
-    """SVG path data of linestrings or rings, in pixels to 0.1 px.
+def _paths_data(requests: Sequence[tuple[np.ndarray, bool]], frame: _Frame) -> list[str]:
+    """SVG path data of each request, in pixels to 0.1 px, all computed in one pass.
 
+    A request is polygons (``True``: their rings, exteriors counter-clockwise
+    and holes clockwise, each ending with ``Z``) or linestrings (``False``).
     Vertices that round to the previous one are dropped, so are rings left
-    with fewer than three vertices (lines: two); rings end with ``Z``.
+    with fewer than three vertices (lines: two).
     """
-    if not len(lines):
-        return ""
+    pieces, owners, closed = [], [], []
+    for polygons in (True, False):
+        chosen = [(n, g) for n, (g, p) in enumerate(requests) if p == polygons and len(g)]
+        if not chosen:
+            continue
+        values = np.concatenate([g for _, g in chosen])
+        owner = np.repeat([n for n, _ in chosen], [len(g) for _, g in chosen])
+        if polygons:
+            values, index = shapely.get_rings(shapely.orient_polygons(values), return_index=True)
+            owner = owner[index]
+        pieces.append(values)
+        owners.append(owner)
+        closed.append(np.full(len(values), polygons))
+    out = [""] * len(requests)
+    if not pieces:
+        return out
+    order = np.argsort(np.concatenate(owners), kind="stable")  # each request's lines together
+    lines = np.concatenate(pieces)[order]
+    owner = np.concatenate(owners)[order]
+    shut = np.concatenate(closed)[order]
     coordinates, index = shapely.get_coordinates(lines, return_index=True)
     if not len(coordinates):
-        return ""
+        return out
     pixels = np.round(frame.pixels(coordinates), 1)
     new = np.ones(len(index), dtype=bool)
     new[1:] = index[1:] != index[:-1]
     keep = new.copy()
     keep[1:] |= (pixels[1:] != pixels[:-1]).any(axis=1)
-    if closed:  # the closing vertex repeats the first: Z draws that edge
-        keep[np.flatnonzero(new[1:])] = False
-        keep[-1] = False
+    last = np.flatnonzero(np.append(new[1:], True))
+    keep[last[shut[index[last]]]] = False  # a ring's closing vertex repeats its first: Z draws it
     pixels, index = pixels[keep], index[keep]
     if not len(index):
-        return ""
+        return out
     first = np.ones(len(index), dtype=bool)
     first[1:] = index[1:] != index[:-1]
     starts = np.flatnonzero(first)
     counts = np.empty(len(starts), dtype=np.intp)
     counts[:-1] = starts[1:] - starts[:-1]
     counts[-1] = len(index) - starts[-1]
-    enough = counts >= (3 if closed else 2)
-    pixels, counts = pixels[np.repeat(enough, counts)], counts[enough]
-    end = "Z" if closed else ""
-    template = "".join("M%.1f,%.1f" + " %.1f,%.1f" * (k - 1) + end for k in counts.tolist())
-    return template % tuple(pixels.ravel().tolist())
+    line = index[starts]
+    enough = counts >= np.where(shut[line], 3, 2)
+    pixels, counts, line = pixels[np.repeat(enough, counts)], counts[enough], line[enough]
+    template = []
+    previous = -1
+    for k, who, end in zip(counts.tolist(), owner[line].tolist(), shut[line].tolist(), strict=True):
+        if who != previous:
+            template.append(f"\x00{who}\x01")
+            previous = who
+        template.append("M%.1f,%.1f" + " %.1f,%.1f" * (k - 1) + ("Z" if end else ""))
+    text = "".join(template) % tuple(pixels.ravel().tolist())
+    for part in text.split("\x00")[1:]:
+        who, data = part.split("\x01")
+        out[int(who)] = data
+    return out
 
 
 def _picture(geometries: Any, frame: _Frame) -> np.ndarray:
@@ -328,9 +410,18 @@ def _picture(geometries: Any, frame: _Frame) -> np.ndarray:
     Features smaller than half a pixel either way are left out. For the
     picture only: nothing is measured on it.
     """
+    values, shown = _pictured(geometries, frame)
+    return values[shown]
+
+
+def _pictured(geometries: Any, frame: _Frame) -> tuple[np.ndarray, np.ndarray]:
+    """Each feature as :func:`_picture` draws it, and whether it is drawn (not too small).
+
+    Feature by feature: the same shapes whichever features are pictured together.
+    """
     values = np.asarray(geometries, dtype=object)
     if not len(values):
-        return values
+        return values, np.ones(0, dtype=bool)
     xmin, ymin, xmax, ymax = frame.window
     pad = (xmax - xmin) * 0.02  # clipped edges fall outside the panel
     values = shapely.clip_by_rect(values, xmin - pad, ymin - pad, xmax + pad, ymax + pad)
@@ -340,7 +431,7 @@ def _picture(geometries: Any, frame: _Frame) -> np.ndarray:
     small = (bounds[:, 2] - bounds[:, 0] < 0.5 * pixel) & (
         bounds[:, 3] - bounds[:, 1] < 0.5 * pixel
     )
-    return values[~small]
+    return values, ~small
 
 
 def _dash(dash: str, width: float) -> str:
@@ -364,7 +455,7 @@ def _shapes(
     dash: str = "",
     exact: bool = False,
     css: str = "",
-) -> str:
+) -> _Markup:
     """The geometries as SVG: one path for all polygons, one for all lines, a circle a point.
 
     A hatch is a second path over the polygons. ``exact`` draws the geometries
@@ -378,19 +469,16 @@ def _shapes(
         f"{_dash(dash, width)}"
     )
     extra = f' class="{css}"' if css else ""
-    out = []
+    out: _Markup = []
     if len(polygons):
-        data = _path_data(shapely.get_rings(shapely.orient_polygons(polygons)), frame, closed=True)
-        if data:
-            out.append(f'<path{extra} d="{data}" fill="{fill}" {stroke}{opacity}/>')
-            if hatch:
-                url = drawing.hatch(hatch, edge)
-                hatched = f' fill-opacity="{alpha:g}"' if alpha < 1 else ""
-                out.append(f'<path d="{data}" fill="{url}" stroke="none"{hatched}/>')
+        number = drawing.path(polygons, True)
+        out.append(_Path(number, f'<path{extra} d="', f'" fill="{fill}" {stroke}{opacity}/>'))
+        if hatch:
+            hatched = f' fill-opacity="{alpha:g}"' if alpha < 1 else ""
+            out.append(_Path(number, '<path d="', f' stroke="none"{hatched}/>', (hatch, edge)))
     if len(lines):
-        data = _path_data(lines, frame, closed=False)
-        if data:
-            out.append(f'<path{extra} d="{data}" fill="none" {stroke}{opacity}/>')
+        number = drawing.path(lines, False)
+        out.append(_Path(number, f'<path{extra} d="', f'" fill="none" {stroke}{opacity}/>'))
     if len(points):
         color = edge if fill == "none" else fill
         for x, y in frame.pixels(shapely.get_coordinates(points)).tolist():
@@ -398,7 +486,7 @@ def _shapes(
                 f'<circle cx="{_number(x)}" cy="{_number(y)}" r="{3 * _PT:.1f}" fill="{color}" '
                 f"{stroke}{opacity}/>"
             )
-    return "".join(out)
+    return out
 
 
 def _edges(edge: str, color: str, thin: bool, width: float, z: float) -> tuple[str, float, float]:
@@ -439,7 +527,7 @@ def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: in
     )
     present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     visible = shapely.intersection(geometries[present], box)
-    outside = shapely.difference(visible, sites.geometry.iloc[position])
+    outside = shapely.difference(visible, _geometries(sites)[position])
     chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
     ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
     _labels(drawing, frame, ids, shapely.point_on_surface(chosen), color=_OTHER_SITES, z=11)
@@ -550,9 +638,9 @@ def _by_class(
             continue
         codes = rows.codes
         groups = classes(codes)
-        geometries = rows.geometries
+        geometries, shown = (rows.geometries, True) if mine else _pictured(rows.geometries, frame)
         for group in sorted(set(groups)):
-            chosen = np.asarray(groups) == group
+            chosen = (np.asarray(groups) == group) & shown  # pictured once for every class
             color = colors.get(group, default)
             edge, width, order = _edges(_PIECE_EDGE, color, thin and mine, 0.4, z)
             drawing.add(
@@ -566,7 +654,7 @@ def _by_class(
                     width=width,
                     alpha=alpha,
                     hatch=hatched(group),
-                    exact=mine,
+                    exact=True,
                 ),
             )
         drawn.append((mine, codes, groups))
@@ -783,15 +871,14 @@ def site_svg(
     if not _PREFIX.match(prefix):
         raise ValueError(f"SVG id prefix {prefix!r}: use a letter, then letters, digits, _ or -")
     position = result._position(site_id)
-    site = result.sites.iloc[position]
-    geometry = site.geometry
+    geometry = _geometries(result.sites)[position]
     chosen = chosen_panels(result, panels)
     drawing = _Drawing(prefix)
     empty = geometry is None or geometry.is_empty
     window = view_window(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
     angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
     thin = not empty and is_thin(geometry, window)
-    crs = crs_label(result.analysis_crs)
+    crs = map_crs_label(result.analysis_crs)
     legends: list[tuple[str, float, list[_Entry]]] = []
     clips = []
     for i, panel in enumerate(chosen):
@@ -819,7 +906,7 @@ def site_svg(
             continue
         clip = f"{prefix}-c{i}"
         clips.append(f'<clipPath id="{clip}"><rect {box}/></clipPath>')
-        panel_drawing = _Drawing(prefix, patterns=drawing.patterns)
+        panel_drawing = _Drawing(prefix, patterns=drawing.patterns, frame=frame)
         had_context = _context(panel_drawing, frame, result, position)
         entries = _DRAW_PANEL[panel](panel_drawing, frame, result, position, site_id, lang, thin)
         panel_drawing.add(
@@ -862,7 +949,7 @@ def site_svg(
         drawing.add(40, _legend(drawing, entries, centre, _TITLE + _SIDE + 0.015 * _SIDE, panel))
     width = _PANEL * len(chosen)
     height = _TITLE + _SIDE + _GAP + legend_height
-    name = str(site["name"]) if site["name"] else ""
+    name = site_name(result, position)
     status = status_label(result.status(site_id), lang)
     title = f"{site_id} {name}（{status}）" if lang == "zh" else f"{site_id} {name} ({status})"
     drawing.add(0, _text(width / 2, 0.01 * height, title, size=11 * _PT, valign="top"))
@@ -876,3 +963,14 @@ def site_svg(
         f'<rect width="100%" height="100%" fill="white"/>'
         f"{drawing.body()}</svg>"
     )
+
+
+def prepare_maps(result: CheckResult) -> None:
+    """Build in this process what every map of ``result`` looks up, by drawing its first site's.
+
+    The class table and code lookups, the R-trees and the columns kept for the
+    batch (:mod:`landcheck.report.mapcache`): made once here, before page
+    workers are forked, instead of once in every worker.
+    """
+    if result.site_ids:
+        site_svg(result, result.site_ids[0])
