@@ -290,7 +290,7 @@ def _features_frame(
     data: dict[str, object], projected: gpd.GeoDataFrame, geoms: np.ndarray, crs: CRS
 ) -> gpd.GeoDataFrame:
     """The normalised columns, then the layer's own fields, then the geometry; rows 0…n-1."""
-    fields = [c for c in projected.columns if c != projected.geometry.name]
+    fields = field_names(projected)
     if set(data) & set(fields) or "geometry" in fields or projected.columns.has_duplicates:
         # a field named like a normalised column, "geometry" or another field: as concat does
         originals = pd.DataFrame(projected.drop(columns=projected.geometry.name))
@@ -301,12 +301,7 @@ def _features_frame(
         )
     # copies: the frame's columns are its own (geo_frame does not copy), the layer read's stay
     columns = {**data, **{name: projected[name].array for name in fields}}
-    return geo_frame({name: _own(values) for name, values in columns.items()}, geoms, crs)
-
-
-def _own(values: Any) -> Any:
-    """A copy of a column's values (a numpy or pandas array)."""
-    return values.copy()
+    return geo_frame({name: values.copy() for name, values in columns.items()}, geoms, crs)
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:
