@@ -692,7 +692,7 @@ def _class_table(
         known = np.array([code is not None for code in resolved], dtype=bool)
         classes["table_code"] = np.where(known, resolved, None)
         table_names = np.full(len(codes), "", dtype=object)
-        for column in table.frame.columns:
+        for column in table.columns:
             lookup = table.lookup(column)
             values = np.array(
                 [lookup.get(code, "") if code is not None else "" for code in resolved],

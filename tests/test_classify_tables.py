@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from landcheck.classify import BUILTIN_TABLES, _read_table, load_code_table
-from landcheck.classify.choices import disputed_categories
+from landcheck.classify.choices import apply_category_choices, disputed_categories
 from landcheck.classify.systems import LAND_USE_SYSTEMS
 from landcheck.errors import InputDataError
 
@@ -223,7 +223,7 @@ def test_a_table_read_with_csv_equals_pandas_reading_it(name):
     pd.testing.assert_frame_equal(table.frame, expected, check_dtype=True, check_exact=True)
     assert list(table.frame.dtypes) == list(expected.dtypes)
     assert table.frame.index.dtype == expected.index.dtype
-    for column in expected.columns:  # the lookups filled while reading are the frame's
+    for column in expected.columns:  # the lookups, built from the columns, are the frame's
         assert table.lookup(column) == dict(
             zip(expected.index, expected[column].astype(str), strict=True)
         )
@@ -240,6 +240,32 @@ def test_a_table_read_with_csv_equals_pandas_reading_it(name):
     assert list(table.aliases) == listed
     if name == "sandiao-2019":
         assert ("有林地", "0301") in listed
+
+
+def test_reading_a_table_and_its_lookups_build_no_frame():
+    path = resources.files("landcheck.classify").joinpath(BUILTIN_TABLES["sandiao-2019"])
+    with path.open(encoding="utf-8", newline="") as handle:
+        table = _read_table("sandiao-2019", handle)
+    assert table.resolve("0201K") == "0201"
+    assert table.by_name("有林地") == "0301"
+    assert table.names_of("0301") == {"乔木林地", "有林地"}
+    assert table.value("0603", "category") == "建设用地"
+    assert table.value("0603", "no such column", "-") == "-"
+    assert disputed_categories(table)["1107A"] == ("农用地", "建设用地")
+    chosen, _ = apply_category_choices(table, {"1107A": "建设用地"})
+    assert chosen.lookup("category")["1107A"] == "建设用地"
+    assert "frame" not in vars(table) and "frame" not in vars(chosen)
+
+
+def test_a_chosen_category_is_in_the_new_tables_frame_only():
+    table = load_code_table("sandiao-2019")
+    chosen, applied = apply_category_choices(table, {"1107A": "建设用地", "0404": "农用地"})
+    assert applied == {"1107A": "建设用地", "0404": "农用地"}
+    expected = table.frame.copy()
+    expected.loc[["1107A", "0404"], "category"] = ["建设用地", "农用地"]
+    pd.testing.assert_frame_equal(chosen.frame, expected, check_exact=True)
+    assert table.frame.at["1107A", "category"] == "农用地"
+    assert chosen.value("0404", "category") == "农用地"
 
 
 def test_a_row_with_a_missing_field_is_refused_with_its_line():

@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -62,8 +62,11 @@ class CodeTable:
     ----------
     name : str
         The table's name (``sandiao-2019``) or path.
-    frame : pandas.DataFrame
-        One row per code, indexed by code (strings), with at least ``name``.
+    codes : tuple of str
+        The codes, one per row, in the table's order.
+    columns : dict of str to tuple of str
+        Each column but ``code`` and ``aliases`` (at least ``name``): its values, one per
+        code. :attr:`frame` holds them as a frame, built on first use.
     aliases : tuple of (name, code)
         Other names of classes (old or merged class names) and their codes.
     suffixes : bool
@@ -75,11 +78,22 @@ class CodeTable:
     """
 
     name: str
-    frame: pd.DataFrame
+    codes: tuple[str, ...]
+    columns: dict[str, tuple[str, ...]] = field(repr=False)
     aliases: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     suffixes: bool = True
     ridge_code: str | None = None
     _lookups: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The table as a frame: one row per code, indexed by code, every value text.
+
+        Built on first use: a check reads the table through :meth:`resolve` and
+        :meth:`lookup`, which need no frame.
+        """
+        index = pd.Index(self.codes, dtype=str, name="code")
+        return pd.DataFrame(dict(self.columns), index=index, dtype=str)
 
     def resolve(self, code: Any) -> str | None:
         """Return the table code a data code belongs to, or None if unknown.
@@ -93,8 +107,9 @@ class CodeTable:
         if code is None or (isinstance(code, float) and pd.isna(code)):
             return None
         text = str(code).strip().upper()
+        codes = self.lookup("name")
         while text:
-            if text in self.frame.index:
+            if text in codes:
                 return text
             if not self.suffixes or not text[-1].isalpha():
                 return None
@@ -134,10 +149,9 @@ class CodeTable:
 
     def value(self, code: str, column: str, default: str = "") -> str:
         """Return a column's value for a resolved code (``default`` if absent)."""
-        if column not in self.frame.columns or code not in self.frame.index:
+        if column not in self.columns:
             return default
-        value = self.frame.at[code, column]
-        return default if pd.isna(value) else str(value)
+        return self.lookup(column).get(code, default)
 
     def lookup(self, column: str) -> dict[str, str]:
         """``{code: value}`` of one column, built once per table and column.
@@ -149,8 +163,8 @@ class CodeTable:
         """
         lookup = self._lookups.get(column)
         if lookup is None:
-            values = self.frame[column].fillna("").astype(str)
-            lookup = self._lookups[column] = dict(zip(values.index, values, strict=True))
+            values = self.columns[column]
+            lookup = self._lookups[column] = dict(zip(self.codes, values, strict=True))
         return lookup
 
 
@@ -192,14 +206,14 @@ def _read_table(name: str, lines: Iterable[str]) -> CodeTable:
                 f"where the header names {len(header)}; give every row one value per column"
             )
         body.append(row)
-    columns = {column: [row[i] for row in body] for i, column in enumerate(header)}
+    columns = {column: tuple(row[i] for row in body) for i, column in enumerate(header)}
     missing = [c for c in _REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise InputDataError(
             f"classification table {name!r} lacks column(s) {', '.join(missing)}; "
             "a table needs at least 'code' and 'name'"
         )
-    codes = [code.strip().upper() for code in columns.pop("code")]
+    codes = tuple(code.strip().upper() for code in columns.pop("code"))
     seen: set[str] = set()
     duplicated = []
     for code in codes:
@@ -218,13 +232,11 @@ def _read_table(name: str, lines: Iterable[str]) -> CodeTable:
     system = LAND_USE_SYSTEMS.get(name)
     return CodeTable(
         name,
-        pd.DataFrame(columns, index=pd.Index(codes, dtype=str, name="code"), dtype=str),
+        codes,
+        columns,
         tuple(aliases),
         suffixes=system.suffixes if system else True,
         ridge_code=system.ridge_code if system else None,
-        _lookups={
-            column: dict(zip(codes, values, strict=True)) for column, values in columns.items()
-        },
     )
 
 

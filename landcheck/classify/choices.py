@@ -36,15 +36,15 @@ def disputed_categories(table: CodeTable) -> dict[str, tuple[str, ...]]:
     >>> disputed_categories(load_code_table("sandiao-2019"))["1107A"]
     ('农用地', '建设用地')
     """
-    if "category_alt" not in table.frame.columns:
+    if "category_alt" not in table.columns:
         return {}
     out = {}
     for code, default, listed in zip(
-        table.frame.index, table.frame["category"], table.frame["category_alt"], strict=True
+        table.codes, table.columns["category"], table.columns["category_alt"], strict=True
     ):
-        alternatives = [a.strip() for a in str(listed).split(";") if a.strip()]
+        alternatives = [a.strip() for a in listed.split(";") if a.strip()]
         if alternatives:
-            out[str(code)] = (str(default), *[a for a in alternatives if a != default])
+            out[code] = (default, *[a for a in alternatives if a != default])
     return out
 
 
@@ -151,7 +151,9 @@ def apply_category_choices(
     }
     if not applied:
         return table, {}
-    frame = table.frame.copy()
-    for code, category in applied.items():
-        frame.at[code, "category"] = category
-    return dataclasses.replace(table, frame=frame, _lookups={}), applied
+    categories = tuple(
+        applied.get(code, category)
+        for code, category in zip(table.codes, table.columns["category"], strict=True)
+    )
+    columns = {**table.columns, "category": categories}
+    return dataclasses.replace(table, columns=columns, _lookups={}), applied
