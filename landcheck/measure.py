@@ -547,9 +547,22 @@ def _piece_columns(pieces: pd.DataFrame) -> dict[str, np.ndarray]:
     """The pieces' columns but the geometry, each as ``Series.to_numpy()`` gives it.
 
     Rows are read by name a few dozen times per layer: a dict of arrays, not a
-    DataFrame (dropping the geometry of a GeoDataFrame alone costs ~2 ms).
+    DataFrame (dropping the geometry of a GeoDataFrame alone costs ~2 ms). The
+    frame's own arrays are read without a Series per column (a GeoDataFrame's
+    column lookup costs ~0.1 ms): numbers as read-only views, as pandas gives
+    them, so the pieces cannot be changed through them.
     """
-    return {str(name): values.to_numpy() for name, values in pieces.items() if name != "geometry"}
+    columns = {}
+    for name, values in zip(pieces.columns, pieces._iter_column_arrays(), strict=True):
+        if name == "geometry":
+            continue
+        if isinstance(values, np.ndarray):
+            values = values.view()
+            values.flags.writeable = False
+        else:
+            values = values.to_numpy()
+        columns[str(name)] = values
+    return columns
 
 
 def _site_totals(pieces: Columns) -> pd.DataFrame:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
-from landcheck.measure import Rows, _site_totals, _text, aggregate
+from landcheck.geometry import geo_frame
+from landcheck.measure import Rows, _piece_columns, _site_totals, _text, aggregate
 
 
 @pytest.mark.parametrize(
@@ -53,6 +55,26 @@ def test_site_totals_are_the_grouped_sums_indexed_by_site(pieces):
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     if len(pieces["site"]):
         assert got.loc[2, "planar_m2"] == 200_000.0 and got.loc[2, "max_width_m"] == 7.0
+
+
+def test_piece_columns_are_the_columns_to_numpy_and_leave_the_pieces_unchanged():
+    columns = {
+        "site": np.array([0, 1, 1], dtype=np.int64),
+        "planar_m2": np.array([1.5, np.nan, 2.0]),
+        "_code": pd.array(["0101", None, "1107A"], dtype="str"),
+        "_name": np.array(["旱地", "", "干渠"], dtype=object),
+    }
+    pieces = geo_frame(columns, [shapely.box(0, 0, 1, 1)] * 3, "EPSG:4523")
+    got = _piece_columns(pieces)
+    assert list(got) == ["site", "planar_m2", "_code", "_name"]
+    for name, values in got.items():
+        expected = pieces[name].to_numpy()
+        assert type(values) is np.ndarray and values.dtype == expected.dtype
+        assert pd.Series(values).equals(pd.Series(expected))
+    for name in ("site", "planar_m2"):  # the frame's own numbers, which must stay its own
+        with pytest.raises(ValueError, match="read-only"):
+            got[name][0] = 7
+    assert pieces["site"].tolist() == [0, 1, 1]
 
 
 def _rows_table():
