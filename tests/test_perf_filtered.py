@@ -164,3 +164,24 @@ def test_a_layer_read_near_the_sites_comes_in_feature_id_order(grid_gpkg, monkey
     got, _ = inputs.read_layer_near(spec, LayerSource(grid_gpkg, "farmland"), near, CRS(GK35))
     assert got.index.tolist() == sorted(fids)
     assert got["BSM"].tolist() == read.sort_index()["BSM"].tolist()
+
+
+def test_a_read_whose_features_are_all_near_is_not_copied_again():
+    features = farmland_grid(3)
+    assert filtered._within(features, np.array([square(0, 0, 30)]), 1.0) is features
+    assert filtered._within(features, np.array([square(0, 0, 5)]), 1.0)["BSM"].tolist() == ["F0-0"]
+
+
+def test_the_features_kept_between_reads_are_never_handed_out(grid_gpkg):
+    source, crs = LayerSource(grid_gpkg, "farmland"), CRS(GK35)
+    outline = [square(100, 100, 20)]  # every feature the R-tree finds is near: none dropped
+    first, _ = read_features_near(source, outline, crs, key="f", columns=["BSM"])
+    kept = next(iter(filtered._CACHE.frames.values()))
+    assert len(first) == len(kept) and first is not kept
+    name = kept.index.name
+    first["BSM"] = "changed"
+    first["added"] = 1
+    first.index.name = "changed"
+    assert "added" not in kept and kept.index.name == name
+    again, _ = read_features_near(source, outline, crs, key="f", columns=["BSM"])
+    assert not (again["BSM"] == "changed").any() and again.index.name == name

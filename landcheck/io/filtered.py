@@ -374,6 +374,7 @@ def _read_gpkg(
     con = connection(source.path)
     candidates = _rtree_candidates(con, rtree, bounds)
     cached = _CACHE.get(key) if keep else None
+    kept = None
     if cached is None:
         # the candidates read, in feature id order: the frame asked for as it is
         frame = _read_fids(source, layer, candidates, columns, con, native_crs)
@@ -381,6 +382,7 @@ def _read_gpkg(
             frame = frame.set_crs(native_crs)
         if keep:
             _CACHE.put(key, frame)
+            kept = frame
     else:
         missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
         if len(missing):
@@ -391,7 +393,10 @@ def _read_gpkg(
             _CACHE.put(key, cached)
         frame = cached[cached.index.isin(candidates)].sort_index()
     _refuse_unreadable_geometries(source, layer, frame)
-    return _within(frame, outlines, distance)
+    near = _within(frame, outlines, distance)
+    # the frame kept is never handed out (the caller may change what it gets): a shallow
+    # copy of it, copy-on-write, is
+    return near.copy(deep=False) if near is kept else near
 
 
 def read_features_near(
@@ -580,9 +585,13 @@ def _read_parquet(
 
 
 def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> gpd.GeoDataFrame:
-    """Keep the features within ``distance`` of any outline (exact, unlike a grown mask)."""
+    """Keep the features within ``distance`` of any outline (exact, unlike a grown mask).
+
+    ``frame`` itself when every feature is (often, near one site): no copy of it.
+    """
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    return frame.iloc[near_positions(geoms, outlines, distance)]
+    positions = near_positions(geoms, outlines, distance)
+    return frame if len(positions) == len(frame) else frame.iloc[positions]
 
 
 def _read_clusters(
