@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from geopandas.array import GeometryArray, from_shapely
+from pandas.core.construction import sanitize_array
 
 __all__ = [
     "GeometryReport",
@@ -396,12 +397,32 @@ def field_names(frame: gpd.GeoDataFrame) -> list[Any]:
     >>> field_names(gpd.GeoDataFrame({"BSM": ["F1"]}, geometry=[shapely.box(0, 0, 1, 1)]))
     ['BSM']
     """
-    geometry = frame.geometry.name
+    geometry = frame.active_geometry_name  # not ``frame.geometry``: no GeoSeries built
     return [name for name in frame.columns if name != geometry]
 
 
 _LABELS = pd.Index(["geometry"]).dtype
 """The type pandas gives an index of text labels (``str``, or ``object`` before pandas 3)."""
+
+
+def _column_values(values: Any, rows: pd.Index) -> Any:
+    """A column's values as a frame of ``rows`` holds them, converted only where pandas would.
+
+    Numbers and extension arrays are held as they are; anything else (object
+    arrays of text, lists) goes through the constructor's conversion of a column
+    (``sanitize_array``: text becomes ``str``…). Series, dicts and ``Index`` are
+    aligned by the constructor, not here: None.
+    """
+    if isinstance(values, (pd.Series, pd.Index, dict)):
+        return None
+    if isinstance(values, pd.api.extensions.ExtensionArray) or (
+        isinstance(values, np.ndarray)
+        and values.ndim == 1
+        and values.dtype.kind in "biuf"
+        and values.dtype != np.float16
+    ):
+        return values
+    return sanitize_array(values, rows, copy=False)
 
 
 def geo_frame(
@@ -427,7 +448,13 @@ def geo_frame(
     # infers their type value by value, a quarter of its time on a few rows
     names = pd.Index([*columns, "geometry"], dtype=_LABELS)
     rows = pd.RangeIndex(len(geometry)) if index is None else index
-    frame = pd.DataFrame._from_arrays([*columns.values(), geometry], names, rows)
+    # each column converted as the constructor would, once, and handed over as it is (its
+    # checks of every column cost as much as the rest of the frame); lengths are checked
+    arrays = [_column_values(v, rows) for v in (*columns.values(), geometry)]
+    given = all(a is not None for a in arrays)
+    if not given:
+        arrays = [*columns.values(), geometry]
+    frame = pd.DataFrame._from_arrays(arrays, names, rows, verify_integrity=not given)
     if crs is not None and geometry.crs != crs:
         return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
     # the frame as GeoDataFrame: what geopandas does for a frame its operations return

@@ -25,6 +25,51 @@ def test_geo_frame_is_the_frame_the_constructor_builds(crs, rows):
     assert mine.crs == expected.crs
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array(["0101", "旱地", ""], dtype=object),  # text: stored as str
+        np.array(["0101", None, 7], dtype=object),  # mixed: stays object
+        ["a", "b", "c"],
+        np.array(["2026-01-01", "2026-02-01", "NaT"], dtype="datetime64[s]"),
+        np.array([1.5, np.nan, 2.0], dtype=np.float16),
+        np.array([True, False, True]),
+        np.array([3, 1, 2], dtype=np.uint8),
+        pd.array([1, None, 3], dtype="Int64"),
+    ],
+)
+def test_geo_frame_holds_each_kind_of_column_as_the_constructor_does(values):
+    geoms = [shapely.box(i, 0, i + 1, 1) for i in range(3)]
+    mine = geo_frame({"V": values, "N": np.arange(3.0)}, geoms, "EPSG:4523")
+    expected = gpd.GeoDataFrame({"V": values, "N": np.arange(3.0)}, geometry=geoms, crs=4523)
+    pd.testing.assert_frame_equal(mine, expected, check_index_type=True, check_exact=True)
+    assert mine["V"].dtype == expected["V"].dtype
+
+
+def test_geo_frame_holds_numbers_and_extension_arrays_without_converting_them(monkeypatch):
+    import landcheck.geometry as geometry
+
+    converted = []
+    real = geometry.sanitize_array
+    monkeypatch.setattr(
+        geometry,
+        "sanitize_array",
+        lambda values, *a, **k: converted.append(1) or real(values, *a, **k),
+    )
+    monkeypatch.setattr(
+        pd.core.internals.construction,
+        "_homogenize",
+        lambda *a, **k: pytest.fail("every column checked by the constructor again"),
+    )
+    numbers, text = np.arange(3.0), pd.array(["a", "b", "c"], dtype="str")
+    frame = geo_frame({"N": numbers, "T": text}, [shapely.Point(0, 0)] * 3, None)
+    assert converted == [] and frame["T"].array is text
+    geo_frame({"O": np.array(["a", "b", "c"], dtype=object)}, [shapely.Point(0, 0)] * 3, None)
+    assert converted == [1]
+    with pytest.raises(ValueError, match="length"):
+        geo_frame({"N": np.arange(2.0)}, [shapely.Point(0, 0)] * 3, None)
+
+
 @pytest.mark.parametrize("crs", ["EPSG:4523", None])
 def test_geo_frame_of_geometries_with_their_own_crs_is_the_constructors(crs):
     geoms = from_shapely([shapely.box(0, 0, 1, 1)], crs=4326)
