@@ -38,6 +38,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.errors import InputDataError
+from landcheck.geometry import geometry_values
 from landcheck.overlay import LayerOverlay, overlay_and_nearest, overlay_frame
 
 __all__ = ["ENGINES", "PARALLEL_SITES", "Engine", "make_engine", "partition_sites"]
@@ -292,7 +293,7 @@ class Engine:
         partitions of the sites.
         """
         site_geoms = np.asarray(site_geoms, dtype=object)
-        feature_geoms = np.asarray(features.geometry.values, dtype=object)
+        feature_geoms = np.asarray(geometry_values(features), dtype=object)
         groups = partition_sites(site_geoms, self.parts(len(site_geoms)))
         if len(groups) == 1 and self.kind == "local":
             # one partition here: the CRS as it is, not through its WKT as a worker gets it

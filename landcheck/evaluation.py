@@ -33,7 +33,7 @@ from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.gcpause import collector_paused
-from landcheck.geometry import geo_frame
+from landcheck.geometry import geo_frame, geometry_values
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import not_kept
@@ -103,7 +103,7 @@ def _evaluate_layer(
             record.extra["classification"] = ex.decision.to_dict()
         warn(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerOutcome(spec, record, reason=str(ex))
-    site_geoms = np.asarray(sites.geometry.values, dtype=object)
+    site_geoms = np.asarray(geometry_values(sites), dtype=object)
     overlay, nearest = engine.overlay(
         site_geoms,
         layer.features,
@@ -152,7 +152,7 @@ def _context(features: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
     # theirs; the frame is what selecting the columns and the constructor build, in a tenth
     # of their time (a one-site check builds one per layer)
     columns = {c: features[c].array.copy() for c in ("_id", "_code", "_name") if c in features}
-    return geo_frame(columns, features.geometry.values.copy(), crs, index=features.index)
+    return geo_frame(columns, geometry_values(features).copy(), crs, index=features.index)
 
 
 def _without_geometry(overlay: LayerOverlay) -> gpd.GeoDataFrame:
@@ -533,7 +533,7 @@ def _evaluate_sites(
 ) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
     """Each site's layer views, then one project-level pass (征收 totals), then the rules."""
     method = profile.analysis.area_method
-    empty = shapely.is_empty(np.asarray(frame.geometry.values, dtype=object))
+    empty = shapely.is_empty(np.asarray(geometry_values(frame), dtype=object))
     facts = facts or [ProjectFacts() for _ in range(len(frame))]
     site_layers, areas = [], []
     total = len(frame)

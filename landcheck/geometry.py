@@ -23,6 +23,7 @@ __all__ = [
     "field_names",
     "float_precision",
     "geo_frame",
+    "geometry_values",
     "name_some",
     "near_positions",
     "non_finite",
@@ -399,6 +400,24 @@ def field_names(frame: gpd.GeoDataFrame) -> list[Any]:
     """
     geometry = frame.active_geometry_name  # not ``frame.geometry``: no GeoSeries built
     return [name for name in frame.columns if name != geometry]
+
+
+def geometry_values(frame: gpd.GeoDataFrame) -> GeometryArray:
+    """``frame.geometry.values``, the same array (its CRS: ``.crs``), without a GeoSeries.
+
+    ``frame.geometry`` builds a GeoSeries each time (~0.05 ms); a one-site check
+    asks for a frame's geometries or CRS about a hundred times.
+
+    Examples
+    --------
+    >>> frame = gpd.GeoDataFrame({"BSM": ["F1"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4523)
+    >>> geometry_values(frame) is frame.geometry.values, geometry_values(frame).crs.to_epsg()
+    (True, 4523)
+    """
+    where = frame.columns.get_loc(frame.active_geometry_name)
+    if not isinstance(where, int):  # the name given to several columns: as geopandas answers
+        return frame.geometry.values
+    return frame._get_column_array(where)
 
 
 _LABELS = pd.Index(["geometry"]).dtype

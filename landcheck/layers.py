@@ -27,6 +27,7 @@ from landcheck.geometry import (
     clean_polygons,
     field_names,
     geo_frame,
+    geometry_values,
     name_some,
     non_finite,
 )
@@ -228,16 +229,17 @@ def normalise_features(
         A declared classification its own codes or class names contradict.
     """
     mapping = field_mapping(spec, field_names(frame))
-    projected = frame if frame.crs is not None and frame.crs.equals(crs) else frame.to_crs(crs)
+    own_crs = geometry_values(frame).crs
+    projected = frame if own_crs is not None and own_crs.equals(crs) else frame.to_crs(crs)
     ids = (
         field_texts(projected[mapping["id"]], strip=False)
         if "id" in mapping
         else projected.index.astype(str).to_numpy()
     )
     if spec.kind in POINT_KINDS:
-        geoms, report, usable = clean_points(projected.geometry.values, ids)
+        geoms, report, usable = clean_points(geometry_values(projected), ids)
     else:
-        geoms, report, usable = clean_polygons(projected.geometry.values, ids, near=near)
+        geoms, report, usable = clean_polygons(geometry_values(projected), ids, near=near)
     refuse_non_finite_features(report.non_finite, spec.key)
     note = report.describe(f"layer {spec.key!r}")
     if note:

@@ -105,3 +105,16 @@ def test_a_layers_context_is_the_frame_selecting_and_the_constructor_build(rows,
         mine["_id"].array[0] = "changed"
         mine.geometry.values[0] = shapely.Point(0, 0)
         assert features["_id"].iloc[0] == "F0" and features.geometry.iloc[0].area == 1.0
+
+
+def test_geometry_values_are_the_active_geometrys_array():
+    from landcheck.geometry import geometry_values
+
+    boxes = [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)]
+    frame = gpd.GeoDataFrame({"N": [1, 2], "shape": boxes}, geometry="shape", crs=4523)
+    frame["other"] = gpd.GeoSeries([shapely.Point(0, 0)] * 2, crs=4326)
+    assert geometry_values(frame) is frame.geometry.values and geometry_values(frame).crs == 4523
+    moved = frame.set_geometry("other")
+    assert geometry_values(moved) is moved.geometry.values and geometry_values(moved).crs == 4326
+    mine = geo_frame({"N": np.arange(2)}, boxes, "EPSG:4523")
+    assert geometry_values(mine) is mine.geometry.values

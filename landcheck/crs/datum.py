@@ -37,6 +37,7 @@ from pyproj.exceptions import ProjError
 from landcheck.crs.choice import crs_label
 from landcheck.crs.zones import CGCS2000_GEOGRAPHIC, gk_family, gk_family_crs
 from landcheck.errors import AnalysisCRSError, InputDataError
+from landcheck.geometry import geometry_values
 
 __all__ = [
     "DATUM_SHIFT_FORMAT",
@@ -325,7 +326,7 @@ def apply_datum_shift(
     >>> round(new.geometry.area.iloc[0]) == round(square.area)
     True
     """
-    crs = frame.crs
+    crs = geometry_values(frame).crs
     if crs is None or legacy_datum(crs) is None:
         return frame, None
     if shift is None:

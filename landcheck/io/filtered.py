@@ -44,7 +44,7 @@ from landcheck.crs import crs_label
 from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError, InputDataError
-from landcheck.geometry import name_some, near_positions
+from landcheck.geometry import geometry_values, name_some, near_positions
 from landcheck.io import geoparquet, postgis
 from landcheck.io.gpkg_rows import (
     GpkgLayer,
@@ -334,7 +334,7 @@ def _refuse_unreadable_geometries(source: LayerSource, layer: str, frame: gpd.Ge
     when it was written; a blob that no longer decodes (a damaged file) would
     otherwise be dropped and its area silently missing from the check.
     """
-    broken = shapely.is_missing(np.asarray(frame.geometry.values, dtype=object))
+    broken = shapely.is_missing(np.asarray(geometry_values(frame), dtype=object))
     if not broken.any():
         return
     ids = [str(i) for i in frame.index[broken]]
@@ -378,7 +378,7 @@ def _read_gpkg(
     if cached is None:
         # the candidates read, in feature id order: the frame asked for as it is
         frame = _read_fids(source, layer, candidates, columns, con, native_crs)
-        if frame.crs is None:
+        if geometry_values(frame).crs is None:
             frame = frame.set_crs(native_crs)
         if keep:
             _CACHE.put(key, frame)
@@ -387,7 +387,7 @@ def _read_gpkg(
         missing = candidates[~np.isin(candidates, cached.index.to_numpy())]
         if len(missing):
             fresh = _read_fids(source, layer, missing, columns, con, native_crs)
-            if fresh.crs is None:
+            if geometry_values(fresh).crs is None:
                 fresh = fresh.set_crs(native_crs)
             cached = fresh if cached.empty else gpd.pd.concat([cached, fresh])
             _CACHE.put(key, cached)
@@ -497,7 +497,7 @@ def read_features_near(
         frame = _read_parquet(source, layer, outlines, distance, columns, native_crs)
     else:
         frame = _read_clusters(source, layer, outlines, distance, columns, native_crs)
-    if frame.crs is None or assumed:
+    if geometry_values(frame).crs is None or assumed:
         frame = frame.set_crs(native_crs, allow_override=True)
     record.features_read = len(frame)
     logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
@@ -589,7 +589,7 @@ def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> g
 
     ``frame`` itself when every feature is (often, near one site): no copy of it.
     """
-    geoms = np.asarray(frame.geometry.values, dtype=object)
+    geoms = np.asarray(geometry_values(frame), dtype=object)
     positions = near_positions(geoms, outlines, distance)
     return frame if len(positions) == len(frame) else frame.iloc[positions]
 
