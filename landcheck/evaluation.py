@@ -522,6 +522,19 @@ def _evaluate_with(
     )
 
 
+def _site_records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Each site's fields but its geometry, as ``to_dict("records")`` of the frame without it.
+
+    The frame's records with the geometry taken out: the same values (each column
+    is converted alone), without dropping the column first (a copy of the frame).
+    """
+    geometry = frame.active_geometry_name
+    records = frame.to_dict("records")
+    for record in records:
+        del record[geometry]
+    return records
+
+
 def _evaluate_sites(
     profile: Profile,
     frame: gpd.GeoDataFrame,
@@ -537,9 +550,9 @@ def _evaluate_sites(
     facts = facts or [ProjectFacts() for _ in range(len(frame))]
     site_layers, areas = [], []
     total = len(frame)
-    own_fields = pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_dict("records")
-    for position, row in enumerate(frame.itertuples(index=False)):
-        area = Area(row.planar_m2, row.ellipsoidal_m2, method)
+    own_fields = _site_records(frame)
+    for position, row in enumerate(own_fields):
+        area = Area(row["planar_m2"], row["ellipsoidal_m2"], method)
         views = {}
         for key, outcome in outcomes.items():
             if empty[position]:
@@ -567,12 +580,12 @@ def _evaluate_sites(
     )
     findings = []
     rules = ProfileRules(profile, stage)
-    for position, row in enumerate(frame.itertuples(index=False)):
+    for position, row in enumerate(own_fields):
         info = SiteInfo(
-            site_id=row.site_id,
-            name=row.name,
-            project_class=row.project_class,
-            linear=bool(row.linear),
+            site_id=row["site_id"],
+            name=row["name"],
+            project_class=row["project_class"],
+            linear=bool(row["linear"]),
             area=areas[position],
             facts=facts[position],
             project=projects[position],
