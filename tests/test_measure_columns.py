@@ -162,3 +162,20 @@ def test_class_columns_are_those_a_frame_of_them_gives(values):
     expected = np.asarray(pd.DataFrame({"a": values})["a"])
     assert mine.dtype == expected.dtype
     assert [repr(v) for v in mine.tolist()] == [repr(v) for v in expected.tolist()]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series([5.0, np.nan, 2.5], index=pd.Index([2, 0, 7], name="site")),  # 7: not a site
+        pd.Series([], dtype=float, index=pd.Index([], name="site")),
+        pd.Series([1.0], index=pd.Index([0], dtype=np.int64, name="site")),
+    ],
+)
+def test_values_per_position_are_the_reindexed_values(values):
+    from landcheck.measure import _per_position
+
+    expected = values.reindex(range(4), fill_value=0.0).to_numpy()
+    got = _per_position(values, 4)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
