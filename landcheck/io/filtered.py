@@ -44,7 +44,7 @@ from landcheck.crs import crs_label
 from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError, InputDataError
-from landcheck.geometry import geometry_values, name_some, near_positions
+from landcheck.geometry import geometry_values, name_some, near_positions, shallow_copy
 from landcheck.io import geoparquet, postgis
 from landcheck.io.gpkg_rows import (
     GpkgLayer,
@@ -396,7 +396,7 @@ def _read_gpkg(
     near = _within(frame, outlines, distance)
     # the frame kept is never handed out (the caller may change what it gets): a shallow
     # copy of it, copy-on-write, is
-    return near.copy(deep=False) if near is kept else near
+    return shallow_copy(near) if near is kept else near
 
 
 def read_features_near(
