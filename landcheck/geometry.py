@@ -20,6 +20,7 @@ from pandas.core.construction import sanitize_array
 __all__ = [
     "GeometryReport",
     "clean_polygons",
+    "column_array",
     "field_names",
     "float_precision",
     "geo_frame",
@@ -430,9 +431,25 @@ def geometry_values(frame: gpd.GeoDataFrame) -> GeometryArray:
     >>> geometry_values(frame) is frame.geometry.values, geometry_values(frame).crs.to_epsg()
     (True, 4523)
     """
-    where = frame.columns.get_loc(frame.active_geometry_name)
-    if not isinstance(where, int):  # the name given to several columns: as geopandas answers
-        return frame.geometry.values
+    return column_array(frame, frame.active_geometry_name)
+
+
+def column_array(frame: pd.DataFrame, name: Any) -> Any:
+    """The array a frame holds a column in (numpy or extension array), without a Series.
+
+    ``frame[name].array`` without the Series (a GeoDataFrame's column lookup
+    costs ~0.05 ms): an extension array itself, numbers as the frame's numpy
+    array. Read it, do not change it: the frame holds it.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"BSM": pd.array(["F1"], dtype="str"), "N": [1.5]})
+    >>> column_array(frame, "BSM") is frame["BSM"].array, column_array(frame, "N").tolist()
+    (True, [1.5])
+    """
+    where = frame.columns.get_loc(name)
+    if not isinstance(where, int):  # the name given to several columns: as pandas answers
+        return frame[name].values
     return frame._get_column_array(where)
 
 

@@ -25,7 +25,7 @@ from pyproj import CRS
 
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.geometry import geo_frame, polygonal_part
+from landcheck.geometry import column_array, geo_frame, polygonal_part
 
 __all__ = [
     "PIECE_COLUMNS",
@@ -423,21 +423,20 @@ def _inferred_text() -> pd.api.extensions.ExtensionDtype:
 
 
 def _taken(
-    column: pd.Series, positions: np.ndarray
+    values: np.ndarray | pd.api.extensions.ExtensionArray, positions: np.ndarray
 ) -> np.ndarray | pd.api.extensions.ExtensionArray:
-    """``column.to_numpy()[positions]``, as the column of a new frame will hold it.
+    """``column.to_numpy()[positions]`` of a column's array, as a new frame will hold it.
 
     A text column's values are taken as they are (Arrow to Python strings and
     back costs ~0.3 ms a column) when the frame would make them that column
     again: text of pandas' own type with some value present (only missing
     values, or none, stay objects).
     """
-    values = column.array
     if values.dtype == _inferred_text():
         taken = values.take(positions)
         if len(taken) and not taken.isna().all():
             return taken
-    return column.to_numpy()[positions]
+    return (values if isinstance(values, np.ndarray) else values.to_numpy())[positions]
 
 
 def overlay_frame(
@@ -452,7 +451,7 @@ def overlay_frame(
     planar, counted_planar = arrays["planar_m2"], arrays["counted_planar_m2"]
     columns = {column: arrays[column] for column in PIECE_COLUMNS}
     for column in attributes or []:
-        columns[column] = _taken(features[column], feature_idx)
+        columns[column] = _taken(column_array(features, column), feature_idx)
     result = geo_frame(columns, arrays["geometry"], crs)
     overlap_sites = np.unique(site_idx[changed])
     return LayerOverlay(

@@ -141,13 +141,17 @@ def test_overlay_and_nearest_at_once_are_the_two_calls_exactly(search_m):
         pd.Series(["a", "b", 3, None], dtype=object),
         pd.Series([1.5, np.nan, 3.0, 4.0]),
         pd.Series([1, 2, 3, 4]),
+        pd.Series([1, None, 3, 4], dtype="Int64"),
+        pd.Series(pd.to_datetime(["2026-01-01", None, "2026-03-01", "2026-04-01"])),
     ],
 )
 @pytest.mark.parametrize("positions", [[2, 0, 0], [1], []])
 def test_attribute_columns_of_the_pieces_are_those_the_values_taken_make(values, positions):
+    from landcheck.geometry import column_array
     from landcheck.overlay import _taken
 
     positions = np.asarray(positions, dtype=np.intp)
-    mine = pd.DataFrame({"a": _taken(values, positions)}, copy=False)
+    held = column_array(pd.DataFrame({"a": values}, copy=False), "a")  # as overlay_frame reads it
+    mine = pd.DataFrame({"a": _taken(held, positions)}, copy=False)
     expected = pd.DataFrame({"a": values.to_numpy()[positions]})
     pd.testing.assert_frame_equal(mine, expected)
