@@ -792,11 +792,11 @@ def measure_layer(
         classes, unresolved = _class_table(
             pieces, table, with_tiankan=spec.kind == "land_use" and "_deduction" in pieces
         )
-    admin = pd.DataFrame()
+    admin: Columns = {}
     if "_admin_code" in pieces or "_admin" in pieces:
         key = "_admin_code" if "_admin_code" in pieces else "_admin"
         names = pieces["_admin"] if "_admin" in pieces else pieces[key]
-        admin = aggregate(
+        admin = _aggregated(
             {"site": site, "admin_code": _text(pieces[key])},
             firsts={"name": _text(names)},
             sums={
