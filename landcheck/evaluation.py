@@ -33,7 +33,7 @@ from landcheck.engine import Engine, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.gcpause import collector_paused
-from landcheck.geometry import geo_frame, geometry_values
+from landcheck.geometry import column_array, geo_frame, geometry_values
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import not_kept
@@ -151,7 +151,8 @@ def _context(features: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
     # copies: the frame's columns are its own (geo_frame does not copy), the features' stay
     # theirs; the frame is what selecting the columns and the constructor build, in a tenth
     # of their time (a one-site check builds one per layer)
-    columns = {c: features[c].array.copy() for c in ("_id", "_code", "_name") if c in features}
+    names = ("_id", "_code", "_name")
+    columns = {c: column_array(features, c).copy() for c in names if c in features}
     return geo_frame(columns, geometry_values(features).copy(), crs, index=features.index)
 
 
