@@ -22,6 +22,7 @@ __all__ = [
     "clean_polygons",
     "column_array",
     "field_names",
+    "fields_frame",
     "float_precision",
     "geo_frame",
     "geometry_values",
@@ -451,6 +452,25 @@ def column_array(frame: pd.DataFrame, name: Any) -> Any:
     if not isinstance(where, int):  # the name given to several columns: as pandas answers
         return frame[name].values
     return frame._get_column_array(where)
+
+
+def fields_frame(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """``pd.DataFrame(frame.drop(columns=<its geometry>))``: the frame's fields, a copy of them.
+
+    Built from the fields' arrays, not by dropping the geometry (``drop`` costs
+    ~2 ms the first time in a process); a frame that names two columns alike is
+    dropped from as before.
+
+    Examples
+    --------
+    >>> sites = gpd.GeoDataFrame({"site_id": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)])
+    >>> fields_frame(sites).to_dict("list")
+    {'site_id': ['A']}
+    """
+    if frame.columns.has_duplicates:
+        return pd.DataFrame(frame.drop(columns=frame.active_geometry_name))
+    columns = {name: column_array(frame, name) for name in field_names(frame)}
+    return pd.DataFrame(columns, index=frame.index, copy=True)
 
 
 _LABELS = pd.Index(["geometry"]).dtype

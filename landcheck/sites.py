@@ -28,6 +28,7 @@ from landcheck.geometry import (
     GeometryReport,
     clean_polygons,
     field_names,
+    fields_frame,
     geo_frame,
     name_some,
     non_finite,
@@ -348,7 +349,7 @@ def prepare_sites(
         given = frame[linear_column].astype("string").fillna("").str.strip() != ""
         truthy = _truthy(frame[linear_column]).to_numpy()
         declared = [bool(t) if g else None for t, g in zip(truthy, given.to_numpy(), strict=True)]
-    fields = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    fields = fields_frame(frame)
     project_facts = site_facts(
         fields,
         profile,

@@ -140,3 +140,28 @@ def test_a_shallow_copy_is_pandas_copy_and_changes_to_it_stay_its_own():
     mine.index.name = "other"
     assert frame["N"].tolist() == [1.0, 2.0] and frame["BSM"].tolist() == ["F1", "F2"]
     assert "added" not in frame and frame.index.name == "fid"
+
+
+@pytest.mark.parametrize("index", [None, pd.Index([4, 2, 9], name="fid")])
+def test_fields_frame_is_the_frame_without_its_geometry(index):
+    from landcheck.geometry import fields_frame
+
+    frame = gpd.GeoDataFrame(
+        {
+            "site_id": pd.array(["A", None, "C"], dtype="str"),
+            "n": [1.5, np.nan, 3.0],
+            "k": np.array([1, 2, 3], dtype=np.int32),
+            "when": pd.to_datetime(["2026-01-01", None, "2026-03-01"]),
+            "mixed": np.array(["x", None, 7], dtype=object),
+        },
+        geometry=[shapely.box(0, 0, 1, 1)] * 3,
+        crs=4523,
+        index=index,
+    )
+    expected = pd.DataFrame(frame.drop(columns="geometry"))
+    mine = fields_frame(frame)
+    assert type(mine) is pd.DataFrame
+    pd.testing.assert_frame_equal(mine, expected, check_exact=True)
+    mine.loc[mine.index[0], "n"] = 0.0  # the fields are the frame's own
+    mine["site_id"].array[1] = "B"
+    assert frame["n"].iloc[0] == 1.5 and pd.isna(frame["site_id"].iloc[1])
