@@ -819,7 +819,7 @@ def measure_layer(
         )
         features["net_share"] = 1.0 - np.nan_to_num(deduction, nan=0.0)
     widths = {} if site_geoms is None else uncovered_widths(site_geoms, overlay, totals, measuring)
-    attributes = attribute_table(pieces)
+    attributes = _attribute_columns(pieces)
     return LayerMeasure(
         spec=spec,
         method=method,
@@ -842,7 +842,7 @@ def measure_layer(
         uncovered_widths=widths,
         classification=table.name if table is not None else None,
         ridge_code=ridge_code(table),
-        attributes=Rows(attributes, None) if not attributes.empty else None,
+        attributes=Rows(attributes, None) if attributes else None,
     )
 
 
@@ -870,14 +870,20 @@ def attribute_table(pieces: pd.DataFrame | Columns) -> pd.DataFrame:
     >>> attribute_table(pieces)[["grade", "planar_m2", "max_width_m"]].to_dict("list")
     {'grade': ['Ⅰ', 'Ⅱ'], 'planar_m2': [15.0, 20.0], 'max_width_m': [3.0, 2.0]}
     """
+    columns = _attribute_columns(pieces)
+    return pd.DataFrame(columns) if columns else pd.DataFrame()
+
+
+def _attribute_columns(pieces: pd.DataFrame | Columns) -> Columns:
+    """:func:`attribute_table`'s columns as numpy arrays (none when it is empty)."""
     columns = [c for c in REVIEW_COLUMNS if c in pieces]
     if not columns or not len(pieces["site"]):
-        return pd.DataFrame()
+        return {}
     if "_name" in pieces:
         columns.append("_name")
     keys = {"site": np.asarray(pieces["site"])}
     keys |= {c.lstrip("_"): _text(pieces[c]) for c in columns}
-    return aggregate(
+    return _aggregated(
         keys,
         sums={
             "planar_m2": np.asarray(pieces["counted_planar_m2"]),
