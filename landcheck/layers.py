@@ -25,6 +25,7 @@ from landcheck.errors import InputDataError
 from landcheck.geometry import (
     GeometryReport,
     clean_polygons,
+    column_array,
     field_names,
     geo_frame,
     geometry_values,
@@ -302,7 +303,7 @@ def _features_frame(
             crs=crs,
         )
     # copies: the frame's columns are its own (geo_frame does not copy), the layer read's stay
-    columns = {**data, **{name: projected[name].array for name in fields}}
+    columns = {**data, **{name: column_array(projected, name) for name in fields}}
     return geo_frame({name: values.copy() for name, values in columns.items()}, geoms, crs)
 
 
