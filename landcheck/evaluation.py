@@ -122,7 +122,9 @@ def _evaluate_layer(
         )
     table = layer.classification.code_table if layer.classification else None
     has_codes = "code" in layer.mapping
-    nearest["feature_id"] = layer.features["_id"].to_numpy()[nearest["feature"].to_numpy(dtype=int)]
+    if len(nearest):  # no feature within the search: measure_layer reads no nearest feature
+        ids = layer.features["_id"].to_numpy()
+        nearest["feature_id"] = ids[nearest["feature"].to_numpy(dtype=int)]
     record, context = layer.record, _context(layer.features, crs) if keep_geometry else None
     # the features read are not needed to measure the pieces: without keep_geometry (and
     # keep_reads) nothing else holds them, and a province's land-use parcels near ten
