@@ -578,8 +578,8 @@ def _site_totals(pieces: Columns) -> pd.DataFrame:
     }
     maxima = {"max_width_m": pieces["width_m"]}
     columns = _aggregated(keys, sums=sums, maxima=maxima)
-    if not columns:
-        return aggregate(keys, sums=sums, maxima=maxima).set_index("site")
+    if not columns:  # the frame of no rows aggregate gives (empty columns are float), indexed
+        columns = {name: np.array([], dtype=float) for name in ("site", *sums, *maxima)}
     sites = pd.Index(columns.pop("site"), name="site")
     return pd.DataFrame(columns, index=sites)
 
