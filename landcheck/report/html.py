@@ -78,9 +78,24 @@ _FONT_MARK = "/*@font-face*/"
 _SPECIAL = re.compile("[<>&'\"]")
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment, reading a dict's own keys first: ``site.name`` is ``site["name"]``.
+
+    Jinja's ``a.b`` tries the attribute first; on the pages' dicts (a site's
+    view, its findings, the texts) that raised and caught an ``AttributeError``
+    hundreds of times a page. A key that is also a dict method's name (none
+    of the templates' dicts has one) would now be read as the key.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
+    environment = _Environment(
         loader=jinja2.PackageLoader("landcheck.report", "templates"),
         autoescape=True,
         trim_blocks=True,
