@@ -221,12 +221,12 @@ def _table_html(
     columns, opening, classes = head if head is not None else _table_head(table, site)
     out = [opening]
     for record in records if site else table.records:
-        out.append(f'  <tr class="{escape(record["_role"])} lvl-{int(record["_level"])}">\n')
+        out.append(f'  <tr class="{_escaped(record["_role"])} lvl-{int(record["_level"])}">\n')
         for column, css in zip(columns, classes, strict=True):
             text = _escaped(format_value(record.get(column.key), column.kind))
             status = record.get("_status") if column.key == "status" else None
             if status:
-                text = f'<span class="badge status-{escape(status)}">{text}</span>'
+                text = f'<span class="badge status-{_escaped(status)}">{text}</span>'
             out.append(f'    <td class="{css}">{text}</td>\n')
         out.append("  </tr>\n")
     out.append("  </tbody>\n</table></div>\n")
