@@ -13,6 +13,7 @@ from matplotlib.colors import to_hex
 from report_case import layers, result, site_frame
 
 import landcheck
+from landcheck.report import svgmap
 from landcheck.report.html import render_html
 from landcheck.report.maps import site_map
 from landcheck.report.mapview import nice_length, view_window
@@ -296,3 +297,16 @@ def test_a_panels_paths_computed_together_are_each_path_computed_alone():
         )
     body = drawing.body()
     assert body.count("<path") == 2 * 2 + 1 and body.count('fill="url(#m-h0)"') == 2
+
+
+def test_the_other_sites_are_found_once_for_the_three_panels(sample, monkeypatch):
+    searched = []
+    search = svgmap.in_window
+
+    def counted(frame, window, **kwargs):
+        searched.append(frame is sample.sites)
+        return search(frame, window, **kwargs)
+
+    monkeypatch.setattr(svgmap, "in_window", counted)
+    root = parse(site_svg(sample, sample.site_ids[0]))
+    assert len(panels(root)) == 3 and searched.count(True) == 1

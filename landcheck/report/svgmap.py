@@ -512,25 +512,57 @@ def _labels(
         drawing.add(z, _text(x, y, str(name), color=color, opacity=opacity))
 
 
-def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: int) -> bool:
-    """Draw the other sites in view (dashed, with their ids); True if there were any."""
+@dataclass(frozen=True)
+class _OtherSites:
+    """The other sites in a map's window, as each of its panels draws them (dashed, with ids)."""
+
+    pictures: np.ndarray
+    ids: np.ndarray
+    points: np.ndarray
+
+
+def _other_sites(
+    result: CheckResult, position: int, window: tuple[float, float, float, float]
+) -> _OtherSites | None:
+    """The other sites in ``window``, pictured and labelled once for the map's panels; None if none.
+
+    Each label is placed on the part of the site outside the drawn site when
+    that is more than a twentieth of what the window shows of it.
+    """
     sites = result.sites
-    box = shapely.box(*frame.window)
+    box = shapely.box(*window)
     near = in_window(sites, box, indexed=True)
     near[position] = False
     if not near.any():
-        return False
+        return None
     geometries = _geometries(sites)[near]
-    drawing.add(
-        9,
-        _shapes(drawing, geometries, frame, fill="none", edge=_OTHER_SITES, width=1.0, dash="--"),
-    )
     present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     visible = shapely.intersection(geometries[present], box)
     outside = shapely.difference(visible, _geometries(sites)[position])
     chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
     ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
-    _labels(drawing, frame, ids, shapely.point_on_surface(chosen), color=_OTHER_SITES, z=11)
+    pictures = _picture(geometries, _Frame(0.0, 0.0, window))  # the window alone sets it
+    return _OtherSites(pictures, ids, shapely.point_on_surface(chosen))
+
+
+def _context(drawing: _Drawing, frame: _Frame, others: _OtherSites | None) -> bool:
+    """Draw the other sites in view (dashed, with their ids); True if there were any."""
+    if others is None:
+        return False
+    drawing.add(
+        9,
+        _shapes(
+            drawing,
+            others.pictures,
+            frame,
+            fill="none",
+            edge=_OTHER_SITES,
+            width=1.0,
+            dash="--",
+            exact=True,
+        ),
+    )
+    _labels(drawing, frame, others.ids, others.points, color=_OTHER_SITES, z=11)
     return True
 
 
@@ -881,6 +913,7 @@ def site_svg(
     crs = map_crs_label(result.analysis_crs)
     legends: list[tuple[str, float, list[_Entry]]] = []
     clips = []
+    others = None if empty else _other_sites(result, position, window)
     for i, panel in enumerate(chosen):
         frame = _Frame(i * _PANEL + _MARGIN, _TITLE, window)
         centre = frame.left + _SIDE / 2
@@ -907,7 +940,7 @@ def site_svg(
         clip = f"{prefix}-c{i}"
         clips.append(f'<clipPath id="{clip}"><rect {box}/></clipPath>')
         panel_drawing = _Drawing(prefix, patterns=drawing.patterns, frame=frame)
-        had_context = _context(panel_drawing, frame, result, position)
+        had_context = _context(panel_drawing, frame, others)
         entries = _DRAW_PANEL[panel](panel_drawing, frame, result, position, site_id, lang, thin)
         panel_drawing.add(
             10,
