@@ -7,13 +7,15 @@ import io
 import re
 import warnings
 
+import jinja2
 import pytest
 from fontTools.ttLib import TTFont
+from markupsafe import escape
 from matplotlib.font_manager import FontProperties, findfont
 from report_case import layers, result, site_frame
 
 import landcheck
-from landcheck.report.html import render_html
+from landcheck.report.html import _environment, _escaped, render_html
 from landcheck.report.maps import map_png, site_map
 from landcheck.typeface import FONT_PATH, font_families
 
@@ -100,6 +102,22 @@ def test_user_text_is_escaped():
     checked = landcheck.check(site, layers=layers(), area_method="planar")
     page = render_html(checked, maps=False)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    "text", ["", "P01", "工业园 甲", "1,234.50", "a<b", "a>b", "A&B", "it's", 'a "b"', "&amp;<>'\""]
+)
+def test_cell_text_is_escaped_as_markupsafe_escapes_it(text):
+    assert _escaped(text) == str(escape(text))
+    assert type(_escaped(text)) is str
+
+
+def test_templates_read_dict_keys_and_attributes_alike():
+    template = _environment().from_string("{{ d.name }} {{ d.items() | list }} {{ n.real }}")
+    expected = "&lt;b&gt; [(&#39;name&#39;, &#39;&lt;b&gt;&#39;)] 3"
+    assert template.render(d={"name": "<b>"}, n=3) == expected
+    with pytest.raises(jinja2.UndefinedError):
+        _environment().from_string("{{ d.missing }}").render(d={"name": "x"})
 
 
 def test_maps_use_the_bundled_cjk_font_and_no_glyph_is_missing():

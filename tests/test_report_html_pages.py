@@ -14,6 +14,7 @@ from functools import partial
 from html import escape
 from urllib.parse import unquote
 
+import jinja2
 import pytest
 from common import county, sites, square
 from report_case import layers, result
@@ -30,6 +31,7 @@ from landcheck.report.html import (
     SITES_FOLDER,
     render_index,
     site_file_names,
+    write_site_pages,
 )
 
 MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
@@ -201,6 +203,24 @@ def test_pages_written_by_workers_are_those_written_here(case, folder, tmp_path,
     here, there = folder_files(tmp_path / "here"), folder_files(target)
     assert len(here) == COUNT + 2  # the pages, font.css and report.html
     assert here == there
+
+
+def test_the_stylesheet_is_rendered_once_for_all_the_pages(case, folder, tmp_path, monkeypatch):
+    target, _ = folder
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)
+    rendered = []
+    render = jinja2.Template.render
+
+    def counted(template, *args, **kwargs):
+        rendered.append(template.name)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counted)
+    (tmp_path / "sites").mkdir()
+    write_site_pages(case, str(tmp_path / "sites"))
+    assert rendered.count("_style.css.j2") == 1 and rendered.count("site.html.j2") == COUNT
+    page = (target / SITES_FOLDER / "x.html").read_text(encoding="utf-8")
+    assert "<style>\n\n:root {" in page and ".edge-prohibited {" in page and "}\n</style>" in page
 
 
 @pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")

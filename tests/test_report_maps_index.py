@@ -7,6 +7,7 @@ import gc
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from common import GK35
 from report_case import result
 from shapely import Point, Polygon, box
@@ -60,3 +61,14 @@ def test_a_code_lookup_is_built_once_and_is_the_tables_last_value():
     assert found == {"0101": "01x", "0702": "07"}
     assert mapcache.code_lookup(table, "land_use", "level1") is found
     assert mapcache.code_lookup(table, "zones", "level1") == {"0101": ""}
+
+
+def test_a_small_frame_searched_for_every_map_is_prepared_once():
+    geometries = [Point(0, 0).buffer(50, quad_segs=2000), box(200, 200, 210, 210), None]
+    frame = gpd.GeoDataFrame(geometry=geometries, crs=GK35)
+    for window in [(0, 0, 5, 5), (100, 100, 150, 150), (205, 205, 300, 300)]:
+        every = maps._in_view(frame, window)
+        assert np.array_equal(maps._in_view(frame, window, indexed=True), every)
+    kept = mapcache.kept_column(frame, "geometry", lambda f: f.geometry.values)
+    assert shapely.is_prepared(kept[:2]).all()
+    assert not shapely.is_prepared(frame.geometry.values[2:]).any()  # nothing to prepare

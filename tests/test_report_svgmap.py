@@ -13,6 +13,7 @@ from matplotlib.colors import to_hex
 from report_case import layers, result, site_frame
 
 import landcheck
+from landcheck.report import svgmap
 from landcheck.report.html import render_html
 from landcheck.report.maps import site_map
 from landcheck.report.mapview import nice_length, view_window
@@ -246,7 +247,7 @@ def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
         [(10, 10), (90, 10), (90, 90), (10, 90)], [[(30, 30), (30, 70), (70, 70), (70, 30)]]
     )
     for polygon in (ring, shapely.reverse(ring)):  # either orientation as read
-        data = svgmap._paths_data([(np.array([polygon]), True)], frame)[0]
+        data = svgmap._paths_data([(np.array([polygon]), True)], [frame])[0]
         subpaths = [vertices(p) for p in data.split("M")[1:]]
         assert [len(p) for p in subpaths] == [4, 4] and data.count("Z") == 2
 
@@ -282,8 +283,8 @@ def test_a_panels_paths_computed_together_are_each_path_computed_alone():
         (np.array([shapely.LineString([(1, 1), (1.01, 1.01)])], dtype=object), False),
         (np.array([shapely.reverse(holed)], dtype=object), True),
     ]
-    together = svgmap._paths_data(requests, frame)
-    assert together == [svgmap._paths_data([r], frame)[0] for r in requests]
+    together = svgmap._paths_data(requests, [frame] * len(requests))
+    assert together == [svgmap._paths_data([r], [frame])[0] for r in requests]
     assert [bool(d) for d in together] == [True, False, True, False, True]
     assert together[0].count("Z") == 3 and together[2].count(" ") == 1
     drawing = svgmap._Drawing("m", frame=frame)
@@ -296,3 +297,36 @@ def test_a_panels_paths_computed_together_are_each_path_computed_alone():
         )
     body = drawing.body()
     assert body.count("<path") == 2 * 2 + 1 and body.count('fill="url(#m-h0)"') == 2
+
+
+def test_the_other_sites_are_found_once_for_the_three_panels(sample, monkeypatch):
+    searched = []
+    search = svgmap.in_window
+
+    def counted(frame, window, **kwargs):
+        searched.append(frame is sample.sites)
+        return search(frame, window, **kwargs)
+
+    monkeypatch.setattr(svgmap, "in_window", counted)
+    root = parse(site_svg(sample, sample.site_ids[0]))
+    assert len(panels(root)) == 3 and searched.count(True) == 1
+
+
+def test_a_maps_panels_paths_are_computed_in_one_pass_each_in_its_frame(sample, monkeypatch):
+    frames = [svgmap._Frame(left, 68.2, (0.0, 0.0, 100.0, 100.0)) for left in (11.0, 611.0)]
+    requests = [
+        (np.array([shapely.box(10, 10, 40, 30)], dtype=object), True),
+        (np.array([shapely.LineString([(0, 0), (55.55, 77.77)])], dtype=object), False),
+        (np.array([shapely.box(10, 10, 40, 30)], dtype=object), True),
+    ]
+    chosen = [frames[0], frames[0], frames[1]]
+    together = svgmap._paths_data(requests, chosen)
+    alone = [svgmap._paths_data([r], [f])[0] for r, f in zip(requests, chosen, strict=True)]
+    assert together[0] != together[2] and together == alone
+    passes = []
+    paths_data = svgmap._paths_data
+    monkeypatch.setattr(
+        svgmap, "_paths_data", lambda r, f: passes.append(len(set(f))) or paths_data(r, f)
+    )
+    site_svg(sample, sample.site_ids[0])
+    assert passes == [3]  # the three panels' frames, in one pass

@@ -75,11 +75,27 @@ NAME_CHARS = 80
 _UNSAFE = re.compile(r"[^\w.-]+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(10)}
 _FONT_MARK = "/*@font-face*/"
+_SPECIAL = re.compile("[<>&'\"]")
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, reading a dict's own keys first: ``site.name`` is ``site["name"]``.
+
+    Jinja's ``a.b`` tries the attribute first; on the pages' dicts (a site's
+    view, its findings, the texts) that raised and caught an ``AttributeError``
+    hundreds of times a page. A key that is also a dict method's name (none
+    of the templates' dicts has one) would now be read as the key.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
+    environment = _Environment(
         loader=jinja2.PackageLoader("landcheck.report", "templates"),
         autoescape=True,
         trim_blocks=True,
@@ -182,6 +198,15 @@ def _table_head(table: ReportTable, site: bool) -> _Head:
     return columns, opening, classes
 
 
+def _escaped(text: str) -> str:
+    """``text`` escaped as :func:`markupsafe.escape` escapes it; text with none of ``<>&'"`` as is.
+
+    Most cells are numbers or plain names: they skip making a ``Markup``, which
+    took more time than the escaping.
+    """
+    return str(escape(text)) if _SPECIAL.search(text) else text
+
+
 def _table_html(
     table: ReportTable, records: list[dict[str, Any]] | None = None, head: _Head | None = None
 ) -> Markup:
@@ -196,12 +221,12 @@ def _table_html(
     columns, opening, classes = head if head is not None else _table_head(table, site)
     out = [opening]
     for record in records if site else table.records:
-        out.append(f'  <tr class="{escape(record["_role"])} lvl-{int(record["_level"])}">\n')
+        out.append(f'  <tr class="{_escaped(record["_role"])} lvl-{int(record["_level"])}">\n')
         for column, css in zip(columns, classes, strict=True):
-            text = escape(format_value(record.get(column.key), column.kind))
+            text = _escaped(format_value(record.get(column.key), column.kind))
             status = record.get("_status") if column.key == "status" else None
             if status:
-                text = Markup(f'<span class="badge status-{escape(status)}">{text}</span>')
+                text = f'<span class="badge status-{_escaped(status)}">{text}</span>'
             out.append(f'    <td class="{css}">{text}</td>\n')
         out.append("  </tr>\n")
     out.append("  </tbody>\n</table></div>\n")
@@ -300,6 +325,16 @@ def _page_context(
     }
 
 
+def _with_style(context: dict[str, Any]) -> dict[str, Any]:
+    """``context`` with its ``style``: the pages' stylesheet, rendered once for all of them.
+
+    ``templates/_style.css.j2`` depends only on what every page shares; a
+    batch's pages reuse its text instead of rendering it a page at a time.
+    """
+    style = _environment().get_template("_style.css.j2").render(context)
+    return {**context, "style": Markup(style)}
+
+
 def _with_font(page: str) -> str:
     return page.replace(_FONT_MARK, font_face_css(page), 1)
 
@@ -339,7 +374,7 @@ def render_html(
         if progress is not None:
             progress(index + 1, total)
     links = {s["site_id"]: "#" + s["anchor"] for s in sites}
-    context = _page_context(result, lang, tables, links)
+    context = _with_style(_page_context(result, lang, tables, links))
     context["sites"] = sites
     return _with_font(_environment().get_template("report.html.j2").render(**context))
 
@@ -410,7 +445,7 @@ def render_index(
         for c in tables["summary"].columns
     ]
     context["pager"] = pager_context(context["summary"], columns, lang)
-    return _with_font(_environment().get_template("report.html.j2").render(**context))
+    return _with_font(_environment().get_template("report.html.j2").render(**_with_style(context)))
 
 
 PAGES_A_JOB = 4
@@ -441,6 +476,7 @@ def _site_pages(
     template = _environment().get_template("site.html.j2")
     context = _page_context(result, lang, tables, {})
     context.update(font_mark="", back_href=f"../{FILENAME}", font_css=FONT_CSS)
+    context = _with_style(context)
     names = site_file_names(result.site_ids)
     total = len(names)
     if progress is not None:

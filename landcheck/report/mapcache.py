@@ -56,13 +56,17 @@ def in_window(frame: Any, window: Any, *, indexed: bool = False) -> np.ndarray:
 
     ``indexed`` for a frame that lives as long as the result: from
     :data:`INDEXED_FROM` features on it is searched through its R-tree, kept
-    for the next map; the mask is the same as testing every feature.
+    for the next map; below, its features are prepared (GEOS's prepared
+    geometry, kept on them), so the next map's test of a huge polygon does not
+    start again from its edges. The mask is the same as testing every feature.
     """
     if indexed:  # kept: reading a GeoDataFrame's geometry column costs more than the test
         geometries = kept_column(frame, "geometry", lambda f: f.geometry.values)
     else:
         geometries = frame.geometry.values
     if not indexed or len(frame) < INDEXED_FROM:
+        if indexed:
+            shapely.prepare(geometries)  # once: prepared geometries are left as they are
         return np.asarray(shapely.intersects(geometries, window))
     tree = _kept(_TREES, id(frame), frame, lambda: shapely.STRtree(geometries))
     mask = np.zeros(len(frame), dtype=bool)

@@ -213,8 +213,9 @@ class _Drawing:
     """The SVG elements of one map or panel, drawn in z order (then in the order added).
 
     A panel's paths are asked for (:meth:`path`) as it is drawn and computed
-    all at once when it is written (:meth:`body`): a map draws a few dozen
-    paths, and computing each alone cost more than their data.
+    all at once when it is written (:meth:`body`; a map's panels together,
+    :func:`_panel_bodies`): a map draws a few dozen paths, and computing each
+    alone cost more than their data.
     """
 
     prefix: str
@@ -239,9 +240,14 @@ class _Drawing:
             self.patterns[hatch, color] = (ident, _pattern(ident, hatch, color))
         return f"url(#{self.patterns[hatch, color][0]})"
 
-    def body(self) -> str:
-        """The elements in z order; patterns are made in the order their elements were added."""
-        data = _paths_data(self.paths, self.frame) if self.paths and self.frame else []
+    def body(self, data: list[str] | None = None) -> str:
+        """The elements in z order; patterns are made in the order their elements were added.
+
+        ``data``: the path data of :attr:`paths`, when computed with other panels'.
+        """
+        if data is None:
+            frames = [self.frame] * len(self.paths) if self.frame else []
+            data = _paths_data(self.paths, frames) if frames else []
         written = [
             (z, number, markup if isinstance(markup, str) else self._written(markup, data))
             for z, number, markup in self.items
@@ -340,8 +346,20 @@ def _parts(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return parts[kinds == 3], parts[(kinds == 1) | (kinds == 2)], parts[kinds == 0]
 
 
-def _paths_data(requests: Sequence[tuple[np.ndarray, bool]], frame: _Frame) -> list[str]:
-    """SVG path data of each request, in pixels to 0.1 px, all computed in one pass.
+def _panel_bodies(drawings: Sequence[_Drawing]) -> list[str]:
+    """Each panel's :meth:`_Drawing.body`, the path data of all of them computed in one pass."""
+    requests = [request for drawing in drawings for request in drawing.paths]
+    frames = [drawing.frame for drawing in drawings for _ in drawing.paths]
+    data = _paths_data(requests, frames) if requests else []
+    bodies, start = [], 0
+    for drawing in drawings:
+        bodies.append(drawing.body(data[start : start + len(drawing.paths)]))
+        start += len(drawing.paths)
+    return bodies
+
+
+def _paths_data(requests: Sequence[tuple[np.ndarray, bool]], frames: Sequence[_Frame]) -> list[str]:
+    """SVG path data of each request, in pixels to 0.1 px of its frame, all computed in one pass.
 
     A request is polygons (``True``: their rings, exteriors counter-clockwise
     and holes clockwise, each ending with ``Z``) or linestrings (``False``).
@@ -371,7 +389,9 @@ def _paths_data(requests: Sequence[tuple[np.ndarray, bool]], frame: _Frame) -> l
     coordinates, index = shapely.get_coordinates(lines, return_index=True)
     if not len(coordinates):
         return out
-    pixels = np.round(frame.pixels(coordinates), 1)
+    distinct = list(dict.fromkeys(frames))
+    which = np.array([distinct.index(frame) for frame in frames])  # each request's
+    pixels = np.round(_pixels(coordinates, which[owner[index]], distinct), 1)
     new = np.ones(len(index), dtype=bool)
     new[1:] = index[1:] != index[:-1]
     keep = new.copy()
@@ -401,6 +421,17 @@ def _paths_data(requests: Sequence[tuple[np.ndarray, bool]], frame: _Frame) -> l
     for part in text.split("\x00")[1:]:
         who, data = part.split("\x01")
         out[int(who)] = data
+    return out
+
+
+def _pixels(coordinates: np.ndarray, which: np.ndarray, frames: list[_Frame]) -> np.ndarray:
+    """Map coordinates (n × 2) → pixels, each by its frame ``frames[which[i]]``."""
+    if len(frames) == 1:
+        return frames[0].pixels(coordinates)
+    out = np.empty((len(coordinates), 2))
+    for number, frame in enumerate(frames):
+        chosen = which == number
+        out[chosen] = frame.pixels(coordinates[chosen])
     return out
 
 
@@ -512,25 +543,57 @@ def _labels(
         drawing.add(z, _text(x, y, str(name), color=color, opacity=opacity))
 
 
-def _context(drawing: _Drawing, frame: _Frame, result: CheckResult, position: int) -> bool:
-    """Draw the other sites in view (dashed, with their ids); True if there were any."""
+@dataclass(frozen=True)
+class _OtherSites:
+    """The other sites in a map's window, as each of its panels draws them (dashed, with ids)."""
+
+    pictures: np.ndarray
+    ids: np.ndarray
+    points: np.ndarray
+
+
+def _other_sites(
+    result: CheckResult, position: int, window: tuple[float, float, float, float]
+) -> _OtherSites | None:
+    """The other sites in ``window``, pictured and labelled once for the map's panels; None if none.
+
+    Each label is placed on the part of the site outside the drawn site when
+    that is more than a twentieth of what the window shows of it.
+    """
     sites = result.sites
-    box = shapely.box(*frame.window)
+    box = shapely.box(*window)
     near = in_window(sites, box, indexed=True)
     near[position] = False
     if not near.any():
-        return False
+        return None
     geometries = _geometries(sites)[near]
-    drawing.add(
-        9,
-        _shapes(drawing, geometries, frame, fill="none", edge=_OTHER_SITES, width=1.0, dash="--"),
-    )
     present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     visible = shapely.intersection(geometries[present], box)
     outside = shapely.difference(visible, _geometries(sites)[position])
     chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
     ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
-    _labels(drawing, frame, ids, shapely.point_on_surface(chosen), color=_OTHER_SITES, z=11)
+    pictures = _picture(geometries, _Frame(0.0, 0.0, window))  # the window alone sets it
+    return _OtherSites(pictures, ids, shapely.point_on_surface(chosen))
+
+
+def _context(drawing: _Drawing, frame: _Frame, others: _OtherSites | None) -> bool:
+    """Draw the other sites in view (dashed, with their ids); True if there were any."""
+    if others is None:
+        return False
+    drawing.add(
+        9,
+        _shapes(
+            drawing,
+            others.pictures,
+            frame,
+            fill="none",
+            edge=_OTHER_SITES,
+            width=1.0,
+            dash="--",
+            exact=True,
+        ),
+    )
+    _labels(drawing, frame, others.ids, others.points, color=_OTHER_SITES, z=11)
     return True
 
 
@@ -881,6 +944,8 @@ def site_svg(
     crs = map_crs_label(result.analysis_crs)
     legends: list[tuple[str, float, list[_Entry]]] = []
     clips = []
+    others = None if empty else _other_sites(result, position, window)
+    drawn: list[tuple[str, str, _Drawing]] = []
     for i, panel in enumerate(chosen):
         frame = _Frame(i * _PANEL + _MARGIN, _TITLE, window)
         centre = frame.left + _SIDE / 2
@@ -907,7 +972,7 @@ def site_svg(
         clip = f"{prefix}-c{i}"
         clips.append(f'<clipPath id="{clip}"><rect {box}/></clipPath>')
         panel_drawing = _Drawing(prefix, patterns=drawing.patterns, frame=frame)
-        had_context = _context(panel_drawing, frame, result, position)
+        had_context = _context(panel_drawing, frame, others)
         entries = _DRAW_PANEL[panel](panel_drawing, frame, result, position, site_id, lang, thin)
         panel_drawing.add(
             10,
@@ -938,11 +1003,11 @@ def site_svg(
                 valign="bottom",
             ),
         )
-        drawing.add(
-            5,
-            f'<g clip-path="url(#{clip})" data-panel="{panel}">{panel_drawing.body()}</g>',
-        )
+        drawn.append((panel, clip, panel_drawing))
         legends.append((panel, centre, entries))
+    bodies = _panel_bodies([panel_drawing for _, _, panel_drawing in drawn])
+    for (panel, clip, _), body in zip(drawn, bodies, strict=True):
+        drawing.add(5, f'<g clip-path="url(#{clip})" data-panel="{panel}">{body}</g>')
     rows = max((len(e) for _, _, e in legends), default=0)
     legend_height = rows * _ENTRY + 0.1 * DPI if rows else 0.0
     for panel, centre, entries in legends:
