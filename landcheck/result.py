@@ -28,6 +28,7 @@ from landcheck.measure import Rows, SiteLayer, SiteRows
 from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rollup import CATEGORIES, CULTIVATED_KINDS, LandUseRollup
 from landcheck.rules import Finding, worst_status
+from landcheck.rules.core import cited_basis
 from landcheck.units import Area
 
 __all__ = ["FINDINGS_SCHEMA", "CheckResult"]
@@ -435,26 +436,34 @@ class CheckResult:
 
     @cached_property
     def finding_table(self) -> pd.DataFrame:
-        """One row per finding."""
-        rows = []
-        for fs in self.findings:
-            for f in fs:
-                message = f.message  # rendered when read: once
-                rows.append(
-                    {
-                        "site_id": f.site_id,
-                        "check": f.check,
-                        "layer": f.layer,
-                        "status": f.status,
-                        "outcome": f.outcome,
-                        "area_m2": f.area.m2,
-                        "message_zh": message.zh,
-                        "message_en": message.en,
-                        "basis": "；".join(b.cite("zh") for b in f.citations),
-                        "documents": "；".join(d.zh for d in f.documents),
-                    }
-                )
-        return pd.DataFrame(rows)
+        """One row per finding.
+
+        Built a column at a time; the findings of a rule share its citations and
+        documents, joined once each (:func:`~landcheck.rules.core.cited_basis`).
+        """
+        findings = [f for fs in self.findings for f in fs]
+        if not findings:
+            return pd.DataFrame()
+        messages = [f.message for f in findings]  # rendered when read: once
+        listed = {f.documents for f in findings}
+        documents = {texts: "；".join(t.zh for t in texts) for texts in listed}
+        return pd.DataFrame(
+            {
+                "site_id": [f.site_id for f in findings],
+                "check": [f.check for f in findings],
+                "layer": [f.layer for f in findings],
+                "status": [f.status for f in findings],
+                "outcome": [f.outcome for f in findings],
+                "area_m2": [f.area.m2 for f in findings],
+                "message_zh": [m.zh for m in messages],
+                "message_en": [m.en for m in messages],
+                "basis": [
+                    "；".join(cited_basis(f.basis, f.basis_dates, f.basis_marks)[0])
+                    for f in findings
+                ],
+                "documents": [documents[f.documents] for f in findings],
+            }
+        )
 
     @cached_property
     def piece_table(self) -> gpd.GeoDataFrame:
