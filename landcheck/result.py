@@ -365,25 +365,33 @@ class CheckResult:
 
     @cached_property
     def layer_table(self) -> pd.DataFrame:
-        """One row per (site, layer): overlap areas, share, availability."""
-        rows = []
-        for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True):
-            for key, view in views.items():
-                rows.append(
-                    {
-                        "site_id": sid,
-                        "layer": key,
-                        "kind": view.kind,
-                        "available": view.available,
-                        "planar_m2": view.overlap.planar_m2,
-                        "ellipsoidal_m2": view.overlap.ellipsoidal_m2,
-                        "ha": view.overlap.ha,
-                        "mu": view.overlap.mu,
-                        "share": view.share,
-                        "uncovered_m2": view.uncovered.m2,
-                    }
-                )
-        return pd.DataFrame(rows)
+        """One row per (site, layer): overlap areas, share, availability.
+
+        Built a column at a time.
+        """
+        owners = [
+            (sid, key)
+            for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True)
+            for key in views
+        ]
+        if not owners:
+            return pd.DataFrame()
+        views = [view for views in self.site_layers for view in views.values()]
+        overlaps = [view.overlap for view in views]
+        return pd.DataFrame(
+            {
+                "site_id": [sid for sid, _ in owners],
+                "layer": [key for _, key in owners],
+                "kind": [view.kind for view in views],
+                "available": [view.available for view in views],
+                "planar_m2": [overlap.planar_m2 for overlap in overlaps],
+                "ellipsoidal_m2": [overlap.ellipsoidal_m2 for overlap in overlaps],
+                "ha": [overlap.ha for overlap in overlaps],
+                "mu": [overlap.mu for overlap in overlaps],
+                "share": [view.share for view in views],
+                "uncovered_m2": [view.uncovered.m2 for view in views],
+            }
+        )
 
     @cached_property
     def class_table(self) -> pd.DataFrame:
