@@ -382,12 +382,8 @@ class CheckResult:
             {
                 "site_id": [sid for sid, _ in owners],
                 "layer": [key for _, key in owners],
-                "kind": [view.kind for view in views],
-                "available": [view.available for view in views],
-                "planar_m2": [overlap.planar_m2 for overlap in overlaps],
-                "ellipsoidal_m2": [overlap.ellipsoidal_m2 for overlap in overlaps],
-                "ha": [overlap.ha for overlap in overlaps],
-                "mu": [overlap.mu for overlap in overlaps],
+                **_fields(views, "kind", "available"),
+                **_fields(overlaps, "planar_m2", "ellipsoidal_m2", "ha", "mu"),
                 "share": [view.share for view in views],
                 "uncovered_m2": [view.uncovered.m2 for view in views],
             }
@@ -457,11 +453,7 @@ class CheckResult:
         documents = {texts: "；".join(t.zh for t in texts) for texts in listed}
         return pd.DataFrame(
             {
-                "site_id": [f.site_id for f in findings],
-                "check": [f.check for f in findings],
-                "layer": [f.layer for f in findings],
-                "status": [f.status for f in findings],
-                "outcome": [f.outcome for f in findings],
+                **_fields(findings, "site_id", "check", "layer", "status", "outcome"),
                 "area_m2": [f.area.m2 for f in findings],
                 "message_zh": [m.zh for m in messages],
                 "message_en": [m.en for m in messages],
@@ -751,3 +743,8 @@ class CheckResult:
 
         self._require_geometry("an interactive map")
         return explore(self, site_id, **kwargs)
+
+
+def _fields(items: list[Any], *names: str) -> dict[str, list[Any]]:
+    """Each named attribute of ``items`` as a column: name → the items' values, in order."""
+    return {name: [getattr(item, name) for item in items] for name in names}
