@@ -28,6 +28,7 @@ from landcheck.measure import Rows, SiteLayer, SiteRows
 from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rollup import CATEGORIES, CULTIVATED_KINDS, LandUseRollup
 from landcheck.rules import Finding, worst_status
+from landcheck.rules.core import cited_basis
 from landcheck.units import Area
 
 __all__ = ["FINDINGS_SCHEMA", "CheckResult"]
@@ -364,25 +365,29 @@ class CheckResult:
 
     @cached_property
     def layer_table(self) -> pd.DataFrame:
-        """One row per (site, layer): overlap areas, share, availability."""
-        rows = []
-        for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True):
-            for key, view in views.items():
-                rows.append(
-                    {
-                        "site_id": sid,
-                        "layer": key,
-                        "kind": view.kind,
-                        "available": view.available,
-                        "planar_m2": view.overlap.planar_m2,
-                        "ellipsoidal_m2": view.overlap.ellipsoidal_m2,
-                        "ha": view.overlap.ha,
-                        "mu": view.overlap.mu,
-                        "share": view.share,
-                        "uncovered_m2": view.uncovered.m2,
-                    }
-                )
-        return pd.DataFrame(rows)
+        """One row per (site, layer): overlap areas, share, availability.
+
+        Built a column at a time.
+        """
+        owners = [
+            (sid, key)
+            for sid, views in zip(self.sites["site_id"], self.site_layers, strict=True)
+            for key in views
+        ]
+        if not owners:
+            return pd.DataFrame()
+        views = [view for views in self.site_layers for view in views.values()]
+        overlaps = [view.overlap for view in views]
+        return pd.DataFrame(
+            {
+                "site_id": [sid for sid, _ in owners],
+                "layer": [key for _, key in owners],
+                **_fields(views, "kind", "available"),
+                **_fields(overlaps, "planar_m2", "ellipsoidal_m2", "ha", "mu"),
+                "share": [view.share for view in views],
+                "uncovered_m2": [view.uncovered.m2 for view in views],
+            }
+        )
 
     @cached_property
     def class_table(self) -> pd.DataFrame:
@@ -435,26 +440,30 @@ class CheckResult:
 
     @cached_property
     def finding_table(self) -> pd.DataFrame:
-        """One row per finding."""
-        rows = []
-        for fs in self.findings:
-            for f in fs:
-                message = f.message  # rendered when read: once
-                rows.append(
-                    {
-                        "site_id": f.site_id,
-                        "check": f.check,
-                        "layer": f.layer,
-                        "status": f.status,
-                        "outcome": f.outcome,
-                        "area_m2": f.area.m2,
-                        "message_zh": message.zh,
-                        "message_en": message.en,
-                        "basis": "；".join(b.cite("zh") for b in f.citations),
-                        "documents": "；".join(d.zh for d in f.documents),
-                    }
-                )
-        return pd.DataFrame(rows)
+        """One row per finding.
+
+        Built a column at a time; the findings of a rule share its citations and
+        documents, joined once each (:func:`~landcheck.rules.core.cited_basis`).
+        """
+        findings = [f for fs in self.findings for f in fs]
+        if not findings:
+            return pd.DataFrame()
+        messages = [f.message for f in findings]  # rendered when read: once
+        listed = {f.documents for f in findings}
+        documents = {texts: "；".join(t.zh for t in texts) for texts in listed}
+        return pd.DataFrame(
+            {
+                **_fields(findings, "site_id", "check", "layer", "status", "outcome"),
+                "area_m2": [f.area.m2 for f in findings],
+                "message_zh": [m.zh for m in messages],
+                "message_en": [m.en for m in messages],
+                "basis": [
+                    "；".join(cited_basis(f.basis, f.basis_dates, f.basis_marks)[0])
+                    for f in findings
+                ],
+                "documents": [documents[f.documents] for f in findings],
+            }
+        )
 
     @cached_property
     def piece_table(self) -> gpd.GeoDataFrame:
@@ -734,3 +743,8 @@ class CheckResult:
 
         self._require_geometry("an interactive map")
         return explore(self, site_id, **kwargs)
+
+
+def _fields(items: list[Any], *names: str) -> dict[str, list[Any]]:
+    """Each named attribute of ``items`` as a column: name → the items' values, in order."""
+    return {name: [getattr(item, name) for item in items] for name in names}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from report_case import result
 
 from landcheck.tables import report_tables, round_tree
+from landcheck.tables.table import ROW_KEYS, Column, Rows, as_text
 from landcheck.units import largest_remainder_round
 
 
@@ -217,3 +219,30 @@ def test_records_are_the_rounded_rows_as_to_dict_gives_them(tables):
             assert [type(v) for v in got.values()] == [type(v) for v in want.values()]
             pairs = zip(got.values(), want.values(), strict=True)
             assert all(g == w or (g != g and w != w) for g, w in pairs), (table.key, got, want)
+
+
+def test_rows_frame_is_the_records_frame_with_each_column_converted():
+    columns = [
+        Column("name", "名称", "name"),
+        Column("code", "编码", "code"),
+        Column("ha", "面积", "area", "ha"),
+    ]
+    rows = Rows()
+    rows.add(-1, 0, "row", name="甲", code="0101", ha=1.5, _status="info")
+    rows.add(0, 1, "row", name="乙", code=3, ha=None)
+    rows.add(0, 1, "row", name="丙", code=float("nan"), ha="2")
+    frame = rows.frame(columns, extra=["_status"])
+    expected = pd.DataFrame(rows.rows, columns=["name", "code", "ha", "_status", *ROW_KEYS])
+    expected["name"] = expected["name"].map(as_text).astype(object)
+    expected["code"] = expected["code"].map(as_text).astype(object)
+    expected["ha"] = pd.to_numeric(expected["ha"], errors="coerce").astype(float)
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    assert frame["code"].tolist() == ["0101", "3", ""]  # texts as they read, missing empty
+    assert frame["name"].dtype == object and frame["code"].dtype == object
+
+
+def test_rows_frame_without_rows_has_the_columns_of_the_records_frame():
+    columns = [Column("name", "名称", "name"), Column("ha", "面积", "area", "ha")]
+    frame = Rows().frame(columns, extra=["_status"])
+    assert list(frame.columns) == ["name", "ha", "_status", *ROW_KEYS]
+    assert frame.dtypes.tolist() == [object, float, object, object, object, object]

@@ -489,40 +489,44 @@ class _Sheet:
     def _cells(
         self, index: int, start: int, stop: int, texts: list[tuple[str, bool]] | None
     ) -> list[str]:
-        """One column's cells in the rows at positions ``start`` to ``stop``."""
-        letter = self.letters[index]
-        styled: dict[tuple[int, bool], str] = {}
-        number = _HEADER_ROW + 1
-        cells = []
-        for position, look, cell in zip(
-            range(start, stop),
-            self.looks[start:stop],
-            texts if texts is not None else self.values[index][start:stop],
-            strict=True,
-        ):
-            quote = texts is not None and cell[1]
-            attribute = styled.get((look, quote))
-            if attribute is None:
+        """One column's cells in the rows at positions ``start`` to ``stop``, in one pass."""
+        attributes = self._attributes(index, start, stop, texts)
+        cell = f'<c r="{self.letters[index]}'
+        rows = range(_HEADER_ROW + 1 + start, _HEADER_ROW + 1 + stop)
+        if texts is not None:
+            return [
+                f'{cell}{row}"{attribute} t="inlineStr">{inline}</c>'
+                if inline
+                else f'{cell}{row}"{attribute} t="inlineStr"/>'
+                for row, attribute, (inline, _) in zip(rows, attributes, texts, strict=True)
+            ]
+        return [
+            f'{cell}{row}"{attribute} t="n"/>'
+            if value is None
+            else f'{cell}{row}"{attribute} t="n"><v>{value!r}</v></c>'
+            for row, attribute, value in zip(
+                rows, attributes, self.values[index][start:stop], strict=True
+            )
+        ]
+
+    def _attributes(
+        self, index: int, start: int, stop: int, texts: list[tuple[str, bool]] | None
+    ) -> list[str]:
+        """The style attribute of one column's cells, each (look, quote) looked up once."""
+        quotes = [cell[1] for cell in texts] if texts is not None else [False] * (stop - start)
+        keys = list(zip(self.looks[start:stop], quotes, strict=True))
+        styled = {}
+        for position, key in zip(range(start, stop), keys, strict=True):
+            if key not in styled:
                 style = self._format(
                     index,
                     self.roles[position],
                     self.levels[position],
                     self.statuses[position],
-                    quote,
+                    key[1],
                 )
-                attribute = styled[(look, quote)] = f' s="{style}"' if style else ""
-            reference = f"{letter}{number + position}"
-            if texts is not None:
-                inline = cell[0]
-                if inline:
-                    cells.append(f'<c r="{reference}"{attribute} t="inlineStr">{inline}</c>')
-                else:
-                    cells.append(f'<c r="{reference}"{attribute} t="inlineStr"/>')
-            elif cell is None:
-                cells.append(f'<c r="{reference}"{attribute} t="n"/>')
-            else:
-                cells.append(f'<c r="{reference}"{attribute} t="n"><v>{cell!r}</v></c>')
-        return cells
+                styled[key] = f' s="{style}"' if style else ""
+        return [styled[key] for key in keys]
 
     def _single(self, number: int, text: str, font: str) -> str:
         quote = text.startswith(_FORMULA_START)

@@ -18,7 +18,7 @@ from landcheck.tables.lookups import (
     first_layer,
     ha_and_mu,
     layer_pieces,
-    layer_status,
+    layer_statuses,
     layer_title,
     method_m2,
     site_areas,
@@ -62,7 +62,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
     areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
-        status = layer_status(result, site_id, key)
+        status = layer_statuses(result, site_id).get(key)
         base = {"site_id": site_id, "code": "", "name": "", "admin": ""}
         if not view.available:
             rows.add(
@@ -347,10 +347,12 @@ def layers_table(result: CheckResult, lang: str) -> ReportTable:
         Column("status", "审查结论", "status"),
     ]
     rows = Rows()
+    titles = {key: layer_title(result, key, lang) for key in result.profile.layers}
     for site_id in result.site_ids:
+        statuses = layer_statuses(result, site_id)
         for key in result.profile.layers:
             view = result.layer(site_id, key)
-            status = layer_status(result, site_id, key)
+            status = statuses.get(key)
             m2 = view.overlap.m2 if view.available else np.nan
             rows.add(
                 -1,
@@ -358,7 +360,7 @@ def layers_table(result: CheckResult, lang: str) -> ReportTable:
                 "row",
                 site_id=site_id,
                 layer=key,
-                title=layer_title(result, key, lang),
+                title=titles[key],
                 available=label("yes" if view.available else "no", lang),
                 **ha_and_mu(m2),
                 m2=m2,

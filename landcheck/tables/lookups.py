@@ -24,7 +24,7 @@ __all__ = [
     "first_layer",
     "ha_and_mu",
     "layer_pieces",
-    "layer_status",
+    "layer_statuses",
     "layer_title",
     "layers_of_kind",
     "m2_values",
@@ -68,10 +68,16 @@ def layer_title(result: CheckResult, key: str, lang: str) -> str:
     return spec.title.get(lang) if spec is not None else key
 
 
-def layer_status(result: CheckResult, site_id: str, key: str) -> str | None:
-    """The worst status of a site's findings on a layer (None: no finding reads it)."""
-    statuses = [f.status for f in result.site_findings(site_id) if f.layer == key]
-    return worst_status(statuses) if statuses else None
+def layer_statuses(result: CheckResult, site_id: str) -> dict[str, str]:
+    """Each layer a site's findings read → the worst status of those findings.
+
+    A layer no finding reads is absent. One pass over the site's findings for
+    all its layers.
+    """
+    read: dict[str, list[str]] = {}
+    for finding in result.site_findings(site_id):
+        read.setdefault(finding.layer, []).append(finding.status)
+    return {key: worst_status(statuses) for key, statuses in read.items()}
 
 
 def site_areas(result: CheckResult) -> list[tuple[float, float]]:

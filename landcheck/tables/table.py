@@ -342,16 +342,34 @@ class Rows:
         return len(self.rows) - 1
 
     def frame(self, columns: Iterable[Column], extra: Iterable[str] = ()) -> pd.DataFrame:
-        """The rows as :attr:`ReportTable.frame`: numbers as floats, texts as strings."""
+        """The rows as :attr:`ReportTable.frame`: numbers as floats, texts as strings.
+
+        Built a column at a time, a text column of strings as it is, without the
+        string dtype's round trip a frame of the rows as records would make: the
+        same frame as ``pd.DataFrame(rows)`` with each column converted.
+        """
+        columns = list(columns)
         keys = [c.key for c in columns]
         keys += [k for k in extra if k not in keys]
-        frame = pd.DataFrame(self.rows, columns=[*keys, *ROW_KEYS])
-        for column in columns:
-            if column.numeric:
-                frame[column.key] = pd.to_numeric(frame[column.key], errors="coerce").astype(float)
+        numeric = {c.key: c.numeric for c in columns}
+        data = {}
+        for key in [*keys, *ROW_KEYS]:
+            values = [row.get(key, np.nan) for row in self.rows]  # missing: NaN, as records
+            kind = numeric.get(key)
+            if kind is None:
+                data[key] = pd.Series(values)
+            elif kind:
+                data[key] = pd.to_numeric(pd.Series(values), errors="coerce").astype(float)
             else:
-                frame[column.key] = frame[column.key].map(as_text).astype(object)
-        return frame
+                data[key] = _texts(values)
+        return pd.DataFrame(data, columns=[*keys, *ROW_KEYS])
+
+
+def _texts(values: list[Any]) -> pd.Series:
+    """A text column: its values as :func:`as_text` gives them, of the object dtype."""
+    if all(type(value) is str for value in values):
+        return pd.Series(values, dtype=object)
+    return pd.Series(values).map(as_text).astype(object)
 
 
 def as_text(value: Any) -> str:
