@@ -13,6 +13,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import shapely
 from geopandas.array import GeometryArray, from_shapely
 from pandas.core.construction import sanitize_array
@@ -31,6 +32,7 @@ __all__ = [
     "non_finite",
     "polygonal_part",
     "shallow_copy",
+    "text_array",
 ]
 
 _POLYGON = 3
@@ -477,6 +479,45 @@ _LABELS = pd.Index(["geometry"]).dtype
 """The type pandas gives an index of text labels (``str``, or ``object`` before pandas 3)."""
 
 
+def _arrow_text_type() -> pa.DataType | None:
+    """The Arrow type of pandas' ``str`` arrays when they are Arrow-backed of type ``_LABELS``."""
+    sample = pd.array(["geometry"], dtype="str")
+    if not isinstance(sample, pd.arrays.ArrowStringArray) or sample.dtype != _LABELS:
+        return None
+    return sample.__arrow_array__().type
+
+
+_ARROW_TEXT = _arrow_text_type()
+
+
+def text_array(values: list | np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``pd.array(values, dtype="str")`` (text, None for a missing value), in a tenth of its time.
+
+    The Arrow array is built from the values at once and handed to pandas with
+    its ``str`` type (the dtype's name alone costs pandas ~0.1 ms a column to
+    resolve and convert); pandas without Arrow-backed ``str`` builds it as before.
+
+    Examples
+    --------
+    >>> array, before = text_array(["F1", None]), pd.array(["F1", None], dtype="str")
+    >>> array.equals(before), array.dtype == before.dtype
+    (True, True)
+    """
+    if _ARROW_TEXT is None:
+        return pd.array(values, dtype="str")
+    return pd.arrays.ArrowStringArray(pa.array(values, type=_ARROW_TEXT), dtype=_LABELS)
+
+
+def _all_text(values: Any) -> bool:
+    """Whether ``values`` is a non-empty list or 1-D object array of ``str`` only."""
+    if isinstance(values, np.ndarray):
+        if values.dtype != object or values.ndim != 1:
+            return False
+    elif not isinstance(values, list):
+        return False
+    return len(values) > 0 and all(type(v) is str for v in values)
+
+
 def _column_values(values: Any, rows: pd.Index) -> Any:
     """A column's values as a frame of ``rows`` holds them, converted only where pandas would.
 
@@ -494,6 +535,8 @@ def _column_values(values: Any, rows: pd.Index) -> Any:
         and values.dtype != np.float16
     ):
         return values
+    if _ARROW_TEXT is not None and _all_text(values):  # what the constructor makes of text
+        return text_array(values)
     return sanitize_array(values, rows, copy=False)
 
 

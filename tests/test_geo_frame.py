@@ -9,7 +9,7 @@ import pytest
 import shapely
 from geopandas.array import from_shapely
 
-from landcheck.geometry import geo_frame
+from landcheck.geometry import geo_frame, text_array
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4523", None])
@@ -46,6 +46,33 @@ def test_geo_frame_holds_each_kind_of_column_as_the_constructor_does(values):
     assert mine["V"].dtype == expected["V"].dtype
 
 
+@pytest.mark.parametrize(
+    "values", [["0101", "旱地", ""], ["F1", None], [None], [], np.array(["a", "b"], dtype=object)]
+)
+def test_a_text_array_is_pandas_str_array_value_for_value_and_type_for_type(values):
+    mine, expected = text_array(values), pd.array(values, dtype="str")
+    assert type(mine) is type(expected) and mine.dtype == expected.dtype
+    assert mine.equals(expected) and pd.isna(mine).tolist() == pd.isna(expected).tolist()
+    assert mine.__arrow_array__().type == expected.__arrow_array__().type
+
+
+def test_geo_frame_builds_text_columns_as_arrow_text_without_pandas_conversion(monkeypatch):
+    import landcheck.geometry as geometry
+
+    real = geometry.sanitize_array
+    monkeypatch.setattr(
+        geometry,
+        "sanitize_array",
+        lambda values, *a, **k: pytest.fail("text converted value by value by pandas"),
+    )
+    values = {"L": ["0101", "旱地", ""], "O": np.array(["a", "b", "c"], dtype=object)}
+    mine = geo_frame(values, [shapely.Point(0, 0)] * 3, None)
+    for name, column in values.items():
+        expected = real(column, pd.RangeIndex(3), copy=False)
+        assert mine[name].dtype == expected.dtype and mine[name].array.equals(expected)
+        assert mine[name].array.__arrow_array__().type == expected.__arrow_array__().type
+
+
 def test_geo_frame_holds_numbers_and_extension_arrays_without_converting_them(monkeypatch):
     import landcheck.geometry as geometry
 
@@ -64,7 +91,7 @@ def test_geo_frame_holds_numbers_and_extension_arrays_without_converting_them(mo
     numbers, text = np.arange(3.0), pd.array(["a", "b", "c"], dtype="str")
     frame = geo_frame({"N": numbers, "T": text}, [shapely.Point(0, 0)] * 3, None)
     assert converted == [] and frame["T"].array is text
-    geo_frame({"O": np.array(["a", "b", "c"], dtype=object)}, [shapely.Point(0, 0)] * 3, None)
+    geo_frame({"O": np.array(["a", None, 7], dtype=object)}, [shapely.Point(0, 0)] * 3, None)
     assert converted == [1]
     with pytest.raises(ValueError, match="length"):
         geo_frame({"N": np.arange(2.0)}, [shapely.Point(0, 0)] * 3, None)

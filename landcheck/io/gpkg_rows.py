@@ -32,7 +32,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.geometry import geo_frame
+from landcheck.geometry import geo_frame, text_array
 from landcheck.io.records import file_version
 
 __all__ = [
@@ -203,7 +203,7 @@ def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray | np.nd
     if kind == _TEXT:
         if not all(type(v) is str for v in present):
             return None
-        return pd.array(values, dtype="str")
+        return text_array(values)
     if kind == _INTEGER:
         if not all(type(v) is int for v in present):
             return None
