@@ -518,6 +518,13 @@ def _all_text(values: Any) -> bool:
     return len(values) > 0 and all(type(v) is str for v in values)
 
 
+def _labels(names: list) -> pd.Index:
+    """``pd.Index(names, dtype=_LABELS)``: text labels' index from their Arrow array at once."""
+    if _ARROW_TEXT is not None and _all_text(names):
+        return pd.Index(text_array(names), copy=False)
+    return pd.Index(names, dtype=_LABELS)
+
+
 def _column_values(values: Any, rows: pd.Index) -> Any:
     """A column's values as a frame of ``rows`` holds them, converted only where pandas would.
 
@@ -561,7 +568,7 @@ def geo_frame(
         geometry = from_shapely(np.asarray(geometry, dtype=object), crs=crs)
     # the frame ``pd.DataFrame(dict)`` builds, but for the column labels: the constructor
     # infers their type value by value, a quarter of its time on a few rows
-    names = pd.Index([*columns, "geometry"], dtype=_LABELS)
+    names = _labels([*columns, "geometry"])
     rows = pd.RangeIndex(len(geometry)) if index is None else index
     # each column converted as the constructor would, once, and handed over as it is (its
     # checks of every column cost as much as the rest of the frame); lengths are checked

@@ -56,6 +56,15 @@ def test_a_text_array_is_pandas_str_array_value_for_value_and_type_for_type(valu
     assert mine.__arrow_array__().type == expected.__arrow_array__().type
 
 
+@pytest.mark.parametrize("names", [["BSM", "地类", "geometry"], [1, "geometry"]])
+def test_a_frames_labels_are_the_index_of_text_labels_pandas_builds(names):
+    from landcheck.geometry import _LABELS, _labels
+
+    mine, expected = _labels(names), pd.Index(names, dtype=_LABELS)
+    pd.testing.assert_index_equal(mine, expected, exact=True)
+    assert type(mine.array) is type(expected.array)
+
+
 def test_geo_frame_builds_text_columns_as_arrow_text_without_pandas_conversion(monkeypatch):
     import landcheck.geometry as geometry
 
