@@ -36,3 +36,12 @@ def test_every_character_python_strips_is_one_arrow_strips():
     characters = [chr(c) for c in range(0x3100) if not 0xD800 <= c <= 0xDFFF]
     values = pd.Series([f"{c}a{c}" for c in characters], dtype=object)
     assert field_texts(values).tolist() == values.astype("string").str.strip().tolist()
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]"])
+def test_arrow_text_is_read_from_arrow_not_through_pandas_object_values(monkeypatch, dtype):
+    values = pd.Series([" 0101", None, "水田 "], dtype=dtype)
+    monkeypatch.setattr(
+        pd.Series, "tolist", lambda self: pytest.fail("Arrow text converted by pandas")
+    )
+    assert field_texts(values).tolist() == ["0101", "", "水田"]
