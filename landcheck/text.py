@@ -78,8 +78,9 @@ def field_texts(values: pd.Series, *, strip: bool = True) -> np.ndarray:
     >>> field_texts(pd.Series([1, 2])).tolist()
     ['1', '2']
     """
-    items = _python_values(values) if len(values) <= PYTHON_TEXTS else []
-    if items and all(type(v) is str or _is_missing(v) for v in items):
+    items = _python_values(values) if len(values) <= PYTHON_TEXTS else None
+    # no values at all are read here too (pandas' first string method costs ~1 ms)
+    if items is not None and all(type(v) is str or _is_missing(v) for v in items):
         if strip:
             texts = [v.strip() if type(v) is str else "" for v in items]
         else:

@@ -45,3 +45,14 @@ def test_arrow_text_is_read_from_arrow_not_through_pandas_object_values(monkeypa
         pd.Series, "tolist", lambda self: pytest.fail("Arrow text converted by pandas")
     )
     assert field_texts(values).tolist() == ["0101", "", "水田"]
+
+
+@pytest.mark.parametrize("dtype", [object, "str", float])
+def test_no_values_are_no_texts_without_pandas_string_methods(monkeypatch, dtype):
+    values = pd.Series([], dtype=dtype)
+    expected = values.astype("string").fillna("").str.strip().astype(str).to_numpy()
+    monkeypatch.setattr(
+        pd.Series, "astype", lambda *a, **k: pytest.fail("pandas' string methods for no values")
+    )
+    got = field_texts(values)
+    assert got.dtype == expected.dtype == object and got.tolist() == expected.tolist() == []
