@@ -182,7 +182,12 @@ class SiteRows:
         return self.rows.columns[name][self.start : self.stop]  # type: ignore[union-attr]
 
     def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
-        """Which of the site's rows have ``column`` in ``values`` (:meth:`Rows.isin`)."""
+        """Which of the site's rows have ``column`` in ``values`` (:meth:`Rows.isin`).
+
+        None of them when the table lacks the column (as :meth:`column` gives none).
+        """
+        if not self.has(column):
+            return np.empty(0, dtype=bool)
         return self.rows.isin(column, values)[self.start : self.stop]  # type: ignore[union-attr]
 
     def total(self, name: str, mask: np.ndarray) -> float:
