@@ -109,6 +109,7 @@ class Rows:
         self.columns: dict[str, np.ndarray] = {}
         self.filled: dict[str, np.ndarray] = {}
         self.spans: dict[int, tuple[int, int]] = {}
+        self._masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         columns = {str(name): np.asarray(values) for name, values in frame.items()}
         if not columns or not len(columns.get("site", ())):
             return
@@ -136,6 +137,28 @@ class Rows:
         start, stop = self.spans.get(position, (0, 0))
         return SiteRows(self, start, stop)
 
+    def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        """Which rows of all sites have ``column`` in ``values``: made once per table.
+
+        The rules ask the same few questions of every site (耕地, 农用地…);
+        one pass over the whole column answers them for the batch, a site's
+        answer is its slice (:meth:`SiteRows.isin`).
+
+        Examples
+        --------
+        >>> rows = Rows({"site": np.array([0, 1]), "code": np.array(["01", "02"], dtype=object)},
+        ...             "code")
+        >>> rows.isin("code", ("02", "03")).tolist()
+        [False, True]
+        """
+        key = (column, values)
+        mask = self._masks.get(key)
+        if mask is None:
+            keys = self.columns[column]
+            mask = np.fromiter((k in values for k in keys.tolist()), dtype=bool, count=len(keys))
+            self._masks[key] = mask
+        return mask
+
 
 @dataclass(frozen=True)
 class SiteRows:
@@ -157,6 +180,15 @@ class SiteRows:
         if not self.has(name):
             return np.empty(0)
         return self.rows.columns[name][self.start : self.stop]  # type: ignore[union-attr]
+
+    def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
+        """Which of the site's rows have ``column`` in ``values`` (:meth:`Rows.isin`).
+
+        None of them when the table lacks the column (as :meth:`column` gives none).
+        """
+        if not self.has(column):
+            return np.empty(0, dtype=bool)
+        return self.rows.isin(column, values)[self.start : self.stop]  # type: ignore[union-attr]
 
     def total(self, name: str, mask: np.ndarray) -> float:
         """Sum of a numeric column over the rows selected by ``mask`` (missing values as 0)."""
@@ -314,10 +346,6 @@ class SiteLayer:
         """The per-feature pieces: ``feature_id`` and their areas."""
         return self._once("features", lambda: self.feature_rows.frame())
 
-    def _where(self, column: str, values: tuple[str, ...]) -> np.ndarray:
-        keys = self.class_rows.column(column)
-        return np.fromiter((key in values for key in keys), dtype=bool, count=len(keys))
-
     def classes_where(
         self, column: str, values: tuple[str, ...], method: AreaMethod, *, ridges: bool = False
     ) -> Area:
@@ -328,10 +356,10 @@ class SiteLayer:
         """
         prefix = "tiankan_" if ridges else ""
         planar, ellipsoidal = f"{prefix}planar_m2", f"{prefix}ellipsoidal_m2"
-        if not self.class_rows.has(column) or not self.class_rows.has(planar):
-            return Area(0.0, 0.0, method)
-        mask = self._where(column, values)
         rows = self.class_rows
+        if not rows.has(column) or not rows.has(planar):
+            return Area(0.0, 0.0, method)
+        mask = rows.isin(column, values)
         return Area(rows.total(planar, mask), rows.total(ellipsoidal, mask), method)
 
     def attributes_where(self, role: str, values: tuple[str, ...], method: AreaMethod) -> Area:
@@ -360,9 +388,10 @@ class SiteLayer:
 
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
         """Largest piece width (2·area/perimeter) of the classes with ``column`` in ``values``."""
-        if not self.class_rows.has(column) or not self.class_rows.has("max_width_m"):
+        rows = self.class_rows
+        if not rows.has(column) or not rows.has("max_width_m"):
             return 0.0
-        widths = self.class_rows.column("max_width_m")[self._where(column, values)]
+        widths = rows.column("max_width_m")[rows.isin(column, values)]
         return float(widths.max()) if len(widths) else 0.0
 
     def class_area(self, mask: np.ndarray, method: AreaMethod) -> Area:

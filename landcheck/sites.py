@@ -12,6 +12,7 @@ are read by :func:`landcheck.facts.site_facts`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -329,7 +330,8 @@ def prepare_sites(
         refuse_text(value, f"facts.{name}")
     ids = _site_ids(frame, id_field)
     raw_classes = _text_column(frame, CLASS_FIELDS)
-    classes = raw_classes.map(profile.resolve_project_class)
+    # a batch repeats a few classes: each distinct value is resolved once
+    classes = raw_classes.map(cache(profile.resolve_project_class))
     unknown = sorted(set(raw_classes[classes.isna() & (raw_classes != "")]))
     if unknown:
         warn(

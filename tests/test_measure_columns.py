@@ -8,7 +8,8 @@ import pytest
 import shapely
 
 from landcheck.geometry import geo_frame
-from landcheck.measure import Rows, _piece_columns, _site_totals, _text, aggregate
+from landcheck.measure import Rows, SiteLayer, _piece_columns, _site_totals, _text, aggregate
+from landcheck.units import AreaMethod
 
 
 @pytest.mark.parametrize(
@@ -179,3 +180,37 @@ def test_values_per_position_are_the_reindexed_values(values):
     got = _per_position(values, 4)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got, expected)
+
+
+def _class_view(rows: Rows, position: int) -> SiteLayer:
+    return SiteLayer(key="lu", kind="land_use", position=position, tables=(rows, rows, rows))
+
+
+def test_class_sums_from_the_table_wide_masks_are_the_per_site_sums_bit_for_bit():
+    rng = np.random.default_rng(14)
+    sites = np.repeat(np.arange(60), rng.integers(0, 25, 60))  # up to 24 rows a site
+    size = len(sites)
+    levels = np.array(["01", "02", "03", None], dtype=object)[rng.integers(0, 4, size)]
+    planar = rng.random(size) * 10.0 ** rng.integers(-3, 7, size)
+    planar[rng.random(size) < 0.05] = np.nan
+    rows = Rows(
+        {
+            "site": sites,
+            "code": np.array([f"{i:04d}" for i in range(size)], dtype=object),
+            "level1": levels,
+            "planar_m2": planar,
+            "ellipsoidal_m2": planar * 1.0001,
+            "max_width_m": rng.random(size) * 50.0,
+        },
+        "code",
+    )
+    for position in range(61):
+        view = _class_view(rows, position)
+        start, stop = rows.spans.get(position, (0, 0))
+        wanted = np.array([key in ("01", "03") for key in levels[start:stop]], dtype=bool)
+        got = view.classes_where("level1", ("01", "03"), AreaMethod.PLANAR)
+        expected = np.nan_to_num(planar[start:stop], nan=0.0)[wanted].sum()
+        assert got.planar_m2 == float(expected)
+        widths = rows.columns["max_width_m"][start:stop][wanted]
+        assert view.width_where("level1", ("01", "03")) == (max(widths) if len(widths) else 0.0)
+    assert rows.isin("level1", ("01", "03")) is rows.isin("level1", ("01", "03"))  # made once

@@ -163,7 +163,7 @@ def _collective(view: SiteLayer, method: AreaMethod, cultivated: bool | None) ->
     values = rows.column(column)
     if cultivated is None or not rows.has("level1"):
         return float(values.sum())
-    is_cultivated = rows.column("level1") == "01"
+    is_cultivated = rows.isin("level1", ("01",))
     return float(values[is_cultivated if cultivated else ~is_cultivated].sum())
 
 

@@ -78,7 +78,7 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
-    conforming = layer.class_rows.column("conformity") == "conforms"
+    conforming = layer.class_rows.isin("conformity", ("conforms",))
     nonconforming = layer.class_area(~conforming, method)
     width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
     outcome = involvement(inp, nonconforming, width)
