@@ -10,7 +10,7 @@ import warnings
 import jinja2
 import pytest
 from fontTools.ttLib import TTFont
-from markupsafe import escape
+from markupsafe import Markup, escape
 from matplotlib.font_manager import FontProperties, findfont
 from report_case import layers, result, site_frame
 
@@ -118,6 +118,17 @@ def test_templates_read_dict_keys_and_attributes_alike():
     assert template.render(d={"name": "<b>"}, n=3) == expected
     with pytest.raises(jinja2.UndefinedError):
         _environment().from_string("{{ d.missing }}").render(d={"name": "x"})
+
+
+@pytest.mark.parametrize(
+    "value", ["", "工业园 甲", "a<b", "A&B", "it's", 'a "b"', 3, 1.5, None, Markup("<b>x</b>")]
+)
+def test_template_outputs_are_escaped_as_markupsafe_escapes_them_without_markup(value, monkeypatch):
+    made = []
+    monkeypatch.setattr(jinja2.runtime, "escape", lambda v: made.append(v) or escape(v))
+    template = _environment().from_string("{{ value }}|{% for v in [value] %}{{ v }}{% endfor %}")
+    assert template.render(value=value) == f"{escape(value)}|{escape(value)}"
+    assert made == []
 
 
 def test_maps_use_the_bundled_cjk_font_and_no_glyph_is_missing():

@@ -330,3 +330,36 @@ def test_a_maps_panels_paths_are_computed_in_one_pass_each_in_its_frame(sample, 
     )
     site_svg(sample, sample.site_ids[0])
     assert passes == [3]  # the three panels' frames, in one pass
+
+
+def _north_arrow_by_arrays(frame: svgmap._Frame, angle: float) -> tuple[str, str]:
+    """The north arrow's points and label, computed on numpy pairs of coordinates."""
+    xmin, _, xmax, ymax = frame.window
+    span = xmax - xmin
+    base = np.array(frame.point(xmax - span * 0.08, ymax - span * 0.2))
+    along = np.array([np.sin(angle), -np.cos(angle)])
+    across = np.array([-along[1], along[0]])
+    tip = base + along * (span * 0.09) * frame.scale
+    shaft, head = 2.5 * svgmap._PT / 2, 9 * svgmap._PT / 2
+    neck = tip - along * 9 * svgmap._PT
+    corners = [(base, shaft), (neck, shaft), (neck, head), (tip, 0.0)]
+    corners += [(neck, -head), (neck, -shaft), (base, -shaft)]
+    outline = [point + across * side if side else point for point, side in corners]
+    label = tip + along * span * 0.02 * frame.scale
+    return (
+        " ".join(f"{x:.1f},{y:.1f}" for x, y in outline),
+        svgmap._text(label[0], label[1], "N", valign="bottom"),
+    )
+
+
+def test_north_arrow_has_the_numbers_of_its_computation_on_arrays():
+    rng = np.random.default_rng(14)
+    for _ in range(300):
+        x, y, span = rng.uniform(-5e5, 5e5), rng.uniform(2e6, 5e6), rng.uniform(10.0, 5000.0)
+        frame = svgmap._Frame(rng.uniform(0, 1200), 68.2, (x, y, x + span, y + span))
+        angle = float(rng.uniform(-0.05, 0.05))
+        drawing = svgmap._Drawing("m", frame=frame)
+        svgmap._north_arrow(drawing, frame, angle, "en")
+        points, label = _north_arrow_by_arrays(frame, angle)
+        body = drawing.body()
+        assert f'points="{points}"' in body and body.endswith(label)
