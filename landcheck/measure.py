@@ -26,7 +26,7 @@ import shapely
 
 from landcheck.classify import CodeTable
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.geometry import polygonal_part
+from landcheck.geometry import column_array, polygonal_part
 from landcheck.layers import REVIEW_COLUMNS
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec, Text
@@ -582,9 +582,10 @@ def _piece_columns(pieces: pd.DataFrame) -> dict[str, np.ndarray]:
     them, so the pieces cannot be changed through them.
     """
     columns = {}
-    for name, values in zip(pieces.columns, pieces._iter_column_arrays(), strict=True):
+    for name in pieces.columns:
         if name == "geometry":
             continue
+        values = column_array(pieces, name)
         if isinstance(values, np.ndarray):
             values = values.view()
             values.flags.writeable = False
