@@ -92,13 +92,22 @@ class _Read:
     notes: tuple[str, ...]
 
     def covers(self, near: np.ndarray) -> bool:
-        """Whether each of these geometries lies inside one the read was made around."""
+        """Whether each of these geometries lies inside one the read was made around.
+
+        A geometry the read was made around (the very object) is inside it; the
+        others are asked of an STRtree of the read's geometries.
+        """
         if not len(near):
             return True
         if not len(self.near):
             return False
-        inside, _ = shapely.STRtree(self.near).query(near, predicate="covered_by")
-        return len(np.unique(inside)) == len(near)
+        # the run's own sites again (the same objects): no geometry to compare
+        kept = {id(geom) for geom in self.near}
+        others = near[[id(geom) not in kept for geom in near]]
+        if not len(others):
+            return True
+        inside, _ = shapely.STRtree(self.near).query(others, predicate="covered_by")
+        return len(np.unique(inside)) == len(others)
 
     def serve(
         self, near: np.ndarray, margin: float, crs: CRS

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pytest
+import shapely
 from common import X0, Y0, frame, sites, square
 from shapely import Polygon
 
@@ -91,6 +93,25 @@ def test_features_kept_from_a_read_are_normalised_for_the_sites_they_serve(count
     assert second.warnings == fresh.warnings
     assert not any("repaired" in w for w in second.warnings)
     assert second.layer_area("west", "farmland").planar_m2 == 50_000.0
+
+
+def test_a_read_covers_its_own_sites_without_comparing_them(monkeypatch):
+    near = np.array([square(0, 0, 100), square(500, 0, 100)], dtype=object)
+    read = landcheck.run._Read(near, frame([]), None, ())
+    asked: list[int] = []
+
+    class Tree(shapely.STRtree):
+        def query(self, geoms, *args, **kwargs):
+            asked.append(len(geoms))
+            return super().query(geoms, *args, **kwargs)
+
+    monkeypatch.setattr(landcheck.run.shapely, "STRtree", Tree)
+    assert read.covers(near[::-1].copy())  # the very objects, in any order
+    assert asked == []
+    inside, outside = square(10, 10, 50), square(300, 0, 50)
+    assert read.covers(np.array([near[0], inside], dtype=object))
+    assert not read.covers(np.array([near[1], outside], dtype=object))
+    assert asked == [1, 1]  # only the geometries the read was not made around
 
 
 def test_sites_beyond_what_was_read_are_read_for():
