@@ -41,7 +41,14 @@ from landcheck.errors import InputDataError
 from landcheck.geometry import geometry_values
 from landcheck.overlay import LayerOverlay, overlay_and_nearest, overlay_frame
 
-__all__ = ["ENGINES", "PARALLEL_SITES", "Engine", "make_engine", "partition_sites"]
+__all__ = [
+    "ENGINES",
+    "PARALLEL_SITES",
+    "Engine",
+    "PendingOverlay",
+    "make_engine",
+    "partition_sites",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +234,46 @@ def _shutdown_pools() -> None:
     _POOL.clear()
 
 
+class PendingOverlay:
+    """A layer's overlay under way: its partitions' results, computed here or coming.
+
+    :meth:`Engine.overlay` returns it as soon as the partitions are sent to
+    the workers; :meth:`result` waits for them and puts the pieces back in the
+    order one process would have produced them.
+    """
+
+    def __init__(
+        self,
+        features: gpd.GeoDataFrame,
+        crs: CRS,
+        attributes: list[str] | None,
+        results: list[Any],
+        groups: list[np.ndarray] | None = None,
+        feature_maps: list[np.ndarray] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self._features, self._crs, self._attributes = features, crs, attributes
+        self._results, self._groups, self._feature_maps = results, groups, feature_maps
+        self._progress = progress
+
+    def result(self) -> tuple[LayerOverlay, pd.DataFrame]:
+        """The overlay and the nearest features, once every partition is computed."""
+        results = []
+        for done, item in enumerate(self._results, start=1):
+            if isinstance(item, tuple):  # computed in this process
+                results.append(item)
+                continue
+            results.append(item.result())
+            if self._progress:
+                self._progress(done, len(self._results))
+        if self._groups is None:
+            ((arrays, nearest),) = results
+        else:
+            arrays, nearest = _merge(results, self._groups, self._feature_maps)
+        features, self._features, self._results = self._features, None, []
+        return overlay_frame(arrays, features, self._crs, attributes=self._attributes), nearest
+
+
 @dataclass
 class Engine:
     """Runs the per-site geometry of a check; see the module docstring.
@@ -286,55 +333,48 @@ class Engine:
         attributes: list[str] | None = None,
         search_m: float = 0.0,
         progress: Callable[[int, int], None] | None = None,
-    ) -> tuple[LayerOverlay, pd.DataFrame]:
-        """:func:`~landcheck.overlay.overlay_layer` and :func:`~landcheck.overlay.nearest_features`.
+    ) -> PendingOverlay:
+        """Start the overlay and nearest-feature search of a layer (:mod:`landcheck.overlay`).
 
         The same result as calling them on all sites at once, computed by
-        partitions of the sites.
+        partitions of the sites. One partition here is computed before this
+        returns; partitions sent to workers are computed while the caller goes
+        on (reads the next layer): :meth:`PendingOverlay.result` waits for them.
         """
         site_geoms = np.asarray(site_geoms, dtype=object)
         feature_geoms = np.asarray(geometry_values(features), dtype=object)
         groups = partition_sites(site_geoms, self.parts(len(site_geoms)))
         if len(groups) == 1 and self.kind == "local":
             # one partition here: the CRS as it is, not through its WKT as a worker gets it
-            arrays, nearest = _partition(site_geoms, feature_geoms, crs, search_m)
-        else:
-            feature_maps = [_features_near(feature_geoms, site_geoms[g], search_m) for g in groups]
-            tasks = [
-                (site_geoms[g], feature_geoms[f], crs.to_wkt(), search_m)
-                for g, f in zip(groups, feature_maps, strict=True)
-            ]
-            results = self._run(tasks, progress)
-            arrays, nearest = _merge(results, groups, feature_maps)
-        overlay = overlay_frame(arrays, features, crs, attributes=attributes)
-        return overlay, nearest
+            computed = _partition(site_geoms, feature_geoms, crs, search_m)
+            return PendingOverlay(features, crs, attributes, [computed])
+        feature_maps = [_features_near(feature_geoms, site_geoms[g], search_m) for g in groups]
+        tasks = [
+            (site_geoms[g], feature_geoms[f], crs.to_wkt(), search_m)
+            for g, f in zip(groups, feature_maps, strict=True)
+        ]
+        return PendingOverlay(
+            features, crs, attributes, self._start(tasks, progress), groups, feature_maps, progress
+        )
 
-    def _run(
+    def _start(
         self, tasks: list[tuple[Any, ...]], progress: Callable[[int, int], None] | None
-    ) -> list[tuple[dict[str, np.ndarray], pd.DataFrame]]:
-        done = 0
+    ) -> list[Any]:
+        """Each task's result, or its future when a worker computes it."""
         if progress:
             progress(0, len(tasks))
         if self.kind == "dask":
             client = self._dask_client()
-            futures = [client.submit(_partition_task, *task, pure=False) for task in tasks]
-            results = []
-            for future in futures:
-                results.append(future.result())
-                done += 1
-                if progress:
-                    progress(done, len(tasks))
-            return results
-        results = []
+            return [client.submit(_partition_task, *task, pure=False) for task in tasks]
+        results: list[Any] = []
         # while the workers are still starting (a second or more: they import geopandas),
         # this process computes partitions itself rather than wait; the results are the
         # same arrays wherever a partition is computed
         starting = self._starting
         while starting is not None and starting.is_alive() and len(results) < len(tasks):
             results.append(_partition_task(*tasks[len(results)]))
-            done += 1
             if progress:
-                progress(done, len(tasks))
+                progress(len(results), len(tasks))
         if len(results) == len(tasks):
             return results
         if self._starting is not None:
@@ -342,12 +382,7 @@ class Engine:
         pool: Executor = _local_pool(self.workers)
         with _main_not_reimported():
             futures = [pool.submit(_partition_task, *task) for task in tasks[len(results) :]]
-        for future in futures:
-            results.append(future.result())
-            done += 1
-            if progress:
-                progress(done, len(tasks))
-        return results
+        return results + futures
 
     def _dask_client(self) -> Any:
         if self.client is None:

@@ -29,7 +29,7 @@ from landcheck.classify.decide import AmbiguousClassificationError
 from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.engine import Engine, make_engine
+from landcheck.engine import Engine, PendingOverlay, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.gcpause import collector_paused
@@ -37,6 +37,7 @@ from landcheck.geometry import column_array, geo_frame, geometry_values
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import not_kept
+from landcheck.layers import LayerFeatures
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.memory import release_free_memory
 from landcheck.messages import collecting, summarise, warn
@@ -74,18 +75,28 @@ class _LayerOutcome:
     reason: str = ""
 
 
-def _evaluate_layer(
-    run: Run, spec: LayerSpec, engine: Engine, keep_geometry: bool = True, keep_reads: bool = True
-) -> _LayerOutcome:
-    """Read, overlay and measure one layer for the run's sites.
+@dataclass
+class _LayerStarted:
+    """A layer read for the run's sites, its overlay under way (:meth:`Engine.overlay`)."""
 
-    Without ``keep_geometry`` the outcome holds the pieces' measures and
-    attributes but not their geometry, nor the features read (the context of
-    the maps); without ``keep_reads`` the run does not keep the read either,
-    so the features are freed when the layer is measured.
+    spec: LayerSpec
+    layer: LayerFeatures
+    site_geoms: np.ndarray
+    overlay: PendingOverlay
+    search_m: float
+
+
+def _start_layer(
+    run: Run, spec: LayerSpec, engine: Engine, keep_reads: bool = True
+) -> _LayerStarted | _LayerOutcome:
+    """Read one layer for the run's sites and start its overlay.
+
+    A layer with no source, or one that cannot be read, is its outcome at once
+    (unavailable, with the reason); without ``keep_reads`` the run does not
+    keep the read, so the features are freed when the layer is measured.
     """
     source = run.sources.get(spec.key)
-    sites, crs, measuring = run.sites, run.crs, run.measuring
+    sites, measuring = run.sites, run.measuring
     record = InputRecord(role="layer", key=spec.key)
     if source is None:
         record.status = "missing"
@@ -104,15 +115,28 @@ def _evaluate_layer(
         warn(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerOutcome(spec, record, reason=str(ex))
     site_geoms = np.asarray(geometry_values(sites), dtype=object)
-    overlay, nearest = engine.overlay(
+    overlay = engine.overlay(
         site_geoms,
         layer.features,
-        crs,
+        run.crs,
         attributes=layer.attribute_columns,
         search_m=reach,
     )
+    return _LayerStarted(spec, layer, site_geoms, overlay, search_m)
+
+
+def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) -> _LayerOutcome:
+    """Wait for a layer's overlay and measure it for the run's sites.
+
+    Without ``keep_geometry`` the outcome holds the pieces' measures and
+    attributes but not their geometry, nor the features read (the context of
+    the maps).
+    """
+    spec, layer, site_geoms = started.spec, started.layer, started.site_geoms
+    sites, crs, measuring = run.sites, run.crs, run.measuring
+    overlay, nearest = started.overlay.result()
     overlay = measured_in_site_crs(overlay, layer.features, site_geoms, measuring)
-    nearest = _nearest_in_site_crs(nearest, measuring, search_m)
+    nearest = _nearest_in_site_crs(nearest, measuring, started.search_m)
     if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
         warn(
@@ -129,7 +153,7 @@ def _evaluate_layer(
     # the features read are not needed to measure the pieces: without keep_geometry (and
     # keep_reads) nothing else holds them, and a province's land-use parcels near ten
     # thousand sites would otherwise stay in memory while the layer's tables are built
-    del layer
+    del layer, started.layer
     if not keep_geometry:
         release_free_memory()
     measure = measure_layer(
@@ -139,13 +163,56 @@ def _evaluate_layer(
         table=table,
         has_codes=has_codes,
         nearest=nearest,
-        search_m=search_m,
+        search_m=started.search_m,
         site_geoms=site_geoms,
         measuring=measuring,
     )
     if not keep_geometry:
         return _LayerOutcome(spec, record, measure=measure, pieces=_without_geometry(overlay))
     return _LayerOutcome(spec, record, measure=measure, pieces=overlay.pieces, context=context)
+
+
+def _evaluate_layers(
+    run: Run,
+    engine: Engine,
+    notify: ProgressCallback,
+    keep_geometry: bool = True,
+    keep_reads: bool = True,
+) -> dict[str, _LayerOutcome]:
+    """Read, overlay and measure each layer, in the profile's order.
+
+    A layer is read while the workers cut the sites by the one before it
+    (:meth:`Engine.overlay` returns before they are done); what reading it
+    says is said after the layer before it is measured, so the warnings come
+    in the order one layer after the other would give them.
+    """
+    layers = run.profile.layers
+    outcomes: dict[str, _LayerOutcome] = {}
+
+    def done_with(outcome: _LayerOutcome) -> None:
+        outcomes[outcome.spec.key] = outcome
+        # what reading and cutting the layer freed goes back to the system, so the
+        # next layer and the sites' views do not stack on the allocator's high-water mark
+        release_free_memory()
+
+    pending: _LayerStarted | None = None
+    for done, spec in enumerate(layers.values()):
+        notify("layers", done, len(layers))
+        with collecting() as read_notes:
+            started = _start_layer(run, spec, engine, keep_reads)
+        if pending is not None:
+            done_with(_finish_layer(run, pending, keep_geometry))
+        for message in read_notes.messages:
+            warn(message)
+        if isinstance(started, _LayerStarted):
+            pending = started
+        else:
+            pending = None
+            done_with(started)
+    if pending is not None:
+        done_with(_finish_layer(run, pending, keep_geometry))
+    notify("layers", len(layers), len(layers))
+    return {key: outcomes[key] for key in layers}
 
 
 def _context(features: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
@@ -485,16 +552,9 @@ def _evaluate_with(
     with collecting() as notes, nullcontext() if keep_geometry else not_kept():
         notify("sites", 0, len(frame))
         warn_far_sites(run.profile, run.sources, frame, run.crs)
-        outcomes = {}
         engine.start(len(frame))
         with engine:
-            for done, (key, spec) in enumerate(run.profile.layers.items()):
-                notify("layers", done, len(run.profile.layers))
-                outcomes[key] = _evaluate_layer(run, spec, engine, keep_geometry, keep_reads)
-                # what reading and cutting the layer freed goes back to the system, so the
-                # next layer and the sites' views do not stack on the allocator's high-water mark
-                release_free_memory()
-        notify("layers", len(run.profile.layers), len(run.profile.layers))
+            outcomes = _evaluate_layers(run, engine, notify, keep_geometry, keep_reads)
         coverage, coverage_record = _coverage(run, outcomes, keep_reads)
         # hundreds of thousands of views and findings, held by the result: the collector
         # would walk them all again and again while they are made

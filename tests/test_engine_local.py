@@ -8,10 +8,11 @@ import json
 import numpy as np
 import pytest
 import shapely
-from common import frame, sites, square
+from common import X0, Y0, frame, sites, square
 
 import landcheck
 import landcheck.engine as engine_module
+import landcheck.run
 from landcheck.engine import Engine, make_engine, partition_sites
 from landcheck.errors import InputDataError
 
@@ -68,6 +69,54 @@ def test_partitioned_local_run_is_identical_to_one_process(monkeypatch):
         other = parallel.pieces[key]
         assert other.drop(columns="geometry").equals(pieces.drop(columns="geometry"))
         assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+
+
+def _warning_layers():
+    # each layer warns twice: reading it (a bow tie repaired), measuring it (features overlap)
+    def layer(code):
+        bow_tie = shapely.Polygon(
+            [(X0 + 50, Y0 + 50), (X0 + 100, Y0 + 100), (X0 + 100, Y0 + 50), (X0 + 50, Y0 + 100)]
+        )
+        return frame(
+            [
+                {"BSM": "A", "DLBM": code, "geometry": square(0, 0, 300)},
+                {"BSM": "B", "DLBM": code, "geometry": square(100, 0, 300)},
+                {"BSM": "C", "DLBM": code, "geometry": bow_tie},
+            ]
+        )
+
+    return {"land_use": layer("0103"), "farmland": layer("0101"), "eco_redline": layer("0101")}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_layer_is_read_while_the_one_before_is_cut_and_warnings_keep_their_order(
+    monkeypatch, workers
+):
+    events = []
+    read_layer, result = landcheck.run.Run.read_layer, engine_module.PendingOverlay.result
+
+    def reading(self, spec, *args, **kwargs):
+        events.append(f"read {spec.key}")
+        return read_layer(self, spec, *args, **kwargs)
+
+    def waiting(self):
+        events.append("wait")
+        return result(self)
+
+    monkeypatch.setattr(landcheck.run.Run, "read_layer", reading)
+    monkeypatch.setattr(engine_module.PendingOverlay, "result", waiting)
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    four = sites(*(square(500 * i, 0, 400) for i in range(4)))
+    checked = landcheck.check(four, layers=_warning_layers(), workers=workers)
+    # eco_redline is read before farmland's pieces are waited for; the layers between
+    # eco_redline and land_use have no source
+    assert events == ["read farmland", "read eco_redline", "wait", "wait", "read land_use", "wait"]
+    overlap = "features overlap each other inside site(s) S1 (61250.00 m² in all)"
+    assert [w[: w.index(";") if ";" in w else None] for w in checked.warnings] == [
+        f"layer {key!r}: {said}"
+        for key in ("farmland", "eco_redline", "land_use")
+        for said in ("1 invalid geometries repaired (e.g. C repaired)", overlap)
+    ]
 
 
 def test_partitions_are_compact_and_cover_every_site():
