@@ -29,11 +29,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from pyproj import CRS
 
 from landcheck.geometry import geo_frame, text_array
 from landcheck.io.records import file_version
+from landcheck.io.wkb import geometries_from_wkb
 
 __all__ = [
     "GpkgLayer",
@@ -292,7 +292,7 @@ def _frame(rows: list, wanted: list, crs: CRS | None) -> gpd.GeoDataFrame | None
         data[name] = array
     index = pd.Index(np.asarray(values[0], dtype=np.int64), name="fid")
     # a blob that is not WKB reads as no geometry, as GDAL reads it (the caller decides)
-    geometries = shapely.from_wkb(np.asarray(wkb, dtype=object), on_invalid="ignore")
+    geometries = geometries_from_wkb(wkb)
     return geo_frame(data, geometries, crs, index)
 
 
