@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from landcheck.crs.transform import to_geodetic
 from landcheck.errors import AnalysisCRSError
 from landcheck.geodesic import geodesic_ring_areas
 
@@ -30,7 +31,8 @@ def _to_geodetic(crs_wkt: str) -> tuple[Transformer, Geod]:
     geodetic = crs.geodetic_crs
     if geodetic is None:
         raise AnalysisCRSError(f"CRS {crs.name!r} has no ellipsoid to measure areas on")
-    transformer = Transformer.from_crs(crs, geodetic, always_xy=True)
+    # the transformation the coordinate checks and the sites' zones use too: built once
+    transformer = to_geodetic(crs)
     ellipsoid = geodetic.ellipsoid
     geod = Geod(a=ellipsoid.semi_major_metre, rf=ellipsoid.inverse_flattening)
     return transformer, geod
