@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from landcheck.crs.memo import crs_key
 from landcheck.crs.transform import to_geodetic
 from landcheck.errors import AnalysisCRSError
 from landcheck.geodesic import geodesic_ring_areas
@@ -77,7 +78,7 @@ def ellipsoidal_areas(geometries: Any, crs: CRS) -> np.ndarray:
     mask = np.isin(polygonal, (3, 6)) & ~shapely.is_empty(geoms)
     if not mask.any():
         return out
-    transformer, geod = _to_geodetic(crs.to_wkt())
+    transformer, geod = _to_geodetic(crs_key(crs))
     idx = np.flatnonzero(mask)
     # batches of about _AREA_BATCH vertices bound the coordinate arrays' memory
     ends = np.cumsum(shapely.get_num_coordinates(geoms[idx]))

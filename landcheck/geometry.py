@@ -577,7 +577,7 @@ def geo_frame(
     if not given:
         arrays = [*columns.values(), geometry]
     frame = pd.DataFrame._from_arrays(arrays, names, rows, verify_integrity=not given)
-    if crs is not None and geometry.crs != crs:
+    if crs is not None and geometry.crs is not crs and geometry.crs != crs:
         return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
     # the frame as GeoDataFrame: what geopandas does for a frame its operations return
     # whose only geometry column is "geometry"; the constructor would copy it and check

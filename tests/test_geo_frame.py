@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 from geopandas.array import from_shapely
+from pyproj import CRS
 
 from landcheck.geometry import geo_frame, text_array
 
@@ -201,3 +202,11 @@ def test_fields_frame_is_the_frame_without_its_geometry(index):
     mine.loc[mine.index[0], "n"] = 0.0  # the fields are the frame's own
     mine["site_id"].array[1] = "B"
     assert frame["n"].iloc[0] == 1.5 and pd.isna(frame["site_id"].iloc[1])
+
+
+def test_a_crs_is_not_compared_with_itself(monkeypatch):
+    compared = []
+    monkeypatch.setattr(CRS, "__eq__", lambda self, other: compared.append(other) or True)
+    crs = CRS.from_epsg(4523)
+    frame = geo_frame({"N": np.arange(2)}, [shapely.box(0, 0, 1, 1)] * 2, crs)
+    assert frame.crs is crs and compared == []

@@ -13,6 +13,8 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from landcheck.crs.memo import crs_key, same_crs
+
 __all__ = ["move", "outlines_in", "to_geodetic", "transformer"]
 
 
@@ -31,7 +33,7 @@ def transformer(source: CRS, target: CRS) -> Transformer:
     >>> round(lon, 6), round(lat, 4)
     (105.0, 24.4037)
     """
-    return _cached(source.to_wkt(), target.to_wkt())
+    return _cached(crs_key(source), crs_key(target))
 
 
 @lru_cache(maxsize=64)
@@ -55,7 +57,7 @@ def to_geodetic(crs: CRS) -> Transformer | None:
     >>> round(lon, 6), round(lat, 4)
     (105.0, 24.4037)
     """
-    return _to_own_geodetic(crs.to_wkt())
+    return _to_own_geodetic(crs_key(crs))
 
 
 def move(geometries: np.ndarray, source: CRS, target: CRS) -> np.ndarray:
@@ -95,6 +97,6 @@ def outlines_in(
     >>> int(shapely.get_num_coordinates(moved[0]))
     41
     """
-    if source.equals(target):
+    if same_crs(source, target):
         return geometries
     return move(shapely.segmentize(geometries, step_m), source, target)
