@@ -75,7 +75,7 @@ def ellipsoidal_areas(geometries: Any, crs: CRS) -> np.ndarray:
     if not len(geoms):
         return out
     polygonal = shapely.get_type_id(geoms)
-    mask = np.isin(polygonal, (3, 6)) & ~shapely.is_empty(geoms)
+    mask = ((polygonal == 3) | (polygonal == 6)) & ~shapely.is_empty(geoms)
     if not mask.any():
         return out
     transformer, geod = _to_geodetic(crs_key(crs))

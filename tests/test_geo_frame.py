@@ -10,7 +10,8 @@ import shapely
 from geopandas.array import from_shapely
 from pyproj import CRS
 
-from landcheck.geometry import geo_frame, text_array
+from landcheck import geometry
+from landcheck.geometry import geo_frame, polygonal_part, text_array
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4523", None])
@@ -210,3 +211,18 @@ def test_a_crs_is_not_compared_with_itself(monkeypatch):
     crs = CRS.from_epsg(4523)
     frame = geo_frame({"N": np.arange(2)}, [shapely.box(0, 0, 1, 1)] * 2, crs)
     assert frame.crs is crs and compared == []
+
+
+def test_polygonal_parts_of_polygons_are_a_new_array_of_the_same_geometries(monkeypatch):
+    monkeypatch.setattr(geometry.shapely, "Polygon", None)  # nothing to reduce: nothing built
+    given = np.array([shapely.box(0, 0, 1, 1), shapely.MultiPolygon([shapely.box(2, 0, 3, 1)])])
+    kept = polygonal_part(given)
+    assert kept is not given and all(a is b for a, b in zip(kept, given, strict=True))
+
+
+def test_polygonal_parts_of_anything_else_are_reduced():
+    line, point = shapely.LineString([(0, 0), (1, 1)]), shapely.Point(0, 0)
+    mixed = shapely.GeometryCollection([shapely.box(0, 0, 1, 1), line])
+    kept = polygonal_part([shapely.box(0, 0, 1, 1), None, line, point, mixed])
+    assert [g.wkt for g in kept[1:4]] == ["POLYGON EMPTY"] * 3
+    assert kept[4].equals(shapely.box(0, 0, 1, 1)) and kept[4].geom_type == "Polygon"
