@@ -114,3 +114,10 @@ def test_anything_else_is_what_geos_reads_or_none(name):
 def test_no_blobs_read_as_an_empty_array():
     read = geometries_from_wkb([])
     assert read.dtype == object and read.shape == (0,)
+
+
+@pytest.mark.parametrize("name", ["big-endian", "unclosed ring", "many small rings"])
+def test_views_of_bytes_read_as_the_bytes(name):
+    blobs = [shapely.to_wkb(PARTS), ODD[name], shapely.to_wkb(jagged(0, 0, 10, 40)), None]
+    views = [None if b is None else memoryview(b"GP" + b)[2:] for b in blobs]
+    same(geometries_from_wkb(views), by_geos(blobs))

@@ -179,7 +179,10 @@ def _layer_of(con: sqlite3.Connection, layer: str) -> GpkgLayer | None:
 
 
 def _wkb(blobs: list) -> list | None:
-    """The WKB inside standard GeoPackage geometry blobs (None where the blob is NULL)."""
+    """The WKB inside standard GeoPackage geometry blobs (None where the blob is NULL).
+
+    Views of the blobs, not copies: a redline's blob is megabytes.
+    """
     out = []
     for blob in blobs:
         if blob is None:
@@ -193,7 +196,7 @@ def _wkb(blobs: list) -> list | None:
         size = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
         if size is None:
             return None
-        out.append(blob[8 + size :])
+        out.append(memoryview(blob)[8 + size :])
     return out
 
 

@@ -31,13 +31,14 @@ _UINT = struct.Struct("<I")
 _POLYGON, _MULTIPOLYGON = 3, 6
 
 
-def geometries_from_wkb(wkb: Sequence[bytes | None]) -> np.ndarray:
+def geometries_from_wkb(wkb: Sequence[bytes | memoryview | None]) -> np.ndarray:
     """What ``shapely.from_wkb(wkb, on_invalid="ignore")`` gives, big polygons read faster.
 
     Parameters
     ----------
-    wkb : sequence of bytes or None
-        Well-known binary geometries; None for a missing one.
+    wkb : sequence of bytes, memoryview or None
+        Well-known binary geometries (views of bytes are read without a copy,
+        but for GEOS); None for a missing one.
 
     Returns
     -------
@@ -59,12 +60,14 @@ def geometries_from_wkb(wkb: Sequence[bytes | None]) -> np.ndarray:
             slow[i] = out[i] is None
     if slow.any():
         given = np.empty(int(slow.sum()), dtype=object)
-        given[:] = [blob for blob, kept in zip(wkb, slow, strict=True) if kept]
+        given[:] = [
+            None if b is None else bytes(b) for b, kept in zip(wkb, slow, strict=True) if kept
+        ]
         out[slow] = shapely.from_wkb(given, on_invalid="ignore")
     return out
 
 
-def _polygonal(blob: bytes) -> shapely.Geometry | None:
+def _polygonal(blob: bytes | memoryview) -> shapely.Geometry | None:
     """A little-endian 2D polygon or multipolygon built from its coordinates; None otherwise."""
     most = len(blob) // _RING_BYTES
     kind = _header(blob, 0)
@@ -91,14 +94,16 @@ def _polygonal(blob: bytes) -> shapely.Geometry | None:
     return _built(blob, polygons, kind)
 
 
-def _header(blob: bytes, at: int) -> int | None:
+def _header(blob: bytes | memoryview, at: int) -> int | None:
     """The geometry type of the little-endian WKB header at ``at`` (None: big-endian, short)."""
     if len(blob) < at + 5 or blob[at] != 1:
         return None
     return _UINT.unpack_from(blob, at + 1)[0]
 
 
-def _rings(blob: bytes, at: int, most: int) -> tuple[list[tuple[int, int]], int] | None:
+def _rings(
+    blob: bytes | memoryview, at: int, most: int
+) -> tuple[list[tuple[int, int]], int] | None:
     """``(offset, points)`` of each ring of the polygon body at ``at``, and where it ends.
 
     None when it holds more than ``most`` rings, a ring of fewer than four
@@ -121,7 +126,7 @@ def _rings(blob: bytes, at: int, most: int) -> tuple[list[tuple[int, int]], int]
     return rings, at
 
 
-def _built(blob: bytes, polygons: list, kind: int) -> shapely.Geometry | None:
+def _built(blob: bytes | memoryview, polygons: list, kind: int) -> shapely.Geometry | None:
     """The geometry of the rings found, or None if a ring is not closed or not finite."""
     rings = [ring for polygon in polygons for ring in polygon]
     coords = np.concatenate(
