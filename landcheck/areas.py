@@ -18,6 +18,8 @@ import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from landcheck.crs.memo import crs_key
+from landcheck.crs.transform import to_geodetic
 from landcheck.errors import AnalysisCRSError
 from landcheck.geodesic import geodesic_ring_areas
 
@@ -30,7 +32,8 @@ def _to_geodetic(crs_wkt: str) -> tuple[Transformer, Geod]:
     geodetic = crs.geodetic_crs
     if geodetic is None:
         raise AnalysisCRSError(f"CRS {crs.name!r} has no ellipsoid to measure areas on")
-    transformer = Transformer.from_crs(crs, geodetic, always_xy=True)
+    # the transformation the coordinate checks and the sites' zones use too: built once
+    transformer = to_geodetic(crs)
     ellipsoid = geodetic.ellipsoid
     geod = Geod(a=ellipsoid.semi_major_metre, rf=ellipsoid.inverse_flattening)
     return transformer, geod
@@ -72,10 +75,10 @@ def ellipsoidal_areas(geometries: Any, crs: CRS) -> np.ndarray:
     if not len(geoms):
         return out
     polygonal = shapely.get_type_id(geoms)
-    mask = np.isin(polygonal, (3, 6)) & ~shapely.is_empty(geoms)
+    mask = ((polygonal == 3) | (polygonal == 6)) & ~shapely.is_empty(geoms)
     if not mask.any():
         return out
-    transformer, geod = _to_geodetic(crs.to_wkt())
+    transformer, geod = _to_geodetic(crs_key(crs))
     idx = np.flatnonzero(mask)
     # batches of about _AREA_BATCH vertices bound the coordinate arrays' memory
     ends = np.cumsum(shapely.get_num_coordinates(geoms[idx]))

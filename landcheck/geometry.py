@@ -124,8 +124,11 @@ def polygonal_part(geometries: Any) -> np.ndarray:
     if not len(geoms):
         return geoms
     types = shapely.get_type_id(geoms)
+    # comparisons, not np.isin: this is called on arrays of a few pieces, again and again
+    is_polygonal = (types == _POLYGON) | (types == _MULTIPOLYGON)
+    if is_polygonal.all():  # nothing to reduce (a missing geometry's type is -1)
+        return geoms
     out = geoms.copy()
-    is_polygonal = np.isin(types, (_POLYGON, _MULTIPOLYGON))
     is_collection = types == _COLLECTION
     out[~is_polygonal & ~is_collection] = shapely.Polygon()
     out[shapely.is_missing(geoms)] = shapely.Polygon()
@@ -577,7 +580,7 @@ def geo_frame(
     if not given:
         arrays = [*columns.values(), geometry]
     frame = pd.DataFrame._from_arrays(arrays, names, rows, verify_integrity=not given)
-    if crs is not None and geometry.crs != crs:
+    if crs is not None and geometry.crs is not crs and geometry.crs != crs:
         return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
     # the frame as GeoDataFrame: what geopandas does for a frame its operations return
     # whose only geometry column is "geometry"; the constructor would copy it and check

@@ -27,6 +27,7 @@ from landcheck.crs import (
     legacy_datum,
 )
 from landcheck.crs.datum import DatumShift, apply_datum_shift
+from landcheck.crs.memo import same_crs
 from landcheck.crs.traps import FAR_FROM_LAYERS_M, diagnose_coordinates, far_site_warnings
 from landcheck.errors import (
     AnalysisCRSError,
@@ -540,7 +541,7 @@ def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] 
         return None
     if not np.all(np.isfinite(bounds)):
         return None
-    if native.equals(crs):  # the box's bounds are the bounds
+    if same_crs(native, crs):  # the box's bounds are the bounds
         x0, y0, x1, y1 = bounds
         return float(x0), float(y0), float(x1), float(y1)
     box = gpd.GeoSeries([shapely.box(*bounds)], crs=native)

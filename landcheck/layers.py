@@ -21,6 +21,7 @@ from pyproj import CRS
 
 from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
+from landcheck.crs.memo import same_crs
 from landcheck.errors import InputDataError
 from landcheck.geometry import (
     GeometryReport,
@@ -231,7 +232,7 @@ def normalise_features(
     """
     mapping = field_mapping(spec, field_names(frame))
     own_crs = geometry_values(frame).crs
-    projected = frame if own_crs is not None and own_crs.equals(crs) else frame.to_crs(crs)
+    projected = frame if own_crs is not None and same_crs(own_crs, crs) else frame.to_crs(crs)
     ids = (
         field_texts(projected[mapping["id"]], strip=False)
         if "id" in mapping

@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from functools import cache
 from typing import Any
 
 __all__ = ["release_free_memory"]
 
 
+@cache
 def _c_library() -> Any:
-    """The C library already loaded in the process (the symbols of the executable)."""
+    """The C library already loaded in the process (the symbols of the executable).
+
+    Looked up once: a check trims after each of its profile's layers, and ``CDLL``
+    costs more than the trim of a small layer.
+    """
     return ctypes.CDLL(None)
 
 

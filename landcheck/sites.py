@@ -23,6 +23,7 @@ from pyproj import CRS
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs import crs_label
 from landcheck.crs.measuring import SiteMeasuring
+from landcheck.crs.memo import same_crs
 from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts, site_facts
 from landcheck.geometry import (
@@ -340,7 +341,7 @@ def prepare_sites(
             + " treated as unclassified (rules then allow no exception); use one of: "
             + ", ".join(profile.project_classes)
         )
-    projected = frame.to_crs(crs) if not frame.crs.equals(crs) else frame
+    projected = frame if same_crs(frame.crs, crs) else frame.to_crs(crs)
     geoms, from_lines = _corridors(projected, width)
     dropped = _collection_warning(geoms, ids.to_numpy())
     if dropped:

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 import shapely
 from geopandas.array import from_shapely
+from pyproj import CRS
 
-from landcheck.geometry import geo_frame, text_array
+from landcheck import geometry
+from landcheck.geometry import geo_frame, polygonal_part, text_array
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4523", None])
@@ -201,3 +203,26 @@ def test_fields_frame_is_the_frame_without_its_geometry(index):
     mine.loc[mine.index[0], "n"] = 0.0  # the fields are the frame's own
     mine["site_id"].array[1] = "B"
     assert frame["n"].iloc[0] == 1.5 and pd.isna(frame["site_id"].iloc[1])
+
+
+def test_a_crs_is_not_compared_with_itself(monkeypatch):
+    compared = []
+    monkeypatch.setattr(CRS, "__eq__", lambda self, other: compared.append(other) or True)
+    crs = CRS.from_epsg(4523)
+    frame = geo_frame({"N": np.arange(2)}, [shapely.box(0, 0, 1, 1)] * 2, crs)
+    assert frame.crs is crs and compared == []
+
+
+def test_polygonal_parts_of_polygons_are_a_new_array_of_the_same_geometries(monkeypatch):
+    monkeypatch.setattr(geometry.shapely, "Polygon", None)  # nothing to reduce: nothing built
+    given = np.array([shapely.box(0, 0, 1, 1), shapely.MultiPolygon([shapely.box(2, 0, 3, 1)])])
+    kept = polygonal_part(given)
+    assert kept is not given and all(a is b for a, b in zip(kept, given, strict=True))
+
+
+def test_polygonal_parts_of_anything_else_are_reduced():
+    line, point = shapely.LineString([(0, 0), (1, 1)]), shapely.Point(0, 0)
+    mixed = shapely.GeometryCollection([shapely.box(0, 0, 1, 1), line])
+    kept = polygonal_part([shapely.box(0, 0, 1, 1), None, line, point, mixed])
+    assert [g.wkt for g in kept[1:4]] == ["POLYGON EMPTY"] * 3
+    assert kept[4].equals(shapely.box(0, 0, 1, 1)) and kept[4].geom_type == "Polygon"

@@ -24,6 +24,7 @@ from pyproj import CRS, Geod
 
 from landcheck import geodesic
 from landcheck.areas import _to_geodetic, ellipsoidal_areas
+from landcheck.crs import measuring, transform, traps
 from landcheck.geodesic import geodesic_ring_areas
 
 CGCS2000 = Geod(a=6378137.0, rf=298.257222101)
@@ -260,3 +261,22 @@ def test_province_sized_multipolygon_with_a_hole_across_a_zone_edge():
     assert abs(areas[1] - reference[1]) <= tolerance(reference[1], 5)
     assert areas[1] == pytest.approx(6.0, rel=1e-3)
     assert areas[2] == 0.0 and areas[3] == 0.0
+
+
+def test_areas_zones_and_coordinate_checks_share_one_transformation(monkeypatch):
+    built = []
+    original = transform.Transformer.from_crs
+
+    def counted(*args, **kwargs):
+        built.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(transform.Transformer, "from_crs", counted)
+    transform._to_own_geodetic.cache_clear()
+    _to_geodetic.cache_clear()
+    crs = CRS.from_epsg(4523)  # its geodetic CRS's WKT is not its WKT copy's
+    square = shapely.box(35_500_000, 2_700_000, 35_501_000, 2_701_000)
+    ellipsoidal_areas([square], CRS.from_wkt(crs.to_wkt()))
+    assert traps.crs_plausibility(crs, square.bounds) == "ok"
+    measuring._centres_lonlat(np.array([square]), crs)
+    assert len(built) == 1

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from common import GK35, square
 
-from landcheck.io.gpkg_rows import gpkg_layer, open_read_only, read_rows
+from landcheck.io.gpkg_rows import _wkb, gpkg_layer, open_read_only, read_rows
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +187,10 @@ def test_one_box_asks_the_rtree_for_the_ids_the_join_of_many_finds(gpkg, box):
     x0, y0, x1, y1 = frame.geometry.bounds.to_numpy().T
     meets = (x1 >= box[0]) & (x0 <= box[2]) & (y1 >= box[1]) & (y0 <= box[3])
     assert one.tolist() == joined.tolist() == frame.index[meets].tolist()
+
+
+def test_the_wkb_of_a_blob_is_a_view_of_it_not_a_copy():
+    blob = b"GP\x00\x02\x00\x00\x00\x00" + bytes(32) + shapely.to_wkb(square(0, 0, 8))
+    (wkb,) = _wkb([blob])
+    assert isinstance(wkb, memoryview) and wkb.obj is blob
+    assert bytes(wkb) == shapely.to_wkb(square(0, 0, 8))

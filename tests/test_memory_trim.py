@@ -79,3 +79,16 @@ def test_a_check_trims_once_per_profile_layer_and_measures_as_without(monkeypatc
     result = check(sites, layers={"farmland": farmland}, area_method="planar")
     assert len(calls) == len(result.profile.layers) > 1
     assert result.layer_area("S1", "farmland").planar_m2 == 150_000.0
+
+
+def test_the_c_library_is_looked_up_once(monkeypatch):
+    loaded = []
+    real = ctypes.CDLL
+    monkeypatch.setattr(memory.ctypes, "CDLL", lambda name: loaded.append(name) or real(name))
+    forget = getattr(memory._c_library, "cache_clear", lambda: None)
+    forget()
+    try:
+        assert memory._c_library() is memory._c_library()
+        assert loaded == [None]
+    finally:
+        forget()

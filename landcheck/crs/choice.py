@@ -17,6 +17,7 @@ import numpy as np
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from landcheck.crs.memo import per_crs
 from landcheck.crs.zones import gk_crs, gk_zone_of_crs, zone_for_longitude
 from landcheck.errors import AnalysisCRSError
 
@@ -57,6 +58,7 @@ def parse_crs(value: Any, *, what: str = "CRS") -> CRS:
         ) from ex
 
 
+@per_crs
 def crs_label(crs: CRS) -> str:
     """Return ``"EPSG:NNNN"`` when the CRS has an EPSG code, else its name.
 

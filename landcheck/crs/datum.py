@@ -35,6 +35,7 @@ from pyproj.crs import ProjectedCRS
 from pyproj.exceptions import ProjError
 
 from landcheck.crs.choice import crs_label
+from landcheck.crs.memo import per_crs
 from landcheck.crs.zones import CGCS2000_GEOGRAPHIC, gk_family, gk_family_crs
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.geometry import geometry_values
@@ -56,6 +57,7 @@ _LEGACY_DATUMS = {
 }
 
 
+@per_crs
 def legacy_datum(crs: CRS) -> str | None:
     """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954), else None.
 

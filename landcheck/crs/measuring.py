@@ -29,7 +29,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs.choice import crs_label
-from landcheck.crs.transform import move, transformer
+from landcheck.crs.transform import move, to_geodetic
 from landcheck.crs.zones import GKZone, gk_family, gk_family_crs, zone_for_longitude
 from landcheck.errors import AnalysisCRSError
 
@@ -193,10 +193,10 @@ def _centres_lonlat(geometries: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.nd
     bounds = shapely.bounds(geometries)
     x = (bounds[:, 0] + bounds[:, 2]) / 2.0
     y = (bounds[:, 1] + bounds[:, 3]) / 2.0
-    geodetic = crs.geodetic_crs
-    if geodetic is None:
+    to_degrees = to_geodetic(crs)
+    if to_degrees is None:
         return np.full(len(x), np.nan), np.full(len(x), np.nan)
-    lon, lat = transformer(crs, geodetic).transform(x, y)
+    lon, lat = to_degrees.transform(x, y)
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 

@@ -13,7 +13,9 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
-__all__ = ["move", "outlines_in", "transformer"]
+from landcheck.crs.memo import crs_key, same_crs
+
+__all__ = ["move", "outlines_in", "to_geodetic", "transformer"]
 
 
 @lru_cache(maxsize=64)
@@ -31,7 +33,31 @@ def transformer(source: CRS, target: CRS) -> Transformer:
     >>> round(lon, 6), round(lat, 4)
     (105.0, 24.4037)
     """
-    return _cached(source.to_wkt(), target.to_wkt())
+    return _cached(crs_key(source), crs_key(target))
+
+
+@lru_cache(maxsize=64)
+def _to_own_geodetic(source_wkt: str) -> Transformer | None:
+    crs = CRS.from_wkt(source_wkt)
+    geodetic = crs.geodetic_crs
+    return None if geodetic is None else Transformer.from_crs(crs, geodetic, always_xy=True)
+
+
+def to_geodetic(crs: CRS) -> Transformer | None:
+    """The transformation from ``crs`` to its own geodetic CRS (longitude first); None if none.
+
+    One per CRS (as WKT), whoever asks: the areas on the ellipsoid, the
+    coordinates' check against the area of use and the sites' zones share it.
+    Keyed by ``crs`` alone, as ``crs.geodetic_crs``'s WKT is not: the geodetic
+    CRS of an EPSG code has a scope and area its WKT's copy has not.
+
+    Examples
+    --------
+    >>> lon, lat = to_geodetic(CRS.from_epsg(4523)).transform(35_500_000.0, 2_700_000.0)
+    >>> round(lon, 6), round(lat, 4)
+    (105.0, 24.4037)
+    """
+    return _to_own_geodetic(crs_key(crs))
 
 
 def move(geometries: np.ndarray, source: CRS, target: CRS) -> np.ndarray:
@@ -71,6 +97,6 @@ def outlines_in(
     >>> int(shapely.get_num_coordinates(moved[0]))
     41
     """
-    if source.equals(target):
+    if same_crs(source, target):
         return geometries
     return move(shapely.segmentize(geometries, step_m), source, target)

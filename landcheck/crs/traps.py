@@ -27,7 +27,7 @@ import shapely.affinity
 from pyproj import CRS
 
 from landcheck.crs.choice import crs_label
-from landcheck.crs.transform import transformer
+from landcheck.crs.transform import to_geodetic, transformer
 from landcheck.crs.zones import GKFamily, GKZone, gk_crs, gk_family, gk_family_crs
 
 __all__ = [
@@ -252,7 +252,7 @@ def crs_plausibility(crs: CRS | None, bounds: tuple[float, float, float, float])
         return "ok"
     try:
         # the CRS's own datum is within metres of WGS 84, which the area of use is given in
-        to_degrees = transformer(crs, crs.geodetic_crs or CRS.from_epsg(4326))
+        to_degrees = to_geodetic(crs) or transformer(crs, CRS.from_epsg(4326))
         xs = np.array([west, east, west, east, (west + east) / 2])
         ys = np.array([south, south, north, north, (south + north) / 2])
         lon, lat = to_degrees.transform(xs, ys)

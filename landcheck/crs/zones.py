@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 from pyproj import CRS
 
+from landcheck.crs.memo import per_crs
 from landcheck.errors import AnalysisCRSError
 
 __all__ = [
@@ -214,6 +215,7 @@ def _family_lookup() -> dict[int, GKFamily]:
     return table
 
 
+@per_crs
 def gk_family(crs: CRS) -> GKFamily | None:
     """Return the datum, zone and easting convention of a Chinese Gauss-Kruger EPSG CRS.
 

@@ -32,7 +32,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -41,6 +40,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
+from landcheck.crs.memo import crs_key
 from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError, InputDataError
@@ -189,12 +189,20 @@ def _layer_meta(source: LayerSource) -> tuple[str | None, dict[str, Any], CRS | 
     return layer, info, declared_crs(info)
 
 
-@lru_cache(maxsize=64)
 def _coordinate_problem(crs: CRS, extent: tuple[float, ...] | None) -> str | None:
     """What is wrong with a layer's coordinates in ``crs`` (None: they fit), once per layer."""
     if extent is None:
         return None
-    return diagnose_coordinates(crs, extent)  # type: ignore[arg-type]
+    key = (crs_key(crs), extent)  # not the CRS: hashing it writes its WKT every time
+    if key not in _PROBLEMS:
+        _PROBLEMS[key] = diagnose_coordinates(crs, extent)  # type: ignore[arg-type]
+        while len(_PROBLEMS) > 64:
+            _PROBLEMS.pop(next(iter(_PROBLEMS)))
+    return _PROBLEMS[key]
+
+
+_PROBLEMS: dict[tuple[str, tuple[float, ...]], str | None] = {}
+"""What :func:`_coordinate_problem` found, per (CRS, extent)."""
 
 
 def _no_features(

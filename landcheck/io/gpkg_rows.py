@@ -29,11 +29,11 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from pyproj import CRS
 
 from landcheck.geometry import geo_frame, text_array
 from landcheck.io.records import file_version
+from landcheck.io.wkb import geometries_from_wkb
 
 __all__ = [
     "GpkgLayer",
@@ -179,7 +179,10 @@ def _layer_of(con: sqlite3.Connection, layer: str) -> GpkgLayer | None:
 
 
 def _wkb(blobs: list) -> list | None:
-    """The WKB inside standard GeoPackage geometry blobs (None where the blob is NULL)."""
+    """The WKB inside standard GeoPackage geometry blobs (None where the blob is NULL).
+
+    Views of the blobs, not copies: a redline's blob is megabytes.
+    """
     out = []
     for blob in blobs:
         if blob is None:
@@ -193,7 +196,7 @@ def _wkb(blobs: list) -> list | None:
         size = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
         if size is None:
             return None
-        out.append(blob[8 + size :])
+        out.append(memoryview(blob)[8 + size :])
     return out
 
 
@@ -292,7 +295,7 @@ def _frame(rows: list, wanted: list, crs: CRS | None) -> gpd.GeoDataFrame | None
         data[name] = array
     index = pd.Index(np.asarray(values[0], dtype=np.int64), name="fid")
     # a blob that is not WKB reads as no geometry, as GDAL reads it (the caller decides)
-    geometries = shapely.from_wkb(np.asarray(wkb, dtype=object), on_invalid="ignore")
+    geometries = geometries_from_wkb(wkb)
     return geo_frame(data, geometries, crs, index)
 
 

@@ -136,17 +136,22 @@ _FORMAT_SPEC = re.compile(
 )
 
 
-def _template_fields(template: str) -> list[str]:
-    return [f for _, f, _, _ in string.Formatter().parse(template) if f]
+def _template_parts(template: str) -> list[tuple[str, str, str]]:
+    """``(field, spec, conversion)`` of each replacement field (``""``: positional), parsed once.
+
+    Raises ValueError for a template that is not one (unbalanced braces).
+    """
+    parsed = string.Formatter().parse(template)
+    return [(f, spec, conv) for _, f, spec, conv in parsed if f is not None]
 
 
-def _format_spec_problem(template: str) -> str | None:
-    """Say what is wrong with a template's format specs, or return None.
+def _format_spec_problem(parts: list[tuple[str, str, str]]) -> str | None:
+    """Say what is wrong with a template's format specs (its :func:`_template_parts`), or None.
 
     Each spec must be a plain one (``.2f``, ``>8.4f``) whose width and
     precision are at most :data:`MAX_FORMAT_WIDTH`.
     """
-    for _, name, spec, _ in string.Formatter().parse(template):
+    for name, spec, _ in parts:
         if not spec:
             continue
         match = _FORMAT_SPEC.fullmatch(spec)
@@ -250,8 +255,9 @@ def validate_rule(
         for lang in ("zh", "en"):
             template = outcome.message.get(lang)
             try:
-                unknown = [f for f in _template_fields(template) if f not in sample]
-                spec_problem = _format_spec_problem(template)
+                parts = _template_parts(template)
+                unknown = [f for f, _, _ in parts if f and f not in sample]
+                spec_problem = _format_spec_problem(parts)
             except ValueError as ex:  # unbalanced braces
                 problems.append(f"outcomes.{name}.{lang}: bad template ({ex})")
                 continue
