@@ -78,6 +78,10 @@ def _no_area(method: AreaMethod) -> Area:
     return Area(0.0, 0.0, method)
 
 
+_NO_ELLIPSOIDAL_AREA = _no_area(AreaMethod.ELLIPSOIDAL)
+"""A view's zero areas by default: the shared zero itself (no call per view)."""
+
+
 def _finite_or_zero(values: np.ndarray) -> np.ndarray:
     """``np.nan_to_num(values, nan=0.0)``, without a copy when every value is finite."""
     return values if np.isfinite(values).all() else np.nan_to_num(values, nan=0.0)
@@ -112,6 +116,7 @@ class Rows:
         self._masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
         self._sums: dict[tuple[str, str, tuple[str, ...], bool], np.ndarray] = {}
         self._maxima: dict[tuple[str, str, tuple[str, ...]], np.ndarray] = {}
+        self._texts: dict[str, list[str]] = {}
         self._starts = self._stops = np.empty(0, dtype=np.intp)
         self._groups: dict[int, int] = {}
         columns = {str(name): np.asarray(values) for name, values in frame.items()}
@@ -196,6 +201,13 @@ class Rows:
             self._maxima[key] = maxima
         return maxima
 
+    def texts(self, column: str) -> list[str]:
+        """The column's values as ``astype(str)`` gives them, one list for all sites: made once."""
+        texts = self._texts.get(column)
+        if texts is None:
+            texts = self._texts[column] = self.columns[column].astype(str).tolist()
+        return texts
+
     def group(self, start: int) -> int:
         """The group (site) of rows that begins at row ``start``."""
         return self._groups[start]
@@ -276,6 +288,12 @@ class SiteRows:
         if not self.has(name):
             return np.empty(0)
         return self.rows.columns[name][self.start : self.stop]  # type: ignore[union-attr]
+
+    def texts(self, column: str) -> list[str]:
+        """The site's values of one column as texts (``column(name).astype(str)``'s)."""
+        if not self.has(column):
+            return []
+        return self.rows.texts(column)[self.start : self.stop]  # type: ignore[union-attr]
 
     def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         """Which of the site's rows have ``column`` in ``values`` (:meth:`Rows.isin`).
@@ -385,17 +403,17 @@ class SiteLayer:
     kind: str
     available: bool = True
     reason: str = ""
-    overlap: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
+    overlap: Area = _NO_ELLIPSOIDAL_AREA
     share: float = 0.0
     max_width_m: float = 0.0
-    uncovered: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
+    uncovered: Area = _NO_ELLIPSOIDAL_AREA
     has_classes: bool = False
     unresolved_codes: Sequence[str] = ()
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
     uncovered_width_m: float = 0.0
-    outside: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
+    outside: Area = _NO_ELLIPSOIDAL_AREA
     outside_width_m: float = 0.0
     described_by: Text | None = None
     tables: tuple[Rows, Rows, Rows] | None = field(default=None, repr=False)

@@ -257,3 +257,19 @@ def test_class_sums_are_made_once_per_table_for_every_site():
         4.0,
         0.0,
     ]
+
+
+def test_site_texts_are_the_columns_astype_str_from_one_list_per_table():
+    rows = Rows(
+        {
+            "site": np.array([0, 0, 1]),
+            "grade": np.array(["2", 3.0, None], dtype=object),
+            "planar_m2": np.array([1.0, 2.0, 4.0]),
+        },
+        None,
+    )
+    for position in (0, 1, 2):
+        view = rows.view(position)
+        assert view.texts("grade") == view.column("grade").astype(str).tolist()
+    assert rows.texts("grade") is rows.texts("grade")
+    assert rows.view(0).texts("no such column") == []
