@@ -78,6 +78,10 @@ def _no_area(method: AreaMethod) -> Area:
     return Area(0.0, 0.0, method)
 
 
+_NO_ELLIPSOIDAL_AREA = _no_area(AreaMethod.ELLIPSOIDAL)
+"""A view's zero areas by default: the shared zero itself (no call per view)."""
+
+
 def _finite_or_zero(values: np.ndarray) -> np.ndarray:
     """``np.nan_to_num(values, nan=0.0)``, without a copy when every value is finite."""
     return values if np.isfinite(values).all() else np.nan_to_num(values, nan=0.0)
@@ -110,6 +114,11 @@ class Rows:
         self.filled: dict[str, np.ndarray] = {}
         self.spans: dict[int, tuple[int, int]] = {}
         self._masks: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
+        self._sums: dict[tuple[str, str, tuple[str, ...], bool], np.ndarray] = {}
+        self._maxima: dict[tuple[str, str, tuple[str, ...]], np.ndarray] = {}
+        self._texts: dict[str, list[str]] = {}
+        self._starts = self._stops = np.empty(0, dtype=np.intp)
+        self._groups: dict[int, int] = {}
         columns = {str(name): np.asarray(values) for name, values in frame.items()}
         if not columns or not len(columns.get("site", ())):
             return
@@ -131,6 +140,8 @@ class Rows:
         starts = np.flatnonzero(np.r_[True, sites[1:] != sites[:-1]])
         stops = np.r_[starts[1:], len(sites)]
         self.spans = {int(sites[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
+        self._starts, self._stops = starts, stops
+        self._groups = {start: group for group, start in enumerate(starts.tolist())}
 
     def view(self, position: int) -> SiteRows:
         """The rows of the site at ``position`` (possibly none)."""
@@ -159,6 +170,103 @@ class Rows:
             self._masks[key] = mask
         return mask
 
+    def sums_where(
+        self, name: str, column: str, values: tuple[str, ...], *, invert: bool = False
+    ) -> np.ndarray:
+        """Each site's sum of ``name`` over its rows with ``column`` in ``values``: made once.
+
+        By group of rows (a site), in the order of :attr:`spans`; each is the float
+        ``filled[name][start:stop][mask].sum()`` gives (:func:`group_sums`). With
+        ``invert=True`` over the rows whose ``column`` is not in ``values``.
+        """
+        key = (name, column, values, invert)
+        sums = self._sums.get(key)
+        if sums is None:
+            mask = self.isin(column, values)
+            mask = ~mask if invert else mask
+            sums = group_sums(self.filled[name], mask, self._starts, self._stops)
+            self._sums[key] = sums
+        return sums
+
+    def maxima_where(self, name: str, column: str, values: tuple[str, ...]) -> np.ndarray:
+        """Each site's largest ``name`` among its rows with ``column`` in ``values`` (0 if none).
+
+        By group of rows, as :meth:`sums_where`; made once per table.
+        """
+        key = (name, column, values)
+        maxima = self._maxima.get(key)
+        if maxima is None:
+            mask = self.isin(column, values)
+            maxima = group_maxima(self.columns[name], mask, self._starts)
+            self._maxima[key] = maxima
+        return maxima
+
+    def texts(self, column: str) -> list[str]:
+        """The column's values as ``astype(str)`` gives them, one list for all sites: made once."""
+        texts = self._texts.get(column)
+        if texts is None:
+            texts = self._texts[column] = self.columns[column].astype(str).tolist()
+        return texts
+
+    def group(self, start: int) -> int:
+        """The group (site) of rows that begins at row ``start``."""
+        return self._groups[start]
+
+
+SEQUENTIAL_SUM = 8
+"""numpy sums fewer values than this one after another from 0.0; from this many on, its
+pairwise summation groups them (``np.add.reduce``)."""
+
+
+def group_sums(
+    values: np.ndarray, mask: np.ndarray, starts: np.ndarray, stops: np.ndarray
+) -> np.ndarray:
+    """Each group's ``values[start:stop][mask[start:stop]].sum()``, all groups at once.
+
+    A group of fewer than :data:`SEQUENTIAL_SUM` selected values is summed the way
+    numpy sums it, one value after another from 0.0: the groups' first values are
+    added together, then their second ones, and so on. Larger groups are left to
+    numpy itself. Every sum is the very float the group's own ``sum()`` gives.
+
+    Examples
+    --------
+    >>> values = np.array([0.1, 0.2, 0.3, 5.0, 7.0])
+    >>> mask = np.array([True, True, True, False, True])
+    >>> group_sums(values, mask, np.array([0, 3]), np.array([3, 5])).tolist()
+    [0.6000000000000001, 7.0]
+    """
+    sums = np.zeros(len(starts))
+    selected = np.flatnonzero(mask)
+    group = np.searchsorted(starts, selected, side="right") - 1
+    counts = np.bincount(group, minlength=len(starts))
+    rank = np.arange(len(selected)) - np.searchsorted(group, group)
+    small = counts[group] < SEQUENTIAL_SUM
+    for place in range(SEQUENTIAL_SUM - 1):
+        pick = small & (rank == place)
+        sums[group[pick]] += values[selected[pick]]
+    for index in np.flatnonzero(counts >= SEQUENTIAL_SUM).tolist():
+        start, stop = starts[index], stops[index]
+        sums[index] = values[start:stop][mask[start:stop]].sum()
+    return sums
+
+
+def group_maxima(values: np.ndarray, mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Each group's largest selected value (NaN if one is NaN), 0.0 for a group with none.
+
+    Examples
+    --------
+    >>> values = np.array([3.0, 9.0, 4.0, 5.0])
+    >>> mask = np.array([True, False, True, False])
+    >>> group_maxima(values, mask, np.array([0, 2, 3])).tolist()
+    [3.0, 4.0, 0.0]
+    """
+    maxima = np.full(len(starts), -np.inf)
+    selected = np.flatnonzero(mask)
+    group = np.searchsorted(starts, selected, side="right") - 1
+    with np.errstate(invalid="ignore"):  # a NaN is the maximum, as ``max()`` gives it
+        np.maximum.at(maxima, group, values[selected])
+    return np.where(np.bincount(group, minlength=len(starts)) > 0, maxima, 0.0)
+
 
 @dataclass(frozen=True)
 class SiteRows:
@@ -181,6 +289,12 @@ class SiteRows:
             return np.empty(0)
         return self.rows.columns[name][self.start : self.stop]  # type: ignore[union-attr]
 
+    def texts(self, column: str) -> list[str]:
+        """The site's values of one column as texts (``column(name).astype(str)``'s)."""
+        if not self.has(column):
+            return []
+        return self.rows.texts(column)[self.start : self.stop]  # type: ignore[union-attr]
+
     def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         """Which of the site's rows have ``column`` in ``values`` (:meth:`Rows.isin`).
 
@@ -189,6 +303,25 @@ class SiteRows:
         if not self.has(column):
             return np.empty(0, dtype=bool)
         return self.rows.isin(column, values)[self.start : self.stop]  # type: ignore[union-attr]
+
+    def total_where(
+        self, name: str, column: str, values: tuple[str, ...], *, invert: bool = False
+    ) -> float:
+        """Sum of ``name`` over the rows with ``column`` in ``values`` (:meth:`Rows.sums_where`).
+
+        The same float as ``total(name, isin(column, values))`` (with ``invert=True``,
+        ``~isin``), read from the sums the table made for every site at once.
+        """
+        if self.rows is None or name not in self.rows.filled or self.start == self.stop:
+            return 0.0
+        sums = self.rows.sums_where(name, column, values, invert=invert)
+        return float(sums[self.rows.group(self.start)])
+
+    def max_where(self, name: str, column: str, values: tuple[str, ...]) -> float:
+        """Largest ``name`` among the rows with ``column`` in ``values``, 0.0 when none is."""
+        if self.rows is None or self.start == self.stop:
+            return 0.0
+        return float(self.rows.maxima_where(name, column, values)[self.rows.group(self.start)])
 
     def total(self, name: str, mask: np.ndarray) -> float:
         """Sum of a numeric column over the rows selected by ``mask`` (missing values as 0)."""
@@ -270,17 +403,17 @@ class SiteLayer:
     kind: str
     available: bool = True
     reason: str = ""
-    overlap: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
+    overlap: Area = _NO_ELLIPSOIDAL_AREA
     share: float = 0.0
     max_width_m: float = 0.0
-    uncovered: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
+    uncovered: Area = _NO_ELLIPSOIDAL_AREA
     has_classes: bool = False
     unresolved_codes: Sequence[str] = ()
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
     uncovered_width_m: float = 0.0
-    outside: Area = field(default_factory=lambda: _no_area(AreaMethod.ELLIPSOIDAL))
+    outside: Area = _NO_ELLIPSOIDAL_AREA
     outside_width_m: float = 0.0
     described_by: Text | None = None
     tables: tuple[Rows, Rows, Rows] | None = field(default=None, repr=False)
@@ -347,9 +480,15 @@ class SiteLayer:
         return self._once("features", lambda: self.feature_rows.frame())
 
     def classes_where(
-        self, column: str, values: tuple[str, ...], method: AreaMethod, *, ridges: bool = False
+        self,
+        column: str,
+        values: tuple[str, ...],
+        method: AreaMethod,
+        *,
+        ridges: bool = False,
+        invert: bool = False,
     ) -> Area:
-        """Sum the classes whose ``column`` is one of ``values``.
+        """Sum the classes whose ``column`` is one of ``values`` (``invert=True``: is not).
 
         With ``ridges=True`` sum the field ridges (田坎) deducted from those
         classes instead of their net areas.
@@ -359,8 +498,11 @@ class SiteLayer:
         rows = self.class_rows
         if not rows.has(column) or not rows.has(planar):
             return Area(0.0, 0.0, method)
-        mask = rows.isin(column, values)
-        return Area(rows.total(planar, mask), rows.total(ellipsoidal, mask), method)
+        return Area(
+            rows.total_where(planar, column, values, invert=invert),
+            rows.total_where(ellipsoidal, column, values, invert=invert),
+            method,
+        )
 
     def attributes_where(self, role: str, values: tuple[str, ...], method: AreaMethod) -> Area:
         """Sum the pieces whose review attribute ``role`` (``zone``, ``grade``…) is in ``values``.
@@ -391,16 +533,7 @@ class SiteLayer:
         rows = self.class_rows
         if not rows.has(column) or not rows.has("max_width_m"):
             return 0.0
-        widths = rows.column("max_width_m")[rows.isin(column, values)]
-        return float(widths.max()) if len(widths) else 0.0
-
-    def class_area(self, mask: np.ndarray, method: AreaMethod) -> Area:
-        """Sum the net areas of the classes selected by a boolean mask."""
-        if not len(self.class_rows):
-            return Area(0.0, 0.0, method)
-        mask = np.asarray(mask, dtype=bool)
-        rows = self.class_rows
-        return Area(rows.total("planar_m2", mask), rows.total("ellipsoidal_m2", mask), method)
+        return rows.max_where("max_width_m", column, values)
 
 
 def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> SiteLayer:

@@ -214,3 +214,62 @@ def test_class_sums_from_the_table_wide_masks_are_the_per_site_sums_bit_for_bit(
         widths = rows.columns["max_width_m"][start:stop][wanted]
         assert view.width_where("level1", ("01", "03")) == (max(widths) if len(widths) else 0.0)
     assert rows.isin("level1", ("01", "03")) is rows.isin("level1", ("01", "03"))  # made once
+
+
+@pytest.mark.parametrize("share", [0.3, 0.7, 1.0])
+def test_group_sums_are_numpys_own_sums_bit_for_bit(share):
+    from landcheck.measure import group_sums
+
+    rng = np.random.default_rng(int(share * 10))
+    counts = np.tile(np.arange(41), 40)  # every group size from none to 40 rows, 40 times
+    stops = np.cumsum(counts)
+    starts = stops - counts
+    values = rng.random(stops[-1]) * 10.0 ** rng.integers(-4, 8, stops[-1])
+    mask = rng.random(stops[-1]) < share
+    got = group_sums(values, mask, starts, stops)
+    expected = [values[a:b][mask[a:b]].sum() for a, b in zip(starts, stops, strict=True)]
+    assert got.tolist() == [float(e) for e in expected]  # ==, not approximately
+
+
+def test_group_maxima_are_the_groups_maxima():
+    from landcheck.measure import group_maxima
+
+    values = np.array([3.0, np.nan, 1.0, 2.0, 8.0, 5.0])
+    mask = np.array([True, True, True, False, True, True])
+    got = group_maxima(values, mask, np.array([0, 2, 3, 4]))
+    np.testing.assert_array_equal(got, [np.nan, 1.0, 0.0, 8.0])
+
+
+def test_class_sums_are_made_once_per_table_for_every_site():
+    rows = Rows(
+        {
+            "site": np.array([0, 0, 1]),
+            "code": np.array(["0101", "0201", "0101"], dtype=object),
+            "planar_m2": np.array([1.0, 2.0, 4.0]),
+        },
+        "code",
+    )
+    first = rows.sums_where("planar_m2", "code", ("0101",))
+    assert rows.sums_where("planar_m2", "code", ("0101",)) is first
+    assert first.tolist() == [1.0, 4.0]
+    assert [rows.view(p).total_where("planar_m2", "code", ("0101",)) for p in (0, 1, 2)] == [
+        1.0,
+        4.0,
+        0.0,
+    ]
+
+
+def test_site_texts_are_the_columns_astype_str_from_one_list_per_table():
+    rows = Rows(
+        {
+            "site": np.array([0, 0, 1]),
+            "grade": np.array(["2", 3.0, None], dtype=object),
+            "planar_m2": np.array([1.0, 2.0, 4.0]),
+        },
+        None,
+    )
+    for position in (0, 1, 2):
+        view = rows.view(position)
+        assert view.texts("grade") == view.column("grade").astype(str).tolist()
+    assert rows.texts("grade") is rows.texts("grade")
+    assert rows.view(0).texts("no such column") == []

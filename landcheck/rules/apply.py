@@ -488,37 +488,37 @@ def _finding(
     outcome, names, now, later = parts.outcome(chosen)
     rule = parts.rule
     texts, dates, marks = parts.basis
-    return Finding(
-        site_id=site.site_id,
-        check=rule.id,
-        layer=rule.layer,
-        status=outcome.status,
-        area=area,
-        templates=outcome.message,
-        values=tuple(
-            _value(name, decided, parts.layer_title, site_values, area, site) for name in names
-        ),
-        basis=texts,
-        basis_dates=dates,
-        documents=now,
-        outcome=chosen,
-        title=rule.title,
-        basis_marks=marks,
-        documents_later=later,
+    title = parts.layer_title
+    values = [
+        decided[name] if name in decided else _value(name, title, site_values, area, site)
+        for name in names
+    ]
+    return Finding(  # by position, in the order of its fields: 200,000 of them a batch
+        site.site_id,
+        rule.id,
+        rule.layer,
+        outcome.status,
+        area,
+        outcome.message,
+        tuple(values),
+        texts,
+        dates,
+        now,
+        chosen,
+        rule.title,
+        marks,
+        later,
     )
 
 
 def _value(
     name: str,
-    decided: Mapping[str, Any],
     layer_title: Text,
     site_values: Mapping[str, Any],
     area: Area,
     site: SiteInfo,
 ) -> Any:
-    """A template value: the decision's own first, then the layer, the site, the area."""
-    if name in decided:
-        return decided[name]
+    """A template value the decision does not give: the layer, the site's, the area."""
     if name == "layer":
         return layer_title
     if name == "reason":

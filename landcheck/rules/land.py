@@ -47,7 +47,7 @@ def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
     rows = layer.feature_rows
     if not rows.has("grade") or not len(rows):
         return Text("", "")
-    grades = [g.strip().replace(".0", "") for g in rows.column("grade").astype(str).tolist()]
+    grades = [g.strip().replace(".0", "") for g in rows.texts("grade")]
     net = (rows.column(f"{method.value}_m2") * rows.column("net_share")).tolist()
     by_grade: dict[int, float] = {}
     for grade, area in zip(grades, net, strict=True):

@@ -79,7 +79,7 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     if gap:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
     conforming = layer.class_rows.isin("conformity", ("conforms",))
-    nonconforming = layer.class_area(~conforming, method)
+    nonconforming = layer.classes_where("conformity", ("conforms",), method, invert=True)
     width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
     outcome = involvement(inp, nonconforming, width)
     mask = conforming if outcome == "not_involved" else ~conforming
