@@ -22,7 +22,7 @@ from report_case import layers, result
 import landcheck
 from landcheck.errors import InputDataError, OutputError, OutputExistsError
 from landcheck.io.output import atomic_folder
-from landcheck.report import forked, write_report
+from landcheck.report import forked, html, write_report
 from landcheck.report.folder import SIDE_BY_SIDE_SITES
 from landcheck.report.html import (
     FONT_CSS,
@@ -221,6 +221,20 @@ def test_the_stylesheet_is_rendered_once_for_all_the_pages(case, folder, tmp_pat
     assert rendered.count("_style.css.j2") == 1 and rendered.count("site.html.j2") == COUNT
     page = (target / SITES_FOLDER / "x.html").read_text(encoding="utf-8")
     assert "<style>\n\n:root {" in page and ".edge-prohibited {" in page and "}\n</style>" in page
+
+
+def test_the_pages_font_is_cut_while_the_index_is_written(case, tmp_path, monkeypatch):
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)  # jobs in order
+    done = []
+    write_font_css, render = html._write_font_css, html.render_index
+    monkeypatch.setattr(
+        html, "_write_font_css", lambda *a: done.append("font.css") or write_font_css(*a)
+    )
+    monkeypatch.setattr(
+        html, "render_index", lambda *a, **k: done.append("index") or render(*a, **k)
+    )
+    write_report(case, tmp_path / "report", formats="html")
+    assert done == ["font.css", "index"]  # the index is the last job: the font's cut runs beside it
 
 
 @pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
