@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import multiprocessing
@@ -249,6 +250,17 @@ def test_jobs_run_in_other_processes_and_come_back_in_order():
     assert [i for i, _ in pids] == list(range(9)) and events == [(i, i) for i in range(9)]
     assert os.getpid() not in {pid for _, pid in pids}
     assert set(multiprocessing.active_children()) <= before  # the workers are gone
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+def test_forked_processes_leave_the_callers_objects_out_of_the_collector():
+    assert forked.run_jobs([gc.get_freeze_count] * 2, workers=2)[0] > 0  # frozen before the fork
+    with forked.beside(gc.get_freeze_count) as frozen:
+        assert frozen() > 0
+        with forked.beside(gc.get_freeze_count) as inner:
+            assert inner() > 0
+        assert gc.get_freeze_count() > 0  # until the outermost block ends
+    assert gc.get_freeze_count() == 0
 
 
 def test_an_error_in_a_page_leaves_nothing_behind(case, tmp_path, monkeypatch):
