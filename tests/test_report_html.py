@@ -15,7 +15,14 @@ from matplotlib.font_manager import FontProperties, findfont
 from report_case import layers, result, site_frame
 
 import landcheck
-from landcheck.report.html import _environment, _escaped, render_html
+from landcheck.report.content import SITE_TABLES, format_value, format_values
+from landcheck.report.html import (
+    _environment,
+    _escaped,
+    _rows_html,
+    _table_head,
+    render_html,
+)
 from landcheck.report.maps import map_png, site_map
 from landcheck.typeface import FONT_PATH, font_families
 
@@ -110,6 +117,45 @@ def test_user_text_is_escaped():
 def test_cell_text_is_escaped_as_markupsafe_escapes_it(text):
     assert _escaped(text) == str(escape(text))
     assert type(_escaped(text)) is str
+
+
+@pytest.mark.parametrize("kind", ["text", "ha", "mu", "m2", "m2_exact", "share", "int", "other"])
+def test_a_column_is_formatted_as_each_of_its_cells(kind):
+    values = [1.5, -0.0, 2, None, float("nan"), 1234567.891, 0.125, True]
+    if kind != "int":  # round(inf) raises, cell or column
+        values.append(float("-inf"))
+    if kind == "text":
+        values += ["工业园", "a<b"]
+    assert format_values(values, kind) == [format_value(v, kind) for v in values]
+
+
+def _rows_cell_by_cell(records, head):
+    """The site tables' rows as they were written a cell at a time, to compare with."""
+    columns, _, classes = head
+    rows = []
+    for record in records:
+        out = [f'  <tr class="{_escaped(record["_role"])} lvl-{int(record["_level"])}">\n']
+        for column, css in zip(columns, classes, strict=True):
+            text = _escaped(format_value(record.get(column.key), column.kind))
+            status = record.get("_status") if column.key == "status" else None
+            if status:
+                text = f'<span class="badge status-{_escaped(status)}">{text}</span>'
+            out.append(f'    <td class="{css}">{text}</td>\n')
+        rows.append("".join(out) + "  </tr>\n")
+    return rows
+
+
+@pytest.mark.parametrize("key", [*SITE_TABLES, "findings"])
+def test_rows_made_a_column_at_a_time_are_those_made_a_cell_at_a_time(key):
+    table = landcheck.tables.report_tables(result(), "zh")[key]
+    head = _table_head(table, True)
+    records = [dict(r) for r in table.records]
+    assert _rows_html(records, head) == _rows_cell_by_cell(records, head)
+    first = head[0][0].key  # one cell needing escapes: its column is escaped cell by cell
+    records[-1][first] = "<b>A&B</b>"
+    rows = _rows_html(records, head)
+    assert rows == _rows_cell_by_cell(records, head)
+    assert "&lt;b&gt;A&amp;B&lt;/b&gt;" in rows[-1] and "<b>" not in "".join(rows)
 
 
 def test_templates_read_dict_keys_and_attributes_alike():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import multiprocessing
@@ -22,7 +23,7 @@ from report_case import layers, result
 import landcheck
 from landcheck.errors import InputDataError, OutputError, OutputExistsError
 from landcheck.io.output import atomic_folder
-from landcheck.report import forked, write_report
+from landcheck.report import forked, html, write_report
 from landcheck.report.folder import SIDE_BY_SIDE_SITES
 from landcheck.report.html import (
     FONT_CSS,
@@ -223,6 +224,20 @@ def test_the_stylesheet_is_rendered_once_for_all_the_pages(case, folder, tmp_pat
     assert "<style>\n\n:root {" in page and ".edge-prohibited {" in page and "}\n</style>" in page
 
 
+def test_the_pages_font_is_cut_while_the_index_is_written(case, tmp_path, monkeypatch):
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)  # jobs in order
+    done = []
+    write_font_css, render = html._write_font_css, html.render_index
+    monkeypatch.setattr(
+        html, "_write_font_css", lambda *a: done.append("font.css") or write_font_css(*a)
+    )
+    monkeypatch.setattr(
+        html, "render_index", lambda *a, **k: done.append("index") or render(*a, **k)
+    )
+    write_report(case, tmp_path / "report", formats="html")
+    assert done == ["font.css", "index"]  # the index is the last job: the font's cut runs beside it
+
+
 @pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
 def test_jobs_run_in_other_processes_and_come_back_in_order():
     before = set(multiprocessing.active_children())  # other tests' pools may live on
@@ -235,6 +250,17 @@ def test_jobs_run_in_other_processes_and_come_back_in_order():
     assert [i for i, _ in pids] == list(range(9)) and events == [(i, i) for i in range(9)]
     assert os.getpid() not in {pid for _, pid in pids}
     assert set(multiprocessing.active_children()) <= before  # the workers are gone
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+def test_forked_processes_leave_the_callers_objects_out_of_the_collector():
+    assert forked.run_jobs([gc.get_freeze_count] * 2, workers=2)[0] > 0  # frozen before the fork
+    with forked.beside(gc.get_freeze_count) as frozen:
+        assert frozen() > 0
+        with forked.beside(gc.get_freeze_count) as inner:
+            assert inner() > 0
+        assert gc.get_freeze_count() > 0  # until the outermost block ends
+    assert gc.get_freeze_count() == 0
 
 
 def test_an_error_in_a_page_leaves_nothing_behind(case, tmp_path, monkeypatch):

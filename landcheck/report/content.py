@@ -8,9 +8,10 @@ the Word tables and the draft opinions write numbers as the page does.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["SITE_TABLES", "format_value", "report_texts"]
+__all__ = ["SITE_TABLES", "format_value", "format_values", "report_texts"]
 
 SITE_TABLES = (
     "land_classes",
@@ -70,6 +71,17 @@ def report_texts(lang: str) -> dict[str, str]:
     return {key: pair[0] if lang == "zh" else pair[1] for key, pair in _TEXTS.items()}
 
 
+_NUMBER_FORMATS: dict[str, Callable[[float], str]] = {
+    "ha": "{:.4f}".format,
+    "mu": "{:.2f}".format,
+    "m2": "{:,.2f}".format,
+    "m2_exact": "{:,.2f}".format,
+    "share": lambda number: f"{number * 100:.2f}%",
+    "int": lambda number: f"{round(number)}",
+}
+"""A number column's kind → its cell text, from the value as a float."""
+
+
 def format_value(value: Any, kind: str) -> str:
     """A cell's text: areas at their display precision, shares as percentages.
 
@@ -85,14 +97,26 @@ def format_value(value: Any, kind: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     number = float(value)
-    if kind == "ha":
-        return f"{number:.4f}"
-    if kind == "mu":
-        return f"{number:.2f}"
-    if kind in ("m2", "m2_exact"):
-        return f"{number:,.2f}"
-    if kind == "share":
-        return f"{number * 100:.2f}%"
-    if kind == "int":
-        return f"{round(number)}"
-    return str(value)
+    form = _NUMBER_FORMATS.get(kind)
+    return form(number) if form is not None else str(value)
+
+
+def format_values(values: Sequence[Any], kind: str) -> list[str]:
+    """Each value's :func:`format_value` text, a column at a time (one look-up of ``kind``).
+
+    Examples
+    --------
+    >>> format_values([1.5, None, 2], "ha")
+    ['1.5000', '—', '2.0000']
+    """
+    if kind == "text":
+        return ["" if value is None else str(value) for value in values]
+    form = _NUMBER_FORMATS.get(kind)
+    if form is None:
+        return [format_value(value, kind) for value in values]
+    return [
+        "—"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else form(float(value))
+        for value in values
+    ]

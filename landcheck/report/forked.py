@@ -35,6 +35,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from landcheck.errors import LandcheckError, OutputError
+from landcheck.gcpause import collector_frozen
 
 __all__ = ["Relay", "beside", "job_result", "run_jobs", "start_worker", "worker_count"]
 
@@ -127,26 +128,27 @@ def run_jobs(
             if done is not None:
                 done(number, results[-1])
         return results
-    with _JOBS_LOCK:
-        _JOBS[:] = jobs
+    with collector_frozen():  # the workers (and this process) leave them out of every pass
+        with _JOBS_LOCK:
+            _JOBS[:] = jobs
+            try:
+                pool = ProcessPoolExecutor(
+                    max_workers=count,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=start_worker,
+                )
+                # every worker is forked at the first submission, holding _JOBS
+                futures = [pool.submit(_run, number) for number in range(len(jobs))]
+            finally:
+                _JOBS.clear()
         try:
-            pool = ProcessPoolExecutor(
-                max_workers=count,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=start_worker,
-            )
-            # every worker is forked at the first submission, holding _JOBS
-            futures = [pool.submit(_run, number) for number in range(len(jobs))]
+            for number, future in enumerate(futures):
+                results.append(job_result(future))
+                if done is not None:
+                    done(number, results[-1])
         finally:
-            _JOBS.clear()
-    try:
-        for number, future in enumerate(futures):
-            results.append(job_result(future))
-            if done is not None:
-                done(number, results[-1])
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return results
+            pool.shutdown(wait=True, cancel_futures=True)
+        return results
 
 
 class Relay:
@@ -283,38 +285,39 @@ def beside(job: Callable[[], T], relay: Relay | None = None) -> Iterator[Callabl
 
         yield here
         return
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_run_beside, args=(job, sender), name="landcheck-writer")
-    try:
-        process.start()
-        sender.close()
-        got: list[tuple[bool, Any]] = []
+    with collector_frozen():  # the writer (and this process) leave them out of every pass
+        context = multiprocessing.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_run_beside, args=(job, sender), name="landcheck-writer")
+        try:
+            process.start()
+            sender.close()
+            got: list[tuple[bool, Any]] = []
 
-        def result() -> T:
-            while not got:
-                ready = multiprocessing.connection.wait(
-                    [receiver, process.sentinel, *([relay] if relay is not None else [])]
-                )
-                if relay is not None:
-                    relay.drain()
-                if receiver in ready or receiver.poll():
-                    try:
-                        got.append(receiver.recv())
-                    except EOFError:  # it ended without a word
-                        raise OutputError(_DIED) from None
-                elif process.sentinel in ready:
-                    raise OutputError(_DIED)
-            return _unwrap(got[0])
+            def result() -> T:
+                while not got:
+                    ready = multiprocessing.connection.wait(
+                        [receiver, process.sentinel, *([relay] if relay is not None else [])]
+                    )
+                    if relay is not None:
+                        relay.drain()
+                    if receiver in ready or receiver.poll():
+                        try:
+                            got.append(receiver.recv())
+                        except EOFError:  # it ended without a word
+                            raise OutputError(_DIED) from None
+                    elif process.sentinel in ready:
+                        raise OutputError(_DIED)
+                return _unwrap(got[0])
 
-        yield result
-    finally:
-        if process.is_alive():
-            process.terminate()
-        if process.pid is not None:
-            process.join()
-        receiver.close()
-        sender.close()
+            yield result
+        finally:
+            if process.is_alive():
+                process.terminate()
+            if process.pid is not None:
+                process.join()
+            receiver.close()
+            sender.close()
 
 
 def _unwrap(outcome: tuple[bool, Any]) -> Any:

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 import jinja2
@@ -34,7 +34,7 @@ from markupsafe import Markup, escape
 from landcheck._version import __version__
 from landcheck.labels import status_label
 from landcheck.profile import STATUSES
-from landcheck.report.content import SITE_TABLES, format_value, report_texts
+from landcheck.report.content import SITE_TABLES, format_value, format_values, report_texts
 from landcheck.report.forked import run_jobs
 from landcheck.report.mapcache import site_name
 from landcheck.report.pager import pager_context
@@ -42,7 +42,7 @@ from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.svgmap import prepare_maps, site_svg
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
-from landcheck.typeface import WEB_FAMILY, cut_characters, font_face_css
+from landcheck.typeface import WEB_FAMILY, cut_characters, font_face_css, prepare_cuts
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
@@ -151,6 +151,8 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+T = TypeVar("T")
+
 _Head = tuple[list[Column], str, list[str]]
 """A table's columns drawn, its HTML up to the first row, and each column's cell class."""
 
@@ -159,12 +161,14 @@ class _SiteRecords:
     """The tables' rounded rows grouped by site, once: ``records(key, site_id)``.
 
     Filtering every table for every site would take time growing with the
-    square of the sites.
+    square of the sites. ``rows(key, site_id)`` are the site's rows as HTML,
+    made for the whole table at once.
     """
 
     def __init__(self, tables: dict[str, ReportTable]) -> None:
         self._tables = tables
         self._groups: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
+        self._rows: dict[str, dict[str | None, list[str]]] = {}
         self._heads: dict[str, _Head] = {}
 
     def head(self, key: str) -> _Head:
@@ -177,11 +181,26 @@ class _SiteRecords:
         groups = self._groups.get(key)
         if groups is None:
             table = self._tables[key]
-            per_site = "site_id" in table.rounded
-            groups = self._groups[key] = {}
-            for record in table.records:
-                groups.setdefault(record["site_id"] if per_site else None, []).append(record)
+            groups = self._groups[key] = _by_site(table, table.records)
         return groups.get(site_id, groups.get(None, []))
+
+    def rows(self, key: str, site_id: str) -> list[str]:
+        """The site's rows of table ``key`` as HTML (:func:`_rows_html`)."""
+        groups = self._rows.get(key)
+        if groups is None:
+            table = self._tables[key]
+            rows = _rows_html(table.records, self.head(key))
+            groups = self._rows[key] = _by_site(table, rows)
+        return groups.get(site_id, groups.get(None, []))
+
+
+def _by_site(table: ReportTable, items: list[T]) -> dict[str | None, list[T]]:
+    """``items``, one a record of ``table``, grouped by its site (``None``: every site's)."""
+    per_site = "site_id" in table.rounded
+    groups: dict[str | None, list[T]] = {}
+    for record, item in zip(table.records, items, strict=True):
+        groups.setdefault(record["site_id"] if per_site else None, []).append(item)
+    return groups
 
 
 def _columns(table: ReportTable, site: bool, drop: tuple[str, ...] = ("site_id",)) -> list[Column]:
@@ -245,31 +264,52 @@ def _table_head(table: ReportTable, site: bool) -> _Head:
 
 
 def _table_html(
-    table: ReportTable, records: list[dict[str, Any]] | None = None, head: _Head | None = None
+    table: ReportTable, rows: list[str] | None = None, head: _Head | None = None
 ) -> Markup:
     """A table as HTML: its title-less ``<div class="scroll">`` block and its note.
 
-    ``records`` are one site's rows (the site's column left out); without
-    them, the whole table. ``head``: the table's :func:`_table_head`, when
-    kept for a batch's pages. Every text is escaped. Built as a string, not
-    by a template macro: a batch's site pages hold tens of thousands of cells.
+    ``rows`` are one site's rows (:func:`_rows_html`, the site's column left
+    out); without them, the whole table's. ``head``: the table's
+    :func:`_table_head`, when kept for a batch's pages. Every text is escaped.
+    Built as a string, not by a template macro: a batch's site pages hold
+    tens of thousands of cells.
     """
-    site = records is not None
-    columns, opening, classes = head if head is not None else _table_head(table, site)
-    out = [opening]
-    for record in records if site else table.records:
-        out.append(f'  <tr class="{_escaped(record["_role"])} lvl-{int(record["_level"])}">\n')
-        for column, css in zip(columns, classes, strict=True):
-            text = _escaped(format_value(record.get(column.key), column.kind))
-            status = record.get("_status") if column.key == "status" else None
-            if status:
-                text = f'<span class="badge status-{_escaped(status)}">{text}</span>'
-            out.append(f'    <td class="{css}">{text}</td>\n')
-        out.append("  </tr>\n")
-    out.append("  </tbody>\n</table></div>\n")
+    site = rows is not None
+    head = head if head is not None else _table_head(table, site)
+    body = rows if rows is not None else _rows_html(table.records, head)
+    out = [head[1], *body, "  </tbody>\n</table></div>\n"]
     if table.note:
         out.append(f'<p class="note">{escape(table.note)}</p>')
     return Markup("".join(out))
+
+
+def _rows_html(records: list[dict[str, Any]], head: _Head) -> list[str]:
+    """Each record's ``<tr>`` of the table drawn by ``head``, made a column at a time."""
+    columns, _, classes = head
+    cells = [
+        _cells_html(records, column, css) for column, css in zip(columns, classes, strict=True)
+    ]
+    opening = [f'  <tr class="{_escaped(r["_role"])} lvl-{int(r["_level"])}">\n' for r in records]
+    return ["".join(row) + "  </tr>\n" for row in zip(opening, *cells, strict=True)]
+
+
+def _cells_html(records: list[dict[str, Any]], column: Column, css: str) -> list[str]:
+    """The records' ``<td>`` of ``column``: its texts escaped, a status as a badge."""
+    texts = _escaped_all(format_values([r.get(column.key) for r in records], column.kind))
+    if column.key == "status":
+        statuses = [r.get("_status") for r in records]
+        texts = [
+            f'<span class="badge status-{_escaped(status)}">{text}</span>' if status else text
+            for text, status in zip(texts, statuses, strict=True)
+        ]
+    return [f'    <td class="{css}">{text}</td>\n' for text in texts]
+
+
+def _escaped_all(texts: list[str]) -> list[str]:
+    """Each text :func:`_escaped`; a column with none of ``<>&'"`` (one search of it all) as is."""
+    if _SPECIAL.search("".join(texts)) is None:
+        return texts
+    return [_escaped(text) for text in texts]
 
 
 def _finding_cards(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -326,7 +366,7 @@ def _site_view(
         "tables": [
             {
                 "title": tables[key].title,
-                "html": _table_html(tables[key], records(key, site_id), records.head(key)),
+                "html": _table_html(tables[key], records.rows(key, site_id), records.head(key)),
             }
             for key in SITE_TABLES
             if key in tables
@@ -495,6 +535,12 @@ def _nothing_written(job: Callable[[], None]) -> str:
     return ""
 
 
+def _write_font_css(folder: str, characters: set[str]) -> None:
+    """Write :data:`FONT_CSS`: the font cut to ``characters``, those of every page."""
+    with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
+        handle.write(font_face_css("".join(sorted(characters))) + "\n")
+
+
 def _site_pages(
     result: CheckResult,
     folder: str,
@@ -509,6 +555,10 @@ def _site_pages(
 
     The pages are written by forked workers (:func:`landcheck.report.forked.run_jobs`),
     a few a job, each job returning the characters of its pages for the font.
+    ``also`` is the last job: a worker runs it while this process cuts the
+    font, once the last page's characters are back (the cut needs all of
+    them, so it cannot start earlier; run first, ``also`` left the cut alone
+    at the end, one core idle).
     """
     template = _environment().get_template("site.html.j2")
     context = _page_context(result, lang, tables, {})
@@ -519,11 +569,15 @@ def _site_pages(
     if progress is not None:
         progress(0, total)
     records = _SiteRecords(tables)
-    for key in ("basic", "findings", "documents", *SITE_TABLES):
+    for key in ("basic", "findings", "documents"):
         if key in tables:
             records(key, "")  # grouped here, once, before the workers share them
+    for key in SITE_TABLES:
+        if key in tables:
+            records.rows(key, "")  # the rows' HTML too
     if maps and total:
         prepare_maps(result)
+    prepare_cuts()  # imported here, once, not again by a worker cutting the index's font
 
     def write(start: int) -> str:
         characters: set[str] = set()
@@ -539,17 +593,22 @@ def _site_pages(
     firsts = list(range(0, total, PAGES_A_JOB))  # each job's first page
     jobs: list[Callable[[], str]] = [partial(write, first) for first in firsts]
     if also is not None:
-        jobs.insert(0, partial(_nothing_written, also))
-        firsts.insert(0, total)  # it writes no page
+        jobs.append(partial(_nothing_written, also))
+    characters: set[str] = set()
 
-    def written(number: int, _: str) -> None:
+    def written(number: int, page_characters: str) -> None:
+        if number == len(firsts):  # ``also``: it writes no page
+            return
+        characters.update(page_characters)
         if progress is not None:
             for index in range(firsts[number], min(firsts[number] + PAGES_A_JOB, total)):
                 progress(index + 1, total)
+        if number == len(firsts) - 1:
+            _write_font_css(folder, characters)
 
-    characters = set().union(*run_jobs(jobs, done=written)) if jobs else set()
-    with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
-        handle.write(font_face_css("".join(sorted(characters))) + "\n")
+    run_jobs(jobs, done=written)
+    if not firsts:
+        _write_font_css(folder, characters)
     return [f"{name}.html" for name in names]
 
 
