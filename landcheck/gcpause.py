@@ -19,13 +19,16 @@ block ends.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = ["collector_frozen", "collector_paused"]
 
-_FROZEN = [0]
-"""How many :func:`collector_frozen` blocks are open (the outermost one unfreezes)."""
+_LOCK = threading.Lock()
+_OPEN = [0, False]
+"""How many :func:`collector_frozen` blocks are open, and whether they froze (the
+outermost one decides, and unfreezes)."""
 
 
 @contextmanager
@@ -61,7 +64,9 @@ def collector_frozen() -> Iterator[None]:
     :func:`gc.freeze` on entering (again in a nested block, for the objects
     made since); the outermost block's end returns them all to the oldest
     generation (:func:`gc.unfreeze`), where a cycle among them is collected as
-    before. Processes forked inside the block inherit the frozen objects.
+    before. Processes forked inside the block inherit the frozen objects. A
+    caller that froze objects itself keeps them frozen: then nothing is
+    frozen or unfrozen here.
 
     Examples
     --------
@@ -72,11 +77,18 @@ def collector_frozen() -> Iterator[None]:
     >>> gc.get_freeze_count()
     0
     """
-    gc.freeze()
-    _FROZEN[0] += 1
+    with _LOCK:
+        if not _OPEN[0]:
+            # objects the caller froze itself stay as it left them: unfreezing ours would
+            # unfreeze them too, so nothing is frozen here then
+            _OPEN[1] = gc.get_freeze_count() == 0
+        _OPEN[0] += 1
+        if _OPEN[1]:
+            gc.freeze()
     try:
         yield
     finally:
-        _FROZEN[0] -= 1
-        if not _FROZEN[0]:
-            gc.unfreeze()
+        with _LOCK:
+            _OPEN[0] -= 1
+            if not _OPEN[0] and _OPEN[1]:
+                gc.unfreeze()

@@ -16,7 +16,7 @@ from shapely import box
 import landcheck.evaluation as evaluation
 import landcheck.report.json as report_json
 from landcheck import check
-from landcheck.gcpause import collector_paused
+from landcheck.gcpause import collector_frozen, collector_paused
 
 
 @pytest.fixture
@@ -116,3 +116,18 @@ def test_findings_json_is_written_with_the_collector_paused(collector_enabled, t
     assert gc.isenabled()
     assert report_json.dumps(result) == (tmp_path / "findings.json").read_text("utf-8")[:-1]
     assert gc.isenabled()
+
+
+def test_objects_the_caller_froze_stay_frozen():
+    gc.freeze()
+    try:
+        mine = gc.get_freeze_count()
+        with collector_frozen():
+            with collector_frozen():
+                assert gc.get_freeze_count() == mine  # nothing more frozen here
+        assert gc.get_freeze_count() == mine  # nor unfrozen: the caller's stay as they were
+    finally:
+        gc.unfreeze()
+    with collector_frozen():
+        assert gc.get_freeze_count() > 0  # a caller that froze nothing: frozen, then let go
+    assert gc.get_freeze_count() == 0

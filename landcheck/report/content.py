@@ -94,7 +94,7 @@ def format_value(value: Any, kind: str) -> str:
     """
     if kind == "text":
         return "" if value is None else str(value)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "—"
     number = float(value)
     form = _NUMBER_FORMATS.get(kind)
@@ -114,9 +114,9 @@ def format_values(values: Sequence[Any], kind: str) -> list[str]:
     form = _NUMBER_FORMATS.get(kind)
     if form is None:
         return [format_value(value, kind) for value in values]
-    return [
-        "—"
-        if value is None or (isinstance(value, float) and math.isnan(value))
-        else form(float(value))
-        for value in values
-    ]
+    return ["—" if _missing(value) else form(float(value)) for value in values]
+
+
+def _missing(value: Any) -> bool:
+    """Whether a number cell has no value: None or NaN, shown as a dash."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
