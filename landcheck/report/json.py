@@ -4,7 +4,9 @@ The file is written a site at a time: the run's facts first
 (:meth:`CheckResult.run_dict`), then each site's entry
 (:meth:`CheckResult.site_dicts`) as it is built, so a batch of ten thousand
 sites never holds its whole findings in memory, as a dict or as text. The text
-is byte for byte what ``json.dumps(result.to_dict(), indent=2)`` gives.
+is encoded by orjson, indented by two spaces, with NaN and infinities as null:
+byte for byte ``orjson.dumps(result.to_dict(), option=OPT_INDENT_2)``, and read
+back by any JSON parser it is exactly the dict ``json.dumps`` would write.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import math
 import operator
 import os
 from collections.abc import Callable, Iterator
-from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from landcheck.gcpause import collector_paused
 from landcheck.measure import SiteLayer
@@ -32,6 +35,9 @@ FILENAME = "findings.json"
 
 _INDENT = 2
 
+_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+"""Two-space indent (``json.dumps(indent=2)``'s layout); numpy scalars as their numbers."""
+
 
 def _finite(value: Any) -> Any:
     """JSON has no NaN or infinity: write them as null."""
@@ -44,121 +50,38 @@ def _finite(value: Any) -> Any:
     return value
 
 
-_BREAKS = ["\n" + " " * (_INDENT * depth) for depth in range(64)]
-_NOT_FINITE = {"nan": "null", "inf": "null", "-inf": "null"}
-_float_text = float.__repr__
+_BREAKS = [b"\n" + b"  " * depth for depth in range(64)]
 
 
-_KEY_TEXTS = 4096
-_KEY_TEXT: dict[str, str] = {}
-"""Text keys already written, as written with their colon (``"planar_m2": ``); a batch's
-entries repeat a few hundred keys hundreds of thousands of times."""
+def _encode(value: Any, depth: int = 0) -> bytes:
+    """``value`` as findings.json writes it with its first line at ``depth``.
 
-
-def _key(key: Any) -> str:
-    """A dict key as JSON writes it: strings as they are, numbers, booleans and None as text."""
-    if isinstance(key, str):
-        return key
-    if key is True or key is False or key is None:
-        return {True: "true", False: "false", None: "null"}[key]
-    if isinstance(key, float):
-        return _NOT_FINITE.get(_float_text(key), _float_text(key))
-    if isinstance(key, int):
-        return int.__repr__(key)
-    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
-
-
-def _encode(value: Any, depth: int = 0) -> str:
-    """``json.dumps(_finite(value), ensure_ascii=False, indent=2)``, twice as fast.
-
-    The standard library's C encoder does not indent, and its Python encoder
-    yields every token through nested generators; this one joins strings and
-    writes NaN and infinities as null on the way, so no copy of the data is made.
+    orjson writes NaN and infinities as null and raises ``TypeError`` (its
+    ``JSONEncodeError``) on what JSON cannot hold; texts already encoded are
+    :class:`orjson.Fragment` and placed as they are.
     """
-    kind = type(value)
-    if kind is str:
-        return _string(value)
-    if kind is float:
-        text = _float_text(value)
-        return _NOT_FINITE.get(text, text)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        inner = _BREAKS[depth + 1]
-        parts = []
-        for key, item in value.items():
-            head = _KEY_TEXT.get(key) if type(key) is str else None
-            if head is None:
-                head = _string(_key(key)) + ": "
-                if type(key) is str and len(_KEY_TEXT) < _KEY_TEXTS:
-                    _KEY_TEXT[key] = head
-            kind = type(item)
-            if kind is str:
-                text = _string(item)
-            elif kind is float:
-                text = _float_text(item)
-                text = _NOT_FINITE.get(text, text)
-            elif kind is _Encoded:
-                text = item
-            else:
-                text = _encode(item, depth + 1)
-            parts.append(head + text)
-        return "{" + inner + ("," + inner).join(parts) + _BREAKS[depth] + "}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "[]"
-        inner = _BREAKS[depth + 1]
-        items = []
-        for item in value:  # lists of texts and numbers (basis, documents): no call per item
-            kind = type(item)
-            if kind is str:
-                items.append(_string(item))
-            elif kind is float:
-                text = _float_text(item)
-                items.append(_NOT_FINITE.get(text, text))
-            elif kind is _Encoded:
-                items.append(item)
-            else:
-                items.append(_encode(item, depth + 1))
-        return "[" + inner + ("," + inner).join(items) + _BREAKS[depth] + "]"
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        text = _float_text(value)
-        return _NOT_FINITE.get(text, text)
-    if isinstance(value, str):
-        return _string(value)
-    raise TypeError(f"Object of type {kind.__name__} is not JSON serializable")
+    text = orjson.dumps(value, option=_OPTIONS)
+    return text.replace(b"\n", _BREAKS[depth]) if depth else text
 
 
-class _Encoded(str):
-    """JSON text already written, at the depth :func:`_encode` places it."""
+_ENTRY_DEPTH = 2
+"""Depth of a finding and of a layer in a site's entry: site, findings/layers, entry."""
 
-    __slots__ = ()
-
-
-_ENTRY_DEPTH = 4
-"""Depth of a finding and of a layer in findings.json: file, sites, site, findings/layers."""
+_SITE_DEPTH = 2
+"""Depth of a site's entry in findings.json: file, sites, site."""
 
 _SHARED_TEXTS = 4096
 """Most texts an :class:`_Entries` keeps of each kind (a batch needs a few hundred)."""
 
 
-def _members(value: dict[str, Any], depth: int) -> str:
+def _members(value: dict[str, Any], depth: int) -> bytes:
     """A dict's members as :func:`_encode` writes them at ``depth``, without the braces."""
     return _encode(value, depth)[1 : -len(_BREAKS[depth]) - 1]
 
 
-def _number(value: Any) -> str:
+def _number(value: Any) -> bytes:
     """A number as :func:`_encode` writes ``float(value)``."""
-    text = _float_text(float(value))
-    return _NOT_FINITE.get(text, text)
+    return orjson.dumps(float(value))
 
 
 def _same(values: tuple[Any, ...], others: tuple[Any, ...]) -> bool:
@@ -172,23 +95,26 @@ class _Entries:
     A rule's findings differ from site to site in their areas and messages only:
     the check, status and outcome, the title, the legal basis and the documents
     are encoded once and joined into each finding's text; a layer no site could
-    use has the same entry at every site. The texts are :func:`_encode`'s, byte
-    for byte. One object serves one writing (it holds what it met by identity).
+    use has the same entry at every site. The texts are :func:`_encode`'s at
+    their depth in a site's entry, byte for byte. One object serves one writing
+    (it holds what it met by identity).
     """
 
     def __init__(self) -> None:
         depth = _ENTRY_DEPTH
         self._inner = _BREAKS[depth + 1]
         deeper = _BREAKS[depth + 2]
-        self._message = f'{self._inner}"message": {{{deeper}"zh": '
-        self._message_en = f'{deeper}"en": '
-        self._message_close = self._inner + "}"
-        self._fixed: dict[tuple[Any, ...], tuple[Finding, str, str, str]] = {}
-        self._messages: dict[int, tuple[Any, tuple[Any, ...], str]] = {}
-        self._layers: dict[str, str] = {}
+        self._message = self._inner + b'"message": {' + deeper + b'"zh": '
+        self._message_en = b"," + deeper + b'"en": '
+        self._message_close = self._inner + b"}"
+        self._planar = b"," + self._inner + b'"area_planar_m2": '
+        self._ellipsoidal = b"," + self._inner + b'"area_ellipsoidal_m2": '
+        self._fixed: dict[tuple[Any, ...], tuple[Finding, bytes, bytes, bytes]] = {}
+        self._messages: dict[int, tuple[Any, tuple[Any, ...], bytes]] = {}
+        self._layers: dict[str, orjson.Fragment] = {}
 
-    def finding(self, finding: Finding) -> _Encoded:
-        """The finding's entry: ``_encode(finding.to_dict(), 4)``."""
+    def finding(self, finding: Finding) -> orjson.Fragment:
+        """The finding's entry: ``_encode(finding.to_dict(), 2)``."""
         f = finding
         key = (
             f.check,
@@ -212,18 +138,35 @@ class _Entries:
             message = (
                 f.templates,
                 f.values,
-                f"{self._message}{_string(text.zh)},{self._message_en}"
-                f"{_string(text.en)}{self._message_close}",
+                b"".join(
+                    (
+                        self._message,
+                        orjson.dumps(text.zh),
+                        self._message_en,
+                        orjson.dumps(text.en),
+                        self._message_close,
+                    )
+                ),
             )
             self._keep(self._messages, id(f.templates), message)
-        area, inner = f.area, self._inner
-        return _Encoded(
-            f'{fixed[1]}{_number(area.m2)},{inner}"area_planar_m2": {_number(area.planar_m2)},'
-            f'{inner}"area_ellipsoidal_m2": {_number(area.ellipsoidal_m2)},{fixed[2]}'
-            f"{message[2]}{fixed[3]}"
+        area = f.area
+        return orjson.Fragment(
+            b"".join(
+                (
+                    fixed[1],
+                    _number(area.m2),
+                    self._planar,
+                    _number(area.planar_m2),
+                    self._ellipsoidal,
+                    _number(area.ellipsoidal_m2),
+                    fixed[2],
+                    message[2],
+                    fixed[3],
+                )
+            )
         )
 
-    def _fixed_texts(self, f: Finding) -> tuple[Finding, str, str, str]:
+    def _fixed_texts(self, f: Finding) -> tuple[Finding, bytes, bytes, bytes]:
         """The text of a finding around its areas and message, which its rule's share."""
         depth, inner = _ENTRY_DEPTH, self._inner
         head = {"check": f.check, "layer": f.layer, "status": f.status, "outcome": f.outcome}
@@ -240,9 +183,9 @@ class _Entries:
         }
         return (
             f,
-            "{" + _members(head, depth) + "," + inner + '"area_m2": ',
-            _members({"title": f.title.to_dict()}, depth) + ",",
-            "," + _members(tail, depth) + _BREAKS[depth] + "}",
+            b"{" + _members(head, depth) + b"," + inner + b'"area_m2": ',
+            b"," + _members({"title": f.title.to_dict()}, depth) + b",",
+            b"," + _members(tail, depth) + _BREAKS[depth] + b"}",
         )
 
     def layer(self, result: CheckResult) -> Callable[[SiteLayer, Any], Any]:
@@ -255,9 +198,9 @@ class _Entries:
             key = repr(value)  # a few members, no rows: the same text at every site
             text = self._layers.get(key)
             if text is None:
-                text = _encode(value, _ENTRY_DEPTH)
+                text = orjson.Fragment(_encode(value, _ENTRY_DEPTH))
                 self._keep(self._layers, key, text)
-            return _Encoded(text)
+            return text
 
         return entry
 
@@ -269,34 +212,37 @@ class _Entries:
 
 def iter_json(
     result: CheckResult, *, progress: Callable[[int, int], None] | None = None
-) -> Iterator[str]:
-    """Yield findings.json's text in pieces: the run's facts, then one piece per site.
+) -> Iterator[bytes]:
+    """Yield findings.json's UTF-8 text in pieces: the run's facts, then one piece per site.
 
-    The pieces joined are ``json.dumps(result.to_dict(), ensure_ascii=False,
-    indent=2)``, NaN and infinities written as null. ``progress(done, total)``
-    is called before the first site and after each.
+    The pieces joined are ``orjson.dumps(result.to_dict(), option=OPT_INDENT_2)``:
+    two-space indent, characters beyond ASCII kept, NaN and infinities written as
+    null. ``progress(done, total)`` is called before the first site and after each.
     """
-    head = _encode(result.run_dict())
+    head = _encode(result.run_dict())[: -len(b"\n}")]
     total = len(result.sites)
     if not total:
-        yield head[: -len("\n}")] + ',\n  "sites": []\n}'
+        yield head + b',\n  "sites": []\n}'
         return
-    yield head[: -len("\n}")] + ',\n  "sites": [\n'
+    yield head + b',\n  "sites": [\n'
     if progress is not None:
         progress(0, total)
-    inner = _BREAKS[2]
+    indent = _BREAKS[_SITE_DEPTH][1:]
     entries = _Entries()
     sites = result.site_dicts(finding_entry=entries.finding, layer_entry=entries.layer(result))
     for done, site in enumerate(sites, start=1):
-        separator = "" if done == 1 else ",\n"
-        yield separator + inner[1:] + _encode(site, 2)
+        separator = b"" if done == 1 else b",\n"
+        yield separator + indent + _encode(site, _SITE_DEPTH)
         if progress is not None:
             progress(done, total)
-    yield "\n  ]\n}"
+    yield b"\n  ]\n}"
 
 
 def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
     """Return findings.json as text (UTF-8 characters kept, not escaped).
+
+    With the default two-space indent, the text of the file; another indent
+    gives ``json.dumps`` of :meth:`CheckResult.to_dict` (NaN written as null).
 
     Examples
     --------
@@ -312,7 +258,7 @@ def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
     """
     if indent == _INDENT:
         with collector_paused():
-            return "".join(iter_json(result))
+            return b"".join(iter_json(result)).decode("utf-8")
     return json.dumps(_finite(result.to_dict()), ensure_ascii=False, indent=indent)
 
 
@@ -331,8 +277,8 @@ def write_json(
     path = os.path.join(directory, FILENAME)
     # the sites' entries are made and dropped a site at a time: the collector, walking
     # everything the result holds, would cost more than the entries
-    with open(path, "w", encoding="utf-8") as handle, collector_paused():
+    with open(path, "wb") as handle, collector_paused():
         for piece in iter_json(result, progress=progress):
             handle.write(piece)
-        handle.write("\n")
+        handle.write(b"\n")
     return path
