@@ -378,9 +378,13 @@ def _overlay_split(
     crs: CRS,
     split: np.ndarray,
     owner: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """:func:`overlay_arrays` of the features subdivided around the sites (``split``, ``owner``)."""
-    site_idx, split_idx = _candidate_pairs(site_geoms, split)
+    """:func:`overlay_arrays` of the features subdivided around the sites (``split``, ``owner``).
+
+    ``pairs`` are :func:`_candidate_pairs` of the sites and ``split``, when already made.
+    """
+    site_idx, split_idx = _candidate_pairs(site_geoms, split) if pairs is None else pairs
     feature_idx = owner[split_idx]
     pieces = _cut(site_geoms[site_idx], split[split_idx])
     if len(split) != len(feature_geoms):
@@ -574,14 +578,24 @@ def _nearest_split(
     split: np.ndarray,
     owner: np.ndarray,
     max_distance: float,
+    meeting: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """:func:`nearest_features` of features subdivided near the ``usable`` sites.
 
     ``split`` and ``owner`` are :func:`subdivide_near`'s within ``max_distance``.
+    ``meeting`` (site positions, feature positions) are every pair of a site and a
+    feature that intersect, when the caller knows them: such a site's nearest
+    feature is the first of them in layer order, at distance 0 (the distance of
+    two geometries is 0 exactly when they intersect), and only the other sites
+    are looked up in the tree.
     """
+    positions = np.flatnonzero(usable)
+    if meeting is not None:
+        met_sites, met_features = _first_of_each_site(*meeting)
+        positions = positions[~np.isin(positions, met_sites)]
     tree = shapely.STRtree(split)
     (site_idx, split_idx), distance = tree.query_nearest(
-        site_geoms[usable], max_distance=max_distance, return_distance=True, all_matches=True
+        site_geoms[positions], max_distance=max_distance, return_distance=True, all_matches=True
     )
     # among equally near features, the first in layer order (whatever the tree's shape)
     feature_idx = owner[split_idx]
@@ -589,11 +603,26 @@ def _nearest_split(
     site_idx, feature_idx, distance = site_idx[order], feature_idx[order], distance[order]
     first = np.ones(len(site_idx), dtype=bool)
     first[1:] = site_idx[1:] != site_idx[:-1]
-    positions = np.flatnonzero(usable)[site_idx[first]]
+    sites, features, distance = positions[site_idx[first]], feature_idx[first], distance[first]
+    if meeting is not None:
+        sites = np.concatenate([met_sites, sites])
+        features = np.concatenate([met_features, features])
+        distance = np.concatenate([np.zeros(len(met_sites)), distance])
+        order = np.argsort(sites, kind="stable")
+        sites, features, distance = sites[order], features[order], distance[order]
     return pd.DataFrame(
-        {"feature": feature_idx[first], "distance_m": distance[first]},
-        index=pd.Index(positions, name="site"),
+        {"feature": features, "distance_m": distance},
+        index=pd.Index(sites, name="site"),
     )
+
+
+def _first_of_each_site(sites: np.ndarray, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each site of the pairs once, ascending, with the first of its features."""
+    order = np.lexsort((features, sites))
+    sites, features = sites[order], features[order]
+    first = np.ones(len(sites), dtype=bool)
+    first[1:] = sites[1:] != sites[:-1]
+    return sites[first], features[first]
 
 
 def overlay_and_nearest(
@@ -621,7 +650,6 @@ def overlay_and_nearest(
         return overlay_arrays(site_geoms, feature_geoms, crs), _no_nearest()
     usable = ~shapely.is_empty(site_geoms)
     split, owner, clipped_to = _subdivide(feature_geoms, site_geoms[usable], search_m)
-    nearest = _nearest_split(site_geoms, usable, split, owner, search_m)
     keep = np.ones(len(split), dtype=bool)
     clipped = np.flatnonzero(shapely.is_geometry(clipped_to))
     if len(clipped):
@@ -629,5 +657,12 @@ def overlay_and_nearest(
         hit, _ = shapely.STRtree(sites).query(clipped_to[clipped], predicate="intersects")
         keep[clipped] = False
         keep[clipped[np.unique(hit)]] = True
-    arrays = _overlay_split(site_geoms, feature_geoms, crs, split[keep], owner[keep])
+    # a piece lies inside the box it was clipped to: the pieces dropped meet no site, so
+    # the overlay's pairs are every site and feature that intersect
+    split_kept, owner_kept = split[keep], owner[keep]
+    pairs = _candidate_pairs(site_geoms, split_kept)
+    nearest = _nearest_split(
+        site_geoms, usable, split, owner, search_m, meeting=(pairs[0], owner_kept[pairs[1]])
+    )
+    arrays = _overlay_split(site_geoms, feature_geoms, crs, split_kept, owner_kept, pairs)
     return arrays, nearest

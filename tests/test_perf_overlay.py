@@ -132,6 +132,67 @@ def test_overlay_and_nearest_at_once_are_the_two_calls_exactly(search_m):
     assert len(arrays["site"]) > 5 and (search_m == 0 or len(nearest) > 5)
 
 
+def _parcels_and_sites(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A grid of 20 m parcels sharing their edges (a few missing), and sites on it and beside it.
+
+    Sites whose edges lie on parcel edges, touch parcels at a corner only, cover
+    several parcels, sit in a gap, or lie away from every parcel within reach.
+    """
+    rng = np.random.default_rng(seed)
+    cells = [square(20 * i, 20 * j, 20) for i in range(12) for j in range(12)]
+    parcels = np.array([c for c in cells if rng.random() > 0.15], dtype=object)
+    rng.shuffle(parcels)
+    sites_ = [
+        square(20 * rng.integers(0, 12), 20 * rng.integers(0, 12), 20 * rng.integers(1, 4))
+        for _ in range(25)
+    ]
+    sites_ += [square(240, 240, 10), square(250, 100, 5), square(-15, -15, 15)]  # corner, beside
+    sites_ += [square(20 * rng.uniform(0, 12), 20 * rng.uniform(0, 12), 7) for _ in range(25)]
+    return np.array(sites_, dtype=object), parcels
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_nearest_of_sites_meeting_features_is_the_first_they_meet(seed):
+    """Sites that meet a feature are not looked up in the tree: the same answer, ties and all."""
+    from landcheck.overlay import overlay_and_nearest
+
+    site_geoms, parcels = _parcels_and_sites(seed)
+    crs = CRS(GK35)
+    site_geoms = np.array([shapely.affinity.translate(g, X0, Y0) for g in site_geoms])
+    parcels = np.array([shapely.affinity.translate(g, X0, Y0) for g in parcels])
+    for search_m in (0.5, 30.0):
+        _, nearest = overlay_and_nearest(site_geoms, parcels, crs, search_m)
+        separate = nearest_features(site_geoms, parcels, search_m)
+        assert nearest.equals(separate) and nearest.index.equals(separate.index)
+        assert (nearest["distance_m"] == 0.0).sum() > 20
+    assert (nearest["distance_m"] > 0).any()  # within 30 m: the sites beside the grid
+
+
+def test_only_sites_meeting_no_feature_are_looked_up_for_their_nearest(monkeypatch):
+    from landcheck.overlay import overlay_and_nearest
+
+    asked = []
+    real = shapely.STRtree.query_nearest
+
+    def query_nearest(self, geometry, *args, **kwargs):
+        asked.append(len(geometry))
+        return real(self, geometry, *args, **kwargs)
+
+    monkeypatch.setattr(shapely.STRtree, "query_nearest", query_nearest)
+    parcels = np.array([square(0, 0, 100), square(100, 0, 100)], dtype=object)
+    site_geoms = np.array(
+        [square(50, 50, 10), square(95, 10, 10), square(300, 0, 10), shapely.Polygon()],
+        dtype=object,
+    )
+    _, nearest = overlay_and_nearest(site_geoms, parcels, CRS(GK35), 500.0)
+    assert asked == [1]  # the site 100 m away; not the two inside, nor the empty one
+    assert nearest.to_dict("index") == {
+        0: {"feature": 0, "distance_m": 0.0},
+        1: {"feature": 0, "distance_m": 0.0},
+        2: {"feature": 1, "distance_m": 100.0},
+    }
+
+
 @pytest.mark.parametrize(
     "values",
     [
