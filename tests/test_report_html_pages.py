@@ -266,14 +266,14 @@ def test_forked_processes_leave_the_callers_objects_out_of_the_collector():
 def test_an_error_in_a_page_leaves_nothing_behind(case, tmp_path, monkeypatch):
     from landcheck.report import html
 
-    drawn = html.site_svg
+    drawn = html.site_svgs
 
-    def broken(result, site_id, **kwargs):
-        if site_id == "P30":
-            raise InputDataError(f"site {site_id}: cannot draw")
-        return drawn(result, site_id, **kwargs)
+    def broken(result, site_ids, **kwargs):
+        if "P30" in site_ids:
+            raise InputDataError("site P30: cannot draw")
+        return drawn(result, site_ids, **kwargs)
 
-    monkeypatch.setattr(html, "site_svg", broken)  # before the workers fork: they see it
+    monkeypatch.setattr(html, "site_svgs", broken)  # before the workers fork: they see it
     before = set(multiprocessing.active_children())
     with pytest.raises(InputDataError, match="site P30: cannot draw"):
         write_report(case, tmp_path / "report", formats="json,html")
@@ -285,14 +285,14 @@ def test_an_error_in_a_page_leaves_nothing_behind(case, tmp_path, monkeypatch):
 def test_a_worker_killed_while_writing_pages_is_a_clear_error(case, tmp_path, monkeypatch):
     from landcheck.report import html
 
-    drawn, writer = html.site_svg, os.getpid()
+    drawn, writer = html.site_svgs, os.getpid()
 
-    def killed(result, site_id, **kwargs):
-        if site_id == "P30" and os.getpid() != writer:
+    def killed(result, site_ids, **kwargs):
+        if "P30" in site_ids and os.getpid() != writer:
             os._exit(9)  # as the kernel's out-of-memory killer would end it
-        return drawn(result, site_id, **kwargs)
+        return drawn(result, site_ids, **kwargs)
 
-    monkeypatch.setattr(html, "site_svg", killed)
+    monkeypatch.setattr(html, "site_svgs", killed)
     before = set(multiprocessing.active_children())
     with pytest.raises(OutputError, match="worker process writing the report stopped"):
         write_report(case, tmp_path / "report", formats="json,html")

@@ -332,6 +332,31 @@ def test_a_maps_panels_paths_are_computed_in_one_pass_each_in_its_frame(sample, 
     assert passes == [3]  # the three panels' frames, in one pass
 
 
+def test_several_maps_are_each_sites_own_their_paths_computed_in_one_pass(sample, monkeypatch):
+    site_ids = sample.site_ids[:4]
+    prefixes = [f"m{number}" for number in range(1, len(site_ids) + 1)]
+    alone = [site_svg(sample, s, prefix=p) for s, p in zip(site_ids, prefixes, strict=True)]
+    passes = []
+    paths_data = svgmap._paths_data
+    monkeypatch.setattr(
+        svgmap, "_paths_data", lambda r, f: passes.append(len(set(f))) or paths_data(r, f)
+    )
+    assert svgmap.site_svgs(sample, site_ids, prefixes=prefixes) == alone
+    assert passes == [3 * len(site_ids)]  # every map's panels, in one pass
+
+
+def test_paths_in_many_frames_are_those_of_each_frame_alone():
+    frames = [
+        svgmap._Frame(11.0 + 600 * (n % 3), 68.2, (n * 7.5, n * 3.25, n * 7.5 + 100.0 + n, 100.0))
+        for n in range(12)
+    ]
+    shape = shapely.Polygon([(10, 10), (40.03, 10), (40, 30.07), (10.01, 30)])
+    requests = [(np.array([shape], dtype=object), True) for _ in frames]
+    together = svgmap._paths_data(requests, frames)
+    alone = [svgmap._paths_data([r], [f])[0] for r, f in zip(requests, frames, strict=True)]
+    assert together == alone and len(set(together)) == len(frames)
+
+
 def _north_arrow_by_arrays(frame: svgmap._Frame, angle: float) -> tuple[str, str]:
     """The north arrow's points and label, computed on numpy pairs of coordinates."""
     xmin, _, xmax, ymax = frame.window

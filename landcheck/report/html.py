@@ -39,7 +39,7 @@ from landcheck.report.forked import run_jobs
 from landcheck.report.mapcache import site_name
 from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
-from landcheck.report.svgmap import prepare_maps, site_svg
+from landcheck.report.svgmap import prepare_maps, site_svg, site_svgs
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
 from landcheck.typeface import WEB_FAMILY, cut_characters, font_face_css, prepare_cuts
@@ -340,17 +340,27 @@ def _basic_pairs(table: ReportTable, rows: list[dict[str, Any]]) -> list[tuple[s
     ]
 
 
+def _map_prefix(index: int) -> str:
+    """The SVG ids' prefix of the map of the site at ``index``: unique on a single page."""
+    return f"m{index + 1}"
+
+
+def _maps(result: CheckResult, indexes: range, lang: str) -> list[str]:
+    """The SVG maps of the sites at ``indexes``, drawn together (:func:`site_svgs`)."""
+    site_ids = [result.site_ids[index] for index in indexes]
+    return site_svgs(result, site_ids, lang=lang, prefixes=[_map_prefix(i) for i in indexes])
+
+
 def _site_view(
     result: CheckResult,
     tables: dict[str, ReportTable],
     records: _SiteRecords,
     index: int,
     lang: str,
-    maps: bool,
+    drawn: str,
 ) -> dict[str, Any]:
-    """What the template's site section needs for one site (``maps``: with its SVG map)."""
+    """What the template's site section needs for one site, ``drawn`` its SVG map (or '')."""
     site_id = result.site_ids[index]
-    drawn = site_svg(result, site_id, lang=lang, prefix=f"m{index + 1}") if maps else ""
     status = result.status(site_id)
     return {
         "anchor": f"site-{index + 1}",
@@ -447,7 +457,9 @@ def render_html(
     records = _SiteRecords(tables)
     sites = []
     for index in range(total):
-        sites.append(_site_view(result, tables, records, index, lang, maps))
+        site_id = result.site_ids[index]
+        drawn = site_svg(result, site_id, lang=lang, prefix=_map_prefix(index)) if maps else ""
+        sites.append(_site_view(result, tables, records, index, lang, drawn))
         if progress is not None:
             progress(index + 1, total)
     links = {s["site_id"]: "#" + s["anchor"] for s in sites}
@@ -581,8 +593,10 @@ def _site_pages(
 
     def write(start: int) -> str:
         characters: set[str] = set()
-        for index in range(start, min(start + PAGES_A_JOB, total)):
-            site = _site_view(result, tables, records, index, lang, maps)
+        indexes = range(start, min(start + PAGES_A_JOB, total))
+        drawn = _maps(result, indexes, lang) if maps else [""] * len(indexes)
+        for index, site_map in zip(indexes, drawn, strict=True):
+            site = _site_view(result, tables, records, index, lang, site_map)
             page = template.render(**context, site=site)
             characters.update(cut_characters(page))
             path = os.path.join(folder, f"{names[index]}.html")
