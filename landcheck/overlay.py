@@ -583,17 +583,19 @@ def _nearest_split(
     """:func:`nearest_features` of features subdivided near the ``usable`` sites.
 
     ``split`` and ``owner`` are :func:`subdivide_near`'s within ``max_distance``.
-    ``meeting`` (site positions, feature positions) are every pair of a site and a
-    feature that intersect, when the caller knows them: such a site's nearest
-    feature is the first of them in layer order, at distance 0 (the distance of
-    two geometries is 0 exactly when they intersect), and only the other sites
-    are looked up in the tree.
+    A site that intersects some feature has, as its nearest, the first of them in
+    layer order, at distance 0 (the distance of two geometries is 0 exactly when
+    they intersect; GEOS's predicate is exact where its distance is not); only the
+    other sites are looked up in the tree. ``meeting`` (site positions, feature
+    positions) are every pair that intersect, when the caller knows them already.
     """
     positions = np.flatnonzero(usable)
-    if meeting is not None:
-        met_sites, met_features = _first_of_each_site(*meeting)
-        positions = positions[~np.isin(positions, met_sites)]
     tree = shapely.STRtree(split)
+    if meeting is None:
+        site_idx, split_idx = tree.query(site_geoms[positions], predicate="intersects")
+        meeting = (positions[site_idx], owner[split_idx])
+    met_sites, met_features = _first_of_each_site(*meeting)
+    positions = positions[~np.isin(positions, met_sites)]
     (site_idx, split_idx), distance = tree.query_nearest(
         site_geoms[positions], max_distance=max_distance, return_distance=True, all_matches=True
     )
@@ -603,13 +605,11 @@ def _nearest_split(
     site_idx, feature_idx, distance = site_idx[order], feature_idx[order], distance[order]
     first = np.ones(len(site_idx), dtype=bool)
     first[1:] = site_idx[1:] != site_idx[:-1]
-    sites, features, distance = positions[site_idx[first]], feature_idx[first], distance[first]
-    if meeting is not None:
-        sites = np.concatenate([met_sites, sites])
-        features = np.concatenate([met_features, features])
-        distance = np.concatenate([np.zeros(len(met_sites)), distance])
-        order = np.argsort(sites, kind="stable")
-        sites, features, distance = sites[order], features[order], distance[order]
+    sites = np.concatenate([met_sites, positions[site_idx[first]]])
+    features = np.concatenate([met_features, feature_idx[first]])
+    distance = np.concatenate([np.zeros(len(met_sites)), distance[first]])
+    order = np.argsort(sites, kind="stable")
+    sites, features, distance = sites[order], features[order], distance[order]
     return pd.DataFrame(
         {"feature": features, "distance_m": distance},
         index=pd.Index(sites, name="site"),

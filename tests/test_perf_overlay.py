@@ -151,6 +151,16 @@ def _parcels_and_sites(seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(sites_, dtype=object), parcels
 
 
+def _tree_nearest(site_geoms: np.ndarray, features: np.ndarray, search_m: float) -> pd.DataFrame:
+    """Every site asked of the tree: the nearest features, the first in layer order of ties."""
+    (site_idx, feature_idx), distance = shapely.STRtree(features).query_nearest(
+        site_geoms, max_distance=search_m, return_distance=True, all_matches=True
+    )
+    frame = pd.DataFrame({"site": site_idx, "feature": feature_idx, "distance_m": distance})
+    first = frame.sort_values(["site", "distance_m", "feature"]).groupby("site").head(1)
+    return first.set_index("site").sort_index()
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_nearest_of_sites_meeting_features_is_the_first_they_meet(seed):
     """Sites that meet a feature are not looked up in the tree: the same answer, ties and all."""
@@ -161,9 +171,12 @@ def test_nearest_of_sites_meeting_features_is_the_first_they_meet(seed):
     site_geoms = np.array([shapely.affinity.translate(g, X0, Y0) for g in site_geoms])
     parcels = np.array([shapely.affinity.translate(g, X0, Y0) for g in parcels])
     for search_m in (0.5, 30.0):
+        expected = _tree_nearest(site_geoms, parcels, search_m)
         _, nearest = overlay_and_nearest(site_geoms, parcels, crs, search_m)
-        separate = nearest_features(site_geoms, parcels, search_m)
-        assert nearest.equals(separate) and nearest.index.equals(separate.index)
+        for found in (nearest, nearest_features(site_geoms, parcels, search_m)):
+            assert found.index.tolist() == expected.index.tolist()
+            assert found["feature"].tolist() == expected["feature"].tolist()
+            assert found["distance_m"].tolist() == expected["distance_m"].tolist()
         assert (nearest["distance_m"] == 0.0).sum() > 20
     assert (nearest["distance_m"] > 0).any()  # within 30 m: the sites beside the grid
 
@@ -184,13 +197,16 @@ def test_only_sites_meeting_no_feature_are_looked_up_for_their_nearest(monkeypat
         [square(50, 50, 10), square(95, 10, 10), square(300, 0, 10), shapely.Polygon()],
         dtype=object,
     )
-    _, nearest = overlay_and_nearest(site_geoms, parcels, CRS(GK35), 500.0)
-    assert asked == [1]  # the site 100 m away; not the two inside, nor the empty one
-    assert nearest.to_dict("index") == {
+    expected = {
         0: {"feature": 0, "distance_m": 0.0},
         1: {"feature": 0, "distance_m": 0.0},
         2: {"feature": 1, "distance_m": 100.0},
     }
+    _, nearest = overlay_and_nearest(site_geoms, parcels, CRS(GK35), 500.0)
+    assert asked == [1]  # the site 100 m away; not the two inside, nor the empty one
+    assert nearest.to_dict("index") == expected
+    assert nearest_features(site_geoms, parcels, 500.0).to_dict("index") == expected
+    assert asked == [1, 1]
 
 
 @pytest.mark.parametrize(
