@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from landcheck.facts import ProjectFacts
 from landcheck.io.profiles import load_profile
 from landcheck.measure import unavailable_layer
 from landcheck.profile import Outcome, Text
@@ -104,6 +105,40 @@ def test_a_batch_gives_each_site_the_findings_it_gives_alone_and_shares_their_pa
     for one, two in zip(*runs, strict=True):
         assert one.basis is two.basis and one.documents is two.documents
         assert one.area != two.area and one.site_id != two.site_id
+
+
+def test_a_batch_gives_each_project_class_and_type_its_own_titles():
+    profile = load_profile()
+    first, *others = profile.rules
+    titles = Text("{project_class} {project_type}", "{a_project_class}, {a_project_type}")
+    first = replace(first, outcomes={**first.outcomes, "unknown": Outcome("unknown", titles)})
+    profile = replace(profile, rules=type(profile.rules)([first, *others]))
+    rules = ProfileRules(profile)
+    area = Area(10_000.0, 9_998.0)
+    views = {
+        key: unavailable_layer(key, spec.kind, "not supplied", area)
+        for key, spec in profile.layers.items()
+    }
+    sites = [
+        SiteInfo("S1", "厂区", "industrial", False, area),
+        SiteInfo("S2", "矿区", "mining", False, area),
+        SiteInfo("S3", "道路", "transport", True, area, ProjectFacts(project_type="railway")),
+        SiteInfo("S4", "未注明", None, False, area),
+        SiteInfo("S5", "厂区二", "industrial", False, area),
+    ]
+    messages = []
+    for site in sites:
+        batch = rules.evaluate(site, views)
+        assert batch == evaluate_site(profile, site, views)
+        messages.append(batch[0].message.en)
+    assert messages == [
+        "an industrial project, an industrial project",
+        "a mining project, a mining project",
+        "a transport project in a national plan, or a provincial expressway, a railway (incl. "
+        "spur lines)",
+        "a project of no stated class, a project of no stated class",
+        "an industrial project, an industrial project",
+    ]
 
 
 def test_a_message_naming_a_value_its_decision_lacks_is_an_error():

@@ -380,19 +380,31 @@ def _documents_at(outcome: Outcome, stage: str) -> tuple[tuple[Text, ...], tuple
     return outcome.documents_at(stage)
 
 
-def _site_values(profile: Profile, site: SiteInfo) -> dict[str, Any]:
+def _kind_values(profile: Profile, project_class: str, project_type: str) -> dict[str, Text]:
+    """The template values of a project class and type: their titles, with their articles."""
+    class_title = profile.class_title(project_class)
+    kind = profile.project_types.get(project_type)
+    type_title = Text(kind.zh, kind.en) if kind is not None else class_title
+    return {
+        "project_class": class_title,
+        "a_project_class": _with_article(class_title),
+        "project_type": type_title,
+        "a_project_type": _with_article(type_title),
+    }
+
+
+def _site_kind(site: SiteInfo) -> tuple[str, str]:
+    """The site's project class and type, as :func:`_kind_values` is asked for them."""
+    return site.project_class or "", site.facts.project_type or ""
+
+
+def _site_values(site: SiteInfo, kind_values: Mapping[str, Text]) -> dict[str, Any]:
     """The template values of a site that every rule shares (computed once per site)."""
-    project_class = profile.class_title(site.project_class or "")
-    kind = profile.project_types.get(site.facts.project_type or "")
-    project_type = Text(kind.zh, kind.en) if kind is not None else project_class
     return {
         "site_area_ha": site.area.ha,
         "site_id": site.site_id,
         "site_name": site.name,
-        "project_class": project_class,
-        "a_project_class": _with_article(project_class),
-        "project_type": project_type,
-        "a_project_type": _with_article(project_type),
+        **kind_values,
     }
 
 
@@ -425,7 +437,8 @@ class ProfileRules:
     """A profile's rules made ready to evaluate site after site at one stage.
 
     What every site's findings of a rule share (evaluator, titles, basis,
-    outcomes and their documents) is looked up once, not once per site.
+    outcomes and their documents) is looked up once, not once per site; so are
+    the titles of each project class and type the sites have.
 
     Parameters
     ----------
@@ -440,11 +453,20 @@ class ProfileRules:
         self._parts = [
             _RuleParts(rule, profile.layers[rule.layer].title, stage) for rule in profile.rules
         ]
+        self._kinds: dict[tuple[str, str], dict[str, Text]] = {}
+
+    def _kind_values(self, site: SiteInfo) -> dict[str, Text]:
+        """:func:`_kind_values` of the site's class and type, made once per batch."""
+        kind = _site_kind(site)
+        values = self._kinds.get(kind)
+        if values is None:
+            values = self._kinds[kind] = _kind_values(self.profile, *kind)
+        return values
 
     def evaluate(self, site: SiteInfo, layers: Mapping[str, SiteLayer]) -> list[Finding]:
         """Every rule's finding for one site (:func:`evaluate_site`)."""
         profile, stage = self.profile, self.stage
-        site_values = _site_values(profile, site)
+        site_values = _site_values(site, self._kind_values(site))
         findings = []
         for parts in self._parts:
             rule = parts.rule
@@ -460,7 +482,7 @@ class ProfileRules:
 def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     """Evaluate one rule for one site and render its finding."""
     parts = _RuleParts(rule, layer_title, inp.stage)
-    site_values = _site_values(inp.profile, inp.site)
+    site_values = _site_values(inp.site, _kind_values(inp.profile, *_site_kind(inp.site)))
     return _finding(parts, inp.site, inp.layer, inp if inp.layer.available else None, site_values)
 
 

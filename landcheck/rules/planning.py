@@ -61,7 +61,7 @@ def _zone_list(layer: SiteLayer, mask: np.ndarray, lang: str, method: AreaMethod
     sep = "、" if lang == "zh" else ", "
     unit = "公顷" if lang == "zh" else "ha"
     names = rows.column("name_en" if lang == "en" and rows.has("name_en") else "name")[mask]
-    areas = rows.column(f"{method.value}_m2")[mask]
+    areas = rows.column(f"{method.value}_m2")[mask].tolist()  # floats: numpy's scalars are slow
     return sep.join(
         f"{name}（{to_ha(a):.4f} {unit}）" if lang == "zh" else f"{name} ({to_ha(a):.4f} {unit})"
         for name, a in zip(names, areas, strict=True)
