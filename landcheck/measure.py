@@ -92,12 +92,57 @@ def _shared(values: np.ndarray) -> np.ndarray:
 
     A column of strings read out of pandas (Arrow-backed) is one new ``str``
     per row; a batch's class tables repeat a few hundred codes and names over
-    150,000 rows. Only columns of strings alone are shared.
+    150,000 rows. Only columns of strings alone are shared; up to
+    :data:`_FEW_ROWS` rows in Python, without pandas.
     """
-    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=False) != "string":
+    if values.dtype != object:
+        return values
+    if len(values) <= _FEW_ROWS:
+        items = values.tolist()
+        if not items or not all(type(value) is str for value in items):
+            return values
+        first: dict[str, str] = {}
+        shared = np.empty(len(items), dtype=object)
+        shared[:] = [first.setdefault(value, value) for value in items]
+        return shared
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
         return values
     codes, uniques = pd.factorize(values)
     return np.asarray(uniques, dtype=object)[codes]
+
+
+_FEW_ROWS = 256
+"""Rows up to which a column is shared or grouped in Python and numpy, not pandas: its
+first calls in a process cost ~0.3 ms each (a one-site check makes a few dozen), and
+Python's dictionaries are faster than them on a few hundred values, slower on more."""
+
+
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)``: each value's position among the sorted distinct ones.
+
+    Up to :data:`_FEW_ROWS` integers or strings alone are factorized without
+    pandas, with the same codes and distinct values.
+
+    Examples
+    --------
+    >>> codes, unique = _sorted_codes(np.array(["b", "a", "b"], dtype=object))
+    >>> codes.tolist(), unique.tolist()
+    ([1, 0, 1], ['a', 'b'])
+    """
+    if len(values) <= _FEW_ROWS:
+        if values.dtype.kind in "biu":
+            unique, codes = np.unique(values, return_inverse=True)
+            return codes, unique
+        items = values.tolist() if values.dtype == object else None
+        if items is not None and all(type(value) is str for value in items):
+            distinct = sorted(set(items))
+            position = {value: i for i, value in enumerate(distinct)}
+            codes = np.array([position[value] for value in items], dtype=np.intp)
+            unique = np.empty(len(distinct), dtype=object)
+            unique[:] = distinct
+            return codes, unique
+    codes, unique = pd.factorize(values, sort=True)
+    return codes, np.asarray(unique)
 
 
 class Rows:
@@ -675,9 +720,9 @@ def _aggregated(
     sums, firsts, maxima = sums or {}, firsts or {}, maxima or {}
     codes, uniques = [], []
     for values in keys.values():
-        code, unique = pd.factorize(np.asarray(values), sort=True)
+        code, unique = _sorted_codes(np.asarray(values))
         codes.append(code)
-        uniques.append(np.asarray(unique))
+        uniques.append(unique)
     if not len(codes[0]):
         return {}
     shape = tuple(max(len(u), 1) for u in uniques)

@@ -206,10 +206,11 @@ def refuse_lone_surrogates(frame: pd.DataFrame, what: str) -> None:
             f"{what}s: field name {name!r} holds a lone surrogate ({lone_surrogate(name)}), "
             f"not a character; {FIX}"
         )
-    for position, column in enumerate(frame.columns):
-        series = frame.iloc[:, position]
-        if series.dtype != object:
+    # a column's type from the frame's types: a Series only for the columns of objects
+    for position, (column, kind) in enumerate(zip(frame.columns, frame.dtypes, strict=True)):
+        if kind != np.dtype(object):
             continue
+        series = frame.iloc[:, position]
         row = _first_bad(series.tolist())
         if row is not None:
             value = series.iloc[row]
