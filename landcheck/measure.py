@@ -773,11 +773,12 @@ def _piece_columns(pieces: pd.DataFrame) -> dict[str, np.ndarray]:
     return columns
 
 
-def _site_totals(pieces: Columns) -> pd.DataFrame:
-    """Per site (index): counted ``planar_m2``, ``ellipsoidal_m2`` and ``max_width_m``.
+def _site_totals(pieces: Columns) -> dict[str, np.ndarray]:
+    """Per ``site`` (ascending): counted ``planar_m2``, ``ellipsoidal_m2`` and ``max_width_m``.
 
-    ``aggregate(...).set_index("site")``, with the index given to the
-    constructor (``set_index`` costs as much as the frame again).
+    The columns of ``aggregate(...)`` as numpy arrays: they are read as lists
+    and arrays only, and a frame of them costs ~0.3 ms a layer in a fresh
+    process.
     """
     keys = {"site": pieces["site"]}
     sums = {
@@ -786,10 +787,9 @@ def _site_totals(pieces: Columns) -> pd.DataFrame:
     }
     maxima = {"max_width_m": pieces["width_m"]}
     columns = _aggregated(keys, sums=sums, maxima=maxima)
-    if not columns:  # the frame of no rows aggregate gives (empty columns are float), indexed
+    if not columns:  # the columns of no rows aggregate gives (empty columns are float)
         columns = {name: np.array([], dtype=float) for name in ("site", *sums, *maxima)}
-    sites = pd.Index(columns.pop("site"), name="site")
-    return pd.DataFrame(columns, index=sites)
+    return columns
 
 
 def _text(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -1035,15 +1035,17 @@ def measure_layer(
         has_classes=has_codes,
         unresolved=unresolved,
         totals=_by_site(
-            totals,
-            ("planar_m2", "ellipsoidal_m2", "max_width_m"),
+            totals["site"].tolist(),
+            [totals[name].tolist() for name in ("planar_m2", "ellipsoidal_m2", "max_width_m")],
             lambda planar, ellipsoidal, width: (float(planar), float(ellipsoidal), float(width)),
         ),
         nearest=(
             {}
             if nearest is None or nearest.empty
             else _by_site(
-                nearest, ("distance_m", "feature_id"), lambda m, feature: (float(m), str(feature))
+                nearest.index.tolist(),
+                [nearest[name].tolist() for name in ("distance_m", "feature_id")],
+                lambda m, feature: (float(m), str(feature)),
             )
         ),
         search_m=search_m,
@@ -1054,12 +1056,9 @@ def measure_layer(
     )
 
 
-def _by_site(frame: pd.DataFrame, columns: tuple[str, ...], convert: Callable[..., Any]) -> dict:
-    """Site position (the frame's index) → ``convert(*values)`` of its row's ``columns``."""
-    values = [frame[column].tolist() for column in columns]
-    return {
-        int(site): convert(*row) for site, *row in zip(frame.index.tolist(), *values, strict=True)
-    }
+def _by_site(sites: list, columns: list[list], convert: Callable[..., Any]) -> dict:
+    """Site position → ``convert(*values)`` of its values in ``columns``, aligned with ``sites``."""
+    return {int(site): convert(*row) for site, *row in zip(sites, *columns, strict=True)}
 
 
 def attribute_table(pieces: pd.DataFrame | Columns) -> pd.DataFrame:
@@ -1117,34 +1116,36 @@ def _mean_width(geometry: shapely.Geometry) -> float:
     )
 
 
-def _per_position(values: pd.Series, count: int) -> np.ndarray:
-    """``values.reindex(range(count), fill_value=0.0).to_numpy()`` of values by site position.
+def _per_position(sites: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """``values`` by site position ``0 … count - 1`` (0.0 for a site not in ``sites``).
 
-    With numpy: the index holds distinct positions (a grouping's keys); pandas'
-    reindex costs ~3 ms the first time in a process.
+    ``pd.Series(values, index=sites).reindex(range(count), fill_value=0.0)``
+    with numpy: ``sites`` are distinct (a grouping's keys); pandas' reindex
+    costs ~3 ms the first time in a process.
     """
     out = np.zeros(count)
-    positions = values.index.to_numpy(dtype=np.int64)
+    positions = np.asarray(sites, dtype=np.int64)
     inside = (positions >= 0) & (positions < count)
-    out[positions[inside]] = values.to_numpy(dtype=float)[inside]
+    out[positions[inside]] = np.asarray(values, dtype=float)[inside]
     return out
 
 
 def uncovered_widths(
     site_geoms: np.ndarray,
     overlay: LayerOverlay,
-    totals: pd.DataFrame,
+    totals: Columns,
     measuring: SiteMeasuring | None = None,
 ) -> dict[int, float]:
     """Mean width of the small uncovered rest of each site (site − counted pieces).
 
     Only rests between 1e-6 m² and :data:`THIN_AREA_LIMIT_M2` are measured:
-    smaller ones are nothing, larger ones cannot be slivers. With
-    ``measuring``, areas and widths are those in each site's measuring CRS.
+    smaller ones are nothing, larger ones cannot be slivers. ``totals`` are the
+    counted areas per site (:func:`_site_totals`). With ``measuring``, areas and
+    widths are those in each site's measuring CRS.
     """
     site_geoms = np.asarray(site_geoms, dtype=object)
     positions = np.arange(len(site_geoms))
-    covered = _per_position(totals["planar_m2"], len(site_geoms))
+    covered = _per_position(totals["site"], totals["planar_m2"], len(site_geoms))
     site_m2 = (
         shapely.area(site_geoms)
         if measuring is None
