@@ -226,3 +226,45 @@ def test_polygonal_parts_of_anything_else_are_reduced():
     kept = polygonal_part([shapely.box(0, 0, 1, 1), None, line, point, mixed])
     assert [g.wkt for g in kept[1:4]] == ["POLYGON EMPTY"] * 3
     assert kept[4].equals(shapely.box(0, 0, 1, 1)) and kept[4].geom_type == "Polygon"
+
+
+def _column_arrays_agree(frame: pd.DataFrame, name) -> None:
+    got = geometry.column_array(frame, name)
+    expected = frame[name].values
+    assert type(got) is type(expected)
+    assert np.array_equal(np.asarray(got, dtype=object), np.asarray(expected, dtype=object))
+
+
+def test_column_array_is_the_columns_values_whatever_the_labels():
+    frame = geo_frame({"BSM": ["F1", "F2"], "TBMJ": [1.5, 2.5]}, [shapely.Point(0, 0)] * 2, None)
+    for name in ("BSM", "TBMJ", "geometry"):
+        _column_arrays_agree(frame, name)
+    with pytest.raises(KeyError):
+        geometry.column_array(frame, "DLBM")
+    twice = pd.DataFrame([[1, 2, 3]], columns=pd.Index(["a", "b", "a"], dtype="str"))
+    _column_arrays_agree(twice, "a")  # a name of several columns: pandas' answer
+    _column_arrays_agree(twice, "b")
+    numbered = pd.DataFrame({0: [1.0], "x": [2.0]})
+    _column_arrays_agree(numbered, 0)
+
+
+def test_column_array_follows_labels_given_again():
+    frame = pd.DataFrame({"a": [1], "b": [2.5]})
+    assert geometry.column_array(frame, "a").tolist() == [1]
+    frame.columns = ["b", "a"]  # the same names, the other way round
+    assert geometry.column_array(frame, "a").tolist() == [2.5]
+    frame.columns = frame.columns.str.replace("a", "c")
+    assert geometry.column_array(frame, "c").tolist() == [2.5]
+    with pytest.raises(KeyError):
+        geometry.column_array(frame, "a")
+
+
+def test_column_array_finds_text_labels_without_pandas_lookup(monkeypatch):
+    frame = geo_frame({"BSM": ["F1"]}, [shapely.Point(0, 0)], None)
+
+    def refused(self, key):
+        raise AssertionError("a hash table built for the labels")
+
+    monkeypatch.setattr(pd.Index, "get_loc", refused)
+    assert geometry.column_array(frame, "BSM").tolist() == ["F1"]
+    assert geometry.column_array(frame, "BSM").tolist() == ["F1"]  # the positions kept
