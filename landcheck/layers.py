@@ -106,7 +106,8 @@ class LayerFeatures:
     @property
     def attribute_columns(self) -> list[str]:
         """Normalised columns to carry onto the overlay pieces."""
-        return [c for c in (*_ROLE_COLUMNS.values(), "_feature_m2") if c in self.features.columns]
+        present = set(self.features.columns.tolist())  # not ``in`` the Index: no hash table
+        return [c for c in (*_ROLE_COLUMNS.values(), "_feature_m2") if c in present]
 
 
 def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, str]:
@@ -234,7 +235,7 @@ def normalise_features(
     own_crs = geometry_values(frame).crs
     projected = frame if own_crs is not None and same_crs(own_crs, crs) else frame.to_crs(crs)
     ids = (
-        field_texts(projected[mapping["id"]], strip=False)
+        field_texts(column_array(projected, mapping["id"]), strip=False)
         if "id" in mapping
         else projected.index.astype(str).to_numpy()
     )
@@ -250,7 +251,7 @@ def normalise_features(
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
             continue
-        data[_ROLE_COLUMNS[role]] = field_texts(projected[column])
+        data[_ROLE_COLUMNS[role]] = field_texts(column_array(projected, column))
     decision = None
     if spec.classification is not None:
         decision = classify_layer(
