@@ -580,6 +580,13 @@ def nearest_features(
 
 
 def _no_nearest() -> pd.DataFrame:
+    """No nearest features: a copy of one empty frame (building a frame costs ~0.3 ms)."""
+    return _empty_nearest().copy()
+
+
+@cache
+def _empty_nearest() -> pd.DataFrame:
+    """The frame of no nearest features, made once (never handed out: copies of it are)."""
     return pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
 
 
