@@ -34,6 +34,7 @@ from landcheck.geometry import (
     geo_frame,
     name_some,
     non_finite,
+    shallow_copy,
 )
 from landcheck.messages import warn
 from landcheck.profile import Profile
@@ -475,7 +476,7 @@ def measured_in_own_crs(
     if "measuring_crs" in frame:
         out = frame.drop(columns="measuring_crs")
     else:
-        out = frame.copy(deep=False)
+        out = shallow_copy(frame)
     if not measuring.uniform:
         positions = np.flatnonzero(measuring.elsewhere(np.arange(len(frame))))
         geoms = np.asarray(frame.geometry.values, dtype=object)
