@@ -409,7 +409,9 @@ def field_names(frame: gpd.GeoDataFrame) -> list[Any]:
     ['BSM']
     """
     geometry = frame.active_geometry_name  # not ``frame.geometry``: no GeoSeries built
-    return [name for name in frame.columns if name != geometry]
+    labels = frame.columns
+    names = _known(labels)[0] if labels.dtype == _LABELS else labels
+    return [name for name in names if name != geometry]
 
 
 def shallow_copy(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -457,7 +459,7 @@ def column_array(frame: pd.DataFrame, name: Any) -> Any:
     """
     labels = frame.columns
     if labels.dtype == _LABELS and type(name) is str:
-        where = _positions(labels).get(name)
+        where = _known(labels)[1].get(name)
         if where is None:
             raise KeyError(name)
     else:
@@ -467,38 +469,41 @@ def column_array(frame: pd.DataFrame, name: Any) -> Any:
     return frame._get_column_array(where)
 
 
-_POSITIONS: OrderedDict[int, tuple[pd.Index, dict[Any, int]]] = OrderedDict()
-"""``id(labels) → (labels, their positions)`` of :func:`_positions`, the most recent last."""
+_KNOWN: OrderedDict[int, tuple[pd.Index, list, dict[Any, int]]] = OrderedDict()
+"""``id(labels) → (labels, *what :func:`_known` found)``, the most recently asked last."""
 
-_POSITIONS_MOST = 64
-"""Column labels whose positions are kept; the least recently asked are forgotten first."""
+_KNOWN_MOST = 64
+"""Column labels kept with what was found; the least recently asked are forgotten first."""
 
-_POSITIONS_LOCK = threading.Lock()
+_KNOWN_LOCK = threading.Lock()
 
 
-def _positions(labels: pd.Index) -> dict[Any, int]:
-    """Each label's position in ``labels`` (-1: several have it), found once per Index object.
+def _known(labels: pd.Index) -> tuple[list, dict[Any, int]]:
+    """``labels.tolist()`` and each label's position (-1: several have it), once per Index.
 
     pandas builds a hash table for an index's first lookup (~0.04 ms, ten
-    times that the first time in a process); a one-site check looks up the
-    columns of some thirty frames three hundred times. An Index cannot be
-    changed (a frame given other labels holds another one), and it is kept
-    with its positions, so its ``id`` is not reused while they are.
+    times that the first time in a process) and reads an Arrow-backed one a
+    label at a time when iterated; a one-site check looks up the columns of
+    some thirty frames three hundred times. An Index cannot be changed (a
+    frame given other labels holds another one), and it is kept with what
+    was found, so its ``id`` is not reused meanwhile. Read the list, do not
+    change it.
     """
     key = id(labels)
-    with _POSITIONS_LOCK:
-        found = _POSITIONS.get(key)
+    with _KNOWN_LOCK:
+        found = _KNOWN.get(key)
         if found is not None:
-            _POSITIONS.move_to_end(key)
-            return found[1]
+            _KNOWN.move_to_end(key)
+            return found[1], found[2]
+    names = labels.tolist()
     positions: dict[Any, int] = {}
-    for position, label in enumerate(labels.tolist()):
+    for position, label in enumerate(names):
         positions[label] = -1 if label in positions else position
-    with _POSITIONS_LOCK:
-        _POSITIONS[key] = (labels, positions)
-        while len(_POSITIONS) > _POSITIONS_MOST:
-            _POSITIONS.popitem(last=False)
-    return positions
+    with _KNOWN_LOCK:
+        _KNOWN[key] = (labels, names, positions)
+        while len(_KNOWN) > _KNOWN_MOST:
+            _KNOWN.popitem(last=False)
+    return names, positions
 
 
 def fields_frame(frame: gpd.GeoDataFrame) -> pd.DataFrame:

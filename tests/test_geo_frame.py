@@ -268,3 +268,13 @@ def test_column_array_finds_text_labels_without_pandas_lookup(monkeypatch):
     monkeypatch.setattr(pd.Index, "get_loc", refused)
     assert geometry.column_array(frame, "BSM").tolist() == ["F1"]
     assert geometry.column_array(frame, "BSM").tolist() == ["F1"]  # the positions kept
+
+
+def test_field_names_are_the_labels_but_the_geometry_each_time_a_list_of_their_own():
+    frame = geo_frame({"BSM": ["F1"], "DLBM": ["0101"]}, [shapely.Point(0, 0)], None)
+    names = geometry.field_names(frame)
+    assert names == ["BSM", "DLBM"]
+    names.append("changed")
+    assert geometry.field_names(frame) == ["BSM", "DLBM"]
+    frame.columns = pd.Index(["DLBM", "BSM", "geometry"], dtype="str")
+    assert geometry.field_names(frame) == ["DLBM", "BSM"]
