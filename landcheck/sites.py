@@ -32,6 +32,7 @@ from landcheck.geometry import (
     field_names,
     fields_frame,
     geo_frame,
+    geometry_values,
     name_some,
     non_finite,
     shallow_copy,
@@ -226,7 +227,7 @@ def _corridors(frame: gpd.GeoDataFrame, width: float | None) -> tuple[np.ndarray
 
     Returns the geometries and a linear flag (lines only).
     """
-    geoms = np.asarray(frame.geometry.values, dtype=object)
+    geoms = np.asarray(geometry_values(frame), dtype=object)
     types = shapely.get_type_id(geoms)
     is_line = np.isin(types, _LINE_TYPES)
     is_point = np.isin(types, _POINT_TYPES)
@@ -479,7 +480,7 @@ def measured_in_own_crs(
         out = shallow_copy(frame)
     if not measuring.uniform:
         positions = np.flatnonzero(measuring.elsewhere(np.arange(len(frame))))
-        geoms = np.asarray(frame.geometry.values, dtype=object)
+        geoms = np.asarray(geometry_values(frame), dtype=object)
         planar = out["planar_m2"].to_numpy(dtype=float).copy()
         planar[positions] = measuring.planar_areas(geoms[positions], positions)
         if as_declared is not None:

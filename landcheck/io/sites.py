@@ -26,6 +26,7 @@ from landcheck.crs import crs_label
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
+from landcheck.geometry import geometry_values
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
@@ -61,7 +62,7 @@ _NO_DBF = (
 
 def frame_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     """``(xmin, ymin, xmax, ymax)`` of the non-empty geometries (NaN when there are none)."""
-    geoms = np.asarray(frame.geometry.values, dtype=object)
+    geoms = np.asarray(geometry_values(frame), dtype=object)
     usable = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     if not len(usable):
         return (np.nan, np.nan, np.nan, np.nan)
