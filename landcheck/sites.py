@@ -354,7 +354,7 @@ def prepare_sites(
             + " treated as unclassified (rules then allow no exception); use one of: "
             + ", ".join(profile.project_classes)
         )
-    projected = frame if same_crs(frame.crs, crs) else frame.to_crs(crs)
+    projected = frame if same_crs(geometry_values(frame).crs, crs) else frame.to_crs(crs)
     geoms, from_lines = _corridors(projected, width)
     dropped = _collection_warning(geoms, ids.to_numpy())
     if dropped:

@@ -105,7 +105,8 @@ def _settle_crs(
     what = f"the site file {source}"
     bounds = frame_bounds(frame)
     extension = os.path.splitext(source.path)[1].lower()
-    if frame.crs is None:
+    declared = geometry_values(frame).crs  # not ``frame.crs``: no GeoSeries built
+    if declared is None:
         if assume_crs is None:
             raise AnalysisCRSError(
                 f"{what} declares no coordinate reference system"
@@ -120,11 +121,11 @@ def _settle_crs(
             )
         record.extra["crs_assumed"] = True
         return frame.set_crs(assume_crs)
-    problem = diagnose_coordinates(frame.crs, bounds)
+    problem = diagnose_coordinates(declared, bounds)
     if problem is None:
         return frame
     if assume_crs is not None and diagnose_coordinates(assume_crs, bounds) is None:
-        record.extra["crs_replaced"] = f"declared {crs_label(frame.crs)}: {problem}"
+        record.extra["crs_replaced"] = f"declared {crs_label(declared)}: {problem}"
         return frame.set_crs(assume_crs, allow_override=True)
     raise implausible_crs_error(source, "the site file", problem, driver)
 
@@ -231,6 +232,6 @@ def _read(
         if lacks_dbf(source.path, layer):
             warn(_NO_DBF)
     frame = _settle_crs(frame, record, source, assume_crs, driver)
-    record.crs = crs_label(frame.crs)
+    record.crs = crs_label(geometry_values(frame).crs)
     record.features_read = len(frame)
     return frame, record
