@@ -29,6 +29,7 @@ from landcheck.facts import ProjectFacts, site_facts
 from landcheck.geometry import (
     GeometryReport,
     clean_polygons,
+    column_array,
     field_names,
     fields_frame,
     geo_frame,
@@ -129,7 +130,7 @@ def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
         column = find_field(field_names(frame), ID_FIELDS)
     if column is None:
         return pd.Series([str(i + 1) for i in range(len(frame))], index=frame.index)
-    ids = field_texts(frame[column]).tolist()
+    ids = field_texts(column_array(frame, column)).tolist()
     blank = [i for i, v in enumerate(ids) if v == ""]
     if blank:
         rows = ", ".join(str(i + 1) for i in blank[:5])
@@ -147,11 +148,12 @@ def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
     return pd.Series(ids, index=frame.index, dtype=str, name=column)
 
 
-def _text_column(frame: gpd.GeoDataFrame, candidates: tuple[str, ...]) -> pd.Series:
+def _text_column(frame: gpd.GeoDataFrame, candidates: tuple[str, ...]) -> np.ndarray:
+    """The texts of the first of ``candidates`` the frame has (blank when none), as objects."""
     column = find_field(field_names(frame), candidates)
     if column is None:
-        return pd.Series([""] * len(frame), index=frame.index, dtype=str)
-    return pd.Series(field_texts(frame[column]), index=frame.index, dtype=str, name=column)
+        return _objects([""] * len(frame))
+    return field_texts(column_array(frame, column))
 
 
 def _objects(values: list) -> np.ndarray:
@@ -383,7 +385,7 @@ def prepare_sites(
     cleaned, report, _ = clean_polygons(geoms, ids.to_numpy())
     normalised = {
         "site_id": ids.to_numpy(),
-        "name": _text_column(frame, NAME_FIELDS).to_numpy(),
+        "name": _text_column(frame, NAME_FIELDS),
         "project_class": _objects(classes),
         "linear": linear,
         "planar_m2": shapely.area(cleaned),
