@@ -296,7 +296,7 @@ def _features_frame(
 ) -> gpd.GeoDataFrame:
     """The normalised columns, then the layer's own fields, then the geometry; rows 0…n-1."""
     fields = field_names(projected)
-    if set(data) & set(fields) or "geometry" in fields or projected.columns.has_duplicates:
+    if set(data) & set(fields) or "geometry" in fields or _named_twice(projected, fields):
         # a field named like a normalised column, "geometry" or another field: as concat does
         originals = pd.DataFrame(projected.drop(columns=projected.geometry.name))
         return gpd.GeoDataFrame(
@@ -307,6 +307,18 @@ def _features_frame(
     # copies: the frame's columns are its own (geo_frame does not copy), the layer read's stay
     columns = {**data, **{name: column_array(projected, name) for name in fields}}
     return geo_frame({name: values.copy() for name, values in columns.items()}, geoms, crs)
+
+
+def _named_twice(frame: gpd.GeoDataFrame, fields: list) -> bool:
+    """``frame.columns.has_duplicates`` from its field names (:func:`field_names`) when text.
+
+    Without the hash table pandas builds for a frame's labels (~0.1 ms a layer
+    the first time in a process): the geometry's name is left out of ``fields``
+    as often as it is given, so one given twice leaves ``fields`` shorter by two.
+    """
+    if not all(type(name) is str for name in fields):
+        return bool(frame.columns.has_duplicates)
+    return len(set(fields)) < len(fields) or len(fields) + 1 != len(frame.columns)
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:

@@ -278,3 +278,15 @@ def test_field_names_are_the_labels_but_the_geometry_each_time_a_list_of_their_o
     assert geometry.field_names(frame) == ["BSM", "DLBM"]
     frame.columns = pd.Index(["DLBM", "BSM", "geometry"], dtype="str")
     assert geometry.field_names(frame) == ["DLBM", "BSM"]
+
+
+@pytest.mark.parametrize(
+    "labels", [["BSM", "DLBM"], ["BSM", "BSM"], ["BSM", "DLBM", "BSM"], [0, 0], [0, 1], []]
+)
+def test_a_layer_named_twice_is_pandas_has_duplicates(labels):
+    from landcheck.layers import _named_twice
+
+    rows = [[f"v{i}" for i in range(len(labels))] + [shapely.Point(0, 0)]]
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=[*labels, "geometry"]), geometry="geometry")
+    fields = geometry.field_names(frame)
+    assert _named_twice(frame, fields) == frame.columns.has_duplicates
