@@ -1044,7 +1044,7 @@ def measure_layer(
             if nearest is None or nearest.empty
             else _by_site(
                 nearest.index.tolist(),
-                [nearest[name].tolist() for name in ("distance_m", "feature_id")],
+                [column_array(nearest, name).tolist() for name in ("distance_m", "feature_id")],
                 lambda m, feature: (float(m), str(feature)),
             )
         ),

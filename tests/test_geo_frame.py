@@ -290,3 +290,19 @@ def test_a_layer_named_twice_is_pandas_has_duplicates(labels):
     frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=[*labels, "geometry"]), geometry="geometry")
     fields = geometry.field_names(frame)
     assert _named_twice(frame, fields) == frame.columns.has_duplicates
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [30.0, np.nan],
+        [3, 4],
+        pd.array(["F1", None], dtype="str"),
+        np.array(["F1", None], dtype=object),
+    ],
+)
+def test_a_column_arrays_list_is_its_series_list(values):
+    frame = pd.DataFrame({"feature": [0, 1], "v": values}, index=pd.Index([2, 5], name="site"))
+    got, expected = geometry.column_array(frame, "v").tolist(), frame["v"].tolist()
+    assert [repr(v) for v in got] == [repr(v) for v in expected]
+    assert [type(v) for v in got] == [type(v) for v in expected]
