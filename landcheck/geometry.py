@@ -22,6 +22,7 @@ from pandas.core.construction import sanitize_array
 
 __all__ = [
     "GeometryReport",
+    "array_taken",
     "clean_polygons",
     "column_array",
     "field_names",
@@ -33,6 +34,7 @@ __all__ = [
     "near_positions",
     "non_finite",
     "polygonal_part",
+    "rows_taken",
     "shallow_copy",
     "text_array",
 ]
@@ -414,6 +416,60 @@ def field_names(frame: gpd.GeoDataFrame) -> list[Any]:
     return [name for name in names if name != geometry]
 
 
+def array_taken(values: Any, positions: np.ndarray) -> Any:
+    """``values.take(positions)`` of a column's array (positions valid, none negative).
+
+    Arrow text is taken by pyarrow with the array's own type: pandas' checks of
+    the positions cost as much as the take itself (~0.05 ms a column).
+
+    Examples
+    --------
+    >>> array_taken(text_array(["F1", None, "F3"]), np.array([2, 0])).tolist()
+    ['F3', 'F1']
+    """
+    if isinstance(values, pd.arrays.ArrowStringArray):
+        taken = values.__arrow_array__().take(pa.array(positions))
+        return pd.arrays.ArrowStringArray(taken, dtype=values.dtype)
+    if isinstance(values, np.ndarray):
+        return values[positions]
+    return values.take(positions)
+
+
+def rows_taken(frame: gpd.GeoDataFrame, positions: np.ndarray) -> gpd.GeoDataFrame:
+    """``frame.iloc[positions]`` (positions valid, none negative), a column's array at a time.
+
+    For a frame as :func:`geo_frame` builds them (text labels named once, the
+    geometry ``geometry`` last, no ``attrs``), the rows of each array are taken
+    and the frame built by :func:`geo_frame`: ``iloc`` costs ~1 ms on a layer
+    read of ten text columns. Any other frame, or one with a column of objects
+    (which :func:`geo_frame` would convert), is taken by ``iloc``.
+
+    Examples
+    --------
+    >>> frame = geo_frame({"BSM": ["F1", "F2"]}, [shapely.Point(0, 0)] * 2, "EPSG:4523")
+    >>> rows_taken(frame, np.array([1])).equals(frame.iloc[[1]])
+    True
+    """
+    names = field_names(frame)
+    labels = frame.columns
+    if (
+        type(frame) is not gpd.GeoDataFrame
+        or frame.attrs
+        or frame.active_geometry_name != "geometry"
+        or labels.dtype != _LABELS
+        or len(names) + 1 != len(labels)
+        or len(set(names)) < len(names)
+        or labels[-1] != "geometry"
+    ):
+        return frame.iloc[positions]
+    arrays = {name: column_array(frame, name) for name in names}
+    if not all(map(_held_as_is, arrays.values())):
+        return frame.iloc[positions]
+    columns = {name: array_taken(values, positions) for name, values in arrays.items()}
+    geometry = geometry_values(frame)
+    return geo_frame(columns, geometry.take(positions), geometry.crs, frame.index.take(positions))
+
+
 def shallow_copy(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """``frame.copy(deep=False)``: a frame of its own on the same data, in a third of its time.
 
@@ -575,6 +631,16 @@ def _labels(names: list) -> pd.Index:
     return pd.Index(names, dtype=_LABELS)
 
 
+def _held_as_is(values: Any) -> bool:
+    """Whether a frame holds ``values`` as they are: an extension array, or 1-D numbers."""
+    return isinstance(values, pd.api.extensions.ExtensionArray) or (
+        isinstance(values, np.ndarray)
+        and values.ndim == 1
+        and values.dtype.kind in "biuf"
+        and values.dtype != np.float16
+    )
+
+
 def _column_values(values: Any, rows: pd.Index) -> Any:
     """A column's values as a frame of ``rows`` holds them, converted only where pandas would.
 
@@ -585,12 +651,7 @@ def _column_values(values: Any, rows: pd.Index) -> Any:
     """
     if isinstance(values, (pd.Series, pd.Index, dict)):
         return None
-    if isinstance(values, pd.api.extensions.ExtensionArray) or (
-        isinstance(values, np.ndarray)
-        and values.ndim == 1
-        and values.dtype.kind in "biuf"
-        and values.dtype != np.float16
-    ):
+    if _held_as_is(values):
         return values
     if _ARROW_TEXT is not None and _all_text(values):  # what the constructor makes of text
         return text_array(values)

@@ -20,13 +20,12 @@ from functools import cache
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import shapely
 from pyproj import CRS
 
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.geometry import column_array, geo_frame, polygonal_part
+from landcheck.geometry import array_taken, column_array, geo_frame, polygonal_part
 
 __all__ = [
     "PIECE_COLUMNS",
@@ -434,24 +433,10 @@ def _taken(
     values, or none, stay objects).
     """
     if values.dtype == _inferred_text():
-        taken = _text_taken(values, positions)
+        taken = array_taken(values, positions)
         if len(taken) and not taken.isna().all():
             return taken
     return (values if isinstance(values, np.ndarray) else values.to_numpy())[positions]
-
-
-def _text_taken(
-    values: pd.api.extensions.ExtensionArray, positions: np.ndarray
-) -> pd.api.extensions.ExtensionArray:
-    """``values.take(positions)`` of text; Arrow text taken by pyarrow, in half pandas' time.
-
-    The positions are the overlay's own (valid, none negative): pandas' checks
-    of them cost as much as the take.
-    """
-    if not isinstance(values, pd.arrays.ArrowStringArray):
-        return values.take(positions)
-    taken = values.__arrow_array__().take(pa.array(positions))
-    return pd.arrays.ArrowStringArray(taken, dtype=values.dtype)
 
 
 def overlay_frame(

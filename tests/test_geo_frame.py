@@ -306,3 +306,38 @@ def test_a_column_arrays_list_is_its_series_list(values):
     got, expected = geometry.column_array(frame, "v").tolist(), frame["v"].tolist()
     assert [repr(v) for v in got] == [repr(v) for v in expected]
     assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+def _layer_read() -> gpd.GeoDataFrame:
+    return geo_frame(
+        {
+            "BSM": text_array(["F1", None, "F3", "F4"]),
+            "TBMJ": np.array([1.5, np.nan, 3.0, 4.0]),
+            "N": np.array([1, 2, 3, 4], dtype=np.int64),
+            "OK": np.array([True, False, True, True]),
+            "D": pd.array(pd.to_datetime(["2026-01-01", None, "2026-03-01", "2026-04-01"])),
+        },
+        [shapely.box(i, 0, i + 1, 1) for i in range(4)],
+        "EPSG:4523",
+        pd.Index(np.array([7, 9, 12, 40], dtype=np.int64), name="fid"),
+    )
+
+
+@pytest.mark.parametrize("positions", [[0, 2, 3], [1], [], [3, 0]])
+@pytest.mark.parametrize("kind", ["read", "objects", "attrs"])
+def test_rows_taken_are_iloc(positions, kind):
+    frame = _layer_read()
+    if kind == "objects":  # a column of objects: iloc's, not geo_frame's conversion
+        frame = frame.assign(name=pd.Series(["a", "b", "c", "d"], dtype=object, index=frame.index))
+        frame = frame[["name", *[c for c in frame.columns if c != "name"]]]
+        assert frame["name"].dtype == object
+    elif kind == "attrs":
+        frame.attrs["source"] = "x"
+    positions = np.asarray(positions, dtype=np.intp)
+    got, expected = geometry.rows_taken(frame, positions), frame.iloc[positions]
+    assert type(got) is type(expected) is gpd.GeoDataFrame
+    pd.testing.assert_frame_equal(got, expected, check_exact=True, check_column_type=True)
+    assert got.crs == expected.crs and got.index.name == "fid" and got.attrs == expected.attrs
+    assert got.columns.dtype == expected.columns.dtype
+    assert got.active_geometry_name == expected.active_geometry_name
+    assert [got[c].dtype for c in got.columns] == [expected[c].dtype for c in expected.columns]
