@@ -36,6 +36,7 @@ from landcheck.errors import (
     LandcheckError,
     shown,
 )
+from landcheck.geometry import geometry_values
 from landcheck.io import InputRecord, LayerSource, layer_crs, read_features_near, read_sites
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.postgis import PostGISSource, parse_source, table_crs, table_extent
@@ -574,7 +575,7 @@ def warn_far_sites(
     if not extents:
         return
     for message in far_site_warnings(
-        np.asarray(sites.geometry.values, dtype=object),
+        np.asarray(geometry_values(sites), dtype=object),
         sites["site_id"].astype(str).tolist(),
         extents,
         distance=distance,

@@ -106,7 +106,8 @@ class LayerFeatures:
     @property
     def attribute_columns(self) -> list[str]:
         """Normalised columns to carry onto the overlay pieces."""
-        return [c for c in (*_ROLE_COLUMNS.values(), "_feature_m2") if c in self.features.columns]
+        present = set(self.features.columns.tolist())  # not ``in`` the Index: no hash table
+        return [c for c in (*_ROLE_COLUMNS.values(), "_feature_m2") if c in present]
 
 
 def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, str]:
@@ -234,7 +235,7 @@ def normalise_features(
     own_crs = geometry_values(frame).crs
     projected = frame if own_crs is not None and same_crs(own_crs, crs) else frame.to_crs(crs)
     ids = (
-        field_texts(projected[mapping["id"]], strip=False)
+        field_texts(column_array(projected, mapping["id"]), strip=False)
         if "id" in mapping
         else projected.index.astype(str).to_numpy()
     )
@@ -250,7 +251,7 @@ def normalise_features(
     for role, column in mapping.items():
         if role in ("id", "deduction", "survey_area"):
             continue
-        data[_ROLE_COLUMNS[role]] = field_texts(projected[column])
+        data[_ROLE_COLUMNS[role]] = field_texts(column_array(projected, column))
     decision = None
     if spec.classification is not None:
         decision = classify_layer(
@@ -295,7 +296,7 @@ def _features_frame(
 ) -> gpd.GeoDataFrame:
     """The normalised columns, then the layer's own fields, then the geometry; rows 0…n-1."""
     fields = field_names(projected)
-    if set(data) & set(fields) or "geometry" in fields or projected.columns.has_duplicates:
+    if set(data) & set(fields) or "geometry" in fields or _named_twice(projected, fields):
         # a field named like a normalised column, "geometry" or another field: as concat does
         originals = pd.DataFrame(projected.drop(columns=projected.geometry.name))
         return gpd.GeoDataFrame(
@@ -306,6 +307,18 @@ def _features_frame(
     # copies: the frame's columns are its own (geo_frame does not copy), the layer read's stay
     columns = {**data, **{name: column_array(projected, name) for name in fields}}
     return geo_frame({name: values.copy() for name, values in columns.items()}, geoms, crs)
+
+
+def _named_twice(frame: gpd.GeoDataFrame, fields: list) -> bool:
+    """``frame.columns.has_duplicates`` from its field names (:func:`field_names`) when text.
+
+    Without the hash table pandas builds for a frame's labels (~0.1 ms a layer
+    the first time in a process): the geometry's name is left out of ``fields``
+    as often as it is given, so one given twice leaves ``fields`` shorter by two.
+    """
+    if not all(type(name) is str for name in fields):
+        return bool(frame.columns.has_duplicates)
+    return len(set(fields)) < len(fields) or len(fields) + 1 != len(frame.columns)
 
 
 def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryReport, np.ndarray]:

@@ -92,12 +92,57 @@ def _shared(values: np.ndarray) -> np.ndarray:
 
     A column of strings read out of pandas (Arrow-backed) is one new ``str``
     per row; a batch's class tables repeat a few hundred codes and names over
-    150,000 rows. Only columns of strings alone are shared.
+    150,000 rows. Only columns of strings alone are shared; up to
+    :data:`_FEW_ROWS` rows in Python, without pandas.
     """
-    if values.dtype != object or pd.api.types.infer_dtype(values, skipna=False) != "string":
+    if values.dtype != object:
+        return values
+    if len(values) <= _FEW_ROWS:
+        items = values.tolist()
+        if not items or not all(type(value) is str for value in items):
+            return values
+        first: dict[str, str] = {}
+        shared = np.empty(len(items), dtype=object)
+        shared[:] = [first.setdefault(value, value) for value in items]
+        return shared
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
         return values
     codes, uniques = pd.factorize(values)
     return np.asarray(uniques, dtype=object)[codes]
+
+
+_FEW_ROWS = 256
+"""Rows up to which a column is shared or grouped in Python and numpy, not pandas: its
+first calls in a process cost ~0.3 ms each (a one-site check makes a few dozen), and
+Python's dictionaries are faster than them on a few hundred values, slower on more."""
+
+
+def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(values, sort=True)``: each value's position among the sorted distinct ones.
+
+    Up to :data:`_FEW_ROWS` integers or strings alone are factorized without
+    pandas, with the same codes and distinct values.
+
+    Examples
+    --------
+    >>> codes, unique = _sorted_codes(np.array(["b", "a", "b"], dtype=object))
+    >>> codes.tolist(), unique.tolist()
+    ([1, 0, 1], ['a', 'b'])
+    """
+    if len(values) <= _FEW_ROWS:
+        if values.dtype.kind in "biu":
+            unique, codes = np.unique(values, return_inverse=True)
+            return codes, unique
+        items = values.tolist() if values.dtype == object else None
+        if items is not None and all(type(value) is str for value in items):
+            distinct = sorted(set(items))
+            position = {value: i for i, value in enumerate(distinct)}
+            codes = np.array([position[value] for value in items], dtype=np.intp)
+            unique = np.empty(len(distinct), dtype=object)
+            unique[:] = distinct
+            return codes, unique
+    codes, unique = pd.factorize(values, sort=True)
+    return codes, np.asarray(unique)
 
 
 class Rows:
@@ -675,9 +720,9 @@ def _aggregated(
     sums, firsts, maxima = sums or {}, firsts or {}, maxima or {}
     codes, uniques = [], []
     for values in keys.values():
-        code, unique = pd.factorize(np.asarray(values), sort=True)
+        code, unique = _sorted_codes(np.asarray(values))
         codes.append(code)
-        uniques.append(np.asarray(unique))
+        uniques.append(unique)
     if not len(codes[0]):
         return {}
     shape = tuple(max(len(u), 1) for u in uniques)
@@ -728,11 +773,12 @@ def _piece_columns(pieces: pd.DataFrame) -> dict[str, np.ndarray]:
     return columns
 
 
-def _site_totals(pieces: Columns) -> pd.DataFrame:
-    """Per site (index): counted ``planar_m2``, ``ellipsoidal_m2`` and ``max_width_m``.
+def _site_totals(pieces: Columns) -> dict[str, np.ndarray]:
+    """Per ``site`` (ascending): counted ``planar_m2``, ``ellipsoidal_m2`` and ``max_width_m``.
 
-    ``aggregate(...).set_index("site")``, with the index given to the
-    constructor (``set_index`` costs as much as the frame again).
+    The columns of ``aggregate(...)`` as numpy arrays: they are read as lists
+    and arrays only, and a frame of them costs ~0.3 ms a layer in a fresh
+    process.
     """
     keys = {"site": pieces["site"]}
     sums = {
@@ -741,10 +787,9 @@ def _site_totals(pieces: Columns) -> pd.DataFrame:
     }
     maxima = {"max_width_m": pieces["width_m"]}
     columns = _aggregated(keys, sums=sums, maxima=maxima)
-    if not columns:  # the frame of no rows aggregate gives (empty columns are float), indexed
+    if not columns:  # the columns of no rows aggregate gives (empty columns are float)
         columns = {name: np.array([], dtype=float) for name in ("site", *sums, *maxima)}
-    sites = pd.Index(columns.pop("site"), name="site")
-    return pd.DataFrame(columns, index=sites)
+    return columns
 
 
 def _text(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -990,15 +1035,17 @@ def measure_layer(
         has_classes=has_codes,
         unresolved=unresolved,
         totals=_by_site(
-            totals,
-            ("planar_m2", "ellipsoidal_m2", "max_width_m"),
+            totals["site"].tolist(),
+            [totals[name].tolist() for name in ("planar_m2", "ellipsoidal_m2", "max_width_m")],
             lambda planar, ellipsoidal, width: (float(planar), float(ellipsoidal), float(width)),
         ),
         nearest=(
             {}
             if nearest is None or nearest.empty
             else _by_site(
-                nearest, ("distance_m", "feature_id"), lambda m, feature: (float(m), str(feature))
+                nearest.index.tolist(),
+                [column_array(nearest, name).tolist() for name in ("distance_m", "feature_id")],
+                lambda m, feature: (float(m), str(feature)),
             )
         ),
         search_m=search_m,
@@ -1009,12 +1056,9 @@ def measure_layer(
     )
 
 
-def _by_site(frame: pd.DataFrame, columns: tuple[str, ...], convert: Callable[..., Any]) -> dict:
-    """Site position (the frame's index) → ``convert(*values)`` of its row's ``columns``."""
-    values = [frame[column].tolist() for column in columns]
-    return {
-        int(site): convert(*row) for site, *row in zip(frame.index.tolist(), *values, strict=True)
-    }
+def _by_site(sites: list, columns: list[list], convert: Callable[..., Any]) -> dict:
+    """Site position → ``convert(*values)`` of its values in ``columns``, aligned with ``sites``."""
+    return {int(site): convert(*row) for site, *row in zip(sites, *columns, strict=True)}
 
 
 def attribute_table(pieces: pd.DataFrame | Columns) -> pd.DataFrame:
@@ -1072,34 +1116,36 @@ def _mean_width(geometry: shapely.Geometry) -> float:
     )
 
 
-def _per_position(values: pd.Series, count: int) -> np.ndarray:
-    """``values.reindex(range(count), fill_value=0.0).to_numpy()`` of values by site position.
+def _per_position(sites: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """``values`` by site position ``0 … count - 1`` (0.0 for a site not in ``sites``).
 
-    With numpy: the index holds distinct positions (a grouping's keys); pandas'
-    reindex costs ~3 ms the first time in a process.
+    ``pd.Series(values, index=sites).reindex(range(count), fill_value=0.0)``
+    with numpy: ``sites`` are distinct (a grouping's keys); pandas' reindex
+    costs ~3 ms the first time in a process.
     """
     out = np.zeros(count)
-    positions = values.index.to_numpy(dtype=np.int64)
+    positions = np.asarray(sites, dtype=np.int64)
     inside = (positions >= 0) & (positions < count)
-    out[positions[inside]] = values.to_numpy(dtype=float)[inside]
+    out[positions[inside]] = np.asarray(values, dtype=float)[inside]
     return out
 
 
 def uncovered_widths(
     site_geoms: np.ndarray,
     overlay: LayerOverlay,
-    totals: pd.DataFrame,
+    totals: Columns,
     measuring: SiteMeasuring | None = None,
 ) -> dict[int, float]:
     """Mean width of the small uncovered rest of each site (site − counted pieces).
 
     Only rests between 1e-6 m² and :data:`THIN_AREA_LIMIT_M2` are measured:
-    smaller ones are nothing, larger ones cannot be slivers. With
-    ``measuring``, areas and widths are those in each site's measuring CRS.
+    smaller ones are nothing, larger ones cannot be slivers. ``totals`` are the
+    counted areas per site (:func:`_site_totals`). With ``measuring``, areas and
+    widths are those in each site's measuring CRS.
     """
     site_geoms = np.asarray(site_geoms, dtype=object)
     positions = np.arange(len(site_geoms))
-    covered = _per_position(totals["planar_m2"], len(site_geoms))
+    covered = _per_position(totals["site"], totals["planar_m2"], len(site_geoms))
     site_m2 = (
         shapely.area(site_geoms)
         if measuring is None

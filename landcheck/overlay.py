@@ -25,7 +25,7 @@ from pyproj import CRS
 
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.geometry import column_array, geo_frame, polygonal_part
+from landcheck.geometry import array_taken, column_array, geo_frame, polygonal_part
 
 __all__ = [
     "PIECE_COLUMNS",
@@ -437,7 +437,7 @@ def _taken(
     values, or none, stay objects).
     """
     if values.dtype == _inferred_text():
-        taken = values.take(positions)
+        taken = array_taken(values, positions)
         if len(taken) and not taken.isna().all():
             return taken
     return (values if isinstance(values, np.ndarray) else values.to_numpy())[positions]
@@ -569,6 +569,13 @@ def nearest_features(
 
 
 def _no_nearest() -> pd.DataFrame:
+    """No nearest features: a copy of one empty frame (building a frame costs ~0.3 ms)."""
+    return _empty_nearest().copy()
+
+
+@cache
+def _empty_nearest() -> pd.DataFrame:
+    """The frame of no nearest features, made once (never handed out: copies of it are)."""
     return pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
 
 

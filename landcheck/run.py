@@ -34,7 +34,7 @@ from landcheck.crs.datum import DatumShift, refuse_mixed_datums
 from landcheck.crs.measuring import SiteMeasuring, site_measuring
 from landcheck.errors import InputDataError, shown
 from landcheck.facts import ProjectFacts, given_facts
-from landcheck.geometry import name_some, near_positions
+from landcheck.geometry import geometry_values, name_some, near_positions
 from landcheck.inputs import (
     LayerInput,
     Source,
@@ -404,7 +404,7 @@ def prepare(
         refuse_mixed_datums([*declared, *map(CRS.from_user_input, shifted)], shift)
         analysis_crs, reason = choose_analysis_crs(
             assume_crs or "auto",
-            sites_crs=raw.crs,
+            sites_crs=geometry_values(raw).crs,
             sites_lonlat_bounds=lambda: lonlat_bounds(raw),
             layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
         )
@@ -476,7 +476,7 @@ def _in_analysis_crs(
     prepared = prepare_sites(raw, crs, profile, id_field=id_field, width=width, facts=facts)
     measuring = site_measuring(
         crs,
-        prepared.frame.geometry.values,
+        geometry_values(prepared.frame),
         [series.crs for series in as_declared for _ in range(len(series))],
     )
     frame = measured_in_own_crs(prepared.frame, measuring, as_declared)

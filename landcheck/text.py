@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from landcheck.errors import InputDataError
 
@@ -51,17 +52,20 @@ def _is_missing(value: Any) -> bool:
     return value is None or value is pd.NA or (type(value) is float and value != value)
 
 
-def _python_values(values: pd.Series) -> list:
+def _python_values(values: pd.Series | np.ndarray | ExtensionArray) -> list:
     """``values.tolist()``, Arrow text straight from Arrow (a missing value None, not NaN).
 
     pandas converts Arrow text to an object array first (~0.1 ms a column of a few rows).
     """
-    if isinstance(values.array, pd.arrays.ArrowStringArray):
-        return values.array.__arrow_array__().to_pylist()
+    array = values.array if isinstance(values, pd.Series) else values
+    if isinstance(array, pd.arrays.ArrowStringArray):
+        return array.__arrow_array__().to_pylist()
     return values.tolist()
 
 
-def field_texts(values: pd.Series, *, strip: bool = True) -> np.ndarray:
+def field_texts(
+    values: pd.Series | np.ndarray | ExtensionArray, *, strip: bool = True
+) -> np.ndarray:
     """A field's values as text: missing values blank, stripped unless ``strip`` is False.
 
     The same strings, in an object array, as
@@ -70,6 +74,8 @@ def field_texts(values: pd.Series, *, strip: bool = True) -> np.ndarray:
     :data:`PYTHON_TEXTS` values that are all ``str`` or missing are read in
     Python (``str.strip`` strips exactly the characters Arrow's
     ``utf8_trim_whitespace`` does), more values or any others by pandas.
+    ``values`` may be a column's array (:func:`landcheck.geometry.column_array`):
+    no Series is made for it unless pandas reads it.
 
     Examples
     --------
@@ -88,7 +94,8 @@ def field_texts(values: pd.Series, *, strip: bool = True) -> np.ndarray:
         out = np.empty(len(texts), dtype=object)
         out[:] = texts
         return out
-    text = values.astype("string").fillna("")
+    series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
+    text = series.astype("string").fillna("")
     return (text.str.strip() if strip else text).astype(str).to_numpy()
 
 
@@ -206,10 +213,11 @@ def refuse_lone_surrogates(frame: pd.DataFrame, what: str) -> None:
             f"{what}s: field name {name!r} holds a lone surrogate ({lone_surrogate(name)}), "
             f"not a character; {FIX}"
         )
-    for position, column in enumerate(frame.columns):
-        series = frame.iloc[:, position]
-        if series.dtype != object:
+    # a column's type from the frame's types: a Series only for the columns of objects
+    for position, (column, kind) in enumerate(zip(frame.columns, frame.dtypes, strict=True)):
+        if kind != np.dtype(object):
             continue
+        series = frame.iloc[:, position]
         row = _first_bad(series.tolist())
         if row is not None:
             value = series.iloc[row]

@@ -23,10 +23,12 @@ CASES = [
 
 @pytest.mark.parametrize("values", CASES)
 @pytest.mark.parametrize("strip", [True, False])
-def test_field_texts_are_pandas_string_methods_value_for_value(values, strip):
+@pytest.mark.parametrize("given", ["series", "array", "numpy"])  # a column's array: no Series
+def test_field_texts_are_pandas_string_methods_value_for_value(values, strip, given):
     text = values.astype("string").fillna("")
     expected = (text.str.strip() if strip else text).astype(str).to_numpy()
-    got = field_texts(values, strip=strip)
+    given = {"series": values, "array": values.array, "numpy": values.to_numpy()}[given]
+    got = field_texts(given, strip=strip)
     assert got.dtype == expected.dtype == object
     assert got.tolist() == expected.tolist()
     assert [type(v) for v in got] == [type(v) for v in expected]
@@ -44,7 +46,11 @@ def test_arrow_text_is_read_from_arrow_not_through_pandas_object_values(monkeypa
     monkeypatch.setattr(
         pd.Series, "tolist", lambda self: pytest.fail("Arrow text converted by pandas")
     )
+    monkeypatch.setattr(
+        type(values.array), "tolist", lambda self: pytest.fail("Arrow text converted by pandas")
+    )
     assert field_texts(values).tolist() == ["0101", "", "水田"]
+    assert field_texts(values.array).tolist() == ["0101", "", "水田"]
 
 
 @pytest.mark.parametrize("dtype", [object, "str", float])

@@ -226,3 +226,118 @@ def test_polygonal_parts_of_anything_else_are_reduced():
     kept = polygonal_part([shapely.box(0, 0, 1, 1), None, line, point, mixed])
     assert [g.wkt for g in kept[1:4]] == ["POLYGON EMPTY"] * 3
     assert kept[4].equals(shapely.box(0, 0, 1, 1)) and kept[4].geom_type == "Polygon"
+
+
+def _column_arrays_agree(frame: pd.DataFrame, name) -> None:
+    got = geometry.column_array(frame, name)
+    expected = frame[name].values
+    assert type(got) is type(expected)
+    assert np.array_equal(np.asarray(got, dtype=object), np.asarray(expected, dtype=object))
+
+
+def test_column_array_is_the_columns_values_whatever_the_labels():
+    frame = geo_frame({"BSM": ["F1", "F2"], "TBMJ": [1.5, 2.5]}, [shapely.Point(0, 0)] * 2, None)
+    for name in ("BSM", "TBMJ", "geometry"):
+        _column_arrays_agree(frame, name)
+    with pytest.raises(KeyError):
+        geometry.column_array(frame, "DLBM")
+    twice = pd.DataFrame([[1, 2, 3]], columns=pd.Index(["a", "b", "a"], dtype="str"))
+    _column_arrays_agree(twice, "a")  # a name of several columns: pandas' answer
+    _column_arrays_agree(twice, "b")
+    numbered = pd.DataFrame({0: [1.0], "x": [2.0]})
+    _column_arrays_agree(numbered, 0)
+
+
+def test_column_array_follows_labels_given_again():
+    frame = pd.DataFrame({"a": [1], "b": [2.5]})
+    assert geometry.column_array(frame, "a").tolist() == [1]
+    frame.columns = ["b", "a"]  # the same names, the other way round
+    assert geometry.column_array(frame, "a").tolist() == [2.5]
+    frame.columns = frame.columns.str.replace("a", "c")
+    assert geometry.column_array(frame, "c").tolist() == [2.5]
+    with pytest.raises(KeyError):
+        geometry.column_array(frame, "a")
+
+
+def test_column_array_finds_text_labels_without_pandas_lookup(monkeypatch):
+    frame = geo_frame({"BSM": ["F1"]}, [shapely.Point(0, 0)], None)
+
+    def refused(self, key):
+        raise AssertionError("a hash table built for the labels")
+
+    monkeypatch.setattr(pd.Index, "get_loc", refused)
+    assert geometry.column_array(frame, "BSM").tolist() == ["F1"]
+    assert geometry.column_array(frame, "BSM").tolist() == ["F1"]  # the positions kept
+
+
+def test_field_names_are_the_labels_but_the_geometry_each_time_a_list_of_their_own():
+    frame = geo_frame({"BSM": ["F1"], "DLBM": ["0101"]}, [shapely.Point(0, 0)], None)
+    names = geometry.field_names(frame)
+    assert names == ["BSM", "DLBM"]
+    names.append("changed")
+    assert geometry.field_names(frame) == ["BSM", "DLBM"]
+    frame.columns = pd.Index(["DLBM", "BSM", "geometry"], dtype="str")
+    assert geometry.field_names(frame) == ["DLBM", "BSM"]
+
+
+@pytest.mark.parametrize(
+    "labels", [["BSM", "DLBM"], ["BSM", "BSM"], ["BSM", "DLBM", "BSM"], [0, 0], [0, 1], []]
+)
+def test_a_layer_named_twice_is_pandas_has_duplicates(labels):
+    from landcheck.layers import _named_twice
+
+    rows = [[f"v{i}" for i in range(len(labels))] + [shapely.Point(0, 0)]]
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=[*labels, "geometry"]), geometry="geometry")
+    fields = geometry.field_names(frame)
+    assert _named_twice(frame, fields) == frame.columns.has_duplicates
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [30.0, np.nan],
+        [3, 4],
+        pd.array(["F1", None], dtype="str"),
+        np.array(["F1", None], dtype=object),
+    ],
+)
+def test_a_column_arrays_list_is_its_series_list(values):
+    frame = pd.DataFrame({"feature": [0, 1], "v": values}, index=pd.Index([2, 5], name="site"))
+    got, expected = geometry.column_array(frame, "v").tolist(), frame["v"].tolist()
+    assert [repr(v) for v in got] == [repr(v) for v in expected]
+    assert [type(v) for v in got] == [type(v) for v in expected]
+
+
+def _layer_read() -> gpd.GeoDataFrame:
+    return geo_frame(
+        {
+            "BSM": text_array(["F1", None, "F3", "F4"]),
+            "TBMJ": np.array([1.5, np.nan, 3.0, 4.0]),
+            "N": np.array([1, 2, 3, 4], dtype=np.int64),
+            "OK": np.array([True, False, True, True]),
+            "D": pd.array(pd.to_datetime(["2026-01-01", None, "2026-03-01", "2026-04-01"])),
+        },
+        [shapely.box(i, 0, i + 1, 1) for i in range(4)],
+        "EPSG:4523",
+        pd.Index(np.array([7, 9, 12, 40], dtype=np.int64), name="fid"),
+    )
+
+
+@pytest.mark.parametrize("positions", [[0, 2, 3], [1], [], [3, 0]])
+@pytest.mark.parametrize("kind", ["read", "objects", "attrs"])
+def test_rows_taken_are_iloc(positions, kind):
+    frame = _layer_read()
+    if kind == "objects":  # a column of objects: iloc's, not geo_frame's conversion
+        frame = frame.assign(name=pd.Series(["a", "b", "c", "d"], dtype=object, index=frame.index))
+        frame = frame[["name", *[c for c in frame.columns if c != "name"]]]
+        assert frame["name"].dtype == object
+    elif kind == "attrs":
+        frame.attrs["source"] = "x"
+    positions = np.asarray(positions, dtype=np.intp)
+    got, expected = geometry.rows_taken(frame, positions), frame.iloc[positions]
+    assert type(got) is type(expected) is gpd.GeoDataFrame
+    pd.testing.assert_frame_equal(got, expected, check_exact=True, check_column_type=True)
+    assert got.crs == expected.crs and got.index.name == "fid" and got.attrs == expected.attrs
+    assert got.columns.dtype == expected.columns.dtype
+    assert got.active_geometry_name == expected.active_geometry_name
+    assert [got[c].dtype for c in got.columns] == [expected[c].dtype for c in expected.columns]

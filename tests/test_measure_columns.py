@@ -8,7 +8,17 @@ import pytest
 import shapely
 
 from landcheck.geometry import geo_frame
-from landcheck.measure import Rows, SiteLayer, _piece_columns, _site_totals, _text, aggregate
+from landcheck.measure import (
+    _FEW_ROWS,
+    Rows,
+    SiteLayer,
+    _piece_columns,
+    _shared,
+    _site_totals,
+    _sorted_codes,
+    _text,
+    aggregate,
+)
 from landcheck.units import AreaMethod
 
 
@@ -43,7 +53,7 @@ def _pieces(sites, planar, widths):
     "pieces",
     [_pieces([2, 0, 2], [150_000.0, 10.0, 50_000.0], [3.0, 1.0, 7.0]), _pieces([], [], [])],
 )
-def test_site_totals_are_the_grouped_sums_indexed_by_site(pieces):
+def test_site_totals_are_the_grouped_sums_by_site(pieces):
     expected = aggregate(
         {"site": pieces["site"]},
         sums={
@@ -51,11 +61,12 @@ def test_site_totals_are_the_grouped_sums_indexed_by_site(pieces):
             "ellipsoidal_m2": pieces["counted_ellipsoidal_m2"],
         },
         maxima={"max_width_m": pieces["width_m"]},
-    ).set_index("site")
+    )
     got = _site_totals(pieces)
-    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(got), expected, check_exact=True)
     if len(pieces["site"]):
-        assert got.loc[2, "planar_m2"] == 200_000.0 and got.loc[2, "max_width_m"] == 7.0
+        assert got["site"].tolist() == [0, 2] and got["planar_m2"][1] == 200_000.0
+        assert got["max_width_m"][1] == 7.0
 
 
 def test_piece_columns_are_the_columns_to_numpy_and_leave_the_pieces_unchanged():
@@ -177,7 +188,7 @@ def test_values_per_position_are_the_reindexed_values(values):
     from landcheck.measure import _per_position
 
     expected = values.reindex(range(4), fill_value=0.0).to_numpy()
-    got = _per_position(values, 4)
+    got = _per_position(values.index.to_numpy(), values.to_numpy(), 4)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got, expected)
 
@@ -273,3 +284,47 @@ def test_site_texts_are_the_columns_astype_str_from_one_list_per_table():
         assert view.texts("grade") == view.column("grade").astype(str).tolist()
     assert rows.texts("grade") is rows.texts("grade")
     assert rows.view(0).texts("no such column") == []
+
+
+_MANY = _FEW_ROWS + 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.array([3, 1, 3, 2]),
+        np.array([], dtype=np.int64),
+        np.array([True, False, True]),
+        np.array([7] * _MANY, dtype=np.uint16),
+        np.array(["b", "a", "旱地", "b", ""], dtype=object),
+        np.array([], dtype=object),
+        np.array(["0101", "0102"] * _MANY, dtype=object),
+        np.array([np.str_("b"), "a", "b"], dtype=object),  # a subclass of str: pandas
+        np.array(["b", None, "a"], dtype=object),  # missing values: pandas
+        np.array([2.5, 1.0, 2.5]),
+    ],
+)
+def test_sorted_codes_are_pandas_factorize_sorted(values):
+    codes, unique = _sorted_codes(values)
+    expected_codes, expected_unique = pd.factorize(values, sort=True)
+    expected_unique = np.asarray(expected_unique)
+    assert codes.dtype == expected_codes.dtype and codes.tolist() == expected_codes.tolist()
+    assert unique.dtype == expected_unique.dtype
+    assert [type(v) for v in unique] == [type(v) for v in expected_unique]
+    assert unique.tolist() == expected_unique.tolist()
+
+
+@pytest.mark.parametrize("count", [3, _MANY])
+def test_shared_text_is_one_object_per_distinct_value(count):
+    values = np.array(["".join(["01", str(i % 2)]) for i in range(count)], dtype=object)
+    shared = _shared(values)
+    assert shared.dtype == object and shared.tolist() == values.tolist()
+    assert len({id(v) for v in shared}) == 2 < len({id(v) for v in values})
+
+
+@pytest.mark.parametrize(
+    "values",
+    [np.array(["a", None], dtype=object), np.array([], dtype=object), np.array([1.5, 2.5])],
+)
+def test_shared_leaves_columns_not_all_text_as_they_are(values):
+    assert _shared(values) is values

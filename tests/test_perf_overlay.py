@@ -232,3 +232,16 @@ def test_attribute_columns_of_the_pieces_are_those_the_values_taken_make(values,
     mine = pd.DataFrame({"a": _taken(held, positions)}, copy=False)
     expected = pd.DataFrame({"a": values.to_numpy()[positions]})
     pd.testing.assert_frame_equal(mine, expected)
+
+
+def test_no_nearest_features_are_a_frame_of_each_callers_own():
+    from landcheck.overlay import nearest_features
+
+    site = np.array([shapely.box(0, 0, 10, 10)])
+    first = nearest_features(site, np.array([], dtype=object), 100.0)
+    expected = pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
+    pd.testing.assert_frame_equal(first, expected)
+    first["feature_id"] = np.array([], dtype=object)  # as a layer's evaluation names them
+    second = nearest_features(site, np.array([], dtype=object), 100.0)
+    assert second is not first
+    pd.testing.assert_frame_equal(second, expected)

@@ -44,7 +44,13 @@ from landcheck.crs.memo import crs_key
 from landcheck.crs.transform import outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError, InputDataError
-from landcheck.geometry import geometry_values, name_some, near_positions, shallow_copy
+from landcheck.geometry import (
+    geometry_values,
+    name_some,
+    near_positions,
+    rows_taken,
+    shallow_copy,
+)
 from landcheck.io import geoparquet, postgis
 from landcheck.io.gpkg_rows import (
     GpkgLayer,
@@ -599,7 +605,7 @@ def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> g
     """
     geoms = np.asarray(geometry_values(frame), dtype=object)
     positions = near_positions(geoms, outlines, distance)
-    return frame if len(positions) == len(frame) else frame.iloc[positions]
+    return frame if len(positions) == len(frame) else rows_taken(frame, positions)
 
 
 def _read_clusters(

@@ -26,6 +26,7 @@ from landcheck.crs import crs_label
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError
+from landcheck.geometry import geometry_values
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
@@ -61,7 +62,7 @@ _NO_DBF = (
 
 def frame_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     """``(xmin, ymin, xmax, ymax)`` of the non-empty geometries (NaN when there are none)."""
-    geoms = np.asarray(frame.geometry.values, dtype=object)
+    geoms = np.asarray(geometry_values(frame), dtype=object)
     usable = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     if not len(usable):
         return (np.nan, np.nan, np.nan, np.nan)
@@ -104,7 +105,8 @@ def _settle_crs(
     what = f"the site file {source}"
     bounds = frame_bounds(frame)
     extension = os.path.splitext(source.path)[1].lower()
-    if frame.crs is None:
+    declared = geometry_values(frame).crs  # not ``frame.crs``: no GeoSeries built
+    if declared is None:
         if assume_crs is None:
             raise AnalysisCRSError(
                 f"{what} declares no coordinate reference system"
@@ -119,11 +121,11 @@ def _settle_crs(
             )
         record.extra["crs_assumed"] = True
         return frame.set_crs(assume_crs)
-    problem = diagnose_coordinates(frame.crs, bounds)
+    problem = diagnose_coordinates(declared, bounds)
     if problem is None:
         return frame
     if assume_crs is not None and diagnose_coordinates(assume_crs, bounds) is None:
-        record.extra["crs_replaced"] = f"declared {crs_label(frame.crs)}: {problem}"
+        record.extra["crs_replaced"] = f"declared {crs_label(declared)}: {problem}"
         return frame.set_crs(assume_crs, allow_override=True)
     raise implausible_crs_error(source, "the site file", problem, driver)
 
@@ -230,6 +232,6 @@ def _read(
         if lacks_dbf(source.path, layer):
             warn(_NO_DBF)
     frame = _settle_crs(frame, record, source, assume_crs, driver)
-    record.crs = crs_label(frame.crs)
+    record.crs = crs_label(geometry_values(frame).crs)
     record.features_read = len(frame)
     return frame, record
