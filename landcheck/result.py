@@ -593,12 +593,8 @@ class CheckResult:
         return {column: self.sites[column].tolist() for column in columns}
 
     def _site_dict(
-        self,
-        position: int,
-        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
-        layer_entry: Callable[[SiteLayer, Any], Any] | None = None,
+        self, position: int, finding_entry: Callable[[Finding], Any] = Finding.to_dict
     ) -> dict[str, Any]:
-        layer_entry = layer_entry or self._layer_dict
         column = self._site_columns
         site_id = str(column["site_id"][position])
         method = self.profile.analysis.area_method
@@ -615,7 +611,8 @@ class CheckResult:
             "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),
             "layers": {
-                key: layer_entry(view, method) for key, view in self.site_layers[position].items()
+                key: self._layer_dict(view, method)
+                for key, view in self.site_layers[position].items()
             },
             "findings": [finding_entry(f) for f in findings],
             "documents": [d.zh for d in documents],
@@ -657,19 +654,15 @@ class CheckResult:
         }
 
     def site_dicts(
-        self,
-        *,
-        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
-        layer_entry: Callable[[SiteLayer, Any], Any] | None = None,
+        self, *, finding_entry: Callable[[Finding], Any] = Finding.to_dict
     ) -> Iterator[dict[str, Any]]:
         """The ``sites`` entries of findings.json, one site at a time, in order.
 
-        ``finding_entry(finding)`` and ``layer_entry(view, area_method)`` give the
-        entry of a finding and of a site's layer (default: :meth:`Finding.to_dict`
-        and the layer's dict); findings.json's writer gives their text instead.
+        ``finding_entry(finding)`` gives the entry of a finding (default:
+        :meth:`Finding.to_dict`); findings.json's writer gives its text instead.
         """
         for position in range(len(self.sites)):
-            yield self._site_dict(position, finding_entry, layer_entry)
+            yield self._site_dict(position, finding_entry)
 
     def to_dict(self) -> dict[str, Any]:
         """Return findings.json (schema ``landcheck/findings@1``) as a dict."""

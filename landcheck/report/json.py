@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from landcheck.gcpause import collector_paused
-from landcheck.measure import SiteLayer
 from landcheck.result import CheckResult
 from landcheck.rules import Finding
 from landcheck.rules.core import cited_basis
@@ -90,14 +89,13 @@ def _same(values: tuple[Any, ...], others: tuple[Any, ...]) -> bool:
 
 
 class _Entries:
-    """The text of a result's findings and unavailable layers, sharing what sites share.
+    """The text of a result's findings, sharing what the findings of one rule share.
 
     A rule's findings differ from site to site in their areas and messages only:
     the check, status and outcome, the title, the legal basis and the documents
-    are encoded once and joined into each finding's text; a layer no site could
-    use has the same entry at every site. The texts are :func:`_encode`'s at
-    their depth in a site's entry, byte for byte. One object serves one writing
-    (it holds what it met by identity).
+    are encoded once and joined into each finding's text. The texts are
+    :func:`_encode`'s at their depth in a site's entry, byte for byte. One object
+    serves one writing (it holds what it met by identity).
     """
 
     def __init__(self) -> None:
@@ -111,7 +109,6 @@ class _Entries:
         self._ellipsoidal = b"," + self._inner + b'"area_ellipsoidal_m2": '
         self._fixed: dict[tuple[Any, ...], tuple[Finding, bytes, bytes, bytes]] = {}
         self._messages: dict[int, tuple[Any, tuple[Any, ...], bytes]] = {}
-        self._layers: dict[str, orjson.Fragment] = {}
 
     def finding(self, finding: Finding) -> orjson.Fragment:
         """The finding's entry: ``_encode(finding.to_dict(), 2)``."""
@@ -188,22 +185,6 @@ class _Entries:
             b"," + _members(tail, depth) + _BREAKS[depth] + b"}",
         )
 
-    def layer(self, result: CheckResult) -> Callable[[SiteLayer, Any], Any]:
-        """``layer(view, method)``: a layer's entry, as text when no site could use the layer."""
-
-        def entry(view: SiteLayer, method: Any) -> Any:
-            value = result._layer_dict(view, method)
-            if view.available:
-                return value
-            key = repr(value)  # a few members, no rows: the same text at every site
-            text = self._layers.get(key)
-            if text is None:
-                text = orjson.Fragment(_encode(value, _ENTRY_DEPTH))
-                self._keep(self._layers, key, text)
-            return text
-
-        return entry
-
     @staticmethod
     def _keep(texts: dict[Any, Any], key: Any, text: Any) -> None:
         if len(texts) < _SHARED_TEXTS:
@@ -229,7 +210,7 @@ def iter_json(
         progress(0, total)
     indent = _BREAKS[_SITE_DEPTH][1:]
     entries = _Entries()
-    sites = result.site_dicts(finding_entry=entries.finding, layer_entry=entries.layer(result))
+    sites = result.site_dicts(finding_entry=entries.finding)
     for done, site in enumerate(sites, start=1):
         separator = b"" if done == 1 else b",\n"
         yield separator + indent + _encode(site, _SITE_DEPTH)
