@@ -64,7 +64,7 @@ def _encode(value: Any, depth: int = 0) -> bytes:
 
 
 _ENTRY_DEPTH = 2
-"""Depth of a finding and of a layer in a site's entry: site, findings/layers, entry."""
+"""Depth of a finding in a site's entry: site, findings, finding."""
 
 _SITE_DEPTH = 2
 """Depth of a site's entry in findings.json: file, sites, site."""
