@@ -30,7 +30,7 @@ from landcheck.geometry import column_array, polygonal_part
 from landcheck.layers import REVIEW_COLUMNS
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec, Text
-from landcheck.text import PYTHON_TEXTS
+from landcheck.text import PYTHON_TEXTS, object_array
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
@@ -102,9 +102,7 @@ def _shared(values: np.ndarray) -> np.ndarray:
         if not items or not all(type(value) is str for value in items):
             return values
         first: dict[str, str] = {}
-        shared = np.empty(len(items), dtype=object)
-        shared[:] = [first.setdefault(value, value) for value in items]
-        return shared
+        return object_array([first.setdefault(value, value) for value in items])
     if pd.api.types.infer_dtype(values, skipna=False) != "string":
         return values
     codes, uniques = pd.factorize(values)
@@ -138,9 +136,7 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             distinct = sorted(set(items))
             position = {value: i for i, value in enumerate(distinct)}
             codes = np.array([position[value] for value in items], dtype=np.intp)
-            unique = np.empty(len(distinct), dtype=object)
-            unique[:] = distinct
-            return codes, unique
+            return codes, object_array(distinct)
     codes, unique = pd.factorize(values, sort=True)
     return codes, np.asarray(unique)
 
@@ -825,9 +821,7 @@ def _ownership_codes(values: np.ndarray) -> np.ndarray:
     if len(texts) > PYTHON_TEXTS:
         codes = pd.Series(texts).str.strip().str.replace(r"\.0+$", "", regex=True)
         return codes.to_numpy()
-    out = np.empty(len(texts), dtype=object)
-    out[:] = [_DECIMAL_ZEROS.sub("", text.strip()) for text in texts.tolist()]
-    return out
+    return object_array([_DECIMAL_ZEROS.sub("", text.strip()) for text in texts.tolist()])
 
 
 def _split_deduction(pieces: Columns) -> dict[str, np.ndarray]:

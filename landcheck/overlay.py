@@ -601,35 +601,23 @@ def _nearest_split(
     if meeting is None:
         site_idx, split_idx = tree.query(site_geoms[positions], predicate="intersects")
         meeting = (positions[site_idx], owner[split_idx])
-    met_sites, met_features = _first_of_each_site(*meeting)
+    met_sites, met_features = meeting
     positions = positions[~np.isin(positions, met_sites)]
     (site_idx, split_idx), distance = tree.query_nearest(
         site_geoms[positions], max_distance=max_distance, return_distance=True, all_matches=True
     )
+    sites = np.concatenate([met_sites, positions[site_idx]])
+    features = np.concatenate([met_features, owner[split_idx]])
+    distance = np.concatenate([np.zeros(len(met_sites)), distance])
     # among equally near features, the first in layer order (whatever the tree's shape)
-    feature_idx = owner[split_idx]
-    order = np.lexsort((feature_idx, distance, site_idx))
-    site_idx, feature_idx, distance = site_idx[order], feature_idx[order], distance[order]
-    first = np.ones(len(site_idx), dtype=bool)
-    first[1:] = site_idx[1:] != site_idx[:-1]
-    sites = np.concatenate([met_sites, positions[site_idx[first]]])
-    features = np.concatenate([met_features, feature_idx[first]])
-    distance = np.concatenate([np.zeros(len(met_sites)), distance[first]])
-    order = np.argsort(sites, kind="stable")
+    order = np.lexsort((features, distance, sites))
     sites, features, distance = sites[order], features[order], distance[order]
-    return pd.DataFrame(
-        {"feature": features, "distance_m": distance},
-        index=pd.Index(sites, name="site"),
-    )
-
-
-def _first_of_each_site(sites: np.ndarray, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each site of the pairs once, ascending, with the first of its features."""
-    order = np.lexsort((features, sites))
-    sites, features = sites[order], features[order]
     first = np.ones(len(sites), dtype=bool)
     first[1:] = sites[1:] != sites[:-1]
-    return sites[first], features[first]
+    return pd.DataFrame(
+        {"feature": features[first], "distance_m": distance[first]},
+        index=pd.Index(sites[first], name="site"),
+    )
 
 
 def overlay_and_nearest(

@@ -40,7 +40,7 @@ from landcheck.geometry import (
 )
 from landcheck.messages import warn
 from landcheck.profile import Profile
-from landcheck.text import field_texts, refuse_lone_surrogates, refuse_text
+from landcheck.text import field_texts, object_array, refuse_lone_surrogates, refuse_text
 
 __all__ = [
     "MAX_WIDTH_M",
@@ -152,15 +152,8 @@ def _text_column(frame: gpd.GeoDataFrame, candidates: tuple[str, ...]) -> np.nda
     """The texts of the first of ``candidates`` the frame has (blank when none), as objects."""
     column = find_field(field_names(frame), candidates)
     if column is None:
-        return _objects([""] * len(frame))
+        return object_array([""] * len(frame))
     return field_texts(column_array(frame, column))
-
-
-def _objects(values: list) -> np.ndarray:
-    """``values`` as a 1-D array of objects, each as it is."""
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array
 
 
 def _truthy(values: pd.Series) -> pd.Series:
@@ -386,7 +379,7 @@ def prepare_sites(
     normalised = {
         "site_id": ids.to_numpy(),
         "name": _text_column(frame, NAME_FIELDS),
-        "project_class": _objects(classes),
+        "project_class": object_array(classes),
         "linear": linear,
         "planar_m2": shapely.area(cleaned),
         "ellipsoidal_m2": ellipsoidal_areas(cleaned, crs),

@@ -32,6 +32,7 @@ __all__ = [
     "field_texts",
     "lone_surrogate",
     "nested_surrogates",
+    "object_array",
     "refuse_lone_surrogates",
     "refuse_text",
 ]
@@ -50,6 +51,19 @@ string methods (a millisecond or two a call, then little a value) beat a Python 
 
 def _is_missing(value: Any) -> bool:
     return value is None or value is pd.NA or (type(value) is float and value != value)
+
+
+def object_array(values: list) -> np.ndarray:
+    """``values`` as a 1-D array of objects, each as it is (tuples stay items, not rows).
+
+    Examples
+    --------
+    >>> object_array(["a", ("b", 1)]).shape
+    (2,)
+    """
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _python_values(values: pd.Series | np.ndarray | ExtensionArray) -> list:
@@ -91,9 +105,7 @@ def field_texts(
             texts = [v.strip() if type(v) is str else "" for v in items]
         else:
             texts = [v if type(v) is str else "" for v in items]
-        out = np.empty(len(texts), dtype=object)
-        out[:] = texts
-        return out
+        return object_array(texts)
     series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
     text = series.astype("string").fillna("")
     return (text.str.strip() if strip else text).astype(str).to_numpy()

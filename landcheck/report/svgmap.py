@@ -120,11 +120,9 @@ class _Frame:
 
     def pixels(self, coordinates: np.ndarray) -> np.ndarray:
         """Map coordinates (n × 2) → pixels, y down."""
-        out = np.empty((len(coordinates), 2))
-        scale = self.scale
-        out[:, 0] = self.left + (coordinates[:, 0] - self.window[0]) * scale
-        out[:, 1] = self.top + (self.window[3] - coordinates[:, 1]) * scale
-        return out
+        return _to_pixels(
+            coordinates, self.left, self.top, self.window[0], self.window[3], self.scale
+        )
 
     def point(self, x: float, y: float) -> tuple[float, float]:
         """One map point → pixels (the same numbers as :meth:`pixels`)."""
@@ -439,6 +437,13 @@ def _pixels(coordinates: np.ndarray, which: np.ndarray, frames: list[_Frame]) ->
             *((f.left, f.top, f.window[0], f.window[3], f.scale) for f in frames), strict=True
         )
     )
+    return _to_pixels(coordinates, left, top, west, north, scale)
+
+
+def _to_pixels(
+    coordinates: np.ndarray, left: Any, top: Any, west: Any, north: Any, scale: Any
+) -> np.ndarray:
+    """Map coordinates (n × 2) → pixels, y down: a frame's numbers, or each coordinate's."""
     out = np.empty((len(coordinates), 2))
     out[:, 0] = left + (coordinates[:, 0] - west) * scale
     out[:, 1] = top + (north - coordinates[:, 1]) * scale
