@@ -115,11 +115,58 @@ def _features_near(
     return np.unique(hits)
 
 
+class _WireGeometries:
+    """Geometries sent to or from a worker, as WKB made and read in one call each.
+
+    A pickled array of geometries is one WKB call per geometry from Python
+    (shapely pickles each geometry by its WKB); a province's features and
+    pieces cost the calling process seconds that way. The WKB is the one that
+    pickling writes, so the geometries read back are the same, coordinate for
+    coordinate; a missing geometry stays missing.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> sent = _WireGeometries(np.array([box(0, 0, 1, 1), None], dtype=object))
+    >>> [g if g is None else g.wkt for g in sent.geometries()]
+    ['POLYGON ((1 0, 1 1, 0 1, 0 0, 1 0))', None]
+    """
+
+    __slots__ = ("wkb",)
+
+    def __init__(self, geometries: np.ndarray) -> None:
+        self.wkb = shapely.to_wkb(np.asarray(geometries, dtype=object), include_srid=True)
+
+    def __getstate__(self) -> np.ndarray:
+        return self.wkb
+
+    def __setstate__(self, wkb: np.ndarray) -> None:
+        self.wkb = wkb
+
+    def geometries(self) -> np.ndarray:
+        """The geometries, as an object array."""
+        return np.asarray(shapely.from_wkb(self.wkb), dtype=object)
+
+
 def _partition_task(
-    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs_wkt: str, search_m: float
+    site_geoms: _WireGeometries, feature_geoms: _WireGeometries, crs_wkt: str, search_m: float
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """What a worker computes for one partition: the overlay arrays and the nearest features.
+
+    The geometries come and go as :class:`_WireGeometries`, the pieces' too.
+    """
+    arrays, nearest = _partition(
+        site_geoms.geometries(), feature_geoms.geometries(), CRS.from_wkt(crs_wkt), search_m
+    )
+    return {**arrays, "geometry": _WireGeometries(arrays["geometry"])}, nearest
+
+
+def _received(
+    result: tuple[dict[str, Any], pd.DataFrame],
 ) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-    """What a worker computes for one partition: the overlay arrays and the nearest features."""
-    return _partition(site_geoms, feature_geoms, CRS.from_wkt(crs_wkt), search_m)
+    """A partition's result as :func:`_partition` gives it, its pieces read back."""
+    arrays, nearest = result
+    return {**arrays, "geometry": arrays["geometry"].geometries()}, nearest
 
 
 def _partition(
@@ -263,7 +310,7 @@ class PendingOverlay:
             if isinstance(item, tuple):  # computed in this process
                 results.append(item)
                 continue
-            results.append(item.result())
+            results.append(_received(item.result()))
             if self._progress:
                 self._progress(done, len(self._results))
         if self._groups is None:
@@ -350,29 +397,35 @@ class Engine:
             return PendingOverlay(features, crs, attributes, [computed])
         feature_maps = [_features_near(feature_geoms, site_geoms[g], search_m) for g in groups]
         tasks = [
-            (site_geoms[g], feature_geoms[f], crs.to_wkt(), search_m)
-            for g, f in zip(groups, feature_maps, strict=True)
+            (site_geoms[g], feature_geoms[f]) for g, f in zip(groups, feature_maps, strict=True)
         ]
-        return PendingOverlay(
-            features, crs, attributes, self._start(tasks, progress), groups, feature_maps, progress
-        )
+        results = self._start(tasks, crs.to_wkt(), search_m, progress)
+        return PendingOverlay(features, crs, attributes, results, groups, feature_maps, progress)
 
     def _start(
-        self, tasks: list[tuple[Any, ...]], progress: Callable[[int, int], None] | None
+        self,
+        tasks: list[tuple[np.ndarray, np.ndarray]],
+        crs_wkt: str,
+        search_m: float,
+        progress: Callable[[int, int], None] | None,
     ) -> list[Any]:
-        """Each task's result, or its future when a worker computes it."""
+        """Each task's (sites', features') result, or its future when a worker computes it."""
         if progress:
             progress(0, len(tasks))
+
+        def sent(task: tuple[np.ndarray, np.ndarray]) -> tuple[Any, ...]:
+            return (*map(_WireGeometries, task), crs_wkt, search_m)
+
         if self.kind == "dask":
             client = self._dask_client()
-            return [client.submit(_partition_task, *task, pure=False) for task in tasks]
+            return [client.submit(_partition_task, *sent(task), pure=False) for task in tasks]
         results: list[Any] = []
         # while the workers are still starting (a second or more: they import geopandas),
         # this process computes partitions itself rather than wait; the results are the
-        # same arrays wherever a partition is computed
+        # same arrays wherever a partition is computed (the CRS read from its WKT, as there)
         starting = self._starting
         while starting is not None and starting.is_alive() and len(results) < len(tasks):
-            results.append(_partition_task(*tasks[len(results)]))
+            results.append(_partition(*tasks[len(results)], CRS.from_wkt(crs_wkt), search_m))
             if progress:
                 progress(len(results), len(tasks))
         if len(results) == len(tasks):
@@ -381,7 +434,7 @@ class Engine:
             self._starting.join()
         pool: Executor = _local_pool(self.workers)
         with _main_not_reimported():
-            futures = [pool.submit(_partition_task, *task) for task in tasks[len(results) :]]
+            futures = [pool.submit(_partition_task, *sent(task)) for task in tasks[len(results) :]]
         return results + futures
 
     def _dask_client(self) -> Any:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import builtins
+import io
 import json
+import pickle
+from concurrent.futures import Future
 
 import numpy as np
 import pytest
@@ -69,6 +72,75 @@ def test_partitioned_local_run_is_identical_to_one_process(monkeypatch):
         other = parallel.pieces[key]
         assert other.drop(columns="geometry").equals(pieces.drop(columns="geometry"))
         assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+
+
+class _PicklingPool:
+    """A pool that runs each task here, its arguments and result through pickle as a worker's.
+
+    Its pickler refuses a shapely geometry: what crosses to a worker is WKB in bulk.
+    """
+
+    class _Pickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            if isinstance(obj, shapely.Geometry):
+                raise AssertionError(f"a geometry pickled one by one: {obj.geom_type}")
+            return NotImplemented
+
+    def __init__(self):
+        self.sent = []
+
+    def _through_pickle(self, value):
+        buffer = io.BytesIO()
+        self._Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        return pickle.loads(buffer.getvalue())
+
+    def submit(self, fn, *args):
+        args = self._through_pickle(args)
+        self.sent.append(args)
+        future = Future()
+        future.set_result(self._through_pickle(fn(*args)))
+        return future
+
+
+def test_geometries_cross_to_the_workers_as_wkb_and_come_back_the_same(monkeypatch):
+    layers, site_frame = _layers(), _sites()
+    serial = landcheck.check(site_frame, layers=layers, workers=1)
+    pool = _PicklingPool()
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    monkeypatch.setattr(engine_module, "_local_pool", lambda workers: pool)
+    # no partition computed here while workers start: every one goes through the pool
+    monkeypatch.setattr(engine_module.Engine, "start", lambda self, sites: None)
+    sent = landcheck.check(site_frame, layers=layers, workers=2)
+    assert len(pool.sent) == 3 * Engine("local", 2).parts(len(site_frame))
+    assert _json(sent) == _json(serial)
+    for key, pieces in serial.pieces.items():
+        other = sent.pieces[key]
+        assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+
+
+def test_wire_geometries_read_back_as_pickling_each_one_would():
+    geoms = np.array(
+        [
+            shapely.box(X0, Y0, X0 + 1.0 / 3.0, Y0 + 2.0 / 7.0),
+            shapely.Polygon([(0, 0, 1.5), (1, 0, 2.5), (1, 1, 3.5)]),
+            shapely.MultiPolygon([square(0, 0, 10), square(20, 0, 10)]),
+            shapely.GeometryCollection([shapely.Point(1, 2), square(0, 0, 1)]),
+            shapely.Polygon(),
+            shapely.Point(),
+            None,
+        ],
+        dtype=object,
+    )
+    received = pickle.loads(pickle.dumps(engine_module._WireGeometries(geoms))).geometries()
+    one_by_one = pickle.loads(pickle.dumps(geoms))
+    assert received.dtype == object and len(received) == len(geoms)
+    assert received[-1] is None
+    for got, expected in zip(received[:-1], one_by_one[:-1], strict=True):
+        assert got.geom_type == expected.geom_type and got.is_empty == expected.is_empty
+        assert shapely.to_wkb(got) == shapely.to_wkb(expected)
+    assert shapely.has_z(received[1]) and shapely.get_coordinates(received[1], include_z=True)[
+        :, 2
+    ].tolist() == [1.5, 2.5, 3.5, 1.5]
 
 
 def _warning_layers():
