@@ -38,7 +38,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.errors import InputDataError
-from landcheck.geometry import geometry_values
+from landcheck.geometry import geometry_values, z_order
 from landcheck.overlay import LayerOverlay, overlay_and_nearest, overlay_frame
 
 __all__ = [
@@ -80,22 +80,7 @@ def partition_sites(site_geoms: np.ndarray, parts: int) -> list[np.ndarray]:
     parts = max(1, min(parts, n))
     if parts == 1:
         return [np.arange(n)]
-    bounds = shapely.bounds(site_geoms)
-    usable = np.isfinite(bounds).all(axis=1)
-    x = np.where(usable, (bounds[:, 0] + bounds[:, 2]) / 2.0, -np.inf)
-    y = np.where(usable, (bounds[:, 1] + bounds[:, 3]) / 2.0, -np.inf)
-    code = np.zeros(n, dtype=np.uint64)
-    if usable.any():
-        xs, ys = x[usable], y[usable]
-        span = max(float(xs.max() - xs.min()), float(ys.max() - ys.min()), 1e-9)
-        xi = ((xs - xs.min()) / span * 65535).astype(np.uint64)
-        yi = ((ys - ys.min()) / span * 65535).astype(np.uint64)
-        interleaved = np.zeros(len(xs), dtype=np.uint64)
-        for bit in range(16):
-            interleaved |= ((xi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit)
-            interleaved |= ((yi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit + 1)
-        code[usable] = interleaved + np.uint64(1)
-    order = np.lexsort((np.arange(n), code))
+    order = z_order(shapely.bounds(site_geoms))
     return [np.sort(chunk) for chunk in np.array_split(order, parts) if len(chunk)]
 
 

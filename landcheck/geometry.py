@@ -37,6 +37,7 @@ __all__ = [
     "rows_taken",
     "shallow_copy",
     "text_array",
+    "z_order",
 ]
 
 _POLYGON = 3
@@ -369,6 +370,36 @@ def clean_polygons(
         if len(report.examples) < 5:
             report.examples.append(f"{label} {reason}")
     return geoms, report, usable
+
+
+def z_order(bounds: np.ndarray) -> np.ndarray:
+    """Positions of boxes along a Z-order curve of their centres: near boxes come together.
+
+    Rows are ``(xmin, ymin, xmax, ymax)``; a row that is not finite (an empty
+    geometry's) comes first. Ties keep their order.
+
+    Examples
+    --------
+    >>> boxes = np.array([[0, 0, 1, 1], [100, 0, 101, 1], [1, 0, 2, 1], [np.nan] * 4])
+    >>> z_order(boxes).tolist()
+    [3, 0, 2, 1]
+    """
+    bounds = np.asarray(bounds, dtype=float)
+    n = len(bounds)
+    usable = np.isfinite(bounds).all(axis=1)
+    code = np.zeros(n, dtype=np.uint64)
+    if usable.any():
+        xs = (bounds[usable, 0] + bounds[usable, 2]) / 2.0
+        ys = (bounds[usable, 1] + bounds[usable, 3]) / 2.0
+        span = max(float(xs.max() - xs.min()), float(ys.max() - ys.min()), 1e-9)
+        xi = ((xs - xs.min()) / span * 65535).astype(np.uint64)
+        yi = ((ys - ys.min()) / span * 65535).astype(np.uint64)
+        interleaved = np.zeros(len(xs), dtype=np.uint64)
+        for bit in range(16):
+            interleaved |= ((xi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit)
+            interleaved |= ((yi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit + 1)
+        code[usable] = interleaved + np.uint64(1)
+    return np.lexsort((np.arange(n), code))
 
 
 def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> np.ndarray:

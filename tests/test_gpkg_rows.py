@@ -189,6 +189,32 @@ def test_one_box_asks_the_rtree_for_the_ids_the_join_of_many_finds(gpkg, box):
     assert one.tolist() == joined.tolist() == frame.index[meets].tolist()
 
 
+def test_many_boxes_in_any_order_find_what_each_box_alone_finds(gpkg):
+    # the join asks the R-tree for the boxes in Z-order; the ids are the same in any order
+    from landcheck.io.filtered import _rtree_candidates
+
+    frame = pyogrio.read_dataframe(gpkg, layer="farmland", fid_as_index=True)
+    x0, y0, x1, y1 = frame.geometry.bounds.to_numpy().T
+    rng = np.random.default_rng(3)
+    low = rng.uniform(
+        [np.nanmin(x0) - 20, np.nanmin(y0) - 2], [np.nanmax(x1), np.nanmax(y1)], (60, 2)
+    )
+    bounds = np.hstack([low, low + rng.uniform(0.5, 6, (60, 2))])
+    with open_read_only(gpkg) as con:
+        found = _rtree_candidates(con, "rtree_farmland_geom", bounds)
+        reversed_ = _rtree_candidates(con, "rtree_farmland_geom", bounds[::-1])
+        alone = [
+            _rtree_candidates(con, "rtree_farmland_geom", bounds[i : i + 1]) for i in range(60)
+        ]
+    meets = np.zeros(len(frame), dtype=bool)
+    for bx0, by0, bx1, by1 in bounds:
+        meets |= (x1 >= bx0) & (x0 <= bx1) & (y1 >= by0) & (y0 <= by1)
+    assert 0 < meets.sum() < len(frame)
+    assert found.tolist() == reversed_.tolist() == np.unique(np.concatenate(alone)).tolist()
+    # the R-tree's boxes are single precision, rounded outwards: never fewer ids
+    assert set(frame.index[meets]) <= set(found.tolist())
+
+
 def test_the_wkb_of_a_blob_is_a_view_of_it_not_a_copy():
     blob = b"GP\x00\x02\x00\x00\x00\x00" + bytes(32) + shapely.to_wkb(square(0, 0, 8))
     (wkb,) = _wkb([blob])

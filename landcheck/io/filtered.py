@@ -50,6 +50,7 @@ from landcheck.geometry import (
     near_positions,
     rows_taken,
     shallow_copy,
+    z_order,
 )
 from landcheck.io import geoparquet, postgis
 from landcheck.io.gpkg_rows import (
@@ -245,7 +246,8 @@ def _rtree_candidates(con: sqlite3.Connection, rtree: str, bounds: np.ndarray) -
         return np.unique(np.asarray([row[0] for row in found], dtype=np.int64))
     con.execute("CREATE TEMP TABLE boxes (xmin REAL, ymin REAL, xmax REAL, ymax REAL)")
     try:
-        con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds.tolist())
+        # in Z-order, one box's search walks the R-tree pages the box before it walked
+        con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds[z_order(bounds)].tolist())
         found = con.execute(
             # CROSS JOIN keeps the boxes outside: the R-tree is then searched once per box
             f'SELECT DISTINCT r.id FROM boxes AS b CROSS JOIN "{quoted}" AS r '
