@@ -84,20 +84,28 @@ def partition_sites(site_geoms: np.ndarray, parts: int) -> list[np.ndarray]:
     return [np.sort(chunk) for chunk in np.array_split(order, parts) if len(chunk)]
 
 
-def _features_near(
-    feature_geoms: np.ndarray, site_geoms: np.ndarray, distance: float
-) -> np.ndarray:
-    """Positions of the features whose bounding box comes within ``distance`` of a site's."""
+def _features_near_groups(
+    feature_geoms: np.ndarray, site_geoms: np.ndarray, groups: list[np.ndarray], distance: float
+) -> list[np.ndarray]:
+    """Each group's features: those whose bounding box comes within ``distance`` of a site's.
+
+    One tree of the features and one query of every site's box serve all the
+    groups; each group gets its features' positions, ascending.
+    """
     bounds = shapely.bounds(site_geoms)
-    usable = np.isfinite(bounds).all(axis=1)
-    if not usable.any() or not len(feature_geoms):
-        return np.array([], dtype=np.intp)
+    usable = np.flatnonzero(np.isfinite(bounds).all(axis=1))
+    if not len(usable) or not len(feature_geoms):
+        return [np.array([], dtype=np.intp) for _ in groups]
     b = bounds[usable]
     grown = shapely.box(
         b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance, b[:, 3] + distance
     )
-    _, hits = shapely.STRtree(feature_geoms).query(grown)
-    return np.unique(hits)
+    site_hit, feature_hit = shapely.STRtree(feature_geoms).query(grown)
+    group_of = np.empty(len(site_geoms), dtype=np.intp)
+    for number, members in enumerate(groups):
+        group_of[members] = number
+    hit_group = group_of[usable[site_hit]]
+    return [np.unique(feature_hit[hit_group == number]) for number in range(len(groups))]
 
 
 class _WireGeometries:
@@ -380,7 +388,7 @@ class Engine:
             # one partition here: the CRS as it is, not through its WKT as a worker gets it
             computed = _partition(site_geoms, feature_geoms, crs, search_m)
             return PendingOverlay(features, crs, attributes, [computed])
-        feature_maps = [_features_near(feature_geoms, site_geoms[g], search_m) for g in groups]
+        feature_maps = _features_near_groups(feature_geoms, site_geoms, groups, search_m)
         tasks = [
             (site_geoms[g], feature_geoms[f]) for g, f in zip(groups, feature_maps, strict=True)
         ]

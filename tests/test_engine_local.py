@@ -199,6 +199,27 @@ def test_partitions_are_compact_and_cover_every_site():
     assert any(set(p.tolist()) <= east[0] for p in parts)
 
 
+def test_each_partition_gets_the_features_near_its_own_sites():
+    rng = np.random.default_rng(11)
+    features = np.array(
+        [square(x, y, s) for x, y, s in rng.uniform([0, 0, 5], [2000, 2000, 80], (300, 3))]
+    )
+    site_geoms = np.array(
+        [square(x, y, s) for x, y, s in rng.uniform([0, 0, 5], [2000, 2000, 60], (50, 3))]
+        + [shapely.Polygon()]
+    )
+    groups = partition_sites(site_geoms, 4)
+    found = engine_module._features_near_groups(features, site_geoms, groups, 25.0)
+    fx0, fy0, fx1, fy1 = shapely.bounds(features).T
+    for members, positions in zip(groups, found, strict=True):
+        near = np.zeros(len(features), dtype=bool)
+        for x0, y0, x1, y1 in shapely.bounds(site_geoms[members]):
+            near |= (fx1 >= x0 - 25) & (fx0 <= x1 + 25) & (fy1 >= y0 - 25) & (fy0 <= y1 + 25)
+        assert positions.tolist() == np.flatnonzero(near).tolist()
+    assert all(len(p) for p in found)
+    assert engine_module._features_near_groups(features[:0], site_geoms, groups, 1.0)[0].size == 0
+
+
 def test_unknown_engine_and_bad_workers_are_refused():
     with pytest.raises(InputDataError, match="expected to be one of"):
         make_engine("spark")
