@@ -296,6 +296,10 @@ class PendingOverlay:
         self._results, self._groups, self._feature_maps = results, groups, feature_maps
         self._progress = progress
 
+    def done(self) -> bool:
+        """Whether every partition is computed (:meth:`result` would not wait)."""
+        return all(isinstance(item, tuple) or item.done() for item in self._results)
+
     def result(self) -> tuple[LayerOverlay, pd.DataFrame]:
         """The overlay and the nearest features, once every partition is computed."""
         results = []

@@ -14,6 +14,7 @@ does.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -172,6 +173,21 @@ def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) 
     return _LayerOutcome(spec, record, measure=measure, pieces=overlay.pieces, context=context)
 
 
+_CUT_AT_ONCE = 2
+"""Layers whose overlay may be under way while the next one is read."""
+
+
+def _reading_order(layers: Mapping[str, LayerSpec]) -> list[LayerSpec]:
+    """The layers in the order they are read: the land-use survey first, then profile order.
+
+    The survey is the densest layer near any site (a province's 三调 parcels),
+    so its overlay is the longest: started first, it is cut while the other
+    layers are read, instead of being waited for at the end.
+    """
+    specs = list(layers.values())
+    return [s for s in specs if s.kind == "land_use"] + [s for s in specs if s.kind != "land_use"]
+
+
 def _evaluate_layers(
     run: Run,
     engine: Engine,
@@ -179,15 +195,18 @@ def _evaluate_layers(
     keep_geometry: bool = True,
     keep_reads: bool = True,
 ) -> dict[str, _LayerOutcome]:
-    """Read, overlay and measure each layer, in the profile's order.
+    """Read, overlay and measure each layer; the outcomes in the profile's order.
 
-    A layer is read while the workers cut the sites by the one before it
-    (:meth:`Engine.overlay` returns before they are done); what reading it
-    says is said after the layer before it is measured, so the warnings come
-    in the order one layer after the other would give them.
+    A layer is read while the workers cut the sites by the ones before it
+    (:meth:`Engine.overlay` returns before they are done): up to
+    :data:`_CUT_AT_ONCE` overlays are under way, and a layer is measured once
+    its overlay is done or more are waiting (:func:`_reading_order`). What
+    reading and measuring a layer say is said at the end, layer after layer in
+    the profile's order, as one layer after the other would say it.
     """
     layers = run.profile.layers
     outcomes: dict[str, _LayerOutcome] = {}
+    said: dict[str, list[str]] = {key: [] for key in layers}
 
     def done_with(outcome: _LayerOutcome) -> None:
         outcomes[outcome.spec.key] = outcome
@@ -195,22 +214,29 @@ def _evaluate_layers(
         # next layer and the sites' views do not stack on the allocator's high-water mark
         release_free_memory()
 
-    pending: _LayerStarted | None = None
-    for done, spec in enumerate(layers.values()):
+    def finish(started: _LayerStarted) -> None:
+        with collecting() as notes:
+            outcome = _finish_layer(run, started, keep_geometry)
+        said[started.spec.key].extend(notes.messages)
+        done_with(outcome)
+
+    pending: deque[_LayerStarted] = deque()
+    for done, spec in enumerate(_reading_order(layers)):
         notify("layers", done, len(layers))
         with collecting() as read_notes:
             started = _start_layer(run, spec, engine, keep_reads)
-        if pending is not None:
-            done_with(_finish_layer(run, pending, keep_geometry))
-        for message in read_notes.messages:
-            warn(message)
+        said[spec.key].extend(read_notes.messages)
         if isinstance(started, _LayerStarted):
-            pending = started
+            pending.append(started)
         else:
-            pending = None
             done_with(started)
-    if pending is not None:
-        done_with(_finish_layer(run, pending, keep_geometry))
+        while pending and (len(pending) > _CUT_AT_ONCE or pending[0].overlay.done()):
+            finish(pending.popleft())
+    while pending:
+        finish(pending.popleft())
+    for key in layers:
+        for message in said[key]:
+            warn(message)
     notify("layers", len(layers), len(layers))
     return {key: outcomes[key] for key in layers}
 

@@ -160,9 +160,19 @@ def _warning_layers():
     return {"land_use": layer("0103"), "farmland": layer("0101"), "eco_redline": layer("0101")}
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_layer_is_read_while_the_one_before_is_cut_and_warnings_keep_their_order(
-    monkeypatch, workers
+@pytest.mark.parametrize(
+    ("workers", "cut_at_once"),
+    [
+        # overlays never done when asked: two are cut while the next layer is read
+        (1, True),
+        (2, True),
+        # overlays done as soon as started: each layer is measured before the next is read
+        (1, False),
+        (2, False),
+    ],
+)
+def test_layers_are_read_while_the_ones_before_are_cut_and_warnings_keep_their_order(
+    monkeypatch, workers, cut_at_once
 ):
     events = []
     read_layer, result = landcheck.run.Run.read_layer, engine_module.PendingOverlay.result
@@ -178,11 +188,29 @@ def test_a_layer_is_read_while_the_one_before_is_cut_and_warnings_keep_their_ord
     monkeypatch.setattr(landcheck.run.Run, "read_layer", reading)
     monkeypatch.setattr(engine_module.PendingOverlay, "result", waiting)
     monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    monkeypatch.setattr(engine_module.PendingOverlay, "done", lambda self: not cut_at_once)
     four = sites(*(square(500 * i, 0, 400) for i in range(4)))
     checked = landcheck.check(four, layers=_warning_layers(), workers=workers)
-    # eco_redline is read before farmland's pieces are waited for; the layers between
-    # eco_redline and land_use have no source
-    assert events == ["read farmland", "read eco_redline", "wait", "wait", "read land_use", "wait"]
+    # the land-use survey is read first; the profile's other layers between eco_redline and
+    # land_use have no source
+    if cut_at_once:
+        assert events == [
+            "read land_use",
+            "read farmland",
+            "read eco_redline",
+            "wait",
+            "wait",
+            "wait",
+        ]
+    else:
+        assert events == [
+            "read land_use",
+            "wait",
+            "read farmland",
+            "wait",
+            "read eco_redline",
+            "wait",
+        ]
     overlap = "features overlap each other inside site(s) S1 (61250.00 m² in all)"
     assert [w[: w.index(";") if ";" in w else None] for w in checked.warnings] == [
         f"layer {key!r}: {said}"
