@@ -421,8 +421,10 @@ class Engine:
         # this process computes partitions itself rather than wait; the results are the
         # same arrays wherever a partition is computed (the CRS read from its WKT, as there)
         starting = self._starting
+        worker_crs: CRS | None = None
         while starting is not None and starting.is_alive() and len(results) < len(tasks):
-            results.append(_partition(*tasks[len(results)], CRS.from_wkt(crs_wkt), search_m))
+            worker_crs = worker_crs or CRS.from_wkt(crs_wkt)
+            results.append(_partition(*tasks[len(results)], worker_crs, search_m))
             if progress:
                 progress(len(results), len(tasks))
         if len(results) == len(tasks):

@@ -385,9 +385,8 @@ def z_order(bounds: np.ndarray) -> np.ndarray:
     [3, 0, 2, 1]
     """
     bounds = np.asarray(bounds, dtype=float)
-    n = len(bounds)
     usable = np.isfinite(bounds).all(axis=1)
-    code = np.zeros(n, dtype=np.uint64)
+    code = np.zeros(len(bounds), dtype=np.uint64)
     if usable.any():
         xs = (bounds[usable, 0] + bounds[usable, 2]) / 2.0
         ys = (bounds[usable, 1] + bounds[usable, 3]) / 2.0
@@ -399,7 +398,7 @@ def z_order(bounds: np.ndarray) -> np.ndarray:
             interleaved |= ((xi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit)
             interleaved |= ((yi >> np.uint64(bit)) & np.uint64(1)) << np.uint64(2 * bit + 1)
         code[usable] = interleaved + np.uint64(1)
-    return np.lexsort((np.arange(n), code))
+    return np.argsort(code, kind="stable")
 
 
 def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> np.ndarray:
