@@ -158,8 +158,8 @@ class Rows:
         self._sums: dict[tuple[str, str, tuple[str, ...], bool], np.ndarray] = {}
         self._maxima: dict[tuple[str, str, tuple[str, ...]], np.ndarray] = {}
         self._texts: dict[str, list[str]] = {}
+        self._by_position: dict[tuple[Any, ...], dict[int, Any]] = {}
         self._starts = self._stops = np.empty(0, dtype=np.intp)
-        self._groups: dict[int, int] = {}
         columns = {str(name): np.asarray(values) for name, values in frame.items()}
         if not columns or not len(columns.get("site", ())):
             return
@@ -182,7 +182,6 @@ class Rows:
         stops = np.r_[starts[1:], len(sites)]
         self.spans = {int(sites[a]): (int(a), int(b)) for a, b in zip(starts, stops, strict=True)}
         self._starts, self._stops = starts, stops
-        self._groups = {start: group for group, start in enumerate(starts.tolist())}
 
     def view(self, position: int) -> SiteRows:
         """The rows of the site at ``position`` (possibly none)."""
@@ -242,16 +241,35 @@ class Rows:
             self._maxima[key] = maxima
         return maxima
 
+    def by_position(
+        self, key: tuple[Any, ...], values: Callable[[], Sequence[Any]]
+    ) -> dict[int, Any]:
+        """Site position → its value of a per-site array (one value per group): made once per key.
+
+        ``values()`` gives the array (:meth:`sums_where` and the like) the first
+        time ``key`` is asked for. A site's view looks its value up in the dict
+        this returns (sites without rows are absent), instead of asking the
+        table for its group and the array for the group's value each time.
+
+        Examples
+        --------
+        >>> rows = Rows({"site": np.array([3, 3, 5]), "m2": np.array([1.0, 2.0, 4.0])}, None)
+        >>> rows.by_position(("m2",), lambda: rows.sums_where("m2", "m2", (), invert=True))
+        {3: 3.0, 5: 4.0}
+        """
+        found = self._by_position.get(key)
+        if found is None:
+            made = values()
+            made = made.tolist() if isinstance(made, np.ndarray) else made
+            found = self._by_position[key] = dict(zip(self.spans, made, strict=True))
+        return found
+
     def texts(self, column: str) -> list[str]:
         """The column's values as ``astype(str)`` gives them, one list for all sites: made once."""
         texts = self._texts.get(column)
         if texts is None:
             texts = self._texts[column] = self.columns[column].astype(str).tolist()
         return texts
-
-    def group(self, start: int) -> int:
-        """The group (site) of rows that begins at row ``start``."""
-        return self._groups[start]
 
 
 SEQUENTIAL_SUM = 8
@@ -344,25 +362,6 @@ class SiteRows:
         if not self.has(column):
             return np.empty(0, dtype=bool)
         return self.rows.isin(column, values)[self.start : self.stop]  # type: ignore[union-attr]
-
-    def total_where(
-        self, name: str, column: str, values: tuple[str, ...], *, invert: bool = False
-    ) -> float:
-        """Sum of ``name`` over the rows with ``column`` in ``values`` (:meth:`Rows.sums_where`).
-
-        The same float as ``total(name, isin(column, values))`` (with ``invert=True``,
-        ``~isin``), read from the sums the table made for every site at once.
-        """
-        if self.rows is None or name not in self.rows.filled or self.start == self.stop:
-            return 0.0
-        sums = self.rows.sums_where(name, column, values, invert=invert)
-        return float(sums[self.rows.group(self.start)])
-
-    def max_where(self, name: str, column: str, values: tuple[str, ...]) -> float:
-        """Largest ``name`` among the rows with ``column`` in ``values``, 0.0 when none is."""
-        if self.rows is None or self.start == self.stop:
-            return 0.0
-        return float(self.rows.maxima_where(name, column, values)[self.rows.group(self.start)])
 
     def total(self, name: str, mask: np.ndarray) -> float:
         """Sum of a numeric column over the rows selected by ``mask`` (missing values as 0)."""
@@ -534,16 +533,23 @@ class SiteLayer:
         With ``ridges=True`` sum the field ridges (田坎) deducted from those
         classes instead of their net areas.
         """
+        table = self.tables[0] if self.tables is not None else None
         prefix = "tiankan_" if ridges else ""
         planar, ellipsoidal = f"{prefix}planar_m2", f"{prefix}ellipsoidal_m2"
-        rows = self.class_rows
-        if not rows.has(column) or not rows.has(planar):
-            return Area(0.0, 0.0, method)
-        return Area(
-            rows.total_where(planar, column, values, invert=invert),
-            rows.total_where(ellipsoidal, column, values, invert=invert),
-            method,
-        )
+        if table is None or column not in table.columns or planar not in table.columns:
+            return _no_area(method)
+
+        def areas() -> list[Area]:  # every site's, once per table and question
+            sums = [
+                table.sums_where(name, column, values, invert=invert).tolist()
+                if name in table.filled
+                else [0.0] * len(table.spans)
+                for name in (planar, ellipsoidal)
+            ]
+            return [Area(p, e, method) for p, e in zip(*sums, strict=True)]
+
+        key = ("classes_where", planar, column, values, invert, method)
+        return table.by_position(key, areas).get(self.position, _no_area(method))
 
     def attributes_where(self, role: str, values: tuple[str, ...], method: AreaMethod) -> Area:
         """Sum the pieces whose review attribute ``role`` (``zone``, ``grade``…) is in ``values``.
@@ -571,10 +577,14 @@ class SiteLayer:
 
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
         """Largest piece width (2·area/perimeter) of the classes with ``column`` in ``values``."""
-        rows = self.class_rows
-        if not rows.has(column) or not rows.has("max_width_m"):
+        table = self.tables[0] if self.tables is not None else None
+        if table is None or column not in table.columns or "max_width_m" not in table.columns:
             return 0.0
-        return rows.max_where("max_width_m", column, values)
+        widths = table.by_position(
+            ("width_where", column, values),
+            lambda: table.maxima_where("max_width_m", column, values),
+        )
+        return widths.get(self.position, 0.0)
 
 
 def unavailable_layer(key: str, kind: str, reason: str, site_area: Area) -> SiteLayer:

@@ -219,9 +219,23 @@ def test_class_sums_from_the_table_wide_masks_are_the_per_site_sums_bit_for_bit(
         view = _class_view(rows, position)
         start, stop = rows.spans.get(position, (0, 0))
         wanted = np.array([key in ("01", "03") for key in levels[start:stop]], dtype=bool)
-        got = view.classes_where("level1", ("01", "03"), AreaMethod.PLANAR)
-        expected = np.nan_to_num(planar[start:stop], nan=0.0)[wanted].sum()
-        assert got.planar_m2 == float(expected)
+        for invert in (False, True):
+            got = view.classes_where("level1", ("01", "03"), AreaMethod.PLANAR, invert=invert)
+            chosen = ~wanted if invert else wanted
+            for name, value in (
+                ("planar_m2", got.planar_m2),
+                ("ellipsoidal_m2", got.ellipsoidal_m2),
+            ):
+                expected = np.nan_to_num(rows.columns[name][start:stop], nan=0.0)[chosen].sum()
+                assert value == float(expected)
+            assert got.method is AreaMethod.PLANAR
+            again = _class_view(rows, position).classes_where(
+                "level1", ("01", "03"), AreaMethod.PLANAR, invert=invert
+            )
+            assert again is got  # every site's areas made once per table and question
+        ridges = view.classes_where("level1", ("01", "03"), AreaMethod.PLANAR, ridges=True)
+        assert ridges.planar_m2 == 0.0 and ridges.ellipsoidal_m2 == 0.0  # no ridge columns
+        assert view.classes_where("no such column", ("01",), AreaMethod.PLANAR).planar_m2 == 0.0
         widths = rows.columns["max_width_m"][start:stop][wanted]
         assert view.width_where("level1", ("01", "03")) == (max(widths) if len(widths) else 0.0)
     assert rows.isin("level1", ("01", "03")) is rows.isin("level1", ("01", "03"))  # made once
@@ -263,11 +277,11 @@ def test_class_sums_are_made_once_per_table_for_every_site():
     first = rows.sums_where("planar_m2", "code", ("0101",))
     assert rows.sums_where("planar_m2", "code", ("0101",)) is first
     assert first.tolist() == [1.0, 4.0]
-    assert [rows.view(p).total_where("planar_m2", "code", ("0101",)) for p in (0, 1, 2)] == [
-        1.0,
-        4.0,
-        0.0,
-    ]
+    by_position = rows.by_position(
+        ("paddy",), lambda: rows.sums_where("planar_m2", "code", ("0101",))
+    )
+    assert by_position == {0: 1.0, 1: 4.0}  # site 2 has no rows
+    assert rows.by_position(("paddy",), lambda: pytest.fail("made twice")) is by_position
 
 
 def test_site_texts_are_the_columns_astype_str_from_one_list_per_table():

@@ -9,7 +9,9 @@ from landcheck.io.profiles import load_profile
 from landcheck.measure import unavailable_layer
 from landcheck.profile import Outcome, Text
 from landcheck.rules import ProfileRules, RuleInput, SiteInfo, evaluate_rule, evaluate_site
-from landcheck.rules.apply import _once_per_site, _render
+from landcheck.rules.apply import _once_per_site
+from landcheck.rules.core import render as _render
+from landcheck.rules.core import render_message, render_values
 from landcheck.units import Area
 
 A, B, C = Text("甲", "A"), Text("乙", "B"), Text("丙", "C")
@@ -70,6 +72,64 @@ def test_a_template_takes_the_values_it_names_in_its_language():
     assert _render("{area_ha:.1f} ha of {layer}", values, "en") == "1.2 ha of farmland"
     with pytest.raises(KeyError):
         _render("{reason}", values, "en")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{layer}{area_ha:.2f}公顷，{layer}",
+        "{area_ha:>12,.3f} {{literal}} {layer!r} {layer}",
+        "no value at all",
+        "{{{area_ha}}}",
+    ],
+)
+def test_values_by_place_render_as_by_name(template):
+    names = ("layer", "area_ha", "width")
+    values = (Text("永久基本农田", "farmland"), 1234.56789, 9)
+    for lang in ("zh", "en"):
+        by_name = _render(template, dict(zip(names, values, strict=True)), lang)
+        assert render_values(template, names, values, lang) == by_name
+
+
+def test_a_spec_with_a_field_of_its_own_is_left_to_the_names():
+    names, values = ("area_ha", "width"), (1.5, 9)
+    for fill in (
+        lambda t: _render(t, dict(zip(names, values, strict=True)), "en"),
+        lambda t: render_values(t, names, values, "en"),
+    ):
+        with pytest.raises(KeyError):  # validation refuses such a template
+            fill("{area_ha:{width}}")
+
+
+def test_every_builtin_message_renders_by_place_as_by_name():
+    from landcheck.io.profiles import BUILTIN_PROFILES, load_profile
+    from landcheck.rules.apply import _DEFAULT_OUTCOMES
+    from landcheck.rules.core import message_names
+
+    checked = 0
+    for name in BUILTIN_PROFILES:
+        profile = load_profile(name)
+        outcomes = [o for rule in profile.rules for o in rule.outcomes.values()]
+        for outcome in [*outcomes, *_DEFAULT_OUTCOMES.values()]:
+            names = message_names(outcome.message)
+            values = tuple(
+                Text(f"甲{i}", f"a{i}") if i % 2 else 1234.5678 * (i + 1) for i in range(len(names))
+            )
+            rendered = {}
+            for lang in ("zh", "en"):
+                template = outcome.message.get(lang)
+                try:
+                    by_name = _render(template, dict(zip(names, values, strict=True)), lang)
+                except ValueError:  # a number's spec given a text: the same error by place
+                    with pytest.raises(ValueError):
+                        render_values(template, names, values, lang)
+                    continue
+                assert render_values(template, names, values, lang) == by_name
+                rendered[lang] = by_name
+                checked += 1
+            if len(rendered) == 2:
+                assert render_message(outcome.message, values) == Text(**rendered)
+    assert checked > 100
 
 
 def test_one_rule_evaluated_alone_gives_the_finding_of_the_whole_site():

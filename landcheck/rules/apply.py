@@ -36,7 +36,6 @@ from landcheck.rules.core import (
     SiteInfo,
     message_names,
     outside_gap,
-    render,
 )
 from landcheck.rules.registry import EVALUATORS
 from landcheck.units import Area
@@ -360,9 +359,6 @@ def _named_param(
                 "define them under project_types"
             ]
     return []
-
-
-_render = render
 
 
 @functools.lru_cache(maxsize=1024)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from landcheck.labels import status_label
 from landcheck.result import CheckResult
-from landcheck.rules.core import Finding, message_names, render
+from landcheck.rules.core import Finding, message_names, render_values
 from landcheck.tables.lookups import area_columns, ha_and_mu
 from landcheck.tables.table import Column, ReportTable, Rows
 
@@ -61,8 +61,8 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
 
 def _message(finding: Finding, lang: str) -> str:
     """A finding's message in one language (:attr:`Finding.message` renders both)."""
-    values = dict(zip(message_names(finding.templates), finding.values, strict=True))
-    return render(finding.templates.get(lang), values, lang)
+    names = message_names(finding.templates)
+    return render_values(finding.templates.get(lang), names, finding.values, lang)
 
 
 def documents_table(result: CheckResult, lang: str) -> ReportTable:
