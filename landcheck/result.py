@@ -26,10 +26,10 @@ from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
 from landcheck.measure import Rows, SiteLayer, SiteRows
 from landcheck.profile import STATUSES, Profile, Text
-from landcheck.rollup import CATEGORIES, CULTIVATED_KINDS, LandUseRollup
+from landcheck.rollup import CATEGORIES, CULTIVATED, CULTIVATED_KINDS, SUMMARY_LINES, summary_sums
 from landcheck.rules import Finding, worst_status
 from landcheck.rules.core import cited_basis
-from landcheck.units import Area
+from landcheck.units import Area, AreaMethod
 
 __all__ = ["FINDINGS_SCHEMA", "CheckResult"]
 
@@ -70,6 +70,26 @@ def _admin_dict(rows: SiteRows) -> dict[str, dict[str, Any]]:
             rows.column("ellipsoidal_m2").tolist(),
             strict=True,
         )
+    }
+
+
+def _land_use_summary(view: SiteLayer, method: AreaMethod) -> dict[str, Any]:
+    """A land-use layer's categories, cultivated land by kind and field ridges in a site."""
+    table = view.tables[0] if view.tables is not None else None
+    sums = summary_sums(table, view.ridge_code, view.position)
+    lines = dict(zip(SUMMARY_LINES, zip(sums[::2], sums[1::2], strict=True), strict=True))
+
+    def area(line: tuple[str, str]) -> dict[str, float]:
+        return Area(*lines[line], method).to_dict()
+
+    ridges = lines[("ridges", "")]
+    return {
+        "categories": {name: area(("category", name)) for name in CATEGORIES},
+        "cultivated": {
+            "total": area(("cultivated", CULTIVATED)),
+            **{code: area(("kind", code)) for code in CULTIVATED_KINDS},
+        },
+        "tiankan": {"planar_m2": ridges[0], "ellipsoidal_m2": ridges[1]},
     }
 
 
@@ -555,7 +575,7 @@ class CheckResult:
                 "ellipsoidal_m2": float(view.uncovered.ellipsoidal_m2),
             }
         if view.kind == "land_use" and view.available:
-            out.update(self._land_use_rollups(class_rows, view.ridge_code, method))
+            out.update(_land_use_summary(view, method))
         if len(admin_rows):
             out["admin"] = _admin_dict(admin_rows)
         if view.unresolved_codes:
@@ -570,21 +590,6 @@ class CheckResult:
         if attributes:  # review layers: areas by grade, zone, level…
             out["attributes"] = attributes
         return out
-
-    @staticmethod
-    def _land_use_rollups(rows: SiteRows, ridge_code: str, method: Any) -> dict[str, Any]:
-        rollup = LandUseRollup(rows, ridge_code=ridge_code)
-        ridges = rollup.ridges
-        return {
-            "categories": {
-                name: rollup.category(name).area(method).to_dict() for name in CATEGORIES
-            },
-            "cultivated": {
-                "total": rollup.cultivated.area(method).to_dict(),
-                **{code: rollup.kind(code).area(method).to_dict() for code in CULTIVATED_KINDS},
-            },
-            "tiankan": {"planar_m2": ridges.planar_m2, "ellipsoidal_m2": ridges.ellipsoidal_m2},
-        }
 
     @cached_property
     def _site_columns(self) -> dict[str, list[Any]]:

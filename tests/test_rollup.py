@@ -229,3 +229,48 @@ def test_a_rollup_of_arrays_sums_as_the_rollup_of_its_frame():
     ]
     with pytest.raises(ValueError, match="no classes frame"):
         of_arrays.classes  # noqa: B018
+
+
+def test_every_sites_summary_sums_are_its_rollups_bit_for_bit():
+    import numpy as np
+
+    from landcheck.measure import Rows
+    from landcheck.rollup import CULTIVATED_KINDS, summary_sums
+
+    rng = np.random.default_rng(7)
+    sites = np.repeat(np.arange(80), rng.integers(0, 14, 80))  # 0 to 13 classes a site
+    size = len(sites)
+    pick = rng.integers(0, 6, size)
+    codes = np.array(["0101", "0102", "0103", "0201", "0702", "1203"], dtype=object)[pick]
+    category = np.array(["农用地"] * 4 + ["建设用地", None], dtype=object)[pick]
+    level1 = np.array(["01", "01", "01", "02", "07", "12"], dtype=object)[pick]
+    planar = rng.random(size) * 10.0 ** rng.integers(-2, 6, size)
+    planar[rng.random(size) < 0.1] = np.nan  # unknown areas are left out
+    rows = Rows(
+        {
+            "site": sites,
+            "code": codes,
+            "category": category,
+            "level1": level1,
+            "table_code": codes,
+            "planar_m2": planar,
+            "ellipsoidal_m2": planar * 1.0003,
+        },
+        "code",
+    )
+    checked = 0
+    for position in range(81):  # the last has no rows
+        rollup = LandUseRollup(rows.view(position), ridge_code="1203")
+        lines = [
+            *(rollup.category(name) for name in CATEGORIES),
+            rollup.cultivated,
+            *(rollup.kind(code) for code in CULTIVATED_KINDS),
+            rollup.ridges,
+        ]
+        expected = tuple(v for line in lines for v in (line.planar_m2, line.ellipsoidal_m2))
+        got = summary_sums(rows, "1203", position)
+        assert got == expected  # ==: the same floats
+        assert all(type(v) is float for v in got)
+        checked += len(rows.view(position)) >= 8  # numpy's own pairwise sums too
+    assert checked > 5
+    assert summary_sums(None, "1203", 0) == (0.0,) * 16
