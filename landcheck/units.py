@@ -66,7 +66,7 @@ class AreaMethod(str, Enum):
             ) from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Area:
     """One area measured both ways, in square metres.
 
