@@ -244,12 +244,13 @@ class Rows:
     def by_position(
         self, key: tuple[Any, ...], values: Callable[[], Sequence[Any]]
     ) -> dict[int, Any]:
-        """Site position → its value of a per-site array (one value per group): made once per key.
+        """Site position → its value of a per-site array: made once per key.
 
-        ``values()`` gives the array (:meth:`sums_where` and the like) the first
-        time ``key`` is asked for. A site's view looks its value up in the dict
-        this returns (sites without rows are absent), instead of asking the
-        table for its group and the array for the group's value each time.
+        ``values()`` gives the array, one value per site with rows in the order of
+        :attr:`spans` (what :meth:`sums_where` and :meth:`maxima_where` give), the
+        first time ``key`` is asked for; the key names the question (its first item
+        the asker). A site's view looks its value up in the dict this returns (sites
+        without rows are absent) instead of finding its group and indexing the array.
 
         Examples
         --------
