@@ -224,9 +224,18 @@ class Rows:
         if sums is None:
             mask = self.isin(column, values)
             mask = ~mask if invert else mask
-            sums = group_sums(self.filled[name], mask, self._starts, self._stops)
-            self._sums[key] = sums
+            sums = self._sums[key] = self.site_sums(self.filled[name], mask)
         return sums
+
+    def site_sums(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Each site's sum of ``values`` (one per row) over its rows in ``mask``.
+
+        :func:`group_sums` by the table's groups of rows.
+
+        By group of rows, in the order of :attr:`spans`: the float
+        ``values[start:stop][mask[start:stop]].sum()`` gives for each site.
+        """
+        return group_sums(values, mask, self._starts, self._stops)
 
     def maxima_where(self, name: str, column: str, values: tuple[str, ...]) -> np.ndarray:
         """Each site's largest ``name`` among its rows with ``column`` in ``values`` (0 if none).

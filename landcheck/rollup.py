@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landcheck.measure import TIANKAN_CODE, Rows, SiteRows, group_sums
+from landcheck.measure import TIANKAN_CODE, Rows, SiteRows
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
@@ -245,7 +245,7 @@ def summary_sums(rows: Rows | None, ridge_code: str, position: int) -> tuple[flo
     """A site's planar and ellipsoidal areas of each of :data:`SUMMARY_LINES`, in turn.
 
     The sums :class:`LandUseRollup` gives of the site's rows, bit for bit, made
-    for every site of the table at once (:func:`~landcheck.measure.group_sums`)
+    for every site of the table at once (:meth:`~landcheck.measure.Rows.site_sums`)
     the first time a site's are asked for: 10,000 sites' roll-ups in findings.json
     cost a few table-wide sums, not 90,000 small ones. Zeros for a site without rows
     (``rows`` None: the layer has no tables).
@@ -259,25 +259,28 @@ def summary_sums(rows: Rows | None, ridge_code: str, position: int) -> tuple[flo
 def _summary_sums(rows: Rows, ridge_code: str) -> list[tuple[float, ...]]:
     """:func:`summary_sums` of every site of a class table, in the table's order of sites."""
     whole = _table_columns(rows, ridge_code)
-    labels, ridge = whole.labels, whole.ridge
-    starts = np.array([start for start, _ in rows.spans.values()], dtype=np.intp)
-    stops = np.array([stop for _, stop in rows.spans.values()], dtype=np.intp)
-    masks = {
-        "category": lambda name: labels["category"] == name,
-        "cultivated": lambda code: (labels["level1"] == code) & ~ridge,
-        "kind": lambda code: labels["table_code"] == code,
-        "ridges": lambda _: ridge,
-    }
     columns = []
     for line, value in SUMMARY_LINES:
-        mask = masks[line](value)
+        mask = _summary_mask(whole, line, value)
         for area in ("planar_m2", "ellipsoidal_m2"):
             known = whole.known[area]
             if known is None:
-                columns.append([0.0] * len(starts))
+                columns.append([0.0] * len(rows.spans))
             else:  # unknown areas are 0 in ``filled``: they add nothing, as ``_sum`` leaves them
-                columns.append(group_sums(known[1], mask, starts, stops).tolist())
+                columns.append(rows.site_sums(known[1], mask).tolist())
     return list(zip(*columns, strict=True))
+
+
+def _summary_mask(whole: _TableColumns, line: str, value: str) -> np.ndarray:
+    """The rows of one of :data:`SUMMARY_LINES`, as :class:`LandUseRollup` picks a site's."""
+    labels, ridge = whole.labels, whole.ridge
+    if line == "category":
+        return labels["category"] == value
+    if line == "cultivated":
+        return (labels["level1"] == value) & ~ridge
+    if line == "kind":
+        return labels["table_code"] == value
+    return ridge
 
 
 class LandUseRollup:

@@ -10,8 +10,7 @@ from landcheck.measure import unavailable_layer
 from landcheck.profile import Outcome, Text
 from landcheck.rules import ProfileRules, RuleInput, SiteInfo, evaluate_rule, evaluate_site
 from landcheck.rules.apply import _once_per_site
-from landcheck.rules.core import render as _render
-from landcheck.rules.core import render_message, render_values
+from landcheck.rules.core import render, render_message, render_values
 from landcheck.units import Area
 
 A, B, C = Text("甲", "A"), Text("乙", "B"), Text("丙", "C")
@@ -66,12 +65,12 @@ def test_a_template_takes_the_values_it_names_in_its_language():
         "unused": Text("x", "y"),
     }
     assert (
-        _render("{layer}{area_ha:.2f}公顷，{layer}", values, "zh")
+        render("{layer}{area_ha:.2f}公顷，{layer}", values, "zh")
         == "永久基本农田1.23公顷，永久基本农田"
     )
-    assert _render("{area_ha:.1f} ha of {layer}", values, "en") == "1.2 ha of farmland"
+    assert render("{area_ha:.1f} ha of {layer}", values, "en") == "1.2 ha of farmland"
     with pytest.raises(KeyError):
-        _render("{reason}", values, "en")
+        render("{reason}", values, "en")
 
 
 @pytest.mark.parametrize(
@@ -87,14 +86,14 @@ def test_values_by_place_render_as_by_name(template):
     names = ("layer", "area_ha", "width")
     values = (Text("永久基本农田", "farmland"), 1234.56789, 9)
     for lang in ("zh", "en"):
-        by_name = _render(template, dict(zip(names, values, strict=True)), lang)
+        by_name = render(template, dict(zip(names, values, strict=True)), lang)
         assert render_values(template, names, values, lang) == by_name
 
 
 def test_a_spec_with_a_field_of_its_own_is_left_to_the_names():
     names, values = ("area_ha", "width"), (1.5, 9)
     for fill in (
-        lambda t: _render(t, dict(zip(names, values, strict=True)), "en"),
+        lambda t: render(t, dict(zip(names, values, strict=True)), "en"),
         lambda t: render_values(t, names, values, "en"),
     ):
         with pytest.raises(KeyError):  # validation refuses such a template
@@ -119,7 +118,7 @@ def test_every_builtin_message_renders_by_place_as_by_name():
             for lang in ("zh", "en"):
                 template = outcome.message.get(lang)
                 try:
-                    by_name = _render(template, dict(zip(names, values, strict=True)), lang)
+                    by_name = render(template, dict(zip(names, values, strict=True)), lang)
                 except ValueError:  # a number's spec given a text: the same error by place
                     with pytest.raises(ValueError):
                         render_values(template, names, values, lang)
