@@ -9,16 +9,26 @@ findings made afterwards are then added on top of it. ``malloc_trim(0)``
 returns the free pages of every arena to the system (the heap's top and the
 unused pages inside it), so the next layer and the per-site results start
 from what is really in use.
+
+The ``landcheck`` command also has pyarrow allocate from the C heap rather than
+from its bundled mimalloc (:func:`use_system_arrow_pool`): mimalloc keeps the
+pages its threads' heaps once held, 40-50 MB at the peak of a 10,000-site
+batch, where glibc's are trimmed with the rest.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-__all__ = ["release_free_memory"]
+__all__ = ["ARROW_POOL_VARIABLE", "release_free_memory", "use_system_arrow_pool"]
+
+ARROW_POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
+"""pyarrow's environment variable naming its default allocator (system, mimalloc, jemalloc)."""
 
 
 @cache
@@ -59,3 +69,43 @@ def release_free_memory() -> bool:
     except (OSError, AttributeError):  # no C library to load, or not glibc
         return False
     return bool(trim(ctypes.c_size_t(0)))  # int malloc_trim(size_t pad)
+
+
+def use_system_arrow_pool(environ: Mapping[str, str] = os.environ) -> str:
+    """Have pyarrow allocate from the C heap, unless its allocator was chosen already.
+
+    pyarrow's wheels allocate from their own mimalloc by default. Its thread
+    heaps keep the pages they once held after the buffers are freed, out of
+    reach of :func:`release_free_memory`; the C heap's are trimmed with the
+    rest. Measured on a 10,000-site batch against the province benchmark
+    (``landcheck check … -f json``, three pairs): a peak of 569-576 MB instead
+    of 613-620 MB, at the same speed.
+
+    Meant for a program's start (the ``landcheck`` command calls it): the pool
+    is pyarrow's global default, so a library call leaves it alone. A choice
+    made in ``ARROW_DEFAULT_MEMORY_POOL`` is kept: pyarrow already follows it.
+
+    Parameters
+    ----------
+    environ : Mapping of str to str, default ``os.environ``
+        The environment to look for ``ARROW_DEFAULT_MEMORY_POOL`` in.
+
+    Returns
+    -------
+    str
+        The backend of pyarrow's default pool afterwards (``"system"`` unless
+        the variable named another).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> before = pa.default_memory_pool()
+    >>> use_system_arrow_pool({})
+    'system'
+    >>> pa.set_memory_pool(before)
+    """
+    import pyarrow
+
+    if ARROW_POOL_VARIABLE not in environ:
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    return pyarrow.default_memory_pool().backend_name

@@ -11,6 +11,8 @@ import ctypes
 import sys
 
 import geopandas as gpd
+import pyarrow as pa
+import pytest
 from shapely import box
 
 import landcheck.evaluation as evaluation
@@ -92,3 +94,39 @@ def test_the_c_library_is_looked_up_once(monkeypatch):
         assert loaded == [None]
     finally:
         forget()
+
+
+@pytest.fixture
+def arrow_pool():
+    """pyarrow's default pool, restored after the test."""
+    before = pa.default_memory_pool()
+    yield
+    pa.set_memory_pool(before)
+
+
+def test_pyarrow_is_given_the_c_heap(arrow_pool):
+    pa.set_memory_pool(pa.mimalloc_memory_pool())
+    assert memory.use_system_arrow_pool({}) == "system"
+    assert pa.default_memory_pool().backend_name == "system"
+    buffer = pa.allocate_buffer(1 << 20)
+    assert pa.system_memory_pool().bytes_allocated() >= 1 << 20
+    del buffer
+
+
+def test_an_allocator_named_in_the_environment_is_kept(arrow_pool):
+    pa.set_memory_pool(pa.mimalloc_memory_pool())
+    chosen = {memory.ARROW_POOL_VARIABLE: "mimalloc"}
+    assert memory.use_system_arrow_pool(chosen) == "mimalloc"
+    assert pa.default_memory_pool().backend_name == "mimalloc"
+
+
+def test_the_command_chooses_the_pool_before_it_runs(monkeypatch, arrow_pool):
+    import landcheck.cli.main as cli_main
+
+    calls = []
+    monkeypatch.setattr(cli_main, "use_system_arrow_pool", lambda: calls.append(1) or "system")
+    monkeypatch.setattr(sys, "argv", ["landcheck", "--version"])
+    with pytest.raises(SystemExit) as stopped:
+        cli_main.main()
+    assert stopped.value.code == 0
+    assert calls == [1]

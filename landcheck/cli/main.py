@@ -27,6 +27,7 @@ from landcheck.cli.profile import profile_group
 from landcheck.cli.sample import sample_command
 from landcheck.cli.select import select_group
 from landcheck.errors import LandcheckError
+from landcheck.memory import use_system_arrow_pool
 
 __all__ = ["cli", "main"]
 
@@ -134,8 +135,9 @@ def main() -> None:
 
     SIGTERM raises :class:`Terminated` (a ``KeyboardInterrupt``), so every
     clean-up that runs on Ctrl-C runs on ``kill`` too; the exit code is then
-    128 + SIGTERM.
+    128 + SIGTERM. pyarrow allocates from the C heap (:func:`use_system_arrow_pool`).
     """
+    use_system_arrow_pool()
     received: list[int] = []
 
     def terminate(signum: int, frame: object) -> None:
