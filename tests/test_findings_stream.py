@@ -192,7 +192,7 @@ def test_a_findings_shared_text_is_the_text_of_its_own_dict(checked):
     """Findings of one rule share their fixed text; their areas and messages stay their own."""
     from dataclasses import replace
 
-    from landcheck.report.json import _encode, _Entries
+    from landcheck.report.json import _ENTRY_DEPTH, _encode, _Entries
     from landcheck.units import Area
 
     entries = _Entries()
@@ -207,7 +207,7 @@ def test_a_findings_shared_text_is_the_text_of_its_own_dict(checked):
     ]
     assert odd[2].message != first.message
     for finding in [*findings, *odd, *findings]:  # met twice: from the shared texts again
-        assert orjson.dumps(entries.finding(finding)) == _encode(finding.to_dict(), 2)
+        assert orjson.dumps(entries.finding(finding)) == _encode(finding.to_dict(), _ENTRY_DEPTH)
     assert json.loads(orjson.dumps(entries.finding(odd[0])))["area_m2"] is None
 
 
@@ -299,3 +299,20 @@ def test_the_class_table_is_the_sites_class_frames_one_after_the_other(checked, 
                 frames.append(part)
         expected = pd.concat(frames, ignore_index=True)
         pd.testing.assert_frame_equal(res.class_table, expected)
+
+
+def test_a_value_is_encoded_as_deep_as_it_lies_in_the_file():
+    from landcheck.report.json import _encode
+
+    values = [
+        {"a": [1, 2.5, {"b": None}], "c": {}, "d": [], "e": "多行\n文本 {x}", "f": float("nan")},
+        [[], [{}], [[1]]],
+        "text",
+        3.25,
+        {},
+        [],
+    ]
+    for value in values:
+        flat = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY)
+        for depth in range(8):
+            assert _encode(value, depth) == flat.replace(b"\n", b"\n" + b"  " * depth)

@@ -53,21 +53,40 @@ _BREAKS = [b"\n" + b"  " * depth for depth in range(64)]
 
 
 def _encode(value: Any, depth: int = 0) -> bytes:
-    """``value`` as findings.json writes it with its first line at ``depth``.
+    r"""``value`` as findings.json writes it with its first line at ``depth``.
+
+    Encoded inside ``depth`` lists, so orjson indents it as deep as it lies in
+    the file; the lists' brackets are then cut off (a slice, where indenting
+    the text again meant rewriting every line of it).
 
     orjson writes NaN and infinities as null and raises ``TypeError`` (its
     ``JSONEncodeError``) on what JSON cannot hold; texts already encoded are
-    :class:`orjson.Fragment` and placed as they are.
+    :class:`orjson.Fragment` and placed as they are, so they must be written at
+    the depth they are placed at.
+
+    Examples
+    --------
+    >>> _encode({"a": [1]}, 1)
+    b'{\n    "a": [\n      1\n    ]\n  }'
     """
-    text = orjson.dumps(value, option=_OPTIONS)
-    return text.replace(b"\n", _BREAKS[depth]) if depth else text
+    if not depth:
+        return orjson.dumps(value, option=_OPTIONS)
+    for _ in range(depth):
+        value = [value]
+    return orjson.dumps(value, option=_OPTIONS)[_OPENING[depth] : -_CLOSING[depth]]
 
 
-_ENTRY_DEPTH = 2
-"""Depth of a finding in a site's entry: site, findings, finding."""
+_OPENING = [sum(2 * level + 2 for level in range(depth)) + 2 * depth for depth in range(64)]
+"""Length of what comes before a value encoded inside ``depth`` lists: ``[`` lines, indent."""
+
+_CLOSING = [sum(2 * level + 2 for level in range(depth)) for depth in range(64)]
+"""Length of what comes after it: a line break, indent and ``]`` for each list."""
 
 _SITE_DEPTH = 2
 """Depth of a site's entry in findings.json: file, sites, site."""
+
+_ENTRY_DEPTH = _SITE_DEPTH + 2
+"""Depth of a finding in findings.json: its site's, then findings, finding."""
 
 _SHARED_TEXTS = 4096
 """Most texts an :class:`_Entries` keeps of each kind (a batch needs a few hundred)."""
@@ -94,7 +113,7 @@ class _Entries:
     A rule's findings differ from site to site in their areas and messages only:
     the check, status and outcome, the title, the legal basis and the documents
     are encoded once and joined into each finding's text. The texts are
-    :func:`_encode`'s at their depth in a site's entry, byte for byte. One object
+    :func:`_encode`'s at their depth in findings.json, byte for byte. One object
     serves one writing (it holds what it met by identity).
     """
 
@@ -111,7 +130,7 @@ class _Entries:
         self._messages: dict[int, tuple[Any, tuple[Any, ...], bytes]] = {}
 
     def finding(self, finding: Finding) -> orjson.Fragment:
-        """The finding's entry: ``_encode(finding.to_dict(), 2)``."""
+        """The finding's entry: ``_encode(finding.to_dict(), _ENTRY_DEPTH)``."""
         f = finding
         key = (
             f.check,
