@@ -78,8 +78,8 @@ def use_system_arrow_pool(environ: Mapping[str, str] = os.environ) -> str:
     heaps keep the pages they once held after the buffers are freed, out of
     reach of :func:`release_free_memory`; the C heap's are trimmed with the
     rest. Measured on a 10,000-site batch against the province benchmark
-    (``landcheck check … -f json``, three pairs): a peak of 569-576 MB instead
-    of 613-620 MB, at the same speed.
+    (``landcheck check … -f json``, three pairs): a peak of 562-571 MB instead
+    of 613-618 MB, at the same speed.
 
     Meant for a program's start (the ``landcheck`` command calls it): the pool
     is pyarrow's global default, so a library call leaves it alone. A choice
