@@ -185,3 +185,27 @@ def test_the_features_kept_between_reads_are_never_handed_out(grid_gpkg):
     assert "added" not in kept and kept.index.name == name
     again, _ = read_features_near(source, outline, crs, key="f", columns=["BSM"])
     assert not (again["BSM"] == "changed").any() and again.index.name == name
+
+
+def test_geoparquet_row_groups_are_decoded_a_few_thousand_rows_a_call(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    import landcheck.io.geoparquet as geoparquet
+
+    path = tmp_path / "farmland.parquet"
+    farmland_grid(150).to_parquet(path, write_covering_bbox=True, row_group_size=4_000)
+    calls = []
+    read_row_groups = pq.ParquetFile.read_row_groups
+    monkeypatch.setattr(
+        pq.ParquetFile,
+        "read_row_groups",
+        lambda self, chosen, **kw: (
+            calls.append(list(chosen)) or read_row_groups(self, chosen, **kw)
+        ),
+    )
+    rows = np.arange(0, 22_500, 7)
+    frame = geoparquet.read_frame(str(path), fids=rows, fid_as_index=True)
+    assert frame.index.tolist() == rows.tolist()
+    # 22,500 rows in six groups (five of 4,000, one of 2,500), about 10,000 rows a call:
+    # consecutive groups read together, each once
+    assert calls == [[0, 1], [2, 3], [4, 5]]
