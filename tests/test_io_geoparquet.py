@@ -153,3 +153,29 @@ def test_sites_can_be_geoparquet_too(sample_gpkg, parquet_layers, tmp_path):
         f"{sample_gpkg}:sites", layers={"farmland": parquet_layers["farmland"]}
     )
     assert _numbers(from_parquet) == _numbers(from_gpkg)
+
+
+def test_a_one_off_read_keeps_no_boxes_and_finds_the_same_features(sample_gpkg, tmp_path):
+    from landcheck.io import LayerSource, filtered
+
+    frame = pyogrio.read_dataframe(sample_gpkg, layer="farmland")
+    path = tmp_path / "farmland.parquet"
+    frame.to_parquet(path, write_covering_bbox=True, row_group_size=1000)
+    sites = pyogrio.read_dataframe(sample_gpkg, layer="sites")
+    near = {"sites": sites.geometry.values, "sites_crs": sites.crs, "key": "farmland"}
+    near["margin"] = 50.0
+    version = geoparquet.file_version(str(path))
+    geoparquet._boxes.cache_clear()
+    filtered.clear_cache()
+    with filtered.not_kept():
+        once, _ = filtered.read_features_near(LayerSource(str(path)), **near)
+    assert geoparquet._boxes.cache_info().currsize == 0  # nothing left for calls to come
+    kept, _ = filtered.read_features_near(LayerSource(str(path)), **near)
+    assert geoparquet._boxes.cache_info().currsize == 1
+    assert geoparquet.feature_boxes(str(path)) is geoparquet._boxes(version)
+    assert len(once) == len(kept) > 10
+    assert once.index.tolist() == kept.index.tolist()
+    assert shapely.equals_exact(once.geometry.values, kept.geometry.values, 0).all()
+    boxes = geoparquet.feature_boxes(str(path), keep=False)
+    assert boxes is not geoparquet._boxes(version)
+    assert (boxes == geoparquet._boxes(version)).all() and boxes.shape == (len(frame), 4)

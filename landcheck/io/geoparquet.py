@@ -101,8 +101,7 @@ def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=16)
-def _boxes(version: tuple[str, int, int]) -> np.ndarray:
+def _read_boxes(version: tuple[str, int, int]) -> np.ndarray:
     """Every feature's (xmin, ymin, xmax, ymax): from the covering bbox, else the geometry."""
     pq = _pyarrow()
     meta = _meta(version)
@@ -119,14 +118,20 @@ def _boxes(version: tuple[str, int, int]) -> np.ndarray:
     return shapely.bounds(geoms)
 
 
-def feature_boxes(path: str) -> np.ndarray:
+_boxes = lru_cache(maxsize=16)(_read_boxes)
+""":func:`_read_boxes` once per file version (32 MB for a million features)."""
+
+
+def feature_boxes(path: str, *, keep: bool = True) -> np.ndarray:
     """Every feature's ``(xmin, ymin, xmax, ymax)`` in row order, once per file version.
 
     From the covering bbox column when the file has one (four numbers a
     feature), else from the geometry column. Rows of a feature without a box
-    (no geometry) are NaN.
+    (no geometry) are NaN. With ``keep=False`` (a one-off read) they are read
+    for this call alone and not kept for later reads.
     """
-    return _boxes(file_version(path))
+    version = file_version(path)
+    return _boxes(version) if keep else _read_boxes(version)
 
 
 def layer_info(path: str) -> dict[str, Any]:
