@@ -592,7 +592,7 @@ def _read_parquet(
     grown = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
     boxes = geoparquet.feature_boxes(source.path, keep=_KEEP.get())
     candidates = boxes_meeting(boxes, grown)
-    del boxes  # a one-off read's boxes (32 MB a million features) go before the rows are read
+    del boxes  # a one-off read's boxes (30 MB a million features) go before the rows are read
     if not len(candidates):
         frame = _no_features(source, layer, columns)
     else:

@@ -119,7 +119,7 @@ def _read_boxes(version: tuple[str, int, int]) -> np.ndarray:
 
 
 _boxes = lru_cache(maxsize=16)(_read_boxes)
-""":func:`_read_boxes` once per file version (32 MB for a million features)."""
+""":func:`_read_boxes` once per file version (30 MB for a million features)."""
 
 
 def feature_boxes(path: str, *, keep: bool = True) -> np.ndarray:
