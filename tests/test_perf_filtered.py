@@ -203,9 +203,15 @@ def test_geoparquet_row_groups_are_decoded_a_few_thousand_rows_a_call(tmp_path, 
             calls.append(list(chosen)) or read_row_groups(self, chosen, **kw)
         ),
     )
+    decoded = []
+    from_wkb = shapely.from_wkb
+    monkeypatch.setattr(shapely, "from_wkb", lambda wkb: decoded.append(len(wkb)) or from_wkb(wkb))
     rows = np.arange(0, 22_500, 7)
     frame = geoparquet.read_frame(str(path), fids=rows, fid_as_index=True)
     assert frame.index.tolist() == rows.tolist()
     # 22,500 rows in six groups (five of 4,000, one of 2,500), about 10,000 rows a call:
-    # consecutive groups read together, each once
+    # consecutive groups read together, each once, and each call's WKB made geometries at once
     assert calls == [[0, 1], [2, 3], [4, 5]]
+    assert decoded == [1_143, 1_143, 929]  # the rows asked for in each call
+    expected = farmland_grid(150).iloc[rows]
+    assert shapely.equals_exact(frame.geometry.values, expected.geometry.values, 0).all()
