@@ -180,8 +180,9 @@ def _rows(
     threads), and only the rows asked for are converted. Each call's WKB is
     made geometries at once: its bytes objects, half a kilobyte each, are
     freed before the next call's are made, so they reuse the same memory
-    instead of leaving the whole read's scattered behind (land_use's rows
-    near 10,000 sites, read and dropped, left 68 MB in the process; now 17-41).
+    instead of leaving the whole read's scattered behind (``read_frame`` of
+    land_use's rows near 10,000 sites, dropped, left 50 MB in the process;
+    now 17-41 MB).
     """
     pq = _pyarrow()
     version = file_version(path)
