@@ -489,6 +489,11 @@ class SiteLayer:
         return SiteRows() if self.tables is None else self.tables[which].view(self.position)
 
     @property
+    def class_table(self) -> Rows | None:
+        """The layer's per-class table of every site (None: the layer has no tables)."""
+        return None if self.tables is None else self.tables[0]
+
+    @property
     def class_rows(self) -> SiteRows:
         """The site's per-class rows."""
         return self._once("class_rows", lambda: self._rows(0))
@@ -543,7 +548,7 @@ class SiteLayer:
         With ``ridges=True`` sum the field ridges (田坎) deducted from those
         classes instead of their net areas.
         """
-        table = self.tables[0] if self.tables is not None else None
+        table = self.class_table
         prefix = "tiankan_" if ridges else ""
         planar, ellipsoidal = f"{prefix}planar_m2", f"{prefix}ellipsoidal_m2"
         if table is None or column not in table.columns or planar not in table.columns:
@@ -587,7 +592,7 @@ class SiteLayer:
 
     def width_where(self, column: str, values: tuple[str, ...]) -> float:
         """Largest piece width (2·area/perimeter) of the classes with ``column`` in ``values``."""
-        table = self.tables[0] if self.tables is not None else None
+        table = self.class_table
         if table is None or column not in table.columns or "max_width_m" not in table.columns:
             return 0.0
         widths = table.by_position(

@@ -75,8 +75,7 @@ def _admin_dict(rows: SiteRows) -> dict[str, dict[str, Any]]:
 
 def _land_use_summary(view: SiteLayer, method: AreaMethod) -> dict[str, Any]:
     """A land-use layer's categories, cultivated land by kind and field ridges in a site."""
-    table = view.tables[0] if view.tables is not None else None
-    sums = summary_sums(table, view.ridge_code, view.position)
+    sums = summary_sums(view.class_table, view.ridge_code, view.position)
     lines = dict(zip(SUMMARY_LINES, zip(sums[::2], sums[1::2], strict=True), strict=True))
 
     def area(line: tuple[str, str]) -> dict[str, float]:
