@@ -15,6 +15,7 @@ when root) and is skipped with the reason without it:
 from __future__ import annotations
 
 import doctest
+import fcntl
 import importlib.util
 import json
 import os
@@ -22,8 +23,10 @@ import re
 import shutil
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 import textwrap
 import time
 from pathlib import Path
@@ -151,6 +154,30 @@ def test_check_progress_json_streams_sites_then_layers_then_sites(check_data, tm
     assert _events(silent.stderr) == []
 
 
+_PIPE_BYTES = 4096
+"""The smallest capacity Linux gives a pipe (a page)."""
+
+_ROOM = 100
+"""Room left in the stderr pipe: one progress event (about 65 bytes) fits, two do not."""
+
+
+def _held_stderr() -> tuple[int, int]:
+    """A pipe for a child's stderr, nearly full: it blocks on its second progress event.
+
+    The run cannot end before the test has signalled it, however slow the test
+    process is scheduled (a run of two sites takes well under a second).
+    """
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    os.write(write_end, b"\n" * (_PIPE_BYTES - _ROOM))
+    return read_end, write_end
+
+
+def _pending_bytes(read_end: int) -> int:
+    return struct.unpack("i", fcntl.ioctl(read_end, termios.FIONREAD, b"\0" * 4))[0]
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_SETPIPE_SZ"), reason="needs Linux pipes (F_SETPIPE_SZ)")
 def test_progress_json_run_stops_cleanly_on_sigint_even_if_ignored(check_data, tmp_path):
     """A background job inherits SIGINT ignored; with --progress json it still stops the run."""
     out = tmp_path / "report"
@@ -165,20 +192,26 @@ def test_progress_json_run_stops_cleanly_on_sigint_even_if_ignored(check_data, t
         "-o",
         str(out),
     ]
+    read_end, write_end = _held_stderr()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # inherited by the child
     try:
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-        )
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=write_end)
     finally:
         signal.signal(signal.SIGINT, previous)
-    with process:
-        first = process.stderr.readline()
-        assert json.loads(first)["event"] == "progress"
+        os.close(write_end)
+    with process, open(read_end, encoding="utf-8") as stderr:
+        waited = time.monotonic() + 60
+        while _pending_bytes(read_end) <= _PIPE_BYTES - _ROOM:  # no event yet
+            assert process.poll() is None and time.monotonic() < waited, "no progress event"
+            time.sleep(0.01)
+        # the first event is written (SIGINT is handled from then on); the second waits
         process.send_signal(signal.SIGINT)
-        rest = process.stderr.read()
-        assert process.wait(60) == 1
-    assert "Aborted!" in rest
+        text = stderr.read()
+        code = process.wait(60)
+    lines = text.lstrip("\n").splitlines()
+    assert json.loads(lines[0])["event"] == "progress", text
+    assert code == 1, text
+    assert "Aborted!" in text
     assert os.listdir(tmp_path) == []  # no report, no hidden staging folder
 
 
