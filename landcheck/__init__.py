@@ -9,6 +9,7 @@ import logging
 
 from landcheck._version import __version__
 from landcheck.evaluation import check, evaluate
+from landcheck.io.filtered import clear_cache
 from landcheck.io.profiles import load_profile
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
@@ -23,6 +24,7 @@ __all__ = [
     "avoid",
     "buildable",
     "check",
+    "clear_cache",
     "compare",
     "evaluate",
     "load_profile",

@@ -179,3 +179,31 @@ def test_a_one_off_read_keeps_no_boxes_and_finds_the_same_features(sample_gpkg, 
     boxes = geoparquet.feature_boxes(str(path), keep=False)
     assert boxes is not geoparquet._boxes(version)
     assert (boxes == geoparquet._boxes(version)).all() and boxes.shape == (len(frame), 4)
+
+
+def _kept_layers(filtered) -> set[str]:
+    """The layers whose features are kept: a key is the file's version, then the layer."""
+    return {key[3] for key in filtered._CACHE.frames}
+
+
+def test_clear_cache_forgets_what_a_check_kept_and_the_next_check_reads_again(
+    sample_gpkg, sample_layers, parquet_layers
+):
+    from landcheck.io import filtered
+
+    layers = {**sample_layers, "land_use": parquet_layers["land_use"]}  # the rest GeoPackage
+    sites = f"{sample_gpkg}:sites"
+    landcheck.clear_cache()
+    first = landcheck.check(sites, layers=layers)
+    kept = _kept_layers(filtered)
+    assert {"farmland", "eco_redline"} <= kept  # the GeoPackage layers read, kept
+    assert geoparquet._boxes.cache_info().currsize == 1  # land_use's boxes
+
+    landcheck.clear_cache()
+    assert not filtered._CACHE.frames
+    assert geoparquet._boxes.cache_info().currsize == 0
+
+    again = landcheck.check(sites, layers=layers)
+    assert _kept_layers(filtered) == kept  # read from the files again
+    assert geoparquet._boxes.cache_info().currsize == 1
+    assert _numbers(again) == _numbers(first)

@@ -32,7 +32,14 @@ from pyproj import CRS
 from landcheck.errors import DataSourceError
 from landcheck.io.records import file_version
 
-__all__ = ["EXTENSIONS", "feature_boxes", "is_geoparquet", "layer_info", "read_frame"]
+__all__ = [
+    "EXTENSIONS",
+    "feature_boxes",
+    "forget_boxes",
+    "is_geoparquet",
+    "layer_info",
+    "read_frame",
+]
 
 EXTENSIONS = (".parquet", ".geoparquet")
 """File name endings read as GeoParquet."""
@@ -132,6 +139,11 @@ def feature_boxes(path: str, *, keep: bool = True) -> np.ndarray:
     """
     version = file_version(path)
     return _boxes(version) if keep else _read_boxes(version)
+
+
+def forget_boxes() -> None:
+    """Forget the feature boxes kept for later reads (:func:`feature_boxes`)."""
+    _boxes.cache_clear()
 
 
 def layer_info(path: str) -> dict[str, Any]:
