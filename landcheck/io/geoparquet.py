@@ -179,7 +179,14 @@ Consecutive row groups smaller than this are read together; a larger one is read
 At 10,000 sites against the province benchmark's GeoParquet copies (row groups of
 10,000 rows) a check peaked at 641-672 MB and took 9.7-10.0 s, against 824-844 MB and
 10.4-10.6 s with 200,000 rows a call: decoding fewer groups at once leaves less to
-allocate and free, and pyarrow still decodes a call's columns on its threads."""
+allocate and free.
+
+A call decodes in the calling thread (``use_threads=False``): on pyarrow's threads, with
+the C heap as its pool (the ``landcheck`` command's), each thread's buffers came from its
+own heap and what they freed stayed there. The 10,000-site command on those copies peaked
+at 559-574 MB instead of 627-648 MB (four pairs), no slower (14.1-14.9 s against
+14.3-17.2 s); ``check()`` at 575-607 MB instead of 618-625 MB. Ten groups of land_use a
+call decode as fast in one thread: 1.07-1.09 s against 1.27-1.62 s for a hundred."""
 
 
 def _rows(
@@ -188,8 +195,8 @@ def _rows(
     """The given rows (ascending): ``columns`` as a frame, and their geometries.
 
     Only the row groups holding the rows are read. Consecutive row groups are
-    decoded together up to about :data:`_READ_ROWS` rows a call (pyarrow's
-    threads), and only the rows asked for are converted. Each call's WKB is
+    decoded together up to about :data:`_READ_ROWS` rows a call, in this
+    thread, and only the rows asked for are converted. Each call's WKB is
     made geometries at once: its bytes objects, half a kilobyte each, are
     freed before the next call's are made, so they reuse the same memory
     instead of leaving the whole read's scattered behind (``read_frame`` of
@@ -214,7 +221,7 @@ def _rows(
         mine = np.isin(groups, chosen)
         local = rows[mine] - starts[groups[mine]] + offsets[np.searchsorted(chosen, groups[mine])]
         table = handle.read_row_groups(
-            chosen.tolist(), columns=[*columns, geometry], use_threads=True
+            chosen.tolist(), columns=[*columns, geometry], use_threads=False
         ).take(local)
         shapes.append(shapely.from_wkb(table.column(geometry).to_numpy(zero_copy_only=False)))
         parts.append(table.drop_columns([geometry]).to_pandas())
