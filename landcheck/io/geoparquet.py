@@ -185,8 +185,9 @@ A call decodes in the calling thread (``use_threads=False``): on pyarrow's threa
 the C heap as its pool (the ``landcheck`` command's), each thread's buffers came from its
 own heap and what they freed stayed there. The 10,000-site command on those copies peaked
 at 546-561 MB instead of 613-633 MB (four pairs), no slower (14.1-14.9 s against
-14.3-17.2 s); ``check()`` at 575-607 MB instead of 618-625 MB. Ten groups of land_use a
-call decode as fast in one thread: 1.07-1.09 s against 1.27-1.62 s for a hundred."""
+14.3-17.2 s); ``check(…, keep_geometry=False)`` at 575-607 MB instead of 618-625 MB.
+Ten groups of land_use a call decode as fast in one thread: 1.07-1.09 s against
+1.27-1.62 s for a hundred."""
 
 
 def _rows(
