@@ -230,10 +230,8 @@ class Rows:
     def site_sums(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Each site's sum of ``values`` (one per row) over its rows in ``mask``.
 
-        :func:`group_sums` by the table's groups of rows.
-
-        By group of rows, in the order of :attr:`spans`: the float
-        ``values[start:stop][mask[start:stop]].sum()`` gives for each site.
+        In the order of :attr:`spans`, what ``values[start:stop][mask[start:stop]].sum()``
+        gives for each site (:func:`group_sums` by the table's groups of rows).
         """
         return group_sums(values, mask, self._starts, self._stops)
 
