@@ -48,6 +48,15 @@ def test_index_opens_offline_and_links_every_site(paged, tmp_path):
     assert "数据来源与运行参数" in dom and "data-site-id" not in dom
 
 
+def test_index_loads_its_font(paged, tmp_path):
+    page = (paged / "report.html").read_text(encoding="utf-8")
+    assert "Content-Security-Policy" not in page  # two sites: no pager, so the probe may run
+    probe = tmp_path / "index.html"
+    probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    dom = chromium(tmp_path, probe.as_uri(), "--dump-dom")
+    assert "Landcheck Sans:loaded" in dom
+
+
 def test_site_page_opens_with_its_map_and_font(paged, tmp_path):
     page = paged / "sites" / "S1.html"
     probe = paged / "sites" / "probe.html"  # beside the page, so its relative links resolve

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gc
 import io
@@ -34,6 +35,7 @@ from landcheck.report.html import (
     site_file_names,
     write_site_pages,
 )
+from landcheck.typeface import FONT_PATH
 
 MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
 SAFE = re.compile(r"^[\w.~-]+$")
@@ -95,7 +97,7 @@ def test_each_site_page_has_its_map_findings_and_tables(case, folder):
     first = (pages / "x.html").read_text(encoding="utf-8")  # site "../x" at (0, 0): paddy
     assert "永久基本农田" in first and "0.0400" in first  # 20 x 20 m = 0.0400 ha
     css = (pages / FONT_CSS).read_text(encoding="utf-8")
-    assert css.startswith("@font-face{font-family:'Landcheck Sans';src:url(data:font/woff;base64,")
+    assert css.startswith("@font-face{font-family:'Landcheck Sans';src:url(data:font/otf;base64,")
 
 
 def test_hostile_site_ids_give_safe_unique_names_inside_the_folder(case, folder):
@@ -132,7 +134,8 @@ def test_index_size_does_not_depend_on_the_maps(case, folder):
     assert index == render_index(case)  # the index is built without any map
     pages = target / SITES_FOLDER
     sizes = [os.path.getsize(pages / n) for n in os.listdir(pages) if n.endswith(".html")]
-    assert len(sizes) == COUNT and len(index.encode()) < 1_000_000
+    text = re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,", index)  # less its font (1.59 MB)
+    assert len(sizes) == COUNT and len(text.encode()) < 1_000_000
     assert max(sizes) < 200_000  # a page with its map (as a PNG beside it, a map was 0.14 MB)
 
 
@@ -224,18 +227,35 @@ def test_the_stylesheet_is_rendered_once_for_all_the_pages(case, folder, tmp_pat
     assert "<style>\n\n:root {" in page and ".edge-prohibited {" in page and "}\n</style>" in page
 
 
-def test_the_pages_font_is_cut_while_the_index_is_written(case, tmp_path, monkeypatch):
+def test_the_font_and_the_index_are_the_first_job_beside_the_pages(case, tmp_path, monkeypatch):
     monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)  # jobs in order
     done = []
-    write_font_css, render = html._write_font_css, html.render_index
+    write_font_css, render, view = html._write_font_css, html.render_index, html._site_view
     monkeypatch.setattr(
         html, "_write_font_css", lambda *a: done.append("font.css") or write_font_css(*a)
     )
     monkeypatch.setattr(
         html, "render_index", lambda *a, **k: done.append("index") or render(*a, **k)
     )
+    monkeypatch.setattr(html, "_site_view", lambda *a: done.append("page") or view(*a))
     write_report(case, tmp_path / "report", formats="html")
-    assert done == ["font.css", "index"]  # the index is the last job: the font's cut runs beside it
+    assert done == ["font.css", "index"] + ["page"] * COUNT  # no cut waits for the last page
+
+
+def embedded_fonts(text: str) -> list[bytes]:
+    """The fonts a page or stylesheet embeds (base64 data URLs), decoded."""
+    found = re.findall(r"url\(data:font/\w+;base64,([A-Za-z0-9+/=]+)\)", text)
+    return [base64.b64decode(data) for data in found]
+
+
+def test_the_pages_and_the_index_embed_the_whole_bundled_font(folder):
+    target, _ = folder
+    with open(FONT_PATH, "rb") as handle:
+        bundled = handle.read()
+    css = (target / SITES_FOLDER / FONT_CSS).read_text(encoding="utf-8")
+    index = (target / "report.html").read_text(encoding="utf-8")
+    assert embedded_fonts(css) == [bundled] and embedded_fonts(index) == [bundled]
+    assert "format('opentype')" in css and "format('opentype')" in index
 
 
 @pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")

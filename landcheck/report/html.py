@@ -11,8 +11,9 @@ autoescaping on; the tables come from :mod:`landcheck.tables`.
 Beyond that report.html is an index (run facts, status counts, the summary
 table linking every site, provenance) and each site has its own page
 ``sites/<name>.html`` (``templates/site.html.j2``: the same section as the
-single page, its map inline); the pages share ``sites/font.css``, the font
-cut to the characters of all of them. The folder still needs no network.
+single page, its map inline); the pages share ``sites/font.css``, the whole
+bundled font, which the index embeds too (no cut that waits for the last
+page). The folder still needs no network.
 The PNG maps (:mod:`landcheck.report.maps`) are for report.docx.
 """
 
@@ -42,7 +43,7 @@ from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.svgmap import prepare_maps, site_svg, site_svgs
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
-from landcheck.typeface import WEB_FAMILY, cut_characters, font_face_css, prepare_cuts
+from landcheck.typeface import WEB_FAMILY, font_face_css, whole_font_face_css
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
@@ -422,8 +423,10 @@ def _with_style(context: dict[str, Any]) -> dict[str, Any]:
     return {**context, "style": Markup(style)}
 
 
-def _with_font(page: str) -> str:
-    return page.replace(_FONT_MARK, font_face_css(page), 1)
+def _with_font(page: str, *, whole: bool = False) -> str:
+    """``page`` with its ``@font-face`` rule: the font cut to its characters, or ``whole``."""
+    rule = whole_font_face_css() if whole else font_face_css(page)
+    return page.replace(_FONT_MARK, rule, 1)
 
 
 def render_html(
@@ -510,7 +513,8 @@ def render_index(
     Run facts, status counts, the summary table linking each site to its page
     ``sites/<name>.html``, provenance; no site section and no map. Beyond
     :data:`~landcheck.report.pager.PAGE_ROWS` sites the summary table is paged
-    in the browser (:mod:`landcheck.report.pager`).
+    in the browser (:mod:`landcheck.report.pager`). The whole bundled font is
+    embedded (:func:`~landcheck.typeface.whole_font_face_css`), as for the pages.
 
     Parameters
     ----------
@@ -534,23 +538,18 @@ def render_index(
         for c in tables["summary"].columns
     ]
     context["pager"] = pager_context(context["summary"], columns, lang)
-    return _with_font(_environment().get_template("report.html.j2").render(**_with_style(context)))
+    page = _environment().get_template("report.html.j2").render(**_with_style(context))
+    return _with_font(page, whole=True)
 
 
 PAGES_A_JOB = 4
 """Site pages a worker writes per job: few, so the progress advances evenly."""
 
 
-def _nothing_written(job: Callable[[], None]) -> str:
-    """Run ``job`` among the page jobs: it adds no character to the pages' font."""
-    job()
-    return ""
-
-
-def _write_font_css(folder: str, characters: set[str]) -> None:
-    """Write :data:`FONT_CSS`: the font cut to ``characters``, those of every page."""
+def _write_font_css(folder: str) -> None:
+    """Write :data:`FONT_CSS`: the whole bundled font, for the characters of any page."""
     with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
-        handle.write(font_face_css("".join(sorted(characters))) + "\n")
+        handle.write(whole_font_face_css() + "\n")
 
 
 def _site_pages(
@@ -565,12 +564,12 @@ def _site_pages(
 ) -> list[str]:
     """Write the site pages and their :data:`FONT_CSS` (and run ``also`` beside them).
 
-    The pages are written by forked workers (:func:`landcheck.report.forked.run_jobs`),
-    a few a job, each job returning the characters of its pages for the font.
-    ``also`` is the last job: a worker runs it while this process cuts the
-    font, once the last page's characters are back (the cut needs all of
-    them, so it cannot start earlier; run first, ``also`` left the cut alone
-    at the end, one core idle).
+    The pages are written by forked workers
+    (:func:`landcheck.report.forked.run_jobs`), a few a job. The first job
+    writes :data:`FONT_CSS`, then runs ``also``, while the other worker draws
+    pages. :data:`FONT_CSS` holds the whole bundled font: a font cut to the
+    pages' characters could only be cut once the last page was drawn (half a
+    second at 500 sites, after everything else).
     """
     template = _environment().get_template("site.html.j2")
     context = _page_context(result, lang, tables, {})
@@ -589,40 +588,32 @@ def _site_pages(
             records.rows(key, "")  # the rows' HTML too
     if maps and total:
         prepare_maps(result)
-    prepare_cuts()  # imported here, once, not again by a worker cutting the index's font
 
-    def write(start: int) -> str:
-        characters: set[str] = set()
+    def write(start: int) -> None:
         indexes = range(start, min(start + PAGES_A_JOB, total))
         drawn = _maps(result, indexes, lang) if maps else [""] * len(indexes)
         for index, site_map in zip(indexes, drawn, strict=True):
             site = _site_view(result, tables, records, index, lang, site_map)
             page = template.render(**context, site=site)
-            characters.update(cut_characters(page))
-            path = os.path.join(folder, f"{names[index]}.html")
-            with open(path, "w", encoding="utf-8") as handle:
+            with open(
+                os.path.join(folder, f"{names[index]}.html"), "w", encoding="utf-8"
+            ) as handle:
                 handle.write(page)
-        return "".join(characters)
 
-    firsts = list(range(0, total, PAGES_A_JOB))  # each job's first page
-    jobs: list[Callable[[], str]] = [partial(write, first) for first in firsts]
-    if also is not None:
-        jobs.append(partial(_nothing_written, also))
-    characters: set[str] = set()
+    def write_shared() -> None:
+        _write_font_css(folder)
+        if also is not None:
+            also()
 
-    def written(number: int, page_characters: str) -> None:
-        if number == len(firsts):  # ``also``: it writes no page
-            return
-        characters.update(page_characters)
-        if progress is not None:
-            for index in range(firsts[number], min(firsts[number] + PAGES_A_JOB, total)):
+    firsts = range(0, total, PAGES_A_JOB)  # the first page of each job after write_shared
+
+    def written(number: int, _: None) -> None:
+        if number and progress is not None:
+            first = firsts[number - 1]
+            for index in range(first, min(first + PAGES_A_JOB, total)):
                 progress(index + 1, total)
-        if number == len(firsts) - 1:
-            _write_font_css(folder, characters)
 
-    run_jobs(jobs, done=written)
-    if not firsts:
-        _write_font_css(folder, characters)
+    run_jobs([write_shared, *(partial(write, first) for first in firsts)], done=written)
     return [f"{name}.html" for name in names]
 
 
@@ -684,7 +675,7 @@ def write_html(result: CheckResult, directory: str, options: ReportOptions | Non
             handle.write(page)
         return path
 
-    def write_index() -> None:  # beside the pages: cutting its own font takes a second
+    def write_index() -> None:  # beside the pages
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(render_index(result, lang=lang, tables=tables))
 
