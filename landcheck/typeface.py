@@ -23,7 +23,6 @@ __all__ = [
     "cut_characters",
     "font_face_css",
     "font_families",
-    "prepare_cuts",
     "whole_font",
     "whole_font_face_css",
     "woff_subset",
@@ -97,15 +96,6 @@ def cut_characters(text: str) -> set[str]:
     if ((codes >= 0xD800) & (codes <= 0xDFFF)).any():  # surrogates: beyond the BMP
         return set(text) - _PRINTABLE
     return set(map(chr, codes[(codes < 0x20) | (codes > 0x7E)].tolist()))
-
-
-def prepare_cuts() -> None:
-    """Import fontTools' subsetter now, so processes forked next share it for their cuts.
-
-    Its import takes about a tenth of a second, as long as a small cut: a
-    report's processes each cutting a font import it once, before they fork.
-    """
-    import fontTools.subset  # noqa: F401
 
 
 @lru_cache(maxsize=8)

@@ -595,9 +595,8 @@ def _site_pages(
         for index, site_map in zip(indexes, drawn, strict=True):
             site = _site_view(result, tables, records, index, lang, site_map)
             page = template.render(**context, site=site)
-            with open(
-                os.path.join(folder, f"{names[index]}.html"), "w", encoding="utf-8"
-            ) as handle:
+            path = os.path.join(folder, f"{names[index]}.html")
+            with open(path, "w", encoding="utf-8") as handle:
                 handle.write(page)
 
     def write_shared() -> None:
