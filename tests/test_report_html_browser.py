@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 
 import numpy as np
@@ -95,6 +97,26 @@ def paged_index(tmp_path_factory):
     path = tmp_path_factory.mktemp("pager") / "report.html"
     path.write_text(page, encoding="utf-8")
     return case, path
+
+
+def test_the_paged_index_loads_its_font_under_its_policy(paged_index, tmp_path):
+    _, path = paged_index
+    page = path.read_text(encoding="utf-8")
+    script = PROBE.removeprefix("<script>").removesuffix("</script>")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert "font-src data:;" in policy.group(1)
+    allowed = policy.group(0).replace("script-src ", f"script-src 'sha256-{digest}' ")  # the probe
+    probe = path.with_name("probe.html")
+    probe.write_text(
+        page.replace(policy.group(0), allowed).replace("</body>", PROBE + "</body>"),
+        encoding="utf-8",
+    )
+    try:
+        dom = chromium(tmp_path, probe.as_uri(), "--dump-dom")
+    finally:
+        probe.unlink()
+    assert "Landcheck Sans:loaded" in dom
 
 
 def shown_rows(dom):
