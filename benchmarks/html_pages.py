@@ -28,8 +28,9 @@ from landcheck import check
 from landcheck.demo import SAMPLE_FILE, sample_layers
 from landcheck.io.sample_files import write_sample
 from landcheck.report import pager
-from landcheck.report.html import SITES_FOLDER, render_index, write_site_pages
+from landcheck.report.html import FONT_CSS, SITES_FOLDER, render_index, write_site_pages
 from landcheck.tables import inputs_table, report_tables, summary_table
+from landcheck.typeface import whole_font_face_css
 
 
 def _sites(gpkg: str, count: int) -> gpd.GeoDataFrame:
@@ -95,6 +96,10 @@ def main() -> None:
         seconds = _open_seconds(empty, work)
         if seconds is not None:
             print(f"an empty page opens in {seconds:.1f} s (load {os.getloadavg()[0]:.1f})")
+        folder = os.path.join(work, SITES_FOLDER)
+        os.mkdir(folder)
+        with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
+            handle.write(whole_font_face_css())  # the font the index links, as in a report
         variants = [("paged", pager.PAGE_ROWS)]
         if args.unpaged:
             variants.append(("every row as HTML", 10**9))
@@ -103,7 +108,9 @@ def main() -> None:
             start = time.perf_counter()
             index = os.path.join(work, "report.html")
             with open(index, "w", encoding="utf-8") as handle:
-                handle.write(render_index(result, tables=tables))
+                handle.write(
+                    render_index(result, tables=tables, font_css=f"{SITES_FOLDER}/{FONT_CSS}")
+                )
             size = os.path.getsize(index)
             print(f"index ({name}): {time.perf_counter() - start:.1f} s, {size / 1e6:.2f} MB")
             for _ in range(args.opens):
@@ -117,8 +124,6 @@ def main() -> None:
         start = time.perf_counter()
         tables = report_tables(part, "zh")
         print(f"report_tables: {args.pages} sites, {time.perf_counter() - start:.1f} s")
-        folder = os.path.join(work, SITES_FOLDER)
-        os.mkdir(folder)
         start, cpu = time.perf_counter(), time.process_time()
         write_site_pages(part, folder, maps=args.maps, tables=tables)
         pages = sum(os.path.getsize(os.path.join(folder, n)) for n in os.listdir(folder))

@@ -50,12 +50,43 @@ def test_index_opens_offline_and_links_every_site(paged, tmp_path):
     assert "数据来源与运行参数" in dom and "data-site-id" not in dom
 
 
-def test_index_loads_its_font(paged, tmp_path):
-    page = (paged / "report.html").read_text(encoding="utf-8")
-    assert "Content-Security-Policy" not in page  # two sites: no pager, so the probe may run
-    probe = tmp_path / "index.html"
-    probe.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    dom = chromium(tmp_path, probe.as_uri(), "--dump-dom")
+@pytest.fixture(scope="module")
+def paged_report(tmp_path_factory):
+    """The two-site report case as an index paged one row a page, under its own policy."""
+    patch = pytest.MonkeyPatch()
+    patch.setattr("landcheck.report.html.SINGLE_PAGE_SITES", 1)
+    patch.setattr("landcheck.report.pager.PAGE_ROWS", 1)
+    try:
+        folder = tmp_path_factory.mktemp("paged-report") / "report"
+        write_report(result(), folder, formats="html")
+    finally:
+        patch.undo()
+    return folder
+
+
+def with_probe(page: str) -> str:
+    """``page`` with the probe script, its hash added to the page's policy if it has one."""
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    if policy is not None:
+        script = PROBE.removeprefix("<script>").removesuffix("</script>")
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        allowed = policy.group(0).replace("script-src ", f"script-src &#39;sha256-{digest}&#39; ")
+        page = page.replace(policy.group(0), allowed)
+    return page.replace("</body>", PROBE + "</body>")
+
+
+@pytest.mark.parametrize("report", ["paged", "paged_report"])
+def test_index_loads_the_pages_font_under_its_policy(report, request, tmp_path):
+    folder = request.getfixturevalue(report)
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert '<link rel="stylesheet" href="sites/font.css">' in page and "base64," not in page
+    assert ("Content-Security-Policy" in page) == (report == "paged_report")
+    probe = folder / "probe.html"  # beside the index, so its link resolves
+    probe.write_text(with_probe(page), encoding="utf-8")
+    try:
+        dom = chromium(tmp_path, probe.as_uri(), "--dump-dom")
+    finally:
+        probe.unlink()
     assert "Landcheck Sans:loaded" in dom
 
 
@@ -99,24 +130,13 @@ def paged_index(tmp_path_factory):
     return case, path
 
 
-def test_the_paged_index_loads_its_font_under_its_policy(paged_index, tmp_path):
+def test_a_standalone_index_loads_its_embedded_font_under_its_policy(paged_index, tmp_path):
     _, path = paged_index
     page = path.read_text(encoding="utf-8")
-    script = PROBE.removeprefix("<script>").removesuffix("</script>")
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
-    assert "font-src data:;" in policy.group(1)
-    allowed = policy.group(0).replace("script-src ", f"script-src 'sha256-{digest}' ")  # the probe
-    probe = path.with_name("probe.html")
-    probe.write_text(
-        page.replace(policy.group(0), allowed).replace("</body>", PROBE + "</body>"),
-        encoding="utf-8",
-    )
-    try:
-        dom = chromium(tmp_path, probe.as_uri(), "--dump-dom")
-    finally:
-        probe.unlink()
-    assert "Landcheck Sans:loaded" in dom
+    assert "Content-Security-Policy" in page and "data:font/otf;base64," in page
+    probe = tmp_path / "probe.html"
+    probe.write_text(with_probe(page), encoding="utf-8")
+    assert "Landcheck Sans:loaded" in chromium(tmp_path, probe.as_uri(), "--dump-dom")
 
 
 def shown_rows(dom):

@@ -64,11 +64,16 @@ def pager_script() -> str:
 
 
 def content_security_policy() -> str:
-    """The paged index's policy: its own styles, fonts and one script, nothing fetched."""
+    """The paged index's policy: its own styles, fonts and one script, nothing fetched.
+
+    Stylesheets may come from the report's own folder (``'self'`` where it is
+    served, ``file:`` where it is opened from disk): the index links the site
+    pages' ``sites/font.css``.
+    """
     digest = base64.b64encode(hashlib.sha256(pager_script().encode("utf-8")).digest())
     return (
-        "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; "
-        f"script-src 'sha256-{digest.decode('ascii')}'"
+        "default-src 'none'; style-src 'self' file: 'unsafe-inline'; font-src data:; "
+        f"img-src data:; script-src 'sha256-{digest.decode('ascii')}'"
     )
 
 
