@@ -29,17 +29,23 @@ PROBE = (
 )
 
 
-@pytest.fixture(scope="module")
-def paged(tmp_path_factory):
-    """The two-site report case with the index threshold lowered to one site."""
+def indexed_report(tmp_path_factory, name: str, patches: dict[str, int] | None = None):
+    """The two-site report case written as an index and site pages, ``patches`` applied."""
     patch = pytest.MonkeyPatch()
-    patch.setattr("landcheck.report.html.SINGLE_PAGE_SITES", 1)
+    for target, value in {"landcheck.report.html.SINGLE_PAGE_SITES": 1, **(patches or {})}.items():
+        patch.setattr(target, value)
     try:
-        folder = tmp_path_factory.mktemp("paged") / "report"
+        folder = tmp_path_factory.mktemp(name) / "report"
         write_report(result(), folder, formats="html")
     finally:
         patch.undo()
     return folder
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory):
+    """The two-site report case with the index threshold lowered to one site."""
+    return indexed_report(tmp_path_factory, "paged")
 
 
 def test_index_opens_offline_and_links_every_site(paged, tmp_path):
@@ -53,15 +59,7 @@ def test_index_opens_offline_and_links_every_site(paged, tmp_path):
 @pytest.fixture(scope="module")
 def paged_report(tmp_path_factory):
     """The two-site report case as an index paged one row a page, under its own policy."""
-    patch = pytest.MonkeyPatch()
-    patch.setattr("landcheck.report.html.SINGLE_PAGE_SITES", 1)
-    patch.setattr("landcheck.report.pager.PAGE_ROWS", 1)
-    try:
-        folder = tmp_path_factory.mktemp("paged-report") / "report"
-        write_report(result(), folder, formats="html")
-    finally:
-        patch.undo()
-    return folder
+    return indexed_report(tmp_path_factory, "paged-report", {"landcheck.report.pager.PAGE_ROWS": 1})
 
 
 def with_probe(page: str) -> str:
