@@ -12,8 +12,14 @@ committed)::
     .venv/bin/python -m benchmarks.reports --size quick --scenario c -f json,html,xlsx,gpkg
     .venv/bin/python -m benchmarks.reports --size quick --grid 10653 -f json,html,xlsx,gpkg
 
+``--pairs N`` measures the target instead (every format within 2× of json alone): N pairs of
+fresh commands run as a reviewer runs them (``-q``, no progress), ``-f json`` then ``-f
+FORMATS``, alternated; each pair's wall and CPU time and their ratio::
+
+    .venv/bin/python -m benchmarks.reports --size quick --scenario c --pairs 5
+
 A measurement, not a test: one JSON line on stdout, the load average with it; each stage's
-start and end on stderr as they happen.
+start and end (or each pair) on stderr as they happen.
 """
 
 from __future__ import annotations
@@ -64,10 +70,7 @@ def village_grid(size_name: str, count: int) -> str:
 
 def run(sites: str, layers: str, formats: str, out: str) -> dict:
     """Run the command once; its wall time, each stage's span, the children's peak RSS."""
-    landcheck = os.path.join(os.path.dirname(sys.executable), "landcheck")
-    command = [landcheck, "check", sites, "-o", out, "-f", formats, "--progress", "json"]
-    for key in SCENARIO_LAYERS["c"]:
-        command += ["--layer", f"{key}={layers}:{key}"]
+    command = [*_command(sites, layers, formats, out), "--progress", "json"]
     spans: dict[str, list[float]] = {}
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -108,12 +111,54 @@ def run(sites: str, layers: str, formats: str, out: str) -> dict:
     }
 
 
+def _command(sites: str, layers: str, formats: str, out: str) -> list[str]:
+    """The ``landcheck check`` command line for ``sites`` against the scenario's layers."""
+    landcheck = os.path.join(os.path.dirname(sys.executable), "landcheck")
+    command = [landcheck, "check", sites, "-o", out, "-f", formats]
+    for key in SCENARIO_LAYERS["c"]:
+        command += ["--layer", f"{key}={layers}:{key}"]
+    return command
+
+
+def timed(sites: str, layers: str, formats: str, out: str) -> tuple[float, float]:
+    """Run the command once, quiet; its wall time and its CPU time (user and system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(
+        [*_command(sites, layers, formats, out), "-q"], check=True, stdout=subprocess.DEVNULL
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def pairs(sites: str, layers: str, formats: str, work: str, count: int) -> dict:
+    """``count`` pairs of quiet commands, ``-f json`` then ``-f formats``; times and ratios."""
+    measured = []
+    for number in range(count):
+        json_s, json_cpu = timed(sites, layers, "json", os.path.join(work, f"json-{number}"))
+        formats_s, formats_cpu = timed(sites, layers, formats, os.path.join(work, f"all-{number}"))
+        pair = {
+            "json_s": round(json_s, 2),
+            "formats_s": round(formats_s, 2),
+            "ratio": round(formats_s / json_s, 2),
+            "json_cpu_s": round(json_cpu, 2),
+            "formats_cpu_s": round(formats_cpu, 2),
+        }
+        print(json.dumps(pair), file=sys.stderr, flush=True)
+        measured.append(pair)
+    ratios = sorted(pair["ratio"] for pair in measured)
+    return {"pairs": measured, "ratio_min": ratios[0], "ratio_max": ratios[-1]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="quick")
     parser.add_argument("--scenario", choices=["b", "c"], help="the size's scenario sites")
     parser.add_argument("--grid", type=int, help="a village grid of this many cells instead")
     parser.add_argument("-f", "--formats", default="json,html,xlsx,gpkg")
+    parser.add_argument("--pairs", type=int, help="time this many pairs: json alone, then -f")
     args = parser.parse_args()
     manifest = build(args.size)
     if args.grid:
@@ -125,7 +170,10 @@ def main() -> None:
         label = f"scenario {scenario}"
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="landcheck-reports-") as work:
-        figures = run(sites, manifest["layers"], args.formats, os.path.join(work, "out"))
+        if args.pairs:
+            figures = pairs(sites, manifest["layers"], args.formats, work, args.pairs)
+        else:
+            figures = run(sites, manifest["layers"], args.formats, os.path.join(work, "out"))
     line = {
         "size": args.size,
         "sites": label,
