@@ -28,7 +28,13 @@ from landcheck import check
 from landcheck.demo import SAMPLE_FILE, sample_layers
 from landcheck.io.sample_files import write_sample
 from landcheck.report import pager
-from landcheck.report.html import FONT_CSS, SITES_FOLDER, render_index, write_site_pages
+from landcheck.report.html import (
+    FONT_CSS,
+    INDEX_FONT_CSS,
+    SITES_FOLDER,
+    render_index,
+    write_site_pages,
+)
 from landcheck.tables import inputs_table, report_tables, summary_table
 from landcheck.typeface import whole_font_face_css
 
@@ -108,9 +114,7 @@ def main() -> None:
             start = time.perf_counter()
             index = os.path.join(work, "report.html")
             with open(index, "w", encoding="utf-8") as handle:
-                handle.write(
-                    render_index(result, tables=tables, font_css=f"{SITES_FOLDER}/{FONT_CSS}")
-                )
+                handle.write(render_index(result, tables=tables, font_css=INDEX_FONT_CSS))
             size = os.path.getsize(index)
             print(f"index ({name}): {time.perf_counter() - start:.1f} s, {size / 1e6:.2f} MB")
             for _ in range(args.opens):

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FILENAME",
+    "INDEX_FONT_CSS",
     "SINGLE_PAGE_SITES",
     "SITES_FOLDER",
     "render_html",
@@ -71,6 +72,9 @@ SITES_FOLDER = "sites"
 
 FONT_CSS = "font.css"
 """The shared stylesheet of the site pages and the index (in :data:`SITES_FOLDER`): the font."""
+
+INDEX_FONT_CSS = f"{SITES_FOLDER}/{FONT_CSS}"
+"""The index's link to :data:`FONT_CSS` (``render_index(font_css=…)``)."""
 
 NAME_CHARS = 80
 """Longest site page name, in characters, before its ``~N`` and extension."""
@@ -685,11 +689,7 @@ def write_html(result: CheckResult, directory: str, options: ReportOptions | Non
 
     def write_index() -> None:  # beside the pages
         with open(path, "w", encoding="utf-8") as handle:
-            handle.write(
-                render_index(
-                    result, lang=lang, tables=tables, font_css=f"{SITES_FOLDER}/{FONT_CSS}"
-                )
-            )
+            handle.write(render_index(result, lang=lang, tables=tables, font_css=INDEX_FONT_CSS))
 
     folder = os.path.join(directory, SITES_FOLDER)
     os.mkdir(folder)
