@@ -27,6 +27,7 @@ import shapely
 from landcheck.classify import CodeTable
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.geometry import column_array, polygonal_part
+from landcheck.groupsums import group_maxima, group_sums
 from landcheck.layers import REVIEW_COLUMNS
 from landcheck.overlay import LayerOverlay
 from landcheck.profile import LayerSpec, Text
@@ -278,61 +279,6 @@ class Rows:
         if texts is None:
             texts = self._texts[column] = self.columns[column].astype(str).tolist()
         return texts
-
-
-SEQUENTIAL_SUM = 8
-"""numpy sums fewer values than this one after another from 0.0; from this many on, its
-pairwise summation groups them (``np.add.reduce``)."""
-
-
-def group_sums(
-    values: np.ndarray, mask: np.ndarray, starts: np.ndarray, stops: np.ndarray
-) -> np.ndarray:
-    """Each group's ``values[start:stop][mask[start:stop]].sum()``, all groups at once.
-
-    A group of fewer than :data:`SEQUENTIAL_SUM` selected values is summed the way
-    numpy sums it, one value after another from 0.0: the groups' first values are
-    added together, then their second ones, and so on. Larger groups are left to
-    numpy itself. Every sum is the very float the group's own ``sum()`` gives.
-
-    Examples
-    --------
-    >>> values = np.array([0.1, 0.2, 0.3, 5.0, 7.0])
-    >>> mask = np.array([True, True, True, False, True])
-    >>> group_sums(values, mask, np.array([0, 3]), np.array([3, 5])).tolist()
-    [0.6000000000000001, 7.0]
-    """
-    sums = np.zeros(len(starts))
-    selected = np.flatnonzero(mask)
-    group = np.searchsorted(starts, selected, side="right") - 1
-    counts = np.bincount(group, minlength=len(starts))
-    rank = np.arange(len(selected)) - np.searchsorted(group, group)
-    small = counts[group] < SEQUENTIAL_SUM
-    for place in range(SEQUENTIAL_SUM - 1):
-        pick = small & (rank == place)
-        sums[group[pick]] += values[selected[pick]]
-    for index in np.flatnonzero(counts >= SEQUENTIAL_SUM).tolist():
-        start, stop = starts[index], stops[index]
-        sums[index] = values[start:stop][mask[start:stop]].sum()
-    return sums
-
-
-def group_maxima(values: np.ndarray, mask: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Each group's largest selected value (NaN if one is NaN), 0.0 for a group with none.
-
-    Examples
-    --------
-    >>> values = np.array([3.0, 9.0, 4.0, 5.0])
-    >>> mask = np.array([True, False, True, False])
-    >>> group_maxima(values, mask, np.array([0, 2, 3])).tolist()
-    [3.0, 4.0, 0.0]
-    """
-    maxima = np.full(len(starts), -np.inf)
-    selected = np.flatnonzero(mask)
-    group = np.searchsorted(starts, selected, side="right") - 1
-    with np.errstate(invalid="ignore"):  # a NaN is the maximum, as ``max()`` gives it
-        np.maximum.at(maxima, group, values[selected])
-    return np.where(np.bincount(group, minlength=len(starts)) > 0, maxima, 0.0)
 
 
 @dataclass(frozen=True)

@@ -41,13 +41,15 @@ homestead of 3,000 m²:
 from __future__ import annotations
 
 import weakref
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
 
+from landcheck.groupsums import RowGroups
 from landcheck.measure import TIANKAN_CODE, Rows, SiteRows
 from landcheck.units import Area, AreaMethod
 
@@ -55,10 +57,15 @@ __all__ = [
     "CATEGORIES",
     "CULTIVATED",
     "CULTIVATED_KINDS",
+    "NO_LINES",
     "SUMMARY_LINES",
     "ClassSum",
     "LandUseRollup",
     "RollupLine",
+    "SiteLines",
+    "line_mask",
+    "ridge_mask",
+    "site_lines",
     "summary_sums",
 ]
 
@@ -225,7 +232,7 @@ def _table_columns(rows: Rows, ridge_code: str) -> _TableColumns:
             column: _known(columns[column].astype(float)) if column in columns else None
             for column in _AREAS
         }
-        ridge = (codes == ridge_code) | (labels["table_code"] == ridge_code)
+        ridge = ridge_mask(codes, labels, ridge_code)
         found = made[ridge_code] = _TableColumns(codes, labels, known, ridge)
     return found
 
@@ -261,7 +268,7 @@ def _summary_sums(rows: Rows, ridge_code: str) -> list[tuple[float, ...]]:
     whole = _table_columns(rows, ridge_code)
     columns = []
     for line, value in SUMMARY_LINES:
-        mask = _summary_mask(whole, line, value)
+        mask = line_mask(whole.labels, whole.ridge, line, value)
         for area in ("planar_m2", "ellipsoidal_m2"):
             known = whole.known[area]
             if known is None:
@@ -271,9 +278,33 @@ def _summary_sums(rows: Rows, ridge_code: str) -> list[tuple[float, ...]]:
     return list(zip(*columns, strict=True))
 
 
-def _summary_mask(whole: _TableColumns, line: str, value: str) -> np.ndarray:
-    """The rows of one of :data:`SUMMARY_LINES`, as :class:`LandUseRollup` picks a site's."""
-    labels, ridge = whole.labels, whole.ridge
+def line_mask(
+    labels: dict[str, np.ndarray], ridge: np.ndarray, line: str, value: str
+) -> np.ndarray:
+    """The classes one line sums, as :class:`LandUseRollup` picks them.
+
+    Parameters
+    ----------
+    labels : dict
+        ``category``, ``level1`` and ``table_code`` of each class, as strings.
+    ridge : numpy.ndarray of bool
+        Which classes hold field ridges (:func:`ridge_mask`).
+    line, value : str
+        ``("total", "")`` (:attr:`~LandUseRollup.total`), ``("category", name)``,
+        ``("cultivated", "01")``, ``("kind", code)`` or ``("ridges", "")``: one of
+        :data:`SUMMARY_LINES` or the total.
+
+    Examples
+    --------
+    >>> labels = {"category": np.array(["农用地", "农用地"], dtype=object),
+    ...           "level1": np.array(["01", "12"], dtype=object),
+    ...           "table_code": np.array(["0101", "1203"], dtype=object)}
+    >>> ridge = ridge_mask(np.array(["0101", "1203"], dtype=object), labels, "1203")
+    >>> line_mask(labels, ridge, "cultivated", CULTIVATED).tolist(), ridge.tolist()
+    ([True, False], [False, True])
+    """
+    if line == "total":
+        return np.ones(len(ridge), dtype=bool)
     if line == "category":
         return labels["category"] == value
     if line == "cultivated":
@@ -281,6 +312,16 @@ def _summary_mask(whole: _TableColumns, line: str, value: str) -> np.ndarray:
     if line == "kind":
         return labels["table_code"] == value
     return ridge
+
+
+def ridge_mask(
+    codes: np.ndarray, labels: dict[str, np.ndarray], ridge_code: str | np.ndarray
+) -> np.ndarray:
+    """Which classes hold field ridges: their code or their code table's code is ``ridge_code``.
+
+    ``ridge_code`` is one code, or one per class.
+    """
+    return (codes == ridge_code) | (labels["table_code"] == ridge_code)
 
 
 class LandUseRollup:
@@ -347,67 +388,12 @@ class LandUseRollup:
         self._known = {
             column: None if values is None else _known(values) for column, values in areas.items()
         }
-        self._ridge = (codes == ridge_code) | (labels["table_code"] == ridge_code)
-
-    @classmethod
-    def of_arrays(
-        cls,
-        codes: np.ndarray,
-        labels: dict[str, np.ndarray],
-        areas: dict[str, np.ndarray],
-        *,
-        ridge_code: str = TIANKAN_CODE,
-    ) -> LandUseRollup:
-        """The roll-up of classes given as arrays: what a table sums for many groups at once.
-
-        Parameters
-        ----------
-        codes : numpy.ndarray
-            The class codes, as strings.
-        labels : dict
-            ``category``, ``level1`` and ``table_code``: object arrays of
-            strings (missing ones empty), one value per class.
-        areas : dict
-            ``planar_m2``, ``ellipsoidal_m2`` and optionally ``survey_m2``:
-            float arrays, one value per class.
-        ridge_code : str
-            The class code of field ridges.
-
-        Returns
-        -------
-        LandUseRollup
-            The same sums as the roll-up of a frame holding these columns;
-            only :attr:`classes` and the lines' :attr:`RollupLine.rows` are
-            not available (no frame was given).
-
-        Examples
-        --------
-        >>> rollup = LandUseRollup.of_arrays(
-        ...     np.array(["0101", "1203"], dtype=object),
-        ...     {"category": np.array(["农用地", "农用地"], dtype=object),
-        ...      "level1": np.array(["01", "12"], dtype=object),
-        ...      "table_code": np.array(["0101", "1203"], dtype=object)},
-        ...     {"planar_m2": np.array([900.0, 100.0]), "ellipsoidal_m2": np.array([901.0, 100.1])},
-        ... )
-        >>> rollup.cultivated.planar_m2, rollup.ridges.ellipsoidal_m2
-        (900.0, 100.1)
-        """
-        rollup = cls.__new__(cls)
-        rollup._rows = None
-        rollup._given = None
-        chosen = {column: areas.get(column) for column in _AREAS}
-        rollup._setup(codes, {column: labels[column] for column in _GROUPING}, chosen, ridge_code)
-        return rollup
+        self._ridge = ridge_mask(codes, labels, ridge_code)
 
     @cached_property
     def classes(self) -> pd.DataFrame:
         """The classes, codes and code-table labels as strings (missing ones empty)."""
-        if self._rows is not None:
-            given = self._rows.frame()
-        elif self._given is not None:
-            given = self._given
-        else:
-            raise ValueError("a roll-up of arrays has no classes frame")
+        given = self._rows.frame() if self._rows is not None else cast(pd.DataFrame, self._given)
         frame = given.copy()
         frame.index = pd.Index(self._codes, name=given.index.name)
         for column, values in self._labels.items():
@@ -534,3 +520,149 @@ class LandUseRollup:
             kind = "category" if name else "unclassified"
             out.append(self._line(f"category:{name}", kind, "", members, tuple(lines)))
         return tuple(out)
+
+
+SiteLines = tuple[ClassSum, tuple[RollupLine, ...]]
+"""A site's :attr:`LandUseRollup.total` and :attr:`LandUseRollup.lines`."""
+
+NO_LINES: SiteLines = (ClassSum(0.0, 0.0, float("nan")), ())
+"""What a site without classes has: no area and no lines."""
+
+
+def site_lines(rows: Rows, ridge_code: str) -> dict[int, SiteLines]:
+    """Every site's total and lines in a class table, made for the whole table at once.
+
+    What the land-class table of every site needs: 10,000 sites' lines cost a
+    few sorts and table-wide sums (:class:`~landcheck.groupsums.RowGroups`), not
+    a roll-up per site. Each site's lines are those of its own
+    :class:`LandUseRollup`, in the same order and with the same sums bit for
+    bit; only their :attr:`RollupLine.positions` are rows of the whole table
+    and their :attr:`RollupLine.rollup` the table's, so :meth:`RollupLine.first`
+    and :attr:`RollupLine.rows` read the table.
+
+    Parameters
+    ----------
+    rows : landcheck.measure.Rows
+        A layer's per-class table of every site.
+    ridge_code : str
+        The class code of field ridges in the layer's classification.
+
+    Returns
+    -------
+    dict
+        Site position → :data:`SiteLines`; a site without classes is absent
+        (its lines are :data:`NO_LINES`).
+
+    Examples
+    --------
+    >>> rows = Rows({
+    ...     "site": np.array([0, 0, 0, 1]),
+    ...     "code": np.array(["0103", "1203", "0101", "0702"], dtype=object),
+    ...     "planar_m2": np.array([4_000.0, 2_000.0, 9_000.0, 3_000.0]),
+    ...     "ellipsoidal_m2": np.array([4_000.5, 2_000.2, 9_001.0, 3_000.3]),
+    ...     "category": np.array(["农用地", "农用地", "农用地", "建设用地"], dtype=object),
+    ...     "level1": np.array(["01", "12", "01", "07"], dtype=object),
+    ...     "table_code": np.array(["0103", "1203", "0101", "0702"], dtype=object),
+    ... }, "code")
+    >>> total, lines = site_lines(rows, "1203")[0]
+    >>> total.planar_m2, [(line.key, line.total.planar_m2) for line in lines[0].lines]
+    (15000.0, [('level1:01', 13000.0), ('ridges', 2000.0)])
+    >>> [line.key for line in lines[0].lines[0].lines], lines[0].lines[0].first("level1")
+    (['class:0101', 'class:0103'], '01')
+    """
+    if not rows.spans:
+        return {}
+    whole = _table_columns(rows, ridge_code)
+    spans = np.array(list(rows.spans.values()), dtype=np.intp)
+    site = np.repeat(np.fromiter(rows.spans, dtype=np.intp), spans[:, 1] - spans[:, 0])
+    unclassified = len(CATEGORIES)
+    ranks = {name: rank for rank, name in enumerate(CATEGORIES)}
+    labels = whole.labels["category"].tolist()
+    category = np.array([ranks.get(name, unclassified) for name in labels], dtype=np.intp)
+    level1 = np.unique(whole.labels["level1"], return_inverse=True)[1].reshape(-1)
+    code = np.unique(whole.codes, return_inverse=True)[1].reshape(-1)
+    plain = ~whole.ridge
+    lines = _LineMaker(whole, LandUseRollup(SiteRows(rows, 0, len(site)), ridge_code=ridge_code))
+    # classes, by level-1 class (a level-1 line's, or in turn an unclassified category's)
+    in_level1: dict[tuple[int, ...], list[RollupLine]] = defaultdict(list)
+    classes = RowGroups([site, category, level1, code], plain)
+    for group in lines.groups(classes, [site, category, level1], whole.codes):
+        in_level1[group.key].append(lines.make(group, f"class:{group.name}", "class"))
+    in_category: dict[tuple[int, ...], list[RollupLine]] = defaultdict(list)
+    named = RowGroups([site, category, level1], plain & (category < unclassified))
+    for group in lines.groups(named, [site, category, level1], whole.labels["level1"]):
+        members = tuple(in_level1[group.key])
+        line = lines.make(group, f"level1:{group.name}", "level1", members)
+        in_category[group.key[:2]].append(line)
+    for (at, rank, _), members in in_level1.items():
+        if rank == unclassified:
+            in_category[(at, rank)].extend(members)
+    ridges = RowGroups([site, category], whole.ridge)
+    for group in lines.groups(ridges, [site, category]):
+        in_category[group.key].append(lines.make(group, "ridges", "ridges", code=ridge_code))
+    by_site: dict[int, list[RollupLine]] = defaultdict(list)
+    for group in lines.groups(RowGroups([site, category]), [site, category]):
+        at, rank = group.key
+        name = CATEGORIES[rank] if rank < unclassified else ""
+        kind = "category" if name else "unclassified"
+        members = tuple(in_category[group.key])
+        by_site[at].append(lines.make(group, f"category:{name}", kind, members))
+    return {
+        group.key[0]: (group.total, tuple(by_site[group.key[0]]))
+        for group in lines.groups(RowGroups([site]), [site])
+    }
+
+
+class _Group(NamedTuple):
+    """One group of :func:`site_lines`: its rows, its keys' values, its name and its areas."""
+
+    members: np.ndarray
+    key: tuple[int, ...]
+    name: str
+    total: ClassSum
+
+
+class _LineMaker:
+    """Makes the lines of :func:`site_lines` from groups of a class table's rows."""
+
+    def __init__(self, whole: _TableColumns, table: LandUseRollup):
+        self.whole = whole
+        self.table = table
+
+    def groups(
+        self, groups: RowGroups, keys: list[np.ndarray], names: np.ndarray | None = None
+    ) -> list[_Group]:
+        """Each group's rows, values of ``keys``, value of ``names`` (or none) and areas."""
+        values = zip(*(groups.key(key).tolist() for key in keys), strict=True)
+        found = groups.key(names).tolist() if names is not None else [""] * len(groups)
+        return [
+            _Group(groups.members(number), key, name, total)
+            for number, (key, name, total) in enumerate(
+                zip(values, found, self._sums(groups), strict=True)
+            )
+        ]
+
+    def _sums(self, groups: RowGroups) -> list[ClassSum]:
+        """Each group's areas, added as :meth:`LandUseRollup._at` adds a site's classes."""
+        columns = []
+        for area, missing in (("planar_m2", 0.0), ("ellipsoidal_m2", 0.0), ("survey_m2", np.nan)):
+            values = self.whole.known[area]
+            columns.append(
+                np.full(len(groups), missing)
+                if values is None
+                else groups.sums(values[1], known=values[0], missing=missing)
+            )
+        return [ClassSum(*sums) for sums in zip(*(c.tolist() for c in columns), strict=True)]
+
+    def make(
+        self,
+        group: _Group,
+        key: str,
+        kind: str,
+        lines: tuple[RollupLine, ...] = (),
+        *,
+        code: str | None = None,
+    ) -> RollupLine:
+        """The line of one group, its code the group's name unless given."""
+        code = group.name if code is None else code
+        return RollupLine(key, kind, code, group.members, group.total, lines, self.table)

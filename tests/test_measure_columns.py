@@ -243,7 +243,7 @@ def test_class_sums_from_the_table_wide_masks_are_the_per_site_sums_bit_for_bit(
 
 @pytest.mark.parametrize("share", [0.3, 0.7, 1.0])
 def test_group_sums_are_numpys_own_sums_bit_for_bit(share):
-    from landcheck.measure import group_sums
+    from landcheck.groupsums import group_sums
 
     rng = np.random.default_rng(int(share * 10))
     counts = np.tile(np.arange(41), 40)  # every group size from none to 40 rows, 40 times
@@ -257,7 +257,7 @@ def test_group_sums_are_numpys_own_sums_bit_for_bit(share):
 
 
 def test_group_maxima_are_the_groups_maxima():
-    from landcheck.measure import group_maxima
+    from landcheck.groupsums import group_maxima
 
     values = np.array([3.0, np.nan, 1.0, 2.0, 8.0, 5.0])
     mask = np.array([True, True, True, False, True, True])

@@ -204,31 +204,80 @@ def test_lines_of_the_rows_name_and_sum_the_classes_of_the_frame(checked):
     assert (paddy.first("table_code"), paddy.rows.index.tolist()) == ("0101", ["0101"])
 
 
-def test_a_rollup_of_arrays_sums_as_the_rollup_of_its_frame():
-    frame = classes(
-        index=["0101", "0103", "1203", "0702", "9999"],
-        planar_m2=[9_000.0, 4_000.0, 2_000.0, 3_000.0, 7.0],
-        ellipsoidal_m2=[9_001.0, 4_000.5, 2_000.2, 3_000.3, 7.5],
-        category=["农用地", "农用地", "农用地", "建设用地", ""],
-        level1=["01", "01", "12", "07", ""],
-        table_code=["0101", "0103", "1203", "0702", ""],
+def _random_class_table(seed: int, sites: int = 80):
+    """A class table of ``sites`` sites (the last few without rows): 0 to 13 classes a site,
+    codes repeated, unknown categories, unknown areas and survey shares."""
+    import numpy as np
+
+    from landcheck.measure import Rows
+
+    rng = np.random.default_rng(seed)
+    site = np.repeat(np.arange(sites), rng.integers(0, 14, sites))
+    size = len(site)
+    pick = rng.integers(0, 7, size)
+    codes = np.array(["0101", "0102", "0103", "0201", "0702", "1203", "9999"], dtype=object)[pick]
+    category = np.array(["农用地"] * 4 + ["建设用地", None, ""], dtype=object)[pick]
+    level1 = np.array(["01", "01", "01", "02", "07", "12", "99"], dtype=object)[pick]
+    planar = rng.random(size) * 10.0 ** rng.integers(-2, 6, size)
+    planar[rng.random(size) < 0.1] = np.nan  # unknown areas are left out
+    survey = planar * 0.9997
+    survey[rng.random(size) < 0.5] = np.nan
+    columns = {
+        "site": site,
+        "code": codes,
+        "category": category,
+        "level1": level1,
+        "table_code": codes,
+        "level1_name": level1,
+        "planar_m2": planar,
+        "ellipsoidal_m2": planar * 1.0003,
+        "survey_m2": survey,
+    }
+    return Rows(columns, "code")
+
+
+def _same_sum(a, b):
+    return all(
+        (x == y or (math.isnan(x) and math.isnan(y))) and math.copysign(1, x) == math.copysign(1, y)
+        for x, y in zip(
+            (a.planar_m2, a.ellipsoidal_m2, a.survey_m2),
+            (b.planar_m2, b.ellipsoidal_m2, b.survey_m2),
+            strict=True,
+        )
     )
-    of_frame = LandUseRollup(frame)
-    of_arrays = LandUseRollup.of_arrays(
-        frame.index.to_numpy(dtype=object),
-        {c: frame[c].to_numpy(dtype=object) for c in ("category", "level1", "table_code")},
-        {c: frame[c].to_numpy(dtype=float) for c in ("planar_m2", "ellipsoidal_m2")},
-    )
-    for name in CATEGORIES:
-        assert _same(of_arrays.category(name), of_frame.category(name))
-    assert of_arrays.category("农用地").planar_m2 == 15_000.0
-    assert of_arrays.cultivated.planar_m2 == 13_000.0 and of_arrays.ridges.planar_m2 == 2_000.0
-    assert of_arrays.total.planar_m2 == 18_007.0 and math.isnan(of_arrays.total.survey_m2)
-    assert [line.key for line in _walk(of_arrays.lines)] == [
-        line.key for line in _walk(of_frame.lines)
-    ]
-    with pytest.raises(ValueError, match="no classes frame"):
-        of_arrays.classes  # noqa: B018
+
+
+def _same_lines(table_lines, site_lines_, start):
+    assert [line.key for line in table_lines] == [line.key for line in site_lines_]
+    for got, expected in zip(table_lines, site_lines_, strict=True):
+        assert (got.kind, got.code) == (expected.kind, expected.code)
+        assert _same_sum(got.total, expected.total), got.key  # the same floats
+        assert got.positions.tolist() == (expected.positions + start).tolist()
+        for column in ("category", "level1", "level1_name", "table_code", "absent"):
+            assert got.first(column) == expected.first(column)
+        _same_lines(got.lines, expected.lines, start)
+
+
+def test_every_sites_lines_are_its_rollups_lines_bit_for_bit():
+    from landcheck.rollup import NO_LINES, site_lines
+
+    rows = _random_class_table(11)
+    made = site_lines(rows, "1203")
+    large = 0
+    for position in range(81):  # the last has no rows
+        view = rows.view(position)
+        rollup = LandUseRollup(view, ridge_code="1203")
+        total, lines = made.get(position, NO_LINES)
+        assert _same_sum(total, rollup.total)
+        _same_lines(lines, rollup.lines, view.start)
+        large += len(view) >= 8  # numpy's own pairwise sums too
+        assert (position in made) == (len(view) > 0)
+    assert large > 5
+    assert {line.kind for lines in made.values() for line in lines[1]} == {
+        "category",
+        "unclassified",
+    }
+    assert site_lines(_random_class_table(3, sites=0), "1203") == {}
 
 
 def test_every_sites_summary_sums_are_its_rollups_bit_for_bit():

@@ -12,9 +12,22 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
+from landcheck.groupsums import RowGroups
 from landcheck.labels import CATEGORY_EN, LEVEL1_EN, label
+from landcheck.measure import Rows as ClassTable
+from landcheck.measure import SiteLayer
 from landcheck.result import CheckResult
-from landcheck.rollup import CATEGORIES, CULTIVATED, ClassSum, LandUseRollup, RollupLine
+from landcheck.rollup import (
+    CATEGORIES,
+    CULTIVATED,
+    NO_LINES,
+    ClassSum,
+    RollupLine,
+    SiteLines,
+    line_mask,
+    ridge_mask,
+    site_lines,
+)
 from landcheck.tables.lookups import (
     VISIBLE_M2,
     area_columns,
@@ -25,7 +38,7 @@ from landcheck.tables.lookups import (
     site_areas,
 )
 from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text, site_positions
-from landcheck.units import M2_PER_HA
+from landcheck.units import M2_PER_HA, AreaMethod
 
 __all__ = ["land_by_unit_table", "land_class_table"]
 
@@ -135,6 +148,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     columns = _land_class_columns(survey)
     rows = Rows()
     areas = site_areas(result)
+    tables: dict[tuple[ClassTable, str], dict[int, SiteLines]] = {}
     for position, site_id in enumerate(result.site_ids):
         planar, ellipsoidal = areas[position]
         root = rows.add(
@@ -152,9 +166,9 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
         if key is None:
             continue
         view = result.layer(site_id, key)
-        rollup = LandUseRollup(view.class_rows, ridge_code=view.ridge_code)
-        rows.rows[root]["survey_m2"] = rollup.total.survey_m2
-        _add_lines(rows, root, 1, site_id, rollup.lines, result, lang)
+        total, lines = _lines(view, tables)
+        rows.rows[root]["survey_m2"] = total.survey_m2
+        _add_lines(rows, root, 1, site_id, lines, result, lang)
         uncovered = view.uncovered
         if uncovered.m2 >= VISIBLE_M2 or not view.available:
             text = label("uncovered" if view.available else "unavailable", lang)
@@ -184,14 +198,28 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     return ReportTable("land_classes", title, lang, columns, frame, note)
 
 
+def _lines(
+    view: SiteLayer, tables: dict[tuple[ClassTable, str], dict[int, SiteLines]]
+) -> SiteLines:
+    """A site's land-use total and lines, from its class table's lines made once for all sites."""
+    table = view.class_table
+    if table is None:
+        return NO_LINES
+    made = tables.get((table, view.ridge_code))
+    if made is None:
+        made = tables[(table, view.ridge_code)] = site_lines(table, view.ridge_code)
+    return made.get(view.position, NO_LINES)
+
+
 def _unit_classes(result: CheckResult, key: str, pieces: pd.DataFrame) -> pd.DataFrame:
     """The land-use pieces as class rows of their village: net areas, then field ridges.
 
     One row per piece with its class code (index) and areas net of field
     ridges, and one per piece with its classification's ridge code (三调 1203)
     and its field ridges; ``site_id``, ``unit_code`` and ``unit_name`` say
-    whose they are, and the site's classes give each code its ``category``,
-    ``level1`` and ``table_code``.
+    whose they are (``_site``: the site's position), and the site's classes give
+    each code its ``category``, ``level1`` and ``table_code``; ``_ridge_code`` is
+    the ridge code of the site's classification.
     """
     ids = result.sites["site_id"].to_numpy()
     deduction = (
@@ -214,6 +242,8 @@ def _unit_classes(result: CheckResult, key: str, pieces: pd.DataFrame) -> pd.Dat
     }
     ridge_of = {site_id: result.layer(site_id, key).ridge_code for site_id in set(site_ids)}
     ridges = np.array([ridge_of[site_id] for site_id in site_ids], dtype=object)
+    owners["_site"] = np.tile(pieces["site"].to_numpy(), 2)
+    owners["_ridge_code"] = np.tile(ridges, 2)
     codes = np.concatenate([codes, ridges])
     areas = {}
     for column in ("planar_m2", "ellipsoidal_m2"):
@@ -259,59 +289,65 @@ def _survey_shares(result: CheckResult, key: str) -> bool:
     return False
 
 
-def _unit_values(result: CheckResult, rollup: LandUseRollup) -> dict[str, float]:
-    method = result.profile.analysis.area_method
-    agricultural, construction, unused = CATEGORIES
-
-    def ha(total: ClassSum) -> float:
-        return total.area(method).m2 / M2_PER_HA
-
-    return {
-        "total_ha": ha(rollup.total),
-        "agri_ha": ha(rollup.category(agricultural)),
-        "cultivated_ha": ha(rollup.cultivated),
-        "ridge_ha": ha(rollup.ridges),
-        "construction_ha": ha(rollup.category(construction)),
-        "unused_ha": ha(rollup.category(unused)),
-    }
+_UNIT_LINES = {
+    "total_ha": ("total", ""),
+    "agri_ha": ("category", CATEGORIES[0]),
+    "cultivated_ha": ("cultivated", CULTIVATED),
+    "ridge_ha": ("ridges", ""),
+    "construction_ha": ("category", CATEGORIES[1]),
+    "unused_ha": ("category", CATEGORIES[2]),
+}
+"""The village table's columns: the roll-up line each sums (:func:`landcheck.rollup.line_mask`)."""
 
 
-class _UnitRollups:
-    """The village table's class rows as arrays, grouped by site and by unit in one pass.
+class _UnitSums:
+    """The village table's hectares for every site and every village of a site, summed at once.
 
-    Each group keeps its rows in the order of ``data`` (:func:`_unit_classes`),
-    so its roll-up adds the same numbers in the same order as a roll-up of
-    the group's frame would.
+    A group adds its rows in the order of ``data`` (:func:`_unit_classes`), so
+    each sum is the float a roll-up of the group's rows gives
+    (:class:`~landcheck.groupsums.RowGroups`).
     """
 
-    def __init__(self, data: pd.DataFrame):
-        self.codes = np.array([str(code) for code in data.index], dtype=object)
-        self.labels = {column: data[column].to_numpy(dtype=object) for column in _CODE_COLUMNS}
-        self.areas = {
-            column: data[column].to_numpy(dtype=float) for column in ("planar_m2", "ellipsoidal_m2")
-        }
-        sites: dict[str, list[int]] = defaultdict(list)
-        units: dict[str, dict[tuple[str, str], list[int]]] = defaultdict(lambda: defaultdict(list))
-        owners = zip(data["site_id"], data["unit_code"], data["unit_name"], strict=True)
-        for position, (site_id, code, name) in enumerate(owners):
-            sites[site_id].append(position)
-            units[site_id][(code, name)].append(position)
-        self.sites = {site: np.array(found, dtype=int) for site, found in sites.items()}
-        """Site id → the positions of its rows."""
-        self.units = {
-            site: {unit: np.array(found, dtype=int) for unit, found in by_unit.items()}
-            for site, by_unit in units.items()
-        }
-        """Site id → (unit code, unit name) → the positions of the unit's rows."""
-
-    def of(self, positions: np.ndarray, ridge_code: str) -> LandUseRollup:
-        """The roll-up of the rows at ``positions``."""
-        return LandUseRollup.of_arrays(
-            self.codes[positions],
-            {column: values[positions] for column, values in self.labels.items()},
-            {column: values[positions] for column, values in self.areas.items()},
-            ridge_code=ridge_code,
+    def __init__(self, result: CheckResult, data: pd.DataFrame):
+        codes = np.array([str(code) for code in data.index], dtype=object)
+        labels = {column: data[column].to_numpy(dtype=object) for column in _CODE_COLUMNS}
+        ridge = ridge_mask(codes, labels, data["_ridge_code"].to_numpy(dtype=object))
+        method = result.profile.analysis.area_method
+        column = "planar_m2" if method is AreaMethod.PLANAR else "ellipsoidal_m2"
+        area = data[column].to_numpy(dtype=float)
+        self._known = ~np.isnan(area)
+        self._filled = np.where(self._known, area, 0.0)
+        self._masks = {name: line_mask(labels, ridge, *line) for name, line in _UNIT_LINES.items()}
+        site = data["_site"].to_numpy()
+        unit_code, unit_name = (data[c].to_numpy(dtype=object) for c in ("unit_code", "unit_name"))
+        self.sites = RowGroups([site])
+        """The rows of each site with pieces, in site order."""
+        self.units = RowGroups([site, _rank(unit_code), _rank(unit_name)])
+        """The rows of each village of each site: by site, unit code, unit name."""
+        self.site_positions = self.sites.key(site).tolist()
+        """Each site's position among the result's sites."""
+        self.unit_owners = list(
+            zip(*(self.units.key(v).tolist() for v in (site, unit_code, unit_name)), strict=True)
         )
+        """Each village's site position, unit code and unit name."""
+
+    def hectares(self, groups: RowGroups) -> list[dict[str, float]]:
+        """Each group's :data:`_UNIT_LINES` in hectares."""
+        columns = {
+            name: (
+                groups.sums(self._filled, known=self._known, mask=mask, missing=0.0) / M2_PER_HA
+            ).tolist()
+            for name, mask in self._masks.items()
+        }
+        return [
+            dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True)
+        ]
+
+
+def _rank(texts: np.ndarray) -> np.ndarray:
+    """Texts as integers in their sorted order (what :class:`RowGroups` sorts by)."""
+    return np.unique(texts, return_inverse=True)[1].reshape(-1)
 
 
 def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> ReportTable | None:
@@ -347,13 +383,14 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
     shown_by_site = site_positions(shown)
     shown_keys = shown["_key"].to_numpy(dtype=object)
     shown_ha = shown["ha"].to_numpy(dtype=float)
-    rollup = _UnitRollups(data)
+    sums = _UnitSums(result, data)
+    villages: dict[int, list[tuple[str, str, dict[str, float]]]] = defaultdict(list)
+    for (at, code, name), values in zip(sums.unit_owners, sums.hectares(sums.units), strict=True):
+        villages[at].append((code, name, values))
     agricultural, construction, unused = CATEGORIES
-    for site_id in result.site_ids:
-        units = rollup.units.get(site_id)
-        if units is None:
-            continue
-        ridges = result.layer(site_id, key).ridge_code
+    site_ids = result.site_ids
+    for at, values in zip(sums.site_positions, sums.hectares(sums.sites), strict=True):
+        site_id = site_ids[at]
         root = rows.add(
             -1,
             0,
@@ -361,7 +398,7 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
             site_id=site_id,
             unit_code="",
             unit_name=label("total", lang),
-            **_unit_values(result, rollup.of(rollup.sites[site_id], ridges)),
+            **values,
         )
         # the totals read as in the land-class table
         positions = shown_by_site.get(site_id, _NO_ROWS)
@@ -379,9 +416,8 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         }
         for column, value in anchors.items():
             fixed[column][root] = round(float(value), DECIMALS["ha"])
-        for (code, name), members in sorted(units.items()):
-            values = _unit_values(result, rollup.of(members, ridges))
-            rows.add(root, 1, "row", site_id=site_id, unit_code=code, unit_name=name, **values)
+        for code, name, unit in villages[at]:
+            rows.add(root, 1, "row", site_id=site_id, unit_code=code, unit_name=name, **unit)
     title = "占用地类面积统计表（按权属单位）" if zh else "Land-use classes by village"
     note = (
         "农用地含田坎；各列分别修约，列内各行之和等于合计。"
