@@ -27,12 +27,14 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
         Column("documents", "须提交材料", "documents required", wide=True),
     ]
     rows = Rows()
-    basis: dict[tuple, str] = {}  # the findings of one outcome share their basis and documents
-    documents: dict[tuple, str] = {}
+    # The findings of one outcome share their basis and documents, the very same tuples:
+    # keyed by identity (the findings keep them alive), not by hashing their texts each time.
+    basis: dict[tuple[int, ...], str] = {}
+    documents: dict[tuple[int, ...], str] = {}
     for site_id in result.site_ids:
         for finding in result.site_findings(site_id):
-            cited = (finding.basis, finding.basis_dates, finding.basis_marks)
-            listed = (finding.documents, finding.documents_later)
+            cited = (id(finding.basis), id(finding.basis_dates), id(finding.basis_marks))
+            listed = (id(finding.documents), id(finding.documents_later))
             if cited not in basis:
                 basis[cited] = "\n".join(b.cite(lang) for b in finding.citations)
             if listed not in documents:
