@@ -234,3 +234,38 @@ def test_quiet_and_verbose_may_follow_the_command(runner, data, tmp_path):
     assert result.exit_code == 0 and result.output == ""
     result = runner.invoke(cli, ["check", str(tmp_path / "missing.gpkg"), "-v"])
     assert result.exit_code == 1 and "Traceback" in result.output
+
+
+def test_a_batch_lists_its_most_severe_sites_and_counts_the_rest(runner, write_gpkg, tmp_path):
+    from landcheck.cli.summary import SUMMARY_ROWS
+
+    # 60 sites in a row; the farmland lies under the last two only, so the two most
+    # severe sites come last in input order and must be listed first
+    count = SUMMARY_ROWS + 10
+    site = sites(*(square(200 * i, 0, 100) for i in range(count)))
+    farmland = frame(
+        [{"BSM": "F1", "DLBM": "0101", "geometry": square(200 * (count - 2), 0, 400, 100)}]
+    )
+    data = write_gpkg(sites=site, farmland=farmland)
+    result = runner.invoke(
+        cli,
+        [
+            "check",
+            f"{data}:sites",
+            "--layer",
+            f"farmland={data}:farmland",
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "report"),
+        ],
+        terminal_width=200,
+    )
+    assert result.exit_code == 0, result.output
+    listed = [line.split("│")[1].strip() for line in result.output.splitlines() if "│ S" in line]
+    assert len(listed) == SUMMARY_ROWS
+    assert listed[:2] == [f"S{count - 1}", f"S{count}"]  # prohibited first, in input order
+    assert listed[2:] == [f"S{i}" for i in range(1, SUMMARY_ROWS - 1)]
+    assert f"{count} site(s)" in result.output and "the 50 most severe shown" in result.output
+    assert "prohibited 2 · " in result.output
+    assert "10 more site(s) in the report" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import click
@@ -13,9 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from landcheck.result import CheckResult
+from landcheck.rules.core import STATUSES
 from landcheck.units import M2_PER_HA
 
-__all__ = ["echo_written", "print_summary", "print_table"]
+__all__ = ["SUMMARY_ROWS", "echo_written", "most_severe", "print_summary", "print_table"]
 
 STATUS_STYLE = {
     "prohibited": "bold red",
@@ -79,10 +81,36 @@ def _main_findings(result: CheckResult, site_id: str) -> str:
     return "、".join(titles)
 
 
-def print_summary(result: CheckResult, console: Console | None = None) -> None:
-    """Print one row per site: area, status, farmland and redline overlap, main finding."""
+SUMMARY_ROWS = 50
+"""Sites the closing table lists: a larger batch shows this many of its most severe sites and
+its count of sites by status (its report holds every site)."""
+
+
+def print_summary(
+    result: CheckResult, console: Console | None = None, *, rows: int = SUMMARY_ROWS
+) -> None:
+    """Print one row per site: area, status, farmland and redline overlap, main finding.
+
+    A batch of more than ``rows`` sites lists its ``rows`` most severe sites
+    (:func:`most_severe`) under a line counting its sites by status, and says
+    that the report holds the others: 10,000 rows on a terminal are read by
+    no one, and took seconds to lay out.
+    """
     console = console or _console()
-    table = Table(title=f"landcheck: {len(result.sites)} site(s), {result.area_method} areas")
+    summary = result.summary
+    statuses = summary["status"].tolist()
+    title = f"landcheck: {len(summary)} site(s), {result.area_method} areas"
+    shown = range(len(summary))
+    caption = None
+    if len(summary) > rows:
+        shown = most_severe(statuses, rows)
+        counts = Counter(statuses)
+        title += f", the {len(shown)} most severe shown"
+        caption = (
+            " · ".join(f"{status} {counts[status]:,}" for status in STATUSES if counts[status])
+            + f"; {len(summary) - len(shown):,} more site(s) in the report"
+        )
+    table = Table(title=title, caption=caption)
     table.add_column("site")
     table.add_column("name", overflow="fold")
     table.add_column("area ha", justify="right")
@@ -91,7 +119,7 @@ def print_summary(result: CheckResult, console: Console | None = None) -> None:
         table.add_column(label, justify="right")
     table.add_column("status", no_wrap=True)
     table.add_column("because of", overflow="fold")
-    for row in result.summary.itertuples(index=False):
+    for row in summary.iloc[list(shown)].itertuples(index=False):
         cells = [str(row.site_id), str(row.name), f"{row.ha:.4f}"]
         for key, _ in present:
             view = result.layer(row.site_id, key)
@@ -100,6 +128,19 @@ def print_summary(result: CheckResult, console: Console | None = None) -> None:
         cells.append(_main_findings(result, row.site_id))
         table.add_row(*cells)
     console.print(table)
+
+
+def most_severe(statuses: Sequence[str], count: int) -> list[int]:
+    """The positions of the ``count`` most severe sites: by status, then in input order.
+
+    Examples
+    --------
+    >>> most_severe(["info", "prohibited", "not_involved", "unknown", "prohibited"], 3)
+    [1, 4, 3]
+    """
+    rank = {status: position for position, status in enumerate(STATUSES)}
+    order = sorted(range(len(statuses)), key=lambda i: (rank.get(statuses[i], len(rank)), i))
+    return order[:count]
 
 
 def _cell(column: str, value: object) -> str:
