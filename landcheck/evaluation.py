@@ -482,22 +482,23 @@ def check(
     """
     _check_stage(stage)
     runner = make_engine(engine, client=client, workers=workers)
-    run = prepare(
-        sites,
-        profile=profile,
-        layers=layers,
-        id_field=id_field,
-        crs=crs,
-        area_method=area_method,
-        width=width,
-        encoding=encoding,
-        datum_shift=datum_shift,
-        coverage=coverage,
-        facts=facts,
-        standards_table=standards_table,
-    )
-    # the run is this call's alone: what it reads serves no later evaluation
-    return _evaluate_with(run, runner, progress, stage, keep_geometry, keep_reads=False)
+    with collector_paused():  # see _evaluate_with
+        run = prepare(
+            sites,
+            profile=profile,
+            layers=layers,
+            id_field=id_field,
+            crs=crs,
+            area_method=area_method,
+            width=width,
+            encoding=encoding,
+            datum_shift=datum_shift,
+            coverage=coverage,
+            facts=facts,
+            standards_table=standards_table,
+        )
+        # the run is this call's alone: what it reads serves no later evaluation
+        return _evaluate_with(run, runner, progress, stage, keep_geometry, keep_reads=False)
 
 
 def _check_stage(stage: Any) -> None:
@@ -575,19 +576,24 @@ def _evaluate_with(
     started = datetime.now(timezone.utc)
     notify = progress or (lambda stage, done, total: None)
     frame = run.sites
-    with collecting() as notes, nullcontext() if keep_geometry else not_kept():
+    # The collector is paused throughout: a batch makes millions of objects (the layers'
+    # texts, the sites' views and findings, held by the result) and no cycles among them
+    # (none left to collect after a 10,000-site check), and each collection of the oldest
+    # generation walked them all again.
+    with (
+        collecting() as notes,
+        nullcontext() if keep_geometry else not_kept(),
+        collector_paused(),
+    ):
         notify("sites", 0, len(frame))
         warn_far_sites(run.profile, run.sources, frame, run.crs)
         engine.start(len(frame))
         with engine:
             outcomes = _evaluate_layers(run, engine, notify, keep_geometry, keep_reads)
         coverage, coverage_record = _coverage(run, outcomes, keep_reads)
-        # hundreds of thousands of views and findings, held by the result: the collector
-        # would walk them all again and again while they are made
-        with collector_paused():
-            site_layers, findings = _evaluate_sites(
-                run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
-            )
+        site_layers, findings = _evaluate_sites(
+            run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
+        )
     return CheckResult(
         profile=run.profile,
         analysis_crs=run.crs,

@@ -1,12 +1,14 @@
-"""Python's cyclic garbage collector paused around a batch's per-site loops.
+"""Python's cyclic garbage collector paused around a batch's per-site work.
 
-A batch of 10,000 sites builds hundreds of thousands of small objects (layer
-views, findings, findings.json entries) that live as long as the result. Each
-collection of the oldest generation walks all of them again, and the
-collector runs the more often the more is allocated: at 10,000 sites it took
-a third of the time of the rules. Those loops make no reference cycles worth
-collecting on the way, so the collector is paused while they run and
-restored afterwards, as it was, even when the loop fails.
+A batch of 10,000 sites builds millions of small objects (the layers' texts,
+layer views, findings, findings.json entries, the reviewer's tables' rows) that
+live as long as the result. Each collection of the oldest generation walks all
+of them again, and the collector runs the more often the more is allocated: at
+10,000 sites it took a third of the time of the rules, and 0.8 s of the
+land-class table's 2 s. A check, findings.json's entries and the tables make no
+reference cycles worth collecting on the way (none is left to collect after a
+10,000-site check), so the collector is paused while they run and restored
+afterwards, as it was, even when they fail.
 
 Processes forked to write a report share the caller's objects; the
 collector's pass over the oldest generation there would walk all of them

@@ -1,6 +1,7 @@
 """The cyclic garbage collector paused around a batch's per-site loops, and restored.
 
-The rules and findings.json's entries run with the collector paused
+A check (its sites and layers read, the overlays, the rules), findings.json's
+entries and the reviewer's tables run with the collector paused
 (:func:`landcheck.gcpause.collector_paused`); whatever happens inside, the
 collector comes back as the caller had it.
 """
@@ -97,6 +98,47 @@ def test_the_rules_run_with_the_collector_paused_and_a_failure_restores_it(
     with pytest.raises(RuntimeError, match="a rule failed"):
         check(sites, layers={"farmland": farmland}, area_method="planar")
     assert gc.isenabled()
+
+
+def test_a_check_reads_and_measures_its_layers_with_the_collector_paused(
+    collector_enabled, monkeypatch
+):
+    sites, farmland = _site_and_farmland()
+    seen = []
+    real_prepare, real_layers = evaluation.prepare, evaluation._evaluate_layers
+
+    def prepare(*args, **kwargs):
+        seen.append(("prepare", gc.isenabled()))
+        return real_prepare(*args, **kwargs)
+
+    def layers(*args, **kwargs):
+        seen.append(("layers", gc.isenabled()))
+        return real_layers(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "prepare", prepare)
+    monkeypatch.setattr(evaluation, "_evaluate_layers", layers)
+    result = check(sites, layers={"farmland": farmland}, area_method="planar")
+    assert seen == [("prepare", False), ("layers", False)]
+    assert gc.isenabled()
+    assert result.layer_area("S1", "farmland").planar_m2 == 150_000.0
+
+
+def test_the_reviewers_tables_are_built_with_the_collector_paused(collector_enabled, monkeypatch):
+    import landcheck.tables as tables
+
+    sites, farmland = _site_and_farmland()
+    result = check(sites, layers={"farmland": farmland}, area_method="planar")
+    seen = []
+    real = tables.land_class_table
+
+    def land_class_table(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "land_class_table", land_class_table)
+    built = tables.report_tables(result, "en")
+    assert seen == [False] and gc.isenabled()
+    assert built["summary"].frame["site_id"].tolist() == ["S1", "S2", "Total"]
 
 
 def test_findings_json_is_written_with_the_collector_paused(collector_enabled, tmp_path):
