@@ -269,3 +269,35 @@ def test_a_batch_lists_its_most_severe_sites_and_counts_the_rest(runner, write_g
     assert f"{count} site(s)" in result.output and "the 50 most severe shown" in result.output
     assert "prohibited 2 · " in result.output
     assert "10 more site(s) in the report" in result.output
+
+
+def test_site_text_that_looks_like_terminal_markup_is_printed_as_it_is(
+    runner, write_gpkg, tmp_path
+):
+    # rich reads "[...]" as markup: "[/b]" alone raised MarkupError after the report was
+    # written, and "[link=…]" would have made a hyperlink
+    names = ["[/b] 工业园", "[link=x]y[/link]"]
+    site = sites(square(0, 0, 100), square(300, 0, 100), name=names)
+    data = write_gpkg(sites=site)
+    result = runner.invoke(
+        cli,
+        ["check", f"{data}:sites", "-f", "json", "-o", str(tmp_path / "report")],
+        terminal_width=200,
+    )
+    assert result.exit_code == 0, result.output
+    for name in names:
+        assert name in result.output
+    assert "Report written to" in result.output
+
+
+def test_selection_tables_print_their_text_as_it_is():
+    import pandas as pd
+    from rich.console import Console
+
+    from landcheck.cli.summary import print_table
+
+    console = Console(width=200, record=True)
+    table = pd.DataFrame({"site_id": ["[/b]"], "name": ["[bold]乙[/bold]"], "status": ["[/]"]})
+    print_table("candidates", table, ["site_id", "name", "status"], console=console)
+    text = console.export_text()
+    assert "[/b]" in text and "[bold]乙[/bold]" in text and "[/]" in text

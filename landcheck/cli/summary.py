@@ -12,6 +12,7 @@ import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from landcheck.result import CheckResult
 from landcheck.rules.core import STATUSES
@@ -120,14 +121,20 @@ def print_summary(
     table.add_column("status", no_wrap=True)
     table.add_column("because of", overflow="fold")
     for row in summary.iloc[list(shown)].itertuples(index=False):
-        cells = [str(row.site_id), str(row.name), f"{row.ha:.4f}"]
+        # the sites' and the profile's words as Text: never read as rich's markup
+        cells = [Text(str(row.site_id)), Text(str(row.name)), f"{row.ha:.4f}"]
         for key, _ in present:
             view = result.layer(row.site_id, key)
             cells.append(f"{view.overlap.m2 / M2_PER_HA:.4f}" if view.available else "?")
-        cells.append(f"[{STATUS_STYLE.get(row.status, '')}]{row.status}[/]")
-        cells.append(_main_findings(result, row.site_id))
+        cells.append(_status_text(row.status))
+        cells.append(Text(_main_findings(result, row.site_id)))
         table.add_row(*cells)
     console.print(table)
+
+
+def _status_text(status: str) -> Text:
+    """A status in its colour."""
+    return Text(status, style=STATUS_STYLE.get(status, ""))
 
 
 def most_severe(statuses: Sequence[str], count: int) -> list[int]:
@@ -143,15 +150,16 @@ def most_severe(statuses: Sequence[str], count: int) -> list[int]:
     return order[:count]
 
 
-def _cell(column: str, value: object) -> str:
+def _cell(column: str, value: object) -> Text:
+    """A selection table's cell: its text as it is, never read as rich's markup."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return Text("–")
     if column == "status":
-        return f"[{STATUS_STYLE.get(str(value), '')}]{value}[/]"
+        return _status_text(str(value))
     if isinstance(value, float):
         four = column.endswith("_ha") or column in ("ha", "score", "kept_share")
-        return f"{value:,.4f}" if four else f"{value:,.1f}"
-    return str(value)
+        return Text(f"{value:,.4f}" if four else f"{value:,.1f}")
+    return Text(str(value))
 
 
 def print_table(
