@@ -19,6 +19,7 @@ from landcheck.cli.options import (
     overwrite_option,
     to_crs_option,
 )
+from landcheck.cli.terminal import terminal_text
 
 __all__ = ["convert_command"]
 
@@ -87,6 +88,8 @@ def convert_command(
         logger.warning(warning)
     if ctx.obj["verbosity"] >= 0:
         click.echo(
-            f"Wrote {result.features} site(s) from {result.source} to {result.output} "
-            f"({result.format}, {result.crs})"
+            terminal_text(
+                f"Wrote {result.features} site(s) from {result.source} to {result.output} "
+                f"({result.format}, {result.crs})"
+            )
         )

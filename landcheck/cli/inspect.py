@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from landcheck.cli.options import encoding_option, indent_option, json_option
+from landcheck.cli.terminal import terminal_text
 
 __all__ = ["inspect_command"]
 
@@ -84,4 +85,4 @@ def inspect_command(path: str, encoding: str | None, as_json: bool, indent: int)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=indent))
     else:
-        click.echo(_human(report))
+        click.echo(terminal_text(_human(report)))

@@ -26,6 +26,7 @@ from landcheck.cli.options import quiet_option, verbose_option
 from landcheck.cli.profile import profile_group
 from landcheck.cli.sample import sample_command
 from landcheck.cli.select import select_group
+from landcheck.cli.terminal import TerminalFormatter, terminal_text
 from landcheck.errors import LandcheckError
 from landcheck.memory import use_system_arrow_pool
 
@@ -55,7 +56,7 @@ class _LandcheckGroup(click.Group):
             message = f"internal error: {type(ex).__name__}: {ex}{hint}"
         else:
             message = str(ex)
-        click.echo(f"Error: {message}", err=True)
+        click.echo(f"Error: {terminal_text(message)}", err=True)
         ctx.exit(1)
 
 
@@ -74,7 +75,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     the land-use survey, and write a report folder.
     """
     ctx.obj = {"verbosity": 0}
-    logging.basicConfig(stream=sys.stderr, format="%(levelname)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(TerminalFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(handlers=[handler])
     logging.captureWarnings(True)
     _set_verbosity(ctx, -1 if quiet else verbose)
 

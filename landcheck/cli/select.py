@@ -42,6 +42,7 @@ from landcheck.cli.options import (
     width_option,
 )
 from landcheck.cli.run import RunOptions, bundle, finish, one_or_many, run_options
+from landcheck.cli.terminal import terminal_text
 
 __all__ = ["Constraints", "Cutting", "select_group"]
 
@@ -144,7 +145,7 @@ def _select(
     def show(result: Any) -> None:
         print_table(title, result.table, columns(result) if callable(columns) else columns)
         for line in lines(result):
-            click.echo(line)
+            click.echo(terminal_text(line))
 
     _validate(run, hard, weights)
     finish(

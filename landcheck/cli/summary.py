@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from landcheck.cli.terminal import terminal_text
 from landcheck.result import CheckResult
 from landcheck.rules.core import STATUSES
 from landcheck.units import M2_PER_HA
@@ -122,19 +123,24 @@ def print_summary(
     table.add_column("because of", overflow="fold")
     for row in summary.iloc[list(shown)].itertuples(index=False):
         # the sites' and the profile's words as Text: never read as rich's markup
-        cells = [Text(str(row.site_id)), Text(str(row.name)), f"{row.ha:.4f}"]
+        cells = [_text(row.site_id), _text(row.name), f"{row.ha:.4f}"]
         for key, _ in present:
             view = result.layer(row.site_id, key)
             cells.append(f"{view.overlap.m2 / M2_PER_HA:.4f}" if view.available else "?")
         cells.append(_status_text(row.status))
-        cells.append(Text(_main_findings(result, row.site_id)))
+        cells.append(_text(_main_findings(result, row.site_id)))
         table.add_row(*cells)
     console.print(table)
 
 
+def _text(value: object) -> Text:
+    """A value's text as a cell: neither rich's markup nor the terminal's controls obeyed."""
+    return Text(terminal_text(str(value)))
+
+
 def _status_text(status: str) -> Text:
     """A status in its colour."""
-    return Text(status, style=STATUS_STYLE.get(status, ""))
+    return Text(terminal_text(status), style=STATUS_STYLE.get(status, ""))
 
 
 def most_severe(statuses: Sequence[str], count: int) -> list[int]:
@@ -159,7 +165,7 @@ def _cell(column: str, value: object) -> Text:
     if isinstance(value, float):
         four = column.endswith("_ha") or column in ("ha", "score", "kept_share")
         return Text(f"{value:,.4f}" if four else f"{value:,.1f}")
-    return Text(str(value))
+    return _text(value)
 
 
 def print_table(
@@ -182,6 +188,6 @@ def print_table(
 
 def echo_written(heading: str, folder: str, paths: Mapping[str, str]) -> None:
     """Print ``<heading> <absolute folder>`` and the files written, one a line."""
-    click.echo(f"{heading} {os.path.abspath(folder)}")
+    click.echo(f"{heading} {terminal_text(os.path.abspath(folder))}")
     for path in paths.values():
-        click.echo(f"  {path}")
+        click.echo(f"  {terminal_text(path)}")
