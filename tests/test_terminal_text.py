@@ -91,3 +91,18 @@ def test_inspect_shows_hostile_field_names_as_escapes(write_gpkg):
     result = CliRunner().invoke(cli, ["inspect", f"{path}:sites"])
     assert result.exit_code == 0, result.output
     assert "名称\\x1b[8m" in result.output and _raw(result.output) == []
+
+
+def test_a_profiles_titles_show_control_characters_as_escapes(tmp_path):
+    text = CliRunner().invoke(cli, ["profile", "show"]).stdout
+    hostile = text.replace(  # the layer's title and its rule's
+        "title: {zh: 永久基本农田,", 'title: {zh: "永久基本农田\\e[2J\\r\\u202e",'
+    )
+    assert hostile != text
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(hostile, encoding="utf-8")
+    for command in (["layers"], ["docs"]):
+        result = CliRunner().invoke(cli, ["profile", *command, str(custom)])
+        assert result.exit_code == 0, result.output
+        assert "永久基本农田\\x1b[2J\\r\\u202e" in result.output
+        assert _raw(result.output) == []

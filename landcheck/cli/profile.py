@@ -7,6 +7,7 @@ import json
 import click
 
 from landcheck.cli.options import json_option
+from landcheck.cli.terminal import terminal_text
 
 __all__ = ["profile_group"]
 
@@ -37,12 +38,18 @@ def validate_command(path: str) -> None:
 
     profile, tables = validate_profile_file(path)
     click.echo(
-        f"{path}: profile {profile.name!r} version {profile.version} is valid "
-        f"({len(profile.layers)} layers, {len(profile.rules)} rules)"
+        terminal_text(
+            f"{path}: profile {profile.name!r} version {profile.version} is valid "
+            f"({len(profile.layers)} layers, {len(profile.rules)} rules)"
+        )
     )
     for table in tables:
         rows = table.features_read
-        click.echo(f"standards table {table.path!r}: {rows} row{'' if rows == 1 else 's'}, valid")
+        click.echo(
+            terminal_text(
+                f"standards table {table.path!r}: {rows} row{'' if rows == 1 else 's'}, valid"
+            )
+        )
 
 
 @profile_group.command("docs")
@@ -55,7 +62,7 @@ def docs_command(profile: str) -> None:
     from landcheck.io.profiles import resolve_profile
     from landcheck.rules.docs import rules_markdown
 
-    click.echo(rules_markdown(resolve_profile(profile)), nl=False)
+    click.echo(terminal_text(rules_markdown(resolve_profile(profile))), nl=False)
 
 
 @profile_group.command("layers")
@@ -90,5 +97,7 @@ def layers_command(profile: str, as_json: bool) -> None:
     for spec in resolved.layers.values():
         source = f"  (source: {spec.source})" if spec.source else ""
         click.echo(
-            f"{spec.key:<{width}}  {spec.kind:<18}  {spec.title.zh} · {spec.title.en}{source}"
+            terminal_text(
+                f"{spec.key:<{width}}  {spec.kind:<18}  {spec.title.zh} · {spec.title.en}{source}"
+            )
         )
