@@ -201,8 +201,8 @@ def scenario_compare(setup: dict) -> dict:
 
 
 def scenario_cancel(setup: dict) -> dict:
-    """check, cancelled at landcheck's first progress event."""
-    data = setup["data"]
+    """check of 600 sites, cancelled at landcheck's first progress event."""
+    data = setup["batch"]
     output = os.path.join(setup["work"], "cancelled")
     entry = _run(
         "landcheck:check",

@@ -509,6 +509,7 @@ def session(qgis_config, check_data, tmp_path_factory):
         "profile_folder": str(qgis_config / "profiles" / "default"),
         "data": check_data,
         "select": select,
+        "batch": _batch_data(work / "batch.gpkg"),
         "work": str(work / "runs"),
     }
     os.makedirs(setup["work"])
@@ -531,6 +532,15 @@ def session(qgis_config, check_data, tmp_path_factory):
     for name, entry in result.items():
         assert "crashed" not in entry, f"{name}: {entry}"
     return result
+
+
+def _batch_data(path) -> str:
+    """600 sites of 100 × 100 m and the farmland under some: a run that lasts seconds after
+    its first progress event, so that an interrupt sent then always finds landcheck running
+    (two sites were done before a slow moment of the session had passed on the event)."""
+    cells = [square(200 * (i % 30), 200 * (i // 30), 100) for i in range(600)]
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(0, 0, 1000, 4000)}])
+    return _write_layers(path, {"sites": sites(*cells), "farmland": farmland})
 
 
 def _write_layers(path, layers) -> str:
