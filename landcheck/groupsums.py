@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["SEQUENTIAL_SUM", "RowGroups", "group_maxima", "group_sums"]
+__all__ = ["SEQUENTIAL_SUM", "RowGroups", "group_maxima", "group_sums", "text_ranks"]
 
 SEQUENTIAL_SUM = 8
 """numpy sums fewer values than this one after another from 0.0; from this many on, its
@@ -170,3 +170,16 @@ class RowGroups:
             count = np.add.reduceat((picked & known[self.rows]).astype(np.intp), self.starts)
         sums[count == 0] = missing
         return sums
+
+
+def text_ranks(texts: np.ndarray) -> np.ndarray:
+    """Texts as integer keys for :class:`RowGroups`: each text's rank in sorted order.
+
+    Equal texts get equal ranks, and the ranks order the texts as ``sorted()`` does.
+
+    Examples
+    --------
+    >>> text_ranks(np.array(["07", "01", "07", "12"], dtype=object)).tolist()
+    [1, 0, 1, 2]
+    """
+    return np.unique(texts, return_inverse=True)[1].reshape(-1)

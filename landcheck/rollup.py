@@ -49,7 +49,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 import pandas as pd
 
-from landcheck.groupsums import RowGroups
+from landcheck.groupsums import RowGroups, text_ranks
 from landcheck.measure import TIANKAN_CODE, Rows, SiteRows
 from landcheck.units import Area, AreaMethod
 
@@ -579,8 +579,8 @@ def site_lines(rows: Rows, ridge_code: str) -> dict[int, SiteLines]:
     ranks = {name: rank for rank, name in enumerate(CATEGORIES)}
     labels = whole.labels["category"].tolist()
     category = np.array([ranks.get(name, unclassified) for name in labels], dtype=np.intp)
-    level1 = np.unique(whole.labels["level1"], return_inverse=True)[1].reshape(-1)
-    code = np.unique(whole.codes, return_inverse=True)[1].reshape(-1)
+    level1 = text_ranks(whole.labels["level1"])
+    code = text_ranks(whole.codes)
     plain = ~whole.ridge
     lines = _LineMaker(whole, LandUseRollup(SiteRows(rows, 0, len(site)), ridge_code=ridge_code))
     # classes, by level-1 class (a level-1 line's, or in turn an unclassified category's)

@@ -73,18 +73,23 @@ def _site_and_farmland():
     return sites, farmland
 
 
+def _record_collector(monkeypatch, owner, name, seen, label=None):
+    """Wrap ``owner.name`` to note, at each call, whether the collector runs (with ``label``)."""
+    real = getattr(owner, name)
+
+    def recording(*args, **kwargs):
+        seen.append(gc.isenabled() if label is None else (label, gc.isenabled()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+
+
 def test_the_rules_run_with_the_collector_paused_and_a_failure_restores_it(
     collector_enabled, monkeypatch
 ):
     sites, farmland = _site_and_farmland()
     seen = []
-    real = evaluation.evaluate_site
-
-    def recording(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(evaluation, "evaluate_site", recording)
+    _record_collector(monkeypatch, evaluation, "evaluate_site", seen)
     result = check(sites, layers={"farmland": farmland}, area_method="planar")
     assert seen == [False, False]  # one call per site, the collector paused for both
     assert gc.isenabled()
@@ -105,18 +110,8 @@ def test_a_check_reads_and_measures_its_layers_with_the_collector_paused(
 ):
     sites, farmland = _site_and_farmland()
     seen = []
-    real_prepare, real_layers = evaluation.prepare, evaluation._evaluate_layers
-
-    def prepare(*args, **kwargs):
-        seen.append(("prepare", gc.isenabled()))
-        return real_prepare(*args, **kwargs)
-
-    def layers(*args, **kwargs):
-        seen.append(("layers", gc.isenabled()))
-        return real_layers(*args, **kwargs)
-
-    monkeypatch.setattr(evaluation, "prepare", prepare)
-    monkeypatch.setattr(evaluation, "_evaluate_layers", layers)
+    _record_collector(monkeypatch, evaluation, "prepare", seen, "prepare")
+    _record_collector(monkeypatch, evaluation, "_evaluate_layers", seen, "layers")
     result = check(sites, layers={"farmland": farmland}, area_method="planar")
     assert seen == [("prepare", False), ("layers", False)]
     assert gc.isenabled()
@@ -129,13 +124,7 @@ def test_the_reviewers_tables_are_built_with_the_collector_paused(collector_enab
     sites, farmland = _site_and_farmland()
     result = check(sites, layers={"farmland": farmland}, area_method="planar")
     seen = []
-    real = tables.land_class_table
-
-    def land_class_table(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(tables, "land_class_table", land_class_table)
+    _record_collector(monkeypatch, tables, "land_class_table", seen)
     built = tables.report_tables(result, "en")
     assert seen == [False] and gc.isenabled()
     assert built["summary"].frame["site_id"].tolist() == ["S1", "S2", "Total"]

@@ -99,13 +99,12 @@ def print_summary(
     no one, and took seconds to lay out.
     """
     console = console or _console()
-    summary = result.summary
-    statuses = summary["status"].tolist()
+    summary = shown = result.summary
     title = f"landcheck: {len(summary)} site(s), {result.area_method} areas"
-    shown = range(len(summary))
     caption = None
     if len(summary) > rows:
-        shown = most_severe(statuses, rows)
+        statuses = summary["status"].tolist()
+        shown = summary.iloc[most_severe(statuses, rows)]
         counts = Counter(statuses)
         title += f", the {len(shown)} most severe shown"
         caption = (
@@ -121,7 +120,7 @@ def print_summary(
         table.add_column(label, justify="right")
     table.add_column("status", no_wrap=True)
     table.add_column("because of", overflow="fold")
-    for row in summary.iloc[list(shown)].itertuples(index=False):
+    for row in shown.itertuples(index=False):
         # the sites' and the profile's words as Text: never read as rich's markup
         cells = [_text(row.site_id), _text(row.name), f"{row.ha:.4f}"]
         for key, _ in present:

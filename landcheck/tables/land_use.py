@@ -12,7 +12,7 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from landcheck.groupsums import RowGroups
+from landcheck.groupsums import RowGroups, text_ranks
 from landcheck.labels import CATEGORY_EN, LEVEL1_EN, label
 from landcheck.measure import Rows as ClassTable
 from landcheck.measure import SiteLayer
@@ -148,7 +148,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     columns = _land_class_columns(survey)
     rows = Rows()
     areas = site_areas(result)
-    tables: dict[tuple[ClassTable, str], dict[int, SiteLines]] = {}
+    lines_by_table: dict[tuple[ClassTable, str], dict[int, SiteLines]] = {}
     for position, site_id in enumerate(result.site_ids):
         planar, ellipsoidal = areas[position]
         root = rows.add(
@@ -166,7 +166,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
         if key is None:
             continue
         view = result.layer(site_id, key)
-        total, lines = _lines(view, tables)
+        total, lines = _lines(view, lines_by_table)
         rows.rows[root]["survey_m2"] = total.survey_m2
         _add_lines(rows, root, 1, site_id, lines, result, lang)
         uncovered = view.uncovered
@@ -199,15 +199,16 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
 
 
 def _lines(
-    view: SiteLayer, tables: dict[tuple[ClassTable, str], dict[int, SiteLines]]
+    view: SiteLayer, lines_by_table: dict[tuple[ClassTable, str], dict[int, SiteLines]]
 ) -> SiteLines:
     """A site's land-use total and lines, from its class table's lines made once for all sites."""
     table = view.class_table
     if table is None:
         return NO_LINES
-    made = tables.get((table, view.ridge_code))
+    key = (table, view.ridge_code)
+    made = lines_by_table.get(key)
     if made is None:
-        made = tables[(table, view.ridge_code)] = site_lines(table, view.ridge_code)
+        made = lines_by_table[key] = site_lines(table, view.ridge_code)
     return made.get(view.position, NO_LINES)
 
 
@@ -322,7 +323,7 @@ class _UnitSums:
         unit_code, unit_name = (data[c].to_numpy(dtype=object) for c in ("unit_code", "unit_name"))
         self.sites = RowGroups([site])
         """The rows of each site with pieces, in site order."""
-        self.units = RowGroups([site, _rank(unit_code), _rank(unit_name)])
+        self.units = RowGroups([site, text_ranks(unit_code), text_ranks(unit_name)])
         """The rows of each village of each site: by site, unit code, unit name."""
         self.site_positions = self.sites.key(site).tolist()
         """Each site's position among the result's sites."""
@@ -343,11 +344,6 @@ class _UnitSums:
             dict(zip(columns, values, strict=True))
             for values in zip(*columns.values(), strict=True)
         ]
-
-
-def _rank(texts: np.ndarray) -> np.ndarray:
-    """Texts as integers in their sorted order (what :class:`RowGroups` sorts by)."""
-    return np.unique(texts, return_inverse=True)[1].reshape(-1)
 
 
 def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> ReportTable | None:
