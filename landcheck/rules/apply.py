@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from landcheck.errors import ProfileError, shown
+from landcheck.frozen import maker
 from landcheck.measure import SiteLayer
 from landcheck.profile import (
     Basis,
@@ -39,6 +40,8 @@ from landcheck.rules.core import (
 )
 from landcheck.rules.registry import EVALUATORS
 from landcheck.units import Area
+
+_new_finding = maker(Finding)
 
 __all__ = [
     "COMMON_NUMBERS",
@@ -511,7 +514,7 @@ def _finding(
         decided[name] if name in decided else _value(name, title, site_values, area, site)
         for name in names
     ]
-    return Finding(  # by position, in the order of its fields: 200,000 of them a batch
+    return _new_finding(  # by position, in the order of its fields: 200,000 of them a batch
         site.site_id,
         rule.id,
         rule.layer,

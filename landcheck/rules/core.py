@@ -106,9 +106,15 @@ class ProjectTotals:
     complete: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RuleInput:
-    """Everything an evaluator may read."""
+    """Everything an evaluator may read.
+
+    One is made for each rule and site (200,000 in a batch of 10,000 sites) and
+    read by that rule's evaluator alone: slotted, and not frozen (a frozen
+    dataclass's constructor sets each field through ``object.__setattr__``:
+    0.14 s of the 1.8 s the sites' pass took for 10,000 sites).
+    """
 
     site: SiteInfo
     layer: SiteLayer
