@@ -24,20 +24,16 @@ from landcheck.crs import crs_label
 from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
-from landcheck.measure import Rows, SiteLayer, SiteRows
+from landcheck.measure import NO_ROWS, Rows, SiteLayer, SiteRows
 from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rollup import CATEGORIES, CULTIVATED, CULTIVATED_KINDS, SUMMARY_LINES, summary_sums
 from landcheck.rules import Finding, worst_status
 from landcheck.rules.core import cited_basis
-from landcheck.units import Area, AreaMethod
+from landcheck.units import Area, AreaMethod, area_dict
 
 __all__ = ["FINDINGS_SCHEMA", "CheckResult"]
 
 FINDINGS_SCHEMA = "landcheck/findings@1"
-
-
-def _area_dict(planar: float, ellipsoidal: float, method: Any) -> dict[str, float]:
-    return Area(float(planar), float(ellipsoidal), method).to_dict()
 
 
 def _optional(value: Any) -> float | None:
@@ -79,7 +75,7 @@ def _land_use_summary(view: SiteLayer, method: AreaMethod) -> dict[str, Any]:
     lines = dict(zip(SUMMARY_LINES, zip(sums[::2], sums[1::2], strict=True), strict=True))
 
     def area(line: tuple[str, str]) -> dict[str, float]:
-        return Area(*lines[line], method).to_dict()
+        return area_dict(*lines[line], method)
 
     ridges = lines[("ridges", "")]
     return {
@@ -100,11 +96,11 @@ def _rows_of(view: SiteLayer) -> tuple[SiteRows, SiteRows, SiteRows, SiteRows]:
     add up in memory while the file is written.
     """
     if view.tables is None:
-        classes = admin = features = SiteRows()
+        classes = admin = features = NO_ROWS
     else:
         classes, admin, features = (table.view(view.position) for table in view.tables)
     if view.attribute_table is None:
-        return classes, admin, features, SiteRows()
+        return classes, admin, features, NO_ROWS
     return classes, admin, features, view.attribute_table.view(view.position)
 
 
@@ -609,8 +605,10 @@ class CheckResult:
             "name": str(column["name"][position]),
             "project_class": column["project_class"][position],
             "linear": bool(column["linear"][position]),
-            "area": _area_dict(
-                column["planar_m2"][position], column["ellipsoidal_m2"][position], method
+            "area": area_dict(
+                float(column["planar_m2"][position]),
+                float(column["ellipsoidal_m2"][position]),
+                method,
             ),
             "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),

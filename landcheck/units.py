@@ -20,6 +20,7 @@ __all__ = [
     "M2_PER_MU",
     "Area",
     "AreaMethod",
+    "area_dict",
     "largest_remainder_round",
 ]
 
@@ -112,12 +113,7 @@ class Area:
 
     def to_dict(self) -> dict[str, float]:
         """Return the JSON form ``{planar_m2, ellipsoidal_m2, ha, mu}``."""
-        return {
-            "planar_m2": float(self.planar_m2),
-            "ellipsoidal_m2": float(self.ellipsoidal_m2),
-            "ha": float(self.ha),
-            "mu": float(self.mu),
-        }
+        return area_dict(self.planar_m2, self.ellipsoidal_m2, self.method)
 
     def __add__(self, other: Area) -> Area:
         return Area(
@@ -125,6 +121,26 @@ class Area:
             self.ellipsoidal_m2 + other.ellipsoidal_m2,
             self.method,
         )
+
+
+def area_dict(planar_m2: float, ellipsoidal_m2: float, method: AreaMethod) -> dict[str, float]:
+    """:meth:`Area.to_dict` of the area the two values and the method make, without making it.
+
+    findings.json writes a dozen areas a site that no finding holds (the site's,
+    the land-use categories'…).
+
+    Examples
+    --------
+    >>> area_dict(15_000.0, 14_999.0, AreaMethod.PLANAR)
+    {'planar_m2': 15000.0, 'ellipsoidal_m2': 14999.0, 'ha': 1.5, 'mu': 22.5}
+    """
+    m2 = planar_m2 if method is _PLANAR else ellipsoidal_m2
+    return {
+        "planar_m2": float(planar_m2),
+        "ellipsoidal_m2": float(ellipsoidal_m2),
+        "ha": float(m2 / M2_PER_HA),
+        "mu": float(m2 / M2_PER_MU),
+    }
 
 
 def largest_remainder_round(
