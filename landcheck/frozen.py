@@ -78,8 +78,10 @@ def maker(cls: type[T]) -> Callable[..., T]:
         eq=False,
         repr=False,
     )
-    if draft.__slots__ != cls.__slots__:  # type: ignore[attr-defined]
-        raise TypeError(f"{cls.__name__}'s slots are not its fields in order")
+    try:  # the layouts compared now, not at the first object a batch makes
+        object.__new__(draft).__class__ = cls
+    except TypeError as error:
+        raise TypeError(f"{cls.__name__}'s slots are not its fields in order: {error}") from None
 
     def make(*args: Any, **kwargs: Any) -> T:
         made = draft(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+import sys
 
 import pytest
 
@@ -111,3 +112,13 @@ def test_only_frozen_slotted_dataclasses_of_their_own_are_made():
     for cls in (NoSlots, NotFrozen, Checked, Keyworded, Derived, int):
         with pytest.raises(TypeError):
             maker(cls)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="weakref_slot is Python 3.11's")
+def test_a_class_whose_layout_its_draft_cannot_take_is_refused_at_once():
+    @dataclasses.dataclass(frozen=True, slots=True, weakref_slot=True)
+    class Referable:  # a __weakref__ slot besides its fields: not the draft's layout
+        x: int
+
+    with pytest.raises(TypeError, match="slots"):
+        maker(Referable)
