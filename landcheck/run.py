@@ -114,6 +114,8 @@ class _Read:
     ) -> tuple[gpd.GeoDataFrame, InputRecord]:
         """The features within ``margin`` of ``near`` (in ``crs``), as a read gives them."""
         frame = self.frame
+        if len(near) and self._made_around(near):  # what the read kept is what they need
+            return frame, _copy(self.record, features_read=len(frame))
         geoms = frame.geometry
         if len(frame) and frame.crs is not None and not frame.crs.equals(crs):
             geoms = geoms.to_crs(crs)
@@ -125,6 +127,15 @@ class _Read:
         if len(keep) < len(geoms):
             frame = frame.iloc[keep]
         return frame, _copy(self.record, features_read=len(keep))
+
+    def _made_around(self, near: np.ndarray) -> bool:
+        """Whether ``near`` holds the very geometries the read was made around, and no other.
+
+        The read kept the features within its margin of them (the exact test of
+        :func:`~landcheck.geometry.near_positions`, in the layer's own CRS): served
+        to the same sites it keeps them all, as the evaluation that read them used them.
+        """
+        return {id(geom) for geom in near} == {id(geom) for geom in self.near}
 
 
 def _copy(record: InputRecord, **changes: Any) -> InputRecord:

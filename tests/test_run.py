@@ -95,6 +95,42 @@ def test_features_kept_from_a_read_are_normalised_for_the_sites_they_serve(count
     assert second.layer_area("west", "farmland").planar_m2 == 50_000.0
 
 
+def test_a_run_evaluated_again_on_its_own_sites_is_served_its_read_whole(monkeypatch, counted):
+    # F1 takes 150,000 m² of S1; F2 lies 30 m from S2, within farmland's 50 m search
+    layer = frame(
+        [
+            {"BSM": "F1", "geometry": square(700, 0, 1300, 1000)},
+            {"BSM": "F2", "geometry": square(3130, 0, 100)},
+        ]
+    )
+    run = landcheck.prepare(
+        sites(square(0, 0, 1000, 500), square(3000, 0, 100)), layers={"farmland": layer}, **PLANAR
+    )
+    first = landcheck.evaluate(run)
+    tested: list[int] = []
+    exact = landcheck.run.near_positions
+
+    def near_positions(geoms, near, margin):
+        tested.append(len(near))
+        return exact(geoms, near, margin)
+
+    monkeypatch.setattr(landcheck.run, "near_positions", near_positions)
+    again = landcheck.evaluate(run)
+    assert counted.count("farmland") == 1 and tested == []  # no read, no exact test again
+    (record,) = [r for r in again.inputs if r.key == "farmland"]
+    assert record.features_read == 2
+    assert again.layer_area("S1", "farmland").planar_m2 == 150_000.0
+    assert again.layer_area("S2", "farmland").planar_m2 == 0.0
+    assert again.layer("S2", "farmland").nearest_m == pytest.approx(30.0)
+    before, after = first.to_dict(), again.to_dict()
+    before.pop("created"), after.pop("created")
+    assert after == before
+    # one of the run's sites alone is other sites: the read is filtered for it (F2 only)
+    east = gpd.GeoDataFrame({"site_id": ["S2"]}, geometry=[square(3000, 0, 100)], crs=run.crs)
+    (served,) = [r for r in landcheck.evaluate(run, east).inputs if r.key == "farmland"]
+    assert tested == [1] and served.features_read == 1
+
+
 def test_a_read_covers_its_own_sites_without_comparing_them(monkeypatch):
     near = np.array([square(0, 0, 100), square(500, 0, 100)], dtype=object)
     read = landcheck.run._Read(near, frame([]), None, ())
