@@ -3,7 +3,7 @@
 A frozen dataclass's ``__init__`` cannot store its fields as a plain class
 does (its own ``__setattr__`` refuses); it sets each through
 ``object.__setattr__``, a call a field. For the fourteen fields of a
-:class:`~landcheck.rules.core.Finding` that is 1.4 µs against 0.25 µs, and a
+:class:`~landcheck.rules.core.Finding` that is 1.4 µs against 0.23 µs, and a
 10,000-site batch makes 200,000 findings.
 
 :func:`maker` gives such a class a second constructor that stores the fields
