@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
@@ -91,6 +92,11 @@ class _Read:
     record: InputRecord
     notes: tuple[str, ...]
 
+    @cached_property
+    def _own(self) -> frozenset[int]:
+        """The identities of the geometries the read was made around (held by ``near``)."""
+        return frozenset(id(geom) for geom in self.near)
+
     def covers(self, near: np.ndarray) -> bool:
         """Whether each of these geometries lies inside one the read was made around.
 
@@ -102,8 +108,8 @@ class _Read:
         if not len(self.near):
             return False
         # the run's own sites again (the same objects): no geometry to compare
-        kept = {id(geom) for geom in self.near}
-        others = near[[id(geom) not in kept for geom in near]]
+        own = self._own
+        others = near[[id(geom) not in own for geom in near]]
         if not len(others):
             return True
         inside, _ = shapely.STRtree(self.near).query(others, predicate="covered_by")
@@ -135,7 +141,7 @@ class _Read:
         :func:`~landcheck.geometry.near_positions`, in the layer's own CRS): served
         to the same sites it keeps them all, as the evaluation that read them used them.
         """
-        return {id(geom) for geom in near} == {id(geom) for geom in self.near}
+        return {id(geom) for geom in near} == self._own
 
 
 def _copy(record: InputRecord, **changes: Any) -> InputRecord:
