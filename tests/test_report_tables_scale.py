@@ -28,6 +28,28 @@ def test_a_sites_rows_are_the_rows_a_filter_finds(tables):
             pd.testing.assert_frame_equal(table.site_rows(site_id), expected, obj=key)
 
 
+def test_a_sites_records_are_its_rows_converted_and_made_once(tables):
+    case, built = tables
+    seen = 0
+    for key, table in built.items():
+        for site_id in [*case.site_ids, "no such site"]:
+            records = table.site_records(site_id)
+            expected = table.site_rows(site_id).to_dict("records")
+            assert len(records) == len(expected), (key, site_id)
+            for mine, theirs in zip(records, expected, strict=True):
+                assert mine.keys() == theirs.keys()
+                for column, value in theirs.items():  # NaN equals NaN here
+                    assert mine[column] == value or (
+                        value != value and mine[column] != mine[column]
+                    )
+                    assert type(mine[column]) is type(value), (key, column)
+            seen += len(records)
+        first = table.site_records(case.site_ids[0])
+        again = table.site_records(case.site_ids[0])
+        assert first is not again and all(a is b for a, b in zip(first, again, strict=True))
+    assert seen > len(case.site_ids)
+
+
 def test_rows_of_every_site_come_in_site_order_with_their_parts_after_them(tables):
     case, built = tables
     order = {site_id: i for i, site_id in enumerate(case.site_ids)}

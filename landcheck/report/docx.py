@@ -75,7 +75,7 @@ def _label_paragraph(flow: Flow, text: str) -> None:
 
 def _add_findings(flow: Flow, table: ReportTable, site_id: str, t: dict[str, str]) -> None:
     lang = table.lang
-    for record in table.site_rows(site_id).to_dict("records"):
+    for record in table.site_records(site_id):
         head = flow.paragraph()
         head.paragraph_format.keep_with_next = True
         head.paragraph_format.space_before = Pt(6)
@@ -123,7 +123,7 @@ def _add_site(
         if key in tables:
             add_report_table(flow, tables[key], site_id=site_id)
     flow.heading(t["documents"], 3)
-    documents = tables["documents"].site_rows(site_id).to_dict("records")
+    documents = tables["documents"].site_records(site_id)
     for number, record in enumerate(documents, 1):
         paragraph = flow.paragraph(f"{number}.\t{record['document']}")
         paragraph.paragraph_format.keep_with_next = number < len(documents)

@@ -138,7 +138,7 @@ def _area(record: dict[str, Any], lang: str) -> str:
 
 def _review_points(flow: Flow, findings: ReportTable, site_id: str, texts: dict[str, str]) -> None:
     lang = findings.lang
-    records = findings.site_rows(site_id).to_dict("records")
+    records = findings.site_records(site_id)
     for number, record in enumerate(records, 1):
         status = str(record["_status"])
         prefix = f"（{chinese_number(number)}）" if lang == "zh" else f"3.{number} "

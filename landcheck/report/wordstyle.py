@@ -40,6 +40,7 @@ from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 __all__ = [
     "BODY_FONTS",
@@ -219,22 +220,29 @@ def new_document(lang: str, *, title: str, subject: str = "") -> Any:
     return document
 
 
-def add_text(paragraph: Any, text: Any, **font: Any) -> Any:
-    """Append a run of plain text (XML-safe) to a paragraph; ``font`` sets bold, color…."""
-    run = paragraph.add_run(xml_text(text))
-    for name, value in font.items():
-        if name == "color":
-            run.font.color.rgb = RGBColor.from_string(value.lstrip("#").upper())
-        else:
-            setattr(run.font, name, value)
-    return run
+def add_text(paragraph: Any, text: Any, *, bold: bool = False, color: str = "") -> Run:
+    """Append a run of plain text (XML-safe) to a paragraph, bold and in ``color`` (``#RRGGBB``).
+
+    The run is what python-docx's ``add_run`` and font properties build, written
+    as text and parsed once: a report of many sites makes tens of thousands.
+    """
+    font = "<w:b/>" if bold else ""
+    if color:
+        font += f'<w:color w:val="{escape(str(_rgb(color)), _QUOTE)}"/>'
+    return _append_run(paragraph, font, xml_text(text))
 
 
-def blank(paragraph: Any, width: int = 12) -> Any:
+def blank(paragraph: Any, width: int = 12) -> Run:
     """Append an underlined blank of ``width`` full-width spaces: a field to fill in."""
-    run = paragraph.add_run("\u3000" * width)
-    run.font.underline = True
-    return run
+    return _append_run(paragraph, '<w:u w:val="single"/>', "\u3000" * width)
+
+
+def _append_run(paragraph: Any, font: str, text: str) -> Run:
+    """Append a run with properties ``font`` (XML) and ``text`` (XML-safe) to a paragraph."""
+    properties = f"<w:rPr>{font}</w:rPr>" if font else ""
+    run = parse_xml(f"<w:r {_W}>{properties}{_run_content(text)}</w:r>")
+    paragraph._p.append(run)
+    return Run(run, paragraph)
 
 
 def add_page_number(section: Any, lang: str) -> None:
@@ -287,6 +295,7 @@ class Cell:
 
 
 _QUOTE = {'"': "&quot;"}
+_W = nsdecls("w")
 
 _RUN_BREAKS = re.compile(r"(\t|\r|\n)")
 
@@ -437,15 +446,18 @@ class Flow:
         self.document.element.body[-1].addprevious(element)
 
     def paragraph(self, text: Any = "", style: str | None = None) -> Paragraph:
-        """Append a paragraph (``text`` made XML-safe) in a style given by name."""
-        element = OxmlElement("w:p")
-        self._append(element)
-        paragraph = Paragraph(element, self.document)
+        """Append a paragraph (``text`` made XML-safe) in a style given by name.
+
+        Written as text and parsed once, as python-docx would build it: the
+        style in its properties, the text in one run.
+        """
+        properties = ""
         if style is not None:
-            element.style = self._styles[style]
-        if text != "":
-            add_text(paragraph, text)
-        return paragraph
+            properties = f'<w:pPr><w:pStyle w:val="{escape(self._styles[style], _QUOTE)}"/></w:pPr>'
+        run = f"<w:r>{_run_content(xml_text(text))}</w:r>" if text != "" else ""
+        element = parse_xml(f"<w:p {_W}>{properties}{run}</w:p>")
+        self._append(element)
+        return Paragraph(element, self.document)
 
     def heading(self, text: Any, level: int) -> Paragraph:
         """Append a heading: ``Title`` for level 0, else ``Heading 1``–``3``."""

@@ -85,9 +85,11 @@ def add_report_table(
         for c in table.columns
         if (site_id is None or c.key != "site_id") and (keys is None or c.key in keys)
     ]
-    frame = table.site_rows(site_id) if site_id is not None else table.rounded
+    records = (
+        table.site_records(site_id) if site_id is not None else table.rounded.to_dict("records")
+    )
     rows = []
-    for record in frame.to_dict("records"):
+    for record in records:
         role = str(record["_role"])
         level = int(record["_level"])
         cells = []
@@ -131,7 +133,7 @@ def table_pairs(
     ``keys`` chooses the columns (default: all but the site id); they come in
     the table's order.
     """
-    rows = table.site_rows(site_id).to_dict("records")
+    rows = table.site_records(site_id)
     if not rows:
         return []
     wanted = keys if keys is not None else [c.key for c in table.columns if c.key != "site_id"]

@@ -1,0 +1,72 @@
+"""report.docx's runs and paragraphs, written as text, are what python-docx's objects build."""
+
+from __future__ import annotations
+
+import pytest
+from docx.oxml import OxmlElement
+from docx.shared import RGBColor
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from landcheck.report.wordstyle import Flow, add_text, blank, new_document, xml_text
+
+_TEXTS = [
+    "",
+    "site",
+    " lead and trail ",
+    "a\tb\nc\rd",
+    "<&>\"'",
+    "S\x001\x07",
+    None,
+    1.5,
+    "工业园区",
+]
+
+
+def _paragraph(document):
+    element = OxmlElement("w:p")
+    document.element.body.append(element)
+    return Paragraph(element, document)
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+@pytest.mark.parametrize(
+    ("bold", "color"), [(False, ""), (True, ""), (False, "#c0392b"), (True, "#1E8449")]
+)
+def test_a_run_is_what_python_docx_builds(text, bold, color):
+    document = new_document("zh", title="t")
+    mine, theirs = _paragraph(document), _paragraph(document)
+    run = add_text(mine, text, bold=bold, color=color)
+    built = theirs.add_run(xml_text(text))
+    if bold:
+        built.font.bold = True
+    if color:
+        built.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+    assert etree.tostring(mine._p) == etree.tostring(theirs._p)
+    assert run.text == built.text and run.bold == built.bold
+
+
+def test_a_blank_is_an_underlined_run_of_full_width_spaces():
+    document = new_document("zh", title="t")
+    mine, theirs = _paragraph(document), _paragraph(document)
+    blank(mine, 4)
+    theirs.add_run("\u3000" * 4).font.underline = True
+    assert etree.tostring(mine._p) == etree.tostring(theirs._p)
+    assert mine.runs[0].underline is True and mine.text == "\u3000" * 4
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+@pytest.mark.parametrize("style", [None, "Caption", "Heading 2", "List Bullet"])
+def test_a_paragraph_is_what_python_docx_builds(text, style):
+    document = new_document("en", title="t")
+    flow = Flow(document)
+    paragraph = flow.paragraph(text, style)
+    expected = OxmlElement("w:p")
+    if style is not None:
+        expected.style = document.styles[style].style_id
+    if text != "":
+        Paragraph(expected, document).add_run(xml_text(text))
+    assert paragraph._p.getnext() is document.element.body[-1]  # before the final section
+    document.element.body.append(expected)  # serialised in the same document
+    assert etree.tostring(paragraph._p) == etree.tostring(expected)
+    assert (paragraph.style.name if style else "Normal") == (style or "Normal")
