@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from docx.oxml import OxmlElement
-from docx.shared import RGBColor
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from landcheck.report.wordstyle import Flow, add_text, blank, new_document, xml_text
+from landcheck.report.wordstyle import Cell, Flow, add_text, blank, new_document, xml_text
 
 _TEXTS = [
     "",
@@ -70,3 +70,47 @@ def test_a_paragraph_is_what_python_docx_builds(text, style):
     document.element.body.append(expected)  # serialised in the same document
     assert etree.tostring(paragraph._p) == etree.tostring(expected)
     assert (paragraph.style.name if style else "Normal") == (style or "Normal")
+
+
+_FORMATS = [
+    {"keep_with_next": True},
+    {"keep_with_next": False, "space_before": Pt(6)},
+    {"page_break_before": True},
+    {"page_break_before": False, "keep_with_next": True},
+    {"space_after": Pt(0)},
+    {"space_before": Pt(12), "space_after": Pt(3), "keep_with_next": True},
+]
+
+
+@pytest.mark.parametrize("style", [None, "Caption", "Heading 2"])
+@pytest.mark.parametrize("formats", _FORMATS)
+def test_a_paragraphs_format_is_what_python_docx_sets(style, formats):
+    document = new_document("zh", title="t")
+    paragraph = Flow(document).paragraph("正文", style, **formats)
+    expected = OxmlElement("w:p")
+    document.element.body.append(expected)
+    if style is not None:
+        expected.style = document.styles[style].style_id
+    made = Paragraph(expected, document)
+    for name, value in formats.items():
+        setattr(made.paragraph_format, name, value)
+    made.add_run("正文")
+    assert etree.tostring(paragraph._p) == etree.tostring(expected)
+    for name, value in formats.items():
+        assert getattr(paragraph.paragraph_format, name) == value
+
+
+def test_a_tables_last_row_can_keep_with_its_note():
+    document = new_document("en", title="t")
+    flow = Flow(document)
+    rows = [[Cell("a"), Cell("1", numeric=True)], [Cell("b", indent=1), Cell("2", numeric=True)]]
+    kept = flow.table([Cell("x"), Cell("n", numeric=True)], rows, width=Mm(100), keep_last_row=True)
+    plain = flow.table([Cell("x"), Cell("n", numeric=True)], rows, width=Mm(100))
+    for row in kept.rows[:-1]:
+        assert [c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells] == [None] * 2
+    assert [c.paragraphs[0].paragraph_format.keep_with_next for c in kept.rows[-1].cells] == [
+        True
+    ] * 2
+    for cell in plain.rows[-1].cells:
+        cell.paragraphs[0].paragraph_format.keep_with_next = True  # as python-docx sets it
+    assert etree.tostring(kept._tbl) == etree.tostring(plain._tbl)

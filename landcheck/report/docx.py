@@ -68,17 +68,13 @@ def _status_run(paragraph: Any, status: str, lang: str, *, brackets: bool = True
 
 
 def _label_paragraph(flow: Flow, text: str) -> None:
-    paragraph = flow.paragraph(text, "Caption")
-    paragraph.paragraph_format.keep_with_next = True
-    paragraph.paragraph_format.space_after = Pt(0)
+    flow.paragraph(text, "Caption", keep_with_next=True, space_after=Pt(0))
 
 
 def _add_findings(flow: Flow, table: ReportTable, site_id: str, t: dict[str, str]) -> None:
     lang = table.lang
     for record in table.site_records(site_id):
-        head = flow.paragraph()
-        head.paragraph_format.keep_with_next = True
-        head.paragraph_format.space_before = Pt(6)
+        head = flow.paragraph(keep_with_next=True, space_before=Pt(6))
         add_text(head, record["check"], bold=True)
         head.add_run("  ")
         _status_run(head, str(record["_status"]), lang, brackets=False)
@@ -107,9 +103,8 @@ def _add_site(
 ) -> None:
     t = report_texts(lang)
     name = site_name(result.sites.iloc[position]["name"])
-    heading = flow.heading(f"{site_id} {name}".strip(), 2)
     # the first site follows its part's heading on the same page
-    heading.paragraph_format.page_break_before = position > 0
+    heading = flow.heading(f"{site_id} {name}".strip(), 2, page_break_before=position > 0)
     _status_run(heading, result.status(site_id), lang)
     flow.heading(tables["basic"].title, 3)
     add_pairs(flow, table_pairs(tables["basic"], site_id))
@@ -125,8 +120,8 @@ def _add_site(
     flow.heading(t["documents"], 3)
     documents = tables["documents"].site_records(site_id)
     for number, record in enumerate(documents, 1):
-        paragraph = flow.paragraph(f"{number}.\t{record['document']}")
-        paragraph.paragraph_format.keep_with_next = number < len(documents)
+        keep = number < len(documents)
+        paragraph = flow.paragraph(f"{number}.\t{record['document']}", keep_with_next=keep)
         paragraph.paragraph_format.left_indent = Mm(7)
         paragraph.paragraph_format.first_line_indent = Mm(-7)
 

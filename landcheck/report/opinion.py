@@ -142,9 +142,7 @@ def _review_points(flow: Flow, findings: ReportTable, site_id: str, texts: dict[
     for number, record in enumerate(records, 1):
         status = str(record["_status"])
         prefix = f"（{chinese_number(number)}）" if lang == "zh" else f"3.{number} "
-        head = flow.paragraph()
-        head.paragraph_format.keep_with_next = True
-        head.paragraph_format.space_before = Pt(6)
+        head = flow.paragraph(keep_with_next=True, space_before=Pt(6))
         add_text(head, f"{prefix}{record['check']}", bold=True)
         conclusion = flow.paragraph()
         add_text(conclusion, texts["conclusion"], bold=True)
@@ -170,8 +168,7 @@ def _documents(
     if not documents:
         flow.paragraph(texts["none"])
     for number, item in enumerate(documents, 1):
-        paragraph = flow.paragraph(f"{number}. {item}")
-        paragraph.paragraph_format.keep_with_next = number < len(documents)
+        flow.paragraph(f"{number}. {item}", keep_with_next=number < len(documents))
 
 
 def _overall(
@@ -229,9 +226,8 @@ def add_opinion_drafts(
     for position, site_id in enumerate(result.site_ids):
         name = site_name(result.sites.iloc[position]["name"])
         title = " ".join(part for part in (site_id, name, texts["title"]) if part)
-        heading = flow.heading(title, 2)
         # the first draft follows the appendix heading on the same page
-        heading.paragraph_format.page_break_before = position > 0
+        flow.heading(title, 2, page_break_before=position > 0)
         _mark(flow, lang)
         _fields(flow, texts)
         flow.heading(texts["basic"], 3)

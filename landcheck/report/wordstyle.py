@@ -37,7 +37,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.table import CT_Tbl
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.shared import Emu, Length, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -304,6 +304,13 @@ def _twips(length: int) -> str:
     return str(Emu(length).twips)
 
 
+def _on_off(tag: str, value: bool | None) -> str:
+    """A paragraph's on/off property as python-docx writes it (None: absent)."""
+    if value is None:
+        return ""
+    return f"<w:{tag}/>" if value else f'<w:{tag} w:val="0"/>'
+
+
 def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#").upper())
 
@@ -445,23 +452,43 @@ class Flow:
         # the body's last child is the final w:sectPr; content goes before it
         self.document.element.body[-1].addprevious(element)
 
-    def paragraph(self, text: Any = "", style: str | None = None) -> Paragraph:
+    def paragraph(
+        self,
+        text: Any = "",
+        style: str | None = None,
+        *,
+        keep_with_next: bool | None = None,
+        page_break_before: bool | None = None,
+        space_before: Length | None = None,
+        space_after: Length | None = None,
+    ) -> Paragraph:
         """Append a paragraph (``text`` made XML-safe) in a style given by name.
 
-        Written as text and parsed once, as python-docx would build it: the
-        style in its properties, the text in one run.
+        The keywords are python-docx's ``paragraph_format`` properties of the
+        same names (None: not set). Written as text and parsed once, as
+        python-docx would build it: the properties in the schema's order, the
+        text in one run.
         """
         properties = ""
         if style is not None:
-            properties = f'<w:pPr><w:pStyle w:val="{escape(self._styles[style], _QUOTE)}"/></w:pPr>'
+            properties = f'<w:pStyle w:val="{escape(self._styles[style], _QUOTE)}"/>'
+        properties += _on_off("keepNext", keep_with_next)
+        properties += _on_off("pageBreakBefore", page_break_before)
+        if space_before is not None or space_after is not None:
+            before = "" if space_before is None else f' w:before="{_twips(space_before)}"'
+            after = "" if space_after is None else f' w:after="{_twips(space_after)}"'
+            properties += f"<w:spacing{before}{after}/>"
+        if properties:
+            properties = f"<w:pPr>{properties}</w:pPr>"
         run = f"<w:r>{_run_content(xml_text(text))}</w:r>" if text != "" else ""
         element = parse_xml(f"<w:p {_W}>{properties}{run}</w:p>")
         self._append(element)
         return Paragraph(element, self.document)
 
-    def heading(self, text: Any, level: int) -> Paragraph:
+    def heading(self, text: Any, level: int, *, page_break_before: bool | None = None) -> Paragraph:
         """Append a heading: ``Title`` for level 0, else ``Heading 1``–``3``."""
-        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
+        style = "Title" if level == 0 else f"Heading {level}"
+        return self.paragraph(text, style, page_break_before=page_break_before)
 
     def picture(self, image: Any, width: int) -> Paragraph:
         """Append a centred picture (a PNG file or file-like object) ``width`` wide."""
@@ -480,11 +507,14 @@ class Flow:
         _page(section, landscape=landscape)
         return section
 
-    def _row_xml(self, values: Sequence[Cell], widths: Sequence[str], *, header: bool) -> str:
+    def _row_xml(
+        self, values: Sequence[Cell], widths: Sequence[str], *, header: bool, keep: bool = False
+    ) -> str:
         """One table row as WordprocessingML text: what python-docx would build cell by cell.
 
         Rows are written as text and parsed once per table: building them through
-        python-docx's objects cost about 0.2 s a site in report.docx.
+        python-docx's objects cost about 0.2 s a site in report.docx. ``keep``:
+        each cell's paragraph keeps with the next (``keep_with_next``).
         """
         style = escape(self._styles[TABLE_STYLE], _QUOTE)
         flags = "<w:tblHeader/><w:cantSplit/>" if header else "<w:cantSplit/>"
@@ -495,7 +525,7 @@ class Flow:
                 if value.fill
                 else ""
             )
-            paragraph = f'<w:pStyle w:val="{style}"/>'
+            paragraph = f'<w:pStyle w:val="{style}"/>' + _on_off("keepNext", keep or None)
             if value.indent:
                 paragraph += f'<w:ind w:left="{_twips(Mm(_INDENT_MM * value.indent))}"/>'
             if value.numeric:
@@ -517,6 +547,7 @@ class Flow:
         rows: Sequence[Sequence[Cell]],
         *,
         width: int,
+        keep_last_row: bool = False,
     ) -> Table:
         """Append a grid table whose header row repeats on every page.
 
@@ -530,6 +561,8 @@ class Flow:
         width : int
             Total width of the table (EMU, e.g. ``docx.shared.Mm(150)``); the
             columns share it by :func:`column_widths`.
+        keep_last_row : bool
+            The last row keeps with the paragraph after the table (its note).
 
         Returns
         -------
@@ -555,7 +588,11 @@ class Flow:
         if head is not None:
             bold = [Cell(v.text, v.numeric, bold=True, fill=_HEADER_FILL) for v in head]
             rows_xml.append(self._row_xml(bold, cells, header=True))
-        rows_xml += [self._row_xml(values, cells, header=False) for values in body]
+        last = len(body) - 1
+        rows_xml += [
+            self._row_xml(values, cells, header=False, keep=keep_last_row and row == last)
+            for row, values in enumerate(body)
+        ]
         if rows_xml:
             parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows_xml)}</w:tbl>")
             element.extend(list(parsed))

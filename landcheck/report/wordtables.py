@@ -109,12 +109,10 @@ def add_report_table(
     if title:
         flow.heading(table.title, 3)
     headers = [Cell(c.header(table.lang), numeric=c.numeric, wide=c.wide) for c in columns]
-    word_table = flow.table(headers, rows, width=text_width(landscape=landscape))
+    # a note stays on the page of the table's last row
+    width = text_width(landscape=landscape)
+    word_table = flow.table(headers, rows, width=width, keep_last_row=bool(table.note))
     if table.note:
-        if rows:
-            # the note stays on the page of the table's last row
-            for cell in word_table.rows[-1].cells:
-                cell.paragraphs[0].paragraph_format.keep_with_next = True
         flow.paragraph(table.note, "Caption")
     return word_table
 
