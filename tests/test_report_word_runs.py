@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import etree
+from PIL import Image
 
 from landcheck.report.wordstyle import Cell, Flow, add_text, blank, new_document, xml_text
 
@@ -114,3 +118,30 @@ def test_a_tables_last_row_can_keep_with_its_note():
     for cell in plain.rows[-1].cells:
         cell.paragraphs[0].paragraph_format.keep_with_next = True  # as python-docx sets it
     assert etree.tostring(kept._tbl) == etree.tostring(plain._tbl)
+
+
+def _png(width: int, shade: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, 20), (shade, 80, 120)).save(buffer, format="PNG", dpi=(200, 200))
+    return buffer.getvalue()
+
+
+def test_pictures_are_what_python_docx_adds_each_with_the_next_id():
+    images = [_png(40, 10), _png(60, 200), _png(40, 10), _png(25, 99)]  # the third is the first
+    mine_document, their_document = new_document("zh", title="t"), new_document("zh", title="t")
+    flow = Flow(mine_document)
+    mine = [flow.picture(io.BytesIO(image), Mm(150)) for image in images]
+    theirs = []
+    for image in images:
+        paragraph = _paragraph(their_document)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run().add_picture(io.BytesIO(image), width=Mm(150))
+        theirs.append(paragraph)
+    for a, b in zip(mine, theirs, strict=True):
+        assert etree.tostring(a._p) == etree.tostring(b._p)
+    ids = [int(p._p.xpath(".//wp:docPr/@id")[0]) for p in mine]
+    assert ids == [1, 2, 3, 4]
+    embedded = [p._p.xpath(".//a:blip/@r:embed")[0] for p in mine]
+    assert embedded[0] == embedded[2] and len(set(embedded)) == 3  # one part per image
+    assert mine_document.part.next_id == 5  # what python-docx would give the next one
