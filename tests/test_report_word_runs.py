@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -145,3 +146,39 @@ def test_pictures_are_what_python_docx_adds_each_with_the_next_id():
     embedded = [p._p.xpath(".//a:blip/@r:embed")[0] for p in mine]
     assert embedded[0] == embedded[2] and len(set(embedded)) == 3  # one part per image
     assert mine_document.part.next_id == 5  # what python-docx would give the next one
+
+
+def _saved_parts(document) -> dict[str, bytes]:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        return {name: package.read(name) for name in package.namelist() if "core" not in name}
+
+
+def _write_parts(flow: Flow, set_aside: bool) -> None:
+    for number in range(3):
+        flow.heading(f"场地 S{number}", 2, page_break_before=number > 0)
+        flow.paragraph("正文 <&> \tend", "Caption", keep_with_next=True)
+        flow.picture(io.BytesIO(_png(30 + number, 50 * number)), Mm(80))
+        flow.table([Cell("地类")], [[Cell("耕地")], [Cell("0.5", numeric=True)]], width=Mm(90))
+        if number == 1:
+            section = flow.section(landscape=True)
+            section.header.is_linked_to_previous = False
+            add_text(section.header.paragraphs[0], "草稿", bold=True)
+        if set_aside:
+            flow.set_aside()
+            flow.set_aside()  # nothing more: nothing happens
+    flow.paragraph("the end")
+
+
+def test_content_set_aside_saves_the_same_document():
+    kept, set_aside = new_document("zh", title="t"), new_document("zh", title="t")
+    _write_parts(Flow(kept), set_aside=False)
+    flow = Flow(set_aside)
+    _write_parts(flow, set_aside=True)
+    body = set_aside.element.body
+    assert len(body) == 2 and body[-1].tag.endswith("sectPr")  # "the end" and the section
+    assert _saved_parts(set_aside) == _saved_parts(kept)
+    xml = _saved_parts(set_aside)["word/document.xml"]
+    assert xml.count(b"<w:body>") == 1 and xml.count(b'xmlns:w="') == 1
+    assert xml.count(b"<wp:docPr") == 3 and b"\xe5\x9c\xba\xe5\x9c\xb0 S2" in xml  # 场地 S2

@@ -214,6 +214,7 @@ def build_document(
     for position, site_id in enumerate(result.site_ids):
         image = next(images) if images is not None else None
         _add_site(flow, result, tables, position, site_id, lang, image=image)
+        flow.set_aside()
         if progress is not None:
             progress(position + 1, total)
     flow.section(landscape=True)

@@ -242,3 +242,4 @@ def add_opinion_drafts(
         _documents(flow, result, site_id, lang, texts)
         flow.heading(texts["overall"], 3)
         _overall(flow, result, site_id, lang, texts)
+        flow.set_aside()

@@ -34,14 +34,17 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
+from docx.parts.document import DocumentPart
 from docx.shared import Emu, Length, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 __all__ = [
     "BODY_FONTS",
@@ -425,6 +428,23 @@ def column_widths(
     return [int(e * em + padding) for e in ems]
 
 
+class _BodySetAside(DocumentPart):
+    """The main document part whose body begins with text :meth:`Flow.set_aside` serialised.
+
+    :meth:`Flow.set_aside` gives a document's part this class (python-docx's own
+    with one property more): saved, its XML is python-docx's, the text set aside
+    put back at the start of the body, where its elements were.
+    """
+
+    set_aside: list[bytes]
+
+    @property
+    def blob(self) -> bytes:
+        xml = serialize_part_xml(self._element)
+        head, tail = xml.split(b"<w:body>", 1)
+        return b"".join([head, b"<w:body>", *self.set_aside, tail])
+
+
 class Flow:
     """Appends content at the end of a document in constant time per element.
 
@@ -449,10 +469,34 @@ class Flow:
         self.document = document
         self._styles = {style.name: style.style_id for style in document.styles}
         self._next_shape_id: int | None = None
+        self._set_aside: list[bytes] = []
 
     def _append(self, element: Any) -> None:
         # the body's last child is the final w:sectPr; content goes before it
         self.document.element.body[-1].addprevious(element)
+
+    def set_aside(self) -> None:
+        """Serialise the content appended so far and take its elements out of the document.
+
+        A batch's report would otherwise hold every paragraph, run and cell as
+        an XML element until it is saved: 3.4 million elements and 840 MB for
+        500 sites, where their text is 96 MB. The document saves the same XML
+        (the text set aside, then the rest of the body). What is set aside can
+        no longer be changed: call this between parts of the document (a site,
+        a draft), never with a part half written.
+        """
+        body = self.document.element.body
+        done = list(body)[:-1]  # all but the final section's properties
+        if not done:
+            return
+        holder = etree.Element(body.tag, nsmap=self.document.element.nsmap)
+        holder.extend(done)  # the same prefixes as in the document: declared once, on holder
+        xml = etree.tostring(holder, encoding="UTF-8")
+        self._set_aside.append(xml[xml.index(b">") + 1 : xml.rindex(b"<")])
+        part = self.document.part
+        if not isinstance(part, _BodySetAside):
+            part.__class__ = _BodySetAside
+            part.set_aside = self._set_aside
 
     def paragraph(
         self,
