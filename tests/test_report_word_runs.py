@@ -146,6 +146,17 @@ def test_pictures_are_what_python_docx_adds_each_with_the_next_id():
     embedded = [p._p.xpath(".//a:blip/@r:embed")[0] for p in mine]
     assert embedded[0] == embedded[2] and len(set(embedded)) == 3  # one part per image
     assert mine_document.part.next_id == 5  # what python-docx would give the next one
+    for document in (mine_document, their_document):  # a part python-docx relates afterwards
+        document.add_section().header.is_linked_to_previous = False
+    assert _relations(mine_document) == _relations(their_document)
+    names = [str(p.partname) for p in mine_document.part.package.image_parts]
+    assert names == [str(p.partname) for p in their_document.part.package.image_parts]
+    assert names == ["/word/media/image1.png", "/word/media/image2.png", "/word/media/image3.png"]
+
+
+def _relations(document) -> list[tuple[str, str, str]]:
+    rels = document.part.rels.values()
+    return sorted((r.rId, r.reltype, r.target_ref) for r in rels)
 
 
 def _saved_parts(document) -> dict[str, bytes]:

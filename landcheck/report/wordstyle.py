@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -34,12 +34,16 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
+from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
 from docx.parts.document import DocumentPart
+from docx.parts.image import ImagePart
 from docx.shared import Emu, Length, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -469,6 +473,9 @@ class Flow:
         self.document = document
         self._styles = {style.name: style.style_id for style in document.styles}
         self._next_shape_id: int | None = None
+        self._images: dict[str, ImagePart] | None = None
+        self._taken: set[int] = set()
+        self._numbers = {"image": 1, "rId": 1}
         self._set_aside: list[bytes] = []
 
     def _append(self, element: Any) -> None:
@@ -539,16 +546,18 @@ class Flow:
     def picture(self, image: Any, width: int) -> Paragraph:
         """Append a centred picture (a PNG file or file-like object) ``width`` wide.
 
-        What python-docx's ``add_picture`` makes, but the picture's id (one more
-        than the largest in the document) is counted here: python-docx reads
-        every id of the document for every picture, which for a batch's maps
-        grows with the square of the sites (62 s of 77 for 500 sites). Only
-        pictures add such ids to a document's body.
+        What python-docx's ``add_picture`` makes, with what it finds again for
+        every picture kept here, where its cost grows with the square of the
+        pictures (a batch's maps): the picture's id (one more than the largest
+        in the document: python-docx reads every id of the document, 62 s of
+        77 for 500 sites; only pictures add such ids to a document's body), the
+        image parts by their SHA-1 (python-docx hashes every image added so
+        far), their names and relationship ids (the first numbers free).
         """
         paragraph = self.paragraph(keep_with_next=True)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         part = self.document.part
-        relation, picture = part.get_or_add_image(image)
+        relation, picture = self._image_part(image)
         cx, cy = picture.scaled_dimensions(Emu(int(width)), None)
         if self._next_shape_id is None:
             self._next_shape_id = part.next_id
@@ -556,6 +565,38 @@ class Flow:
         self._next_shape_id += 1
         paragraph.add_run()._r.add_drawing(shape)
         return paragraph
+
+    def _image_part(self, image: Any) -> tuple[str, Image]:
+        """The relationship id and image of ``image``'s part, added once per distinct image."""
+        picture = Image.from_file(image)
+        part = self.document.part
+        package = part.package
+        if self._images is None:  # the images already in the package, if any: hashed once
+            self._images = {known.sha1: known for known in package.image_parts}
+            self._taken = {known.partname.idx for known in self._images.values()}
+        image_part = self._images.get(picture.sha1)
+        if image_part is not None:
+            return part.relate_to(image_part, RT.IMAGE), image_part.image
+        number = self._first_free("image", self._taken.__contains__)
+        name = PackURI(f"/word/media/image{number}.{picture.ext}")
+        image_part = ImagePart.from_image(picture, name)
+        package.image_parts.append(image_part)
+        relation = f"rId{self._first_free('rId', lambda n: f'rId{n}' in part.rels)}"
+        part.rels.add_relationship(RT.IMAGE, image_part, relation)
+        self._images[picture.sha1] = image_part
+        return relation, image_part.image
+
+    def _first_free(self, kind: str, used: Callable[[int], bool]) -> int:
+        """The first number of ``kind`` from the last one given that is not ``used``.
+
+        python-docx gives the first free number from 1; nothing here is ever
+        removed, so the numbers below the last one given stay taken.
+        """
+        number = self._numbers[kind]
+        while used(number):
+            number += 1
+        self._numbers[kind] = number + 1
+        return number
 
     def section(self, *, landscape: bool) -> Any:
         """Start a new page in a new A4 section, portrait or landscape (for wide tables).
