@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -437,7 +438,7 @@ class _BodySetAside(DocumentPart):
 
     :meth:`Flow.set_aside` gives a document's part this class (python-docx's own
     with one property more): saved, its XML is python-docx's, the text set aside
-    put back at the start of the body, where its elements were.
+    (kept compressed) put back at the start of the body, where its elements were.
     """
 
     set_aside: list[bytes]
@@ -446,7 +447,7 @@ class _BodySetAside(DocumentPart):
     def blob(self) -> bytes:
         xml = serialize_part_xml(self._element)
         head, tail = xml.split(b"<w:body>", 1)
-        return b"".join([head, b"<w:body>", *self.set_aside, tail])
+        return b"".join([head, b"<w:body>", *map(zlib.decompress, self.set_aside), tail])
 
 
 class Flow:
@@ -487,19 +488,21 @@ class Flow:
 
         A batch's report would otherwise hold every paragraph, run and cell as
         an XML element until it is saved: 3.4 million elements and 840 MB for
-        500 sites, where their text is 96 MB. The document saves the same XML
-        (the text set aside, then the rest of the body). What is set aside can
+        500 sites, where their text is 96 MB, kept compressed. The document saves
+        the same XML (the text set aside, then the rest of the body). What is set aside can
         no longer be changed: call this between parts of the document (a site,
         a draft), never with a part half written.
         """
         body = self.document.element.body
-        done = list(body)[:-1]  # all but the final section's properties
-        if not done:
+        if len(body) < 2:  # only the final section's properties
             return
-        holder = etree.Element(body.tag, nsmap=self.document.element.nsmap)
-        holder.extend(done)  # the same prefixes as in the document: declared once, on holder
-        xml = etree.tostring(holder, encoding="UTF-8")
-        self._set_aside.append(xml[xml.index(b">") + 1 : xml.rindex(b"<")])
+        # the document as it would be saved, its body's content cut out (up to the final
+        # w:sectPr, the last one in the text); no element leaves the document but to be freed:
+        # moving a batch's summary table to another one takes lxml minutes
+        xml = etree.tostring(self.document.element, encoding="UTF-8")
+        start = xml.index(b"<w:body>") + len(b"<w:body>")
+        self._set_aside.append(zlib.compress(xml[start : xml.rindex(b"<w:sectPr")], 1))
+        del body[:-1]
         part = self.document.part
         if not isinstance(part, _BodySetAside):
             part.__class__ = _BodySetAside
@@ -681,9 +684,13 @@ class Flow:
         element.tblStyle_val = self._styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
-        for column, length in zip(table.columns, widths, strict=True):
-            column.width = Emu(length)
-        cells = [gridCol.get(qn("w:w")) for gridCol in element.tblGrid.gridCol_lst]
+        # each column's width on its w:gridCol, as python-docx's column.width sets it: its
+        # `table.columns` would tie the table to its columns, alive until the collector runs
+        # (and lxml takes minutes to take a batch's summary out of the document while it is)
+        grid = element.tblGrid.gridCol_lst
+        for column, length in zip(grid, widths, strict=True):
+            column.w = Emu(length)
+        cells = [column.get(qn("w:w")) for column in grid]
         rows_xml = []
         if head is not None:
             bold = [Cell(v.text, v.numeric, bold=True, fill=_HEADER_FILL) for v in head]
