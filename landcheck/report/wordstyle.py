@@ -248,10 +248,16 @@ def blank(paragraph: Any, width: int = 12) -> Run:
 
 def _append_run(paragraph: Any, font: str, text: str) -> Run:
     """Append a run with properties ``font`` (XML) and ``text`` (XML-safe) to a paragraph."""
-    properties = f"<w:rPr>{font}</w:rPr>" if font else ""
-    run = parse_xml(f"<w:r {_W}>{properties}{_run_content(text)}</w:r>")
+    run = parse_xml(_run_xml(text, font, namespace=_W))
     paragraph._p.append(run)
     return Run(run, paragraph)
+
+
+def _run_xml(text: str, font: str = "", *, namespace: str = "") -> str:
+    """A run as python-docx builds it: its properties (``font``, XML) only when it has some."""
+    properties = f"<w:rPr>{font}</w:rPr>" if font else ""
+    declared = f" {namespace}" if namespace else ""
+    return f"<w:r{declared}>{properties}{_run_content(text)}</w:r>"
 
 
 def add_page_number(section: Any, lang: str) -> None:
@@ -488,10 +494,10 @@ class Flow:
 
         A batch's report would otherwise hold every paragraph, run and cell as
         an XML element until it is saved: 3.4 million elements and 840 MB for
-        500 sites, where their text is 96 MB, kept compressed. The document saves
-        the same XML (the text set aside, then the rest of the body). What is set aside can
-        no longer be changed: call this between parts of the document (a site,
-        a draft), never with a part half written.
+        500 sites, where their text is 96 MB, kept compressed. The document
+        saves the same XML (the text set aside, then the rest of the body).
+        What is set aside can no longer be changed: call this between parts of
+        the document (a site, a draft), never with a part half written.
         """
         body = self.document.element.body
         if len(body) < 2:  # only the final section's properties
@@ -536,7 +542,7 @@ class Flow:
             properties += f"<w:spacing{before}{after}/>"
         if properties:
             properties = f"<w:pPr>{properties}</w:pPr>"
-        run = f"<w:r>{_run_content(xml_text(text))}</w:r>" if text != "" else ""
+        run = _run_xml(xml_text(text)) if text != "" else ""
         element = parse_xml(f"<w:p {_W}>{properties}{run}</w:p>")
         self._append(element)
         return Paragraph(element, self.document)

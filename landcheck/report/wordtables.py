@@ -85,9 +85,7 @@ def add_report_table(
         for c in table.columns
         if (site_id is None or c.key != "site_id") and (keys is None or c.key in keys)
     ]
-    records = (
-        table.site_records(site_id) if site_id is not None else table.rounded.to_dict("records")
-    )
+    records = table.site_records(site_id) if site_id is not None else table.records
     rows = []
     for record in records:
         role = str(record["_role"])

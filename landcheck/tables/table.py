@@ -195,17 +195,13 @@ class ReportTable:
     def site_records(self, site_id: str) -> list[dict[str, Any]]:
         """One site's rounded rows as ``site_rows(site_id).to_dict("records")`` gives them.
 
-        The whole table's records are made once and each site is given its own
-        (shared between calls: read them, do not change them); a writer asking
-        for every site's rows does not convert a frame a site.
+        The site's own of :attr:`records`, made once for the whole table (shared
+        between calls: read them, do not change them); a writer asking for every
+        site's rows does not convert a frame a site.
         """
         if "site_id" not in self.rounded:
-            return list(self._records)
-        return [self._records[i] for i in self._site_positions.get(site_id, _NO_ROWS)]
-
-    @cached_property
-    def _records(self) -> list[dict[str, Any]]:
-        return self.rounded.to_dict("records")
+            return list(self.records)
+        return [self.records[i] for i in self._site_positions.get(site_id, _NO_ROWS)]
 
     @cached_property
     def _site_positions(self) -> dict[str, np.ndarray]:
