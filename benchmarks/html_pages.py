@@ -28,13 +28,8 @@ from landcheck import check
 from landcheck.demo import SAMPLE_FILE, sample_layers
 from landcheck.io.sample_files import write_sample
 from landcheck.report import pager
-from landcheck.report.html import (
-    FONT_CSS,
-    INDEX_FONT_CSS,
-    SITES_FOLDER,
-    render_index,
-    write_site_pages,
-)
+from landcheck.report.html import FONT_CSS, INDEX_FONT_CSS, render_index, write_site_pages
+from landcheck.report.sitefiles import SITES_FOLDER
 from landcheck.tables import inputs_table, report_tables, summary_table
 from landcheck.typeface import whole_font_face_css
 

@@ -14,8 +14,9 @@ from test_report_browser import chromium, page_requests
 
 import landcheck
 from landcheck.report import write_report
-from landcheck.report.html import render_html, site_file_names
+from landcheck.report.html import render_html
 from landcheck.report.maps import map_png
+from landcheck.report.sitefiles import site_file_names
 
 pytestmark = pytest.mark.browser
 

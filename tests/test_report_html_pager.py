@@ -14,7 +14,8 @@ from report_case import layers
 
 import landcheck
 from landcheck.report import pager
-from landcheck.report.html import SITES_FOLDER, render_index, site_file_names
+from landcheck.report.html import render_index
+from landcheck.report.sitefiles import SITES_FOLDER, site_file_names
 
 COUNT = 45
 PAGE = 20

@@ -26,15 +26,8 @@ from landcheck.errors import InputDataError, OutputError, OutputExistsError
 from landcheck.io.output import atomic_folder
 from landcheck.report import forked, html, write_report
 from landcheck.report.folder import SIDE_BY_SIDE_SITES
-from landcheck.report.html import (
-    FONT_CSS,
-    NAME_CHARS,
-    SINGLE_PAGE_SITES,
-    SITES_FOLDER,
-    render_index,
-    site_file_names,
-    write_site_pages,
-)
+from landcheck.report.html import FONT_CSS, SINGLE_PAGE_SITES, render_index, write_site_pages
+from landcheck.report.sitefiles import NAME_CHARS, SITES_FOLDER, site_file_names
 from landcheck.typeface import FONT_PATH
 
 MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'

@@ -52,6 +52,11 @@ _TEXTS = {
         "competent authority's opinion prevails.",
     ),
     "back": ("返回汇总", "back to summary"),
+    "site_documents": (
+        "各项目用地的审查内容及其意见书草稿为单独的文档，在 sites 文件夹中；点击项目用地打开。",
+        "Each site's part and its draft opinion are a document of their own in the sites "
+        "folder: click a site to open it.",
+    ),
     "legend_note": (
         "红线为项目用地范围；虚线为视图内的其他项目用地。",
         "The red line is the site; dashed outlines are other sites in view.",

@@ -16,6 +16,14 @@ repeats on every page. In order:
 5. an appendix with a draft 用地预审与选址意见书 per site
    (:mod:`landcheck.report.opinion`), every page headed as a draft.
 
+Beyond :data:`SINGLE_DOCUMENT_SITES` sites, as report.html does, report.docx
+is the batch's index — the cover, the summary table, a link to each site's
+document, provenance — and each site has a document of its own,
+``sites/<name>.docx`` (:func:`build_site_document`): the title, the site's
+part, provenance and its draft opinion, the file a reviewer completes and
+signs. The site documents are written by forked workers, a few sites a job,
+the index beside them; each worker holds one document at a time.
+
 Everything taken from the inputs (site ids, names, attribute values) is
 written as plain text runs, with XML-invalid characters replaced.
 """
@@ -26,6 +34,7 @@ import io
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
@@ -34,9 +43,10 @@ from landcheck._version import __version__
 from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.maps import map_pngs
+from landcheck.report.maps import map_png, map_pngs
 from landcheck.report.opinion import add_opinion_drafts
 from landcheck.report.palette import STATUS_COLORS
+from landcheck.report.sitefiles import SITES_FOLDER, site_file_names, sites_folder, write_in_jobs
 from landcheck.report.wordstyle import (
     Flow,
     add_page_number,
@@ -51,9 +61,20 @@ from landcheck.tables import ReportTable, report_tables, run_facts
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
 
-__all__ = ["FILENAME", "build_document", "write_docx"]
+__all__ = [
+    "FILENAME",
+    "SINGLE_DOCUMENT_SITES",
+    "build_document",
+    "build_index_document",
+    "build_site_document",
+    "write_docx",
+]
 
 FILENAME = "report.docx"
+SINGLE_DOCUMENT_SITES = 50
+"""Up to this many sites report.docx holds every site's part and draft; beyond, it is an index
+linking to one document per site in ``sites/``, as report.html links to its pages (500 sites in
+one document weighed 100 MB, 6,000 pages that Word lays out as one)."""
 MAP_DPI = 200
 """Resolution of the site maps (they are printed)."""
 MAP_PANEL_INCHES = 2.8
@@ -100,11 +121,11 @@ def _add_site(
     lang: str,
     *,
     image: bytes | None,
+    new_page: bool,
 ) -> None:
     t = report_texts(lang)
     name = site_name(result.sites.iloc[position]["name"])
-    # the first site follows its part's heading on the same page
-    heading = flow.heading(f"{site_id} {name}".strip(), 2, page_break_before=position > 0)
+    heading = flow.heading(f"{site_id} {name}".strip(), 2, page_break_before=new_page)
     _status_run(heading, result.status(site_id), lang)
     flow.heading(tables["basic"].title, 3)
     add_pairs(flow, table_pairs(tables["basic"], site_id))
@@ -126,16 +147,21 @@ def _add_site(
         paragraph.paragraph_format.first_line_indent = Mm(-7)
 
 
-def _add_cover(flow: Flow, result: CheckResult, lang: str) -> None:
-    """Title, run, the status counts and the disclaimer, on the first page."""
-    t = report_texts(lang)
-    flow.heading(t["heading"], 0)
+def _add_title(flow: Flow, result: CheckResult, lang: str) -> None:
+    """The report's title and, under it, the profile, the run's time and landcheck's version."""
+    flow.heading(report_texts(lang)["heading"], 0)
     subtitle = flow.paragraph(
         f"{result.profile.title.get(lang)} · {result.created.isoformat(timespec='seconds')} · "
         f"landcheck {__version__}",
         "Caption",
     )
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _add_cover(flow: Flow, result: CheckResult, lang: str) -> None:
+    """Title, run, the status counts and the disclaimer, on the first page."""
+    t = report_texts(lang)
+    _add_title(flow, result, lang)
     flow.heading(t["summary"], 1)
     counts = result.statuses.value_counts()
     paragraph = flow.paragraph()
@@ -160,6 +186,29 @@ def _add_provenance(
         f"{t['generated']} {__version__} · {created}\n{t['disclaimer']}", "Caption"
     )
     note.paragraph_format.space_before = Pt(12)
+
+
+def _new_report(result: CheckResult, lang: str) -> Any:
+    """A new document whose pages are headed with the report's title and numbered."""
+    t = report_texts(lang)
+    document = new_document(lang, title=t["heading"], subject=result.profile.title.get(lang))
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    add_text(header, f"{t['heading']} · {t['generated']} {__version__}")
+    add_page_number(section, lang)
+    return document
+
+
+def _add_summary(
+    flow: Flow, result: CheckResult, tables: dict[str, ReportTable], lang: str
+) -> None:
+    """The cover, the summary table on landscape pages, then the sites' heading."""
+    _add_cover(flow, result, lang)
+    flow.section(landscape=True)
+    add_report_table(flow, tables["summary"], landscape=True)
+    flow.section(landscape=False)
+    flow.heading(report_texts(lang)["sites"], 1)
 
 
 def build_document(
@@ -193,27 +242,18 @@ def build_document(
     -------
     docx.document.Document
     """
-    t = report_texts(lang)
-    document = new_document(lang, title=t["heading"], subject=result.profile.title.get(lang))
-    section = document.sections[0]
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    add_text(header, f"{t['heading']} · {t['generated']} {__version__}")
-    add_page_number(section, lang)
+    document = _new_report(result, lang)
     flow = Flow(document)
     tables = tables if tables is not None else report_tables(result, lang)
-    _add_cover(flow, result, lang)
-    flow.section(landscape=True)
-    add_report_table(flow, tables["summary"], landscape=True)
-    flow.section(landscape=False)
-    flow.heading(t["sites"], 1)
+    _add_summary(flow, result, tables, lang)
     total = len(result.site_ids)
     if progress is not None:
         progress(0, total)
     images = map_pngs(result, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES) if maps else None
     for position, site_id in enumerate(result.site_ids):
         image = next(images) if images is not None else None
-        _add_site(flow, result, tables, position, site_id, lang, image=image)
+        # the first site follows its part's heading on the same page
+        _add_site(flow, result, tables, position, site_id, lang, image=image, new_page=position > 0)
         flow.set_aside()
         if progress is not None:
             progress(position + 1, total)
@@ -224,11 +264,154 @@ def build_document(
     return document
 
 
+def build_index_document(
+    result: CheckResult,
+    names: list[str],
+    *,
+    lang: str = "zh",
+    tables: dict[str, ReportTable] | None = None,
+) -> Any:
+    """Build report.docx as the index of a batch, without saving it.
+
+    The cover, the summary table, each site (its id and name a link to
+    ``sites/<name>.docx``, then its overall status) and provenance; no site
+    part and no draft: those are in the sites' documents
+    (:func:`build_site_document`).
+
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    names : list of str
+        The sites' file stems, in site order
+        (:func:`~landcheck.report.sitefiles.site_file_names`).
+    lang : {"zh", "en"}
+        The report's language.
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``, when
+        already built.
+
+    Returns
+    -------
+    docx.document.Document
+    """
+    document = _new_report(result, lang)
+    flow = Flow(document)
+    tables = tables if tables is not None else report_tables(result, lang)
+    _add_summary(flow, result, tables, lang)
+    flow.paragraph(report_texts(lang)["site_documents"], "Caption")
+    site_names = result.sites["name"].tolist()
+    for site_id, site, name in zip(result.site_ids, site_names, names, strict=True):
+        paragraph = flow.paragraph()
+        flow.link(paragraph, f"{site_id} {site_name(site)}".strip(), _site_href(name))
+        _status_run(paragraph, result.status(site_id), lang)
+    flow.section(landscape=True)
+    _add_provenance(flow, result, tables, lang)
+    return document
+
+
+def _site_href(name: str) -> str:
+    """The index's link to a site's document (a relative URL)."""
+    return f"{SITES_FOLDER}/{quote(name)}.docx"
+
+
+def build_site_document(
+    result: CheckResult,
+    position: int,
+    *,
+    lang: str = "zh",
+    image: bytes | None = None,
+    drafts: bool = True,
+    tables: dict[str, ReportTable] | None = None,
+) -> Any:
+    """Build one site's document of a batch (``sites/<name>.docx``), without saving it.
+
+    The title, a link back to the index, the site's part as report.docx has
+    it (its map ``image``), provenance and the site's draft opinion.
+
+    Parameters
+    ----------
+    result : CheckResult
+        What to report.
+    position : int
+        The site's position in ``result.site_ids``.
+    lang : {"zh", "en"}
+        The report's language.
+    image : bytes, optional
+        The site's map as PNG (:func:`~landcheck.report.maps.map_png` at
+        :data:`MAP_DPI` and :data:`MAP_PANEL_INCHES`); None for none.
+    drafts : bool
+        Append the site's draft opinion.
+    tables : dict, optional
+        The result's :func:`~landcheck.tables.report_tables` in ``lang``, when
+        already built.
+
+    Returns
+    -------
+    docx.document.Document
+    """
+    t = report_texts(lang)
+    document = _new_report(result, lang)
+    flow = Flow(document)
+    tables = tables if tables is not None else report_tables(result, lang)
+    _add_title(flow, result, lang)
+    flow.link(flow.paragraph(), t["back"], f"../{FILENAME}")
+    site_id = result.site_ids[position]
+    _add_site(flow, result, tables, position, site_id, lang, image=image, new_page=False)
+    flow.section(landscape=True)
+    _add_provenance(flow, result, tables, lang)
+    if drafts:
+        add_opinion_drafts(flow, result, tables, lang, positions=[position])
+    return document
+
+
+def _write_site_documents(
+    result: CheckResult,
+    directory: str,
+    *,
+    lang: str,
+    progress: Callable[[int, int], None] | None,
+    tables: dict[str, ReportTable],
+) -> None:
+    """Write the index report.docx and every site's document into ``directory``'s ``sites/``."""
+    total = len(result.site_ids)
+    if progress is not None:
+        progress(0, total)
+    names = site_file_names(result.site_ids)
+    for table in tables.values():
+        table.site_records(
+            ""
+        )  # every site's rows grouped here, once, before the workers share them
+    folder = sites_folder(directory)
+
+    def write(positions: range) -> None:
+        for position in positions:
+            site_id = result.site_ids[position]
+            image = map_png(result, site_id, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES)
+            document = build_site_document(result, position, lang=lang, image=image, tables=tables)
+            document.save(os.path.join(folder, f"{names[position]}.docx"))
+
+    def write_index() -> None:
+        index = build_index_document(result, names, lang=lang, tables=tables)
+        index.save(os.path.join(directory, FILENAME))
+
+    write_in_jobs(total, write, first=write_index, progress=progress)
+
+
 def write_docx(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
-    """Write report.docx into ``directory`` and return its path."""
+    """Write report.docx into ``directory`` and return its path.
+
+    Up to :data:`SINGLE_DOCUMENT_SITES` sites, report.docx is the whole report;
+    beyond, it is the batch's index (:func:`build_index_document`) and each
+    site has its own document in ``sites/`` (:func:`build_site_document`).
+    """
     lang = options.lang if options is not None else "zh"
     path = os.path.join(directory, FILENAME)
     progress = options.step("docx") if options is not None else None
     tables = options.tables(result) if options is not None else None
-    build_document(result, lang=lang, progress=progress, tables=tables).save(path)
+    if len(result.site_ids) <= SINGLE_DOCUMENT_SITES:
+        build_document(result, lang=lang, progress=progress, tables=tables).save(path)
+        return path
+    tables = tables if tables is not None else report_tables(result, lang)
+    _write_site_documents(result, directory, lang=lang, progress=progress, tables=tables)
     return path

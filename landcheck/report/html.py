@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
-from collections.abc import Callable, Sequence
-from functools import lru_cache, partial
+from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -36,10 +35,15 @@ from landcheck._version import __version__
 from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, format_values, report_texts
-from landcheck.report.forked import run_jobs
 from landcheck.report.mapcache import site_name
 from landcheck.report.pager import pager_context
 from landcheck.report.palette import STATUS_COLORS
+from landcheck.report.sitefiles import (
+    SITES_FOLDER,
+    site_file_names,
+    sites_folder,
+    write_in_jobs,
+)
 from landcheck.report.svgmap import prepare_maps, site_svg, site_svgs
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
@@ -52,10 +56,8 @@ __all__ = [
     "FILENAME",
     "INDEX_FONT_CSS",
     "SINGLE_PAGE_SITES",
-    "SITES_FOLDER",
     "render_html",
     "render_index",
-    "site_file_names",
     "write_html",
     "write_site_pages",
 ]
@@ -67,20 +69,12 @@ SINGLE_PAGE_SITES = 50
 beyond, it is an index linking to one page per site in :data:`SITES_FOLDER` (a page of every
 site would take a browser long to lay out; with PNG maps, 500 sites weighed 97 MB)."""
 
-SITES_FOLDER = "sites"
-"""The folder of the per-site pages, beside report.html."""
-
 FONT_CSS = "font.css"
 """The shared stylesheet of the site pages and the index (in :data:`SITES_FOLDER`): the font."""
 
 INDEX_FONT_CSS = f"{SITES_FOLDER}/{FONT_CSS}"
 """The index's link to :data:`FONT_CSS` (``render_index(font_css=…)``)."""
 
-NAME_CHARS = 80
-"""Longest site page name, in characters, before its ``~N`` and extension."""
-
-_UNSAFE = re.compile(r"[^\w.-]+")
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(10)}
 _FONT_MARK = "/*@font-face*/"
 _SPECIAL = re.compile("[<>&'\"]")
 
@@ -476,37 +470,6 @@ def render_html(
     return _with_font(_environment().get_template("report.html.j2").render(**context))
 
 
-def site_file_names(site_ids: Sequence[str]) -> list[str]:
-    """File stems for the sites' pages: readable, unique, safe on any file system.
-
-    Letters and digits of any script, ``-`` and ``.`` are kept (after NFKC
-    normalisation); anything else becomes ``_``. Dots and underscores
-    at either end go, so no name is hidden or ``..``; Windows' reserved device
-    names get a ``_`` in front; long names are cut to :data:`NAME_CHARS`
-    characters; an empty result becomes ``site``. Names equal after this
-    (ignoring case, as Windows and macOS do) get ``~2``, ``~3``… in site order.
-
-    Examples
-    --------
-    >>> site_file_names(["S1", "../x", "CON", "s1", "工业园 A", "", "a/b"])
-    ['S1', 'x', '_CON', 's1~2', '工业园_A', 'site', 'a_b']
-    """
-    names: list[str] = []
-    taken: set[str] = set()
-    for site_id in site_ids:
-        text = unicodedata.normalize("NFKC", str(site_id))
-        stem = _UNSAFE.sub("_", text).lstrip("._")[:NAME_CHARS].rstrip("._") or "site"
-        if stem.split(".")[0].upper() in _RESERVED:
-            stem = "_" + stem
-        name, number = stem, 1
-        while name.casefold() in taken:
-            number += 1
-            name = f"{stem}~{number}"
-        taken.add(name.casefold())
-        names.append(name)
-    return names
-
-
 def render_index(
     result: CheckResult,
     *,
@@ -555,10 +518,6 @@ def render_index(
     return page if font_css is not None else _with_font(page, whole=True)
 
 
-PAGES_A_JOB = 4
-"""Site pages a worker writes per job: few, so the progress advances evenly."""
-
-
 def _write_font_css(folder: str) -> None:
     """Write :data:`FONT_CSS`: the whole bundled font, for the characters of any page."""
     with open(os.path.join(folder, FONT_CSS), "w", encoding="utf-8") as handle:
@@ -577,8 +536,8 @@ def _site_pages(
 ) -> list[str]:
     """Write the site pages and their :data:`FONT_CSS` (and run ``also`` beside them).
 
-    The pages are written by forked workers
-    (:func:`landcheck.report.forked.run_jobs`), a few a job. The first job
+    The pages are written by forked workers, a few a job
+    (:func:`landcheck.report.sitefiles.write_in_jobs`). The first job
     writes :data:`FONT_CSS`, then runs ``also``, while the other worker draws
     pages. :data:`FONT_CSS` holds the whole bundled font: a font cut to the
     pages' characters could only be cut once the last page was drawn (half a
@@ -602,10 +561,9 @@ def _site_pages(
     if maps and total:
         prepare_maps(result)
 
-    def write(start: int) -> None:
-        indexes = range(start, min(start + PAGES_A_JOB, total))
-        drawn = _maps(result, indexes, lang) if maps else [""] * len(indexes)
-        for index, site_map in zip(indexes, drawn, strict=True):
+    def write(positions: range) -> None:
+        drawn = _maps(result, positions, lang) if maps else [""] * len(positions)
+        for index, site_map in zip(positions, drawn, strict=True):
             site = _site_view(result, tables, records, index, lang, site_map)
             page = template.render(**context, site=site)
             path = os.path.join(folder, f"{names[index]}.html")
@@ -617,15 +575,7 @@ def _site_pages(
         if also is not None:
             also()
 
-    firsts = range(0, total, PAGES_A_JOB)  # the first page of each job after write_shared
-
-    def written(number: int, _: None) -> None:
-        if number and progress is not None:
-            first = firsts[number - 1]
-            for index in range(first, min(first + PAGES_A_JOB, total)):
-                progress(index + 1, total)
-
-    run_jobs([write_shared, *(partial(write, first) for first in firsts)], done=written)
+    write_in_jobs(total, write, first=write_shared, progress=progress)
     return [f"{name}.html" for name in names]
 
 
@@ -691,8 +641,7 @@ def write_html(result: CheckResult, directory: str, options: ReportOptions | Non
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(render_index(result, lang=lang, tables=tables, font_css=INDEX_FONT_CSS))
 
-    folder = os.path.join(directory, SITES_FOLDER)
-    os.mkdir(folder)
+    folder = sites_folder(directory)
     _site_pages(
         result, folder, lang=lang, maps=True, progress=progress, tables=tables, also=write_index
     )

@@ -20,6 +20,7 @@ opinion, seal and signature — are visible underlined blanks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -198,7 +199,12 @@ def _overall(
 
 
 def add_opinion_drafts(
-    flow: Flow, result: CheckResult, tables: dict[str, ReportTable], lang: str
+    flow: Flow,
+    result: CheckResult,
+    tables: dict[str, ReportTable],
+    lang: str,
+    *,
+    positions: Sequence[int] | None = None,
 ) -> None:
     """Append the drafts, in a section of their own whose page header marks them as drafts.
 
@@ -213,6 +219,9 @@ def add_opinion_drafts(
         is rounded once.
     lang : {"zh", "en"}
         The drafts' language.
+    positions : sequence of int, optional
+        The positions in ``result.site_ids`` of the sites to draft (default:
+        every site).
     """
     texts = draft_texts(lang)
     section = flow.section(landscape=False)
@@ -223,11 +232,13 @@ def add_opinion_drafts(
     add_text(paragraph, DRAFT_MARK[lang], bold=True, color=STATUS_COLORS["prohibited"])
     flow.heading(texts["appendix"], 1)
     flow.paragraph(texts["intro"], "Caption")
-    for position, site_id in enumerate(result.site_ids):
+    chosen = range(len(result.site_ids)) if positions is None else positions
+    for number, position in enumerate(chosen):
+        site_id = result.site_ids[position]
         name = site_name(result.sites.iloc[position]["name"])
         title = " ".join(part for part in (site_id, name, texts["title"]) if part)
         # the first draft follows the appendix heading on the same page
-        flow.heading(title, 2, page_break_before=position > 0)
+        flow.heading(title, 2, page_break_before=number > 0)
         _mark(flow, lang)
         _fields(flow, texts)
         flow.heading(texts["basic"], 3)

@@ -1,0 +1,116 @@
+"""The per-site files of a batch's report: their folder, their names, and their writing.
+
+Beyond a few dozen sites, report.html and report.docx are each an index of the
+batch, and every site has its own page (``sites/<name>.html``) and its own
+Word document (``sites/<name>.docx``), named alike by :func:`site_file_names`.
+:func:`write_in_jobs` writes them a few sites a job in forked worker
+processes (:func:`landcheck.report.forked.run_jobs`), the index beside them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from landcheck.report.forked import run_jobs
+
+__all__ = [
+    "NAME_CHARS",
+    "SITES_A_JOB",
+    "SITES_FOLDER",
+    "site_file_names",
+    "sites_folder",
+    "write_in_jobs",
+]
+
+SITES_FOLDER = "sites"
+"""The folder of the per-site files, beside the index (report.html, report.docx)."""
+
+NAME_CHARS = 80
+"""Longest site file name, in characters, before its ``~N`` and extension."""
+
+SITES_A_JOB = 4
+"""Sites' files a worker writes per job: few, so the progress advances evenly."""
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(10)}
+
+
+def site_file_names(site_ids: Sequence[str]) -> list[str]:
+    """File stems for the sites' files: readable, unique, safe on any file system.
+
+    Letters and digits of any script, ``-`` and ``.`` are kept (after NFKC
+    normalisation); anything else becomes ``_``. Dots and underscores
+    at either end go, so no name is hidden or ``..``; Windows' reserved device
+    names get a ``_`` in front; long names are cut to :data:`NAME_CHARS`
+    characters; an empty result becomes ``site``. Names equal after this
+    (ignoring case, as Windows and macOS do) get ``~2``, ``~3``… in site order.
+
+    Examples
+    --------
+    >>> site_file_names(["S1", "../x", "CON", "s1", "工业园 A", "", "a/b"])
+    ['S1', 'x', '_CON', 's1~2', '工业园_A', 'site', 'a_b']
+    """
+    names: list[str] = []
+    taken: set[str] = set()
+    for site_id in site_ids:
+        text = unicodedata.normalize("NFKC", str(site_id))
+        stem = _UNSAFE.sub("_", text).lstrip("._")[:NAME_CHARS].rstrip("._") or "site"
+        if stem.split(".")[0].upper() in _RESERVED:
+            stem = "_" + stem
+        name, number = stem, 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{stem}~{number}"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def sites_folder(directory: str) -> str:
+    """The report folder's :data:`SITES_FOLDER`, made if it is not there yet.
+
+    report.html and report.docx both write into it, side by side in forked
+    processes: whichever comes first makes it.
+    """
+    folder = os.path.join(directory, SITES_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
+def write_in_jobs(
+    total: int,
+    write: Callable[[range], None],
+    *,
+    first: Callable[[], None],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Run ``first``, then ``write`` for every :data:`SITES_A_JOB` sites, in forked workers.
+
+    Parameters
+    ----------
+    total : int
+        The sites.
+    write : callable
+        ``write(positions)`` writes the files of the sites at those positions
+        (a range of at most :data:`SITES_A_JOB`).
+    first : callable
+        The first job (the index, a shared file), run while another worker
+        starts on the sites.
+    progress : callable, optional
+        ``progress(done, total)`` after each site, in site order, as the
+        jobs' results come back.
+    """
+    starts = range(0, total, SITES_A_JOB)
+
+    def written(number: int, _: None) -> None:
+        if number and progress is not None:
+            start = starts[number - 1]
+            for position in range(start, min(start + SITES_A_JOB, total)):
+                progress(position + 1, total)
+
+    jobs = [first, *(partial(write, range(s, min(s + SITES_A_JOB, total))) for s in starts)]
+    run_jobs(jobs, done=written)
