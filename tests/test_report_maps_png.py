@@ -1,0 +1,94 @@
+"""A process's PNG site maps: drawn on one kept figure, written without the alpha channel.
+
+Each is the picture a new figure saved by matplotlib gives, pixel for pixel.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from common import frame, sites, square
+from matplotlib import rc_context
+from PIL import Image
+from report_case import result as report_case
+from shapely import Polygon
+
+import landcheck
+from landcheck.report import maps
+
+
+def fresh_pixels(result, site_id, *, lang="zh", dpi=110, panel_size=4.2) -> np.ndarray:
+    """The map drawn on a new figure (site_map) and saved by matplotlib, as RGB pixels.
+
+    matplotlib writes RGBA; the maps are opaque: every alpha is 255.
+    """
+    figure = maps.site_map(result, site_id, lang=lang, panel_size=panel_size)
+    buffer = io.BytesIO()
+    with rc_context({"hatch.linewidth": 0.5}):
+        figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    rgba = np.asarray(Image.open(buffer))
+    assert rgba.shape[2] == 4 and (rgba[..., 3] == 255).all()
+    return rgba[..., :3]
+
+
+def pixels(png: bytes) -> np.ndarray:
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGB"
+    return np.asarray(image)
+
+
+@pytest.fixture
+def kept_cleared(monkeypatch):
+    """No figure kept from other tests: this test's first map makes it."""
+    monkeypatch.setattr(maps, "_KEPT", {})
+
+
+def test_maps_in_a_row_are_each_the_picture_of_a_new_figure(kept_cleared):
+    case = report_case()
+    # farmland over the first of two sites, the second empty (drawn on a new figure)
+    small = landcheck.check(
+        sites(square(0, 0, 100), Polygon()),
+        layers={"farmland": frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(50, 0, 100)}])},
+    )
+    order = [
+        (case, "S1", "zh", 4.2),
+        (case, "S2", "zh", 4.2),  # S2 has no township label, no farmland: nothing of S1 may stay
+        (small, "S1", "zh", 4.2),
+        (small, "S2", "zh", 4.2),
+        (case, "S1", "en", 2.8),  # report.docx's size: a figure of its own
+        (small, "S1", "en", 4.2),
+        (case, "S2", "en", 2.8),
+        (case, "S2", "zh", 4.2),
+    ]
+    drawn = [
+        maps.map_png(result, site_id, lang=lang, panel_size=size)
+        for result, site_id, lang, size in order
+    ]
+    for png, (result, site_id, lang, size) in zip(drawn, order, strict=True):
+        fresh = fresh_pixels(result, site_id, lang=lang, panel_size=size)
+        assert np.array_equal(pixels(png), fresh), (site_id, lang, size)
+    assert len(set(drawn)) == len(drawn) - 1  # the last is the second again
+    assert sorted(maps._KEPT) == [(3, 2.8), (3, 4.2)]  # a figure per panel count and size
+
+
+def test_the_kept_figure_holds_only_the_last_map(kept_cleared):
+    case = report_case()
+    maps.map_png(case, "S1")
+    maps.map_png(case, "S2")
+    figure, axes = maps._KEPT[(3, 4.2)]
+    texts = [t.get_text() for ax in axes for t in ax.texts]
+    assert "中枢镇" not in texts  # S1's township label went with S1's map
+    assert [ax.get_legend().get_texts()[0].get_text() for ax in axes] == ["项目用地 S2"] * 3
+    assert figure._suptitle.get_text().startswith("S2 ")
+
+
+def test_a_map_is_an_rgb_png_at_its_resolution(kept_cleared):
+    case = report_case()
+    png = maps.map_png(case, "S1", dpi=200, panel_size=2.8)
+    image = Image.open(io.BytesIO(png))
+    assert (image.format, image.mode) == ("PNG", "RGB")
+    assert image.info["dpi"] == pytest.approx((200, 200), abs=0.01)  # stored per metre
+    assert image.width == round(3 * 2.8 * 200)  # three panels of 2.8 inches
+    assert np.array_equal(np.asarray(image), fresh_pixels(case, "S1", dpi=200, panel_size=2.8))
