@@ -73,8 +73,8 @@ __all__ = [
 FILENAME = "report.docx"
 SINGLE_DOCUMENT_SITES = 50
 """Up to this many sites report.docx holds every site's part and draft; beyond, it is an index
-linking to one document per site in ``sites/``, as report.html links to its pages (500 sites in
-one document weighed 100 MB, 6,000 pages that Word lays out as one)."""
+linking to one document per site in ``sites/``, as report.html links to its pages (one document
+of a batch grows without bound; each site's is the file its reviewer completes and signs)."""
 MAP_DPI = 200
 """Resolution of the site maps (they are printed)."""
 MAP_PANEL_INCHES = 2.8
