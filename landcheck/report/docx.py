@@ -188,8 +188,8 @@ def _add_provenance(
     note.paragraph_format.space_before = Pt(12)
 
 
-def _new_report(result: CheckResult, lang: str) -> Any:
-    """A new document whose pages are headed with the report's title and numbered."""
+def _new_report(result: CheckResult, lang: str) -> Flow:
+    """The flow of a new document whose pages are headed with the report's title and numbered."""
     t = report_texts(lang)
     document = new_document(lang, title=t["heading"], subject=result.profile.title.get(lang))
     section = document.sections[0]
@@ -197,7 +197,7 @@ def _new_report(result: CheckResult, lang: str) -> Any:
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     add_text(header, f"{t['heading']} · {t['generated']} {__version__}")
     add_page_number(section, lang)
-    return document
+    return Flow(document)
 
 
 def _add_summary(
@@ -242,8 +242,7 @@ def build_document(
     -------
     docx.document.Document
     """
-    document = _new_report(result, lang)
-    flow = Flow(document)
+    flow = _new_report(result, lang)
     tables = tables if tables is not None else report_tables(result, lang)
     _add_summary(flow, result, tables, lang)
     total = len(result.site_ids)
@@ -261,7 +260,7 @@ def build_document(
     _add_provenance(flow, result, tables, lang)
     if drafts:
         add_opinion_drafts(flow, result, tables, lang)
-    return document
+    return flow.document
 
 
 def build_index_document(
@@ -295,8 +294,7 @@ def build_index_document(
     -------
     docx.document.Document
     """
-    document = _new_report(result, lang)
-    flow = Flow(document)
+    flow = _new_report(result, lang)
     tables = tables if tables is not None else report_tables(result, lang)
     _add_summary(flow, result, tables, lang)
     flow.paragraph(report_texts(lang)["site_documents"], "Caption")
@@ -307,7 +305,7 @@ def build_index_document(
         _status_run(paragraph, result.status(site_id), lang)
     flow.section(landscape=True)
     _add_provenance(flow, result, tables, lang)
-    return document
+    return flow.document
 
 
 def _site_href(name: str) -> str:
@@ -351,8 +349,7 @@ def build_site_document(
     docx.document.Document
     """
     t = report_texts(lang)
-    document = _new_report(result, lang)
-    flow = Flow(document)
+    flow = _new_report(result, lang)
     tables = tables if tables is not None else report_tables(result, lang)
     _add_title(flow, result, lang)
     flow.link(flow.paragraph(), t["back"], f"../{FILENAME}")
@@ -362,7 +359,7 @@ def build_site_document(
     _add_provenance(flow, result, tables, lang)
     if drafts:
         add_opinion_drafts(flow, result, tables, lang, positions=[position])
-    return document
+    return flow.document
 
 
 def _write_site_documents(
