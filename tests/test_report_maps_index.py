@@ -15,29 +15,33 @@ from shapely import Point, Polygon, box
 from landcheck.report import mapcache, maps
 
 
+def _in_view(frame, window, *, indexed=False):
+    return mapcache.in_window(frame, box(*window), indexed=indexed)
+
+
 def test_the_indexed_search_finds_exactly_what_testing_every_feature_finds(monkeypatch):
     geometries = [box(x * 10, y * 10, x * 10 + 8, y * 10 + 8) for x in range(30) for y in range(30)]
     geometries += [None, Polygon(), Point(145, 110).buffer(1)]
     frame = gpd.GeoDataFrame(geometry=geometries, crs=GK35)
     monkeypatch.setattr(mapcache, "INDEXED_FROM", 1)
     for window in [(0, 0, 5, 5), (95, 95, 155, 121), (-50, -50, -1, -1), (8, 8, 10, 10)]:
-        every = maps._in_view(frame, window)
-        indexed = maps._in_view(frame, window, indexed=True)
+        every = _in_view(frame, window)
+        indexed = _in_view(frame, window, indexed=True)
         assert indexed.dtype == bool and np.array_equal(every, indexed)
     # (95, 95)-(155, 121): columns 9..15 by rows 9..12 (7 x 4 squares) and the small circle
-    assert int(maps._in_view(frame, (95, 95, 155, 121), indexed=True).sum()) == 7 * 4 + 1
+    assert int(_in_view(frame, (95, 95, 155, 121), indexed=True).sum()) == 7 * 4 + 1
     assert len(mapcache._TREES) == 1  # one tree, kept for the next window
 
 
 def test_a_tree_goes_with_its_frame(monkeypatch):
     monkeypatch.setattr(mapcache, "INDEXED_FROM", 1)
     frame = gpd.GeoDataFrame(geometry=[box(0, 0, 5, 5)], crs=GK35)
-    maps._in_view(frame, (0, 0, 1, 1), indexed=True)
+    _in_view(frame, (0, 0, 1, 1), indexed=True)
     key = id(frame)
     del frame
     gc.collect()
     other = gpd.GeoDataFrame(geometry=[box(50, 50, 55, 55)], crs=GK35)
-    assert maps._in_view(other, (0, 0, 1, 1), indexed=True).tolist() == [False]
+    assert _in_view(other, (0, 0, 1, 1), indexed=True).tolist() == [False]
     assert key not in mapcache._TREES or mapcache._TREES[key][0]() is other
 
 
@@ -67,8 +71,8 @@ def test_a_small_frame_searched_for_every_map_is_prepared_once():
     geometries = [Point(0, 0).buffer(50, quad_segs=2000), box(200, 200, 210, 210), None]
     frame = gpd.GeoDataFrame(geometry=geometries, crs=GK35)
     for window in [(0, 0, 5, 5), (100, 100, 150, 150), (205, 205, 300, 300)]:
-        every = maps._in_view(frame, window)
-        assert np.array_equal(maps._in_view(frame, window, indexed=True), every)
+        every = _in_view(frame, window)
+        assert np.array_equal(_in_view(frame, window, indexed=True), every)
     kept = mapcache.kept_column(frame, "geometry", lambda f: f.geometry.values)
     assert shapely.is_prepared(kept[:2]).all()
     assert not shapely.is_prepared(frame.geometry.values[2:]).any()  # nothing to prepare

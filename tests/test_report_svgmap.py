@@ -211,30 +211,59 @@ def test_an_id_prefix_that_is_not_a_name_is_refused():
         site_svg(result(), "S1", prefix='x" onload="y')
 
 
-def test_the_rows_drawn_are_those_the_png_draws(sample):
-    """The SVG finds each site's pieces and the features around it through indexes kept for
-    the batch; they are the PNG's rows, in its order, with the context and without it."""
-    from landcheck.report import maps, mapview, svgmap
-    from landcheck.report.mapcache import site_rows
+def test_the_rows_drawn_are_those_a_frame_filtered_for_the_site_and_window_holds(sample):
+    """Both maps find each site's pieces and the features around it through indexes kept for
+    the batch: the rows filtering the frames gives, in their order, with the context and
+    without it (then the other sites' pieces in view)."""
+    from landcheck.report import mapview
 
     without = dataclasses.replace(sample, context={})
     for case in (sample, without):
         for key, pieces in case.pieces.items():
             for position, site_id in enumerate(case.site_ids):
-                geometry = case.sites.geometry.iloc[position]
-                window = view_window(geometry)
-                mine, others = svgmap._pieces(case, key, position, window)
-                png_mine, png_others = maps._site_pieces(case, key, position, window)
-                assert (
-                    site_rows(pieces, position).tolist()
-                    == np.flatnonzero(pieces["site"].to_numpy() == position).tolist()
-                )
-                assert list(mine.geometries) == list(png_mine.geometry.values), (key, site_id)
-                assert mine.codes == list(mapview.piece_codes(png_mine))
-                if png_others is None or not len(png_others):
+                window = view_window(case.sites.geometry.iloc[position])
+                mine, others = mapview.site_pieces(case, key, position, window)
+                own = pieces[pieces["site"].to_numpy() == position]
+                assert list(mine.geometries) == list(own.geometry.values), (key, site_id)
+                assert mine.codes == list(mapview.piece_codes(own))
+                assert mine.names == list(own.get("_name", own["feature"]))
+                around = case.context.get(key)
+                if around is None:
+                    around = pieces[pieces["site"].to_numpy() != position]
+                seen = around[around.intersects(shapely.box(*window))] if len(around) else around
+                if not len(seen):
                     assert others is None or not len(others)
                 else:
-                    assert list(others.geometries) == list(png_others.geometry.values)
+                    assert list(others.geometries) == list(seen.geometry.values), (key, site_id)
+
+
+def test_the_other_sites_are_each_sites_own_outline_id_and_label_point(sample):
+    """Every other site meeting the window, in order; each labelled on its part outside the
+    drawn site when that is over a twentieth of what the window shows of it."""
+    from landcheck.report import mapview
+
+    sites = sample.sites
+    found = 0
+    for position in range(len(sites)):
+        window = view_window(sites.geometry.iloc[position])
+        others = mapview.other_sites(sample, position, window)
+        near = [
+            i
+            for i, g in enumerate(sites.geometry)
+            if i != position and g is not None and g.intersects(shapely.box(*window))
+        ]
+        if others is None:
+            assert not near
+            continue
+        found += 1
+        assert list(others.geometries) == [sites.geometry.iloc[i] for i in near]
+        assert list(others.ids) == [sites["site_id"].iloc[i] for i in near]
+        for i, point in zip(near, others.points, strict=True):
+            visible = sites.geometry.iloc[i].intersection(shapely.box(*window))
+            outside = visible.difference(sites.geometry.iloc[position])
+            shown = outside if outside.area > 0.05 * visible.area else visible
+            assert point.equals(shown.representative_point())
+    assert found  # the sample has sites side by side
 
 
 def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
@@ -300,14 +329,16 @@ def test_a_panels_paths_computed_together_are_each_path_computed_alone():
 
 
 def test_the_other_sites_are_found_once_for_the_three_panels(sample, monkeypatch):
+    from landcheck.report import mapview
+
     searched = []
-    search = svgmap.in_window
+    search = mapview.in_window
 
     def counted(frame, window, **kwargs):
         searched.append(frame is sample.sites)
         return search(frame, window, **kwargs)
 
-    monkeypatch.setattr(svgmap, "in_window", counted)
+    monkeypatch.setattr(mapview, "in_window", counted)
     root = parse(site_svg(sample, sample.site_ids[0]))
     assert len(panels(root)) == 3 and searched.count(True) == 1
 

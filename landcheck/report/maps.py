@@ -43,7 +43,6 @@ from PIL import Image
 from landcheck.crs import crs_label
 from landcheck.labels import label, status_label
 from landcheck.report import forked
-from landcheck.report.mapcache import in_window
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
     PANEL_TITLES,
@@ -54,10 +53,11 @@ from landcheck.report.mapview import (
     land_use_label,
     layer_keys,
     nice_length,
+    other_sites,
     panel_layer,
-    piece_codes,
     piece_edges,
     planning_label,
+    site_pieces,
     view_window,
 )
 from landcheck.report.palette import (
@@ -81,13 +81,6 @@ def _text(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def _in_view(frame: Any, window: tuple[float, ...], *, indexed: bool = False) -> np.ndarray:
-    """Which features meet the window (``indexed``: a long-lived frame, by its kept R-tree)."""
-    if frame is None or len(frame) == 0:
-        return np.zeros(0, dtype=bool)
-    return in_window(frame, shapely.box(*window), indexed=indexed)
-
-
 def _scale_bar(ax: Any, window: tuple[float, float, float, float], font: FontProperties) -> None:
     xmin, ymin, xmax, _ = window
     span = xmax - xmin
@@ -95,7 +88,7 @@ def _scale_bar(ax: Any, window: tuple[float, float, float, float], font: FontPro
     height = span * 0.012
     x0, y0 = xmin + span * 0.05, ymin + span * 0.05
     for i in range(2):
-        ax.add_patch(
+        ax.add_artist(
             _rectangle(x0 + i * length / 2, y0, length / 2, height, "black" if i == 0 else "white")
         )
     text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
@@ -217,29 +210,10 @@ def _plot(ax: Any, geometries: Any, **style: Any) -> None:
         facecolor = style.pop("facecolor", None)
         facecolor = facecolor if color is None else color
         shapes = _PolygonPaths(_polygon_paths(polygons), facecolor=facecolor, **style)
-        ax.add_collection(shapes, autolim=True)
+        ax.add_collection(shapes, autolim=False)
     if len(lines):
         colored = style if color is None else {**style, "color": color}
-        ax.add_collection(LineCollection(_line_segments(lines), **colored), autolim=True)
-
-
-def _site_pieces(
-    result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
-) -> tuple[Any, Any]:
-    """Return this site's pieces of a layer, and the layer's features around it in view.
-
-    The features around are those read near the sites (the result's context,
-    e.g. farmland within a proximity distance); without them, other sites' pieces.
-    """
-    pieces = result.pieces.get(key)
-    mine = None if pieces is None else pieces[pieces["site"].to_numpy() == position]
-    around = result.context.get(key)
-    if around is None:
-        if pieces is None or len(pieces) == 0:
-            return mine, pieces
-        around = pieces[pieces["site"].to_numpy() != position]
-        return mine, around[_in_view(around, window)] if len(around) else around
-    return mine, around[_in_view(around, window, indexed=True)] if len(around) else around
+        ax.add_collection(LineCollection(_line_segments(lines), **colored), autolim=False)
 
 
 def _context(
@@ -250,27 +224,19 @@ def _context(
     font: FontProperties,
 ) -> bool:
     """Draw the other sites in view; return True if there were any."""
-    sites = result.sites
-    near = _in_view(sites, window, indexed=True)
-    near[position] = False
-    if not near.any():
+    others = other_sites(result, position, window)
+    if others is None:
         return False
-    others = sites[near]
     _plot(
         ax,
-        others.geometry,
+        others.geometries,
         facecolor="none",
         edgecolor="#566573",
         linewidth=1.0,
         linestyle="--",
         zorder=9,
     )
-    for site_id, geometry in zip(others["site_id"], others.geometry, strict=True):
-        if geometry is None or geometry.is_empty:
-            continue
-        visible = geometry.intersection(shapely.box(*window))
-        outside = visible.difference(sites.geometry.iloc[position])
-        point = (outside if outside.area > 0.05 * visible.area else visible).representative_point()
+    for site_id, point in zip(others.ids, others.points, strict=True):
         if not point.is_empty:
             ax.text(
                 point.x,
@@ -312,11 +278,11 @@ def _constraints(
                 )
             )
             continue
-        mine, others = _site_pieces(result, key, position, window)
+        mine, others = site_pieces(result, key, position, window)
         if others is not None and len(others):
             _plot(
                 ax,
-                others.geometry,
+                others.geometries,
                 facecolor=style["color"],
                 edgecolor=style["edge"],
                 alpha=0.25,
@@ -326,7 +292,7 @@ def _constraints(
         if mine is not None and len(mine):
             _plot(
                 ax,
-                mine.geometry,
+                mine.geometries,
                 facecolor=style["color"],
                 hatch=style["hatch"],
                 alpha=0.75,
@@ -344,11 +310,19 @@ def _constraints(
             )
         )
     for key in layer_keys(result, ("admin",)):
-        mine, _ = _site_pieces(result, key, position, window)
+        mine, _ = site_pieces(result, key, position, window)
         if mine is None or not len(mine):
             continue
-        _plot(ax, mine.geometry.boundary, color="#34495e", linewidth=0.8, linestyle=":", zorder=6)
-        for name, geometry in zip(mine.get("_name", mine["feature"]), mine.geometry, strict=True):
+        geometries = mine.geometries
+        _plot(
+            ax,
+            shapely.boundary(geometries),
+            color="#34495e",
+            linewidth=0.8,
+            linestyle=":",
+            zorder=6,
+        )
+        for name, geometry in zip(mine.names, geometries, strict=True):
             point = geometry.representative_point()
             ax.text(
                 point.x,
@@ -397,19 +371,19 @@ def _land_use(
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
     names_en = class_lookup(result, key, "level1_name_en")
-    mine, others = _site_pieces(result, key, position, window)
+    mine, others = site_pieces(result, key, position, window)
     seen: dict[str, str] = {}
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.9, 3)):
         if frame is None or not len(frame):
             continue
-        codes = piece_codes(frame)
+        codes = frame.codes
         groups = [level1.get(c, "") for c in codes]
         for group in sorted(set(groups)):
             chosen = np.asarray(groups) == group
             color = LEVEL1_COLORS.get(group, "#ffffff")
             _plot(
                 ax,
-                frame.geometry[chosen],
+                frame.geometries[chosen],
                 facecolor=color,
                 alpha=alpha,
                 hatch="" if group else "xx",
@@ -446,19 +420,19 @@ def _planning(
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
     names_en = class_lookup(result, key, "name_en")
-    mine, others = _site_pieces(result, key, position, window)
+    mine, others = site_pieces(result, key, position, window)
     entries: dict[str, tuple[str, str]] = {}
     for frame, alpha, zorder in ((others, 0.3, 2), (mine, 0.85, 3)):
         if frame is None or not len(frame):
             continue
-        codes = piece_codes(frame)
+        codes = frame.codes
         values = [conformity.get(c, "") for c in codes]
         for value in sorted(set(values)):
             chosen = np.asarray(values) == value
             color = CONFORMITY_COLORS.get(value, "#d5d8dc")
             _plot(
                 ax,
-                frame.geometry[chosen],
+                frame.geometries[chosen],
                 facecolor=color,
                 alpha=alpha,
                 hatch="xx" if value == "conflict" else "",
@@ -727,9 +701,11 @@ def _png(figure: Figure, dpi: int) -> bytes:
     figure.dpi = dpi
     with rc_context({"hatch.linewidth": 0.5}):
         canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+    width, height = canvas.get_width_height(physical=True)
+    # Pillow drops the alpha channel in C; a numpy view without it would be copied row by row
+    pixels = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="png", compress_level=PNG_LEVEL, dpi=(dpi, dpi))
+    pixels.convert("RGB").save(buffer, format="png", compress_level=PNG_LEVEL, dpi=(dpi, dpi))
     return buffer.getvalue()
 
 

@@ -9,33 +9,40 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
 from landcheck.labels import CONFORMITY, LEVEL1_EN, label
-from landcheck.report.mapcache import code_lookup
+from landcheck.report.mapcache import code_lookup, in_window, kept_column, site_rows
 from landcheck.result import CheckResult
 
 __all__ = [
     "CONSTRAINT_KINDS",
     "PANELS",
     "PANEL_TITLES",
+    "OtherSites",
+    "Rows",
     "chosen_panels",
     "class_lookup",
     "convergence",
     "is_thin",
+    "kept_geometries",
     "land_use_label",
     "layer_keys",
     "map_crs_label",
     "nice_length",
+    "other_sites",
     "panel_layer",
     "piece_codes",
     "piece_edges",
     "planning_label",
+    "site_pieces",
     "view_window",
 ]
 
@@ -58,6 +65,102 @@ PANEL_TITLES = {
 def layer_keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
     """The profile's layer keys of these kinds, in profile order."""
     return [k for k, s in result.profile.layers.items() if s.kind in kinds]
+
+
+def kept_geometries(frame: Any) -> np.ndarray:
+    """``frame``'s geometries as an array, kept while the frame lives (a batch's maps read them)."""
+    return kept_column(frame, "geometry", lambda f: f.geometry.values)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Some rows of a layer's frame (pieces or features around), read as kept arrays."""
+
+    frame: Any
+    positions: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def geometries(self) -> np.ndarray:
+        """The rows' geometries."""
+        return kept_geometries(self.frame)[self.positions]
+
+    @property
+    def codes(self) -> list[str]:
+        """The class code of each row ('' when the layer has none)."""
+        return kept_column(self.frame, "codes", piece_codes)[self.positions].tolist()
+
+    @property
+    def names(self) -> list[Any]:
+        """The name of each row (its feature id when the layer has no name)."""
+        column = kept_column(self.frame, "names", lambda f: f.get("_name", f["feature"]))
+        return column[self.positions].tolist()
+
+
+def site_pieces(
+    result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
+) -> tuple[Rows | None, Rows | None]:
+    """Return a site's pieces of a layer, and the layer's features around it in view.
+
+    What both kinds of map draw: the features around are those read near the
+    sites (the result's context, e.g. farmland within a proximity distance);
+    without them, the other sites' pieces. Each in frame order, found through
+    the indexes kept for the batch (:mod:`landcheck.report.mapcache`), not by
+    filtering frames: the rows ``frame[frame["site"] == position]`` and
+    ``frame[frame.intersects(window)]`` would give.
+    """
+    pieces = result.pieces.get(key)
+    mine = None if pieces is None else Rows(pieces, site_rows(pieces, position))
+    around = result.context.get(key)
+    box = shapely.box(*window)
+    if around is None:
+        if pieces is None or not len(pieces):
+            return mine, None
+        others = np.flatnonzero(kept_column(pieces, "site", lambda f: f["site"]) != position)
+        geometries = kept_geometries(pieces)[others]
+        return mine, Rows(pieces, others[shapely.intersects(geometries, box)])
+    if not len(around):
+        return mine, None
+    return mine, Rows(around, np.flatnonzero(in_window(around, box, indexed=True)))
+
+
+@dataclass(frozen=True)
+class OtherSites:
+    """The other sites in a map's window: their outlines, and each drawn one's id and label point.
+
+    ``geometries`` are every other site meeting the window (missing and empty
+    ones included: the drawers skip them); ``ids`` and ``points`` are those
+    with a geometry, in the same order.
+    """
+
+    geometries: np.ndarray
+    ids: np.ndarray
+    points: np.ndarray
+
+
+def other_sites(
+    result: CheckResult, position: int, window: tuple[float, float, float, float]
+) -> OtherSites | None:
+    """The other sites in ``window``, for each of a map's panels; None if there are none.
+
+    Each label is placed on the part of the site outside the drawn site when
+    that is more than a twentieth of what the window shows of it.
+    """
+    sites = result.sites
+    box = shapely.box(*window)
+    near = in_window(sites, box, indexed=True)
+    near[position] = False
+    if not near.any():
+        return None
+    geometries = kept_geometries(sites)[near]
+    present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+    visible = shapely.intersection(geometries[present], box)
+    outside = shapely.difference(visible, kept_geometries(sites)[position])
+    chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
+    ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
+    return OtherSites(geometries, ids, shapely.point_on_surface(chosen))
 
 
 def chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[str]:

@@ -36,22 +36,25 @@ import shapely
 from markupsafe import escape
 
 from landcheck.labels import label, status_label
-from landcheck.report.mapcache import in_window, kept_column, site_name, site_rows
+from landcheck.report.mapcache import site_name
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
     PANEL_TITLES,
+    Rows,
     chosen_panels,
     class_lookup,
     convergence,
     is_thin,
+    kept_geometries,
     land_use_label,
     layer_keys,
     map_crs_label,
     nice_length,
+    other_sites,
     panel_layer,
-    piece_codes,
     piece_edges,
     planning_label,
+    site_pieces,
     view_window,
 )
 from landcheck.report.palette import (
@@ -131,60 +134,6 @@ class _Frame:
             float(self.left + (x - self.window[0]) * scale),
             float(self.top + (self.window[3] - y) * scale),
         )
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """Some rows of a layer's frame (pieces or features around), read as kept arrays."""
-
-    frame: Any
-    positions: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.positions)
-
-    @property
-    def geometries(self) -> np.ndarray:
-        return _geometries(self.frame)[self.positions]
-
-    @property
-    def codes(self) -> list[str]:
-        """The class code of each row ('' when the layer has none)."""
-        return kept_column(self.frame, "codes", piece_codes)[self.positions].tolist()
-
-    @property
-    def names(self) -> list[Any]:
-        """The name of each row (its feature id when the layer has no name)."""
-        column = kept_column(self.frame, "names", lambda f: f.get("_name", f["feature"]))
-        return column[self.positions].tolist()
-
-
-def _geometries(frame: Any) -> np.ndarray:
-    return kept_column(frame, "geometry", lambda f: f.geometry.values)
-
-
-def _pieces(
-    result: CheckResult, key: str, position: int, window: tuple[float, float, float, float]
-) -> tuple[_Rows | None, _Rows | None]:
-    """Return a site's pieces of a layer, and the layer's features around it in view.
-
-    The rows :func:`landcheck.report.maps.site_map` draws: the features around
-    are those read near the sites (the result's context); without them, the
-    other sites' pieces. Found through the indexes kept for the batch
-    (:mod:`landcheck.report.mapcache`), not by filtering frames.
-    """
-    pieces = result.pieces.get(key)
-    mine = None if pieces is None else _Rows(pieces, site_rows(pieces, position))
-    around = result.context.get(key)
-    box = shapely.box(*window)
-    if around is None:
-        if pieces is None or not len(pieces):
-            return mine, None
-        others = np.flatnonzero(kept_column(pieces, "site", lambda f: f["site"]) != position)
-        return mine, _Rows(pieces, others[shapely.intersects(_geometries(pieces)[others], box)])
-    if not len(around):
-        return mine, None
-    return mine, _Rows(around, np.flatnonzero(in_window(around, box, indexed=True)))
 
 
 @dataclass(frozen=True)
@@ -570,25 +519,12 @@ class _OtherSites:
 def _other_sites(
     result: CheckResult, position: int, window: tuple[float, float, float, float]
 ) -> _OtherSites | None:
-    """The other sites in ``window``, pictured and labelled once for the map's panels; None if none.
-
-    Each label is placed on the part of the site outside the drawn site when
-    that is more than a twentieth of what the window shows of it.
-    """
-    sites = result.sites
-    box = shapely.box(*window)
-    near = in_window(sites, box, indexed=True)
-    near[position] = False
-    if not near.any():
+    """The other sites in ``window`` (:func:`~.mapview.other_sites`), pictured once for a map."""
+    others = other_sites(result, position, window)
+    if others is None:
         return None
-    geometries = _geometries(sites)[near]
-    present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
-    visible = shapely.intersection(geometries[present], box)
-    outside = shapely.difference(visible, _geometries(sites)[position])
-    chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
-    ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
-    pictures = _picture(geometries, _Frame(0.0, 0.0, window))  # the window alone sets it
-    return _OtherSites(pictures, ids, shapely.point_on_surface(chosen))
+    pictures = _picture(others.geometries, _Frame(0.0, 0.0, window))  # the window alone sets it
+    return _OtherSites(pictures, others.ids, others.points)
 
 
 def _context(drawing: _Drawing, frame: _Frame, others: _OtherSites | None) -> bool:
@@ -639,7 +575,7 @@ def _constraints(
                 )
             )
             continue
-        mine, others = _pieces(result, key, position, frame.window)
+        mine, others = site_pieces(result, key, position, frame.window)
         if others is not None and len(others):
             drawing.add(
                 3,
@@ -673,7 +609,7 @@ def _constraints(
         text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
         entries.append(_Entry(text, style["color"], style["edge"], style["hatch"], 0.75))
     for key in layer_keys(result, ("admin",)):
-        mine, _ = _pieces(result, key, position, frame.window)
+        mine, _ = site_pieces(result, key, position, frame.window)
         if mine is None or not len(mine):
             continue
         geometries = mine.geometries
@@ -699,7 +635,7 @@ def _constraints(
 def _by_class(
     drawing: _Drawing,
     frame: _Frame,
-    frames: Sequence[tuple[_Rows | None, float, float, bool]],
+    frames: Sequence[tuple[Rows | None, float, float, bool]],
     classes: Any,
     colors: dict[str, str],
     default: str,
@@ -756,7 +692,7 @@ def _land_use(
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
     names_en = class_lookup(result, key, "level1_name_en")
-    mine, others = _pieces(result, key, position, frame.window)
+    mine, others = site_pieces(result, key, position, frame.window)
     drawn = _by_class(
         drawing,
         frame,
@@ -796,7 +732,7 @@ def _planning(
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
     names_en = class_lookup(result, key, "name_en")
-    mine, others = _pieces(result, key, position, frame.window)
+    mine, others = site_pieces(result, key, position, frame.window)
     drawn = _by_class(
         drawing,
         frame,
@@ -1028,7 +964,7 @@ def _draft(
 ) -> _Draft:
     """Draw a site's map, its panels' paths asked for and not yet computed."""
     position = result._position(site_id)
-    geometry = _geometries(result.sites)[position]
+    geometry = kept_geometries(result.sites)[position]
     chosen = chosen_panels(result, panels)
     drawing = _Drawing(prefix)
     empty = geometry is None or geometry.is_empty
