@@ -73,7 +73,13 @@ def test_the_chunks_are_a_standard_rgb_png_with_unfiltered_rows():
 
 @pytest.mark.parametrize(
     "pixels",
-    [np.zeros((4, 4), np.uint8), np.zeros((4, 4, 2), np.uint8), np.zeros((4, 4, 3), np.float32)],
+    [
+        np.zeros((4, 4), np.uint8),
+        np.zeros((4, 4, 2), np.uint8),
+        np.zeros((4, 4, 3), np.float32),
+        np.zeros((0, 4, 3), np.uint8),
+        np.zeros((4, 0, 4), np.uint8),
+    ],
 )
 def test_pixels_that_are_not_rgb_bytes_are_refused(pixels):
     with pytest.raises(ValueError, match="want"):

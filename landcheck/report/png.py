@@ -58,9 +58,11 @@ def rgb_png(pixels: np.ndarray, dpi: float, *, level: int = PNG_LEVEL) -> bytes:
     >>> image.mode, image.size, image.getpixel((2, 1))
     ('RGB', (3, 2), (200, 0, 0))
     """
-    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
+    shape = pixels.shape
+    if pixels.ndim != 3 or shape[2] not in (3, 4) or pixels.dtype != np.uint8 or 0 in shape:
         raise ValueError(
-            f"pixels of shape {pixels.shape} and type {pixels.dtype}: want (h, w, 3 or 4) uint8"
+            f"pixels of shape {shape} and type {pixels.dtype}: want (h, w, 3 or 4) uint8, "
+            "h and w at least 1"
         )
     height, width = pixels.shape[:2]
     rows = np.empty((height, 1 + 3 * width), dtype=np.uint8)  # each row: filter type 0, its bytes
