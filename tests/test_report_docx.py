@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 
 import docx
 import numpy as np
@@ -431,3 +433,17 @@ def test_a_rendered_page_is_not_blank(pdf, tmp_path):
     pixels = np.asarray(Image.open(image).convert("L"))
     assert pixels.shape[0] > pixels.shape[1]  # a portrait page
     assert (pixels < 128).mean() > 0.005
+
+
+def test_libreoffice_lays_out_every_site_map_at_its_full_size(pdf):
+    """The maps' PNG files (written by landcheck, rows unfiltered) are read by LibreOffice:
+    the PDF holds each one at the size it has in the document."""
+    with zipfile.ZipFile(pdf.parent / FILENAME) as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+        sizes = sorted(Image.open(io.BytesIO(package.read(n))).size for n in media)
+    assert len(sizes) == len(report_case().site_ids) and all(w == 1680 for w, _ in sizes)
+    listing = subprocess.run(
+        [_tool("pdfimages"), "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]  # after the two heading lines
+    laid_out = sorted((int(row.split()[3]), int(row.split()[4])) for row in listing)
+    assert laid_out == sizes
