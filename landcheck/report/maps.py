@@ -16,7 +16,9 @@ a site is what the result has near it: the other sites in view (grey dashed
 outlines) and their overlaps (faded). Text uses the bundled CJK font, so maps
 render the same on machines without Chinese fonts. The figure is a plain
 :class:`matplotlib.figure.Figure` (no pyplot state); :func:`map_png` renders
-it for the HTML report.
+it as a PNG for report.docx (report.html draws the same map as SVG:
+:mod:`landcheck.report.svgmap`). Both find what they draw through
+:mod:`landcheck.report.mapview`.
 """
 
 from __future__ import annotations
