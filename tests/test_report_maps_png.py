@@ -92,3 +92,23 @@ def test_a_map_is_an_rgb_png_at_its_resolution(kept_cleared):
     assert image.info["dpi"] == pytest.approx((200, 200), abs=0.01)  # stored per metre
     assert image.width == round(3 * 2.8 * 200)  # three panels of 2.8 inches
     assert np.array_equal(np.asarray(image), fresh_pixels(case, "S1", dpi=200, panel_size=2.8))
+
+
+@pytest.mark.parametrize("panel_size", [4.2, 2.8])
+def test_the_panels_titles_sit_where_matplotlib_would_place_them(panel_size):
+    """The maps give their titles a fixed place on the axes' top edge (``axes.titley``);
+    matplotlib's own placement, looking for decorations above the axes at every draw,
+    puts them in the same pixels."""
+    case = report_case()
+    for site_id in case.site_ids:
+        fixed = fresh_pixels(case, site_id, panel_size=panel_size)
+        figure = maps.site_map(case, site_id, panel_size=panel_size)
+        assert all(not ax._autotitlepos for ax in figure.axes)
+        for ax in figure.axes:
+            ax._autotitlepos = True  # matplotlib's placement, as without the setting
+        buffer = io.BytesIO()
+        with rc_context({"hatch.linewidth": 0.5}):
+            figure.savefig(buffer, format="png", dpi=110, facecolor="white")
+        placed = np.asarray(Image.open(buffer))[..., :3]
+        assert np.array_equal(fixed, placed), site_id
+        assert any(ax.get_title() for ax in figure.axes)

@@ -545,6 +545,9 @@ def _site_map(
             "font.size": 8,
             "hatch.linewidth": 0.5,
             "axes.titlesize": 10,
+            # the panels' titles sit on the axes' top edge: a map's axes have no tick labels
+            # or axis label above them, which matplotlib would otherwise look for at every draw
+            "axes.titley": 1.0,
             "legend.fontsize": 7.5,
         }
     ):
