@@ -73,6 +73,6 @@ def test_a_small_frame_searched_for_every_map_is_prepared_once():
     for window in [(0, 0, 5, 5), (100, 100, 150, 150), (205, 205, 300, 300)]:
         every = _in_view(frame, window)
         assert np.array_equal(_in_view(frame, window, indexed=True), every)
-    kept = mapcache.kept_column(frame, "geometry", lambda f: f.geometry.values)
+    kept = mapcache.kept_geometries(frame)
     assert shapely.is_prepared(kept[:2]).all()
     assert not shapely.is_prepared(frame.geometry.values[2:]).any()  # nothing to prepare

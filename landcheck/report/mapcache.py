@@ -27,6 +27,7 @@ __all__ = [
     "code_lookup",
     "in_window",
     "kept_column",
+    "kept_geometries",
     "site_name",
     "site_rows",
 ]
@@ -61,7 +62,7 @@ def in_window(frame: Any, window: Any, *, indexed: bool = False) -> np.ndarray:
     start again from its edges. The mask is the same as testing every feature.
     """
     if indexed:  # kept: reading a GeoDataFrame's geometry column costs more than the test
-        geometries = kept_column(frame, "geometry", lambda f: f.geometry.values)
+        geometries = kept_geometries(frame)
     else:
         geometries = frame.geometry.values
     if not indexed or len(frame) < INDEXED_FROM:
@@ -95,6 +96,11 @@ def kept_column(frame: Any, name: str, build: Callable[[Any], Any]) -> np.ndarra
     ``name`` tells apart the arrays kept for one frame (``"geometry"``, ``"codes"``…).
     """
     return _kept(_COLUMNS, (id(frame), name), frame, lambda: np.asarray(build(frame)))
+
+
+def kept_geometries(frame: Any) -> np.ndarray:
+    """``frame``'s geometries as an array, kept while the frame lives (a batch's maps read them)."""
+    return kept_column(frame, "geometry", lambda f: f.geometry.values)
 
 
 def site_rows(frame: Any, site: int) -> np.ndarray:

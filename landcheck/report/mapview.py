@@ -19,7 +19,13 @@ from pyproj import CRS, Transformer
 
 from landcheck.crs import crs_label
 from landcheck.labels import CONFORMITY, LEVEL1_EN, label
-from landcheck.report.mapcache import code_lookup, in_window, kept_column, site_rows
+from landcheck.report.mapcache import (
+    code_lookup,
+    in_window,
+    kept_column,
+    kept_geometries,
+    site_rows,
+)
 from landcheck.result import CheckResult
 
 __all__ = [
@@ -32,7 +38,6 @@ __all__ = [
     "class_lookup",
     "convergence",
     "is_thin",
-    "kept_geometries",
     "land_use_label",
     "layer_keys",
     "map_crs_label",
@@ -65,11 +70,6 @@ PANEL_TITLES = {
 def layer_keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
     """The profile's layer keys of these kinds, in profile order."""
     return [k for k, s in result.profile.layers.items() if s.kind in kinds]
-
-
-def kept_geometries(frame: Any) -> np.ndarray:
-    """``frame``'s geometries as an array, kept while the frame lives (a batch's maps read them)."""
-    return kept_column(frame, "geometry", lambda f: f.geometry.values)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ import shapely
 from markupsafe import escape
 
 from landcheck.labels import label, status_label
-from landcheck.report.mapcache import site_name
+from landcheck.report.mapcache import kept_geometries, site_name
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
     PANEL_TITLES,
@@ -45,7 +45,6 @@ from landcheck.report.mapview import (
     class_lookup,
     convergence,
     is_thin,
-    kept_geometries,
     land_use_label,
     layer_keys,
     map_crs_label,
