@@ -162,3 +162,55 @@ def test_objects_the_caller_froze_stay_frozen():
     with collector_frozen():
         assert gc.get_freeze_count() > 0  # a caller that froze nothing: frozen, then let go
     assert gc.get_freeze_count() == 0
+
+
+def _generation_of(obj) -> int:
+    return next(g for g in range(3) if any(o is obj for o in gc.get_objects(generation=g)))
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other = None
+
+
+def test_what_a_paused_block_made_goes_to_the_oldest_generation_unvisited(collector_enabled):
+    visits = []
+
+    def noted(phase, info):
+        if phase == "start":
+            visits.append(info["generation"])
+
+    gc.callbacks.append(noted)
+    try:
+        with collector_paused():
+            made = [_Node() for _ in range(3)]
+            assert _generation_of(made[0]) == 0
+        assert [_generation_of(node) for node in made] == [2, 2, 2]
+    finally:
+        gc.callbacks.remove(noted)
+    assert visits == []  # moved there without a collection
+
+
+def test_a_cycle_made_while_paused_is_still_collected():
+    import weakref
+
+    with collector_paused():
+        first, second = _Node(), _Node()
+        first.other, second.other = second, first
+        alive = weakref.ref(first)
+        del first, second
+    assert alive() is not None  # a cycle: reference counting cannot free it
+    gc.collect()
+    assert alive() is None
+
+
+def test_objects_frozen_when_the_pause_ends_stay_frozen(collector_enabled):
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            made = _Node()
+        assert gc.get_freeze_count() == frozen  # the caller's stay frozen: nothing moved
+        assert _generation_of(made) == 0
+    finally:
+        gc.unfreeze()
