@@ -656,14 +656,19 @@ class CheckResult:
         }
 
     def site_dicts(
-        self, *, finding_entry: Callable[[Finding], Any] = Finding.to_dict
+        self,
+        *,
+        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
+        positions: range | None = None,
     ) -> Iterator[dict[str, Any]]:
         """The ``sites`` entries of findings.json, one site at a time, in order.
 
         ``finding_entry(finding)`` gives the entry of a finding (default:
         :meth:`Finding.to_dict`); findings.json's writer gives its text instead.
+        ``positions``: the entries of the sites at these positions only
+        (default: every site's).
         """
-        for position in range(len(self.sites)):
+        for position in range(len(self.sites)) if positions is None else positions:
             yield self._site_dict(position, finding_entry)
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,12 +15,15 @@ import json
 import math
 import operator
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
 from landcheck.gcpause import collector_paused
+from landcheck.report import forked
 from landcheck.result import CheckResult
 from landcheck.rules import Finding
 from landcheck.rules.core import cited_basis
@@ -219,23 +222,36 @@ def iter_json(
     two-space indent, characters beyond ASCII kept, NaN and infinities written as
     null. ``progress(done, total)`` is called before the first site and after each.
     """
-    head = _encode(result.run_dict())[: -len(b"\n}")]
     total = len(result.sites)
     if not total:
-        yield head + b',\n  "sites": []\n}'
+        yield _head(result)[: -len(_SITES_OPEN)] + b',\n  "sites": []\n}'
         return
-    yield head + b',\n  "sites": [\n'
+    yield _head(result)
     if progress is not None:
         progress(0, total)
-    indent = _BREAKS[_SITE_DEPTH][1:]
-    entries = _Entries()
-    sites = result.site_dicts(finding_entry=entries.finding)
-    for done, site in enumerate(sites, start=1):
-        separator = b"" if done == 1 else b",\n"
-        yield separator + indent + _encode(site, _SITE_DEPTH)
+    for done, piece in enumerate(_site_pieces(result, range(total)), start=1):
+        yield piece
         if progress is not None:
             progress(done, total)
-    yield b"\n  ]\n}"
+    yield _SITES_CLOSE
+
+
+_SITES_OPEN = b',\n  "sites": [\n'
+_SITES_CLOSE = b"\n  ]\n}"
+
+
+def _head(result: CheckResult) -> bytes:
+    """findings.json up to its first site's entry: the run's facts, then the sites' list opened."""
+    return _encode(result.run_dict())[: -len(b"\n}")] + _SITES_OPEN
+
+
+def _site_pieces(result: CheckResult, positions: range) -> Iterator[bytes]:
+    """The text of the sites' entries at ``positions``, each after the separator it follows."""
+    indent = _BREAKS[_SITE_DEPTH][1:]
+    entries = _Entries()
+    sites = result.site_dicts(finding_entry=entries.finding, positions=positions)
+    for position, site in zip(positions, sites, strict=True):
+        yield (indent if position == 0 else b",\n" + indent) + _encode(site, _SITE_DEPTH)
 
 
 def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
@@ -262,6 +278,13 @@ def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
     return json.dumps(_finite(result.to_dict()), ensure_ascii=False, indent=indent)
 
 
+SPLIT_FROM = 2_000
+"""From this many sites on, findings.json's last sites are written by a forked process."""
+
+_OWN_SHARE = 0.55
+"""The part of the sites the calling process writes itself: it also copies in the rest."""
+
+
 def write_json(
     result: CheckResult,
     directory: str,
@@ -271,6 +294,9 @@ def write_json(
     """Write findings.json into ``directory``, a site at a time, and return its path.
 
     ``progress(done, total)`` (else the options' ``write:json`` stage) hears of each site.
+    From :data:`SPLIT_FROM` sites on, with a second core, a forked process
+    writes the entries of the last sites while this one writes the others
+    (:func:`_write_split`): the same bytes.
     """
     if progress is None and options is not None:
         progress = options.step("json")
@@ -278,7 +304,81 @@ def write_json(
     # the sites' entries are made and dropped a site at a time: the collector, walking
     # everything the result holds, would cost more than the entries
     with open(path, "wb") as handle, collector_paused():
-        for piece in iter_json(result, progress=progress):
-            handle.write(piece)
+        if len(result.sites) >= SPLIT_FROM and forked.worker_count(2):
+            _write_split(result, handle, directory, progress)
+        else:
+            for piece in iter_json(result, progress=progress):
+                handle.write(piece)
         handle.write(b"\n")
     return path
+
+
+def _write_split(
+    result: CheckResult,
+    handle: BinaryIO,
+    directory: str,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """findings.json's text into ``handle``, its last sites' entries written by a forked process.
+
+    The forked process writes them into an unnamed temporary file beside
+    findings.json (it leaves no name behind, even if the run is killed); once
+    this process has written the others, they are copied in after them.
+    """
+    total = len(result.sites)
+    own = range(round(total * _OWN_SHARE))
+    rest = range(own.stop, total)
+    done = {"own": 0, "rest": 0}
+
+    def report(part: str, count: int, _total: int) -> None:
+        done[part] = count
+        if progress is not None:
+            progress(done["own"] + done["rest"], total)
+
+    head = _head(result)  # before forking: the inputs' hashes are awaited here
+    handle.flush()  # nothing of this process's buffer may be in the forked one's
+    with (
+        tempfile.TemporaryFile(dir=directory) as later,
+        forked.Relay(report) as relay,
+    ):
+        tell = relay if progress is not None else _silent
+
+        def write_rest() -> None:
+            for count, piece in enumerate(_site_pieces(result, rest), start=1):
+                later.write(piece)
+                tell("rest", count, total)
+            later.flush()
+
+        with forked.beside(write_rest, relay if progress is not None else None) as written:
+            handle.write(head)
+            tell("own", 0, total)
+            for count, piece in enumerate(_site_pieces(result, own), start=1):
+                handle.write(piece)
+                tell("own", count, total)
+            written()
+        _append(later, handle)
+    handle.write(_SITES_CLOSE)
+
+
+def _silent(part: str, count: int, total: int) -> None:
+    """No one to tell of the sites written."""
+
+
+def _append(source: BinaryIO, target: BinaryIO) -> None:
+    """Append all of ``source`` (written by another process) to ``target``."""
+    target.flush()
+    size = os.fstat(source.fileno()).st_size
+    copied = 0
+    try:  # in the kernel, without reading the text into this process
+        while copied < size:
+            step = os.copy_file_range(source.fileno(), target.fileno(), size - copied, copied)
+            if not step:
+                break
+            copied += step
+    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
+        pass
+    if copied < size:
+        source.seek(copied)
+        target.seek(0, os.SEEK_END)
+        shutil.copyfileobj(source, target)
+    target.seek(0, os.SEEK_END)
