@@ -27,12 +27,13 @@ block ends.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_frozen", "collector_paused"]
+__all__ = ["collector_frozen", "collector_paused", "no_collections_at_exit"]
 
 _LOCK = threading.Lock()
 _OPEN = [0, False]
@@ -121,3 +122,21 @@ def collector_frozen() -> Iterator[None]:
             _OPEN[0] -= 1
             if not _OPEN[0] and _OPEN[1]:
                 gc.unfreeze()
+
+
+def no_collections_at_exit() -> None:
+    """Leave what the process still holds out of the collections that end the interpreter.
+
+    A program's start calls it (the ``landcheck`` command does); a library
+    call leaves the collector alone. When the process exits, after every
+    other exit handler registered since (``atexit`` runs them last-in,
+    first-out), everything tracked is frozen (``gc.freeze``): the
+    interpreter's closing collections, each a walk over every object still
+    alive (the libraries' modules, a batch's caches), find nothing to walk,
+    and the operating system takes the memory back as it does anyway. Objects
+    are still freed as their modules are cleared; only a finalizer of
+    something caught in a reference cycle at exit is not run, and the
+    command has closed every file it wrote before then. The exit of a
+    500-site command took 0.21 s after its last report file, 0.06 s so.
+    """
+    atexit.register(gc.freeze)

@@ -214,3 +214,42 @@ def test_objects_frozen_when_the_pause_ends_stay_frozen(collector_enabled):
         assert _generation_of(made) == 0
     finally:
         gc.unfreeze()
+
+
+def test_the_command_leaves_the_closing_collections_nothing_to_walk(monkeypatch):
+    import atexit
+    import sys
+
+    import landcheck.cli.main as cli_main
+
+    registered = []
+    monkeypatch.setattr(atexit, "register", registered.append)
+    monkeypatch.setattr(sys, "argv", ["landcheck", "--version"])
+    with pytest.raises(SystemExit):
+        cli_main.main()
+    assert gc.freeze in registered
+
+
+def test_at_exit_everything_is_frozen_and_a_cycle_left_alone():
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, gc\n"
+        "from landcheck.gcpause import no_collections_at_exit\n"
+        "class Cycle:\n"
+        "    def __del__(self):\n"
+        "        print('finalized')\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "no_collections_at_exit()\n"
+        "cycle = Cycle()\n"
+        "cycle.me = cycle\n"
+        "del cycle\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.split("\n") == ["frozen True", ""]  # the cycle was never walked
+    without = script.replace("no_collections_at_exit()\n", "")
+    ran = subprocess.run(
+        [sys.executable, "-c", without], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split("\n") == ["frozen False", "finalized", ""]

@@ -28,6 +28,7 @@ from landcheck.cli.sample import sample_command
 from landcheck.cli.select import select_group
 from landcheck.cli.terminal import TerminalFormatter, terminal_text
 from landcheck.errors import LandcheckError
+from landcheck.gcpause import no_collections_at_exit
 from landcheck.memory import use_system_arrow_pool
 
 __all__ = ["cli", "main"]
@@ -138,9 +139,11 @@ def main() -> None:
 
     SIGTERM raises :class:`Terminated` (a ``KeyboardInterrupt``), so every
     clean-up that runs on Ctrl-C runs on ``kill`` too; the exit code is then
-    128 + SIGTERM. pyarrow allocates from the C heap (:func:`use_system_arrow_pool`).
+    128 + SIGTERM. pyarrow allocates from the C heap (:func:`use_system_arrow_pool`);
+    the interpreter's closing collections are skipped (:func:`no_collections_at_exit`).
     """
     use_system_arrow_pool()
+    no_collections_at_exit()
     received: list[int] = []
 
     def terminate(signum: int, frame: object) -> None:
