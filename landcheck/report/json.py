@@ -7,6 +7,8 @@ sites never holds its whole findings in memory, as a dict or as text. The text
 is encoded by orjson, indented by two spaces, with NaN and infinities as null:
 byte for byte ``orjson.dumps(result.to_dict(), option=OPT_INDENT_2)``, and read
 back by any JSON parser it is exactly the dict ``json.dumps`` would write.
+A batch of :data:`SPLIT_FROM` sites or more is written by two processes, the
+last sites' entries by a forked one (:func:`write_json`): the same bytes.
 """
 
 from __future__ import annotations
