@@ -226,9 +226,9 @@ def iter_json(
     """
     total = len(result.sites)
     if not total:
-        yield _head(result)[: -len(_SITES_OPEN)] + b',\n  "sites": []\n}'
+        yield _facts(result) + b',\n  "sites": []\n}'
         return
-    yield _head(result)
+    yield _facts(result) + _SITES_OPEN
     if progress is not None:
         progress(0, total)
     for done, piece in enumerate(_site_pieces(result, range(total)), start=1):
@@ -242,9 +242,9 @@ _SITES_OPEN = b',\n  "sites": [\n'
 _SITES_CLOSE = b"\n  ]\n}"
 
 
-def _head(result: CheckResult) -> bytes:
-    """findings.json up to its first site's entry: the run's facts, then the sites' list opened."""
-    return _encode(result.run_dict())[: -len(b"\n}")] + _SITES_OPEN
+def _facts(result: CheckResult) -> bytes:
+    """findings.json's run facts, the object left open for its ``sites``."""
+    return _encode(result.run_dict())[: -len(b"\n}")]
 
 
 def _site_pieces(result: CheckResult, positions: range) -> Iterator[bytes]:
@@ -337,33 +337,28 @@ def _write_split(
         if progress is not None:
             progress(done["own"] + done["rest"], total)
 
-    head = _head(result)  # before forking: the inputs' hashes are awaited here
+    head = _facts(result) + _SITES_OPEN  # before forking: the inputs' hashes are awaited here
     handle.flush()  # nothing of this process's buffer may be in the forked one's
     with (
         tempfile.TemporaryFile(dir=directory) as later,
         forked.Relay(report) as relay,
     ):
-        tell = relay if progress is not None else _silent
 
         def write_rest() -> None:
             for count, piece in enumerate(_site_pieces(result, rest), start=1):
                 later.write(piece)
-                tell("rest", count, total)
+                relay("rest", count, total)
             later.flush()
 
-        with forked.beside(write_rest, relay if progress is not None else None) as written:
+        with forked.beside(write_rest, relay) as written:
             handle.write(head)
-            tell("own", 0, total)
+            relay("own", 0, total)
             for count, piece in enumerate(_site_pieces(result, own), start=1):
                 handle.write(piece)
-                tell("own", count, total)
+                relay("own", count, total)
             written()
         _append(later, handle)
     handle.write(_SITES_CLOSE)
-
-
-def _silent(part: str, count: int, total: int) -> None:
-    """No one to tell of the sites written."""
 
 
 def _append(source: BinaryIO, target: BinaryIO) -> None:
