@@ -23,7 +23,7 @@ from landcheck.report.html import (
     _table_head,
     render_html,
 )
-from landcheck.report.maps import map_png, site_map
+from landcheck.report.maps import LEGEND_GID, map_png, site_map
 from landcheck.typeface import FONT_PATH, font_families
 
 MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
@@ -194,7 +194,7 @@ def test_site_map_has_legend_scale_bar_and_north_arrow():
     figure = site_map(result(), "S1", lang="zh")
     assert len(figure.axes) == 3
     constraints = figure.axes[0]
-    labels = [t.get_text() for t in constraints.get_legend().get_texts()]
+    labels = [t.get_text() for t in constraints.texts if t.get_gid() == LEGEND_GID]
     assert labels[0] == "项目用地 S1"
     assert "永久基本农田 1.0000 公顷" in labels
     texts = [t.get_text() for t in constraints.texts]

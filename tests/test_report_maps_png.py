@@ -80,7 +80,11 @@ def test_the_kept_figure_holds_only_the_last_map(kept_cleared):
     figure, axes = maps._KEPT[(3, 4.2)]
     texts = [t.get_text() for ax in axes for t in ax.texts]
     assert "中枢镇" not in texts  # S1's township label went with S1's map
-    assert [ax.get_legend().get_texts()[0].get_text() for ax in axes] == ["项目用地 S2"] * 3
+    legends = [[t.get_text() for t in ax.texts if t.get_gid() == maps.LEGEND_GID] for ax in axes]
+    assert [texts[0] for texts in legends] == ["项目用地 S2"] * 3  # S1's legend went too
+    assert all("项目用地 S1" not in texts for texts in legends)
+    swatches = [[p for p in ax.patches if p.get_gid() == maps.LEGEND_GID] for ax in axes]
+    assert [len(s) for s in swatches] == [len(t) for t in legends]
     assert figure._suptitle.get_text().startswith("S2 ")
 
 

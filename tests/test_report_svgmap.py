@@ -15,7 +15,7 @@ from report_case import layers, result, site_frame
 import landcheck
 from landcheck.report import svgmap
 from landcheck.report.html import render_html
-from landcheck.report.maps import site_map
+from landcheck.report.maps import LEGEND_GID, site_map
 from landcheck.report.mapview import nice_length, view_window
 from landcheck.report.svgmap import site_svg
 
@@ -60,12 +60,20 @@ def swatches(legend: etree._Element) -> list[tuple[str, str]]:
     return out
 
 
-def png_swatches(legend) -> list[tuple[str, str]]:
+def png_legend(ax) -> tuple[list, list]:
+    """The swatches and texts of a PNG map panel's legend, top to bottom."""
+    return (
+        [p for p in ax.patches if p.get_gid() == LEGEND_GID],
+        [t for t in ax.texts if t.get_gid() == LEGEND_GID],
+    )
+
+
+def png_swatches(ax) -> list[tuple[str, str]]:
     out = []
-    for handle in legend.legend_handles:
-        face = handle.get_facecolor()
+    for swatch in png_legend(ax)[0]:
+        face = swatch.get_facecolor()
         fill = "none" if face[3] == 0 else to_hex(face, keep_alpha=False)
-        out.append((fill, bool(handle.get_hatch())))
+        out.append((fill, bool(swatch.get_hatch())))
     return out
 
 
@@ -90,9 +98,10 @@ def compare_with_png(case: landcheck.CheckResult, site_id: str, lang: str) -> No
     assert len(drawn) == len(figure.axes)
     for (panel, group), ax in zip(drawn.items(), figure.axes, strict=True):
         legend = legends(root)[panel]
-        assert texts(legend) == [t.get_text() for t in ax.get_legend().get_texts()], panel
-        assert swatches(legend) == png_swatches(ax.get_legend()), panel
-        assert sorted(texts(group)) == sorted(t.get_text() for t in ax.texts if t.get_text()), panel
+        assert texts(legend) == [t.get_text() for t in png_legend(ax)[1]], panel
+        assert swatches(legend) == png_swatches(ax), panel
+        labels = [t.get_text() for t in ax.texts if t.get_text() and t.get_gid() != LEGEND_GID]
+        assert sorted(texts(group)) == sorted(labels), panel
     titles = [t for t in texts(root) if t in {ax.get_title() for ax in figure.axes}]
     assert titles == [ax.get_title() for ax in figure.axes]
 
@@ -111,6 +120,41 @@ def test_the_report_case_in_both_languages():
     root = parse(site_svg(case, "S1"))
     assert texts(legends(root)["constraints"])[:2] == ["项目用地 S1", "永久基本农田 1.0000 公顷"]
     assert "中枢镇" in texts(panels(root)["constraints"])  # the township's name in the map
+
+
+def test_the_png_legends_lie_where_the_svg_puts_them():
+    """At the SVG's size (4.2 in panels, 110 px an inch) each swatch and text of the PNG's
+    legends is where the SVG draws it, to its tenth of a pixel; a swatch has its handle's look."""
+    case = result()
+    for site_id, lang in (("S1", "zh"), ("S2", "en")):
+        root = parse(site_svg(case, site_id, lang=lang))
+        figure = site_map(case, site_id, lang=lang)
+        figure.dpi = svgmap.DPI
+        height = figure.get_size_inches()[1] * svgmap.DPI
+        assert float(root.get("height")) == pytest.approx(height, abs=0.5)
+        for panel, ax in zip(legends(root), figure.axes, strict=True):
+            rects = legends(root)[panel].iter(f"{SVG}rect")
+            rects = [r for r in rects if not r.get("fill", "").startswith("url(")]
+            drawn, labels = png_legend(ax)
+            assert len(drawn) == len(rects) == len(labels) >= 2, panel
+            for rect, swatch, label in zip(rects, drawn, labels, strict=True):
+                (x0, y0), (x1, y1) = swatch.get_data_transform().transform(
+                    [
+                        (swatch.get_x(), swatch.get_y() + swatch.get_height()),
+                        (swatch.get_x() + swatch.get_width(), swatch.get_y()),
+                    ]
+                )
+                svg_box = [float(rect.get(k)) for k in ("x", "y", "width", "height")]
+                assert [x0, height - y0, x1 - x0, y0 - y1] == pytest.approx(svg_box, abs=0.06)
+                assert swatch.get_clip_on() is False and label.get_clip_on() is False
+                x, y = label.get_transform().transform(label.get_position())
+                assert x == pytest.approx(x0 + 2.4 * 7.5 * svgmap.DPI / 72, abs=0.01)
+                assert height - y == pytest.approx(svg_box[1] + svg_box[3] / 2, abs=0.06)
+    figure = site_map(case, "S1", lang="zh")
+    swatches_, _ = png_legend(figure.axes[0])
+    farmland = swatches_[1]  # after the site's own: permanent farmland, hatched in its colour
+    assert farmland.get_hatch() and farmland.get_alpha() == 0.75
+    assert all(ax.get_legend() is None for ax in figure.axes)  # no matplotlib legend to lay out
 
 
 def test_scale_bar_is_a_round_length_drawn_to_scale(sample):

@@ -8,6 +8,7 @@ nothing here needs matplotlib, so report.html is written without importing it.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +31,8 @@ from landcheck.result import CheckResult
 
 __all__ = [
     "CONSTRAINT_KINDS",
+    "LEGEND_SWATCH",
+    "LEGEND_TEXT_MIDDLE",
     "PANELS",
     "PANEL_TITLES",
     "OtherSites",
@@ -40,6 +43,7 @@ __all__ = [
     "is_thin",
     "land_use_label",
     "layer_keys",
+    "legend_lines",
     "map_crs_label",
     "nice_length",
     "other_sites",
@@ -48,6 +52,7 @@ __all__ = [
     "piece_edges",
     "planning_label",
     "site_pieces",
+    "text_width",
     "view_window",
 ]
 
@@ -195,6 +200,65 @@ def nice_length(span: float) -> float:
         if step * power <= target:
             return step * power
     return power
+
+
+LEGEND_SWATCH = (1.6, 0.95)
+"""A legend line's swatch: width and height in ems of the legend's font (matplotlib's handle)."""
+
+LEGEND_TEXT_MIDDLE = 0.475
+"""How far below a legend line's top its text is centred, in ems (the swatch's middle)."""
+
+
+def text_width(text: str, size: float) -> float:
+    """About how wide ``text`` is set in the CJK sans (full-width characters one em).
+
+    Examples
+    --------
+    >>> text_width("农田 12 ha", 10.0)
+    52.0
+    """
+    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+    return (wide + 0.55 * (len(text) - wide)) * size
+
+
+def legend_lines(
+    texts: Sequence[str], centre: float, top: float, size: float
+) -> tuple[float, float, list[float]]:
+    """Where a panel's legend goes: one line a text, the block centred on ``centre``.
+
+    The layout of matplotlib's legend as the maps once asked it for (one
+    column, no frame, handles 1.6 em long, rows 1.535 em apart), with the
+    texts' widths estimated (:func:`text_width`) rather than measured, so
+    neither map measures a text to place it.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The lines' texts, top to bottom.
+    centre : float
+        The horizontal middle of the panel.
+    top : float
+        The legend's top, measured down from the picture's top.
+    size : float
+        The legend's font size, in the units of ``centre`` and ``top``.
+
+    Returns
+    -------
+    tuple
+        The swatches' left edge, the texts' left edge, and each line's top
+        (measured down, as ``top``).
+
+    Examples
+    --------
+    >>> swatch, text, tops = legend_lines(["农田", "林地 2 ha"], 100.0, 50.0, 10.0)
+    >>> round(swatch, 2), round(text, 2), [round(t, 2) for t in tops]
+    (71.25, 95.25, [54.0, 69.35])
+    """
+    pad, handle, gap = 0.4 * size, LEGEND_SWATCH[0] * size, 0.8 * size
+    pitch = 1.535 * size  # matplotlib's rows: handle height and label spacing
+    widest = max((text_width(text, size) for text in texts), default=0.0)
+    left = centre - (2 * pad + handle + gap + widest) / 2 + pad
+    return left, left + handle + gap, [top + pad + i * pitch for i in range(len(texts))]
 
 
 _PER_CRS: list[tuple[CRS, dict[str, Any]]] = []

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +38,8 @@ from landcheck.labels import label, status_label
 from landcheck.report.mapcache import kept_geometries, site_name
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
+    LEGEND_SWATCH,
+    LEGEND_TEXT_MIDDLE,
     PANEL_TITLES,
     Rows,
     chosen_panels,
@@ -47,6 +48,7 @@ from landcheck.report.mapview import (
     is_thin,
     land_use_label,
     layer_keys,
+    legend_lines,
     map_crs_label,
     nice_length,
     other_sites,
@@ -270,12 +272,6 @@ def _text(
         f'<text x="{_number(x)}" y="{_number(y + shift)}" font-size="{size:.2f}" '
         f'fill="{color}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
     )
-
-
-def _text_width(text: str, size: float) -> float:
-    """About how wide ``text`` is set in the CJK sans (full-width characters one em)."""
-    wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
-    return (wide + 0.55 * (len(text) - wide)) * size
 
 
 def _parts(geometries: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -817,7 +813,7 @@ def _north_arrow(drawing: _Drawing, frame: _Frame, angle: float, lang: str) -> N
 
 
 def _swatch(drawing: _Drawing, entry: _Entry, x: float, y: float) -> str:
-    width, height = 1.6 * _FONT, 0.95 * _FONT
+    width, height = LEGEND_SWATCH[0] * _FONT, LEGEND_SWATCH[1] * _FONT
     opacity = f' fill-opacity="{entry.alpha:g}" stroke-opacity="{entry.alpha:g}"'
     opacity = opacity if entry.alpha < 1 else ""
     box = f'x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}"'
@@ -833,18 +829,14 @@ def _legend(
     drawing: _Drawing, entries: Sequence[_Entry], centre: float, top: float, panel: str
 ) -> str:
     """The legend under a panel: one entry a line, the block centred on the panel."""
-    pad, handle, gap = 0.4 * _FONT, 1.6 * _FONT, 0.8 * _FONT
-    pitch = 1.535 * _FONT  # matplotlib's rows: handle height and label spacing
-    widest = max((_text_width(e.text, _FONT) for e in entries), default=0.0)
-    left = centre - (2 * pad + handle + gap + widest) / 2 + pad
+    left, text_left, tops = legend_lines([e.text for e in entries], centre, top, _FONT)
     rows = []
-    for i, entry in enumerate(entries):
-        y = top + pad + i * pitch
+    for entry, y in zip(entries, tops, strict=True):
         rows.append(_swatch(drawing, entry, left, y))
         rows.append(
             _text(
-                left + handle + gap,
-                y + 0.475 * _FONT,
+                text_left,
+                y + LEGEND_TEXT_MIDDLE * _FONT,
                 entry.text,
                 anchor="start",
                 css="legend-text",
