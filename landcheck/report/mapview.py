@@ -214,8 +214,8 @@ def text_width(text: str, size: float) -> float:
 
     Examples
     --------
-    >>> text_width("农田 12 ha", 10.0)
-    52.0
+    >>> round(text_width("农田 2 ha", 10.0), 6)  # two wide characters, five narrow
+    47.5
     """
     wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
     return (wide + 0.55 * (len(text) - wide)) * size
@@ -250,9 +250,12 @@ def legend_lines(
 
     Examples
     --------
+    The widest text is 47.5 wide, so the block is 79.5 wide (pads of 4, a swatch of 16, a
+    gap of 8): it starts 39.75 left of the centre, its swatches a pad further right.
+
     >>> swatch, text, tops = legend_lines(["农田", "林地 2 ha"], 100.0, 50.0, 10.0)
     >>> round(swatch, 2), round(text, 2), [round(t, 2) for t in tops]
-    (71.25, 95.25, [54.0, 69.35])
+    (64.25, 88.25, [54.0, 69.35])
     """
     pad, handle, gap = 0.4 * size, LEGEND_SWATCH[0] * size, 0.8 * size
     pitch = 1.535 * size  # matplotlib's rows: handle height and label spacing
