@@ -26,14 +26,14 @@ from benchmarks.measure import SCENARIO_LAYERS
 _CHILD = """
 import json, resource, sys, time
 import geopandas, pyogrio, pyproj, shapely
-import landcheck
+from landcheck import check
 
 sites, layers = sys.argv[1], json.loads(sys.argv[2])
 events = []
 def progress(stage, done, total):
     events.append((stage, time.process_time()))
 r0, t0, c0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter(), time.process_time()
-landcheck.check(sites, layers=layers, progress=progress)
+check(sites, layers=layers, progress=progress)
 r1, t1, c1 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter(), time.process_time()
 names = [n for n, _ in events]
 start = names.index("layers")

@@ -30,7 +30,7 @@ def recorded_geometries(manifest: dict) -> list[tuple[np.ndarray, object]]:
 
     import landcheck
     import landcheck.areas
-    import landcheck.overlay
+    import landcheck.cut
     import landcheck.sites
     from benchmarks.measure import SCENARIO_LAYERS
 
@@ -41,7 +41,7 @@ def recorded_geometries(manifest: dict) -> list[tuple[np.ndarray, object]]:
         calls.append((shapely.to_wkb(np.asarray(geometries, dtype=object)), crs))
         return measured(geometries, crs)
 
-    modules = (landcheck.areas, landcheck.overlay, landcheck.sites)
+    modules = (landcheck.areas, landcheck.cut, landcheck.sites)
     for module in modules:
         module.ellipsoidal_areas = recording
     try:

@@ -29,7 +29,7 @@ from pyproj import CRS
 
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.geometry import polygonal_part
+from landcheck.polygonal import polygonal_part
 from landcheck.profile import Text
 from landcheck.units import Area, AreaMethod
 

@@ -24,7 +24,6 @@ import multiprocessing
 import os
 import sys
 import threading
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -37,9 +36,17 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landcheck.cut import (
+    Nearest,
+    WireGeometries,
+    cut_and_nearest,
+    partition_task,
+    quiet_worker,
+    ready,
+)
 from landcheck.errors import InputDataError
 from landcheck.geometry import geometry_values, z_order
-from landcheck.overlay import LayerOverlay, overlay_and_nearest, overlay_frame
+from landcheck.overlay import LayerOverlay, nearest_frame, overlay_frame
 
 __all__ = [
     "ENGINES",
@@ -108,72 +115,17 @@ def _features_near_groups(
     return [np.unique(feature_hit[hit_group == number]) for number in range(len(groups))]
 
 
-class _WireGeometries:
-    """Geometries sent to or from a worker, as WKB made and read in one call each.
-
-    A pickled array of geometries is one WKB call per geometry from Python
-    (shapely pickles each geometry by its WKB); a province's features and
-    pieces cost the calling process seconds that way. The WKB is the one that
-    pickling writes, so the geometries read back are the same, coordinate for
-    coordinate; a missing geometry stays missing.
-
-    Examples
-    --------
-    >>> from shapely import box
-    >>> sent = _WireGeometries(np.array([box(0, 0, 1, 1), None], dtype=object))
-    >>> [g if g is None else g.wkt for g in sent.geometries()]
-    ['POLYGON ((1 0, 1 1, 0 1, 0 0, 1 0))', None]
-    """
-
-    __slots__ = ("wkb",)
-
-    def __init__(self, geometries: np.ndarray) -> None:
-        self.wkb = shapely.to_wkb(np.asarray(geometries, dtype=object), include_srid=True)
-
-    def __getstate__(self) -> np.ndarray:
-        return self.wkb
-
-    def __setstate__(self, wkb: np.ndarray) -> None:
-        self.wkb = wkb
-
-    def geometries(self) -> np.ndarray:
-        """The geometries, as an object array."""
-        return np.asarray(shapely.from_wkb(self.wkb), dtype=object)
-
-
-def _partition_task(
-    site_geoms: _WireGeometries, feature_geoms: _WireGeometries, crs_wkt: str, search_m: float
-) -> tuple[dict[str, Any], pd.DataFrame]:
-    """What a worker computes for one partition: the overlay arrays and the nearest features.
-
-    The geometries come and go as :class:`_WireGeometries`, the pieces' too.
-    """
-    arrays, nearest = _partition(
-        site_geoms.geometries(), feature_geoms.geometries(), CRS.from_wkt(crs_wkt), search_m
-    )
-    return {**arrays, "geometry": _WireGeometries(arrays["geometry"])}, nearest
-
-
-def _received(
-    result: tuple[dict[str, Any], pd.DataFrame],
-) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-    """A partition's result as :func:`_partition` gives it, its pieces read back."""
+def _received(result: tuple[dict[str, Any], Nearest]) -> tuple[dict[str, np.ndarray], Nearest]:
+    """A partition's result as :func:`~landcheck.cut.cut_and_nearest` gives it, pieces read back."""
     arrays, nearest = result
     return {**arrays, "geometry": arrays["geometry"].geometries()}, nearest
 
 
-def _partition(
-    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS, search_m: float
-) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
-    """The overlay arrays and the nearest features of some sites, in this process."""
-    return overlay_and_nearest(site_geoms, feature_geoms, crs, search_m)
-
-
 def _merge(
-    results: Sequence[tuple[dict[str, np.ndarray], pd.DataFrame]],
+    results: Sequence[tuple[dict[str, np.ndarray], Nearest]],
     site_maps: Sequence[np.ndarray],
     feature_maps: Sequence[np.ndarray],
-) -> tuple[dict[str, np.ndarray], pd.DataFrame]:
+) -> tuple[dict[str, np.ndarray], Nearest]:
     """Map partition positions back to global ones and order as one process would."""
     keys = list(results[0][0])
     arrays: dict[str, np.ndarray] = {}
@@ -187,36 +139,16 @@ def _merge(
     ).astype(results[0][0]["feature"].dtype)
     order = np.lexsort((arrays["feature"], arrays["site"]))
     arrays = {key: value[order] for key, value in arrays.items()}
-    sites, features, distances = [], [], []
-    for (_, near), site_map, feature_map in zip(results, site_maps, feature_maps, strict=True):
-        if len(near):
-            sites.append(site_map[near.index.to_numpy()])
-            features.append(feature_map[near["feature"].to_numpy(dtype=np.intp)])
-            distances.append(near["distance_m"].to_numpy())
-    if not sites:
-        nearest = results[0][1]
-    else:
-        site_idx, feature_idx = np.concatenate(sites), np.concatenate(features)
-        distance = np.concatenate(distances)
-        order = np.argsort(site_idx, kind="stable")
-        nearest = pd.DataFrame(
-            {"feature": feature_idx[order], "distance_m": distance[order]},
-            index=pd.Index(site_idx[order], name="site"),
-        )
-    return arrays, nearest
+    sites = [m[near[0]] for (_, near), m in zip(results, site_maps, strict=True)]
+    features = [m[near[1]] for (_, near), m in zip(results, feature_maps, strict=True)]
+    site_idx, feature_idx = np.concatenate(sites), np.concatenate(features)
+    distance = np.concatenate([near[2] for _, near in results])
+    order = np.argsort(site_idx, kind="stable")
+    return arrays, (site_idx[order], feature_idx[order], distance[order])
 
 
 _POOL: dict[int, ProcessPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()
-
-
-def _quiet_worker() -> None:
-    """Workers print no library warnings: they would reach the user's terminal raw.
-
-    The same geometry done in the calling process shows them where the caller
-    chose (the CLI: with ``-v``), and what matters is in landcheck's own warnings.
-    """
-    warnings.simplefilter("ignore")
 
 
 def _local_pool(workers: int) -> ProcessPoolExecutor:
@@ -229,9 +161,11 @@ def _local_pool(workers: int) -> ProcessPoolExecutor:
             )
             context = multiprocessing.get_context(method)
             if method == "forkserver":
-                context.set_forkserver_preload(["landcheck.engine"])
+                # the workers' module alone (no pandas or geopandas): they start in a third of
+                # the time the whole package takes, while the first layer is read
+                context.set_forkserver_preload(["landcheck.cut"])
             pool = ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_quiet_worker
+                max_workers=workers, mp_context=context, initializer=quiet_worker
             )
             _POOL[workers] = pool
         return pool
@@ -244,7 +178,7 @@ def _main_not_reimported() -> Iterator[None]:
     forkserver and spawn workers import the ``__main__`` script again, which
     crashes (or repeats its work) in a script without an
     ``if __name__ == "__main__":`` guard. The workers need only
-    :mod:`landcheck.engine`, so the script is hidden while they start.
+    :mod:`landcheck.cut`, so the script is hidden while they start.
     """
     main = sys.modules.get("__main__")
     saved = {
@@ -261,10 +195,6 @@ def _main_not_reimported() -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(main, name, value)
-
-
-def _ready() -> None:
-    """A task that does nothing: submitted to start a worker process."""
 
 
 @atexit.register
@@ -315,7 +245,8 @@ class PendingOverlay:
         else:
             arrays, nearest = _merge(results, self._groups, self._feature_maps)
         features, self._features, self._results = self._features, None, []
-        return overlay_frame(arrays, features, self._crs, attributes=self._attributes), nearest
+        overlay = overlay_frame(arrays, features, self._crs, attributes=self._attributes)
+        return overlay, nearest_frame(*nearest)
 
 
 @dataclass
@@ -353,7 +284,7 @@ class Engine:
             pool = _local_pool(self.workers)
             with _main_not_reimported():
                 for _ in range(self.workers):
-                    pool.submit(_ready)
+                    pool.submit(ready)
 
         self._starting = threading.Thread(
             target=start_workers, name="landcheck-workers", daemon=True
@@ -390,7 +321,7 @@ class Engine:
         groups = partition_sites(site_geoms, self.parts(len(site_geoms)))
         if len(groups) == 1 and self.kind == "local":
             # one partition here: the CRS as it is, not through its WKT as a worker gets it
-            computed = _partition(site_geoms, feature_geoms, crs, search_m)
+            computed = cut_and_nearest(site_geoms, feature_geoms, crs, search_m)
             return PendingOverlay(features, crs, attributes, [computed])
         feature_maps = _features_near_groups(feature_geoms, site_geoms, groups, search_m)
         tasks = [
@@ -411,20 +342,20 @@ class Engine:
             progress(0, len(tasks))
 
         def sent(task: tuple[np.ndarray, np.ndarray]) -> tuple[Any, ...]:
-            return (*map(_WireGeometries, task), crs_wkt, search_m)
+            return (*map(WireGeometries, task), crs_wkt, search_m)
 
         if self.kind == "dask":
             client = self._dask_client()
-            return [client.submit(_partition_task, *sent(task), pure=False) for task in tasks]
+            return [client.submit(partition_task, *sent(task), pure=False) for task in tasks]
         results: list[Any] = []
-        # while the workers are still starting (a second or more: they import geopandas),
+        # while the workers are still starting (a few tenths of a second: they import shapely),
         # this process computes partitions itself rather than wait; the results are the
         # same arrays wherever a partition is computed (the CRS read from its WKT, as there)
         starting = self._starting
         worker_crs: CRS | None = None
         while starting is not None and starting.is_alive() and len(results) < len(tasks):
             worker_crs = worker_crs or CRS.from_wkt(crs_wkt)
-            results.append(_partition(*tasks[len(results)], worker_crs, search_m))
+            results.append(cut_and_nearest(*tasks[len(results)], worker_crs, search_m))
             if progress:
                 progress(len(results), len(tasks))
         if len(results) == len(tasks):
@@ -433,7 +364,7 @@ class Engine:
             self._starting.join()
         pool: Executor = _local_pool(self.workers)
         with _main_not_reimported():
-            futures = [pool.submit(_partition_task, *sent(task)) for task in tasks[len(results) :]]
+            futures = [pool.submit(partition_task, *sent(task)) for task in tasks[len(results) :]]
         return results + futures
 
     def _dask_client(self) -> Any:

@@ -27,10 +27,11 @@ import shapely
 from landcheck.classify import CodeTable
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.frozen import maker
-from landcheck.geometry import column_array, polygonal_part
+from landcheck.geometry import column_array
 from landcheck.groupsums import group_maxima, group_sums
 from landcheck.layers import REVIEW_COLUMNS
 from landcheck.overlay import LayerOverlay
+from landcheck.polygonal import polygonal_part
 from landcheck.profile import LayerSpec, Text
 from landcheck.text import PYTHON_TEXTS, object_array
 from landcheck.units import Area, AreaMethod

@@ -23,9 +23,17 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from landcheck.areas import ellipsoidal_areas
 from landcheck.crs.measuring import SiteMeasuring
-from landcheck.geometry import array_taken, column_array, geo_frame, polygonal_part
+from landcheck.cut import (
+    PIECE_VERTICES,
+    SUBDIVIDE_ABOVE,
+    cut_and_nearest,
+    nearest_split,
+    overlay_arrays,
+    subdivide_near,
+)
+from landcheck.geometry import array_taken, column_array, geo_frame
+from landcheck.polygonal import polygonal_part
 
 __all__ = [
     "PIECE_COLUMNS",
@@ -34,20 +42,13 @@ __all__ = [
     "LayerOverlay",
     "measured_in_site_crs",
     "nearest_features",
+    "nearest_frame",
     "overlay_and_nearest",
     "overlay_arrays",
     "overlay_frame",
     "overlay_layer",
     "subdivide_near",
 ]
-
-SUBDIVIDE_ABOVE = 2048
-"""Features with more vertices than this are subdivided before the overlay."""
-
-PIECE_VERTICES = 256
-"""Subdivide into pieces of at most this many vertices (PostGIS ST_Subdivide's default)."""
-
-_MAX_DEPTH = 40
 
 PIECE_COLUMNS = [
     "site",
@@ -91,214 +92,6 @@ class LayerOverlay:
     changed: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
 
 
-def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple[np.ndarray, ...]:
-    tree = shapely.STRtree(feature_geoms)
-    site_idx, feature_idx = tree.query(site_geoms, predicate="intersects")
-    order = np.lexsort((feature_idx, site_idx))
-    return site_idx[order], feature_idx[order]
-
-
-def _halves(bounds: np.ndarray) -> np.ndarray:
-    """Split each box in two across its longer side: rows ``[lower halves; upper halves]``."""
-    xmin, ymin, xmax, ymax = bounds.T
-    wide = (xmax - xmin) >= (ymax - ymin)
-    xmid, ymid = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
-    lower = np.column_stack([xmin, ymin, np.where(wide, xmid, xmax), np.where(wide, ymax, ymid)])
-    upper = np.column_stack([np.where(wide, xmid, xmin), np.where(wide, ymin, ymid), xmax, ymax])
-    return np.concatenate([lower, upper])
-
-
-def subdivide_near(
-    geometries: np.ndarray,
-    near: np.ndarray,
-    distance: float = 0.0,
-    *,
-    above: int = SUBDIVIDE_ABOVE,
-    max_vertices: int = PIECE_VERTICES,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cut huge polygons into small pieces, only where they come near some geometries.
-
-    A geometry with more than ``above`` vertices is halved across the longer
-    side of its bounding box, again and again, until each piece has at most
-    ``max_vertices`` vertices; halves farther than ``distance`` from every
-    geometry of ``near`` are dropped on the way, so the work follows the
-    sites, not the size of the feature. The pieces of one geometry are
-    disjoint and, within ``distance`` of ``near``, cover it exactly, so areas
-    and distances summed or minimised over them are the geometry's.
-
-    Parameters
-    ----------
-    geometries : numpy.ndarray of shapely geometries
-        Valid polygonal geometries.
-    near : numpy.ndarray of shapely geometries
-        Where the pieces are needed (the sites).
-    distance : float
-        Keep pieces within this distance of ``near`` (0: intersecting it).
-    above, max_vertices : int
-        Subdivide geometries with more than ``above`` vertices into pieces of
-        at most ``max_vertices``.
-
-    Returns
-    -------
-    pieces : numpy.ndarray of shapely geometries
-        Geometries left whole, and the pieces of the subdivided ones, in the
-        order of their geometry.
-    owner : numpy.ndarray of int
-        For each piece, the position of its geometry in ``geometries``.
-
-    Examples
-    --------
-    >>> ring = shapely.Point(0, 0).buffer(1000, quad_segs=2000)
-    >>> pieces, owner = subdivide_near(np.array([ring]), np.array([shapely.box(0, 0, 1, 1)]))
-    >>> int(shapely.get_num_coordinates(pieces).max()) <= PIECE_VERTICES, set(owner.tolist())
-    (True, {0})
-    >>> bool(shapely.intersects(shapely.box(0, 0, 1, 1), pieces).any())
-    True
-    """
-    pieces, owner, _ = _subdivide(geometries, near, distance, above, max_vertices)
-    return pieces, owner
-
-
-def _subdivide(
-    geometries: np.ndarray,
-    near: np.ndarray,
-    distance: float = 0.0,
-    above: int = SUBDIVIDE_ABOVE,
-    max_vertices: int = PIECE_VERTICES,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`subdivide_near`'s pieces and owners, and the box each piece was clipped to.
-
-    The box is None for a geometry left whole. The halving does not depend on
-    ``near`` nor ``distance`` (only which halves are kept does), so the pieces
-    for a smaller distance are those of a larger one whose box is near enough
-    (:func:`overlay_and_nearest`).
-    """
-    geometries = np.asarray(geometries, dtype=object)
-    counts = shapely.get_num_coordinates(geometries)
-    big = counts > above
-    if not big.any():
-        return geometries, np.arange(len(geometries)), np.full(len(geometries), None, dtype=object)
-    near = np.asarray(near, dtype=object)
-    near = near[~(shapely.is_missing(near) | shapely.is_empty(near))]
-    tree = shapely.STRtree(near)
-    out_pieces, out_owner = [geometries[~big]], [np.flatnonzero(~big)]
-    out_rects = [np.full(int((~big).sum()), None, dtype=object)]
-    todo, owner = geometries[big], np.flatnonzero(big)
-    rects = np.full(len(todo), None, dtype=object)
-    for depth in range(_MAX_DEPTH + 1):
-        if not len(todo):
-            break
-        done = shapely.get_num_coordinates(todo) <= max_vertices
-        if depth == _MAX_DEPTH:
-            done[:] = True
-        if depth and done.any():
-            out_pieces.append(_exact_if_invalid(todo[done], geometries[owner[done]], rects[done]))
-        elif done.any():
-            out_pieces.append(todo[done])
-        out_owner.append(owner[done])
-        out_rects.append(rects[done])
-        todo, owner, rects = todo[~done], owner[~done], rects[~done]
-        if not len(todo):
-            break
-        boxes = _halves(shapely.bounds(todo))
-        parent = np.concatenate([np.arange(len(todo))] * 2)
-        halves = shapely.box(*boxes.T)
-        if distance > 0:
-            hit, _ = tree.query(halves, predicate="dwithin", distance=distance)
-        else:
-            hit, _ = tree.query(halves, predicate="intersects")
-        keep = np.unique(hit)
-        pieces = np.empty(len(keep), dtype=object)
-        for j, k in enumerate(keep.tolist()):
-            pieces[j] = shapely.clip_by_rect(todo[parent[k]], *boxes[k])
-        pieces = polygonal_part(pieces)
-        usable = ~shapely.is_empty(pieces)
-        todo, owner, rects = pieces[usable], owner[parent[keep[usable]]], halves[keep[usable]]
-    pieces = np.concatenate(out_pieces)
-    owners = np.concatenate(out_owner)
-    clipped_to = np.concatenate(out_rects)
-    order = np.argsort(owners, kind="stable")
-    return pieces[order], owners[order], clipped_to[order]
-
-
-def _exact_if_invalid(pieces: np.ndarray, whole: np.ndarray, rects: np.ndarray) -> np.ndarray:
-    """Rectangle clipping is fast but not guaranteed valid: redo invalid pieces exactly."""
-    bad = ~shapely.is_valid(pieces)
-    if bad.any():
-        pieces = pieces.copy()
-        pieces[bad] = polygonal_part(shapely.intersection(whole[bad], rects[bad]))
-    return pieces
-
-
-def _merge_fragments(
-    site_idx: np.ndarray, feature_idx: np.ndarray, fragments: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One piece per (site, feature): union the fragments cut from a feature's pieces.
-
-    The input is sorted by site, then feature.
-    """
-    if not len(site_idx):
-        return site_idx, feature_idx, fragments
-    new_run = np.ones(len(site_idx), dtype=bool)
-    new_run[1:] = (site_idx[1:] != site_idx[:-1]) | (feature_idx[1:] != feature_idx[:-1])
-    starts = np.flatnonzero(new_run)
-    if len(starts) == len(site_idx):
-        return site_idx, feature_idx, fragments
-    stops = np.append(starts[1:], len(site_idx))
-    merged = fragments[starts].copy()
-    for j in np.flatnonzero(stops - starts > 1).tolist():
-        parts = fragments[starts[j] : stops[j]]
-        parts = parts[~shapely.is_empty(parts)]
-        if len(parts) > 1:
-            merged[j] = polygonal_part([shapely.union_all(parts)])[0]
-        elif len(parts) == 1:
-            merged[j] = parts[0]
-    return site_idx[starts], feature_idx[starts], merged
-
-
-def _cut(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> np.ndarray:
-    """Intersections, skipping GEOS where one geometry covers the other."""
-    pieces = np.empty(len(site_geoms), dtype=object)
-    feature_inside = shapely.covers(site_geoms, feature_geoms)
-    site_inside = ~feature_inside & shapely.covers(feature_geoms, site_geoms)
-    rest = ~feature_inside & ~site_inside
-    pieces[feature_inside] = feature_geoms[feature_inside]
-    pieces[site_inside] = site_geoms[site_inside]
-    if rest.any():
-        pieces[rest] = shapely.intersection(site_geoms[rest], feature_geoms[rest])
-    return polygonal_part(pieces)
-
-
-def _overlapping_pairs(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (earlier, later) of pieces of the same site whose interiors intersect.
-
-    One bounding-box query, then the exact test only on pairs of the same site:
-    pieces of different sites never count (and overlapping sites, such as
-    search proposals, would otherwise multiply the pairs).
-    """
-    tree = shapely.STRtree(pieces)
-    a, b = tree.query(pieces)
-    keep = (a < b) & (sites[a] == sites[b])
-    a, b = a[keep], b[keep]
-    inner = shapely.relate_pattern(pieces[a], pieces[b], "T********")
-    return a[inner], b[inner]
-
-
-def _resolve_self_overlaps(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Remove from each piece what earlier pieces of the same site already cover."""
-    counted = pieces.copy()
-    earlier, later = _overlapping_pairs(sites, pieces)
-    if not len(later):
-        return counted, np.zeros(len(pieces), dtype=bool)
-    changed = np.zeros(len(pieces), dtype=bool)
-    for piece in np.unique(later):
-        covering = shapely.union_all(pieces[earlier[later == piece]])
-        counted[piece] = shapely.difference(pieces[piece], covering)
-        changed[piece] = True
-    counted[changed] = polygonal_part(counted[changed])
-    return counted, changed
-
-
 def overlay_layer(
     site_geoms: np.ndarray,
     features: gpd.GeoDataFrame,
@@ -339,85 +132,6 @@ def overlay_layer(
     feature_geoms = np.asarray(features.geometry.values, dtype=object)
     arrays = overlay_arrays(np.asarray(site_geoms, dtype=object), feature_geoms, crs)
     return overlay_frame(arrays, features, crs, attributes=attributes)
-
-
-_ARRAY_KEYS = (
-    "site",
-    "feature",
-    "planar_m2",
-    "ellipsoidal_m2",
-    "counted_planar_m2",
-    "counted_ellipsoidal_m2",
-    "width_m",
-    "changed",
-    "geometry",
-)
-
-
-def overlay_arrays(
-    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS
-) -> dict[str, np.ndarray]:
-    """The geometry of :func:`overlay_layer` as plain arrays, one entry per piece.
-
-    Keys: ``site``, ``feature`` (positions), the areas and width of
-    :data:`PIECE_COLUMNS`, ``changed`` (the piece lost an overlap with an
-    earlier feature) and ``geometry`` (the counted piece), sorted by site then
-    feature. Each site's pieces depend only on that site and the features, so
-    the arrays of a partition of the sites, with positions mapped back, are
-    rows of the arrays of all sites (what :mod:`landcheck.engine` relies on).
-    """
-    site_geoms = np.asarray(site_geoms, dtype=object)
-    feature_geoms = np.asarray(feature_geoms, dtype=object)
-    split, owner = subdivide_near(feature_geoms, site_geoms)
-    return _overlay_split(site_geoms, feature_geoms, crs, split, owner)
-
-
-def _overlay_split(
-    site_geoms: np.ndarray,
-    feature_geoms: np.ndarray,
-    crs: CRS,
-    split: np.ndarray,
-    owner: np.ndarray,
-    pairs: tuple[np.ndarray, np.ndarray] | None = None,
-) -> dict[str, np.ndarray]:
-    """:func:`overlay_arrays` of the features subdivided around the sites (``split``, ``owner``).
-
-    ``pairs`` are :func:`_candidate_pairs` of the sites and ``split``, when already made.
-    """
-    site_idx, split_idx = _candidate_pairs(site_geoms, split) if pairs is None else pairs
-    feature_idx = owner[split_idx]
-    pieces = _cut(site_geoms[site_idx], split[split_idx])
-    if len(split) != len(feature_geoms):
-        site_idx, feature_idx, pieces = _merge_fragments(site_idx, feature_idx, pieces)
-    planar = shapely.area(pieces)
-    keep = planar > 0.0
-    site_idx, feature_idx, pieces, planar = (
-        site_idx[keep],
-        feature_idx[keep],
-        pieces[keep],
-        planar[keep],
-    )
-    counted, changed = _resolve_self_overlaps(site_idx, pieces)
-    counted_planar = shapely.area(counted)
-    counted_ellipsoidal = ellipsoidal_areas(counted, crs)
-    ellipsoidal = counted_ellipsoidal.copy()
-    if changed.any():
-        ellipsoidal[changed] = ellipsoidal_areas(pieces[changed], crs)
-    perimeter = shapely.length(counted)
-    width = np.divide(
-        2.0 * counted_planar, perimeter, out=np.zeros_like(counted_planar), where=perimeter > 0
-    )
-    return {
-        "site": site_idx,
-        "feature": feature_idx,
-        "planar_m2": planar,
-        "ellipsoidal_m2": ellipsoidal,
-        "counted_planar_m2": counted_planar,
-        "counted_ellipsoidal_m2": counted_ellipsoidal,
-        "width_m": width,
-        "changed": changed,
-        "geometry": counted,
-    }
 
 
 @cache
@@ -565,7 +279,7 @@ def nearest_features(
         return _no_nearest()
     usable = ~shapely.is_empty(site_geoms)
     split, owner = subdivide_near(feature_geoms, site_geoms[usable], max_distance)
-    return _nearest_split(site_geoms, usable, split, owner, max_distance)
+    return nearest_frame(*nearest_split(site_geoms, usable, split, owner, max_distance))
 
 
 def _no_nearest() -> pd.DataFrame:
@@ -579,44 +293,15 @@ def _empty_nearest() -> pd.DataFrame:
     return pd.DataFrame({"feature": [], "distance_m": []}, index=pd.Index([], name="site"))
 
 
-def _nearest_split(
-    site_geoms: np.ndarray,
-    usable: np.ndarray,
-    split: np.ndarray,
-    owner: np.ndarray,
-    max_distance: float,
-    meeting: tuple[np.ndarray, np.ndarray] | None = None,
-) -> pd.DataFrame:
-    """:func:`nearest_features` of features subdivided near the ``usable`` sites.
+def nearest_frame(sites: np.ndarray, features: np.ndarray, distances: np.ndarray) -> pd.DataFrame:
+    """The nearest features as :func:`nearest_features` gives them, from their three arrays.
 
-    ``split`` and ``owner`` are :func:`subdivide_near`'s within ``max_distance``.
-    A site that intersects some feature has, as its nearest, the first of them in
-    layer order, at distance 0 (the distance of two geometries is 0 exactly when
-    they intersect; GEOS's predicate is exact where its distance is not); only the
-    other sites are looked up in the tree. ``meeting`` (site positions, feature
-    positions) are every pair that intersect, when the caller knows them already.
+    Indexed by site position: ``feature`` (position) and ``distance_m``.
     """
-    positions = np.flatnonzero(usable)
-    tree = shapely.STRtree(split)
-    if meeting is None:
-        site_idx, split_idx = tree.query(site_geoms[positions], predicate="intersects")
-        meeting = (positions[site_idx], owner[split_idx])
-    met_sites, met_features = meeting
-    positions = positions[~np.isin(positions, met_sites)]
-    (site_idx, split_idx), distance = tree.query_nearest(
-        site_geoms[positions], max_distance=max_distance, return_distance=True, all_matches=True
-    )
-    sites = np.concatenate([met_sites, positions[site_idx]])
-    features = np.concatenate([met_features, owner[split_idx]])
-    distance = np.concatenate([np.zeros(len(met_sites)), distance])
-    # among equally near features, the first in layer order (whatever the tree's shape)
-    order = np.lexsort((features, distance, sites))
-    sites, features, distance = sites[order], features[order], distance[order]
-    first = np.ones(len(sites), dtype=bool)
-    first[1:] = sites[1:] != sites[:-1]
+    if not len(sites):
+        return _no_nearest()
     return pd.DataFrame(
-        {"feature": features[first], "distance_m": distance[first]},
-        index=pd.Index(sites[first], name="site"),
+        {"feature": features, "distance_m": distances}, index=pd.Index(sites, name="site")
     )
 
 
@@ -626,9 +311,7 @@ def overlay_and_nearest(
     """:func:`overlay_arrays` and :func:`nearest_features` (within ``search_m``) at once.
 
     The same arrays and frame as the two calls, with the huge features
-    subdivided once: around the sites within ``search_m`` for the nearest
-    features, and of those pieces the ones whose box meets a site for the
-    overlay (the pieces :func:`subdivide_near` cuts for it, in the same order).
+    subdivided once (:func:`landcheck.cut.cut_and_nearest`).
 
     Examples
     --------
@@ -639,25 +322,5 @@ def overlay_and_nearest(
     >>> float(arrays["planar_m2"][0]), nearest.to_dict("index")
     (100.0, {0: {'feature': 0, 'distance_m': 0.0}})
     """
-    site_geoms = np.asarray(site_geoms, dtype=object)
-    feature_geoms = np.asarray(feature_geoms, dtype=object)
-    if not len(feature_geoms) or search_m <= 0:
-        return overlay_arrays(site_geoms, feature_geoms, crs), _no_nearest()
-    usable = ~shapely.is_empty(site_geoms)
-    split, owner, clipped_to = _subdivide(feature_geoms, site_geoms[usable], search_m)
-    keep = np.ones(len(split), dtype=bool)
-    clipped = np.flatnonzero(shapely.is_geometry(clipped_to))
-    if len(clipped):
-        sites = site_geoms[~(shapely.is_missing(site_geoms) | shapely.is_empty(site_geoms))]
-        hit, _ = shapely.STRtree(sites).query(clipped_to[clipped], predicate="intersects")
-        keep[clipped] = False
-        keep[clipped[np.unique(hit)]] = True
-    # a piece lies inside the box it was clipped to: the pieces dropped meet no site, so
-    # the overlay's pairs are every site and feature that intersect
-    split_kept, owner_kept = split[keep], owner[keep]
-    pairs = _candidate_pairs(site_geoms, split_kept)
-    nearest = _nearest_split(
-        site_geoms, usable, split, owner, search_m, meeting=(pairs[0], owner_kept[pairs[1]])
-    )
-    arrays = _overlay_split(site_geoms, feature_geoms, crs, split_kept, owner_kept, pairs)
-    return arrays, nearest
+    arrays, nearest = cut_and_nearest(site_geoms, feature_geoms, crs, search_m)
+    return arrays, nearest_frame(*nearest)

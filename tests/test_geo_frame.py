@@ -11,7 +11,8 @@ from geopandas.array import from_shapely
 from pyproj import CRS
 
 from landcheck import geometry
-from landcheck.geometry import geo_frame, polygonal_part, text_array
+from landcheck.geometry import geo_frame, text_array
+from landcheck.polygonal import polygonal_part
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4523", None])

@@ -11,6 +11,10 @@ Everything here is pure (CRSs, bounds, frames and arrays in; no paths).
 Areas are measured by :mod:`landcheck.areas`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from landcheck.crs.choice import (
     choose_analysis_crs,
     crs_label,
@@ -18,7 +22,6 @@ from landcheck.crs.choice import (
     non_metric_unit,
     parse_crs,
 )
-from landcheck.crs.datum import DatumShift, cgcs2000_counterpart, legacy_datum
 from landcheck.crs.zones import (
     CGCS2000_GEOGRAPHIC,
     GKFamily,
@@ -29,6 +32,13 @@ from landcheck.crs.zones import (
     gk_zone_of_crs,
     zone_for_longitude,
 )
+
+if TYPE_CHECKING:
+    from landcheck.crs.datum import DatumShift, cgcs2000_counterpart, legacy_datum
+
+_DATUM = ("DatumShift", "cgcs2000_counterpart", "legacy_datum")
+"""Names of :mod:`~landcheck.crs.datum`, imported when first asked for: it needs geopandas,
+which the areas and transformations of a batch's worker processes do not."""
 
 __all__ = [
     "CGCS2000_GEOGRAPHIC",
@@ -48,3 +58,12 @@ __all__ = [
     "parse_crs",
     "zone_for_longitude",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A name of :mod:`~landcheck.crs.datum`, imported the first time."""
+    if name not in _DATUM:
+        raise AttributeError(f"module 'landcheck.crs' has no attribute {name!r}")
+    from landcheck.crs import datum
+
+    return getattr(datum, name)

@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from landcheck.geometry import polygonal_part
+from landcheck.polygonal import polygonal_part
 from landcheck.sample.county import GRID
 from landcheck.sample.landuse import CORRIDORS, CULTIVATED, GRASS_AND_BARE, WATER, WILD
 from landcheck.sample.shapes import along, rectangle, wiggle

@@ -35,10 +35,10 @@ from landcheck.areas import ellipsoidal_areas, measure_areas
 from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.evaluation import evaluate
-from landcheck.geometry import polygonal_part
 from landcheck.inputs import LayerInput
 from landcheck.messages import collecting, warn
 from landcheck.overlay import nearest_features
+from landcheck.polygonal import polygonal_part
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
 from landcheck.run import Run, prepare

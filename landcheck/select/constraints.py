@@ -32,9 +32,9 @@ import numpy as np
 import shapely
 
 from landcheck.errors import DataSourceError, InputDataError
-from landcheck.geometry import polygonal_part
 from landcheck.io import InputRecord, LayerSource
 from landcheck.messages import warn
+from landcheck.polygonal import polygonal_part
 from landcheck.profile import Profile, Text
 from landcheck.run import Run
 

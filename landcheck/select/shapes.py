@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from landcheck.geometry import polygonal_part
+from landcheck.polygonal import polygonal_part
 
 __all__ = ["WIDTH_TOLERANCE", "open_by_width", "place_rectangles", "split_parts"]
 

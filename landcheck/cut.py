@@ -1,0 +1,476 @@
+"""Cut sites by a layer's features, on arrays: what the worker processes compute.
+
+The geometry of :mod:`landcheck.overlay` on shapely arrays, with no frame:
+one bulk STRtree query finds every (site, feature) pair, one vectorised
+intersection cuts them, and the pieces are measured planar and ellipsoidal;
+the nearest feature of each site is found in the same pass. Huge features
+(ecological redlines with 10⁵ vertices) are first cut into pieces of at most
+:data:`PIECE_VERTICES` vertices, only around the sites (like PostGIS
+``ST_Subdivide``). Where features of one layer overlap each other inside a
+site, the later feature loses the shared part (see :mod:`landcheck.overlay`).
+
+This module imports numpy, shapely and pyproj and nothing heavier (no pandas,
+geopandas or pyarrow, tested): a batch's worker processes start from it
+(:mod:`landcheck.engine` preloads it in their forkserver) in a third of the
+time the whole package takes to import, while the calling process reads the
+first layer.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from landcheck.areas import ellipsoidal_areas
+from landcheck.polygonal import polygonal_part
+
+__all__ = [
+    "PIECE_VERTICES",
+    "SUBDIVIDE_ABOVE",
+    "Nearest",
+    "WireGeometries",
+    "cut_and_nearest",
+    "nearest_split",
+    "overlay_arrays",
+    "partition_task",
+    "quiet_worker",
+    "ready",
+    "subdivide_near",
+]
+
+SUBDIVIDE_ABOVE = 2048
+"""Features with more vertices than this are subdivided before the overlay."""
+
+PIECE_VERTICES = 256
+"""Subdivide into pieces of at most this many vertices (PostGIS ST_Subdivide's default)."""
+
+_MAX_DEPTH = 40
+
+Nearest = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""The nearest feature of some sites: their positions, the features' positions, the distances."""
+
+_NO_NEAREST: Nearest = (np.array([], dtype=np.intp), np.array([], dtype=np.intp), np.array([]))
+"""No nearest features (arrays never written to: handed out as they are)."""
+
+
+def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple[np.ndarray, ...]:
+    tree = shapely.STRtree(feature_geoms)
+    site_idx, feature_idx = tree.query(site_geoms, predicate="intersects")
+    order = np.lexsort((feature_idx, site_idx))
+    return site_idx[order], feature_idx[order]
+
+
+def _halves(bounds: np.ndarray) -> np.ndarray:
+    """Split each box in two across its longer side: rows ``[lower halves; upper halves]``."""
+    xmin, ymin, xmax, ymax = bounds.T
+    wide = (xmax - xmin) >= (ymax - ymin)
+    xmid, ymid = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
+    lower = np.column_stack([xmin, ymin, np.where(wide, xmid, xmax), np.where(wide, ymax, ymid)])
+    upper = np.column_stack([np.where(wide, xmid, xmin), np.where(wide, ymin, ymid), xmax, ymax])
+    return np.concatenate([lower, upper])
+
+
+def subdivide_near(
+    geometries: np.ndarray,
+    near: np.ndarray,
+    distance: float = 0.0,
+    *,
+    above: int = SUBDIVIDE_ABOVE,
+    max_vertices: int = PIECE_VERTICES,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut huge polygons into small pieces, only where they come near some geometries.
+
+    A geometry with more than ``above`` vertices is halved across the longer
+    side of its bounding box, again and again, until each piece has at most
+    ``max_vertices`` vertices; halves farther than ``distance`` from every
+    geometry of ``near`` are dropped on the way, so the work follows the
+    sites, not the size of the feature. The pieces of one geometry are
+    disjoint and, within ``distance`` of ``near``, cover it exactly, so areas
+    and distances summed or minimised over them are the geometry's.
+
+    Parameters
+    ----------
+    geometries : numpy.ndarray of shapely geometries
+        Valid polygonal geometries.
+    near : numpy.ndarray of shapely geometries
+        Where the pieces are needed (the sites).
+    distance : float
+        Keep pieces within this distance of ``near`` (0: intersecting it).
+    above, max_vertices : int
+        Subdivide geometries with more than ``above`` vertices into pieces of
+        at most ``max_vertices``.
+
+    Returns
+    -------
+    pieces : numpy.ndarray of shapely geometries
+        Geometries left whole, and the pieces of the subdivided ones, in the
+        order of their geometry.
+    owner : numpy.ndarray of int
+        For each piece, the position of its geometry in ``geometries``.
+
+    Examples
+    --------
+    >>> ring = shapely.Point(0, 0).buffer(1000, quad_segs=2000)
+    >>> pieces, owner = subdivide_near(np.array([ring]), np.array([shapely.box(0, 0, 1, 1)]))
+    >>> int(shapely.get_num_coordinates(pieces).max()) <= PIECE_VERTICES, set(owner.tolist())
+    (True, {0})
+    >>> bool(shapely.intersects(shapely.box(0, 0, 1, 1), pieces).any())
+    True
+    """
+    pieces, owner, _ = _subdivide(geometries, near, distance, above, max_vertices)
+    return pieces, owner
+
+
+def _subdivide(
+    geometries: np.ndarray,
+    near: np.ndarray,
+    distance: float = 0.0,
+    above: int = SUBDIVIDE_ABOVE,
+    max_vertices: int = PIECE_VERTICES,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`subdivide_near`'s pieces and owners, and the box each piece was clipped to.
+
+    The box is None for a geometry left whole. The halving does not depend on
+    ``near`` nor ``distance`` (only which halves are kept does), so the pieces
+    for a smaller distance are those of a larger one whose box is near enough
+    (:func:`overlay_and_nearest`).
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    counts = shapely.get_num_coordinates(geometries)
+    big = counts > above
+    if not big.any():
+        return geometries, np.arange(len(geometries)), np.full(len(geometries), None, dtype=object)
+    near = np.asarray(near, dtype=object)
+    near = near[~(shapely.is_missing(near) | shapely.is_empty(near))]
+    tree = shapely.STRtree(near)
+    out_pieces, out_owner = [geometries[~big]], [np.flatnonzero(~big)]
+    out_rects = [np.full(int((~big).sum()), None, dtype=object)]
+    todo, owner = geometries[big], np.flatnonzero(big)
+    rects = np.full(len(todo), None, dtype=object)
+    for depth in range(_MAX_DEPTH + 1):
+        if not len(todo):
+            break
+        done = shapely.get_num_coordinates(todo) <= max_vertices
+        if depth == _MAX_DEPTH:
+            done[:] = True
+        if depth and done.any():
+            out_pieces.append(_exact_if_invalid(todo[done], geometries[owner[done]], rects[done]))
+        elif done.any():
+            out_pieces.append(todo[done])
+        out_owner.append(owner[done])
+        out_rects.append(rects[done])
+        todo, owner, rects = todo[~done], owner[~done], rects[~done]
+        if not len(todo):
+            break
+        boxes = _halves(shapely.bounds(todo))
+        parent = np.concatenate([np.arange(len(todo))] * 2)
+        halves = shapely.box(*boxes.T)
+        if distance > 0:
+            hit, _ = tree.query(halves, predicate="dwithin", distance=distance)
+        else:
+            hit, _ = tree.query(halves, predicate="intersects")
+        keep = np.unique(hit)
+        pieces = np.empty(len(keep), dtype=object)
+        for j, k in enumerate(keep.tolist()):
+            pieces[j] = shapely.clip_by_rect(todo[parent[k]], *boxes[k])
+        pieces = polygonal_part(pieces)
+        usable = ~shapely.is_empty(pieces)
+        todo, owner, rects = pieces[usable], owner[parent[keep[usable]]], halves[keep[usable]]
+    pieces = np.concatenate(out_pieces)
+    owners = np.concatenate(out_owner)
+    clipped_to = np.concatenate(out_rects)
+    order = np.argsort(owners, kind="stable")
+    return pieces[order], owners[order], clipped_to[order]
+
+
+def _exact_if_invalid(pieces: np.ndarray, whole: np.ndarray, rects: np.ndarray) -> np.ndarray:
+    """Rectangle clipping is fast but not guaranteed valid: redo invalid pieces exactly."""
+    bad = ~shapely.is_valid(pieces)
+    if bad.any():
+        pieces = pieces.copy()
+        pieces[bad] = polygonal_part(shapely.intersection(whole[bad], rects[bad]))
+    return pieces
+
+
+def _merge_fragments(
+    site_idx: np.ndarray, feature_idx: np.ndarray, fragments: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One piece per (site, feature): union the fragments cut from a feature's pieces.
+
+    The input is sorted by site, then feature.
+    """
+    if not len(site_idx):
+        return site_idx, feature_idx, fragments
+    new_run = np.ones(len(site_idx), dtype=bool)
+    new_run[1:] = (site_idx[1:] != site_idx[:-1]) | (feature_idx[1:] != feature_idx[:-1])
+    starts = np.flatnonzero(new_run)
+    if len(starts) == len(site_idx):
+        return site_idx, feature_idx, fragments
+    stops = np.append(starts[1:], len(site_idx))
+    merged = fragments[starts].copy()
+    for j in np.flatnonzero(stops - starts > 1).tolist():
+        parts = fragments[starts[j] : stops[j]]
+        parts = parts[~shapely.is_empty(parts)]
+        if len(parts) > 1:
+            merged[j] = polygonal_part([shapely.union_all(parts)])[0]
+        elif len(parts) == 1:
+            merged[j] = parts[0]
+    return site_idx[starts], feature_idx[starts], merged
+
+
+def _cut(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> np.ndarray:
+    """Intersections, skipping GEOS where one geometry covers the other."""
+    pieces = np.empty(len(site_geoms), dtype=object)
+    feature_inside = shapely.covers(site_geoms, feature_geoms)
+    site_inside = ~feature_inside & shapely.covers(feature_geoms, site_geoms)
+    rest = ~feature_inside & ~site_inside
+    pieces[feature_inside] = feature_geoms[feature_inside]
+    pieces[site_inside] = site_geoms[site_inside]
+    if rest.any():
+        pieces[rest] = shapely.intersection(site_geoms[rest], feature_geoms[rest])
+    return polygonal_part(pieces)
+
+
+def _overlapping_pairs(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (earlier, later) of pieces of the same site whose interiors intersect.
+
+    One bounding-box query, then the exact test only on pairs of the same site:
+    pieces of different sites never count (and overlapping sites, such as
+    search proposals, would otherwise multiply the pairs).
+    """
+    tree = shapely.STRtree(pieces)
+    a, b = tree.query(pieces)
+    keep = (a < b) & (sites[a] == sites[b])
+    a, b = a[keep], b[keep]
+    inner = shapely.relate_pattern(pieces[a], pieces[b], "T********")
+    return a[inner], b[inner]
+
+
+def _resolve_self_overlaps(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Remove from each piece what earlier pieces of the same site already cover."""
+    counted = pieces.copy()
+    earlier, later = _overlapping_pairs(sites, pieces)
+    if not len(later):
+        return counted, np.zeros(len(pieces), dtype=bool)
+    changed = np.zeros(len(pieces), dtype=bool)
+    for piece in np.unique(later):
+        covering = shapely.union_all(pieces[earlier[later == piece]])
+        counted[piece] = shapely.difference(pieces[piece], covering)
+        changed[piece] = True
+    counted[changed] = polygonal_part(counted[changed])
+    return counted, changed
+
+
+def overlay_arrays(
+    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS
+) -> dict[str, np.ndarray]:
+    """The geometry of :func:`landcheck.overlay.overlay_layer` as plain arrays, one entry per piece.
+
+    Keys: ``site``, ``feature`` (positions), the areas and width of
+    :data:`landcheck.overlay.PIECE_COLUMNS`, ``changed`` (the piece lost an overlap with an
+    earlier feature) and ``geometry`` (the counted piece), sorted by site then
+    feature. Each site's pieces depend only on that site and the features, so
+    the arrays of a partition of the sites, with positions mapped back, are
+    rows of the arrays of all sites (what :mod:`landcheck.engine` relies on).
+    """
+    site_geoms = np.asarray(site_geoms, dtype=object)
+    feature_geoms = np.asarray(feature_geoms, dtype=object)
+    split, owner = subdivide_near(feature_geoms, site_geoms)
+    return _overlay_split(site_geoms, feature_geoms, crs, split, owner)
+
+
+def _overlay_split(
+    site_geoms: np.ndarray,
+    feature_geoms: np.ndarray,
+    crs: CRS,
+    split: np.ndarray,
+    owner: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`overlay_arrays` of the features subdivided around the sites (``split``, ``owner``).
+
+    ``pairs`` are :func:`_candidate_pairs` of the sites and ``split``, when already made.
+    """
+    site_idx, split_idx = _candidate_pairs(site_geoms, split) if pairs is None else pairs
+    feature_idx = owner[split_idx]
+    pieces = _cut(site_geoms[site_idx], split[split_idx])
+    if len(split) != len(feature_geoms):
+        site_idx, feature_idx, pieces = _merge_fragments(site_idx, feature_idx, pieces)
+    planar = shapely.area(pieces)
+    keep = planar > 0.0
+    site_idx, feature_idx, pieces, planar = (
+        site_idx[keep],
+        feature_idx[keep],
+        pieces[keep],
+        planar[keep],
+    )
+    counted, changed = _resolve_self_overlaps(site_idx, pieces)
+    counted_planar = shapely.area(counted)
+    counted_ellipsoidal = ellipsoidal_areas(counted, crs)
+    ellipsoidal = counted_ellipsoidal.copy()
+    if changed.any():
+        ellipsoidal[changed] = ellipsoidal_areas(pieces[changed], crs)
+    perimeter = shapely.length(counted)
+    width = np.divide(
+        2.0 * counted_planar, perimeter, out=np.zeros_like(counted_planar), where=perimeter > 0
+    )
+    return {
+        "site": site_idx,
+        "feature": feature_idx,
+        "planar_m2": planar,
+        "ellipsoidal_m2": ellipsoidal,
+        "counted_planar_m2": counted_planar,
+        "counted_ellipsoidal_m2": counted_ellipsoidal,
+        "width_m": width,
+        "changed": changed,
+        "geometry": counted,
+    }
+
+
+def nearest_split(
+    site_geoms: np.ndarray,
+    usable: np.ndarray,
+    split: np.ndarray,
+    owner: np.ndarray,
+    max_distance: float,
+    meeting: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Nearest:
+    """The nearest feature of each ``usable`` site, of features subdivided near them.
+
+    As :func:`landcheck.overlay.nearest_features` gives them, as three arrays:
+    the sites' positions (ascending), their nearest features' positions and
+    the distances; sites with nothing within ``max_distance`` are absent.
+
+    ``split`` and ``owner`` are :func:`subdivide_near`'s within ``max_distance``.
+    A site that intersects some feature has, as its nearest, the first of them in
+    layer order, at distance 0 (the distance of two geometries is 0 exactly when
+    they intersect; GEOS's predicate is exact where its distance is not); only the
+    other sites are looked up in the tree. ``meeting`` (site positions, feature
+    positions) are every pair that intersect, when the caller knows them already.
+    """
+    positions = np.flatnonzero(usable)
+    tree = shapely.STRtree(split)
+    if meeting is None:
+        site_idx, split_idx = tree.query(site_geoms[positions], predicate="intersects")
+        meeting = (positions[site_idx], owner[split_idx])
+    met_sites, met_features = meeting
+    positions = positions[~np.isin(positions, met_sites)]
+    (site_idx, split_idx), distance = tree.query_nearest(
+        site_geoms[positions], max_distance=max_distance, return_distance=True, all_matches=True
+    )
+    sites = np.concatenate([met_sites, positions[site_idx]])
+    features = np.concatenate([met_features, owner[split_idx]])
+    distance = np.concatenate([np.zeros(len(met_sites)), distance])
+    # among equally near features, the first in layer order (whatever the tree's shape)
+    order = np.lexsort((features, distance, sites))
+    sites, features, distance = sites[order], features[order], distance[order]
+    first = np.ones(len(sites), dtype=bool)
+    first[1:] = sites[1:] != sites[:-1]
+    return sites[first], features[first], distance[first]
+
+
+def cut_and_nearest(
+    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS, search_m: float
+) -> tuple[dict[str, np.ndarray], Nearest]:
+    """:func:`overlay_arrays` and the nearest features (within ``search_m``) at once.
+
+    The same arrays as :func:`overlay_arrays`, and the nearest features as
+    :func:`nearest_split` gives them, with the huge features
+    subdivided once: around the sites within ``search_m`` for the nearest
+    features, and of those pieces the ones whose box meets a site for the
+    overlay (the pieces :func:`subdivide_near` cuts for it, in the same order).
+
+    Examples
+    --------
+    >>> from pyproj import CRS
+    >>> ring = shapely.Point(0, 0).buffer(1000, quad_segs=2000)
+    >>> sites = np.array([shapely.box(0, 0, 10, 10)])
+    >>> arrays, nearest = cut_and_nearest(sites, np.array([ring]), CRS.from_epsg(3857), 50.0)
+    >>> float(arrays["planar_m2"][0]), [a.tolist() for a in nearest]
+    (100.0, [[0], [0], [0.0]])
+    """
+    site_geoms = np.asarray(site_geoms, dtype=object)
+    feature_geoms = np.asarray(feature_geoms, dtype=object)
+    if not len(feature_geoms) or search_m <= 0:
+        return overlay_arrays(site_geoms, feature_geoms, crs), _NO_NEAREST
+    usable = ~shapely.is_empty(site_geoms)
+    split, owner, clipped_to = _subdivide(feature_geoms, site_geoms[usable], search_m)
+    keep = np.ones(len(split), dtype=bool)
+    clipped = np.flatnonzero(shapely.is_geometry(clipped_to))
+    if len(clipped):
+        sites = site_geoms[~(shapely.is_missing(site_geoms) | shapely.is_empty(site_geoms))]
+        hit, _ = shapely.STRtree(sites).query(clipped_to[clipped], predicate="intersects")
+        keep[clipped] = False
+        keep[clipped[np.unique(hit)]] = True
+    # a piece lies inside the box it was clipped to: the pieces dropped meet no site, so
+    # the overlay's pairs are every site and feature that intersect
+    split_kept, owner_kept = split[keep], owner[keep]
+    pairs = _candidate_pairs(site_geoms, split_kept)
+    nearest = nearest_split(
+        site_geoms, usable, split, owner, search_m, meeting=(pairs[0], owner_kept[pairs[1]])
+    )
+    arrays = _overlay_split(site_geoms, feature_geoms, crs, split_kept, owner_kept, pairs)
+    return arrays, nearest
+
+
+class WireGeometries:
+    """Geometries sent to or from a worker, as WKB made and read in one call each.
+
+    A pickled array of geometries is one WKB call per geometry from Python
+    (shapely pickles each geometry by its WKB); a province's features and
+    pieces cost the calling process seconds that way. The WKB is the one that
+    pickling writes, so the geometries read back are the same, coordinate for
+    coordinate; a missing geometry stays missing.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> sent = WireGeometries(np.array([box(0, 0, 1, 1), None], dtype=object))
+    >>> [g if g is None else g.wkt for g in sent.geometries()]
+    ['POLYGON ((1 0, 1 1, 0 1, 0 0, 1 0))', None]
+    """
+
+    __slots__ = ("wkb",)
+
+    def __init__(self, geometries: np.ndarray) -> None:
+        self.wkb = shapely.to_wkb(np.asarray(geometries, dtype=object), include_srid=True)
+
+    def __getstate__(self) -> np.ndarray:
+        return self.wkb
+
+    def __setstate__(self, wkb: np.ndarray) -> None:
+        self.wkb = wkb
+
+    def geometries(self) -> np.ndarray:
+        """The geometries, as an object array."""
+        return np.asarray(shapely.from_wkb(self.wkb), dtype=object)
+
+
+def partition_task(
+    site_geoms: WireGeometries, feature_geoms: WireGeometries, crs_wkt: str, search_m: float
+) -> tuple[dict[str, Any], Nearest]:
+    """What a worker computes for one partition: :func:`cut_and_nearest` of its sites.
+
+    The geometries come and go as :class:`WireGeometries`, the pieces' too.
+    """
+    arrays, nearest = cut_and_nearest(
+        site_geoms.geometries(), feature_geoms.geometries(), CRS.from_wkt(crs_wkt), search_m
+    )
+    return {**arrays, "geometry": WireGeometries(arrays["geometry"])}, nearest
+
+
+def quiet_worker() -> None:
+    """Workers print no library warnings: they would reach the user's terminal raw.
+
+    The same geometry done in the calling process shows them where the caller
+    chose (the CLI: with ``-v``), and what matters is in landcheck's own warnings.
+    """
+    warnings.simplefilter("ignore")
+
+
+def ready() -> None:
+    """A task that does nothing: submitted to start a worker process."""
