@@ -43,7 +43,21 @@ the worker processes of a batch import :mod:`landcheck.cut` alone, which
 would otherwise import every module, geopandas and pandas first.
 """
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "CheckResult",
+    "Profile",
+    "Run",
+    "__version__",
+    "avoid",
+    "buildable",
+    "check",
+    "clear_cache",
+    "compare",
+    "evaluate",
+    "load_profile",
+    "prepare",
+    "search",
+]
 
 
 def __getattr__(name: str) -> Any:
