@@ -53,8 +53,18 @@ _MAX_DEPTH = 40
 Nearest = tuple[np.ndarray, np.ndarray, np.ndarray]
 """The nearest feature of some sites: their positions, the features' positions, the distances."""
 
-_NO_NEAREST: Nearest = (np.array([], dtype=np.intp), np.array([], dtype=np.intp), np.array([]))
-"""No nearest features (arrays never written to: handed out as they are)."""
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
+
+
+_NO_NEAREST: Nearest = (
+    _read_only(np.array([], dtype=np.intp)),
+    _read_only(np.array([], dtype=np.intp)),
+    _read_only(np.array([])),
+)
+"""No nearest features (read-only arrays: handed out as they are)."""
 
 
 def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -137,7 +147,7 @@ def _subdivide(
     The box is None for a geometry left whole. The halving does not depend on
     ``near`` nor ``distance`` (only which halves are kept does), so the pieces
     for a smaller distance are those of a larger one whose box is near enough
-    (:func:`overlay_and_nearest`).
+    (:func:`cut_and_nearest`).
     """
     geometries = np.asarray(geometries, dtype=object)
     counts = shapely.get_num_coordinates(geometries)
