@@ -1,15 +1,18 @@
-"""Pure geometry: cut each site by a layer's features and measure the pieces.
+"""Pure geometry: cut each site by a layer's features and measure the pieces, as frames.
 
-One bulk STRtree query finds every (site, feature) pair, one vectorised
-intersection cuts them, and the pieces are measured planar and ellipsoidal.
-Huge features (ecological redlines with 10⁵ vertices) are first cut into
-pieces of at most :data:`PIECE_VERTICES` vertices, only around the sites (like
-PostGIS ``ST_Subdivide``); a feature's pieces are disjoint, and what a site
-takes from them is merged back into one piece per (site, feature).
+The cutting itself is :mod:`landcheck.cut`, on arrays (what a batch's worker
+processes run): one bulk STRtree query finds every (site, feature) pair, one
+vectorised intersection cuts them, and the pieces are measured planar and
+ellipsoidal. Huge features (ecological redlines with 10⁵ vertices) are first
+cut into pieces of at most :data:`PIECE_VERTICES` vertices, only around the
+sites (like PostGIS ``ST_Subdivide``); a feature's pieces are disjoint, and
+what a site takes from them is merged back into one piece per (site, feature).
 Where features of one layer overlap each other inside a site, the later
 feature (higher position in the layer) loses the shared part, so that the
 *counted* pieces of a site are disjoint: the layer's overlap, class areas and
 uncovered rest are then plain sums that add up to the site area exactly.
+Here those arrays become a :class:`LayerOverlay` (the pieces with the
+features' attributes) and the nearest features a frame.
 """
 
 from __future__ import annotations
