@@ -8,6 +8,7 @@ planning zones and the land-use survey, and say what that means under the rules.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -61,11 +62,19 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """A public name, imported from its module the first time (then kept here)."""
+    """A public name, imported from its module the first time (then kept here).
+
+    A subpackage or module asked for as an attribute (``landcheck.report``,
+    ``landcheck.tables``…) is imported too, as importing the package once
+    imported most of them.
+    """
     module = _EXPORTS.get(name)
-    if module is None:
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
         raise AttributeError(f"module 'landcheck' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

@@ -34,6 +34,20 @@ def test_import_landcheck_imports_no_module_until_a_name_is_asked_for():
     assert lines == ["['landcheck', 'landcheck._version']", "True landcheck.evaluation"]
 
 
+def test_a_module_asked_for_as_an_attribute_is_imported():
+    script = (
+        "import landcheck\n"
+        "print(landcheck.tables.report_tables.__module__, landcheck.report.write_report.__name__)\n"
+        "print(landcheck.io.filtered.CACHE_FEATURES > 0)\n"
+    )
+    lines = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert lines == ["landcheck.tables write_report", "True"]
+    with pytest.raises(AttributeError, match="no attribute '_engine'"):
+        landcheck._engine  # noqa: B018
+
+
 def test_the_crs_package_gives_the_datum_s_names_when_asked():
     from landcheck.crs import datum
 
