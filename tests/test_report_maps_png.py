@@ -116,3 +116,19 @@ def test_the_panels_titles_sit_where_matplotlib_would_place_them(panel_size):
         placed = np.asarray(Image.open(buffer))[..., :3]
         assert np.array_equal(fixed, placed), site_id
         assert any(ax.get_title() for ax in figure.axes)
+
+
+def test_a_name_holding_dollar_signs_is_drawn_as_written(kept_cleared):
+    """matplotlib reads "$…$" as a formula: the site's name (user text) is drawn as written,
+    and one mathtext cannot parse no longer fails the map."""
+    hostile = r"厂区 $\frac{1}$ 二期"
+    case = landcheck.check(
+        sites(square(0, 0, 100)).assign(name=[hostile]),
+        layers={"farmland": frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(50, 0, 100)}])},
+    )
+    png = maps.map_png(case, "S1")  # raised ValueError before
+    assert pixels(png).shape[2] == 3
+    figure = maps.site_map(case, "S1")
+    assert hostile in figure.get_suptitle()
+    texts = [figure._suptitle, *(t for ax in figure.axes for t in ax.texts)]
+    assert texts and not any(t.get_parse_math() for t in texts)

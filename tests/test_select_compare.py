@@ -131,3 +131,22 @@ def test_plot_shows_every_alternative(result):
     result.plot(ax=ax)
     labels = [t.get_text() for t in ax.texts]
     assert len(labels) == 5 and labels[0].startswith("1. C6")
+
+
+def test_a_name_holding_dollar_signs_is_drawn_as_written():
+    """matplotlib reads "$…$" as a formula: a site id or name holding one is user text, drawn
+    as it is written, never parsed (one it cannot parse would fail the picture)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    hostile = r"$\frac{1}$"
+    sites = scenario.candidates()
+    sites["site_id"] = [f"{s}{hostile}" for s in sites["site_id"]]
+    compared = landcheck.compare(sites, layers=scenario.layers(), **PLANAR)
+    figure = Figure()
+    ax = figure.add_subplot()
+    compared.plot(ax=ax)
+    FigureCanvasAgg(figure).draw()  # raised ValueError (mathtext) before
+    texts = [*ax.texts, ax.title, *(ax.get_legend().get_texts() if ax.get_legend() else [])]
+    assert any(hostile in t.get_text() for t in ax.texts)
+    assert not any(t.get_parse_math() for t in texts if "$" in t.get_text())

@@ -550,6 +550,9 @@ def _site_map(
         {
             "font.family": families,
             "font.size": 8,
+            # every text is drawn as written: a name holding "$…$" is not mathtext (which would
+            # set it as a formula, or fail on one it cannot parse and take the report down)
+            "text.parse_math": False,
             "hatch.linewidth": 0.5,
             "axes.titlesize": 10,
             # the panels' titles sit on the axes' top edge: a map's axes have no tick labels

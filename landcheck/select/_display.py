@@ -165,6 +165,7 @@ def label(ax: Any, geometry: Any, text: str, *, above: bool = True, size: int = 
         va="bottom" if above else "center",
         fontsize=size,
         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.5", "alpha": 0.85},
+        parse_math=False,  # a name holding "$…$" is written as it is, never set as a formula
         **text_style(),
     )
 
@@ -186,7 +187,10 @@ def legend(ax: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
             )
         )
     if handles:
-        ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.85)
+        from matplotlib import rc_context
+
+        with rc_context({"text.parse_math": False}):  # the labels as written (see label)
+            ax.legend(handles=handles, loc="best", fontsize=7, framealpha=0.85)
 
 
 def finish(ax: Any, title: str) -> None:
@@ -198,4 +202,4 @@ def finish(ax: Any, title: str) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.tick_params(labelsize=7)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10, parse_math=False)
