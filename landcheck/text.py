@@ -28,6 +28,7 @@ from landcheck.errors import InputDataError
 
 __all__ = [
     "FIX",
+    "FORMULA_START",
     "PYTHON_TEXTS",
     "field_texts",
     "lone_surrogate",
@@ -35,6 +36,7 @@ __all__ = [
     "object_array",
     "refuse_lone_surrogates",
     "refuse_text",
+    "spreadsheet_text",
 ]
 
 FIX = (
@@ -42,6 +44,27 @@ FIX = (
     "reads so: rename it or give it in UTF-8)"
 )
 """How to fix a value holding a lone surrogate, for the messages."""
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make spreadsheet programs read typed text as a formula."""
+
+
+def spreadsheet_text(text: str) -> str:
+    r"""``text`` as a spreadsheet program must read it from a CSV file: as text, never a formula.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+    is read as a formula when a CSV file is opened in Excel, LibreOffice or WPS
+    (``=HYPERLINK(…)`` a link, ``=cmd|…`` a command); it gets a leading
+    apostrophe, the mark those programs show and read as "this is text". Any
+    other text is returned as it is.
+
+    Examples
+    --------
+    >>> spreadsheet_text('=HYPERLINK("http://example.org")'), spreadsheet_text("方案 C1")
+    ('\'=HYPERLINK("http://example.org")', '方案 C1')
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 PYTHON_TEXTS = 5_000

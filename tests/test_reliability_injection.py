@@ -134,6 +134,42 @@ def test_xlsx_text_escapes_what_xml_cannot_carry():
         assert unescape(xlsx_text(text)) == text
 
 
+def test_selection_csv_texts_are_never_formulas(tmp_path):
+    """The selection folders' CSV tables (UTF-8 with BOM, for spreadsheet programs) write a
+    text that would start a formula with a leading apostrophe; other texts and the numbers
+    are written as they are."""
+    import csv
+
+    from landcheck.report.selection import write_comparison
+
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    n = len(PAYLOADS) - 1  # the OOXML escape starts no formula
+    site = sites(*[square(300 * i, 0, 200, 100) for i in range(n)], name=PAYLOADS[:n][::-1])
+    site["site_id"] = PAYLOADS[:n]
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(0, 0, 100)}])
+    compared = landcheck.compare(site, layers={"farmland": farmland}, area_method="planar")
+    write_comparison(compared, tmp_path / "cmp")
+    with open(tmp_path / "cmp" / "comparison.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    table = compared.table  # ids and names as landcheck reads them (stripped)
+    assert all(str(v).startswith(starts) for v in [*table["site_id"], *table["name"]])
+    assert [r["site_id"] for r in rows] == ["'" + v for v in table["site_id"]]
+    assert [r["name"] for r in rows] == ["'" + v for v in table["name"]]
+    texts = [v for r in rows for k, v in r.items() if k not in ("site_id", "name")]
+    assert not any(v.startswith(starts) for v in texts if not _number(v)), texts
+    by_id = {r["site_id"]: r for r in rows}
+    assert float(by_id["'" + PAYLOADS[0]]["farmland_ha"]) == 1.0  # 100 x 100 m of farmland
+    assert float(by_id["'" + PAYLOADS[1]]["farmland_ha"]) == 0.0
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 # ---------------------------------------------------------------------------------------
 # 8. Profile YAML: alias bombs, capped messages, capped format widths
 

@@ -45,6 +45,7 @@ from landcheck.io.output import atomic_folder
 from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
 from landcheck.result import CheckResult
+from landcheck.text import spreadsheet_text
 
 if TYPE_CHECKING:
     from landcheck.select.avoid import AvoidanceResult
@@ -114,7 +115,16 @@ def _write_json(path: str, data: dict[str, Any]) -> None:
 
 
 def _write_csv(path: str, table: pd.DataFrame) -> None:
-    _plain(table).to_csv(path, index=False, encoding="utf-8-sig")
+    """The table as CSV for spreadsheet programs: UTF-8 with BOM, texts never read as formulas.
+
+    A text that would start a formula (a site id ``=HYPERLINK(…)``) is written with a
+    leading apostrophe (:func:`landcheck.text.spreadsheet_text`); numbers are left as they are.
+    """
+    plain = _plain(table)
+    for column in plain.columns:
+        if isinstance(plain[column].dtype, pd.StringDtype):
+            plain[column] = plain[column].map(spreadsheet_text, na_action="ignore")
+    plain.to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _write_map(path: str, plot: Callable[..., Any]) -> None:

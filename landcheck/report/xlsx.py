@@ -38,6 +38,7 @@ import pandas as pd
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables
+from landcheck.text import FORMULA_START
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
@@ -83,8 +84,6 @@ NUMBER_FORMATS = {
 _HEADER_ROW = 2
 MAX_CELL_CHARACTERS = 32_767
 """Most characters (UTF-16 code units) a spreadsheet cell holds in Excel; longer texts are cut."""
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make spreadsheet programs read typed text as a formula."""
 _NOT_XML_SAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _FILLS = {"total": "EAF2F8", "sum": "EAF2F8", "group": "F8F9F9"}
 _BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0.00": 4, "0.00%": 10}
@@ -460,7 +459,7 @@ class _Sheet:
         for value in values:
             found = known.get(value)
             if found is None:  # a sheet repeats its texts (ids, levels, statuses)
-                found = known[value] = (_inline(value), value.startswith(_FORMULA_START))
+                found = known[value] = (_inline(value), value.startswith(FORMULA_START))
             out.append(found)
         return out
 
@@ -529,7 +528,7 @@ class _Sheet:
         return [styled[key] for key in keys]
 
     def _single(self, number: int, text: str, font: str) -> str:
-        quote = text.startswith(_FORMULA_START)
+        quote = text.startswith(FORMULA_START)
         style = self.styles.cell(font=font, quote=quote)
         return f'<row r="{number}">{_text_cell(f"A{number}", text, style)}</row>'
 
@@ -557,7 +556,7 @@ class _Sheet:
                 font=_StyleSheet.BOLD,
                 fill=_StyleSheet.HEADER_FILL,
                 alignment=_StyleSheet.HEADER,
-                quote=text.startswith(_FORMULA_START),
+                quote=text.startswith(FORMULA_START),
             )
             header.append(_text_cell(f"{letter}{_HEADER_ROW}", text, style))
         yield f'<row r="{_HEADER_ROW}">{"".join(header)}</row>'
