@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import geopandas as gpd
 from shapely import Polygon, box
 
@@ -47,3 +50,12 @@ def county(crs: str = GK35) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"name": ["county"]}, geometry=[square(-10_000, -10_000, 20_000)], crs=GK35
     ).to_crs(crs)
+
+
+def fresh_python(*lines: str) -> list[str]:
+    """What a fresh interpreter prints running ``lines`` (one statement a line), line by line."""
+    script = "\n".join(lines) + "\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    return done.stdout.splitlines()

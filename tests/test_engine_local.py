@@ -13,7 +13,7 @@ from concurrent.futures import Future
 import numpy as np
 import pytest
 import shapely
-from common import X0, Y0, frame, sites, square
+from common import X0, Y0, frame, fresh_python, sites, square
 
 import landcheck
 import landcheck.engine as engine_module
@@ -125,15 +125,12 @@ def test_the_workers_module_imports_no_pandas_geopandas_or_pyarrow():
     """A batch's worker processes start from landcheck.cut (their forkserver preloads it);
     it and what it imports must not pull in the package's heavy modules, or the workers
     start three times slower while the first layer is read."""
-    script = (
-        "import sys, landcheck.cut\n"
-        "heavy = ('pandas', 'geopandas', 'pyarrow', 'pyogrio', 'matplotlib')\n"
-        "print([m for m in sys.modules if m.split('.')[0] in heavy])\n"
+    lines = fresh_python(
+        "import sys, landcheck.cut",
+        "heavy = ('pandas', 'geopandas', 'pyarrow', 'pyogrio', 'matplotlib')",
+        "print([m for m in sys.modules if m.split('.')[0] in heavy])",
     )
-    probe = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    assert probe.stdout.strip() == "[]", probe.stdout
+    assert lines == ["[]"], lines
     # and what the engine has a worker run (its task, initializer, first job) is from there
     for function in (engine_module.partition_task, engine_module.quiet_worker, engine_module.ready):
         assert function.__module__ == "landcheck.cut"
@@ -324,8 +321,6 @@ def test_small_batches_stay_in_this_process():
 
 
 def test_a_script_without_a_main_guard_is_not_run_again_in_the_workers(tmp_path):
-    import subprocess
-    import sys
 
     script = tmp_path / "batch.py"
     script.write_text(

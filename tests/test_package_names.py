@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
 
 import pytest
+from common import fresh_python
 
 import landcheck
 import landcheck.crs
@@ -22,27 +21,21 @@ def test_every_public_name_is_its_module_s_object():
 
 
 def test_import_landcheck_imports_no_module_until_a_name_is_asked_for():
-    script = (
-        "import sys, landcheck\n"
-        "print(sorted(m for m in sys.modules if m.startswith('landcheck')))\n"
-        "from landcheck import check\n"
-        "print('landcheck.evaluation' in sys.modules, check.__module__)\n"
+    lines = fresh_python(
+        "import sys, landcheck",
+        "print(sorted(m for m in sys.modules if m.startswith('landcheck')))",
+        "from landcheck import check",
+        "print('landcheck.evaluation' in sys.modules, check.__module__)",
     )
-    lines = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
     assert lines == ["['landcheck', 'landcheck._version']", "True landcheck.evaluation"]
 
 
 def test_a_module_asked_for_as_an_attribute_is_imported():
-    script = (
-        "import landcheck\n"
-        "print(landcheck.tables.report_tables.__module__, landcheck.report.write_report.__name__)\n"
-        "print(landcheck.io.filtered.CACHE_FEATURES > 0)\n"
+    lines = fresh_python(
+        "import landcheck",
+        "print(landcheck.tables.report_tables.__module__, landcheck.report.write_report.__name__)",
+        "print(landcheck.io.filtered.CACHE_FEATURES > 0)",
     )
-    lines = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
     assert lines == ["landcheck.tables write_report", "True"]
     with pytest.raises(AttributeError, match="no attribute '_engine'"):
         landcheck._engine  # noqa: B018
