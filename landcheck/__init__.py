@@ -71,7 +71,11 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is not None:
         value = getattr(importlib.import_module(module), name)
-    elif not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+    elif (
+        name.isidentifier()  # not a dotted name: find_spec would import its parts
+        and not name.startswith("_")
+        and importlib.util.find_spec(f"{__name__}.{name}") is not None
+    ):
         value = importlib.import_module(f"{__name__}.{name}")
     else:
         raise AttributeError(f"module 'landcheck' has no attribute {name!r}")

@@ -39,6 +39,7 @@ def test_a_module_asked_for_as_an_attribute_is_imported():
     assert lines == ["landcheck.tables write_report", "True"]
     with pytest.raises(AttributeError, match="no attribute '_engine'"):
         landcheck._engine  # noqa: B018
+    assert getattr(landcheck, "nosuch.thing", None) is None  # a name no module can have
 
 
 def test_the_crs_package_gives_the_datum_s_names_when_asked():
