@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 import shapely
 from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -43,6 +42,7 @@ from matplotlib.path import Path
 from landcheck.crs import crs_label
 from landcheck.labels import label, status_label
 from landcheck.report import forked
+from landcheck.report.aggtext import MapCanvas
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
     LEGEND_SWATCH,
@@ -727,11 +727,13 @@ def _png(figure: Figure, dpi: int) -> bytes:
     the alpha channel matplotlib draws is 255 throughout: the PNG holds the
     three colour channels (:func:`~landcheck.report.png.rgb_png`, tested: the
     same pixels as ``savefig``'s). Drawn by the figure's own Agg canvas, which
-    keeps its renderer for the next map of the same size.
+    keeps its renderer for the next map of the same size and draws the texts
+    from what the process's maps have laid out and rendered before
+    (:class:`~landcheck.report.aggtext.MapCanvas`: the same pixels).
     """
     canvas = figure.canvas
-    if not isinstance(canvas, FigureCanvasAgg):
-        canvas = FigureCanvasAgg(figure)
+    if not isinstance(canvas, MapCanvas):
+        canvas = MapCanvas(figure)
     figure.dpi = dpi
     with rc_context({"hatch.linewidth": 0.5}):
         canvas.draw()
