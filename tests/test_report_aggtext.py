@@ -102,3 +102,23 @@ def test_the_caches_stay_bounded(monkeypatch):
         assert np.array_equal(cached, _pixels(_texts_figure(shift), FigureCanvasAgg))
         assert 0 < len(aggtext._GLYPHS) <= 25
         assert 0 < len(aggtext._LAYOUTS) <= 4 and 0 < len(aggtext._METRICS) <= 4
+
+
+@pytest.mark.parametrize("dpi", [None, 200])
+def test_texts_are_laid_out_to_the_float(dpi):
+    """Each text's extent, and its lines' places, as matplotlib computes them (at the figure's
+    resolution and at another, where the line heights are left to matplotlib)."""
+    drawn = []
+    for canvas_class in (aggtext.MapCanvas, FigureCanvasAgg):
+        figure = _texts_figure(0.3)
+        renderer = canvas_class(figure).get_renderer()
+        _pixels(figure, canvas_class)
+        places = []
+        for text in figure.texts:
+            bounds = tuple(text.get_window_extent(dpi=dpi).bounds)
+            places.append((bounds, repr(text._get_layout(renderer)[1:])))
+        drawn.append(places)
+    cached, plain = drawn
+    assert cached == plain
+    if aggtext.CACHED:
+        assert aggtext._HEIGHTS

@@ -11,7 +11,9 @@ a third of a docx map's time went to its thirty texts.
 with a renderer that keeps, for the process,
 
 * each text's metrics and its glyphs' layout, by text, font properties,
-  resolution and the text settings (hinting, kerning, font features, language);
+  resolution and the text settings (hinting, kerning, font features, language),
+  and each font's line heights (its ascent, descent and line gap at a size and
+  resolution, which matplotlib looked up in the font's tables for every text);
 * each glyph's coverage bitmap, by font, size, resolution, glyph, hinting,
   antialiasing and its position's fraction of a pixel (FreeType places a glyph
   to 1/64 px: a glyph moved by whole pixels is the same bitmap moved).
@@ -31,7 +33,8 @@ from typing import Any
 import numpy as np
 from matplotlib import rcParams
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
-from matplotlib.font_manager import FontProperties
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager, get_font
 from matplotlib.ft2font import FT2Font
 
 __all__ = ["CACHED", "MapCanvas", "clear"]
@@ -55,22 +58,29 @@ MOST_TEXTS = 10_000
 _UPRIGHT = np.array([[0x10000, 0], [0, 0x10000]])
 """FreeType's transform of an unrotated glyph (16.16 fixed point)."""
 
+_NO_HEIGHTS = (None, None, None)
+"""Line heights left to matplotlib to find (the font has neither table it reads them from)."""
+
 _LAYOUTS: dict[tuple, list[tuple[Any, int, float, float]]] = {}
 _METRICS: dict[tuple, tuple[float, float, float]] = {}
+_HEIGHTS: dict[tuple, tuple[float | None, float | None, float | None]] = {}
 _GLYPHS: dict[tuple, tuple[np.ndarray, int, int]] = {}
 
 
 def clear() -> None:
     """Forget the texts and glyphs kept (the next maps lay them out and render them again)."""
-    _LAYOUTS.clear()
-    _METRICS.clear()
-    _GLYPHS.clear()
+    for cache in (_LAYOUTS, _METRICS, _HEIGHTS, _GLYPHS):
+        cache.clear()
 
 
 def _text_key(text: str, prop: FontProperties, dpi: float) -> tuple:
     """What a text's layout and metrics depend on, besides the features and language."""
+    return (text, *_font_key(prop, dpi))
+
+
+def _font_key(prop: FontProperties, dpi: float) -> tuple:
+    """What the font of ``prop`` at ``dpi`` draws depends on: properties and text settings."""
     return (
-        text,
         tuple(prop.get_family()),
         prop.get_style(),
         prop.get_variant(),
@@ -92,8 +102,46 @@ def _kept(cache: dict, key: tuple, value: Any, most: int) -> Any:
     return value
 
 
+def _line_heights(prop: FontProperties, dpi: float) -> tuple[float | None, ...]:
+    """The font's ascent, descent and line gap in pixels, as matplotlib's text layout reads them.
+
+    From the font's OS/2 table (its typographic values), else its hhea table,
+    scaled from font units to the size at ``dpi`` in matplotlib's order of
+    operations (so the same floats); :data:`_NO_HEIGHTS` without either table.
+    """
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in (
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ):
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+        return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return _NO_HEIGHTS
+
+
 class _Renderer(RendererAgg):
     """:class:`RendererAgg` drawing unrotated plain text from the process's caches."""
+
+    def __init__(self, width: int, height: int, figure: Figure) -> None:
+        super().__init__(width, height, figure.dpi)
+        self._figure = figure
+
+    def _get_font_height_metrics(
+        self, prop: FontProperties
+    ) -> tuple[float | None, float | None, float | None]:
+        """A font's line heights for matplotlib's text layout (its hook; 3.11)."""
+        # the layout scales them by the figure's resolution, which is this renderer's
+        # but while a text's extent is asked for at another one: then matplotlib reads them
+        if not CACHED or self._figure.dpi != self.dpi:
+            return _NO_HEIGHTS
+        key = _font_key(prop, self.dpi)
+        found = _HEIGHTS.get(key)
+        if found is None:
+            found = _kept(_HEIGHTS, key, _line_heights(prop, self.dpi), MOST_TEXTS)
+        return found
 
     def get_text_width_height_descent(
         self, s: str, prop: FontProperties, ismath: Any
@@ -192,6 +240,6 @@ class MapCanvas(FigureCanvasAgg):
         width, height = self.get_width_height(physical=True)
         key = width, height, self.figure.dpi
         if self._lastKey != key:
-            self.renderer = _Renderer(width, height, self.figure.dpi)
+            self.renderer = _Renderer(width, height, self.figure)
             self._lastKey = key
         return self.renderer
