@@ -96,6 +96,7 @@ def _font_key(prop: FontProperties, dpi: float) -> tuple:
 
 
 def _kept(cache: dict, key: tuple, value: Any, most: int) -> Any:
+    """``value`` kept in ``cache`` under ``key``; the cache emptied first when it holds ``most``."""
     if len(cache) >= most:
         cache.clear()
     cache[key] = value
