@@ -122,3 +122,20 @@ def test_texts_are_laid_out_to_the_float(dpi):
     assert cached == plain
     if aggtext.CACHED:
         assert aggtext._HEIGHTS
+
+
+@pytest.mark.skipif(not aggtext.CACHED, reason="this matplotlib's text is drawn by itself")
+def test_a_text_too_long_to_keep_is_drawn_by_matplotlib():
+    """A site name holding a whole file's text is drawn as matplotlib draws it, and not kept."""
+    hostile = "项目" * aggtext.LONGEST_KEPT + " =HYPERLINK(\"x\") % # 'quoted'"
+
+    def figure() -> Figure:
+        page = Figure(figsize=(4.0, 1.0), dpi=110)
+        page.text(0.0, 0.5, hostile, fontproperties=_font())
+        page.text(0.0, 0.2, "永久基本农田", fontproperties=_font())
+        return page
+
+    cached = _pixels(figure(), aggtext.MapCanvas)
+    assert np.array_equal(cached, _pixels(figure(), FigureCanvasAgg))
+    assert all(key[0] != hostile for key in (*aggtext._LAYOUTS, *aggtext._METRICS))
+    assert any(key[0] == "永久基本农田" for key in aggtext._LAYOUTS)

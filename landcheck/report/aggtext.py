@@ -21,7 +21,8 @@ with a renderer that keeps, for the process,
 It then blends the same bitmaps at the same pixels, in the same order, as
 matplotlib's renderer: the picture is the same to the bit (tested against
 ``FigureCanvasAgg`` on maps in both languages and sizes). Rotated text,
-mathtext and a matplotlib whose Agg text drawing is not the one described
+mathtext, a text of more than :data:`LONGEST_KEPT` characters and a matplotlib
+whose Agg text drawing is not the one described
 (before 3.11) are drawn by matplotlib itself. The fonts a family resolves to
 are those of the first time a text is drawn in the process.
 """
@@ -54,6 +55,10 @@ MOST_GLYPHS = 20_000
 
 MOST_TEXTS = 10_000
 """Texts whose layout and metrics are kept; all are dropped when there are more."""
+
+LONGEST_KEPT = 200
+"""Characters of the longest text kept: a longer one (a site named with a whole file's text)
+is measured and drawn by matplotlib itself, so the texts kept stay a few megabytes."""
 
 _UPRIGHT = np.array([[0x10000, 0], [0, 0x10000]])
 """FreeType's transform of an unrotated glyph (16.16 fixed point)."""
@@ -147,7 +152,7 @@ class _Renderer(RendererAgg):
     def get_text_width_height_descent(
         self, s: str, prop: FontProperties, ismath: Any
     ) -> tuple[float, float, float]:
-        if ismath or not CACHED:
+        if ismath or not CACHED or len(s) > LONGEST_KEPT:
             return super().get_text_width_height_descent(s, prop, ismath)
         key = _text_key(s, prop, self.dpi)
         found = _METRICS.get(key)
@@ -167,7 +172,7 @@ class _Renderer(RendererAgg):
         ismath: Any = False,
         mtext: Any = None,
     ) -> None:
-        if ismath or angle != 0 or not CACHED:
+        if ismath or angle != 0 or not CACHED or len(s) > LONGEST_KEPT:
             super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
             return
         features = mtext.get_fontfeatures() if mtext is not None else None
