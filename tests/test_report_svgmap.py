@@ -463,3 +463,55 @@ def test_north_arrow_has_the_numbers_of_its_computation_on_arrays():
         points, label = _north_arrow_by_arrays(frame, angle)
         body = drawing.body()
         assert f'points="{points}"' in body and body.endswith(label)
+
+
+def _clipped_by_geos(values: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:
+    """Every feature clipped by GEOS to the window and a fiftieth of it more, as maps clipped."""
+    xmin, ymin, xmax, ymax = window
+    pad = (xmax - xmin) * 0.02
+    return shapely.clip_by_rect(values, xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+
+
+def test_features_inside_a_map_are_not_clipped_and_are_what_clipping_gives():
+    rng = np.random.default_rng(23)
+    window = (1_000.0, 2_000.0, 1_400.0, 2_400.0)  # padded: 992 … 1,408, 1,992 … 2,408
+    shapes = []
+    for _ in range(400):  # inside, across an edge, outside, on the padded edge
+        x, y = rng.uniform(900.0, 1_500.0), rng.uniform(1_900.0, 2_500.0)
+        size = rng.uniform(0.5, 60.0)
+        ring = shapely.Point(x, y).buffer(size, quad_segs=int(rng.integers(1, 6)))
+        shapes.append(
+            ring if rng.random() < 0.8 else shapely.MultiPolygon([ring, ring.buffer(-size / 3)])
+        )
+    shapes += [
+        shapely.box(992.0, 2_100.0, 1_100.0, 2_200.0),  # touching the padded west edge
+        shapely.box(1_100.0, 2_100.0, 1_408.0, 2_200.0),  # touching the east one
+        shapely.box(1_100.0, 2_100.0, 1_200.0, 2_200.0).difference(
+            shapely.box(1_140, 2_140, 1_160, 2_160)
+        ),
+        shapely.Polygon(),
+        shapely.LineString([(1_010.0, 2_010.0), (1_390.0, 2_390.0)]),
+        shapely.LineString([(950.0, 2_010.0), (1_390.0, 2_390.0)]),
+        None,
+    ]
+    values = np.array(shapes, dtype=object)
+    kept = values.copy()
+    clipped = svgmap._clipped(values, window)
+    expected = _clipped_by_geos(values, window)
+    assert all(
+        a is b for a, b in zip(values, kept, strict=True)
+    )  # the kept array is left as it was
+    for got, want in zip(clipped, expected, strict=True):
+        if want is None:
+            assert got is None
+            continue
+        assert got.geom_type == want.geom_type and got.is_empty == want.is_empty
+        assert np.array_equal(shapely.get_coordinates(got), shapely.get_coordinates(want))
+    inside = [got is value for got, value in zip(clipped, values, strict=True)]
+    assert 100 < sum(inside) < len(values) - 50  # most left as they are, many clipped
+
+
+def test_a_map_whose_features_all_lie_inside_clips_none():
+    window = (0.0, 0.0, 100.0, 100.0)
+    values = np.array([shapely.box(10, 10, 20, 20), shapely.box(50, 50, 90, 99)], dtype=object)
+    assert svgmap._clipped(values, window) is values

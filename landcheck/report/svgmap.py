@@ -412,9 +412,7 @@ def _pictured(geometries: Any, frame: _Frame) -> tuple[np.ndarray, np.ndarray]:
     values = np.asarray(geometries, dtype=object)
     if not len(values):
         return values, np.ones(0, dtype=bool)
-    xmin, ymin, xmax, ymax = frame.window
-    pad = (xmax - xmin) * 0.02  # clipped edges fall outside the panel
-    values = shapely.clip_by_rect(values, xmin - pad, ymin - pad, xmax + pad, ymax + pad)
+    values = _clipped(values, frame.window)
     pixel = 1 / frame.scale
     values = shapely.simplify(values, 0.5 * pixel)
     bounds = shapely.bounds(values)
@@ -422,6 +420,30 @@ def _pictured(geometries: Any, frame: _Frame) -> tuple[np.ndarray, np.ndarray]:
         bounds[:, 3] - bounds[:, 1] < 0.5 * pixel
     )
     return values, ~small
+
+
+def _clipped(values: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:
+    """``values`` clipped to the window and a fiftieth of it more (clipped edges fall outside).
+
+    Only the features reaching beyond it are clipped: GEOS hands back one that
+    lies inside as it is, vertex for vertex, and most of a map's do.
+    """
+    xmin, ymin, xmax, ymax = window
+    pad = (xmax - xmin) * 0.02
+    west, south, east, north = xmin - pad, ymin - pad, xmax + pad, ymax + pad
+    bounds = shapely.bounds(values)
+    inside = (
+        (bounds[:, 0] > west)
+        & (bounds[:, 1] > south)
+        & (bounds[:, 2] < east)
+        & (bounds[:, 3] < north)
+    )  # False for an empty feature (its bounds are NaN): clipped, as GEOS would
+    if inside.all():
+        return values
+    out = values.copy()  # ``values`` may be a batch's kept array
+    crossing = ~inside
+    out[crossing] = shapely.clip_by_rect(values[crossing], west, south, east, north)
+    return out
 
 
 def _dash(dash: str, width: float) -> str:

@@ -91,6 +91,11 @@ _BUILTIN_FORMATS = {"0": 1, "0.00": 2, "#,##0.00": 4, "0.00%": 10}
 _ROWS_PER_WRITE = 500
 """Rows of a sheet encoded and handed to the ZIP stream at once."""
 
+_DEFLATE_LEVEL = 1
+"""zlib's level for the workbook's parts: its fastest. The sheets' XML is mostly repeated
+markup: at 500 sites level 1 deflated 21 MB in 0.07 s to 2.8 MB, the default (6) in 0.20 s to
+1.9 MB; the time is the reviewer's, the megabyte nobody's."""
+
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006"
@@ -706,7 +711,9 @@ def write_workbook(
     names, filters = [], []
     if progress is not None:
         progress(0, len(tables))
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(
+        path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_DEFLATE_LEVEL
+    ) as archive:
         for done, (key, table) in enumerate(tables.items(), start=1):
             zh, en = SHEET_NAMES.get(key, (key, key))
             names.append((en if lang == "en" else zh)[:31])
