@@ -19,6 +19,7 @@ from landcheck.report.content import SITE_TABLES, format_value, format_values
 from landcheck.report.html import (
     _environment,
     _escaped,
+    _list_items,
     _rows_html,
     _table_head,
     render_html,
@@ -156,6 +157,25 @@ def test_rows_made_a_column_at_a_time_are_those_made_a_cell_at_a_time(key):
     rows = _rows_html(records, head)
     assert rows == _rows_cell_by_cell(records, head)
     assert "&lt;b&gt;A&amp;B&lt;/b&gt;" in rows[-1] and "<b>" not in "".join(rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "《土地管理法》第三十五条 [V]",
+        "a<b\n\nA&B\n<script>alert(1)</script>",
+        'it\'s\n"quoted"\n',
+        float("nan"),
+    ],
+)
+def test_a_findings_list_is_what_the_templates_loop_over_its_lines_wrote(text):
+    loop = _environment().from_string("{% for item in items %}<li>{{ item }}</li>{% endfor %}")
+    lines = [line for line in str(text).split("\n") if line]
+    made = _list_items(text)
+    assert str(made) == loop.render(items=lines) and bool(made) == bool(lines)
+    assert "<script>" not in made
 
 
 def test_templates_read_dict_keys_and_attributes_alike():

@@ -169,6 +169,7 @@ class _SiteRecords:
         self._groups: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
         self._rows: dict[str, dict[str | None, list[str]]] = {}
         self._heads: dict[str, _Head] = {}
+        self._items: dict[Any, Markup] = {}
 
     def head(self, key: str) -> _Head:
         """The site tables' :func:`_table_head` of table ``key``, made once for the pages."""
@@ -182,6 +183,13 @@ class _SiteRecords:
             table = self._tables[key]
             groups = self._groups[key] = _by_site(table, table.records)
         return groups.get(site_id, groups.get(None, []))
+
+    def items(self, text: Any) -> Markup:
+        """:func:`_list_items` of ``text``, made once a batch: a rule's basis is every site's."""
+        found = self._items.get(text)
+        if found is None:
+            found = self._items[text] = _list_items(text)
+        return found
 
     def rows(self, key: str, site_id: str) -> list[str]:
         """The site's rows of table ``key`` as HTML (:func:`_rows_html`)."""
@@ -311,7 +319,10 @@ def _escaped_all(texts: list[str]) -> list[str]:
     return [_escaped(text) for text in texts]
 
 
-def _finding_cards(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _finding_cards(
+    records: list[dict[str, Any]], items: Callable[[Any], Markup]
+) -> list[dict[str, Any]]:
+    """What the template draws of each finding; its basis and documents as ``items(text)``."""
     cards = []
     for record in records:
         cards.append(
@@ -322,11 +333,19 @@ def _finding_cards(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "ha": format_value(record["ha"], "ha"),
                 "mu": format_value(record["mu"], "mu"),
                 "message": record["message"],
-                "basis": [b for b in str(record["basis"]).split("\n") if b],
-                "documents": [d for d in str(record["documents"]).split("\n") if d],
+                "basis": items(record["basis"]),
+                "documents": items(record["documents"]),
             }
         )
     return cards
+
+
+def _list_items(text: Any) -> Markup:
+    """A finding's list (its basis or documents: an item a line) as ``<li>`` elements, escaped.
+
+    The same text as the template's loop over the lines wrote; empty (false) without any.
+    """
+    return Markup("".join(f"<li>{_escaped(item)}</li>" for item in str(text).split("\n") if item))
 
 
 def _basic_pairs(table: ReportTable, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -370,7 +389,7 @@ def _site_view(
         "map": Markup(drawn),  # escaped where drawn: every text in it
         "basic_title": tables["basic"].title,
         "basic": _basic_pairs(tables["basic"], records("basic", site_id)),
-        "findings": _finding_cards(records("findings", site_id)),
+        "findings": _finding_cards(records("findings", site_id), records.items),
         "documents": [d["document"] for d in records("documents", site_id)],
         "tables": [
             {
