@@ -47,6 +47,7 @@ from landcheck.report.maps import map_png, map_pngs
 from landcheck.report.opinion import add_opinion_drafts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.sitefiles import SITES_FOLDER, site_file_names, sites_folder, write_in_jobs
+from landcheck.report.wordsave import save_document
 from landcheck.report.wordstyle import (
     Flow,
     add_page_number,
@@ -386,11 +387,11 @@ def _write_site_documents(
             site_id = result.site_ids[position]
             image = map_png(result, site_id, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES)
             document = build_site_document(result, position, lang=lang, image=image, tables=tables)
-            document.save(os.path.join(folder, f"{names[position]}.docx"))
+            save_document(document, os.path.join(folder, f"{names[position]}.docx"))
 
     def write_index() -> None:
         index = build_index_document(result, names, lang=lang, tables=tables)
-        index.save(os.path.join(directory, FILENAME))
+        save_document(index, os.path.join(directory, FILENAME))
 
     write_in_jobs(total, write, first=write_index, progress=progress)
 
@@ -407,7 +408,7 @@ def write_docx(result: CheckResult, directory: str, options: ReportOptions | Non
     progress = options.step("docx") if options is not None else None
     tables = options.tables(result) if options is not None else None
     if len(result.site_ids) <= SINGLE_DOCUMENT_SITES:
-        build_document(result, lang=lang, progress=progress, tables=tables).save(path)
+        save_document(build_document(result, lang=lang, progress=progress, tables=tables), path)
         return path
     tables = tables if tables is not None else report_tables(result, lang)
     _write_site_documents(result, directory, lang=lang, progress=progress, tables=tables)
