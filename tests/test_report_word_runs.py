@@ -6,6 +6,7 @@ import gc
 import io
 import zipfile
 
+import docx
 import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -110,8 +111,11 @@ def test_a_tables_last_row_can_keep_with_its_note():
     document = new_document("en", title="t")
     flow = Flow(document)
     rows = [[Cell("a"), Cell("1", numeric=True)], [Cell("b", indent=1), Cell("2", numeric=True)]]
-    kept = flow.table([Cell("x"), Cell("n", numeric=True)], rows, width=Mm(100), keep_last_row=True)
-    plain = flow.table([Cell("x"), Cell("n", numeric=True)], rows, width=Mm(100))
+    flow.table([Cell("x"), Cell("n", numeric=True)], rows, width=Mm(100), keep_last_row=True)
+    flow.table([Cell("x"), Cell("n", numeric=True)], rows, width=Mm(100))
+    saved = io.BytesIO()
+    document.save(saved)
+    kept, plain = docx.Document(saved).tables
     for row in kept.rows[:-1]:
         assert [c.paragraphs[0].paragraph_format.keep_with_next for c in row.cells] == [None] * 2
     assert [c.paragraphs[0].paragraph_format.keep_with_next for c in kept.rows[-1].cells] == [

@@ -480,19 +480,34 @@ def column_widths(
     return [int(e * em + padding) for e in ems]
 
 
-class _BodySetAside(DocumentPart):
-    """The main document part whose body begins with text :meth:`Flow.set_aside` serialised.
+_ROWS_MARK = re.compile(rb"<!--landcheck-rows:(\d+)-->")
+"""Where a table's rows go in its serialised XML (a comment: no text serialises as one)."""
 
-    :meth:`Flow.set_aside` gives a document's part this class (python-docx's own
-    with one property more): saved, its XML is python-docx's, the text set aside
-    (kept compressed) put back at the start of the body, where its elements were.
+
+def _rows_put_in(xml: bytes, rows: dict[int, bytes], *, forget: bool = False) -> bytes:
+    """``xml`` with each table's rows (kept compressed) in place of its mark.
+
+    ``forget``: the rows put in are dropped (their tables are serialised for good).
+    """
+    take = rows.pop if forget else rows.__getitem__
+    return _ROWS_MARK.sub(lambda found: zlib.decompress(take(int(found[1]))), xml)
+
+
+class _BodySetAside(DocumentPart):
+    """The main document part of a :class:`Flow`: its tables' rows and set-aside text kept apart.
+
+    :meth:`Flow.table` and :meth:`Flow.set_aside` give a document's part this
+    class (python-docx's own with two properties more): saved, its XML is
+    python-docx's, the text set aside (kept compressed) put back at the start of
+    the body, where its elements were, and each table's rows in the table.
     """
 
     set_aside: list[bytes]
+    rows: dict[int, bytes]
 
     @property
     def blob(self) -> bytes:
-        xml = serialize_part_xml(self._element)
+        xml = _rows_put_in(serialize_part_xml(self._element), self.rows)
         head, tail = xml.split(b"<w:body>", 1)
         return b"".join([head, b"<w:body>", *map(zlib.decompress, self.set_aside), tail])
 
@@ -510,7 +525,10 @@ class Flow:
     >>> flow = Flow(new_document("en", title="report"))
     >>> flow.heading("Sites", 1).style.name
     'Heading 1'
-    >>> table = flow.table([Cell("site")], [[Cell("S1")], [Cell("S2")]], width=Mm(100))
+    >>> flow.table([Cell("site")], [[Cell("S1")], [Cell("S2")]], width=Mm(100))
+    >>> saved = io.BytesIO()
+    >>> flow.document.save(saved)
+    >>> table = Document(saved).tables[0]
     >>> [row.cells[0].text for row in table.rows], table.rows[0]._tr.trPr.xml.count("tblHeader")
     (['site', 'S1', 'S2'], 1)
     >>> round(flow.section(landscape=True).page_width.mm)
@@ -525,6 +543,8 @@ class Flow:
         self._taken: set[int] = set()
         self._numbers = {"image": 1, "rId": 1}
         self._set_aside: list[bytes] = []
+        self._rows: dict[int, bytes] = {}
+        self._tables = 0
 
     def _append(self, element: Any) -> None:
         # the body's last child is the final w:sectPr; content goes before it
@@ -547,13 +567,19 @@ class Flow:
         # w:sectPr, the last one in the text); no element leaves the document but to be freed:
         # moving a batch's summary table to another one takes lxml minutes
         xml = etree.tostring(self.document.element, encoding="UTF-8")
+        xml = _rows_put_in(xml, self._rows, forget=True)  # their tables leave the document
         start = xml.index(b"<w:body>") + len(b"<w:body>")
         self._set_aside.append(zlib.compress(xml[start : xml.rindex(b"<w:sectPr")], 1))
         del body[:-1]
+        self._own_part()
+
+    def _own_part(self) -> None:
+        """Give the document's part the class that saves what this flow keeps apart."""
         part = self.document.part
         if not isinstance(part, _BodySetAside):
             part.__class__ = _BodySetAside
             part.set_aside = self._set_aside
+            part.rows = self._rows
 
     def paragraph(
         self,
@@ -677,9 +703,11 @@ class Flow:
     ) -> str:
         """One table row as WordprocessingML text: what python-docx would build cell by cell.
 
-        Rows are written as text and parsed once per table: building them through
-        python-docx's objects cost about 0.2 s a site in report.docx. ``keep``:
-        each cell's paragraph keeps with the next (``keep_with_next``).
+        Rows are written as text, byte for byte as lxml would serialise them, and
+        never parsed (:meth:`table`): building them through python-docx's objects
+        cost about 0.2 s a site in report.docx, parsing them a fifth of a site's
+        document. ``keep``: each cell's paragraph keeps with the next
+        (``keep_with_next``).
         """
         style = escape(self._styles[TABLE_STYLE], _QUOTE)
         flags = "<w:tblHeader/><w:cantSplit/>" if header else "<w:cantSplit/>"
@@ -698,9 +726,10 @@ class Flow:
             font = "<w:b/>" if value.bold else ""
             if value.color:
                 font += f'<w:color w:val="{escape(str(_rgb(value.color)), _QUOTE)}"/>'
+            properties = f"<w:rPr>{font}</w:rPr>" if font else "<w:rPr/>"  # as lxml writes it
             parts.append(
                 f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{shading}</w:tcPr>'
-                f"<w:p><w:pPr>{paragraph}</w:pPr><w:r><w:rPr>{font}</w:rPr>"
+                f"<w:p><w:pPr>{paragraph}</w:pPr><w:r>{properties}"
                 f"{_run_content(xml_text(value.text))}</w:r></w:p></w:tc>"
             )
         parts.append("</w:tr>")
@@ -713,8 +742,12 @@ class Flow:
         *,
         width: int,
         keep_last_row: bool = False,
-    ) -> Table:
+    ) -> None:
         """Append a grid table whose header row repeats on every page.
+
+        The rows are kept as text, compressed, and put in the table when the
+        document is serialised (:meth:`set_aside`, saving): the document holds
+        the table without its rows until then.
 
         Parameters
         ----------
@@ -728,10 +761,6 @@ class Flow:
             columns share it by :func:`column_widths`.
         keep_last_row : bool
             The last row keeps with the paragraph after the table (its note).
-
-        Returns
-        -------
-        docx.table.Table
         """
         body = [list(row) for row in rows]
         head = list(headers) if headers is not None else None
@@ -762,7 +791,8 @@ class Flow:
             self._row_xml(values, cells, header=False, keep=keep_last_row and row == last)
             for row, values in enumerate(body)
         ]
-        if rows_xml:
-            parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows_xml)}</w:tbl>")
-            element.extend(list(parsed))
-        return table
+        if rows_xml:  # put in when the document is serialised: the same XML, never parsed
+            self._rows[self._tables] = zlib.compress("".join(rows_xml).encode("utf-8"), 1)
+            element.append(etree.Comment(f"landcheck-rows:{self._tables}"))
+            self._tables += 1
+            self._own_part()

@@ -58,7 +58,7 @@ def add_report_table(
     keys: tuple[str, ...] | None = None,
     title: bool = True,
     landscape: bool = False,
-) -> Any:
+) -> None:
     """Add a report table: its title, the table and its note.
 
     Parameters
@@ -75,10 +75,6 @@ def add_report_table(
         Add the table's title as a ``Heading 3`` above it.
     landscape : bool
         The table is on a landscape page (it may be wider).
-
-    Returns
-    -------
-    docx.table.Table
     """
     columns = [
         c
@@ -109,16 +105,15 @@ def add_report_table(
     headers = [Cell(c.header(table.lang), numeric=c.numeric, wide=c.wide) for c in columns]
     # a note stays on the page of the table's last row
     width = text_width(landscape=landscape)
-    word_table = flow.table(headers, rows, width=width, keep_last_row=bool(table.note))
+    flow.table(headers, rows, width=width, keep_last_row=bool(table.note))
     if table.note:
         flow.paragraph(table.note, "Caption")
-    return word_table
 
 
-def add_pairs(flow: Flow, pairs: list[tuple[str, str]], *, landscape: bool = False) -> Any:
+def add_pairs(flow: Flow, pairs: list[tuple[str, str]], *, landscape: bool = False) -> None:
     """Add a two-column table of (label, value) pairs, labels shaded."""
     rows = [[Cell(name, fill=_LABEL_FILL), Cell(value, wide=True)] for name, value in pairs]
-    return flow.table(None, rows, width=text_width(landscape=landscape))
+    flow.table(None, rows, width=text_width(landscape=landscape))
 
 
 def table_pairs(
