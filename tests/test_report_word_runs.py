@@ -217,3 +217,33 @@ def test_a_table_leaves_no_cycle_behind_to_hold_its_elements():
     assert left == []
     flow.set_aside()
     assert len(flow.document.element.body) == 1
+
+
+def _saved_xml(document) -> bytes:
+    saved = io.BytesIO()
+    document.save(saved)
+    return zipfile.ZipFile(saved).read("word/document.xml")
+
+
+def test_a_tables_rows_are_put_in_at_every_saving_and_dropped_once_set_aside():
+    document = new_document("zh", title="t")
+    flow = Flow(document)
+    mark = "<!--landcheck-rows:0-->"  # a cell's text that reads as the rows' mark stays text
+    flow.table([Cell("项目")], [[Cell(mark)], [Cell("S2")]], width=Mm(100))
+    flow.paragraph("中间")
+    flow.table(None, [[Cell("甲"), Cell("乙")]], width=Mm(100))
+    first = _saved_xml(document)
+    assert first == _saved_xml(document)  # saved twice: the rows are kept for the next saving
+    tables = docx.Document(io.BytesIO(_saved_docx(document))).tables
+    assert [[c.text for c in row.cells] for row in tables[0].rows] == [["项目"], [mark], ["S2"]]
+    assert [[c.text for c in row.cells] for row in tables[1].rows] == [["甲", "乙"]]
+    assert b"&lt;!--landcheck-rows:0--&gt;" in first and b"<!--" not in first
+    assert len(flow._rows) == 2
+    flow.set_aside()
+    assert flow._rows == {} and _saved_xml(document) == first
+
+
+def _saved_docx(document) -> bytes:
+    saved = io.BytesIO()
+    document.save(saved)
+    return saved.getvalue()
