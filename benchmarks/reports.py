@@ -31,6 +31,7 @@ start and end (or each pair) on stderr as they happen.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
@@ -43,6 +44,7 @@ import time
 import pyogrio
 import shapely
 
+import landcheck
 from benchmarks.generate import SIZES, build, sites_frame
 from benchmarks.measure import SCENARIO_LAYERS
 
@@ -181,6 +183,9 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, help="time this many pairs: json alone, then -f")
     parser.add_argument("--work", help="where to write the report folders (default: temporary)")
     args = parser.parse_args()
+    # the commands' modules compiled first, as `make bytecode` does for `make bench`: where
+    # PYTHONDONTWRITEBYTECODE is set, a module edited since would be compiled in every process
+    compileall.compile_dir(os.path.dirname(landcheck.__file__), quiet=1)
     manifest = build(args.size)
     if args.grid:
         sites = f"{village_grid(args.size, args.grid)}:villages"
