@@ -370,14 +370,29 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     tree = shapely.STRtree(outlines)
     near = np.zeros(len(geoms), dtype=bool)
     # most features a read finds overlap a site, and ``intersects`` costs a third of
-    # ``dwithin``: only the others (and huge ones, whose distance is as quick) need the distance
-    small = np.flatnonzero(shapely.get_num_coordinates(geoms) <= LOCAL_CHECK_ABOVE)
+    # ``dwithin``: only the others need the distance
+    huge = shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE
+    small = np.flatnonzero(~huge)
     hits, _ = tree.query(geoms[small], predicate="intersects")
     near[small[hits]] = True
-    rest = np.flatnonzero(~near)
+    rest = small[~near[small]]
     hits, _ = tree.query(geoms[rest], predicate="dwithin", distance=distance)
     near[rest[hits]] = True
+    for position in np.flatnonzero(huge):  # a few, each meeting the boxes of most sites
+        near[position] = _near_any(geoms[position], outlines, tree, distance)
     return np.flatnonzero(near)
+
+
+def _near_any(geom: Any, outlines: np.ndarray, tree: shapely.STRtree, distance: float) -> bool:
+    """Whether a huge geometry is within ``distance`` of any outline: the first one found will do.
+
+    Its distance to each outline whose box is near its own is asked one outline
+    at a time until one is near, not for every one: a redline polygon of 250,000
+    vertices spans the boxes of a province's thousand sites (0.09 → 0.03 s).
+    """
+    xmin, ymin, xmax, ymax = shapely.bounds(geom)
+    grown = shapely.box(xmin - distance, ymin - distance, xmax + distance, ymax + distance)
+    return any(shapely.dwithin(geom, outlines[i], distance) for i in tree.query(grown))
 
 
 def field_names(frame: gpd.GeoDataFrame) -> list[Any]:
