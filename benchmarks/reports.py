@@ -36,6 +36,7 @@ import json
 import math
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,7 +161,7 @@ def pairs(sites: str, layers: str, formats: str, work: str, count: int) -> dict:
     return {
         "pairs": measured,
         "ratio_min": ratios[0],
-        "ratio_median": ratios[len(ratios) // 2],
+        "ratio_median": round(statistics.median(ratios), 2),
         "ratio_max": ratios[-1],
     }
 
@@ -183,6 +184,8 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, help="time this many pairs: json alone, then -f")
     parser.add_argument("--work", help="where to write the report folders (default: temporary)")
     args = parser.parse_args()
+    if args.work is not None and not os.path.isdir(args.work):
+        parser.error(f"--work {args.work!r}: no such folder; give an existing one (e.g. /dev/shm)")
     # the commands' modules compiled first, as `make bytecode` does for `make bench`: where
     # PYTHONDONTWRITEBYTECODE is set, a module edited since would be compiled in every process
     compileall.compile_dir(os.path.dirname(landcheck.__file__), quiet=1)
