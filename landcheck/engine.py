@@ -47,6 +47,7 @@ from landcheck.cut import (
 from landcheck.errors import InputDataError
 from landcheck.geometry import geometry_values, z_order
 from landcheck.overlay import LayerOverlay, nearest_frame, overlay_frame
+from landcheck.threads import chunked
 
 __all__ = [
     "ENGINES",
@@ -107,7 +108,14 @@ def _features_near_groups(
     grown = shapely.box(
         b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance, b[:, 3] + distance
     )
-    site_hit, feature_hit = shapely.STRtree(feature_geoms).query(grown)
+    tree = shapely.STRtree(feature_geoms)
+
+    def part_pairs(part: slice) -> np.ndarray:
+        found = tree.query(grown[part])
+        found[0] += part.start
+        return found
+
+    site_hit, feature_hit = np.concatenate(chunked(part_pairs, len(grown)), axis=1)
     group_of = np.empty(len(site_geoms), dtype=np.intp)
     for number, members in enumerate(groups):
         group_of[members] = number

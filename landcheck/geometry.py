@@ -21,6 +21,7 @@ from geopandas.array import GeometryArray, from_shapely
 from pandas.core.construction import sanitize_array
 
 from landcheck.polygonal import polygonal_part
+from landcheck.threads import chunked
 
 __all__ = [
     "GeometryReport",
@@ -230,8 +231,9 @@ def _invalid(geoms: np.ndarray, empty: np.ndarray, near: np.ndarray | None) -> n
     huge = ~empty & (shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE)
     if near is None or not huge.any():
         huge[:] = False
-    ordinary = ~empty & ~huge
-    invalid[ordinary] = ~shapely.is_valid(geoms[ordinary])
+    ordinary = geoms[~empty & ~huge]
+    parts = chunked(lambda part: shapely.is_valid(ordinary[part]), len(ordinary))
+    invalid[~empty & ~huge] = ~np.concatenate(parts)
     if huge.any():
         with np.errstate(invalid="ignore"):  # NaN vertices: found and named by the caller
             for i in np.flatnonzero(huge):
@@ -373,14 +375,28 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     # ``dwithin``: only the others need the distance
     huge = shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE
     small = np.flatnonzero(~huge)
-    hits, _ = tree.query(geoms[small], predicate="intersects")
-    near[small[hits]] = True
+    near[small[_hits(tree, geoms[small], "intersects")]] = True
     rest = small[~near[small]]
-    hits, _ = tree.query(geoms[rest], predicate="dwithin", distance=distance)
-    near[rest[hits]] = True
+    near[rest[_hits(tree, geoms[rest], "dwithin", distance)]] = True
     for position in np.flatnonzero(huge):  # a few, each meeting the boxes of most sites
         near[position] = _near_any(geoms[position], outlines, tree, distance)
     return np.flatnonzero(near)
+
+
+def _hits(
+    tree: shapely.STRtree, geoms: np.ndarray, predicate: str, distance: float | None = None
+) -> np.ndarray:
+    """Positions of ``geoms`` for which ``predicate`` holds with a geometry of ``tree``.
+
+    A position may come more than once; a large array is queried in chunks on threads
+    (:func:`~landcheck.threads.chunked`: the query lets go of the GIL).
+    """
+
+    def part_hits(part: slice) -> np.ndarray:
+        found, _ = tree.query(geoms[part], predicate=predicate, distance=distance)
+        return found + part.start
+
+    return np.concatenate(chunked(part_hits, len(geoms)))
 
 
 def _near_any(geom: Any, outlines: np.ndarray, tree: shapely.STRtree, distance: float) -> bool:

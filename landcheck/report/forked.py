@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 
 from landcheck.errors import LandcheckError, OutputError
 from landcheck.gcpause import collector_frozen
+from landcheck.threads import usable_cores
 
 __all__ = ["Relay", "beside", "job_result", "run_jobs", "start_worker", "worker_count"]
 
@@ -57,8 +58,7 @@ def worker_count(jobs: int, workers: int | None = None) -> int:
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return 0
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    count = min(workers if workers is not None else (cores or 1), jobs)
+    count = min(workers if workers is not None else usable_cores(), jobs)
     return count if count >= 2 else 0
 
 
