@@ -173,7 +173,7 @@ def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) 
     return _LayerOutcome(spec, record, measure=measure, pieces=overlay.pieces, context=context)
 
 
-_CUT_AT_ONCE = 2
+_CUT_AT_ONCE = 4
 """Layers whose overlay may be under way while the next one is read."""
 
 

@@ -205,7 +205,7 @@ def _warning_layers():
 @pytest.mark.parametrize(
     ("workers", "cut_at_once"),
     [
-        # overlays never done when asked: two are cut while the next layer is read
+        # overlays never done when asked: each layer is read while those before it are cut
         (1, True),
         (2, True),
         # overlays done as soon as started: each layer is measured before the next is read
@@ -259,6 +259,37 @@ def test_layers_are_read_while_the_ones_before_are_cut_and_warnings_keep_their_o
         for key in ("farmland", "eco_redline", "land_use")
         for said in ("1 invalid geometries repaired (e.g. C repaired)", overlap)
     ]
+
+
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [
+        (1, ["read land_use", "read farmland", "wait", "read eco_redline", "wait", "wait"]),
+        (2, ["read land_use", "read farmland", "read eco_redline", "wait", "wait", "wait"]),
+    ],
+)
+def test_a_layer_is_measured_when_more_overlays_than_the_limit_are_under_way(
+    monkeypatch, limit, expected
+):
+    events = []
+    read_layer, result = landcheck.run.Run.read_layer, engine_module.PendingOverlay.result
+    monkeypatch.setattr(
+        landcheck.run.Run,
+        "read_layer",
+        lambda self, spec, *a, **k: (
+            events.append(f"read {spec.key}") or read_layer(self, spec, *a, **k)
+        ),
+    )
+    monkeypatch.setattr(
+        engine_module.PendingOverlay, "result", lambda self: events.append("wait") or result(self)
+    )
+    monkeypatch.setattr(engine_module.PendingOverlay, "done", lambda self: False)
+    monkeypatch.setattr(landcheck.evaluation, "_CUT_AT_ONCE", limit)
+    four = sites(*(square(500 * i, 0, 400) for i in range(4)))
+    checked = landcheck.check(four, layers=_warning_layers(), workers=1)
+    assert events == expected
+    # A (300 m square) and B (A moved 100 m east) cover 400 × 300 m of the 400 m site once
+    assert checked.layer("S1", "land_use").overlap.planar_m2 == pytest.approx(120_000.0, abs=1e-6)
 
 
 def test_partitions_are_compact_and_cover_every_site():
