@@ -196,25 +196,39 @@ def run(mode: str, manifest_path: str, scenario: str) -> dict:
 
 
 def _cli(sources: dict[str, str], sites_path: str, sites_layer: str) -> dict:
-    """Time ``landcheck check SITES --layer … -o DIR -f json -q`` from start to exit."""
+    """Time ``landcheck check SITES --layer … -o DIR -f json -q`` from start to exit, twice.
+
+    ``seconds``: with no digest remembered, so the command hashes its inputs (a first run);
+    ``again_seconds``: the same command again, the inputs' digests remembered by the first
+    (a reviewer's next batch against the same layers). The peak is the first run's.
+    """
     script = os.path.join(os.path.dirname(sys.executable), "landcheck")
     with tempfile.TemporaryDirectory() as tmp:
-        report = os.path.join(tmp, "report")
-        command = [script, "check", f"{sites_path}:{sites_layer}", "-o", report, "-f", "json", "-q"]
-        for key, source in sources.items():
-            command += ["--layer", f"{key}={source}"]
-        started = time.perf_counter()
-        process = subprocess.Popen(command)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
-        if code:
-            raise RuntimeError(f"landcheck check exited with {code}")
-        size = os.path.getsize(os.path.join(report, "findings.json"))
-    # ru_maxrss (KB) of the command, or of the largest worker it waited for; this process is
-    # small (no geopandas), so what a fork carries over before exec does not count
-    peak_mb = round(usage.ru_maxrss / 1024, 1)
-    return {"seconds": seconds, "peak_mb": peak_mb, "json_mb": size / 2**20}
+        env = {**os.environ, "LANDCHECK_CACHE_DIR": os.path.join(tmp, "cache")}
+        times, peaks = [], []
+        for run in ("first", "again"):
+            report = os.path.join(tmp, run)
+            command = [script, "check", f"{sites_path}:{sites_layer}", "-o", report]
+            command += ["-f", "json", "-q"]
+            for key, source in sources.items():
+                command += ["--layer", f"{key}={source}"]
+            started = time.perf_counter()
+            process = subprocess.Popen(command, env=env)
+            _, status, usage = os.wait4(process.pid, 0)
+            times.append(time.perf_counter() - started)
+            code = os.waitstatus_to_exitcode(status)
+            if code:
+                raise RuntimeError(f"landcheck check exited with {code}")
+            # ru_maxrss (KB) of the command, or of the largest worker it waited for; this
+            # process is small (no geopandas), so what a fork carries over before exec does not
+            peaks.append(round(usage.ru_maxrss / 1024, 1))
+        size = os.path.getsize(os.path.join(tmp, "first", "findings.json"))
+    return {
+        "seconds": times[0],
+        "again_seconds": times[1],
+        "peak_mb": peaks[0],
+        "json_mb": size / 2**20,
+    }
 
 
 def _parts(layers_path: str, sites_path: str, sites_layer: str, keys) -> dict:

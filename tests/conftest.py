@@ -6,6 +6,21 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def remembered_digests_apart(tmp_path_factory):
+    """Digests the tests' runs remember go to a folder of the session, not the user's cache.
+
+    Set in the environment, so the commands the tests run in subprocesses use it too.
+    """
+    saved = os.environ.get("LANDCHECK_CACHE_DIR")
+    os.environ["LANDCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("landcheck-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("LANDCHECK_CACHE_DIR", None)
+    else:
+        os.environ["LANDCHECK_CACHE_DIR"] = saved
+
+
 @pytest.fixture
 def write_gpkg(tmp_path):
     """Write frames as layers of one GeoPackage and return its path."""

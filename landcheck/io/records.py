@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from landcheck.io.digests import remember, remembered, unchanged
 
 __all__ = ["InputRecord", "file_sha256", "file_version", "start_hashing"]
 
@@ -22,7 +25,11 @@ def file_version(path: str) -> tuple[str, int, int]:
 
 
 class _Hashing:
-    """The SHA-256 of one file version, computed once, possibly in a background thread."""
+    """The SHA-256 of one file version, computed once, possibly in a background thread.
+
+    A digest remembered from an earlier run for the very same file (:mod:`landcheck.io.digests`)
+    is used instead of reading it; one computed is remembered.
+    """
 
     def __init__(self, path: str):
         self.path = path
@@ -37,11 +44,13 @@ class _Hashing:
             self.done.wait()
             return
         try:
-            digest = hashlib.sha256()
-            with open(self.path, "rb") as handle:
-                while chunk := handle.read(_CHUNK):
-                    digest.update(chunk)
-            self.digest = digest.hexdigest()
+            before = os.stat(self.path)
+            self.digest = remembered(before)
+            if self.digest is None:
+                started = time.time_ns()
+                self.digest = _sha256_of(self.path)
+                if unchanged(before, os.stat(self.path)):  # not changed while it was read
+                    remember(before, self.digest, started_ns=started)
         except OSError as ex:
             self.error = ex
         finally:
@@ -55,6 +64,14 @@ class _Hashing:
                 _HASHES.pop(file_version(self.path), None)
             raise self.error
         return self.digest  # type: ignore[return-value]
+
+
+def _sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 _HASHES: OrderedDict[tuple[str, int, int], _Hashing] = OrderedDict()
@@ -106,7 +123,8 @@ def file_sha256(path: str) -> str | None:
 
     Hashing a province-sized GeoPackage takes a second or two, so it is done
     once per file version and only when a report asks for it (or in the
-    background from the start of a run: :func:`start_hashing`). A file that
+    background from the start of a run: :func:`start_hashing`), and remembered
+    between runs while the file is unchanged (:mod:`landcheck.io.digests`). A file that
     cannot be read (permission denied) has no hash: None, like an in-memory
     input; its record says why it could not be used.
 
