@@ -52,13 +52,17 @@ def remembered_file(folder) -> dict:
     return json.loads((folder / "sha256.json").read_text())
 
 
-def test_an_unchanged_file_is_read_once_and_its_digest_given_again(folder, reads, tmp_path):
-    path = tmp_path / "land_use.gpkg"
+def read_once_and_remembered(folder, reads, path) -> None:
+    """Two runs hash ``path`` (written now): it is read by the first only, and remembered."""
     path.write_bytes(CONTENT)
     assert digest_in_a_new_run(path) == sha(CONTENT)
     assert digest_in_a_new_run(path) == sha(CONTENT)
     assert reads == [str(path)]
     assert remembered_file(folder) == {digests._identity(os.stat(path)): sha(CONTENT)}
+
+
+def test_an_unchanged_file_is_read_once_and_its_digest_given_again(folder, reads, tmp_path):
+    read_once_and_remembered(folder, reads, tmp_path / "land_use.gpkg")
 
 
 def test_a_file_written_again_is_read_again_though_its_size_and_time_were_put_back(
@@ -134,12 +138,7 @@ def test_a_cache_file_landcheck_did_not_write_is_ignored_and_written_anew(
 ):
     folder.mkdir()
     (folder / "sha256.json").write_bytes(text)
-    path = tmp_path / "land_use.gpkg"
-    path.write_bytes(CONTENT)
-    assert digest_in_a_new_run(path) == sha(CONTENT)
-    assert digest_in_a_new_run(path) == sha(CONTENT)
-    assert reads == [str(path)]
-    assert remembered_file(folder) == {digests._identity(os.stat(path)): sha(CONTENT)}
+    read_once_and_remembered(folder, reads, tmp_path / "land_use.gpkg")
 
 
 def test_off_remembers_nothing(tmp_path, reads, monkeypatch):

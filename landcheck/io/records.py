@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -45,12 +46,14 @@ class _Hashing:
             return
         try:
             before = os.stat(self.path)
-            self.digest = remembered(before)
-            if self.digest is None:
+            digest = remembered(before)
+            if digest is None:
                 started = time.time_ns()
-                self.digest = _sha256_of(self.path)
-                if unchanged(before, os.stat(self.path)):  # not changed while it was read
-                    remember(before, self.digest, started_ns=started)
+                digest = _sha256_of(self.path)
+                with contextlib.suppress(OSError):  # gone since: the digest read stands
+                    if unchanged(before, os.stat(self.path)):  # not changed while read
+                        remember(before, digest, started_ns=started)
+            self.digest = digest
         except OSError as ex:
             self.error = ex
         finally:
