@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -139,6 +140,35 @@ def test_a_cache_file_landcheck_did_not_write_is_ignored_and_written_anew(
     folder.mkdir()
     (folder / "sha256.json").write_bytes(text)
     read_once_and_remembered(folder, reads, tmp_path / "land_use.gpkg")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_in_place_of_the_cache_file_does_not_hold_the_run(folder, tmp_path):
+    folder.mkdir()
+    os.mkfifo(folder / "sha256.json")  # nothing will ever write into it
+    path = tmp_path / "land_use.gpkg"
+    path.write_bytes(CONTENT)
+    got: list[str | None] = []
+    hashing = threading.Thread(target=lambda: got.append(digest_in_a_new_run(path)), daemon=True)
+    hashing.start()
+    hashing.join(20)
+    assert not hashing.is_alive(), "the run waited on the FIFO"
+    assert got == [sha(CONTENT)]
+    assert remembered_file(folder) == {digests._identity(os.stat(path)): sha(CONTENT)}
+
+
+def test_a_link_in_place_of_the_cache_file_is_not_followed(folder, reads, tmp_path):
+    folder.mkdir()
+    elsewhere = tmp_path / "someone_elses.json"
+    path = tmp_path / "land_use.gpkg"
+    path.write_bytes(CONTENT)
+    forged = {digests._identity(os.stat(path)): "0" * 64}
+    elsewhere.write_text(json.dumps(forged))
+    os.symlink(elsewhere, folder / "sha256.json")
+    assert digest_in_a_new_run(path) == sha(CONTENT)  # the linked file's digest not believed
+    assert reads == [str(path)]
+    assert json.loads(elsewhere.read_text()) == forged  # what it points to is left as it was
+    assert not (folder / "sha256.json").is_symlink()  # the link replaced by landcheck's file
 
 
 def test_off_remembers_nothing(tmp_path, reads, monkeypatch):

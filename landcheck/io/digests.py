@@ -18,9 +18,9 @@ read, or within the timestamp resolution of a coarse file system).
 
 Where: ``$LANDCHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/landcheck``, else
 ``~/.cache/landcheck``, in ``sha256.json``; ``LANDCHECK_CACHE_DIR=off``
-remembers nothing. Anything wrong with that file (unreadable, not what
-landcheck writes) or the folder (not writable) is no error: the digest is
-computed as if nothing were remembered.
+remembers nothing. Anything wrong with that file (unreadable, a link, a FIFO, not what landcheck
+writes) or the folder (not writable) is no error: the digest is computed as if
+nothing were remembered.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import json
 import os
 import re
 import tempfile
+from stat import S_ISREG
 
 __all__ = ["CACHE_ENV", "SETTLED_NS", "cache_folder", "remember", "remembered", "unchanged"]
 
@@ -68,13 +69,32 @@ def unchanged(before: os.stat_result, after: os.stat_result) -> bool:
     return _identity(before) == _identity(after)
 
 
+def _regular_file_text(path: str) -> bytes | None:
+    """The first bytes of ``path`` if it is a regular file, not a link; else None.
+
+    Opened without following a link and without waiting (a FIFO put there
+    would otherwise hold the command forever).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read(_LARGEST + 1)
+        except OSError:
+            return None
+
+
 def _entries(folder: str) -> dict[str, str]:
     """The digests remembered in ``folder``, oldest first; none if the file is not landcheck's."""
+    text = _regular_file_text(os.path.join(folder, _FILE))
     try:
-        with open(os.path.join(folder, _FILE), "rb") as handle:
-            text = handle.read(_LARGEST + 1)
-        data = json.loads(text) if len(text) <= _LARGEST else None
-    except (OSError, ValueError):
+        data = json.loads(text) if text is not None and len(text) <= _LARGEST else None
+    except ValueError:
         return {}
     if not isinstance(data, dict):
         return {}
