@@ -113,8 +113,17 @@ def test_geometries_cross_to_the_workers_as_wkb_and_come_back_the_same(monkeypat
     monkeypatch.setattr(engine_module, "_local_pool", lambda workers: pool)
     # no partition computed here while workers start: every one goes through the pool
     monkeypatch.setattr(engine_module.Engine, "start", lambda self, sites: None)
+    encoded = []
+    monkeypatch.setattr(
+        engine_module,
+        "WireGeometries",
+        lambda geometries: encoded.append(len(geometries)) or WireGeometries(geometries),
+    )
     sent = landcheck.check(site_frame, layers=layers, workers=2)
-    assert len(pool.sent) == 3 * Engine("local", 2).parts(len(site_frame))
+    parts = Engine("local", 2).parts(len(site_frame))
+    assert len(pool.sent) == 3 * parts
+    # each partition's sites encoded once for the three layers, each layer's features once
+    assert len(encoded) == parts + 3 * parts
     assert _json(sent) == _json(serial)
     for key, pieces in serial.pieces.items():
         other = sent.pieces[key]
