@@ -66,6 +66,33 @@ def test_gpkg_fast_path_reads_only_the_features_near_the_sites(grid_gpkg, monkey
     assert shapely.intersects(geoms[:, None], grown[None, :]).any(axis=1).all()
 
 
+def test_a_feature_met_by_several_sites_is_read_once(grid_gpkg, monkeypatch):
+    rows = []
+    real_rows = filtered.read_rows
+
+    def spy_rows(con, layer, fids, *args):
+        rows.append(fids)
+        return real_rows(con, layer, fids, *args)
+
+    monkeypatch.setattr(filtered, "read_rows", spy_rows)
+    # three sites inside the one square at (500, 500); a fourth across it and the next one
+    site_geoms = np.array(
+        [square(501, 501, 2), square(504, 504, 2), square(507, 501, 2), square(505, 503, 10)]
+    )
+    frame_, record = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, CRS(GK35), key="farmland", margin=0.5
+    )
+    # the square (500, 500) and its neighbours the fourth site or a margin reaches: 2 x 2
+    assert record.features_read == len(frame_) == 4
+    assert frame_.index.is_unique and frame_["BSM"].tolist() == [
+        "F50-50",
+        "F50-51",
+        "F51-50",
+        "F51-51",
+    ]
+    assert len(rows) == 1 and sorted(set(rows[0].tolist())) == rows[0].tolist()
+
+
 def test_fast_path_and_mask_reads_give_the_same_features(grid_gpkg, tmp_path):
     shp = tmp_path / "farmland.shp"
     farmland_grid().to_file(shp)

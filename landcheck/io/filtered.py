@@ -266,8 +266,10 @@ def _rtree_candidates(con: sqlite3.Connection, rtree: str, bounds: np.ndarray) -
         # in Z-order, one box's search walks the R-tree pages the box before it walked
         con.executemany("INSERT INTO boxes VALUES (?, ?, ?, ?)", bounds[z_order(bounds)].tolist())
         found = con.execute(
-            # CROSS JOIN keeps the boxes outside: the R-tree is then searched once per box
-            f'SELECT DISTINCT r.id FROM boxes AS b CROSS JOIN "{quoted}" AS r '
+            # CROSS JOIN keeps the boxes outside: the R-tree is then searched once per box;
+            # no DISTINCT: a feature met by two boxes comes twice, and np.unique below is
+            # cheaper than SQLite's temporary B-tree (0.146 → 0.122 s for a survey at (c))
+            f'SELECT r.id FROM boxes AS b CROSS JOIN "{quoted}" AS r '
             "WHERE r.maxx >= b.xmin AND r.minx <= b.xmax "
             "AND r.maxy >= b.ymin AND r.miny <= b.ymax"
         ).fetchall()
