@@ -50,7 +50,7 @@ def digest_in_a_new_run(path) -> str | None:
 
 
 def remembered_file(folder) -> dict:
-    return json.loads((folder / "sha256.json").read_text())
+    return json.loads((folder / digests.CACHE_FILE).read_text())
 
 
 def read_once_and_remembered(folder, reads, path) -> None:
@@ -103,7 +103,7 @@ def test_a_file_written_just_before_its_hashing_is_not_remembered(folder, reads,
     path.write_bytes(CONTENT)
     assert digest_in_a_new_run(path) == sha(CONTENT)
     assert digest_in_a_new_run(path) == sha(CONTENT)
-    assert reads == [str(path)] * 2 and not (folder / "sha256.json").exists()
+    assert reads == [str(path)] * 2 and not (folder / digests.CACHE_FILE).exists()
 
 
 def test_a_file_changed_while_it_is_hashed_is_not_remembered(folder, monkeypatch, tmp_path):
@@ -120,7 +120,7 @@ def test_a_file_changed_while_it_is_hashed_is_not_remembered(folder, monkeypatch
 
     monkeypatch.setattr(records, "_sha256_of", written_meanwhile)
     digest_in_a_new_run(path)
-    assert not (folder / "sha256.json").exists()
+    assert not (folder / digests.CACHE_FILE).exists()
 
 
 @pytest.mark.parametrize(
@@ -138,14 +138,14 @@ def test_a_cache_file_landcheck_did_not_write_is_ignored_and_written_anew(
     folder, reads, tmp_path, text
 ):
     folder.mkdir()
-    (folder / "sha256.json").write_bytes(text)
+    (folder / digests.CACHE_FILE).write_bytes(text)
     read_once_and_remembered(folder, reads, tmp_path / "land_use.gpkg")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_a_fifo_in_place_of_the_cache_file_does_not_hold_the_run(folder, tmp_path):
     folder.mkdir()
-    os.mkfifo(folder / "sha256.json")  # nothing will ever write into it
+    os.mkfifo(folder / digests.CACHE_FILE)  # nothing will ever write into it
     path = tmp_path / "land_use.gpkg"
     path.write_bytes(CONTENT)
     got: list[str | None] = []
@@ -164,11 +164,22 @@ def test_a_link_in_place_of_the_cache_file_is_not_followed(folder, reads, tmp_pa
     path.write_bytes(CONTENT)
     forged = {digests._identity(os.stat(path)): "0" * 64}
     elsewhere.write_text(json.dumps(forged))
-    os.symlink(elsewhere, folder / "sha256.json")
+    os.symlink(elsewhere, folder / digests.CACHE_FILE)
     assert digest_in_a_new_run(path) == sha(CONTENT)  # the linked file's digest not believed
     assert reads == [str(path)]
     assert json.loads(elsewhere.read_text()) == forged  # what it points to is left as it was
-    assert not (folder / "sha256.json").is_symlink()  # the link replaced by landcheck's file
+    assert not (folder / digests.CACHE_FILE).is_symlink()  # the link replaced by landcheck's file
+
+
+def test_a_users_own_sha256_json_in_the_folder_given_is_never_touched(folder, tmp_path):
+    folder.mkdir()
+    theirs = folder / "sha256.json"  # a checksum list of the user's, say
+    theirs.write_text('{"land_use.gpkg": "' + "ab" * 32 + '"}')
+    path = tmp_path / "land_use.gpkg"
+    path.write_bytes(CONTENT)
+    assert digest_in_a_new_run(path) == sha(CONTENT)
+    assert theirs.read_text() == '{"land_use.gpkg": "' + "ab" * 32 + '"}'
+    assert sorted(p.name for p in folder.iterdir()) == [digests.CACHE_FILE, "sha256.json"]
 
 
 def test_off_remembers_nothing(tmp_path, reads, monkeypatch):

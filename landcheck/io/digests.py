@@ -17,10 +17,11 @@ of its hashing by :data:`SETTLED_NS` (it may have been written while it was
 read, or within the timestamp resolution of a coarse file system).
 
 Where: ``$LANDCHECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/landcheck``, else
-``~/.cache/landcheck``, in ``sha256.json``; ``LANDCHECK_CACHE_DIR=off``
-remembers nothing. Anything wrong with that file (unreadable, a link, a FIFO, not what landcheck
-writes) or the folder (not writable) is no error: the digest is computed as if
-nothing were remembered.
+``~/.cache/landcheck``, in :data:`CACHE_FILE`, a name no other program's file
+has (a folder given may hold the user's own ``sha256.json``, never touched);
+``LANDCHECK_CACHE_DIR=off`` remembers nothing. Anything wrong with that file
+(unreadable, a link, a FIFO, not what landcheck writes) or the folder (not
+writable) is no error: the digest is computed as if nothing were remembered.
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ import re
 import tempfile
 from stat import S_ISREG
 
-__all__ = ["CACHE_ENV", "SETTLED_NS", "cache_folder", "remember", "remembered", "unchanged"]
+__all__ = [
+    "CACHE_ENV",
+    "CACHE_FILE",
+    "SETTLED_NS",
+    "cache_folder",
+    "remember",
+    "remembered",
+    "unchanged",
+]
 
 CACHE_ENV = "LANDCHECK_CACHE_DIR"
 """The environment variable naming the folder (``off``: remember nothing)."""
@@ -40,7 +49,8 @@ CACHE_ENV = "LANDCHECK_CACHE_DIR"
 SETTLED_NS = 2_000_000_000
 """How much older than its hashing a file's times must be for its digest to be remembered."""
 
-_FILE = "sha256.json"
+CACHE_FILE = "landcheck-sha256.json"
+"""The file the digests are remembered in, in :func:`cache_folder`."""
 _KEPT = 512
 """Digests kept; the oldest remembered go first."""
 _LARGEST = 1 << 20
@@ -91,7 +101,7 @@ def _regular_file_text(path: str) -> bytes | None:
 
 def _entries(folder: str) -> dict[str, str]:
     """The digests remembered in ``folder``, oldest first; none if the file is not landcheck's."""
-    text = _regular_file_text(os.path.join(folder, _FILE))
+    text = _regular_file_text(os.path.join(folder, CACHE_FILE))
     try:
         data = json.loads(text) if text is not None and len(text) <= _LARGEST else None
     except ValueError:
@@ -166,11 +176,16 @@ def remember(
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         with tempfile.NamedTemporaryFile(
-            "w", dir=folder, prefix=".sha256-", suffix=".tmp", delete=False, encoding="ascii"
+            "w",
+            dir=folder,
+            prefix=".landcheck-sha256-",
+            suffix=".tmp",
+            delete=False,
+            encoding="ascii",
         ) as handle:
             written = handle.name
             json.dump(kept, handle, indent=0)
-        os.replace(written, os.path.join(folder, _FILE))  # whole, or not at all
+        os.replace(written, os.path.join(folder, CACHE_FILE))  # whole, or not at all
     except OSError:
         if written is not None:  # landcheck's own temporary file, never another
             with contextlib.suppress(OSError):
