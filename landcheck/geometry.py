@@ -231,9 +231,11 @@ def _invalid(geoms: np.ndarray, empty: np.ndarray, near: np.ndarray | None) -> n
     huge = ~empty & (shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE)
     if near is None or not huge.any():
         huge[:] = False
-    ordinary = geoms[~empty & ~huge]
-    parts = chunked(lambda part: shapely.is_valid(ordinary[part]), len(ordinary))
-    invalid[~empty & ~huge] = ~np.concatenate(parts)
+    ordinary = ~empty & ~huge
+    tested = geoms[ordinary]
+    invalid[ordinary] = ~np.concatenate(
+        chunked(lambda part: shapely.is_valid(tested[part]), len(tested))
+    )
     if huge.any():
         with np.errstate(invalid="ignore"):  # NaN vertices: found and named by the caller
             for i in np.flatnonzero(huge):
