@@ -48,7 +48,6 @@ from landcheck.result import CheckResult
 from landcheck.rules import (
     ProfileRules,
     SiteInfo,
-    evaluate_site,
     project_totals,
     search_distance,
 )
@@ -673,10 +672,8 @@ def _evaluate_sites(
     projects = project_totals(
         site_ids, [f.project_id for f in facts], site_layers, method, is_sliver
     )
-    findings = []
-    rules = ProfileRules(profile, stage)
-    for position, row in enumerate(own_fields):
-        info = SiteInfo(
+    infos = [
+        SiteInfo(
             site_id=row["site_id"],
             name=row["name"],
             project_class=row["project_class"],
@@ -684,10 +681,10 @@ def _evaluate_sites(
             area=areas[position],
             facts=facts[position],
             project=projects[position],
-            attributes=own_fields[position],
+            attributes=row,
         )
-        findings.append(evaluate_site(profile, info, site_layers[position], stage, rules=rules))
-        if position % 200 == 0:
-            notify("sites", position, total)
-    notify("sites", total, total)
+        for position, row in enumerate(own_fields)
+    ]
+    rules = ProfileRules(profile, stage)
+    findings = rules.evaluate_all(infos, site_layers, lambda done, _: notify("sites", done, total))
     return site_layers, findings

@@ -70,3 +70,11 @@ def sample_gpkg(tmp_path_factory):
 def sample_layers(sample_gpkg):
     """``--layer`` sources of the sample county: key → ``PATH:LAYER``."""
     return {key: f"{sample_gpkg}:{key}" for key in SAMPLE_LAYER_KEYS}
+
+
+@pytest.fixture
+def two_forked_workers(monkeypatch):
+    """Fork workers even on a machine of one core: ``forked.worker_count`` says two."""
+    import landcheck.forked as forked
+
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 2)

@@ -14,7 +14,6 @@ import os
 
 import pytest
 
-import landcheck.report.forked as forked
 import landcheck.report.json as report_json
 from landcheck import check
 from landcheck.report.json import FILENAME, dumps, write_json
@@ -27,10 +26,9 @@ def sample(sample_layers):
 
 
 @pytest.fixture
-def split(monkeypatch):
+def split(monkeypatch, two_forked_workers):
     """Split every batch of two sites or more, forked even on a machine of one core."""
     monkeypatch.setattr(report_json, "SPLIT_FROM", 2)
-    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 2)
 
 
 def _writers(monkeypatch, log):

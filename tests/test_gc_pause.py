@@ -18,6 +18,7 @@ import landcheck.evaluation as evaluation
 import landcheck.report.json as report_json
 from landcheck import check
 from landcheck.gcpause import collector_frozen, collector_paused
+from landcheck.rules import ProfileRules
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_the_rules_run_with_the_collector_paused_and_a_failure_restores_it(
 ):
     sites, farmland = _site_and_farmland()
     seen = []
-    _record_collector(monkeypatch, evaluation, "evaluate_site", seen)
+    _record_collector(monkeypatch, ProfileRules, "evaluate", seen)
     result = check(sites, layers={"farmland": farmland}, area_method="planar")
     assert seen == [False, False]  # one call per site, the collector paused for both
     assert gc.isenabled()
@@ -99,7 +100,7 @@ def test_the_rules_run_with_the_collector_paused_and_a_failure_restores_it(
         assert not gc.isenabled()
         raise RuntimeError("a rule failed")
 
-    monkeypatch.setattr(evaluation, "evaluate_site", failing)
+    monkeypatch.setattr(ProfileRules, "evaluate", failing)
     with pytest.raises(RuntimeError, match="a rule failed"):
         check(sites, layers={"farmland": farmland}, area_method="planar")
     assert gc.isenabled()

@@ -22,9 +22,10 @@ from common import county, sites, square
 from report_case import layers, result
 
 import landcheck
+from landcheck import forked
 from landcheck.errors import InputDataError, OutputError, OutputExistsError
 from landcheck.io.output import atomic_folder
-from landcheck.report import forked, html, write_report
+from landcheck.report import html, write_report
 from landcheck.report.folder import SIDE_BY_SIDE_SITES
 from landcheck.report.html import FONT_CSS, SINGLE_PAGE_SITES, render_index, write_site_pages
 from landcheck.report.sitefiles import NAME_CHARS, SITES_FOLDER, site_file_names

@@ -10,7 +10,7 @@ never replaced. A failed run never leaves a partial report behind.
 For a batch (:data:`SIDE_BY_SIDE_SITES` sites or more) the writers run side by
 side: HTML (or else the last format asked for) in the calling process, which
 has its own workers for the site pages, every other writer in a forked process
-of its own (:func:`landcheck.report.forked.beside`), their progress relayed to
+of its own (:func:`landcheck.forked.beside`), their progress relayed to
 the caller's bars. Those that need none of the reviewer's tables start at once;
 those that lay them out start once the calling process has built them, and
 share them. Every process is waited for (or ended, on an error or Ctrl+C)
@@ -26,9 +26,9 @@ import os
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from landcheck import forked
 from landcheck.errors import InputDataError
 from landcheck.io.output import atomic_folder
-from landcheck.report import forked
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
 from landcheck.report.options import ReportOptions

@@ -612,7 +612,7 @@ def write_site_pages(
     The pages share one stylesheet, :data:`FONT_CSS`, embedding the font for
     the characters of all of them (a font in every page would weigh more
     than the page). On Linux the pages are written by forked worker
-    processes, one per core (:mod:`landcheck.report.forked`); the same pages.
+    processes, one per core (:mod:`landcheck.forked`); the same pages.
 
     Parameters
     ----------

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
+from landcheck import forked
 from landcheck.gcpause import collector_paused
-from landcheck.report import forked
 from landcheck.result import CheckResult
 from landcheck.rules import Finding
 from landcheck.rules.core import cited_basis

@@ -39,9 +39,9 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 
+from landcheck import forked
 from landcheck.crs import crs_label
 from landcheck.labels import label, status_label
-from landcheck.report import forked
 from landcheck.report.aggtext import MapCanvas
 from landcheck.report.mapview import (
     CONSTRAINT_KINDS,
@@ -755,7 +755,7 @@ _DRAWING_LOCK = threading.Lock()
 def _map_workers(sites: int, workers: int | None) -> int:
     """Worker processes for ``sites`` maps: 0 draws them here.
 
-    Workers are forked (:func:`landcheck.report.forked.worker_count`), so they
+    Workers are forked (:func:`landcheck.forked.worker_count`), so they
     share the result with this process without copying or pickling it, and
     matplotlib (not thread-safe) runs once per process.
     """

@@ -4,7 +4,7 @@ Beyond a few dozen sites, report.html and report.docx are each an index of the
 batch, and every site has its own page (``sites/<name>.html``) and its own
 Word document (``sites/<name>.docx``), named alike by :func:`site_file_names`.
 :func:`write_in_jobs` writes them a few sites a job in forked worker
-processes (:func:`landcheck.report.forked.run_jobs`), the index beside them.
+processes (:func:`landcheck.forked.run_jobs`), the index beside them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from landcheck.report.forked import run_jobs
+from landcheck.forked import run_jobs
 
 __all__ = [
     "NAME_CHARS",

@@ -5,7 +5,9 @@ its evaluator (outcomes, template values and their formats, parameters);
 :func:`evaluate_rule` renders an evaluator's decision into a
 :class:`~landcheck.rules.core.Finding`, with the built-in ``unknown``,
 ``incomplete`` and ``outside`` outcomes; :func:`evaluate_site` gives a site's
-findings; :func:`search_distance` how far a layer is read around the sites.
+findings and :meth:`ProfileRules.evaluate_all` a batch's (from :data:`FORKED_FROM`
+sites on, the last ones evaluated in a forked process); :func:`search_distance`
+how far a layer is read around the sites.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import functools
 import math
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from landcheck import forked
 from landcheck.errors import ProfileError, shown
 from landcheck.frozen import maker
 from landcheck.measure import SiteLayer
+from landcheck.messages import collecting, warn
 from landcheck.profile import (
     Basis,
     Outcome,
@@ -46,6 +50,7 @@ _new_finding = maker(Finding)
 __all__ = [
     "COMMON_NUMBERS",
     "COMMON_TEXTS",
+    "FORKED_FROM",
     "ProfileRules",
     "evaluate_rule",
     "evaluate_site",
@@ -477,6 +482,107 @@ class ProfileRules:
             findings.append(_finding(parts, site, layer, inp, site_values))
         return _once_per_site(findings)
 
+    def evaluate_all(
+        self,
+        sites: Sequence[SiteInfo],
+        layers: Sequence[Mapping[str, SiteLayer]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[list[Finding]]:
+        """Every site's findings (:meth:`evaluate`), in order; a big batch's on two cores.
+
+        From :data:`FORKED_FROM` sites on, with a second core, a forked process
+        evaluates the last sites while this one evaluates the others; what it
+        sends back is each finding's outcome, area and template values, and the
+        findings are made again here from this process's own rule parts: the
+        same findings (tested). Should that process die (killed, out of
+        memory), its sites are evaluated here. ``progress(done, total)`` hears
+        of every :data:`_PROGRESS_EVERY` sites and of the last.
+        """
+        total = len(sites)
+        report = progress or (lambda done, total: None)
+        if total < FORKED_FROM or not forked.worker_count(2):
+            return self._evaluate_range(sites, layers, range(total), report)
+        own = range(round(total * _OWN_SHARE))
+        rest = range(own.stop, total)
+        done = {"own": 0, "rest": 0}
+
+        def relayed(part: str, count: int, _total: int) -> None:
+            done[part] = count
+            report(done["own"] + done["rest"], total)
+
+        with forked.Relay(relayed) as relay:
+
+            def evaluate_rest() -> tuple[list[list[tuple[Any, ...]]], list[str]]:
+                with collecting() as notes:
+                    findings = self._evaluate_range(
+                        sites, layers, rest, lambda count, _: relay("rest", count, total)
+                    )
+                return [[_decided(f) for f in site] for site in findings], notes.messages
+
+            with forked.beside(evaluate_rest, relay) as rest_result:
+                findings = self._evaluate_range(
+                    sites, layers, own, lambda count, _: relay("own", count, total)
+                )
+                try:
+                    decided, messages = rest_result()
+                except forked.ProcessDied:
+                    decided, messages = None, []
+        if decided is None:  # evaluated here after all: the same findings, later
+            findings += self._evaluate_range(sites, layers, rest, lambda c, _: None)
+        else:
+            for message in messages:
+                warn(message)
+            findings += [
+                self._made_again(sites[position], site)
+                for position, site in zip(rest, decided, strict=True)
+            ]
+        report(total, total)
+        return findings
+
+    def _evaluate_range(
+        self,
+        sites: Sequence[SiteInfo],
+        layers: Sequence[Mapping[str, SiteLayer]],
+        positions: range,
+        progress: Callable[[int, int], None],
+    ) -> list[list[Finding]]:
+        """The findings of the sites at ``positions``; ``progress(done, count)`` now and then."""
+        findings = []
+        for done, position in enumerate(positions):
+            if done % _PROGRESS_EVERY == 0:
+                progress(done, len(positions))
+            findings.append(self.evaluate(sites[position], layers[position]))
+        progress(len(positions), len(positions))
+        return findings
+
+    def _made_again(self, site: SiteInfo, decided: list[tuple[Any, ...]]) -> list[Finding]:
+        """A site's findings from what :func:`_decided` kept of them, one per rule in order."""
+        return _once_per_site(
+            [
+                _assembled(parts, site.site_id, outcome, Area(planar, ellipsoidal, method), values)
+                for parts, (outcome, planar, ellipsoidal, method, values) in zip(
+                    self._parts, decided, strict=True
+                )
+            ]
+        )
+
+
+FORKED_FROM = 2_000
+"""From this many sites on, :meth:`ProfileRules.evaluate_all` evaluates the last ones in a
+forked process (a second core being free once the layers are measured)."""
+
+_OWN_SHARE = 0.55
+"""The part of the sites the calling process evaluates itself: it also makes the rest's
+findings again from what the forked process sends back (about a third of their cost)."""
+
+_PROGRESS_EVERY = 200
+
+
+def _decided(finding: Finding) -> tuple[Any, ...]:
+    """What a finding holds that its rule's parts do not: its outcome, area and values."""
+    area = finding.area
+    return (finding.outcome, area.planar_m2, area.ellipsoidal_m2, area.method, finding.values)
+
 
 def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     """Evaluate one rule for one site and render its finding."""
@@ -506,22 +612,30 @@ def _finding(
         if gap is not None and decision.outcome not in evaluator.evidence:
             decision = Decision("outside", layer.outside, {"reason": gap})
         chosen, area, decided = decision.outcome, decision.area, decision.values
-    outcome, names, now, later = parts.outcome(chosen)
-    rule = parts.rule
-    texts, dates, marks = parts.basis
+    names = parts.outcome(chosen)[1]
     title = parts.layer_title
     values = [
         decided[name] if name in decided else _value(name, title, site_values, area, site)
         for name in names
     ]
+    return _assembled(parts, site.site_id, chosen, area, tuple(values))
+
+
+def _assembled(
+    parts: _RuleParts, site_id: str, chosen: str, area: Area, values: tuple[Any, ...]
+) -> Finding:
+    """The finding of a rule for a site: its outcome ``chosen``, area and template values."""
+    outcome, _, now, later = parts.outcome(chosen)
+    rule = parts.rule
+    texts, dates, marks = parts.basis
     return _new_finding(  # by position, in the order of its fields: 200,000 of them a batch
-        site.site_id,
+        site_id,
         rule.id,
         rule.layer,
         outcome.status,
         area,
         outcome.message,
-        tuple(values),
+        values,
         texts,
         dates,
         now,

@@ -1,9 +1,10 @@
 """Jobs run in forked worker processes, their results handed back in order.
 
 A report's site pages are drawn from one :class:`~landcheck.result.CheckResult`
-and the batch's kept indexes; forked workers share them with the calling
-process without copying or pickling: only a job's number goes out and its
-(small) result comes back. Fork is used only where it is the default and
+and the batch's kept indexes, a batch's last findings from the sites' views
+(:meth:`landcheck.rules.apply.ProfileRules.evaluate_all`); forked workers share
+them with the calling process without copying or pickling: only a job's number
+goes out and its (small) result comes back. Fork is used only where it is the default and
 safe (Linux); elsewhere, or on one core, the jobs run in the calling process,
 with the same results.
 
@@ -38,7 +39,15 @@ from landcheck.errors import LandcheckError, OutputError
 from landcheck.gcpause import collector_frozen
 from landcheck.threads import usable_cores
 
-__all__ = ["Relay", "beside", "job_result", "run_jobs", "start_worker", "worker_count"]
+__all__ = [
+    "ProcessDied",
+    "Relay",
+    "beside",
+    "job_result",
+    "run_jobs",
+    "start_worker",
+    "worker_count",
+]
 
 T = TypeVar("T")
 
@@ -69,6 +78,10 @@ def start_worker() -> None:
     warnings.simplefilter("ignore")
 
 
+class ProcessDied(OutputError):
+    """A forked process stopped before its result came back (killed, or out of memory)."""
+
+
 def _run(number: int) -> Any:
     return _JOBS[number]()
 
@@ -85,7 +98,7 @@ def job_result(future: Future[T]) -> T:
     try:
         return future.result()
     except BrokenProcessPool as error:
-        raise OutputError(_DIED) from error
+        raise ProcessDied(_DIED) from error
 
 
 def run_jobs(
@@ -111,7 +124,7 @@ def run_jobs(
 
     Raises
     ------
-    OutputError
+    ProcessDied
         A worker process died before its job's result came back (killed, or out
         of memory); the other workers are stopped first.
 
@@ -261,7 +274,7 @@ def beside(job: Callable[[], T], relay: Relay | None = None) -> Iterator[Callabl
 
     Raises
     ------
-    OutputError
+    ProcessDied
         (from ``result()``) The process died before its result came back.
 
     Notes
@@ -305,9 +318,9 @@ def beside(job: Callable[[], T], relay: Relay | None = None) -> Iterator[Callabl
                         try:
                             got.append(receiver.recv())
                         except EOFError:  # it ended without a word
-                            raise OutputError(_DIED) from None
+                            raise ProcessDied(_DIED) from None
                     elif process.sentinel in ready:
-                        raise OutputError(_DIED)
+                        raise ProcessDied(_DIED)
                 return _unwrap(got[0])
 
             yield result

@@ -1,0 +1,153 @@
+"""A big batch's rules on two cores: the last sites evaluated by a forked process.
+
+From ``FORKED_FROM`` sites on, a forked process evaluates the rules of the
+last sites while the calling process evaluates the others; it sends back each
+finding's outcome, area and values, and the findings are made again in the
+calling process. They must be the findings one process makes, in order, with
+what the forked process said among the warnings; its error is raised here, and
+should it die, its sites are evaluated here. The threshold is lowered so that
+the sample county's four candidate sites are split.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import landcheck.rules.apply as apply
+from landcheck import check
+from landcheck.messages import warn
+from landcheck.report.json import dumps
+from landcheck.rules.apply import ProfileRules
+
+
+def _check(sample_layers, progress=None):
+    sites = f"{sample_layers['land_use'].rpartition(':')[0]}:candidates"
+    return check(sites, layers=sample_layers, progress=progress)
+
+
+def _findings(result):
+    return [[f.to_dict() for f in site] for site in result.findings]
+
+
+def _json(result):
+    return dumps(result).replace(result.created.isoformat(timespec="seconds"), "")
+
+
+@pytest.fixture(scope="module")
+def one_process(sample_layers):
+    """The sample's check with every site's rules evaluated in the calling process."""
+    return _check(sample_layers)
+
+
+@pytest.fixture
+def split(monkeypatch, two_forked_workers):
+    """Split every batch of two sites or more, forked even on a machine of one core."""
+    monkeypatch.setattr(apply, "FORKED_FROM", 2)
+
+
+def _evaluators(monkeypatch, log):
+    """Note the process evaluating each site's rules."""
+    real = ProfileRules.evaluate
+
+    def noted(self, site, layers):
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {site.site_id}\n")
+        return real(self, site, layers)
+
+    monkeypatch.setattr(ProfileRules, "evaluate", noted)
+
+
+def test_the_split_batch_has_the_findings_one_process_makes(
+    sample_layers, one_process, split, monkeypatch, tmp_path
+):
+    log = tmp_path / "evaluators.log"
+    _evaluators(monkeypatch, log)
+    events = []
+    result = _check(sample_layers, lambda stage, done, total: events.append((stage, done, total)))
+    ids = list(result.site_ids)
+    assert len(ids) == 4
+    by_site = dict(reversed(line.split()) for line in log.read_text().splitlines())
+    here, there = str(os.getpid()), by_site[ids[-1]]
+    assert [by_site[i] for i in ids] == [here, here, there, there]  # 55 % here, rounded
+    assert there != here
+    assert _findings(result) == _findings(one_process)
+    assert _json(result) == _json(one_process)
+    assert result.warnings == one_process.warnings
+    done = [d for stage, d, _ in events if stage == "sites"]
+    assert done == sorted(done) and done[-1] == 4
+    assert {t for stage, _, t in events if stage == "sites"} == {4}
+
+
+def test_the_forked_findings_are_made_again_from_this_process_s_rule_parts(sample_layers, split):
+    result = _check(sample_layers)
+    first, last = result.findings[0], result.findings[-1]
+    for mine, made_again in zip(first, last, strict=True):  # the same rule's shared parts
+        assert made_again.basis is mine.basis
+        assert made_again.title is mine.title
+        if made_again.outcome == mine.outcome:
+            assert made_again.templates is mine.templates
+
+
+def test_what_the_forked_process_says_is_among_the_warnings(sample_layers, split, monkeypatch):
+    real = ProfileRules.evaluate
+
+    def saying(self, site, layers):
+        warn(f"evaluated {site.site_id} in {'this' if os.getpid() == here else 'a forked'} process")
+        return real(self, site, layers)
+
+    here = os.getpid()
+    monkeypatch.setattr(ProfileRules, "evaluate", saying)
+    result = _check(sample_layers)
+    said = [w for w in result.warnings if w.startswith("evaluated ")]
+    ids = list(result.site_ids)
+    assert said == [
+        *(f"evaluated {i} in this process" for i in ids[:2]),
+        *(f"evaluated {i} in a forked process" for i in ids[2:]),
+    ]
+
+
+def test_an_error_in_the_forked_process_is_raised_here(sample_layers, split, monkeypatch):
+    real = ProfileRules.evaluate
+    here = os.getpid()
+
+    def failing(self, site, layers):
+        if os.getpid() != here:
+            raise RuntimeError("a rule failed")
+        return real(self, site, layers)
+
+    monkeypatch.setattr(ProfileRules, "evaluate", failing)
+    with pytest.raises(RuntimeError, match="a rule failed"):
+        _check(sample_layers)
+
+
+def test_the_sites_of_a_forked_process_that_died_are_evaluated_here(
+    sample_layers, one_process, split, monkeypatch, tmp_path
+):
+    log = tmp_path / "evaluators.log"
+    _evaluators(monkeypatch, log)
+    real = ProfileRules.evaluate
+    here = os.getpid()
+
+    def dying(self, site, layers):
+        if os.getpid() != here:
+            os._exit(9)  # killed, out of memory: no result, no error
+        return real(self, site, layers)
+
+    monkeypatch.setattr(ProfileRules, "evaluate", dying)
+    result = _check(sample_layers)
+    assert _findings(result) == _findings(one_process)
+    ids = list(result.site_ids)
+    evaluated_here = [line.split()[1] for line in log.read_text().splitlines()]
+    assert evaluated_here[-2:] == ids[2:]  # after its own: the forked process's sites
+
+
+def test_a_small_batch_is_evaluated_in_one_process(
+    sample_layers, two_forked_workers, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(apply, "FORKED_FROM", 5)
+    log = tmp_path / "evaluators.log"
+    _evaluators(monkeypatch, log)
+    _check(sample_layers)
+    assert {line.split()[0] for line in log.read_text().splitlines()} == {str(os.getpid())}
