@@ -10,7 +10,8 @@ value, so the findings are identical whichever engine ran them.
 
 - ``"local"`` (default): in this process for small batches; from
   :data:`PARALLEL_SITES` sites on, in a pool of ``workers`` processes (all
-  cores by default), kept for later calls.
+  cores by default), kept for later calls; in this process too when it is
+  daemonic (a ``multiprocessing.Pool`` worker may start no process).
 - ``"dask"``: on a dask.distributed cluster: the ``client`` given, or a
   LocalCluster of ``workers`` processes started for the call
   (``pip install landcheck[dask]``).
@@ -45,6 +46,7 @@ from landcheck.cut import (
     ready,
 )
 from landcheck.errors import InputDataError
+from landcheck.forked import can_start_processes
 from landcheck.geometry import geometry_values, z_order
 from landcheck.overlay import LayerOverlay, nearest_frame, overlay_frame
 from landcheck.threads import chunked
@@ -325,7 +327,7 @@ class Engine:
         """How many partitions a batch of ``sites`` is split into."""
         if self.kind == "dask":
             return max(1, min(sites, self.workers * _PARTS_PER_WORKER))
-        if self.workers < 2 or sites < PARALLEL_SITES:
+        if self.workers < 2 or sites < PARALLEL_SITES or not can_start_processes():
             return 1
         return self.workers * _PARTS_PER_WORKER
 

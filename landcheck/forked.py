@@ -43,6 +43,7 @@ __all__ = [
     "ProcessDied",
     "Relay",
     "beside",
+    "can_start_processes",
     "job_result",
     "run_jobs",
     "start_worker",
@@ -57,14 +58,31 @@ _JOBS: list[Callable[[], Any]] = []
 _JOBS_LOCK = threading.Lock()
 
 
+def can_start_processes() -> bool:
+    """Whether this process may start processes of its own.
+
+    A daemonic process may not (a ``multiprocessing.Pool`` worker, a dask
+    worker run as a daemon): ``Process.start`` refuses with an
+    ``AssertionError``, so a check or a report run there does its work in it.
+
+    Examples
+    --------
+    >>> can_start_processes()
+    True
+    """
+    return not multiprocessing.current_process().daemon
+
+
 def worker_count(jobs: int, workers: int | None = None) -> int:
     """Worker processes for ``jobs`` jobs: one per core this process may use, 0 to run them here.
 
-    ``workers`` caps the count; fewer than two workers are not worth forking.
+    ``workers`` caps the count; fewer than two workers are not worth forking;
+    a daemonic process has none (:func:`can_start_processes`).
     """
     if (
         not sys.platform.startswith("linux")
         or "fork" not in multiprocessing.get_all_start_methods()
+        or not can_start_processes()
     ):
         return 0
     count = min(workers if workers is not None else usable_cores(), jobs)
