@@ -449,3 +449,35 @@ def test_who_pre_examines_follows_the_approval_level_or_the_ministry():
     assert (
         "by the Ministry of Natural Resources" in finding(result, "preexam_needed", "S2").message.en
     )
+
+
+def test_a_site_s_collective_land_is_the_sum_of_its_own_rows():
+    """Summed for every site of a class table at once, each site's figure is its rows' sum()."""
+    import numpy as np
+
+    from landcheck.measure import Rows, SiteLayer
+    from landcheck.rules.land import _collective
+    from landcheck.units import AreaMethod
+
+    rng = np.random.default_rng(7)
+    site = np.sort(rng.choice([0, 1, 2, 4, 5], size=60))  # site 3 has no rows
+    level1 = rng.choice(np.array(["01", "02", "03"], dtype=object), size=60)
+    m2 = rng.random(60) * 10_000 / 3  # sums whose float depends on the order of adding
+    table = Rows(
+        {"site": site, "code": level1, "level1": level1, "collective_planar_m2": m2}, "code"
+    )
+    empty = Rows({}, None)
+    for position in range(6):
+        view = SiteLayer(
+            key="land_use", kind="land_use", tables=(table, empty, empty), position=position
+        )
+        own = m2[site == position]
+        cultivated = level1[site == position] == "01"
+        for which, expected in (
+            (None, own.sum()),
+            (True, own[cultivated].sum()),
+            (False, own[~cultivated].sum()),
+        ):
+            assert _collective(view, AreaMethod.PLANAR, which) == float(expected)
+    no_ownership = SiteLayer(key="land_use", kind="land_use", tables=(Rows({}, "code"),) * 3)
+    assert _collective(no_ownership, AreaMethod.PLANAR, True) is None

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
+
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
 from landcheck.rules.core import (
@@ -156,15 +158,21 @@ def _collective(view: SiteLayer, method: AreaMethod, cultivated: bool | None) ->
 
     None when the survey has no ownership field.
     """
-    rows = view.class_rows
+    table = view.class_table
     column = f"collective_{method.value}_m2"
-    if not rows.has(column):
+    if table is None or column not in table.columns:
         return None
-    values = rows.column(column)
-    if cultivated is None or not rows.has("level1"):
-        return float(values.sum())
-    is_cultivated = rows.isin("level1", ("01",))
-    return float(values[is_cultivated if cultivated else ~is_cultivated].sum())
+    if "level1" not in table.columns:
+        cultivated = None
+
+    def sums() -> np.ndarray:  # every site's, once per table: each its rows' own sum()
+        values = table.columns[column]
+        if cultivated is None:
+            return table.site_sums(values, np.ones(len(values), dtype=bool))
+        is_cultivated = table.isin("level1", ("01",))
+        return table.site_sums(values, is_cultivated if cultivated else ~is_cultivated)
+
+    return table.by_position(("collective", column, cultivated), sums).get(view.position, 0.0)
 
 
 def project_totals(
