@@ -40,6 +40,7 @@ from landcheck.gcpause import collector_frozen
 from landcheck.threads import usable_cores
 
 __all__ = [
+    "NotPicklable",
     "ProcessDied",
     "Relay",
     "beside",
@@ -98,6 +99,10 @@ def start_worker() -> None:
 
 class ProcessDied(OutputError):
     """A forked process stopped before its result came back (killed, or out of memory)."""
+
+
+class NotPicklable(RuntimeError):
+    """What a forked process's job returned or raised does not pickle: it cannot come back."""
 
 
 def _run(number: int) -> Any:
@@ -265,7 +270,8 @@ def _run_beside(job: Callable[[], Any], sender: multiprocessing.connection.Conne
     try:
         sender.send(outcome)
     except Exception as error:  # a result or an error that does not pickle
-        sender.send((False, RuntimeError(f"{outcome[1]!r} (not picklable: {error})")))
+        made = type(outcome[1]).__name__  # not its repr: a result may be megabytes
+        sender.send((False, NotPicklable(f"a {made} made in a forked process: {error}")))
 
 
 @contextlib.contextmanager
@@ -294,6 +300,8 @@ def beside(job: Callable[[], T], relay: Relay | None = None) -> Iterator[Callabl
     ------
     ProcessDied
         (from ``result()``) The process died before its result came back.
+    NotPicklable
+        (from ``result()``) The job's result, or its error, does not pickle.
 
     Notes
     -----

@@ -15,6 +15,7 @@ import os
 
 import pytest
 
+import landcheck.forked as forked
 import landcheck.rules.apply as apply
 from landcheck import check
 from landcheck.messages import warn
@@ -151,3 +152,30 @@ def test_a_small_batch_is_evaluated_in_one_process(
     _evaluators(monkeypatch, log)
     _check(sample_layers)
     assert {line.split()[0] for line in log.read_text().splitlines()} == {str(os.getpid())}
+
+
+def test_the_sites_whose_findings_do_not_pickle_are_evaluated_here(
+    sample_layers, one_process, split, monkeypatch, tmp_path
+):
+    log = tmp_path / "evaluators.log"
+    _evaluators(monkeypatch, log)
+    real = apply._decided
+
+    def unpicklable(finding):
+        return (*real(finding), lambda: None)
+
+    monkeypatch.setattr(apply, "_decided", unpicklable)
+    result = _check(sample_layers)
+    assert _findings(result) == _findings(one_process)
+    assert result.warnings == one_process.warnings
+    lines = [line.split() for line in log.read_text().splitlines()]
+    here = [site for pid, site in lines if pid == str(os.getpid())]
+    assert here == list(result.site_ids)  # its own, then the forked process's again
+
+
+def test_a_result_that_does_not_pickle_is_said_so_in_a_line(two_forked_workers):
+    made = list(range(100_000))  # its repr would be half a megabyte
+    with forked.beside(lambda: [made, lambda: None]) as result:
+        with pytest.raises(forked.NotPicklable, match="a list made in a forked process") as got:
+            result()
+    assert len(str(got.value)) < 300

@@ -494,9 +494,11 @@ class ProfileRules:
         evaluates the last sites while this one evaluates the others; what it
         sends back is each finding's outcome, area and template values, and the
         findings are made again here from this process's own rule parts: the
-        same findings (tested). Should that process die (killed, out of
-        memory), its sites are evaluated here. ``progress(done, total)`` hears
-        of every :data:`_PROGRESS_EVERY` sites and of the last.
+        same findings (tested). What it says is said here, after what this
+        process said. Should that process die (killed, out of memory), or a
+        value of its findings not pickle, its sites are evaluated here.
+        ``progress(done, total)`` hears of every :data:`_PROGRESS_EVERY` sites
+        and of the last.
         """
         total = len(sites)
         report = progress or (lambda done, total: None)
@@ -525,7 +527,7 @@ class ProfileRules:
                 )
                 try:
                     decided, messages = rest_result()
-                except forked.ProcessDied:
+                except (forked.ProcessDied, forked.NotPicklable):
                     decided, messages = None, []
         if decided is None:  # evaluated here after all: the same findings, later
             findings += self._evaluate_range(sites, layers, rest, lambda c, _: None)
