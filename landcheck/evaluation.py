@@ -591,7 +591,7 @@ def _evaluate_with(
             outcomes = _evaluate_layers(run, engine, notify, keep_geometry, keep_reads)
         coverage, coverage_record = _coverage(run, outcomes, keep_reads)
         site_layers, findings = _evaluate_sites(
-            run.profile, frame, outcomes, notify, coverage, list(run.facts), stage
+            run.profile, frame, outcomes, notify, coverage, list(run.facts), stage, engine.workers
         )
     return CheckResult(
         profile=run.profile,
@@ -637,8 +637,12 @@ def _evaluate_sites(
     coverage: Coverage | None = None,
     facts: list[ProjectFacts] | None = None,
     stage: str = "preexam",
+    workers: int | None = None,
 ) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
-    """Each site's layer views, then one project-level pass (征收 totals), then the rules."""
+    """Each site's layer views, then one project-level pass (征收 totals), then the rules.
+
+    ``workers`` caps the processes the rules of a big batch use (1: this one only).
+    """
     method = profile.analysis.area_method
     empty = shapely.is_empty(np.asarray(geometry_values(frame), dtype=object))
     facts = facts or [ProjectFacts() for _ in range(len(frame))]
@@ -686,5 +690,7 @@ def _evaluate_sites(
         for position, row in enumerate(own_fields)
     ]
     rules = ProfileRules(profile, stage)
-    findings = rules.evaluate_all(infos, site_layers, lambda done, _: notify("sites", done, total))
+    findings = rules.evaluate_all(
+        infos, site_layers, lambda done, _: notify("sites", done, total), workers=workers
+    )
     return site_layers, findings

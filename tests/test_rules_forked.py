@@ -179,3 +179,16 @@ def test_a_result_that_does_not_pickle_is_said_so_in_a_line(two_forked_workers):
         with pytest.raises(forked.NotPicklable, match="a list made in a forked process") as got:
             result()
     assert len(str(got.value)) < 300
+
+
+@pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
+@pytest.mark.parametrize(("workers", "processes"), [(1, 1), (None, 2)])
+def test_workers_caps_the_processes_evaluating_the_rules(
+    sample_layers, workers, processes, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(apply, "FORKED_FROM", 2)
+    log = tmp_path / "evaluators.log"
+    _evaluators(monkeypatch, log)
+    sites = f"{sample_layers['land_use'].rpartition(':')[0]}:candidates"
+    check(sites, layers=sample_layers, workers=workers)
+    assert len({line.split()[0] for line in log.read_text().splitlines()}) == processes

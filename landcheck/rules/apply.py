@@ -487,6 +487,8 @@ class ProfileRules:
         sites: Sequence[SiteInfo],
         layers: Sequence[Mapping[str, SiteLayer]],
         progress: Callable[[int, int], None] | None = None,
+        *,
+        workers: int | None = None,
     ) -> list[list[Finding]]:
         """Every site's findings (:meth:`evaluate`), in order; a big batch's on two cores.
 
@@ -498,11 +500,12 @@ class ProfileRules:
         process said. Should that process die (killed, out of memory), or a
         value of its findings not pickle, its sites are evaluated here.
         ``progress(done, total)`` hears of every :data:`_PROGRESS_EVERY` sites
-        and of the last.
+        and of the last. ``workers`` caps the processes (1: all in this one;
+        default: one a core).
         """
         total = len(sites)
         report = progress or (lambda done, total: None)
-        if total < FORKED_FROM or not forked.worker_count(2):
+        if total < FORKED_FROM or not forked.worker_count(2, workers):
             return self._evaluate_range(sites, layers, range(total), report)
         own = range(round(total * _OWN_SHARE))
         rest = range(own.stop, total)
