@@ -581,6 +581,7 @@ _OWN_SHARE = 0.55
 findings again from what the forked process sends back (about a third of their cost)."""
 
 _PROGRESS_EVERY = 200
+"""Sites between two reports of :meth:`ProfileRules.evaluate_all`'s progress."""
 
 
 def _decided(finding: Finding) -> tuple[Any, ...]:
