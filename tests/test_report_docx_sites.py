@@ -209,3 +209,27 @@ def test_the_index_links_every_site_of_a_large_batch_in_order(tmp_path):
         len({element.get(qn("r:id")) for element in index.element.body.iter(qn("w:hyperlink"))})
         == count
     )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_site_document_with_the_batch_s_provenance_is_the_one_built_alone(batch, lang):
+    """The provenance every site document ends with is made once a batch: the same bytes."""
+    from landcheck.report.wordsave import save_document
+
+    result = report_case()
+    tables = report_tables(result, lang)
+    provenance = report_docx._provenance_part(result, tables, lang)
+    assert report_texts(lang)["provenance"].encode() in provenance
+    for position in range(len(result.site_ids)):
+        alone, shared = io.BytesIO(), io.BytesIO()
+        save_document(
+            report_docx.build_site_document(result, position, lang=lang, tables=tables), alone
+        )
+        made = report_docx._site_document(
+            result, position, lang, None, True, tables, provenance=provenance
+        )
+        save_document(made, shared)
+        alone_zip, shared_zip = zipfile.ZipFile(alone), zipfile.ZipFile(shared)
+        assert alone_zip.namelist() == shared_zip.namelist()
+        for name in alone_zip.namelist():
+            assert alone_zip.read(name) == shared_zip.read(name), name

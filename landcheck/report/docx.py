@@ -349,6 +349,20 @@ def build_site_document(
     -------
     docx.document.Document
     """
+    return _site_document(result, position, lang, image, drafts, tables, provenance=None)
+
+
+def _site_document(
+    result: CheckResult,
+    position: int,
+    lang: str,
+    image: bytes | None,
+    drafts: bool,
+    tables: dict[str, ReportTable] | None,
+    *,
+    provenance: bytes | None,
+) -> Any:
+    """:func:`build_site_document`, its provenance the batch's (:func:`_provenance_part`)."""
     t = report_texts(lang)
     flow = _new_report(result, lang)
     tables = tables if tables is not None else report_tables(result, lang)
@@ -357,10 +371,20 @@ def build_site_document(
     site_id = result.site_ids[position]
     _add_site(flow, result, tables, position, site_id, lang, image=image, new_page=False)
     flow.section(landscape=True)
-    _add_provenance(flow, result, tables, lang)
+    if provenance is None:
+        _add_provenance(flow, result, tables, lang)
+    else:
+        flow.add_set_aside(provenance)
     if drafts:
         add_opinion_drafts(flow, result, tables, lang, positions=[position])
     return flow.document
+
+
+def _provenance_part(result: CheckResult, tables: dict[str, ReportTable], lang: str) -> bytes:
+    """The provenance every site document of a batch ends with, made once (the same text)."""
+    flow = _new_report(result, lang)
+    _add_provenance(flow, result, tables, lang)
+    return flow.part_set_aside()
 
 
 def _write_site_documents(
@@ -381,12 +405,15 @@ def _write_site_documents(
             ""
         )  # every site's rows grouped here, once, before the workers share them
     folder = sites_folder(directory)
+    provenance = _provenance_part(result, tables, lang)  # before the workers share it
 
     def write(positions: range) -> None:
         for position in positions:
             site_id = result.site_ids[position]
             image = map_png(result, site_id, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES)
-            document = build_site_document(result, position, lang=lang, image=image, tables=tables)
+            document = _site_document(
+                result, position, lang, image, True, tables, provenance=provenance
+            )
             save_document(document, os.path.join(folder, f"{names[position]}.docx"))
 
     def write_index() -> None:

@@ -573,6 +573,26 @@ class Flow:
         del body[:-1]
         self._own_part()
 
+    def part_set_aside(self) -> bytes:
+        """Set aside the content appended so far and return it, for :meth:`add_set_aside`.
+
+        What the documents of a batch share (their provenance) is appended once
+        to a flow of the same template and put into each with :meth:`add_set_aside`.
+        """
+        count = len(self._set_aside)
+        self.set_aside()
+        return b"".join(map(zlib.decompress, self._set_aside[count:]))
+
+    def add_set_aside(self, text: bytes) -> None:
+        """Append content another flow of the same template set aside (:meth:`part_set_aside`).
+
+        Its paragraphs and tables come after what was appended so far, as if
+        appended here: the document saves the same XML.
+        """
+        self.set_aside()
+        self._set_aside.append(zlib.compress(text, 1))
+        self._own_part()
+
     def _own_part(self) -> None:
         """Give the document's part the class that saves what this flow keeps apart."""
         part = self.document.part
