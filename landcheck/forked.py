@@ -4,9 +4,10 @@ A report's site pages are drawn from one :class:`~landcheck.result.CheckResult`
 and the batch's kept indexes, a batch's last findings from the sites' views
 (:meth:`landcheck.rules.apply.ProfileRules.evaluate_all`); forked workers share
 them with the calling process without copying or pickling: only a job's number
-goes out and its (small) result comes back. Fork is used only where it is the default and
-safe (Linux); elsewhere, or on one core, the jobs run in the calling process,
-with the same results.
+goes out and its (small) result comes back. Fork is used only where it is the
+default and safe (Linux); elsewhere, on one core, or in a daemonic process
+(which may start none), the jobs run in the calling process, with the same
+results.
 
 :func:`run_jobs` spreads many jobs over one worker a core; :func:`beside`
 runs one job (a whole writer) in a forked process while the caller goes on,
