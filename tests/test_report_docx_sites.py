@@ -226,7 +226,13 @@ def test_a_site_document_with_the_batch_s_provenance_is_the_one_built_alone(batc
             report_docx.build_site_document(result, position, lang=lang, tables=tables), alone
         )
         made = report_docx._site_document(
-            result, position, lang, None, True, tables, provenance=provenance
+            result,
+            position,
+            lang=lang,
+            image=None,
+            drafts=True,
+            tables=tables,
+            provenance=provenance,
         )
         save_document(made, shared)
         alone_zip, shared_zip = zipfile.ZipFile(alone), zipfile.ZipFile(shared)

@@ -349,17 +349,19 @@ def build_site_document(
     -------
     docx.document.Document
     """
-    return _site_document(result, position, lang, image, drafts, tables, provenance=None)
+    return _site_document(
+        result, position, lang=lang, image=image, drafts=drafts, tables=tables, provenance=None
+    )
 
 
 def _site_document(
     result: CheckResult,
     position: int,
+    *,
     lang: str,
     image: bytes | None,
     drafts: bool,
     tables: dict[str, ReportTable] | None,
-    *,
     provenance: bytes | None,
 ) -> Any:
     """:func:`build_site_document`, its provenance the batch's (:func:`_provenance_part`)."""
@@ -412,7 +414,13 @@ def _write_site_documents(
             site_id = result.site_ids[position]
             image = map_png(result, site_id, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES)
             document = _site_document(
-                result, position, lang, image, True, tables, provenance=provenance
+                result,
+                position,
+                lang=lang,
+                image=image,
+                drafts=True,
+                tables=tables,
+                provenance=provenance,
             )
             save_document(document, os.path.join(folder, f"{names[position]}.docx"))
 
