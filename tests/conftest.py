@@ -78,3 +78,25 @@ def two_forked_workers(monkeypatch):
     import landcheck.forked as forked
 
     monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 2)
+
+
+@pytest.fixture
+def forked_first(monkeypatch):
+    """The calling process takes its first run only once the forked one has taken one.
+
+    So a batch shared from both ends (:mod:`landcheck.bothends`) is really
+    shared, however fast this process is; the forked process has 30 s to start.
+    """
+    import time
+
+    from landcheck.bothends import Ends
+
+    real = Ends.front
+
+    def front(self):
+        deadline = time.monotonic() + 30.0
+        while self.back_start == self.total and time.monotonic() < deadline:
+            time.sleep(0.002)
+        return real(self)
+
+    monkeypatch.setattr(Ends, "front", front)

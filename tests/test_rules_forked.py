@@ -1,12 +1,13 @@
 """A big batch's rules on two cores: the last sites evaluated by a forked process.
 
-From ``FORKED_FROM`` sites on, a forked process evaluates the rules of the
-last sites while the calling process evaluates the others; it sends back each
-finding's outcome, area and values, and the findings are made again in the
-calling process. They must be the findings one process makes, in order, with
-what the forked process said among the warnings; its error is raised here, and
-should it die, its sites are evaluated here. The threshold is lowered so that
-the sample county's four candidate sites are split.
+From ``FORKED_FROM`` sites on, the sites are shared out in runs from both
+ends: the calling process evaluates the first ones, a forked process the last
+ones; it sends back each finding's outcome, area and values, and the findings
+are made again in the calling process. They must be the findings one process
+makes, in order, with what the forked process said among the warnings; its
+error is raised here, and should it die, the sites it took are evaluated here.
+The threshold and the run are lowered so that the sample county's four
+candidate sites are shared a site at a time.
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ def one_process(sample_layers):
 
 
 @pytest.fixture
-def split(monkeypatch, two_forked_workers):
-    """Split every batch of two sites or more, forked even on a machine of one core."""
+def split(monkeypatch, two_forked_workers, forked_first):
+    """Share every batch of two sites or more a site at a time, forked even on one core."""
     monkeypatch.setattr(apply, "FORKED_FROM", 2)
+    monkeypatch.setattr(apply, "_RUN", 1)
 
 
 def _evaluators(monkeypatch, log):
@@ -69,10 +71,12 @@ def test_the_split_batch_has_the_findings_one_process_makes(
     result = _check(sample_layers, lambda stage, done, total: events.append((stage, done, total)))
     ids = list(result.site_ids)
     assert len(ids) == 4
-    by_site = dict(reversed(line.split()) for line in log.read_text().splitlines())
-    here, there = str(os.getpid()), by_site[ids[-1]]
-    assert [by_site[i] for i in ids] == [here, here, there, there]  # 55 % here, rounded
-    assert there != here
+    lines = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(site for _, site in lines) == sorted(ids)  # each evaluated once
+    by_site = {site: pid for pid, site in lines}
+    here = [by_site[i] == str(os.getpid()) for i in ids]
+    assert here == sorted(here, reverse=True)  # this process's first, the forked one's last
+    assert not here[-1]
     assert _findings(result) == _findings(one_process)
     assert _json(result) == _json(one_process)
     assert result.warnings == one_process.warnings
@@ -103,9 +107,11 @@ def test_what_the_forked_process_says_is_among_the_warnings(sample_layers, split
     result = _check(sample_layers)
     said = [w for w in result.warnings if w.startswith("evaluated ")]
     ids = list(result.site_ids)
+    mine = sum(w.endswith(" in this process") for w in said)
+    assert mine < len(ids)
     assert said == [
-        *(f"evaluated {i} in this process" for i in ids[:2]),
-        *(f"evaluated {i} in a forked process" for i in ids[2:]),
+        *(f"evaluated {i} in this process" for i in ids[:mine]),
+        *(f"evaluated {i} in a forked process" for i in ids[mine:]),
     ]
 
 
@@ -140,8 +146,9 @@ def test_the_sites_of_a_forked_process_that_died_are_evaluated_here(
     result = _check(sample_layers)
     assert _findings(result) == _findings(one_process)
     ids = list(result.site_ids)
-    evaluated_here = [line.split()[1] for line in log.read_text().splitlines()]
-    assert evaluated_here[-2:] == ids[2:]  # after its own: the forked process's sites
+    lines = [line.split() for line in log.read_text().splitlines()]
+    assert {pid for pid, _ in lines} == {str(here)}  # the forked process died at its first
+    assert [site for _, site in lines] == ids  # after its own: the site it took, never sent
 
 
 def test_a_small_batch_is_evaluated_in_one_process(
@@ -184,9 +191,10 @@ def test_a_result_that_does_not_pickle_is_said_so_in_a_line(two_forked_workers):
 @pytest.mark.skipif(forked.worker_count(2, 2) == 0, reason="no forked workers on this system")
 @pytest.mark.parametrize(("workers", "processes"), [(1, 1), (None, 2)])
 def test_workers_caps_the_processes_evaluating_the_rules(
-    sample_layers, workers, processes, monkeypatch, tmp_path
+    sample_layers, workers, processes, monkeypatch, tmp_path, forked_first
 ):
     monkeypatch.setattr(apply, "FORKED_FROM", 2)
+    monkeypatch.setattr(apply, "_RUN", 1)
     log = tmp_path / "evaluators.log"
     _evaluators(monkeypatch, log)
     sites = f"{sample_layers['land_use'].rpartition(':')[0]}:candidates"

@@ -17,14 +17,13 @@ import json
 import math
 import operator
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
 from landcheck import forked
+from landcheck.bothends import Ends, share
 from landcheck.gcpause import collector_paused
 from landcheck.result import CheckResult
 from landcheck.rules import Finding
@@ -247,10 +246,15 @@ def _facts(result: CheckResult) -> bytes:
     return _encode(result.run_dict())[: -len(b"\n}")]
 
 
-def _site_pieces(result: CheckResult, positions: range) -> Iterator[bytes]:
-    """The text of the sites' entries at ``positions``, each after the separator it follows."""
+def _site_pieces(
+    result: CheckResult, positions: range, entries: _Entries | None = None
+) -> Iterator[bytes]:
+    """The text of the sites' entries at ``positions``, each after the separator it follows.
+
+    ``entries`` makes the findings' text (default: a new :class:`_Entries`).
+    """
     indent = _BREAKS[_SITE_DEPTH][1:]
-    entries = _Entries()
+    entries = entries or _Entries()
     sites = result.site_dicts(finding_entry=entries.finding, positions=positions)
     for position, site in zip(positions, sites, strict=True):
         yield (indent if position == 0 else b",\n" + indent) + _encode(site, _SITE_DEPTH)
@@ -283,8 +287,8 @@ def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
 SPLIT_FROM = 2_000
 """From this many sites on, findings.json's last sites are written by a forked process."""
 
-_OWN_SHARE = 0.55
-"""The part of the sites the calling process writes itself: it also copies in the rest."""
+_RUN = 64
+"""Sites a run of the split writing: about 20 ms of entries at 10,000 sites."""
 
 
 def write_json(
@@ -297,7 +301,7 @@ def write_json(
 
     ``progress(done, total)`` (else the options' ``write:json`` stage) hears of each site.
     From :data:`SPLIT_FROM` sites on, with a second core, a forked process
-    writes the entries of the last sites while this one writes the others
+    writes the entries of the last sites while this one writes the first ones
     (:func:`_write_split`): the same bytes.
     """
     if progress is None and options is not None:
@@ -321,61 +325,45 @@ def _write_split(
     directory: str,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """findings.json's text into ``handle``, its last sites' entries written by a forked process.
+    """findings.json's text into ``handle``, the last sites' entries written by a forked process.
 
-    The forked process writes them into an unnamed temporary file beside
-    findings.json (it leaves no name behind, even if the run is killed); once
-    this process has written the others, they are copied in after them.
+    The sites are shared out in runs from both ends (:mod:`landcheck.bothends`):
+    this process writes the first ones into ``handle`` as it goes, the forked one
+    the last ones into an unnamed temporary file beside findings.json (it leaves
+    no name behind, even if the run is killed); they are copied in after them.
+    Runs a forked process that died took and never wrote are written here.
     """
     total = len(result.sites)
-    own = range(round(total * _OWN_SHARE))
-    rest = range(own.stop, total)
     done = {"own": 0, "rest": 0}
 
     def report(part: str, count: int, _total: int) -> None:
         done[part] = count
         if progress is not None:
-            progress(done["own"] + done["rest"], total)
+            progress(min(done["own"] + done["rest"], total), total)
 
-    head = _facts(result) + _SITES_OPEN  # before forking: the inputs' hashes are awaited here
+    entries = _Entries()  # each process's own: the forked one's fills in its copy
+    written = {"own": 0, "rest": 0}  # by each process, in its own copy
+
+    def write_own(positions: range) -> None:
+        for piece in _site_pieces(result, positions, entries):
+            handle.write(piece)
+        written["own"] += len(positions)
+        relay("own", written["own"], total)
+
+    def write_rest(positions: range) -> bytes:
+        text = b"".join(_site_pieces(result, positions, entries))
+        written["rest"] += len(positions)
+        relay("rest", written["rest"], total)
+        return text
+
+    handle.write(_facts(result) + _SITES_OPEN)  # before forking: the inputs' hashes are awaited
     handle.flush()  # nothing of this process's buffer may be in the forked one's
-    with (
-        tempfile.TemporaryFile(dir=directory) as later,
-        forked.Relay(report) as relay,
-    ):
-
-        def write_rest() -> None:
-            for count, piece in enumerate(_site_pieces(result, rest), start=1):
-                later.write(piece)
-                relay("rest", count, total)
-            later.flush()
-
-        with forked.beside(write_rest, relay) as written:
-            handle.write(head)
-            relay("own", 0, total)
-            for count, piece in enumerate(_site_pieces(result, own), start=1):
-                handle.write(piece)
-                relay("own", count, total)
-            written()
-        _append(later, handle)
+    with Ends(total, _RUN, directory) as ends, forked.Relay(report) as relay:
+        relay("own", 0, total)
+        arrived = share(ends, write_own, write_rest, relay=relay)
+        for positions, arrival in ends.rest(arrived):
+            if arrival is None:
+                write_own(positions)
+            else:
+                ends.copy_into(arrival, handle)
     handle.write(_SITES_CLOSE)
-
-
-def _append(source: BinaryIO, target: BinaryIO) -> None:
-    """Append all of ``source`` (written by another process) to ``target``."""
-    target.flush()
-    size = os.fstat(source.fileno()).st_size
-    copied = 0
-    try:  # in the kernel, without reading the text into this process
-        while copied < size:
-            step = os.copy_file_range(source.fileno(), target.fileno(), size - copied, copied)
-            if not step:
-                break
-            copied += step
-    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
-        pass
-    if copied < size:
-        source.seek(copied)
-        target.seek(0, os.SEEK_END)
-        shutil.copyfileobj(source, target)
-    target.seek(0, os.SEEK_END)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import pickle
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from landcheck import forked
+from landcheck.bothends import Arrival, Ends, share
 from landcheck.errors import ProfileError, shown
 from landcheck.frozen import maker
 from landcheck.measure import SiteLayer
@@ -492,55 +494,71 @@ class ProfileRules:
     ) -> list[list[Finding]]:
         """Every site's findings (:meth:`evaluate`), in order; a big batch's on two cores.
 
-        From :data:`FORKED_FROM` sites on, with a second core, a forked process
-        evaluates the last sites while this one evaluates the others; what it
-        sends back is each finding's outcome, area and template values, and the
-        findings are made again here from this process's own rule parts: the
-        same findings (tested). What it says is said here, after what this
+        From :data:`FORKED_FROM` sites on, with a second core, the sites are
+        shared out in runs from both ends (:mod:`landcheck.bothends`): this
+        process evaluates the first ones, a forked process the last ones, until
+        they meet. For each of its runs the forked process sends back each
+        finding's outcome, area and template values, and the findings are made
+        again here, between this process's own runs, from its own rule parts:
+        the same findings (tested). What it says is said here, after what this
         process said. Should that process die (killed, out of memory), or a
-        value of its findings not pickle, its sites are evaluated here.
-        ``progress(done, total)`` hears of every :data:`_PROGRESS_EVERY` sites
-        and of the last. ``workers`` caps the processes (1: all in this one;
-        default: one a core).
+        value of its findings not pickle, the runs it took and did not send are
+        evaluated here. ``progress(done, total)`` hears of every
+        :data:`_PROGRESS_EVERY` sites (every run when split) and of the last.
+        ``workers`` caps the processes (1: all in this one; default: one a core).
         """
         total = len(sites)
         report = progress or (lambda done, total: None)
         if total < FORKED_FROM or not forked.worker_count(2, workers):
             return self._evaluate_range(sites, layers, range(total), report)
-        own = range(round(total * _OWN_SHARE))
-        rest = range(own.stop, total)
-        done = {"own": 0, "rest": 0}
+        heard = {"own": 0, "rest": 0}
+        evaluated = {"own": 0, "rest": 0}  # by each process, in its own copy
+        findings: list[list[Finding]] = []
+        made_again: dict[int, tuple[list[list[Finding]], list[str]]] = {}
 
         def relayed(part: str, count: int, _total: int) -> None:
-            done[part] = count
-            report(done["own"] + done["rest"], total)
+            heard[part] = count
+            report(min(heard["own"] + heard["rest"], total), total)
 
-        with forked.Relay(relayed) as relay:
+        def evaluate_own(positions: range) -> None:
+            findings.extend(self.evaluate(sites[p], layers[p]) for p in positions)
+            evaluated["own"] += len(positions)
+            relay("own", evaluated["own"], total)
 
-            def evaluate_rest() -> tuple[list[list[tuple[Any, ...]]], list[str]]:
-                with collecting() as notes:
-                    findings = self._evaluate_range(
-                        sites, layers, rest, lambda count, _: relay("rest", count, total)
-                    )
-                return [[_decided(f) for f in site] for site in findings], notes.messages
+        def evaluate_rest(positions: range) -> bytes:
+            with collecting() as notes:
+                decided = [
+                    [_decided(f) for f in self.evaluate(sites[p], layers[p])] for p in positions
+                ]
+            evaluated["rest"] += len(positions)
+            relay("rest", evaluated["rest"], total)
+            try:
+                return pickle.dumps((decided, notes.messages), protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception as error:  # its values do not pickle: the run is evaluated here
+                raise forked.NotPicklable(f"findings made in a forked process: {error}") from None
 
-            with forked.beside(evaluate_rest, relay) as rest_result:
-                findings = self._evaluate_range(
-                    sites, layers, own, lambda count, _: relay("own", count, total)
-                )
-                try:
-                    decided, messages = rest_result()
-                except (forked.ProcessDied, forked.NotPicklable):
-                    decided, messages = None, []
-        if decided is None:  # evaluated here after all: the same findings, later
-            findings += self._evaluate_range(sites, layers, rest, lambda c, _: None)
-        else:
-            for message in messages:
-                warn(message)
-            findings += [
+        def arrived(arrival: Arrival) -> None:
+            decided, messages = pickle.loads(ends.payload(arrival))
+            site_findings = [
                 self._made_again(sites[position], site)
-                for position, site in zip(rest, decided, strict=True)
+                for position, site in zip(arrival.positions, decided, strict=True)
             ]
+            made_again[arrival.positions.start] = (site_findings, messages)
+
+        said: list[str] = []
+        with forked.Relay(relayed) as relay, Ends(total, _RUN) as ends:
+            arrivals = share(ends, evaluate_own, evaluate_rest, relay=relay, arrived=arrived)
+            for positions, arrival in ends.rest(arrivals):
+                if arrival is None:  # taken by the forked process, never sent: evaluated here
+                    with collecting() as notes:
+                        findings.extend(self.evaluate(sites[p], layers[p]) for p in positions)
+                    said.extend(notes.messages)
+                else:
+                    site_findings, messages = made_again[positions.start]
+                    findings.extend(site_findings)
+                    said.extend(messages)
+        for message in said:
+            warn(message)
         report(total, total)
         return findings
 
@@ -576,9 +594,9 @@ FORKED_FROM = 2_000
 """From this many sites on, :meth:`ProfileRules.evaluate_all` evaluates the last ones in a
 forked process (a second core being free once the layers are measured)."""
 
-_OWN_SHARE = 0.55
-"""The part of the sites the calling process evaluates itself: it also makes the rest's
-findings again from what the forked process sends back (about a third of their cost)."""
+_RUN = 128
+"""Sites a run when the rules are shared with a forked process: about 20 ms of rules at
+10,000 sites."""
 
 _PROGRESS_EVERY = 200
 """Sites between two reports of :meth:`ProfileRules.evaluate_all`'s progress."""

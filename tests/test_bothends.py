@@ -1,0 +1,159 @@
+"""A batch shared with a forked process run by run from both ends (landcheck.bothends).
+
+The calling process takes runs from the front, the forked one from the back,
+until they meet: every position is made once, the caller's positions are the
+first ones, the forked one's the last, and what a forked process that died (or
+whose payload did not pickle) took and never wrote comes back as gaps, exactly.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+
+import pytest
+
+import landcheck.forked as forked
+from landcheck.bothends import Ends, share
+
+
+def _text(positions: range) -> bytes:
+    return b"".join(b"<%d>" % p for p in positions)
+
+
+def test_runs_are_taken_from_both_ends_until_they_meet():
+    with Ends(10, 3) as ends:
+        assert ends.front() == range(3)
+        assert ends.back() == range(7, 10)
+        assert ends.back() == range(4, 7)
+        assert ends.back_start == 4
+        assert ends.front() == range(3, 4)  # what is left, though less than a run
+        assert ends.front() is None and ends.back() is None
+        assert ends.met == 4
+
+
+def test_a_run_holds_a_position_at_least():
+    with pytest.raises(ValueError, match="at least one position"):
+        Ends(10, 0)
+
+
+def test_nothing_to_share():
+    with Ends(0, 4) as ends:
+        assert ends.front() is None and ends.back() is None
+        assert list(ends.rest([])) == []
+
+
+@pytest.mark.parametrize("run", [1, 3, 100])
+def test_every_position_is_made_once_and_comes_back_in_order(
+    two_forked_workers, forked_first, run, tmp_path
+):
+    total, here = 40, []
+    with Ends(total, run) as ends:
+
+        def mine(positions):
+            here.append(positions)
+            time.sleep(0.01)  # the forked process takes some of the runs meanwhile
+
+        arrived = share(ends, mine, _text)
+        met = ends.met
+        rest = list(ends.rest(arrived))
+        with open(tmp_path / "out", "w+b") as out:
+            out.write(b"head")
+            for positions, arrival in rest:
+                assert arrival is not None  # no gap: the forked process wrote all it took
+                assert ends.payload(arrival) == _text(positions)
+                ends.copy_into(arrival, out)
+    assert [p for r in here for p in r] == list(range(met))
+    assert [p for positions, _ in rest for p in positions] == list(range(met, total))
+    assert met < total  # the forked process took the last run at least
+    assert (tmp_path / "out").read_bytes() == b"head" + _text(range(met, total))
+    assert all(len(positions) <= run for positions, _ in rest)
+
+
+def test_arrivals_are_heard_between_this_process_s_runs(two_forked_workers, forked_first):
+    heard, ran = [], []
+    with Ends(30, 1) as ends:
+
+        def mine(positions):
+            ran.append(len(heard))
+            time.sleep(0.02)
+
+        def theirs(positions):
+            time.sleep(0.01)
+            return _text(positions)
+
+        share(ends, mine, theirs, arrived=heard.append)
+        assert sorted(p for a in heard for p in a.positions) == list(range(ends.met, 30))
+    assert ran[-1] > 0  # some had arrived before this process's last run
+
+
+def test_what_a_forked_process_that_died_took_and_never_wrote_are_the_gaps(
+    two_forked_workers, forked_first
+):
+    made = []
+
+    def dying(positions):
+        if len(made) == 2:  # its third run: killed, out of memory
+            os._exit(9)
+        made.append(positions)
+        return _text(positions)
+
+    with Ends(20, 2) as ends:
+        arrived = share(ends, lambda positions: time.sleep(0.05), dying)
+        rest = list(ends.rest(arrived))
+    written = [positions for positions, arrival in rest if arrival is not None]
+    gaps = [positions for positions, arrival in rest if arrival is None]
+    assert written == [range(16, 18), range(18, 20)]  # the two it wrote, in order
+    assert gaps == [range(14, 16)]  # what it took last, and no more
+    assert ends.met == 14
+
+
+def test_a_payload_that_does_not_pickle_leaves_its_run_to_this_process(
+    two_forked_workers, forked_first
+):
+    def unpicklable(positions):
+        raise forked.NotPicklable("a finding's values")
+
+    with Ends(6, 2) as ends:
+        arrived = share(ends, lambda positions: time.sleep(0.05), unpicklable)
+        rest = list(ends.rest(arrived))
+    assert arrived == []
+    assert rest == [(range(ends.met, 6), None)]
+
+
+def test_an_error_of_the_forked_process_is_raised_here(two_forked_workers, forked_first):
+    def failing(positions):
+        raise RuntimeError("the disk is full")
+
+    with Ends(6, 2) as ends, pytest.raises(RuntimeError, match="the disk is full"):
+        share(ends, lambda positions: None, failing)
+
+
+def test_without_a_forked_process_this_one_makes_every_run(monkeypatch):
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)
+    here = []
+    with Ends(10, 3) as ends:
+        arrived = share(ends, here.append, _text)
+        assert arrived == [] and ends.met == 10
+        assert list(ends.rest(arrived)) == []
+    assert here == [range(3), range(3, 6), range(6, 9), range(9, 10)]
+
+
+@pytest.mark.parametrize("target", ["file", "memory"])
+def test_the_bytes_are_copied_without_copy_file_range_too(
+    two_forked_workers, forked_first, monkeypatch, tmp_path, target
+):
+    def refused(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refused, raising=False)
+    out = open(tmp_path / "out", "w+b") if target == "file" else io.BytesIO()
+    with out, Ends(12, 2) as ends:
+        out.write(b"head")
+        arrived = share(ends, lambda positions: time.sleep(0.02), _text)
+        for _, arrival in ends.rest(arrived):
+            ends.copy_into(arrival, out)
+        out.seek(0)
+        assert out.read() == b"head" + _text(range(ends.met, 12))
+        assert ends.met < 12
