@@ -284,8 +284,9 @@ def dumps(result: CheckResult, *, indent: int | None = 2) -> str:
     return json.dumps(_finite(result.to_dict()), ensure_ascii=False, indent=indent)
 
 
-SPLIT_FROM = 2_000
-"""From this many sites on, findings.json's last sites are written by a forked process."""
+SPLIT_FROM = 1_000
+"""From this many sites on, findings.json's last sites are written by a forked process (at
+1,000 sites it saved 0.07 s of the command; at 500, nothing measurable)."""
 
 _RUN = 64
 """Sites a run of the split writing: about 20 ms of entries at 10,000 sites."""

@@ -590,9 +590,10 @@ class ProfileRules:
         )
 
 
-FORKED_FROM = 2_000
-"""From this many sites on, :meth:`ProfileRules.evaluate_all` evaluates the last ones in a
-forked process (a second core being free once the layers are measured)."""
+FORKED_FROM = 1_000
+"""From this many sites on, :meth:`ProfileRules.evaluate_all` shares the sites with a forked
+process (a second core being free once the layers are measured): at 1,000 sites it saved
+0.06 s of `check()`; at 500, nothing measurable."""
 
 _RUN = 128
 """Sites a run when the rules are shared with a forked process: about 20 ms of rules at
