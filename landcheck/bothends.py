@@ -10,7 +10,7 @@ from the back, until they meet; whoever is faster takes more runs, and the two
 end within a run of each other.
 
 The forked process writes what it makes of each run (bytes) into an unnamed
-temporary file, run after run, and then says so in shared memory; this one
+file, run after run, and then says so in the state both share; this one
 reads them as they come (:meth:`Ends.arrivals`), from the file, or copies them
 on (:meth:`Ends.copy_into`). So this process's runs are the first positions
 (``range(Ends.met)``), the forked one's the last, and what a forked process that
@@ -20,7 +20,8 @@ died (killed, out of memory) took but never wrote is known exactly: the gaps
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import fcntl
 import os
 import shutil
 import struct
@@ -36,6 +37,18 @@ __all__ = ["Arrival", "Ends", "share"]
 _HEADER = struct.Struct("<qqq")
 """A run's record in the file: its first position, the one after its last, the payload's size."""
 
+_STATE = struct.Struct("<qqq")
+"""The shared state: the front's next position, the back's first, the bytes written."""
+
+
+def _memory_file(name: str) -> BinaryIO:
+    """An unnamed file in memory (Linux's ``memfd_create``), else in the temporary folder."""
+    try:
+        fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return tempfile.TemporaryFile()
+    return os.fdopen(fd, "w+b")
+
 
 @dataclass(frozen=True)
 class Arrival:
@@ -50,7 +63,8 @@ class Ends:
     """``range(total)`` handed out in runs from both ends, to this process and a forked one.
 
     Made before forking: the two processes share the positions taken so far
-    and the size of what the forked one wrote. Use it as a context manager
+    and the size of what the forked one wrote (an unnamed file in memory both
+    hold open). Use it as a context manager
     (the file is closed on leaving).
 
     Parameters
@@ -60,9 +74,17 @@ class Ends:
     run : int
         Positions a run (≥ 1).
     directory : str, optional
-        Where the unnamed file is made (default: the system's temporary folder);
-        the folder of the file the payloads are copied into keeps the copy in the
-        kernel.
+        Where the unnamed file of the payloads is made: the folder of the file
+        they are copied into keeps the copy in the kernel. Default: in memory
+        (a full or read-only temporary folder is no matter).
+
+    Notes
+    -----
+    The positions taken and the bytes written are kept in a small file in
+    memory, under a POSIX record lock (:func:`fcntl.lockf`): the kernel lets go
+    of a process's lock when it dies, so a forked process killed while it took
+    a run cannot leave this one waiting, and no shared-memory folder
+    (``/dev/shm``) is needed.
 
     Examples
     --------
@@ -74,12 +96,15 @@ class Ends:
     def __init__(self, total: int, run: int, directory: str | None = None) -> None:
         if run < 1:
             raise ValueError(f"a run holds at least one position, not {run}")
-        context = multiprocessing.get_context("fork")
         self.total = total
         self._run = run
-        self._state = context.RawArray("q", [0, total, 0])  # front, back, bytes written
-        self._lock = context.Lock()
-        self._file = tempfile.TemporaryFile(dir=directory)
+        self._state = _memory_file("landcheck-ends")
+        self._file = (
+            tempfile.TemporaryFile(dir=directory)
+            if directory is not None
+            else _memory_file("landcheck-runs")
+        )
+        os.pwrite(self._state.fileno(), _STATE.pack(0, total, 0), 0)
         self._read = 0  # the bytes of the file this process has taken arrivals from
 
     def __enter__(self) -> Ends:
@@ -87,49 +112,65 @@ class Ends:
 
     def __exit__(self, *exc: object) -> None:
         self._file.close()
+        self._state.close()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[list[int]]:
+        """The state (front, back, bytes written), locked; written back as the block leaves it."""
+        fd = self._state.fileno()
+        fcntl.lockf(fd, fcntl.LOCK_EX)
+        try:
+            state = list(_STATE.unpack(os.pread(fd, _STATE.size, 0)))
+            before = list(state)
+            yield state
+            if state != before:
+                os.pwrite(fd, _STATE.pack(*state), 0)
+        finally:
+            fcntl.lockf(fd, fcntl.LOCK_UN)
 
     def front(self) -> range | None:
         """The next run from the front (this process's), or None once the ends met."""
-        with self._lock:
-            start, back = self._state[0], self._state[1]
+        with self._locked() as state:
+            start, back = state[0], state[1]
             if start >= back:
                 return None
-            stop = min(start + self._run, back)
-            self._state[0] = stop
+            state[0] = stop = min(start + self._run, back)
         return range(start, stop)
 
     def back(self) -> range | None:
         """The next run from the back (the forked process's), or None once the ends met."""
-        with self._lock:
-            front, stop = self._state[0], self._state[1]
+        with self._locked() as state:
+            front, stop = state[0], state[1]
             if front >= stop:
                 return None
-            start = max(stop - self._run, front)
-            self._state[1] = start
+            state[1] = start = max(stop - self._run, front)
         return range(start, stop)
 
     @property
     def back_start(self) -> int:
         """The first position of the runs taken from the back (``total`` before the first)."""
-        return self._state[1]
+        with self._locked() as state:
+            return state[1]
 
     @property
     def met(self) -> int:
         """Where the ends met: this process took ``range(met)`` (once neither takes more)."""
-        return self._state[0]
+        with self._locked() as state:
+            return state[0]
 
     def publish(self, positions: range, payload: bytes) -> None:
         """Write what was made of a run (in the forked process), then say it is there."""
-        written = self._state[2]  # only the forked process writes: no one else moves it
+        with self._locked() as state:
+            written = state[2]  # only the forked process writes: no one else moves it
         record = _HEADER.pack(positions.start, positions.stop, len(payload)) + payload
         os.pwrite(self._file.fileno(), record, written)
-        with self._lock:
-            self._state[2] = written + len(record)
+        with self._locked() as state:
+            state[2] = written + len(record)
 
     def arrivals(self) -> list[Arrival]:
         """The runs the forked process wrote since the last call, in the order it wrote them."""
-        with self._lock:
-            written = self._state[2]
+        with self._locked() as state:
+            written = state[2]
         found = []
         while self._read < written:
             header = os.pread(self._file.fileno(), _HEADER.size, self._read)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import tempfile
 import time
 
 import pytest
@@ -102,11 +104,12 @@ def test_what_a_forked_process_that_died_took_and_never_wrote_are_the_gaps(
     with Ends(20, 2) as ends:
         arrived = share(ends, lambda positions: time.sleep(0.05), dying)
         rest = list(ends.rest(arrived))
+        met = ends.met
     written = [positions for positions, arrival in rest if arrival is not None]
     gaps = [positions for positions, arrival in rest if arrival is None]
     assert written == [range(16, 18), range(18, 20)]  # the two it wrote, in order
     assert gaps == [range(14, 16)]  # what it took last, and no more
-    assert ends.met == 14
+    assert met == 14
 
 
 def test_a_payload_that_does_not_pickle_leaves_its_run_to_this_process(
@@ -118,8 +121,10 @@ def test_a_payload_that_does_not_pickle_leaves_its_run_to_this_process(
     with Ends(6, 2) as ends:
         arrived = share(ends, lambda positions: time.sleep(0.05), unpicklable)
         rest = list(ends.rest(arrived))
+        met = ends.met
     assert arrived == []
-    assert rest == [(range(ends.met, 6), None)]
+    assert rest == [(range(met, 6), None)]
+    assert met == 4
 
 
 def test_an_error_of_the_forked_process_is_raised_here(two_forked_workers, forked_first):
@@ -157,3 +162,36 @@ def test_the_bytes_are_copied_without_copy_file_range_too(
         out.seek(0)
         assert out.read() == b"head" + _text(range(ends.met, 12))
         assert ends.met < 12
+
+
+def test_a_forked_process_killed_while_taking_a_run_leaves_no_one_waiting(
+    two_forked_workers, forked_first
+):
+    def hung(signum, frame):
+        raise TimeoutError("this process waited for a lock a dead process held")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)  # a lock left held would hang here: fail instead
+    try:
+        with Ends(6, 2) as ends:
+
+            def killed(positions):
+                with ends._locked():
+                    os._exit(9)  # killed with the state locked: the kernel lets go of it
+
+            arrived = share(ends, lambda positions: None, killed)
+            rest = list(ends.rest(arrived))
+            met = ends.met
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert arrived == [] and met == 4
+    assert rest == [(range(4, 6), None)]
+
+
+def test_the_runs_need_no_temporary_folder(two_forked_workers, forked_first, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", "/nonexistent/landcheck")
+    with Ends(8, 2) as ends:
+        arrived = share(ends, lambda positions: time.sleep(0.02), _text)
+        assert [ends.payload(a) for a in arrived] == [_text(a.positions) for a in arrived]
+        assert arrived
