@@ -64,8 +64,7 @@ class Ends:
 
     Made before forking: the two processes share the positions taken so far
     and the size of what the forked one wrote (an unnamed file in memory both
-    hold open). Use it as a context manager
-    (the file is closed on leaving).
+    hold open). Use it as a context manager: its files are closed on leaving.
 
     Parameters
     ----------
@@ -84,7 +83,8 @@ class Ends:
     memory, under a POSIX record lock (:func:`fcntl.lockf`): the kernel lets go
     of a process's lock when it dies, so a forked process killed while it took
     a run cannot leave this one waiting, and no shared-memory folder
-    (``/dev/shm``) is needed.
+    (``/dev/shm``) is needed. The lock is a process's, so each process takes
+    runs from one thread.
 
     Examples
     --------

@@ -1,8 +1,9 @@
 """Jobs run in forked worker processes, their results handed back in order.
 
 A report's site pages are drawn from one :class:`~landcheck.result.CheckResult`
-and the batch's kept indexes, a batch's last findings from the sites' views
-(:meth:`landcheck.rules.apply.ProfileRules.evaluate_all`); forked workers share
+and the batch's kept indexes, half a big batch's findings from the sites' views
+(:meth:`landcheck.rules.apply.ProfileRules.evaluate_all`, shared out by
+:mod:`landcheck.bothends`); forked workers share
 them with the calling process without copying or pickling: only a job's number
 goes out and its (small) result comes back. Fork is used only where it is the
 default and safe (Linux); elsewhere, on one core, or in a daemonic process
