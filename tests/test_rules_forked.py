@@ -7,7 +7,7 @@ are made again in the calling process. They must be the findings one process
 makes, in order, with what the forked process said among the warnings; its
 error is raised here, and should it die, the sites it took are evaluated here.
 The threshold and the run are lowered so that the sample county's four
-candidate sites are shared a site at a time.
+candidate sites are shared a site or two at a time.
 """
 
 from __future__ import annotations
@@ -43,11 +43,11 @@ def one_process(sample_layers):
     return _check(sample_layers)
 
 
-@pytest.fixture
-def split(monkeypatch, two_forked_workers, forked_first):
-    """Share every batch of two sites or more a site at a time, forked even on one core."""
+@pytest.fixture(params=[1, 2], ids=["runs of 1", "runs of 2"])
+def split(request, monkeypatch, two_forked_workers, forked_first):
+    """Share every batch of two sites or more, a run one or two sites, forked even on one core."""
     monkeypatch.setattr(apply, "FORKED_FROM", 2)
-    monkeypatch.setattr(apply, "_RUN", 1)
+    monkeypatch.setattr(apply, "_RUN", request.param)
 
 
 def _evaluators(monkeypatch, log):
