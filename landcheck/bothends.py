@@ -241,7 +241,7 @@ def share(
     here: Callable[[range], None],
     there: Callable[[range], bytes],
     *,
-    relay: forked.Relay | None = None,
+    progress: Callable[[int, int], None] | None = None,
     arrived: Callable[[Arrival], None] | None = None,
 ) -> list[Arrival]:
     """Make the runs of ``ends``: the front ones here, the back ones in a forked process.
@@ -254,8 +254,10 @@ def share(
         ``here(positions)``: this process's part of a run, in front order.
     there : callable
         ``there(positions)``: the forked process's, the bytes it makes of the run.
-    relay : forked.Relay, optional
-        The relay the forked process reports progress through.
+    progress : callable, optional
+        ``progress(done, total)``: the positions both processes have made, at the
+        start and as each run is made here or written there (through a
+        :class:`~landcheck.forked.Relay`). A gap is not counted.
     arrived : callable, optional
         ``arrived(arrival)`` as each forked run arrives, between this process's runs.
 
@@ -271,10 +273,22 @@ def share(
     Exception
         What ``there`` raised in the forked process, raised here.
     """
+    made = {"here": 0, "there": 0}  # each process counts its own runs, in its own copy
+    heard = {"here": 0, "there": 0}
+
+    def report(part: str, count: int, total: int) -> None:
+        heard[part] = count
+        if progress is not None:
+            progress(heard["here"] + heard["there"], total)
+
+    def count(part: str, positions: range) -> None:
+        made[part] += len(positions)
+        relay(part, made[part], ends.total)
 
     def rest() -> None:
         while (positions := ends.back()) is not None:
             ends.publish(positions, there(positions))
+            count("there", positions)
 
     every: list[Arrival] = []
 
@@ -284,9 +298,11 @@ def share(
             if arrived is not None:
                 arrived(arrival)
 
-    with forked.beside(rest, relay) as result:
+    with forked.Relay(report) as relay, forked.beside(rest, relay) as result:
+        relay("here", 0, ends.total)
         while (positions := ends.front()) is not None:
             here(positions)
+            count("here", positions)
             take()
         try:
             result()

@@ -57,7 +57,8 @@ def test_every_position_is_made_once_and_comes_back_in_order(
             here.append(positions)
             time.sleep(0.01)  # the forked process takes some of the runs meanwhile
 
-        arrived = share(ends, mine, _text)
+        events = []
+        arrived = share(ends, mine, _text, progress=lambda *event: events.append(event))
         met = ends.met
         rest = list(ends.rest(arrived))
         with open(tmp_path / "out", "w+b") as out:
@@ -71,6 +72,9 @@ def test_every_position_is_made_once_and_comes_back_in_order(
     assert met < total  # the forked process took the last run at least
     assert (tmp_path / "out").read_bytes() == b"head" + _text(range(met, total))
     assert all(len(positions) <= run for positions, _ in rest)
+    done = [d for d, _ in events]  # both processes' runs, each counted once
+    assert done[0] == 0 and done[-1] == total and done == sorted(done)
+    assert {t for _, t in events} == {total}
 
 
 def test_arrivals_are_heard_between_this_process_s_runs(two_forked_workers, forked_first):
@@ -101,8 +105,14 @@ def test_what_a_forked_process_that_died_took_and_never_wrote_are_the_gaps(
         made.append(positions)
         return _text(positions)
 
+    events = []
     with Ends(20, 2) as ends:
-        arrived = share(ends, lambda positions: time.sleep(0.05), dying)
+        arrived = share(
+            ends,
+            lambda positions: time.sleep(0.05),
+            dying,
+            progress=lambda done, total: events.append(done),
+        )
         rest = list(ends.rest(arrived))
         met = ends.met
     written = [positions for positions, arrival in rest if arrival is not None]
@@ -110,6 +120,7 @@ def test_what_a_forked_process_that_died_took_and_never_wrote_are_the_gaps(
     assert written == [range(16, 18), range(18, 20)]  # the two it wrote, in order
     assert gaps == [range(14, 16)]  # what it took last, and no more
     assert met == 14
+    assert max(events) == 18  # its two runs written and this process's: not the gap
 
 
 def test_a_payload_that_does_not_pickle_leaves_its_run_to_this_process(

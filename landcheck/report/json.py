@@ -254,7 +254,7 @@ def _site_pieces(
     ``entries`` makes the findings' text (default: a new :class:`_Entries`).
     """
     indent = _BREAKS[_SITE_DEPTH][1:]
-    entries = entries or _Entries()
+    entries = entries if entries is not None else _Entries()
     sites = result.site_dicts(finding_entry=entries.finding, positions=positions)
     for position, site in zip(positions, sites, strict=True):
         yield (indent if position == 0 else b",\n" + indent) + _encode(site, _SITE_DEPTH)
@@ -335,36 +335,26 @@ def _write_split(
     Runs a forked process that died took and never wrote are written here.
     """
     total = len(result.sites)
-    done = {"own": 0, "rest": 0}
-
-    def report(part: str, count: int, _total: int) -> None:
-        done[part] = count
-        if progress is not None:
-            progress(min(done["own"] + done["rest"], total), total)
-
     entries = _Entries()  # each process's own: the forked one's fills in its copy
-    written = {"own": 0, "rest": 0}  # by each process, in its own copy
 
     def write_own(positions: range) -> None:
         for piece in _site_pieces(result, positions, entries):
             handle.write(piece)
-        written["own"] += len(positions)
-        relay("own", written["own"], total)
 
     def write_rest(positions: range) -> bytes:
-        text = b"".join(_site_pieces(result, positions, entries))
-        written["rest"] += len(positions)
-        relay("rest", written["rest"], total)
-        return text
+        return b"".join(_site_pieces(result, positions, entries))
 
     handle.write(_facts(result) + _SITES_OPEN)  # before forking: the inputs' hashes are awaited
     handle.flush()  # nothing of this process's buffer may be in the forked one's
-    with Ends(total, _RUN, directory) as ends, forked.Relay(report) as relay:
-        relay("own", 0, total)
-        arrived = share(ends, write_own, write_rest, relay=relay)
+    gaps = False
+    with Ends(total, _RUN, directory) as ends:
+        arrived = share(ends, write_own, write_rest, progress=progress)
         for positions, arrival in ends.rest(arrived):
             if arrival is None:
                 write_own(positions)
+                gaps = True
             else:
                 ends.copy_into(arrival, handle)
+    if gaps and progress is not None:  # what the forked process left, written here
+        progress(total, total)
     handle.write(_SITES_CLOSE)

@@ -6,7 +6,7 @@ its evaluator (outcomes, template values and their formats, parameters);
 :class:`~landcheck.rules.core.Finding`, with the built-in ``unknown``,
 ``incomplete`` and ``outside`` outcomes; :func:`evaluate_site` gives a site's
 findings and :meth:`ProfileRules.evaluate_all` a batch's (from :data:`FORKED_FROM`
-sites on, the last ones evaluated in a forked process); :func:`search_distance`
+sites on, shared with a forked process); :func:`search_distance`
 how far a layer is read around the sites.
 """
 
@@ -511,27 +511,17 @@ class ProfileRules:
         report = progress or (lambda done, total: None)
         if total < FORKED_FROM or not forked.worker_count(2, workers):
             return self._evaluate_range(sites, layers, range(total), report)
-        heard = {"own": 0, "rest": 0}
-        evaluated = {"own": 0, "rest": 0}  # by each process, in its own copy
         findings: list[list[Finding]] = []
         made_again: dict[int, tuple[list[list[Finding]], list[str]]] = {}
 
-        def relayed(part: str, count: int, _total: int) -> None:
-            heard[part] = count
-            report(min(heard["own"] + heard["rest"], total), total)
-
         def evaluate_own(positions: range) -> None:
             findings.extend(self.evaluate(sites[p], layers[p]) for p in positions)
-            evaluated["own"] += len(positions)
-            relay("own", evaluated["own"], total)
 
         def evaluate_rest(positions: range) -> bytes:
             with collecting() as notes:
                 decided = [
                     [_decided(f) for f in self.evaluate(sites[p], layers[p])] for p in positions
                 ]
-            evaluated["rest"] += len(positions)
-            relay("rest", evaluated["rest"], total)
             try:
                 return pickle.dumps((decided, notes.messages), protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as error:  # its values do not pickle: the run is evaluated here
@@ -546,8 +536,8 @@ class ProfileRules:
             made_again[arrival.positions.start] = (site_findings, messages)
 
         said: list[str] = []
-        with forked.Relay(relayed) as relay, Ends(total, _RUN) as ends:
-            arrivals = share(ends, evaluate_own, evaluate_rest, relay=relay, arrived=arrived)
+        with Ends(total, _RUN) as ends:
+            arrivals = share(ends, evaluate_own, evaluate_rest, progress=report, arrived=arrived)
             for positions, arrival in ends.rest(arrivals):
                 if arrival is None:  # taken by the forked process, never sent: evaluated here
                     with collecting() as notes:
