@@ -83,3 +83,25 @@ def test_nothing_to_draw_adds_nothing():
     assert not ax.collections
     maps._plot(ax, [_LINES[2]], color="blue")
     assert [type(c) for c in ax.collections] == [LineCollection]
+
+
+def test_a_window_clips_what_reaches_beyond_it_and_the_panel_shows_the_same():
+    # a zone of a province: 20,000 vertices, a corner of it in the view (-5 … 100)
+    zone = shapely.Point(-1_000.0, -1_000.0).buffer(1_460.0, quad_segs=5_000)
+    beyond = box(-3_000.0, 60.0, 3_000.0, 70.0)  # a band across the view and far beyond
+    inside = box(10.0, 10.0, 20.0, 20.0)
+    shapes = [zone, beyond, inside]
+    style = {"facecolor": "#f4d03f", "hatch": "//", "edgecolor": "#7d6608", "alpha": 0.3}
+
+    def drawn(ax, window):
+        maps._plot(ax, shapes, window=window, **style)
+        (collection,) = ax.collections
+        vertices.append(sum(len(path.vertices) for path in collection.get_paths()))
+
+    vertices: list[int] = []
+    whole = _pixels(lambda ax: drawn(ax, None))
+    clipped = _pixels(lambda ax: drawn(ax, (-5.0, -5.0, 100.0, 100.0)))
+    assert vertices[0] == shapely.get_num_coordinates(shapes).sum() == 20_011
+    assert vertices[1] < 300  # the zone's arc across the view and the clipped band
+    assert (whole[..., :3] < 250).any()
+    assert np.array_equal(whole, clipped)

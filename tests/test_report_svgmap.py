@@ -16,7 +16,7 @@ import landcheck
 from landcheck.report import svgmap
 from landcheck.report.html import render_html
 from landcheck.report.maps import LEGEND_GID, site_map
-from landcheck.report.mapview import nice_length, view_window
+from landcheck.report.mapview import clipped_to_view, nice_length, view_window
 from landcheck.report.svgmap import site_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -496,7 +496,7 @@ def test_features_inside_a_map_are_not_clipped_and_are_what_clipping_gives():
     ]
     values = np.array(shapes, dtype=object)
     kept = values.copy()
-    clipped = svgmap._clipped(values, window)
+    clipped = clipped_to_view(values, window)
     expected = _clipped_by_geos(values, window)
     assert all(
         a is b for a, b in zip(values, kept, strict=True)
@@ -514,4 +514,4 @@ def test_features_inside_a_map_are_not_clipped_and_are_what_clipping_gives():
 def test_a_map_whose_features_all_lie_inside_clips_none():
     window = (0.0, 0.0, 100.0, 100.0)
     values = np.array([shapely.box(10, 10, 20, 20), shapely.box(50, 50, 90, 99)], dtype=object)
-    assert svgmap._clipped(values, window) is values
+    assert clipped_to_view(values, window) is values

@@ -50,6 +50,7 @@ from landcheck.report.mapview import (
     PANEL_TITLES,
     chosen_panels,
     class_lookup,
+    clipped_to_view,
     convergence,
     is_thin,
     land_use_label,
@@ -195,7 +196,13 @@ def _line_segments(lines: np.ndarray) -> list[np.ndarray]:
     return _split_by(part, vertices)
 
 
-def _plot(ax: Any, geometries: Any, **style: Any) -> None:
+def _plot(
+    ax: Any,
+    geometries: Any,
+    *,
+    window: tuple[float, float, float, float] | None = None,
+    **style: Any,
+) -> None:
     """Draw polygons and lines as geopandas' ``GeoSeries.plot`` draws them.
 
     The same collections with the same paths and style: every geometry
@@ -204,10 +211,19 @@ def _plot(ax: Any, geometries: Any, **style: Any) -> None:
     and missing geometries skipped. Without a GeoSeries or a collection class
     made per call (geopandas makes one each time), which cost a site's map
     about a fifth of its time. The maps draw no points.
+
+    With a ``window``, what reaches beyond it is clipped first
+    (:func:`~landcheck.report.mapview.clipped_to_view`): the panel shows the same
+    shapes, and Agg is not given the vertices of a province's zone it would
+    only clip away.
     """
     geoms = np.asarray(list(geometries), dtype=object)
     geoms = geoms[~shapely.is_missing(geoms)]
-    geoms = shapely.normalize(geoms[~shapely.is_empty(geoms)])
+    geoms = geoms[~shapely.is_empty(geoms)]
+    if window is not None and len(geoms):
+        geoms = clipped_to_view(geoms, window)
+        geoms = geoms[~shapely.is_empty(geoms)]
+    geoms = shapely.normalize(geoms)
     kinds = shapely.get_type_id(geoms)
     collections = kinds == shapely.GeometryType.GEOMETRYCOLLECTION
     if collections.any():  # their members in their place
@@ -240,6 +256,7 @@ def _context(
     _plot(
         ax,
         others.geometries,
+        window=window,
         facecolor="none",
         edgecolor="#566573",
         linewidth=1.0,
@@ -293,6 +310,7 @@ def _constraints(
             _plot(
                 ax,
                 others.geometries,
+                window=window,
                 facecolor=style["color"],
                 edgecolor=style["edge"],
                 alpha=0.25,
@@ -394,6 +412,7 @@ def _land_use(
             _plot(
                 ax,
                 frame.geometries[chosen],
+                window=window,
                 facecolor=color,
                 alpha=alpha,
                 hatch="" if group else "xx",
@@ -443,6 +462,7 @@ def _planning(
             _plot(
                 ax,
                 frame.geometries[chosen],
+                window=window,
                 facecolor=color,
                 alpha=alpha,
                 hatch="xx" if value == "conflict" else "",

@@ -44,6 +44,7 @@ from landcheck.report.mapview import (
     Rows,
     chosen_panels,
     class_lookup,
+    clipped_to_view,
     convergence,
     is_thin,
     land_use_label,
@@ -412,7 +413,7 @@ def _pictured(geometries: Any, frame: _Frame) -> tuple[np.ndarray, np.ndarray]:
     values = np.asarray(geometries, dtype=object)
     if not len(values):
         return values, np.ones(0, dtype=bool)
-    values = _clipped(values, frame.window)
+    values = clipped_to_view(values, frame.window)
     pixel = 1 / frame.scale
     values = shapely.simplify(values, 0.5 * pixel)
     bounds = shapely.bounds(values)
@@ -420,30 +421,6 @@ def _pictured(geometries: Any, frame: _Frame) -> tuple[np.ndarray, np.ndarray]:
         bounds[:, 3] - bounds[:, 1] < 0.5 * pixel
     )
     return values, ~small
-
-
-def _clipped(values: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:
-    """``values`` clipped to the window and a fiftieth of it more (clipped edges fall outside).
-
-    Only the features reaching beyond it are clipped: GEOS hands back one that
-    lies inside as it is, vertex for vertex, and most of a map's do.
-    """
-    xmin, ymin, xmax, ymax = window
-    pad = (xmax - xmin) * 0.02
-    west, south, east, north = xmin - pad, ymin - pad, xmax + pad, ymax + pad
-    bounds = shapely.bounds(values)
-    inside = (
-        (bounds[:, 0] > west)
-        & (bounds[:, 1] > south)
-        & (bounds[:, 2] < east)
-        & (bounds[:, 3] < north)
-    )  # False for an empty feature (its bounds are NaN): clipped, as GEOS would
-    if inside.all():
-        return values
-    out = values.copy()  # ``values`` may be a batch's kept array
-    crossing = ~inside
-    out[crossing] = shapely.clip_by_rect(values[crossing], west, south, east, north)
-    return out
 
 
 def _dash(dash: str, width: float) -> str:
