@@ -492,6 +492,12 @@ def site_map(
 ) -> Figure:
     """Draw a site's map.
 
+    Each panel shows a window around the site (:func:`~landcheck.report.mapview.view_window`);
+    the features around the site are drawn as far as a fiftieth of the window beyond it
+    (:func:`~landcheck.report.mapview.clipped_to_view`), as report.html's maps draw them:
+    widening a panel's limits afterwards shows them cut there (``result.context`` holds them
+    whole).
+
     Parameters
     ----------
     result : CheckResult
