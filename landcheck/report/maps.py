@@ -48,6 +48,7 @@ from landcheck.report.mapview import (
     LEGEND_SWATCH,
     LEGEND_TEXT_MIDDLE,
     PANEL_TITLES,
+    OtherSites,
     chosen_panels,
     class_lookup,
     clipped_to_view,
@@ -244,13 +245,14 @@ def _plot(
 
 def _context(
     ax: Any,
-    result: CheckResult,
-    position: int,
+    others: OtherSites | None,
     window: tuple[float, float, float, float],
     font: FontProperties,
 ) -> bool:
-    """Draw the other sites in view; return True if there were any."""
-    others = other_sites(result, position, window)
+    """Draw the other sites in view; return True if there were any.
+
+    ``others`` is :func:`~landcheck.report.mapview.other_sites`, found once for a map's panels.
+    """
     if others is None:
         return False
     _plot(
@@ -603,6 +605,7 @@ def _site_map(
         window = view_window(geometry) if not empty else (0.0, 0.0, 1.0, 1.0)
         angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
         thin = not empty and is_thin(geometry, window)
+        others = None if empty else other_sites(result, position, window)
         legends: list[list[Patch]] = []
         for ax, panel in zip(axes, chosen, strict=True):
             ax.set_title(_text(lang, *PANEL_TITLES[panel]))
@@ -616,7 +619,7 @@ def _site_map(
                 )
                 legends.append([])
                 continue
-            had_context = _context(ax, result, position, window, font)
+            had_context = _context(ax, others, window, font)
             if panel == "constraints":
                 handles = _constraints(ax, result, position, site_id, window, lang, font, thin)
             elif panel == "land_use":
