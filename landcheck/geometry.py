@@ -192,9 +192,13 @@ def _invalid_in_windows(geom: Any, windows: np.ndarray) -> bool:
     and tested. Every clipping edge is a side of a window's box, so a part is
     what clipping the geometry to its windows alone would give, and the work
     follows the windows: a 250,000-vertex polygon is cut about log₂ of the
-    number of windows times over, not once per window. Rectangle clipping can
-    leave a valid geometry invalid where a window's side runs through it, so a
-    window found invalid is confirmed by checking the whole geometry.
+    number of windows times over, not once per window. A part serving several
+    windows is tested whole first: valid, it is valid inside each of them (what
+    makes a geometry invalid at a point stays in any box around that point), and
+    its windows are not clipped one by one; only an invalid part's windows are.
+    Rectangle clipping can leave a valid geometry invalid where a window's side
+    runs through it, so a window found invalid is confirmed by checking the
+    whole geometry.
     """
     x0, y0, x1, y1 = shapely.bounds(geom)
     meets = (windows[:, 2] >= x0) & (windows[:, 0] <= x1) & (windows[:, 3] >= y0)
@@ -204,6 +208,8 @@ def _invalid_in_windows(geom: Any, windows: np.ndarray) -> bool:
         if not len(mine):
             continue
         if len(mine) == 1 or shapely.get_num_coordinates(part) <= LOCAL_CHECK_ABOVE:
+            if len(mine) > 1 and shapely.is_valid(part):
+                continue  # valid around all its windows: valid inside each one
             for window in mine:
                 if not shapely.is_valid(shapely.clip_by_rect(part, *window)):
                     # rectangle clipping can make a valid input invalid where a window's side

@@ -22,7 +22,7 @@ PLANAR = {"area_method": "planar"}
 
 def twisted_strip(twist_at: int | None, n: int = 2000) -> Polygon:
     """A 10 km × 100 m strip of 2n vertices; its top edge doubles back at vertex ``twist_at``
-    (about ``5 * twist_at`` metres from its west end), making a bow-tie there."""
+    (about ``10_000 * twist_at / (n - 1)`` metres from its west end), making a bow-tie there."""
     xs = np.linspace(0, 10_000, n)
     top = [(X0 + x, Y0 + 100.0) for x in xs]
     bottom = [(X0 + x, Y0) for x in xs[::-1]]
@@ -83,3 +83,42 @@ def test_a_valid_huge_geometry_is_never_counted_whatever_the_windows():
     geoms, report, _ = clean_polygons([strip], near=windows)
     assert (report.invalid, report.repaired) == (0, 0)
     assert geoms[0] is strip or geoms[0].equals_exact(strip, 0.0)
+
+
+def few_windows_part(n: int = 1100) -> tuple[np.ndarray, list[float]]:
+    """Ten 37 m windows along the first kilometre of a strip of ``2n`` vertices (a huge
+    geometry), and the box of the five westmost: their part has a few hundred vertices."""
+    starts = range(100, 1100, 100)
+    windows = np.array([[X0 + x, Y0 - 5, X0 + x + 37, Y0 + 105] for x in starts])
+    return windows, [X0 + 100, Y0 - 5, X0 + 537, Y0 + 105]
+
+
+def test_a_valid_part_serving_several_windows_is_not_clipped_window_by_window(monkeypatch):
+    strip = twisted_strip(None, n=1100)
+    windows, _ = few_windows_part()
+    assert shapely.get_num_coordinates(strip) > LOCAL_CHECK_ABOVE
+    clip, boxes = shapely.clip_by_rect, []
+
+    def counted(geom, *box):
+        boxes.append(box)
+        return clip(geom, *box)
+
+    monkeypatch.setattr(shapely, "clip_by_rect", counted)
+    geoms, report, _ = clean_polygons([strip], near=windows)
+    assert (report.invalid, report.repaired) == (0, 0) and geoms[0].equals_exact(strip, 0.0)
+    # the strip is halved once across the ten windows (two parts of five), and each part,
+    # valid, stands for its five windows: no window's own box is clipped
+    assert len(boxes) == 2
+    assert not {tuple(map(float, w)) for w in windows} & {tuple(map(float, b)) for b in boxes}
+
+
+@pytest.mark.parametrize(
+    ("twist_at", "repaired"),
+    [(18, 0), (44, 1)],  # x ≈ 164-173 m: between two windows of a part; x ≈ 400-410 m: in one
+)
+def test_an_invalid_part_is_tested_window_by_window(twist_at, repaired):
+    strip = twisted_strip(twist_at, n=1100)
+    windows, part_box = few_windows_part()
+    assert not shapely.is_valid(shapely.clip_by_rect(strip, *part_box))
+    _, report, _ = clean_polygons([strip], ["F1"], near=windows)
+    assert (report.invalid, report.repaired) == (repaired, repaired)
