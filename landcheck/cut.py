@@ -26,6 +26,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.areas import ellipsoidal_areas
+from landcheck.boxcover import halves
 from landcheck.polygonal import polygonal_part
 
 __all__ = [
@@ -72,16 +73,6 @@ def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple
     site_idx, feature_idx = tree.query(site_geoms, predicate="intersects")
     order = np.lexsort((feature_idx, site_idx))
     return site_idx[order], feature_idx[order]
-
-
-def _halves(bounds: np.ndarray) -> np.ndarray:
-    """Split each box in two across its longer side: rows ``[lower halves; upper halves]``."""
-    xmin, ymin, xmax, ymax = bounds.T
-    wide = (xmax - xmin) >= (ymax - ymin)
-    xmid, ymid = (xmin + xmax) / 2.0, (ymin + ymax) / 2.0
-    lower = np.column_stack([xmin, ymin, np.where(wide, xmid, xmax), np.where(wide, ymax, ymid)])
-    upper = np.column_stack([np.where(wide, xmid, xmin), np.where(wide, ymin, ymid), xmax, ymax])
-    return np.concatenate([lower, upper])
 
 
 def subdivide_near(
@@ -176,20 +167,20 @@ def _subdivide(
         todo, owner, rects = todo[~done], owner[~done], rects[~done]
         if not len(todo):
             break
-        boxes = _halves(shapely.bounds(todo))
+        boxes = halves(shapely.bounds(todo))
         parent = np.concatenate([np.arange(len(todo))] * 2)
-        halves = shapely.box(*boxes.T)
+        halved = shapely.box(*boxes.T)
         if distance > 0:
-            hit, _ = tree.query(halves, predicate="dwithin", distance=distance)
+            hit, _ = tree.query(halved, predicate="dwithin", distance=distance)
         else:
-            hit, _ = tree.query(halves, predicate="intersects")
+            hit, _ = tree.query(halved, predicate="intersects")
         keep = np.unique(hit)
         pieces = np.empty(len(keep), dtype=object)
         for j, k in enumerate(keep.tolist()):
             pieces[j] = shapely.clip_by_rect(todo[parent[k]], *boxes[k])
         pieces = polygonal_part(pieces)
         usable = ~shapely.is_empty(pieces)
-        todo, owner, rects = pieces[usable], owner[parent[keep[usable]]], halves[keep[usable]]
+        todo, owner, rects = pieces[usable], owner[parent[keep[usable]]], halved[keep[usable]]
     pieces = np.concatenate(out_pieces)
     owners = np.concatenate(out_owner)
     clipped_to = np.concatenate(out_rects)
@@ -243,6 +234,39 @@ def _cut(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> np.ndarray:
     if rest.any():
         pieces[rest] = shapely.intersection(site_geoms[rest], feature_geoms[rest])
     return polygonal_part(pieces)
+
+
+def _cut_pairs(site_geoms: np.ndarray, site_idx: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """:func:`_cut` of each pair (``site_geoms[site_idx]``, ``features``); huge sites by parts.
+
+    A site of more than :data:`SUBDIVIDE_ABOVE` vertices (a road tens of
+    kilometres long) would be overlaid whole with each parcel it crosses:
+    it is cut instead into parts of at most :data:`PIECE_VERTICES` vertices
+    around its features, as huge features are (:func:`subdivide_near`), each
+    feature is cut by the parts it meets, and its fragments are merged. Two
+    neighbouring features are cut by the same parts, so their pieces meet
+    where the features do.
+    """
+    huge = shapely.get_num_coordinates(site_geoms) > SUBDIVIDE_ABOVE
+    by_parts = huge[site_idx]
+    if not by_parts.any():
+        return _cut(site_geoms[site_idx], features)
+    pieces = np.empty(len(site_idx), dtype=object)
+    whole = ~by_parts
+    pieces[whole] = _cut(site_geoms[site_idx[whole]], features[whole])
+    for site in np.unique(site_idx[by_parts]).tolist():
+        mine = np.flatnonzero(site_idx == site)
+        parts, _ = subdivide_near(site_geoms[site : site + 1], features[mine])
+        meeting, part = shapely.STRtree(parts).query(features[mine], predicate="intersects")
+        order = np.lexsort((part, meeting))
+        meeting, part = meeting[order], part[order]
+        fragments = _cut(parts[part], features[mine][meeting])
+        one_site = np.zeros(len(meeting), dtype=np.intp)
+        _, cut_ones, merged = _merge_fragments(one_site, meeting, fragments)
+        cut = np.full(len(mine), shapely.Polygon(), dtype=object)
+        cut[cut_ones] = merged
+        pieces[mine] = cut
+    return pieces
 
 
 def _overlapping_pairs(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -307,7 +331,7 @@ def _overlay_split(
     """
     site_idx, split_idx = _candidate_pairs(site_geoms, split) if pairs is None else pairs
     feature_idx = owner[split_idx]
-    pieces = _cut(site_geoms[site_idx], split[split_idx])
+    pieces = _cut_pairs(site_geoms, site_idx, split[split_idx])
     if len(split) != len(feature_geoms):
         site_idx, feature_idx, pieces = _merge_fragments(site_idx, feature_idx, pieces)
     planar = shapely.area(pieces)

