@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import shapely
+import shapely.affinity
 from common import GK35, X0, Y0, frame, sites
 from pyproj import CRS
 
@@ -20,7 +21,7 @@ import landcheck.io.filtered as filtered
 from landcheck import cut
 from landcheck.boxcover import COVER_ABOVE, covering_boxes
 from landcheck.cut import PIECE_VERTICES, SUBDIVIDE_ABOVE, overlay_arrays, subdivide_near
-from landcheck.geometry import near_positions
+from landcheck.geometry import LOCAL_CHECK_ABOVE, near_positions
 
 PLANAR = {"area_method": "planar"}
 CELL = 250.0
@@ -76,6 +77,13 @@ def test_the_exact_filter_with_a_huge_outline_finds_what_a_brute_force_finds():
     site = road()
     features = parcels()
     features[5] = None
+    # two huge features (3,201 vertices), one crossing the road, one beside it
+    across = shapely.Point(X0 + 4_000, Y0 + 4_000).buffer(300, quad_segs=800)
+    beside = shapely.Point(*shapely.get_coordinates(site)[0]).buffer(1, quad_segs=800)
+    beside = shapely.affinity.translate(beside, -50 - 40 * np.sqrt(2), 0)
+    features = np.concatenate([features, [across, beside]])
+    assert shapely.get_num_coordinates(features[-2:]).min() > LOCAL_CHECK_ABOVE
+    assert shapely.intersects(site, across) and 1.0 < shapely.distance(site, beside) < 120.0
     for distance in (0.0, 1.0, 120.0):
         expected = [
             n
