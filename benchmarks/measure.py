@@ -39,6 +39,7 @@ SCENARIO_LAYERS = {
     "b": ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships"),
     "c": ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships"),
     "d": ("eco_redline",),
+    "e": ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships"),
 }
 
 

@@ -1,18 +1,18 @@
 """Run the benchmark scenarios: landcheck against plain geopandas, DuckDB and PostGIS.
 
-``python -m benchmarks.run quick|full [--scenarios abcd]`` builds (once) the
+``python -m benchmarks.run quick|full [--scenarios abcde]`` builds (once) the
 synthetic data in ``benchmarks/data/``, then for each scenario runs, each in its
 own process: landcheck, the plain approach and landcheck's filtered reads
 alone; checks that both give the same planar overlap area for every
 (site, layer) to 1e-6 relative; prints one JSON line per scenario and writes
 them all to ``benchmarks/results/<size>.json``.
 
-For (a), (b) and (c) it also times landcheck preloaded: a long-lived process whose
+For (a), (b), (c) and (e) it also times landcheck preloaded: a long-lived process whose
 run has read its layers once (the load, timed apart), evaluating the sites again
-(the query: no file read) — for (b) and (c) also on the peers' two layers alone,
+(the query: no file read) — for (b), (c) and (e) also on the peers' two layers alone,
 the figure comparable with the databases' queries on data they loaded apart.
 
-For (b) and (c) it also times the whole command ``landcheck check … -f json -q``
+For (b), (c) and (e) it also times the whole command ``landcheck check … -f json -q``
 and its steps, ``check()``, its filtered reads and the command with the layers
 read from GeoParquet copies (covering bbox; written once, not timed) instead of
 the GeoPackage, landcheck on the peers' two layers alone, and the peers
@@ -25,7 +25,8 @@ landcheck is faster).
 
 Scenarios: (a) one site against all layers, (b) and (c) many sites spread over
 the region against all layers, (d) a road corridor across one huge redline
-polygon (that layer only).
+polygon (that layer only), (e) one expressway of tens of thousands of vertices
+running slantwise across the region against all layers (with the peers).
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ from benchmarks.generate import DATA, build
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results")
 REL_TOL = 1e-6
-PEER_SCENARIOS = "bc"
-PRELOADED_SCENARIOS = "abc"
+PEER_SCENARIOS = "bce"
+PRELOADED_SCENARIOS = "abce"
 PEERS = ("duckdb", "postgis")
 
 
@@ -247,7 +248,7 @@ def run_scenario(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", choices=["quick", "full"])
-    parser.add_argument("--scenarios", default="abcd")
+    parser.add_argument("--scenarios", default="abcde")
     parser.add_argument("--data", default=DATA)
     args = parser.parse_args(argv)
     manifest = build(args.size, args.data)
