@@ -8,14 +8,17 @@ in it was read and tested against the site. Such a site is covered instead by
 boxes that hug it: its box is halved across its longer side again and again,
 and a half that comes nowhere near the site is dropped.
 
-This module imports numpy and shapely only (:mod:`landcheck.cut` uses its
-halving, and the worker processes import that module alone).
+This module imports numpy and shapely only, with :mod:`landcheck.prepared`
+(:mod:`landcheck.cut` uses its halving, and the worker processes import that
+module alone).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import shapely
+
+from landcheck.prepared import prepared_copies
 
 __all__ = ["COVER_ABOVE", "covering_boxes", "halves"]
 
@@ -64,20 +67,15 @@ def _cover(geom: shapely.Geometry, distance: float) -> np.ndarray:
     x0, y0, x1, y1 = shapely.bounds(geom)
     boxes = np.array([[x0 - distance, y0 - distance, x1 + distance, y1 + distance]])
     wanted = min(max(int(shapely.get_num_coordinates(geom)) // _VERTICES_A_BOX, 16), _MOST_BOXES)
-    prepared_here = not shapely.is_prepared(geom)
-    shapely.prepare(geom)  # the same geometry tested against every half
-    try:
-        for _ in range(_MOST_HALVINGS):
-            if len(boxes) >= wanted:
-                break
-            split = halves(boxes)
-            # a half whose box grown by ``distance`` misses the geometry has no point
-            # within ``distance`` of it (the grown box holds every such point)
-            grown = split + np.array([-distance, -distance, distance, distance])
-            boxes = split[shapely.intersects(geom, shapely.box(*grown.T))]
-    finally:
-        if prepared_here:
-            shapely.destroy_prepared(geom)
+    (tested,) = prepared_copies(np.array([geom]))  # the same geometry against every half
+    for _ in range(_MOST_HALVINGS):
+        if len(boxes) >= wanted:
+            break
+        split = halves(boxes)
+        # a half whose box grown by ``distance`` misses the geometry has no point
+        # within ``distance`` of it (the grown box holds every such point)
+        grown = split + np.array([-distance, -distance, distance, distance])
+        boxes = split[shapely.intersects(tested, shapely.box(*grown.T))]
     return boxes
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +21,7 @@ from geopandas.array import GeometryArray, from_shapely
 from pandas.core.construction import sanitize_array
 
 from landcheck.polygonal import polygonal_part
+from landcheck.prepared import prepared_copies
 from landcheck.threads import chunked
 
 __all__ = [
@@ -399,21 +398,11 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
             near[rest[features.query(outline, predicate="dwithin", distance=distance)]] = True
         tree = shapely.STRtree(outlines)
     if huge.any():
-        with _prepared(outlines[huge_outline]):
-            for position in np.flatnonzero(huge):  # a few, each meeting the boxes of most sites
-                near[position] = _near_any(geoms[position], outlines, tree, distance)
+        asked = np.array(outlines, dtype=object)  # huge outlines asked prepared: their copies
+        asked[huge_outline] = prepared_copies(outlines[huge_outline])
+        for position in np.flatnonzero(huge):  # a few, each meeting the boxes of most sites
+            near[position] = _near_any(geoms[position], asked, tree, distance)
     return np.flatnonzero(near)
-
-
-@contextmanager
-def _prepared(geoms: np.ndarray) -> Iterator[None]:
-    """``geoms`` prepared within the block; those it prepared are unprepared after it."""
-    fresh = geoms[~shapely.is_prepared(geoms)]
-    shapely.prepare(fresh)
-    try:
-        yield
-    finally:
-        shapely.destroy_prepared(fresh)
 
 
 def _hits(
