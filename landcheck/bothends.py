@@ -298,15 +298,18 @@ def share(
             if arrived is not None:
                 arrived(arrival)
 
-    with forked.Relay(report) as relay, forked.beside(rest, relay) as result:
+    with forked.Relay(report) as relay:
+        # the start is said before the forked process can say anything: on a busy host it
+        # may take every run before this process is scheduled again
         relay("here", 0, ends.total)
-        while (positions := ends.front()) is not None:
-            here(positions)
-            count("here", positions)
-            take()
-        try:
-            result()
-        except (forked.ProcessDied, forked.NotPicklable):
-            pass  # what it wrote stands; the rest is the gaps
+        with forked.beside(rest, relay) as result:
+            while (positions := ends.front()) is not None:
+                here(positions)
+                count("here", positions)
+                take()
+            try:
+                result()
+            except (forked.ProcessDied, forked.NotPicklable):
+                pass  # what it wrote stands; the rest is the gaps
     take()
     return every

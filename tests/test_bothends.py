@@ -8,8 +8,10 @@ whose payload did not pickle) took and never wrote comes back as gaps, exactly.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
+import select
 import signal
 import tempfile
 import time
@@ -75,6 +77,29 @@ def test_every_position_is_made_once_and_comes_back_in_order(
     done = [d for d, _ in events]  # both processes' runs, each counted once
     assert done[0] == 0 and done[-1] == total and done == sorted(done)
     assert {t for _, t in events} == {total}
+
+
+def test_the_start_is_heard_first_however_late_this_process_runs_again(
+    two_forked_workers, monkeypatch
+):
+    # a busy host: the forked process starts, takes runs and says so before this process
+    # runs again; the first event is still the start
+    started = forked.beside
+
+    @contextlib.contextmanager
+    def late(job, relay=None):
+        with started(job, relay) as result:
+            select.select([relay], [], [], 30.0)  # the forked process has said something
+            time.sleep(0.2)
+            yield result
+
+    monkeypatch.setattr(forked, "beside", late)
+    events = []
+    with Ends(40, 8) as ends:
+        arrived = share(ends, lambda positions: None, _text, progress=lambda *e: events.append(e))
+        assert ends.met + sum(len(a.positions) for a in arrived) == 40
+    assert events[0] == (0, 40) and events[-1] == (40, 40)
+    assert [d for d, _ in events] == sorted(d for d, _ in events)
 
 
 def test_arrivals_are_heard_between_this_process_s_runs(two_forked_workers, forked_first):
