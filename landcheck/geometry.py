@@ -396,12 +396,12 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
         features = shapely.STRtree(geoms[rest])
         for outline in outlines[huge_outline]:
             near[rest[features.query(outline, predicate="dwithin", distance=distance)]] = True
-        tree = shapely.STRtree(outlines)
     if huge.any():
+        every = shapely.STRtree(outlines) if huge_outline.any() else tree
         asked = np.array(outlines, dtype=object)  # huge outlines asked prepared: their copies
         asked[huge_outline] = prepared_copies(outlines[huge_outline])
         for position in np.flatnonzero(huge):  # a few, each meeting the boxes of most sites
-            near[position] = _near_any(geoms[position], asked, tree, distance)
+            near[position] = _near_any(geoms[position], asked, every, distance)
     return np.flatnonzero(near)
 
 
