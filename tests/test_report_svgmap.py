@@ -16,7 +16,7 @@ import landcheck
 from landcheck.report import svgmap
 from landcheck.report.html import render_html
 from landcheck.report.maps import LEGEND_GID, site_map
-from landcheck.report.mapview import clipped_to_view, nice_length, view_window
+from landcheck.report.mapview import Furniture, clipped_to_view, nice_length, view_window
 from landcheck.report.svgmap import site_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -432,11 +432,13 @@ def test_paths_in_many_frames_are_those_of_each_frame_alone():
     assert together == alone and len(set(together)) == len(frames)
 
 
-def _north_arrow_by_arrays(frame: svgmap._Frame, angle: float) -> tuple[str, str]:
+def _north_arrow_by_arrays(
+    frame: svgmap._Frame, foot: tuple[float, float], angle: float
+) -> tuple[str, str]:
     """The north arrow's points and label, computed on numpy pairs of coordinates."""
-    xmin, _, xmax, ymax = frame.window
+    xmin, _, xmax, _ = frame.window
     span = xmax - xmin
-    base = np.array(frame.point(xmax - span * 0.08, ymax - span * 0.2))
+    base = np.array(frame.point(*foot))
     along = np.array([np.sin(angle), -np.cos(angle)])
     across = np.array([-along[1], along[0]])
     tip = base + along * (span * 0.09) * frame.scale
@@ -458,9 +460,11 @@ def test_north_arrow_has_the_numbers_of_its_computation_on_arrays():
         x, y, span = rng.uniform(-5e5, 5e5), rng.uniform(2e6, 5e6), rng.uniform(10.0, 5000.0)
         frame = svgmap._Frame(rng.uniform(0, 1200), 68.2, (x, y, x + span, y + span))
         angle = float(rng.uniform(-0.05, 0.05))
+        foot = (x + rng.uniform(0.05, 0.95) * span, y + rng.uniform(0.05, 0.85) * span)
         drawing = svgmap._Drawing("m", frame=frame)
-        svgmap._north_arrow(drawing, frame, angle, "en")
-        points, label = _north_arrow_by_arrays(frame, angle)
+        placed = Furniture(foot, (x, y), nice_length(span))
+        svgmap._north_arrow(drawing, frame, placed, angle, "en")
+        points, label = _north_arrow_by_arrays(frame, foot, angle)
         body = drawing.body()
         assert f'points="{points}"' in body and body.endswith(label)
 

@@ -48,16 +48,17 @@ from landcheck.report.mapview import (
     LEGEND_SWATCH,
     LEGEND_TEXT_MIDDLE,
     PANEL_TITLES,
+    Furniture,
     OtherSites,
     chosen_panels,
     class_lookup,
     clipped_to_view,
     convergence,
+    furniture,
     is_thin,
     land_use_label,
     layer_keys,
     legend_lines,
-    nice_length,
     other_sites,
     panel_layer,
     piece_edges,
@@ -93,12 +94,10 @@ def _text(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def _scale_bar(ax: Any, window: tuple[float, float, float, float], font: FontProperties) -> None:
-    xmin, ymin, xmax, _ = window
-    span = xmax - xmin
-    length = nice_length(span)
+def _scale_bar(ax: Any, span: float, placed: Furniture, font: FontProperties) -> None:
+    length = placed.metres
     height = span * 0.012
-    x0, y0 = xmin + span * 0.05, ymin + span * 0.05
+    x0, y0 = placed.scale
     for i in range(2):
         ax.add_artist(
             _rectangle(x0 + i * length / 2, y0, length / 2, height, "black" if i == 0 else "white")
@@ -116,15 +115,14 @@ def _rectangle(x: float, y: float, w: float, h: float, color: str) -> Any:
 
 def _north_arrow(
     ax: Any,
-    window: tuple[float, float, float, float],
+    span: float,
+    placed: Furniture,
     angle: float,
     font: FontProperties,
     lang: str,
 ) -> None:
-    xmin, _, xmax, ymax = window
-    span = xmax - xmin
     length = span * 0.09
-    bx, by = xmax - span * 0.08, ymax - span * 0.2
+    bx, by = placed.arrow
     tip = (bx + math.sin(angle) * length, by + math.cos(angle) * length)
     ax.annotate(
         "",
@@ -606,6 +604,7 @@ def _site_map(
         angle = 0.0 if empty else convergence(result.analysis_crs, *geometry.centroid.coords[0])
         thin = not empty and is_thin(geometry, window)
         others = None if empty else other_sites(result, position, window)
+        placed = furniture(geometry, window)
         legends: list[list[Patch]] = []
         for ax, panel in zip(axes, chosen, strict=True):
             ax.set_title(_text(lang, *PANEL_TITLES[panel]))
@@ -656,8 +655,8 @@ def _site_map(
             ax.set_aspect("equal", adjustable="box")
             ax.set_xlim(window[0], window[2])
             ax.set_ylim(window[1], window[3])
-            _scale_bar(ax, window, font)
-            _north_arrow(ax, window, angle, font, lang)
+            _scale_bar(ax, window[2] - window[0], placed, font)
+            _north_arrow(ax, window[2] - window[0], placed, angle, font, lang)
             ax.text(
                 0.99,
                 0.01,

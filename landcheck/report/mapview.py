@@ -30,17 +30,22 @@ from landcheck.report.mapcache import (
 from landcheck.result import CheckResult
 
 __all__ = [
+    "ARROW_CORNERS",
+    "CLEARANCE",
     "CONSTRAINT_KINDS",
     "LEGEND_SWATCH",
     "LEGEND_TEXT_MIDDLE",
     "PANELS",
     "PANEL_TITLES",
+    "SCALE_CORNERS",
+    "Furniture",
     "OtherSites",
     "Rows",
     "chosen_panels",
     "class_lookup",
     "clipped_to_view",
     "convergence",
+    "furniture",
     "is_thin",
     "land_use_label",
     "layer_keys",
@@ -191,6 +196,92 @@ def view_window(geometry: Any) -> tuple[float, float, float, float]:
     half = size * 0.62 + 10.0
     cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
     return cx - half, cy - half, cx + half, cy + half
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """Where a panel's north arrow and scale bar stand, in map coordinates.
+
+    Attributes
+    ----------
+    arrow : tuple of float
+        The arrow's foot (it points up from there, to true north).
+    scale : tuple of float
+        The scale bar's lower left corner.
+    metres : float
+        The scale bar's length (:func:`nice_length` of the window).
+    """
+
+    arrow: tuple[float, float]
+    scale: tuple[float, float]
+    metres: float
+
+
+ARROW_CORNERS = ("upper right", "upper left", "lower right", "lower left")
+"""Where the north arrow may stand, in the order it is tried."""
+
+SCALE_CORNERS = ("lower left", "lower right", "upper left", "upper right")
+"""Where the scale bar may stand, in the order it is tried."""
+
+CLEARANCE = 0.02
+"""How far (a share of the window's side) the site's red line must keep from the arrow and the
+bar for a corner to be clear: a thin site's red line is 6 points wide, 0.015 of a panel."""
+
+
+def furniture(geometry: Any, window: tuple[float, float, float, float]) -> Furniture:
+    """Put the north arrow and the scale bar in corners the site's red line keeps clear of.
+
+    A compact site fills the middle of its window and leaves the margins to
+    them: the arrow at the upper right, the bar at the lower left. A road or a
+    pipeline crosses its window from corner to corner; there each goes to the
+    first corner of :data:`ARROW_CORNERS` and :data:`SCALE_CORNERS` whose
+    ground (the arrow with its label, the bar with its lengths, grown by
+    :data:`CLEARANCE`) the site does not meet, the two never in one corner.
+    Where no corner is clear (or the site is empty) they keep the compact site's
+    places.
+
+    Examples
+    --------
+    >>> road = shapely.LineString([(0, 0), (1000, 1000)]).buffer(10)
+    >>> placed = furniture(road, view_window(road))
+    >>> [round(v) for v in (*placed.arrow, *placed.scale, placed.metres)]
+    [-40, 885, 878, -78, 200]
+    >>> square = shapely.box(0, 0, 1000, 1000)
+    >>> placed = furniture(square, view_window(square))
+    >>> [round(v) for v in (*placed.arrow, *placed.scale)]
+    [1029, 878, -67, -67]
+    """
+    xmin, ymin, xmax, ymax = window
+    span = xmax - xmin
+    metres = nice_length(span)
+
+    def arrow_at(corner: str) -> tuple[float, float]:
+        x = xmax - span * 0.08 if corner.endswith("right") else xmin + span * 0.08
+        return x, (ymax - span * 0.2 if corner.startswith("upper") else ymin + span * 0.06)
+
+    def scale_at(corner: str) -> tuple[float, float]:
+        x = xmin + span * 0.05 if corner.endswith("left") else xmax - span * 0.05 - metres
+        return x, (ymin + span * 0.05 if corner.startswith("lower") else ymax - span * 0.11)
+
+    grown = span * CLEARANCE
+    grounds = [
+        (x - span * 0.04 - grown, y - grown, x + span * 0.04 + grown, y + span * 0.16 + grown)
+        for x, y in map(arrow_at, ARROW_CORNERS)
+    ] + [
+        (
+            x - span * 0.02 - grown,
+            y - grown,
+            x + metres + span * 0.04 + grown,
+            y + span * 0.07 + grown,
+        )
+        for x, y in map(scale_at, SCALE_CORNERS)
+    ]
+    met = shapely.intersects(geometry, shapely.box(*np.array(grounds).T)).tolist()
+    arrow = next((c for c, m in zip(ARROW_CORNERS, met[:4], strict=True) if not m), None)
+    arrow = arrow or ARROW_CORNERS[0]
+    free = [c for c, m in zip(SCALE_CORNERS, met[4:], strict=True) if not m and c != arrow]
+    scale = free[0] if free else next(c for c in SCALE_CORNERS if c != arrow)
+    return Furniture(arrow_at(arrow), scale_at(scale), metres)
 
 
 def clipped_to_view(values: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:

@@ -41,17 +41,18 @@ from landcheck.report.mapview import (
     LEGEND_SWATCH,
     LEGEND_TEXT_MIDDLE,
     PANEL_TITLES,
+    Furniture,
     Rows,
     chosen_panels,
     class_lookup,
     clipped_to_view,
     convergence,
+    furniture,
     is_thin,
     land_use_label,
     layer_keys,
     legend_lines,
     map_crs_label,
-    nice_length,
     other_sites,
     panel_layer,
     piece_edges,
@@ -754,13 +755,12 @@ def _planning(
     ]
 
 
-def _scale_bar(drawing: _Drawing, frame: _Frame) -> None:
-    """A two-part bar of a round length at the lower left, as the PNG's."""
-    xmin, ymin, xmax, _ = frame.window
-    span = xmax - xmin
-    length = nice_length(span)
-    height = span * 0.012
-    x0, y0 = xmin + span * 0.05, ymin + span * 0.05
+def _scale_bar(drawing: _Drawing, frame: _Frame, placed: Furniture) -> None:
+    """A two-part bar of a round length where ``placed`` puts it, as the PNG's."""
+    xmin, _, xmax, _ = frame.window
+    length = placed.metres
+    height = (xmax - xmin) * 0.012
+    x0, y0 = placed.scale
     parts = []
     for i, color in enumerate(("black", "white")):
         left, top = frame.point(x0 + i * length / 2, y0 + height)
@@ -776,16 +776,18 @@ def _scale_bar(drawing: _Drawing, frame: _Frame) -> None:
         drawing.add(3, _text(px, py, words, valign="bottom"))
 
 
-def _north_arrow(drawing: _Drawing, frame: _Frame, angle: float, lang: str) -> None:
+def _north_arrow(
+    drawing: _Drawing, frame: _Frame, placed: Furniture, angle: float, lang: str
+) -> None:
     """An arrow to true north (``angle``: clockwise from grid north), as the PNG's.
 
     In plain floats, each product taken in the order a pair of coordinates in
     an array would take it: the same numbers, without numpy's cost per call.
     """
-    xmin, _, xmax, ymax = frame.window
+    xmin, _, xmax, _ = frame.window
     span = xmax - xmin
     length = span * 0.09
-    bx, by = frame.point(xmax - span * 0.08, ymax - span * 0.2)
+    bx, by = frame.point(*placed.arrow)
     ax, ay = math.sin(angle), -math.cos(angle)  # along the arrow, in pixels: y down
     cx, cy = -ay, ax  # across it
     tx, ty = bx + ax * length * frame.scale, by + ay * length * frame.scale
@@ -967,6 +969,7 @@ def _draft(
     title = f"{site_id} {name}（{status}）" if lang == "zh" else f"{site_id} {name} ({status})"
     draft = _Draft(title, f"{label('site', lang)} {site_id}", len(chosen), drawing)
     others = None if empty else _other_sites(result, position, window)
+    placed = furniture(geometry, window)
     for i, panel in enumerate(chosen):
         frame = _Frame(i * _PANEL + _MARGIN, _TITLE, window)
         centre = frame.left + _SIDE / 2
@@ -1011,8 +1014,8 @@ def _draft(
         entries.insert(0, _Entry(f"{label('site', lang)} {site_id}", "none", SITE_COLOR, width=2.0))
         if had_context:
             entries.append(_Entry(label("other_sites", lang), "none", _OTHER_SITES, dash="--"))
-        _scale_bar(panel_drawing, frame)
-        _north_arrow(panel_drawing, frame, angle, lang)
+        _scale_bar(panel_drawing, frame, placed)
+        _north_arrow(panel_drawing, frame, placed, angle, lang)
         panel_drawing.add(
             3,
             _text(
