@@ -427,7 +427,7 @@ class CheckResult:
         listed = {key: rank for rank, key in enumerate(self.site_layers[0])}
         frames, order_sites, order_ranks = [], [], []
         for key, (table, positions) in parts.items():
-            spans = np.array([table.spans[p] for p in positions]).reshape(-1, 2)
+            spans = np.array([table.span(p) for p in positions]).reshape(-1, 2)
             lengths = spans[:, 1] - spans[:, 0]
             # each site's rows start..stop, all at once
             taken = np.arange(lengths.sum()) + np.repeat(

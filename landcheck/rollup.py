@@ -257,7 +257,7 @@ def summary_sums(rows: Rows | None, ridge_code: str, position: int) -> tuple[flo
     cost a few table-wide sums, not 90,000 small ones. Zeros for a site without rows
     (``rows`` None: the layer has no tables).
     """
-    if rows is None or position not in rows.spans:
+    if rows is None or not rows.has_rows(position):
         return (0.0,) * (2 * len(SUMMARY_LINES))
     made = rows.by_position(("summary_sums", ridge_code), lambda: _summary_sums(rows, ridge_code))
     return made[position]
@@ -272,7 +272,7 @@ def _summary_sums(rows: Rows, ridge_code: str) -> list[tuple[float, ...]]:
         for area in ("planar_m2", "ellipsoidal_m2"):
             known = whole.known[area]
             if known is None:
-                columns.append([0.0] * len(rows.spans))
+                columns.append([0.0] * len(rows.sites))
             else:  # unknown areas are 0 in ``filled``: they add nothing, as ``_sum`` leaves them
                 columns.append(rows.site_sums(known[1], mask).tolist())
     return list(zip(*columns, strict=True))
@@ -570,11 +570,10 @@ def site_lines(rows: Rows, ridge_code: str) -> dict[int, SiteLines]:
     >>> [line.key for line in lines[0].lines[0].lines], lines[0].lines[0].first("level1")
     (['class:0101', 'class:0103'], '01')
     """
-    if not rows.spans:
+    if not len(rows.sites):
         return {}
     whole = _table_columns(rows, ridge_code)
-    spans = np.array(list(rows.spans.values()), dtype=np.intp)
-    site = np.repeat(np.fromiter(rows.spans, dtype=np.intp), spans[:, 1] - spans[:, 0])
+    site = np.repeat(rows.sites, rows.site_lengths())
     unclassified = len(CATEGORIES)
     ranks = {name: rank for rank, name in enumerate(CATEGORIES)}
     labels = whole.labels["category"].tolist()

@@ -103,7 +103,10 @@ def test_rows_of_columns_are_the_rows_of_their_frame():
         Rows(_rows_table(), "code"),
         Rows(pd.DataFrame(_rows_table()), "code"),
     )
-    assert from_columns.spans == from_frame.spans == {0: (0, 1), 1: (1, 2), 2: (2, 4)}
+    for rows in (from_columns, from_frame):
+        assert rows.sites.tolist() == [0, 1, 2]
+        assert [rows.span(p) for p in range(-1, 4)] == [(0, 0), (0, 1), (1, 2), (2, 4), (0, 0)]
+        assert [rows.has_rows(p) for p in range(-1, 4)] == [False, True, True, True, False]
     for name in ("code", "planar_m2"):
         np.testing.assert_array_equal(from_columns.columns[name], from_frame.columns[name])
     # each site's rows keep their order: site 2's are 0101 then 0102
@@ -217,7 +220,7 @@ def test_class_sums_from_the_table_wide_masks_are_the_per_site_sums_bit_for_bit(
     )
     for position in range(61):
         view = _class_view(rows, position)
-        start, stop = rows.spans.get(position, (0, 0))
+        start, stop = rows.span(position)
         wanted = np.array([key in ("01", "03") for key in levels[start:stop]], dtype=bool)
         for invert in (False, True):
             got = view.classes_where("level1", ("01", "03"), AreaMethod.PLANAR, invert=invert)
