@@ -7,6 +7,11 @@ pictures the rows left unfiltered compress smaller at the same zlib level
 (a 1680 × 878 map: 163 KB against Pillow's 179 KB, in half the time). The
 file is a standard PNG (8-bit RGB, one IDAT chunk, the resolution in a
 ``pHYs`` chunk as Pillow writes it), the pixels exactly those given.
+
+The pixels are deflated by ISA-L (``isal``, Intel's Intelligent Storage
+Acceleration Library), whose zlib streams any PNG reader inflates: at its
+level 1 a 1680 × 878 map took 1.9 ms against zlib's 14.6 ms at level 3 (a
+sixth of a whole map's making), for 183 KB against 160 KB.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import struct
 import zlib
 
 import numpy as np
+from isal import isal_zlib
 
 __all__ = ["PNG_LEVEL", "rgb_png"]
 
-PNG_LEVEL = 3
-"""zlib level of the maps' PNG: faster than the default (6) for a few per cent more bytes."""
+PNG_LEVEL = 1
+"""ISA-L's level (0–3) of the maps' PNG: its 2 and 3 make them no smaller, 3 four times slower."""
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _INCH_M = 0.0254
@@ -41,7 +47,7 @@ def rgb_png(pixels: np.ndarray, dpi: float, *, level: int = PNG_LEVEL) -> bytes:
     dpi : float
         Resolution recorded in the file (pixels a metre, rounded, as Pillow does).
     level : int
-        zlib compression level, 0–9.
+        ISA-L's compression level, 0–3.
 
     Returns
     -------
@@ -76,7 +82,7 @@ def rgb_png(pixels: np.ndarray, dpi: float, *, level: int = PNG_LEVEL) -> bytes:
             _SIGNATURE,
             _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
             _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            _chunk(b"IDAT", zlib.compress(rows.data, level)),
+            _chunk(b"IDAT", isal_zlib.compress(rows.data, level)),
             _chunk(b"IEND", b""),
         )
     )
