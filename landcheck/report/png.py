@@ -25,7 +25,7 @@ from isal import isal_zlib
 __all__ = ["PNG_LEVEL", "rgb_png"]
 
 PNG_LEVEL = 1
-"""ISA-L's level (0–3) of the maps' PNG: its 2 and 3 make them no smaller, 3 four times slower."""
+"""ISA-L's level (0–3) of the maps' PNG: its 2 made a map 0.3 % smaller, its 3 larger and slower."""
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _INCH_M = 0.0254
