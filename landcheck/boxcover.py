@@ -113,9 +113,9 @@ def covering_boxes(geoms: np.ndarray, distance: float) -> np.ndarray:
     huge = np.flatnonzero(shapely.get_num_coordinates(geoms) > COVER_ABOVE)
     if not len(huge):
         return grown
-    parts = [grown[: huge[0]]]
-    for number, position in enumerate(huge.tolist()):
-        parts.append(_cover(geoms[position], distance))
-        stop = huge[number + 1] if number + 1 < len(huge) else len(geoms)
-        parts.append(grown[position + 1 : stop])
+    parts, start = [], 0
+    for position in huge.tolist():  # each huge geometry's boxes in its own box's place
+        parts += [grown[start:position], _cover(geoms[position], distance)]
+        start = position + 1
+    parts.append(grown[start:])
     return np.concatenate(parts)

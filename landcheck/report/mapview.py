@@ -277,8 +277,8 @@ def furniture(geometry: Any, window: tuple[float, float, float, float]) -> Furni
         for x, y in map(scale_at, SCALE_CORNERS)
     ]
     met = shapely.intersects(geometry, shapely.box(*np.array(grounds).T)).tolist()
-    arrow = next((c for c, m in zip(ARROW_CORNERS, met[:4], strict=True) if not m), None)
-    arrow = arrow or ARROW_CORNERS[0]
+    clear = [c for c, m in zip(ARROW_CORNERS, met[:4], strict=True) if not m]
+    arrow = clear[0] if clear else ARROW_CORNERS[0]
     free = [c for c, m in zip(SCALE_CORNERS, met[4:], strict=True) if not m and c != arrow]
     scale = free[0] if free else next(c for c in SCALE_CORNERS if c != arrow)
     return Furniture(arrow_at(arrow), scale_at(scale), metres)
