@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from common import frame, sites, square
 from matplotlib import rc_context
+from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
 from PIL import Image
 from report_case import result as report_case
 from shapely import Polygon
@@ -116,6 +118,34 @@ def test_the_panels_titles_sit_where_matplotlib_would_place_them(panel_size):
         placed = np.asarray(Image.open(buffer))[..., :3]
         assert np.array_equal(fixed, placed), site_id
         assert any(ax.get_title() for ax in figure.axes)
+
+
+def test_the_panels_draw_what_plain_matplotlib_axes_draw(kept_cleared, monkeypatch):
+    """A map's panels keep their background's transform and hide their empty axes, and a
+    legend entry is its own swatch: the pixels of matplotlib's own axes, with their tick-less
+    axes shown, whose swatches copy a handle — the second map on the kept figure too."""
+    case = report_case()
+    for site_id in ("S2", "S1"):
+        drawn = pixels(maps.map_png(case, site_id))
+        monkeypatch.setattr(maps, "_MapAxes", Axes)
+        figure = maps.site_map(case, site_id)
+        monkeypatch.undo()
+        assert all(type(ax) is Axes for ax in figure.axes)
+        for ax in figure.axes:
+            ax.xaxis.set_visible(True)
+            ax.yaxis.set_visible(True)
+            for entry in [p for p in ax.patches if p.get_gid() == maps.LEGEND_GID]:
+                with rc_context({"hatch.linewidth": 0.5}):  # as the map makes its artists
+                    swatch = Rectangle(entry.get_xy(), entry.get_width(), entry.get_height())
+                swatch.update_from(entry)  # the swatch a handle of the entry's style made
+                swatch.set(gid=maps.LEGEND_GID, clip_on=False, figure=figure)
+                swatch.axes = ax
+                ax._children[ax._children.index(entry)] = swatch  # in the entry's place
+        buffer = io.BytesIO()
+        with rc_context({"hatch.linewidth": 0.5}):
+            figure.savefig(buffer, format="png", dpi=110, facecolor="white")
+        plain = np.asarray(Image.open(buffer))[..., :3]
+        assert np.array_equal(drawn, plain), site_id
 
 
 def test_a_name_holding_dollar_signs_is_drawn_as_written(kept_cleared):

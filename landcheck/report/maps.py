@@ -33,10 +33,11 @@ from typing import Any
 import numpy as np
 import shapely
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 
 from landcheck import forked
@@ -295,7 +296,7 @@ def _constraints(
         title = result.profile.layers[key].title.get(lang)
         if not view.available:
             handles.append(
-                Patch(
+                _entry(
                     facecolor="white",
                     edgecolor="#999999",
                     hatch="xx",
@@ -329,7 +330,7 @@ def _constraints(
         area = view.overlap.ha
         text = f"{title} {area:.4f} 公顷" if lang == "zh" else f"{title} {area:.4f} ha"
         handles.append(
-            Patch(
+            _entry(
                 facecolor=style["color"],
                 edgecolor=style["edge"],
                 hatch=style["hatch"],
@@ -364,7 +365,7 @@ def _constraints(
                 alpha=0.9,
             )
         handles.append(
-            Patch(
+            _entry(
                 facecolor="none",
                 edgecolor="#34495e",
                 linestyle=":",
@@ -374,9 +375,18 @@ def _constraints(
     return handles
 
 
+def _entry(**style: Any) -> Rectangle:
+    """A legend entry: its swatch, styled, labelled and placed by :func:`_legend`.
+
+    The swatch is the entry itself (no handle copied into a swatch), so an
+    entry makes one artist.
+    """
+    return Rectangle((0.0, 0.0), 1.0, 1.0, **style)
+
+
 def _unavailable(lang: str) -> Any:
     """The legend entry of a layer that could not be used."""
-    return Patch(
+    return _entry(
         facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
     )
 
@@ -422,7 +432,7 @@ def _land_use(
                 seen[group] = land_use_label(group, codes, groups, names, names_en, lang)
     for group in sorted(seen):
         handles.append(
-            Patch(
+            _entry(
                 facecolor=LEVEL1_COLORS.get(group, "#ffffff"),
                 edgecolor="#7b7d7d",
                 hatch="" if group else "xx",
@@ -472,7 +482,7 @@ def _planning(
             for code, value in zip(codes, values, strict=True):
                 entries[code] = (value, planning_label(code, value, names, names_en, lang))
     return [
-        Patch(
+        _entry(
             facecolor=CONFORMITY_COLORS.get(value, "#d5d8dc"),
             edgecolor="#7b7d7d",
             hatch="xx" if value == "conflict" else "",
@@ -519,13 +529,40 @@ def site_map(
     return _site_map(result, site_id, lang=lang, panels=panels, panel_size=panel_size)
 
 
+class _Background(Rectangle):
+    """A map panel's background, the unit square of its axes: its patch transform made once.
+
+    Every artist added to the panel is clipped to it, and matplotlib builds its
+    transform anew each time it is asked (a tenth of making a map's
+    artists); the square never moves in its axes.
+    """
+
+    _fixed: Any = None
+
+    def get_patch_transform(self) -> Any:
+        if self._fixed is None:
+            self._fixed = super().get_patch_transform()
+        return self._fixed
+
+
+class _MapAxes(Axes):
+    """A map panel: an axes whose background is a :class:`_Background` (the same picture)."""
+
+    def _gen_axes_patch(self) -> Rectangle:
+        return _Background((0.0, 0.0), 1.0, 1.0)
+
+
 def _new_figure(panels: int, panel_size: float) -> tuple[Figure, list[Any]]:
     """A figure with a map panel for each of ``panels`` (call under the maps' rc settings)."""
     figure = Figure(figsize=(panel_size * panels, panel_size * 1.3))
-    axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0)) for _ in range(panels)]
+    axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0), axes_class=_MapAxes) for _ in range(panels)]
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
+        # a map has no ticks, tick labels or axis labels: its axes draw nothing but would be
+        # laid out at every draw (the frame is the axes' spines)
+        ax.xaxis.set_visible(False)
+        ax.yaxis.set_visible(False)
         ax.set_facecolor("#fbfcfc")
     return figure, axes
 
@@ -605,7 +642,7 @@ def _site_map(
         thin = not empty and is_thin(geometry, window)
         others = None if empty else other_sites(result, position, window)
         placed = furniture(geometry, window)
-        legends: list[list[Patch]] = []
+        legends: list[list[Rectangle]] = []
         for ax, panel in zip(axes, chosen, strict=True):
             ax.set_title(_text(lang, *PANEL_TITLES[panel]))
             if empty:
@@ -636,7 +673,7 @@ def _site_map(
             )
             handles.insert(
                 0,
-                Patch(
+                _entry(
                     facecolor="none",
                     edgecolor=SITE_COLOR,
                     linewidth=2.0,
@@ -645,7 +682,7 @@ def _site_map(
             )
             if had_context:
                 handles.append(
-                    Patch(
+                    _entry(
                         facecolor="none",
                         edgecolor="#566573",
                         linestyle="--",
@@ -674,13 +711,13 @@ def _site_map(
     return figure
 
 
-def _legend(ax: Any, handles: Sequence[Patch], font: FontProperties) -> None:
+def _legend(ax: Any, handles: Sequence[Rectangle], font: FontProperties) -> None:
     """Draw a panel's legend under it, as the SVG map lays it out (:func:`legend_lines`).
 
-    Each line is the handle's swatch (a rectangle with the handle's colours,
-    hatch and line) and its label, placed in inches on the figure: no
-    matplotlib legend, whose packers measure every label two or three times
-    a draw (two fifths of a map's time).
+    Each line is the entry's swatch (:func:`_entry`: a rectangle with the
+    entry's colours, hatch and line) and its label, placed in inches on the
+    figure: no matplotlib legend, whose packers measure every label two or
+    three times a draw (two fifths of a map's time).
     """
     figure = ax.figure
     width, height = figure.get_size_inches()
@@ -692,9 +729,8 @@ def _legend(ax: Any, handles: Sequence[Patch], font: FontProperties) -> None:
     left, text_left, tops = legend_lines(texts, centre, top, size)
     swatch_width, swatch_height = LEGEND_SWATCH[0] * size, LEGEND_SWATCH[1] * size
     inches = figure.dpi_scale_trans
-    for handle, text, line_top in zip(handles, texts, tops, strict=True):
-        swatch = Rectangle((left, height - line_top - swatch_height), swatch_width, swatch_height)
-        swatch.update_from(handle)
+    for swatch, text, line_top in zip(handles, texts, tops, strict=True):
+        swatch.set_bounds(left, height - line_top - swatch_height, swatch_width, swatch_height)
         swatch.set(transform=inches, gid=LEGEND_GID)
         ax.add_artist(swatch)
         swatch.set_clip_on(False)
