@@ -10,7 +10,7 @@ import io
 import numpy as np
 import pytest
 from common import frame, sites, square
-from matplotlib import rc_context
+from matplotlib import rc_context, rcParams
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 from PIL import Image
@@ -146,6 +146,21 @@ def test_the_panels_draw_what_plain_matplotlib_axes_draw(kept_cleared, monkeypat
             figure.savefig(buffer, format="png", dpi=110, facecolor="white")
         plain = np.asarray(Image.open(buffer))[..., :3]
         assert np.array_equal(drawn, plain), site_id
+
+
+def test_a_map_leaves_matplotlibs_settings_as_it_found_them(kept_cleared):
+    """The maps set their fonts and hatch lines only while they are made and drawn."""
+    case = report_case()
+    before = dict(rcParams)
+    with rc_context({"hatch.linewidth": 2.0, "font.size": 13.0}):
+        png = maps.map_png(case, "S1")
+        maps.site_map(case, "S2")
+        assert (rcParams["hatch.linewidth"], rcParams["font.size"]) == (2.0, 13.0)
+    assert np.array_equal(pixels(png), fresh_pixels(case, "S1"))  # not the caller's settings
+    with pytest.raises(ZeroDivisionError), maps._settings({"font.size": 3.0}):
+        assert rcParams["font.size"] == 3.0
+        _ = 1 / 0
+    assert dict(rcParams) == before
 
 
 def test_a_name_holding_dollar_signs_is_drawn_as_written(kept_cleared):
