@@ -120,20 +120,17 @@ def test_the_panels_titles_sit_where_matplotlib_would_place_them(panel_size):
         assert any(ax.get_title() for ax in figure.axes)
 
 
-def test_the_panels_draw_what_plain_matplotlib_axes_draw(kept_cleared, monkeypatch):
-    """A map's panels keep their background's transform and hide their empty axes, and a
-    legend entry is its own swatch: the pixels of matplotlib's own axes, with their tick-less
-    axes shown, whose swatches copy a handle — the second map on the kept figure too."""
+def test_the_kept_panels_draw_what_plain_matplotlib_axes_draw(kept_cleared):
+    """The kept figure's panels keep their background's transform and hide their empty axes,
+    and a legend entry is its own swatch: the pixels of site_map's figure, whose panels are
+    matplotlib's own axes (a notebook may add ticks to them), its swatches copied from its
+    entries as a handle was — the second map on the kept figure too."""
     case = report_case()
     for site_id in ("S2", "S1"):
         drawn = pixels(maps.map_png(case, site_id))
-        monkeypatch.setattr(maps, "_MapAxes", Axes)
         figure = maps.site_map(case, site_id)
-        monkeypatch.undo()
-        assert all(type(ax) is Axes for ax in figure.axes)
+        assert all(type(ax) is Axes and ax.xaxis.get_visible() for ax in figure.axes)
         for ax in figure.axes:
-            ax.xaxis.set_visible(True)
-            ax.yaxis.set_visible(True)
             for entry in [p for p in ax.patches if p.get_gid() == maps.LEGEND_GID]:
                 with rc_context({"hatch.linewidth": 0.5}):  # as the map makes its artists
                     swatch = Rectangle(entry.get_xy(), entry.get_width(), entry.get_height())
@@ -146,6 +143,8 @@ def test_the_panels_draw_what_plain_matplotlib_axes_draw(kept_cleared, monkeypat
             figure.savefig(buffer, format="png", dpi=110, facecolor="white")
         plain = np.asarray(Image.open(buffer))[..., :3]
         assert np.array_equal(drawn, plain), site_id
+    _, kept_axes = maps._KEPT[(3, 4.2)]
+    assert all(isinstance(ax, maps._MapAxes) and not ax.xaxis.get_visible() for ax in kept_axes)
 
 
 def test_a_map_leaves_matplotlibs_settings_as_it_found_them(kept_cleared):

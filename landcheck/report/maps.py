@@ -566,24 +566,34 @@ class _Background(Rectangle):
 
 
 class _MapAxes(Axes):
-    """A map panel: an axes whose background is a :class:`_Background` (the same picture)."""
+    """A kept figure's map panel: a :class:`_Background`, and no axes laid out (the same picture).
+
+    A map has no ticks, tick labels or axis labels: its x and y axes draw
+    nothing but were laid out at every draw (its frame is the spines), so
+    :func:`_new_figure` hides them. Only the figures :func:`map_png` keeps
+    are made of these; :func:`site_map`'s are plain matplotlib axes a
+    notebook may add ticks or a grid to.
+    """
 
     def _gen_axes_patch(self) -> Rectangle:
         return _Background((0.0, 0.0), 1.0, 1.0)
 
 
-def _new_figure(panels: int, panel_size: float) -> tuple[Figure, list[Any]]:
-    """A figure with a map panel for each of ``panels`` (call under the maps' rc settings)."""
+def _new_figure(panels: int, panel_size: float, *, kept: bool = False) -> tuple[Figure, list[Any]]:
+    """A figure with a map panel for each of ``panels`` (call under the maps' rc settings).
+
+    ``kept``: a figure :func:`map_png` keeps, of :class:`_MapAxes`.
+    """
     figure = Figure(figsize=(panel_size * panels, panel_size * 1.3))
-    axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0), axes_class=_MapAxes) for _ in range(panels)]
+    kind = _MapAxes if kept else Axes
+    axes = [figure.add_axes((0.0, 0.0, 1.0, 1.0), axes_class=kind) for _ in range(panels)]
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
-        # a map has no ticks, tick labels or axis labels: its axes draw nothing but would be
-        # laid out at every draw (the frame is the axes' spines)
-        ax.xaxis.set_visible(False)
-        ax.yaxis.set_visible(False)
         ax.set_facecolor("#fbfcfc")
+        if kept:
+            ax.xaxis.set_visible(False)
+            ax.yaxis.set_visible(False)
     return figure, axes
 
 
@@ -605,7 +615,7 @@ def _kept_figure(panels: int, panel_size: float) -> tuple[Figure, list[Any]]:
     """
     key = (panels, panel_size)
     if key not in _KEPT:
-        _KEPT[key] = _new_figure(panels, panel_size)
+        _KEPT[key] = _new_figure(panels, panel_size, kept=True)
         return _KEPT[key]
     figure, axes = _KEPT[key]
     for ax in axes:
