@@ -147,6 +147,58 @@ def test_the_kept_panels_draw_what_plain_matplotlib_axes_draw(kept_cleared):
     assert all(isinstance(ax, maps._MapAxes) and not ax.xaxis.get_visible() for ax in kept_axes)
 
 
+@pytest.mark.parametrize(
+    ("lang", "legends"),
+    [
+        (
+            "zh",
+            [
+                [
+                    "项目用地 S1",
+                    "永久基本农田 0.4999 公顷",
+                    "生态保护红线：图层未提供或不可用，无法判定",
+                    "城镇开发边界：图层未提供或不可用，无法判定",
+                ],
+                ["项目用地 S1", "图层未提供或不可用，无法判定"],
+                ["项目用地 S1", "图层未提供或不可用，无法判定"],
+            ],
+        ),
+        (
+            "en",
+            [
+                [
+                    "site S1",
+                    "permanent basic farmland 0.4999 ha",
+                    "ecological protection redline: not checked",
+                    "urban development boundary: not checked",
+                ],
+                ["site S1", "layer missing or unusable: not checked"],
+                ["site S1", "layer missing or unusable: not checked"],
+            ],
+        ),
+    ],
+)
+def test_a_layer_not_supplied_has_a_hatched_white_entry_saying_so(lang, legends):
+    """The legends of a map whose layers but farmland were not supplied: each such layer an
+    entry saying it was not checked, white and cross-hatched, never an area."""
+    case = landcheck.check(
+        sites(square(0, 0, 100)),
+        layers={"farmland": frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(50, 0, 100)}])},
+    )
+    figure = maps.site_map(case, "S1", lang=lang)
+    entries = [[p for p in ax.patches if p.get_gid() == maps.LEGEND_GID] for ax in figure.axes]
+    texts = [
+        [t.get_text() for t in ax.texts if t.get_gid() == maps.LEGEND_GID] for ax in figure.axes
+    ]
+    assert texts == legends
+    for panel, panel_texts in zip(entries, texts, strict=True):
+        for entry, text in zip(panel, panel_texts, strict=True):
+            unavailable = text.endswith(("无法判定", "not checked"))
+            assert unavailable == (
+                entry.get_hatch() == "xx" and entry.get_facecolor() == (1, 1, 1, 1)
+            )
+
+
 def test_a_map_leaves_matplotlibs_settings_as_it_found_them(kept_cleared):
     """The maps set their fonts and hatch lines only while they are made and drawn."""
     case = report_case()

@@ -129,8 +129,6 @@ def _scale_bar(ax: Any, span: float, placed: Furniture, font: FontProperties) ->
 
 
 def _rectangle(x: float, y: float, w: float, h: float, color: str) -> Any:
-    from matplotlib.patches import Rectangle
-
     return Rectangle((x, y), w, h, facecolor=color, edgecolor="black", linewidth=0.6, zorder=20)
 
 
@@ -315,15 +313,9 @@ def _constraints(
         view = result.layer(site_id, key)
         title = result.profile.layers[key].title.get(lang)
         if not view.available:
+            unavailable = label("unavailable", lang)
             handles.append(
-                _entry(
-                    facecolor="white",
-                    edgecolor="#999999",
-                    hatch="xx",
-                    label=f"{title}：{label('unavailable', lang)}"
-                    if lang == "zh"
-                    else f"{title}: not checked",
-                )
+                _unavailable(f"{title}：{unavailable}" if lang == "zh" else f"{title}: not checked")
             )
             continue
         mine, others = site_pieces(result, key, position, window)
@@ -404,11 +396,9 @@ def _entry(**style: Any) -> Rectangle:
     return Rectangle((0.0, 0.0), 1.0, 1.0, **style)
 
 
-def _unavailable(lang: str) -> Any:
-    """The legend entry of a layer that could not be used."""
-    return _entry(
-        facecolor="white", edgecolor="#999999", hatch="xx", label=label("unavailable", lang)
-    )
+def _unavailable(text: str) -> Rectangle:
+    """The legend entry, labelled ``text``, of a layer that could not be used."""
+    return _entry(facecolor="white", edgecolor="#999999", hatch="xx", label=text)
 
 
 def _land_use(
@@ -425,7 +415,7 @@ def _land_use(
     if key is None:
         return handles
     if not available:
-        return [_unavailable(lang)]
+        return [_unavailable(label("unavailable", lang))]
     level1 = class_lookup(result, key, "level1")
     names = class_lookup(result, key, "level1_name")
     names_en = class_lookup(result, key, "level1_name_en")
@@ -475,7 +465,7 @@ def _planning(
     if key is None:
         return []
     if not available:
-        return [_unavailable(lang)]
+        return [_unavailable(label("unavailable", lang))]
     conformity = class_lookup(result, key, "conformity")
     names = class_lookup(result, key, "name")
     names_en = class_lookup(result, key, "name_en")
