@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -90,10 +89,12 @@ _SITE_DEPTH = 2
 """Depth of a site's entry in findings.json: file, sites, site."""
 
 _ENTRY_DEPTH = _SITE_DEPTH + 2
-"""Depth of a finding in findings.json: its site's, then findings, finding."""
+"""Depth of a finding in findings.json (its site's, then findings, finding), and of a layer's
+entry (its site's, then layers, layer)."""
 
 _SHARED_TEXTS = 4096
-"""Most texts an :class:`_Entries` keeps of each kind (a batch needs a few hundred)."""
+"""Most texts an :class:`_Entries` keeps of each kind (a batch needs a few hundred of its rules'
+and layers'; of its messages, the ones met again, a few thousand)."""
 
 
 def _members(value: dict[str, Any], depth: int) -> bytes:
@@ -106,19 +107,16 @@ def _number(value: Any) -> bytes:
     return orjson.dumps(float(value))
 
 
-def _same(values: tuple[Any, ...], others: tuple[Any, ...]) -> bool:
-    """True when two tuples hold the very same objects (equal numbers may print apart)."""
-    return len(values) == len(others) and all(map(operator.is_, values, others))
-
-
 class _Entries:
     """The text of a result's findings, sharing what the findings of one rule share.
 
     A rule's findings differ from site to site in their areas and messages only:
     the check, status and outcome, the title, the legal basis and the documents
-    are encoded once and joined into each finding's text. The texts are
-    :func:`_encode`'s at their depth in findings.json, byte for byte. One object
-    serves one writing (it holds what it met by identity).
+    are encoded once and joined into each finding's text; a message is encoded
+    once for the same templates and values, and the entry of a layer not checked
+    once for all the sites it is met at. The texts are :func:`_encode`'s at their
+    depth in findings.json, byte for byte. One object serves one writing (it
+    holds what it met by identity).
     """
 
     def __init__(self) -> None:
@@ -131,7 +129,8 @@ class _Entries:
         self._planar = b"," + self._inner + b'"area_planar_m2": '
         self._ellipsoidal = b"," + self._inner + b'"area_ellipsoidal_m2": '
         self._fixed: dict[tuple[Any, ...], tuple[Finding, bytes, bytes, bytes]] = {}
-        self._messages: dict[int, tuple[Any, tuple[Any, ...], bytes]] = {}
+        self._messages: dict[tuple[int, ...], tuple[Any, tuple[Any, ...], bytes]] = {}
+        self._unchecked: dict[tuple[Any, ...], orjson.Fragment] = {}
 
     def finding(self, finding: Finding) -> orjson.Fragment:
         """The finding's entry: ``_encode(finding.to_dict(), _ENTRY_DEPTH)``."""
@@ -152,10 +151,13 @@ class _Entries:
         if fixed is None:
             fixed = self._fixed_texts(f)  # holds the finding: the ids stay its objects'
             self._keep(self._fixed, key, fixed)
-        message = self._messages.get(id(f.templates))
-        if message is None or not _same(message[1], f.values):  # an unknown layer's: shared
+        # by the identity of the templates and of each value: a layer's title and reason, a
+        # shared zero, repeat from site to site (two findings in three of a batch's)
+        said = (id(f.templates), *map(id, f.values))
+        message = self._messages.get(said)
+        if message is None:
             text = f.message
-            message = (
+            message = (  # holds the templates and values: the ids stay their objects'
                 f.templates,
                 f.values,
                 b"".join(
@@ -168,7 +170,9 @@ class _Entries:
                     )
                 ),
             )
-            self._keep(self._messages, id(f.templates), message)
+            if len(self._messages) >= _SHARED_TEXTS:
+                self._messages.clear()  # the one-off ones (areas) go; what repeats is back at once
+            self._messages[said] = message
         area = f.area
         return orjson.Fragment(
             b"".join(
@@ -185,6 +189,18 @@ class _Entries:
                 )
             )
         )
+
+    def unchecked(self, key: tuple[Any, ...], made: Callable[[], Any]) -> orjson.Fragment:
+        """The entry of a layer not checked, encoded the first time its ``key`` is met.
+
+        ``key`` and ``made`` are :meth:`CheckResult.site_dicts`'s: the entry is
+        the same at every site, so its text is too.
+        """
+        text = self._unchecked.get(key)
+        if text is None:
+            text = orjson.Fragment(_encode(made(), _ENTRY_DEPTH))
+            self._keep(self._unchecked, key, text)
+        return text
 
     def _fixed_texts(self, f: Finding) -> tuple[Finding, bytes, bytes, bytes]:
         """The text of a finding around its areas and message, which its rule's share."""
@@ -255,7 +271,9 @@ def _site_pieces(
     """
     indent = _BREAKS[_SITE_DEPTH][1:]
     entries = entries if entries is not None else _Entries()
-    sites = result.site_dicts(finding_entry=entries.finding, positions=positions)
+    sites = result.site_dicts(
+        finding_entry=entries.finding, unchecked_entry=entries.unchecked, positions=positions
+    )
     for position, site in zip(positions, sites, strict=True):
         yield (indent if position == 0 else b",\n" + indent) + _encode(site, _SITE_DEPTH)
 
