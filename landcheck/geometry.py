@@ -20,6 +20,7 @@ import shapely
 from geopandas.array import GeometryArray, from_shapely
 from pandas.core.construction import sanitize_array
 
+from landcheck.knownvalid import KnownValid
 from landcheck.polygonal import polygonal_part
 from landcheck.prepared import prepared_copies
 from landcheck.threads import chunked
@@ -227,22 +228,33 @@ def _invalid_in_windows(geom: Any, windows: np.ndarray) -> bool:
     return False
 
 
-def _invalid(geoms: np.ndarray, empty: np.ndarray, near: np.ndarray | None) -> np.ndarray:
+def _invalid(
+    geoms: np.ndarray,
+    empty: np.ndarray,
+    near: np.ndarray | None,
+    known_valid: KnownValid | None = None,
+) -> np.ndarray:
     """Which geometries are invalid; huge ones are tested only inside the windows ``near``.
 
     Validating a 10⁵-vertex redline polygon takes longer than the rest of a one-site check;
     what lies far from the sites is never cut, so only its parts within the windows (a box
     around each site) are tested. When one of them is invalid the whole geometry is repaired.
+    The others are tested whole: those ``known_valid`` holds are not tested again, and those
+    found valid are added to it.
     """
     invalid = np.zeros(len(geoms), dtype=bool)
     huge = ~empty & (shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE)
     if near is None or not huge.any():
         huge[:] = False
-    ordinary = ~empty & ~huge
+    ordinary = np.flatnonzero(~empty & ~huge)
+    if known_valid is not None:
+        ordinary = ordinary[~known_valid.holds(geoms[ordinary])]
     tested = geoms[ordinary]
-    invalid[ordinary] = ~np.concatenate(
-        chunked(lambda part: shapely.is_valid(tested[part]), len(tested))
-    )
+    if len(tested):
+        valid = np.concatenate(chunked(lambda part: shapely.is_valid(tested[part]), len(tested)))
+        invalid[ordinary] = ~valid
+        if known_valid is not None:
+            known_valid.add(tested[valid])
     if huge.any():
         with np.errstate(invalid="ignore"):  # NaN vertices: found and named by the caller
             for i in np.flatnonzero(huge):
@@ -251,7 +263,11 @@ def _invalid(geoms: np.ndarray, empty: np.ndarray, near: np.ndarray | None) -> n
 
 
 def clean_polygons(
-    geometries: Any, labels: Any | None = None, *, near: Any | None = None
+    geometries: Any,
+    labels: Any | None = None,
+    *,
+    near: Any | None = None,
+    known_valid: KnownValid | None = None,
 ) -> tuple[np.ndarray, GeometryReport, np.ndarray]:
     """Repair geometries and keep their polygonal parts, counting what happened.
 
@@ -276,6 +292,11 @@ def clean_polygons(
         or rows of them (a window around each site). Geometries of more than
         :data:`LOCAL_CHECK_ABOVE` vertices are then validity-checked only inside
         these windows; an invalid part in any of them repairs the whole geometry.
+    known_valid : KnownValid, optional
+        Geometries found valid before (a run's earlier evaluation of the same
+        features): not tested again; the others tested whole and found valid
+        are added to it (unless precision grids had to be dropped: those are
+        new geometries each call).
 
     Returns
     -------
@@ -301,10 +322,13 @@ def clean_polygons(
     labels = np.asarray(labels).astype(str)
     missing = shapely.is_missing(geoms)
     geoms[missing] = shapely.Polygon()
+    given = geoms
     geoms = float_precision(geoms)
+    if geoms is not given:  # new geometries, made for this call alone: nothing to remember
+        known_valid = None
     empty_input = shapely.is_empty(geoms)
     unbounded = ~empty_input & ~np.isfinite(shapely.bounds(geoms)).all(axis=1)
-    invalid = _invalid(geoms, empty_input | unbounded, _windows(near))
+    invalid = _invalid(geoms, empty_input | unbounded, _windows(near), known_valid)
     suspects = np.flatnonzero(unbounded | invalid | shapely.has_z(geoms))
     broken = np.zeros(len(geoms), dtype=bool)
     broken[suspects] = non_finite(geoms[suspects])

@@ -42,6 +42,7 @@ from landcheck.io.encoding import choose_encoding
 from landcheck.io.postgis import PostGISSource, parse_source, table_crs, table_extent
 from landcheck.io.sites import frame_bounds
 from landcheck.io.vector import declared_crs, layer_summary, resolve_layer
+from landcheck.knownvalid import KnownValid
 from landcheck.layers import LayerFeatures, field_mapping, normalise_features, select_near
 from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
@@ -489,11 +490,13 @@ def normalise_layer(
     crs: CRS,
     *,
     margin: float = 1.0,
+    known_valid: KnownValid | None = None,
 ) -> LayerFeatures:
     """The features of a read, normalised for use near ``near``: the second half of a load.
 
     Geometry is repaired where it is used (``margin`` + 10 m around the box of each
-    geometry of ``near``);
+    geometry of ``near``); ``known_valid`` holds the geometries a run's earlier
+    normalisation of the same read found valid (not tested again).
     ``record`` is completed (geometry report, classification decision, the
     encoding chosen). What was repaired or decided is said with
     :func:`landcheck.messages.warn`.
@@ -502,7 +505,7 @@ def normalise_layer(
     windows = shapely.bounds(np.asarray(near.values, dtype=object))
     windows += np.array([-grow, -grow, grow, grow])
     windows = windows[np.isfinite(windows).all(axis=1)]
-    layer = normalise_features(frame, spec, crs, record, near=windows)
+    layer = normalise_features(frame, spec, crs, record, near=windows, known_valid=known_valid)
     if isinstance(source, LayerSource) and not isinstance(source, PostGISSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:

@@ -34,6 +34,7 @@ from landcheck.geometry import (
     non_finite,
 )
 from landcheck.io.records import InputRecord
+from landcheck.knownvalid import KnownValid
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
 from landcheck.sites import find_field
@@ -195,6 +196,7 @@ def normalise_features(
     record: InputRecord,
     *,
     near: Any | None = None,
+    known_valid: KnownValid | None = None,
 ) -> LayerFeatures:
     """Reproject, repair and normalise a layer's features.
 
@@ -213,6 +215,9 @@ def normalise_features(
     near : array-like, optional
         Where the features will be used: a box ``(xmin, ymin, xmax, ymax)`` or
         one per site (see :func:`landcheck.geometry.clean_polygons`).
+    known_valid : KnownValid, optional
+        The geometries a run's earlier normalisation found valid (see
+        :func:`~landcheck.geometry.clean_polygons`).
 
     Returns
     -------
@@ -242,7 +247,11 @@ def normalise_features(
     if spec.kind in POINT_KINDS:
         geoms, report, usable = clean_points(geometry_values(projected), ids)
     else:
-        geoms, report, usable = clean_polygons(geometry_values(projected), ids, near=near)
+        # reprojected, they are new geometries each time: nothing to remember of them
+        remember = known_valid if projected is frame else None
+        geoms, report, usable = clean_polygons(
+            geometry_values(projected), ids, near=near, known_valid=remember
+        )
     refuse_non_finite_features(report.non_finite, spec.key)
     note = report.describe(f"layer {spec.key!r}")
     if note:

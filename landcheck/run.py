@@ -51,6 +51,7 @@ from landcheck.inputs import (
 from landcheck.io import InputRecord
 from landcheck.io.profiles import resolve_profile
 from landcheck.io.standards_table import attach_standards_table
+from landcheck.knownvalid import KnownValid
 from landcheck.layers import LayerFeatures
 from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
@@ -91,6 +92,8 @@ class _Read:
     frame: gpd.GeoDataFrame
     record: InputRecord
     notes: tuple[str, ...]
+    valid: KnownValid = field(default_factory=KnownValid)
+    """The read's geometries its normalisations found valid: not tested again."""
 
     @cached_property
     def _own(self) -> frozenset[int]:
@@ -304,6 +307,7 @@ class Run:
         geoms = _usable(near.values)
         with deferred():
             found = self._reads.find(spec.key, geoms, margin)
+            kept = found is not None or keep
             if found is None:
                 with collecting() as notes:
                     frame, record = read_layer_near(
@@ -322,7 +326,16 @@ class Run:
                 frame, record = found.serve(geoms, margin, self.crs)
             for message in found.notes:
                 warn(message)
-            return normalise_layer(frame, spec, source, record, near, self.crs, margin=margin)
+            return normalise_layer(
+                frame,
+                spec,
+                source,
+                record,
+                near,
+                self.crs,
+                margin=margin,
+                known_valid=found.valid if kept else None,  # a read not kept is normalised once
+            )
 
 
 def prepare(

@@ -131,6 +131,84 @@ def test_a_run_evaluated_again_on_its_own_sites_is_served_its_read_whole(monkeyp
     assert tested == [1] and served.features_read == 1
 
 
+@pytest.fixture
+def validated(monkeypatch):
+    """How many geometries each validity test was asked about, as it happens."""
+    asked: list[int] = []
+    exact = shapely.is_valid
+
+    def is_valid(geometries, **kwargs):
+        asked.append(int(np.size(geometries)))
+        return exact(geometries, **kwargs)
+
+    monkeypatch.setattr(shapely, "is_valid", is_valid)
+    return asked
+
+
+def _bowtie(x: float) -> Polygon:
+    """A bow tie 50 m across (invalid; repaired into its two triangles, 1,250 m²)."""
+    return Polygon(
+        [(X0 + x, Y0 + 100), (X0 + x + 50, Y0 + 150), (X0 + x + 50, Y0 + 100), (X0 + x, Y0 + 150)]
+    )
+
+
+def test_a_run_tests_each_valid_feature_once(validated):
+    # F1 and F3 valid, F2 a bow tie: the later evaluations test F2 alone, and repair it again
+    layer = frame(
+        [
+            {"BSM": "F1", "geometry": square(0, 0, 300, 500)},
+            {"BSM": "F2", "geometry": _bowtie(600)},
+            {"BSM": "F3", "geometry": square(800, 0, 300, 500)},
+        ]
+    )
+    run = landcheck.prepare(sites(square(0, 0, 1000, 500)), layers={"farmland": layer}, **PLANAR)
+    validated.clear()  # the site's own test
+    first = landcheck.evaluate(run)
+    assert sum(validated) == 3
+    validated.clear()
+    again = landcheck.evaluate(run)
+    assert validated == [1]  # F2, never known valid
+    fresh = landcheck.check(sites(square(0, 0, 1000, 500)), layers={"farmland": layer}, **PLANAR)
+    for result in (first, again, fresh):
+        (record,) = [r for r in result.inputs if r.key == "farmland"]
+        assert (record.features_read, record.geometry["invalid"], record.geometry["repaired"]) == (
+            3,
+            1,
+            1,
+        )
+        assert result.layer_area("S1", "farmland").planar_m2 == 150_000.0 + 1_250.0 + 100_000.0
+    before, after = first.to_dict(), again.to_dict()
+    before.pop("created"), after.pop("created")
+    assert after == before
+    # other sites inside the first: the features served to them are the same geometries
+    validated.clear()
+    east = gpd.GeoDataFrame({"site_id": ["east"]}, geometry=[square(500, 0, 500, 500)], crs=run.crs)
+    served = landcheck.evaluate(run, east)
+    assert validated == [1, 1]  # the new site's own test, then F2's
+    assert served.layer_area("east", "farmland").planar_m2 == 1_250.0 + 100_000.0
+
+
+def test_features_reprojected_for_a_run_are_tested_at_each_evaluation(validated):
+    # the layer in CGCS2000 geographic coordinates: each normalisation makes new geometries
+    layer = frame(
+        [
+            {"BSM": "F1", "geometry": square(0, 0, 300, 500)},
+            {"BSM": "F2", "geometry": square(600, 0, 300, 500)},
+        ]
+    ).to_crs(4490)
+    run = landcheck.prepare(sites(square(0, 0, 1000, 500)), layers={"farmland": layer}, **PLANAR)
+    validated.clear()  # the site's own test
+    landcheck.evaluate(run)
+    first = sum(validated)
+    validated.clear()
+    again = landcheck.evaluate(run)
+    assert first == sum(validated) == 2  # nothing remembered of geometries made anew
+    # nor held: a run evaluated again and again would keep every evaluation's copies
+    (reads,) = [kept for (key, _), kept in run._reads._entries.items() if key == "farmland"]
+    assert [len(read.valid) for read in reads] == [0]
+    assert again.layer_area("S1", "farmland").planar_m2 == pytest.approx(300_000.0, rel=1e-6)
+
+
 def test_a_read_covers_its_own_sites_without_comparing_them(monkeypatch):
     near = np.array([square(0, 0, 100), square(500, 0, 100)], dtype=object)
     read = landcheck.run._Read(near, frame([]), None, ())

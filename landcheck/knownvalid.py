@@ -1,0 +1,58 @@
+"""Geometries already found valid, remembered by identity for a run's later evaluations.
+
+A run keeps the features it read (:class:`landcheck.run.Run`) and serves them
+to its later evaluations — a planner's variants of a site, a search's
+proposals, the preloaded benchmark's second query — which normalise them
+again. GEOS's validity test is the dearest part of that (a tenth of a
+10,000-site evaluation, the same answer every time for the same geometry):
+a :class:`KnownValid` holds the geometries a test found valid as a whole, so
+the next normalisation of the very same objects tests only the others.
+
+The geometries are held, not only their ``id``: an identity stays a
+geometry's while it is held, so an object made later (a reprojected copy, a
+repair) can never be taken for one tested before. A shapely geometry is
+immutable, so valid once is valid for good.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["KnownValid"]
+
+
+class KnownValid:
+    """The geometries found valid as a whole, by identity.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> square, bowtie = shapely.box(0, 0, 1, 1), shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> known = KnownValid()
+    >>> known.add(np.array([square], dtype=object))
+    >>> known.holds(np.array([square, bowtie, shapely.box(0, 0, 1, 1)], dtype=object)).tolist()
+    [True, False, False]
+    >>> len(known)
+    1
+    """
+
+    __slots__ = ("_held",)
+
+    def __init__(self) -> None:
+        self._held: dict[int, Any] = {}
+
+    def holds(self, geometries: np.ndarray) -> np.ndarray:
+        """Which of ``geometries`` are the very objects found valid before."""
+        held = self._held
+        return np.fromiter(
+            (id(geometry) in held for geometry in geometries), dtype=bool, count=len(geometries)
+        )
+
+    def add(self, geometries: np.ndarray) -> None:
+        """Remember ``geometries``, each found valid as a whole."""
+        self._held.update((id(geometry), geometry) for geometry in geometries)
+
+    def __len__(self) -> int:
+        return len(self._held)
