@@ -239,8 +239,8 @@ def _invalid(
     Validating a 10⁵-vertex redline polygon takes longer than the rest of a one-site check;
     what lies far from the sites is never cut, so only its parts within the windows (a box
     around each site) are tested. When one of them is invalid the whole geometry is repaired.
-    The others are tested whole: those ``known_valid`` holds are not tested again, and those
-    found valid are added to it.
+    The others are tested whole. ``known_valid`` holds what earlier tests found valid (a
+    geometry, a huge one inside a window): not tested again; what is found valid is added.
     """
     invalid = np.zeros(len(geoms), dtype=bool)
     huge = ~empty & (shapely.get_num_coordinates(geoms) > LOCAL_CHECK_ABOVE)
@@ -258,7 +258,10 @@ def _invalid(
     if huge.any():
         with np.errstate(invalid="ignore"):  # NaN vertices: found and named by the caller
             for i in np.flatnonzero(huge):
-                invalid[i] = _invalid_in_windows(geoms[i], near)
+                asked = near if known_valid is None else known_valid.unknown_windows(geoms[i], near)
+                invalid[i] = bool(len(asked)) and _invalid_in_windows(geoms[i], asked)
+                if known_valid is not None and not invalid[i]:
+                    known_valid.add_windows(geoms[i], asked)
     return invalid
 
 

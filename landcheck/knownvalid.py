@@ -2,16 +2,19 @@
 
 A run keeps the features it read (:class:`landcheck.run.Run`) and serves them
 to its later evaluations — a planner's variants of a site, a search's
-proposals, the preloaded benchmark's second query — which normalise them
-again. GEOS's validity test is the dearest part of that (a tenth of a
-10,000-site evaluation, the same answer every time for the same geometry):
-a :class:`KnownValid` holds the geometries a test found valid as a whole, so
-the next normalisation of the very same objects tests only the others.
+proposals, the stage changed, the preloaded benchmark's second query — which
+normalise them again. GEOS's validity test is the dearest part of that (a
+tenth of a 10,000-site evaluation, the same answer every time for the same
+geometry): a :class:`KnownValid` holds the geometries a test found valid as a
+whole, and for a huge one (tested only inside a window around each site,
+:func:`landcheck.geometry.clean_polygons`) the windows it was found valid
+in, so the next normalisation of the very same objects tests only the rest.
 
 The geometries are held, not only their ``id``: an identity stays a
 geometry's while it is held, so an object made later (a reprojected copy, a
 repair) can never be taken for one tested before. A shapely geometry is
-immutable, so valid once is valid for good.
+immutable, so valid once is valid for good; a window is the same window only
+when its four bounds are the same numbers.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ __all__ = ["KnownValid"]
 
 
 class KnownValid:
-    """The geometries found valid as a whole, by identity.
+    """The geometries found valid as a whole, and the windows huge ones were found valid in.
 
     Examples
     --------
@@ -34,14 +37,17 @@ class KnownValid:
     >>> known.add(np.array([square], dtype=object))
     >>> known.holds(np.array([square, bowtie, shapely.box(0, 0, 1, 1)], dtype=object)).tolist()
     [True, False, False]
-    >>> len(known)
-    1
+    >>> windows = np.array([[0.0, 0.0, 0.5, 0.5], [0.5, 0.5, 1.0, 1.0]])
+    >>> known.add_windows(bowtie, windows[:1])
+    >>> known.unknown_windows(bowtie, windows).tolist(), len(known.unknown_windows(square, windows))
+    ([[0.5, 0.5, 1.0, 1.0]], 2)
     """
 
-    __slots__ = ("_held",)
+    __slots__ = ("_held", "_windows")
 
     def __init__(self) -> None:
         self._held: dict[int, Any] = {}
+        self._windows: dict[int, tuple[Any, set[tuple[float, ...]]]] = {}
 
     def holds(self, geometries: np.ndarray) -> np.ndarray:
         """Which of ``geometries`` are the very objects found valid before."""
@@ -53,6 +59,19 @@ class KnownValid:
     def add(self, geometries: np.ndarray) -> None:
         """Remember ``geometries``, each found valid as a whole."""
         self._held.update((id(geometry), geometry) for geometry in geometries)
+
+    def unknown_windows(self, geometry: Any, windows: np.ndarray) -> np.ndarray:
+        """The rows of ``windows`` (xmin, ymin, xmax, ymax) ``geometry`` was not found valid in."""
+        known = self._windows.get(id(geometry))
+        if known is None:
+            return windows
+        seen = known[1]
+        return windows[[tuple(row) not in seen for row in windows.tolist()]]
+
+    def add_windows(self, geometry: Any, windows: np.ndarray) -> None:
+        """Remember that ``geometry`` was found valid inside each row of ``windows``."""
+        entry = self._windows.setdefault(id(geometry), (geometry, set()))
+        entry[1].update(map(tuple, windows.tolist()))
 
     def __len__(self) -> int:
         return len(self._held)

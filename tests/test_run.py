@@ -10,6 +10,7 @@ from common import X0, Y0, frame, sites, square
 from shapely import Polygon
 
 import landcheck
+import landcheck.geometry
 import landcheck.inputs
 import landcheck.run
 from landcheck.errors import InputDataError
@@ -186,6 +187,43 @@ def test_a_run_tests_each_valid_feature_once(validated):
     served = landcheck.evaluate(run, east)
     assert validated == [1, 1]  # the new site's own test, then F2's
     assert served.layer_area("east", "farmland").planar_m2 == 1_250.0 + 100_000.0
+
+
+def test_a_huge_feature_is_tested_once_inside_each_sites_window(monkeypatch):
+    # a redline disc of 4,000 vertices: tested only near the sites, in a window around each
+    disc = shapely.Point(X0 + 500, Y0 + 500).buffer(2_000, quad_segs=1_000)
+    assert shapely.get_num_coordinates(disc) > landcheck.geometry.LOCAL_CHECK_ABOVE
+    layer = frame([{"BSM": "R1", "MC": "红线", "geometry": disc}])
+    asked: list[int] = []
+    exact = landcheck.geometry._invalid_in_windows
+
+    def in_windows(geom, windows):
+        asked.append(len(windows))
+        return exact(geom, windows)
+
+    monkeypatch.setattr(landcheck.geometry, "_invalid_in_windows", in_windows)
+    two = sites(square(0, 0, 200), square(600, 600, 200))
+    run = landcheck.prepare(two, layers={"eco_redline": layer}, **PLANAR)
+    first = landcheck.evaluate(run)
+    assert asked == [2]
+    again = landcheck.evaluate(run)
+    assert asked == [2]  # both windows known: not tested again
+    before, after = first.to_dict(), again.to_dict()
+    before.pop("created"), after.pop("created")
+    assert after == before
+    assert again.layer_area("S1", "eco_redline").planar_m2 == pytest.approx(40_000.0)
+    # one of the same sites and a new one inside S1 (served the same read): only the new
+    # one's window is tested
+    other = gpd.GeoDataFrame(
+        {"site_id": ["S2", "inner"]},
+        geometry=[square(600, 600, 200), square(50, 50, 100)],
+        crs=run.crs,
+    )
+    moved = landcheck.evaluate(run, other)
+    assert asked == [2, 1]
+    assert moved.layer_area("inner", "eco_redline").planar_m2 == pytest.approx(10_000.0)
+    fresh = landcheck.check(other, layers={"eco_redline": layer}, **PLANAR)
+    assert moved.to_dict()["sites"] == fresh.to_dict()["sites"]
 
 
 def test_features_reprojected_for_a_run_are_tested_at_each_evaluation(validated):
