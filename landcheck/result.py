@@ -104,37 +104,6 @@ def _rows_of(view: SiteLayer) -> tuple[SiteRows, SiteRows, SiteRows, SiteRows]:
     return classes, admin, features, view.attribute_table.view(view.position)
 
 
-def _unchecked_key(view: SiteLayer) -> tuple[Any, ...] | None:
-    """What the findings.json entry of a layer not checked depends on; None for any other.
-
-    A layer with no source (or a site with no area) has no rows, classes,
-    coverage or search: its entry (:meth:`CheckResult._layer_dict`) is made of
-    its key, kind and reason and of the zero overlap and share every such view
-    shares: those by identity (a view made otherwise, a ``-0.0`` say, is not
-    taken for one), and held in the key, so that no other object takes their
-    identities while it is kept. Layers of the kinds whose entry lists the
-    uncovered rest (the site's own area) are never such entries.
-    """
-    if (
-        view.available
-        or view.tables is not None
-        or view.attribute_table is not None
-        or view.described_by is not None
-        or view.classification is not None
-        or view.has_classes
-        or view.kind in _UNCOVERED_KINDS
-        or view.unresolved_codes
-        or view.search_m > 0
-    ):
-        return None
-    overlap, share = view.overlap, view.share
-    return (view.key, view.kind, view.reason, id(overlap), id(share), overlap, share)
-
-
-_UNCOVERED_KINDS = ("land_use", "planning_zone")
-"""Kinds whose findings.json entry always lists classes and the site's uncovered rest."""
-
-
 def _attributes_list(rows: SiteRows) -> list[dict[str, Any]]:
     """A site's areas of one layer by review attribute (grade, zone…), as findings.json lists them.
 
@@ -594,7 +563,7 @@ class CheckResult:
             }
         if view.classification is not None:
             out["classification"] = view.classification
-        if view.has_classes or view.kind in _UNCOVERED_KINDS:
+        if view.has_classes or view.kind in ("land_use", "planning_zone"):
             out["classes"] = _classes_dict(class_rows)
             out["uncovered"] = {
                 "planar_m2": float(view.uncovered.planar_m2),
@@ -617,18 +586,6 @@ class CheckResult:
             out["attributes"] = attributes
         return out
 
-    def _layer_entry(
-        self,
-        view: SiteLayer,
-        method: Any,
-        unchecked_entry: Callable[[tuple[Any, ...], Callable[[], Any]], Any] | None,
-    ) -> Any:
-        """A layer's findings.json entry: its dict, or ``unchecked_entry``'s if not checked."""
-        shared = None if unchecked_entry is None else _unchecked_key(view)
-        if shared is None:
-            return self._layer_dict(view, method)
-        return unchecked_entry(shared, lambda: self._layer_dict(view, method))
-
     @cached_property
     def _site_columns(self) -> dict[str, list[Any]]:
         """The sites' columns findings.json reads, as lists (no pandas row per site)."""
@@ -636,10 +593,7 @@ class CheckResult:
         return {column: self.sites[column].tolist() for column in columns}
 
     def _site_dict(
-        self,
-        position: int,
-        finding_entry: Callable[[Finding], Any] = Finding.to_dict,
-        unchecked_entry: Callable[[tuple[Any, ...], Callable[[], Any]], Any] | None = None,
+        self, position: int, finding_entry: Callable[[Finding], Any] = Finding.to_dict
     ) -> dict[str, Any]:
         column = self._site_columns
         site_id = str(column["site_id"][position])
@@ -659,7 +613,7 @@ class CheckResult:
             "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),
             "layers": {
-                key: self._layer_entry(view, method, unchecked_entry)
+                key: self._layer_dict(view, method)
                 for key, view in self.site_layers[position].items()
             },
             "findings": [finding_entry(f) for f in findings],
@@ -705,21 +659,17 @@ class CheckResult:
         self,
         *,
         finding_entry: Callable[[Finding], Any] = Finding.to_dict,
-        unchecked_entry: Callable[[tuple[Any, ...], Callable[[], Any]], Any] | None = None,
         positions: range | None = None,
     ) -> Iterator[dict[str, Any]]:
         """The ``sites`` entries of findings.json, one site at a time, in order.
 
         ``finding_entry(finding)`` gives the entry of a finding (default:
         :meth:`Finding.to_dict`); findings.json's writer gives its text instead.
-        ``unchecked_entry(key, made)`` gives the entry of a layer not checked
-        (no source), the same at every site where ``key`` is: ``made()`` makes
-        its dict, which findings.json's writer encodes once (default: the dict
-        at each site). ``positions``: the entries of the sites at these
-        positions only (default: every site's).
+        ``positions``: the entries of the sites at these positions only
+        (default: every site's).
         """
         for position in range(len(self.sites)) if positions is None else positions:
-            yield self._site_dict(position, finding_entry, unchecked_entry)
+            yield self._site_dict(position, finding_entry)
 
     def to_dict(self) -> dict[str, Any]:
         """Return findings.json (schema ``landcheck/findings@1``) as a dict."""

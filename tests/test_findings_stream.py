@@ -247,42 +247,6 @@ def test_a_message_is_rendered_once_for_its_templates_and_values(checked, monkey
     assert len(rendered) > len(set(rendered))  # emptied again and again: rendered anew
 
 
-def test_a_layer_not_checked_is_encoded_once_and_reads_as_its_own_dict(checked, monkeypatch):
-    """The entry of a layer with no source is the same at every site: made once a writing."""
-    import copy
-    from dataclasses import replace
-
-    from landcheck.result import CheckResult
-    from landcheck.units import Area
-
-    unchecked = [k for k, v in checked.site_layers[0].items() if not v.available]
-    assert len(unchecked) >= 5 and "forest" in unchecked  # the profile's review layers
-    made = []
-    real = CheckResult._layer_dict
-
-    def counted(self, view, method):
-        made.append(view.key)
-        return real(self, view, method)
-
-    monkeypatch.setattr(CheckResult, "_layer_dict", counted)
-    text = b"".join(iter_json(checked)).decode("utf-8")
-    assert sorted(k for k in made if k in unchecked) == sorted(unchecked)  # once, not per site
-    monkeypatch.undo()
-    assert text == _reference_text(checked)
-    sites = json.loads(text)["sites"]
-    assert sites[0]["layers"]["forest"] == sites[1]["layers"]["forest"]
-    assert sites[0]["layers"]["forest"]["reason"] == "未提供图层 / layer not supplied"
-    assert sites[0]["layers"]["forest"]["overlap"]["planar_m2"] == 0.0
-    # a view like them but for its own zero (a -0.0) is not taken for the shared one
-    odd = copy.copy(checked)
-    odd.site_layers = [dict(views) for views in checked.site_layers]
-    forest = odd.site_layers[1]["forest"]
-    odd.site_layers[1]["forest"] = replace(forest, overlap=Area(-0.0, -0.0, forest.overlap.method))
-    text = b"".join(iter_json(odd)).decode("utf-8")
-    assert text == _reference_text(odd)
-    assert '"planar_m2": -0.0' in text and text != _reference_text(checked)
-
-
 def test_each_writer_reports_its_own_progress(checked, tmp_path):
     from landcheck.report.folder import write_report
     from landcheck.report.gpkg import gpkg_layers

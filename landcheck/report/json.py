@@ -89,12 +89,11 @@ _SITE_DEPTH = 2
 """Depth of a site's entry in findings.json: file, sites, site."""
 
 _ENTRY_DEPTH = _SITE_DEPTH + 2
-"""Depth of a finding in findings.json (its site's, then findings, finding), and of a layer's
-entry (its site's, then layers, layer)."""
+"""Depth of a finding in findings.json: its site's, then findings, finding."""
 
 _SHARED_TEXTS = 4096
-"""Most texts an :class:`_Entries` keeps of each kind (a batch needs a few hundred of its rules'
-and layers'; of its messages, the ones met again, a few thousand)."""
+"""Most texts an :class:`_Entries` keeps of each kind (a batch needs a few hundred of its rules';
+of its messages, the ones met again, a few thousand)."""
 
 
 def _members(value: dict[str, Any], depth: int) -> bytes:
@@ -112,11 +111,10 @@ class _Entries:
 
     A rule's findings differ from site to site in their areas and messages only:
     the check, status and outcome, the title, the legal basis and the documents
-    are encoded once and joined into each finding's text; a message is encoded
-    once for the same templates and values, and the entry of a layer not checked
-    once for all the sites it is met at. The texts are :func:`_encode`'s at their
-    depth in findings.json, byte for byte. One object serves one writing (it
-    holds what it met by identity).
+    are encoded once and joined into each finding's text, and a message once for
+    the same templates and values. The texts are :func:`_encode`'s at their depth
+    in findings.json, byte for byte. One object serves one writing (it holds what
+    it met by identity).
     """
 
     def __init__(self) -> None:
@@ -130,7 +128,6 @@ class _Entries:
         self._ellipsoidal = b"," + self._inner + b'"area_ellipsoidal_m2": '
         self._fixed: dict[tuple[Any, ...], tuple[Finding, bytes, bytes, bytes]] = {}
         self._messages: dict[tuple[int, ...], tuple[Any, tuple[Any, ...], bytes]] = {}
-        self._unchecked: dict[tuple[Any, ...], orjson.Fragment] = {}
 
     def finding(self, finding: Finding) -> orjson.Fragment:
         """The finding's entry: ``_encode(finding.to_dict(), _ENTRY_DEPTH)``."""
@@ -189,18 +186,6 @@ class _Entries:
                 )
             )
         )
-
-    def unchecked(self, key: tuple[Any, ...], made: Callable[[], Any]) -> orjson.Fragment:
-        """The entry of a layer not checked, encoded the first time its ``key`` is met.
-
-        ``key`` and ``made`` are :meth:`CheckResult.site_dicts`'s: the entry is
-        the same at every site, so its text is too.
-        """
-        text = self._unchecked.get(key)
-        if text is None:
-            text = orjson.Fragment(_encode(made(), _ENTRY_DEPTH))
-            self._keep(self._unchecked, key, text)
-        return text
 
     def _fixed_texts(self, f: Finding) -> tuple[Finding, bytes, bytes, bytes]:
         """The text of a finding around its areas and message, which its rule's share."""
@@ -271,9 +256,7 @@ def _site_pieces(
     """
     indent = _BREAKS[_SITE_DEPTH][1:]
     entries = entries if entries is not None else _Entries()
-    sites = result.site_dicts(
-        finding_entry=entries.finding, unchecked_entry=entries.unchecked, positions=positions
-    )
+    sites = result.site_dicts(finding_entry=entries.finding, positions=positions)
     for position, site in zip(positions, sites, strict=True):
         yield (indent if position == 0 else b",\n" + indent) + _encode(site, _SITE_DEPTH)
 
