@@ -14,7 +14,7 @@ The geometries are held, not only their ``id``: an identity stays a
 geometry's while it is held, so an object made later (a reprojected copy, a
 repair) can never be taken for one tested before. A shapely geometry is
 immutable, so valid once is valid for good; a window is the same window only
-when its four bounds are the same numbers.
+when its four bounds are the same numbers (the windows kept as 32 bytes each).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class KnownValid:
 
     def __init__(self) -> None:
         self._held: dict[int, Any] = {}
-        self._windows: dict[int, tuple[Any, set[tuple[float, ...]]]] = {}
+        self._windows: dict[int, tuple[Any, np.ndarray]] = {}
 
     def holds(self, geometries: np.ndarray) -> np.ndarray:
         """Which of ``geometries`` are the very objects found valid before."""
@@ -65,13 +65,23 @@ class KnownValid:
         known = self._windows.get(id(geometry))
         if known is None:
             return windows
-        seen = known[1]
-        return windows[[tuple(row) not in seen for row in windows.tolist()]]
+        return windows[~np.isin(_rows(windows), known[1])]
 
     def add_windows(self, geometry: Any, windows: np.ndarray) -> None:
         """Remember that ``geometry`` was found valid inside each row of ``windows``."""
-        entry = self._windows.setdefault(id(geometry), (geometry, set()))
-        entry[1].update(map(tuple, windows.tolist()))
+        known = self._windows.get(id(geometry))
+        rows = _rows(windows) if known is None else np.concatenate([known[1], _rows(windows)])
+        self._windows[id(geometry)] = (geometry, np.unique(rows))
 
     def __len__(self) -> int:
         return len(self._held)
+
+
+def _rows(windows: np.ndarray) -> np.ndarray:
+    """Each row of four bounds as one value of its 32 bytes, to compare and sort rows whole.
+
+    Equal bytes are equal numbers; a ``-0.0`` and a ``0.0`` differ, so such a
+    window is only ever tested again, never taken for another.
+    """
+    rows = np.ascontiguousarray(windows, dtype=np.float64)
+    return rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
