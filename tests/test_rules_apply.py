@@ -9,7 +9,7 @@ from landcheck.io.profiles import load_profile
 from landcheck.measure import unavailable_layer
 from landcheck.profile import Outcome, Text
 from landcheck.rules import ProfileRules, RuleInput, SiteInfo, evaluate_rule, evaluate_site
-from landcheck.rules.apply import _once_per_site
+from landcheck.rules.apply import _asked_once
 from landcheck.rules.core import render, render_message, render_values
 from landcheck.units import Area
 
@@ -25,37 +25,55 @@ def test_documents_by_stage():
     assert staged.documents_at("approval") == ((A, B, C), ())
 
 
-def _finding(check, documents=(), later=()):
-    site = SiteInfo("S1", "厂区", "industrial", False, Area(1.0, 1.0))
-    profile = load_profile()
-    rule = next(r for r in profile.rules if r.id == "permanent_farmland")
-    views = {
-        key: unavailable_layer(key, spec.kind, "not supplied", site.area)
-        for key, spec in profile.layers.items()
-    }
-    inp = RuleInput(site, views[rule.layer], views, rule.params, profile.analysis, profile)
-    finding = evaluate_rule(rule, inp, profile.layers[rule.layer].title)
-    return replace(finding, check=check, documents=documents, documents_later=later)
-
-
 def test_a_document_is_asked_for_once_per_site_and_other_findings_stay_as_they_are():
-    first, second, third, bare = (
-        _finding("one", (A, B)),
-        _finding("two", (B, C), (A,)),
-        _finding("three", (), (C,)),
-        _finding("four"),
-    )
-    untouched = _finding("five", (), (Text("丁", "D"),))
-    out = _once_per_site([first, second, third, bare, untouched])
-    assert [(f.documents, f.documents_later) for f in out] == [
+    first, second, third, bare = ((A, B), ()), ((B, C), (A,)), ((), (C,)), ((), ())
+    untouched = ((), (Text("丁", "D"),))
+    out = _asked_once([first, second, third, bare, untouched])
+    assert out == [
         ((A, B), ()),
         ((C,), ()),
         ((), ()),
         ((), ()),
         ((), (Text("丁", "D"),)),
     ]
-    assert out[0] is first and out[3] is bare and out[4] is untouched
-    assert out[1].check == "two" and out[1].message == second.message
+    kept = [
+        (now is given[0], later is given[1])
+        for (now, later), given in zip(out, (first, second, third, bare, untouched), strict=True)
+    ]
+    assert kept == [(True, True), (False, False), (True, False), (True, True), (True, True)]
+
+
+def test_the_documents_kept_follow_each_site_s_outcomes_not_the_last_site_s():
+    # which documents a finding keeps is worked out once per combination of outcomes:
+    # sites alternating between two combinations each get their own
+    profile = load_profile()
+    first, second, *others = profile.rules
+    plain = Text("", "")
+    first = replace(
+        first,
+        outcomes={
+            **first.outcomes,
+            "asks": Outcome("conditional", plain, (A, B)),
+            "none": Outcome("not_involved", plain),
+        },
+    )
+    second = replace(
+        second, outcomes={**second.outcomes, "asks": Outcome("conditional", plain, (B, C), ())}
+    )
+    rules = ProfileRules(replace(profile, rules=type(profile.rules)([first, second, *others])))
+    area = Area(1.0, 1.0)
+
+    def documents(site_id, first_outcome):
+        decided = [(first_outcome, area, ()), ("asks", area, ())]
+        decided += [("unknown", area, ()) for _ in others]  # messages not rendered here
+        findings = rules._findings(site_id, decided)
+        assert [f.site_id for f in findings] == [site_id] * len(findings)
+        return [f.documents for f in findings[:2]]
+
+    for _ in range(2):
+        assert documents("S1", "asks") == [(A, B), (C,)]
+        assert documents("S2", "none") == [(), (B, C)]
+    assert len(rules._asked) == 2
 
 
 def test_a_template_takes_the_values_it_names_in_its_language():

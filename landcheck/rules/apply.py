@@ -18,7 +18,6 @@ import pickle
 import re
 import string
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from landcheck import forked
@@ -414,6 +413,13 @@ def _site_values(site: SiteInfo, kind_values: Mapping[str, Text]) -> dict[str, A
     }
 
 
+_Decided = tuple[str, Area, tuple[Any, ...]]
+"""A rule's decision for a site: its outcome, area and templates' values."""
+
+_Documents = tuple[tuple[Text, ...], tuple[Text, ...]]
+"""The documents a finding asks for now and later (报批)."""
+
+
 class _RuleParts:
     """What one rule's findings share in a batch, looked up once.
 
@@ -460,6 +466,7 @@ class ProfileRules:
             _RuleParts(rule, profile.layers[rule.layer].title, stage) for rule in profile.rules
         ]
         self._kinds: dict[tuple[str, str], dict[str, Text]] = {}
+        self._asked: dict[tuple[str, ...], list[_Documents]] = {}
 
     def _kind_values(self, site: SiteInfo) -> dict[str, Text]:
         """:func:`_kind_values` of the site's class and type, made once per batch."""
@@ -473,7 +480,7 @@ class ProfileRules:
         """Every rule's finding for one site (:func:`evaluate_site`)."""
         profile, stage = self.profile, self.stage
         site_values = _site_values(site, self._kind_values(site))
-        findings = []
+        decided = []
         for parts in self._parts:
             rule = parts.rule
             layer = layers[rule.layer]
@@ -481,8 +488,30 @@ class ProfileRules:
                 inp = RuleInput(site, layer, layers, rule.params, profile.analysis, profile, stage)
             else:  # the evaluator is not asked: nothing is known of the layer
                 inp = None
-            findings.append(_finding(parts, site, layer, inp, site_values))
-        return _once_per_site(findings)
+            decided.append(_decide(parts, site, layer, inp, site_values))
+        return self._findings(site.site_id, decided)
+
+    def _findings(self, site_id: str, decided: list[_Decided]) -> list[Finding]:
+        """A site's findings from each rule's outcome, area and values, in rule order.
+
+        A document several findings ask for is listed once, under the first of
+        them (:func:`_asked_once`); which documents each finding keeps depends only
+        on the outcomes chosen, so it is worked out once per combination of outcomes
+        a batch meets.
+        """
+        chosen = tuple(outcome for outcome, _, _ in decided)
+        documents = self._asked.get(chosen)
+        if documents is None:
+            asked = [
+                parts.outcome(name)[2:] for parts, name in zip(self._parts, chosen, strict=True)
+            ]
+            documents = self._asked[chosen] = _asked_once(asked)
+        return [
+            _assembled(parts, site_id, outcome, area, values, now, later)
+            for parts, (outcome, area, values), (now, later) in zip(
+                self._parts, decided, documents, strict=True
+            )
+        ]
 
     def evaluate_all(
         self,
@@ -570,13 +599,12 @@ class ProfileRules:
 
     def _made_again(self, site: SiteInfo, decided: list[tuple[Any, ...]]) -> list[Finding]:
         """A site's findings from what :func:`_decided` kept of them, one per rule in order."""
-        return _once_per_site(
+        return self._findings(
+            site.site_id,
             [
-                _assembled(parts, site.site_id, outcome, Area(planar, ellipsoidal, method), values)
-                for parts, (outcome, planar, ellipsoidal, method, values) in zip(
-                    self._parts, decided, strict=True
-                )
-            ]
+                (outcome, Area(planar, ellipsoidal, method), values)
+                for outcome, planar, ellipsoidal, method, values in decided
+            ],
         )
 
 
@@ -603,17 +631,19 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     """Evaluate one rule for one site and render its finding."""
     parts = _RuleParts(rule, layer_title, inp.stage)
     site_values = _site_values(inp.site, _kind_values(inp.profile, *_site_kind(inp.site)))
-    return _finding(parts, inp.site, inp.layer, inp if inp.layer.available else None, site_values)
+    available = inp if inp.layer.available else None
+    chosen, area, values = _decide(parts, inp.site, inp.layer, available, site_values)
+    return _assembled(parts, inp.site.site_id, chosen, area, values, *parts.outcome(chosen)[2:])
 
 
-def _finding(
+def _decide(
     parts: _RuleParts,
     site: SiteInfo,
     layer: SiteLayer,
     inp: RuleInput | None,
     site_values: Mapping[str, Any],
-) -> Finding:
-    """A rule's finding for a site, rendered with the rule's shared parts.
+) -> _Decided:
+    """A rule's outcome for a site, its area and its templates' values.
 
     The evaluator decides from ``inp``; without it (the layer is not available)
     the outcome is ``unknown``.
@@ -633,14 +663,23 @@ def _finding(
         decided[name] if name in decided else _value(name, title, site_values, area, site)
         for name in names
     ]
-    return _assembled(parts, site.site_id, chosen, area, tuple(values))
+    return chosen, area, tuple(values)
 
 
 def _assembled(
-    parts: _RuleParts, site_id: str, chosen: str, area: Area, values: tuple[Any, ...]
+    parts: _RuleParts,
+    site_id: str,
+    chosen: str,
+    area: Area,
+    values: tuple[Any, ...],
+    now: tuple[Text, ...],
+    later: tuple[Text, ...],
 ) -> Finding:
-    """The finding of a rule for a site: its outcome ``chosen``, area and template values."""
-    outcome, _, now, later = parts.outcome(chosen)
+    """The finding of a rule for a site: its outcome ``chosen``, area and template values.
+
+    ``now`` and ``later`` are the documents it asks for at this stage and later (报批).
+    """
+    outcome = parts.outcome(chosen)[0]
     rule = parts.rule
     texts, dates, marks = parts.basis
     return _new_finding(  # by position, in the order of its fields: 200,000 of them a batch
@@ -687,22 +726,27 @@ def _value(
     raise KeyError(name)  # a name the rule's evaluator was to give and did not
 
 
-def _once_per_site(findings: list[Finding]) -> list[Finding]:
-    """Ask for each document once per site: at the first finding that needs it."""
+def _asked_once(documents: Sequence[_Documents]) -> list[_Documents]:
+    """Each finding's documents, now and later, without those an earlier finding asks for.
+
+    A pair nothing is taken from is returned as it was given (the same tuples).
+    """
     seen: set[Text] = set()
     out = []
-    for finding in findings:
-        if not finding.documents and not finding.documents_later:
-            out.append(finding)
+    for now, later in documents:
+        if not now and not later:
+            out.append((now, later))
             continue
-        now = tuple(d for d in finding.documents if d not in seen)
-        seen.update(now)
-        later = tuple(d for d in finding.documents_later if d not in seen)
-        seen.update(later)
-        if len(now) == len(finding.documents) and len(later) == len(finding.documents_later):
-            out.append(finding)  # nothing asked for before: the finding as it is
-        else:
-            out.append(replace(finding, documents=now, documents_later=later))
+        kept_now = tuple(d for d in now if d not in seen)
+        seen.update(kept_now)
+        kept_later = tuple(d for d in later if d not in seen)
+        seen.update(kept_later)
+        out.append(
+            (
+                now if len(kept_now) == len(now) else kept_now,
+                later if len(kept_later) == len(later) else kept_later,
+            )
+        )
     return out
 
 
