@@ -35,7 +35,7 @@ from landcheck.overlay import LayerOverlay
 from landcheck.polygonal import polygonal_part
 from landcheck.profile import LayerSpec, Text
 from landcheck.text import PYTHON_TEXTS, object_array
-from landcheck.units import Area, AreaMethod
+from landcheck.units import Area, AreaMethod, new_area
 
 __all__ = [
     "TIANKAN_CODE",
@@ -303,6 +303,10 @@ class Rows:
             found = self._by_position[key] = dict(zip(self.sites.tolist(), made, strict=True))
         return found
 
+    def answered(self, key: tuple[Any, ...]) -> dict[int, Any] | None:
+        """What :meth:`by_position` made for ``key``, or None when it has not been asked."""
+        return self._by_position.get(key)
+
     def texts(self, column: str) -> list[str]:
         """The column's values as ``astype(str)`` gives them, one list for all sites: made once."""
         texts = self._texts.get(column)
@@ -534,6 +538,10 @@ class SiteLayer:
         classes instead of their net areas.
         """
         table = self.class_table
+        key = ("classes_where", column, values, method, ridges, invert)
+        found = None if table is None else table.answered(key)
+        if found is not None:  # the rules ask a few questions of every site: answered at once
+            return found.get(self.position, _no_area(method))
         prefix = "tiankan_" if ridges else ""
         planar, ellipsoidal = f"{prefix}planar_m2", f"{prefix}ellipsoidal_m2"
         if table is None or column not in table.columns or planar not in table.columns:
@@ -548,7 +556,6 @@ class SiteLayer:
             ]
             return [Area(p, e, method) for p, e in zip(*sums, strict=True)]
 
-        key = ("classes_where", planar, column, values, invert, method)
         return table.by_position(key, areas).get(self.position, _no_area(method))
 
     def attributes_where(self, role: str, values: tuple[str, ...], method: AreaMethod) -> Area:
@@ -655,8 +662,8 @@ class LayerMeasure:
             max_width, overlap, uncovered = 0.0, _no_area(method), site_area
         else:
             planar, ellipsoidal, max_width = totals or (0.0, 0.0, 0.0)
-            overlap = Area(planar, ellipsoidal, method)
-            uncovered = Area(
+            overlap = new_area(planar, ellipsoidal, method)
+            uncovered = new_area(
                 _nonnegative(site_area.planar_m2 - planar),
                 _nonnegative(site_area.ellipsoidal_m2 - ellipsoidal),
                 method,

@@ -14,6 +14,7 @@ from enum import Enum
 import numpy as np
 
 from landcheck.errors import InputDataError, shown
+from landcheck.frozen import maker
 
 __all__ = [
     "M2_PER_HA",
@@ -22,6 +23,7 @@ __all__ = [
     "AreaMethod",
     "area_dict",
     "largest_remainder_round",
+    "new_area",
 ]
 
 M2_PER_HA = 10_000.0
@@ -121,6 +123,11 @@ class Area:
             self.ellipsoidal_m2 + other.ellipsoidal_m2,
             self.method,
         )
+
+
+new_area = maker(Area)
+"""``Area(planar_m2, ellipsoidal_m2, method)`` made at a mutable class's speed
+(:func:`~landcheck.frozen.maker`): a batch's views and findings make hundreds of thousands."""
 
 
 def area_dict(planar_m2: float, ellipsoidal_m2: float, method: AreaMethod) -> dict[str, float]:

@@ -51,15 +51,15 @@ def split(request, monkeypatch, two_forked_workers, forked_first):
 
 
 def _evaluators(monkeypatch, log):
-    """Note the process evaluating each site's rules."""
-    real = ProfileRules.evaluate
+    """Note the process evaluating each site's rules (deciding them: both processes do)."""
+    real = ProfileRules._decisions
 
     def noted(self, site, layers):
         with open(log, "a", encoding="utf-8") as handle:
             handle.write(f"{os.getpid()} {site.site_id}\n")
         return real(self, site, layers)
 
-    monkeypatch.setattr(ProfileRules, "evaluate", noted)
+    monkeypatch.setattr(ProfileRules, "_decisions", noted)
 
 
 def test_the_split_batch_has_the_findings_one_process_makes(
@@ -96,14 +96,14 @@ def test_the_forked_findings_are_made_again_from_this_process_s_rule_parts(sampl
 
 
 def test_what_the_forked_process_says_is_among_the_warnings(sample_layers, split, monkeypatch):
-    real = ProfileRules.evaluate
+    real = ProfileRules._decisions
 
     def saying(self, site, layers):
         warn(f"evaluated {site.site_id} in {'this' if os.getpid() == here else 'a forked'} process")
         return real(self, site, layers)
 
     here = os.getpid()
-    monkeypatch.setattr(ProfileRules, "evaluate", saying)
+    monkeypatch.setattr(ProfileRules, "_decisions", saying)
     result = _check(sample_layers)
     said = [w for w in result.warnings if w.startswith("evaluated ")]
     ids = list(result.site_ids)
@@ -116,7 +116,7 @@ def test_what_the_forked_process_says_is_among_the_warnings(sample_layers, split
 
 
 def test_an_error_in_the_forked_process_is_raised_here(sample_layers, split, monkeypatch):
-    real = ProfileRules.evaluate
+    real = ProfileRules._decisions
     here = os.getpid()
 
     def failing(self, site, layers):
@@ -124,7 +124,7 @@ def test_an_error_in_the_forked_process_is_raised_here(sample_layers, split, mon
             raise RuntimeError("a rule failed")
         return real(self, site, layers)
 
-    monkeypatch.setattr(ProfileRules, "evaluate", failing)
+    monkeypatch.setattr(ProfileRules, "_decisions", failing)
     with pytest.raises(RuntimeError, match="a rule failed"):
         _check(sample_layers)
 
@@ -134,7 +134,7 @@ def test_the_sites_of_a_forked_process_that_died_are_evaluated_here(
 ):
     log = tmp_path / "evaluators.log"
     _evaluators(monkeypatch, log)
-    real = ProfileRules.evaluate
+    real = ProfileRules._decisions
     here = os.getpid()
 
     def dying(self, site, layers):
@@ -142,7 +142,7 @@ def test_the_sites_of_a_forked_process_that_died_are_evaluated_here(
             os._exit(9)  # killed, out of memory: no result, no error
         return real(self, site, layers)
 
-    monkeypatch.setattr(ProfileRules, "evaluate", dying)
+    monkeypatch.setattr(ProfileRules, "_decisions", dying)
     result = _check(sample_layers)
     assert _findings(result) == _findings(one_process)
     ids = list(result.site_ids)

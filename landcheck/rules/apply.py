@@ -44,7 +44,7 @@ from landcheck.rules.core import (
     outside_gap,
 )
 from landcheck.rules.registry import EVALUATORS
-from landcheck.units import Area
+from landcheck.units import Area, new_area
 
 _new_finding = maker(Finding)
 
@@ -478,6 +478,10 @@ class ProfileRules:
 
     def evaluate(self, site: SiteInfo, layers: Mapping[str, SiteLayer]) -> list[Finding]:
         """Every rule's finding for one site (:func:`evaluate_site`)."""
+        return self._findings(site.site_id, self._decisions(site, layers))
+
+    def _decisions(self, site: SiteInfo, layers: Mapping[str, SiteLayer]) -> list[_Decided]:
+        """Every rule's outcome, area and template values for one site, in rule order."""
         profile, stage = self.profile, self.stage
         site_values = _site_values(site, self._kind_values(site))
         decided = []
@@ -489,7 +493,7 @@ class ProfileRules:
             else:  # the evaluator is not asked: nothing is known of the layer
                 inp = None
             decided.append(_decide(parts, site, layer, inp, site_values))
-        return self._findings(site.site_id, decided)
+        return decided
 
     def _findings(self, site_id: str, decided: list[_Decided]) -> list[Finding]:
         """A site's findings from each rule's outcome, area and values, in rule order.
@@ -527,9 +531,9 @@ class ProfileRules:
         shared out in runs from both ends (:mod:`landcheck.bothends`): this
         process evaluates the first ones, a forked process the last ones, until
         they meet. For each of its runs the forked process sends back each
-        finding's outcome, area and template values, and the findings are made
-        again here, between this process's own runs, from its own rule parts:
-        the same findings (tested). What it says is said here, after what this
+        rule's decision (outcome, area and template values), and the findings are
+        made here, between this process's own runs, from its own rule parts: the
+        same findings (tested). What it says is said here, after what this
         process said. Should that process die (killed, out of memory), or a
         value of its findings not pickle, the runs it took and did not send are
         evaluated here. ``progress(done, total)`` hears of every
@@ -548,8 +552,8 @@ class ProfileRules:
 
         def evaluate_rest(positions: range) -> bytes:
             with collecting() as notes:
-                decided = [
-                    [_decided(f) for f in self.evaluate(sites[p], layers[p])] for p in positions
+                decided = [  # the decisions alone: their findings are made there
+                    [_decided(d) for d in self._decisions(sites[p], layers[p])] for p in positions
                 ]
             try:
                 return pickle.dumps((decided, notes.messages), protocol=pickle.HIGHEST_PROTOCOL)
@@ -602,7 +606,7 @@ class ProfileRules:
         return self._findings(
             site.site_id,
             [
-                (outcome, Area(planar, ellipsoidal, method), values)
+                (outcome, new_area(planar, ellipsoidal, method), values)
                 for outcome, planar, ellipsoidal, method, values in decided
             ],
         )
@@ -621,10 +625,10 @@ _PROGRESS_EVERY = 200
 """Sites between two reports of :meth:`ProfileRules.evaluate_all`'s progress."""
 
 
-def _decided(finding: Finding) -> tuple[Any, ...]:
-    """What a finding holds that its rule's parts do not: its outcome, area and values."""
-    area = finding.area
-    return (finding.outcome, area.planar_m2, area.ellipsoidal_m2, area.method, finding.values)
+def _decided(decision: _Decided) -> tuple[Any, ...]:
+    """A rule's decision for a site as it is sent: its outcome, its area's parts, its values."""
+    outcome, area, values = decision
+    return (outcome, area.planar_m2, area.ellipsoidal_m2, area.method, values)
 
 
 def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
@@ -785,7 +789,7 @@ def evaluate_site(
     Examples
     --------
     >>> from landcheck.measure import unavailable_layer
-    >>> from landcheck.units import Area
+    >>> from landcheck.units import Area, new_area
     >>> from landcheck.io.profiles import load_profile
     >>> profile = load_profile()
     >>> area = Area(10_000.0, 9_998.0)
