@@ -73,7 +73,7 @@ def test_the_documents_kept_follow_each_site_s_outcomes_not_the_last_site_s():
     for _ in range(2):
         assert documents("S1", "asks") == [(A, B), (C,)]
         assert documents("S2", "none") == [(), (B, C)]
-    assert len(rules._asked) == 2
+    assert len(rules._shared) == 2
 
 
 def test_a_template_takes_the_values_it_names_in_its_language():

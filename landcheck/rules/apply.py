@@ -419,6 +419,10 @@ _Decided = tuple[str, Area, tuple[Any, ...]]
 _Documents = tuple[tuple[Text, ...], tuple[Text, ...]]
 """The documents a finding asks for now and later (报批)."""
 
+_Shared = tuple[Any, ...]
+"""What a rule's findings of one outcome share: all of a :class:`Finding` but its site, area and
+values, in the order of its fields around them (:func:`_shared`)."""
+
 
 class _RuleParts:
     """What one rule's findings share in a batch, looked up once.
@@ -466,7 +470,7 @@ class ProfileRules:
             _RuleParts(rule, profile.layers[rule.layer].title, stage) for rule in profile.rules
         ]
         self._kinds: dict[tuple[str, str], dict[str, Text]] = {}
-        self._asked: dict[tuple[str, ...], list[_Documents]] = {}
+        self._shared: dict[tuple[str, ...], list[_Shared]] = {}
 
     def _kind_values(self, site: SiteInfo) -> dict[str, Text]:
         """:func:`_kind_values` of the site's class and type, made once per batch."""
@@ -501,20 +505,21 @@ class ProfileRules:
         A document several findings ask for is listed once, under the first of
         them (:func:`_asked_once`); which documents each finding keeps depends only
         on the outcomes chosen, so it is worked out once per combination of outcomes
-        a batch meets.
+        a batch meets, with the rest each outcome's findings share (:func:`_shared`).
         """
         chosen = tuple(outcome for outcome, _, _ in decided)
-        documents = self._asked.get(chosen)
-        if documents is None:
-            asked = [
-                parts.outcome(name)[2:] for parts, name in zip(self._parts, chosen, strict=True)
+        shared = self._shared.get(chosen)
+        if shared is None:
+            asked = [p.outcome(name)[2:] for p, name in zip(self._parts, chosen, strict=True)]
+            shared = self._shared[chosen] = [
+                _shared(parts, name, now, later)
+                for parts, name, (now, later) in zip(
+                    self._parts, chosen, _asked_once(asked), strict=True
+                )
             ]
-            documents = self._asked[chosen] = _asked_once(asked)
         return [
-            _assembled(parts, site_id, outcome, area, values, now, later)
-            for parts, (outcome, area, values), (now, later) in zip(
-                self._parts, decided, documents, strict=True
-            )
+            _assembled(site_id, fields, area, values)
+            for fields, (_, area, values) in zip(shared, decided, strict=True)
         ]
 
     def evaluate_all(
@@ -637,7 +642,9 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     site_values = _site_values(inp.site, _kind_values(inp.profile, *_site_kind(inp.site)))
     available = inp if inp.layer.available else None
     chosen, area, values = _decide(parts, inp.site, inp.layer, available, site_values)
-    return _assembled(parts, inp.site.site_id, chosen, area, values, *parts.outcome(chosen)[2:])
+    return _assembled(
+        inp.site.site_id, _shared(parts, chosen, *parts.outcome(chosen)[2:]), area, values
+    )
 
 
 def _decide(
@@ -670,35 +677,48 @@ def _decide(
     return chosen, area, tuple(values)
 
 
-def _assembled(
-    parts: _RuleParts,
-    site_id: str,
-    chosen: str,
-    area: Area,
-    values: tuple[Any, ...],
-    now: tuple[Text, ...],
-    later: tuple[Text, ...],
-) -> Finding:
-    """The finding of a rule for a site: its outcome ``chosen``, area and template values.
+def _shared(
+    parts: _RuleParts, chosen: str, now: tuple[Text, ...], later: tuple[Text, ...]
+) -> _Shared:
+    """The fields of a rule's findings of outcome ``chosen`` that are not the site's own.
 
-    ``now`` and ``later`` are the documents it asks for at this stage and later (报批).
+    ``now`` and ``later`` are the documents the findings ask for at this stage and
+    later (报批).
     """
     outcome = parts.outcome(chosen)[0]
     rule = parts.rule
     texts, dates, marks = parts.basis
-    return _new_finding(  # by position, in the order of its fields: 200,000 of them a batch
-        site_id,
+    return (
         rule.id,
         rule.layer,
         outcome.status,
-        area,
         outcome.message,
-        values,
         texts,
         dates,
         now,
         chosen,
         rule.title,
+        marks,
+        later,
+    )
+
+
+def _assembled(site_id: str, shared: _Shared, area: Area, values: tuple[Any, ...]) -> Finding:
+    """The finding of a rule for a site: what its outcome's findings share, its area and values."""
+    check, layer, status, templates, texts, dates, now, outcome, title, marks, later = shared
+    return _new_finding(  # by position, in the order of its fields: 200,000 of them a batch
+        site_id,
+        check,
+        layer,
+        status,
+        area,
+        templates,
+        values,
+        texts,
+        dates,
+        now,
+        outcome,
+        title,
         marks,
         later,
     )
