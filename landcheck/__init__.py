@@ -7,12 +7,11 @@ planning zones and the land-use survey, and say what that means under the rules.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from landcheck._version import __version__
+from landcheck.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from landcheck.evaluation import check, evaluate
@@ -61,30 +60,6 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """A public name, imported from its module the first time (then kept here).
-
-    A subpackage or module asked for as an attribute (``landcheck.report``,
-    ``landcheck.tables``…) is imported too, as importing the package once
-    imported most of them.
-    """
-    module = _EXPORTS.get(name)
-    if module is not None:
-        value = getattr(importlib.import_module(module), name)
-    elif (
-        name.isidentifier()  # not a dotted name: find_spec would import its parts
-        and not name.startswith("_")
-        and importlib.util.find_spec(f"{__name__}.{name}") is not None
-    ):
-        value = importlib.import_module(f"{__name__}.{name}")
-    else:
-        raise AttributeError(f"module 'landcheck' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
-
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -30,7 +30,7 @@ import pandas as pd
 
 from landcheck.errors import InputDataError, shown
 from landcheck.messages import warn
-from landcheck.projects import PLAN_LEVELS
+from landcheck.projects import APPROVAL_LEVELS, LAND_SUPPLY, PLAN_LEVELS
 
 __all__ = [
     "APPROVAL_LEVELS",
@@ -44,12 +44,6 @@ __all__ = [
     "resolve_type",
     "site_facts",
 ]
-
-APPROVAL_LEVELS = ("national", "provincial", "municipal", "county")
-"""Levels that approve, 核准 or 备案 a project."""
-
-LAND_SUPPLY = ("allocation", "transfer")
-"""划拨 (allocation) or 出让 (transfer)."""
 
 _LEVEL_NAMES = {
     "national": ("national", "国家级", "国家", "国家级规划", "中央"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 from functools import cache
 from typing import Any
 
@@ -71,7 +71,7 @@ def release_free_memory() -> bool:
     return bool(trim(ctypes.c_size_t(0)))  # int malloc_trim(size_t pad)
 
 
-def use_system_arrow_pool(environ: Mapping[str, str] = os.environ) -> str:
+def use_system_arrow_pool(environ: MutableMapping[str, str] = os.environ) -> str:
     """Have pyarrow allocate from the C heap, unless its allocator was chosen already.
 
     pyarrow's wheels allocate from their own mimalloc by default. Its thread
@@ -84,17 +84,22 @@ def use_system_arrow_pool(environ: Mapping[str, str] = os.environ) -> str:
     Meant for a program's start (the ``landcheck`` command calls it): the pool
     is pyarrow's global default, so a library call leaves it alone. A choice
     made in ``ARROW_DEFAULT_MEMORY_POOL`` is kept: pyarrow already follows it.
+    Before pyarrow is imported the choice is made by setting that variable in
+    ``environ``, which pyarrow reads at its first allocation: the command's start
+    does not import pyarrow (a tenth of a second) before it has parsed its options
+    and started hashing its inputs.
 
     Parameters
     ----------
-    environ : Mapping of str to str, default ``os.environ``
-        The environment to look for ``ARROW_DEFAULT_MEMORY_POOL`` in.
+    environ : MutableMapping of str to str, default ``os.environ``
+        The environment to look for ``ARROW_DEFAULT_MEMORY_POOL`` in, and to set
+        it in when pyarrow is not imported yet.
 
     Returns
     -------
     str
-        The backend of pyarrow's default pool afterwards (``"system"`` unless
-        the variable named another).
+        The backend of pyarrow's default pool afterwards, or the one it will take
+        (``"system"`` unless the variable named another).
 
     Examples
     --------
@@ -104,6 +109,8 @@ def use_system_arrow_pool(environ: Mapping[str, str] = os.environ) -> str:
     'system'
     >>> pa.set_memory_pool(before)
     """
+    if "pyarrow" not in sys.modules:
+        return environ.setdefault(ARROW_POOL_VARIABLE, "system")
     import pyarrow
 
     if ARROW_POOL_VARIABLE not in environ:

@@ -55,7 +55,6 @@ from landcheck.projects import (
     parse_lists,
     parse_project_types,
 )
-from landcheck.text import nested_surrogates
 from landcheck.units import AreaMethod
 
 __all__ = [
@@ -289,6 +288,10 @@ def _surrogates(data: Mapping) -> list[str]:
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        # imported here: landcheck.text imports pandas, which the command's start leaves
+        # until its inputs are being hashed (it reaches this module before)
+        from landcheck.text import nested_surrogates
+
         return nested_surrogates(data)
     return []
 

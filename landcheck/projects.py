@@ -21,8 +21,10 @@ from landcheck.errors import key_name, shown, unknown_keys
 
 __all__ = [
     "ANY_TYPE",
+    "APPROVAL_LEVELS",
     "EVIDENCE_FACTS",
     "GROUPS",
+    "LAND_SUPPLY",
     "MARKS",
     "PLAN_LEVELS",
     "ListItem",
@@ -40,6 +42,12 @@ MARKS = ("V", "P", "U")
 
 PLAN_LEVELS = ("national", "provincial", "municipal", "county", "none")
 """Levels of the plan that lists a project (``none``: in no plan)."""
+
+APPROVAL_LEVELS = ("national", "provincial", "municipal", "county")
+"""Levels that approve, 核准 or 备案 a project (a site's ``approval_level``)."""
+
+LAND_SUPPLY = ("allocation", "transfer")
+"""划拨 (allocation) or 出让 (transfer): how the land is supplied (a site's ``land_supply``)."""
 
 GROUPS = (
     "transport",

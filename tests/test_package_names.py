@@ -27,7 +27,10 @@ def test_import_landcheck_imports_no_module_until_a_name_is_asked_for():
         "from landcheck import check",
         "print('landcheck.evaluation' in sys.modules, check.__module__)",
     )
-    assert lines == ["['landcheck', 'landcheck._version']", "True landcheck.evaluation"]
+    assert lines == [
+        "['landcheck', 'landcheck._version', 'landcheck.lazy']",
+        "True landcheck.evaluation",
+    ]
 
 
 def test_a_module_asked_for_as_an_attribute_is_imported():

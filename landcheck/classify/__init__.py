@@ -27,16 +27,18 @@ choose among them (:mod:`landcheck.classify.choices`).
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from landcheck.classify.systems import LAND_USE_SYSTEMS
 from landcheck.errors import InputDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BUILTIN_TABLES",
@@ -90,8 +92,11 @@ class CodeTable:
         """The table as a frame: one row per code, indexed by code, every value text.
 
         Built on first use: a check reads the table through :meth:`resolve` and
-        :meth:`lookup`, which need no frame.
+        :meth:`lookup`, which need no frame (nor pandas: the command's start imports this
+        module before it starts hashing its inputs).
         """
+        import pandas as pd
+
         index = pd.Index(self.codes, dtype=str, name="code")
         return pd.DataFrame(dict(self.columns), index=index, dtype=str)
 
@@ -104,7 +109,7 @@ class CodeTable:
         >>> table.resolve("0201K"), table.resolve("1104A"), table.resolve("9999")
         ('0201', '1104A', None)
         """
-        if code is None or (isinstance(code, float) and pd.isna(code)):
+        if code is None or (isinstance(code, float) and math.isnan(code)):
             return None
         text = str(code).strip().upper()
         codes = self.lookup("name")
@@ -127,7 +132,7 @@ class CodeTable:
         >>> table.by_name("旱地"), table.by_name("有林地"), table.by_name("城市")
         ('0103', '0301', None)
         """
-        if name is None or (isinstance(name, float) and pd.isna(name)):
+        if name is None or (isinstance(name, float) and math.isnan(name)):
             return None
         names = self._lookups.get("by name")
         if names is None:

@@ -106,6 +106,13 @@ def _facts(
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _print_summary(result: CheckResult) -> None:
+    """The closing table (:func:`landcheck.cli.summary.print_summary`), imported when shown."""
+    from landcheck.cli.summary import print_summary
+
+    print_summary(result)
+
+
 def _check_project_type(facts: dict[str, str], profile: str) -> None:
     """A --project-type the profile does not define is a usage error (exit 2)."""
     if "project_type" not in facts:
@@ -175,15 +182,14 @@ def check_command(
     reached --fail-on. Project facts given here (--project-type …) apply to
     every site that does not declare them in its own fields.
     """
-    from landcheck.cli.summary import print_summary
-    from landcheck.evaluation import check
-    from landcheck.report.folder import write_report
-
+    # the library is imported by the calls below, once the inputs are being hashed (finish)
     _check_project_type(facts or {}, run.profile)
     quiet = ctx.find_root().obj["verbosity"] < 0
     big = _layer_bytes(run.layers) >= _BIG_LAYERS
 
     def checked() -> CheckResult:
+        from landcheck.evaluation import check
+
         client = _dask_client(scheduler) if scheduler else None
         if engine == "dask" and client is None:
             _dask_client(None)
@@ -206,6 +212,8 @@ def check_command(
             )
 
     def written(result: CheckResult, output: str, **kw: Any) -> dict[str, str]:
+        from landcheck.report.folder import write_report
+
         many = len(result.sites) >= MANY_SITES
         with progress_bar(enabled=not quiet, big_layers=many, mode=progress_mode) as progress:
             return write_report(result, output, formats=formats, lang=lang, progress=progress, **kw)
@@ -216,7 +224,7 @@ def check_command(
         inputs=run.inputs(*sites, more=[coverage, standards_table]),
         tool=checked,
         write=written,
-        show=print_summary,
+        show=_print_summary,
         written="Report written to",
         exit_code=lambda result: 3 if fails(result.statuses.tolist(), fail_on) else 0,
     )

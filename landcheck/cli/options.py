@@ -75,9 +75,8 @@ from typing import Any, TypeVar
 import click
 
 from landcheck.cli.progress import PROGRESS_MODES
-from landcheck.facts import APPROVAL_LEVELS, LAND_SUPPLY
 from landcheck.profile import STAGES, STATUSES
-from landcheck.projects import PLAN_LEVELS
+from landcheck.projects import APPROVAL_LEVELS, LAND_SUPPLY, PLAN_LEVELS
 
 F = TypeVar("F", bound=Callable[..., Any])
 Decorator = Callable[[F], F]
@@ -263,7 +262,7 @@ class Formats(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         """Parse and check ``value``; a bad one is a usage error (exit 2)."""
         from landcheck.errors import InputDataError
-        from landcheck.report.folder import parse_formats
+        from landcheck.report.formats import parse_formats
 
         try:
             return parse_formats(value)

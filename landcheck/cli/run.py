@@ -107,8 +107,13 @@ class RunOptions:
         """Build the options from their values; an unknown ``--layer`` key exits 2.
 
         A key is unknown when the profile does not define it and it is not marked
-        ``+`` (a layer of the user's own).
+        ``+`` (a layer of the user's own). The layers' files start being hashed
+        first (:func:`~landcheck.io.records.start_hashing`): checking the keys loads
+        the profile and the libraries that read layers, which then load beside it.
         """
+        from landcheck.io.records import start_hashing
+
+        start_hashing(value.partition("=")[2] for value in layers)
         return cls(
             profile,
             parse_layer_options(layers, profile),
@@ -214,12 +219,13 @@ def finish(
     exit_code : callable
         The exit code the result calls for (0 by default).
     """
-    from landcheck.cli.summary import echo_written
     from landcheck.io.output import check_folder
     from landcheck.io.records import start_hashing
 
     check_folder(run.output, overwrite=run.overwrite, inputs=inputs)
-    start_hashing(inputs)
+    start_hashing(inputs)  # before the libraries the tool imports: they load while it hashes
+    from landcheck.cli.summary import echo_written
+
     result = tool()
     for warning in result.warnings:
         logger.warning(warning)

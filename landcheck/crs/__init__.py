@@ -13,7 +13,7 @@ Areas are measured by :mod:`landcheck.areas`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from landcheck.crs.choice import (
     choose_analysis_crs,
@@ -32,6 +32,7 @@ from landcheck.crs.zones import (
     gk_zone_of_crs,
     zone_for_longitude,
 )
+from landcheck.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from landcheck.crs.datum import DatumShift, cgcs2000_counterpart, legacy_datum
@@ -60,10 +61,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """A name of :mod:`~landcheck.crs.datum`, imported the first time."""
-    if name not in _DATUM:
-        raise AttributeError(f"module 'landcheck.crs' has no attribute {name!r}")
-    from landcheck.crs import datum
-
-    return getattr(datum, name)
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(_DATUM, "landcheck.crs.datum"))

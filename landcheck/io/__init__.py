@@ -10,20 +10,37 @@
   files whole or not at all, never over an input or a folder landcheck did not write).
 """
 
-from landcheck.io.boundary_txt import (
-    BoundaryTxt,
-    read_boundary_txt,
-    write_boundary_txt,
-)
-from landcheck.io.filtered import read_features_near
-from landcheck.io.records import InputRecord
-from landcheck.io.sites import read_sites
-from landcheck.io.vector import (
-    LayerSource,
-    layer_crs,
-    list_layers,
-    split_source,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from landcheck.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from landcheck.io.boundary_txt import BoundaryTxt, read_boundary_txt, write_boundary_txt
+    from landcheck.io.filtered import read_features_near
+    from landcheck.io.records import InputRecord
+    from landcheck.io.sites import read_sites
+    from landcheck.io.vector import LayerSource, layer_crs, list_layers, split_source
+
+_EXPORTS = {
+    "BoundaryTxt": "landcheck.io.boundary_txt",
+    "InputRecord": "landcheck.io.records",
+    "LayerSource": "landcheck.io.vector",
+    "layer_crs": "landcheck.io.vector",
+    "list_layers": "landcheck.io.vector",
+    "read_boundary_txt": "landcheck.io.boundary_txt",
+    "read_features_near": "landcheck.io.filtered",
+    "read_sites": "landcheck.io.sites",
+    "split_source": "landcheck.io.vector",
+    "write_boundary_txt": "landcheck.io.boundary_txt",
+}
+"""Each public name → the module it is imported from when first asked for (PEP 562).
+
+Importing one module of the package (the command's output guard, :mod:`landcheck.io.output`;
+its inputs' hashing, :mod:`landcheck.io.records`) does not import the readers, and with them
+geopandas and pandas: the command starts hashing its inputs before it imports them.
+"""
 
 __all__ = [
     "BoundaryTxt",
@@ -37,3 +54,6 @@ __all__ = [
     "split_source",
     "write_boundary_txt",
 ]
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

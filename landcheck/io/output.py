@@ -49,7 +49,7 @@ from datetime import datetime, timezone
 
 from landcheck._version import __version__
 from landcheck.errors import LandcheckError, OutputError, OutputExistsError
-from landcheck.io.postgis import is_postgis_source
+from landcheck.io.schemes import is_postgis_source
 
 __all__ = [
     "MARKER",

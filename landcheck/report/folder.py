@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from landcheck import forked
-from landcheck.errors import InputDataError
 from landcheck.io.output import atomic_folder
+from landcheck.report.formats import FORMATS, parse_formats
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
 from landcheck.report.options import ReportOptions
@@ -68,12 +68,8 @@ WRITERS: dict[str, Writer] = {
     "txt": _lazy("landcheck.report.txt", "write_txt"),
     "docx": _lazy("landcheck.report.docx", "write_docx"),
 }
-"""Format name → writer ``(result, directory, options) -> path``."""
-
-FORMATS = ("json", "html", "xlsx", "gpkg")
-"""Formats written by default, in order (``txt``, the sites' boundary TXT, and ``docx``, the
-Word report with the draft opinions, only when asked)."""
-
+"""Format name → writer ``(result, directory, options) -> path``: one for each of
+:data:`landcheck.report.formats.NAMES`, in their order."""
 
 TABLE_WRITERS = frozenset({"html", "xlsx", "docx"})
 """The writers that lay out the reviewer's tables (:meth:`ReportOptions.tables`, built once)."""
@@ -81,28 +77,6 @@ TABLE_WRITERS = frozenset({"html", "xlsx", "docx"})
 SIDE_BY_SIDE_SITES = 50
 """From this many sites the writers of a folder run side by side in forked processes; for
 fewer, one after the other (they take less time than starting a process)."""
-
-
-def parse_formats(value: str | Iterable[str] | None) -> list[str]:
-    """Parse ``"json,gpkg"`` (or a list) into known format names, in a stable order.
-
-    Examples
-    --------
-    >>> parse_formats("gpkg, json")
-    ['json', 'gpkg']
-    >>> parse_formats(None) == list(FORMATS)
-    True
-    """
-    if value is None:
-        return list(FORMATS)
-    names = value.split(",") if isinstance(value, str) else list(value)
-    wanted = {n.strip().lower() for n in names if n.strip()}
-    unknown = sorted(wanted - set(WRITERS))
-    if unknown or not wanted:
-        raise InputDataError(
-            f"unknown format(s) {', '.join(unknown) or '(none)'}; choose from " + ", ".join(WRITERS)
-        )
-    return [name for name in WRITERS if name in wanted]
 
 
 def run_inputs(result: CheckResult) -> list[str]:

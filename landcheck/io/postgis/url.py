@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from landcheck.errors import InputDataError
+from landcheck.io.schemes import SCHEMES, is_postgis_source
 from landcheck.io.vector import LayerSource
 
 __all__ = [
@@ -30,23 +31,7 @@ __all__ = [
     "redact",
 ]
 
-SCHEMES = ("postgresql://", "postgres://")
-"""URL schemes of a PostGIS source (libpq's two spellings)."""
-
 _FORM = "postgresql://USER@HOST:PORT/DB:SCHEMA.TABLE"
-
-
-def is_postgis_source(value: object) -> bool:
-    """Whether ``value`` is a PostGIS URL (``postgresql://…`` or ``postgres://…``).
-
-    Examples
-    --------
-    >>> is_postgis_source("postgresql://gis@db.example:5432/plan:public.farmland")
-    True
-    >>> is_postgis_source("data/farmland.gpkg:farmland")
-    False
-    """
-    return isinstance(value, str) and value.strip().lower().startswith(SCHEMES)
 
 
 @dataclass(frozen=True)
