@@ -73,20 +73,9 @@ except SystemExit as stop:
     seen["code"] = stop.code
 print(json.dumps(seen))
 """
-    seen = _run(
-        script,
-        "check",
-        f"{data}:sites",
-        "--layer",
-        f"farmland={data}:farmland",
-        "--area-method",
-        "planar",
-        "-f",
-        "json",
-        "-o",
-        str(out),
-        "-q",
-    )
+    layer = f"farmland={data}:farmland"
+    planar = ("--area-method", "planar")
+    seen = _run(script, "check", f"{data}:sites", "--layer", layer, *planar, "-o", str(out), "-q")
     assert seen["code"] in (None, 0)
     assert seen["imported"] == []  # hashing started before any of them was imported
     # the layers as soon as the options are parsed, then every input once the folder is checked
