@@ -17,6 +17,9 @@ from common import frame, sites, square
 HEAVY = ("pandas", "geopandas", "shapely", "pyproj", "pyogrio", "pyarrow")
 """The libraries the command's start leaves until its inputs are being hashed."""
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+"""The checkout whose landcheck the new interpreters import."""
+
 
 def _run(script: str, *args: str) -> dict:
     """Run ``script`` in a new interpreter; it prints one JSON line last, returned here.
@@ -28,7 +31,7 @@ def _run(script: str, *args: str) -> dict:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "PYTHONPATH": os.getcwd()},
+        env={**os.environ, "PYTHONPATH": ROOT},
         check=False,
     )
     assert done.returncode == 0, done.stderr
