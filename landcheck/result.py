@@ -692,7 +692,7 @@ class CheckResult:
             without its geometry (``keep_geometry=False``).
         """
         from landcheck.report import write_report
-        from landcheck.report.folder import parse_formats
+        from landcheck.report.formats import parse_formats
 
         if not self.geometry_kept:
             drawn = [name for name in parse_formats(formats) if name != "json"]

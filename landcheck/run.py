@@ -507,7 +507,7 @@ def _in_analysis_crs(
     measuring = site_measuring(
         crs,
         geometry_values(prepared.frame),
-        [crs for series in as_declared for crs in [series.crs] * len(series)],
+        [declared for series in as_declared for declared in [series.crs] * len(series)],
     )
     frame = measured_in_own_crs(prepared.frame, measuring, as_declared)
     _warn_zones(frame, measuring)

@@ -14,6 +14,7 @@ from report_case import layers, result, site_frame
 from landcheck.cli.main import cli
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.report import FORMATS, WRITERS, parse_formats, write_report
+from landcheck.report.formats import NAMES
 
 
 def test_repr_html_is_a_compact_summary():
@@ -57,6 +58,7 @@ def test_explore_with_folium():
 
 def test_formats_registry():
     assert list(WRITERS) == ["json", "html", "xlsx", "gpkg", "txt", "docx"]
+    assert tuple(WRITERS) == NAMES  # the names parsing accepts are the writers', in their order
     assert FORMATS == ("json", "html", "xlsx", "gpkg")
     assert parse_formats("txt,html") == ["html", "txt"]
 

@@ -166,12 +166,12 @@ def test_the_sites_whose_findings_do_not_pickle_are_evaluated_here(
 ):
     log = tmp_path / "evaluators.log"
     _evaluators(monkeypatch, log)
-    real = apply._decided
+    real = apply._as_sent
 
-    def unpicklable(finding):
-        return (*real(finding), lambda: None)
+    def unpicklable(decision):
+        return (*real(decision), lambda: None)
 
-    monkeypatch.setattr(apply, "_decided", unpicklable)
+    monkeypatch.setattr(apply, "_as_sent", unpicklable)
     result = _check(sample_layers)
     assert _findings(result) == _findings(one_process)
     assert result.warnings == one_process.warnings

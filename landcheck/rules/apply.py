@@ -558,7 +558,7 @@ class ProfileRules:
         def evaluate_rest(positions: range) -> bytes:
             with collecting() as notes:
                 decided = [  # the decisions alone: their findings are made there
-                    [_decided(d) for d in self._decisions(sites[p], layers[p])] for p in positions
+                    [_as_sent(d) for d in self._decisions(sites[p], layers[p])] for p in positions
                 ]
             try:
                 return pickle.dumps((decided, notes.messages), protocol=pickle.HIGHEST_PROTOCOL)
@@ -606,13 +606,13 @@ class ProfileRules:
         progress(len(positions), len(positions))
         return findings
 
-    def _made_again(self, site: SiteInfo, decided: list[tuple[Any, ...]]) -> list[Finding]:
-        """A site's findings from what :func:`_decided` kept of them, one per rule in order."""
+    def _made_again(self, site: SiteInfo, sent: list[tuple[Any, ...]]) -> list[Finding]:
+        """A site's findings from its decisions as a forked process sent them (:func:`_as_sent`)."""
         return self._findings(
             site.site_id,
             [
                 (outcome, new_area(planar, ellipsoidal, method), values)
-                for outcome, planar, ellipsoidal, method, values in decided
+                for outcome, planar, ellipsoidal, method, values in sent
             ],
         )
 
@@ -630,7 +630,7 @@ _PROGRESS_EVERY = 200
 """Sites between two reports of :meth:`ProfileRules.evaluate_all`'s progress."""
 
 
-def _decided(decision: _Decided) -> tuple[Any, ...]:
+def _as_sent(decision: _Decided) -> tuple[Any, ...]:
     """A rule's decision for a site as it is sent: its outcome, its area's parts, its values."""
     outcome, area, values = decision
     return (outcome, area.planar_m2, area.ellipsoidal_m2, area.method, values)
