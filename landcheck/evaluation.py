@@ -40,9 +40,10 @@ from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import not_kept
 from landcheck.layers import LayerFeatures
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
-from landcheck.memory import release_free_memory
+from landcheck.memory import arrow_pool_on_c_heap, release_free_memory
 from landcheck.messages import collecting, summarise, warn
 from landcheck.overlay import LayerOverlay, measured_in_site_crs
+from landcheck.packed import PackedFrame, PackedFrames
 from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
 from landcheck.rules import (
@@ -70,8 +71,8 @@ class _LayerOutcome:
     spec: LayerSpec
     record: InputRecord
     measure: LayerMeasure | None = None
-    pieces: gpd.GeoDataFrame | None = None
-    context: gpd.GeoDataFrame | None = None
+    pieces: gpd.GeoDataFrame | PackedFrame | None = None
+    context: PackedFrame | None = None
     reason: str = ""
 
 
@@ -130,7 +131,7 @@ def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) 
 
     Without ``keep_geometry`` the outcome holds the pieces' measures and
     attributes but not their geometry, nor the features read (the context of
-    the maps).
+    the maps); with it, both are packed once measured (:mod:`landcheck.packed`).
     """
     spec, layer, site_geoms = started.spec, started.layer, started.site_geoms
     sites, crs, measuring = run.sites, run.crs, run.measuring
@@ -149,7 +150,8 @@ def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) 
     if len(nearest):  # no feature within the search: measure_layer reads no nearest feature
         ids = layer.features["_id"].to_numpy()
         nearest["feature_id"] = ids[nearest["feature"].to_numpy(dtype=int)]
-    record, context = layer.record, _context(layer.features, crs) if keep_geometry else None
+    record = layer.record
+    context = PackedFrame.of(_context(layer.features, crs)) if keep_geometry else None
     # the features read are not needed to measure the pieces: without keep_geometry (and
     # keep_reads) nothing else holds them, and a province's land-use parcels near ten
     # thousand sites would otherwise stay in memory while the layer's tables are built
@@ -169,7 +171,8 @@ def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) 
     )
     if not keep_geometry:
         return _LayerOutcome(spec, record, measure=measure, pieces=_without_geometry(overlay))
-    return _LayerOutcome(spec, record, measure=measure, pieces=overlay.pieces, context=context)
+    pieces = PackedFrame.of(overlay.pieces)
+    return _LayerOutcome(spec, record, measure=measure, pieces=pieces, context=context)
 
 
 _CUT_AT_ONCE = 4
@@ -583,6 +586,7 @@ def _evaluate_with(
         collecting() as notes,
         nullcontext() if keep_geometry else not_kept(),
         collector_paused(),
+        arrow_pool_on_c_heap(),
     ):
         notify("sites", 0, len(frame))
         warn_far_sites(run.profile, run.sources, frame, run.crs)
@@ -601,8 +605,8 @@ def _evaluate_with(
         sites=frame,
         site_layers=site_layers,
         findings=findings,
-        pieces={k: r.pieces for k, r in outcomes.items() if r.pieces is not None},
-        context={k: r.context for k, r in outcomes.items() if r.context is not None},
+        pieces=PackedFrames({k: r.pieces for k, r in outcomes.items() if r.pieces is not None}),
+        context=PackedFrames({k: r.context for k, r in outcomes.items() if r.context is not None}),
         inputs=[
             *run.records,
             *(r.record for r in outcomes.values()),

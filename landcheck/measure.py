@@ -554,7 +554,8 @@ class SiteLayer:
                 else [0.0] * len(table.sites)
                 for name in (planar, ellipsoidal)
             ]
-            return [Area(p, e, method) for p, e in zip(*sums, strict=True)]
+            zero = _no_area(method)  # most sites have none of a question's classes
+            return [Area(p, e, method) if p or e else zero for p, e in zip(*sums, strict=True)]
 
         return table.by_position(key, areas).get(self.position, _no_area(method))
 

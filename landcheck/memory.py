@@ -21,11 +21,18 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from collections.abc import MutableMapping
+import threading
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-__all__ = ["ARROW_POOL_VARIABLE", "release_free_memory", "use_system_arrow_pool"]
+__all__ = [
+    "ARROW_POOL_VARIABLE",
+    "arrow_pool_on_c_heap",
+    "release_free_memory",
+    "use_system_arrow_pool",
+]
 
 ARROW_POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
 """pyarrow's environment variable naming its default allocator (system, mimalloc, jemalloc)."""
@@ -116,3 +123,63 @@ def use_system_arrow_pool(environ: MutableMapping[str, str] = os.environ) -> str
     if ARROW_POOL_VARIABLE not in environ:
         pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     return pyarrow.default_memory_pool().backend_name
+
+
+class _PoolSwitch:
+    """The calls inside :func:`arrow_pool_on_c_heap`, and the pool to restore after the last."""
+
+    lock = threading.Lock()
+    inside = 0
+    before: Any = None
+
+
+@contextmanager
+def arrow_pool_on_c_heap(environ: MutableMapping[str, str] = os.environ) -> Iterator[None]:
+    """Within the block, pyarrow allocates from the C heap; after it, as before.
+
+    A check makes and frees pandas' text columns (Arrow arrays since pandas 3)
+    by the hundred thousand; from mimalloc, pyarrow's default, the pages they
+    freed stay with the process (about 26 MB at the end of a 10,000-site check
+    against the province benchmark: 675 against 649 MB). Each evaluation runs
+    inside this block, so a notebook gets the command's allocator for a
+    check's own work and keeps its own outside it. Nothing changes when
+    ``ARROW_DEFAULT_MEMORY_POOL`` names an allocator, or when the pool is the C
+    heap's already. Buffers made inside the block are freed by their own pool
+    wherever that happens. Calls may overlap (threads): the pool before the
+    first is restored when the last ends.
+
+    Parameters
+    ----------
+    environ : MutableMapping of str to str, default ``os.environ``
+        The environment to look for ``ARROW_DEFAULT_MEMORY_POOL`` in.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> before = pa.default_memory_pool().backend_name
+    >>> with arrow_pool_on_c_heap({}):
+    ...     pa.default_memory_pool().backend_name
+    'system'
+    >>> pa.default_memory_pool().backend_name == before
+    True
+    """
+    if ARROW_POOL_VARIABLE in environ:
+        yield
+        return
+    import pyarrow
+
+    with _PoolSwitch.lock:
+        if _PoolSwitch.inside == 0:
+            before = pyarrow.default_memory_pool()
+            _PoolSwitch.before = None if before.backend_name == "system" else before
+            if _PoolSwitch.before is not None:
+                pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+        _PoolSwitch.inside += 1
+    try:
+        yield
+    finally:
+        with _PoolSwitch.lock:
+            _PoolSwitch.inside -= 1
+            if _PoolSwitch.inside == 0 and _PoolSwitch.before is not None:
+                pyarrow.set_memory_pool(_PoolSwitch.before)
+                _PoolSwitch.before = None

@@ -244,6 +244,24 @@ def test_class_sums_from_the_table_wide_masks_are_the_per_site_sums_bit_for_bit(
     assert rows.isin("level1", ("01", "03")) is rows.isin("level1", ("01", "03"))  # made once
 
 
+def test_the_sites_with_none_of_a_question_s_classes_share_one_zero_area():
+    rows = Rows(
+        {
+            "site": np.array([0, 1, 1, 2]),
+            "code": np.array(["0101", "0101", "0301", "0301"], dtype=object),
+            "level1": np.array(["01", "01", "03", "03"], dtype=object),
+            "planar_m2": np.array([5.0, 7.0, 11.0, 13.0]),
+            "ellipsoidal_m2": np.array([5.5, 7.5, 11.5, 13.5]),
+        },
+        "code",
+    )
+    got = [
+        _class_view(rows, p).classes_where("level1", ("01",), AreaMethod.PLANAR) for p in range(4)
+    ]
+    assert [(a.planar_m2, a.ellipsoidal_m2) for a in got] == [(5, 5.5), (7, 7.5), (0, 0), (0, 0)]
+    assert got[2] is got[3]  # site 2 has rows, site 3 none: the same zero
+
+
 @pytest.mark.parametrize("share", [0.3, 0.7, 1.0])
 def test_group_sums_are_numpys_own_sums_bit_for_bit(share):
     from landcheck.groupsums import group_sums

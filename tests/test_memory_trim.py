@@ -13,6 +13,7 @@ import sys
 import geopandas as gpd
 import pyarrow as pa
 import pytest
+from common import frame, sites, square
 from shapely import box
 
 import landcheck.evaluation as evaluation
@@ -130,3 +131,45 @@ def test_the_command_chooses_the_pool_before_it_runs(monkeypatch, arrow_pool):
         cli_main.main()
     assert stopped.value.code == 0
     assert calls == [1]
+
+
+def test_a_check_s_own_work_is_allocated_from_the_c_heap_and_the_pool_restored(
+    arrow_pool, monkeypatch
+):
+    monkeypatch.delenv(memory.ARROW_POOL_VARIABLE, raising=False)
+    pa.set_memory_pool(pa.mimalloc_memory_pool())
+    seen = []
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)}])
+    result = check(
+        sites(square(0, 0, 1_000, 500)),
+        layers={"farmland": farmland},
+        area_method="planar",
+        progress=lambda *_: seen.append(pa.default_memory_pool().backend_name),
+    )
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(200_000.0)
+    assert seen and set(seen) == {"system"}
+    assert pa.default_memory_pool().backend_name == "mimalloc"
+
+
+def test_an_allocator_named_in_the_environment_is_kept_inside_a_check(arrow_pool):
+    pa.set_memory_pool(pa.mimalloc_memory_pool())
+    with memory.arrow_pool_on_c_heap({memory.ARROW_POOL_VARIABLE: "mimalloc"}):
+        assert pa.default_memory_pool().backend_name == "mimalloc"
+    pa.set_memory_pool(pa.system_memory_pool())
+    with memory.arrow_pool_on_c_heap({}):
+        assert pa.default_memory_pool().backend_name == "system"
+    assert pa.default_memory_pool().backend_name == "system"
+
+
+def test_overlapping_checks_restore_the_pool_after_the_last_one(arrow_pool):
+    pa.set_memory_pool(pa.mimalloc_memory_pool())
+    first, second = memory.arrow_pool_on_c_heap({}), memory.arrow_pool_on_c_heap({})
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first to start ends first (another thread's)
+    assert pa.default_memory_pool().backend_name == "system"
+    second.__exit__(None, None, None)
+    assert pa.default_memory_pool().backend_name == "mimalloc"
+    with pytest.raises(RuntimeError), memory.arrow_pool_on_c_heap({}):
+        raise RuntimeError("a check failed")
+    assert pa.default_memory_pool().backend_name == "mimalloc"

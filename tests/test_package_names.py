@@ -37,7 +37,7 @@ def test_a_module_asked_for_as_an_attribute_is_imported():
     lines = fresh_python(
         "import landcheck",
         "print(landcheck.tables.report_tables.__module__, landcheck.report.write_report.__name__)",
-        "print(landcheck.io.filtered.CACHE_FEATURES > 0)",
+        "print(landcheck.io.filtered.CACHE_VERTICES > 0)",
     )
     assert lines == ["landcheck.tables write_report", "True"]
     with pytest.raises(AttributeError, match="no attribute '_engine'"):

@@ -95,6 +95,35 @@ def test_the_forked_findings_are_made_again_from_this_process_s_rule_parts(sampl
             assert made_again.templates is mine.templates
 
 
+def _areas_held(result, position):
+    """For each finding of a site, the view's area it holds (the very object), if any."""
+    views = result.site_layers[position]
+    held = []
+    for finding in result.findings[position]:
+        held.append(
+            next(
+                (
+                    (key, name)
+                    for key, view in views.items()
+                    for name in ("overlap", "uncovered", "outside")
+                    if getattr(view, name) is finding.area
+                ),
+                None,
+            )
+        )
+    return held
+
+
+def test_the_forked_findings_hold_their_views_areas_as_one_process_s_do(
+    sample_layers, one_process, split
+):
+    result = _check(sample_layers)
+    last = len(result.findings) - 1  # evaluated by the forked process
+    held = _areas_held(result, last)
+    assert held == _areas_held(one_process, last)
+    assert sum(h is not None for h in held) >= 5
+
+
 def test_what_the_forked_process_says_is_among_the_warnings(sample_layers, split, monkeypatch):
     real = ProfileRules._decisions
 
@@ -168,8 +197,8 @@ def test_the_sites_whose_findings_do_not_pickle_are_evaluated_here(
     _evaluators(monkeypatch, log)
     real = apply._as_sent
 
-    def unpicklable(decision):
-        return (*real(decision), lambda: None)
+    def unpicklable(decided, known):
+        return [(*sent, lambda: None) for sent in real(decided, known)]
 
     monkeypatch.setattr(apply, "_as_sent", unpicklable)
     result = _check(sample_layers)

@@ -18,7 +18,7 @@ Two paths give the same features:
   .qix use their own index for it).
 
 Within one process, what was read is kept (per file version, layer and
-columns, up to :data:`CACHE_FEATURES` features), so a notebook checking twenty
+columns, up to :data:`CACHE_VERTICES` vertices), so a notebook checking twenty
 variants of a site reads each feature once; inside :func:`not_kept` (a one-off
 check that writes findings.json and exits) nothing is kept, so each layer's
 features are freed once it is measured.
@@ -76,15 +76,19 @@ from landcheck.io.vector import (
 )
 from landcheck.memory import release_free_memory
 
-__all__ = ["CACHE_FEATURES", "boxes_meeting", "clear_cache", "not_kept", "read_features_near"]
+__all__ = ["CACHE_VERTICES", "boxes_meeting", "clear_cache", "not_kept", "read_features_near"]
 
 logger = logging.getLogger(__name__)
 
 _CLUSTER_GAP_M = 5_000.0
 """Sites closer than this (bounding boxes, layer units) share one filtered read."""
 
-CACHE_FEATURES = 500_000
-"""Features kept in memory between calls (all layers); least recently used go first."""
+CACHE_VERTICES = 2_000_000
+"""Vertices of the features kept in memory between calls (all layers, about 80 MB with
+their fields); the least recently used reads go first, and a read larger than this is not
+kept. A notebook's sites read a few thousand vertices each; a 1,000-site batch against the
+province benchmark 1.3 million; a 10,000-site batch 4.6 million, which another call is
+unlikely to read again."""
 
 _SQLITE_MOST = 2_000
 """Most features read with sqlite3 rather than pyogrio. GDAL costs ~15 ms a read whatever
@@ -129,11 +133,15 @@ def _clusters(geoms: np.ndarray, gap: float) -> list[np.ndarray]:
 
 
 class _Cache:
-    """Features already read, per (file version, layer, columns): a GeoDataFrame by fid."""
+    """Features already read, per (file version, layer, columns): a GeoDataFrame by fid.
+
+    At most ``limit`` vertices in all; the least recently used frames go first.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.frames: OrderedDict[tuple, gpd.GeoDataFrame] = OrderedDict()
+        self.vertices: dict[tuple, int] = {}
         self.lock = threading.Lock()
 
     def get(self, key: tuple) -> gpd.GeoDataFrame | None:
@@ -144,20 +152,21 @@ class _Cache:
             return frame
 
     def put(self, key: tuple, frame: gpd.GeoDataFrame) -> None:
+        geometries = np.asarray(geometry_values(frame), dtype=object)
+        vertices = int(shapely.get_num_coordinates(geometries).sum())
         with self.lock:
-            self.frames[key] = frame
+            self.frames[key], self.vertices[key] = frame, vertices
             self.frames.move_to_end(key)
-            while sum(len(f) for f in self.frames.values()) > self.limit and len(self.frames) > 1:
-                self.frames.popitem(last=False)
-            if len(frame) > self.limit:
-                self.frames.pop(key, None)
+            while sum(self.vertices.values()) > self.limit and self.frames:
+                del self.vertices[self.frames.popitem(last=False)[0]]
 
     def clear(self) -> None:
         with self.lock:
             self.frames.clear()
+            self.vertices.clear()
 
 
-_CACHE = _Cache(CACHE_FEATURES)
+_CACHE = _Cache(CACHE_VERTICES)
 
 _KEEP: ContextVar[bool] = ContextVar("landcheck_keep_reads", default=True)
 """Whether reads in this context are kept in :data:`_CACHE` (a context variable:
@@ -168,7 +177,7 @@ def clear_cache() -> None:
     """Forget what earlier checks read and kept for the next one, and give the memory back.
 
     A check that keeps its geometry (``check()``'s default) keeps the features
-    it read, up to :data:`CACHE_FEATURES` of them, and each GeoParquet file's
+    it read, up to :data:`CACHE_VERTICES` vertices of them, and each GeoParquet file's
     feature boxes, so that running it again (a notebook cell re-run) reads no
     file. A batch's reads are large: after a 10,000-site check against the
     province benchmark's GeoPackage, the process held 541 MB once the result

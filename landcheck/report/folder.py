@@ -28,6 +28,7 @@ from functools import partial
 
 from landcheck import forked
 from landcheck.io.output import atomic_folder
+from landcheck.packed import PackedFrames
 from landcheck.report.formats import FORMATS, parse_formats
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
@@ -155,6 +156,8 @@ def write_report(
     directory = os.fspath(directory)
     chosen = parse_formats(formats)
     protected = [*run_inputs(result), *inputs]
+    if set(chosen) - {"json"}:
+        _geometry_rebuilt(result)
     with atomic_folder(directory, overwrite=overwrite, inputs=protected, kind="report") as staging:
         if len(chosen) > 1 and len(result.site_ids) >= SIDE_BY_SIDE_SITES:
             written = _side_by_side(result, staging, chosen, lang, progress)
@@ -162,6 +165,17 @@ def write_report(
             options = ReportOptions(lang=lang, progress=progress)
             written = {name: _write(name, result, staging, options) for name in chosen}
     return {name: os.path.join(directory, written[name]) for name in chosen}
+
+
+def _geometry_rebuilt(result: CheckResult) -> None:
+    """The result's packed outlines rebuilt here, once (:mod:`landcheck.packed`).
+
+    The writers and the site pages' workers are forked processes: each would
+    otherwise rebuild the layers it draws from their WKB for itself.
+    """
+    for frames in (result.pieces, result.context):
+        if isinstance(frames, PackedFrames):
+            frames.unpack()
 
 
 def _write(name: str, result: CheckResult, directory: str, options: ReportOptions) -> str:

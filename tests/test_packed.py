@@ -1,0 +1,190 @@
+"""A result's pieces and features held with their geometry as WKB until asked for.
+
+The frame rebuilt must be the frame packed: the same rows, index, columns in
+their order, dtypes, values, CRS and every coordinate; it is rebuilt once and
+kept. A check's result holds its pieces and context packed until a map, the
+GeoPackage or a notebook asks for them.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from common import frame, sites, square
+from geopandas.testing import assert_geodataframe_equal
+from shapely import MultiPolygon, Point, Polygon
+
+import landcheck
+import landcheck.io.filtered as filtered
+from landcheck.packed import PackedFrame, PackedFrames
+
+
+def _awkward() -> gpd.GeoDataFrame:
+    """Text, numbers, a missing value, a missing and an empty geometry, Z, a multipolygon,
+    an index that is not 0…n, and the geometry column neither last nor named geometry."""
+    return gpd.GeoDataFrame(
+        {
+            "BSM": ["F1", "F2", None, "F4", "F5"],
+            "shape": [
+                Polygon([(0.1, 0.2), (1000.3, 0.2), (1000.3, 600.7), (0.1, 0.2)]),
+                None,
+                Polygon(),
+                MultiPolygon([square(0, 0, 10), square(20, 0, 10)]),
+                Polygon([(0, 0, 5.5), (3, 0, 6.5), (3, 3, 7.5), (0, 0, 5.5)]),
+            ],
+            "m2": [600_000.0, np.nan, 0.0, 200.0, 4.5],
+            "site": np.array([3, 1, 4, 1, 5], dtype=np.int32),
+        },
+        geometry="shape",
+        crs=4523,
+        index=pd.Index([10, 7, 42, 8, 9], name="fid"),
+    )
+
+
+def test_a_frame_rebuilt_is_the_frame_packed_coordinate_for_coordinate():
+    original = _awkward()
+    rebuilt = PackedFrame.of(original).frame()
+    assert_geodataframe_equal(rebuilt, original, check_less_precise=False)
+    assert list(rebuilt.columns) == ["BSM", "shape", "m2", "site"]
+    assert rebuilt.geometry.name == "shape" and rebuilt.crs.to_epsg() == 4523
+    assert list(rebuilt.dtypes) == list(original.dtypes)
+    assert list(rebuilt.index) == [10, 7, 42, 8, 9] and rebuilt.index.name == "fid"
+    assert shapely.to_wkb(rebuilt.geometry.values).tolist() == (
+        shapely.to_wkb(original.geometry.values).tolist()
+    )
+    assert rebuilt.geometry.iloc[1] is None and rebuilt.geometry.iloc[2].is_empty
+    assert shapely.get_coordinates(rebuilt.geometry.iloc[4], include_z=True)[1].tolist() == [
+        3.0,
+        0.0,
+        6.5,
+    ]
+
+
+def test_packing_keeps_no_shapely_geometry():
+    original = _awkward()
+    packed = PackedFrame.of(original)
+    assert len(packed) == 5
+    assert all(w is None or isinstance(w, bytes) for w in packed.wkb)
+    assert "shape" not in packed.fields.columns
+
+
+def test_a_layer_is_rebuilt_once_when_first_asked_for():
+    frames = PackedFrames({"farmland": _awkward(), "land_use": _awkward().iloc[:2]})
+    assert frames.unpacked() == ()
+    assert len(frames) == 2 and list(frames) == ["farmland", "land_use"]
+    assert "packed" in repr(frames)
+    first = frames["farmland"]
+    assert frames["farmland"] is first and frames.get("farmland") is first
+    assert frames.unpacked() == ("farmland",)
+    first.loc[10, "BSM"] = "changed"  # what a caller changes stays, as in a dict
+    assert frames["farmland"].loc[10, "BSM"] == "changed"
+    assert frames.get("nothing") is None
+    with pytest.raises(KeyError):
+        frames["nothing"]
+    assert dict(frames.items())["land_use"] is frames["land_use"]
+    assert frames.unpacked() == ("farmland", "land_use")
+
+
+def test_threads_asking_at_once_get_the_same_frame():
+    frames = PackedFrames({"farmland": _awkward()})
+    got, start = [], threading.Barrier(8)
+
+    def ask():
+        start.wait()
+        got.append(frames["farmland"])
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(got) == 8 and all(g is got[0] for g in got)
+
+
+def test_packed_frames_pickle_packed_or_not():
+    frames = PackedFrames({"farmland": _awkward(), "land_use": _awkward()})
+    frames["land_use"]
+    again = pickle.loads(pickle.dumps(frames))
+    assert again.unpacked() == ("land_use",)
+    assert_geodataframe_equal(again["farmland"], _awkward(), check_less_precise=False)
+    assert_geodataframe_equal(again["land_use"], _awkward(), check_less_precise=False)
+
+
+def test_a_check_holds_its_pieces_and_features_packed_until_asked_for(write_gpkg):
+    farmland = frame(
+        [
+            {"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)},
+            {"BSM": "F2", "DLBM": "0101", "geometry": square(5_000, 0, 100)},
+        ]
+    )
+    path = write_gpkg(farmland=farmland)
+    site = sites(square(0, 0, 1_000, 500))  # 400 × 500 m of F1 inside: 200,000 m²
+    try:
+        result = landcheck.check(
+            site, layers={"farmland": f"{path}:farmland"}, area_method="planar"
+        )
+    finally:
+        filtered.clear_cache()
+    assert isinstance(result.pieces, PackedFrames) and isinstance(result.context, PackedFrames)
+    assert result.pieces.unpacked() == () and result.context.unpacked() == ()
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(200_000.0, abs=1e-6)
+    pieces = result.pieces["farmland"]
+    assert pieces.geometry.area.sum() == pytest.approx(200_000.0, abs=1e-6)
+    assert pieces["_id"].tolist() == ["F1"]
+    context = result.context["farmland"]
+    assert context["_id"].tolist() == ["F1"]  # F2 is 4 km away
+    assert context.geometry.iloc[0].equals_exact(square(600, 0, 600, 1_000), 0.0)
+    assert context.crs == result.analysis_crs
+    assert result.pieces.unpacked() == ("farmland",)
+
+
+def test_the_read_cache_keeps_vertices_up_to_its_limit_least_recent_first():
+    cache = filtered._Cache(100)
+    ring = frame([{"geometry": square(0, 0, 10)}])  # 5 vertices
+    line_of = {n: frame([{"geometry": Point(0, 0).buffer(10, n)}]) for n in (4, 8)}
+    vertices = {
+        n: int(shapely.get_num_coordinates(f.geometry.values).sum()) for n, f in line_of.items()
+    }
+    assert vertices == {4: 17, 8: 33}
+    cache.put(("a",), line_of[8])
+    cache.put(("b",), line_of[8])
+    cache.put(("c",), line_of[4])
+    assert list(cache.frames) == [("a",), ("b",), ("c",)]  # 83 vertices
+    assert cache.get(("a",)) is line_of[8]  # now the most recent
+    cache.put(("d",), line_of[8])  # 116: the least recently used goes
+    assert list(cache.frames) == [("c",), ("a",), ("d",)]
+    assert sum(cache.vertices.values()) == 83
+    cache.put(("e",), frame([{"geometry": Point(0, 0).buffer(10, 30)}]))  # 121 alone
+    assert list(cache.frames) == []  # larger than the limit: kept by no one
+    cache.put(("f",), ring)
+    assert list(cache.frames) == [("f",)] and cache.vertices == {("f",): 5}
+    cache.clear()
+    assert cache.frames == {} and cache.vertices == {}
+
+
+def test_a_report_rebuilds_the_outlines_once_before_its_writers_fork(write_gpkg, tmp_path):
+    from landcheck.report import write_report
+
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)}])
+    path = write_gpkg(farmland=farmland)
+    try:
+        result = landcheck.check(
+            sites(square(0, 0, 1_000, 500)), layers={"farmland": f"{path}:farmland"}
+        )
+    finally:
+        filtered.clear_cache()
+    write_report(result, tmp_path / "json", formats="json")
+    assert result.pieces.unpacked() == () and result.context.unpacked() == ()
+    write_report(result, tmp_path / "gpkg", formats="gpkg")
+    assert result.pieces.unpacked() == ("farmland",) and result.context.unpacked() == ("farmland",)
+    written = tmp_path / "gpkg" / "landcheck.gpkg"
+    overlaps = gpd.read_file(written, layer="overlaps")
+    assert overlaps.geometry.area.sum() == pytest.approx(200_000.0, abs=1e-6)
+    around = gpd.read_file(written, layer="context_farmland")
+    assert around.geometry.area.tolist() == pytest.approx([600_000.0])
