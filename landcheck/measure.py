@@ -39,6 +39,7 @@ from landcheck.units import Area, AreaMethod, new_area
 
 __all__ = [
     "TIANKAN_CODE",
+    "ByPosition",
     "LayerMeasure",
     "Rows",
     "SiteLayer",
@@ -145,6 +146,27 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(unique)
 
 
+class ByPosition(list):
+    """One value per site position, ``None`` where a site has none: a table's answer to a question.
+
+    A list as long as the last site with rows, so a value is found by indexing
+    it (a dict of 10,000 sites held an int key and an entry per site: 60 bytes
+    against 8).
+    """
+
+    __slots__ = ()
+
+    def __init__(self, sites: np.ndarray, values: Sequence[Any]) -> None:
+        super().__init__([None] * (int(sites.max()) + 1 if len(sites) else 0))
+        for position, value in zip(sites.tolist(), values, strict=True):
+            self[position] = value
+
+    def get(self, position: int, default: Any = None) -> Any:
+        """The site's value, or ``default`` when it has none."""
+        found = self[position] if position < len(self) else None
+        return default if found is None else found
+
+
 class Rows:
     """A per-site table (classes, admin units, features) as numpy columns sorted by site.
 
@@ -165,7 +187,7 @@ class Rows:
         self._sums: dict[tuple[str, str, tuple[str, ...], bool], np.ndarray] = {}
         self._maxima: dict[tuple[str, str, tuple[str, ...]], np.ndarray] = {}
         self._texts: dict[str, list[str]] = {}
-        self._by_position: dict[tuple[Any, ...], dict[int, Any]] = {}
+        self._by_position: dict[tuple[Any, ...], ByPosition] = {}
         self._starts = self._stops = np.empty(0, dtype=np.intp)
         columns = {str(name): np.asarray(values) for name, values in frame.items()}
         if not columns or not len(columns.get("site", ())):
@@ -279,31 +301,31 @@ class Rows:
             self._maxima[key] = maxima
         return maxima
 
-    def by_position(
-        self, key: tuple[Any, ...], values: Callable[[], Sequence[Any]]
-    ) -> dict[int, Any]:
+    def by_position(self, key: tuple[Any, ...], values: Callable[[], Sequence[Any]]) -> ByPosition:
         """Site position → its value of a per-site array: made once per key.
 
         ``values()`` gives the array, one value per site with rows in the order of
         :attr:`sites` (what :meth:`sums_where` and :meth:`maxima_where` give), the
         first time ``key`` is asked for; the key names the question (its first item
-        the asker). A site's view looks its value up in the dict this returns (sites
-        without rows are absent) instead of finding its group and indexing the array.
+        the asker). A site's view looks its value up in what this returns
+        (:class:`ByPosition`: sites without rows have none) instead of finding its
+        group and indexing the array.
 
         Examples
         --------
         >>> rows = Rows({"site": np.array([3, 3, 5]), "m2": np.array([1.0, 2.0, 4.0])}, None)
-        >>> rows.by_position(("m2",), lambda: rows.sums_where("m2", "m2", (), invert=True))
-        {3: 3.0, 5: 4.0}
+        >>> found = rows.by_position(("m2",), lambda: rows.sums_where("m2", "m2", (), invert=True))
+        >>> found[3], found.get(4, 0.0), found.get(5, 0.0), found.get(9, 0.0)
+        (3.0, 0.0, 4.0, 0.0)
         """
         found = self._by_position.get(key)
         if found is None:
             made = values()
             made = made.tolist() if isinstance(made, np.ndarray) else made
-            found = self._by_position[key] = dict(zip(self.sites.tolist(), made, strict=True))
+            found = self._by_position[key] = ByPosition(self.sites, made)
         return found
 
-    def answered(self, key: tuple[Any, ...]) -> dict[int, Any] | None:
+    def answered(self, key: tuple[Any, ...]) -> ByPosition | None:
         """What :meth:`by_position` made for ``key``, or None when it has not been asked."""
         return self._by_position.get(key)
 

@@ -22,6 +22,7 @@ from shapely import MultiPolygon, Point, Polygon
 
 import landcheck
 import landcheck.io.filtered as filtered
+import landcheck.packed as packed_module
 from landcheck.packed import PackedFrame, PackedFrames
 
 
@@ -70,8 +71,24 @@ def test_packing_keeps_no_shapely_geometry():
     original = _awkward()
     packed = PackedFrame.of(original)
     assert len(packed) == 5
-    assert all(w is None or isinstance(w, bytes) for w in packed.wkb)
+    wkb = shapely.to_wkb(original.geometry.values, include_srid=True)
+    assert packed.sizes.tolist() == [0 if w is None else len(w) for w in wkb]
+    joined = b"".join(w for w in wkb if w is not None)
+    assert len(packed.chunks) == 1 and len(packed.chunks[0]) < len(joined)  # compressed
     assert "shape" not in packed.fields.columns
+
+
+def test_a_frame_without_rows_is_rebuilt_without_rows():
+    empty = _awkward().iloc[:0]
+    rebuilt = PackedFrame.of(empty).frame()
+    assert list(rebuilt.columns) == ["BSM", "shape", "m2", "site"]
+    assert_geodataframe_equal(rebuilt, empty, check_less_precise=False)
+
+
+def test_a_frame_of_more_rows_than_an_encoding_call_is_rebuilt_row_for_row(monkeypatch):
+    monkeypatch.setattr(packed_module, "_CHUNK", 2)  # five rows: three calls
+    original = _awkward()
+    assert_geodataframe_equal(PackedFrame.of(original).frame(), original, check_less_precise=False)
 
 
 def test_a_layer_is_rebuilt_once_when_first_asked_for():

@@ -230,3 +230,22 @@ def test_a_message_naming_a_value_its_decision_lacks_is_an_error():
     inp = RuleInput(site, view, {"land_use": view}, rule.params, profile.analysis, profile)
     with pytest.raises(KeyError, match="paddy_ha"):
         evaluate_rule(rule, inp, profile.layers["land_use"].title)
+
+
+def test_a_layer_not_supplied_gives_every_site_one_tuple_of_values_per_rule():
+    from common import frame, sites, square
+
+    from landcheck import check
+
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(0, 0, 300)}])
+    result = check(
+        sites(square(0, 0, 100), square(1_000, 0, 100), square(2_000, 0, 100)),
+        layers={"farmland": farmland},
+        area_method="planar",
+    )
+    forest = [next(f for f in site if f.check == "forest") for site in result.findings]
+    assert [f.outcome for f in forest] == ["unknown"] * 3
+    assert all(f.values is forest[0].values for f in forest)
+    assert forest[0].values[-1] == "未提供图层 / layer not supplied"
+    farm = [result.layer_area(i, "farmland").planar_m2 for i in result.site_ids]
+    assert farm == [10_000.0, 0.0, 0.0]

@@ -83,12 +83,13 @@ logger = logging.getLogger(__name__)
 _CLUSTER_GAP_M = 5_000.0
 """Sites closer than this (bounding boxes, layer units) share one filtered read."""
 
-CACHE_VERTICES = 2_000_000
-"""Vertices of the features kept in memory between calls (all layers, about 80 MB with
+CACHE_VERTICES = 1_000_000
+"""Vertices of the features kept in memory between calls (all layers, about 40 MB with
 their fields); the least recently used reads go first, and a read larger than this is not
 kept. A notebook's sites read a few thousand vertices each; a 1,000-site batch against the
-province benchmark 1.3 million; a 10,000-site batch 4.6 million, which another call is
-unlikely to read again."""
+province benchmark 1.3 million (its last three layers are kept), a 10,000-site batch 4.6
+million (its last small one): a batch evaluated again is a run's job (``prepare`` once,
+``evaluate`` the run), which keeps all it read."""
 
 _SQLITE_MOST = 2_000
 """Most features read with sqlite3 rather than pyogrio. GDAL costs ~15 ms a read whatever
@@ -179,10 +180,7 @@ def clear_cache() -> None:
     A check that keeps its geometry (``check()``'s default) keeps the features
     it read, up to :data:`CACHE_VERTICES` vertices of them, and each GeoParquet file's
     feature boxes, so that running it again (a notebook cell re-run) reads no
-    file. A batch's reads are large: after a 10,000-site check against the
-    province benchmark's GeoPackage, the process held 541 MB once the result
-    was dropped and 342 MB after this call; on its GeoParquet copies, 471 and
-    434 MB. The next check reads its files again; its findings are the same.
+    file. The next check reads its files again; its findings are the same.
 
     Examples
     --------

@@ -431,13 +431,26 @@ class _RuleParts:
     template names and its documents at the stage.
     """
 
-    __slots__ = ("basis", "evaluator", "layer_title", "outcomes", "rule", "stage")
+    __slots__ = ("basis", "evaluator", "layer_title", "outcomes", "rule", "stage", "unknown")
 
     def __init__(self, rule: RuleSpec, layer_title: Text, stage: str) -> None:
         self.rule, self.layer_title, self.stage = rule, layer_title, stage
         self.evaluator = EVALUATORS[rule.check]
         self.basis = _basis_parts(rule.basis)
         self.outcomes: dict[str, tuple[Any, ...]] = {}
+        self.unknown: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def same_unknown(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The values of an ``unknown`` finding, one tuple for all equal ones.
+
+        A layer not supplied makes every site's finding of the rule unknown with the
+        same values (the layer's title, the reason): 90,000 equal tuples in a
+        10,000-site batch checked against 6 of a profile's 15 layers.
+        """
+        try:
+            return self.unknown.setdefault(values, values)
+        except TypeError:  # a value that does not hash (a user's template value)
+            return values
 
     def outcome(self, name: str) -> tuple[Any, ...]:
         """The outcome ``name``: itself, its template names, its documents now and later."""
@@ -706,11 +719,13 @@ def _decide(
         chosen, area, decided = decision.outcome, decision.area, decision.values
     names = parts.outcome(chosen)[1]
     title = parts.layer_title
-    values = [
-        decided[name] if name in decided else _value(name, title, site_values, area, site)
-        for name in names
-    ]
-    return chosen, area, tuple(values)
+    values = tuple(
+        [
+            decided[name] if name in decided else _value(name, title, site_values, area, site)
+            for name in names
+        ]
+    )
+    return chosen, area, values if inp is not None else parts.same_unknown(values)
 
 
 def _shared(
