@@ -72,7 +72,7 @@ class _LayerOutcome:
     record: InputRecord
     measure: LayerMeasure | None = None
     pieces: gpd.GeoDataFrame | PackedFrame | None = None
-    context: PackedFrame | None = None
+    context: gpd.GeoDataFrame | PackedFrame | None = None
     reason: str = ""
 
 
@@ -126,12 +126,17 @@ def _start_layer(
     return _LayerStarted(spec, layer, site_geoms, overlay, search_m)
 
 
-def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) -> _LayerOutcome:
+def _finish_layer(
+    run: Run, started: _LayerStarted, keep_geometry: bool = True, keep_reads: bool = True
+) -> _LayerOutcome:
     """Wait for a layer's overlay and measure it for the run's sites.
 
     Without ``keep_geometry`` the outcome holds the pieces' measures and
     attributes but not their geometry, nor the features read (the context of
-    the maps); with it, both are packed once measured (:mod:`landcheck.packed`).
+    the maps); with it, the pieces are packed once measured
+    (:mod:`landcheck.packed`), and so are the features unless the run keeps
+    them (``keep_reads``: the context is then those very geometries, which
+    packing would hold twice and spend a to_wkb on at every evaluation).
     """
     spec, layer, site_geoms = started.spec, started.layer, started.site_geoms
     sites, crs, measuring = run.sites, run.crs, run.measuring
@@ -151,7 +156,9 @@ def _finish_layer(run: Run, started: _LayerStarted, keep_geometry: bool = True) 
         ids = layer.features["_id"].to_numpy()
         nearest["feature_id"] = ids[nearest["feature"].to_numpy(dtype=int)]
     record = layer.record
-    context = PackedFrame.of(_context(layer.features, crs)) if keep_geometry else None
+    context = _context(layer.features, crs) if keep_geometry else None
+    if context is not None and not keep_reads:
+        context = PackedFrame.of(context)
     # the features read are not needed to measure the pieces: unless the read is kept, the
     # packed context is all that is left of them, and a province's land-use parcels near ten
     # thousand sites would otherwise stay in memory while the layer's tables are built (what
@@ -218,7 +225,7 @@ def _evaluate_layers(
 
     def finish(started: _LayerStarted) -> None:
         with collecting() as notes:
-            outcome = _finish_layer(run, started, keep_geometry)
+            outcome = _finish_layer(run, started, keep_geometry, keep_reads)
         said[started.spec.key].extend(notes.messages)
         done_with(outcome)
 
@@ -605,7 +612,7 @@ def _evaluate_with(
         sites=frame,
         site_layers=site_layers,
         findings=findings,
-        pieces=PackedFrames({k: r.pieces for k, r in outcomes.items() if r.pieces is not None}),
+        pieces=_pieces(outcomes, keep_geometry),
         context=PackedFrames({k: r.context for k, r in outcomes.items() if r.context is not None}),
         inputs=[
             *run.records,
@@ -618,6 +625,14 @@ def _evaluate_with(
         stage=stage,
         geometry_kept=keep_geometry,
     )
+
+
+def _pieces(
+    outcomes: Mapping[str, _LayerOutcome], keep_geometry: bool
+) -> Mapping[str, gpd.GeoDataFrame]:
+    """The layers' pieces: packed with their outlines, or as they are without them."""
+    pieces = {k: r.pieces for k, r in outcomes.items() if r.pieces is not None}
+    return PackedFrames(pieces) if keep_geometry else pieces
 
 
 def _site_records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:

@@ -119,15 +119,15 @@ class PackedFrames(Mapping[str, gpd.GeoDataFrame]):
 
     Parameters
     ----------
-    frames : mapping of str to GeoDataFrame or PackedFrame
-        The frames to hold. A GeoDataFrame is packed now (the mapping keeps no
-        reference to it); a :class:`PackedFrame` is held as it is.
+    frames : mapping of str to PackedFrame or GeoDataFrame
+        The frames to hold: a :class:`PackedFrame` until it is asked for, a
+        GeoDataFrame as it is (one whose geometries something else holds anyway).
 
     Examples
     --------
     >>> from shapely import box
     >>> frame = gpd.GeoDataFrame({"BSM": ["F1"]}, geometry=[box(0, 0, 2, 1)], crs=4523)
-    >>> frames = PackedFrames({"farmland": frame})
+    >>> frames = PackedFrames({"farmland": PackedFrame.of(frame)})
     >>> frames.unpacked()
     ()
     >>> frames["farmland"].area.tolist(), frames["farmland"] is frames["farmland"]
@@ -137,10 +137,7 @@ class PackedFrames(Mapping[str, gpd.GeoDataFrame]):
     """
 
     def __init__(self, frames: Mapping[str, gpd.GeoDataFrame | PackedFrame]) -> None:
-        self._held: dict[str, PackedFrame | gpd.GeoDataFrame] = {
-            key: frame if isinstance(frame, PackedFrame) else PackedFrame.of(frame)
-            for key, frame in frames.items()
-        }
+        self._held: dict[str, PackedFrame | gpd.GeoDataFrame] = dict(frames)
         self._lock = threading.Lock()
 
     def __getitem__(self, key: str) -> gpd.GeoDataFrame:

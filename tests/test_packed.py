@@ -92,7 +92,9 @@ def test_a_frame_of_more_rows_than_an_encoding_call_is_rebuilt_row_for_row(monke
 
 
 def test_a_layer_is_rebuilt_once_when_first_asked_for():
-    frames = PackedFrames({"farmland": _awkward(), "land_use": _awkward().iloc[:2]})
+    frames = PackedFrames(
+        {"farmland": PackedFrame.of(_awkward()), "land_use": PackedFrame.of(_awkward().iloc[:2])}
+    )
     assert frames.unpacked() == ()
     assert len(frames) == 2 and list(frames) == ["farmland", "land_use"]
     assert "packed" in repr(frames)
@@ -109,7 +111,7 @@ def test_a_layer_is_rebuilt_once_when_first_asked_for():
 
 
 def test_threads_asking_at_once_get_the_same_frame():
-    frames = PackedFrames({"farmland": _awkward()})
+    frames = PackedFrames({"farmland": PackedFrame.of(_awkward())})
     got, start = [], threading.Barrier(8)
 
     def ask():
@@ -125,7 +127,9 @@ def test_threads_asking_at_once_get_the_same_frame():
 
 
 def test_packed_frames_pickle_packed_or_not():
-    frames = PackedFrames({"farmland": _awkward(), "land_use": _awkward()})
+    frames = PackedFrames(
+        {"farmland": PackedFrame.of(_awkward()), "land_use": PackedFrame.of(_awkward())}
+    )
     frames["land_use"]
     again = pickle.loads(pickle.dumps(frames))
     assert again.unpacked() == ("land_use",)
@@ -205,3 +209,36 @@ def test_a_report_rebuilds_the_outlines_once_before_its_writers_fork(write_gpkg,
     assert overlaps.geometry.area.sum() == pytest.approx(200_000.0, abs=1e-6)
     around = gpd.read_file(written, layer="context_farmland")
     assert around.geometry.area.tolist() == pytest.approx([600_000.0])
+
+
+def test_a_frame_given_as_it_is_is_held_as_it_is():
+    frame_ = _awkward()
+    frames = PackedFrames({"farmland": frame_})
+    assert frames.unpacked() == ("farmland",) and frames["farmland"] is frame_
+
+
+def test_an_evaluation_whose_run_keeps_its_reads_shares_their_features(write_gpkg):
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)}])
+    path = write_gpkg(farmland=farmland)
+    run = landcheck.prepare(
+        sites(square(0, 0, 1_000, 500)), layers={"farmland": f"{path}:farmland"}
+    )
+    first, again = landcheck.evaluate(run), landcheck.evaluate(run)
+    # the run holds the features read: the context is those geometries, not a packed copy
+    assert first.context.unpacked() == ("farmland",) == again.context.unpacked()
+    assert first.context["farmland"].geometry.iloc[0] is again.context["farmland"].geometry.iloc[0]
+    assert first.pieces.unpacked() == ()  # the pieces are the evaluation's own: packed
+    assert first.pieces["farmland"].geometry.area.sum() == pytest.approx(200_000.0, abs=1e-6)
+
+
+def test_a_check_without_geometry_has_nothing_to_pack():
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)}])
+    lean = landcheck.check(
+        sites(square(0, 0, 1_000, 500)),
+        layers={"farmland": farmland},
+        area_method="planar",
+        keep_geometry=False,
+    )
+    assert type(lean.pieces) is dict and dict(lean.context) == {}
+    assert lean.pieces["farmland"].geometry.isna().all()
+    assert lean.pieces["farmland"]["planar_m2"].sum() == pytest.approx(200_000.0)
