@@ -162,8 +162,8 @@ class ByPosition(list):
             self[position] = value
 
     def get(self, position: int, default: Any = None) -> Any:
-        """The site's value, or ``default`` when it has none."""
-        found = self[position] if position < len(self) else None
+        """The site's value, or ``default`` when it has none (or is no site: ``-1``)."""
+        found = self[position] if 0 <= position < len(self) else None
         return default if found is None else found
 
 

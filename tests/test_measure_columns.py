@@ -303,6 +303,7 @@ def test_class_sums_are_made_once_per_table_for_every_site():
     )
     assert [by_position.get(p, "none") for p in range(4)] == [1.0, 4.0, "none", "none"]
     assert by_position[1] == 4.0  # site 2 has no rows
+    assert by_position.get(-1, "none") == "none"  # a view of no site, not the last one
     assert rows.by_position(("paddy",), lambda: pytest.fail("made twice")) is by_position
 
 

@@ -201,6 +201,7 @@ def test_a_report_rebuilds_the_outlines_once_before_its_writers_fork(write_gpkg,
     finally:
         filtered.clear_cache()
     write_report(result, tmp_path / "json", formats="json")
+    write_report(result, tmp_path / "txt", formats="txt")  # the sites' boundaries alone
     assert result.pieces.unpacked() == () and result.context.unpacked() == ()
     write_report(result, tmp_path / "gpkg", formats="gpkg")
     assert result.pieces.unpacked() == ("farmland",) and result.context.unpacked() == ("farmland",)

@@ -249,3 +249,18 @@ def test_a_layer_not_supplied_gives_every_site_one_tuple_of_values_per_rule():
     assert forest[0].values[-1] == "未提供图层 / layer not supplied"
     farm = [result.layer_area(i, "farmland").planar_m2 for i in result.site_ids]
     assert farm == [10_000.0, 0.0, 0.0]
+
+
+def test_only_unknown_values_that_are_texts_are_shared():
+    from landcheck.rules.apply import _RuleParts
+
+    profile = load_profile("china-preexam")
+    rule = profile.rules[0]
+    parts = _RuleParts(rule, profile.layers[rule.layer].title, "preexam")
+    title = Text("林地", "forest land")
+    first = parts.same_unknown((title, "未提供图层 / layer not supplied"))
+    again = parts.same_unknown((Text("林地", "forest land"), "未提供图层 / layer not supplied"))
+    assert again is first
+    # equal numbers that print differently, as a site's own field may hold them, stay apart
+    for values in ((1,), (1.0,), (True,), (0.0,), (-0.0,)):
+        assert parts.same_unknown(values) is values
