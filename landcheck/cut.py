@@ -28,6 +28,7 @@ from pyproj import CRS
 from landcheck.areas import ellipsoidal_areas
 from landcheck.boxcover import halves
 from landcheck.polygonal import polygonal_part
+from landcheck.prepared import prepared_copies
 
 __all__ = [
     "PIECE_VERTICES",
@@ -51,6 +52,10 @@ PIECE_VERTICES = 256
 
 _MAX_DEPTH = 40
 
+PREPARED_ABOVE = PIECE_VERTICES
+"""A feature with more vertices than this (a township, a zone not subdivided) is prepared:
+asked which sites it meets and covers, rather than each site walking all of its edges."""
+
 Nearest = tuple[np.ndarray, np.ndarray, np.ndarray]
 """The nearest feature of some sites: their positions, the features' positions, the distances."""
 
@@ -69,8 +74,30 @@ _NO_NEAREST: Nearest = (
 
 
 def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple[np.ndarray, ...]:
-    tree = shapely.STRtree(feature_geoms)
-    site_idx, feature_idx = tree.query(site_geoms, predicate="intersects")
+    """Every (site, feature) pair that intersect, sorted by site, then feature.
+
+    Each site is asked which features it meets, but a big feature (more than
+    :data:`PREPARED_ABOVE` vertices) is asked which sites it meets instead: it is
+    prepared once (its edges indexed) and tests the few vertices of each site
+    near it, where each site would walk all of its edges. ``intersects`` is
+    exact and symmetric, so the pairs are the same either way.
+    """
+    big = shapely.get_num_coordinates(feature_geoms) > PREPARED_ABOVE
+    if not big.any():
+        site_idx, feature_idx = shapely.STRtree(feature_geoms).query(
+            site_geoms, predicate="intersects"
+        )
+    else:
+        small = np.flatnonzero(~big)
+        site_idx, found = shapely.STRtree(feature_geoms[small]).query(
+            site_geoms, predicate="intersects"
+        )
+        large = np.flatnonzero(big)
+        met, big_sites = shapely.STRtree(site_geoms).query(
+            feature_geoms[large], predicate="intersects"
+        )
+        site_idx = np.concatenate([site_idx, big_sites])
+        feature_idx = np.concatenate([small[found], large[met]])
     order = np.lexsort((feature_idx, site_idx))
     return site_idx[order], feature_idx[order]
 
@@ -227,13 +254,32 @@ def _cut(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> np.ndarray:
     """Intersections, skipping GEOS where one geometry covers the other."""
     pieces = np.empty(len(site_geoms), dtype=object)
     feature_inside = shapely.covers(site_geoms, feature_geoms)
-    site_inside = ~feature_inside & shapely.covers(feature_geoms, site_geoms)
+    site_inside = ~feature_inside & shapely.covers(_big_prepared(feature_geoms), site_geoms)
     rest = ~feature_inside & ~site_inside
     pieces[feature_inside] = feature_geoms[feature_inside]
     pieces[site_inside] = site_geoms[site_inside]
     if rest.any():
         pieces[rest] = shapely.intersection(site_geoms[rest], feature_geoms[rest])
     return polygonal_part(pieces)
+
+
+def _big_prepared(geometries: np.ndarray) -> np.ndarray:
+    """``geometries`` with each big one (:data:`PREPARED_ABOVE`) a prepared copy of it.
+
+    A township asked whether it covers each of the hundreds of sites it meets
+    answers from its edges indexed once. The copies are one per geometry
+    (the same object given for several sites is copied once) and the caller's
+    objects are left as they are (another thread's check may be using them).
+    """
+    big = np.flatnonzero(shapely.get_num_coordinates(geometries) > PREPARED_ABOVE)
+    if not len(big):
+        return geometries
+    _, first, again = np.unique(
+        [id(g) for g in geometries[big].tolist()], return_index=True, return_inverse=True
+    )
+    asked = geometries.copy()
+    asked[big] = prepared_copies(geometries[big[first]])[again]
+    return asked
 
 
 def _cut_pairs(site_geoms: np.ndarray, site_idx: np.ndarray, features: np.ndarray) -> np.ndarray:

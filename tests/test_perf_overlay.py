@@ -16,6 +16,7 @@ from landcheck.overlay import (
     overlay_layer,
     subdivide_near,
 )
+from landcheck.prepared import prepared_copies
 
 
 def huge_polygon(n=40_000, seed=3):
@@ -245,3 +246,86 @@ def test_no_nearest_features_are_a_frame_of_each_callers_own():
     second = nearest_features(site, np.array([], dtype=object), 100.0)
     assert second is not first
     pd.testing.assert_frame_equal(second, expected)
+
+
+def _township() -> shapely.Polygon:
+    """A 1 km square whose edges hold 1,000 vertices: a feature prepared for its sites."""
+    return shapely.segmentize(square(0, 0, 1000), 4.0)
+
+
+def test_a_big_feature_meets_and_cuts_its_sites_as_a_small_one_would():
+    from landcheck.cut import PREPARED_ABOVE, _candidate_pairs, overlay_arrays
+
+    township = _township()
+    assert shapely.get_num_coordinates(township) > PREPARED_ABOVE
+    features = np.array([township, square(150, 150, 10)])
+    site_geoms = np.array(
+        [
+            square(100, 100, 200),  # inside the township: the piece is the site, 40,000 m²
+            square(900, 400, 200),  # across its east edge: 100 m × 200 m inside
+            square(1000, 0, 100),  # touching its east edge only: a pair, no area
+            square(2000, 2000, 50),  # away from both
+        ]
+    )
+    site_idx, feature_idx = _candidate_pairs(site_geoms, features)
+    every = [
+        (s, f)
+        for s in range(len(site_geoms))
+        for f in range(len(features))
+        if shapely.intersects(site_geoms[s], features[f])
+    ]
+    assert list(zip(site_idx.tolist(), feature_idx.tolist(), strict=True)) == every
+    assert every == [(0, 0), (0, 1), (1, 0), (2, 0)]
+    arrays = overlay_arrays(site_geoms, features, CRS(GK35))
+    assert arrays["site"].tolist() == [0, 0, 1]
+    assert arrays["feature"].tolist() == [0, 1, 0]
+    assert arrays["planar_m2"].tolist() == [40_000.0, 100.0, 20_000.0]
+    assert arrays["geometry"][0] is site_geoms[0]
+    assert not shapely.is_prepared(features).any()
+
+
+def test_a_big_feature_is_asked_through_one_prepared_copy_of_it(monkeypatch):
+    import landcheck.cut as cut
+
+    township, small = _township(), square(150, 150, 10)
+    copied = []
+
+    def counted(geoms):
+        copied.append(len(geoms))
+        return prepared_copies(geoms)
+
+    monkeypatch.setattr(cut, "prepared_copies", counted)
+    site_geoms = np.array([square(100, 100, 200), square(400, 400, 100), square(100, 100, 200)])
+    pieces = cut._cut(site_geoms, np.array([township, township, small]))
+    assert shapely.area(pieces).tolist() == [40_000.0, 10_000.0, 100.0]
+    assert pieces[0] is site_geoms[0] and pieces[1] is site_geoms[1] and pieces[2] is small
+    assert copied == [1]  # the township given twice is copied once; the small square never
+    assert not shapely.is_prepared(township)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_big_and_small_features_give_the_pairs_and_areas_of_every_pair_tested(seed):
+    from landcheck.cut import PREPARED_ABOVE, _candidate_pairs, _cut
+
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 3000, size=(12, 2))
+    big = [
+        shapely.Point(X0 + x, Y0 + y).buffer(r, quad_segs=100)
+        for (x, y), r in zip(centres[:6], rng.uniform(200, 600, 6), strict=True)
+    ]
+    sizes = rng.uniform(50, 300, 6)
+    small = [square(x, y, s) for (x, y), s in zip(centres[6:], sizes, strict=True)]
+    features = np.array(big + small, dtype=object)
+    assert (shapely.get_num_coordinates(features[:6]) > PREPARED_ABOVE).all()
+    corners = rng.uniform(0, 3000, size=(60, 2))
+    site_geoms = np.array([square(x, y, 120, 80) for x, y in corners], dtype=object)
+    site_idx, feature_idx = _candidate_pairs(site_geoms, features)
+    hits = shapely.intersects(site_geoms[:, None], features[None, :])
+    assert list(zip(site_idx.tolist(), feature_idx.tolist(), strict=True)) == [
+        (s, f) for s, f in zip(*np.nonzero(hits), strict=True)
+    ]
+    assert len(site_idx) > 20
+    pieces = _cut(site_geoms[site_idx], features[feature_idx])
+    exact = shapely.area(shapely.intersection(site_geoms[site_idx], features[feature_idx]))
+    np.testing.assert_allclose(shapely.area(pieces), exact, rtol=1e-12, atol=1e-9)
+    assert not shapely.is_prepared(features).any()
