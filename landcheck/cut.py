@@ -346,7 +346,10 @@ def _resolve_self_overlaps(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.nd
 
 
 def overlay_arrays(
-    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS
+    site_geoms: np.ndarray,
+    feature_geoms: np.ndarray,
+    crs: CRS,
+    site_m2: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The geometry of :func:`landcheck.overlay.overlay_layer` as plain arrays, one entry per piece.
 
@@ -356,11 +359,16 @@ def overlay_arrays(
     feature. Each site's pieces depend only on that site and the features, so
     the arrays of a partition of the sites, with positions mapped back, are
     rows of the arrays of all sites (what :mod:`landcheck.engine` relies on).
+
+    ``site_m2`` are the sites' ellipsoidal areas (:func:`ellipsoidal_areas` of
+    ``site_geoms`` in ``crs``), when known: a piece that is a whole site (a site
+    inside a township, a zone, a redline) takes its site's instead of being
+    measured again, the same number.
     """
     site_geoms = np.asarray(site_geoms, dtype=object)
     feature_geoms = np.asarray(feature_geoms, dtype=object)
     split, owner = subdivide_near(feature_geoms, site_geoms)
-    return _overlay_split(site_geoms, feature_geoms, crs, split, owner)
+    return _overlay_split(site_geoms, feature_geoms, crs, split, owner, site_m2=site_m2)
 
 
 def _overlay_split(
@@ -370,6 +378,7 @@ def _overlay_split(
     split: np.ndarray,
     owner: np.ndarray,
     pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    site_m2: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`overlay_arrays` of the features subdivided around the sites (``split``, ``owner``).
 
@@ -390,7 +399,7 @@ def _overlay_split(
     )
     counted, changed = _resolve_self_overlaps(site_idx, pieces)
     counted_planar = shapely.area(counted)
-    counted_ellipsoidal = ellipsoidal_areas(counted, crs)
+    counted_ellipsoidal = _ellipsoidal_areas(counted, crs, site_geoms, site_idx, site_m2)
     ellipsoidal = counted_ellipsoidal.copy()
     if changed.any():
         ellipsoidal[changed] = ellipsoidal_areas(pieces[changed], crs)
@@ -409,6 +418,32 @@ def _overlay_split(
         "changed": changed,
         "geometry": counted,
     }
+
+
+def _ellipsoidal_areas(
+    pieces: np.ndarray,
+    crs: CRS,
+    site_geoms: np.ndarray,
+    site_idx: np.ndarray,
+    site_m2: np.ndarray | None,
+) -> np.ndarray:
+    """:func:`ellipsoidal_areas` of ``pieces``, each whole site's taken from ``site_m2``.
+
+    A piece that is its site's very geometry takes its site's area, measured
+    the same way: the same number.
+    """
+    if site_m2 is None or not len(pieces):
+        return ellipsoidal_areas(pieces, crs)
+    sites = site_geoms[site_idx].tolist()
+    whole = np.fromiter(
+        (piece is site for piece, site in zip(pieces.tolist(), sites, strict=True)),
+        dtype=bool,
+        count=len(pieces),
+    )
+    areas = np.empty(len(pieces))
+    areas[whole] = site_m2[site_idx[whole]]
+    areas[~whole] = ellipsoidal_areas(pieces[~whole], crs)
+    return areas
 
 
 def nearest_split(
@@ -454,7 +489,11 @@ def nearest_split(
 
 
 def cut_and_nearest(
-    site_geoms: np.ndarray, feature_geoms: np.ndarray, crs: CRS, search_m: float
+    site_geoms: np.ndarray,
+    feature_geoms: np.ndarray,
+    crs: CRS,
+    search_m: float,
+    site_m2: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], Nearest]:
     """:func:`overlay_arrays` and the nearest features (within ``search_m``) at once.
 
@@ -463,6 +502,7 @@ def cut_and_nearest(
     subdivided once: around the sites within ``search_m`` for the nearest
     features, and of those pieces the ones whose box meets a site for the
     overlay (the pieces :func:`subdivide_near` cuts for it, in the same order).
+    ``site_m2``: the sites' ellipsoidal areas, when known (:func:`overlay_arrays`).
 
     Examples
     --------
@@ -476,7 +516,7 @@ def cut_and_nearest(
     site_geoms = np.asarray(site_geoms, dtype=object)
     feature_geoms = np.asarray(feature_geoms, dtype=object)
     if not len(feature_geoms) or search_m <= 0:
-        return overlay_arrays(site_geoms, feature_geoms, crs), _NO_NEAREST
+        return overlay_arrays(site_geoms, feature_geoms, crs, site_m2), _NO_NEAREST
     usable = ~shapely.is_empty(site_geoms)
     split, owner, clipped_to = _subdivide(feature_geoms, site_geoms[usable], search_m)
     keep = np.ones(len(split), dtype=bool)
@@ -493,7 +533,7 @@ def cut_and_nearest(
     nearest = nearest_split(
         site_geoms, usable, split, owner, search_m, meeting=(pairs[0], owner_kept[pairs[1]])
     )
-    arrays = _overlay_split(site_geoms, feature_geoms, crs, split_kept, owner_kept, pairs)
+    arrays = _overlay_split(site_geoms, feature_geoms, crs, split_kept, owner_kept, pairs, site_m2)
     return arrays, nearest
 
 
@@ -531,14 +571,22 @@ class WireGeometries:
 
 
 def partition_task(
-    site_geoms: WireGeometries, feature_geoms: WireGeometries, crs_wkt: str, search_m: float
+    site_geoms: WireGeometries,
+    feature_geoms: WireGeometries,
+    crs_wkt: str,
+    search_m: float,
+    site_m2: np.ndarray | None = None,
 ) -> tuple[dict[str, Any], Nearest]:
     """What a worker computes for one partition: :func:`cut_and_nearest` of its sites.
 
     The geometries come and go as :class:`WireGeometries`, the pieces' too.
     """
     arrays, nearest = cut_and_nearest(
-        site_geoms.geometries(), feature_geoms.geometries(), CRS.from_wkt(crs_wkt), search_m
+        site_geoms.geometries(),
+        feature_geoms.geometries(),
+        CRS.from_wkt(crs_wkt),
+        search_m,
+        site_m2,
     )
     return {**arrays, "geometry": WireGeometries(arrays["geometry"])}, nearest
 

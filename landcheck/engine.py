@@ -340,6 +340,7 @@ class Engine:
         attributes: list[str] | None = None,
         search_m: float = 0.0,
         progress: Callable[[int, int], None] | None = None,
+        site_m2: np.ndarray | None = None,
     ) -> PendingOverlay:
         """Start the overlay and nearest-feature search of a layer (:mod:`landcheck.overlay`).
 
@@ -347,6 +348,8 @@ class Engine:
         partitions of the sites. One partition here is computed before this
         returns; partitions sent to workers are computed while the caller goes
         on (reads the next layer): :meth:`PendingOverlay.result` waits for them.
+        ``site_m2``, the sites' ellipsoidal areas when known, spares measuring
+        again the pieces that are whole sites (:func:`~landcheck.cut.overlay_arrays`).
         """
         site_geoms = np.asarray(site_geoms, dtype=object)
         feature_geoms = np.asarray(geometry_values(features), dtype=object)
@@ -354,11 +357,12 @@ class Engine:
         groups = sent.groups
         if len(groups) == 1 and self.kind == "local":
             # one partition here: the CRS as it is, not through its WKT as a worker gets it
-            computed = cut_and_nearest(site_geoms, feature_geoms, crs, search_m)
+            computed = cut_and_nearest(site_geoms, feature_geoms, crs, search_m, site_m2)
             return PendingOverlay(features, crs, attributes, [computed])
         feature_maps = _features_near_groups(feature_geoms, site_geoms, groups, search_m)
         tasks = [
-            (site_geoms[g], feature_geoms[f]) for g, f in zip(groups, feature_maps, strict=True)
+            (site_geoms[g], feature_geoms[f], None if site_m2 is None else site_m2[g])
+            for g, f in zip(groups, feature_maps, strict=True)
         ]
         results = self._start(tasks, sent, crs.to_wkt(), search_m, progress)
         return PendingOverlay(features, crs, attributes, results, groups, feature_maps, progress)
@@ -372,19 +376,22 @@ class Engine:
 
     def _start(
         self,
-        tasks: list[tuple[np.ndarray, np.ndarray]],
+        tasks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
         sites: _SitesSent,
         crs_wkt: str,
         search_m: float,
         progress: Callable[[int, int], None] | None,
     ) -> list[Any]:
-        """Each task's (sites', features') result, or its future when a worker computes it."""
+        """Each task's result, or its future when a worker computes it.
+
+        A task is a partition's sites, the features near them and the sites' areas.
+        """
         if progress:
             progress(0, len(tasks))
 
         def sent(number: int) -> tuple[Any, ...]:
-            site_wire, features = sites.wire(number), WireGeometries(tasks[number][1])
-            return (site_wire, features, crs_wkt, search_m)
+            _, features, site_m2 = tasks[number]
+            return (sites.wire(number), WireGeometries(features), crs_wkt, search_m, site_m2)
 
         if self.kind == "dask":
             client = self._dask_client()
@@ -400,7 +407,10 @@ class Engine:
         worker_crs: CRS | None = None
         while starting is not None and starting.is_alive() and len(results) < len(tasks):
             worker_crs = worker_crs or CRS.from_wkt(crs_wkt)
-            results.append(cut_and_nearest(*tasks[len(results)], worker_crs, search_m))
+            site_geoms, feature_geoms, site_m2 = tasks[len(results)]
+            results.append(
+                cut_and_nearest(site_geoms, feature_geoms, worker_crs, search_m, site_m2)
+            )
             if progress:
                 progress(len(results), len(tasks))
         if len(results) == len(tasks):

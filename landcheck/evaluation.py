@@ -122,6 +122,9 @@ def _start_layer(
         run.crs,
         attributes=layer.attribute_columns,
         search_m=reach,
+        # measured in the analysis CRS from these very geometries (sites.prepare_sites): a
+        # piece that is a whole site (inside a township, a zone) takes its site's area
+        site_m2=np.asarray(column_array(sites, "ellipsoidal_m2"), dtype=float),
     )
     return _LayerStarted(spec, layer, site_geoms, overlay, search_m)
 

@@ -329,3 +329,31 @@ def test_big_and_small_features_give_the_pairs_and_areas_of_every_pair_tested(se
     exact = shapely.area(shapely.intersection(site_geoms[site_idx], features[feature_idx]))
     np.testing.assert_allclose(shapely.area(pieces), exact, rtol=1e-12, atol=1e-9)
     assert not shapely.is_prepared(features).any()
+
+
+def test_a_piece_that_is_its_whole_site_takes_the_site_s_area():
+    from landcheck.areas import ellipsoidal_areas
+    from landcheck.cut import cut_and_nearest, overlay_arrays
+
+    crs = CRS(GK35)
+    features = np.array([_township()])
+    site_geoms = np.array([square(100, 100, 200), square(900, 400, 200), square(300, 600, 50)])
+    measured = overlay_arrays(site_geoms, features, crs)
+    assert measured["planar_m2"].tolist() == [40_000.0, 20_000.0, 2_500.0]
+    # the areas given are taken for the two whole sites (and only for them)
+    given = overlay_arrays(site_geoms, features, crs, site_m2=np.array([7.0, 8.0, 9.0]))
+    assert given["counted_ellipsoidal_m2"].tolist() == [
+        7.0,
+        measured["counted_ellipsoidal_m2"][1],
+        9.0,
+    ]
+    assert given["ellipsoidal_m2"].tolist() == [7.0, measured["ellipsoidal_m2"][1], 9.0]
+    # the sites' own areas: every number as measured, to the last bit
+    own = ellipsoidal_areas(site_geoms, crs)
+    for arrays in (
+        overlay_arrays(site_geoms, features, crs, site_m2=own),
+        cut_and_nearest(site_geoms, features, crs, 50.0, site_m2=own)[0],
+    ):
+        for key, values in measured.items():
+            if key != "geometry":
+                assert np.array_equal(arrays[key], values), key
