@@ -93,6 +93,26 @@ def _hashing(version: tuple[str, int, int]) -> _Hashing:
         return hashing
 
 
+def _hashing_in_flight_forgotten() -> None:
+    """In a forked process: forget the digests this one was still computing.
+
+    The thread computing them is not in the forked process; the half-done
+    :class:`_Hashing` it left (its lock taken, its event never set) would make
+    the first ask for that file wait forever — a report's forked writer asking
+    for an input's SHA-256 while the command still hashed a province's
+    GeoPackage. The forked process computes such a digest itself if it needs it;
+    the table's lock is made anew (another thread may have held it at the fork).
+    """
+    global _HASHES_LOCK
+    _HASHES_LOCK = threading.Lock()
+    for version, hashing in list(_HASHES.items()):
+        if not hashing.done.is_set():
+            _HASHES[version] = _Hashing(hashing.path)
+
+
+os.register_at_fork(after_in_child=_hashing_in_flight_forgotten)
+
+
 def start_hashing(paths: Iterable[str | None]) -> None:
     """Start hashing files in a background thread, for :func:`file_sha256` to find done.
 

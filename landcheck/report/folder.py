@@ -187,6 +187,17 @@ def _write(name: str, result: CheckResult, directory: str, options: ReportOption
     return os.path.basename(WRITERS[name](result, directory, options))
 
 
+def _inputs_hashed(result: CheckResult) -> None:
+    """Each input file's SHA-256 found here, before the writers that record it fork.
+
+    The command starts hashing its inputs when it starts (a province's
+    GeoPackage takes seconds): waited for here, the digest is in every forked
+    writer's memory, instead of each of them reading the file again.
+    """
+    for record in result.inputs:
+        _ = record.sha256
+
+
 def _side_by_side(
     result: CheckResult,
     directory: str,
@@ -197,6 +208,7 @@ def _side_by_side(
     """Write the formats side by side (see the module's notes); format → file name."""
     main = "html" if "html" in chosen else chosen[-1]
     others = [name for name in chosen if name != main]
+    _inputs_hashed(result)
     late = [name for name in others if name in TABLE_WRITERS and main in TABLE_WRITERS]
     with contextlib.ExitStack() as stack:
         relay = stack.enter_context(forked.Relay(progress)) if progress is not None else None
