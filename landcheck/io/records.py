@@ -110,7 +110,8 @@ def _hashing_in_flight_forgotten() -> None:
             _HASHES[version] = _Hashing(hashing.path)
 
 
-os.register_at_fork(after_in_child=_hashing_in_flight_forgotten)
+if hasattr(os, "register_at_fork"):  # no fork, no register_at_fork (Windows)
+    os.register_at_fork(after_in_child=_hashing_in_flight_forgotten)
 
 
 def start_hashing(paths: Iterable[str | None]) -> None:
