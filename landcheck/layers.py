@@ -38,7 +38,7 @@ from landcheck.knownvalid import KnownValid
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
 from landcheck.sites import find_field
-from landcheck.text import field_texts
+from landcheck.text import field_texts, fields_set_apart
 
 __all__ = [
     "REVIEW_COLUMNS",
@@ -68,6 +68,9 @@ _ROLE_COLUMNS = {
     "mineral": "_mineral",
     "holder": "_holder",
 }
+
+_MADE_COLUMNS = (*_ROLE_COLUMNS.values(), "_feature_m2")
+"""The columns landcheck makes of a layer's fields: a field of one of these names is set apart."""
 
 REVIEW_COLUMNS = ("_grade", "_zone", "_level", "_flag", "_type", "_mineral", "_holder")
 """Normalised attribute columns the review checks sum areas by (:mod:`landcheck.review`)."""
@@ -108,7 +111,7 @@ class LayerFeatures:
     def attribute_columns(self) -> list[str]:
         """Normalised columns to carry onto the overlay pieces."""
         present = set(self.features.columns.tolist())  # not ``in`` the Index: no hash table
-        return [c for c in (*_ROLE_COLUMNS.values(), "_feature_m2") if c in present]
+        return [c for c in _MADE_COLUMNS if c in present]
 
 
 def field_mapping(spec: LayerSpec, columns: list[str] | pd.Index) -> dict[str, str]:
@@ -291,7 +294,10 @@ def normalise_features(
             projected[mapping["survey_area"]], errors="coerce"
         ).to_numpy(dtype=float)
     data["_feature_m2"] = shapely.area(geoms)
-    features = _features_frame(data, projected, geoms, crs)
+    own = fields_set_apart(
+        projected, _MADE_COLUMNS, f"layer {spec.key!r}:", "a column landcheck makes of its fields"
+    )
+    features = _features_frame(data, own, geoms, crs)
     record.geometry = report.to_dict()
     if decision is not None:
         record.extra["classification"] = decision.to_dict()

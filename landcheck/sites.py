@@ -40,7 +40,13 @@ from landcheck.geometry import (
 )
 from landcheck.messages import warn
 from landcheck.profile import Profile
-from landcheck.text import field_texts, object_array, refuse_lone_surrogates, refuse_text
+from landcheck.text import (
+    field_texts,
+    fields_set_apart,
+    object_array,
+    refuse_lone_surrogates,
+    refuse_text,
+)
 
 __all__ = [
     "MAX_WIDTH_M",
@@ -363,7 +369,9 @@ def prepare_sites(
         given = frame[linear_column].astype("string").fillna("").str.strip() != ""
         truthy = _truthy(frame[linear_column]).to_numpy()
         declared = [bool(t) if g else None for t, g in zip(truthy, given.to_numpy(), strict=True)]
-    fields = _measured_names_freed(fields_frame(frame))
+    fields = fields_set_apart(
+        fields_frame(frame), MEASURED_COLUMNS, "the sites'", "an area landcheck measures"
+    )
     project_facts = site_facts(
         fields,
         profile,
@@ -392,48 +400,6 @@ def prepare_sites(
     if empty:
         warn(f"site(s) {', '.join(empty[:5])} have no area after repair; their checks are unknown")
     return PreparedSites(out, report, project_facts)
-
-
-def _measured_names_freed(fields: pd.DataFrame) -> pd.DataFrame:
-    """The sites' own fields, each named like a measured column kept under a free name.
-
-    A site file may carry a field ``planar_m2`` or ``ellipsoidal_m2`` (an area
-    someone typed, another tool's output): it is the site's attribute, not the
-    area landcheck measures, and two columns of one name made the site's area
-    the file's value (a site of 1 m², an uncovered rest of −39,999 m²) or
-    failed. The field is kept as ``planar_m2_1`` (the first number free), and
-    a warning says so.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> fields = pd.DataFrame({"planar_m2": [1.0], "planar_m2_1": ["x"], "BSM": ["A"]})
-    >>> with warnings.catch_warnings(record=True) as said:
-    ...     warnings.simplefilter("always")
-    ...     renamed = _measured_names_freed(fields)
-    >>> list(renamed.columns)
-    ['planar_m2_2', 'planar_m2_1', 'BSM']
-    >>> "kept as 'planar_m2_2'; 'planar_m2' holds the measured area" in str(said[0].message)
-    True
-    """
-    clashing = [name for name in dict.fromkeys(fields.columns) if name in MEASURED_COLUMNS]
-    if not clashing:
-        return fields
-    taken = {str(name) for name in fields.columns} | {*SITE_COLUMNS, *MEASURED_COLUMNS}
-    renamed = {}
-    for name in clashing:
-        number = 1
-        while f"{name}_{number}" in taken:
-            number += 1
-        renamed[name] = f"{name}_{number}"
-        taken.add(renamed[name])
-    kept = ", ".join(map(repr, renamed.values()))
-    names = ", ".join(map(repr, renamed))
-    warn(
-        f"the sites' field(s) {names} are named like an area landcheck measures for each site: "
-        f"kept as {kept}; {names} {'holds' if len(renamed) == 1 else 'hold'} the measured area"
-    )
-    return fields.rename(columns=renamed)
 
 
 def _prepared_frame(

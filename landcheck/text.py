@@ -25,12 +25,14 @@ import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
 from landcheck.errors import InputDataError
+from landcheck.messages import warn
 
 __all__ = [
     "FIX",
     "FORMULA_START",
     "PYTHON_TEXTS",
     "field_texts",
+    "fields_set_apart",
     "lone_surrogate",
     "nested_surrogates",
     "object_array",
@@ -132,6 +134,61 @@ def field_texts(
     series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
     text = series.astype("string").fillna("")
     return (text.str.strip() if strip else text).astype(str).to_numpy()
+
+
+def fields_set_apart(
+    frame: pd.DataFrame, reserved: Iterable[str], whose: str, what: str
+) -> pd.DataFrame:
+    """``frame`` with each field named like a column landcheck makes kept under a free name.
+
+    A field of the input named like one of ``reserved`` (a site's ``planar_m2``,
+    a layer's ``_code``) is the user's attribute, not the column landcheck
+    makes: two columns of one name would mix them up (the file's value read as
+    the measured area, or an unmapped field read as a role's values). It is
+    renamed ``<name>_1``, the first number no other field or reserved name
+    takes, and a warning names both.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The input's fields (a GeoDataFrame keeps its geometry).
+    reserved : iterable of str
+        The names landcheck gives its own columns.
+    whose, what : str
+        For the warning: whose fields (``"the sites'"``) and what the reserved
+        names stand for.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> fields = pd.DataFrame({"planar_m2": [1.0], "planar_m2_1": ["x"], "BSM": ["A"]})
+    >>> with warnings.catch_warnings(record=True) as said:
+    ...     warnings.simplefilter("always")
+    ...     renamed = fields_set_apart(fields, ["planar_m2"], "the sites'", "an area measured")
+    >>> list(renamed.columns)
+    ['planar_m2_2', 'planar_m2_1', 'BSM']
+    >>> "'planar_m2' is named like an area measured: kept as 'planar_m2_2'" in str(said[0].message)
+    True
+    """
+    reserved = set(reserved)
+    clashing = [name for name in dict.fromkeys(frame.columns) if name in reserved]
+    if not clashing:
+        return frame
+    taken = {str(name) for name in frame.columns} | reserved
+    renamed = {}
+    for name in clashing:
+        number = 1
+        while f"{name}_{number}" in taken:
+            number += 1
+        renamed[name] = f"{name}_{number}"
+        taken.add(renamed[name])
+    names, kept = ", ".join(map(repr, renamed)), ", ".join(map(repr, renamed.values()))
+    field, verb = ("field", "is") if len(renamed) == 1 else ("fields", "are")
+    warn(
+        f"{whose} {field} {names} {verb} named like {what}: kept as {kept}, and {names} "
+        "is landcheck's own"
+    )
+    return frame.rename(columns=renamed)
 
 
 def lone_surrogate(text: str) -> str | None:
