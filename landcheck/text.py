@@ -186,7 +186,7 @@ def fields_set_apart(
     field, verb = ("field", "is") if len(renamed) == 1 else ("fields", "are")
     warn(
         f"{whose} {field} {names} {verb} named like {what}: kept as {kept}, and {names} "
-        "is landcheck's own"
+        f"{verb} landcheck's own"
     )
     return frame.rename(columns=renamed)
 
