@@ -82,22 +82,18 @@ def _candidate_pairs(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> tuple
     near it, where each site would walk all of its edges. ``intersects`` is
     exact and symmetric, so the pairs are the same either way.
     """
-    big = shapely.get_num_coordinates(feature_geoms) > PREPARED_ABOVE
-    if not big.any():
-        site_idx, feature_idx = shapely.STRtree(feature_geoms).query(
-            site_geoms, predicate="intersects"
-        )
-    else:
-        small = np.flatnonzero(~big)
-        site_idx, found = shapely.STRtree(feature_geoms[small]).query(
-            site_geoms, predicate="intersects"
-        )
-        large = np.flatnonzero(big)
+    large = _big(feature_geoms)
+    small = np.setdiff1d(np.arange(len(feature_geoms)), large, assume_unique=True)
+    site_idx, found = shapely.STRtree(feature_geoms[small]).query(
+        site_geoms, predicate="intersects"
+    )
+    feature_idx = small[found]
+    if len(large):
         met, big_sites = shapely.STRtree(site_geoms).query(
             feature_geoms[large], predicate="intersects"
         )
         site_idx = np.concatenate([site_idx, big_sites])
-        feature_idx = np.concatenate([small[found], large[met]])
+        feature_idx = np.concatenate([feature_idx, large[met]])
     order = np.lexsort((feature_idx, site_idx))
     return site_idx[order], feature_idx[order]
 
@@ -263,6 +259,11 @@ def _cut(site_geoms: np.ndarray, feature_geoms: np.ndarray) -> np.ndarray:
     return polygonal_part(pieces)
 
 
+def _big(geometries: np.ndarray) -> np.ndarray:
+    """Positions of the geometries of more than :data:`PREPARED_ABOVE` vertices."""
+    return np.flatnonzero(shapely.get_num_coordinates(geometries) > PREPARED_ABOVE)
+
+
 def _big_prepared(geometries: np.ndarray) -> np.ndarray:
     """``geometries`` with each big one (:data:`PREPARED_ABOVE`) a prepared copy of it.
 
@@ -271,7 +272,7 @@ def _big_prepared(geometries: np.ndarray) -> np.ndarray:
     (the same object given for several sites is copied once) and the caller's
     objects are left as they are (another thread's check may be using them).
     """
-    big = np.flatnonzero(shapely.get_num_coordinates(geometries) > PREPARED_ABOVE)
+    big = _big(geometries)
     if not len(big):
         return geometries
     _, first, again = np.unique(
