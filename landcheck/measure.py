@@ -957,9 +957,7 @@ def _class_table(
                 table_names = values
             else:
                 classes[column] = values
-        sites = classes["site"]
-        for position in np.unique(sites[~known]).tolist():
-            unresolved[int(position)] = sorted(set(codes[~known & (sites == position)].tolist()))
+        unresolved = _codes_by_site(classes["site"][~known], codes[~known])
         names = np.array(
             ["" if n is None or n != n else str(n) for n in classes["name"]], dtype=object
         )
@@ -967,6 +965,26 @@ def _class_table(
         classes["name"] = np.where(use_table, table_names, names)
     classes["code"] = _text(classes["code"])
     return {name: _as_frame_column(values) for name, values in classes.items()}, unresolved
+
+
+def _codes_by_site(sites: np.ndarray, codes: np.ndarray) -> dict[int, list[str]]:
+    """Each site's distinct codes, sorted: one sort of all the rows, not a pass a site.
+
+    Examples
+    --------
+    >>> _codes_by_site(np.array([3, 1, 3, 3]), np.array(["0188", "9", "0105", "0188"]))
+    {1: ['9'], 3: ['0105', '0188']}
+    """
+    if not len(sites):
+        return {}
+    order = np.argsort(sites, kind="stable")
+    sites, codes = sites[order], codes[order]
+    starts = np.flatnonzero(np.diff(sites, prepend=sites[0] - 1) != 0)
+    ends = np.append(starts[1:], len(sites))
+    return {
+        int(sites[start]): sorted(set(codes[start:end].tolist()))
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+    }
 
 
 def _as_frame_column(values: np.ndarray) -> np.ndarray:

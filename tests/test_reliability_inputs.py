@@ -384,6 +384,33 @@ def test_a_class_name_the_table_does_not_know_makes_the_land_use_checks_unknown(
     assert "names the table does not know (城市)" in warning
 
 
+def test_each_site_lists_its_own_unknown_codes_sorted_once():
+    # parcels 100 m x 500 m side by side; each site covers two or three of them
+    parcels = frame(
+        [
+            {"BSM": f"L{i + 1}", "DLBM": code, "geometry": square(100 * i, 0, 100, 500)}
+            for i, code in enumerate(["0101", "0188", "0103", "0103", "9Z", "0188", "0201"])
+        ]
+    )
+    site_list = sites(
+        square(0, 0, 200, 500),  # 0101 and the unknown 0188
+        square(200, 0, 200, 500),  # known codes only
+        square(400, 0, 300, 500),  # 9Z, 0188 and 0201: two unknown, listed sorted
+    )
+    result = check_planar(site_list, land_use=parcels)
+    assert result.layer("S1", "land_use").unresolved_codes == ["0188"]
+    assert list(result.layer("S2", "land_use").unresolved_codes) == []
+    assert result.layer("S3", "land_use").unresolved_codes == ["0188", "9Z"]
+    assert result.layer("S2", "land_use").classes.loc["0103", "planar_m2"] == pytest.approx(
+        100_000.0
+    )
+    for site_id, status in (("S1", "unknown"), ("S3", "unknown")):
+        (finding,) = [f for f in result.site_findings(site_id) if f.check == "cultivated_land"]
+        assert finding.status == status
+    (finding,) = [f for f in result.site_findings("S2") if f.check == "cultivated_land"]
+    assert finding.status != "unknown"
+
+
 def test_planning_zones_with_names_only_are_read_too():
     zones = frame([{"BSM": "Z1", "GHFQMC": "城镇集中建设区", "geometry": SITE}])
     result = check_planar(sites(SITE), planning_zones=zones)
