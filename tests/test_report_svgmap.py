@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 import shapely
+from common import sites, square
 from lxml import etree, html
 from matplotlib.colors import to_hex
 from report_case import layers, result, site_frame
@@ -308,6 +309,31 @@ def test_the_other_sites_are_each_sites_own_outline_id_and_label_point(sample):
             shown = outside if outside.area > 0.05 * visible.area else visible
             assert point.equals(shown.representative_point())
     assert found  # the sample has sites side by side
+
+
+def test_a_map_among_many_variants_draws_the_nearest_forty_and_says_how_many_are_left_out():
+    """Sixty variants of one site, each 300 m x 200 m, shifted east by 1 m: every one is in every
+    other's window. S1's map draws the forty nearest (S2..S41, shifted 1..40 m), S31's those 1 to
+    20 m away on either side (S11..S51 but itself); the legend counts the nineteen left out, in
+    the SVG as in the PNG."""
+    from landcheck.report import mapview
+
+    count = 60
+    variants = sites(*(square(k, 0, 300, 200) for k in range(count)))
+    case = landcheck.check(variants, layers=layers(), area_method="planar")
+    for position, expected in ((0, range(1, 41)), (30, [*range(10, 30), *range(31, 51)])):
+        window = view_window(variants.geometry.iloc[position])
+        others = mapview.other_sites(case, position, window)
+        assert list(others.ids) == [f"S{k + 1}" for k in expected]
+        assert others.left_out == count - 1 - mapview.OTHER_SITES_DRAWN == 19
+    root = parse(site_svg(case, "S1", lang="en"))
+    for panel in panels(root):
+        assert "other sites (19 more not drawn)" in texts(legends(root)[panel])
+        drawn = [t for t in texts(panels(root)[panel]) if re.fullmatch(r"S\d+", t)]
+        assert sorted(drawn) == sorted(f"S{k + 1}" for k in range(1, 41))
+    assert "其他项目用地（另 19 处未绘出）" in texts(parse(site_svg(case, "S31")))
+    compare_with_png(case, "S1", "en")
+    compare_with_png(case, "S31", "zh")
 
 
 def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():

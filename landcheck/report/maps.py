@@ -62,6 +62,7 @@ from landcheck.report.mapview import (
     layer_keys,
     legend_lines,
     other_sites,
+    other_sites_label,
     panel_layer,
     piece_edges,
     planning_label,
@@ -706,7 +707,7 @@ def _site_map(
                         facecolor="none",
                         edgecolor="#566573",
                         linestyle="--",
-                        label=label("other_sites", lang),
+                        label=other_sites_label(others, lang),
                     )
                 )
             ax.set_aspect("equal", adjustable="box")

@@ -35,6 +35,7 @@ __all__ = [
     "CONSTRAINT_KINDS",
     "LEGEND_SWATCH",
     "LEGEND_TEXT_MIDDLE",
+    "OTHER_SITES_DRAWN",
     "PANELS",
     "PANEL_TITLES",
     "SCALE_CORNERS",
@@ -53,6 +54,7 @@ __all__ = [
     "map_crs_label",
     "nice_length",
     "other_sites",
+    "other_sites_label",
     "panel_layer",
     "piece_codes",
     "piece_edges",
@@ -137,18 +139,31 @@ def site_pieces(
     return mine, Rows(around, np.flatnonzero(in_window(around, box, indexed=True)))
 
 
+OTHER_SITES_DRAWN = 40
+"""At most this many other sites are drawn on a site's map: those nearest it.
+
+A batch of variants of one site (shifted candidates of a site search) puts
+every site in every other's window: drawing them all made each map's time and
+size grow with the batch (1,200 such sites: a map page of 0.5 MB, 1,800 ids
+stacked on one spot, report.html 67 s) and showed nothing more. The legend
+says how many were left out (:func:`other_sites_label`).
+"""
+
+
 @dataclass(frozen=True)
 class OtherSites:
     """The other sites in a map's window: their outlines, and each drawn one's id and label point.
 
-    ``geometries`` are every other site meeting the window (missing and empty
-    ones included: the drawers skip them); ``ids`` and ``points`` are those
-    with a geometry, in the same order.
+    ``geometries`` are the other sites drawn (missing and empty ones included:
+    the drawers skip them); ``ids`` and ``points`` are those with a geometry,
+    in the same order; ``left_out`` counts the sites in the window beyond
+    :data:`OTHER_SITES_DRAWN`, not drawn.
     """
 
     geometries: np.ndarray
     ids: np.ndarray
     points: np.ndarray
+    left_out: int = 0
 
 
 def other_sites(
@@ -156,22 +171,77 @@ def other_sites(
 ) -> OtherSites | None:
     """The other sites in ``window``, for each of a map's panels; None if there are none.
 
-    Each label is placed on the part of the site outside the drawn site when
-    that is more than a twentieth of what the window shows of it.
+    Beyond :data:`OTHER_SITES_DRAWN` of them, those whose boxes' centres lie
+    nearest the site's (:func:`_nearest_sites`). Each label is placed on the
+    part of the site outside the drawn site when that is more than a twentieth
+    of what the window shows of it.
     """
     sites = result.sites
     box = shapely.box(*window)
     near = in_window(sites, box, indexed=True)
     near[position] = False
-    if not near.any():
+    drawn = np.flatnonzero(near)
+    if not len(drawn):
         return None
-    geometries = kept_geometries(sites)[near]
+    left_out = max(0, len(drawn) - OTHER_SITES_DRAWN)
+    if left_out:
+        centres = kept_column(sites, "centre", _box_centres)
+        drawn = _nearest_sites(centres, position, drawn, OTHER_SITES_DRAWN)
+    geometries = kept_geometries(sites)[drawn]
     present = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     visible = shapely.intersection(geometries[present], box)
     outside = shapely.difference(visible, kept_geometries(sites)[position])
     chosen = np.where(shapely.area(outside) > 0.05 * shapely.area(visible), outside, visible)
-    ids = kept_column(sites, "site_id", lambda f: f["site_id"])[near][present]
-    return OtherSites(geometries, ids, shapely.point_on_surface(chosen))
+    ids = kept_column(sites, "site_id", lambda f: f["site_id"])[drawn][present]
+    return OtherSites(geometries, ids, shapely.point_on_surface(chosen), left_out)
+
+
+def _box_centres(sites: Any) -> np.ndarray:
+    """Each site's bounding box centre, ``(n, 2)`` (NaN for a missing or empty geometry)."""
+    bounds = shapely.bounds(kept_geometries(sites))
+    return (bounds[:, :2] + bounds[:, 2:]) / 2
+
+
+def _nearest_sites(
+    centres: np.ndarray, position: int, candidates: np.ndarray, count: int
+) -> np.ndarray:
+    """The ``count`` candidates whose centres lie nearest the site's; ties to the earlier site.
+
+    In site order. A linear pass (a partition, not a sort): a map of a batch
+    of thousands of variants on one spot has thousands of candidates.
+
+    Examples
+    --------
+    >>> centres = np.array([[0, 0], [5, 0], [1, 0], [1, 0], [3, 0]], dtype=float)
+    >>> _nearest_sites(centres, 0, np.array([1, 2, 3, 4]), 2).tolist()
+    [2, 3]
+    >>> _nearest_sites(centres, 0, np.array([1, 2, 3, 4]), 3).tolist()
+    [2, 3, 4]
+    """
+    offsets = centres[candidates] - centres[position]
+    distance = np.nan_to_num(np.hypot(offsets[:, 0], offsets[:, 1]), nan=np.inf)
+    limit = np.partition(distance, count - 1)[count - 1]
+    nearer = distance < limit
+    tied = np.flatnonzero(distance == limit)[: count - int(nearer.sum())]
+    nearer[tied] = True
+    return candidates[nearer]
+
+
+def other_sites_label(others: OtherSites, lang: str) -> str:
+    """The legend's entry for the other sites, saying how many were left out, if any.
+
+    Examples
+    --------
+    >>> others = OtherSites(np.array([]), np.array([]), np.array([]), left_out=1160)
+    >>> other_sites_label(others, "zh"), other_sites_label(others, "en")
+    ('其他项目用地（另 1,160 处未绘出）', 'other sites (1,160 more not drawn)')
+    """
+    text = label("other_sites", lang)
+    if not others.left_out:
+        return text
+    if lang == "en":
+        return f"{text} ({others.left_out:,} more not drawn)"
+    return f"{text}（另 {others.left_out:,} 处未绘出）"
 
 
 def chosen_panels(result: CheckResult, panels: Sequence[str] | None) -> list[str]:

@@ -54,6 +54,7 @@ from landcheck.report.mapview import (
     legend_lines,
     map_crs_label,
     other_sites,
+    other_sites_label,
     panel_layer,
     piece_edges,
     planning_label,
@@ -509,23 +510,24 @@ class _OtherSites:
     pictures: np.ndarray
     ids: np.ndarray
     points: np.ndarray
+    legend: str
 
 
 def _other_sites(
-    result: CheckResult, position: int, window: tuple[float, float, float, float]
+    result: CheckResult, position: int, window: tuple[float, float, float, float], lang: str
 ) -> _OtherSites | None:
     """The other sites in ``window`` (:func:`~.mapview.other_sites`), pictured once for a map."""
     others = other_sites(result, position, window)
     if others is None:
         return None
     pictures = _picture(others.geometries, _Frame(0.0, 0.0, window))  # the window alone sets it
-    return _OtherSites(pictures, others.ids, others.points)
+    return _OtherSites(pictures, others.ids, others.points, other_sites_label(others, lang))
 
 
-def _context(drawing: _Drawing, frame: _Frame, others: _OtherSites | None) -> bool:
-    """Draw the other sites in view (dashed, with their ids); True if there were any."""
+def _context(drawing: _Drawing, frame: _Frame, others: _OtherSites | None) -> None:
+    """Draw the other sites in view (dashed, with their ids)."""
     if others is None:
-        return False
+        return
     drawing.add(
         9,
         _shapes(
@@ -540,7 +542,6 @@ def _context(drawing: _Drawing, frame: _Frame, others: _OtherSites | None) -> bo
         ),
     )
     _labels(drawing, frame, others.ids, others.points, color=_OTHER_SITES, z=11)
-    return True
 
 
 def _unavailable_entry(text: str) -> _Entry:
@@ -968,7 +969,7 @@ def _draft(
     status = status_label(result.status(site_id), lang)
     title = f"{site_id} {name}（{status}）" if lang == "zh" else f"{site_id} {name} ({status})"
     draft = _Draft(title, f"{label('site', lang)} {site_id}", len(chosen), drawing)
-    others = None if empty else _other_sites(result, position, window)
+    others = None if empty else _other_sites(result, position, window, lang)
     placed = furniture(geometry, window)
     for i, panel in enumerate(chosen):
         frame = _Frame(i * _PANEL + _MARGIN, _TITLE, window)
@@ -996,7 +997,7 @@ def _draft(
         clip = f"{prefix}-c{i}"
         draft.clips.append(f'<clipPath id="{clip}"><rect {box}/></clipPath>')
         panel_drawing = _Drawing(prefix, patterns=drawing.patterns, frame=frame)
-        had_context = _context(panel_drawing, frame, others)
+        _context(panel_drawing, frame, others)
         entries = _DRAW_PANEL[panel](panel_drawing, frame, result, position, site_id, lang, thin)
         panel_drawing.add(
             10,
@@ -1012,8 +1013,8 @@ def _draft(
             ),
         )
         entries.insert(0, _Entry(f"{label('site', lang)} {site_id}", "none", SITE_COLOR, width=2.0))
-        if had_context:
-            entries.append(_Entry(label("other_sites", lang), "none", _OTHER_SITES, dash="--"))
+        if others is not None:
+            entries.append(_Entry(others.legend, "none", _OTHER_SITES, dash="--"))
         _scale_bar(panel_drawing, frame, placed)
         _north_arrow(panel_drawing, frame, placed, angle, lang)
         panel_drawing.add(
