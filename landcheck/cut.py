@@ -335,15 +335,43 @@ def _resolve_self_overlaps(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.nd
     """Remove from each piece what earlier pieces of the same site already cover."""
     counted = pieces.copy()
     earlier, later = _overlapping_pairs(sites, pieces)
-    if not len(later):
-        return counted, np.zeros(len(pieces), dtype=bool)
     changed = np.zeros(len(pieces), dtype=bool)
-    for piece in np.unique(later):
-        covering = shapely.union_all(pieces[earlier[later == piece]])
-        counted[piece] = shapely.difference(pieces[piece], covering)
-        changed[piece] = True
-    counted[changed] = polygonal_part(counted[changed])
+    if not len(later):
+        return counted, changed
+    overlapped, covering = _unions_by_piece(later, pieces[earlier])
+    counted[overlapped] = polygonal_part(shapely.difference(pieces[overlapped], covering))
+    changed[overlapped] = True
     return counted, changed
+
+
+def _unions_by_piece(later: np.ndarray, earlier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each piece of ``later``, once and in order, and the union of the ``earlier`` paired with it.
+
+    Each union is ``union_all`` of that piece's earlier pieces in their order in
+    the pairs, computed for all pieces with as many of them in one call (GEOS
+    unions each row). A piece's pairs were found by scanning all the pairs
+    for it, so the pieces of a layer whose neighbours overlap by slivers cost
+    the square of the pieces (4,000 sites: 14 s).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> pieces, unions = _unions_by_piece(
+    ...     np.array([4, 2, 4]), np.array([box(0, 0, 1, 1), box(5, 5, 6, 6), box(1, 0, 2, 1)])
+    ... )
+    >>> pieces.tolist(), [round(u.area, 1) for u in unions]
+    ([2, 4], [1.0, 2.0])
+    """
+    order = np.argsort(later, kind="stable")
+    later, earlier = later[order], earlier[order]
+    starts = np.flatnonzero(np.diff(later, prepend=later[0] - 1) != 0)
+    sizes = np.diff(np.append(starts, len(later)))
+    unions = np.empty(len(starts), dtype=object)
+    for size in np.unique(sizes).tolist():
+        groups = np.flatnonzero(sizes == size)
+        rows = starts[groups][:, None] + np.arange(size)
+        unions[groups] = shapely.union_all(earlier[rows], axis=1)
+    return later[starts], unions
 
 
 def overlay_arrays(
