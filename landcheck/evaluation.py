@@ -145,7 +145,9 @@ def _finish_layer(
     sites, crs, measuring = run.sites, run.crs, run.measuring
     overlay, nearest = started.overlay.result()
     overlay = measured_in_site_crs(overlay, layer.features, site_geoms, measuring)
-    nearest = _nearest_in_site_crs(nearest, measuring, started.search_m)
+    nearest = _nearest_in_site_crs(
+        nearest, measuring, started.search_m, site_geoms, geometry_values(layer.features)
+    )
     if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
         ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
         warn(
@@ -288,14 +290,39 @@ def _analysis_reach(search_m: float, measuring: SiteMeasuring) -> float:
 
 
 def _nearest_in_site_crs(
-    nearest: pd.DataFrame, measuring: SiteMeasuring, search_m: float
+    nearest: pd.DataFrame,
+    measuring: SiteMeasuring,
+    search_m: float,
+    site_geoms: np.ndarray,
+    feature_geoms: np.ndarray,
 ) -> pd.DataFrame:
-    """Nearest-feature distances in each site's measuring CRS, within ``search_m``."""
+    """Nearest-feature distances in each site's measuring CRS, within ``search_m``.
+
+    A site measured in another CRS has its distance measured again there:
+    the site and the part of its nearest feature within the distance found
+    (a box around the site), both moved. Not scaled by the site's length
+    ratio: a projection that is not conformal (Web Mercator on the
+    ellipsoid) stretches east-west and north-south lengths differently.
+    """
     if measuring.uniform or nearest.empty:
         return nearest
+    sites = nearest.index.to_numpy()
+    moved = np.flatnonzero(measuring.elsewhere(sites))
+    if not len(moved):
+        return nearest
     nearest = nearest.copy()
-    nearest["distance_m"] = nearest["distance_m"].to_numpy() * measuring.scale[nearest.index]
-    return nearest[nearest["distance_m"].to_numpy() <= search_m]
+    found = nearest["distance_m"].to_numpy(dtype=float).copy()
+    mine = sites[moved]
+    grown = (1.01 * found[moved] + 1.0)[:, None] * np.array([-1.0, -1.0, 1.0, 1.0])
+    boxes = shapely.bounds(site_geoms[mine]) + grown
+    features = np.asarray(feature_geoms, dtype=object)[nearest["feature"].to_numpy(dtype=int)]
+    features = features[moved]
+    near_parts = shapely.intersection(features, shapely.box(*boxes.T))
+    found[moved] = shapely.distance(
+        measuring.to_own_crs(site_geoms[mine], mine), measuring.to_own_crs(near_parts, mine)
+    )
+    nearest["distance_m"] = found
+    return nearest[found <= search_m]
 
 
 def _coverage(

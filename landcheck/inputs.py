@@ -447,7 +447,7 @@ def read_layer_near(
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None:
             raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
-        frame = select_near(source, near.buffer(margin, join_style="mitre"))
+        frame = select_near(source, near, margin)
         record = InputRecord(
             role="layer", key=spec.key, crs=crs_label(source.crs), features_read=len(frame)
         )
@@ -476,7 +476,7 @@ def read_layer_near(
     if shift_note is not None:
         warn(shift_note["message"])
         if isinstance(source, LayerSource) and len(frame):
-            frame = select_near(frame, near.to_crs(frame.crs).buffer(margin, join_style="mitre"))
+            frame = select_near(frame, near, margin)
         record.extra["datum_shift"] = {k: v for k, v in shift_note.items() if k != "message"}
     return frame, record
 

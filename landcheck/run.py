@@ -32,7 +32,7 @@ from pyproj import CRS
 
 from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, parse_crs
 from landcheck.crs.datum import DatumShift, refuse_mixed_datums
-from landcheck.crs.measuring import SiteMeasuring, site_measuring
+from landcheck.crs.measuring import SCALE_TOLERANCE, SiteMeasuring, site_measuring, zone_system
 from landcheck.errors import InputDataError, shown
 from landcheck.facts import ProjectFacts, given_facts
 from landcheck.geometry import geometry_values, name_some, near_positions
@@ -527,11 +527,20 @@ def _warn_zones(sites: gpd.GeoDataFrame, measuring: SiteMeasuring) -> None:
     for label, crs in measuring.others.items():
         mine = ids[measuring.labels == label]
         parts.append(f"{label} ({crs.name}): {name_some(mine)}")
-    warn(
-        "sites lie in different map zones, so each site's planar areas (site, overlaps, "
-        "classes) are measured in its own zone, not in the analysis CRS "
-        f"{crs_label(measuring.analysis)}: " + "; ".join(parts)
-    )
+    analysis = crs_label(measuring.analysis)
+    if zone_system(measuring.analysis) is None:
+        why = (
+            f"the analysis CRS {analysis} ({measuring.analysis.name}) makes lengths where the "
+            f"sites are more than {SCALE_TOLERANCE:.1%} longer or shorter than on the ground, "
+            "so each site's planar areas (site, overlaps, classes) and distances are measured "
+            "in its own zone"
+        )
+    else:
+        why = (
+            "sites lie in different map zones, so each site's planar areas (site, overlaps, "
+            f"classes) are measured in its own zone, not in the analysis CRS {analysis}"
+        )
+    warn(f"{why}: " + "; ".join(parts))
 
 
 def _check_sites_argument(sites: Any) -> None:

@@ -532,3 +532,20 @@ def test_a_server_that_cannot_be_reached_is_asked_once_per_run(tmp_path, sample_
     for key in SAMPLE_LAYER_KEYS:
         record = _layer_record(result, key)
         assert record.status == "unreadable" and "cannot connect" in record.detail
+
+
+def test_a_table_in_degrees_is_read_as_far_as_the_rules_look(database, server, tmp_path):
+    """At 50° N a degree of longitude is 71.6 km: the redline 80 m east of a site, in a table
+    of EPSG:4490, is read and found 80 m away (tests/test_layer_crs_reach.py, from files)."""
+    from test_layer_crs_reach import _case
+
+    site, redline = _case(50.0)
+    path = tmp_path / "redline.gpkg"
+    redline.to_file(path, layer="redline")
+    with _connect(database) as conn:
+        _load(conn, str(path), "redline", "redline_degrees")
+    url = _url(server, f"{SCHEMA}.redline_degrees")
+    result = landcheck.check(site, layers={"eco_redline": url})
+    (finding,) = [f for f in result.site_findings("S1") if f.check == "eco_redline_proximity"]
+    assert finding.outcome == "near"
+    assert result.layer("S1", "eco_redline").nearest_m == pytest.approx(80.0, abs=0.1)

@@ -12,7 +12,11 @@ large. :func:`site_measuring` gives each site its *measuring CRS*:
 2. else, when the analysis CRS is a Gauss-Kruger or UTM zone and the site lies
    beyond that reach of it, the zone of the same family (datum, zone width,
    zone prefix) the site lies in;
-3. else the analysis CRS.
+3. else, when the analysis CRS is no such zone and scales lengths at the site
+   by more than :data:`SCALE_TOLERANCE` (Web Mercator, a conic projection far
+   from its parallels), the CGCS2000 Gauss-Kruger zone the site lies in (a UTM
+   zone outside China);
+4. else the analysis CRS.
 
 Planar areas of the site, its pieces and its uncovered rest are then
 measured by moving those geometries (only theirs) into the measuring CRS.
@@ -26,19 +30,33 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Proj
 
-from landcheck.crs.choice import crs_label
+from landcheck.crs.choice import crs_label, metric_crs_for
 from landcheck.crs.transform import move, to_geodetic
 from landcheck.crs.zones import GKZone, gk_family, gk_family_crs, zone_for_longitude
 from landcheck.errors import AnalysisCRSError
 
-__all__ = ["ZONE_REACH", "SiteMeasuring", "ZoneSystem", "site_measuring", "zone_system"]
+__all__ = [
+    "SCALE_TOLERANCE",
+    "ZONE_REACH",
+    "SiteMeasuring",
+    "ZoneSystem",
+    "site_measuring",
+    "zone_system",
+]
 
 ZONE_REACH = 0.75
 """A site belongs to a zone while its centre is within this many zone widths of the
 central meridian (half a zone is the zone itself, a quarter more is the slack county
 surveys take near a zone edge): 2.25° for 3-degree zones, 4.5° for 6-degree and UTM zones."""
+
+
+SCALE_TOLERANCE = 0.001
+"""A site is measured in its own zone (rule 3) where the analysis CRS, not a Gauss-Kruger or UTM
+zone, makes lengths longer or shorter than on the ground by more than this (0.1 %, about what a
+3-degree zone does at :data:`ZONE_REACH`): Web Mercator stretches them by 1 / cos(latitude),
+10 % at 25° N and 56 % at 50° N, and areas by its square."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +218,28 @@ def _centres_lonlat(geometries: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.nd
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
 
+def _scale_error(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """How much more than :data:`SCALE_TOLERANCE` ``crs`` makes lengths wrong at each place.
+
+    Positive where a site must be measured elsewhere: the larger of the
+    errors along the meridian and along the parallel, less the tolerance; a
+    place where the projection gives no scale (outside its domain) counts as
+    wrong.
+
+    Examples
+    --------
+    >>> errors = _scale_error(CRS.from_epsg(3857), np.array([105.0, 105.0]), np.array([0.0, 25.0]))
+    >>> [round(float(e), 4) for e in errors]
+    [-0.001, 0.1024]
+    """
+    factors = Proj(crs).get_factors(lon, lat, errcheck=False)
+    error = np.maximum(
+        np.abs(np.asarray(factors.meridional_scale, dtype=float) - 1.0),
+        np.abs(np.asarray(factors.parallel_scale, dtype=float) - 1.0),
+    )
+    return np.where(np.isfinite(error), error - SCALE_TOLERANCE, np.inf)
+
+
 def site_measuring(
     analysis: CRS, geometries: np.ndarray, declared: Sequence[CRS | None] | None = None
 ) -> SiteMeasuring:
@@ -239,7 +279,7 @@ def site_measuring(
     own = zone_system(analysis)
     kinds = {id(c): c for c in declared if c is not None}
     systems = {key: zone_system(c) for key, c in kinds.items()}
-    if n == 0 or (own is None and not any(systems.values())):
+    if n == 0:
         return SiteMeasuring(analysis, labels, {}, np.ones(n))
     usable = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     lon, lat = np.full(n, np.nan), np.full(n, np.nan)
@@ -272,6 +312,13 @@ def site_measuring(
         family[mine & ~inside] = len(systems_list) - 1
     if own is not None:
         family[usable & (family < 0) & ~own.reaches(lon)] = 0
+    else:
+        distorted = np.flatnonzero(usable & (family < 0))
+        distorted = distorted[_scale_error(analysis, lon[distorted], lat[distorted]) > 0]
+        if len(distorted):
+            first = distorted[0]
+            systems_list.append(zone_system(metric_crs_for(lon[first], lat[first])[0]))
+            family[distorted] = len(systems_list) - 1
     for index, system in enumerate(systems_list):
         rows = np.flatnonzero(family == index)
         if system is None or not len(rows):

@@ -14,8 +14,9 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landcheck.crs.memo import crs_key, same_crs
+from landcheck.errors import AnalysisCRSError
 
-__all__ = ["move", "outlines_in", "to_geodetic", "transformer"]
+__all__ = ["distance_in", "move", "outlines_in", "to_geodetic", "transformer"]
 
 
 @lru_cache(maxsize=64)
@@ -100,3 +101,61 @@ def outlines_in(
     if same_crs(source, target):
         return geometries
     return move(shapely.segmentize(geometries, step_m), source, target)
+
+
+_DISTANCE_SLACK = 1.05
+"""Added to a distance moved into another CRS: its scale changes between the points sampled."""
+
+
+def distance_in(geometries: np.ndarray, distance: float, source: CRS, target: CRS) -> float:
+    """A distance in ``target``'s units reaching ``distance`` (``source``'s) around ``geometries``.
+
+    A layer is filtered in its own CRS. There, 100 m is not 100 units, nor
+    0.001°: in degrees it is 0.0009° of latitude but 0.0014° of longitude at
+    50° N (a reach of 0.001° there missed a redline 80 m east of a site), and
+    Web Mercator stretches it by 1 / cos(latitude). So the distance is
+    measured where the geometries are: steps of ``distance`` east and north
+    from nine points of their envelope (grown by ``distance``) are moved into
+    ``target``, and the longest is kept, 5 % added for the change of scale
+    between the points. Unchanged when the two CRSs are the same.
+
+    Raises
+    ------
+    AnalysisCRSError
+        No point of the envelope can be moved into ``target`` (the sites lie
+        outside the area it can describe: nothing read in it could be trusted).
+
+    Examples
+    --------
+    100 m around a site at 50° N, in degrees (a degree of longitude is 71.6 km
+    there) and in Web Mercator's units (1.56 of them a metre):
+
+    >>> site = np.array([shapely.box(500_000, 5_540_000, 500_200, 5_540_200)])
+    >>> utm = CRS.from_epsg(32652)
+    >>> round(distance_in(site, 100.0, utm, CRS.from_epsg(4490)), 6)
+    0.001466
+    >>> round(distance_in(site, 100.0, utm, CRS.from_epsg(3857)), 1)
+    163.6
+    >>> distance_in(site, 100.0, utm, utm)
+    100.0
+    """
+    if distance <= 0 or same_crs(source, target):
+        return distance
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geometries)
+    xs = np.linspace(xmin - distance, xmax + distance, 3)
+    ys = np.linspace(ymin - distance, ymax + distance, 3)
+    x, y = (grid.ravel() for grid in np.meshgrid(xs, ys))
+    step = transformer(source, target)
+    x0, y0 = step.transform(x, y)
+    reaches = [
+        np.hypot(*np.subtract(step.transform(x + dx, y + dy), (x0, y0)))
+        for dx, dy in ((distance, 0.0), (0.0, distance))
+    ]
+    reach = np.concatenate(reaches)
+    reach = reach[np.isfinite(reach)]
+    if not len(reach):
+        raise AnalysisCRSError(
+            f"the sites cannot be moved into its CRS {target.name!r}: they lie outside the "
+            "area it describes; check the CRS the layer declares"
+        )
+    return float(reach.max() * _DISTANCE_SLACK)

@@ -43,7 +43,7 @@ from pyproj import CRS
 from landcheck.boxcover import covering_boxes
 from landcheck.crs import crs_label
 from landcheck.crs.memo import crs_key
-from landcheck.crs.transform import outlines_in
+from landcheck.crs.transform import distance_in, outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.geometry import (
@@ -533,7 +533,7 @@ def read_features_near(
         frame = _no_features(source, layer, columns)
         return frame.set_crs(native_crs, allow_override=True), record
     outlines = outlines_in(site_geoms, sites_crs, native_crs)
-    distance = margin if native_crs.is_projected else margin / 100_000.0
+    distance = distance_in(site_geoms, margin, sites_crs, native_crs)
     rtree = _gpkg_rtree(source.path, layer)
     if rtree is not None and layer is not None:
         frame = _read_gpkg(source, layer, rtree[0], outlines, distance, columns, native_crs)

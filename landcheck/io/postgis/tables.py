@@ -25,7 +25,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
-from landcheck.crs.transform import outlines_in
+from landcheck.crs.transform import distance_in, outlines_in
 from landcheck.crs.traps import diagnose_coordinates
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.geometry import near_positions
@@ -457,7 +457,7 @@ def read_features_near(
         geoms = np.asarray(sites, dtype=object)
         geoms = geoms[~shapely.is_empty(geoms)]
         outlines = outlines_in(geoms, sites_crs, native) if len(geoms) else geoms
-        distance = margin if native.is_projected else margin / 100_000.0
+        distance = distance_in(geoms, margin, sites_crs, native) if len(geoms) else margin
         boxes = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
         rows = _fetch(conn, source, info, chosen, boxes) if len(geoms) else []
     record = InputRecord(

@@ -1,0 +1,114 @@
+"""A layer in another CRS is read as far around the sites as the rules look, wherever they are.
+
+A layer is filtered in its own CRS. The reach used to be the distance itself, or
+distance / 100,000 in degrees: at 50° N a degree of longitude is 71.6 km, so 100 m became
+0.001° = 72 m east-west, and in Web Mercator 100 units are 64 m of ground there. A redline
+80 m east of a site was not read and the 100 m proximity check said "clear".
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import CRS
+
+import landcheck
+from landcheck.crs.transform import move
+
+LOCAL = CRS.from_epsg(4530)
+"""CGCS2000 3-degree Gauss-Kruger zone 42 (126° E), where the case is drawn on its meridian."""
+
+
+def _case(latitude: float) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """A 200 m square site; a redline square 80 m east of it, and one 5 km west (the layer's
+    extent then covers the site); both in CGCS2000 longitude and latitude."""
+    x, y = move(np.array([shapely.Point(126.0, latitude)]), CRS.from_epsg(4490), LOCAL)[0].coords[0]
+
+    def geographic(*boxes):
+        return move(np.array([shapely.box(*b) for b in boxes]), LOCAL, CRS.from_epsg(4490))
+
+    site = gpd.GeoDataFrame(
+        {"site_id": ["S1"]}, geometry=geographic((x, y, x + 200, y + 200)), crs=4490
+    )
+    redline = gpd.GeoDataFrame(
+        {"BSM": ["R1", "R2"]},
+        geometry=geographic(
+            (x + 280, y, x + 480, y + 200), (x - 5000, y - 5000, x - 4000, y + 5000)
+        ),
+        crs=4490,
+    )
+    return site, redline
+
+
+def _proximity(result):
+    (finding,) = [f for f in result.site_findings("S1") if f.check == "eco_redline_proximity"]
+    return finding
+
+
+@pytest.mark.parametrize("latitude", [25.0, 40.0, 50.0, 53.0])
+@pytest.mark.parametrize(
+    ("form", "crs"), [("gpkg", 4490), ("gpkg", 3857), ("shp", 4490), ("parquet", 4490)]
+)
+def test_a_redline_80_m_east_of_a_site_is_found_in_any_crs_and_file(tmp_path, latitude, form, crs):
+    site, redline = _case(latitude)
+    path = tmp_path / f"redline.{form}"
+    if form == "parquet":
+        redline.to_crs(crs).to_parquet(path)
+    else:
+        redline.to_crs(crs).to_file(path)
+    result = landcheck.check(site, layers={"eco_redline": str(path)})
+    finding = _proximity(result)
+    assert finding.outcome == "near"
+    view = result.layer("S1", "eco_redline")
+    assert view.nearest_id == "R1"
+    assert view.nearest_m == pytest.approx(80.0, abs=0.1)
+
+
+@pytest.mark.parametrize("latitude", [40.0, 53.0])
+def test_a_layer_given_in_memory_in_degrees_is_read_as_far(latitude):
+    site, redline = _case(latitude)
+    result = landcheck.check(site, layers={"eco_redline": redline})
+    assert _proximity(result).outcome == "near"
+    assert result.layer("S1", "eco_redline").nearest_m == pytest.approx(80.0, abs=0.1)
+
+
+def test_a_redline_beyond_the_distance_is_still_clear(tmp_path):
+    """The reach reads more, never decides: a redline 130 m away stays outside 100 m."""
+    site, redline = _case(50.0)
+    shifted = redline.copy()
+    local = shifted.to_crs(LOCAL)
+    local.loc[0, "geometry"] = shapely.affinity.translate(local.geometry.iloc[0], 50.0, 0.0)
+    local.to_crs(4490).to_file(tmp_path / "redline.gpkg")
+    result = landcheck.check(site, layers={"eco_redline": str(tmp_path / "redline.gpkg")})
+    assert _proximity(result).outcome == "clear"
+    assert result.layer("S1", "eco_redline").nearest_m is None
+
+
+@pytest.mark.parametrize("latitude", [25.0, 40.0])
+def test_sites_drawn_in_web_mercator_are_measured_on_the_ground(latitude):
+    """Web Mercator stretches lengths by 1 / cos(latitude): a 200 m square drawn in it is
+    40,000 / cos²(40°) = 68,200 of its square units. Taken as the analysis CRS (the sites'
+    own), each site is measured in its Gauss-Kruger zone: 40,000 m², the farmland over its
+    east half 20,000 m², the redline 80 m away, and a warning says why."""
+    site, redline = _case(latitude)
+    local = site.to_crs(LOCAL).geometry.iloc[0]
+    xmin, ymin, xmax, ymax = local.bounds
+    farmland = gpd.GeoDataFrame(
+        {"BSM": ["F1"]},
+        geometry=[shapely.box(xmin + 100, ymin - 50, xmax + 50, ymax + 50)],
+        crs=LOCAL,
+    ).to_crs(3857)
+    mercator = site.to_crs(3857)
+    result = landcheck.check(
+        mercator, layers={"farmland": farmland, "eco_redline": redline.to_crs(3857)}
+    )
+    assert result.analysis_crs.to_epsg() == 3857
+    row = result.sites.iloc[0]
+    assert row["planar_m2"] == pytest.approx(40_000.0, abs=1.0)
+    assert row["ellipsoidal_m2"] == pytest.approx(40_000.0, rel=2e-3)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(20_000.0, abs=1.0)
+    assert result.layer("S1", "eco_redline").nearest_m == pytest.approx(80.0, abs=0.1)
+    (warning,) = [w for w in result.warnings if "EPSG:3857" in w and "own zone" in w]
+    assert "more than 0.1% longer or shorter than on the ground" in warning
