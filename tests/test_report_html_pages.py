@@ -28,7 +28,7 @@ from landcheck.io.output import atomic_folder
 from landcheck.report import html, write_report
 from landcheck.report.folder import SIDE_BY_SIDE_SITES
 from landcheck.report.html import FONT_CSS, SINGLE_PAGE_SITES, render_index, write_site_pages
-from landcheck.report.sitefiles import NAME_CHARS, SITES_FOLDER, site_file_names
+from landcheck.report.sitefiles import NAME_CHARS, NAME_TAIL, SITES_FOLDER, site_file_names
 from landcheck.typeface import FONT_PATH
 
 MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
@@ -101,7 +101,7 @@ def test_hostile_site_ids_give_safe_unique_names_inside_the_folder(case, folder)
         "x",
         "_CON",
         "_con.txt",
-        "L" * NAME_CHARS,
+        "L" * (NAME_CHARS - NAME_TAIL - 2) + "__" + "L" * NAME_TAIL,
         "a_b",
         "a_b~2",
         "A_B~3",
@@ -120,6 +120,22 @@ def test_hostile_site_ids_give_safe_unique_names_inside_the_folder(case, folder)
     assert written == expected | {FONT_CSS, ".landcheck"}
     page = (target / SITES_FOLDER / "b_x_b.html").read_text(encoding="utf-8")
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_long_ids_that_differ_at_their_end_keep_it_in_their_names():
+    """A batch's ids often share a long beginning (the county, the project, the batch): cut to
+    NAME_CHARS, each name keeps the id's last NAME_TAIL characters, so 3,000 such ids give
+    3,000 names that end with their own number, none with ~N; ids that are all alike get
+    ~2…~3000 in site order."""
+    prefix = "某某县某某镇某某村高标准农田建设与土地整治项目二〇二六年度第一批次实施地块编号" * 2
+    ids = [f"{prefix}{i:05d}" for i in range(3000)]
+    names = site_file_names(ids)
+    assert all(len(n) == NAME_CHARS for n in names)
+    assert [n[-5:] for n in names] == [f"{i:05d}" for i in range(3000)]
+    assert all("__" in n and "~" not in n for n in names)
+    assert len({n.casefold() for n in names}) == 3000
+    alike = site_file_names(["同一地块"] * 3000)
+    assert alike[:3] == ["同一地块", "同一地块~2", "同一地块~3"] and alike[-1] == "同一地块~3000"
 
 
 def test_index_size_does_not_depend_on_the_maps(case, folder):

@@ -32,6 +32,9 @@ SITES_FOLDER = "sites"
 NAME_CHARS = 80
 """Longest site file name, in characters, before its ``~N`` and extension."""
 
+NAME_TAIL = 20
+"""Characters kept from the end of a site id cut to :data:`NAME_CHARS`."""
+
 SITES_A_JOB = 4
 """Sites' files a worker writes per job: few, so the progress advances evenly."""
 
@@ -45,29 +48,46 @@ def site_file_names(site_ids: Sequence[str]) -> list[str]:
     Letters and digits of any script, ``-`` and ``.`` are kept (after NFKC
     normalisation); anything else becomes ``_``. Dots and underscores
     at either end go, so no name is hidden or ``..``; Windows' reserved device
-    names get a ``_`` in front; long names are cut to :data:`NAME_CHARS`
-    characters; an empty result becomes ``site``. Names equal after this
-    (ignoring case, as Windows and macOS do) get ``~2``, ``~3``… in site order.
+    names get a ``_`` in front; a long name keeps its beginning and its last
+    :data:`NAME_TAIL` characters, joined by ``__``, in :data:`NAME_CHARS`
+    (ids of one batch often differ only at the end: 某镇…地块编号00017); an
+    empty result becomes ``site``. Names equal after this (ignoring case, as
+    Windows and macOS do) get ``~2``, ``~3``… in site order.
 
     Examples
     --------
     >>> site_file_names(["S1", "../x", "CON", "s1", "工业园 A", "", "a/b"])
     ['S1', 'x', '_CON', 's1~2', '工业园_A', 'site', 'a_b']
+    >>> long = ["A" * 70 + "B" * 25 + "00001", "A" * 70 + "B" * 25 + "00002"]
+    >>> [(len(name), name[54:]) for name in site_file_names(long)]
+    [(80, 'AAAA__BBBBBBBBBBBBBBB00001'), (80, 'AAAA__BBBBBBBBBBBBBBB00002')]
     """
     names: list[str] = []
     taken: set[str] = set()
+    last: dict[str, int] = {}  # a stem's last number given: the next one is tried first
     for site_id in site_ids:
         text = unicodedata.normalize("NFKC", str(site_id))
-        stem = _UNSAFE.sub("_", text).lstrip("._")[:NAME_CHARS].rstrip("._") or "site"
+        stem = _shortened(_UNSAFE.sub("_", text).strip("._")).strip("._") or "site"
         if stem.split(".")[0].upper() in _RESERVED:
             stem = "_" + stem
-        name, number = stem, 1
+        key = stem.casefold()
+        number = last.get(key, 0)
+        name = stem if not number else f"{stem}~{number}"
         while name.casefold() in taken:
-            number += 1
+            number = max(number, 1) + 1
             name = f"{stem}~{number}"
+        last[key] = number
         taken.add(name.casefold())
         names.append(name)
     return names
+
+
+def _shortened(stem: str) -> str:
+    """``stem`` cut to :data:`NAME_CHARS` characters: its beginning, ``__``, its end."""
+    if len(stem) <= NAME_CHARS:
+        return stem
+    head = NAME_CHARS - NAME_TAIL - 2
+    return f"{stem[:head].rstrip('._')}__{stem[-NAME_TAIL:].lstrip('._')}"
 
 
 def sites_folder(directory: str) -> str:
