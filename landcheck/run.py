@@ -32,7 +32,8 @@ from pyproj import CRS
 
 from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, parse_crs
 from landcheck.crs.datum import DatumShift, refuse_mixed_datums
-from landcheck.crs.measuring import SCALE_TOLERANCE, SiteMeasuring, site_measuring, zone_system
+from landcheck.crs.measuring import SiteMeasuring, site_measuring, zone_system
+from landcheck.crs.scale import SCALE_TOLERANCE
 from landcheck.errors import InputDataError, shown
 from landcheck.facts import ProjectFacts, given_facts
 from landcheck.geometry import geometry_values, name_some, near_positions

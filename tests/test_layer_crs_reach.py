@@ -87,11 +87,13 @@ def test_a_redline_beyond_the_distance_is_still_clear(tmp_path):
 
 
 @pytest.mark.parametrize("latitude", [25.0, 40.0])
-def test_sites_drawn_in_web_mercator_are_measured_on_the_ground(latitude):
+@pytest.mark.parametrize("given", [None, "EPSG:3857"])
+def test_sites_drawn_in_web_mercator_are_measured_on_the_ground(latitude, given):
     """Web Mercator stretches lengths by 1 / cos(latitude): a 200 m square drawn in it is
-    40,000 / cos²(40°) = 68,200 of its square units. Taken as the analysis CRS (the sites'
-    own), each site is measured in its Gauss-Kruger zone: 40,000 m², the farmland over its
-    east half 20,000 m², the redline 80 m away, and a warning says why."""
+    40,000 / cos²(40°) = 68,200 of its square units. Chosen automatically, the analysis CRS is
+    the sites' Gauss-Kruger zone instead (the reason says why not theirs); given, each site is
+    measured in its zone, with a warning. Either way the site is 40,000 m², the farmland over
+    its east half 20,000 m², the redline 80 m away."""
     site, redline = _case(latitude)
     local = site.to_crs(LOCAL).geometry.iloc[0]
     xmin, ymin, xmax, ymax = local.bounds
@@ -100,15 +102,42 @@ def test_sites_drawn_in_web_mercator_are_measured_on_the_ground(latitude):
         geometry=[shapely.box(xmin + 100, ymin - 50, xmax + 50, ymax + 50)],
         crs=LOCAL,
     ).to_crs(3857)
-    mercator = site.to_crs(3857)
     result = landcheck.check(
-        mercator, layers={"farmland": farmland, "eco_redline": redline.to_crs(3857)}
+        site.to_crs(3857),
+        layers={"farmland": farmland, "eco_redline": redline.to_crs(3857)},
+        crs=given,
     )
-    assert result.analysis_crs.to_epsg() == 3857
     row = result.sites.iloc[0]
     assert row["planar_m2"] == pytest.approx(40_000.0, abs=1.0)
     assert row["ellipsoidal_m2"] == pytest.approx(40_000.0, rel=2e-3)
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(20_000.0, abs=1.0)
     assert result.layer("S1", "eco_redline").nearest_m == pytest.approx(80.0, abs=0.1)
-    (warning,) = [w for w in result.warnings if "EPSG:3857" in w and "own zone" in w]
-    assert "more than 0.1% longer or shorter than on the ground" in warning
+    reason = result.to_dict()["analysis_crs_reason"]
+    if given is None:
+        assert result.analysis_crs.to_epsg() == LOCAL.to_epsg()
+        assert "not the sites' CRS EPSG:3857, which makes lengths at the sites' centre" in reason
+    else:
+        assert result.analysis_crs.to_epsg() == 3857
+        (warning,) = [w for w in result.warnings if "EPSG:3857" in w and "own zone" in w]
+        assert "more than 0.1% longer or shorter than on the ground" in warning
+
+
+@pytest.mark.parametrize("tool", ["buildable", "search", "compare", "avoid"])
+def test_site_selection_refuses_an_analysis_crs_that_makes_lengths_untrue(tool):
+    """Buffers, widths and patches are cut in the analysis CRS itself: given as Web Mercator,
+    at 40° N a 100 m buffer would be 77 m on the ground. Each tool refuses it, saying how much
+    lengths are off and what to give instead; with --crs auto it works."""
+    from landcheck.errors import AnalysisCRSError
+
+    site, redline = _case(40.0)
+    mercator = site.to_crs(3857)
+    layers = {"eco_redline": redline}
+    call = {
+        "buildable": lambda crs: landcheck.buildable(mercator, layers=layers, crs=crs),
+        "search": lambda crs: landcheck.search(mercator, 0.5, layers=layers, crs=crs),
+        "compare": lambda crs: landcheck.compare(mercator, layers=layers, crs=crs),
+        "avoid": lambda crs: landcheck.avoid(mercator, layers=layers, crs=crs),
+    }[tool]
+    with pytest.raises(AnalysisCRSError, match=r"EPSG:3857 .* 30\.5% longer or shorter"):
+        call("EPSG:3857")
+    call(None)

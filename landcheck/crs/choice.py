@@ -18,7 +18,14 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from landcheck.crs.memo import per_crs
-from landcheck.crs.zones import gk_crs, gk_zone_of_crs, zone_for_longitude
+from landcheck.crs.scale import SCALE_TOLERANCE, scale_error
+from landcheck.crs.zones import (
+    gk_crs,
+    gk_family,
+    gk_zone_of_crs,
+    utm_central_meridian,
+    zone_for_longitude,
+)
 from landcheck.errors import AnalysisCRSError
 
 __all__ = [
@@ -147,6 +154,29 @@ def _place(lon: float, lat: float, *, with_latitude: bool) -> str:
     return f"{east_west}, {abs(lat):.4f}°{'N' if lat >= 0 else 'S'}"
 
 
+def _unfit(crs: CRS, lon: float, lat: float) -> str | None:
+    """Why ``crs`` cannot be the analysis CRS of sites centred at ``lon``, ``lat``; None if it can.
+
+    Its unit must be the metre, and, unless it is a Gauss-Kruger or UTM zone
+    (whose sites beyond its reach are each measured in their own zone:
+    :mod:`landcheck.crs.measuring`), it must keep lengths there within
+    :data:`~landcheck.crs.scale.SCALE_TOLERANCE` of the ground (Web Mercator,
+    in metres, makes them 30 % longer at 40° N).
+    """
+    unit = non_metric_unit(crs)
+    if unit is not None:
+        return f"whose unit is the {unit} (areas must be in square metres)"
+    if gk_family(crs) is not None or utm_central_meridian(crs) is not None:
+        return None
+    error = float(scale_error(crs, np.array([lon]), np.array([lat]))[0])
+    if error > SCALE_TOLERANCE:
+        return (
+            f"which makes lengths at the sites' centre {error:.1%} longer or shorter than on "
+            "the ground (areas and distances must be true)"
+        )
+    return None
+
+
 def choose_analysis_crs(
     requested: Any,
     *,
@@ -185,8 +215,9 @@ def choose_analysis_crs(
     metres; the constraint layers' CRS when they all share one projected CRS
     in metres (so the big layers need no reprojection); otherwise the metric
     CRS of the middle of the sites (:func:`metric_crs_for`: the CGCS2000
-    3-degree Gauss-Kruger zone in China, a UTM zone elsewhere). A CRS in feet
-    is passed over, and the reason says so.
+    3-degree Gauss-Kruger zone in China, a UTM zone elsewhere). A CRS in feet,
+    or one that makes lengths at the middle of the sites more than 0.1 % off
+    (Web Mercator), is passed over, and the reason says so.
 
     Examples
     --------
@@ -220,27 +251,24 @@ def choose_analysis_crs(
                 "need no --crs: they declare their CRS and are reprojected"
             )
         return crs, f"given: {crs_label(crs)}"
-    passed_over = []
-    if sites_crs.is_projected:
-        unit = non_metric_unit(sites_crs)
-        if unit is None:
-            return sites_crs, f"auto: the sites' projected CRS {crs_label(sites_crs)}"
-        passed_over.append(f"the sites' CRS {crs_label(sites_crs)}, whose unit is the {unit}")
-    projected = {crs_label(c): c for c in layer_crss if c.is_projected}
-    geographic_layers = [c for c in layer_crss if not c.is_projected]
-    if len(projected) == 1 and not geographic_layers:
-        label, crs = next(iter(projected.items()))
-        unit = non_metric_unit(crs)
-        if unit is None:
-            return crs, f"auto: the constraint layers' projected CRS {label}"
-        passed_over.append(f"the constraint layers' CRS {label}, whose unit is the {unit}")
     if callable(sites_lonlat_bounds):
         sites_lonlat_bounds = sites_lonlat_bounds()
     west, south, east, north = sites_lonlat_bounds
     lon, lat = (west + east) / 2.0, (south + north) / 2.0
+    passed_over = []
+    candidates = [(sites_crs, "the sites'")] if sites_crs.is_projected else []
+    layer_crss = list(layer_crss)
+    projected = {crs_label(c): c for c in layer_crss if c.is_projected}
+    if len(projected) == 1 and all(c.is_projected for c in layer_crss):
+        candidates.append((next(iter(projected.values())), "the constraint layers'"))
+    for crs, whose in candidates:
+        problem = _unfit(crs, lon, lat)
+        if problem is None:
+            return crs, f"auto: {whose} projected CRS {crs_label(crs)}"
+        passed_over.append(f"{whose} CRS {crs_label(crs)}, {problem}")
     crs, what = metric_crs_for(lon, lat)
     place = _place(lon, lat, with_latitude=gk_zone_of_crs(crs) is None)
     reason = f"auto: {what} of the sites' centre ({place})"
     if passed_over:
-        reason += "; not " + " nor ".join(passed_over) + " (areas must be in square metres)"
+        reason += "; not " + " nor ".join(passed_over)
     return crs, reason

@@ -13,7 +13,7 @@ large. :func:`site_measuring` gives each site its *measuring CRS*:
    beyond that reach of it, the zone of the same family (datum, zone width,
    zone prefix) the site lies in;
 3. else, when the analysis CRS is no such zone and scales lengths at the site
-   by more than :data:`SCALE_TOLERANCE` (Web Mercator, a conic projection far
+   by more than :data:`~landcheck.crs.scale.SCALE_TOLERANCE` (Web Mercator, a conic projection far
    from its parallels), the CGCS2000 Gauss-Kruger zone the site lies in (a UTM
    zone outside China);
 4. else the analysis CRS.
@@ -30,15 +30,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
-from pyproj import CRS, Proj
+from pyproj import CRS
 
 from landcheck.crs.choice import crs_label, metric_crs_for
+from landcheck.crs.scale import SCALE_TOLERANCE, scale_error
 from landcheck.crs.transform import move, to_geodetic
-from landcheck.crs.zones import GKZone, gk_family, gk_family_crs, zone_for_longitude
+from landcheck.crs.zones import (
+    GKZone,
+    gk_family,
+    gk_family_crs,
+    utm_central_meridian,
+    zone_for_longitude,
+)
 from landcheck.errors import AnalysisCRSError
 
 __all__ = [
-    "SCALE_TOLERANCE",
     "ZONE_REACH",
     "SiteMeasuring",
     "ZoneSystem",
@@ -50,13 +56,6 @@ ZONE_REACH = 0.75
 """A site belongs to a zone while its centre is within this many zone widths of the
 central meridian (half a zone is the zone itself, a quarter more is the slack county
 surveys take near a zone edge): 2.25° for 3-degree zones, 4.5° for 6-degree and UTM zones."""
-
-
-SCALE_TOLERANCE = 0.001
-"""A site is measured in its own zone (rule 3) where the analysis CRS, not a Gauss-Kruger or UTM
-zone, makes lengths longer or shorter than on the ground by more than this (0.1 %, about what a
-3-degree zone does at :data:`ZONE_REACH`): Web Mercator stretches them by 1 / cos(latitude),
-10 % at 25° N and 56 % at 50° N, and areas by its square."""
 
 
 @dataclass(frozen=True)
@@ -140,10 +139,8 @@ def zone_system(crs: CRS | None) -> ZoneSystem | None:
     if family is not None:
         zone: GKZone = family.zone
         return ZoneSystem("gk", family.datum, zone.width, family.prefixed, zone.central_meridian)
-    code = crs.to_epsg(min_confidence=90)
-    if code is not None and (32601 <= code <= 32660 or 32701 <= code <= 32760):
-        return ZoneSystem("utm", "wgs84", 6, False, 6 * (code % 100) - 183)
-    return None
+    meridian = utm_central_meridian(crs)
+    return None if meridian is None else ZoneSystem("utm", "wgs84", 6, False, meridian)
 
 
 @dataclass
@@ -216,28 +213,6 @@ def _centres_lonlat(geometries: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.nd
         return np.full(len(x), np.nan), np.full(len(x), np.nan)
     lon, lat = to_degrees.transform(x, y)
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-
-
-def _scale_error(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """How much more than :data:`SCALE_TOLERANCE` ``crs`` makes lengths wrong at each place.
-
-    Positive where a site must be measured elsewhere: the larger of the
-    errors along the meridian and along the parallel, less the tolerance; a
-    place where the projection gives no scale (outside its domain) counts as
-    wrong.
-
-    Examples
-    --------
-    >>> errors = _scale_error(CRS.from_epsg(3857), np.array([105.0, 105.0]), np.array([0.0, 25.0]))
-    >>> [round(float(e), 4) for e in errors]
-    [-0.001, 0.1024]
-    """
-    factors = Proj(crs).get_factors(lon, lat, errcheck=False)
-    error = np.maximum(
-        np.abs(np.asarray(factors.meridional_scale, dtype=float) - 1.0),
-        np.abs(np.asarray(factors.parallel_scale, dtype=float) - 1.0),
-    )
-    return np.where(np.isfinite(error), error - SCALE_TOLERANCE, np.inf)
 
 
 def site_measuring(
@@ -313,8 +288,9 @@ def site_measuring(
     if own is not None:
         family[usable & (family < 0) & ~own.reaches(lon)] = 0
     else:
-        distorted = np.flatnonzero(usable & (family < 0))
-        distorted = distorted[_scale_error(analysis, lon[distorted], lat[distorted]) > 0]
+        candidates = np.flatnonzero(usable & (family < 0))
+        error = scale_error(analysis, lon[candidates], lat[candidates])
+        distorted = candidates[error > SCALE_TOLERANCE]
         if len(distorted):
             first = distorted[0]
             systems_list.append(zone_system(metric_crs_for(lon[first], lat[first])[0]))

@@ -31,6 +31,7 @@ __all__ = [
     "gk_family",
     "gk_family_crs",
     "gk_zone_of_crs",
+    "utm_central_meridian",
     "zone_for_longitude",
 ]
 
@@ -233,6 +234,20 @@ def gk_family(crs: CRS) -> GKFamily | None:
     """
     code = crs.to_epsg(min_confidence=90)
     return None if code is None else _family_lookup().get(code)
+
+
+def utm_central_meridian(crs: CRS) -> int | None:
+    """The central meridian of a WGS 84 UTM EPSG CRS (north or south), else None.
+
+    Examples
+    --------
+    >>> utm_central_meridian(CRS.from_epsg(32618)), utm_central_meridian(CRS.from_epsg(4523))
+    (-75, None)
+    """
+    code = crs.to_epsg(min_confidence=90)
+    if code is None or not (32601 <= code <= 32660 or 32701 <= code <= 32760):
+        return None
+    return 6 * (code % 100) - 183
 
 
 def gk_family_crs(datum: str, zone: GKZone, *, prefixed: bool = True) -> CRS:

@@ -18,6 +18,8 @@ import shapely
 
 from landcheck.crs import crs_label
 from landcheck.crs.datum import apply_datum_shift
+from landcheck.crs.scale import SCALE_TOLERANCE, scale_error
+from landcheck.crs.transform import to_geodetic
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.inputs import LayerInput
 from landcheck.io import InputRecord, read_features_near
@@ -30,6 +32,7 @@ __all__ = [
     "check_limits",
     "load_lines",
     "project_class_key",
+    "require_true_lengths",
     "sites_frame",
 ]
 
@@ -50,6 +53,37 @@ def aoi_union(run: Run) -> shapely.Geometry:
     if not len(geoms):
         raise InputDataError("the area of interest has no polygon with an area")
     return shapely.union_all(geoms)
+
+
+def require_true_lengths(run: Run) -> None:
+    """Refuse an analysis CRS that makes lengths where the run's polygons are untrue.
+
+    The selection tools grow constraints by their buffers, cut patches by
+    their width and measure them in the analysis CRS itself: given as Web
+    Mercator, at 40° N a 100 m buffer would be 77 m on the ground. ``auto``
+    never chooses such a CRS (:func:`landcheck.crs.choice.choose_analysis_crs`).
+
+    Raises
+    ------
+    AnalysisCRSError
+        The analysis CRS makes lengths at the middle of the polygons more
+        than :data:`~landcheck.crs.scale.SCALE_TOLERANCE` off.
+    """
+    geoms = np.asarray(run.sites.geometry.values, dtype=object)
+    geoms = geoms[~shapely.is_empty(geoms)]
+    to_degrees = to_geodetic(run.crs)
+    if not len(geoms) or to_degrees is None:
+        return
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    lon, lat = to_degrees.transform((xmin + xmax) / 2.0, (ymin + ymax) / 2.0)
+    error = float(scale_error(run.crs, np.array([lon]), np.array([lat]))[0])
+    if error > SCALE_TOLERANCE:
+        raise AnalysisCRSError(
+            f"the analysis CRS {crs_label(run.crs)} ({run.crs.name}) makes lengths where the "
+            f"polygons are {error:.1%} longer or shorter than on the ground, so buffers, widths "
+            "and areas of the selection would be wrong; give --crs auto (the Gauss-Kruger zone "
+            "of the polygons) or the CRS of their zone"
+        )
 
 
 def project_class_key(run: Run, value: str | None) -> str | None:

@@ -35,7 +35,7 @@ from landcheck.messages import collecting, warn
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
-from landcheck.select._common import PolygonInput, check_limits
+from landcheck.select._common import PolygonInput, check_limits, require_true_lengths
 from landcheck.select._display import (
     finish,
     html_block,
@@ -304,6 +304,7 @@ def avoid(
             standards_table=standards_table,
             what="site",
         )
+        require_true_lengths(run)
         hard = hard_constraints(
             run.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
         )

@@ -48,6 +48,7 @@ from landcheck.select._common import (
     check_limits,
     load_lines,
     project_class_key,
+    require_true_lengths,
     sites_frame,
 )
 from landcheck.select._display import (
@@ -491,6 +492,7 @@ def buildable(
             standards_table=standards_table,
             what="area of interest",
         )
+        require_true_lengths(run)
         hard = hard_constraints(
             run.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
         )

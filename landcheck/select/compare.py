@@ -29,7 +29,7 @@ from landcheck.messages import collecting
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
-from landcheck.select._common import PolygonInput, check_limits
+from landcheck.select._common import PolygonInput, check_limits, require_true_lengths
 from landcheck.select._display import (
     LAYER_STYLE,
     STATUS_COLOURS,
@@ -350,6 +350,7 @@ def compare(
             standards_table=standards_table,
             what="candidate sites",
         )
+        require_true_lengths(run)
         hard = hard_constraints(run.profile, extra=constraints)
         rule = RankingRule.build(hard, weights, search_m=search_m)
         result = evaluate(run)

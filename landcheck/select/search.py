@@ -58,6 +58,7 @@ from landcheck.select._common import (
     aoi_union,
     check_limits,
     project_class_key,
+    require_true_lengths,
     sites_frame,
 )
 from landcheck.select._display import (
@@ -353,6 +354,7 @@ def search(
             standards_table=standards_table,
             what="area of interest",
         )
+        require_true_lengths(run)
         hard = hard_constraints(
             run.profile, buffers=buffers, outside_urban=outside_urban, extra=constraints
         )

@@ -1,0 +1,41 @@
+"""How far a projection makes lengths differ from the ground, where the sites are.
+
+A projected CRS keeps lengths true only near its standard lines: a Gauss-Kruger
+zone along its meridian, Web Mercator on the equator (it stretches lengths by
+1 / cos(latitude) elsewhere: 10 % at 25° N, 56 % at 50° N, and areas by its
+square). The analysis CRS is chosen, and each site measured, where that error
+is small (:mod:`landcheck.crs.choice`, :mod:`landcheck.crs.measuring`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pyproj import CRS, Proj
+
+__all__ = ["SCALE_TOLERANCE", "scale_error"]
+
+SCALE_TOLERANCE = 0.001
+"""The largest error of lengths (0.1 %) a CRS may make where a site is measured in it: about
+what a 3-degree Gauss-Kruger zone makes 2.25° from its meridian at 20° N."""
+
+
+def scale_error(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """How much longer or shorter than on the ground ``crs`` makes lengths at each place.
+
+    The larger of the errors along the meridian and along the parallel (a
+    projection that is not conformal differs between them); infinite where
+    the projection gives no scale (outside its domain). ``lon``, ``lat`` are
+    in degrees of the CRS's own datum.
+
+    Examples
+    --------
+    >>> errors = scale_error(CRS.from_epsg(3857), np.array([105.0, 105.0]), np.array([0.0, 25.0]))
+    >>> [round(float(e), 4) for e in errors]
+    [0.0, 0.1034]
+    """
+    factors = Proj(crs).get_factors(lon, lat, errcheck=False)
+    error = np.maximum(
+        np.abs(np.asarray(factors.meridional_scale, dtype=float) - 1.0),
+        np.abs(np.asarray(factors.parallel_scale, dtype=float) - 1.0),
+    )
+    return np.where(np.isfinite(error), error, np.inf)
