@@ -103,3 +103,29 @@ def test_a_short_index_is_not_paged(case):
     assert COUNT <= pager.PAGE_ROWS
     assert "<script" not in page and "Content-Security-Policy" not in page
     assert len(re.findall(r'<tr class="row">', page)) == COUNT
+
+
+def test_a_long_name_is_cut_in_the_index_and_whole_on_the_sites_page(tmp_path):
+    """A name field holding a pasted description (5,000 characters) is cut to INDEX_CELL_CHARS
+    in the index's first page and its data, with "…"; the site's own page holds it whole."""
+    from landcheck.report.html import INDEX_CELL_CHARS, SINGLE_PAGE_SITES
+
+    count = SINGLE_PAGE_SITES + 1  # an index, and a page a site
+    frame = sites(*(square((i % 10) * 90, (i // 10) * 30, 20) for i in range(count)))
+    frame["site_id"] = [f"P{i:02d}" for i in range(count)]
+    description = "".join(f"第{i}段：本项目位于某镇某村。" for i in range(400))[:5000]
+    frame["name"] = [f"{description}{i}" for i in range(count)]
+    case = landcheck.check(frame, layers=layers(), area_method="planar", coverage=county())
+    patch = pytest.MonkeyPatch()
+    patch.setattr(pager, "PAGE_ROWS", PAGE)
+    try:
+        page = render_index(case)
+    finally:
+        patch.undo()
+    shown = description[: INDEX_CELL_CHARS - 1] + "…"
+    assert [row[3] for row in data_block(page)["rows"]] == [shown] * count
+    assert unescape(first_page(page)).count(shown) == PAGE
+    assert description[:INDEX_CELL_CHARS] not in unescape(page)
+    case.to_report(tmp_path / "out", formats="html")
+    own = (tmp_path / "out" / SITES_FOLDER / "P07.html").read_text(encoding="utf-8")
+    assert f"{description}7" in unescape(own)
