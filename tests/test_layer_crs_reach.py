@@ -141,3 +141,30 @@ def test_site_selection_refuses_an_analysis_crs_that_makes_lengths_untrue(tool):
     with pytest.raises(AnalysisCRSError, match=r"EPSG:3857 .* 30\.5% longer or shorter"):
         call("EPSG:3857")
     call(None)
+
+
+def test_a_distance_moved_into_another_crs_covers_it_in_every_direction():
+    """100 m east, north, west and south of a site at 50° N, moved into degrees, Web Mercator
+    and a Gauss-Kruger zone 15° away, each lie within the distance distance_in gives there;
+    with no geometry, or the same CRS, the distance is as given."""
+    from landcheck.crs.transform import distance_in
+
+    site, _ = _case(50.0)
+    local = site.to_crs(LOCAL).geometry.iloc[0]
+    probes = [
+        shapely.Point(x, y)
+        for x, y in (
+            (local.bounds[2] + 100, local.centroid.y),
+            (local.centroid.x, local.bounds[3] + 100),
+            (local.bounds[0] - 100, local.centroid.y),
+            (local.centroid.x, local.bounds[1] - 100),
+        )
+    ]
+    for target in (CRS.from_epsg(4490), CRS.from_epsg(3857), CRS.from_epsg(4525)):
+        reach = distance_in(np.array([local]), 100.0, LOCAL, target)
+        moved_site = move(np.array([local]), LOCAL, target)[0]
+        moved = move(np.array(probes), LOCAL, target)
+        distances = shapely.distance(moved, moved_site)
+        assert (distances <= reach).all() and distances.max() > reach / 1.1, target
+    assert distance_in(np.array([shapely.Polygon()]), 100.0, LOCAL, CRS.from_epsg(4490)) == 100.0
+    assert distance_in(np.array([local]), 100.0, LOCAL, LOCAL) == 100.0

@@ -117,7 +117,8 @@ def distance_in(geometries: np.ndarray, distance: float, source: CRS, target: CR
     measured where the geometries are: steps of ``distance`` east and north
     from nine points of their envelope (grown by ``distance``) are moved into
     ``target``, and the longest is kept, 5 % added for the change of scale
-    between the points. Unchanged when the two CRSs are the same.
+    between the points. Unchanged when the two CRSs are the same, or there is
+    no geometry.
 
     Raises
     ------
@@ -141,7 +142,10 @@ def distance_in(geometries: np.ndarray, distance: float, source: CRS, target: CR
     """
     if distance <= 0 or same_crs(source, target):
         return distance
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geometries)
+    bounds = shapely.total_bounds(geometries)
+    if not np.isfinite(bounds).all():  # no geometry: nothing to reach around
+        return distance
+    xmin, ymin, xmax, ymax = bounds
     xs = np.linspace(xmin - distance, xmax + distance, 3)
     ys = np.linspace(ymin - distance, ymax + distance, 3)
     x, y = (grid.ravel() for grid in np.meshgrid(xs, ys))
