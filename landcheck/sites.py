@@ -22,7 +22,7 @@ from pyproj import CRS
 
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs import crs_label
-from landcheck.crs.measuring import SiteMeasuring
+from landcheck.crs.measuring import SiteMeasuring, buffered_on_the_ground
 from landcheck.crs.memo import same_crs
 from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts, site_facts
@@ -226,10 +226,14 @@ def _site_widths(frame: gpd.GeoDataFrame, width: float | None, needed: np.ndarra
     return widths
 
 
-def _corridors(frame: gpd.GeoDataFrame, width: float | None) -> tuple[np.ndarray, np.ndarray]:
+def _corridors(
+    frame: gpd.GeoDataFrame, width: float | None, crs: CRS
+) -> tuple[np.ndarray, np.ndarray]:
     """Buffer line sites into corridors and point sites into squares of their width.
 
-    Returns the geometries and a linear flag (lines only).
+    The widths are metres on the ground, whatever ``crs`` (the frame's) does to
+    lengths (:func:`~landcheck.crs.measuring.buffered_on_the_ground`). Returns
+    the geometries and a linear flag (lines only).
     """
     geoms = np.asarray(geometry_values(frame), dtype=object)
     types = shapely.get_type_id(geoms)
@@ -251,8 +255,8 @@ def _corridors(frame: gpd.GeoDataFrame, width: float | None) -> tuple[np.ndarray
                 "polygon"
             )
     out = geoms.copy()
-    out[is_line] = shapely.buffer(geoms[is_line], widths[is_line] / 2.0, cap_style="flat")
-    out[is_point] = shapely.buffer(geoms[is_point], widths[is_point] / 2.0, cap_style="square")
+    for rows, cap in ((is_line, "flat"), (is_point, "square")):
+        out[rows] = buffered_on_the_ground(geoms[rows], widths[rows] / 2.0, crs, cap)
     return out, is_line
 
 
@@ -359,7 +363,7 @@ def prepare_sites(
             + ", ".join(profile.project_classes)
         )
     projected = frame if same_crs(geometry_values(frame).crs, crs) else frame.to_crs(crs)
-    geoms, from_lines = _corridors(projected, width)
+    geoms, from_lines = _corridors(projected, width, crs)
     dropped = _collection_warning(geoms, ids.to_numpy())
     if dropped:
         warn(dropped)

@@ -168,3 +168,39 @@ def test_a_distance_moved_into_another_crs_covers_it_in_every_direction():
         assert (distances <= reach).all() and distances.max() > reach / 1.1, target
     assert distance_in(np.array([shapely.Polygon()]), 100.0, LOCAL, CRS.from_epsg(4490)) == 100.0
     assert distance_in(np.array([local]), 100.0, LOCAL, LOCAL) == 100.0
+
+
+@pytest.mark.parametrize("given", [None, "EPSG:3857"])
+def test_a_road_drawn_in_web_mercator_is_as_wide_as_its_width_on_the_ground(given):
+    """A 1,000 m road line along 40° N drawn in Web Mercator, width 20 m: 20,000 m² whether
+    the analysis CRS is its zone (auto) or Web Mercator itself, where 20 of its units would
+    be 15.3 m of ground (15,300 m²)."""
+    x, y = move(np.array([shapely.Point(126.0, 40.0)]), CRS.from_epsg(4490), LOCAL)[0].coords[0]
+    line = gpd.GeoDataFrame(
+        {"site_id": ["R1"]}, geometry=[shapely.LineString([(x, y), (x + 1000, y)])], crs=LOCAL
+    )
+    result = landcheck.check(line.to_crs(3857), width=20.0, crs=given)
+    assert result.sites.iloc[0]["planar_m2"] == pytest.approx(20_000.0, rel=1e-3)
+
+
+def test_a_road_far_from_the_analysis_meridian_is_as_wide_as_its_width():
+    """Checked with a site of zone 35 (the analysis CRS), a road of zone 40 (declared there,
+    15° from zone 35's meridian, where lengths are 3.4 % longer) is buffered in its own zone:
+    1,000 m x 20 m = 20,000 m² in zone 40, not 19,340."""
+    zone35, zone40 = CRS.from_epsg(4523), CRS.from_epsg(4528)
+    plot = gpd.GeoDataFrame(
+        {"site_id": ["GZ"]},
+        geometry=[shapely.box(35_500_000, 2_900_000, 35_500_100, 2_900_100)],
+        crs=zone35,
+    )
+    road = gpd.GeoDataFrame(
+        {"site_id": ["HZ"]},
+        geometry=[shapely.LineString([(40_500_000, 3_300_000), (40_501_000, 3_300_000)])],
+        crs=zone40,
+    )
+    result = landcheck.check([plot, road], width=20.0)
+    assert result.analysis_crs.to_epsg() == 4523
+    areas = result.sites.set_index("site_id")["planar_m2"]
+    assert areas["GZ"] == pytest.approx(10_000.0, abs=1e-6)
+    assert areas["HZ"] == pytest.approx(20_000.0, rel=1e-4)
+    assert result.measuring_crs("HZ") == "EPSG:4528"

@@ -34,7 +34,7 @@ from pyproj import CRS
 
 from landcheck.crs.choice import crs_label, metric_crs_for
 from landcheck.crs.scale import SCALE_TOLERANCE, scale_error
-from landcheck.crs.transform import move, to_geodetic
+from landcheck.crs.transform import move, outlines_in, to_geodetic
 from landcheck.crs.zones import (
     GKZone,
     gk_family,
@@ -48,6 +48,7 @@ __all__ = [
     "ZONE_REACH",
     "SiteMeasuring",
     "ZoneSystem",
+    "buffered_on_the_ground",
     "site_measuring",
     "zone_system",
 ]
@@ -213,6 +214,47 @@ def _centres_lonlat(geometries: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.nd
         return np.full(len(x), np.nan), np.full(len(x), np.nan)
     lon, lat = to_degrees.transform(x, y)
     return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def buffered_on_the_ground(
+    geometries: np.ndarray, distances: np.ndarray, crs: CRS, cap_style: str
+) -> np.ndarray:
+    """``shapely.buffer`` by ``distances`` metres on the ground, for geometries in ``crs``.
+
+    Where ``crs`` makes lengths at a geometry's centre more than
+    :data:`~landcheck.crs.scale.SCALE_TOLERANCE` untrue (Web Mercator; a
+    Gauss-Kruger zone far from its meridian), the geometry is moved into the
+    metric zone of its centre, buffered there and moved back: a 20 m road
+    corridor drawn in Web Mercator at 40° N is 20 m wide, not 15.3 m.
+
+    Examples
+    --------
+    A road along 40° N in Web Mercator, 10 m either side: 1 / cos(40°) = 1.31
+    times as wide in the map's units as a plain buffer makes it.
+
+    >>> road = np.array([shapely.LineString([(0, 4_865_942), (1_305, 4_865_942)])])
+    >>> grown = buffered_on_the_ground(road, np.array([10.0]), CRS.from_epsg(3857), "flat")
+    >>> plain = shapely.buffer(road[0], 10.0, cap_style="flat")
+    >>> round(float(shapely.area(grown[0]) / shapely.area(plain)), 2)
+    1.31
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    out = shapely.buffer(geometries, distances, cap_style=cap_style)
+    to_degrees = to_geodetic(crs)
+    usable = np.flatnonzero(~(shapely.is_missing(geometries) | shapely.is_empty(geometries)))
+    if to_degrees is None or not len(usable):
+        return out
+    lon, lat = _centres_lonlat(geometries[usable], crs)
+    untrue = scale_error(crs, lon, lat) > SCALE_TOLERANCE
+    zones: dict[str, tuple[CRS, list[int]]] = {}
+    for row, x, y in zip(usable[untrue].tolist(), lon[untrue], lat[untrue], strict=True):
+        zone, _ = metric_crs_for(float(x), float(y))
+        zones.setdefault(crs_label(zone), (zone, []))[1].append(row)
+    for zone, rows in zones.values():
+        moved = outlines_in(geometries[rows], crs, zone)
+        grown = shapely.buffer(moved, np.asarray(distances)[rows], cap_style=cap_style)
+        out[rows] = outlines_in(grown, zone, crs)
+    return out
 
 
 def site_measuring(
