@@ -138,9 +138,20 @@ def test_site_selection_refuses_an_analysis_crs_that_makes_lengths_untrue(tool):
         "compare": lambda crs: landcheck.compare(mercator, layers=layers, crs=crs),
         "avoid": lambda crs: landcheck.avoid(mercator, layers=layers, crs=crs),
     }[tool]
-    with pytest.raises(AnalysisCRSError, match=r"EPSG:3857 .* 30\.5% longer or shorter"):
+    with pytest.raises(
+        AnalysisCRSError, match=r"EPSG:3857 .* 30\.5% longer or shorter.* --crs EPSG:4530"
+    ):
         call("EPSG:3857")
     call(None)
+
+
+def test_site_selection_takes_a_zone_within_its_reach():
+    """A county 3° from the meridian of its 6-degree Gauss-Kruger zone (lengths 0.11 % long
+    there, as the zone's own maps have them) is selected in that zone, not refused."""
+    site, redline = _case(25.0)
+    six_degree = CRS.from_epsg(4510)  # CGCS2000 / Gauss-Kruger CM 123E
+    result = landcheck.buildable(site.to_crs(six_degree), layers={"eco_redline": redline})
+    assert result.area.planar_m2 == pytest.approx(40_000.0 * 1.0011**2, rel=2e-4)
 
 
 def test_a_distance_moved_into_another_crs_covers_it_in_every_direction():

@@ -18,7 +18,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from landcheck.crs.memo import per_crs
-from landcheck.crs.scale import SCALE_TOLERANCE, scale_error
+from landcheck.crs.scale import SCALE_TOLERANCE, percent, scale_error
 from landcheck.crs.zones import (
     gk_crs,
     gk_family,
@@ -171,7 +171,7 @@ def _unfit(crs: CRS, lon: float, lat: float) -> str | None:
     error = float(scale_error(crs, np.array([lon]), np.array([lat]))[0])
     if error > SCALE_TOLERANCE:
         return (
-            f"which makes lengths at the sites' centre {error:.1%} longer or shorter than on "
+            f"which makes lengths at the sites' centre {percent(error)} longer or shorter than on "
             "the ground (areas and distances must be true)"
         )
     return None

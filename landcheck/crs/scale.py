@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from pyproj import CRS, Proj
 
-__all__ = ["SCALE_TOLERANCE", "scale_error"]
+__all__ = ["SCALE_TOLERANCE", "percent", "scale_error"]
 
 SCALE_TOLERANCE = 0.001
 """The largest error of lengths (0.1 %) a CRS may make where a site is measured in it: about
@@ -39,3 +39,14 @@ def scale_error(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         np.abs(np.asarray(factors.parallel_scale, dtype=float) - 1.0),
     )
     return np.where(np.isfinite(error), error, np.inf)
+
+
+def percent(error: float) -> str:
+    """A length error as a percentage with two significant figures at least.
+
+    Examples
+    --------
+    >>> percent(0.001126), percent(0.30541)
+    ('0.11%', '30.5%')
+    """
+    return f"{error:.2%}" if error < 0.01 else f"{error:.1%}"

@@ -17,8 +17,10 @@ import numpy as np
 import shapely
 
 from landcheck.crs import crs_label
+from landcheck.crs.choice import metric_crs_for
 from landcheck.crs.datum import apply_datum_shift
-from landcheck.crs.scale import SCALE_TOLERANCE, scale_error
+from landcheck.crs.measuring import zone_system
+from landcheck.crs.scale import SCALE_TOLERANCE, percent, scale_error
 from landcheck.crs.transform import to_geodetic
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.inputs import LayerInput
@@ -60,14 +62,15 @@ def require_true_lengths(run: Run) -> None:
 
     The selection tools grow constraints by their buffers, cut patches by
     their width and measure them in the analysis CRS itself: given as Web
-    Mercator, at 40° N a 100 m buffer would be 77 m on the ground. ``auto``
-    never chooses such a CRS (:func:`landcheck.crs.choice.choose_analysis_crs`).
+    Mercator, at 40° N a 100 m buffer would be 77 m on the ground. A
+    Gauss-Kruger or UTM zone is taken while the polygons lie within its reach
+    (:data:`~landcheck.crs.measuring.ZONE_REACH`); any CRS while it keeps
+    lengths there within :data:`~landcheck.crs.scale.SCALE_TOLERANCE`.
 
     Raises
     ------
     AnalysisCRSError
-        The analysis CRS makes lengths at the middle of the polygons more
-        than :data:`~landcheck.crs.scale.SCALE_TOLERANCE` off.
+        Naming how far lengths are off and the zone to give instead.
     """
     geoms = np.asarray(run.sites.geometry.values, dtype=object)
     geoms = geoms[~shapely.is_empty(geoms)]
@@ -76,13 +79,17 @@ def require_true_lengths(run: Run) -> None:
         return
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
     lon, lat = to_degrees.transform((xmin + xmax) / 2.0, (ymin + ymax) / 2.0)
+    system = zone_system(run.crs)
+    if system is not None and system.reaches(np.array([lon]))[0]:
+        return
     error = float(scale_error(run.crs, np.array([lon]), np.array([lat]))[0])
     if error > SCALE_TOLERANCE:
+        zone, what = metric_crs_for(lon, lat)
         raise AnalysisCRSError(
             f"the analysis CRS {crs_label(run.crs)} ({run.crs.name}) makes lengths where the "
-            f"polygons are {error:.1%} longer or shorter than on the ground, so buffers, widths "
-            "and areas of the selection would be wrong; give --crs auto (the Gauss-Kruger zone "
-            "of the polygons) or the CRS of their zone"
+            f"polygons are {percent(error)} longer or shorter than on the ground, so buffers, "
+            f"widths and areas of the selection would be wrong; give --crs {crs_label(zone)} "
+            f"({what}, where they lie)"
         )
 
 
