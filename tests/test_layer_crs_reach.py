@@ -215,3 +215,15 @@ def test_a_road_far_from_the_analysis_meridian_is_as_wide_as_its_width():
     assert areas["GZ"] == pytest.approx(10_000.0, abs=1e-6)
     assert areas["HZ"] == pytest.approx(20_000.0, rel=1e-4)
     assert result.measuring_crs("HZ") == "EPSG:4528"
+
+
+def test_sites_without_geometry_in_a_zone_are_unknown_not_refused():
+    """The analysis CRS of sites in a Gauss-Kruger zone needs no centre of theirs: sites that all
+    lack a geometry are each `unknown` (no area), as before the centre was asked for Web
+    Mercator's test."""
+    empty = gpd.GeoDataFrame(
+        {"site_id": ["S1", "S2"]}, geometry=[shapely.Polygon(), None], crs="EPSG:4523"
+    )
+    result = landcheck.check(empty)
+    assert result.analysis_crs.to_epsg() == 4523
+    assert [result.status(s) for s in ("S1", "S2")] == ["unknown", "unknown"]

@@ -11,6 +11,7 @@ whose axes are not in metres never is the analysis CRS.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -154,8 +155,8 @@ def _place(lon: float, lat: float, *, with_latitude: bool) -> str:
     return f"{east_west}, {abs(lat):.4f}°{'N' if lat >= 0 else 'S'}"
 
 
-def _unfit(crs: CRS, lon: float, lat: float) -> str | None:
-    """Why ``crs`` cannot be the analysis CRS of sites centred at ``lon``, ``lat``; None if it can.
+def _unfit(crs: CRS, centre: Callable[[], tuple[float, float]]) -> str | None:
+    """Why ``crs`` cannot be the analysis CRS of sites centred at ``centre()``; None if it can.
 
     Its unit must be the metre, and, unless it is a Gauss-Kruger or UTM zone
     (whose sites beyond its reach are each measured in their own zone:
@@ -168,6 +169,7 @@ def _unfit(crs: CRS, lon: float, lat: float) -> str | None:
         return f"whose unit is the {unit} (areas must be in square metres)"
     if gk_family(crs) is not None or utm_central_meridian(crs) is not None:
         return None
+    lon, lat = centre()
     error = float(scale_error(crs, np.array([lon]), np.array([lat]))[0])
     if error > SCALE_TOLERANCE:
         return (
@@ -195,7 +197,8 @@ def choose_analysis_crs(
         CRS the sites were given in.
     sites_lonlat_bounds : tuple or callable
         ``(west, south, east, north)`` of the sites in degrees, or a function
-        returning it (called only when the CRS must be chosen from it).
+        returning it (called only when needed: to choose the CRS from it, or
+        to test there a projected CRS that is no Gauss-Kruger or UTM zone).
     layer_crss : iterable of CRS
         CRSs of the constraint layers that have a source.
 
@@ -251,10 +254,13 @@ def choose_analysis_crs(
                 "need no --crs: they declare their CRS and are reprojected"
             )
         return crs, f"given: {crs_label(crs)}"
-    if callable(sites_lonlat_bounds):
-        sites_lonlat_bounds = sites_lonlat_bounds()
-    west, south, east, north = sites_lonlat_bounds
-    lon, lat = (west + east) / 2.0, (south + north) / 2.0
+    bounds = sites_lonlat_bounds
+
+    @cache
+    def centre() -> tuple[float, float]:  # asked only when needed: the bounds read the sites
+        west, south, east, north = bounds() if callable(bounds) else bounds
+        return (west + east) / 2.0, (south + north) / 2.0
+
     passed_over = []
     candidates = [(sites_crs, "the sites'")] if sites_crs.is_projected else []
     layer_crss = list(layer_crss)
@@ -262,10 +268,11 @@ def choose_analysis_crs(
     if len(projected) == 1 and all(c.is_projected for c in layer_crss):
         candidates.append((next(iter(projected.values())), "the constraint layers'"))
     for crs, whose in candidates:
-        problem = _unfit(crs, lon, lat)
+        problem = _unfit(crs, centre)
         if problem is None:
             return crs, f"auto: {whose} projected CRS {crs_label(crs)}"
         passed_over.append(f"{whose} CRS {crs_label(crs)}, {problem}")
+    lon, lat = centre()
     crs, what = metric_crs_for(lon, lat)
     place = _place(lon, lat, with_latitude=gk_zone_of_crs(crs) is None)
     reason = f"auto: {what} of the sites' centre ({place})"

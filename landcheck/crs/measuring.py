@@ -245,7 +245,8 @@ def buffered_on_the_ground(
     if to_degrees is None or not len(usable):
         return out
     lon, lat = _centres_lonlat(geometries[usable], crs)
-    untrue = scale_error(crs, lon, lat) > SCALE_TOLERANCE
+    located = np.isfinite(lon) & np.isfinite(lat)  # else no zone to buffer it in
+    untrue = located & (scale_error(crs, lon, lat) > SCALE_TOLERANCE)
     zones: dict[str, tuple[CRS, list[int]]] = {}
     for row, x, y in zip(usable[untrue].tolist(), lon[untrue], lat[untrue], strict=True):
         zone, _ = metric_crs_for(float(x), float(y))
@@ -330,7 +331,8 @@ def site_measuring(
     if own is not None:
         family[usable & (family < 0) & ~own.reaches(lon)] = 0
     else:
-        candidates = np.flatnonzero(usable & (family < 0))
+        located = np.isfinite(lon) & np.isfinite(lat)  # else no zone to move the site to
+        candidates = np.flatnonzero(usable & (family < 0) & located)
         error = scale_error(analysis, lon[candidates], lat[candidates])
         distorted = candidates[error > SCALE_TOLERANCE]
         if len(distorted):
