@@ -49,6 +49,7 @@ from landcheck.errors import InputDataError
 from landcheck.forked import can_start_processes
 from landcheck.geometry import geometry_values, z_order
 from landcheck.overlay import LayerOverlay, nearest_frame, overlay_frame
+from landcheck.polygonal import MANY_PARTS, parts_near
 from landcheck.threads import chunked
 
 __all__ = [
@@ -123,6 +124,24 @@ def _features_near_groups(
         group_of[members] = number
     hit_group = group_of[usable[site_hit]]
     return [np.unique(feature_hit[hit_group == number]) for number in range(len(groups))]
+
+
+def _parts_near_sites(features: np.ndarray, sites: np.ndarray, distance: float) -> np.ndarray:
+    """``features``, a multipolygon of many parts cut down to its parts near ``sites``.
+
+    A dissolved layer's multipolygon (a county's farmland as one feature of
+    100,000 parts and 4 million vertices) is clipped around the sites again and
+    again, and sent whole to every partition of them: only its parts within
+    ``distance`` of some site are (:func:`~landcheck.polygonal.parts_near`).
+    The same for every partition and for one process, so their pieces are the same.
+    """
+    many = np.flatnonzero(shapely.get_num_geometries(features) > MANY_PARTS)
+    if not len(many):
+        return features
+    near = sites[~(shapely.is_missing(sites) | shapely.is_empty(sites))]
+    trimmed = features.copy()
+    trimmed[many] = [parts_near(features[i], near, distance) for i in many.tolist()]
+    return trimmed
 
 
 def _received(result: tuple[dict[str, Any], Nearest]) -> tuple[dict[str, np.ndarray], Nearest]:
@@ -353,6 +372,7 @@ class Engine:
         """
         site_geoms = np.asarray(site_geoms, dtype=object)
         feature_geoms = np.asarray(geometry_values(features), dtype=object)
+        feature_geoms = _parts_near_sites(feature_geoms, site_geoms, search_m)
         sent = self._sites_sent(site_geoms)
         groups = sent.groups
         if len(groups) == 1 and self.kind == "local":

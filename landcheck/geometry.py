@@ -21,7 +21,7 @@ from geopandas.array import GeometryArray, from_shapely
 from pandas.core.construction import sanitize_array
 
 from landcheck.knownvalid import KnownValid
-from landcheck.polygonal import polygonal_part
+from landcheck.polygonal import parts_near, polygonal_part
 from landcheck.threads import chunked
 
 __all__ = [
@@ -203,7 +203,11 @@ def _invalid_in_windows(geom: Any, windows: np.ndarray) -> bool:
     """
     x0, y0, x1, y1 = shapely.bounds(geom)
     meets = (windows[:, 2] >= x0) & (windows[:, 0] <= x1) & (windows[:, 3] >= y0)
-    stack = [(geom, windows[meets & (windows[:, 1] <= y1)])]
+    windows = windows[meets & (windows[:, 1] <= y1)]
+    if not len(windows):
+        return False
+    # a dissolved layer's parts far from every window are left out: they clip to nothing
+    stack = [(parts_near(geom, shapely.box(*windows.T)), windows)]
     while stack:
         part, mine = stack.pop()
         if not len(mine):

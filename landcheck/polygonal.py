@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-__all__ = ["polygonal_part"]
+__all__ = ["MANY_PARTS", "parts_near", "polygonal_part"]
 
 _POLYGON = 3
 _MULTIPOLYGON = 6
@@ -62,3 +62,40 @@ def polygonal_part(geometries: Any) -> np.ndarray:
             else:
                 out[i] = shapely.union_all(mine)
     return out
+
+
+MANY_PARTS = 64
+"""A multipolygon of more parts than this is cut down to the parts near where it is used."""
+
+
+def parts_near(geom: Any, near: np.ndarray, distance: float = 0.0) -> Any:
+    """``geom`` without its parts farther than ``distance`` from every geometry of ``near``.
+
+    A dissolved layer (a county's permanent basic farmland as one multipolygon of
+    100,000 parts) is clipped again and again where it is used, and each clip walks
+    every part. A part farther than ``distance`` from every geometry of ``near``
+    adds nothing to what is cut or tested within ``distance`` of them, so such
+    parts are left out first, the others kept in their order. A geometry other
+    than a multipolygon of more than :data:`MANY_PARTS` parts, or one whose parts
+    are all near, is returned as it is; one with none near becomes an empty
+    multipolygon.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> grid = shapely.MultiPolygon([box(i, 0, i + 0.5, 1) for i in range(100)])
+    >>> [p.bounds[0] for p in parts_near(grid, np.array([box(10, 0, 11, 1)]), 0.6).geoms]
+    [9.0, 10.0, 11.0]
+    >>> parts_near(grid, np.array([box(0, 0, 100, 1)])) is grid
+    True
+    """
+    if shapely.get_type_id(geom) != _MULTIPOLYGON or shapely.get_num_geometries(geom) <= MANY_PARTS:
+        return geom
+    parts = shapely.get_parts(geom)
+    near = np.asarray(near, dtype=object)
+    if distance > 0:
+        found = shapely.STRtree(parts).query(near, predicate="dwithin", distance=distance)[1]
+    else:
+        found = shapely.STRtree(parts).query(near, predicate="intersects")[1]
+    found = np.unique(found)
+    return geom if len(found) == len(parts) else shapely.multipolygons(parts[found])

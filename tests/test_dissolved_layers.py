@@ -1,0 +1,72 @@
+"""A dissolved layer: one multipolygon of many parts gives what its parts give as features."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+from common import X0, Y0, frame, sites, square
+
+import landcheck
+import landcheck.engine as engine_module
+from landcheck.cut import SUBDIVIDE_ABOVE
+from landcheck.geometry import LOCAL_CHECK_ABOVE
+from landcheck.polygonal import MANY_PARTS
+
+CELL, STEP, SIDE = 90.0, 100.0, 30  # 900 cells of 90 m, 10 m apart: 3 km across
+
+
+def _cells() -> list[shapely.Polygon]:
+    return [square(STEP * i, STEP * j, CELL) for j in range(SIDE) for i in range(SIDE)]
+
+
+def _sites():
+    return sites(
+        square(0, 0, 200),  # four whole cells: 32,400 m²
+        square(45, 45, 100),  # a quarter of four cells: 8,100 m²
+        square(1_500, 1_500, 100),  # one whole cell: 8,100 m²
+        square(3_000, 0, 100),  # beyond the last column, 10 m from it
+    )
+
+
+def _json(result) -> str:
+    data = result.to_dict()
+    data.pop("created")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def test_a_dissolved_farmland_layer_is_measured_as_its_parts(monkeypatch):
+    cells = _cells()
+    whole = shapely.MultiPolygon(cells)
+    assert shapely.is_valid(whole) and len(cells) > MANY_PARTS
+    assert shapely.get_num_coordinates(whole) > max(SUBDIVIDE_ABOVE, LOCAL_CHECK_ABOVE)
+    dissolved = frame([{"BSM": "F1", "DLBM": "0101", "geometry": whole}])
+    apart = frame([{"BSM": f"F{n}", "DLBM": "0101", "geometry": c} for n, c in enumerate(cells)])
+    site_frame = _sites()
+    one = landcheck.check(site_frame, layers={"farmland": dissolved}, workers=1)
+    each = landcheck.check(site_frame, layers={"farmland": apart}, workers=1)
+    expected = {"S1": 32_400.0, "S2": 8_100.0, "S3": 8_100.0, "S4": 0.0}
+    for site, m2 in expected.items():
+        assert one.layer_area(site, "farmland").planar_m2 == pytest.approx(m2, abs=1e-6)
+        assert each.layer_area(site, "farmland").planar_m2 == pytest.approx(m2, abs=1e-6)
+    assert one.layer("S4", "farmland").nearest_m == pytest.approx(10.0, abs=1e-9)
+    assert one.layer("S4", "farmland").nearest_id == "F1"
+    # partitions each given the parts near all the sites: the same pieces as one process
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    parallel = landcheck.check(site_frame, layers={"farmland": dissolved}, workers=2)
+    assert _json(parallel) == _json(one)
+    pieces, other = one.pieces["farmland"], parallel.pieces["farmland"]
+    assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+
+
+def test_parts_of_a_dissolved_layer_overlapping_inside_a_site_are_counted_once():
+    cells = _cells()
+    cells.append(shapely.box(X0 + 50, Y0, X0 + 140, Y0 + 90))  # over two cells and their gap
+    whole = shapely.MultiPolygon(cells)
+    assert not shapely.is_valid(whole)
+    layer = frame([{"BSM": "F1", "DLBM": "0101", "geometry": whole}])
+    result = landcheck.check(_sites(), layers={"farmland": layer}, workers=1)
+    # the gap between the first two cells, 10 m by 90 m, is farmland too
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(33_300.0, abs=1e-6)
+    assert result.layer_area("S3", "farmland").planar_m2 == pytest.approx(8_100.0, abs=1e-6)
