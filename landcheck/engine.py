@@ -49,7 +49,7 @@ from landcheck.errors import InputDataError
 from landcheck.forked import can_start_processes
 from landcheck.geometry import geometry_values, z_order
 from landcheck.overlay import LayerOverlay, nearest_frame, overlay_frame
-from landcheck.polygonal import MANY_PARTS, parts_near
+from landcheck.polygonal import many_parts, parts_near
 from landcheck.threads import chunked
 
 __all__ = [
@@ -135,7 +135,7 @@ def _parts_near_sites(features: np.ndarray, sites: np.ndarray, distance: float) 
     ``distance`` of some site are (:func:`~landcheck.polygonal.parts_near`).
     The same for every partition and for one process, so their pieces are the same.
     """
-    many = np.flatnonzero(shapely.get_num_geometries(features) > MANY_PARTS)
+    many = np.flatnonzero(many_parts(features))
     if not len(many):
         return features
     near = sites[~(shapely.is_missing(sites) | shapely.is_empty(sites))]

@@ -21,7 +21,7 @@ from geopandas.array import GeometryArray, from_shapely
 from pandas.core.construction import sanitize_array
 
 from landcheck.knownvalid import KnownValid
-from landcheck.polygonal import parts_near, polygonal_part
+from landcheck.polygonal import many_parts, parts_near, polygonal_part
 from landcheck.threads import chunked
 
 __all__ = [
@@ -199,15 +199,18 @@ def _invalid_in_windows(geom: Any, windows: np.ndarray) -> bool:
     its windows are not clipped one by one; only an invalid part's windows are.
     Rectangle clipping can leave a valid geometry invalid where a window's side
     runs through it, so a window found invalid is confirmed by checking the
-    whole geometry.
+    whole geometry (of a multipolygon of many parts, the parts that meet a window:
+    :func:`~landcheck.polygonal.parts_near`).
     """
     x0, y0, x1, y1 = shapely.bounds(geom)
     meets = (windows[:, 2] >= x0) & (windows[:, 0] <= x1) & (windows[:, 3] >= y0)
     windows = windows[meets & (windows[:, 1] <= y1)]
     if not len(windows):
         return False
-    # a dissolved layer's parts far from every window are left out: they clip to nothing
-    stack = [(parts_near(geom, shapely.box(*windows.T)), windows)]
+    if many_parts([geom])[0]:
+        # a dissolved layer's parts far from every window are left out: they clip to nothing
+        geom = parts_near(geom, shapely.box(*windows.T))
+    stack = [(geom, windows)]
     while stack:
         part, mine = stack.pop()
         if not len(mine):
@@ -420,6 +423,7 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     # ``dwithin``: only the others need the distance
     near[small[_hits(tree, geoms[small], "intersects")]] = True
     rest = small[~near[small]]
+    rest = rest[~_kept_unmeasured(near, rest, geoms)]
     near[rest[_hits(tree, geoms[rest], "dwithin", distance)]] = True
     if huge_outline.any():
         rest = small[~near[small]]
@@ -429,7 +433,8 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     if huge.any():
         every = shapely.STRtree(outlines) if huge_outline.any() else tree
         small_outline = ~huge_outline
-        for position in np.flatnonzero(huge):  # a few, each meeting the boxes of many sites
+        asked = np.flatnonzero(huge)
+        for position in asked[~_kept_unmeasured(near, asked, geoms)]:  # a few, each near many
             near[position] = _near_any(geoms[position], outlines, small_outline, every, distance)
     return np.flatnonzero(near)
 
@@ -448,6 +453,18 @@ def _hits(
         return found + part.start
 
     return np.concatenate(chunked(part_hits, len(geoms)))
+
+
+def _kept_unmeasured(near: np.ndarray, positions: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Which of ``geoms[positions]`` have a NaN or infinite vertex; those are kept ``near``.
+
+    Their distance is not a number (GEOS refuses to compute it: a crash, not an
+    answer); kept, the normalisation of the layer names them and refuses them
+    or makes the layer's checks unknown, where dropped they would make it clear.
+    """
+    broken = non_finite(geoms[positions])
+    near[positions[broken]] = True
+    return broken
 
 
 TRIED_UNPREPARED = 8

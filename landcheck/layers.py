@@ -448,6 +448,12 @@ def select_near(
     if margin > 0:
         rest = ~near[feature]
         site, feature = site[rest], feature[rest]
+        # a feature with a NaN or infinite vertex has no distance: kept, the normalisation
+        # names it (refused, or its layer's checks unknown) where dropped it would be clear
+        unmeasured = np.unique(feature)
+        unmeasured = unmeasured[non_finite(values[unmeasured])]
+        near[unmeasured] = True
+        site, feature = site[~near[feature]], feature[~near[feature]]
         near[feature[shapely.dwithin(geoms[site], values[feature], margin)]] = True
     return frame.iloc[np.flatnonzero(near)]
 

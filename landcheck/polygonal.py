@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-__all__ = ["MANY_PARTS", "parts_near", "polygonal_part"]
+__all__ = ["MANY_PARTS", "many_parts", "parts_near", "polygonal_part"]
 
 _POLYGON = 3
 _MULTIPOLYGON = 6
@@ -68,6 +68,21 @@ MANY_PARTS = 64
 """A multipolygon of more parts than this is cut down to the parts near where it is used."""
 
 
+def many_parts(geometries: Any) -> np.ndarray:
+    """Which geometries are multipolygons of more than :data:`MANY_PARTS` parts.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> grid = shapely.MultiPolygon([box(i, 0, i + 0.5, 1) for i in range(100)])
+    >>> many_parts([grid, box(0, 0, 1, 1), None]).tolist()
+    [True, False, False]
+    """
+    geometries = np.asarray(geometries, dtype=object)
+    kind = shapely.get_type_id(geometries)
+    return (kind == _MULTIPOLYGON) & (shapely.get_num_geometries(geometries) > MANY_PARTS)
+
+
 def parts_near(geom: Any, near: np.ndarray, distance: float = 0.0) -> Any:
     """``geom`` without its parts farther than ``distance`` from every geometry of ``near``.
 
@@ -89,7 +104,7 @@ def parts_near(geom: Any, near: np.ndarray, distance: float = 0.0) -> Any:
     >>> parts_near(grid, np.array([box(0, 0, 100, 1)])) is grid
     True
     """
-    if shapely.get_type_id(geom) != _MULTIPOLYGON or shapely.get_num_geometries(geom) <= MANY_PARTS:
+    if not many_parts([geom])[0]:
         return geom
     parts = shapely.get_parts(geom)
     near = np.asarray(near, dtype=object)

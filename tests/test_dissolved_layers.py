@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import matplotlib.pyplot as plt
 import pytest
 import shapely
 from common import X0, Y0, frame, sites, square
@@ -13,6 +15,9 @@ import landcheck.engine as engine_module
 from landcheck.cut import SUBDIVIDE_ABOVE
 from landcheck.geometry import LOCAL_CHECK_ABOVE
 from landcheck.polygonal import MANY_PARTS
+from landcheck.report import mapcache, mapview
+from landcheck.report.maps import site_map
+from landcheck.report.svgmap import site_svg
 
 CELL, STEP, SIDE = 90.0, 100.0, 30  # 900 cells of 90 m, 10 m apart: 3 km across
 
@@ -70,3 +75,28 @@ def test_parts_of_a_dissolved_layer_overlapping_inside_a_site_are_counted_once()
     # the gap between the first two cells, 10 m by 90 m, is farmland too
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(33_300.0, abs=1e-6)
     assert result.layer_area("S3", "farmland").planar_m2 == pytest.approx(8_100.0, abs=1e-6)
+
+
+def _drawn(result, site_id: str) -> tuple[str, bytes]:
+    """A site's SVG map and its PNG map's pixels."""
+    figure = site_map(result, site_id)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=60, facecolor="white")
+    plt.close(figure)
+    return site_svg(result, site_id), buffer.getvalue()
+
+
+def test_the_maps_of_a_dissolved_layer_are_those_its_whole_feature_draws(monkeypatch):
+    dissolved = frame([{"BSM": "F1", "DLBM": "0101", "geometry": shapely.MultiPolygon(_cells())}])
+    result = landcheck.check(_sites(), layers={"farmland": dissolved}, workers=1)
+    drawn = {site: _drawn(result, site) for site in result.site_ids}
+    window = mapview.view_window(result.sites.geometry.iloc[2])
+    _, around = mapview.site_pieces(result, "farmland", 2, window)
+    assert 0 < shapely.get_num_geometries(around.geometries[0]) < len(_cells()) / 10
+    # the same maps with the feature drawn whole: no index of its parts
+    monkeypatch.setattr(mapcache, "_parts_index", lambda geometries: {})
+    monkeypatch.setattr(mapview, "parts_in_window", lambda f, at, window: f.geometry.values[at])
+    for site in result.site_ids:
+        svg, pixels = _drawn(result, site)
+        assert svg == drawn[site][0], site
+        assert pixels == drawn[site][1], site

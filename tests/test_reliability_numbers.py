@@ -9,6 +9,7 @@ gets ``unknown``, never ``not_involved``.
 from __future__ import annotations
 
 import json
+import warnings
 
 import geopandas as gpd
 import numpy as np
@@ -123,6 +124,36 @@ def test_a_huge_feature_with_a_bad_vertex_near_the_site_makes_its_layer_unknown(
             redline = frame([{"BSM": "R1", "geometry": shapely.polygons(coords)}])
         near = landcheck.check(sites(square(900, 0, 50)), layers={"eco_redline": redline})
         found = finding(near, "S1", "eco_redline")
+        assert found.status == "unknown" and "feature R1 has NaN or infinite" in found.message.en
+
+
+@pytest.mark.parametrize("given", ["memory", "file"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("size", ["small", "huge"])
+def test_a_feature_with_a_bad_vertex_near_but_off_the_site_makes_its_layer_unknown(
+    size, bad, given, write_gpkg
+):
+    # a redline 50 m east of the site, meeting it nowhere: its distance is asked, and a bad
+    # vertex has none (GEOS refused with a traceback, or numpy warned on the way); it is kept
+    # for the normalisation to name, never dropped as far (the check would then say clear)
+    if size == "small":
+        coords = shapely.get_coordinates(square(1_000, 0, 50))
+        at = 1
+    else:  # 4,001 vertices: asked through the huge features' path
+        x, y = square(2_000, 25, 1).bounds[:2]
+        coords = shapely.get_coordinates(shapely.Point(x, y).buffer(1_000, quad_segs=1_000))
+        at = 2_000  # on the west of the ring, near the site
+    coords[at, 0] = bad
+    with np.errstate(invalid="ignore"):
+        redline = frame([{"BSM": "R1", "geometry": shapely.polygons(coords)}])
+    layer = redline
+    if given == "file":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            layer = write_gpkg(eco_redline=redline) + ":eco_redline"
+    near = landcheck.check(sites(square(900, 0, 50)), layers={"eco_redline": layer})
+    for check in ("eco_redline", "eco_redline_proximity"):
+        found = finding(near, "S1", check)
         assert found.status == "unknown" and "feature R1 has NaN or infinite" in found.message.en
 
 

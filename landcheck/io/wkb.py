@@ -63,7 +63,8 @@ def geometries_from_wkb(wkb: Sequence[bytes | memoryview | None]) -> np.ndarray:
         given[:] = [
             None if b is None else bytes(b) for b, kept in zip(wkb, slow, strict=True) if kept
         ]
-        out[slow] = shapely.from_wkb(given, on_invalid="ignore")
+        with np.errstate(invalid="ignore"):  # NaN vertices: named when the layer is normalised
+            out[slow] = shapely.from_wkb(given, on_invalid="ignore")
     return out
 
 

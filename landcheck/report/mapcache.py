@@ -22,12 +22,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landcheck.polygonal import many_parts
+
 __all__ = [
     "INDEXED_FROM",
     "code_lookup",
     "in_window",
     "kept_column",
     "kept_geometries",
+    "parts_in_window",
     "site_name",
     "site_rows",
 ]
@@ -40,6 +43,7 @@ _TREES: dict[int, tuple[weakref.ref, shapely.STRtree]] = {}
 _LOOKUPS: dict[tuple[int, str, str], tuple[weakref.ref, dict[str, str]]] = {}
 _COLUMNS: dict[tuple[int, str], tuple[weakref.ref, np.ndarray]] = {}
 _GROUPS: dict[int, tuple[weakref.ref, tuple[np.ndarray, np.ndarray]]] = {}
+_PARTS: dict[int, tuple[weakref.ref, dict[int, tuple[np.ndarray, shapely.STRtree]]]] = {}
 
 
 def _kept(cache: dict, key: Any, frame: Any, build: Any) -> Any:
@@ -59,19 +63,26 @@ def in_window(frame: Any, window: Any, *, indexed: bool = False) -> np.ndarray:
     :data:`INDEXED_FROM` features on it is searched through its R-tree, kept
     for the next map; below, its features are prepared (GEOS's prepared
     geometry, kept on them), so the next map's test of a huge polygon does not
-    start again from its edges. The mask is the same as testing every feature.
+    start again from its edges. A multipolygon of many parts (a dissolved
+    layer's) is asked through the R-tree of its parts (:func:`parts_in_window`):
+    prepared or not, GEOS looks at each of its 100,000 parts for every map.
+    The mask is the same as testing every feature.
     """
-    if indexed:  # kept: reading a GeoDataFrame's geometry column costs more than the test
-        geometries = kept_geometries(frame)
+    if not indexed:
+        return np.asarray(shapely.intersects(frame.geometry.values, window))
+    # kept: reading a GeoDataFrame's geometry column costs more than the test
+    geometries = kept_geometries(frame)
+    parted = _kept(_PARTS, id(frame), frame, lambda: _parts_index(geometries))
+    if len(frame) < INDEXED_FROM:
+        shapely.prepare(geometries)  # once: prepared geometries are left as they are
+        asked = np.setdiff1d(np.arange(len(frame)), list(parted))
     else:
-        geometries = frame.geometry.values
-    if not indexed or len(frame) < INDEXED_FROM:
-        if indexed:
-            shapely.prepare(geometries)  # once: prepared geometries are left as they are
-        return np.asarray(shapely.intersects(geometries, window))
-    tree = _kept(_TREES, id(frame), frame, lambda: shapely.STRtree(geometries))
+        tree = _kept(_TREES, id(frame), frame, lambda: shapely.STRtree(geometries))
+        asked = np.setdiff1d(tree.query(window), list(parted))
     mask = np.zeros(len(frame), dtype=bool)
-    mask[tree.query(window, predicate="intersects")] = True
+    mask[asked] = shapely.intersects(geometries[asked], window)
+    for at, (_, tree_of_parts) in parted.items():
+        mask[at] = len(tree_of_parts.query(window, predicate="intersects")) > 0
     return mask
 
 
@@ -127,3 +138,43 @@ def site_name(result: Any, position: int) -> str:
     """
     name = kept_column(result.sites, "name", lambda f: f["name"])[position]
     return str(name) if name else ""
+
+
+def parts_in_window(frame: Any, positions: np.ndarray, window: Any) -> np.ndarray:
+    """The geometries of ``frame``'s rows at ``positions``, as a map in ``window`` draws them.
+
+    A multipolygon of more than :data:`~landcheck.polygonal.MANY_PARTS` parts (a
+    dissolved layer: a county's farmland as one feature) is cut down to its parts
+    that meet the window, found through an R-tree of its parts kept for the
+    batch; the others are drawn outside the window, so nothing on the map
+    changes, but every map walked the county's 100,000 parts.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> grid = shapely.MultiPolygon([shapely.box(i, 0, i + 0.5, 1) for i in range(100)])
+    >>> frame = gpd.GeoDataFrame(geometry=[grid, shapely.box(0, 0, 1, 1)])
+    >>> drawn = parts_in_window(frame, np.array([0, 1]), shapely.box(10, 0, 11.2, 1))
+    >>> [int(shapely.get_num_geometries(g)) for g in drawn]
+    [2, 1]
+    """
+    geometries = kept_geometries(frame)[positions]
+    index = _kept(_PARTS, id(frame), frame, lambda: _parts_index(kept_geometries(frame)))
+    many = [k for k, at in enumerate(positions.tolist()) if at in index]
+    if not many:
+        return geometries
+    geometries = geometries.copy()
+    for k in many:
+        parts, tree = index[int(positions[k])]
+        found = np.sort(tree.query(window, predicate="intersects"))
+        geometries[k] = shapely.multipolygons(parts[found])
+    return geometries
+
+
+def _parts_index(geometries: np.ndarray) -> dict[int, tuple[np.ndarray, shapely.STRtree]]:
+    """Position → the parts and their R-tree, for each multipolygon of many parts."""
+    index = {}
+    for at in np.flatnonzero(many_parts(geometries)).tolist():
+        parts = shapely.get_parts(geometries[at])
+        index[at] = (parts, shapely.STRtree(parts))
+    return index

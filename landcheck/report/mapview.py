@@ -25,6 +25,7 @@ from landcheck.report.mapcache import (
     in_window,
     kept_column,
     kept_geometries,
+    parts_in_window,
     site_rows,
 )
 from landcheck.result import CheckResult
@@ -61,6 +62,7 @@ __all__ = [
     "planning_label",
     "site_pieces",
     "text_width",
+    "view_bounds",
     "view_window",
 ]
 
@@ -87,10 +89,15 @@ def layer_keys(result: CheckResult, kinds: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class Rows:
-    """Some rows of a layer's frame (pieces or features around), read as kept arrays."""
+    """Some rows of a layer's frame (pieces or features around), read as kept arrays.
+
+    With a ``window`` (the features around a site), a dissolved feature's
+    geometry is its parts that meet it (:func:`~landcheck.report.mapcache.parts_in_window`).
+    """
 
     frame: Any
     positions: np.ndarray
+    window: Any = None
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -98,7 +105,9 @@ class Rows:
     @property
     def geometries(self) -> np.ndarray:
         """The rows' geometries."""
-        return kept_geometries(self.frame)[self.positions]
+        if self.window is None:
+            return kept_geometries(self.frame)[self.positions]
+        return parts_in_window(self.frame, self.positions, self.window)
 
     @property
     def codes(self) -> list[str]:
@@ -136,7 +145,8 @@ def site_pieces(
         return mine, Rows(pieces, others[shapely.intersects(geometries, box)])
     if not len(around):
         return mine, None
-    return mine, Rows(around, np.flatnonzero(in_window(around, box, indexed=True)))
+    drawn = np.flatnonzero(in_window(around, box, indexed=True))
+    return mine, Rows(around, drawn, shapely.box(*view_bounds(window)))
 
 
 OTHER_SITES_DRAWN = 40
@@ -354,6 +364,19 @@ def furniture(geometry: Any, window: tuple[float, float, float, float]) -> Furni
     return Furniture(arrow_at(arrow), scale_at(scale), metres)
 
 
+def view_bounds(window: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The window and a fiftieth of it more: how far the features around a site are drawn.
+
+    Examples
+    --------
+    >>> view_bounds((0.0, 0.0, 100.0, 100.0))
+    (-2.0, -2.0, 102.0, 102.0)
+    """
+    xmin, ymin, xmax, ymax = window
+    pad = (xmax - xmin) * 0.02
+    return xmin - pad, ymin - pad, xmax + pad, ymax + pad
+
+
 def clipped_to_view(values: np.ndarray, window: tuple[float, float, float, float]) -> np.ndarray:
     """``values`` clipped to the window and a fiftieth of it more (clipped edges fall outside).
 
@@ -371,9 +394,7 @@ def clipped_to_view(values: np.ndarray, window: tuple[float, float, float, float
     >>> shapely.bounds(clipped).tolist(), clipped[1] is far[1]
     ([[-2.0, 0.0, 50.0, 50.0], [10.0, 10.0, 20.0, 20.0]], True)
     """
-    xmin, ymin, xmax, ymax = window
-    pad = (xmax - xmin) * 0.02
-    west, south, east, north = xmin - pad, ymin - pad, xmax + pad, ymax + pad
+    west, south, east, north = view_bounds(window)
     bounds = shapely.bounds(values)
     inside = (
         (bounds[:, 0] > west)
