@@ -73,14 +73,18 @@ def in_window(frame: Any, window: Any, *, indexed: bool = False) -> np.ndarray:
     # kept: reading a GeoDataFrame's geometry column costs more than the test
     geometries = kept_geometries(frame)
     parted = _kept(_PARTS, id(frame), frame, lambda: _parts_index(geometries))
+    mask = np.zeros(len(frame), dtype=bool)
     if len(frame) < INDEXED_FROM:
         shapely.prepare(geometries)  # once: prepared geometries are left as they are
         asked = np.setdiff1d(np.arange(len(frame)), list(parted))
+        mask[asked] = shapely.intersects(geometries[asked], window)
     else:
         tree = _kept(_TREES, id(frame), frame, lambda: shapely.STRtree(geometries))
-        asked = np.setdiff1d(tree.query(window), list(parted))
-    mask = np.zeros(len(frame), dtype=bool)
-    mask[asked] = shapely.intersects(geometries[asked], window)
+        if parted:
+            asked = np.setdiff1d(tree.query(window), list(parted))
+            mask[asked] = shapely.intersects(geometries[asked], window)
+        else:
+            mask[tree.query(window, predicate="intersects")] = True
     for at, (_, tree_of_parts) in parted.items():
         mask[at] = len(tree_of_parts.query(window, predicate="intersects")) > 0
     return mask
