@@ -39,6 +39,7 @@ __all__ = [
     "nearest_split",
     "overlay_arrays",
     "partition_task",
+    "parts_in_boxes",
     "quiet_worker",
     "ready",
     "subdivide_near",
@@ -147,6 +148,44 @@ def subdivide_near(
     """
     pieces, owner, _ = _subdivide(geometries, near, distance, above, max_vertices)
     return pieces, owner
+
+
+def parts_in_boxes(
+    features: np.ndarray, which: np.ndarray, boxes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's feature cut by its box, as ``(row, part)`` pairs.
+
+    Row ``k`` asks for ``features[which[k]]`` inside the polygon ``boxes[k]``; the
+    union of its parts is that intersection. A feature of more than
+    :data:`SUBDIVIDE_ABOVE` vertices is subdivided once around all its rows'
+    boxes (:func:`subdivide_near`) and each row gets its pieces' intersections:
+    intersecting the whole of a 250,000-vertex redline with the box of each of
+    500 sites took 1.6 s.
+
+    Examples
+    --------
+    >>> ring = shapely.Point(0, 0).buffer(1000, quad_segs=2000)
+    >>> boxes = shapely.box([990.0, -10.0], [-5.0, 995.0], [1010.0, 10.0], [5.0, 1005.0])
+    >>> rows, parts = parts_in_boxes(np.array([ring]), np.array([0, 0]), boxes)
+    >>> whole = shapely.area(shapely.intersection(ring, boxes))
+    >>> [bool(abs(shapely.area(parts[rows == k]).sum() - whole[k]) < 1e-9) for k in (0, 1)]
+    [True, True]
+    """
+    features = np.asarray(features, dtype=object)
+    which = np.asarray(which, dtype=np.intp)
+    huge = shapely.get_num_coordinates(features[which]) > SUBDIVIDE_ABOVE
+    rows = [np.flatnonzero(~huge)]
+    parts = [shapely.intersection(features[which[~huge]], boxes[~huge])]
+    if huge.any():
+        at = np.flatnonzero(huge)
+        distinct, owner_of_row = np.unique(which[at], return_inverse=True)
+        pieces, owner = subdivide_near(features[distinct], boxes[at])
+        row, piece = shapely.STRtree(pieces).query(boxes[at])
+        same = owner[piece] == owner_of_row[row]
+        row, piece = row[same], piece[same]
+        rows.append(at[row])
+        parts.append(shapely.intersection(pieces[piece], boxes[at][row]))
+    return np.concatenate(rows), np.concatenate(parts)
 
 
 def _subdivide(

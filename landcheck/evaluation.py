@@ -30,6 +30,7 @@ from landcheck.classify.decide import AmbiguousClassificationError
 from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.measuring import SiteMeasuring
+from landcheck.cut import parts_in_boxes
 from landcheck.engine import Engine, PendingOverlay, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
@@ -315,12 +316,16 @@ def _nearest_in_site_crs(
     mine = sites[moved]
     grown = (1.01 * found[moved] + 1.0)[:, None] * np.array([-1.0, -1.0, 1.0, 1.0])
     boxes = shapely.bounds(site_geoms[mine]) + grown
-    features = np.asarray(feature_geoms, dtype=object)[nearest["feature"].to_numpy(dtype=int)]
-    features = features[moved]
-    near_parts = shapely.intersection(features, shapely.box(*boxes.T))
-    found[moved] = shapely.distance(
-        measuring.to_own_crs(site_geoms[mine], mine), measuring.to_own_crs(near_parts, mine)
+    which = nearest["feature"].to_numpy(dtype=int)[moved]
+    rows, parts = parts_in_boxes(feature_geoms, which, shapely.box(*boxes.T))
+    owners = mine[rows]
+    distances = shapely.distance(
+        measuring.to_own_crs(site_geoms[owners], owners), measuring.to_own_crs(parts, owners)
     )
+    # the nearest of a site's parts (an empty one has no distance)
+    shortest = np.full(len(moved), np.inf)
+    np.fmin.at(shortest, rows, distances)
+    found[moved] = shortest
     nearest["distance_m"] = found
     return nearest[found <= search_m]
 

@@ -15,6 +15,7 @@ import shapely
 from pyproj import CRS
 
 import landcheck
+import landcheck.cut
 from landcheck.crs.transform import move
 
 LOCAL = CRS.from_epsg(4530)
@@ -227,3 +228,35 @@ def test_sites_without_geometry_in_a_zone_are_unknown_not_refused():
     result = landcheck.check(empty)
     assert result.analysis_crs.to_epsg() == 4523
     assert [result.status(s) for s in ("S1", "S2")] == ["unknown", "unknown"]
+
+
+def test_a_site_measured_in_its_own_zone_finds_a_huge_redline_as_far_as_a_small_one(monkeypatch):
+    """A site of zone 40 checked with one of zone 35 (the analysis CRS) has its nearest
+    redline measured again in zone 40: a redline 80 m east of it, of 12,000 vertices, is cut
+    into pieces around the site (not intersected whole with the site's box, once per site),
+    and found as far as intersecting it whole finds it, 80 m away as a four-vertex one is."""
+    zone35, zone40 = CRS.from_epsg(4523), CRS.from_epsg(4528)
+    plot = gpd.GeoDataFrame(
+        {"site_id": ["GZ"]},
+        geometry=[shapely.box(35_500_000, 2_900_000, 35_500_100, 2_900_100)],
+        crs=zone35,
+    )
+    x, y = 40_500_000, 3_300_000
+    site = gpd.GeoDataFrame({"site_id": ["HZ"]}, geometry=[shapely.box(x, y, x + 200, y + 200)])
+    site = site.set_crs(zone40)
+    square = shapely.box(x + 280, y - 100, x + 480, y + 300)
+    dense = shapely.segmentize(square, 0.1)
+    assert shapely.get_num_coordinates(dense) > 5 * landcheck.cut.SUBDIVIDE_ABOVE
+
+    def nearest(redline) -> float:
+        layer = gpd.GeoDataFrame({"BSM": ["R1"]}, geometry=[redline], crs=zone40)
+        result = landcheck.check([plot, site], layers={"eco_redline": layer})
+        assert result.measuring_crs("HZ") == "EPSG:4528"
+        return result.layer("HZ", "eco_redline").nearest_m
+
+    small, huge = nearest(square), nearest(dense)
+    monkeypatch.setattr(landcheck.cut, "SUBDIVIDE_ABOVE", 10**9)
+    whole = nearest(dense)
+    # the straight sides moved from zone 35 bend by less than a millimetre in zone 40
+    assert small == pytest.approx(80.0, abs=1e-3) and huge == pytest.approx(80.0, abs=1e-3)
+    assert huge == pytest.approx(whole, abs=1e-9)
