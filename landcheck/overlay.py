@@ -183,6 +183,21 @@ def overlay_frame(
     )
 
 
+def _whole_areas_moved(
+    feature_geoms: np.ndarray, owners: np.ndarray, sites: np.ndarray, measuring: SiteMeasuring
+) -> np.ndarray:
+    """The planar area of each piece's whole feature in its site's measuring CRS.
+
+    Each feature is moved once into each CRS its pieces' sites are measured in,
+    not once a piece: a redline band of 250,000 vertices under 500 sites of
+    another zone took 23 s.
+    """
+    zones = np.unique(measuring.labels[sites].astype(str), return_inverse=True)[1]
+    pairs = np.column_stack([owners, zones.ravel()])
+    _, first, again = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+    return measuring.planar_areas(feature_geoms[owners[first]], sites[first])[again.ravel()]
+
+
 def measured_in_site_crs(
     overlay: LayerOverlay,
     features: gpd.GeoDataFrame,
@@ -237,8 +252,8 @@ def measured_in_site_crs(
         2.0 * counted_planar, perimeter, out=np.zeros_like(counted_planar), where=perimeter > 0
     )
     if "_feature_m2" in pieces:
-        pieces.iloc[moved, pieces.columns.get_loc("_feature_m2")] = measuring.planar_areas(
-            feature_geoms[owners], sites[moved]
+        pieces.iloc[moved, pieces.columns.get_loc("_feature_m2")] = _whole_areas_moved(
+            feature_geoms, owners, sites[moved], measuring
         )
     all_changed = overlay.changed if len(overlay.changed) else np.zeros(len(pieces), bool)
     lost = (

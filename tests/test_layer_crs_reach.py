@@ -260,3 +260,37 @@ def test_a_site_measured_in_its_own_zone_finds_a_huge_redline_as_far_as_a_small_
     # the straight sides moved from zone 35 bend by less than a millimetre in zone 40
     assert small == pytest.approx(80.0, abs=1e-3) and huge == pytest.approx(80.0, abs=1e-3)
     assert huge == pytest.approx(whole, abs=1e-9)
+
+
+def test_each_piece_of_a_site_in_its_own_zone_has_its_whole_feature_measured_there():
+    """Three sites of zone 40, checked with one of zone 35, lie on two parcels drawn in zone
+    40: each piece's whole feature (for the official-area share) is measured there (1,000,000
+    and 250,000 m²), each feature moved there once, not once a piece."""
+    zone35, zone40 = CRS.from_epsg(4523), CRS.from_epsg(4528)
+    plot = gpd.GeoDataFrame(
+        {"site_id": ["GZ"]},
+        geometry=[shapely.box(35_500_000, 2_900_000, 35_500_100, 2_900_100)],
+        crs=zone35,
+    )
+    x, y = 40_500_000, 3_300_000
+    ours = gpd.GeoDataFrame(
+        {"site_id": ["H1", "H2", "H3"]},
+        geometry=[shapely.box(x + 300 * k, y, x + 300 * k + 100, y + 100) for k in range(3)],
+        crs=zone40,
+    )
+    parcels = gpd.GeoDataFrame(
+        {"BSM": ["P1", "P2"], "DLBM": ["0101", "0103"], "TBMJ": [1_000_000.0, 250_000.0]},
+        geometry=[
+            shapely.box(x - 100, y - 100, x + 500, y + 1_566.666_666_666_666_7),
+            shapely.box(x + 550, y - 100, x + 1_050, y + 400),  # under H3 alone
+        ],
+        crs=zone40,
+    )
+    result = landcheck.check([plot, ours], layers={"land_use": parcels})
+    pieces = result.pieces["land_use"].sort_values("feature")
+    assert pieces["feature"].tolist() == [0, 0, 1]
+    whole = [1_000_000.0, 1_000_000.0, 250_000.0]
+    assert pieces["_feature_m2"].to_numpy() == pytest.approx(whole, abs=1e-4)
+    for site in ("H1", "H2", "H3"):
+        assert result.measuring_crs(site) == "EPSG:4528"
+        assert result.layer_area(site, "land_use").planar_m2 == pytest.approx(10_000.0, abs=1e-4)
