@@ -243,3 +243,28 @@ def test_geoparquet_row_groups_are_decoded_a_few_thousand_rows_a_call(tmp_path, 
     assert decoded == [1_143, 1_143, 929]  # the rows asked for in each call
     expected = farmland_grid(150).iloc[rows]
     assert shapely.equals_exact(frame.geometry.values, expected.geometry.values, 0).all()
+
+
+@pytest.mark.parametrize("kind", ["gpkg without its r-tree", "shp", "shp with .qix"])
+def test_a_layer_without_a_spatial_index_is_read_once_for_all_the_sites(
+    grid_gpkg, tmp_path, monkeypatch, kind
+):
+    # 12 sites spread over the grid: without an index, each read scans the whole layer
+    site_geoms = np.array([square(80 * k, 40 * (k % 3), 7, 5) for k in range(12)])
+    crs = CRS(GK35)
+    path = str(tmp_path / ("farmland.gpkg" if kind.startswith("gpkg") else "farmland.shp"))
+    options = {"SPATIAL_INDEX": "YES" if kind == "shp with .qix" else "NO"}
+    farmland_grid().to_file(path, layer="farmland", layer_options=options)
+    source = LayerSource(path, "farmland" if kind.startswith("gpkg") else None)
+    reads = []
+    real = filtered.read_frame
+    monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
+    found, _ = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
+    expected, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
+    assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) > 12 * 4
+    if kind == "shp with .qix":
+        assert reads and all("mask" in r for r in reads)  # a read per cluster of sites
+    else:
+        assert len(reads) == 1 and "bbox" in reads[0]

@@ -71,6 +71,7 @@ from landcheck.io.vector import (
     layer_summary,
     no_crs_error,
     read_frame,
+    read_layer_info,
     require_exists,
     resolve_layer,
 )
@@ -540,7 +541,8 @@ def read_features_near(
     elif geoparquet.is_geoparquet(source.path):
         frame = _read_parquet(source, layer, outlines, distance, columns, native_crs)
     else:
-        frame = _read_clusters(source, layer, outlines, distance, columns, native_crs)
+        indexed = _fast_spatial_filter(source, layer, info)
+        frame = _read_clusters(source, layer, outlines, distance, columns, native_crs, indexed)
     if geometry_values(frame).crs is None or assumed:
         frame = frame.set_crs(native_crs, allow_override=True)
     record.features_read = len(frame)
@@ -639,6 +641,20 @@ def _within(frame: gpd.GeoDataFrame, outlines: np.ndarray, distance: float) -> g
     return frame if len(positions) == len(frame) else rows_taken(frame, positions)
 
 
+def _fast_spatial_filter(source: LayerSource, layer: str | None, info: dict[str, Any]) -> bool:
+    """Whether GDAL reads the layer's features in a box through a spatial index.
+
+    A GeoPackage layer gets here without its R-tree; another format says so in
+    its capabilities (a shapefile without .qix or .sbn, GeoJSON: no index).
+    """
+    if layer is not None and gpkg_layer(source.path, layer) is not None:
+        return False
+    capabilities = info.get("capabilities")
+    if capabilities is None:
+        capabilities = read_layer_info(source, layer).get("capabilities", {})
+    return bool(capabilities.get("fast_spatial_filter", False))
+
+
 def _read_clusters(
     source: LayerSource,
     layer: str | None,
@@ -646,9 +662,21 @@ def _read_clusters(
     distance: float,
     columns: list[str] | None,
     native_crs: CRS,
+    indexed: bool = True,
 ) -> gpd.GeoDataFrame:
-    """One ``mask=`` read per cluster of nearby sites; features caught twice are kept once."""
+    """One ``mask=`` read per cluster of nearby sites; features caught twice are kept once.
+
+    Without a spatial index (``indexed`` False) every read scans the whole
+    layer, and GDAL tests each feature against a mask slowly: one read of the
+    sites' extent serves them all, the exact filter after it (a GeoPackage without
+    its R-tree, 200,000 features: 1,000 sites in 345 clusters 14.6 s, now 1.8 s;
+    10,000 sites in one mask read 10 s). Its memory is the features in that extent.
+    """
     mask = _grown(outlines, distance)
+    if not indexed:
+        bbox = tuple(float(v) for v in shapely.total_bounds(mask))
+        frame = read_frame(source, layer, columns=columns, bbox=bbox, fid_as_index=True)
+        return _within(frame, outlines, distance)
     gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
     frames = []
     for members in _clusters(mask, gap):
