@@ -249,7 +249,7 @@ def test_geoparquet_row_groups_are_decoded_a_few_thousand_rows_a_call(tmp_path, 
 def test_a_layer_without_a_spatial_index_is_read_once_for_all_the_sites(
     grid_gpkg, tmp_path, monkeypatch, kind
 ):
-    # 12 sites spread over the grid: without an index, each read scans the whole layer
+    # 12 sites spread over the grid: without an index, each read of a box scans the layer
     site_geoms = np.array([square(80 * k, 40 * (k % 3), 7, 5) for k in range(12)])
     crs = CRS(GK35)
     path = str(tmp_path / ("farmland.gpkg" if kind.startswith("gpkg") else "farmland.shp"))
@@ -259,6 +259,7 @@ def test_a_layer_without_a_spatial_index_is_read_once_for_all_the_sites(
     reads = []
     real = filtered.read_frame
     monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
+    monkeypatch.setattr(filtered, "UNINDEXED_CHUNK", 3_000)  # 10,000 features: four chunks
     found, _ = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
     expected, _ = read_features_near(
         LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
@@ -266,5 +267,6 @@ def test_a_layer_without_a_spatial_index_is_read_once_for_all_the_sites(
     assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) > 12 * 4
     if kind == "shp with .qix":
         assert reads and all("mask" in r for r in reads)  # a read per cluster of sites
-    else:
-        assert len(reads) == 1 and "bbox" in reads[0]
+    else:  # the layer read once, a chunk at a time
+        assert [r["skip_features"] for r in reads] == [0, 3_000, 6_000, 9_000]
+        assert not any("mask" in r or "bbox" in r for r in reads)
