@@ -195,16 +195,21 @@ def test_a_road_drawn_in_web_mercator_is_as_wide_as_its_width_on_the_ground(give
     assert result.sites.iloc[0]["planar_m2"] == pytest.approx(20_000.0, rel=1e-3)
 
 
+def _plot_in_zone_35() -> gpd.GeoDataFrame:
+    """A 100 m plot in zone 35 (EPSG:4523): checked with it, sites of zone 40 are measured there."""
+    return gpd.GeoDataFrame(
+        {"site_id": ["GZ"]},
+        geometry=[shapely.box(35_500_000, 2_900_000, 35_500_100, 2_900_100)],
+        crs=CRS.from_epsg(4523),
+    )
+
+
 def test_a_road_far_from_the_analysis_meridian_is_as_wide_as_its_width():
     """Checked with a site of zone 35 (the analysis CRS), a road of zone 40 (declared there,
     15° from zone 35's meridian, where lengths are 3.4 % longer) is buffered in its own zone:
     1,000 m x 20 m = 20,000 m² in zone 40, not 19,340."""
-    zone35, zone40 = CRS.from_epsg(4523), CRS.from_epsg(4528)
-    plot = gpd.GeoDataFrame(
-        {"site_id": ["GZ"]},
-        geometry=[shapely.box(35_500_000, 2_900_000, 35_500_100, 2_900_100)],
-        crs=zone35,
-    )
+    zone40 = CRS.from_epsg(4528)
+    plot = _plot_in_zone_35()
     road = gpd.GeoDataFrame(
         {"site_id": ["HZ"]},
         geometry=[shapely.LineString([(40_500_000, 3_300_000), (40_501_000, 3_300_000)])],
@@ -235,12 +240,8 @@ def test_a_site_measured_in_its_own_zone_finds_a_huge_redline_as_far_as_a_small_
     redline measured again in zone 40: a redline 80 m east of it, of 12,000 vertices, is cut
     into pieces around the site (not intersected whole with the site's box, once per site),
     and found as far as intersecting it whole finds it, 80 m away as a four-vertex one is."""
-    zone35, zone40 = CRS.from_epsg(4523), CRS.from_epsg(4528)
-    plot = gpd.GeoDataFrame(
-        {"site_id": ["GZ"]},
-        geometry=[shapely.box(35_500_000, 2_900_000, 35_500_100, 2_900_100)],
-        crs=zone35,
-    )
+    zone40 = CRS.from_epsg(4528)
+    plot = _plot_in_zone_35()
     x, y = 40_500_000, 3_300_000
     site = gpd.GeoDataFrame({"site_id": ["HZ"]}, geometry=[shapely.box(x, y, x + 200, y + 200)])
     site = site.set_crs(zone40)
@@ -266,12 +267,8 @@ def test_each_piece_of_a_site_in_its_own_zone_has_its_whole_feature_measured_the
     """Three sites of zone 40, checked with one of zone 35, lie on two parcels drawn in zone
     40: each piece's whole feature (for the official-area share) is measured there (1,000,000
     and 250,000 m²), each feature moved there once, not once a piece."""
-    zone35, zone40 = CRS.from_epsg(4523), CRS.from_epsg(4528)
-    plot = gpd.GeoDataFrame(
-        {"site_id": ["GZ"]},
-        geometry=[shapely.box(35_500_000, 2_900_000, 35_500_100, 2_900_100)],
-        crs=zone35,
-    )
+    zone40 = CRS.from_epsg(4528)
+    plot = _plot_in_zone_35()
     x, y = 40_500_000, 3_300_000
     ours = gpd.GeoDataFrame(
         {"site_id": ["H1", "H2", "H3"]},
