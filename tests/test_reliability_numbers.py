@@ -127,11 +127,11 @@ def test_a_huge_feature_with_a_bad_vertex_near_the_site_makes_its_layer_unknown(
         assert found.status == "unknown" and "feature R1 has NaN or infinite" in found.message.en
 
 
-@pytest.mark.parametrize("given", ["memory", "file"])
+@pytest.mark.parametrize("given", ["memory", "file", "file without its index"])
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 @pytest.mark.parametrize("size", ["small", "huge"])
 def test_a_feature_with_a_bad_vertex_near_but_off_the_site_makes_its_layer_unknown(
-    size, bad, given, write_gpkg
+    size, bad, given, tmp_path
 ):
     # a redline 50 m east of the site, meeting it nowhere: its distance is asked, and a bad
     # vertex has none (GEOS refused with a traceback, or numpy warned on the way); it is kept
@@ -147,10 +147,13 @@ def test_a_feature_with_a_bad_vertex_near_but_off_the_site_makes_its_layer_unkno
     with np.errstate(invalid="ignore"):
         redline = frame([{"BSM": "R1", "geometry": shapely.polygons(coords)}])
     layer = redline
-    if given == "file":
+    if given != "memory":
+        options = {"SPATIAL_INDEX": "NO" if given.endswith("index") else "YES"}
+        path = str(tmp_path / "redline.gpkg")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            layer = write_gpkg(eco_redline=redline) + ":eco_redline"
+            redline.to_file(path, layer="eco_redline", layer_options=options)
+        layer = path + ":eco_redline"
     near = landcheck.check(sites(square(900, 0, 50)), layers={"eco_redline": layer})
     for check in ("eco_redline", "eco_redline_proximity"):
         found = finding(near, "S1", check)

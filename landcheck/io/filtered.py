@@ -562,7 +562,9 @@ def _cells(values: np.ndarray, low: float, size: float) -> np.ndarray:
 def boxes_meeting(boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Positions (ascending) of the boxes that meet any target box, edges included.
 
-    Rows are ``(xmin, ymin, xmax, ymax)``; boxes with NaN never meet. Millions
+    Rows are ``(xmin, ymin, xmax, ymax)``; boxes with NaN (empty geometries) never
+    meet, boxes reaching infinity (a feature with an infinite vertex) meet every
+    target: kept, such a feature is named when its layer is normalised. Millions
     of boxes against thousands of targets without a geometry each: a grid over
     the targets' extent marks the cells they touch, a summed-area table of the
     marks tells at once whether a box touches a marked cell (every box that
@@ -571,8 +573,9 @@ def boxes_meeting(boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> boxes = np.array([[0, 0, 1, 1], [5, 5, 6, 6], [1, 1, 2, 2], [np.nan] * 4])
+    >>> boxes = np.vstack([boxes, [9.0, 9.0, 9.0, np.inf]])
     >>> boxes_meeting(boxes, np.array([[1.5, 1.5, 3.0, 3.0], [0.0, 0.0, 0.5, 0.5]])).tolist()
-    [0, 2]
+    [0, 2, 4]
     """
     boxes = np.asarray(boxes, dtype=float)
     targets = np.asarray(targets, dtype=float)
@@ -581,9 +584,11 @@ def boxes_meeting(boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     x0, y0 = targets[:, 0].min(), targets[:, 1].min()
     x1, y1 = targets[:, 2].max(), targets[:, 3].max()
+    finite = np.isfinite(boxes).all(axis=1)
+    endless = np.flatnonzero(~finite & ~np.isnan(boxes).any(axis=1))
     with np.errstate(invalid="ignore"):
         near = (boxes[:, 2] >= x0) & (boxes[:, 0] <= x1) & (boxes[:, 3] >= y0)
-        near &= boxes[:, 1] <= y1
+        near &= (boxes[:, 1] <= y1) & finite
     positions = np.flatnonzero(near)
     width = max(x1 - x0, 1e-9) / _GRID_CELLS
     height = max(y1 - y0, 1e-9) / _GRID_CELLS
@@ -608,7 +613,7 @@ def boxes_meeting(boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
     positions = positions[touched]
     tree = shapely.STRtree(shapely.box(*targets.T))
     found, _ = tree.query(shapely.box(*boxes[positions].T))
-    return positions[np.unique(found)]
+    return np.union1d(positions[np.unique(found)], endless)
 
 
 def _read_parquet(

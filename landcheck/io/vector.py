@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 from pyogrio.errors import DataLayerError
 from pyogrio.errors import DataSourceError as OGRDataSourceError
@@ -251,7 +252,8 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
         return geoparquet.read_frame(source.path, **kwargs)
     encoding = choose_encoding(source.path, source.encoding, layer).encoding
     try:
-        return pyogrio.read_dataframe(source.path, layer=layer, encoding=encoding, **kwargs)
+        with np.errstate(invalid="ignore"):  # NaN vertices: named when the layer is normalised
+            return pyogrio.read_dataframe(source.path, layer=layer, encoding=encoding, **kwargs)
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     except UnicodeDecodeError as ex:
