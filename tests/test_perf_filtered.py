@@ -12,6 +12,7 @@ import landcheck
 import landcheck.io.filtered as filtered
 from landcheck.io import LayerSource
 from landcheck.io.filtered import clear_cache, read_features_near
+from landcheck.messages import collecting
 
 
 def farmland_grid(n=100):
@@ -260,13 +261,19 @@ def test_a_layer_without_a_spatial_index_is_read_once_for_all_the_sites(
     real = filtered.read_frame
     monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
     monkeypatch.setattr(filtered, "UNINDEXED_CHUNK", 3_000)  # 10,000 features: four chunks
-    found, _ = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
+    monkeypatch.setattr(filtered, "UNINDEXED_NOTED_FROM", 10_000)
+    with collecting() as notes:
+        found, _ = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
     expected, _ = read_features_near(
         LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
     )
     assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) > 12 * 4
     if kind == "shp with .qix":
         assert reads and all("mask" in r for r in reads)  # a read per cluster of sites
-    else:  # the layer read once, a chunk at a time
+        assert not notes.messages
+    else:  # the layer read once, a chunk at a time, and the user told why it is slower
         assert [r["skip_features"] for r in reads] == [0, 3_000, 6_000, 9_000]
         assert not any("mask" in r or "bbox" in r for r in reads)
+        (said,) = notes.messages
+        assert "has no spatial index, so all its 10,000 features were read" in said
+        assert "Create Spatial Index" in said

@@ -77,6 +77,7 @@ from landcheck.io.vector import (
     resolve_layer,
 )
 from landcheck.memory import release_free_memory
+from landcheck.messages import warn
 
 __all__ = ["CACHE_VERTICES", "boxes_meeting", "clear_cache", "not_kept", "read_features_near"]
 
@@ -544,6 +545,12 @@ def read_features_near(
     else:
         indexed = _fast_spatial_filter(source, layer, info)
         frame = _read_clusters(source, layer, outlines, distance, columns, native_crs, indexed)
+        if not indexed and (info.get("features") or 0) >= UNINDEXED_NOTED_FROM:
+            warn(
+                f"{what}: {source} has no spatial index, so all its {info['features']:,} "
+                "features were read to find those near the sites; with one (QGIS: the layer's "
+                "Properties > Source > Create Spatial Index) only those are read"
+            )
     if geometry_values(frame).crs is None or assumed:
         frame = frame.set_crs(native_crs, allow_override=True)
     record.features_read = len(frame)
@@ -663,6 +670,10 @@ def _fast_spatial_filter(source: LayerSource, layer: str | None, info: dict[str,
 
 UNINDEXED_CHUNK = 100_000
 """Features read at a time from a layer without a spatial index (:func:`_read_clusters`)."""
+
+UNINDEXED_NOTED_FROM = 100_000
+"""A layer without a spatial index of this many features or more is said to have none: its
+whole read takes seconds, and creating an index spares them at every check."""
 
 
 def _read_unindexed(
