@@ -6,12 +6,14 @@ import io
 import json
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 import shapely
 from common import X0, Y0, frame, sites, square
 
 import landcheck
 import landcheck.engine as engine_module
+from landcheck import geometry
 from landcheck.cut import SUBDIVIDE_ABOVE
 from landcheck.geometry import LOCAL_CHECK_ABOVE
 from landcheck.polygonal import MANY_PARTS
@@ -100,3 +102,25 @@ def test_the_maps_of_a_dissolved_layer_are_those_its_whole_feature_draws(monkeyp
         svg, pixels = _drawn(result, site)
         assert svg == drawn[site][0], site
         assert pixels == drawn[site][1], site
+
+
+def test_parcels_collected_into_one_multipolygon_are_repaired_as_their_union(monkeypatch):
+    # 30 x 30 parcels of 100 m sharing their edges, gathered into one (invalid) multipolygon:
+    # repaired as the union of its parts, made as a coverage's (GEOS's make_valid unions a
+    # county's parcels in minutes), the same areas as the parcels as features give
+    parcels = [square(100.0 * i, 100.0 * j, 100.0) for j in range(SIDE) for i in range(SIDE)]
+    collected = shapely.MultiPolygon(parcels)
+    assert not shapely.is_valid(collected) and shapely.coverage_is_valid(np.array(parcels))
+    one = frame([{"BSM": "F1", "DLBM": "0101", "geometry": collected}])
+    apart = frame([{"BSM": f"F{n}", "DLBM": "0101", "geometry": p} for n, p in enumerate(parcels)])
+    site_frame = sites(square(50, 50, 300), square(2_950, 1_000, 100), square(3_050, 0, 100))
+    repaired = landcheck.check(site_frame, layers={"farmland": one}, workers=1)
+    each = landcheck.check(site_frame, layers={"farmland": apart}, workers=1)
+    monkeypatch.setattr(geometry, "many_parts", lambda geoms: np.zeros(len(geoms), dtype=bool))
+    by_geos = landcheck.check(site_frame, layers={"farmland": one}, workers=1)
+    for site, m2 in {"S1": 90_000.0, "S2": 5_000.0, "S3": 0.0}.items():
+        for result in (repaired, each, by_geos):
+            assert result.layer_area(site, "farmland").planar_m2 == pytest.approx(m2, abs=1e-6)
+    assert repaired.layer("S3", "farmland").nearest_m == pytest.approx(50.0, abs=1e-9)
+    said = [w for w in repaired.warnings if "repaired" in w]
+    assert said and "1 invalid" in said[0]
