@@ -34,6 +34,7 @@ __all__ = [
     "float_precision",
     "geo_frame",
     "geometry_values",
+    "kept_unmeasured",
     "name_some",
     "near_positions",
     "non_finite",
@@ -286,7 +287,7 @@ def _repaired(geoms: np.ndarray) -> np.ndarray:
     out[~collected] = _structure_repair(geoms[~collected])
     for i in np.flatnonzero(collected).tolist():
         parts = shapely.get_parts(_structure_repair(shapely.get_parts(geoms[i])))
-        parts = parts[shapely.get_type_id(parts) == 3]  # polygons: what the repair keeps
+        parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
         if len(parts) and shapely.coverage_is_valid(parts):
             out[i] = shapely.coverage_union_all(parts)
         else:
@@ -449,7 +450,7 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
     # ``dwithin``: only the others need the distance
     near[small[_hits(tree, geoms[small], "intersects")]] = True
     rest = small[~near[small]]
-    rest = rest[~_kept_unmeasured(near, rest, geoms)]
+    rest = rest[~kept_unmeasured(near, rest, geoms)]
     near[rest[_hits(tree, geoms[rest], "dwithin", distance)]] = True
     if huge_outline.any():
         rest = small[~near[small]]
@@ -460,7 +461,7 @@ def near_positions(geoms: np.ndarray, outlines: np.ndarray, distance: float) -> 
         every = shapely.STRtree(outlines) if huge_outline.any() else tree
         small_outline = ~huge_outline
         asked = np.flatnonzero(huge)
-        for position in asked[~_kept_unmeasured(near, asked, geoms)]:  # a few, each near many
+        for position in asked[~kept_unmeasured(near, asked, geoms)]:  # a few, each near many
             near[position] = _near_any(geoms[position], outlines, small_outline, every, distance)
     return np.flatnonzero(near)
 
@@ -481,12 +482,21 @@ def _hits(
     return np.concatenate(chunked(part_hits, len(geoms)))
 
 
-def _kept_unmeasured(near: np.ndarray, positions: np.ndarray, geoms: np.ndarray) -> np.ndarray:
-    """Which of ``geoms[positions]`` have a NaN or infinite vertex; those are kept ``near``.
+def kept_unmeasured(near: np.ndarray, positions: np.ndarray, geoms: np.ndarray) -> np.ndarray:
+    """Which of ``geoms[positions]`` have a NaN or infinite vertex; those are set ``near``.
 
     Their distance is not a number (GEOS refuses to compute it: a crash, not an
     answer); kept, the normalisation of the layer names them and refuses them
     or makes the layer's checks unknown, where dropped they would make it clear.
+
+    Examples
+    --------
+    >>> bad = shapely.Polygon([(0, 0), (1, 0), (1, float("inf")), (0, 1)])
+    >>> near = np.zeros(3, dtype=bool)
+    >>> kept_unmeasured(near, np.array([0, 2]), np.array([shapely.box(0, 0, 1, 1), None, bad]))
+    array([False,  True])
+    >>> near.tolist()
+    [False, False, True]
     """
     broken = non_finite(geoms[positions])
     near[positions[broken]] = True

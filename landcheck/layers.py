@@ -32,6 +32,7 @@ from landcheck.geometry import (
     field_names,
     geo_frame,
     geometry_values,
+    kept_unmeasured,
     name_some,
     near_positions,
     non_finite,
@@ -437,8 +438,8 @@ def select_near(
     boxes = shapely.bounds(geoms) + np.array([-margin, -margin, margin, margin])
     site, feature = frame.sindex.query(shapely.box(*boxes.T))
     values = np.asarray(geometry_values(frame), dtype=object)
-    if _any_huge(geoms) or _any_huge(values[np.unique(feature)]):
-        candidates = np.unique(feature)
+    candidates = np.unique(feature)
+    if _any_huge(geoms) or _any_huge(values[candidates]):
         return frame.iloc[candidates[near_positions(values[candidates], geoms, margin)]]
     near = np.zeros(len(frame), dtype=bool)
     # most features kept meet a site: the index asks them with the site prepared, and only the
@@ -446,14 +447,9 @@ def select_near(
     # dwithin computes one for every feature, unprepared: half as fast again)
     near[frame.sindex.query(geoms, predicate="intersects")[1]] = True
     if margin > 0:
+        kept_unmeasured(near, candidates[~near[candidates]], values)  # no distance to ask
         rest = ~near[feature]
         site, feature = site[rest], feature[rest]
-        # a feature with a NaN or infinite vertex has no distance: kept, the normalisation
-        # names it (refused, or its layer's checks unknown) where dropped it would be clear
-        unmeasured = np.unique(feature)
-        unmeasured = unmeasured[non_finite(values[unmeasured])]
-        near[unmeasured] = True
-        site, feature = site[~near[feature]], feature[~near[feature]]
         near[feature[shapely.dwithin(geoms[site], values[feature], margin)]] = True
     return frame.iloc[np.flatnonzero(near)]
 

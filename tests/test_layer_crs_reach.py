@@ -291,3 +291,19 @@ def test_each_piece_of_a_site_in_its_own_zone_has_its_whole_feature_measured_the
     for site in ("H1", "H2", "H3"):
         assert result.measuring_crs(site) == "EPSG:4528"
         assert result.layer_area(site, "land_use").planar_m2 == pytest.approx(10_000.0, abs=1e-4)
+
+
+def test_site_selection_refuses_a_crs_that_cannot_place_the_polygons(monkeypatch):
+    """Where the analysis CRS gives the polygons' centre no longitude and latitude, how true
+    its lengths are there cannot be told: refused, naming what to give, never a zone of NaN."""
+    from landcheck.errors import AnalysisCRSError
+    from landcheck.select import _common
+
+    class Nowhere:
+        def transform(self, x, y):
+            return float("inf"), float("inf")
+
+    monkeypatch.setattr(_common, "to_geodetic", lambda crs: Nowhere())
+    site, redline = _case(40.0)
+    with pytest.raises(AnalysisCRSError, match=r"no longitude and latitude.* --crs the Gauss"):
+        landcheck.buildable(site.to_crs(3857), layers={"eco_redline": redline}, crs="EPSG:3857")

@@ -70,7 +70,8 @@ def require_true_lengths(run: Run) -> None:
     Raises
     ------
     AnalysisCRSError
-        Naming how far lengths are off and the zone to give instead.
+        Naming how far lengths are off and the zone to give instead, or that the
+        polygons' centre has no longitude and latitude in the CRS.
     """
     geoms = np.asarray(run.sites.geometry.values, dtype=object)
     geoms = geoms[~shapely.is_empty(geoms)]
@@ -79,6 +80,12 @@ def require_true_lengths(run: Run) -> None:
         return
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
     lon, lat = to_degrees.transform((xmin + xmax) / 2.0, (ymin + ymax) / 2.0)
+    if not (np.isfinite(lon) and np.isfinite(lat)):
+        raise AnalysisCRSError(
+            f"the analysis CRS {crs_label(run.crs)} ({run.crs.name}) gives the polygons' centre "
+            "no longitude and latitude, so how true its lengths are there cannot be told; give "
+            "--crs the Gauss-Kruger or UTM zone where they lie"
+        )
     system = zone_system(run.crs)
     if system is not None and system.reaches(np.array([lon]))[0]:
         return
