@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from common import GK35, frame, sites, square
@@ -10,6 +13,8 @@ from pyproj import CRS
 
 import landcheck
 import landcheck.io.filtered as filtered
+import landcheck.io.vector as vector
+from landcheck.errors import InputDataError
 from landcheck.io import LayerSource
 from landcheck.io.filtered import clear_cache, read_features_near
 from landcheck.messages import collecting
@@ -244,6 +249,120 @@ def test_geoparquet_row_groups_are_decoded_a_few_thousand_rows_a_call(tmp_path, 
     assert decoded == [1_143, 1_143, 929]  # the rows asked for in each call
     expected = farmland_grid(150).iloc[rows]
     assert shapely.equals_exact(frame.geometry.values, expected.geometry.values, 0).all()
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".fgb"])
+def test_a_layer_that_cannot_skip_to_a_feature_is_read_in_one_pass(
+    grid_gpkg, tmp_path, monkeypatch, suffix
+):
+    # GDAL parses a GeoJSON file whole at each open: read by positions, each chunk opened it
+    # again and read every feature before its own; the stream reads it once, and the file's
+    # listing and its layer's info come from one more open
+    import pyogrio
+
+    site_geoms = np.array([square(80 * k, 40 * (k % 3), 7, 5) for k in range(12)])
+    crs = CRS(GK35)
+    path = str(tmp_path / f"farmland{suffix}")
+    farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "NO"} if suffix == ".fgb" else {})
+    opened = []
+    for name in ("list_layers", "read_info", "open_arrow", "read_dataframe", "read_arrow"):
+        real_call = getattr(pyogrio, name)
+        spy = lambda *a, _n=name, _f=real_call, **k: opened.append(_n) or _f(*a, **k)  # noqa: E731
+        monkeypatch.setattr(pyogrio, name, spy)
+    monkeypatch.setattr(filtered, "UNINDEXED_CHUNK", 3_000)  # 10,000 features: four batches
+    batches = []
+    real_batch = vector._batch_frame
+    monkeypatch.setattr(
+        vector, "_batch_frame", lambda *a: batches.append(real_batch(*a)) or batches[-1]
+    )
+    found, record = read_features_near(LayerSource(path), site_geoms, crs, key="f", margin=20.0)
+    expected, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
+    assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) > 12 * 4
+    assert [len(b) for b in batches] == [3_000, 3_000, 3_000, 1_000]
+    listed = [] if suffix == ".geojson" else ["list_layers"]
+    assert opened == [*listed, "read_info", "open_arrow"]
+    assert record.features_read == len(found) and found.crs == crs
+    # the rows as the layer's read through Arrow gives them: fields, types, index, geometry
+    by_arrow = pyogrio.read_dataframe(path, fid_as_index=True, use_arrow=True)
+    pd.testing.assert_frame_equal(
+        found.drop(columns="geometry"), by_arrow.loc[found.index].drop(columns="geometry")
+    )
+    assert shapely.equals_exact(
+        found.geometry.values, by_arrow.geometry[found.index].values, 0
+    ).all()
+
+
+def test_a_topojson_file_named_geojson_keeps_its_layers(tmp_path):
+    # one open describes a GeoJSON file's only layer; TopoJSON holds several, so it is listed
+    topology = {
+        "type": "Topology",
+        "objects": {
+            name: {
+                "type": "GeometryCollection",
+                "geometries": [{"type": "Polygon", "arcs": [[0]], "properties": {"n": name}}],
+            }
+            for name in ("a", "b")
+        },
+        "arcs": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]],
+    }
+    path = tmp_path / "two.geojson"
+    path.write_text(json.dumps(topology))
+    assert vector.list_layers(str(path)) == [("a", "Polygon"), ("b", "Polygon")]
+    info = vector.read_layer_info(LayerSource(str(path), "b"), "b")
+    assert info["layer_name"] == "b" and info["features"] == 1
+
+
+def test_a_streamed_batch_keeps_every_field_type_and_missing_value(tmp_path):
+    import datetime as dt
+
+    import geopandas as gpd
+    import pyogrio
+
+    original = gpd.GeoDataFrame(
+        {
+            "BSM": ["F1", None, " 中文 ", "F4"],
+            "count": np.array([1, 2, 3, 4], dtype="int32"),
+            "share": [1.5, np.nan, 2.0, 3.0],
+            "dated": [dt.date(2020, 1, 2), None, dt.date(2021, 3, 4), dt.date(2022, 1, 1)],
+            "stamped": pd.to_datetime(
+                ["2020-01-02 03:04:05", None, "2021-01-01 00:00:00", "2022-02-02 10:00:00"]
+            ),
+        },
+        geometry=[square(0, 0, 1), None, square(2, 2, 1), shapely.Point(1, 1)],
+        crs=GK35,
+    )
+    path = str(tmp_path / "mixed.geojson")
+    original.to_file(path)
+    streamed = pd.concat(vector.read_batches(LayerSource(path), None, None, 3))
+    by_arrow = pyogrio.read_dataframe(path, fid_as_index=True, use_arrow=True)
+    pd.testing.assert_frame_equal(
+        streamed.drop(columns="geometry"), by_arrow.drop(columns="geometry")
+    )
+    assert streamed.index.tolist() == [0, 1, 2, 3] and streamed.crs == CRS(GK35)
+    assert streamed.geometry.isna().tolist() == [False, True, False, False]
+    kept = ~streamed.geometry.isna().to_numpy()
+    assert shapely.equals_exact(
+        streamed.geometry.values[kept], original.geometry.values[kept], 0
+    ).all()
+    assert streamed["BSM"].tolist()[2] == " 中文 " and streamed["dated"].tolist()[1] is None
+
+
+def test_a_streamed_layer_with_text_that_is_not_utf8_is_refused_naming_the_feature(tmp_path):
+    # Arrow takes GDAL's bytes unchecked and pandas decodes them only when a value is read:
+    # the check would fail far from the file (pyarrow's "Wrapping … failed"), naming nothing
+    path = tmp_path / "farmland.geojson"
+    farmland_grid(10).to_file(path)
+    raw = path.read_bytes()
+    assert raw.count("水田".encode()) == 100
+    path.write_bytes(raw.replace("水田".encode(), "水田".encode("gbk"), 8))
+    site_geoms = np.array([square(0, 0, 100)])
+    with pytest.raises(InputDataError) as caught:
+        read_features_near(LayerSource(str(path)), site_geoms, CRS(GK35), key="f", margin=1.0)
+    said = str(caught.value)
+    assert "feature 0, field 'DLMC' holds text that is not UTF-8 (bytes cb ae cc ef)" in said
+    assert "Export the layer again with UTF-8 text" in said
 
 
 @pytest.mark.parametrize("kind", ["gpkg without its r-tree", "shp", "shp with .qix"])
