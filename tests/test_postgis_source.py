@@ -29,9 +29,10 @@ from pyproj import CRS
 import landcheck
 from landcheck.cli.main import cli
 from landcheck.errors import DataSourceError, InputDataError
-from landcheck.io import postgis
+from landcheck.io import LayerSource, postgis
+from landcheck.io.filtered import read_features_near
 from landcheck.io.output import input_paths
-from landcheck.io.postgis import PostGISSource, is_postgis_source, parse_source
+from landcheck.io.postgis import PostGISSource, is_postgis_source, parse_source, tables
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from benchmarks.pgserver import PORT, TEST_SETTINGS, Server, find_postgis
@@ -318,6 +319,37 @@ def test_the_server_index_finds_the_features_and_only_mapped_columns_come(databa
             ([35_370_000.0], [2_700_000.0]),
         ).fetchall()
     assert "farmland_geom" in " ".join(row[0] for row in plan)
+
+
+def test_a_long_slanting_site_fetches_the_rows_near_it_not_those_in_its_box(
+    database, server, sample_gpkg, monkeypatch
+):
+    # a road across the county's farmland: its box holds a good part of the layer; boxes
+    # hugging it ask the server for the rows near it, and the same features are kept
+    west, south, east, north = pyogrio.read_info(sample_gpkg, layer="farmland")["total_bounds"]
+    road = shapely.LineString([(west, south), (east, north)]).buffer(30, quad_segs=1_000)
+    assert shapely.get_num_coordinates(road) > 2_048
+    crs = CRS.from_epsg(4523)
+    fetched = []
+    real_fetch = tables._fetch
+    monkeypatch.setattr(
+        tables, "_fetch", lambda *a: fetched.append(len(rows := real_fetch(*a))) or rows
+    )
+    source = PostGISSource.parse(_url(server, f"{SCHEMA}.farmland"))
+    frame, record = postgis.read_features_near(source, [road], crs, key="farmland", margin=5.0)
+    assert record.features_read == len(frame)
+    expected, _ = read_features_near(
+        LayerSource(sample_gpkg, "farmland"), np.array([road]), crs, key="farmland", margin=5.0
+    )
+    assert sorted(frame.index) == sorted(expected.index) and len(frame) > 0
+    with _connect(database) as conn:
+        in_box = conn.execute(
+            f'SELECT count(*) FROM "{SCHEMA}".farmland WHERE geom && ST_MakeEnvelope(%s, %s, '
+            "%s, %s, 4523)",
+            tuple(float(v) for v in road.buffer(5.0).bounds),
+        ).fetchone()[0]
+    (rows,) = fetched
+    assert len(frame) <= rows < in_box / 2, (len(frame), rows, in_box)  # 57, 1,227, 2,924
 
 
 def test_the_read_version_changes_when_the_rows_read_change(database, server, sample_gpkg):

@@ -127,7 +127,9 @@ def test_a_huge_feature_with_a_bad_vertex_near_the_site_makes_its_layer_unknown(
         assert found.status == "unknown" and "feature R1 has NaN or infinite" in found.message.en
 
 
-@pytest.mark.parametrize("given", ["memory", "file", "file without its index"])
+@pytest.mark.parametrize(
+    "given", ["memory", "file", "file without its index", "flatgeobuf without its index"]
+)
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 @pytest.mark.parametrize("size", ["small", "huge"])
 def test_a_feature_with_a_bad_vertex_near_but_off_the_site_makes_its_layer_unknown(
@@ -147,13 +149,13 @@ def test_a_feature_with_a_bad_vertex_near_but_off_the_site_makes_its_layer_unkno
     with np.errstate(invalid="ignore"):
         redline = frame([{"BSM": "R1", "geometry": shapely.polygons(coords)}])
     layer = redline
-    if given != "memory":
+    if given != "memory":  # a FlatGeobuf without its index is read in one Arrow stream
         options = {"SPATIAL_INDEX": "NO" if given.endswith("index") else "YES"}
-        path = str(tmp_path / "redline.gpkg")
+        path = str(tmp_path / ("redline.fgb" if given.startswith("flat") else "redline.gpkg"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             redline.to_file(path, layer="eco_redline", layer_options=options)
-        layer = path + ":eco_redline"
+        layer = path if given.startswith("flat") else path + ":eco_redline"
     near = landcheck.check(sites(square(900, 0, 50)), layers={"eco_redline": layer})
     for check in ("eco_redline", "eco_redline_proximity"):
         found = finding(near, "S1", check)

@@ -24,6 +24,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from landcheck.boxcover import covering_boxes
 from landcheck.crs import crs_label
 from landcheck.crs.transform import distance_in, outlines_in
 from landcheck.crs.traps import diagnose_coordinates
@@ -458,7 +459,7 @@ def read_features_near(
         geoms = geoms[~shapely.is_empty(geoms)]
         outlines = outlines_in(geoms, sites_crs, native) if len(geoms) else geoms
         distance = distance_in(geoms, margin, sites_crs, native) if len(geoms) else margin
-        boxes = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
+        boxes = covering_boxes(outlines, distance)  # a long slanting road: boxes that hug it
         rows = _fetch(conn, source, info, chosen, boxes) if len(geoms) else []
     record = InputRecord(
         role="layer", key=key, path=source.path, layer=source.layer, crs=crs_label(native)
