@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import glob
 import json
+import os
+import pathlib
+import struct
+import zipfile
 
 import numpy as np
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 from common import GK35, frame, sites, square
@@ -365,17 +371,29 @@ def test_a_streamed_layer_with_text_that_is_not_utf8_is_refused_naming_the_featu
     assert "Export the layer again with UTF-8 text" in said
 
 
-@pytest.mark.parametrize("kind", ["gpkg without its r-tree", "shp", "shp with .qix"])
+def _zipped(path: str) -> str:
+    """The shapefile ``path`` and its parts in a .zip beside it."""
+    stem = os.path.splitext(path)[0]
+    with zipfile.ZipFile(stem + ".zip", "w") as archive:
+        for part in glob.glob(stem + ".*"):
+            if not part.endswith(".zip"):
+                archive.write(part, os.path.basename(part))
+    return stem + ".zip"
+
+
+@pytest.mark.parametrize("kind", ["gpkg without its r-tree", "zipped shp"])
 def test_a_layer_without_a_spatial_index_is_read_once_for_all_the_sites(
     grid_gpkg, tmp_path, monkeypatch, kind
 ):
-    # 12 sites spread over the grid: without an index, each read of a box scans the layer
+    # 12 sites spread over the grid: without an index, each read of a box scans the layer (a
+    # zipped shapefile's records are not read from its bytes: GDAL reads it)
     site_geoms = np.array([square(80 * k, 40 * (k % 3), 7, 5) for k in range(12)])
     crs = CRS(GK35)
     path = str(tmp_path / ("farmland.gpkg" if kind.startswith("gpkg") else "farmland.shp"))
-    options = {"SPATIAL_INDEX": "YES" if kind == "shp with .qix" else "NO"}
-    farmland_grid().to_file(path, layer="farmland", layer_options=options)
-    source = LayerSource(path, "farmland" if kind.startswith("gpkg") else None)
+    farmland_grid().to_file(path, layer="farmland", layer_options={"SPATIAL_INDEX": "NO"})
+    source = (
+        LayerSource(path, "farmland") if kind.startswith("gpkg") else LayerSource(_zipped(path))
+    )
     reads = []
     real = filtered.read_frame
     monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
@@ -387,12 +405,67 @@ def test_a_layer_without_a_spatial_index_is_read_once_for_all_the_sites(
         LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
     )
     assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) > 12 * 4
-    if kind == "shp with .qix":
-        assert reads and all("mask" in r for r in reads)  # a read per cluster of sites
-        assert not notes.messages
-    else:  # the layer read once, a chunk at a time, and the user told why it is slower
-        assert [r["skip_features"] for r in reads] == [0, 3_000, 6_000, 9_000]
-        assert not any("mask" in r or "bbox" in r for r in reads)
-        (said,) = notes.messages
-        assert "has no spatial index, so all its 10,000 features were read" in said
-        assert "Create Spatial Index" in said
+    # the layer read once, a chunk at a time, and the user told why it is slower
+    assert [r["skip_features"] for r in reads] == [0, 3_000, 6_000, 9_000]
+    assert not any("mask" in r or "bbox" in r for r in reads)
+    (said,) = notes.messages
+    assert "has no spatial index, so all its 10,000 features were read" in said
+    assert "Create Spatial Index" in said
+
+
+def _mark_deleted(path: str, record: int) -> None:
+    """Flag ``record`` of the shapefile's .dbf deleted, as a dBASE program does."""
+    dbf = pathlib.Path(path).with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    header, length = struct.unpack("<HH", raw[8:12])
+    raw[header + record * length] = ord("*")
+    dbf.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize("qix", [False, True])
+def test_a_shapefile_is_read_by_its_record_boxes_for_many_sites(
+    grid_gpkg, tmp_path, monkeypatch, qix
+):
+    # GDAL reads a shapefile near a box one open at a time (its .prj identified each time),
+    # or all of it without an index; its records' boxes, read from its bytes, pick the
+    # features to read by id in one open. A record its .dbf marks deleted is not read, as
+    # GDAL skips it (and refuses to read it by id)
+    site_geoms = np.array([square(80 * k, 40 * (k % 3), 7, 5) for k in range(12)])
+    crs = CRS(GK35)
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES" if qix else "NO"})
+    near_site, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
+    deleted = int(near_site.index[5]) - 1  # the GeoPackage's fids count from 1, records from 0
+    _mark_deleted(path, deleted)
+    reads = []
+    real = filtered.read_frame
+    monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
+    monkeypatch.setattr(filtered, "UNINDEXED_NOTED_FROM", 10_000)
+    with collecting() as notes:
+        found, record = read_features_near(LayerSource(path), site_geoms, crs, key="f", margin=20.0)
+    expected = sorted(set(near_site["BSM"]) - {near_site["BSM"].iloc[5]})
+    assert sorted(found["BSM"]) == expected and len(found) == len(near_site) - 1
+    (read,) = reads  # one read, by the records' ids
+    assert "fids" in read and not any(k in read for k in ("mask", "bbox", "skip_features"))
+    assert deleted not in read["fids"] and len(read["fids"]) < 10_000 / 20
+    assert not notes.messages and record.features_read == len(found)
+    # GDAL's whole read skips the deleted record (through the .qix it fails on it)
+    whole = pyogrio.read_dataframe(path)
+    near = shapely.dwithin(whole.geometry.values, shapely.union_all(site_geoms), 20.0)
+    assert sorted(whole["BSM"][near]) == expected
+
+
+def test_a_shapefile_with_its_index_is_asked_by_gdal_for_one_site(tmp_path, monkeypatch):
+    # one read through the .qix costs less than scanning the records of a large layer
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+    reads = []
+    real = filtered.read_frame
+    monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
+    monkeypatch.setattr(filtered, "RECORDS_A_READ", 10_000)  # 10,000 records: one read pays
+    found, _ = read_features_near(
+        LayerSource(path), np.array([square(500, 500, 7)]), CRS(GK35), key="f", margin=1.0
+    )
+    assert len(found) == 4 and len(reads) == 1 and "mask" in reads[0]

@@ -1,0 +1,114 @@
+"""A shapefile's record boxes and deleted records read from its bytes, against GDAL's reading."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import struct
+import zipfile
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+import shapely
+from common import GK35, square
+
+from landcheck.io.shapefile_boxes import deleted_records, forget_record_boxes, record_boxes
+
+
+def _write(tmp_path, name: str, geometries) -> str:
+    path = str(tmp_path / f"{name}.shp")
+    frame = gpd.GeoDataFrame(
+        {"BSM": [f"F{i}" for i in range(len(geometries))]}, geometry=geometries, crs=GK35
+    )
+    frame.to_file(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["polygons", "lines", "points", "multipoints", "polygons with z", "with a null shape"],
+)
+def test_the_record_boxes_are_those_gdal_reads(tmp_path, kind):
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(0, 1_000, (40, 2))
+    shapes = {
+        "polygons": [
+            shapely.MultiPolygon([square(x, y, 5), square(x + 20, y - 9, 3)])
+            if i % 3
+            else square(x, y, 7, 4)
+            for i, (x, y) in enumerate(xy)
+        ],
+        "lines": [shapely.LineString([(x, y), (x + 30, y - 12), (x + 2, y + 40)]) for x, y in xy],
+        "points": [shapely.Point(x, y) for x, y in xy],
+        "multipoints": [shapely.MultiPoint([(x, y), (x - 8, y + 3)]) for x, y in xy],
+        "polygons with z": [shapely.force_3d(square(x, y, 5), 12.5) for x, y in xy],
+        "with a null shape": [None if i == 3 else square(x, y, 5) for i, (x, y) in enumerate(xy)],
+    }[kind]
+    path = _write(tmp_path, "layer", shapes)
+    boxes = record_boxes(path, keep=False)
+    fids, bounds = pyogrio.read_bounds(path)
+    assert boxes.shape == (40, 4)
+    assert np.array_equal(boxes[fids], bounds.T, equal_nan=True)
+    if kind == "with a null shape":
+        assert np.isnan(boxes[3]).all() and np.isfinite(np.delete(boxes, 3, axis=0)).all()
+    else:
+        expected = shapely.bounds(np.array(shapes, dtype=object))
+        assert np.array_equal(boxes, expected)
+
+
+def test_parts_that_do_not_hold_what_the_specification_says_are_left_to_gdal(tmp_path):
+    path = _write(tmp_path, "farmland", [square(10 * i, 0, 10) for i in range(5)])
+    assert record_boxes(path, keep=False) is not None
+    # a zip, a GeoPackage: not read from their bytes
+    zipped = str(tmp_path / "farmland.zip")
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.write(path, "farmland.shp")
+    assert record_boxes(zipped, keep=False) is None
+    assert record_boxes(str(tmp_path / "farmland.gpkg"), keep=False) is None
+    shp = pathlib.Path(path)
+    raw = shp.read_bytes()
+    # the last record cut short: it would lie beyond the end of the file
+    shp.write_bytes(raw[:-20])
+    assert record_boxes(path, keep=False) is None
+    # a shape type the specification does not define
+    index = pathlib.Path(path).with_suffix(".shx").read_bytes()
+    start = struct.unpack(">i", index[100:104])[0] * 2
+    shp.write_bytes(raw[: start + 8] + struct.pack("<i", 99) + raw[start + 12 :])
+    assert record_boxes(path, keep=False) is None
+    shp.write_bytes(b"")  # emptied: no header at all
+    assert record_boxes(path, keep=False) is None
+    shp.write_bytes(raw)
+    assert record_boxes(path, keep=False) is not None
+    os.remove(shp.with_suffix(".shx"))
+    assert record_boxes(path, keep=False) is None
+
+
+def test_deleted_records_are_read_from_their_flags_only(tmp_path):
+    path = _write(tmp_path, "farmland", [square(10 * i, 0, 10) for i in range(6)])
+    dbf = pathlib.Path(path).with_suffix(".dbf")
+    raw = bytearray(dbf.read_bytes())
+    header, length = struct.unpack("<HH", raw[8:12])
+    raw[header + 4 * length] = ord("*")
+    dbf.write_bytes(bytes(raw))
+    assert deleted_records(path, np.array([0, 2, 4, 5])).tolist() == [False, False, True, False]
+    assert sorted(pyogrio.read_dataframe(path)["BSM"]) == ["F0", "F1", "F2", "F3", "F5"]
+    assert deleted_records(path, np.array([2, 6])) is None  # beyond the .dbf's records
+    dbf.write_bytes(b"")
+    assert deleted_records(path, np.array([0])) is None
+    os.remove(dbf)
+    assert deleted_records(path, np.array([0])) is None
+
+
+def test_the_boxes_are_kept_per_version_of_the_file(tmp_path):
+    path = _write(tmp_path, "farmland", [square(10 * i, 0, 10) for i in range(3)])
+    forget_record_boxes()
+    first = record_boxes(path)
+    assert record_boxes(path) is first and record_boxes(path, keep=False) is not first
+    _write(tmp_path, "farmland", [square(10 * i, 5, 10) for i in range(4)])
+    os.utime(path, ns=(1, 1))  # a new version even within the clock's resolution
+    again = record_boxes(path)
+    assert again is not first and (again[:, 1] - first[0, 1]).tolist() == [5.0] * 4
+    forget_record_boxes()
+    assert record_boxes(path) is not again
