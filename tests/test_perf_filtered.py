@@ -469,3 +469,26 @@ def test_a_shapefile_with_its_index_is_asked_by_gdal_for_one_site(tmp_path, monk
         LayerSource(path), np.array([square(500, 500, 7)]), CRS(GK35), key="f", margin=1.0
     )
     assert len(found) == 4 and len(reads) == 1 and "mask" in reads[0]
+
+
+def test_a_long_slanting_site_reads_a_shapefile_by_the_boxes_that_hug_it(
+    grid_gpkg, tmp_path, monkeypatch
+):
+    # GDAL would be asked with the road's own box, the whole grid; the records near it are read
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+    start = shapely.get_coordinates(square(0, 0, 1))[0]
+    road = shapely.segmentize(shapely.LineString([start, start + 990]), 0.5).buffer(4)
+    assert shapely.get_num_coordinates(road) > 2_048
+    crs = CRS(GK35)
+    expected, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), np.array([road]), crs, key="f", margin=1.0
+    )
+    reads = []
+    real = filtered.read_frame
+    monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
+    found, _ = read_features_near(LayerSource(path), np.array([road]), crs, key="f", margin=1.0)
+    assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) >= 100
+    (read,) = reads
+    # the records in the boxes hugging the road (3,625), not all in its box (the whole grid)
+    assert "fids" in read and len(read["fids"]) < 10_000 / 2
