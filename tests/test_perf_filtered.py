@@ -471,6 +471,43 @@ def test_a_shapefile_with_its_index_is_asked_by_gdal_for_one_site(tmp_path, monk
     assert len(found) == 4 and len(reads) == 1 and "mask" in reads[0]
 
 
+@pytest.mark.parametrize("sites_", ["spread", "one"])
+def test_an_indexed_filegdb_is_read_by_its_features_boxes_when_that_costs_less(
+    grid_gpkg, tmp_path, monkeypatch, sites_
+):
+    # each GDAL read near a cluster opens the layer and tests every feature in the cluster's
+    # box against its mask: sites spread over the layer read its boxes once, then by id
+    import pyogrio
+
+    path = str(tmp_path / "layers.gdb")
+    farmland_grid().to_file(path, layer="farmland", driver="OpenFileGDB")
+    if sites_ == "spread":
+        site_geoms = np.array([square(80 * k, 70 * (k % 13), 7, 5) for k in range(12)])
+    else:
+        site_geoms = np.array([square(500, 500, 7)])
+    crs = CRS(GK35)
+    expected, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
+    asked = []
+    for name in ("read_bounds", "read_dataframe"):
+        real_call = getattr(pyogrio, name)
+        spy = lambda *a, _n=name, _f=real_call, **k: asked.append((_n, k)) or _f(*a, **k)  # noqa: E731
+        monkeypatch.setattr(pyogrio, name, spy)
+    found, record = read_features_near(
+        LayerSource(path, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
+    assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) >= 9
+    assert record.features_read == len(found)
+    if sites_ == "spread":
+        (bounds, read) = asked
+        assert bounds[0] == "read_bounds" and read[0] == "read_dataframe"
+        assert "fids" in read[1] and "mask" not in read[1] and len(read[1]["fids"]) < 10_000 / 10
+    else:  # one read through the index costs less than every feature's box
+        ((name, kwargs),) = asked
+        assert name == "read_dataframe" and "mask" in kwargs
+
+
 def test_a_long_slanting_site_reads_a_shapefile_by_the_boxes_that_hug_it(
     grid_gpkg, tmp_path, monkeypatch
 ):

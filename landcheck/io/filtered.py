@@ -73,6 +73,7 @@ from landcheck.io.vector import (
     layer_summary,
     no_crs_error,
     read_batches,
+    read_bounds,
     read_frame,
     read_layer_info,
     require_exists,
@@ -550,6 +551,8 @@ def read_features_near(
         frame, driver = None, info.get("driver")
         if driver == "ESRI Shapefile" and _records_scan_pays(outlines, indexed, info):
             frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+        elif indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
+            frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
         if frame is None:
             frame = _read_clusters(
                 source, layer, outlines, distance, columns, native_crs, indexed, driver
@@ -666,6 +669,77 @@ def _records_scan_pays(outlines: np.ndarray, indexed: bool, info: dict[str, Any]
         or len(outlines) > 1 + (info.get("features") or 0) / RECORDS_A_READ
         or bool((shapely.get_num_coordinates(outlines) > COVER_ABOVE).any())
     )
+
+
+GDAL_OPEN_S = 0.007
+"""What one GDAL read near a cluster of sites costs before its features: opening the file and
+its index, identifying its CRS (a FileGDB or a shapefile, 6–7 ms)."""
+
+GDAL_MASK_TEST_S = 2e-6
+"""What a feature in a cluster's box costs that cluster's read, per doubling of the sites in
+its mask: read, turned into a GEOS geometry, tested against the mask (a FileGDB at 1,000
+sites, three a cluster: about 5 µs; at 10,000 sites, thousands a cluster: 47 µs)."""
+
+GDAL_BOUNDS_S = 5e-6
+"""What a feature's box costs read alone (``read_bounds``: a FileGDB's 1,000,000 in 4.8 s)."""
+
+
+def _bounds_scan_pays(
+    outlines: np.ndarray, distance: float, native_crs: CRS, info: dict[str, Any]
+) -> bool:
+    """Whether reading the features' boxes first costs less than one read per cluster of sites.
+
+    Each cluster's read opens the layer again and tests every feature in the
+    cluster's box against its mask: 10,000 sites over a province chain into a
+    few clusters as wide as the province, each feature tested against thousands
+    of sites (the survey as a FileGDB: 47 s). The boxes of the features in the
+    sites' extent are read once instead when that is estimated to cost less
+    (features spread evenly over the layer's extent; :data:`GDAL_OPEN_S`,
+    :data:`GDAL_MASK_TEST_S`, :data:`GDAL_BOUNDS_S`), and the features whose box
+    meets a site's are read by id (6.6 s). At 1,000 sites the survey's 345 reads
+    cost less (3.2 s against 4.8 s), the farmland's more (2.7 s against 0.7 s).
+    A layer GDAL cannot read by id is asked per cluster.
+    """
+    features, extent = info.get("features") or 0, info.get("total_bounds")
+    if not features or extent is None or not info.get("capabilities", {}).get("random_read"):
+        return False
+    x0, y0, x1, y1 = (float(v) for v in extent)
+    share = features / max((x1 - x0) * (y1 - y0), 1e-9)  # features per unit of area
+    # the clusters :func:`_read_clusters` would read: the outlines' boxes grown, gathered
+    boxes = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
+    gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
+    reads = 0.0
+    for members in _clusters(shapely.box(*boxes.T), gap):
+        tested = share * _area_within(_enclosing(boxes[members]), extent)
+        reads += GDAL_OPEN_S + tested * GDAL_MASK_TEST_S * (1 + np.log2(len(members)))
+    boxed = share * _area_within(_enclosing(boxes), extent) * GDAL_BOUNDS_S
+    return bool(2 * GDAL_OPEN_S + boxed < reads)
+
+
+def _enclosing(boxes: np.ndarray) -> np.ndarray:
+    """The box around all ``boxes`` (rows ``xmin, ymin, xmax, ymax``)."""
+    return np.concatenate([boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)])
+
+
+def _area_within(box: np.ndarray, extent: Any) -> float:
+    """The area of ``box`` inside ``extent``."""
+    width = min(box[2], extent[2]) - max(box[0], extent[0])
+    height = min(box[3], extent[3]) - max(box[1], extent[1])
+    return float(max(width, 0.0) * max(height, 0.0))
+
+
+def _read_by_feature_bounds(
+    source: LayerSource,
+    layer: str | None,
+    outlines: np.ndarray,
+    distance: float,
+    columns: list[str] | None,
+) -> gpd.GeoDataFrame:
+    """The features near the sites: every feature's box in their extent read, then by id."""
+    targets = covering_boxes(outlines, distance)
+    fids, boxes = read_bounds(source, layer, tuple(float(v) for v in _enclosing(targets)))
+    candidates = np.sort(fids[boxes_meeting(boxes, targets)])
+    return _read_candidates(source, layer, candidates, outlines, distance, columns)
 
 
 def _read_shapefile_records(

@@ -41,6 +41,7 @@ __all__ = [
     "list_layers",
     "no_crs_error",
     "read_batches",
+    "read_bounds",
     "read_frame",
     "read_layer_info",
     "require_exists",
@@ -287,6 +288,22 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
             f"{encoding or 'the declared encoding'}: {ex}. Give the right encoding "
             "with --encoding (for Chinese shapefiles usually gbk)"
         ) from ex
+
+
+def read_bounds(
+    source: LayerSource, layer: str | None, bbox: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ids and boxes (rows ``xmin, ymin, xmax, ymax``) of the layer's features in ``bbox``.
+
+    One GDAL read of the geometries alone, through the layer's index where it has
+    one; a feature without a geometry is left out.
+    """
+    try:
+        with np.errstate(invalid="ignore"):  # NaN vertices: named when the layer is normalised
+            fids, bounds = pyogrio.read_bounds(source.path, layer=layer, bbox=bbox)
+    except (OGRDataSourceError, DataLayerError) as ex:
+        raise DataSourceError(f"cannot read {source}: {ex}") from ex
+    return np.asarray(fids, dtype=np.int64), np.asarray(bounds, dtype=float).T
 
 
 def read_batches(
