@@ -125,7 +125,7 @@ def _one_layer(version: tuple[str, int, int]) -> bool:
     GDAL parses a GeoJSON file whole each time it opens it (2.8 s for 325 MB): its
     listing and its layer's info come from one ``read_info``, not one open each.
     """
-    return version[0].lower().endswith(".geojson") and (
+    return version[0].lower().endswith((".geojson", ".json", ".geojsonl", ".geojsons")) and (
         _info_of(version, 0, None).get("driver") in _ONE_LAYER_DRIVERS
     )
 
