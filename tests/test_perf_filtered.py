@@ -472,15 +472,23 @@ def test_a_shapefile_with_its_index_is_asked_by_gdal_for_one_site(tmp_path, monk
 
 
 @pytest.mark.parametrize("sites_", ["spread", "one"])
+@pytest.mark.parametrize("kind", ["filegdb", "zipped shp with .qix"])
 def test_an_indexed_filegdb_is_read_by_its_features_boxes_when_that_costs_less(
-    grid_gpkg, tmp_path, monkeypatch, sites_
+    grid_gpkg, tmp_path, monkeypatch, sites_, kind
 ):
     # each GDAL read near a cluster opens the layer and tests every feature in the cluster's
-    # box against its mask: sites spread over the layer read its boxes once, then by id
+    # box against its mask: sites spread over the layer read its boxes once, then by id (a
+    # zipped shapefile's records are not read from its bytes: GDAL reads their boxes)
     import pyogrio
 
-    path = str(tmp_path / "layers.gdb")
-    farmland_grid().to_file(path, layer="farmland", driver="OpenFileGDB")
+    if kind == "filegdb":
+        path = str(tmp_path / "layers.gdb")
+        farmland_grid().to_file(path, layer="farmland", driver="OpenFileGDB")
+        source = LayerSource(path, "farmland")
+    else:
+        path = str(tmp_path / "farmland.shp")
+        farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+        source = LayerSource(_zipped(path))
     if sites_ == "spread":
         site_geoms = np.array([square(80 * k, 70 * (k % 13), 7, 5) for k in range(12)])
     else:
@@ -494,9 +502,7 @@ def test_an_indexed_filegdb_is_read_by_its_features_boxes_when_that_costs_less(
         real_call = getattr(pyogrio, name)
         spy = lambda *a, _n=name, _f=real_call, **k: asked.append((_n, k)) or _f(*a, **k)  # noqa: E731
         monkeypatch.setattr(pyogrio, name, spy)
-    found, record = read_features_near(
-        LayerSource(path, "farmland"), site_geoms, crs, key="f", margin=20.0
-    )
+    found, record = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
     assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) >= 9
     assert record.features_read == len(found)
     if sites_ == "spread":

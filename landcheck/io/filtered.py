@@ -551,7 +551,7 @@ def read_features_near(
         frame, driver = None, info.get("driver")
         if driver == "ESRI Shapefile" and _records_scan_pays(outlines, indexed, info):
             frame = _read_shapefile_records(source, layer, outlines, distance, columns)
-        elif indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
+        if frame is None and indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
             frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
         if frame is None:
             frame = _read_clusters(

@@ -16,7 +16,9 @@ by these boxes (shapelib reads them with each shape).
 from __future__ import annotations
 
 import os
+import struct
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -32,18 +34,13 @@ multipatches."""
 _POINTS = (1, 11, 21)
 """Shape types whose record holds one point's X and Y where the others hold a box."""
 
-_CHUNK = 262_144
-"""Records whose boxes are gathered at a time (the byte positions of a chunk: 64 MB at most)."""
+_BLOCK_BYTES = 32 * 2**20
+"""Bytes of the ``.shp`` read at a time: the records starting in them, their boxes taken (read,
+not mapped: a mapped file's pages count in the process's memory, 520 MB for a million
+parcels)."""
 
-
-def _bytes(path: str, header: int = 100) -> np.ndarray | None:
-    """The file's bytes, mapped; None when it cannot be, or is shorter than its ``header``."""
-    try:
-        if os.path.getsize(path) < header:
-            return None
-        return np.memmap(path, dtype=np.uint8, mode="r")
-    except (OSError, ValueError):
-        return None
+_NEEDED = 36
+"""Bytes of a record's content read: its shape type and box (a point's X and Y are within)."""
 
 
 def _gather(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
@@ -51,31 +48,61 @@ def _gather(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
     return data[starts[:, None] + np.arange(width)]
 
 
+def _record_index(path: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each record's start and content length in bytes, from the ``.shx``; None if malformed."""
+    try:
+        index = np.fromfile(path, dtype=np.uint8)
+    except OSError:
+        return None
+    if len(index) < 100 or (len(index) - 100) % 8:
+        return None
+    words = index[100:].view(">i4").reshape(-1, 2).astype(np.int64)
+    return words[:, 0] * 2, words[:, 1] * 2  # both given in 16-bit words
+
+
 def _boxes_of(
     versions: tuple[tuple[str, int, int], tuple[str, int, int]],
 ) -> np.ndarray | None:
     shp_version, shx_version = versions
-    index, data = _bytes(shx_version[0]), _bytes(shp_version[0])
-    if index is None or data is None or (len(index) - 100) % 8:
+    found = _record_index(shx_version[0])
+    if found is None:
         return None
-    words = index[100:].view(">i4").reshape(-1, 2).astype(np.int64)
-    starts, lengths = words[:, 0] * 2, words[:, 1] * 2  # both in 16-bit words
-    if len(starts) and (
-        (starts < 100).any() or (lengths < 4).any() or (starts + 8 + lengths > len(data)).any()
-    ):
+    starts, lengths = found
+    try:
+        with open(shp_version[0], "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            misplaced = (starts < 100) | (lengths < 4) | (starts + 8 + lengths > size)
+            if size < 100 or misplaced.any():
+                return None
+            return _read_boxes(handle, starts, lengths)
+    except OSError:
         return None
+
+
+def _read_boxes(handle: Any, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
+    """The records' boxes read from ``handle``, a block of :data:`_BLOCK_BYTES` at a time."""
     boxes = np.full((len(starts), 4), np.nan)
-    for first in range(0, len(starts), _CHUNK):
-        at, length = starts[first : first + _CHUNK], lengths[first : first + _CHUNK]
-        kinds = _gather(data, at + 8, 4).view("<i4").ravel()
+    order = np.argsort(starts, kind="stable")  # in file order (a .shx lists them so)
+    ordered = starts[order]
+    first = 0
+    while first < len(order):
+        last = max(int(np.searchsorted(ordered, ordered[first] + _BLOCK_BYTES)), first + 1)
+        rows = order[first:last]
+        at, length = starts[rows], lengths[rows]
+        offset = int(at[0])
+        handle.seek(offset)
+        end = int((at + 8 + np.minimum(length, _NEEDED)).max())
+        block = np.fromfile(handle, dtype=np.uint8, count=end - offset)
+        at = at - offset
+        kinds = _gather(block, at + 8, 4).view("<i4").ravel()
         if not np.isin(kinds, (0, *_BOXED, *_POINTS)).all():
             return None  # not a shape type of the specification: GDAL decides
-        boxed = np.flatnonzero(np.isin(kinds, _BOXED) & (length >= 36))
-        points = np.flatnonzero(np.isin(kinds, _POINTS) & (length >= 20))
-        rows = boxes[first : first + _CHUNK]
-        rows[boxed] = _gather(data, at[boxed] + 12, 32).view("<f8")
-        xy = _gather(data, at[points] + 12, 16).view("<f8")
-        rows[points] = np.column_stack([xy, xy])
+        boxed = np.isin(kinds, _BOXED) & (length >= 36)
+        points = np.isin(kinds, _POINTS) & (length >= 20)
+        boxes[rows[boxed]] = _gather(block, at[boxed] + 12, 32).view("<f8")
+        xy = _gather(block, at[points] + 12, 16).view("<f8")
+        boxes[rows[points]] = np.column_stack([xy, xy])
+        first = last
     return boxes
 
 
@@ -128,11 +155,19 @@ def deleted_records(path: str, records: np.ndarray) -> np.ndarray | None:
     dbf = sidecar(path, ".dbf")
     if dbf is None:
         return None
-    data = _bytes(dbf, 32)
-    if data is None:
+    try:
+        with open(dbf, "rb") as handle:
+            fd = handle.fileno()
+            head = os.pread(fd, 12, 0)
+            if len(head) < 12:
+                return None
+            count, header, length = struct.unpack("<IHH", head[4:12])
+            size = os.fstat(fd).st_size
+            if length < 1 or header + count * length > size:
+                return None
+            if len(records) and records[-1] >= count:
+                return None
+            flags = b"".join(os.pread(fd, 1, header + int(r) * length) for r in records.tolist())
+    except OSError:
         return None
-    count = int(data[4:8].view("<u4")[0])
-    header, length = (int(v) for v in data[8:12].view("<u2"))
-    if length < 1 or header + count * length > len(data) or (len(records) and records[-1] >= count):
-        return None
-    return data[header + records.astype(np.int64) * length] == ord("*")
+    return np.frombuffer(flags, dtype=np.uint8) == ord("*")
