@@ -81,8 +81,28 @@ def test_parts_that_do_not_hold_what_the_specification_says_are_left_to_gdal(tmp
     assert record_boxes(path, keep=False) is None
     shp.write_bytes(raw)
     assert record_boxes(path, keep=False) is not None
+    # a polygon record said too short to hold its box
+    shx = shp.with_suffix(".shx")
+    shx.write_bytes(index[:104] + struct.pack(">i", 10) + index[108:])
+    assert record_boxes(path, keep=False) is None
+    shx.write_bytes(index)
     os.remove(shp.with_suffix(".shx"))
     assert record_boxes(path, keep=False) is None
+
+
+def test_a_shape_whose_stored_box_is_not_a_number_meets_every_box(tmp_path):
+    # a NaN first vertex makes the writer's box NaN: dropped as far, its layer would be clear;
+    # read, the normalisation names it
+    path = _write(tmp_path, "farmland", [square(10 * i, 0, 10) for i in range(3)])
+    shp = pathlib.Path(path)
+    raw = bytearray(shp.read_bytes())
+    index = pathlib.Path(path).with_suffix(".shx").read_bytes()
+    start = struct.unpack(">i", index[108:112])[0] * 2  # the second record
+    raw[start + 12 : start + 44] = struct.pack("<4d", *[float("nan")] * 4)
+    shp.write_bytes(bytes(raw))
+    boxes = record_boxes(path, keep=False)
+    assert boxes[1].tolist() == [-np.inf, -np.inf, np.inf, np.inf]
+    assert np.isfinite(boxes[[0, 2]]).all()
 
 
 def test_deleted_records_are_read_from_their_flags_only(tmp_path):

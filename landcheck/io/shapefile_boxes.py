@@ -82,6 +82,7 @@ def _boxes_of(
 def _read_boxes(handle: Any, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray | None:
     """The records' boxes read from ``handle``, a block of :data:`_BLOCK_BYTES` at a time."""
     boxes = np.full((len(starts), 4), np.nan)
+    shaped = np.zeros(len(starts), dtype=bool)  # not a null shape
     order = np.argsort(starts, kind="stable")  # in file order (a .shx lists them so)
     ordered = starts[order]
     first = 0
@@ -95,14 +96,20 @@ def _read_boxes(handle: Any, starts: np.ndarray, lengths: np.ndarray) -> np.ndar
         block = np.fromfile(handle, dtype=np.uint8, count=end - offset)
         at = at - offset
         kinds = _gather(block, at + 8, 4).view("<i4").ravel()
-        if not np.isin(kinds, (0, *_BOXED, *_POINTS)).all():
-            return None  # not a shape type of the specification: GDAL decides
-        boxed = np.isin(kinds, _BOXED) & (length >= 36)
-        points = np.isin(kinds, _POINTS) & (length >= 20)
+        boxed, points = np.isin(kinds, _BOXED), np.isin(kinds, _POINTS)
+        if (
+            not (boxed | points | (kinds == 0)).all()
+            or ((boxed & (length < 36)) | (points & (length < 20))).any()
+        ):
+            return None  # not a shape type of the specification, or cut short: GDAL decides
+        shaped[rows[boxed | points]] = True
         boxes[rows[boxed]] = _gather(block, at[boxed] + 12, 32).view("<f8")
         xy = _gather(block, at[points] + 12, 16).view("<f8")
         boxes[rows[points]] = np.column_stack([xy, xy])
         first = last
+    # a shape whose box is not a number has a NaN vertex: its box meets every site's, so it
+    # is read and its layer's normalisation names it (never dropped as far)
+    boxes[shaped & np.isnan(boxes).any(axis=1)] = (-np.inf, -np.inf, np.inf, np.inf)
     return boxes
 
 
@@ -113,11 +120,12 @@ _kept = lru_cache(maxsize=16)(_boxes_of)
 def record_boxes(path: str, *, keep: bool = True) -> np.ndarray | None:
     """Each record's ``(xmin, ymin, xmax, ymax)``, in record order; None if not readable so.
 
-    A null shape's row is NaN. None when ``path`` is not a ``.shp`` on disk with
-    its ``.shx`` beside it, or the parts do not hold what the specification
-    says (a record beyond the end of the file, an unknown shape type): GDAL
-    reads such a file its own way. With ``keep=False`` the boxes are read for
-    this call alone and not kept for later reads.
+    A null shape's row is NaN; a shape whose stored box is not a number (a NaN
+    vertex) reaches infinity, so it meets every box. None when ``path`` is not a
+    ``.shp`` on disk with its ``.shx`` beside it, or the parts do not hold what
+    the specification says (a record beyond the end of the file or cut short, an
+    unknown shape type): GDAL reads such a file its own way. With ``keep=False``
+    the boxes are read for this call alone and not kept for later reads.
 
     Examples
     --------
