@@ -471,6 +471,21 @@ def test_a_shapefile_with_its_index_is_asked_by_gdal_for_one_site(tmp_path, monk
     assert len(found) == 4 and len(reads) == 1 and "mask" in reads[0]
 
 
+def test_a_deleted_record_the_qix_leads_to_is_left_out_not_refused(tmp_path):
+    # GDAL's read through the .qix refuses a record the .dbf marks deleted ("marked deleted":
+    # the check stopped on a valid shapefile); its records' boxes leave it out, as GDAL's
+    # sequential read does
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid(10).to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+    _mark_deleted(path, 11)
+    site = np.array([square(10, 10, 5)])
+    found, _ = read_features_near(LayerSource(path), site, CRS(GK35), key="f", margin=1.0)
+    whole = pyogrio.read_dataframe(path)
+    near = shapely.dwithin(whole.geometry.values, site[0], 1.0)
+    assert sorted(found["BSM"]) == sorted(whole["BSM"][near]) and len(found) == 3
+    assert "F1-1" not in set(found["BSM"])
+
+
 @pytest.mark.parametrize("sites_", ["spread", "one"])
 @pytest.mark.parametrize("kind", ["filegdb", "zipped shp with .qix"])
 def test_an_indexed_filegdb_is_read_by_its_features_boxes_when_that_costs_less(

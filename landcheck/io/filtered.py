@@ -46,7 +46,7 @@ from landcheck.crs import crs_label
 from landcheck.crs.memo import crs_key
 from landcheck.crs.transform import distance_in, outlines_in
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
-from landcheck.errors import AnalysisCRSError, InputDataError
+from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.geometry import (
     geometry_values,
     name_some,
@@ -554,9 +554,18 @@ def read_features_near(
         if frame is None and indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
             frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
         if frame is None:
-            frame = _read_clusters(
-                source, layer, outlines, distance, columns, native_crs, indexed, driver
-            )
+            try:
+                frame = _read_clusters(
+                    source, layer, outlines, distance, columns, native_crs, indexed, driver
+                )
+            except DataSourceError:
+                # GDAL refuses a record the .dbf marks deleted when its .qix leads to it; the
+                # records' boxes leave it out, as GDAL's own reading of the layer does
+                if driver != "ESRI Shapefile":
+                    raise
+                frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+                if frame is None:
+                    raise
             if not indexed and (info.get("features") or 0) >= UNINDEXED_NOTED_FROM:
                 warn(
                     f"{what}: {source} has no spatial index, so all its {info['features']:,} "
