@@ -20,7 +20,7 @@ from pyproj import CRS
 import landcheck
 import landcheck.io.filtered as filtered
 import landcheck.io.vector as vector
-from landcheck.errors import InputDataError
+from landcheck.errors import DataSourceError, InputDataError
 from landcheck.io import LayerSource
 from landcheck.io.filtered import clear_cache, read_features_near
 from landcheck.messages import collecting
@@ -281,12 +281,18 @@ def test_a_layer_that_cannot_skip_to_a_feature_is_read_in_one_pass(
     monkeypatch.setattr(
         vector, "_batch_frame", lambda *a: batches.append(real_batch(*a)) or batches[-1]
     )
-    found, record = read_features_near(LayerSource(path), site_geoms, crs, key="f", margin=20.0)
+    monkeypatch.setattr(filtered, "UNINDEXED_NOTED_FROM", 10_000)
+    with collecting() as notes:
+        found, record = read_features_near(LayerSource(path), site_geoms, crs, key="f", margin=20.0)
     expected, _ = read_features_near(
         LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
     )
     assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) > 12 * 4
     assert [len(b) for b in batches] == [3_000, 3_000, 3_000, 1_000]
+    # the way to an index: QGIS creates none for GeoJSON or FlatGeobuf, a GeoPackage has one
+    (said,) = notes.messages
+    assert "has no spatial index, so all its 10,000 features were read" in said
+    assert "converted to a GeoPackage" in said and "Create Spatial Index" not in said
     listed = [] if suffix in (".geojson", ".json") else ["list_layers"]
     assert opened == [*listed, "read_info", "open_arrow"]
     assert record.features_read == len(found) and found.crs == crs
@@ -318,6 +324,23 @@ def test_a_topojson_file_named_geojson_keeps_its_layers(tmp_path):
     assert vector.list_layers(str(path)) == [("a", "Polygon"), ("b", "Polygon")]
     info = vector.read_layer_info(LayerSource(str(path), "b"), "b")
     assert info["layer_name"] == "b" and info["features"] == 1
+
+
+def test_a_streamed_layer_cut_short_is_a_clear_error(tmp_path):
+    # GDAL fails midway through the stream; pyarrow's reader raised a bare OSError
+    path = tmp_path / "farmland.fgb"
+    farmland_grid(60).to_file(path, layer_options={"SPATIAL_INDEX": "NO"})
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) * 2 // 3])
+    site = np.array([square(10, 10, 5)])
+    with pytest.raises(DataSourceError, match=r"cannot read .*farmland\.fgb"):
+        read_features_near(LayerSource(str(path)), site, CRS(GK35), key="f", margin=1.0)
+
+
+def test_a_count_gdal_does_not_know_is_not_weighed():
+    info = {"features": -1, "total_bounds": (0, 0, 10, 10), "capabilities": {"random_read": True}}
+    sites = np.array([square(1, 1, 1)])
+    assert not filtered._bounds_scan_pays(sites, 1.0, CRS(GK35), info)
 
 
 def test_a_streamed_batch_keeps_every_field_type_and_missing_value(tmp_path):

@@ -78,6 +78,7 @@ from landcheck.io.vector import (
     read_layer_info,
     require_exists,
     resolve_layer,
+    text_not_utf8,
 )
 from landcheck.memory import release_free_memory
 from landcheck.messages import warn
@@ -116,6 +117,11 @@ except ImportError:  # pragma: no cover
 def _grown(geoms: np.ndarray, distance: float) -> np.ndarray:
     """Outlines grown by ``distance``; mitred corners contain every point within it."""
     return shapely.buffer(geoms, distance, join_style="mitre", mitre_limit=10.0)
+
+
+def _cluster_gap(native_crs: CRS) -> float:
+    """:data:`_CLUSTER_GAP_M` in the layer's units (degrees: about 100 km each)."""
+    return _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
 
 
 def _clusters(geoms: np.ndarray, gap: float) -> list[np.ndarray]:
@@ -369,13 +375,7 @@ def _refuse_undecodable_text(
     if found is None:
         return
     fid, field, raw = found
-    raise InputDataError(
-        f"{source.path} (layer {layer!r}): feature {fid}, field {field!r} holds text that is "
-        f"not UTF-8 (bytes {raw[:16].hex(' ')}{' …' if len(raw) > 16 else ''}); a GeoPackage "
-        "stores text as UTF-8, so the program that wrote it used another encoding. Export the "
-        "layer again with UTF-8 text (QGIS: Export → Save Features As, encoding UTF-8; or "
-        "ogr2ogr) and run again"
-    ) from error
+    raise text_not_utf8(source.path, layer, fid, field, raw, "a GeoPackage") from error
 
 
 def _refuse_unreadable_geometries(source: LayerSource, layer: str, frame: gpd.GeoDataFrame) -> None:
@@ -547,36 +547,65 @@ def read_features_near(
     elif geoparquet.is_geoparquet(source.path):
         frame = _read_parquet(source, layer, outlines, distance, columns)
     else:
-        indexed = _fast_spatial_filter(source, layer, info)
-        frame, driver = None, info.get("driver")
-        if driver == "ESRI Shapefile" and _records_scan_pays(outlines, indexed, info):
-            frame = _read_shapefile_records(source, layer, outlines, distance, columns)
-        if frame is None and indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
-            frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
-        if frame is None:
-            try:
-                frame = _read_clusters(
-                    source, layer, outlines, distance, columns, native_crs, indexed, driver
-                )
-            except DataSourceError:
-                # GDAL refuses a record the .dbf marks deleted when its .qix leads to it; the
-                # records' boxes leave it out, as GDAL's own reading of the layer does
-                if driver != "ESRI Shapefile":
-                    raise
-                frame = _read_shapefile_records(source, layer, outlines, distance, columns)
-                if frame is None:
-                    raise
-            if not indexed and (info.get("features") or 0) >= UNINDEXED_NOTED_FROM:
-                warn(
-                    f"{what}: {source} has no spatial index, so all its {info['features']:,} "
-                    "features were read to find those near the sites; with one (QGIS: the "
-                    "layer's Properties > Source > Create Spatial Index) only those are read"
-                )
+        frame = _read_through_gdal(
+            source, layer, outlines, distance, columns, native_crs, info, what
+        )
     if geometry_values(frame).crs is None or assumed:
         frame = frame.set_crs(native_crs, allow_override=True)
     record.features_read = len(frame)
     logger.debug("%s: read %d features near %d sites", what, len(frame), len(site_geoms))
     return frame, record
+
+
+def _read_through_gdal(
+    source: LayerSource,
+    layer: str | None,
+    outlines: np.ndarray,
+    distance: float,
+    columns: list[str] | None,
+    native_crs: CRS,
+    info: dict[str, Any],
+    what: str,
+) -> gpd.GeoDataFrame:
+    """The features near the sites of a layer GDAL reads (neither GeoPackage nor GeoParquet).
+
+    A shapefile by its records' boxes when that pays; another indexed layer by its
+    features' boxes when that is estimated to cost less; else GDAL's reads per
+    cluster of sites, or the whole layer once without an index.
+    """
+    indexed = _fast_spatial_filter(source, layer, info)
+    driver = info.get("driver")
+    shapefile = driver == "ESRI Shapefile"
+    frame = None
+    if shapefile and _records_scan_pays(outlines, indexed, info):
+        frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+    if frame is None and indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
+        frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
+    if frame is not None:
+        return frame
+    try:
+        frame = _read_clusters(
+            source, layer, outlines, distance, columns, native_crs, indexed, driver
+        )
+    except DataSourceError:
+        # GDAL refuses a record the .dbf marks deleted when its .qix leads to it; the
+        # records' boxes leave it out, as GDAL's own reading of the layer does
+        if not shapefile:
+            raise
+        frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+        if frame is None:
+            raise
+    features = info.get("features") or 0
+    if not indexed and features >= UNINDEXED_NOTED_FROM:
+        if driver in ("GPKG", "ESRI Shapefile"):
+            how = "with one (QGIS: the layer's Properties > Source > Create Spatial Index)"
+        else:  # GeoJSON, KML… hold none: a GeoPackage does
+            how = "converted to a GeoPackage, which has one (ogr2ogr -f GPKG layer.gpkg FILE),"
+        warn(
+            f"{what}: {source} has no spatial index, so all its {features:,} features were "
+            f"read to find those near the sites; {how} only those are read"
+        )
+    return frame
 
 
 _GRID_CELLS = 1024
@@ -710,13 +739,13 @@ def _bounds_scan_pays(
     A layer GDAL cannot read by id is asked per cluster.
     """
     features, extent = info.get("features") or 0, info.get("total_bounds")
-    if not features or extent is None or not info.get("capabilities", {}).get("random_read"):
-        return False
+    if features <= 0 or extent is None or not info.get("capabilities", {}).get("random_read"):
+        return False  # a count GDAL does not know (-1) cannot be weighed
     x0, y0, x1, y1 = (float(v) for v in extent)
     share = features / max((x1 - x0) * (y1 - y0), 1e-9)  # features per unit of area
     # the clusters :func:`_read_clusters` would read: the outlines' boxes grown, gathered
     boxes = shapely.bounds(outlines) + np.array([-distance, -distance, distance, distance])
-    gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
+    gap = _cluster_gap(native_crs)
     reads = 0.0
     for members in _clusters(shapely.box(*boxes.T), gap):
         tested = share * _area_within(_enclosing(boxes[members]), extent)
@@ -910,7 +939,7 @@ def _read_clusters(
     if not indexed:
         targets = shapely.bounds(mask)
         return _read_unindexed(source, layer, outlines, distance, columns, targets, driver)
-    gap = _CLUSTER_GAP_M if native_crs.is_projected else _CLUSTER_GAP_M / 100_000.0
+    gap = _cluster_gap(native_crs)
     frames = []
     for members in _clusters(mask, gap):
         cluster_mask = shapely.union_all(mask[members])

@@ -47,6 +47,7 @@ __all__ = [
     "require_exists",
     "resolve_layer",
     "split_source",
+    "text_not_utf8",
 ]
 
 logger = logging.getLogger(__name__)
@@ -338,13 +339,34 @@ def read_batches(
             use_pyarrow=True,
         ) as (meta, reader):
             for batch in reader:
-                _refuse_text_not_utf8(source, batch, meta["fid_column"])
+                _refuse_text_not_utf8(source, layer, batch, meta["fid_column"])
                 yield _batch_frame(batch, meta)
-    except (OGRDataSourceError, DataLayerError) as ex:
+    except (OGRDataSourceError, DataLayerError, pyarrow.ArrowException) as ex:
+        raise DataSourceError(f"cannot read {source}: {ex}") from ex
+    except OSError as ex:  # the stream failing midway (a file cut short): pyarrow's OSError
+        if isinstance(ex, DataSourceError):
+            raise
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
 
 
-def _refuse_text_not_utf8(source: LayerSource, batch: Any, fid_column: str) -> None:
+def text_not_utf8(
+    path: str, layer: str | None, fid: Any, field: str, raw: bytes, stored_by: str
+) -> InputDataError:
+    """The error for a feature's text that is not UTF-8 in a format that stores UTF-8.
+
+    ``stored_by`` names who stores text as UTF-8 ("a GeoPackage", "its format").
+    """
+    where = path if layer is None else f"{path} (layer {layer!r})"
+    shown = f"{raw[:16].hex(' ')}{' …' if len(raw) > 16 else ''}"
+    return InputDataError(
+        f"{where}: feature {fid}, field {field!r} holds text that is not UTF-8 (bytes {shown}); "
+        f"{stored_by} stores text as UTF-8, so the program that wrote it used another encoding. "
+        "Export the layer again with UTF-8 text (QGIS: Export → Save Features As, encoding "
+        "UTF-8; or ogr2ogr) and run again"
+    )
+
+
+def _refuse_text_not_utf8(source: LayerSource, layer: str | None, batch: Any, fid: str) -> None:
     """Raise :class:`InputDataError` naming the first feature and field whose text is not UTF-8.
 
     GDAL hands the bytes through Arrow unchecked, and pandas decodes them only when a value
@@ -367,13 +389,9 @@ def _refuse_text_not_utf8(source: LayerSource, batch: Any, fid_column: str) -> N
             try:
                 value.decode("utf-8")
             except UnicodeDecodeError:
-                fid = batch.column(fid_column)[position].as_py()
-                raise InputDataError(
-                    f"{source.path}: feature {fid}, field {field.name!r} holds text that is not "
-                    f"UTF-8 (bytes {value[:16].hex(' ')}{' …' if len(value) > 16 else ''}); "
-                    "its format stores text as UTF-8, so the program that wrote it used another "
-                    "encoding. Export the layer again with UTF-8 text (QGIS: Export → Save "
-                    "Features As, encoding UTF-8; or ogr2ogr) and run again"
+                feature = batch.column(fid)[position].as_py()
+                raise text_not_utf8(
+                    source.path, layer, feature, field.name, value, "its format"
                 ) from error
     raise DataSourceError(f"cannot read {source}: {error}") from error
 
