@@ -38,7 +38,7 @@ from landcheck.gcpause import collector_paused
 from landcheck.geometry import column_array, geo_frame, geometry_values
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
-from landcheck.io.filtered import not_kept
+from landcheck.io.filtered import kept_already, not_kept
 from landcheck.layers import LayerFeatures
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.memory import arrow_pool_on_c_heap, release_free_memory
@@ -138,9 +138,11 @@ def _finish_layer(
     Without ``keep_geometry`` the outcome holds the pieces' measures and
     attributes but not their geometry, nor the features read (the context of
     the maps); with it, the pieces are packed once measured
-    (:mod:`landcheck.packed`), and so are the features unless the run keeps
-    them (``keep_reads``: the context is then those very geometries, which
-    packing would hold twice and spend a to_wkb on at every evaluation).
+    (:mod:`landcheck.packed`), and so are the features unless something else
+    keeps them: the run (``keep_reads``) or the process's kept reads
+    (:func:`~landcheck.io.filtered.kept_already`). The context is then those
+    very geometries, which packing would hold twice (a redline's 10⁵-vertex
+    polygon read for one site cost a fifth of that check to pack).
     """
     spec, layer, site_geoms = started.spec, started.layer, started.site_geoms
     sites, crs, measuring = run.sites, run.crs, run.measuring
@@ -163,7 +165,7 @@ def _finish_layer(
         nearest["feature_id"] = ids[nearest["feature"].to_numpy(dtype=int)]
     record = layer.record
     context = _context(layer.features, crs) if keep_geometry else None
-    if context is not None and not keep_reads:
+    if context is not None and not keep_reads and not kept_already(geometry_values(context)):
         context = PackedFrame.of(context)
     # the features read are not needed to measure the pieces: unless the read is kept, the
     # packed context is all that is left of them, and a province's land-use parcels near ten

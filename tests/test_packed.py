@@ -137,7 +137,13 @@ def test_packed_frames_pickle_packed_or_not():
     assert_geodataframe_equal(again["land_use"], _awkward(), check_less_precise=False)
 
 
-def test_a_check_holds_its_pieces_and_features_packed_until_asked_for(write_gpkg):
+@pytest.fixture
+def nothing_kept(monkeypatch):
+    """The process keeps no read between calls (as for reads larger than its limit)."""
+    monkeypatch.setattr(filtered, "_CACHE", filtered._Cache(0))
+
+
+def test_a_check_holds_its_pieces_and_features_packed_until_asked_for(write_gpkg, nothing_kept):
     farmland = frame(
         [
             {"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)},
@@ -189,7 +195,52 @@ def test_the_read_cache_keeps_vertices_up_to_its_limit_least_recent_first():
     assert cache.frames == {} and cache.vertices == {}
 
 
-def test_a_report_rebuilds_the_outlines_once_before_its_writers_fork(write_gpkg, tmp_path):
+def test_a_check_shares_the_features_the_process_keeps_instead_of_packing_them(write_gpkg):
+    farmland = frame(
+        [
+            {"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)},
+            {"BSM": "F2", "DLBM": "0101", "geometry": square(5_000, 0, 100)},
+        ]
+    )
+    path = write_gpkg(farmland=farmland)
+    filtered.clear_cache()  # what earlier tests read
+    try:
+        result = landcheck.check(
+            sites(square(0, 0, 1_000, 500)),
+            layers={"farmland": f"{path}:farmland"},
+            area_method="planar",
+        )
+        (kept,) = filtered._CACHE.frames.values()
+        # the read is kept for the next call: the context is those very geometries, not a
+        # packed copy of them; the pieces are the check's own, packed
+        assert result.context.unpacked() == ("farmland",) and result.pieces.unpacked() == ()
+        context = result.context["farmland"]
+        assert context["_id"].tolist() == ["F1"]
+        assert context.geometry.iloc[0] is kept.geometry.loc[kept["BSM"] == "F1"].iloc[0]
+        assert result.pieces["farmland"].geometry.area.sum() == pytest.approx(200_000.0, abs=1e-6)
+    finally:
+        filtered.clear_cache()
+
+
+def test_the_read_cache_says_whether_it_holds_geometries():
+    cache = filtered._Cache(100)
+    held = frame([{"geometry": square(0, 0, 10)}, {"geometry": square(20, 0, 10)}])
+    other = frame([{"geometry": square(40, 0, 10)}])
+    cache.put(("a",), held)
+    cache.put(("b",), other)
+    mine = np.asarray(held.geometry.values, dtype=object)
+    both = np.array([mine[1], other.geometry.iloc[0], None], dtype=object)
+    assert cache.holds(mine) and cache.holds(both)  # across frames; a missing one is none
+    assert not cache.holds(np.array([mine[0], square(0, 0, 10)], dtype=object))  # equal, not it
+    assert not cache.holds(np.array([], dtype=object))
+    assert not cache.holds(np.array([None], dtype=object))
+    cache.clear()
+    assert not cache.holds(mine)
+
+
+def test_a_report_rebuilds_the_outlines_once_before_its_writers_fork(
+    write_gpkg, tmp_path, nothing_kept
+):
     from landcheck.report import write_report
 
     farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(600, 0, 600, 1_000)}])

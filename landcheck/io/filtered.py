@@ -83,7 +83,14 @@ from landcheck.io.vector import (
 from landcheck.memory import release_free_memory
 from landcheck.messages import warn
 
-__all__ = ["CACHE_VERTICES", "boxes_meeting", "clear_cache", "not_kept", "read_features_near"]
+__all__ = [
+    "CACHE_VERTICES",
+    "boxes_meeting",
+    "clear_cache",
+    "kept_already",
+    "not_kept",
+    "read_features_near",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -173,10 +180,29 @@ class _Cache:
             while sum(self.vertices.values()) > self.limit and self.frames:
                 del self.vertices[self.frames.popitem(last=False)[0]]
 
+    def holds(self, geometries: np.ndarray) -> bool:
+        """Whether every one of these geometry objects is in a frame kept here."""
+        wanted = _object_ids(geometries)
+        if not len(wanted):
+            return False
+        with self.lock:
+            frames = list(self.frames.values())
+        for frame in frames:
+            wanted = wanted[~np.isin(wanted, _object_ids(geometry_values(frame)))]
+            if not len(wanted):
+                return True
+        return False
+
     def clear(self) -> None:
         with self.lock:
             self.frames.clear()
             self.vertices.clear()
+
+
+def _object_ids(geometries: Any) -> np.ndarray:
+    """The identities of the geometry objects (missing ones left out)."""
+    values = np.asarray(geometries, dtype=object)
+    return np.fromiter((id(g) for g in values.tolist() if g is not None), dtype=np.uint64, count=-1)
 
 
 _CACHE = _Cache(CACHE_VERTICES)
@@ -203,6 +229,22 @@ def clear_cache() -> None:
     geoparquet.forget_boxes()
     forget_record_boxes()
     release_free_memory()
+
+
+def kept_already(geometries: Any) -> bool:
+    """Whether the features kept between calls hold every one of these geometries.
+
+    Those geometries stay in memory while they are kept: a copy of them packed
+    elsewhere (:mod:`landcheck.packed`) would hold them twice. An empty array
+    is not held.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> kept_already(np.array([box(0, 0, 1, 1)], dtype=object))
+    False
+    """
+    return _CACHE.holds(geometries)
 
 
 @contextmanager
