@@ -49,7 +49,7 @@ from landcheck.errors import InputDataError
 from landcheck.forked import can_start_processes
 from landcheck.geometry import geometry_values, z_order
 from landcheck.overlay import LayerOverlay, nearest_frame, overlay_frame
-from landcheck.polygonal import many_parts, parts_near
+from landcheck.polygonal import parts_near_sites
 from landcheck.threads import chunked
 
 __all__ = [
@@ -124,24 +124,6 @@ def _features_near_groups(
         group_of[members] = number
     hit_group = group_of[usable[site_hit]]
     return [np.unique(feature_hit[hit_group == number]) for number in range(len(groups))]
-
-
-def _parts_near_sites(features: np.ndarray, sites: np.ndarray, distance: float) -> np.ndarray:
-    """``features``, a multipolygon of many parts cut down to its parts near ``sites``.
-
-    A dissolved layer's multipolygon (a county's farmland as one feature of
-    100,000 parts and 4 million vertices) is clipped around the sites again and
-    again, and sent whole to every partition of them: only its parts within
-    ``distance`` of some site are (:func:`~landcheck.polygonal.parts_near`).
-    The same for every partition and for one process, so their pieces are the same.
-    """
-    many = np.flatnonzero(many_parts(features))
-    if not len(many):
-        return features
-    near = sites[~(shapely.is_missing(sites) | shapely.is_empty(sites))]
-    trimmed = features.copy()
-    trimmed[many] = [parts_near(features[i], near, distance) for i in many.tolist()]
-    return trimmed
 
 
 def _received(result: tuple[dict[str, Any], Nearest]) -> tuple[dict[str, np.ndarray], Nearest]:
@@ -360,6 +342,7 @@ class Engine:
         search_m: float = 0.0,
         progress: Callable[[int, int], None] | None = None,
         site_m2: np.ndarray | None = None,
+        outlines: np.ndarray | None = None,
     ) -> PendingOverlay:
         """Start the overlay and nearest-feature search of a layer (:mod:`landcheck.overlay`).
 
@@ -369,10 +352,17 @@ class Engine:
         on (reads the next layer): :meth:`PendingOverlay.result` waits for them.
         ``site_m2``, the sites' ellipsoidal areas when known, spares measuring
         again the pieces that are whole sites (:func:`~landcheck.cut.overlay_arrays`).
+        ``outlines``, when given, are the features' geometries to cut instead of
+        the frame's (a dissolved multipolygon already cut down to its parts near
+        the sites). A multipolygon of many parts is cut down to those within
+        ``search_m`` of some site (:func:`~landcheck.polygonal.parts_near_sites`):
+        the same for every partition and for one process, so their pieces are the same.
         """
         site_geoms = np.asarray(site_geoms, dtype=object)
-        feature_geoms = np.asarray(geometry_values(features), dtype=object)
-        feature_geoms = _parts_near_sites(feature_geoms, site_geoms, search_m)
+        if outlines is None:
+            outlines = geometry_values(features)
+        feature_geoms = np.asarray(outlines, dtype=object)
+        feature_geoms = parts_near_sites(feature_geoms, site_geoms, search_m)
         sent = self._sites_sent(site_geoms)
         groups = sent.groups
         if len(groups) == 1 and self.kind == "local":

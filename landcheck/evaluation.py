@@ -45,6 +45,7 @@ from landcheck.memory import arrow_pool_on_c_heap, release_free_memory
 from landcheck.messages import collecting, summarise, warn
 from landcheck.overlay import LayerOverlay, measured_in_site_crs
 from landcheck.packed import PackedFrame, PackedFrames
+from landcheck.polygonal import parts_near_sites
 from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
 from landcheck.rules import (
@@ -86,6 +87,7 @@ class _LayerStarted:
     site_geoms: np.ndarray
     overlay: PendingOverlay
     search_m: float
+    outlines: np.ndarray
 
 
 def _start_layer(
@@ -117,6 +119,11 @@ def _start_layer(
         warn(f"layer {spec.key!r} could not be used: {ex}")
         return _LayerOutcome(spec, record, reason=str(ex))
     site_geoms = np.asarray(geometry_values(sites), dtype=object)
+    # a dissolved layer's multipolygon by its parts the read would have found as features:
+    # what is cut and what the maps are given (not the county's farmland whole)
+    outlines = parts_near_sites(
+        np.asarray(geometry_values(layer.features), dtype=object), site_geoms, max(1.0, reach)
+    )
     overlay = engine.overlay(
         site_geoms,
         layer.features,
@@ -126,8 +133,9 @@ def _start_layer(
         # measured in the analysis CRS from these very geometries (sites.prepare_sites): a
         # piece that is a whole site (inside a township, a zone) takes its site's area
         site_m2=np.asarray(column_array(sites, "ellipsoidal_m2"), dtype=float),
+        outlines=outlines,
     )
-    return _LayerStarted(spec, layer, site_geoms, overlay, search_m)
+    return _LayerStarted(spec, layer, site_geoms, overlay, search_m, outlines)
 
 
 def _finish_layer(
@@ -164,14 +172,14 @@ def _finish_layer(
         ids = layer.features["_id"].to_numpy()
         nearest["feature_id"] = ids[nearest["feature"].to_numpy(dtype=int)]
     record = layer.record
-    context = _context(layer.features, crs) if keep_geometry else None
+    context = _context(layer.features, started.outlines, crs) if keep_geometry else None
     if context is not None and not keep_reads and not kept_already(geometry_values(context)):
         context = PackedFrame.of(context)
     # the features read are not needed to measure the pieces: unless the read is kept, the
     # packed context is all that is left of them, and a province's land-use parcels near ten
     # thousand sites would otherwise stay in memory while the layer's tables are built (what
     # packing and reading freed handed back too: at 10,000 sites the peak was there)
-    del layer, started.layer
+    del layer, started.layer, started.outlines
     release_free_memory()
     measure = measure_layer(
         overlay,
@@ -258,14 +266,18 @@ def _evaluate_layers(
     return {key: outcomes[key] for key in layers}
 
 
-def _context(features: gpd.GeoDataFrame, crs: Any) -> gpd.GeoDataFrame:
-    """The features read, as the maps draw them: ids, codes, names and geometry."""
+def _context(features: gpd.GeoDataFrame, outlines: np.ndarray, crs: Any) -> gpd.GeoDataFrame:
+    """The features read, as the maps draw them: ids, codes, names and ``outlines``.
+
+    ``outlines`` are the features' geometries, a dissolved multipolygon's cut
+    down to its parts near the sites (:func:`_start_layer`).
+    """
     # copies: the frame's columns are its own (geo_frame does not copy), the features' stay
     # theirs; the frame is what selecting the columns and the constructor build, in a tenth
     # of their time (a one-site check builds one per layer)
     names = ("_id", "_code", "_name")
     columns = {c: column_array(features, c).copy() for c in names if c in features}
-    return geo_frame(columns, geometry_values(features).copy(), crs, index=features.index)
+    return geo_frame(columns, np.array(outlines, dtype=object), crs, index=features.index)
 
 
 def _without_geometry(overlay: LayerOverlay) -> gpd.GeoDataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -124,3 +125,30 @@ def test_parcels_collected_into_one_multipolygon_are_repaired_as_their_union(mon
     assert repaired.layer("S3", "farmland").nearest_m == pytest.approx(50.0, abs=1e-9)
     said = [w for w in repaired.warnings if "repaired" in w]
     assert said and "1 invalid" in said[0]
+
+
+def test_a_dissolved_layer_s_context_holds_its_parts_near_the_sites(tmp_path):
+    from landcheck.report import write_report
+
+    # 100 parcels of 100 m × 100 m, 300 m apart: one feature of more than MANY_PARTS parts
+    parts = [square(300 * i, 0, 100) for i in range(100)]
+    whole = shapely.MultiPolygon(parts)
+    assert len(parts) > MANY_PARTS and shapely.is_valid(whole)
+    dissolved = frame([{"BSM": "F1", "DLBM": "0101", "geometry": whole}])
+    # 350–650 m: half of the parcels at 300–400 m and at 600–700 m; the others are 250 m
+    # away or more, beyond the farmland's search distance (50 m)
+    result = landcheck.check(
+        sites(square(350, 0, 300, 100)), layers={"farmland": dissolved}, workers=1
+    )
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(10_000.0, abs=1e-6)
+    context = result.context["farmland"]
+    assert context["_id"].tolist() == ["F1"]
+    near = context.geometry.iloc[0]
+    # the parts a read of the parcels as features would have found, not the 100 of them
+    assert [p.equals_exact(q, 0.0) for p, q in zip(near.geoms, parts[1:3], strict=True)] == [
+        True,
+        True,
+    ]
+    write_report(result, tmp_path / "report", formats="gpkg")
+    written = gpd.read_file(tmp_path / "report" / "landcheck.gpkg", layer="context_farmland")
+    assert written.geometry.area.tolist() == pytest.approx([20_000.0], abs=1e-6)

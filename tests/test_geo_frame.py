@@ -135,7 +135,7 @@ def test_a_layers_context_is_the_frame_selecting_and_the_constructor_build(rows,
     features = gpd.GeoDataFrame(
         columns, geometry=geoms, crs="EPSG:4523", index=pd.RangeIndex(5, 5 + rows)
     )
-    mine = _context(features, features.crs)
+    mine = _context(features, np.asarray(features.geometry.values, dtype=object), features.crs)
     expected = gpd.GeoDataFrame(features[list(names)], geometry=features.geometry.values, crs=4523)
     pd.testing.assert_frame_equal(mine, expected, check_index_type=True)
     assert mine.crs == expected.crs and mine.geometry.name == "geometry"
