@@ -452,11 +452,14 @@ def read_layer_near(
             role="layer", key=spec.key, crs=crs_label(source.crs), features_read=len(frame)
         )
     else:
-        declared = known_crs(source)
-        legacy = declared is not None and legacy_datum(declared) is not None
         # the read filter reaches a legacy layer through PROJ's ballpark shift: widen it,
-        # then keep what lies within ``margin`` once the layer is really shifted
-        slack = _LEGACY_READ_SLACK_M if legacy and datum_shift is not None else 0.0
+        # then keep what lies within ``margin`` once the layer is really shifted (the CRS is
+        # asked only then: a PostGIS table's costs a connection and its catalog, ~20 ms)
+        slack = 0.0
+        if datum_shift is not None:
+            declared = known_crs(source)
+            if declared is not None and legacy_datum(declared) is not None:
+                slack = _LEGACY_READ_SLACK_M
         frame, record = read_features_near(
             source,
             near.values,
@@ -518,15 +521,21 @@ _LEGACY_READ_SLACK_M = 500.0
 ellipsoid change a few metres more)."""
 
 
-def layer_extent(source: Source, crs: CRS) -> tuple[float, float, float, float] | None:
-    """A source's extent in ``crs`` (densified box), or None when it cannot be had."""
+def layer_extent(
+    source: Source, crs: CRS, *, exact: bool = True
+) -> tuple[float, float, float, float] | None:
+    """A source's extent in ``crs`` (densified box), or None when it cannot be had.
+
+    Without ``exact``, a PostGIS table's is the planner's estimate
+    (:func:`~landcheck.io.postgis.table_extent`); a file's is the one it records.
+    """
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None or source.empty:
             return None
         bounds, native = tuple(source.total_bounds), source.crs
     elif isinstance(source, PostGISSource):
         try:
-            found = table_extent(source)
+            found = table_extent(source, exact=exact)
         except LandcheckError:
             return None
         if found is None:
@@ -568,19 +577,30 @@ def warn_far_sites(
     with a source. A site far outside all of them almost always has wrong
     coordinates (X/Y swapped, a missing zone prefix, a wrong CRS); see
     :func:`landcheck.crs.traps.far_site_warnings`.
+
+    A PostGIS table's extent is first the planner's estimate; only when a site
+    seems far from them all are the exact extents asked for (a scan of each
+    table) and the sites judged again, so no site is said to be far on an
+    estimate.
     """
-    extents = {}
-    for key, spec in profile.layers.items():
-        if spec.kind in COVERAGE_KINDS and sources.get(key) is not None:
-            extent = layer_extent(sources[key], crs)
+    keys = [
+        k
+        for k, s in profile.layers.items()
+        if s.kind in COVERAGE_KINDS and sources.get(k) is not None
+    ]
+    geometries = np.asarray(geometry_values(sites), dtype=object)
+    site_ids = sites["site_id"].astype(str).tolist()
+    messages: list[str] = []
+    for exact in (False, True):
+        extents = {}
+        for key in keys:
+            extent = layer_extent(sources[key], crs, exact=exact)
             if extent is not None:
                 extents[key] = extent
-    if not extents:
-        return
-    for message in far_site_warnings(
-        np.asarray(geometry_values(sites), dtype=object),
-        sites["site_id"].astype(str).tolist(),
-        extents,
-        distance=distance,
-    ):
+        if not extents:
+            return
+        messages = far_site_warnings(geometries, site_ids, extents, distance=distance)
+        if not messages:
+            return
+    for message in messages:
         warn(message)

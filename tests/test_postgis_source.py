@@ -18,6 +18,7 @@ import zipfile
 from contextlib import closing
 from urllib.parse import quote
 
+import geopandas as gpd
 import numpy as np
 import pyogrio
 import pytest
@@ -581,3 +582,54 @@ def test_a_table_in_degrees_is_read_as_far_as_the_rules_look(database, server, t
     (finding,) = [f for f in result.site_findings("S1") if f.check == "eco_redline_proximity"]
     assert finding.outcome == "near"
     assert result.layer("S1", "eco_redline").nearest_m == pytest.approx(80.0, abs=0.1)
+
+
+def test_a_site_is_judged_far_from_a_table_on_its_exact_extent_not_its_estimate(
+    database, server, monkeypatch
+):
+    # a survey of 100 m parcels over 1 km², analysed; one more parcel 50 km east added after
+    # ANALYZE lies outside the planner's estimate of the extent but inside the exact one
+    x0, y0 = 35_380_000.0, 2_650_000.0
+    table = f'"{SCHEMA}".survey_grown'
+    with _connect(database) as conn:
+        conn.execute(
+            f'CREATE TABLE {table} (id integer PRIMARY KEY, "DLBM" text, "DLMC" text, '
+            "geom geometry(Polygon, 4523))"
+        )
+        conn.execute(
+            f"INSERT INTO {table} SELECT i * 10 + j, '0101', '水田', ST_MakeEnvelope("
+            f"{x0} + i * 100, {y0} + j * 100, {x0} + i * 100 + 100, {y0} + j * 100 + 100, 4523) "
+            "FROM generate_series(0, 9) AS i, generate_series(0, 9) AS j"
+        )
+        conn.execute(f"ANALYZE {table}")
+        conn.execute(
+            f"INSERT INTO {table} VALUES (1000, '0101', '水田', ST_MakeEnvelope("
+            f"{x0 + 50_000}, {y0}, {x0 + 50_100}, {y0 + 100}, 4523))"
+        )
+        estimated = conn.execute(
+            f"SELECT ST_XMax(ST_EstimatedExtent('{SCHEMA}', 'survey_grown', 'geom'))"
+        ).fetchone()[0]
+    assert estimated < x0 + 10_000  # the statistics do not know the parcel added
+    asked: list[bool] = []
+    extent = tables._extent
+
+    def spied(conn, source, info, *, exact):
+        asked.append(exact)
+        return extent(conn, source, info, exact=exact)
+
+    monkeypatch.setattr(tables, "_extent", spied)
+    url = {"land_use": _url(server, f"{SCHEMA}.survey_grown")}
+
+    def far_warnings(x: float) -> list[str]:
+        site = gpd.GeoDataFrame(
+            {"site_id": ["S1"]}, geometry=[shapely.box(x, y0 + 200, x + 100, y0 + 300)], crs=4523
+        )
+        result = landcheck.check(site, layers=url)
+        return [w for w in result.warnings if "from the extent of every" in w]
+
+    assert far_warnings(x0 + 300) == [] and True not in asked  # inside the estimate: no scan
+    # beside the parcel added: far from the estimate, so the exact extent is asked, and holds it
+    assert far_warnings(x0 + 50_000) == [] and asked.count(True) == 1
+    (far,) = far_warnings(x0 + 200_000)  # 150 km beyond the last parcel: far, on the exact one
+    assert "site S1 lies 149.9 km from the extent of every full-coverage layer" in far
+    assert asked.count(True) == 2
