@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import geopandas as gpd
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
@@ -165,20 +166,73 @@ def test_a_one_off_read_keeps_no_boxes_and_finds_the_same_features(sample_gpkg, 
     near = {"sites": sites.geometry.values, "sites_crs": sites.crs, "key": "farmland"}
     near["margin"] = 50.0
     version = geoparquet.file_version(str(path))
-    geoparquet._boxes.cache_clear()
     filtered.clear_cache()
     with filtered.not_kept():
         once, _ = filtered.read_features_near(LayerSource(str(path)), **near)
-    assert geoparquet._boxes.cache_info().currsize == 0  # nothing left for calls to come
+    assert geoparquet._KEPT.kept == {}  # nothing left for calls to come
     kept, _ = filtered.read_features_near(LayerSource(str(path)), **near)
-    assert geoparquet._boxes.cache_info().currsize == 1
-    assert geoparquet.feature_boxes(str(path)) is geoparquet._boxes(version)
+    boxes, _ = geoparquet._KEPT.kept[version]
     assert len(once) == len(kept) > 10
     assert once.index.tolist() == kept.index.tolist()
     assert shapely.equals_exact(once.geometry.values, kept.geometry.values, 0).all()
-    boxes = geoparquet.feature_boxes(str(path), keep=False)
-    assert boxes is not geoparquet._boxes(version)
-    assert (boxes == geoparquet._boxes(version)).all() and boxes.shape == (len(frame), 4)
+    targets = np.array([sites.total_bounds])
+    rows, alone = geoparquet.boxes_near(str(path), targets, keep=False)
+    rows_kept, again = geoparquet.boxes_near(str(path), targets)
+    assert (rows == rows_kept).all() and (alone == again).all() and (alone == boxes[rows]).all()
+    expected = frame.geometry.bounds.to_numpy()[rows]
+    assert (alone == expected).all() and len(rows) > 0
+
+
+def test_one_site_reads_the_boxes_of_the_row_groups_near_it_only(sample_gpkg, tmp_path):
+    from landcheck.io import LayerSource, filtered
+
+    # the survey in its file order (row groups of 500 parcels: strips across the county)
+    frame = pyogrio.read_dataframe(sample_gpkg, layer="land_use")
+    sites = pyogrio.read_dataframe(sample_gpkg, layer="sites").iloc[:1]
+    near = {"sites": sites.geometry.values, "sites_crs": sites.crs, "key": "land_use"}
+    everything = filtered.read_features_near(LayerSource(sample_gpkg, "land_use"), **near)[0]
+    groups = -(-len(frame) // 500)
+    for statistics in (True, False):
+        path = tmp_path / f"land_use_{statistics}.parquet"
+        frame.to_parquet(
+            path, write_covering_bbox=True, row_group_size=500, write_statistics=statistics
+        )
+        filtered.clear_cache()
+        found, _ = filtered.read_features_near(LayerSource(str(path)), **near)
+        # a GeoParquet feature's id is its row number, the GeoPackage's fid less one
+        assert (found.index + 1).tolist() == everything.index.tolist() and len(found) > 0
+        assert shapely.equals_exact(found.geometry.values, everything.geometry.values, 0).all()
+        _, read = geoparquet._KEPT.kept[geoparquet.file_version(str(path))]
+        assert len(read) == groups
+        if statistics:  # the groups whose box meets the site's: a few strips
+            assert 0 < read.sum() < groups / 4
+        else:  # without their statistics the groups' boxes are not known: all are read
+            assert read.all()
+    filtered.clear_cache()
+
+
+def test_row_groups_boxes_come_from_their_statistics_unknown_ones_meeting_everything():
+    table = pa.table(
+        {
+            "bbox": pa.array(
+                [
+                    {"xmin": 0.0, "ymin": 0.0, "xmax": 1.0, "ymax": 1.0},
+                    {"xmin": 5.0, "ymin": 5.0, "xmax": 6.0, "ymax": 6.0},
+                    {"xmin": 2.0, "ymin": 2.0, "xmax": 3.0, "ymax": np.inf},
+                ]
+            )
+        }
+    )
+    buffer = pa.BufferOutputStream()
+    pq.write_table(table, buffer, row_group_size=1)
+    metadata = pq.ParquetFile(pa.BufferReader(buffer.getvalue())).metadata
+    covering = {k: ("bbox", k) for k in ("xmin", "ymin", "xmax", "ymax")}
+    boxes = geoparquet._group_boxes(metadata, covering)
+    assert boxes[:2].tolist() == [[0.0, 0.0, 1.0, 1.0], [5.0, 5.0, 6.0, 6.0]]
+    assert boxes[2].tolist() == [-np.inf, -np.inf, np.inf, np.inf]  # infinite: not a box
+    assert geoparquet._groups_meeting(boxes, np.array([[0.5, 0.5, 0.7, 0.7]])).tolist() == [0, 2]
+    unknown = [[-np.inf, -np.inf, np.inf, np.inf]] * 3
+    assert geoparquet._group_boxes(metadata, None).tolist() == unknown
 
 
 def _kept_layers(filtered) -> set[str]:
@@ -197,13 +251,13 @@ def test_clear_cache_forgets_what_a_check_kept_and_the_next_check_reads_again(
     first = landcheck.check(sites, layers=layers)
     kept = _kept_layers(filtered)
     assert {"farmland", "eco_redline"} <= kept  # the GeoPackage layers read, kept
-    assert geoparquet._boxes.cache_info().currsize == 1  # land_use's boxes
+    assert len(geoparquet._KEPT.kept) == 1  # land_use's boxes
 
     landcheck.clear_cache()
     assert not filtered._CACHE.frames
-    assert geoparquet._boxes.cache_info().currsize == 0
+    assert not geoparquet._KEPT.kept
 
     again = landcheck.check(sites, layers=layers)
     assert _kept_layers(filtered) == kept  # read from the files again
-    assert geoparquet._boxes.cache_info().currsize == 1
+    assert len(geoparquet._KEPT.kept) == 1
     assert _numbers(again) == _numbers(first)

@@ -149,7 +149,9 @@ def test_repeated_reads_reuse_what_was_read(grid_gpkg, monkeypatch):
     assert read == [len(set(moved.index) - set(first.index))] and read[0] > 0
 
 
-def test_boxes_meeting_targets_are_those_a_spatial_index_finds():
+@pytest.mark.parametrize("grid_from", [0, 1_000_000])  # sifted on the grid first, or not
+def test_boxes_meeting_targets_are_those_a_spatial_index_finds(grid_from, monkeypatch):
+    monkeypatch.setattr(filtered, "_GRID_FROM", grid_from)
     rng = np.random.default_rng(11)
     corner = rng.uniform(0, 10_000, (20_000, 2))
     boxes = np.column_stack([corner, corner + rng.uniform(0, 300, (20_000, 2))])

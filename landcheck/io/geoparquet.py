@@ -6,10 +6,11 @@ info, frames indexed by feature id). A file written with a *covering bbox*
 column (GeoParquet 1.1 ``covering.bbox``; geopandas ``to_parquet(...,
 write_covering_bbox=True)``, GDAL ``-lco WRITE_COVERING_BBOX=YES``) is filtered
 on that column: only its four numbers per feature are read to find the
-features near the sites, then only the row groups that hold them. Without it
+features near the sites, and only in the row groups whose box (the minimum
+and maximum of those columns, which Parquet writers store for each row group)
+meets a site's; then only the row groups that hold them are decoded. Without it
 the geometry column is read whole to get the boxes (a warning-free but slower
-path), which is why the covering bbox is the recommended way to store
-province-sized layers.
+path), which is why a GeoParquet layer should have a covering bbox.
 
 A feature's id is its row number in the file (from 0), so reads of different
 sites agree on ids. Geometries must be WKB-encoded (what geopandas, GDAL and
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +37,7 @@ from landcheck.io.records import file_version
 
 __all__ = [
     "EXTENSIONS",
-    "feature_boxes",
+    "boxes_near",
     "forget_boxes",
     "is_geoparquet",
     "layer_info",
@@ -96,54 +99,161 @@ def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
     bbox = covering["xmin"][0] if covering else None
     sizes = [handle.metadata.row_group(i).num_rows for i in range(handle.num_row_groups)]
     crs = column["crs"] if "crs" in column else "OGC:CRS84"  # the specification's default
+    covering = {k: tuple(v) for k, v in covering.items()} if covering else None
     return {
         "geometry": primary,
-        "covering": {k: tuple(v) for k, v in covering.items()} if covering else None,
+        "covering": covering,
         "fields": [n for n in names if n != bbox and n not in geo["columns"]],
         "types": column.get("geometry_types", []),
         "crs": None if crs is None else CRS.from_user_input(crs),
         "bbox": column.get("bbox"),
         "starts": np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
         "rows": int(handle.metadata.num_rows),
+        "group_boxes": _group_boxes(handle.metadata, covering),
     }
 
 
-def _read_boxes(version: tuple[str, int, int]) -> np.ndarray:
-    """Every feature's (xmin, ymin, xmax, ymax): from the covering bbox, else the geometry."""
+def _group_boxes(metadata: Any, covering: dict[str, tuple[str, ...]] | None) -> np.ndarray:
+    """Each row group's box: the statistics of its covering bbox columns.
+
+    The least ``xmin`` and ``ymin`` and the greatest ``xmax`` and ``ymax`` of
+    the group's features, as the writer stored them. A group without those
+    statistics, or with one that is not a number, gets a box reaching
+    infinity (it meets every site: its features' own boxes are read); so does
+    every group of a file without a covering bbox.
+    """
+    boxes = np.tile([-np.inf, -np.inf, np.inf, np.inf], (metadata.num_row_groups, 1))
+    if covering is None or not metadata.num_row_groups:
+        return boxes
+    first = metadata.row_group(0)
+    where = {first.column(i).path_in_schema: i for i in range(first.num_columns)}
+    paths = [".".join(covering[k]) for k in ("xmin", "ymin", "xmax", "ymax")]
+    if any(path not in where for path in paths):
+        return boxes
+    for number in range(metadata.num_row_groups):
+        group, box = metadata.row_group(number), []
+        for path, least in zip(paths, (True, True, False, False), strict=True):
+            stats = group.column(where[path]).statistics
+            value = None
+            if stats is not None and stats.has_min_max:
+                value = stats.min if least else stats.max
+            box.append(value if isinstance(value, float) and np.isfinite(value) else None)
+        if None not in box:
+            boxes[number] = box
+    return boxes
+
+
+def _read_group_boxes(version: tuple[str, int, int], groups: np.ndarray) -> np.ndarray:
+    """The boxes ``(xmin, ymin, xmax, ymax)`` of the features of ``groups``, in row order.
+
+    From the covering bbox when the file has one (four numbers a feature), else
+    from the geometry column. A feature without a box (no geometry) is NaN.
+    """
     pq = _pyarrow()
     meta = _meta(version)
+    if not len(groups):
+        return np.empty((0, 4))
+    handle = pq.ParquetFile(version[0])
     if meta["covering"] is not None:
         struct = meta["covering"]["xmin"][0]
-        table = pq.read_table(version[0], columns=[struct])
+        table = handle.read_row_groups(groups.tolist(), columns=[struct], use_threads=False)
         parts = table.column(struct).combine_chunks()
         names = [meta["covering"][k][1] for k in ("xmin", "ymin", "xmax", "ymax")]
         return np.column_stack(
             [parts.field(n).to_numpy(zero_copy_only=False) for n in names]
         ).astype(float)
-    table = pq.read_table(version[0], columns=[meta["geometry"]])
+    table = handle.read_row_groups(groups.tolist(), columns=[meta["geometry"]])
     geoms = shapely.from_wkb(table.column(meta["geometry"]).to_numpy(zero_copy_only=False))
     return shapely.bounds(geoms)
 
 
-_boxes = lru_cache(maxsize=16)(_read_boxes)
-""":func:`_read_boxes` once per file version (30 MB for a million features)."""
+class _KeptBoxes:
+    """Features' boxes read so far, per file version: the last 16 files', group by group."""
+
+    def __init__(self, files: int) -> None:
+        self.files = files
+        self.kept: OrderedDict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def boxes(self, version: tuple[str, int, int], groups: np.ndarray) -> np.ndarray:
+        """The boxes of the features of ``groups``, in row order, read once per version."""
+        meta = _meta(version)
+        starts = meta["starts"]
+        with self.lock:
+            if version not in self.kept:
+                # pages never written take no memory: a one-site read fills a group or two
+                self.kept[version] = (
+                    np.empty((meta["rows"], 4)),
+                    np.zeros(len(starts) - 1, dtype=bool),
+                )
+                while len(self.kept) > self.files:
+                    self.kept.popitem(last=False)
+            self.kept.move_to_end(version)
+            boxes, read = self.kept[version]
+            missing = groups[~read[groups]]
+            if len(missing):
+                boxes[_group_rows(starts, missing)] = _read_group_boxes(version, missing)
+                read[missing] = True
+        return boxes[_group_rows(starts, groups)]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.kept.clear()
 
 
-def feature_boxes(path: str, *, keep: bool = True) -> np.ndarray:
-    """Every feature's ``(xmin, ymin, xmax, ymax)`` in row order, once per file version.
+_KEPT = _KeptBoxes(16)
+"""The features' boxes kept for later reads (30 MB for a million features)."""
 
-    From the covering bbox column when the file has one (four numbers a
-    feature), else from the geometry column. Rows of a feature without a box
-    (no geometry) are NaN. With ``keep=False`` (a one-off read) they are read
-    for this call alone and not kept for later reads.
+
+def _every_box(version: tuple[str, int, int]) -> np.ndarray:
+    """Every feature's box, in row order, kept for later reads."""
+    return _KEPT.boxes(version, np.arange(len(_meta(version)["starts"]) - 1, dtype=np.int64))
+
+
+def _group_rows(starts: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The row numbers of ``groups`` (ascending groups), in order."""
+    if not len(groups):
+        return np.zeros(0, dtype=np.int64)
+    sizes = starts[groups + 1] - starts[groups]
+    firsts = np.repeat(starts[groups] - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+    return firsts + np.arange(int(sizes.sum()), dtype=np.int64)
+
+
+def _groups_meeting(group_boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """The row groups (ascending) whose box meets a target box, edges included."""
+    targets = targets[np.isfinite(targets).all(axis=1)]
+    if not len(targets) or not len(group_boxes):
+        return np.zeros(0, dtype=np.int64)
+    endless = ~np.isfinite(group_boxes).all(axis=1)
+    finite = np.flatnonzero(~endless)
+    tree = shapely.STRtree(shapely.box(*targets.T))
+    found = tree.query(shapely.box(*group_boxes[finite].T), predicate="intersects")[0]
+    return np.union1d(finite[np.unique(found)], np.flatnonzero(endless)).astype(np.int64)
+
+
+def boxes_near(
+    path: str, targets: np.ndarray, *, keep: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """The row numbers and boxes of the features whose row group's box meets a target box.
+
+    ``targets`` are ``(xmin, ymin, xmax, ymax)`` rows in the file's CRS. Only
+    the row groups whose box (their covering bbox columns' statistics:
+    :func:`_group_boxes`) meets a target are read: one site against a
+    province's million parcels reads a few of its hundred groups. The boxes
+    read are kept per file version for later reads; with ``keep=False`` (a
+    one-off read) they are read for this call alone.
     """
     version = file_version(path)
-    return _boxes(version) if keep else _read_boxes(version)
+    meta = _meta(version)
+    groups = _groups_meeting(meta["group_boxes"], np.asarray(targets, dtype=float))
+    rows = _group_rows(meta["starts"], groups)
+    boxes = _KEPT.boxes(version, groups) if keep else _read_group_boxes(version, groups)
+    return rows, boxes
 
 
 def forget_boxes() -> None:
-    """Forget the feature boxes kept for later reads (:func:`feature_boxes`)."""
-    _boxes.cache_clear()
+    """Forget the feature boxes kept for later reads (:func:`boxes_near`)."""
+    _KEPT.clear()
 
 
 def layer_info(path: str) -> dict[str, Any]:
@@ -151,7 +261,7 @@ def layer_info(path: str) -> dict[str, Any]:
     meta = _meta(file_version(path))
     bounds = meta["bbox"]
     if bounds is None or len(bounds) != 4:
-        boxes = _boxes(file_version(path))
+        boxes = _every_box(file_version(path))
         usable = boxes[np.isfinite(boxes).all(axis=1)]
         bounds = (
             [usable[:, 0].min(), usable[:, 1].min(), usable[:, 2].max(), usable[:, 3].max()]
@@ -256,7 +366,7 @@ def read_frame(
     area = mask if mask is not None else (shapely.box(*bbox) if bbox is not None else None)
     if area is not None:
         xmin, ymin, xmax, ymax = shapely.bounds(area)
-        boxes = _boxes(version)[rows]
+        boxes = _every_box(version)[rows]
         meets = (
             (boxes[:, 2] >= xmin)
             & (boxes[:, 0] <= xmax)
