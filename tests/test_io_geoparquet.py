@@ -231,6 +231,10 @@ def test_row_groups_boxes_come_from_their_statistics_unknown_ones_meeting_everyt
     assert boxes[:2].tolist() == [[0.0, 0.0, 1.0, 1.0], [5.0, 5.0, 6.0, 6.0]]
     assert boxes[2].tolist() == [-np.inf, -np.inf, np.inf, np.inf]  # infinite: not a box
     assert geoparquet._groups_meeting(boxes, np.array([[0.5, 0.5, 0.7, 0.7]])).tolist() == [0, 2]
+    # a group of one point, or of points on a line, has a flat box: it meets what holds it
+    flat = np.array([[1.0, 1.0, 1.0, 1.0], [5.0, 5.0, 5.0, 9.0], [20.0, 20.0, 30.0, 30.0]])
+    targets = np.array([[0.0, 0.0, 2.0, 2.0], [4.0, 6.0, 6.0, 7.0]])
+    assert geoparquet._groups_meeting(flat, targets).tolist() == [0, 1]
     unknown = [[-np.inf, -np.inf, np.inf, np.inf]] * 3
     assert geoparquet._group_boxes(metadata, None).tolist() == unknown
 

@@ -226,8 +226,9 @@ def _groups_meeting(group_boxes: np.ndarray, targets: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     endless = ~np.isfinite(group_boxes).all(axis=1)
     finite = np.flatnonzero(~endless)
+    # envelopes alone: a group of points has a flat box, which is no polygon to intersect
     tree = shapely.STRtree(shapely.box(*targets.T))
-    found = tree.query(shapely.box(*group_boxes[finite].T), predicate="intersects")[0]
+    found = tree.query(shapely.box(*group_boxes[finite].T))[0]
     return np.union1d(finite[np.unique(found)], np.flatnonzero(endless)).astype(np.int64)
 
 
