@@ -78,6 +78,40 @@ def test_gpkg_fast_path_reads_only_the_features_near_the_sites(grid_gpkg, monkey
     assert shapely.intersects(geoms[:, None], grown[None, :]).any(axis=1).all()
 
 
+def test_many_features_are_read_by_fid_in_halves_on_two_cores_the_same_frame(
+    grid_gpkg, monkeypatch
+):
+    from landcheck.threads import usable_cores
+
+    calls = []
+    real = filtered.read_frame
+
+    def spy(source, layer, **kwargs):
+        calls.append(len(kwargs["fids"]))
+        return real(source, layer, **kwargs)
+
+    monkeypatch.setattr(filtered, "read_frame", spy)
+    monkeypatch.setattr(filtered, "_SQLITE_MOST", 0)  # through pyogrio
+    site_geoms = np.array([square(5, 5, 980)])  # 99 x 99 squares, its 1 m margin included
+    source = LayerSource(grid_gpkg, "farmland")
+    reads = {}
+    for split_from in (1_000_000, 1_000):
+        monkeypatch.setattr(filtered, "_FIDS_ON_THREADS", split_from)
+        clear_cache()
+        calls.clear()
+        reads[split_from], _ = read_features_near(
+            source, site_geoms, CRS(GK35), key="farmland", margin=1.0
+        )
+        reads[split_from, "calls"] = list(calls)
+    one, halves = reads[1_000_000], reads[1_000]
+    # the R-tree's candidates (the squares its box touches too), then those within 1 m
+    assert reads[1_000_000, "calls"] == [9_900] and len(one) == 99 * 99
+    assert reads[1_000, "calls"] == ([4_950, 4_950] if usable_cores() >= 2 else [9_900])
+    assert halves.index.tolist() == one.index.tolist()
+    pd.testing.assert_frame_equal(halves.drop(columns="geometry"), one.drop(columns="geometry"))
+    assert shapely.equals_exact(halves.geometry.values, one.geometry.values, 0).all()
+
+
 def test_a_feature_met_by_several_sites_is_read_once(grid_gpkg, monkeypatch):
     rows = []
     real_rows = filtered.read_rows

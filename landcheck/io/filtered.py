@@ -82,6 +82,7 @@ from landcheck.io.vector import (
 )
 from landcheck.memory import release_free_memory
 from landcheck.messages import warn
+from landcheck.threads import chunked
 
 __all__ = [
     "CACHE_VERTICES",
@@ -112,6 +113,12 @@ equal at about 2,000 features (one site reads a handful, a province's batch ten 
 
 _FID_CHUNK = 200_000
 """Feature ids per pyogrio read on the GeoPackage fast path."""
+
+_FIDS_ON_THREADS = 20_000
+"""Feature ids from which a read by fid is split between the cores, a pyogrio read each
+(:func:`landcheck.threads.chunked`): a read costs about 15 ms whatever its size, then about
+6 µs a feature. The survey's 64,610 parcels near the 10,000 (c) sites: 0.41 s in one read,
+0.29 s in two."""
 
 try:  # pragma: no cover - depends on the environment
     import pyarrow
@@ -364,17 +371,25 @@ def _read_fids(
                 return frame
         if not len(fids):
             return _no_features(source, layer, columns)
-        frames = [
-            read_frame(
-                source,
-                layer,
-                fids=fids[i : i + _FID_CHUNK],
-                columns=columns,
-                fid_as_index=True,
-                use_arrow=_ARROW,
-            )
-            for i in range(0, len(fids), _FID_CHUNK)
-        ]
+
+        def read_part(part: slice) -> list[gpd.GeoDataFrame]:
+            mine = fids[part]
+            return [
+                read_frame(
+                    source,
+                    layer,
+                    fids=mine[i : i + _FID_CHUNK],
+                    columns=columns,
+                    fid_as_index=True,
+                    use_arrow=_ARROW,
+                )
+                for i in range(0, len(mine), _FID_CHUNK)
+            ]
+
+        # GDAL reads with Python's GIL let go: halves on two cores (the survey is read while
+        # the workers wait for their first sites, the second core idle)
+        parts = chunked(read_part, len(fids), at_least=_FIDS_ON_THREADS)
+        frames = [frame for part in parts for frame in part]
         if con is not None and table is not None and not all(map(_text_is_utf8, frames)):
             raise ValueError("a text field of the rows read is not UTF-8")
     except Exception as ex:  # sqlite3's or Arrow's decoding error: name the text if it is one
