@@ -117,7 +117,8 @@ def _group_boxes(metadata: Any, covering: dict[str, tuple[str, ...]] | None) -> 
     """Each row group's box: the statistics of its covering bbox columns.
 
     The least ``xmin`` and ``ymin`` and the greatest ``xmax`` and ``ymax`` of
-    the group's features, as the writer stored them. A group without those
+    the group's features, as the writer stored them (pyarrow does by default);
+    trusted as the covering bbox column itself is. A group without those
     statistics, or with one that is not a number, gets a box reaching
     infinity (it meets every site: its features' own boxes are read); so does
     every group of a file without a covering bbox.
