@@ -581,7 +581,9 @@ def warn_far_sites(
     A PostGIS table's extent is first the planner's estimate; only when a site
     seems far from them all are the exact extents asked for (a scan of each
     table) and the sites judged again, so no site is said to be far on an
-    estimate.
+    estimate. Statistics older than a deletion of many rows can still hold a
+    site to be near that is not (``ANALYZE`` the table after such a change).
+    Other sources' extents are exact at once: they are judged once.
     """
     keys = [
         k
@@ -590,8 +592,9 @@ def warn_far_sites(
     ]
     geometries = np.asarray(geometry_values(sites), dtype=object)
     site_ids = sites["site_id"].astype(str).tolist()
+    estimated = any(isinstance(sources[k], PostGISSource) for k in keys)
     messages: list[str] = []
-    for exact in (False, True):
+    for exact in (False, True) if estimated else (True,):
         extents = {}
         for key in keys:
             extent = layer_extent(sources[key], crs, exact=exact)
