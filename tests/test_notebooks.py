@@ -16,7 +16,10 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path):
+def test_notebook_runs(path, tmp_path, monkeypatch):
+    # the kernel's temporary folder: a notebook's OUT folder (tempfile.mkdtemp) is made under
+    # the test's, which pytest removes with its old runs, not left in the system's at each run
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:  # committed without outputs: what a reader runs is all there is
         if cell.cell_type == "code":
@@ -36,3 +39,4 @@ def test_notebook_runs(path):
         if output.output_type == "error"
     ]
     assert errors == []
+    assert list(tmp_path.glob("landcheck-*")), "the notebook wrote outside the test's folder"

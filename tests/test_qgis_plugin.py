@@ -411,8 +411,21 @@ def _make_qgis_plugin(config) -> subprocess.CompletedProcess:
 
 
 def _qgis_env(config) -> dict[str, str]:
+    """QGIS headless, its settings in ``config``, and Qt's temporary and runtime folders.
+
+    Both under ``config``: otherwise each run leaves a ``qt_temp-*`` and a
+    ``runtime-<user>`` folder in /tmp.
+    """
+    temporary, runtime = config / "tmp", config / "runtime"
+    temporary.mkdir(exist_ok=True)
+    runtime.mkdir(mode=0o700, exist_ok=True)
     env = dict(os.environ)
-    env.update(QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(config))
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        QGIS_CUSTOM_CONFIG_PATH=str(config),
+        TMPDIR=str(temporary),
+        XDG_RUNTIME_DIR=str(runtime),
+    )
     return env
 
 

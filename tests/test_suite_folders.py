@@ -1,0 +1,41 @@
+"""The suite leaves nothing in the system's temporary folder: the examples write under pytest's.
+
+The docstrings' examples call ``tempfile.mkdtemp()`` as a user would; the root
+``conftest.py`` makes those folders in each example's ``tmp_path`` (pytest
+removes its old runs), so a run of the suite does not leave one per example.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ("landcheck/io/records.py", "landcheck/io/profiles.py", "landcheck/io/shapefile.py")
+"""Modules whose examples make temporary folders with ``tempfile.mkdtemp()``."""
+
+
+def test_the_examples_leave_nothing_in_the_system_temporary_folder(tmp_path):
+    system = tmp_path / "system"  # the system's temporary folder, as the examples see it
+    system.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *EXAMPLES],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "TMPDIR": str(system),
+            "PYTEST_ADDOPTS": f"--basetemp={tmp_path / 'pytest'}",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " passed" in done.stdout
+    for module in EXAMPLES:  # each module's examples do make folders
+        source = (ROOT / module).read_text(encoding="utf-8")
+        assert ">>> " in source and "tempfile.mkdtemp()" in source, module
+    assert sorted(os.listdir(system)) == []
