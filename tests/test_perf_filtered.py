@@ -545,24 +545,41 @@ def test_a_deleted_record_the_qix_leads_to_is_left_out_not_refused(tmp_path):
     assert "F1-1" not in set(found["BSM"])
 
 
-@pytest.mark.parametrize("sites_", ["spread", "one"])
-@pytest.mark.parametrize("kind", ["filegdb", "zipped shp with .qix"])
-def test_an_indexed_filegdb_is_read_by_its_features_boxes_when_that_costs_less(
-    grid_gpkg, tmp_path, monkeypatch, sites_, kind
-):
-    # each GDAL read near a cluster opens the layer and tests every feature in the cluster's
-    # box against its mask: sites spread over the layer read its boxes once, then by id (a
-    # zipped shapefile's records are not read from its bytes: GDAL reads their boxes)
-    import pyogrio
-
+def _indexed_layer(tmp_path, kind: str) -> LayerSource:
+    """The grid as a layer GDAL reads through its own spatial index."""
     if kind == "filegdb":
         path = str(tmp_path / "layers.gdb")
         farmland_grid().to_file(path, layer="farmland", driver="OpenFileGDB")
-        source = LayerSource(path, "farmland")
-    else:
-        path = str(tmp_path / "farmland.shp")
+        return LayerSource(path, "farmland")
+    if kind == "flatgeobuf":
+        path = str(tmp_path / "farmland.fgb")
         farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
-        source = LayerSource(_zipped(path))
+        return LayerSource(path)
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+    return LayerSource(_zipped(path))
+
+
+def _spied_gdal_reads(monkeypatch) -> list[tuple[str, dict]]:
+    """Each pyogrio read and bounds read from now on, by name and keywords."""
+    asked: list[tuple[str, dict]] = []
+    for name in ("read_bounds", "read_dataframe"):
+        real_call = getattr(pyogrio, name)
+        spy = lambda *a, _n=name, _f=real_call, **k: asked.append((_n, k)) or _f(*a, **k)  # noqa: E731
+        monkeypatch.setattr(pyogrio, name, spy)
+    return asked
+
+
+@pytest.mark.parametrize("sites_", ["spread", "one"])
+@pytest.mark.parametrize("kind", ["filegdb", "flatgeobuf", "zipped shp with .qix"])
+def test_an_indexed_layer_is_asked_for_its_ids_near_every_site_in_one_open_then_read_by_id(
+    grid_gpkg, tmp_path, monkeypatch, sites_, kind
+):
+    # each GDAL read near a cluster opens the layer again (a FileGDB at 1,000 sites: 345 opens)
+    # and tests every feature in the cluster's box against its mask: sites spread over the
+    # layer ask its index for ids box after box on one open (fiona), then read them by id (a
+    # zipped shapefile's records are not read from its bytes: GDAL's index answers)
+    source = _indexed_layer(tmp_path, kind)
     if sites_ == "spread":
         site_geoms = np.array([square(80 * k, 70 * (k % 13), 7, 5) for k in range(12)])
     else:
@@ -571,21 +588,52 @@ def test_an_indexed_filegdb_is_read_by_its_features_boxes_when_that_costs_less(
     expected, _ = read_features_near(
         LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
     )
-    asked = []
-    for name in ("read_bounds", "read_dataframe"):
-        real_call = getattr(pyogrio, name)
-        spy = lambda *a, _n=name, _f=real_call, **k: asked.append((_n, k)) or _f(*a, **k)  # noqa: E731
-        monkeypatch.setattr(pyogrio, name, spy)
+    boxes_asked = []
+    real_ids = filtered.ids_meeting
+    monkeypatch.setattr(
+        filtered,
+        "ids_meeting",
+        lambda src, layer, boxes, fields: (
+            boxes_asked.append(len(boxes)) or real_ids(src, layer, boxes, fields)
+        ),
+    )
+    asked = _spied_gdal_reads(monkeypatch)
     found, record = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
     assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) >= 9
     assert record.features_read == len(found)
+    ((name, kwargs),) = asked  # one read: no feature's box read, no read per cluster
+    assert name == "read_dataframe"
     if sites_ == "spread":
-        (bounds, read) = asked
-        assert bounds[0] == "read_bounds" and read[0] == "read_dataframe"
-        assert "fids" in read[1] and "mask" not in read[1] and len(read[1]["fids"]) < 10_000 / 10
-    else:  # one read through the index costs less than every feature's box
-        ((name, kwargs),) = asked
-        assert name == "read_dataframe" and "mask" in kwargs
+        assert boxes_asked == [12]
+        assert "mask" not in kwargs and len(kwargs["fids"]) < 10_000 / 10
+    else:  # one box: a read through the index with its outline costs one open less
+        assert boxes_asked == [] and "mask" in kwargs
+
+
+@pytest.mark.parametrize("kind", ["filegdb", "zipped shp with .qix"])
+def test_an_indexed_layer_fiona_cannot_open_is_read_by_its_features_boxes_the_same(
+    grid_gpkg, tmp_path, monkeypatch, kind
+):
+    # fiona's GDAL is not pyogrio's: a layer it refuses is read as before the box queries,
+    # by every feature's box then by id when that costs less than a read per cluster
+    import fiona
+    from fiona.errors import DriverError
+
+    def refused(*args, **kwargs):
+        raise DriverError("not recognized as a supported file format")
+
+    monkeypatch.setattr(fiona, "open", refused)
+    source = _indexed_layer(tmp_path, kind)
+    site_geoms = np.array([square(80 * k, 70 * (k % 13), 7, 5) for k in range(12)])
+    crs = CRS(GK35)
+    expected, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
+    asked = _spied_gdal_reads(monkeypatch)
+    found, _ = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
+    assert sorted(found["BSM"]) == sorted(expected["BSM"]) and len(found) >= 9
+    (bounds, read) = asked
+    assert bounds[0] == "read_bounds" and read[0] == "read_dataframe" and "fids" in read[1]
 
 
 def test_a_long_slanting_site_reads_a_shapefile_by_the_boxes_that_hug_it(

@@ -13,9 +13,13 @@ Two paths give the same features:
   once per file version) are matched against every site's grown box at once,
   the candidates are read in one pass by row number (each row group holding
   some once), and only those that really come near a site are kept.
-- **other formats**: sites are grouped into clusters of nearby sites and each
-  cluster is one pyogrio read with ``mask=`` (FileGDB and shapefiles with a
-  .qix use their own index for it).
+- **other formats**: a layer with a spatial index (a FileGDB, a FlatGeobuf, a
+  shapefile with a .qix) is asked for the ids of its features near each site's
+  box, all on one open (:mod:`landcheck.io.layer_ids`), then read by id in one
+  call; a shapefile asked by many sites is read by its records' boxes
+  (:mod:`landcheck.io.shapefile_boxes`); otherwise sites are grouped into
+  clusters of nearby sites and each cluster is one pyogrio read with ``mask=``,
+  or a layer without an index is read once, whole.
 
 Within one process, what was read is kept (per file version, layer and
 columns, up to :data:`CACHE_VERTICES` vertices), so a notebook checking twenty
@@ -63,6 +67,7 @@ from landcheck.io.gpkg_rows import (
     read_rows,
     undecodable_text,
 )
+from landcheck.io.layer_ids import ids_meeting
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
 from landcheck.io.shapefile_boxes import deleted_records, forget_record_boxes, record_boxes
@@ -519,11 +524,11 @@ def read_features_near(
 ) -> tuple[gpd.GeoDataFrame, InputRecord]:
     """Read only the features of a layer that come near the sites.
 
-    Sites are grouped into clusters of nearby sites; each cluster is one
-    read whose spatial filter is the cluster's site outlines grown by
-    ``margin`` metres (GeoPackage and FileGDB use their spatial index for it).
-    Features caught by two clusters are read once. A PostGIS table is read
-    by :func:`landcheck.io.postgis.read_features_near`.
+    A GeoPackage's R-tree, a GeoParquet file's boxes or another layer's own
+    spatial index finds the features near the sites' outlines grown by
+    ``margin`` metres (see the module's notes for each format); those are read
+    once each, however many sites they are near. A PostGIS table is read by
+    :func:`landcheck.io.postgis.read_features_near`.
 
     Parameters
     ----------
@@ -626,9 +631,11 @@ def _read_through_gdal(
 ) -> gpd.GeoDataFrame:
     """The features near the sites of a layer GDAL reads (neither GeoPackage nor GeoParquet).
 
-    A shapefile by its records' boxes when that pays; another indexed layer by its
-    features' boxes when that is estimated to cost less; else GDAL's reads per
-    cluster of sites, or the whole layer once without an index.
+    A shapefile by its records' boxes when that pays; another indexed layer by
+    the ids its index finds near the sites' boxes, from one open of it
+    (:func:`_read_by_box_queries`); where fiona cannot open it, by its features'
+    boxes when that is estimated to cost less, else by GDAL's reads per cluster
+    of sites; a layer without an index, whole, once.
     """
     indexed = _fast_spatial_filter(source, layer, info)
     driver = info.get("driver")
@@ -636,6 +643,8 @@ def _read_through_gdal(
     frame = None
     if shapefile and _records_scan_pays(outlines, indexed, info):
         frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+    if frame is None and indexed:
+        frame = _read_by_box_queries(source, layer, outlines, distance, columns, info)
     if frame is None and indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
         frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
     if frame is not None:
@@ -853,6 +862,32 @@ def _read_by_feature_bounds(
     targets = covering_boxes(outlines, distance)
     fids, boxes = read_bounds(source, layer, tuple(float(v) for v in _enclosing(targets)))
     candidates = np.sort(fids[boxes_meeting(boxes, targets)])
+    return _read_candidates(source, layer, candidates, outlines, distance, columns)
+
+
+def _read_by_box_queries(
+    source: LayerSource,
+    layer: str | None,
+    outlines: np.ndarray,
+    distance: float,
+    columns: list[str] | None,
+    info: dict[str, Any],
+) -> gpd.GeoDataFrame | None:
+    """The features near the sites: the ids the layer's index finds near their boxes, then by id.
+
+    The boxes hug the sites (:func:`~landcheck.boxcover.covering_boxes`), grown
+    by ``distance``; the layer is opened once for all of them
+    (:func:`~landcheck.io.layer_ids.ids_meeting`) and once more to read the
+    features by id. None, to read it otherwise, for one box (a read through the
+    index with the site's outline costs one open less), for a layer GDAL cannot
+    read by id, and for one fiona cannot open.
+    """
+    targets = covering_boxes(outlines, distance)
+    if len(targets) < 2 or not info.get("capabilities", {}).get("random_read"):
+        return None
+    candidates = ids_meeting(source, layer, targets, [str(f) for f in info.get("fields", ())])
+    if candidates is None:
+        return None
     return _read_candidates(source, layer, candidates, outlines, distance, columns)
 
 
