@@ -19,7 +19,9 @@
 ``postgis``    each scenario given (SCENARIO may be several letters, e.g. ``bc``).
 
 ``landcheck``, ``read`` and ``cli`` with ``@parquet`` (``landcheck@parquet``…) read the
-layers from their GeoParquet copies (:func:`parquet_layers`) instead of the GeoPackage.
+layers from their GeoParquet copies (:func:`parquet_layers`) instead of the GeoPackage;
+with ``@filegdb``, the survey and the farmland from a FileGDB copy (:func:`filegdb_layers`),
+the survey's own delivery format, and the other layers from the GeoPackage.
 
 Imports happen before the clock starts; the sites are read inside the timed call.
 """
@@ -103,12 +105,50 @@ def parquet_layers(layers_path: str, keys) -> dict[str, str]:
     return paths
 
 
+FILEGDB_LAYERS = ("land_use", "farmland")
+"""The layers the FileGDB copy holds: those a survey delivery holds (三调 and 永久基本农田)."""
+
+
+def filegdb_path(layers_path: str) -> str:
+    """Where the FileGDB copy of a GeoPackage's survey and farmland is kept."""
+    return os.path.splitext(layers_path)[0] + ".gdb"
+
+
+def filegdb_layers(layers_path: str) -> str:
+    """The GeoPackage's :data:`FILEGDB_LAYERS` as one FileGDB with its spatial index (written once).
+
+    Features keep the GeoPackage's order (FileGDB ids are its fids). A FileGDB stores
+    coordinates on a grid (GDAL's default resolution, 0.1 mm here), so its areas are the
+    GeoPackage's to that grid, not to the bit. A copy older than the GeoPackage is written
+    again.
+    """
+    import shutil
+
+    import pyogrio
+
+    path = filegdb_path(layers_path)
+    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(layers_path):
+        return path
+    partial = path + ".partial.gdb"
+    shutil.rmtree(partial, ignore_errors=True)
+    for number, key in enumerate(FILEGDB_LAYERS):
+        frame = pyogrio.read_dataframe(layers_path, layer=key, use_arrow=True)
+        pyogrio.write_dataframe(frame, partial, layer=key, driver="OpenFileGDB", append=number > 0)
+    shutil.rmtree(path, ignore_errors=True)
+    os.replace(partial, path)
+    return path
+
+
 def _layer_sources(layers_path: str, keys, storage: str) -> dict[str, str]:
-    """``--layer`` sources of the scenario's layers in the GeoPackage or their GeoParquet copies."""
+    """``--layer`` sources of the layers: the GeoPackage, its GeoParquet or FileGDB copies."""
     if storage == "parquet":
         folder = parquet_folder(layers_path)
         return {k: os.path.join(folder, f"{k}.parquet") for k in keys}
-    return {k: f"{layers_path}:{k}" for k in keys}
+    sources = {k: f"{layers_path}:{k}" for k in keys}
+    if storage == "filegdb":
+        gdb = filegdb_path(layers_path)
+        sources.update({k: f"{gdb}:{k}" for k in FILEGDB_LAYERS if k in sources})
+    return sources
 
 
 def run(mode: str, manifest_path: str, scenario: str) -> dict:
@@ -118,7 +158,7 @@ def run(mode: str, manifest_path: str, scenario: str) -> dict:
     keys = SCENARIO_LAYERS[scenario[0]]
     sites_layer = f"sites_{scenario[0]}"
     mode, _, storage = mode.partition("@")
-    sources = _layer_sources(layers_path, keys, "parquet" if storage == "parquet" else "gpkg")
+    sources = _layer_sources(layers_path, keys, storage if storage != "question" else "gpkg")
     if mode == "cli":  # before any import: the command's peak must not include this process's
         return {"mode": mode, **_cli(sources, sites_path, sites_layer)}
 

@@ -15,7 +15,9 @@ the figure comparable with the databases' queries on data they loaded apart.
 For (b), (c) and (e) it also times the whole command ``landcheck check … -f json -q``
 and its steps, ``check()``, its filtered reads and the command with the layers
 read from GeoParquet copies (covering bbox; written once, not timed) instead of
-the GeoPackage, landcheck on the peers' two layers alone, and the peers
+the GeoPackage, ``check()`` and the command with the survey and the farmland read
+from a FileGDB copy (their areas the GeoPackage's to the FileGDB's coordinate
+grid), landcheck on the peers' two layers alone, and the peers
 (:mod:`benchmarks.peers`): DuckDB spatial and a throwaway PostGIS server, each
 loading the data once (timed apart) and answering the dissolved-overlap question
 for land_use and farmland; their areas must match landcheck's to 1e-6 too. A peer
@@ -172,6 +174,34 @@ def _parquet_columns(manifest_path: str, scenario: str, ours: dict) -> tuple[dic
     }, same
 
 
+FILEGDB_ABS_TOL_M2 = 0.01
+"""How far a (site, layer) area from the FileGDB copy may be from the GeoPackage's: the copy
+stores coordinates on a 0.1 mm grid, which moves a parcel's area by up to its perimeter times
+that (a 500 m parcel: 0.05 m²) and a site's sum by a fraction of it."""
+
+
+def _filegdb_columns(manifest_path: str, scenario: str, ours: dict) -> tuple[dict, bool]:
+    """``check()`` and the command with the survey and the farmland read from a FileGDB."""
+    check = _child("landcheck@filegdb", manifest_path, scenario)
+    cli = _child("cli@filegdb", manifest_path, scenario)
+    keys = set(ours["areas"]) | set(check["areas"])
+    gaps = [abs(ours["areas"].get(k, 0.0) - check["areas"].get(k, 0.0)) for k in keys]
+    _, worst, _ = compare(ours["areas"], check["areas"])
+    near = max(gaps, default=0.0) <= FILEGDB_ABS_TOL_M2
+    return {
+        "landcheck_s": round(check["seconds"], 3),
+        "landcheck_warm_s": round(check["warm_seconds"], 3),
+        "landcheck_peak_mb": check["peak_mb"],
+        "landcheck_cold_peak_mb": check["cold_peak_mb"],
+        "cli_s": round(cli["seconds"], 3),
+        "cli_peak_mb": cli["peak_mb"],
+        "features_read": check["features_read"],
+        "max_abs_diff_m2": max(gaps, default=0.0),
+        "max_rel_diff": worst,
+        "areas_match": near,
+    }, near
+
+
 def _preloaded_columns(
     manifest_path: str, scenario: str, ours: dict, mode: str = "preloaded"
 ) -> tuple[dict, bool]:
@@ -238,7 +268,8 @@ def run_scenario(
         question = _child("question", manifest_path, scenario)
         line["landcheck_question_s"] = round(question["seconds"], 3)
         line["geoparquet"], parquet_same = _parquet_columns(manifest_path, scenario, ours)
-        same = same and parquet_same
+        line["filegdb"], filegdb_same = _filegdb_columns(manifest_path, scenario, ours)
+        same = same and parquet_same and filegdb_same
         line["areas_match"] = _peer_columns(line, ours, peers or {}, scenario) and same
     if bad:
         line["mismatches"] = bad[:10]
@@ -256,9 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     lines = []
     peer_scenarios = "".join(s for s in args.scenarios if s in PEER_SCENARIOS)
     if peer_scenarios:
-        from benchmarks.measure import SCENARIO_LAYERS, parquet_layers
+        from benchmarks.measure import SCENARIO_LAYERS, filegdb_layers, parquet_layers
 
         parquet_layers(manifest["layers"], SCENARIO_LAYERS[peer_scenarios[0]])
+        filegdb_layers(manifest["layers"])
     peers = run_peers(manifest_path, peer_scenarios) if peer_scenarios else {}
     for scenario in args.scenarios:
         load_before = os.getloadavg()[1]
