@@ -370,11 +370,57 @@ def _overlapping_pairs(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarra
     return a[inner], b[inner]
 
 
+def _repeats(sites: np.ndarray, pieces: np.ndarray) -> np.ndarray:
+    """Whether each piece is an earlier piece of its site again, vertex for vertex.
+
+    A feature stacked on itself (a layer exported twice, or fifty times) gives
+    its site the same piece once per copy, and the pairs of a stack are the
+    square of its copies: 400 parcels stacked 50 times over one site took 18 s
+    to find and resolve their overlaps. A repeat is found here in linear time
+    (pieces of the same site and the same box, then the same WKB) and counts
+    nothing (the earlier copy covers it). A piece no other shares its box with
+    (every piece of a survey) costs a row of a sort.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> pieces = np.array([box(0, 0, 1, 1), box(0, 0, 1, 1), box(1, 0, 2, 1), box(0, 0, 1, 1)])
+    >>> _repeats(np.array([0, 0, 0, 1]), pieces).tolist()
+    [False, True, False, False]
+    """
+    repeated = np.zeros(len(pieces), dtype=bool)
+    if len(pieces) < 2:
+        return repeated
+    keys = np.column_stack([sites, shapely.bounds(pieces)])
+    order = np.lexsort((np.arange(len(pieces)), *keys.T[::-1]))
+    same_box = (keys[order][1:] == keys[order][:-1]).all(axis=1)
+    shared = np.zeros(len(pieces), dtype=bool)
+    shared[order[1:][same_box]] = shared[order[:-1][same_box]] = True
+    seen: set[tuple[int, bytes]] = set()
+    candidates = np.flatnonzero(shared)  # in position order: the first copy is kept
+    wkb = shapely.to_wkb(pieces[candidates]).tolist()
+    for position, site, shape in zip(
+        candidates.tolist(), sites[candidates].tolist(), wkb, strict=True
+    ):
+        if (site, shape) in seen:
+            repeated[position] = True
+        else:
+            seen.add((site, shape))
+    return repeated
+
+
 def _resolve_self_overlaps(sites: np.ndarray, pieces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Remove from each piece what earlier pieces of the same site already cover."""
+    """Remove from each piece what earlier pieces of the same site already cover.
+
+    A repeat of an earlier piece (:func:`_repeats`) is left out of the pairs and
+    counts nothing; the others' pairs are those of the pieces without it.
+    """
     counted = pieces.copy()
-    earlier, later = _overlapping_pairs(sites, pieces)
-    changed = np.zeros(len(pieces), dtype=bool)
+    changed = _repeats(sites, pieces)
+    counted[changed] = shapely.Polygon()
+    rest = np.flatnonzero(~changed)
+    earlier, later = _overlapping_pairs(sites[rest], pieces[rest])
+    earlier, later = rest[earlier], rest[later]
     if not len(later):
         return counted, changed
     overlapped, covering = _unions_by_piece(later, pieces[earlier])

@@ -408,3 +408,40 @@ def test_a_layer_whose_neighbours_overlap_by_slivers_counts_each_shared_strip_on
         [1_640.0, 1_600.0, 1_600.0, 1_600.0, 1_560.0]
     )
     assert any("overlap each other" in w for w in result.warnings)
+
+
+def test_a_layer_stacked_thirty_times_is_resolved_from_its_first_copies_alone(monkeypatch):
+    """400 parcels of 20 m, each stacked 30 times (a layer appended to itself), under one site
+    of 400 m and beside a second site over the first row: the site takes 160,000 m² once, the
+    29 later copies of each piece count nothing and are said to overlap (29 x 160,000 m²), and
+    the overlaps are looked for among the 400 + 20 first copies, not the 12,600 pieces."""
+    import landcheck.cut as cut
+
+    cells = [square(20 * i, 20 * j, 20) for i in range(20) for j in range(20)]
+    stacked = frame(
+        [
+            {"BSM": f"F{k}", "geometry": cell}
+            for k, cell in enumerate(c for c in cells for _ in range(30))
+        ]
+    )
+    looked_at = []
+    real = cut._overlapping_pairs
+    monkeypatch.setattr(
+        cut,
+        "_overlapping_pairs",
+        lambda sites_, pieces: looked_at.append(len(pieces)) or real(sites_, pieces),
+    )
+    result = landcheck.check(
+        sites(square(0, 0, 400, 400), square(0, 0, 400, 20)),
+        layers={"farmland": stacked},
+        area_method="planar",
+    )
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(160_000.0, abs=1e-6)
+    assert result.layer_area("S2", "farmland").planar_m2 == pytest.approx(8_000.0, abs=1e-6)
+    pieces = result.pieces["farmland"]
+    assert len(pieces) == 30 * (400 + 20)
+    counted = pieces["counted_planar_m2"].to_numpy()
+    assert (counted > 0).sum() == 420 and counted.sum() == pytest.approx(168_000.0)
+    assert looked_at == [420]
+    (said,) = [w for w in result.warnings if "overlap each other" in w]
+    assert f"{29 * 168_000:.2f} m² in all" in said
