@@ -113,5 +113,23 @@ def test_a_layer_fiona_cannot_open_has_no_ids_so_it_is_read_otherwise(tmp_path, 
     def refused(*args, **kwargs):
         raise DriverError("not recognized as a supported file format")
 
+    source = _written(tmp_path, "filegdb")
+    assert ids_meeting(source, "no such layer", BOXES) is None  # fiona: ValueError, Null layer
     monkeypatch.setattr(fiona, "open", refused)
-    assert ids_meeting(_written(tmp_path, "filegdb"), "farmland", BOXES) is None
+    assert ids_meeting(source, "farmland", BOXES) is None
+
+
+def test_the_fiona_logger_is_restored_when_the_last_of_overlapping_blocks_ends():
+    # two threads' box queries overlapping: the first to end must not restore the logger under
+    # the second (which saved it routed), nor the second leave it routed for good
+    from landcheck.io.layer_ids import _fiona_messages_logged_at_debug as routed
+
+    fiona_logger = logging.getLogger("fiona")
+    before = (fiona_logger.level, fiona_logger.propagate, list(fiona_logger.handlers))
+    first, second = routed(), routed()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert fiona_logger.propagate is False and fiona_logger.level == logging.WARNING
+    second.__exit__(None, None, None)
+    assert (fiona_logger.level, fiona_logger.propagate, list(fiona_logger.handlers)) == before

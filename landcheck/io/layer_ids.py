@@ -26,6 +26,7 @@ landcheck's log at DEBUG level (the CLI's ``-v``).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -45,23 +46,40 @@ class _ToDebug(logging.Handler):
         logger.debug("fiona (%s): %s", record.levelname, record.getMessage())
 
 
+_ROUTED = threading.Lock()
+_OPEN = [0, None]
+"""How many :func:`_fiona_messages_logged_at_debug` blocks are open (threads may be in one
+each), and what the ``fiona`` logger was before the first: restored when the last ends."""
+
+
 @contextmanager
 def _fiona_messages_logged_at_debug() -> Iterator[None]:
     """The warnings and errors of fiona go to :data:`logger` at DEBUG, not to the root's.
 
     Its own debug records (one a feature read) are not made at all meanwhile.
+    The ``fiona`` logger is set when the first block opens and restored when
+    the last one closes, whichever thread each is in.
     """
     fiona_logger = logging.getLogger("fiona")
-    handler, propagates, level = _ToDebug(), fiona_logger.propagate, fiona_logger.level
-    fiona_logger.addHandler(handler)
-    fiona_logger.propagate = False
-    fiona_logger.setLevel(logging.WARNING)
+    with _ROUTED:
+        if not _OPEN[0]:
+            handler = _ToDebug()
+            _OPEN[1] = (handler, fiona_logger.propagate, fiona_logger.level)
+            fiona_logger.addHandler(handler)
+            fiona_logger.propagate = False
+            fiona_logger.setLevel(logging.WARNING)
+        _OPEN[0] += 1
     try:
         yield
     finally:
-        fiona_logger.setLevel(level)
-        fiona_logger.propagate = propagates
-        fiona_logger.removeHandler(handler)
+        with _ROUTED:
+            _OPEN[0] -= 1
+            if not _OPEN[0]:
+                handler, propagates, level = _OPEN[1]
+                fiona_logger.setLevel(level)
+                fiona_logger.propagate = propagates
+                fiona_logger.removeHandler(handler)
+                _OPEN[1] = None
 
 
 def ids_meeting(
@@ -85,7 +103,8 @@ def ids_meeting(
     numpy.ndarray of int64 or None
         The feature ids (those pyogrio reads by ``fids=``); None when fiona
         cannot open the layer (its GDAL is not pyogrio's: a FileGDB of a newer
-        version, a driver it lacks), so the caller reads the layer otherwise.
+        version, a driver it lacks, a layer it does not find by that name), so
+        the caller reads the layer otherwise.
         A feature without a geometry meets no box.
 
     Examples
@@ -119,7 +138,7 @@ def ids_meeting(
                 np.fromiter(opened.keys(bbox=tuple(map(float, box))), dtype=np.int64)
                 for box in boxes
             ]
-    except FionaError:
+    except (FionaError, ValueError):  # ValueError: a layer its GDAL does not find by that name
         return None
     return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
