@@ -13,6 +13,24 @@ X0 = 35_420_000.0
 Y0 = 2_700_000.0
 GK35 = "EPSG:4523"
 
+SAMPLE_LAYER_KEYS = (
+    "farmland",
+    "eco_redline",
+    "urban_boundary",
+    "planning_zones",
+    "land_use",
+    "townships",
+    "forest",
+    "grassland",
+    "wetland",
+    "protected_areas",
+    "mineral_rights",
+    "geohazard",
+    "geohazard_points",
+    "heritage",
+)
+"""The layers of the committed sample county (data/luxi_sample.gpkg.zip)."""
+
 
 def square(x: float, y: float, size: float, height: float | None = None) -> Polygon:
     """An axis-aligned rectangle with its lower-left corner at (X0 + x, Y0 + y)."""

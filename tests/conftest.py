@@ -5,6 +5,8 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
 
+from common import SAMPLE_LAYER_KEYS
+
 
 @pytest.fixture(autouse=True, scope="session")
 def remembered_digests_apart(tmp_path_factory):
@@ -36,22 +38,6 @@ def write_gpkg(tmp_path):
 
 SAMPLE_ZIP = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "luxi_sample.gpkg.zip"
-)
-SAMPLE_LAYER_KEYS = (
-    "farmland",
-    "eco_redline",
-    "urban_boundary",
-    "planning_zones",
-    "land_use",
-    "townships",
-    "forest",
-    "grassland",
-    "wetland",
-    "protected_areas",
-    "mineral_rights",
-    "geohazard",
-    "geohazard_points",
-    "heritage",
 )
 
 

@@ -17,7 +17,7 @@ import pyogrio
 import pytest
 import shapely
 from click.testing import CliRunner
-from conftest import SAMPLE_LAYER_KEYS
+from common import SAMPLE_LAYER_KEYS
 
 import landcheck
 from landcheck.cli.main import cli

@@ -24,7 +24,7 @@ import pyogrio
 import pytest
 import shapely
 from click.testing import CliRunner
-from conftest import SAMPLE_LAYER_KEYS
+from common import SAMPLE_LAYER_KEYS
 from pyproj import CRS
 
 import landcheck

@@ -23,7 +23,7 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-from conftest import SAMPLE_LAYER_KEYS
+from common import SAMPLE_LAYER_KEYS
 
 import landcheck
 from landcheck.classify import load_code_table

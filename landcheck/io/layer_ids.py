@@ -18,9 +18,9 @@ site: the caller grows the boxes and keeps the features really near a site.
 fiona's GDAL reports its messages through the ``fiona`` logger, at ERROR for
 some it recovers from (GDAL 3.9 says "Point outside of projection domain" at
 the first box of a FileGDB in a Gauss-Krüger zone, and finds every feature
-all the same: :mod:`tests.test_layer_ids`). They are not the user's to read
+all the same: tests/test_layer_ids.py). They are not the user's to read
 beside landcheck's own warnings: while the ids are asked, they go to
-landcheck's log at DEBUG level (the CLI's ``-v``).
+landcheck's log at DEBUG level (the CLI's ``-vv``).
 """
 
 from __future__ import annotations
