@@ -39,6 +39,7 @@ from landcheck.geometry import column_array, geo_frame, geometry_values
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import kept_already, not_kept
+from landcheck.io.postgis import connections_kept
 from landcheck.layers import LayerFeatures
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.memory import arrow_pool_on_c_heap, release_free_memory
@@ -645,11 +646,14 @@ def _evaluate_with(
         arrow_pool_on_c_heap(),
     ):
         notify("sites", 0, len(frame))
-        warn_far_sites(run.profile, run.sources, frame, run.crs)
-        engine.start(len(frame))
-        with engine:
-            outcomes = _evaluate_layers(run, engine, notify, keep_geometry, keep_reads)
-        coverage, coverage_record = _coverage(run, outcomes, keep_reads)
+        # one connection a PostGIS server for every question the layers' reads ask, closed
+        # before the rules' processes fork
+        with connections_kept():
+            warn_far_sites(run.profile, run.sources, frame, run.crs)
+            engine.start(len(frame))
+            with engine:
+                outcomes = _evaluate_layers(run, engine, notify, keep_geometry, keep_reads)
+            coverage, coverage_record = _coverage(run, outcomes, keep_reads)
         site_layers, findings = _evaluate_sites(
             run.profile, frame, outcomes, notify, coverage, list(run.facts), stage, engine.workers
         )

@@ -50,6 +50,7 @@ from landcheck.inputs import (
     read_site_inputs,
 )
 from landcheck.io import InputRecord
+from landcheck.io.postgis import connections_kept
 from landcheck.io.profiles import resolve_profile
 from landcheck.io.standards_table import attach_standards_table
 from landcheck.knownvalid import KnownValid
@@ -396,7 +397,7 @@ def prepare(
     [{'site_id': 'S1', 'planar_m2': 500000.0}]
     """
     _check_sites_argument(sites)
-    with collecting() as notes:
+    with collecting() as notes, connections_kept():
         resolved, given = declare_layers(resolve_profile(profile), layers)
         resolved, table_records = attach_standards_table(resolved, standards_table)
         given_project = given_facts(facts, resolved)

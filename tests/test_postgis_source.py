@@ -633,3 +633,81 @@ def test_a_site_is_judged_far_from_a_table_on_its_exact_extent_not_its_estimate(
     (far,) = far_warnings(x0 + 200_000)  # 150 km beyond the last parcel: far, on the exact one
     assert "site S1 lies 149.9 km from the extent of every full-coverage layer" in far
     assert asked.count(True) == 2
+
+
+def _counted_connections(monkeypatch) -> list[dict]:
+    """Each connection landcheck opens from now on, by its keywords."""
+    import psycopg
+
+    opened: list[dict] = []
+    real = psycopg.connect
+
+    def connect(*args, **kwargs):
+        if kwargs.get("application_name") == "landcheck":  # not the test's own
+            opened.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", connect)
+    return opened
+
+
+def _landcheck_backends(database) -> int:
+    """The server's backends of landcheck's connections (application_name), once settled."""
+    for _ in range(40):
+        with _connect(database) as conn:
+            left = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'landcheck'"
+            ).fetchone()[0]
+        if not left:
+            return 0
+        time.sleep(0.05)  # a closed connection's backend exits a moment later
+    return left
+
+
+def test_a_check_asks_a_server_on_one_connection_while_it_prepares_and_one_while_it_reads(
+    database, server, sample_gpkg, monkeypatch
+):
+    # fourteen questions for six tables had been fourteen connections, each backend's catalog
+    # cold: a third of a one-site check's time
+    opened = _counted_connections(monkeypatch)
+    keys = ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships")
+    urls = {key: _url(server, f"{SCHEMA}.{key}") for key in keys}
+    result = landcheck.check(f"{sample_gpkg}:sites", layers=urls)
+    assert [_layer_record(result, key).status for key in keys] == ["ok"] * len(keys)
+    assert len(opened) == 2  # the tables' CRS for the run; the extents and the reads
+    assert _landcheck_backends(database) == 0  # closed when the reads end
+
+
+def test_an_error_in_one_question_leaves_the_kept_connection_clean_for_the_next(
+    database, server, monkeypatch
+):
+    from landcheck.io.postgis.tables import _connected
+
+    source = PostGISSource.parse(_url(server, f"{SCHEMA}.farmland"))
+    opened = _counted_connections(monkeypatch)
+    with postgis.connections_kept():
+        with pytest.raises(DataSourceError, match="division by zero"):
+            with _connected(source, "layer 'farmland'") as conn:
+                conn.execute("SELECT 1 / 0")  # the question's transaction is aborted
+        with postgis.connections_kept():  # nested: the enclosing block's connection
+            info = postgis.table_info(source)
+    assert info.rows == 2924 and info.crs == CRS(4523)
+    assert len(opened) == 1
+    assert _landcheck_backends(database) == 0
+
+
+def test_a_kept_connection_the_server_ended_is_replaced_not_failed(database, server, monkeypatch):
+    # an idle timeout or a restart between two tables' reads: the next read opens another
+    source = PostGISSource.parse(_url(server, f"{SCHEMA}.farmland"))
+    opened = _counted_connections(monkeypatch)
+    with postgis.connections_kept():
+        first = postgis.table_info(source)
+        with _connect(database) as admin:
+            ended = admin.execute(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'landcheck') AS t"
+            ).fetchone()[0]
+        assert ended == 1
+        again = postgis.table_info(source)
+    assert first == again and len(opened) == 2
+    assert _landcheck_backends(database) == 0

@@ -30,6 +30,7 @@ imported only when such a source is used.
 from landcheck.io.postgis.tables import (
     DRIVER,
     TableInfo,
+    connections_kept,
     database_tables,
     read_features_near,
     read_table,
@@ -43,6 +44,7 @@ __all__ = [
     "DRIVER",
     "PostGISSource",
     "TableInfo",
+    "connections_kept",
     "database_tables",
     "is_postgis_source",
     "parse_source",
