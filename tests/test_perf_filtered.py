@@ -481,15 +481,21 @@ def _mark_deleted(path: str, record: int) -> None:
     dbf.write_bytes(bytes(raw))
 
 
-@pytest.mark.parametrize("qix", [False, True])
-def test_a_shapefile_is_read_by_its_record_boxes_for_many_sites(
-    grid_gpkg, tmp_path, monkeypatch, qix
+@pytest.mark.parametrize(
+    ("qix", "sites_", "by"),
+    [(False, 12, "records"), (True, 60, "records"), (True, 12, "index")],
+)
+def test_a_shapefile_is_read_by_its_record_boxes_or_its_index_whichever_costs_less(
+    grid_gpkg, tmp_path, monkeypatch, qix, sites_, by
 ):
     # GDAL reads a shapefile near a box one open at a time (its .prj identified each time),
     # or all of it without an index; its records' boxes, read from its bytes, pick the
-    # features to read by id in one open. A record its .dbf marks deleted is not read, as
-    # GDAL skips it (and refuses to read it by id)
-    site_geoms = np.array([square(80 * k, 40 * (k % 3), 7, 5) for k in range(12)])
+    # features to read by id in one open, unless its .qix asked box by box on one open costs
+    # less (10,000 records: fewer than 27 boxes). A record its .dbf marks deleted is not read
+    # either way, as GDAL skips it (and refuses to read it by id)
+    site_geoms = np.array(
+        [square(80 * (k % 12), 40 * (k % 3) + 200 * (k // 12), 7, 5) for k in range(sites_)]
+    )
     crs = CRS(GK35)
     path = str(tmp_path / "farmland.shp")
     farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES" if qix else "NO"})
@@ -498,17 +504,25 @@ def test_a_shapefile_is_read_by_its_record_boxes_for_many_sites(
     )
     deleted = int(near_site.index[5]) - 1  # the GeoPackage's fids count from 1, records from 0
     _mark_deleted(path, deleted)
-    reads = []
+    reads, paths = [], []
     real = filtered.read_frame
     monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
     monkeypatch.setattr(filtered, "UNINDEXED_NOTED_FROM", 10_000)
+    for name, path_taken in (("record_boxes", "records"), ("ids_meeting", "index")):
+        real_path = getattr(filtered, name)
+        monkeypatch.setattr(
+            filtered,
+            name,
+            lambda *a, _f=real_path, _p=path_taken, **k: paths.append(_p) or _f(*a, **k),
+        )
     with collecting() as notes:
         found, record = read_features_near(LayerSource(path), site_geoms, crs, key="f", margin=20.0)
+    assert paths == [by]
     expected = sorted(set(near_site["BSM"]) - {near_site["BSM"].iloc[5]})
     assert sorted(found["BSM"]) == expected and len(found) == len(near_site) - 1
     (read,) = reads  # one read, by the records' ids
     assert "fids" in read and not any(k in read for k in ("mask", "bbox", "skip_features"))
-    assert deleted not in read["fids"] and len(read["fids"]) < 10_000 / 20
+    assert deleted not in read["fids"] and len(read["fids"]) < 10_000 / 4
     assert not notes.messages and record.features_read == len(found)
     # GDAL's whole read skips the deleted record (through the .qix it fails on it)
     whole = pyogrio.read_dataframe(path)
@@ -517,13 +531,13 @@ def test_a_shapefile_is_read_by_its_record_boxes_for_many_sites(
 
 
 def test_a_shapefile_with_its_index_is_asked_by_gdal_for_one_site(tmp_path, monkeypatch):
-    # one read through the .qix costs less than scanning the records of a large layer
+    # one read through the .qix (one open) costs less than scanning 10,000 records' boxes, and
+    # than asking the index on one open, then reading by id on another
     path = str(tmp_path / "farmland.shp")
     farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
     reads = []
     real = filtered.read_frame
     monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
-    monkeypatch.setattr(filtered, "RECORDS_A_READ", 10_000)  # 10,000 records: one read pays
     found, _ = read_features_near(
         LayerSource(path), np.array([square(500, 500, 7)]), CRS(GK35), key="f", margin=1.0
     )
