@@ -8,28 +8,15 @@ import sys
 import geopandas as gpd
 from shapely import Polygon, box
 
+from landcheck.demo import SAMPLE_LAYERS
+
 # A point in Luxi County, CGCS2000 / 3-degree GK zone 35 (EPSG:4523), zone-prefixed.
 X0 = 35_420_000.0
 Y0 = 2_700_000.0
 GK35 = "EPSG:4523"
 
-SAMPLE_LAYER_KEYS = (
-    "farmland",
-    "eco_redline",
-    "urban_boundary",
-    "planning_zones",
-    "land_use",
-    "townships",
-    "forest",
-    "grassland",
-    "wetland",
-    "protected_areas",
-    "mineral_rights",
-    "geohazard",
-    "geohazard_points",
-    "heritage",
-)
-"""The layers of the committed sample county (data/luxi_sample.gpkg.zip)."""
+SAMPLE_LAYER_KEYS = SAMPLE_LAYERS
+"""The layers of the committed sample county (data/luxi_sample.gpkg.zip), as the demo reads them."""
 
 
 def square(x: float, y: float, size: float, height: float | None = None) -> Polygon:

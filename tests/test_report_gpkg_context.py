@@ -36,6 +36,7 @@ CONTEXT = [
     "context_eco_redline",
     "context_urban_boundary",
     "context_protected_areas",
+    "context_approved_land",
     "context_forest",
     "context_grassland",
     "context_wetland",
