@@ -530,6 +530,28 @@ def test_a_shapefile_is_read_by_its_record_boxes_or_its_index_whichever_costs_le
     assert sorted(whole["BSM"][near]) == expected
 
 
+def test_a_zipped_shapefile_is_asked_through_its_index_however_many_the_sites(
+    grid_gpkg, tmp_path, monkeypatch
+):
+    # its records cannot be read from its bytes (it is zipped): however many the sites, its
+    # .qix is asked box by box on one open, not once per cluster of sites
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+    source = LayerSource(_zipped(path))
+    site_geoms = np.array(
+        [square(80 * (k % 12), 40 * (k % 3) + 200 * (k // 12), 7, 5) for k in range(60)]
+    )
+    crs = CRS(GK35)
+    expected, _ = read_features_near(
+        LayerSource(grid_gpkg, "farmland"), site_geoms, crs, key="f", margin=20.0
+    )
+    asked = _spied_gdal_reads(monkeypatch)
+    found, _ = read_features_near(source, site_geoms, crs, key="f", margin=20.0)
+    assert sorted(found["BSM"]) == sorted(expected["BSM"])
+    ((name, kwargs),) = asked  # one read by id, no read per cluster, no feature's box read
+    assert name == "read_dataframe" and "fids" in kwargs and "mask" not in kwargs
+
+
 def test_a_shapefile_with_its_index_is_asked_by_gdal_for_one_site(tmp_path, monkeypatch):
     # one read through the .qix (one open) costs less than scanning 10,000 records' boxes, and
     # than asking the index on one open, then reading by id on another

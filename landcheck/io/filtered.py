@@ -642,9 +642,10 @@ def _read_through_gdal(
     shapefile = driver == "ESRI Shapefile"
     targets = covering_boxes(outlines, distance)
     frame = None
-    if shapefile and _records_scan_pays(len(targets), indexed, info):
+    scanned = shapefile and _records_scan_pays(len(targets), indexed, info)
+    if scanned:  # None for a zipped shapefile: its records are not read from its bytes
         frame = _read_shapefile_records(source, layer, outlines, distance, columns)
-    elif indexed and len(targets) > 1:  # one box: one read through the index, one open less
+    if frame is None and indexed and len(targets) > 1:  # one box: one read, one open less
         try:
             frame = _read_by_box_queries(source, layer, targets, outlines, distance, columns, info)
         except DataSourceError:
@@ -652,7 +653,7 @@ def _read_through_gdal(
             # records' boxes leave it out, as GDAL's own reading of the layer does
             if not shapefile:
                 raise
-        if frame is None and shapefile:  # fiona could not open it, or GDAL refused a record
+        if frame is None and shapefile and not scanned:  # fiona could not open it, or GDAL
             frame = _read_shapefile_records(source, layer, outlines, distance, columns)
     if frame is None and indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
         frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
