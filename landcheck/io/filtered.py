@@ -631,11 +631,13 @@ def _read_through_gdal(
 ) -> gpd.GeoDataFrame:
     """The features near the sites of a layer GDAL reads (neither GeoPackage nor GeoParquet).
 
-    A shapefile by its records' boxes when that pays; another indexed layer by
-    the ids its index finds near the sites' boxes, from one open of it
-    (:func:`_read_by_box_queries`); where fiona cannot open it, by its features'
-    boxes when that is estimated to cost less, else by GDAL's reads per cluster
-    of sites; a layer without an index, whole, once.
+    A shapefile by its records' boxes when that costs less than asking its
+    index (:func:`_records_scan_pays`); an indexed layer by the ids its index
+    finds near the sites' boxes, from one open of it
+    (:func:`_read_by_box_queries`; one box: one read through the index); where
+    fiona cannot open it, a shapefile by its records' boxes, another layer by
+    its features' boxes when that is estimated to cost less, else by GDAL's
+    reads per cluster of sites; a layer without an index, whole, once.
     """
     indexed = _fast_spatial_filter(source, layer, info)
     driver = info.get("driver")
