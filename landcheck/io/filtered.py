@@ -644,9 +644,13 @@ def _read_through_gdal(
     shapefile = driver == "ESRI Shapefile"
     targets = covering_boxes(outlines, distance)
     frame = None
+
+    def by_records() -> gpd.GeoDataFrame | None:
+        return _read_shapefile_records(source, layer, targets, outlines, distance, columns)
+
     scanned = shapefile and _records_scan_pays(len(targets), indexed, info)
     if scanned:  # None for a zipped shapefile: its records are not read from its bytes
-        frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+        frame = by_records()
     if frame is None and indexed and len(targets) > 1:  # one box: one read, one open less
         try:
             frame = _read_by_box_queries(source, layer, targets, outlines, distance, columns, info)
@@ -656,9 +660,9 @@ def _read_through_gdal(
             if not shapefile:
                 raise
         if frame is None and shapefile and not scanned:  # fiona could not open it, or GDAL
-            frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+            frame = by_records()
     if frame is None and indexed and _bounds_scan_pays(outlines, distance, native_crs, info):
-        frame = _read_by_feature_bounds(source, layer, outlines, distance, columns)
+        frame = _read_by_feature_bounds(source, layer, targets, outlines, distance, columns)
     if frame is not None:
         return frame
     try:
@@ -670,7 +674,7 @@ def _read_through_gdal(
         # records' boxes leave it out, as GDAL's own reading of the layer does
         if not shapefile:
             raise
-        frame = _read_shapefile_records(source, layer, outlines, distance, columns)
+        frame = by_records()
         if frame is None:
             raise
     features = info.get("features") or 0
@@ -874,12 +878,16 @@ def _area_within(box: np.ndarray, extent: Any) -> float:
 def _read_by_feature_bounds(
     source: LayerSource,
     layer: str | None,
+    targets: np.ndarray,
     outlines: np.ndarray,
     distance: float,
     columns: list[str] | None,
 ) -> gpd.GeoDataFrame:
-    """The features near the sites: every feature's box in their extent read, then by id."""
-    targets = covering_boxes(outlines, distance)
+    """The features near the sites: every feature's box in their extent read, then by id.
+
+    ``targets`` are the boxes that hug the sites, grown by ``distance``
+    (:func:`~landcheck.boxcover.covering_boxes`).
+    """
     fids, boxes = read_bounds(source, layer, tuple(float(v) for v in _enclosing(targets)))
     candidates = np.sort(fids[boxes_meeting(boxes, targets)])
     return _read_candidates(source, layer, candidates, outlines, distance, columns)
@@ -914,11 +922,15 @@ def _read_by_box_queries(
 def _read_shapefile_records(
     source: LayerSource,
     layer: str | None,
+    targets: np.ndarray,
     outlines: np.ndarray,
     distance: float,
     columns: list[str] | None,
 ) -> gpd.GeoDataFrame | None:
     """A shapefile's features near the sites by its record boxes, read by id in one open.
+
+    ``targets`` are the boxes that hug the sites, grown by ``distance``
+    (:func:`~landcheck.boxcover.covering_boxes`).
 
     None when its parts cannot be read so (zipped, no ``.shx``, not as the
     specification says: :mod:`landcheck.io.shapefile_boxes`); GDAL's reads then
@@ -929,7 +941,7 @@ def _read_shapefile_records(
     boxes = record_boxes(source.path, keep=_KEEP.get())
     if boxes is None:
         return None
-    candidates = boxes_meeting(boxes, covering_boxes(outlines, distance))
+    candidates = boxes_meeting(boxes, targets)
     del boxes
     deleted = deleted_records(source.path, candidates)
     if deleted is None:
