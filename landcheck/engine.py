@@ -126,10 +126,22 @@ def _features_near_groups(
     return [np.unique(feature_hit[hit_group == number]) for number in range(len(groups))]
 
 
-def _received(result: tuple[dict[str, Any], Nearest]) -> tuple[dict[str, np.ndarray], Nearest]:
-    """A partition's result as :func:`~landcheck.cut.cut_and_nearest` gives it, pieces read back."""
+def _received(
+    result: tuple[dict[str, Any], Nearest], as_wkb: bool = False
+) -> tuple[dict[str, np.ndarray], Nearest]:
+    """A partition's result as :func:`~landcheck.cut.cut_and_nearest` gives it, pieces read back.
+
+    With ``as_wkb`` the pieces stay the WKB they came as.
+    """
     arrays, nearest = result
-    return {**arrays, "geometry": arrays["geometry"].geometries()}, nearest
+    wire = arrays["geometry"]
+    return {**arrays, "geometry": wire.wkb if as_wkb else wire.geometries()}, nearest
+
+
+def _encoded(result: tuple[dict[str, Any], Nearest]) -> tuple[dict[str, np.ndarray], Nearest]:
+    """A partition's result computed here, its pieces as the WKB a worker would have sent."""
+    arrays, nearest = result
+    return {**arrays, "geometry": WireGeometries(arrays["geometry"]).wkb}, nearest
 
 
 def _merge(
@@ -262,22 +274,37 @@ class PendingOverlay:
         """Whether every partition is computed (:meth:`result` would not wait)."""
         return all(isinstance(item, tuple) or item.done() for item in self._results)
 
-    def result(self) -> tuple[LayerOverlay, pd.DataFrame]:
-        """The overlay and the nearest features, once every partition is computed."""
+    def result(self, as_wkb: bool = False) -> tuple[LayerOverlay, pd.DataFrame]:
+        """The overlay and the nearest features, once every partition is computed.
+
+        With ``as_wkb``, pieces a worker computed are not read back: the
+        overlay holds every piece as WKB (:attr:`LayerOverlay.wkb`; those
+        computed here encoded as a worker would) and its frame's geometry
+        column is empty. A caller that only measures the pieces' columns and
+        packs their geometry (:func:`landcheck.evaluation._finish_layer`)
+        spares reading them and writing them again. When every partition was
+        computed here, the pieces are geometries as without it.
+        """
+        sent = as_wkb and not all(isinstance(item, tuple) for item in self._results)
         results = []
         for done, item in enumerate(self._results, start=1):
             if isinstance(item, tuple):  # computed in this process
-                results.append(item)
+                results.append(_encoded(item) if sent else item)
                 continue
-            results.append(_received(item.result()))
+            results.append(_received(item.result(), as_wkb=sent))
             if self._progress:
                 self._progress(done, len(self._results))
         if self._groups is None:
             ((arrays, nearest),) = results
         else:
             arrays, nearest = _merge(results, self._groups, self._feature_maps)
+        wkb = None
+        if sent:
+            wkb = arrays["geometry"]
+            arrays = {**arrays, "geometry": np.full(len(wkb), None, dtype=object)}
         features, self._features, self._results = self._features, None, []
         overlay = overlay_frame(arrays, features, self._crs, attributes=self._attributes)
+        overlay.wkb = wkb
         return overlay, nearest_frame(*nearest)
 
 

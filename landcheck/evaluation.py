@@ -155,7 +155,7 @@ def _finish_layer(
     """
     spec, layer, site_geoms = started.spec, started.layer, started.site_geoms
     sites, crs, measuring = run.sites, run.crs, run.measuring
-    overlay, nearest = started.overlay.result()
+    overlay, nearest = started.overlay.result(as_wkb=True)  # the pieces read back only if asked
     overlay = measured_in_site_crs(overlay, layer.features, site_geoms, measuring)
     nearest = _nearest_in_site_crs(
         nearest, measuring, started.search_m, site_geoms, geometry_values(layer.features)
@@ -195,7 +195,7 @@ def _finish_layer(
     )
     if not keep_geometry:
         return _LayerOutcome(spec, record, measure=measure, pieces=_without_geometry(overlay))
-    pieces = PackedFrame.of(overlay.pieces)
+    pieces = PackedFrame.of(overlay.pieces, wkb=overlay.wkb)
     return _LayerOutcome(spec, record, measure=measure, pieces=pieces, context=context)
 
 

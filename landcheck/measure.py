@@ -1222,9 +1222,7 @@ def uncovered_widths(
     for position in wanted.tolist():
         mine = by_site.get(position)
         cover = (
-            shapely.union_all(pieces.geometry.values[mine])
-            if mine is not None
-            else shapely.Polygon()
+            shapely.union_all(overlay.geometries(mine)) if mine is not None else shapely.Polygon()
         )
         remainder = polygonal_part([shapely.difference(site_geoms[position], cover)])
         if measuring is not None:

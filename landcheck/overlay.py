@@ -87,12 +87,33 @@ class LayerOverlay:
         Planar area counted once instead of several times, over all sites.
     changed : numpy.ndarray of bool
         Per piece, whether it lost an overlap with an earlier feature.
+    wkb : numpy.ndarray or None
+        The counted pieces as the workers sent them (WKB, row for row), when
+        they were asked for so (:meth:`landcheck.engine.PendingOverlay.result`):
+        the geometry column of ``pieces`` is then empty, and :meth:`geometries`
+        reads them from here.
     """
 
     pieces: gpd.GeoDataFrame
     self_overlap_sites: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     self_overlap_m2: float = 0.0
     changed: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
+    wkb: np.ndarray | None = None
+
+    def geometries(self, rows: np.ndarray) -> np.ndarray:
+        """The counted pieces at ``rows`` (positions), whether held as geometries or as WKB.
+
+        Examples
+        --------
+        >>> from shapely import box
+        >>> pieces = gpd.GeoDataFrame(geometry=[None, None])
+        >>> held = LayerOverlay(pieces, wkb=shapely.to_wkb([box(0, 0, 1, 1), box(0, 0, 2, 1)]))
+        >>> shapely.area(held.geometries(np.array([1]))).tolist()
+        [2.0]
+        """
+        if self.wkb is None:
+            return np.asarray(self.pieces.geometry.values[rows], dtype=object)
+        return np.asarray(shapely.from_wkb(self.wkb[rows]), dtype=object)
 
 
 def overlay_layer(
@@ -232,7 +253,7 @@ def measured_in_site_crs(
     if not len(moved):
         return overlay
     pieces = pieces.copy()
-    counted = measuring.to_own_crs(pieces.geometry.values[moved], sites[moved])
+    counted = measuring.to_own_crs(overlay.geometries(moved), sites[moved])
     counted_planar = shapely.area(counted)
     perimeter = shapely.length(counted)
     planar = counted_planar.copy()
@@ -265,6 +286,7 @@ def measured_in_site_crs(
         self_overlap_sites=overlay.self_overlap_sites,
         self_overlap_m2=float(lost.sum()),
         changed=overlay.changed,
+        wkb=overlay.wkb,
     )
 
 

@@ -75,16 +75,29 @@ class PackedFrame:
     crs: Any
 
     @classmethod
-    def of(cls, frame: gpd.GeoDataFrame) -> PackedFrame:
-        """``frame`` packed: its geometry encoded, its other columns as they are."""
+    def of(cls, frame: gpd.GeoDataFrame, wkb: np.ndarray | None = None) -> PackedFrame:
+        """``frame`` packed: its geometry encoded, its other columns as they are.
+
+        ``wkb``, when given, is the frame's geometry already encoded, row for
+        row, as this would encode it (``shapely.to_wkb(…, include_srid=True)``:
+        what the engine's workers send); the frame's geometry column is then
+        not read.
+        """
         name = frame.geometry.name
-        geometries = np.asarray(geometry_values(frame), dtype=object)
-        sizes = np.zeros(len(geometries), dtype=np.int64)
+        rows = len(frame) if wkb is None else len(wkb)
+        if rows != len(frame):
+            raise ValueError(f"{rows} WKB values for a frame of {len(frame)} rows")
+        geometries = np.asarray(geometry_values(frame), dtype=object) if wkb is None else None
+        sizes = np.zeros(rows, dtype=np.int64)
         codec, chunks = _codec(), []
-        for start in range(0, len(geometries), _CHUNK):
+        for start in range(0, rows, _CHUNK):
             # the WKB pickling writes (its Z and its SRID kept), so the frame rebuilt from
             # it holds the same coordinates
-            parts = shapely.to_wkb(geometries[start : start + _CHUNK], include_srid=True)
+            parts = (
+                shapely.to_wkb(geometries[start : start + _CHUNK], include_srid=True)
+                if wkb is None
+                else wkb[start : start + _CHUNK]
+            )
             sizes[start : start + len(parts)] = [0 if p is None else len(p) for p in parts]
             joined = b"".join(p for p in parts if p is not None)
             chunks.append(codec.compress(joined, asbytes=True))

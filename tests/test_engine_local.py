@@ -8,6 +8,7 @@ import json
 import pickle
 import subprocess
 import sys
+import threading
 from concurrent.futures import Future
 
 import numpy as np
@@ -130,6 +131,54 @@ def test_geometries_cross_to_the_workers_as_wkb_and_come_back_the_same(monkeypat
         assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
 
 
+@pytest.mark.parametrize("crs", [None, "EPSG:3857"])
+def test_pieces_a_worker_sends_are_packed_as_they_came_not_read_back_here(monkeypatch, crs):
+    """The calling process only measures the pieces' columns and packs their geometry: the
+    WKB a worker sends is packed as it is. The first partition is computed here while the
+    workers start (its pieces encoded as a worker would), the others go through the pool. In
+    Web Mercator every site is measured in its own zone, which reads its pieces from the WKB.
+    Findings, tables and every piece are one process's, coordinate for coordinate."""
+    layers, site_frame = _layers(), _sites()
+    serial = landcheck.check(site_frame, layers=layers, workers=1, crs=crs)
+    pool = _PicklingPool()
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    monkeypatch.setattr(engine_module, "_local_pool", lambda workers: pool)
+    release = threading.Event()
+
+    def starting_until_one_is_computed(self, sites):
+        self._starting = threading.Thread(target=release.wait, daemon=True)
+        self._starting.start()
+
+    here = []
+    cut_and_nearest = engine_module.cut_and_nearest
+
+    def computed_here(*args):
+        here.append(len(args[0]))
+        release.set()
+        return cut_and_nearest(*args)
+
+    read_back = []
+    geometries = WireGeometries.geometries
+    monkeypatch.setattr(engine_module.Engine, "start", starting_until_one_is_computed)
+    monkeypatch.setattr(engine_module, "cut_and_nearest", computed_here)
+    monkeypatch.setattr(
+        WireGeometries,
+        "geometries",
+        lambda self: read_back.append(len(self.wkb)) or geometries(self),
+    )
+    sent = landcheck.check(site_frame, layers=layers, workers=2, crs=crs)
+    assert here and len(pool.sent) == 3 * Engine("local", 2).parts(len(site_frame)) - len(here)
+    # a worker reads its sites and features; no piece it sent is read back here
+    assert len(read_back) == 2 * len(pool.sent)
+    assert _json(sent) == _json(serial)
+    for key, pieces in serial.pieces.items():
+        other = sent.pieces[key]
+        assert other.drop(columns="geometry").equals(pieces.drop(columns="geometry"))
+        assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+    if crs is not None:
+        assert {serial.measuring_crs(site) for site in serial.site_ids} != {"EPSG:3857"}
+
+
 def test_the_workers_module_imports_no_pandas_geopandas_or_pyarrow():
     """A batch's worker processes start from landcheck.cut (their forkserver preloads it);
     it and what it imports must not pull in the package's heavy modules, or the workers
@@ -232,9 +281,9 @@ def test_layers_are_read_while_the_ones_before_are_cut_and_warnings_keep_their_o
         events.append(f"read {spec.key}")
         return read_layer(self, spec, *args, **kwargs)
 
-    def waiting(self):
+    def waiting(self, **kwargs):
         events.append("wait")
-        return result(self)
+        return result(self, **kwargs)
 
     monkeypatch.setattr(landcheck.run.Run, "read_layer", reading)
     monkeypatch.setattr(engine_module.PendingOverlay, "result", waiting)
@@ -290,7 +339,9 @@ def test_a_layer_is_measured_when_more_overlays_than_the_limit_are_under_way(
         ),
     )
     monkeypatch.setattr(
-        engine_module.PendingOverlay, "result", lambda self: events.append("wait") or result(self)
+        engine_module.PendingOverlay,
+        "result",
+        lambda self, **kw: events.append("wait") or result(self, **kw),
     )
     monkeypatch.setattr(engine_module.PendingOverlay, "done", lambda self: False)
     monkeypatch.setattr(landcheck.evaluation, "_CUT_AT_ONCE", limit)

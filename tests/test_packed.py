@@ -78,6 +78,32 @@ def test_packing_keeps_no_shapely_geometry():
     assert "shape" not in packed.fields.columns
 
 
+def test_a_frame_whose_geometry_came_as_wkb_is_packed_from_it_as_from_its_geometries(
+    monkeypatch,
+):
+    """The engine's pieces come as the WKB a worker sent, their frame's geometry column
+    empty: packed from it, the frame rebuilt is the one packed from the geometries, chunk for
+    chunk; the geometry column is not encoded. WKB of another length is refused."""
+    original = _awkward()
+    wkb = shapely.to_wkb(original.geometry.values, include_srid=True)
+    emptied = original.copy()
+    emptied["shape"] = gpd.GeoSeries([None] * 5, index=original.index, crs=4523)
+    assert emptied.geometry.name == "shape" and emptied.geometry.isna().all()
+    monkeypatch.setattr(packed_module, "_CHUNK", 2)
+    from_geometries = PackedFrame.of(original)
+    encoded = []
+    to_wkb = shapely.to_wkb
+    monkeypatch.setattr(
+        packed_module.shapely, "to_wkb", lambda *a, **k: encoded.append(a) or to_wkb(*a, **k)
+    )
+    from_wkb = PackedFrame.of(emptied, wkb=wkb)
+    assert encoded == []
+    assert from_wkb.chunks == from_geometries.chunks and len(from_wkb.chunks) == 3
+    assert_geodataframe_equal(from_wkb.frame(), original, check_less_precise=False)
+    with pytest.raises(ValueError, match="4 WKB values for a frame of 5 rows"):
+        PackedFrame.of(emptied, wkb=wkb[:4])
+
+
 def test_a_frame_without_rows_is_rebuilt_without_rows():
     empty = _awkward().iloc[:0]
     rebuilt = PackedFrame.of(empty).frame()
