@@ -673,6 +673,13 @@ class WireGeometries:
     def __init__(self, geometries: np.ndarray) -> None:
         self.wkb = shapely.to_wkb(np.asarray(geometries, dtype=object), include_srid=True)
 
+    @classmethod
+    def from_wkb(cls, wkb: np.ndarray) -> WireGeometries:
+        """Geometries already encoded as this encodes them (an object array of WKB)."""
+        wire = cls.__new__(cls)
+        wire.wkb = wkb
+        return wire
+
     def __getstate__(self) -> np.ndarray:
         return self.wkb
 

@@ -56,6 +56,7 @@ __all__ = [
     "ENGINES",
     "PARALLEL_SITES",
     "Engine",
+    "FeaturesSent",
     "PendingOverlay",
     "make_engine",
     "partition_sites",
@@ -248,6 +249,65 @@ class _SitesSent:
         return made
 
 
+@dataclass
+class FeaturesSent:
+    """A layer's features as the workers get them: each one's WKB made once.
+
+    A feature near the sites of several partitions goes to each; its WKB is
+    made the first time it is sent. The calling process may then pack the
+    features it keeps for the maps from that very WKB (:meth:`wkb_of`).
+    """
+
+    geometries: np.ndarray
+    wkb: np.ndarray
+    made: np.ndarray
+
+    @classmethod
+    def of(cls, geometries: np.ndarray) -> FeaturesSent:
+        """``geometries``, none of them encoded yet."""
+        count = len(geometries)
+        return cls(geometries, np.full(count, None, dtype=object), np.zeros(count, dtype=bool))
+
+    def wire(self, positions: np.ndarray) -> WireGeometries:
+        """The features at ``positions`` as WKB, each encoded the first time it is asked for."""
+        todo = positions[~self.made[positions]]
+        if len(todo):
+            self.wkb[todo] = WireGeometries(self.geometries[todo]).wkb
+            self.made[todo] = True
+        return WireGeometries.from_wkb(self.wkb[positions])
+
+    def wkb_of(self, geometries: np.ndarray) -> np.ndarray:
+        """The WKB of each of ``geometries``, row for row, as a worker gets it.
+
+        Where a row is the very geometry sent at that position, the WKB made for
+        the workers; the others (not sent, or another object) are encoded here.
+
+        Examples
+        --------
+        >>> from shapely import box
+        >>> squares = np.array([box(0, 0, 1, 1), box(2, 0, 3, 1), box(4, 0, 5, 1)])
+        >>> sent = FeaturesSent.of(squares)
+        >>> _ = sent.wire(np.array([0, 1]))
+        >>> other = np.array([squares[0], box(2, 0, 3, 1), squares[2]])
+        >>> wkb = sent.wkb_of(other)
+        >>> wkb[0] is sent.wkb[0], wkb[1] is sent.wkb[1], wkb[2] is None
+        (True, False, False)
+        >>> [shapely.from_wkb(w).bounds[0] for w in wkb]
+        [0.0, 2.0, 4.0]
+        """
+        same = np.fromiter(
+            (a is b for a, b in zip(self.geometries, geometries, strict=True)),
+            dtype=bool,
+            count=len(geometries),
+        )
+        same &= self.made
+        out = np.empty(len(geometries), dtype=object)
+        out[same] = self.wkb[same]
+        if not same.all():
+            out[~same] = WireGeometries(geometries[~same]).wkb
+        return out
+
+
 class PendingOverlay:
     """A layer's overlay under way: its partitions' results, computed here or coming.
 
@@ -265,10 +325,20 @@ class PendingOverlay:
         groups: list[np.ndarray] | None = None,
         feature_maps: list[np.ndarray] | None = None,
         progress: Callable[[int, int], None] | None = None,
+        sent: FeaturesSent | None = None,
     ) -> None:
         self._features, self._crs, self._attributes = features, crs, attributes
         self._results, self._groups, self._feature_maps = results, groups, feature_maps
-        self._progress = progress
+        self._progress, self._sent = progress, sent
+
+    def features_sent(self) -> FeaturesSent | None:
+        """The features as sent to the workers (None if none was), handed over once.
+
+        Their WKB is not kept here after: a province's survey near ten thousand
+        sites is 60 MB of it.
+        """
+        sent, self._sent = self._sent, None
+        return sent
 
     def done(self) -> bool:
         """Whether every partition is computed (:meth:`result` would not wait)."""
@@ -401,8 +471,13 @@ class Engine:
             (site_geoms[g], feature_geoms[f], None if site_m2 is None else site_m2[g])
             for g, f in zip(groups, feature_maps, strict=True)
         ]
-        results = self._start(tasks, sent, crs.to_wkt(), search_m, progress)
-        return PendingOverlay(features, crs, attributes, results, groups, feature_maps, progress)
+        features_sent = FeaturesSent.of(feature_geoms)
+        results = self._start(
+            tasks, sent, features_sent, feature_maps, crs.to_wkt(), search_m, progress
+        )
+        return PendingOverlay(
+            features, crs, attributes, results, groups, feature_maps, progress, features_sent
+        )
 
     def _sites_sent(self, site_geoms: np.ndarray) -> _SitesSent:
         """The partitions of ``site_geoms``, made once for all the layers of a call."""
@@ -415,20 +490,24 @@ class Engine:
         self,
         tasks: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]],
         sites: _SitesSent,
+        features: FeaturesSent,
+        feature_maps: list[np.ndarray],
         crs_wkt: str,
         search_m: float,
         progress: Callable[[int, int], None] | None,
     ) -> list[Any]:
         """Each task's result, or its future when a worker computes it.
 
-        A task is a partition's sites, the features near them and the sites' areas.
+        A task is a partition's sites, the features near them (at ``feature_maps``
+        among ``features``) and the sites' areas.
         """
         if progress:
             progress(0, len(tasks))
 
         def sent(number: int) -> tuple[Any, ...]:
-            _, features, site_m2 = tasks[number]
-            return (sites.wire(number), WireGeometries(features), crs_wkt, search_m, site_m2)
+            site_m2 = tasks[number][2]
+            wire = features.wire(feature_maps[number])
+            return (sites.wire(number), wire, crs_wkt, search_m, site_m2)
 
         if self.kind == "dask":
             client = self._dask_client()

@@ -31,7 +31,7 @@ from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.cut import parts_in_boxes
-from landcheck.engine import Engine, PendingOverlay, make_engine
+from landcheck.engine import Engine, FeaturesSent, PendingOverlay, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.gcpause import collector_paused
@@ -89,16 +89,23 @@ class _LayerStarted:
     overlay: PendingOverlay
     search_m: float
     outlines: np.ndarray
+    context: PackedFrame | None = None
 
 
 def _start_layer(
-    run: Run, spec: LayerSpec, engine: Engine, keep_reads: bool = True
+    run: Run,
+    spec: LayerSpec,
+    engine: Engine,
+    keep_reads: bool = True,
+    keep_geometry: bool = True,
 ) -> _LayerStarted | _LayerOutcome:
     """Read one layer for the run's sites and start its overlay.
 
     A layer with no source, or one that cannot be read, is its outcome at once
     (unavailable, with the reason); without ``keep_reads`` the run does not
-    keep the read, so the features are freed when the layer is measured.
+    keep the read, so the features are freed when the layer is measured. The
+    features sent to the workers are packed for the maps here, from the WKB
+    made to send them (:func:`_packed_context`).
     """
     source = run.sources.get(spec.key)
     sites, measuring = run.sites, run.measuring
@@ -136,7 +143,25 @@ def _start_layer(
         site_m2=np.asarray(column_array(sites, "ellipsoidal_m2"), dtype=float),
         outlines=outlines,
     )
-    return _LayerStarted(spec, layer, site_geoms, overlay, search_m, outlines)
+    started = _LayerStarted(spec, layer, site_geoms, overlay, search_m, outlines)
+    sent = overlay.features_sent()
+    if keep_geometry and not keep_reads and sent is not None:
+        started.context = _packed_context(started, run.crs, sent)
+    return started
+
+
+def _packed_context(started: _LayerStarted, crs: Any, sent: FeaturesSent) -> PackedFrame | None:
+    """The features read, packed for the maps from the WKB made to send them to the workers.
+
+    None when the process keeps the read (:func:`~landcheck.io.filtered.kept_already`):
+    the context is then those very geometries (:func:`_finish_layer`). A feature
+    is encoded once for the workers and its WKB packed as it is: at 10,000 sites
+    the calling process encoded the survey's 53,000 parcels near the sites twice.
+    """
+    context = _context(started.layer.features, started.outlines, crs)
+    if kept_already(geometry_values(context)):
+        return None
+    return PackedFrame.of(context, wkb=sent.wkb_of(started.outlines))
 
 
 def _finish_layer(
@@ -173,9 +198,11 @@ def _finish_layer(
         ids = layer.features["_id"].to_numpy()
         nearest["feature_id"] = ids[nearest["feature"].to_numpy(dtype=int)]
     record = layer.record
-    context = _context(layer.features, started.outlines, crs) if keep_geometry else None
-    if context is not None and not keep_reads and not kept_already(geometry_values(context)):
-        context = PackedFrame.of(context)
+    context: gpd.GeoDataFrame | PackedFrame | None = started.context
+    if context is None and keep_geometry:
+        context = _context(layer.features, started.outlines, crs)
+        if not keep_reads and not kept_already(geometry_values(context)):
+            context = PackedFrame.of(context)
     # the features read are not needed to measure the pieces: unless the read is kept, the
     # packed context is all that is left of them, and a province's land-use parcels near ten
     # thousand sites would otherwise stay in memory while the layer's tables are built (what
@@ -250,7 +277,7 @@ def _evaluate_layers(
     for done, spec in enumerate(_reading_order(layers)):
         notify("layers", done, len(layers))
         with collecting() as read_notes:
-            started = _start_layer(run, spec, engine, keep_reads)
+            started = _start_layer(run, spec, engine, keep_reads, keep_geometry)
         said[spec.key].extend(read_notes.messages)
         if isinstance(started, _LayerStarted):
             pending.append(started)

@@ -22,6 +22,7 @@ import landcheck.run
 from landcheck.cut import WireGeometries
 from landcheck.engine import Engine, make_engine, partition_sites
 from landcheck.errors import InputDataError
+from landcheck.packed import PackedFrame
 
 
 def _layers():
@@ -114,21 +115,52 @@ def test_geometries_cross_to_the_workers_as_wkb_and_come_back_the_same(monkeypat
     monkeypatch.setattr(engine_module, "_local_pool", lambda workers: pool)
     # no partition computed here while workers start: every one goes through the pool
     monkeypatch.setattr(engine_module.Engine, "start", lambda self, sites: None)
-    encoded = []
-    monkeypatch.setattr(
-        engine_module,
-        "WireGeometries",
-        lambda geometries: encoded.append(len(geometries)) or WireGeometries(geometries),
-    )
+    encoded, in_worker = [], []
+    init, task = WireGeometries.__init__, engine_module.partition_task
+
+    def counted(self, geometries):
+        if not in_worker:  # the calling process's encoding, not the worker's of its pieces
+            encoded.append(len(geometries))
+        init(self, geometries)
+
+    def worker_task(*args):
+        in_worker.append(True)
+        try:
+            return task(*args)
+        finally:
+            in_worker.pop()
+
+    packed_from = []
+    pack = PackedFrame.of.__func__
+
+    def packed(cls, frame, wkb=None):
+        packed_from.append("wkb" if wkb is not None else "geometries")
+        return pack(cls, frame, wkb)
+
+    monkeypatch.setattr(WireGeometries, "__init__", counted)
+    monkeypatch.setattr(engine_module, "partition_task", worker_task)
+    monkeypatch.setattr(PackedFrame, "of", classmethod(packed))
     sent = landcheck.check(site_frame, layers=layers, workers=2)
+    assert packed_from == ["wkb"] * 6  # each layer's pieces and features
     parts = Engine("local", 2).parts(len(site_frame))
     assert len(pool.sent) == 3 * parts
-    # each partition's sites encoded once for the three layers, each layer's features once
-    assert len(encoded) == parts + 3 * parts
+    # each partition's sites encoded once for the three layers; each layer's features once
+    # each, though a feature near two partitions goes to both; the features packed for the
+    # maps are that WKB, not encoded again
+    features = [args[1].wkb.tolist() for args in pool.sent]
+    distinct = [
+        len({w for f in features[k * parts : (k + 1) * parts] for w in f}) for k in range(3)
+    ]
+    assert sum(len(f) for f in features) > sum(distinct)
+    assert sum(encoded) == len(site_frame) + sum(distinct)
     assert _json(sent) == _json(serial)
     for key, pieces in serial.pieces.items():
         other = sent.pieces[key]
         assert shapely.equals_exact(other.geometry.values, pieces.geometry.values, 0).all()
+    for key, context in serial.context.items():
+        other = sent.context[key]
+        assert other.drop(columns="geometry").equals(context.drop(columns="geometry"))
+        assert shapely.equals_exact(other.geometry.values, context.geometry.values, 0).all()
 
 
 @pytest.mark.parametrize("crs", [None, "EPSG:3857"])
