@@ -100,3 +100,30 @@ def test_stored_project_opens_every_layer_in_order(gpkg):
     assert layers[0].find("renderer-v2").get("type") == "singleSymbol"
     assert root.find("projectCrs/spatialrefsys/authid").text == "EPSG:4523"
     assert root.find("properties/Paths/Absolute").text == "false"
+
+
+@pytest.mark.parametrize("before", [None, "NORMAL"])
+def test_the_file_is_written_without_waiting_for_the_disk_and_gdal_s_option_put_back(
+    tmp_path, monkeypatch, before
+):
+    """SQLite does not wait for the disk at each layer's commit (the report's staging folder is
+    put in place whole, and no report file waits for it); GDAL's option is what it was before
+    the writer ran, and the file is whole."""
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": before})
+    seen = []
+    write = pyogrio.write_dataframe
+
+    def writing(*args, **kwargs):
+        seen.append(pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS"))
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", writing)
+    try:
+        path = write_report(result(), tmp_path / "report", formats="gpkg")["gpkg"]
+        after = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})
+    assert seen == [False] * (len(SPATIAL) + 3)  # every layer, inputs, run_info, layer_styles
+    assert after == before
+    assert query(path, "PRAGMA integrity_check") == [("ok",)]
+    assert len(query(path, "SELECT * FROM sites")) == len(result().site_ids)

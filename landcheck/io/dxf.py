@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from pyproj import CRS
 
 from landcheck.errors import InputDataError
+from landcheck.io.gdal_options import gdal_options
 from landcheck.io.vector import LayerSource, read_frame
 
 __all__ = ["DxfSites", "polygons_from_drawing", "read_dxf"]
@@ -59,18 +58,11 @@ class DxfSites:
     notes: list[str] = field(default_factory=list)
 
 
-@contextlib.contextmanager
-def _dxf_encoding(encoding: str | None) -> Iterator[None]:
+def _dxf_encoding(encoding: str | None) -> contextlib.AbstractContextManager[None]:
     """Tell GDAL the drawing's text encoding (DXF_ENCODING), then restore the old setting."""
     if encoding is None:
-        yield
-        return
-    previous = pyogrio.get_gdal_config_option("DXF_ENCODING")
-    pyogrio.set_gdal_config_options({"DXF_ENCODING": encoding.upper()})
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options({"DXF_ENCODING": previous})
+        return contextlib.nullcontext()
+    return gdal_options({"DXF_ENCODING": encoding.upper()})
 
 
 def _closed(coords: np.ndarray) -> bool:

@@ -32,6 +32,7 @@ import pyogrio
 from landcheck._version import __version__
 from landcheck.classify import BUILTIN_TABLES, CodeTable, load_code_table
 from landcheck.crs import crs_label
+from landcheck.io.gdal_options import gdal_options
 from landcheck.profile import POINT_KINDS
 from landcheck.report.styles import (
     CONTEXT_GROUP,
@@ -275,6 +276,7 @@ def _write_styles(
     qgs = project_qgs(result, infos, gpkg=os.path.basename(path), title=f"landcheck · {heading}")
     content = project_qgz(qgs).hex()
     with closing(sqlite3.connect(path)) as db, db:
+        db.execute("PRAGMA synchronous = OFF")  # as GDAL wrote the rest (_WRITING)
         db.execute(
             "CREATE TABLE IF NOT EXISTS qgis_projects"
             "(name TEXT PRIMARY KEY, metadata BLOB, content BLOB)"
@@ -292,6 +294,13 @@ def _geometry_type(result: CheckResult, name: str) -> str:
     return "MultiPoint" if point else "MultiPolygon"
 
 
+_WRITING = {"OGR_SQLITE_SYNCHRONOUS": "OFF"}
+"""GDAL's options while landcheck.gpkg is written: SQLite does not wait for the disk at each
+layer's commit (500 sites: 0.44 → 0.33 s of CPU). The file is written in the report's staging
+folder, which is put in place whole once every file is written (:mod:`landcheck.io.output`);
+no report file waits for the disk, and this one no longer does either."""
+
+
 def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
     """Write landcheck.gpkg into ``directory`` and return its path."""
     path = os.path.join(directory, FILENAME)
@@ -299,24 +308,25 @@ def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | Non
     layers = gpkg_layers(result)
     if progress is not None:
         progress(0, len(layers))
-    for index, (name, frame) in enumerate(layers.items()):
-        spatial = isinstance(frame, gpd.GeoDataFrame)
-        pyogrio.write_dataframe(
-            frame,
-            path,
-            layer=name,
-            driver="GPKG",
-            encoding="UTF-8",
-            promote_to_multi=True if spatial else None,
-            geometry_type=_geometry_type(result, name) if spatial else None,
-            append=False,
-            # GeoPackage 1.2 opens without warnings in the QGIS LTRs still in use
-            dataset_options={"VERSION": "1.2"} if index == 0 else None,
-            # handed to GDAL a column at a time: the same rows, a third less CPU than a
-            # feature at a time (the findings' 20 rows a site the most)
-            use_arrow=True,
-        )
-        if progress is not None:
-            progress(index + 1, len(layers))
-    _write_styles(result, path, layers, options.lang if options is not None else "zh")
+    with gdal_options(_WRITING):
+        for index, (name, frame) in enumerate(layers.items()):
+            spatial = isinstance(frame, gpd.GeoDataFrame)
+            pyogrio.write_dataframe(
+                frame,
+                path,
+                layer=name,
+                driver="GPKG",
+                encoding="UTF-8",
+                promote_to_multi=True if spatial else None,
+                geometry_type=_geometry_type(result, name) if spatial else None,
+                append=False,
+                # GeoPackage 1.2 opens without warnings in the QGIS LTRs still in use
+                dataset_options={"VERSION": "1.2"} if index == 0 else None,
+                # handed to GDAL a column at a time: the same rows, a third less CPU than a
+                # feature at a time (the findings' 20 rows a site the most)
+                use_arrow=True,
+            )
+            if progress is not None:
+                progress(index + 1, len(layers))
+        _write_styles(result, path, layers, options.lang if options is not None else "zh")
     return path
