@@ -23,6 +23,25 @@ def remembered_digests_apart(tmp_path_factory):
         os.environ["LANDCHECK_CACHE_DIR"] = saved
 
 
+@pytest.fixture(autouse=True, scope="session")
+def dask_scratch_apart(tmp_path_factory):
+    """dask's workers keep their scratch folder under the session's, not the system's
+    temporary folder (``dask-scratch-space`` and its lock files were left there).
+
+    Set in the environment, where dask reads its configuration when first imported
+    (here, in the commands the tests run, and in the workers of a LocalCluster).
+    """
+    saved = os.environ.get("DASK_TEMPORARY_DIRECTORY")
+    os.environ["DASK_TEMPORARY_DIRECTORY"] = str(tmp_path_factory.mktemp("dask"))
+    if "dask" in sys.modules:  # imported before the session: read the setting again
+        sys.modules["dask"].config.refresh()
+    yield
+    if saved is None:
+        os.environ.pop("DASK_TEMPORARY_DIRECTORY", None)
+    else:
+        os.environ["DASK_TEMPORARY_DIRECTORY"] = saved
+
+
 @pytest.fixture
 def write_gpkg(tmp_path):
     """Write frames as layers of one GeoPackage and return its path."""
