@@ -146,22 +146,28 @@ def _start_layer(
     started = _LayerStarted(spec, layer, site_geoms, overlay, search_m, outlines)
     sent = overlay.features_sent()
     if keep_geometry and not keep_reads and sent is not None:
-        started.context = _packed_context(started, run.crs, sent)
+        context = _maps_context(started, run.crs, keep_reads, sent)
+        if isinstance(context, PackedFrame):  # else the process keeps the read: decided later
+            started.context = context
     return started
 
 
-def _packed_context(started: _LayerStarted, crs: Any, sent: FeaturesSent) -> PackedFrame | None:
-    """The features read, packed for the maps from the WKB made to send them to the workers.
+def _maps_context(
+    started: _LayerStarted, crs: Any, keep_reads: bool, sent: FeaturesSent | None = None
+) -> gpd.GeoDataFrame | PackedFrame:
+    """The features read as the maps draw them, packed unless something else keeps them.
 
-    None when the process keeps the read (:func:`~landcheck.io.filtered.kept_already`):
-    the context is then those very geometries (:func:`_finish_layer`). A feature
-    is encoded once for the workers and its WKB packed as it is: at 10,000 sites
-    the calling process encoded the survey's 53,000 parcels near the sites twice.
+    Something else keeps those very geometries when the run keeps its reads
+    (``keep_reads``) or the process does
+    (:func:`~landcheck.io.filtered.kept_already`): packing would hold them
+    twice. Packed, the WKB made to send them to the workers (``sent``) is the
+    WKB packed: at 10,000 sites the calling process encoded the survey's
+    53,000 parcels near the sites twice.
     """
     context = _context(started.layer.features, started.outlines, crs)
-    if kept_already(geometry_values(context)):
-        return None
-    return PackedFrame.of(context, wkb=sent.wkb_of(started.outlines))
+    if keep_reads or kept_already(geometry_values(context)):
+        return context
+    return PackedFrame.of(context, wkb=None if sent is None else sent.wkb_of(started.outlines))
 
 
 def _finish_layer(
@@ -200,9 +206,7 @@ def _finish_layer(
     record = layer.record
     context: gpd.GeoDataFrame | PackedFrame | None = started.context
     if context is None and keep_geometry:
-        context = _context(layer.features, started.outlines, crs)
-        if not keep_reads and not kept_already(geometry_values(context)):
-            context = PackedFrame.of(context)
+        context = _maps_context(started, crs, keep_reads)
     # the features read are not needed to measure the pieces: unless the read is kept, the
     # packed context is all that is left of them, and a province's land-use parcels near ten
     # thousand sites would otherwise stay in memory while the layer's tables are built (what
