@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import geopandas as gpd
 from shapely import Polygon, box
@@ -64,3 +66,22 @@ def fresh_python(*lines: str) -> list[str]:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     return done.stdout.splitlines()
+
+
+def qgis_env(config: Path) -> dict[str, str]:
+    """The environment of a QGIS run: headless, its settings in ``config``, Qt's folders there.
+
+    Qt's temporary and runtime folders under ``config`` too: otherwise each run
+    leaves a ``qt_temp-*`` and a ``runtime-<user>`` folder in /tmp.
+    """
+    temporary, runtime = config / "tmp", config / "runtime"
+    temporary.mkdir(exist_ok=True)
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        QGIS_CUSTOM_CONFIG_PATH=str(config),
+        TMPDIR=str(temporary),
+        XDG_RUNTIME_DIR=str(runtime),
+    )
+    return env

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from common import frame, sites, square
+from common import frame, qgis_env, sites, square
 from select_scenario import write_all
 
 from landcheck.cli.main import cli
@@ -406,27 +406,8 @@ def _make_qgis_plugin(config) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         check=False,
-        env=_qgis_env(config),
+        env=qgis_env(config),
     )
-
-
-def _qgis_env(config) -> dict[str, str]:
-    """QGIS headless, its settings in ``config``, and Qt's temporary and runtime folders.
-
-    Both under ``config``: otherwise each run leaves a ``qt_temp-*`` and a
-    ``runtime-<user>`` folder in /tmp.
-    """
-    temporary, runtime = config / "tmp", config / "runtime"
-    temporary.mkdir(exist_ok=True)
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        QGIS_CUSTOM_CONFIG_PATH=str(config),
-        TMPDIR=str(temporary),
-        XDG_RUNTIME_DIR=str(runtime),
-    )
-    return env
 
 
 def _qgis_process(config, *arguments: str) -> subprocess.CompletedProcess:
@@ -435,7 +416,7 @@ def _qgis_process(config, *arguments: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         check=False,
-        env=_qgis_env(config),
+        env=qgis_env(config),
         timeout=600,
     )
 
@@ -537,7 +518,7 @@ def session(qgis_config, check_data, tmp_path_factory):
         capture_output=True,
         text=True,
         check=False,
-        env=_qgis_env(qgis_config),
+        env=qgis_env(qgis_config),
         timeout=900,
     )
     assert done.returncode == 0, done.stdout + done.stderr

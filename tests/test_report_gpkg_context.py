@@ -23,7 +23,7 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-from common import SAMPLE_LAYER_KEYS
+from common import SAMPLE_LAYER_KEYS, qgis_env
 
 import landcheck
 from landcheck.classify import load_code_table
@@ -203,13 +203,12 @@ def _render(gpkg, bounds, folder, name):
     xmin, ymin, xmax, ymax = bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.5
     box = [xmin - pad, ymin - pad, xmax + pad, ymax + pad]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(folder))
     run = subprocess.run(
         [SYSTEM_PYTHON, RENDER, gpkg, *map(str, box), str(image), str(result)],
         capture_output=True,
         text=True,
         check=False,
-        env=env,
+        env=qgis_env(folder),
         timeout=300,
     )
     assert run.returncode == 0, run.stderr[-2000:]
