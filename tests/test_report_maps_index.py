@@ -76,3 +76,20 @@ def test_a_small_frame_searched_for_every_map_is_prepared_once():
     kept = mapcache.kept_geometries(frame)
     assert shapely.is_prepared(kept[:2]).all()
     assert not shapely.is_prepared(frame.geometry.values[2:]).any()  # nothing to prepare
+
+
+def test_a_small_frame_s_features_are_found_and_prepared_once_for_all_the_maps(monkeypatch):
+    """The features a small frame tests whole (not a many-part one, asked by its parts) are
+    found and prepared once for the batch, not again for every map's window."""
+    grid = shapely.MultiPolygon([box(i, 300, i + 0.5, 301) for i in range(100)])  # by parts
+    geometries = [Point(0, 0).buffer(50, quad_segs=500), box(200, 200, 210, 210), grid, None]
+    frame = gpd.GeoDataFrame(geometry=geometries, crs=GK35)
+    prepared = []
+    prepare = shapely.prepare
+    monkeypatch.setattr(shapely, "prepare", lambda g: (prepared.append(len(g)), prepare(g)))
+    windows = [(0, 0, 5, 5), (100, 100, 150, 150), (205, 205, 300, 300), (10, 299, 11, 302)]
+    for window in windows * 3:
+        every = _in_view(frame, window)
+        assert np.array_equal(_in_view(frame, window, indexed=True), every), window
+    assert prepared == [len(frame)]
+    assert _in_view(frame, (10, 299, 11, 302), indexed=True).tolist() == [False, False, True, False]

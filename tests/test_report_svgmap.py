@@ -545,3 +545,24 @@ def test_a_map_whose_features_all_lie_inside_clips_none():
     window = (0.0, 0.0, 100.0, 100.0)
     values = np.array([shapely.box(10, 10, 20, 20), shapely.box(50, 50, 90, 99)], dtype=object)
     assert clipped_to_view(values, window) is values
+
+
+def test_features_around_a_site_are_drawn_within_half_a_pixel_of_their_clipped_shapes():
+    """A feature around the site is drawn clipped and simplified to half a pixel: every point
+    of the picture lies within half a pixel of the clipped feature and the other way round,
+    and a finely wiggling edge loses the vertices the picture cannot show."""
+    window = (1_000.0, 2_000.0, 1_400.0, 2_400.0)
+    frame = svgmap._Frame(0.0, 0.0, window)
+    pixel = 1 / frame.scale
+    rng = np.random.default_rng(5)
+    x = np.linspace(900.0, 1_500.0, 4_000)
+    edge = zip(x, 2_100.0 + rng.uniform(-0.2, 0.2, len(x)) * pixel, strict=True)
+    wiggle = shapely.Polygon([*edge, (1_500, 2_300), (900, 2_300)])
+    shapes = [wiggle, shapely.Point(1_200, 2_200).buffer(80).difference(square(1_190, 2_190, 20))]
+    shapes += [shapely.Point(1_200 + 3 * i, 2_350).buffer(0.2 * pixel) for i in range(3)]
+    clipped = clipped_to_view(np.array(shapes, dtype=object), window)
+    drawn, shown = svgmap._pictured(np.array(shapes, dtype=object), frame)
+    assert shown.tolist() == [True, True, False, False, False]  # specks under half a pixel
+    for got, want in zip(drawn[shown], clipped[shown], strict=True):
+        assert shapely.hausdorff_distance(got, want) <= 0.5 * pixel + 1e-9
+    assert shapely.get_num_coordinates(drawn[0]) < 0.01 * shapely.get_num_coordinates(clipped[0])

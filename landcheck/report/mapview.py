@@ -11,6 +11,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,7 @@ def site_pieces(
     pieces = result.pieces.get(key)
     mine = None if pieces is None else Rows(pieces, site_rows(pieces, position))
     around = result.context.get(key)
-    box = shapely.box(*window)
+    box, view = window_boxes(window)
     if around is None:
         if pieces is None or not len(pieces):
             return mine, None
@@ -146,7 +147,22 @@ def site_pieces(
     if not len(around):
         return mine, None
     drawn = np.flatnonzero(in_window(around, box, indexed=True))
-    return mine, Rows(around, drawn, shapely.box(*view_bounds(window)))
+    return mine, Rows(around, drawn, view)
+
+
+@lru_cache(maxsize=8)
+def window_boxes(window: tuple[float, float, float, float]) -> tuple[Any, Any]:
+    """The window and the view around it (:func:`view_bounds`) as polygons.
+
+    Made once a map: each of its panels asks for every layer's rows in them.
+
+    Examples
+    --------
+    >>> box, view = window_boxes((0.0, 0.0, 100.0, 100.0))
+    >>> box.bounds, view.bounds, window_boxes((0.0, 0.0, 100.0, 100.0))[0] is box
+    ((0.0, 0.0, 100.0, 100.0), (-2.0, -2.0, 102.0, 102.0), True)
+    """
+    return shapely.box(*window), shapely.box(*view_bounds(window))
 
 
 OTHER_SITES_DRAWN = 40
@@ -187,7 +203,7 @@ def other_sites(
     of what the window shows of it.
     """
     sites = result.sites
-    box = shapely.box(*window)
+    box = window_boxes(window)[0]
     near = in_window(sites, box, indexed=True)
     near[position] = False
     drawn = np.flatnonzero(near)

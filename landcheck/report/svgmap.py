@@ -400,8 +400,8 @@ def _to_pixels(
 def _picture(geometries: Any, frame: _Frame) -> np.ndarray:
     """Features around the site as drawn: clipped to the panel, simplified to half a pixel.
 
-    Features smaller than half a pixel either way are left out. For the
-    picture only: nothing is measured on it.
+    Features smaller than half a pixel either way are left out (simplified,
+    they are nothing). For the picture only: nothing is measured on it.
     """
     values, shown = _pictured(geometries, frame)
     return values[shown]
@@ -417,12 +417,14 @@ def _pictured(geometries: Any, frame: _Frame) -> tuple[np.ndarray, np.ndarray]:
         return values, np.ones(0, dtype=bool)
     values = clipped_to_view(values, frame.window)
     pixel = 1 / frame.scale
-    values = shapely.simplify(values, 0.5 * pixel)
+    # Douglas-Peucker, as map renderers draw: keeping the topology cost the maps of 500 sites
+    # 0.04 s more, for differences within half a pixel
+    values = shapely.simplify(values, 0.5 * pixel, preserve_topology=False)
     bounds = shapely.bounds(values)
     small = (bounds[:, 2] - bounds[:, 0] < 0.5 * pixel) & (
         bounds[:, 3] - bounds[:, 1] < 0.5 * pixel
     )
-    return values, ~small
+    return values, ~(small | shapely.is_empty(values))  # a speck simplifies to nothing
 
 
 def _dash(dash: str, width: float) -> str:
