@@ -65,6 +65,7 @@ __all__ = [
     "text_width",
     "view_bounds",
     "view_window",
+    "window_boxes",
 ]
 
 PANELS = ("constraints", "land_use", "planning")
