@@ -46,6 +46,7 @@ from landcheck.crs import (
 from landcheck.crs.datum import DatumShift, apply_datum_shift
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
+from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.output import atomic_files, check_files
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
@@ -310,14 +311,15 @@ def _write_vector(
     elif extension in (".gpkg", ".geojson", ".json"):
         options["encoding"] = "UTF-8"
     try:
-        pyogrio.write_dataframe(
-            frame,
-            path,
-            layer=layer,
-            driver=OUTPUT_FORMATS[extension],
-            promote_to_multi=True if extension in (".gpkg", ".shp") else None,
-            **options,
-        )
+        with gdal_path(path, "the output") as given:
+            pyogrio.write_dataframe(
+                frame,
+                given,
+                layer=layer,
+                driver=OUTPUT_FORMATS[extension],
+                promote_to_multi=True if extension in (".gpkg", ".shp") else None,
+                **options,
+            )
     except (
         pyogrio.errors.DataSourceError,
         pyogrio.errors.DataLayerError,

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.vector import LayerSource
 
 __all__ = ["ids_meeting"]
@@ -127,8 +128,9 @@ def ids_meeting(
     try:
         with (
             _fiona_messages_logged_at_debug(),
+            gdal_path(source.path) as path,
             fiona.open(
-                _gdal_path(source.path),
+                _fiona_path(path),
                 layer=layer,
                 encoding=source.encoding,
                 ignore_fields=list(fields),
@@ -143,12 +145,12 @@ def ids_meeting(
     return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
 
 
-def _gdal_path(path: str) -> str:
+def _fiona_path(path: str) -> str:
     """``path`` as fiona's GDAL opens it: a ``.zip`` through ``/vsizip/``, as pyogrio's does.
 
     Examples
     --------
-    >>> _gdal_path("/data/survey.gdb"), _gdal_path("/data/farmland.ZIP")
+    >>> _fiona_path("/data/survey.gdb"), _fiona_path("/data/farmland.ZIP")
     ('/data/survey.gdb', '/vsizip//data/farmland.ZIP')
     """
     if path.lower().endswith(".zip") and not path.startswith("/vsi"):

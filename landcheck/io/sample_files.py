@@ -20,6 +20,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landcheck._version import __version__
+from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.output import atomic_folder
 from landcheck.sample import (
     COUNTY_CODE,
@@ -163,20 +164,21 @@ gives it to its run (`--standards-table standards.csv`).
 
 def _write_gpkg(layers: dict[str, gpd.GeoDataFrame], path: str) -> None:
     """Write every layer to one GeoPackage: UTF-8, explicit CRS, one geometry type each."""
-    for name, frame in layers.items():
-        mixed = frame.geom_type.nunique() > 1
-        identifier, description = _TITLES[name]
-        pyogrio.write_dataframe(
-            frame,
-            path,
-            layer=name,
-            driver="GPKG",
-            promote_to_multi=mixed,
-            layer_options={
-                "IDENTIFIER": identifier,
-                "DESCRIPTION": f"{description}. {SYNTHETIC_NOTE}: not official data.",
-            },
-        )
+    with gdal_path(path, "the sample's GeoPackage") as given:
+        for name, frame in layers.items():
+            mixed = frame.geom_type.nunique() > 1
+            identifier, description = _TITLES[name]
+            pyogrio.write_dataframe(
+                frame,
+                given,
+                layer=name,
+                driver="GPKG",
+                promote_to_multi=mixed,
+                layer_options={
+                    "IDENTIFIER": identifier,
+                    "DESCRIPTION": f"{description}. {SYNTHETIC_NOTE}: not official data.",
+                },
+            )
 
 
 def write_sample(

@@ -27,6 +27,7 @@ from pyproj import CRS
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io import geoparquet, gpkg_meta
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
 from landcheck.text import refuse_text
@@ -137,16 +138,17 @@ def _layers_of(version: tuple[str, int, int]) -> tuple[tuple[str, str | None], .
         info = _info_of(version, 0, None)
         kind = info["geometry_type"]
         return ((str(info["layer_name"]), None if kind is None else str(kind)),)
-    return tuple(
-        (str(n), None if t is None else str(t)) for n, t in pyogrio.list_layers(version[0])
-    )
+    with gdal_path(version[0]) as path:
+        layers = pyogrio.list_layers(path)
+    return tuple((str(n), None if t is None else str(t)) for n, t in layers)
 
 
 @lru_cache(maxsize=512)
 def _info_of(
     version: tuple[str, int, int], layer: str | int | None, encoding: str | None
 ) -> dict[str, Any]:
-    return pyogrio.read_info(version[0], layer=layer, encoding=encoding, force_total_bounds=True)
+    with gdal_path(version[0]) as path:
+        return pyogrio.read_info(path, layer=layer, encoding=encoding, force_total_bounds=True)
 
 
 def list_layers(path: str) -> list[tuple[str, str | None]]:
@@ -279,8 +281,9 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
         return geoparquet.read_frame(source.path, **kwargs)
     encoding = choose_encoding(source.path, source.encoding, layer).encoding
     try:
-        with np.errstate(invalid="ignore"):  # NaN vertices: named when the layer is normalised
-            return pyogrio.read_dataframe(source.path, layer=layer, encoding=encoding, **kwargs)
+        # NaN vertices: named when the layer is normalised
+        with np.errstate(invalid="ignore"), gdal_path(source.path) as path:
+            return pyogrio.read_dataframe(path, layer=layer, encoding=encoding, **kwargs)
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     except UnicodeDecodeError as ex:
@@ -300,8 +303,9 @@ def read_bounds(
     one; a feature without a geometry is left out.
     """
     try:
-        with np.errstate(invalid="ignore"):  # NaN vertices: named when the layer is normalised
-            fids, bounds = pyogrio.read_bounds(source.path, layer=layer, bbox=bbox)
+        # NaN vertices: named when the layer is normalised
+        with np.errstate(invalid="ignore"), gdal_path(source.path) as path:
+            fids, bounds = pyogrio.read_bounds(path, layer=layer, bbox=bbox)
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     return np.asarray(fids, dtype=np.int64), np.asarray(bounds, dtype=float).T
@@ -330,14 +334,17 @@ def read_batches(
     [['F1', 'F2'], ['F3']]
     """
     try:
-        with pyogrio.open_arrow(
-            source.path,
-            layer=layer,
-            columns=columns,
-            return_fids=True,
-            batch_size=size,
-            use_pyarrow=True,
-        ) as (meta, reader):
+        with (
+            gdal_path(source.path) as path,
+            pyogrio.open_arrow(
+                path,
+                layer=layer,
+                columns=columns,
+                return_fids=True,
+                batch_size=size,
+                use_pyarrow=True,
+            ) as (meta, reader),
+        ):
             for batch in reader:
                 _refuse_text_not_utf8(source, layer, batch, meta["fid_column"])
                 yield _batch_frame(batch, meta)

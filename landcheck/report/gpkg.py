@@ -33,6 +33,7 @@ from landcheck._version import __version__
 from landcheck.classify import BUILTIN_TABLES, CodeTable, load_code_table
 from landcheck.crs import crs_label
 from landcheck.io.gdal_options import gdal_options
+from landcheck.io.gdal_paths import gdal_path
 from landcheck.profile import POINT_KINDS
 from landcheck.report.styles import (
     CONTEXT_GROUP,
@@ -241,15 +242,16 @@ def _write_styles(
     rows = style_rows(result, layers, lang=lang, geometry_column=geometry)
     styles = pd.DataFrame(rows)
     styles["update_time"] = pd.to_datetime(styles["update_time"], utc=True)
-    pyogrio.write_dataframe(
-        styles,
-        path,
-        layer="layer_styles",
-        driver="GPKG",
-        encoding="UTF-8",
-        layer_options={"FID": "id"},
-        append=False,
-    )
+    with gdal_path(path, "the output") as given:
+        pyogrio.write_dataframe(
+            styles,
+            given,
+            layer="layer_styles",
+            driver="GPKG",
+            encoding="UTF-8",
+            layer_options={"FID": "id"},
+            append=False,
+        )
     infos = []
     for name, frame in layers.items():
         spatial = isinstance(frame, gpd.GeoDataFrame)
@@ -308,12 +310,12 @@ def write_gpkg(result: CheckResult, directory: str, options: ReportOptions | Non
     layers = gpkg_layers(result)
     if progress is not None:
         progress(0, len(layers))
-    with gdal_options(_WRITING):
+    with gdal_options(_WRITING), gdal_path(path, "the output") as given:
         for index, (name, frame) in enumerate(layers.items()):
             spatial = isinstance(frame, gpd.GeoDataFrame)
             pyogrio.write_dataframe(
                 frame,
-                path,
+                given,
                 layer=name,
                 driver="GPKG",
                 encoding="UTF-8",

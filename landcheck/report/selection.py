@@ -41,6 +41,7 @@ import pyogrio
 
 from landcheck.errors import AnalysisCRSError
 from landcheck.io.boundary_txt import write_boundary_txt
+from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.output import atomic_folder
 from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
@@ -94,18 +95,19 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_gpkg(path: str, layers: dict[str, pd.DataFrame]) -> None:
-    for name, frame in layers.items():
-        spatial = isinstance(frame, gpd.GeoDataFrame)
-        pyogrio.write_dataframe(
-            _plain(frame),
-            path,
-            layer=name,
-            driver="GPKG",
-            encoding="UTF-8",
-            promote_to_multi=True if spatial else None,
-            geometry_type="MultiPolygon" if spatial else None,
-            append=False,
-        )
+    with gdal_path(path, "the output") as given:
+        for name, frame in layers.items():
+            spatial = isinstance(frame, gpd.GeoDataFrame)
+            pyogrio.write_dataframe(
+                _plain(frame),
+                given,
+                layer=name,
+                driver="GPKG",
+                encoding="UTF-8",
+                promote_to_multi=True if spatial else None,
+                geometry_type="MultiPolygon" if spatial else None,
+                append=False,
+            )
 
 
 def _write_json(path: str, data: dict[str, Any]) -> None:

@@ -1,0 +1,119 @@
+"""Local paths as pyogrio and fiona must be given them to reach the file they name.
+
+pyogrio and fiona read a ``!`` in a path as the separator of an archive and the
+path inside it (``data.zip!layer.shp``) and give GDAL only the part after the
+last ``!``: ``/data/2024!survey/land.gpkg`` became ``survey/land.gpkg``, read
+from the working folder. A check then read another file than the one named,
+or nothing, while findings.json recorded the named file and its digest; a
+GeoPackage written into a folder with a ``!`` went elsewhere, or failed.
+
+Every path landcheck hands to them goes through :func:`gdal_path`. A path
+without ``!`` is handed as it is. One with ``!`` in its folders is handed
+through the folder opened here (``/proc/self/fd/N/NAME`` on Linux): the kernel
+resolves it to the very folder, and nothing is created on disk. A ``!`` in the
+file's own name, or a system without ``/proc/self/fd``, is refused with an
+error that says how to fix it: no path given to GDAL could name that file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+from landcheck.errors import DataSourceError, InputDataError
+
+__all__ = ["gdal_path"]
+
+SEPARATOR = "!"
+"""What pyogrio and fiona take for an archive's separator in a path."""
+
+_FD_FOLDER = "/proc/self/fd"
+"""Where Linux lists this process's open files, each a link to the file or folder it names."""
+
+_OPEN_FOLDER = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0)
+"""Open a folder only to name it (``O_PATH``: no read permission needed, as for a path)."""
+
+
+@contextlib.contextmanager
+def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
+    """``path`` as pyogrio and fiona must be given it to read or write that file, in the block.
+
+    Parameters
+    ----------
+    path : str
+        A local file or folder (a FileGDB); its folder must exist.
+    what : str
+        What the path is, for the error (``"the layer file"``, ``"the output"``).
+
+    Yields
+    ------
+    str
+        ``path`` itself when it holds no ``!``; else the same file named through
+        its folder, opened for the block (``/proc/self/fd/N/NAME``). pyogrio's and
+        fiona's errors raised in the block name ``path``, not that link.
+
+    Raises
+    ------
+    InputDataError
+        The file's own name holds ``!``, or this system cannot name a folder
+        by an open handle (not Linux): rename, or move it, and run again.
+    DataSourceError
+        Its folder cannot be opened (it does not exist, or no access).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = os.path.join(tempfile.mkdtemp(), "2024!survey")
+    >>> os.mkdir(folder)
+    >>> with gdal_path(os.path.join(folder, "land.gpkg")) as given:
+    ...     os.path.realpath(given) == os.path.join(os.path.realpath(folder), "land.gpkg")
+    True
+    >>> with gdal_path("/data/land.gpkg") as given:
+    ...     given
+    '/data/land.gpkg'
+    >>> with gdal_path(os.path.join(folder, "a!b.gpkg"), "the layer file"):
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: cannot use the layer file ...a!b.gpkg': GDAL would take ...
+    """
+    if SEPARATOR not in path:
+        yield path
+        return
+    folder, name = os.path.split(os.path.abspath(path))
+    if SEPARATOR in name or not os.path.isdir(_FD_FOLDER):
+        where = "its name" if SEPARATOR in name else "its folder's path"
+        raise InputDataError(
+            f"cannot use {what} {path!r}: GDAL would take the '!' in {where} for an archive's "
+            "separator and reach another file. Rename it (or move it to a folder) without '!', "
+            "and run again"
+        )
+    try:
+        handle = os.open(folder, _OPEN_FOLDER)
+    except OSError as error:
+        raise DataSourceError(
+            f"cannot open the folder of {what} {path!r}: {error.strerror}; check that it exists "
+            "and that you may enter it"
+        ) from None
+    given = f"{_FD_FOLDER}/{handle}/{name}"
+    try:
+        yield given
+    except RuntimeError as error:  # pyogrio's and fiona's errors: named by the path given
+        renamed = _named_by(error, given, path)
+        if renamed is error:
+            raise
+        raise renamed from error
+    finally:
+        os.close(handle)
+
+
+def _named_by(error: RuntimeError, given: str, path: str) -> RuntimeError:
+    """``error`` again, its message naming ``path`` where it named ``given``."""
+    message = str(error)
+    if given not in message:
+        return error
+    try:
+        return type(error)(message.replace(given, path))
+    except Exception:  # an error made otherwise than from its message: kept as it is
+        return error
