@@ -216,3 +216,17 @@ def test_convert_writes_into_a_folder_with_a_bang_and_refuses_a_name_with_one(tm
     assert result.exit_code == 1
     assert "'!' in its name" in result.output and "Traceback" not in result.output
     assert sorted(os.listdir(tmp_path)) == ["2024!out", "boundary.txt"]  # nothing left behind
+
+
+def test_a_relative_folder_named_like_a_uri_is_read_as_named(tmp_path, monkeypatch):
+    # pyogrio reads "file:2024/…" as the URI of "2024/…": the decoy, 400 × 1,000 m of farmland
+    monkeypatch.chdir(tmp_path)
+    write_county(str(tmp_path / "file:2024"), "S1", 850)
+    write_county(str(tmp_path / "2024"), "DECOY", 600)
+    result = landcheck.check(
+        "file:2024/land.gpkg:sites", layers={"farmland": "file:2024/farmland.shp"}, **DESCRIBED
+    )
+    assert list(result.site_ids) == ["S1"]
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(150_000.0, rel=1e-12)
+    with gdal_path("file:2024/farmland.shp") as given:
+        assert given == str(tmp_path / "file:2024" / "farmland.shp")

@@ -7,8 +7,13 @@ from the working folder. A check then read another file than the one named,
 or nothing, while findings.json recorded the named file and its digest; a
 GeoPackage written into a folder with a ``!`` went elsewhere, or failed.
 
-Every path landcheck hands to them goes through :func:`gdal_path`. A path
-without ``!`` is handed as it is. One with ``!`` in its folders is handed
+They also read a relative path that begins like a URI's scheme as one:
+``file:2024/land.gpkg`` became ``2024/land.gpkg``; ``zip:…``, ``s3:…`` and
+``http:…`` an archive or a download.
+
+Every path landcheck hands to them goes through :func:`gdal_path`. A relative
+path with a colon is made absolute (an absolute path never reads as a URI); a
+path without ``!`` is then handed as it is. One with ``!`` in its folders is handed
 through the folder opened here (``/proc/self/fd/N/NAME`` on Linux): the kernel
 resolves it to the very folder, and nothing is created on disk. A ``!`` in the
 file's own name, or a system without ``/proc/self/fd``, is refused with an
@@ -49,7 +54,8 @@ def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
     Yields
     ------
     str
-        ``path`` itself when it holds no ``!``; else the same file named through
+        ``path`` itself when it holds no ``!`` (made absolute when, relative, it
+        holds a colon); else the same file named through
         its folder, opened for the block (``/proc/self/fd/N/NAME``). pyogrio's and
         fiona's errors raised in the block name ``path``, not that link.
 
@@ -78,6 +84,9 @@ def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
     ...
     landcheck.errors.InputDataError: cannot use the layer file ...a!b.gpkg': GDAL would take ...
     """
+    if ":" in path and not os.path.isabs(path):
+        # ``file:2024/land.gpkg``, ``s3:…``: a folder's name that reads as a URI's scheme
+        path = os.path.abspath(path)
     if SEPARATOR not in path:
         yield path
         return
