@@ -46,8 +46,8 @@ from landcheck.crs import (
 from landcheck.crs.datum import DatumShift, apply_datum_shift
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
-from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.output import atomic_files, check_files
+from landcheck.io.paths import gdal_path
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
 from landcheck.messages import collecting, warn

@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any, BinaryIO
 
 from landcheck.errors import DataSourceError
+from landcheck.io.paths import absolute_path
 from landcheck.io.shapefile import sidecar, zipped_shapefiles
 
 __all__ = [
@@ -239,7 +240,7 @@ def _detect_zipped_cached(
 def _detect_zipped(path: str, member: str) -> tuple[str | None, bool, int]:
     try:
         stat = os.stat(path)
-        return _detect_zipped_cached(os.path.abspath(path), member, stat.st_size, stat.st_mtime_ns)
+        return _detect_zipped_cached(absolute_path(path), member, stat.st_size, stat.st_mtime_ns)
     except OSError as ex:
         raise DataSourceError(f"cannot read {path!r} to detect its encoding: {ex}") from ex
 
@@ -250,7 +251,7 @@ def _detect(path: str) -> tuple[str | None, bool, int] | None:
         return None
     try:
         stat = os.stat(dbf)
-        return _detect_cached(os.path.abspath(dbf), stat.st_size, stat.st_mtime_ns)
+        return _detect_cached(absolute_path(dbf), stat.st_size, stat.st_mtime_ns)
     except OSError as ex:
         raise DataSourceError(f"cannot read {dbf!r} to detect its encoding: {ex}") from ex
 

@@ -319,7 +319,7 @@ def _rows(
     pq = _pyarrow()
     version = file_version(path)
     starts = _meta(version)["starts"]
-    handle = pq.ParquetFile(path)
+    handle = pq.ParquetFile(version[0])  # absolute: pyarrow reads "s3:…" as a URI
     groups = np.searchsorted(starts, rows, side="right") - 1
     wanted = np.unique(groups)
     if not len(wanted):

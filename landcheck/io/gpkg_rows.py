@@ -32,6 +32,7 @@ import pandas as pd
 from pyproj import CRS
 
 from landcheck.geometry import geo_frame, text_array
+from landcheck.io.paths import absolute_path
 from landcheck.io.records import file_version
 from landcheck.io.wkb import geometries_from_wkb
 
@@ -95,7 +96,7 @@ def open_read_only(path: str) -> closing[sqlite3.Connection]:
 
 
 def _connect_read_only(path: str) -> sqlite3.Connection:
-    uri = pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    uri = pathlib.Path(absolute_path(path)).as_uri() + "?mode=ro"
     return sqlite3.connect(uri, uri=True)
 
 

@@ -32,7 +32,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from landcheck.io.gdal_paths import gdal_path
+from landcheck.io.paths import gdal_path
 from landcheck.io.vector import LayerSource
 
 __all__ = ["ids_meeting"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landcheck.io.digests import remember, remembered, unchanged
+from landcheck.io.paths import absolute_path
 
 __all__ = ["InputRecord", "file_sha256", "file_version", "start_hashing"]
 
@@ -22,7 +23,7 @@ _CHUNK = 1 << 20
 def file_version(path: str) -> tuple[str, int, int]:
     """``(absolute path, size, mtime)``: a cache key that changes when the file does."""
     stat = os.stat(path)
-    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns
+    return absolute_path(path), stat.st_size, stat.st_mtime_ns
 
 
 class _Hashing:

@@ -20,8 +20,8 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landcheck._version import __version__
-from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.output import atomic_folder
+from landcheck.io.paths import gdal_path
 from landcheck.sample import (
     COUNTY_CODE,
     COUNTY_NAME,

@@ -13,6 +13,8 @@ import os
 import zipfile
 from functools import lru_cache
 
+from landcheck.io.paths import absolute_path
+
 __all__ = ["lacks_dbf", "sidecar", "unreadable_parts", "zipped_shapefiles"]
 
 _READ_WITH = (".shx", ".dbf", ".cpg", ".prj")
@@ -75,7 +77,7 @@ def zipped_shapefiles(path: str, layer: str | None = None) -> dict[str, dict[str
     except OSError:
         return {}
     found: dict[str, dict[str, str]] = {}
-    for member in _members(os.path.abspath(path), stat.st_size, stat.st_mtime_ns):
+    for member in _members(absolute_path(path), stat.st_size, stat.st_mtime_ns):
         stem, extension = os.path.splitext(member.replace("\\", "/").rsplit("/", 1)[-1])
         if layer is not None and stem.lower() != layer.lower():
             continue

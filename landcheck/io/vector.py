@@ -27,7 +27,7 @@ from pyproj import CRS
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io import geoparquet, gpkg_meta
 from landcheck.io.encoding import choose_encoding
-from landcheck.io.gdal_paths import gdal_path
+from landcheck.io.paths import gdal_path
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
 from landcheck.text import refuse_text

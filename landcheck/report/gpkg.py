@@ -33,7 +33,7 @@ from landcheck._version import __version__
 from landcheck.classify import BUILTIN_TABLES, CodeTable, load_code_table
 from landcheck.crs import crs_label
 from landcheck.io.gdal_options import gdal_options
-from landcheck.io.gdal_paths import gdal_path
+from landcheck.io.paths import gdal_path
 from landcheck.profile import POINT_KINDS
 from landcheck.report.styles import (
     CONTEXT_GROUP,

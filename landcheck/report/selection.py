@@ -41,8 +41,8 @@ import pyogrio
 
 from landcheck.errors import AnalysisCRSError
 from landcheck.io.boundary_txt import write_boundary_txt
-from landcheck.io.gdal_paths import gdal_path
 from landcheck.io.output import atomic_folder
+from landcheck.io.paths import gdal_path
 from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
 from landcheck.result import CheckResult

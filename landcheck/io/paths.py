@@ -1,4 +1,11 @@
-"""Local paths as pyogrio and fiona must be given them to reach the file they name.
+"""Local paths as the system resolves them, and as pyogrio and fiona must be given them.
+
+:func:`absolute_path` makes a path absolute the way the system reads it: a
+relative one joined to the working folder, ``..`` left in place.
+:func:`os.path.abspath` drops ``link/..`` by the text, where the system goes up
+from wherever ``link`` leads: SQLite, an encoding's detection or a file's
+version would then have read another file than GDAL and the digest.
+
 
 pyogrio and fiona read a ``!`` in a path as the separator of an archive and the
 path inside it (``data.zip!layer.shp``) and give GDAL only the part after the
@@ -28,7 +35,7 @@ from collections.abc import Iterator
 
 from landcheck.errors import DataSourceError, InputDataError
 
-__all__ = ["gdal_path"]
+__all__ = ["absolute_path", "gdal_path"]
 
 SEPARATOR = "!"
 """What pyogrio and fiona take for an archive's separator in a path."""
@@ -38,6 +45,22 @@ _FD_FOLDER = "/proc/self/fd"
 
 _OPEN_FOLDER = getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0)
 """Open a folder only to name it (``O_PATH``: no read permission needed, as for a path)."""
+
+
+def absolute_path(path: str) -> str:
+    """``path`` from the working folder, its ``..`` left for the system to resolve.
+
+    Not :func:`os.path.abspath`, which drops ``link/..`` by the text where the
+    system goes up from wherever ``link`` leads: it could name another file.
+
+    Examples
+    --------
+    >>> absolute_path("/data/link/../land.gpkg")
+    '/data/link/../land.gpkg'
+    >>> absolute_path("land.gpkg") == os.path.join(os.getcwd(), "land.gpkg")
+    True
+    """
+    return path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
 
 
 @contextlib.contextmanager
@@ -86,11 +109,11 @@ def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
     """
     if ":" in path and not os.path.isabs(path):
         # ``file:2024/land.gpkg``, ``s3:…``: a folder's name that reads as a URI's scheme
-        path = os.path.abspath(path)
+        path = absolute_path(path)
     if SEPARATOR not in path:
         yield path
         return
-    folder, name = os.path.split(os.path.abspath(path))
+    folder, name = os.path.split(absolute_path(path).rstrip(os.sep))
     if SEPARATOR in name or not os.path.isdir(_FD_FOLDER):
         where = "its name" if SEPARATOR in name else "its folder's path"
         raise InputDataError(

@@ -20,7 +20,7 @@ from common import county, frame, sites, square
 import landcheck
 from landcheck.cli.main import cli
 from landcheck.errors import DataSourceError, InputDataError
-from landcheck.io.gdal_paths import gdal_path
+from landcheck.io.paths import gdal_path
 from landcheck.io.vector import LayerSource, read_frame
 from landcheck.report import write_report
 
@@ -230,3 +230,36 @@ def test_a_relative_folder_named_like_a_uri_is_read_as_named(tmp_path, monkeypat
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(150_000.0, rel=1e-12)
     with gdal_path("file:2024/farmland.shp") as given:
         assert given == str(tmp_path / "file:2024" / "farmland.shp")
+
+
+def test_a_symbolic_link_then_dot_dot_reads_where_the_system_goes(tmp_path):
+    # link → real/sub, so link/.. is real: os.path.abspath would make it tmp_path, the decoy's
+    write_county(str(tmp_path / "real"), "S1", 850)
+    (tmp_path / "real" / "sub").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real" / "sub")
+    write_county(str(tmp_path / "decoy"), "DECOY", 600)
+    for name in os.listdir(tmp_path / "decoy"):
+        os.rename(tmp_path / "decoy" / name, tmp_path / name)
+    through = str(tmp_path / "link" / "..")
+    farmland(square(850, 0, 1000)).to_file(os.path.join(str(tmp_path / "real"), "farm.gpkg"))
+    farmland(square(600, 0, 1000)).to_file(str(tmp_path / "farm.gpkg"))
+    for layer in ("farmland.shp", "farm.gpkg"):  # GDAL's read, and SQLite's
+        result = landcheck.check(
+            os.path.join(through, "land.gpkg") + ":sites",
+            layers={"farmland": os.path.join(through, layer)},
+            **DESCRIBED,
+        )
+        assert list(result.site_ids) == ["S1"]
+        area = result.layer_area("S1", "farmland").planar_m2
+        assert area == pytest.approx(150_000.0, rel=1e-12), layer
+
+
+def test_a_relative_geoparquet_path_named_like_a_uri_is_read_as_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for folder, x in (("file:2024", 850), ("2024", 600)):
+        (tmp_path / folder).mkdir()
+        farmland(square(x, 0, 1000)).to_parquet(tmp_path / folder / "farmland.parquet")
+    result = landcheck.check(
+        sites(square(0, 0, 1000)), layers={"farmland": "file:2024/farmland.parquet"}, **DESCRIBED
+    )
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(150_000.0, rel=1e-12)
