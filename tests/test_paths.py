@@ -263,3 +263,10 @@ def test_a_relative_geoparquet_path_named_like_a_uri_is_read_as_named(tmp_path, 
         sites(square(0, 0, 1000)), layers={"farmland": "file:2024/farmland.parquet"}, **DESCRIBED
     )
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(150_000.0, rel=1e-12)
+
+
+def test_an_error_naming_a_sidecar_names_its_folder_not_the_link(named):
+    with pytest.raises(RuntimeError) as raised:
+        with gdal_path(os.path.join(named, "farmland.shp")) as given:
+            raise RuntimeError(f"{given[: -len('shp')]}dbf: truncated")
+    assert str(raised.value) == f"{os.path.join(named, 'farmland.dbf')}: truncated"

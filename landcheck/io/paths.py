@@ -78,9 +78,9 @@ def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
     ------
     str
         ``path`` itself when it holds no ``!`` (made absolute when, relative, it
-        holds a colon); else the same file named through
-        its folder, opened for the block (``/proc/self/fd/N/NAME``). pyogrio's and
-        fiona's errors raised in the block name ``path``, not that link.
+        holds a colon); else the same file named through its folder, opened for
+        the block (``/proc/self/fd/N/NAME``). An error raised in the block (GDAL's
+        through pyogrio, fiona or pyarrow) names the folder, not that link.
 
     Raises
     ------
@@ -128,11 +128,11 @@ def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
             f"cannot open the folder of {what} {path!r}: {error.strerror}; check that it exists "
             "and that you may enter it"
         ) from None
-    given = f"{_FD_FOLDER}/{handle}/{name}"
+    link = f"{_FD_FOLDER}/{handle}/"
     try:
-        yield given
-    except RuntimeError as error:  # pyogrio's and fiona's errors: named by the path given
-        renamed = _named_by(error, given, path)
+        yield link + name
+    except Exception as error:  # pyogrio's, fiona's, pyarrow's: the folder named by its link
+        renamed = _named_by(error, link, folder + os.sep)
         if renamed is error:
             raise
         raise renamed from error
@@ -140,12 +140,12 @@ def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
         os.close(handle)
 
 
-def _named_by(error: RuntimeError, given: str, path: str) -> RuntimeError:
-    """``error`` again, its message naming ``path`` where it named ``given``."""
+def _named_by(error: Exception, link: str, folder: str) -> Exception:
+    """``error`` again, naming ``folder`` where its message named ``link`` (any file in it)."""
     message = str(error)
-    if given not in message:
+    if link not in message:
         return error
     try:
-        return type(error)(message.replace(given, path))
+        return type(error)(message.replace(link, folder))
     except Exception:  # an error made otherwise than from its message: kept as it is
         return error
