@@ -4,8 +4,9 @@
 relative one joined to the working folder, ``..`` left in place.
 :func:`os.path.abspath` drops ``link/..`` by the text, where the system goes up
 from wherever ``link`` leads: SQLite, an encoding's detection or a file's
-version would then have read another file than GDAL and the digest.
-
+version would then have read another file than GDAL and the digest. An
+absolute path is also never read as a URI (below; pyarrow reads GeoParquet's
+``file:2024/…`` as one too).
 
 pyogrio and fiona read a ``!`` in a path as the separator of an archive and the
 path inside it (``data.zip!layer.shp``) and give GDAL only the part after the
