@@ -1,9 +1,11 @@
-"""A '!' in a path: landcheck reads and writes the very file named, or says why it cannot.
+"""Odd paths: landcheck reads and writes the very file named, or says why it cannot.
 
 pyogrio and fiona take a '!' for an archive's separator and hand GDAL only what
 follows the last one: ``…/2024!survey/land.gpkg`` was read as ``survey/land.gpkg``
-in the working folder. Each test below puts such a decoy there, with other sites
-and other areas, so reading it cannot go unnoticed.
+in the working folder. They (and pyarrow) read a relative ``file:2024/…`` as a
+URI, and ``os.path.abspath`` made ``link/../land.gpkg`` another file for SQLite.
+Each test puts a decoy where the misread path would lead, with other sites and
+other areas, so reading it cannot go unnoticed.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def farmland(*geoms):
 def write_county(folder, site_id, farmland_x):
     """A site of 1,000 × 1,000 m and a farmland square from ``farmland_x`` east, in ``folder``.
 
-    The site is a GeoPackage layer (read by GDAL); the farmland a shapefile (also GDAL's).
+    The site is a GeoPackage layer; the farmland a shapefile, which only GDAL reads.
     Written in a folder named without '!' (geopandas would misplace them too), then renamed.
     """
     written = folder.replace("!", "_") + ".writing"
