@@ -108,8 +108,7 @@ def gdal_path(path: str, what: str = "the file") -> Iterator[str]:
     ...
     landcheck.errors.InputDataError: cannot use the layer file ...a!b.gpkg': GDAL would take ...
     """
-    if ":" in path and not os.path.isabs(path):
-        # ``file:2024/land.gpkg``, ``s3:…``: a folder's name that reads as a URI's scheme
+    if ":" in path:  # relative, ``file:2024/land.gpkg`` or ``s3:…`` would read as a URI
         path = absolute_path(path)
     if SEPARATOR not in path:
         yield path
