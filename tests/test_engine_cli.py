@@ -65,3 +65,26 @@ def test_local_engine_with_one_worker_gives_the_default_findings(data, tmp_path)
     b = json.loads((tmp_path / "b" / "findings.json").read_text(encoding="utf-8"))
     a.pop("created"), b.pop("created")
     assert a == b
+
+
+def test_the_command_ends_the_engine_s_workers_before_it_writes_the_report(
+    data, tmp_path, monkeypatch
+):
+    """It checks once: the workers kept for a next check would only stand beside the writers."""
+    import landcheck.engine as engine_module
+    from landcheck.report import folder
+
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    monkeypatch.setattr(engine_module, "_POOL", {})
+    pools, real = [], folder.write_report
+
+    def write_report(*args, **kwargs):
+        pools.append(dict(engine_module._POOL))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(folder, "write_report", write_report)
+    result = _run(data, tmp_path / "out", "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert pools == [{}]
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
+    assert findings["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == 150_000.0

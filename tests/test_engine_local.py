@@ -384,6 +384,22 @@ def test_a_layer_is_measured_when_more_overlays_than_the_limit_are_under_way(
     assert checked.layer("S1", "land_use").overlap.planar_m2 == pytest.approx(120_000.0, abs=1e-6)
 
 
+def test_released_workers_exit_and_the_next_check_starts_its_own(monkeypatch):
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    monkeypatch.setattr(engine_module, "_POOL", {})
+    layers, site_frame = _layers(), _sites()
+    first = landcheck.check(site_frame, layers=layers, workers=2)
+    processes = list(engine_module._POOL[2]._processes.values())
+    assert len(processes) == 2 and all(p.is_alive() for p in processes)
+    engine_module.release_workers()
+    assert engine_module._POOL == {}
+    assert not any(p.is_alive() for p in processes)  # exited: their memory is free
+    again = landcheck.check(site_frame, layers=layers, workers=2)
+    assert _json(again) == _json(first)
+    assert set(engine_module._POOL[2]._processes.values()).isdisjoint(processes)
+    engine_module.release_workers()
+
+
 def test_partitions_are_compact_and_cover_every_site():
     geoms = np.array([square(1000 * (i % 2) + i, 0, 10) for i in range(20)] + [shapely.Polygon()])
     parts = partition_sites(geoms, 2)

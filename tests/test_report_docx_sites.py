@@ -239,3 +239,25 @@ def test_a_site_document_with_the_batch_s_provenance_is_the_one_built_alone(batc
         assert alone_zip.namelist() == shared_zip.namelist()
         for name in alone_zip.namelist():
             assert alone_zip.read(name) == shared_zip.read(name), name
+
+
+def test_the_maps_are_prepared_once_before_the_site_documents_workers_fork(
+    batch, tmp_path, monkeypatch
+):
+    """What every map looks up is built in the writer's process, then the workers share it."""
+    calls = []
+    prepare, jobs = report_docx.prepare_map_pngs, report_docx.write_in_jobs
+
+    def prepared(result, **options):
+        calls.append(("prepare", options))
+        prepare(result, **options)
+
+    def in_jobs(*args, **kwargs):
+        calls.append(("jobs", {}))
+        jobs(*args, **kwargs)
+
+    monkeypatch.setattr(report_docx, "prepare_map_pngs", prepared)
+    monkeypatch.setattr(report_docx, "write_in_jobs", in_jobs)
+    write_report(report_case(), tmp_path / "report", formats="docx", lang="en")
+    size = {"dpi": report_docx.MAP_DPI, "panel_size": report_docx.MAP_PANEL_INCHES}
+    assert calls == [("prepare", {"lang": "en", **size}), ("jobs", {})]

@@ -18,7 +18,7 @@ from report_case import result as report_case
 from shapely import Polygon
 
 import landcheck
-from landcheck.report import maps
+from landcheck.report import mapcache, maps
 
 
 def fresh_pixels(result, site_id, *, lang="zh", dpi=110, panel_size=4.2) -> np.ndarray:
@@ -228,3 +228,19 @@ def test_a_name_holding_dollar_signs_is_drawn_as_written(kept_cleared):
     assert hostile in figure.get_suptitle()
     texts = [figure._suptitle, *(t for ax in figure.axes for t in ax.texts)]
     assert texts and not any(t.get_parse_math() for t in texts)
+
+
+def test_prepared_maps_leave_a_map_worker_nothing_to_build(kept_cleared, monkeypatch):
+    """prepare_map_pngs builds, in the process that forks the map workers, what every map
+    looks up: the next site's map adds nothing, so a worker forked then builds nothing."""
+    caches = ("_TREES", "_LOOKUPS", "_COLUMNS", "_GROUPS", "_PARTS", "_WHOLE")
+    for name in caches:
+        monkeypatch.setattr(mapcache, name, {})
+    case = report_case()
+    maps.prepare_map_pngs(case, dpi=72, panel_size=2.8)
+    built = {name: set(getattr(mapcache, name)) for name in caches}
+    assert built["_GROUPS"] and built["_LOOKUPS"] and maps._KEPT
+    kept = dict(maps._KEPT)
+    maps.map_png(case, "S2", dpi=72, panel_size=2.8)
+    assert {name: set(getattr(mapcache, name)) for name in caches} == built
+    assert maps._KEPT == kept

@@ -188,13 +188,14 @@ def check_command(
     big = _layer_bytes(run.layers) >= _BIG_LAYERS
 
     def checked() -> CheckResult:
+        from landcheck.engine import release_workers
         from landcheck.evaluation import check
 
         client = _dask_client(scheduler) if scheduler else None
         if engine == "dask" and client is None:
             _dask_client(None)
         with progress_bar(enabled=not quiet, big_layers=big, mode=progress_mode) as progress:
-            return check(
+            result = check(
                 one_or_many(sites),
                 **run.library,
                 id_field=id_field,
@@ -210,6 +211,8 @@ def check_command(
                 # findings.json alone draws nothing: the overlaps' outlines need not be kept
                 keep_geometry=formats is None or set(formats) != {"json"},
             )
+        release_workers()  # one check: their memory is the report's
+        return result
 
     def written(result: CheckResult, output: str, **kw: Any) -> dict[str, str]:
         from landcheck.report.folder import write_report

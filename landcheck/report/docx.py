@@ -43,7 +43,7 @@ from landcheck._version import __version__
 from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.report.content import SITE_TABLES, format_value, report_texts
-from landcheck.report.maps import map_png, map_pngs
+from landcheck.report.maps import map_png, map_pngs, prepare_map_pngs
 from landcheck.report.opinion import add_opinion_drafts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.sitefiles import SITES_FOLDER, site_file_names, sites_folder, write_in_jobs
@@ -408,6 +408,7 @@ def _write_site_documents(
         )  # every site's rows grouped here, once, before the workers share them
     folder = sites_folder(directory)
     provenance = _provenance_part(result, tables, lang)  # before the workers share it
+    prepare_map_pngs(result, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES)
 
     def write(positions: range) -> None:
         for position in positions:
