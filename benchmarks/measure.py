@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 
+from benchmarks.treememory import TreeMemory
+
 SCENARIO_LAYERS = {
     "a": ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships"),
     "b": ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships"),
@@ -241,12 +243,13 @@ def _cli(sources: dict[str, str], sites_path: str, sites_layer: str) -> dict:
 
     ``seconds``: with no digest remembered, so the command hashes its inputs (a first run);
     ``again_seconds``: the same command again, the inputs' digests remembered by the first
-    (a reviewer's next batch against the same layers). The peak is the first run's.
+    (a reviewer's next batch against the same layers). The peaks are the first run's: its
+    largest process's, and its whole process tree's (:mod:`benchmarks.treememory`).
     """
     script = os.path.join(os.path.dirname(sys.executable), "landcheck")
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "LANDCHECK_CACHE_DIR": os.path.join(tmp, "cache")}
-        times, peaks = [], []
+        times, peaks, trees = [], [], []
         for run in ("first", "again"):
             report = os.path.join(tmp, run)
             command = [script, "check", f"{sites_path}:{sites_layer}", "-o", report]
@@ -255,8 +258,10 @@ def _cli(sources: dict[str, str], sites_path: str, sites_layer: str) -> dict:
                 command += ["--layer", f"{key}={source}"]
             started = time.perf_counter()
             process = subprocess.Popen(command, env=env)
-            _, status, usage = os.wait4(process.pid, 0)
+            with TreeMemory(process.pid) as memory:
+                _, status, usage = os.wait4(process.pid, 0)
             times.append(time.perf_counter() - started)
+            trees.append(memory.figures())
             code = os.waitstatus_to_exitcode(status)
             if code:
                 raise RuntimeError(f"landcheck check exited with {code}")
@@ -268,6 +273,7 @@ def _cli(sources: dict[str, str], sites_path: str, sites_layer: str) -> dict:
         "seconds": times[0],
         "again_seconds": times[1],
         "peak_mb": peaks[0],
+        **trees[0],
         "json_mb": size / 2**20,
     }
 

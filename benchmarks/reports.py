@@ -48,6 +48,7 @@ import shapely
 import landcheck
 from benchmarks.generate import SIZES, build, sites_frame
 from benchmarks.measure import SCENARIO_LAYERS
+from benchmarks.treememory import TreeMemory
 
 
 def village_grid(size_name: str, count: int) -> str:
@@ -83,7 +84,11 @@ benchmark writes the user's cache of digests."""
 
 
 def run(sites: str, layers: str, formats: str, out: str) -> dict:
-    """Run the command once; its wall time, each stage's span, the children's peak RSS."""
+    """Run the command once; its wall time, each stage's span, its memory at the peak.
+
+    ``peak_rss_mb``: the largest process's peak (of those it waited for);
+    ``tree_peak_mb``: its whole process tree's (:mod:`benchmarks.treememory`).
+    """
     command = [*_command(sites, layers, formats, out), "--progress", "json"]
     spans: dict[str, list[float]] = {}
     start = time.perf_counter()
@@ -91,21 +96,22 @@ def run(sites: str, layers: str, formats: str, out: str) -> dict:
         command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_ENV
     )
     other = []
-    for line in process.stderr:  # type: ignore[union-attr]
-        now = time.perf_counter() - start
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError:
-            other.append(line.rstrip())
-            continue
-        if event["stage"] not in spans:
-            print(f"{now:8.1f} s  {event['stage']} starts", file=sys.stderr, flush=True)
-        span = spans.setdefault(event["stage"], [now, now, 0])
-        span[1], span[2] = now, event["total"]
-        if event["total"] and event["done"] == event["total"]:
-            print(f"{now:8.1f} s  {event['stage']} done", file=sys.stderr, flush=True)
-    code = process.wait()
-    wall = time.perf_counter() - start
+    with TreeMemory(process.pid) as memory:
+        for line in process.stderr:  # type: ignore[union-attr]
+            now = time.perf_counter() - start
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:
+                other.append(line.rstrip())
+                continue
+            if event["stage"] not in spans:
+                print(f"{now:8.1f} s  {event['stage']} starts", file=sys.stderr, flush=True)
+            span = spans.setdefault(event["stage"], [now, now, 0])
+            span[1], span[2] = now, event["total"]
+            if event["total"] and event["done"] == event["total"]:
+                print(f"{now:8.1f} s  {event['stage']} done", file=sys.stderr, flush=True)
+        code = process.wait()
+        wall = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     if code != 0:
         raise SystemExit(f"landcheck exited with {code}: {' '.join(other[-5:])}")
@@ -119,6 +125,7 @@ def run(sites: str, layers: str, formats: str, out: str) -> dict:
         "wall_s": round(wall, 1),
         "cpu_children_s": round(usage.ru_utime + usage.ru_stime, 1),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        **memory.figures(),
         "stages_s": {k: round(v[1] - v[0], 1) for k, v in spans.items()},
         "stage_totals": {k: v[2] for k, v in spans.items()},
         "files_mb": {k: round(v / 1e6, 2) for k, v in sorted(files.items())},

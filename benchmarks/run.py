@@ -170,6 +170,7 @@ def _parquet_columns(manifest_path: str, scenario: str, ours: dict) -> tuple[dic
         "landcheck_cold_peak_mb": check["cold_peak_mb"],
         "cli_s": round(cli["seconds"], 3),
         "cli_peak_mb": cli["peak_mb"],
+        "cli_tree_peak_mb": cli["tree_peak_mb"],
         "areas_identical": same,
     }, same
 
@@ -195,6 +196,7 @@ def _filegdb_columns(manifest_path: str, scenario: str, ours: dict) -> tuple[dic
         "landcheck_cold_peak_mb": check["cold_peak_mb"],
         "cli_s": round(cli["seconds"], 3),
         "cli_peak_mb": cli["peak_mb"],
+        "cli_tree_peak_mb": cli["tree_peak_mb"],
         "features_read": check["features_read"],
         "max_abs_diff_m2": max(gaps, default=0.0),
         "max_rel_diff": worst,
@@ -262,6 +264,7 @@ def run_scenario(
         line["cli_s"] = round(cli["seconds"], 3)
         line["cli_again_s"] = round(cli["again_seconds"], 3)
         line["cli_peak_mb"] = cli["peak_mb"]
+        line["cli_tree_peak_mb"] = cli["tree_peak_mb"]
         line["findings_json_mb"] = round(cli["json_mb"], 1)
         parts = _child("parts", manifest_path, scenario)
         line["cli_parts"] = {k: round(v, 3) for k, v in parts.items() if k.endswith("_s")}
