@@ -7,6 +7,9 @@ texts moved by fractions of a pixel, resized, recoloured).
 
 from __future__ import annotations
 
+import json
+import os
+
 import numpy as np
 import pytest
 from matplotlib import rc_context
@@ -139,3 +142,32 @@ def test_a_text_too_long_to_keep_is_drawn_by_matplotlib():
     assert np.array_equal(cached, _pixels(figure(), FigureCanvasAgg))
     assert all(key[0] != hostile for key in (*aggtext._LAYOUTS, *aggtext._METRICS))
     assert any(key[0] == "永久基本农田" for key in aggtext._LAYOUTS)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+@pytest.mark.skipif(not aggtext.CACHED, reason="this matplotlib's text is drawn by itself")
+def test_a_forked_process_starts_without_the_fonts_its_parent_kept():
+    """Layouts and glyphs hold FreeType fonts, whose file position a fork shares: a forked
+    process lays out and renders with fonts of its own (metrics, numbers, are kept)."""
+    _pixels(_texts_figure(), aggtext.MapCanvas)
+    kept = len(aggtext._LAYOUTS), len(aggtext._GLYPHS), len(aggtext._METRICS)
+    assert all(kept)
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: what it starts with, then the same picture drawn again
+        try:
+            counts = [len(aggtext._LAYOUTS), len(aggtext._GLYPHS), len(aggtext._METRICS)]
+            same = np.array_equal(
+                _pixels(_texts_figure(), aggtext.MapCanvas),
+                _pixels(_texts_figure(), FigureCanvasAgg),
+            )
+            os.write(writing, json.dumps([*counts, same]).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        layouts, glyphs, metrics, same = json.loads(pipe.read())
+    os.waitpid(pid, 0)
+    assert (layouts, glyphs, metrics) == (0, 0, kept[2])
+    assert same
+    assert (len(aggtext._LAYOUTS), len(aggtext._GLYPHS)) == kept[:2]  # the parent's own stay

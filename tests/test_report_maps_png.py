@@ -6,10 +6,11 @@ Each is the picture a new figure saved by matplotlib gives, pixel for pixel.
 from __future__ import annotations
 
 import io
+import os
 
 import numpy as np
 import pytest
-from common import frame, sites, square
+from common import frame, fresh_python, sites, square
 from matplotlib import rc_context, rcParams
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
@@ -244,3 +245,26 @@ def test_prepared_maps_leave_a_map_worker_nothing_to_build(kept_cleared, monkeyp
     maps.map_png(case, "S2", dpi=72, panel_size=2.8)
     assert {name: set(getattr(mapcache, name)) for name in caches} == built
     assert maps._KEPT == kept
+
+
+def test_maps_drawn_by_workers_after_one_drawn_here_are_a_fresh_process_s(kept_cleared):
+    """A notebook draws a map, then writes a report whose maps forked workers draw: each
+    worker reads the font with its own file position. With the parent's fonts kept, two
+    workers moved each other's reads: 白水镇 came out 白镇镇, or the report failed
+    (``FT_Load_Glyph … broken file``), in most rounds of this test."""
+    fresh = {
+        site_id: fresh_python(
+            "import sys",
+            f"sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r})",
+            "from report_case import result",
+            "from landcheck.report.maps import map_png",
+            f"print(map_png(result(), {site_id!r}, lang='en').hex())",
+        )[0]
+        for site_id in ("S1", "S2")
+    }
+    case = report_case()
+    maps.map_png(case, "S1", lang="en")  # this process's caches now hold its fonts
+    site_ids = ["S1", "S2"] * 20
+    for _ in range(3):
+        drawn = list(maps.map_pngs(case, site_ids, lang="en", workers=2))
+        assert [image.hex() for image in drawn] == [fresh[site_id] for site_id in site_ids]

@@ -18,6 +18,15 @@ with a renderer that keeps, for the process,
   antialiasing and its position's fraction of a pixel (FreeType places a glyph
   to 1/64 px: a glyph moved by whole pixels is the same bitmap moved).
 
+A forked process starts without the layouts and glyphs its parent kept
+(:func:`_forget_fonts`, run after every fork): they hold the parent's FreeType
+fonts, whose file position a forked process shares with its parent and every
+other child. Two processes reading glyphs through one such font moved each
+other's reads: a map drawn by a forked worker wrote 白水镇 as 白镇镇, or
+failed (``FT_Load_Glyph … broken file``). matplotlib forgets its own fonts
+after a fork for that reason (``font_manager.get_font``); the metrics and line
+heights, numbers, are kept.
+
 It then blends the same bitmaps at the same pixels, in the same order, as
 matplotlib's renderer: the picture is the same to the bit (tested against
 ``FigureCanvasAgg`` on maps in both languages and sizes). Rotated text,
@@ -29,6 +38,7 @@ are those of the first time a text is drawn in the process.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import numpy as np
@@ -76,6 +86,16 @@ def clear() -> None:
     """Forget the texts and glyphs kept (the next maps lay them out and render them again)."""
     for cache in (_LAYOUTS, _METRICS, _HEIGHTS, _GLYPHS):
         cache.clear()
+
+
+def _forget_fonts() -> None:
+    """Forget what holds a FreeType font: a forked process must open its own (module notes)."""
+    _LAYOUTS.clear()
+    _GLYPHS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_fonts)
 
 
 def _text_key(text: str, prop: FontProperties, dpi: float) -> tuple:
