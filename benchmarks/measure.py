@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 
-from benchmarks.treememory import TreeMemory
+from benchmarks.treememory import TreeMemory, proc_mb
 
 SCENARIO_LAYERS = {
     "a": ("farmland", "eco_redline", "urban_boundary", "planning_zones", "land_use", "townships"),
@@ -56,14 +56,7 @@ def _rss_mb() -> float:
 def _hwm_mb(pid: int | str = "self") -> float:
     """Peak RSS (VmHWM) of a process in MB. Not ru_maxrss: Linux carries that across exec,
     so a child would report its parent's peak when the parent's was larger."""
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return proc_mb(pid, "status", "VmHWM")
 
 
 def _peaks() -> dict:

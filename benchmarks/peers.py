@@ -27,19 +27,15 @@ from __future__ import annotations
 import os
 import time
 
+from benchmarks.treememory import proc_mb
+
 QUESTION_LAYERS = ("land_use", "farmland")
 SRID = 4523
 
 
 def _hwm_mb(pid: int | str = "self") -> float:
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return 0.0
+    """Peak RSS (VmHWM) of a process in MB, to 0.1."""
+    return round(proc_mb(pid, "status", "VmHWM"), 1)
 
 
 # --- DuckDB -----------------------------------------------------------------------------------

@@ -35,12 +35,12 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _pss_mb(pid: int) -> float:
-    """The process's PSS in MB (0 once it has exited)."""
+def proc_mb(pid: int | str, name: str, field: str) -> float:
+    """The ``FIELD: N kB`` line of ``/proc/PID/NAME`` in MB (0 once the process has exited)."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
+        with open(f"/proc/{pid}/{name}") as handle:
             for line in handle:
-                if line.startswith("Pss:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -52,7 +52,7 @@ def tree_pss_mb(pid: int) -> tuple[float, int]:
     total, count, waiting = 0.0, 0, [pid]
     while waiting:
         current = waiting.pop()
-        size = _pss_mb(current)
+        size = proc_mb(current, "smaps_rollup", "Pss")
         if size:
             total += size
             count += 1
