@@ -812,10 +812,12 @@ def prepare_map_pngs(
     """Build in this process what every PNG map of ``result`` looks up, by drawing its first site's.
 
     The layers' R-trees, the columns kept for the batch, the class lookups
-    (:mod:`landcheck.report.mapcache`), the kept figure and the texts laid
-    out: made once here, before map workers are forked, instead of once in
-    every worker (for 10,653 sites 0.6 s of CPU and 140 MB a worker). The
-    same arguments as the workers' :func:`map_png` calls.
+    (:mod:`landcheck.report.mapcache`), the kept figure and the texts'
+    metrics: made once here, before map workers are forked, instead of once
+    in every worker (for 10,653 sites 0.6 s of CPU and 140 MB a worker). The
+    texts' layouts and glyphs are not shared: each worker makes its own with
+    fonts of its own (:mod:`landcheck.report.aggtext`). The same arguments as
+    the workers' :func:`map_png` calls.
     """
     if result.site_ids:
         map_png(result, result.site_ids[0], lang=lang, dpi=dpi, panel_size=panel_size)
