@@ -493,3 +493,36 @@ def test_progress_is_reported_through_long_batches():
     assert len(sites_done) >= 4 and sites_done == sorted(sites_done) and sites_done[-1] == 450
     layers_done = [done for stage, done, _ in calls if stage == "layers"]
     assert layers_done == sorted(layers_done) and layers_done[-1] == max(layers_done) > 0
+
+
+def test_a_worker_trims_its_heap_once_its_partitions_are_over_a_while(monkeypatch):
+    from landcheck import cut
+
+    trims = []
+    monkeypatch.setattr(cut, "release_free_memory", lambda: trims.append(True) or True)
+    work = cut._Work()
+    idle = cut.IDLE_TRIM_S
+    assert not work.trim_if_idle(100.0)  # no partition yet: nothing to give back
+    work.started()
+    work.last_end = 50.0
+    assert not work.trim_if_idle(100.0)  # one runs
+    work.running = 0
+    assert not work.trim_if_idle(50.0 + idle / 2)  # ended too recently
+    assert work.trim_if_idle(50.0 + idle)
+    assert not work.trim_if_idle(60.0)  # once only until another partition ends
+    work.last_end = 61.0
+    assert work.trim_if_idle(61.0 + idle)
+    assert trims == [True, True]
+
+
+def test_the_pool_s_workers_run_the_trimming_thread(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(engine_module, "_POOL", {})
+    pool = engine_module._local_pool(2)
+    try:
+        with engine_module._main_not_reimported():
+            counts = {pool.submit(threading.active_count).result() for _ in range(4)}
+        assert counts == {2}  # the worker's own thread and the one that trims its heap
+    finally:
+        engine_module.release_workers()
