@@ -225,11 +225,12 @@ def _main_not_reimported() -> Iterator[None]:
 def release_workers(*, wait: bool = True) -> None:
     """End the worker processes kept for the next check; the next check starts new ones.
 
-    Each worker holds the heap its partitions grew (about 80 MB at 10,000
-    sites, half of it free pages glibc keeps). A notebook's next check reuses
-    them warm; the ``landcheck check`` command, which checks once, ends them
-    before it writes its report, so the report's forked writers do not stand
-    beside them.
+    Each worker holds what its partitions left: 80-100 MB just after a
+    10,000-site batch's last one, about 30 MB once it has given its heap's
+    free pages back (half a second later: :class:`landcheck.cut._Work`). A
+    notebook's next check reuses them warm; the ``landcheck check`` command,
+    which checks once, ends them as soon as its check returns, so the
+    report's forked writers do not stand beside them.
 
     Parameters
     ----------
