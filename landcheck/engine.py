@@ -227,7 +227,7 @@ def release_workers(*, wait: bool = True) -> None:
 
     Each worker holds what its partitions left: 80-100 MB just after a
     10,000-site batch's last one, about 30 MB once it has given its heap's
-    free pages back (half a second later: :class:`landcheck.cut._Work`). A
+    free pages back (a fifth of a second later: :class:`landcheck.cut._Work`). A
     notebook's next check reuses them warm; the ``landcheck check`` command,
     which checks once, ends them as soon as its check returns, so the
     report's forked writers do not stand beside them.

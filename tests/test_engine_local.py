@@ -515,6 +515,69 @@ def test_a_worker_trims_its_heap_once_its_partitions_are_over_a_while(monkeypatc
     assert trims == [True, True]
 
 
+def test_a_trim_is_due_when_the_last_partition_has_been_over_a_while(monkeypatch):
+    import threading
+
+    from landcheck import cut
+
+    work = cut._Work()
+    work.started()
+    due: list[float] = []
+    waiting = threading.Thread(target=lambda: due.append(work.trim_due()), daemon=True)
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()  # a partition runs: nothing is due
+    work.ended()
+    waiting.join(5.0)
+    assert due == [work.last_end + cut.IDLE_TRIM_S]  # as soon as it ended, not at a later tick
+    work.trimmed = work.last_end + cut.IDLE_TRIM_S
+    again = threading.Thread(target=work.trim_due, daemon=True)
+    again.start()
+    again.join(0.3)
+    assert again.is_alive()  # trimmed since: nothing is due until another partition ends
+
+
+def test_the_trimming_thread_trims_as_soon_as_a_partition_is_idle_long_enough(monkeypatch):
+    # the trim is due IDLE_TRIM_S after the last partition ended, not at the next tick of a
+    # clock: before the rules' process forks from the calling one (~0.3 s after the layers at
+    # 10,000 sites), so the workers' free pages are not counted beside it
+    import threading
+    import time
+
+    from landcheck import cut
+
+    monkeypatch.setattr(cut, "IDLE_TRIM_S", 0.3)
+    trims: list[float] = []
+    monkeypatch.setattr(cut, "release_free_memory", lambda: trims.append(time.monotonic()) or True)
+    work = cut._Work()
+
+    def trims_reach(count: int) -> bool:
+        deadline = time.monotonic() + 5.0
+        while len(trims) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return len(trims) == count
+
+    threading.Thread(target=work.trim_when_idle, daemon=True).start()
+    time.sleep(0.4)
+    assert trims == []  # no partition yet
+    work.started()
+    time.sleep(0.7)
+    assert trims == []  # one runs, however long
+    work.ended()
+    assert trims_reach(1)
+    assert trims[0] - work.last_end >= 0.3
+    time.sleep(0.7)
+    assert len(trims) == 1  # once per idle spell
+    work.started()
+    work.ended()
+    work.started()  # a partition starts before the trim is due: none while it runs
+    time.sleep(0.5)
+    assert len(trims) == 1
+    work.ended()
+    assert trims_reach(2)
+    assert trims[1] - work.last_end >= 0.3
+
+
 def test_the_pool_s_workers_run_the_trimming_thread(monkeypatch):
     import threading
 
