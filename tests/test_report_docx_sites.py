@@ -242,7 +242,7 @@ def test_a_site_document_with_the_batch_s_provenance_is_the_one_built_alone(batc
 
 
 def test_the_maps_are_prepared_once_before_the_site_documents_workers_fork(
-    batch, tmp_path, monkeypatch
+    batch, two_forked_workers, tmp_path, monkeypatch
 ):
     """What every map looks up is built in the writer's process, then the workers share it."""
     calls = []
@@ -261,3 +261,24 @@ def test_the_maps_are_prepared_once_before_the_site_documents_workers_fork(
     write_report(report_case(), tmp_path / "report", formats="docx", lang="en")
     size = {"dpi": report_docx.MAP_DPI, "panel_size": report_docx.MAP_PANEL_INCHES}
     assert calls == [("prepare", {"lang": "en", **size}), ("jobs", {})]
+
+
+def test_site_documents_written_here_draw_each_map_once(batch, tmp_path, monkeypatch):
+    """With no worker to fork (one core, a daemonic process), nothing is prepared for them:
+    the first site's map is not drawn once more before the jobs."""
+    import landcheck.forked as forked
+    from landcheck.report import maps
+
+    drawn = []
+    real = maps.map_png
+
+    def counted(result, site_id, **options):
+        drawn.append(site_id)
+        return real(result, site_id, **options)
+
+    monkeypatch.setattr(forked, "worker_count", lambda jobs, workers=None: 0)
+    monkeypatch.setattr(maps, "map_png", counted)
+    monkeypatch.setattr(report_docx, "map_png", counted)
+    case = report_case()
+    write_report(case, tmp_path / "report", formats="docx", lang="en")
+    assert sorted(drawn) == sorted(case.site_ids)

@@ -46,7 +46,13 @@ from landcheck.report.content import SITE_TABLES, format_value, report_texts
 from landcheck.report.maps import map_png, map_pngs, prepare_map_pngs
 from landcheck.report.opinion import add_opinion_drafts
 from landcheck.report.palette import STATUS_COLORS
-from landcheck.report.sitefiles import SITES_FOLDER, site_file_names, sites_folder, write_in_jobs
+from landcheck.report.sitefiles import (
+    SITES_FOLDER,
+    forks_workers,
+    site_file_names,
+    sites_folder,
+    write_in_jobs,
+)
 from landcheck.report.wordsave import save_document
 from landcheck.report.wordstyle import (
     Flow,
@@ -408,7 +414,8 @@ def _write_site_documents(
         )  # every site's rows grouped here, once, before the workers share them
     folder = sites_folder(directory)
     provenance = _provenance_part(result, tables, lang)  # before the workers share it
-    prepare_map_pngs(result, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES)
+    if forks_workers(total):  # else the first job's map builds the same, and is not drawn twice
+        prepare_map_pngs(result, lang=lang, dpi=MAP_DPI, panel_size=MAP_PANEL_INCHES)
 
     def write(positions: range) -> None:
         for position in positions:

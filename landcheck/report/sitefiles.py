@@ -15,12 +15,14 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from landcheck import forked
 from landcheck.forked import run_jobs
 
 __all__ = [
     "NAME_CHARS",
     "SITES_A_JOB",
     "SITES_FOLDER",
+    "forks_workers",
     "site_file_names",
     "sites_folder",
     "write_in_jobs",
@@ -124,7 +126,7 @@ def write_in_jobs(
         ``progress(done, total)`` after each site, in site order, as the
         jobs' results come back.
     """
-    starts = range(0, total, SITES_A_JOB)
+    starts = _job_starts(total)
 
     def written(number: int, _: None) -> None:
         if number and progress is not None:
@@ -134,3 +136,17 @@ def write_in_jobs(
 
     jobs = [first, *(partial(write, range(s, min(s + SITES_A_JOB, total))) for s in starts)]
     run_jobs(jobs, done=written)
+
+
+def _job_starts(total: int) -> range:
+    """The first site of each of :func:`write_in_jobs`' jobs after ``first``."""
+    return range(0, total, SITES_A_JOB)
+
+
+def forks_workers(total: int) -> bool:
+    """Whether :func:`write_in_jobs` writes ``total`` sites' files in forked workers, not here.
+
+    What only forked workers gain from (a cache built before they fork, that
+    each would otherwise build for itself) is worth building only then.
+    """
+    return bool(forked.worker_count(1 + len(_job_starts(total))))
