@@ -67,24 +67,42 @@ def test_local_engine_with_one_worker_gives_the_default_findings(data, tmp_path)
     assert a == b
 
 
-def test_the_command_ends_the_engine_s_workers_before_it_writes_the_report(
+def test_the_command_ends_the_engine_s_workers_before_the_rules_and_the_report(
     data, tmp_path, monkeypatch
 ):
-    """It checks once: the workers kept for a next check would only stand beside the writers."""
+    """It checks once: workers kept for a next check would only stand beside the rules' process
+    and the writers. A check after the command keeps its workers again."""
     import landcheck.engine as engine_module
+    import landcheck.evaluation as evaluation
     from landcheck.report import folder
 
     monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
     monkeypatch.setattr(engine_module, "_POOL", {})
-    pools, real = [], folder.write_report
+    pools, started = [], []
+    real_pool, real_sites, real_write = (
+        engine_module._local_pool,
+        evaluation._evaluate_sites,
+        folder.write_report,
+    )
+
+    def local_pool(workers):
+        started.append(workers)
+        return real_pool(workers)
+
+    def evaluate_sites(*args, **kwargs):
+        pools.append(("rules", dict(engine_module._POOL)))
+        return real_sites(*args, **kwargs)
 
     def write_report(*args, **kwargs):
-        pools.append(dict(engine_module._POOL))
-        return real(*args, **kwargs)
+        pools.append(("report", dict(engine_module._POOL)))
+        return real_write(*args, **kwargs)
 
+    monkeypatch.setattr(engine_module, "_local_pool", local_pool)
+    monkeypatch.setattr(evaluation, "_evaluate_sites", evaluate_sites)
     monkeypatch.setattr(folder, "write_report", write_report)
     result = _run(data, tmp_path / "out", "--workers", "2")
     assert result.exit_code == 0, result.output
-    assert pools == [{}]
+    assert started and pools == [("rules", {}), ("report", {})]
+    assert engine_module._WORKERS_KEPT == [True]
     findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert findings["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == 150_000.0

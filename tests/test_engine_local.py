@@ -590,3 +590,51 @@ def test_the_pool_s_workers_run_the_trimming_thread(monkeypatch):
         assert counts == {2}  # the worker's own thread and the one that trims its heap
     finally:
         engine_module.release_workers()
+
+
+def test_workers_not_kept_end_with_the_layers_before_the_rules_run(monkeypatch):
+    import landcheck.evaluation as evaluation
+
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    monkeypatch.setattr(engine_module, "_POOL", {})
+    layers, site_frame = _layers(), _sites()
+    kept = landcheck.check(site_frame, layers=layers, workers=2)
+    processes = list(engine_module._POOL[2]._processes.values())
+    assert len(processes) == 2 and all(p.is_alive() for p in processes)  # kept by default
+    engine_module.release_workers()
+    seen_by_rules = []
+    real = evaluation._evaluate_sites
+
+    def evaluate_sites(*args, **kwargs):
+        pool = engine_module._POOL.get(2)
+        seen_by_rules.append(pool)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluation, "_evaluate_sites", evaluate_sites)
+    workers = []
+    real_release = engine_module.release_workers
+
+    def release_workers(wait=True):
+        workers.extend(p for pool in engine_module._POOL.values() for p in pool._processes.values())
+        real_release(wait=wait)
+
+    monkeypatch.setattr(engine_module, "release_workers", release_workers)
+    with engine_module.workers_end_with_layers():
+        ended = landcheck.check(site_frame, layers=layers, workers=2)
+    assert _json(ended) == _json(kept)
+    assert len(workers) == 2 and not any(p.is_alive() for p in workers)
+    assert seen_by_rules == [None]  # no pool when the rules began
+    assert engine_module._POOL == {}
+
+
+def test_a_failed_check_does_not_wait_for_its_workers_to_end(monkeypatch):
+    waits = []
+    monkeypatch.setattr(engine_module, "release_workers", lambda wait=True: waits.append(wait))
+    with engine_module.workers_end_with_layers():
+        with pytest.raises(KeyboardInterrupt), Engine("local", 2):
+            raise KeyboardInterrupt
+        with Engine("local", 2):
+            pass
+    with Engine("local", 2):
+        pass  # kept: nothing ends
+    assert waits == [False, True]

@@ -13,7 +13,7 @@ import sys
 import geopandas as gpd
 import pyarrow as pa
 import pytest
-from common import frame, sites, square
+from common import frame, fresh_python, sites, square
 from shapely import box
 
 import landcheck.evaluation as evaluation
@@ -30,6 +30,10 @@ class _FakeLibrary:
 
     def malloc_trim(self, pad: ctypes.c_size_t) -> int:
         self.calls.append(pad.value)
+        return self.released
+
+    def mallopt(self, parameter: ctypes.c_int, value: ctypes.c_int) -> int:
+        self.calls.append((parameter.value, value.value))
         return self.released
 
 
@@ -127,11 +131,64 @@ def test_the_command_chooses_the_pool_before_it_runs(monkeypatch, arrow_pool):
 
     calls = []
     monkeypatch.setattr(cli_main, "use_system_arrow_pool", lambda: calls.append(1) or "system")
+    monkeypatch.setattr(cli_main, "return_freed_heap_early", lambda: calls.append(2) or True)
     monkeypatch.setattr(sys, "argv", ["landcheck", "--version"])
     with pytest.raises(SystemExit) as stopped:
         cli_main.main()
     assert stopped.value.code == 0
-    assert calls == [1]
+    assert calls == [1, 2]
+
+
+_BLOCK_FROM_HEAP = (
+    "import ctypes",
+    "libc = ctypes.CDLL(None)",
+    "libc.malloc.restype = ctypes.c_void_p",
+    "libc.malloc.argtypes = [ctypes.c_size_t]",
+    "libc.free.argtypes = [ctypes.c_void_p]",
+    "freed = libc.malloc(8 << 20)",
+    "libc.free(freed)",
+    "again = libc.malloc(8 << 20)",
+    "heaps = [line.split()[0].split('-') for line in open('/proc/self/maps') if '[heap]' in line]",
+    "print(any(int(lo, 16) <= again < int(hi, 16) for lo, hi in heaps))",
+)
+"""Whether glibc serves an 8 MiB block from its heap once one was freed (printed)."""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not hasattr(ctypes.CDLL(None), "mallopt"),
+    reason="glibc's mallopt is Linux's with glibc only",
+)
+def test_a_large_block_freed_is_mapped_again_not_kept_in_the_heap():
+    # glibc's default: freeing a mapped 8 MiB block raises its threshold, the next one is heap
+    assert fresh_python(*_BLOCK_FROM_HEAP) == ["True"]
+    thresholds_set = (
+        "import landcheck.memory as memory",
+        "print(memory.return_freed_heap_early({}))",
+    )
+    assert fresh_python(*thresholds_set, *_BLOCK_FROM_HEAP) == ["True", "False"]
+
+
+def test_heap_thresholds_are_set_through_mallopt_on_glibc(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    library = _FakeLibrary(1)
+    monkeypatch.setattr(memory, "_c_library", lambda: library)
+    assert memory.return_freed_heap_early({}) is True
+    assert library.calls == [(-3, 4 << 20), (-1, 2 << 20)]  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+    library.released = 0  # glibc refused a value
+    assert memory.return_freed_heap_early({}) is False
+
+
+def test_heap_thresholds_chosen_in_the_environment_are_kept(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    library = _FakeLibrary(1)
+    monkeypatch.setattr(memory, "_c_library", lambda: library)
+    for chosen in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"):
+        assert memory.return_freed_heap_early({chosen: "1048576"}) is False
+    assert library.calls == []
+    monkeypatch.setattr(memory, "_c_library", lambda: object())  # musl: no mallopt
+    assert memory.return_freed_heap_early({}) is False
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert memory.return_freed_heap_early({}) is False
 
 
 def test_a_check_s_own_work_is_allocated_from_the_c_heap_and_the_pool_restored(

@@ -188,13 +188,16 @@ def check_command(
     big = _layer_bytes(run.layers) >= _BIG_LAYERS
 
     def checked() -> CheckResult:
-        from landcheck.engine import release_workers
+        from landcheck.engine import workers_end_with_layers
         from landcheck.evaluation import check
 
         client = _dask_client(scheduler) if scheduler else None
         if engine == "dask" and client is None:
             _dask_client(None)
-        with progress_bar(enabled=not quiet, big_layers=big, mode=progress_mode) as progress:
+        with (
+            progress_bar(enabled=not quiet, big_layers=big, mode=progress_mode) as progress,
+            workers_end_with_layers(),  # one check: the workers' memory is then the report's
+        ):
             result = check(
                 one_or_many(sites),
                 **run.library,
@@ -211,7 +214,6 @@ def check_command(
                 # findings.json alone draws nothing: the overlaps' outlines need not be kept
                 keep_geometry=formats is None or set(formats) != {"json"},
             )
-        release_workers()  # one check: their memory is the report's
         return result
 
     def written(result: CheckResult, output: str, **kw: Any) -> dict[str, str]:

@@ -29,7 +29,7 @@ from landcheck.cli.select import select_group
 from landcheck.cli.terminal import TerminalFormatter, terminal_text
 from landcheck.errors import LandcheckError
 from landcheck.gcpause import no_collections_at_exit
-from landcheck.memory import use_system_arrow_pool
+from landcheck.memory import return_freed_heap_early, use_system_arrow_pool
 
 __all__ = ["cli", "main"]
 
@@ -143,6 +143,7 @@ def main() -> None:
     the interpreter's closing collections are skipped (:func:`no_collections_at_exit`).
     """
     use_system_arrow_pool()
+    return_freed_heap_early()
     no_collections_at_exit()
     received: list[int] = []
 
