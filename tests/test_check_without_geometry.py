@@ -136,9 +136,9 @@ def test_partitions_computed_here_while_the_workers_start_are_the_same(monkeypat
         self._starting.start()
         starting.append(self._starting)
 
-    def ready_then_close(self):
+    def ready_then_close(self, **how):
         release.set()
-        close(self)
+        close(self, **how)
 
     monkeypatch.setattr(engine_module.Engine, "start", not_ready_until_closed)
     monkeypatch.setattr(engine_module.Engine, "close", ready_then_close)
