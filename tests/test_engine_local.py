@@ -384,13 +384,19 @@ def test_a_layer_is_measured_when_more_overlays_than_the_limit_are_under_way(
     assert checked.layer("S1", "land_use").overlap.planar_m2 == pytest.approx(120_000.0, abs=1e-6)
 
 
-def test_released_workers_exit_and_the_next_check_starts_its_own(monkeypatch):
+def _check_keeping_two_workers(monkeypatch):
+    """A check of :func:`_sites` on two workers, kept after it (the default): what it used."""
     monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
     monkeypatch.setattr(engine_module, "_POOL", {})
     layers, site_frame = _layers(), _sites()
-    first = landcheck.check(site_frame, layers=layers, workers=2)
+    result = landcheck.check(site_frame, layers=layers, workers=2)
     processes = list(engine_module._POOL[2]._processes.values())
     assert len(processes) == 2 and all(p.is_alive() for p in processes)
+    return layers, site_frame, result, processes
+
+
+def test_released_workers_exit_and_the_next_check_starts_its_own(monkeypatch):
+    layers, site_frame, first, processes = _check_keeping_two_workers(monkeypatch)
     engine_module.release_workers()
     assert engine_module._POOL == {}
     assert not any(p.is_alive() for p in processes)  # exited: their memory is free
@@ -595,12 +601,7 @@ def test_the_pool_s_workers_run_the_trimming_thread(monkeypatch):
 def test_workers_not_kept_end_with_the_layers_before_the_rules_run(monkeypatch):
     import landcheck.evaluation as evaluation
 
-    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
-    monkeypatch.setattr(engine_module, "_POOL", {})
-    layers, site_frame = _layers(), _sites()
-    kept = landcheck.check(site_frame, layers=layers, workers=2)
-    processes = list(engine_module._POOL[2]._processes.values())
-    assert len(processes) == 2 and all(p.is_alive() for p in processes)  # kept by default
+    layers, site_frame, kept, _ = _check_keeping_two_workers(monkeypatch)
     engine_module.release_workers()
     seen_by_rules = []
     real = evaluation._evaluate_sites
