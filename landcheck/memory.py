@@ -106,8 +106,9 @@ def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
     Meant for a program's start and for landcheck's own worker processes:
     the thresholds are the whole process's, so a library call leaves them
     alone. A threshold named in the environment (``MALLOC_MMAP_THRESHOLD_``,
-    ``MALLOC_TRIM_THRESHOLD_`` or ``GLIBC_TUNABLES``) is the user's choice
-    and is kept: then nothing is set.
+    ``MALLOC_TRIM_THRESHOLD_``, or ``glibc.malloc.mmap_threshold`` or
+    ``glibc.malloc.trim_threshold`` in ``GLIBC_TUNABLES``) is the user's
+    choice: then nothing is set.
 
     Parameters
     ----------
@@ -125,9 +126,7 @@ def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
     >>> isinstance(return_freed_heap_early(), bool)
     True
     """
-    if not sys.platform.startswith("linux") or "GLIBC_TUNABLES" in environ:
-        return False
-    if any(name in environ for name in HEAP_THRESHOLDS):
+    if not sys.platform.startswith("linux") or _thresholds_chosen(environ):
         return False
     try:
         mallopt = _c_library().mallopt
@@ -137,6 +136,18 @@ def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
         mallopt(ctypes.c_int(_MALLOPT_PARAMETERS[name]), ctypes.c_int(value)) == 1
         for name, value in HEAP_THRESHOLDS.items()
     )
+
+
+_TUNABLES = ("glibc.malloc.mmap_threshold", "glibc.malloc.trim_threshold")
+"""The names of the thresholds among ``GLIBC_TUNABLES``' ``name=value`` pairs."""
+
+
+def _thresholds_chosen(environ: Mapping[str, str]) -> bool:
+    """Whether the environment names either threshold (its own variable, or a tunable)."""
+    if any(name in environ for name in HEAP_THRESHOLDS):
+        return True
+    tunables = environ.get("GLIBC_TUNABLES", "")
+    return any(pair.split("=", 1)[0].strip() in _TUNABLES for pair in tunables.split(":"))
 
 
 def use_system_arrow_pool(environ: MutableMapping[str, str] = os.environ) -> str:

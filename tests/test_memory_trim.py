@@ -202,9 +202,18 @@ def test_heap_thresholds_chosen_in_the_environment_are_kept(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     library = _FakeLibrary(1)
     monkeypatch.setattr(memory, "_c_library", lambda: library)
-    for chosen in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"):
-        assert memory.return_freed_heap_early({chosen: "1048576"}) is False
+    for chosen in (
+        {"MALLOC_MMAP_THRESHOLD_": "1048576"},
+        {"MALLOC_TRIM_THRESHOLD_": "1048576"},
+        {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1048576"},
+        {"GLIBC_TUNABLES": "glibc.cpu.hwcaps=-AVX2:glibc.malloc.mmap_threshold=65536"},
+    ):
+        assert memory.return_freed_heap_early(chosen) is False
     assert library.calls == []
+    # other tunables are not a choice of the thresholds
+    assert memory.return_freed_heap_early({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2"}) is True
+    assert library.calls == [(-3, 4 << 20), (-1, 2 << 20)]
+    library.calls.clear()
     monkeypatch.setattr(memory, "_c_library", lambda: object())  # musl: no mallopt
     assert memory.return_freed_heap_early({}) is False
     monkeypatch.setattr(sys, "platform", "darwin")
