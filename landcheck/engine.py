@@ -617,9 +617,9 @@ class Engine:
         partitions while they start); the starting thread is joined here, so no
         thread of the engine outlives the call that used it (at interpreter exit
         it could no longer submit, and the pool would not shut down). A given
-        dask client is left open. The local workers end here too unless they
-        are kept for the next check (:func:`workers_end_with_layers`): waited for, unless
-        the check ``failed`` (Ctrl+C must not wait for a partition to end).
+        dask client is left open. Inside :func:`workers_end_with_layers` the
+        local workers end here too: waited for, unless the check ``failed``
+        (Ctrl+C must not wait for a partition to end).
         """
         if self._starting is not None:
             self._starting.join()

@@ -100,11 +100,11 @@ def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
     processes that follow touch and copy those pages. Fixed thresholds
     (:data:`HEAP_THRESHOLDS`) hand them back at once. Measured on a
     10,000-site batch against the province benchmark (``landcheck check …
-    -f json``): the peak of the command and its processes 638-643 MB
-    instead of 711-724 MB, at the same speed.
+    -f json``, three pairs): the peak of the command and its processes
+    641-648 MB instead of 708-717 MB, at the same speed.
 
-    Meant for a program's start and for landcheck's own worker processes:
-    the thresholds are the whole process's, so a library call leaves them
+    Meant for a program's start (the ``landcheck`` command calls it): the
+    thresholds are the whole process's, so a library call leaves them
     alone. A threshold named in the environment (``MALLOC_MMAP_THRESHOLD_``,
     ``MALLOC_TRIM_THRESHOLD_``, or ``glibc.malloc.mmap_threshold`` or
     ``glibc.malloc.trim_threshold`` in ``GLIBC_TUNABLES``) is the user's
@@ -123,8 +123,8 @@ def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
 
     Examples
     --------
-    >>> isinstance(return_freed_heap_early(), bool)
-    True
+    >>> return_freed_heap_early({"MALLOC_TRIM_THRESHOLD_": "131072"})  # the user's choice
+    False
     """
     if not sys.platform.startswith("linux") or _thresholds_chosen(environ):
         return False
