@@ -85,3 +85,34 @@ def qgis_env(config: Path) -> dict[str, str]:
         XDG_RUNTIME_DIR=str(runtime),
     )
     return env
+
+
+def png_differences(got: list[bytes], expected: list[bytes]) -> list[str]:
+    """Where PNG images differ, image by image: empty when ``got == expected``.
+
+    Each difference names the image's position and, when both decode to the same
+    size, how many pixels differ and the box around them (left, top, right, bottom),
+    so that a rare difference in a CI log says whether a glyph or the layout moved.
+    """
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    if len(got) != len(expected):
+        return [f"{len(got)} images, {len(expected)} expected"]
+    found = []
+    for position, (a, b) in enumerate(zip(got, expected, strict=True)):
+        if a == b:
+            continue
+        first, second = (np.asarray(Image.open(io.BytesIO(data))) for data in (a, b))
+        if first.shape != second.shape:
+            found.append(f"image {position}: {first.shape} pixels, {second.shape} expected")
+            continue
+        rows, columns = np.nonzero((first != second).any(axis=-1))
+        if not len(rows):
+            found.append(f"image {position}: the same pixels, other bytes")
+            continue
+        box = (columns.min(), rows.min(), columns.max() + 1, rows.max() + 1)
+        found.append(f"image {position}: {len(rows)} pixels differ within {tuple(map(int, box))}")
+    return found

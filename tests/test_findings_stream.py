@@ -19,6 +19,7 @@ import re
 import orjson
 import pandas as pd
 import pytest
+from common import png_differences
 from report_case import result
 
 from landcheck import check
@@ -283,7 +284,8 @@ def test_maps_drawn_in_worker_processes_are_the_maps_drawn_here(checked):
         map_pngs(checked, site_ids, workers=2, progress=lambda d, t: events.append((d, t)))
     )
     here = {site_id: map_png(checked, site_id) for site_id in ("S1", "S2")}
-    assert parallel == [here[site_id] for site_id in site_ids]
+    expected = [here[site_id] for site_id in site_ids]
+    assert not (differences := png_differences(parallel, expected)), differences
     assert events == [(done, len(site_ids)) for done in range(1, len(site_ids) + 1)]
     # few sites, or one worker: drawn here, the same images
     assert list(map_pngs(checked, ["S2", "S1"], workers=2)) == [here["S2"], here["S1"]]

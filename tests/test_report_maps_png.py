@@ -10,7 +10,7 @@ import os
 
 import numpy as np
 import pytest
-from common import frame, fresh_python, sites, square
+from common import frame, fresh_python, png_differences, sites, square
 from matplotlib import rc_context, rcParams
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
@@ -267,4 +267,5 @@ def test_maps_drawn_by_workers_after_one_drawn_here_are_a_fresh_process_s(kept_c
     site_ids = ["S1", "S2"] * 20
     for _ in range(3):
         drawn = list(maps.map_pngs(case, site_ids, lang="en", workers=2))
-        assert [image.hex() for image in drawn] == [fresh[site_id] for site_id in site_ids]
+        expected = [bytes.fromhex(fresh[site_id]) for site_id in site_ids]
+        assert not (differences := png_differences(drawn, expected)), differences
