@@ -230,8 +230,9 @@ def release_workers(*, wait: bool = True) -> None:
     10,000-site batch's last one, about 30 MB once it has given its heap's
     free pages back (a fifth of a second later: :class:`landcheck.cut._Work`). A
     notebook's next check reuses them warm; the ``landcheck check`` command,
-    which checks once, ends them as soon as its check returns, so the
-    report's forked writers do not stand beside them.
+    which checks once, has them end with its layers
+    (:func:`workers_end_with_layers`), so neither the rules' forked process
+    nor the report's forked writers stand beside them.
 
     Parameters
     ----------

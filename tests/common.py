@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+from PIL import Image
 from shapely import Polygon, box
 
 from landcheck.demo import SAMPLE_LAYERS
@@ -59,11 +62,14 @@ def county(crs: str = GK35) -> gpd.GeoDataFrame:
     ).to_crs(crs)
 
 
-def fresh_python(*lines: str) -> list[str]:
-    """What a fresh interpreter prints running ``lines`` (one statement a line), line by line."""
+def fresh_python(*lines: str, env: dict[str, str] | None = None) -> list[str]:
+    """What a fresh interpreter prints running ``lines`` (one statement a line), line by line.
+
+    ``env`` is its environment (default: this process's).
+    """
     script = "\n".join(lines) + "\n"
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
     )
     return done.stdout.splitlines()
 
@@ -94,11 +100,6 @@ def png_differences(got: list[bytes], expected: list[bytes]) -> list[str]:
     size, how many pixels differ and the box around them (left, top, right, bottom),
     so that a rare difference in a CI log says whether a glyph or the layout moved.
     """
-    import io
-
-    import numpy as np
-    from PIL import Image
-
     if len(got) != len(expected):
         return [f"{len(got)} images, {len(expected)} expected"]
     found = []

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import ctypes
 import os
-import subprocess
 import sys
 
 import geopandas as gpd
 import pyarrow as pa
 import pytest
-from common import frame, sites, square
+from common import frame, fresh_python, sites, square
 from shapely import box
 
 import landcheck.evaluation as evaluation
@@ -176,16 +175,8 @@ def _glibc_default_python(*lines: str) -> list[str]:
     dask.distributed, once imported by an earlier test, sets ``MALLOC_TRIM_THRESHOLD_``
     in this process's environment for the processes it starts.
     """
-    environ = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in memory.HEAP_THRESHOLDS and name != "GLIBC_TUNABLES"
-    }
-    script = "\n".join(lines) + "\n"
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=environ
-    )
-    return done.stdout.splitlines()
+    chosen = {*memory.HEAP_THRESHOLDS, "GLIBC_TUNABLES"}
+    return fresh_python(*lines, env={k: v for k, v in os.environ.items() if k not in chosen})
 
 
 def test_heap_thresholds_are_set_through_mallopt_on_glibc(monkeypatch):
