@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
@@ -116,4 +117,19 @@ def png_differences(got: list[bytes], expected: list[bytes]) -> list[str]:
             continue
         box = (columns.min(), rows.min(), columns.max() + 1, rows.max() + 1)
         found.append(f"image {position}: {len(rows)} pixels differ within {tuple(map(int, box))}")
+    return found
+
+
+def live_forkservers() -> list[int]:
+    """This process's live multiprocessing forkservers, from Linux's /proc (none elsewhere).
+
+    A forkserver ended and not yet reaped is a zombie, whose command line reads empty.
+    """
+    import landcheck.engine as engine_module
+
+    found = []
+    for pid in (engine_module._children_by_parent() or {}).get(os.getpid(), []):
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as handle:
+            if engine_module._FORKSERVER_MAIN in handle.read():
+                found.append(pid)
     return found

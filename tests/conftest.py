@@ -87,18 +87,23 @@ def two_forked_workers(monkeypatch):
 
 @pytest.fixture
 def forked_first(monkeypatch):
-    """The calling process takes its first run only once the forked one has taken one.
+    """The calling process takes its second run only once the forked one has taken one.
 
-    So a batch shared from both ends (:mod:`landcheck.bothends`) is really
-    shared, however fast this process is; the forked process has 30 s to start.
+    (Its first is made before the fork.) So a batch shared from both ends
+    (:mod:`landcheck.bothends`) is really shared, however fast this process
+    is; the forked process has 30 s to start.
     """
     import time
 
     from landcheck.bothends import Ends
 
     real = Ends.front
+    taken: set[int] = set()  # the Ends whose first run was taken
 
     def front(self):
+        if id(self) not in taken:
+            taken.add(id(self))
+            return real(self)
         deadline = time.monotonic() + 30.0
         while self.back_start == self.total and time.monotonic() < deadline:
             time.sleep(0.002)

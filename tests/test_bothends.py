@@ -71,12 +71,43 @@ def test_every_position_is_made_once_and_comes_back_in_order(
                 ends.copy_into(arrival, out)
     assert [p for r in here for p in r] == list(range(met))
     assert [p for positions, _ in rest for p in positions] == list(range(met, total))
-    assert met < total  # the forked process took the last run at least
+    # the forked process took the last run at least; a batch of one run is made here
+    assert met < total if run < total else (met == total and not rest)
     assert (tmp_path / "out").read_bytes() == b"head" + _text(range(met, total))
     assert all(len(positions) <= run for positions, _ in rest)
     done = [d for d, _ in events]  # both processes' runs, each counted once
     assert done[0] == 0 and done[-1] == total and done == sorted(done)
     assert {t for _, t in events} == {total}
+
+
+def test_what_the_first_run_builds_is_the_forked_process_s_too(two_forked_workers, forked_first):
+    # the first run is made before the fork: a cache it fills for the whole batch (here, a
+    # list of every position) is in the forked process's memory from its start
+    built = []
+
+    def mine(positions):
+        if not built:
+            built.extend(range(12))
+
+    def theirs(positions):
+        return b"%d" % len(built)
+
+    with Ends(12, 2) as ends:
+        arrived = share(ends, mine, theirs)
+        assert arrived and [ends.payload(a) for a in arrived] == [b"12"] * len(arrived)
+
+
+def test_a_batch_of_one_run_is_made_here_without_forking(two_forked_workers, monkeypatch):
+    def forked_beside(job, relay=None):
+        raise AssertionError("a process was forked for one run")
+
+    monkeypatch.setattr(forked, "beside", forked_beside)
+    here, events = [], []
+    with Ends(5, 8) as ends:
+        arrived = share(ends, here.append, _text, progress=lambda *e: events.append(e))
+        assert arrived == [] and ends.met == 5
+    assert here == [range(5)]
+    assert events == [(0, 5), (5, 5)]
 
 
 def test_the_start_is_heard_first_however_late_this_process_runs_again(

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from common import frame, sites, square
+from common import frame, live_forkservers, sites, square
 
 from landcheck.cli.main import cli
 
@@ -71,11 +71,13 @@ def test_the_command_ends_the_engine_s_workers_before_the_rules_and_the_report(
     data, tmp_path, monkeypatch
 ):
     """It checks once: workers kept for a next check would only stand beside the rules' process
-    and the writers. A check after the command keeps its workers again."""
+    and the writers, and so would the forkserver that started them (Linux: its end is seen
+    in /proc). A check after the command keeps its workers again."""
     import landcheck.engine as engine_module
     import landcheck.evaluation as evaluation
     from landcheck.report import folder
 
+    engine_module.release_workers()  # earlier tests' workers: the forkserver would stay for them
     monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
     monkeypatch.setattr(engine_module, "_POOL", {})
     pools, started = [], []
@@ -90,11 +92,11 @@ def test_the_command_ends_the_engine_s_workers_before_the_rules_and_the_report(
         return real_pool(workers)
 
     def evaluate_sites(*args, **kwargs):
-        pools.append(("rules", dict(engine_module._POOL)))
+        pools.append(("rules", dict(engine_module._POOL), live_forkservers()))
         return real_sites(*args, **kwargs)
 
     def write_report(*args, **kwargs):
-        pools.append(("report", dict(engine_module._POOL)))
+        pools.append(("report", dict(engine_module._POOL), live_forkservers()))
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(engine_module, "_local_pool", local_pool)
@@ -102,7 +104,7 @@ def test_the_command_ends_the_engine_s_workers_before_the_rules_and_the_report(
     monkeypatch.setattr(folder, "write_report", write_report)
     result = _run(data, tmp_path / "out", "--workers", "2")
     assert result.exit_code == 0, result.output
-    assert started and pools == [("rules", {}), ("report", {})]
+    assert started and pools == [("rules", {}, []), ("report", {}, [])]
     assert engine_module._WORKERS_KEPT == [True]
     findings = json.loads((tmp_path / "out" / "findings.json").read_text(encoding="utf-8"))
     assert findings["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == 150_000.0

@@ -5,16 +5,19 @@ from __future__ import annotations
 import builtins
 import io
 import json
+import multiprocessing
+import os
 import pickle
 import subprocess
 import sys
 import threading
-from concurrent.futures import Future
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import numpy as np
 import pytest
 import shapely
-from common import X0, Y0, frame, fresh_python, sites, square
+from common import X0, Y0, frame, fresh_python, live_forkservers, sites, square
 
 import landcheck
 import landcheck.engine as engine_module
@@ -463,6 +466,53 @@ def test_small_batches_stay_in_this_process():
     assert Engine("local", 2).parts(10) == 1
     assert Engine("local", 2).parts(engine_module.PARALLEL_SITES) > 1
     assert Engine("local", 1).parts(10_000) == 1
+
+
+@pytest.mark.parametrize("count", [1_000, 1_251, 5_000, 10_000])
+def test_a_big_batch_s_partitions_hold_a_few_hundred_sites_each(count):
+    """Two a worker at least (1,000 sites: 4 of 250), more for a bigger batch, so that no
+    partition holds more than _SITES_A_PART sites (10,000: 16 of 625)."""
+    parts = Engine("local", 2).parts(count)
+    rng = np.random.default_rng(3)
+    points = shapely.points(rng.uniform(0, 1e5, count), rng.uniform(0, 1e5, count))
+    groups = partition_sites(points, parts)
+    assert parts == max(4, -(-count // engine_module._SITES_A_PART))
+    assert max(map(len, groups)) <= max(count // 4 + 1, engine_module._SITES_A_PART)
+    assert sorted(np.concatenate(groups).tolist()) == list(range(count))
+
+
+def _parent_of_a_worker(pool: ProcessPoolExecutor) -> int:
+    return pool.submit(os.getppid).result(timeout=60)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc: Linux only")
+def test_an_idle_forkserver_ends_and_the_next_pool_starts_another():
+    engine_module.release_workers()  # the workers kept by earlier checks
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(2, mp_context=context) as pool:
+        server = _parent_of_a_worker(pool)
+        assert engine_module._end_idle_forkserver() is None  # its workers live: it stays
+        assert _parent_of_a_worker(pool) == server
+    assert live_forkservers() == [server]
+    assert engine_module._end_idle_forkserver() == server
+    deadline = time.monotonic() + 30
+    while live_forkservers() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert live_forkservers() == []
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        again = _parent_of_a_worker(pool)
+    assert again != server and live_forkservers() == [again]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc: Linux only")
+def test_a_forkserver_is_found_among_this_process_s_children_only(monkeypatch):
+    own = os.getpid()
+    monkeypatch.setattr(
+        engine_module, "_children_by_parent", lambda: {own: [own + 10**7], 1: [own]}
+    )
+    assert engine_module._end_idle_forkserver() is None  # a child that ended meanwhile
+    monkeypatch.setattr(engine_module, "_children_by_parent", lambda: None)
+    assert engine_module._end_idle_forkserver() is None  # /proc unreadable: nothing is done
 
 
 def test_a_script_without_a_main_guard_is_not_run_again_in_the_workers(tmp_path):

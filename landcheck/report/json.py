@@ -333,6 +333,8 @@ def _write_split(
     this process writes the first ones into ``handle`` as it goes, the forked one
     the last ones into an unnamed temporary file beside findings.json (it leaves
     no name behind, even if the run is killed); they are copied in after them.
+    This process writes the first run before the fork: what the entries read of
+    the whole batch is then built once, for both.
     Runs a forked process that died took and never wrote are written here.
     """
     total = len(result.sites)
@@ -341,6 +343,7 @@ def _write_split(
     def write_own(positions: range) -> None:
         for piece in _site_pieces(result, positions, entries):
             handle.write(piece)
+        handle.flush()  # the first run is written before the fork: none of it may be in its buffer
 
     def write_rest(positions: range) -> bytes:
         return b"".join(_site_pieces(result, positions, entries))
