@@ -5,14 +5,13 @@ from __future__ import annotations
 import builtins
 import io
 import json
-import multiprocessing
 import os
 import pickle
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 
 import numpy as np
 import pytest
@@ -481,27 +480,33 @@ def test_a_big_batch_s_partitions_hold_a_few_hundred_sites_each(count):
     assert sorted(np.concatenate(groups).tolist()) == list(range(count))
 
 
-def _parent_of_a_worker(pool: ProcessPoolExecutor) -> int:
-    return pool.submit(os.getppid).result(timeout=60)
+def _parent_of_a_worker() -> int:
+    """The process that started the engine's workers (its pool of two, kept by a check)."""
+    return engine_module._POOL[2].submit(os.getppid).result(timeout=60)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc: Linux only")
-def test_an_idle_forkserver_ends_and_the_next_pool_starts_another():
+def test_an_idle_forkserver_ends_and_the_next_check_starts_another(monkeypatch):
     engine_module.release_workers()  # the workers kept by earlier checks
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(2, mp_context=context) as pool:
-        server = _parent_of_a_worker(pool)
-        assert engine_module._end_idle_forkserver() is None  # its workers live: it stays
-        assert _parent_of_a_worker(pool) == server
+    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
+    sites_, layers = _sites(), _layers()
+    first = landcheck.check(sites_, layers=layers, workers=2)
+    server = _parent_of_a_worker()
+    assert engine_module._end_idle_forkserver() is None  # its workers live: it stays
+    assert _parent_of_a_worker() == server
+    engine_module.release_workers()
     assert live_forkservers() == [server]
     assert engine_module._end_idle_forkserver() == server
     deadline = time.monotonic() + 30
     while live_forkservers() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert live_forkservers() == []
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
-        again = _parent_of_a_worker(pool)
-    assert again != server and live_forkservers() == [again]
+    again = landcheck.check(sites_, layers=layers, workers=2)  # multiprocessing starts another
+    assert _parent_of_a_worker() not in (server, os.getpid())
+    assert live_forkservers() == [_parent_of_a_worker()]
+    a, b = first.to_dict(), again.to_dict()
+    a.pop("created"), b.pop("created")
+    assert a == b
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc: Linux only")
