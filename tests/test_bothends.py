@@ -110,6 +110,27 @@ def test_a_batch_of_one_run_is_made_here_without_forking(two_forked_workers, mon
     assert events == [(0, 5), (5, 5)]
 
 
+def test_each_process_gives_its_free_heap_pages_back_every_few_runs(
+    two_forked_workers, forked_first, monkeypatch
+):
+    import landcheck.bothends as bothends
+
+    trims = []
+    monkeypatch.setattr(bothends, "release_free_memory", lambda: trims.append(1))
+    monkeypatch.setattr(bothends, "_TRIM_EVERY", 3)
+
+    def theirs(positions):  # how often the forked process had given them back before this run
+        return b"%d" % len(trims)
+
+    with Ends(40, 1) as ends:
+        arrived = share(ends, lambda positions: time.sleep(0.02), theirs)
+        said = [int(ends.payload(a)) for a in arrived]
+        here = ends.met
+    assert len(said) >= 4
+    assert said == [run // 3 for run in range(len(said))]  # its own, after every third run
+    assert len(trims) == here // 3  # this process's own: its runs are of one position
+
+
 def test_the_start_is_heard_first_however_late_this_process_runs_again(
     two_forked_workers, monkeypatch
 ):
