@@ -20,9 +20,9 @@ died (killed, out of memory) took but never wrote is known exactly: the gaps
 This process makes the first run before it forks (a batch of one run, without
 forking): what that run builds for the whole batch, on the first site that asks
 (a layer table's sums for every site), is then shared by the forked process
-instead of built again there, in memory of its own (21 MB of a 10,000-site
-batch's rules). So ``here`` must leave nothing buffered that the forked
-process could write out.
+instead of built again there, in memory of its own (the forked process's first
+site of a 10,000-site batch's rules: 21 → 1 MB). So ``here`` must leave
+nothing buffered that the forked process could write out.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _TRIM_EVERY = 8
 """Runs each process makes between two returns of its heap's free pages
 (:func:`~landcheck.memory.release_free_memory`, a few milliseconds): the findings.json
 entries and findings made and dropped leave free pages all over the heap, held while the two
-run (the (c) command's tree 602 → 582–586 MB, two pairs)."""
+run (the (c) command's tree 598–616 → 583–589 MB, three pairs)."""
 
 _STATE = struct.Struct("<qqq")
 """The shared state: the front's next position, the back's first, the bytes written."""
