@@ -476,7 +476,8 @@ def test_a_big_batch_s_partitions_hold_a_few_hundred_sites_each(count):
     points = shapely.points(rng.uniform(0, 1e5, count), rng.uniform(0, 1e5, count))
     groups = partition_sites(points, parts)
     assert parts == max(4, -(-count // engine_module._SITES_A_PART))
-    assert max(map(len, groups)) <= max(count // 4 + 1, engine_module._SITES_A_PART)
+    assert len(groups) == parts and max(map(len, groups)) == -(-count // parts)
+    assert max(map(len, groups)) <= max(-(-count // 4), engine_module._SITES_A_PART)
     assert sorted(np.concatenate(groups).tolist()) == list(range(count))
 
 
