@@ -303,6 +303,10 @@ def share(
             release_free_memory()
         relay(part, made[part], ends.total)
 
+    def own(positions: range) -> None:
+        here(positions)
+        count("here", positions)
+
     def rest() -> None:
         while (positions := ends.back()) is not None:
             ends.publish(positions, there(positions))
@@ -321,13 +325,11 @@ def share(
         # may take every run before this process is scheduled again
         relay("here", 0, ends.total)
         if (positions := ends.front()) is not None:  # before the fork (the module's notes)
-            here(positions)
-            count("here", positions)
+            own(positions)
         if ends.met < ends.back_start:
             with forked.beside(rest, relay) as result:
                 while (positions := ends.front()) is not None:
-                    here(positions)
-                    count("here", positions)
+                    own(positions)
                     take()
                 try:
                     result()

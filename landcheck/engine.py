@@ -271,26 +271,39 @@ def _end_idle_forkserver() -> int | None:
     The pool's workers are started by a forkserver, which multiprocessing keeps
     for the rest of the process (about 36 MB once no worker shares its pages)
     and starts again when a pool next needs it. It is found among this
-    process's children by its command line, and ended (SIGTERM) only when it
-    has no child: a live process it started would be told dead. Where the
-    processes cannot be read (``/proc``: Linux only), nothing is done.
+    process's children by its command line (:func:`_forkservers`), and ended
+    (SIGTERM) only when it has no child: a live process it started would be
+    told dead. Where the processes cannot be read (``/proc``: Linux only),
+    nothing is done.
     """
     children = _children_by_parent() if sys.platform.startswith("linux") else None
     if children is None:
         return None
-    for pid in children.get(os.getpid(), []):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                command = handle.read()
-        except OSError:  # it ended meanwhile
-            continue
-        if _FORKSERVER_MAIN in command and not children.get(pid):
+    for pid in _forkservers(children):
+        if not children.get(pid):
             try:
                 os.kill(pid, signal.SIGTERM)
             except OSError:  # it ended meanwhile
                 return None
             return pid
     return None
+
+
+def _forkservers(children: dict[int, list[int]]) -> list[int]:
+    """The children of this process that run multiprocessing's forkserver, from ``children``.
+
+    ``children`` is :func:`_children_by_parent`'s. An ended forkserver not yet
+    reaped (a zombie) is not among them: its command line reads empty.
+    """
+    found = []
+    for pid in children.get(os.getpid(), []):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if _FORKSERVER_MAIN in handle.read():
+                    found.append(pid)
+        except OSError:  # it ended meanwhile
+            continue
+    return found
 
 
 def _children_by_parent() -> dict[int, list[int]] | None:

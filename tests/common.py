@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import subprocess
@@ -121,15 +120,7 @@ def png_differences(got: list[bytes], expected: list[bytes]) -> list[str]:
 
 
 def live_forkservers() -> list[int]:
-    """This process's live multiprocessing forkservers, from Linux's /proc (none elsewhere).
-
-    A forkserver ended and not yet reaped is a zombie, whose command line reads empty.
-    """
+    """This process's live multiprocessing forkservers, from Linux's /proc (none elsewhere)."""
     import landcheck.engine as engine_module
 
-    found = []
-    for pid in (engine_module._children_by_parent() or {}).get(os.getpid(), []):
-        with contextlib.suppress(OSError), open(f"/proc/{pid}/cmdline", "rb") as handle:
-            if engine_module._FORKSERVER_MAIN in handle.read():
-                found.append(pid)
-    return found
+    return engine_module._forkservers(engine_module._children_by_parent() or {})

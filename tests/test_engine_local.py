@@ -488,10 +488,8 @@ def _parent_of_a_worker() -> int:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc: Linux only")
 def test_an_idle_forkserver_ends_and_the_next_check_starts_another(monkeypatch):
-    engine_module.release_workers()  # the workers kept by earlier checks
-    monkeypatch.setattr(engine_module, "PARALLEL_SITES", 2)
-    sites_, layers = _sites(), _layers()
-    first = landcheck.check(sites_, layers=layers, workers=2)
+    engine_module.release_workers()  # earlier tests' workers: the forkserver would stay for them
+    layers, sites_, first, _ = _check_keeping_two_workers(monkeypatch)
     server = _parent_of_a_worker()
     assert engine_module._end_idle_forkserver() is None  # its workers live: it stays
     assert _parent_of_a_worker() == server
@@ -508,6 +506,7 @@ def test_an_idle_forkserver_ends_and_the_next_check_starts_another(monkeypatch):
     a, b = first.to_dict(), again.to_dict()
     a.pop("created"), b.pop("created")
     assert a == b
+    engine_module.release_workers()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc: Linux only")
