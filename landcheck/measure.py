@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -300,6 +300,20 @@ class Rows:
             maxima = group_maxima(self.columns[name], mask, self._starts)
             self._maxima[key] = maxima
         return maxima
+
+    def site_groups(self) -> Iterator[range]:
+        """Each site's rows, in the order of :attr:`sites`.
+
+        For a per-site answer that is no sum (a text, a breakdown), made in one
+        pass over the table and kept by :meth:`by_position`.
+
+        Examples
+        --------
+        >>> rows = Rows({"site": np.array([3, 3, 5]), "m2": np.array([1.0, 2.0, 4.0])}, None)
+        >>> [list(group) for group in rows.site_groups()]
+        [[0, 1], [2]]
+        """
+        return map(range, self._starts.tolist(), self._stops.tolist())
 
     def by_position(self, key: tuple[Any, ...], values: Callable[[], Sequence[Any]]) -> ByPosition:
         """Site position → its value of a per-site array: made once per key.

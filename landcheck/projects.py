@@ -144,6 +144,16 @@ class ProjectList:
     date: str
     mark: str
     items: tuple[ListItem, ...] = field(default_factory=tuple)
+    _matches: dict[tuple[Any, ...], ListMatch] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Where projects stand on the list, by what decides it (:func:`match_list`)."""
+    _evidence: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    """The facts any item asks as evidence."""
+
+    def __post_init__(self) -> None:
+        names = sorted({name for item in self.items for name in item.evidence})
+        object.__setattr__(self, "_evidence", tuple(names))
 
 
 @dataclass(frozen=True)
@@ -195,8 +205,21 @@ def match_list(project_list: ProjectList, facts: Any) -> ListMatch:
     ...                                plan_ref="国家公路网规划")).on_list
     True
     """
+    decides = (
+        facts.project_type,
+        facts.plan_level,
+        *[bool(getattr(facts, name, "")) for name in project_list._evidence],
+    )
+    match = project_list._matches.get(decides)  # a batch's sites share a few kinds of project
+    if match is None:
+        match = project_list._matches[decides] = _match(project_list.items, facts)
+    return match
+
+
+def _match(items: tuple[ListItem, ...], facts: Any) -> ListMatch:
+    """:func:`match_list` worked out: the first item the project is on, else the first lacking."""
     candidate, missing = None, ()
-    for item in project_list.items:
+    for item in items:
         if ANY_TYPE not in item.types and facts.project_type not in item.types:
             continue
         lacking = []

@@ -130,6 +130,9 @@ _DEFAULT_OUTCOMES = {
     ),
 }
 
+_SITE_FREE = frozenset({"layer", "reason"})
+"""Template values no site has its own of: the layer's title and why it could not be used."""
+
 
 MAX_FORMAT_WIDTH = 50
 """Largest width or precision a message template may ask for (``{area_ha:.4f}``)."""
@@ -431,7 +434,16 @@ class _RuleParts:
     template names and its documents at the stage.
     """
 
-    __slots__ = ("basis", "evaluator", "layer_title", "outcomes", "rule", "stage", "unknown")
+    __slots__ = (
+        "basis",
+        "evaluator",
+        "layer_title",
+        "outcomes",
+        "rule",
+        "stage",
+        "unknown",
+        "unknown_by_reason",
+    )
 
     def __init__(self, rule: RuleSpec, layer_title: Text, stage: str) -> None:
         self.rule, self.layer_title, self.stage = rule, layer_title, stage
@@ -439,6 +451,34 @@ class _RuleParts:
         self.basis = _basis_parts(rule.basis)
         self.outcomes: dict[str, tuple[Any, ...]] = {}
         self.unknown: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.unknown_by_reason: dict[str, tuple[Any, ...]] = {}
+
+    def unknown_values(
+        self, reason: str, site: SiteInfo, site_values: Mapping[str, Any]
+    ) -> tuple[Any, ...]:
+        """The values of the site's ``unknown`` finding when the rule's layer is not available.
+
+        The built-in template names the layer and the reason alone: every site the
+        reason applies to has the same values, made once. A profile's template that
+        names a site's own value is filled for each site, its texts shared
+        (:meth:`same_unknown`).
+        """
+        values = self.unknown_by_reason.get(reason)
+        if values is not None:
+            return values
+        names = self.outcome("unknown")[1]
+        values = tuple(
+            [
+                reason
+                if name == "reason"
+                else _value(name, self.layer_title, site_values, site.area, site)
+                for name in names
+            ]
+        )
+        if _SITE_FREE.issuperset(names):
+            self.unknown_by_reason[reason] = values
+            return values
+        return self.same_unknown(values)
 
     def same_unknown(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """The values of an ``unknown`` finding, one tuple for all equal ones.
@@ -710,14 +750,13 @@ def _decide(
     the outcome is ``unknown``.
     """
     if inp is None:
-        chosen, area, decided = "unknown", site.area, {"reason": layer.reason}
-    else:
-        evaluator = parts.evaluator
-        decision = evaluator.func(inp)
-        gap = outside_gap(inp)
-        if gap is not None and decision.outcome not in evaluator.evidence:
-            decision = Decision("outside", layer.outside, {"reason": gap})
-        chosen, area, decided = decision.outcome, decision.area, decision.values
+        return "unknown", site.area, parts.unknown_values(layer.reason, site, site_values)
+    evaluator = parts.evaluator
+    decision = evaluator.func(inp)
+    gap = outside_gap(inp)
+    if gap is not None and decision.outcome not in evaluator.evidence:
+        decision = Decision("outside", layer.outside, {"reason": gap})
+    chosen, area, decided = decision.outcome, decision.area, decision.values
     names = parts.outcome(chosen)[1]
     title = parts.layer_title
     values = tuple(
@@ -726,7 +765,7 @@ def _decide(
             for name in names
         ]
     )
-    return chosen, area, values if inp is not None else parts.same_unknown(values)
+    return chosen, area, values
 
 
 def _shared(

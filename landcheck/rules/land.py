@@ -44,19 +44,33 @@ def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
 
     Only cultivated parcels carry a grade in the survey; pieces of one parcel shared
     with another feature of the layer are counted in full (the survey's parcels do not
-    overlap).
+    overlap). Every site's breakdown is made in one pass over the layer's feature
+    table, the first time a site of the batch asks.
     """
-    rows = layer.feature_rows
-    if not rows.has("grade") or not len(rows):
-        return Text("", "")
-    grades = [g.strip().replace(".0", "") for g in rows.texts("grade")]
-    net = (rows.column(f"{method.value}_m2") * rows.column("net_share")).tolist()
+    table = None if layer.tables is None else layer.tables[2]
+    if table is None or "grade" not in table.columns:
+        return _NO_GRADES
+
+    def breakdowns() -> list[Text]:  # every site's, once per table and method
+        grades = [g.strip().replace(".0", "") for g in table.texts("grade")]
+        net = (table.columns[f"{method.value}_m2"] * table.columns["net_share"]).tolist()
+        return [_by_grade(grades, net, rows) for rows in table.site_groups()]
+
+    return table.by_position(("grades", method), breakdowns).get(layer.position, _NO_GRADES)
+
+
+_NO_GRADES = Text("", "")
+
+
+def _by_grade(grades: list[str], net: list[float], rows: range) -> Text:
+    """The text of one site's cultivated land by grade, from its ``rows`` of the feature table."""
     by_grade: dict[int, float] = {}
-    for grade, area in zip(grades, net, strict=True):
+    for row in rows:
+        grade = grades[row]
         if grade.isdigit():
-            by_grade[int(grade)] = by_grade.get(int(grade), 0.0) + float(area)
+            by_grade[int(grade)] = by_grade.get(int(grade), 0.0) + net[row]
     if not by_grade:
-        return Text("", "")
+        return _NO_GRADES
     items = sorted(by_grade.items())
     return Text(
         "；按耕地质量等别（GDDB）：" + "、".join(f"{g}等 {to_ha(a):.4f} 公顷" for g, a in items),
@@ -118,7 +132,8 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> Area | None:
     layer = inp.layers.get(key) if key is not None else None
     if layer is None or not layer.available or layer.unresolved_codes:
         return None
-    if not layer.class_rows.has("planned_construction"):
+    table = layer.class_table
+    if table is None or "planned_construction" not in table.columns:
         return None
     return layer.classes_where("planned_construction", ("yes",), method)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
 from landcheck.rules.core import (
@@ -56,16 +54,36 @@ def _urban_boundary(inp: RuleInput) -> Decision:
     return Decision(outcome, outside, values)
 
 
-def _zone_list(layer: SiteLayer, mask: np.ndarray, lang: str, method: AreaMethod) -> str:
-    rows = layer.class_rows
-    sep = "、" if lang == "zh" else ", "
-    unit = "公顷" if lang == "zh" else "ha"
-    names = rows.column("name_en" if lang == "en" and rows.has("name_en") else "name")[mask]
-    areas = rows.column(f"{method.value}_m2")[mask].tolist()  # floats: numpy's scalars are slow
-    return sep.join(
-        f"{name}（{to_ha(a):.4f} {unit}）" if lang == "zh" else f"{name} ({to_ha(a):.4f} {unit})"
-        for name, a in zip(names, areas, strict=True)
-    )
+def _zone_list(layer: SiteLayer, conforming: bool, lang: str, method: AreaMethod) -> str:
+    """The site's zones that conform to the plan (or do not), each with its area in ha.
+
+    Every site's list is made in one pass over the layer's class table, the first
+    time a site of the batch asks (:meth:`~landcheck.measure.Rows.by_position`).
+    A site without classes has none.
+    """
+    table = layer.class_table
+    if table is None:
+        return ""
+
+    def lists() -> list[str]:  # every site's, once per table and question
+        name = "name_en" if lang == "en" and "name_en" in table.columns else "name"
+        mask = table.isin("conformity", ("conforms",))
+        listed = (mask if conforming else ~mask).tolist()
+        areas = table.columns[f"{method.value}_m2"].tolist()  # floats: numpy's scalars are slow
+        items = [
+            (
+                f"{zone}（{to_ha(area):.4f} 公顷）"
+                if lang == "zh"
+                else f"{zone} ({to_ha(area):.4f} ha)"
+            )
+            if keep
+            else ""
+            for zone, area, keep in zip(table.columns[name].tolist(), areas, listed, strict=True)
+        ]
+        sep = "、" if lang == "zh" else ", "
+        return [sep.join([items[i] for i in rows if listed[i]]) for rows in table.site_groups()]
+
+    return table.by_position(("zone_list", conforming, lang, method), lists).get(layer.position, "")
 
 
 def _planning_conformity(inp: RuleInput) -> Decision:
@@ -78,12 +96,11 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
-    conforming = layer.class_rows.isin("conformity", ("conforms",))
     nonconforming = layer.classes_where("conformity", ("conforms",), method, invert=True)
     width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
     outcome = involvement(inp, nonconforming, width)
-    mask = conforming if outcome == "not_involved" else ~conforming
-    zones = Text(_zone_list(layer, mask, "zh", method), _zone_list(layer, mask, "en", method))
+    listed = outcome == "not_involved"  # the zones that conform, else those that do not
+    zones = Text(_zone_list(layer, listed, "zh", method), _zone_list(layer, listed, "en", method))
     if outcome == "not_involved":
         return Decision("conforms", layer.overlap, {"zones": zones})
     return Decision(outcome or "adjust", nonconforming, {"zones": zones})
