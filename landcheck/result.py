@@ -24,7 +24,7 @@ from landcheck.crs import crs_label
 from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
-from landcheck.measure import NO_ROWS, Rows, SiteLayer, SiteRows
+from landcheck.measure import ListedRows, Rows, SiteLayer
 from landcheck.profile import STATUSES, Profile, Text
 from landcheck.rollup import CATEGORIES, CULTIVATED, CULTIVATED_KINDS, SUMMARY_LINES, summary_sums
 from landcheck.rules import Finding, worst_status
@@ -40,30 +40,31 @@ def _optional(value: Any) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-def _features_list(rows: SiteRows) -> list[dict[str, Any]]:
+def _features_list(rows: ListedRows | None, position: int) -> list[dict[str, Any]]:
     """A site's per-feature pieces of one layer, as findings.json lists them."""
-    if not len(rows):
+    start, stop = rows.span(position) if rows is not None else (0, 0)
+    if start == stop:
         return []
     return [
         {"id": str(feature), "planar_m2": float(planar), "ellipsoidal_m2": float(ellipsoidal)}
         for feature, planar, ellipsoidal in zip(
-            rows.column("feature_id").tolist(),
-            rows.column("planar_m2").tolist(),
-            rows.column("ellipsoidal_m2").tolist(),
+            rows.column("feature_id")[start:stop],  # type: ignore[union-attr]
+            rows.column("planar_m2")[start:stop],  # type: ignore[union-attr]
+            rows.column("ellipsoidal_m2")[start:stop],  # type: ignore[union-attr]
             strict=True,
         )
     ]
 
 
-def _admin_dict(rows: SiteRows) -> dict[str, dict[str, Any]]:
-    """A site's administrative units of one layer: code → name and areas."""
+def _admin_dict(rows: ListedRows, start: int, stop: int) -> dict[str, dict[str, Any]]:
+    """A site's administrative units of one layer (its ``start:stop``): code → name and areas."""
     return {
         str(code): {"name": str(name), "planar_m2": float(planar), "ellipsoidal_m2": float(ell)}
         for code, name, planar, ell in zip(
-            rows.column("admin_code").tolist(),
-            rows.column("name").tolist(),
-            rows.column("planar_m2").tolist(),
-            rows.column("ellipsoidal_m2").tolist(),
+            rows.column("admin_code")[start:stop],
+            rows.column("name")[start:stop],
+            rows.column("planar_m2")[start:stop],
+            rows.column("ellipsoidal_m2")[start:stop],
             strict=True,
         )
     }
@@ -88,37 +89,48 @@ def _land_use_summary(view: SiteLayer, method: AreaMethod) -> dict[str, Any]:
     }
 
 
-def _rows_of(view: SiteLayer) -> tuple[SiteRows, SiteRows, SiteRows, SiteRows]:
-    """A site's class, administrative-unit, feature and attribute rows of one layer.
+class _Listed:
+    """The tables' rows of a run of sites as lists (:class:`~landcheck.measure.ListedRows`).
 
-    Made afresh rather than read from the view's cached properties: findings.json
-    reads each once, and kept on every view (10,000 sites × 15 layers) they only
-    add up in memory while the file is written.
+    One per run of findings.json's site entries; a table's lists are read the
+    first time a site of the run asks for them.
     """
-    if view.tables is None:
-        classes = admin = features = NO_ROWS
-    else:
-        classes, admin, features = (table.view(view.position) for table in view.tables)
-    if view.attribute_table is None:
-        return classes, admin, features, NO_ROWS
-    return classes, admin, features, view.attribute_table.view(view.position)
+
+    __slots__ = ("_made", "positions")
+
+    def __init__(self, positions: range) -> None:
+        self.positions = positions
+        self._made: dict[int, ListedRows] = {}
+
+    def __call__(self, table: Rows | None) -> ListedRows | None:
+        """``table``'s rows of the run (None: no table)."""
+        if table is None:
+            return None
+        listed = self._made.get(id(table))  # the result holds the tables while the run is made
+        if listed is None:
+            listed = self._made[id(table)] = ListedRows(table, self.positions)
+        return listed
 
 
-def _attributes_list(rows: SiteRows) -> list[dict[str, Any]]:
+def _attributes_list(rows: ListedRows | None, position: int) -> list[dict[str, Any]]:
     """A site's areas of one layer by review attribute (grade, zone…), as findings.json lists them.
 
     One entry per row: the attributes as text and the areas (``…_m2``) as
     numbers, in the table's column order; the widths are left out.
     """
-    if rows.rows is None or not rows.rows.columns or not len(rows):
+    start, stop = rows.span(position) if rows is not None else (0, 0)
+    if start == stop:
         return []
-    names = [name for name in rows.rows.columns if name != "max_width_m"]
-    values = [(name, name.endswith("_m2"), rows.column(name).tolist()) for name in names]
+    names = [name for name in rows.table.columns if name != "max_width_m"]  # type: ignore[union-attr]
+    values = [(name, name.endswith("_m2"), rows.column(name)) for name in names]  # type: ignore[union-attr]
     return [
         {name: (float(column[i]) if area else str(column[i])) for name, area, column in values}
-        for i in range(len(rows))
+        for i in range(start, stop)
     ]
 
+
+_LISTED_SITES = 256
+"""Sites whose rows :meth:`CheckResult.site_dicts` reads as lists at a time: a few MB of them."""
 
 _CLASS_LABELS = ("category", "level1", "level1_name", "conformity")
 
@@ -135,16 +147,21 @@ _CLASS_COLUMNS = (
 """The columns of a class table findings.json reads (the land-use survey's has twenty)."""
 
 
-def _classes_dict(rows: SiteRows) -> dict[str, Any]:
+def _classes_dict(rows: ListedRows | None, position: int) -> dict[str, Any]:
     """A site's classes of one layer: code → name, areas, code-table labels, field ridges.
 
-    Read straight from the numpy rows (:class:`landcheck.measure.SiteRows`): a
-    DataFrame per site and layer cost most of the time of writing a batch's findings.
+    Read straight from the table's columns (:class:`landcheck.measure.ListedRows`):
+    a DataFrame per site and layer cost most of the time of writing a batch's findings.
     """
-    if not len(rows):
+    start, stop = rows.span(position) if rows is not None else (0, 0)
+    if start == stop:
         return {}
-    present = rows.rows.columns  # type: ignore[union-attr]
-    values = {name: rows.column(name).tolist() for name in _CLASS_COLUMNS if name in present}
+    present = rows.table.columns  # type: ignore[union-attr]
+    values = {
+        name: rows.column(name)[start:stop]  # type: ignore[union-attr]
+        for name in _CLASS_COLUMNS
+        if name in present
+    }
     survey = values.get("survey_m2")
     labels = [(column, values[column]) for column in _CLASS_LABELS if column in values]
     ridges = (
@@ -542,16 +559,19 @@ class CheckResult:
         }
 
     # ------------------------------------------------------------------ JSON
-    def _layer_dict(self, view: SiteLayer, method: Any) -> dict[str, Any]:
+    def _layer_dict(self, view: SiteLayer, method: Any, listed: _Listed) -> dict[str, Any]:
         spec = self.profile.layers[view.key]
-        class_rows, admin_rows, feature_rows, attribute_rows = _rows_of(view)
+        position = view.position
+        classes, admin, features = (
+            (None, None, None) if view.tables is None else map(listed, view.tables)
+        )
         out: dict[str, Any] = {
             "kind": view.kind,
             "title": spec.title.to_dict(),
             "available": view.available,
             "overlap": view.overlap.to_dict(),
             "share": float(view.share),
-            "features": _features_list(feature_rows),
+            "features": _features_list(features, position),
         }
         if not view.available:
             out["reason"] = view.reason
@@ -564,15 +584,16 @@ class CheckResult:
         if view.classification is not None:
             out["classification"] = view.classification
         if view.has_classes or view.kind in ("land_use", "planning_zone"):
-            out["classes"] = _classes_dict(class_rows)
+            out["classes"] = _classes_dict(classes, position)
             out["uncovered"] = {
                 "planar_m2": float(view.uncovered.planar_m2),
                 "ellipsoidal_m2": float(view.uncovered.ellipsoidal_m2),
             }
         if view.kind == "land_use" and view.available:
             out.update(_land_use_summary(view, method))
-        if len(admin_rows):
-            out["admin"] = _admin_dict(admin_rows)
+        start, stop = admin.span(position) if admin is not None else (0, 0)
+        if stop > start:
+            out["admin"] = _admin_dict(admin, start, stop)  # type: ignore[arg-type]
         if view.unresolved_codes:
             out["unresolved_codes"] = list(view.unresolved_codes)
         if view.search_m > 0:
@@ -581,7 +602,7 @@ class CheckResult:
                 "feature_id": view.nearest_id,
                 "search_m": view.search_m,
             }
-        attributes = _attributes_list(attribute_rows)
+        attributes = _attributes_list(listed(view.attribute_table), position)
         if attributes:  # review layers: areas by grade, zone, level…
             out["attributes"] = attributes
         return out
@@ -593,7 +614,7 @@ class CheckResult:
         return {column: self.sites[column].tolist() for column in columns}
 
     def _site_dict(
-        self, position: int, finding_entry: Callable[[Finding], Any] = Finding.to_dict
+        self, position: int, finding_entry: Callable[[Finding], Any], listed: _Listed
     ) -> dict[str, Any]:
         column = self._site_columns
         site_id = str(column["site_id"][position])
@@ -613,7 +634,7 @@ class CheckResult:
             "measuring_crs": self._measuring_labels[position],
             "status": worst_status([f.status for f in findings]),
             "layers": {
-                key: self._layer_dict(view, method)
+                key: self._layer_dict(view, method, listed)
                 for key, view in self.site_layers[position].items()
             },
             "findings": [finding_entry(f) for f in findings],
@@ -668,8 +689,12 @@ class CheckResult:
         ``positions``: the entries of the sites at these positions only
         (default: every site's).
         """
-        for position in range(len(self.sites)) if positions is None else positions:
-            yield self._site_dict(position, finding_entry)
+        positions = range(len(self.sites)) if positions is None else positions
+        for start in range(0, len(positions), _LISTED_SITES):
+            run = positions[start : start + _LISTED_SITES]
+            listed = _Listed(run)
+            for position in run:
+                yield self._site_dict(position, finding_entry, listed)
 
     def to_dict(self) -> dict[str, Any]:
         """Return findings.json (schema ``landcheck/findings@1``) as a dict."""

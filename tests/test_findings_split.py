@@ -107,10 +107,10 @@ def test_the_sites_of_a_forked_process_that_died_are_written_here(
     here = os.getpid()
     real = CheckResult._site_dict
 
-    def dying(self, position, finding_entry):
+    def dying(self, position, *entry_and_rows):
         if os.getpid() != here:
             os._exit(9)  # killed, out of memory: no result, no error
-        return real(self, position, finding_entry)
+        return real(self, position, *entry_and_rows)
 
     monkeypatch.setattr(CheckResult, "_site_dict", dying)
     out = tmp_path / "out"
@@ -129,10 +129,10 @@ def test_an_error_in_the_forked_process_is_raised_here(sample, split, monkeypatc
     real = CheckResult._site_dict
     last = len(sample.sites) - 1
 
-    def failing(self, position, finding_entry):
+    def failing(self, position, *entry_and_rows):
         if position == last:
             raise RuntimeError("the disk is full")
-        return real(self, position, finding_entry)
+        return real(self, position, *entry_and_rows)
 
     monkeypatch.setattr(CheckResult, "_site_dict", failing)
     with pytest.raises(RuntimeError, match="the disk is full"):
