@@ -184,12 +184,17 @@ def test_a_batch_gives_each_site_the_findings_it_gives_alone_and_shares_their_pa
         assert one.area != two.area and one.site_id != two.site_id
 
 
-def test_a_batch_gives_each_project_class_and_type_its_own_titles():
+def _first_rule_unknown_says(template: Text):
+    """The built-in profile whose first rule's ``unknown`` outcome says ``template``."""
     profile = load_profile()
     first, *others = profile.rules
+    first = replace(first, outcomes={**first.outcomes, "unknown": Outcome("unknown", template)})
+    return replace(profile, rules=type(profile.rules)([first, *others]))
+
+
+def test_a_batch_gives_each_project_class_and_type_its_own_titles():
     titles = Text("{project_class} {project_type}", "{a_project_class}, {a_project_type}")
-    first = replace(first, outcomes={**first.outcomes, "unknown": Outcome("unknown", titles)})
-    profile = replace(profile, rules=type(profile.rules)([first, *others]))
+    profile = _first_rule_unknown_says(titles)
     rules = ProfileRules(profile)
     area = Area(10_000.0, 9_998.0)
     views = {
@@ -264,3 +269,34 @@ def test_only_unknown_values_that_are_texts_are_shared():
     # equal numbers that print differently, as a site's own field may hold them, stay apart
     for values in ((1,), (1.0,), (True,), (0.0,), (-0.0,)):
         assert parts.same_unknown(values) is values
+
+
+def test_unknown_findings_of_a_layer_not_available_follow_each_site_s_reason_and_values():
+    # a profile's own template for the unknown outcome may name the site's area
+    named = Text("{layer} {reason} {area_ha:.4f}", "{layer} ({reason}): {area_ha:.4f} ha")
+    profile = _first_rule_unknown_says(named)
+    first, *others = profile.rules
+    rules = ProfileRules(profile)
+    small, large = Area(10_000.0, 10_000.0), Area(25_000.0, 25_000.0)
+    second = next(r for r in others if r.layer != first.layer)
+    site_views = []
+    for area, reason in ((small, "not supplied"), (large, "not supplied"), (small, "no area")):
+        site_views.append(
+            {
+                key: unavailable_layer(key, spec.kind, reason, area)
+                for key, spec in profile.layers.items()
+            }
+        )
+    sites = [
+        SiteInfo(f"S{i}", "", "industrial", False, v[first.layer].uncovered)
+        for i, v in enumerate(site_views)
+    ]
+    found = [rules.evaluate(site, views) for site, views in zip(sites, site_views, strict=True)]
+    for site, views, findings in zip(sites, site_views, found, strict=True):
+        assert findings == evaluate_site(profile, site, views)
+    own = [f[0].values for f in found]
+    assert [v[-1] for v in own] == [1.0, 2.5, 1.0]  # each site's area, not the first one's
+    assert [v[1] for v in own] == ["not supplied", "not supplied", "no area"]
+    built_in = [next(f for f in findings if f.check == second.check).values for findings in found]
+    assert built_in[0] is built_in[1]  # the same reason: one tuple for all sites
+    assert built_in[2] is not built_in[0] and built_in[2][-1] == "no area"

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
 from landcheck.facts import ProjectFacts
-from landcheck.io.profiles import load_profile
-from landcheck.measure import Rows, SiteLayer, unavailable_layer
-from landcheck.profile import Outcome, Text
+from landcheck.measure import Rows, SiteLayer
+from landcheck.profile import Text
 from landcheck.projects import ListItem, ProjectList, match_list
-from landcheck.rules import ProfileRules, SiteInfo, evaluate_site
 from landcheck.rules.land import _grades
 from landcheck.rules.planning import _zone_list
-from landcheck.units import Area, AreaMethod
+from landcheck.units import AreaMethod
 
 
 def _view(rows: Rows, position: int, kind: str = "land_use") -> SiteLayer:
@@ -134,36 +130,3 @@ def test_list_matches_are_shared_by_projects_that_stand_alike():
     # another list asked with the same facts answers for itself
     assert match_list(_roads(), declared) is not first and match_list(_roads(), declared) == first
     assert roads == _roads()  # what the list has met does not make it another list
-
-
-def test_unknown_findings_of_a_layer_not_available_follow_each_site_s_reason_and_values():
-    profile = load_profile()
-    first, *others = profile.rules
-    # a profile's own template for the unknown outcome may name the site's area
-    named = Text("{layer} {reason} {area_ha:.4f}", "{layer} ({reason}): {area_ha:.4f} ha")
-    first = replace(first, outcomes={**first.outcomes, "unknown": Outcome("unknown", named)})
-    profile = replace(profile, rules=type(profile.rules)([first, *others]))
-    rules = ProfileRules(profile)
-    small, large = Area(10_000.0, 10_000.0), Area(25_000.0, 25_000.0)
-    second = next(r for r in others if r.layer != first.layer)
-    site_views = []
-    for area, reason in ((small, "not supplied"), (large, "not supplied"), (small, "no area")):
-        site_views.append(
-            {
-                key: unavailable_layer(key, spec.kind, reason, area)
-                for key, spec in profile.layers.items()
-            }
-        )
-    sites = [
-        SiteInfo(f"S{i}", "", "industrial", False, v[first.layer].uncovered)
-        for i, v in enumerate(site_views)
-    ]
-    found = [rules.evaluate(site, views) for site, views in zip(sites, site_views, strict=True)]
-    for site, views, findings in zip(sites, site_views, found, strict=True):
-        assert findings == evaluate_site(profile, site, views)
-    own = [f[0].values for f in found]
-    assert [v[-1] for v in own] == [1.0, 2.5, 1.0]  # each site's area, not the first one's
-    assert [v[1] for v in own] == ["not supplied", "not supplied", "no area"]
-    built_in = [next(f for f in findings if f.check == second.check).values for findings in found]
-    assert built_in[0] is built_in[1]  # the same reason: one tuple for all sites
-    assert built_in[2] is not built_in[0] and built_in[2][-1] == "no area"
