@@ -567,6 +567,11 @@ class SiteLayer:
         return None if self.tables is None else self.tables[0]
 
     @property
+    def feature_table(self) -> Rows | None:
+        """The layer's per-feature table of every site (None: the layer has no tables)."""
+        return None if self.tables is None else self.tables[2]
+
+    @property
     def class_rows(self) -> SiteRows:
         """The site's per-class rows."""
         return self._once("class_rows", lambda: self._rows(0))

@@ -40,24 +40,23 @@ def _optional(value: Any) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-def _features_list(rows: ListedRows | None, position: int) -> list[dict[str, Any]]:
+def _features_list(rows: ListedRows, position: int) -> list[dict[str, Any]]:
     """A site's per-feature pieces of one layer, as findings.json lists them."""
-    start, stop = rows.span(position) if rows is not None else (0, 0)
-    if start == stop:
-        return []
+    start, stop = rows.span(position)
     return [
         {"id": str(feature), "planar_m2": float(planar), "ellipsoidal_m2": float(ellipsoidal)}
         for feature, planar, ellipsoidal in zip(
-            rows.column("feature_id")[start:stop],  # type: ignore[union-attr]
-            rows.column("planar_m2")[start:stop],  # type: ignore[union-attr]
-            rows.column("ellipsoidal_m2")[start:stop],  # type: ignore[union-attr]
+            rows.column("feature_id")[start:stop],
+            rows.column("planar_m2")[start:stop],
+            rows.column("ellipsoidal_m2")[start:stop],
             strict=True,
         )
     ]
 
 
-def _admin_dict(rows: ListedRows, start: int, stop: int) -> dict[str, dict[str, Any]]:
-    """A site's administrative units of one layer (its ``start:stop``): code → name and areas."""
+def _admin_dict(rows: ListedRows, position: int) -> dict[str, dict[str, Any]]:
+    """A site's administrative units of one layer: code → name and areas."""
+    start, stop = rows.span(position)
     return {
         str(code): {"name": str(name), "planar_m2": float(planar), "ellipsoidal_m2": float(ell)}
         for code, name, planar, ell in zip(
@@ -102,27 +101,30 @@ class _Listed:
         self.positions = positions
         self._made: dict[int, ListedRows] = {}
 
-    def __call__(self, table: Rows | None) -> ListedRows | None:
-        """``table``'s rows of the run (None: no table)."""
-        if table is None:
-            return None
+    def __call__(self, table: Rows | None) -> ListedRows:
+        """``table``'s rows of the run (no table: no rows)."""
+        table = _NO_TABLE if table is None else table
         listed = self._made.get(id(table))  # the result holds the tables while the run is made
         if listed is None:
             listed = self._made[id(table)] = ListedRows(table, self.positions)
         return listed
 
 
-def _attributes_list(rows: ListedRows | None, position: int) -> list[dict[str, Any]]:
+_NO_TABLE = Rows({}, None)
+"""The rows of a layer that has no tables (one not available)."""
+
+
+def _attributes_list(rows: ListedRows, position: int) -> list[dict[str, Any]]:
     """A site's areas of one layer by review attribute (grade, zone…), as findings.json lists them.
 
     One entry per row: the attributes as text and the areas (``…_m2``) as
     numbers, in the table's column order; the widths are left out.
     """
-    start, stop = rows.span(position) if rows is not None else (0, 0)
+    start, stop = rows.span(position)
     if start == stop:
         return []
-    names = [name for name in rows.table.columns if name != "max_width_m"]  # type: ignore[union-attr]
-    values = [(name, name.endswith("_m2"), rows.column(name)) for name in names]  # type: ignore[union-attr]
+    names = [name for name in rows.table.columns if name != "max_width_m"]
+    values = [(name, name.endswith("_m2"), rows.column(name)) for name in names]
     return [
         {name: (float(column[i]) if area else str(column[i])) for name, area, column in values}
         for i in range(start, stop)
@@ -147,21 +149,17 @@ _CLASS_COLUMNS = (
 """The columns of a class table findings.json reads (the land-use survey's has twenty)."""
 
 
-def _classes_dict(rows: ListedRows | None, position: int) -> dict[str, Any]:
+def _classes_dict(rows: ListedRows, position: int) -> dict[str, Any]:
     """A site's classes of one layer: code → name, areas, code-table labels, field ridges.
 
     Read straight from the table's columns (:class:`landcheck.measure.ListedRows`):
     a DataFrame per site and layer cost most of the time of writing a batch's findings.
     """
-    start, stop = rows.span(position) if rows is not None else (0, 0)
+    start, stop = rows.span(position)
     if start == stop:
         return {}
-    present = rows.table.columns  # type: ignore[union-attr]
-    values = {
-        name: rows.column(name)[start:stop]  # type: ignore[union-attr]
-        for name in _CLASS_COLUMNS
-        if name in present
-    }
+    present = rows.table.columns
+    values = {name: rows.column(name)[start:stop] for name in _CLASS_COLUMNS if name in present}
     survey = values.get("survey_m2")
     labels = [(column, values[column]) for column in _CLASS_LABELS if column in values]
     ridges = (
@@ -562,9 +560,7 @@ class CheckResult:
     def _layer_dict(self, view: SiteLayer, method: Any, listed: _Listed) -> dict[str, Any]:
         spec = self.profile.layers[view.key]
         position = view.position
-        classes, admin, features = (
-            (None, None, None) if view.tables is None else map(listed, view.tables)
-        )
+        classes, admin, features = map(listed, view.tables or (None, None, None))
         out: dict[str, Any] = {
             "kind": view.kind,
             "title": spec.title.to_dict(),
@@ -591,9 +587,9 @@ class CheckResult:
             }
         if view.kind == "land_use" and view.available:
             out.update(_land_use_summary(view, method))
-        start, stop = admin.span(position) if admin is not None else (0, 0)
-        if stop > start:
-            out["admin"] = _admin_dict(admin, start, stop)  # type: ignore[arg-type]
+        units = _admin_dict(admin, position)
+        if units:
+            out["admin"] = units
         if view.unresolved_codes:
             out["unresolved_codes"] = list(view.unresolved_codes)
         if view.search_m > 0:

@@ -47,7 +47,7 @@ def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
     overlap). Every site's breakdown is made in one pass over the layer's feature
     table, the first time a site of the batch asks.
     """
-    table = None if layer.tables is None else layer.tables[2]
+    table = layer.feature_table
     if table is None or "grade" not in table.columns:
         return _NO_GRADES
 
