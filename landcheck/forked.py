@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 
 from landcheck.errors import LandcheckError, OutputError
 from landcheck.gcpause import collector_frozen
+from landcheck.memory import keep_freed_heap
 from landcheck.threads import usable_cores
 
 __all__ = [
@@ -97,6 +98,7 @@ def start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     warnings.simplefilter("ignore")
+    keep_freed_heap()
 
 
 class ProcessDied(OutputError):

@@ -31,6 +31,7 @@ __all__ = [
     "ARROW_POOL_VARIABLE",
     "HEAP_THRESHOLDS",
     "arrow_pool_on_c_heap",
+    "keep_freed_heap",
     "release_free_memory",
     "return_freed_heap_early",
     "use_system_arrow_pool",
@@ -84,6 +85,11 @@ HEAP_THRESHOLDS = {"MALLOC_MMAP_THRESHOLD_": 4 << 20, "MALLOC_TRIM_THRESHOLD_": 
 """glibc's thresholds as :func:`return_freed_heap_early` sets them, by the variables naming them:
 a block of 4 MiB or more is mapped on its own, and a heap gives its free top back from 2 MiB."""
 
+KEPT_HEAP_THRESHOLDS = {"MALLOC_MMAP_THRESHOLD_": 32 << 20, "MALLOC_TRIM_THRESHOLD_": 256 << 20}
+"""glibc's thresholds as :func:`keep_freed_heap` sets them: a block is mapped on its own only
+from 32 MiB (the most ``mallopt`` takes, and where glibc's own adjustment stops), and a heap
+keeps up to 256 MiB free at its top."""
+
 _MALLOPT_PARAMETERS = {"MALLOC_TRIM_THRESHOLD_": -1, "MALLOC_MMAP_THRESHOLD_": -3}
 """glibc's ``mallopt`` numbers for the thresholds (``M_TRIM_THRESHOLD``, ``M_MMAP_THRESHOLD``)."""
 
@@ -128,13 +134,56 @@ def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
     """
     if not sys.platform.startswith("linux") or _thresholds_chosen(environ):
         return False
+    _RETURNED_EARLY[0] = _set_thresholds(HEAP_THRESHOLDS)
+    return _RETURNED_EARLY[0]
+
+
+_RETURNED_EARLY = [False]
+"""Whether :func:`return_freed_heap_early` set this process's thresholds."""
+
+
+def keep_freed_heap() -> bool:
+    """Undo :func:`return_freed_heap_early` in a short-lived forked process: keep what it frees.
+
+    A forked worker that writes report files (the site pages and their maps,
+    a whole writer beside the others) makes and frees the same few megabytes
+    again and again. With the thresholds of :func:`return_freed_heap_early`,
+    each time the freed top of its heap goes back to the system, and each
+    array of 128 KiB to 4 MiB is a mapping of its own, so the next ones fault
+    their pages in afresh. Measured on the maps of 250 of the quick county's
+    sites in a forked process: 29,600 page faults instead of 9,600, and 21,000
+    instead of 8 when drawn again. Such a process lives for seconds and
+    hands everything back when it ends, so it takes
+    :data:`KEPT_HEAP_THRESHOLDS` instead.
+
+    Nothing is done where :func:`return_freed_heap_early` did nothing (a library call, the
+    user's own thresholds, no glibc): glibc's own thresholds already adapt.
+
+    Returns
+    -------
+    bool
+        Whether the thresholds were set.
+
+    Examples
+    --------
+    >>> keep_freed_heap()  # nothing to undo in a process that did not return heap early
+    False
+    """
+    if not _RETURNED_EARLY[0]:
+        return False
+    _RETURNED_EARLY[0] = False
+    return _set_thresholds(KEPT_HEAP_THRESHOLDS)
+
+
+def _set_thresholds(thresholds: Mapping[str, int]) -> bool:
+    """Set glibc's thresholds named by their variables (``mallopt``); whether glibc took them."""
     try:
         mallopt = _c_library().mallopt
     except (OSError, AttributeError):  # no C library to load, or not glibc
         return False
     return all(
         mallopt(ctypes.c_int(_MALLOPT_PARAMETERS[name]), ctypes.c_int(value)) == 1
-        for name, value in HEAP_THRESHOLDS.items()
+        for name, value in thresholds.items()
     )
 
 

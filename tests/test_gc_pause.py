@@ -225,6 +225,8 @@ def test_the_command_leaves_the_closing_collections_nothing_to_walk(monkeypatch)
 
     registered = []
     monkeypatch.setattr(atexit, "register", registered.append)
+    # the command's heap thresholds would stay with this test process (and its forked workers)
+    monkeypatch.setattr(cli_main, "return_freed_heap_early", lambda: False)
     monkeypatch.setattr(sys, "argv", ["landcheck", "--version"])
     with pytest.raises(SystemExit):
         cli_main.main()

@@ -19,7 +19,7 @@ from shapely import box
 
 import landcheck.evaluation as evaluation
 import landcheck.memory as memory
-from landcheck import check
+from landcheck import check, forked
 
 
 class _FakeLibrary:
@@ -179,8 +179,58 @@ def _glibc_default_python(*lines: str) -> list[str]:
     return fresh_python(*lines, env={k: v for k, v in os.environ.items() if k not in chosen})
 
 
+_CHURN = (
+    "import resource",
+    "import numpy as np",
+    "import landcheck.memory as memory",
+    "from landcheck import forked",
+    "def churn():",
+    "    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt",
+    # 3 MiB, every page written: from the heap (under 4 MiB), its top freed (over 2 MiB)
+    "    for _ in range(20): np.ones(3 << 17)",
+    "    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before",
+    "print(memory.return_freed_heap_early())",
+    "print(churn())",
+    "print(*forked.run_jobs([churn, churn]))",
+    "print(memory.keep_freed_heap())",
+)
+"""Page faults of 20 blocks of 3 MiB made and freed: here, then in two forked workers."""
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not hasattr(ctypes.CDLL(None), "mallopt"),
+    reason="glibc's mallopt is Linux's with glibc only",
+)
+@pytest.mark.skipif(forked.worker_count(2) == 0, reason="forked workers need two cores")
+def test_a_forked_worker_keeps_what_it_frees_for_its_next_blocks():
+    early, here, workers, kept = _glibc_default_python(*_CHURN)
+    assert early == "True"
+    pages = (3 << 20) // 4096  # 768 a block
+    # here, with the command's thresholds, the freed top goes back: each later block faults again
+    assert int(here) >= 19 * pages
+    # a worker faults its first block in and reuses it for the other 19
+    assert all(pages <= int(faults) < 3 * pages for faults in workers.split())
+    assert kept == "True"  # the calling process's own thresholds were not changed by them
+
+
+def test_keep_freed_heap_undoes_only_what_return_freed_heap_early_did(monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(memory, "_RETURNED_EARLY", [False])
+    library = _FakeLibrary(1)
+    monkeypatch.setattr(memory, "_c_library", lambda: library)
+    assert memory.keep_freed_heap() is False  # a library call, or the user's thresholds
+    assert memory.return_freed_heap_early({"MALLOC_TRIM_THRESHOLD_": "1"}) is False
+    assert memory.keep_freed_heap() is False
+    assert library.calls == []
+    assert memory.return_freed_heap_early({}) is True
+    assert memory.keep_freed_heap() is True
+    assert library.calls == [(-3, 4 << 20), (-1, 2 << 20), (-3, 32 << 20), (-1, 256 << 20)]
+    assert memory.keep_freed_heap() is False  # once
+
+
 def test_heap_thresholds_are_set_through_mallopt_on_glibc(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(memory, "_RETURNED_EARLY", [False])
     library = _FakeLibrary(1)
     monkeypatch.setattr(memory, "_c_library", lambda: library)
     assert memory.return_freed_heap_early({}) is True
@@ -191,6 +241,7 @@ def test_heap_thresholds_are_set_through_mallopt_on_glibc(monkeypatch):
 
 def test_heap_thresholds_chosen_in_the_environment_are_kept(monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(memory, "_RETURNED_EARLY", [False])
     library = _FakeLibrary(1)
     monkeypatch.setattr(memory, "_c_library", lambda: library)
     for chosen in (

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 
 import numpy as np
 import pytest
 import shapely
+from common import fresh_python
 
 from landcheck import engine, geometry, threads
 from landcheck.geometry import clean_polygons, near_positions
@@ -141,3 +143,26 @@ def test_feature_groups_in_slices_are_those_of_one_query(three_cores):
         )
         assert near.tolist() == expected.tolist()
     assert any(name.startswith("landcheck-chunk") for name in three_cores)
+
+
+_NUMPY_LOADS_WITH = (
+    "import importlib.abc, os, sys",
+    "class Watch(importlib.abc.MetaPathFinder):",
+    "    def find_spec(self, name, path, target=None):",
+    "        if name == 'numpy': print(os.environ.get('OPENBLAS_NUM_THREADS'))",
+    "sys.meta_path.insert(0, Watch())",
+    "import landcheck.cli.main",
+    "print('numpy' in sys.modules)",
+)
+"""What ``OPENBLAS_NUM_THREADS`` says when numpy is first imported by the command's module."""
+
+
+def test_the_command_loads_openblas_with_one_thread_unless_told_otherwise():
+    environ = {k: v for k, v in os.environ.items() if k != threads.BLAS_THREADS_VARIABLE}
+    assert fresh_python(*_NUMPY_LOADS_WITH, env=environ) == ["1", "True"]
+    assert fresh_python(*_NUMPY_LOADS_WITH, env={**environ, "OPENBLAS_NUM_THREADS": "3"}) == [
+        "3",
+        "True",
+    ]
+    values: dict[str, str] = {}
+    assert threads.one_blas_thread(values) == "1" and values == {"OPENBLAS_NUM_THREADS": "1"}
