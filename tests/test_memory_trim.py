@@ -140,6 +140,11 @@ def test_the_command_chooses_the_pool_before_it_runs(monkeypatch, arrow_pool):
     assert calls == [1, 2]
 
 
+needs_glibc = pytest.mark.skipif(
+    not sys.platform.startswith("linux") or not hasattr(ctypes.CDLL(None), "mallopt"),
+    reason="glibc's mallopt is Linux's with glibc only",
+)
+
 _BLOCK_FROM_HEAP = (
     "import ctypes",
     "libc = ctypes.CDLL(None)",
@@ -155,10 +160,7 @@ _BLOCK_FROM_HEAP = (
 """Whether glibc serves an 8 MiB block from its heap once one was freed (printed)."""
 
 
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or not hasattr(ctypes.CDLL(None), "mallopt"),
-    reason="glibc's mallopt is Linux's with glibc only",
-)
+@needs_glibc
 def test_a_large_block_freed_is_mapped_again_not_kept_in_the_heap():
     # glibc's default: freeing a mapped 8 MiB block raises its threshold, the next one is heap
     assert _glibc_default_python(*_BLOCK_FROM_HEAP) == ["True"]
@@ -197,10 +199,7 @@ _CHURN = (
 """Page faults of 20 blocks of 3 MiB made and freed: here, then in two forked workers."""
 
 
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or not hasattr(ctypes.CDLL(None), "mallopt"),
-    reason="glibc's mallopt is Linux's with glibc only",
-)
+@needs_glibc
 @pytest.mark.skipif(forked.worker_count(2) == 0, reason="forked workers need two cores")
 def test_a_forked_worker_keeps_what_it_frees_for_its_next_blocks():
     early, here, workers, kept = _glibc_default_python(*_CHURN)
