@@ -148,13 +148,13 @@ def keep_freed_heap() -> bool:
     A forked worker that writes report files (the site pages and their maps,
     a whole writer beside the others) makes and frees the same few megabytes
     again and again. With the thresholds of :func:`return_freed_heap_early`,
-    each time the freed top of its heap goes back to the system, and each
-    array of 128 KiB to 4 MiB is a mapping of its own, so the next ones fault
-    their pages in afresh. Measured on the maps of 250 of the quick county's
-    sites in a forked process: 29,600 page faults instead of 9,600, and 21,000
-    instead of 8 when drawn again. Such a process lives for seconds and
-    hands everything back when it ends, so it takes
-    :data:`KEPT_HEAP_THRESHOLDS` instead.
+    each time the freed top of its heap goes back to the system (from 2 MiB)
+    and each block of 4 MiB or more is a mapping of its own, unmapped when
+    freed, so the next ones fault their pages in afresh. Measured on the maps
+    of 250 of the quick county's sites in a forked process: 29,600 page
+    faults instead of 9,600, and 21,000 instead of 8 when drawn again. Such a
+    process lives for seconds and hands everything back when it ends, so it
+    takes :data:`KEPT_HEAP_THRESHOLDS` instead.
 
     Nothing is done where :func:`return_freed_heap_early` did nothing (a library call, the
     user's own thresholds, no glibc): glibc's own thresholds already adapt.
