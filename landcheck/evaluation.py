@@ -535,7 +535,7 @@ def check(
         outline and the features read near the sites (default). With False
         the result holds every number, finding and table but no piece
         outlines nor features (``result.geometry_kept`` is False: it writes
-        findings.json only), and nothing read is kept for later calls; a
+        findings.json and the boundary TXT only), and nothing read is kept for later calls; a
         batch then needs far less memory. The findings are the same.
 
     Returns

@@ -709,14 +709,14 @@ class CheckResult:
         Raises
         ------
         InputDataError
-            A format other than findings.json asked of a result checked
-            without its geometry (``keep_geometry=False``).
+            A format other than findings.json and the boundary TXT asked of a
+            result checked without its geometry (``keep_geometry=False``).
         """
         from landcheck.report import write_report
-        from landcheck.report.formats import parse_formats
+        from landcheck.report.formats import WITHOUT_GEOMETRY, parse_formats
 
         if not self.geometry_kept:
-            drawn = [name for name in parse_formats(formats) if name != "json"]
+            drawn = [name for name in parse_formats(formats) if name not in WITHOUT_GEOMETRY]
             if drawn:
                 self._require_geometry(f"writing {', '.join(drawn)}")
         return write_report(self, directory, formats=formats, overwrite=overwrite, lang=lang)
@@ -727,7 +727,7 @@ class CheckResult:
             raise InputDataError(
                 f"{what} needs the overlaps' geometry, which this result does not hold (it was "
                 "checked with keep_geometry=False); check again with keep_geometry=True, or "
-                "write findings.json only (formats='json')"
+                "write findings.json and the boundary TXT only (formats='json,txt')"
             )
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from pathlib import Path
 
 import pytest
 import shapely
@@ -18,6 +19,7 @@ from test_engine_local import _layers, _sites
 
 import landcheck
 import landcheck.engine as engine_module
+import landcheck.evaluation as evaluation
 import landcheck.io.filtered as filtered
 from landcheck.cli.main import cli
 from landcheck.errors import InputDataError
@@ -121,6 +123,55 @@ def test_the_json_command_keeps_no_geometry_and_writes_the_same_findings(write_g
         outputs[formats] = found
     assert outputs["json"] == outputs["json,gpkg"]
     assert outputs["json"]["sites"][0]["layers"]["farmland"]["overlap"]["planar_m2"] == 150_000.0
+
+
+def test_the_boundary_txt_is_written_without_geometry_as_with_it(sample_checks, tmp_path):
+    full, lean = sample_checks
+    written = lean.to_report(str(tmp_path / "lean"), formats="json,txt")
+    assert sorted(written) == ["json", "txt"]
+    whole = full.to_report(str(tmp_path / "full"), formats="txt")
+    assert Path(written["txt"]).read_bytes() == Path(whole["txt"]).read_bytes()
+    with pytest.raises(InputDataError, match=r"writing gpkg needs the overlaps' geometry"):
+        lean.to_report(str(tmp_path / "maps"), formats="json,txt,gpkg")
+    assert not (tmp_path / "maps").exists()
+
+
+@pytest.mark.parametrize(
+    ("formats", "kept"),
+    [("json", False), ("json,txt", False), ("txt", False), ("json,gpkg", True), ("txt,html", True)],
+)
+def test_the_command_keeps_geometry_only_for_a_format_that_draws(
+    formats, kept, write_gpkg, tmp_path, monkeypatch
+):
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(700, 0, 1300, 1000)}])
+    data = write_gpkg(sites=sites(square(0, 0, 1000, 500)), farmland=farmland)
+    asked = []
+    real = evaluation.check
+
+    def check(*args, **options):
+        asked.append(options["keep_geometry"])
+        return real(*args, **options)
+
+    monkeypatch.setattr(evaluation, "check", check)
+    out = tmp_path / "report"
+    layer = f"farmland={data}:farmland"
+    args = ["check", f"{data}:sites", "--layer", layer, "-q", "-f", formats, "-o", str(out)]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    assert asked == [kept]
+    if (
+        "txt" in formats
+    ):  # the site's plot: 1,000 m × 500 m, 50 ha, its 4 corners and the first again
+        lines = (out / "sites.txt").read_text(encoding="utf-8").splitlines()
+        plot = lines.index("[地块坐标]") + 1
+        assert lines[plot].startswith("5,50.0000,S1,")
+        assert lines[plot + 1 : plot + 6] == [
+            "J1,1,2700000.000,35421000.000",
+            "J2,1,2700000.000,35420000.000",
+            "J3,1,2700500.000,35420000.000",
+            "J4,1,2700500.000,35421000.000",
+            "J1,1,2700000.000,35421000.000",
+        ]
 
 
 def test_partitions_computed_here_while_the_workers_start_are_the_same(monkeypatch):

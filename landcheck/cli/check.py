@@ -32,6 +32,7 @@ from landcheck.cli.options import (
 from landcheck.cli.progress import MANY_SITES, progress_bar
 from landcheck.cli.run import RunOptions, bundle, finish, one_or_many, run_options
 from landcheck.profile import STATUSES
+from landcheck.report.formats import WITHOUT_GEOMETRY
 
 if TYPE_CHECKING:
     from landcheck.result import CheckResult
@@ -211,8 +212,9 @@ def check_command(
                 facts=facts,
                 stage=stage,
                 standards_table=standards_table,
-                # findings.json alone draws nothing: the overlaps' outlines need not be kept
-                keep_geometry=formats is None or set(formats) != {"json"},
+                # findings.json and the boundary TXT draw nothing: the overlaps' outlines and
+                # the features read need not be kept
+                keep_geometry=formats is None or not set(formats) <= WITHOUT_GEOMETRY,
             )
         return result
 

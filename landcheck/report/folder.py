@@ -29,7 +29,7 @@ from functools import partial
 from landcheck import forked
 from landcheck.io.output import atomic_folder
 from landcheck.packed import PackedFrames
-from landcheck.report.formats import FORMATS, parse_formats
+from landcheck.report.formats import FORMATS, WITHOUT_GEOMETRY, parse_formats
 from landcheck.report.gpkg import write_gpkg
 from landcheck.report.json import write_json
 from landcheck.report.options import ReportOptions
@@ -156,7 +156,7 @@ def write_report(
     directory = os.fspath(directory)
     chosen = parse_formats(formats)
     protected = [*run_inputs(result), *inputs]
-    if set(chosen) - _WITHOUT_PIECES:
+    if set(chosen) - WITHOUT_GEOMETRY:
         _geometry_rebuilt(result)
     with atomic_folder(directory, overwrite=overwrite, inputs=protected, kind="report") as staging:
         if len(chosen) > 1 and len(result.site_ids) >= SIDE_BY_SIDE_SITES:
@@ -165,10 +165,6 @@ def write_report(
             options = ReportOptions(lang=lang, progress=progress)
             written = {name: _write(name, result, staging, options) for name in chosen}
     return {name: os.path.join(directory, written[name]) for name in chosen}
-
-
-_WITHOUT_PIECES = frozenset({"json", "txt"})
-"""Formats whose writers read neither the pieces nor the features near the sites."""
 
 
 def _geometry_rebuilt(result: CheckResult) -> None:

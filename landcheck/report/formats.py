@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from landcheck.errors import InputDataError
 
-__all__ = ["FORMATS", "NAMES", "parse_formats"]
+__all__ = ["FORMATS", "NAMES", "WITHOUT_GEOMETRY", "parse_formats"]
 
 NAMES = ("json", "html", "xlsx", "gpkg", "txt", "docx")
 """Every format, in the order they are written (the keys of the writers' registry)."""
@@ -18,6 +18,12 @@ NAMES = ("json", "html", "xlsx", "gpkg", "txt", "docx")
 FORMATS = ("json", "html", "xlsx", "gpkg")
 """Formats written by default, in order (``txt``, the sites' boundary TXT, and ``docx``, the
 Word report with the draft opinions, only when asked)."""
+
+
+WITHOUT_GEOMETRY = frozenset({"json", "txt"})
+"""Formats whose writers read neither the overlap pieces' outlines nor the features read near
+the sites: findings.json and the sites' boundary TXT (the sites' own outlines). A check for
+them alone keeps no such geometry (``keep_geometry=False``)."""
 
 
 def parse_formats(value: str | Iterable[str] | None) -> list[str]:
