@@ -681,8 +681,8 @@ def test_writer_input_errors():
     sites = sample_sites()
     with pytest.raises(InputDataError, match="no sites to write"):
         format_boundary_txt(sites.iloc[:0])
-    with pytest.raises(InputDataError, match="must be unique"):
-        format_boundary_txt(sites.assign(site_id=["A", "A", "B"]))
+    with pytest.raises(InputDataError, match="must be unique, but these repeat: B; a multi-part"):
+        format_boundary_txt(sites.assign(site_id=["B", "A", "B"]))
     with pytest.raises(InputDataError, match="comma"):
         format_boundary_txt(sites.assign(name=["a,b", "", ""]))
     with pytest.raises(InputDataError, match="no column 'DKBH'"):
@@ -845,3 +845,27 @@ def test_fuzzed_files_fail_only_with_landcheck_errors(text):
     assert len(txt.sites) >= 1
     assert txt.sites.crs is not None
     assert (txt.sites.computed_ha >= 0).all()
+
+
+def test_writer_drops_points_equal_at_the_millimetre_and_closes_each_ring():
+    # a 100 m square (counter-clockwise), a point 0.4 mm past its second corner, and a last
+    # point 0.3 mm above the first: each is a corner next to it once written to 0.001 m
+    ring = [
+        (E0, N0),
+        (E0 + 100, N0),
+        (E0 + 100.0004, N0),
+        (E0 + 100, N0 + 100),
+        (E0, N0 + 100),
+        (E0, N0 + 0.0003),
+    ]
+    site = gpd.GeoDataFrame({"site_id": ["D1"]}, geometry=[shapely.Polygon(ring)], crs="EPSG:4523")
+    lines = format_boundary_txt(site, name_field=None).splitlines()
+    plot = lines.index("[地块坐标]") + 1
+    assert lines[plot].startswith("5,1.0000,D1,")  # four points and the first again; 1 ha
+    assert lines[plot + 1 :] == [  # clockwise from the first corner, as the format wants
+        "J1,1,2700000.000,35500000.000",
+        "J2,1,2700100.000,35500000.000",
+        "J3,1,2700100.000,35500100.000",
+        "J4,1,2700000.000,35500100.000",
+        "J1,1,2700000.000,35500000.000",
+    ]

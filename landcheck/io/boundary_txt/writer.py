@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import math
 import os
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -125,18 +126,21 @@ def _check_value(value: str, what: str, site: str) -> None:
 
 
 def _ring_lines(coords: np.ndarray, ring: int, first_number: int, offset: float) -> list[str]:
-    """Point lines of one closed ring, numbered from ``first_number``."""
-    rows: list[tuple[str, str]] = []
-    for east, north in coords[:-1]:
-        row = (f"{north:.3f}", f"{east + offset:.3f}")
-        if not rows or rows[-1] != row:
-            rows.append(row)
+    """Point lines of one closed ring, numbered from ``first_number``.
+
+    Each point is ``north,east`` to the millimetre, formatted in one pass for
+    the ring; a point the same as the one before at that precision is dropped.
+    """
+    count = len(coords) - 1
+    numbers = np.column_stack([coords[:count, 1], coords[:count, 0] + offset]).ravel().tolist()
+    texts = (("%.3f,%.3f\n" * count) % tuple(numbers)).split("\n")[:count]
+    rows = [row for i, row in enumerate(texts) if i == 0 or row != texts[i - 1]]
     while len(rows) > 1 and rows[-1] == rows[0]:
         rows.pop()
     if len(rows) < 3:
         raise GeometryError("a ring has fewer than 3 distinct points at 0.001 m precision")
-    lines = [f"J{first_number + i},{ring},{x},{y}" for i, (x, y) in enumerate(rows)]
-    lines.append(f"J{first_number},{ring},{rows[0][0]},{rows[0][1]}")
+    lines = [f"J{first_number + i},{ring},{row}" for i, row in enumerate(rows)]
+    lines.append(f"J{first_number},{ring},{rows[0]}")
     return lines
 
 
@@ -270,7 +274,8 @@ def format_boundary_txt(
     uses = _column(frame, land_use_field, "land_use")
     classes = _column(frame, land_class_field, "land_class")
     ids = [value or str(row) for row, value in enumerate(ids, 1)]
-    duplicated = sorted({value for value in ids if ids.count(value) > 1})
+    # counted once: asking the list for each id's count took 1 s at 10,000 sites
+    duplicated = sorted(value for value, count in Counter(ids).items() if count > 1)
     if duplicated:
         raise InputDataError(
             "site ids (地块编号) must be unique, but these repeat: "
