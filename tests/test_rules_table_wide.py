@@ -46,6 +46,23 @@ def test_grades_of_every_site_from_one_pass_over_the_feature_table():
     assert rows.by_position(("grades", AreaMethod.PLANAR), lambda: pytest.fail("again"))
 
 
+def test_a_grade_that_is_no_whole_number_is_left_out_not_read_as_another():
+    # "1.05" once read as grade 15 and "2.03" as 23: neither is a grade, "4.0" is grade 4
+    rows = Rows(
+        {
+            "site": np.array([0, 0, 0]),
+            "grade": np.array(["1.05", "2.03", "4.0"], dtype=object),
+            "planar_m2": np.array([10_000.0, 20_000.0, 30_000.0]),
+            "net_share": np.array([1.0, 1.0, 1.0]),
+        },
+        None,
+    )
+    assert (
+        _grades(_view(rows, 0), AreaMethod.PLANAR).en
+        == "; by quality grade (GDDB): grade 4 3.0000 ha"
+    )
+
+
 def test_a_feature_table_without_grades_gives_no_breakdown():
     rows = Rows({"site": np.array([0]), "planar_m2": np.array([1.0]), "net_share": [1.0]}, None)
     assert _grades(_view(rows, 0), AreaMethod.PLANAR) == Text("", "")

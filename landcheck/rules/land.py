@@ -52,7 +52,8 @@ def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
         return _NO_GRADES
 
     def breakdowns() -> list[Text]:  # every site's, once per table and method
-        grades = [g.strip().replace(".0", "") for g in table.texts("grade")]
+        # "3.0" is grade 3 (a number column read as text); "1.05" is no grade, not 15
+        grades = [g.strip().removesuffix(".0") for g in table.texts("grade")]
         net = (table.columns[f"{method.value}_m2"] * table.columns["net_share"]).tolist()
         return [_by_grade(grades, net, rows) for rows in table.site_groups()]
 
