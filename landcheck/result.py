@@ -43,6 +43,8 @@ def _optional(value: Any) -> float | None:
 def _features_list(rows: ListedRows, position: int) -> list[dict[str, Any]]:
     """A site's per-feature pieces of one layer, as findings.json lists them."""
     start, stop = rows.span(position)
+    if start == stop:
+        return []
     return [
         {"id": str(feature), "planar_m2": float(planar), "ellipsoidal_m2": float(ellipsoidal)}
         for feature, planar, ellipsoidal in zip(
@@ -57,6 +59,8 @@ def _features_list(rows: ListedRows, position: int) -> list[dict[str, Any]]:
 def _admin_dict(rows: ListedRows, position: int) -> dict[str, dict[str, Any]]:
     """A site's administrative units of one layer: code → name and areas."""
     start, stop = rows.span(position)
+    if start == stop:
+        return {}
     return {
         str(code): {"name": str(name), "planar_m2": float(planar), "ellipsoidal_m2": float(ell)}
         for code, name, planar, ell in zip(
@@ -112,6 +116,9 @@ class _Listed:
 
 _NO_TABLE = Rows({}, None)
 """The rows of a layer that has no tables (one not available)."""
+
+_NO_ROWS = (ListedRows(_NO_TABLE, range(0)),) * 3
+"""The classes, administrative units and features of a layer that has no tables, listed."""
 
 
 def _attributes_list(rows: ListedRows, position: int) -> list[dict[str, Any]]:
@@ -560,7 +567,8 @@ class CheckResult:
     def _layer_dict(self, view: SiteLayer, method: Any, listed: _Listed) -> dict[str, Any]:
         spec = self.profile.layers[view.key]
         position = view.position
-        classes, admin, features = map(listed, view.tables or (None, None, None))
+        # a layer not checked has no rows: nothing of the run's lists is read for it
+        classes, admin, features = map(listed, view.tables) if view.tables else _NO_ROWS
         out: dict[str, Any] = {
             "kind": view.kind,
             "title": spec.title.to_dict(),
@@ -598,7 +606,8 @@ class CheckResult:
                 "feature_id": view.nearest_id,
                 "search_m": view.search_m,
             }
-        attributes = _attributes_list(listed(view.attribute_table), position)
+        table = view.attribute_table
+        attributes = [] if table is None else _attributes_list(listed(table), position)
         if attributes:  # review layers: areas by grade, zone, level…
             out["attributes"] = attributes
         return out

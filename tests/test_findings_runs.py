@@ -82,3 +82,26 @@ def test_the_entries_do_not_depend_on_the_runs_the_sites_are_read_in(batch, monk
     monkeypatch.setattr(landcheck.result, "_LISTED_SITES", run)
     assert list(batch.site_dicts()) == whole
     assert list(batch.site_dicts(positions=range(3, 6))) == whole[3:6]
+
+
+def test_a_layer_not_checked_is_written_without_rows(batch, monkeypatch):
+    # the batch gives the survey and the farmland only: each site's entry of the profile's
+    # thirteen other layers is the same few fields, read from no table
+    monkeypatch.setattr(landcheck.result, "_LISTED_SITES", 3)
+    entries = list(batch.site_dicts())
+    not_checked = [e for entry in entries for e in entry["layers"].values() if not e["available"]]
+    assert len(not_checked) == 7 * 13
+    assert {e["reason"] for e in not_checked} == {"未提供图层 / layer not supplied"}
+    assert all(e["features"] == [] and "admin" not in e for e in not_checked)
+    for entry in entries:
+        assert entry["layers"]["eco_redline"] == {
+            "kind": "eco_redline",
+            "title": {"zh": "生态保护红线", "en": "ecological protection redline"},
+            "available": False,
+            "overlap": {"planar_m2": 0.0, "ellipsoidal_m2": 0.0, "ha": 0.0, "mu": 0.0},
+            "share": 0.0,
+            "features": [],
+            "reason": "未提供图层 / layer not supplied",
+        }
+        zones = entry["layers"]["planning_zones"]  # a class layer: no classes, all uncovered
+        assert (zones["classes"], zones["uncovered"]["planar_m2"]) == ({}, 10_000.0)
