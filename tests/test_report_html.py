@@ -19,6 +19,7 @@ from landcheck.report.content import SITE_TABLES, format_value, format_values
 from landcheck.report.html import (
     _environment,
     _escaped,
+    _finding_cards,
     _list_items,
     _rows_html,
     _table_head,
@@ -176,6 +177,50 @@ def test_a_findings_list_is_what_the_templates_loop_over_its_lines_wrote(text):
     made = _list_items(text)
     assert str(made) == loop.render(items=lines) and bool(made) == bool(lines)
     assert "<script>" not in made
+
+
+_CARD_LOOP = """\
+  {% for finding in findings %}
+  <div class="finding edge-{{ finding.status }}">
+    <div class="head"><span class="title">{{ finding.check }}</span><span class="badge \
+status-{{ finding.status }}">{{ finding.status_text }}</span><span class="area">{{ t.area }} \
+{{ finding.ha }} {{ t.ha }}（{{ finding.mu }} {{ t.mu }}）</span></div>
+    <p>{{ finding.message }}</p>
+    {% if finding.basis %}<div class="label">{{ t.basis }}</div><ul>{{ finding.basis }}</ul>\
+{% endif %}
+    {% if finding.documents %}<div class="label">{{ t.documents }}</div><ul>\
+{{ finding.documents }}</ul>{% endif %}
+  </div>
+  {% endfor %}
+"""
+"""The site template's loop over a site's findings, as it drew their cards."""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_finding_cards_are_what_the_templates_loop_over_the_findings_wrote(lang):
+    table = landcheck.tables.report_tables(result(), lang)["findings"]
+    records = [dict(r) for r in table.records]
+    hostile = {"check": "<b>A&B</b>", "_status": 'x" onclick="y', "status": "it's"}
+    records.append({**records[0], **hostile, "message": "<script>1</script>", "basis": ""})
+    records.append({**records[0], "basis": "a<b\n\nc", "documents": "", "ha": float("nan")})
+    texts = landcheck.report.content.report_texts(lang)
+    made = _finding_cards(records, _list_items, texts)
+    cards = [
+        {
+            "check": r["check"],
+            "status": r["_status"],
+            "status_text": r["status"],
+            "ha": format_value(r["ha"], "ha"),
+            "mu": format_value(r["mu"], "mu"),
+            "message": r["message"],
+            "basis": _list_items(r["basis"]),
+            "documents": _list_items(r["documents"]),
+        }
+        for r in records
+    ]
+    assert str(made) == _environment().from_string(_CARD_LOOP).render(findings=cards, t=texts)
+    assert made.count('<div class="finding ') == len(records) > 2
+    assert "<script>" not in made and "<b>" not in made and 'x" onclick' not in made
 
 
 def test_templates_read_dict_keys_and_attributes_alike():
