@@ -256,3 +256,61 @@ def test_at_exit_everything_is_frozen_and_a_cycle_left_alone():
         [sys.executable, "-c", without], capture_output=True, text=True, check=True
     )
     assert ran.stdout.split("\n") == ["frozen False", "finalized", ""]
+
+
+def test_a_result_left_to_the_system_is_never_freed_and_only_by_the_program():
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, weakref\n"
+        "from landcheck.gcpause import left_to_the_system, results_left_to_the_system\n"
+        "class Result:\n"
+        "    pass\n"
+        "kept, freed = Result(), Result()\n"
+        "refs = weakref.ref(kept), weakref.ref(freed)\n"
+        "left_to_the_system(freed)  # outside the program's block: nothing is done\n"
+        "print(gc.get_freeze_count() == 0)\n"
+        "with results_left_to_the_system():\n"
+        "    left_to_the_system(kept)\n"
+        "del kept, freed\n"
+        "gc.collect()\n"
+        "print(refs[0]() is not None, refs[1]() is None)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.split("\n") == ["True", "True True", ""]
+    without = script.replace("    left_to_the_system(kept)\n", "    pass\n")
+    ran = subprocess.run(
+        [sys.executable, "-c", without], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout.split("\n") == ["True", "False True", ""]
+
+
+def test_the_command_leaves_its_result_and_only_inside_its_entry_point(monkeypatch, tmp_path):
+    import sys
+
+    from click.testing import CliRunner
+    from common import frame, sites, square
+
+    import landcheck.cli.main as cli_main
+    import landcheck.gcpause as gcpause
+
+    given = []
+    monkeypatch.setattr(gcpause, "left_to_the_system", given.append)
+    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(700, 0, 1300, 1000)}])
+    site_path, layer_path = tmp_path / "sites.gpkg", tmp_path / "farmland.gpkg"
+    sites(square(0, 0, 1000, 500)).to_file(site_path, driver="GPKG")
+    farmland.to_file(layer_path, driver="GPKG")
+    args = ["check", str(site_path), "--layer", f"farmland={layer_path}", "-q", "-f", "json"]
+    done = CliRunner().invoke(cli_main.cli, [*args, "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    [result] = given
+    assert result.layer_area(result.site_ids[0], "farmland").planar_m2 == 150_000.0
+
+    inside = []
+    monkeypatch.setattr(cli_main, "cli", lambda **_: inside.append(gcpause._LEAVING[0]))
+    for start in ("use_system_arrow_pool", "return_freed_heap_early", "no_collections_at_exit"):
+        monkeypatch.setattr(cli_main, start, lambda: None)  # they would stay with this process
+    monkeypatch.setattr(sys, "argv", ["landcheck", "--version"])
+    cli_main.main()
+    assert inside == [True] and gcpause._LEAVING[0] is False

@@ -28,7 +28,7 @@ from landcheck.cli.sample import sample_command
 from landcheck.cli.select import select_group
 from landcheck.cli.terminal import TerminalFormatter, terminal_text
 from landcheck.errors import LandcheckError
-from landcheck.gcpause import no_collections_at_exit
+from landcheck.gcpause import no_collections_at_exit, results_left_to_the_system
 from landcheck.memory import return_freed_heap_early, use_system_arrow_pool
 
 __all__ = ["cli", "main"]
@@ -140,7 +140,9 @@ def main() -> None:
     SIGTERM raises :class:`Terminated` (a ``KeyboardInterrupt``), so every
     clean-up that runs on Ctrl-C runs on ``kill`` too; the exit code is then
     128 + SIGTERM. pyarrow allocates from the C heap (:func:`use_system_arrow_pool`);
-    the interpreter's closing collections are skipped (:func:`no_collections_at_exit`).
+    the interpreter's closing collections are skipped (:func:`no_collections_at_exit`),
+    and the command's result is left to the operating system, not freed
+    (:func:`~landcheck.gcpause.results_left_to_the_system`).
     """
     use_system_arrow_pool()
     return_freed_heap_early()
@@ -153,7 +155,8 @@ def main() -> None:
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        cli(prog_name="landcheck")
+        with results_left_to_the_system():
+            cli(prog_name="landcheck")
     except SystemExit:
         if received:
             raise SystemExit(128 + signal.SIGTERM) from None

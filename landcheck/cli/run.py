@@ -225,6 +225,7 @@ def finish(
     check_folder(run.output, overwrite=run.overwrite, inputs=inputs)
     start_hashing(inputs)  # before the libraries the tool imports: they load while it hashes
     from landcheck.cli.summary import echo_written
+    from landcheck.gcpause import left_to_the_system
 
     result = tool()
     for warning in result.warnings:
@@ -234,5 +235,6 @@ def finish(
         show(result)
         echo_written(written, run.output, paths)
     code = exit_code(result)
+    left_to_the_system(result)  # the command ends here: its result is not freed piece by piece
     if code:
         ctx.exit(code)
