@@ -22,6 +22,7 @@ from pandas.core.construction import sanitize_array
 
 from landcheck.knownvalid import KnownValid
 from landcheck.polygonal import many_parts, parts_near, polygonal_part
+from landcheck.text import only_str
 from landcheck.threads import chunked
 
 __all__ = [
@@ -759,7 +760,7 @@ def _all_text(values: Any) -> bool:
             return False
     elif not isinstance(values, list):
         return False
-    return len(values) > 0 and all(type(v) is str for v in values)
+    return len(values) > 0 and only_str(values)
 
 
 def _labels(names: list) -> pd.Index:

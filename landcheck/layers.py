@@ -42,7 +42,7 @@ from landcheck.knownvalid import KnownValid
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
 from landcheck.sites import find_field
-from landcheck.text import field_texts, fields_set_apart
+from landcheck.text import field_texts, fields_set_apart, only_str
 
 __all__ = [
     "REVIEW_COLUMNS",
@@ -335,7 +335,7 @@ def _named_twice(frame: gpd.GeoDataFrame, fields: list) -> bool:
     the first time in a process): the geometry's name is left out of ``fields``
     as often as it is given, so one given twice leaves ``fields`` shorter by two.
     """
-    if not all(type(name) is str for name in fields):
+    if not only_str(fields):
         return bool(frame.columns.has_duplicates)
     return len(set(fields)) < len(fields) or len(fields) + 1 != len(frame.columns)
 

@@ -34,7 +34,7 @@ from landcheck.layers import REVIEW_COLUMNS
 from landcheck.overlay import LayerOverlay
 from landcheck.polygonal import polygonal_part
 from landcheck.profile import LayerSpec, Text
-from landcheck.text import PYTHON_TEXTS, object_array
+from landcheck.text import PYTHON_TEXTS, object_array, only_str
 from landcheck.units import Area, AreaMethod, new_area
 
 __all__ = [
@@ -104,7 +104,7 @@ def _shared(values: np.ndarray) -> np.ndarray:
         return values
     if len(values) <= _FEW_ROWS:
         items = values.tolist()
-        if not items or not all(type(value) is str for value in items):
+        if not items or not only_str(items):
             return values
         first: dict[str, str] = {}
         return object_array([first.setdefault(value, value) for value in items])
@@ -137,7 +137,7 @@ def _sorted_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             unique, codes = np.unique(values, return_inverse=True)
             return codes, unique
         items = values.tolist() if values.dtype == object else None
-        if items is not None and all(type(value) is str for value in items):
+        if items is not None and only_str(items):
             distinct = sorted(set(items))
             position = {value: i for i, value in enumerate(distinct)}
             codes = np.array([position[value] for value in items], dtype=np.intp)
@@ -902,7 +902,7 @@ def _text(values: pd.Series | np.ndarray) -> np.ndarray:
     their values are returned as they are, without pandas' ~0.3 ms a call.
     """
     array = np.asarray(values)
-    if array.dtype == object and all(type(value) is str for value in array):
+    if array.dtype == object and only_str(array):
         return array
     return pd.Series(values, copy=False).astype(str).to_numpy()
 
@@ -1069,7 +1069,7 @@ def _as_frame_column(values: np.ndarray) -> np.ndarray:
     >>> _as_frame_column(np.array(["0101", None], dtype=object)).tolist()
     ['0101', nan]
     """
-    if values.dtype != object or all(type(value) is str for value in values.tolist()):
+    if values.dtype != object or only_str(values):
         return values
     return np.asarray(pd.Series(values, copy=False))
 

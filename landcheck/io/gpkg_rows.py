@@ -35,6 +35,7 @@ from landcheck.geometry import geo_frame, text_array
 from landcheck.io.paths import absolute_path
 from landcheck.io.records import file_version
 from landcheck.io.wkb import geometries_from_wkb
+from landcheck.text import only_str
 
 __all__ = [
     "GpkgLayer",
@@ -205,7 +206,7 @@ def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray | np.nd
     """One field's values as pyogrio's Arrow read gives them, or None when it would differ."""
     present = [v for v in values if v is not None]
     if kind == _TEXT:
-        if not all(type(v) is str for v in present):
+        if not only_str(present):
             return None
         return text_array(values)
     if kind == _INTEGER:

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landcheck.text import only_str
+
 __all__ = [
     "DECIMALS",
     "ROW_KEYS",
@@ -381,7 +383,7 @@ class Rows:
 
 def _texts(values: list[Any]) -> pd.Series:
     """A text column: its values as :func:`as_text` gives them, of the object dtype."""
-    if all(type(value) is str for value in values):
+    if only_str(values):
         return pd.Series(values, dtype=object)
     return pd.Series(values).map(as_text).astype(object)
 
