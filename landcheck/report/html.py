@@ -332,21 +332,22 @@ def _finding_cards(
     out = _output_text
     basis_label = f'<div class="label">{out(texts["basis"])}</div><ul>'
     documents_label = f'<div class="label">{out(texts["documents"])}</div><ul>'
-    area, ha, mu = out(texts["area"]), out(texts["ha"]), out(texts["mu"])
+    area_label, ha_unit, mu_unit = out(texts["area"]), out(texts["ha"]), out(texts["mu"])
     cards = []
     for record in records:
         status = out(record["_status"])
         basis, documents = items(record["basis"]), items(record["documents"])
+        hectares, mu = format_value(record["ha"], "ha"), format_value(record["mu"], "mu")
         cards.append(
             f'  <div class="finding edge-{status}">\n'
             f'    <div class="head"><span class="title">{out(record["check"])}</span>'
             f'<span class="badge status-{status}">{out(record["status"])}</span>'
-            f'<span class="area">{area} {out(format_value(record["ha"], "ha"))} {ha}'
-            f"（{out(format_value(record['mu'], 'mu'))} {mu}）</span></div>\n"
+            f'<span class="area">{area_label} {out(hectares)} {ha_unit}（{out(mu)} {mu_unit}）'
+            "</span></div>\n"
             f"    <p>{out(record['message'])}</p>\n"
-            f"{f'{basis_label}{out(basis)}</ul>' if basis else ''}"
-            f"{f'{documents_label}{out(documents)}</ul>' if documents else ''}"
-            "  </div>\n"
+            + (f"{basis_label}{out(basis)}</ul>" if basis else "")
+            + (f"{documents_label}{out(documents)}</ul>" if documents else "")
+            + "  </div>\n"
         )
     return Markup("".join(cards))
 
