@@ -94,6 +94,10 @@ _MALLOPT_PARAMETERS = {"MALLOC_TRIM_THRESHOLD_": -1, "MALLOC_MMAP_THRESHOLD_": -
 """glibc's ``mallopt`` numbers for the thresholds (``M_TRIM_THRESHOLD``, ``M_MMAP_THRESHOLD``)."""
 
 
+_RETURNED_EARLY = [False]
+"""Whether :func:`return_freed_heap_early` set this process's thresholds."""
+
+
 def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
     """Have glibc give freed heap memory back as it is freed, not keep it for later.
 
@@ -136,10 +140,6 @@ def return_freed_heap_early(environ: Mapping[str, str] = os.environ) -> bool:
         return False
     _RETURNED_EARLY[0] = _set_thresholds(HEAP_THRESHOLDS)
     return _RETURNED_EARLY[0]
-
-
-_RETURNED_EARLY = [False]
-"""Whether :func:`return_freed_heap_early` set this process's thresholds."""
 
 
 def keep_freed_heap() -> bool:

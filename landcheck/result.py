@@ -106,19 +106,17 @@ class _Listed:
         self._made: dict[int, ListedRows] = {}
 
     def __call__(self, table: Rows | None) -> ListedRows:
-        """``table``'s rows of the run (no table: no rows)."""
-        table = _NO_TABLE if table is None else table
+        """``table``'s rows of the run (no table: no rows, the same empty lists for every run)."""
+        if table is None:  # a layer not checked (most of a profile's, often): nothing to read
+            return _NO_ROWS
         listed = self._made.get(id(table))  # the result holds the tables while the run is made
         if listed is None:
             listed = self._made[id(table)] = ListedRows(table, self.positions)
         return listed
 
 
-_NO_TABLE = Rows({}, None)
-"""The rows of a layer that has no tables (one not available)."""
-
-_NO_ROWS = (ListedRows(_NO_TABLE, range(0)),) * 3
-"""The classes, administrative units and features of a layer that has no tables, listed."""
+_NO_ROWS = ListedRows(Rows({}, None), range(0))
+"""The rows of a layer that has no tables (one not available), listed."""
 
 
 def _attributes_list(rows: ListedRows, position: int) -> list[dict[str, Any]]:
@@ -567,8 +565,7 @@ class CheckResult:
     def _layer_dict(self, view: SiteLayer, method: Any, listed: _Listed) -> dict[str, Any]:
         spec = self.profile.layers[view.key]
         position = view.position
-        # a layer not checked has no rows: nothing of the run's lists is read for it
-        classes, admin, features = map(listed, view.tables) if view.tables else _NO_ROWS
+        classes, admin, features = map(listed, view.tables or (None, None, None))
         out: dict[str, Any] = {
             "kind": view.kind,
             "title": spec.title.to_dict(),
@@ -606,8 +603,7 @@ class CheckResult:
                 "feature_id": view.nearest_id,
                 "search_m": view.search_m,
             }
-        table = view.attribute_table
-        attributes = [] if table is None else _attributes_list(listed(table), position)
+        attributes = _attributes_list(listed(view.attribute_table), position)
         if attributes:  # review layers: areas by grade, zone, level…
             out["attributes"] = attributes
         return out
