@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 
 import numpy as np
 import pytest
@@ -17,7 +18,13 @@ import landcheck
 from landcheck.report import svgmap
 from landcheck.report.html import render_html
 from landcheck.report.maps import LEGEND_GID, site_map
-from landcheck.report.mapview import Furniture, clipped_to_view, nice_length, view_window
+from landcheck.report.mapview import (
+    Furniture,
+    clipped_to_view,
+    nice_length,
+    text_width,
+    view_window,
+)
 from landcheck.report.svgmap import site_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -365,6 +372,29 @@ def test_holes_turn_against_their_polygon_and_collections_are_drawn_whole():
     assert (len(polygons), len(lines), len(points)) == (2, 1, 1)
 
 
+def test_polygons_alone_and_nothing_are_parted_as_any_other_features():
+    squares = np.array([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1)], dtype=object)
+    polygons, lines, points = svgmap._parts(squares)
+    assert list(polygons) == list(squares)
+    assert (len(lines), len(points)) == (0, 0)
+    assert [len(p) for p in svgmap._parts(np.array([], dtype=object))] == [0, 0, 0]
+
+
+def test_a_legend_text_is_as_wide_as_its_characters_east_asian_widths_say():
+    texts = [
+        "",
+        "farmland 0.1234 ha",
+        "永久基本农田 0.1234 公顷",
+        "ＡＢＣ full-width forms",  # F: one em each
+        "한국어 ½ ∑ é",  # W, then ambiguous and narrow ones: 0.55 em
+        "耕地（0101）",
+    ]
+    for text in texts:
+        wide = sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+        assert text_width(text, 10.0) == (wide + 0.55 * (len(text) - wide)) * 10.0
+    assert text_width("耕地 ab", 10.0) == pytest.approx(2 * 10.0 + 3 * 5.5)
+
+
 def test_a_panels_paths_computed_together_are_each_path_computed_alone():
     """_paths_data over several requests (polygons with holes, lines, shapes too small to draw)
     gives each request the data it gets alone; a path of empty data is left out of the map."""
@@ -539,6 +569,39 @@ def test_features_inside_a_map_are_not_clipped_and_are_what_clipping_gives():
         assert np.array_equal(shapely.get_coordinates(got), shapely.get_coordinates(want))
     inside = [got is value for got, value in zip(clipped, values, strict=True)]
     assert 100 < sum(inside) < len(values) - 50  # most left as they are, many clipped
+
+
+def test_big_polygons_around_a_map_give_what_clipping_gives_byte_for_byte():
+    """A big polygon holding the view in its interior is not clipped by GEOS but given the
+    view's box: the very polygon GEOS would give (WKB equal), for every window about it, a
+    hole, a second part, a Z or an SRID included; most windows inside take the short way."""
+    disc = shapely.Point(0.0, 0.0).buffer(1_000.0, quad_segs=1_000)  # 4,001 vertices
+    holed = shapely.Polygon(disc.exterior, [shapely.box(-100, -100, 100, 100).exterior])
+    shapes = [
+        disc,
+        shapely.Polygon(disc.exterior.coords[::-1]),  # clockwise
+        holed,
+        shapely.MultiPolygon([disc, shapely.box(5_000, 5_000, 6_000, 6_000)]),
+        shapely.MultiPolygon([shapely.box(5_000, 5_000, 6_000, 6_000), holed]),
+        shapely.force_3d(disc, 7.0),
+        shapely.set_srid(disc, 4523),
+        shapely.box(-2_000, -2_000, 2_000, 2_000),  # few vertices: clipped as before
+        shapely.LineString(disc.exterior.coords),  # a big line: clipped as before
+    ]
+    values = np.array(shapes, dtype=object)
+    boxed = 0
+    for x in np.linspace(-1_300.0, 900.0, 12):
+        for y in np.linspace(-1_300.0, 900.0, 12):
+            window = (x, y, x + 300.0, y + 300.0)
+            clipped = clipped_to_view(values, window)
+            expected = _clipped_by_geos(values, window)
+            for got, want in zip(clipped, expected, strict=True):
+                assert shapely.to_wkb(got, include_srid=True) == shapely.to_wkb(
+                    want, include_srid=True
+                )
+            view = _clipped_by_geos(np.array([shapely.box(-1e6, -1e6, 1e6, 1e6)]), window)[0]
+            boxed += sum(got.equals_exact(view, 0) for got in clipped[:5])
+    assert boxed > 100  # the windows inside the discs: the view's box, found without clipping
 
 
 def test_a_map_whose_features_all_lie_inside_clips_none():
