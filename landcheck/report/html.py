@@ -20,7 +20,6 @@ The PNG maps (:mod:`landcheck.report.maps`) are for report.docx.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -76,7 +75,15 @@ INDEX_FONT_CSS = f"{SITES_FOLDER}/{FONT_CSS}"
 """The index's link to :data:`FONT_CSS` (``render_index(font_css=…)``)."""
 
 _FONT_MARK = "/*@font-face*/"
-_SPECIAL = re.compile("[<>&'\"]")
+
+
+def _special(text: str) -> bool:
+    """Whether ``text`` holds any of ``<>&'"``: five scans of it in C, each faster than a regex's.
+
+    >>> _special("耕地 1.5 ha"), _special("A&B")
+    (False, True)
+    """
+    return "<" in text or ">" in text or "&" in text or "'" in text or '"' in text
 
 
 def _escaped(text: str) -> str:
@@ -85,7 +92,7 @@ def _escaped(text: str) -> str:
     Most cells are numbers or plain names: they skip making a ``Markup``, which
     took more time than the escaping.
     """
-    return str(escape(text)) if _SPECIAL.search(text) else text
+    return str(escape(text)) if _special(text) else text
 
 
 def _output_text(value: Any) -> str:
@@ -314,7 +321,7 @@ def _cells_html(records: list[dict[str, Any]], column: Column, css: str) -> list
 
 def _escaped_all(texts: list[str]) -> list[str]:
     """Each text :func:`_escaped`; a column with none of ``<>&'"`` (one search of it all) as is."""
-    if _SPECIAL.search("".join(texts)) is None:
+    if not _special("".join(texts)):
         return texts
     return [_escaped(text) for text in texts]
 
