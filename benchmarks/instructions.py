@@ -3,14 +3,14 @@
 On a shared host one writer's CPU time moves by a third from minute to minute, so a change of a
 few per cent cannot be told from the noise by timing it. The instructions a piece of work runs
 do not move with the host's load: counted by valgrind's callgrind, the same work gives the same
-count to a few parts in ten thousand, run after run. The count is not the time (a deflate loop
-runs more instructions a nanosecond than Python's interpreter), but two versions of the same
-code compare by it.
+count to 0.2 %, run after run. The count is not the time (a deflate loop runs more instructions
+a nanosecond than Python's interpreter), but two versions of the same code compare by it.
 
 This checks the benchmark's quick county (``benchmarks.generate``, the scenario's sites) in one
 process, without instrumentation, and writes the report once to warm every cache; then it
 counts the instructions of one more writing alone (``callgrind_control -i on`` … ``off``) and
-prints them with the SHA-256 of what was written. The writers run here, none forked (the
+prints them with the SHA-256 of what was written (the same bytes run after run, but for the
+GeoPackage, which holds the time GDAL wrote it). The writers run here, none forked (the
 process is held to one core). Two trees compare with ``PYTHONPATH``::
 
     .venv/bin/python -m benchmarks.instructions maps --sites 200
