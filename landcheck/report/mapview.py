@@ -441,11 +441,12 @@ def _around_view(values: np.ndarray, view: tuple[float, float, float, float]) ->
 
     GEOS's rectangle clipping walks every edge of a polygon, and finds the
     view inside a redline polygon of 100,000 vertices only after testing a
-    corner against all of its ring: two maps in three of a batch near one.
-    A big polygon (:data:`AROUND_ASKED_ABOVE`) is asked instead, prepared (its
-    edges indexed once for the batch), whether the box lies in its interior;
-    if so GEOS would give the box itself, clockwise from its lower left, which
-    is what is returned for it. Only flat polygons without an SRID are asked:
+    corner against all of its ring (168 of the benchmark county's 236 clips
+    of its redline polygons were such). A big polygon
+    (:data:`AROUND_ASKED_ABOVE`) is asked instead, prepared (its edges
+    indexed once for the batch), whether the box lies in its interior; if so
+    GEOS would give the box itself, clockwise from its lower left, which is
+    what is returned for it. Only flat polygons without an SRID are asked:
     GEOS gives the box of another feature a Z or an SRID, which it keeps.
 
     Examples
