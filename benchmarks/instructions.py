@@ -95,15 +95,18 @@ def _count(args: argparse.Namespace) -> dict:
 
 def _write_counted(args: argparse.Namespace) -> None:
     """Under callgrind: write once, then count one more writing; its hash on stdout."""
-    write, sites = _writer(args)
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the writers fork no workers
-    gc.collect()
-    gc.freeze()
-    write()  # caches warmed, as a batch's later sites find them
-    _instrument("on")
-    written = write()
-    _instrument("off")
-    print(json.dumps({"sites": sites, "sha256": hashlib.sha256(written()).hexdigest()[:16]}))
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None  # written in memory, off the disk
+    with tempfile.TemporaryDirectory(dir=shm) as out:
+        write, sites = _writer(args, out)
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # the writers fork no workers
+        gc.collect()
+        gc.freeze()
+        write()  # caches warmed, as a batch's later sites find them
+        _instrument("on")
+        written = write()
+        _instrument("off")
+        digest = hashlib.sha256(written()).hexdigest()[:16]
+    print(json.dumps({"sites": sites, "sha256": digest}))
 
 
 def _instrument(state: str) -> None:
@@ -113,8 +116,8 @@ def _instrument(state: str) -> None:
     )
 
 
-def _writer(args: argparse.Namespace) -> tuple[Callable[[], Callable[[], bytes]], int]:
-    """The writing to count and the number of sites.
+def _writer(args: argparse.Namespace, out: str) -> tuple[Callable[[], Callable[[], bytes]], int]:
+    """The writing to count, into the empty folder ``out``, and the number of sites.
 
     A writing returns how to read what it wrote, as bytes, once the counting is over.
     """
@@ -123,6 +126,7 @@ def _writer(args: argparse.Namespace) -> tuple[Callable[[], Callable[[], bytes]]
     import landcheck
     from benchmarks.generate import build
     from benchmarks.measure import SCENARIO_LAYERS
+    from landcheck.report.folder import WRITERS
     from landcheck.report.options import ReportOptions
     from landcheck.report.sitefiles import SITES_A_JOB
     from landcheck.tables import report_tables
@@ -133,10 +137,9 @@ def _writer(args: argparse.Namespace) -> tuple[Callable[[], Callable[[], bytes]]
     layers = {key: f"{manifest['layers']}:{key}" for key in SCENARIO_LAYERS[args.scenario]}
     result = landcheck.check(sites, layers=layers, workers=1)
     result.created = CREATED
-    lang, out = args.lang, tempfile.mkdtemp(dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-    tables = report_tables(result, lang)
+    lang = args.lang
     options = ReportOptions(lang=lang)
-    options.tables(result)
+    tables = options.tables(result)  # built once, as the command builds them for its writers
 
     def folder() -> str:
         shutil.rmtree(out, ignore_errors=True)
@@ -173,24 +176,11 @@ def _writer(args: argparse.Namespace) -> tuple[Callable[[], Callable[[], bytes]]
         made = report_tables(result, lang)
         return lambda: "".join(t.frame.to_csv() for t in made.values()).encode()
 
-    def file_writer(module: str, name: str) -> Callable[[], Callable[[], bytes]]:
-        def write() -> Callable[[], bytes]:
-            import importlib
+    def report_file() -> Callable[[], bytes]:  # a format's file, as the command writes it
+        return read(WRITERS[args.writer](result, folder(), options))
 
-            writer = getattr(importlib.import_module(f"landcheck.report.{module}"), name)
-            return read(writer(result, folder(), options))
-
-        return write
-
-    writers = {
-        "maps": maps,
-        "pages": pages,
-        "tables": tables_made,
-        "xlsx": file_writer("xlsx", "write_xlsx"),
-        "gpkg": file_writer("gpkg", "write_gpkg"),
-        "json": file_writer("json", "write_json"),
-    }
-    return writers[args.writer], len(result.site_ids)
+    special = {"maps": maps, "pages": pages, "tables": tables_made}
+    return special.get(args.writer, report_file), len(result.site_ids)
 
 
 if __name__ == "__main__":

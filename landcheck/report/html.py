@@ -20,8 +20,9 @@ The PNG maps (:mod:`landcheck.report.maps`) are for report.docx.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -327,7 +328,7 @@ def _escaped_all(texts: list[str]) -> list[str]:
 
 
 def _finding_cards(
-    records: list[dict[str, Any]], items: Callable[[Any], Markup], texts: dict[str, str]
+    records: list[dict[str, Any]], items: Callable[[Any], Markup], texts: Mapping[str, str]
 ) -> Markup:
     """Each finding's card as HTML, its basis and documents as ``items(text)``; every text escaped.
 
@@ -388,6 +389,12 @@ def _maps(result: CheckResult, indexes: range, lang: str) -> list[str]:
     return site_svgs(result, site_ids, lang=lang, prefixes=[_map_prefix(i) for i in indexes])
 
 
+@lru_cache(maxsize=2)
+def _page_texts(lang: str) -> Mapping[str, str]:
+    """:func:`report_texts` in ``lang``, made once and read-only: every site's page reads them."""
+    return MappingProxyType(report_texts(lang))
+
+
 def _site_view(
     result: CheckResult,
     tables: dict[str, ReportTable],
@@ -399,7 +406,6 @@ def _site_view(
     """What the template's site section needs for one site, ``drawn`` its SVG map (or '')."""
     site_id = result.site_ids[index]
     status = result.status(site_id)
-    texts = report_texts(lang)
     return {
         "anchor": f"site-{index + 1}",
         "site_id": site_id,
@@ -409,7 +415,7 @@ def _site_view(
         "map": Markup(drawn),  # escaped where drawn: every text in it
         "basic_title": tables["basic"].title,
         "basic": _basic_pairs(tables["basic"], records("basic", site_id)),
-        "findings": _finding_cards(records("findings", site_id), records.items, texts),
+        "findings": _finding_cards(records("findings", site_id), records.items, _page_texts(lang)),
         "documents": [d["document"] for d in records("documents", site_id)],
         "tables": [
             {

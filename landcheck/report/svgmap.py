@@ -276,7 +276,7 @@ def _text(
     extra = f' fill-opacity="{opacity:g}"' if opacity < 1 else ""
     extra += f' class="{css}"' if css else ""
     return (
-        f'<text x="{x:.1f}" y="{y + shift:.1f}" font-size="{size:.2f}" '
+        f'<text x="{_number(x)}" y="{_number(y + shift)}" font-size="{size:.2f}" '
         f'fill="{color}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
     )
 
