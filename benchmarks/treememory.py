@@ -47,16 +47,25 @@ def proc_mb(pid: int | str, name: str, field: str) -> float:
     return 0.0
 
 
-def tree_pss_mb(pid: int) -> tuple[float, int]:
-    """The PSS of ``pid`` and all its descendants, summed (MB), and how many they are."""
-    total, count, waiting = 0.0, 0, [pid]
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid``: its children, theirs, and so on (none once it has exited)."""
+    found: list[int] = []
+    waiting = _children(pid)
     while waiting:
         current = waiting.pop()
+        found.append(current)
+        waiting += _children(current)
+    return found
+
+
+def tree_pss_mb(pid: int) -> tuple[float, int]:
+    """The PSS of ``pid`` and all its descendants, summed (MB), and how many they are."""
+    total, count = 0.0, 0
+    for current in [pid, *descendants(pid)]:
         size = proc_mb(current, "smaps_rollup", "Pss")
         if size:
             total += size
             count += 1
-        waiting += _children(current)
     return total, count
 
 
