@@ -22,8 +22,10 @@ back) or CPU (only less work would)::
 The check runs twice by default and the second is measured (the workers started, the
 caches warm: what a planner re-running a cell sees); ``--cold`` measures the first. The CPU
 of a process that ends between two samples is counted up to its last sample, so the
-figures are lower bounds within one interval. Linux only. A measurement, not a test: one
-JSON line on stdout, a table on stderr.
+figures are lower bounds within one interval; the CPU between two samples goes to the step
+of the later one, and the kernel counts CPU in ticks (0.01 s): a step shorter than a few
+intervals is not resolved, so the tool is meant for batches (seconds), not for one site.
+Linux only. A measurement, not a test: one JSON line on stdout, a table on stderr.
 """
 
 from __future__ import annotations
