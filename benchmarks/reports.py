@@ -24,6 +24,11 @@ folder and 0.3 s in another of the same ext4 file system. ``--work DIR`` chooses
 folders are written (default: the system's temporary folder; ``/dev/shm`` takes the disk out),
 and the line records what making a file cost there (``file_create_ms``).
 
+A run also tells its phases apart (``phases``: its start to the first progress event, the check,
+the writing from the first writer's event), each with the CPU of the command's process and of
+the processes below it and the core-seconds left idle, sampled as :mod:`benchmarks.anatomy`
+samples a check.
+
 A measurement, not a test: one JSON line on stdout, the load average with it; each stage's
 start and end (or each pair) on stderr as they happen.
 """
@@ -46,9 +51,11 @@ import pyogrio
 import shapely
 
 import landcheck
+from benchmarks.anatomy import Sample, Tree, step_figures
 from benchmarks.generate import SIZES, build, sites_frame
 from benchmarks.measure import SCENARIO_LAYERS
 from benchmarks.treememory import TreeMemory
+from landcheck.threads import usable_cores
 
 
 def village_grid(size_name: str, count: int) -> str:
@@ -96,7 +103,8 @@ def run(sites: str, layers: str, formats: str, out: str) -> dict:
         command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_ENV
     )
     other = []
-    with TreeMemory(process.pid) as memory:
+    tree = Tree(process.pid)
+    with TreeMemory(process.pid) as memory, tree.sampled():
         for line in process.stderr:  # type: ignore[union-attr]
             now = time.perf_counter() - start
             try:
@@ -124,12 +132,38 @@ def run(sites: str, layers: str, formats: str, out: str) -> dict:
     return {
         "wall_s": round(wall, 1),
         "cpu_children_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "phases": _phases(tree, start, spans, wall),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
         **memory.figures(),
         "stages_s": {k: round(v[1] - v[0], 1) for k, v in spans.items()},
         "stage_totals": {k: v[2] for k, v in spans.items()},
         "files_mb": {k: round(v / 1e6, 2) for k, v in sorted(files.items())},
     }
+
+
+def _phases(tree: Tree, start: float, spans: dict[str, list[float]], wall: float) -> list[dict]:
+    """The command's start, check and writing: each one's CPU and idle cores (``anatomy``).
+
+    ``start``: to its first progress event (the imports, the arguments); ``check``: to the
+    first writer's; ``writing``: to its end. The samples are of the command's whole tree.
+    """
+    if not spans:
+        return []
+    checked = min(span[0] for span in spans.values())
+    writes = [span[0] for stage, span in spans.items() if stage.startswith("write:")]
+    written = min(writes) if writes else wall
+    shift = tree.started - start  # the samples' clock started after the command's
+    samples = [Sample(sample.at + shift, sample.times) for sample in tree.samples]
+    bounds = [("start", 0.0, checked), ("check", checked, written), ("writing", written, wall)]
+    phases = step_figures(samples, bounds, tree.root, usable_cores())
+    for phase in phases:
+        print(
+            f"{phase['step']:>8}: {phase['wall_s']:.2f} s, CPU {phase['root_cpu_s']:.2f} s here "
+            f"and {phase['others_cpu_s']:.2f} s in its other processes, "
+            f"{phase['idle_core_s']:.2f} core-seconds idle",
+            file=sys.stderr,
+        )
+    return phases
 
 
 def _command(sites: str, layers: str, formats: str, out: str) -> list[str]:
