@@ -169,8 +169,8 @@ def step_bounds(events: Sequence[tuple[float, str, int, int]], end: float) -> li
     layers = [at for at, stage, _, _ in events if stage == "layers"]
     if not layers:
         raise ValueError("the check said nothing of its layers: no steps to tell apart")
-    first, last = layers[0], layers[-1]
-    return [("prepare", 0.0, first), ("layers", first, last), ("sites", last, end)]
+    edges = (0.0, layers[0], layers[-1], end)
+    return [(name, edges[k], edges[k + 1]) for k, name in enumerate(STEPS)]
 
 
 def anatomy(size: str, scenario: str, *, cold: bool = False) -> dict:
