@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from benchmarks.treememory import descendants
+from landcheck.threads import usable_cores
 
 INTERVAL_S = 0.05
 """Seconds between two samples of the process tree."""
@@ -88,6 +89,11 @@ class Tree:
             if found is not None:
                 times[pid] = found
         self.samples.append(Sample(time.perf_counter() - self.started, times))
+
+    def since(self, moment: float) -> list[Sample]:
+        """The samples with their seconds counted from ``moment`` (a ``perf_counter()``)."""
+        shift = self.started - moment
+        return [Sample(sample.at + shift, sample.times) for sample in self.samples]
 
     @contextmanager
     def sampled(self) -> Iterator[Tree]:
@@ -194,10 +200,8 @@ def anatomy(size: str, scenario: str, *, cold: bool = False) -> dict:
 
         check(sites, layers=layers, progress=heard)
         end = time.perf_counter() - started
-    offset = started - tree.started  # the samples' clock started a little earlier
-    samples = [Sample(s.at - offset, s.times) for s in tree.samples]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    steps = step_figures(samples, step_bounds(events, end), os.getpid(), cores or 1)
+    cores = usable_cores()
+    steps = step_figures(tree.since(started), step_bounds(events, end), os.getpid(), cores)
     return {
         "size": size,
         "scenario": scenario,

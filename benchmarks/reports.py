@@ -51,7 +51,7 @@ import pyogrio
 import shapely
 
 import landcheck
-from benchmarks.anatomy import Sample, Tree, step_figures
+from benchmarks.anatomy import Tree, step_figures
 from benchmarks.generate import SIZES, build, sites_frame
 from benchmarks.measure import SCENARIO_LAYERS
 from benchmarks.treememory import TreeMemory
@@ -152,10 +152,8 @@ def _phases(tree: Tree, start: float, spans: dict[str, list[float]], wall: float
     checked = min(span[0] for span in spans.values())
     writes = [span[0] for stage, span in spans.items() if stage.startswith("write:")]
     written = min(writes) if writes else wall
-    shift = tree.started - start  # the samples' clock started after the command's
-    samples = [Sample(sample.at + shift, sample.times) for sample in tree.samples]
     bounds = [("start", 0.0, checked), ("check", checked, written), ("writing", written, wall)]
-    phases = step_figures(samples, bounds, tree.root, usable_cores())
+    phases = step_figures(tree.since(start), bounds, tree.root, usable_cores())
     for phase in phases:
         print(
             f"{phase['step']:>8}: {phase['wall_s']:.2f} s, CPU {phase['root_cpu_s']:.2f} s here "

@@ -116,3 +116,11 @@ def test_a_process_gone_has_no_times():
     assert process_times(pid) is None
     cpu, faults = process_times(os.getpid())
     assert cpu > 0 and faults > 0
+
+
+def test_samples_are_counted_again_from_another_moment():
+    tree = Tree(1, started=10.0, samples=[Sample(0.0, {}), Sample(0.5, {1: (0.2, 3)})])
+    moved = tree.since(10.25)  # the samples' clock started a quarter of a second earlier
+    assert [s.at for s in moved] == [-0.25, 0.25]
+    assert moved[1].times == {1: (0.2, 3)}
+    assert [s.at for s in tree.samples] == [0.0, 0.5]  # the tree's own are left as they are
