@@ -220,3 +220,64 @@ def test_the_wkb_of_a_blob_is_a_view_of_it_not_a_copy():
     (wkb,) = _wkb([blob])
     assert isinstance(wkb, memoryview) and wkb.obj is blob
     assert bytes(wkb) == shapely.to_wkb(square(0, 0, 8))
+
+
+def test_a_float_field_is_gdals_32_bit_real_value_for_value(tmp_path):
+    """GDAL reads a ``FLOAT`` field as float32: so does the sqlite3 reader, small read or whole.
+
+    The doubles a tool other than GDAL stored there (0.0834, a 田坎 coefficient) are
+    rounded to float32 as GDAL rounds them; read as doubles, one feature's value
+    would depend on how many features a check read with it.
+    """
+    import sqlite3
+
+    from pyproj import CRS
+
+    from landcheck.io.gpkg_rows import read_all_rows
+
+    path = str(tmp_path / "float.gpkg")
+    frame = gpd.GeoDataFrame(
+        {"KCXS": np.zeros(4, dtype=np.float32), "TBMJ": np.zeros(4)},
+        geometry=[square(i * 10, 0, 8) for i in range(4)],
+        crs=GK35,
+    )
+    pyogrio.write_dataframe(
+        frame, path, layer="coefficients", layer_options={"SPATIAL_INDEX": "NO"}
+    )
+    stored = [0.0834, None, 1 / 3, 16_777_217]
+    with sqlite3.connect(path) as con:
+        assert (
+            dict(con.execute("SELECT name, type FROM pragma_table_info('coefficients')"))["KCXS"]
+            == "FLOAT"
+        )
+        for fid, value in enumerate(stored, start=1):
+            con.execute(
+                "UPDATE coefficients SET KCXS = ?, TBMJ = ? WHERE fid = ?", (value, value, fid)
+            )
+    fids = np.array([1, 2, 3, 4])
+    with open_read_only(path) as con:
+        mine = read_rows(con, gpkg_layer(path, "coefficients"), fids, None)
+    expected = by_pyogrio(path, "coefficients", fids, None)
+    pd.testing.assert_frame_equal(mine.set_crs(expected.crs), expected, check_index_type="equiv")
+    assert mine["KCXS"].dtype == np.float32 and mine["TBMJ"].dtype == np.float64
+    kcxs = mine["KCXS"].astype(np.float64).tolist()  # as doubles: 0.0834 rounded to a float32
+    assert kcxs[0] == 0.08340000361204147 and kcxs[3] == 16_777_216.0
+    assert np.isnan(kcxs[1]) and mine["TBMJ"].tolist()[3] == 16_777_217.0
+    whole = read_all_rows(path, "coefficients", CRS.from_user_input(GK35))
+    pd.testing.assert_frame_equal(whole, pyogrio.read_dataframe(path, layer="coefficients"))
+
+
+def test_a_float_field_beyond_a_float32_is_left_to_gdal(tmp_path):
+    import sqlite3
+
+    path = str(tmp_path / "huge.gpkg")
+    frame = gpd.GeoDataFrame(
+        {"KCXS": np.zeros(2, dtype=np.float32)}, geometry=[square(0, 0, 8)] * 2, crs=GK35
+    )
+    pyogrio.write_dataframe(frame, path, layer="huge", layer_options={"SPATIAL_INDEX": "NO"})
+    with sqlite3.connect(path) as con:
+        con.execute("UPDATE huge SET KCXS = 1e300 WHERE fid = 2")
+    with open_read_only(path) as con:
+        layer = gpkg_layer(path, "huge")
+        assert read_rows(con, layer, np.array([1]), None) is not None
+        assert read_rows(con, layer, np.array([1, 2]), None) is None

@@ -7,9 +7,10 @@ SQLite answers a handful in well under a millisecond, on the connection that
 searched the R-tree (for thousands GDAL is faster per feature: see
 :mod:`landcheck.io.filtered`). The frame is what pyogrio reads through Arrow, value for
 value and type for type: fields in the layer's order, ``TEXT`` as ``str``,
-``INTEGER`` as int64 (float64 with NaN when a value is missing), ``REAL`` as
-float64, the feature id as the index ``fid``, the geometry from the standard
-GeoPackage binary's WKB.
+``INTEGER`` as int64 (float64 with NaN when a value is missing), ``REAL`` and
+``DOUBLE`` as float64, ``FLOAT`` as float32 (GDAL's 32-bit real: each stored double
+rounded to the nearest float32, as GDAL rounds it), the feature id as the index
+``fid``, the geometry from the standard GeoPackage binary's WKB.
 
 Anything else — another field type, geometries with M values, an extended or
 empty geometry blob, a value whose storage class its field does not declare —
@@ -47,7 +48,7 @@ __all__ = [
     "undecodable_text",
 ]
 
-_TEXT, _INTEGER, _REAL = "text", "integer", "real"
+_TEXT, _INTEGER, _REAL, _FLOAT32 = "text", "integer", "real", "float32"
 
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 """Size of the envelope after the 8-byte header, by the envelope indicator (flags bits 1–3)."""
@@ -77,8 +78,10 @@ def _kind(declared: str) -> str:
         return _TEXT
     if declared == "INTEGER":
         return _INTEGER
-    if declared in ("REAL", "DOUBLE", "FLOAT"):
+    if declared in ("REAL", "DOUBLE"):
         return _REAL
+    if declared == "FLOAT":  # GDAL reads it as a 32-bit real (OFSTFloat32)
+        return _FLOAT32
     return ""
 
 
@@ -215,11 +218,19 @@ def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray | np.nd
         if len(present) == len(values):
             return np.asarray(values, dtype=np.int64)
         return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
-    if kind == _REAL:
+    if kind in (_REAL, _FLOAT32):
         if not all(type(v) in (float, int) for v in present):
             return None
-        return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+        reals = np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+        if kind == _REAL:
+            return reals
+        if (np.abs(reals[np.isfinite(reals)]) > _FLOAT32_MAX).any():
+            return None  # beyond a float32: what GDAL makes of it is GDAL's to say
+        return reals.astype(np.float32)
     return None
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def read_rows(
