@@ -10,6 +10,7 @@ and pyogrio by feature id (many features; forced here by lowering the threshold)
 from __future__ import annotations
 
 import sqlite3
+import struct
 
 import pytest
 import shapely
@@ -26,7 +27,10 @@ def _gpkg_functions(con: sqlite3.Connection) -> None:
 
     def bound(blob: bytes, i: int) -> float:
         size = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(blob[3] >> 1) & 0b111]
-        shape = shapely.from_wkb(blob[8 + size :], on_invalid="ignore")
+        try:
+            shape = shapely.from_wkb(blob[8 + size :], on_invalid="ignore")
+        except NotImplementedError:  # a curved geometry: its box is set apart below
+            return 0.0
         return 0.0 if shape is None else shape.bounds[i]  # a damaged blob: set apart below
 
     con.create_function("ST_IsEmpty", 1, lambda blob: 0)
@@ -125,3 +129,67 @@ def test_text_that_is_not_utf8_is_named_by_feature_and_field(farmland, reader):
     assert "feature 1, field 'BSM' holds text that is not UTF-8 (bytes ff fe 41)" in record.detail
     assert "encoding UTF-8" in record.detail
     assert result.status("S1") == "unknown"
+
+
+# farmland feature 2 redrawn with a circular arc (a true curve from ArcGIS): a CURVEPOLYGON whose
+# ring is the arc (X0+400, Y0) → (X0+600, Y0+200) → (X0+800, Y0) closed by a straight line
+_ARC = struct.pack("<BII", 1, 8, 3) + struct.pack(
+    "<6d", X0 + 400, Y0, X0 + 600, Y0 + 200, X0 + 800, Y0
+)
+_CLOSING = struct.pack("<BII4d", 1, 2, 2, X0 + 800, Y0, X0 + 400, Y0)
+_CURVED_BLOB = (
+    b"GP\x00\x01"
+    + struct.pack("<i", 4523)
+    + struct.pack("<BII", 1, 10, 1)
+    + struct.pack("<BII", 1, 9, 2)  # its ring: a COMPOUNDCURVE of the arc and the line
+    + _ARC
+    + _CLOSING
+)
+
+
+def test_a_curved_geometry_near_a_site_makes_the_checks_unknown_and_says_how_to_fix(
+    farmland, reader
+):
+    _, damaged = farmland
+    path = damaged(
+        "curved.gpkg",
+        f"UPDATE farmland SET geom = X'{_CURVED_BLOB.hex()}' WHERE fid = 2",
+        f"UPDATE rtree_farmland_geom SET minx = {X0 + 400}, maxx = {X0 + 800}, "
+        f"miny = {Y0}, maxy = {Y0 + 200} WHERE id = 2",
+    )
+    result = _check(path)  # not an internal error
+    record = _farmland_record(result)
+    assert record.status == "unreadable"
+    assert f"{path} holds curved geometries (circular arcs" in record.detail
+    assert "ogr2ogr -nlt CONVERT_TO_LINEAR" in record.detail
+    assert any("layer 'farmland' could not be used" in w for w in result.warnings)
+    assert result.status("S1") == "unknown"
+
+
+def test_a_curved_geometry_away_from_the_sites_is_not_read(farmland, reader):
+    _, damaged = farmland
+    far = _CURVED_BLOB.replace(struct.pack("<d", X0 + 400), struct.pack("<d", X0 + 5000))
+    far = far.replace(struct.pack("<d", X0 + 800), struct.pack("<d", X0 + 5400))
+    path = damaged(
+        "curved-far.gpkg",
+        f"UPDATE farmland SET geom = X'{far.hex()}' WHERE fid = 3",
+        f"UPDATE rtree_farmland_geom SET minx = {X0 + 5000}, maxx = {X0 + 5400}, "
+        f"miny = {Y0}, maxy = {Y0 + 200} WHERE id = 3",
+    )
+    result = _check(path)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0, rel=1e-12)
+    assert _farmland_record(result).status == "ok"
+
+
+def test_curved_sites_are_refused_with_the_fix_and_nothing_written(farmland, tmp_path):
+    from click.testing import CliRunner
+
+    from landcheck.cli.main import cli
+
+    _, damaged = farmland
+    path = damaged("curved-sites.gpkg", f"UPDATE farmland SET geom = X'{_CURVED_BLOB.hex()}'")
+    out = tmp_path / "report"
+    run = CliRunner().invoke(cli, ["check", f"{path}:farmland", "-o", str(out), "-f", "json"])
+    assert run.exit_code == 1, run.output
+    assert "holds curved geometries" in run.output and "Traceback" not in run.output
+    assert "internal error" not in run.output and not out.exists()

@@ -8,6 +8,7 @@ mask; files without the covering bbox still read right; what cannot be read says
 from __future__ import annotations
 
 import json
+import struct
 
 import geopandas as gpd
 import numpy as np
@@ -139,6 +140,34 @@ def test_parquet_that_landcheck_cannot_read_says_why(tmp_path, sample_gpkg):
     result = landcheck.check(f"{sample_gpkg}:sites", layers={"farmland": str(arrow)})
     record = next(r for r in result.inputs if r.key == "farmland")
     assert record.status == "unreadable" and "landcheck reads WKB" in record.detail
+    statuses = {f.check: f.status for f in result.findings[0]}
+    assert statuses["permanent_farmland"] == "unknown"
+
+
+def _curved(bounds: np.ndarray) -> bytes:
+    """A CURVEPOLYGON in a box: an arc over its bottom edge, closed by a straight line."""
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
+    arc = struct.pack("<BII6d", 1, 8, 3, xmin, ymin, (xmin + xmax) / 2, ymax, xmax, ymin)
+    line = struct.pack("<BII4d", 1, 2, 2, xmax, ymin, xmin, ymin)
+    return struct.pack("<BII", 1, 10, 1) + struct.pack("<BII", 1, 9, 2) + arc + line
+
+
+@pytest.mark.parametrize("covering", [True, False])
+def test_curved_geometries_make_the_layer_unknown_and_say_how_to_fix(
+    sample_gpkg, tmp_path, covering
+):
+    frame = pyogrio.read_dataframe(sample_gpkg, layer="farmland")
+    path = tmp_path / "farmland.parquet"
+    frame.to_parquet(path, write_covering_bbox=covering)
+    table = pq.read_table(path)
+    arcs = pa.array([_curved(b) for b in frame.geometry.bounds.to_numpy()], type=pa.binary())
+    column = table.schema.get_field_index("geometry")
+    pq.write_table(table.set_column(column, "geometry", arcs), path)  # the geo metadata kept
+    result = landcheck.check(f"{sample_gpkg}:sites", layers={"farmland": str(path)})
+    record = next(r for r in result.inputs if r.key == "farmland")
+    assert record.status == "unreadable"  # not an internal error
+    assert f"{path} holds curved geometries" in record.detail
+    assert "ogr2ogr -nlt CONVERT_TO_LINEAR" in record.detail
     statuses = {f.check: f.status for f in result.findings[0]}
     assert statuses["permanent_farmland"] == "unknown"
 

@@ -85,6 +85,7 @@ from landcheck.io.vector import (
     resolve_layer,
     text_not_utf8,
 )
+from landcheck.io.wkb import refusing_curves
 from landcheck.memory import release_free_memory
 from landcheck.messages import warn
 from landcheck.threads import chunked
@@ -371,7 +372,8 @@ def _read_fids(
     table = gpkg_layer(source.path, layer) if con is not None else None
     try:
         if table is not None and source.encoding is None and len(fids) <= _SQLITE_MOST:
-            frame = read_rows(con, table, fids, columns, crs)
+            with refusing_curves(str(source)):
+                frame = read_rows(con, table, fids, columns, crs)
             if frame is not None:
                 return frame
         if not len(fids):

@@ -34,6 +34,7 @@ from pyproj import CRS
 
 from landcheck.errors import DataSourceError
 from landcheck.io.records import file_version
+from landcheck.io.wkb import refusing_curves
 
 __all__ = [
     "EXTENSIONS",
@@ -164,7 +165,8 @@ def _read_group_boxes(version: tuple[str, int, int], groups: np.ndarray) -> np.n
             [parts.field(n).to_numpy(zero_copy_only=False) for n in names]
         ).astype(float)
     table = handle.read_row_groups(groups.tolist(), columns=[meta["geometry"]])
-    geoms = shapely.from_wkb(table.column(meta["geometry"]).to_numpy(zero_copy_only=False))
+    with refusing_curves(version[0]):
+        geoms = shapely.from_wkb(table.column(meta["geometry"]).to_numpy(zero_copy_only=False))
     return shapely.bounds(geoms)
 
 

@@ -244,6 +244,8 @@ def read_rows(
 
     None when a field asked for, a geometry blob or a value is not one this
     reader gives exactly as pyogrio would; the caller then reads with pyogrio.
+    A geometry with circular arcs raises NotImplementedError, as shapely does
+    (:func:`landcheck.io.wkb.refusing_curves`).
     """
     wanted = _readable_fields(layer, columns)
     if wanted is None:
@@ -261,7 +263,8 @@ def read_all_rows(path: str, name: str, crs: CRS | None) -> gpd.GeoDataFrame | N
     In feature id order, indexed 0, 1, … (a whole-layer read: the sites); None
     when it is not a GeoPackage layer this reader gives exactly as pyogrio would
     (:func:`read_rows`), or sqlite3 cannot read it (text that is not UTF-8…):
-    the caller then reads with pyogrio, which says what is wrong.
+    the caller then reads with pyogrio, which says what is wrong. A geometry
+    with circular arcs raises NotImplementedError, as for :func:`read_rows`.
     """
     layer = gpkg_layer(path, name)
     if layer is None:
@@ -307,7 +310,8 @@ def _frame(rows: list, wanted: list, crs: CRS | None) -> gpd.GeoDataFrame | None
             return None
         data[name] = array
     index = pd.Index(np.asarray(values[0], dtype=np.int64), name="fid")
-    # a blob that is not WKB reads as no geometry, as GDAL reads it (the caller decides)
+    # a blob that is not WKB reads as no geometry, as GDAL reads it (the caller decides); one
+    # with circular arcs raises NotImplementedError (the caller says what to do with them)
     geometries = geometries_from_wkb(wkb)
     return geo_frame(data, geometries, crs, index)
 

@@ -42,6 +42,7 @@ from landcheck.io.vector import (
     require_exists,
     resolve_layer,
 )
+from landcheck.io.wkb import refusing_curves
 from landcheck.messages import deferred, warn
 
 __all__ = ["frame_bounds", "read_sites"]
@@ -196,7 +197,8 @@ def _read_layer(
     would (:func:`landcheck.io.gpkg_rows.read_all_rows`: no GDAL open, no Arrow).
     """
     if layer is not None and source.encoding is None and summary.get("driver") == "GPKG":
-        frame = read_all_rows(source.path, layer, declared_crs(summary))
+        with refusing_curves(str(source)):
+            frame = read_all_rows(source.path, layer, declared_crs(summary))
         if frame is not None:
             return frame
     return read_frame(source, layer)

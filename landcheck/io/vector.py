@@ -30,6 +30,7 @@ from landcheck.io.encoding import choose_encoding
 from landcheck.io.paths import gdal_path
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
+from landcheck.io.wkb import refusing_curves
 from landcheck.text import refuse_text
 
 __all__ = [
@@ -278,11 +279,16 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
     no Parquet driver).
     """
     if geoparquet.is_geoparquet(source.path):
-        return geoparquet.read_frame(source.path, **kwargs)
+        with refusing_curves(str(source)):
+            return geoparquet.read_frame(source.path, **kwargs)
     encoding = choose_encoding(source.path, source.encoding, layer).encoding
     try:
         # NaN vertices: named when the layer is normalised
-        with np.errstate(invalid="ignore"), gdal_path(source.path) as path:
+        with (
+            np.errstate(invalid="ignore"),
+            gdal_path(source.path) as path,
+            refusing_curves(str(source)),
+        ):
             return pyogrio.read_dataframe(path, layer=layer, encoding=encoding, **kwargs)
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
@@ -347,7 +353,9 @@ def read_batches(
         ):
             for batch in reader:
                 _refuse_text_not_utf8(source, layer, batch, meta["fid_column"])
-                yield _batch_frame(batch, meta)
+                with refusing_curves(str(source)):
+                    frame = _batch_frame(batch, meta)
+                yield frame
     except (OGRDataSourceError, DataLayerError, pyarrow.ArrowException) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     except OSError as ex:  # the stream failing midway (a file cut short): pyarrow's OSError

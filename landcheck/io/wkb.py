@@ -14,12 +14,15 @@ goes to :func:`shapely.from_wkb` as before, which decides what it is.
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import shapely
 
-__all__ = ["BIG_WKB_BYTES", "geometries_from_wkb"]
+from landcheck.errors import DataSourceError
+
+__all__ = ["BIG_WKB_BYTES", "geometries_from_wkb", "refusing_curves"]
 
 BIG_WKB_BYTES = 65_536
 """Size from which a polygon's WKB is read from its coordinates (4,000 vertices or so)."""
@@ -44,6 +47,12 @@ def geometries_from_wkb(wkb: Sequence[bytes | memoryview | None]) -> np.ndarray:
     -------
     numpy.ndarray of shapely geometries
         One per item; None where it is None or not readable WKB.
+
+    Raises
+    ------
+    NotImplementedError
+        A geometry with circular arcs, as :func:`shapely.from_wkb` raises
+        (:func:`refusing_curves` turns it into a message).
 
     Examples
     --------
@@ -143,3 +152,37 @@ def _built(blob: bytes | memoryview, polygons: list, kind: int) -> shapely.Geome
         return shapely.from_ragged_array(shapely.GeometryType.POLYGON, coords, offsets)[0]
     offsets = (ring_offsets, polygon_offsets, np.array([0, len(polygons)]))
     return shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, coords, offsets)[0]
+
+
+@contextmanager
+def refusing_curves(where: str) -> Iterator[None]:
+    """Turn shapely's refusal of a curved geometry into a :class:`DataSourceError` naming ``where``.
+
+    GEOS, through shapely, reads no circular arcs (``CIRCULARSTRING``,
+    ``COMPOUNDCURVE``, ``CURVEPOLYGON``, ``MULTISURFACE``…), and raises
+    ``NotImplementedError`` for them, which would end a check as an internal
+    error. Such data is common: a true curve drawn in ArcGIS stays one through
+    a File Geodatabase and ogr2ogr into a GeoPackage. landcheck does not turn
+    arcs into chords itself (how finely decides the area): the message says how
+    to convert them, and the layer read is then the user's choice.
+
+    Examples
+    --------
+    >>> arc = struct.pack("<BII6d", 1, 8, 3, 0, 0, 1, 1, 2, 0)  # a CIRCULARSTRING's WKB
+    >>> with refusing_curves("roads.gpkg"):
+    ...     shapely.from_wkb(arc)
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.DataSourceError: roads.gpkg holds curved geometries ...
+    """
+    try:
+        yield
+    except NotImplementedError as error:
+        if "onlinear" not in str(error):
+            raise
+        raise DataSourceError(
+            f"{where} holds curved geometries (circular arcs: CIRCULARSTRING, CURVEPOLYGON, "
+            "MULTISURFACE…), which landcheck does not read. Convert the arcs to straight "
+            "segments, as finely as the survey needs (ogr2ogr -nlt CONVERT_TO_LINEAR, or QGIS: "
+            "Processing › Segmentize by maximum angle), and give the converted file"
+        ) from None
