@@ -193,3 +193,38 @@ def test_curved_sites_are_refused_with_the_fix_and_nothing_written(farmland, tmp
     assert run.exit_code == 1, run.output
     assert "holds curved geometries" in run.output and "Traceback" not in run.output
     assert "internal error" not in run.output and not out.exists()
+
+
+def test_curved_sites_gdal_reads_are_refused_too_not_turned_into_chords(tmp_path):
+    """Sites sqlite3 does not read (a DATE field) go to GDAL, which reads a generic layer by Arrow.
+
+    Feature by feature, GDAL would have turned the arc into 4° chords without a word.
+    """
+    import datetime
+
+    import pandas as pd
+    import pyogrio
+    from click.testing import CliRunner
+
+    from landcheck.cli.main import cli
+
+    path = str(tmp_path / "dated.gpkg")
+    dated = frame(
+        [
+            {"BSM": "a", "geometry": square(0, 0, 400)},
+            {"BSM": "b", "geometry": square(400, 0, 400)},
+        ]
+    )
+    dated["DAY"] = pd.to_datetime([datetime.date(2026, 1, 1), datetime.date(2026, 1, 2)])
+    pyogrio.write_dataframe(dated, path, layer="sites", geometry_type="Unknown")
+    with sqlite3.connect(path) as con:
+        assert dict(con.execute("SELECT name, type FROM pragma_table_info('sites')"))["DAY"] in (
+            "DATE",
+            "DATETIME",
+        )
+        _gpkg_functions(con)
+        con.execute(f"UPDATE sites SET geom = X'{_CURVED_BLOB.hex()}' WHERE fid = 2")
+    out = tmp_path / "report"
+    run = CliRunner().invoke(cli, ["check", f"{path}:sites", "-o", str(out), "-f", "json"])
+    assert run.exit_code == 1, run.output
+    assert "holds curved geometries" in run.output and not out.exists()
