@@ -281,3 +281,30 @@ def test_a_float_field_beyond_a_float32_is_left_to_gdal(tmp_path):
         layer = gpkg_layer(path, "huge")
         assert read_rows(con, layer, np.array([1]), None) is not None
         assert read_rows(con, layer, np.array([1, 2]), None) is None
+
+
+def test_text_holding_a_nul_is_left_to_gdal(gpkg, tmp_path):
+    """GDAL's text ends at a NUL character (a C string); sqlite3's goes on. GDAL reads such a row.
+
+    Read both ways, a code ``0101`` + NUL + junk was ``0101`` to GDAL and an unknown code to
+    sqlite3: one feature's class, and the verdict, would depend on how many features a check read.
+    """
+    import shutil
+    import sqlite3
+
+    copy = str(tmp_path / "nul.gpkg")
+    shutil.copy(gpkg, copy)
+    with sqlite3.connect(copy) as con:
+        # GDAL's R-tree triggers run on any update: the functions they call, on the row's box
+        con.create_function("ST_IsEmpty", 1, lambda blob: 0)
+        for name, value in zip(
+            ("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY"), square(10, 0, 8).bounds, strict=True
+        ):
+            con.create_function(name, 1, lambda blob, value=value: value)
+        con.execute("UPDATE farmland SET DLMC = ? WHERE fid = 2", ("水田\x00旱地",))
+    layer = gpkg_layer(copy, "farmland")
+    with open_read_only(copy) as con:
+        assert read_rows(con, layer, np.array([1, 2, 3]), ["DLMC"]) is None
+        assert read_rows(con, layer, np.array([1, 3]), ["DLMC"]) is not None  # not that row
+        assert read_rows(con, layer, np.array([1, 2, 3]), ["BSM"]) is not None  # nor that field
+    assert by_pyogrio(copy, "farmland", [2], ["DLMC"])["DLMC"].tolist() == ["水田"]

@@ -13,8 +13,9 @@ rounded to the nearest float32, as GDAL rounds it), the feature id as the index
 ``fid``, the geometry from the standard GeoPackage binary's WKB.
 
 Anything else — another field type, geometries with M values, an extended or
-empty geometry blob, a value whose storage class its field does not declare —
-returns None, and the caller reads with pyogrio as before.
+empty geometry blob, a value whose storage class its field does not declare,
+text holding a NUL character (where GDAL's text ends) — returns None, and the
+caller reads with pyogrio as before.
 """
 
 from __future__ import annotations
@@ -209,8 +210,8 @@ def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray | np.nd
     """One field's values as pyogrio's Arrow read gives them, or None when it would differ."""
     present = [v for v in values if v is not None]
     if kind == _TEXT:
-        if not only_str(present):
-            return None
+        if not only_str(present) or any("\0" in v for v in present):
+            return None  # GDAL's text ends at a NUL (a C string): GDAL reads such a row
         return text_array(values)
     if kind == _INTEGER:
         if not all(type(v) is int for v in present):
