@@ -22,6 +22,26 @@ from landcheck.io import filtered
 SITE = square(100, 100, 500, 200)
 
 
+# farmland feature 2 redrawn with a circular arc (a true curve from ArcGIS): a CURVEPOLYGON whose
+# ring is the arc (X0+400, Y0) → (X0+600, Y0+200) → (X0+800, Y0) closed by a straight line
+_ARC = struct.pack("<BII", 1, 8, 3) + struct.pack(
+    "<6d", X0 + 400, Y0, X0 + 600, Y0 + 200, X0 + 800, Y0
+)
+_CLOSING = struct.pack("<BII4d", 1, 2, 2, X0 + 800, Y0, X0 + 400, Y0)
+_CURVED_BLOB = (
+    b"GP\x00\x01"
+    + struct.pack("<i", 4523)
+    + struct.pack("<BII", 1, 10, 1)
+    + struct.pack("<BII", 1, 9, 2)  # its ring: a COMPOUNDCURVE of the arc and the line
+    + _ARC
+    + _CLOSING
+)
+_FAR_CURVED_BLOB = _CURVED_BLOB.replace(
+    struct.pack("<d", X0 + 400), struct.pack("<d", X0 + 5000)
+).replace(struct.pack("<d", X0 + 800), struct.pack("<d", X0 + 5400))
+"""The same half-disc on feature 3's ground, 4.6 km from the site."""
+
+
 def _gpkg_functions(con: sqlite3.Connection) -> None:
     """The SQL functions GDAL's R-tree triggers call, so that rows can be edited here."""
 
@@ -106,13 +126,18 @@ def test_a_damaged_geometry_near_a_site_makes_the_checks_unknown(farmland, reade
     assert result.status("S1") == "unknown"  # not 60,000 m² of farmland from feature 1 alone
 
 
-def test_a_damaged_geometry_away_from_the_sites_is_not_read(farmland, reader):
+@pytest.mark.parametrize(
+    "blob, top",
+    [(bytes.fromhex("47500003DEADBEEF"), 400), (_FAR_CURVED_BLOB, 200)],
+    ids=["damaged", "curved"],
+)
+def test_a_geometry_it_cannot_read_away_from_the_sites_is_not_read(farmland, reader, blob, top):
     _, damaged = farmland
     path = damaged(
         "far.gpkg",
-        "UPDATE farmland SET geom = X'47500003DEADBEEF' WHERE fid = 3",
+        f"UPDATE farmland SET geom = X'{blob.hex()}' WHERE fid = 3",
         f"UPDATE rtree_farmland_geom SET minx = {X0 + 5000}, maxx = {X0 + 5400}, "
-        f"miny = {Y0}, maxy = {Y0 + 400} WHERE id = 3",
+        f"miny = {Y0}, maxy = {Y0 + top} WHERE id = 3",
     )
     result = _check(path)
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0, rel=1e-12)
@@ -129,22 +154,6 @@ def test_text_that_is_not_utf8_is_named_by_feature_and_field(farmland, reader):
     assert "feature 1, field 'BSM' holds text that is not UTF-8 (bytes ff fe 41)" in record.detail
     assert "encoding UTF-8" in record.detail
     assert result.status("S1") == "unknown"
-
-
-# farmland feature 2 redrawn with a circular arc (a true curve from ArcGIS): a CURVEPOLYGON whose
-# ring is the arc (X0+400, Y0) → (X0+600, Y0+200) → (X0+800, Y0) closed by a straight line
-_ARC = struct.pack("<BII", 1, 8, 3) + struct.pack(
-    "<6d", X0 + 400, Y0, X0 + 600, Y0 + 200, X0 + 800, Y0
-)
-_CLOSING = struct.pack("<BII4d", 1, 2, 2, X0 + 800, Y0, X0 + 400, Y0)
-_CURVED_BLOB = (
-    b"GP\x00\x01"
-    + struct.pack("<i", 4523)
-    + struct.pack("<BII", 1, 10, 1)
-    + struct.pack("<BII", 1, 9, 2)  # its ring: a COMPOUNDCURVE of the arc and the line
-    + _ARC
-    + _CLOSING
-)
 
 
 def test_a_curved_geometry_near_a_site_makes_the_checks_unknown_and_says_how_to_fix(
@@ -164,21 +173,6 @@ def test_a_curved_geometry_near_a_site_makes_the_checks_unknown_and_says_how_to_
     assert "ogr2ogr -nlt CONVERT_TO_LINEAR" in record.detail
     assert any("layer 'farmland' could not be used" in w for w in result.warnings)
     assert result.status("S1") == "unknown"
-
-
-def test_a_curved_geometry_away_from_the_sites_is_not_read(farmland, reader):
-    _, damaged = farmland
-    far = _CURVED_BLOB.replace(struct.pack("<d", X0 + 400), struct.pack("<d", X0 + 5000))
-    far = far.replace(struct.pack("<d", X0 + 800), struct.pack("<d", X0 + 5400))
-    path = damaged(
-        "curved-far.gpkg",
-        f"UPDATE farmland SET geom = X'{far.hex()}' WHERE fid = 3",
-        f"UPDATE rtree_farmland_geom SET minx = {X0 + 5000}, maxx = {X0 + 5400}, "
-        f"miny = {Y0}, maxy = {Y0 + 200} WHERE id = 3",
-    )
-    result = _check(path)
-    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0, rel=1e-12)
-    assert _farmland_record(result).status == "ok"
 
 
 def test_curved_sites_are_refused_with_the_fix_and_nothing_written(farmland, tmp_path):
