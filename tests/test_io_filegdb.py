@@ -8,6 +8,8 @@ asked for the features near the sites through their own spatial index on one ope
 
 from __future__ import annotations
 
+import math
+
 import pyogrio
 import pytest
 from common import SAMPLE_LAYER_KEYS
@@ -105,24 +107,29 @@ def _arcs_gdb(path: str, arc_x: float) -> str:
     return path
 
 
-_CHORDED = pytest.mark.xfail(
-    strict=True,
-    reason="known gap (docs/inputs.md §3): GDAL hands a File Geodatabase's arcs over as 4° chords, "
-    "read feature by feature; its Arrow reads by id, which keep them, took 23 s instead of 0.6",
-)
+HALF_DISC_M2 = math.pi * 100.0**2 / 2
+"""The half-disc's area, its arc exact."""
+
+FINE_CHORDS_M2 = 100.0**2 * math.pi * math.radians(0.1) ** 2 / 12
+"""What chords of 0.1° cut off a half circle of 100 m (``FINE_ARCS``): 0.008 m²."""
 
 
-@_CHORDED
-def test_arcs_near_the_sites_make_the_layer_unknown_not_chords(tmp_path):
+def test_arcs_near_the_sites_come_as_fine_chords_the_area_to_a_hundredth(tmp_path):
+    """GDAL hands a File Geodatabase's arcs over as chords, with no sign they were arcs.
+
+    By default 4° of arc a chord: the half-disc of 100 m came out 12.8 m² short. Read
+    with ``FINE_ARCS``, the farmland under the site is the square and the half-disc to
+    0.008 m².
+    """
     from common import sites, square
 
     path = _arcs_gdb(str(tmp_path / "arcs.gdb"), 0.0)
     site = sites(square(-50, -450, 600, 600))  # the square and the half-disc inside it
     result = landcheck.check(site, layers={"farmland": path}, area_method="planar")
-    record = next(r for r in result.inputs if r.key == "farmland")
-    assert record.status == "unreadable"  # was "ok", the half-disc 12.8 m² short
-    assert "holds curved geometries" in record.detail and "CONVERT_TO_LINEAR" in record.detail
-    assert result.status("S1") == "unknown"
+    assert next(r for r in result.inputs if r.key == "farmland").status == "ok"
+    area = result.layer_area("S1", "farmland").planar_m2
+    assert area == pytest.approx(160_000.0 + HALF_DISC_M2, abs=FINE_CHORDS_M2 + GRID_M2)
+    assert area < 160_000.0 + HALF_DISC_M2  # chords lie inside their arc
 
 
 def test_arcs_away_from_the_sites_leave_the_layer_as_it_was(tmp_path):
@@ -135,15 +142,11 @@ def test_arcs_away_from_the_sites_leave_the_layer_as_it_was(tmp_path):
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(60_000.0, abs=GRID_M2)
 
 
-@_CHORDED
-def test_sites_with_arcs_are_refused_with_how_to_convert_them(tmp_path):
-    from click.testing import CliRunner
-
-    from landcheck.cli.main import cli
+def test_sites_with_arcs_come_as_fine_chords(tmp_path):
+    from landcheck.io.sites import read_sites
 
     path = _arcs_gdb(str(tmp_path / "sites.gdb"), 0.0)
-    out = tmp_path / "report"
-    run = CliRunner().invoke(cli, ["check", f"{path}:farmland", "-o", str(out), "-f", "json"])
-    assert run.exit_code == 1, run.output
-    assert "holds curved geometries" in run.output and "CONVERT_TO_LINEAR" in run.output
-    assert "internal error" not in run.output and not out.exists()
+    frame, _ = read_sites(f"{path}:farmland")
+    half_disc = frame.geometry.area.iloc[1]
+    assert half_disc == pytest.approx(HALF_DISC_M2, abs=FINE_CHORDS_M2 + GRID_M2)
+    assert HALF_DISC_M2 - half_disc > 0.001  # chords still, not the arc (GDAL says nothing)

@@ -27,6 +27,7 @@ from pyproj import CRS
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io import geoparquet, gpkg_meta
 from landcheck.io.encoding import choose_encoding
+from landcheck.io.gdal_options import fine_arcs
 from landcheck.io.paths import gdal_path
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
@@ -277,6 +278,12 @@ _STRAIGHT_TYPES = frozenset(
 """The geometry types a GeoPackage layer declares when it holds no arcs."""
 
 
+_ARCS_CHORDED = frozenset({"OpenFileGDB", "FileGDB", "DXF"})
+"""Drivers that hand their arcs over as chords, leaving no sign of them: read with
+:func:`~landcheck.io.gdal_options.fine_arcs` (a DXF's bulges, arcs and circles; a File
+Geodatabase's true curves, which its polygons hold while declaring ``MultiPolygon``)."""
+
+
 def _may_hold_arcs(info: dict[str, Any]) -> bool:
     """Whether a layer may hold circular arcs, which :func:`read_frame` then reads through Arrow.
 
@@ -288,8 +295,8 @@ def _may_hold_arcs(info: dict[str, Any]) -> bool:
     (``CURVEPOLYGON``, ``MULTISURFACE``, ``GEOMETRY``). A File Geodatabase's
     polygons with true curves declare ``MultiPolygon``, and are read feature by
     feature still, every way alike: GDAL's Arrow reads by feature id filter
-    every feature of it (23 s where they took 0.6 s), so its arcs come as
-    chords (docs/inputs.md, a known gap).
+    every feature of it (23 s where they took 0.6 s). Its arcs come as fine
+    chords (:data:`_ARCS_CHORDED`; docs/inputs.md).
 
     Examples
     --------
@@ -313,8 +320,12 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
     if geoparquet.is_geoparquet(source.path):
         with refusing_curves(str(source)):
             return geoparquet.read_frame(source.path, **kwargs)
-    if "use_arrow" not in kwargs and _may_hold_arcs(read_layer_info(source, layer)):
-        kwargs["use_arrow"] = True
+    if not kwargs.get("use_arrow"):  # GDAL may hand arcs over as chords: keep them, or fine
+        info = read_layer_info(source, layer)
+        if "use_arrow" not in kwargs and _may_hold_arcs(info):
+            kwargs["use_arrow"] = True
+        elif info.get("driver") in _ARCS_CHORDED:
+            fine_arcs()
     encoding = choose_encoding(source.path, source.encoding, layer).encoding
     try:
         # NaN vertices: named when the layer is normalised
