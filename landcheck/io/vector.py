@@ -315,7 +315,11 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
     ``source.encoding`` when given, else detected for a shapefile without .cpg
     (loose, or the layer's inside a .zip). GeoParquet is read by
     :func:`landcheck.io.geoparquet.read_frame` (the GDAL of pyogrio's wheels has
-    no Parquet driver).
+    no Parquet driver). Circular arcs: a layer that may hold them is read through
+    Arrow (:func:`_may_hold_arcs`), whose WKB keeps them, and they are refused
+    (:func:`~landcheck.io.wkb.refusing_curves`); a driver that turns them into
+    chords itself is told to make the chords fine
+    (:func:`~landcheck.io.gdal_options.fine_arcs`).
     """
     if geoparquet.is_geoparquet(source.path):
         with refusing_curves(str(source)):
