@@ -170,7 +170,7 @@ def test_a_curved_geometry_near_a_site_makes_the_checks_unknown_and_says_how_to_
     record = _farmland_record(result)
     assert record.status == "unreadable"
     assert f"{path} holds curved geometries (circular arcs" in record.detail
-    assert "ogr2ogr -nlt CONVERT_TO_LINEAR" in record.detail
+    assert "ogr2ogr -nlt CONVERT_TO_LINEAR --config OGR_ARC_STEPSIZE 0.1" in record.detail
     assert any("layer 'farmland' could not be used" in w for w in result.warnings)
     assert result.status("S1") == "unknown"
 

@@ -167,7 +167,7 @@ def test_curved_geometries_make_the_layer_unknown_and_say_how_to_fix(
     record = next(r for r in result.inputs if r.key == "farmland")
     assert record.status == "unreadable"  # not an internal error
     assert f"{path} holds curved geometries" in record.detail
-    assert "ogr2ogr -nlt CONVERT_TO_LINEAR" in record.detail
+    assert "ogr2ogr -nlt CONVERT_TO_LINEAR --config OGR_ARC_STEPSIZE 0.1" in record.detail
     statuses = {f.check: f.status for f in result.findings[0]}
     assert statuses["permanent_farmland"] == "unknown"
 

@@ -182,7 +182,8 @@ def refusing_curves(where: str) -> Iterator[None]:
             raise
         raise DataSourceError(
             f"{where} holds curved geometries (circular arcs: CIRCULARSTRING, CURVEPOLYGON, "
-            "MULTISURFACE…), which landcheck does not read. Convert the arcs to straight "
-            "segments, as finely as the survey needs (ogr2ogr -nlt CONVERT_TO_LINEAR, or QGIS: "
-            "Processing › Segmentize by maximum angle), and give the converted file"
+            "MULTISURFACE…), which landcheck does not read. Convert the arcs to fine straight "
+            "segments (ogr2ogr -nlt CONVERT_TO_LINEAR --config OGR_ARC_STEPSIZE 0.1, or QGIS: "
+            "Processing › Segmentize by maximum angle, 0.1°; GDAL's default 4° takes 0.08 % off "
+            "an arc's area) and give the converted file"
         ) from None
