@@ -43,6 +43,7 @@ def test_closed_polylines_become_sites(drawing):
         "texts": 1,
         "texts_used": 1,
         "polygons": 2,
+        "curved_edges": 0,
     }
     assert found.notes == [
         "DXF: 3 closed polyline(s)/polygon ring(s) read as 2 site polygon(s) (1 as holes)",
@@ -177,7 +178,15 @@ def test_an_arc_in_a_boundary_comes_as_fine_chords(tmp_path):
         entities += ["10", f"{E0 + x:.3f}", "20", f"{N0 + y:.3f}"]
         entities += ["42", f"{bulge}"] if bulge is not None else []
     path = write_dxf(tmp_path / "bend.dxf", entities)
-    site = read_dxf(LayerSource(path)).sites.geometry.iloc[0]
+    found = read_dxf(LayerSource(path))
+    site = found.sites.geometry.iloc[0]
     exact = 200 * 100 + math.pi * 100**2 / 2
     assert site.area == pytest.approx(exact, abs=0.01)
     assert site.area < exact  # chords, inside their arc
+    # GDAL leaves no sign of the arc: the drawing's group codes tell, and the reader is told
+    assert found.counts["curved_edges"] == 1
+    assert any("1 curved edge(s)" in note and "0.1° of arc" in note for note in found.notes)
+    with collecting() as notes:
+        _, record = read_sites(path, assume_crs=CRS.from_epsg(4523))
+    assert record.extra["dxf"]["curved_edges"] == 1
+    assert any("curved edge(s)" in message for message in notes.messages)
