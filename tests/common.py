@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,17 @@ SAMPLE_LAYER_KEYS = SAMPLE_LAYERS
 def square(x: float, y: float, size: float, height: float | None = None) -> Polygon:
     """An axis-aligned rectangle with its lower-left corner at (X0 + x, Y0 + y)."""
     return box(X0 + x, Y0 + y, X0 + x + size, Y0 + y + (size if height is None else height))
+
+
+def arc_polygon_wkb(x0: float, y0: float, x1: float, top: float) -> bytes:
+    """The ISO WKB of a ``CURVEPOLYGON``, as ArcGIS stores a true curve: a circular arc.
+
+    The arc runs from (x0, y0) through ((x0 + x1) / 2, top) to (x1, y0), and a
+    straight line closes it (a ``COMPOUNDCURVE`` ring).
+    """
+    arc = struct.pack("<BII6d", 1, 8, 3, x0, y0, (x0 + x1) / 2, top, x1, y0)
+    closing = struct.pack("<BII4d", 1, 2, 2, x1, y0, x0, y0)
+    return struct.pack("<BII", 1, 10, 1) + struct.pack("<BII", 1, 9, 2) + arc + closing
 
 
 def frame(rows: list[dict], crs: str = GK35) -> gpd.GeoDataFrame:

@@ -14,7 +14,7 @@ import struct
 
 import pytest
 import shapely
-from common import X0, Y0, frame, sites, square
+from common import X0, Y0, arc_polygon_wkb, frame, sites, square
 
 import landcheck
 from landcheck.io import filtered
@@ -22,23 +22,13 @@ from landcheck.io import filtered
 SITE = square(100, 100, 500, 200)
 
 
-# farmland feature 2 redrawn with a circular arc (a true curve from ArcGIS): a CURVEPOLYGON whose
-# ring is the arc (X0+400, Y0) → (X0+600, Y0+200) → (X0+800, Y0) closed by a straight line
-_ARC = struct.pack("<BII", 1, 8, 3) + struct.pack(
-    "<6d", X0 + 400, Y0, X0 + 600, Y0 + 200, X0 + 800, Y0
-)
-_CLOSING = struct.pack("<BII4d", 1, 2, 2, X0 + 800, Y0, X0 + 400, Y0)
-_CURVED_BLOB = (
-    b"GP\x00\x01"
-    + struct.pack("<i", 4523)
-    + struct.pack("<BII", 1, 10, 1)
-    + struct.pack("<BII", 1, 9, 2)  # its ring: a COMPOUNDCURVE of the arc and the line
-    + _ARC
-    + _CLOSING
-)
-_FAR_CURVED_BLOB = _CURVED_BLOB.replace(
-    struct.pack("<d", X0 + 400), struct.pack("<d", X0 + 5000)
-).replace(struct.pack("<d", X0 + 800), struct.pack("<d", X0 + 5400))
+_GPKG_HEADER = b"GP\x00\x01" + struct.pack("<i", 4523)
+"""A standard GeoPackage geometry blob's header: version 0, little-endian, no envelope."""
+
+_CURVED_BLOB = _GPKG_HEADER + arc_polygon_wkb(X0 + 400, Y0, X0 + 800, Y0 + 200)
+"""Farmland feature 2 redrawn with a circular arc (a true curve from ArcGIS)."""
+
+_FAR_CURVED_BLOB = _GPKG_HEADER + arc_polygon_wkb(X0 + 5000, Y0, X0 + 5400, Y0 + 200)
 """The same half-disc on feature 3's ground, 4.6 km from the site."""
 
 

@@ -85,13 +85,10 @@ def _arcs_gdb(path: str, arc_x: float) -> str:
     import struct
 
     import numpy as np
-    from common import X0, Y0
+    from common import X0, Y0, arc_polygon_wkb
     from pyogrio.raw import write
 
-    x, y = X0 + arc_x, Y0
-    arc = struct.pack("<BII6d", 1, 8, 3, x, y, x + 100, y + 100, x + 200, y)
-    closing = struct.pack("<BII4d", 1, 2, 2, x + 200, y, x, y)
-    half_disc = struct.pack("<BII", 1, 10, 1) + struct.pack("<BII", 1, 9, 2) + arc + closing
+    half_disc = arc_polygon_wkb(X0 + arc_x, Y0, X0 + arc_x + 200, Y0 + 100)
     square = struct.pack("<BIII10d", 1, 3, 1, 5, X0, Y0 - 400, X0 + 400, Y0 - 400,
                          X0 + 400, Y0, X0, Y0, X0, Y0 - 400)  # fmt: skip
     write(

@@ -8,7 +8,6 @@ mask; files without the covering bbox still read right; what cannot be read says
 from __future__ import annotations
 
 import json
-import struct
 
 import geopandas as gpd
 import numpy as np
@@ -18,7 +17,7 @@ import pyogrio
 import pytest
 import shapely
 from click.testing import CliRunner
-from common import SAMPLE_LAYER_KEYS
+from common import SAMPLE_LAYER_KEYS, arc_polygon_wkb
 
 import landcheck
 from landcheck.cli.main import cli
@@ -144,14 +143,6 @@ def test_parquet_that_landcheck_cannot_read_says_why(tmp_path, sample_gpkg):
     assert statuses["permanent_farmland"] == "unknown"
 
 
-def _curved(bounds: np.ndarray) -> bytes:
-    """A CURVEPOLYGON in a box: an arc over its bottom edge, closed by a straight line."""
-    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
-    arc = struct.pack("<BII6d", 1, 8, 3, xmin, ymin, (xmin + xmax) / 2, ymax, xmax, ymin)
-    line = struct.pack("<BII4d", 1, 2, 2, xmax, ymin, xmin, ymin)
-    return struct.pack("<BII", 1, 10, 1) + struct.pack("<BII", 1, 9, 2) + arc + line
-
-
 @pytest.mark.parametrize("covering", [True, False])
 def test_curved_geometries_make_the_layer_unknown_and_say_how_to_fix(
     sample_gpkg, tmp_path, covering
@@ -160,7 +151,10 @@ def test_curved_geometries_make_the_layer_unknown_and_say_how_to_fix(
     path = tmp_path / "farmland.parquet"
     frame.to_parquet(path, write_covering_bbox=covering)
     table = pq.read_table(path)
-    arcs = pa.array([_curved(b) for b in frame.geometry.bounds.to_numpy()], type=pa.binary())
+    arcs = pa.array(
+        [arc_polygon_wkb(x0, y0, x1, top) for x0, y0, x1, top in frame.geometry.bounds.to_numpy()],
+        type=pa.binary(),
+    )  # each feature an arc over its box's bottom edge
     column = table.schema.get_field_index("geometry")
     pq.write_table(table.set_column(column, "geometry", arcs), path)  # the geo metadata kept
     result = landcheck.check(f"{sample_gpkg}:sites", layers={"farmland": str(path)})

@@ -15,6 +15,7 @@ A DXF carries no CRS: the caller must supply one (``--crs``).
 from __future__ import annotations
 
 import contextlib
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -98,6 +99,36 @@ def curved_edges(path: str) -> int | None:
             with contextlib.suppress(ValueError):
                 count += float(value) != 0.0
     return count
+
+
+def _curved_note(curved: int) -> str:
+    """What the reader is told of a drawing's ``curved`` edges: GDAL's chords, and how fine."""
+    said = f"DXF: {curved} curved edge(s) (polyline bulges, arcs, circles, ellipses) came from GDAL"
+    try:  # the options in force (:func:`fine_arcs`; the user's, set in GDAL's way, if any)
+        step, gap = (float(pyogrio.get_gdal_config_option(k)) for k in FINE_ARCS)
+    except (TypeError, ValueError):  # an option set to what GDAL takes for its default
+        return f"{said} as chords (docs/inputs.md §3)"
+    return (
+        f"{said} as chords of at most {step:g}° of arc and {gap:g} drawing units; a half circle "
+        f"of 100 m loses {_half_circle_loss_m2(100.0, step, gap):.2g} m² so (docs/inputs.md §3)"
+    )
+
+
+def _half_circle_loss_m2(radius: float, step_degrees: float, longest_chord: float) -> float:
+    """The area chords of at most ``step_degrees`` and ``longest_chord`` leave out of a half circle.
+
+    A chord of angle θ cuts about r²·θ³/12 off its arc, so a half circle loses
+    r²·π·θ²/12 (:data:`~landcheck.io.gdal_options.FINE_ARCS`).
+
+    Examples
+    --------
+    >>> round(_half_circle_loss_m2(100.0, 0.1, 0.5), 4)  # FINE_ARCS
+    0.008
+    >>> round(_half_circle_loss_m2(100.0, 4, 99), 1)  # GDAL's default: 4°, no longest chord
+    12.8
+    """
+    theta = min(math.radians(step_degrees), 2 * math.asin(min(1.0, longest_chord / (2 * radius))))
+    return radius**2 * math.pi * theta**2 / 12
 
 
 def _dxf_encoding(encoding: str | None) -> contextlib.AbstractContextManager[None]:
@@ -322,12 +353,7 @@ def read_dxf(source: LayerSource, *, crs: CRS | None = None) -> DxfSites:
     if curved is not None:
         found.counts["curved_edges"] = curved
     if curved:
-        step, gap = (pyogrio.get_gdal_config_option(k) for k in FINE_ARCS)
-        found.notes.append(
-            f"DXF: {curved} curved edge(s) (polyline bulges, arcs, circles, ellipses) came from "
-            f"GDAL as chords of at most {step}° of arc and {gap} drawing units; the area they "
-            "leave out is in docs/inputs.md §3 (a half circle of 100 m: 0.008 m²)"
-        )
+        found.notes.append(_curved_note(curved))
     if crs is not None:
         found.sites = found.sites.set_crs(crs)
     return found
