@@ -288,3 +288,62 @@ def test_clear_cache_forgets_what_a_check_kept_and_the_next_check_reads_again(
     assert _kept_layers(filtered) == kept  # read from the files again
     assert len(geoparquet._KEPT.kept) == 1
     assert _numbers(again) == _numbers(first)
+
+
+def _farmland_numbers(sample_gpkg, path) -> dict:
+    """The sample sites' numbers against the farmland layer at ``path``."""
+    return _numbers(landcheck.check(f"{sample_gpkg}:sites", layers={"farmland": str(path)}))
+
+
+def test_text_stored_as_string_views_is_read(sample_gpkg, tmp_path):
+    # pyarrow takes no rows of a string_view column: the check ended in an ArrowNotImplementedError
+    frame = pyogrio.read_dataframe(sample_gpkg, layer="farmland")
+    path = tmp_path / "farmland.parquet"
+    frame.to_parquet(path, write_covering_bbox=True, row_group_size=1000)
+    table = pq.read_table(path)
+    for name in ("DLBM", "BSM"):
+        at = table.schema.get_field_index(name)
+        table = table.set_column(at, name, table.column(name).cast(pa.string_view()))
+    pq.write_table(table, path, row_group_size=1000)
+    assert pq.read_schema(path).field("DLBM").type == pa.string_view()
+    expected = _farmland_numbers(sample_gpkg, f"{sample_gpkg}:farmland")
+    assert _farmland_numbers(sample_gpkg, path) == expected
+    read = geoparquet.read_frame(str(path), fids=[0, 5])
+    assert read["DLBM"].tolist() == frame["DLBM"].iloc[[0, 5]].tolist()
+
+
+@pytest.mark.parametrize("damage", ["column gone", "fields misnamed"])
+def test_a_covering_bbox_the_file_does_not_hold_is_left_aside(sample_gpkg, tmp_path, damage):
+    # a file rewritten with fewer columns keeps the metadata declaring its covering bbox: a
+    # check ended in a KeyError; the boxes come from the geometries instead
+    frame = pyogrio.read_dataframe(sample_gpkg, layer="farmland")
+    path = tmp_path / "farmland.parquet"
+    frame.to_parquet(path, write_covering_bbox=True, row_group_size=1000)
+    table = pq.read_table(path)
+    if damage == "column gone":
+        table = table.drop_columns(["bbox"])
+    else:
+        geo = json.loads(table.schema.metadata[b"geo"])
+        geo["columns"]["geometry"]["covering"]["bbox"]["xmin"] = ["bbox", "west"]
+        table = table.replace_schema_metadata({**table.schema.metadata, b"geo": json.dumps(geo)})
+    pq.write_table(table, path, row_group_size=1000)
+    assert geoparquet.layer_info(str(path))["covering_bbox"] is False
+    expected = _farmland_numbers(sample_gpkg, f"{sample_gpkg}:farmland")
+    assert _farmland_numbers(sample_gpkg, path) == expected
+
+
+def test_a_named_index_is_a_field_as_the_same_frame_in_a_geopackage_has(sample_gpkg, tmp_path):
+    # to_parquet stores a frame's named index as a column, listed as the pandas index: it was
+    # left out, and the features' ids (BSM) with it
+    frame = pyogrio.read_dataframe(sample_gpkg, layer="farmland").set_index("BSM")
+    path = tmp_path / "farmland.parquet"
+    frame.to_parquet(path, write_covering_bbox=True)
+    assert "BSM" in pq.read_schema(path).names
+    fields = geoparquet.layer_info(str(path))["fields"].tolist()
+    assert "BSM" in fields and "DLBM" in fields
+    read = geoparquet.read_frame(str(path), fids=[3])
+    assert read["BSM"].tolist() == [frame.index[3]]
+    gpkg = tmp_path / "farmland.gpkg"
+    frame.reset_index().to_file(gpkg, layer="farmland")
+    expected = _farmland_numbers(sample_gpkg, gpkg)
+    assert _farmland_numbers(sample_gpkg, path) == expected

@@ -14,13 +14,18 @@ path), which is why a GeoParquet layer should have a covering bbox.
 
 A feature's id is its row number in the file (from 0), so reads of different
 sites agree on ids. Geometries must be WKB-encoded (what geopandas, GDAL and
-DuckDB write); a native GeoArrow encoding is refused with a message.
+DuckDB write); a native GeoArrow encoding is refused with a message. The fields
+are what ``geopandas.read_parquet`` gives: a frame's named index (written from
+``set_index("BSM")``) is a field, as it is in a GeoPackage; an unnamed one
+(``__index_level_0__``) is not; text stored as Arrow string views reads as text.
+A covering bbox the metadata declares but the columns do not hold is left aside.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections import OrderedDict
 from functools import lru_cache
@@ -34,7 +39,7 @@ from pyproj import CRS
 
 from landcheck.errors import DataSourceError
 from landcheck.io.records import file_version
-from landcheck.io.wkb import refusing_curves
+from landcheck.io.wkb import refusing_unreadable
 
 __all__ = [
     "EXTENSIONS",
@@ -68,6 +73,20 @@ def _pyarrow() -> Any:
     return pq
 
 
+def _pyarrow_module() -> Any:
+    """``pyarrow``, imported when a GeoParquet file is first read."""
+    import pyarrow
+
+    return pyarrow
+
+
+def _pa_types() -> Any:
+    """``pyarrow.types``, imported when a GeoParquet file is first read."""
+    import pyarrow.types
+
+    return pyarrow.types
+
+
 @lru_cache(maxsize=64)
 def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
     """The file's GeoParquet metadata and layout, once per file version."""
@@ -93,14 +112,13 @@ def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
             f"{path!r}: geometries encoded as {column['encoding']!r}; landcheck reads WKB "
             "GeoParquet (geopandas to_parquet(..., geometry_encoding='WKB'))"
         )
-    covering = column.get("covering", {}).get("bbox")
+    covering = _covering(handle.schema_arrow, column)
     pandas = json.loads((handle.schema_arrow.metadata or {}).get(b"pandas", b"{}"))
-    index = {n for n in pandas.get("index_columns", []) if isinstance(n, str)}
+    index = {n for n in pandas.get("index_columns", []) if _UNNAMED_INDEX.fullmatch(str(n))}
     names = [str(n) for n in handle.schema_arrow.names if n not in index]
     bbox = covering["xmin"][0] if covering else None
     sizes = [handle.metadata.row_group(i).num_rows for i in range(handle.num_row_groups)]
     crs = column["crs"] if "crs" in column else "OGC:CRS84"  # the specification's default
-    covering = {k: tuple(v) for k, v in covering.items()} if covering else None
     return {
         "geometry": primary,
         "covering": covering,
@@ -112,6 +130,48 @@ def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
         "rows": int(handle.metadata.num_rows),
         "group_boxes": _group_boxes(handle.metadata, covering),
     }
+
+
+_UNNAMED_INDEX = re.compile(r"__index_level_\d+__")
+"""How pandas names the column of an index without a name: its row labels, not data."""
+
+_BOX_KEYS = ("xmin", "ymin", "xmax", "ymax")
+
+
+def _covering(schema: Any, column: dict[str, Any]) -> dict[str, tuple[str, str]] | None:
+    """The geometry column's covering bbox (key → (struct, field)), or None without a usable one.
+
+    One is used only as GeoParquet 1.1 describes it: four fields of one struct
+    column of the file, each a number. A covering the file's metadata declares
+    but its columns do not hold (a file rewritten with fewer columns keeps the
+    old metadata) is left aside: the boxes then come from the geometries.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> box = pa.struct([(k, pa.float64()) for k in _BOX_KEYS])
+    >>> declared = {"covering": {"bbox": {k: ["bbox", k] for k in _BOX_KEYS}}}
+    >>> _covering(pa.schema([("bbox", box)]), declared)["ymax"]
+    ('bbox', 'ymax')
+    >>> _covering(pa.schema([("geometry", pa.binary())]), declared) is None
+    True
+    """
+    declared = column.get("covering", {}).get("bbox")
+    if not isinstance(declared, dict):
+        return None
+    paths = [declared.get(key) for key in _BOX_KEYS]
+    if not all(isinstance(p, list) and len(p) == 2 for p in paths):
+        return None
+    struct = paths[0][0]
+    if any(p[0] != struct for p in paths) or struct not in schema.names:
+        return None
+    kind = schema.field(struct).type
+    if not _pa_types().is_struct(kind):
+        return None
+    fields = {kind.field(i).name: kind.field(i).type for i in range(kind.num_fields)}
+    if not all(p[1] in fields and _pa_types().is_floating(fields[p[1]]) for p in paths):
+        return None
+    return {key: (str(p[0]), str(p[1])) for key, p in zip(_BOX_KEYS, paths, strict=True)}
 
 
 def _group_boxes(metadata: Any, covering: dict[str, tuple[str, ...]] | None) -> np.ndarray:
@@ -165,7 +225,7 @@ def _read_group_boxes(version: tuple[str, int, int], groups: np.ndarray) -> np.n
             [parts.field(n).to_numpy(zero_copy_only=False) for n in names]
         ).astype(float)
     table = handle.read_row_groups(groups.tolist(), columns=[meta["geometry"]])
-    with refusing_curves(version[0]):
+    with refusing_unreadable(version[0]):
         geoms = shapely.from_wkb(table.column(meta["geometry"]).to_numpy(zero_copy_only=False))
     return shapely.bounds(geoms)
 
@@ -325,7 +385,7 @@ def _rows(
     groups = np.searchsorted(starts, rows, side="right") - 1
     wanted = np.unique(groups)
     if not len(wanted):
-        empty = handle.schema_arrow.empty_table().select(columns).to_pandas()
+        empty = _fields_frame(handle.schema_arrow.empty_table().select(columns), columns)
         return empty, np.empty(0, dtype=object)
     sizes = starts[wanted + 1] - starts[wanted]
     batch = np.cumsum(sizes) // _READ_ROWS  # consecutive wanted groups, ~_READ_ROWS rows each
@@ -337,11 +397,67 @@ def _rows(
         local = rows[mine] - starts[groups[mine]] + offsets[np.searchsorted(chosen, groups[mine])]
         table = handle.read_row_groups(
             chosen.tolist(), columns=[*columns, geometry], use_threads=False
-        ).take(local)
+        )
+        try:
+            table = _without_views(table).take(local)
+        except _pyarrow_module().ArrowNotImplementedError as ex:
+            raise DataSourceError(
+                f"cannot read the fields of {path!r} ({ex}); write it again with geopandas "
+                "to_parquet, or read only the fields the profile names"
+            ) from None
         shapes.append(shapely.from_wkb(table.column(geometry).to_numpy(zero_copy_only=False)))
-        parts.append(table.drop_columns([geometry]).to_pandas())
+        parts.append(_fields_frame(table.drop_columns([geometry]), columns))
     frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
     return frame, np.concatenate(shapes)
+
+
+def _fields_frame(table: Any, columns: list[str]) -> pd.DataFrame:
+    """``table``'s ``columns`` as pandas reads them, a frame's named index among them kept a column.
+
+    pandas' metadata makes a named index the frame's index again (a frame written with
+    ``set_index("BSM")``): its values are a field of the layer, as they are in a GeoPackage.
+    """
+    frame = table.to_pandas()
+    if set(frame.index.names) & set(columns):
+        frame = frame.reset_index()[columns]
+    return frame
+
+
+def _without_views(table: Any) -> Any:
+    """``table`` with its ``string_view`` and ``binary_view`` values in the plain large types.
+
+    pyarrow takes no rows of a view column ("no kernel matching input types"),
+    while geopandas reads a file holding one: its values are kept, and pandas
+    receives them as the same Python values.
+    """
+    schema = table.schema
+    plain = _pyarrow_module().schema(
+        [field.with_type(_viewless(field.type)) for field in schema], metadata=schema.metadata
+    )
+    return table if plain.equals(schema) else table.cast(plain)
+
+
+def _viewless(kind: Any) -> Any:
+    """The Arrow type ``kind``, its string and binary views (nested ones too) made large types."""
+    pa, types = _pyarrow_module(), _pa_types()
+    if types.is_string_view(kind):
+        return pa.large_string()
+    if types.is_binary_view(kind):
+        return pa.large_binary()
+    if types.is_large_list(kind):
+        return pa.large_list(kind.value_field.with_type(_viewless(kind.value_type)))
+    if types.is_list(kind):
+        return pa.list_(kind.value_field.with_type(_viewless(kind.value_type)))
+    if types.is_fixed_size_list(kind):
+        return pa.list_(kind.value_field.with_type(_viewless(kind.value_type)), kind.list_size)
+    if types.is_map(kind):
+        item = kind.item_field.with_type(_viewless(kind.item_type))
+        return pa.map_(_viewless(kind.key_type), item)
+    if types.is_struct(kind):
+        return pa.struct(
+            [kind.field(i).with_type(_viewless(kind.field(i).type)) for i in range(kind.num_fields)]
+        )
+    return kind
 
 
 def read_frame(
