@@ -212,3 +212,34 @@ def test_curved_sites_gdal_reads_are_refused_too_not_turned_into_chords(tmp_path
     run = CliRunner().invoke(cli, ["check", f"{path}:sites", "-o", str(out), "-f", "json"])
     assert run.exit_code == 1, run.output
     assert "holds curved geometries" in run.output and not out.exists()
+
+
+def test_a_blob_of_another_geopackage_version_is_no_geometry_to_either_reader(farmland, reader):
+    # GDAL reads no geometry from a blob whose version byte is not 0; sqlite3 read the
+    # polygon: 100,000 m² and "prohibited" from a few features, "unknown" from many
+    sound, damaged = farmland
+    with sqlite3.connect(sound) as con:
+        (blob,) = con.execute("SELECT geom FROM farmland WHERE fid = 2").fetchone()
+    other = (blob[:2] + b"\x01" + blob[3:]).hex()
+    path = damaged("version.gpkg", f"UPDATE farmland SET geom = X'{other}' WHERE fid = 2")
+    result = _check(path)
+    assert _farmland_record(result).status == "unreadable"
+    assert result.status("S1") == "unknown"
+
+
+def test_a_ring_geos_cannot_build_makes_the_checks_unknown_with_either_reader(farmland, reader):
+    # a ring whose last point is not its first: GDAL hands it over, shapely refuses it; read
+    # by pyogrio, the check ended in a GEOSException
+    _, damaged = farmland
+    corners = [(X0 + 400, Y0), (X0 + 800, Y0), (X0 + 800, Y0 + 400), (X0 + 400, Y0 + 400)]
+    ring = struct.pack("<BIII", 1, 3, 1, 4) + b"".join(struct.pack("<2d", *c) for c in corners)
+    path = damaged(
+        "open-ring.gpkg",
+        f"UPDATE farmland SET geom = X'{(_GPKG_HEADER + ring).hex()}' WHERE fid = 2",
+        f"UPDATE rtree_farmland_geom SET minx = {X0 + 400}, maxx = {X0 + 800}, "
+        f"miny = {Y0}, maxy = {Y0 + 400} WHERE id = 2",
+    )
+    result = _check(path)
+    record = _farmland_record(result)
+    assert record.status == "unreadable" and "feature 2" in record.detail
+    assert result.status("S1") == "unknown"

@@ -308,3 +308,84 @@ def test_text_holding_a_nul_is_left_to_gdal(gpkg, tmp_path):
         assert read_rows(con, layer, np.array([1, 3]), ["DLMC"]) is not None  # not that row
         assert read_rows(con, layer, np.array([1, 2, 3]), ["BSM"]) is not None  # nor that field
     assert by_pyogrio(copy, "farmland", [2], ["DLMC"])["DLMC"].tolist() == ["水田"]
+
+
+def _sites_gpkg(tmp_path, name: str, *statements: str, geometries=None) -> str:
+    """Two sites in a GeoPackage, then ``statements`` run on it with sqlite3."""
+    import sqlite3
+
+    path = str(tmp_path / f"{name}.gpkg")
+    geometries = geometries or [square(0, 0, 100), square(500, 0, 100)]
+    frame = gpd.GeoDataFrame({"name": ["plot 1", "plot 2"]}, geometry=geometries, crs=GK35)
+    pyogrio.write_dataframe(frame, path, layer="sites")
+    with sqlite3.connect(path) as con:
+        con.create_function("ST_IsEmpty", 1, lambda blob: 0)
+        for function in ("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY"):
+            con.create_function(function, 1, lambda blob: 0.0)
+        for statement in statements:
+            con.execute(statement)
+    return path
+
+
+def test_generated_columns_are_fields_as_gdal_reads_them(tmp_path):
+    # PRAGMA table_info leaves generated columns out; GDAL reads them as fields: the sites'
+    # names and a layer's codes read with sqlite3 were missing (empty names, no land class)
+    from pyproj import CRS
+
+    from landcheck.io.gpkg_rows import read_all_rows
+
+    path = _sites_gpkg(
+        tmp_path,
+        "generated",
+        "ALTER TABLE sites ADD COLUMN code TEXT GENERATED ALWAYS AS ('C-' || name) VIRTUAL",
+    )
+    expected = pyogrio.read_dataframe(path, layer="sites")
+    assert list(expected.columns) == ["name", "code", "geometry"]
+    assert [name for name, _ in gpkg_layer(path, "sites").fields] == ["name", "code"]
+    mine = read_all_rows(path, "sites", CRS.from_user_input(GK35))
+    pd.testing.assert_frame_equal(mine, expected, check_index_type=True)
+    with open_read_only(path) as con:
+        rows = read_rows(con, gpkg_layer(path, "sites"), np.array([1, 2]), ["code"])
+    assert rows["code"].tolist() == ["C-plot 1", "C-plot 2"]
+
+
+def test_a_field_named_geometry_is_left_to_gdal(tmp_path):
+    # the frame's geometry column is "geometry": a text field of that name made a frame of
+    # two geometry columns, and the check ended in a TypeError
+    import landcheck
+
+    path = _sites_gpkg(
+        tmp_path,
+        "named",
+        'ALTER TABLE sites ADD COLUMN "geometry" TEXT',
+        "UPDATE sites SET geometry = 'x'",
+    )
+    assert gpkg_layer(path, "sites") is None
+    result = landcheck.check(
+        path,
+        layers={
+            "farmland": gpd.GeoDataFrame({"BSM": ["F"]}, geometry=[square(0, 0, 50)], crs=GK35)
+        },
+    )
+    assert result.layer_area("1", "farmland").planar_m2 == pytest.approx(2_500.0, abs=1e-9)
+
+
+def test_ids_that_are_not_the_rows_order_are_left_to_gdal(tmp_path):
+    # an INTEGER PRIMARY KEY DESC is no alias of the rowid: GDAL reads the rows in their
+    # order, sqlite3 read them by id, and the sites numbered by position swapped verdicts
+    from landcheck.io.gpkg_rows import read_all_rows
+    from landcheck.io.sites import read_sites
+
+    path = _sites_gpkg(
+        tmp_path,
+        "desc",
+        "CREATE TABLE s2 (fid INTEGER PRIMARY KEY DESC, geom POLYGON, name TEXT)",
+        "INSERT INTO s2 (rowid, fid, geom, name) SELECT 10 - fid, fid, geom, name FROM sites",
+        "DROP TABLE sites",
+        "ALTER TABLE s2 RENAME TO sites",
+    )
+    gdal = pyogrio.read_dataframe(path, layer="sites")
+    assert gdal["name"].tolist() == ["plot 2", "plot 1"]
+    assert read_all_rows(path, "sites", None) is None
+    frame, _ = read_sites(path)
+    assert frame["name"].tolist() == ["plot 2", "plot 1"]

@@ -167,12 +167,15 @@ def _layer_of(con: sqlite3.Connection, layer: str) -> GpkgLayer | None:
         if row is None:
             return None
         table, geometry, measured = str(row[0]), str(row[1]), bool(row[2])
-        columns = con.execute(f"PRAGMA table_info({_quoted(table)})").fetchall()
+        # table_xinfo, not table_info: generated columns are fields too (GDAL reads them)
+        columns = con.execute(f"PRAGMA table_xinfo({_quoted(table)})").fetchall()
         rtree = f"rtree_{table}_{geometry}"
         found = con.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
         ).fetchone()
     except sqlite3.Error:
+        return None
+    if any(c[6] == 1 for c in columns):  # a virtual table's hidden columns: GDAL's to read
         return None
     keys = [c for c in columns if c[5]]
     if len(keys) != 1 or str(keys[0][2]).upper() != "INTEGER":
@@ -181,6 +184,8 @@ def _layer_of(con: sqlite3.Connection, layer: str) -> GpkgLayer | None:
     fields = tuple(
         (str(c[1]), _kind(str(c[2]))) for c in columns if str(c[1]) not in (fid, geometry)
     )
+    if any(name.lower() == "geometry" for name, _ in fields):
+        return None  # a field named like the frame's geometry: GDAL says which one it keeps
     return GpkgLayer(table, geometry, fid, rtree if found else None, fields, not measured)
 
 
@@ -194,8 +199,8 @@ def _wkb(blobs: list) -> list | None:
         if blob is None:
             out.append(None)
             continue
-        if not isinstance(blob, bytes) or blob[:2] != b"GP" or len(blob) < 8:
-            return None
+        if not isinstance(blob, bytes) or blob[:2] != b"GP" or len(blob) < 8 or blob[2] != 0:
+            return None  # not a GeoPackage geometry of version 1 (0), which GDAL alone reads
         flags = blob[3]
         if flags & 0b110000:  # extended GeoPackage geometry, or the empty flag: GDAL's reading
             return None
@@ -246,7 +251,7 @@ def read_rows(
     None when a field asked for, a geometry blob or a value is not one this
     reader gives exactly as pyogrio would; the caller then reads with pyogrio.
     A geometry with circular arcs raises NotImplementedError, as shapely does
-    (:func:`landcheck.io.wkb.refusing_curves`).
+    (:func:`landcheck.io.wkb.refusing_unreadable`).
     """
     wanted = _readable_fields(layer, columns)
     if wanted is None:
@@ -263,7 +268,8 @@ def read_all_rows(path: str, name: str, crs: CRS | None) -> gpd.GeoDataFrame | N
 
     In feature id order, indexed 0, 1, … (a whole-layer read: the sites); None
     when it is not a GeoPackage layer this reader gives exactly as pyogrio would
-    (:func:`read_rows`), or sqlite3 cannot read it (text that is not UTF-8…):
+    (:func:`read_rows`), when its ids are not its rows' order (:func:`_ids_are_row_ids`),
+    or sqlite3 cannot read it (text that is not UTF-8…):
     the caller then reads with pyogrio, which says what is wrong. A geometry
     with circular arcs raises NotImplementedError, as for :func:`read_rows`.
     """
@@ -273,13 +279,28 @@ def read_all_rows(path: str, name: str, crs: CRS | None) -> gpd.GeoDataFrame | N
     wanted = _readable_fields(layer, None)
     if wanted is None:
         return None
+    con = connection(path)
     try:
-        frame = _frame(_select(connection(path), layer, wanted, ""), wanted, crs)
+        if not _ids_are_row_ids(con, layer):
+            return None
+        frame = _frame(_select(con, layer, wanted, ""), wanted, crs)
     except sqlite3.Error:
         return None
     if frame is not None:
         frame.index = pd.RangeIndex(len(frame))
     return frame
+
+
+def _ids_are_row_ids(con: sqlite3.Connection, layer: GpkgLayer) -> bool:
+    """Whether every feature id is its row's rowid, so id order is the order GDAL reads rows in.
+
+    GDAL reads a whole table in its rows' order; an ``INTEGER PRIMARY KEY
+    DESC`` column is no alias of the rowid, and its ids may run another way.
+    A table without rowids raises :class:`sqlite3.Error` (GDAL reads it).
+    """
+    fid, table = _quoted(layer.fid), _quoted(layer.table)
+    query = f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {fid} IS NOT rowid)"
+    return not con.execute(query).fetchone()[0]
 
 
 def _readable_fields(layer: GpkgLayer, columns: list[str] | None) -> list | None:

@@ -42,7 +42,7 @@ from landcheck.io.vector import (
     require_exists,
     resolve_layer,
 )
-from landcheck.io.wkb import refusing_curves
+from landcheck.io.wkb import refusing_unreadable
 from landcheck.messages import deferred, warn
 
 __all__ = ["frame_bounds", "read_sites"]
@@ -197,7 +197,7 @@ def _read_layer(
     would (:func:`landcheck.io.gpkg_rows.read_all_rows`: no GDAL open, no Arrow).
     """
     if layer is not None and source.encoding is None and summary.get("driver") == "GPKG":
-        with refusing_curves(str(source)):
+        with refusing_unreadable(str(source)):
             frame = read_all_rows(source.path, layer, declared_crs(summary))
         if frame is not None:
             return frame

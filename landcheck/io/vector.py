@@ -31,7 +31,7 @@ from landcheck.io.gdal_options import fine_arcs
 from landcheck.io.paths import gdal_path
 from landcheck.io.records import file_version
 from landcheck.io.shapefile import unreadable_parts
-from landcheck.io.wkb import refusing_curves
+from landcheck.io.wkb import refusing_unreadable
 from landcheck.text import refuse_text
 
 __all__ = [
@@ -290,7 +290,7 @@ def _may_hold_arcs(info: dict[str, Any]) -> bool:
     Read feature by feature, GDAL turns every arc into chords of 4° of arc, and
     the frame cannot tell (a 100 m half-disc came out 12.8 m², 0.08 %, too
     small); through Arrow the arcs stay in the WKB, and
-    :func:`~landcheck.io.wkb.refusing_curves` says how to convert them. A
+    :func:`~landcheck.io.wkb.refusing_unreadable` says how to convert them. A
     GeoPackage layer may hold arcs when it declares a curved or a generic type
     (``CURVEPOLYGON``, ``MULTISURFACE``, ``GEOMETRY``). A File Geodatabase's
     polygons with true curves declare ``MultiPolygon``, and are read feature by
@@ -317,12 +317,12 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
     :func:`landcheck.io.geoparquet.read_frame` (the GDAL of pyogrio's wheels has
     no Parquet driver). Circular arcs: a layer that may hold them is read through
     Arrow (:func:`_may_hold_arcs`), whose WKB keeps them, and they are refused
-    (:func:`~landcheck.io.wkb.refusing_curves`); a driver that turns them into
+    (:func:`~landcheck.io.wkb.refusing_unreadable`); a driver that turns them into
     chords itself is told to make the chords fine
     (:func:`~landcheck.io.gdal_options.fine_arcs`).
     """
     if geoparquet.is_geoparquet(source.path):
-        with refusing_curves(str(source)):
+        with refusing_unreadable(str(source)):
             return geoparquet.read_frame(source.path, **kwargs)
     if not kwargs.get("use_arrow"):  # GDAL may hand arcs over as chords: keep them, or fine
         info = read_layer_info(source, layer)
@@ -336,9 +336,12 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
         with (
             np.errstate(invalid="ignore"),
             gdal_path(source.path) as path,
-            refusing_curves(str(source)),
+            refusing_unreadable(str(source)),
         ):
-            return pyogrio.read_dataframe(path, layer=layer, encoding=encoding, **kwargs)
+            # a geometry GEOS cannot build is None, as the other readers leave it (named later)
+            return pyogrio.read_dataframe(
+                path, layer=layer, encoding=encoding, on_invalid="ignore", **kwargs
+            )
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
     except UnicodeDecodeError as ex:
@@ -402,7 +405,7 @@ def read_batches(
         ):
             for batch in reader:
                 _refuse_text_not_utf8(source, layer, batch, meta["fid_column"])
-                with refusing_curves(str(source)):
+                with refusing_unreadable(str(source)):
                     frame = _batch_frame(batch, meta)
                 yield frame
     except (OGRDataSourceError, DataLayerError, pyarrow.ArrowException) as ex:

@@ -22,7 +22,7 @@ import shapely
 
 from landcheck.errors import DataSourceError
 
-__all__ = ["BIG_WKB_BYTES", "geometries_from_wkb", "refusing_curves"]
+__all__ = ["BIG_WKB_BYTES", "geometries_from_wkb", "refusing_unreadable"]
 
 BIG_WKB_BYTES = 65_536
 """Size from which a polygon's WKB is read from its coordinates (4,000 vertices or so)."""
@@ -52,7 +52,7 @@ def geometries_from_wkb(wkb: Sequence[bytes | memoryview | None]) -> np.ndarray:
     ------
     NotImplementedError
         A geometry with circular arcs, as :func:`shapely.from_wkb` raises
-        (:func:`refusing_curves` turns it into a message).
+        (:func:`refusing_unreadable` turns it into a message).
 
     Examples
     --------
@@ -155,8 +155,8 @@ def _built(blob: bytes | memoryview, polygons: list, kind: int) -> shapely.Geome
 
 
 @contextmanager
-def refusing_curves(where: str) -> Iterator[None]:
-    """Turn shapely's refusal of a curved geometry into a :class:`DataSourceError` naming ``where``.
+def refusing_unreadable(where: str) -> Iterator[None]:
+    """Turn shapely's refusal of a geometry's WKB into a :class:`DataSourceError` naming ``where``.
 
     GEOS, through shapely, reads no circular arcs (``CIRCULARSTRING``,
     ``COMPOUNDCURVE``, ``CURVEPOLYGON``, ``MULTISURFACE``…), and raises
@@ -166,14 +166,24 @@ def refusing_curves(where: str) -> Iterator[None]:
     arcs into chords itself (how finely decides the area): the message says how
     to convert them, and the layer read is then the user's choice.
 
+    GDAL hands over some geometries GEOS cannot build (a ring whose last point
+    is not its first): shapely raises a ``GEOSException``, said here as the
+    geometry it is, with how to repair it.
+
     Examples
     --------
     >>> arc = struct.pack("<BII6d", 1, 8, 3, 0, 0, 1, 1, 2, 0)  # a CIRCULARSTRING's WKB
-    >>> with refusing_curves("roads.gpkg"):
+    >>> with refusing_unreadable("roads.gpkg"):
     ...     shapely.from_wkb(arc)
     Traceback (most recent call last):
     ...
     landcheck.errors.DataSourceError: roads.gpkg holds curved geometries ...
+    >>> open_ring = struct.pack("<BIII8d", 1, 3, 1, 4, 0, 0, 1, 0, 1, 1, 0, 1)
+    >>> with refusing_unreadable("farmland.gpkg"):
+    ...     shapely.from_wkb(open_ring)
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.DataSourceError: farmland.gpkg holds a geometry GEOS cannot build ...
     """
     try:
         yield
@@ -186,4 +196,10 @@ def refusing_curves(where: str) -> Iterator[None]:
             "segments (ogr2ogr -nlt CONVERT_TO_LINEAR --config OGR_ARC_STEPSIZE 0.1, or QGIS: "
             "Processing › Segmentize by maximum angle, 0.1°; GDAL's default 4° takes 0.08 % off "
             "an arc's area) and give the converted file"
+        ) from None
+    except shapely.errors.GEOSException as error:
+        raise DataSourceError(
+            f"{where} holds a geometry GEOS cannot build ({error}). Repair the layer (QGIS: "
+            "Processing › Check validity, then Fix geometries; or ogr2ogr -makevalid) and give "
+            "the repaired file"
         ) from None
