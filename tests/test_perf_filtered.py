@@ -293,7 +293,7 @@ def test_geoparquet_row_groups_are_decoded_a_few_thousand_rows_a_call(tmp_path, 
     assert shapely.equals_exact(frame.geometry.values, expected.geometry.values, 0).all()
 
 
-@pytest.mark.parametrize("suffix", [".geojson", ".json", ".fgb"])
+@pytest.mark.parametrize("suffix", [".geojson", ".json"])
 def test_a_layer_that_cannot_skip_to_a_feature_is_read_in_one_pass(
     grid_gpkg, tmp_path, monkeypatch, suffix
 ):
@@ -305,7 +305,7 @@ def test_a_layer_that_cannot_skip_to_a_feature_is_read_in_one_pass(
     site_geoms = np.array([square(80 * k, 40 * (k % 3), 7, 5) for k in range(12)])
     crs = CRS(GK35)
     path = str(tmp_path / f"farmland{suffix}")
-    farmland_grid().to_file(path, layer_options={"SPATIAL_INDEX": "NO"} if suffix == ".fgb" else {})
+    farmland_grid().to_file(path)
     opened = []
     for name in ("list_layers", "read_info", "open_arrow", "read_dataframe", "read_arrow"):
         real_call = getattr(pyogrio, name)
@@ -693,3 +693,97 @@ def test_a_long_slanting_site_reads_a_shapefile_by_the_boxes_that_hug_it(
     (read,) = reads
     # the records in the boxes hugging the road (3,625), not all in its box (the whole grid)
     assert "fids" in read and len(read["fids"]) < 10_000 / 2
+
+
+def _near_in_whole_layer(path: str, site: np.ndarray, distance: float) -> list[str]:
+    """The ids of the features GDAL's plain read of the whole layer finds near ``site``."""
+    whole = pyogrio.read_dataframe(path)
+    near = shapely.dwithin(whole.geometry.values, shapely.union_all(site), distance)
+    return sorted(whole["BSM"][near])
+
+
+def test_an_index_older_than_its_shapefile_is_not_used_and_the_user_is_told(tmp_path):
+    # the .qix made before a tool rewrote the .shp (a shape moved 300 m): read through it, one
+    # site over the moved shape found nothing, while a batch (the records' boxes) found it
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid(10).to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+    qix = pathlib.Path(path).with_suffix(".qix")
+    before = qix.read_bytes()
+    moved = farmland_grid(10)
+    moved.loc[moved["BSM"] == "F1-1", "geometry"] = square(310, 310, 10)
+    moved.to_file(path, layer_options={"SPATIAL_INDEX": "NO"})
+    qix.write_bytes(before)
+    shp_time = os.stat(path).st_mtime_ns
+    os.utime(qix, ns=(shp_time - 60 * 10**9, shp_time - 60 * 10**9))  # made a minute before
+    site = np.array([square(312, 312, 5)])
+    with collecting() as notes:
+        found, _ = read_features_near(LayerSource(path), site, CRS(GK35), key="f", margin=1.0)
+    assert sorted(found["BSM"]) == _near_in_whole_layer(path, site, 1.0) == ["F1-1"]
+    (said,) = notes.messages
+    assert f"the spatial index {qix} is older than {path}, so it was not used" in said
+    assert "Create Spatial Index" in said
+    # written with the shapes, a clock tick or two before GDAL closed the .shp: its own
+    os.utime(qix, ns=(shp_time - 10**9, shp_time - 10**9))
+    clear_cache()
+    with collecting() as notes:
+        read_features_near(LayerSource(path), site, CRS(GK35), key="f", margin=1.0)
+    assert not notes.messages
+
+
+def test_a_zipped_shapefile_whose_qix_leads_to_a_deleted_record_is_read_in_order(tmp_path):
+    # GDAL's read through the .qix refuses the record the .dbf marks deleted; a zipped
+    # shapefile has no records' boxes to fall back on: its features are read in order, which
+    # leaves the record out, as GDAL's plain read does (the layer was refused, checks unknown)
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid(20).to_file(path, layer_options={"SPATIAL_INDEX": "YES"})
+    _mark_deleted(path, 21)  # F1-1
+    zipped = _zipped(path)
+    site = np.array([square(8, 8, 10)])
+    found, _ = read_features_near(LayerSource(zipped), site, CRS(GK35), key="f", margin=1.0)
+    assert sorted(found["BSM"]) == _near_in_whole_layer(zipped, site, 1.0)
+    assert "F1-1" not in set(found["BSM"]) and len(found) == 3
+    result = landcheck.check(sites(square(8, 8, 10)), layers={"farmland": zipped})
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(36.0, abs=1e-9)
+    assert next(r for r in result.inputs if r.key == "farmland").status == "ok"
+
+
+def test_a_layer_read_in_chunks_gives_each_feature_once_past_deleted_records(tmp_path, monkeypatch):
+    # GDAL's position in a shapefile counts the records its .dbf marks deleted, while a read
+    # of so many features leaves them out: each chunk after one holding deleted records began
+    # that many features early, and gave them again (their areas twice in the feature table)
+    path = str(tmp_path / "farmland.shp")
+    farmland_grid(10).to_file(path, layer_options={"SPATIAL_INDEX": "NO"})
+    for record in (2, 3, 4):
+        _mark_deleted(path, record)
+    zipped = _zipped(path)  # no records' boxes: read by position
+    monkeypatch.setattr(filtered, "UNINDEXED_CHUNK", 10)
+    site = np.array([square(0, 0, 100)])  # every feature
+    found, _ = read_features_near(LayerSource(zipped), site, CRS(GK35), key="f", margin=1.0)
+    assert len(found) == found.index.nunique() == 97
+    assert sorted(found["BSM"]) == _near_in_whole_layer(zipped, site, 1.0)
+
+
+@pytest.mark.parametrize("missing", [0, 3, 7])
+def test_a_flatgeobuf_without_index_and_a_missing_geometry_reads_the_others(
+    tmp_path, monkeypatch, missing
+):
+    # GDAL 3.12's Arrow stream of such a file hands the missing geometry over as empty bytes
+    # and garbles the offsets after it: the layer was refused, or the check ended in a
+    # GEOSException; read feature by feature, the other features are all there
+    grid = farmland_grid(3)
+    grid.loc[missing, "geometry"] = None
+    path = str(tmp_path / "farmland.fgb")
+    grid.to_file(path, layer_options={"SPATIAL_INDEX": "NO"})
+    site = np.array([square(0, 0, 30)])
+    found, _ = read_features_near(LayerSource(path), site, CRS(GK35), key="f", margin=1.0)
+    assert sorted(found["BSM"]) == _near_in_whole_layer(path, site, 1.0)
+    assert len(found) == 8 and grid["BSM"][missing] not in set(found["BSM"])
+    # without the stream: a chunk from its position (GDAL seeks to it in a FlatGeobuf)
+    reads = []
+    real = filtered.read_frame
+    monkeypatch.setattr(filtered, "read_frame", lambda *a, **k: reads.append(k) or real(*a, **k))
+    monkeypatch.setattr(filtered, "UNINDEXED_CHUNK", 4)
+    filtered.clear_cache()
+    again, _ = read_features_near(LayerSource(path), site, CRS(GK35), key="f", margin=1.0)
+    assert sorted(again["BSM"]) == sorted(found["BSM"])
+    assert [r["skip_features"] for r in reads] == [0, 4, 8]

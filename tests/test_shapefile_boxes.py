@@ -12,8 +12,9 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
-from common import GK35, square
+from common import GK35, sites, square
 
+import landcheck
 from landcheck.io.shapefile_boxes import deleted_records, forget_record_boxes, record_boxes
 
 
@@ -103,6 +104,54 @@ def test_a_shape_whose_stored_box_is_not_a_number_meets_every_box(tmp_path):
     boxes = record_boxes(path, keep=False)
     assert boxes[1].tolist() == [-np.inf, -np.inf, np.inf, np.inf]
     assert np.isfinite(boxes[[0, 2]]).all()
+
+
+def _stored_box(path: str, record: int, box) -> None:
+    """Overwrite the box stored ahead of ``record``'s coordinates in the ``.shp``."""
+    shp = pathlib.Path(path)
+    raw = bytearray(shp.read_bytes())
+    index = pathlib.Path(path).with_suffix(".shx").read_bytes()
+    start = struct.unpack(">i", index[100 + 8 * record : 104 + 8 * record])[0] * 2
+    raw[start + 12 : start + 44] = struct.pack("<4d", *box)
+    shp.write_bytes(bytes(raw))
+
+
+@pytest.mark.parametrize(
+    "box", [(0, 0, 0, 0), (35_420_010.0, 2_700_000.0, 35_420_010.0, 2_700_010.0)]
+)
+def test_a_stored_box_without_width_or_height_meets_every_box(tmp_path, box):
+    # GDAL does not trust such a box (some writers store zeros): its reading near a site found
+    # the shape, while landcheck left it out as far, and a site on it was clear of farmland
+    path = _write(tmp_path, "farmland", [square(10 * i, 0, 10) for i in range(3)])
+    _stored_box(path, 1, box)
+    boxes = record_boxes(path, keep=False)
+    assert boxes[1].tolist() == [-np.inf, -np.inf, np.inf, np.inf]
+    assert np.isfinite(boxes[[0, 2]]).all()
+    site = square(12, 2, 5)
+    near = pyogrio.read_dataframe(path, mask=site)
+    assert near["BSM"].tolist() == ["F1"]
+    many = [site] + [square(10_000 + 50 * k, 0, 5) for k in range(5)]  # a batch: the boxes
+    for sites_ in ([site], many):
+        result = landcheck.check(
+            gpd.GeoDataFrame({"site_id": range(len(sites_))}, geometry=sites_, crs=GK35),
+            layers={"farmland": path},
+        )
+        assert result.layer_area("0", "farmland").planar_m2 == pytest.approx(25.0, abs=1e-9)
+
+
+def test_an_index_whose_header_gives_another_length_is_left_to_gdal(tmp_path):
+    # GDAL counts the records the .shx header says (8 of 10 here); counted from the bytes,
+    # records 8 and 9 were asked by id, GDAL refused them and the layer was refused
+    path = _write(tmp_path, "farmland", [square(10 * i, 0, 10) for i in range(10)])
+    shx = pathlib.Path(path).with_suffix(".shx")
+    raw = bytearray(shx.read_bytes())
+    raw[24:28] = struct.pack(">i", (100 + 8 * 8) // 2)
+    shx.write_bytes(bytes(raw))
+    assert len(pyogrio.read_dataframe(path)) == 8
+    assert record_boxes(path, keep=False) is None
+    site = square(0, 2, 100, 5)
+    result = landcheck.check(sites(site), layers={"farmland": path})
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(400.0, abs=1e-9)
 
 
 def test_deleted_records_are_read_from_their_flags_only(tmp_path):

@@ -70,6 +70,7 @@ from landcheck.io.gpkg_rows import (
 from landcheck.io.layer_ids import ids_meeting
 from landcheck.io.postgis import PostGISSource
 from landcheck.io.records import InputRecord, file_version
+from landcheck.io.shapefile import stale_index
 from landcheck.io.shapefile_boxes import deleted_records, forget_record_boxes, record_boxes
 from landcheck.io.vector import (
     LayerSource,
@@ -85,7 +86,7 @@ from landcheck.io.vector import (
     resolve_layer,
     text_not_utf8,
 )
-from landcheck.io.wkb import refusing_curves
+from landcheck.io.wkb import refusing_unreadable
 from landcheck.memory import release_free_memory
 from landcheck.messages import warn
 from landcheck.threads import chunked
@@ -372,7 +373,7 @@ def _read_fids(
     table = gpkg_layer(source.path, layer) if con is not None else None
     try:
         if table is not None and source.encoding is None and len(fids) <= _SQLITE_MOST:
-            with refusing_curves(str(source)):
+            with refusing_unreadable(str(source)):
                 frame = read_rows(con, table, fids, columns, crs)
             if frame is not None:
                 return frame
@@ -644,6 +645,14 @@ def _read_through_gdal(
     indexed = _fast_spatial_filter(source, layer, info)
     driver = info.get("driver")
     shapefile = driver == "ESRI Shapefile"
+    stale = stale_index(source.path) if indexed and shapefile else None
+    if stale is not None:  # its boxes may miss a shape moved since: the records' boxes do not
+        indexed = False
+        warn(
+            f"{what}: the spatial index {stale} is older than {source}, so it was not used "
+            "(its boxes may miss shapes changed since); rebuild it (QGIS: the layer's "
+            "Properties > Source > Create Spatial Index) or delete it"
+        )
     targets = covering_boxes(outlines, distance)
     frame = None
 
@@ -673,12 +682,15 @@ def _read_through_gdal(
         )
     except DataSourceError:
         # GDAL refuses a record the .dbf marks deleted when its .qix leads to it; the
-        # records' boxes leave it out, as GDAL's own reading of the layer does
-        if not shapefile:
+        # records' boxes leave it out, as GDAL's own reading of the layer does, and so does
+        # its reading in order (a zipped shapefile: no records' boxes)
+        if not shapefile or not indexed:
             raise
         frame = by_records()
         if frame is None:
-            raise
+            frame = _read_clusters(
+                source, layer, outlines, distance, columns, native_crs, False, driver
+            )
     features = info.get("features") or 0
     if not indexed and features >= UNINDEXED_NOTED_FROM:
         if driver in ("GPKG", "ESRI Shapefile"):
@@ -999,14 +1011,14 @@ UNINDEXED_NOTED_FROM = 100_000
 whole read takes seconds, and creating an index spares them at every check."""
 
 
-_READ_IN_ONE_PASS = frozenset(
-    {"GeoJSON", "GeoJSONSeq", "FlatGeobuf", "KML", "LIBKML", "GML", "OpenFileGDB"}
-)
+_READ_IN_ONE_PASS = frozenset({"GeoJSON", "GeoJSONSeq", "KML", "LIBKML", "GML", "OpenFileGDB"})
 """Drivers whose layers without an index are read in one pass of GDAL's Arrow stream: their
 text is UTF-8 by definition, and a read from a feature's position opens the file again and
 reads every feature before it (a GeoJSON file is parsed whole at each open: its 200,000
 features near 1,000 sites took 20.5 s in chunks). A GeoPackage or a shapefile reaches a
-feature by its position, and keeps the encoding its read chose."""
+feature by its position, and keeps the encoding its read chose. Not a FlatGeobuf: GDAL
+3.12's Arrow stream of one without an index hands a missing geometry over as empty bytes,
+and garbles the offsets of the others after it (a read of its features one by one does not)."""
 
 
 def _read_unindexed(
@@ -1041,10 +1053,12 @@ def _chunks_by_position(
 ) -> Iterator[gpd.GeoDataFrame]:
     """The layer's features, :data:`UNINDEXED_CHUNK` at a time, each read from its position.
 
-    A chunk is handed over without a name left on it here, so the caller's collection frees
-    it before the next is read.
+    A feature read already (a chunk starting early) is left out of the next. A chunk is
+    handed over without a name left on it here, so the caller's collection frees it before
+    the next is read.
     """
     start, count = 0, UNINDEXED_CHUNK
+    seen = np.zeros(0, dtype=np.int64)
     while count == UNINDEXED_CHUNK:
         read = [
             read_frame(
@@ -1058,6 +1072,13 @@ def _chunks_by_position(
         ]
         count = len(read[0])
         start += count
+        # a shapefile's position counts the records the .dbf marks deleted, which a read
+        # leaves out: the next chunk then starts that many features early
+        fids = read[0].index.to_numpy(dtype=np.int64)
+        again = np.isin(fids, seen)
+        seen = np.union1d(seen, fids)
+        if again.any():
+            read[0] = read[0][~again]
         yield read.pop()
 
 

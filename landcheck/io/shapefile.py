@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from landcheck.io.paths import absolute_path
 
-__all__ = ["lacks_dbf", "sidecar", "unreadable_parts", "zipped_shapefiles"]
+__all__ = ["lacks_dbf", "sidecar", "stale_index", "unreadable_parts", "zipped_shapefiles"]
 
 _READ_WITH = (".shx", ".dbf", ".cpg", ".prj")
 """Parts GDAL reads with a ``.shp``: unreadable, they are silently left out (a ``.dbf``:
@@ -43,6 +43,43 @@ def sidecar(path: str, extension: str) -> str | None:
     except OSError:
         return None
     return None
+
+
+def stale_index(path: str) -> str | None:
+    """The spatial index beside a ``.shp`` (``.qix``, ``.sbn``) older than it, or None.
+
+    GDAL trusts such an index, whose boxes are those of the shapes when it was
+    made: a tool that rewrites the ``.shp`` without it (pyshp, a script) leaves
+    it behind, and a shape moved since is missed by a read through it. Older by
+    :data:`_INDEX_WRITTEN_NS` or less, it is the one GDAL wrote with the shapes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> for name in ("f.qix", "f.shp"):
+    ...     open(os.path.join(folder, name), "wb").close()
+    >>> os.utime(os.path.join(folder, "f.qix"), (0, 0))
+    >>> os.path.basename(stale_index(os.path.join(folder, "f.shp")))
+    'f.qix'
+    """
+    if not path.lower().endswith(".shp"):
+        return None  # a zipped shapefile's index is inside the zip, as old as GDAL finds it
+    try:
+        shapes = os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+    for extension in (".qix", ".sbn"):
+        index = sidecar(path, extension)
+        if index is not None and os.stat(index).st_mtime_ns < shapes - _INDEX_WRITTEN_NS:
+            return index
+    return None
+
+
+_INDEX_WRITTEN_NS = 2 * 10**9
+"""How much older than its ``.shp`` an index may be and still be the shapes' own: GDAL writes
+the ``.qix`` before it closes the ``.shp`` (a clock tick apart, or more on a busy machine), and
+a FAT file system keeps times to two seconds."""
 
 
 @lru_cache(maxsize=64)

@@ -56,6 +56,8 @@ def _record_index(path: str) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     if len(index) < 100 or (len(index) - 100) % 8:
         return None
+    if int(index[24:28].view(">i4")[0]) * 2 != len(index):
+        return None  # GDAL counts the records its header says are there: its reading decides
     words = index[100:].view(">i4").reshape(-1, 2).astype(np.int64)
     return words[:, 0] * 2, words[:, 1] * 2  # both given in 16-bit words
 
@@ -83,6 +85,7 @@ def _read_boxes(handle: Any, starts: np.ndarray, lengths: np.ndarray) -> np.ndar
     """The records' boxes read from ``handle``, a block of :data:`_BLOCK_BYTES` at a time."""
     boxes = np.full((len(starts), 4), np.nan)
     shaped = np.zeros(len(starts), dtype=bool)  # not a null shape
+    boxed_rows = np.zeros(len(starts), dtype=bool)  # a stored box, not a point's X and Y
     order = np.argsort(starts, kind="stable")  # in file order (a .shx lists them so)
     ordered = starts[order]
     first = 0
@@ -103,13 +106,18 @@ def _read_boxes(handle: Any, starts: np.ndarray, lengths: np.ndarray) -> np.ndar
         ):
             return None  # not a shape type of the specification, or cut short: GDAL decides
         shaped[rows[boxed | points]] = True
+        boxed_rows[rows[boxed]] = True
         boxes[rows[boxed]] = _gather(block, at[boxed] + 12, 32).view("<f8")
         xy = _gather(block, at[points] + 12, 16).view("<f8")
         boxes[rows[points]] = np.column_stack([xy, xy])
         first = last
     # a shape whose box is not a number has a NaN vertex: its box meets every site's, so it
-    # is read and its layer's normalisation names it (never dropped as far)
-    boxes[shaped & np.isnan(boxes).any(axis=1)] = (-np.inf, -np.inf, np.inf, np.inf)
+    # is read and its layer's normalisation names it (never dropped as far); a stored box
+    # without width or height (0, 0, 0, 0 from some writers) is not trusted, as GDAL does not
+    # trust it: it meets every site's too, and the shape itself decides
+    spread = (boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1])
+    unsure = (shaped & np.isnan(boxes).any(axis=1)) | (boxed_rows & ~spread)
+    boxes[unsure] = (-np.inf, -np.inf, np.inf, np.inf)
     return boxes
 
 
@@ -121,10 +129,12 @@ def record_boxes(path: str, *, keep: bool = True) -> np.ndarray | None:
     """Each record's ``(xmin, ymin, xmax, ymax)``, in record order; None if not readable so.
 
     A null shape's row is NaN; a shape whose stored box is not a number (a NaN
-    vertex) reaches infinity, so it meets every box. None when ``path`` is not a
+    vertex), or has no width or no height, reaches infinity, so it meets every
+    box (its shape is read and decides). None when ``path`` is not a
     ``.shp`` on disk with its ``.shx`` beside it, or the parts do not hold what
     the specification says (a record beyond the end of the file or cut short, an
-    unknown shape type): GDAL reads such a file its own way. With ``keep=False``
+    unknown shape type, a ``.shx`` whose header gives another length than its
+    size): GDAL reads such a file its own way. With ``keep=False``
     the boxes are read for this call alone and not kept for later reads.
 
     Examples
@@ -137,6 +147,10 @@ def record_boxes(path: str, *, keep: bool = True) -> np.ndarray | None:
     ... ).to_file(os.path.join(folder, "f.shp"))
     >>> record_boxes(os.path.join(folder, "f.shp")).tolist()
     [[0.0, 0.0, 2.0, 1.0], [5.0, 6.0, 7.0, 9.0]]
+    >>> gpd.GeoDataFrame(geometry=[shapely.LineString([(0, 3), (4, 3)])], crs=4523).to_file(
+    ...     os.path.join(folder, "road.shp"))
+    >>> record_boxes(os.path.join(folder, "road.shp")).tolist()  # flat: the line decides
+    [[-inf, -inf, inf, inf]]
     """
     if not path.lower().endswith(".shp") or not os.path.isfile(path):
         return None
