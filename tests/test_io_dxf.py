@@ -81,6 +81,63 @@ def test_island_inside_a_hole_is_a_site_again():
     assert sorted(found.sites.geometry.area.tolist()) == [400.0, 10_000.0 - 6_400.0]
 
 
+@pytest.mark.parametrize(
+    ("outline", "areas"),
+    [
+        # a keyhole: two 20 x 20 cut-outs drawn in the one polyline (lost: 10,000 m²)
+        (
+            [
+                (0, 0),
+                (100, 0),
+                (100, 100),
+                (0, 100),
+                (0, 50),
+                (40, 50),
+                (40, 70),
+                (60, 70),
+                (60, 50),
+                (40, 50),
+                (40, 30),
+                (60, 30),
+                (60, 50),
+                (40, 50),
+                (0, 50),
+            ],
+            [10_000.0 - 800.0],
+        ),
+        # two squares meeting at a corner, one polyline (one was lost: 10,000 m²)
+        (
+            [
+                (0, 0),
+                (100, 0),
+                (100, 100),
+                (200, 100),
+                (200, 200),
+                (100, 200),
+                (100, 100),
+                (0, 100),
+            ],
+            [10_000.0, 10_000.0],
+        ),
+        # a bow tie crossing itself (one triangle was lost: 2,500 m²)
+        ([(0, 0), (100, 100), (100, 0), (0, 100)], [2_500.0, 2_500.0]),
+    ],
+    ids=["keyhole", "figure of eight", "bow tie"],
+)
+def test_a_polyline_crossing_or_touching_itself_keeps_all_it_encloses(outline, areas):
+    # only the largest part of such a ring, without its holes, was kept, and nothing said
+    drawing = gpd.GeoDataFrame(
+        {"Layer": ["红线"], "Text": [None]}, geometry=[shapely.LinearRing(outline)]
+    )
+    found = polygons_from_drawing(drawing)
+    assert sorted(found.sites.geometry.area.tolist()) == sorted(areas)
+    assert found.counts["self_crossing"] == 1
+    assert any(
+        "1 closed polyline(s) cross or touch themselves (CAD layers 红线: 1)" in note
+        for note in found.notes
+    )
+
+
 def test_cad_layer_can_be_chosen(tmp_path):
     entities = [
         *lwpolyline("红线", [(E0, N0), (E0 + 100, N0), (E0 + 100, N0 + 100)], closed=True),

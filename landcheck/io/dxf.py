@@ -150,6 +150,29 @@ def _rings_of(geom: shapely.Geometry) -> list[np.ndarray]:
     return [np.asarray(geom.coords)[:, :2]]
 
 
+def _enclosed(ring: shapely.Polygon) -> list[shapely.Polygon]:
+    """The rings of the area a closed polyline that crosses or touches itself encloses.
+
+    Each polygon of :func:`shapely.make_valid`'s reading, as its outer ring and
+    its holes' rings, for :func:`_nest` to nest with the drawing's other rings: a
+    keyhole (a cut-out drawn in one polyline) keeps its cut-out out, a figure of
+    eight is both its loops. Largest first; empty when it encloses no area.
+
+    Examples
+    --------
+    >>> keyhole = shapely.Polygon([(0, 0), (10, 0), (10, 10), (0, 10), (0, 5), (4, 5), (4, 7),
+    ...                            (6, 7), (6, 3), (4, 3), (4, 5), (0, 5)])
+    >>> [r.area for r in _enclosed(keyhole)]
+    [100.0, 8.0]
+    """
+    parts = np.asarray([shapely.make_valid(ring)], dtype=object)
+    while (shapely.get_type_id(parts) >= 4).any():
+        parts = shapely.get_parts(parts)
+    polygons = [p for p in parts.tolist() if p.geom_type == "Polygon" and p.area > 0]
+    rings = [shapely.Polygon(r) for p in polygons for r in (p.exterior, *p.interiors)]
+    return sorted(rings, key=lambda r: -r.area)
+
+
 def _nest(rings: list[shapely.Polygon]) -> tuple[list[shapely.Polygon], int]:
     """Build polygons from rings nested even-odd; return them and the number of holes."""
     order = np.argsort([-r.area for r in rings], kind="stable")
@@ -219,6 +242,7 @@ def polygons_from_drawing(drawing: gpd.GeoDataFrame) -> DxfSites:
     )
     counts: Counter[str] = Counter()
     open_layers: Counter[str] = Counter()
+    crossing_layers: Counter[str] = Counter()
     rings_by_layer: dict[str, list[shapely.Polygon]] = {}
     labels: list[tuple[shapely.Point, str]] = []
     parts, owner = shapely.get_parts(
@@ -246,13 +270,14 @@ def polygons_from_drawing(drawing: gpd.GeoDataFrame) -> DxfSites:
                 continue
             counts["closed_rings"] += 1
             ring = shapely.Polygon(coords)
-            if not ring.is_valid:
-                ring = shapely.make_valid(ring)
-                ring = max(shapely.get_parts(ring), key=lambda g: g.area, default=None)
-            if ring is None or ring.geom_type != "Polygon" or ring.area <= 0:
+            found = [ring] if ring.is_valid else _enclosed(ring)
+            if not found or found[0].area <= 0:
                 counts["degenerate"] += 1
                 continue
-            rings_by_layer.setdefault(layers[row], []).append(shapely.Polygon(ring.exterior))
+            if len(found) > 1 or not ring.is_valid:
+                counts["self_crossing"] += 1
+                crossing_layers[layers[row]] += 1
+            rings_by_layer.setdefault(layers[row], []).extend(found)
     rows = []
     for cad_layer, rings in rings_by_layer.items():
         unique: list[shapely.Polygon] = []
@@ -306,6 +331,13 @@ def polygons_from_drawing(drawing: gpd.GeoDataFrame) -> DxfSites:
         ignored.append(f"{counts['other']} other entit(ies)")
     if ignored:
         notes.append("DXF: ignored " + "; ".join(ignored))
+    if counts["self_crossing"]:
+        where = ", ".join(f"{name or '0'}: {n}" for name, n in crossing_layers.most_common(5))
+        notes.append(
+            f"DXF: {counts['self_crossing']} closed polyline(s) cross or touch themselves (CAD "
+            f"layers {where}): each was read as all the area it encloses, its loops as polygons "
+            "and holes (a keyhole's cut-out stays out); check those boundaries in the drawing"
+        )
     if counts["texts_used"]:
         notes.append(f"DXF: {counts['texts_used']} site(s) named after the text inside them")
     return DxfSites(sites, dict(counts), notes)
