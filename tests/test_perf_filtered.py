@@ -787,3 +787,37 @@ def test_a_flatgeobuf_without_index_and_a_missing_geometry_reads_the_others(
     again, _ = read_features_near(LayerSource(path), site, CRS(GK35), key="f", margin=1.0)
     assert sorted(again["BSM"]) == sorted(found["BSM"])
     assert [r["skip_features"] for r in reads] == [0, 4, 8]
+
+
+@pytest.mark.parametrize("how", ["moved over it", "written over it"])
+def test_a_layer_rewritten_at_the_same_size_with_its_old_time_is_read_again(tmp_path, how):
+    # the in-process caches were kept under (path, size, modification time): a layer saved
+    # again at the same size with its time set back (cp -p, rsync -t) was read from the cache,
+    # 150,000 m² where the file now gave 60,000, and its old SHA-256 recorded
+    import hashlib
+
+    path = str(tmp_path / "farmland.gpkg")
+
+    def write(target: str, x: float) -> None:
+        frame([{"BSM": "a", "DLBM": "0101", "geometry": square(x, 0, 1000)}]).to_file(
+            target, layer="farmland"
+        )
+
+    def checked() -> tuple[float, str]:
+        result = landcheck.check(sites(square(500, 500, 1000, 300)), layers={"farmland": path})
+        (record,) = [r for r in result.inputs if r.key == "farmland"]
+        return result.layer_area("S1", "farmland").planar_m2, record.sha256
+
+    write(path, 0)
+    assert checked()[0] == pytest.approx(150_000.0, abs=1e-6)
+    before = os.stat(path)
+    write(str(tmp_path / "new.gpkg"), 1300)
+    assert os.stat(tmp_path / "new.gpkg").st_size == before.st_size
+    if how == "moved over it":
+        os.replace(tmp_path / "new.gpkg", path)
+    else:
+        pathlib.Path(path).write_bytes((tmp_path / "new.gpkg").read_bytes())
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    area, digest = checked()
+    assert area == pytest.approx(60_000.0, abs=1e-6)
+    assert digest == hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()

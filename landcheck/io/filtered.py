@@ -63,6 +63,7 @@ from landcheck.io import geoparquet, postgis
 from landcheck.io.gpkg_rows import (
     GpkgLayer,
     connection,
+    forget_layers,
     gpkg_layer,
     read_rows,
     undecodable_text,
@@ -242,6 +243,7 @@ def clear_cache() -> None:
     _CACHE.clear()
     geoparquet.forget_boxes()
     forget_record_boxes()
+    forget_layers()
     release_free_memory()
 
 

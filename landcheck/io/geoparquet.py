@@ -38,7 +38,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.errors import DataSourceError
-from landcheck.io.records import file_version
+from landcheck.io.records import FileVersion, file_version
 from landcheck.io.wkb import refusing_unreadable
 
 __all__ = [
@@ -88,7 +88,7 @@ def _pa_types() -> Any:
 
 
 @lru_cache(maxsize=64)
-def _meta(version: tuple[str, int, int]) -> dict[str, Any]:
+def _meta(version: FileVersion) -> dict[str, Any]:
     """The file's GeoParquet metadata and layout, once per file version."""
     pq = _pyarrow()
     path = version[0]
@@ -205,7 +205,7 @@ def _group_boxes(metadata: Any, covering: dict[str, tuple[str, ...]] | None) -> 
     return boxes
 
 
-def _read_group_boxes(version: tuple[str, int, int], groups: np.ndarray) -> np.ndarray:
+def _read_group_boxes(version: FileVersion, groups: np.ndarray) -> np.ndarray:
     """The boxes ``(xmin, ymin, xmax, ymax)`` of the features of ``groups``, in row order.
 
     From the covering bbox when the file has one (four numbers a feature), else
@@ -235,10 +235,10 @@ class _KeptBoxes:
 
     def __init__(self, files: int) -> None:
         self.files = files
-        self.kept: OrderedDict[tuple[str, int, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self.kept: OrderedDict[FileVersion, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def boxes(self, version: tuple[str, int, int], groups: np.ndarray) -> np.ndarray:
+    def boxes(self, version: FileVersion, groups: np.ndarray) -> np.ndarray:
         """The boxes of the features of ``groups``, in row order, read once per version."""
         meta = _meta(version)
         starts = meta["starts"]
@@ -268,7 +268,7 @@ _KEPT = _KeptBoxes(16)
 """The features' boxes kept for later reads (30 MB for a million features)."""
 
 
-def _every_box(version: tuple[str, int, int]) -> np.ndarray:
+def _every_box(version: FileVersion) -> np.ndarray:
     """Every feature's box, in row order, kept for later reads."""
     return _KEPT.boxes(version, np.arange(len(_meta(version)["starts"]) - 1, dtype=np.int64))
 

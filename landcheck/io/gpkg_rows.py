@@ -42,6 +42,7 @@ from landcheck.text import only_str
 __all__ = [
     "GpkgLayer",
     "connection",
+    "forget_layers",
     "gpkg_layer",
     "open_read_only",
     "read_all_rows",
@@ -137,10 +138,18 @@ _OPEN_FILES = 8
 """GeoPackages a thread keeps a connection to."""
 
 
+def forget_layers() -> None:
+    """Forget the layers found (:func:`gpkg_layer`) and close this thread's connections."""
+    _LAYERS.clear()
+    opened = _LOCAL.__dict__.get("connections", {})
+    while opened:
+        opened.popitem()[1][1].close()
+
+
 def gpkg_layer(path: str, layer: str) -> GpkgLayer | None:
     """The table, columns and R-tree of a GeoPackage layer; None if it is not one.
 
-    Cached per file version (path, size, modification time).
+    Cached per file version (:class:`~landcheck.io.records.FileVersion`).
     """
     if not path.lower().endswith(".gpkg") or not os.path.isfile(path):
         return None

@@ -24,7 +24,7 @@ import yaml
 
 from landcheck.errors import DataSourceError, ProfileError, shown
 from landcheck.io.profile_snapshot import snapshot_data
-from landcheck.io.records import InputRecord, file_version
+from landcheck.io.records import FileVersion, InputRecord, file_version
 from landcheck.io.standards_table import attach_standards_table
 from landcheck.profile import Profile
 from landcheck.rules import validate_profile, validate_rule
@@ -105,7 +105,7 @@ def _parsed(text: str, origin: str, *, trusted: bool = False) -> Any:
 
 
 @lru_cache(maxsize=16)
-def _parsed_file(version: tuple[str, int, int], text: str, origin: str) -> Any:
+def _parsed_file(version: FileVersion, text: str, origin: str) -> Any:
     """A profile file's text as data, parsed once per file version and text."""
     return _parsed(text, origin)
 

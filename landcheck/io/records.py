@@ -10,20 +10,53 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from landcheck.io.digests import remember, remembered, unchanged
 from landcheck.io.paths import absolute_path
 
-__all__ = ["InputRecord", "file_sha256", "file_version", "start_hashing"]
+__all__ = ["FileVersion", "InputRecord", "file_sha256", "file_version", "start_hashing"]
 
 _CHUNK = 1 << 20
 
 
-def file_version(path: str) -> tuple[str, int, int]:
-    """``(absolute path, size, mtime)``: a cache key that changes when the file does."""
+class FileVersion(NamedTuple):
+    """A file as it is now: what an in-process cache of what was read from it is kept under."""
+
+    path: str
+    """The absolute path."""
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    """When its content or its times last changed: rewriting a file, then setting its old
+    modification time back (``cp -p``, ``rsync -t``, ``os.utime``), changes this."""
+    inode: int
+    """Another file put in its place (a save by rename) is another inode."""
+
+
+def file_version(path: str) -> FileVersion:
+    """The file's :class:`FileVersion`: a cache key that changes when the file does.
+
+    Size and modification time alone did not: a layer rewritten at the same size with its
+    old time set back was read from the cache, and its old SHA-256 recorded.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "layer.gpkg")
+    >>> with open(path, "wb") as handle:
+    ...     _ = handle.write(b"before")
+    >>> first = file_version(path)
+    >>> with open(path, "wb") as handle:
+    ...     _ = handle.write(b"after!")
+    >>> os.utime(path, ns=(first.mtime_ns, first.mtime_ns))  # its old time set back
+    >>> file_version(path) == first
+    False
+    """
     stat = os.stat(path)
-    return absolute_path(path), stat.st_size, stat.st_mtime_ns
+    return FileVersion(
+        absolute_path(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+    )
 
 
 class _Hashing:
@@ -78,12 +111,12 @@ def _sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
-_HASHES: OrderedDict[tuple[str, int, int], _Hashing] = OrderedDict()
+_HASHES: OrderedDict[FileVersion, _Hashing] = OrderedDict()
 _HASHES_LOCK = threading.Lock()
 _HASHES_KEPT = 256
 
 
-def _hashing(version: tuple[str, int, int]) -> _Hashing:
+def _hashing(version: FileVersion) -> _Hashing:
     with _HASHES_LOCK:
         hashing = _HASHES.get(version)
         if hashing is None:

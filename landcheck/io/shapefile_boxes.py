@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from landcheck.io.records import file_version
+from landcheck.io.records import FileVersion, file_version
 from landcheck.io.shapefile import sidecar
 
 __all__ = ["deleted_records", "forget_record_boxes", "record_boxes"]
@@ -63,7 +63,7 @@ def _record_index(path: str) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _boxes_of(
-    versions: tuple[tuple[str, int, int], tuple[str, int, int]],
+    versions: tuple[FileVersion, FileVersion],
 ) -> np.ndarray | None:
     shp_version, shx_version = versions
     found = _record_index(shx_version[0])

@@ -29,7 +29,7 @@ from landcheck.io import geoparquet, gpkg_meta
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.gdal_options import fine_arcs
 from landcheck.io.paths import gdal_path
-from landcheck.io.records import file_version
+from landcheck.io.records import FileVersion, file_version
 from landcheck.io.shapefile import unreadable_parts
 from landcheck.io.wkb import refusing_unreadable
 from landcheck.text import refuse_text
@@ -123,7 +123,7 @@ _ONE_LAYER_DRIVERS = frozenset({"GeoJSON", "GeoJSONSeq"})
 """Drivers whose files hold one layer by definition (not TopoJSON's, which may hold several)."""
 
 
-def _one_layer(version: tuple[str, int, int]) -> bool:
+def _one_layer(version: FileVersion) -> bool:
     """Whether the file is GeoJSON: one layer, listed and described by a single GDAL open.
 
     GDAL parses a GeoJSON file whole each time it opens it (2.8 s for 325 MB): its
@@ -135,7 +135,7 @@ def _one_layer(version: tuple[str, int, int]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _layers_of(version: tuple[str, int, int]) -> tuple[tuple[str, str | None], ...]:
+def _layers_of(version: FileVersion) -> tuple[tuple[str, str | None], ...]:
     if _one_layer(version):
         info = _info_of(version, 0, None)
         kind = info["geometry_type"]
@@ -146,9 +146,7 @@ def _layers_of(version: tuple[str, int, int]) -> tuple[tuple[str, str | None], .
 
 
 @lru_cache(maxsize=512)
-def _info_of(
-    version: tuple[str, int, int], layer: str | int | None, encoding: str | None
-) -> dict[str, Any]:
+def _info_of(version: FileVersion, layer: str | int | None, encoding: str | None) -> dict[str, Any]:
     with gdal_path(version[0]) as path:
         return pyogrio.read_info(path, layer=layer, encoding=encoding, force_total_bounds=True)
 
@@ -156,7 +154,7 @@ def _info_of(
 def list_layers(path: str) -> list[tuple[str, str | None]]:
     """Return ``(name, geometry type)`` of each layer in a vector file.
 
-    Answers are cached per file version (path, size, modification time): a
+    Answers are cached per file version (:class:`~landcheck.io.records.FileVersion`): a
     check asks about each layer several times, and GDAL opens the file each time.
 
     Raises
