@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from typing import Any
 
 import geopandas as gpd
@@ -777,7 +778,12 @@ def _evaluate_sites(
 
     site_ids = frame["site_id"].astype(str).tolist()
     projects = project_totals(
-        site_ids, [f.project_id for f in facts], site_layers, method, is_sliver
+        site_ids,
+        [f.project_id for f in facts],
+        site_layers,
+        method,
+        is_sliver,
+        partial(_shared_ground, geometry_values(frame), options.sliver_area_m2),
     )
     infos = [
         SiteInfo(
@@ -797,3 +803,21 @@ def _evaluate_sites(
         infos, site_layers, lambda done, _: notify("sites", done, total), workers=workers
     )
     return site_layers, findings
+
+
+def _shared_ground(geometries: Any, sliver_m2: float, positions: list[int]) -> float:
+    """The ground the sites at ``positions`` share, in m² (planar); 0 for a sliver's worth.
+
+    Their areas less the area of their union: what summing them would count twice.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> sites = [box(0, 0, 100, 100), box(50, 0, 150, 100), box(500, 0, 600, 100)]
+    >>> _shared_ground(sites, 1.0, [0, 1]), _shared_ground(sites, 1.0, [0, 2])
+    (5000.0, 0.0)
+    """
+    chosen = np.asarray([geometries[p] for p in positions], dtype=object)
+    chosen = chosen[~shapely.is_missing(chosen)]
+    shared = float(shapely.area(chosen).sum() - shapely.area(shapely.union_all(chosen)))
+    return shared if shared > sliver_m2 else 0.0

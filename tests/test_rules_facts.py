@@ -282,6 +282,25 @@ def test_expropriation_sums_the_sites_of_one_project():
     assert (alone.outcome, alone.status) == ("incomplete", "unknown")
 
 
+def test_sites_of_one_project_that_overlap_are_not_summed_and_say_why():
+    # two 21 ha sites of one project sharing 14 ha: summed, 42 ha of 耕地 went to 国务院 with
+    # no word, while the project takes 28 ha (the province); the batch's order named them
+    survey = land_use(("0103", square(0, 0, 2000, 300), "30"))
+    overlapping = sites(
+        square(0, 0, 700, 300), square(233.3333333333, 0, 700, 300), project_id=["XM-1", "XM-1"]
+    )
+    for batch in (overlapping, overlapping.iloc[::-1]):
+        result = landcheck.check(batch, layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR)
+        for site_id in ("S1", "S2"):
+            found = finding(result, "expropriation", site_id)
+            assert (found.outcome, found.status) == ("sites_overlap", "unknown")
+            assert "(XM-1: S1, S2) overlap each other by 140000.00 m²" in found.message.en
+    apart = sites(square(0, 0, 700, 300), square(700, 0, 700, 300), project_id=["XM-1", "XM-1"])
+    result = landcheck.check(apart[::-1], layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR)
+    found = finding(result, "expropriation")
+    assert found.outcome == "state_council" and "sites summed: S1, S2" in found.message.en
+
+
 def test_expropriation_without_ownership_is_unknown():
     survey = frame([{"BSM": "a", "DLBM": "0103", "geometry": square(0, 0, 100)}])
     result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": survey}, **PLANAR)

@@ -96,6 +96,9 @@ class ProjectTotals:
     complete : bool
         False when a site's land-use or farmland layer was unusable (the sums are then
         lower bounds).
+    overlap_m2 : float
+        Ground the project's sites share (their areas less that of their union, planar):
+        summed, it would be counted twice.
     """
 
     project_id: str
@@ -104,6 +107,7 @@ class ProjectTotals:
     cultivated_m2: float = 0.0
     other_m2: float = 0.0
     complete: bool = True
+    overlap_m2: float = 0.0
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -197,6 +198,7 @@ def project_totals(
     views: Sequence[Mapping[str, SiteLayer]],
     method: AreaMethod,
     is_sliver: Callable[[float, float | None], bool] = lambda area, width: False,
+    shared: Callable[[list[int]], float] = lambda positions: 0.0,
 ) -> list[ProjectTotals | None]:
     """Each site's project totals (sites with one project id summed), for LAL art. 46.
 
@@ -204,7 +206,9 @@ def project_totals(
     ownership; 耕地 outside it and other land count only where collective (三调 QSXZ).
     Sites whose survey has no ownership field give None (the rule says it cannot tell).
     ``is_sliver(area_m2, width_m)`` tells a boundary-precision sliver of farmland, which
-    is not counted.
+    is not counted. ``shared(positions)`` is the ground the sites at those positions
+    share, in m² (:attr:`ProjectTotals.overlap_m2`). A project's sites are listed in id
+    order, whatever their order in the batch.
 
     Examples
     --------
@@ -243,7 +247,7 @@ def project_totals(
             other += _collective(land_use, method, False) or 0.0
         if not known:
             continue
-        ids = tuple(site_ids[p] for p in positions)
+        ids = tuple(sorted((site_ids[p] for p in positions), key=_in_number_order))
         totals = ProjectTotals(
             project_id=key if not key.startswith("\0") else ids[0],
             site_ids=ids,
@@ -251,10 +255,20 @@ def project_totals(
             cultivated_m2=cultivated,
             other_m2=other,
             complete=complete,
+            overlap_m2=shared(positions) if len(positions) > 1 else 0.0,
         )
         for position in positions:
             out[position] = totals
     return out
+
+
+def _in_number_order(site_id: str) -> list[str | int]:
+    """A sort key putting ``S2`` before ``S10``: the id's runs of digits compared as numbers.
+
+    >>> sorted(["S10", "S2", "S1-b", "S1-a"], key=_in_number_order)
+    ['S1-a', 'S1-b', 'S2', 'S10']
+    """
+    return [int(run) if i % 2 else run for i, run in enumerate(re.split(r"(\d+)", site_id))]
 
 
 def _expropriation(inp: RuleInput) -> Decision:
@@ -262,6 +276,16 @@ def _expropriation(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     if totals is None:
         return Decision("no_ownership", inp.site.area, {})
+    if totals.overlap_m2 > 0.0:  # summed, the shared ground would count twice
+        return Decision(
+            "sites_overlap",
+            inp.site.area,
+            {
+                "sites": Text("、".join(totals.site_ids), ", ".join(totals.site_ids)),
+                "project_id": totals.project_id,
+                "overlap_m2": totals.overlap_m2,
+            },
+        )
     gap = land_use_gap(inp)
     collective = _collective(inp.layer, method, None) or 0.0
     area = Area(collective, collective, method)
@@ -380,9 +404,9 @@ EVALUATORS = (
     Evaluator(
         "expropriation",
         ("land_use",),
-        ("not_involved", "province", "state_council", "no_ownership"),
+        ("not_involved", "province", "state_council", "no_ownership", "sites_overlap"),
         _expropriation,
-        numbers=("farmland_ha", "cultivated_ha", "other_ha"),
+        numbers=("farmland_ha", "cultivated_ha", "other_ha", "overlap_m2"),
         texts=("sites", "project_id", "partial"),
         evidence=("state_council",),
     ),
