@@ -428,3 +428,42 @@ def test_a_class_layer_with_neither_codes_nor_names_is_still_refused():
         "no class code field (looked for DLBM, YDYHFLDM, 用地用海分类代码) and no class name "
         "field (DLMC, YDYHFLMC, 用地用海分类名称)"
     ) in finding.message.en
+
+
+@pytest.mark.parametrize("kind", ["csv of points", "geopackage table"])
+def test_a_site_file_without_geometry_is_refused_with_what_to_give(runner, tmp_path, kind):
+    # pyogrio reads such a file as a plain table: the check ended in "internal error:
+    # AttributeError: 'DataFrame' object has no attribute 'active_geometry_name'"
+    import pandas as pd
+
+    if kind == "csv of points":
+        path = tmp_path / "points.csv"
+        path.write_text("点号,X,Y\nJ1,2700000,35420000\nJ2,2700100,35420000\n", encoding="utf-8")
+    else:
+        path = tmp_path / "table.gpkg"
+        pyogrio.write_dataframe(pd.DataFrame({"site_id": ["S1", "S2"]}), path, layer="sites")
+    farmland = tmp_path / "farmland.gpkg"
+    FARMLAND.to_file(farmland)
+    out = tmp_path / "report"
+    run = runner.invoke(
+        cli,
+        [
+            "check",
+            str(path),
+            "--crs",
+            "EPSG:4523",
+            "--layer",
+            f"farmland={farmland}",
+            "-o",
+            str(out),
+            "-f",
+            "json",
+        ],
+    )
+    assert run.exit_code == 1 and "Traceback" not in run.output
+    assert f"the site file {path} holds no geometry (a table of 2 row(s))" in run.output
+    assert "boundary coordinate TXT" in run.output and not out.exists()
+    inspected = runner.invoke(cli, ["inspect", str(path), "--json"])
+    assert inspected.exit_code == 0, inspected.output
+    (layer,) = json.loads(inspected.output)["layers"]
+    assert (layer["features"], layer["geometry_types"]) == (2, [])

@@ -12,6 +12,7 @@ import math
 import os
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import CRS
@@ -92,7 +93,12 @@ def _layer_report(source: LayerSource, layer: str | None) -> dict[str, Any]:
     info = read_layer_info(source, layer)
     crs = CRS.from_user_input(info["crs"]) if info.get("crs") else None
     frame = read_frame(source, layer, columns=[])
-    geometry = _geometry_fields(np.asarray(frame.geometry.values, dtype=object))
+    if isinstance(frame, gpd.GeoDataFrame) and frame.active_geometry_name is not None:
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+    else:  # a table without geometry (a CSV, a .dbf alone): its rows, none with a shape
+        rows = len(frame) or max(int(info.get("features") or 0), 0)
+        geoms = np.full(rows, None, dtype=object)
+    geometry = _geometry_fields(geoms)
     bounds = geometry.pop("_bounds")
     choice = choose_encoding(source.path, source.encoding, layer)
     return {

@@ -25,7 +25,7 @@ from pyproj import CRS
 from landcheck.crs import crs_label
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
-from landcheck.errors import AnalysisCRSError
+from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.geometry import geometry_values
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.dxf import read_dxf
@@ -233,6 +233,12 @@ def _read(
             record.extra.update(choice.to_dict())
         if lacks_dbf(source.path, layer):
             warn(_NO_DBF)
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.active_geometry_name is None:
+        raise InputDataError(
+            f"the site file {source} holds no geometry (a table of {len(frame)} row(s)): give "
+            "the site boundaries as polygons (GeoPackage, shapefile, GeoJSON, KML, DXF), or "
+            "their corner points as a boundary coordinate TXT (界址点坐标文件)"
+        )
     frame = _settle_crs(frame, record, source, assume_crs, driver)
     record.crs = crs_label(geometry_values(frame).crs)
     record.features_read = len(frame)
