@@ -154,6 +154,17 @@ def test_hole_via_ring_number_two():
     assert polygon.area == pytest.approx(19_900.0, rel=1e-12)
 
 
+def test_a_hole_listed_before_its_outer_ring_is_still_its_hole():
+    # the 圈号 2 ring came first: it had no outer ring to go into yet, became a part of its
+    # own, and the two were merged by the repair: 20,000 m² (and farmland in the hole counted)
+    text = ATTRIBUTES + "[地块坐标]\n10,1.9900,A,,面,,,,@\n"
+    text += "\n".join(ring_lines(HOLE, ring=2) + ring_lines(OUTER, start=5)) + "\n"
+    txt = parse_boundary_txt(text)
+    assert txt.warnings == []
+    assert_same_geometry(txt.sites.geometry.iloc[0], expected_polygon())
+    assert_area(txt, PLOT_M2 - HOLE_M2)
+
+
 def test_ring_two_outside_the_first_is_a_second_part():
     far = [(n + 1000, e) for n, e in OUTER]
     text = ATTRIBUTES + "[地块坐标]\n10,4.0000,A,,面,,,,@\n"
@@ -429,6 +440,23 @@ def test_zone_prefix_disagreeing_with_daihao():
     assert isinstance(err, AnalysisCRSError)
     assert err.line == 9
     assert "zone prefix 35 but 带号=36 (line 6)" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("key", "first", "second"),
+    [("带号", "35", "36"), ("几度分带", "3", "6"), ("计量单位", "米", "千米")],
+)
+def test_a_placing_key_given_twice_with_two_values_is_refused(key, first, second):
+    # 带号=35, then 带号=36 in [项目信息]: the last was taken with a warning, the plot 300 km
+    # from where the first put it
+    text = plot_text().replace("[地块坐标]", f"[项目信息]\n{key}={second}\n[地块坐标]")
+    assert f"{key}={first}" in text
+    err = error_line(text, BoundaryTxtError)
+    assert err.line == 8  # the [项目信息] line after the six of [属性描述]
+    assert f"{key} is given twice with different values ({first!r} on line" in str(err)
+    assert "keep the right one" in str(err)
+    again = plot_text().replace("[地块坐标]", f"[项目信息]\n{key}={first}\n[地块坐标]")
+    assert len(parse_boundary_txt(again).sites) == 1  # the same value twice: fine
 
 
 def test_two_zone_prefixes_in_one_file():

@@ -196,10 +196,11 @@ def _same(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def plot_geometry(plot: Plot, rings: list[Ring], source: str) -> shapely.Geometry:
-    """The plot's Polygon or MultiPolygon: holes go into the earlier ring that holds them.
+    """The plot's Polygon or MultiPolygon: holes go into the outer ring that holds them.
 
-    A ring with 圈号 > 1 whose points all lie in an earlier outer ring is a
-    hole of it; any other ring starts a further part.
+    A ring with 圈号 > 1 whose points all lie in a ring of 圈号 1 (listed before
+    or after it), or in an earlier ring that is not a hole, is a hole of it;
+    any other ring is a part of its own, the parts in the order listed.
 
     Raises
     ------
@@ -207,41 +208,49 @@ def plot_geometry(plot: Plot, rings: list[Ring], source: str) -> shapely.Geometr
         A ring has fewer than 3 distinct points, or encloses no area (its
         average width is under 1 mm); the message names its first line.
     """
-    parts: list[tuple[list[tuple[float, float]], list[list[tuple[float, float]]]]] = []
-    shells: list[shapely.Polygon] = []
-    for ring in rings:
-        if len(ring.points) < 3:
-            raise BoundaryTxtError(
-                f"ring 圈号={ring.number} starting here has {len(ring.points)} distinct "
-                "point(s); a ring needs at least 3",
-                path=source,
-                line=ring.line,
-            )
-        polygon = shapely.Polygon(ring.points)
-        width = 2.0 * polygon.area / polygon.length
-        if not width >= _MIN_RING_WIDTH_M:
-            raise BoundaryTxtError(
-                f"ring 圈号={ring.number} starting here encloses no area: its average width "
-                f"(2 × area / perimeter) is {width:.2g} m, under 1 mm, so its points lie on a "
-                "line (or nearly), or the ring crosses itself and its loops cancel out; check "
-                "its coordinates",
-                path=source,
-                line=ring.line,
-            )
+    polygons = [_ring_polygon(ring, source) for ring in rings]
+    outer = [i for i, ring in enumerate(rings) if ring.number <= 1]
+    owners: dict[int, int] = {}  # a hole's ring → the ring it is a hole of
+    for i, ring in enumerate(rings):
+        if ring.number <= 1:
+            continue
         xs, ys = np.array(ring.points).T
-        owner = None
-        if ring.number > 1:
-            owner = next(
-                (i for i, shell in enumerate(shells) if shapely.intersects_xy(shell, xs, ys).all()),
-                None,
-            )
-        if owner is None:
-            parts.append((ring.points, []))
-            shells.append(polygon)
-        else:
-            parts[owner][1].append(ring.points)
-    polygons = [shapely.Polygon(shell, holes) for shell, holes in parts]
-    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
+        earlier = [j for j in range(i) if rings[j].number > 1 and j not in owners]
+        owner = next(
+            (j for j in (*outer, *earlier) if shapely.intersects_xy(polygons[j], xs, ys).all()),
+            None,
+        )
+        if owner is not None:
+            owners[i] = owner
+    parts = [
+        shapely.Polygon(ring.points, [rings[h].points for h, o in owners.items() if o == i])
+        for i, ring in enumerate(rings)
+        if i not in owners
+    ]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+
+
+def _ring_polygon(ring: Ring, source: str) -> shapely.Polygon:
+    """The ring as a polygon; a ring of fewer than 3 points, or without area, is refused."""
+    if len(ring.points) < 3:
+        raise BoundaryTxtError(
+            f"ring 圈号={ring.number} starting here has {len(ring.points)} distinct "
+            "point(s); a ring needs at least 3",
+            path=source,
+            line=ring.line,
+        )
+    polygon = shapely.Polygon(ring.points)
+    width = 2.0 * polygon.area / polygon.length
+    if not width >= _MIN_RING_WIDTH_M:
+        raise BoundaryTxtError(
+            f"ring 圈号={ring.number} starting here encloses no area: its average width "
+            f"(2 × area / perimeter) is {width:.2g} m, under 1 mm, so its points lie on a "
+            "line (or nearly), or the ring crosses itself and its loops cancel out; check "
+            "its coordinates",
+            path=source,
+            line=ring.line,
+        )
+    return polygon
 
 
 def check_plot(

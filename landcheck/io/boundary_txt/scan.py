@@ -207,7 +207,7 @@ def scan_lines(lines: list[str], source: str) -> Scan:
             if not pairs:
                 warn(f"line {number}: {text[:40]!r} is not key=value; ignored")
             for key, value in pairs:
-                _store_info(scan, _clean_field(key), _clean_field(value), number)
+                _store_info(scan, _clean_field(key), _clean_field(value), number, source)
         elif section == "plots":
             if text.rstrip(" \t{}").endswith(("@", "＠")):
                 scan.plots.append(_parse_plot_header(text.replace("＠", "@"), number, source))
@@ -238,11 +238,24 @@ def scan_lines(lines: list[str], source: str) -> Scan:
     return scan
 
 
-def _store_info(scan: Scan, key: str, value: str, line: int) -> None:
+_PLACING_KEYS = ("坐标系", "几度分带", "带号", "投影类型", "计量单位", "转换参数")
+"""The keys that place the points on the ground: given twice with different values, which of
+them holds is for the surveyor to say (带号 35 or 36 puts the plot 300 km apart)."""
+
+
+def _store_info(scan: Scan, key: str, value: str, line: int, source: str) -> None:
     if not key:
         warn(f"line {line}: a value without a key ignored")
         return
     if key in scan.values and scan.values[key] != value:
+        if key in _PLACING_KEYS:
+            raise BoundaryTxtError(
+                f"{key} is given twice with different values ({scan.values[key]!r} on line "
+                f"{scan.lines[key]}, {value!r} here), and it places the points on the ground; "
+                "keep the right one",
+                path=source,
+                line=line,
+            )
         warn(
             f"line {line}: {key} given twice (lines {scan.lines[key]} and {line}) with "
             f"different values; using {value!r}"
