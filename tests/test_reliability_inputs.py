@@ -18,6 +18,7 @@ import zipfile
 
 import pyogrio
 import pytest
+import shapely
 from click.testing import CliRunner
 from common import frame, sites, square
 from realworld import digest, write_shapefile
@@ -467,3 +468,40 @@ def test_a_site_file_without_geometry_is_refused_with_what_to_give(runner, tmp_p
     assert inspected.exit_code == 0, inspected.output
     (layer,) = json.loads(inspected.output)["layers"]
     assert (layer["features"], layer["geometry_types"]) == (2, [])
+
+
+def _rings_reversed(path) -> None:
+    """Wind every ring of the shapefile's polygon records the other way (outer rings CCW)."""
+    import itertools
+    import pathlib
+    import struct
+
+    import numpy as np
+
+    shp = bytearray(pathlib.Path(path).read_bytes())
+    index = pathlib.Path(path).with_suffix(".shx").read_bytes()
+    for record in range((len(index) - 100) // 8):
+        at = struct.unpack(">i", index[100 + 8 * record : 104 + 8 * record])[0] * 2 + 8
+        parts, points = struct.unpack("<ii", shp[at + 36 : at + 44])
+        starts = [*struct.unpack(f"<{parts}i", shp[at + 44 : at + 44 + 4 * parts]), points]
+        first = at + 44 + 4 * parts
+        xy = np.frombuffer(bytes(shp[first : first + 16 * points]), dtype="<f8").reshape(-1, 2)
+        xy = np.concatenate([xy[a:b][::-1] for a, b in itertools.pairwise(starts)])
+        shp[first : first + 16 * points] = xy.astype("<f8").tobytes()
+    pathlib.Path(path).write_bytes(bytes(shp))
+
+
+def test_shapefile_rings_wound_the_other_way_are_outer_rings_and_holes_by_place(tmp_path):
+    # GDAL's shapefile default trusts the winding: a site with a hole, wound the other way
+    # (common in files from other tools), came as its hole with the site as the hole's hole,
+    # and read as nothing; a farmland feature so wound gave the wrong land
+    holed = shapely.Polygon(SITE.exterior.coords, [square(100, 100, 100).exterior.coords])
+    site_path = str(tmp_path / "site.shp")
+    sites(holed).to_file(site_path)
+    farm_path = str(tmp_path / "farmland.shp")
+    frame([{"BSM": "F1", "geometry": holed}]).to_file(farm_path)
+    for path in (site_path, farm_path):
+        _rings_reversed(path)
+    result = landcheck.check(site_path, layers={"farmland": farm_path})
+    assert result.sites.geometry.area.iloc[0] == pytest.approx(500_000.0 - 10_000.0, abs=1e-6)
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(490_000.0, abs=1e-6)

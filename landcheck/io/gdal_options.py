@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 
 import pyogrio
 
-__all__ = ["FINE_ARCS", "fine_arcs", "gdal_options"]
+__all__ = ["FINE_ARCS", "RINGS_BY_PLACE", "fine_arcs", "gdal_options", "rings_by_place"]
 
 FINE_ARCS = {"OGR_ARC_STEPSIZE": "0.1", "OGR_ARC_MAX_GAP": "0.5"}
 """How GDAL turns a circular arc into chords when it hands a feature over straight-edged: at most
@@ -21,6 +21,15 @@ DXF's), at most 0.5 m (the drawing's unit). An arc of radius r and angle φ in c
 loses about r²·φ·θ²/12 of its area: at 0.1°, a half circle of 100 m loses 0.008 m² and one of
 1 km 0.8 m² (at 4°, 12.8 m² and 1,280 m²), for 1,800 vertices a half circle; a chord of 0.5 m
 cuts at most φ·0.5²/12 off any arc, 0.065 m² a half circle whatever its radius."""
+
+
+RINGS_BY_PLACE = {"OGR_ORGANIZE_POLYGONS": "DEFAULT"}
+"""How GDAL makes polygons of a shapefile's rings: outer rings and holes told apart by where
+they lie, not by their winding alone. The specification winds outer rings clockwise; files
+written the other way round are common, and GDAL's shapefile default (``ONLY_CCW``) then made a
+feature's hole its outer ring: an invalid polygon of negative area, which a site with a 20 m
+hole read as nothing, and a farmland feature as the wrong land. About 10-30 % more time to
+read a layer of polygons with holes; none for those without."""
 
 
 @contextlib.contextmanager
@@ -59,6 +68,24 @@ def fine_arcs() -> None:
     >>> pyogrio.get_gdal_config_option("OGR_ARC_MAX_GAP")
     '0.5'
     """
-    unset = {k: v for k, v in FINE_ARCS.items() if pyogrio.get_gdal_config_option(k) is None}
+    _set_where_unset(FINE_ARCS)
+
+
+def rings_by_place() -> None:
+    """Have GDAL build polygons from rings as :data:`RINGS_BY_PLACE` says, from now on.
+
+    Set for good, as :func:`fine_arcs` is, and only where the user has not set it.
+
+    Examples
+    --------
+    >>> rings_by_place()
+    >>> pyogrio.get_gdal_config_option("OGR_ORGANIZE_POLYGONS")
+    'DEFAULT'
+    """
+    _set_where_unset(RINGS_BY_PLACE)
+
+
+def _set_where_unset(options: Mapping[str, str]) -> None:
+    unset = {k: v for k, v in options.items() if pyogrio.get_gdal_config_option(k) is None}
     if unset:
         pyogrio.set_gdal_config_options(unset)

@@ -27,7 +27,7 @@ from pyproj import CRS
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.io import geoparquet, gpkg_meta
 from landcheck.io.encoding import choose_encoding
-from landcheck.io.gdal_options import fine_arcs
+from landcheck.io.gdal_options import fine_arcs, rings_by_place
 from landcheck.io.paths import gdal_path
 from landcheck.io.records import FileVersion, file_version
 from landcheck.io.shapefile import unreadable_parts
@@ -329,6 +329,7 @@ def read_frame(source: LayerSource, layer: str | None, **kwargs: Any) -> gpd.Geo
         elif info.get("driver") in _ARCS_CHORDED:
             fine_arcs()
     encoding = choose_encoding(source.path, source.encoding, layer).encoding
+    rings_by_place()
     try:
         # NaN vertices: named when the layer is normalised
         with (
@@ -389,6 +390,7 @@ def read_batches(
     >>> [b["BSM"].tolist() for b in read_batches(LayerSource(path), None, ["BSM"], 2)]
     [['F1', 'F2'], ['F3']]
     """
+    rings_by_place()
     try:
         with (
             gdal_path(source.path) as path,
