@@ -307,3 +307,44 @@ def test_site_selection_refuses_a_crs_that_cannot_place_the_polygons(monkeypatch
     site, redline = _case(40.0)
     with pytest.raises(AnalysisCRSError, match=r"no longitude and latitude.* --crs the Gauss"):
         landcheck.buildable(site.to_crs(3857), layers={"eco_redline": redline}, crs="EPSG:3857")
+
+
+def test_a_site_given_in_degrees_is_measured_in_its_own_zone_whatever_the_batch():
+    # measured in the zone the batch's centre chose while within its reach: a far site added
+    # to the batch moved the analysis zone from 35 to 34, this site's planar area by 0.11 %,
+    # and a farmland sliver of 0.9995 m² past the 1 m² threshold (unknown → prohibited)
+    from common import GK35, X0, Y0, frame, sites, square
+
+    farmland = frame([{"BSM": "a", "DLBM": "0101", "geometry": square(0, 0, 1000).segmentize(2)}])
+    site = square(500, 500, 1000, 300).segmentize(2.0)  # 104.22°E: zone 35
+    corner = shapely.box(X0 + 999.0005, Y0 + 10, X0 + 1001, Y0 + 11)  # 0.9995 m² on farmland
+    far = (  # 101.6°E, in zone 34
+        gpd.GeoSeries([shapely.box(34_500_200, Y0 + 200, 34_500_700, Y0 + 500)], crs=4522)
+        .to_crs(GK35)
+        .iloc[0]
+    )
+
+    def measured(*geometries):
+        result = landcheck.check(
+            sites(*geometries).to_crs(4490),
+            layers={"farmland": farmland.to_crs(4490)},
+            area_method="planar",
+        )
+        entries = {e["site_id"]: e for e in result.to_dict()["sites"]}
+        return [
+            (
+                entries[s]["measuring_crs"],
+                round(entries[s]["area"]["planar_m2"], 3),
+                round(entries[s]["layers"]["farmland"]["overlap"]["planar_m2"], 6),
+            )
+            for s in ("S1", "S2")
+        ], result
+
+    alone, first = measured(site, corner)
+    batch, second = measured(site, corner, far)
+    assert "zone 34" in second.to_dict()["analysis_crs_reason"]
+    assert alone[0] == batch[0] == ("EPSG:4523", 300_000.0, 150_000.0)
+    # the sliver: cut in another analysis CRS, to a millimetre's rounding, not 0.11 %
+    assert alone[1][0] == batch[1][0] == "EPSG:4523"
+    assert alone[1][1:] == pytest.approx(batch[1][1:], abs=1e-3)
+    assert first.status("S2") == second.status("S2") == "unknown"
