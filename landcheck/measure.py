@@ -68,9 +68,18 @@ COLLECTIVE_CODES = ("30", "31", "32", "33", "34", "40")
 """三调 QSXZ (权属性质) codes of collectively owned land (30 集体, 31–34 village and group
 collectives, 40 other collective forms); 10 and 20 are state-owned."""
 
-_COLLECTIVE_SUMS = ["collective_planar_m2", "collective_ellipsoidal_m2"]
-"""Net class area on collective land (LAL art. 46 counts the land expropriated), when the
-layer maps an ``ownership`` field."""
+STATE_CODES = ("10", "20")
+"""三调 QSXZ codes of state-owned land (10 国有土地所有权, 20 国有土地使用权)."""
+
+_OWNERSHIP_SUMS = [
+    "collective_planar_m2",
+    "collective_ellipsoidal_m2",
+    "unowned_planar_m2",
+    "unowned_ellipsoidal_m2",
+]
+"""Net class area on collective land (LAL art. 46 counts the land expropriated), and on land
+whose ownership code is neither collective nor state (blank, a name, another number: who owns
+it cannot be told), when the layer maps an ``ownership`` field."""
 
 
 @cache
@@ -957,10 +966,13 @@ def _split_deduction(pieces: Columns) -> dict[str, np.ndarray]:
         out[name] = gross - tiankan
         out[f"tiankan_{name}"] = tiankan
     if "_ownership" in pieces:
-        collective = np.isin(_ownership_codes(pieces["_ownership"]), COLLECTIVE_CODES)
+        codes = _ownership_codes(pieces["_ownership"])
+        collective = np.isin(codes, COLLECTIVE_CODES)
+        unowned = ~collective & ~np.isin(codes, STATE_CODES)
         for name in ("planar_m2", "ellipsoidal_m2"):
-            out[f"collective_{name}"] = np.where(collective, out[name], 0.0)
-            out[f"ridge_collective_{name}"] = np.where(collective, out[f"tiankan_{name}"], 0.0)
+            for kind, where in (("collective", collective), ("unowned", unowned)):
+                out[f"{kind}_{name}"] = np.where(where, out[name], 0.0)
+                out[f"ridge_{kind}_{name}"] = np.where(where, out[f"tiankan_{name}"], 0.0)
     out["name"] = pieces["_name"] if "_name" in pieces else np.full(size, "", dtype=object)
     out["width_m"] = pieces["width_m"]
     return out
@@ -996,11 +1008,11 @@ def _class_table(
                 f"tiankan_{c}": np.zeros(count)
                 for c in ("planar_m2", "ellipsoidal_m2", "survey_m2")
             },
-            **{c: both[f"ridge_{c}"][ridges] for c in _COLLECTIVE_SUMS if f"ridge_{c}" in both},
+            **{c: both[f"ridge_{c}"][ridges] for c in _OWNERSHIP_SUMS if f"ridge_{c}" in both},
         }
         both = {name: np.concatenate([both[name], added[name]]) for name in added}
     sums = _CLASS_SUMS if with_tiankan else _CLASS_SUMS[:3]
-    sums = [*sums, *(c for c in _COLLECTIVE_SUMS if c in both)]
+    sums = [*sums, *(c for c in _OWNERSHIP_SUMS if c in both)]
     classes = _aggregated(
         {"site": both["site"], "code": _text(both["code"])},
         sums={c: both[c] for c in sums},

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from common import county, frame, sites, square
+from common import GK35, county, frame, sites, square
 
 import landcheck
 from landcheck.cli.main import cli
@@ -299,6 +299,125 @@ def test_sites_of_one_project_that_overlap_are_not_summed_and_say_why():
     result = landcheck.check(apart[::-1], layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR)
     found = finding(result, "expropriation")
     assert found.outcome == "state_council" and "sites summed: S1, S2" in found.message.en
+
+
+@pytest.mark.parametrize("owner", [None, "", "集体", "99"])
+def test_land_whose_ownership_code_says_neither_state_nor_collective_is_unknown(owner):
+    # only 10 and 20 are state land: a blank or unknown QSXZ was taken for state land, and
+    # 40 ha of dry land gave "nothing is expropriated"
+    survey = land_use(("0103", square(0, 0, 1000, 400), owner))
+    result = landcheck.check(
+        sites(square(0, 0, 1000, 400)), layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR
+    )
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    assert "the ownership (QSXZ) of 400000.00 m² is neither state (10, 20) nor collective" in (
+        found.message.en
+    )
+    assert "400000.00 平方米土地的权属性质（QSXZ）既非国有" in found.message.zh
+    state = land_use(("0103", square(0, 0, 1000, 400), "10"))
+    result = landcheck.check(
+        sites(square(0, 0, 1000, 400)), layers={"land_use": state, **FAR_FARMLAND}, **PLANAR
+    )
+    assert finding(result, "expropriation").outcome == "not_involved"
+
+
+def test_farmland_the_data_cannot_see_leaves_the_approvers_unknown():
+    # half the site lies beyond the area the layers describe: the farmland check said so, but
+    # the 征收 check said "no permanent farmland: the province approves"
+    import geopandas as gpd
+
+    described = gpd.GeoDataFrame(geometry=[square(-10_000, -10_000, 10_050, 20_000)], crs=GK35)
+    survey = land_use(("0103", square(-200, -200, 500), "30"))
+    result = landcheck.check(
+        sites(square(0, 0, 100)),
+        layers={"land_use": survey, **FAR_FARMLAND},
+        area_method="planar",
+        coverage=described,
+    )
+    assert finding(result, "permanent_farmland").outcome == "outside"
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    conversion = finding(result, "agricultural_conversion")
+    assert "if permanent farmland" in conversion.message.en
+
+
+def test_a_thin_strip_of_farmland_is_no_reason_for_the_state_council_to_convert():
+    # a 0.05 m wide strip (5 m²) is a sliver to the farmland rule; the conversion's approver
+    # looked at its area alone and named the State Council
+    survey = land_use(("0103", square(0, 0, 100), "30"))
+    strip = layer("DLBM", ("0101", square(0, 0, 100, 0.05)))
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers={"land_use": survey, "farmland": strip}, **PLANAR
+    )
+    assert finding(result, "permanent_farmland").outcome == "sliver"
+    conversion = finding(result, "agricultural_conversion")
+    assert "State Council (permanent farmland is taken)" not in conversion.message.en
+    assert finding(result, "expropriation").outcome == "province"
+
+
+@pytest.mark.parametrize(
+    ("over_m2", "outcome"), [(0.0, "province"), (0.04, "province"), (0.6, "state_council")]
+)
+def test_35_ha_is_compared_as_reported_to_a_square_metre(over_m2, outcome):
+    # 350,000.04 m² was "35.0000 ha" in the message and "over 35 ha" in the verdict
+    site = square(0, 0, 1000, 350 + over_m2 / 1000)
+    survey = land_use(("0103", site, "30"))
+    result = landcheck.check(sites(site), layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR)
+    found = finding(result, "expropriation")
+    assert found.outcome == outcome
+    shown = "35.0001" if outcome == "state_council" else "35.0000"
+    assert f"{shown} ha" in found.message.en
+
+
+def test_the_expropriation_finding_holds_both_areas_of_the_collective_land():
+    # its planar area was the ellipsoidal one (an Area of one number twice)
+    survey = land_use(("0103", square(0, 0, 1000, 350), "30"))
+    result = landcheck.check(
+        sites(square(0, 0, 1000, 350)),
+        layers={"land_use": survey, **FAR_FARMLAND},
+        coverage=county(),
+    )
+    found = finding(result, "expropriation")
+    assert found.area.planar_m2 == pytest.approx(350_000.0, abs=1e-6)
+    assert found.area.ellipsoidal_m2 != pytest.approx(350_000.0, abs=1.0)
+    assert found.area.ellipsoidal_m2 == pytest.approx(
+        finding(result, "cultivated_land").area.ellipsoidal_m2, abs=1e-6
+    )
+
+
+def test_every_farmland_layer_of_a_profile_counts_for_the_state_council(tmp_path):
+    # a profile may split permanent farmland into two layers (two counties' files): the 征收 and
+    # conversion approvers looked at the first alone, and said "no permanent farmland"
+    import copy
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("landcheck.profiles").joinpath("china-preexam.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    data["layers"]["farmland_b"] = copy.deepcopy(data["layers"]["farmland"])
+    rule = copy.deepcopy(next(r for r in data["rules"] if r["id"] == "permanent_farmland"))
+    rule["id"], rule["layer"] = "permanent_farmland_b", "farmland_b"
+    data["rules"].insert(1, rule)
+    data["name"] = "two-farmland"
+    path = tmp_path / "two-farmland.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    site = square(0, 0, 100)
+    result = landcheck.check(
+        sites(site, project_type=["railway"], plan_level=["national"], plan_ref=["Plan X"]),
+        profile=str(path),
+        layers={
+            "land_use": land_use(("0103", site, "30")),
+            "farmland": layer("DLBM", ("0101", square(5000, 5000, 10))),
+            "farmland_b": layer("DLBM", ("0101", square(0, 0, 100, 50))),
+        },
+        **PLANAR,
+    )
+    assert finding(result, "permanent_farmland").outcome == "not_involved"
+    assert finding(result, "permanent_farmland_b").outcome == "state_council"
+    assert finding(result, "expropriation").outcome == "state_council"
+    assert "State Council" in finding(result, "agricultural_conversion").message.en
 
 
 def test_expropriation_without_ownership_is_unknown():

@@ -99,6 +99,9 @@ class ProjectTotals:
     overlap_m2 : float
         Ground the project's sites share (their areas less that of their union, planar):
         summed, it would be counted twice.
+    unowned_m2 : float
+        Land whose ownership code (QSXZ) is neither state nor collective: whether it is
+        expropriated cannot be told (the sums are then lower bounds).
     """
 
     project_id: str
@@ -108,6 +111,7 @@ class ProjectTotals:
     other_m2: float = 0.0
     complete: bool = True
     overlap_m2: float = 0.0
+    unowned_m2: float = 0.0
 
 
 @dataclass(slots=True)
@@ -150,9 +154,9 @@ class RuleInput:
         """Where the site's project stands on the list a parameter names."""
         return match_list(self.project_list(param), self.site.facts)
 
-    def layer_of_kind(self, kind: str) -> SiteLayer | None:
-        """The site's view of the first layer of a kind (None when the profile has none)."""
-        return next((v for v in self.layers.values() if v.kind == kind), None)
+    def layers_of_kind(self, kind: str) -> list[SiteLayer]:
+        """The site's views of every layer of a kind (a profile may split one into files)."""
+        return [v for v in self.layers.values() if v.kind == kind]
 
 
 @dataclass(frozen=True)

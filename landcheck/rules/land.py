@@ -120,11 +120,13 @@ _APPROVERS = {
 
 def _approver(inp: RuleInput, planned: str) -> Text:
     """Who approves the conversion (LAL art. 44; 国发〔2020〕4号)."""
-    farmland = inp.layer_of_kind("permanent_farmland")
-    if farmland is None or not farmland.available:
+    farmland = inp.layers_of_kind("permanent_farmland")
+    if not farmland or not all(view.available for view in farmland):
         return _APPROVERS["unknown"]
-    if farmland.overlap.m2 >= inp.options.sliver_area_m2:
+    if any(inp.is_material(view.overlap.m2, view.max_width_m) for view in farmland):
         return _APPROVERS["state_council"]
+    if any(inp.is_material(view.outside.m2, view.outside_width_m) for view in farmland):
+        return _APPROVERS["unknown"]  # farmland may lie where the data describe nothing
     return _APPROVERS["batch" if planned == "batch" else "single_site"]
 
 
@@ -170,13 +172,16 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
     return Decision(outcome, agricultural, values)
 
 
-def _collective(view: SiteLayer, method: AreaMethod, cultivated: bool | None) -> float | None:
+def _collective(
+    view: SiteLayer, method: AreaMethod, cultivated: bool | None, kind: str = "collective"
+) -> float | None:
     """Collective net area of a site's land use (耕地 only, other only, or all).
 
+    ``kind="unowned"``: the area whose ownership code is neither collective nor state.
     None when the survey has no ownership field.
     """
     table = view.class_table
-    column = f"collective_{method.value}_m2"
+    column = f"{kind}_{method.value}_m2"
     if table is None or column not in table.columns:
         return None
     if "level1" not in table.columns:
@@ -189,7 +194,7 @@ def _collective(view: SiteLayer, method: AreaMethod, cultivated: bool | None) ->
         is_cultivated = table.isin("level1", ("01",))
         return table.site_sums(values, is_cultivated if cultivated else ~is_cultivated)
 
-    return table.by_position(("collective", column, cultivated), sums).get(view.position, 0.0)
+    return table.by_position((kind, column, cultivated), sums).get(view.position, 0.0)
 
 
 def project_totals(
@@ -223,14 +228,12 @@ def project_totals(
         groups.setdefault(project_id or f"\0{site_id}", []).append(position)
     out: list[ProjectTotals | None] = [None] * len(site_ids)
     for key, positions in groups.items():
-        farmland = cultivated = other = 0.0
+        farmland = cultivated = other = unowned = 0.0
         complete = True
         known = False
         for position in positions:
             land_use = next((v for v in views[position].values() if v.kind == "land_use"), None)
-            pbf = next(
-                (v for v in views[position].values() if v.kind == "permanent_farmland"), None
-            )
+            farmland_views = [v for v in views[position].values() if v.kind == "permanent_farmland"]
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
             )
@@ -238,13 +241,18 @@ def project_totals(
                 complete = False
                 continue
             known = True
-            pbf_m2 = pbf.overlap.m2 if pbf is not None and pbf.available else 0.0
-            if pbf_m2 > 0.0 and is_sliver(pbf_m2, pbf.max_width_m):
-                pbf_m2 = 0.0
-            complete &= pbf is not None and pbf.available
+            pbf_m2 = sum(  # every farmland layer's (a profile may split it into files)
+                v.overlap.m2
+                for v in farmland_views
+                if v.available and v.overlap.m2 > 0.0 and not is_sliver(v.overlap.m2, v.max_width_m)
+            )
+            complete &= bool(farmland_views) and all(
+                v.available and not _beyond(v, is_sliver) for v in farmland_views
+            )
             farmland += pbf_m2
             cultivated += max(0.0, coll_cultivated - pbf_m2)
             other += _collective(land_use, method, False) or 0.0
+            unowned += _collective(land_use, method, None, "unowned") or 0.0
         if not known:
             continue
         ids = tuple(sorted((site_ids[p] for p in positions), key=_in_number_order))
@@ -254,8 +262,9 @@ def project_totals(
             farmland_m2=farmland,
             cultivated_m2=cultivated,
             other_m2=other,
-            complete=complete,
+            complete=complete and unowned <= 0.0,
             overlap_m2=shared(positions) if len(positions) > 1 else 0.0,
+            unowned_m2=unowned,
         )
         for position in positions:
             out[position] = totals
@@ -269,6 +278,12 @@ def _in_number_order(site_id: str) -> list[str | int]:
     ['S1-a', 'S1-b', 'S2', 'S10']
     """
     return [int(run) if i % 2 else run for i, run in enumerate(re.split(r"(\d+)", site_id))]
+
+
+def _beyond(view: SiteLayer, is_sliver: Callable[[float, float | None], bool]) -> bool:
+    """Whether more than a sliver of the site lies where the view's layer describes nothing."""
+    outside = view.outside.m2
+    return outside > 0.0 and not is_sliver(outside, view.outside_width_m)
 
 
 def _expropriation(inp: RuleInput) -> Decision:
@@ -287,8 +302,11 @@ def _expropriation(inp: RuleInput) -> Decision:
             },
         )
     gap = land_use_gap(inp)
-    collective = _collective(inp.layer, method, None) or 0.0
-    area = Area(collective, collective, method)
+    area = Area(
+        _collective(inp.layer, AreaMethod.PLANAR, None) or 0.0,
+        _collective(inp.layer, AreaMethod.ELLIPSOIDAL, None) or 0.0,
+        method,
+    )
     sites = "、".join(totals.site_ids)
     values: dict[str, object] = {
         "farmland_ha": to_ha(totals.farmland_m2),
@@ -305,12 +323,20 @@ def _expropriation(inp: RuleInput) -> Decision:
     }
     if totals.farmland_m2 > 0.0:
         return Decision("state_council", area, values)
-    if to_ha(totals.cultivated_m2) > STATE_COUNCIL_CULTIVATED_HA or (
-        to_ha(totals.other_m2) > STATE_COUNCIL_OTHER_HA
+    # compared as reported, to 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha
+    if round(to_ha(totals.cultivated_m2), 4) > STATE_COUNCIL_CULTIVATED_HA or (
+        round(to_ha(totals.other_m2), 4) > STATE_COUNCIL_OTHER_HA
     ):
         return Decision("state_council", area, values)
     if gap or not totals.complete:
         reason = gap or "a layer of a site of the project could not be used"
+        if not gap and totals.unowned_m2 > 0.0:
+            reason = Text(
+                f"{totals.unowned_m2:.2f} 平方米土地的权属性质（QSXZ）既非国有（10、20）也非"
+                "集体（30–34、40），无法判断是否须征收",
+                f"the ownership (QSXZ) of {totals.unowned_m2:.2f} m² is neither state (10, 20) "
+                "nor collective (30–34, 40), so whether it is expropriated cannot be told",
+            )
         return Decision("incomplete", inp.layer.uncovered, {"reason": reason})
     if totals.cultivated_m2 + totals.other_m2 <= 0.0:
         return Decision("not_involved", area, values)
@@ -332,14 +358,13 @@ def _examiner(inp: RuleInput) -> Text:
     approves (核准, 备案) the project, when it is declared.
     """
     for kind in ("permanent_farmland", "eco_redline"):
-        view = inp.layer_of_kind(kind)
-        if view is None or not view.available or view.overlap.m2 <= 0.0:
-            continue
-        if not inp.is_sliver(view.overlap.m2, view.max_width_m):
-            return Text(
-                "自然资源部（涉及永久基本农田或生态保护红线）",
-                "the Ministry of Natural Resources (permanent farmland or the redline is taken)",
-            )
+        for view in inp.layers_of_kind(kind):
+            if view.available and inp.is_material(view.overlap.m2, view.max_width_m):
+                return Text(
+                    "自然资源部（涉及永久基本农田或生态保护红线）",
+                    "the Ministry of Natural Resources (permanent farmland or the redline is "
+                    "taken)",
+                )
     level = _LEVELS.get(inp.site.facts.approval_level or "")
     if level is None:
         return Text(
