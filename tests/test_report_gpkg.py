@@ -127,3 +127,29 @@ def test_the_file_is_written_without_waiting_for_the_disk_and_gdal_s_option_put_
     assert after == before
     assert query(path, "PRAGMA integrity_check") == [("ok",)]
     assert len(query(path, "SELECT * FROM sites")) == len(result().site_ids)
+
+
+def test_a_layer_not_checked_has_no_area_in_the_sites_layer_and_keys_never_clash(tmp_path):
+    # the sites layer gave 0.0 m² of farmland for a farmland file that could not be read (a
+    # QGIS filter farmland_m2 > 0 then missed a site on farmland); a layer keyed area_planar
+    # named its column as the site's own area, and the writer failed
+    import geopandas as gpd
+    import shapely
+
+    import landcheck
+
+    site = shapely.box(35_420_000, 2_700_000, 35_420_100, 2_700_100)
+    sites = gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[site], crs=4523)
+    unreadable = tmp_path / "farmland.gpkg"
+    unreadable.write_bytes(b"")
+    farmland = gpd.GeoDataFrame({"BSM": ["F1"]}, geometry=[site], crs=4523)
+    checked = landcheck.check(
+        sites, layers={"farmland": str(unreadable), "+area_planar": farmland}, area_method="planar"
+    )
+    written = write_report(checked, tmp_path / "report", formats="gpkg")
+    frame = pyogrio.read_dataframe(written["gpkg"], layer="sites", read_geometry=False)
+    with closing(sqlite3.connect(written["gpkg"])) as con:
+        (stored,) = con.execute("SELECT farmland_m2 FROM sites").fetchone()
+    assert stored is None
+    assert frame["area_planar_m2"].tolist() == pytest.approx([10_000.0])
+    assert frame["layer_area_planar_m2"].tolist() == pytest.approx([10_000.0])

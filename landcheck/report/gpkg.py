@@ -78,15 +78,33 @@ def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
         }
     )
     summary["project_class"] = summary["project_class"].astype("string").fillna("")
-    layers = result.layer_table.pivot(
-        index="site_id", columns="layer", values=f"{result.area_method}_m2"
-    )
-    layers.columns = [f"{c}_m2" for c in layers.columns]
+    table = result.layer_table
+    # a layer not checked (unreadable, not supplied) has no area: NULL, never 0 m²
+    checked = table[f"{result.area_method}_m2"].where(table["available"].astype(bool))
+    layers = table.assign(_m2=checked).pivot(index="site_id", columns="layer", values="_m2")
+    taken = set(summary.columns)
+    layers.columns = [_free(f"{c}_m2", f"layer_{c}_m2", taken) for c in layers.columns]
     findings = result.finding_table.pivot(index="site_id", columns="check", values="status")
-    findings.columns = [f"status_{c}" for c in findings.columns]
+    findings.columns = [_free(f"status_{c}", f"check_{c}_status", taken) for c in findings.columns]
     extra = layers.join(findings).reindex(summary["site_id"]).reset_index(drop=True)
     frame = pd.concat([summary.drop(columns="geometry").reset_index(drop=True), extra], axis=1)
     return gpd.GeoDataFrame(frame, geometry=summary.geometry.values, crs=result.analysis_crs)
+
+
+def _free(name: str, instead: str, taken: set[str]) -> str:
+    """``name`` for a column of the sites layer, or ``instead`` when a site column has it.
+
+    A layer keyed ``area_planar`` would otherwise name its area ``area_planar_m2``, the
+    site's own (the writer failed on the two columns of one name).
+
+    >>> _free("farmland_m2", "layer_farmland_m2", {"site_id", "area_planar_m2"})
+    'farmland_m2'
+    >>> _free("area_planar_m2", "layer_area_planar_m2", {"site_id", "area_planar_m2"})
+    'layer_area_planar_m2'
+    """
+    chosen = name if name not in taken else instead
+    taken.add(chosen)
+    return chosen
 
 
 def _overlaps_layer(result: CheckResult) -> gpd.GeoDataFrame:
