@@ -747,6 +747,22 @@ def test_writer_metadata():
         format_boundary_txt(sample_sites(), metadata={"备注": "a\nb"})
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\x85", "\x0b", "\u2029"])
+def test_writer_refuses_every_character_a_line_may_break_at(separator):
+    # only , CR and LF were refused: an id holding U+2028 made a file of 19 lines to one
+    # reader and 21 to another (Python's splitlines, many editors)
+    sites = sample_sites()
+    sites.loc[0, "site_id"] = f"A{separator}1"
+    with pytest.raises(InputDataError, match="contains a comma or a line break"):
+        format_boundary_txt(sites)
+    named = sample_sites()
+    named.loc[1, "name"] = f"泵{separator}站"
+    with pytest.raises(InputDataError, match="contains a comma or a line break"):
+        format_boundary_txt(named)
+    with pytest.raises(InputDataError, match="line breaks"):
+        format_boundary_txt(sample_sites(), metadata={"备注": f"a{separator}b"})
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
 def test_write_and_read_back(tmp_path, encoding):
     sites = sample_sites()

@@ -267,3 +267,11 @@ def test_site_map_has_legend_scale_bar_and_north_arrow():
     english = site_map(result(), "S2", lang="en", panels=["constraints"])
     assert [t.get_text() for t in english.axes[0].texts].count("N") == 1
     assert "S1" not in [t.get_text() for t in english.axes[0].texts]  # S1 is far away
+
+
+def test_a_value_that_rounds_to_zero_is_written_without_a_minus_sign():
+    # an uncovered rest of -7e-5 m² (the sums' last digits) was shown as "-0.00%" in the
+    # urban boundary table of the HTML and Word reports
+    assert format_values([-7e-10, -1e-7, None], "share") == ["0.00%", "0.00%", "—"]
+    assert [format_value(-0.00004, "ha"), format_value(-0.001, "m2")] == ["0.0000", "0.00"]
+    assert format_value(-0.0002, "share") == "-0.02%"  # a real negative keeps its sign

@@ -76,13 +76,32 @@ def report_texts(lang: str) -> dict[str, str]:
     return {key: pair[0] if lang == "zh" else pair[1] for key, pair in _TEXTS.items()}
 
 
+def _no_negative_zero(form: Callable[[float], str]) -> Callable[[float], str]:
+    """``form``, a value that rounds to zero written without a minus sign ("-0.00%" was shown).
+
+    >>> _no_negative_zero("{:.2f}".format)(-0.001), _no_negative_zero("{:.2f}".format)(-0.01)
+    ('0.00', '-0.01')
+    """
+
+    def written(number: float) -> str:
+        text = form(number)
+        if text.startswith("-") and not text.strip("-0.,%"):
+            return text[1:]
+        return text
+
+    return written
+
+
 _NUMBER_FORMATS: dict[str, Callable[[float], str]] = {
-    "ha": "{:.4f}".format,
-    "mu": "{:.2f}".format,
-    "m2": "{:,.2f}".format,
-    "m2_exact": "{:,.2f}".format,
-    "share": lambda number: f"{number * 100:.2f}%",
-    "int": lambda number: f"{round(number)}",
+    kind: _no_negative_zero(form)
+    for kind, form in {
+        "ha": "{:.4f}".format,
+        "mu": "{:.2f}".format,
+        "m2": "{:,.2f}".format,
+        "m2_exact": "{:,.2f}".format,
+        "share": lambda number: f"{number * 100:.2f}%",
+        "int": lambda number: f"{round(number)}",
+    }.items()
 }
 """A number column's kind → its cell text, from the value as a float."""
 

@@ -117,8 +117,12 @@ def _column(sites: gpd.GeoDataFrame, name: str | None, default: str) -> list[str
     return [_text_value(v) for v in sites[name]]
 
 
+_LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""Every character Python's ``str.splitlines`` (and many editors) break a line at."""
+
+
 def _check_value(value: str, what: str, site: str) -> None:
-    if any(ch in value for ch in ",\r\n"):
+    if "," in value or any(ch in value for ch in _LINE_BREAKS):
         raise InputDataError(
             f"site {site}: {what} {value!r} contains a comma or a line break, which the boundary "
             "TXT cannot hold; replace it (e.g. by a full-width '，')"
@@ -284,7 +288,7 @@ def format_boundary_txt(
         )
     meta = {str(k).strip(): _text_value(v) for k, v in (metadata or {}).items()}
     for key, value in meta.items():
-        if not key or "=" in key or "\n" in key or "\r" in value or "\n" in value:
+        if not key or "=" in key or any(ch in key + value for ch in _LINE_BREAKS):
             raise InputDataError(
                 f"metadata {key!r}={value!r} cannot be written: keys hold no '=' and "
                 "neither keys nor values hold line breaks"
