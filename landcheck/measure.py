@@ -763,8 +763,8 @@ class LayerMeasure:
             planar, ellipsoidal, max_width = totals or (0.0, 0.0, 0.0)
             overlap = new_area(planar, ellipsoidal, method)
             uncovered = new_area(
-                _nonnegative(site_area.planar_m2 - planar, site_area.planar_m2),
-                _nonnegative(site_area.ellipsoidal_m2 - ellipsoidal, site_area.ellipsoidal_m2),
+                _nonnegative(site_area.planar_m2 - planar),
+                _nonnegative(site_area.ellipsoidal_m2 - ellipsoidal),
                 method,
             )
         nearest_m, nearest_id = self.nearest.get(position, (None, None))
@@ -789,17 +789,9 @@ class LayerMeasure:
         )
 
 
-def _nonnegative(value: float, whole: float) -> float:
-    """A difference of two equal sums of ``whole``'s size is zero, whatever its rounding.
-
-    Sums of pieces differ from their whole's area in the last digits: −1e-9 m² for a
-    small site, −7e-5 m² for a 3 ha one measured on the ellipsoid (shown as "-0.00%").
-    A larger deficit is left as it is, to be seen.
-
-    >>> _nonnegative(-7.08e-05, 29_987.68), _nonnegative(-5e-7, 1.0), _nonnegative(-1.0, 100.0)
-    (0.0, 0.0, -1.0)
-    """
-    return 0.0 if value < 0.0 and value > -max(1e-6, 1e-8 * abs(whole)) else value
+def _nonnegative(value: float) -> float:
+    """Differences of equal sums can come out as −1e-9; they are zero."""
+    return 0.0 if value < 0.0 and value > -1e-6 else value
 
 
 def aggregate(
