@@ -135,3 +135,19 @@ def test_project_class_gives_the_real_status():
     assert statuses == {"industrial": "prohibited", "energy": "info"}
     with pytest.raises(InputDataError, match="unknown project class"):
         landcheck.search(aoi, 4.0, layers=scenario.layers(), project_class="casino")
+
+
+@pytest.mark.parametrize("degrees", [7, 15, 20])
+def test_a_site_that_fits_a_turned_patch_with_less_room_than_a_step_is_found(degrees):
+    # a 200 m square fits a 250 m square patch at any angle, 25 m to spare all round; the grid
+    # of positions began flush with the turned patch's bounds, a third of a side apart, and
+    # tried none in the middle: "no site of 4 ha fits (largest patch 6.2490 ha)"
+    import shapely.affinity
+
+    patch = shapely.affinity.rotate(square(0, 0, 250), degrees, origin="centroid")
+    far = {"eco_redline": frame([{"BSM": "R1", "geometry": square(5000, 5000, 10)}])}
+    result = landcheck.search(frame([{"geometry": patch}]), 4.0, layers=far, count=1, **PLANAR)
+    (proposal,) = result.proposals.geometry
+    assert proposal.area == pytest.approx(40_000.0, rel=1e-9)
+    assert patch.buffer(1e-6).covers(proposal)
+    assert not any(w.startswith("no site") for w in result.warnings)

@@ -93,6 +93,33 @@ def _rotate(xy: np.ndarray, angle: float, origin: tuple[float, float]) -> np.nda
     return np.column_stack([origin[0] + c * x - s * y, origin[1] + s * x + c * y])
 
 
+_FIT_SLACK_M = 1e-6
+"""How far a rectangle may stand out of its patch and still fit it: the turning moves an
+edge by 1e-8 m, and a rectangle flush with it then failed the test."""
+
+
+def _grid(low: float, high: float, step: float) -> np.ndarray:
+    """Positions from ``low`` to ``high``: ``step`` apart from ``low``, ``high`` and halfway.
+
+    The rectangles flush with either edge of the bounds and the one in the
+    middle are always tried: a grid from ``low`` alone tried none in the middle
+    when the room was less than a step (a square of 200 m in a patch of 250 m
+    turned by 7°, 24 m of room, was not found).
+
+    >>> _grid(0.0, 10.0, 5.0).tolist(), _grid(0.0, 4.0, 5.0).tolist()
+    ([0.0, 5.0, 10.0], [0.0, 2.0, 4.0])
+    >>> len(_grid(0.0, -1.0, 5.0))
+    0
+    """
+    if high < low - _FIT_SLACK_M:
+        return np.zeros(0)
+    high = max(high, low)
+    positions = np.sort(
+        np.concatenate([np.arange(low, high + 1e-9, step), [high, (low + high) / 2.0]])
+    )
+    return positions[np.concatenate([[True], np.diff(positions) > _FIT_SLACK_M])]
+
+
 def place_rectangles(
     patch: shapely.Geometry,
     width: float,
@@ -103,9 +130,10 @@ def place_rectangles(
     """Every ``width × length`` rectangle on a grid that fits inside ``patch``.
 
     For each angle the patch is turned by ``−angle`` about its centroid, a
-    grid of axis-aligned rectangles (lower-left corners ``step`` apart,
-    starting at the turned patch's lower-left bound) is tested with one
-    vectorised ``covers``, and the rectangles that fit are turned back.
+    grid of axis-aligned rectangles (lower-left corners ``step`` apart from
+    the turned patch's lower-left bound, flush with its far bounds, and in the
+    middle: :func:`_grid`) is tested
+    with one vectorised ``covers``, and the rectangles that fit are turned back.
 
     Parameters
     ----------
@@ -138,20 +166,20 @@ def place_rectangles(
     centre = shapely.centroid(patch)
     origin = (centre.x, centre.y)
     found, found_angles = [], []
-    tolerance = 1e-6 * max(width, length)
     for angle in angles_deg:
         theta = np.radians(float(angle))
         turned = shapely.transform(patch, lambda xy, t=theta: _rotate(xy, -t, origin))
         minx, miny, maxx, maxy = turned.bounds
-        xs = np.arange(minx, maxx - length + tolerance + 1e-9, step)
-        ys = np.arange(miny, maxy - width + tolerance + 1e-9, step)
+        xs = _grid(minx, maxx - length, step)
+        ys = _grid(miny, maxy - width, step)
         if not len(xs) or not len(ys):
             continue
         gx, gy = np.meshgrid(xs, ys)
         gx, gy = gx.ravel(), gy.ravel()
         boxes = shapely.box(gx, gy, gx + length, gy + width)
-        shapely.prepare(turned)
-        fits = shapely.covers(turned, boxes)
+        room = shapely.buffer(turned, _FIT_SLACK_M, join_style="mitre")
+        shapely.prepare(room)
+        fits = shapely.covers(room, boxes)
         if not fits.any():
             continue
         back = shapely.transform(boxes[fits], lambda xy, t=theta: _rotate(xy, t, origin))
