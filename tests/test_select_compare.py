@@ -150,3 +150,19 @@ def test_a_name_holding_dollar_signs_is_drawn_as_written():
     texts = [*ax.texts, ax.title, *(ax.get_legend().get_texts() if ax.get_legend() else [])]
     assert any(hostile in t.get_text() for t in ax.texts)
     assert not any(t.get_parse_math() for t in texts if "$" in t.get_text())
+
+
+@pytest.mark.parametrize("key", ["paddy", "conversion", "area"])
+def test_a_constraint_named_as_a_sites_own_measure_is_refused(key):
+    # a layer keyed "paddy" wrote its overlap into the paddy field column (the site inside it
+    # scored 0 and ranked first); "area" overwrote the site's area
+    from common import frame, sites, square
+
+    user = frame([{"BSM": "Q1", "geometry": square(0, 0, 100)}])
+    with pytest.raises(InputDataError, match=f"a constraint cannot be keyed '{key}'"):
+        landcheck.compare(
+            sites(square(0, 0, 100), square(1000, 0, 100)),
+            layers={f"+{key}": user},
+            constraints=[key],
+            area_method="planar",
+        )

@@ -151,3 +151,13 @@ def test_a_site_that_fits_a_turned_patch_with_less_room_than_a_step_is_found(deg
     assert proposal.area == pytest.approx(40_000.0, rel=1e-9)
     assert patch.buffer(1e-6).covers(proposal)
     assert not any(w.startswith("no site") for w in result.warnings)
+
+
+def test_nothing_fits_names_the_largest_patch_there_is():
+    # the largest patch was measured after those smaller than the site were dropped: "largest
+    # patch 0.0000 ha" beside a free half of 4.5 ha
+    aoi, layers = half_redline()
+    result = landcheck.search(aoi, 5.0, layers=layers, count=1, **PLANAR)
+    assert len(result.proposals) == 0
+    (said,) = [w for w in result.warnings if w.startswith("no site of 5 ha fits")]
+    assert "(largest patch 4.5000 ha with the minimum width" in said

@@ -72,7 +72,7 @@ from landcheck.select.metrics import first_layer_of_kind, nearest_hard, site_met
 from landcheck.select.shapes import open_by_width, split_parts
 from landcheck.units import Area, AreaMethod
 
-__all__ = ["BUILDABLE_SCHEMA", "BuildableResult", "Carved", "buildable", "carve"]
+__all__ = ["BUILDABLE_SCHEMA", "SMALLER_THAN", "BuildableResult", "Carved", "buildable", "carve"]
 
 BUILDABLE_SCHEMA = "landcheck/buildable@1"
 
@@ -80,6 +80,10 @@ BUILDABLE_SCHEMA = "landcheck/buildable@1"
 def _area(geom: shapely.Geometry, crs: CRS, method: AreaMethod) -> Area:
     areas = measure_areas([geom], crs, method)
     return Area(float(areas["planar_m2"][0]), float(areas["ellipsoidal_m2"][0]), method)
+
+
+SMALLER_THAN = "smaller than"
+"""How :attr:`Carved.removed` names a part removed for its area (wide enough, too small)."""
 
 
 @dataclass
@@ -165,7 +169,7 @@ def carve(
         driving = planar if method is AreaMethod.PLANAR else ellipsoidal_areas(parts, crs)
         small = driving < min_area_m2
         for part in parts[small]:
-            removed.append((part, f"smaller than {min_area_m2:g} m²"))
+            removed.append((part, f"{SMALLER_THAN} {min_area_m2:g} m²"))
         parts, planar = parts[~small], planar[~small]
         centres = shapely.centroid(parts)
         order = np.lexsort((shapely.get_y(centres), shapely.get_x(centres), -np.round(planar, 6)))

@@ -42,6 +42,7 @@ __all__ = [
     "BUFFER_JOINS",
     "DEFAULT_KEY",
     "HARD_KINDS",
+    "METRIC_NAMES",
     "QUAD_SEGS",
     "Constraint",
     "LoadedConstraint",
@@ -137,6 +138,20 @@ def _buffer_for(buffers: float | Mapping[str, float] | None, key: str, outside: 
     return 0.0 if outside else float(buffers)
 
 
+METRIC_NAMES = (
+    "area",
+    "cultivated",
+    "paddy",
+    "conversion",
+    "construction",
+    "unused",
+    "inside_urban",
+    "outside_urban",
+)
+"""The sites' own measures a comparison lists as ``<name>_ha``: no constraint takes their names
+(a layer keyed ``paddy`` overwrote the paddy field column, and the ranking lost its overlap)."""
+
+
 def hard_constraints(
     profile: Profile,
     *,
@@ -168,7 +183,8 @@ def hard_constraints(
     Raises
     ------
     InputDataError
-        An unknown layer key, a negative or non-finite buffer, or a buffer
+        An unknown layer key, one named as a site's own measure
+        (:data:`METRIC_NAMES`), a negative or non-finite buffer, or a buffer
         for a layer that is not a constraint.
 
     Examples
@@ -191,6 +207,14 @@ def hard_constraints(
         if spec.kind in HARD_KINDS or outside or key in extra:
             buffer_m = _buffer_for(buffers, key, outside)
             chosen.append(Constraint(key, spec.kind, spec.title, buffer_m, outside))
+    taken = [c.key for c in chosen if c.key in METRIC_NAMES]
+    if taken:
+        raise InputDataError(
+            f"a constraint cannot be keyed {', '.join(map(repr, taken))}: its <key>_ha column "
+            "would be one of the sites' own measures ("
+            + ", ".join(f"{name}_ha" for name in METRIC_NAMES)
+            + "); give the layer another key (--layer +KEY=PATH, or in the profile)"
+        )
     if outside_urban and not any(c.outside for c in chosen):
         raise InputDataError(
             "outside_urban was asked for but the profile has no urban_boundary layer"

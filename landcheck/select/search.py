@@ -70,7 +70,7 @@ from landcheck.select._display import (
     new_axes,
     plot_layer,
 )
-from landcheck.select.buildable import carve
+from landcheck.select.buildable import SMALLER_THAN, Carved, carve
 from landcheck.select.compare import ComparisonResult, context_layers, draw_context, rank_sites
 from landcheck.select.constraints import Constraint, hard_constraints, load_constraints
 from landcheck.select.ranking import RankingRule
@@ -419,7 +419,8 @@ def search(
         if not len(rects):
             warn(
                 f"no site of {area_ha:g} ha fits in the buildable land of the area of interest "
-                f"(largest patch {_largest_ha(carved.patches, run):.4f} ha with the minimum width "
+                f"(largest patch {_largest_ha(_wide_enough(carved), run):.4f} ha with the minimum "
+                "width "
                 f"{min_width_m:g} m); enlarge the area, lower the buffers or the area"
             )
             empty = gpd.GeoDataFrame({"rank": [], "site_id": []}, geometry=[], crs=run.crs)
@@ -488,6 +489,16 @@ def search(
             created,
             list(dict.fromkeys([*run.notes, *notes.messages, *final.warnings])),
         )
+
+
+def _wide_enough(carved: Carved) -> np.ndarray:
+    """The patches of the minimum width: those kept, and those removed for their area only.
+
+    The message of a search that found nothing gave the largest of the kept ones, none of
+    which is smaller than the site: "largest patch 0.0000 ha" beside a patch of 30 ha.
+    """
+    small = [part for part, why in carved.removed if why.startswith(SMALLER_THAN)]
+    return np.asarray([*carved.patches, *small], dtype=object)
 
 
 def _largest_ha(patches: np.ndarray, run: Run) -> float:
