@@ -346,7 +346,13 @@ class _ProfileParser:
         )
         rules = []
         seen: set[str] = set()
-        for i, raw in enumerate(self._list(data.get("rules"), "rules")):
+        listed = self._list(data.get("rules"), "rules")
+        if not listed and isinstance(data.get("rules"), list | None):  # nothing would be checked
+            self.problems.append(
+                "rules: no rule is given, so no site would be checked; list the rules (copy "
+                "them from `landcheck profile show`)"
+            )
+        for i, raw in enumerate(listed):
             context = {"types": project_types, "lists": lists, "layers": layers}
             rule = self._rule(raw, i, layers, classes, context)
             if rule is None:

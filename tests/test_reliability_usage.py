@@ -417,3 +417,24 @@ def test_check_arguments_raise_a_landcheck_error_listing_valid_values(data, argu
         landcheck.check(sites_argument, **kwargs)
     assert message in str(caught.value)
     assert isinstance(caught.value, InputDataError)  # also a ValueError
+
+
+def test_a_profile_giving_a_key_twice_or_no_rule_is_refused(tmp_path):
+    # a key given twice kept the last silently (sliver area 100 m²: 50 m² of farmland became
+    # a note, the check unknown, not prohibited); rules: [] checked nothing and said so nowhere
+    from importlib import resources
+
+    text = resources.files("landcheck.profiles").joinpath("china-preexam.yaml").read_text("utf-8")
+    twice = text.replace("    area_m2: 1.0\n", "    area_m2: 1.0\n    area_m2: 100\n", 1)
+    assert twice != text
+    (tmp_path / "twice.yaml").write_text(twice, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["profile", "validate", str(tmp_path / "twice.yaml")])
+    assert done.exit_code == 1 and "Traceback" not in done.output
+    assert "the key 'area_m2' is given twice in one mapping (first on line" in done.output
+    data = yaml.safe_load(text)
+    data["rules"] = []
+    (tmp_path / "none.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    done = CliRunner().invoke(cli, ["profile", "validate", str(tmp_path / "none.yaml")])
+    assert done.exit_code == 1 and "rules: no rule is given, so no site would be checked" in (
+        done.output
+    )

@@ -100,7 +100,7 @@ def _parsed(text: str, origin: str, *, trusted: bool = False) -> Any:
         return _load_yaml(text, trusted=trusted)
     except yaml.YAMLError as ex:
         raise ProfileError(origin, [f"not valid YAML: {_capped_lines(str(ex))}"]) from ex
-    except _YamlTooBig as ex:
+    except _YamlRefused as ex:
         raise ProfileError(origin, [str(ex)]) from None
 
 
@@ -119,8 +119,8 @@ def _profile_file_data(path: str, text: str) -> Any:
     return copy.deepcopy(_parsed_file(file_version(path), text, path))
 
 
-class _YamlTooBig(Exception):
-    """A YAML document nests too deep or expands to too many values."""
+class _YamlRefused(Exception):
+    """A YAML document nests too deep, expands to too many values, or gives a key twice."""
 
 
 def _load_yaml(text: str, *, trusted: bool = False) -> Any:
@@ -149,7 +149,7 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
     is measured in linear time.
     """
     if depth > _MAX_YAML_DEPTH:
-        raise _YamlTooBig(
+        raise _YamlRefused(
             f"the YAML nests more than {_MAX_YAML_DEPTH} levels deep (or an alias refers to "
             "itself); a profile nests a few levels"
         )
@@ -157,6 +157,7 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
     if known is not None:
         return known
     if isinstance(node, yaml.MappingNode):
+        _refuse_keys_given_twice(node)
         children = [child for pair in node.value for child in pair]
     elif isinstance(node, yaml.SequenceNode):
         children = node.value
@@ -164,12 +165,31 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], depth: int) -> int:
         children = []
     size = 1 + sum(_expanded_size(child, sizes, depth + 1) for child in children)
     if size > MAX_YAML_NODES:
-        raise _YamlTooBig(
+        raise _YamlRefused(
             f"the YAML expands to more than {MAX_YAML_NODES:,} values once its aliases (*name) "
             "are resolved (an alias bomb?); write the values out, or use fewer aliases"
         )
     sizes[id(node)] = size
     return size
+
+
+def _refuse_keys_given_twice(node: yaml.MappingNode) -> None:
+    """Refuse a mapping that gives one key twice: YAML loaders keep the last, silently.
+
+    ``sliver: {area_m2: 1.0, area_m2: 100}`` made a 50 m² overlap of farmland a sliver,
+    and its check ``unknown`` where it is ``prohibited``.
+    """
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        if key.value in seen:
+            raise _YamlRefused(
+                f"line {line}: the key {key.value!r} is given twice in one mapping (first on "
+                f"line {seen[key.value]}); keep the one you mean"
+            )
+        seen[key.value] = line
 
 
 def _capped_lines(text: str, limit: int = 400) -> str:
