@@ -438,3 +438,45 @@ def test_a_profile_giving_a_key_twice_or_no_rule_is_refused(tmp_path):
     assert done.exit_code == 1 and "rules: no rule is given, so no site would be checked" in (
         done.output
     )
+
+
+def test_a_pipe_or_a_device_given_as_data_or_profile_is_refused_not_read_forever(tmp_path):
+    # a FIFO as sites, layer or profile blocked the command for ever; /dev/zero as a TXT's
+    # sites or a profile ran until memory ran out (internal error: MemoryError)
+    import os
+
+    fifo = tmp_path / "fifo.gpkg"
+    os.mkfifo(fifo)
+    zero = tmp_path / "sites.txt"
+    zero.symlink_to("/dev/zero")
+    farmland = tmp_path / "farmland.gpkg"
+    frame([{"BSM": "F1", "geometry": square(0, 0, 100)}]).to_file(farmland)
+    site = tmp_path / "site.gpkg"
+    sites(square(0, 0, 100)).to_file(site)
+    runs = [
+        ["check", str(fifo), "--layer", f"farmland={farmland}"],
+        ["check", str(zero), "--layer", f"farmland={farmland}"],
+        ["check", str(site), "--layer", f"farmland={farmland}", "--profile", str(fifo)],
+        ["check", str(site), "--layer", f"farmland={farmland}", "--profile", "/dev/zero"],
+    ]
+    for number, args in enumerate(runs):
+        out = tmp_path / f"report{number}"
+        done = CliRunner().invoke(cli, [*args, "-o", str(out), "-f", "json"])
+        assert done.exit_code == 1 and "is not a regular file" in done.output, done.output
+        assert "Traceback" not in done.output and not out.exists()
+
+
+def test_a_postgis_url_given_as_a_file_is_named_without_its_password(tmp_path):
+    # "sites: no such file 'postgresql://gis:SECRETPW@…'", and a password holding '"' was
+    # shown as a host
+    farmland = tmp_path / "farmland.gpkg"
+    frame([{"BSM": "F1", "geometry": square(0, 0, 100)}]).to_file(farmland)
+    url = "postgresql://gis:SECRETPW@127.0.0.1:54329/plan:public.farm"
+    done = CliRunner().invoke(
+        cli, ["check", url, "--layer", f"farmland={farmland}", "-o", str(tmp_path / "r")]
+    )
+    assert done.exit_code == 1 and "SECRETPW" not in done.output
+    assert "postgresql://gis@127.0.0.1:54329/plan:public.farm" in done.output
+    from landcheck.io.postgis.url import redact
+
+    assert "PW" not in redact('x=postgresql://gis:SECRET"PW@127.0.0.1:5x/plan:public.farm')

@@ -260,9 +260,19 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
     """
     path = os.fspath(path)
     refuse_text(path, "the profile file")
+    if os.path.exists(path) and not os.path.isfile(path):  # a FIFO or a device: read forever
+        raise DataSourceError(
+            f"the profile {path!r} is not a regular file (a folder, a pipe or a device); give "
+            "the YAML file itself"
+        )
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            text = handle.read(_MOST_PROFILE_BYTES + 1)
+        if len(text) > _MOST_PROFILE_BYTES:
+            raise DataSourceError(
+                f"the profile {path!r} is over {_MOST_PROFILE_BYTES:,} characters; a profile "
+                "is tens of kilobytes: give the YAML file itself"
+            )
     except FileNotFoundError as ex:
         raise DataSourceError(
             f"no profile file {path!r}; give a YAML file or a built-in profile name "
@@ -271,6 +281,11 @@ def read_profile(path: str | os.PathLike[str]) -> Profile:
     except (OSError, UnicodeDecodeError) as ex:
         raise DataSourceError(f"cannot read profile {path!r}: {ex}; save it as UTF-8 YAML") from ex
     return profile_from_dict(_profile_file_data(path, text), origin=path)
+
+
+_MOST_PROFILE_BYTES = 10_000_000
+"""Characters of a profile file read at most (the built-in one is about 100 kB; /dev/zero or a
+wrong file would otherwise be read until memory runs out)."""
 
 
 def resolve_profile(value: str | os.PathLike[str] | Profile) -> Profile:

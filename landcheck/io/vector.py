@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,11 +112,23 @@ def split_source(text: str | os.PathLike[str]) -> tuple[str, str | None]:
 
 
 def require_exists(path: str, what: str) -> None:
-    """Raise :class:`DataSourceError` naming ``what`` when ``path`` does not exist."""
+    """Raise :class:`DataSourceError` naming ``what`` unless ``path`` is a file or a folder.
+
+    A FIFO or a device (``/dev/zero``) would be read forever, or until memory runs out;
+    a PostGIS URL where a file is expected is named without its password.
+    """
     if not os.path.exists(path):
+        from landcheck.io.postgis.url import redact  # it reads this module's LayerSource
+
         raise DataSourceError(
-            f"{what}: no such file {path!r}; check the path (a layer inside a file is "
+            f"{what}: no such file {redact(path)!r}; check the path (a layer inside a file is "
             "written PATH:LAYER)"
+        )
+    mode = os.stat(path).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise DataSourceError(
+            f"{what}: {path!r} is not a regular file (a pipe, a device or a socket); give the "
+            "data file itself"
         )
 
 

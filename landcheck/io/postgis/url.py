@@ -135,7 +135,7 @@ def redact(text: str) -> str:
         return head + str(PostGISSource.parse(url))
     except InputDataError:
         scheme, sep, rest = url.partition("://")
-        at = rest.rfind("@", 0, rest.find('"') if '"' in rest else len(rest))
+        at = rest.rfind("@", 0, _quoted_name_start(rest))
         if at >= 0:
             rest = rest[:at].partition(":")[0] + rest[at:]
         rest = re.sub(r"(?<=[?&])password=[^&]*&?", "", rest)
@@ -164,6 +164,19 @@ def quoted_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _quoted_name_start(rest: str) -> int:
+    """Where a quoted schema or table name begins in a URL's text (its length when none).
+
+    A quoted name follows the layer's ':' or the schema's '.'; a '"' elsewhere is part of
+    a password (which ended the user part there, and showed the password as a host).
+
+    >>> _quoted_name_start('gis:pa"ss@db/plan:"my schema".t'), _quoted_name_start('gis@db/p:t')
+    (18, 10)
+    """
+    found = re.search(r'(?<=[:.])"', rest)
+    return found.start() if found else len(rest)
+
+
 def _malformed(shown: str, why: str) -> InputDataError:
     return InputDataError(f"PostGIS source {shown!r}: {why}; write it as {_FORM}")
 
@@ -174,7 +187,7 @@ def parse_url(text: str, *, table: bool = True) -> PostGISSource:
     scheme, _, rest = text.partition("://")
     # the user part ends at the last '@' before any quoted table name, so a password with an
     # unencoded '/', '?' or '@' is still cut off whole (never shown as a host or database)
-    at_index = rest.rfind("@", 0, rest.find('"') if '"' in rest else len(rest))
+    at_index = rest.rfind("@", 0, _quoted_name_start(rest))
     userinfo, at, rest = (
         (rest[:at_index], "@", rest[at_index + 1 :]) if at_index >= 0 else ("", "", rest)
     )
