@@ -66,6 +66,35 @@ def test_convert_writes_a_project_class_field_check_reads_back(tmp_path, write_g
     assert finding.area.planar_m2 == pytest.approx(150_000.0)
 
 
+def test_convert_keeps_every_project_fact_readable_by_check(tmp_path, write_gpkg):
+    # project_type was cut to project_ty, which check does not read: a military site on
+    # farmland, conditional before the conversion, was prohibited after it
+    from landcheck.facts import FACT_FIELDS
+
+    values = {
+        "project_type": "military",
+        "plan_level": "国家级",
+        "plan_ref": "某规划",
+        "approval_level": "provincial",
+        "land_supply": "allocation",
+        "project_id": "XM-1",
+        "confirmation_ref": "确认文件1号",
+        "central_ref": "中发1号",
+    }
+    assert set(values) == set(FACT_FIELDS)
+    path = write_gpkg(sites=sites(SITE, **{k: [v] for k, v in values.items()}))
+    out = tmp_path / "sites.shp"
+    convert(f"{path}:sites", str(out))
+    fields = pyogrio.read_info(str(out))["fields"].tolist()
+    assert all(len(c.encode("utf-8")) <= 10 for c in fields)
+    before = check_planar(f"{path}:sites", farmland=FARMLAND).facts[0]
+    after = check_planar(str(out), farmland=FARMLAND).facts[0]
+    fact_names = [*FACT_FIELDS]
+    assert [getattr(after, n) for n in fact_names] == [getattr(before, n) for n in fact_names]
+    assert after.project_type == "military"
+    assert (after.project_id, after.confirmation_ref) == ("XM-1", "确认文件1号")
+
+
 def test_convert_gives_long_chinese_field_names_their_codes(tmp_path, write_gpkg):
     # 项目类型 and 项目名称 take 12 bytes in UTF-8; a DBF field name holds 10
     data = write_gpkg(sites=sites(SITE, 项目名称=["县道改建"], 项目类型=["交通类项目"]))

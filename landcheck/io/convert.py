@@ -45,6 +45,7 @@ from landcheck.crs import (
 )
 from landcheck.crs.datum import DatumShift, apply_datum_shift
 from landcheck.errors import DataSourceError, InputDataError
+from landcheck.facts import FACT_FIELDS
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
 from landcheck.io.output import atomic_files, check_files
 from landcheck.io.paths import gdal_path
@@ -69,7 +70,27 @@ _REPORT_GPKG = "landcheck.gpkg"
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qpj")
 _LAND_USE_FIELDS = ("land_use", "DKYT", "地块用途", "用途")
 _LAND_CLASS_FIELDS = ("land_class", "DLBM", "地类编码")
+
+
+def _fact_short_names() -> dict[str, str]:
+    """Each project fact's field names too long for a DBF → the first of its names that fits.
+
+    ``project_type`` cut to ``project_ty`` was no fact to ``check`` any more: a military
+    site on farmland, ``conditional`` before the conversion, was ``prohibited`` after it.
+
+    >>> short = _fact_short_names()
+    >>> short["project_type"], short["approval_level"], short["项目编号"]
+    ('proj_type', 'SPJB', 'project_id')
+    """
+    out = {}
+    for names in FACT_FIELDS.values():
+        fitting = next(n for n in names if len(n.encode("utf-8")) <= 10)
+        out.update({n: fitting for n in names if len(n.encode("utf-8")) > 10})
+    return out
+
+
 _SHORT_NAMES = {
+    **_fact_short_names(),
     "declared_ha": "decl_ha",
     "computed_ha": "comp_ha",
     "point_count": "n_points",
@@ -87,7 +108,8 @@ _SHORT_NAMES = {
 }
 """Shapefile names (at most 10 bytes) for fields that do not fit: landcheck's own columns
 get readable ones, and Chinese field names (12 bytes in UTF-8) their standard pinyin codes,
-which ``landcheck check`` reads as it reads the Chinese names (项目类型 → XMLX)."""
+which ``landcheck check`` reads as it reads the Chinese names (项目类型 → XMLX); a project
+fact's field the name ``check`` reads it under (:func:`_fact_short_names`)."""
 
 
 @dataclass
