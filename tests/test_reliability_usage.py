@@ -480,3 +480,19 @@ def test_a_postgis_url_given_as_a_file_is_named_without_its_password(tmp_path):
     from landcheck.io.postgis.url import redact
 
     assert "PW" not in redact('x=postgresql://gis:SECRET"PW@127.0.0.1:5x/plan:public.farm')
+
+
+def test_profile_layers_names_a_postgis_source_without_its_password(tmp_path):
+    # `landcheck profile layers` printed "(source: postgresql://gis:SECRETPW@…)"
+    from importlib import resources
+
+    data = yaml.safe_load(
+        resources.files("landcheck.profiles").joinpath("china-preexam.yaml").read_text("utf-8")
+    )
+    data["layers"]["farmland"]["source"] = "postgresql://gis:SECRETPW@127.0.0.1:5432/plan:f"
+    path = tmp_path / "pg.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = CliRunner().invoke(cli, ["profile", "layers", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "SECRETPW" not in done.output
+    assert "(source: postgresql://gis@127.0.0.1:5432/plan:f)" in done.output

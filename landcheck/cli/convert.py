@@ -87,9 +87,12 @@ def convert_command(
     for warning in result.warnings:
         logger.warning(warning)
     if ctx.obj["verbosity"] >= 0:
+        from landcheck.io.postgis.url import redact
+
         click.echo(
             terminal_text(
-                f"Wrote {result.features} site(s) from {result.source} to {result.output} "
+                f"Wrote {result.features} site(s) from {redact(str(result.source))} to "
+                f"{result.output} "
                 f"({result.format}, {result.crs})"
             )
         )

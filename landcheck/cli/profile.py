@@ -74,6 +74,7 @@ def layers_command(profile: str, as_json: bool) -> None:
     With --json: {"profile", "version", "layers": [{"key", "kind", "title": {"zh", "en"},
     "has_source"}]}.
     """
+    from landcheck.io.postgis.url import redact
     from landcheck.io.profiles import resolve_profile
 
     resolved = resolve_profile(profile)
@@ -95,7 +96,7 @@ def layers_command(profile: str, as_json: bool) -> None:
         return
     width = max((len(key) for key in resolved.layers), default=0)
     for spec in resolved.layers.values():
-        source = f"  (source: {spec.source})" if spec.source else ""
+        source = f"  (source: {redact(spec.source)})" if spec.source else ""
         click.echo(
             terminal_text(
                 f"{spec.key:<{width}}  {spec.kind:<18}  {spec.title.zh} · {spec.title.en}{source}"
