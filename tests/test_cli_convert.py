@@ -179,3 +179,51 @@ def test_malformed_txt_is_exit_1_naming_the_line(runner, tmp_path, case):
     assert "Traceback" not in result.output
     assert not os.path.exists(out)
     assert [p for p in os.listdir(tmp_path) if p != "bad.txt"] == []  # nothing left behind
+
+
+def test_a_shapefile_output_loses_nothing_silently(tmp_path):
+    # GBK dropped the characters it lacks, a DBF field cut text at 254 bytes, an unknown or
+    # lossy --out-encoding failed inside (or emptied every field), and OLD.SHP was written over
+    # without --overwrite, as OLD.shp beside it
+    import geopandas as gpd
+    import shapely
+
+    from landcheck.cli.main import cli
+
+    square = shapely.box(35_420_000, 2_700_000, 35_420_100, 2_700_100)
+    source = tmp_path / "sites.gpkg"
+
+    def sites_named(name: str) -> None:
+        frame = gpd.GeoDataFrame({"site_id": ["S1"], "name": [name]}, geometry=[square], crs=4523)
+        frame.to_file(source, layer="sites")
+
+    runner = CliRunner()
+    sites_named("𠀀字😀")
+    done = runner.invoke(
+        cli, ["convert", str(source), str(tmp_path / "a.shp"), "--out-encoding", "gbk"]
+    )
+    assert done.exit_code == 1 and "holds characters GBK cannot write" in done.output
+    sites_named("地" * 100)  # 300 bytes in UTF-8
+    done = runner.invoke(cli, ["convert", str(source), str(tmp_path / "b.shp")])
+    assert done.exit_code == 1 and "holds 300 bytes in UTF-8, more than the 254" in done.output
+    for encoding in ("latin1", "UTF-16", "foo"):
+        done = runner.invoke(
+            cli, ["convert", str(source), str(tmp_path / "c.shp"), "--out-encoding", encoding]
+        )
+        assert done.exit_code == 2 and "use one of utf-8, gbk, gb18030" in done.output
+    assert not list(tmp_path.glob("[abc].*"))
+    sites_named("厂区")
+    assert runner.invoke(cli, ["convert", str(source), str(tmp_path / "old.shp")]).exit_code == 0
+    for part in tmp_path.glob("old.*"):
+        part.rename(part.with_name("OLD" + part.suffix.upper()))
+    before = (tmp_path / "OLD.DBF").read_bytes()
+    done = runner.invoke(cli, ["convert", str(source), str(tmp_path / "OLD.SHP")])
+    assert done.exit_code == 1 and "exists; use --overwrite" in done.output
+    assert sorted(p.name for p in tmp_path.glob("OLD.*")) == [
+        "OLD.CPG",
+        "OLD.DBF",
+        "OLD.PRJ",
+        "OLD.SHP",
+        "OLD.SHX",
+    ]
+    assert (tmp_path / "OLD.DBF").read_bytes() == before

@@ -590,10 +590,34 @@ to_crs_option = _value(
     "Reproject vector output; for TXT output, the CGCS2000 Gauss-Kruger CRS to write in "
     "(default: the input's, else the zone of the sites' centre).",
 )
+OUT_ENCODINGS = ("utf-8", "gbk", "gb18030")
+"""The encodings a TXT or shapefile output is written in: those of Chinese text, whole. Another
+(latin1, UTF-16, big5) lost names silently, or failed as an internal error."""
+
+
+def _out_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--out-encoding`` checked: one of :data:`OUT_ENCODINGS` (by any of its names)."""
+    if value is None:
+        return None
+    import codecs
+
+    try:
+        name = codecs.lookup(value).name
+    except LookupError:
+        name = ""
+    if name not in OUT_ENCODINGS:
+        raise click.BadParameter(
+            f"{value!r} is not an encoding landcheck writes Chinese text in whole; use one of "
+            + ", ".join(OUT_ENCODINGS)
+        )
+    return value
+
+
 out_encoding_option = _value(
     "--out-encoding",
     "ENC",
-    "Text encoding of TXT output (utf-8, gbk) or shapefile output (UTF-8, GBK).",
+    "Text encoding of TXT or shapefile output: utf-8 (default for shapefiles), gbk or gb18030.",
+    callback=_out_encoding,
 )
 name_field_option = _value(
     "--name-field", "FIELD", "TXT output: field holding 地块名称 (default: name, XMMC, DKMC…)."

@@ -49,6 +49,7 @@ from landcheck.facts import FACT_FIELDS
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
 from landcheck.io.output import atomic_files, check_files
 from landcheck.io.paths import gdal_path
+from landcheck.io.shapefile import sidecar
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
 from landcheck.messages import collecting, warn
@@ -159,11 +160,18 @@ def _resolve_input(path: str, encoding: str | None) -> LayerSource:
 
 
 def _outputs_of(path: str, extension: str) -> list[str]:
-    """The files an output occupies (a shapefile has several)."""
+    """The files an output occupies (a shapefile has several, those there in any case too).
+
+    ``OLD.SHP`` was no ``OLD.shp``: written beside it without ``--overwrite``, and GDAL then
+    read the new data through the old name.
+    """
     if extension != ".shp":
         return [path]
     stem = path[: -len(extension)]
-    return [stem + part for part in _SHAPEFILE_PARTS]
+    present = (sidecar(path, part) for part in _SHAPEFILE_PARTS)
+    return list(
+        dict.fromkeys([*(stem + part for part in _SHAPEFILE_PARTS), *filter(None, present)])
+    )
 
 
 def _text(frame: gpd.GeoDataFrame, given: str | None, candidates: tuple[str, ...]) -> list[str]:
@@ -323,6 +331,37 @@ def _vector_frame(
     return out
 
 
+_DBF_TEXT_BYTES = 254
+"""Bytes a shapefile's text field holds (dBASE): GDAL cuts a longer value there."""
+
+
+def _refuse_what_a_dbf_loses(frame: gpd.GeoDataFrame, encoding: str) -> None:
+    """Refuse text a shapefile would not keep whole (GDAL dropped or cut it, and said nothing).
+
+    Characters the encoding lacks, or a value over :data:`_DBF_TEXT_BYTES` bytes.
+    """
+    for column in frame.columns.drop(frame.geometry.name):
+        values = frame[column]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        for row, value in zip(frame.index, values, strict=True):
+            if not isinstance(value, str):
+                continue
+            try:
+                size = len(value.encode(encoding))
+            except UnicodeEncodeError:
+                raise InputDataError(
+                    f"feature {row}: {column} {value!r} holds characters {encoding} cannot "
+                    "write; give --out-encoding utf-8 (or gb18030), or write a GeoPackage"
+                ) from None
+            if size > _DBF_TEXT_BYTES:
+                raise InputDataError(
+                    f"feature {row}: {column} holds {size} bytes in {encoding}, more than the "
+                    f"{_DBF_TEXT_BYTES} a shapefile's field keeps; write a GeoPackage (.gpkg) "
+                    "to keep it whole"
+                )
+
+
 def _write_vector(
     frame: gpd.GeoDataFrame, path: str, extension: str, layer: str, encoding: str
 ) -> None:
@@ -330,6 +369,7 @@ def _write_vector(
     options: dict[str, Any] = {}
     if extension == ".shp":
         options["encoding"] = encoding
+        _refuse_what_a_dbf_loses(frame, encoding)
     elif extension in (".gpkg", ".geojson", ".json"):
         options["encoding"] = "UTF-8"
     try:
