@@ -227,3 +227,20 @@ def test_a_shapefile_output_loses_nothing_silently(tmp_path):
         "OLD.SHX",
     ]
     assert (tmp_path / "OLD.DBF").read_bytes() == before
+
+
+def test_converting_into_xian_1980_from_cgcs2000_is_refused_not_ballparked(tmp_path):
+    # PROJ's only way from CGCS2000 to Xian 1980 is a 'ballpark' null shift: --to-crs
+    # EPSG:2359 wrote coordinates metres off without a word (and ignored --datum-shift)
+    import geopandas as gpd
+    import shapely
+
+    from landcheck.cli.main import cli
+
+    source = tmp_path / "sites.gpkg"
+    square = shapely.box(35_420_000, 2_700_000, 35_420_100, 2_700_100)
+    gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[square], crs=4523).to_file(source)
+    out = tmp_path / "x80.shp"
+    done = CliRunner().invoke(cli, ["convert", str(source), str(out), "--to-crs", "EPSG:2359"])
+    assert done.exit_code == 1 and "only by a 'ballpark' null shift" in done.output
+    assert not out.exists()

@@ -44,7 +44,7 @@ from landcheck.crs import (
     zone_for_longitude,
 )
 from landcheck.crs.datum import DatumShift, apply_datum_shift
-from landcheck.errors import DataSourceError, InputDataError
+from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.facts import FACT_FIELDS
 from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
 from landcheck.io.output import atomic_files, check_files
@@ -286,6 +286,24 @@ def _shapefile_columns(frame: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFra
     return frame.rename(columns=renames)
 
 
+def _refuse_ballpark(source: CRS | None, target: CRS | None) -> None:
+    """Refuse writing into a legacy datum (Xian 1980, Beijing 1954) from another one.
+
+    PROJ reaches it from CGCS2000 only by a 'ballpark' null shift, metres off: ``--to-crs
+    EPSG:2359`` wrote such coordinates without a word, and ignored ``--datum-shift``.
+    """
+    if target is None or legacy_datum(target) is None:
+        return
+    if source is not None and legacy_datum(source) == legacy_datum(target):
+        return
+    raise AnalysisCRSError(
+        f"--to-crs {crs_label(target)} is in {legacy_datum(target)}, which PROJ reaches from "
+        f"{crs_label(source) if source is not None else 'the input'} only by a 'ballpark' null "
+        "shift (metres off); landcheck writes CGCS2000 or the input's own datum: transform the "
+        "output with your surveying authority's parameters"
+    )
+
+
 def _vector_frame(
     frame: gpd.GeoDataFrame,
     extension: str,
@@ -514,6 +532,7 @@ def convert(
             raise InputDataError(f"{src} holds no features to convert")
         if np.isnan(frame_bounds(frame)[0]):
             raise InputDataError(f"{src} holds no geometry to convert")
+        _refuse_ballpark(frame.crs, target_crs)
         if extension == ".txt":
             sites = _txt_frame(frame, id_field, name_field)
             sites = _as_cgcs2000(sites)
