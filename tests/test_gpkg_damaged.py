@@ -243,3 +243,34 @@ def test_a_ring_geos_cannot_build_makes_the_checks_unknown_with_either_reader(fa
     record = _farmland_record(result)
     assert record.status == "unreadable" and "feature 2" in record.detail
     assert result.status("S1") == "unknown"
+
+
+def test_a_geopackage_with_changes_still_in_its_wal_is_not_read_and_left_as_it_is(farmland):
+    # a file open in QGIS keeps saved changes in its -wal: GDAL wrote them into the file when
+    # it closed it and removed the log, so a check changed its input (and its SHA-256)
+    import hashlib
+    import os
+    import pathlib
+    import shutil
+
+    sound, _ = farmland
+    path = sound.replace("farmland.gpkg", "open-in-qgis.gpkg")
+    shutil.copy(sound, path)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=wal")
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    con.execute("UPDATE gpkg_contents SET description = 'edited'")
+    con.commit()
+    before = hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+    try:
+        result = _check(path)
+        after = hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+        wal = os.path.getsize(path + "-wal")
+    finally:
+        con.close()  # the test's own connection writes the log into the file now
+    assert after == before and wal > 0
+    record = _farmland_record(result)
+    assert record.status == "unreadable" and "has changes not yet written into it" in (
+        record.detail
+    )
+    assert result.status("S1") == "unknown"

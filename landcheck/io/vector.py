@@ -130,6 +130,26 @@ def require_exists(path: str, what: str) -> None:
             f"{what}: {path!r} is not a regular file (a pipe, a device or a socket); give the "
             "data file itself"
         )
+    if _pending_wal(path):
+        raise DataSourceError(
+            f"{what}: {path!r} has changes not yet written into it (its -wal file: it is open, "
+            "or was left open, in QGIS or another program), which GDAL would write into it when "
+            "reading it, changing the file; save and close it there (or copy it), then run again"
+        )
+
+
+def _pending_wal(path: str) -> bool:
+    """Whether a SQLite file (a GeoPackage) has a write-ahead log holding changes beside it.
+
+    GDAL writes them into the file when it closes it, and removes the log: an input changed
+    by a check (its SHA-256 then differs from the one recorded).
+    """
+    if not path.lower().endswith((".gpkg", ".sqlite", ".db")):
+        return False
+    try:
+        return os.path.getsize(path + "-wal") > 0
+    except OSError:
+        return False
 
 
 _ONE_LAYER_DRIVERS = frozenset({"GeoJSON", "GeoJSONSeq"})
