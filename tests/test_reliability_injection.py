@@ -288,7 +288,8 @@ def test_values_quoted_in_messages_are_capped():
     with pytest.raises(ProfileError) as caught:
         profile_from_yaml(text, origin="big.yaml")
     problems = caught.value.problems
-    assert len(problems) == 4
+    assert len(problems) == 5  # the four big values, and no rule
+    assert problems[-1].startswith("rules: no rule is given")
     # each problem quotes at most SHOWN_CHARS of the value, plus its own words (the longest
     # lists the valid layer kinds)
     assert all(len(p) < SHOWN_CHARS + 350 for p in problems), [len(p) for p in problems]
