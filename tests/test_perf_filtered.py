@@ -821,3 +821,17 @@ def test_a_layer_rewritten_at_the_same_size_with_its_old_time_is_read_again(tmp_
     area, digest = checked()
     assert area == pytest.approx(60_000.0, abs=1e-6)
     assert digest == hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+
+
+def test_a_layer_file_without_features_is_said_to_hold_none(tmp_path):
+    # an empty farmland file gave "not involved" and a record "ok" without a word: a broken
+    # export reads as a county without farmland
+    path = str(tmp_path / "farmland.gpkg")
+    farmland_grid(1).iloc[:0].to_file(path, layer="farmland")
+    with collecting() as notes:
+        found, record = read_features_near(
+            LayerSource(path), np.array([square(0, 0, 10)]), CRS(GK35), key="farmland"
+        )
+    assert len(found) == 0 and record.status == "ok"
+    (said,) = notes.messages
+    assert f"layer 'farmland': {path} holds no features, so no site takes any of it" in said

@@ -596,6 +596,11 @@ def read_features_near(
     record.extra["driver"] = info.get("driver")
     if info.get("encoding"):
         record.extra["encoding"] = info["encoding"]
+    if info.get("features") == 0:  # a broken export reads as a county without farmland
+        warn(
+            f"{what}: {source} holds no features, so no site takes any of it; if it should "
+            "hold some, check the file and its layer"
+        )
     if callable(columns):
         columns = list(dict.fromkeys(columns([str(f) for f in info["fields"]])))
     if columns is not None:
