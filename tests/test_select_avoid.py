@@ -171,3 +171,24 @@ def test_legacy_datum_needs_the_shift_parameters():
         moved.difference(square(150, -50, 150, 200)).area, rel=1e-9
     )
     assert row["kept_ha"] + row["lost_ha"] == pytest.approx(row["site_ha"])
+
+
+def test_what_a_site_of_another_zone_keeps_is_measured_as_the_site_is():
+    # sites given in degrees in two Gauss-Kruger zones: the site was measured in its own zone,
+    # what it kept in the analysis CRS, so a site touching nothing kept 1.000153 ha of 1 ha
+    import geopandas as gpd
+    from pyproj import Transformer
+    from shapely import box
+
+    def square_at(lon: float) -> object:  # 100 m square in its own zone, given in EPSG:4490
+        epsg = 4513 + (round(lon / 3) - 25)
+        x, y = Transformer.from_crs(4490, epsg, always_xy=True).transform(lon, 24.4)
+        return gpd.GeoSeries([box(x, y, x + 100, y + 100)], crs=epsg).to_crs(4490).iloc[0]
+
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["S1", "S2"]}, geometry=[square_at(101.0), square_at(103.6)], crs=4490
+    )
+    farmland = frame([{"BSM": "F1", "geometry": square(0, 0, 10)}]).to_crs(4490)
+    kept = landcheck.avoid(sites, layers={"farmland": farmland}, area_method="planar").kept
+    assert kept["kept_planar_m2"].tolist() == pytest.approx([10_000.0, 10_000.0], abs=1e-3)
+    assert kept["kept_share"].tolist() == pytest.approx([1.0, 1.0], abs=1e-9)

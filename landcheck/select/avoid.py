@@ -374,6 +374,13 @@ def avoid(
         site_ellipsoidal = frame["ellipsoidal_m2"].to_numpy(dtype=float)
         site_driving = site_planar if method is AreaMethod.PLANAR else site_ellipsoidal
         planar, ellipsoidal, kept_ha = _areas(kept_geoms, crs_, method)
+        # planar in each site's measuring CRS, as its own area is: in the analysis CRS a site
+        # of another zone kept 1.000153 ha of its 1 ha
+        planar = run.measuring.planar_areas(
+            np.asarray(kept_geoms, dtype=object), np.arange(len(kept_geoms))
+        )
+        if method is AreaMethod.PLANAR:
+            kept_ha = planar / 10_000.0
         table["site_ha"] = site_driving / 10_000.0
         table["kept_planar_m2"] = planar
         table["kept_ellipsoidal_m2"] = ellipsoidal
