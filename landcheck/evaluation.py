@@ -783,7 +783,7 @@ def _evaluate_sites(
         site_layers,
         method,
         is_sliver,
-        partial(_shared_ground, geometry_values(frame), options.sliver_area_m2),
+        partial(_shared_ground, geometry_values(frame), is_sliver),
     )
     infos = [
         SiteInfo(
@@ -805,19 +805,32 @@ def _evaluate_sites(
     return site_layers, findings
 
 
-def _shared_ground(geometries: Any, sliver_m2: float, positions: list[int]) -> float:
-    """The ground the sites at ``positions`` share, in m² (planar); 0 for a sliver's worth.
+def _shared_ground(
+    geometries: Any, is_sliver: Callable[[float, float | None], bool], positions: list[int]
+) -> float:
+    """The ground the sites at ``positions`` share, in m² (planar); 0 for a sliver of it.
 
-    Their areas less the area of their union: what summing them would count twice.
+    Their areas less the area of their union: what summing them would count twice. Where
+    they overlap by a sliver (``is_sliver(area_m2, mean_width_m)``: adjacent plots whose
+    common boundary was drawn twice, a few centimetres apart), nothing is shared.
 
     Examples
     --------
     >>> from shapely import box
-    >>> sites = [box(0, 0, 100, 100), box(50, 0, 150, 100), box(500, 0, 600, 100)]
-    >>> _shared_ground(sites, 1.0, [0, 1]), _shared_ground(sites, 1.0, [0, 2])
+    >>> sites = [box(0, 0, 100, 100), box(50, 0, 150, 100), box(99.95, 0, 200, 100)]
+    >>> thin = lambda area, width: area < 1.0 or width < 0.1
+    >>> _shared_ground(sites, thin, [0, 1]), _shared_ground(sites, thin, [0, 2])
     (5000.0, 0.0)
     """
     chosen = np.asarray([geometries[p] for p in positions], dtype=object)
     chosen = chosen[~shapely.is_missing(chosen)]
-    shared = float(shapely.area(chosen).sum() - shapely.area(shapely.union_all(chosen)))
-    return shared if shared > sliver_m2 else 0.0
+    left, right = shapely.STRtree(chosen).query(chosen, predicate="intersects")
+    pairs = left < right
+    parts = shapely.get_parts(shapely.intersection(chosen[left[pairs]], chosen[right[pairs]]))
+    while (shapely.get_type_id(parts) == 7).any():  # a touch comes as a collection with lines
+        parts = shapely.get_parts(parts)
+    common = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
+    area, length = shapely.area(common), shapely.length(common)
+    if area <= 0.0 or is_sliver(area, 2.0 * area / length if length > 0 else None):
+        return 0.0
+    return float(shapely.area(chosen).sum() - shapely.area(shapely.union_all(chosen)))

@@ -619,3 +619,15 @@ def test_a_site_s_collective_land_is_the_sum_of_its_own_rows():
             assert _collective(view, AreaMethod.PLANAR, which) == float(expected)
     no_ownership = SiteLayer(key="land_use", kind="land_use", tables=(Rows({}, "code"),) * 3)
     assert _collective(no_ownership, AreaMethod.PLANAR, True) is None
+
+
+def test_sites_of_one_project_sharing_a_drawn_twice_boundary_are_still_summed():
+    # adjacent plots whose common boundary was drawn twice, 5 cm apart: a 35 m² overlap only
+    # 0.05 m wide is a sliver, not ground counted twice (the 征收 check stays decided)
+    survey = land_use(("0103", square(0, 0, 2000, 300), "30"))
+    adjacent = sites(
+        square(0, 0, 700, 300), square(699.95, 0, 700, 300), project_id=["XM-1", "XM-1"]
+    )
+    result = landcheck.check(adjacent, layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR)
+    found = finding(result, "expropriation")
+    assert found.outcome == "state_council" and "sites summed: S1, S2" in found.message.en
