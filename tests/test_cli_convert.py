@@ -203,6 +203,12 @@ def test_a_shapefile_output_loses_nothing_silently(tmp_path):
         cli, ["convert", str(source), str(tmp_path / "a.shp"), "--out-encoding", "gbk"]
     )
     assert done.exit_code == 1 and "holds characters GBK cannot write" in done.output
+    frame = gpd.GeoDataFrame({"site_id": ["S1"], "名称😀": ["a"]}, geometry=[square], crs=4523)
+    frame.to_file(source, layer="sites")
+    done = runner.invoke(
+        cli, ["convert", str(source), str(tmp_path / "n.shp"), "--out-encoding", "gbk"]
+    )
+    assert done.exit_code == 1 and "the field name '名称😀' holds characters GBK" in done.output
     sites_named("地" * 100)  # 300 bytes in UTF-8
     done = runner.invoke(cli, ["convert", str(source), str(tmp_path / "b.shp")])
     assert done.exit_code == 1 and "holds 300 bytes in UTF-8, more than the 254" in done.output

@@ -345,6 +345,7 @@ def _vector_frame(
         if column != out.geometry.name and pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].astype("string")
     if extension == ".shp":
+        _refuse_what_a_dbf_loses(out, encoding)
         out = _shapefile_columns(out, encoding)
     return out
 
@@ -356,9 +357,17 @@ _DBF_TEXT_BYTES = 254
 def _refuse_what_a_dbf_loses(frame: gpd.GeoDataFrame, encoding: str) -> None:
     """Refuse text a shapefile would not keep whole (GDAL dropped or cut it, and said nothing).
 
-    Characters the encoding lacks, or a value over :data:`_DBF_TEXT_BYTES` bytes.
+    Characters the encoding lacks (in a value or a field's name), or a value over
+    :data:`_DBF_TEXT_BYTES` bytes.
     """
     for column in frame.columns.drop(frame.geometry.name):
+        try:
+            str(column).encode(encoding)
+        except UnicodeEncodeError:
+            raise InputDataError(
+                f"the field name {str(column)!r} holds characters {encoding} cannot write; give "
+                "--out-encoding utf-8 (or gb18030), rename the field, or write a GeoPackage"
+            ) from None
         values = frame[column]
         if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
             continue
@@ -387,7 +396,6 @@ def _write_vector(
     options: dict[str, Any] = {}
     if extension == ".shp":
         options["encoding"] = encoding
-        _refuse_what_a_dbf_loses(frame, encoding)
     elif extension in (".gpkg", ".geojson", ".json"):
         options["encoding"] = "UTF-8"
     try:
