@@ -274,7 +274,7 @@ def polygons_from_drawing(drawing: gpd.GeoDataFrame) -> DxfSites:
             if not found or found[0].area <= 0:
                 counts["degenerate"] += 1
                 continue
-            if len(found) > 1 or not ring.is_valid:
+            if not ring.is_valid:
                 counts["self_crossing"] += 1
                 crossing_layers[layers[row]] += 1
             rings_by_layer.setdefault(layers[row], []).extend(found)

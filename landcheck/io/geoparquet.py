@@ -80,13 +80,6 @@ def _pyarrow_module() -> Any:
     return pyarrow
 
 
-def _pa_types() -> Any:
-    """``pyarrow.types``, imported when a GeoParquet file is first read."""
-    import pyarrow.types
-
-    return pyarrow.types
-
-
 @lru_cache(maxsize=64)
 def _meta(version: FileVersion) -> dict[str, Any]:
     """The file's GeoParquet metadata and layout, once per file version."""
@@ -166,10 +159,10 @@ def _covering(schema: Any, column: dict[str, Any]) -> dict[str, tuple[str, str]]
     if any(p[0] != struct for p in paths) or struct not in schema.names:
         return None
     kind = schema.field(struct).type
-    if not _pa_types().is_struct(kind):
+    if not _pyarrow_module().types.is_struct(kind):
         return None
     fields = {kind.field(i).name: kind.field(i).type for i in range(kind.num_fields)}
-    if not all(p[1] in fields and _pa_types().is_floating(fields[p[1]]) for p in paths):
+    if not all(p[1] in fields and _pyarrow_module().types.is_floating(fields[p[1]]) for p in paths):
         return None
     return {key: (str(p[0]), str(p[1])) for key, p in zip(_BOX_KEYS, paths, strict=True)}
 
@@ -439,7 +432,8 @@ def _without_views(table: Any) -> Any:
 
 def _viewless(kind: Any) -> Any:
     """The Arrow type ``kind``, its string and binary views (nested ones too) made large types."""
-    pa, types = _pyarrow_module(), _pa_types()
+    pa = _pyarrow_module()
+    types = pa.types
     if types.is_string_view(kind):
         return pa.large_string()
     if types.is_binary_view(kind):
