@@ -24,6 +24,8 @@ __all__ = [
     "area_dict",
     "largest_remainder_round",
     "new_area",
+    "rest_shown",
+    "round_alone",
 ]
 
 M2_PER_HA = 10_000.0
@@ -148,6 +150,40 @@ def area_dict(planar_m2: float, ellipsoidal_m2: float, method: AreaMethod) -> di
         "ha": float(m2 / M2_PER_HA),
         "mu": float(m2 / M2_PER_MU),
     }
+
+
+def round_alone(value: float, decimals: int) -> float:
+    """A value rounded for display on its own, as a report table rounds a total.
+
+    Half to even on the scaled value, with a nanometre of slack for float
+    noise below a whole unit (``2.99999999999`` of a unit is three).
+
+    Examples
+    --------
+    >>> round_alone(2.938842, 4), round_alone(0.0599999999999, 4)
+    (2.9388, 0.06)
+    """
+    scale = 10**decimals
+    scaled = value * scale
+    floor = float(np.floor(scaled + 1e-9))
+    return round((floor + 1 if round(scaled) > floor else floor) / scale, decimals)
+
+
+def rest_shown(whole: float, part: float, decimals: int) -> float:
+    """What a part leaves of a whole, as shown: the whole shown less the part shown.
+
+    How the rest of a site beyond a layer (outside the urban boundary, not
+    covered by the survey) is shown wherever the layer's overlap is shown
+    rounded on its own, so that the two always add up to the site as shown.
+    Rounding the rest on its own could miss by a unit.
+
+    Examples
+    --------
+    >>> whole, part = 2.998768, 2.938842
+    >>> round_alone(whole - part, 4), rest_shown(whole, part, 4)  # 2.9988 − 2.9388
+    (0.0599, 0.06)
+    """
+    return round(round_alone(whole, decimals) - round_alone(part, decimals), decimals)
 
 
 def largest_remainder_round(

@@ -157,7 +157,10 @@ def test_provenance_tables(tables):
 
 
 def _round_tree_one_total_at_a_time(values, parents, decimals, fixed, sums):
-    """round_tree as its definition reads: each total's parts rounded on their own, top down."""
+    """round_tree as its definition reads: each total's parts rounded on their own, top down.
+
+    A part with a fixed value keeps it; the other parts share what it leaves of the total.
+    """
     out = np.full(len(values), np.nan)
     children = {}
     roots = []
@@ -177,9 +180,12 @@ def _round_tree_one_total_at_a_time(values, parents, decimals, fixed, sums):
         kids = children.get(parent, [])
         if sums[parent]:
             continue
-        known = [k for k in kids if not np.isnan(values[k])]
+        kept = [k for k in kids if not np.isnan(fixed[k])]  # shown as given
+        out[kept] = fixed[kept]
+        known = [k for k in kids if not np.isnan(values[k]) and np.isnan(fixed[k])]
         if known:
-            total = None if np.isnan(out[parent]) else float(out[parent])
+            left = float(out[parent]) - float(np.sum(fixed[kept]))
+            total = None if np.isnan(out[parent]) else left
             parts = np.maximum(values[known], 0.0).tolist()
             out[known] = largest_remainder_round(parts, decimals, total=total)
         queue.extend(kids)
@@ -246,3 +252,45 @@ def test_rows_frame_without_rows_has_the_columns_of_the_records_frame():
     frame = Rows().frame(columns, extra=["_status"])
     assert list(frame.columns) == ["name", "ha", "_status", *ROW_KEYS]
     assert frame.dtypes.tolist() == [object, float, object, object, object, object]
+
+
+def test_a_layers_overlap_reads_the_same_in_every_table_that_shows_it():
+    # Site 100 m x 299.8768 m = 29,987.68 m² (2.998768 ha: 2.9988). The urban boundary and
+    # zone 0401 cover 293.8842 m of it (2.938842 ha: 2.9388 alone), the rest is zone 03 and
+    # no parcel (0.059926 ha). Rounded as parts of the site, the overlap's larger remainder
+    # (0.42 of a unit against 0.26) made it 2.9389 in the boundary's and the planning
+    # tables while the layers table shows 2.9388: now the rest takes the difference, 0.0600.
+    from common import county, frame, sites, square
+
+    import landcheck
+
+    inside = 293.8842
+    site = square(0, 0, 100, 299.8768)
+    layers = {
+        "urban_boundary": frame([{"BSM": "U", "geometry": square(0, 0, 100, inside)}]),
+        "planning_zones": frame(
+            [{"BSM": "P", "GHFQDM": "0401", "geometry": square(0, 0, 100, inside)}]
+        ),
+        "land_use": frame(
+            [{"BSM": "L", "DLBM": "0702", "QSXZ": "10", "geometry": square(0, 0, 100, inside)}]
+        ),
+    }
+    result = landcheck.check(sites(site), layers=layers, area_method="planar", coverage=county())
+    tables = report_tables(result)
+    urban_finding = next(f for f in result.site_findings("S1") if f.check == "urban_boundary")
+    assert "城镇开发边界外 0.0600 公顷" in urban_finding.message.zh  # as the tables show it
+    shown = tables["layers"].rounded.set_index("layer")
+    assert shown.loc["urban_boundary", "ha"] == 2.9388
+    assert shown.loc["land_use", "ha"] == 2.9388
+    urban = tables["urban_boundary"].rounded
+    assert urban["ha"].tolist() == [2.9988, 2.9388, 0.0600]
+    assert urban["mu"].iloc[1] == shown.loc["urban_boundary", "mu"]
+    planning = tables["planning"].rounded
+    assert planning["ha"].iloc[0] == 2.9988
+    assert planning["ha"].iloc[-1] == 0.0600  # not covered: the rest
+    assert planning["ha"].iloc[1:-1].tolist() == [2.9388, 2.9388]  # the group and its zone
+    classes = tables["land_classes"].rounded
+    assert classes["ha"].iloc[-1] == 0.0600
+    assert classes["ha"].iloc[1] == 2.9388  # 建设用地, the survey's whole overlap
+    summary = tables["summary"].rounded
+    assert summary["outside_ha"].iloc[0] == 0.0600

@@ -12,7 +12,7 @@ from landcheck.rules.core import (
     land_use_gap,
     to_ha,
 )
-from landcheck.units import M2_PER_MU, AreaMethod
+from landcheck.units import M2_PER_MU, AreaMethod, rest_shown
 
 __all__ = ["EVALUATORS"]
 
@@ -28,11 +28,12 @@ def _urban_boundary(inp: RuleInput) -> Decision:
     inside, outside = inp.layer.overlap, inp.layer.uncovered
     facts = inp.site.facts
     kind = inp.profile.project_types.get(facts.project_type or "")
-    values = {
+    site = inp.site.area
+    values = {  # the part outside as the tables show it: the site less the part inside
         "inside_ha": to_ha(inside.m2),
-        "outside_ha": to_ha(outside.m2),
-        "outside_mu": outside.m2 / M2_PER_MU,
-        "outside_m2": outside.m2,
+        "outside_ha": rest_shown(site.ha, to_ha(inside.m2), 4),
+        "outside_mu": rest_shown(site.mu, inside.m2 / M2_PER_MU, 2),
+        "outside_m2": rest_shown(site.m2, inside.m2, 2),
         "declare": Text("", "")
         if kind is not None
         else Text(

@@ -35,6 +35,8 @@ from landcheck.tables.lookups import (
     first_layer,
     layer_title,
     m2_values,
+    method_m2,
+    rest_alone,
     site_areas,
 )
 from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text, site_positions
@@ -147,6 +149,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     survey = key is not None and _survey_shares(result, key)
     columns = _land_class_columns(survey)
     rows = Rows()
+    fixed: dict[str, dict[int, float]] = defaultdict(dict)
     areas = site_areas(result)
     lines_by_table: dict[tuple[ClassTable, str], dict[int, SiteLines]] = {}
     for position, site_id in enumerate(result.site_ids):
@@ -172,7 +175,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
         uncovered = view.uncovered
         if uncovered.m2 >= VISIBLE_M2 or not view.available:
             text = label("uncovered" if view.available else "unavailable", lang)
-            rows.add(
+            rest = rows.add(
                 root,
                 1,
                 "row",
@@ -184,6 +187,11 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
                 **m2_values(result, uncovered.planar_m2, uncovered.ellipsoidal_m2),
                 survey_m2=float("nan"),
             )
+            # the classes add up to the survey's overlap as the layers table shows it
+            site_m2 = method_m2(result, planar, ellipsoidal)
+            overlap_m2 = view.overlap.m2 if view.available else 0.0
+            for column, value in rest_alone(site_m2, overlap_m2).items():
+                fixed[column][rest] = value
     title = "占用地类面积统计表" if zh else "Land-use classes taken"
     layer = layer_title(result, key, lang) if key else ""
     note = (
@@ -195,7 +203,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
         "rounded so that the parts add up to the totals."
     )
     frame = rows.frame(columns, extra=["_key"])
-    return ReportTable("land_classes", title, lang, columns, frame, note)
+    return ReportTable("land_classes", title, lang, columns, frame, note, fixed=dict(fixed))
 
 
 def _lines(

@@ -21,6 +21,8 @@ from landcheck.tables.lookups import (
     layer_statuses,
     layer_title,
     method_m2,
+    rest_alone,
+    shown_alone,
     site_areas,
 )
 from landcheck.tables.table import Column, ReportTable, Rows, as_text, site_positions
@@ -186,6 +188,7 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     columns = _zone_columns()
     zones = _zones_by_site(result, layer_pieces(result, key))
     rows = Rows()
+    fixed: dict[str, dict[int, float]] = defaultdict(dict)
     areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
@@ -217,6 +220,7 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
             m2=inside,
             share=view.share,
         )
+        _fix(fixed, group, shown_alone(inside))  # as the layers table shows it; outside the rest
         for code, name, m2 in zones.get(site_id, ()):
             rows.add(
                 group,
@@ -242,7 +246,14 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
             share=outside / site_m2 if site_m2 > 0 else np.nan,
         )
     title = "城镇开发边界内外面积表" if zh else "Inside and outside the urban development boundary"
-    return ReportTable("urban_boundary", title, lang, columns, rows.frame(columns))
+    frame = rows.frame(columns)
+    return ReportTable("urban_boundary", title, lang, columns, frame, fixed=dict(fixed))
+
+
+def _fix(fixed: dict[str, dict[int, float]], row: int, shown: dict[str, float]) -> None:
+    """Show ``row`` with the values ``shown`` (per column) instead of rounding it."""
+    for column, value in shown.items():
+        fixed[column][row] = value
 
 
 def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
@@ -254,6 +265,7 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
     columns = _zone_columns([Column("conformity", "符合性", "conformity")])
     columns.insert(2, columns.pop(3))
     rows = Rows()
+    fixed: dict[str, dict[int, float]] = defaultdict(dict)
     areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
@@ -306,7 +318,7 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
                     )
         uncovered = view.uncovered.m2
         if uncovered >= VISIBLE_M2 or not view.available:
-            rows.add(
+            rest = rows.add(
                 root,
                 1,
                 "row",
@@ -318,8 +330,11 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
                 m2=uncovered,
                 share=uncovered / site_m2 if site_m2 > 0 else np.nan,
             )
+            # the zones add up to the overlap as the layers table shows it
+            _fix(fixed, rest, rest_alone(site_m2, view.overlap.m2 if view.available else 0.0))
     title = "规划分区符合性表" if zh else "Conformity with the planning zones"
-    return ReportTable("planning", title, lang, columns, rows.frame(columns))
+    frame = rows.frame(columns)
+    return ReportTable("planning", title, lang, columns, frame, fixed=dict(fixed))
 
 
 def _texts(rows: SiteRows, column: str) -> np.ndarray:

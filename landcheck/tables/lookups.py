@@ -14,8 +14,8 @@ import pandas as pd
 
 from landcheck.result import CheckResult
 from landcheck.rules import worst_status
-from landcheck.tables.table import Column, as_text
-from landcheck.units import M2_PER_HA, M2_PER_MU
+from landcheck.tables.table import DECIMALS, Column, as_text
+from landcheck.units import M2_PER_HA, M2_PER_MU, rest_shown, round_alone
 
 __all__ = [
     "VISIBLE_M2",
@@ -29,6 +29,8 @@ __all__ = [
     "layers_of_kind",
     "m2_values",
     "method_m2",
+    "rest_alone",
+    "shown_alone",
     "site_areas",
 ]
 
@@ -39,6 +41,31 @@ VISIBLE_M2 = 0.005
 def ha_and_mu(m2: float) -> dict[str, float]:
     """Hectares and 亩 of an area in m² (NaN stays NaN)."""
     return {"ha": m2 / M2_PER_HA, "mu": m2 / M2_PER_MU}
+
+
+_SHOWN_UNITS = (
+    ("ha", M2_PER_HA, DECIMALS["ha"]),
+    ("mu", M2_PER_MU, DECIMALS["mu"]),
+    ("m2", 1.0, DECIMALS["m2"]),
+)
+"""The area columns a table shows, each with its square metres per unit and its decimals."""
+
+
+def shown_alone(m2: float) -> dict[str, float]:
+    """An area's ``ha``, ``mu`` and ``m2`` as shown rounded on its own (a table's ``fixed``).
+
+    How the layers table and the summary show a layer's overlap, so that a
+    table listing it as a part of the site shows the same figures.
+    """
+    return {key: round_alone(m2 / per, decimals) for key, per, decimals in _SHOWN_UNITS}
+
+
+def rest_alone(whole_m2: float, part_m2: float) -> dict[str, float]:
+    """The rest of a whole beyond a part, as shown: :func:`~landcheck.units.rest_shown` per unit."""
+    return {
+        key: rest_shown(whole_m2 / per, part_m2 / per, decimals)
+        for key, per, decimals in _SHOWN_UNITS
+    }
 
 
 def area_columns(zh: str = "面积", en: str = "area") -> list[Column]:

@@ -21,6 +21,7 @@ from landcheck.tables.lookups import (
     layers_of_kind,
     m2_values,
     method_m2,
+    rest_alone,
     site_areas,
 )
 from landcheck.tables.table import Column, ReportTable, Rows, as_text, site_positions
@@ -53,6 +54,7 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
     rows = Rows()
     total = rows.add(-1, 0, "sum", site_id=label("total", lang))
     sums: dict[str, list[float]] = defaultdict(list)
+    fixed: dict[str, dict[int, float]] = defaultdict(dict)
     site_rows = _site_rows(result, ("name", "project_class"))
     areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
@@ -69,6 +71,11 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
         for key, kind, _, _, layer in present:
             view = result.layer(site_id, layer)
             values[key] = _headline_m2(result, view, kind) / M2_PER_HA
+            if kind == "urban_boundary" and not _is_missing(values[key]):
+                # the rest beyond the overlap, as the boundary's own table shows it
+                site_m2 = method_m2(result, planar, ellipsoidal)
+                shown_outside = rest_alone(site_m2, view.overlap.m2)["ha"]
+                fixed[key][position] = shown_outside  # its row once the total goes last
         issues = [
             f"{f.title.get(lang)}：{status_label(f.status, lang)}"
             if lang == "zh"
@@ -98,7 +105,7 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
         else f"Areas are {result.area_method}; cultivated land is net of field ridges."
     )
     title = "项目用地审查汇总表" if lang == "zh" else "Summary of sites"
-    return ReportTable("summary", title, lang, columns, frame, note)
+    return ReportTable("summary", title, lang, columns, frame, note, fixed=dict(fixed))
 
 
 def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:

@@ -225,9 +225,12 @@ def round_tree(
     value); the parts of a total are then rounded with
     :func:`~landcheck.units.largest_remainder_round` to the total's
     *rounded* value, level by level, so every total shown is the sum of its
-    parts shown. A row marked in ``sums`` works bottom-up instead: its parts
-    are rounded on their own and it shows their sum (a total over several
-    sites, whose own areas must read the same as everywhere else). Missing
+    parts shown. A part with a ``fixed`` value keeps it, and its siblings
+    share what is left of the total (a layer's overlap shown as every other
+    table shows it, the rest of the site taking the difference). A row
+    marked in ``sums`` works bottom-up instead: its parts are rounded on
+    their own and it shows their sum (a total over several sites, whose own
+    areas must read the same as everywhere else). Missing
     values (NaN) stay missing and are left out of the sums.
 
     Every total's parts of one level are rounded at once, as arrays (see
@@ -243,7 +246,8 @@ def round_tree(
     decimals : int
         Decimal places to keep.
     fixed : sequence of float, optional
-        Per row, a displayed value to use instead of rounding (NaN: none).
+        Per row, a displayed value to use instead of rounding (NaN: none),
+        for a total or a part.
     sums : sequence of bool, optional
         Per row, True when the row shows the sum of its rounded parts.
 
@@ -259,6 +263,12 @@ def round_tree(
 
     >>> round_tree([2.01, 1.005, 1.005], [-1, 0, 0], 2, sums=[True, False, False]).tolist()
     [2.0, 1.0, 1.0]
+
+    A part shown as it is elsewhere: the other parts take the rest.
+
+    >>> nan = float("nan")
+    >>> round_tree([1.0, 0.666, 0.334], [-1, 0, 0], 2, fixed=[nan, 0.66, nan]).tolist()
+    [1.0, 0.66, 0.34]
     """
     values = np.asarray(values, dtype=float)
     size = len(values)
@@ -270,8 +280,10 @@ def round_tree(
     linked = parents >= 0
     under = np.zeros(size, bool)
     under[linked] = ~bottom_up[parents[linked]]
-    given = ~under & ~np.isnan(fixed)
+    given = ~np.isnan(fixed)
     out[given] = fixed[given]
+    kept = np.flatnonzero(under & given)  # parts shown as given: their totals' share taken
+    left = out.copy()
     own = ~under & np.isnan(fixed) & ~np.isnan(values)
     scaled = values[own] * scale
     # one value's largest remainder: its floor, or one more when it rounds up
@@ -286,9 +298,11 @@ def round_tree(
         if not reached.any():
             break
         depth[reached] = level
-        parts = np.flatnonzero(reached & ~np.isnan(values))
+        parts = np.flatnonzero(reached & ~np.isnan(values) & ~given)
         if len(parts):
-            out[parts] = _round_parts(values[parts], parents[parts], out, decimals)
+            left[:] = out
+            np.subtract.at(left, parents[kept], out[kept])
+            out[parts] = _round_parts(values[parts], parents[parts], left, decimals)
     if bottom_up.any():
         order = np.argsort(parents, kind="stable")
         ordered = parents[order]
