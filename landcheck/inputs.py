@@ -445,8 +445,7 @@ def read_layer_near(
     :func:`load_layer`.
     """
     if isinstance(source, gpd.GeoDataFrame):
-        if source.crs is None:
-            raise AnalysisCRSError(f"layer {spec.key!r}: the GeoDataFrame has no CRS")
+        source = _layer_frame_crs(source, spec.key, assume_crs)
         frame = select_near(source, near, margin)
         record = InputRecord(
             role="layer", key=spec.key, crs=crs_label(source.crs), features_read=len(frame)
@@ -482,6 +481,28 @@ def read_layer_near(
             frame = select_near(frame, near, margin)
         record.extra["datum_shift"] = {k: v for k, v in shift_note.items() if k != "message"}
     return frame, record
+
+
+def _layer_frame_crs(
+    source: gpd.GeoDataFrame, key: str, assume_crs: CRS | None
+) -> gpd.GeoDataFrame:
+    """A layer GeoDataFrame whose CRS fits its coordinates, as a layer file's is checked.
+
+    A frame without a CRS is taken to be in ``assume_crs`` (said), else refused; a
+    CRS its coordinates do not fit (latitude first, eastings without their zone
+    prefix, metres labelled degrees) is refused, so the layer's checks are unknown
+    and the reason is said, instead of the layer meeting no site.
+    """
+    what = f"layer {key!r}: the GeoDataFrame"
+    if source.crs is None:
+        if assume_crs is None:
+            raise AnalysisCRSError(f"{what} has no CRS; set one with .set_crs(...) or pass crs=")
+        source = source.set_crs(assume_crs)
+        warn(f"{what} declares no CRS; taken to be {crs_label(assume_crs)} (crs=)")
+    problem = diagnose_coordinates(source.crs, frame_bounds(source))
+    if problem is not None:
+        raise AnalysisCRSError(f"{what}: {problem}")
+    return source
 
 
 def normalise_layer(

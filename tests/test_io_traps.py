@@ -216,6 +216,50 @@ def test_geodataframe_sites_are_diagnosed_too():
         landcheck.check(wrong)
 
 
+def _farmland_status(layer: object, **options: object) -> tuple[str, list[str]]:
+    from common import county
+
+    result = landcheck.check(
+        sites(square(0, 0, 1000)),
+        layers={"farmland": layer},
+        coverage=county(),
+        area_method="planar",
+        **options,
+    )
+    found = next(f for f in result.site_findings("S1") if f.check == "permanent_farmland")
+    return found.status, result.warnings
+
+
+@pytest.mark.parametrize(
+    ("crs", "swap", "said"),
+    [
+        (4523, True, "X and Y are swapped"),
+        (4490, False, "coordinates are metres"),
+    ],
+)
+def test_geodataframe_layers_are_diagnosed_as_layer_files_are(crs, swap, said):
+    # half the 100 ha site is farmland; a frame whose coordinates do not fit its CRS met no
+    # site and gave a confident not_involved (a file of the same layer: unknown)
+    farm = square(500, 0, 1000)
+    if swap:
+        farm = shapely.transform(farm, lambda xy: xy[:, ::-1])
+    layer = frame([{"BSM": "F1", "geometry": farm}], crs=f"EPSG:{crs}")
+    status, warnings = _farmland_status(layer)
+    assert status == "unknown"
+    assert any(f"layer 'farmland': the GeoDataFrame: {said}" in w for w in warnings)
+
+
+def test_a_geodataframe_layer_without_crs_is_taken_to_be_in_crs():
+    layer = frame([{"BSM": "F1", "geometry": square(0, 0, 100, 30)}])
+    layer = layer.set_crs(None, allow_override=True)
+    assert _farmland_status(layer)[0] == "unknown"  # no crs=: refused, said
+    status, warnings = _farmland_status(layer, crs="EPSG:4523")
+    assert status == "prohibited"  # 3,000 m² of farmland
+    assert (
+        "layer 'farmland': the GeoDataFrame declares no CRS; taken to be EPSG:4523" in warnings[0]
+    )
+
+
 def test_check_warns_about_sites_far_from_the_layers():
     land_use = frame([{"DLBM": "0101", "geometry": square(-5000, -5000, 10_000)}])
     far = sites(square(0, 0, 100), square(200_000, 0, 100))
