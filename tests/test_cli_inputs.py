@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 
 import geopandas as gpd
 import pytest
@@ -73,6 +74,20 @@ def test_gbk_shapefile_sites_keep_their_chinese_names(tmp_path, farmland):
     assert checked["layers"]["farmland"]["overlap"]["planar_m2"] == pytest.approx(250_000.0)
     (record,) = [i for i in findings["inputs"] if i["role"] == "sites"]
     assert (record["extra"]["encoding"], record["extra"]["encoding_source"]) == ("gbk", "detected")
+
+
+def test_a_utf8_shapefile_field_name_cut_inside_a_character_is_exit_1(tmp_path):
+    # GDAL cuts 项目类型 (12 bytes in UTF-8) to 10 bytes, inside 型: "internal error" before
+    site = sites(square(80_500, 0, 1000, 500), 项目类型=["铁路"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # GDAL's own note on the name it cut
+        path = write_shapefile(site, tmp_path / "sites.shp", encoding="utf-8")
+    assert (tmp_path / "sites.dbf").read_bytes()[64:74] == "项目类型".encode()[:10]
+    result, findings = run_check(tmp_path, path)
+    assert result.exit_code == 1
+    assert f"Error: cannot decode the field names of {path}" in result.output
+    assert "rename the field to at most 3 Chinese characters" in result.output
+    assert findings is None and not (tmp_path / "report").exists()
 
 
 @pytest.mark.parametrize("extension", ["geojson", "gpkg"])

@@ -254,6 +254,14 @@ def read_layer_info(source: LayerSource, layer: str | None) -> dict[str, Any]:
         info = dict(_info_of(version, asked, choice.encoding))
     except (OGRDataSourceError, DataLayerError) as ex:
         raise DataSourceError(f"cannot read {source}: {ex}") from ex
+    except UnicodeDecodeError as ex:  # a field name GDAL cut inside a character
+        raise DataSourceError(
+            f"cannot decode the field names of {source} as "
+            f"{choice.encoding or 'the declared encoding'}: {ex}. A shapefile's field name "
+            "holds 10 bytes, 3 Chinese characters in UTF-8, and a longer one is cut inside a "
+            "character when written: rename the field to at most 3 Chinese characters, or save "
+            "the layer as a GeoPackage"
+        ) from ex
     if choice.encoding is not None:
         info["encoding"] = choice.encoding
     info["encoding_source"] = choice.source
