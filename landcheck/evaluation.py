@@ -789,7 +789,8 @@ def _evaluate_sites(
         SiteInfo(
             site_id=row["site_id"],
             name=row["name"],
-            project_class=row["project_class"],
+            # a batch's class column is text: a site without a class holds NaN there
+            project_class=row["project_class"] if isinstance(row["project_class"], str) else None,
             linear=bool(row["linear"]),
             area=areas[position],
             facts=facts[position],

@@ -119,6 +119,9 @@ class ListItem:
         What to declare to be on it ("declare the national plan that lists it").
     mark : str
         How the item was read (:data:`MARKS`).
+    linear : bool
+        The item covers linear projects only (线性基础设施): the site's ``linear``
+        fact must be true, whatever its type (a 500 kV substation is not a line).
     """
 
     id: str
@@ -130,6 +133,7 @@ class ListItem:
     hint_zh: str = ""
     hint_en: str = ""
     mark: str = "U"
+    linear: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,9 +169,10 @@ class ListMatch:
     item : ListItem or None
         The item it is on (all conditions declared), else None.
     candidate : ListItem or None
-        When not on the list: the first item whose types cover the project
-        but whose plan level or evidence is missing (its hint says what to
-        declare); None when no item covers the type.
+        When not on the list: the first item whose types name the project's
+        but whose plan level, evidence or linearity is missing (its hint says
+        what to declare), else the first item for any type that lacks its
+        evidence; None when no item covers the type (or none is declared).
     missing : tuple of str
         What the candidate lacks (``plan_level``, ``plan_ref``…).
     """
@@ -208,6 +213,7 @@ def match_list(project_list: ProjectList, facts: Any) -> ListMatch:
     decides = (
         facts.project_type,
         facts.plan_level,
+        bool(facts.linear),
         *[bool(getattr(facts, name, "")) for name in project_list._evidence],
     )
     match = project_list._matches.get(decides)  # a batch's sites share a few kinds of project
@@ -217,19 +223,30 @@ def match_list(project_list: ProjectList, facts: Any) -> ListMatch:
 
 
 def _match(items: tuple[ListItem, ...], facts: Any) -> ListMatch:
-    """:func:`match_list` worked out: the first item the project is on, else the first lacking."""
-    candidate, missing = None, ()
+    """:func:`match_list` worked out: the first item the project is on, else the first lacking.
+
+    An item for any type covers a declared type only: without one, whether the
+    project is of a kind no list admits (a PV array on farmland) is not known.
+    """
+    named: tuple[ListItem, tuple[str, ...]] | None = None
+    anyone: tuple[ListItem, tuple[str, ...]] | None = None
     for item in items:
-        if ANY_TYPE not in item.types and facts.project_type not in item.types:
+        for_any = ANY_TYPE in item.types
+        if not facts.project_type or (not for_any and facts.project_type not in item.types):
             continue
         lacking = []
         if item.plan_levels and facts.plan_level not in item.plan_levels:
             lacking.append("plan_level")
+        if item.linear and not facts.linear:
+            lacking.append("linear")
         lacking.extend(name for name in item.evidence if not getattr(facts, name, ""))
         if not lacking:
             return ListMatch(item)
-        if candidate is None and ANY_TYPE not in item.types:
-            candidate, missing = item, tuple(lacking)
+        if for_any and anyone is None:
+            anyone = item, tuple(lacking)
+        elif not for_any and named is None:
+            named = item, tuple(lacking)
+    candidate, missing = named or anyone or (None, ())
     return ListMatch(None, candidate, missing)
 
 
@@ -329,7 +346,7 @@ def parse_legacy_classes(
 
 
 def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list[str]) -> ListItem:
-    allowed = {"id", "zh", "en", "types", "plan_levels", "evidence", "hint", "mark"}
+    allowed = {"id", "zh", "en", "types", "plan_levels", "evidence", "hint", "mark", "linear"}
     if not isinstance(raw, Mapping):
         problems.append(f"{where}: expected a mapping with id, zh, en, types")
         return ListItem("", "", "", ())
@@ -361,6 +378,10 @@ def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list
     hint_zh, hint_en = ("", "")
     if raw.get("hint") is not None:
         hint_zh, hint_en = _bilingual(raw.get("hint"), f"{where}.hint", problems)
+    linear = raw.get("linear", False)
+    if not isinstance(linear, bool):
+        problems.append(f"{where}.linear: expected true or false, got {shown(linear)}")
+        linear = False
     return ListItem(
         id=str(raw.get("id", "")),
         zh=zh,
@@ -371,6 +392,7 @@ def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list
         hint_zh=hint_zh,
         hint_en=hint_en,
         mark=_mark(raw.get("mark"), where, problems),
+        linear=linear,
     )
 
 

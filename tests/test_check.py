@@ -255,22 +255,33 @@ def test_ellipsoidal_area_matches_pyproj_geod():
 
 
 def test_an_old_project_class_with_its_plan_decides_farmland_outcome():
-    # 自然资规〔2018〕3号 item 1: a transport project in a national plan; a class alone is no
-    # evidence, an industrial project is on no item
+    # 自然资规〔2018〕3号 item 1 names airports, railways and roads in a national plan: a
+    # railway with its plan is on it; "transport" (未细分: a port, a waterway?) is not, even
+    # with the plan, nor is a class alone or an industrial project
     layer = farmland(square(0, 0, 100))
     site = sites(
-        square(0, 0, 100),
-        square(0, 0, 100),
-        square(0, 0, 100),
-        project_class=["transport", "工业项目", "transport"],
-        plan_level=["national", None, None],
-        plan_ref=["国家公路网规划", None, None],
+        *[square(0, 0, 100)] * 4,
+        project_class=["", "transport", "工业项目", "transport"],
+        project_type=["railway", None, None, None],
+        plan_level=["national", "national", None, None],
+        plan_ref=["国家铁路网规划", "国家公路网规划", None, None],
     )
     result = landcheck.check(site, layers={"farmland": layer}, **PLANAR)
     assert result.site_findings("S1")[0].outcome == "state_council"
     assert result.site_findings("S1")[0].status == "conditional"
     assert result.site_findings("S2")[0].outcome == "relocate"
     assert result.site_findings("S3")[0].outcome == "relocate"
+    assert result.site_findings("S4")[0].outcome == "relocate"
+
+
+def test_a_batch_where_only_some_sites_give_a_class_is_checked():
+    # the class column is text: the site without one held NaN, and the rules' titles
+    # ended in "internal error: AttributeError" for the whole batch
+    layer = farmland(square(0, 0, 300))
+    site = sites(square(0, 0, 100), square(200, 0, 100), project_class=["", "industrial"])
+    result = landcheck.check(site, layers={"farmland": layer}, **PLANAR)
+    assert [result.site_findings(s)[0].outcome for s in ("S1", "S2")] == ["relocate"] * 2
+    assert "未注明类型的项目" in result.site_findings("S1")[0].message.zh
 
 
 def urban_boundary():

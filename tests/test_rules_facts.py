@@ -138,7 +138,10 @@ def test_hotel_in_the_redline_is_prohibited():
     result = landcheck.check(site, layers={"eco_redline": redline()}, **PLANAR)
     found = finding(result, "eco_redline")
     assert (found.outcome, found.status) == ("prohibited", "prohibited")
-    assert "on none of the items" in found.message.en
+    # what would change it: a Central Committee or State Council document naming it (item 1
+    # of the national major projects, for any type), not "on none of the items"
+    assert "To be item 1 of the national major projects" in found.message.en
+    assert "(central_ref)" in found.message.en
 
 
 def test_core_zone_of_a_protected_area_prohibits_even_a_permitted_activity():
@@ -463,7 +466,10 @@ def test_old_project_classes_still_work_without_evidence_and_say_so():
     result = landcheck.check(site, layers={"farmland": pbf}, **PLANAR)
     found = finding(result, "permanent_farmland")
     assert found.outcome == "relocate"
-    assert "declare the national plan that lists it" in found.message.en
+    # transport (未细分) is on item 6 (confirmed infrastructure), not item 1 (airports,
+    # railways and roads named in a national plan)
+    assert "To be item 6 of" in found.message.en
+    assert "(confirmation_ref)" in found.message.en
     assert any("old project class" in w for w in result.warnings)
     facts = result.to_dict()["sites"][0]["facts"]
     assert facts["project_type"] == "transport"
@@ -631,3 +637,65 @@ def test_sites_of_one_project_sharing_a_drawn_twice_boundary_are_still_summed():
     result = landcheck.check(adjacent, layers={"land_use": survey, **FAR_FARMLAND}, **PLANAR)
     found = finding(result, "expropriation")
     assert found.outcome == "state_council" and "sites summed: S1, S2" in found.message.en
+
+
+# --------------------------------------------------------------------------- list items
+
+
+def _on_farmland_and_redline(**columns: list) -> tuple[list[str], list[str]]:
+    """Each site's (farmland, redline) outcomes: every site is 1 ha of both."""
+    layers = {
+        "farmland": layer("DLBM", ("0101", square(0, 0, 100))),
+        "eco_redline": layer("LHLX", ("水源涵养", square(0, 0, 100))),
+    }
+    count = len(next(iter(columns.values())))
+    result = landcheck.check(
+        sites(*[square(0, 0, 100)] * count, **columns), layers=layers, **PLANAR
+    )
+    ids = [f"S{i + 1}" for i in range(count)]
+    return (
+        [finding(result, "permanent_farmland", s).outcome for s in ids],
+        [finding(result, "eco_redline", s).outcome for s in ids],
+    )
+
+
+def test_a_type_the_items_do_not_name_is_not_on_them_with_a_national_plan():
+    # 3号 item 1 names airports, railways and roads, item 2 ≥500 kV grids, pipelines, hydro
+    # and nuclear; 142号 item 4 energy and mineral extraction, pipelines, hydro and nuclear:
+    # "transport" and "energy" (未细分: a port, a wind or PV farm?) were taken as on them
+    farmland, redline = _on_farmland_and_redline(
+        project_type=["transport", "energy", "railway", "hydropower"],
+        plan_level=["national"] * 4,
+        plan_ref=["国家规划"] * 4,
+    )
+    assert farmland == ["relocate", "relocate", "state_council", "state_council"]
+    # transport in a national plan is 142号 item 3 (交通、水利、电网): major project
+    assert redline == ["major_project", "prohibited", "major_project", "major_project"]
+
+
+def test_an_item_for_any_type_needs_a_type_declared():
+    # 3号 item 5 / 142号 item 1 cover any type named by a central document; without a type
+    # the site may be a PV array, which may never occupy farmland (自然资办发〔2023〕12号)
+    farmland, redline = _on_farmland_and_redline(
+        project_type=[None, "hotel", "pv_array"], central_ref=["国务院文件"] * 3
+    )
+    assert farmland == ["relocate", "state_council", "never"]
+    assert redline == ["prohibited", "major_project", "major_project"]
+
+
+def test_linear_infrastructure_in_the_redline_must_be_linear():
+    # 142号 一（一） item 6: linear infrastructure; flood-control, water-supply and telecom
+    # facilities need not be lines. A county road declared not linear was permitted.
+    site = sites(
+        *[square(0, 0, 100)] * 4,
+        project_type=["county_road", "county_road", "grid_500kv", "telecom"],
+        linear=["否", "是", None, None],
+        plan_level=["county"] * 4,
+        plan_ref=["县国土空间规划"] * 4,
+    )
+    redline = layer("LHLX", ("水源涵养", square(0, 0, 100)))
+    result = landcheck.check(site, layers={"eco_redline": redline}, **PLANAR)
+    outcomes = [finding(result, "eco_redline", f"S{i}").outcome for i in range(1, 5)]
+    assert outcomes == ["prohibited", "permitted_activity", "prohibited", "permitted_activity"]
+    said = finding(result, "eco_redline", "S1").message.en
+    assert "To be item 6 of" in said and "that it is linear (linear: yes)" in said

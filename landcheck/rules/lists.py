@@ -18,6 +18,7 @@ _FACT_NAMES = {
         "党中央、国务院明确支持的文件（central_ref）",
         "the Central Committee or State Council document that names it (central_ref)",
     ),
+    "linear": ("属线性工程（linear：是）", "that it is linear (linear: yes)"),
 }
 
 
