@@ -258,18 +258,31 @@ def given_facts(values: Mapping[str, Any] | None, profile: Any) -> dict[str, Any
 
 
 def find_column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
-    """The first of ``candidates`` among ``columns`` (case-insensitive), as ``columns`` spell it.
+    """The first of ``candidates`` among ``columns``, as ``columns`` spell it.
+
+    Names compare without case, and with spaces around them left out and spaces
+    inside taken as underscores (``"Project Type "`` is ``project_type``): a
+    spreadsheet's header is typed by hand.
 
     Examples
     --------
     >>> find_column(["XMLX", "Name"], ("project_type", "xmlx"))
     'XMLX'
+    >>> find_column(["项目类型 ", "Plan level"], ("plan_level",))
+    'Plan level'
     """
-    lowered = {c.lower(): c for c in columns}
+    lowered: dict[str, str] = {}
+    for column in columns:
+        lowered.setdefault(_field_key(column), column)
     for name in candidates:
-        if name.lower() in lowered:
-            return lowered[name.lower()]
+        if _field_key(name) in lowered:
+            return lowered[_field_key(name)]
     return None
+
+
+def _field_key(name: str) -> str:
+    """A field name as :func:`find_column` compares it."""
+    return "_".join(name.split()).lower()
 
 
 def site_facts(
@@ -361,6 +374,7 @@ def site_facts(
                 origins=origins,
             )
         )
+    _say_where_a_project_disagrees(ids, out)
     if legacy_sites:
         shown_ids = ", ".join(legacy_sites[:5]) + (", …" if len(legacy_sites) > 5 else "")
         warn(
@@ -370,6 +384,42 @@ def site_facts(
             "plan_ref (docs/rules.md, 'Project facts')"
         )
     return out
+
+
+_PROJECT_WIDE = (
+    "project_type",
+    "plan_level",
+    "plan_ref",
+    "approval_level",
+    "land_supply",
+    "confirmation_ref",
+    "central_ref",
+)
+"""Facts of a project rather than of a site: its sites should give one value."""
+
+
+def _say_where_a_project_disagrees(ids: list[str], facts: list[ProjectFacts]) -> None:
+    """Warn of each project whose sites give different values of a project-wide fact.
+
+    Each site is judged on its own facts, so a railway's site and a hotel's under
+    one project id get one a conditional and the other a prohibition, while the
+    征收 totals sum them as one project: the reviewer must hear of it.
+    """
+    members: dict[str, list[int]] = {}
+    for position, site in enumerate(facts):
+        if site.project_id:
+            members.setdefault(site.project_id, []).append(position)
+    for project, positions in members.items():
+        differing = [
+            name for name in _PROJECT_WIDE if len({getattr(facts[p], name) for p in positions}) > 1
+        ]
+        if differing:
+            sites = ", ".join(ids[p] for p in positions[:5]) + (", …" if len(positions) > 5 else "")
+            warn(
+                f"project {project}: its sites ({sites}) give different "
+                f"{', '.join(differing)}; each site is judged on its own, but a project is "
+                "examined and approved as one: make its sites' facts agree"
+            )
 
 
 def _linear(

@@ -699,3 +699,31 @@ def test_linear_infrastructure_in_the_redline_must_be_linear():
     assert outcomes == ["prohibited", "permitted_activity", "prohibited", "permitted_activity"]
     said = finding(result, "eco_redline", "S1").message.en
     assert "To be item 6 of" in said and "that it is linear (linear: yes)" in said
+
+
+def test_sites_of_one_project_giving_different_facts_are_named():
+    # a railway's site and a hotel's under one project id: judged apart, summed as one
+    # project for the 征收 authority, and nothing was said
+    site = sites(
+        square(0, 0, 100),
+        square(200, 0, 100),
+        square(400, 0, 100),
+        project_id=["XM1", "XM1", "XM2"],
+        project_type=["railway", "hotel", "hotel"],
+        plan_level=["national", None, None],
+    )
+    result = landcheck.check(site, layers={}, **PLANAR)
+    (said,) = [w for w in result.warnings if w.startswith("project ")]
+    assert said.startswith(
+        "project XM1: its sites (S1, S2) give different project_type, plan_level;"
+    )
+
+
+def test_a_fact_field_typed_with_spaces_is_read():
+    # "Project Type " (a spreadsheet header) was not read: the PV array was "not PV"
+    site = sites(square(0, 0, 100), **{"Project Type ": ["光伏电站"]})
+    result = landcheck.check(
+        site, layers={"farmland": layer("DLBM", ("0101", square(0, 0, 100)))}, **PLANAR
+    )
+    assert result.to_dict()["sites"][0]["facts"]["project_type"] == "pv_array"
+    assert finding(result, "permanent_farmland").outcome == "never"
