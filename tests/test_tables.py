@@ -294,3 +294,26 @@ def test_a_layers_overlap_reads_the_same_in_every_table_that_shows_it():
     assert classes["ha"].iloc[1] == 2.9388  # 建设用地, the survey's whole overlap
     summary = tables["summary"].rounded
     assert summary["outside_ha"].iloc[0] == 0.0600
+
+
+def test_the_planning_message_lists_its_zones_as_the_planning_table_shows_them():
+    # 2.938842 ha + 0.059926 ha: rounded alone, 2.9388 + 0.0599 beside a stated 2.9988
+    from common import county, frame, sites, square
+
+    import landcheck
+
+    site = square(0, 0, 100, 299.8768)
+    zones = frame(
+        [
+            {"BSM": "A", "GHFQDM": "0402", "geometry": square(0, 0, 100, 293.8842)},
+            {"BSM": "B", "GHFQDM": "0403", "geometry": square(0, 293.8842, 100, 5.9926)},
+        ]
+    )
+    result = landcheck.check(
+        sites(site), layers={"planning_zones": zones}, area_method="planar", coverage=county()
+    )
+    found = next(f for f in result.site_findings("S1") if f.check == "planning_conformity")
+    assert "项目用地 2.9988 公顷" in found.message.zh
+    assert "（2.9389 公顷）" in found.message.zh and "（0.0599 公顷）" in found.message.zh
+    shown = report_tables(result)["planning"].rounded["ha"].tolist()
+    assert 2.9389 in shown and 0.0599 in shown

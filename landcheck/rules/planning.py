@@ -12,7 +12,7 @@ from landcheck.rules.core import (
     land_use_gap,
     to_ha,
 )
-from landcheck.units import M2_PER_MU, AreaMethod, rest_shown
+from landcheck.units import M2_PER_MU, AreaMethod, largest_remainder_round, rest_shown
 
 __all__ = ["EVALUATORS"]
 
@@ -71,18 +71,21 @@ def _zone_list(layer: SiteLayer, conforming: bool, lang: str, method: AreaMethod
         mask = table.isin("conformity", ("conforms",))
         listed = (mask if conforming else ~mask).tolist()
         areas = table.columns[f"{method.value}_m2"].tolist()  # floats: numpy's scalars are slow
-        items = [
-            (
-                f"{zone}（{to_ha(area):.4f} 公顷）"
-                if lang == "zh"
-                else f"{zone} ({to_ha(area):.4f} ha)"
-            )
-            if keep
-            else ""
-            for zone, area, keep in zip(table.columns[name].tolist(), areas, listed, strict=True)
-        ]
+        zones = table.columns[name].tolist()
         sep = "、" if lang == "zh" else ", "
-        return [sep.join([items[i] for i in rows if listed[i]]) for rows in table.site_groups()]
+        texts = []
+        for rows in table.site_groups():
+            chosen = [i for i in rows if listed[i]]
+            # the zones add up to the area the message states, as the planning table's do
+            hectares = [to_ha(areas[i]) for i in chosen]
+            shown = largest_remainder_round(hectares, 4) if len(chosen) > 1 else hectares
+            texts.append(
+                sep.join(
+                    f"{zones[i]}（{ha:.4f} 公顷）" if lang == "zh" else f"{zones[i]} ({ha:.4f} ha)"
+                    for i, ha in zip(chosen, shown, strict=True)
+                )
+            )
+        return texts
 
     return table.by_position(("zone_list", conforming, lang, method), lists).get(layer.position, "")
 
