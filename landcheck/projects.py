@@ -122,6 +122,9 @@ class ListItem:
     linear : bool
         The item covers linear projects only (线性基础设施): the site's ``linear``
         fact must be true, whatever its type (a 500 kV substation is not a line).
+    existing_land : bool
+        The item covers work on existing construction land only (修缮…不扩大现有
+        建设用地和耕地规模): the rule that reads the list tests the site's land use.
     """
 
     id: str
@@ -134,6 +137,7 @@ class ListItem:
     hint_en: str = ""
     mark: str = "U"
     linear: bool = False
+    existing_land: bool = False
 
 
 @dataclass(frozen=True)
@@ -346,7 +350,8 @@ def parse_legacy_classes(
 
 
 def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list[str]) -> ListItem:
-    allowed = {"id", "zh", "en", "types", "plan_levels", "evidence", "hint", "mark", "linear"}
+    allowed = {"id", "zh", "en", "types", "plan_levels", "evidence", "hint", "mark"}
+    allowed |= {"linear", "existing_land"}
     if not isinstance(raw, Mapping):
         problems.append(f"{where}: expected a mapping with id, zh, en, types")
         return ListItem("", "", "", ())
@@ -378,10 +383,9 @@ def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list
     hint_zh, hint_en = ("", "")
     if raw.get("hint") is not None:
         hint_zh, hint_en = _bilingual(raw.get("hint"), f"{where}.hint", problems)
-    linear = raw.get("linear", False)
-    if not isinstance(linear, bool):
-        problems.append(f"{where}.linear: expected true or false, got {shown(linear)}")
-        linear = False
+    linear, existing_land = (
+        _flag(raw, name, where, problems) for name in ("linear", "existing_land")
+    )
     return ListItem(
         id=str(raw.get("id", "")),
         zh=zh,
@@ -393,7 +397,17 @@ def _item(raw: Any, where: str, types: Mapping[str, ProjectType], problems: list
         hint_en=hint_en,
         mark=_mark(raw.get("mark"), where, problems),
         linear=linear,
+        existing_land=existing_land,
     )
+
+
+def _flag(raw: Mapping[str, Any], name: str, where: str, problems: list[str]) -> bool:
+    """A true-or-false key of a list item (false when absent), noting a value of another kind."""
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        problems.append(f"{where}.{name}: expected true or false, got {shown(value)}")
+        return False
+    return value
 
 
 def parse_lists(

@@ -727,3 +727,35 @@ def test_a_fact_field_typed_with_spaces_is_read():
     )
     assert result.to_dict()["sites"][0]["facts"]["project_type"] == "pv_array"
     assert finding(result, "permanent_farmland").outcome == "never"
+
+
+def test_a_repair_in_the_redline_must_keep_to_existing_construction_land():
+    # 142号 一（一） item 2: repairs 在不扩大现有建设用地和耕地规模前提下. A rural house on 耕地
+    # was a permitted activity while the same run counted its 1 ha of 耕地 taken.
+    site = sites(
+        square(0, 0, 100),
+        square(200, 0, 100),
+        square(400, 0, 100),
+        project_type=["rural_housing"] * 3,
+        plan_ref=["村庄规划"] * 3,
+    )
+    survey = land_use(
+        ("0103", square(0, 0, 100), "30"),  # all dry land
+        ("0702", square(200, 0, 100), "30"),  # all homestead
+        ("0702", square(400, 0, 99.95), "30"),  # a 0.05 m strip of dry land: a sliver
+        ("0103", square(400, 99.95, 100, 0.05), "30"),
+    )
+    layers = {"eco_redline": layer("LHLX", ("水源涵养", square(0, 0, 500))), "land_use": survey}
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    outcomes = [finding(result, "eco_redline", f"S{i}").outcome for i in (1, 2, 3)]
+    assert outcomes == ["prohibited", "permitted_activity", "permitted_activity"]
+    said = finding(result, "eco_redline", "S1").message.zh
+    assert (
+        "（项目用地含农用地、未利用地 1.0000 公顷，不属于不扩大现有建设用地和耕地规模的修缮）"
+        in said
+    )
+    # without a survey the item stands, and the message says the condition was not checked
+    alone = landcheck.check(site, layers={"eco_redline": layers["eco_redline"]}, **PLANAR)
+    found = finding(alone, "eco_redline", "S1")
+    assert found.outcome == "permitted_activity"
+    assert "未核查是否扩大现有建设用地和耕地规模" in found.message.zh

@@ -19,6 +19,10 @@ _FACT_NAMES = {
         "the Central Committee or State Council document that names it (central_ref)",
     ),
     "linear": ("属线性工程（linear：是）", "that it is linear (linear: yes)"),
+    "existing_land": (
+        "不占用现有建设用地以外的土地",
+        "that it takes no land beyond existing construction land",
+    ),
 }
 
 

@@ -11,6 +11,7 @@ evidence its item asks for.
 from __future__ import annotations
 
 from landcheck.profile import Text
+from landcheck.projects import ListMatch
 from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement
 from landcheck.rules.lists import declare_text, item_text
 
@@ -38,13 +39,57 @@ def _core_zone(inp: RuleInput) -> tuple[float, Text]:
     return area.m2, Text("", "")
 
 
+_NEW_LAND = ("农用地", "未利用地")
+"""Land-use categories beyond existing construction land."""
+
+
+def _on_existing_land(inp: RuleInput, match: ListMatch) -> tuple[ListMatch, Text]:
+    """The match, unless its item is for existing construction land and the site takes other.
+
+    142号 一（一） item 2 lets residents repair their buildings 在不扩大现有建设用地和耕地规模
+    前提下: a site the land-use survey finds on farmland or unused land (material, not a
+    sliver) enlarges them, so it is not on the item. The survey is the site's, not the
+    redline part's alone: it errs toward the prohibition, and says so. Without a usable
+    survey the item stands and a note says the condition was not checked.
+    """
+    item = match.item
+    if item is None or not item.existing_land:
+        return match, Text("", "")
+    method = inp.site.area.method
+    surveys = [view for view in inp.layers_of_kind("land_use") if view.available]
+    if not surveys:
+        return match, Text(
+            "（土地利用现状图层未能使用，未核查是否扩大现有建设用地和耕地规模）",
+            " (the land-use survey could not be used: whether it enlarges existing construction "
+            "land or cultivated land was not checked)",
+        )
+    other = sum(view.classes_where("category", _NEW_LAND, method).m2 for view in surveys)
+    width = max(view.width_where("category", _NEW_LAND) for view in surveys)
+    if not inp.is_material(other, width):
+        return match, Text("", "")
+    return ListMatch(None, item, ("existing_land",)), Text(
+        f"（项目用地含农用地、未利用地 {other / 10_000.0:.4f} 公顷，不属于不扩大现有建设用地和"
+        "耕地规模的修缮）",
+        f" (the site takes {other / 10_000.0:.4f} ha of agricultural or unused land: not a "
+        "repair that keeps to existing construction land and cultivated land)",
+    )
+
+
+def _joined(first: Text, second: Text) -> Text:
+    """Two notes one after the other, in each language."""
+    return Text(first.zh + second.zh, first.en + second.en)
+
+
 def _eco_redline(inp: RuleInput) -> Decision:
     area = inp.layer.overlap
     outcome = involvement(inp, area, inp.layer.max_width_m)
     facts = inp.site.facts
     major, permitted = inp.project_list("major_list"), inp.project_list("permitted_list")
-    on_major, on_permitted = inp.on_list("major_list"), inp.on_list("permitted_list")
+    on_major = inp.on_list("major_list")
+    on_permitted, land_note = _on_existing_land(inp, inp.on_list("permitted_list"))
     core_m2, core_note = _core_zone(inp)
+    if on_permitted.on_list:  # the item stands: what was not checked goes with the core zones'
+        core_note, land_note = _joined(core_note, land_note), Text("", "")
     values = {"core_note": core_note, "core_ha": core_m2 / 10_000.0}
     if on_major.on_list:
         values["list_item"] = item_text(major, on_major)
@@ -53,10 +98,13 @@ def _eco_redline(inp: RuleInput) -> Decision:
     values["declare"] = (
         Text("", "")
         if on_major.on_list or on_permitted.on_list
-        else declare_text(
-            permitted if on_permitted.candidate is not None else major,
-            on_permitted if on_permitted.candidate is not None else on_major,
-            facts.project_type,
+        else _joined(
+            declare_text(
+                permitted if on_permitted.candidate is not None else major,
+                on_permitted if on_permitted.candidate is not None else on_major,
+                facts.project_type,
+            ),
+            land_note,
         )
     )
     if outcome is None:
