@@ -33,7 +33,9 @@ from pyproj import CRS
 from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, parse_crs
 from landcheck.crs.datum import DatumShift, refuse_mixed_datums
 from landcheck.crs.measuring import SiteMeasuring, site_measuring, zone_system
+from landcheck.crs.memo import same_crs
 from landcheck.crs.scale import SCALE_TOLERANCE
+from landcheck.crs.traps import diagnose_coordinates
 from landcheck.errors import InputDataError, shown
 from landcheck.facts import ProjectFacts, given_facts
 from landcheck.geometry import geometry_values, name_some, near_positions
@@ -52,6 +54,7 @@ from landcheck.inputs import (
 from landcheck.io import InputRecord
 from landcheck.io.postgis import connections_kept
 from landcheck.io.profiles import resolve_profile
+from landcheck.io.sites import frame_bounds
 from landcheck.io.standards_table import attach_standards_table
 from landcheck.knownvalid import KnownValid
 from landcheck.layers import LayerFeatures
@@ -250,6 +253,7 @@ class Run:
                 f"sites: expected a GeoDataFrame in the run's CRS, got {type(sites).__name__} "
                 f"{shown(sites)}"
             )
+        sites = _readable_in(sites, self.crs)
         with collecting() as notes:
             frame, measuring, records, facts = _sites(
                 sites,
@@ -460,6 +464,21 @@ def prepare(
         facts=tuple(site_facts),
         given_facts=given_project,
     )
+
+
+def _readable_in(sites: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
+    """Sites in the analysis CRS as a reader takes them: in degrees where they lie beyond it.
+
+    A batch's analysis CRS is one Gauss-Kruger zone; its sites given in degrees may lie
+    zones away, each measured in its own. Given back in that zone's coordinates (what is
+    kept of them after an avoidance), they would be refused as outside its area of use,
+    so they go in as the batch's first sites came, in the datum's degrees.
+    """
+    if sites.crs is None or not same_crs(sites.crs, crs):
+        return sites
+    if diagnose_coordinates(crs, frame_bounds(sites)) is None:
+        return sites
+    return sites.to_crs(crs.geodetic_crs)
 
 
 def _sites(

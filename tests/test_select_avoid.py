@@ -192,3 +192,28 @@ def test_what_a_site_of_another_zone_keeps_is_measured_as_the_site_is():
     kept = landcheck.avoid(sites, layers={"farmland": farmland}, area_method="planar").kept
     assert kept["kept_planar_m2"].tolist() == pytest.approx([10_000.0, 10_000.0], abs=1e-3)
     assert kept["kept_share"].tolist() == pytest.approx([1.0, 1.0], abs=1e-9)
+
+
+def test_sites_in_degrees_zones_apart_are_checked_again_after_the_cut():
+    # two 100 m squares drawn in their own 3-degree zones at 100.6°E and 105.0°E, given in
+    # EPSG:4490; the batch's analysis zone (EPSG:4522, 102°E) is the first's: the kept
+    # part of the second, given back in it, was refused as outside its area of use
+    import geopandas as gpd
+    from pyproj import Transformer
+    from shapely import box
+
+    def square_at(lon: float, lat: float, size: float) -> object:
+        epsg = 4513 + round(lon / 3) - 25
+        x, y = Transformer.from_crs(4490, epsg, always_xy=True).transform(lon, lat)
+        return gpd.GeoSeries([box(x, y, x + size, y + size)], crs=epsg).to_crs(4490).iloc[0]
+
+    site = gpd.GeoDataFrame(
+        {"site_id": ["S1", "S2"]},
+        geometry=[square_at(100.6, 24.4, 100), square_at(105.0, 24.4, 100)],
+        crs="EPSG:4490",
+    )
+    far = square_at(100.6, 24.0, 10)  # farmland 44 km south of both
+    layers = {"farmland": gpd.GeoDataFrame({"BSM": ["F1"]}, geometry=[far], crs="EPSG:4490")}
+    result = landcheck.avoid(site, layers=layers, **PLANAR)
+    assert result.kept["kept_ha"].tolist() == pytest.approx([1.0, 1.0], rel=1e-9)
+    assert result.kept["status_after"].tolist() == result.kept["status_before"].tolist()
