@@ -117,16 +117,21 @@ def _write_json(path: str, data: dict[str, Any]) -> None:
 
 
 def _write_csv(path: str, table: pd.DataFrame) -> None:
-    """The table as CSV for spreadsheet programs: UTF-8 with BOM, texts never read as formulas.
+    r"""The table as CSV for spreadsheet programs: UTF-8 with BOM, texts never read as formulas.
 
     A text that would start a formula (a site id ``=HYPERLINK(…)``) is written with a
     leading apostrophe (:func:`landcheck.text.spreadsheet_text`); numbers are left as they are.
+    Records end with CRLF (RFC 4180), so the csv module quotes every text holding a carriage
+    return or a line feed, the line breaks Python's csv reader, Excel and LibreOffice end a
+    record at: each record is one row (a bare ``\r`` written unquoted ended it, and the text
+    after it, ``=1+1``, began a row of its own as a formula). Inside a quoted text, what
+    follows a line break is part of the cell, never a formula.
     """
     plain = _plain(table)
     for column in plain.columns:
         if isinstance(plain[column].dtype, pd.StringDtype):
             plain[column] = plain[column].map(spreadsheet_text, na_action="ignore")
-    plain.to_csv(path, index=False, encoding="utf-8-sig")
+    plain.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def _write_map(path: str, plot: Callable[..., Any]) -> None:
