@@ -39,7 +39,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from landcheck.errors import AnalysisCRSError
+from landcheck.errors import InputDataError
 from landcheck.io.boundary_txt import write_boundary_txt
 from landcheck.io.output import atomic_folder
 from landcheck.io.paths import gdal_path
@@ -164,12 +164,17 @@ def _write_avoidance_map(path: str, result: AvoidanceResult, most: int = 12) -> 
 
 
 def _write_txt(path: str, sites: gpd.GeoDataFrame, encoding: str) -> str | None:
-    """Write a boundary TXT; return why not when the CRS cannot be written as one."""
+    """Write a boundary TXT; return why not when the sites cannot be written as one.
+
+    The TXT is one file of the folder: a CRS that is not CGCS2000 Gauss-Kruger, a
+    site's id or name holding an ASCII comma or a line break (the format's
+    separators), or a letter ``encoding`` lacks skips it, not the folder.
+    """
     if sites.empty:
         return "no site has land left to write"
     try:
         write_boundary_txt(sites, path, encoding=encoding)
-    except AnalysisCRSError as ex:
+    except InputDataError as ex:  # AnalysisCRSError and GeometryError are ones too
         return str(ex)
     return None
 
@@ -266,7 +271,9 @@ def write_avoidance(
 
     The TXT (``avoided_boundary.txt``) holds every site with land left, in
     the analysis CRS when it is a CGCS2000 Gauss-Kruger one; when it is not,
-    no TXT is written and ``avoidance.json`` says why (``txt_skipped``).
+    or a site's id or name holds what the TXT cannot (an ASCII comma, a line
+    break, a letter ``txt_encoding`` lacks), no TXT is written and
+    ``avoidance.json`` says why (``txt_skipped``).
 
     ``inputs`` (the run's input files) are never replaced; see
     :func:`landcheck.io.output.atomic_folder`.
@@ -316,6 +323,10 @@ def write_search(
     inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, str]:
     """Write the search folder, with the proposals as a boundary TXT; return file name → path.
+
+    When the proposals cannot be written as a boundary TXT (the analysis CRS
+    is not a CGCS2000 Gauss-Kruger one), no TXT is written and ``search.json``
+    says why (``txt_skipped``).
 
     ``inputs`` (the run's input files) are never replaced; see
     :func:`landcheck.io.output.atomic_folder`.
