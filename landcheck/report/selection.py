@@ -45,6 +45,7 @@ from landcheck.io.output import atomic_folder
 from landcheck.io.paths import gdal_path
 from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
+from landcheck.report.styles import context_names
 from landcheck.result import CheckResult
 from landcheck.text import spreadsheet_text
 
@@ -241,8 +242,9 @@ def write_comparison(
 
     def fill(staging: str) -> list[str]:
         layers: dict[str, pd.DataFrame] = {"alternatives": result.sites}
+        names = context_names(result.context)  # distinct ignoring case, as SQLite's
         for key, frame in result.context.items():
-            layers[f"context_{key}"] = frame
+            layers[names[key]] = frame
         _write_gpkg(os.path.join(staging, "comparison.gpkg"), layers)
         _write_csv(os.path.join(staging, "comparison.csv"), result.table)
         _write_json(os.path.join(staging, "comparison.json"), result.to_dict())

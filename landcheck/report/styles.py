@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -49,6 +49,8 @@ __all__ = [
     "PROJECT_NAME",
     "LayerInfo",
     "context_classes",
+    "context_key",
+    "context_names",
     "context_title",
     "layer_qml",
     "project_metadata",
@@ -270,11 +272,46 @@ def context_title(result: CheckResult, key: str) -> tuple[str, str]:
     return f"周边{zh}", f"{en} (around the sites)"
 
 
+def context_names(keys: Iterable[str]) -> dict[str, str]:
+    """Layer key → the name of its context layer, ``context_<KEY>``: distinct ignoring case.
+
+    SQLite compares table names ignoring case: of keys equal but for case (a
+    profile's ``forest`` and ``Forest``), the first keeps ``context_<KEY>`` and
+    each next one gets ``context_<KEY>_2`` (the first number no other name takes).
+
+    Examples
+    --------
+    >>> context_names(["farmland", "forest", "Forest"])
+    {'farmland': 'context_farmland', 'forest': 'context_forest', 'Forest': 'context_Forest_2'}
+    """
+    plain = {key: f"{CONTEXT_PREFIX}{key}" for key in keys}
+    reserved = {name.casefold() for name in plain.values()}
+    taken: set[str] = set()
+    names = {}
+    for key, name in plain.items():
+        chosen, number = name, 1
+        while chosen.casefold() in taken or (chosen != name and chosen.casefold() in reserved):
+            number += 1
+            chosen = f"{name}_{number}"
+        taken.add(chosen.casefold())
+        names[key] = chosen
+    return names
+
+
+def context_key(result: CheckResult, layer: str) -> str | None:
+    """The layer key of a context layer (:func:`context_names`), None for any other layer."""
+    found = {name: key for key, name in context_names(result.profile.layers).items()}
+    if layer in found:
+        return found[layer]
+    return layer[len(CONTEXT_PREFIX) :] if layer.startswith(CONTEXT_PREFIX) else None
+
+
 def _context_kind(result: CheckResult, layer: str) -> str | None:
     """The layer kind of a ``context_<KEY>`` layer (None for any other layer)."""
-    if not layer.startswith(CONTEXT_PREFIX):
+    key = context_key(result, layer)
+    if key is None:
         return None
-    spec = result.profile.layers.get(layer[len(CONTEXT_PREFIX) :])
+    spec = result.profile.layers.get(key)
     return spec.kind if spec is not None else "generic"
 
 
@@ -342,7 +379,7 @@ def _context_body(
     result: CheckResult, layer: str, fields: Sequence[str], lang: str, classes: Sequence[tuple]
 ) -> str:
     """Renderer and aliases of a context layer."""
-    key = layer[len(CONTEXT_PREFIX) :]
+    key = context_key(result, layer) or ""
     kind = _context_kind(result, layer)
     if kind == "land_use" and "level1" in fields:
         renderer = _categorized(_LAND_USE_CLASS, _land_use_classes(classes, lang))
@@ -379,7 +416,7 @@ def style_body(
     ``classes`` are the distinct (level1, level1_name, category) of a land-use
     context layer, one legend entry each.
     """
-    if layer.startswith(CONTEXT_PREFIX):
+    if context_key(result, layer) is not None:
         return _context_body(result, layer, fields, lang, classes)
     if layer == "sites":
         symbol = _symbol(
