@@ -88,6 +88,33 @@ def _unknown_key(profile: Profile, key: str) -> InputDataError:
     )
 
 
+def _refuse_case_twin(
+    raw_key: str, key: str, profile: Profile, given: Mapping[str, LayerInput]
+) -> None:
+    """Refuse a user's own layer key that another key equals but for case.
+
+    The keys name landcheck.gpkg's columns (``<key>_m2``) and tables
+    (``context_<key>``), whose names SQLite compares ignoring case: ``+Forest``
+    beside the profile's ``forest`` failed writing the report after the whole check.
+    """
+    folded = key.casefold()
+    mine = next((k for k in given if k != key and k.casefold() == folded), None)
+    if mine is not None:
+        raise InputDataError(
+            f"layer key {shown(raw_key)} differs from the layer key {mine!r} given before only "
+            "in case; layer keys name the report's tables and columns, where case does not "
+            "count: give each layer a name of its own"
+        )
+    theirs = next((k for k in profile.layers if k.casefold() == folded), None)
+    if theirs is not None:
+        raise InputDataError(
+            f"layer key {shown(raw_key)} differs from the key {theirs!r} of profile "
+            f"{profile.name!r} only in case; layer keys name the report's tables and columns, "
+            f"where case does not count: give the profile's layer as {theirs}=PATH, or a layer "
+            "of your own a name of its own"
+        )
+
+
 def declare_layers(
     profile: Profile, layers: Mapping[str, LayerInput] | None
 ) -> tuple[Profile, dict[str, LayerInput]]:
@@ -118,8 +145,10 @@ def declare_layers(
     ------
     InputDataError
         ``layers`` is not such a mapping, a key is unknown or given twice
-        (``hazard`` and ``+hazard``), or a user's own key is not a name; the
-        message lists the profile's keys.
+        (``hazard`` and ``+hazard``), or a user's own key is not a name or
+        equals another key but for case (``+Forest`` beside the profile's
+        ``forest``, ``+Hazard`` beside ``+hazard``); the message lists the
+        profile's keys.
 
     Examples
     --------
@@ -158,6 +187,7 @@ def declare_layers(
                         f"layer key {shown(raw_key)}: a layer of your own needs a name of "
                         "letters, digits and _ (not starting with a digit), e.g. +hazard"
                     )
+                _refuse_case_twin(raw_key, key, profile, given)
                 extra.append(key)
         elif key not in profile.layers:
             raise _unknown_key(profile, key)

@@ -147,6 +147,14 @@ def _site_ids(frame: gpd.GeoDataFrame, id_field: str | None) -> pd.Series:
             f"site id field {column!r} is blank in feature(s) {rows}; fill it in or choose "
             "another field with --id-field"
         )
+    with_nul = [i for i, v in enumerate(ids) if "\x00" in v]
+    if with_nul:
+        rows = ", ".join(str(i + 1) for i in with_nul[:5])
+        raise InputDataError(
+            f"site id field {column!r} holds a NUL character (U+0000) in feature(s) {rows}; "
+            "GeoPackage and shapefile texts end at it, so 'a\\x00b' and 'a\\x00c' would both "
+            "be written 'a': remove it or choose another field with --id-field"
+        )
     if len(set(ids)) < len(ids):
         seen: set[str] = set()
         duplicated = sorted({v for v in ids if v in seen or seen.add(v)})

@@ -17,6 +17,7 @@ naming where it is and how to fix it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "refuse_lone_surrogates",
     "refuse_text",
     "spreadsheet_text",
+    "xml_text",
 ]
 
 FIX = (
@@ -84,6 +86,30 @@ def spreadsheet_text(text: str) -> str:
     ('\'=HYPERLINK("http://example.org")', '方案 C1')
     """
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character XML 1.0 cannot hold (its ``Char`` production)."""
+
+
+def xml_text(value: Any) -> str:
+    r"""The text of a value, with every character XML cannot hold replaced by U+FFFD.
+
+    Control characters (``\x00``–``\x08``, ``\x0b``, ``\x0c``,
+    ``\x0e``–``\x1f``), lone surrogates and U+FFFE/U+FFFF would make the
+    document invalid (report.docx, landcheck.gpkg's QGIS styles and project);
+    the replacement character shows the reader that something was there.
+
+    Examples
+    --------
+    >>> xml_text("S\x001\x07 site") == "S\ufffd1\ufffd site"
+    True
+    >>> xml_text(None), xml_text(1.5)
+    ('', '1.5')
+    """
+    if value is None:
+        return ""
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 PYTHON_TEXTS = 5_000

@@ -431,6 +431,21 @@ def test_duplicate_site_ids_are_refused():
         landcheck.check(site, layers={"farmland": farmland(square(0, 0, 10))})
 
 
+def test_site_ids_holding_a_nul_are_refused():
+    """'a\\x00b' and 'a\\x00c' (only a GeoDataFrame can hold them) are distinct ids that
+    landcheck.gpkg stored both as 'a' (GDAL ends a text at NUL), and report.html wrote the NUL
+    raw: they are refused before anything is read, naming the features."""
+    site = sites(square(0, 0, 10), square(20, 0, 10), square(40, 0, 10))
+    site["site_id"] = ["S1", "a\x00b", "a\x00c"]
+    with pytest.raises(InputDataError) as caught:
+        landcheck.check(site, layers={"farmland": farmland(square(0, 0, 10))})
+    assert "holds a NUL character (U+0000) in feature(s) 2, 3;" in str(caught.value)
+    site["site_id"] = ["S1", "a\x01b", "S3"]  # other control characters stay (docx shows U+FFFD)
+    result = landcheck.check(site, layers={"farmland": farmland(square(0, 0, 10))})
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100.0)
+    assert result.site_ids == ["S1", "a\x01b", "S3"]
+
+
 def test_findings_json_has_the_contract_keys():
     result = landcheck.check(sites(square(0, 0, 200, 100)), layers={"land_use": land_use()})
     data = result.to_dict()

@@ -145,6 +145,25 @@ def test_avoid_command_writes_the_trimmed_boundary(runner, write_gpkg, tmp_path)
     assert sorted(os.listdir(out)) == before
 
 
+def test_avoid_command_writes_the_folder_when_a_name_has_a_comma(runner, write_gpkg, tmp_path):
+    """A site named "Industrial park, phase 2": the TXT cannot hold the comma, so it is
+    skipped (avoidance.json says why) and the rest is written, exit 0 (it was exit 1 and no
+    folder). The square's east half is on farmland: 0.5 ha kept."""
+    name = "Industrial park, phase 2"
+    site = frame([{"site_id": "S1", "name": name, "geometry": square(0, 0, 100)}])
+    farmland = frame([{"BSM": "F1", "geometry": square(50, -50, 150, 200)}])
+    path = write_gpkg(site=site, farmland=farmland)
+    out = tmp_path / "a"
+    args = ["select", "avoid", f"{path}:site", "--layer", f"farmland={path}:farmland"]
+    result = runner.invoke(cli, [*args, "--area-method", "planar", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "avoided_boundary.txt" not in os.listdir(out)
+    data = read_json(out / "avoidance.json")
+    assert f"名称 {name!r} contains a comma or a line break" in data["txt_skipped"]
+    assert data["sites"][0]["kept_planar_m2"] == pytest.approx(5_000.0)
+    assert data["sites"][0]["status_before"] == "prohibited"
+
+
 def test_search_command(runner, gpkg, tmp_path):
     out = tmp_path / "s"
     args = [

@@ -281,6 +281,54 @@ def test_the_same_layer_key_twice_is_a_usage_error(runner, data, tmp_path, first
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        ("farmland", "+Forest", "layer key '+Forest' differs from the key 'forest' of profile"),
+        ("+hazard", "+Hazard", "layer key '+Hazard' differs from the layer key 'hazard' given"),
+        ("+HAZARD", "+hazard", "layer key '+hazard' differs from the layer key 'HAZARD' given"),
+    ],
+)
+def test_a_layer_key_differing_only_in_case_is_a_usage_error(
+    runner, data, tmp_path, first, second, message
+):
+    """landcheck.gpkg names a column and a table after each key, and SQLite compares their
+    names ignoring case: +Forest beside the profile's forest ran the whole check, then failed
+    writing the report ("forest_m2 … already exists", an internal error, no report)."""
+    before = digest(data)
+    result = runner.invoke(
+        cli,
+        [
+            "check",
+            f"{data}:sites",
+            "--layer",
+            f"{first}={data}:farmland",
+            "--layer",
+            f"{second}={data}:hazard",
+            "-o",
+            str(tmp_path / "r"),
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "only in case" in result.output
+    assert not (tmp_path / "r").exists()
+    assert digest(data) == before
+
+
+def test_check_refuses_a_layer_key_differing_only_in_case_before_reading():
+    site = sites(square(0, 0, 100))
+    layer = frame([{"BSM": "Q1", "geometry": square(50, 0, 100)}])
+    with pytest.raises(InputDataError, match="'forest' of profile 'china-preexam' only in case"):
+        landcheck.check(site, layers={"+Forest": layer}, area_method="planar")
+    with pytest.raises(InputDataError, match="'hazard' given before only in case"):
+        landcheck.check(site, layers={"+hazard": layer, "+Hazard": layer}, area_method="planar")
+    # the same key twice is still "given twice", and a profile key marked + is that layer
+    with pytest.raises(InputDataError, match="layer key 'hazard' is given twice"):
+        landcheck.check(site, layers={"+hazard": layer, " +hazard": layer}, area_method="planar")
+    done = landcheck.check(site, layers={"+forest": layer}, area_method="planar")
+    assert done.layer_area("S1", "forest").planar_m2 == pytest.approx(5_000.0)
+
+
 def test_a_marked_key_adds_a_layer_of_ones_own(runner, data, tmp_path):
     out = tmp_path / "r"
     result = runner.invoke(

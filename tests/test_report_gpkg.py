@@ -153,3 +153,102 @@ def test_a_layer_not_checked_has_no_area_in_the_sites_layer_and_keys_never_clash
     assert stored is None
     assert frame["area_planar_m2"].tolist() == pytest.approx([10_000.0])
     assert frame["layer_area_planar_m2"].tolist() == pytest.approx([10_000.0])
+
+
+def test_layer_keys_differing_only_in_case_get_distinct_columns_and_tables(tmp_path):
+    """A profile may hold keys equal but for case (``forest`` and a layer ``Forest`` added to
+    it); SQLite compares column and table names ignoring case, so the second one's area
+    column and context table get free names (the writer failed: "forest_m2 … already
+    exists"). The 100 m square site: forest on its west 30 m (3,000 m²), Forest on its east
+    20 m (2,000 m²)."""
+    import geopandas as gpd
+    import shapely
+
+    import landcheck
+    from landcheck.io.profiles import load_profile
+
+    x, y = 35_420_000, 2_700_000
+    site = gpd.GeoDataFrame(
+        {"site_id": ["S1"]}, geometry=[shapely.box(x, y, x + 100, y + 100)], crs=4523
+    )
+    west = gpd.GeoDataFrame(
+        {"BSM": ["W1"]}, geometry=[shapely.box(x - 10, y, x + 30, y + 100)], crs=4523
+    )
+    east = gpd.GeoDataFrame(
+        {"BSM": ["E1"]}, geometry=[shapely.box(x + 80, y, x + 120, y + 100)], crs=4523
+    )
+    profile = load_profile().with_sources({"Forest": None})
+    checked = landcheck.check(
+        site, layers={"forest": west, "Forest": east}, profile=profile, area_method="planar"
+    )
+    path = write_report(checked, tmp_path / "report", formats="gpkg")["gpkg"]
+    frame = pyogrio.read_dataframe(path, layer="sites", read_geometry=False)
+    assert frame["forest_m2"].tolist() == pytest.approx([3_000.0])
+    assert frame["layer_Forest_m2"].tolist() == pytest.approx([2_000.0])
+    names = [name for name, _ in pyogrio.list_layers(path)]
+    assert "context_forest" in names and "context_Forest_2" in names
+    for layer, west_edge in (("context_forest", x - 10), ("context_Forest_2", x + 80)):
+        context = pyogrio.read_dataframe(path, layer=layer)
+        assert context.geometry.bounds["minx"].tolist() == [west_edge]
+    styles = dict(query(path, "SELECT f_table_name, styleQML FROM layer_styles"))
+    assert {"context_forest", "context_Forest_2"} <= set(styles)
+    for qml in styles.values():
+        ET.fromstring(qml.split("\n", 1)[1])
+    (content,) = query(path, "SELECT content FROM qgis_projects")[0]
+    archive = zipfile.ZipFile(io.BytesIO(bytes.fromhex(content)))
+    project = ET.fromstring(archive.read("landcheck.qgs").decode().split("\n", 1)[1])
+    sources = [e.text for e in project.iter("datasource")]
+    assert "./landcheck.gpkg|layername=context_Forest_2" in sources
+    titles = {e.text for e in project.iter("layername")}
+    assert {"周边Forest", f"周边{profile.layers['forest'].title.zh}"} <= titles
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_control_characters_in_a_layer_title_leave_the_styles_and_project_well_formed(
+    tmp_path, lang
+):
+    """A profile's farmland title holding U+001B (zh) and U+0001 (en) went raw into the layer
+    styles and the stored project, which were then not XML (QGIS could not open them). What
+    XML cannot hold is now U+FFFD, as in report.docx. The 100 m square takes 3,000 m² of
+    farmland (its west 30 m)."""
+    from dataclasses import replace
+
+    import geopandas as gpd
+    import shapely
+
+    import landcheck
+    from landcheck.io.profiles import load_profile
+    from landcheck.profile import Text
+
+    profile = load_profile()
+    farmland_spec = replace(
+        profile.layers["farmland"], title=Text("永久基本农田\x1b", "farm\x01land")
+    )
+    profile = replace(profile, layers={**profile.layers, "farmland": farmland_spec})
+    x, y = 35_420_000, 2_700_000
+    site = gpd.GeoDataFrame(
+        {"site_id": ["S1"]}, geometry=[shapely.box(x, y, x + 100, y + 100)], crs=4523
+    )
+    farmland = gpd.GeoDataFrame(
+        {"BSM": ["F1"], "DLBM": ["0101"]},
+        geometry=[shapely.box(x - 10, y, x + 30, y + 100)],
+        crs=4523,
+    )
+    checked = landcheck.check(
+        site, layers={"farmland": farmland}, profile=profile, area_method="planar"
+    )
+    assert checked.layer_area("S1", "farmland").planar_m2 == pytest.approx(3_000.0)
+    path = write_report(checked, tmp_path / "report", formats="gpkg", lang=lang)["gpkg"]
+    title = "永久基本农田\ufffd" if lang == "zh" else "farm\ufffdland"
+    styles = dict(query(path, "SELECT f_table_name, styleQML FROM layer_styles"))
+    labels = [
+        e.get("label") for e in ET.fromstring(styles["overlaps"].split("\n", 1)[1]).iter("category")
+    ]
+    assert title in labels
+    for qml in styles.values():
+        ET.fromstring(qml.split("\n", 1)[1])  # every style is well-formed XML
+    (content,) = query(path, "SELECT content FROM qgis_projects")[0]
+    archive = zipfile.ZipFile(io.BytesIO(bytes.fromhex(content)))
+    project = ET.fromstring(archive.read("landcheck.qgs").decode().split("\n", 1)[1])
+    context = "周边永久基本农田\ufffd" if lang == "zh" else "farm\ufffdland (around the sites)"
+    assert context in {e.text for e in project.iter("layername")}

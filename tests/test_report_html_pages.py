@@ -28,7 +28,13 @@ from landcheck.io.output import atomic_folder
 from landcheck.report import html, write_report
 from landcheck.report.folder import SIDE_BY_SIDE_SITES
 from landcheck.report.html import FONT_CSS, SINGLE_PAGE_SITES, render_index, write_site_pages
-from landcheck.report.sitefiles import NAME_CHARS, NAME_TAIL, SITES_FOLDER, site_file_names
+from landcheck.report.sitefiles import (
+    NAME_BYTES,
+    NAME_CHARS,
+    NAME_TAIL,
+    SITES_FOLDER,
+    site_file_names,
+)
 from landcheck.typeface import FONT_PATH
 
 MAP = '<svg xmlns="http://www.w3.org/2000/svg" class="site-map"'
@@ -124,18 +130,38 @@ def test_hostile_site_ids_give_safe_unique_names_inside_the_folder(case, folder)
 
 def test_long_ids_that_differ_at_their_end_keep_it_in_their_names():
     """A batch's ids often share a long beginning (the county, the project, the batch): cut to
-    NAME_CHARS, each name keeps the id's last NAME_TAIL characters, so 3,000 such ids give
-    3,000 names that end with their own number, none with ~N; ids that are all alike get
-    ~2…~3000 in site order."""
+    NAME_CHARS characters and NAME_BYTES bytes, each name keeps the id's last NAME_TAIL
+    characters, so 3,000 such ids give 3,000 names that end with their own number, none with
+    ~N; ids that are all alike get ~2…~3000 in site order."""
     prefix = "某某县某某镇某某村高标准农田建设与土地整治项目二〇二六年度第一批次实施地块编号" * 2
     ids = [f"{prefix}{i:05d}" for i in range(3000)]
     names = site_file_names(ids)
-    assert all(len(n) == NAME_CHARS for n in names)
+    # 74 letters of 3 bytes and 5 digits (227 bytes): 49 letters, "__", the last 20 characters
+    assert {(len(n), len(n.encode())) for n in names} == {(49 + 2 + 20, 147 + 2 + 50)}
+    assert all(n.startswith(prefix[:49] + "__") for n in names)
     assert [n[-5:] for n in names] == [f"{i:05d}" for i in range(3000)]
     assert all("__" in n and "~" not in n for n in names)
     assert len({n.casefold() for n in names}) == 3000
     alike = site_file_names(["同一地块"] * 3000)
     assert alike[:3] == ["同一地块", "同一地块~2", "同一地块~3"] and alike[-1] == "同一地块~3000"
+
+
+def test_names_of_four_byte_letters_fit_the_file_systems_255_bytes(tmp_path):
+    """Ids of 100 letters of CJK Extension B (4 UTF-8 bytes each, 400 bytes): cut by characters
+    alone, the name took 80 of them, 320 bytes, and writing it failed ("File name too long").
+    Each name is now at most NAME_BYTES bytes, cut between letters, with its own end, and the
+    files are written: 29 letters, "__", the last 20 letters (198 bytes); ids alike but for
+    their last letter stay apart, and ids all alike get ~N within 255 bytes with .docx."""
+    ids = ["𠀀" * 99 + "𠀁", "𠀀" * 99 + "𠀂", *(["𠀃" * 100] * 3)]
+    names = site_file_names(ids)
+    assert [len(n.encode()) for n in names] == [198] * 2 + [198, 200, 200]
+    assert names[0] == "𠀀" * 29 + "__" + "𠀀" * 19 + "𠀁"
+    assert names[2:] == ["𠀃" * 29 + "__" + "𠀃" * 20 + suffix for suffix in ("", "~2", "~3")]
+    assert len({n.casefold() for n in names}) == len(names) and NAME_BYTES + 13 <= 255
+    for name in names:
+        for suffix in (".html", ".docx"):
+            (tmp_path / f"{name}{suffix}").write_text("ok", encoding="utf-8")
+    assert len(os.listdir(tmp_path)) == 2 * len(names)
 
 
 def test_index_size_does_not_depend_on_the_maps(case, folder):

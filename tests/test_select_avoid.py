@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 
@@ -142,6 +143,38 @@ def test_writes_gpkg_and_boundary_txt_for_resubmission(tmp_path):
         write_avoidance(result, out)
     write_avoidance(result, out, overwrite=True)
     assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]  # no staging left
+
+
+@pytest.mark.parametrize(
+    ("name", "site_id", "encoding", "reason"),
+    [
+        ("Industrial park, phase 2", "S1", "utf-8", "名称 'Industrial park, phase 2' contains"),
+        ("厂房", "P\r2", "utf-8", "编号 'P\\r2' contains a comma or a line break"),
+        ("厂房𠀀", "S1", "gbk", "'𠀀' cannot be written in gbk"),
+    ],
+)
+def test_a_site_the_boundary_txt_cannot_hold_skips_the_txt_not_the_folder(
+    tmp_path, name, site_id, encoding, reason
+):
+    """The square half on farmland, named or numbered so that the TXT cannot hold it (an ASCII
+    comma, a line break, a letter GBK lacks): the folder is written without the TXT, and
+    avoidance.json says why; the kept half is 0.5 ha in the table, the CSV and the JSON."""
+    site, layers = half_on_farmland()
+    site["name"], site["site_id"] = [name], [site_id]
+    result = landcheck.avoid(site, layers=layers, **PLANAR)
+    out = tmp_path / "avoid"
+    paths = write_avoidance(result, out, txt_encoding=encoding)
+    assert "avoided_boundary.txt" not in paths
+    assert sorted(os.listdir(out)) == sorted(
+        [".landcheck", "avoidance.gpkg", "avoidance.csv", "avoidance.json", "avoidance.png"]
+    )
+    data = json.loads((out / "avoidance.json").read_text(encoding="utf-8"))
+    assert reason in data["txt_skipped"]
+    assert data["sites"][0]["kept_planar_m2"] == pytest.approx(5_000.0)
+    assert result.kept["kept_ha"].tolist() == pytest.approx([0.5])
+    with open(out / "avoidance.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["site_id"], float(r["kept_ha"])) for r in rows] == [(site_id, 0.5)]
 
 
 def test_repr_and_dict():

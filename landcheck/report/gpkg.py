@@ -37,10 +37,11 @@ from landcheck.io.paths import gdal_path
 from landcheck.profile import POINT_KINDS
 from landcheck.report.styles import (
     CONTEXT_GROUP,
-    CONTEXT_PREFIX,
     PROJECT_NAME,
     LayerInfo,
     context_classes,
+    context_key,
+    context_names,
     context_title,
     project_metadata,
     project_qgs,
@@ -82,8 +83,12 @@ def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
     # a layer not checked (unreadable, not supplied) has no area: NULL, never 0 m²
     checked = table[f"{result.area_method}_m2"].where(table["available"].astype(bool))
     layers = table.assign(_m2=checked).pivot(index="site_id", columns="layer", values="_m2")
-    taken = set(summary.columns)
-    layers.columns = [_free(f"{c}_m2", f"layer_{c}_m2", taken) for c in layers.columns]
+    taken = {str(c).casefold() for c in summary.columns}
+    # named in the profile's order: of keys equal but for case, the first keeps the plain name
+    ordered = [k for k in result.profile.layers if k in layers.columns]
+    ordered += [k for k in layers.columns if k not in result.profile.layers]
+    named = {k: _free(f"{k}_m2", f"layer_{k}_m2", taken) for k in ordered}
+    layers.columns = [named[c] for c in layers.columns]
     findings = result.finding_table.pivot(index="site_id", columns="check", values="status")
     findings.columns = [_free(f"status_{c}", f"check_{c}_status", taken) for c in findings.columns]
     extra = layers.join(findings).reindex(summary["site_id"]).reset_index(drop=True)
@@ -92,18 +97,30 @@ def _sites_layer(result: CheckResult) -> gpd.GeoDataFrame:
 
 
 def _free(name: str, instead: str, taken: set[str]) -> str:
-    """``name`` for a column of the sites layer, or ``instead`` when a site column has it.
+    """``name`` for a column of the sites layer, or ``instead`` (``instead_2``…) when taken.
 
-    A layer keyed ``area_planar`` would otherwise name its area ``area_planar_m2``, the
-    site's own (the writer failed on the two columns of one name).
+    SQLite compares column names ignoring case, and so does ``taken``: it holds
+    the names given so far casefolded, and the one chosen is added. A layer keyed
+    ``area_planar`` would otherwise name its area ``area_planar_m2``, the site's
+    own, and layers keyed ``forest`` and ``Forest`` would name theirs ``forest_m2``
+    and ``Forest_m2`` (the writer failed on the two columns of one name).
 
-    >>> _free("farmland_m2", "layer_farmland_m2", {"site_id", "area_planar_m2"})
+    >>> taken = {"site_id", "area_planar_m2"}
+    >>> _free("farmland_m2", "layer_farmland_m2", taken)
     'farmland_m2'
-    >>> _free("area_planar_m2", "layer_area_planar_m2", {"site_id", "area_planar_m2"})
+    >>> _free("area_planar_m2", "layer_area_planar_m2", taken)
     'layer_area_planar_m2'
+    >>> _free("Farmland_m2", "layer_Farmland_m2", taken)
+    'layer_Farmland_m2'
+    >>> _free("FARMLAND_m2", "layer_FARMLAND_m2", taken)
+    'layer_FARMLAND_m2_2'
     """
-    chosen = name if name not in taken else instead
-    taken.add(chosen)
+    chosen = name if name.casefold() not in taken else instead
+    number = 1
+    while chosen.casefold() in taken:
+        number += 1
+        chosen = f"{instead}_{number}"
+    taken.add(chosen.casefold())
     return chosen
 
 
@@ -210,7 +227,8 @@ def context_layers(result: CheckResult) -> dict[str, gpd.GeoDataFrame]:
     area_kinds = ("land_use", "planning_zone", "admin", "geohazard_zone")
     keys = [k for k in result.profile.layers if k in result.context]
     keys.sort(key=lambda k: result.profile.layers[k].kind in area_kinds)
-    return {f"{CONTEXT_PREFIX}{k}": _context_layer(result, k, result.context[k]) for k in keys}
+    names = context_names(result.profile.layers)
+    return {names[k]: _context_layer(result, k, result.context[k]) for k in keys}
 
 
 def _run_info(result: CheckResult) -> pd.DataFrame:
@@ -277,9 +295,10 @@ def _write_styles(
         extent = None
         if spatial and len(frame) and not frame.geometry.is_empty.all():
             extent = tuple(float(v) for v in frame.total_bounds)
-        context = name.startswith(CONTEXT_PREFIX)
-        if context:
-            title = context_title(result, name[len(CONTEXT_PREFIX) :])
+        key = context_key(result, name)
+        context = key is not None
+        if key is not None:
+            title = context_title(result, key)
         else:
             title = LAYER_TITLES.get(name, (name, name))
         infos.append(
@@ -309,8 +328,9 @@ def _write_styles(
 
 def _geometry_type(result: CheckResult, name: str) -> str:
     """MultiPoint for the context of a point layer (hazard points), else MultiPolygon."""
-    spec = result.profile.layers.get(name[len(CONTEXT_PREFIX) :])
-    point = name.startswith(CONTEXT_PREFIX) and spec is not None and spec.kind in POINT_KINDS
+    key = context_key(result, name)
+    spec = result.profile.layers.get(key) if key is not None else None
+    point = spec is not None and spec.kind in POINT_KINDS
     return "MultiPoint" if point else "MultiPolygon"
 
 

@@ -39,12 +39,13 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from landcheck.errors import AnalysisCRSError
+from landcheck.errors import InputDataError
 from landcheck.io.boundary_txt import write_boundary_txt
 from landcheck.io.output import atomic_folder
 from landcheck.io.paths import gdal_path
 from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
+from landcheck.report.styles import context_names
 from landcheck.result import CheckResult
 from landcheck.text import spreadsheet_text
 
@@ -117,16 +118,21 @@ def _write_json(path: str, data: dict[str, Any]) -> None:
 
 
 def _write_csv(path: str, table: pd.DataFrame) -> None:
-    """The table as CSV for spreadsheet programs: UTF-8 with BOM, texts never read as formulas.
+    r"""The table as CSV for spreadsheet programs: UTF-8 with BOM, texts never read as formulas.
 
     A text that would start a formula (a site id ``=HYPERLINK(…)``) is written with a
     leading apostrophe (:func:`landcheck.text.spreadsheet_text`); numbers are left as they are.
+    Records end with CRLF (RFC 4180), so the csv module quotes every text holding a carriage
+    return or a line feed, the line breaks Python's csv reader, Excel and LibreOffice end a
+    record at: each record is one row (a bare ``\r`` written unquoted ended it, and the text
+    after it, ``=1+1``, began a row of its own as a formula). Inside a quoted text, what
+    follows a line break is part of the cell, never a formula.
     """
     plain = _plain(table)
     for column in plain.columns:
         if isinstance(plain[column].dtype, pd.StringDtype):
             plain[column] = plain[column].map(spreadsheet_text, na_action="ignore")
-    plain.to_csv(path, index=False, encoding="utf-8-sig")
+    plain.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def _write_map(path: str, plot: Callable[..., Any]) -> None:
@@ -159,12 +165,17 @@ def _write_avoidance_map(path: str, result: AvoidanceResult, most: int = 12) -> 
 
 
 def _write_txt(path: str, sites: gpd.GeoDataFrame, encoding: str) -> str | None:
-    """Write a boundary TXT; return why not when the CRS cannot be written as one."""
+    """Write a boundary TXT; return why not when the sites cannot be written as one.
+
+    The TXT is one file of the folder: a CRS that is not CGCS2000 Gauss-Kruger, a
+    site's id or name holding an ASCII comma or a line break (the format's
+    separators), or a letter ``encoding`` lacks skips it, not the folder.
+    """
     if sites.empty:
         return "no site has land left to write"
     try:
         write_boundary_txt(sites, path, encoding=encoding)
-    except AnalysisCRSError as ex:
+    except InputDataError as ex:  # AnalysisCRSError and GeometryError are ones too
         return str(ex)
     return None
 
@@ -231,8 +242,9 @@ def write_comparison(
 
     def fill(staging: str) -> list[str]:
         layers: dict[str, pd.DataFrame] = {"alternatives": result.sites}
+        names = context_names(result.context)  # distinct ignoring case, as SQLite's
         for key, frame in result.context.items():
-            layers[f"context_{key}"] = frame
+            layers[names[key]] = frame
         _write_gpkg(os.path.join(staging, "comparison.gpkg"), layers)
         _write_csv(os.path.join(staging, "comparison.csv"), result.table)
         _write_json(os.path.join(staging, "comparison.json"), result.to_dict())
@@ -261,7 +273,9 @@ def write_avoidance(
 
     The TXT (``avoided_boundary.txt``) holds every site with land left, in
     the analysis CRS when it is a CGCS2000 Gauss-Kruger one; when it is not,
-    no TXT is written and ``avoidance.json`` says why (``txt_skipped``).
+    or a site's id or name holds what the TXT cannot (an ASCII comma, a line
+    break, a letter ``txt_encoding`` lacks), no TXT is written and
+    ``avoidance.json`` says why (``txt_skipped``).
 
     ``inputs`` (the run's input files) are never replaced; see
     :func:`landcheck.io.output.atomic_folder`.
@@ -311,6 +325,10 @@ def write_search(
     inputs: Iterable[str | os.PathLike[str]] = (),
 ) -> dict[str, str]:
     """Write the search folder, with the proposals as a boundary TXT; return file name → path.
+
+    When the proposals cannot be written as a boundary TXT (the analysis CRS
+    is not a CGCS2000 Gauss-Kruger one), no TXT is written and ``search.json``
+    says why (``txt_skipped``).
 
     ``inputs`` (the run's input files) are never replaced; see
     :func:`landcheck.io.output.atomic_folder`.

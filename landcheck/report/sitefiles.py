@@ -19,6 +19,7 @@ from landcheck import forked
 from landcheck.forked import run_jobs
 
 __all__ = [
+    "NAME_BYTES",
     "NAME_CHARS",
     "SITES_A_JOB",
     "SITES_FOLDER",
@@ -33,6 +34,14 @@ SITES_FOLDER = "sites"
 
 NAME_CHARS = 80
 """Longest site file name, in characters, before its ``~N`` and extension."""
+
+NAME_BYTES = 200
+"""Longest site file name, in UTF-8 bytes, before its ``~N`` and extension.
+
+File systems limit a name to 255 bytes (ext4, XFS, Btrfs, APFS; NTFS to 255
+UTF-16 units, never more than the UTF-8 bytes): 80 letters of CJK Extension B
+(4 bytes each) made 320 bytes and the report failed ("File name too long").
+200 bytes leave room for ``~N`` and ``.html``/``.docx`` and some margin."""
 
 NAME_TAIL = 20
 """Characters kept from the end of a site id cut to :data:`NAME_CHARS`."""
@@ -52,7 +61,8 @@ def site_file_names(site_ids: Sequence[str]) -> list[str]:
     at either end go, so no name is hidden or ``..``; Windows' reserved device
     names get a ``_`` in front; a long name keeps its beginning and its last
     :data:`NAME_TAIL` characters, joined by ``__``, in :data:`NAME_CHARS`
-    (ids of one batch often differ only at the end: 某镇…地块编号00017); an
+    characters and :data:`NAME_BYTES` UTF-8 bytes (ids of one batch often
+    differ only at the end: 某镇…地块编号00017); an
     empty result becomes ``site``. Names equal after this (ignoring case, as
     Windows and macOS do) get ``~2``, ``~3``… in site order.
 
@@ -63,6 +73,8 @@ def site_file_names(site_ids: Sequence[str]) -> list[str]:
     >>> long = ["A" * 70 + "B" * 25 + "00001", "A" * 70 + "B" * 25 + "00002"]
     >>> [(len(name), name[54:]) for name in site_file_names(long)]
     [(80, 'AAAA__BBBBBBBBBBBBBBB00001'), (80, 'AAAA__BBBBBBBBBBBBBBB00002')]
+    >>> [(len(name), len(name.encode())) for name in site_file_names(["𠀀" * 100])]
+    [(51, 198)]
     """
     names: list[str] = []
     taken: set[str] = set()
@@ -85,11 +97,18 @@ def site_file_names(site_ids: Sequence[str]) -> list[str]:
 
 
 def _shortened(stem: str) -> str:
-    """``stem`` cut to :data:`NAME_CHARS` characters: its beginning, ``__``, its end."""
-    if len(stem) <= NAME_CHARS:
+    """``stem`` cut to :data:`NAME_CHARS` characters and :data:`NAME_BYTES` bytes.
+
+    A longer stem keeps its beginning and its last :data:`NAME_TAIL`
+    characters, joined by ``__``; the beginning is cut between characters,
+    never inside one.
+    """
+    if len(stem) <= NAME_CHARS and len(stem.encode("utf-8")) <= NAME_BYTES:
         return stem
-    head = NAME_CHARS - NAME_TAIL - 2
-    return f"{stem[:head].rstrip('._')}__{stem[-NAME_TAIL:].lstrip('._')}"
+    tail = stem[-NAME_TAIL:].lstrip("._")
+    room = NAME_BYTES - 2 - len(tail.encode("utf-8"))
+    head = stem[: NAME_CHARS - NAME_TAIL - 2].encode("utf-8")[:room].decode("utf-8", "ignore")
+    return f"{head.rstrip('._')}__{tail}"
 
 
 def sites_folder(directory: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -41,6 +41,7 @@ from landcheck.report.palette import (
     layer_color,
 )
 from landcheck.result import CheckResult
+from landcheck.text import xml_text
 
 __all__ = [
     "CONTEXT_GROUP",
@@ -49,6 +50,8 @@ __all__ = [
     "PROJECT_NAME",
     "LayerInfo",
     "context_classes",
+    "context_key",
+    "context_names",
     "context_title",
     "layer_qml",
     "project_metadata",
@@ -120,13 +123,27 @@ class LayerInfo:
     """The layer-tree group it is listed in (None: at the top level)."""
 
 
+def _attr(value: str) -> str:
+    """``value`` as a quoted XML attribute value, what XML cannot hold as U+FFFD.
+
+    A control character (a profile's layer title holding U+001B) made the
+    styles and the project not well-formed: QGIS could not open them.
+    """
+    return quoteattr(xml_text(value))
+
+
+def _escaped(value: str) -> str:
+    """``value`` as XML text, what XML cannot hold as U+FFFD (see :func:`_attr`)."""
+    return escape(xml_text(value))
+
+
 def _rgba(color: str, alpha: int = 255) -> str:
     color = color.lstrip("#")
     return ",".join(str(int(color[i : i + 2], 16)) for i in (0, 2, 4)) + f",{alpha}"
 
 
 def _option(name: str, value: str) -> str:
-    return f'<Option type="QString" name={quoteattr(name)} value={quoteattr(value)}/>'
+    return f'<Option type="QString" name={_attr(name)} value={_attr(value)}/>'
 
 
 def _simple_fill(
@@ -159,7 +176,7 @@ def _simple_fill(
 
 def _symbol(name: str, layers: Sequence[str], alpha: float = 1.0) -> str:
     return (
-        f'<symbol type="fill" name={quoteattr(name)} alpha="{alpha:g}" clip_to_extent="1" '
+        f'<symbol type="fill" name={_attr(name)} alpha="{alpha:g}" clip_to_extent="1" '
         f'force_rhr="0">{"".join(layers)}</symbol>'
     )
 
@@ -202,7 +219,7 @@ def _point_symbol(name: str, style: Mapping[str, str]) -> str:
         )
     )
     return (
-        f'<symbol type="marker" name={quoteattr(name)} alpha="1" clip_to_extent="1" '
+        f'<symbol type="marker" name={_attr(name)} alpha="1" clip_to_extent="1" '
         f'force_rhr="0"><layer class="SimpleMarker" enabled="1" locked="0" pass="0">'
         f'<Option type="Map">{options}</Option></layer></symbol>'
     )
@@ -211,13 +228,13 @@ def _point_symbol(name: str, style: Mapping[str, str]) -> str:
 def _categorized(field: str, categories: Sequence[tuple[str, str, str, bool]]) -> str:
     """``categories``: (value, label, symbol XML with name=index, rendered)."""
     items = "".join(
-        f'<category symbol="{i}" value={quoteattr(value)} label={quoteattr(text)} '
+        f'<category symbol="{i}" value={_attr(value)} label={_attr(text)} '
         f'render="{"true" if shown else "false"}" type="string"/>'
         for i, (value, text, _, shown) in enumerate(categories)
     )
     symbols = "".join(symbol for _, _, symbol, _ in categories)
     return (
-        f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(field)} symbollevels="0" '
+        f'<renderer-v2 type="categorizedSymbol" attr={_attr(field)} symbollevels="0" '
         f'enableorderby="0" forceraster="0" referencescale="-1">'
         f"<categories>{items}</categories><symbols>{symbols}</symbols>"
         f"<rotation/><sizescale/></renderer-v2>"
@@ -227,8 +244,8 @@ def _categorized(field: str, categories: Sequence[tuple[str, str, str, bool]]) -
 def _labeling(field: str, color: str) -> str:
     return (
         '<labeling type="simple"><settings calloutType="simple">'
-        f'<text-style fieldName={quoteattr(field)} isExpression="0" fontSize="10" '
-        f'fontSizeUnit="Point" textColor={quoteattr(_rgba(color))} textOpacity="1" '
+        f'<text-style fieldName={_attr(field)} isExpression="0" fontSize="10" '
+        f'fontSizeUnit="Point" textColor={_attr(_rgba(color))} textOpacity="1" '
         'fontWeight="50" fontItalic="0" namedStyle="Regular" multilineHeight="1" '
         'blendMode="0" previewBkgrdColor="255,255,255,255" allowHtml="0">'
         '<text-buffer bufferDraw="1" bufferSize="1" bufferSizeUnits="MM" '
@@ -259,7 +276,7 @@ def _aliases(fields: Sequence[str], lang: str) -> str:
             else:
                 continue
         name = pair[1] if lang == "en" else pair[0]
-        items.append(f'<alias field={quoteattr(field)} index="{index}" name={quoteattr(name)}/>')
+        items.append(f'<alias field={_attr(field)} index="{index}" name={_attr(name)}/>')
     return f"<aliases>{''.join(items)}</aliases>"
 
 
@@ -270,11 +287,46 @@ def context_title(result: CheckResult, key: str) -> tuple[str, str]:
     return f"周边{zh}", f"{en} (around the sites)"
 
 
+def context_names(keys: Iterable[str]) -> dict[str, str]:
+    """Layer key → the name of its context layer, ``context_<KEY>``: distinct ignoring case.
+
+    SQLite compares table names ignoring case: of keys equal but for case (a
+    profile's ``forest`` and ``Forest``), the first keeps ``context_<KEY>`` and
+    each next one gets ``context_<KEY>_2`` (the first number no other name takes).
+
+    Examples
+    --------
+    >>> context_names(["farmland", "forest", "Forest"])
+    {'farmland': 'context_farmland', 'forest': 'context_forest', 'Forest': 'context_Forest_2'}
+    """
+    plain = {key: f"{CONTEXT_PREFIX}{key}" for key in keys}
+    reserved = {name.casefold() for name in plain.values()}
+    taken: set[str] = set()
+    names = {}
+    for key, name in plain.items():
+        chosen, number = name, 1
+        while chosen.casefold() in taken or (chosen != name and chosen.casefold() in reserved):
+            number += 1
+            chosen = f"{name}_{number}"
+        taken.add(chosen.casefold())
+        names[key] = chosen
+    return names
+
+
+def context_key(result: CheckResult, layer: str) -> str | None:
+    """The layer key of a context layer (:func:`context_names`), None for any other layer."""
+    found = {name: key for key, name in context_names(result.profile.layers).items()}
+    if layer in found:
+        return found[layer]
+    return layer[len(CONTEXT_PREFIX) :] if layer.startswith(CONTEXT_PREFIX) else None
+
+
 def _context_kind(result: CheckResult, layer: str) -> str | None:
     """The layer kind of a ``context_<KEY>`` layer (None for any other layer)."""
-    if not layer.startswith(CONTEXT_PREFIX):
+    key = context_key(result, layer)
+    if key is None:
         return None
-    spec = result.profile.layers.get(layer[len(CONTEXT_PREFIX) :])
+    spec = result.profile.layers.get(key)
     return spec.kind if spec is not None else "generic"
 
 
@@ -342,7 +394,7 @@ def _context_body(
     result: CheckResult, layer: str, fields: Sequence[str], lang: str, classes: Sequence[tuple]
 ) -> str:
     """Renderer and aliases of a context layer."""
-    key = layer[len(CONTEXT_PREFIX) :]
+    key = context_key(result, layer) or ""
     kind = _context_kind(result, layer)
     if kind == "land_use" and "level1" in fields:
         renderer = _categorized(_LAND_USE_CLASS, _land_use_classes(classes, lang))
@@ -379,7 +431,7 @@ def style_body(
     ``classes`` are the distinct (level1, level1_name, category) of a land-use
     context layer, one legend entry each.
     """
-    if layer.startswith(CONTEXT_PREFIX):
+    if context_key(result, layer) is not None:
         return _context_body(result, layer, fields, lang, classes)
     if layer == "sites":
         symbol = _symbol(
@@ -448,10 +500,10 @@ def _spatialrefsys(crs: CRS) -> str:
     epsg = crs.to_epsg()
     return (
         '<spatialrefsys nativeFormat="Wkt">'
-        f"<wkt>{escape(crs.to_wkt())}</wkt>"
+        f"<wkt>{_escaped(crs.to_wkt())}</wkt>"
         f"<srid>{epsg or 0}</srid>"
-        f"<authid>{escape(crs_label(crs))}</authid>"
-        f"<description>{escape(crs.name)}</description>"
+        f"<authid>{_escaped(crs_label(crs))}</authid>"
+        f"<description>{_escaped(crs.name)}</description>"
         f"<geographicflag>{'true' if crs.is_geographic else 'false'}</geographicflag>"
         "</spatialrefsys>"
     )
@@ -498,8 +550,8 @@ def project_qgs(
         off = layer.name in hidden or _context_kind(result, layer.name) in _CONTEXT_OFF_KINDS
         checked = "Qt::Unchecked" if off else "Qt::Checked"
         node = (
-            f"<layer-tree-layer id={quoteattr(ids[layer.name])} name={quoteattr(layer.title)} "
-            f'source={quoteattr(source)} providerKey="ogr" checked="{checked}" expanded="1">'
+            f"<layer-tree-layer id={_attr(ids[layer.name])} name={_attr(layer.title)} "
+            f'source={_attr(source)} providerKey="ogr" checked="{checked}" expanded="1">'
             "<customproperties/></layer-tree-layer>"
         )
         if layer.group is None:
@@ -516,16 +568,16 @@ def project_qgs(
             f'<maplayer type="vector" {geometry} labelsEnabled="{labels}" readOnly="0" '
             'hasScaleBasedVisibilityFlag="0" minScale="100000000" maxScale="0">'
             f"{_extent(layer.extent) if layer.spatial else ''}"
-            f"<id>{escape(ids[layer.name])}</id>"
-            f"<datasource>{escape(source)}</datasource>"
-            f"<layername>{escape(layer.title)}</layername>"
+            f"<id>{_escaped(ids[layer.name])}</id>"
+            f"<datasource>{_escaped(source)}</datasource>"
+            f"<layername>{_escaped(layer.title)}</layername>"
             f"<srs>{crs if layer.spatial else ''}</srs>"
             '<provider encoding="UTF-8">ogr</provider>'
             f"{layer.style}</maplayer>"
         )
     at = next((i for i, layer in enumerate(layers) if layer.group is not None), len(tree))
     tree[at:at] = [
-        f'<layer-tree-group name={quoteattr(name)} checked="Qt::Checked" expanded="1">'
+        f'<layer-tree-group name={_attr(name)} checked="Qt::Checked" expanded="1">'
         f"<customproperties/>{''.join(nodes)}</layer-tree-group>"
         for name, nodes in groups.items()
     ]
@@ -545,12 +597,12 @@ def project_qgs(
             f"<rotation>0</rotation><destinationsrs>{crs}</destinationsrs>"
             "<rendermaptile>0</rendermaptile></mapcanvas>"
         )
-    order = "".join(f"<layer id={quoteattr(ids[layer.name])}/>" for layer in layers)
+    order = "".join(f"<layer id={_attr(ids[layer.name])}/>" for layer in layers)
     return (
         f"{_DOCTYPE}\n"
-        f'<qgis projectname={quoteattr(title)} version="{_QGIS_VERSION}" saveUser="landcheck">'
+        f'<qgis projectname={_attr(title)} version="{_QGIS_VERSION}" saveUser="landcheck">'
         '<homePath path=""/>'
-        f"<title>{escape(title)}</title>"
+        f"<title>{_escaped(title)}</title>"
         f"<projectCrs>{crs}</projectCrs>"
         f"<layer-tree-group><customproperties/>{''.join(tree)}</layer-tree-group>"
         f"{canvas}"

@@ -53,6 +53,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
+from landcheck.text import xml_text
+
 __all__ = [
     "BODY_FONTS",
     "HEADING_FONTS",
@@ -82,7 +84,6 @@ MARGINS = {"top": Mm(25), "bottom": Mm(25), "left": Mm(28), "right": Mm(26)}
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _HEADINGS = {"Title": 22, "Heading 1": 16, "Heading 2": 14, "Heading 3": 12}
 """Heading style → size in points (二号, 三号, 四号, 小四)."""
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _HEADER_FILL = "D6EAF8"
 _LINK_FONT = '<w:color w:val="0563C1"/><w:u w:val="single"/>'
 """A hyperlink's run: Word's own Hyperlink style (which python-docx's template lacks)."""
@@ -94,26 +95,6 @@ _CELL_PADDING_EM = 1.3
 _MAX_WANTED_EM = 40.0
 _MAX_NARROW_EM = 12.0
 _UNBROKEN_EM = 4.0
-
-
-def xml_text(value: Any) -> str:
-    r"""The text of a value, with every character XML cannot hold replaced by U+FFFD.
-
-    Control characters (``\x00``–``\x08``, ``\x0b``, ``\x0c``,
-    ``\x0e``–``\x1f``), lone surrogates and U+FFFE/U+FFFF would make the
-    document invalid; the replacement character shows the reader that
-    something was there.
-
-    Examples
-    --------
-    >>> xml_text("S\x001\x07 site") == "S\ufffd1\ufffd site"
-    True
-    >>> xml_text(None), xml_text(1.5)
-    ('', '1.5')
-    """
-    if value is None:
-        return ""
-    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _set_fonts(rpr: Any, latin: str, east_asian: str) -> None:
