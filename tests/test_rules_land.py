@@ -43,3 +43,20 @@ def test_a_pv_array_touching_cultivated_land_by_a_sliver_is_a_note_not_clear(str
     assert "suspected boundary error" in found.message.en
     assert "不占用耕地" not in found.message.zh
     assert f"{strip.area / 2:.2f} 平方米的细小重叠" in found.message.zh
+
+
+def test_the_grades_of_cultivated_land_count_cultivated_parcels_only():
+    # a grade on a 0301 forest or 0702 housing parcel was listed as cultivated land:
+    # "0等 1.0000 公顷、5等 0.9000 公顷、7等 1.0000 公顷" beside 0.9000 ha of 耕地
+    survey = frame(
+        [
+            parcel("0101", square(0, 0, 100), 0.1, GDDB="5"),
+            parcel("0301", square(100, 0, 100), GDDB="0"),
+            parcel("0702", square(200, 0, 100), GDDB="7"),
+        ]
+    )
+    result = landcheck.check(sites(square(0, 0, 300, 100)), layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert found.area.planar_m2 == pytest.approx(9_000.0)
+    assert "；按耕地质量等别（GDDB）：5等 0.9000 公顷。" in found.message.zh
+    assert "; by quality grade (GDDB): grade 5 0.9000 ha." in found.message.en
