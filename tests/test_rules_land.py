@@ -60,3 +60,39 @@ def test_the_grades_of_cultivated_land_count_cultivated_parcels_only():
     assert found.area.planar_m2 == pytest.approx(9_000.0)
     assert "；按耕地质量等别（GDDB）：5等 0.9000 公顷。" in found.message.zh
     assert "; by quality grade (GDDB): grade 5 0.9000 ha." in found.message.en
+
+
+def test_cultivated_land_coded_at_level_1_only_is_not_said_to_hold_no_paddy():
+    # a 用地用海 2023 parcel coded "01" (耕地) gave "其中水田 0.0000 公顷、水浇地 0.0000 公顷、
+    # 旱地 0.0000 公顷" beside 0.9000 ha of 耕地: parts that contradict the total
+    def survey(*rows):
+        return frame(
+            [
+                {"BSM": f"Y{i}", "YDYHFLDM": code, "KCXS": 0.1, "geometry": geometry}
+                for i, (code, geometry) in enumerate(rows)
+            ]
+        )
+
+    only = survey(("01", square(0, 0, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": only}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert (found.outcome, found.area.planar_m2) == ("compensate", pytest.approx(9_000.0))
+    assert "水田 0.0000" not in found.message.zh and "paddy 0.0000" not in found.message.en
+    assert (
+        "占用耕地 0.9000 公顷（13.50 亩），地类代码仅到一级（01 耕地），未区分水田、水浇地和旱地"
+        "（已扣除田坎 0.1000 公顷）" in found.message.zh
+    )
+    assert (
+        "0.9000 ha (13.50 mu) of cultivated land: coded at level 1 only (01), not split into "
+        "paddy, irrigated and dry land (net of 0.1000 ha of field ridges)" in found.message.en
+    )
+    mixed = survey(("0101", square(0, 0, 50, 100)), ("01", square(50, 0, 50, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": mixed}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert (
+        "其中水田 0.4500 公顷、水浇地 0.0000 公顷、旱地 0.0000 公顷，另有 0.4500 公顷地类代码仅到"
+        "一级（01 耕地），未区分水田、水浇地和旱地" in found.message.zh
+    )
+    assert "paddy 0.4500 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4500 ha coded" in (
+        found.message.en
+    )

@@ -88,6 +88,41 @@ def _by_grade(grades: list[str], net: list[float], rows: range) -> Text:
     )
 
 
+def _kinds(paddy: float, irrigated: float, dry: float, cultivated: float) -> Text:
+    """The cultivated land's paddy, irrigated and dry land (ha), and what the codes leave unsplit.
+
+    A parcel coded to level 1 alone (用地用海 2023 ``01`` 耕地) does not say which kind it
+    is: its area is not "0 paddy" but land whose kind the codes do not give. Compared as
+    reported (0.0001 ha), so the parts and the rest add up to the total shown.
+
+    Examples
+    --------
+    >>> _kinds(0.0, 0.0, 0.0, 0.9).en
+    'coded at level 1 only (01), not split into paddy, irrigated and dry land'
+    >>> _kinds(0.5, 0.0, 0.0, 0.9).en
+    'paddy 0.5000 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4000 ha coded at level 1 \
+only (01), not split into paddy, irrigated and dry land'
+    """
+    shown = [round(part, 4) for part in (paddy, irrigated, dry)]
+    unsplit = round(round(cultivated, 4) - sum(shown), 4)
+    parts = Text(
+        f"其中水田 {paddy:.4f} 公顷、水浇地 {irrigated:.4f} 公顷、旱地 {dry:.4f} 公顷",
+        f"paddy {paddy:.4f} ha, irrigated {irrigated:.4f} ha, dry {dry:.4f} ha",
+    )
+    if unsplit <= 0.0:
+        return parts
+    rest = Text(
+        "地类代码仅到一级（01 耕地），未区分水田、水浇地和旱地",
+        "coded at level 1 only (01), not split into paddy, irrigated and dry land",
+    )
+    if sum(shown) <= 0.0:
+        return rest
+    return Text(
+        f"{parts.zh}，另有 {unsplit:.4f} 公顷{rest.zh}",
+        f"{parts.en}, and {unsplit:.4f} ha {rest.en}",
+    )
+
+
 def _cultivated_land(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     gap = land_use_gap(inp)
@@ -95,11 +130,15 @@ def _cultivated_land(inp: RuleInput) -> Decision:
         return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
     layer = inp.layer
     cultivated = layer.classes_where("level1", ("01",), method)
-    values: dict[str, object] = {
+    kinds = {
         f"{name}_ha": to_ha(layer.classes_where("table_code", (code,), method).m2)
         for name, code in (("paddy", "0101"), ("irrigated", "0102"), ("dry", "0103"))
     }
-    values["tiankan_ha"] = to_ha(layer.classes_where("level1", ("01",), method, ridges=True).m2)
+    values: dict[str, object] = {
+        **kinds,
+        "tiankan_ha": to_ha(layer.classes_where("level1", ("01",), method, ridges=True).m2),
+        "kinds": _kinds(*kinds.values(), to_ha(cultivated.m2)),
+    }
     values["grades"] = _grades(layer, method)
     width = layer.width_where("level1", ("01",))
     outcome = involvement(inp, cultivated, width) or "compensate"
@@ -421,7 +460,7 @@ EVALUATORS = (
         ("not_involved", "sliver", "compensate"),
         _cultivated_land,
         numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
-        texts=("grades",),
+        texts=("kinds", "grades"),
         evidence=("compensate",),
     ),
     Evaluator(
