@@ -96,3 +96,33 @@ def test_cultivated_land_coded_at_level_1_only_is_not_said_to_hold_no_paddy():
     assert "paddy 0.4500 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4500 ha coded" in (
         found.message.en
     )
+
+
+def test_where_the_planning_zones_say_nothing_batch_or_single_site_is_not_known():
+    # zones (0401 城镇集中建设区) cover the west half only: the east half, with no zone, was taken
+    # as 0.5000 ha outside planned construction land, and the site as 单独选址
+    survey = frame([parcel("0103", square(0, 0, 100), QSXZ="30")])
+    far_farmland = frame([{"BSM": "F", "DLBM": "0101", "geometry": square(9000, 9000, 10)}])
+    layers = {"land_use": survey, "farmland": far_farmland}
+    half = frame([{"BSM": "Z", "GHFQDM": "0401", "geometry": square(0, 0, 50, 100)}])
+    site = sites(square(0, 0, 100), project_type=["industrial"])
+    result = landcheck.check(site, layers={**layers, "planning_zones": half}, **PLANAR)
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("conversion", "conditional")
+    assert "单独选址" not in found.message.zh.split("；")[0]
+    assert "规划分区图层有 5000.00 平方米未覆盖项目用地，无法判断是否位于规划建设用地范围内" in (
+        found.message.zh
+    )
+    assert "As the planning zones layer does not cover 5000.00 m² of the site, whether it" in (
+        found.message.en
+    )
+    whole = frame(
+        [
+            {"BSM": "Z1", "GHFQDM": "0401", "geometry": square(0, 0, 50, 100)},
+            {"BSM": "Z2", "GHFQDM": "0502", "geometry": square(50, 0, 50, 100)},
+        ]
+    )
+    result = landcheck.check(site, layers={**layers, "planning_zones": whole}, **PLANAR)
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("single_site", "conditional")
+    assert "0.5000 ha of the site lie outside the planned construction land" in found.message.en

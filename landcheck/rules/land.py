@@ -177,16 +177,38 @@ def _approver(inp: RuleInput, planned: str) -> Text:
     return _APPROVERS["batch" if planned == "batch" else "single_site"]
 
 
-def _planned_construction(inp: RuleInput, method: AreaMethod) -> Area | None:
-    """Planned construction land in the site (from the planning zones), None when unknown."""
+def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | None, Text | None]:
+    """Planned construction land in the site (from the planning zones), or None and why not.
+
+    Not known when the zones cannot be read as planned construction land, and where they
+    leave part of the site undescribed: that part may or may not be planned construction
+    land, as a zone whose code the table does not know may or may not be.
+    """
     key = inp.params.get("planning_layer")
+    spec = inp.profile.layers.get(key) if key is not None else None
     layer = inp.layers.get(key) if key is not None else None
-    if layer is None or not layer.available or layer.unresolved_codes:
-        return None
+    title = spec.title if spec is not None else Text("规划分区", "planning zones")
+    if layer is None or not layer.available:
+        return None, Text(f"{title.zh}图层未能使用", f"the {title.en} layer could not be used")
     table = layer.class_table
     if table is None or "planned_construction" not in table.columns:
-        return None
-    return layer.classes_where("planned_construction", ("yes",), method)
+        return None, Text(
+            f"{title.zh}图层的代码表未标明规划建设用地",
+            f"the code table of the {title.en} layer does not mark planned construction land",
+        )
+    if layer.unresolved_codes:
+        return None, Text(
+            f"{title.zh}图层含代码表未知的代码 {'、'.join(layer.unresolved_codes)}",
+            f"the {title.en} layer has codes its table does not know "
+            f"({', '.join(layer.unresolved_codes)})",
+        )
+    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
+        m2 = layer.uncovered.m2
+        return None, Text(
+            f"{title.zh}图层有 {m2:.2f} 平方米未覆盖项目用地",
+            f"the {title.en} layer does not cover {m2:.2f} m² of the site",
+        )
+    return layer.classes_where("planned_construction", ("yes",), method), None
 
 
 def _agricultural_conversion(inp: RuleInput) -> Decision:
@@ -197,13 +219,14 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
     agricultural = inp.layer.classes_where("category", ("农用地",), method)
     construction = inp.layer.classes_where("category", ("建设用地",), method)
     unused = inp.layer.classes_where("category", ("未利用地",), method)
-    planned = _planned_construction(inp, method)
+    planned, planning_gap = _planned_construction(inp, method)
     outside_m2 = max(0.0, inp.site.area.m2 - planned.m2) if planned is not None else 0.0
     values: dict[str, object] = {
         "construction_ha": to_ha(construction.m2),
         "unused_ha": to_ha(unused.m2),
         "planned_ha": to_ha(planned.m2) if planned is not None else 0.0,
         "outside_planned_ha": to_ha(outside_m2),
+        "planning_gap": planning_gap or Text("", ""),
     }
     outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome is None:
@@ -469,7 +492,7 @@ EVALUATORS = (
         ("not_involved", "unused_only", "sliver", "batch", "single_site", "conversion"),
         _agricultural_conversion,
         numbers=("construction_ha", "unused_ha", "planned_ha", "outside_planned_ha"),
-        texts=("approver",),
+        texts=("approver", "planning_gap"),
         params={"planning_layer": "layer"},
         evidence=("batch", "single_site", "conversion", "unused_only"),
     ),
