@@ -126,3 +126,81 @@ def test_where_the_planning_zones_say_nothing_batch_or_single_site_is_not_known(
     found = finding(result, "agricultural_conversion")
     assert (found.outcome, found.status) == ("single_site", "conditional")
     assert "0.5000 ha of the site lie outside the planned construction land" in found.message.en
+
+
+def test_expropriation_names_the_farmland_layer_when_that_is_what_is_missing():
+    # a complete land-use layer and no farmland layer: the message blamed the land-use layer
+    # ("土地利用现状…图层未能完整覆盖项目用地或含未知代码") with English inside the Chinese
+    site = sites(square(0, 0, 100), square(200, 0, 100), project_id=["XM-1", "XM-1"])
+    survey = frame(
+        [
+            parcel("0103", square(0, 0, 100), 0.1, QSXZ="30"),
+            parcel("0103", square(200, 0, 100), 0.1, QSXZ="30"),
+        ]
+    )
+    result = landcheck.check(site, layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    assert (
+        found.message.zh
+        == "无法完整判断土地征收审批机关：永久基本农田图层未能使用（用地 S1、S2）。"
+    )
+    assert found.message.en == (
+        "Who approves the expropriation cannot be fully told: the permanent basic farmland "
+        "layer could not be used (site(s) S1, S2)."
+    )
+    # the land-use layer is named when it is the land-use layer that falls short
+    short = frame([parcel("0103", square(0, 0, 50, 100), QSXZ="30")])
+    farmland = frame([{"BSM": "F", "geometry": square(9000, 9000, 10)}])
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers={"land_use": short, "farmland": farmland}, **PLANAR
+    )
+    found = finding(result, "expropriation")
+    assert found.outcome == "incomplete"
+    assert found.message.zh.startswith("无法完整判断土地征收审批机关：土地利用现状")
+    assert "permanent" not in found.message.en
+
+
+@pytest.mark.parametrize(
+    ("rows", "pbf", "width", "farmland_ha", "cultivated_ha", "other_ha"),
+    [
+        # farmland over the paddy parcel (0101, KCXS 0.1) beside 旱地 (KCXS 0.2): 耕地 outside
+        # farmland is 0.8000 ha; net 耕地 less the whole farmland said 0.7000
+        (
+            [("0101", square(0, 0, 100), 0.1), ("0103", square(100, 0, 100), 0.2)],
+            square(0, 0, 100),
+            200,
+            "1.0000",
+            "1.7000",
+            "0.3000",
+        ),
+        # farmland over a 沟渠 (1107) only: all 1.0000 ha of 耕地 is outside it; said 0.8000
+        (
+            [("0103", square(0, 0, 100), 0.0), ("1107", square(100, 0, 20, 100), 0.0)],
+            square(100, 0, 20, 100),
+            120,
+            "0.2000",
+            "1.0000",
+            "0.2000",
+        ),
+    ],
+)
+def test_expropriation_with_farmland_does_not_guess_the_cultivated_land_outside_it(
+    rows, pbf, width, farmland_ha, cultivated_ha, other_ha
+):
+    # the two layers' totals do not tell which of the farmland is 耕地: the figures are the
+    # project's collective 耕地 and other land, farmland included, and say so
+    survey = frame([parcel(code, geometry, kcxs, QSXZ="30") for code, geometry, kcxs in rows])
+    farmland = frame([{"BSM": "F", "geometry": pbf}])
+    result = landcheck.check(
+        sites(square(0, 0, width, 100)), layers={"land_use": survey, "farmland": farmland}, **PLANAR
+    )
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("state_council_farmland", "info")
+    assert (
+        f"涉及永久基本农田 {farmland_ha} 公顷，征收永久基本农田（不论面积）由国务院批准。项目另涉及"
+        f"集体耕地 {cultivated_ha} 公顷、其他集体土地 {other_ha} 公顷，均含位于永久基本农田内的部分"
+        in found.message.zh
+    )
+    assert "永久基本农田以外的集体耕地" not in found.message.zh
+    assert "the part outside it is not separated" in found.message.en

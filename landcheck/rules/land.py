@@ -299,7 +299,7 @@ def project_totals(
     out: list[ProjectTotals | None] = [None] * len(site_ids)
     for key, positions in groups.items():
         farmland = cultivated = other = unowned = 0.0
-        complete = True
+        gaps: list[tuple[str, str, str]] = []
         known = False
         for position in positions:
             land_use = next((v for v in views[position].values() if v.kind == "land_use"), None)
@@ -308,7 +308,9 @@ def project_totals(
                 _collective(land_use, method, True) if land_use and land_use.available else None
             )
             if coll_cultivated is None:
-                complete = False
+                usable = land_use is not None and land_use.available
+                what = "no_ownership" if usable else "unusable"
+                gaps.append((what, land_use.key if land_use else "land_use", site_ids[position]))
                 continue
             known = True
             pbf_m2 = sum(  # every farmland layer's (a profile may split it into files)
@@ -316,11 +318,9 @@ def project_totals(
                 for v in farmland_views
                 if v.available and v.overlap.m2 > 0.0 and not is_sliver(v.overlap.m2, v.max_width_m)
             )
-            complete &= bool(farmland_views) and all(
-                v.available and not _beyond(v, is_sliver) for v in farmland_views
-            )
+            gaps += _farmland_gaps(farmland_views, site_ids[position], is_sliver)
             farmland += pbf_m2
-            cultivated += max(0.0, coll_cultivated - pbf_m2)
+            cultivated += coll_cultivated  # farmland on 耕地 or not: the totals cannot tell
             other += _collective(land_use, method, False) or 0.0
             unowned += _collective(land_use, method, None, "unowned") or 0.0
         if not known:
@@ -332,13 +332,27 @@ def project_totals(
             farmland_m2=farmland,
             cultivated_m2=cultivated,
             other_m2=other,
-            complete=complete and unowned <= 0.0,
+            complete=not gaps and unowned <= 0.0,
             overlap_m2=shared(positions) if len(positions) > 1 else 0.0,
             unowned_m2=unowned,
+            gaps=tuple(gaps),
         )
         for position in positions:
             out[position] = totals
     return out
+
+
+def _farmland_gaps(
+    views: list[SiteLayer], site_id: str, is_sliver: Callable[[float, float | None], bool]
+) -> list[tuple[str, str, str]]:
+    """What of a site's farmland layers keeps the project's totals from being complete."""
+    if not views:
+        return [("unusable", "", site_id)]
+    return [
+        ("unusable" if not view.available else "beyond", view.key, site_id)
+        for view in views
+        if not view.available or _beyond(view, is_sliver)
+    ]
 
 
 def _in_number_order(site_id: str) -> list[str | int]:
@@ -384,33 +398,97 @@ def _expropriation(inp: RuleInput) -> Decision:
         "other_ha": to_ha(totals.other_m2),
         "sites": Text(sites, ", ".join(totals.site_ids)),
         "project_id": totals.project_id,
-        "partial": Text("", "")
-        if totals.complete
-        else Text(
-            "（部分用地的图层未能使用，合计为下限）",
-            " (a layer of some sites could not be used: the totals are lower bounds)",
-        ),
+        "partial": _partial(inp, totals),
     }
     if totals.farmland_m2 > 0.0:
-        return Decision("state_council", area, values)
+        return Decision("state_council_farmland", area, values)
     # compared as reported, to 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha
     if round(to_ha(totals.cultivated_m2), 4) > STATE_COUNCIL_CULTIVATED_HA or (
         round(to_ha(totals.other_m2), 4) > STATE_COUNCIL_OTHER_HA
     ):
         return Decision("state_council", area, values)
     if gap or not totals.complete:
-        reason = gap or "a layer of a site of the project could not be used"
-        if not gap and totals.unowned_m2 > 0.0:
-            reason = Text(
+        reasons = _missing(inp, totals)
+        if gap:
+            title = _title(inp, inp.layer.key)
+            reasons.insert(
+                0,
+                Text(
+                    f"{title.zh}图层未能完整覆盖项目用地或含未知代码（{gap}）",
+                    f"the {title.en} layer does not fully describe the site ({gap})",
+                ),
+            )
+        return Decision("incomplete", inp.layer.uncovered, {"reason": _joined(reasons)})
+    if totals.cultivated_m2 + totals.other_m2 <= 0.0:
+        return Decision("not_involved", area, values)
+    return Decision("province", area, values)
+
+
+def _title(inp: RuleInput, key: str) -> Text:
+    """A layer's title in the profile (a missing farmland layer: 永久基本农田)."""
+    spec = inp.profile.layers.get(key)
+    return spec.title if spec is not None else Text("永久基本农田", "permanent farmland")
+
+
+def _missing(inp: RuleInput, totals: ProjectTotals) -> list[Text]:
+    """What keeps the project's totals from being complete, each layer named, in both languages."""
+    sites: dict[tuple[str, str], list[str]] = {}
+    for what, key, site_id in totals.gaps:
+        sites.setdefault((what, key), []).append(site_id)
+    texts = []
+    for (what, key), ids in sites.items():
+        title = _title(inp, key)
+        zh, en = "、".join(ids), ", ".join(ids)
+        if what == "beyond":
+            texts.append(
+                Text(
+                    f"用地 {zh} 有部分位于{title.zh}图层所描述的范围之外",
+                    f"part of site(s) {en} lies beyond the area the {title.en} layer describes",
+                )
+            )
+        elif what == "no_ownership":
+            texts.append(
+                Text(
+                    f"{title.zh}图层没有权属性质字段 QSXZ（用地 {zh}）",
+                    f"the {title.en} layer has no ownership field, QSXZ (site(s) {en})",
+                )
+            )
+        elif key:
+            texts.append(
+                Text(
+                    f"{title.zh}图层未能使用（用地 {zh}）",
+                    f"the {title.en} layer could not be used (site(s) {en})",
+                )
+            )
+        else:
+            texts.append(
+                Text(f"没有{title.zh}图层（用地 {zh}）", f"no {title.en} layer (site(s) {en})")
+            )
+    if totals.unowned_m2 > 0.0:
+        texts.append(
+            Text(
                 f"{totals.unowned_m2:.2f} 平方米土地的权属性质（QSXZ）既非国有（10、20）也非"
                 "集体（30–34、40），无法判断是否须征收",
                 f"the ownership (QSXZ) of {totals.unowned_m2:.2f} m² is neither state (10, 20) "
                 "nor collective (30–34, 40), so whether it is expropriated cannot be told",
             )
-        return Decision("incomplete", inp.layer.uncovered, {"reason": reason})
-    if totals.cultivated_m2 + totals.other_m2 <= 0.0:
-        return Decision("not_involved", area, values)
-    return Decision("province", area, values)
+        )
+    return texts
+
+
+def _joined(texts: list[Text]) -> Text:
+    """Texts one after the other: ``；`` between the Chinese, ``; `` between the English."""
+    return Text("；".join(t.zh for t in texts), "; ".join(t.en for t in texts))
+
+
+def _partial(inp: RuleInput, totals: ProjectTotals) -> Text:
+    """The note on totals that may be incomplete, naming what was missing (empty: complete)."""
+    if totals.complete:
+        return Text("", "")
+    missing = _joined(_missing(inp, totals))
+    return Text(
+        f"（{missing.zh}，合计可能不完整）", f" ({missing.en}: the totals may be incomplete)"
+    )
 
 
 _LEVELS = {
@@ -499,11 +577,18 @@ EVALUATORS = (
     Evaluator(
         "expropriation",
         ("land_use",),
-        ("not_involved", "province", "state_council", "no_ownership", "sites_overlap"),
+        (
+            "not_involved",
+            "province",
+            "state_council",
+            "state_council_farmland",
+            "no_ownership",
+            "sites_overlap",
+        ),
         _expropriation,
         numbers=("farmland_ha", "cultivated_ha", "other_ha", "overlap_m2"),
         texts=("sites", "project_id", "partial"),
-        evidence=("state_council",),
+        evidence=("state_council", "state_council_farmland"),
     ),
     Evaluator(
         "preexam_needed",
