@@ -181,19 +181,77 @@ def _codes_from_names(
     return codes, warning
 
 
-def _deduction(values: pd.Series, key: str) -> tuple[np.ndarray, str | None]:
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isnan(numbers) & ((numbers < 0) | (numbers >= 1))
-    warning = None
+def _deduction(
+    values: pd.Series, key: str, cultivated: np.ndarray | None
+) -> tuple[np.ndarray, list[str]]:
+    """Field-ridge deduction coefficients (KCXS) as fractions, and warnings on those not used.
+
+    A coefficient must be a number with 0 ≤ KCXS < 1 (a parcel all of field ridges is coded
+    田坎 itself). Text that is no number ("5%", "0,15"), a number outside that range, and a
+    blank on a cultivated-land parcel (``cultivated``; None: not known) are taken as 0 — the
+    whole parcel counted as its class, no field ridges deducted — and said.
+
+    Examples
+    --------
+    >>> numbers, warnings = _deduction(pd.Series([0.1, "5%", 15, None]), "lu", None)
+    >>> numbers.tolist()
+    [0.1, 0.0, 0.0, 0.0]
+    >>> len(warnings)
+    3
+    """
+    numbers = np.array(pd.to_numeric(values, errors="coerce"), dtype=float)  # a copy of its own
+    missing = np.isnan(numbers)
+    unread = np.zeros(len(numbers), dtype=bool)
+    if missing.any() and not pd.api.types.is_numeric_dtype(values.dtype):
+        unread[missing] = field_texts(values.to_numpy()[missing]) != ""
+    warnings = []
+    if unread.any():
+        examples = ", ".join(repr(v) for v in values.to_numpy()[unread][:3])
+        warnings.append(
+            f"layer {key!r}: {int(unread.sum())} deduction coefficients (KCXS) could not be "
+            f"read as numbers (e.g. {examples}) and were taken as 0 (no field ridges deducted "
+            "there); they must be fractions such as 0.08"
+        )
+    blank = missing & ~unread & (cultivated if cultivated is not None else True)
+    if blank.any():
+        warnings.append(
+            f"layer {key!r}: {int(blank.sum())} "
+            f"{'cultivated-land (耕地) parcels' if cultivated is not None else 'parcels'} have "
+            "no deduction coefficient (KCXS blank): taken as 0, their whole area counted as "
+            "their class, no field ridges deducted"
+        )
+    bad = ~missing & ~((numbers >= 0) & (numbers < 1))
     if bad.any():
         examples = ", ".join(f"{v:g}" for v in numbers[bad][:3])
-        warning = (
+        warnings.append(
             f"layer {key!r}: {int(bad.sum())} deduction coefficients (KCXS) outside 0–1 "
             f"(e.g. {examples}) were ignored (no field ridges deducted there); they must be "
-            "fractions such as 0.08"
+            "fractions from 0 up to, not including, 1, such as 0.08 (a parcel all of field "
+            "ridges is coded 田坎 itself)"
         )
-        numbers[bad] = np.nan
-    return np.nan_to_num(numbers, nan=0.0), warning
+    return np.where(missing | bad, 0.0, numbers), warnings
+
+
+def _cultivated(codes: np.ndarray | None, table: CodeTable | None) -> np.ndarray | None:
+    """Which features' class codes are cultivated land (level 1 ``01``); None: not known."""
+    if codes is None or table is None or "level1" not in table.columns:
+        return None
+    level1 = table.lookup("level1")
+    found = {code: level1.get(table.resolve(code) or "", "") == "01" for code in set(codes)}
+    return np.array([found[code] for code in codes.tolist()], dtype=bool)
+
+
+def _no_deduction_field(spec: LayerSpec, cultivated: np.ndarray | None) -> str | None:
+    """The warning for a land-use layer with cultivated land and no deduction field, or None."""
+    if cultivated is None or not cultivated.any():
+        return None
+    wanted = ", ".join(spec.fields.get("deduction", ())) or "none mapped"
+    return (
+        f"layer {spec.key!r} has no deduction coefficient field (looked for {wanted}): the field "
+        f"ridges (田坎) of its {int(cultivated.sum())} cultivated-land (耕地) parcels are not "
+        "deducted, their whole area counted as cultivated land; map the field under "
+        f"layers.{spec.key}.fields.deduction in the profile"
+    )
 
 
 def normalise_features(
@@ -289,10 +347,17 @@ def normalise_features(
         else:
             data["_code"] = data["_name"]
         mapping = {**mapping, "code": mapping["name"]}
+    cultivated = None
+    if spec.kind == "land_use" and decision is not None:
+        cultivated = _cultivated(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
     if "deduction" in mapping:
-        data["_deduction"], warning = _deduction(projected[mapping["deduction"]], spec.key)
-        if warning:
-            warn(warning)
+        data["_deduction"], warnings = _deduction(
+            projected[mapping["deduction"]], spec.key, cultivated
+        )
+        for said in warnings:
+            warn(said)
+    elif no_field := _no_deduction_field(spec, cultivated):
+        warn(no_field)
     if "survey_area" in mapping:
         data["_survey_area"] = pd.to_numeric(
             projected[mapping["survey_area"]], errors="coerce"

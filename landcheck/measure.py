@@ -1155,6 +1155,8 @@ def measure_layer(
     }
     if "_grade" in pieces:  # cultivated-land quality grade, by parcel (net of field ridges)
         features["grade"] = _text(pieces["_grade"])
+        if "_code" in pieces:  # only cultivated parcels' grades count (rules.land._grades)
+            features["code"] = _text(pieces["_code"])
         deduction = (
             np.asarray(pieces["_deduction"], dtype=float)
             if "_deduction" in pieces

@@ -285,9 +285,9 @@ def _warning_layers():
         )
         return frame(
             [
-                {"BSM": "A", "DLBM": code, "geometry": square(0, 0, 300)},
-                {"BSM": "B", "DLBM": code, "geometry": square(100, 0, 300)},
-                {"BSM": "C", "DLBM": code, "geometry": bow_tie},
+                {"BSM": "A", "DLBM": code, "KCXS": 0.0, "geometry": square(0, 0, 300)},
+                {"BSM": "B", "DLBM": code, "KCXS": 0.0, "geometry": square(100, 0, 300)},
+                {"BSM": "C", "DLBM": code, "KCXS": 0.0, "geometry": bow_tie},
             ]
         )
 

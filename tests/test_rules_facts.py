@@ -75,7 +75,7 @@ def test_500_kv_substation_in_a_national_plan_goes_to_the_state_council():
     assert (found.outcome, found.status) == ("state_council", "conditional")
     assert "item 2 of" in found.message.en and "[P]" in found.message.en
     taking = finding(result, "expropriation")
-    assert taking.outcome == "state_council"
+    assert taking.outcome == "state_council_farmland"
     assert "1.0000 ha of permanent farmland" in taking.message.en
 
 
@@ -419,7 +419,7 @@ def test_every_farmland_layer_of_a_profile_counts_for_the_state_council(tmp_path
     )
     assert finding(result, "permanent_farmland").outcome == "not_involved"
     assert finding(result, "permanent_farmland_b").outcome == "state_council"
-    assert finding(result, "expropriation").outcome == "state_council"
+    assert finding(result, "expropriation").outcome == "state_council_farmland"
     assert "State Council" in finding(result, "agricultural_conversion").message.en
 
 

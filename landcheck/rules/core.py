@@ -92,16 +92,24 @@ class ProjectTotals:
     farmland_m2 : float
         Permanent basic farmland taken (any ownership: 国务院 approves its 征收).
     cultivated_m2, other_m2 : float
-        Collective 耕地 outside permanent farmland, and other collective land.
+        Collective 耕地, and other collective land. Where no farmland is taken they are
+        the land outside it; where some is, they include whatever part of them lies in it
+        (the two layers' totals do not tell which of the farmland is 耕地).
     complete : bool
-        False when a site's land-use or farmland layer was unusable (the sums are then
-        lower bounds).
+        False when a site's land-use or farmland layer was unusable (see ``gaps``) or
+        land's ownership cannot be told (``unowned_m2``).
     overlap_m2 : float
         Ground the project's sites share (their areas less that of their union, planar):
         summed, it would be counted twice.
     unowned_m2 : float
         Land whose ownership code (QSXZ) is neither state nor collective: whether it is
         expropriated cannot be told (the sums are then lower bounds).
+    gaps : tuple of (str, str, str)
+        What kept the sums from being complete: ``(what, layer key, site id)`` with
+        ``what`` one of ``unusable`` (the layer could not be used; a key of ``""``: the
+        profile has no farmland layer), ``no_ownership`` (the land-use layer has no
+        ownership field) and ``beyond`` (part of the site lies outside the area the
+        farmland layer describes).
     """
 
     project_id: str
@@ -112,6 +120,7 @@ class ProjectTotals:
     complete: bool = True
     overlap_m2: float = 0.0
     unowned_m2: float = 0.0
+    gaps: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(slots=True)

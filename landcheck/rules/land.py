@@ -43,18 +43,26 @@ STATE_COUNCIL_OTHER_HA = 70.0
 def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
     """Cultivated land by quality grade (GDDB), net of field ridges; empty without grades.
 
-    Only cultivated parcels carry a grade in the survey; pieces of one parcel shared
-    with another feature of the layer are counted in full (the survey's parcels do not
-    overlap). Every site's breakdown is made in one pass over the layer's feature
-    table, the first time a site of the batch asks.
+    Only parcels whose class is cultivated land (level 1 ``01``) count: a grade on any
+    other parcel is not a cultivated-land grade. Pieces of one parcel shared with another
+    feature of the layer are counted in full (the survey's parcels do not overlap). Every
+    site's breakdown is made in one pass over the layer's feature table, the first time a
+    site of the batch asks.
     """
     table = layer.feature_table
-    if table is None or "grade" not in table.columns:
+    classes = layer.class_table
+    if table is None or classes is None or not {"grade", "code"} <= table.columns.keys():
+        return _NO_GRADES
+    if "level1" not in classes.columns:
         return _NO_GRADES
 
     def breakdowns() -> list[Text]:  # every site's, once per table and method
+        level1 = dict(zip(classes.texts("code"), classes.texts("level1"), strict=True))
         # "3.0" is grade 3 (a number column read as text); "1.05" is no grade, not 15
-        grades = [g.strip().removesuffix(".0") for g in table.texts("grade")]
+        grades = [
+            g.strip().removesuffix(".0") if level1.get(code) == "01" else ""
+            for g, code in zip(table.texts("grade"), table.texts("code"), strict=True)
+        ]
         net = (table.columns[f"{method.value}_m2"] * table.columns["net_share"]).tolist()
         return [_by_grade(grades, net, rows) for rows in table.site_groups()]
 
@@ -80,6 +88,41 @@ def _by_grade(grades: list[str], net: list[float], rows: range) -> Text:
     )
 
 
+def _kinds(paddy: float, irrigated: float, dry: float, cultivated: float) -> Text:
+    """The cultivated land's paddy, irrigated and dry land (ha), and what the codes leave unsplit.
+
+    A parcel coded to level 1 alone (用地用海 2023 ``01`` 耕地) does not say which kind it
+    is: its area is not "0 paddy" but land whose kind the codes do not give. Compared as
+    reported (0.0001 ha), so the parts and the rest add up to the total shown.
+
+    Examples
+    --------
+    >>> _kinds(0.0, 0.0, 0.0, 0.9).en
+    'coded at level 1 only (01), not split into paddy, irrigated and dry land'
+    >>> _kinds(0.5, 0.0, 0.0, 0.9).en
+    'paddy 0.5000 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4000 ha coded at level 1 \
+only (01), not split into paddy, irrigated and dry land'
+    """
+    shown = [round(part, 4) for part in (paddy, irrigated, dry)]
+    unsplit = round(round(cultivated, 4) - sum(shown), 4)
+    parts = Text(
+        f"其中水田 {paddy:.4f} 公顷、水浇地 {irrigated:.4f} 公顷、旱地 {dry:.4f} 公顷",
+        f"paddy {paddy:.4f} ha, irrigated {irrigated:.4f} ha, dry {dry:.4f} ha",
+    )
+    if unsplit <= 0.0:
+        return parts
+    rest = Text(
+        "地类代码仅到一级（01 耕地），未区分水田、水浇地和旱地",
+        "coded at level 1 only (01), not split into paddy, irrigated and dry land",
+    )
+    if sum(shown) <= 0.0:
+        return rest
+    return Text(
+        f"{parts.zh}，另有 {unsplit:.4f} 公顷{rest.zh}",
+        f"{parts.en}, and {unsplit:.4f} ha {rest.en}",
+    )
+
+
 def _cultivated_land(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     gap = land_use_gap(inp)
@@ -87,11 +130,15 @@ def _cultivated_land(inp: RuleInput) -> Decision:
         return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
     layer = inp.layer
     cultivated = layer.classes_where("level1", ("01",), method)
-    values: dict[str, object] = {
+    kinds = {
         f"{name}_ha": to_ha(layer.classes_where("table_code", (code,), method).m2)
         for name, code in (("paddy", "0101"), ("irrigated", "0102"), ("dry", "0103"))
     }
-    values["tiankan_ha"] = to_ha(layer.classes_where("level1", ("01",), method, ridges=True).m2)
+    values: dict[str, object] = {
+        **kinds,
+        "tiankan_ha": to_ha(layer.classes_where("level1", ("01",), method, ridges=True).m2),
+        "kinds": _kinds(*kinds.values(), to_ha(cultivated.m2)),
+    }
     values["grades"] = _grades(layer, method)
     width = layer.width_where("level1", ("01",))
     outcome = involvement(inp, cultivated, width) or "compensate"
@@ -130,16 +177,38 @@ def _approver(inp: RuleInput, planned: str) -> Text:
     return _APPROVERS["batch" if planned == "batch" else "single_site"]
 
 
-def _planned_construction(inp: RuleInput, method: AreaMethod) -> Area | None:
-    """Planned construction land in the site (from the planning zones), None when unknown."""
+def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | None, Text | None]:
+    """Planned construction land in the site (from the planning zones), or None and why not.
+
+    Not known when the zones cannot be read as planned construction land, and where they
+    leave part of the site undescribed: that part may or may not be planned construction
+    land, as a zone whose code the table does not know may or may not be.
+    """
     key = inp.params.get("planning_layer")
+    spec = inp.profile.layers.get(key) if key is not None else None
     layer = inp.layers.get(key) if key is not None else None
-    if layer is None or not layer.available or layer.unresolved_codes:
-        return None
+    title = spec.title if spec is not None else Text("规划分区", "planning zones")
+    if layer is None or not layer.available:
+        return None, Text(f"{title.zh}图层未能使用", f"the {title.en} layer could not be used")
     table = layer.class_table
     if table is None or "planned_construction" not in table.columns:
-        return None
-    return layer.classes_where("planned_construction", ("yes",), method)
+        return None, Text(
+            f"{title.zh}图层的代码表未标明规划建设用地",
+            f"the code table of the {title.en} layer does not mark planned construction land",
+        )
+    if layer.unresolved_codes:
+        return None, Text(
+            f"{title.zh}图层含代码表未知的代码 {'、'.join(layer.unresolved_codes)}",
+            f"the {title.en} layer has codes its table does not know "
+            f"({', '.join(layer.unresolved_codes)})",
+        )
+    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
+        m2 = layer.uncovered.m2
+        return None, Text(
+            f"{title.zh}图层有 {m2:.2f} 平方米未覆盖项目用地",
+            f"the {title.en} layer does not cover {m2:.2f} m² of the site",
+        )
+    return layer.classes_where("planned_construction", ("yes",), method), None
 
 
 def _agricultural_conversion(inp: RuleInput) -> Decision:
@@ -150,13 +219,14 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
     agricultural = inp.layer.classes_where("category", ("农用地",), method)
     construction = inp.layer.classes_where("category", ("建设用地",), method)
     unused = inp.layer.classes_where("category", ("未利用地",), method)
-    planned = _planned_construction(inp, method)
+    planned, planning_gap = _planned_construction(inp, method)
     outside_m2 = max(0.0, inp.site.area.m2 - planned.m2) if planned is not None else 0.0
     values: dict[str, object] = {
         "construction_ha": to_ha(construction.m2),
         "unused_ha": to_ha(unused.m2),
         "planned_ha": to_ha(planned.m2) if planned is not None else 0.0,
         "outside_planned_ha": to_ha(outside_m2),
+        "planning_gap": planning_gap or Text("", ""),
     }
     outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome is None:
@@ -229,7 +299,7 @@ def project_totals(
     out: list[ProjectTotals | None] = [None] * len(site_ids)
     for key, positions in groups.items():
         farmland = cultivated = other = unowned = 0.0
-        complete = True
+        gaps: list[tuple[str, str, str]] = []
         known = False
         for position in positions:
             land_use = next((v for v in views[position].values() if v.kind == "land_use"), None)
@@ -238,7 +308,9 @@ def project_totals(
                 _collective(land_use, method, True) if land_use and land_use.available else None
             )
             if coll_cultivated is None:
-                complete = False
+                usable = land_use is not None and land_use.available
+                what = "no_ownership" if usable else "unusable"
+                gaps.append((what, land_use.key if land_use else "land_use", site_ids[position]))
                 continue
             known = True
             pbf_m2 = sum(  # every farmland layer's (a profile may split it into files)
@@ -246,11 +318,9 @@ def project_totals(
                 for v in farmland_views
                 if v.available and v.overlap.m2 > 0.0 and not is_sliver(v.overlap.m2, v.max_width_m)
             )
-            complete &= bool(farmland_views) and all(
-                v.available and not _beyond(v, is_sliver) for v in farmland_views
-            )
+            gaps += _farmland_gaps(farmland_views, site_ids[position], is_sliver)
             farmland += pbf_m2
-            cultivated += max(0.0, coll_cultivated - pbf_m2)
+            cultivated += coll_cultivated  # farmland on 耕地 or not: the totals cannot tell
             other += _collective(land_use, method, False) or 0.0
             unowned += _collective(land_use, method, None, "unowned") or 0.0
         if not known:
@@ -262,13 +332,27 @@ def project_totals(
             farmland_m2=farmland,
             cultivated_m2=cultivated,
             other_m2=other,
-            complete=complete and unowned <= 0.0,
+            complete=not gaps and unowned <= 0.0,
             overlap_m2=shared(positions) if len(positions) > 1 else 0.0,
             unowned_m2=unowned,
+            gaps=tuple(gaps),
         )
         for position in positions:
             out[position] = totals
     return out
+
+
+def _farmland_gaps(
+    views: list[SiteLayer], site_id: str, is_sliver: Callable[[float, float | None], bool]
+) -> list[tuple[str, str, str]]:
+    """What of a site's farmland layers keeps the project's totals from being complete."""
+    if not views:
+        return [("unusable", "", site_id)]
+    return [
+        ("unusable" if not view.available else "beyond", view.key, site_id)
+        for view in views
+        if not view.available or _beyond(view, is_sliver)
+    ]
 
 
 def _in_number_order(site_id: str) -> list[str | int]:
@@ -314,33 +398,97 @@ def _expropriation(inp: RuleInput) -> Decision:
         "other_ha": to_ha(totals.other_m2),
         "sites": Text(sites, ", ".join(totals.site_ids)),
         "project_id": totals.project_id,
-        "partial": Text("", "")
-        if totals.complete
-        else Text(
-            "（部分用地的图层未能使用，合计为下限）",
-            " (a layer of some sites could not be used: the totals are lower bounds)",
-        ),
+        "partial": _partial(inp, totals),
     }
     if totals.farmland_m2 > 0.0:
-        return Decision("state_council", area, values)
+        return Decision("state_council_farmland", area, values)
     # compared as reported, to 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha
     if round(to_ha(totals.cultivated_m2), 4) > STATE_COUNCIL_CULTIVATED_HA or (
         round(to_ha(totals.other_m2), 4) > STATE_COUNCIL_OTHER_HA
     ):
         return Decision("state_council", area, values)
     if gap or not totals.complete:
-        reason = gap or "a layer of a site of the project could not be used"
-        if not gap and totals.unowned_m2 > 0.0:
-            reason = Text(
+        reasons = _missing(inp, totals)
+        if gap:
+            title = _title(inp, inp.layer.key)
+            reasons.insert(
+                0,
+                Text(
+                    f"{title.zh}图层未能完整覆盖项目用地或含未知代码（{gap}）",
+                    f"the {title.en} layer does not fully describe the site ({gap})",
+                ),
+            )
+        return Decision("incomplete", inp.layer.uncovered, {"reason": _joined(reasons)})
+    if totals.cultivated_m2 + totals.other_m2 <= 0.0:
+        return Decision("not_involved", area, values)
+    return Decision("province", area, values)
+
+
+def _title(inp: RuleInput, key: str) -> Text:
+    """A layer's title in the profile (a missing farmland layer: 永久基本农田)."""
+    spec = inp.profile.layers.get(key)
+    return spec.title if spec is not None else Text("永久基本农田", "permanent farmland")
+
+
+def _missing(inp: RuleInput, totals: ProjectTotals) -> list[Text]:
+    """What keeps the project's totals from being complete, each layer named, in both languages."""
+    sites: dict[tuple[str, str], list[str]] = {}
+    for what, key, site_id in totals.gaps:
+        sites.setdefault((what, key), []).append(site_id)
+    texts = []
+    for (what, key), ids in sites.items():
+        title = _title(inp, key)
+        zh, en = "、".join(ids), ", ".join(ids)
+        if what == "beyond":
+            texts.append(
+                Text(
+                    f"用地 {zh} 有部分位于{title.zh}图层所描述的范围之外",
+                    f"part of site(s) {en} lies beyond the area the {title.en} layer describes",
+                )
+            )
+        elif what == "no_ownership":
+            texts.append(
+                Text(
+                    f"{title.zh}图层没有权属性质字段 QSXZ（用地 {zh}）",
+                    f"the {title.en} layer has no ownership field, QSXZ (site(s) {en})",
+                )
+            )
+        elif key:
+            texts.append(
+                Text(
+                    f"{title.zh}图层未能使用（用地 {zh}）",
+                    f"the {title.en} layer could not be used (site(s) {en})",
+                )
+            )
+        else:
+            texts.append(
+                Text(f"没有{title.zh}图层（用地 {zh}）", f"no {title.en} layer (site(s) {en})")
+            )
+    if totals.unowned_m2 > 0.0:
+        texts.append(
+            Text(
                 f"{totals.unowned_m2:.2f} 平方米土地的权属性质（QSXZ）既非国有（10、20）也非"
                 "集体（30–34、40），无法判断是否须征收",
                 f"the ownership (QSXZ) of {totals.unowned_m2:.2f} m² is neither state (10, 20) "
                 "nor collective (30–34, 40), so whether it is expropriated cannot be told",
             )
-        return Decision("incomplete", inp.layer.uncovered, {"reason": reason})
-    if totals.cultivated_m2 + totals.other_m2 <= 0.0:
-        return Decision("not_involved", area, values)
-    return Decision("province", area, values)
+        )
+    return texts
+
+
+def _joined(texts: list[Text]) -> Text:
+    """Texts one after the other: ``；`` between the Chinese, ``; `` between the English."""
+    return Text("；".join(t.zh for t in texts), "; ".join(t.en for t in texts))
+
+
+def _partial(inp: RuleInput, totals: ProjectTotals) -> Text:
+    """The note on totals that may be incomplete, naming what was missing (empty: complete)."""
+    if totals.complete:
+        return Text("", "")
+    missing = _joined(_missing(inp, totals))
+    return Text(
+        f"（{missing.zh}，合计可能不完整）", f" ({missing.en}: the totals may be incomplete)"
+    )
 
 
 _LEVELS = {
@@ -413,7 +561,7 @@ EVALUATORS = (
         ("not_involved", "sliver", "compensate"),
         _cultivated_land,
         numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
-        texts=("grades",),
+        texts=("kinds", "grades"),
         evidence=("compensate",),
     ),
     Evaluator(
@@ -422,18 +570,25 @@ EVALUATORS = (
         ("not_involved", "unused_only", "sliver", "batch", "single_site", "conversion"),
         _agricultural_conversion,
         numbers=("construction_ha", "unused_ha", "planned_ha", "outside_planned_ha"),
-        texts=("approver",),
+        texts=("approver", "planning_gap"),
         params={"planning_layer": "layer"},
         evidence=("batch", "single_site", "conversion", "unused_only"),
     ),
     Evaluator(
         "expropriation",
         ("land_use",),
-        ("not_involved", "province", "state_council", "no_ownership", "sites_overlap"),
+        (
+            "not_involved",
+            "province",
+            "state_council",
+            "state_council_farmland",
+            "no_ownership",
+            "sites_overlap",
+        ),
         _expropriation,
         numbers=("farmland_ha", "cultivated_ha", "other_ha", "overlap_m2"),
         texts=("sites", "project_id", "partial"),
-        evidence=("state_council",),
+        evidence=("state_council", "state_council_farmland"),
     ),
     Evaluator(
         "preexam_needed",

@@ -28,6 +28,8 @@ def _pv_siting(inp: RuleInput) -> Decision:
     outcome = involvement(inp, cultivated, inp.layer.width_where("level1", ("01",)))
     if outcome is None:
         return Decision("array_on_cultivated", cultivated, values)
+    if outcome == "sliver":  # a suspected boundary error to correct, not "takes no 耕地"
+        return Decision("sliver", cultivated, values)
     return Decision("array_clear", cultivated, values)
 
 
@@ -35,7 +37,7 @@ EVALUATORS = (
     Evaluator(
         "pv_siting",
         ("land_use",),
-        ("not_applicable", "array_clear", "array_on_cultivated", "facilities"),
+        ("not_applicable", "array_clear", "sliver", "array_on_cultivated", "facilities"),
         _pv_siting,
         numbers=("cultivated_ha",),
         params={"array_types": "types", "facility_types": "types"},

@@ -1,0 +1,206 @@
+"""The land rules (耕地, 农转用, 征收, PV arrays) say no more than their layers tell: analytic
+squares with known areas, each case a figure or a verdict a reviewer would have signed."""
+
+from __future__ import annotations
+
+import pytest
+from common import X0, Y0, county, frame, sites, square
+from shapely import box
+
+import landcheck
+
+PLANAR = {"area_method": "planar", "coverage": county()}
+
+
+def finding(result, check: str, site: str = "S1"):
+    return next(f for f in result.site_findings(site) if f.check == check)
+
+
+def parcel(code: str, geometry, kcxs: float = 0.0, **fields) -> dict:
+    return {"BSM": f"L{id(geometry)}", "DLBM": code, "KCXS": kcxs, **fields, "geometry": geometry}
+
+
+@pytest.mark.parametrize(
+    "strip",
+    [
+        box(X0 + 99.5, Y0 + 99, X0 + 100.5, Y0 + 100),  # 0.5 m² in the site's corner
+        box(X0 + 99.95, Y0, X0 + 100.05, Y0 + 100),  # 5 m², 0.05 m wide
+    ],
+)
+def test_a_pv_array_touching_cultivated_land_by_a_sliver_is_a_note_not_clear(strip):
+    # the sliver from involvement() became "array_clear": 光伏方阵不占用耕地
+    survey = frame(
+        [
+            parcel("0301", square(-100, -100, 300).difference(strip)),
+            parcel("0103", strip),
+        ]
+    )
+    site = sites(square(0, 0, 100), project_type=["pv_array"])
+    result = landcheck.check(site, layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "pv_siting")
+    assert (found.outcome, found.status) == ("sliver", "info")
+    assert found.area.planar_m2 == pytest.approx(strip.area / 2, abs=1e-6)
+    assert "suspected boundary error" in found.message.en
+    assert "不占用耕地" not in found.message.zh
+    assert f"{strip.area / 2:.2f} 平方米的细小重叠" in found.message.zh
+
+
+def test_the_grades_of_cultivated_land_count_cultivated_parcels_only():
+    # a grade on a 0301 forest or 0702 housing parcel was listed as cultivated land:
+    # "0等 1.0000 公顷、5等 0.9000 公顷、7等 1.0000 公顷" beside 0.9000 ha of 耕地
+    survey = frame(
+        [
+            parcel("0101", square(0, 0, 100), 0.1, GDDB="5"),
+            parcel("0301", square(100, 0, 100), GDDB="0"),
+            parcel("0702", square(200, 0, 100), GDDB="7"),
+        ]
+    )
+    result = landcheck.check(sites(square(0, 0, 300, 100)), layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert found.area.planar_m2 == pytest.approx(9_000.0)
+    assert "；按耕地质量等别（GDDB）：5等 0.9000 公顷。" in found.message.zh
+    assert "; by quality grade (GDDB): grade 5 0.9000 ha." in found.message.en
+
+
+def test_cultivated_land_coded_at_level_1_only_is_not_said_to_hold_no_paddy():
+    # a 用地用海 2023 parcel coded "01" (耕地) gave "其中水田 0.0000 公顷、水浇地 0.0000 公顷、
+    # 旱地 0.0000 公顷" beside 0.9000 ha of 耕地: parts that contradict the total
+    def survey(*rows):
+        return frame(
+            [
+                {"BSM": f"Y{i}", "YDYHFLDM": code, "KCXS": 0.1, "geometry": geometry}
+                for i, (code, geometry) in enumerate(rows)
+            ]
+        )
+
+    only = survey(("01", square(0, 0, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": only}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert (found.outcome, found.area.planar_m2) == ("compensate", pytest.approx(9_000.0))
+    assert "水田 0.0000" not in found.message.zh and "paddy 0.0000" not in found.message.en
+    assert (
+        "占用耕地 0.9000 公顷（13.50 亩），地类代码仅到一级（01 耕地），未区分水田、水浇地和旱地"
+        "（已扣除田坎 0.1000 公顷）" in found.message.zh
+    )
+    assert (
+        "0.9000 ha (13.50 mu) of cultivated land: coded at level 1 only (01), not split into "
+        "paddy, irrigated and dry land (net of 0.1000 ha of field ridges)" in found.message.en
+    )
+    mixed = survey(("0101", square(0, 0, 50, 100)), ("01", square(50, 0, 50, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": mixed}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert (
+        "其中水田 0.4500 公顷、水浇地 0.0000 公顷、旱地 0.0000 公顷，另有 0.4500 公顷地类代码仅到"
+        "一级（01 耕地），未区分水田、水浇地和旱地" in found.message.zh
+    )
+    assert "paddy 0.4500 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4500 ha coded" in (
+        found.message.en
+    )
+
+
+def test_where_the_planning_zones_say_nothing_batch_or_single_site_is_not_known():
+    # zones (0401 城镇集中建设区) cover the west half only: the east half, with no zone, was taken
+    # as 0.5000 ha outside planned construction land, and the site as 单独选址
+    survey = frame([parcel("0103", square(0, 0, 100), QSXZ="30")])
+    far_farmland = frame([{"BSM": "F", "DLBM": "0101", "geometry": square(9000, 9000, 10)}])
+    layers = {"land_use": survey, "farmland": far_farmland}
+    half = frame([{"BSM": "Z", "GHFQDM": "0401", "geometry": square(0, 0, 50, 100)}])
+    site = sites(square(0, 0, 100), project_type=["industrial"])
+    result = landcheck.check(site, layers={**layers, "planning_zones": half}, **PLANAR)
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("conversion", "conditional")
+    assert "单独选址" not in found.message.zh.split("；")[0]
+    assert "规划分区图层有 5000.00 平方米未覆盖项目用地，无法判断是否位于规划建设用地范围内" in (
+        found.message.zh
+    )
+    assert "As the planning zones layer does not cover 5000.00 m² of the site, whether it" in (
+        found.message.en
+    )
+    whole = frame(
+        [
+            {"BSM": "Z1", "GHFQDM": "0401", "geometry": square(0, 0, 50, 100)},
+            {"BSM": "Z2", "GHFQDM": "0502", "geometry": square(50, 0, 50, 100)},
+        ]
+    )
+    result = landcheck.check(site, layers={**layers, "planning_zones": whole}, **PLANAR)
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("single_site", "conditional")
+    assert "0.5000 ha of the site lie outside the planned construction land" in found.message.en
+
+
+def test_expropriation_names_the_farmland_layer_when_that_is_what_is_missing():
+    # a complete land-use layer and no farmland layer: the message blamed the land-use layer
+    # ("土地利用现状…图层未能完整覆盖项目用地或含未知代码") with English inside the Chinese
+    site = sites(square(0, 0, 100), square(200, 0, 100), project_id=["XM-1", "XM-1"])
+    survey = frame(
+        [
+            parcel("0103", square(0, 0, 100), 0.1, QSXZ="30"),
+            parcel("0103", square(200, 0, 100), 0.1, QSXZ="30"),
+        ]
+    )
+    result = landcheck.check(site, layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    assert (
+        found.message.zh
+        == "无法完整判断土地征收审批机关：永久基本农田图层未能使用（用地 S1、S2）。"
+    )
+    assert found.message.en == (
+        "Who approves the expropriation cannot be fully told: the permanent basic farmland "
+        "layer could not be used (site(s) S1, S2)."
+    )
+    # the land-use layer is named when it is the land-use layer that falls short
+    short = frame([parcel("0103", square(0, 0, 50, 100), QSXZ="30")])
+    farmland = frame([{"BSM": "F", "geometry": square(9000, 9000, 10)}])
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers={"land_use": short, "farmland": farmland}, **PLANAR
+    )
+    found = finding(result, "expropriation")
+    assert found.outcome == "incomplete"
+    assert found.message.zh.startswith("无法完整判断土地征收审批机关：土地利用现状")
+    assert "permanent" not in found.message.en
+
+
+@pytest.mark.parametrize(
+    ("rows", "pbf", "width", "farmland_ha", "cultivated_ha", "other_ha"),
+    [
+        # farmland over the paddy parcel (0101, KCXS 0.1) beside 旱地 (KCXS 0.2): 耕地 outside
+        # farmland is 0.8000 ha; net 耕地 less the whole farmland said 0.7000
+        (
+            [("0101", square(0, 0, 100), 0.1), ("0103", square(100, 0, 100), 0.2)],
+            square(0, 0, 100),
+            200,
+            "1.0000",
+            "1.7000",
+            "0.3000",
+        ),
+        # farmland over a 沟渠 (1107) only: all 1.0000 ha of 耕地 is outside it; said 0.8000
+        (
+            [("0103", square(0, 0, 100), 0.0), ("1107", square(100, 0, 20, 100), 0.0)],
+            square(100, 0, 20, 100),
+            120,
+            "0.2000",
+            "1.0000",
+            "0.2000",
+        ),
+    ],
+)
+def test_expropriation_with_farmland_does_not_guess_the_cultivated_land_outside_it(
+    rows, pbf, width, farmland_ha, cultivated_ha, other_ha
+):
+    # the two layers' totals do not tell which of the farmland is 耕地: the figures are the
+    # project's collective 耕地 and other land, farmland included, and say so
+    survey = frame([parcel(code, geometry, kcxs, QSXZ="30") for code, geometry, kcxs in rows])
+    farmland = frame([{"BSM": "F", "geometry": pbf}])
+    result = landcheck.check(
+        sites(square(0, 0, width, 100)), layers={"land_use": survey, "farmland": farmland}, **PLANAR
+    )
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("state_council_farmland", "info")
+    assert (
+        f"涉及永久基本农田 {farmland_ha} 公顷，征收永久基本农田（不论面积）由国务院批准。项目另涉及"
+        f"集体耕地 {cultivated_ha} 公顷、其他集体土地 {other_ha} 公顷，均含位于永久基本农田内的部分"
+        in found.message.zh
+    )
+    assert "永久基本农田以外的集体耕地" not in found.message.zh
+    assert "the part outside it is not separated" in found.message.en
