@@ -298,6 +298,18 @@ def test_hazard_point_distance_is_measured_and_never_an_area():
     assert far.outcome == "clear" and "1000 米" in far.message.zh
 
 
+def test_hazard_point_distance_is_labelled_the_profiles_own_setting():
+    # 999 m east of the site's right edge: within the 1,000 m, which no document sets
+    near, _ = run("geohazard_points", points((1999, 250)), "geohazard_points")
+    assert near.outcome == "near" and "999.0 米" in near.message.zh
+    assert "本配置自设的 1000 米提示距离内" in near.message.zh
+    assert "this profile's own 1000 m notice distance" in near.message.en
+    far, _ = run("geohazard_points", points((2100, 250)), "geohazard_points")
+    assert far.outcome == "clear" and "本配置自设" in far.message.zh
+    assert "this profile's own notice distance" in far.message.en
+    assert any("本配置自设" in b for b in far.to_dict()["basis"])
+
+
 def test_hazard_points_read_as_far_as_the_rule_reaches():
     profile = load_profile()
     assert landcheck.rules.search_distance(profile, "geohazard_points") == 1000.0
