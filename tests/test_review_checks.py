@@ -87,6 +87,60 @@ def test_forest_not_involved_and_sliver():
     assert "0.50 平方米" in sliver.message.zh
 
 
+def test_forest_grades_and_levels_written_in_full_are_recognised():
+    # 10 ha of the site: grade Ⅰ written as the 35号令 writes it is grade Ⅰ
+    for grade in ("Ⅰ级保护林地", "一级保护林地", "I级保护林地", "1级", "i"):
+        layer = forest({"BHDJ": grade, "geometry": square(0, 0, 200, 500)})
+        f, _ = run("forest", layer, "forest", project_type="industrial")
+        assert (f.outcome, f.status) == ("grade_one", "prohibited"), grade
+        assert "其中Ⅰ级保护林地 10.0000 公顷" in f.message.zh
+    for grade in ("Ⅳ级保护林地", "四级", "iv"):
+        layer = forest({"BHDJ": grade, "geometry": square(0, 0, 200, 500)})
+        f, _ = run("forest", layer, "forest", project_type="industrial")
+        assert f.outcome == "review", grade
+    # 20 ha of grade Ⅱ with the 公益林 level as the 35号令 or the forest map writes it
+    for level in ("一级国家级公益林地", "国家一级公益林", "国家二级公益林", "国家级"):
+        layer = forest({"BHDJ": "Ⅱ", "GYLDJ": level, "geometry": square(0, 0, 400, 500)})
+        f, _ = run("forest", layer, "forest", project_type="industrial")
+        assert (f.outcome, f.status) == ("public_forest", "conditional"), level
+        assert "国家级公益林地 20.0000 公顷" in f.message.zh
+    provincial = forest({"BHDJ": "Ⅱ", "GYLDJ": "省级公益林", "geometry": square(0, 0, 400, 500)})
+    f, _ = run("forest", provincial, "forest", project_type="industrial")
+    assert f.outcome == "review"
+
+
+def test_forest_grade_blank_or_unknown_is_unknown_not_a_clear_review():
+    # 10 ha of grade Ⅲ and 5 ha whose grade is blank, unreadable or not in the layer at all
+    for unknown in ({"BHDJ": ""}, {"BHDJ": "未知"}, {"BHDJ": "01"}, {"XX": "Ⅰ"}):
+        layer = forest(
+            {"BHDJ": "Ⅲ", "geometry": square(0, 0, 200, 500)},
+            {**unknown, "geometry": square(200, 0, 100, 500)},
+        )
+        f, _ = run("forest", layer, "forest", project_type="county_road")
+        assert (f.outcome, f.status) == ("ungraded", "unknown"), unknown
+        assert f.area.planar_m2 == pytest.approx(150_000.0)
+        assert "其中 5.0000 公顷的林地保护等级" in f.message.zh
+        assert "grade Ⅰ protected forest land cannot be ruled out" in f.message.en
+    # a layer without the grade field: every feature is of no stated grade
+    whole = forest({"XX": "Ⅰ", "geometry": square(0, 0, 200, 500)})
+    f, _ = run("forest", whole, "forest", project_type="county_road")
+    assert f.outcome == "ungraded" and "“(blank)”" in f.message.zh
+    # grade Ⅰ found stands: the strictest certain verdict
+    mixed = forest(
+        {"BHDJ": "Ⅰ", "geometry": square(0, 0, 200, 500)},
+        {"BHDJ": "", "geometry": square(200, 0, 100, 500)},
+    )
+    f, _ = run("forest", mixed, "forest", project_type="county_road")
+    assert f.outcome == "grade_one"
+    # a sliver of unknown grade (0.5 m²) beside grade Ⅲ does not make the check unknown
+    sliver = forest(
+        {"BHDJ": "Ⅲ", "geometry": square(0, 0, 200, 500)},
+        {"BHDJ": "", "geometry": square(999.9, 0, 0.1, 5)},
+    )
+    f, _ = run("forest", sliver, "forest", project_type="county_road")
+    assert f.outcome == "review"
+
+
 # ------------------------------------------------------------------ grassland
 def test_grassland_basic_and_other():
     layer = frame(
