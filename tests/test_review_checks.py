@@ -200,6 +200,57 @@ def test_other_wetland_is_conditional():
     assert "一般湿地 10.0000 公顷" in f.message.zh
 
 
+def test_wetland_level_blank_or_unknown_is_unknown_not_a_denial():
+    # 10 ha of wetland whose level is blank, unreadable or not in the layer
+    for row in ({"ZYSDJB": ""}, {"ZYSDJB": "??"}, {"SDLX": "河流湿地"}):
+        layer = frame([{"SDMC": "清水河湿地", **row, "geometry": square(-100, 100, 1200, 100)}])
+        f, _ = run("wetland", layer, "wetland", project_type="county_road")
+        assert (f.outcome, f.status) == ("ungraded", "unknown"), row
+        assert f.area.planar_m2 == pytest.approx(100_000.0)
+        assert "其中 10.0000 公顷的湿地级别" in f.message.zh
+        assert "不涉及国家重要湿地" not in f.message.zh
+    for level in ("省级重要湿地", "一般湿地"):
+        f, _ = run("wetland", wetland(level), "wetland", project_type="county_road")
+        assert f.outcome == "review", level
+    # 5 ha of 国家重要湿地 beside 5 ha of no stated level: the prohibition stands
+    layer = frame(
+        [
+            {"ZYSDJB": "国家重要湿地", "geometry": square(0, 100, 100, 500)},
+            {"ZYSDJB": "", "geometry": square(100, 100, 100, 500)},
+        ]
+    )
+    f, _ = run("wetland", layer, "wetland", project_type="industrial")
+    assert f.outcome == "national" and f.area.planar_m2 == pytest.approx(80_000.0)
+
+
+def test_grassland_flag_blank_or_unknown_is_unknown_not_a_denial():
+    # 15 ha of grassland flagged 否 and 5 ha whose flag is blank, unreadable or absent
+    for row in ({"JBCY": ""}, {"JBCY": "待核实"}, {"CYLX": "山地草甸"}):
+        layer = frame(
+            [
+                {"JBCY": "否", "CYLX": "热性草丛", "geometry": square(100, 0, 300, 500)},
+                {**row, "geometry": square(0, 0, 100, 500)},
+            ]
+        )
+        f, _ = run("grassland", layer, "grassland", project_type="county_road")
+        assert (f.outcome, f.status) == ("unflagged", "unknown"), row
+        assert f.area.planar_m2 == pytest.approx(200_000.0)
+        assert "其中 5.0000 公顷的基本草原标识" in f.message.zh
+        assert "不涉及基本草原" not in f.message.zh
+    flagged = frame([{"JBCY": "非基本草原", "geometry": square(0, 0, 300, 500)}])
+    f, _ = run("grassland", flagged, "grassland", project_type="county_road")
+    assert f.outcome == "review" and "15.0000 公顷" in f.message.zh
+    # basic grassland found stands beside a blank flag
+    both = frame(
+        [
+            {"JBCY": "是", "geometry": square(0, 0, 100, 500)},
+            {"JBCY": "", "geometry": square(100, 0, 100, 500)},
+        ]
+    )
+    f, _ = run("grassland", both, "grassland", project_type="pv_array")
+    assert f.outcome == "pv_basic" and f.status == "prohibited"
+
+
 def test_pv_array_may_not_occupy_basic_grassland():
     layer = frame(
         [

@@ -19,7 +19,7 @@ from landcheck.review.common import (
     matches,
     total,
 )
-from landcheck.review.grassland import YES
+from landcheck.review.grassland import NO, YES
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
@@ -32,8 +32,6 @@ STRATEGIC_MINERALS = (
 )  # fmt: skip
 """The 24 strategic minerals of the 全国矿产资源规划（2016—2020年） [P], by name (with 煤 for
 煤炭 and 铝土 for bauxite, the ore of 铝); a mineral name matches without its 矿 or 矿石."""
-
-NO = ("否", "N", "no", "false", "0")
 
 
 def is_strategic(flag: str, mineral: str) -> bool | None:
