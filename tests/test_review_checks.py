@@ -359,6 +359,30 @@ def test_unflagged_right_is_judged_by_its_mineral_or_unknown():
     assert "20.0000 公顷的矿业权未注明矿种" in f.message.zh
 
 
+def test_unflagged_right_is_judged_by_its_ore_or_compound_name_and_unknown_names_stay_unknown():
+    layer = rights("")  # 20 ha of the site, no strategic flag
+    for mineral in ("磁铁矿", "赤铁矿", "钒钛磁铁矿", "铬铁矿", "岩金", "砂金", "钨锡矿", "铜镍矿",
+                    "锂辉石", "石油天然气", "铜矿、镍矿"):  # fmt: skip
+        layer["KZ"] = mineral
+        f, _ = run("mineral_rights", layer, "mineral_rights")
+        assert (f.outcome, f.status) == ("strategic", "prohibited"), mineral
+        assert "战略性矿产 20.0000 公顷" in f.message.zh
+    for mineral in ("锰矿", "铅锌矿", "水泥用灰岩", "建筑用砂"):
+        layer["KZ"] = mineral
+        f, _ = run("mineral_rights", layer, "mineral_rights")
+        assert f.outcome == "agreement", mineral
+    for mineral in ("XYZ", "未知", "金红石", "石墨", "锰矿、XYZ"):
+        layer["KZ"] = mineral
+        f, _ = run("mineral_rights", layer, "mineral_rights")
+        assert (f.outcome, f.status) == ("undetermined", "unknown"), mineral
+        assert f"20.0000 公顷的矿业权未注明矿种或矿种无法识别（“{mineral}”）" in f.message.zh
+        assert f"not recognised ({mineral})" in f.message.en
+    # the right's own flag still decides over its name
+    layer["KZ"], layer["ZLXKC"] = "XYZ", "否"
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "agreement"
+
+
 # ------------------------------------------------------------------ geohazards
 def zones(*grades):
     return frame(
