@@ -473,6 +473,53 @@ def test_large_site_outside_heritage_zones_is_told_about_archaeology():
     assert finding(small, "heritage").outcome == "not_involved"
 
 
+def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_range_is_hit():
+    # 2 ha of a known zone at x 0-100 and 1 ha of '重点保护区' at x 200-250
+    for known in ("建设控制地带", "地下文物埋藏区", "保护范围"):
+        layer = frame(
+            [
+                {"WWMC": "城隍庙", "FWLX": known, "geometry": square(0, 0, 100, 200)},
+                {"WWMC": "城隍庙", "FWLX": "重点保护区", "geometry": square(200, 0, 50, 200)},
+            ]
+        )
+        f, _ = run("heritage", layer, "heritage")
+        if known == "保护范围":
+            assert (f.outcome, f.status) == ("protection_range", "prohibited")
+            assert f.area.planar_m2 == pytest.approx(20_000.0)
+            continue
+        assert (f.outcome, f.status) == ("unzoned", "unknown"), known
+        assert f.area.planar_m2 == pytest.approx(10_000.0)
+        assert "其中 1.0000 公顷的区划类型“重点保护区”无法识别" in f.message.zh
+        assert f"{known} 2.0000 公顷" in f.message.zh and "不能排除保护范围" in f.message.zh
+    # a 0.5 m² sliver of an unknown zone beside a control zone does not make it unknown
+    layer = frame(
+        [
+            {"FWLX": "建设控制地带", "geometry": square(0, 0, 100, 200)},
+            {"FWLX": "重点保护区", "geometry": square(999.9, 0, 0.1, 5)},
+        ]
+    )
+    f, _ = run("heritage", layer, "heritage")
+    assert f.outcome == "control_zone"
+
+
+def test_large_site_touching_a_heritage_zone_is_still_told_about_archaeology():
+    # the 50 ha site (>= 5 ha) in a 建设控制地带 by 2 ha, and by a 0.5 m² sliver
+    f, _ = run("heritage", heritage("建设控制地带"), "heritage")
+    assert f.outcome == "control_zone" and f.status == "conditional"
+    assert "用地 50.0000 公顷（不小于 5.0 公顷），属大型基本建设工程的" in f.message.zh
+    assert "考古调查、勘探" in f.message.zh and "archaeological survey" in f.message.en
+    thin = frame([{"FWLX": "建设控制地带", "geometry": square(999.9, 0, 0.1, 5)}])
+    f, _ = run("heritage", thin, "heritage")
+    assert f.outcome == "sliver" and "考古调查、勘探" in f.message.zh
+    # a 1 ha site is no large project: no note
+    small = landcheck.check(
+        sites(square(0, 0, 100)), layers={"heritage": heritage("建设控制地带")}, **PLANAR
+    )
+    f = finding(small, "heritage")
+    assert f.outcome == "control_zone" and "考古" not in f.message.zh
+    assert f.message.en.endswith("before planning approval.")
+
+
 # ------------------------------------------------------------------ land-use standard
 LAND_USE = frame([{"BSM": "T1", "DLBM": "0601", "geometry": square(-10, -10, 1020, 520)}])
 
