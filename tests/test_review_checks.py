@@ -402,8 +402,47 @@ def test_geohazard_prone_zone_needs_an_assessment_with_the_areas_by_grade():
     assert f.outcome == "assessment" and f.area.planar_m2 == pytest.approx(250_000.0)
     f, _ = run("geohazard", zones("不易发", "非易发"), "geohazard")
     assert f.outcome == "not_prone" and f.status == "not_involved"
-    f, _ = run("geohazard", zones("较高", "低易发"), "geohazard")
+    f, _ = run("geohazard", zones("较高", "不易发"), "geohazard")
     assert f.outcome == "ungraded" and f.status == "unknown" and "较高" in f.message.zh
+
+
+def test_geohazard_prone_zone_found_needs_the_assessment_whatever_the_other_grade():
+    # 9,000 m² of 高易发 and 1,000 m² of an unrecognised '极高' on a 100 m x 100 m site
+    layer = frame(
+        [
+            {"YFCD": "高易发", "geometry": square(0, 0, 90, 100)},
+            {"YFCD": "极高", "geometry": square(90, 0, 10, 100)},
+        ]
+    )
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"geohazard": layer}, **PLANAR)
+    f = finding(result, "geohazard")
+    assert (f.outcome, f.status) == ("assessment", "conditional")
+    assert f.area.planar_m2 == pytest.approx(9_000.0)
+    assert "另有 0.1000 公顷的易发程度“极高”无法识别" in f.message.zh
+    assert "a further 0.1000 ha has the grade(s) 极高" in f.message.en
+    # 25 ha of '较高' beside 25 ha of 低易发 on the 50 ha site: the 低易发 alone needs it
+    f, _ = run("geohazard", zones("较高", "低易发"), "geohazard")
+    assert f.outcome == "assessment" and f.area.planar_m2 == pytest.approx(250_000.0)
+
+
+def test_geohazard_slivers_are_boundary_errors_not_prone_or_a_zone():
+    def on_site():
+        return {"geometry": square(-10, -10, 500, 520), "YFCD": "不易发"}  # x up to 490
+
+    for piece, area in (
+        (square(500, 250, 0.999, 1), 0.999),  # under 1 m²
+        (square(500, 0, 0.05, 100), 5.0),  # 5 m², 0.05 m wide
+    ):
+        for grade in ("高易发", "极高"):
+            layer = frame([on_site(), {"YFCD": grade, "geometry": piece}])
+            f, _ = run("geohazard", layer, "geohazard")
+            assert (f.outcome, f.status) == ("sliver", "info"), (grade, area)
+            assert f.area.planar_m2 == pytest.approx(area)
+            assert "疑似边界误差，修正后复核" in f.message.zh
+    # 20 m² 0.2 m wide is no sliver
+    layer = frame([on_site(), {"YFCD": "高易发", "geometry": square(500, 0, 0.2, 100)}])
+    f, _ = run("geohazard", layer, "geohazard")
+    assert f.outcome == "assessment" and f.area.planar_m2 == pytest.approx(20.0)
 
 
 def points(*xy):
