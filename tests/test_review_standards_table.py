@@ -117,6 +117,45 @@ def test_missing_grade_and_code_are_unknown_naming_the_fact(tmp_path):
     assert "'十六等' is not a land grade from 1 to 15" in f.message.en
 
 
+def at(side, table=None, **facts):
+    """The finding of a ``side`` m square site (its figures' arithmetic rounds at the bound)."""
+    site = sites(square(0, 0, side), **{k: [v] for k, v in facts.items()})
+    result = landcheck.check(site, layers={"land_use": LAND_USE}, standards_table=table, **PLANAR)
+    return next(f for f in result.site_findings("S1") if f.check == "land_use_standard")
+
+
+def test_an_indicator_exactly_at_its_bound_passes(tmp_path):
+    # 1,470 m² of 4,900 m² is 30 % (the profile's minimum): 29.999999999999996 % in floats
+    base = {"project_type": "industrial", "office_area_m2": 100.0}
+    for footprint, outcome in ((1_469.0, "over"), (1_470.0, "within"), (1_471.0, "within")):
+        f = at(70, **base, footprint_m2=footprint)
+        assert f.outcome == outcome, footprint
+    assert "建筑系数 30.00%" in at(70, **base, footprint_m2=1_470.0).message.zh
+    table = write(
+        tmp_path,
+        HEADER
+        + "industry,32,,plot_ratio,1.0,,,t2\n"
+        + "industry,33,,investment_wan_per_ha,3000,,,t1\n"
+        + "sector,county_road,,land_ha_per_km,,0.7,,road index\n",
+    )
+    # 容积率 52,900 / 52,900 = 1.00 against a minimum of 1.0
+    plant = {"project_type": "industrial", "office_area_m2": 0.0, "land_grade": "5"}
+    for floor, outcome in ((52_899.0, "over"), (52_900.0, "within")):
+        f = at(230, table, **plant, industry_code="3216", footprint_m2=26_450.0,
+               floor_area_m2=floor)  # fmt: skip
+        assert f.outcome == outcome, floor
+    # 投资强度 8,670 万元 over 2.89 ha = 3,000 against a minimum of 3,000
+    for money, outcome in ((8_669.0, "over"), (8_670.0, "within")):
+        f = at(170, table, **plant, industry_code="3316", footprint_m2=14_450.0,
+               total_investment_wan=money)  # fmt: skip
+        assert f.outcome == outcome, money
+    # 0.49 ha over 0.7 km = 0.7 ha/km against a maximum of 0.7
+    for km, outcome in ((0.69, "sector_over"), (0.7, "sector_within")):
+        f = at(70, table, project_type="county_road", length_km=km)
+        assert f.outcome == outcome, km
+    assert "每公里用地 0.7000 公顷/公里" in f.message.zh
+
+
 # ------------------------------------------------------------------ sector rows
 SECTOR = HEADER + (
     "sector,county_road,二级公路,land_ha_per_km,,4.5,,公路工程项目建设用地指标\n"

@@ -35,7 +35,15 @@ from landcheck.review.standard_facts import FACT_TITLES, StandardFacts, read_sta
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["EVALUATORS", "INUNDATION_WORDS", "LAND_USE_STANDARD", "TOWER_WORDS", "indicators"]
+__all__ = [
+    "EVALUATORS",
+    "INUNDATION_WORDS",
+    "LAND_USE_STANDARD",
+    "TOWER_WORDS",
+    "above",
+    "below",
+    "indicators",
+]
 
 INUNDATION_WORDS = ("淹没区", "水库淹没区", "淹没区用地", "inundation", "inundation area")
 """Values of a site's ``site_part`` (用地部位) naming a reservoir's inundation area."""
@@ -162,11 +170,41 @@ def _facts_text(names: list[str], problems: Mapping[str, str]) -> Text:
     return Text("、".join(zh), "; ".join(en))
 
 
+_BOUND_TOLERANCE = 1e-9
+"""Relative tolerance of a comparison with a bound: a value at its bound but for the rounding
+of its arithmetic (1,470 m² of 4,900 m² is 29.999999999999996 %, 30 % is 30.000000000000004)
+is at it, and passes."""
+
+
+def below(value: float, bound: float) -> bool:
+    """Whether ``value`` is below ``bound`` by more than rounding (:data:`_BOUND_TOLERANCE`).
+
+    Examples
+    --------
+    >>> below(1_470.0 * (100.0 / 4_900.0), 100.0 * 0.3), below(29.98, 30.0), below(30.02, 30.0)
+    (False, True, False)
+    """
+    return value < bound and not math.isclose(value, bound, rel_tol=_BOUND_TOLERANCE)
+
+
+def above(value: float, bound: float) -> bool:
+    """Whether ``value`` is above ``bound`` by more than rounding (:data:`_BOUND_TOLERANCE`).
+
+    Examples
+    --------
+    >>> above(0.49 / 0.7, 0.7), above(0.71, 0.7)
+    (False, True)
+    """
+    return value > bound and not math.isclose(value, bound, rel_tol=_BOUND_TOLERANCE)
+
+
 def _failed(shown: Mapping[str, float], bounds: Mapping[str, _Bound]) -> list[str]:
+    """The indicators outside their bounds (a value at its bound passes)."""
     return [
         n
         for n, (low, high, _) in bounds.items()
-        if (low is not None and shown[n] < low) or (high is not None and shown[n] > high)
+        if (low is not None and below(shown[n], low))
+        or (high is not None and above(shown[n], high))
     ]
 
 
@@ -223,7 +261,7 @@ def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object])
         return Decision("over", site.area, values)
     green_limit = 100.0 * float(params.get("max_green_share", 0.0))
     if "green_share_pct" not in bounds and green_limit > 0:
-        if shown.get("green_share_pct", 0.0) > green_limit:
+        if above(shown.get("green_share_pct", 0.0), green_limit):
             values["failures"] = _listed(shown, ["green_share_pct"])
             return Decision("green_note", site.area, values)
     return Decision("within", site.area, values)
@@ -315,7 +353,7 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         return Decision("exempt", site.area, values)
     if inp.in_types("industrial_types"):
         return _industrial(inp, facts, values)
-    if site.area.ha < exempt_ha:
+    if below(site.area.ha, exempt_ha):
         values["exemption"] = Text(
             f"小于 {exempt_ha:.2f} 公顷", f"it is smaller than {exempt_ha:.2f} ha"
         )
