@@ -71,13 +71,33 @@ def test_investment_below_the_table_row_is_over_with_the_row_cited(tmp_path):
     assert "investment >= 4500.0 (10,000 yuan)/ha (standards.csv line 2" in f.message.en
 
 
-def test_a_grade_outside_the_graded_row_falls_back_to_no_standard(tmp_path):
+def test_a_grade_outside_the_graded_row_is_named_never_within(tmp_path):
+    # 投资强度 is bounded for industry 32 on land grades 1-3 only; the site is of grade 5
     table = write(tmp_path, TWO_ROWS)
     f, _ = standard(table, **INDUSTRIAL, industry_code="32", land_grade="5")
-    assert f.outcome == "within" and f.status == "not_involved"
+    assert (f.outcome, f.status) == ("industry_no_grade_index", "info")
     assert "容积率 1.20" in f.message.zh and "投资强度 4000.0 万元/公顷" in f.message.zh
     assert "容积率 ≥ 1.00（standards.csv 第3行" in f.message.zh
-    assert "投资强度：无标准" in f.message.zh and "investment: no standard" in f.message.en
+    said = "用地指标表 standards.csv 载有行业代码 32 的投资强度指标，没有土地等别“5”的指标行"
+    assert said in f.message.zh and "投资强度未予核算" in f.message.zh
+    assert "：无标准" not in f.message.zh
+    assert "holds the investment of industry code 32 with no row for the land grade “5”" in (
+        f.message.en
+    )
+    # a failing index found stands: 容积率 0.5 < 1.0
+    low = {**INDUSTRIAL, "floor_area_m2": 250_000.0}
+    f, _ = standard(table, **low, industry_code="32", land_grade="5")
+    assert f.outcome == "over" and "不符合控制指标：容积率 0.50" in f.message.zh
+    # a profile bound for the indicator checks it instead: within
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
+    rule["params"]["min_investment_wan_per_ha"] = 3_000.0
+    f, _ = standard(table, profile_from_dict(data), **INDUSTRIAL, industry_code="32",
+                    land_grade="5")  # fmt: skip
+    assert f.outcome == "within" and "投资强度 ≥ 3000.0 万元/公顷（本配置）" in f.message.zh
+    # an industry the table does not bound at all keeps its "no standard"
+    f, _ = standard(table, **INDUSTRIAL, industry_code="13", land_grade="5")
+    assert f.outcome == "within" and "投资强度、容积率：无标准" in f.message.zh
 
 
 def test_the_table_wins_over_the_profile_minimum(tmp_path):
