@@ -89,6 +89,60 @@ def test_forest_not_involved_and_sliver():
     assert "0.50 平方米" in sliver.message.zh
 
 
+def test_forest_grades_and_levels_written_in_full_are_recognised():
+    # 10 ha of the site: grade Ⅰ written as the 35号令 writes it is grade Ⅰ
+    for grade in ("Ⅰ级保护林地", "一级保护林地", "I级保护林地", "1级", "i"):
+        layer = forest({"BHDJ": grade, "geometry": square(0, 0, 200, 500)})
+        f, _ = run("forest", layer, "forest", project_type="industrial")
+        assert (f.outcome, f.status) == ("grade_one", "prohibited"), grade
+        assert "其中Ⅰ级保护林地 10.0000 公顷" in f.message.zh
+    for grade in ("Ⅳ级保护林地", "四级", "iv"):
+        layer = forest({"BHDJ": grade, "geometry": square(0, 0, 200, 500)})
+        f, _ = run("forest", layer, "forest", project_type="industrial")
+        assert f.outcome == "review", grade
+    # 20 ha of grade Ⅱ with the 公益林 level as the 35号令 or the forest map writes it
+    for level in ("一级国家级公益林地", "国家一级公益林", "国家二级公益林", "国家级"):
+        layer = forest({"BHDJ": "Ⅱ", "GYLDJ": level, "geometry": square(0, 0, 400, 500)})
+        f, _ = run("forest", layer, "forest", project_type="industrial")
+        assert (f.outcome, f.status) == ("public_forest", "conditional"), level
+        assert "国家级公益林地 20.0000 公顷" in f.message.zh
+    provincial = forest({"BHDJ": "Ⅱ", "GYLDJ": "省级公益林", "geometry": square(0, 0, 400, 500)})
+    f, _ = run("forest", provincial, "forest", project_type="industrial")
+    assert f.outcome == "review"
+
+
+def test_forest_grade_blank_or_unknown_is_unknown_not_a_clear_review():
+    # 10 ha of grade Ⅲ and 5 ha whose grade is blank, unreadable or not in the layer at all
+    for unknown in ({"BHDJ": ""}, {"BHDJ": "未知"}, {"BHDJ": "01"}, {"XX": "Ⅰ"}):
+        layer = forest(
+            {"BHDJ": "Ⅲ", "geometry": square(0, 0, 200, 500)},
+            {**unknown, "geometry": square(200, 0, 100, 500)},
+        )
+        f, _ = run("forest", layer, "forest", project_type="county_road")
+        assert (f.outcome, f.status) == ("ungraded", "unknown"), unknown
+        assert f.area.planar_m2 == pytest.approx(150_000.0)
+        assert "其中 5.0000 公顷的林地保护等级" in f.message.zh
+        assert "grade Ⅰ protected forest land cannot be ruled out" in f.message.en
+    # a layer without the grade field: every feature is of no stated grade
+    whole = forest({"XX": "Ⅰ", "geometry": square(0, 0, 200, 500)})
+    f, _ = run("forest", whole, "forest", project_type="county_road")
+    assert f.outcome == "ungraded" and "“(blank)”" in f.message.zh
+    # grade Ⅰ found stands: the strictest certain verdict
+    mixed = forest(
+        {"BHDJ": "Ⅰ", "geometry": square(0, 0, 200, 500)},
+        {"BHDJ": "", "geometry": square(200, 0, 100, 500)},
+    )
+    f, _ = run("forest", mixed, "forest", project_type="county_road")
+    assert f.outcome == "grade_one"
+    # a sliver of unknown grade (0.5 m²) beside grade Ⅲ does not make the check unknown
+    sliver = forest(
+        {"BHDJ": "Ⅲ", "geometry": square(0, 0, 200, 500)},
+        {"BHDJ": "", "geometry": square(999.9, 0, 0.1, 5)},
+    )
+    f, _ = run("forest", sliver, "forest", project_type="county_road")
+    assert f.outcome == "review"
+
+
 # ------------------------------------------------------------------ grassland
 def test_grassland_basic_and_other():
     layer = frame(
@@ -146,6 +200,57 @@ def test_other_wetland_is_conditional():
     f, _ = run("wetland", wetland("一般湿地"), "wetland", project_type="industrial")
     assert f.outcome == "review" and f.status == "conditional"
     assert "一般湿地 10.0000 公顷" in f.message.zh
+
+
+def test_wetland_level_blank_or_unknown_is_unknown_not_a_denial():
+    # 10 ha of wetland whose level is blank, unreadable or not in the layer
+    for row in ({"ZYSDJB": ""}, {"ZYSDJB": "??"}, {"SDLX": "河流湿地"}):
+        layer = frame([{"SDMC": "清水河湿地", **row, "geometry": square(-100, 100, 1200, 100)}])
+        f, _ = run("wetland", layer, "wetland", project_type="county_road")
+        assert (f.outcome, f.status) == ("ungraded", "unknown"), row
+        assert f.area.planar_m2 == pytest.approx(100_000.0)
+        assert "其中 10.0000 公顷的湿地级别" in f.message.zh
+        assert "不涉及国家重要湿地" not in f.message.zh
+    for level in ("省级重要湿地", "一般湿地"):
+        f, _ = run("wetland", wetland(level), "wetland", project_type="county_road")
+        assert f.outcome == "review", level
+    # 5 ha of 国家重要湿地 beside 5 ha of no stated level: the prohibition stands
+    layer = frame(
+        [
+            {"ZYSDJB": "国家重要湿地", "geometry": square(0, 100, 100, 500)},
+            {"ZYSDJB": "", "geometry": square(100, 100, 100, 500)},
+        ]
+    )
+    f, _ = run("wetland", layer, "wetland", project_type="industrial")
+    assert f.outcome == "national" and f.area.planar_m2 == pytest.approx(80_000.0)
+
+
+def test_grassland_flag_blank_or_unknown_is_unknown_not_a_denial():
+    # 15 ha of grassland flagged 否 and 5 ha whose flag is blank, unreadable or absent
+    for row in ({"JBCY": ""}, {"JBCY": "待核实"}, {"CYLX": "山地草甸"}):
+        layer = frame(
+            [
+                {"JBCY": "否", "CYLX": "热性草丛", "geometry": square(100, 0, 300, 500)},
+                {**row, "geometry": square(0, 0, 100, 500)},
+            ]
+        )
+        f, _ = run("grassland", layer, "grassland", project_type="county_road")
+        assert (f.outcome, f.status) == ("unflagged", "unknown"), row
+        assert f.area.planar_m2 == pytest.approx(200_000.0)
+        assert "其中 5.0000 公顷的基本草原标识" in f.message.zh
+        assert "不涉及基本草原" not in f.message.zh
+    flagged = frame([{"JBCY": "非基本草原", "geometry": square(0, 0, 300, 500)}])
+    f, _ = run("grassland", flagged, "grassland", project_type="county_road")
+    assert f.outcome == "review" and "15.0000 公顷" in f.message.zh
+    # basic grassland found stands beside a blank flag
+    both = frame(
+        [
+            {"JBCY": "是", "geometry": square(0, 0, 100, 500)},
+            {"JBCY": "", "geometry": square(100, 0, 100, 500)},
+        ]
+    )
+    f, _ = run("grassland", both, "grassland", project_type="pv_array")
+    assert f.outcome == "pv_basic" and f.status == "prohibited"
 
 
 def test_pv_array_may_not_occupy_basic_grassland():
@@ -256,6 +361,30 @@ def test_unflagged_right_is_judged_by_its_mineral_or_unknown():
     assert "20.0000 公顷的矿业权未注明矿种" in f.message.zh
 
 
+def test_unflagged_right_is_judged_by_its_ore_or_compound_name_and_unknown_names_stay_unknown():
+    layer = rights("")  # 20 ha of the site, no strategic flag
+    for mineral in ("磁铁矿", "赤铁矿", "钒钛磁铁矿", "铬铁矿", "岩金", "砂金", "钨锡矿", "铜镍矿",
+                    "锂辉石", "石油天然气", "铜矿、镍矿"):  # fmt: skip
+        layer["KZ"] = mineral
+        f, _ = run("mineral_rights", layer, "mineral_rights")
+        assert (f.outcome, f.status) == ("strategic", "prohibited"), mineral
+        assert "战略性矿产 20.0000 公顷" in f.message.zh
+    for mineral in ("锰矿", "铅锌矿", "水泥用灰岩", "建筑用砂"):
+        layer["KZ"] = mineral
+        f, _ = run("mineral_rights", layer, "mineral_rights")
+        assert f.outcome == "agreement", mineral
+    for mineral in ("XYZ", "未知", "金红石", "石墨", "锰矿、XYZ"):
+        layer["KZ"] = mineral
+        f, _ = run("mineral_rights", layer, "mineral_rights")
+        assert (f.outcome, f.status) == ("undetermined", "unknown"), mineral
+        assert f"20.0000 公顷的矿业权未注明矿种或矿种无法识别（“{mineral}”）" in f.message.zh
+        assert f"not recognised ({mineral})" in f.message.en
+    # the right's own flag still decides over its name
+    layer["KZ"], layer["ZLXKC"] = "XYZ", "否"
+    f, _ = run("mineral_rights", layer, "mineral_rights")
+    assert f.outcome == "agreement"
+
+
 # ------------------------------------------------------------------ geohazards
 def zones(*grades):
     return frame(
@@ -275,8 +404,47 @@ def test_geohazard_prone_zone_needs_an_assessment_with_the_areas_by_grade():
     assert f.outcome == "assessment" and f.area.planar_m2 == pytest.approx(250_000.0)
     f, _ = run("geohazard", zones("不易发", "非易发"), "geohazard")
     assert f.outcome == "not_prone" and f.status == "not_involved"
-    f, _ = run("geohazard", zones("较高", "低易发"), "geohazard")
+    f, _ = run("geohazard", zones("较高", "不易发"), "geohazard")
     assert f.outcome == "ungraded" and f.status == "unknown" and "较高" in f.message.zh
+
+
+def test_geohazard_prone_zone_found_needs_the_assessment_whatever_the_other_grade():
+    # 9,000 m² of 高易发 and 1,000 m² of an unrecognised '极高' on a 100 m x 100 m site
+    layer = frame(
+        [
+            {"YFCD": "高易发", "geometry": square(0, 0, 90, 100)},
+            {"YFCD": "极高", "geometry": square(90, 0, 10, 100)},
+        ]
+    )
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"geohazard": layer}, **PLANAR)
+    f = finding(result, "geohazard")
+    assert (f.outcome, f.status) == ("assessment", "conditional")
+    assert f.area.planar_m2 == pytest.approx(9_000.0)
+    assert "另有 0.1000 公顷的易发程度“极高”无法识别" in f.message.zh
+    assert "a further 0.1000 ha has the grade(s) 极高" in f.message.en
+    # 25 ha of '较高' beside 25 ha of 低易发 on the 50 ha site: the 低易发 alone needs it
+    f, _ = run("geohazard", zones("较高", "低易发"), "geohazard")
+    assert f.outcome == "assessment" and f.area.planar_m2 == pytest.approx(250_000.0)
+
+
+def test_geohazard_slivers_are_boundary_errors_not_prone_or_a_zone():
+    def on_site():
+        return {"geometry": square(-10, -10, 500, 520), "YFCD": "不易发"}  # x up to 490
+
+    for piece, area in (
+        (square(500, 250, 0.999, 1), 0.999),  # under 1 m²
+        (square(500, 0, 0.05, 100), 5.0),  # 5 m², 0.05 m wide
+    ):
+        for grade in ("高易发", "极高"):
+            layer = frame([on_site(), {"YFCD": grade, "geometry": piece}])
+            f, _ = run("geohazard", layer, "geohazard")
+            assert (f.outcome, f.status) == ("sliver", "info"), (grade, area)
+            assert f.area.planar_m2 == pytest.approx(area)
+            assert "疑似边界误差，修正后复核" in f.message.zh
+    # 20 m² 0.2 m wide is no sliver
+    layer = frame([on_site(), {"YFCD": "高易发", "geometry": square(500, 0, 0.2, 100)}])
+    f, _ = run("geohazard", layer, "geohazard")
+    assert f.outcome == "assessment" and f.area.planar_m2 == pytest.approx(20.0)
 
 
 def points(*xy):
@@ -298,6 +466,18 @@ def test_hazard_point_distance_is_measured_and_never_an_area():
     assert result.layer_area("S1", "geohazard_points").planar_m2 == 0.0  # points have no area
     far, _ = run("geohazard_points", points((2100, 250)), "geohazard_points")
     assert far.outcome == "clear" and "1000 米" in far.message.zh
+
+
+def test_hazard_point_distance_is_labelled_the_profiles_own_setting():
+    # 999 m east of the site's right edge: within the 1,000 m, which no document sets
+    near, _ = run("geohazard_points", points((1999, 250)), "geohazard_points")
+    assert near.outcome == "near" and "999.0 米" in near.message.zh
+    assert "本配置自设的 1000 米提示距离内" in near.message.zh
+    assert "this profile's own 1000 m notice distance" in near.message.en
+    far, _ = run("geohazard_points", points((2100, 250)), "geohazard_points")
+    assert far.outcome == "clear" and "本配置自设" in far.message.zh
+    assert "this profile's own notice distance" in far.message.en
+    assert any("本配置自设" in b for b in far.to_dict()["basis"])
 
 
 def test_hazard_points_read_as_far_as_the_rule_reaches():
@@ -332,6 +512,53 @@ def test_large_site_outside_heritage_zones_is_told_about_archaeology():
         sites(square(0, 0, 100)), layers={"heritage": heritage("保护范围", x=3000)}, **PLANAR
     )
     assert finding(small, "heritage").outcome == "not_involved"
+
+
+def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_range_is_hit():
+    # 2 ha of a known zone at x 0-100 and 1 ha of '重点保护区' at x 200-250
+    for known in ("建设控制地带", "地下文物埋藏区", "保护范围"):
+        layer = frame(
+            [
+                {"WWMC": "城隍庙", "FWLX": known, "geometry": square(0, 0, 100, 200)},
+                {"WWMC": "城隍庙", "FWLX": "重点保护区", "geometry": square(200, 0, 50, 200)},
+            ]
+        )
+        f, _ = run("heritage", layer, "heritage")
+        if known == "保护范围":
+            assert (f.outcome, f.status) == ("protection_range", "prohibited")
+            assert f.area.planar_m2 == pytest.approx(20_000.0)
+            continue
+        assert (f.outcome, f.status) == ("unzoned", "unknown"), known
+        assert f.area.planar_m2 == pytest.approx(10_000.0)
+        assert "其中 1.0000 公顷的区划类型“重点保护区”无法识别" in f.message.zh
+        assert f"{known} 2.0000 公顷" in f.message.zh and "不能排除保护范围" in f.message.zh
+    # a 0.5 m² sliver of an unknown zone beside a control zone does not make it unknown
+    layer = frame(
+        [
+            {"FWLX": "建设控制地带", "geometry": square(0, 0, 100, 200)},
+            {"FWLX": "重点保护区", "geometry": square(999.9, 0, 0.1, 5)},
+        ]
+    )
+    f, _ = run("heritage", layer, "heritage")
+    assert f.outcome == "control_zone"
+
+
+def test_large_site_touching_a_heritage_zone_is_still_told_about_archaeology():
+    # the 50 ha site (>= 5 ha) in a 建设控制地带 by 2 ha, and by a 0.5 m² sliver
+    f, _ = run("heritage", heritage("建设控制地带"), "heritage")
+    assert f.outcome == "control_zone" and f.status == "conditional"
+    assert "用地 50.0000 公顷（不小于 5.0 公顷），属大型基本建设工程的" in f.message.zh
+    assert "考古调查、勘探" in f.message.zh and "archaeological survey" in f.message.en
+    thin = frame([{"FWLX": "建设控制地带", "geometry": square(999.9, 0, 0.1, 5)}])
+    f, _ = run("heritage", thin, "heritage")
+    assert f.outcome == "sliver" and "考古调查、勘探" in f.message.zh
+    # a 1 ha site is no large project: no note
+    small = landcheck.check(
+        sites(square(0, 0, 100)), layers={"heritage": heritage("建设控制地带")}, **PLANAR
+    )
+    f = finding(small, "heritage")
+    assert f.outcome == "control_zone" and "考古" not in f.message.zh
+    assert f.message.en.endswith("before planning approval.")
 
 
 # ------------------------------------------------------------------ land-use standard

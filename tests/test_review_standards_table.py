@@ -71,13 +71,33 @@ def test_investment_below_the_table_row_is_over_with_the_row_cited(tmp_path):
     assert "investment >= 4500.0 (10,000 yuan)/ha (standards.csv line 2" in f.message.en
 
 
-def test_a_grade_outside_the_graded_row_falls_back_to_no_standard(tmp_path):
+def test_a_grade_outside_the_graded_row_is_named_never_within(tmp_path):
+    # 投资强度 is bounded for industry 32 on land grades 1-3 only; the site is of grade 5
     table = write(tmp_path, TWO_ROWS)
     f, _ = standard(table, **INDUSTRIAL, industry_code="32", land_grade="5")
-    assert f.outcome == "within" and f.status == "not_involved"
+    assert (f.outcome, f.status) == ("industry_no_grade_index", "info")
     assert "容积率 1.20" in f.message.zh and "投资强度 4000.0 万元/公顷" in f.message.zh
     assert "容积率 ≥ 1.00（standards.csv 第3行" in f.message.zh
-    assert "投资强度：无标准" in f.message.zh and "investment: no standard" in f.message.en
+    said = "用地指标表 standards.csv 载有行业代码 32 的投资强度指标，没有土地等别“5”的指标行"
+    assert said in f.message.zh and "投资强度未予核算" in f.message.zh
+    assert "：无标准" not in f.message.zh
+    assert "holds the investment of industry code 32 with no row for the land grade “5”" in (
+        f.message.en
+    )
+    # a failing index found stands: 容积率 0.5 < 1.0
+    low = {**INDUSTRIAL, "floor_area_m2": 250_000.0}
+    f, _ = standard(table, **low, industry_code="32", land_grade="5")
+    assert f.outcome == "over" and "不符合控制指标：容积率 0.50" in f.message.zh
+    # a profile bound for the indicator checks it instead: within
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "land_use_standard")
+    rule["params"]["min_investment_wan_per_ha"] = 3_000.0
+    f, _ = standard(table, profile_from_dict(data), **INDUSTRIAL, industry_code="32",
+                    land_grade="5")  # fmt: skip
+    assert f.outcome == "within" and "投资强度 ≥ 3000.0 万元/公顷（本配置）" in f.message.zh
+    # an industry the table does not bound at all keeps its "no standard"
+    f, _ = standard(table, **INDUSTRIAL, industry_code="13", land_grade="5")
+    assert f.outcome == "within" and "投资强度、容积率：无标准" in f.message.zh
 
 
 def test_the_table_wins_over_the_profile_minimum(tmp_path):
@@ -115,6 +135,45 @@ def test_missing_grade_and_code_are_unknown_naming_the_fact(tmp_path):
     f, _ = standard(table, **INDUSTRIAL, industry_code="32", land_grade="十六等")
     assert f.outcome == "missing_facts"
     assert "'十六等' is not a land grade from 1 to 15" in f.message.en
+
+
+def at(side, table=None, **facts):
+    """The finding of a ``side`` m square site (its figures' arithmetic rounds at the bound)."""
+    site = sites(square(0, 0, side), **{k: [v] for k, v in facts.items()})
+    result = landcheck.check(site, layers={"land_use": LAND_USE}, standards_table=table, **PLANAR)
+    return next(f for f in result.site_findings("S1") if f.check == "land_use_standard")
+
+
+def test_an_indicator_exactly_at_its_bound_passes(tmp_path):
+    # 1,470 m² of 4,900 m² is 30 % (the profile's minimum): 29.999999999999996 % in floats
+    base = {"project_type": "industrial", "office_area_m2": 100.0}
+    for footprint, outcome in ((1_469.0, "over"), (1_470.0, "within"), (1_471.0, "within")):
+        f = at(70, **base, footprint_m2=footprint)
+        assert f.outcome == outcome, footprint
+    assert "建筑系数 30.00%" in at(70, **base, footprint_m2=1_470.0).message.zh
+    table = write(
+        tmp_path,
+        HEADER
+        + "industry,32,,plot_ratio,1.0,,,t2\n"
+        + "industry,33,,investment_wan_per_ha,3000,,,t1\n"
+        + "sector,county_road,,land_ha_per_km,,0.7,,road index\n",
+    )
+    # 容积率 52,900 / 52,900 = 1.00 against a minimum of 1.0
+    plant = {"project_type": "industrial", "office_area_m2": 0.0, "land_grade": "5"}
+    for floor, outcome in ((52_899.0, "over"), (52_900.0, "within")):
+        f = at(230, table, **plant, industry_code="3216", footprint_m2=26_450.0,
+               floor_area_m2=floor)  # fmt: skip
+        assert f.outcome == outcome, floor
+    # 投资强度 8,670 万元 over 2.89 ha = 3,000 against a minimum of 3,000
+    for money, outcome in ((8_669.0, "over"), (8_670.0, "within")):
+        f = at(170, table, **plant, industry_code="3316", footprint_m2=14_450.0,
+               total_investment_wan=money)  # fmt: skip
+        assert f.outcome == outcome, money
+    # 0.49 ha over 0.7 km = 0.7 ha/km against a maximum of 0.7
+    for km, outcome in ((0.69, "sector_over"), (0.7, "sector_within")):
+        f = at(70, table, project_type="county_road", length_km=km)
+        assert f.outcome == outcome, km
+    assert "每公里用地 0.7000 公顷/公里" in f.message.zh
 
 
 # ------------------------------------------------------------------ sector rows

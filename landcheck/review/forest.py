@@ -6,35 +6,89 @@ art. 4 [P]: no construction project may use Ⅰ级保护林地; only State-Counc
 defence and protected-area-plan projects may use 一级国家级公益林地 (decided here by the
 profile's list of national major projects, ``public_forest_list``, with its evidence).
 自然资办发〔2023〕12号 [P]: a PV array (``pv_types``) may not occupy Ⅰ级保护林地 at all.
+A grade is read as written in full too (``一级保护林地``, ``I级``: :func:`forest_grade`); land
+whose grade is blank or not Ⅰ–Ⅳ cannot be ruled out as Ⅰ级, so the check is then unknown
+(``ungraded``) wherever grade Ⅰ would bar the project, as the heritage and protected-area
+checks are for a zone they do not know.
 """
 
 from __future__ import annotations
 
-from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
+import re
+
+from landcheck.review.common import area_list, areas_by, involvement, total, width_of
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.rules.lists import declare_text
 from landcheck.units import M2_PER_HA
 
-__all__ = ["EVALUATORS", "FOREST"]
+__all__ = ["EVALUATORS", "FOREST", "forest_grade", "is_national_public"]
 
-GRADE_ONE = ("Ⅰ", "I", "1", "Ⅰ级", "I级", "一级", "1级")
-"""How 林地保护等级 Ⅰ is written (BHDJ)."""
+_GRADE_NUMERALS = {
+    "一": 1, "二": 2, "三": 3, "四": 4,
+    "1": 1, "2": 2, "3": 3, "4": 4,
+    "i": 1, "ii": 2, "iii": 3, "iv": 4,
+    "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4,
+}  # fmt: skip
+"""林地保护等级 numerals, lower-cased (``Ⅰ`` lower-cases to ``ⅰ``)."""
 
-NATIONAL_PUBLIC = ("国家级公益林", "国家公益林", "国家级", "1", "国家级公益林地")
-"""How 国家级公益林 is written (GYLDJ / 公益林等级)."""
+_NATIONAL_LEVEL = re.compile(
+    r"(?:(?:一|二|1|2|i|ii|ⅰ|ⅱ)级)?国家级?(?:(?:一|二|1|2|i|ii|ⅰ|ⅱ)级)?(?:公益林地?)?"
+)
+"""A 公益林 level naming 国家级公益林, with its 事权 grade before or after (``一级国家级公益林地``,
+``国家二级公益林``, ``国家级``)."""
+
+
+def forest_grade(value: str) -> int | None:
+    """A 林地保护等级 (BHDJ) as 1–4, or None when it is blank or not one of them.
+
+    The grade is written as a numeral (一, 1, I, Ⅰ…Ⅳ), optionally followed by 级 or
+    级保护林地; spaces and case are ignored.
+
+    Examples
+    --------
+    >>> forest_grade("Ⅰ"), forest_grade("一级保护林地"), forest_grade("iii 级"), forest_grade("IV")
+    (1, 1, 3, 4)
+    >>> forest_grade(""), forest_grade("未知"), forest_grade("01"), forest_grade("五级")
+    (None, None, None, None)
+    """
+    text = "".join(str(value).split()).lower()
+    for suffix in ("级保护林地", "级"):
+        if text.endswith(suffix):
+            text = text.removesuffix(suffix)
+            break
+    return _GRADE_NUMERALS.get(text)
+
+
+def is_national_public(value: str) -> bool:
+    """Whether a 公益林 level (GYLDJ) names 国家级公益林, of whatever 事权 grade.
+
+    Examples
+    --------
+    >>> [is_national_public(v) for v in ("一级国家级公益林地", "国家二级公益林", "国家级", "1")]
+    [True, True, True, True]
+    >>> [is_national_public(v) for v in ("省级公益林", "", "地方公益林")]
+    [False, False, False]
+    """
+    text = "".join(str(value).split()).lower()
+    return text == "1" or _NATIONAL_LEVEL.fullmatch(text) is not None  # 1: the code of 国家级
 
 
 def _forest(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     grades = areas_by(inp, "grade")
     levels = areas_by(inp, "level")
-    grade_one = total(grades, [g for g in grades if matches(g, GRADE_ONE)], overlap)
-    national = total(levels, [v for v in levels if matches(v, NATIONAL_PUBLIC)], overlap)
+    one_keys = [g for g in grades if forest_grade(g) == 1]
+    odd_keys = [g for g in grades if forest_grade(g) is None]
+    grade_one = total(grades, one_keys, overlap)
+    odd = total(grades, odd_keys, overlap)
+    national = total(levels, [v for v in levels if is_national_public(v)], overlap)
     values = {
         "grades": area_list(grades),
         "public_forest": area_list({k: v for k, v in levels.items() if k}, blank=None),
         "grade_one_ha": grade_one.m2 / M2_PER_HA,
         "national_ha": national.m2 / M2_PER_HA,
+        "unknown_ha": odd.m2 / M2_PER_HA,
+        "unknown_grades": "、".join(g or "(blank)" for g in odd_keys),
         "declare": declare_text(
             inp.project_list("public_forest_list"),
             inp.on_list("public_forest_list"),
@@ -44,12 +98,13 @@ def _forest(inp: RuleInput) -> Decision:
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
         return Decision(outcome, overlap, values)
-    strict_width = width_of(inp, "grade", [g for g in grades if matches(g, GRADE_ONE)])
-    if inp.is_material(grade_one.m2, strict_width):
-        if inp.in_types("pv_types"):
-            return Decision("pv_grade_one", overlap, values)
-        if not inp.in_types("grade_one_types"):
-            return Decision("grade_one", overlap, values)
+    pv = inp.in_types("pv_types")
+    if pv or not inp.in_types("grade_one_types"):
+        # Grade Ⅰ bars the project: found, it is prohibited; not ruled out, unknown.
+        if inp.is_material(grade_one.m2, width_of(inp, "grade", one_keys)):
+            return Decision("pv_grade_one" if pv else "grade_one", overlap, values)
+        if inp.is_material(odd.m2, width_of(inp, "grade", odd_keys)):
+            return Decision("ungraded", overlap, values)
     if inp.is_material(national.m2):
         if not inp.on_list("public_forest_list").on_list:
             return Decision("public_forest", overlap, values)
@@ -59,12 +114,20 @@ def _forest(inp: RuleInput) -> Decision:
 FOREST = Evaluator(
     "forest",
     ("forest",),
-    ("not_involved", "sliver", "pv_grade_one", "grade_one", "public_forest", "review"),
+    (
+        "not_involved",
+        "sliver",
+        "pv_grade_one",
+        "grade_one",
+        "ungraded",
+        "public_forest",
+        "review",
+    ),
     _forest,
-    numbers=("grade_one_ha", "national_ha"),
-    texts=("grades", "public_forest", "declare"),
+    numbers=("grade_one_ha", "national_ha", "unknown_ha"),
+    texts=("grades", "public_forest", "unknown_grades", "declare"),
     params={"grade_one_types": "types", "public_forest_list": "list", "pv_types": "types"},
-    evidence=("pv_grade_one", "grade_one", "public_forest", "review"),
+    evidence=("pv_grade_one", "grade_one", "ungraded", "public_forest", "review"),
 )
 
 EVALUATORS = (FOREST,)

@@ -2,7 +2,11 @@
 
 地质灾害防治条例 art. 21 [V]: a project built in a 地质灾害易发区 has a
 地质灾害危险性评估 made at its feasibility stage; every grade (高, 中, 低) of
-易发区 is one. A hazard point (隐患点) inside the site or near it is named with
+易发区 is one: a 易发区 found needs it, whatever grade the rest of the site has (a grade
+not recognised beside it is named, not a reason for unknown). A 易发区 or a grade not
+recognised touched only by a sliver (:meth:`~landcheck.rules.core.RuleInput.is_sliver`,
+area and width, as every review check) is a suspected boundary error, never "not prone".
+A hazard point (隐患点) inside the site or near it is named with
 its distance, for the assessment to address.
 """
 
@@ -10,9 +14,10 @@ from __future__ import annotations
 
 import math
 
-from landcheck.review.common import area_list, areas_by, matches, total
+from landcheck.profile import Text
+from landcheck.review.common import area_list, areas_by, matches, total, width_of
 from landcheck.rules.core import Decision, Evaluator, RuleInput
-from landcheck.units import M2_PER_HA
+from landcheck.units import M2_PER_HA, Area
 
 __all__ = ["EVALUATORS", "GEOHAZARD", "HAZARD_POINTS", "SUSCEPTIBLE", "UNSUSCEPTIBLE"]
 
@@ -22,33 +27,54 @@ SUSCEPTIBLE = ("高易发", "中易发", "低易发", "高", "中", "低", "高�
 UNSUSCEPTIBLE = ("不易发", "非易发", "不易发区", "非易发区")
 """Grades meaning the land is no 易发区."""
 
+HIGH = ("高易发", "高", "高易发区")
+"""The grade 高易发."""
+
+
+def _odd_note(odd: Area, codes: str, material: bool) -> Text:
+    """Beside a 易发区 found, the land of a grade not recognised, which changes nothing."""
+    if not material:
+        return Text("", "")
+    ha = odd.m2 / M2_PER_HA
+    return Text(
+        f"；另有 {ha:.4f} 公顷的易发程度“{codes}”无法识别（不影响须开展评估的结论）",
+        f"; a further {ha:.4f} ha has the grade(s) {codes}, not recognised "
+        "(the assessment is needed whatever they mean)",
+    )
+
 
 def _geohazard(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     grades = areas_by(inp, "grade")
     prone_keys = [g for g in grades if matches(g, SUSCEPTIBLE)]
-    odd = [g for g in grades if not matches(g, (*SUSCEPTIBLE, *UNSUSCEPTIBLE))]
-    prone = total(grades, prone_keys, overlap)
-    high = total(grades, [g for g in grades if matches(g, ("高易发", "高", "高易发区"))], overlap)
+    odd_keys = [g for g in grades if not matches(g, (*SUSCEPTIBLE, *UNSUSCEPTIBLE))]
+    prone, odd = total(grades, prone_keys, overlap), total(grades, odd_keys, overlap)
+    odd_material = inp.is_material(odd.m2, width_of(inp, "grade", odd_keys))
+    codes = "、".join(g or "(blank)" for g in odd_keys)
     values = {
         "grades": area_list(grades, blank=None),
-        "high_ha": high.m2 / M2_PER_HA,
-        "codes": "、".join(g or "(blank)" for g in odd),
+        "high_ha": total(grades, [g for g in grades if matches(g, HIGH)], overlap).m2 / M2_PER_HA,
+        "codes": codes,
+        "odd_note": _odd_note(odd, codes, odd_material),
     }
-    if odd and total(grades, odd, overlap).m2 >= inp.options.sliver_area_m2:
+    # A 易发区 found needs the assessment whatever the other grades are (art. 21).
+    if inp.is_material(prone.m2, width_of(inp, "grade", prone_keys)):
+        return Decision("assessment", prone, values)
+    if odd_material:
         return Decision("ungraded", overlap, values)
-    if prone.m2 <= 0.0 or inp.is_sliver(prone.m2, None):
-        return Decision("not_prone", prone, values)
-    return Decision("assessment", prone, values)
+    edge = total(grades, [*prone_keys, *odd_keys], overlap)
+    if edge.m2 > 0.0:  # a boundary-precision sliver, to correct and recheck
+        return Decision("sliver", edge, values)
+    return Decision("not_prone", prone, values)
 
 
 GEOHAZARD = Evaluator(
     "geohazard",
     ("geohazard_zone",),
-    ("not_prone", "assessment", "ungraded"),
+    ("not_prone", "sliver", "assessment", "ungraded"),
     _geohazard,
     numbers=("high_ha",),
-    texts=("grades", "codes"),
+    texts=("grades", "codes", "odd_note"),
     evidence=("assessment", "ungraded"),
 )
 

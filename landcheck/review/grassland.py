@@ -3,7 +3,9 @@
 草原法 art. 38 [V]: grassland taken for construction needs the consent of the
 grassland authority of a provincial government or above before 建设用地审批;
 art. 42 [V]: 基本草原 is under strict protection. 自然资办发〔2023〕12号 [P]: a PV array
-(``pv_types``) may not occupy 基本草原.
+(``pv_types``) may not occupy 基本草原. Land whose 基本草原 flag is blank or neither yes
+nor no cannot be ruled out as 基本草原: the check is then unknown (``unflagged``) unless
+基本草原 is found, as the heritage and protected-area checks are for a zone they do not know.
 """
 
 from __future__ import annotations
@@ -12,39 +14,48 @@ from landcheck.review.common import area_list, areas_by, involvement, matches, t
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["EVALUATORS", "GRASSLAND"]
+__all__ = ["EVALUATORS", "GRASSLAND", "NO", "YES"]
 
 YES = ("是", "Y", "yes", "true", "1", "基本草原")
 """How a 基本草原 flag (JBCY) says yes."""
+
+NO = ("否", "N", "no", "false", "0")
+"""How a flag says no (a 基本草原 flag also as ``非基本草原``)."""
 
 
 def _grassland(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     flags = areas_by(inp, "flag")
     basic_keys = [f for f in flags if matches(f, YES)]
+    odd_keys = [f for f in flags if not matches(f, (*YES, *NO, "非基本草原"))]
     basic = total(flags, basic_keys, overlap)
+    odd = total(flags, odd_keys, overlap)
     values = {
         "types": area_list(areas_by(inp, "type")),
         "basic_ha": basic.m2 / M2_PER_HA,
         "other_ha": (overlap.m2 - basic.m2) / M2_PER_HA,
+        "unknown_ha": odd.m2 / M2_PER_HA,
+        "unknown_flags": "、".join(f or "(blank)" for f in odd_keys),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
         return Decision(outcome, overlap, values)
     if inp.is_material(basic.m2, width_of(inp, "flag", basic_keys)):
         return Decision("pv_basic" if inp.in_types("pv_types") else "basic", overlap, values)
+    if inp.is_material(odd.m2, width_of(inp, "flag", odd_keys)):
+        return Decision("unflagged", overlap, values)
     return Decision("review", overlap, values)
 
 
 GRASSLAND = Evaluator(
     "grassland",
     ("grassland",),
-    ("not_involved", "sliver", "pv_basic", "basic", "review"),
+    ("not_involved", "sliver", "pv_basic", "basic", "unflagged", "review"),
     _grassland,
-    numbers=("basic_ha", "other_ha"),
-    texts=("types",),
+    numbers=("basic_ha", "other_ha", "unknown_ha"),
+    texts=("types", "unknown_flags"),
     params={"pv_types": "types"},
-    evidence=("pv_basic", "basic", "review"),
+    evidence=("pv_basic", "basic", "unflagged", "review"),
 )
 
 EVALUATORS = (GRASSLAND,)

@@ -6,11 +6,15 @@ government that listed it; a project in the 建设控制地带 must not harm the
 historic appearance and its design needs the heritage authority's consent.
 Arts. 43, 45 [V]: before a large construction project, and in a
 地下文物埋藏区, 考古调查、勘探 come first, at the builder's cost. What makes a
-project "large" the provinces set [U]: the profile's ``large_site_ha``.
+project "large" the provinces set [U]: the profile's ``large_site_ha``; a site that large
+is told so whether or not it touches a zone (``large_note``), unless it lies in a
+地下文物埋藏区, whose finding asks for the archaeology itself. A zone the check does not
+know may be a 保护范围: it makes the check unknown unless a 保护范围 is found.
 """
 
 from __future__ import annotations
 
+from landcheck.profile import Text
 from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 
@@ -25,34 +29,51 @@ __all__ = [
 PROTECTION_ZONES = ("保护范围",)
 CONTROL_ZONES = ("建设控制地带",)
 BURIAL_ZONES = ("地下文物埋藏区", "文物埋藏区")
+_KNOWN = (*PROTECTION_ZONES, *CONTROL_ZONES, *BURIAL_ZONES)
+
+
+def _large_note(inp: RuleInput, large_ha: float) -> Text:
+    """The archaeology a large site needs whatever zone it touches (arts. 43, 45), or nothing."""
+    site_ha = inp.site.area.ha
+    if large_ha <= 0.0 or site_ha < large_ha:
+        return Text("", "")
+    return Text(
+        f"用地 {site_ha:.4f} 公顷（不小于 {large_ha:.1f} 公顷），属大型基本建设工程的，"
+        "还须在工程范围内事先进行考古调查、勘探，并取得文物主管部门意见。",
+        f" At {site_ha:.4f} ha (at least {large_ha:.1f} ha), if it is a large construction "
+        "project an archaeological survey and exploration of its ground also comes first, "
+        "with the heritage authority's opinion.",
+    )
 
 
 def _heritage(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     zones = areas_by(inp, "zone")
+    large_ha = float(inp.params.get("large_site_ha", 0.0))
+    odd = [z for z in zones if not matches(z, _KNOWN)]
     values = {
         "zones": area_list(zones, blank=None),
         "sites": area_list(areas_by(inp, "name")),
-        "large_site_ha": float(inp.params.get("large_site_ha", 0.0)),
-        "unknown_zones": "",
+        "large_site_ha": large_ha,
+        "unknown_zones": "、".join(z or "(blank)" for z in odd),
+        "large_note": _large_note(inp, large_ha),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
+    if outcome == "not_involved" and values["large_note"].zh:
+        return Decision("large_project", inp.site.area, values)
     if outcome is not None:
-        large = float(inp.params.get("large_site_ha", 0.0))
-        if outcome == "not_involved" and large > 0.0 and inp.site.area.ha >= large:
-            return Decision("large_project", inp.site.area, values)
         return Decision(outcome, overlap, values)
-    for name, names in (
-        ("protection_range", PROTECTION_ZONES),
-        ("control_zone", CONTROL_ZONES),
-        ("burial_zone", BURIAL_ZONES),
+    # The strictest certain zone first; a zone not recognised may be a 保护范围, so it
+    # outranks the conditional zones.
+    for name, keys in (
+        ("protection_range", [z for z in zones if matches(z, PROTECTION_ZONES)]),
+        ("unzoned", odd),
+        ("control_zone", [z for z in zones if matches(z, CONTROL_ZONES)]),
+        ("burial_zone", [z for z in zones if matches(z, BURIAL_ZONES)]),
     ):
-        keys = [z for z in zones if matches(z, names)]
         area = total(zones, keys, overlap)
         if inp.is_material(area.m2, width_of(inp, "zone", keys)):
             return Decision(name, area, values)
-    odd = [z for z in zones if not matches(z, (*PROTECTION_ZONES, *CONTROL_ZONES, *BURIAL_ZONES))]
-    values["unknown_zones"] = "、".join(z or "(blank)" for z in odd)
     if odd:
         return Decision("unzoned", total(zones, odd, overlap), values)
     return Decision("sliver", overlap, values)
@@ -72,7 +93,7 @@ HERITAGE = Evaluator(
     ),
     _heritage,
     numbers=("large_site_ha",),
-    texts=("zones", "sites", "unknown_zones"),
+    texts=("zones", "sites", "unknown_zones", "large_note"),
     params={"large_site_ha": "number"},
     evidence=("protection_range", "control_zone", "burial_zone", "unzoned"),
 )

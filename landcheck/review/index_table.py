@@ -149,11 +149,13 @@ class Lookup:
     """What a table says of one indicator for one site: a row, or why there is none.
 
     ``row`` is None when no row applies; ``grade_needed`` is True when rows exist for the
-    site's key, some naming a grade, and the site states none.
+    site's key, some naming a grade, and the site states none; ``grade_uncovered`` is True
+    when rows exist for the site's keys but none covers the grade it states.
     """
 
     row: IndexRow | None = None
     grade_needed: bool = False
+    grade_uncovered: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,11 @@ class IndexTable:
         3
         >>> table.lookup("industry", ["3216", "321", "32"], "plot_ratio", 9).row.line
         2
+        >>> graded = IndexTable("t.csv", "t.csv", rows[1:])
+        >>> graded.lookup("industry", ["32"], "plot_ratio", 9).grade_uncovered
+        True
         """
+        uncovered = False
         for key in keys:
             rows = [
                 r
@@ -218,7 +224,8 @@ class IndexTable:
             blank = [r for r in rows if not r.grade]
             if graded or blank:
                 return Lookup((graded or blank)[0])
-        return Lookup()
+            uncovered = True
+        return Lookup(grade_uncovered=uncovered)
 
     @staticmethod
     def industry_keys(code: str) -> list[str]:

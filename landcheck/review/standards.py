@@ -12,7 +12,9 @@ and sector tables by project type and grade — land per kilometre or per unit
 of scale); a table row wins over the profile, and the finding says which
 source set each bound. A project type the profile and the table hold no index
 for gets "no index"; a type the table bounds, but not for the site's grade, gets
-"no index for the grade" naming the table and the grade — unless a province
+"no index for the grade" naming the table and the grade, and so does an industrial
+site whose industry the table bounds an indicator of for other land grades only (never
+"within" with that indicator unchecked) — unless a province
 exempts it (profile switches, all off in the built-in profile [P]: under
 ``exempt_below_ha``; the 淹没区 of a water project, ``exempt_inundation_types``;
 the 塔基 of a power line, ``exempt_tower_base_types``).
@@ -35,7 +37,15 @@ from landcheck.review.standard_facts import FACT_TITLES, StandardFacts, read_sta
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA
 
-__all__ = ["EVALUATORS", "INUNDATION_WORDS", "LAND_USE_STANDARD", "TOWER_WORDS", "indicators"]
+__all__ = [
+    "EVALUATORS",
+    "INUNDATION_WORDS",
+    "LAND_USE_STANDARD",
+    "TOWER_WORDS",
+    "above",
+    "below",
+    "indicators",
+]
 
 INUNDATION_WORDS = ("淹没区", "水库淹没区", "淹没区用地", "inundation", "inundation area")
 """Values of a site's ``site_part`` (用地部位) naming a reservoir's inundation area."""
@@ -156,17 +166,54 @@ def _thresholds(bounds: Mapping[str, _Bound], unit: str = "", none: tuple[str, .
     return Text("；".join(zh) or "无", "; ".join(en) or "none")
 
 
+def _names(names: list[str]) -> Text:
+    """Indicators by name (``投资强度、容积率``)."""
+    return Text(
+        "、".join(_LABELS[n][0][0] for n in names), ", ".join(_LABELS[n][0][1] for n in names)
+    )
+
+
 def _facts_text(names: list[str], problems: Mapping[str, str]) -> Text:
     zh = [FACT_TITLES[n].zh + (f"（{problems[n]}）" if n in problems else "") for n in names]
     en = [FACT_TITLES[n].en + (f" ({problems[n]})" if n in problems else "") for n in names]
     return Text("、".join(zh), "; ".join(en))
 
 
+_BOUND_TOLERANCE = 1e-9
+"""Relative tolerance of a comparison with a bound: a value at its bound but for the rounding
+of its arithmetic (1,470 m² of 4,900 m² is 29.999999999999996 %, 30 % is 30.000000000000004)
+is at it, and passes."""
+
+
+def below(value: float, bound: float) -> bool:
+    """Whether ``value`` is below ``bound`` by more than rounding (:data:`_BOUND_TOLERANCE`).
+
+    Examples
+    --------
+    >>> below(1_470.0 * (100.0 / 4_900.0), 100.0 * 0.3), below(29.98, 30.0), below(30.02, 30.0)
+    (False, True, False)
+    """
+    return value < bound and not math.isclose(value, bound, rel_tol=_BOUND_TOLERANCE)
+
+
+def above(value: float, bound: float) -> bool:
+    """Whether ``value`` is above ``bound`` by more than rounding (:data:`_BOUND_TOLERANCE`).
+
+    Examples
+    --------
+    >>> above(0.49 / 0.7, 0.7), above(0.71, 0.7)
+    (False, True)
+    """
+    return value > bound and not math.isclose(value, bound, rel_tol=_BOUND_TOLERANCE)
+
+
 def _failed(shown: Mapping[str, float], bounds: Mapping[str, _Bound]) -> list[str]:
+    """The indicators outside their bounds (a value at its bound passes)."""
     return [
         n
         for n, (low, high, _) in bounds.items()
-        if (low is not None and shown[n] < low) or (high is not None and shown[n] > high)
+        if (low is not None and below(shown[n], low))
+        or (high is not None and above(shown[n], high))
     ]
 
 
@@ -204,9 +251,10 @@ def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object])
             bounds[name] = (float(params[param]), None, _PROFILE)
     problems = dict(facts.problems)
     wanted: list[str] = []
+    uncovered: list[str] = []
     table = params.get("standards_table")
     if isinstance(table, IndexTable) and any(r.table == "industry" for r in table.rows):
-        wanted += _table_bounds(table, facts, problems, bounds)
+        wanted, uncovered = _table_bounds(table, facts, problems, bounds)
     wanted = [*wanted, *(_FACT_OF[n] for n in bounds), *problems]
     absent = _missing(wanted, facts, problems)
     if absent or site.area.m2 <= 0.0:
@@ -215,15 +263,25 @@ def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object])
     shown = indicators(facts.numbers, site.area.m2)
     values |= {k: v for k, v in shown.items() if k in values}
     values["indicators"] = _listed(shown, list(shown))
-    none = tuple(n for n in ("investment_wan_per_ha", "plot_ratio") if n not in bounds)
+    unchecked = [n for n in uncovered if n not in bounds]
+    none = tuple(
+        n for n in ("investment_wan_per_ha", "plot_ratio") if n not in bounds and n not in unchecked
+    )
     values["thresholds"] = _thresholds(bounds, none=none)
     failed = _failed(shown, bounds)
     if failed:
         values["failures"] = _listed(shown, failed)
         return Decision("over", site.area, values)
+    if unchecked:
+        # The table bounds these for the industry, but not for the site's grade.
+        values["unchecked"] = _names(unchecked)
+        values["industry_code"] = industry_code(facts.texts["industry_code"]) or ""
+        values["land_grade"] = facts.texts.get("land_grade", "")
+        values["standards_table"] = table.name if isinstance(table, IndexTable) else ""
+        return Decision("industry_no_grade_index", site.area, values)
     green_limit = 100.0 * float(params.get("max_green_share", 0.0))
     if "green_share_pct" not in bounds and green_limit > 0:
-        if shown.get("green_share_pct", 0.0) > green_limit:
+        if above(shown.get("green_share_pct", 0.0), green_limit):
             values["failures"] = _listed(shown, ["green_share_pct"])
             return Decision("green_note", site.area, values)
     return Decision("within", site.area, values)
@@ -231,8 +289,16 @@ def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object])
 
 def _table_bounds(
     table: IndexTable, facts: StandardFacts, problems: dict[str, str], bounds: dict[str, _Bound]
-) -> list[str]:
-    """Put the table's rows for the site's industry and grade into ``bounds``; facts needed."""
+) -> tuple[list[str], list[str]]:
+    """Put the table's rows for the site's industry and grade into ``bounds``.
+
+    Returns
+    -------
+    needed : list of str
+        The facts the rows need (the industry code, the land grade).
+    uncovered : list of str
+        The indicators the table bounds for the site's industry, but for other grades only.
+    """
     code_text = facts.texts.get("industry_code", "")
     grade_text = facts.texts.get("land_grade", "")
     code = industry_code(code_text) if code_text else None
@@ -242,15 +308,17 @@ def _table_bounds(
     if grade_text and grade is None:
         problems["land_grade"] = f"{grade_text!r} is not a land grade from 1 to 15"
     if code is None:
-        return ["industry_code"]
-    needed = []
+        return ["industry_code"], []
+    needed, uncovered = [], []
     for name in INDUSTRY_INDICATORS:
         found = table.lookup("industry", table.industry_keys(code), name, grade)
         if found.grade_needed:
             needed.append("land_grade")
         elif found.row is not None:
             bounds[name] = (found.row.low, found.row.high, table.cite(found.row))
-    return needed
+        elif found.grade_uncovered:
+            uncovered.append(name)
+    return needed, uncovered
 
 
 def _sector(
@@ -307,6 +375,9 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         "exempt_below_ha": exempt_ha,
         "standards_table": "",
         "project_grade": "",
+        "unchecked": Text("", ""),
+        "industry_code": "",
+        "land_grade": "",
     }
     facts = read_standard_facts(site.attributes)
     exemption = _exemption(inp, facts)
@@ -315,7 +386,7 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         return Decision("exempt", site.area, values)
     if inp.in_types("industrial_types"):
         return _industrial(inp, facts, values)
-    if site.area.ha < exempt_ha:
+    if below(site.area.ha, exempt_ha):
         values["exemption"] = Text(
             f"小于 {exempt_ha:.2f} 公顷", f"it is smaller than {exempt_ha:.2f} ha"
         )
@@ -333,6 +404,7 @@ _OUTCOMES = (
     "over",
     "green_note",
     "within",
+    "industry_no_grade_index",
     "sector_over",
     "sector_within",
     "no_grade_index",
@@ -352,6 +424,9 @@ LAND_USE_STANDARD = Evaluator(
         "exemption",
         "standards_table",
         "project_grade",
+        "unchecked",
+        "industry_code",
+        "land_grade",
     ),
     params={
         "industrial_types": "types",

@@ -7,7 +7,9 @@ projects; siting that involves an important wetland asks the forestry and
 grassland authority's opinion (State Council level for 国家重要湿地, the
 authorised local department for 省级重要湿地 and 一般湿地). A project is a 国家重大项目 when
 it is on the profile's list (``exception_list``, with its evidence); the other kinds are
-project types (``exception_types``).
+project types (``exception_types``). Land whose level is blank or none of 国家重要湿地,
+省级重要湿地 and 一般湿地 cannot be ruled out as national: the check is then unknown
+(``ungraded``), as the heritage and protected-area checks are for a zone they do not know.
 """
 
 from __future__ import annotations
@@ -22,15 +24,22 @@ __all__ = ["EVALUATORS", "WETLAND"]
 NATIONAL = ("国家重要湿地", "国家级重要湿地", "国家级", "国际重要湿地")
 """How 国家重要湿地 is written (ZYSDJB); 国际重要湿地 are national ones too."""
 
+OTHER_LEVELS = ("省级重要湿地", "省级", "省重要湿地", "一般湿地", "一般")
+"""The other levels of 湿地保护法 art. 14: 省级重要湿地 and 一般湿地."""
+
 
 def _wetland(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     grades = areas_by(inp, "grade")
     national_keys = [g for g in grades if matches(g, NATIONAL)]
+    odd_keys = [g for g in grades if not matches(g, (*NATIONAL, *OTHER_LEVELS))]
     national = total(grades, national_keys, overlap)
+    odd = total(grades, odd_keys, overlap)
     values = {
         "grades": area_list(grades, blank=None),
         "national_ha": national.m2 / M2_PER_HA,
+        "unknown_ha": odd.m2 / M2_PER_HA,
+        "unknown_grades": "、".join(g or "(blank)" for g in odd_keys),
         "wetlands": area_list(areas_by(inp, "name")),
         "declare": declare_text(
             inp.project_list("exception_list"),
@@ -45,18 +54,20 @@ def _wetland(inp: RuleInput) -> Decision:
         if inp.in_types("exception_types") or inp.on_list("exception_list").on_list:
             return Decision("national_exception", overlap, values)
         return Decision("national", overlap, values)
+    if inp.is_material(odd.m2, width_of(inp, "grade", odd_keys)):
+        return Decision("ungraded", overlap, values)
     return Decision("review", overlap, values)
 
 
 WETLAND = Evaluator(
     "wetland",
     ("wetland",),
-    ("not_involved", "sliver", "national", "national_exception", "review"),
+    ("not_involved", "sliver", "national", "national_exception", "ungraded", "review"),
     _wetland,
-    numbers=("national_ha",),
-    texts=("grades", "wetlands", "declare"),
+    numbers=("national_ha", "unknown_ha"),
+    texts=("grades", "wetlands", "unknown_grades", "declare"),
     params={"exception_list": "list", "exception_types": "types"},
-    evidence=("national", "national_exception", "review"),
+    evidence=("national", "national_exception", "ungraded", "review"),
 )
 
 EVALUATORS = (WETLAND,)
