@@ -50,6 +50,7 @@ from landcheck.packed import PackedFrame, PackedFrames
 from landcheck.polygonal import parts_near_sites
 from landcheck.profile import STAGES, CoverageSpec, LayerSpec, Profile, Text
 from landcheck.result import CheckResult
+from landcheck.review.precedence import ORDERED_KINDS
 from landcheck.rules import (
     ProfileRules,
     SiteInfo,
@@ -197,7 +198,12 @@ def _finish_layer(
         warn(
             f"layer {spec.key!r}: features overlap each other inside site(s) "
             f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
-            "shared area is counted once, under the earlier feature"
+            "shared area is counted once, under the "
+            + (
+                "stricter feature (the earlier of two alike)"
+                if spec.kind in ORDERED_KINDS
+                else "earlier feature"
+            )
         )
     table = layer.classification.code_table if layer.classification else None
     has_codes = "code" in layer.mapping

@@ -46,6 +46,7 @@ from landcheck.knownvalid import KnownValid
 from landcheck.layers import LayerFeatures, field_mapping, normalise_features, select_near
 from landcheck.messages import collecting, deferred, warn
 from landcheck.profile import LayerSpec, Profile
+from landcheck.review.precedence import strictest_first
 from landcheck.sites import refuse_non_finite
 
 __all__ = [
@@ -560,6 +561,9 @@ def normalise_layer(
     windows += np.array([-grow, -grow, grow, grow])
     windows = windows[np.isfinite(windows).all(axis=1)]
     layer = normalise_features(frame, spec, crs, record, near=windows, known_valid=known_valid)
+    order = strictest_first(spec.kind, layer.features)
+    if order is not None:  # nested zones: where they overlap, the strict one's ground
+        layer.features = layer.features.iloc[order].reset_index(drop=True)
     if isinstance(source, LayerSource) and not isinstance(source, PostGISSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)
         if choice.source not in ("driver", "format") or "ignored" in choice.note:

@@ -712,3 +712,34 @@ def test_findings_json_carries_the_areas_by_grade():
         "feature_id": "HP001",
         "search_m": 1000.0,
     }
+
+
+# ------------------------------------------------------------------ nested zones
+@pytest.mark.parametrize(
+    ("layer_key", "check", "broad", "strict", "outcome", "strict_text"),
+    [
+        ("heritage", "heritage", {"FWLX": "建设控制地带"}, {"FWLX": "保护范围"},
+         "protection_range", "保护范围 15.0000 公顷"),
+        ("forest", "forest", {"BHDJ": "Ⅲ"}, {"BHDJ": "Ⅰ"}, "grade_one", "Ⅰ 15.0000 公顷"),
+        ("wetland", "wetland", {"ZYSDJB": "省级重要湿地"}, {"ZYSDJB": "国家重要湿地"},
+         "national", "国家重要湿地 15.0000 公顷"),
+        ("protected_areas", "protected_areas", {"GNFQ": "一般控制区"}, {"GNFQ": "核心保护区"},
+         "core", "核心保护区 15.0000 公顷"),
+    ],
+)  # fmt: skip
+def test_a_strict_zone_nested_in_a_broad_one_keeps_its_ground_in_either_order(
+    layer_key, check, broad, strict, outcome, strict_text
+):
+    # the 50 ha site (1000 m x 500 m) lies in the broad zone; the strict one, drawn inside
+    # it, covers 300 m x 500 m = 15 ha of the site. Broad zone first in the file, the strict
+    # one lost the shared ground: 保护范围 0.0000 公顷 and a conditional
+    for rows in ([broad, strict], [strict, broad]):
+        shapes = {id(broad): square(-50, -50, 1100, 600), id(strict): square(0, 0, 300, 500)}
+        layer = frame(
+            [{"BSM": f"L{i}", **r, "geometry": shapes[id(r)]} for i, r in enumerate(rows)]
+        )
+        found, result = run(layer_key, layer, check, project_type="county_road")
+        assert found.outcome == outcome
+        assert strict_text in found.message.zh
+        if rows[0] is broad:
+            assert any("under the stricter feature" in w for w in result.warnings)
