@@ -204,3 +204,17 @@ def test_expropriation_with_farmland_does_not_guess_the_cultivated_land_outside_
     )
     assert "永久基本农田以外的集体耕地" not in found.message.zh
     assert "the part outside it is not separated" in found.message.en
+
+
+def test_a_site_without_a_project_type_on_cultivated_land_is_not_said_to_be_no_pv_array():
+    # "非光伏项目，不适用本项" was said of a site declaring no type at all, 60 % on 耕地
+    survey = frame([parcel("0103", square(0, 0, 60, 100)), parcel("0702", square(60, 0, 40, 100))])
+    site = sites(square(0, 0, 100), square(60, 0, 40, 100), project_type=[None, None])
+    result = landcheck.check(site, layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "pv_siting")
+    assert (found.outcome, found.status) == ("undeclared", "unknown")
+    assert "耕地 0.6000 公顷是否用作光伏方阵" in found.message.zh
+    # no 耕地 in the site: nothing a PV array could be barred from, and no claim it is none
+    clear = finding(result, "pv_siting", "S2")
+    assert (clear.outcome, clear.status) == ("not_applicable", "not_involved")
+    assert clear.message.zh == "未申报为光伏项目，不适用本项。"

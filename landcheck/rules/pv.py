@@ -20,12 +20,16 @@ def _pv_siting(inp: RuleInput) -> Decision:
     values = {"cultivated_ha": to_ha(cultivated.m2)}
     if inp.in_types("facility_types"):
         return Decision("facilities", inp.site.area, values)
+    width = inp.layer.width_where("level1", ("01",))
+    if not inp.site.facts.project_type and inp.is_material(cultivated.m2, width):
+        # no type declared: whether an array stands on the 耕地 is not known
+        return Decision("undeclared", cultivated, values)
     if not inp.in_types("array_types"):
         return Decision("not_applicable", inp.site.area, values)
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
-    outcome = involvement(inp, cultivated, inp.layer.width_where("level1", ("01",)))
+    outcome = involvement(inp, cultivated, width)
     if outcome is None:
         return Decision("array_on_cultivated", cultivated, values)
     if outcome == "sliver":  # a suspected boundary error to correct, not "takes no 耕地"
@@ -37,7 +41,14 @@ EVALUATORS = (
     Evaluator(
         "pv_siting",
         ("land_use",),
-        ("not_applicable", "array_clear", "sliver", "array_on_cultivated", "facilities"),
+        (
+            "not_applicable",
+            "undeclared",
+            "array_clear",
+            "sliver",
+            "array_on_cultivated",
+            "facilities",
+        ),
         _pv_siting,
         numbers=("cultivated_ha",),
         params={"array_types": "types", "facility_types": "types"},
