@@ -218,3 +218,38 @@ def test_a_site_without_a_project_type_on_cultivated_land_is_not_said_to_be_no_p
     clear = finding(result, "pv_siting", "S2")
     assert (clear.outcome, clear.status) == ("not_applicable", "not_involved")
     assert clear.message.zh == "未申报为光伏项目，不适用本项。"
+
+
+def test_the_examiner_is_not_named_from_layers_that_were_not_checked():
+    # 预审管理办法 art. 5: the ministry where farmland or the redline is taken. Without a
+    # farmland layer the county was named; of one project's two sites, the one beside the
+    # farmland was sent to the county while its sister site went to the ministry.
+    approved = frame(
+        [parcel("0501", square(0, 0, 100, 50)), parcel("0501", square(1000, 0, 100, 50))]
+    )
+    survey = frame(
+        [
+            parcel("0101", square(0, 0, 100), QSXZ="10"),
+            parcel("0101", square(1000, 0, 100), QSXZ="10"),
+        ]
+    )
+    redline = frame([{"BSM": "R", "geometry": square(5000, 5000, 10)}])
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        project_id=["XM1", "XM1"],
+        approval_level=["县级"] * 2,
+    )
+    layers = {"approved_land": approved, "land_use": survey, "eco_redline": redline}
+    alone = landcheck.check(site, layers=layers, **PLANAR)
+    said = finding(alone, "preexam_needed").message.zh
+    assert "（永久基本农田图层未能完整核查，预审机关待定）" in said
+    assert "县级自然资源主管部门" not in said
+    farmland = frame([parcel("0101", square(0, 0, 100))])
+    both = landcheck.check(site, layers={**layers, "farmland": farmland}, **PLANAR)
+    assert (
+        "由自然资源部（涉及永久基本农田或生态保护红线）预审"
+        in finding(both, "preexam_needed").message.zh
+    )
+    sister = finding(both, "preexam_needed", "S2").message.zh
+    assert "由自然资源部（同一项目 XM1 的用地涉及永久基本农田）预审" in sister

@@ -499,20 +499,48 @@ _LEVELS = {
 }
 
 
+_MINISTRY_LAYERS = (
+    ("permanent_farmland", "永久基本农田", "the farmland layer"),
+    ("eco_redline", "生态保护红线", "the redline layer"),
+)
+"""The layers whose overlap sends the 预审 to the ministry (预审管理办法 art. 5)."""
+
+
 def _examiner(inp: RuleInput) -> Text:
     """Who pre-examines: the ministry, or the level that approves the project.
 
     The ministry when permanent farmland or the redline is taken; else the level that
-    approves (核准, 备案) the project, when it is declared.
+    approves (核准, 备案) the project, when it is declared. When a farmland or redline
+    layer was not used, or part of the site lies beyond what it describes, whether the
+    ministry examines is not known, and the text says so instead of naming a level.
     """
-    for kind in ("permanent_farmland", "eco_redline"):
-        for view in inp.layers_of_kind(kind):
+    unseen = []
+    for kind, zh, en in _MINISTRY_LAYERS:
+        views = inp.layers_of_kind(kind)
+        for view in views:
             if view.available and inp.is_material(view.overlap.m2, view.max_width_m):
                 return Text(
                     "自然资源部（涉及永久基本农田或生态保护红线）",
                     "the Ministry of Natural Resources (permanent farmland or the redline is "
                     "taken)",
                 )
+        if not views or any(not view.available or _beyond(view, inp.is_sliver) for view in views):
+            unseen.append((zh, en))
+    project = inp.site.project
+    if project is not None and len(project.site_ids) > 1 and inp.is_material(project.farmland_m2):
+        return Text(  # one project, one application: examined where its farmland sends it
+            f"自然资源部（同一项目 {project.project_id} 的用地涉及永久基本农田）",
+            f"the Ministry of Natural Resources (the sites of project {project.project_id} "
+            "take permanent farmland)",
+        )
+    if unseen:
+        return Text(
+            "自然资源部（如涉及永久基本农田或生态保护红线）或与项目审批、核准、备案同级的自然资源"
+            f"主管部门（{'、'.join(zh for zh, _ in unseen)}图层未能完整核查，预审机关待定）",
+            "the Ministry of Natural Resources (if permanent farmland or the redline is taken) "
+            "or the authority at the project's approval level "
+            f"({' and '.join(en for _, en in unseen)} not fully checked: examiner undetermined)",
+        )
     level = _LEVELS.get(inp.site.facts.approval_level or "")
     if level is None:
         return Text(
