@@ -253,3 +253,25 @@ def test_the_examiner_is_not_named_from_layers_that_were_not_checked():
     )
     sister = finding(both, "preexam_needed", "S2").message.zh
     assert "由自然资源部（同一项目 XM1 的用地涉及永久基本农田）预审" in sister
+
+
+def test_the_parts_a_message_lists_add_up_to_the_area_it_states():
+    # three strips of 100/3 m: 1.0000 ha of 耕地 was "水田 0.3333、水浇地 0.3333、旱地 0.3333
+    # 公顷" and "另有 0.0001 公顷 not split"; the forest grades the same under 1.0000 ha
+    third = 100.0 / 3.0
+    strips = [square(i * third, 0, third, 100) for i in range(3)]
+    survey = frame([parcel(code, strip) for code, strip in zip(("0101", "0102", "0103"), strips)])
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": survey}, **PLANAR)
+    said = finding(result, "cultivated_land").message.zh
+    assert "占用耕地 1.0000 公顷" in said
+    assert "其中水田 0.3334 公顷、水浇地 0.3333 公顷、旱地 0.3333 公顷（" in said
+    forest = frame(
+        [
+            {"BSM": f"F{i}", "BHDJ": grade, "geometry": s}
+            for i, (grade, s) in enumerate(zip("ⅡⅢⅣ", strips))
+        ]
+    )
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"forest": forest}, **PLANAR)
+    said = finding(result, "forest").message.zh
+    assert "占用林地 1.0000 公顷" in said
+    assert "0.3334 公顷" in said and said.count("0.3333 公顷") == 2

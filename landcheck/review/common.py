@@ -8,7 +8,7 @@ import numpy as np
 
 from landcheck.profile import Text
 from landcheck.rules.core import RuleInput, involvement
-from landcheck.units import M2_PER_HA, Area
+from landcheck.units import M2_PER_HA, Area, largest_remainder_round
 
 __all__ = [
     "CLASS_COLUMNS",
@@ -114,7 +114,8 @@ def area_list(
     """``Ⅰ 0.5606 公顷、Ⅱ 0.2582 公顷`` and its English form, largest first.
 
     ``labels`` names values in both languages; a value it lacks is shown as it
-    is, a blank one as ``blank``.
+    is, a blank one as ``blank``. The areas are rounded to add up to their sum
+    as shown (largest remainder): the parts of the overlap a message states.
 
     Examples
     --------
@@ -122,13 +123,19 @@ def area_list(
     >>> text = area_list({"Ⅱ": Area(2_000.0, 2_000.0), "Ⅰ": Area(5_000.0, 5_000.0)})
     >>> text.zh, text.en
     ('Ⅰ 0.5000 公顷、Ⅱ 0.2000 公顷', 'Ⅰ 0.5000 ha, Ⅱ 0.2000 ha')
+    >>> thirds = {k: Area(10_000 / 3, 10_000 / 3) for k in "abc"}  # 1.0000 ha in all
+    >>> area_list(thirds).en
+    'a 0.3334 ha, b 0.3333 ha, c 0.3333 ha'
     """
     labels = labels or {}
     blank = blank or Text("未注明", "not stated")
+    ordered = sorted(areas.items(), key=lambda item: -item[1].m2)
+    hectares = [area.m2 / M2_PER_HA for _, area in ordered]
+    if len(hectares) > 1:
+        hectares = largest_remainder_round(hectares, 4)
     zh, en = [], []
-    for key, area in sorted(areas.items(), key=lambda item: -item[1].m2):
+    for (key, _), ha in zip(ordered, hectares, strict=True):
         label = labels.get(key) or (Text(key, key) if key else blank)
-        ha = area.m2 / M2_PER_HA
         zh.append(f"{label.zh} {ha:.4f} 公顷")
         en.append(f"{label.en} {ha:.4f} ha")
     return Text("、".join(zh) or "无", ", ".join(en) or "none")

@@ -29,7 +29,7 @@ from landcheck.rules.core import (
     land_use_gap,
     to_ha,
 )
-from landcheck.units import Area, AreaMethod
+from landcheck.units import Area, AreaMethod, largest_remainder_round
 
 __all__ = ["EVALUATORS", "project_totals"]
 
@@ -92,8 +92,8 @@ def _kinds(paddy: float, irrigated: float, dry: float, cultivated: float) -> Tex
     """The cultivated land's paddy, irrigated and dry land (ha), and what the codes leave unsplit.
 
     A parcel coded to level 1 alone (用地用海 2023 ``01`` 耕地) does not say which kind it
-    is: its area is not "0 paddy" but land whose kind the codes do not give. Compared as
-    reported (0.0001 ha), so the parts and the rest add up to the total shown.
+    is: its area is not "0 paddy" but land whose kind the codes do not give. The parts
+    and the rest are rounded by largest remainder, so they add up to the total shown.
 
     Examples
     --------
@@ -102,9 +102,22 @@ def _kinds(paddy: float, irrigated: float, dry: float, cultivated: float) -> Tex
     >>> _kinds(0.5, 0.0, 0.0, 0.9).en
     'paddy 0.5000 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4000 ha coded at level 1 \
 only (01), not split into paddy, irrigated and dry land'
+
+    Split in full, the kinds add up to the total as shown (thirds of 1 ha: not
+    0.3333 three times and "0.0001 ha not split"):
+
+    >>> _kinds(1 / 3, 1 / 3, 1 / 3, 1.0).en
+    'paddy 0.3334 ha, irrigated 0.3333 ha, dry 0.3333 ha'
     """
-    shown = [round(part, 4) for part in (paddy, irrigated, dry)]
-    unsplit = round(round(cultivated, 4) - sum(shown), 4)
+    unsplit = cultivated - (paddy + irrigated + dry)
+    if unsplit < 0.00005:  # under half a unit shown: the codes split it all (float sums)
+        paddy, irrigated, dry = largest_remainder_round([paddy, irrigated, dry], 4, cultivated)
+        unsplit = 0.0
+    else:
+        paddy, irrigated, dry, unsplit = largest_remainder_round(
+            [paddy, irrigated, dry, unsplit], 4, cultivated
+        )
+    shown = (paddy, irrigated, dry)
     parts = Text(
         f"其中水田 {paddy:.4f} 公顷、水浇地 {irrigated:.4f} 公顷、旱地 {dry:.4f} 公顷",
         f"paddy {paddy:.4f} ha, irrigated {irrigated:.4f} ha, dry {dry:.4f} ha",
