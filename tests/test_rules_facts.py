@@ -585,11 +585,16 @@ def test_who_pre_examines_follows_the_approval_level_or_the_ministry():
     approved = frame([{"BSM": "P1", "PZWH": "批", "geometry": square(500, 500, 10)}])
     pbf = layer("DLBM", ("0101", square(100, 0, 100)))
     site = sites(square(0, 0, 100), square(100, 0, 100), approval_level=["省级", "county"])
-    result = landcheck.check(site, layers={"approved_land": approved, "farmland": pbf}, **PLANAR)
+    far_redline = layer("LHLX", ("水源涵养", square(5000, 5000, 10)))  # checked, not touched
+    layers = {"approved_land": approved, "farmland": pbf, "eco_redline": far_redline}
+    result = landcheck.check(site, layers=layers, **PLANAR)
     assert (
         "by the provincial natural resources authority"
         in finding(result, "preexam_needed").message.en
     )
+    # without the redline layer, whether the ministry examines S1 is not known
+    unchecked = landcheck.check(site, layers={"approved_land": approved, "farmland": pbf}, **PLANAR)
+    assert "examiner undetermined" in finding(unchecked, "preexam_needed").message.en
     assert (
         "by the Ministry of Natural Resources" in finding(result, "preexam_needed", "S2").message.en
     )
