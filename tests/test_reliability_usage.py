@@ -254,16 +254,9 @@ def test_unknown_layer_key_is_a_usage_error_listing_the_keys(runner, data, tmp_p
     assert digest(data) == before
 
 
-@pytest.mark.parametrize(
-    ("first", "second", "message"),
-    [
-        ("farmland", "farmland", "key 'farmland' is given twice"),
-        ("+hazard", "+hazard", "key '+hazard' is given twice"),
-        ("farmland", "+farmland", "layer key 'farmland' is given twice"),
-    ],
-)
-def test_the_same_layer_key_twice_is_a_usage_error(runner, data, tmp_path, first, second, message):
-    result = runner.invoke(
+def _check_with_two_layers(runner, data, tmp_path, first: str, second: str):
+    """``landcheck check`` with the farmland under key ``first``, the hazard under ``second``."""
+    return runner.invoke(
         cli,
         [
             "check",
@@ -276,6 +269,18 @@ def test_the_same_layer_key_twice_is_a_usage_error(runner, data, tmp_path, first
             str(tmp_path / "r"),
         ],
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "message"),
+    [
+        ("farmland", "farmland", "key 'farmland' is given twice"),
+        ("+hazard", "+hazard", "key '+hazard' is given twice"),
+        ("farmland", "+farmland", "layer key 'farmland' is given twice"),
+    ],
+)
+def test_the_same_layer_key_twice_is_a_usage_error(runner, data, tmp_path, first, second, message):
+    result = _check_with_two_layers(runner, data, tmp_path, first, second)
     assert result.exit_code == 2
     assert message in result.output
     assert not (tmp_path / "r").exists()
@@ -296,19 +301,7 @@ def test_a_layer_key_differing_only_in_case_is_a_usage_error(
     names ignoring case: +Forest beside the profile's forest ran the whole check, then failed
     writing the report ("forest_m2 … already exists", an internal error, no report)."""
     before = digest(data)
-    result = runner.invoke(
-        cli,
-        [
-            "check",
-            f"{data}:sites",
-            "--layer",
-            f"{first}={data}:farmland",
-            "--layer",
-            f"{second}={data}:hazard",
-            "-o",
-            str(tmp_path / "r"),
-        ],
-    )
+    result = _check_with_two_layers(runner, data, tmp_path, first, second)
     assert result.exit_code == 2, result.output
     assert message in result.output and "only in case" in result.output
     assert not (tmp_path / "r").exists()

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from common import frame, sites, square
 from docx.oxml.ns import qn
+from libreoffice import SOFFICE, convert
 from PIL import Image
 from report_case import result as report_case
 
@@ -333,7 +334,6 @@ def test_build_without_maps_or_drafts():
 
 
 # ------------------------------------------------------------- LibreOffice
-SOFFICE = shutil.which("soffice")
 ALIASES = {"宋体": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC"}
 """What Word shows in 宋体 and 黑体, LibreOffice is to show in Noto CJK (fonts-noto-cjk)."""
 
@@ -363,25 +363,7 @@ def pdf(tmp_path_factory, report_zh):
     report_zh.save(source)
     (folder / "fonts.conf").write_text(fontconfig(), encoding="utf-8")
     env = {**os.environ, "FONTCONFIG_FILE": str(folder / "fonts.conf"), "HOME": str(folder)}
-    run = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{folder}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-        check=False,
-    )
-    path = folder / "report.pdf"
-    assert run.returncode == 0 and path.exists(), run.stdout + run.stderr
+    path = convert(source, "pdf", folder, folder, env=env)
     return path
 
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import shutil
-import subprocess
 import zipfile
-from pathlib import Path
 
 import openpyxl
 import pytest
 from common import frame, sites, square
+from libreoffice import calc_missing, convert
 from openpyxl.utils.escape import unescape
 from report_case import result
 from xlsx_compare import workbook_differences
@@ -187,41 +185,14 @@ def test_a_text_beyond_excels_cell_limit_is_cut_and_says_so(tmp_path):
 
 
 # ------------------------------------------------------------- LibreOffice
-SOFFICE = shutil.which("soffice")
-
-
-def _calc_missing() -> bool:
-    """No soffice, or one without Calc (``make libreoffice`` installs Writer alone)."""
-    return SOFFICE is None or not (Path(SOFFICE).resolve().parent / "libsclo.so").exists()
-
-
 @pytest.mark.skipif(
-    _calc_missing(),
+    calc_missing(),
     reason="LibreOffice Calc is not installed: `make libreoffice` installs Debian's "
     "libreoffice-calc-nogui when run as root",
 )
 def test_libreoffice_reads_the_workbook_as_written(case, tmp_path):
     path = write_workbook(case, tmp_path / FILENAME)
-    out = tmp_path / "libreoffice"
-    run = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-    converted = out / FILENAME
-    assert run.returncode == 0 and converted.exists(), run.stdout + run.stderr
+    converted = convert(path, "xlsx", tmp_path / "libreoffice", tmp_path)
     ours, theirs = openpyxl.load_workbook(path), openpyxl.load_workbook(converted)
     assert theirs.sheetnames == ours.sheetnames
     compared = 0

@@ -260,7 +260,9 @@ def test_the_parts_a_message_lists_add_up_to_the_area_it_states():
     # 公顷" and "另有 0.0001 公顷 not split"; the forest grades the same under 1.0000 ha
     third = 100.0 / 3.0
     strips = [square(i * third, 0, third, 100) for i in range(3)]
-    survey = frame([parcel(code, strip) for code, strip in zip(("0101", "0102", "0103"), strips)])
+    survey = frame(
+        [parcel(code, strip) for code, strip in zip(("0101", "0102", "0103"), strips, strict=True)]
+    )
     result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": survey}, **PLANAR)
     said = finding(result, "cultivated_land").message.zh
     assert "占用耕地 1.0000 公顷" in said
@@ -268,7 +270,7 @@ def test_the_parts_a_message_lists_add_up_to_the_area_it_states():
     forest = frame(
         [
             {"BSM": f"F{i}", "BHDJ": grade, "geometry": s}
-            for i, (grade, s) in enumerate(zip("ⅡⅢⅣ", strips))
+            for i, (grade, s) in enumerate(zip("ⅡⅢⅣ", strips, strict=True))
         ]
     )
     result = landcheck.check(sites(square(0, 0, 100)), layers={"forest": forest}, **PLANAR)

@@ -8,13 +8,12 @@ unquoted ended it, and the text after it, ``=1+1``, opened the next row as a for
 from __future__ import annotations
 
 import csv
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
 import pytest
 from common import frame, sites, square
+from libreoffice import calc_missing, convert
 
 import landcheck
 from landcheck.report.selection import write_buildable, write_comparison
@@ -83,40 +82,12 @@ def test_buildable_csv_quotes_a_feature_id_holding_a_carriage_return(tmp_path):
     assert not any(cell.startswith("=") for row in rows for cell in row)
 
 
-SOFFICE = shutil.which("soffice")
-
-
-def _calc_missing() -> bool:
-    """No soffice, or one without Calc (``make libreoffice`` installs Writer alone)."""
-    return SOFFICE is None or not (Path(SOFFICE).resolve().parent / "libsclo.so").exists()
-
-
-@pytest.mark.skipif(_calc_missing(), reason="LibreOffice Calc is not installed")
+@pytest.mark.skipif(calc_missing(), reason="LibreOffice Calc is not installed")
 def test_libreoffice_reads_one_row_per_alternative_and_no_formula(comparison, tmp_path):
     """Calc opens comparison.csv (UTF-8, comma, double quote) as 4 rows of plain cells: a line
     break inside a quoted cell stays in the cell, and what follows it is no formula."""
     _, path = comparison
-    out = tmp_path / "calc"
-    run = subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--infilter=CSV:44,34,76,1",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-    converted = out / "comparison.xlsx"
-    assert run.returncode == 0 and converted.exists(), run.stdout + run.stderr
+    converted = convert(path, "xlsx", tmp_path / "calc", tmp_path, infilter="CSV:44,34,76,1")
     book = openpyxl.load_workbook(converted)
     cells = [c for row in book.active.iter_rows() for c in row if c.value is not None]
     assert book.active.max_row == 4
