@@ -48,6 +48,7 @@ __all__ = [
     "REVIEW_COLUMNS",
     "LayerFeatures",
     "clean_points",
+    "cultivated_mask",
     "field_mapping",
     "normalise_features",
     "refuse_non_finite_features",
@@ -232,7 +233,7 @@ def _deduction(
     return np.where(missing | bad, 0.0, numbers), warnings
 
 
-def _cultivated(codes: np.ndarray | None, table: CodeTable | None) -> np.ndarray | None:
+def cultivated_mask(codes: np.ndarray | None, table: CodeTable | None) -> np.ndarray | None:
     """Which features' class codes are cultivated land (level 1 ``01``); None: not known."""
     if codes is None or table is None or "level1" not in table.columns:
         return None
@@ -349,7 +350,7 @@ def normalise_features(
         mapping = {**mapping, "code": mapping["name"]}
     cultivated = None
     if spec.kind == "land_use" and decision is not None:
-        cultivated = _cultivated(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
+        cultivated = cultivated_mask(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
     if "deduction" in mapping:
         data["_deduction"], warnings = _deduction(
             projected[mapping["deduction"]], spec.key, cultivated

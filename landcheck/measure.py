@@ -30,7 +30,7 @@ from landcheck.crs.measuring import SiteMeasuring
 from landcheck.frozen import maker
 from landcheck.geometry import column_array
 from landcheck.groupsums import group_maxima, group_sums
-from landcheck.layers import REVIEW_COLUMNS
+from landcheck.layers import REVIEW_COLUMNS, cultivated_mask
 from landcheck.overlay import LayerOverlay
 from landcheck.polygonal import polygonal_part
 from landcheck.profile import LayerSpec, Text
@@ -904,6 +904,21 @@ def _site_totals(pieces: Columns) -> dict[str, np.ndarray]:
     return columns
 
 
+def _cultivated_grades(pieces: Columns, table: CodeTable | None) -> np.ndarray:
+    """Each piece's quality grade (GDDB) where its parcel is cultivated land, else blank.
+
+    A grade on a forest or housing parcel (a shapefile's blank integer reads 0) is no
+    cultivated-land grade; without codes or a code table that tells level 1, no piece
+    is known to be cultivated land.
+    """
+    grades = _text(pieces["_grade"])
+    codes = np.asarray(pieces["_code"]) if "_code" in pieces else None
+    cultivated = cultivated_mask(codes, table)
+    if cultivated is None:
+        return np.full(len(grades), "", dtype=object)
+    return np.where(cultivated, grades, "")
+
+
 def _text(values: pd.Series | np.ndarray) -> np.ndarray:
     """``Series.astype(str).to_numpy()`` of a column given as a Series or its values.
 
@@ -1154,9 +1169,7 @@ def measure_layer(
         "ellipsoidal_m2": pieces["ellipsoidal_m2"],
     }
     if "_grade" in pieces:  # cultivated-land quality grade, by parcel (net of field ridges)
-        features["grade"] = _text(pieces["_grade"])
-        if "_code" in pieces:  # only cultivated parcels' grades count (rules.land._grades)
-            features["code"] = _text(pieces["_code"])
+        features["grade"] = _cultivated_grades(pieces, table)
         deduction = (
             np.asarray(pieces["_deduction"], dtype=float)
             if "_deduction" in pieces

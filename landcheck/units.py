@@ -7,6 +7,7 @@ happens only for display, after summing (see :func:`largest_remainder_round`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -163,9 +164,11 @@ def round_alone(value: float, decimals: int) -> float:
     >>> round_alone(2.938842, 4), round_alone(0.0599999999999, 4)
     (2.9388, 0.06)
     """
+    if not math.isfinite(value):
+        return value
     scale = 10**decimals
     scaled = value * scale
-    floor = float(np.floor(scaled + 1e-9))
+    floor = math.floor(scaled + 1e-9)
     return round((floor + 1 if round(scaled) > floor else floor) / scale, decimals)
 
 
@@ -219,16 +222,18 @@ def largest_remainder_round(
     """
     if not len(values):
         return []
+    # in Python's numbers: a message's few parts, a site at a time, for thousands of sites
     scale = 10**decimals
-    scaled = np.asarray(values, dtype=float) * scale
+    scaled = [float(v) * scale for v in values]
     target = round((float(np.sum(values)) if total is None else total) * scale)
-    floors = np.floor(scaled + 1e-9)
-    missing = int(target - floors.sum())
+    floors = [math.floor(v + 1e-9) for v in scaled]
+    missing = target - sum(floors)
+    remainders = [v - f for v, f in zip(scaled, floors, strict=True)]
     if missing > 0:
-        order = np.argsort(-(scaled - floors), kind="stable")
-        floors[order[:missing]] += 1
+        for i in sorted(range(len(floors)), key=lambda i: -remainders[i])[:missing]:
+            floors[i] += 1
     elif missing < 0:
-        order = np.argsort(scaled - floors, kind="stable")
-        positive = [i for i in order if floors[i] > 0]
-        floors[positive[:-missing]] -= 1
-    return [round(float(v) / scale, decimals) for v in floors]
+        order = sorted(range(len(floors)), key=remainders.__getitem__)
+        for i in [i for i in order if floors[i] > 0][:-missing]:
+            floors[i] -= 1
+    return [round(v / scale, decimals) for v in floors]

@@ -28,9 +28,6 @@ def test_grades_of_every_site_from_one_pass_over_the_feature_table():
             "planar_m2": np.array([10_000.0, 5_000.0, 2_500.0, 800.0, 900.0, 40_000.0]),
             "ellipsoidal_m2": np.array([10_010.0, 5_005.0, 2_502.5, 800.8, 900.9, 40_040.0]),
             "net_share": np.array([0.9, 1.0, 0.8, 1.0, 1.0, 0.5]),
-            # every parcel 耕地 (the class table's level 1 of the code): only 耕地 is graded
-            "code": np.array(["0101"] * 6, dtype=object),
-            "level1": np.array(["01"] * 6, dtype=object),
         },
         None,
     )
@@ -57,8 +54,6 @@ def test_a_grade_that_is_no_whole_number_is_left_out_not_read_as_another():
             "grade": np.array(["1.05", "2.03", "4.0"], dtype=object),
             "planar_m2": np.array([10_000.0, 20_000.0, 30_000.0]),
             "net_share": np.array([1.0, 1.0, 1.0]),
-            "code": np.array(["0103"] * 3, dtype=object),
-            "level1": np.array(["01"] * 3, dtype=object),
         },
         None,
     )

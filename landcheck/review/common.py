@@ -132,7 +132,7 @@ def area_list(
     ordered = sorted(areas.items(), key=lambda item: -item[1].m2)
     hectares = [area.m2 / M2_PER_HA for _, area in ordered]
     if len(hectares) > 1:
-        hectares = largest_remainder_round(hectares, 4)
+        hectares = largest_remainder_round(hectares, 4, sum(hectares))
     zh, en = [], []
     for (key, _), ha in zip(ordered, hectares, strict=True):
         label = labels.get(key) or (Text(key, key) if key else blank)

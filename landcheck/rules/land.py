@@ -43,26 +43,19 @@ STATE_COUNCIL_OTHER_HA = 70.0
 def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
     """Cultivated land by quality grade (GDDB), net of field ridges; empty without grades.
 
-    Only parcels whose class is cultivated land (level 1 ``01``) count: a grade on any
-    other parcel is not a cultivated-land grade. Pieces of one parcel shared with another
-    feature of the layer are counted in full (the survey's parcels do not overlap). Every
-    site's breakdown is made in one pass over the layer's feature table, the first time a
-    site of the batch asks.
+    Only cultivated parcels' grades are in the feature table (a grade on a forest or
+    housing parcel is no cultivated-land grade: :func:`landcheck.measure.measure_layer`
+    leaves it out); pieces of one parcel shared with another feature of the layer are
+    counted in full (the survey's parcels do not overlap). Every site's breakdown is made
+    in one pass over the layer's feature table, the first time a site of the batch asks.
     """
     table = layer.feature_table
-    classes = layer.class_table
-    if table is None or classes is None or not {"grade", "code"} <= table.columns.keys():
-        return _NO_GRADES
-    if "level1" not in classes.columns:
+    if table is None or "grade" not in table.columns:
         return _NO_GRADES
 
     def breakdowns() -> list[Text]:  # every site's, once per table and method
-        level1 = dict(zip(classes.texts("code"), classes.texts("level1"), strict=True))
         # "3.0" is grade 3 (a number column read as text); "1.05" is no grade, not 15
-        grades = [
-            g.strip().removesuffix(".0") if level1.get(code) == "01" else ""
-            for g, code in zip(table.texts("grade"), table.texts("code"), strict=True)
-        ]
+        grades = [g.strip().removesuffix(".0") for g in table.texts("grade")]
         net = (table.columns[f"{method.value}_m2"] * table.columns["net_share"]).tolist()
         return [_by_grade(grades, net, rows) for rows in table.site_groups()]
 

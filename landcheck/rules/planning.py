@@ -78,7 +78,9 @@ def _zone_list(layer: SiteLayer, conforming: bool, lang: str, method: AreaMethod
             chosen = [i for i in rows if listed[i]]
             # the zones add up to the area the message states, as the planning table's do
             hectares = [to_ha(areas[i]) for i in chosen]
-            shown = largest_remainder_round(hectares, 4) if len(chosen) > 1 else hectares
+            shown = (
+                largest_remainder_round(hectares, 4, sum(hectares)) if len(chosen) > 1 else hectares
+            )
             texts.append(
                 sep.join(
                     f"{zones[i]}（{ha:.4f} 公顷）" if lang == "zh" else f"{zones[i]} ({ha:.4f} ha)"
