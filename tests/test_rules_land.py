@@ -277,3 +277,15 @@ def test_the_parts_a_message_lists_add_up_to_the_area_it_states():
     said = finding(result, "forest").message.zh
     assert "占用林地 1.0000 公顷" in said
     assert "0.3334 公顷" in said and said.count("0.3333 公顷") == 2
+
+
+def test_why_the_survey_cannot_describe_the_site_is_said_in_each_language():
+    # "unknown codes / 未知代码 9999" and "… m² of the site not covered / 未覆盖" were one text
+    # for both languages: English inside the Chinese message, Chinese inside the English
+    survey = frame([parcel("9999", square(0, 0, 60, 100))])  # 40 m x 100 m not covered
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": survey}, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert found.status == "unknown"
+    assert "（项目用地有 4000.00 平方米未被覆盖；未知代码 9999）" in found.message.zh
+    assert "(4000.00 m² of the site not covered; unknown codes 9999)" in found.message.en
+    assert "unknown codes" not in found.message.zh and "未知代码" not in found.message.en

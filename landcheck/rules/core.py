@@ -434,12 +434,15 @@ def involvement(inp: RuleInput, area: Area, width: float | None) -> str | None:
     return None
 
 
-def land_use_gap(inp: RuleInput) -> str | None:
-    """Why a class layer cannot fully describe the site, or None."""
+def land_use_gap(inp: RuleInput) -> Text | None:
+    """Why a class layer cannot fully describe the site, in each language, or None."""
     layer = inp.layer
-    reasons = []
+    zh, en = [], []
     if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
-        reasons.append(f"{layer.uncovered.m2:.2f} m² of the site not covered / 未覆盖")
+        zh.append(f"项目用地有 {layer.uncovered.m2:.2f} 平方米未被覆盖")
+        en.append(f"{layer.uncovered.m2:.2f} m² of the site not covered")
     if layer.unresolved_codes:
-        reasons.append("unknown codes / 未知代码 " + ", ".join(layer.unresolved_codes))
-    return "; ".join(reasons) or None
+        codes = ", ".join(layer.unresolved_codes)
+        zh.append(f"未知代码 {codes}")
+        en.append(f"unknown codes {codes}")
+    return Text("；".join(zh), "; ".join(en)) if zh else None

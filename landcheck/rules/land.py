@@ -420,8 +420,8 @@ def _expropriation(inp: RuleInput) -> Decision:
             reasons.insert(
                 0,
                 Text(
-                    f"{title.zh}图层未能完整覆盖项目用地或含未知代码（{gap}）",
-                    f"the {title.en} layer does not fully describe the site ({gap})",
+                    f"{title.zh}图层未能完整覆盖项目用地或含未知代码（{gap.zh}）",
+                    f"the {title.en} layer does not fully describe the site ({gap.en})",
                 ),
             )
         return Decision("incomplete", inp.layer.uncovered, {"reason": _joined(reasons)})
