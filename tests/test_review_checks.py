@@ -251,6 +251,19 @@ def test_grassland_flag_blank_or_unknown_is_unknown_not_a_denial():
     )
     f, _ = run("grassland", both, "grassland", project_type="pv_array")
     assert f.outcome == "pv_basic" and f.status == "prohibited"
+    # the blank-flag land is not "other grassland": the 50 ha site's 5 ha + 5 ha + 40 ha
+    # other (flag 否) read "其他草原 45.0000 公顷", the 5 ha of no flag in it
+    three = frame(
+        [
+            {"JBCY": "是", "geometry": square(0, 0, 100, 500)},
+            {"JBCY": "", "geometry": square(100, 0, 100, 500)},
+            {"JBCY": "否", "geometry": square(200, 0, 800, 500)},
+        ]
+    )
+    f, _ = run("grassland", three, "grassland", project_type="county_road")
+    assert f.outcome == "basic"
+    assert "其中基本草原 5.0000 公顷、其他草原 40.0000 公顷、" in f.message.zh
+    assert "、基本草原标识未注明或无法识别的草原 5.0000 公顷。" in f.message.zh
 
 
 def test_pv_array_may_not_occupy_basic_grassland():

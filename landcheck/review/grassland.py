@@ -10,9 +10,10 @@ nor no cannot be ruled out as 基本草原: the check is then unknown (``unflagg
 
 from __future__ import annotations
 
+from landcheck.profile import Text
 from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
 from landcheck.rules.core import Decision, Evaluator, RuleInput
-from landcheck.units import M2_PER_HA
+from landcheck.units import M2_PER_HA, Area
 
 __all__ = ["EVALUATORS", "GRASSLAND", "NO", "YES"]
 
@@ -21,6 +22,17 @@ YES = ("是", "Y", "yes", "true", "1", "基本草原")
 
 NO = ("否", "N", "no", "false", "0")
 """How a flag says no (a 基本草原 flag also as ``非基本草原``)."""
+
+
+def _unknown_note(odd: Area) -> Text:
+    """Beside the basic grassland found, the land whose flag is not stated (not other grassland)."""
+    if odd.m2 <= 0.0:
+        return Text("", "")
+    ha = odd.m2 / M2_PER_HA
+    return Text(
+        f"、基本草原标识未注明或无法识别的草原 {ha:.4f} 公顷",
+        f", and {ha:.4f} ha whose basic-grassland flag is not stated or not recognised",
+    )
 
 
 def _grassland(inp: RuleInput) -> Decision:
@@ -33,9 +45,10 @@ def _grassland(inp: RuleInput) -> Decision:
     values = {
         "types": area_list(areas_by(inp, "type")),
         "basic_ha": basic.m2 / M2_PER_HA,
-        "other_ha": (overlap.m2 - basic.m2) / M2_PER_HA,
+        "other_ha": max(overlap.m2 - basic.m2 - odd.m2, 0.0) / M2_PER_HA,
         "unknown_ha": odd.m2 / M2_PER_HA,
         "unknown_flags": "、".join(f or "(blank)" for f in odd_keys),
+        "unknown_note": _unknown_note(odd),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
@@ -53,7 +66,7 @@ GRASSLAND = Evaluator(
     ("not_involved", "sliver", "pv_basic", "basic", "unflagged", "review"),
     _grassland,
     numbers=("basic_ha", "other_ha", "unknown_ha"),
-    texts=("types", "unknown_flags"),
+    texts=("types", "unknown_flags", "unknown_note"),
     params={"pv_types": "types"},
     evidence=("pv_basic", "basic", "unflagged", "review"),
 )
