@@ -214,6 +214,12 @@ def test_a_site_without_a_project_type_on_cultivated_land_is_not_said_to_be_no_p
     found = finding(result, "pv_siting")
     assert (found.outcome, found.status) == ("undeclared", "unknown")
     assert "耕地 0.6000 公顷是否用作光伏方阵" in found.message.zh
+    # an energy project (未细分) may be an array too; a wind farm is said not to be one
+    typed = sites(square(0, 0, 100), square(0, 0, 100), project_type=["energy", "wind"])
+    result = landcheck.check(typed, layers={"land_use": survey}, **PLANAR)
+    assert finding(result, "pv_siting").outcome == "undeclared"
+    assert "（能源项目（未细分））" in finding(result, "pv_siting").message.zh
+    assert finding(result, "pv_siting", "S2").outcome == "not_applicable"
     # no 耕地 in the site: nothing a PV array could be barred from, and no claim it is none
     clear = finding(result, "pv_siting", "S2")
     assert (clear.outcome, clear.status) == ("not_applicable", "not_involved")

@@ -21,8 +21,9 @@ def _pv_siting(inp: RuleInput) -> Decision:
     if inp.in_types("facility_types"):
         return Decision("facilities", inp.site.area, values)
     width = inp.layer.width_where("level1", ("01",))
-    if not inp.site.facts.project_type and inp.is_material(cultivated.m2, width):
-        # no type declared: whether an array stands on the 耕地 is not known
+    unsaid = not inp.site.facts.project_type or inp.in_types("unsplit_types")
+    if unsaid and inp.is_material(cultivated.m2, width):
+        # no type, or one that may be an array (能源项目（未细分）): on the 耕地, not known
         return Decision("undeclared", cultivated, values)
     if not inp.in_types("array_types"):
         return Decision("not_applicable", inp.site.area, values)
@@ -51,7 +52,7 @@ EVALUATORS = (
         ),
         _pv_siting,
         numbers=("cultivated_ha",),
-        params={"array_types": "types", "facility_types": "types"},
+        params={"array_types": "types", "facility_types": "types", "unsplit_types": "types"},
         evidence=("array_on_cultivated", "facilities", "not_applicable"),
     ),
 )
