@@ -29,3 +29,17 @@ def test_profile_docs_prints_every_rule_with_its_basis_marks_and_stages():
     assert "自然资规〔2018〕3号） (2018-07-30) 〔P〕" in result.output
     assert "永久基本农田补划方案 (报批 (later))" in result.output
     assert "自然资规〔2019〕1号" not in result.output
+
+
+def test_docs_profile_md_lists_every_checks_outcomes():
+    # a check's outcomes are the profile's to word: the table readers write profiles from
+    import re
+
+    from landcheck.rules.registry import EVALUATORS
+
+    text = (RULES_MD.parent / "profile.md").read_text(encoding="utf-8")
+    for name, evaluator in EVALUATORS.items():
+        row = re.search(rf"^\| `{re.escape(name)}` \|[^|]*\|([^|]*)\|", text, re.M)
+        assert row is not None, f"docs/profile.md has no row for the check {name!r}"
+        listed = {word.strip() for word in row.group(1).split(",")}
+        assert listed == set(evaluator.outcomes), name
