@@ -223,6 +223,15 @@ def test_usage_errors_exit_2(runner, gpkg, tmp_path, extra, hint):
     assert not os.path.exists(tmp_path / "x")
 
 
+def test_search_without_its_required_area_is_a_usage_error(runner, gpkg, tmp_path):
+    # click took the option's explicit default=None for a default: "internal error:
+    # TypeError: unsupported format string passed to NoneType.__format__", exit 1
+    result = runner.invoke(cli, ["select", "search", f"{gpkg}:aoi", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 2, result.output
+    assert "Missing option '--area'" in result.output
+    assert not os.path.exists(tmp_path / "x")
+
+
 def test_bad_weight_is_a_usage_error(runner, gpkg, tmp_path):
     result = runner.invoke(
         cli,

@@ -238,3 +238,18 @@ def test_user_layer_as_extra_constraint():
     assert result.area.planar_m2 == pytest.approx(710_000 - 10_000, rel=1e-12)
     assert "quarry" in set(result.excluded["key"])
     assert np.isclose(result.excluded.set_index("key").loc["quarry", "planar_m2"], 10_000.0)
+
+
+def test_patches_are_largest_first_by_the_runs_area_method():
+    # 9 km either side of the meridian: the 100 m x 100.005 m patch is the larger plane,
+    # the smaller on the ellipsoid; it was listed first under the (ellipsoidal) default
+    aoi = frame(
+        [
+            {"name": "P", "geometry": square(9000, 0, 100)},
+            {"name": "Q", "geometry": square(-9000, 0, 100, 100.005)},
+        ]
+    )
+    far = frame([{"BSM": "R", "geometry": square(0, 5000, 10)}])
+    table = landcheck.buildable(aoi, layers={"eco_redline": far, "farmland": far}).table
+    assert table["ha"].is_monotonic_decreasing
+    assert table["planar_m2"].tolist() == pytest.approx([10_000.0, 10_000.5])

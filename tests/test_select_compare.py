@@ -166,3 +166,31 @@ def test_a_constraint_named_as_a_sites_own_measure_is_refused(key):
             constraints=[key],
             area_method="planar",
         )
+
+
+def test_scores_within_a_millionth_tie_however_they_round():
+    # congruent sites whose areas differ by float noise: 1.0000004999604 and 1.0000005000258
+    # rounded to six decimals apart, and the score decided ("score 1.0000 is lower than
+    # 1.0000") where the distance should
+    import pandas as pd
+
+    from landcheck.select.ranking import Term
+
+    rule = RankingRule(terms=(Term("area", "ha", 1.0, "area", "面积"),), search_m=1000.0)
+    table = pd.DataFrame(
+        {
+            "site_id": ["S13", "S00"],
+            "status": ["info", "info"],
+            "ha": [1.0000004999604, 1.0000005000258],
+            "nearest_hard_m": [733.51, float("nan")],
+        }
+    )
+    ranked = rank_table(table, rule)
+    assert ranked["site_id"].tolist() == ["S00", "S13"]
+    assert ranked["reason"].iloc[0] == (
+        "ahead of S13: same status and score, nearest hard constraint 1000.00 m is farther "
+        "than 733.51 m"
+    )
+    # scores apart by more than the tolerance are written with the places that part them
+    table["ha"] = [1.000002, 1.000004]
+    assert "score 1.000002 is lower than 1.000004" in rank_table(table, rule)["reason"].iloc[0]

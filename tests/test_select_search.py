@@ -161,3 +161,14 @@ def test_nothing_fits_names_the_largest_patch_there_is():
     assert len(result.proposals) == 0
     (said,) = [w for w in result.warnings if w.startswith("no site of 5 ha fits")]
     assert "(largest patch 4.5000 ha with the minimum width" in said
+
+
+def test_a_patchs_own_orientation_is_found_at_gauss_kruger_coordinates():
+    # GEOS's rotated rectangle at eastings of 3.5e7 m was off by 0.012°: a 400 m x 200 m
+    # site in a 400.05 m x 200.05 m patch turned 138.3° was "no site fits"
+    from shapely import affinity
+
+    from landcheck.select.search import _patch_angle
+
+    patch = affinity.rotate(square(0, 0, 400.05, 200.05), 138.3, origin="centroid")
+    assert _patch_angle(patch) == pytest.approx(138.3, abs=1e-6)

@@ -380,11 +380,15 @@ def parse_layer_options(values: tuple[str, ...], profile: str) -> dict[str, str]
 def _value(
     flag: str, metavar: str, help: str, *decls: str, default: Any = None, **attrs: Any
 ) -> Decorator[F]:
-    """An option taking a value (a path, a CRS, a field name…); None when not given."""
-    shown = default is not None
-    return click.option(
-        flag, *decls, default=default, show_default=shown, metavar=metavar, help=help, **attrs
-    )
+    """An option taking a value (a path, a CRS, a field name…); None when not given.
+
+    A default of None is not passed to click: click 8.5 takes ``default=None`` given
+    for a default, and no longer refuses a ``required`` option left out (``select
+    search`` without ``--area`` was an internal error instead of a usage error).
+    """
+    if default is not None:
+        attrs = {"default": default, "show_default": True, **attrs}
+    return click.option(flag, *decls, metavar=metavar, help=help, **attrs)
 
 
 def _number(

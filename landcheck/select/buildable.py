@@ -170,9 +170,10 @@ def carve(
         small = driving < min_area_m2
         for part in parts[small]:
             removed.append((part, f"{SMALLER_THAN} {min_area_m2:g} m²"))
-        parts, planar = parts[~small], planar[~small]
+        parts, driving = parts[~small], driving[~small]
         centres = shapely.centroid(parts)
-        order = np.lexsort((shapely.get_y(centres), shapely.get_x(centres), -np.round(planar, 6)))
+        # largest first by the run's area method, as the patches' hectares are given
+        order = np.lexsort((shapely.get_y(centres), shapely.get_x(centres), -np.round(driving, 6)))
         parts = parts[order]
     return Carved(aoi, excluded, free, parts, removed)
 

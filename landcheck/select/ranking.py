@@ -62,8 +62,11 @@ DEFAULT_WEIGHTS = {
 EXTRA_LAYER_WEIGHT = 10.0
 """Default weight of an extra (user-named) hard-constraint layer."""
 
-SCORE_DECIMALS = 6
-DISTANCE_DECIMALS = 2
+SCORE_TOLERANCE = 1e-6
+"""Scores closer than this tie (floating-point noise never decides)."""
+
+DISTANCE_TOLERANCE_M = 0.01
+"""Distances closer than this (metres) tie."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,25 @@ class RankingRule:
         }
 
 
+def _within(values: np.ndarray, tolerance: float) -> np.ndarray:
+    """Each value's rank, values within ``tolerance`` of the next smaller one sharing it.
+
+    Rounding to a grid would part two values either side of a grid line however close
+    (1.0000004999604 and 1.0000005000258 at six decimals): here they tie.
+
+    Examples
+    --------
+    >>> _within(np.array([1.0000005000258, 3.0, 1.0000004999604]), 1e-6).tolist()
+    [0, 1, 0]
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    steps = np.concatenate([[0], (~(np.diff(ordered) <= tolerance)).astype(np.int64)])  # NaN apart
+    ranks = np.empty(len(values), dtype=np.int64)
+    ranks[order] = np.cumsum(steps)
+    return ranks
+
+
 def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     distance = table["nearest_hard_m"].astype(float).fillna(rule.search_m).clip(upper=rule.search_m)
     return pd.DataFrame(
@@ -227,8 +249,8 @@ def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
             "status_rank": table["status"]
             .map({s: i for i, s in enumerate(STATUS_ORDER)})
             .astype(int),
-            "score_key": table["score"].round(SCORE_DECIMALS),
-            "distance_key": -distance.round(DISTANCE_DECIMALS),
+            "score_key": _within(table["score"].to_numpy(dtype=float), SCORE_TOLERANCE),
+            "distance_key": -_within(distance.to_numpy(dtype=float), DISTANCE_TOLERANCE_M),
             "id_key": table["site_id"].astype(str),
         },
         index=table.index,
@@ -242,17 +264,36 @@ def _why(
     if keys_row["status_rank"] != keys_next["status_rank"]:
         return f"ahead of {other}: status {row['status']} is better than {nxt['status']}"
     if keys_row["score_key"] != keys_next["score_key"]:
-        return (
-            f"ahead of {other}: same status, score {row['score']:.4f} is lower than "
-            f"{nxt['score']:.4f}"
-        )
+        mine, theirs = _apart(row["score"], nxt["score"], 4)
+        return f"ahead of {other}: same status, score {mine} is lower than {theirs}"
     if keys_row["distance_key"] != keys_next["distance_key"]:
-        mine, theirs = -keys_row["distance_key"], -keys_next["distance_key"]
+        mine, theirs = _apart(_distance(row, rule), _distance(nxt, rule), 2)
         return (
             f"ahead of {other}: same status and score, nearest hard constraint "
-            f"{mine:.2f} m is farther than {theirs:.2f} m"
+            f"{mine} m is farther than {theirs} m"
         )
     return f"ahead of {other}: tied on status, score and distance; the site id decides"
+
+
+def _distance(row: pd.Series, rule: RankingRule) -> float:
+    """A row's nearest hard constraint as ranked: none within the search is the search."""
+    value = float(row["nearest_hard_m"])
+    return rule.search_m if np.isnan(value) else min(value, rule.search_m)
+
+
+def _apart(first: float, second: float, decimals: int) -> tuple[str, str]:
+    """Two numbers written with enough decimals to differ (never "1.0000 is lower than 1.0000").
+
+    Examples
+    --------
+    >>> _apart(1.00004, 1.00012, 4), _apart(1.000002, 1.000004, 4)
+    (('1.0000', '1.0001'), ('1.000002', '1.000004'))
+    """
+    for places in range(decimals, decimals + 6):
+        mine, theirs = f"{first:.{places}f}", f"{second:.{places}f}"
+        if mine != theirs:
+            return mine, theirs
+    return mine, theirs
 
 
 def rank_table(metrics: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
