@@ -49,9 +49,17 @@ def sample_layers(gpkg: str) -> dict[str, str]:
 
 
 def _moved(result: CheckResult, staging: str, directory: str) -> CheckResult:
-    """The result with the inputs it read named where they will be once the folder is in place."""
+    """The result with the inputs it read named where they will be once the folder is in place.
+
+    Each keeps the digest of the file it read: under its new name the file is not there
+    yet when the report is written (findings.json said ``"sha256": null`` for every input).
+    """
     inputs = [
-        dataclasses.replace(r, path=os.path.join(directory, os.path.relpath(r.path, staging)))
+        dataclasses.replace(
+            r,
+            path=os.path.join(directory, os.path.relpath(r.path, staging)),
+            digest=r.sha256,
+        )
         if r.path and r.path.startswith(staging + os.sep)
         else r
         for r in result.inputs
