@@ -95,6 +95,22 @@ def test_convert_keeps_every_project_fact_readable_by_check(tmp_path, write_gpkg
     assert (after.project_id, after.confirmation_ref) == ("XM-1", "确认文件1号")
 
 
+def test_convert_keeps_every_land_use_standard_figure_readable_by_check(tmp_path, write_gpkg):
+    # footprint_m2, industry_code, project_grade… were cut to footprint_, industry_c,
+    # project_gr, which check does not read: five sample sites' standard checks went unknown
+    from landcheck.review.standard_facts import FACT_FIELDS, read_standard_facts
+
+    values = {names[0]: (3_000.0 if "_m2" in names[0] else "32") for names in FACT_FIELDS.values()}
+    path = write_gpkg(sites=sites(SITE, **{k: [v] for k, v in values.items()}))
+    out = tmp_path / "sites.shp"
+    convert(f"{path}:sites", str(out))
+    frame = pyogrio.read_dataframe(str(out))
+    assert all(len(c.encode("utf-8")) <= 10 for c in frame.columns)
+    read = read_standard_facts(frame.drop(columns="geometry").iloc[0].to_dict())
+    assert {*read.numbers, *read.texts} == set(FACT_FIELDS)
+    assert not read.problems
+
+
 def test_convert_gives_long_chinese_field_names_their_codes(tmp_path, write_gpkg):
     # 项目类型 and 项目名称 take 12 bytes in UTF-8; a DBF field name holds 10
     data = write_gpkg(sites=sites(SITE, 项目名称=["县道改建"], 项目类型=["交通类项目"]))

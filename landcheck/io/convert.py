@@ -53,6 +53,7 @@ from landcheck.io.shapefile import sidecar
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
 from landcheck.messages import collecting, warn
+from landcheck.review.standard_facts import FACT_FIELDS as STANDARD_FACT_FIELDS
 from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
 
 __all__ = ["OUTPUT_FORMATS", "ConvertResult", "convert"]
@@ -74,17 +75,22 @@ _LAND_CLASS_FIELDS = ("land_class", "DLBM", "地类编码")
 
 
 def _fact_short_names() -> dict[str, str]:
-    """Each project fact's field names too long for a DBF → the first of its names that fits.
+    """Each fact's field names too long for a DBF → the first of its names that fits.
 
-    ``project_type`` cut to ``project_ty`` was no fact to ``check`` any more: a military
-    site on farmland, ``conditional`` before the conversion, was ``prohibited`` after it.
+    The project facts and the land-use standard's figures: ``project_type`` cut to
+    ``project_ty`` was no fact to ``check`` any more (a military site on farmland,
+    ``conditional`` before the conversion, was ``prohibited`` after it), nor
+    ``footprint_m2`` cut to ``footprint_`` (five sample sites' standard checks went
+    ``unknown``).
 
     >>> short = _fact_short_names()
     >>> short["project_type"], short["approval_level"], short["项目编号"]
     ('proj_type', 'SPJB', 'project_id')
+    >>> short["footprint_m2"], short["industry_code"], short["project_grade"]
+    ('JZJDMJ', 'HYDM', 'GCDJ')
     """
     out = {}
-    for names in FACT_FIELDS.values():
+    for names in (*FACT_FIELDS.values(), *STANDARD_FACT_FIELDS.values()):
         fitting = next(n for n in names if len(n.encode("utf-8")) <= 10)
         out.update({n: fitting for n in names if len(n.encode("utf-8")) > 10})
     return out
