@@ -183,9 +183,15 @@ def _parse(name: str, value: Any, profile: Any, where: str) -> tuple[Any, str | 
         legacy = profile.resolve_project_class(value)
         if legacy is not None and legacy in profile.legacy_classes:
             return profile.legacy_classes[legacy], legacy
+        if not profile.project_types:
+            raise InputDataError(
+                f"{where}: {shown(value)} is not a project type: the profile defines none "
+                "(project_types); remove the field or use a profile that defines them"
+            )
         raise InputDataError(
             f"{where}: {shown(value)} is not a project type; use one of "
-            f"{_valid_types(profile)} (or their Chinese names; docs/rules.md lists them)"
+            f"{_valid_types(profile)} (or their Chinese names; `landcheck profile show` "
+            "lists them)"
         )
     if name == "plan_level":
         level = _choice(value, _LEVEL_NAMES)

@@ -772,7 +772,8 @@ class LayerMeasure:
             key=self.spec.key,
             kind=self.spec.kind,
             overlap=overlap,
-            share=overlap.m2 / site_area.m2 if site_area.m2 > 0 else 0.0,
+            # a fraction 0–1: an overlap the whole site's is 1, not 1 + its last digits' noise
+            share=min(overlap.m2 / site_area.m2, 1.0) if site_area.m2 > 0 else 0.0,
             max_width_m=max_width,
             uncovered=uncovered,
             has_classes=self.has_classes,

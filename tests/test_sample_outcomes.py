@@ -164,3 +164,10 @@ def test_the_demo_records_each_inputs_digest(demo):
     for record in files:
         with open(record["path"], "rb") as handle:
             assert record["sha256"] == hashlib.sha256(handle.read()).hexdigest(), record["path"]
+
+
+def test_every_share_in_the_demo_is_a_fraction(demo):
+    # a layer over a whole site shared 1.00000035 of it: the ellipsoidal sums' last digits
+    data = json.loads((demo / "findings.json").read_text(encoding="utf-8"))
+    shares = [layer["share"] for s in data["sites"] for layer in s["layers"].values()]
+    assert shares and all(0.0 <= share <= 1.0 for share in shares)
