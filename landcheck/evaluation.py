@@ -41,7 +41,7 @@ from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import kept_already, not_kept
 from landcheck.io.postgis import connections_kept
-from landcheck.layers import LayerFeatures
+from landcheck.layers import REVIEW_COLUMNS, LayerFeatures
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.memory import arrow_pool_on_c_heap, release_free_memory
 from landcheck.messages import collecting, summarise, warn
@@ -315,6 +315,8 @@ def _context(features: gpd.GeoDataFrame, outlines: np.ndarray, crs: Any) -> gpd.
     # theirs; the frame is what selecting the columns and the constructor build, in a tenth
     # of their time (a one-site check builds one per layer)
     names = ("_id", "_code", "_name")
+    if "_code" not in features:  # a review layer: the class its check reads (grade, zone…)
+        names += REVIEW_COLUMNS
     columns = {c: column_array(features, c).copy() for c in names if c in features}
     return geo_frame(columns, np.array(outlines, dtype=object), crs, index=features.index)
 

@@ -232,3 +232,16 @@ def test_pyqgis_renders_a_site_in_its_context(gpkg, checked, tmp_path):
         shown[site] = painted
     # S02 lies in farmland, S04 in the redline: each shows its own constraint around it
     assert shown["S02"]["周边生态保护红线"] == 0 and shown["S04"]["周边永久基本农田"] == 0
+
+
+def test_review_layers_carry_the_class_their_check_reads(checked, gpkg):
+    # the forest's grade, the heritage zone… of the features beside a site were lost in
+    # QGIS: context layers of the review had no class column (overlaps had it)
+    for key, column in (("forest", "_grade"), ("heritage", "_zone"), ("wetland", "_grade")):
+        frame = pyogrio.read_dataframe(gpkg, layer=f"context_{key}")
+        held = checked.context[key]
+        by_id = dict(zip(held["_id"].astype(str), held[column].astype(str), strict=True))
+        assert len(frame) and frame["class_code"].tolist() == [
+            by_id[i] for i in frame["feature_id"]
+        ]
+        assert (frame["class_code"] != "").any()

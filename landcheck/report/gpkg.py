@@ -210,6 +210,8 @@ def _context_layer(result: CheckResult, key: str, features: gpd.GeoDataFrame) ->
         if table is not None:
             for column, values in _code_values(table, codes, wanted).items():
                 data["class_name" if column == "name" else column] = values
+    elif spec.kind in CLASS_COLUMNS:  # a review layer: the class its check reads, as overlaps
+        data["class_code"] = _measured_class(result, key, features)
     frame = pd.DataFrame(data)
     for column in frame.columns:
         frame[column] = frame[column].astype("string")
