@@ -172,3 +172,33 @@ def test_a_patchs_own_orientation_is_found_at_gauss_kruger_coordinates():
 
     patch = affinity.rotate(square(0, 0, 400.05, 200.05), 138.3, origin="centroid")
     assert _patch_angle(patch) == pytest.approx(138.3, abs=1e-6)
+
+
+def test_a_proposal_never_falls_short_of_the_area_by_more_than_the_tolerance():
+    # ellipsoidal sizes: one planar-to-ellipsoidal ratio for an area from the central
+    # meridian to 2° east is 10⁻³ off at its far end, where a "4 ha" proposal held 3.996 ha
+    import geopandas as gpd
+    from pyproj import Transformer
+
+    from landcheck.areas import ellipsoidal_areas
+
+    to_gk = Transformer.from_crs(4490, 4523, always_xy=True)
+    x_near, y = to_gk.transform(105.0, 24.4)
+    x_far, _ = to_gk.transform(107.0, 24.4)
+    side = 200.0 * 1.0005  # a 4 ha square of the ellipsoid is about 200.3 m of the plane there
+    aoi = gpd.GeoDataFrame(
+        {"name": ["near", "far"]},
+        geometry=[
+            shapely.box(x_near, y, x_near + 400, y + 400),
+            shapely.box(x_far, y, x_far + 1.01 * side, y + 0.9997 * side),
+        ],
+        crs="EPSG:4523",
+    )
+    far_line = gpd.GeoDataFrame(
+        {"BSM": ["R"]},
+        geometry=[shapely.box(x_near, y - 5000, x_near + 1, y - 4999)],
+        crs="EPSG:4523",
+    )
+    result = landcheck.search(aoi, 4.0, layers={"eco_redline": far_line}, count=50)
+    areas = ellipsoidal_areas(result.proposals.geometry.values, result.proposals.crs)
+    assert len(areas) and all(abs(a / 40_000.0 - 1.0) <= 1e-4 for a in areas)

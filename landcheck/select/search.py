@@ -394,7 +394,9 @@ def search(
         chosen = _thin(fit, int(max_candidates))
         rects, info = rects[chosen], info.iloc[chosen].reset_index(drop=True)
         if run.method is AreaMethod.ELLIPSOIDAL and len(rects):
+            before = len(rects)
             rects, info = _exact_area(rects, info, carved.patches, required_m2, run.crs)
+            fit -= before - len(rects)  # too small where they stand: they do not fit
         info.insert(0, "site_id", [f"C{i + 1:05d}" for i in range(len(rects))])
         patches = gpd.GeoDataFrame(
             {
@@ -559,7 +561,9 @@ def _exact_area(
     size taken from the whole area is off by that much at a given place. A
     rectangle is scaled about its centre, or, when that takes it out of its
     patch (it lies against the patch's edge), about one of its corners; one
-    that fits no way keeps its first size (within 10⁻⁴ of the area).
+    that fits no way keeps its first size when that is within 10⁻⁴ of the area,
+    and is no candidate when it is further short (over a zone 2° wide the whole
+    area's ratio is 10⁻³ off at its edge: a "4 ha" proposal held 3.996 ha).
     """
     factor = np.sqrt(required_m2 / ellipsoidal_areas(rects, crs))
     owner = info["patch_id"].str[1:].astype(int).to_numpy() - 1
@@ -592,7 +596,12 @@ def _exact_area(
     applied = np.where(fits, factor, 1.0)
     info["width_m"] = info["width_m"].to_numpy() * applied
     info["length_m"] = info["length_m"].to_numpy() * applied
-    return out, info
+    kept = fits | (1.0 - 1.0 / factor**2 <= _AREA_TOLERANCE)
+    return out[kept], info[kept].reset_index(drop=True)
+
+
+_AREA_TOLERANCE = 1e-4
+"""How far a proposal's area may fall short of the one asked (relative) when it cannot grow."""
 
 
 def _pick(
