@@ -252,3 +252,14 @@ def test_control_characters_in_a_layer_title_leave_the_styles_and_project_well_f
     project = ET.fromstring(archive.read("landcheck.qgs").decode().split("\n", 1)[1])
     context = "周边永久基本农田\ufffd" if lang == "zh" else "farm\ufffdland (around the sites)"
     assert context in {e.text for e in project.iter("layername")}
+
+
+def test_the_inputs_counts_are_integers_and_the_run_says_its_stage(gpkg):
+    # the counts were TEXT (a QGIS filter features_read > 100 compared strings); run_info
+    # did not say whether the file is of a pre-examination or an approval
+    types = {name: kind for _, name, kind, *_ in query(gpkg, "PRAGMA table_info('inputs')")}
+    for column in ("features_read", "repaired", "invalid", "empty", "non_polygonal"):
+        assert types[column] in ("INTEGER", "MEDIUMINT", "BIGINT"), (column, types[column])
+    assert types["path"] == "TEXT"
+    info = dict(query(gpkg, "SELECT key, value FROM run_info"))
+    assert info["stage"] == "preexam"

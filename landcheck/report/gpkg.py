@@ -242,11 +242,25 @@ def _run_info(result: CheckResult) -> pd.DataFrame:
         "analysis_crs": crs_label(result.analysis_crs),
         "analysis_crs_reason": result.crs_reason,
         "area_method": result.area_method,
+        "stage": result.stage,
         "sliver_area_m2": str(result.profile.analysis.sliver_area_m2),
         "sliver_width_m": str(result.profile.analysis.sliver_width_m),
         "warnings": "\n".join(result.warnings),
     }
     return pd.DataFrame({"key": list(rows), "value": list(rows.values())})
+
+
+_COUNTS = ("features_read", "repaired", "invalid", "empty", "non_polygonal")
+"""The inputs table's columns of counts: integers in the GeoPackage, the rest text."""
+
+
+def _inputs_table(inputs: pd.DataFrame) -> pd.DataFrame:
+    """The inputs' provenance as the GeoPackage holds it: counts as integers, the rest text."""
+    out = inputs.astype("string")
+    for column in _COUNTS:
+        if column in inputs:
+            out[column] = inputs[column].astype("Int64")
+    return out
 
 
 def gpkg_layers(result: CheckResult) -> dict[str, pd.DataFrame]:
@@ -259,7 +273,7 @@ def gpkg_layers(result: CheckResult) -> dict[str, pd.DataFrame]:
         "findings": _findings_layer(result),
         "overlaps": _overlaps_layer(result),
         **context_layers(result),
-        "inputs": inputs.astype("string"),
+        "inputs": _inputs_table(inputs),
         "run_info": _run_info(result),
     }
 
