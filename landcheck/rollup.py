@@ -186,8 +186,15 @@ def _known(values: np.ndarray) -> _Known:
     return known, np.where(known, values, 0.0)
 
 
-def _sum(values: _Known | None, positions: np.ndarray | list[int], missing: float) -> float:
-    """Sum of ``values`` at ``positions``, unknown ones left out; ``missing`` when none is known."""
+def _sum(
+    values: _Known | None, positions: np.ndarray | list[int], missing: float, whole: bool = False
+) -> float:
+    """Sum of ``values`` at ``positions``, unknown ones left out; ``missing`` when none is known.
+
+    With ``whole``, ``missing`` as soon as one is unknown: a survey share (TBMJ) summed
+    over the parcels that have one would read as the whole's (a site whose housing parcel
+    has no TBMJ showed the farmland's share as the site's).
+    """
     if values is None:
         return missing
     known, filled = values
@@ -195,7 +202,7 @@ def _sum(values: _Known | None, positions: np.ndarray | list[int], missing: floa
         return missing
     if len(positions) == 1:  # a class line: the class's own value, as the sum of one gives it
         return float(filled[positions[0]]) if known[positions[0]] else missing
-    if not known[positions].any():
+    if not (known[positions].all() if whole else known[positions].any()):
         return missing
     return float(filled[positions].sum())
 
@@ -421,7 +428,7 @@ class LandUseRollup:
         return ClassSum(
             _sum(self._known["planar_m2"], positions, 0.0),
             _sum(self._known["ellipsoidal_m2"], positions, 0.0),
-            _sum(self._known["survey_m2"], positions, float("nan")),
+            _sum(self._known["survey_m2"], positions, float("nan"), whole=True),
         )
 
     @cached_property
@@ -646,11 +653,14 @@ class _LineMaker:
         columns = []
         for area, missing in (("planar_m2", 0.0), ("ellipsoidal_m2", 0.0), ("survey_m2", np.nan)):
             values = self.whole.known[area]
-            columns.append(
-                np.full(len(groups), missing)
-                if values is None
-                else groups.sums(values[1], known=values[0], missing=missing)
-            )
+            if values is None:
+                columns.append(np.full(len(groups), missing))
+                continue
+            sums = groups.sums(values[1], known=values[0], missing=missing)
+            if area == "survey_m2":  # a group with a parcel of no share has none, as in _sum
+                unknown = groups.sums((~values[0]).astype(float), missing=0.0)
+                sums = np.where(unknown > 0, missing, sums)
+            columns.append(sums)
         return [ClassSum(*sums) for sums in zip(*(c.tolist() for c in columns), strict=True)]
 
     def make(

@@ -132,7 +132,7 @@ def test_no_classes_is_nothing_and_the_survey_share_unknown():
     assert rollup.category("农用地").area(AreaMethod.PLANAR).ha == 0.0
 
 
-def test_survey_shares_are_summed_where_known():
+def test_survey_shares_sum_only_when_every_class_has_one():
     rollup = LandUseRollup(
         classes(
             index=["0101", "0103"],
@@ -143,8 +143,10 @@ def test_survey_shares_are_summed_where_known():
             table_code=["0101", "0103"],
         )
     )
-    assert rollup.cultivated.survey_m2 == 12.0
+    # the 12 m² of 0101 alone is not the cultivated land's share: 0103 has none
+    assert math.isnan(rollup.cultivated.survey_m2)
     assert math.isnan(rollup.kind("0103").survey_m2)
+    assert rollup.kind("0101").survey_m2 == 12.0
 
 
 def test_the_driving_method_picks_the_area():

@@ -317,3 +317,40 @@ def test_the_planning_message_lists_its_zones_as_the_planning_table_shows_them()
     assert "（2.9389 公顷）" in found.message.zh and "（0.0599 公顷）" in found.message.zh
     shown = report_tables(result)["planning"].rounded["ha"].tolist()
     assert 2.9389 in shown and 0.0599 in shown
+
+
+def test_a_survey_share_total_is_left_blank_when_a_parcel_has_none():
+    # 2,700 m² of paddy (TBMJ given) and 3,000 m² of homestead (no TBMJ): the total row read
+    # 3015.0, the paddy's share alone, as the site's
+    from common import county, frame, sites, square
+
+    import landcheck
+
+    survey = frame(
+        [
+            {
+                "BSM": "a",
+                "DLBM": "0101",
+                "KCXS": 0.1,
+                "TBMJ": 10_050.0,
+                "geometry": square(0, 0, 100),
+            },
+            {
+                "BSM": "b",
+                "DLBM": "0702",
+                "KCXS": 0.0,
+                "TBMJ": None,
+                "geometry": square(100, 0, 100),
+            },
+        ]
+    )
+    result = landcheck.check(
+        sites(square(70, 0, 60, 100)),
+        layers={"land_use": survey},
+        area_method="planar",
+        coverage=county(),
+    )
+    table = report_tables(result)["land_classes"].frame.set_index("_key")
+    assert np.isnan(table.loc["total", "survey_m2"])
+    assert np.isnan(table.loc["category:建设用地", "survey_m2"])
+    assert table.loc["category:农用地", "survey_m2"] == pytest.approx(3015.0)
