@@ -94,6 +94,10 @@ _TOP_KEYS = {
 }
 
 
+_OWN_LAYER_FIELDS: Mapping[str, tuple[str, ...]] = {"id": ("BSM", "ID")}
+"""A user's own layer's feature ids: its 标识码 (BSM) or an ID field, as survey layers name them."""
+
+
 @dataclass(frozen=True)
 class Profile:
     """A validated profile.
@@ -168,7 +172,11 @@ class Profile:
                 layers[key] = replace(layers[key], source=source)
             else:
                 layers[key] = LayerSpec(
-                    key=key, kind="generic", title=Text(key, key), source=source
+                    key=key,
+                    kind="generic",
+                    title=Text(key, key),
+                    source=source,
+                    fields=_OWN_LAYER_FIELDS,
                 )
         return replace(self, layers=layers)
 

@@ -563,3 +563,12 @@ def test_a_huge_invalid_feature_is_checked_and_repaired_where_the_sites_are():
     record = next(r for r in result.inputs if r.key == "farmland")
     assert record.geometry["invalid"] == 0
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(100_000.0)
+
+
+def test_a_layer_of_ones_own_keeps_its_feature_ids():
+    # a +layer's features were listed by number: the user's BSM was lost
+    quarry = frame([{"BSM": "Q-7", "geometry": square(50, 0, 100)}])
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"+quarry": quarry}, **PLANAR)
+    features = result.to_dict()["sites"][0]["layers"]["quarry"]["features"]
+    assert [f["id"] for f in features] == ["Q-7"]
+    assert features[0]["planar_m2"] == pytest.approx(5_000.0)
