@@ -17,6 +17,7 @@ __all__ = [
     "areas_by_pair",
     "involvement",
     "matches",
+    "named",
     "total",
     "width_of",
 ]
@@ -106,6 +107,17 @@ def matches(value: str, names: Iterable[str]) -> bool:
     """
     text = "".join(str(value).split()).lower()
     return any(text == "".join(n.split()).lower() for n in names)
+
+
+def named(values: Iterable[str]) -> str:
+    """Attribute values as a message lists them: once each, a blank one as ``(blank)``.
+
+    Examples
+    --------
+    >>> named(["极高", "", "极高"])
+    '极高、(blank)'
+    """
+    return "、".join(dict.fromkeys(value or "(blank)" for value in values))
 
 
 def area_list(

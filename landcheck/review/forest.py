@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from landcheck.review.common import area_list, areas_by, involvement, total, width_of
+from landcheck.review.common import area_list, areas_by, involvement, named, total, width_of
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.rules.lists import declare_text
 from landcheck.units import M2_PER_HA
@@ -88,7 +88,7 @@ def _forest(inp: RuleInput) -> Decision:
         "grade_one_ha": grade_one.m2 / M2_PER_HA,
         "national_ha": national.m2 / M2_PER_HA,
         "unknown_ha": odd.m2 / M2_PER_HA,
-        "unknown_grades": "、".join(g or "(blank)" for g in odd_keys),
+        "unknown_grades": named(odd_keys),
         "declare": declare_text(
             inp.project_list("public_forest_list"),
             inp.on_list("public_forest_list"),

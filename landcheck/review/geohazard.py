@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 from landcheck.profile import Text
-from landcheck.review.common import area_list, areas_by, matches, total, width_of
+from landcheck.review.common import area_list, areas_by, matches, named, total, width_of
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA, Area
 
@@ -50,7 +50,7 @@ def _geohazard(inp: RuleInput) -> Decision:
     odd_keys = [g for g in grades if not matches(g, (*SUSCEPTIBLE, *UNSUSCEPTIBLE))]
     prone, odd = total(grades, prone_keys, overlap), total(grades, odd_keys, overlap)
     odd_material = inp.is_material(odd.m2, width_of(inp, "grade", odd_keys))
-    codes = "、".join(g or "(blank)" for g in odd_keys)
+    codes = named(odd_keys)
     values = {
         "grades": area_list(grades, blank=None),
         "high_ha": total(grades, [g for g in grades if matches(g, HIGH)], overlap).m2 / M2_PER_HA,

@@ -11,7 +11,15 @@ nor no cannot be ruled out as 基本草原: the check is then unknown (``unflagg
 from __future__ import annotations
 
 from landcheck.profile import Text
-from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
+from landcheck.review.common import (
+    area_list,
+    areas_by,
+    involvement,
+    matches,
+    named,
+    total,
+    width_of,
+)
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.units import M2_PER_HA, Area
 
@@ -47,7 +55,7 @@ def _grassland(inp: RuleInput) -> Decision:
         "basic_ha": basic.m2 / M2_PER_HA,
         "other_ha": max(overlap.m2 - basic.m2 - odd.m2, 0.0) / M2_PER_HA,
         "unknown_ha": odd.m2 / M2_PER_HA,
-        "unknown_flags": "、".join(f or "(blank)" for f in odd_keys),
+        "unknown_flags": named(odd_keys),
         "unknown_note": _unknown_note(odd),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)

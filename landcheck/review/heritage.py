@@ -15,7 +15,15 @@ know may be a 保护范围: it makes the check unknown unless a 保护范围 is 
 from __future__ import annotations
 
 from landcheck.profile import Text
-from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
+from landcheck.review.common import (
+    area_list,
+    areas_by,
+    involvement,
+    matches,
+    named,
+    total,
+    width_of,
+)
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 
 __all__ = [
@@ -55,7 +63,7 @@ def _heritage(inp: RuleInput) -> Decision:
         "zones": area_list(zones, blank=None),
         "sites": area_list(areas_by(inp, "name")),
         "large_site_ha": large_ha,
-        "unknown_zones": "、".join(z or "(blank)" for z in odd),
+        "unknown_zones": named(odd),
         "large_note": _large_note(inp, large_ha),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)

@@ -23,6 +23,7 @@ from landcheck.review.common import (
     areas_by_pair,
     involvement,
     matches,
+    named,
     total,
 )
 from landcheck.review.grassland import NO, YES
@@ -139,7 +140,7 @@ def _mineral_rights(inp: RuleInput) -> Decision:
         "holders": "、".join(holders) or "（未注明）",
         "strategic_ha": strategic.m2 / M2_PER_HA,
         "undetermined_ha": undetermined.m2 / M2_PER_HA,
-        "unknown_minerals": "、".join(dict.fromkeys(m or "(blank)" for _, m in unknown_keys)),
+        "unknown_minerals": named(m for _, m in unknown_keys),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:

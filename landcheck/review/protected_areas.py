@@ -16,7 +16,15 @@ damage resources or landscape. The zones banning construction are the rule's
 from __future__ import annotations
 
 from landcheck.profile import Text
-from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
+from landcheck.review.common import (
+    area_list,
+    areas_by,
+    involvement,
+    matches,
+    named,
+    total,
+    width_of,
+)
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.rules.lists import declare_text, item_text
 from landcheck.units import M2_PER_HA
@@ -43,7 +51,7 @@ def _protected_areas(inp: RuleInput) -> Decision:
         "zones": area_list(zones, blank=None),
         "areas": area_list(areas_by(inp, "name")),
         "core_ha": core.m2 / M2_PER_HA,
-        "unknown_zones": "、".join(z or "(blank)" for z in unknown_keys),
+        "unknown_zones": named(unknown_keys),
         **_list_texts(inp),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)

@@ -14,7 +14,15 @@ project types (``exception_types``). Land whose level is blank or none of 国家
 
 from __future__ import annotations
 
-from landcheck.review.common import area_list, areas_by, involvement, matches, total, width_of
+from landcheck.review.common import (
+    area_list,
+    areas_by,
+    involvement,
+    matches,
+    named,
+    total,
+    width_of,
+)
 from landcheck.rules.core import Decision, Evaluator, RuleInput
 from landcheck.rules.lists import declare_text
 from landcheck.units import M2_PER_HA
@@ -39,7 +47,7 @@ def _wetland(inp: RuleInput) -> Decision:
         "grades": area_list(grades, blank=None),
         "national_ha": national.m2 / M2_PER_HA,
         "unknown_ha": odd.m2 / M2_PER_HA,
-        "unknown_grades": "、".join(g or "(blank)" for g in odd_keys),
+        "unknown_grades": named(odd_keys),
         "wetlands": area_list(areas_by(inp, "name")),
         "declare": declare_text(
             inp.project_list("exception_list"),

@@ -37,6 +37,7 @@ from landcheck.tables.lookups import (
     m2_values,
     method_m2,
     rest_alone,
+    show_as,
     site_areas,
 )
 from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text, site_positions
@@ -190,8 +191,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
             # the classes add up to the survey's overlap as the layers table shows it
             site_m2 = method_m2(result, planar, ellipsoidal)
             overlap_m2 = view.overlap.m2 if view.available else 0.0
-            for column, value in rest_alone(site_m2, overlap_m2).items():
-                fixed[column][rest] = value
+            show_as(fixed, rest, rest_alone(site_m2, overlap_m2))
     title = "占用地类面积统计表" if zh else "Land-use classes taken"
     layer = layer_title(result, key, lang) if key else ""
     note = (

@@ -22,6 +22,7 @@ from landcheck.tables.lookups import (
     layer_title,
     method_m2,
     rest_alone,
+    show_as,
     shown_alone,
     site_areas,
 )
@@ -220,7 +221,7 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
             m2=inside,
             share=view.share,
         )
-        _fix(fixed, group, shown_alone(inside))  # as the layers table shows it; outside the rest
+        show_as(fixed, group, shown_alone(inside))  # as the layers table shows it; outside the rest
         for code, name, m2 in zones.get(site_id, ()):
             rows.add(
                 group,
@@ -248,12 +249,6 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     title = "城镇开发边界内外面积表" if zh else "Inside and outside the urban development boundary"
     frame = rows.frame(columns)
     return ReportTable("urban_boundary", title, lang, columns, frame, fixed=dict(fixed))
-
-
-def _fix(fixed: dict[str, dict[int, float]], row: int, shown: dict[str, float]) -> None:
-    """Show ``row`` with the values ``shown`` (per column) instead of rounding it."""
-    for column, value in shown.items():
-        fixed[column][row] = value
 
 
 def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
@@ -331,7 +326,7 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
                 share=uncovered / site_m2 if site_m2 > 0 else np.nan,
             )
             # the zones add up to the overlap as the layers table shows it
-            _fix(fixed, rest, rest_alone(site_m2, view.overlap.m2 if view.available else 0.0))
+            show_as(fixed, rest, rest_alone(site_m2, view.overlap.m2 if view.available else 0.0))
     title = "规划分区符合性表" if zh else "Conformity with the planning zones"
     frame = rows.frame(columns)
     return ReportTable("planning", title, lang, columns, frame, fixed=dict(fixed))

@@ -30,6 +30,7 @@ __all__ = [
     "m2_values",
     "method_m2",
     "rest_alone",
+    "show_as",
     "shown_alone",
     "site_areas",
 ]
@@ -66,6 +67,12 @@ def rest_alone(whole_m2: float, part_m2: float) -> dict[str, float]:
         key: rest_shown(whole_m2 / per, part_m2 / per, decimals)
         for key, per, decimals in _SHOWN_UNITS
     }
+
+
+def show_as(fixed: dict[str, dict[int, float]], row: int, shown: Mapping[str, float]) -> None:
+    """Show ``row`` with the values ``shown`` (per column) instead of rounding it (a ``fixed``)."""
+    for column, value in shown.items():
+        fixed[column][row] = value
 
 
 def area_columns(zh: str = "面积", en: str = "area") -> list[Column]:
