@@ -110,7 +110,9 @@ def _polygonal_areas(geoms: np.ndarray, transformer: Transformer, geod: Geod) ->
     return np.bincount(polygon_owner[ring_polygon], weights=sign * ring_area, minlength=len(geoms))
 
 
-def measure_areas(geometries: Any, crs: CRS, method: str = "ellipsoidal") -> dict[str, np.ndarray]:
+def measure_areas(
+    geometries: Any, crs: CRS, method: str = "ellipsoidal", planar: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """Planar and ellipsoidal areas of polygonal geometries, and ha and 亩 by ``method``.
 
     Parameters
@@ -121,6 +123,9 @@ def measure_areas(geometries: Any, crs: CRS, method: str = "ellipsoidal") -> dic
         A projected CRS.
     method : {"ellipsoidal", "planar"}
         Which area the hectares and 亩 are of.
+    planar : numpy.ndarray, optional
+        The planar areas when they are measured elsewhere than in ``crs`` (each
+        geometry in its own zone: :meth:`landcheck.crs.measuring.SiteMeasuring.planar_areas`).
 
     Returns
     -------
@@ -135,7 +140,8 @@ def measure_areas(geometries: Any, crs: CRS, method: str = "ellipsoidal") -> dic
     (1.0, 15.0)
     """
     geoms = np.asarray(geometries, dtype=object)
-    planar = shapely.area(geoms) if len(geoms) else np.zeros(0)
+    if planar is None:
+        planar = shapely.area(geoms) if len(geoms) else np.zeros(0)
     ellipsoidal = ellipsoidal_areas(geoms, crs)
     driving = planar if str(getattr(method, "value", method)) == "planar" else ellipsoidal
     return {

@@ -229,6 +229,23 @@ class Run:
         """The area method that drives thresholds and findings."""
         return self.profile.analysis.area_method
 
+    def measuring_of(self, geometries: Any) -> SiteMeasuring:
+        """The CRS each polygon's planar area is measured in, were the polygons sites of the run.
+
+        A selection tool measures what it makes (patches, pieces, proposals) as their
+        evaluation by :meth:`with_sites` measures them: in the analysis CRS while they
+        lie in its zone, else each in the zone it lies in (:mod:`landcheck.crs.measuring`).
+
+        Parameters
+        ----------
+        geometries : array-like of shapely geometries
+            Polygons in the analysis CRS, taken together as one batch.
+        """
+        geoms = np.asarray(geometries, dtype=object)
+        frame = gpd.GeoDataFrame(geometry=geoms, crs=self.crs)
+        declared = self.crs.geodetic_crs if _beyond_analysis_crs(frame, self.crs) else self.crs
+        return site_measuring(self.crs, geoms, [declared] * len(geoms))
+
     def with_sites(self, sites: gpd.GeoDataFrame) -> Run:
         """The same run with other sites: polygons in the analysis CRS, one row per site.
 
@@ -474,11 +491,16 @@ def _readable_in(sites: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
     kept of them after an avoidance), they would be refused as outside its area of use,
     so they go in as the batch's first sites came, in the datum's degrees.
     """
-    if sites.crs is None or not same_crs(sites.crs, crs):
-        return sites
-    if diagnose_coordinates(crs, frame_bounds(sites)) is None:
+    if not _beyond_analysis_crs(sites, crs):
         return sites
     return sites.to_crs(crs.geodetic_crs)
+
+
+def _beyond_analysis_crs(sites: gpd.GeoDataFrame, crs: CRS) -> bool:
+    """Whether sites given in the analysis CRS lie beyond its area of use."""
+    if sites.crs is None or not same_crs(sites.crs, crs):
+        return False
+    return diagnose_coordinates(crs, frame_bounds(sites)) is not None
 
 
 def _sites(

@@ -27,7 +27,6 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
-from landcheck.areas import measure_areas
 from landcheck.crs import crs_label
 from landcheck.evaluation import evaluate
 from landcheck.inputs import LayerInput
@@ -35,7 +34,13 @@ from landcheck.messages import collecting, warn
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
-from landcheck.select._common import PolygonInput, check_limits, require_true_lengths
+from landcheck.select._common import (
+    PolygonInput,
+    area_by_method,
+    check_limits,
+    made_areas,
+    require_true_lengths,
+)
 from landcheck.select._display import (
     finish,
     html_block,
@@ -54,8 +59,9 @@ __all__ = ["AVOIDANCE_SCHEMA", "AvoidanceResult", "avoid"]
 AVOIDANCE_SCHEMA = "landcheck/avoidance@1"
 
 
-def _areas(geoms: list[Any], crs: CRS, method: AreaMethod) -> tuple[np.ndarray, ...]:
-    areas = measure_areas(geoms, crs, method)
+def _areas(run: Run, geoms: list[Any], sites: Any) -> tuple[np.ndarray, ...]:
+    """Planar (each in its site's measuring CRS), ellipsoidal and by-method areas of pieces."""
+    areas = made_areas(run, np.asarray(geoms, dtype=object), sites)
     return areas["planar_m2"], areas["ellipsoidal_m2"], areas["ha"]
 
 
@@ -322,13 +328,18 @@ def avoid(
             [],
             [],
         )
-        for row in frame.itertuples(index=False):
+        lost_sites, dropped_sites = [], []
+        for position, row in enumerate(frame.itertuples(index=False)):
             geom = row.geometry
             if geom.is_empty:
                 carved_patches, carved_removed, excluded = np.array([], dtype=object), [], []
             else:
                 carved = carve(
-                    geom, loaded, crs_, method, min_width_m=min_width_m, min_area_m2=min_area
+                    geom,
+                    loaded,
+                    area_by_method(run, position),
+                    min_width_m=min_width_m,
+                    min_area_m2=min_area,
                 )
                 carved_patches, carved_removed, excluded = (
                     carved.patches,
@@ -349,9 +360,11 @@ def avoid(
                     }
                 )
                 lost_geoms.append(part)
+                lost_sites.append(position)
             for part, reason in carved_removed:
                 dropped_rows.append({"site_id": row.site_id, "reason": reason})
                 dropped_geoms.append(part)
+                dropped_sites.append(position)
             kept = (
                 shapely.multipolygons(list(carved_patches))
                 if len(carved_patches) > 1
@@ -373,23 +386,22 @@ def avoid(
         site_planar = frame["planar_m2"].to_numpy(dtype=float)
         site_ellipsoidal = frame["ellipsoidal_m2"].to_numpy(dtype=float)
         site_driving = site_planar if method is AreaMethod.PLANAR else site_ellipsoidal
-        planar, ellipsoidal, kept_ha = _areas(kept_geoms, crs_, method)
         # planar in each site's measuring CRS, as its own area is: in the analysis CRS a site
-        # of another zone kept 1.000153 ha of its 1 ha
-        planar = run.measuring.planar_areas(
-            np.asarray(kept_geoms, dtype=object), np.arange(len(kept_geoms))
-        )
-        if method is AreaMethod.PLANAR:
-            kept_ha = planar / 10_000.0
+        # of another zone kept 1.000153 ha of its 1 ha (and so are its lost and dropped pieces)
+        planar, ellipsoidal, kept_ha = _areas(run, kept_geoms, np.arange(len(kept_geoms)))
         table["site_ha"] = site_driving / 10_000.0
         table["kept_planar_m2"] = planar
         table["kept_ellipsoidal_m2"] = ellipsoidal
         table["kept_ha"] = kept_ha
         table["lost_ha"] = np.maximum(table["site_ha"] - table["kept_ha"], 0.0)
         lost = _pieces(
-            lost_rows, lost_geoms, crs_, method, ["site_id", "key", "kind", "buffer_m", "outside"]
+            run,
+            lost_rows,
+            lost_geoms,
+            lost_sites,
+            ["site_id", "key", "kind", "buffer_m", "outside"],
         )
-        dropped = _pieces(dropped_rows, dropped_geoms, crs_, method, ["site_id", "reason"])
+        dropped = _pieces(run, dropped_rows, dropped_geoms, dropped_sites, ["site_id", "reason"])
         table["dropped_ha"] = (
             table["site_id"].map(dropped.groupby("site_id")["ha"].sum()).fillna(0.0)
         )
@@ -401,7 +413,7 @@ def avoid(
             where=table["site_ha"].to_numpy() > 0,
         )
         table["fragmented"] = table["parts"] > 1
-        _warn_fragments(table, kept_geoms, crs_, method)
+        _warn_fragments(table, kept_geoms, run)
         before = evaluate(run)
         table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
         after = _recheck(table, kept_geoms, run)
@@ -443,17 +455,17 @@ def avoid(
 
 
 def _pieces(
-    rows: list[dict[str, Any]], geoms: list[Any], crs: CRS, method: AreaMethod, columns: list[str]
+    run: Run, rows: list[dict[str, Any]], geoms: list[Any], sites: list[int], columns: list[str]
 ) -> gpd.GeoDataFrame:
-    planar, ellipsoidal, ha = _areas(geoms, crs, method)
+    planar, ellipsoidal, ha = _areas(run, geoms, sites)
     frame = pd.DataFrame(rows, columns=columns)
     frame["planar_m2"], frame["ellipsoidal_m2"], frame["ha"] = planar, ellipsoidal, ha
-    return gpd.GeoDataFrame(frame, geometry=list(geoms), crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=list(geoms), crs=run.crs)
 
 
-def _warn_fragments(table: pd.DataFrame, kept: list[Any], crs: CRS, method: AreaMethod) -> None:
+def _warn_fragments(table: pd.DataFrame, kept: list[Any], run: Run) -> None:
     """Say which sites are left with nothing, or in pieces."""
-    for row, geom in zip(table.itertuples(index=False), kept, strict=True):
+    for position, (row, geom) in enumerate(zip(table.itertuples(index=False), kept, strict=True)):
         if row.parts == 0:
             warn(
                 f"site {row.site_id}: nothing is left after avoiding the constraints; the site "
@@ -461,7 +473,7 @@ def _warn_fragments(table: pd.DataFrame, kept: list[Any], crs: CRS, method: Area
             )
         elif row.parts > 1:
             parts = np.asarray(shapely.get_parts(geom), dtype=object)
-            _, _, ha = _areas(list(parts), crs, method)
+            _, _, ha = _areas(run, list(parts), np.full(len(parts), position))
             largest = float(ha.max())
             warn(
                 f"site {row.site_id}: what is left is fragmented into {row.parts} pieces "

@@ -19,7 +19,7 @@ the run's area method. The buffer joins are described in
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -31,7 +31,6 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
-from landcheck.areas import ellipsoidal_areas, measure_areas
 from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.evaluation import evaluate
@@ -45,8 +44,11 @@ from landcheck.run import Run, prepare
 from landcheck.select._common import (
     PolygonInput,
     aoi_union,
+    area_by_method,
     check_limits,
     load_lines,
+    made_area,
+    made_areas,
     project_class_key,
     require_true_lengths,
     sites_frame,
@@ -70,16 +72,11 @@ from landcheck.select.constraints import (
 )
 from landcheck.select.metrics import first_layer_of_kind, nearest_hard, site_metrics
 from landcheck.select.shapes import open_by_width, split_parts
-from landcheck.units import Area, AreaMethod
+from landcheck.units import Area
 
 __all__ = ["BUILDABLE_SCHEMA", "SMALLER_THAN", "BuildableResult", "Carved", "buildable", "carve"]
 
 BUILDABLE_SCHEMA = "landcheck/buildable@1"
-
-
-def _area(geom: shapely.Geometry, crs: CRS, method: AreaMethod) -> Area:
-    areas = measure_areas([geom], crs, method)
-    return Area(float(areas["planar_m2"][0]), float(areas["ellipsoidal_m2"][0]), method)
 
 
 SMALLER_THAN = "smaller than"
@@ -114,8 +111,7 @@ class Carved:
 def carve(
     aoi: shapely.Geometry,
     loaded: list[LoadedConstraint],
-    crs: CRS,
-    method: AreaMethod,
+    area: Callable[[np.ndarray], np.ndarray],
     *,
     min_width_m: float = 0.0,
     min_area_m2: float = 0.0,
@@ -130,14 +126,14 @@ def carve(
         The area of interest in the analysis CRS.
     loaded : list of LoadedConstraint
         The constraints with their zones.
-    crs : CRS
-        The analysis CRS (for ellipsoidal areas).
-    method : AreaMethod
-        The area that the minimum area is compared with.
+    area : callable
+        The area (m²) by the run's area method of each of an array of parts
+        (:func:`~landcheck.select._common.area_by_method`), which the minimum
+        area is compared with and the patches are ordered by.
     min_width_m : float
         Remove parts narrower than this (metres).
     min_area_m2 : float
-        Remove patches smaller than this (m², by ``method``).
+        Remove patches smaller than this (m², by the run's area method).
 
     Returns
     -------
@@ -165,8 +161,7 @@ def carve(
             removed.append((part, f"narrower than {min_width_m:g} m"))
     parts, _ = split_parts([opened])
     if len(parts):
-        planar = shapely.area(parts)
-        driving = planar if method is AreaMethod.PLANAR else ellipsoidal_areas(parts, crs)
+        driving = area(parts)
         small = driving < min_area_m2
         for part in parts[small]:
             removed.append((part, f"{SMALLER_THAN} {min_area_m2:g} m²"))
@@ -393,21 +388,22 @@ def describe_patches(
     project_class: str | None = None,
 ) -> tuple[pd.DataFrame, CheckResult | None]:
     """Pre-examine polygons as sites on the run and measure their distances (patches)."""
-    table = pd.DataFrame({"patch_id": ids, **measure_areas(geoms, run.crs, run.method)})
+    table = pd.DataFrame({"patch_id": ids, **made_areas(run, geoms)})
     if not len(geoms):
         return table, None
     result = evaluate(run, sites_frame(run, ids, geoms, project_class))
-    distances = nearest_hard(geoms, loaded, search_m)
+    scale = run.measuring_of(geoms).scale
+    distances = nearest_hard(geoms, loaded, search_m, scale)
     metrics = site_metrics(result, constraints, distances)
     metrics = metrics.drop(columns=["site_id", "name", "area_ha"])
     table = pd.concat([table, metrics], axis=1)
     near = gpd.GeoSeries([union_polygons(geoms)], crs=run.crs)
     urban = _urban_features(run, loaded, near, search_m)
-    table["urban_distance_m"] = _distances_to(geoms, urban, search_m)
+    table["urban_distance_m"] = _distances_to(geoms, urban, search_m) * scale
     road_geoms = None
     if roads is not None:
         road_geoms, _ = load_lines(run, roads, near.iloc[0], margin=search_m)
-    table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m)
+    table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m) * scale
     return table, result
 
 
@@ -509,7 +505,7 @@ def buildable(
         near = gpd.GeoSeries([aoi], crs=run.crs)
         loaded = load_constraints(run, hard, near, join=buffer_join, search_m=search_m)
         carved = carve(
-            aoi, loaded, run.crs, run.method, min_width_m=min_width_m, min_area_m2=min_area
+            aoi, loaded, area_by_method(run), min_width_m=min_width_m, min_area_m2=min_area
         )
         ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
         table, result = describe_patches(
@@ -557,7 +553,7 @@ def _excluded_frame(carved: Carved, loaded: list[LoadedConstraint], run: Run) ->
     for item in loaded:
         c = item.constraint
         geom = parts.get(c.key, shapely.Polygon())
-        area = _area(geom, run.crs, run.method)
+        area = made_area(run, geom)
         rows.append(
             {
                 "key": c.key,
@@ -588,7 +584,7 @@ def _excluded_frame(carved: Carved, loaded: list[LoadedConstraint], run: Run) ->
 
 def _removed_frame(carved: Carved, run: Run) -> gpd.GeoDataFrame:
     geoms = np.asarray([g for g, _ in carved.removed], dtype=object)
-    areas = measure_areas(geoms, run.crs, run.method)
+    areas = made_areas(run, geoms)
     rows = [
         {
             "reason": reason,
@@ -602,16 +598,15 @@ def _removed_frame(carved: Carved, run: Run) -> gpd.GeoDataFrame:
 
 
 def _totals(carved: Carved, run: Run) -> dict[str, Area]:
-    crs, method = run.crs, run.method
     excluded = union_polygons([g for _, g in carved.excluded])
     removed = union_polygons([g for g, _ in carved.removed])
-    patches = carved.patches
-    planar = float(shapely.area(patches).sum()) if len(patches) else 0.0
-    ellipsoidal = float(ellipsoidal_areas(patches, crs).sum()) if len(patches) else 0.0
+    patches = made_areas(run, carved.patches)
     return {
-        "aoi": _area(carved.aoi, crs, method),
-        "excluded": _area(excluded, crs, method),
-        "free": _area(carved.free, crs, method),
-        "removed": _area(removed, crs, method),
-        "buildable": Area(planar, ellipsoidal, method),
+        "aoi": made_area(run, carved.aoi),
+        "excluded": made_area(run, excluded),
+        "free": made_area(run, carved.free),
+        "removed": made_area(run, removed),
+        "buildable": Area(
+            float(patches["planar_m2"].sum()), float(patches["ellipsoidal_m2"].sum()), run.method
+        ),
     }

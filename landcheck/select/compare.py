@@ -266,10 +266,16 @@ def rank_sites(
     loaded: list[LoadedConstraint],
     constraints: tuple[Constraint, ...],
     rule: RankingRule,
+    scale: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
-    """Rank the sites of a check result; return the table and the ranked sites."""
+    """Rank the sites of a check result; return the table and the ranked sites.
+
+    ``scale`` is, per site, its measuring CRS's lengths over the analysis CRS's
+    (:attr:`~landcheck.crs.measuring.SiteMeasuring.scale`): distances are given in
+    the metres of each site's own zone.
+    """
     geoms = np.asarray(result.sites.geometry.values, dtype=object)
-    distances = nearest_hard(geoms, loaded, rule.search_m)
+    distances = nearest_hard(geoms, loaded, rule.search_m, scale)
     metrics = site_metrics(result, constraints, distances)
     table = rank_table(metrics, rule)
     geometry = result.sites.set_index("site_id").geometry.reindex(table["site_id"]).values
@@ -356,7 +362,7 @@ def compare(
         result = evaluate(run)
         near = result.sites.geometry
         loaded = load_constraints(run, hard, near, search_m=search_m)
-        table, sites = rank_sites(result, loaded, hard, rule)
+        table, sites = rank_sites(result, loaded, hard, rule, run.measuring.scale)
         context = context_layers(run, loaded, near, search_m)
         return ComparisonResult(
             table=table,

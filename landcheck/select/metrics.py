@@ -39,13 +39,18 @@ def first_layer_of_kind(profile, kind: str) -> str | None:
 
 
 def nearest_hard(
-    geometries: np.ndarray, loaded: Iterable[LoadedConstraint], search_m: float
+    geometries: np.ndarray,
+    loaded: Iterable[LoadedConstraint],
+    search_m: float,
+    scale: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Distance from each geometry to the nearest feature of any hard constraint.
 
     Uses the core's :func:`landcheck.overlay.nearest_features` on each
     constraint's features (not their buffers), within ``search_m``; 0 when a
-    geometry touches one.
+    geometry touches one. ``scale`` (per geometry, its measuring CRS's lengths
+    over the analysis CRS's near it: :attr:`~landcheck.crs.measuring.SiteMeasuring.scale`)
+    turns the analysis CRS's distances into the metres of each geometry's own zone.
 
     Returns
     -------
@@ -72,6 +77,8 @@ def nearest_hard(
         layer[chosen] = item.constraint.key
         ids = item.features["_id"].astype(str).to_numpy()
         feature[chosen] = ids[found["feature"].to_numpy(dtype=int)[better]]
+    if scale is not None:
+        distance = distance * np.asarray(scale, dtype=float)
     return pd.DataFrame(
         {
             "nearest_hard_m": distance,

@@ -14,9 +14,12 @@ the required area inside it:
 - positions: a grid ``step_m`` apart (default: a third of the square's side)
   over each patch; a rectangle is a candidate when the patch covers it.
 
-Rectangles are sized so that their area by the run's area method is the
-required area (the planar size is scaled by the local ratio of ellipsoidal
-to planar area). When more than ``max_candidates`` rectangles fit, an evenly
+Rectangles are sized so that their area by the run's area method, measured
+as a check of them measures it, is the required area: each patch's planar
+size is scaled by that patch's own ratio of that area to the analysis CRS's
+planar area (the ellipsoidal area; or the planar area in the zone a patch
+lies in, when it lies beyond the analysis zone), then each rectangle to the
+area exactly where it stands. When more than ``max_candidates`` rectangles fit, an evenly
 spaced subset of them (in generation order, so spread over patches,
 orientations and positions) is kept. Every candidate is pre-examined on the
 area's run (:func:`landcheck.evaluate`) and ranked by the comparison rule
@@ -45,7 +48,6 @@ import shapely
 from pyproj import CRS
 
 from landcheck._version import __version__
-from landcheck.areas import ellipsoidal_areas
 from landcheck.crs import crs_label
 from landcheck.errors import InputDataError
 from landcheck.evaluation import evaluate
@@ -56,7 +58,11 @@ from landcheck.run import Run, prepare
 from landcheck.select._common import (
     PolygonInput,
     aoi_union,
+    area_by_method,
     check_limits,
+    driving_areas,
+    made_area,
+    made_areas,
     project_class_key,
     require_true_lengths,
     sites_frame,
@@ -370,9 +376,7 @@ def search(
         aoi = aoi_union(run)
         near = gpd.GeoSeries([aoi], crs=run.crs)
         loaded = load_constraints(run, hard, near, join=buffer_join, search_m=search_m)
-        scale = 1.0
-        if run.method is AreaMethod.ELLIPSOIDAL:
-            scale = float(ellipsoidal_areas([aoi], run.crs)[0]) / float(aoi.area)
+        scale = _by_method(made_area(run, aoi), run.method) / float(aoi.area)
         planar_needed = required_m2 / scale
         shapes = [
             (float(np.sqrt(planar_needed / a)), float(np.sqrt(planar_needed * a)), a)
@@ -386,22 +390,27 @@ def search(
                 f"width {min_width_m:g} m; lower the minimum width or raise the area"
             )
         carved = carve(
-            aoi, loaded, run.crs, run.method, min_width_m=min_width_m, min_area_m2=required_m2
+            aoi, loaded, area_by_method(run), min_width_m=min_width_m, min_area_m2=required_m2
         )
         step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
-        rects, info = _place(carved.patches, shapes, angle_step, step)
+        # each patch's rectangles sized by its own ratio (1 where the analysis CRS measures it)
+        patch_areas = made_areas(run, carved.patches)
+        local = _by_method(patch_areas, run.method) / shapely.area(carved.patches)
+        rects, info = _place(carved.patches, np.sqrt(scale / local), shapes, angle_step, step)
         fit = len(rects)
         chosen = _thin(fit, int(max_candidates))
         rects, info = rects[chosen], info.iloc[chosen].reset_index(drop=True)
-        if run.method is AreaMethod.ELLIPSOIDAL and len(rects):
+        if len(rects) and (
+            run.method is AreaMethod.ELLIPSOIDAL or not run.measuring_of(rects).uniform
+        ):
             before = len(rects)
-            rects, info = _exact_area(rects, info, carved.patches, required_m2, run.crs)
+            rects, info = _exact_area(rects, info, carved.patches, required_m2, run)
             fit -= before - len(rects)  # too small where they stand: they do not fit
         info.insert(0, "site_id", [f"C{i + 1:05d}" for i in range(len(rects))])
         patches = gpd.GeoDataFrame(
             {
                 "patch_id": [f"P{i + 1:03d}" for i in range(len(carved.patches))],
-                "planar_m2": shapely.area(carved.patches) if len(carved.patches) else [],
+                "planar_m2": patch_areas["planar_m2"],
             },
             geometry=list(carved.patches),
             crs=run.crs,
@@ -453,7 +462,7 @@ def search(
             )
         candidates = sites_frame(run, info["site_id"].tolist(), rects, klass)
         screened = evaluate(run, candidates)
-        table, _ = rank_sites(screened, loaded, hard, rule)
+        table, _ = rank_sites(screened, loaded, hard, rule, _scale(run, screened))
         picked = _pick(table["site_id"].tolist(), candidates, int(count), float(spacing_m))
         if len(picked) < count:
             warn(f"only {len(picked)} non-overlapping site(s) of {area_ha:g} ha fit")
@@ -465,7 +474,7 @@ def search(
             klass,
         )
         final = evaluate(run, proposals_in)
-        ranked, ranked_sites = rank_sites(final, loaded, hard, rule)
+        ranked, ranked_sites = rank_sites(final, loaded, hard, rule, _scale(run, final))
         origin = dict(zip(proposals_in["site_id"], picked, strict=True))
         details = info.loc[[origin[s] for s in ranked["site_id"]]].reset_index(drop=True)
         proposals = ranked_sites.reset_index(drop=True)
@@ -512,22 +521,36 @@ def _wide_enough(carved: Carved) -> np.ndarray:
 def _largest_ha(patches: np.ndarray, run: Run) -> float:
     if not len(patches):
         return 0.0
-    areas = (
-        shapely.area(patches)
-        if run.method is AreaMethod.PLANAR
-        else ellipsoidal_areas(patches, run.crs)
-    )
-    return float(np.max(areas)) / M2_PER_HA
+    return float(np.max(driving_areas(run, patches))) / M2_PER_HA
+
+
+def _by_method(areas: Any, method: AreaMethod) -> Any:
+    """The planar or the ellipsoidal of areas (an :class:`Area` or :func:`made_areas`'s dict)."""
+    key = "planar_m2" if method is AreaMethod.PLANAR else "ellipsoidal_m2"
+    return areas[key] if isinstance(areas, dict) else getattr(areas, key)
+
+
+def _scale(run: Run, result: Any) -> np.ndarray:
+    """Per site of a check on the run, its measuring CRS's lengths over the analysis CRS's."""
+    return run.measuring_of(result.sites.geometry.values).scale
 
 
 def _place(
-    patches: np.ndarray, shapes: list[tuple[float, float, float]], angle_step: float, step: float
+    patches: np.ndarray,
+    sizes: np.ndarray,
+    shapes: list[tuple[float, float, float]],
+    angle_step: float,
+    step: float,
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Every shape at every orientation and grid position that fits in a patch."""
+    """Every shape at every orientation and grid position that fits in a patch.
+
+    ``sizes`` scales the shapes' sides in each patch (:func:`search`'s local ratio).
+    """
     found, rows = [], []
     for index, patch in enumerate(patches):
         own = _patch_angle(patch)
-        for width, length, aspect in shapes:
+        for shape_width, shape_length, aspect in shapes:
+            width, length = shape_width * sizes[index], shape_length * sizes[index]
             period = 90.0 if aspect == 1.0 else 180.0
             sweep = np.arange(0.0, period - 1e-9, angle_step)
             angles = sorted({round(float(a), 6) for a in [*sweep, own % period]})
@@ -553,19 +576,20 @@ def _place(
 
 
 def _exact_area(
-    rects: np.ndarray, info: pd.DataFrame, patches: np.ndarray, required_m2: float, crs: CRS
+    rects: np.ndarray, info: pd.DataFrame, patches: np.ndarray, required_m2: float, run: Run
 ) -> tuple[np.ndarray, pd.DataFrame]:
-    """Scale each rectangle about its centre so its ellipsoidal area is the required one.
+    """Scale each rectangle about its centre so its area by the run's method is the required one.
 
-    The Gauss-Kruger scale changes across an area (about 10⁻⁵ over a few km), so a
-    size taken from the whole area is off by that much at a given place. A
+    The Gauss-Kruger scale changes across an area (about 10⁻⁵ over a few km, 10⁻³
+    between zones a patch and the analysis CRS measure in), so a size taken from
+    its patch is off by that much at a given place. A
     rectangle is scaled about its centre, or, when that takes it out of its
     patch (it lies against the patch's edge), about one of its corners; one
     that fits no way keeps its first size when that is within 10⁻⁴ of the area,
     and is no candidate when it is further short (over a zone 2° wide the whole
     area's ratio is 10⁻³ off at its edge: a "4 ha" proposal held 3.996 ha).
     """
-    factor = np.sqrt(required_m2 / ellipsoidal_areas(rects, crs))
+    factor = np.sqrt(required_m2 / driving_areas(run, rects))
     owner = info["patch_id"].str[1:].astype(int).to_numpy() - 1
     anchors = [shapely.centroid(rects)]
     corners = shapely.get_coordinates(shapely.get_exterior_ring(rects)).reshape(len(rects), 5, 2)

@@ -1,0 +1,108 @@
+"""The selection tools over polygons in two Gauss-Kruger zones: what they make is measured as
+a check of it would be, each piece in the zone it lies in.
+
+Every shape is drawn exact in its own 3-degree zone (CGCS2000, EPSG:4543 at 102°E and
+EPSG:4544 at 105°E), its edges cut every metre, and given in degrees (EPSG:4490). The batch's
+analysis CRS is the first zone's; the second place lies 3° from its meridian, where its plane
+makes areas 0.23 % larger than the ground's. Planar areas are asked for, so that the zone an
+area is measured in shows.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Transformer
+
+import landcheck
+
+WEST, EAST = (100.6, 4543), (105.0, 4544)
+LAT = 24.4
+PLANAR = {"area_method": "planar"}
+
+
+def drawn(place, x0, y0, width, height):
+    """A rectangle ``x0, y0`` metres from the place's origin, exact in its zone, in degrees."""
+    lon, epsg = place
+    x, y = Transformer.from_crs(4490, epsg, always_xy=True).transform(lon, LAT)
+    box = shapely.segmentize(shapely.box(x + x0, y + y0, x + x0 + width, y + y0 + height), 1.0)
+    back = Transformer.from_crs(epsg, 4490, always_xy=True)
+    return shapely.transform(box, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1])))
+
+
+def in_degrees(ids, geoms, column="site_id"):
+    return gpd.GeoDataFrame({column: ids}, geometry=list(geoms), crs=4490)
+
+
+def two_places():
+    """A 300 m square at each place, a 100 m redline square in its south-west corner."""
+    squares = in_degrees(["W", "E"], [drawn(p, 0, 0, 300, 300) for p in (WEST, EAST)])
+    redline = in_degrees(["RW", "RE"], [drawn(p, 0, 0, 100, 100) for p in (WEST, EAST)], "BSM")
+    return squares, redline
+
+
+def test_the_batch_is_analysed_in_the_first_places_zone():
+    squares, redline = two_places()
+    result = landcheck.check(squares, layers={"eco_redline": redline}, **PLANAR)
+    assert result.analysis_crs.name == "CGCS2000 / 3-degree Gauss-Kruger zone 34"  # 102°E
+    assert result.summary["planar_m2"].tolist() == pytest.approx([90_000.0] * 2, abs=1e-3)
+
+
+def test_avoid_measures_what_each_site_loses_in_its_own_zone():
+    # a 10 m strip of redline 270 m north of each origin leaves a 20 m strip (6,000 m²) below
+    # the minimum area: lost 1 ha + 0.3 ha to the redline, 0.6 ha dropped, 7.1 ha kept; the
+    # far site's pieces read 1.302978 and 0.601375 ha in the analysis zone
+    squares, redline = two_places()
+    strips = [drawn(p, -10, 270, 320, 10) for p in (WEST, EAST)]
+    redline = in_degrees(["RW", "RE", "SW", "SE"], [*redline.geometry, *strips], "BSM")
+    result = landcheck.avoid(
+        squares, layers={"eco_redline": redline}, min_area_m2=7_000, **PLANAR
+    )
+    kept = result.kept.set_index("site_id")
+    for column, expected in [
+        ("site_ha", 9.0),
+        ("kept_ha", 7.1),
+        ("constraints_ha", 1.3),
+        ("dropped_ha", 0.6),
+    ]:
+        assert kept[column].tolist() == pytest.approx([expected] * 2, abs=1e-7), column
+    lost = result.lost.groupby("site_id")["planar_m2"].sum()
+    assert lost.tolist() == pytest.approx([13_000.0, 13_000.0], abs=1e-3)
+    assert result.dropped["planar_m2"].tolist() == pytest.approx([6_000.0] * 2, abs=1e-3)
+
+
+def test_buildable_measures_each_patch_and_total_in_its_own_zone():
+    # each place: 9 ha less the 1 ha corner is one 8 ha patch; the far one read 8.0183 ha
+    squares, redline = two_places()
+    result = landcheck.buildable(squares, layers={"eco_redline": redline}, **PLANAR)
+    assert result.patches["planar_m2"].tolist() == pytest.approx([80_000.0] * 2, abs=1e-3)
+    assert result.patches["ha"].tolist() == pytest.approx([8.0, 8.0], abs=1e-7)
+    totals = result.totals
+    assert totals["aoi"].planar_m2 == pytest.approx(180_000.0, abs=1e-3)
+    assert totals["excluded"].planar_m2 == pytest.approx(20_000.0, abs=1e-3)
+    assert totals["free"].planar_m2 == pytest.approx(160_000.0, abs=1e-3)
+    assert totals["buildable"].planar_m2 == pytest.approx(160_000.0, abs=1e-3)
+    assert result.excluded["planar_m2"].sum() == pytest.approx(20_000.0, abs=1e-3)
+
+
+def test_search_sizes_each_proposal_for_the_zone_it_lies_in():
+    # the far place's proposal was sized in the analysis zone's plane: 2.993138 ha of 3 ha
+    squares, redline = two_places()
+    result = landcheck.search(
+        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **PLANAR
+    )
+    assert len(result.proposals) == 2
+    assert result.proposals["area_ha"].tolist() == pytest.approx([3.0, 3.0], abs=1e-7)
+    assert result.patches["planar_m2"].tolist() == pytest.approx([80_000.0] * 2, abs=1e-3)
+
+
+def test_compare_gives_distances_in_each_sites_own_zone():
+    # each candidate 100 m square lies 200 m east of its place's redline square; in the
+    # analysis zone the far one is 199.77 m away
+    candidates = in_degrees(["W", "E"], [drawn(p, 300, 0, 100, 100) for p in (WEST, EAST)])
+    redline = in_degrees(["RW", "RE"], [drawn(p, 0, 0, 100, 100) for p in (WEST, EAST)], "BSM")
+    result = landcheck.compare(candidates, layers={"eco_redline": redline}, **PLANAR)
+    nearest = result.table.set_index("site_id")["nearest_hard_m"]
+    assert nearest.loc[["W", "E"]].tolist() == pytest.approx([200.0, 200.0], abs=1e-3)
