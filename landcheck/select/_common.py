@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from landcheck.areas import measure_areas
+from landcheck.areas import ellipsoidal_areas, measure_areas
 from landcheck.crs import crs_label
 from landcheck.crs.choice import metric_crs_for
 from landcheck.crs.datum import apply_datum_shift
@@ -90,19 +90,23 @@ def made_areas(run: Run, geometries: Any, sites: Any = None) -> dict[str, np.nda
         and ``ha`` and ``mu`` by the run's area method.
     """
     geoms = np.asarray(geometries, dtype=object)
+    return measure_areas(geoms, run.crs, run.method, planar=_planar_areas(run, geoms, sites))
+
+
+def _planar_areas(run: Run, geoms: np.ndarray, sites: Any) -> np.ndarray:
     if not len(geoms):
-        return measure_areas(geoms, run.crs, run.method)
+        return np.zeros(0)
     if sites is None:
-        planar = run.measuring_of(geoms).planar_areas(geoms, np.arange(len(geoms)))
-    else:
-        planar = run.measuring.planar_areas(geoms, np.asarray(sites, dtype=np.intp))
-    return measure_areas(geoms, run.crs, run.method, planar=planar)
+        return run.measuring_of(geoms).planar_areas(geoms, np.arange(len(geoms)))
+    return run.measuring.planar_areas(geoms, np.asarray(sites, dtype=np.intp))
 
 
 def driving_areas(run: Run, geometries: Any, sites: Any = None) -> np.ndarray:
     """The areas (m²) by the run's area method of polygons a tool made (:func:`made_areas`)."""
-    areas = made_areas(run, geometries, sites)
-    return areas["planar_m2"] if run.method is AreaMethod.PLANAR else areas["ellipsoidal_m2"]
+    geoms = np.asarray(geometries, dtype=object)
+    if run.method is AreaMethod.PLANAR:
+        return _planar_areas(run, geoms, sites)
+    return ellipsoidal_areas(geoms, run.crs)
 
 
 def area_by_method(run: Run, sites: Any = None) -> Callable[[np.ndarray], np.ndarray]:
