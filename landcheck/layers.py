@@ -242,6 +242,44 @@ def cultivated_mask(codes: np.ndarray | None, table: CodeTable | None) -> np.nda
     return np.array([found[code] for code in codes.tolist()], dtype=bool)
 
 
+def _unknown_class_mask(codes: np.ndarray | None, table: CodeTable | None) -> np.ndarray | None:
+    """Which features' class codes the code table does not know; None: no codes or no table."""
+    if codes is None or table is None:
+        return None
+    found = {code: table.resolve(code) is None for code in set(codes.tolist())}
+    return np.array([found[code] for code in codes.tolist()], dtype=bool)
+
+
+def _deduction_on_unknown_classes(
+    numbers: np.ndarray, codes: np.ndarray, unknown: np.ndarray, key: str
+) -> tuple[np.ndarray, str | None]:
+    """Coefficients with those of parcels of unknown classes set to 0, and the warning saying so.
+
+    KCXS deducts the field ridges (田坎) of cultivated land; a parcel whose code the table
+    does not know is not known to be cultivated land, so its area stays whole under its
+    code rather than part of it being moved to 田坎 as a confident figure.
+
+    Examples
+    --------
+    >>> codes = np.array(["9999", "0103", "8888"], dtype=object)
+    >>> numbers, warning = _deduction_on_unknown_classes(
+    ...     np.array([0.1, 0.1, 0.0]), codes, np.array([True, False, True]), "lu")
+    >>> numbers.tolist(), warning.split(":")[0]
+    ([0.0, 0.1, 0.0], "layer 'lu'")
+    """
+    dropped = unknown & (numbers > 0)
+    if not dropped.any():
+        return numbers, None
+    named = sorted(set(codes[dropped].tolist()))
+    listed = ", ".join(named[:10]) + (", …" if len(named) > 10 else "")
+    return np.where(dropped, 0.0, numbers), (
+        f"layer {key!r}: {int(dropped.sum())} parcels whose class code the code table does not "
+        f"know ({listed}) have a deduction coefficient (KCXS) above 0: it was not applied (KCXS "
+        "deducts the field ridges of cultivated land, and nothing says these parcels are), "
+        "their whole area kept under their code"
+    )
+
+
 def _no_deduction_field(spec: LayerSpec, cultivated: np.ndarray | None) -> str | None:
     """The warning for a land-use layer with cultivated land and no deduction field, or None."""
     if cultivated is None or not cultivated.any():
@@ -348,13 +386,19 @@ def normalise_features(
         else:
             data["_code"] = data["_name"]
         mapping = {**mapping, "code": mapping["name"]}
-    cultivated = None
+    cultivated = unknown = None
     if spec.kind == "land_use" and decision is not None:
         cultivated = cultivated_mask(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
+        unknown = _unknown_class_mask(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
     if "deduction" in mapping:
         data["_deduction"], warnings = _deduction(
             projected[mapping["deduction"]], spec.key, cultivated
         )
+        if unknown is not None:
+            data["_deduction"], said = _deduction_on_unknown_classes(
+                data["_deduction"], data["_code"], unknown, spec.key
+            )
+            warnings += [said] if said else []
         for said in warnings:
             warn(said)
     elif no_field := _no_deduction_field(spec, cultivated):

@@ -6,7 +6,8 @@ into its level-1 classes (耕地, 林地…) and those into their classes. Field
 ridges (田坎, code 1203), which :mod:`landcheck.measure` splits off every
 parcel by its deduction coefficient, stand apart beside the level-1 classes
 of their category. Cultivated land (耕地, level 1 ``01``) is also given by
-kind: 水田 0101, 水浇地 0102, 旱地 0103.
+kind: 水田 0101, 水浇地 0102, 旱地 0103; where part of it is coded at level 1
+only (用地用海 2023 ``01``), the kinds are not known (NaN, null in findings.json).
 
 findings.json (``categories``, ``cultivated`` and ``tiankan`` of a land-use
 layer) and the land-class tables of :mod:`landcheck.tables` read the same
@@ -107,6 +108,10 @@ class ClassSum:
     def area(self, method: AreaMethod) -> Area:
         """The two areas as an :class:`~landcheck.units.Area` driven by ``method``."""
         return Area(self.planar_m2, self.ellipsoidal_m2, method)
+
+
+_UNKNOWN_KIND = ClassSum(float("nan"), float("nan"), float("nan"))
+"""A kind of cultivated land the codes do not give (:meth:`LandUseRollup.kind`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,7 +257,8 @@ SUMMARY_LINES = (
 )
 """The roll-up lines findings.json gives every land-use layer of a site, in its order:
 :meth:`LandUseRollup.category` of each category, :attr:`~LandUseRollup.cultivated`,
-:meth:`~LandUseRollup.kind` of each kind of cultivated land, :attr:`~LandUseRollup.ridges`."""
+:meth:`~LandUseRollup.kind` of each kind of cultivated land (NaN, written null, where part
+of it is coded at level 1 only), :attr:`~LandUseRollup.ridges`."""
 
 
 def summary_sums(rows: Rows | None, ridge_code: str, position: int) -> tuple[float, ...]:
@@ -273,16 +279,25 @@ def summary_sums(rows: Rows | None, ridge_code: str, position: int) -> tuple[flo
 def _summary_sums(rows: Rows, ridge_code: str) -> list[tuple[float, ...]]:
     """:func:`summary_sums` of every site of a class table, in the table's order of sites."""
     whole = _table_columns(rows, ridge_code)
+    unsplit = _site_areas(rows, whole, whole.labels["table_code"] == CULTIVATED)
+    kinds_unknown = (unsplit[0] > 0) | (unsplit[1] > 0)  # as LandUseRollup.kind says
     columns = []
     for line, value in SUMMARY_LINES:
-        mask = line_mask(whole.labels, whole.ridge, line, value)
-        for area in ("planar_m2", "ellipsoidal_m2"):
-            known = whole.known[area]
-            if known is None:
-                columns.append([0.0] * len(rows.sites))
-            else:  # unknown areas are 0 in ``filled``: they add nothing, as ``_sum`` leaves them
-                columns.append(rows.site_sums(known[1], mask).tolist())
-    return list(zip(*columns, strict=True))
+        sums = _site_areas(rows, whole, line_mask(whole.labels, whole.ridge, line, value))
+        columns += [np.where(kinds_unknown, np.nan, s) if line == "kind" else s for s in sums]
+    return list(zip(*(column.tolist() for column in columns), strict=True))
+
+
+def _site_areas(rows: Rows, whole: _TableColumns, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each site's planar and ellipsoidal sums over the classes in ``mask`` (0 where unknown)."""
+    sums = []
+    for area in ("planar_m2", "ellipsoidal_m2"):
+        known = whole.known[area]
+        if known is None:
+            sums.append(np.zeros(len(rows.sites)))
+        else:  # unknown areas are 0 in ``filled``: they add nothing, as ``_sum`` leaves them
+            sums.append(rows.site_sums(known[1], mask))
+    return tuple(sums)
 
 
 def line_mask(
@@ -466,8 +481,20 @@ class LandUseRollup:
         """Cultivated land (耕地, level 1 ``01``), net of its field ridges."""
         return self._at(self._labelled_at("level1", CULTIVATED, ridges=False))
 
+    @property
+    def unsplit(self) -> ClassSum:
+        """Cultivated land coded at level 1 only (用地用海 2023 ``01``): its kind is not given."""
+        return self._at(self._labelled_at("table_code", CULTIVATED))
+
     def kind(self, code: str) -> ClassSum:
-        """The classes whose code-table code is ``code`` (``0101``: 水田)."""
+        """One kind of cultivated land: the classes whose code-table code is ``code`` (``0101``).
+
+        Not known (NaN areas) when part of the cultivated land is coded at level 1 only
+        (:attr:`unsplit`): that part may be of any kind, and a 0 would read as none of it.
+        """
+        unsplit = self.unsplit
+        if unsplit.planar_m2 > 0 or unsplit.ellipsoidal_m2 > 0:
+            return _UNKNOWN_KIND
         return self._at(self._labelled_at("table_code", code))
 
     @property

@@ -93,3 +93,33 @@ def test_a_land_use_layer_without_a_coefficient_field_is_said_when_it_has_cultiv
     housing = frame([{"BSM": "H", "DLBM": "0702", "geometry": square(0, 0, 100)}])
     result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": housing}, **PLANAR)
     assert not [w for w in result.warnings if "deduction" in w]
+
+
+def test_a_parcel_of_a_code_no_table_knows_keeps_its_area_and_gives_no_field_ridges():
+    # KCXS deducts the field ridges of 耕地 parcels; a parcel coded 9999 (no class of the table)
+    # is not known to be 耕地, yet its 0.1 was moved to 田坎: 田坎 0.2000 ha for 0.1000, and
+    # 9999 read 9,000 m² for the 10,000 m² it covers
+    survey = frame(
+        [
+            {"BSM": "U", "DLBM": "9999", "KCXS": 0.1, "geometry": square(0, 0, 100)},
+            {"BSM": "D", "DLBM": "0103", "KCXS": 0.1, "geometry": square(100, 0, 100)},
+            {"BSM": "Z", "DLBM": "8888", "KCXS": 0.0, "geometry": square(200, 0, 100)},
+        ]
+    )
+    result = landcheck.check(sites(square(0, 0, 300, 100)), layers={"land_use": survey}, **PLANAR)
+    layer = result.to_dict()["sites"][0]["layers"]["land_use"]
+    assert layer["tiankan"]["planar_m2"] == pytest.approx(1_000.0)
+    assert layer["classes"]["1203"]["planar_m2"] == pytest.approx(1_000.0)
+    assert layer["classes"]["9999"]["planar_m2"] == pytest.approx(10_000.0)
+    assert "tiankan_planar_m2" not in layer["classes"]["9999"]  # none deducted
+    assert layer["classes"]["0103"]["planar_m2"] == pytest.approx(9_000.0)
+    assert layer["cultivated"]["total"]["planar_m2"] == pytest.approx(9_000.0)
+    assert layer["uncovered"]["planar_m2"] == pytest.approx(0.0, abs=1e-6)
+    found = next(f for f in result.site_findings("S1") if f.check == "cultivated_land")
+    assert (found.outcome, found.status) == ("incomplete", "unknown")  # unknown codes
+    assert [w for w in result.warnings if "KCXS" in w] == [
+        "layer 'land_use': 1 parcels whose class code the code table does not know (9999) "
+        "have a deduction coefficient (KCXS) above 0: it was not applied (KCXS deducts the "
+        "field ridges of cultivated land, and nothing says these parcels are), their whole "
+        "area kept under their code"
+    ]

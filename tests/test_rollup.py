@@ -282,6 +282,30 @@ def test_every_sites_lines_are_its_rollups_lines_bit_for_bit():
     assert site_lines(_random_class_table(3, sites=0), "1203") == {}
 
 
+def test_cultivated_land_coded_at_level_1_only_leaves_its_kinds_unknown():
+    # 耕地 coded "01" (用地用海 2023) beside 0101: the kinds summed 0101 4,500 m², 0102 and
+    # 0103 0 beside 9,000 m² of 耕地, read as "no irrigated or dry land"
+    classes = pd.DataFrame(
+        {
+            "planar_m2": [4_500.0, 4_500.0, 1_000.0],
+            "ellipsoidal_m2": [4_500.5, 4_500.5, 1_000.1],
+            "category": ["农用地", "农用地", "农用地"],
+            "level1": ["01", "01", "23"],
+            "table_code": ["0101", "01", "2303"],
+        },
+        index=["0101", "01", "2303"],
+    )
+    rollup = LandUseRollup(classes, ridge_code="2303")
+    assert rollup.cultivated.planar_m2 == pytest.approx(9_000.0)
+    assert rollup.unsplit.planar_m2 == pytest.approx(4_500.0)
+    for code in ("0101", "0102", "0103"):
+        kind = rollup.kind(code)
+        assert math.isnan(kind.planar_m2) and math.isnan(kind.ellipsoidal_m2), code
+    split = LandUseRollup(classes.drop(index="01"), ridge_code="2303")
+    assert split.unsplit.planar_m2 == 0.0
+    assert [split.kind(code).planar_m2 for code in ("0101", "0102", "0103")] == [4_500.0, 0, 0]
+
+
 def test_every_sites_summary_sums_are_its_rollups_bit_for_bit():
     import numpy as np
 
@@ -291,10 +315,11 @@ def test_every_sites_summary_sums_are_its_rollups_bit_for_bit():
     rng = np.random.default_rng(7)
     sites = np.repeat(np.arange(80), rng.integers(0, 14, 80))  # 0 to 13 classes a site
     size = len(sites)
-    pick = rng.integers(0, 6, size)
-    codes = np.array(["0101", "0102", "0103", "0201", "0702", "1203"], dtype=object)[pick]
-    category = np.array(["农用地"] * 4 + ["建设用地", None], dtype=object)[pick]
-    level1 = np.array(["01", "01", "01", "02", "07", "12"], dtype=object)[pick]
+    pick = rng.integers(0, 7, size)
+    pick[(pick == 6) & (rng.random(size) < 0.8)] = 0  # a few sites with 耕地 coded "01" alone
+    codes = np.array(["0101", "0102", "0103", "0201", "0702", "1203", "01"], dtype=object)[pick]
+    category = np.array(["农用地"] * 4 + ["建设用地", None, "农用地"], dtype=object)[pick]
+    level1 = np.array(["01", "01", "01", "02", "07", "12", "01"], dtype=object)[pick]
     planar = rng.random(size) * 10.0 ** rng.integers(-2, 6, size)
     planar[rng.random(size) < 0.1] = np.nan  # unknown areas are left out
     rows = Rows(
@@ -309,7 +334,7 @@ def test_every_sites_summary_sums_are_its_rollups_bit_for_bit():
         },
         "code",
     )
-    checked = 0
+    checked = unsplit = 0
     for position in range(81):  # the last has no rows
         rollup = LandUseRollup(rows.view(position), ridge_code="1203")
         lines = [
@@ -320,8 +345,9 @@ def test_every_sites_summary_sums_are_its_rollups_bit_for_bit():
         ]
         expected = tuple(v for line in lines for v in (line.planar_m2, line.ellipsoidal_m2))
         got = summary_sums(rows, "1203", position)
-        assert got == expected  # ==: the same floats
+        assert np.array_equal(got, expected, equal_nan=True)  # the same floats, or both NaN
         assert all(type(v) is float for v in got)
         checked += len(rows.view(position)) >= 8  # numpy's own pairwise sums too
-    assert checked > 5
+        unsplit += math.isnan(got[8])  # 0101 not known: part of the 耕地 coded "01" alone
+    assert checked > 5 and 5 < unsplit < 75
     assert summary_sums(None, "1203", 0) == (0.0,) * 16

@@ -3,11 +3,16 @@ squares with known areas, each case a figure or a verdict a reviewer would have 
 
 from __future__ import annotations
 
+import json
+
 import pytest
+import yaml
 from common import X0, Y0, county, frame, sites, square
 from shapely import box
 
 import landcheck
+from landcheck.io.profiles import builtin_profile_text, profile_from_dict
+from landcheck.report.json import dumps
 
 PLANAR = {"area_method": "planar", "coverage": county()}
 
@@ -62,18 +67,20 @@ def test_the_grades_of_cultivated_land_count_cultivated_parcels_only():
     assert "; by quality grade (GDDB): grade 5 0.9000 ha." in found.message.en
 
 
+def coded_2023(*rows) -> object:
+    """A 用地用海 2023 survey of (code, geometry) parcels, each with KCXS 0.1."""
+    return frame(
+        [
+            {"BSM": f"Y{i}", "YDYHFLDM": code, "KCXS": 0.1, "geometry": geometry}
+            for i, (code, geometry) in enumerate(rows)
+        ]
+    )
+
+
 def test_cultivated_land_coded_at_level_1_only_is_not_said_to_hold_no_paddy():
     # a 用地用海 2023 parcel coded "01" (耕地) gave "其中水田 0.0000 公顷、水浇地 0.0000 公顷、
     # 旱地 0.0000 公顷" beside 0.9000 ha of 耕地: parts that contradict the total
-    def survey(*rows):
-        return frame(
-            [
-                {"BSM": f"Y{i}", "YDYHFLDM": code, "KCXS": 0.1, "geometry": geometry}
-                for i, (code, geometry) in enumerate(rows)
-            ]
-        )
-
-    only = survey(("01", square(0, 0, 100)))
+    only = coded_2023(("01", square(0, 0, 100)))
     result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": only}, **PLANAR)
     found = finding(result, "cultivated_land")
     assert (found.outcome, found.area.planar_m2) == ("compensate", pytest.approx(9_000.0))
@@ -86,7 +93,7 @@ def test_cultivated_land_coded_at_level_1_only_is_not_said_to_hold_no_paddy():
         "0.9000 ha (13.50 mu) of cultivated land: coded at level 1 only (01), not split into "
         "paddy, irrigated and dry land (net of 0.1000 ha of field ridges)" in found.message.en
     )
-    mixed = survey(("0101", square(0, 0, 50, 100)), ("01", square(50, 0, 50, 100)))
+    mixed = coded_2023(("0101", square(0, 0, 50, 100)), ("01", square(50, 0, 50, 100)))
     result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": mixed}, **PLANAR)
     found = finding(result, "cultivated_land")
     assert (
@@ -96,6 +103,65 @@ def test_cultivated_land_coded_at_level_1_only_is_not_said_to_hold_no_paddy():
     assert "paddy 0.4500 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4500 ha coded" in (
         found.message.en
     )
+
+
+def cultivated_block(result) -> dict:
+    """findings.json's ``cultivated`` of S1's land-use layer, as the file holds it."""
+    data = json.loads(dumps(result))
+    return data["sites"][0]["layers"]["land_use"]["cultivated"]
+
+
+def test_findings_json_does_not_give_level_1_cultivated_land_as_no_paddy():
+    # a survey coded "01" (耕地) wrote cultivated {total: 0.9 ha, 0101: 0.0, 0102: 0.0, 0103: 0.0}:
+    # a program read "no paddy" where the codes do not say; the kinds are null now, and what
+    # is coded at level 1 only is the class 01
+    only = coded_2023(("01", square(0, 0, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": only}, **PLANAR)
+    block = cultivated_block(result)
+    assert block["total"]["planar_m2"] == pytest.approx(9_000.0)
+    unknown = {"planar_m2": None, "ellipsoidal_m2": None, "ha": None, "mu": None}
+    assert [block[code] for code in ("0101", "0102", "0103")] == [unknown] * 3
+    layer = result.to_dict()["sites"][0]["layers"]["land_use"]
+    assert layer["classes"]["01"]["planar_m2"] == pytest.approx(9_000.0)
+    # half coded 0101: paddy is 0.45 ha or more, not 0.45 ha
+    mixed = coded_2023(("0101", square(0, 0, 50, 100)), ("01", square(50, 0, 50, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": mixed}, **PLANAR)
+    block = cultivated_block(result)
+    assert block["total"]["planar_m2"] == pytest.approx(9_000.0)
+    assert [block[code] for code in ("0101", "0102", "0103")] == [unknown] * 3
+    # split in full, the kinds are numbers, 0.0 meaning none
+    split = coded_2023(("0101", square(0, 0, 50, 100)), ("0103", square(50, 0, 50, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": split}, **PLANAR)
+    block = cultivated_block(result)
+    assert [block[code]["planar_m2"] for code in ("0101", "0102", "0103")] == pytest.approx(
+        [4_500.0, 0.0, 4_500.0]
+    )
+
+
+def test_a_profile_may_say_what_the_codes_leave_unsplit():
+    # paddy_ha, irrigated_ha and dry_ha are the areas coded as such; a profile naming them had
+    # no value for the rest (unsplit_ha), so "水田 0.0000 公顷" stood alone for 0.9 ha of 01
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "cultivated_land")
+    rule["outcomes"]["compensate"]["zh"] = "水田 {paddy_ha:.4f}，未区分 {unsplit_ha:.4f}"
+    rule["outcomes"]["compensate"]["en"] = "paddy {paddy_ha:.4f}, unsplit {unsplit_ha:.4f}"
+    profile = profile_from_dict(data)
+    expected = [
+        (coded_2023(("01", square(0, 0, 100))), "paddy 0.0000, unsplit 0.9000"),
+        (
+            coded_2023(("0101", square(0, 0, 50, 100)), ("01", square(50, 0, 50, 100))),
+            "paddy 0.4500, unsplit 0.4500",
+        ),
+        (
+            coded_2023(("0101", square(0, 0, 50, 100)), ("0103", square(50, 0, 50, 100))),
+            "paddy 0.4500, unsplit 0.0000",
+        ),
+    ]
+    for survey, message in expected:
+        result = landcheck.check(
+            sites(square(0, 0, 100)), layers={"land_use": survey}, profile=profile, **PLANAR
+        )
+        assert finding(result, "cultivated_land").message.en == message
 
 
 def test_where_the_planning_zones_say_nothing_batch_or_single_site_is_not_known():

@@ -20,6 +20,7 @@ import numpy as np
 
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
+from landcheck.rollup import CULTIVATED, CULTIVATED_KINDS
 from landcheck.rules.core import (
     Decision,
     Evaluator,
@@ -81,29 +82,29 @@ def _by_grade(grades: list[str], net: list[float], rows: range) -> Text:
     )
 
 
-def _kinds(paddy: float, irrigated: float, dry: float, cultivated: float) -> Text:
+def _kinds(paddy: float, irrigated: float, dry: float, unsplit: float, cultivated: float) -> Text:
     """The cultivated land's paddy, irrigated and dry land (ha), and what the codes leave unsplit.
 
     A parcel coded to level 1 alone (用地用海 2023 ``01`` 耕地) does not say which kind it
-    is: its area is not "0 paddy" but land whose kind the codes do not give. The parts
-    and the rest are rounded by largest remainder, so they add up to the total shown.
+    is: its area (``unsplit``) is not "0 paddy" but land whose kind the codes do not give.
+    The parts and the rest are rounded by largest remainder, so they add up to the total
+    shown; a rest under half a unit shown is not said.
 
     Examples
     --------
-    >>> _kinds(0.0, 0.0, 0.0, 0.9).en
+    >>> _kinds(0.0, 0.0, 0.0, 0.9, 0.9).en
     'coded at level 1 only (01), not split into paddy, irrigated and dry land'
-    >>> _kinds(0.5, 0.0, 0.0, 0.9).en
+    >>> _kinds(0.5, 0.0, 0.0, 0.4, 0.9).en
     'paddy 0.5000 ha, irrigated 0.0000 ha, dry 0.0000 ha, and 0.4000 ha coded at level 1 \
 only (01), not split into paddy, irrigated and dry land'
 
     Split in full, the kinds add up to the total as shown (thirds of 1 ha: not
-    0.3333 three times and "0.0001 ha not split"):
+    0.3333 three times):
 
-    >>> _kinds(1 / 3, 1 / 3, 1 / 3, 1.0).en
+    >>> _kinds(1 / 3, 1 / 3, 1 / 3, 0.0, 1.0).en
     'paddy 0.3334 ha, irrigated 0.3333 ha, dry 0.3333 ha'
     """
-    unsplit = cultivated - (paddy + irrigated + dry)
-    if unsplit < 0.00005:  # under half a unit shown: the codes split it all (float sums)
+    if unsplit < 0.00005:  # under half a unit shown: nothing to say unsplit
         paddy, irrigated, dry = largest_remainder_round([paddy, irrigated, dry], 4, cultivated)
         unsplit = 0.0
     else:
@@ -129,24 +130,33 @@ only (01), not split into paddy, irrigated and dry land'
     )
 
 
+_KIND_CODES = (*CULTIVATED_KINDS, CULTIVATED)
+"""The code-table codes of paddy, irrigated and dry land, and of 耕地 coded at level 1 only."""
+
+
 def _cultivated_land(inp: RuleInput) -> Decision:
+    """耕地 taken, net of field ridges: by kind as coded, and what is coded at level 1 only.
+
+    ``paddy_ha``, ``irrigated_ha`` and ``dry_ha`` are the land coded 0101, 0102 and 0103;
+    ``unsplit_ha`` the land coded ``01`` alone, which may be of any kind.
+    """
     method = inp.site.area.method
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
     layer = inp.layer
-    cultivated = layer.classes_where("level1", ("01",), method)
+    cultivated = layer.classes_where("level1", (CULTIVATED,), method)
     kinds = {
         f"{name}_ha": to_ha(layer.classes_where("table_code", (code,), method).m2)
-        for name, code in (("paddy", "0101"), ("irrigated", "0102"), ("dry", "0103"))
+        for name, code in zip(("paddy", "irrigated", "dry", "unsplit"), _KIND_CODES, strict=True)
     }
     values: dict[str, object] = {
         **kinds,
-        "tiankan_ha": to_ha(layer.classes_where("level1", ("01",), method, ridges=True).m2),
+        "tiankan_ha": to_ha(layer.classes_where("level1", (CULTIVATED,), method, ridges=True).m2),
         "kinds": _kinds(*kinds.values(), to_ha(cultivated.m2)),
     }
     values["grades"] = _grades(layer, method)
-    width = layer.width_where("level1", ("01",))
+    width = layer.width_where("level1", (CULTIVATED,))
     outcome = involvement(inp, cultivated, width) or "compensate"
     return Decision(outcome, cultivated, values)
 
@@ -594,7 +604,7 @@ EVALUATORS = (
         ("land_use",),
         ("not_involved", "sliver", "compensate"),
         _cultivated_land,
-        numbers=("paddy_ha", "irrigated_ha", "dry_ha", "tiankan_ha"),
+        numbers=("paddy_ha", "irrigated_ha", "dry_ha", "unsplit_ha", "tiankan_ha"),
         texts=("kinds", "grades"),
         evidence=("compensate",),
     ),
