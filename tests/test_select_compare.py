@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 import select_scenario as scenario
+from common import frame, sites, square
 
 import landcheck
 from landcheck.errors import InputDataError
@@ -194,3 +196,26 @@ def test_scores_within_a_millionth_tie_however_they_round():
     # scores apart by more than the tolerance are written with the places that part them
     table["ha"] = [1.000002, 1.000004]
     assert "score 1.000002 is lower than 1.000004" in rank_table(table, rule)["reason"].iloc[0]
+
+
+def test_cultivated_land_of_no_given_kind_ranks_as_paddy_at_most():
+    # C1 takes 1 ha of 耕地 coded 01 alone (用地用海 2023: its kind not given), C2 1 ha of dry
+    # land (0103). C1's paddy read 0.0 and the two tied on score (2 × 0.9 each), so the site
+    # id put C1 first; C1 may take 0.9 ha of paddy (KCXS 0.1): it scores 3 × 0.9 + 2 × 0.9
+    survey = frame(
+        [
+            {"BSM": "Y1", "YDYHFLDM": "01", "KCXS": 0.1, "geometry": square(0, 0, 100)},
+            {"BSM": "Y2", "YDYHFLDM": "0103", "KCXS": 0.1, "geometry": square(500, 0, 100)},
+        ]
+    )
+    candidates = sites(square(0, 0, 100), square(500, 0, 100), site_id=["C1", "C2"])
+    result = landcheck.compare(candidates, layers={"land_use": survey}, area_method="planar")
+    table = result.table.set_index("site_id")
+    assert result.order == ["C2", "C1"]
+    assert np.isnan(table.loc["C1", "paddy_ha"])
+    assert table.loc["C1", "unsplit_cultivated_ha"] == pytest.approx(0.9)
+    assert table.loc["C1", "paddy_at_most_ha"] == pytest.approx(0.9)
+    assert table.loc["C1", "score"] == pytest.approx(3 * 0.9 + 2 * 0.9 + 1 * 1.0)
+    assert table.loc["C2", "paddy_ha"] == 0.0
+    assert table.loc["C2", "paddy_at_most_ha"] == 0.0
+    assert table.loc["C2", "score"] == pytest.approx(2 * 0.9 + 1 * 1.0)

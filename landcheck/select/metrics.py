@@ -5,7 +5,9 @@ by the same numbers, taken from the pre-examination itself (so a candidate's
 status and areas are exactly those ``landcheck check`` reports):
 
 - ``<key>_ha``: the dissolved overlap with each hard-constraint layer;
-- ``cultivated_ha`` (耕地, net of field ridges), ``paddy_ha`` (水田),
+- ``cultivated_ha`` (耕地, net of field ridges), ``paddy_ha`` (水田; NaN where
+  part of the 耕地 is coded ``01`` alone, whose kind is not given),
+  ``unsplit_cultivated_ha`` (that land), ``paddy_at_most_ha`` (the two together),
   ``conversion_ha`` (农用地, the land to convert, field ridges included),
   ``construction_ha`` and ``unused_ha`` from the land-use layer;
 - ``inside_urban_ha`` / ``outside_urban_ha`` and ``urban`` (``inside``,
@@ -140,12 +142,24 @@ def site_metrics(
         view = result.layer(sid, land_use) if land_use else None
         if view is not None and view.available:
             out["cultivated_ha"] = view.classes_where("level1", ("01",), method).ha
-            out["paddy_ha"] = view.classes_where("table_code", ("0101",), method).ha
+            paddy = view.classes_where("table_code", ("0101",), method).ha
+            unsplit = view.classes_where("table_code", ("01",), method).ha
+            out["paddy_ha"] = paddy if unsplit <= 0.0 else np.nan
+            out["unsplit_cultivated_ha"] = unsplit
+            out["paddy_at_most_ha"] = paddy + unsplit
             out["conversion_ha"] = view.classes_where("category", ("农用地",), method).ha
             out["construction_ha"] = view.classes_where("category", ("建设用地",), method).ha
             out["unused_ha"] = view.classes_where("category", ("未利用地",), method).ha
         else:
-            for name in ("cultivated", "paddy", "conversion", "construction", "unused"):
+            for name in (
+                "cultivated",
+                "paddy",
+                "unsplit_cultivated",
+                "paddy_at_most",
+                "conversion",
+                "construction",
+                "unused",
+            ):
                 out[f"{name}_ha"] = np.nan
         view = result.layer(sid, urban) if urban else None
         if view is not None and view.available:

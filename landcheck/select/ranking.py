@@ -42,7 +42,10 @@ STATUS_ORDER = tuple(reversed(STATUSES))
 CONCEPTS = {
     "permanent_farmland": ("permanent basic farmland taken", "占用永久基本农田"),
     "eco_redline": ("ecological redline taken", "占用生态保护红线"),
-    "paddy": ("paddy taken", "占用水田"),
+    "paddy": (
+        "paddy taken, at most (cultivated land coded 01 alone counted as paddy)",
+        "占用水田（至多，仅编码至一级 01 的耕地按水田计）",
+    ),
     "cultivated": ("cultivated land taken (net of field ridges)", "占用耕地（扣除田坎）"),
     "conversion": ("agricultural land to convert", "农用地转用"),
     "outside_urban": ("area outside the urban development boundary", "城镇开发边界外面积"),
@@ -58,6 +61,11 @@ DEFAULT_WEIGHTS = {
     "outside_urban": 1.0,
 }
 """Default weights per hectare. Layer kinds name the hard layers; a layer key overrides its kind."""
+
+_CONCEPT_COLUMNS = {"paddy": "paddy_at_most_ha"}
+"""The metrics column a concept's weight multiplies, where it is not ``<name>_ha``: paddy is
+the most a site may take (land coded 0101, and 耕地 whose kind its code does not give), so
+that a site whose survey does not say does not rank as one that takes none."""
 
 EXTRA_LAYER_WEIGHT = 10.0
 """Default weight of an extra (user-named) hard-constraint layer."""
@@ -166,7 +174,7 @@ class RankingRule:
             )
         for name in ("paddy", "cultivated", "conversion", "outside_urban"):
             en, zh = CONCEPTS[name]
-            terms.append(Term(name, f"{name}_ha", merged[name], en, zh))
+            terms.append(Term(name, _CONCEPT_COLUMNS.get(name, f"{name}_ha"), merged[name], en, zh))
         used = {t.name: t.weight for t in terms}
         return cls(tuple(t for t in terms if t.weight > 0), float(search_m), used)
 
