@@ -57,9 +57,7 @@ def test_avoid_measures_what_each_site_loses_in_its_own_zone():
     squares, redline = two_places()
     strips = [drawn(p, -10, 270, 320, 10) for p in (WEST, EAST)]
     redline = in_degrees(["RW", "RE", "SW", "SE"], [*redline.geometry, *strips], "BSM")
-    result = landcheck.avoid(
-        squares, layers={"eco_redline": redline}, min_area_m2=7_000, **PLANAR
-    )
+    result = landcheck.avoid(squares, layers={"eco_redline": redline}, min_area_m2=7_000, **PLANAR)
     kept = result.kept.set_index("site_id")
     for column, expected in [
         ("site_ha", 9.0),
