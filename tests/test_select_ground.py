@@ -1,4 +1,4 @@
-"""Buffers and setbacks are metres of the zone each feature lies in.
+"""Buffers, setbacks and minimum widths are metres of the zone each feature lies in.
 
 A batch whose sites span two Gauss-Kruger zones is cut in one of them (here zone 34, central
 meridian 102°E); a site at 105°E is measured in its own zone 35, where a length of zone 34 is
@@ -20,6 +20,7 @@ import landcheck
 from landcheck.areas import ellipsoidal_areas
 from landcheck.crs.measuring import zone_scale, zone_system
 from landcheck.select.constraints import QUAD_SEGS, grow, grow_in_own_zone
+from landcheck.select.shapes import open_by_width
 
 PLANAR = {"area_method": "planar"}
 LAT = 24.4
@@ -163,3 +164,36 @@ def test_growing_features_one_by_one_is_growing_their_union():
     grown = grow_in_own_zone(np.asarray(there), 10.0, "mitre", zone34)
     back = gpd.GeoSeries([grown], crs=zone34).to_crs(zone35).iloc[0]
     assert back.area == pytest.approx(grow(shapely.union_all(own), 10.0, "mitre").area, abs=0.01)
+
+
+def test_minimum_width_is_metres_of_the_own_zone():
+    # two 100 m squares joined by a corridor 49.9 m wide in zone 35: narrower than 50 m (less
+    # the 10⁻³ tolerance), but 49.957 m in zone 34's plane; a corridor exactly 50 m wide stays
+    zone34, zone35 = CRS.from_epsg(4543), CRS.from_epsg(4544)
+    for corridor, kept in [(49.9, 20_000.0), (50.0, 30_000.0)]:
+        parts = [
+            own_box(EAST, 0, 0, 100, 100),
+            own_box(EAST, 300, 0, 400, 100),
+            own_box(EAST, 100, 20, 300, 20 + corridor),
+        ]
+        own = shapely.segmentize(shapely.union_all(parts), 1.0)
+        there = gpd.GeoSeries([own], crs=zone35).to_crs(zone34).iloc[0]
+        opened = open_by_width(there, 50.0, zone34)
+        back = gpd.GeoSeries([opened], crs=zone34).to_crs(zone35).iloc[0]
+        assert back.area == pytest.approx(kept, abs=0.01), corridor
+
+
+def test_minimum_width_within_the_analysis_zone_is_unchanged():
+    # a square with a 60 m wide arm (kept) and a 30 m strip apart (removed), in zone 34 itself
+    zone34 = CRS.from_epsg(4543)
+    x, y = corner_of((102.5, 4543))
+    geometry = shapely.union_all(
+        [
+            shapely.box(x, y, x + 100, y + 100),
+            shapely.box(x + 100, y + 20, x + 300, y + 80),
+            shapely.box(x + 500, y, x + 600, y + 30),
+        ]
+    )
+    opened = open_by_width(geometry, 50.0, zone34)
+    assert shapely.equals_exact(opened, open_by_width(geometry, 50.0), tolerance=0.0)
+    assert opened.area == pytest.approx(10_000.0 + 200 * 60, abs=1e-6)
