@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from pyproj import CRS, Proj
 
-__all__ = ["SCALE_TOLERANCE", "percent", "scale_error"]
+__all__ = ["SCALE_TOLERANCE", "percent", "point_scale", "scale_error"]
 
 SCALE_TOLERANCE = 0.001
 """The largest error of lengths (0.1 %) a CRS may make where a site is measured in it: about
@@ -39,6 +39,28 @@ def scale_error(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         np.abs(np.asarray(factors.parallel_scale, dtype=float) - 1.0),
     )
     return np.where(np.isfinite(error), error, np.inf)
+
+
+def point_scale(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """How many metres of ``crs`` one metre on the ground is at each place.
+
+    The larger of the scales along the meridian and along the parallel (the
+    same in a conformal projection such as Gauss-Kruger or UTM; a length
+    scaled by it is at least as long on the ground in every direction
+    elsewhere); NaN or infinite where the projection gives no scale.
+    ``lon``, ``lat`` are in degrees of the CRS's own datum.
+
+    Examples
+    --------
+    >>> scales = point_scale(CRS.from_epsg(4543), np.array([102.0, 105.0]), np.array([24.4, 24.4]))
+    >>> [round(float(k), 6) for k in scales]
+    [1.0, 1.001144]
+    """
+    factors = Proj(crs).get_factors(lon, lat, errcheck=False)
+    return np.maximum(
+        np.asarray(factors.meridional_scale, dtype=float),
+        np.asarray(factors.parallel_scale, dtype=float),
+    )
 
 
 def percent(error: float) -> str:

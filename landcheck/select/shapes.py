@@ -11,6 +11,13 @@ the shrink) comes back unchanged, and mitre joins give rectangles back their squ
 joins would shave them). The clip keeps the result inside the input whatever
 floating point does to the re-grown edges.
 
+The width is metres of the zone each part lies in, as buffers are
+(:mod:`landcheck.select.constraints`): given the CRS, each polygon is shrunk
+and grown back by ``w/2`` times its
+:func:`~landcheck.crs.measuring.zone_scale` (a 50 m width at 105°E cut in the
+zone of 102°E is 50.057 m of that plane); where every scale is 1 the whole
+geometry is opened at once.
+
 All geometry stays in the projected analysis CRS; GEOS computes in double
 precision, so at Gauss-Kruger coordinates (~3.5·10⁷ m) vertices are exact to
 about 10⁻⁸ m and areas of rebuilt shapes agree with the originals to ~10⁻⁹
@@ -23,7 +30,9 @@ from typing import Any
 
 import numpy as np
 import shapely
+from pyproj import CRS
 
+from landcheck.crs.measuring import zone_scale
 from landcheck.polygonal import polygonal_part
 
 __all__ = ["WIDTH_TOLERANCE", "open_by_width", "place_rectangles", "split_parts"]
@@ -37,8 +46,24 @@ stops a little short of half the width.
 """
 
 
-def open_by_width(geometry: shapely.Geometry, width: float) -> shapely.Geometry:
+def open_by_width(
+    geometry: shapely.Geometry, width: float, crs: CRS | None = None
+) -> shapely.Geometry:
     """Remove the parts of a polygonal geometry narrower than ``width`` metres.
+
+    Parameters
+    ----------
+    geometry : Polygon or MultiPolygon
+        In ``crs``.
+    width : float
+        The minimum width (metres).
+    crs : CRS, optional
+        The CRS of ``geometry``: the width is then metres of the zone each
+        polygon lies in (see the module notes); without it, of the plane.
+
+    Returns
+    -------
+    Polygon or MultiPolygon
 
     Examples
     --------
@@ -59,10 +84,17 @@ def open_by_width(geometry: shapely.Geometry, width: float) -> shapely.Geometry:
     if width <= 0 or geometry.is_empty:
         return geometry
     half = width / 2.0 * (1.0 - WIDTH_TOLERANCE)
-    shrunk = shapely.buffer(geometry, -half, join_style="mitre", mitre_limit=10.0)
-    if shrunk.is_empty:
+    pieces = shapely.get_parts(geometry)
+    scale = np.ones(len(pieces)) if crs is None else zone_scale(crs, pieces)
+    if np.all(scale == 1.0):
+        pieces, half_widths = np.array([geometry]), np.array([half])
+    else:
+        half_widths = half * scale
+    shrunk = shapely.buffer(pieces, -half_widths, join_style="mitre", mitre_limit=10.0)
+    if shapely.is_empty(shrunk).all():
         return shapely.Polygon()
-    regrown = shapely.buffer(shrunk, half, join_style="mitre", mitre_limit=10.0)
+    regrown = shapely.buffer(shrunk, half_widths, join_style="mitre", mitre_limit=10.0)
+    regrown = regrown[0] if len(regrown) == 1 else shapely.union_all(regrown)
     return polygonal_part([shapely.intersection(regrown, geometry)])[0]
 
 
