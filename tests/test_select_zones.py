@@ -104,3 +104,24 @@ def test_compare_gives_distances_in_each_sites_own_zone():
     result = landcheck.compare(candidates, layers={"eco_redline": redline}, **PLANAR)
     nearest = result.table.set_index("site_id")["nearest_hard_m"]
     assert nearest.loc[["W", "E"]].tolist() == pytest.approx([200.0, 200.0], abs=1e-3)
+
+
+def test_buildable_minimum_width_is_metres_of_the_zone_a_patch_lies_in():
+    # at the far place two 100 m squares joined by a corridor 49.9 m wide, 200 m long: a 50 m
+    # minimum width removes it (9,980 m²); in the analysis zone's plane it is 49.957 m wide
+    # and was kept, one patch of 29,980 m² for two of 10,000
+    far = shapely.union_all(
+        [
+            drawn(EAST, 0, 0, 100, 100),
+            drawn(EAST, 300, 0, 100, 100),
+            drawn(EAST, 100, 20, 200, 49.9),
+        ]
+    )
+    aoi = in_degrees(["W", "E"], [drawn(WEST, 0, 0, 300, 300), far])
+    redline = in_degrees(["RW"], [drawn(WEST, 0, 0, 100, 100)], "BSM")
+    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **PLANAR)
+    assert sorted(result.patches["planar_m2"]) == pytest.approx(
+        [10_000.0, 10_000.0, 80_000.0], abs=1e-2
+    )
+    narrow = result.removed[result.removed["reason"].str.startswith("narrower")]
+    assert narrow["planar_m2"].sum() == pytest.approx(9_980.0, abs=1e-2)

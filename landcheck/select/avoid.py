@@ -337,6 +337,7 @@ def avoid(
                 carved = carve(
                     geom,
                     loaded,
+                    crs_,
                     area_by_method(run, position),
                     min_width_m=min_width_m,
                     min_area_m2=min_area,

@@ -111,6 +111,7 @@ class Carved:
 def carve(
     aoi: shapely.Geometry,
     loaded: list[LoadedConstraint],
+    crs: CRS,
     area: Callable[[np.ndarray], np.ndarray],
     *,
     min_width_m: float = 0.0,
@@ -126,6 +127,9 @@ def carve(
         The area of interest in the analysis CRS.
     loaded : list of LoadedConstraint
         The constraints with their zones.
+    crs : CRS
+        The analysis CRS: the minimum width is metres of the zone each part
+        lies in (:func:`~landcheck.select.shapes.open_by_width`).
     area : callable
         The area (m²) by the run's area method of each of an array of parts
         (:func:`~landcheck.select._common.area_by_method`), which the minimum
@@ -155,7 +159,7 @@ def carve(
     removed: list[tuple[shapely.Geometry, str]] = []
     opened = free
     if min_width_m > 0:
-        opened = open_by_width(free, min_width_m)
+        opened = open_by_width(free, min_width_m, crs)
         narrow = polygonal_part([shapely.difference(free, opened)])[0]
         for part in split_parts([narrow])[0]:
             removed.append((part, f"narrower than {min_width_m:g} m"))
@@ -505,7 +509,12 @@ def buildable(
         near = gpd.GeoSeries([aoi], crs=run.crs)
         loaded = load_constraints(run, hard, near, join=buffer_join, search_m=search_m)
         carved = carve(
-            aoi, loaded, area_by_method(run), min_width_m=min_width_m, min_area_m2=min_area
+            aoi,
+            loaded,
+            run.crs,
+            area_by_method(run),
+            min_width_m=min_width_m,
+            min_area_m2=min_area,
         )
         ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
         table, result = describe_patches(

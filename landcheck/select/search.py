@@ -390,7 +390,12 @@ def search(
                 f"width {min_width_m:g} m; lower the minimum width or raise the area"
             )
         carved = carve(
-            aoi, loaded, area_by_method(run), min_width_m=min_width_m, min_area_m2=required_m2
+            aoi,
+            loaded,
+            run.crs,
+            area_by_method(run),
+            min_width_m=min_width_m,
+            min_area_m2=required_m2,
         )
         step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
         # each patch's rectangles sized by its own ratio (1 where the analysis CRS measures it)
