@@ -154,7 +154,9 @@ def test_a_name_holding_dollar_signs_is_drawn_as_written():
     assert not any(t.get_parse_math() for t in texts if "$" in t.get_text())
 
 
-@pytest.mark.parametrize("key", ["paddy", "conversion", "area"])
+@pytest.mark.parametrize(
+    "key", ["paddy", "conversion", "area", "paddy_at_most", "unsplit_cultivated"]
+)
 def test_a_constraint_named_as_a_sites_own_measure_is_refused(key):
     # a layer keyed "paddy" wrote its overlap into the paddy field column (the site inside it
     # scored 0 and ranked first); "area" overwrote the site's area

@@ -162,6 +162,8 @@ METRIC_NAMES = (
     "area",
     "cultivated",
     "paddy",
+    "unsplit_cultivated",
+    "paddy_at_most",
     "conversion",
     "construction",
     "unused",
