@@ -361,3 +361,79 @@ def test_why_the_survey_cannot_describe_the_site_is_said_in_each_language():
     assert "（项目用地有 4000.00 平方米未被覆盖；未知代码 9999）" in found.message.zh
     assert "(4000.00 m² of the site not covered; unknown codes 9999)" in found.message.en
     assert "unknown codes" not in found.message.zh and "未知代码" not in found.message.en
+
+
+def test_a_project_whose_other_site_the_survey_does_not_describe_has_no_confident_approver():
+    # LAL art. 46 sums a project's land: S1 takes 30 ha of collective 耕地, S2's 15 ha lie
+    # where the survey has no parcels, so the project's 耕地 is 30–45 ha (35 ha is the
+    # State Council's). S1 read "province" with no caveat, while S2 was incomplete.
+    site = sites(
+        square(0, 0, 600, 500),
+        square(2000, 0, 300, 500),
+        project_id=["P1", "P1"],
+        project_type=["expressway"] * 2,
+    )
+    survey = frame([parcel("0103", square(0, 0, 600, 500), QSXZ="30")])
+    farmland = frame([parcel("0103", square(9000, 9000, 10))])
+    result = landcheck.check(site, layers={"land_use": survey, "farmland": farmland}, **PLANAR)
+    first, second = (finding(result, "expropriation", s) for s in ("S1", "S2"))
+    assert (first.outcome, first.status) == ("incomplete", "unknown")
+    assert "图层未能完整覆盖用地 S2 或含未知代码" in first.message.zh
+    assert "does not fully describe site(s) S2" in first.message.en
+    assert (second.outcome, second.status) == ("incomplete", "unknown")
+    assert "项目用地有 150000.00 平方米未被覆盖" in second.message.zh
+    assert "S2 或含未知代码" not in second.message.zh  # its own gap is said once, with figures
+    # S1 40 ha of collective 耕地: over 35 ha whatever S2 holds, so the State Council
+    site = sites(
+        square(0, 0, 800, 500),
+        square(2000, 0, 300, 500),
+        project_id=["P1", "P1"],
+        project_type=["expressway"] * 2,
+    )
+    survey = frame([parcel("0103", square(0, 0, 800, 500), QSXZ="30")])
+    result = landcheck.check(site, layers={"land_use": survey, "farmland": farmland}, **PLANAR)
+    assert finding(result, "expropriation").outcome == "state_council"
+
+
+def test_a_project_whose_other_site_takes_the_redline_is_examined_by_the_ministry():
+    # 预审管理办法 art. 5: one project, one application. S1 takes 3,000 m² of the redline, S2
+    # nothing: S2 was sent to the provincial authority (its project's farmland did send it
+    # to the ministry)
+    survey = frame([parcel("0702", square(-50, -50, 1300), QSXZ="10")])
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        project_id=["P1", "P1"],
+        approval_level=["provincial"] * 2,
+    )
+    layers = {
+        "land_use": survey,
+        "farmland": frame([parcel("0103", square(5000, 5000, 10))]),
+        "eco_redline": frame([{"BSM": "R1", "geometry": square(70, 0, 30, 100)}]),
+        "approved_land": frame([{"BSM": "A", "geometry": square(9000, 9000, 10)}]),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    sister = finding(result, "preexam_needed", "S2").message
+    assert "由自然资源部（同一项目 P1 的用地涉及生态保护红线）预审" in sister.zh
+    assert "the sites of project P1 take the ecological protection redline" in sister.en
+    assert "省级" not in sister.zh
+
+
+def test_a_project_without_a_survey_is_still_examined_where_its_farmland_sends_it():
+    # the project's farmland and redline were summed only with a survey of known ownership:
+    # without one, S2 of a project whose S1 takes farmland went to the provincial authority
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        project_id=["P1", "P1"],
+        approval_level=["provincial"] * 2,
+    )
+    layers = {
+        "farmland": frame([parcel("0103", square(70, 0, 30, 100))]),
+        "eco_redline": frame([{"BSM": "R1", "geometry": square(6000, 6000, 10)}]),
+        "approved_land": frame([{"BSM": "A", "geometry": square(9000, 9000, 10)}]),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    sister = finding(result, "preexam_needed", "S2").message.zh
+    assert "由自然资源部（同一项目 P1 的用地涉及永久基本农田）预审" in sister
+    assert finding(result, "expropriation", "S2").status == "unknown"

@@ -81,7 +81,7 @@ class SiteInfo:
 
 @dataclass(frozen=True)
 class ProjectTotals:
-    """Land of a whole project (its sites summed), for the 征收 authority (LAL art. 46).
+    """A whole project's land (its sites summed): for the 征收 authority and the 预审 examiner.
 
     Attributes
     ----------
@@ -90,7 +90,14 @@ class ProjectTotals:
     site_ids : tuple of str
         The sites summed.
     farmland_m2 : float
-        Permanent basic farmland taken (any ownership: 国务院 approves its 征收).
+        Permanent basic farmland taken (any ownership: 国务院 approves its 征收), slivers
+        left out.
+    redline_m2 : float
+        Ecological protection redline taken, slivers left out (the ministry examines a
+        project that takes either: 预审管理办法 art. 5).
+    ownership_known : bool
+        Whether any site's land-use layer gives ownership (QSXZ): without, the 征收 sums
+        below are not known (the rule says it cannot tell).
     cultivated_m2, other_m2 : float
         Collective 耕地, and other collective land. Where no farmland is taken they are
         the land outside it; where some is, they include whatever part of them lies in it
@@ -108,13 +115,16 @@ class ProjectTotals:
         What kept the sums from being complete: ``(what, layer key, site id)`` with
         ``what`` one of ``unusable`` (the layer could not be used; a key of ``""``: the
         profile has no farmland layer), ``no_ownership`` (the land-use layer has no
-        ownership field) and ``beyond`` (part of the site lies outside the area the
-        farmland layer describes).
+        ownership field), ``beyond`` (part of the site lies outside the area the
+        farmland layer describes) and ``undescribed`` (the land-use layer does not
+        cover the whole site, or gives codes its table does not know).
     """
 
     project_id: str
     site_ids: tuple[str, ...]
     farmland_m2: float = 0.0
+    redline_m2: float = 0.0
+    ownership_known: bool = True
     cultivated_m2: float = 0.0
     other_m2: float = 0.0
     complete: bool = True

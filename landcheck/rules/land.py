@@ -291,61 +291,63 @@ def project_totals(
     is_sliver: Callable[[float, float | None], bool] = lambda area, width: False,
     shared: Callable[[list[int]], float] = lambda positions: 0.0,
 ) -> list[ProjectTotals | None]:
-    """Each site's project totals (sites with one project id summed), for LAL art. 46.
+    """Each site's project totals (sites with one project id summed), for LAL art. 46 and 预审.
 
-    A site without a project id is its own project. Permanent farmland counts whatever its
-    ownership; 耕地 outside it and other land count only where collective (三调 QSXZ).
-    Sites whose survey has no ownership field give None (the rule says it cannot tell).
-    ``is_sliver(area_m2, width_m)`` tells a boundary-precision sliver of farmland, which
-    is not counted. ``shared(positions)`` is the ground the sites at those positions
-    share, in m² (:attr:`ProjectTotals.overlap_m2`). A project's sites are listed in id
-    order, whatever their order in the batch.
+    A site without a project id is its own project. Permanent farmland and the redline
+    count whatever their ownership; 耕地 outside farmland and other land count only where
+    collective (三调 QSXZ), and are not known (``ownership_known`` False) when no site's
+    survey has an ownership field. A site whose survey leaves part of it undescribed
+    (uncovered, or of unknown codes) leaves the sums incomplete. ``is_sliver(area_m2,
+    width_m)`` tells a boundary-precision sliver, which is not counted.
+    ``shared(positions)`` is the ground the sites at those positions share, in m²
+    (:attr:`ProjectTotals.overlap_m2`). A project's sites are listed in id order,
+    whatever their order in the batch.
 
     Examples
     --------
     >>> from landcheck.measure import unavailable_layer
     >>> area = Area(10_000.0, 10_000.0)
     >>> views = [{"land_use": unavailable_layer("land_use", "land_use", "none", area)}]
-    >>> project_totals(["S1"], [""], views, AreaMethod.PLANAR)
-    [None]
+    >>> [t.ownership_known for t in project_totals(["S1"], [""], views, AreaMethod.PLANAR)]
+    [False]
     """
     groups: dict[str, list[int]] = {}
     for position, (site_id, project_id) in enumerate(zip(site_ids, project_ids, strict=True)):
         groups.setdefault(project_id or f"\0{site_id}", []).append(position)
     out: list[ProjectTotals | None] = [None] * len(site_ids)
     for key, positions in groups.items():
-        farmland = cultivated = other = unowned = 0.0
+        farmland = redline = cultivated = other = unowned = 0.0
         gaps: list[tuple[str, str, str]] = []
         known = False
         for position in positions:
-            land_use = next((v for v in views[position].values() if v.kind == "land_use"), None)
-            farmland_views = [v for v in views[position].values() if v.kind == "permanent_farmland"]
+            site_id, here = site_ids[position], list(views[position].values())
+            land_use = next((v for v in here if v.kind == "land_use"), None)
+            farmland_views = [v for v in here if v.kind == "permanent_farmland"]
+            # every farmland layer's (a profile may split it into files), whatever the survey
+            farmland += _taken(farmland_views, is_sliver)
+            redline += _taken([v for v in here if v.kind == "eco_redline"], is_sliver)
+            gaps += _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
             )
             if coll_cultivated is None:
                 usable = land_use is not None and land_use.available
                 what = "no_ownership" if usable else "unusable"
-                gaps.append((what, land_use.key if land_use else "land_use", site_ids[position]))
+                gaps.append((what, land_use.key if land_use else "land_use", site_id))
                 continue
             known = True
-            pbf_m2 = sum(  # every farmland layer's (a profile may split it into files)
-                v.overlap.m2
-                for v in farmland_views
-                if v.available and v.overlap.m2 > 0.0 and not is_sliver(v.overlap.m2, v.max_width_m)
-            )
-            gaps += _farmland_gaps(farmland_views, site_ids[position], is_sliver)
-            farmland += pbf_m2
+            if _undescribed(land_use, is_sliver):
+                gaps.append(("undescribed", land_use.key, site_id))
             cultivated += coll_cultivated  # farmland on 耕地 or not: the totals cannot tell
             other += _collective(land_use, method, False) or 0.0
             unowned += _collective(land_use, method, None, "unowned") or 0.0
-        if not known:
-            continue
         ids = tuple(sorted((site_ids[p] for p in positions), key=_in_number_order))
         totals = ProjectTotals(
             project_id=key if not key.startswith("\0") else ids[0],
             site_ids=ids,
             farmland_m2=farmland,
+            redline_m2=redline,
+            ownership_known=known,
             cultivated_m2=cultivated,
             other_m2=other,
             complete=not gaps and unowned <= 0.0,
@@ -356,6 +358,23 @@ def project_totals(
         for position in positions:
             out[position] = totals
     return out
+
+
+def _taken(views: list[SiteLayer], is_sliver: Callable[[float, float | None], bool]) -> float:
+    """What a site takes of the layers of these views (m²), slivers left out."""
+    return sum(
+        v.overlap.m2
+        for v in views
+        if v.available and v.overlap.m2 > 0.0 and not is_sliver(v.overlap.m2, v.max_width_m)
+    )
+
+
+def _undescribed(view: SiteLayer, is_sliver: Callable[[float, float | None], bool]) -> bool:
+    """Whether a land-use view leaves more than a sliver uncovered, or has unknown codes."""
+    uncovered = view.uncovered.m2
+    return bool(view.unresolved_codes) or (
+        uncovered > 0.0 and not is_sliver(uncovered, view.uncovered_width_m)
+    )
 
 
 def _farmland_gaps(
@@ -389,7 +408,7 @@ def _beyond(view: SiteLayer, is_sliver: Callable[[float, float | None], bool]) -
 def _expropriation(inp: RuleInput) -> Decision:
     totals = inp.site.project
     method = inp.site.area.method
-    if totals is None:
+    if totals is None or not totals.ownership_known:
         return Decision("no_ownership", inp.site.area, {})
     if totals.overlap_m2 > 0.0:  # summed, the shared ground would count twice
         return Decision(
@@ -424,7 +443,7 @@ def _expropriation(inp: RuleInput) -> Decision:
     ):
         return Decision("state_council", area, values)
     if gap or not totals.complete:
-        reasons = _missing(inp, totals)
+        reasons = _missing(inp, totals, inp.site.site_id if gap else None)
         if gap:
             title = _title(inp, inp.layer.key)
             reasons.insert(
@@ -446,11 +465,15 @@ def _title(inp: RuleInput, key: str) -> Text:
     return spec.title if spec is not None else Text("永久基本农田", "permanent farmland")
 
 
-def _missing(inp: RuleInput, totals: ProjectTotals) -> list[Text]:
-    """What keeps the project's totals from being complete, each layer named, in both languages."""
+def _missing(inp: RuleInput, totals: ProjectTotals, told: str | None = None) -> list[Text]:
+    """What keeps the project's totals from being complete, each layer named, in both languages.
+
+    ``told`` is a site whose undescribed land is said apart (with its figures).
+    """
     sites: dict[tuple[str, str], list[str]] = {}
     for what, key, site_id in totals.gaps:
-        sites.setdefault((what, key), []).append(site_id)
+        if what != "undescribed" or site_id != told:
+            sites.setdefault((what, key), []).append(site_id)
     texts = []
     for (what, key), ids in sites.items():
         title = _title(inp, key)
@@ -460,6 +483,13 @@ def _missing(inp: RuleInput, totals: ProjectTotals) -> list[Text]:
                 Text(
                     f"用地 {zh} 有部分位于{title.zh}图层所描述的范围之外",
                     f"part of site(s) {en} lies beyond the area the {title.en} layer describes",
+                )
+            )
+        elif what == "undescribed":
+            texts.append(
+                Text(
+                    f"{title.zh}图层未能完整覆盖用地 {zh} 或含未知代码",
+                    f"the {title.en} layer does not fully describe site(s) {en}",
                 )
             )
         elif what == "no_ownership":
@@ -543,12 +573,18 @@ def _examiner(inp: RuleInput) -> Text:
         if not views or any(not view.available or _beyond(view, inp.is_sliver) for view in views):
             unseen.append((zh, en))
     project = inp.site.project
-    if project is not None and len(project.site_ids) > 1 and inp.is_material(project.farmland_m2):
-        return Text(  # one project, one application: examined where its farmland sends it
-            f"自然资源部（同一项目 {project.project_id} 的用地涉及永久基本农田）",
-            f"the Ministry of Natural Resources (the sites of project {project.project_id} "
-            "take permanent farmland)",
-        )
+    if project is not None and len(project.site_ids) > 1:
+        # one project, one application: examined where its farmland or redline sends it
+        for taken, zh, en in (
+            (project.farmland_m2, "永久基本农田", "permanent farmland"),
+            (project.redline_m2, "生态保护红线", "the ecological protection redline"),
+        ):
+            if taken > 0.0:
+                return Text(
+                    f"自然资源部（同一项目 {project.project_id} 的用地涉及{zh}）",
+                    f"the Ministry of Natural Resources (the sites of project "
+                    f"{project.project_id} take {en})",
+                )
     if unseen:
         return Text(
             "自然资源部（如涉及永久基本农田或生态保护红线）或与项目审批、核准、备案同级的自然资源"
