@@ -437,3 +437,57 @@ def test_a_project_without_a_survey_is_still_examined_where_its_farmland_sends_i
     sister = finding(result, "preexam_needed", "S2").message.zh
     assert "由自然资源部（同一项目 P1 的用地涉及永久基本农田）预审" in sister
     assert finding(result, "expropriation", "S2").status == "unknown"
+
+
+def approved(*geometries) -> object:
+    return frame([{"BSM": f"A{i}", "geometry": g} for i, g in enumerate(geometries)])
+
+
+def test_a_site_wholly_on_approved_land_is_not_told_to_convert_or_compensate():
+    # 自然资规〔2019〕2号 §一: no 预审 — yet the same run said 须办理农用地转用, 补充耕地方案 and
+    # the 专章 for a site wholly on approved construction land whose survey still shows 0103
+    survey = frame([parcel("0103", square(-50, -50, 200), QSXZ="30")])
+    site = sites(square(0, 0, 100), land_supply=["transfer"])
+    layers = {"land_use": survey, "approved_land": approved(square(-10, -10, 120))}
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    for check in ("cultivated_land", "agricultural_conversion", "expropriation"):
+        found = finding(result, check)
+        assert (found.outcome, found.status) == ("approved_land", "info"), check
+        assert found.area.planar_m2 == pytest.approx(10_000.0)
+        assert "依法批准的建设用地范围内（1.0000 公顷）" in found.message.zh
+        assert not found.documents and not found.documents_later
+    assert finding(result, "preexam_needed").outcome == "not_required"
+
+
+def test_a_site_partly_on_approved_land_keeps_its_figures_and_says_how_much_was_approved():
+    survey = frame([parcel("0103", square(-50, -50, 200), QSXZ="30")])
+    layers = {"land_use": survey, "approved_land": approved(square(0, 0, 40, 100))}
+    result = landcheck.check(sites(square(0, 0, 100)), layers=layers, **PLANAR)
+    found = finding(result, "cultivated_land")
+    assert (found.outcome, found.area.planar_m2) == ("compensate", pytest.approx(10_000.0))
+    assert "（其中 0.4000 公顷位于依法批准的建设用地范围内" in found.message.zh
+    assert " (0.4000 ha of the site lie on construction land already approved" in found.message.en
+    conversion = finding(result, "agricultural_conversion")
+    assert "其中 0.4000 公顷位于依法批准的建设用地范围内" in conversion.message.zh
+
+
+def test_a_site_wholly_on_approved_land_is_left_out_of_its_projects_expropriation_totals():
+    # S1 30 ha of collective 耕地 wholly on approved land, S2 10 ha: S2's project 耕地 is 10 ha
+    # (province), not 40 ha (State Council)
+    site = sites(
+        square(0, 0, 600, 500),
+        square(2000, 0, 200, 500),
+        project_id=["P1", "P1"],
+        project_type=["expressway"] * 2,
+    )
+    survey = frame([parcel("0103", square(-100, -100, 2500, 800), QSXZ="30")])
+    layers = {
+        "land_use": survey,
+        "farmland": frame([parcel("0103", square(9000, 9000, 10))]),
+        "approved_land": approved(square(-10, -10, 620, 520)),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    assert finding(result, "expropriation").outcome == "approved_land"
+    second = finding(result, "expropriation", "S2")
+    assert second.outcome == "province"
+    assert "耕地 10.0000 公顷" in second.message.zh

@@ -118,6 +118,16 @@ _DEFAULT_OUTCOMES = {
             "could not be completed.",
         ),
     ),
+    "approved_land": Outcome(
+        "info",
+        Text(
+            "项目用地全部位于依法批准的建设用地范围内（{area_ha:.4f} 公顷），本项已随该用地的批准"
+            "办理，无需另行办理；请核对批准文件。",
+            "The site lies wholly on construction land already approved by law ({area_ha:.4f} "
+            "ha): this was dealt with when that land was approved and needs nothing more; check "
+            "the approval documents.",
+        ),
+    ),
     "outside": Outcome(
         "unknown",
         Text(

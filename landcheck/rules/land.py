@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -134,6 +134,46 @@ _KIND_CODES = (*CULTIVATED_KINDS, CULTIVATED)
 """The code-table codes of paddy, irrigated and dry land, and of 耕地 coded at level 1 only."""
 
 
+def wholly_approved(views: Iterable[SiteLayer], is_sliver: Callable[..., bool]) -> Area | None:
+    """The site's approved land when one approved-land layer covers all of it, else None.
+
+    Land already approved for construction by law had its conversion, its 征收 and its
+    cultivated land's compensation approved with it (自然资规〔2019〕2号 §一: no 预审 either).
+    Layers split into files that cover the site only together are not added up: the
+    checks then take the site as new land (the stricter reading).
+    """
+    for view in views:
+        if not view.available or view.overlap.m2 <= 0.0:
+            continue
+        rest = view.uncovered.m2
+        if rest <= 0.0 or is_sliver(rest, view.uncovered_width_m):
+            return view.overlap
+    return None
+
+
+def _approved_part(inp: RuleInput) -> Text:
+    """The note on a site partly on approved construction land (empty: none, or all of it).
+
+    The land-use layer's classes are not split by the approved land, so the figures stay
+    those of the whole site (the stricter reading), and the note says how much of it was
+    approved.
+    """
+    approved = [
+        v.overlap
+        for v in inp.layers_of_kind("approved_land")
+        if v.available and inp.is_material(v.overlap.m2, v.max_width_m)
+    ]
+    if not approved:
+        return Text("", "")
+    ha = max(a.ha for a in approved)
+    return Text(
+        f"（其中 {ha:.4f} 公顷位于依法批准的建设用地范围内，已随该用地的批准办理；"
+        "上述面积为整个项目用地的，未予扣除）",
+        f" ({ha:.4f} ha of the site lie on construction land already approved by law, dealt "
+        "with in that approval; the figures above are of the whole site, not net of it)",
+    )
+
+
 def _cultivated_land(inp: RuleInput) -> Decision:
     """耕地 taken, net of field ridges: by kind as coded, and what is coded at level 1 only.
 
@@ -141,6 +181,9 @@ def _cultivated_land(inp: RuleInput) -> Decision:
     ``unsplit_ha`` the land coded ``01`` alone, which may be of any kind.
     """
     method = inp.site.area.method
+    approved = wholly_approved(inp.layers_of_kind("approved_land"), inp.is_sliver)
+    if approved is not None:
+        return Decision("approved_land", approved, {})
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
@@ -154,6 +197,7 @@ def _cultivated_land(inp: RuleInput) -> Decision:
         **kinds,
         "tiankan_ha": to_ha(layer.classes_where("level1", (CULTIVATED,), method, ridges=True).m2),
         "kinds": _kinds(*kinds.values(), to_ha(cultivated.m2)),
+        "approved_part": _approved_part(inp),
     }
     values["grades"] = _grades(layer, method)
     width = layer.width_where("level1", (CULTIVATED,))
@@ -229,6 +273,9 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
 
 def _agricultural_conversion(inp: RuleInput) -> Decision:
     method = inp.site.area.method
+    approved = wholly_approved(inp.layers_of_kind("approved_land"), inp.is_sliver)
+    if approved is not None:
+        return Decision("approved_land", approved, {})
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", inp.layer.uncovered, {"reason": gap})
@@ -243,6 +290,7 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
         "planned_ha": to_ha(planned.m2) if planned is not None else 0.0,
         "outside_planned_ha": to_ha(outside_m2),
         "planning_gap": planning_gap or Text("", ""),
+        "approved_part": _approved_part(inp),
     }
     outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome is None:
@@ -326,6 +374,8 @@ def project_totals(
             # every farmland layer's (a profile may split it into files), whatever the survey
             farmland += _taken(farmland_views, is_sliver)
             redline += _taken([v for v in here if v.kind == "eco_redline"], is_sliver)
+            if wholly_approved([v for v in here if v.kind == "approved_land"], is_sliver):
+                continue  # its 征收 came with the approval of the land
             gaps += _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
@@ -408,6 +458,9 @@ def _beyond(view: SiteLayer, is_sliver: Callable[[float, float | None], bool]) -
 def _expropriation(inp: RuleInput) -> Decision:
     totals = inp.site.project
     method = inp.site.area.method
+    approved = wholly_approved(inp.layers_of_kind("approved_land"), inp.is_sliver)
+    if approved is not None:
+        return Decision("approved_land", approved, {})
     if totals is None or not totals.ownership_known:
         return Decision("no_ownership", inp.site.area, {})
     if totals.overlap_m2 > 0.0:  # summed, the shared ground would count twice
@@ -641,7 +694,7 @@ EVALUATORS = (
         ("not_involved", "sliver", "compensate"),
         _cultivated_land,
         numbers=("paddy_ha", "irrigated_ha", "dry_ha", "unsplit_ha", "tiankan_ha"),
-        texts=("kinds", "grades"),
+        texts=("kinds", "grades", "approved_part"),
         evidence=("compensate",),
     ),
     Evaluator(
@@ -650,7 +703,7 @@ EVALUATORS = (
         ("not_involved", "unused_only", "sliver", "batch", "single_site", "conversion"),
         _agricultural_conversion,
         numbers=("construction_ha", "unused_ha", "planned_ha", "outside_planned_ha"),
-        texts=("approver", "planning_gap"),
+        texts=("approver", "planning_gap", "approved_part"),
         params={"planning_layer": "layer"},
         evidence=("batch", "single_site", "conversion", "unused_only"),
     ),
