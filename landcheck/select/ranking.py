@@ -137,7 +137,7 @@ class RankingRule:
         >>> c = [Constraint("farmland", "permanent_farmland", Text("永久基本农田", "farmland"))]
         >>> rule = RankingRule.build(c, {"conversion": 0})
         >>> [(t.column, t.weight) for t in rule.terms][:3]
-        [('farmland_ha', 10.0), ('paddy_ha', 3.0), ('cultivated_ha', 2.0)]
+        [('farmland_ha', 10.0), ('paddy_at_most_ha', 3.0), ('cultivated_ha', 2.0)]
         >>> "conversion_ha" in [t.column for t in rule.terms]
         False
         """
