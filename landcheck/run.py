@@ -31,7 +31,7 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, parse_crs
-from landcheck.crs.datum import DatumShift, refuse_mixed_datums
+from landcheck.crs.datum import DatumShift, legacy_datum, refuse_mixed_datums
 from landcheck.crs.measuring import SiteMeasuring, site_measuring, zone_system
 from landcheck.crs.memo import same_crs
 from landcheck.crs.scale import SCALE_TOLERANCE
@@ -450,11 +450,10 @@ def prepare(
                 "(landcheck inspect FILE lists a file's layers and their feature counts)"
             )
         sources = layer_sources(resolved, given, encoding)
+        area = coverage_source(resolved, coverage, encoding)
         declared = [c for c in map(known_crs, sources.values()) if c is not None]
-        shifted = [
-            r.extra["datum_shift"]["source_crs"] for r in records if "datum_shift" in r.extra
-        ]
-        refuse_mixed_datums([*declared, *map(CRS.from_user_input, shifted)], shift)
+        datums = _legacy_datums(records, [*declared, known_crs(area)])
+        refuse_mixed_datums(datums, shift)
         analysis_crs, reason = choose_analysis_crs(
             assume_crs or "auto",
             sites_crs=geometry_values(raw).crs,
@@ -464,7 +463,6 @@ def prepare(
         frame, measuring, site_facts = _in_analysis_crs(
             raw, as_declared, records, resolved, analysis_crs, id_field, width, what, given_project
         )
-        area = coverage_source(resolved, coverage, encoding)
     return Run(
         profile=resolved,
         sources=sources,
@@ -481,6 +479,17 @@ def prepare(
         facts=tuple(site_facts),
         given_facts=given_project,
     )
+
+
+def _legacy_datums(records: list[InputRecord], crss: list[CRS | None]) -> frozenset[str]:
+    """The legacy datums of the inputs: the sites shifted from one, the sources declaring one.
+
+    A site source's datum is the one its record says it was shifted from (a boundary
+    TXT's or a file's; a CRS without an EPSG code has no label to be rebuilt from).
+    """
+    shifted = {r.extra["datum_shift"]["datum"] for r in records if "datum_shift" in r.extra}
+    declared = {legacy_datum(c) for c in crss if c is not None}
+    return frozenset((shifted | declared) - {None})
 
 
 def _readable_in(sites: gpd.GeoDataFrame, crs: CRS) -> gpd.GeoDataFrame:
