@@ -199,6 +199,10 @@ class Run:
         The CRS given for inputs that declare none (``--crs``).
     datum_shift : DatumShift or None
         Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
+    legacy_datums : frozenset of str
+        The legacy datums the run's inputs (sites, layers, coverage) are in, as
+        :func:`~landcheck.crs.datum.legacy_datum` names them: an input read later
+        (road lines) in another is refused with the datum shift.
     encoding : str or None
         Attribute encoding given for the input files.
     facts : tuple of ProjectFacts
@@ -219,6 +223,7 @@ class Run:
     notes: tuple[str, ...] = ()
     assume_crs: CRS | None = None
     datum_shift: DatumShift | None = None
+    legacy_datums: frozenset[str] = frozenset()
     encoding: str | None = None
     facts: tuple[ProjectFacts, ...] = ()
     given_facts: Mapping[str, Any] = field(default_factory=dict)
@@ -475,6 +480,7 @@ def prepare(
         notes=tuple(notes.messages),
         assume_crs=assume_crs,
         datum_shift=shift,
+        legacy_datums=datums,
         encoding=encoding,
         facts=tuple(site_facts),
         given_facts=given_project,

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-from common import county, frame, square
+from common import X0, Y0, county, frame, sites, square
 from pyproj import CRS, Transformer
 
 import landcheck
@@ -75,6 +75,54 @@ def legacy_txt(poly: shapely.Polygon, params: str = ",,,,,,") -> str:
 
 def finding(result, check: str, site: str = "S1"):
     return next(f for f in result.site_findings(site) if f.check == check)
+
+
+# ------------------------------------------------------------- 1. layer GeoDataFrames
+
+
+def test_a_legacy_layer_frame_keeps_what_the_shift_moves_onto_the_site(tmp_path):
+    # zone 25 (EPSG:4513 / Xian 1980 EPSG:2349): the farmland, once shifted, is the square
+    # 90 m west of the site's east edge, overlapping it by 10 m x 100 m = 1,000 m²; its Xian
+    # 1980 coordinates lie ~118.6 m further west, 108.6 m from the site: beyond the read
+    # margin before the shift (the frame lost it: 0 m², not_involved)
+    x, y = 25_561_234.0, 4_123_456.0
+    site = gpd.GeoDataFrame({"site_id": ["S1"]}, geometry=[shapely.box(x, y, x + 100, y + 100)])
+    site = site.set_crs(4513)
+    area = gpd.GeoDataFrame(geometry=[shapely.box(x - 1e4, y - 1e4, x + 1e4, y + 1e4)], crs=4513)
+    farmland = legacy_frame(shapely.box(x - 90, y, x + 10, y + 100), 2349, BSM="F1")
+    assert shapely.distance(farmland.geometry.iloc[0], site.geometry.iloc[0]) > 100
+    path = tmp_path / "yjjbnt80.gpkg"
+    farmland.to_file(path, layer="yjjbnt")
+    for layer in (farmland, f"{path}:yjjbnt"):
+        result = landcheck.check(
+            site, layers={"farmland": layer}, coverage=area, datum_shift=SHIFT, **PLANAR
+        )
+        assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(1000.0, abs=0.01)
+        assert finding(result, "permanent_farmland").status == "prohibited"
+        record = next(r for r in result.inputs if r.key == "farmland")
+        assert record.features_read == 1
+        assert record.extra["datum_shift"]["source_crs"] == "EPSG:2349"
+
+
+def test_a_legacy_protected_area_frame_is_not_dropped():
+    # once shifted, the core zone covers the east 30 m of the site: 3,000 m²
+    core = legacy_frame(
+        square(-70, 0, 100),
+        2359,
+        BSM="X1",
+        ZRBHDMC="某自然保护区",
+        BHDLX="自然保护区",
+        GNFQ="核心区",
+    )
+    result = landcheck.check(
+        sites(square(0, 0, 100)),
+        layers={"protected_areas": core},
+        coverage=county(),
+        datum_shift=SHIFT,
+        **PLANAR,
+    )
+    assert result.layer_area("S1", "protected_areas").planar_m2 == pytest.approx(3000.0, abs=0.01)
+    assert finding(result, "protected_areas").status == "prohibited"
 
 
 # ------------------------------------------------------------- 2. one shift, two datums
@@ -147,6 +195,42 @@ def test_sites_in_a_proj_string_on_the_xian80_ellipsoid_are_shifted_not_ballpark
     assert shapely.hausdorff_distance(moved, square(0, 0, 100)) < 0.001
     assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(3000.0, abs=0.01)
     assert finding(result, "permanent_farmland").status == "prohibited"
+
+
+# ------------------------------------------------------------- 4. road lines
+
+
+def _road(epsg: int) -> gpd.GeoDataFrame:
+    """A north-south road that the shift puts at x = 1,200 m: 200 m east of a 1 km square."""
+    line = shapely.LineString([(X0 + 1200, Y0 - 500), (X0 + 1200, Y0 + 1500)])
+    return gpd.GeoDataFrame({"name": ["R"]}, geometry=[legacy(line, epsg)], crs=epsg)
+
+
+def test_legacy_road_lines_are_shifted_or_refused(tmp_path):
+    aoi = sites(square(0, 0, 1000))
+    far = frame([{"BSM": "R0", "geometry": square(-5000, -5000, 10)}])
+    layers = {"eco_redline": far, "farmland": far}
+    road = _road(2359)
+    road.to_file(tmp_path / "road80.gpkg", layer="road")
+    for roads in (road, f"{tmp_path / 'road80.gpkg'}:road"):
+        found = landcheck.buildable(aoi, layers=layers, roads=roads, datum_shift=SHIFT, **PLANAR)
+        assert found.patches.road_distance_m.tolist() == pytest.approx([200.0], abs=0.001)
+        assert any(w.startswith("layer 'roads': coordinates transformed") for w in found.warnings)
+        with pytest.raises(AnalysisCRSError, match=r"layer 'roads' is in Xian 1980"):
+            landcheck.buildable(aoi, layers=layers, roads=roads, **PLANAR)
+
+
+def test_a_road_in_the_other_legacy_datum_is_refused():
+    aoi = legacy_frame(square(0, 0, 1000), 2359, site_id="A")
+    far = frame([{"BSM": "R0", "geometry": square(-5000, -5000, 10)}])
+    with pytest.raises(AnalysisCRSError, match=r"Beijing 1954 .* and Xian 1980 .*one --datum"):
+        landcheck.buildable(
+            aoi,
+            layers={"eco_redline": far, "farmland": far},
+            roads=_road(2411),
+            datum_shift=SHIFT,
+            **PLANAR,
+        )
 
 
 # ------------------------------------------------------------- 6. a .prj without EPSG code
