@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
-from common import X0, Y0, county, frame, sites, square
+from common import X0, Y0, county, frame, sites, square, write_without_crs
 from pyproj import CRS, Transformer
 
 import landcheck
@@ -233,6 +233,42 @@ def test_a_road_in_the_other_legacy_datum_is_refused():
         )
 
 
+# ------------------------------------------------------------- 5. a legacy --crs
+
+
+def test_a_legacy_crs_is_not_the_analysis_crs(tmp_path):
+    site = legacy_frame(square(0, 0, 100), 2359, site_id="S1")
+    farmland = frame([{"BSM": "F1", "geometry": square(70, 0, 100)}])
+    result = landcheck.check(
+        site,
+        layers={"farmland": farmland},
+        coverage=county(),
+        datum_shift=SHIFT,
+        crs="EPSG:2359",
+        **PLANAR,
+    )
+    assert result.analysis_crs.to_epsg() == 4523
+    assert "its CGCS2000 counterpart EPSG:4523" in result.crs_reason
+    # the outputs lie where the shift puts the site, labelled with the CRS they are in
+    out = result.summary
+    assert out.crs.to_epsg() == 4523
+    assert shapely.hausdorff_distance(out.geometry.iloc[0], square(0, 0, 100)) < 0.001
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(3000.0, abs=0.01)
+    assert not any("different map zones" in w for w in result.warnings)
+    assert any("analysed in its CGCS2000 counterpart EPSG:4523" in w for w in result.warnings)
+
+
+def test_a_legacy_crs_is_still_the_crs_of_inputs_that_declare_none(tmp_path):
+    # a Xian 1980 shapefile without .prj, --crs EPSG:2359 as docs/inputs.md §3.1 advises
+    path = tmp_path / "x80.shp"
+    write_without_crs(legacy_frame(square(0, 0, 100), 2359, site_id="S1"), path)
+    result = landcheck.check(
+        str(path), coverage=county(), datum_shift=SHIFT, crs="EPSG:2359", **PLANAR
+    )
+    assert result.analysis_crs.to_epsg() == 4523
+    assert shapely.hausdorff_distance(result.summary.geometry.iloc[0], square(0, 0, 100)) < 0.001
+
+
 # ------------------------------------------------------------- 6. a .prj without EPSG code
 
 
@@ -291,3 +327,37 @@ def test_a_shifted_txt_is_recorded_in_its_own_crs_with_the_shift(tmp_path, in_fi
     assert shift["method"].startswith("Helmert 7-parameter transformation")
     assert not any(k.startswith("landcheck.") for k in record["extra"])
     assert shapely.hausdorff_distance(result.summary.geometry.iloc[0], square(0, 0, 100)) < 0.001
+
+
+# ------------------------------------------------------------- 8. a shift not used
+
+
+def test_a_shift_given_for_cgcs2000_inputs_is_said_unused():
+    farmland = frame([{"BSM": "F1", "geometry": square(70, 0, 100)}])
+    result = landcheck.check(
+        sites(square(0, 0, 100)),
+        layers={"farmland": farmland},
+        coverage=county(),
+        datum_shift=SHIFT,
+        **PLANAR,
+    )
+    (said,) = [w for w in result.to_dict()["warnings"] if "datum shift was given" in w]
+    assert "dx=-15.8" in said and "not applied" in said
+    used = landcheck.check(
+        legacy_frame(square(0, 0, 100), 2359, site_id="S1"),
+        coverage=county(),
+        datum_shift=SHIFT,
+        **PLANAR,
+    )
+    assert not any("datum shift was given" in w for w in used.warnings)
+
+
+def test_a_legacy_crs_without_epsg_code_is_analysed_on_cgcs2000():
+    site = gpd.GeoDataFrame(
+        {"site_id": ["S1"]}, geometry=[legacy(square(0, 0, 100), 2359)], crs=XIAN80_GK35
+    )
+    result = landcheck.check(site, coverage=county(), datum_shift=SHIFT, crs=XIAN80_GK35, **PLANAR)
+    assert result.analysis_crs.geodetic_crs.to_epsg() == 4490
+    assert "its CGCS2000 counterpart" in result.crs_reason
+    moved = result.summary.to_crs(4523).geometry.iloc[0]
+    assert shapely.hausdorff_distance(moved, square(0, 0, 100)) < 0.001
