@@ -57,6 +57,7 @@ __all__ = [
     "known_crs",
     "layer_extent",
     "layer_sources",
+    "legacy_read_slack",
     "load_layer",
     "lonlat_bounds",
     "normalise_layer",
@@ -475,27 +476,21 @@ def read_layer_near(
     :func:`landcheck.messages.warn`. Parameters and errors as
     :func:`load_layer`.
     """
+    # the read filter reaches a legacy layer through PROJ's ballpark shift: widen it, then
+    # keep what lies within ``margin`` once the layer is really shifted
     if isinstance(source, gpd.GeoDataFrame):
         source = _layer_frame_crs(source, spec.key, assume_crs)
-        frame = select_near(source, near, margin)
+        frame = select_near(source, near, margin + legacy_read_slack(source, datum_shift))
         record = InputRecord(
             role="layer", key=spec.key, crs=crs_label(source.crs), features_read=len(frame)
         )
     else:
-        # the read filter reaches a legacy layer through PROJ's ballpark shift: widen it,
-        # then keep what lies within ``margin`` once the layer is really shifted (the CRS is
-        # asked only then: a PostGIS table's costs a connection and its catalog, ~20 ms)
-        slack = 0.0
-        if datum_shift is not None:
-            declared = known_crs(source)
-            if declared is not None and legacy_datum(declared) is not None:
-                slack = _LEGACY_READ_SLACK_M
         frame, record = read_features_near(
             source,
             near.values,
             crs,
             key=spec.key,
-            margin=margin + slack,
+            margin=margin + legacy_read_slack(source, datum_shift),
             columns=lambda fields: list(field_mapping(spec, fields).values()),
             assume_crs=assume_crs,
         )
@@ -508,10 +503,29 @@ def read_layer_near(
     frame, shift_note = apply_datum_shift(frame, datum_shift, f"layer {spec.key!r}")
     if shift_note is not None:
         warn(shift_note["message"])
-        if isinstance(source, LayerSource) and len(frame):
+        if len(frame):
             frame = select_near(frame, near, margin)
+            record.features_read = len(frame)
         record.extra["datum_shift"] = {k: v for k, v in shift_note.items() if k != "message"}
     return frame, record
+
+
+def legacy_read_slack(source: Source, datum_shift: DatumShift | None) -> float:
+    """Metres to widen the read filter of a source a datum shift will move, else 0.
+
+    A filter in the analysis CRS reaches a Xian 1980 / Beijing 1954 source
+    through PROJ's ballpark null shift, tens of metres (70–140 m) off where the
+    real shift puts its features: such a source is read that much wider (when
+    parameters are given; without them it is refused anyway), and what lies
+    within the margin is kept once it is shifted. The CRS is asked only then: a
+    PostGIS table's costs a connection and its catalog, ~20 ms.
+    """
+    if datum_shift is None:
+        return 0.0
+    declared = known_crs(source)
+    if declared is None or legacy_datum(declared) is None:
+        return 0.0
+    return _LEGACY_READ_SLACK_M
 
 
 def _layer_frame_crs(

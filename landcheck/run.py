@@ -31,12 +31,12 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import cgcs2000_counterpart, choose_analysis_crs, crs_label, parse_crs
-from landcheck.crs.datum import DatumShift, refuse_mixed_datums
+from landcheck.crs.datum import DatumShift, legacy_datum, refuse_mixed_datums
 from landcheck.crs.measuring import SiteMeasuring, site_measuring, zone_system
 from landcheck.crs.memo import same_crs
 from landcheck.crs.scale import SCALE_TOLERANCE
 from landcheck.crs.traps import diagnose_coordinates
-from landcheck.errors import InputDataError, shown
+from landcheck.errors import AnalysisCRSError, InputDataError, shown
 from landcheck.facts import ProjectFacts, given_facts
 from landcheck.geometry import geometry_values, name_some, near_positions
 from landcheck.inputs import (
@@ -199,6 +199,10 @@ class Run:
         The CRS given for inputs that declare none (``--crs``).
     datum_shift : DatumShift or None
         Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
+    legacy_datums : frozenset of str
+        The legacy datums the run's inputs (sites, layers, coverage) are in, as
+        :func:`~landcheck.crs.datum.legacy_datum` names them: an input read later
+        (road lines) in another is refused with the datum shift.
     encoding : str or None
         Attribute encoding given for the input files.
     facts : tuple of ProjectFacts
@@ -219,6 +223,7 @@ class Run:
     notes: tuple[str, ...] = ()
     assume_crs: CRS | None = None
     datum_shift: DatumShift | None = None
+    legacy_datums: frozenset[str] = frozenset()
     encoding: str | None = None
     facts: tuple[ProjectFacts, ...] = ()
     given_facts: Mapping[str, Any] = field(default_factory=dict)
@@ -432,6 +437,7 @@ def prepare(
         assume_crs = None
         if resolved.analysis.crs.lower() != "auto":
             assume_crs = parse_crs(resolved.analysis.crs, what="--crs")
+        requested, legacy_note = _analysis_request(assume_crs)
         shift = None if datum_shift is None else DatumShift.parse(datum_shift)
         raw, records, as_declared = read_site_inputs(
             sites,
@@ -450,21 +456,23 @@ def prepare(
                 "(landcheck inspect FILE lists a file's layers and their feature counts)"
             )
         sources = layer_sources(resolved, given, encoding)
+        area = coverage_source(resolved, coverage, encoding)
         declared = [c for c in map(known_crs, sources.values()) if c is not None]
-        shifted = [
-            r.extra["datum_shift"]["source_crs"] for r in records if "datum_shift" in r.extra
-        ]
-        refuse_mixed_datums([*declared, *map(CRS.from_user_input, shifted)], shift)
+        datums = _legacy_datums(records, [*declared, known_crs(area)])
+        refuse_mixed_datums(datums, shift)
+        _warn_unused_shift(shift, datums, assume_crs)
         analysis_crs, reason = choose_analysis_crs(
-            assume_crs or "auto",
+            requested,
             sites_crs=geometry_values(raw).crs,
             sites_lonlat_bounds=lambda: lonlat_bounds(raw),
             layer_crss=[cgcs2000_counterpart(c) or c for c in declared],
         )
+        if legacy_note is not None:
+            reason = legacy_note
+            warn(legacy_note)
         frame, measuring, site_facts = _in_analysis_crs(
             raw, as_declared, records, resolved, analysis_crs, id_field, width, what, given_project
         )
-        area = coverage_source(resolved, coverage, encoding)
     return Run(
         profile=resolved,
         sources=sources,
@@ -477,9 +485,72 @@ def prepare(
         notes=tuple(notes.messages),
         assume_crs=assume_crs,
         datum_shift=shift,
+        legacy_datums=datums,
         encoding=encoding,
         facts=tuple(site_facts),
         given_facts=given_project,
+    )
+
+
+def _legacy_datums(records: list[InputRecord], crss: list[CRS | None]) -> frozenset[str]:
+    """The legacy datums of the inputs: the sites shifted from one, the sources declaring one.
+
+    A site source's datum is the one its record says it was shifted from (a boundary
+    TXT's or a file's; a CRS without an EPSG code has no label to be rebuilt from).
+    """
+    shifted = {r.extra["datum_shift"]["datum"] for r in records if "datum_shift" in r.extra}
+    declared = {legacy_datum(c) for c in crss if c is not None}
+    return frozenset((shifted | declared) - {None})
+
+
+def _warn_unused_shift(
+    shift: DatumShift | None, datums: frozenset[str], assume_crs: CRS | None
+) -> None:
+    """Say that a datum shift was given for a run whose inputs are in no legacy datum.
+
+    Not when ``--crs`` is in one: a layer that declares no CRS is taken to be in it.
+    """
+    if shift is None or datums or (assume_crs is not None and legacy_datum(assume_crs)):
+        return
+    warn(
+        f"a datum shift was given ({shift.describe()}), but none of the sites, layers and "
+        "coverage is in Xian 1980 or Beijing 1954: the parameters were not applied to them"
+    )
+
+
+def _analysis_request(assume_crs: CRS | None) -> tuple[CRS | str, str | None]:
+    """What to ask :func:`choose_analysis_crs` for, and the reason when it is not ``--crs``.
+
+    A ``--crs`` in Xian 1980 / Beijing 1954 stays the CRS of inputs that declare
+    none (they are shifted from it), but is not the analysis CRS: PROJ moves data
+    into a legacy datum only by its ballpark null shift, so geometry labelled with
+    it would lie tens of metres from the inputs' own coordinates. Its CGCS2000
+    counterpart (same zone and easting convention) is the analysis CRS instead.
+
+    Raises
+    ------
+    AnalysisCRSError
+        A projected legacy ``--crs`` with no CGCS2000 counterpart landcheck knows.
+    """
+    if assume_crs is None:
+        return "auto", None
+    datum = legacy_datum(assume_crs)
+    if datum is None or not assume_crs.is_projected:
+        return assume_crs, None
+    given = crs_label(assume_crs)
+    counterpart = cgcs2000_counterpart(assume_crs)
+    if counterpart is None:
+        raise AnalysisCRSError(
+            f"the analysis CRS {given} ({assume_crs.name}) is in {datum}, which PROJ reaches "
+            "only by its ballpark null shift (tens of metres off); give --crs a CGCS2000 "
+            "Gauss-Kruger CRS (inputs in the legacy datum are shifted with --datum-shift)"
+        )
+    label = crs_label(counterpart)
+    return counterpart, (
+        f"given: {given} ({datum}), analysed in its CGCS2000 counterpart {label}: PROJ moves "
+        f"data into {datum} only by its ballpark null shift (tens of metres off), so the "
+        f"run's geometry and outputs are in {label}; {given} is the CRS of the inputs that "
+        "declare none (shifted to CGCS2000 with --datum-shift)"
     )
 
 

@@ -47,7 +47,9 @@ __all__ = [
     "cgcs2000_counterpart",
     "helmert_pipeline",
     "legacy_datum",
+    "legacy_ellipsoid",
     "legacy_refusal",
+    "legacy_source",
     "refuse_mixed_datums",
 ]
 
@@ -56,6 +58,68 @@ _LEGACY_DATUMS = {
     "Beijing 1954": "Beijing 1954 (北京54)",
 }
 
+_LEGACY_ELLIPSOIDS = {
+    (6378140.0, 298.257): "Xian 1980",  # IAG 1975 (PROJ's IAU76): Xian 1980's
+    (6378245.0, 298.3): "Beijing 1954",  # Krassowsky 1940: Beijing 1954's
+}
+"""An unnamed datum on one of these ellipsoids (semi-major axis in metres, inverse
+flattening) is taken for the legacy datum built on it: how MapGIS-era data and PROJ
+strings (``+ellps=IAU76``, ``+ellps=krass``) carry Xian 1980 and Beijing 1954."""
+
+_UNNAMED_DATUMS = ("", "unknown", "unnamed", "notspecified", "undefined")
+
+
+def _compact(name: str) -> str:
+    """A name in lower-case letters and digits only (``D_IAG_1975`` → ``diag1975``)."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def _unnamed(datum: str, ellipsoid: str) -> bool:
+    """Whether a datum has no name of its own: unknown, not specified, or its ellipsoid's.
+
+    PROJ names the datum of ``+ellps=IAU76`` "Unknown based on IAU 1976 ellipsoid", of an
+    ESRI ``D_Krasovsky_1940`` "Not specified (based on Krassowsky 1940 ellipsoid)"; an
+    ESRI datum may also be named after its ellipsoid (``D_IAG_1975``).
+    """
+    name = _compact(datum.removeprefix("D_"))
+    return (
+        name in _UNNAMED_DATUMS
+        or name.startswith(("unknownbasedon", "notspecifiedbasedon"))
+        or name == _compact(ellipsoid)
+    )
+
+
+def _datum_of_ellipsoid(crs: CRS) -> str | None:
+    """The legacy datum an unnamed datum is taken for by its ellipsoid, else None."""
+    geodetic, ellipsoid = crs.geodetic_crs, crs.ellipsoid
+    if geodetic is None or ellipsoid is None or not _unnamed(geodetic.datum.name, ellipsoid.name):
+        return None
+    for (a, rf), datum in _LEGACY_ELLIPSOIDS.items():
+        if (
+            abs(ellipsoid.semi_major_metre - a) < 0.01
+            and abs(ellipsoid.inverse_flattening - rf) < 1e-6
+        ):
+            return datum
+    return None
+
+
+def legacy_ellipsoid(crs: CRS) -> str | None:
+    """The name of the ellipsoid a CRS is told to be in a legacy datum by, else None.
+
+    Only a CRS whose datum has no name of its own is told by its ellipsoid: a
+    named datum on Krassowsky 1940 (Pulkovo 1942) is not Beijing 1954.
+
+    Examples
+    --------
+    >>> legacy_ellipsoid(CRS.from_proj4("+proj=longlat +ellps=IAU76"))
+    'IAU 1976'
+    >>> legacy_ellipsoid(CRS.from_epsg(4284)) is None  # Pulkovo 1942, named
+    True
+    >>> legacy_ellipsoid(CRS.from_epsg(2359)) is None  # named Xian 1980
+    True
+    """
+    return None if _datum_of_ellipsoid(crs) is None else crs.ellipsoid.name
+
 
 @per_crs
 def legacy_datum(crs: CRS) -> str | None:
@@ -63,6 +127,10 @@ def legacy_datum(crs: CRS) -> str | None:
 
     PROJ can only shift these to CGCS2000 by a "ballpark" null offset, so data
     in them must be transformed with user-supplied parameters (:class:`DatumShift`).
+    A datum is known by its name, or, when it has none of its own (a PROJ string,
+    an ESRI datum named after its ellipsoid), by its ellipsoid: IAG 1975 (PROJ's
+    IAU76) is Xian 1980's, Krassowsky 1940 Beijing 1954's
+    (:func:`legacy_ellipsoid`). The CGCS2000 and WGS 84 ellipsoids are neither.
 
     Examples
     --------
@@ -70,20 +138,26 @@ def legacy_datum(crs: CRS) -> str | None:
     'Xian 1980 (西安80)'
     >>> legacy_datum(CRS.from_epsg(4523)) is None
     True
+    >>> legacy_datum(CRS.from_proj4("+proj=tmerc +lon_0=105 +x_0=35500000 +ellps=krass"))
+    'Beijing 1954 (北京54)'
     """
     geodetic = crs.geodetic_crs
     name = geodetic.datum.name if geodetic is not None else ""
     for key, label in _LEGACY_DATUMS.items():
         if key.lower() in name.lower():
             return label
-    return None
+    by_ellipsoid = _datum_of_ellipsoid(crs)
+    return None if by_ellipsoid is None else _LEGACY_DATUMS[by_ellipsoid]
 
 
 def cgcs2000_counterpart(crs: CRS) -> CRS | None:
     """The CGCS2000 CRS with the same projection as a Xian 1980 / Beijing 1954 CRS.
 
-    Returns None for a CRS in no legacy datum, or in a legacy datum but a
-    projection landcheck does not know (then build the target yourself).
+    A Gauss-Kruger zone's is the CGCS2000 CRS of the same zone and easting
+    convention, longitude/latitude's EPSG:4490; another Transverse Mercator
+    projection (a ``.prj`` or PROJ string without an EPSG code) keeps its
+    projection on CGCS2000. Returns None for a CRS in no legacy datum, or in a
+    legacy datum but another projection.
 
     Examples
     --------
@@ -93,6 +167,9 @@ def cgcs2000_counterpart(crs: CRS) -> CRS | None:
     4490
     >>> cgcs2000_counterpart(CRS.from_epsg(4523)) is None
     True
+    >>> custom = CRS.from_proj4("+proj=tmerc +lon_0=105 +x_0=35500000 +ellps=IAU76")
+    >>> cgcs2000_counterpart(custom).geodetic_crs.to_epsg()
+    4490
     """
     if legacy_datum(crs) is None:
         return None
@@ -101,7 +178,14 @@ def cgcs2000_counterpart(crs: CRS) -> CRS | None:
         return gk_family_crs("cgcs2000", family.zone, prefixed=family.prefixed)
     if crs.is_geographic:
         return CRS.from_epsg(CGCS2000_GEOGRAPHIC)
-    return None
+    operation = crs.coordinate_operation if crs.is_projected else None
+    if operation is None or "transverse mercator" not in operation.method_name.lower():
+        return None
+    return ProjectedCRS(
+        conversion=operation,
+        geodetic_crs=CRS.from_epsg(CGCS2000_GEOGRAPHIC),
+        name=f"CGCS2000 / {operation.name}",
+    )
 
 
 DATUM_SHIFT_FORMAT = (
@@ -215,13 +299,8 @@ def _target_crs(source: CRS) -> CRS:
     target = cgcs2000_counterpart(source)
     if target is not None:
         return target
-    if source.is_projected and source.coordinate_operation is not None:
-        _tmerc(source)  # refuse other projections
-        return ProjectedCRS(
-            conversion=source.coordinate_operation,
-            geodetic_crs=CRS.from_epsg(4490),
-            name=f"CGCS2000 / {source.coordinate_operation.name}",
-        )
+    if source.is_projected:
+        _tmerc(source)  # refuses other projections, saying why
     raise AnalysisCRSError(
         f"{crs_label(source)} ({source.name}) cannot be shifted to CGCS2000 by landcheck"
     )
@@ -277,11 +356,30 @@ def helmert_pipeline(source: CRS, shift: DatumShift) -> tuple[str, CRS]:
     return " ".join(steps), target
 
 
+def legacy_source(crs: CRS) -> str:
+    """A legacy CRS as messages name it: its label, and the ellipsoid it was told by.
+
+    Examples
+    --------
+    >>> legacy_source(CRS.from_epsg(2359))
+    'EPSG:2359'
+    >>> legacy_source(CRS.from_proj4("+proj=tmerc +lon_0=105 +x_0=35500000 +ellps=IAU76"))
+    'unknown: no datum named, taken for Xian 1980 (西安80) by its IAU 1976 ellipsoid'
+    """
+    ellipsoid = legacy_ellipsoid(crs)
+    if ellipsoid is None:
+        return crs_label(crs)
+    return (
+        f"{crs_label(crs)}: no datum named, taken for {legacy_datum(crs)} by its {ellipsoid} "
+        "ellipsoid"
+    )
+
+
 def legacy_refusal(crs: CRS, what: str) -> AnalysisCRSError:
     """The error for legacy-datum data without transformation parameters."""
     datum = legacy_datum(crs)
     return AnalysisCRSError(
-        f"{what} is in {datum} ({crs_label(crs)}). PROJ has no real transformation from it "
+        f"{what} is in {datum} ({legacy_source(crs)}). PROJ has no real transformation from it "
         "to CGCS2000 (only a 'ballpark' null shift), so landcheck will not guess: give the "
         f"7 parameters your surveying authority publishes with --datum-shift "
         f"{DATUM_SHIFT_FORMAT} (datum_shift= in Python), or transform the data to CGCS2000 first"
@@ -310,8 +408,10 @@ def apply_datum_shift(
         A new frame in the CGCS2000 counterpart CRS (same zone and easting
         convention), or the input itself.
     note : dict or None
-        ``source_crs``, ``target_crs``, ``method``, ``parameters``,
-        ``pipeline`` and ``message`` (a sentence for the run's warnings).
+        ``source_crs``, ``datum`` (the legacy datum's name, as
+        :func:`legacy_datum` gives it), ``target_crs``, ``method``,
+        ``parameters``, ``pipeline`` and ``message`` (a sentence for the run's
+        warnings).
 
     Raises
     ------
@@ -361,28 +461,31 @@ def apply_datum_shift(
         f"({shift.describe()}; m, arc-seconds, ppm)"
     )
     note = {
-        "source_crs": crs_label(crs),
+        "source_crs": legacy_source(crs),
+        "datum": datum,
         "target_crs": crs_label(target),
         "method": method,
         "parameters": shift.to_dict(),
         "pipeline": pipeline,
         "message": (
-            f"{what}: coordinates transformed from {crs_label(crs)} to {crs_label(target)} "
+            f"{what}: coordinates transformed from {legacy_source(crs)} to {crs_label(target)} "
             f"by {method}"
         ),
     }
     return moved, note
 
 
-def refuse_mixed_datums(legacy_crss: Iterable[CRS], shift: DatumShift | None) -> None:
+def refuse_mixed_datums(legacy: Iterable[CRS | str | None], shift: DatumShift | None) -> None:
     """Refuse one datum shift for inputs in both Xian 1980 and Beijing 1954.
 
     Their parameters differ, so one set of 7 cannot serve both.
 
     Parameters
     ----------
-    legacy_crss : iterable of CRS
-        The CRSs the inputs declare (or declared before a shift); others are ignored.
+    legacy : iterable of CRS, str or None
+        The CRSs the inputs declare, or the names of the legacy datums inputs
+        were shifted from (the ``datum`` of :func:`apply_datum_shift`'s note);
+        CRSs in other datums and None are ignored.
     shift : DatumShift or None
         The parameters given; without them nothing is shifted and nothing refused here.
 
@@ -395,6 +498,7 @@ def refuse_mixed_datums(legacy_crss: Iterable[CRS], shift: DatumShift | None) ->
     --------
     >>> shift = DatumShift(1, 2, 3, 0, 0, 0, 0)
     >>> refuse_mixed_datums([CRS.from_epsg(2359), CRS.from_epsg(4523)], shift)
+    >>> refuse_mixed_datums([CRS.from_epsg(2359), "Xian 1980 (西安80)"], shift)
     >>> refuse_mixed_datums([CRS.from_epsg(2359), CRS.from_epsg(2411)], shift)
     Traceback (most recent call last):
     ...
@@ -402,7 +506,8 @@ def refuse_mixed_datums(legacy_crss: Iterable[CRS], shift: DatumShift | None) ->
     """
     if shift is None:
         return
-    found = {legacy_datum(c) for c in legacy_crss} - {None}
+    found = {d if isinstance(d, str) else legacy_datum(d) for d in legacy if d is not None}
+    found.discard(None)
     if len(found) > 1:
         raise AnalysisCRSError(
             f"the inputs are in {' and '.join(sorted(str(d) for d in found))}: one --datum-shift "

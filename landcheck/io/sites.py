@@ -23,11 +23,12 @@ import shapely
 from pyproj import CRS
 
 from landcheck.crs import crs_label
-from landcheck.crs.datum import DatumShift
+from landcheck.crs.datum import DatumShift, legacy_datum
 from landcheck.crs.traps import diagnose_coordinates, missing_crs_advice
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.geometry import geometry_values
 from landcheck.io.boundary_txt import read_boundary_txt
+from landcheck.io.boundary_txt.spec import METADATA_PREFIX
 from landcheck.io.dxf import read_dxf
 from landcheck.io.encoding import choose_encoding
 from landcheck.io.gpkg_rows import read_all_rows
@@ -91,8 +92,36 @@ def _read_txt_sites(
     record.extra["encoding"] = txt.encoding
     for note in txt.warnings:
         warn(note)
-    record.extra.update({k: v for k, v in txt.metadata.items() if k.startswith("landcheck.")})
+    shifted = _txt_datum_shift(txt.metadata, crs_label(txt.crs), datum_shift)
+    if shifted is not None:
+        record.crs = shifted["source_crs"]  # the input's own CRS, as for any other file
+        record.extra["datum_shift"] = shifted
     return txt.sites, record
+
+
+def _txt_datum_shift(
+    metadata: dict[str, str], target: str, datum_shift: DatumShift | None
+) -> dict[str, Any] | None:
+    """How a boundary TXT was shifted to CGCS2000, as the record of a shifted file says it.
+
+    The keys of :func:`landcheck.crs.datum.apply_datum_shift`'s note, from what the
+    reader put in the TXT's metadata (``landcheck.source_crs``…); None for a file
+    in CGCS2000. The parameters are those given, else the file's 转换参数 (the
+    reader refuses the two when they differ).
+    """
+    source = metadata.get(METADATA_PREFIX + "source_crs")
+    if source is None:
+        return None
+    shift = datum_shift or DatumShift.parse(metadata["转换参数"])
+    return {
+        "source_crs": source,
+        # the reader names it by the EPSG code of the zone's legacy CRS
+        "datum": legacy_datum(CRS.from_user_input(source)),
+        "target_crs": target,
+        "method": metadata[METADATA_PREFIX + "transformation"],
+        "parameters": shift.to_dict(),
+        "pipeline": metadata[METADATA_PREFIX + "transformation_pipeline"],
+    }
 
 
 def _settle_crs(
@@ -167,10 +196,13 @@ def read_sites(
         Every feature, with its attributes, in the CRS the file declares (a
         boundary TXT: in CGCS2000).
     record : InputRecord
-        Provenance of the read: ``extra`` holds the format, the encoding and
-        how it was chosen. What the reader has to say about the file (a
-        shapefile without .dbf, the TXT reader's and the DXF reader's notes)
-        is said with :func:`landcheck.messages.warn` once the file is read.
+        Provenance of the read: ``crs`` the file's own CRS; ``extra`` holds
+        the format, the encoding and how it was chosen, and for a boundary TXT
+        shifted from Xian 1980 / Beijing 1954 ``datum_shift`` (as
+        :func:`~landcheck.crs.datum.apply_datum_shift` notes it). What the
+        reader has to say about the file (a shapefile without .dbf, the TXT
+        reader's and the DXF reader's notes) is said with
+        :func:`landcheck.messages.warn` once the file is read.
 
     Raises
     ------

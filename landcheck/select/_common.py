@@ -25,14 +25,17 @@ import shapely
 from landcheck.areas import ellipsoidal_areas, measure_areas
 from landcheck.crs import crs_label
 from landcheck.crs.choice import metric_crs_for
-from landcheck.crs.datum import apply_datum_shift
+from landcheck.crs.datum import apply_datum_shift, refuse_mixed_datums
 from landcheck.crs.measuring import zone_system
 from landcheck.crs.scale import SCALE_TOLERANCE, percent, scale_error
 from landcheck.crs.transform import to_geodetic
 from landcheck.errors import AnalysisCRSError, InputDataError
-from landcheck.inputs import LayerInput
+from landcheck.geometry import geometry_values
+from landcheck.inputs import LayerInput, legacy_read_slack
 from landcheck.io import InputRecord, read_features_near
 from landcheck.io.postgis import parse_source
+from landcheck.layers import select_near
+from landcheck.messages import warn
 from landcheck.run import Run
 from landcheck.units import Area, AreaMethod
 
@@ -213,26 +216,41 @@ def load_lines(
     """Read a line (or any) layer near a geometry, in the run's analysis CRS.
 
     Used for roads, which :func:`landcheck.inputs.load_layer` would drop as
-    non-polygonal. Returns the non-empty geometries and the read's record.
+    non-polygonal. A Xian 1980 / Beijing 1954 layer, file or GeoDataFrame, is
+    read as a layer is: shifted with the run's datum shift (said, and noted in
+    its record) after a read widened by :func:`~landcheck.inputs.legacy_read_slack`,
+    then trimmed to ``margin``; refused without parameters, or in the other
+    legacy datum than the run's inputs. Returns the non-empty geometries and
+    the read's record.
 
     Raises
     ------
     DataSourceError, AnalysisCRSError
-        The layer cannot be read or has no CRS.
+        The layer cannot be read, has no CRS, or is in a legacy datum it
+        cannot be shifted from.
     """
+    slack = 0.0
     if isinstance(source, gpd.GeoDataFrame):
         if source.crs is None:
             raise AnalysisCRSError(f"layer {key!r}: the GeoDataFrame has no CRS; set one")
-        frame = source if source.crs.equals(run.crs) else source.to_crs(run.crs)
+        frame = source
         record = InputRecord(
             role="layer", key=key, crs=crs_label(source.crs), features_read=len(frame)
         )
     else:
-        layer_source = parse_source(source, encoding=run.encoding)
-        frame, record = read_features_near(layer_source, [near], run.crs, key=key, margin=margin)
-        frame, _ = apply_datum_shift(frame, run.datum_shift, f"layer {key!r}")
-        if frame.crs is not None and not frame.crs.equals(run.crs):
-            frame = frame.to_crs(run.crs)
+        source = parse_source(source, encoding=run.encoding)
+        slack = legacy_read_slack(source, run.datum_shift)
+        frame, record = read_features_near(source, [near], run.crs, key=key, margin=margin + slack)
+    refuse_mixed_datums([*run.legacy_datums, geometry_values(frame).crs], run.datum_shift)
+    frame, note = apply_datum_shift(frame, run.datum_shift, f"layer {key!r}")
+    if note is not None:
+        warn(note["message"])
+        record.extra["datum_shift"] = {k: v for k, v in note.items() if k != "message"}
+    if slack:  # read wider through PROJ's ballpark: keep what lies within the margin
+        frame = select_near(frame, gpd.GeoSeries([near], crs=run.crs), margin)
+        record.features_read = len(frame)
+    if frame.crs is not None and not frame.crs.equals(run.crs):
+        frame = frame.to_crs(run.crs)
     geoms = np.asarray(frame.geometry.values, dtype=object)
     geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     return geoms, [record]
