@@ -88,3 +88,34 @@ def test_a_document_is_known_by_its_chinese_name_in_each_findings_list():
 
     a, a_reworded, b = Text("甲", "A"), Text("甲", "the A"), Text("乙", "B")
     assert _asked_once([((a,), ()), ((a_reworded, b), (a,))]) == [((a,), ()), ((b,), ())]
+
+
+def test_the_forest_and_grassland_consents_are_asked_for_at_approval():
+    # 森林法 art. 37, 草原法 art. 38 [V]: the consent comes before 建设用地审批 (报批).
+    # 1,000 m² (100 m x 10 m) of grade Ⅲ forest and 1,000 m² of grassland that is not basic.
+    layers = {
+        "forest": frame(
+            [{"BSM": "L1", "BHDJ": "Ⅲ", "GYLDJ": "", "geometry": square(0, 0, 100, 10)}]
+        ),
+        "grassland": frame(
+            [{"BSM": "G1", "JBCY": "否", "CYLX": "草甸", "geometry": square(0, 10, 100, 10)}]
+        ),
+    }
+    site = sites(square(0, 0, 100), project_type=["expressway"])
+    result = check(site, layers)
+    forest, grass = finding(result, "forest"), finding(result, "grassland")
+    assert (forest.outcome, forest.area.planar_m2) == ("review", 1000.0)
+    assert (grass.outcome, grass.area.planar_m2) == ("review", 1000.0)
+    assert [d.zh for d in forest.documents] == ["使用林地可行性报告（使用林地现状调查表）"]
+    assert [d.zh for d in forest.documents_later] == ["使用林地审核同意书（林业主管部门）"]
+    assert grass.documents == ()
+    assert [d.zh for d in grass.documents_later] == ["草原征占用审核同意书（省级以上草原主管部门）"]
+    assert [d.zh for d in result.documents_later("S1")] == [
+        "使用林地审核同意书（林业主管部门）",
+        "草原征占用审核同意书（省级以上草原主管部门）",
+    ]
+    # at 报批 they are needed now
+    approval = check(site, layers, stage="approval")
+    now = [d.zh for d in approval.documents("S1")]
+    assert "使用林地审核同意书（林业主管部门）" in now and not approval.documents_later("S1")
+    assert "草原征占用审核同意书（省级以上草原主管部门）" in now

@@ -76,7 +76,8 @@ def test_forest_national_public_forest_is_conditional_unless_the_project_may_use
     unplanned, _ = run("forest", layer, "forest", project_type="expressway")
     assert unplanned.outcome == "public_forest" and "plan_ref" in unplanned.message.en
     assert "Ⅱ 20.0000 公顷" in road.message.zh
-    assert any("审核同意书" in d.zh for d in road.documents)
+    # the consent comes before 建设用地审批: at 报批 (森林法 art. 37)
+    assert any("审核同意书" in d.zh for d in road.documents_later)
 
 
 def test_forest_not_involved_and_sliver():
