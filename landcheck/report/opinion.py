@@ -46,6 +46,8 @@ DRAFT_MARK = {
 _BASIC_KEYS = ("site_id", "name", "project_class", "ha", "mu", "area_method", "location")
 _CLASS_KEYS = ("label", "code", "ha", "mu")
 _DIGITS = "零一二三四五六七八九"
+_INVOLVED = ("prohibited", "conditional")
+"""Statuses whose finding's area is what the site takes of the layer (else the site's, or none)."""
 _SIGNATURE_INDENT = Mm(72)
 """Where the seal, signature and date lines start (the right half of the page)."""
 
@@ -133,6 +135,14 @@ def _fields(flow: Flow, texts: dict[str, str]) -> None:
 
 
 def _area(record: dict[str, Any], lang: str) -> str:
+    """The area a review point concerns; a dash unless the site is involved.
+
+    An unknown, info or not-involved finding carries the site's area, or a
+    sliver's: "涉及面积" would read as land taken, so it shows "—" as the summary
+    table does.
+    """
+    if record["_status"] not in _INVOLVED:
+        return format_value(None, "ha")
     ha, mu = format_value(record["ha"], "ha"), format_value(record["mu"], "mu")
     return f"{ha} 公顷（{mu} 亩）" if lang == "zh" else f"{ha} ha ({mu} mu)"
 
