@@ -297,7 +297,9 @@ class CheckResult:
     def documents(self, site_id: str) -> list[Text]:
         """Every document a site's applicant must prepare, in order, without repeats.
 
-        The profile's baseline materials first, then those the findings require.
+        At the pre-examination stage the profile's baseline materials (the 预审
+        application's own) first, then those the findings require; at the approval
+        stage only those the findings require.
         """
         return self._documents_of(self.site_findings(site_id))[0]
 
@@ -310,7 +312,7 @@ class CheckResult:
 
     def _documents_of(self, findings: list[Finding]) -> tuple[list[Text], list[Text]]:
         """:meth:`documents` and :meth:`documents_later` of a site's findings."""
-        documents = list(self.profile.documents)
+        documents = list(self.profile.documents) if self.stage == "preexam" else []
         seen = {d.zh for d in documents}
         for finding in findings:
             for document in finding.documents:

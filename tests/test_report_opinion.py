@@ -13,6 +13,7 @@ from common import county, frame, sites, square
 import landcheck
 from landcheck.report.folder import write_report
 from landcheck.report.opinion import draft_texts
+from landcheck.tables import documents_table
 
 PLANAR = {"area_method": "planar", "coverage": county()}
 
@@ -34,7 +35,7 @@ def draft(result, folder, lang="zh"):
     """The paragraphs of report.docx from the drafts' appendix on."""
     path = write_report(result, folder, formats="docx", lang=lang)["docx"]
     lines = [p.text for p in docx.Document(path).paragraphs]
-    return lines[lines.index(draft_texts(lang)["appendix"]) :]
+    return lines[lines.index(draft_texts(lang, result.stage)["appendix"]) :]
 
 
 def conclusion(part, heading):
@@ -64,3 +65,41 @@ def test_the_area_is_printed_only_where_the_site_takes_the_layer(tmp_path):
     assert english[english.index("3.1 permanent basic farmland") + 1] == (
         "Conclusion: prohibited; area concerned 0.3000 ha (4.50 mu)."
     )
+
+
+BASELINE = [
+    "建设项目用地预审与选址申请表",
+    "建设项目用地坐标表（2000国家大地坐标系，TXT格式）",
+    "项目位置图及国土空间规划图（摘图）",
+]
+
+
+def test_at_approval_the_baseline_is_not_asked_and_the_draft_is_named_for_the_stage(tmp_path):
+    # 3,000 m² of farmland on a 1 ha site of 耕地: at 报批 the 预审 application form is not
+    # a document "needed now", and the draft is no 用地预审与选址意见书.
+    farmland = frame([{"BSM": "F1", "DLBM": "0103", "geometry": square(0, 0, 30, 100)}])
+    layers = {"land_use": land_use("0103"), "farmland": farmland}
+    preexam = check(layers)
+    assert [d.zh for d in preexam.documents("S1")][:3] == BASELINE
+    approval = check(layers, stage="approval")
+    now = [d.zh for d in approval.documents("S1")]
+    assert not set(BASELINE) & set(now)
+    assert now[0] == "调整后的选址方案（避让永久基本农田）"  # the industrial site's farmland
+    assert "补充耕地方案（耕地占补平衡落实情况，水田单列）" in now
+    assert approval.documents_later("S1") == []
+    table = documents_table(approval, "zh").frame  # report.xlsx's 须提交材料清单
+    assert table["document"].tolist() == now
+    assert set(table["stage"]) == {"现在（用地报批）"}
+    part = draft(approval, tmp_path / "approval")
+    assert part[0] == "附录　用地报批审查意见（草稿）"
+    assert "S1 用地报批审查意见（草稿）" in part
+    assert not [line for line in part if "预审与选址意见书" in line]
+    listed = part[part.index("四、尚须提交的材料") + 1 :]
+    assert listed[0] == "1. 调整后的选址方案（避让永久基本农田）"
+    english = draft(approval, tmp_path / "en", "en")
+    assert english[0] == "Appendix: draft land approval review opinions"
+    assert "S1 land approval review opinion (draft)" in english
+    # at 预审 the draft keeps its name
+    part = draft(preexam, tmp_path / "preexam")
+    assert part[0] == "附录　用地预审与选址意见书（草稿）"
+    assert part[part.index("四、尚须提交的材料") + 1] == "1. 建设项目用地预审与选址申请表"

@@ -1,5 +1,8 @@
 """Draft 用地预审与选址意见书, one per site, as the appendix of report.docx.
 
+At the approval stage (``--stage approval``) the drafts are 用地报批审查意见 instead
+(:func:`draft_texts`): the 预审与选址意见书 is what the pre-examination issues.
+
 Each draft is an editable starting point a reviewer completes and signs, not
 an opinion: every page of the appendix is headed
 "草稿（由 landcheck 根据数据生成，须经审查人员核实、修改）" (in English: "DRAFT
@@ -67,22 +70,55 @@ def chinese_number(number: int) -> str:
     return text + (_DIGITS[units] if units else "")
 
 
-def draft_texts(lang: str) -> dict[str, str]:
-    """The fixed wording of a draft in ``lang``."""
+_DRAFT_NAMES = {
+    "preexam": {
+        "zh": "用地预审与选址意见书",
+        "en": "land pre-examination and site opinion",
+        "intro_en": "land pre-examination and site selection opinion (用地预审与选址意见书)",
+        "appendix_en": "draft site opinions",
+    },
+    "approval": {
+        "zh": "用地报批审查意见",
+        "en": "land approval review opinion",
+        "intro_en": "land approval (用地报批) review opinion",
+        "appendix_en": "draft land approval review opinions",
+    },
+}
+"""What a draft is called at each stage: the 预审 issues the 用地预审与选址意见书; at 报批 the
+draft is the review's opinion on the application (用地报批), not a 预审与选址意见书."""
+
+
+def draft_texts(lang: str, stage: str = "preexam") -> dict[str, str]:
+    """The fixed wording of a draft in ``lang``.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        The drafts' language.
+    stage : {"preexam", "approval"}
+        The stage of the application (:attr:`CheckResult.stage`), which names the
+        draft: a 用地预审与选址意见书 at 预审, a 用地报批审查意见 at 报批.
+
+    Returns
+    -------
+    dict of str to str
+        Each fixed text by key.
+    """
     zh = lang == "zh"
+    name = _DRAFT_NAMES[stage]
     pairs = {
-        "appendix": ("附录　用地预审与选址意见书（草稿）", "Appendix: draft site opinions"),
+        "appendix": (f"附录　{name['zh']}（草稿）", f"Appendix: {name['appendix_en']}"),
         "intro": (
-            "以下按项目用地逐一列出用地预审与选址意见书草稿。草稿中的面积、地类、审查结论、"
+            f"以下按项目用地逐一列出{name['zh']}草稿。草稿中的面积、地类、审查结论、"
             "条件和材料清单取自本报告的审查结果；文号、审查机关、日期和审查人员意见须由审查人员"
             "填写，全文须经审查人员核实、修改后方可使用。",
-            "One draft land pre-examination and site selection opinion (用地预审与选址意见书) "
+            f"One draft {name['intro_en']} "
             "per site follows. Areas, land classes, conclusions, conditions and documents are "
             "taken from this report's findings; the reference number, authority, date and the "
             "reviewer's opinion are for the reviewer to fill in, and the whole text must be "
             "verified and edited by the reviewer before use.",
         ),
-        "title": ("用地预审与选址意见书（草稿）", "land pre-examination and site opinion (draft)"),
+        "title": (f"{name['zh']}（草稿）", f"{name['en']} (draft)"),
         "number": ("文号：", "Reference no.: "),
         "authority": ("审查机关：", "Reviewing authority: "),
         "date": ("日期：", "Date: "),
@@ -233,7 +269,7 @@ def add_opinion_drafts(
         The positions in ``result.site_ids`` of the sites to draft (default:
         every site).
     """
-    texts = draft_texts(lang)
+    texts = draft_texts(lang, result.stage)
     section = flow.section(landscape=False)
     header = section.header
     header.is_linked_to_previous = False
