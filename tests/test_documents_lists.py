@@ -119,3 +119,49 @@ def test_the_forest_and_grassland_consents_are_asked_for_at_approval():
     now = [d.zh for d in approval.documents("S1")]
     assert "使用林地审核同意书（林业主管部门）" in now and not approval.documents_later("S1")
     assert "草原征占用审核同意书（省级以上草原主管部门）" in now
+
+
+ARCHAEOLOGY = (
+    "考古调查、勘探意见（文物主管部门；大型基本建设工程的规模标准为本配置自设，未经核实〔U〕）"
+)
+
+
+def test_a_large_site_is_asked_for_the_archaeology_wherever_its_message_says_so():
+    # a 6 ha site (300 m x 200 m, >= the profile's 5 ha [U]); the zone covers a strip of
+    # 300 m x 10 m = 3,000 m² of it. 文物保护法 arts. 43, 45: a large project's 考古调查、勘探.
+    big, small = sites(square(0, 0, 300, 200)), sites(square(0, 0, 100))
+    land = land_use("0702")
+    for zone, outcome, status, first in (
+        (
+            "建设控制地带",
+            "control_zone_large",
+            "conditional",
+            "文物主管部门对工程设计方案的同意意见",
+        ),
+        (
+            "保护范围",
+            "protection_range_large",
+            "prohibited",
+            "调整后的选址方案（避让文物保护范围）",
+        ),
+        ("某区划", "unzoned_large", "unknown", None),
+    ):
+        layer = frame(
+            [{"BSM": "C1", "FWLX": zone, "WWMC": "某遗址", "geometry": square(0, 0, 300, 10)}]
+        )
+        result = check(big, {"land_use": land, "heritage": layer})
+        found = finding(result, "heritage")
+        assert (found.outcome, found.status, found.area.planar_m2) == (outcome, status, 3000.0)
+        assert "用地 6.0000 公顷（不小于 5.0 公顷），属大型基本建设工程的" in found.message.zh
+        assert [d.zh for d in found.documents] == [d for d in (first, ARCHAEOLOGY) if d]
+        assert ARCHAEOLOGY in [d.zh for d in result.documents("S1")]
+        assert found.documents[-1].en.endswith("not verified [U])")
+        # a 1 ha site in the same zone is no large project: no note, no archaeology
+        alone = finding(check(small, {"land_use": land, "heritage": layer}), "heritage")
+        assert alone.outcome == outcome.removesuffix("_large") and "考古" not in alone.message.zh
+        assert ARCHAEOLOGY not in [d.zh for d in alone.documents]
+    # outside every zone the large site's note is the same document
+    far = frame([{"BSM": "C1", "FWLX": "保护范围", "geometry": square(8000, 8000, 10)}])
+    found = finding(check(big, {"land_use": land, "heritage": far}), "heritage")
+    assert found.outcome == "large_project"
+    assert [d.zh for d in found.documents] == [ARCHAEOLOGY]
