@@ -6,6 +6,7 @@ Built by construction (tests/common.py): a 100 m square site (1 ha) on one land-
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import docx
 from common import county, frame, sites, square
@@ -88,6 +89,7 @@ def test_at_approval_the_baseline_is_not_asked_and_the_draft_is_named_for_the_st
     assert "补充耕地方案（耕地占补平衡落实情况，水田单列）" in now
     assert approval.documents_later("S1") == []
     table = documents_table(approval, "zh").frame  # report.xlsx's 须提交材料清单
+    table = table[~table["_possible"].astype(bool)]  # not those unknown checks may need
     assert table["document"].tolist() == now
     assert set(table["stage"]) == {"现在（用地报批）"}
     part = draft(approval, tmp_path / "approval")
@@ -103,3 +105,87 @@ def test_at_approval_the_baseline_is_not_asked_and_the_draft_is_named_for_the_st
     part = draft(preexam, tmp_path / "preexam")
     assert part[0] == "附录　用地预审与选址意见书（草稿）"
     assert part[part.index("四、尚须提交的材料") + 1] == "1. 建设项目用地预审与选址申请表"
+
+
+ARCHAEOLOGY = (
+    "考古调查、勘探意见（文物主管部门；大型基本建设工程的规模标准为本配置自设，未经核实〔U〕）"
+)
+CHAPTER = (
+    "节约集约用地论证分析专章（必要性、用地规模与功能分区合理性、不可避让的充分性、节地水平先进性）"
+)
+POSSIBLE_HEADING = "以下审查项无法判定，可能另需（括注可能需要该材料的审查项）："
+
+
+def large_site_with_only_land_use():
+    """A 6 ha industrial site (300 m x 200 m) on 0702: every layer but the land use missing."""
+    site = sites(square(0, 0, 300, 200), project_type=["industrial"])
+    parcel = {"BSM": "T1", "DLBM": "0702", "KCXS": 0.0, "QSXZ": "10"}
+    layers = {"land_use": frame([{**parcel, "geometry": square(-50, -50, 400)}])}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return landcheck.check(site, layers=layers, **PLANAR)
+
+
+def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
+    result = large_site_with_only_land_use()
+    unknown = [f.check for f in result.site_findings("S1") if f.status == "unknown"]
+    assert len(unknown) == 16 and "heritage" in unknown
+    assert [d.zh for d in result.documents("S1")] == BASELINE  # nothing asked beyond them
+    possible = {d.document.zh: d for d in result.documents_possible("S1")}
+    # the heritage layer is missing: the 6 ha site's archaeology, with the threshold's mark
+    assert [c.zh for c in possible[ARCHAEOLOGY].checks] == ["文物保护"]
+    assert [c.zh for c in possible[CHAPTER].checks] == [
+        "永久基本农田",
+        "生态保护红线",
+        "建设用地标准（节约集约用地）",
+    ]
+    assert possible["永久基本农田补划方案"].later and not possible[CHAPTER].later
+    assert not set(BASELINE) & set(possible)
+    # the draft opinion: the list, then apart the heading and what may be needed
+    part = draft(result, tmp_path / "zh")
+    start = part.index("四、尚须提交的材料")
+    assert part[start + 1 : start + 4] == [f"{n}. {d}" for n, d in enumerate(BASELINE, 1)]
+    assert part[start + 4] == POSSIBLE_HEADING
+    assert part[start + 5] == (
+        f"1. {CHAPTER}（永久基本农田、生态保护红线、建设用地标准（节约集约用地））"
+    )
+    listed = part[start + 5 : part.index("五、综合意见")]
+    assert (
+        f"{len(possible)}. 草原征占用审核同意书（省级以上草原主管部门）（草原）（后续报批时提交）"
+        in listed
+    )
+    assert any(line.endswith(f"{ARCHAEOLOGY}（文物保护）") for line in listed)
+    english = draft(result, tmp_path / "en", "en")
+    assert "These checks could not be made; they may also need" in "\n".join(english)
+    # report.xlsx's 须提交材料清单 (and report.html, report.docx read the same table)
+    table = documents_table(result, "zh").frame
+    apart = table[table["_possible"].astype(bool)]
+    assert len(apart) == len(possible) and set(apart["stage"]) == {"可能需要（审查项无法判定）"}
+    assert table["document"].tolist()[:3] == BASELINE
+    page = write_report(result, tmp_path / "html", formats="html")["html"]
+    text = Path(page).read_text(encoding="utf-8")
+    assert f'<p class="docs-possible">{POSSIBLE_HEADING}</p>' in text
+    assert f"<li>{ARCHAEOLOGY}（文物保护）</li>" in text
+    # findings.json is unchanged: the list is derived for the reports
+    assert "documents_possible" not in result.to_dict()["sites"][0]
+
+
+def test_a_document_asked_for_is_not_repeated_among_those_that_may_be_needed():
+    # 3,000 m² of farmland for an expressway on the national plan: the chapter is asked now,
+    # so the redline check (layer missing) does not list it again as possibly needed
+    farmland = frame([{"BSM": "F1", "DLBM": "0103", "geometry": square(0, 0, 30, 100)}])
+    site = sites(
+        square(0, 0, 100),
+        project_type=["expressway"],
+        plan_level=["national"],
+        plan_ref=["国家公路网规划"],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = landcheck.check(site, layers={"farmland": farmland}, **PLANAR)
+    assert next(
+        f for f in result.site_findings("S1") if f.check == "permanent_farmland"
+    ).outcome == ("state_council")
+    assert CHAPTER in [d.zh for d in result.documents("S1")]
+    possible = [d.document.zh for d in result.documents_possible("S1")]
+    assert CHAPTER not in possible and "项目属于国家重大项目的证明文件" in possible

@@ -14,7 +14,9 @@ of the findings unchanged:
 二、拟用地面积及地类 — the land-class table (class, code, hectares, 亩);
 三、审查意见 — per review point (finding): its conclusion, the area concerned,
     the opinion with its conditions, and the legal basis;
-四、尚须提交的材料 — :meth:`CheckResult.documents` of the site;
+四、尚须提交的材料 — :meth:`CheckResult.documents` of the site, then those of 报批, then
+    apart what the checks that could not be made may need
+    (:meth:`CheckResult.documents_possible`);
 五、综合意见 — the site's overall status, then blank lines for the reviewer.
 
 What only the reviewer can give — 文号, 审查机关, 日期, the reviewer's own
@@ -30,13 +32,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from landcheck.labels import status_label
-from landcheck.report.content import format_value
+from landcheck.report.content import format_value, report_texts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.wordstyle import Flow, add_text, blank
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
 from landcheck.tables import ReportTable
-from landcheck.tables.findings import LATER
+from landcheck.tables.findings import LATER, possible_name
 
 __all__ = ["DRAFT_MARK", "add_opinion_drafts", "chinese_number", "draft_texts"]
 
@@ -210,12 +212,21 @@ def _review_points(flow: Flow, findings: ReportTable, site_id: str, texts: dict[
 def _documents(
     flow: Flow, result: CheckResult, site_id: str, lang: str, texts: dict[str, str]
 ) -> None:
+    """四、尚须提交的材料: those needed now and later, then apart those unknown checks may need."""
     documents = [d.get(lang) for d in result.documents(site_id)]
     documents += [d.get(lang) + LATER[lang] for d in result.documents_later(site_id)]
     if not documents:
         flow.paragraph(texts["none"])
-    for number, item in enumerate(documents, 1):
-        flow.paragraph(f"{number}. {item}", keep_with_next=number < len(documents))
+    _numbered(flow, documents)
+    possible = [possible_name(d, lang) for d in result.documents_possible(site_id)]
+    if possible:
+        flow.paragraph(report_texts(lang)["documents_possible"], keep_with_next=True)
+        _numbered(flow, possible)
+
+
+def _numbered(flow: Flow, items: list[str]) -> None:
+    for number, item in enumerate(items, 1):
+        flow.paragraph(f"{number}. {item}", keep_with_next=number < len(items))
 
 
 def _overall(
