@@ -31,9 +31,28 @@ from landcheck.rules import Finding, worst_status
 from landcheck.rules.core import cited_basis
 from landcheck.units import Area, AreaMethod, area_dict
 
-__all__ = ["FINDINGS_SCHEMA", "CheckResult"]
+__all__ = ["FINDINGS_SCHEMA", "CheckResult", "PossibleDocument"]
 
 FINDINGS_SCHEMA = "landcheck/findings@1"
+
+
+@dataclass(frozen=True)
+class PossibleDocument:
+    """A document checks that could not be made may need (:meth:`CheckResult.documents_possible`).
+
+    Attributes
+    ----------
+    document : Text
+        The document, as the profile names it.
+    checks : tuple of Text
+        The titles of the unknown checks whose other outcomes ask for it.
+    later : bool
+        Whether it would be needed only later, at 报批 (at the pre-examination stage).
+    """
+
+    document: Text
+    checks: tuple[Text, ...]
+    later: bool
 
 
 def _optional(value: Any) -> float | None:
@@ -297,7 +316,9 @@ class CheckResult:
     def documents(self, site_id: str) -> list[Text]:
         """Every document a site's applicant must prepare, in order, without repeats.
 
-        The profile's baseline materials first, then those the findings require.
+        At the pre-examination stage the profile's baseline materials (the 预审
+        application's own) first, then those the findings require; at the approval
+        stage only those the findings require.
         """
         return self._documents_of(self.site_findings(site_id))[0]
 
@@ -310,7 +331,7 @@ class CheckResult:
 
     def _documents_of(self, findings: list[Finding]) -> tuple[list[Text], list[Text]]:
         """:meth:`documents` and :meth:`documents_later` of a site's findings."""
-        documents = list(self.profile.documents)
+        documents = list(self.profile.documents) if self.stage == "preexam" else []
         seen = {d.zh for d in documents}
         for finding in findings:
             for document in finding.documents:
@@ -324,6 +345,52 @@ class CheckResult:
                     seen.add(document.zh)
                     later.append(document)
         return documents, later
+
+    def documents_possible(self, site_id: str) -> list[PossibleDocument]:
+        """Documents the site's checks that could not be made may need, apart from the rest.
+
+        For each finding of status ``unknown``, the documents its rule's other
+        outcomes ask for at this stage, in profile order: what the applicant may
+        have to prepare once the check can be made. A document the site is
+        already asked for (:meth:`documents`, :meth:`documents_later`) is left
+        out; one several checks may need is listed once, naming them all, and
+        as needed now if any of them would need it now. findings.json does not
+        hold this list: it is derived for the reports.
+        """
+        findings = self.site_findings(site_id)
+        now, later = self._documents_of(findings)
+        asked = {d.zh for d in (*now, *later)}
+        possible: dict[str, PossibleDocument] = {}
+        for finding in findings:
+            if finding.status != "unknown":
+                continue
+            for document, is_later in self._other_documents(finding.check, finding.outcome):
+                if document.zh in asked:
+                    continue
+                known = possible.get(document.zh)
+                if known is None:
+                    possible[document.zh] = PossibleDocument(document, (finding.title,), is_later)
+                elif finding.title not in known.checks:
+                    checks = (*known.checks, finding.title)
+                    possible[document.zh] = PossibleDocument(
+                        known.document, checks, known.later and is_later
+                    )
+        return sorted(possible.values(), key=lambda d: d.later)
+
+    def _other_documents(self, check: str, chosen: str) -> list[tuple[Text, bool]]:
+        """:func:`_other_outcomes_documents` of the rule ``check``, made once per outcome."""
+        key = (check, chosen)
+        found = self._other_documents_made.get(key)
+        if found is None:
+            rule = next((r for r in self.profile.rules if r.id == check), None)
+            found = [] if rule is None else _other_outcomes_documents(rule, chosen, self.stage)
+            self._other_documents_made[key] = found
+        return found
+
+    @cached_property
+    def _other_documents_made(self) -> dict[tuple[str, str], list[tuple[Text, bool]]]:
+        """What :meth:`_other_documents` has made, by rule and outcome."""
+        return {}
 
     def layer(self, site_id: str, key: str) -> SiteLayer:
         """One site's view of one layer (overlap, classes, uncovered…)."""
@@ -769,6 +836,23 @@ class CheckResult:
 
         self._require_geometry("an interactive map")
         return explore(self, site_id, **kwargs)
+
+
+def _other_outcomes_documents(rule: Any, chosen: str, stage: str) -> list[tuple[Text, bool]]:
+    """The documents of a rule's outcomes other than ``chosen`` at ``stage``, each once.
+
+    Each with whether it comes later (at 报批); one an outcome needs now is needed now.
+    """
+    documents: dict[str, tuple[Text, bool]] = {}
+    for name, outcome in rule.outcomes.items():
+        if name == chosen:
+            continue
+        now, later = outcome.documents_at(stage)
+        for document in now:
+            documents[document.zh] = (document, False)
+        for document in later:
+            documents.setdefault(document.zh, (document, True))
+    return list(documents.values())
 
 
 def _fields(items: list[Any], *names: str) -> dict[str, list[Any]]:

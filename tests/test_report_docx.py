@@ -248,7 +248,11 @@ def test_draft_states_the_farmland_overlap_and_its_conclusion(farmland_case):
     listed += [d.zh + "（后续报批时提交）" for d in result.documents_later("S1")]
     expected = [f"{n}. {d}" for n, d in enumerate(listed, 1)]
     assert part[start + 1 : start + 1 + len(expected)] == expected
-    assert part[start + 1 + len(expected)] == "五、综合意见"
+    # then, apart, what the checks that could not be made (no redline layer…) may need
+    rest = part[start + 1 + len(expected) : part.index("五、综合意见")]
+    assert rest[0] == "以下审查项无法判定，可能另需（括注可能需要该材料的审查项）："
+    possible = result.documents_possible("S1")
+    assert len(rest) == 1 + len(possible) and rest[-1].startswith(f"{len(possible)}. ")
     assert "综合审查结论（各审查事项中最不利的结论）：禁止" in part
 
 

@@ -76,7 +76,8 @@ def test_forest_national_public_forest_is_conditional_unless_the_project_may_use
     unplanned, _ = run("forest", layer, "forest", project_type="expressway")
     assert unplanned.outcome == "public_forest" and "plan_ref" in unplanned.message.en
     assert "Ⅱ 20.0000 公顷" in road.message.zh
-    assert any("审核同意书" in d.zh for d in road.documents)
+    # the consent comes before 建设用地审批: at 报批 (森林法 art. 37)
+    assert any("审核同意书" in d.zh for d in road.documents_later)
 
 
 def test_forest_not_involved_and_sliver():
@@ -506,11 +507,12 @@ def heritage(zone, x=0.0):
 
 
 def test_heritage_zones():
+    # the 50 ha site is a large one (>= 5 ha): the zones' '_large' twins, but in a 地下文物埋藏区
     for zone, outcome, status in (
-        ("保护范围", "protection_range", "prohibited"),
-        ("建设控制地带", "control_zone", "conditional"),
+        ("保护范围", "protection_range_large", "prohibited"),
+        ("建设控制地带", "control_zone_large", "conditional"),
         ("地下文物埋藏区", "burial_zone", "conditional"),
-        ("风貌协调区", "unzoned", "unknown"),
+        ("风貌协调区", "unzoned_large", "unknown"),
     ):
         f, _ = run("heritage", heritage(zone), "heritage")
         assert (f.outcome, f.status) == (outcome, status)
@@ -538,10 +540,10 @@ def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_ran
         )
         f, _ = run("heritage", layer, "heritage")
         if known == "保护范围":
-            assert (f.outcome, f.status) == ("protection_range", "prohibited")
+            assert (f.outcome, f.status) == ("protection_range_large", "prohibited")
             assert f.area.planar_m2 == pytest.approx(20_000.0)
             continue
-        assert (f.outcome, f.status) == ("unzoned", "unknown"), known
+        assert (f.outcome, f.status) == ("unzoned_large", "unknown"), known
         assert f.area.planar_m2 == pytest.approx(10_000.0)
         assert "其中 1.0000 公顷的区划类型“重点保护区”无法识别" in f.message.zh
         assert f"{known} 2.0000 公顷" in f.message.zh and "不能排除保护范围" in f.message.zh
@@ -553,18 +555,18 @@ def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_ran
         ]
     )
     f, _ = run("heritage", layer, "heritage")
-    assert f.outcome == "control_zone"
+    assert f.outcome == "control_zone_large"
 
 
 def test_large_site_touching_a_heritage_zone_is_still_told_about_archaeology():
     # the 50 ha site (>= 5 ha) in a 建设控制地带 by 2 ha, and by a 0.5 m² sliver
     f, _ = run("heritage", heritage("建设控制地带"), "heritage")
-    assert f.outcome == "control_zone" and f.status == "conditional"
+    assert f.outcome == "control_zone_large" and f.status == "conditional"
     assert "用地 50.0000 公顷（不小于 5.0 公顷），属大型基本建设工程的" in f.message.zh
     assert "考古调查、勘探" in f.message.zh and "archaeological survey" in f.message.en
     thin = frame([{"FWLX": "建设控制地带", "geometry": square(999.9, 0, 0.1, 5)}])
     f, _ = run("heritage", thin, "heritage")
-    assert f.outcome == "sliver" and "考古调查、勘探" in f.message.zh
+    assert f.outcome == "sliver_large" and "考古调查、勘探" in f.message.zh
     # a 1 ha site is no large project: no note
     small = landcheck.check(
         sites(square(0, 0, 100)), layers={"heritage": heritage("建设控制地带")}, **PLANAR
@@ -732,7 +734,7 @@ def test_findings_json_carries_the_areas_by_grade():
     ("layer_key", "check", "broad", "strict", "outcome", "strict_text"),
     [
         ("heritage", "heritage", {"FWLX": "建设控制地带"}, {"FWLX": "保护范围"},
-         "protection_range", "保护范围 15.0000 公顷"),
+         "protection_range_large", "保护范围 15.0000 公顷"),  # 50 ha: a large site
         ("forest", "forest", {"BHDJ": "Ⅲ"}, {"BHDJ": "Ⅰ"}, "grade_one", "Ⅰ 15.0000 公顷"),
         ("wetland", "wetland", {"ZYSDJB": "省级重要湿地"}, {"ZYSDJB": "国家重要湿地"},
          "national", "国家重要湿地 15.0000 公顷"),

@@ -38,6 +38,11 @@ _TEXTS = {
         "Legal basis ([V] read in a full text, [P] from a secondary source, [U] not verified)",
     ),
     "documents": ("须提交材料", "Documents required"),
+    "documents_possible": (
+        "以下审查项无法判定，可能另需（括注可能需要该材料的审查项）：",
+        "These checks could not be made; they may also need (the checks that may need each "
+        "are named after it):",
+    ),
     "tables": ("统计表", "Tables"),
     "provenance": ("数据来源与运行参数", "Provenance"),
     "inputs": ("输入数据", "Inputs"),

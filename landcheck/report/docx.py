@@ -146,10 +146,18 @@ def _add_site(
         if key in tables:
             add_report_table(flow, tables[key], site_id=site_id)
     flow.heading(t["documents"], 3)
-    documents = tables["documents"].site_records(site_id)
-    for number, record in enumerate(documents, 1):
-        keep = number < len(documents)
-        paragraph = flow.paragraph(f"{number}.\t{record['document']}", keep_with_next=keep)
+    records = tables["documents"].site_records(site_id)
+    _numbered(flow, [r["document"] for r in records if not r["_possible"]])
+    possible = [r["document"] for r in records if r["_possible"]]
+    if possible:
+        _label_paragraph(flow, t["documents_possible"])
+        _numbered(flow, possible)
+
+
+def _numbered(flow: Flow, items: list[str]) -> None:
+    """``items`` as a numbered list, kept together on a page where it fits."""
+    for number, item in enumerate(items, 1):
+        paragraph = flow.paragraph(f"{number}.\t{item}", keep_with_next=number < len(items))
         paragraph.paragraph_format.left_indent = Mm(7)
         paragraph.paragraph_format.first_line_indent = Mm(-7)
 

@@ -389,6 +389,14 @@ def _maps(result: CheckResult, indexes: range, lang: str) -> list[str]:
     return site_svgs(result, site_ids, lang=lang, prefixes=[_map_prefix(i) for i in indexes])
 
 
+def _documents(records: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """A site's documents to submit, and apart those checks not made may need, for the template."""
+    return {
+        "documents": [r["document"] for r in records if not r["_possible"]],
+        "documents_possible": [r["document"] for r in records if r["_possible"]],
+    }
+
+
 @lru_cache(maxsize=2)
 def _page_texts(lang: str) -> Mapping[str, str]:
     """:func:`report_texts` in ``lang``, made once and read-only: every site's page reads them."""
@@ -416,7 +424,7 @@ def _site_view(
         "basic_title": tables["basic"].title,
         "basic": _basic_pairs(tables["basic"], records("basic", site_id)),
         "findings": _finding_cards(records("findings", site_id), records.items, _page_texts(lang)),
-        "documents": [d["document"] for d in records("documents", site_id)],
+        **_documents(records("documents", site_id)),
         "tables": [
             {
                 "title": tables[key].title,

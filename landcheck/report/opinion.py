@@ -1,5 +1,8 @@
 """Draft 用地预审与选址意见书, one per site, as the appendix of report.docx.
 
+At the approval stage (``--stage approval``) the drafts are 用地报批审查意见 instead
+(:func:`draft_texts`): the 预审与选址意见书 is what the pre-examination issues.
+
 Each draft is an editable starting point a reviewer completes and signs, not
 an opinion: every page of the appendix is headed
 "草稿（由 landcheck 根据数据生成，须经审查人员核实、修改）" (in English: "DRAFT
@@ -11,7 +14,9 @@ of the findings unchanged:
 二、拟用地面积及地类 — the land-class table (class, code, hectares, 亩);
 三、审查意见 — per review point (finding): its conclusion, the area concerned,
     the opinion with its conditions, and the legal basis;
-四、尚须提交的材料 — :meth:`CheckResult.documents` of the site;
+四、尚须提交的材料 — :meth:`CheckResult.documents` of the site, then those of 报批, then
+    apart what the checks that could not be made may need
+    (:meth:`CheckResult.documents_possible`);
 五、综合意见 — the site's overall status, then blank lines for the reviewer.
 
 What only the reviewer can give — 文号, 审查机关, 日期, the reviewer's own
@@ -27,13 +32,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from landcheck.labels import status_label
-from landcheck.report.content import format_value
+from landcheck.report.content import format_value, report_texts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.wordstyle import Flow, add_text, blank
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
 from landcheck.tables import ReportTable
-from landcheck.tables.findings import LATER
+from landcheck.tables.findings import LATER, possible_name
 
 __all__ = ["DRAFT_MARK", "add_opinion_drafts", "chinese_number", "draft_texts"]
 
@@ -46,6 +51,8 @@ DRAFT_MARK = {
 _BASIC_KEYS = ("site_id", "name", "project_class", "ha", "mu", "area_method", "location")
 _CLASS_KEYS = ("label", "code", "ha", "mu")
 _DIGITS = "零一二三四五六七八九"
+_INVOLVED = ("prohibited", "conditional")
+"""Statuses whose finding's area is what the site takes of the layer (else the site's, or none)."""
 _SIGNATURE_INDENT = Mm(72)
 """Where the seal, signature and date lines start (the right half of the page)."""
 
@@ -65,22 +72,55 @@ def chinese_number(number: int) -> str:
     return text + (_DIGITS[units] if units else "")
 
 
-def draft_texts(lang: str) -> dict[str, str]:
-    """The fixed wording of a draft in ``lang``."""
+_DRAFT_NAMES = {
+    "preexam": {
+        "zh": "用地预审与选址意见书",
+        "en": "land pre-examination and site opinion",
+        "intro_en": "land pre-examination and site selection opinion (用地预审与选址意见书)",
+        "appendix_en": "draft site opinions",
+    },
+    "approval": {
+        "zh": "用地报批审查意见",
+        "en": "land approval review opinion",
+        "intro_en": "land approval (用地报批) review opinion",
+        "appendix_en": "draft land approval review opinions",
+    },
+}
+"""What a draft is called at each stage: the 预审 issues the 用地预审与选址意见书; at 报批 the
+draft is the review's opinion on the application (用地报批), not a 预审与选址意见书."""
+
+
+def draft_texts(lang: str, stage: str = "preexam") -> dict[str, str]:
+    """The fixed wording of a draft in ``lang``.
+
+    Parameters
+    ----------
+    lang : {"zh", "en"}
+        The drafts' language.
+    stage : {"preexam", "approval"}
+        The stage of the application (:attr:`CheckResult.stage`), which names the
+        draft: a 用地预审与选址意见书 at 预审, a 用地报批审查意见 at 报批.
+
+    Returns
+    -------
+    dict of str to str
+        Each fixed text by key.
+    """
     zh = lang == "zh"
+    name = _DRAFT_NAMES[stage]
     pairs = {
-        "appendix": ("附录　用地预审与选址意见书（草稿）", "Appendix: draft site opinions"),
+        "appendix": (f"附录　{name['zh']}（草稿）", f"Appendix: {name['appendix_en']}"),
         "intro": (
-            "以下按项目用地逐一列出用地预审与选址意见书草稿。草稿中的面积、地类、审查结论、"
+            f"以下按项目用地逐一列出{name['zh']}草稿。草稿中的面积、地类、审查结论、"
             "条件和材料清单取自本报告的审查结果；文号、审查机关、日期和审查人员意见须由审查人员"
             "填写，全文须经审查人员核实、修改后方可使用。",
-            "One draft land pre-examination and site selection opinion (用地预审与选址意见书) "
+            f"One draft {name['intro_en']} "
             "per site follows. Areas, land classes, conclusions, conditions and documents are "
             "taken from this report's findings; the reference number, authority, date and the "
             "reviewer's opinion are for the reviewer to fill in, and the whole text must be "
             "verified and edited by the reviewer before use.",
         ),
-        "title": ("用地预审与选址意见书（草稿）", "land pre-examination and site opinion (draft)"),
+        "title": (f"{name['zh']}（草稿）", f"{name['en']} (draft)"),
         "number": ("文号：", "Reference no.: "),
         "authority": ("审查机关：", "Reviewing authority: "),
         "date": ("日期：", "Date: "),
@@ -133,6 +173,14 @@ def _fields(flow: Flow, texts: dict[str, str]) -> None:
 
 
 def _area(record: dict[str, Any], lang: str) -> str:
+    """The area a review point concerns; a dash unless the site is involved.
+
+    An unknown, info or not-involved finding carries the site's area, or a
+    sliver's: "涉及面积" would read as land taken, so it shows "—" as the summary
+    table does.
+    """
+    if record["_status"] not in _INVOLVED:
+        return format_value(None, "ha")
     ha, mu = format_value(record["ha"], "ha"), format_value(record["mu"], "mu")
     return f"{ha} 公顷（{mu} 亩）" if lang == "zh" else f"{ha} ha ({mu} mu)"
 
@@ -164,12 +212,21 @@ def _review_points(flow: Flow, findings: ReportTable, site_id: str, texts: dict[
 def _documents(
     flow: Flow, result: CheckResult, site_id: str, lang: str, texts: dict[str, str]
 ) -> None:
+    """四、尚须提交的材料: those needed now and later, then apart those unknown checks may need."""
     documents = [d.get(lang) for d in result.documents(site_id)]
     documents += [d.get(lang) + LATER[lang] for d in result.documents_later(site_id)]
     if not documents:
         flow.paragraph(texts["none"])
-    for number, item in enumerate(documents, 1):
-        flow.paragraph(f"{number}. {item}", keep_with_next=number < len(documents))
+    _numbered(flow, documents)
+    possible = [possible_name(d, lang) for d in result.documents_possible(site_id)]
+    if possible:
+        flow.paragraph(report_texts(lang)["documents_possible"], keep_with_next=True)
+        _numbered(flow, possible)
+
+
+def _numbered(flow: Flow, items: list[str]) -> None:
+    for number, item in enumerate(items, 1):
+        flow.paragraph(f"{number}. {item}", keep_with_next=number < len(items))
 
 
 def _overall(
@@ -223,7 +280,7 @@ def add_opinion_drafts(
         The positions in ``result.site_ids`` of the sites to draft (default:
         every site).
     """
-    texts = draft_texts(lang)
+    texts = draft_texts(lang, result.stage)
     section = flow.section(landscape=False)
     header = section.header
     header.is_linked_to_previous = False

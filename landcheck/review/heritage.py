@@ -8,8 +8,11 @@ Arts. 43, 45 [V]: before a large construction project, and in a
 地下文物埋藏区, 考古调查、勘探 come first, at the builder's cost. What makes a
 project "large" the provinces set [U]: the profile's ``large_site_ha``; a site that large
 is told so whether or not it touches a zone (``large_note``), unless it lies in a
-地下文物埋藏区, whose finding asks for the archaeology itself. A zone the check does not
-know may be a 保护范围: it makes the check unknown unless a 保护范围 is found.
+地下文物埋藏区, whose finding asks for the archaeology itself. Documents belong to outcomes,
+so a site that large touching a zone, or by a sliver, takes the outcome's ``_large`` twin
+(``control_zone_large``…), whose documents add the archaeology its message asks for. A zone
+the check does not know may be a 保护范围: it makes the check unknown unless a 保护范围 is
+found.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ PROTECTION_ZONES = ("保护范围",)
 CONTROL_ZONES = ("建设控制地带",)
 BURIAL_ZONES = ("地下文物埋藏区", "文物埋藏区")
 _KNOWN = (*PROTECTION_ZONES, *CONTROL_ZONES, *BURIAL_ZONES)
+_LARGE = ("protection_range", "control_zone", "unzoned", "sliver")
+"""Outcomes whose message carries the large-site note: each has a ``_large`` twin."""
 
 
 def _large_note(inp: RuleInput, large_ha: float) -> Text:
@@ -55,6 +60,14 @@ def _large_note(inp: RuleInput, large_ha: float) -> Text:
 
 
 def _heritage(inp: RuleInput) -> Decision:
+    """The zone outcome; for a site of ``large_site_ha`` or more, its ``_large`` twin."""
+    decision = _by_zone(inp)
+    if decision.outcome in _LARGE and decision.values["large_note"].zh:
+        return Decision(f"{decision.outcome}_large", decision.area, decision.values)
+    return decision
+
+
+def _by_zone(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     zones = areas_by(inp, "zone")
     large_ha = float(inp.params.get("large_site_ha", 0.0))
@@ -98,12 +111,21 @@ HERITAGE = Evaluator(
         "burial_zone",
         "unzoned",
         "large_project",
+        *(f"{name}_large" for name in _LARGE),
     ),
     _heritage,
     numbers=("large_site_ha",),
     texts=("zones", "sites", "unknown_zones", "large_note"),
     params={"large_site_ha": "number"},
-    evidence=("protection_range", "control_zone", "burial_zone", "unzoned"),
+    evidence=(
+        "protection_range",
+        "control_zone",
+        "burial_zone",
+        "unzoned",
+        "protection_range_large",
+        "control_zone_large",
+        "unzoned_large",
+    ),
 )
 
 EVALUATORS = (HERITAGE,)

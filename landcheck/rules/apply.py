@@ -854,18 +854,18 @@ def _value(
 def _asked_once(documents: Sequence[_Documents]) -> list[_Documents]:
     """Each finding's documents, now and later, without those an earlier finding asks for.
 
+    A document is known by its Chinese name, as the site's list
+    (:meth:`~landcheck.result.CheckResult.documents`) knows it: one name, one document.
     A pair nothing is taken from is returned as it was given (the same tuples).
     """
-    seen: set[Text] = set()
+    seen: set[str] = set()
     out = []
     for now, later in documents:
         if not now and not later:
             out.append((now, later))
             continue
-        kept_now = tuple(d for d in now if d not in seen)
-        seen.update(kept_now)
-        kept_later = tuple(d for d in later if d not in seen)
-        seen.update(kept_later)
+        kept_now = _unseen(now, seen)
+        kept_later = _unseen(later, seen)
         out.append(
             (
                 now if len(kept_now) == len(now) else kept_now,
@@ -873,6 +873,16 @@ def _asked_once(documents: Sequence[_Documents]) -> list[_Documents]:
             )
         )
     return out
+
+
+def _unseen(documents: tuple[Text, ...], seen: set[str]) -> tuple[Text, ...]:
+    """The documents whose Chinese name is not in ``seen`` (each once), added to it."""
+    kept = []
+    for document in documents:
+        if document.zh not in seen:
+            seen.add(document.zh)
+            kept.append(document)
+    return tuple(kept)
 
 
 def evaluate_site(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from landcheck.labels import status_label
-from landcheck.result import CheckResult
+from landcheck.result import CheckResult, PossibleDocument
 from landcheck.rules.core import Finding, message_names, render_values
 from landcheck.tables.lookups import area_columns, ha_and_mu
 from landcheck.tables.table import Column, ReportTable, Rows
 
-__all__ = ["LATER", "documents_table", "findings_table"]
+__all__ = ["LATER", "POSSIBLE", "documents_table", "findings_table", "possible_name"]
 
 LATER = {"zh": "（后续报批时提交）", "en": " (later, at 报批)"}
 """What marks a document the findings need only at the approval stage (报批)."""
+
+POSSIBLE = {"zh": "可能需要（审查项无法判定）", "en": "may be needed (check not made)"}
+"""The stage column of a document only checks that could not be made may need."""
 
 
 def findings_table(result: CheckResult, lang: str) -> ReportTable:
@@ -67,11 +70,30 @@ def _message(finding: Finding, lang: str) -> str:
     return render_values(finding.templates.get(lang), names, finding.values, lang)
 
 
+def possible_name(possible: PossibleDocument, lang: str) -> str:
+    """A document unknown checks may need, naming them, and marked when it comes at 报批.
+
+    Examples
+    --------
+    >>> from landcheck.profile import Text
+    >>> checks = (Text("林地", "forest"), Text("草原", "grass"))
+    >>> item = PossibleDocument(Text("甲", "A"), checks, True)
+    >>> possible_name(item, "zh"), possible_name(item, "en")
+    ('甲（林地、草原）（后续报批时提交）', 'A (forest, grass) (later, at 报批)')
+    """
+    checks = [c.get(lang) for c in possible.checks]
+    named = f"（{'、'.join(checks)}）" if lang == "zh" else f" ({', '.join(checks)})"
+    return possible.document.get(lang) + named + (LATER[lang] if possible.later else "")
+
+
 def documents_table(result: CheckResult, lang: str) -> ReportTable:
     """须提交材料清单: the documents each site's applicant must prepare, numbered.
 
     Those needed now first; then those the findings need later, at 报批 (at the
-    pre-examination stage), marked as such in their name and their ``stage``.
+    pre-examination stage), marked as such in their name and their ``stage``;
+    last, apart, those checks that could not be made may need
+    (:meth:`CheckResult.documents_possible`: ``stage`` :data:`POSSIBLE`, the
+    checks named after the document, ``_possible`` true).
     """
     zh = lang == "zh"
     columns = [
@@ -86,17 +108,25 @@ def documents_table(result: CheckResult, lang: str) -> ReportTable:
     later = "后续（用地报批）" if zh else "later (approval)"
     rows = Rows()
     for site_id in result.site_ids:
-        listed = [(d, now, "") for d in result.documents(site_id)]
-        listed += [(d, later, LATER[lang]) for d in result.documents_later(site_id)]
-        for number, (document, stage, mark) in enumerate(listed, 1):
+        listed = [(d.get(lang), now, False) for d in result.documents(site_id)]
+        listed += [
+            (d.get(lang) + LATER[lang], later, False) for d in result.documents_later(site_id)
+        ]
+        listed += [
+            (possible_name(d, lang), POSSIBLE[lang], True)
+            for d in result.documents_possible(site_id)
+        ]
+        for number, (document, stage, possible) in enumerate(listed, 1):
             rows.add(
                 -1,
                 0,
                 "row",
                 site_id=site_id,
                 number=number,
-                document=document.get(lang) + mark,
+                document=document,
                 stage=stage,
+                _possible=possible,
             )
     title = "须提交材料清单" if zh else "Documents required"
-    return ReportTable("documents", title, lang, columns, rows.frame(columns))
+    frame = rows.frame(columns, extra=["_possible"])
+    return ReportTable("documents", title, lang, columns, frame)
