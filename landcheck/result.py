@@ -318,20 +318,25 @@ class CheckResult:
 
         At the pre-examination stage the profile's baseline materials (the 预审
         application's own) first, then those the findings require; at the approval
-        stage only those the findings require.
+        stage only those the findings require. A site that needs no 预审 (wholly on
+        approved construction land) and no site selection (its land transferred, 出让)
+        is asked for no baseline either.
         """
-        return self._documents_of(self.site_findings(site_id))[0]
+        return self._documents_of(self.site_findings(site_id), self._position(site_id))[0]
 
     def documents_later(self, site_id: str) -> list[Text]:
         """Documents the findings need at a later stage (报批), in order, without repeats.
 
         Empty at the approval stage, when every document is needed now.
         """
-        return self._documents_of(self.site_findings(site_id))[1]
+        return self._documents_of(self.site_findings(site_id), self._position(site_id))[1]
 
-    def _documents_of(self, findings: list[Finding]) -> tuple[list[Text], list[Text]]:
+    def _documents_of(
+        self, findings: list[Finding], position: int
+    ) -> tuple[list[Text], list[Text]]:
         """:meth:`documents` and :meth:`documents_later` of a site's findings."""
-        documents = list(self.profile.documents) if self.stage == "preexam" else []
+        baseline = self.stage == "preexam" and not self._nothing_to_apply_for(findings, position)
+        documents = list(self.profile.documents) if baseline else []
         seen = {d.zh for d in documents}
         for finding in findings:
             for document in finding.documents:
@@ -346,6 +351,17 @@ class CheckResult:
                     later.append(document)
         return documents, later
 
+    def _nothing_to_apply_for(self, findings: list[Finding], position: int) -> bool:
+        """Whether a site needs neither 预审 nor site selection, so no 预审 application.
+
+        自然资规〔2019〕2号 §一: land already approved for construction needs no 预审;
+        allocated (划拨) land, or land whose supply is not declared, still needs the
+        site-selection part of the 用地预审与选址意见书, whose application is the baseline.
+        """
+        spared = any(f.check == "preexam_needed" and f.outcome == "not_required" for f in findings)
+        supply = self.facts[position].land_supply if self.facts else None
+        return spared and supply == "transfer"
+
     def documents_possible(self, site_id: str) -> list[PossibleDocument]:
         """Documents the site's checks that could not be made may need, apart from the rest.
 
@@ -358,7 +374,7 @@ class CheckResult:
         hold this list: it is derived for the reports.
         """
         findings = self.site_findings(site_id)
-        now, later = self._documents_of(findings)
+        now, later = self._documents_of(findings, self._position(site_id))
         asked = {d.zh for d in (*now, *later)}
         possible: dict[str, PossibleDocument] = {}
         for finding in findings:
@@ -688,7 +704,7 @@ class CheckResult:
         site_id = str(column["site_id"][position])
         method = self.profile.analysis.area_method
         findings = self.findings[position]
-        documents, later = self._documents_of(findings)
+        documents, later = self._documents_of(findings, position)
         return {
             "site_id": site_id,
             "name": str(column["name"][position]),

@@ -165,3 +165,28 @@ def test_a_large_site_is_asked_for_the_archaeology_wherever_its_message_says_so(
     found = finding(check(big, {"land_use": land, "heritage": far}), "heritage")
     assert found.outcome == "large_project"
     assert [d.zh for d in found.documents] == [ARCHAEOLOGY]
+
+
+def test_a_profile_written_before_the_large_site_outcomes_still_loads_and_words_them_as_before():
+    # the heritage check's *_large outcomes were required: a profile copied from an earlier
+    # version failed to load ("outcomes.control_zone_large: required by check 'heritage'")
+    import yaml
+
+    from landcheck.io.profiles import builtin_profile_text, profile_from_dict
+
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "heritage")
+    for name in ("protection_range", "control_zone", "unzoned", "sliver"):
+        del rule["outcomes"][f"{name}_large"]
+    profile = profile_from_dict(data)
+    layer = frame([{"BSM": "C1", "FWLX": "建设控制地带", "geometry": square(0, 0, 300, 10)}])
+    result = landcheck.check(
+        sites(square(0, 0, 300, 200)),
+        layers={"land_use": land_use("0702"), "heritage": layer},
+        profile=profile,
+        **PLANAR,
+    )
+    found = finding(result, "heritage")
+    assert (found.outcome, found.status) == ("control_zone_large", "conditional")
+    assert found.message.zh.startswith("项目用地进入文物保护单位建设控制地带 0.3000 公顷")
+    assert [d.zh for d in found.documents] == ["文物主管部门对工程设计方案的同意意见"]

@@ -491,3 +491,18 @@ def test_a_site_wholly_on_approved_land_is_left_out_of_its_projects_expropriatio
     second = finding(result, "expropriation", "S2")
     assert second.outcome == "province"
     assert "耕地 10.0000 公顷" in second.message.zh
+
+
+def test_a_transferred_site_on_approved_land_is_asked_for_no_pre_examination_application():
+    # no 预审 and, land transferred (出让), no site selection: the 预审 application, its
+    # coordinate table and plan extract were still listed as needed now
+    survey = frame([parcel("0702", square(-50, -50, 200), QSXZ="10")])
+    layers = {"land_use": survey, "approved_land": approved(square(-10, -10, 120))}
+    supplies = ["transfer", "allocation"]
+    site = sites(square(0, 0, 100), square(0, 0, 100), land_supply=supplies)
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    assert result.documents("S1") == [] and result.documents_later("S1") == []
+    allocated = [d.zh for d in result.documents("S2")]
+    assert allocated[0] == "建设项目用地预审与选址申请表"  # the site selection is still needed
+    entry = json.loads(dumps(result))["sites"][0]
+    assert entry["documents"] == []

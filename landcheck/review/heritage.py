@@ -117,6 +117,7 @@ HERITAGE = Evaluator(
     numbers=("large_site_ha",),
     texts=("zones", "sites", "unknown_zones", "large_note"),
     params={"large_site_ha": "number"},
+    fallbacks={f"{name}_large": name for name in _LARGE},
     evidence=(
         "protection_range",
         "control_zone",

@@ -260,7 +260,7 @@ def validate_rule(
             f"{rule.layer!r} is of kind {kind!r}"
         )
     for name in evaluator.outcomes:
-        if name not in rule.outcomes:
+        if name not in rule.outcomes and name not in evaluator.fallbacks:
             problems.append(f"outcomes.{name}: required by check {rule.check!r}")
     allowed = set(evaluator.outcomes) | set(_DEFAULT_OUTCOMES)
     for name in rule.outcomes:
@@ -507,7 +507,12 @@ class _RuleParts:
         """The outcome ``name``: itself, its template names, its documents now and later."""
         found = self.outcomes.get(name)
         if found is None:
-            outcome = self.rule.outcomes.get(name) or _DEFAULT_OUTCOMES[name]
+            fallback = self.evaluator.fallbacks.get(name, name)
+            outcome = (
+                self.rule.outcomes.get(name)
+                or self.rule.outcomes.get(fallback)
+                or _DEFAULT_OUTCOMES[name]
+            )
             names = message_names(outcome.message)
             found = self.outcomes[name] = (outcome, names, *_documents_at(outcome, self.stage))
         return found

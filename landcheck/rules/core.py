@@ -215,6 +215,10 @@ class Evaluator:
         Outcomes that rest on features found (a conflict), which stand even
         when part of the site lies outside the area the layers describe; any
         other outcome then becomes ``outside`` (unknown).
+    fallbacks : dict
+        Outcome → the outcome a profile's rule uses in its place when it does not
+        define it (outcomes added after profiles were written: a profile of an
+        earlier version still loads, and words them as before).
     """
 
     name: str
@@ -225,6 +229,7 @@ class Evaluator:
     texts: tuple[str, ...] = ()
     params: Mapping[str, str] = field(default_factory=dict)
     evidence: tuple[str, ...] = ()
+    fallbacks: Mapping[str, str] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=4096)
