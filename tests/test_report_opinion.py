@@ -189,3 +189,22 @@ def test_a_document_asked_for_is_not_repeated_among_those_that_may_be_needed():
     assert CHAPTER in [d.zh for d in result.documents("S1")]
     possible = [d.document.zh for d in result.documents_possible("S1")]
     assert CHAPTER not in possible and "项目属于国家重大项目的证明文件" in possible
+
+
+def test_at_approval_the_reports_are_headed_as_an_approval_review(tmp_path):
+    # report.html, report.xlsx and report.docx were headed 建设项目用地预审与选址审查报告 at 报批
+    import zipfile
+
+    approval = check({"land_use": land_use("0103")}, stage="approval")
+    write_report(approval, tmp_path / "out", formats=("html", "xlsx", "docx"))
+    folder = tmp_path / "out"
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<h1>建设项目用地报批审查报告</h1>" in html
+    assert "预审与选址审查报告" not in html
+    with zipfile.ZipFile(folder / "report.xlsx") as book:
+        assert "<dc:title>建设项目用地报批审查报告</dc:title>" in book.read(
+            "docProps/core.xml"
+        ).decode("utf-8")
+    with zipfile.ZipFile(folder / "report.docx") as document:
+        body = document.read("word/document.xml").decode("utf-8")
+    assert "建设项目用地报批审查报告" in body and "预审与选址审查报告" not in body

@@ -70,15 +70,22 @@ _TEXTS = {
 }
 
 
-def report_texts(lang: str) -> dict[str, str]:
-    """The reports' headings and fixed sentences in one language, by key.
+_APPROVAL_HEADING = ("建设项目用地报批审查报告", "Land approval review report")
+"""The reports' heading at the approval stage (报批), where no 预审 or site selection is made."""
+
+
+def report_texts(lang: str, stage: str = "preexam") -> dict[str, str]:
+    """The reports' headings and fixed sentences in one language, by key, at a stage.
 
     Examples
     --------
     >>> report_texts("zh")["findings"], report_texts("en")["findings"]
     ('审查意见', 'Findings')
+    >>> report_texts("zh")["heading"], report_texts("zh", "approval")["heading"]
+    ('建设项目用地预审与选址审查报告', '建设项目用地报批审查报告')
     """
-    return {key: pair[0] if lang == "zh" else pair[1] for key, pair in _TEXTS.items()}
+    texts = {**_TEXTS, "heading": _APPROVAL_HEADING} if stage == "approval" else _TEXTS
+    return {key: pair[0] if lang == "zh" else pair[1] for key, pair in texts.items()}
 
 
 def _no_negative_zero(form: Callable[[float], str]) -> Callable[[float], str]:

@@ -164,7 +164,7 @@ def _numbered(flow: Flow, items: list[str]) -> None:
 
 def _add_title(flow: Flow, result: CheckResult, lang: str) -> None:
     """The report's title and, under it, the profile, the run's time and landcheck's version."""
-    flow.heading(report_texts(lang)["heading"], 0)
+    flow.heading(report_texts(lang, result.stage)["heading"], 0)
     subtitle = flow.paragraph(
         f"{result.profile.title.get(lang)} · {result.created.isoformat(timespec='seconds')} · "
         f"landcheck {__version__}",
@@ -205,7 +205,7 @@ def _add_provenance(
 
 def _new_report(result: CheckResult, lang: str) -> Flow:
     """The flow of a new document whose pages are headed with the report's title and numbered."""
-    t = report_texts(lang)
+    t = report_texts(lang, result.stage)
     document = new_document(lang, title=t["heading"], subject=result.profile.title.get(lang))
     section = document.sections[0]
     header = section.header.paragraphs[0]

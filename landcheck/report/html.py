@@ -444,7 +444,7 @@ def _page_context(
     return {
         "lang": lang,
         "html_lang": "zh-CN" if lang == "zh" else "en",
-        "t": report_texts(lang),
+        "t": report_texts(lang, result.stage),
         "profile_title": result.profile.title.get(lang),
         "created": result.created.isoformat(timespec="seconds"),
         "summary": _table_view(tables["summary"], anchors=links),

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from landcheck.report.content import report_texts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables
@@ -724,7 +725,7 @@ def write_workbook(
                     stream.write(piece.encode("utf-8"))
             if progress is not None:
                 progress(done, len(tables))
-        title = "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
+        title = report_texts(lang, result.stage)["heading"]
         for name, xml in _package(names, filters, title).items():
             archive.writestr(name, xml)
         archive.writestr("xl/styles.xml", styles.xml())
