@@ -70,8 +70,16 @@ _TEXTS = {
 }
 
 
-_APPROVAL_HEADING = ("建设项目用地报批审查报告", "Land approval review report")
-"""The reports' heading at the approval stage (报批), where no 预审 or site selection is made."""
+_AT_APPROVAL = {
+    "heading": ("建设项目用地报批审查报告", "Land approval review report"),
+    "site_documents": (
+        "各项目用地的审查内容及其审查意见草稿为单独的文档，在 sites 文件夹中；点击项目用地打开。",
+        "Each site's part and its draft review opinion are a document of their own in the "
+        "sites folder: click a site to open it.",
+    ),
+}
+"""The reports' texts that differ at the approval stage (报批), where no 预审 or site selection
+is made."""
 
 
 def report_texts(lang: str, stage: str = "preexam") -> dict[str, str]:
@@ -84,7 +92,7 @@ def report_texts(lang: str, stage: str = "preexam") -> dict[str, str]:
     >>> report_texts("zh")["heading"], report_texts("zh", "approval")["heading"]
     ('建设项目用地预审与选址审查报告', '建设项目用地报批审查报告')
     """
-    texts = {**_TEXTS, "heading": _APPROVAL_HEADING} if stage == "approval" else _TEXTS
+    texts = {**_TEXTS, **_AT_APPROVAL} if stage == "approval" else _TEXTS
     return {key: pair[0] if lang == "zh" else pair[1] for key, pair in texts.items()}
 
 

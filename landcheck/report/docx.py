@@ -312,7 +312,7 @@ def build_index_document(
     flow = _new_report(result, lang)
     tables = tables if tables is not None else report_tables(result, lang)
     _add_summary(flow, result, tables, lang)
-    flow.paragraph(report_texts(lang)["site_documents"], "Caption")
+    flow.paragraph(report_texts(lang, result.stage)["site_documents"], "Caption")
     site_names = result.sites["name"].tolist()
     for site_id, site, name in zip(result.site_ids, site_names, names, strict=True):
         paragraph = flow.paragraph()
