@@ -95,8 +95,10 @@ def _check_zone_fit(frame: gpd.GeoDataFrame, zone: GKZone, shift: float) -> None
     if not (low < west + shift and east + shift < low + ZONE_FACTOR):
         raise AnalysisCRSError(
             f"the eastings ({west:.3f} … {east:.3f}) do not fit {crs_label(frame.crs)} "
-            f"(zone {zone.number}, {'plain' if shift else 'zone-prefixed'} eastings); set the "
-            "CRS the coordinates are really in"
+            f"(zone {zone.number}, {'plain' if shift else 'zone-prefixed'} eastings), and a "
+            "boundary TXT holds one zone: either the sites are not in that CRS (set the CRS "
+            "their coordinates are really in), or some lie beyond the zone (write the sites of "
+            "each zone apart, in that zone's CRS: crs=)"
         )
 
 
