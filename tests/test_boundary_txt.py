@@ -913,3 +913,79 @@ def test_writer_drops_points_equal_at_the_millimetre_and_closes_each_ring():
         "J4,1,2700000.000,35500100.000",
         "J1,1,2700000.000,35500000.000",
     ]
+
+
+def test_writer_refuses_braces_a_reader_strips_and_keeps_a_full_width_at_sign():
+    # '{8F1A…}' (an ArcGIS GlobalID) was written as is and read back '8F1A…', '地块{1}' as
+    # '地块{1', silently: readers strip the braces some tools wrap every field in
+    sites = sample_sites()
+    guid = "{8F1A2B3C-0000-4D5E-9F00-112233445566}"
+    with pytest.raises(InputDataError, match=r"would read back as '8F1A2B3C-0000-4D5E-9F00-"):
+        format_boundary_txt(sites.assign(site_id=[guid, "B", "C"]))
+    with pytest.raises(InputDataError, match=r"site B: 名称 '地块\{1\}' .* back as '地块\{1'"):
+        format_boundary_txt(sites.assign(name=["", "地块{1}", ""]))
+    # braces inside a value, and a full-width ＠ (read as the header's @ wherever it stood)
+    named = sites.assign(site_id=["A＠", "B{1}C", "C"], name=["甲＠乙", "x@", "｛1｝"])
+    txt = parse_boundary_txt(format_boundary_txt(named))
+    assert txt.warnings == []
+    assert list(txt.sites.site_id) == ["A＠", "B{1}C", "C"]
+    assert list(txt.sites.name) == ["甲＠乙", "x@", "｛1｝"]
+    assert txt.sites.computed_ha.round(4).tolist() == [1.99, 0.2538, 1.2]
+
+
+def test_writer_refuses_metadata_a_reader_would_split():
+    # '项目名称=某项目 容积率=1.5' was written as given and read back as two keys
+    with pytest.raises(InputDataError, match=r"take the line as 项目名称='某项目', 容积率='1.5'"):
+        format_boundary_txt(sample_sites(), metadata={"项目名称": "某项目 容积率=1.5"})
+    with pytest.raises(InputDataError, match=r"take the line as 备注='x'"):
+        format_boundary_txt(sample_sites(), metadata={"备注": "{x}"})
+    with pytest.raises(InputDataError, match="数据产生单位"):
+        format_boundary_txt(sample_sites(), metadata={"数据产生单位": "某院 电话=1"})
+    # an '=' without a space before its key, and the keys the writer derives, are written
+    metadata = {"备注": "容积率=1.5", "说明": "a b=c", "坐标系": "x y=z"}
+    with pytest.raises(InputDataError, match="说明"):
+        format_boundary_txt(sample_sites(), metadata=metadata)
+    del metadata["说明"]
+    txt = parse_boundary_txt(format_boundary_txt(sample_sites(), metadata=metadata))
+    assert txt.metadata["备注"] == "容积率=1.5" and "容积率" not in txt.metadata
+    assert txt.metadata["坐标系"] == "2000国家大地坐标系" and txt.warnings == []
+
+
+def test_writer_refuses_a_site_that_rounding_makes_invalid():
+    # a notch from the top whose tip is 0.3 mm above the bottom edge: valid, 9,950 m²; at the
+    # millimetre the tip lies on the edge and the ring touches itself, which the reader warned
+    # about after the writer had written it
+    x, y = E0, N0
+    notch = shapely.Polygon(
+        [
+            (x, y),
+            (x + 100, y),
+            (x + 100, y + 100),
+            (x + 50.5, y + 100),
+            (x + 50, y + 0.0003),
+            (x + 49.5, y + 100),
+            (x, y + 100),
+        ]
+    )
+    assert notch.is_valid and notch.area == pytest.approx(9_950.0, abs=0.001)
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["A", "N"]},
+        crs="EPSG:4523",
+        geometry=[shapely.box(x - 300, y, x - 200, y + 100), notch],
+    )
+    with pytest.raises(GeometryError, match=r"site N: rounded to the millimetre .* Self-inter"):
+        format_boundary_txt(sites)
+    # 0.6 mm away, the tip stays off the edge and the site reads back valid, without warnings
+    apart = shapely.Polygon(
+        [(px, py + 0.0003 if py == y + 0.0003 else py) for px, py in notch.exterior.coords]
+    )
+    txt = parse_boundary_txt(format_boundary_txt(sites.set_geometry([sites.geometry[0], apart])))
+    assert txt.warnings == [] and txt.sites.geometry.is_valid.all()
+    assert txt.sites.computed_ha.round(4).tolist() == [1.0, 0.995]
+    # two parts a quarter millimetre apart become one at the millimetre: refused as well
+    parts = shapely.MultiPolygon(
+        [shapely.box(x, y, x + 10, y + 10), shapely.box(x + 10.00025, y, x + 20, y + 10)]
+    )
+    assert parts.is_valid
+    with pytest.raises(GeometryError, match="site A: rounded to the millimetre"):
+        format_boundary_txt(sites.iloc[:1].set_geometry([parts]))

@@ -9,7 +9,8 @@ replaced. Every folder holds a GeoPackage (UTF-8, explicit CRS,
 MultiPolygon layers, long field names), a CSV table (UTF-8 with BOM, so
 spreadsheet programs read the Chinese text), the JSON form of the result and
 a PNG map; the avoidance and search folders add a boundary coordinate TXT
-(CGCS2000 Gauss-Kruger) of the trimmed sites or the proposals.
+(CGCS2000 Gauss-Kruger, each site in the zone it is measured in) of the
+trimmed sites or the proposals.
 
 ======================  =====================================================
 writer                  files
@@ -21,7 +22,8 @@ writer                  files
                           findings.json (the alternatives' pre-examination)
 :func:`write_avoidance`   avoidance.gpkg (kept, lost, dropped, original),
                           avoidance.csv, avoidance.json, avoidance.png,
-                          avoided_boundary.txt
+                          avoided_boundary.txt (and one per further zone,
+                          avoided_boundary_EPSG<code>.txt)
 :func:`write_search`      search.gpkg (proposals, patches, aoi), search.csv,
                           search.json, search.png, proposals.txt
 ======================  =====================================================
@@ -30,6 +32,7 @@ writer                  files
 from __future__ import annotations
 
 import json
+import logging
 import os
 import warnings
 from collections.abc import Callable, Iterable
@@ -40,12 +43,12 @@ import pandas as pd
 import pyogrio
 
 from landcheck.errors import InputDataError
-from landcheck.io.boundary_txt import write_boundary_txt
 from landcheck.io.output import atomic_folder
 from landcheck.io.paths import gdal_path
 from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
 from landcheck.report.styles import context_names
+from landcheck.report.txt import write_zone_files, zone_files_note
 from landcheck.result import CheckResult
 from landcheck.text import spreadsheet_text
 
@@ -56,6 +59,8 @@ if TYPE_CHECKING:
     from landcheck.select.search import SearchResult
 
 __all__ = ["write_avoidance", "write_buildable", "write_comparison", "write_search"]
+
+logger = logging.getLogger(__name__)
 
 
 def _atomic_folder(
@@ -164,20 +169,29 @@ def _write_avoidance_map(path: str, result: AvoidanceResult, most: int = 12) -> 
         figure.savefig(path, dpi=100, bbox_inches="tight")
 
 
-def _write_txt(path: str, sites: gpd.GeoDataFrame, encoding: str) -> str | None:
-    """Write a boundary TXT; return why not when the sites cannot be written as one.
+def _write_txt(
+    staging: str, filename: str, sites: gpd.GeoDataFrame, encoding: str
+) -> tuple[list[str], str | None, str | None]:
+    """Write the sites as boundary TXTs, a file per zone; the names, why not, and a note.
 
-    The TXT is one file of the folder: a CRS that is not CGCS2000 Gauss-Kruger, a
-    site's id or name holding an ASCII comma or a line break (the format's
-    separators), or a letter ``encoding`` lacks skips it, not the folder.
+    Each site is written in the zone its planar areas are measured in (its
+    ``measuring_crs`` column; the analysis CRS without one): ``filename`` for
+    the analysis CRS's zone (or the first site's), ``<stem>_EPSG<code>.txt``
+    for each other zone (:func:`landcheck.report.txt.write_zone_files`); the
+    note says which sites went where. The TXTs are files of the folder: a CRS
+    that is not CGCS2000 Gauss-Kruger, a site's id or name holding an ASCII
+    comma or a line break (the format's separators), or a letter ``encoding``
+    lacks skips them, not the folder.
     """
     if sites.empty:
-        return "no site has land left to write"
+        return [], "no site has land left to write", None
+    measuring = sites["measuring_crs"].tolist() if "measuring_crs" in sites else None
+    plain = sites.drop(columns="measuring_crs", errors="ignore")
     try:
-        write_boundary_txt(sites, path, encoding=encoding)
+        files = write_zone_files(plain, staging, filename, measuring, encoding=encoding)
     except InputDataError as ex:  # AnalysisCRSError and GeometryError are ones too
-        return str(ex)
-    return None
+        return [], str(ex), None
+    return [f.name for f in files], None, zone_files_note(files, sites.crs)
 
 
 def write_buildable(
@@ -271,11 +285,14 @@ def write_avoidance(
 ) -> dict[str, str]:
     """Write the avoidance folder, with the trimmed boundary as a TXT; return file name → path.
 
-    The TXT (``avoided_boundary.txt``) holds every site with land left, in
-    the analysis CRS when it is a CGCS2000 Gauss-Kruger one; when it is not,
-    or a site's id or name holds what the TXT cannot (an ASCII comma, a line
-    break, a letter ``txt_encoding`` lacks), no TXT is written and
-    ``avoidance.json`` says why (``txt_skipped``).
+    The TXT (``avoided_boundary.txt``) holds every site with land left, each
+    in the zone its planar areas are measured in: the sites of the analysis
+    CRS's zone (or of the first site's), and ``avoided_boundary_EPSG<code>.txt``
+    those of each further zone, with a warning in ``avoidance.json`` saying
+    which went where. When a site is measured in no CGCS2000 Gauss-Kruger
+    zone, or its id or name holds what the TXT cannot (an ASCII comma, a line
+    break, braces at either end, a letter ``txt_encoding`` lacks), no TXT is
+    written and ``avoidance.json`` says why (``txt_skipped``).
 
     ``inputs`` (the run's input files) are never replaced; see
     :func:`landcheck.io.output.atomic_folder`.
@@ -290,12 +307,9 @@ def write_avoidance(
     """
 
     def fill(staging: str) -> list[str]:
-        names = []
-        skipped = _write_txt(
-            os.path.join(staging, "avoided_boundary.txt"), result.resubmission, txt_encoding
+        names, skipped, note = _write_txt(
+            staging, "avoided_boundary.txt", result.resubmission, txt_encoding
         )
-        if skipped is None:
-            names.append("avoided_boundary.txt")
         _write_gpkg(
             os.path.join(staging, "avoidance.gpkg"),
             {
@@ -309,6 +323,9 @@ def write_avoidance(
         data = result.to_dict()
         if skipped is not None:
             data["txt_skipped"] = skipped
+        if note is not None:
+            data["warnings"].append(note)
+            logger.warning(note)
         _write_json(os.path.join(staging, "avoidance.json"), data)
         _write_avoidance_map(os.path.join(staging, "avoidance.png"), result)
         return ["avoidance.gpkg", "avoidance.csv", "avoidance.json", "avoidance.png", *names]
@@ -343,15 +360,13 @@ def write_search(
     """
 
     def fill(staging: str) -> list[str]:
-        names = []
         proposals = result.proposals
-        skipped = _write_txt(
-            os.path.join(staging, "proposals.txt"),
+        names, skipped, _ = _write_txt(
+            staging,
+            "proposals.txt",
             proposals[["site_id", "geometry"]] if len(proposals) else proposals,
             txt_encoding,
         )
-        if skipped is None:
-            names.append("proposals.txt")
         _write_gpkg(
             os.path.join(staging, "search.gpkg"),
             {

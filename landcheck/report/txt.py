@@ -1,44 +1,265 @@
-"""sites.txt: the sites' boundary coordinate TXT (界址点坐标), all sites as plots of one file.
+"""sites.txt: the sites' boundary coordinate TXT (界址点坐标), each site in its own zone.
 
-Written by :func:`landcheck.io.boundary_txt.write_boundary_txt` in UTF-8 with
-CRLF line endings, from the sites in the analysis CRS, which must then be a
-CGCS2000 Gauss-Kruger CRS (the format has no other). Sites without geometry
-are left out: they have no boundary points (their findings say so).
+A boundary TXT holds one Gauss-Kruger zone (its 带号), and a site's 地块面积 is
+its planar area in the zone it is written in. Each site is written in the zone
+its planar area is measured in (its measuring CRS, ``measuring_crs`` in
+findings.json; docs/areas.md), so the TXT states the area findings.json
+states. A batch whose sites are measured in several zones gets one file per
+zone: ``sites.txt`` for the analysis CRS's zone (or, when no site is measured
+there, the first site's zone), and ``sites_EPSG4524.txt`` (the zone-prefixed
+CGCS2000 Gauss-Kruger CRS of the zone) for each other zone, with a warning
+saying which sites went where. The files are written by
+:func:`landcheck.io.boundary_txt.write_boundary_txt`, UTF-8 with CRLF line
+endings. Sites without geometry are left out: they have no boundary points
+(their findings say so).
 """
 
 from __future__ import annotations
 
+import logging
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import numpy as np
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from landcheck.crs import GKZone, crs_label, gk_crs, gk_zone_of_crs
+from landcheck.crs.transform import move
+from landcheck.errors import AnalysisCRSError, InputDataError, LandcheckError
+from landcheck.geometry import name_some
 from landcheck.io.boundary_txt import write_boundary_txt
 from landcheck.result import CheckResult
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
 
-__all__ = ["FILENAME", "write_txt"]
+__all__ = ["FILENAME", "ZoneFile", "write_txt", "write_zone_files", "zone_files_note"]
 
 FILENAME = "sites.txt"
 
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ZoneFile:
+    """One boundary TXT of a batch: its file name, the CRS it is written in and its sites."""
+
+    name: str
+    crs: CRS
+    site_ids: list[str]
+
+
+def _zone_of(label: str, analysis: CRS) -> GKZone | None:
+    """The CGCS2000 Gauss-Kruger zone of a measuring CRS label, or None for any other CRS."""
+    if label == crs_label(analysis):
+        crs = analysis
+    else:
+        try:
+            crs = CRS.from_user_input(label)
+        except CRSError:  # a name PROJ does not know is no Gauss-Kruger zone of ours
+            return None
+    found = gk_zone_of_crs(crs)
+    return None if found is None else found[0]
+
+
+def _groups(
+    ids: list[str], labels: Sequence[str], analysis: CRS
+) -> list[tuple[GKZone, np.ndarray]]:
+    """Positions of the sites per zone; the analysis zone's (else the first site's) first."""
+    zones = {label: _zone_of(label, analysis) for label in dict.fromkeys(labels)}
+    foreign = [label for label, zone in zones.items() if zone is None]
+    if foreign:
+        which = [sid for sid, label in zip(ids, labels, strict=True) if label in foreign]
+        raise AnalysisCRSError(
+            f"a boundary TXT holds CGCS2000 Gauss-Kruger coordinates, but site(s) "
+            f"{name_some(which)} are measured in {', '.join(foreign)}; check them in a "
+            "CGCS2000 Gauss-Kruger CRS (--crs EPSG:4523 for 3-degree zone 35, "
+            "EPSG:4513–4533 or 4491–4501), or leave the boundary TXT out (format txt)"
+        )
+    per_site = [zones[label] for label in labels]
+    order = list(dict.fromkeys(per_site))
+    home = gk_zone_of_crs(analysis)
+    if home is not None and home[0] in order:
+        order.remove(home[0])
+        order.insert(0, home[0])
+    return [(zone, np.flatnonzero([z == zone for z in per_site])) for zone in order]
+
+
+def _in_zone(sites: gpd.GeoDataFrame, zone: GKZone, analysis: CRS) -> gpd.GeoDataFrame:
+    """The sites in the zone's CRS: as they are in the analysis zone, else moved there."""
+    home = gk_zone_of_crs(analysis)
+    if home is not None and home[0] == zone:
+        return sites
+    target = gk_crs(zone)
+    moved = move(np.asarray(sites.geometry.values, dtype=object), analysis, target)
+    return gpd.GeoDataFrame(sites.drop(columns=sites.geometry.name), geometry=moved, crs=target)
+
+
+def _zone_name(filename: str, zone: GKZone, first: bool) -> str:
+    stem, ext = os.path.splitext(filename)
+    return filename if first else f"{stem}_EPSG{zone.epsg()}{ext}"
+
+
+def write_zone_files(
+    sites: gpd.GeoDataFrame,
+    directory: str,
+    filename: str,
+    measuring: Sequence[str] | None = None,
+    **write_kwargs: Any,
+) -> list[ZoneFile]:
+    """Write the sites as boundary TXTs, one per zone their planar areas are measured in.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        The sites in the analysis CRS (their ``crs``), with geometry.
+    directory : str
+        The folder to write into.
+    filename : str
+        The first file's name (``sites.txt``): the analysis CRS's zone, or the
+        first site's zone when no site is measured there. Each other zone
+        gets ``<stem>_EPSG<code><ext>``, the code of its zone-prefixed
+        CGCS2000 Gauss-Kruger CRS.
+    measuring : sequence of str, optional
+        Per site, the label of its measuring CRS (``EPSG:4524``); None: the
+        analysis CRS for every site.
+    **write_kwargs
+        Passed to :func:`landcheck.io.boundary_txt.write_boundary_txt`.
+
+    Returns
+    -------
+    list of ZoneFile
+        The files written, the first one first.
+
+    Raises
+    ------
+    AnalysisCRSError
+        A site is measured in a CRS that is no CGCS2000 Gauss-Kruger zone;
+        the message names the sites.
+    InputDataError
+        The writer refuses the sites (a comma in an id, no sites…); the files
+        of the zones written before are removed again.
+
+    Examples
+    --------
+    Two 1 ha squares, one measured in zone 35 (the analysis CRS) and one in zone 36:
+
+    >>> import tempfile
+    >>> from shapely import box
+    >>> from landcheck.io.boundary_txt import read_boundary_txt
+    >>> both = gpd.GeoDataFrame({"site_id": ["A", "B"]}, crs=4523, geometry=[
+    ...     box(35_500_000, 2_700_000, 35_500_100, 2_700_100),
+    ...     gpd.GeoSeries([box(36_500_000, 2_700_000, 36_500_100, 2_700_100)], crs=4524)
+    ...     .to_crs(4523).iloc[0]])
+    >>> folder = tempfile.mkdtemp()
+    >>> files = write_zone_files(both, folder, "sites.txt", ["EPSG:4523", "EPSG:4524"])
+    >>> [(f.name, f.site_ids) for f in files]
+    [('sites.txt', ['A']), ('sites_EPSG4524.txt', ['B'])]
+    >>> back = read_boundary_txt(os.path.join(folder, "sites_EPSG4524.txt"))
+    >>> back.crs.to_epsg(), round(float(back.sites.computed_ha.iloc[0]), 4)
+    (4524, 1.0)
+    """
+    if not len(sites):
+        raise InputDataError("there are no sites to write; a boundary TXT needs at least one plot")
+    if sites.crs is None:
+        raise AnalysisCRSError("the sites have no CRS; set the analysis CRS they are in")
+    analysis = CRS.from_user_input(sites.crs)
+    ids = [str(sid) for sid in sites["site_id"]]
+    labels = [crs_label(analysis)] * len(sites) if measuring is None else list(measuring)
+    files: list[ZoneFile] = []
+    try:
+        for number, (zone, rows) in enumerate(_groups(ids, labels, analysis)):
+            name = _zone_name(filename, zone, number == 0)
+            group = _in_zone(sites.iloc[rows], zone, analysis)
+            write_boundary_txt(group, os.path.join(directory, name), **write_kwargs)
+            files.append(ZoneFile(name, group.crs, [ids[i] for i in rows]))
+    except InputDataError:
+        for done in files:  # all the zones' files, or none
+            os.remove(os.path.join(directory, done.name))
+        raise
+    return files
+
+
+def zone_files_note(files: list[ZoneFile], analysis: CRS) -> str | None:
+    """The warning saying which sites went to which file; None for the analysis zone alone.
+
+    Parameters
+    ----------
+    files : list of ZoneFile
+        The files :func:`write_zone_files` wrote.
+    analysis : CRS
+        The analysis CRS.
+
+
+    Examples
+    --------
+    >>> files = [ZoneFile("sites.txt", CRS.from_epsg(4523), ["A"]),
+    ...          ZoneFile("sites_EPSG4524.txt", CRS.from_epsg(4524), ["B"])]
+    >>> zone_files_note(files, CRS.from_epsg(4523)).split("地块面积: ")[1]
+    'sites.txt holds EPSG:4523 (zone 35): A; sites_EPSG4524.txt holds EPSG:4524 (zone 36): B'
+    """
+    home = gk_zone_of_crs(analysis)
+    zones = [gk_zone_of_crs(f.crs)[0] for f in files]
+    if len(files) == 1 and home is not None and home[0] == zones[0]:
+        return None
+    where = "; ".join(
+        f"{f.name} holds {crs_label(f.crs)} (zone {zone.number}): {name_some(f.site_ids)}"
+        for f, zone in zip(files, zones, strict=True)
+    )
+    if len(files) == 1:
+        return (
+            f"the sites are all measured in another zone than the analysis CRS "
+            f"{crs_label(analysis)}, so the boundary TXT is written in their zone, with their "
+            f"planar areas there as 地块面积: {where}"
+        )
+    return (
+        "the sites are measured in different Gauss-Kruger zones and a boundary TXT holds one "
+        "zone, so each site is written in the zone its planar areas are measured in, with its "
+        f"planar area there as 地块面积: {where}"
+    )
+
 
 def write_txt(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
-    """Write sites.txt into ``directory`` and return its path."""
-    path = os.path.join(directory, FILENAME)
+    """Write sites.txt (and a file per further zone) into ``directory``; return its path.
+
+    Raises
+    ------
+    InputDataError
+        The sites cannot be written as a boundary TXT; the message starts
+        with ``sites.txt:`` and says why and how to fix it.
+    """
     progress = options.step("txt") if options is not None else None
     if progress is not None:
         progress(0, len(result.sites))
     sites = result.sites[["site_id", "name", "geometry"]]
     sites = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
-    write_boundary_txt(
-        sites,
-        path,
-        encoding="utf-8",
-        id_field="site_id",
-        name_field="name",
-        land_use_field=None,
-        land_class_field=None,
-    )
+    measuring = [result.measuring_crs(sid) for sid in sites["site_id"]]
+    try:
+        files = write_zone_files(
+            sites,
+            directory,
+            FILENAME,
+            measuring,
+            encoding="utf-8",
+            id_field="site_id",
+            name_field="name",
+            land_use_field=None,
+            land_class_field=None,
+        )
+    except InputDataError as ex:
+        raise _named(ex) from ex
+    note = zone_files_note(files, result.analysis_crs)
+    if note is not None:
+        logger.warning(note)
     if progress is not None:
         progress(len(result.sites), len(result.sites))
-    return path
+    return os.path.join(directory, FILENAME)
+
+
+def _named(error: LandcheckError) -> LandcheckError:
+    """The writer's error, of its class, saying it is the boundary TXT that could not be written."""
+    return type(error)(f"{FILENAME} (the sites' boundary TXT, format txt): {error}")

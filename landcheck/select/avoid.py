@@ -120,9 +120,16 @@ class AvoidanceResult:
 
     @property
     def resubmission(self) -> gpd.GeoDataFrame:
-        """The trimmed sites that have land left: ``site_id``, ``name`` and geometry."""
+        """The trimmed sites with land left: ``site_id``, ``name``, ``measuring_crs``, geometry.
+
+        The geometry is in the analysis CRS; ``measuring_crs`` is the CRS the
+        site's planar areas (``kept_planar_m2``) are measured in, its own zone,
+        in which the boundary TXT writes it.
+        """
         usable = self.kept[~self.kept.geometry.is_empty]
-        return usable[["site_id", "name", "geometry"]].reset_index(drop=True)
+        out = usable[["site_id", "name", "geometry"]].reset_index(drop=True)
+        out.insert(2, "measuring_crs", [self.before.measuring_crs(sid) for sid in out.site_id])
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (schema ``landcheck/avoidance@1``)."""

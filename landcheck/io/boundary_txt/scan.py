@@ -20,7 +20,7 @@ from landcheck.errors import BoundaryTxtError
 from landcheck.io.boundary_txt.spec import SECTION_ATTRIBUTES, SECTION_PLOTS, SECTION_PROJECT
 from landcheck.messages import warn
 
-__all__ = ["Plot", "Point", "Scan", "decode", "scan_lines"]
+__all__ = ["Plot", "Point", "Scan", "clean_field", "decode", "info_pairs", "scan_lines"]
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _INTEGER = re.compile(r"[0-9]+")
@@ -70,7 +70,16 @@ class Scan:
     plots: list[Plot] = field(default_factory=list)
 
 
-def _clean_field(text: str) -> str:
+def clean_field(text: str) -> str:
+    """A field as the reader takes it: stray spaces and the ``{}`` some tools wrap it in gone.
+
+    The writer refuses a value this would change (:func:`~.writer.format_boundary_txt`).
+
+    Examples
+    --------
+    >>> clean_field(" {A-1} "), clean_field("地块{1}")
+    ('A-1', '地块{1')
+    """
     return text.strip().strip("{}").strip()
 
 
@@ -114,7 +123,7 @@ def _parse_point(text: str, line: int, source: str) -> Point:
 
 
 def _parse_plot_header(text: str, line: int, source: str) -> Plot:
-    fields = [_clean_field(f) for f in text.rstrip(" \t{}").split(",")]
+    fields = [clean_field(f) for f in text.rstrip(" \t{}").split(",")]
     last = fields.pop()[:-1].strip()  # drop the terminating @
     if last:
         fields.append(last)
@@ -141,11 +150,24 @@ def _parse_plot_header(text: str, line: int, source: str) -> Plot:
     )
 
 
-def _info_pairs(text: str) -> list[tuple[str, str]]:
+def info_pairs(text: str) -> list[tuple[str, str]]:
+    """The ``key=value`` pairs of an information line, keys and values as the reader takes them.
+
+    A line with one ``=`` is one pair; with more, every ``key=`` after a space
+    starts a new pair (several pairs on one line). The writer refuses a pair
+    that would not read back as itself (:func:`~.writer.format_boundary_txt`).
+
+    Examples
+    --------
+    >>> info_pairs("带号=35"), info_pairs("项目名称=某项目 容积率=1.5")
+    ([('带号', '35')], [('项目名称', '某项目'), ('容积率', '1.5')])
+    """
     if text.count("=") == 1:
         key, _, value = text.partition("=")
-        return [(key, value)]
-    return [(m.group(1), m.group(2)) for m in _PAIR.finditer(text)]
+        pairs = [(key, value)]
+    else:
+        pairs = [(m.group(1), m.group(2)) for m in _PAIR.finditer(text)]
+    return [(clean_field(key), clean_field(value)) for key, value in pairs]
 
 
 def scan_lines(lines: list[str], source: str) -> Scan:
@@ -203,14 +225,16 @@ def scan_lines(lines: list[str], source: str) -> Scan:
                 line=number,
             )
         if section == "info":
-            pairs = _info_pairs(text)
+            pairs = info_pairs(text)
             if not pairs:
                 warn(f"line {number}: {text[:40]!r} is not key=value; ignored")
             for key, value in pairs:
-                _store_info(scan, _clean_field(key), _clean_field(value), number, source)
+                _store_info(scan, key, value, number, source)
         elif section == "plots":
-            if text.rstrip(" \t{}").endswith(("@", "＠")):
-                scan.plots.append(_parse_plot_header(text.replace("＠", "@"), number, source))
+            ending = text.rstrip(" \t{}")
+            if ending.endswith(("@", "＠")):
+                # only the terminator: a ＠ inside a name is the name's
+                scan.plots.append(_parse_plot_header(ending[:-1] + "@", number, source))
             elif not scan.plots:
                 raise BoundaryTxtError(
                     f"point line {text[:40]!r} comes before any plot header; each plot starts "

@@ -31,6 +31,7 @@ from landcheck.crs import (
     parse_crs,
 )
 from landcheck.errors import AnalysisCRSError, GeometryError, InputDataError
+from landcheck.io.boundary_txt.scan import clean_field, info_pairs
 from landcheck.io.boundary_txt.spec import (
     ATTRIBUTE_KEYS,
     CGCS2000_NAME,
@@ -39,6 +40,7 @@ from landcheck.io.boundary_txt.spec import (
     SECTION_PLOTS,
     SECTION_PROJECT,
     WIDTH_KEYS,
+    WRITER_KEYS,
     ZONE_FACTOR,
 )
 from landcheck.io.output import atomic_files
@@ -93,8 +95,10 @@ def _check_zone_fit(frame: gpd.GeoDataFrame, zone: GKZone, shift: float) -> None
     if not (low < west + shift and east + shift < low + ZONE_FACTOR):
         raise AnalysisCRSError(
             f"the eastings ({west:.3f} … {east:.3f}) do not fit {crs_label(frame.crs)} "
-            f"(zone {zone.number}, {'plain' if shift else 'zone-prefixed'} eastings); set the "
-            "CRS the coordinates are really in"
+            f"(zone {zone.number}, {'plain' if shift else 'zone-prefixed'} eastings), and a "
+            "boundary TXT holds one zone: either the sites are not in that CRS (set the CRS "
+            "their coordinates are really in), or some lie beyond the zone (write the sites of "
+            "each zone apart, in that zone's CRS: crs=)"
         )
 
 
@@ -122,18 +126,47 @@ _LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def _check_value(value: str, what: str, site: str) -> None:
+    """Refuse a header value the format cannot hold, or a reader would read back changed."""
     if "," in value or any(ch in value for ch in _LINE_BREAKS):
         raise InputDataError(
             f"site {site}: {what} {value!r} contains a comma or a line break, which the boundary "
             "TXT cannot hold; replace it (e.g. by a full-width '，')"
         )
+    if clean_field(value) != value:
+        raise InputDataError(
+            f"site {site}: {what} {value!r} starts with '{{' or ends with '}}', which readers of "
+            f"the boundary TXT strip (some tools wrap every field in braces), so it would read "
+            f"back as {clean_field(value)!r}; remove the braces or write them full-width "
+            "('｛…｝')"
+        )
 
 
-def _ring_lines(coords: np.ndarray, ring: int, first_number: int, offset: float) -> list[str]:
-    """Point lines of one closed ring, numbered from ``first_number``.
+def _check_metadata(key: str, value: str) -> None:
+    """Refuse a ``key=value`` pair that would not read back as itself."""
+    if not key or "=" in key or any(ch in key + value for ch in _LINE_BREAKS):
+        raise InputDataError(
+            f"metadata {key!r}={value!r} cannot be written: keys hold no '=' and "
+            "neither keys nor values hold line breaks"
+        )
+    read = info_pairs(f"{key}={value}")
+    if read != [(key, value)]:
+        shown = ", ".join(f"{k}={v!r}" for k, v in read)
+        raise InputDataError(
+            f"metadata {key}={value!r} cannot be written: a reader would take the line as "
+            f"{shown} (a space before 'word=' starts a new pair, and braces at either end of a "
+            "key or value are stripped); write the '=' full-width ('＝') or drop the braces"
+        )
+
+
+def _ring_lines(
+    coords: np.ndarray, ring: int, first_number: int, offset: float
+) -> tuple[list[str], np.ndarray]:
+    """Point lines of one closed ring, numbered from ``first_number``, and its points as written.
 
     Each point is ``north,east`` to the millimetre, formatted in one pass for
     the ring; a point the same as the one before at that precision is dropped.
+    The points come back as ``(east, north)`` read from that text, as a reader
+    takes them.
     """
     count = len(coords) - 1
     numbers = np.column_stack([coords[:count, 1], coords[:count, 0] + offset]).ravel().tolist()
@@ -145,7 +178,24 @@ def _ring_lines(coords: np.ndarray, ring: int, first_number: int, offset: float)
         raise GeometryError("a ring has fewer than 3 distinct points at 0.001 m precision")
     lines = [f"J{first_number + i},{ring},{row}" for i, row in enumerate(rows)]
     lines.append(f"J{first_number},{ring},{rows[0]}")
-    return lines
+    written = np.array(",".join(rows).split(","), dtype=float).reshape(-1, 2)[:, ::-1]
+    return lines, written
+
+
+def _check_rounded(parts: list[shapely.Polygon], site: str) -> None:
+    """Refuse a site that rounding to the millimetre leaves no valid polygon.
+
+    A point closer than half a millimetre to another edge of the site (a notch
+    reaching 0.3 mm from the opposite side) lands on it, or across it.
+    """
+    rounded = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+    if not rounded.is_valid:
+        raise GeometryError(
+            f"site {site}: rounded to the millimetre the boundary TXT holds, its boundary is "
+            f"no longer a valid polygon ({shapely.is_valid_reason(rounded)}, at coordinates "
+            "as written): a point lies within half a millimetre of another edge or point of "
+            "the site. Move that point at least 1 mm away from it and write the site again"
+        )
 
 
 def _plot_blocks(geometry: Any, header: list[str], offset: float, site: str) -> list[str]:
@@ -162,21 +212,26 @@ def _plot_blocks(geometry: Any, header: list[str], offset: float, site: str) -> 
             "it first (landcheck.geometry.clean_polygons)"
         )
     out: list[str] = []
+    written: list[shapely.Polygon] = []
     for part in getattr(geometry, "geoms", [geometry]):
         part = shapely.orient_polygons(part, exterior_cw=True)
         points: list[str] = []
-        rings = [part.exterior, *part.interiors]
-        for number, ring in enumerate(rings, 1):
+        rings: list[np.ndarray] = []
+        for number, ring in enumerate([part.exterior, *part.interiors], 1):
             try:
                 # every ring adds its distinct points plus one closing line
-                points += _ring_lines(
+                lines, written_ring = _ring_lines(
                     np.asarray(ring.coords)[:, :2], number, len(points) + 2 - number, offset
                 )
             except GeometryError as ex:
                 raise GeometryError(f"site {site}: {ex}") from ex
+            points += lines
+            rings.append(written_ring)
+        written.append(shapely.Polygon(rings[0], rings[1:]))
         area = f"{part.area / M2_PER_HA:.4f}"
         out.append(",".join([str(len(points)), area, *header, "@"]))
         out += points
+    _check_rounded(written, site)
     return out
 
 
@@ -225,9 +280,13 @@ def format_boundary_txt(
     AnalysisCRSError
         The sites are not in (and cannot be put into) a CGCS2000 Gauss-Kruger CRS.
     GeometryError
-        A site is empty, not polygonal or invalid.
+        A site is empty, not polygonal or invalid, as given or once rounded to
+        the millimetre (a point within 0.5 mm of another edge).
     InputDataError
-        No sites, duplicate 编号, a named column is missing, or a value holds a comma.
+        No sites, duplicate 编号, a named column is missing, or a value would
+        not read back as itself: a comma or a line break, braces at either
+        end of a value (readers strip them), a metadata value holding
+        `` word=`` (read as a second pair).
 
     Notes
     -----
@@ -287,17 +346,14 @@ def format_boundary_txt(
             + "; a multi-part site is one row with a MultiPolygon"
         )
     meta = {str(k).strip(): _text_value(v) for k, v in (metadata or {}).items()}
-    for key, value in meta.items():
-        if not key or "=" in key or any(ch in key + value for ch in _LINE_BREAKS):
-            raise InputDataError(
-                f"metadata {key!r}={value!r} cannot be written: keys hold no '=' and "
-                "neither keys nor values hold line breaks"
-            )
     project = {
         k: v
         for k, v in meta.items()
         if k not in (*ATTRIBUTE_KEYS, *WIDTH_KEYS) and not k.startswith(METADATA_PREFIX)
     }
+    for key, value in meta.items():
+        if key in project or (key in ATTRIBUTE_KEYS and key not in WRITER_KEYS):
+            _check_metadata(key, value)
     lines: list[str] = []
     if project:
         lines.append(f"[{SECTION_PROJECT[0]}]")
