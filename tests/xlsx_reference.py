@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from landcheck.report.content import report_texts
 from landcheck.report.palette import STATUS_COLORS
 from landcheck.report.xlsx import NUMBER_FORMATS, SHEET_NAMES, xlsx_text
 from landcheck.result import CheckResult
@@ -195,9 +196,7 @@ def build_workbook(
 
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "landcheck"
-    workbook.properties.title = (
-        "建设项目用地预审与选址审查报告" if lang == "zh" else "Land pre-examination report"
-    )
+    workbook.properties.title = report_texts(lang, result.stage)["heading"]
     tables = tables if tables is not None else report_tables(result, lang)
     styles = _Styles()
     if progress is not None:
