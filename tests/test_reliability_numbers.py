@@ -413,9 +413,12 @@ def test_a_conflict_found_inside_stands_when_part_lies_outside():
     farm = finding(result, "S1", "permanent_farmland")
     assert (farm.outcome, farm.status) == ("relocate", "prohibited")
     assert farm.area.planar_m2 == pytest.approx(100 * 100)
+    # inside the county the whole site (100 m x 600 m) lies outside the urban boundary: an
+    # industrial project there is a conflict found, which stands for that part
     town = finding(result, "S1", "urban_boundary")
-    assert (town.outcome, town.status) == ("outside", "unknown")
-    assert town.area.planar_m2 == pytest.approx(100 * 200)
+    assert (town.outcome, town.status) == ("not_permitted", "prohibited")
+    assert town.area.planar_m2 == pytest.approx(100 * 600)
+    assert "另有 2.0000 公顷位于图层所描述的范围之外，未作判断。" in town.message.zh
     assert result.status("S1") == "prohibited"
 
 

@@ -506,3 +506,39 @@ def test_a_transferred_site_on_approved_land_is_asked_for_no_pre_examination_app
     assert allocated[0] == "建设项目用地预审与选址申请表"  # the site selection is still needed
     entry = json.loads(dumps(result))["sites"][0]
     assert entry["documents"] == []
+
+
+@pytest.mark.parametrize("strip_code", ["0502", None])
+def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(strip_code):
+    # rules-2026 §I: a strip 0.05 m wide (5 m², under the profile's 0.1 m sliver width) is a
+    # suspected boundary error, whether zoned 0502 or left without a zone; the project was
+    # called 单独选址 for it, while the conformity check called it a sliver
+    strip = box(X0 + 99.95, Y0 - 100, X0 + 200, Y0 + 200)
+    zoned = [{"BSM": "Z1", "GHFQDM": "0401", "geometry": square(-100, -100, 300).difference(strip)}]
+    if strip_code is not None:
+        zoned.append({"BSM": "Z2", "GHFQDM": strip_code, "geometry": strip})
+    layers = {
+        "planning_zones": frame(zoned),
+        "land_use": frame([parcel("0103", square(-100, -100, 300), QSXZ="30")]),
+        "farmland": frame([parcel("0101", square(9000, 9000, 10))]),
+    }
+    site = sites(square(0, 0, 100), project_type=["industrial"])
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "agricultural_conversion")
+    assert (found.outcome, found.status) == ("batch", "conditional")
+    assert (
+        "另有 5.00 平方米的细小部分位于规划建设用地范围外，疑似边界误差，修正后复核。"
+        in found.message.zh
+    )
+    assert "Another 5.00 m² lie outside the planned construction land in a thin strip" in (
+        found.message.en
+    )
+    # 1 m wide (100 m²) is land outside planned construction land: 单独选址
+    wide = box(X0 + 99, Y0 - 100, X0 + 200, Y0 + 200)
+    layers["planning_zones"] = frame(
+        [
+            {"BSM": "Z1", "GHFQDM": "0401", "geometry": square(-100, -100, 300).difference(wide)},
+            {"BSM": "Z2", "GHFQDM": "0502", "geometry": wide},
+        ]
+    )
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "agricultural_conversion")
+    assert found.outcome == "single_site"

@@ -291,19 +291,44 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
         "outside_planned_ha": to_ha(outside_m2),
         "planning_gap": planning_gap or Text("", ""),
         "approved_part": _approved_part(inp),
+        "outside_sliver": Text("", ""),
     }
     outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome is None:
         if planned is None:
             outcome = "conversion"
-        elif inp.is_sliver(outside_m2) or min(outside_m2, agricultural.m2) <= 0.0:
+        elif min(outside_m2, agricultural.m2) <= 0.0:
             outcome = "batch"
+        elif inp.is_sliver(outside_m2, _outside_planned_width(inp)):
+            outcome = "batch"
+            values["outside_sliver"] = Text(
+                f"另有 {outside_m2:.2f} 平方米的细小部分位于规划建设用地范围外，"
+                "疑似边界误差，修正后复核。",
+                f" Another {outside_m2:.2f} m² lie outside the planned construction land in a "
+                "thin strip: a suspected boundary error; correct the boundary and recheck.",
+            )
         else:
             outcome = "single_site"
     values["approver"] = _approver(inp, outcome)
     if outcome == "not_involved" and unused.m2 > 0.0:
         return Decision("unused_only", unused, values)
     return Decision(outcome, agricultural, values)
+
+
+def _outside_planned_width(inp: RuleInput) -> float | None:
+    """The largest width of the site's parts the planning zones leave outside planned land.
+
+    The zones not planned for construction, and the part no zone covers; None when the
+    planning layer gives no widths (then an area alone tells a sliver).
+    """
+    key = inp.params.get("planning_layer")
+    layer = inp.layers.get(key) if key is not None else None
+    if layer is None or not layer.available:
+        return None
+    widths = [layer.width_where("planned_construction", ("no",))]
+    if layer.uncovered.m2 > 0.0 and layer.uncovered_width_m is not None:
+        widths.append(layer.uncovered_width_m)
+    return max(widths)
 
 
 def _collective(
@@ -703,7 +728,7 @@ EVALUATORS = (
         ("not_involved", "unused_only", "sliver", "batch", "single_site", "conversion"),
         _agricultural_conversion,
         numbers=("construction_ha", "unused_ha", "planned_ha", "outside_planned_ha"),
-        texts=("approver", "planning_gap", "approved_part"),
+        texts=("approver", "planning_gap", "approved_part", "outside_sliver"),
         params={"planning_layer": "layer"},
         evidence=("batch", "single_site", "conversion", "unused_only"),
     ),

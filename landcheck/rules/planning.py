@@ -10,9 +10,10 @@ from landcheck.rules.core import (
     RuleInput,
     involvement,
     land_use_gap,
+    outside_gap,
     to_ha,
 )
-from landcheck.units import M2_PER_MU, AreaMethod, largest_remainder_round, rest_shown
+from landcheck.units import M2_PER_MU, Area, AreaMethod, largest_remainder_round, rest_shown
 
 __all__ = ["EVALUATORS"]
 
@@ -24,6 +25,10 @@ def _urban_boundary(inp: RuleInput) -> Decision:
     urban construction outside the boundary; infrastructure, energy, mining, military,
     rural housing (in the 村庄建设区) and the like may be outside. Whether the land needs
     单独选址 is the conversion rule's (planned construction land), not this one's.
+
+    Where part of the site lies beyond the area the layers describe, a part known to lie
+    outside the boundary (within the described area) still decides ``not_permitted``: the
+    conflict found stands, for that part alone (``beyond`` says the rest is not judged).
     """
     inside, outside = inp.layer.overlap, inp.layer.uncovered
     facts = inp.site.facts
@@ -34,6 +39,7 @@ def _urban_boundary(inp: RuleInput) -> Decision:
         "outside_ha": rest_shown(site.ha, to_ha(inside.m2), 4),
         "outside_mu": rest_shown(site.mu, inside.m2 / M2_PER_MU, 2),
         "outside_m2": rest_shown(site.m2, inside.m2, 2),
+        "beyond": Text("", ""),
         "declare": Text("", "")
         if kind is not None
         else Text(
@@ -52,7 +58,38 @@ def _urban_boundary(inp: RuleInput) -> Decision:
         outcome = "permitted_outside"
     else:
         outcome = "not_permitted"
+    if outcome == "not_permitted" and outside_gap(inp) is not None:
+        return _known_outside(inp, values)
     return Decision(outcome, outside, values)
+
+
+def _known_outside(inp: RuleInput, values: dict[str, object]) -> Decision:
+    """``not_permitted`` for the part known to lie outside the boundary, or ``outside``.
+
+    The part of the site outside the boundary less the part beyond the described
+    area; none, or a sliver, and the check cannot be made (the built-in ``outside``).
+    """
+    outside, beyond = inp.layer.uncovered, inp.layer.outside
+    method = inp.site.area.method
+    known = Area(
+        max(0.0, outside.planar_m2 - beyond.planar_m2),
+        max(0.0, outside.ellipsoidal_m2 - beyond.ellipsoidal_m2),
+        method,
+    )
+    if not inp.is_material(known.m2):
+        return Decision("outside", beyond, {"reason": outside_gap(inp)})
+    values = {
+        **values,
+        "outside_ha": to_ha(known.m2),
+        "outside_mu": known.m2 / M2_PER_MU,
+        "outside_m2": known.m2,
+        "beyond": Text(
+            f"另有 {beyond.ha:.4f} 公顷位于图层所描述的范围之外，未作判断。",
+            f" Another {beyond.ha:.4f} ha lie beyond the area the layers describe and were "
+            "not judged.",
+        ),
+    }
+    return Decision("not_permitted", known, values)
 
 
 def _zone_list(layer: SiteLayer, conforming: bool, lang: str, method: AreaMethod) -> str:
@@ -119,8 +156,9 @@ EVALUATORS = (
         ("inside", "sliver", "permitted_outside", "not_permitted"),
         _urban_boundary,
         numbers=("inside_ha", "outside_ha", "outside_mu", "outside_m2"),
-        texts=("declare",),
+        texts=("declare", "beyond"),
         params={"outside_groups": "words", "outside_types": "types"},
+        evidence=("not_permitted",),
     ),
     Evaluator(
         "planning_conformity",
