@@ -15,7 +15,11 @@ status and areas are exactly those ``landcheck check`` reports):
 - ``nearest_hard_m`` from :func:`nearest_hard`.
 
 Areas are in hectares by the run's area method. A layer that could not be
-checked gives NaN (and the site's status is ``unknown``).
+checked gives NaN (and the site's status is ``unknown``), and so does a
+land-use layer that does not fully describe the site (a material part of it
+not covered, or codes the table does not know: what makes the land-use
+checks ``unknown``, :func:`landcheck.rules.core.land_use_gap`): its figures
+would count the land it does not describe as taking nothing.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from landcheck.measure import SiteLayer
 from landcheck.overlay import nearest_features
+from landcheck.profile_parts import AnalysisOptions
 from landcheck.result import CheckResult
 from landcheck.select.constraints import Constraint, LoadedConstraint
+from landcheck.units import AreaMethod
 
-__all__ = ["first_layer_of_kind", "nearest_hard", "site_metrics"]
+__all__ = ["describes_site", "first_layer_of_kind", "nearest_hard", "site_metrics"]
 
 
 def first_layer_of_kind(profile, kind: str) -> str | None:
@@ -99,6 +106,62 @@ def _main_finding(result: CheckResult, site_id: str, status: str) -> str:
     return ""
 
 
+_LAND_USE_FIGURES = (
+    "cultivated",
+    "paddy",
+    "unsplit_cultivated",
+    "paddy_at_most",
+    "conversion",
+    "construction",
+    "unused",
+)
+"""The ``<name>_ha`` columns read from the land-use layer."""
+
+
+def describes_site(view: SiteLayer, options: AnalysisOptions) -> bool:
+    """True when a class layer describes the whole site, so its class areas are the site's.
+
+    As :func:`landcheck.rules.core.land_use_gap` decides for the land-use checks: no
+    material part of the site uncovered (one at least the sliver area and, when its width
+    is measured, the sliver width) and no code the class table does not know.
+
+    Parameters
+    ----------
+    view : SiteLayer
+        The site's view of the layer (available).
+    options : AnalysisOptions
+        The profile's analysis options (the sliver thresholds).
+
+    Returns
+    -------
+    bool
+    """
+    uncovered, width = view.uncovered.m2, view.uncovered_width_m
+    sliver = uncovered < options.sliver_area_m2 or (
+        width is not None and 0.0 < width < options.sliver_width_m
+    )
+    return (uncovered <= 0.0 or sliver) and not view.unresolved_codes
+
+
+def _land_use_figures(
+    view: SiteLayer | None, options: AnalysisOptions, method: AreaMethod
+) -> dict[str, float]:
+    """The ``<name>_ha`` land-use columns of one site; NaN unless the layer describes it."""
+    if view is None or not view.available or not describes_site(view, options):
+        return {f"{name}_ha": np.nan for name in _LAND_USE_FIGURES}
+    paddy = view.classes_where("table_code", ("0101",), method).ha
+    unsplit = view.classes_where("table_code", ("01",), method).ha
+    return {
+        "cultivated_ha": view.classes_where("level1", ("01",), method).ha,
+        "paddy_ha": paddy if unsplit <= 0.0 else np.nan,
+        "unsplit_cultivated_ha": unsplit,
+        "paddy_at_most_ha": paddy + unsplit,
+        "conversion_ha": view.classes_where("category", ("农用地",), method).ha,
+        "construction_ha": view.classes_where("category", ("建设用地",), method).ha,
+        "unused_ha": view.classes_where("category", ("未利用地",), method).ha,
+    }
+
+
 def site_metrics(
     result: CheckResult,
     constraints: Iterable[Constraint],
@@ -140,27 +203,7 @@ def site_metrics(
             view = result.layer(sid, key)
             out[f"{key}_ha"] = view.overlap.ha if view.available else np.nan
         view = result.layer(sid, land_use) if land_use else None
-        if view is not None and view.available:
-            out["cultivated_ha"] = view.classes_where("level1", ("01",), method).ha
-            paddy = view.classes_where("table_code", ("0101",), method).ha
-            unsplit = view.classes_where("table_code", ("01",), method).ha
-            out["paddy_ha"] = paddy if unsplit <= 0.0 else np.nan
-            out["unsplit_cultivated_ha"] = unsplit
-            out["paddy_at_most_ha"] = paddy + unsplit
-            out["conversion_ha"] = view.classes_where("category", ("农用地",), method).ha
-            out["construction_ha"] = view.classes_where("category", ("建设用地",), method).ha
-            out["unused_ha"] = view.classes_where("category", ("未利用地",), method).ha
-        else:
-            for name in (
-                "cultivated",
-                "paddy",
-                "unsplit_cultivated",
-                "paddy_at_most",
-                "conversion",
-                "construction",
-                "unused",
-            ):
-                out[f"{name}_ha"] = np.nan
+        out.update(_land_use_figures(view, profile.analysis, method))
         view = result.layer(sid, urban) if urban else None
         if view is not None and view.available:
             inside, outside = view.overlap, view.uncovered
