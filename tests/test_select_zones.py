@@ -10,6 +10,9 @@ area is measured in shows.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -17,6 +20,8 @@ import shapely
 from pyproj import Transformer
 
 import landcheck
+from landcheck.io import read_boundary_txt
+from landcheck.report.selection import write_search
 
 WEST, EAST = (100.6, 4543), (105.0, 4544)
 LAT = 24.4
@@ -125,3 +130,28 @@ def test_buildable_minimum_width_is_metres_of_the_zone_a_patch_lies_in():
     )
     narrow = result.removed[result.removed["reason"].str.startswith("narrower")]
     assert narrow["planar_m2"].sum() == pytest.approx(9_980.0, abs=1e-2)
+
+
+def test_search_writes_each_proposal_in_the_zone_it_is_measured_in(tmp_path):
+    # the far place's 3 ha proposal went into proposals.txt in the analysis zone (带号=34), its
+    # 地块面积 3.0069 ha; now proposals_EPSG4523.txt holds it in its own zone 35, 3.0000 ha
+    squares, redline = two_places()
+    result = landcheck.search(
+        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **PLANAR
+    )
+    paths = write_search(result, tmp_path / "search")
+    assert sorted(p for p in paths if p.endswith(".txt")) == [
+        "proposals.txt",
+        "proposals_EPSG4523.txt",
+    ]
+    near = read_boundary_txt(paths["proposals.txt"])
+    far = read_boundary_txt(paths["proposals_EPSG4523.txt"])
+    assert near.crs.to_epsg() == 4522 and far.crs.to_epsg() == 4523
+    for txt in (near, far):
+        assert len(txt.sites) == 1
+        # coordinates to the millimetre: the area to a few dm²
+        assert txt.sites.geometry.iloc[0].area == pytest.approx(30_000.0, abs=0.5)
+    text = Path(paths["proposals_EPSG4523.txt"]).read_text(encoding="utf-8")
+    assert "带号=35" in text and ",3.0000," in text
+    data = json.loads(Path(paths["search.json"]).read_text(encoding="utf-8"))
+    assert any("proposals_EPSG4523.txt holds EPSG:4523" in w for w in data["warnings"])
