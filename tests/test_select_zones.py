@@ -155,3 +155,39 @@ def test_search_writes_each_proposal_in_the_zone_it_is_measured_in(tmp_path):
     assert "带号=35" in text and ",3.0000," in text
     data = json.loads(Path(paths["search.json"]).read_text(encoding="utf-8"))
     assert any("proposals_EPSG4523.txt holds EPSG:4523" in w for w in data["warnings"])
+
+
+def test_the_search_distance_is_metres_of_each_sites_own_zone():
+    # a redline square 999.5 m east of the far candidate in its own zone is 1000.64 m away in
+    # the analysis plane: beyond a 1000 m search, it was missed (NaN) and the id decided
+    candidates = in_degrees(["W", "E"], [drawn(p, 0, 0, 100, 100) for p in (WEST, EAST)])
+    redline = in_degrees(["RE"], [drawn(EAST, 1099.5, 0, 50, 50)], "BSM")
+    result = landcheck.compare(candidates, layers={"eco_redline": redline}, **PLANAR)
+    table = result.table.set_index("site_id")
+    assert table.loc["E", "nearest_hard_m"] == pytest.approx(999.5, abs=0.01)
+    assert table.loc["E", "nearest_hard_id"] == "RE"
+    assert np.isnan(table.loc["W", "nearest_hard_m"])
+    assert result.order == ["W", "E"]
+    assert "1000.00 m is farther than 999.50 m" in table.loc["W", "reason"]
+
+
+def test_a_distance_beyond_the_search_in_the_sites_own_zone_is_none():
+    # 1000.5 m in the far candidate's zone is 999.36 m of the analysis plane: no nearer than
+    # the search distance allows, so none (NaN), not 1000.5 m
+    candidates = in_degrees(["E"], [drawn(EAST, 0, 0, 100, 100)])
+    redline = in_degrees(["RE"], [drawn(EAST, 1100.5, 0, 50, 50)], "BSM")
+    both = in_degrees(["W", "E"], [drawn(WEST, 0, 0, 100, 100), *candidates.geometry])
+    result = landcheck.compare(both, layers={"eco_redline": redline}, **PLANAR)
+    assert result.table["nearest_hard_m"].isna().all()
+
+
+def test_buildable_urban_distance_within_the_search_in_the_patchs_own_zone():
+    # the far place's patch lies 999.5 m west of an urban boundary square in its own zone
+    squares, redline = two_places()
+    urban = in_degrees(["U1"], [drawn(EAST, 1299.5, 0, 100, 100)], "BSM")
+    result = landcheck.buildable(
+        squares, layers={"eco_redline": redline, "urban_boundary": urban}, **PLANAR
+    )
+    patches = result.patches.sort_values("urban_distance_m")
+    assert patches["urban_distance_m"].iloc[0] == pytest.approx(999.5, abs=0.01)
+    assert np.isnan(patches["urban_distance_m"].iloc[1])

@@ -70,7 +70,12 @@ from landcheck.select.constraints import (
     load_constraints,
     union_polygons,
 )
-from landcheck.select.metrics import first_layer_of_kind, nearest_hard, site_metrics
+from landcheck.select.metrics import (
+    first_layer_of_kind,
+    nearest_hard,
+    plane_reach,
+    site_metrics,
+)
 from landcheck.select.shapes import open_by_width, split_parts
 from landcheck.units import Area
 
@@ -348,12 +353,21 @@ def _frame(
     return gpd.GeoDataFrame(data, geometry=list(geoms), crs=crs)
 
 
-def _distances_to(geoms: np.ndarray, targets: np.ndarray | None, search_m: float) -> np.ndarray:
+def _distances_to(
+    geoms: np.ndarray, targets: np.ndarray | None, search_m: float, scale: np.ndarray
+) -> np.ndarray:
+    """Distance (metres of each geometry's zone, ``scale``) to the nearest target; NaN beyond.
+
+    ``search_m`` is metres of each geometry's zone: looked for in the plane as far as
+    :func:`~landcheck.select.metrics.plane_reach`, scaled, then kept up to ``search_m``.
+    """
     out = np.full(len(geoms), np.nan)
     if targets is None or not len(targets) or not len(geoms):
         return out
-    found = nearest_features(geoms, targets, search_m)
+    found = nearest_features(geoms, targets, plane_reach(search_m, scale))
     out[found.index.to_numpy()] = found["distance_m"].to_numpy(dtype=float)
+    out = out * scale
+    out[out > search_m] = np.nan
     return out
 
 
@@ -361,8 +375,9 @@ def _urban_features(
     run: Run,
     loaded: list[LoadedConstraint],
     near: gpd.GeoSeries,
-    search_m: float,
+    margin_m: float,
 ) -> np.ndarray | None:
+    """The urban boundary's features within ``margin_m`` of ``near`` (plane metres), or None."""
     key = first_layer_of_kind(run.profile, "urban_boundary")
     if key is None:
         return None
@@ -373,7 +388,7 @@ def _urban_features(
         return None
     try:
         with collecting():  # read for a distance only: its notes are the check's to give
-            layer = run.read_layer(run.profile.layers[key], near, search_m)
+            layer = run.read_layer(run.profile.layers[key], near, margin_m)
     except (DataSourceError, InputDataError) as ex:
         warn(f"distance to {key!r} not measured: {ex}")
         return None
@@ -402,12 +417,13 @@ def describe_patches(
     metrics = metrics.drop(columns=["site_id", "name", "area_ha"])
     table = pd.concat([table, metrics], axis=1)
     near = gpd.GeoSeries([union_polygons(geoms)], crs=run.crs)
-    urban = _urban_features(run, loaded, near, search_m)
-    table["urban_distance_m"] = _distances_to(geoms, urban, search_m) * scale
+    reach = plane_reach(search_m, scale)
+    urban = _urban_features(run, loaded, near, reach)
+    table["urban_distance_m"] = _distances_to(geoms, urban, search_m, scale)
     road_geoms = None
     if roads is not None:
-        road_geoms, _ = load_lines(run, roads, near.iloc[0], margin=search_m)
-    table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m) * scale
+        road_geoms, _ = load_lines(run, roads, near.iloc[0], margin=reach)
+    table["road_distance_m"] = _distances_to(geoms, road_geoms, search_m, scale)
     return table, result
 
 

@@ -36,7 +36,7 @@ from landcheck.result import CheckResult
 from landcheck.select.constraints import Constraint, LoadedConstraint
 from landcheck.units import AreaMethod
 
-__all__ = ["describes_site", "first_layer_of_kind", "nearest_hard", "site_metrics"]
+__all__ = ["describes_site", "first_layer_of_kind", "nearest_hard", "plane_reach", "site_metrics"]
 
 
 def first_layer_of_kind(profile, kind: str) -> str | None:
@@ -45,6 +45,24 @@ def first_layer_of_kind(profile, kind: str) -> str | None:
         if spec.kind == kind:
             return key
     return None
+
+
+def plane_reach(search_m: float, scale: np.ndarray | None = None) -> float:
+    """How far to look in the analysis plane for ``search_m`` metres of every geometry's zone.
+
+    ``scale`` (per geometry, its zone's lengths over the analysis CRS's) below 1 makes a
+    distance of the zone longer in the plane: 999.5 m at 105°E is 1000.64 m of the plane of
+    102°E's zone. Distances found within this reach are scaled, then those beyond
+    ``search_m`` dropped.
+
+    Examples
+    --------
+    >>> plane_reach(1000.0), round(plane_reach(1000.0, np.array([1.0, 0.998860])), 2)
+    (1000.0, 1001.14)
+    """
+    if scale is None or not len(scale):
+        return float(search_m)
+    return float(search_m) / float(np.min(scale))
 
 
 def nearest_hard(
@@ -59,7 +77,8 @@ def nearest_hard(
     constraint's features (not their buffers), within ``search_m``; 0 when a
     geometry touches one. ``scale`` (per geometry, its measuring CRS's lengths
     over the analysis CRS's near it: :attr:`~landcheck.crs.measuring.SiteMeasuring.scale`)
-    turns the analysis CRS's distances into the metres of each geometry's own zone.
+    turns the analysis CRS's distances into the metres of each geometry's own zone, and
+    ``search_m`` is metres of that zone too (:func:`plane_reach`).
 
     Returns
     -------
@@ -72,10 +91,11 @@ def nearest_hard(
     distance = np.full(len(geoms), np.nan)
     layer = np.full(len(geoms), None, dtype=object)
     feature = np.full(len(geoms), None, dtype=object)
+    reach = plane_reach(search_m, scale)
     for item in loaded:
         if not item.available or item.constraint.outside or item.features is None:
             continue
-        found = nearest_features(geoms, item.features.geometry.values, search_m)
+        found = nearest_features(geoms, item.features.geometry.values, reach)
         if found.empty:
             continue
         positions = found.index.to_numpy()
@@ -88,6 +108,8 @@ def nearest_hard(
         feature[chosen] = ids[found["feature"].to_numpy(dtype=int)[better]]
     if scale is not None:
         distance = distance * np.asarray(scale, dtype=float)
+    beyond = distance > search_m
+    distance[beyond], layer[beyond], feature[beyond] = np.nan, None, None
     return pd.DataFrame(
         {
             "nearest_hard_m": distance,
