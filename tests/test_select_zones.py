@@ -191,3 +191,36 @@ def test_buildable_urban_distance_within_the_search_in_the_patchs_own_zone():
     patches = result.patches.sort_values("urban_distance_m")
     assert patches["urban_distance_m"].iloc[0] == pytest.approx(999.5, abs=0.01)
     assert np.isnan(patches["urban_distance_m"].iloc[1])
+
+
+def test_search_spacing_and_sides_are_metres_of_each_proposals_zone():
+    # two 100.02 m squares 99.9 m apart in the far place's zone (100.03 m of the analysis
+    # plane): 1 ha squares kept 100 m apart fit in one of them only; two were proposed, and
+    # a side of 100 m read 100.114 m
+    far = [drawn(EAST, 0, 0, 100.02, 100.02), drawn(EAST, 199.92, 0, 100.02, 100.02)]
+    aoi = in_degrees(["W", "E1", "E2"], [drawn(WEST, 0, 0, 50, 50), *far], "name")
+    redline = in_degrees(["RW"], [drawn(WEST, 3000, 0, 10, 10)], "BSM")
+    result = landcheck.search(
+        aoi,
+        1.0,
+        layers={"eco_redline": redline},
+        count=3,
+        max_aspect=1.0,
+        spacing_m=100,
+        **PLANAR,
+    )
+    proposals = result.proposals
+    assert len(proposals) == 1
+    assert proposals["area_ha"].iloc[0] == pytest.approx(1.0, abs=1e-7)
+    assert proposals["width_m"].iloc[0] == pytest.approx(100.0, abs=1e-6)
+    assert proposals["length_m"].iloc[0] == pytest.approx(100.0, abs=1e-6)
+
+
+def test_search_gives_each_proposals_sides_in_its_own_zone():
+    squares, redline = two_places()
+    result = landcheck.search(
+        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **PLANAR
+    )
+    side = np.sqrt(30_000.0)
+    assert result.proposals["width_m"].tolist() == pytest.approx([side, side], abs=1e-6)
+    assert result.proposals["length_m"].tolist() == pytest.approx([side, side], abs=1e-6)
