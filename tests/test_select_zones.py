@@ -224,3 +224,45 @@ def test_search_gives_each_proposals_sides_in_its_own_zone():
     side = np.sqrt(30_000.0)
     assert result.proposals["width_m"].tolist() == pytest.approx([side, side], abs=1e-6)
     assert result.proposals["length_m"].tolist() == pytest.approx([side, side], abs=1e-6)
+
+
+def dumbbell(place):
+    """Two 100 m squares joined by a 200 × 50 m corridor: 30,000 m², nothing under 50 m wide."""
+    return shapely.union_all(
+        [
+            drawn(place, 0, 0, 100, 100),
+            drawn(place, 300, 0, 100, 100),
+            drawn(place, 100, 25, 200, 50),
+        ]
+    )
+
+
+def test_minimum_width_lists_no_floating_point_crumbs():
+    # opened part by part in each place's zone scale, the dumbbells left 329 "narrower than
+    # 50 m" crumbs of 6e-6 m² in all (each under 1e-6 m thick)
+    aoi = in_degrees(["W", "E"], [dumbbell(WEST), dumbbell(EAST)])
+    redline = in_degrees(["RE"], [drawn(EAST, 5000, 0, 10, 10)], "BSM")
+    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **PLANAR)
+    assert result.patches["planar_m2"].tolist() == pytest.approx([30_000.0] * 2, abs=1e-3)
+    assert result.removed.empty
+    assert result.to_dict()["removed"] == []
+    kept = landcheck.avoid(aoi, layers={"eco_redline": redline}, min_width_m=50, **PLANAR)
+    assert kept.dropped.empty
+    assert kept.kept["kept_ha"].tolist() == pytest.approx([3.0, 3.0], abs=1e-7)
+
+
+def test_a_real_narrow_piece_is_still_listed_once():
+    # the corridor 49.9 m wide at the far place: one "narrower than 50 m" piece of 9,980 m²
+    far = shapely.union_all(
+        [
+            drawn(EAST, 0, 0, 100, 100),
+            drawn(EAST, 300, 0, 100, 100),
+            drawn(EAST, 100, 20, 200, 49.9),
+        ]
+    )
+    aoi = in_degrees(["W", "E"], [drawn(WEST, 0, 0, 300, 300), far])
+    redline = in_degrees(["RW"], [drawn(WEST, 0, 0, 100, 100)], "BSM")
+    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **PLANAR)
+    narrow = result.removed[result.removed["reason"] == "narrower than 50 m"]
+    assert len(narrow) == 1
+    assert narrow["planar_m2"].iloc[0] == pytest.approx(9_980.0, abs=1e-2)
