@@ -194,6 +194,21 @@ def _write_txt(
     return [f.name for f in files], None, zone_files_note(files, sites.crs)
 
 
+def _submission(result: SearchResult) -> gpd.GeoDataFrame:
+    """The proposals to write as a TXT: ``site_id``, ``measuring_crs`` and geometry.
+
+    ``measuring_crs`` is the CRS each proposal's planar areas are measured in, from the
+    proposals' pre-examination (the comparison's check), so that each is written in its zone.
+    """
+    proposals = result.proposals
+    if not len(proposals) or result.comparison is None:
+        return proposals
+    check = result.comparison.check
+    out = proposals[["site_id", "geometry"]].copy()
+    out.insert(1, "measuring_crs", [check.measuring_crs(str(s)) for s in out["site_id"]])
+    return out
+
+
 def write_buildable(
     result: BuildableResult,
     directory: str | os.PathLike[str],
@@ -343,9 +358,15 @@ def write_search(
 ) -> dict[str, str]:
     """Write the search folder, with the proposals as a boundary TXT; return file name → path.
 
-    When the proposals cannot be written as a boundary TXT (the analysis CRS
-    is not a CGCS2000 Gauss-Kruger one), no TXT is written and ``search.json``
-    says why (``txt_skipped``).
+    Each proposal is written in the zone its planar areas are measured in (its
+    ``measuring_crs`` in the proposals' pre-examination), as
+    :func:`write_avoidance` writes the trimmed sites: ``proposals.txt`` for
+    the analysis CRS's zone (or the first proposal's), and
+    ``proposals_EPSG<code>.txt`` for each further zone, with a warning in
+    ``search.json`` saying which went where. When the proposals cannot be
+    written as a boundary TXT (a proposal measured in no CGCS2000
+    Gauss-Kruger zone), no TXT is written and ``search.json`` says why
+    (``txt_skipped``).
 
     ``inputs`` (the run's input files) are never replaced; see
     :func:`landcheck.io.output.atomic_folder`.
@@ -361,11 +382,8 @@ def write_search(
 
     def fill(staging: str) -> list[str]:
         proposals = result.proposals
-        names, skipped, _ = _write_txt(
-            staging,
-            "proposals.txt",
-            proposals[["site_id", "geometry"]] if len(proposals) else proposals,
-            txt_encoding,
+        names, skipped, note = _write_txt(
+            staging, "proposals.txt", _submission(result), txt_encoding
         )
         _write_gpkg(
             os.path.join(staging, "search.gpkg"),
@@ -379,6 +397,9 @@ def write_search(
         data = result.to_dict()
         if skipped is not None:
             data["txt_skipped"] = skipped
+        if note is not None:
+            data["warnings"].append(note)
+            logger.warning(note)
         _write_json(os.path.join(staging, "search.json"), data)
         _write_map(os.path.join(staging, "search.png"), result.plot)
         return ["search.gpkg", "search.csv", "search.json", "search.png", *names]

@@ -86,7 +86,8 @@ class ComparisonResult:
         ``paddy_ha``, ``cultivated_ha``, ``conversion_ha``, ``construction_ha``,
         ``unused_ha``, ``inside_urban_ha``, ``outside_urban_ha``, ``urban``,
         ``nearest_hard_m`` (NaN beyond ``rule.search_m``),
-        ``nearest_hard_layer``, ``nearest_hard_id``, ``score``,
+        ``nearest_hard_layer``, ``nearest_hard_id``, ``score`` (NaN when a
+        term of it is not known), ``score_unknown`` (those terms' columns),
         ``score_detail``, ``main_finding`` and ``reason`` (why it ranks
         ahead of the next one).
     sites : GeoDataFrame
@@ -133,8 +134,9 @@ class ComparisonResult:
                 if pd.isna(row.nearest_hard_m)
                 else f"{row.nearest_hard_m:.1f} m"
             )
+            score = "not known" if pd.isna(row.score) else f"{row.score:.4f}"
             lines.append(
-                f"{row.rank}. {row.site_id} {row.name}: {row.status}, score {row.score:.4f} "
+                f"{row.rank}. {row.site_id} {row.name}: {row.status}, score {score} "
                 f"({row.score_detail}), nearest hard constraint {distance}; {row.reason}"
             )
         return "\n".join(lines)

@@ -421,7 +421,8 @@ def load_constraints(
     join : {"round", "mitre"}
         Buffer join style.
     search_m : float
-        Also read features this far away (for distances).
+        Also read features this far away (for distances; metres of the zone each place
+        lies in, as far as ``search_m`` times the largest zone scale in the plane).
 
     Returns
     -------
@@ -440,7 +441,7 @@ def load_constraints(
             )
             loaded.append(LoadedConstraint(c, False, reason=reason))
             continue
-        margin = max(1.0, c.buffer_m * reach + 1.0, search_m)
+        margin = max(1.0, c.buffer_m * reach + 1.0, search_m * reach)
         try:
             layer = run.read_layer(spec, near, margin)
         except (DataSourceError, InputDataError) as ex:

@@ -15,7 +15,11 @@ status and areas are exactly those ``landcheck check`` reports):
 - ``nearest_hard_m`` from :func:`nearest_hard`.
 
 Areas are in hectares by the run's area method. A layer that could not be
-checked gives NaN (and the site's status is ``unknown``).
+checked gives NaN (and the site's status is ``unknown``), and so does a
+land-use layer that does not fully describe the site (a material part of it
+not covered, or codes the table does not know: what makes the land-use
+checks ``unknown``, :func:`landcheck.rules.core.land_use_gap`): its figures
+would count the land it does not describe as taking nothing.
 """
 
 from __future__ import annotations
@@ -25,11 +29,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from landcheck.measure import SiteLayer
 from landcheck.overlay import nearest_features
+from landcheck.profile_parts import AnalysisOptions
 from landcheck.result import CheckResult
 from landcheck.select.constraints import Constraint, LoadedConstraint
+from landcheck.units import AreaMethod
 
-__all__ = ["first_layer_of_kind", "nearest_hard", "site_metrics"]
+__all__ = ["describes_site", "first_layer_of_kind", "nearest_hard", "plane_reach", "site_metrics"]
 
 
 def first_layer_of_kind(profile, kind: str) -> str | None:
@@ -38,6 +45,24 @@ def first_layer_of_kind(profile, kind: str) -> str | None:
         if spec.kind == kind:
             return key
     return None
+
+
+def plane_reach(search_m: float, scale: np.ndarray | None = None) -> float:
+    """How far to look in the analysis plane for ``search_m`` metres of every geometry's zone.
+
+    ``scale`` (per geometry, its zone's lengths over the analysis CRS's) below 1 makes a
+    distance of the zone longer in the plane: 999.5 m at 105°E is 1000.64 m of the plane of
+    102°E's zone. Distances found within this reach are scaled, then those beyond
+    ``search_m`` dropped.
+
+    Examples
+    --------
+    >>> plane_reach(1000.0), round(plane_reach(1000.0, np.array([1.0, 0.998860])), 2)
+    (1000.0, 1001.14)
+    """
+    if scale is None or not len(scale):
+        return float(search_m)
+    return float(search_m) / float(np.min(scale))
 
 
 def nearest_hard(
@@ -52,7 +77,8 @@ def nearest_hard(
     constraint's features (not their buffers), within ``search_m``; 0 when a
     geometry touches one. ``scale`` (per geometry, its measuring CRS's lengths
     over the analysis CRS's near it: :attr:`~landcheck.crs.measuring.SiteMeasuring.scale`)
-    turns the analysis CRS's distances into the metres of each geometry's own zone.
+    turns the analysis CRS's distances into the metres of each geometry's own zone, and
+    ``search_m`` is metres of that zone too (:func:`plane_reach`).
 
     Returns
     -------
@@ -65,10 +91,11 @@ def nearest_hard(
     distance = np.full(len(geoms), np.nan)
     layer = np.full(len(geoms), None, dtype=object)
     feature = np.full(len(geoms), None, dtype=object)
+    reach = plane_reach(search_m, scale)
     for item in loaded:
         if not item.available or item.constraint.outside or item.features is None:
             continue
-        found = nearest_features(geoms, item.features.geometry.values, search_m)
+        found = nearest_features(geoms, item.features.geometry.values, reach)
         if found.empty:
             continue
         positions = found.index.to_numpy()
@@ -81,6 +108,8 @@ def nearest_hard(
         feature[chosen] = ids[found["feature"].to_numpy(dtype=int)[better]]
     if scale is not None:
         distance = distance * np.asarray(scale, dtype=float)
+    beyond = distance > search_m
+    distance[beyond], layer[beyond], feature[beyond] = np.nan, None, None
     return pd.DataFrame(
         {
             "nearest_hard_m": distance,
@@ -97,6 +126,62 @@ def _main_finding(result: CheckResult, site_id: str, status: str) -> str:
         if finding.status == status:
             return f"{finding.check}: {finding.outcome}"
     return ""
+
+
+_LAND_USE_FIGURES = (
+    "cultivated",
+    "paddy",
+    "unsplit_cultivated",
+    "paddy_at_most",
+    "conversion",
+    "construction",
+    "unused",
+)
+"""The ``<name>_ha`` columns read from the land-use layer."""
+
+
+def describes_site(view: SiteLayer, options: AnalysisOptions) -> bool:
+    """True when a class layer describes the whole site, so its class areas are the site's.
+
+    As :func:`landcheck.rules.core.land_use_gap` decides for the land-use checks: no
+    material part of the site uncovered (one at least the sliver area and, when its width
+    is measured, the sliver width) and no code the class table does not know.
+
+    Parameters
+    ----------
+    view : SiteLayer
+        The site's view of the layer (available).
+    options : AnalysisOptions
+        The profile's analysis options (the sliver thresholds).
+
+    Returns
+    -------
+    bool
+    """
+    uncovered, width = view.uncovered.m2, view.uncovered_width_m
+    sliver = uncovered < options.sliver_area_m2 or (
+        width is not None and 0.0 < width < options.sliver_width_m
+    )
+    return (uncovered <= 0.0 or sliver) and not view.unresolved_codes
+
+
+def _land_use_figures(
+    view: SiteLayer | None, options: AnalysisOptions, method: AreaMethod
+) -> dict[str, float]:
+    """The ``<name>_ha`` land-use columns of one site; NaN unless the layer describes it."""
+    if view is None or not view.available or not describes_site(view, options):
+        return {f"{name}_ha": np.nan for name in _LAND_USE_FIGURES}
+    paddy = view.classes_where("table_code", ("0101",), method).ha
+    unsplit = view.classes_where("table_code", ("01",), method).ha
+    return {
+        "cultivated_ha": view.classes_where("level1", ("01",), method).ha,
+        "paddy_ha": paddy if unsplit <= 0.0 else np.nan,
+        "unsplit_cultivated_ha": unsplit,
+        "paddy_at_most_ha": paddy + unsplit,
+        "conversion_ha": view.classes_where("category", ("农用地",), method).ha,
+        "construction_ha": view.classes_where("category", ("建设用地",), method).ha,
+        "unused_ha": view.classes_where("category", ("未利用地",), method).ha,
+    }
 
 
 def site_metrics(
@@ -140,27 +225,7 @@ def site_metrics(
             view = result.layer(sid, key)
             out[f"{key}_ha"] = view.overlap.ha if view.available else np.nan
         view = result.layer(sid, land_use) if land_use else None
-        if view is not None and view.available:
-            out["cultivated_ha"] = view.classes_where("level1", ("01",), method).ha
-            paddy = view.classes_where("table_code", ("0101",), method).ha
-            unsplit = view.classes_where("table_code", ("01",), method).ha
-            out["paddy_ha"] = paddy if unsplit <= 0.0 else np.nan
-            out["unsplit_cultivated_ha"] = unsplit
-            out["paddy_at_most_ha"] = paddy + unsplit
-            out["conversion_ha"] = view.classes_where("category", ("农用地",), method).ha
-            out["construction_ha"] = view.classes_where("category", ("建设用地",), method).ha
-            out["unused_ha"] = view.classes_where("category", ("未利用地",), method).ha
-        else:
-            for name in (
-                "cultivated",
-                "paddy",
-                "unsplit_cultivated",
-                "paddy_at_most",
-                "conversion",
-                "construction",
-                "unused",
-            ):
-                out[f"{name}_ha"] = np.nan
+        out.update(_land_use_figures(view, profile.analysis, method))
         view = result.layer(sid, urban) if urban else None
         if view is not None and view.available:
             inside, outside = view.overlap, view.uncovered

@@ -8,7 +8,12 @@ Alternatives are ranked by, in order:
    hard-constraint conflicts (permanent basic farmland, ecological redline,
    any extra constraint layer), the paddy, cultivated land and agricultural
    land to convert it takes, and its area outside the urban development
-   boundary;
+   boundary. A term whose hectares are not known for a site (NaN: its layer
+   could not be checked, or does not fully describe the site) makes the
+   site's score not known: such sites rank after every site of their status
+   whose score is known, and their reason says which terms are not known. A
+   term not known for any site (a layer not given at all) is left out, so it
+   reorders nothing;
 3. the **distance to the nearest hard constraint**, larger first (every
    distance beyond the search distance counts as the search distance);
 4. the **site id**, so that ties are broken the same way every time.
@@ -178,22 +183,64 @@ class RankingRule:
         used = {t.name: t.weight for t in terms}
         return cls(tuple(t for t in terms if t.weight > 0), float(search_m), used)
 
+    def compared_terms(self, table: pd.DataFrame) -> tuple[Term, ...]:
+        """The terms that compare the rows: those with a column known for at least one row.
+
+        A column missing, or NaN in every row (its layer not given), would weigh the same
+        unknown for every row: it is left out, and reorders nothing.
+        """
+        return tuple(
+            t
+            for t in self.terms
+            if t.column in table.columns and table[t.column].astype(float).notna().any()
+        )
+
+    def unknown_terms(self, table: pd.DataFrame) -> pd.Series:
+        """Per row, the columns of :meth:`compared_terms` not known for it, comma-separated.
+
+        Examples
+        --------
+        >>> rule = RankingRule((Term("cultivated", "cultivated_ha", 2.0, "", ""),))
+        >>> rule.unknown_terms(pd.DataFrame({"cultivated_ha": [4.0, None]})).tolist()
+        ['', 'cultivated_ha']
+        >>> rule.unknown_terms(pd.DataFrame({"cultivated_ha": [None, None]})).tolist()
+        ['', '']
+        """
+        compared = self.compared_terms(table)
+        missing = [table[t.column].astype(float).isna().to_numpy() for t in compared]
+        return pd.Series(
+            [
+                ", ".join(t.column for t, nan in zip(compared, missing, strict=True) if nan[i])
+                for i in range(len(table))
+            ],
+            index=table.index,
+            dtype=object,
+        )
+
     def score(self, table: pd.DataFrame) -> pd.Series:
-        """Weighted score of each row (missing values count as 0)."""
+        """Weighted score of each row: NaN where a compared term is not known.
+
+        Terms not known for any row (and columns the table lacks) are left out
+        (:meth:`compared_terms`).
+        """
         total = pd.Series(0.0, index=table.index)
-        for term in self.terms:
-            if term.column in table.columns:
-                total = total + term.weight * table[term.column].astype(float).fillna(0.0)
+        for term in self.compared_terms(table):
+            total = total + term.weight * table[term.column].astype(float)
         return total
 
     def score_detail(self, row: Mapping[str, Any]) -> str:
-        """The non-zero terms of one row's score, e.g. ``2×0.3000 cultivated_ha``."""
+        """The non-zero terms of one row's score, e.g. ``2×0.3000 cultivated_ha``.
+
+        A term not known for the row reads ``2×? cultivated_ha`` (also one known for no
+        row, which the score leaves out: :meth:`compared_terms`).
+        """
         parts = []
         for term in self.terms:
             value = row.get(term.column)
-            if value is None or pd.isna(value) or float(value) == 0.0:
-                continue
-            parts.append(f"{term.weight:g}×{float(value):.4f} {term.column}")
+            if term.column in row and pd.isna(value):
+                parts.append(f"{term.weight:g}×? {term.column}")
+            elif value is not None and not pd.isna(value) and float(value) != 0.0:
+                parts.append(f"{term.weight:g}×{float(value):.4f} {term.column}")
         return " + ".join(parts) or "0"
 
     def describe(self, lang: str = "en") -> str:
@@ -206,7 +253,9 @@ class RankingRule:
             return (
                 "排序规则，依次比较：（1）总体审查结论，由好到差："
                 + " > ".join(STATUS_ORDER)
-                + f"；（2）加权得分，越低越好：{formula}（水田同时计入耕地）；"
+                + f"；（2）加权得分，越低越好：{formula}（水田同时计入耕地）"
+                "；某项面积对某用地未知（图层无法核查或未完整覆盖该用地）时，其得分未知，"
+                "排在同一结论中得分已知的用地之后；对所有用地均未知的项不参与比较；"
                 f"（3）距最近刚性约束图层的距离，越远越好"
                 f"（超过 {self.search_m:g} 米按 {self.search_m:g} 米计）；"
                 "（4）用地编号，确保并列时排序唯一。"
@@ -215,7 +264,10 @@ class RankingRule:
             "Ranked by, in order: (1) overall status, best first: "
             + ", ".join(STATUS_ORDER)
             + f"; (2) weighted score, lower first: {formula} (paddy is counted in cultivated "
-            "land too); (3) distance to the nearest hard constraint, larger first (beyond "
+            "land too); a site for which a term is not known (its layer could not be checked or "
+            "does not fully describe the site) has a score not known, and ranks after every "
+            "site of its status whose score is known; a term known for no site is left out; "
+            "(3) distance to the nearest hard constraint, larger first (beyond "
             f"{self.search_m:g} m every distance counts as {self.search_m:g} m); (4) site id, "
             "so ties always break the same way."
         )
@@ -252,12 +304,16 @@ def _within(values: np.ndarray, tolerance: float) -> np.ndarray:
 
 def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     distance = table["nearest_hard_m"].astype(float).fillna(rule.search_m).clip(upper=rule.search_m)
+    unknown = table["score"].isna().to_numpy()
+    # scores not known tie with each other (after the known ones: score_unknown)
+    score = np.where(unknown, 0.0, table["score"].to_numpy(dtype=float))
     return pd.DataFrame(
         {
             "status_rank": table["status"]
             .map({s: i for i, s in enumerate(STATUS_ORDER)})
             .astype(int),
-            "score_key": _within(table["score"].to_numpy(dtype=float), SCORE_TOLERANCE),
+            "score_unknown": unknown.astype(int),
+            "score_key": _within(score, SCORE_TOLERANCE),
             "distance_key": -_within(distance.to_numpy(dtype=float), DISTANCE_TOLERANCE_M),
             "id_key": table["site_id"].astype(str),
         },
@@ -271,16 +327,37 @@ def _why(
     other = nxt["site_id"]
     if keys_row["status_rank"] != keys_next["status_rank"]:
         return f"ahead of {other}: status {row['status']} is better than {nxt['status']}"
+    if keys_row["score_unknown"] != keys_next["score_unknown"]:
+        return (
+            f"ahead of {other}: same status, score {row['score']:.4f} is known and {other}'s "
+            f"is not ({_not_known(nxt)})"
+        )
     if keys_row["score_key"] != keys_next["score_key"]:
         mine, theirs = _apart(row["score"], nxt["score"], 4)
         return f"ahead of {other}: same status, score {mine} is lower than {theirs}"
+    if keys_row["score_unknown"]:
+        same = f"same status, {_not_known(row)}, as {other}'s is"
+    else:
+        same = "same status and score"
     if keys_row["distance_key"] != keys_next["distance_key"]:
         mine, theirs = _apart(_distance(row, rule), _distance(nxt, rule), 2)
         return (
-            f"ahead of {other}: same status and score, nearest hard constraint "
-            f"{mine} m is farther than {theirs} m"
+            f"ahead of {other}: {same}, nearest hard constraint {mine} m is farther than {theirs} m"
         )
+    if keys_row["score_unknown"]:
+        return f"ahead of {other}: {same}; tied on distance, the site id decides"
     return f"ahead of {other}: tied on status, score and distance; the site id decides"
+
+
+def _not_known(row: pd.Series) -> str:
+    """``score not known: cultivated_ha, conversion_ha``: the terms a row's score lacks."""
+    return f"score not known: {row['score_unknown']}"
+
+
+def _last(row: pd.Series, count: int) -> str:
+    """The reason of the last row: it has no next one (but may lack a score)."""
+    reason = "last" if count > 1 else "only alternative"
+    return f"{reason}; {_not_known(row)}" if row["score_unknown"] else reason
 
 
 def _distance(row: pd.Series, rule: RankingRule) -> float:
@@ -317,8 +394,10 @@ def rank_table(metrics: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The rows sorted best first, with ``rank`` (1 = best), ``score``,
-        ``score_detail`` and ``reason`` (why each ranks ahead of the next).
+        The rows sorted best first, with ``rank`` (1 = best), ``score`` (NaN when
+        not known), ``score_unknown`` (the columns of the terms not known for the
+        row, comma-separated; empty when its score is known), ``score_detail`` and
+        ``reason`` (why each ranks ahead of the next).
 
     Examples
     --------
@@ -333,10 +412,11 @@ def rank_table(metrics: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     unknown = sorted(set(table["status"]) - set(STATUS_ORDER))
     if unknown:
         raise InputDataError(f"unknown status(es) {', '.join(unknown)} in the ranking table")
+    table["score_unknown"] = rule.unknown_terms(table)
     table["score"] = rule.score(table)
     table["score_detail"] = [rule.score_detail(r) for r in table.to_dict("records")]
     keys = _keys(table, rule)
-    criteria = ["status_rank", "score_key", "distance_key", "id_key"]
+    criteria = ["status_rank", "score_unknown", "score_key", "distance_key", "id_key"]
     order = keys.sort_values(criteria, kind="stable").index
     table = table.loc[order]
     keys = keys.loc[order]
@@ -348,6 +428,6 @@ def rank_table(metrics: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
                 _why(table.iloc[i], table.iloc[i + 1], keys.iloc[i], keys.iloc[i + 1], rule)
             )
         else:
-            reasons.append("last" if len(table) > 1 else "only alternative")
+            reasons.append(_last(table.iloc[i], len(table)))
     table["reason"] = reasons
     return table.reset_index(drop=True)

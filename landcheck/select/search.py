@@ -99,7 +99,8 @@ class SearchResult:
     ----------
     proposals : GeoDataFrame
         The proposals, best first: the comparison table's columns plus
-        ``patch_id``, ``angle_deg``, ``width_m``, ``length_m``.
+        ``patch_id``, ``angle_deg``, ``width_m``, ``length_m`` (metres of each
+        proposal's zone).
     comparison : ComparisonResult or None
         The proposals compared as :func:`landcheck.compare` compares sites
         (None when nothing fits).
@@ -311,7 +312,8 @@ def search(
     weights, search_m
         The ranking rule, as for :func:`landcheck.compare`.
     spacing_m : float
-        Keep proposals at least this far apart (metres; 0: they may touch).
+        Keep proposals at least this far apart (metres of the zone of either; 0: they
+        may touch).
     max_candidates : int
         At most this many rectangles are pre-examined.
     project_class : str, optional
@@ -411,6 +413,8 @@ def search(
             before = len(rects)
             rects, info = _exact_area(rects, info, carved.patches, required_m2, run)
             fit -= before - len(rects)  # too small where they stand: they do not fit
+        own = run.measuring_of(rects).scale if len(rects) else np.ones(0)
+        info = _in_own_zone(info, own)
         info.insert(0, "site_id", [f"C{i + 1:05d}" for i in range(len(rects))])
         patches = gpd.GeoDataFrame(
             {
@@ -468,7 +472,7 @@ def search(
         candidates = sites_frame(run, info["site_id"].tolist(), rects, klass)
         screened = evaluate(run, candidates)
         table, _ = rank_sites(screened, loaded, hard, rule, _scale(run, screened))
-        picked = _pick(table["site_id"].tolist(), candidates, int(count), float(spacing_m))
+        picked = _pick(table["site_id"].tolist(), candidates, int(count), float(spacing_m), own)
         if len(picked) < count:
             warn(f"only {len(picked)} non-overlapping site(s) of {area_ha:g} ha fit")
         info = info.set_index("site_id")
@@ -633,15 +637,37 @@ _AREA_TOLERANCE = 1e-4
 """How far a proposal's area may fall short of the one asked (relative) when it cannot grow."""
 
 
+def _in_own_zone(info: pd.DataFrame, scale: np.ndarray) -> pd.DataFrame:
+    """The candidates' ``width_m`` and ``length_m`` in metres of each one's zone, not the plane's.
+
+    ``scale`` is each candidate's measuring CRS's lengths over the analysis CRS's: a 1 ha
+    square at 105°E is 100.114 m a side in the plane of 102°E's zone, 100 m in its own.
+    """
+    info = info.copy()
+    info["width_m"] = info["width_m"].to_numpy(dtype=float) * scale
+    info["length_m"] = info["length_m"].to_numpy(dtype=float) * scale
+    return info
+
+
 def _pick(
-    order: list[str], candidates: gpd.GeoDataFrame, count: int, spacing_m: float = 0.0
+    order: list[str],
+    candidates: gpd.GeoDataFrame,
+    count: int,
+    spacing_m: float = 0.0,
+    scale: np.ndarray | None = None,
 ) -> list[str]:
     """Take candidates in rank order, skipping those too close to one already taken.
 
     Too close: sharing more than a square millimetre with it, or coming within
-    ``spacing_m`` of it.
+    ``spacing_m`` of it, in metres of the zone of either (``scale``, per candidate
+    in the frame's order, its measuring CRS's lengths over the analysis CRS's; the
+    smaller of the two is taken, so the spacing holds in both zones).
     """
-    geoms = candidates.set_index("site_id").geometry.loc[order].to_numpy()
+    frame = candidates.set_index("site_id")
+    geoms = frame.geometry.loc[order].to_numpy()
+    own = np.ones(len(order))
+    if scale is not None:
+        own = pd.Series(np.asarray(scale, dtype=float), index=frame.index).loc[order].to_numpy()
     free = np.ones(len(order), dtype=bool)
     picked: list[str] = []
     for i in range(len(order)):
@@ -654,7 +680,8 @@ def _pick(
         shared = shapely.area(shapely.intersection(geoms[rest], geoms[i]))
         blocked = shared > _OVERLAP_TOLERANCE_M2
         if spacing_m > 0:
-            blocked |= shapely.distance(geoms[rest], geoms[i]) < spacing_m
+            metres = shapely.distance(geoms[rest], geoms[i]) * np.minimum(own[rest], own[i])
+            blocked |= metres < spacing_m
         free[rest[blocked]] = False
         free[i] = False
     return picked
