@@ -240,9 +240,10 @@ def _approver(inp: RuleInput, planned: str) -> Text:
 def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | None, Text | None]:
     """Planned construction land in the site (from the planning zones), or None and why not.
 
-    Not known when the zones cannot be read as planned construction land, and where they
-    leave part of the site undescribed: that part may or may not be planned construction
-    land, as a zone whose code the table does not know may or may not be.
+    Not known where the zones leave part of the site undescribed (that part may or may
+    not be planned construction land) and when they cannot be read as planned construction
+    land, as a zone whose code the table does not know may or may not be. Coverage is asked
+    first: where no zone touches the site, the table has nothing of it to tell.
     """
     key = inp.params.get("planning_layer")
     spec = inp.profile.layers.get(key) if key is not None else None
@@ -250,6 +251,12 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
     title = spec.title if spec is not None else Text("规划分区", "planning zones")
     if layer is None or not layer.available:
         return None, Text(f"{title.zh}图层未能使用", f"the {title.en} layer could not be used")
+    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
+        m2 = layer.uncovered.m2
+        return None, Text(
+            f"{title.zh}图层有 {m2:.2f} 平方米未覆盖项目用地",
+            f"the {title.en} layer does not cover {m2:.2f} m² of the site",
+        )
     table = layer.class_table
     if table is None or "planned_construction" not in table.columns:
         return None, Text(
@@ -261,12 +268,6 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
             f"{title.zh}图层含代码表未知的代码 {'、'.join(layer.unresolved_codes)}",
             f"the {title.en} layer has codes its table does not know "
             f"({', '.join(layer.unresolved_codes)})",
-        )
-    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
-        m2 = layer.uncovered.m2
-        return None, Text(
-            f"{title.zh}图层有 {m2:.2f} 平方米未覆盖项目用地",
-            f"the {title.en} layer does not cover {m2:.2f} m² of the site",
         )
     return layer.classes_where("planned_construction", ("yes",), method), None
 
