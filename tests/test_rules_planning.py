@@ -3,9 +3,13 @@ tell. Analytic squares with known areas; each case a verdict a reviewer would ha
 
 from __future__ import annotations
 
+import pytest
+import yaml
 from common import county, frame, sites, square
 
 import landcheck
+from landcheck.classify import load_code_table
+from landcheck.io.profiles import builtin_profile_text, profile_from_dict
 
 PLANAR = {"area_method": "planar", "coverage": county()}
 
@@ -32,6 +36,118 @@ def check(zone_layer, profile=None, site=None):
     layers = {"planning_zones": zone_layer, "land_use": DRY_LAND, "farmland": FAR_FARMLAND}
     extra = {"profile": profile} if profile is not None else {}
     return landcheck.check(site, layers=layers, **PLANAR, **extra)
+
+
+# ------------------------------------------------------------------ level-1 zones
+
+
+def test_every_level_1_zone_with_differing_sub_zones_is_not_known():
+    # 04 城镇发展区 holds 0401 (planned construction land, conforms) and 0402/0403 (neither),
+    # yet read planned_construction=no and conforms: a level-1 code cannot tell
+    table = load_code_table("planning-zones-2020")
+    level = table.lookup("level")
+    parent = table.lookup("parent")
+    checked = []
+    for code in [c for c in table.codes if level[c] == "1"]:
+        children = [c for c in table.codes if parent[c] == code]
+        for column in ("conformity", "planned_construction"):
+            values = {table.value(c, column) for c in children}
+            if len(values) > 1:
+                assert table.value(code, column) == "unknown", (code, column)
+                checked.append((code, column))
+            elif values:
+                assert table.value(code, column) in (*values, "unknown"), (code, column)
+    assert checked == [
+        ("04", "conformity"),
+        ("04", "planned_construction"),
+        ("05", "conformity"),
+        ("05", "planned_construction"),
+    ]
+    # 06 海洋发展区: its sea-use sub-zones are not in the table, a project may fit one
+    assert table.value("06", "conformity") == "unknown"
+    assert table.value("06", "planned_construction") == "no"
+
+
+@pytest.mark.parametrize(("code", "name"), [("04", "城镇发展区"), ("05", "乡村发展区")])
+def test_a_level_1_zone_leaves_batch_or_single_site_and_conformity_not_known(code, name):
+    # was: 04 → 单独选址 (1.0000 ha outside planned construction land) and "conforms";
+    # 05 → 单独选址 and "adjust"
+    result = check(zones((code, square(-100, -100, 300))))
+    conversion = finding(result, "agricultural_conversion")
+    assert (conversion.outcome, conversion.status) == ("conversion", "conditional")
+    assert conversion.area.m2 == pytest.approx(10_000.0)
+    assert f"规划分区图层中的 {code} {name}仅为一级分区、未细分到二级，无法判断是否位于" in (
+        conversion.message.zh
+    )
+    assert f"gives {code} " in conversion.message.en
+    assert "at level 1 only, not divided into its level-2 zones" in conversion.message.en
+    assert "单独选址建设项目" not in conversion.message.zh
+    conformity = finding(result, "planning_conformity")
+    assert (conformity.outcome, conformity.status) == ("undivided", "unknown")
+    assert conformity.area.m2 == pytest.approx(10_000.0)
+    assert f"位于{name}（1.0000 公顷），规划分区仅为一级分区、未细分到二级" in conformity.message.zh
+    assert "符合国土空间规划分区管控要求。" not in conformity.message.zh
+
+
+def test_a_site_half_on_a_level_1_zone_is_not_known_for_that_half():
+    # half 0401 (conforms, planned) and half 04: was "conforms" and batch
+    result = check(
+        zones(("0401", square(-100, -100, 150, 300)), ("04", square(50, -100, 150, 300)))
+    )
+    conversion = finding(result, "agricultural_conversion")
+    assert conversion.outcome == "conversion"
+    conformity = finding(result, "planning_conformity")
+    assert (conformity.outcome, conformity.status) == ("undivided", "unknown")
+    assert conformity.area.m2 == pytest.approx(5_000.0)
+    assert "0.5000 公顷（50.00%）位于城镇发展区（0.5000 公顷）" in conformity.message.zh
+
+
+def test_a_zone_needing_adjustment_stands_and_names_the_level_1_rest():
+    result = check(
+        zones(("0502", square(-100, -100, 150, 300)), ("04", square(50, -100, 150, 300)))
+    )
+    conformity = finding(result, "planning_conformity")
+    assert (conformity.outcome, conformity.status) == ("adjust", "conditional")
+    assert conformity.area.m2 == pytest.approx(5_000.0)
+    assert "位于一般农业区（0.5000 公顷）" in conformity.message.zh
+    assert "另涉及城镇发展区（0.5000 公顷）：仅一级分区，无法判定。" in conformity.message.zh
+    assert "It also lies in urban development zone (0.5000 ha): level 1 only" in (
+        conformity.message.en
+    )
+
+
+# ------------------------------------------------------------------ conflicts
+
+
+@pytest.mark.parametrize(("code", "name"), [("01", "生态保护区"), ("03", "农田保护区")])
+def test_a_conflict_zone_is_not_read_as_adjustable(code, name):
+    # was "adjust": 预审时核实是否属于依法可以调整规划用途的情形, as for 0502
+    result = check(zones((code, square(-100, -100, 300))))
+    found = finding(result, "planning_conformity")
+    assert (found.outcome, found.status) == ("conflict", "conditional")
+    assert found.area.m2 == pytest.approx(10_000.0)
+    assert f"位于{name}（1.0000 公顷），项目用途与该规划分区管控要求相冲突" in found.message.zh
+    assert "调整规划用途" in found.message.zh and "可以调整" not in found.message.zh
+    assert "ecological protection redline and permanent basic farmland checks" in (found.message.en)
+    assert [d.zh for d in found.documents] == ["国土空间规划符合性分析"]
+    assert found.documents_later == ()
+
+
+def test_a_profile_without_the_new_outcomes_still_loads_and_words_them_as_before():
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "planning_conformity")
+    del rule["outcomes"]["conflict"], rule["outcomes"]["undivided"]
+    profile = profile_from_dict(data)
+    conflict = finding(
+        check(zones(("01", square(-100, -100, 300))), profile), "planning_conformity"
+    )
+    assert (conflict.outcome, conflict.status) == ("conflict", "conditional")
+    assert "依法可以调整规划用途" in conflict.message.zh  # the old profile's wording
+    undivided = finding(
+        check(zones(("04", square(-100, -100, 300))), profile), "planning_conformity"
+    )
+    assert (undivided.outcome, undivided.status) == ("undivided", "unknown")
+    assert "规划分区代码 04" in undivided.message.zh
 
 
 # ------------------------------------------------------------------ no zone on the site
