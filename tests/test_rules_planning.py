@@ -10,6 +10,7 @@ from common import county, frame, sites, square
 import landcheck
 from landcheck.classify import load_code_table
 from landcheck.io.profiles import builtin_profile_text, profile_from_dict
+from landcheck.review.precedence import strictest_first
 
 PLANAR = {"area_method": "planar", "coverage": county()}
 
@@ -114,6 +115,39 @@ def test_a_zone_needing_adjustment_stands_and_names_the_level_1_rest():
     assert "It also lies in urban development zone (0.5000 ha): level 1 only" in (
         conformity.message.en
     )
+
+
+# ------------------------------------------------------------------ overlapping zones
+
+
+@pytest.mark.parametrize("order", [("0401", "0502"), ("0502", "0401")])
+def test_overlapping_zones_count_as_the_stricter_whatever_the_file_order(order):
+    # 0401 first: "conforms" and batch; 0502 first: "adjust" and 单独选址
+    whole = square(-100, -100, 300)
+    result = check(zones(*((code, whole) for code in order)))
+    conformity = finding(result, "planning_conformity")
+    assert (conformity.outcome, conformity.status) == ("adjust", "conditional")
+    assert conformity.area.m2 == pytest.approx(10_000.0)
+    conversion = finding(result, "agricultural_conversion")
+    assert (conversion.outcome, conversion.status) == ("single_site", "conditional")
+    assert "1.0000 ha of the site lie outside the planned construction land" in (
+        conversion.message.en
+    )
+    (warning,) = [w for w in result.warnings if "planning_zones" in w and "overlap" in w]
+    assert "counted once, under the stricter feature" in warning
+
+
+def test_planning_zones_are_put_strictest_first():
+    table = load_code_table("planning-zones-2020")
+    rows = frame(
+        [
+            {"_code": code, "geometry": square(0, 0, 10)}
+            for code in ("0401", "07", "04", "9999", "0502", "03", "0501")
+        ]
+    )
+    order = strictest_first("planning_zone", rows, table)
+    assert rows["_code"].iloc[order].tolist() == ["03", "0502", "04", "9999", "07", "0401", "0501"]
+    assert strictest_first("planning_zone", rows) is None  # no table: no order
 
 
 # ------------------------------------------------------------------ conflicts
