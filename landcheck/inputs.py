@@ -575,8 +575,9 @@ def normalise_layer(
     windows += np.array([-grow, -grow, grow, grow])
     windows = windows[np.isfinite(windows).all(axis=1)]
     layer = normalise_features(frame, spec, crs, record, near=windows, known_valid=known_valid)
-    order = strictest_first(spec.kind, layer.features)
-    if order is not None:  # nested zones: where they overlap, the strict one's ground
+    table = layer.classification.code_table if layer.classification is not None else None
+    order = strictest_first(spec.kind, layer.features, table)
+    if order is not None:  # nested or overlapping zones: where they overlap, the strict one's
         layer.features = layer.features.iloc[order].reset_index(drop=True)
     if isinstance(source, LayerSource) and not isinstance(source, PostGISSource):
         choice = choose_encoding(source.path, source.encoding, record.layer)

@@ -13,6 +13,8 @@ from landcheck.rules.land import _grades
 from landcheck.rules.planning import _zone_list
 from landcheck.units import AreaMethod
 
+CONFORMS = ("conforms",)
+
 
 def _view(rows: Rows, position: int, kind: str = "land_use") -> SiteLayer:
     return SiteLayer(key="layer", kind=kind, position=position, tables=(rows, rows, rows))
@@ -88,25 +90,33 @@ def test_zone_lists_of_every_site_in_both_languages_from_one_pass():
     rows = _zones()
     planar = AreaMethod.PLANAR
     site = _view(rows, 0, "planning_zone")
-    assert _zone_list(site, True, "zh", planar) == "城镇集中建设区（1.2345 公顷）"
+    assert _zone_list(site, CONFORMS, "zh", planar) == "城镇集中建设区（1.2345 公顷）"
     assert (
-        _zone_list(site, False, "zh", planar)
+        _zone_list(site, CONFORMS, "zh", planar, invert=True)
         == "农田保护区（0.5000 公顷）、生态保护区（0.0100 公顷）"
     )
-    assert _zone_list(site, False, "en", planar) == "farmland (0.5000 ha), ecological (0.0100 ha)"
-    assert _zone_list(site, True, "en", AreaMethod.ELLIPSOIDAL) == "urban (1.2350 ha)"
-    assert _zone_list(_view(rows, 2, "planning_zone"), True, "en", planar) == "urban (0.7000 ha)"
-    assert _zone_list(_view(rows, 2, "planning_zone"), False, "en", planar) == ""
-    assert _zone_list(_view(rows, 1, "planning_zone"), True, "zh", planar) == ""  # no rows
-    assert _zone_list(SiteLayer(key="pz", kind="planning_zone"), True, "zh", planar) == ""
-    assert rows.answered(("zone_list", False, "zh", planar)) is not None  # made once
+    assert (
+        _zone_list(site, CONFORMS, "en", planar, invert=True)
+        == "farmland (0.5000 ha), ecological (0.0100 ha)"
+    )
+    assert _zone_list(site, CONFORMS, "en", AreaMethod.ELLIPSOIDAL) == "urban (1.2350 ha)"
+    assert (
+        _zone_list(_view(rows, 2, "planning_zone"), CONFORMS, "en", planar) == "urban (0.7000 ha)"
+    )
+    assert _zone_list(_view(rows, 2, "planning_zone"), CONFORMS, "en", planar, invert=True) == ""
+    assert _zone_list(_view(rows, 1, "planning_zone"), CONFORMS, "zh", planar) == ""  # no rows
+    assert _zone_list(SiteLayer(key="pz", kind="planning_zone"), CONFORMS, "zh", planar) == ""
+    assert rows.answered(("zone_list", CONFORMS, True, "zh", planar)) is not None  # made once
 
 
 def test_zone_names_in_english_fall_back_to_the_chinese_without_an_english_column():
     columns = dict(_zones().columns)
     del columns["name_en"]
     rows = Rows({"site": np.array([0, 0, 0, 2]), **columns}, "code")
-    assert _zone_list(_view(rows, 0), True, "en", AreaMethod.PLANAR) == "城镇集中建设区 (1.2345 ha)"
+    assert (
+        _zone_list(_view(rows, 0), CONFORMS, "en", AreaMethod.PLANAR)
+        == "城镇集中建设区 (1.2345 ha)"
+    )
 
 
 def _roads() -> ProjectList:

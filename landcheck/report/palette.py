@@ -61,6 +61,7 @@ CONFORMITY_COLORS = {
     "conforms": "#82e0aa",
     "needs_adjustment": "#f8c471",
     "conflict": "#f1948a",
+    "unknown": "#aeb6bf",
     "": "#d5d8dc",
 }
 """Fill per planning-zone conformity."""

@@ -9,16 +9,26 @@ a conditional. So a review layer's features are put in order of strictness
 before the overlay (:func:`strictest_first`): the shared ground is the strictest
 class's, a class the check does not recognise right after the strictest (it may
 be as strict, so it is not hidden under a lenient one), ties in file order.
+
+Planning zones overlap the same way (a 0401 城镇集中建设区 drawn over a 0502 一般农业区),
+and their order decided the verdict: their features are put in order by their code
+table (:func:`zone_rank`): a conflict, then a zone needing adjustment, then one whose
+conformity is not known (a code the table does not know, a level-1 zone), then one
+that conforms; among those alike, a zone that is not planned construction land before
+one whose status is not known, before one that is. Shared ground so counts as the
+stricter zone, for conformity and for 单独选址.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 import landcheck.rules  # noqa: F401  (first: the rules' registry loads the review modules)
+from landcheck.classify import CodeTable
 from landcheck.review.common import matches
 from landcheck.review.forest import forest_grade, is_national_public
 from landcheck.review.geohazard import HIGH, SUSCEPTIBLE, UNSUSCEPTIBLE
@@ -29,7 +39,7 @@ from landcheck.review.minerals import is_strategic
 from landcheck.review.protected_areas import GENERAL_ZONES, TRIAL_ZONES
 from landcheck.review.wetland import NATIONAL, OTHER_LEVELS
 
-__all__ = ["ORDERED_KINDS", "strictest_first"]
+__all__ = ["ORDERED_KINDS", "strictest_first", "zone_rank"]
 
 _UNKNOWN = 1
 """The rank of a class not recognised: after the strictest, before the rest."""
@@ -87,19 +97,71 @@ _RANKS: dict[str, tuple[tuple[str, ...], Callable[..., int | tuple[int, int]]]] 
 }
 """Layer kind → the review columns its strictness reads, and the rank of their values."""
 
-ORDERED_KINDS = frozenset(_RANKS)
+_CONFORMITY_RANKS = {"conflict": 0, "needs_adjustment": 1, "conforms": 3}
+"""A planning zone's conformity → its rank; any other value (not known) ranks 2."""
+
+_PLANNED_RANKS = {"no": 0, "yes": 2}
+"""A planning zone's ``planned_construction`` → its rank; any other value (not known) ranks 1."""
+
+ORDERED_KINDS = frozenset({*_RANKS, "planning_zone"})
 """The layer kinds whose features are put strictest first."""
 
 
-def strictest_first(kind: str, features: pd.DataFrame) -> np.ndarray | None:
-    """The order that puts a review layer's strictest features first, ties in file order.
+def zone_rank(code: object, table: CodeTable) -> tuple[int, int]:
+    """The strictness of a planning zone's code: lower is stricter.
+
+    Parameters
+    ----------
+    code : object
+        The feature's zone code as read.
+    table : CodeTable
+        The layer's code table (``conformity``, ``planned_construction``).
+
+    Returns
+    -------
+    tuple of int
+        The rank of its conformity (conflict 0, needs adjustment 1, not known 2,
+        conforms 3), then of its planned construction land (no 0, not known 1, yes 2).
+
+    Examples
+    --------
+    >>> from landcheck.classify import load_code_table
+    >>> table = load_code_table("planning-zones-2020")
+    >>> [zone_rank(c, table) for c in ("01", "0502", "04", "9999", "07", "0401")]
+    [(0, 0), (1, 0), (2, 1), (2, 1), (3, 0), (3, 2)]
+    """
+    resolved = table.resolve(code)
+    if resolved is None:
+        return 2, 1
+    conformity = table.value(resolved, "conformity", "conforms")
+    planned = table.value(resolved, "planned_construction", "no")
+    return _CONFORMITY_RANKS.get(conformity, 2), _PLANNED_RANKS.get(planned, 1)
+
+
+def _ranks_of(
+    kind: str, table: CodeTable | None
+) -> tuple[tuple[str, ...], Callable[..., int | tuple[int, int]]] | None:
+    """The columns a layer kind's order reads and the rank of their values (None: no order)."""
+    if kind == "planning_zone":
+        return None if table is None else (("_code",), partial(zone_rank, table=table))
+    return _RANKS.get(kind)
+
+
+def strictest_first(
+    kind: str, features: pd.DataFrame, table: CodeTable | None = None
+) -> np.ndarray | None:
+    """The order that puts a layer's strictest features first, ties in file order.
 
     Parameters
     ----------
     kind : str
         The layer's kind.
     features : DataFrame
-        Its normalised features (review columns ``_grade``, ``_zone``…).
+        Its normalised features (review columns ``_grade``, ``_zone``…; a planning
+        zone's ``_code``).
+    table : CodeTable, optional
+        A planning-zone layer's code table (:func:`zone_rank`); without it such a
+        layer has no order.
 
     Returns
     -------
@@ -115,7 +177,7 @@ def strictest_first(kind: str, features: pd.DataFrame) -> np.ndarray | None:
     >>> strictest_first("heritage", rows.iloc[[1, 0]]) is None  # already in order
     True
     """
-    known = _RANKS.get(kind)
+    known = _ranks_of(kind, table)
     if known is None or len(features) < 2:
         return None
     columns, rank = known

@@ -240,9 +240,12 @@ def _approver(inp: RuleInput, planned: str) -> Text:
 def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | None, Text | None]:
     """Planned construction land in the site (from the planning zones), or None and why not.
 
-    Not known when the zones cannot be read as planned construction land, and where they
-    leave part of the site undescribed: that part may or may not be planned construction
-    land, as a zone whose code the table does not know may or may not be.
+    Not known when the zones leave part of the site undescribed (that part may or may not
+    be planned construction land), when they cannot be read as planned construction land,
+    as a zone whose code the table does not know may or may not be, and where a zone is
+    given at level 1 only (04 城镇发展区 holds 0401, planned construction land, and 0402,
+    which is not: its table marks it ``unknown``). Coverage is asked first: where no zone
+    touches the site, the table has nothing of it to tell.
     """
     key = inp.params.get("planning_layer")
     spec = inp.profile.layers.get(key) if key is not None else None
@@ -250,6 +253,12 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
     title = spec.title if spec is not None else Text("规划分区", "planning zones")
     if layer is None or not layer.available:
         return None, Text(f"{title.zh}图层未能使用", f"the {title.en} layer could not be used")
+    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
+        m2 = layer.uncovered.m2
+        return None, Text(
+            f"{title.zh}图层有 {m2:.2f} 平方米未覆盖项目用地",
+            f"the {title.en} layer does not cover {m2:.2f} m² of the site",
+        )
     table = layer.class_table
     if table is None or "planned_construction" not in table.columns:
         return None, Text(
@@ -262,11 +271,17 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
             f"the {title.en} layer has codes its table does not know "
             f"({', '.join(layer.unresolved_codes)})",
         )
-    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
-        m2 = layer.uncovered.m2
+    undivided = ("unknown",)  # a level-1 zone: its sub-zones differ
+    area = layer.classes_where("planned_construction", undivided, method)
+    if inp.is_material(area.m2, layer.width_where("planned_construction", undivided)):
+        classes = layer.classes
+        rows = classes[classes["planned_construction"].astype(str) == undivided[0]]
+        codes = rows.index.astype(str)
+        zh = "、".join(codes + " " + rows["name"].astype(str))
+        en = ", ".join(codes + " " + rows.get("name_en", rows["name"]).astype(str))
         return None, Text(
-            f"{title.zh}图层有 {m2:.2f} 平方米未覆盖项目用地",
-            f"the {title.en} layer does not cover {m2:.2f} m² of the site",
+            f"{title.zh}图层中的 {zh}仅为一级分区、未细分到二级",
+            f"the {title.en} layer gives {en} at level 1 only, not divided into its level-2 zones",
         )
     return layer.classes_where("planned_construction", ("yes",), method), None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from landcheck.labels import CONFORMITY
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
 from landcheck.rules.core import (
@@ -92,8 +93,23 @@ def _known_outside(inp: RuleInput, values: dict[str, object]) -> Decision:
     return Decision("not_permitted", known, values)
 
 
-def _zone_list(layer: SiteLayer, conforming: bool, lang: str, method: AreaMethod) -> str:
-    """The site's zones that conform to the plan (or do not), each with its area in ha.
+CONFLICT = ("conflict",)
+"""Zones whose use the project does not fit (生态保护区, 农田保护区): not an adjustment."""
+
+ADJUST = ("needs_adjustment",)
+"""Zones whose use a plan adjustment may change (0402, 0502…)."""
+
+UNDIVIDED = ("unknown",)
+"""Zones given at level 1 only (04 城镇发展区): their level-2 zones differ, the code cannot tell."""
+
+_PARTS = (("conflict", CONFLICT), ("adjust", ADJUST), ("undivided", UNDIVIDED))
+"""The non-conforming outcomes, strictest first, and the conformity values of each."""
+
+
+def _zone_list(
+    layer: SiteLayer, values: tuple[str, ...], lang: str, method: AreaMethod, invert: bool = False
+) -> str:
+    """The site's zones whose conformity is one of ``values`` (or not), each with its area in ha.
 
     Every site's list is made in one pass over the layer's class table, the first
     time a site of the batch asks (:meth:`~landcheck.measure.Rows.by_position`).
@@ -105,8 +121,8 @@ def _zone_list(layer: SiteLayer, conforming: bool, lang: str, method: AreaMethod
 
     def lists() -> list[str]:  # every site's, once per table and question
         name = "name_en" if lang == "en" and "name_en" in table.columns else "name"
-        mask = table.isin("conformity", ("conforms",))
-        listed = (mask if conforming else ~mask).tolist()
+        mask = table.isin("conformity", values)
+        listed = (~mask if invert else mask).tolist()
         areas = table.columns[f"{method.value}_m2"].tolist()  # floats: numpy's scalars are slow
         zones = table.columns[name].tolist()
         sep = "、" if lang == "zh" else ", "
@@ -126,7 +142,52 @@ def _zone_list(layer: SiteLayer, conforming: bool, lang: str, method: AreaMethod
             )
         return texts
 
-    return table.by_position(("zone_list", conforming, lang, method), lists).get(layer.position, "")
+    key = ("zone_list", values, invert, lang, method)
+    return table.by_position(key, lists).get(layer.position, "")
+
+
+def _zones(
+    layer: SiteLayer, values: tuple[str, ...], method: AreaMethod, invert: bool = False
+) -> Text:
+    """:func:`_zone_list` in both languages."""
+    return Text(
+        _zone_list(layer, values, "zh", method, invert),
+        _zone_list(layer, values, "en", method, invert),
+    )
+
+
+def _others(layer: SiteLayer, chosen: str, method: AreaMethod) -> Text:
+    """The site's other non-conforming zones than the outcome's, each group with its label."""
+    zh, en = [], []
+    for outcome, values in _PARTS:
+        zones = _zones(layer, values, method) if outcome != chosen else Text("", "")
+        if zones.zh:
+            words = CONFORMITY[values[0]]
+            zh.append(f"另涉及{zones.zh}：{words[0]}。")
+            en.append(f" It also lies in {zones.en}: {words[1]}.")
+    return Text("".join(zh), "".join(en))
+
+
+def _nonconforming(inp: RuleInput) -> tuple[str, Area, Text]:
+    """The strictest non-conforming part of the site that counts: outcome, area, zones.
+
+    Strictest first: a conflict, then a zone needing adjustment, then a zone given at
+    level 1 only. A part that is a sliver gives way to one that is not; when every
+    part is a sliver (together more), the strictest stands. A conformity value the
+    outcomes do not know is read as needing adjustment.
+    """
+    layer, method = inp.layer, inp.site.area.method
+    present = []
+    for outcome, values in _PARTS:
+        area = layer.classes_where("conformity", values, method)
+        if inp.is_material(area.m2, layer.width_where("conformity", values)):
+            return outcome, area, _zones(layer, values, method)
+        if area.m2 > 0.0:
+            present.append((outcome, area, _zones(layer, values, method)))
+    if present:
+        return present[0]
+    area = layer.classes_where("conformity", ("conforms",), method, invert=True)
+    return "adjust", area, _zones(layer, ("conforms",), method, invert=True)
 
 
 def _planning_conformity(inp: RuleInput) -> Decision:
@@ -139,14 +200,31 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
-    nonconforming = layer.classes_where("conformity", ("conforms",), method, invert=True)
-    width = layer.width_where("conformity", ("needs_adjustment", "conflict"))
+    conforming = ("conforms",)
+    nonconforming = layer.classes_where("conformity", conforming, method, invert=True)
+    width = layer.width_where("conformity", tuple(v for _, part in _PARTS for v in part))
     outcome = involvement(inp, nonconforming, width)
-    listed = outcome == "not_involved"  # the zones that conform, else those that do not
-    zones = Text(_zone_list(layer, listed, "zh", method), _zone_list(layer, listed, "en", method))
     if outcome == "not_involved":
-        return Decision("conforms", layer.overlap, {"zones": zones})
-    return Decision(outcome or "adjust", nonconforming, {"zones": zones})
+        return Decision("conforms", layer.overlap, {"zones": _zones(layer, conforming, method)})
+    if outcome == "sliver":
+        zones = _zones(layer, conforming, method, invert=True)
+        return Decision("sliver", nonconforming, {"zones": zones})
+    outcome, area, zones = _nonconforming(inp)
+    values = {
+        "zones": zones,
+        "others": _others(layer, outcome, method),
+        # an older profile words ``undivided`` as ``unclassified``, which names the codes
+        "codes": ", ".join(_codes(layer, UNDIVIDED)) if outcome == "undivided" else "",
+    }
+    return Decision(outcome, area, values)
+
+
+def _codes(layer: SiteLayer, values: tuple[str, ...]) -> list[str]:
+    """The site's zone codes whose conformity is one of ``values``."""
+    classes = layer.classes
+    if "conformity" not in classes.columns:
+        return []
+    return [str(c) for c in classes.index[classes["conformity"].astype(str).isin(values)]]
 
 
 EVALUATORS = (
@@ -163,9 +241,10 @@ EVALUATORS = (
     Evaluator(
         "planning_conformity",
         ("planning_zone",),
-        ("conforms", "sliver", "adjust", "unclassified"),
+        ("conforms", "sliver", "conflict", "adjust", "undivided", "unclassified"),
         _planning_conformity,
-        texts=("zones", "codes"),
-        evidence=("adjust",),
+        texts=("zones", "others", "codes"),
+        evidence=("conflict", "adjust"),
+        fallbacks={"conflict": "adjust", "undivided": "unclassified"},
     ),
 )

@@ -272,7 +272,7 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
             conformity = _texts(classes, "conformity")
             planar = classes.column("planar_m2").astype(float)
             ellipsoidal = classes.column("ellipsoidal_m2").astype(float)
-            for value in ("conforms", "needs_adjustment", "conflict", ""):
+            for value in ("conforms", "needs_adjustment", "conflict", "unknown", ""):
                 members = np.flatnonzero(conformity == value)
                 if not len(members):
                     continue
