@@ -28,7 +28,14 @@ import pandas as pd
 import shapely
 
 from landcheck.classify.decide import AmbiguousClassificationError
-from landcheck.coverage import COVERAGE_KINDS, Coverage, outside_of
+from landcheck.coverage import (
+    COVERAGE_KINDS,
+    Band,
+    Coverage,
+    layer_bands,
+    outside_of,
+    proximity_distances,
+)
 from landcheck.crs.datum import DatumShift
 from landcheck.crs.measuring import SiteMeasuring
 from landcheck.cut import parts_in_boxes
@@ -388,7 +395,12 @@ def _nearest_in_site_crs(
 def _coverage(
     run: Run, outcomes: Mapping[str, _LayerOutcome], keep_reads: bool = True
 ) -> tuple[Coverage, InputRecord | None]:
-    """The area the layers describe (:mod:`landcheck.coverage`) for this run's layers."""
+    """The area the layers describe (:mod:`landcheck.coverage`) for this run's layers.
+
+    For the layers a proximity rule reads, also the part of each site's band within
+    the rule's distance beyond it: the coverage polygon (read that far around the
+    sites), else the land-use survey's bounding box, else the layer's extent box.
+    """
     frame, source = run.sites, run.coverage
     site_geoms = np.asarray(frame.geometry.values, dtype=object)
     keys = [
@@ -396,13 +408,23 @@ def _coverage(
         for key, r in outcomes.items()
         if r.spec.kind not in COVERAGE_KINDS and r.measure is not None
     ]
+    distances = proximity_distances(run.profile, keys)
+    reach = max((d for ds in distances.values() for d in ds), default=0.0)
+
+    def bands(
+        region: shapely.Geometry | None, described: Text, layers: list[str]
+    ) -> dict[str, Band]:
+        wanted = {key: distances[key] for key in layers if key in distances}
+        return layer_bands(site_geoms, wanted, region, described, run.crs, run.measuring)
+
     if source is not None:
         title = (run.profile.coverage or CoverageSpec("")).title
         spec = LayerSpec(key="coverage", kind="generic", title=title)
         named = source.path if isinstance(source, LayerSource) else "GeoDataFrame"
         described = Text(f"{title.zh}（{named}）", f"{title.en} ({named})")
+        margin = max(1.0, _analysis_reach(reach, run.measuring))
         try:
-            loaded = run.read_layer(spec, frame.geometry, 1.0, source, keep=keep_reads)
+            loaded = run.read_layer(spec, frame.geometry, margin, source, keep=keep_reads)
         except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
             record = InputRecord(role="coverage", key="coverage", status="unreadable")
             record.path = source.path if isinstance(source, LayerSource) else None
@@ -415,7 +437,12 @@ def _coverage(
             record.role = "coverage"
             region = shapely.union_all(loaded.features.geometry.values)
         outside = outside_of(site_geoms, region, run.crs, run.measuring)
-        coverage = Coverage("profile", dict.fromkeys(keys, described), dict.fromkeys(keys, outside))
+        coverage = Coverage(
+            "profile",
+            dict.fromkeys(keys, described),
+            dict.fromkeys(keys, outside),
+            bands=bands(region, described, keys),
+        )
         return coverage, record
     land_use = next(
         (k for k, r in outcomes.items() if r.spec.kind == "land_use" and r.measure is not None),
@@ -425,22 +452,41 @@ def _coverage(
         described = Text(
             f"土地利用现状调查（图层 {land_use}）的范围", f"the land-use survey ({land_use!r})"
         )
-        return Coverage("land_use", dict.fromkeys(keys, described), land_use=land_use), None
-    outside = {}
+        extent = layer_extent(run.sources[land_use], run.crs) if distances else None
+        survey_box = Text(
+            f"土地利用现状调查（图层 {land_use}）范围的外接矩形",
+            f"the bounding box of the land-use survey ({land_use!r})",
+        )
+        if extent is None:  # no box to measure the bands against: nothing beyond a site is known
+            survey_box = Text(
+                f"{survey_box.zh}（无法读取）", f"{survey_box.en}, which could not be read"
+            )
+        region = shapely.box(*extent) if extent is not None else None
+        return Coverage(
+            "land_use",
+            dict.fromkeys(keys, described),
+            land_use=land_use,
+            bands=bands(region, survey_box, keys),
+        ), None
+    described_by = {k: Text(f"图层 {k} 的范围", f"the extent of layer {k!r}") for k in keys}
+    outside, by_layer = {}, {}
     for key in keys:
         extent = layer_extent(run.sources[key], run.crs)
         region = shapely.box(*extent) if extent is not None else None
         outside[key] = outside_of(site_geoms, region, run.crs, run.measuring)
-    described_by = {k: Text(f"图层 {k} 的范围", f"the extent of layer {k!r}") for k in keys}
-    return Coverage("extent", described_by, outside), None
+        by_layer.update(bands(region, described_by[key], [key]))
+    return Coverage("extent", described_by, outside, bands=by_layer), None
 
 
 def _describe(views: dict[str, SiteLayer], coverage: Coverage, position: int, method: Any) -> None:
-    """Set on each view the part of the site outside the area its layer describes."""
+    """Set on each view the part of the site and of its proximity bands beyond what is described."""
     for key, view in views.items():
         if not view.available or not coverage.applies_to(key):
             continue
         view.described_by = coverage.described_by[key]
+        band = coverage.bands.get(key)
+        if band is not None:
+            view.band_outside = band.at(position, method)
         if coverage.land_use is not None:
             survey = views[coverage.land_use]
             view.outside, view.outside_width_m = survey.uncovered, survey.uncovered_width_m

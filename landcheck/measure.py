@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from landcheck.polygonal import polygonal_part
 from landcheck.profile import LayerSpec, Text
 from landcheck.text import PYTHON_TEXTS, object_array, only_str
 from landcheck.units import Area, AreaMethod, new_area
+
+if TYPE_CHECKING:
+    from landcheck.coverage import BandGap
 
 __all__ = [
     "TIANKAN_CODE",
@@ -511,6 +514,11 @@ class SiteLayer:
     described_by : Text or None
         What describes the layer's land (the coverage polygon, the land-use
         survey, the layer's extent); None when coverage does not apply.
+    band_outside : mapping of float to BandGap, or None
+        For a layer a proximity rule reads, per rule distance, the part of the
+        ground within it around the site (the site left out) beyond the described
+        area (:func:`landcheck.coverage.band_outside`); None when coverage does
+        not apply or no proximity rule reads the layer.
     search_m : float
         How far around the site features were looked for (0: not at all).
     nearest_m, nearest_id : float and str, or None
@@ -548,6 +556,7 @@ class SiteLayer:
     outside: Area = _NO_ELLIPSOIDAL_AREA
     outside_width_m: float = 0.0
     described_by: Text | None = None
+    band_outside: Mapping[float, BandGap] | None = None
     tables: tuple[Rows, Rows, Rows] | None = field(default=None, repr=False)
     position: int = -1
     classification: str | None = None

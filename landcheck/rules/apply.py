@@ -138,6 +138,18 @@ _DEFAULT_OUTCOMES = {
             "data that covers the site and run the check again.",
         ),
     ),
+    "band_outside": Outcome(
+        "unknown",
+        Text(
+            "项目用地周边 {buffer_m:.0f} 米（本配置自设的提示距离）范围内有 {area_m2:,.2f} 平方米"
+            "位于{described}之外，该范围未作描述，无法判断周边是否有{layer}；请提供覆盖该范围的"
+            "数据后重新审查。",
+            "{area_m2:,.2f} m² of the ground within {buffer_m:.0f} m of the site (this "
+            "profile's own notice distance) lie outside {described}: nothing describes it, so "
+            "whether there is {layer} near the site cannot be told. Supply data that covers "
+            "that ground and run the check again.",
+        ),
+    ),
 }
 
 _SITE_FREE = frozenset({"layer", "reason"})

@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+from landcheck.coverage import BandGap
+from landcheck.profile import Text
 from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement
 
 __all__ = ["EVALUATORS"]
 
 
+def _band_gap(inp: RuleInput, buffer_m: float) -> BandGap | None:
+    """The part of the band within ``buffer_m`` beyond the described area, if more than a sliver."""
+    bands = inp.layer.band_outside
+    gap = bands.get(buffer_m) if bands is not None else None
+    if gap is None or not inp.is_material(gap.area.m2, gap.width_m):
+        return None
+    return gap
+
+
 def _proximity(inp: RuleInput) -> Decision:
+    """``overlaps``, ``near`` or ``clear``; ``band_outside`` for a clear band not all described.
+
+    "None within the distance" rests on the absence of features all around the
+    site: where more of that band than a sliver lies beyond the area the layers
+    describe, it is not known (the built-in ``band_outside``, unknown). A feature
+    found (``overlaps``, ``near``) stands.
+    """
     layer = inp.layer
     buffer_m = float(inp.params.get("distance_m", 0.0))
+    gap = _band_gap(inp, buffer_m)
     values = {
         "buffer_m": buffer_m,
         "distance_m": layer.nearest_m if layer.nearest_m is not None else float("nan"),
         "nearest_id": layer.nearest_id or "",
+        "described": gap.described if gap is not None else layer.described_by or Text("", ""),
     }
     if inp.is_material(layer.overlap.m2, layer.max_width_m):
         return Decision("overlaps", layer.overlap, values)
     if layer.nearest_m is not None and layer.nearest_m <= buffer_m:
         return Decision("near", layer.overlap, values)
+    if gap is not None:
+        return Decision("band_outside", gap.area, values)
     return Decision("clear", layer.overlap, values)
 
 
@@ -45,7 +67,7 @@ EVALUATORS = (
         ("overlaps", "near", "clear"),
         _proximity,
         numbers=("buffer_m", "distance_m"),
-        texts=("nearest_id",),
+        texts=("nearest_id", "described"),
         params={"distance_m": "distance"},
         evidence=("overlaps", "near"),
     ),
