@@ -243,6 +243,10 @@ def layer_bands(
     return {key: Band(described, {d: made[d] for d in wanted}) for key, wanted in distances.items()}
 
 
+PROXIMITY_CHECKS = ("proximity", "hazard_points")
+"""The checks that say "none within ``distance_m`` of the site": their bands are measured."""
+
+
 def proximity_distances(profile: Profile, keys: list[str]) -> dict[str, tuple[float, ...]]:
     """Per layer key among ``keys``, the distances of the profile's proximity rules on it.
 
@@ -254,7 +258,7 @@ def proximity_distances(profile: Profile, keys: list[str]) -> dict[str, tuple[fl
     """
     found: dict[str, set[float]] = {}
     for rule in profile.rules:
-        if rule.check == "proximity" and rule.layer in keys and "distance_m" in rule.params:
+        if rule.check in PROXIMITY_CHECKS and rule.layer in keys and "distance_m" in rule.params:
             found.setdefault(rule.layer, set()).add(float(rule.params["distance_m"]))
     return {key: tuple(sorted(found[key])) for key in keys if key in found}
 

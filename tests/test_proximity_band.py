@@ -211,3 +211,31 @@ def test_band_outside_by_hand_and_the_site_left_out():
     # no region: the whole band (the site itself left out)
     whole = band_outside(site_geoms[:1], 50.0, None, CRS.from_epsg(4523))
     assert whole.planar_m2[0] == pytest.approx(4 * 100 * 50 + math.pi * 50**2 * _polygon_ratio())
+
+
+def test_hazard_points_beyond_the_described_area_are_not_known():
+    # the geohazard points' 1,000 m (this profile's own distance) said "no point within
+    # 1,000 m" though the coverage ends 100 m east of the site (x = 200): the band beyond it
+    # is 900 m x 100 m plus, at each east corner, the quarter disc beyond 100 m, by hand
+    layers = {
+        **_far_layers(),
+        "geohazard_points": frame(
+            [
+                {
+                    "YHDBH": "D1",
+                    "ZHLX": "滑坡",
+                    "XQDJ": "小型",
+                    "geometry": shapely.Point(X0 - 3000, Y0),
+                }
+            ]
+        ),
+    }
+    result = _check(layers, _coverage(square(-5000, -5000, 5200, 10000)))
+    found = _finding(result, "geohazard_points")
+    assert (found.outcome, found.status) == ("band_outside", "unknown")
+    by_hand = 900.0 * 100.0 + 2 * _cap(1000.0, 100.0)  # 1,461,130 m²
+    # shapely's round buffer is a 32-gon inside the circle: its caps are 0.6–0.7 % smaller
+    assert by_hand * 0.992 < found.area.m2 <= by_hand
+    # a coverage reaching 1,000 m all round: no point within 1,000 m, clear
+    result = _check(layers, _coverage(square(-5000, -5000, 10000)))
+    assert _finding(result, "geohazard_points").outcome == "clear"

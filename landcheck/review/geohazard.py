@@ -16,7 +16,7 @@ import math
 
 from landcheck.profile import Text
 from landcheck.review.common import area_list, areas_by, matches, named, total, width_of
-from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput, band_gap
 from landcheck.units import M2_PER_HA, Area
 
 __all__ = ["EVALUATORS", "GEOHAZARD", "HAZARD_POINTS", "SUSCEPTIBLE", "UNSUSCEPTIBLE"]
@@ -83,11 +83,15 @@ def _hazard_points(inp: RuleInput) -> Decision:
     layer = inp.layer
     reach = float(inp.params.get("distance_m", 0.0))
     distance = layer.nearest_m
+    gap = band_gap(inp, reach)
     values = {
         "buffer_m": reach,
         "distance_m": distance if distance is not None else math.nan,
         "nearest_id": layer.nearest_id or "",
+        "described": gap.described if gap is not None else layer.described_by or Text("", ""),
     }
+    if (distance is None or distance > reach) and gap is not None:
+        return Decision("band_outside", gap.area, values)  # none found, but not all is described
     if distance is None or distance > reach:
         return Decision("clear", layer.overlap, values)
     if distance <= 0.0:
@@ -101,7 +105,7 @@ HAZARD_POINTS = Evaluator(
     ("inside", "near", "clear"),
     _hazard_points,
     numbers=("buffer_m", "distance_m"),
-    texts=("nearest_id",),
+    texts=("nearest_id", "described"),
     params={"distance_m": "distance"},
     evidence=("inside", "near"),
 )

@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from landcheck.coverage import BandGap
 from landcheck.facts import ProjectFacts
 from landcheck.measure import SiteLayer
 from landcheck.profile import (
@@ -433,6 +434,19 @@ def outside_gap(inp: RuleInput) -> Text | None:
         f"{layer.outside.m2:,.2f} 平方米位于{layer.described_by.zh}之外",
         f"{layer.outside.m2:,.2f} m² outside {layer.described_by.en}",
     )
+
+
+def band_gap(inp: RuleInput, distance_m: float) -> BandGap | None:
+    """The part of the band within ``distance_m`` of the site beyond the described area.
+
+    None when all of it is described, or what is not is a sliver: "none within the
+    distance" then stands (:func:`landcheck.coverage.layer_bands` measures the bands).
+    """
+    bands = inp.layer.band_outside
+    gap = bands.get(distance_m) if bands is not None else None
+    if gap is None or not inp.is_material(gap.area.m2, gap.width_m):
+        return None
+    return gap
 
 
 def to_ha(area: float) -> float:

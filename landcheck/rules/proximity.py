@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from landcheck.coverage import BandGap
 from landcheck.profile import Text
-from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement
+from landcheck.rules.core import Decision, Evaluator, RuleInput, band_gap, involvement
 
 __all__ = ["EVALUATORS"]
-
-
-def _band_gap(inp: RuleInput, buffer_m: float) -> BandGap | None:
-    """The part of the band within ``buffer_m`` beyond the described area, if more than a sliver."""
-    bands = inp.layer.band_outside
-    gap = bands.get(buffer_m) if bands is not None else None
-    if gap is None or not inp.is_material(gap.area.m2, gap.width_m):
-        return None
-    return gap
 
 
 def _proximity(inp: RuleInput) -> Decision:
@@ -28,7 +18,7 @@ def _proximity(inp: RuleInput) -> Decision:
     """
     layer = inp.layer
     buffer_m = float(inp.params.get("distance_m", 0.0))
-    gap = _band_gap(inp, buffer_m)
+    gap = band_gap(inp, buffer_m)
     values = {
         "buffer_m": buffer_m,
         "distance_m": layer.nearest_m if layer.nearest_m is not None else float("nan"),
