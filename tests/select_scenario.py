@@ -4,7 +4,8 @@ A 4 km × 1 km strip (x 0–4000, y 0–1000 from X0, Y0 in EPSG:4523):
 
 ===========  ==============================================================
 land use     x 0–1000 paddy 0101 · 1000–2000 dry land 0103 ·
-             2000–3000 industrial 0601 · 3000–4000 other grassland 0404
+             2000–3000 industrial 0601 · 3000–4000 other grassland 0404;
+             two 10 m parcels 1.5 km beyond the strip's corners (the survey's box)
 planning     0401 (urban concentrated construction, conforms) everywhere
 urban bdy    x 0–3000
 farmland     x 0–400 (full height) and a 50 × 100 block at x 2900–2950, y 0–100
@@ -27,10 +28,21 @@ from common import GK35, frame, square
 
 
 def land_use() -> gpd.GeoDataFrame:
+    """The strip's four parcels, and two 10 m parcels 1.5 km beyond its corners.
+
+    The survey's box is what describes the land around a site (no coverage polygon is
+    given): the far parcels make it hold the geohazard points' 1,000 m notice band around
+    every candidate, which would otherwise reach beyond it (``band_outside``, unknown).
+    """
     codes = [("L1", "0101", 0), ("L2", "0103", 1000), ("L3", "0601", 2000), ("L4", "0404", 3000)]
-    return frame(
-        [{"BSM": b, "DLBM": c, "QSXZ": "30", "geometry": square(x, 0, 1000)} for b, c, x in codes]
-    )
+    strip = [
+        {"BSM": b, "DLBM": c, "QSXZ": "30", "geometry": square(x, 0, 1000)} for b, c, x in codes
+    ]
+    far = [
+        {"BSM": b, "DLBM": "0404", "QSXZ": "30", "geometry": square(x, y, 10)}
+        for b, x, y in (("L5", -1500, -1500), ("L6", 5490, 2490))
+    ]
+    return frame(strip + far)
 
 
 def planning() -> gpd.GeoDataFrame:
