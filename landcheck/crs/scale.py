@@ -33,12 +33,18 @@ def scale_error(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     >>> [round(float(e), 4) for e in errors]
     [0.0, 0.1034]
     """
-    factors = Proj(crs).get_factors(lon, lat, errcheck=False)
-    error = np.maximum(
-        np.abs(np.asarray(factors.meridional_scale, dtype=float) - 1.0),
-        np.abs(np.asarray(factors.parallel_scale, dtype=float) - 1.0),
-    )
+    meridional, parallel = _scales(crs, lon, lat)
+    error = np.maximum(np.abs(meridional - 1.0), np.abs(parallel - 1.0))
     return np.where(np.isfinite(error), error, np.inf)
+
+
+def _scales(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The projection's scale along the meridian and along the parallel at each place."""
+    factors = Proj(crs).get_factors(lon, lat, errcheck=False)
+    return (
+        np.asarray(factors.meridional_scale, dtype=float),
+        np.asarray(factors.parallel_scale, dtype=float),
+    )
 
 
 def point_scale(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -56,11 +62,7 @@ def point_scale(crs: CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     >>> [round(float(k), 6) for k in scales]
     [1.0, 1.001144]
     """
-    factors = Proj(crs).get_factors(lon, lat, errcheck=False)
-    return np.maximum(
-        np.asarray(factors.meridional_scale, dtype=float),
-        np.asarray(factors.parallel_scale, dtype=float),
-    )
+    return np.maximum(*_scales(crs, lon, lat))
 
 
 def percent(error: float) -> str:

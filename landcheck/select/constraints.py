@@ -158,8 +158,7 @@ def _buffer_for(buffers: float | Mapping[str, float] | None, key: str, outside: 
     return 0.0 if outside else float(buffers)
 
 
-METRIC_NAMES = (
-    "area",
+LAND_USE_FIGURES = (
     "cultivated",
     "paddy",
     "unsplit_cultivated",
@@ -167,9 +166,10 @@ METRIC_NAMES = (
     "conversion",
     "construction",
     "unused",
-    "inside_urban",
-    "outside_urban",
 )
+"""The sites' measures read from the land-use layer (``<name>_ha``)."""
+
+METRIC_NAMES = ("area", *LAND_USE_FIGURES, "inside_urban", "outside_urban")
 """The sites' own measures a comparison lists as ``<name>_ha``: no constraint takes their names
 (a layer keyed ``paddy`` overwrote the paddy field column, and the ranking lost its overlap)."""
 

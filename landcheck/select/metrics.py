@@ -33,7 +33,7 @@ from landcheck.measure import SiteLayer
 from landcheck.overlay import nearest_features
 from landcheck.profile_parts import AnalysisOptions
 from landcheck.result import CheckResult
-from landcheck.select.constraints import Constraint, LoadedConstraint
+from landcheck.select.constraints import LAND_USE_FIGURES, Constraint, LoadedConstraint
 from landcheck.units import AreaMethod
 
 __all__ = ["describes_site", "first_layer_of_kind", "nearest_hard", "plane_reach", "site_metrics"]
@@ -128,18 +128,6 @@ def _main_finding(result: CheckResult, site_id: str, status: str) -> str:
     return ""
 
 
-_LAND_USE_FIGURES = (
-    "cultivated",
-    "paddy",
-    "unsplit_cultivated",
-    "paddy_at_most",
-    "conversion",
-    "construction",
-    "unused",
-)
-"""The ``<name>_ha`` columns read from the land-use layer."""
-
-
 def describes_site(view: SiteLayer, options: AnalysisOptions) -> bool:
     """True when a class layer describes the whole site, so its class areas are the site's.
 
@@ -170,7 +158,7 @@ def _land_use_figures(
 ) -> dict[str, float]:
     """The ``<name>_ha`` land-use columns of one site; NaN unless the layer describes it."""
     if view is None or not view.available or not describes_site(view, options):
-        return {f"{name}_ha": np.nan for name in _LAND_USE_FIGURES}
+        return {f"{name}_ha": np.nan for name in LAND_USE_FIGURES}
     paddy = view.classes_where("table_code", ("0101",), method).ha
     unsplit = view.classes_where("table_code", ("01",), method).ha
     return {
