@@ -239,3 +239,16 @@ def test_hazard_points_beyond_the_described_area_are_not_known():
     # a coverage reaching 1,000 m all round: no point within 1,000 m, clear
     result = _check(layers, _coverage(square(-5000, -5000, 10000)))
     assert _finding(result, "geohazard_points").outcome == "clear"
+
+
+def test_the_reports_give_no_site_area_for_ground_around_the_site():
+    # a band_outside finding's area is the undescribed ground around the site: report.html
+    # showed "涉及面积 1.9647 公顷" on a 1 ha site's card, report.xlsx the same figure
+    from landcheck.tables import report_tables
+
+    result = _check(_far_layers(), _coverage(square(-5000, -5000, 5120, 10000)))
+    redline = _finding(result, "eco_redline_proximity")
+    assert redline.outcome == "band_outside" and redline.area.m2 > 19_000.0
+    findings = report_tables(result, "zh")["findings"].frame
+    row = findings[findings["check"] == redline.title.zh].iloc[0]
+    assert np.isnan(row["ha"]) and np.isnan(row["mu"])

@@ -542,3 +542,14 @@ def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(st
     )
     found = finding(landcheck.check(site, layers=layers, **PLANAR), "agricultural_conversion")
     assert found.outcome == "single_site"
+
+
+def test_cultivated_land_coded_at_level_1_only_is_not_listed_twice_in_the_land_class_table():
+    # the level-1 line 耕地 01 and the class line 耕地 01 read as 1 ha listed twice
+    from landcheck.tables import report_tables
+
+    only = coded_2023(("01", square(0, 0, 100)))
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": only}, **PLANAR)
+    table = report_tables(result, "zh")["land_classes"].frame
+    labels = table.loc[table["code"] == "01", "label"].tolist()
+    assert labels == ["耕地", "耕地（编码仅到一级，未细分）"]

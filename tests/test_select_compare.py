@@ -221,3 +221,24 @@ def test_cultivated_land_of_no_given_kind_ranks_as_paddy_at_most():
     assert table.loc["C2", "paddy_ha"] == 0.0
     assert table.loc["C2", "paddy_at_most_ha"] == 0.0
     assert table.loc["C2", "score"] == pytest.approx(2 * 0.9 + 1 * 1.0)
+
+
+def test_a_candidate_wholly_on_approved_land_takes_nothing_to_convert():
+    # C4's own checks say approved_land (its conversion and compensation came with that
+    # approval), yet the comparison counted 0.9 ha of 耕地 and 1 ha to convert and tied it
+    # with C2 (2 × 0.9 + 1 × 1.0 each), the site id deciding
+    survey = frame(
+        [
+            {"BSM": "Y2", "YDYHFLDM": "0103", "KCXS": 0.1, "geometry": square(500, 0, 100)},
+            {"BSM": "Y4", "YDYHFLDM": "0103", "KCXS": 0.1, "geometry": square(1500, 0, 100)},
+        ]
+    )
+    approved = frame([{"BSM": "A1", "PZWH": "x", "geometry": square(1490, -10, 120)}])
+    candidates = sites(square(500, 0, 100), square(1500, 0, 100), site_id=["C2", "C4"])
+    result = landcheck.compare(
+        candidates, layers={"land_use": survey, "approved_land": approved}, area_method="planar"
+    )
+    table = result.table.set_index("site_id")
+    assert result.order == ["C4", "C2"]
+    assert table.loc["C4", ["cultivated_ha", "conversion_ha", "score"]].tolist() == [0.0] * 3
+    assert table.loc["C2", "score"] == pytest.approx(2 * 0.9 + 1 * 1.0)

@@ -350,8 +350,13 @@ def _finding_cards(
             f'  <div class="finding edge-{status}">\n'
             f'    <div class="head"><span class="title">{out(record["check"])}</span>'
             f'<span class="badge status-{status}">{out(record["status"])}</span>'
-            f'<span class="area">{area_label} {out(hectares)} {ha_unit}（{out(mu)} {mu_unit}）'
-            "</span></div>\n"
+            + (
+                f'<span class="area">{area_label} {out(hectares)} {ha_unit}（{out(mu)} {mu_unit}）'
+                "</span>"
+                if hectares != "—"
+                else ""
+            )
+            + "</div>\n"
             f"    <p>{out(record['message'])}</p>\n"
             + (f"{basis_label}{out(basis)}</ul>" if basis else "")
             + (f"{documents_label}{out(documents)}</ul>" if documents else "")

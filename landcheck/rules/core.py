@@ -436,6 +436,11 @@ def outside_gap(inp: RuleInput) -> Text | None:
     )
 
 
+AROUND_THE_SITE = frozenset({"band_outside"})
+"""Outcomes whose area is ground around the site, not the site's: the reports' tables show
+no area of the site for them (findings.json keeps the figure)."""
+
+
 def band_gap(inp: RuleInput, distance_m: float) -> BandGap | None:
     """The part of the band within ``distance_m`` of the site beyond the described area.
 

@@ -14,7 +14,9 @@ status and areas are exactly those ``landcheck check`` reports):
   ``partly outside``, ``outside``) from the urban development boundary;
 - ``nearest_hard_m`` from :func:`nearest_hard`.
 
-Areas are in hectares by the run's area method. A layer that could not be
+A site wholly on approved construction land takes no cultivated, paddy or conversion
+land: its conversion and compensation came with that approval (its checks say
+``approved_land``). Areas are in hectares by the run's area method. A layer that could not be
 checked gives NaN (and the site's status is ``unknown``), and so does a
 land-use layer that does not fully describe the site (a material part of it
 not covered, or codes the table does not know: what makes the land-use
@@ -25,6 +27,7 @@ would count the land it does not describe as taking nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -33,6 +36,7 @@ from landcheck.measure import SiteLayer
 from landcheck.overlay import nearest_features
 from landcheck.profile_parts import AnalysisOptions
 from landcheck.result import CheckResult
+from landcheck.rules.land import wholly_approved
 from landcheck.select.constraints import LAND_USE_FIGURES, Constraint, LoadedConstraint
 from landcheck.units import AreaMethod
 
@@ -146,11 +150,21 @@ def describes_site(view: SiteLayer, options: AnalysisOptions) -> bool:
     -------
     bool
     """
-    uncovered, width = view.uncovered.m2, view.uncovered_width_m
-    sliver = uncovered < options.sliver_area_m2 or (
-        width is not None and 0.0 < width < options.sliver_width_m
-    )
+    uncovered = view.uncovered.m2
+    sliver = _is_sliver(options, uncovered, view.uncovered_width_m)
     return (uncovered <= 0.0 or sliver) and not view.unresolved_codes
+
+
+def _is_sliver(options: AnalysisOptions, area_m2: float, width_m: float | None = None) -> bool:
+    """A boundary-precision sliver by the profile's thresholds (as the rules tell one)."""
+    return area_m2 < options.sliver_area_m2 or (
+        width_m is not None and 0.0 < width_m < options.sliver_width_m
+    )
+
+
+_APPROVED_NOTHING = ("cultivated", "paddy", "unsplit_cultivated", "paddy_at_most", "conversion")
+"""The measures a site wholly on approved construction land takes none of: its conversion and
+its cultivated land's compensation came with that approval (its checks say ``approved_land``)."""
 
 
 def _land_use_figures(
@@ -197,6 +211,7 @@ def site_metrics(
     method = profile.analysis.area_method
     sliver = profile.analysis.sliver_area_m2
     land_use = first_layer_of_kind(profile, "land_use")
+    approved_keys = [key for key, spec in profile.layers.items() if spec.kind == "approved_land"]
     urban = first_layer_of_kind(profile, "urban_boundary")
     inside_keys = [c.key for c in constraints if not c.outside]
     rows = []
@@ -214,6 +229,9 @@ def site_metrics(
             out[f"{key}_ha"] = view.overlap.ha if view.available else np.nan
         view = result.layer(sid, land_use) if land_use else None
         out.update(_land_use_figures(view, profile.analysis, method))
+        approved = [result.layer(sid, key) for key in approved_keys]
+        if approved and wholly_approved(approved, partial(_is_sliver, profile.analysis)):
+            out.update({f"{name}_ha": 0.0 for name in _APPROVED_NOTHING})
         view = result.layer(sid, urban) if urban else None
         if view is not None and view.available:
             inside, outside = view.overlap, view.uncovered

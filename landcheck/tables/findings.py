@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from landcheck.labels import status_label
 from landcheck.result import CheckResult, PossibleDocument
-from landcheck.rules.core import Finding, message_names, render_values
+from landcheck.rules.core import AROUND_THE_SITE, Finding, message_names, render_values
 from landcheck.tables.lookups import area_columns, ha_and_mu
 from landcheck.tables.table import Column, ReportTable, Rows
 
@@ -55,7 +57,8 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
                 check=finding.title.get(lang),
                 status=status_label(finding.status, lang),
                 _status=finding.status,
-                **ha_and_mu(finding.area.m2),
+                # ground around the site (a proximity band) is not an area the site takes
+                **ha_and_mu(math.nan if finding.outcome in AROUND_THE_SITE else finding.area.m2),
                 message=_message(finding, lang),
                 basis=basis[cited],
                 documents=documents[listed],

@@ -101,6 +101,10 @@ def _class_values(result: CheckResult, total: ClassSum) -> dict[str, float]:
     }
 
 
+_LEVEL1_ONLY = ("（编码仅到一级，未细分）", " (coded at level 1 only, not split)")
+"""What a class coded at level 1 alone adds to its name (zh, en)."""
+
+
 def _line_label(line: RollupLine, lang: str) -> str:
     """What a roll-up line is called in the table."""
     if line.kind == "category":
@@ -126,21 +130,29 @@ def _add_lines(
     lines: tuple[RollupLine, ...],
     result: CheckResult,
     lang: str,
+    parent_code: str | None = None,
 ) -> None:
-    """Add roll-up lines under ``parent``, each followed by its own lines."""
+    """Add roll-up lines under ``parent`` (coded ``parent_code``), each followed by its own.
+
+    A class coded at level 1 alone (用地用海 2023 ``01``) sits under its level-1 line with
+    the same code: it says so, or the table reads as that land listed twice.
+    """
     for line in lines:
+        label = _line_label(line, lang)
+        if line.kind == "class" and line.code == parent_code:
+            label += _LEVEL1_ONLY[lang == "en"]
         position = rows.add(
             parent,
             depth,
             "row" if line.kind in ("class", "ridges") else "group",
             site_id=site_id,
             code=line.code,
-            label=_line_label(line, lang),
+            label=label,
             level=_level(_LINE_LEVELS[line.kind], lang),
             _key=line.key,
             **_class_values(result, line.total),
         )
-        _add_lines(rows, position, depth + 1, site_id, line.lines, result, lang)
+        _add_lines(rows, position, depth + 1, site_id, line.lines, result, lang, line.code)
 
 
 def land_class_table(result: CheckResult, lang: str) -> ReportTable:
