@@ -183,8 +183,9 @@ _CARD_LOOP = """\
   {% for finding in findings %}
   <div class="finding edge-{{ finding.status }}">
     <div class="head"><span class="title">{{ finding.check }}</span><span class="badge \
-status-{{ finding.status }}">{{ finding.status_text }}</span><span class="area">{{ t.area }} \
-{{ finding.ha }} {{ t.ha }}（{{ finding.mu }} {{ t.mu }}）</span></div>
+status-{{ finding.status }}">{{ finding.status_text }}</span>{% if finding.ha != "—" %}\
+<span class="area">{{ t.area }} {{ finding.ha }} {{ t.ha }}（{{ finding.mu }} {{ t.mu }}）</span>\
+{% endif %}</div>
     <p>{{ finding.message }}</p>
     {% if finding.basis %}<div class="label">{{ t.basis }}</div><ul>{{ finding.basis }}</ul>\
 {% endif %}
@@ -193,7 +194,8 @@ status-{{ finding.status }}">{{ finding.status_text }}</span><span class="area">
   </div>
   {% endfor %}
 """
-"""The site template's loop over a site's findings, as it drew their cards."""
+"""The site template's loop over a site's findings, as it drew their cards (a finding without an
+area of the site, such as ground around it, shows none)."""
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
