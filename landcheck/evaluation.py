@@ -823,14 +823,8 @@ def _evaluate_sites(
             _describe(views, coverage, position, method)
         site_layers.append(views)
         areas.append(area)
-    options = profile.analysis
-
-    def is_sliver(area_m2: float, width_m: float | None) -> bool:
-        return area_m2 < options.sliver_area_m2 or (
-            width_m is not None and 0.0 < width_m < options.sliver_width_m
-        )
-
     site_ids = frame["site_id"].astype(str).tolist()
+    is_sliver = profile.analysis.is_sliver
     projects = project_totals(
         site_ids,
         [f.project_id for f in facts],

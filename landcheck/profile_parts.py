@@ -227,6 +227,22 @@ class AnalysisOptions:
     sliver_width_m: float = 0.1
     declared_area_tolerance: float = 0.01
 
+    def is_sliver(self, area_m2: float, width_m: float | None = None) -> bool:
+        """True when an area is a boundary-precision sliver, not land that counts.
+
+        Below the sliver area, or (when its width is measured) thinner than the
+        sliver width.
+
+        Examples
+        --------
+        >>> options = AnalysisOptions()
+        >>> options.is_sliver(0.5), options.is_sliver(5.0), options.is_sliver(5.0, 0.05)
+        (True, False, True)
+        """
+        if area_m2 < self.sliver_area_m2:
+            return True
+        return width_m is not None and 0.0 < width_m < self.sliver_width_m
+
 
 @dataclass(frozen=True)
 class CoverageSpec:

@@ -154,9 +154,7 @@ class RuleInput:
 
     def is_sliver(self, area_m2: float, width_m: float | None = None) -> bool:
         """True when an overlap is a boundary-precision sliver, not a conflict."""
-        if area_m2 < self.options.sliver_area_m2:
-            return True
-        return width_m is not None and 0.0 < width_m < self.options.sliver_width_m
+        return self.options.is_sliver(area_m2, width_m)
 
     def is_material(self, area_m2: float, width_m: float | None = None) -> bool:
         """True when an area counts: more than nothing and not a boundary-precision sliver."""
@@ -439,6 +437,17 @@ def outside_gap(inp: RuleInput) -> Text | None:
 AROUND_THE_SITE = frozenset({"band_outside"})
 """Outcomes whose area is ground around the site, not the site's: the reports' tables show
 no area of the site for them (findings.json keeps the figure)."""
+
+
+def undescribed(view: SiteLayer, is_sliver: Callable[..., bool]) -> bool:
+    """Whether a class layer leaves more than a sliver of the site uncovered, or has unknown codes.
+
+    Its class areas are then not the site's (:func:`land_use_gap` says why, in words).
+    """
+    uncovered = view.uncovered.m2
+    return bool(view.unresolved_codes) or (
+        uncovered > 0.0 and not is_sliver(uncovered, view.uncovered_width_m)
+    )
 
 
 def band_gap(inp: RuleInput, distance_m: float) -> BandGap | None:

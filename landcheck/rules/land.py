@@ -29,6 +29,7 @@ from landcheck.rules.core import (
     involvement,
     land_use_gap,
     to_ha,
+    undescribed,
 )
 from landcheck.units import Area, AreaMethod, largest_remainder_round
 
@@ -378,7 +379,7 @@ def project_totals(
     method: AreaMethod,
     is_sliver: Callable[[float, float | None], bool] = lambda area, width: False,
     shared: Callable[[list[int]], float] = lambda positions: 0.0,
-) -> list[ProjectTotals | None]:
+) -> list[ProjectTotals]:
     """Each site's project totals (sites with one project id summed), for LAL art. 46 and 预审.
 
     A site without a project id is its own project. Permanent farmland and the redline
@@ -402,7 +403,7 @@ def project_totals(
     groups: dict[str, list[int]] = {}
     for position, (site_id, project_id) in enumerate(zip(site_ids, project_ids, strict=True)):
         groups.setdefault(project_id or f"\0{site_id}", []).append(position)
-    out: list[ProjectTotals | None] = [None] * len(site_ids)
+    by_position: dict[int, ProjectTotals] = {}
     for key, positions in groups.items():
         farmland = redline = cultivated = other = unowned = 0.0
         gaps: list[tuple[str, str, str]] = []
@@ -426,7 +427,7 @@ def project_totals(
                 gaps.append((what, land_use.key if land_use else "land_use", site_id))
                 continue
             known = True
-            if _undescribed(land_use, is_sliver):
+            if undescribed(land_use, is_sliver):
                 gaps.append(("undescribed", land_use.key, site_id))
             cultivated += coll_cultivated  # farmland on 耕地 or not: the totals cannot tell
             other += _collective(land_use, method, False) or 0.0
@@ -446,8 +447,8 @@ def project_totals(
             gaps=tuple(gaps),
         )
         for position in positions:
-            out[position] = totals
-    return out
+            by_position[position] = totals
+    return [by_position[position] for position in range(len(site_ids))]
 
 
 def _taken(views: list[SiteLayer], is_sliver: Callable[[float, float | None], bool]) -> float:
@@ -456,14 +457,6 @@ def _taken(views: list[SiteLayer], is_sliver: Callable[[float, float | None], bo
         v.overlap.m2
         for v in views
         if v.available and v.overlap.m2 > 0.0 and not is_sliver(v.overlap.m2, v.max_width_m)
-    )
-
-
-def _undescribed(view: SiteLayer, is_sliver: Callable[[float, float | None], bool]) -> bool:
-    """Whether a land-use view leaves more than a sliver uncovered, or has unknown codes."""
-    uncovered = view.uncovered.m2
-    return bool(view.unresolved_codes) or (
-        uncovered > 0.0 and not is_sliver(uncovered, view.uncovered_width_m)
     )
 
 

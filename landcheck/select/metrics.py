@@ -27,7 +27,6 @@ would count the land it does not describe as taking nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -36,6 +35,7 @@ from landcheck.measure import SiteLayer
 from landcheck.overlay import nearest_features
 from landcheck.profile_parts import AnalysisOptions
 from landcheck.result import CheckResult
+from landcheck.rules.core import undescribed
 from landcheck.rules.land import wholly_approved
 from landcheck.select.constraints import LAND_USE_FIGURES, Constraint, LoadedConstraint
 from landcheck.units import AreaMethod
@@ -150,16 +150,7 @@ def describes_site(view: SiteLayer, options: AnalysisOptions) -> bool:
     -------
     bool
     """
-    uncovered = view.uncovered.m2
-    sliver = _is_sliver(options, uncovered, view.uncovered_width_m)
-    return (uncovered <= 0.0 or sliver) and not view.unresolved_codes
-
-
-def _is_sliver(options: AnalysisOptions, area_m2: float, width_m: float | None = None) -> bool:
-    """A boundary-precision sliver by the profile's thresholds (as the rules tell one)."""
-    return area_m2 < options.sliver_area_m2 or (
-        width_m is not None and 0.0 < width_m < options.sliver_width_m
-    )
+    return not undescribed(view, options.is_sliver)
 
 
 _APPROVED_NOTHING = ("cultivated", "paddy", "unsplit_cultivated", "paddy_at_most", "conversion")
@@ -230,7 +221,7 @@ def site_metrics(
         view = result.layer(sid, land_use) if land_use else None
         out.update(_land_use_figures(view, profile.analysis, method))
         approved = [result.layer(sid, key) for key in approved_keys]
-        if approved and wholly_approved(approved, partial(_is_sliver, profile.analysis)):
+        if approved and wholly_approved(approved, profile.analysis.is_sliver):
             out.update({f"{name}_ha": 0.0 for name in _APPROVED_NOTHING})
         view = result.layer(sid, urban) if urban else None
         if view is not None and view.available:

@@ -378,7 +378,7 @@ def search(
         aoi = aoi_union(run)
         near = gpd.GeoSeries([aoi], crs=run.crs)
         loaded = load_constraints(run, hard, near, join=buffer_join, search_m=search_m)
-        scale = _by_method(made_area(run, aoi), run.method) / float(aoi.area)
+        scale = made_area(run, aoi).m2 / float(aoi.area)
         planar_needed = required_m2 / scale
         shapes = [
             (float(np.sqrt(planar_needed / a)), float(np.sqrt(planar_needed * a)), a)
@@ -402,7 +402,8 @@ def search(
         step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
         # each patch's rectangles sized by its own ratio (1 where the analysis CRS measures it)
         patch_areas = made_areas(run, carved.patches)
-        local = _by_method(patch_areas, run.method) / shapely.area(carved.patches)
+        driving = "planar_m2" if run.method is AreaMethod.PLANAR else "ellipsoidal_m2"
+        local = patch_areas[driving] / shapely.area(carved.patches)
         rects, info = _place(carved.patches, np.sqrt(scale / local), shapes, angle_step, step)
         fit = len(rects)
         chosen = _thin(fit, int(max_candidates))
@@ -531,12 +532,6 @@ def _largest_ha(patches: np.ndarray, run: Run) -> float:
     if not len(patches):
         return 0.0
     return float(np.max(driving_areas(run, patches))) / M2_PER_HA
-
-
-def _by_method(areas: Any, method: AreaMethod) -> Any:
-    """The planar or the ellipsoidal of areas (an :class:`Area` or :func:`made_areas`'s dict)."""
-    key = "planar_m2" if method is AreaMethod.PLANAR else "ellipsoidal_m2"
-    return areas[key] if isinstance(areas, dict) else getattr(areas, key)
 
 
 def _scale(run: Run, result: Any) -> np.ndarray:
