@@ -3,7 +3,8 @@
 - :mod:`~landcheck.crs.zones`: Gauss-Kruger zones and their EPSG families;
 - :mod:`~landcheck.crs.choice`: the analysis CRS (projected, in metres) and why;
 - :mod:`~landcheck.crs.traps`: coordinates that do not fit their CRS, and the likely one;
-- :mod:`~landcheck.crs.datum`: Xian 1980 / Beijing 1954, refused or shifted once per input;
+- :mod:`~landcheck.crs.datum`: Xian 1980 / Beijing 1954 / New Beijing, refused or shifted once
+  per input;
 - :mod:`~landcheck.crs.measuring`: the zone each site's planar areas are measured in;
 - :mod:`~landcheck.crs.transform`: transformations made once, applied to whole arrays.
 

@@ -1,8 +1,8 @@
-"""Legacy datums: Xian 1980 and Beijing 1954, refused or shifted to CGCS2000.
+"""Legacy datums: Xian 1980, Beijing 1954 and New Beijing, refused or shifted to CGCS2000.
 
 PROJ knows no real transformation from the legacy Chinese datums to CGCS2000,
-only a "Ballpark geographic offset" (EPSG:4610 and EPSG:4214 to EPSG:4490: a
-null shift of unknown accuracy, wrong by tens of metres), so landcheck never
+only a "Ballpark geographic offset" (EPSG:4610, EPSG:4214 and EPSG:4555 to
+EPSG:4490: a null shift of unknown accuracy, wrong by tens of metres), so landcheck never
 lets PROJ move legacy data: every input (site files, site frames, layers, road
 lines) goes through :func:`apply_datum_shift` once, which refuses it unless the
 user gives the 7 parameters their surveying authority publishes, and then
@@ -56,7 +56,11 @@ __all__ = [
 _LEGACY_DATUMS = {
     "Xian 1980": "Xian 1980 (西安80)",
     "Beijing 1954": "Beijing 1954 (北京54)",
+    "New Beijing": "New Beijing (新北京54)",
 }
+"""Legacy datums by (part of) their name. New Beijing (EPSG:4555, its Gauss-Kruger CRSs
+EPSG:4568-4589, 4652-4656, 4766-4800, 4812, 4822) holds Xian 1980's adjustment put back on
+Beijing 1954's Krassowsky ellipsoid: neither of them, nor CGCS2000."""
 
 _LEGACY_ELLIPSOIDS = {
     (6378140.0, 298.257): "Xian 1980",  # IAG 1975 (PROJ's IAU76): Xian 1980's
@@ -123,7 +127,7 @@ def legacy_ellipsoid(crs: CRS) -> str | None:
 
 @per_crs
 def legacy_datum(crs: CRS) -> str | None:
-    """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954), else None.
+    """Return the name of a legacy Chinese datum (Xian 1980, Beijing 1954, New Beijing), else None.
 
     PROJ can only shift these to CGCS2000 by a "ballpark" null offset, so data
     in them must be transformed with user-supplied parameters (:class:`DatumShift`).
@@ -136,6 +140,8 @@ def legacy_datum(crs: CRS) -> str | None:
     --------
     >>> legacy_datum(CRS.from_epsg(2360))
     'Xian 1980 (西安80)'
+    >>> legacy_datum(CRS.from_epsg(4771))
+    'New Beijing (新北京54)'
     >>> legacy_datum(CRS.from_epsg(4523)) is None
     True
     >>> legacy_datum(CRS.from_proj4("+proj=tmerc +lon_0=105 +x_0=35500000 +ellps=krass"))
@@ -151,7 +157,7 @@ def legacy_datum(crs: CRS) -> str | None:
 
 
 def cgcs2000_counterpart(crs: CRS) -> CRS | None:
-    """The CGCS2000 CRS with the same projection as a Xian 1980 / Beijing 1954 CRS.
+    """The CGCS2000 CRS with the same projection as a legacy-datum CRS (:func:`legacy_datum`).
 
     A Gauss-Kruger zone's is the CGCS2000 CRS of the same zone and easting
     convention, longitude/latitude's EPSG:4490; another Transverse Mercator
@@ -165,6 +171,8 @@ def cgcs2000_counterpart(crs: CRS) -> CRS | None:
     4523
     >>> cgcs2000_counterpart(CRS.from_epsg(4214)).to_epsg()
     4490
+    >>> cgcs2000_counterpart(CRS.from_epsg(4584)).to_epsg()  # New Beijing, CM 105E
+    4507
     >>> cgcs2000_counterpart(CRS.from_epsg(4523)) is None
     True
     >>> custom = CRS.from_proj4("+proj=tmerc +lon_0=105 +x_0=35500000 +ellps=IAU76")
@@ -284,7 +292,7 @@ def _tmerc(crs: CRS) -> str:
         raise AnalysisCRSError(
             f"{crs_label(crs)} ({crs.name}) is not a Gauss-Kruger (Transverse Mercator) "
             "projection; landcheck applies --datum-shift to Gauss-Kruger or longitude/latitude "
-            "Xian 1980 / Beijing 1954 data only: convert the data to CGCS2000 first"
+            "legacy-datum data only: convert the data to CGCS2000 first"
         )
     params = {p.name.lower(): p.value for p in operation.params}
     return (
@@ -317,7 +325,7 @@ def helmert_pipeline(source: CRS, shift: DatumShift) -> tuple[str, CRS]:
     Parameters
     ----------
     source : CRS
-        A Xian 1980 or Beijing 1954 CRS (Gauss-Kruger or geographic).
+        A legacy-datum CRS (Xian 1980, Beijing 1954, New Beijing) (Gauss-Kruger or geographic).
     shift : DatumShift
         The 7 parameters.
 
@@ -389,7 +397,7 @@ def legacy_refusal(crs: CRS, what: str) -> AnalysisCRSError:
 def apply_datum_shift(
     frame: gpd.GeoDataFrame, shift: DatumShift | None, what: str
 ) -> tuple[gpd.GeoDataFrame, dict[str, Any] | None]:
-    """Move a Xian 1980 / Beijing 1954 frame to CGCS2000, or refuse it.
+    """Move a legacy-datum frame (:func:`legacy_datum`) to CGCS2000, or refuse it.
 
     Frames in any other datum (or without a CRS) come back unchanged with no note.
 
@@ -476,7 +484,7 @@ def apply_datum_shift(
 
 
 def refuse_mixed_datums(legacy: Iterable[CRS | str | None], shift: DatumShift | None) -> None:
-    """Refuse one datum shift for inputs in both Xian 1980 and Beijing 1954.
+    """Refuse one datum shift for inputs in two legacy datums (:func:`legacy_datum`).
 
     Their parameters differ, so one set of 7 cannot serve both.
 

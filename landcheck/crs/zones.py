@@ -2,7 +2,7 @@
 
 Chinese land data lives in Gauss-Kruger projections, 3-degree or 6-degree
 zones, with or without the zone number prefixed to the easting, on the
-CGCS2000 datum or the legacy Xian 1980 and Beijing 1954 ones. Each
+CGCS2000 datum or the legacy Xian 1980, Beijing 1954 and New Beijing ones. Each
 combination has its EPSG code; :class:`GKFamily` names them all.
 Each site is measured in its own zone of the same family
 (:mod:`landcheck.crs.measuring`).
@@ -164,7 +164,15 @@ _GK_FAMILY_CODES = {
     "cgcs2000": (4513, 4534, 4491, 4502),
     "xian1980": (2349, 2370, 2327, 2338),
     "beijing1954": (2401, 2422, 21413, 21453),
+    "newbeijing": (4652, 4782, 4568, 4579),
 }
+
+_GK_CODE_BREAKS = {
+    ("newbeijing", True): {n: 4766 + n - 30 for n in range(30, 46)},
+    ("newbeijing", False): {44: 4812, 45: 4822},
+}
+"""3-degree zones whose code does not follow from the first (datum, prefixed → zone → code):
+New Beijing's prefixed zones 30-45 are EPSG:4766-4781, CM 132E and 135E EPSG:4812 and 4822."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +182,7 @@ class GKFamily:
     Attributes
     ----------
     datum : str
-        ``"cgcs2000"``, ``"xian1980"`` or ``"beijing1954"``.
+        ``"cgcs2000"``, ``"xian1980"``, ``"beijing1954"`` or ``"newbeijing"``.
     zone : GKZone
         The zone (3- or 6-degree).
     prefixed : bool
@@ -192,10 +200,15 @@ class GKFamily:
         --------
         >>> GKFamily("xian1980", GKZone(35, 3), True).epsg()
         2359
+        >>> GKFamily("newbeijing", GKZone(35, 3), True).epsg()
+        4771
         """
         three_prefixed, three_plain, six_prefixed, six_plain = _GK_FAMILY_CODES[self.datum]
         cm = self.zone.central_meridian
         if self.zone.width == 3:
+            breaks = _GK_CODE_BREAKS.get((self.datum, self.prefixed), {})
+            if self.zone.number in breaks:
+                return breaks[self.zone.number]
             if self.prefixed:
                 return three_prefixed + self.zone.number - 25
             return three_plain + (cm - 75) // 3
@@ -220,7 +233,7 @@ def _family_lookup() -> dict[int, GKFamily]:
 def gk_family(crs: CRS) -> GKFamily | None:
     """Return the datum, zone and easting convention of a Chinese Gauss-Kruger EPSG CRS.
 
-    Covers CGCS2000, Xian 1980 and Beijing 1954, 3- and 6-degree zones, with
+    Covers CGCS2000, Xian 1980, Beijing 1954 and New Beijing, 3- and 6-degree zones, with
     and without the zone prefix.
 
     Examples

@@ -3,10 +3,10 @@
 :func:`declared_crs` reads the datum (坐标系), the zone width (几度分带, or 分带
 as two real tools write it), the zone (带号), the projection (投影类型), the
 units (计量单位) and the Helmert parameters (转换参数), refusing what landcheck
-cannot read: another datum, projection or unit, and Xian 1980 / Beijing 1954
-data without 7 parameters (PROJ only knows a ballpark null shift for them).
+cannot read: another datum, projection or unit, and Xian 1980 / Beijing 1954 / New
+Beijing data without 7 parameters (PROJ only knows a ballpark null shift for them).
 :func:`declared_zone` makes the Gauss-Kruger zone of a zone number, and
-:func:`transform_legacy` moves Xian 1980 / Beijing 1954 coordinates to
+:func:`transform_legacy` moves legacy-datum coordinates to
 CGCS2000 with the parameters (Bursa-Wolf, position-vector convention)
 through a PROJ pipeline.
 """
@@ -39,14 +39,20 @@ _SIGNED_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[
 _ZONE_VALUE = re.compile(r"([0-9]+)\s*(?:带|度带|°)?")
 _WIDTH_VALUE = re.compile(r"([0-9]+|三|六)\s*(?:度|°)?\s*(?:分?带)?")
 
-_LEGACY_LABELS = {"xian1980": "Xian 1980 (西安80)", "beijing1954": "Beijing 1954 (北京54)"}
+_LEGACY_LABELS = {
+    "xian1980": "Xian 1980 (西安80)",
+    "beijing1954": "Beijing 1954 (北京54)",
+    "newbeijing": "New Beijing (新北京54)",
+}
+_NEW_BEIJING = re.compile(r"新(?:1954年?)?北京|新(?:19)?54|NEWBEIJING")
+"""How 坐标系 names New Beijing (新1954北京坐标系, 新北京54, 新54): before Beijing 1954."""
 
 
 @dataclass
 class Declared:
     """What a file's [属性描述] declares about its coordinates.
 
-    ``datum`` is ``"cgcs2000"``, ``"xian1980"`` or ``"beijing1954"`` (on line
+    ``datum`` is ``"cgcs2000"``, ``"xian1980"``, ``"beijing1954"`` or ``"newbeijing"`` (on line
     ``datum_line``, None when 坐标系 is not given); ``width`` and ``zone`` are
     the zone width and 带号 when given; ``helmert`` holds the 7 parameters
     moving a legacy datum to CGCS2000 (None for CGCS2000), taken from
@@ -63,6 +69,8 @@ class Declared:
 
 def _datum_of(value: str) -> str | None:
     text = re.sub(r"[\s_\-]", "", value).upper()
+    if _NEW_BEIJING.search(text):
+        return "newbeijing"
     if "西安" in text or "XIAN" in text or "XI'AN" in text or text in ("80", "1980"):
         return "xian1980"
     if "北京" in text or "BEIJING" in text or text in ("54", "1954"):
@@ -166,7 +174,7 @@ def declared_crs(scan: Scan, source: str, datum_shift: DatumShift | None = None)
     source : str
         The file name, for messages.
     datum_shift : DatumShift, optional
-        7 Helmert parameters for a Xian 1980 / Beijing 1954 file whose
+        7 Helmert parameters for a legacy-datum file whose
         转换参数 are empty.
 
     Returns
@@ -182,7 +190,7 @@ def declared_crs(scan: Scan, source: str, datum_shift: DatumShift | None = None)
         Units other than metres, unreadable 转换参数, 带号 or 几度分带.
     BoundaryTxtCRSError
         An unknown datum or projection, a zone width other than 3 or 6 or
-        two that disagree, Xian 1980 / Beijing 1954 without 7 parameters, or
+        two that disagree, legacy-datum without 7 parameters, or
         the file's parameters differ from ``datum_shift``.
 
     Examples
@@ -205,7 +213,8 @@ def declared_crs(scan: Scan, source: str, datum_shift: DatumShift | None = None)
         if found is None:
             raise BoundaryTxtCRSError(
                 f"unknown datum 坐标系={name!r}; landcheck reads {CGCS2000_NAME} (CGCS2000), "
-                "and 西安80 (Xian 1980) or 北京54 (Beijing 1954) with 7 转换参数",
+                "and 西安80 (Xian 1980), 北京54 (Beijing 1954) or 新北京54 (New Beijing) with 7 "
+                "转换参数",
                 path=source,
                 line=line,
             )
@@ -291,7 +300,7 @@ def transform_legacy(
     metadata: dict[str, str],
     source: str,
 ) -> None:
-    """Move Xian 1980 / Beijing 1954 coordinates to CGCS2000 in place, and record how.
+    """Move legacy-datum coordinates to CGCS2000 in place (Xian 1980, Beijing 1954, New Beijing).
 
     The transformation and its parameters are also said in one sentence
     (:func:`~landcheck.messages.warn`).
