@@ -15,7 +15,13 @@ from common import county, frame, sites, square
 from pyproj import CRS, Transformer
 
 import landcheck
-from landcheck.crs.datum import DatumShift, apply_datum_shift, cgcs2000_counterpart, legacy_datum
+from landcheck.crs.datum import (
+    DatumShift,
+    apply_datum_shift,
+    cgcs2000_counterpart,
+    crs_towgs84,
+    legacy_datum,
+)
 from landcheck.crs.zones import _GK_FAMILY_CODES, GKFamily, GKZone, gk_family
 from landcheck.errors import AnalysisCRSError
 from landcheck.io.boundary_txt import parse_boundary_txt
@@ -156,3 +162,121 @@ def test_a_new_beijing_txt_is_shifted_from_new_beijing(name):
     assert "New Beijing (新北京54) → CGCS2000" in txt.metadata["landcheck.transformation"]
     moved = txt.sites.geometry.iloc[0]
     assert shapely.hausdorff_distance(moved, square(0, 0, 100)) < 1e-6
+
+
+# ------------------------------------------------------------- 2. a CRS's own +towgs84
+
+TOWGS84 = ",".join(map(str, PARAMS))
+XIAN80_GK35 = "+proj=tmerc +lat_0=0 +lon_0=105 +k=1 +x_0=35500000 +y_0=0 +ellps=IAU76 +units=m"
+XIAN80_BY_HAND = by_hand("IAU76", 105, 35_500_000)
+POINT = (35_512_345.6, 2_700_000.0)
+
+
+def coordinate_frame_wkt(rotations: tuple[float, float, float]) -> str:
+    """Xian 1980 longitude/latitude bound to WGS 84 by a coordinate-frame 7-parameter shift."""
+    dx, dy, dz, _, _, _, s = PARAMS
+    arcsec = 'ANGLEUNIT["arc-second",4.84813681109536E-06]'
+    rx, ry, rz = (
+        f'PARAMETER["{a}-axis rotation",{r},{arcsec}]'
+        for a, r in zip("XYZ", rotations, strict=True)
+    )
+    geog = (
+        'GEOGCRS["{0}",DATUM["{1}",ELLIPSOID["{2}",{3},{4}]],CS[ellipsoidal,2],'
+        'AXIS["lon",east],AXIS["lat",north],ANGLEUNIT["degree",0.0174532925199433]]'
+    )
+    return (
+        "BOUNDCRS[SOURCECRS["
+        + geog.format("Xian 1980", "Xian 1980", "IAG 1975", 6378140, 298.257)
+        + "],TARGETCRS["
+        + geog.format("WGS 84", "World Geodetic System 1984", "WGS 84", 6378137, 298.257223563)
+        + '],ABRIDGEDTRANSFORMATION["t",METHOD["Coordinate Frame rotation (geog2D domain)"],'
+        f'PARAMETER["X-axis translation",{dx},LENGTHUNIT["metre",1]],'
+        f'PARAMETER["Y-axis translation",{dy},LENGTHUNIT["metre",1]],'
+        f'PARAMETER["Z-axis translation",{dz},LENGTHUNIT["metre",1]],{rx},{ry},{rz},'
+        f'PARAMETER["Scale difference",{1 + s * 1e-6!r}]]]'  # abridged: a ratio
+    )
+
+
+@pytest.mark.parametrize(
+    "crs",
+    [
+        f"{XIAN80_GK35} +towgs84={TOWGS84}",
+        "+proj=longlat +ellps=krass +towgs84=" + TOWGS84,
+        coordinate_frame_wkt((-PARAMS[3], -PARAMS[4], -PARAMS[5])),
+    ],
+)
+def test_a_crs_own_towgs84_is_read_in_the_position_vector_convention(crs):
+    own = crs_towgs84(CRS.from_user_input(crs))
+    assert own.as_tuple() == pytest.approx(PARAMS, abs=1e-9)
+    point = POINT if "tmerc" in crs else (105.1, 24.4)
+    old = gpd.GeoDataFrame(geometry=[shapely.Point(*point)], crs=crs)
+    _, note = apply_datum_shift(old, SHIFT, "test")  # the same parameters, once read
+    assert note["method"].endswith("the same as its CRS's own +towgs84")
+
+
+def test_a_crs_own_towgs84_is_used_only_when_given_the_same():
+    # before, the Gauss-Kruger CRS was refused even with --datum-shift ("not a Gauss-Kruger
+    # (Transverse Mercator) projection": a bound CRS's operation is its +towgs84), and the
+    # longitude/latitude one was shifted with --datum-shift, its own +towgs84 ignored
+    old = gpd.GeoDataFrame(
+        geometry=[shapely.Point(*POINT)], crs=f"{XIAN80_GK35} +towgs84={TOWGS84}"
+    )
+    with pytest.raises(AnalysisCRSError, match=r"\+towgs84: dx=-15\.8.*not take on trust"):
+        apply_datum_shift(old, None, "test")
+    other = DatumShift(-15.8, 102.4, 48.3, 0, 0, 0, 0)
+    with pytest.raises(AnalysisCRSError, match=r"differs from the datum shift given.*choose"):
+        apply_datum_shift(old, other, "test")
+    new, note = apply_datum_shift(old, SHIFT, "test")
+    moved = new.geometry.iloc[0]
+    assert (moved.x, moved.y) == pytest.approx(XIAN80_BY_HAND.transform(*POINT), abs=1e-6)
+    assert new.crs.geodetic_crs.to_epsg() == 4490
+    assert note["method"].endswith("ppm), the same as its CRS's own +towgs84")
+
+
+def test_a_geographic_crs_own_towgs84_is_not_overridden():
+    old = gpd.GeoDataFrame(
+        geometry=[shapely.Point(105.1, 24.4)], crs="+proj=longlat +ellps=krass +towgs84=1,2,3"
+    )
+    with pytest.raises(AnalysisCRSError, match=r"\(\+towgs84: dx=1, dy=2, dz=3, rx=0.*differs"):
+        apply_datum_shift(old, SHIFT, "test")
+    same = DatumShift(1, 2, 3, 0, 0, 0, 0)
+    new, _ = apply_datum_shift(old, same, "test")
+    expected = Transformer.from_pipeline(
+        "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+        "+step +proj=cart +ellps=krass +step +proj=helmert +x=1 +y=2 +z=3 "
+        "+step +inv +proj=cart +ellps=GRS80 +step +proj=unitconvert +xy_in=rad +xy_out=deg"
+    ).transform(105.1, 24.4)
+    moved = new.geometry.iloc[0]
+    assert (moved.x, moved.y) == pytest.approx(expected, abs=1e-11)
+    assert new.crs.to_epsg() == 4490
+
+
+def test_a_null_towgs84_is_set_aside_for_the_given_shift():
+    old = gpd.GeoDataFrame(
+        geometry=[shapely.Point(*POINT)], crs=f"{XIAN80_GK35} +towgs84=0,0,0,0,0,0,0"
+    )
+    with pytest.raises(AnalysisCRSError, match=r"only a 'ballpark' null shift"):
+        apply_datum_shift(old, None, "test")
+    new, note = apply_datum_shift(old, SHIFT, "test")
+    moved = new.geometry.iloc[0]
+    assert (moved.x, moved.y) == pytest.approx(XIAN80_BY_HAND.transform(*POINT), abs=1e-6)
+    assert "+towgs84 of zeros (a null shift, not a transformation) set aside" in note["method"]
+
+
+def test_sites_whose_crs_carries_towgs84_are_checked_with_it_given():
+    own = f"{XIAN80_GK35} +towgs84={TOWGS84}"
+    site = gpd.GeoDataFrame(
+        {"site_id": ["S1"]}, geometry=[backwards(square(0, 0, 100), XIAN80_BY_HAND)], crs=own
+    )
+    farmland = frame([{"BSM": "F1", "geometry": square(70, 0, 100)}])
+    with pytest.raises(AnalysisCRSError, match=r"the site GeoDataFrame .*\+towgs84"):
+        landcheck.check(site, layers={"farmland": farmland}, coverage=county(), **PLANAR)
+    result = landcheck.check(
+        site, layers={"farmland": farmland}, coverage=county(), datum_shift=SHIFT, **PLANAR
+    )
+    moved = result.summary.to_crs(4523).geometry.iloc[0]
+    assert shapely.hausdorff_distance(moved, square(0, 0, 100)) < 1e-6
+    assert result.layer_area("S1", "farmland").planar_m2 == pytest.approx(3000.0, abs=1e-4)
+    assert finding(result, "permanent_farmland").status == "prohibited"
+    (record,) = [r for r in result.inputs if r.role == "sites"]
+    assert record.extra["datum_shift"]["method"].endswith("the same as its CRS's own +towgs84")

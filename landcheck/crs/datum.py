@@ -16,6 +16,13 @@ in the boundary TXT's ``转换参数`` and in ``--datum-shift`` alike:
 Parameters published in the coordinate-frame convention (EPSG method 1032)
 have rotations of the opposite sign: negate rx, ry and rz.
 
+A CRS may carry its own transformation to WGS 84 (a PROJ string's ``+towgs84=``, a
+WKT's ``TOWGS84[…]``: a bound CRS). landcheck does not take it on trust (GIS software
+has written generic parameters into CRSs): it shifts such data only with the same
+parameters given as ``--datum-shift``, and refuses it without them or with others
+(:func:`crs_towgs84`). A ``+towgs84`` of zeros is PROJ's null shift, not a
+transformation, and is set aside.
+
 Everything here is pure: frames in, frames out.
 """
 
@@ -45,6 +52,7 @@ __all__ = [
     "DatumShift",
     "apply_datum_shift",
     "cgcs2000_counterpart",
+    "crs_towgs84",
     "helmert_pipeline",
     "legacy_datum",
     "legacy_ellipsoid",
@@ -71,6 +79,11 @@ flattening) is taken for the legacy datum built on it: how MapGIS-era data and P
 strings (``+ellps=IAU76``, ``+ellps=krass``) carry Xian 1980 and Beijing 1954."""
 
 _UNNAMED_DATUMS = ("", "unknown", "unnamed", "notspecified", "undefined")
+
+
+def _own_crs(crs: CRS) -> CRS:
+    """The CRS the coordinates are in: a bound CRS's own, its ``+towgs84`` set apart."""
+    return crs.source_crs if crs.is_bound and crs.source_crs is not None else crs
 
 
 def _compact(name: str) -> str:
@@ -181,6 +194,7 @@ def cgcs2000_counterpart(crs: CRS) -> CRS | None:
     """
     if legacy_datum(crs) is None:
         return None
+    crs = _own_crs(crs)
     family = gk_family(crs)
     if family is not None:
         return gk_family_crs("cgcs2000", family.zone, prefixed=family.prefixed)
@@ -277,6 +291,64 @@ class DatumShift:
         return dict(zip(_NAMES, self.as_tuple(), strict=True))
 
 
+_TOWGS84_METHODS = ("position vector", "coordinate frame", "geocentric translations")
+_TOWGS84_TARGETS = ("World Geodetic System 1984", "China 2000")
+_HELMERT_CODES = ("8605", "8606", "8607", "8608", "8609", "8610", "8611")
+"""EPSG codes of the parameters dx, dy, dz, rx, ry, rz and s, in that order."""
+
+_ARC_SECOND = math.pi / 648_000
+"""An arc-second in radians."""
+
+
+def crs_towgs84(crs: CRS) -> DatumShift | None:
+    """The parameters a CRS carries to WGS 84 (``+towgs84``, ``TOWGS84[…]``), else None.
+
+    In landcheck's convention (m, arc-seconds, ppm, position vector): rotations
+    of the coordinate-frame convention are negated, 3 translations get zero
+    rotations and scale. WGS 84 is taken for CGCS2000, as ``+towgs84`` always is.
+    None also for parameters all zero: PROJ's null shift, not a transformation.
+
+    Raises
+    ------
+    AnalysisCRSError
+        The CRS carries a transformation that is not 3 or 7 Helmert parameters
+        to WGS 84 or CGCS2000.
+
+    Examples
+    --------
+    >>> crs_towgs84(CRS.from_proj4("+proj=longlat +ellps=krass +towgs84=15.8,-154.4,-82.3"))
+    DatumShift(dx=15.8, dy=-154.4, dz=-82.3, rx=0.0, ry=0.0, rz=0.0, s=0.0)
+    >>> crs_towgs84(CRS.from_proj4("+proj=longlat +ellps=krass +towgs84=0,0,0")) is None
+    True
+    >>> crs_towgs84(CRS.from_epsg(2359)) is None
+    True
+    """
+    if not crs.is_bound:
+        return None
+    operation, target = crs.coordinate_operation, crs.target_crs
+    method = operation.method_name.lower() if operation is not None else ""
+    datum = target.datum.name if target is not None and target.datum is not None else ""
+    if not method.startswith(_TOWGS84_METHODS) or not datum.startswith(_TOWGS84_TARGETS):
+        raise AnalysisCRSError(
+            f"{crs_label(crs)} ({crs.name}) carries a transformation landcheck does not read "
+            f"({method or 'none'} to {datum or 'an unknown datum'}); give the CRS without it "
+            "(its .prj or PROJ string without TOWGS84 / +towgs84) and the 7 parameters with "
+            "--datum-shift, or transform the data to CGCS2000 first"
+        )
+    values = {p.code: p.value * p.unit_conversion_factor for p in operation.params}
+    dx, dy, dz, rx, ry, rz, scale = (values.get(code, 0.0) for code in _HELMERT_CODES)
+    sign = -1.0 if method.startswith("coordinate frame") else 1.0
+    rotations = (sign * r / _ARC_SECOND for r in (rx, ry, rz))
+    numbers = (dx, dy, dz, *rotations, scale * 1e6)
+    return DatumShift(*numbers) if any(numbers) else None
+
+
+def _same_parameters(first: DatumShift, second: DatumShift) -> bool:
+    """Whether two sets of parameters are one (to 1e-9 of their units: read from degrees)."""
+    pairs = zip(first.as_tuple(), second.as_tuple(), strict=True)
+    return all(math.isclose(a, b, abs_tol=1e-9) for a, b in pairs)
+
+
 def _ellipsoid(crs: CRS) -> str:
     ellipsoid = crs.ellipsoid
     if ellipsoid is None:
@@ -340,6 +412,7 @@ def helmert_pipeline(source: CRS, shift: DatumShift) -> tuple[str, CRS]:
     >>> target.to_epsg(), "+convention=position_vector" in pipeline
     (4523, True)
     """
+    source = _own_crs(source)
     target = _target_crs(source)
     src_ell, dst_ell = _ellipsoid(source), _ellipsoid(target)
     dx, dy, dz, rx, ry, rz, s = shift.as_tuple()
@@ -386,6 +459,16 @@ def legacy_source(crs: CRS) -> str:
 def legacy_refusal(crs: CRS, what: str) -> AnalysisCRSError:
     """The error for legacy-datum data without transformation parameters."""
     datum = legacy_datum(crs)
+    own = crs_towgs84(crs)
+    if own is not None:
+        return AnalysisCRSError(
+            f"{what} is in {datum} ({legacy_source(crs)}), and its CRS carries its own "
+            f"transformation to WGS 84 (+towgs84: {own.describe()}), which landcheck does not "
+            "take on trust: GIS software writes regional or generic ones into CRSs. "
+            "If these are your surveying authority's, give the same with --datum-shift "
+            f"{DATUM_SHIFT_FORMAT} (datum_shift= in Python); if not, remove the +towgs84 "
+            "(TOWGS84) from the CRS and give theirs, or transform the data to CGCS2000 first"
+        )
     return AnalysisCRSError(
         f"{what} is in {datum} ({legacy_source(crs)}). PROJ has no real transformation from it "
         "to CGCS2000 (only a 'ballpark' null shift), so landcheck will not guess: give the "
@@ -441,6 +524,7 @@ def apply_datum_shift(
         return frame, None
     if shift is None:
         raise legacy_refusal(crs, what)
+    carried = _carried(crs, shift, what)
     pipeline, target = helmert_pipeline(crs, shift)
     try:
         transformer = Transformer.from_pipeline(pipeline)
@@ -466,7 +550,7 @@ def apply_datum_shift(
     method = (
         "Helmert 7-parameter transformation (Bursa-Wolf, position-vector convention, EPSG "
         f"method 1033, geocentric) {datum} → CGCS2000 with the given parameters "
-        f"({shift.describe()}; m, arc-seconds, ppm)"
+        f"({shift.describe()}; m, arc-seconds, ppm){carried}"
     )
     note = {
         "source_crs": legacy_source(crs),
@@ -481,6 +565,29 @@ def apply_datum_shift(
         ),
     }
     return moved, note
+
+
+def _carried(crs: CRS, shift: DatumShift, what: str) -> str:
+    """What the method says of the CRS's own ``+towgs84`` (nothing without one).
+
+    Raises
+    ------
+    AnalysisCRSError
+        The CRS's own parameters differ from ``shift``.
+    """
+    if not crs.is_bound:
+        return ""
+    own = crs_towgs84(crs)
+    if own is None:
+        return ", its CRS's +towgs84 of zeros (a null shift, not a transformation) set aside"
+    if not _same_parameters(own, shift):
+        raise AnalysisCRSError(
+            f"{what} is in {legacy_datum(crs)} ({legacy_source(crs)}), and its CRS carries its "
+            f"own transformation to WGS 84 (+towgs84: {own.describe()}), which differs from "
+            f"the datum shift given ({shift.describe()}); landcheck will not choose between "
+            "them: remove the +towgs84 (TOWGS84) from the CRS, or give the same parameters"
+        )
+    return ", the same as its CRS's own +towgs84"
 
 
 def refuse_mixed_datums(legacy: Iterable[CRS | str | None], shift: DatumShift | None) -> None:
