@@ -347,7 +347,7 @@ def read_site_inputs(
 ) -> tuple[gpd.GeoDataFrame, list[InputRecord], list[gpd.GeoSeries]]:
     """Read one or several site sources into one frame (in the first source's CRS).
 
-    Each source in Xian 1980 / Beijing 1954 is shifted to CGCS2000 with
+    Each source in Xian 1980 / Beijing 1954 / New Beijing is shifted to CGCS2000 with
     ``datum_shift`` before the sources are joined (never by PROJ's ballpark).
     A source with NaN or infinite coordinates is refused, naming the features.
     What the reading of a source has to say is kept in its record
@@ -442,7 +442,7 @@ def load_layer(
     margin : float
         Also read features up to this distance away (metres, ≥ 1).
     datum_shift : DatumShift, optional
-        Moves a Xian 1980 / Beijing 1954 layer to CGCS2000; without it such a
+        Moves a Xian 1980 / Beijing 1954 / New Beijing layer to CGCS2000; without it such a
         layer is refused.
     assume_crs : CRS, optional
         CRS of a layer file that declares none (``--crs``).
@@ -513,7 +513,7 @@ def read_layer_near(
 def legacy_read_slack(source: Source, datum_shift: DatumShift | None) -> float:
     """Metres to widen the read filter of a source a datum shift will move, else 0.
 
-    A filter in the analysis CRS reaches a Xian 1980 / Beijing 1954 source
+    A filter in the analysis CRS reaches a Xian 1980 / Beijing 1954 / New Beijing source
     through PROJ's ballpark null shift, tens of metres (70–140 m) off where the
     real shift puts its features: such a source is read that much wider (when
     parameters are given; without them it is refused anyway), and what lies

@@ -198,7 +198,7 @@ class Run:
     assume_crs : CRS or None
         The CRS given for inputs that declare none (``--crs``).
     datum_shift : DatumShift or None
-        Parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000.
+        Parameters moving Xian 1980 / Beijing 1954 / New Beijing inputs to CGCS2000.
     legacy_datums : frozenset of str
         The legacy datums the run's inputs (sites, layers, coverage) are in, as
         :func:`~landcheck.crs.datum.legacy_datum` names them: an input read later
@@ -514,14 +514,15 @@ def _warn_unused_shift(
         return
     warn(
         f"a datum shift was given ({shift.describe()}), but none of the sites, layers and "
-        "coverage is in Xian 1980 or Beijing 1954: the parameters were not applied to them"
+        "coverage is in Xian 1980, Beijing 1954 or New Beijing: the parameters were not applied "
+        "to them"
     )
 
 
 def _analysis_request(assume_crs: CRS | None) -> tuple[CRS | str, str | None]:
     """What to ask :func:`choose_analysis_crs` for, and the reason when it is not ``--crs``.
 
-    A ``--crs`` in Xian 1980 / Beijing 1954 stays the CRS of inputs that declare
+    A ``--crs`` in Xian 1980 / Beijing 1954 / New Beijing stays the CRS of inputs that declare
     none (they are shifted from it), but is not the analysis CRS: PROJ moves data
     into a legacy datum only by its ballpark null shift, so geometry labelled with
     it would lie tens of metres from the inputs' own coordinates. Its CGCS2000

@@ -470,9 +470,9 @@ crs_option = _value(
 datum_shift_option = _value(
     "--datum-shift",
     "DX,DY,DZ,RX,RY,RZ,S",
-    "7 Helmert parameters moving Xian 1980 / Beijing 1954 inputs to CGCS2000: metres, "
-    "arc-seconds, ppm; Bursa-Wolf position-vector convention (EPSG 1033). Without them such "
-    "inputs are refused.",
+    "7 Helmert parameters moving Xian 1980 / Beijing 1954 / New Beijing inputs to CGCS2000: "
+    "metres, arc-seconds, ppm; Bursa-Wolf position-vector convention (EPSG 1033). Without "
+    "them such inputs are refused.",
     type=DatumShiftType(),
 )
 id_field_option = _value(

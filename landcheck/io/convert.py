@@ -461,7 +461,7 @@ def convert(
         TXT: ``"utf-8"`` (default) or ``"gbk"``/``"gb18030"``; shapefile:
         ``"UTF-8"`` (default) or ``"GBK"`` (a .cpg names it).
     datum_shift : DatumShift or str, optional
-        7 Helmert parameters moving Xian 1980 / Beijing 1954 input to
+        7 Helmert parameters moving Xian 1980 / Beijing 1954 / New Beijing input to
         CGCS2000. Without them such input keeps its CRS in vector output and
         is refused for TXT and KML output (both need a modern datum).
     id_field, name_field : str, optional

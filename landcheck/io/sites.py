@@ -6,7 +6,7 @@ with ``--crs``), and the coordinates must fit it — the messages come from
 ``.cpg`` (loose or zipped) have their attribute encoding detected
 (:mod:`landcheck.io.encoding`); one without its ``.dbf`` is read with a
 warning that its sites have no ids, names or project classes.
-Data is returned in the CRS it declares: a Xian 1980 / Beijing 1954 file is
+Data is returned in the CRS it declares: a Xian 1980 / Beijing 1954 / New Beijing file is
 shifted (or refused) by the caller with :func:`landcheck.crs.datum.apply_datum_shift`;
 only a boundary TXT, whose header may carry its own 7 parameters, is shifted
 while it is read.
@@ -183,7 +183,7 @@ def read_sites(
         this one does (recorded as ``crs_replaced``). Without it, a file with
         no CRS is an error whose message suggests the CRS.
     datum_shift : DatumShift or str, optional
-        7 Helmert parameters for a boundary TXT in Xian 1980 / Beijing 1954
+        7 Helmert parameters for a boundary TXT in Xian 1980 / Beijing 1954 / New Beijing
         (checked against those its header gives, and applied while reading).
     area_tolerance : float
         For a boundary TXT: the relative difference between a plot's declared
@@ -198,7 +198,7 @@ def read_sites(
     record : InputRecord
         Provenance of the read: ``crs`` the file's own CRS; ``extra`` holds
         the format, the encoding and how it was chosen, and for a boundary TXT
-        shifted from Xian 1980 / Beijing 1954 ``datum_shift`` (as
+        shifted from Xian 1980 / Beijing 1954 / New Beijing ``datum_shift`` (as
         :func:`~landcheck.crs.datum.apply_datum_shift` notes it). What the
         reader has to say about the file (a shapefile without .dbf, the TXT
         reader's and the DXF reader's notes) is said with

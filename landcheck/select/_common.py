@@ -216,7 +216,7 @@ def load_lines(
     """Read a line (or any) layer near a geometry, in the run's analysis CRS.
 
     Used for roads, which :func:`landcheck.inputs.load_layer` would drop as
-    non-polygonal. A Xian 1980 / Beijing 1954 layer, file or GeoDataFrame, is
+    non-polygonal. A Xian 1980 / Beijing 1954 / New Beijing layer, file or GeoDataFrame, is
     read as a layer is: shifted with the run's datum shift (said, and noted in
     its record) after a read widened by :func:`~landcheck.inputs.legacy_read_slack`,
     then trimmed to ``margin``; refused without parameters, or in the other

@@ -22,7 +22,7 @@ or without the zone prefix; X/Y columns swapped (detected, fixed and noted);
 GBK/GB18030 or UTF-8 with or without BOM; CRLF, CR or LF; stray spaces and
 ``{}``; a header 界址点数 that counts closing points or not. Everything it
 repairs is reported in :attr:`BoundaryTxt.warnings`; nothing is repaired
-silently. Data in Xian 1980 or Beijing 1954 is refused unless the file's
+silently. Data in Xian 1980, Beijing 1954 or New Beijing is refused unless the file's
 ``转换参数`` holds the 7 Helmert parameters, which are then applied
 (Bursa-Wolf, position-vector convention) through a PROJ pipeline.
 

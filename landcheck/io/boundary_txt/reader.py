@@ -172,7 +172,7 @@ def parse_boundary_txt(
         differences below the 0.0001 ha rounding never count).
     datum_shift : DatumShift or str, optional
         7 Helmert parameters (:class:`landcheck.crs.datum.DatumShift`) for a
-        Xian 1980 / Beijing 1954 file whose 转换参数 are empty. A file whose
+        Xian 1980 / Beijing 1954 / New Beijing file whose 转换参数 are empty. A file whose
         转换参数 hold other values is refused rather than guessed between.
 
     Returns
@@ -185,7 +185,7 @@ def parse_boundary_txt(
     BoundaryTxtError
         The text is malformed; the message names the line.
     BoundaryTxtCRSError
-        The datum is unknown, or Xian 1980 / Beijing 1954 without 7 转换参数,
+        The datum is unknown, or Xian 1980 / Beijing 1954 / New Beijing without 7 转换参数,
         or the zone prefix disagrees with 带号 (also an ``AnalysisCRSError``).
 
     Examples
