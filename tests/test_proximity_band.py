@@ -252,3 +252,37 @@ def test_the_reports_give_no_site_area_for_ground_around_the_site():
     findings = report_tables(result, "zh")["findings"].frame
     row = findings[findings["check"] == redline.title.zh].iloc[0]
     assert np.isnan(row["ha"]) and np.isnan(row["mu"])
+
+
+def test_findings_json_gives_each_layers_band_beyond_the_described_area():
+    # the coverage lacks the rectangle 120 < x < 300, 0 < y < 100 east of the 100 m site:
+    # beyond it lie exactly 80 m x 100 m of the redline's 100 m band and 30 m x 100 m of the
+    # farmland's 50 m band. A farmland feature 10 m north makes that check `near`: its band
+    # figure is given all the same (the finding's area is then not the band's)
+    import json
+
+    from landcheck.report.json import dumps
+
+    layers = _far_layers()
+    layers["farmland"] = frame([{"BSM": "F2", "DLBM": "0101", "geometry": square(0, 110, 20)}])
+    county = square(-5000, -5000, 10000).difference(square(120, 0, 180, 100))
+    result = _check(layers, _coverage(county))
+    assert _finding(result, "eco_redline_proximity").outcome == "band_outside"
+    assert _finding(result, "farmland_proximity").outcome == "near"
+    site = json.loads(dumps(result))["sites"][0]
+    redline, farmland = site["layers"]["eco_redline"], site["layers"]["farmland"]
+    [band] = redline["band_outside"]
+    assert band["distance_m"] == 100.0
+    assert band["planar_m2"] == pytest.approx(8_000.0, rel=1e-9)
+    assert band["ellipsoidal_m2"] == pytest.approx(8_000.0, rel=1e-3)
+    assert band["width_m"] == pytest.approx(2 * 8_000.0 / 360.0, rel=1e-9)  # 2·area/perimeter
+    [band] = farmland["band_outside"]
+    assert (band["distance_m"], band["planar_m2"]) == (50.0, pytest.approx(3_000.0, rel=1e-9))
+    # a wholly described band reads 0; a layer no proximity rule reads has no band: null
+    whole = json.loads(dumps(_check(_far_layers(), _coverage(square(-5000, -5000, 10000)))))
+    layers_out = whole["sites"][0]["layers"]
+    assert layers_out["eco_redline"]["band_outside"] == [
+        {"distance_m": 100.0, "planar_m2": 0.0, "ellipsoidal_m2": 0.0, "width_m": 0.0}
+    ]
+    assert layers_out["land_use"]["band_outside"] is None
+    assert layers_out["urban_boundary"]["band_outside"] is None
