@@ -286,3 +286,58 @@ def test_findings_json_gives_each_layers_band_beyond_the_described_area():
     ]
     assert layers_out["land_use"]["band_outside"] is None
     assert layers_out["urban_boundary"]["band_outside"] is None
+
+
+def test_the_layer_tables_conclusion_keeps_the_site_apart_from_the_ground_around_it():
+    # the site takes no farmland or redline (both checks not_involved, 0 m²) but the coverage
+    # ends 20 m east of it: only the proximity checks are unknown (band_outside). The
+    # farmland and redline tables and the layers table read "无法判定" beside 0 m² taken, as if
+    # whether the site takes the layer could not be told; they now say both things
+    from landcheck.tables import report_tables
+
+    result = _check(_far_layers(), _coverage(square(-5000, -5000, 5120, 10000)))
+    assert _finding(result, "permanent_farmland").status == "not_involved"
+    assert _finding(result, "farmland_proximity").outcome == "band_outside"
+    for lang, words in (
+        ("zh", "不涉及；周边无法判定"),
+        ("en", "not involved; around the site: unknown"),
+    ):
+        tables = report_tables(result, lang)
+        for key in ("farmland", "eco_redline"):
+            [total] = tables[key].frame.to_dict("records")
+            assert (total["m2"], total["status"]) == (0.0, words), (lang, key)
+        layers = tables["layers"].frame.set_index("layer")
+        assert layers.loc["farmland", "status"] == words
+        assert layers.loc["eco_redline", "status"] == words
+    # a feature found near the site: the note stands as the layer's conclusion, as before
+    layers = _far_layers()
+    layers["farmland"] = frame([{"BSM": "F2", "DLBM": "0101", "geometry": square(0, 110, 20)}])
+    near = _check(layers, _coverage(square(-5000, -5000, 10000)))
+    [total] = report_tables(near, "zh")["farmland"].frame.to_dict("records")
+    assert (total["m2"], total["status"]) == (0.0, "提示")
+
+
+def test_a_layer_read_only_around_the_site_says_its_conclusion_is_about_the_ground_around():
+    # the geohazard points are read by the 1,000 m rule alone: beyond a coverage ending
+    # 100 m east of the site, the layers table reads the conclusion as the surroundings'
+    from landcheck.tables import report_tables
+
+    layers = {
+        **_far_layers(),
+        "geohazard_points": frame(
+            [
+                {
+                    "YHDBH": "D1",
+                    "ZHLX": "滑坡",
+                    "XQDJ": "小型",
+                    "geometry": shapely.Point(X0 - 3000, Y0),
+                }
+            ]
+        ),
+    }
+    result = _check(layers, _coverage(square(-5000, -5000, 5200, 10000)))
+    assert _finding(result, "geohazard_points").outcome == "band_outside"
+    table = report_tables(result, "zh")["layers"].frame.set_index("layer")
+    assert table.loc["geohazard_points", "status"] == "周边无法判定"
+    table = report_tables(result, "en")["layers"].frame.set_index("layer")
+    assert table.loc["geohazard_points", "status"] == "around the site: unknown"
