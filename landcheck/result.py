@@ -665,6 +665,7 @@ class CheckResult:
                 "planar_m2": float(view.outside.planar_m2),
                 "ellipsoidal_m2": float(view.outside.ellipsoidal_m2),
             }
+        out["band_outside"] = _bands_list(view)
         if view.classification is not None:
             out["classification"] = view.classification
         if view.has_classes or view.kind in ("land_use", "planning_zone"):
@@ -869,6 +870,28 @@ def _other_outcomes_documents(rule: Any, chosen: str, stage: str) -> list[tuple[
         for document in later:
             documents.setdefault(document.zh, (document, True))
     return list(documents.values())
+
+
+def _bands_list(view: SiteLayer) -> list[dict[str, float]] | None:
+    """findings.json's ``band_outside`` of a layer: per proximity distance, the band beyond.
+
+    For each distance of the proximity rules reading the layer, the part of the
+    ground within it around the site (the site left out) beyond the described
+    area, with its largest mean width; None when no band was measured (no
+    proximity rule reads the layer, it could not be used, or coverage does not
+    apply to its kind).
+    """
+    if view.band_outside is None:
+        return None
+    return [
+        {
+            "distance_m": float(distance),
+            "planar_m2": float(gap.area.planar_m2),
+            "ellipsoidal_m2": float(gap.area.ellipsoidal_m2),
+            "width_m": float(gap.width_m),
+        }
+        for distance, gap in sorted(view.band_outside.items())
+    ]
 
 
 def _fields(items: list[Any], *names: str) -> dict[str, list[Any]]:

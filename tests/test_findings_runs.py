@@ -102,6 +102,7 @@ def test_a_layer_not_checked_is_written_without_rows(batch, monkeypatch):
             "share": 0.0,
             "features": [],
             "reason": "未提供图层 / layer not supplied",
+            "band_outside": None,
         }
         zones = entry["layers"]["planning_zones"]  # a class layer: no classes, all uncovered
         assert (zones["classes"], zones["uncovered"]["planar_m2"]) == ({}, 10_000.0)

@@ -252,3 +252,92 @@ def test_the_reports_give_no_site_area_for_ground_around_the_site():
     findings = report_tables(result, "zh")["findings"].frame
     row = findings[findings["check"] == redline.title.zh].iloc[0]
     assert np.isnan(row["ha"]) and np.isnan(row["mu"])
+
+
+def test_findings_json_gives_each_layers_band_beyond_the_described_area():
+    # the coverage lacks the rectangle 120 < x < 300, 0 < y < 100 east of the 100 m site:
+    # beyond it lie exactly 80 m x 100 m of the redline's 100 m band and 30 m x 100 m of the
+    # farmland's 50 m band. A farmland feature 10 m north makes that check `near`: its band
+    # figure is given all the same (the finding's area is then not the band's)
+    import json
+
+    from landcheck.report.json import dumps
+
+    layers = _far_layers()
+    layers["farmland"] = frame([{"BSM": "F2", "DLBM": "0101", "geometry": square(0, 110, 20)}])
+    county = square(-5000, -5000, 10000).difference(square(120, 0, 180, 100))
+    result = _check(layers, _coverage(county))
+    assert _finding(result, "eco_redline_proximity").outcome == "band_outside"
+    assert _finding(result, "farmland_proximity").outcome == "near"
+    site = json.loads(dumps(result))["sites"][0]
+    redline, farmland = site["layers"]["eco_redline"], site["layers"]["farmland"]
+    [band] = redline["band_outside"]
+    assert band["distance_m"] == 100.0
+    assert band["planar_m2"] == pytest.approx(8_000.0, rel=1e-9)
+    assert band["ellipsoidal_m2"] == pytest.approx(8_000.0, rel=1e-3)
+    assert band["width_m"] == pytest.approx(2 * 8_000.0 / 360.0, rel=1e-9)  # 2·area/perimeter
+    [band] = farmland["band_outside"]
+    assert (band["distance_m"], band["planar_m2"]) == (50.0, pytest.approx(3_000.0, rel=1e-9))
+    # a wholly described band reads 0; a layer no proximity rule reads has no band: null
+    whole = json.loads(dumps(_check(_far_layers(), _coverage(square(-5000, -5000, 10000)))))
+    layers_out = whole["sites"][0]["layers"]
+    assert layers_out["eco_redline"]["band_outside"] == [
+        {"distance_m": 100.0, "planar_m2": 0.0, "ellipsoidal_m2": 0.0, "width_m": 0.0}
+    ]
+    assert layers_out["land_use"]["band_outside"] is None
+    assert layers_out["urban_boundary"]["band_outside"] is None
+
+
+def test_the_layer_tables_conclusion_keeps_the_site_apart_from_the_ground_around_it():
+    # the site takes no farmland or redline (both checks not_involved, 0 m²) but the coverage
+    # ends 20 m east of it: only the proximity checks are unknown (band_outside). The
+    # farmland and redline tables and the layers table read "无法判定" beside 0 m² taken, as if
+    # whether the site takes the layer could not be told; they now say both things
+    from landcheck.tables import report_tables
+
+    result = _check(_far_layers(), _coverage(square(-5000, -5000, 5120, 10000)))
+    assert _finding(result, "permanent_farmland").status == "not_involved"
+    assert _finding(result, "farmland_proximity").outcome == "band_outside"
+    for lang, words in (
+        ("zh", "不涉及；周边无法判定"),
+        ("en", "not involved; around the site: unknown"),
+    ):
+        tables = report_tables(result, lang)
+        for key in ("farmland", "eco_redline"):
+            [total] = tables[key].frame.to_dict("records")
+            assert (total["m2"], total["status"]) == (0.0, words), (lang, key)
+        layers = tables["layers"].frame.set_index("layer")
+        assert layers.loc["farmland", "status"] == words
+        assert layers.loc["eco_redline", "status"] == words
+    # a feature found near the site: the note stands as the layer's conclusion, as before
+    layers = _far_layers()
+    layers["farmland"] = frame([{"BSM": "F2", "DLBM": "0101", "geometry": square(0, 110, 20)}])
+    near = _check(layers, _coverage(square(-5000, -5000, 10000)))
+    [total] = report_tables(near, "zh")["farmland"].frame.to_dict("records")
+    assert (total["m2"], total["status"]) == (0.0, "提示")
+
+
+def test_a_layer_read_only_around_the_site_says_its_conclusion_is_about_the_ground_around():
+    # the geohazard points are read by the 1,000 m rule alone: beyond a coverage ending
+    # 100 m east of the site, the layers table reads the conclusion as the surroundings'
+    from landcheck.tables import report_tables
+
+    layers = {
+        **_far_layers(),
+        "geohazard_points": frame(
+            [
+                {
+                    "YHDBH": "D1",
+                    "ZHLX": "滑坡",
+                    "XQDJ": "小型",
+                    "geometry": shapely.Point(X0 - 3000, Y0),
+                }
+            ]
+        ),
+    }
+    result = _check(layers, _coverage(square(-5000, -5000, 5200, 10000)))
+    assert _finding(result, "geohazard_points").outcome == "band_outside"
+    table = report_tables(result, "zh")["layers"].frame.set_index("layer")
+    assert table.loc["geohazard_points", "status"] == "周边无法判定"
+    table = report_tables(result, "en")["layers"].frame.set_index("layer")
+    assert table.loc["geohazard_points", "status"] == "around the site: unknown"

@@ -25,6 +25,7 @@ from landcheck.crs import crs_label
 from landcheck.errors import DataSourceError, InputDataError
 from landcheck.evaluation import evaluate
 from landcheck.inputs import LayerInput
+from landcheck.labels import status_label
 from landcheck.messages import collecting
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
@@ -48,7 +49,7 @@ from landcheck.select.constraints import (
     load_constraints,
 )
 from landcheck.select.metrics import first_layer_of_kind, nearest_hard, site_metrics
-from landcheck.select.ranking import RankingRule, rank_table
+from landcheck.select.ranking import RankingRule, rank_table, reasons
 
 __all__ = [
     "COMPARISON_SCHEMA",
@@ -126,20 +127,33 @@ class ComparisonResult:
         return self.table["site_id"].astype(str).tolist()
 
     def explain(self, lang: str = "en") -> str:
-        """The rule in words, then one line per alternative with why it ranks where it does."""
+        """The rule in words, then one line per alternative with why it ranks where it does.
+
+        ``lang`` ``"zh"`` writes it all in Chinese: statuses in words, the reasons
+        (:func:`~landcheck.select.ranking.reasons`) too; column names such as
+        ``cultivated_ha`` stay as the codes the table and JSON use.
+        """
+        said = self.table["reason"] if lang != "zh" else reasons(self.table, self.rule, lang)
         lines = [self.rule.describe(lang)]
-        for row in self.table.itertuples(index=False):
-            distance = (
-                f"> {self.rule.search_m:g} m"
-                if pd.isna(row.nearest_hard_m)
-                else f"{row.nearest_hard_m:.1f} m"
-            )
-            score = "not known" if pd.isna(row.score) else f"{row.score:.4f}"
-            lines.append(
-                f"{row.rank}. {row.site_id} {row.name}: {row.status}, score {score} "
-                f"({row.score_detail}), nearest hard constraint {distance}; {row.reason}"
-            )
+        for row, reason in zip(self.table.itertuples(index=False), said, strict=True):
+            lines.append(self._line(row, reason, lang))
         return "\n".join(lines)
+
+    def _line(self, row: Any, reason: str, lang: str) -> str:
+        """One alternative's line of :meth:`explain`."""
+        far = f"> {self.rule.search_m:g}"
+        distance = far if pd.isna(row.nearest_hard_m) else f"{row.nearest_hard_m:.1f}"
+        score = None if pd.isna(row.score) else f"{row.score:.4f}"
+        if lang == "zh":
+            return (
+                f"{row.rank}. {row.site_id} {row.name}：{status_label(row.status, 'zh')}，"
+                f"{'得分 ' + score if score else '得分未知'}（{row.score_detail}），"
+                f"距最近刚性约束 {distance} 米；{reason}"
+            )
+        return (
+            f"{row.rank}. {row.site_id} {row.name}: {row.status}, score {score or 'not known'} "
+            f"({row.score_detail}), nearest hard constraint {distance} m; {reason}"
+        )
 
     @property
     def display_table(self) -> pd.DataFrame:

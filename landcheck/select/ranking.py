@@ -36,10 +36,11 @@ import numpy as np
 import pandas as pd
 
 from landcheck.errors import InputDataError
+from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.select.constraints import Constraint
 
-__all__ = ["CONCEPTS", "DEFAULT_WEIGHTS", "STATUS_ORDER", "RankingRule", "rank_table"]
+__all__ = ["CONCEPTS", "DEFAULT_WEIGHTS", "STATUS_ORDER", "RankingRule", "rank_table", "reasons"]
 
 STATUS_ORDER = tuple(reversed(STATUSES))
 """Statuses best first: not_involved, info, conditional, unknown, prohibited."""
@@ -246,13 +247,16 @@ class RankingRule:
     def describe(self, lang: str = "en") -> str:
         """The rule in words, for the output."""
         formula = (
-            " + ".join(f"{t.weight:g} × {t.zh if lang == 'zh' else t.en} (ha)" for t in self.terms)
+            " + ".join(
+                f"{t.weight:g} × {t.zh}（公顷）" if lang == "zh" else f"{t.weight:g} × {t.en} (ha)"
+                for t in self.terms
+            )
             or "0"
         )
         if lang == "zh":
             return (
                 "排序规则，依次比较：（1）总体审查结论，由好到差："
-                + " > ".join(STATUS_ORDER)
+                + " > ".join(status_label(s, "zh") for s in STATUS_ORDER)
                 + f"；（2）加权得分，越低越好：{formula}（水田同时计入耕地）"
                 "；某项面积对某用地未知（图层无法核查或未完整覆盖该用地）时，其得分未知，"
                 "排在同一结论中得分已知的用地之后；对所有用地均未知的项不参与比较；"
@@ -321,43 +325,101 @@ def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     )
 
 
+def reasons(table: pd.DataFrame, rule: RankingRule, lang: str = "en") -> list[str]:
+    """Why each row of a ranked table (best first) ranks ahead of the next one, in ``lang``.
+
+    The ``reason`` column of :func:`rank_table` is the English one; ``"zh"`` gives
+    the same reasons in Chinese (statuses in words, the terms by their Chinese
+    names), for :meth:`~landcheck.select.compare.ComparisonResult.explain`.
+    """
+    keys = _keys(table, rule)
+    rows = [table.iloc[i] for i in range(len(table))]
+    said = [
+        _why(rows[i], rows[i + 1], keys.iloc[i], keys.iloc[i + 1], rule, lang)
+        for i in range(len(rows) - 1)
+    ]
+    if rows:
+        said.append(_last(rows[-1], len(rows), rule, lang))
+    return said
+
+
 def _why(
-    row: pd.Series, nxt: pd.Series, keys_row: pd.Series, keys_next: pd.Series, rule: RankingRule
+    row: pd.Series,
+    nxt: pd.Series,
+    keys_row: pd.Series,
+    keys_next: pd.Series,
+    rule: RankingRule,
+    lang: str,
 ) -> str:
+    """Why ``row`` ranks ahead of ``nxt``: the first criterion their keys differ on."""
+    zh = lang == "zh"
     other = nxt["site_id"]
+    ahead = f"优于 {other}：" if zh else f"ahead of {other}: "
     if keys_row["status_rank"] != keys_next["status_rank"]:
-        return f"ahead of {other}: status {row['status']} is better than {nxt['status']}"
+        mine, theirs = _status(row["status"], lang), _status(nxt["status"], lang)
+        if zh:
+            return f"{ahead}总体审查结论“{mine}”优于“{theirs}”"
+        return f"{ahead}status {mine} is better than {theirs}"
     if keys_row["score_unknown"] != keys_next["score_unknown"]:
-        return (
-            f"ahead of {other}: same status, score {row['score']:.4f} is known and {other}'s "
-            f"is not ({_not_known(nxt)})"
-        )
+        lacks, score = _not_known(nxt, rule, lang), f"{row['score']:.4f}"
+        if zh:
+            return f"{ahead}审查结论相同，得分 {score} 已知，{other} 的得分未知（{lacks}）"
+        return f"{ahead}same status, score {score} is known and {other}'s is not ({lacks})"
     if keys_row["score_key"] != keys_next["score_key"]:
         mine, theirs = _apart(row["score"], nxt["score"], 4)
-        return f"ahead of {other}: same status, score {mine} is lower than {theirs}"
-    if keys_row["score_unknown"]:
-        same = f"same status, {_not_known(row)}, as {other}'s is"
-    else:
-        same = "same status and score"
+        if zh:
+            return f"{ahead}审查结论相同，得分 {mine} 低于 {theirs}"
+        return f"{ahead}same status, score {mine} is lower than {theirs}"
+    same = _same(row, other, rule, lang)
     if keys_row["distance_key"] != keys_next["distance_key"]:
         mine, theirs = _apart(_distance(row, rule), _distance(nxt, rule), 2)
-        return (
-            f"ahead of {other}: {same}, nearest hard constraint {mine} m is farther than {theirs} m"
-        )
+        if zh:
+            return f"{ahead}{same}，距最近刚性约束 {mine} 米，远于 {theirs} 米"
+        return f"{ahead}{same}, nearest hard constraint {mine} m is farther than {theirs} m"
+    if keys_row["score_unknown"] and zh:
+        return f"{ahead}{same}；距离相同，按用地编号排序"
     if keys_row["score_unknown"]:
-        return f"ahead of {other}: {same}; tied on distance, the site id decides"
-    return f"ahead of {other}: tied on status, score and distance; the site id decides"
+        return f"{ahead}{same}; tied on distance, the site id decides"
+    if zh:
+        return f"{ahead}审查结论、得分和距离均相同，按用地编号排序"
+    return f"{ahead}tied on status, score and distance; the site id decides"
 
 
-def _not_known(row: pd.Series) -> str:
-    """``score not known: cultivated_ha, conversion_ha``: the terms a row's score lacks."""
-    return f"score not known: {row['score_unknown']}"
+def _same(row: pd.Series, other: str, rule: RankingRule, lang: str) -> str:
+    """What a row shares with the next one when the distance or the id decides."""
+    if not row["score_unknown"]:
+        return "审查结论和得分相同" if lang == "zh" else "same status and score"
+    lacks = _not_known(row, rule, lang)
+    if lang == "zh":
+        return f"审查结论相同，{lacks}，与 {other} 相同"
+    return f"same status, {lacks}, as {other}'s is"
 
 
-def _last(row: pd.Series, count: int) -> str:
+def _status(status: str, lang: str) -> str:
+    """A status as the reasons write it: its code in English, its word in Chinese."""
+    return status_label(status, "zh") if lang == "zh" else status
+
+
+def _not_known(row: pd.Series, rule: RankingRule, lang: str) -> str:
+    """``score not known: cultivated_ha, conversion_ha``: the terms a row's score lacks.
+
+    In Chinese the terms by their names, each with its column:
+    ``得分未知：占用耕地（扣除田坎）（cultivated_ha）``.
+    """
+    if lang != "zh":
+        return f"score not known: {row['score_unknown']}"
+    names = {t.column: t.zh for t in rule.terms}
+    columns = str(row["score_unknown"]).split(", ")
+    return "得分未知：" + "、".join(f"{names.get(c, c)}（{c}）" for c in columns)
+
+
+def _last(row: pd.Series, count: int, rule: RankingRule, lang: str) -> str:
     """The reason of the last row: it has no next one (but may lack a score)."""
+    if lang == "zh":
+        reason = "排在最后" if count > 1 else "唯一的备选用地"
+        return f"{reason}；{_not_known(row, rule, lang)}" if row["score_unknown"] else reason
     reason = "last" if count > 1 else "only alternative"
-    return f"{reason}; {_not_known(row)}" if row["score_unknown"] else reason
+    return f"{reason}; {_not_known(row, rule, lang)}" if row["score_unknown"] else reason
 
 
 def _distance(row: pd.Series, rule: RankingRule) -> float:
@@ -419,15 +481,6 @@ def rank_table(metrics: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     criteria = ["status_rank", "score_unknown", "score_key", "distance_key", "id_key"]
     order = keys.sort_values(criteria, kind="stable").index
     table = table.loc[order]
-    keys = keys.loc[order]
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    reasons = []
-    for i in range(len(table)):
-        if i + 1 < len(table):
-            reasons.append(
-                _why(table.iloc[i], table.iloc[i + 1], keys.iloc[i], keys.iloc[i + 1], rule)
-            )
-        else:
-            reasons.append(_last(table.iloc[i], len(table)))
-    table["reason"] = reasons
+    table["reason"] = reasons(table, rule)
     return table.reset_index(drop=True)

@@ -139,7 +139,8 @@ class SearchResult:
     def explain(self, lang: str = "en") -> str:
         """The ranking rule and why each proposal ranks where it does."""
         if self.comparison is None:
-            return self.rule.describe(lang) + "\n(no proposal fits)"
+            nothing = "（没有符合条件的方案）" if lang == "zh" else "(no proposal fits)"
+            return f"{self.rule.describe(lang)}\n{nothing}"
         return self.comparison.explain(lang)
 
     def to_dict(self) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from landcheck.tables.lookups import (
     class_name,
     first_layer,
     ha_and_mu,
+    layer_conclusions,
     layer_pieces,
-    layer_statuses,
     layer_title,
     method_m2,
     rest_alone,
@@ -65,7 +65,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
     areas = site_areas(result)
     for position, site_id in enumerate(result.site_ids):
         view = result.layer(site_id, key)
-        status = layer_statuses(result, site_id).get(key)
+        status = layer_conclusions(result, site_id, lang).get(key)
         base = {"site_id": site_id, "code": "", "name": "", "admin": ""}
         if not view.available:
             rows.add(
@@ -78,7 +78,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
                 mu=np.nan,
                 m2=np.nan,
                 share=np.nan,
-                status=status_label(status or "unknown", lang),
+                status=status or status_label("unknown", lang),
             )
             continue
         m2 = view.overlap.m2
@@ -91,7 +91,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
             **ha_and_mu(m2),
             m2=m2,
             share=view.share,
-            status=status_label(status, lang) if status else "",
+            status=status or "",
         )
         site_area = method_m2(result, *areas[position])
         for piece in by_site.get(site_id, _NO_PIECES):
@@ -359,10 +359,9 @@ def layers_table(result: CheckResult, lang: str) -> ReportTable:
     rows = Rows()
     titles = {key: layer_title(result, key, lang) for key in result.profile.layers}
     for site_id in result.site_ids:
-        statuses = layer_statuses(result, site_id)
+        conclusions = layer_conclusions(result, site_id, lang)
         for key in result.profile.layers:
             view = result.layer(site_id, key)
-            status = statuses.get(key)
             m2 = view.overlap.m2 if view.available else np.nan
             rows.add(
                 -1,
@@ -375,7 +374,7 @@ def layers_table(result: CheckResult, lang: str) -> ReportTable:
                 **ha_and_mu(m2),
                 m2=m2,
                 share=view.share if view.available else np.nan,
-                status=status_label(status, lang) if status else "",
+                status=conclusions.get(key, ""),
             )
     title = "各图层叠加面积表" if zh else "Overlap with every layer"
     return ReportTable("layers", title, lang, columns, rows.frame(columns))

@@ -12,8 +12,10 @@ from typing import Any
 
 import pandas as pd
 
+from landcheck.labels import status_label
 from landcheck.result import CheckResult
 from landcheck.rules import worst_status
+from landcheck.rules.core import AROUND_THE_SITE
 from landcheck.tables.table import DECIMALS, Column, as_text
 from landcheck.units import M2_PER_HA, M2_PER_MU, rest_shown, round_alone
 
@@ -23,8 +25,8 @@ __all__ = [
     "class_name",
     "first_layer",
     "ha_and_mu",
+    "layer_conclusions",
     "layer_pieces",
-    "layer_statuses",
     "layer_title",
     "layers_of_kind",
     "m2_values",
@@ -102,16 +104,39 @@ def layer_title(result: CheckResult, key: str, lang: str) -> str:
     return spec.title.get(lang) if spec is not None else key
 
 
-def layer_statuses(result: CheckResult, site_id: str) -> dict[str, str]:
-    """Each layer a site's findings read → the worst status of those findings.
+def layer_conclusions(result: CheckResult, site_id: str, lang: str) -> dict[str, str]:
+    """Each layer a site's findings read → its conclusion (审查结论) in words.
 
-    A layer no finding reads is absent. One pass over the site's findings for
-    all its layers.
+    The worst status of the findings about the site's own land. A finding about
+    the ground around the site (:data:`~landcheck.rules.core.AROUND_THE_SITE`: a
+    proximity band not all described) that is worse is named apart, so that a
+    site taking none of the layer never reads as if taking it could not be told:
+    "不涉及；周边无法判定" / "not involved; around the site: unknown" (only
+    "周边无法判定" for a layer no other finding reads). A layer no finding
+    reads is absent. One pass over the site's findings for all its layers.
     """
-    read: dict[str, list[str]] = {}
+    on_site: dict[str, list[str]] = {}
+    around: dict[str, list[str]] = {}
     for finding in result.site_findings(site_id):
+        read = around if finding.outcome in AROUND_THE_SITE else on_site
         read.setdefault(finding.layer, []).append(finding.status)
-    return {key: worst_status(statuses) for key, statuses in read.items()}
+        on_site.setdefault(finding.layer, [])  # in the order the findings read the layers
+    return {
+        key: _conclusion(statuses, around.get(key, []), lang) for key, statuses in on_site.items()
+    }
+
+
+def _conclusion(on_site: list[str], around: list[str], lang: str) -> str:
+    """One layer's conclusion from its findings' statuses on the site and around it."""
+    site = worst_status(on_site) if on_site else None
+    near = worst_status(around) if around else None
+    if near is None or (site is not None and worst_status([site, near]) == site):
+        return status_label(site, lang) if site is not None else ""
+    said = status_label(near, lang)
+    around_text = f"周边{said}" if lang == "zh" else f"around the site: {said}"
+    if site is None:
+        return around_text
+    return f"{status_label(site, lang)}{'；' if lang == 'zh' else '; '}{around_text}"
 
 
 def site_areas(result: CheckResult) -> list[tuple[float, float]]:
