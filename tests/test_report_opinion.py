@@ -126,6 +126,12 @@ def large_site_with_only_land_use():
         return landcheck.check(site, layers=layers, **PLANAR)
 
 
+WETLAND_RESTORATION = (
+    "恢复或者重建与所占用湿地面积和质量相当的湿地，没有条件的缴纳湿地恢复费"
+    "（经依法批准占用后，由用地单位落实）"
+)
+
+
 def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
     result = large_site_with_only_land_use()
     unknown = [f.check for f in result.site_findings("S1") if f.status == "unknown"]
@@ -150,10 +156,10 @@ def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
         f"1. {CHAPTER}（永久基本农田、生态保护红线、建设用地标准（节约集约用地））"
     )
     listed = part[start + 5 : part.index("五、综合意见")]
-    assert (
-        f"{len(possible)}. 草原征占用审核同意书（省级以上草原主管部门）（草原）（后续报批时提交）"
-        in listed
-    )
+    grassland = "草原征占用审核同意书（省级以上草原主管部门）（草原）（后续报批时提交）"
+    assert f"{len(possible) - 1}. {grassland}" in listed
+    # the wetland restored or rebuilt after the occupation is approved (湿地保护法 art. 21)
+    assert f"{len(possible)}. {WETLAND_RESTORATION}（湿地）（后续报批时提交）" in listed
     assert any(line.endswith(f"{ARCHAEOLOGY}（文物保护）") for line in listed)
     english = draft(result, tmp_path / "en", "en")
     assert "These checks could not be made; they may also need" in "\n".join(english)

@@ -197,6 +197,37 @@ def test_national_wetland_is_prohibited_except_for_listed_projects():
     assert f.outcome == "national_exception"
 
 
+RESTORATION = (
+    "恢复或者重建与所占用湿地面积和质量相当的湿地，没有条件的缴纳湿地恢复费"
+    "（经依法批准占用后，由用地单位落实）"
+)
+
+
+def test_wetland_restoration_comes_after_approval_not_at_pre_examination():
+    # 10 ha of 国家重要湿地 under a water-conservancy project (may occupy it: 湿地保护法 art. 19).
+    # Art. 19 asks the State Council forestry authority's opinion at 选址; restoring or rebuilding
+    # (or the restoration fee) is art. 21's duty of the unit approved to occupy it: was listed as
+    # a 预审 document ("湿地恢复或重建方案"), a plan the law does not ask for at that stage.
+    layer = {"wetland": wetland("国家重要湿地")}
+    for stage in ("preexam", "approval"):
+        result = landcheck.check(
+            site(project_type="water_conservancy"), layers=layer, stage=stage, **PLANAR
+        )
+        f = finding(result, "wetland")
+        assert (f.outcome, f.status) == ("national_exception", "conditional")
+        assert f.area.planar_m2 == pytest.approx(100_000.0)
+        now, later = [d.zh for d in f.documents], [d.zh for d in f.documents_later]
+        if stage == "preexam":
+            assert now == ["国务院林业草原主管部门对选址的意见"]
+            assert later == [RESTORATION]
+        else:
+            assert now == ["国务院林业草原主管部门对选址的意见", RESTORATION] and later == []
+        assert "湿地恢复或重建方案" not in [*now, *later]
+    assert "第二十一条" in f.message.zh and "art. 21" in f.message.en
+    assert f.to_dict()["basis_marks"] == ["V"]
+    assert "第十九条、第二十一条" in f.to_dict()["basis"][0]
+
+
 def test_other_wetland_is_conditional():
     f, _ = run("wetland", wetland("一般湿地"), "wetland", project_type="industrial")
     assert f.outcome == "review" and f.status == "conditional"

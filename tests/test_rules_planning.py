@@ -117,6 +117,55 @@ def test_a_zone_needing_adjustment_stands_and_names_the_level_1_rest():
     )
 
 
+# ------------------------------------------------------------------ 07 矿产能源发展区
+
+
+MINING_ENERGY_ZONE = zones(("07", square(-100, -100, 300)))
+"""07 矿产能源发展区 under the whole 1 ha site (100 m x 100 m at (0, 0))."""
+
+
+@pytest.mark.parametrize("kind", ["mining", "geological_survey", "hydropower", "pv_array"])
+def test_a_mining_or_energy_project_conforms_in_the_mineral_and_energy_zone(kind):
+    result = check(MINING_ENERGY_ZONE, site=sites(square(0, 0, 100), project_type=[kind]))
+    found = finding(result, "planning_conformity")
+    assert (found.outcome, found.status) == ("conforms", "not_involved")
+    assert "位于矿产能源发展区（1.0000 公顷），符合国土空间规划分区管控要求" in found.message.zh
+
+
+@pytest.mark.parametrize("kind", ["hotel", "industrial", None])
+def test_any_other_project_in_the_mineral_and_energy_zone_is_not_known(kind):
+    # was "conforms" whatever the project: a hotel or an industrial park in 07
+    site = sites(square(0, 0, 100), **({"project_type": [kind]} if kind else {}))
+    found = finding(check(MINING_ENERGY_ZONE, site=site), "planning_conformity")
+    assert (found.outcome, found.status) == ("by_project", "unknown")
+    assert found.area.m2 == pytest.approx(10_000.0)
+    assert "1.0000 公顷（100.00%）位于矿产能源发展区（1.0000 公顷）" in found.message.zh
+    assert "须依详细规划" in found.message.zh and "〔U〕" in found.message.zh
+    assert "符合国土空间规划分区管控要求。" not in found.message.zh
+    assert "depends on the detailed plan" in found.message.en
+    assert ("declare project_type" in found.message.en) is (kind is None)
+    assert [d.zh for d in found.documents] == ["国土空间规划符合性分析"]
+    assert any(m == "U" for m in found.to_dict()["basis_marks"])
+
+
+def test_the_mineral_and_energy_zone_beside_a_level_1_zone_keeps_both_reasons():
+    # half 07 and half 04 under a hotel: 04 is level 1 only (undivided), 07 depends on the
+    # project; the undivided part is named for 04 alone, 07 is said apart
+    half = zones(("07", square(-100, -100, 150, 300)), ("04", square(50, -100, 150, 300)))
+    hotel = sites(square(0, 0, 100), project_type=["hotel"])
+    found = finding(check(half, site=hotel), "planning_conformity")
+    assert (found.outcome, found.status) == ("undivided", "unknown")
+    assert found.area.m2 == pytest.approx(5_000.0)
+    assert "0.5000 公顷（50.00%）位于城镇发展区（0.5000 公顷）" in found.message.zh
+    assert "另涉及矿产能源发展区（0.5000 公顷）：是否符合取决于项目类型和详细规划。" in (
+        found.message.zh
+    )
+    mine = sites(square(0, 0, 100), project_type=["mining"])
+    found = finding(check(half, site=mine), "planning_conformity")
+    assert (found.outcome, found.area.m2) == ("undivided", pytest.approx(5_000.0))
+    assert "矿产能源发展区" not in found.message.zh
+
+
 # ------------------------------------------------------------------ overlapping zones
 
 
@@ -146,7 +195,8 @@ def test_planning_zones_are_put_strictest_first():
         ]
     )
     order = strictest_first("planning_zone", rows, table)
-    assert rows["_code"].iloc[order].tolist() == ["03", "0502", "04", "9999", "07", "0401", "0501"]
+    # 07 矿产能源发展区: its conformity depends on the project (not known from the code alone)
+    assert rows["_code"].iloc[order].tolist() == ["03", "0502", "07", "04", "9999", "0401", "0501"]
     assert strictest_first("planning_zone", rows) is None  # no table: no order
 
 
@@ -171,6 +221,7 @@ def test_a_profile_without_the_new_outcomes_still_loads_and_words_them_as_before
     data = yaml.safe_load(builtin_profile_text("china-preexam"))
     rule = next(r for r in data["rules"] if r["id"] == "planning_conformity")
     del rule["outcomes"]["conflict"], rule["outcomes"]["undivided"]
+    del rule["outcomes"]["by_project"]
     profile = profile_from_dict(data)
     conflict = finding(
         check(zones(("01", square(-100, -100, 300))), profile), "planning_conformity"
@@ -182,6 +233,16 @@ def test_a_profile_without_the_new_outcomes_still_loads_and_words_them_as_before
     )
     assert (undivided.outcome, undivided.status) == ("undivided", "unknown")
     assert "规划分区代码 04" in undivided.message.zh
+    hotel = sites(square(0, 0, 100), project_type=["hotel"])
+    by_project = finding(check(MINING_ENERGY_ZONE, profile, hotel), "planning_conformity")
+    assert (by_project.outcome, by_project.status) == ("by_project", "unknown")
+    assert "规划分区代码 07" in by_project.message.zh
+    # a profile without the parameters: 07 is not known from its code alone
+    del rule["params"]
+    older = finding(
+        check(MINING_ENERGY_ZONE, profile_from_dict(data), hotel), "planning_conformity"
+    )
+    assert (older.outcome, older.status) == ("undivided", "unknown")
 
 
 # ------------------------------------------------------------------ no zone on the site

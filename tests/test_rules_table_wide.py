@@ -13,7 +13,7 @@ from landcheck.rules.land import _grades
 from landcheck.rules.planning import _zone_list
 from landcheck.units import AreaMethod
 
-CONFORMS = ("conforms",)
+CONFORMS = ("conformity", ("conforms",))
 
 
 def _view(rows: Rows, position: int, kind: str = "land_use") -> SiteLayer:

@@ -128,7 +128,7 @@ def zone_rank(code: object, table: CodeTable) -> tuple[int, int]:
     >>> from landcheck.classify import load_code_table
     >>> table = load_code_table("planning-zones-2020")
     >>> [zone_rank(c, table) for c in ("01", "0502", "04", "9999", "07", "0401")]
-    [(0, 0), (1, 0), (2, 1), (2, 1), (3, 0), (3, 2)]
+    [(0, 0), (1, 0), (2, 1), (2, 1), (2, 0), (3, 2)]
     """
     resolved = table.resolve(code)
     if resolved is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from landcheck.labels import CONFORMITY
 from landcheck.measure import SiteLayer
 from landcheck.profile import Text
@@ -100,16 +102,72 @@ ADJUST = ("needs_adjustment",)
 """Zones whose use a plan adjustment may change (0402, 0502…)."""
 
 UNDIVIDED = ("unknown",)
-"""Zones given at level 1 only (04 城镇发展区): their level-2 zones differ, the code cannot tell."""
+"""Zones the code alone cannot judge: given at level 1 only (04 城镇发展区), or 07 (by project)."""
 
-_PARTS = (("conflict", CONFLICT), ("adjust", ADJUST), ("undivided", UNDIVIDED))
-"""The non-conforming outcomes, strictest first, and the conformity values of each."""
+Selector = tuple[str, tuple[str, ...]]
+"""Classes of a site by a class-table column and its values (``("conformity", CONFLICT)``)."""
+
+Part = tuple[str, Selector, tuple[str, str]]
+"""A non-conforming part: its outcome, its classes and its words where another part is named."""
+
+BY_PROJECT_WORDS = (
+    "是否符合取决于项目类型和详细规划",
+    "whether it conforms depends on the project and the detailed plan",
+)
+"""How a zone whose conformity depends on the project (07) is named beside another part."""
+
+_PARTS: tuple[Part, ...] = (
+    ("conflict", ("conformity", CONFLICT), CONFORMITY[CONFLICT[0]]),
+    ("adjust", ("conformity", ADJUST), CONFORMITY[ADJUST[0]]),
+    ("undivided", ("conformity", UNDIVIDED), CONFORMITY[UNDIVIDED[0]]),
+)
+"""The non-conforming parts, strictest first, where no zone's conformity depends on the project."""
+
+CONFORMS: Selector = ("conformity", ("conforms",))
+"""The conforming classes, where no zone's conformity depends on the project."""
+
+
+def _site_codes(
+    layer: SiteLayer, values: tuple[str, ...], keep: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """The site's zone codes whose conformity is one of ``values`` and which ``keep`` keeps."""
+    rows = layer.class_rows
+    if not (rows.has("table_code") and rows.has("conformity")):
+        return ()
+    pairs = zip(rows.texts("table_code"), rows.texts("conformity"), strict=True)
+    return tuple(sorted({code for code, value in pairs if value in values and keep(code)}))
+
+
+def _by_project(inp: RuleInput) -> tuple[tuple[Part, ...], Selector]:
+    """The site's non-conforming parts and its conforming classes, given the project.
+
+    Zones listed in ``mining_energy_zones`` (07 矿产能源发展区) that the code table leaves
+    not known conform for a project of a ``mining_energy_groups`` group; for any
+    other project (or none declared) they are a part of their own (``by_project``),
+    the least strict, and the zones given at level 1 only are the others.
+    """
+    listed = set(inp.params.get("mining_energy_zones") or ())
+    layer = inp.layer
+    typed = _site_codes(layer, UNDIVIDED, listed.__contains__) if listed else ()
+    if not typed:
+        return _PARTS, CONFORMS
+    others = _site_codes(layer, UNDIVIDED, lambda code: code not in listed)
+    parts = (*_PARTS[:2], ("undivided", ("table_code", others), CONFORMITY[UNDIVIDED[0]]))
+    kind = inp.profile.project_types.get(inp.site.facts.project_type or "")
+    if kind is not None and kind.group in (inp.params.get("mining_energy_groups") or ()):
+        conforming = (*_site_codes(layer, CONFORMS[1], lambda code: True), *typed)
+        return parts, ("table_code", conforming)
+    return (*parts, ("by_project", ("table_code", typed), BY_PROJECT_WORDS)), CONFORMS
 
 
 def _zone_list(
-    layer: SiteLayer, values: tuple[str, ...], lang: str, method: AreaMethod, invert: bool = False
+    layer: SiteLayer,
+    selector: Selector,
+    lang: str,
+    method: AreaMethod,
+    invert: bool = False,
 ) -> str:
-    """The site's zones whose conformity is one of ``values`` (or not), each with its area in ha.
+    """The site's zones the selector picks (or not), each with its area in ha.
 
     Every site's list is made in one pass over the layer's class table, the first
     time a site of the batch asks (:meth:`~landcheck.measure.Rows.by_position`).
@@ -118,10 +176,11 @@ def _zone_list(
     table = layer.class_table
     if table is None:
         return ""
+    column, values = selector
 
     def lists() -> list[str]:  # every site's, once per table and question
         name = "name_en" if lang == "en" and "name_en" in table.columns else "name"
-        mask = table.isin("conformity", values)
+        mask = table.isin(column, values)
         listed = (~mask if invert else mask).tolist()
         areas = table.columns[f"{method.value}_m2"].tolist()  # floats: numpy's scalars are slow
         zones = table.columns[name].tolist()
@@ -142,52 +201,60 @@ def _zone_list(
             )
         return texts
 
-    key = ("zone_list", values, invert, lang, method)
+    key = ("zone_list", selector, invert, lang, method)
     return table.by_position(key, lists).get(layer.position, "")
 
 
-def _zones(
-    layer: SiteLayer, values: tuple[str, ...], method: AreaMethod, invert: bool = False
-) -> Text:
+def _zones(layer: SiteLayer, selector: Selector, method: AreaMethod, invert: bool = False) -> Text:
     """:func:`_zone_list` in both languages."""
     return Text(
-        _zone_list(layer, values, "zh", method, invert),
-        _zone_list(layer, values, "en", method, invert),
+        _zone_list(layer, selector, "zh", method, invert),
+        _zone_list(layer, selector, "en", method, invert),
     )
 
 
-def _others(layer: SiteLayer, chosen: str, method: AreaMethod) -> Text:
+def _others(layer: SiteLayer, parts: tuple[Part, ...], chosen: str, method: AreaMethod) -> Text:
     """The site's other non-conforming zones than the outcome's, each group with its label."""
     zh, en = [], []
-    for outcome, values in _PARTS:
-        zones = _zones(layer, values, method) if outcome != chosen else Text("", "")
+    for outcome, selector, words in parts:
+        zones = _zones(layer, selector, method) if outcome != chosen else Text("", "")
         if zones.zh:
-            words = CONFORMITY[values[0]]
             zh.append(f"另涉及{zones.zh}：{words[0]}。")
             en.append(f" It also lies in {zones.en}: {words[1]}.")
     return Text("".join(zh), "".join(en))
 
 
-def _nonconforming(inp: RuleInput) -> tuple[str, Area, Text]:
+def _nonconforming(
+    inp: RuleInput, parts: tuple[Part, ...], conforming: Selector
+) -> tuple[str, Area, Text]:
     """The strictest non-conforming part of the site that counts: outcome, area, zones.
 
     Strictest first: a conflict, then a zone needing adjustment, then a zone given at
-    level 1 only. A part that is a sliver gives way to one that is not; when every
-    part is a sliver (together more), the strictest stands. A conformity value the
-    outcomes do not know is read as needing adjustment.
+    level 1 only, then one whose conformity depends on the project. A part that is a
+    sliver gives way to one that is not; when every part is a sliver (together more),
+    the strictest stands. A conformity value the outcomes do not know is read as
+    needing adjustment.
     """
     layer, method = inp.layer, inp.site.area.method
     present = []
-    for outcome, values in _PARTS:
-        area = layer.classes_where("conformity", values, method)
-        if inp.is_material(area.m2, layer.width_where("conformity", values)):
-            return outcome, area, _zones(layer, values, method)
+    for outcome, selector, _ in parts:
+        area = layer.classes_where(*selector, method)
+        if inp.is_material(area.m2, layer.width_where(*selector)):
+            return outcome, area, _zones(layer, selector, method)
         if area.m2 > 0.0:
-            present.append((outcome, area, _zones(layer, values, method)))
+            present.append((outcome, area, _zones(layer, selector, method)))
     if present:
         return present[0]
-    area = layer.classes_where("conformity", ("conforms",), method, invert=True)
-    return "adjust", area, _zones(layer, ("conforms",), method, invert=True)
+    area = layer.classes_where(*conforming, method, invert=True)
+    return "adjust", area, _zones(layer, conforming, method, invert=True)
+
+
+_DECLARE = Text(
+    "未申报项目类型（project_type）；属于采矿、能源项目的，请申报项目类型后复核。",
+    " No project type is declared; for a mining or energy project, declare project_type and "
+    "check again.",
+)
+"""What a site without a project type is told where a zone's conformity is the project's."""
 
 
 def _planning_conformity(inp: RuleInput) -> Decision:
@@ -200,23 +267,37 @@ def _planning_conformity(inp: RuleInput) -> Decision:
     gap = land_use_gap(inp)
     if gap:
         return Decision("incomplete", layer.uncovered, {"reason": gap})
-    conforming = ("conforms",)
-    nonconforming = layer.classes_where("conformity", conforming, method, invert=True)
-    width = layer.width_where("conformity", tuple(v for _, part in _PARTS for v in part))
+    parts, conforming = _by_project(inp)
+    nonconforming = layer.classes_where(*conforming, method, invert=True)
+    width = max(layer.width_where(*selector) for _, selector, _ in parts)
     outcome = involvement(inp, nonconforming, width)
     if outcome == "not_involved":
         return Decision("conforms", layer.overlap, {"zones": _zones(layer, conforming, method)})
     if outcome == "sliver":
         zones = _zones(layer, conforming, method, invert=True)
         return Decision("sliver", nonconforming, {"zones": zones})
-    outcome, area, zones = _nonconforming(inp)
+    outcome, area, zones = _nonconforming(inp, parts, conforming)
     values = {
         "zones": zones,
-        "others": _others(layer, outcome, method),
-        # an older profile words ``undivided`` as ``unclassified``, which names the codes
-        "codes": ", ".join(_codes(layer, UNDIVIDED)) if outcome == "undivided" else "",
+        "others": _others(layer, parts, outcome, method),
+        # an older profile words ``undivided`` and ``by_project`` as ``unclassified``,
+        # which names the codes
+        "codes": ", ".join(_part_codes(layer, parts, outcome)),
+        "declare": _DECLARE
+        if outcome == "by_project" and inp.site.facts.project_type not in inp.profile.project_types
+        else Text("", ""),
     }
     return Decision(outcome, area, values)
+
+
+def _part_codes(layer: SiteLayer, parts: tuple[Part, ...], outcome: str) -> list[str]:
+    """The site's zone codes of a not-known part (``undivided``, ``by_project``), else none."""
+    if outcome not in ("undivided", "by_project"):
+        return []
+    column, values = next(selector for name, selector, _ in parts if name == outcome)
+    if column == "table_code":
+        return list(values)
+    return _codes(layer, values)
 
 
 def _codes(layer: SiteLayer, values: tuple[str, ...]) -> list[str]:
@@ -241,10 +322,11 @@ EVALUATORS = (
     Evaluator(
         "planning_conformity",
         ("planning_zone",),
-        ("conforms", "sliver", "conflict", "adjust", "undivided", "unclassified"),
+        ("conforms", "sliver", "conflict", "adjust", "undivided", "by_project", "unclassified"),
         _planning_conformity,
-        texts=("zones", "others", "codes"),
+        texts=("zones", "others", "codes", "declare"),
+        params={"mining_energy_zones": "words", "mining_energy_groups": "words"},
         evidence=("conflict", "adjust"),
-        fallbacks={"conflict": "adjust", "undivided": "unclassified"},
+        fallbacks={"conflict": "adjust", "undivided": "unclassified", "by_project": "unclassified"},
     ),
 )
