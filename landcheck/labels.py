@@ -57,7 +57,7 @@ CONFORMITY: dict[str, tuple[str, str]] = {
     "conforms": ("符合", "conforms"),
     "needs_adjustment": ("需调整规划", "needs plan adjustment"),
     "conflict": ("不符合", "conflicts"),
-    "unknown": ("仅一级分区，无法判定", "level 1 only: not known"),
+    "unknown": ("无法据分区代码判定", "not known from the zone code"),
     "": ("未识别", "unknown zone"),
 }
 """Planning-zone conformity (code table column ``conformity``) → labels."""

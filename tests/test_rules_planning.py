@@ -111,8 +111,8 @@ def test_a_zone_needing_adjustment_stands_and_names_the_level_1_rest():
     assert (conformity.outcome, conformity.status) == ("adjust", "conditional")
     assert conformity.area.m2 == pytest.approx(5_000.0)
     assert "位于一般农业区（0.5000 公顷）" in conformity.message.zh
-    assert "另涉及城镇发展区（0.5000 公顷）：仅一级分区，无法判定。" in conformity.message.zh
-    assert "It also lies in urban development zone (0.5000 ha): level 1 only" in (
+    assert "另涉及城镇发展区（0.5000 公顷）：无法据分区代码判定。" in conformity.message.zh
+    assert "It also lies in urban development zone (0.5000 ha): not known from the zone code" in (
         conformity.message.en
     )
 
