@@ -264,7 +264,8 @@ def test_expropriation_with_farmland_does_not_guess_the_cultivated_land_outside_
     found = finding(result, "expropriation")
     assert (found.outcome, found.status) == ("state_council_farmland", "info")
     assert (
-        f"涉及永久基本农田 {farmland_ha} 公顷，征收永久基本农田（不论面积）由国务院批准。项目另涉及"
+        f"涉及集体土地上的永久基本农田 {farmland_ha} 公顷，"
+        "征收永久基本农田（不论面积）由国务院批准。项目另涉及"
         f"集体耕地 {cultivated_ha} 公顷、其他集体土地 {other_ha} 公顷，均含位于永久基本农田内的部分"
         in found.message.zh
     )
@@ -553,3 +554,136 @@ def test_cultivated_land_coded_at_level_1_only_is_not_listed_twice_in_the_land_c
     table = report_tables(result, "zh")["land_classes"].frame
     labels = table.loc[table["code"] == "01", "label"].tolist()
     assert labels == ["耕地", "耕地（编码仅到一级，未细分）"]
+
+
+FAR_FARMLAND = {"farmland": frame([parcel("0103", square(9000, 9000, 10))])}
+"""Farmland known to lie elsewhere: the 征收 approver then rests on the survey alone."""
+
+
+def expropriation(survey_rows, site=None, **layers):
+    """The expropriation finding of one expressway site (by default the 600 m square)."""
+    site = sites(site or square(0, 0, 600), project_type=["expressway"])
+    layers = {"land_use": frame(survey_rows), **FAR_FARMLAND, **layers}
+    return finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+
+
+def test_the_approved_part_of_a_site_is_not_expropriated_again():
+    # LAL art. 46 counts what is newly expropriated: 36 ha of collective 耕地, 2 ha of it on
+    # approved construction land, is 34 ha (the province); it read "集体耕地 36.0000 公顷 …
+    # 达到国务院批准权限" beside a 预审 finding of 34 ha of new construction land
+    survey = [parcel("0103", square(-10, -10, 620), QSXZ="30")]
+    strip = {"approved_land": approved(square(0, 0, 600, 20_000 / 600))}
+    found = expropriation(survey, **strip)
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "耕地 34.0000 公顷（不超过35公顷）" in found.message.zh
+    assert "34.0000 ha of cultivated land outside permanent farmland" in found.message.en
+    assert "2.0000 公顷位于依法批准的建设用地范围内" in found.message.zh
+    assert "2.0000 ha of the sites lie on construction land already approved" in found.message.en
+    # 36 ha of collective 耕地 and 4 ha of state land: the 2 ha may lie on either, so the new
+    # 耕地 is 34–36 ha, across the 35 ha of the State Council: not known, and why
+    survey = [
+        parcel("0103", square(-10, -10, 620, 610), QSXZ="30"),
+        parcel("0702", square(-10, 600, 620, 100), QSXZ="10"),
+    ]
+    found = expropriation(survey, square(0, 0, 600, 4_000_000 / 6000), **strip)
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    assert "集体耕地 34.0000–36.0000 公顷" in found.message.zh
+    assert "collective cultivated land newly expropriated is 34.0000–36.0000 ha" in found.message.en
+    assert "2.0000 ha of the sites lie on approved construction land" in found.message.en
+    # 0.5 ha approved out of 36 ha all collective 耕地: 35.5 ha whatever it lies on
+    half = {"approved_land": approved(square(0, 0, 600, 5_000 / 600))}
+    found = expropriation([parcel("0103", square(-10, -10, 620), QSXZ="30")], **half)
+    assert (found.outcome, found.status) == ("state_council", "info")
+    assert "集体耕地 35.5000 公顷" in found.message.zh
+    assert "0.5000 公顷位于依法批准的建设用地范围内" in found.message.zh
+
+
+def test_permanent_farmland_on_state_land_is_not_expropriated():
+    # rules-2026 §E, LAL art. 46: only collective land is expropriated. 3,000 m² of farmland
+    # on a site all of state land read "征收永久基本农田（不论面积）由国务院批准" beside
+    # "集体耕地 0.0000 公顷"
+    site = square(0, 0, 100)
+    pbf = {"farmland": frame([parcel("0103", square(0, 0, 30, 100))])}
+    found = expropriation([parcel("0103", square(-10, -10, 120), QSXZ="10")], site, **pbf)
+    assert (found.outcome, found.status) == ("not_involved", "not_involved")
+    # on a site half collective, the 0.3 ha of farmland may lie on either half: not known
+    half = [
+        parcel("0103", square(-10, -10, 60, 120), QSXZ="10"),
+        parcel("0103", square(50, -10, 60, 120), QSXZ="30"),
+    ]
+    found = expropriation(half, site, **pbf)
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    assert "永久基本农田中至多 0.3000 公顷可能位于集体土地上" in found.message.zh
+    assert "up to 0.3000 ha of permanent farmland may lie on collective land" in found.message.en
+    # 0.8 ha collective, 0.2 ha state: at least 0.1 ha of the farmland is collective
+    most = [
+        parcel("0103", square(-10, -10, 30, 120), QSXZ="10"),
+        parcel("0103", square(20, -10, 90, 120), QSXZ="30"),
+    ]
+    found = expropriation(most, site, **pbf)
+    assert (found.outcome, found.status) == ("state_council_farmland", "info")
+    assert "涉及集体土地上的永久基本农田 0.1000 公顷" in found.message.zh
+    assert "集体土地上的永久基本农田可能为 0.1000–0.3000 公顷，上述面积取其最小值" in (
+        found.message.zh
+    )
+    assert "permanent farmland on collective land may be 0.1000–0.3000 ha" in found.message.en
+    # the 农转用 check still names the State Council for converting permanent farmland
+    site = sites(site, project_type=["expressway"])
+    layers = {"land_use": frame([parcel("0103", square(-10, -10, 120), QSXZ="10")]), **pbf}
+    conversion = finding(landcheck.check(site, layers=layers, **PLANAR), "agricultural_conversion")
+    assert "State Council (permanent farmland is taken)" in conversion.message.en
+
+
+@pytest.mark.parametrize(
+    ("collective", "unknown", "outcome"),
+    [
+        (10_000.0 - 0.5, 0.5, "province"),  # a 0.5 m² sliver of blank QSXZ
+        (300_000.0, 10_000.0, "province"),  # 30–31 ha: under 35 ha either way
+        (345_000.0, 10_000.0, "incomplete"),  # 34.5–35.5 ha: across 35 ha
+        (360_000.0, 10_000.0, "state_council"),  # 36–37 ha: over 35 ha either way
+    ],
+)
+def test_land_of_unknown_ownership_leaves_the_approver_unknown_only_if_it_could_change_it(
+    collective, unknown, outcome
+):
+    # 0.5 m² whose QSXZ is blank made a 1 ha collective site's approver "unknown"
+    width = (collective + unknown) / 1000
+    blank = square(1000 - unknown / width, 0, unknown / width, width)
+    survey = [
+        parcel("0103", square(-10, -10, 1020, width + 20).difference(blank), QSXZ="30"),
+        parcel("0103", blank, QSXZ=""),
+    ]
+    found = expropriation(survey, square(0, 0, 1000, width))
+    assert found.outcome == outcome
+    if outcome == "incomplete":
+        assert "10000.00 平方米土地的权属性质（QSXZ）既非国有" in found.message.zh
+        assert "newly expropriated is 34.5000–35.5000 ha" in found.message.en
+    else:
+        shown = f"{unknown:.2f}"
+        assert f"另有 {shown} 平方米土地的权属性质（QSXZ）既非国有也非集体" in found.message.zh
+        assert f"the ownership (QSXZ) of {shown} m² is neither state nor collective" in (
+            found.message.en
+        )
+        high = (collective + unknown) / 10_000 if outcome == "province" else collective / 10_000
+        assert f"{high:.4f} ha of" in found.message.en
+
+
+@pytest.mark.parametrize(("approved_ha", "outcome"), [(1.5, "state_council"), (2.5, "incomplete")])
+def test_approved_ground_cannot_bring_both_kinds_of_land_under_at_once(approved_ha, outcome):
+    # 36 ha of collective 耕地 and 71 ha of collective forest: 1.5 ha of approved ground may
+    # bring either under its threshold (34.5 ha, 69.5 ha) but not both (1 ha each): the State
+    # Council whatever it lies on; 2.5 ha may bring both, or neither
+    survey = [
+        parcel("0103", square(-10, -10, 1020, 370), QSXZ="30"),
+        parcel("0301", square(-10, 360, 1020, 720), QSXZ="30"),
+    ]
+    ground = {"approved_land": approved(square(0, 300, 1000, approved_ha * 10))}
+    found = expropriation(survey, square(0, 0, 1000, 1070), **ground)
+    assert found.outcome == outcome
+    if outcome == "state_council":
+        assert "34.5000 ha of other collective cultivated land" in found.message.en
+        assert "69.5000 ha of other collective land" in found.message.en
+        assert "whichever they are, the approver is the same" in found.message.en
+    else:
+        assert "newly expropriated is 33.5000–36.0000 ha" in found.message.en
+        assert "the other collective land 68.5000–71.0000 ha" in found.message.en

@@ -100,18 +100,38 @@ class ProjectTotals:
         Whether any site's land-use layer gives ownership (QSXZ): without, the 征收 sums
         below are not known (the rule says it cannot tell).
     cultivated_m2, other_m2 : float
-        Collective 耕地, and other collective land. Where no farmland is taken they are
-        the land outside it; where some is, they include whatever part of them lies in it
-        (the two layers' totals do not tell which of the farmland is 耕地).
+        Collective 耕地, and other collective land, of the sites not wholly on approved
+        land (approved ground on the others included). Where no farmland is taken they
+        are the land outside it; where some is, they include whatever part of them lies
+        in it (the two layers' totals do not tell which of the farmland is 耕地).
     complete : bool
-        False when a site's land-use or farmland layer was unusable (see ``gaps``) or
-        land's ownership cannot be told (``unowned_m2``).
+        False when a site's land-use or farmland layer was unusable (see ``gaps``).
     overlap_m2 : float
         Ground the project's sites share (their areas less that of their union, planar):
         summed, it would be counted twice.
     unowned_m2 : float
-        Land whose ownership code (QSXZ) is neither state nor collective: whether it is
-        expropriated cannot be told (the sums are then lower bounds).
+        Land whose ownership code (QSXZ) is neither state nor collective: it may be
+        either, and the ranges below count it both ways.
+    cultivated_range, other_range : tuple of float
+        The least and the most collective 耕地, and other collective land, newly
+        expropriated (m²): what ``cultivated_m2`` and ``other_m2`` may come to once the
+        approved ground of sites partly on approved land is left out (the survey's
+        classes are not split by it: it may lie on any of them) and land of unknown
+        ownership is counted as state land (the least) or collective land (the most).
+    approved_m2 : float
+        Ground of the sites partly on approved construction land that lies on it (its
+        征收 came with that approval): the least it may be, when approved-land layers
+        overlap each other.
+    approved_collective_m2 : float
+        The most of that ground that may lie on collective land (耕地 or other), site by
+        site: together the two ranges' lows cannot all be reached when this is less
+        than their sum.
+    farmland_collective : tuple of float
+        The least and the most permanent farmland (any area: 国务院) on collective land
+        newly expropriated (m²): the farmland and ownership layers are not intersected,
+        so what of a site's farmland lies on its collective land is known only between
+        the farmland less the site's other ground and the farmland or the collective
+        land (and land of unknown ownership), whichever is less.
     gaps : tuple of (str, str, str)
         What kept the sums from being complete: ``(what, layer key, site id)`` with
         ``what`` one of ``unusable`` (the layer could not be used; a key of ``""``: the
@@ -132,6 +152,11 @@ class ProjectTotals:
     overlap_m2: float = 0.0
     unowned_m2: float = 0.0
     gaps: tuple[tuple[str, str, str], ...] = ()
+    cultivated_range: tuple[float, float] = (0.0, 0.0)
+    other_range: tuple[float, float] = (0.0, 0.0)
+    approved_m2: float = 0.0
+    approved_collective_m2: float = 0.0
+    farmland_collective: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(slots=True)

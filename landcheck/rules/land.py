@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from landcheck.rules.core import (
     to_ha,
     undescribed,
 )
-from landcheck.units import Area, AreaMethod, largest_remainder_round
+from landcheck.units import M2_PER_HA, Area, AreaMethod, largest_remainder_round
 
 __all__ = ["EVALUATORS", "project_totals"]
 
@@ -383,9 +384,13 @@ def project_totals(
     """Each site's project totals (sites with one project id summed), for LAL art. 46 and 预审.
 
     A site without a project id is its own project. Permanent farmland and the redline
-    count whatever their ownership; 耕地 outside farmland and other land count only where
-    collective (三调 QSXZ), and are not known (``ownership_known`` False) when no site's
-    survey has an ownership field. A site whose survey leaves part of it undescribed
+    count whatever their ownership (the ministry examines a project taking either); 耕地
+    outside farmland and other land count only where collective (三调 QSXZ), and are not
+    known (``ownership_known`` False) when no site's survey has an ownership field. What
+    is newly expropriated (the approved ground of a site partly on approved land taken
+    out, land of unknown ownership either way, farmland on collective land) is known
+    between a least and a most (:class:`ProjectTotals` ``*_range``,
+    ``farmland_collective``). A site whose survey leaves part of it undescribed
     (uncovered, or of unknown codes) leaves the sums incomplete. ``is_sliver(area_m2,
     width_m)`` tells a boundary-precision sliver, which is not counted.
     ``shared(positions)`` is the ground the sites at those positions share, in m²
@@ -406,6 +411,7 @@ def project_totals(
     by_position: dict[int, ProjectTotals] = {}
     for key, positions in groups.items():
         farmland = redline = cultivated = other = unowned = 0.0
+        ranges: list[_Ranges] = []
         gaps: list[tuple[str, str, str]] = []
         known = False
         for position in positions:
@@ -413,9 +419,11 @@ def project_totals(
             land_use = next((v for v in here if v.kind == "land_use"), None)
             farmland_views = [v for v in here if v.kind == "permanent_farmland"]
             # every farmland layer's (a profile may split it into files), whatever the survey
-            farmland += _taken(farmland_views, is_sliver)
+            taken = _taken(farmland_views, is_sliver)
+            farmland += taken
             redline += _taken([v for v in here if v.kind == "eco_redline"], is_sliver)
-            if wholly_approved([v for v in here if v.kind == "approved_land"], is_sliver):
+            approved = [v for v in here if v.kind == "approved_land"]
+            if wholly_approved(approved, is_sliver):
                 continue  # its 征收 came with the approval of the land
             gaps += _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
@@ -425,6 +433,7 @@ def project_totals(
                 usable = land_use is not None and land_use.available
                 what = "no_ownership" if usable else "unusable"
                 gaps.append((what, land_use.key if land_use else "land_use", site_id))
+                ranges.append(_Ranges((0.0, 0.0), (0.0, 0.0), (0.0, taken), 0.0, 0.0))
                 continue
             known = True
             if undescribed(land_use, is_sliver):
@@ -432,6 +441,7 @@ def project_totals(
             cultivated += coll_cultivated  # farmland on 耕地 or not: the totals cannot tell
             other += _collective(land_use, method, False) or 0.0
             unowned += _collective(land_use, method, None, "unowned") or 0.0
+            ranges.append(_site_ranges(land_use, approved, taken, method))
         ids = tuple(sorted((site_ids[p] for p in positions), key=_in_number_order))
         totals = ProjectTotals(
             project_id=key if not key.startswith("\0") else ids[0],
@@ -441,14 +451,94 @@ def project_totals(
             ownership_known=known,
             cultivated_m2=cultivated,
             other_m2=other,
-            complete=not gaps and unowned <= 0.0,
+            complete=not gaps,
             overlap_m2=shared(positions) if len(positions) > 1 else 0.0,
             unowned_m2=unowned,
             gaps=tuple(gaps),
+            cultivated_range=_summed([r.cultivated for r in ranges]),
+            other_range=_summed([r.other for r in ranges]),
+            approved_m2=sum(r.approved for r in ranges),
+            approved_collective_m2=sum(r.approved_collective for r in ranges),
+            farmland_collective=_summed([r.farmland for r in ranges]),
         )
         for position in positions:
             by_position[position] = totals
     return [by_position[position] for position in range(len(site_ids))]
+
+
+class _Ranges(NamedTuple):
+    """A site's newly expropriated land (m²), each kind as (least, most).
+
+    ``approved`` is the site's ground on approved construction land (the least it may
+    be), ``approved_collective`` the most of it that may lie on collective land.
+    """
+
+    cultivated: tuple[float, float]
+    other: tuple[float, float]
+    farmland: tuple[float, float]
+    approved: float
+    approved_collective: float
+
+
+def _site_ranges(
+    land_use: SiteLayer, approved: list[SiteLayer], farmland: float, method: AreaMethod
+) -> _Ranges:
+    """What a site not wholly on approved land may newly expropriate, from its survey's sums.
+
+    The survey's classes are not split by the approved land, nor by the farmland: the
+    approved ground and the farmland may lie on any of the site's land, and land of
+    unknown ownership may be state or collective land. Approved-land layers that
+    overlap each other cover at least the largest of their overlaps and at most their
+    sum (the site's area at most).
+    """
+    cultivated = _collective(land_use, method, True) or 0.0
+    other = _collective(land_use, method, False) or 0.0
+    unowned = _collective(land_use, method, None, "unowned") or 0.0
+    unowned_cultivated = _collective(land_use, method, True, "unowned") or 0.0
+    site = land_use.overlap.m2 + land_use.uncovered.m2
+    overlaps = [v.overlap.m2 for v in approved if v.available and v.overlap.m2 > 0.0]
+    least, most = max(overlaps, default=0.0), min(site, sum(overlaps))
+    collective = cultivated + other
+    state = max(0.0, land_use.overlap.m2 - collective - unowned)
+    return _Ranges(
+        cultivated=_range(cultivated, unowned_cultivated, site, least, most),
+        other=_range(other, unowned - unowned_cultivated, site, least, most),
+        farmland=(max(0.0, farmland - (site - collective) - most), min(farmland, site - state)),
+        approved=least,
+        approved_collective=min(most, collective),
+    )
+
+
+def _range(
+    collective: float, unowned: float, site: float, least: float, most: float
+) -> tuple[float, float]:
+    """The least and the most of a kind of collective land a site newly expropriates (m²).
+
+    The least: the approved ground (``most`` of it) all on this land, land of unknown
+    ownership (``unowned``) state land. The most: the approved ground (``least`` of
+    it) on the site's other ground as far as that goes, land of unknown ownership
+    collective.
+
+    Examples
+    --------
+    36 ha of collective 耕地, 2 ha of it approved: 34 ha. With 4 ha of state land beside,
+    the approved 2 ha may lie there: 34 to 36 ha.
+
+    >>> _range(360_000.0, 0.0, 360_000.0, 20_000.0, 20_000.0)
+    (340000.0, 340000.0)
+    >>> _range(360_000.0, 0.0, 400_000.0, 20_000.0, 20_000.0)
+    (340000.0, 360000.0)
+    """
+    elsewhere = site - collective - unowned
+    return (
+        collective - min(most, collective),
+        collective + unowned - max(0.0, least - elsewhere),
+    )
+
+
+def _summed(ranges: list[tuple[float, float]]) -> tuple[float, float]:
+    """Ranges added up: the sum of the least, the sum of the most."""
+    return (sum(low for low, _ in ranges), sum(high for _, high in ranges))
 
 
 def _taken(views: list[SiteLayer], is_sliver: Callable[[float, float | None], bool]) -> float:
@@ -512,37 +602,199 @@ def _expropriation(inp: RuleInput) -> Decision:
         _collective(inp.layer, AreaMethod.ELLIPSOIDAL, None) or 0.0,
         method,
     )
+    farmland_low, farmland_high = totals.farmland_collective
+    farmland_unknown = not inp.is_material(farmland_low) and inp.is_material(farmland_high)
+    values = _values(inp, totals, least=True)
+    if inp.is_material(farmland_low):
+        return Decision("state_council_farmland", area, values)
+    if not _may_stay_with_province(totals):  # over 35 or 70 ha whatever the ranges hold
+        return Decision("state_council", area, values)
+    reasons = _missing(inp, totals, inp.site.site_id if gap else None)
+    if gap:
+        title = _title(inp, inp.layer.key)
+        reasons.insert(
+            0,
+            Text(
+                f"{title.zh}图层未能完整覆盖项目用地或含未知代码（{gap.zh}）",
+                f"the {title.en} layer does not fully describe the site ({gap.en})",
+            ),
+        )
+    if farmland_unknown:
+        reasons.append(_farmland_doubt(farmland_high))
+    if _may_exceed(totals):
+        reasons += _range_doubts(inp, totals)
+    if reasons:
+        return Decision("incomplete", inp.layer.uncovered, {"reason": _joined(reasons)})
+    values = _values(inp, totals, least=False)
+    low = totals.cultivated_range[0] + totals.other_range[0]
+    if low <= 0.0 and not inp.is_material(totals.cultivated_range[1] + totals.other_range[1]):
+        return Decision("not_involved", area, values)
+    return Decision("province", area, values)
+
+
+def _allowed_m2(ha: float) -> float:
+    """The most land (m²) within the province's power: ``ha`` compared as reported.
+
+    To 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha.
+    """
+    return ha * M2_PER_HA + 0.5
+
+
+def _may_stay_with_province(totals: ProjectTotals) -> bool:
+    """Whether the project's newly expropriated land may be within the province's power.
+
+    Each kind's least has all the approved ground on it; both kinds at once can shed
+    only as much as the approved ground that may lie on collective land.
+    """
+    cultivated, other = totals.cultivated_range[0], totals.other_range[0]
+    cultivated_cut = max(0.0, totals.cultivated_m2 - _allowed_m2(STATE_COUNCIL_CULTIVATED_HA))
+    other_cut = max(0.0, totals.other_m2 - _allowed_m2(STATE_COUNCIL_OTHER_HA))
+    return (
+        cultivated <= _allowed_m2(STATE_COUNCIL_CULTIVATED_HA)
+        and other <= _allowed_m2(STATE_COUNCIL_OTHER_HA)
+        and cultivated_cut + other_cut <= totals.approved_collective_m2
+    )
+
+
+def _may_exceed(totals: ProjectTotals) -> bool:
+    """Whether the most the project may newly expropriate is beyond the province's power."""
+    return totals.cultivated_range[1] > _allowed_m2(STATE_COUNCIL_CULTIVATED_HA) or (
+        totals.other_range[1] > _allowed_m2(STATE_COUNCIL_OTHER_HA)
+    )
+
+
+def _values(inp: RuleInput, totals: ProjectTotals, least: bool) -> dict[str, object]:
+    """The figures of a verdict: the least newly expropriated (``least``) or the most."""
+    end = 0 if least else 1
     sites = "、".join(totals.site_ids)
-    values: dict[str, object] = {
-        "farmland_ha": to_ha(totals.farmland_m2),
-        "cultivated_ha": to_ha(totals.cultivated_m2),
-        "other_ha": to_ha(totals.other_m2),
+    return {
+        "farmland_ha": to_ha(totals.farmland_collective[0]),
+        "cultivated_ha": to_ha(totals.cultivated_range[end]),
+        "other_ha": to_ha(totals.other_range[end]),
         "sites": Text(sites, ", ".join(totals.site_ids)),
         "project_id": totals.project_id,
         "partial": _partial(inp, totals),
+        "approved_part": _approved_total(inp, totals),
+        "unowned": _unowned_note(totals),
+        "ranges": _ranges_note(inp, totals, least),
     }
-    if totals.farmland_m2 > 0.0:
-        return Decision("state_council_farmland", area, values)
-    # compared as reported, to 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha
-    if round(to_ha(totals.cultivated_m2), 4) > STATE_COUNCIL_CULTIVATED_HA or (
-        round(to_ha(totals.other_m2), 4) > STATE_COUNCIL_OTHER_HA
-    ):
-        return Decision("state_council", area, values)
-    if gap or not totals.complete:
-        reasons = _missing(inp, totals, inp.site.site_id if gap else None)
-        if gap:
-            title = _title(inp, inp.layer.key)
-            reasons.insert(
-                0,
-                Text(
-                    f"{title.zh}图层未能完整覆盖项目用地或含未知代码（{gap.zh}）",
-                    f"the {title.en} layer does not fully describe the site ({gap.en})",
-                ),
+
+
+def _span(low_m2: float, high_m2: float) -> str:
+    """A range of hectares as shown: ``34.0000–36.0000``, or one figure when they agree.
+
+    >>> _span(340_000.0, 360_000.0), _span(340_000.0, 340_000.2)
+    ('34.0000–36.0000', '34.0000')
+    """
+    low, high = f"{to_ha(low_m2):.4f}", f"{to_ha(high_m2):.4f}"
+    return low if low == high else f"{low}–{high}"
+
+
+def _approved_total(inp: RuleInput, totals: ProjectTotals) -> Text:
+    """The note on the project's ground on approved land, left out (empty: none)."""
+    if not inp.is_material(totals.approved_m2):
+        return Text("", "")
+    ha = to_ha(totals.approved_m2)
+    return Text(
+        f"（项目用地中 {ha:.4f} 公顷位于依法批准的建设用地范围内，其征收已随该用地的批准办理，"
+        "不计入上述面积）",
+        f" ({ha:.4f} ha of the sites lie on construction land already approved by law, whose "
+        "expropriation came with that approval: not counted above)",
+    )
+
+
+def _unowned_note(totals: ProjectTotals) -> Text:
+    """The note on land of unknown ownership that does not change the approver (empty: none)."""
+    if totals.unowned_m2 <= 0.0:
+        return Text("", "")
+    m2 = totals.unowned_m2
+    return Text(
+        f"（另有 {m2:.2f} 平方米土地的权属性质（QSXZ）既非国有也非集体，按国有或集体土地计，"
+        "审批机关均不变）",
+        f" (the ownership (QSXZ) of {m2:.2f} m² is neither state nor collective: counted "
+        "either way, the approver is the same)",
+    )
+
+
+def _ranges_note(inp: RuleInput, totals: ProjectTotals, least: bool) -> Text:
+    """The note on figures the data give only within a range (empty: they are exact)."""
+    spans = _spans(inp, totals)
+    if not spans:
+        return Text("", "")
+    end = Text("最小", "least") if least else Text("最大", "most")
+    return Text(
+        f"（{spans.zh}，上述面积取其{end.zh}值；无论取何值，审批机关不变）",
+        f" ({spans.en}; the figures above are the {end.en}; whichever they are, the approver "
+        "is the same)",
+    )
+
+
+def _spans(inp: RuleInput, totals: ProjectTotals) -> Text | None:
+    """The project's land that is known only within a range, as text (None: none is)."""
+    kinds = (
+        (totals.cultivated_range, "集体耕地", "collective cultivated land"),
+        (totals.other_range, "其他集体土地", "other collective land"),
+        (
+            totals.farmland_collective,
+            "集体土地上的永久基本农田",
+            "permanent farmland on collective land",
+        ),
+    )
+    zh, en = [], []
+    for (low, high), kind_zh, kind_en in kinds:
+        if inp.is_material(high - low):
+            zh.append(f"{kind_zh}可能为 {_span(low, high)} 公顷")
+            en.append(f"{kind_en} may be {_span(low, high)} ha")
+    return Text("、".join(zh), " and ".join(en)) if zh else None
+
+
+def _farmland_doubt(high_m2: float) -> Text:
+    """Why permanent farmland may or may not be expropriated: its ownership is not known."""
+    ha = to_ha(high_m2)
+    return Text(
+        f"永久基本农田中至多 {ha:.4f} 公顷可能位于集体土地上（永久基本农田与土地利用现状图层"
+        "未叠加，或土地权属性质不明），无法判断是否征收永久基本农田",
+        f"up to {ha:.4f} ha of permanent farmland may lie on collective land (the farmland and "
+        "land-use layers are not intersected, or the ownership is unknown), so whether "
+        "permanent farmland is expropriated cannot be told",
+    )
+
+
+def _range_doubts(inp: RuleInput, totals: ProjectTotals) -> list[Text]:
+    """Why the project's land may or may not be beyond the province's power, and its ranges."""
+    texts = []
+    if totals.unowned_m2 > 0.0:
+        m2 = totals.unowned_m2
+        texts.append(
+            Text(
+                f"{m2:.2f} 平方米土地的权属性质（QSXZ）既非国有（10、20）也非集体（30–34、40），"
+                "无法判断是否须征收",
+                f"the ownership (QSXZ) of {m2:.2f} m² is neither state (10, 20) nor collective "
+                "(30–34, 40), so whether it is expropriated cannot be told",
             )
-        return Decision("incomplete", inp.layer.uncovered, {"reason": _joined(reasons)})
-    if totals.cultivated_m2 + totals.other_m2 <= 0.0:
-        return Decision("not_involved", area, values)
-    return Decision("province", area, values)
+        )
+    if inp.is_material(totals.approved_m2):
+        ha = to_ha(totals.approved_m2)
+        texts.append(
+            Text(
+                f"项目用地中 {ha:.4f} 公顷位于依法批准的建设用地范围内，土地利用现状图层未按其"
+                "分割，无法分出其所占的地类",
+                f"{ha:.4f} ha of the sites lie on approved construction land, by which the "
+                "land-use layer's classes are not split, so the land it takes is not known",
+            )
+        )
+    cultivated = _span(*totals.cultivated_range)
+    other = _span(*totals.other_range)
+    texts.append(
+        Text(
+            f"新征收的集体耕地 {cultivated} 公顷、其他集体土地 {other} 公顷，跨越国务院批准权限"
+            "（耕地超过35公顷、其他土地超过70公顷）",
+            f"the collective cultivated land newly expropriated is {cultivated} ha and the other "
+            f"collective land {other} ha, across the State Council's thresholds (cultivated land "
+            "over 35 ha, other land over 70 ha)",
+        )
+    )
+    return texts
 
 
 def _title(inp: RuleInput, key: str) -> Text:
@@ -596,15 +848,6 @@ def _missing(inp: RuleInput, totals: ProjectTotals, told: str | None = None) -> 
             texts.append(
                 Text(f"没有{title.zh}图层（用地 {zh}）", f"no {title.en} layer (site(s) {en})")
             )
-    if totals.unowned_m2 > 0.0:
-        texts.append(
-            Text(
-                f"{totals.unowned_m2:.2f} 平方米土地的权属性质（QSXZ）既非国有（10、20）也非"
-                "集体（30–34、40），无法判断是否须征收",
-                f"the ownership (QSXZ) of {totals.unowned_m2:.2f} m² is neither state (10, 20) "
-                "nor collective (30–34, 40), so whether it is expropriated cannot be told",
-            )
-        )
     return texts
 
 
@@ -753,7 +996,7 @@ EVALUATORS = (
         ),
         _expropriation,
         numbers=("farmland_ha", "cultivated_ha", "other_ha", "overlap_m2"),
-        texts=("sites", "project_id", "partial"),
+        texts=("sites", "project_id", "partial", "approved_part", "unowned", "ranges"),
         evidence=("state_council", "state_council_farmland"),
     ),
     Evaluator(
