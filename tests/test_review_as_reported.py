@@ -1,0 +1,90 @@
+"""Review checks judged on the figures their messages print, and on the project's size.
+
+Built by construction: rectangles of known area (1 ha = a 100 m square), so every share
+and every total is known exactly.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from common import county, frame, sites, square
+
+import landcheck
+from landcheck.io.profiles import builtin_profile_text, profile_from_dict
+
+PLANAR = {"area_method": "planar", "coverage": county()}
+LAND_USE = frame([{"BSM": "T1", "DLBM": "0601", "geometry": square(-10, -10, 3020, 220)}])
+
+
+def finding(result, check, site="S1"):
+    return next(f for f in result.site_findings(site) if f.check == check)
+
+
+def profile_with(rule_id, **params):
+    """The built-in profile with some of one rule's parameters changed."""
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == rule_id)
+    rule["params"].update(params)
+    return profile_from_dict(data)
+
+
+# ------------------------------------------------------------------ land-use standard indices
+def industrial(**figures):
+    """The land-use standard finding of an industrial site of exactly 1 ha (10,000 m²)."""
+    site = sites(square(0, 0, 100), project_type=["industrial"],
+                 **{k: [v] for k, v in figures.items()})  # fmt: skip
+    result = landcheck.check(site, layers={"land_use": LAND_USE}, **PLANAR)
+    return finding(result, "land_use_standard")
+
+
+@pytest.mark.parametrize(
+    ("footprint", "office", "outcome", "said"),
+    [
+        (2_999.6, 700.0, "within", "建筑系数 30.00%"),  # 29.996 %: written 30.00 %, ≥ 30 %
+        (2_999.4, 700.0, "over", "不符合控制指标：建筑系数 29.99%"),  # 29.994 %
+        (3_000.0, 700.4, "within", "行政办公及生活服务设施用地比重 7.00%"),  # 7.004 %
+        (3_000.0, 700.6, "over", "不符合控制指标：行政办公及生活服务设施用地比重 7.01%"),
+    ],
+)
+def test_an_index_is_compared_as_its_message_writes_it(footprint, office, outcome, said):
+    f = industrial(footprint_m2=footprint, office_area_m2=office)
+    assert f.outcome == outcome
+    assert said in f.message.zh
+    # the message never shows a failing value equal to its bound
+    assert "不符合控制指标：建筑系数 30.00%" not in f.message.zh
+    assert "不符合控制指标：行政办公及生活服务设施用地比重 7.00%" not in f.message.zh
+
+
+def test_the_green_note_is_compared_as_written():
+    figures = {"footprint_m2": 4_000.0, "office_area_m2": 500.0}
+    f = industrial(**figures, green_area_m2=2_000.4)  # 20.004 %: written 20.00 %
+    assert (f.outcome, f.status) == ("within", "not_involved")
+    assert "绿地率 20.00%" in f.message.zh
+    f = industrial(**figures, green_area_m2=2_000.6)  # 20.006 %: written 20.01 %
+    assert (f.outcome, f.status) == ("green_note", "info")
+    assert "但绿地率 20.01%超过20%" in f.message.zh
+
+
+def test_a_bound_with_more_decimals_is_written_and_compared_with_them(tmp_path):
+    table = tmp_path / "standards.csv"
+    table.write_text(
+        "table,key,grade,indicator,min,max,unit,source\nindustry,32,,plot_ratio,1.255,,,t2\n",
+        encoding="utf-8",
+    )
+
+    def plot_ratio(floor_m2):
+        site = sites(square(0, 0, 100), project_type=["industrial"], industry_code=["3216"],
+                     footprint_m2=[4_000.0], office_area_m2=[500.0],
+                     floor_area_m2=[floor_m2])  # fmt: skip
+        result = landcheck.check(
+            site, layers={"land_use": LAND_USE}, standards_table=table, **PLANAR
+        )
+        return finding(result, "land_use_standard")
+
+    f = plot_ratio(12_544.0)  # 1.2544: written 1.254 (not 1.25, which would hide the bound)
+    assert f.outcome == "over"
+    assert "不符合控制指标：容积率 1.254（" in f.message.zh
+    assert "容积率 ≥ 1.255（standards.csv 第2行，t2）" in f.message.zh
+    f = plot_ratio(12_550.0)  # 1.255 exactly, at its bound
+    assert f.outcome == "within" and "容积率 1.255；" in f.message.zh
