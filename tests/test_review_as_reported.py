@@ -88,3 +88,59 @@ def test_a_bound_with_more_decimals_is_written_and_compared_with_them(tmp_path):
     assert "容积率 ≥ 1.255（standards.csv 第2行，t2）" in f.message.zh
     f = plot_ratio(12_550.0)  # 1.255 exactly, at its bound
     assert f.outcome == "within" and "容积率 1.255；" in f.message.zh
+
+
+# ------------------------------------------------------------------ the size exemption (节地评价)
+def road_sites(*geoms, project_id=None):
+    """The land-use standard findings of county-road sites, a province exempting < 0.2 ha."""
+    columns = {"project_type": ["county_road"] * len(geoms)}
+    if project_id is not None:
+        columns["project_id"] = project_id
+    result = landcheck.check(
+        sites(*geoms, **columns),
+        layers={"land_use": LAND_USE},
+        profile=profile_with("land_use_standard", exempt_below_ha=0.2),
+        **PLANAR,
+    )
+    return [finding(result, "land_use_standard", f"S{i + 1}") for i in range(len(geoms))]
+
+
+def test_the_size_exemption_is_judged_on_the_project():
+    # P1: two sites of 0.15 ha, 0.30 ha in all: not under 0.2 ha, though each site is
+    for f in road_sites(square(0, 0, 100, 15), square(1000, 0, 100, 15), project_id=["P1"] * 2):
+        assert (f.outcome, f.status) == ("no_index", "info")
+    # P2: two sites of 0.08 ha, 0.16 ha in all: exempt, the sites named
+    found = road_sites(square(0, 0, 100, 8), square(1000, 0, 100, 8), project_id=["P2"] * 2)
+    for f in found:
+        assert (f.outcome, f.status) == ("exempt", "info")
+        assert (
+            "项目用地 0.0800 公顷，所属项目 P2 各宗地（S1、S2）合计 0.1600 公顷，小于 0.2 公顷，"
+            "按省级规定可不开展节地评价" in f.message.zh
+        )
+        assert "its project P2 (sites S1, S2) is 0.1600 ha in all, smaller than 0.2 ha" in (
+            f.message.en
+        )
+    # sites without a project id are each their own project
+    for f in road_sites(square(0, 0, 100, 15), square(1000, 0, 100, 15)):
+        assert f.outcome == "exempt" and "项目用地 0.1500 公顷，小于 0.2 公顷" in f.message.zh
+
+
+def test_the_project_counts_the_ground_its_sites_share_once():
+    # two 0.15 ha sites sharing 100 m × 12 m: 0.18 ha of ground, under 0.2 ha
+    found = road_sites(square(0, 0, 100, 15), square(0, 3, 100, 15), project_id=["P1"] * 2)
+    assert [f.outcome for f in found] == ["exempt", "exempt"]
+    assert "合计 0.1800 公顷，小于 0.2 公顷" in found[0].message.zh
+
+
+@pytest.mark.parametrize(
+    ("m2", "outcome", "said"),
+    [
+        (1_999.99, "no_index", ""),  # written 0.2000 ha: not under 0.2 ha
+        (1_999.4, "exempt", "项目用地 0.1999 公顷，小于 0.2 公顷"),
+        (2_000.0, "no_index", ""),
+    ],
+)
+def test_the_size_exemption_is_compared_as_written(m2, outcome, said):
+    (f,) = road_sites(square(0, 0, 100, m2 / 100))
+    assert f.outcome == outcome
+    assert said in f.message.zh

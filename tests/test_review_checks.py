@@ -643,7 +643,7 @@ def test_a_profile_may_exempt_small_projects():
         **PLANAR,
     )
     f = finding(result, "land_use_standard")
-    assert f.outcome == "exempt" and f.status == "info" and "小于 60.00 公顷" in f.message.zh
+    assert f.outcome == "exempt" and f.status == "info" and "小于 60 公顷" in f.message.zh
 
 
 def test_profile_thresholds_are_validated_and_used():

@@ -417,7 +417,7 @@ def test_a_profile_switch_exempts_the_tower_bases_of_power_lines():
 
 def test_the_size_exemption_names_its_threshold():
     f, _ = standard(None, exemptions(exempt_below_ha=60.0), project_type="county_road")
-    assert f.outcome == "exempt" and "项目用地 50.0000 公顷，小于 60.00 公顷" in f.message.zh
+    assert f.outcome == "exempt" and "项目用地 50.0000 公顷，小于 60 公顷" in f.message.zh
 
 
 def test_a_run_keeps_its_table_for_other_sites(tmp_path):

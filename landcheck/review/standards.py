@@ -15,9 +15,9 @@ for gets "no index"; a type the table bounds, but not for the site's grade, gets
 "no index for the grade" naming the table and the grade, and so does an industrial
 site whose industry the table bounds an indicator of for other land grades only (never
 "within" with that indicator unchecked) — unless a province
-exempts it (profile switches, all off in the built-in profile [P]: under
-``exempt_below_ha``; the 淹没区 of a water project, ``exempt_inundation_types``;
-the 塔基 of a power line, ``exempt_tower_base_types``).
+exempts it (profile switches, all off in the built-in profile [P]: a project, its sites
+summed, under ``exempt_below_ha``; the 淹没区 of a water project,
+``exempt_inundation_types``; the 塔基 of a power line, ``exempt_tower_base_types``).
 """
 
 from __future__ import annotations
@@ -281,6 +281,27 @@ def _exemption(inp: RuleInput, facts: StandardFacts) -> Text | None:
     return None
 
 
+def _below_size(inp: RuleInput, exempt_ha: float) -> Text | None:
+    """Why the project is under the provincial size ``exempt_ha``, or None if it is not.
+
+    The size is the project's (rules-2026 §G: 用地规模小于省定标准): a project of several
+    sites is exempt only when they are, together, and the text names them. Compared as
+    written, to 0.0001 ha: 1,999.99 m² is "0.2000 公顷", not under 0.2 ha.
+    """
+    area, project = inp.project_area()
+    if exempt_ha <= 0.0 or round(area.ha, 4) >= exempt_ha:
+        return None
+    if project is None:
+        return Text(f"小于 {exempt_ha:g} 公顷", f"it is smaller than {exempt_ha:g} ha")
+    zh_ids, en_ids = "、".join(project.site_ids), ", ".join(project.site_ids)
+    return Text(
+        f"所属项目 {project.project_id} 各宗地（{zh_ids}）合计 {area.ha:.4f} 公顷，"
+        f"小于 {exempt_ha:g} 公顷",
+        f"its project {project.project_id} (sites {en_ids}) is {area.ha:.4f} ha in all, "
+        f"smaller than {exempt_ha:g} ha",
+    )
+
+
 def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object]) -> Decision:
     """The industrial indices: the profile's bounds, replaced by the table's rows."""
     site, params = inp.site, inp.params
@@ -434,10 +455,9 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         return Decision("exempt", site.area, values)
     if inp.in_types("industrial_types"):
         return _industrial(inp, facts, values)
-    if below(site.area.ha, exempt_ha):
-        values["exemption"] = Text(
-            f"小于 {exempt_ha:.2f} 公顷", f"it is smaller than {exempt_ha:.2f} ha"
-        )
+    size = _below_size(inp, exempt_ha)
+    if size is not None:
+        values["exemption"] = size
         return Decision("exempt", site.area, values)
     table = inp.params.get("standards_table")
     if isinstance(table, IndexTable) and table.sector_indicators(site.facts.project_type):
