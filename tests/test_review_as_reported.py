@@ -144,3 +144,49 @@ def test_the_size_exemption_is_compared_as_written(m2, outcome, said):
     (f,) = road_sites(square(0, 0, 100, m2 / 100))
     assert f.outcome == outcome
     assert said in f.message.zh
+
+
+# ------------------------------------------------------------------ heritage: a large project
+def heritage(*geoms, zone="保护范围", x=5_000.0, profile="china-preexam", **columns):
+    """The heritage findings of sites and one 100 m² zone (far from them unless ``x`` is 0)."""
+    layer = frame([{"WWMC": "城隍庙", "FWLX": zone, "geometry": square(x, 0, 10, 10)}])
+    result = landcheck.check(
+        sites(*geoms, **columns), layers={"heritage": layer}, profile=profile, **PLANAR
+    )
+    return [finding(result, "heritage", f"S{i + 1}") for i in range(len(geoms))]
+
+
+def test_a_project_of_two_3_ha_sites_is_a_large_project():
+    # P1: two sites of 3 ha, 6 ha in all, at least the profile's 5 ha (arts. 43, 45: the 工程)
+    two = (square(0, 0, 300, 100), square(1_000, 0, 300, 100))
+    for f in heritage(*two, project_id=["P1", "P1"]):
+        assert (f.outcome, f.status) == ("large_project", "info")
+        said = "所属项目 P1 用地合计 6.0000 公顷（S1、S2，不小于 5 公顷），属大型基本建设工程的"
+        assert said in f.message.zh
+        assert "as its project P1 (sites S1, S2) is 6.0000 ha in all (at least 5 ha)" in (
+            f.message.en
+        )
+        assert any("考古调查、勘探意见" in d.zh for d in f.documents)
+    # S1 touching a 建设控制地带: the zone's outcome, with the project's archaeology
+    found = heritage(*two, zone="建设控制地带", x=0.0, project_id=["P1", "P1"])
+    assert found[0].outcome == "control_zone_large"
+    assert "所属项目 P1 用地合计 6.0000 公顷" in found[0].message.zh
+    assert found[1].outcome == "large_project"
+    # the same sites as two projects of their own: 3 ha each, no large project
+    assert [f.outcome for f in heritage(*two)] == ["not_involved", "not_involved"]
+
+
+@pytest.mark.parametrize(
+    ("m2", "outcome"), [(49_999.0, "not_involved"), (49_999.6, "large_project")]
+)
+def test_the_large_project_size_is_compared_as_written(m2, outcome):
+    (f,) = heritage(square(0, 0, 500, m2 / 500))  # 49,999.6 m²: "5.0000 公顷", at least 5 ha
+    assert f.outcome == outcome
+
+
+def test_the_large_project_threshold_is_written_as_given():
+    profile = profile_with("heritage", large_site_ha=3.36)
+    (f,) = heritage(square(0, 0, 100, 337), profile=profile)  # 3.37 ha
+    assert f.outcome == "large_project"
+    assert "用地 3.3700 公顷（不小于 3.36 公顷）" in f.message.zh
+    assert "the site is 3.3700 ha (at least 3.36 ha)" in f.message.en
