@@ -17,7 +17,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
@@ -60,6 +60,7 @@ from landcheck.result import CheckResult
 from landcheck.review.precedence import ORDERED_KINDS
 from landcheck.rules import (
     ProfileRules,
+    ProjectTotals,
     SiteInfo,
     project_totals,
     search_distance,
@@ -833,6 +834,7 @@ def _evaluate_sites(
         is_sliver,
         partial(_shared_ground, geometry_values(frame), is_sliver),
     )
+    projects = _with_areas(projects, areas)
     infos = [
         SiteInfo(
             site_id=row["site_id"],
@@ -852,6 +854,36 @@ def _evaluate_sites(
         infos, site_layers, lambda done, _: notify("sites", done, total), workers=workers
     )
     return site_layers, findings
+
+
+def _with_areas(projects: list[ProjectTotals], areas: list[Area]) -> list[ProjectTotals]:
+    """Each site's project totals with the project's area (:attr:`ProjectTotals.area`).
+
+    The sites' areas summed, less the ground they share (measured planar; taken off the
+    ellipsoidal sum in the same proportion).
+
+    Examples
+    --------
+    >>> from landcheck.units import AreaMethod
+    >>> p = ProjectTotals("P1", ("S1", "S2"), overlap_m2=500.0)
+    >>> a = Area(1_000.0, 1_002.0, AreaMethod.PLANAR)
+    >>> [t.area.planar_m2 for t in _with_areas([p, p], [a, a])]
+    [1500.0, 1500.0]
+    """
+    sums: dict[int, list[Area]] = {}
+    for totals, area in zip(projects, areas, strict=True):
+        sums.setdefault(id(totals), []).append(area)
+    measured: dict[int, ProjectTotals] = {}
+    for totals in projects:
+        if id(totals) in measured:
+            continue
+        own = sums[id(totals)]
+        planar = sum(a.planar_m2 for a in own)
+        ellipsoidal = sum(a.ellipsoidal_m2 for a in own)
+        shared = totals.overlap_m2 / planar if planar > 0.0 else 0.0
+        area = Area(planar * (1.0 - shared), ellipsoidal * (1.0 - shared), own[0].method)
+        measured[id(totals)] = replace(totals, area=area)
+    return [measured[id(totals)] for totals in projects]
 
 
 def _shared_ground(

@@ -8,6 +8,7 @@ profile (rules, reports, the run) reads these.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "Outcome",
     "RuleSpec",
     "Text",
+    "strip_width",
 ]
 
 PROFILE_SCHEMA = "landcheck/profile@1"
@@ -215,8 +217,9 @@ class AnalysisOptions:
     sliver_area_m2 : float
         Overlaps below this area are boundary-precision notes.
     sliver_width_m : float
-        Overlaps whose pieces are all thinner than this (2·area/perimeter)
-        are boundary-precision notes.
+        Overlaps whose pieces are all thinner than this are boundary-precision
+        notes (the width of the rectangle of the overlap's area whose mean width
+        2·area/perimeter is the pieces' largest: exact for a strip).
     declared_area_tolerance : float
         Share by which a declared area may differ from the computed one.
     """
@@ -230,18 +233,48 @@ class AnalysisOptions:
     def is_sliver(self, area_m2: float, width_m: float | None = None) -> bool:
         """True when an area is a boundary-precision sliver, not land that counts.
 
-        Below the sliver area, or (when its width is measured) thinner than the
-        sliver width.
+        Below the sliver area, or (when its mean width ``width_m``, 2·area/perimeter, is
+        measured) thinner than the sliver width: its width is that of the rectangle of
+        this area and mean width (:func:`strip_width`), so a strip exactly 0.1 m wide
+        (mean width 0.0999 m when 100 m long) is not thinner than 0.1 m. Widths within
+        a micrometre of the sliver width are at it (the rounding of coordinates).
 
         Examples
         --------
         >>> options = AnalysisOptions()
         >>> options.is_sliver(0.5), options.is_sliver(5.0), options.is_sliver(5.0, 0.05)
         (True, False, True)
+        >>> options.is_sliver(10.0, 20.0 / 200.2), options.is_sliver(9.9, 19.8 / 200.198)
+        (False, True)
         """
         if area_m2 < self.sliver_area_m2:
             return True
-        return width_m is not None and 0.0 < width_m < self.sliver_width_m
+        if width_m is None or width_m <= 0.0:
+            return False
+        return strip_width(area_m2, width_m) < self.sliver_width_m - _WIDTH_ROUNDING_M
+
+
+_WIDTH_ROUNDING_M = 1e-6
+"""Slack of the sliver width for the rounding of coordinates (7.5e-9 m at 3.5e7 m, the
+zone-prefixed Gauss-Kruger eastings) and of the areas and lengths computed from them."""
+
+
+def strip_width(area_m2: float, mean_width_m: float) -> float:
+    """The width of the rectangle of this area and mean width (2·area/perimeter).
+
+    A strip ``L`` × ``w`` has the mean width ``L·w / (L + w)``, a little under ``w``;
+    from its area and perimeter (``2·area / mean width``) this gives ``w`` back, as
+    the smaller root of ``x² − (P/2)·x + A = 0``. A shape more compact than a square
+    gives ``4·area/perimeter`` (a square's side, a disc's diameter).
+
+    Examples
+    --------
+    >>> round(strip_width(10.0, 20.0 / 200.2), 12), strip_width(100.0, 5.0)
+    (0.1, 10.0)
+    """
+    perimeter = 2.0 * area_m2 / mean_width_m
+    excess = max(perimeter * perimeter - 16.0 * area_m2, 0.0)
+    return 4.0 * area_m2 / (perimeter + math.sqrt(excess))
 
 
 @dataclass(frozen=True)

@@ -572,3 +572,24 @@ def test_a_layer_of_ones_own_keeps_its_feature_ids():
     features = result.to_dict()["sites"][0]["layers"]["quarry"]["features"]
     assert [f["id"] for f in features] == ["Q-7"]
     assert features[0]["planar_m2"] == pytest.approx(5_000.0)
+
+
+@pytest.mark.parametrize(
+    ("width", "long", "method", "sliver"),
+    [
+        (0.1, 100.0, "planar", False),  # exactly 0.1 m wide (mean width 0.0999 m): not thinner
+        (0.1, 1_000.0, "planar", False),
+        (0.1, 100.0, "ellipsoidal", False),
+        (0.099, 100.0, "planar", True),
+        (0.099, 1_000.0, "ellipsoidal", True),
+        (0.11, 100.0, "planar", False),
+    ],
+)
+def test_a_strip_is_a_sliver_when_it_is_thinner_than_the_sliver_width(width, long, method, sliver):
+    # permanent farmland over the site's east edge: a strip `width` × `long` of the site
+    site = sites(square(0, 0, 100, long))
+    layer = farmland(square(100 - width, 0, 50 + width, long))
+    result = landcheck.check(site, layers={"farmland": layer}, area_method=method, **DESCRIBED)
+    f = next(f for f in result.site_findings("S1") if f.check == "permanent_farmland")
+    assert f.area.planar_m2 == pytest.approx(width * long, rel=1e-6)
+    assert (f.outcome == "sliver") is sliver, f.outcome

@@ -152,7 +152,7 @@ def test_a_large_site_is_asked_for_the_archaeology_wherever_its_message_says_so(
         result = check(big, {"land_use": land, "heritage": layer})
         found = finding(result, "heritage")
         assert (found.outcome, found.status, found.area.planar_m2) == (outcome, status, 3000.0)
-        assert "用地 6.0000 公顷（不小于 5.0 公顷），属大型基本建设工程的" in found.message.zh
+        assert "用地 6.0000 公顷（不小于 5 公顷），属大型基本建设工程的" in found.message.zh
         assert [d.zh for d in found.documents] == [d for d in (first, ARCHAEOLOGY) if d]
         assert ARCHAEOLOGY in [d.zh for d in result.documents("S1")]
         assert found.documents[-1].en.endswith("not verified [U])")

@@ -158,9 +158,10 @@ def test_an_indicator_exactly_at_its_bound_passes(tmp_path):
         + "industry,33,,investment_wan_per_ha,3000,,,t1\n"
         + "sector,county_road,,land_ha_per_km,,0.7,,road index\n",
     )
-    # 容积率 52,900 / 52,900 = 1.00 against a minimum of 1.0
+    # 容积率 52,900 / 52,900 = 1.00 against a minimum of 1.0; compared as written, to 2
+    # decimals: 52,636 m² (0.995009) is "1.00" and meets it, 52,635 m² (0.994991) is "0.99"
     plant = {"project_type": "industrial", "office_area_m2": 0.0, "land_grade": "5"}
-    for floor, outcome in ((52_899.0, "over"), (52_900.0, "within")):
+    for floor, outcome in ((52_635.0, "over"), (52_636.0, "within"), (52_900.0, "within")):
         f = at(230, table, **plant, industry_code="3216", footprint_m2=26_450.0,
                floor_area_m2=floor)  # fmt: skip
         assert f.outcome == outcome, floor
@@ -416,7 +417,7 @@ def test_a_profile_switch_exempts_the_tower_bases_of_power_lines():
 
 def test_the_size_exemption_names_its_threshold():
     f, _ = standard(None, exemptions(exempt_below_ha=60.0), project_type="county_road")
-    assert f.outcome == "exempt" and "项目用地 50.0000 公顷，小于 60.00 公顷" in f.message.zh
+    assert f.outcome == "exempt" and "项目用地 50.0000 公顷，小于 60 公顷" in f.message.zh
 
 
 def test_a_run_keeps_its_table_for_other_sites(tmp_path):

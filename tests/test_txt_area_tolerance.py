@@ -74,3 +74,25 @@ def test_check_uses_the_profiles_declared_area_tolerance(plot_file, tolerance, w
     assert result.layer_area("A", "farmland").planar_m2 == 0.0
     expected = [f"{plot_file}: {OFF_BY_2_PERCENT} (tolerance {tolerance * 100:.2f} %)"]
     assert area_warnings(result.warnings) == (expected if warned else [])
+
+
+@pytest.mark.parametrize(
+    ("declared", "said"),
+    [
+        ("2.0200", None),  # exactly 1 % more: within 1 % (0.020000000000000018 ha in floats)
+        ("1.9800", None),  # exactly 1 % less
+        ("2.0199", None),
+        ("2.0201", "by 1.005 % (tolerance 1.00 %)"),  # further off: written so it shows it
+        ("2.0300", "by 1.50 % (tolerance 1.00 %)"),
+    ],
+)
+def test_a_plot_exactly_at_the_tolerance_is_within_it(tmp_path, declared, said):
+    path = tmp_path / "plot.txt"
+    path.write_text(PLOT_TXT.replace("5,2.0400,", f"5,{declared},"), encoding="utf-8")
+    with collecting() as notes:
+        read_sites(str(path))
+    found = area_warnings(notes.messages)
+    if said is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].endswith(said), found

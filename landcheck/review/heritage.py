@@ -6,10 +6,11 @@ government that listed it; a project in the 建设控制地带 must not harm the
 historic appearance and its design needs the heritage authority's consent.
 Arts. 43, 45 [V]: before a large construction project, and in a
 地下文物埋藏区, 考古调查、勘探 come first, at the builder's cost. What makes a
-project "large" the provinces set [U]: the profile's ``large_site_ha``; a site that large
-is told so whether or not it touches a zone (``large_note``), unless it lies in a
-地下文物埋藏区, whose finding asks for the archaeology itself. Documents belong to outcomes,
-so a site that large touching a zone, or by a sliver, takes the outcome's ``_large`` twin
+project "large" the provinces set [U]: the profile's ``large_site_ha``, against the area of
+the project (arts. 43, 45 speak of the 工程: its sites summed by ``project_id``). Each site of
+a project that large is told so whether or not it touches a zone (``large_note``), unless it
+lies in a 地下文物埋藏区, whose finding asks for the archaeology itself. Documents belong to
+outcomes, so such a site touching a zone, or by a sliver, takes the outcome's ``_large`` twin
 (``control_zone_large``…), whose documents add the archaeology its message asks for. A zone
 the check does not know may be a 保护范围: it makes the check unknown unless a 保护范围 is
 found.
@@ -45,22 +46,44 @@ _LARGE = ("protection_range", "control_zone", "unzoned", "sliver")
 """Outcomes whose message carries the large-site note: each has a ``_large`` twin."""
 
 
-def _large_note(inp: RuleInput, large_ha: float) -> Text:
-    """The archaeology a large site needs whatever zone it touches (arts. 43, 45), or nothing."""
-    site_ha = inp.site.area.ha
-    if large_ha <= 0.0 or site_ha < large_ha:
+def _project_size(inp: RuleInput, large_ha: float) -> Text:
+    """The project's size when it is ``large_ha`` or more (arts. 43, 45), else nothing.
+
+    The project's area, its sites summed (:meth:`RuleInput.project_area`), compared as
+    written, to 0.0001 ha (49,999.6 m² is "5.0000 公顷", at least 5 ha); the threshold is
+    written as given (3.36, not 3.4).
+    """
+    area, project = inp.project_area()
+    if large_ha <= 0.0 or round(area.ha, 4) < large_ha:
         return Text("", "")
+    if project is None:
+        return Text(
+            f"用地 {area.ha:.4f} 公顷（不小于 {large_ha:g} 公顷）",
+            f"the site is {area.ha:.4f} ha (at least {large_ha:g} ha)",
+        )
     return Text(
-        f"用地 {site_ha:.4f} 公顷（不小于 {large_ha:.1f} 公顷），属大型基本建设工程的，"
-        "还须在工程范围内事先进行考古调查、勘探，并取得文物主管部门意见。",
-        f" At {site_ha:.4f} ha (at least {large_ha:.1f} ha), if it is a large construction "
-        "project an archaeological survey and exploration of its ground also comes first, "
-        "with the heritage authority's opinion.",
+        f"所属项目 {project.project_id} 用地合计 {area.ha:.4f} 公顷"
+        f"（{'、'.join(project.site_ids)}，不小于 {large_ha:g} 公顷）",
+        f"its project {project.project_id} (sites {', '.join(project.site_ids)}) is "
+        f"{area.ha:.4f} ha in all (at least {large_ha:g} ha)",
+    )
+
+
+def _large_note(size: Text) -> Text:
+    """The archaeology a large project needs whatever zone its site touches, or nothing."""
+    if not size.zh:
+        return size
+    return Text(
+        f"{size.zh}，属大型基本建设工程的，还须在工程范围内事先进行考古调查、勘探，"
+        "并取得文物主管部门意见。",
+        f" As {size.en}, if the project is a large construction project an archaeological "
+        "survey and exploration of its ground also comes first, with the heritage authority's "
+        "opinion.",
     )
 
 
 def _heritage(inp: RuleInput) -> Decision:
-    """The zone outcome; for a site of ``large_site_ha`` or more, its ``_large`` twin."""
+    """The zone outcome; for a project of ``large_site_ha`` or more, its ``_large`` twin."""
     decision = _by_zone(inp)
     if decision.outcome in _LARGE and decision.values["large_note"].zh:
         return Decision(f"{decision.outcome}_large", decision.area, decision.values)
@@ -72,12 +95,14 @@ def _by_zone(inp: RuleInput) -> Decision:
     zones = areas_by(inp, "zone")
     large_ha = float(inp.params.get("large_site_ha", 0.0))
     odd = [z for z in zones if not matches(z, _KNOWN)]
+    size = _project_size(inp, large_ha)
     values = {
         "zones": area_list(zones, blank=None),
         "sites": area_list(areas_by(inp, "name")),
         "large_site_ha": large_ha,
         "unknown_zones": named(odd),
-        "large_note": _large_note(inp, large_ha),
+        "project_size": size,
+        "large_note": _large_note(size),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome == "not_involved" and values["large_note"].zh:
@@ -115,7 +140,7 @@ HERITAGE = Evaluator(
     ),
     _heritage,
     numbers=("large_site_ha",),
-    texts=("zones", "sites", "unknown_zones", "large_note"),
+    texts=("zones", "sites", "unknown_zones", "project_size", "large_note"),
     params={"large_site_ha": "number"},
     fallbacks={f"{name}_large": name for name in _LARGE},
     evidence=(

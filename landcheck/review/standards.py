@@ -15,9 +15,9 @@ for gets "no index"; a type the table bounds, but not for the site's grade, gets
 "no index for the grade" naming the table and the grade, and so does an industrial
 site whose industry the table bounds an indicator of for other land grades only (never
 "within" with that indicator unchecked) — unless a province
-exempts it (profile switches, all off in the built-in profile [P]: under
-``exempt_below_ha``; the 淹没区 of a water project, ``exempt_inundation_types``;
-the 塔基 of a power line, ``exempt_tower_base_types``).
+exempts it (profile switches, all off in the built-in profile [P]: a project, its sites
+summed, under ``exempt_below_ha``; the 淹没区 of a water project,
+``exempt_inundation_types``; the 塔基 of a power line, ``exempt_tower_base_types``).
 """
 
 from __future__ import annotations
@@ -97,48 +97,89 @@ def indicators(numbers: Mapping[str, float], site_m2: float) -> dict[str, float]
 
 
 _LABELS = {
-    "building_coefficient_pct": (("建筑系数", "building coefficient"), "{:.2f}%"),
+    "building_coefficient_pct": (("建筑系数", "building coefficient"), "%", 2),
     "office_share_pct": (
         ("行政办公及生活服务设施用地比重", "office and living share"),
-        "{:.2f}%",
+        "%",
+        2,
     ),
-    "green_share_pct": (("绿地率", "green ratio"), "{:.2f}%"),
-    "plot_ratio": (("容积率", "plot ratio"), "{:.2f}"),
+    "green_share_pct": (("绿地率", "green ratio"), "%", 2),
+    "plot_ratio": (("容积率", "plot ratio"), "", 2),
     "investment_wan_per_ha": (
         ("投资强度", "investment"),
-        "{:.1f} 万元/公顷|{:.1f} (10,000 yuan)/ha",
+        " 万元/公顷| (10,000 yuan)/ha",
+        1,
     ),
-    "land_ha_per_km": (("每公里用地", "land per km"), "{:.4f} 公顷/公里|{:.4f} ha/km"),
-    "land_ha_per_unit": (("单位规模用地", "land per unit"), "{:.4f} 公顷/{unit}|{:.4f} ha/{unit}"),
+    "land_ha_per_km": (("每公里用地", "land per km"), " 公顷/公里| ha/km", 4),
+    "land_ha_per_unit": (("单位规模用地", "land per unit"), " 公顷/{unit}| ha/{unit}", 4),
 }
-
-
-def _value(name: str, value: float, lang: int, unit: str = "") -> str:
-    """An indicator's value with its unit (``1.20``, ``30.00%``, ``4000.0 万元/公顷``)."""
-    forms = _LABELS[name][1].split("|")
-    return forms[min(lang, len(forms) - 1)].format(value, unit=unit)
-
-
-def _shown(name: str, value: float, lang: int, unit: str = "") -> str:
-    """One indicator's value as written in a message (``容积率 1.20``)."""
-    return f"{_LABELS[name][0][lang]} {_value(name, value, lang, unit)}"
-
-
-def _listed(values: Mapping[str, float], names: list[str], unit: str = "") -> Text:
-    zh = "、".join(_shown(n, values[n], 0, unit) for n in names)
-    en = ", ".join(_shown(n, values[n], 1, unit) for n in names)
-    return Text(zh or "无", en or "none")
+"""Each indicator's title, unit (Chinese|English) and the decimals it is written with."""
 
 
 _Bound = tuple[float | None, float | None, Text]
+
+
+def _decimals(value: float, least: int) -> int:
+    """The decimals that write ``value`` (at least ``least``, at most 6), rounding aside.
+
+    Examples
+    --------
+    >>> _decimals(100.0 * 0.3, 2), _decimals(1.255, 2), _decimals(1 / 3, 2)
+    (2, 3, 6)
+    """
+    for decimals in range(least, 6):
+        if math.isclose(round(value, decimals), value, rel_tol=_BOUND_TOLERANCE):
+            return decimals
+    return max(least, 6)
+
+
+def _digits(name: str, bound: _Bound | None = None) -> int:
+    """The decimals an indicator is written and compared with: its own, or its bound's if more.
+
+    Examples
+    --------
+    >>> _digits("plot_ratio"), _digits("plot_ratio", (1.255, None, Text("t", "t")))
+    (2, 3)
+    """
+    least = _LABELS[name][2]
+    if bound is None:
+        return least
+    return max([least, *(_decimals(v, least) for v in bound[:2] if v is not None)])
+
+
+def _value(name: str, value: float, lang: int, unit: str = "", digits: int | None = None) -> str:
+    """An indicator's value with its unit (``1.20``, ``30.00%``, ``4000.0 万元/公顷``)."""
+    decimals = _LABELS[name][2] if digits is None else digits
+    forms = _LABELS[name][1].split("|")
+    return f"{value:.{decimals}f}" + forms[min(lang, len(forms) - 1)].format(unit=unit)
+
+
+def _shown(name: str, value: float, lang: int, unit: str = "", digits: int | None = None) -> str:
+    """One indicator's value as written in a message (``容积率 1.20``)."""
+    return f"{_LABELS[name][0][lang]} {_value(name, value, lang, unit, digits)}"
+
+
+def _listed(
+    values: Mapping[str, float],
+    names: list[str],
+    unit: str = "",
+    bounds: Mapping[str, _Bound] | None = None,
+) -> Text:
+    """Indicators with their values, each written with :func:`_digits`."""
+    bounds = bounds or {}
+    digits = {n: _digits(n, bounds.get(n)) for n in names}
+    zh = "、".join(_shown(n, values[n], 0, unit, digits[n]) for n in names)
+    en = ", ".join(_shown(n, values[n], 1, unit, digits[n]) for n in names)
+    return Text(zh or "无", en or "none")
 
 
 def _bound_text(name: str, bound: _Bound, lang: int, unit: str) -> str:
     """``容积率 ≥ 1.20（standards.csv 第3行）`` or its English form."""
     low, high, source = bound
     signs = ("≥", "≤") if lang == 0 else (">=", "<=")
+    digits = _digits(name, bound)
     parts = [
-        f"{sign} {_value(name, v, lang, unit)}"
+        f"{sign} {_value(name, v, lang, unit, digits)}"
         for sign, v in zip(signs, (low, high), strict=True)
         if v is not None
     ]
@@ -208,13 +249,19 @@ def above(value: float, bound: float) -> bool:
 
 
 def _failed(shown: Mapping[str, float], bounds: Mapping[str, _Bound]) -> list[str]:
-    """The indicators outside their bounds (a value at its bound passes)."""
-    return [
-        n
-        for n, (low, high, _) in bounds.items()
-        if (low is not None and below(shown[n], low))
-        or (high is not None and above(shown[n], high))
-    ]
+    """The indicators outside their bounds, as reported (a value at its bound passes).
+
+    Each value is rounded to the decimals it is written with (:func:`_digits`) first, so
+    that a message never shows a failing value equal to its bound: 2,999.6 m² of 1 ha is
+    建筑系数 "30.00%", which meets "≥ 30.00%".
+    """
+    failed = []
+    for name, bound in bounds.items():
+        low, high, _ = bound
+        value = round(shown[name], _digits(name, bound))
+        if (low is not None and below(value, low)) or (high is not None and above(value, high)):
+            failed.append(name)
+    return failed
 
 
 def _missing(wanted: list[str], facts: StandardFacts, problems: dict[str, str]) -> list[str]:
@@ -232,6 +279,27 @@ def _exemption(inp: RuleInput, facts: StandardFacts) -> Text | None:
     if part and inp.in_types("exempt_tower_base_types") and matches(part, TOWER_WORDS):
         return Text("属输电线路塔基用地", "it is the tower-base land of a power line")
     return None
+
+
+def _below_size(inp: RuleInput, exempt_ha: float) -> Text | None:
+    """Why the project is under the provincial size ``exempt_ha``, or None if it is not.
+
+    The size is the project's (rules-2026 §G: 用地规模小于省定标准): a project of several
+    sites is exempt only when they are, together, and the text names them. Compared as
+    written, to 0.0001 ha: 1,999.99 m² is "0.2000 公顷", not under 0.2 ha.
+    """
+    area, project = inp.project_area()
+    if exempt_ha <= 0.0 or round(area.ha, 4) >= exempt_ha:
+        return None
+    if project is None:
+        return Text(f"小于 {exempt_ha:g} 公顷", f"it is smaller than {exempt_ha:g} ha")
+    zh_ids, en_ids = "、".join(project.site_ids), ", ".join(project.site_ids)
+    return Text(
+        f"所属项目 {project.project_id} 各宗地（{zh_ids}）合计 {area.ha:.4f} 公顷，"
+        f"小于 {exempt_ha:g} 公顷",
+        f"its project {project.project_id} (sites {en_ids}) is {area.ha:.4f} ha in all, "
+        f"smaller than {exempt_ha:g} ha",
+    )
 
 
 def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object]) -> Decision:
@@ -262,7 +330,7 @@ def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object])
         return Decision("missing_facts", site.area, values)
     shown = indicators(facts.numbers, site.area.m2)
     values |= {k: v for k, v in shown.items() if k in values}
-    values["indicators"] = _listed(shown, list(shown))
+    values["indicators"] = _listed(shown, list(shown), bounds=bounds)
     unchecked = [n for n in uncovered if n not in bounds]
     none = tuple(
         n for n in ("investment_wan_per_ha", "plot_ratio") if n not in bounds and n not in unchecked
@@ -270,7 +338,7 @@ def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object])
     values["thresholds"] = _thresholds(bounds, none=none)
     failed = _failed(shown, bounds)
     if failed:
-        values["failures"] = _listed(shown, failed)
+        values["failures"] = _listed(shown, failed, bounds=bounds)
         return Decision("over", site.area, values)
     if unchecked:
         # The table bounds these for the industry, but not for the site's grade.
@@ -281,7 +349,8 @@ def _industrial(inp: RuleInput, facts: StandardFacts, values: dict[str, object])
         return Decision("industry_no_grade_index", site.area, values)
     green_limit = 100.0 * float(params.get("max_green_share", 0.0))
     if "green_share_pct" not in bounds and green_limit > 0:
-        if above(shown.get("green_share_pct", 0.0), green_limit):
+        green = round(shown.get("green_share_pct", 0.0), _digits("green_share_pct"))
+        if above(green, green_limit):
             values["failures"] = _listed(shown, ["green_share_pct"])
             return Decision("green_note", site.area, values)
     return Decision("within", site.area, values)
@@ -352,11 +421,11 @@ def _sector(
         values["project_grade"] = grade or ""
         return Decision("no_grade_index", site.area, values)
     shown = {k: v for k, v in indicators(facts.numbers, site.area.m2).items() if k in bounds}
-    values["indicators"] = _listed(shown, list(shown), unit)
+    values["indicators"] = _listed(shown, list(shown), unit, bounds)
     values["thresholds"] = _thresholds(bounds, unit)
     failed = _failed(shown, bounds)
     if failed:
-        values["failures"] = _listed(shown, failed, unit)
+        values["failures"] = _listed(shown, failed, unit, bounds)
         return Decision("sector_over", site.area, values)
     return Decision("sector_within", site.area, values)
 
@@ -386,10 +455,9 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         return Decision("exempt", site.area, values)
     if inp.in_types("industrial_types"):
         return _industrial(inp, facts, values)
-    if below(site.area.ha, exempt_ha):
-        values["exemption"] = Text(
-            f"小于 {exempt_ha:.2f} 公顷", f"it is smaller than {exempt_ha:.2f} ha"
-        )
+    size = _below_size(inp, exempt_ha)
+    if size is not None:
+        values["exemption"] = size
         return Decision("exempt", site.area, values)
     table = inp.params.get("standards_table")
     if isinstance(table, IndexTable) and table.sector_indicators(site.facts.project_type):

@@ -139,6 +139,9 @@ class ProjectTotals:
         ownership field), ``beyond`` (part of the site lies outside the area the
         farmland layer describes) and ``undescribed`` (the land-use layer does not
         cover the whole site, or gives codes its table does not know).
+    area : Area or None
+        The project's area: its sites' areas summed, less the ground they share
+        (``overlap_m2``); None when not measured.
     """
 
     project_id: str
@@ -157,6 +160,7 @@ class ProjectTotals:
     approved_m2: float = 0.0
     approved_collective_m2: float = 0.0
     farmland_collective: tuple[float, float] = (0.0, 0.0)
+    area: Area | None = None
 
 
 @dataclass(slots=True)
@@ -184,6 +188,18 @@ class RuleInput:
     def is_material(self, area_m2: float, width_m: float | None = None) -> bool:
         """True when an area counts: more than nothing and not a boundary-precision sliver."""
         return area_m2 > 0.0 and not self.is_sliver(area_m2, width_m)
+
+    def project_area(self) -> tuple[Area, ProjectTotals | None]:
+        """The area of the site's project, and the project when it has other sites.
+
+        A project of several sites (one ``project_id``) is measured as a whole: its
+        sites summed, less the ground they share. A site standing alone, or whose
+        project was not measured, gives its own area and None.
+        """
+        project = self.site.project
+        if project is None or project.area is None or len(project.site_ids) < 2:
+            return self.site.area, None
+        return project.area, project
 
     def in_types(self, param: str) -> bool:
         """True when the site's project type is listed in a parameter."""

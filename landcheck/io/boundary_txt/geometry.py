@@ -45,6 +45,37 @@ _MIN_RING_WIDTH_M = 0.001
 _AREA_ROUNDING_HA = 0.00005
 """Half a unit of the 4-decimal hectares in plot headers; smaller differences are rounding."""
 
+_TOLERANCE_ROUNDING = 1e-9
+"""Relative slack of the tolerance for the rounding of its arithmetic: 2.0200 ha declared for
+2.0000 ha computed is 1 % off (0.020000000000000018 ha in floats), within 1 %."""
+
+
+def _beyond_tolerance(declared: float, computed: float, tolerance: float) -> bool:
+    """Whether a declared area is further off the computed one than the tolerance allows.
+
+    Examples
+    --------
+    >>> _beyond_tolerance(2.02, 2.0, 0.01), _beyond_tolerance(2.0201, 2.0, 0.01)
+    (False, True)
+    """
+    allowed = max(tolerance * computed, _AREA_ROUNDING_HA)
+    return abs(declared - computed) > allowed * (1.0 + _TOLERANCE_ROUNDING)
+
+
+def _share_text(share_pct: float, tolerance_pct: float) -> str:
+    """A difference in per cent, with the decimals that show it beyond the tolerance.
+
+    Examples
+    --------
+    >>> _share_text(1.5, 1.0), _share_text(1.005, 1.0)
+    ('1.50', '1.005')
+    """
+    for decimals in range(2, 7):
+        text = f"{share_pct:.{decimals}f}"
+        if float(text) > tolerance_pct:
+            return text
+    return f"{share_pct:.6f}"
+
 
 def _is_northing(value: float) -> bool:
     return ZONE_FACTOR <= value < 10 * ZONE_FACTOR
@@ -278,8 +309,9 @@ def check_plot(
         How many of its points close a ring.
     tolerance : float
         Relative difference between the declared 地块面积 and the computed
-        planar area above which a warning is given (0.01 = 1 %); differences
-        within the 0.0001 ha rounding of the header never count.
+        planar area above which a warning is given (0.01 = 1 %; exactly 1 % is
+        within it); differences within the 0.0001 ha rounding of the header never
+        count.
     """
     where = f"plot {plot.site_id or '(no 编号)'} (line {plot.line})"
     listed = len(plot.points)
@@ -303,7 +335,7 @@ def check_plot(
     declared = plot.declared_ha
     if math.isnan(declared):
         return
-    if abs(declared - computed) > max(tolerance * computed, _AREA_ROUNDING_HA):
+    if _beyond_tolerance(declared, computed, tolerance):
         tolerated = f"(tolerance {tolerance * 100:.2f} %)"
         if computed <= 0:  # holes that fill the outer ring
             text = (
@@ -314,7 +346,8 @@ def check_plot(
             share = abs(declared - computed) / computed * 100
             text = (
                 f"{where}: declared area {declared:.4f} ha (地块面积) differs from the computed "
-                f"planar area {computed:.4f} ha by {share:.2f} % {tolerated}"
+                f"planar area {computed:.4f} ha by {_share_text(share, tolerance * 100)} % "
+                f"{tolerated}"
             )
         else:  # beyond 100 % a percentage says little: say how many times as large
             ratio = declared / computed
