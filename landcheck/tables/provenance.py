@@ -93,7 +93,8 @@ def run_facts(result: CheckResult, lang: str) -> list[tuple[str, str]]:
             if zh
             else (
                 f"area < {analysis.sliver_area_m2:g} m², "
-                f"or width < {analysis.sliver_width_m:g} m (of the rectangle with its area and perimeter)"
+                f"or width < {analysis.sliver_width_m:g} m "
+                "(of the rectangle with its area and perimeter)"
             ),
         ),
         (
