@@ -40,6 +40,7 @@ __all__ = [
     "only_str",
     "refuse_lone_surrogates",
     "refuse_text",
+    "shown_reordering",
     "spreadsheet_text",
     "xml_text",
 ]
@@ -49,6 +50,32 @@ FIX = (
     "reads so: rename it or give it in UTF-8)"
 )
 """How to fix a value holding a lone surrogate, for the messages."""
+
+
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""The explicit bidirectional formatting characters: embeddings, overrides, isolates and
+their ends."""
+
+
+def shown_reordering(text: str) -> str:
+    r"""``text`` with each character that reorders what follows it written as its escape.
+
+    A site id holding U+202E (right-to-left override) reverses the rest of the line
+    it stands in: in a message, "永久基本农田 0.3000 公顷" after it reads "0003.0".
+    A message is one line of text with the user's in it, so each embedding,
+    override or isolate in it is shown (``\u202e``), not obeyed, as the terminal
+    shows it (:func:`landcheck.cli.terminal.terminal_text`).
+
+    Examples
+    --------
+    >>> shown_reordering("项目（A\u202e-1）0.3000 公顷")
+    '项目（A\\u202e-1）0.3000 公顷'
+    >>> shown_reordering("耕地 1.0 公顷")
+    '耕地 1.0 公顷'
+    """
+    if _REORDERING.search(text) is None:
+        return text
+    return _REORDERING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

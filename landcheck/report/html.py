@@ -47,6 +47,7 @@ from landcheck.report.sitefiles import (
 from landcheck.report.svgmap import prepare_maps, site_svg, site_svgs
 from landcheck.result import CheckResult
 from landcheck.tables import Column, ReportTable, report_tables, run_facts
+from landcheck.text import shown_reordering
 from landcheck.typeface import WEB_FAMILY, font_face_css, whole_font_face_css
 
 if TYPE_CHECKING:
@@ -91,9 +92,10 @@ def _escaped(text: str) -> str:
     """``text`` escaped as :func:`markupsafe.escape` escapes it; text with none of ``<>&'"`` as is.
 
     Most cells are numbers or plain names: they skip making a ``Markup``, which
-    took more time than the escaping.
+    took more time than the escaping. A character that would reorder what follows
+    it (a site id's U+202E) is shown as its escape (:func:`~landcheck.text.shown_reordering`).
     """
-    return str(escape(text)) if _special(text) else text
+    return shown_reordering(str(escape(text)) if _special(text) else text)
 
 
 def _output_text(value: Any) -> str:

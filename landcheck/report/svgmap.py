@@ -68,6 +68,7 @@ from landcheck.report.palette import (
     layer_color,
 )
 from landcheck.result import CheckResult
+from landcheck.text import shown_reordering
 
 __all__ = ["DPI", "prepare_maps", "site_svg", "site_svgs"]
 
@@ -277,7 +278,7 @@ def _text(
     extra += f' class="{css}"' if css else ""
     return (
         f'<text x="{_number(x)}" y="{_number(y + shift)}" font-size="{size:.2f}" '
-        f'fill="{color}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
+        f'fill="{color}" text-anchor="{anchor}"{extra}>{escape(shown_reordering(text))}</text>'
     )
 
 
@@ -1055,9 +1056,10 @@ def _finished(draft: _Draft, bodies: list[str]) -> str:
     drawing.add(0, _text(width / 2, 0.01 * height, draft.title, size=11 * _PT, valign="top"))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="site-map" role="img" '
-        f'aria-label="{escape(draft.heading)}" width="{width:.0f}" height="{height:.0f}" '
+        f'aria-label="{escape(shown_reordering(draft.heading))}" '
+        f'width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.1f} {height:.1f}">'
-        f"<title>{escape(draft.title)}</title>"
+        f"<title>{escape(shown_reordering(draft.title))}</title>"
         f"<defs>{''.join(draft.clips)}{drawing.defs()}</defs>"
         f'<rect width="100%" height="100%" fill="white"/>'
         f"{drawing.body()}</svg>"

@@ -42,6 +42,7 @@ from landcheck.profile import (
     Text,
 )
 from landcheck.projects import ListMatch, ProjectList, match_list
+from landcheck.text import shown_reordering
 from landcheck.units import M2_PER_HA, Area
 
 __all__ = [
@@ -322,6 +323,9 @@ def _by_place(template: str, names: tuple[str, ...]) -> str | None:
 def render_values(template: str, names: tuple[str, ...], values: Sequence[Any], lang: str) -> str:
     """:func:`render` of the values named ``names``, in that order, without a dict of them.
 
+    A character of the inputs that would reorder the line (a site id's U+202E) is
+    shown as its escape (:func:`~landcheck.text.shown_reordering`), not obeyed.
+
     What a finding holds (:attr:`Finding.values` in :func:`message_names` order);
     200,000 messages a batch are rendered for findings.json and the reports.
 
@@ -333,12 +337,16 @@ def render_values(template: str, names: tuple[str, ...], values: Sequence[Any], 
     """
     by_place = _by_place(template, names)
     if by_place is None:
-        return render(template, dict(zip(names, values, strict=True)), lang)
-    return by_place.format(*[v.get(lang) if isinstance(v, Text) else v for v in values])
+        return shown_reordering(render(template, dict(zip(names, values, strict=True)), lang))
+    texts = [v.get(lang) if isinstance(v, Text) else v for v in values]
+    return shown_reordering(by_place.format(*texts))
 
 
 def render_message(templates: Text, values: Sequence[Any]) -> Text:
     """A finding's message in both languages (:func:`render_values` of each, in one pass).
+
+    A character of the inputs that would reorder the line (a site id's U+202E) is
+    shown as its escape (:func:`~landcheck.text.shown_reordering`), not obeyed.
 
     Examples
     --------
@@ -361,7 +369,7 @@ def render_message(templates: Text, values: Sequence[Any]) -> Text:
         else:
             zh_values.append(value)
             en_values.append(value)
-    return Text(zh.format(*zh_values), en.format(*en_values))
+    return Text(shown_reordering(zh.format(*zh_values)), shown_reordering(en.format(*en_values)))
 
 
 @dataclass(frozen=True, slots=True)
