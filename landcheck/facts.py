@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from landcheck.errors import InputDataError, shown
@@ -38,6 +39,7 @@ __all__ = [
     "FACT_NAMES",
     "LAND_SUPPLY",
     "ProjectFacts",
+    "exact_text",
     "find_column",
     "given_facts",
     "is_blank",
@@ -224,7 +226,56 @@ def _parse(name: str, value: Any, profile: Any, where: str) -> tuple[Any, str | 
         if text in ("0", "false", "no", "n", "f", "否", "非线性"):
             return False, None
         raise InputDataError(f"{where}: {shown(value)} is not true or false (是/否)")
-    return str(value).strip(), None
+    return exact_text(value, where), None
+
+
+def exact_text(value: Any, where: str) -> str:
+    """A text fact (a project id, a reference) as written: a whole number without ``.0``.
+
+    A number field with a blank is held as floats, where 1001 reads 1001.0 and
+    330100202400000001 and 330100202400000002 read as one number (a float holds
+    integers exactly only up to 2^53; a 32-bit float up to 2^24): two projects
+    would be summed as one. A float that is a whole number within that reach is
+    the integer written; any other float is refused.
+
+    Parameters
+    ----------
+    value : object
+        The field's value (not blank).
+    where : str
+        The site and field, for the message.
+
+    Returns
+    -------
+    str
+        The value's text, stripped.
+
+    Raises
+    ------
+    InputDataError
+        A float that is not a whole number, or one beyond the integers it holds exactly.
+
+    Examples
+    --------
+    >>> exact_text(1001.0, "site S1, field 'XMBH'"), exact_text(np.int64(2**60), "")
+    ('1001', '1152921504606846976')
+    """
+    if not isinstance(value, float | np.floating):
+        return str(value).strip()
+    digits = np.finfo(type(value)).nmant + 1
+    if not float(value).is_integer():
+        why = "not a whole number"
+    elif abs(value) >= 2.0**digits:
+        why = (
+            f"beyond 2^{digits}, where a {np.dtype(type(value)).itemsize * 8}-bit float holds "
+            "no exact integer (neighbouring ids read as one number)"
+        )
+    else:
+        return str(int(value))
+    raise InputDataError(
+        f"{where}: {shown(float(value))} is a floating-point number, {why}, so it may not be "
+        "the id written; store the field as text in the site file (or give the value as a string)"
+    )
 
 
 def given_facts(values: Mapping[str, Any] | None, profile: Any) -> dict[str, Any]:
