@@ -431,7 +431,7 @@ def site_facts(
                 origins=origins,
             )
         )
-    _say_where_a_project_disagrees(ids, out)
+    _say_where_a_project_disagrees(ids, out, _parts_of_one_project(profile))
     if legacy_sites:
         shown_ids = ", ".join(legacy_sites[:5]) + (", …" if len(legacy_sites) > 5 else "")
         warn(
@@ -455,12 +455,30 @@ _PROJECT_WIDE = (
 """Facts of a project rather than of a site: its sites should give one value."""
 
 
-def _say_where_a_project_disagrees(ids: list[str], facts: list[ProjectFacts]) -> None:
+def _parts_of_one_project(profile: Any) -> tuple[frozenset[str], ...]:
+    """Sets of project types that are parts of one project, judged apart: a PV project's.
+
+    自然资办发〔2023〕12号 treats a PV project's 光伏方阵 and its 升压站 and 管理用房
+    apart, and the ``pv_siting`` rule judges each site by its type (``array_types``,
+    ``facility_types``): one project's sites give either.
+    """
+    return tuple(
+        frozenset(rule.params.get("array_types") or ())
+        | frozenset(rule.params.get("facility_types") or ())
+        for rule in profile.rules
+        if rule.check == "pv_siting"
+    )
+
+
+def _say_where_a_project_disagrees(
+    ids: list[str], facts: list[ProjectFacts], parts: tuple[frozenset[str], ...]
+) -> None:
     """Warn of each project whose sites give different values of a project-wide fact.
 
     Each site is judged on its own facts, so a railway's site and a hotel's under
     one project id get one a conditional and the other a prohibition, while the
-    征收 totals sum them as one project: the reviewer must hear of it.
+    征收 totals sum them as one project: the reviewer must hear of it. Types that
+    are all among one of ``parts`` (:func:`_parts_of_one_project`) agree.
     """
     members: dict[str, list[int]] = {}
     for position, site in enumerate(facts):
@@ -468,7 +486,9 @@ def _say_where_a_project_disagrees(ids: list[str], facts: list[ProjectFacts]) ->
             members.setdefault(site.project_id, []).append(position)
     for project, positions in members.items():
         differing = [
-            name for name in _PROJECT_WIDE if len({getattr(facts[p], name) for p in positions}) > 1
+            name
+            for name in _PROJECT_WIDE
+            if _differ(name, {getattr(facts[p], name) for p in positions}, parts)
         ]
         if differing:
             sites = ", ".join(ids[p] for p in positions[:5]) + (", …" if len(positions) > 5 else "")
@@ -477,6 +497,13 @@ def _say_where_a_project_disagrees(ids: list[str], facts: list[ProjectFacts]) ->
                 f"{', '.join(differing)}; each site is judged on its own, but a project is "
                 "examined and approved as one: make its sites' facts agree"
             )
+
+
+def _differ(name: str, values: set[Any], parts: tuple[frozenset[str], ...]) -> bool:
+    """Whether a project's sites disagree on a fact, given the values they give."""
+    if len(values) < 2:
+        return False
+    return name != "project_type" or not any(values <= part for part in parts)
 
 
 def _linear(
