@@ -24,7 +24,7 @@ from landcheck.tables.lookups import (
     rest_alone,
     site_areas,
 )
-from landcheck.tables.table import Column, ReportTable, Rows, as_text, site_positions
+from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text, site_positions
 from landcheck.units import M2_PER_HA
 
 __all__ = ["basic_table", "summary_table"]
@@ -105,7 +105,38 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
         else f"Areas are {result.area_method}; cultivated land is net of field ridges."
     )
     title = "项目用地审查汇总表" if lang == "zh" else "Summary of sites"
-    return ReportTable("summary", title, lang, columns, frame, note, fixed=dict(fixed))
+    table = ReportTable("summary", title, lang, columns, frame, note, fixed=dict(fixed))
+    table.note += _rows_apart(table)
+    return table
+
+
+def _rows_apart(table: ReportTable) -> str:
+    """The note's sentence on the area columns whose rows shown do not add up to the 合计.
+
+    The 合计 is the sites' unrounded areas summed, then rounded once; each site is
+    rounded on its own, as its own tables show it (:func:`~landcheck.tables.round_tree`):
+    six sites of 1/6 ha show 0.1667 each and 合计 1.0000, not 1.0002. Empty when they add up.
+    """
+    shown = table.rounded
+    rows, total = shown.iloc[:-1], shown.iloc[-1]
+    apart = []
+    for column in table.columns:
+        if column.kind not in ("ha", "mu") or _is_missing(total[column.key]):
+            continue
+        decimals = DECIMALS[column.kind]
+        added = round(float(rows[column.key].sum()), decimals)  # NaN rows left out
+        if added != total[column.key]:
+            apart.append((column.header(table.lang), f"{added:.{decimals}f}"))
+    if not apart:
+        return ""
+    if table.lang == "zh":
+        listed = "、".join(f"{header}各行之和 {added}" for header, added in apart)
+        return f"合计为未修约面积之和修约所得，各行分别修约，其和与合计不等：{listed}。"
+    listed = ", ".join(f"{header} {added}" for header, added in apart)
+    return (
+        " Totals are the unrounded areas summed, then rounded; each row is rounded on its own, "
+        f"and the rows add up to {listed}."
+    )
 
 
 def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
