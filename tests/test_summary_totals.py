@@ -73,3 +73,16 @@ def test_a_summary_whose_rows_add_up_says_nothing_of_it():
 def test_a_total_over_rows_rounded_on_their_own_is_its_own_value_rounded():
     shown = round_tree([2.01, 1.005, 1.005], [-1, 0, 0], 2, sums=[True, False, False])
     assert shown.tolist() == [2.01, 1.0, 1.0]
+
+
+def test_the_site_tables_label_the_site_id_as_such_and_list_the_project(six_sixths):
+    # the site-id column was headed 项目编号, the Chinese name of the project_id field
+    tables = report_tables(six_sixths, "zh")
+    for key in ("summary", "basic"):
+        headers = tables[key].headers()
+        assert headers[:2] == ["用地编号", "项目编号"]
+        shown = tables[key].rounded
+        assert shown["project_id"].tolist()[:6] == ["P1"] * 6
+    assert report_tables(six_sixths, "en")["summary"].headers()[:2] == ["site", "project"]
+    alone = landcheck.check(sites(square(0, 0, 100)), layers={}, **PLANAR)
+    assert report_tables(alone, "zh")["summary"].headers()[:2] == ["用地编号", "项目名称"]

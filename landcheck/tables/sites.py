@@ -43,7 +43,8 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
     present = [(k, kind, zh, en, first_layer(result, kind)) for k, kind, zh, en in kinds]
     present = [p for p in present if p[4] is not None]
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
+        *_project_column(result),
         Column("name", "项目名称", "name"),
         Column("project_class", "项目类型", "project class", wide=True),
         Column("status", "审查结论", "status"),
@@ -62,6 +63,7 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
         planar, ellipsoidal = areas[position]
         values: dict[str, Any] = {
             "site_id": site_id,
+            "project_id": _project_id(result, position),
             "name": row["name"],
             "project_class": _project_class(result, row["project_class"], lang, position),
             "status": status_label(result.status(site_id), lang),
@@ -139,6 +141,18 @@ def _rows_apart(table: ReportTable) -> str:
     )
 
 
+def _project_column(result: CheckResult) -> list[Column]:
+    """The 项目编号 column (the project a site belongs to) when any site declares one."""
+    if not any(facts.project_id for facts in result.facts):
+        return []
+    return [Column("project_id", "项目编号", "project")]
+
+
+def _project_id(result: CheckResult, position: int) -> str:
+    """The project the site at ``position`` belongs to ("" when none, or no facts kept)."""
+    return result.facts[position].project_id if position < len(result.facts) else ""
+
+
 def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
     """The area a summary column reports for a layer, NaN when the layer was not checked.
 
@@ -197,7 +211,8 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
     """项目用地基本情况表: per site its class, areas both ways and location."""
     zh = lang == "zh"
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
+        *_project_column(result),
         Column("name", "项目名称", "name"),
         Column("project_class", "项目类型", "project class"),
         Column("linear", "线性工程", "linear project"),
@@ -220,6 +235,7 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
             0,
             "row",
             site_id=site_id,
+            project_id=_project_id(result, position),
             name=row["name"],
             project_class=_project_class(result, row["project_class"], lang, position),
             linear=label("yes" if bool(row["linear"]) else "no", lang),
