@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from landcheck.errors import InputDataError, shown
@@ -38,6 +39,7 @@ __all__ = [
     "FACT_NAMES",
     "LAND_SUPPLY",
     "ProjectFacts",
+    "exact_text",
     "find_column",
     "given_facts",
     "is_blank",
@@ -224,7 +226,56 @@ def _parse(name: str, value: Any, profile: Any, where: str) -> tuple[Any, str | 
         if text in ("0", "false", "no", "n", "f", "否", "非线性"):
             return False, None
         raise InputDataError(f"{where}: {shown(value)} is not true or false (是/否)")
-    return str(value).strip(), None
+    return exact_text(value, where), None
+
+
+def exact_text(value: Any, where: str) -> str:
+    """A text fact (a project id, a reference) as written: a whole number without ``.0``.
+
+    A number field with a blank is held as floats, where 1001 reads 1001.0 and
+    330100202400000001 and 330100202400000002 read as one number (a float holds
+    integers exactly only up to 2^53; a 32-bit float up to 2^24): two projects
+    would be summed as one. A float that is a whole number within that reach is
+    the integer written; any other float is refused.
+
+    Parameters
+    ----------
+    value : object
+        The field's value (not blank).
+    where : str
+        The site and field, for the message.
+
+    Returns
+    -------
+    str
+        The value's text, stripped.
+
+    Raises
+    ------
+    InputDataError
+        A float that is not a whole number, or one beyond the integers it holds exactly.
+
+    Examples
+    --------
+    >>> exact_text(1001.0, "site S1, field 'XMBH'"), exact_text(np.int64(2**60), "")
+    ('1001', '1152921504606846976')
+    """
+    if not isinstance(value, float | np.floating):
+        return str(value).strip()
+    digits = np.finfo(type(value)).nmant + 1
+    if not float(value).is_integer():
+        why = "not a whole number"
+    elif abs(value) >= 2.0**digits:
+        why = (
+            f"beyond 2^{digits}, where a {np.dtype(type(value)).itemsize * 8}-bit float holds "
+            "no exact integer (neighbouring ids read as one number)"
+        )
+    else:
+        return str(int(value))
+    raise InputDataError(
+        f"{where}: {shown(float(value))} is a floating-point number, {why}, so it may not be "
+        "the id written; store the field as text in the site file (or give the value as a string)"
+    )
 
 
 def given_facts(values: Mapping[str, Any] | None, profile: Any) -> dict[str, Any]:
@@ -380,7 +431,7 @@ def site_facts(
                 origins=origins,
             )
         )
-    _say_where_a_project_disagrees(ids, out)
+    _say_where_a_project_disagrees(ids, out, _parts_of_one_project(profile))
     if legacy_sites:
         shown_ids = ", ".join(legacy_sites[:5]) + (", …" if len(legacy_sites) > 5 else "")
         warn(
@@ -404,12 +455,30 @@ _PROJECT_WIDE = (
 """Facts of a project rather than of a site: its sites should give one value."""
 
 
-def _say_where_a_project_disagrees(ids: list[str], facts: list[ProjectFacts]) -> None:
+def _parts_of_one_project(profile: Any) -> tuple[frozenset[str], ...]:
+    """Sets of project types that are parts of one project, judged apart: a PV project's.
+
+    自然资办发〔2023〕12号 treats a PV project's 光伏方阵 and its 升压站 and 管理用房
+    apart, and the ``pv_siting`` rule judges each site by its type (``array_types``,
+    ``facility_types``): one project's sites give either.
+    """
+    return tuple(
+        frozenset(rule.params.get("array_types") or ())
+        | frozenset(rule.params.get("facility_types") or ())
+        for rule in profile.rules
+        if rule.check == "pv_siting"
+    )
+
+
+def _say_where_a_project_disagrees(
+    ids: list[str], facts: list[ProjectFacts], parts: tuple[frozenset[str], ...]
+) -> None:
     """Warn of each project whose sites give different values of a project-wide fact.
 
     Each site is judged on its own facts, so a railway's site and a hotel's under
     one project id get one a conditional and the other a prohibition, while the
-    征收 totals sum them as one project: the reviewer must hear of it.
+    征收 totals sum them as one project: the reviewer must hear of it. Types that
+    are all among one of ``parts`` (:func:`_parts_of_one_project`) agree.
     """
     members: dict[str, list[int]] = {}
     for position, site in enumerate(facts):
@@ -417,7 +486,9 @@ def _say_where_a_project_disagrees(ids: list[str], facts: list[ProjectFacts]) ->
             members.setdefault(site.project_id, []).append(position)
     for project, positions in members.items():
         differing = [
-            name for name in _PROJECT_WIDE if len({getattr(facts[p], name) for p in positions}) > 1
+            name
+            for name in _PROJECT_WIDE
+            if _differ(name, {getattr(facts[p], name) for p in positions}, parts)
         ]
         if differing:
             sites = ", ".join(ids[p] for p in positions[:5]) + (", …" if len(positions) > 5 else "")
@@ -426,6 +497,13 @@ def _say_where_a_project_disagrees(ids: list[str], facts: list[ProjectFacts]) ->
                 f"{', '.join(differing)}; each site is judged on its own, but a project is "
                 "examined and approved as one: make its sites' facts agree"
             )
+
+
+def _differ(name: str, values: set[Any], parts: tuple[frozenset[str], ...]) -> bool:
+    """Whether a project's sites disagree on a fact, given the values they give."""
+    if len(values) < 2:
+        return False
+    return name != "project_type" or not any(values <= part for part in parts)
 
 
 def _linear(

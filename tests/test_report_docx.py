@@ -123,7 +123,7 @@ def test_tables_repeat_their_header_row(report_zh):
         flagged += marks[0]
         assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
     assert flagged >= 10
-    summary = next(t for t in report_zh.tables if t.rows[0].cells[0].text == "项目编号")
+    summary = next(t for t in report_zh.tables if t.rows[0].cells[0].text == "用地编号")
     assert summary.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert [row.cells[0].text for row in summary.rows[1:]] == ["S1", "S2", "合计"]
     classes = next(t for t in report_zh.tables if t.rows[0].cells[0].text == "地类")

@@ -57,7 +57,7 @@ def test_land_class_hectares_add_up_to_the_site_area_in_findings_json(report):
     assert "面积（公顷）" in headers and "面积（亩）" in headers
     assert "平面面积（平方米，未修约）" in headers
     for site in findings["sites"]:
-        mine = [r for r in rows if r["项目编号"].value == site["site_id"]]
+        mine = [r for r in rows if r["用地编号"].value == site["site_id"]]
         total = next(r for r in mine if r["层级"].value == "合计")
         expected = round(site["area"]["ha"], 4)
         assert total["面积（公顷）"].value == pytest.approx(expected, abs=1e-12)
@@ -79,7 +79,7 @@ def test_thirds_show_largest_remainder_rounding(report):
     s2 = [
         r["面积（公顷）"].value
         for r in rows
-        if r["项目编号"].value == "S2" and r["层级"].value == "三大类"
+        if r["用地编号"].value == "S2" and r["层级"].value == "三大类"
     ]
     assert sorted(s2) == [0.3333, 0.3333, 0.3334]
     categories = findings["sites"][1]["layers"]["land_use"]["categories"]
@@ -90,7 +90,7 @@ def test_summary_sheet_matches_findings_json(report):
     workbook, findings = report
     headers, rows = sheet_rows(workbook["汇总"])
     assert "占用永久基本农田（公顷）" in headers
-    by_site = {r["项目编号"].value: r for r in rows}
+    by_site = {r["用地编号"].value: r for r in rows}
     for site in findings["sites"]:
         row = by_site[site["site_id"]]
         assert row["用地面积（公顷）"].value == pytest.approx(round(site["area"]["ha"], 4))
@@ -107,7 +107,7 @@ def test_summary_sheet_matches_findings_json(report):
 def test_farmland_sheet_and_shares_as_percent(report):
     workbook, findings = report
     _, rows = sheet_rows(workbook["永久基本农田"])
-    total = next(r for r in rows if r["项目编号"].value == "S1" and r["图斑编号"].value == "合计")
+    total = next(r for r in rows if r["用地编号"].value == "S1" and r["图斑编号"].value == "合计")
     assert total["面积（公顷）"].value == pytest.approx(
         round(findings["sites"][0]["layers"]["farmland"]["overlap"]["ha"], 4)
     )

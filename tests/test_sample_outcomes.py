@@ -126,7 +126,7 @@ def test_html_and_xlsx_show_each_outcome(demo, findings):
         f = findings[(site_id, check)]
         assert html.escape(f["message"]["zh"], quote=False) in page, (site_id, check)
         row = next(
-            r for r in rows if r["项目编号"] == site_id and r["审查意见"] == f["message"]["zh"]
+            r for r in rows if r["用地编号"] == site_id and r["审查意见"] == f["message"]["zh"]
         )
         assert row["审查事项"] == f["title"]["zh"] and row["结论"] == STATUS_ZH[status]
         assert row["涉及面积（公顷）"] == pytest.approx(round(f["area_m2"] / 10_000, 4))

@@ -41,11 +41,6 @@ def test_round_tree_nests_and_keeps_missing_values_missing():
     assert np.isnan(shown[9])
 
 
-def test_bottom_up_total_is_the_sum_of_rows_shown():
-    shown = round_tree([2.01, 1.005, 1.005], [-1, 0, 0], 2, sums=[True, False, False])
-    assert shown.tolist() == [2.0, 1.0, 1.0]
-
-
 def test_land_classes_hierarchy_with_field_ridges_apart(tables):
     table = tables["land_classes"]
     s1 = rows(table, "S1")
@@ -160,6 +155,7 @@ def _round_tree_one_total_at_a_time(values, parents, decimals, fixed, sums):
     """round_tree as its definition reads: each total's parts rounded on their own, top down.
 
     A part with a fixed value keeps it; the other parts share what it leaves of the total.
+    The parts of a ``sums`` row are rounded on their own; it keeps its own rounded value.
     """
     out = np.full(len(values), np.nan)
     children = {}
@@ -189,10 +185,6 @@ def _round_tree_one_total_at_a_time(values, parents, decimals, fixed, sums):
             parts = np.maximum(values[known], 0.0).tolist()
             out[known] = largest_remainder_round(parts, decimals, total=total)
         queue.extend(kids)
-    for row in np.flatnonzero(sums):
-        parts = out[children.get(row, [])]
-        if len(parts) and not np.isnan(parts).all():
-            out[row] = round(float(np.nansum(parts)), decimals)
     return out
 
 

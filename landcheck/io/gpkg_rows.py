@@ -220,8 +220,14 @@ def _wkb(blobs: list) -> list | None:
     return out
 
 
-def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray | np.ndarray | None:
-    """One field's values as pyogrio's Arrow read gives them, or None when it would differ."""
+def _column(
+    values: list, kind: str, exact_integers: bool = False
+) -> pd.api.extensions.ExtensionArray | np.ndarray | None:
+    """One field's values as pyogrio's Arrow read gives them, or None when it would differ.
+
+    With ``exact_integers``, an integer field with a missing value is pandas' ``Int64``
+    instead of float64 (which holds integers exactly only up to 2^53).
+    """
     present = [v for v in values if v is not None]
     if kind == _TEXT:
         if not only_str(present) or any("\0" in v for v in present):
@@ -232,6 +238,8 @@ def _column(values: list, kind: str) -> pd.api.extensions.ExtensionArray | np.nd
             return None
         if len(present) == len(values):
             return np.asarray(values, dtype=np.int64)
+        if exact_integers:
+            return pd.array(values, dtype="Int64")
         return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
     if kind in (_REAL, _FLOAT32):
         if not all(type(v) in (float, int) for v in present):
@@ -272,7 +280,9 @@ def read_rows(
     return _frame(rows, wanted, crs)
 
 
-def read_all_rows(path: str, name: str, crs: CRS | None) -> gpd.GeoDataFrame | None:
+def read_all_rows(
+    path: str, name: str, crs: CRS | None, *, exact_integers: bool = False
+) -> gpd.GeoDataFrame | None:
     """Every feature of the GeoPackage layer ``name`` in ``crs``, as pyogrio reads the layer.
 
     In feature id order, indexed 0, 1, … (a whole-layer read: the sites); None
@@ -281,6 +291,8 @@ def read_all_rows(path: str, name: str, crs: CRS | None) -> gpd.GeoDataFrame | N
     or sqlite3 cannot read it (text that is not UTF-8…):
     the caller then reads with pyogrio, which says what is wrong. A geometry
     with circular arcs raises NotImplementedError, as for :func:`read_rows`.
+    With ``exact_integers``, an integer field with a missing value is pandas'
+    ``Int64``, not float64 (the sites: 18-digit project ids stay apart).
     """
     layer = gpkg_layer(path, name)
     if layer is None:
@@ -292,7 +304,7 @@ def read_all_rows(path: str, name: str, crs: CRS | None) -> gpd.GeoDataFrame | N
     try:
         if not _ids_are_row_ids(con, layer):
             return None
-        frame = _frame(_select(con, layer, wanted, ""), wanted, crs)
+        frame = _frame(_select(con, layer, wanted, ""), wanted, crs, exact_integers)
     except sqlite3.Error:
         return None
     if frame is not None:
@@ -328,7 +340,9 @@ def _select(con: sqlite3.Connection, layer: GpkgLayer, wanted: list, where: str)
     ).fetchall()
 
 
-def _frame(rows: list, wanted: list, crs: CRS | None) -> gpd.GeoDataFrame | None:
+def _frame(
+    rows: list, wanted: list, crs: CRS | None, exact_integers: bool = False
+) -> gpd.GeoDataFrame | None:
     """The rows of :func:`_select` as pyogrio's frame indexed by feature id, or None."""
     values = list(zip(*rows, strict=True)) if rows else [()] * (2 + len(wanted))
     wkb = _wkb(list(values[1]))
@@ -336,7 +350,7 @@ def _frame(rows: list, wanted: list, crs: CRS | None) -> gpd.GeoDataFrame | None
         return None
     data = {}
     for (name, kind), column in zip(wanted, values[2:], strict=True):
-        array = _column(list(column), kind)
+        array = _column(list(column), kind, exact_integers)
         if array is None:
             return None
         data[name] = array

@@ -19,6 +19,8 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import pyarrow
 import shapely
 from pyproj import CRS
 
@@ -40,6 +42,7 @@ from landcheck.io.vector import (
     implausible_crs_error,
     layer_summary,
     read_frame,
+    read_layer_info,
     require_exists,
     resolve_layer,
 )
@@ -223,17 +226,58 @@ def read_sites(
 def _read_layer(
     source: LayerSource, layer: str | None, summary: dict[str, Any]
 ) -> gpd.GeoDataFrame:
-    """Every feature of a GDAL layer, as pyogrio reads it.
+    """Every feature of a GDAL layer, as pyogrio reads it, integer fields with blanks exact.
 
     A GeoPackage layer is read with sqlite3 when it reads it exactly as GDAL
     would (:func:`landcheck.io.gpkg_rows.read_all_rows`: no GDAL open, no Arrow).
+    An integer field with a blank is pandas' ``Int64``, not float64
+    (:func:`_exact_integers`).
     """
     if layer is not None and source.encoding is None and summary.get("driver") == "GPKG":
         with refusing_unreadable(str(source)):
-            frame = read_all_rows(source.path, layer, declared_crs(summary))
+            frame = read_all_rows(source.path, layer, declared_crs(summary), exact_integers=True)
         if frame is not None:
             return frame
-    return read_frame(source, layer)
+    return _exact_integers(read_frame(source, layer), source, layer)
+
+
+def _exact_integers(frame: pd.DataFrame, source: LayerSource, layer: str | None) -> pd.DataFrame:
+    """``frame`` with the integer fields pandas made floats read again as integers (``Int64``).
+
+    pandas holds an integer field with a blank as float64, where integers beyond
+    2^53 run together: the project ids 330100202400000001 and …0002 read as one
+    number, and two projects were summed as one. Read again through Arrow, the
+    integers keep their values.
+    """
+    floats = [c for c in frame.columns if _is_float(frame, c)]
+    if not floats:
+        return frame
+    info = read_layer_info(source, layer)
+    kinds = dict(zip(map(str, info["fields"]), map(str, info.get("dtypes", ())), strict=False))
+    floated = [c for c in floats if kinds.get(str(c), "").startswith("int")]
+    if not floated:
+        return frame
+    exact = read_frame(
+        source,
+        layer,
+        columns=floated,
+        read_geometry=False,
+        use_arrow=True,
+        arrow_to_pandas_kwargs={"types_mapper": _nullable_integer},
+    )
+    for column in floated:
+        frame[column] = exact[column].array
+    return frame
+
+
+def _is_float(frame: pd.DataFrame, column: str) -> bool:
+    """Whether ``column`` is one field of the frame, held as floats."""
+    return list(frame.columns).count(column) == 1 and frame[column].dtype.kind == "f"
+
+
+def _nullable_integer(kind: pyarrow.DataType) -> pd.api.extensions.ExtensionDtype | None:
+    """The ``Int64`` of pandas for an Arrow integer type (for ``types_mapper``), else None."""
+    return pd.Int64Dtype() if pyarrow.types.is_integer(kind) else None
 
 
 def _read(

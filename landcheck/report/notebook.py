@@ -46,7 +46,7 @@ def summary_html(result: CheckResult, *, lang: str = "zh", max_rows: int = MAX_R
         f"{escape(method)}"
     )
     headers = (
-        ("项目编号", "名称", "结论", "面积（公顷）", "主要问题")
+        ("用地编号", "名称", "结论", "面积（公顷）", "主要问题")
         if zh
         else ("site", "name", "status", "area (ha)", "main issues")
     )

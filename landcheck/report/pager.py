@@ -40,7 +40,7 @@ _TEXTS = {
         "previous": "上一页",
         "next": "下一页",
         "page": "第 {page} / {pages} 页，共 {rows} 个项目",
-        "find": "查找项目编号或名称",
+        "find": "查找用地编号或名称",
         "none": "无匹配项目",
         "noscript": "未启用脚本：此处仅列出前 {rows} 个项目；每个项目的页面在 sites 文件夹中。",
     },

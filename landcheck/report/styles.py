@@ -78,7 +78,7 @@ _CONTEXT_OFF_KINDS = ("planning_zone", "admin")
 """Context layers listed but switched off: they would cover the land-use parcels."""
 
 FIELD_ALIASES: dict[str, tuple[str, str]] = {
-    "site_id": ("项目编号", "site id"),
+    "site_id": ("用地编号", "site id"),
     "name": ("项目名称", "site name"),
     "project_class": ("项目类型", "project class"),
     "linear": ("线性工程", "linear project"),

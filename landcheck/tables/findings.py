@@ -23,7 +23,7 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
     """审查意见: every finding of every site, with its legal basis and documents."""
     zh = lang == "zh"
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
         Column("check", "审查事项", "check"),
         Column("status", "结论", "status"),
         *area_columns("涉及面积", "area"),
@@ -100,7 +100,7 @@ def documents_table(result: CheckResult, lang: str) -> ReportTable:
     """
     zh = lang == "zh"
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
         Column("number", "序号", "no.", "int"),
         Column("document", "材料名称", "document", wide=True),
         Column("stage", "提交阶段", "stage"),

@@ -79,7 +79,7 @@ def _level(key: str, lang: str) -> str:
 
 def _land_class_columns(survey: bool) -> list[Column]:
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
         Column("label", "地类", "land class"),
         Column("code", "地类编码", "code"),
         Column("level", "层级", "level"),
@@ -383,7 +383,7 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         return None
     data = _unit_classes(result, key, pieces)
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
         Column("unit_code", "权属单位代码", "unit code"),
         Column("unit_name", "权属单位名称", "unit"),
         Column("total_ha", "合计", "total", "ha"),

@@ -43,7 +43,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
     if key is None:
         return None
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
         Column("feature_id", "图斑编号", "feature"),
         Column("code", "代码", "code"),
         Column("name", "名称", "name"),
@@ -127,7 +127,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
 
 def _zone_columns(extra: Sequence[Column] = ()) -> list[Column]:
     return [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
         Column("item", "项目", "item"),
         Column("code", "分区代码", "zone code"),
         *extra,
@@ -347,7 +347,7 @@ def layers_table(result: CheckResult, lang: str) -> ReportTable:
     """各图层叠加面积表: per site every layer's overlap, share and status."""
     zh = lang == "zh"
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
         Column("layer", "图层", "layer"),
         Column("title", "图层名称", "layer title"),
         Column("available", "是否检查", "checked"),

@@ -24,7 +24,7 @@ from landcheck.tables.lookups import (
     rest_alone,
     site_areas,
 )
-from landcheck.tables.table import Column, ReportTable, Rows, as_text, site_positions
+from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text, site_positions
 from landcheck.units import M2_PER_HA
 
 __all__ = ["basic_table", "summary_table"]
@@ -43,7 +43,8 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
     present = [(k, kind, zh, en, first_layer(result, kind)) for k, kind, zh, en in kinds]
     present = [p for p in present if p[4] is not None]
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
+        *_project_column(result),
         Column("name", "项目名称", "name"),
         Column("project_class", "项目类型", "project class", wide=True),
         Column("status", "审查结论", "status"),
@@ -62,6 +63,7 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
         planar, ellipsoidal = areas[position]
         values: dict[str, Any] = {
             "site_id": site_id,
+            "project_id": _project_id(result, position),
             "name": row["name"],
             "project_class": _project_class(result, row["project_class"], lang, position),
             "status": status_label(result.status(site_id), lang),
@@ -105,7 +107,50 @@ def summary_table(result: CheckResult, lang: str) -> ReportTable:
         else f"Areas are {result.area_method}; cultivated land is net of field ridges."
     )
     title = "项目用地审查汇总表" if lang == "zh" else "Summary of sites"
-    return ReportTable("summary", title, lang, columns, frame, note, fixed=dict(fixed))
+    table = ReportTable("summary", title, lang, columns, frame, note, fixed=dict(fixed))
+    table.note += _rows_apart(table)
+    return table
+
+
+def _rows_apart(table: ReportTable) -> str:
+    """The note's sentence on the area columns whose rows shown do not add up to the 合计.
+
+    The 合计 is the sites' unrounded areas summed, then rounded once; each site is
+    rounded on its own, as its own tables show it (:func:`~landcheck.tables.round_tree`):
+    six sites of 1/6 ha show 0.1667 each and 合计 1.0000, not 1.0002. Empty when they add up.
+    """
+    shown = table.rounded
+    rows, total = shown.iloc[:-1], shown.iloc[-1]
+    apart = []
+    for column in table.columns:
+        if column.kind not in ("ha", "mu") or _is_missing(total[column.key]):
+            continue
+        decimals = DECIMALS[column.kind]
+        added = round(float(rows[column.key].sum()), decimals)  # NaN rows left out
+        if added != total[column.key]:
+            apart.append((column.header(table.lang), f"{added:.{decimals}f}"))
+    if not apart:
+        return ""
+    if table.lang == "zh":
+        listed = "、".join(f"{header}各行之和 {added}" for header, added in apart)
+        return f"合计为未修约面积之和修约所得，各行分别修约，其和与合计不等：{listed}。"
+    listed = ", ".join(f"{header} {added}" for header, added in apart)
+    return (
+        " Totals are the unrounded areas summed, then rounded; each row is rounded on its own, "
+        f"and the rows add up to {listed}."
+    )
+
+
+def _project_column(result: CheckResult) -> list[Column]:
+    """The 项目编号 column (the project a site belongs to) when any site declares one."""
+    if not any(facts.project_id for facts in result.facts):
+        return []
+    return [Column("project_id", "项目编号", "project")]
+
+
+def _project_id(result: CheckResult, position: int) -> str:
+    """The project the site at ``position`` belongs to ("" when none, or no facts kept)."""
+    return result.facts[position].project_id if position < len(result.facts) else ""
 
 
 def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
@@ -166,7 +211,8 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
     """项目用地基本情况表: per site its class, areas both ways and location."""
     zh = lang == "zh"
     columns = [
-        Column("site_id", "项目编号", "site"),
+        Column("site_id", "用地编号", "site"),
+        *_project_column(result),
         Column("name", "项目名称", "name"),
         Column("project_class", "项目类型", "project class"),
         Column("linear", "线性工程", "linear project"),
@@ -189,6 +235,7 @@ def basic_table(result: CheckResult, lang: str) -> ReportTable:
             0,
             "row",
             site_id=site_id,
+            project_id=_project_id(result, position),
             name=row["name"],
             project_class=_project_class(result, row["project_class"], lang, position),
             linear=label("yes" if bool(row["linear"]) else "no", lang),

@@ -4,7 +4,9 @@ A :class:`ReportTable` holds the unrounded values, one row per line of the
 table, and a row tree (``_parent``): totals are parents of their parts.
 :attr:`ReportTable.rounded` rounds for display only, after summing, from the
 top of each tree down with the largest-remainder method, so that the parts
-shown always add up to the total shown. The builders of
+shown add up to the total shown; a total over sites, each rounded on its own
+(a site's area reads the same in every table), is its exact sum rounded once
+(:func:`round_tree`'s ``sums``). The builders of
 :mod:`landcheck.tables` collect their rows with :class:`Rows`.
 """
 
@@ -227,11 +229,13 @@ def round_tree(
     *rounded* value, level by level, so every total shown is the sum of its
     parts shown. A part with a ``fixed`` value keeps it, and its siblings
     share what is left of the total (a layer's overlap shown as every other
-    table shows it, the rest of the site taking the difference). A row
-    marked in ``sums`` works bottom-up instead: its parts are rounded on
-    their own and it shows their sum (a total over several sites, whose own
-    areas must read the same as everywhere else). Missing
-    values (NaN) stay missing and are left out of the sums.
+    table shows it, the rest of the site taking the difference). The parts
+    of a row marked in ``sums`` are rounded on their own instead (a total
+    over several sites, whose own areas must read the same as everywhere
+    else), and it shows its own value, the exact sum, rounded once: its
+    parts shown may then not add up to it, and the table's note says so
+    (:func:`landcheck.tables.sites.summary_table`). Missing values (NaN)
+    stay missing.
 
     Every total's parts of one level are rounded at once, as arrays (see
     :func:`_round_parts`): the numbers are those of the largest-remainder
@@ -249,7 +253,7 @@ def round_tree(
         Per row, a displayed value to use instead of rounding (NaN: none),
         for a total or a part.
     sums : sequence of bool, optional
-        Per row, True when the row shows the sum of its rounded parts.
+        Per row, True when its parts are rounded on their own, not to it.
 
     Examples
     --------
@@ -259,10 +263,10 @@ def round_tree(
     >>> round_tree([1.0, 1 / 3, 1 / 3, 1 / 3], [-1, 0, 0, 0], 2).tolist()
     [1.0, 0.34, 0.33, 0.33]
 
-    A total over sites shows the sum of the sites as shown:
+    A total over sites is the exact total rounded; each site is rounded on its own:
 
     >>> round_tree([2.01, 1.005, 1.005], [-1, 0, 0], 2, sums=[True, False, False]).tolist()
-    [2.0, 1.0, 1.0]
+    [2.01, 1.0, 1.0]
 
     A part shown as it is elsewhere: the other parts take the rest.
 
@@ -274,12 +278,12 @@ def round_tree(
     size = len(values)
     parents = np.asarray(parents, dtype=np.int64).reshape(size)
     fixed = np.full(size, np.nan) if fixed is None else np.asarray(fixed, dtype=float)
-    bottom_up = np.zeros(size, bool) if sums is None else np.asarray(sums, dtype=bool)
+    apart = np.zeros(size, bool) if sums is None else np.asarray(sums, dtype=bool)
     scale = 10**decimals
     out = np.full(size, np.nan)
     linked = parents >= 0
     under = np.zeros(size, bool)
-    under[linked] = ~bottom_up[parents[linked]]
+    under[linked] = ~apart[parents[linked]]  # rounded to their total
     given = ~np.isnan(fixed)
     out[given] = fixed[given]
     kept = np.flatnonzero(under & given)  # parts shown as given: their totals' share taken
@@ -303,14 +307,6 @@ def round_tree(
             left[:] = out
             np.subtract.at(left, parents[kept], out[kept])
             out[parts] = _round_parts(values[parts], parents[parts], left, decimals)
-    if bottom_up.any():
-        order = np.argsort(parents, kind="stable")
-        ordered = parents[order]
-        for row in np.flatnonzero(bottom_up):
-            kids = order[np.searchsorted(ordered, row) : np.searchsorted(ordered, row, "right")]
-            shown = out[kids]
-            if len(shown) and not np.isnan(shown).all():
-                out[row] = round(float(np.nansum(shown)), decimals)
     return out
 
 
