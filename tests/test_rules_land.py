@@ -687,3 +687,228 @@ def test_approved_ground_cannot_bring_both_kinds_of_land_under_at_once(approved_
     else:
         assert "newly expropriated is 33.5000–36.0000 ha" in found.message.en
         assert "the other collective land 68.5000–71.0000 ha" in found.message.en
+
+
+# --------------------------------------------- a project of several sites (实施条例 arts. 24-25)
+
+
+def two_halves(zones, farmland=None):
+    """Project P1: 200 m x 100 m of collective 0103 as S1 (west half) and S2 (east half)."""
+    if farmland is None:
+        farmland = frame([parcel("0103", square(5000, 5000, 10))])
+    site = sites(square(0, 0, 100), square(100, 0, 100), project_id=["P1", "P1"])
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 500, 400), QSXZ="30")]),
+        "farmland": frame([parcel("0103", square(5000, 5000, 10))])
+        if farmland is None
+        else farmland,
+        "planning_zones": frame(zones),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    return [finding(result, "agricultural_conversion", s) for s in ("S1", "S2")]
+
+
+def zone(code, geometry):
+    return {"BSM": f"Z{code}", "GHFQDM": code, "geometry": geometry}
+
+
+def test_a_project_one_of_whose_sites_lies_outside_planned_land_is_sited_on_its_own():
+    # S1 in 0401 (planned construction land) with 3,000 m² of permanent farmland, S2 in 0402:
+    # as one site 单独选址 by the State Council; as two sites of P1, S1 was "按批次" and S2
+    # "由国务院或者国务院授权的省…批准" although the project takes permanent farmland
+    zones = [zone("0401", square(-100, -100, 200, 400)), zone("0402", square(100, -100, 300, 400))]
+    pbf = frame([parcel("0103", square(70, 0, 30, 100))])
+    first, second = two_halves(zones, pbf)
+    assert (first.outcome, first.status) == ("project_single_site", "conditional")
+    assert first.area.planar_m2 == pytest.approx(10_000.0)
+    assert "同一项目 P1 的用地 S2 有农用地位于规划确定的城市和村庄、集镇建设用地范围外，" in (
+        first.message.zh
+    )
+    assert "项目属于单独选址建设项目" in first.message.zh
+    assert "由国务院（涉及永久基本农田）批准" in first.message.zh
+    assert "site(s) S2 of the same project P1 take agricultural land outside" in first.message.en
+    assert "按批次" not in first.message.zh
+    assert first.documents_later and first.documents_later[0].zh == "农用地转用方案"
+    assert (second.outcome, second.status) == ("single_site", "conditional")
+    assert "项目用地有 1.0000 公顷位于规划确定的城市和村庄、集镇建设用地范围外" in (
+        second.message.zh
+    )
+    assert "由国务院（同一项目 P1 的用地 S1 涉及永久基本农田）批准" in second.message.zh
+    assert "the State Council (site(s) S1 of project P1 take permanent farmland)" in (
+        second.message.en
+    )
+    assert "国发〔2020〕4号" not in second.message.zh
+    # both sites in 0401: each converted in batches, no word of the project
+    first, second = two_halves([zone("0401", square(-100, -100, 500, 400))], pbf)
+    assert (first.outcome, second.outcome) == ("batch", "batch")
+    assert "由国务院（涉及永久基本农田）批准" in first.message.zh
+    assert "由原批准国土空间规划的机关或者其授权的机关（按批次）批准" in second.message.zh
+
+
+def test_a_project_whose_other_site_the_zones_cannot_place_has_no_known_conversion_mode():
+    # S2 lies where no zone is: S1, inside 0401, was "按批次" with no caveat, while S2 may put
+    # agricultural land outside planned construction land and make P1 单独选址
+    first, second = two_halves([zone("0401", square(-100, -100, 200, 400))])
+    assert (first.outcome, first.status) == ("project_undetermined", "conditional")
+    assert "位于规划确定的城市和村庄、集镇建设用地范围内（1.0000 公顷）" in first.message.zh
+    assert "但同一项目 P1 的用地 S2 的规划分区图层未能完整描述，无法判断其农用地是否位于" in (
+        first.message.zh
+    )
+    assert "项目按批次办理还是属于单独选址建设项目（建设项目原则上一次申请）待定" in (
+        first.message.zh
+    )
+    assert "the planning zones layer does not fully describe site(s) S2 of the same project P1" in (
+        first.message.en
+    )
+    # either approver, each for its mode (LAL art. 44 paras 3 and 4)
+    assert (
+        "由原批准国土空间规划的机关或者其授权的机关（按批次）批准；如属单独选址，则由国务院或者"
+        "国务院授权的省、自治区、直辖市人民政府（国发〔2020〕4号）批准" in first.message.zh
+    )
+    assert (second.outcome, second.status) == ("conversion", "conditional")
+    assert "规划分区图层有 10000.00 平方米未覆盖项目用地" in second.message.zh
+
+
+def test_without_planning_zones_the_conversion_approver_is_not_named_as_if_the_mode_were_known():
+    # no planning-zone layer: "无法判断…（按批次或单独选址）" but "由国务院或者国务院授权的省…
+    # 批准", the approver of 单独选址 alone (LAL art. 44 para 4; para 3 for batches)
+    survey = frame([parcel("0103", square(-100, -100, 300), QSXZ="30")])
+    far = frame([parcel("0103", square(5000, 5000, 10))])
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers={"land_use": survey, "farmland": far}, **PLANAR
+    )
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("conversion", "conditional")
+    assert (
+        "须办理农用地转用，由原批准国土空间规划的机关或者其授权的机关（按批次）批准；如属单独选址，"
+        "则由国务院或者国务院授权的省、自治区、直辖市人民政府（国发〔2020〕4号）批准；规划分区图层"
+        "未能使用" in found.message.zh
+    )
+    assert (
+        "approval by the authority that approved the plan, or the one it authorises (in batches); "
+        "if it is sited on its own, by the State Council or the provincial government it "
+        "authorises (Guo Fa [2020] No. 4)." in found.message.en
+    )
+    # permanent farmland taken: the State Council either way, named once
+    pbf = frame([parcel("0103", square(0, 0, 30, 100))])
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers={"land_use": survey, "farmland": pbf}, **PLANAR
+    )
+    found = finding(result, "agricultural_conversion")
+    assert "须办理农用地转用，由国务院（涉及永久基本农田）批准；规划分区图层未能使用" in (
+        found.message.zh
+    )
+    # no farmland layer either: neither approver is known, each said as such
+    result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": survey}, **PLANAR)
+    said = finding(result, "agricultural_conversion").message.zh
+    assert (
+        "由国务院（如涉及永久基本农田）或原批准国土空间规划的机关或者其授权的机关（按批次）"
+        "（永久基本农田图层未能完整核查，审批机关待定）批准；如属单独选址，则由国务院（如涉及永久"
+        "基本农田）或省级人民政府（永久基本农田图层未能完整核查，审批机关待定）批准" in said
+    )
+
+
+def test_a_project_whose_other_site_lies_beyond_the_described_area_has_no_known_examiner():
+    # 预审管理办法 art. 5, one project: S1 lies half beyond the area the layers describe (its
+    # farmland and redline checks unknown); S2 read "由省级自然资源主管部门（与项目审批级别相同）
+    # 预审" with no caveat
+    import geopandas as gpd
+
+    described = square(-10_000, -10_000, 10_050, 20_000).union(square(500, -10_000, 9_500, 20_000))
+    coverage = gpd.GeoDataFrame(geometry=[described], crs="EPSG:4523")
+    layers = {
+        "land_use": frame([parcel("0702", square(-100, -100, 1400, 400), QSXZ="10")]),
+        "farmland": frame([parcel("0103", square(5000, 5000, 10))]),
+        "eco_redline": frame([{"BSM": "R1", "geometry": square(6000, 6000, 10)}]),
+        "approved_land": frame([{"BSM": "A", "geometry": square(9000, 9000, 10)}]),
+    }
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        project_id=["P1", "P1"],
+        approval_level=["provincial"] * 2,
+    )
+    result = landcheck.check(site, layers=layers, area_method="planar", coverage=coverage)
+    assert finding(result, "permanent_farmland").status == "unknown"
+    sister = finding(result, "preexam_needed", "S2")
+    assert (sister.outcome, sister.status) == ("required", "not_involved")
+    assert (
+        "同一项目 P1 的用地 S1 的永久基本农田、生态保护红线图层未能完整核查，预审机关待定）预审"
+        in sister.message.zh
+    )
+    assert (
+        "(the farmland layer and the redline layer not fully checked for site(s) S1 of project "
+        "P1: examiner undetermined)" in sister.message.en
+    )
+    assert "省级自然资源主管部门（与项目审批级别相同）" not in sister.message.zh
+
+
+def test_a_site_on_approved_land_of_a_project_that_takes_new_land_needs_pre_examination():
+    # 自然资规〔2019〕2号 §一 spares a project using approved construction land: S1 of P1 wholly
+    # on it read "不需办理用地预审" (and no application) while S2 takes 1 ha of new land
+    survey = frame([parcel("0103", square(-100, -100, 1400, 400), QSXZ="30")])
+    layers = {
+        "land_use": survey,
+        "farmland": frame([parcel("0103", square(5000, 5000, 10))]),
+        "eco_redline": frame([{"BSM": "R", "geometry": square(6000, 6000, 10)}]),
+    }
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        project_id=["P1", "P1"],
+        land_supply=["transfer"] * 2,
+        approval_level=["provincial"] * 2,
+    )
+    result = landcheck.check(
+        site, layers={**layers, "approved_land": approved(square(-10, -10, 120))}, **PLANAR
+    )
+    first = finding(result, "preexam_needed")
+    assert (first.outcome, first.status) == ("project_required", "not_involved")
+    assert first.area.planar_m2 == pytest.approx(10_000.0)
+    assert "项目用地全部位于依法批准的建设用地范围内（1.0000 公顷），本用地不新增建设用地" in (
+        first.message.zh
+    )
+    assert "但同一项目 P1 的用地 S2 需新增建设用地" in first.message.zh
+    assert "须办理用地预审（本用地一并纳入），由省级自然资源主管部门" in first.message.zh
+    assert "site(s) S2 of the same project P1 need new construction land" in first.message.en
+    assert "不需办理" not in first.message.zh
+    assert result.documents("S1")[0].zh == "建设项目用地预审与选址申请表"
+    assert finding(result, "preexam_needed", "S2").outcome == "required"
+    # the whole project on approved land: no 预审 for either site
+    both = approved(square(-10, -10, 120), square(990, -10, 120))
+    result = landcheck.check(site, layers={**layers, "approved_land": both}, **PLANAR)
+    for name in ("S1", "S2"):
+        assert finding(result, "preexam_needed", name).outcome == "not_required"
+        assert result.documents(name) == []
+
+
+def test_a_profile_written_before_the_project_outcomes_words_them_as_before():
+    # project_single_site, project_undetermined and project_required fall back on
+    # single_site, conversion and required: an earlier profile still loads and renders
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    for rule_id, names in (
+        ("agricultural_conversion", ("project_single_site", "project_undetermined")),
+        ("preexam_needed", ("project_required",)),
+    ):
+        rule = next(r for r in data["rules"] if r["id"] == rule_id)
+        for name in names:
+            del rule["outcomes"][name]
+    profile = profile_from_dict(data)
+    site = sites(square(0, 0, 100), square(100, 0, 100), project_id=["P1", "P1"])
+    zones = [zone("0401", square(-100, -100, 200, 400)), zone("0402", square(100, -100, 300, 400))]
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 500, 400), QSXZ="30")]),
+        "farmland": frame([parcel("0103", square(5000, 5000, 10))]),
+        "planning_zones": frame(zones),
+        "approved_land": approved(square(-10, -10, 120)),
+    }
+    result = landcheck.check(site, layers=layers, profile=profile, **PLANAR)
+    found = finding(result, "preexam_needed")
+    assert (found.outcome, found.status) == ("project_required", "not_involved")
+    assert "须办理用地预审" in found.message.zh
+    layers.pop("approved_land")
+    found = finding(
+        landcheck.check(site, layers=layers, profile=profile, **PLANAR), "agricultural_conversion"
+    )
+    assert (found.outcome, found.status) == ("project_single_site", "conditional")
+    assert "属于单独选址建设项目" in found.message.zh

@@ -140,6 +140,22 @@ class ProjectTotals:
         ownership field), ``beyond`` (part of the site lies outside the area the
         farmland layer describes) and ``undescribed`` (the land-use layer does not
         cover the whole site, or gives codes its table does not know).
+    farmland_sites : tuple of str
+        The sites that take permanent farmland (more than a sliver), whatever their ownership.
+    unchecked : tuple of (str, str)
+        ``(layer kind, site id)`` for each site whose permanent farmland or redline
+        (``permanent_farmland``, ``eco_redline``) was not fully checked: no such layer, a
+        layer not usable, or part of the site beyond the area it describes. Whether the
+        project takes either, so whether the ministry examines it, is then not known.
+    approved_sites : frozenset of str
+        The sites wholly on construction land already approved by law: no new land, no
+        conversion, no 征收 of their own.
+    conversion : tuple of (str, str, str)
+        ``(planning layer key, site id, state)`` of a project of several sites: each site
+        whose agricultural land lies outside that layer's planned construction land
+        (``single_site``: the project is sited on its own, 实施条例 art. 24) or may lie
+        there (``zones``: the planning zones cannot tell; ``land_use``: the survey does not
+        describe the site). Sites not listed take no agricultural land outside it.
     area : Area or None
         The project's area: its sites' areas summed, less the ground they share
         (``overlap_m2``); None when not measured.
@@ -161,6 +177,10 @@ class ProjectTotals:
     approved_m2: float = 0.0
     approved_collective_m2: float = 0.0
     farmland_collective: tuple[float, float] = (0.0, 0.0)
+    farmland_sites: tuple[str, ...] = ()
+    unchecked: tuple[tuple[str, str], ...] = ()
+    approved_sites: frozenset[str] = frozenset()
+    conversion: tuple[tuple[str, str, str], ...] = ()
     area: Area | None = None
 
 

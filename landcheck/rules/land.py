@@ -219,43 +219,149 @@ _APPROVERS = {
         "原批准国土空间规划的机关或者其授权的机关（按批次）",
         "the authority that approved the plan, or the one it authorises (in batches)",
     ),
-    "unknown": Text(
-        "国务院（如涉及永久基本农田）或省级人民政府（永久基本农田图层缺失，审批机关待定）",
-        "the State Council (if permanent farmland is involved) or the province "
-        "(farmland layer missing: approver undetermined)",
+}
+"""Who approves a conversion (LAL art. 44 paras 2-4; 国发〔2020〕4号), by what is known."""
+
+_UNSEEN = {
+    "single_site": Text("省级人民政府", "the province"),
+    "batch": Text(
+        "原批准国土空间规划的机关或者其授权的机关（按批次）",
+        "the authority that approved the plan (in batches)",
     ),
 }
+"""Who approves a conversion of land that is not permanent farmland, when that is not known."""
+
+_UNDETERMINED = ("conversion", "project_undetermined")
+"""Outcomes whose conversion may be by batch or of a project sited on its own."""
 
 
-def _approver(inp: RuleInput, planned: str) -> Text:
-    """Who approves the conversion (LAL art. 44; 国发〔2020〕4号)."""
+def _farmland_state(inp: RuleInput) -> str:
+    """Whether the site takes permanent farmland: ``taken``, ``clear`` or ``unseen`` (not known).
+
+    Not known without a usable farmland layer, or where more than a sliver of the site
+    lies beyond what it describes (farmland may lie there).
+    """
     farmland = inp.layers_of_kind("permanent_farmland")
-    if not farmland or not all(view.available for view in farmland):
-        return _APPROVERS["unknown"]
-    if any(inp.is_material(view.overlap.m2, view.max_width_m) for view in farmland):
-        return _APPROVERS["state_council"]
+    usable = [view for view in farmland if view.available]
+    if any(inp.is_material(view.overlap.m2, view.max_width_m) for view in usable):
+        return "taken"
+    if not farmland or len(usable) < len(farmland):
+        return "unseen"
     if any(inp.is_material(view.outside.m2, view.outside_width_m) for view in farmland):
-        return _APPROVERS["unknown"]  # farmland may lie where the data describe nothing
-    return _APPROVERS["batch" if planned == "batch" else "single_site"]
+        return "unseen"
+    return "clear"
+
+
+def _sisters(inp: RuleInput, sites: Iterable[str]) -> tuple[str, ...]:
+    """Those of ``sites`` that are other sites of the site's project taking new land."""
+    project = inp.site.project
+    if project is None or len(project.site_ids) < 2:
+        return ()
+    own, approved = inp.site.site_id, project.approved_sites
+    return tuple(site for site in sites if site != own and site not in approved)
+
+
+def _project_farmland(inp: RuleInput, own: str) -> tuple[str, tuple[str, ...]]:
+    """Whether the site's project takes permanent farmland, and the sister sites that tell.
+
+    A project sited on its own is approved as one (实施条例 arts. 24-25): permanent
+    farmland anywhere in it sends its conversion to the State Council.
+    """
+    project = inp.site.project
+    if own == "taken" or project is None:
+        return own, ()
+    taking = _sisters(inp, project.farmland_sites)
+    if taking:
+        return "taken", taking
+    if own == "unseen":  # said of the site itself
+        return own, ()
+    unseen = _sisters(
+        inp, (site for kind, site in project.unchecked if kind == "permanent_farmland")
+    )
+    return ("unseen", unseen) if unseen else (own, ())
+
+
+def _approver_for(inp: RuleInput, mode: str, farmland: str, sites: tuple[str, ...]) -> Text:
+    """Who approves a conversion by ``mode`` (``batch``, ``single_site``), farmland as known.
+
+    ``sites`` are the project's other sites whose farmland decides (empty: the site's own).
+    """
+    project_id = inp.site.project.project_id if inp.site.project is not None else ""
+    named = Text("、".join(sites), ", ".join(sites))
+    if farmland == "taken":
+        if not sites:
+            return _APPROVERS["state_council"]
+        return Text(
+            f"国务院（同一项目 {project_id} 的用地 {named.zh} 涉及永久基本农田）",
+            f"the State Council (site(s) {named.en} of project {project_id} take permanent "
+            "farmland)",
+        )
+    if farmland == "unseen":
+        other = _UNSEEN[mode]
+        where = Text(
+            f"同一项目 {project_id} 的用地 {named.zh} 的" if sites else "",
+            f" for site(s) {named.en} of project {project_id}" if sites else "",
+        )
+        return Text(
+            f"国务院（如涉及永久基本农田）或{other.zh}（{where.zh}永久基本农田图层未能完整核查，"
+            "审批机关待定）",
+            f"the State Council (if permanent farmland is involved) or {other.en} (the farmland "
+            f"layer not fully checked{where.en}: approver undetermined)",
+        )
+    return _APPROVERS[mode]
+
+
+def _approver(inp: RuleInput, outcome: str) -> Text:
+    """Who approves the conversion (LAL art. 44; 国发〔2020〕4号), as far as it is known.
+
+    By batch (实施条例 art. 23) the site's own farmland decides; a project sited on its
+    own (art. 24) is approved as one, its farmland anywhere deciding. When the mode is
+    not known, both are named unless they agree.
+    """
+    own = _farmland_state(inp)
+    batch = _approver_for(inp, "batch", own, ())
+    single = _approver_for(inp, "single_site", *_project_farmland(inp, own))
+    if outcome == "batch":
+        return batch
+    if outcome not in _UNDETERMINED or batch == single:
+        return single
+    return Text(
+        f"{batch.zh}批准；如属单独选址，则由{single.zh}",
+        f"{batch.en}; if it is sited on its own, by {single.en}",
+    )
 
 
 def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | None, Text | None]:
-    """Planned construction land in the site (from the planning zones), or None and why not.
+    """Planned construction land in the site (from the planning zones), or None and why not."""
+    key = inp.params.get("planning_layer")
+    spec = inp.profile.layers.get(key) if key is not None else None
+    layer = inp.layers.get(key) if key is not None else None
+    title = spec.title if spec is not None else Text("规划分区", "planning zones")
+    return _planned_in(layer, title, method, inp.is_sliver)
+
+
+def _planned_in(
+    layer: SiteLayer | None,
+    title: Text,
+    method: AreaMethod,
+    is_sliver: Callable[[float, float | None], bool],
+) -> tuple[Area | None, Text | None]:
+    """Planned construction land in a site's view of a planning layer, or None and why not.
 
     Not known when the zones leave part of the site undescribed (that part may or may not
     be planned construction land), when they cannot be read as planned construction land,
     as a zone whose code the table does not know may or may not be, and where a zone is
     given at level 1 only (04 城镇发展区 holds 0401, planned construction land, and 0402,
     which is not: its table marks it ``unknown``). Coverage is asked first: where no zone
-    touches the site, the table has nothing of it to tell.
+    touches the site, the table has nothing of it to tell. ``title`` is the layer's.
     """
-    key = inp.params.get("planning_layer")
-    spec = inp.profile.layers.get(key) if key is not None else None
-    layer = inp.layers.get(key) if key is not None else None
-    title = spec.title if spec is not None else Text("规划分区", "planning zones")
+
+    def is_material(area_m2: float, width_m: float | None) -> bool:
+        return area_m2 > 0.0 and not is_sliver(area_m2, width_m)
+
     if layer is None or not layer.available:
         return None, Text(f"{title.zh}图层未能使用", f"the {title.en} layer could not be used")
-    if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
+    if is_material(layer.uncovered.m2, layer.uncovered_width_m):
         m2 = layer.uncovered.m2
         return None, Text(
             f"{title.zh}图层有 {m2:.2f} 平方米未覆盖项目用地",
@@ -275,7 +381,7 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
         )
     undivided = ("unknown",)  # a level-1 zone: its sub-zones differ
     area = layer.classes_where("planned_construction", undivided, method)
-    if inp.is_material(area.m2, layer.width_where("planned_construction", undivided)):
+    if is_material(area.m2, layer.width_where("planned_construction", undivided)):
         classes = layer.classes
         rows = classes[classes["planned_construction"].astype(str) == undivided[0]]
         codes = rows.index.astype(str)
@@ -286,6 +392,30 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
             f"the {title.en} layer gives {en} at level 1 only, not divided into its level-2 zones",
         )
     return layer.classes_where("planned_construction", ("yes",), method), None
+
+
+def _conversion_mode(
+    planned: Area | None,
+    site_m2: float,
+    outside_width: Callable[[], float | None],
+    is_sliver: Callable[[float, float | None], bool],
+) -> str:
+    """How a site's agricultural land (more than a sliver) is converted, by the site alone.
+
+    ``conversion`` (the planning zones cannot tell), ``batch`` (inside planned
+    construction land, 实施条例 art. 23), ``batch_sliver`` (but for a thin strip outside:
+    a suspected boundary error) or ``single_site`` (art. 24). The agricultural land and
+    the part outside planned land are not intersected: a site holding both is taken as
+    sited on its own (the more demanding procedure).
+    """
+    if planned is None:
+        return "conversion"
+    outside_m2 = max(0.0, site_m2 - planned.m2)
+    if outside_m2 <= 0.0:
+        return "batch"
+    if is_sliver(outside_m2, outside_width()):
+        return "batch_sliver"
+    return "single_site"
 
 
 def _agricultural_conversion(inp: RuleInput) -> Decision:
@@ -301,6 +431,7 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
     unused = inp.layer.classes_where("category", ("未利用地",), method)
     planned, planning_gap = _planned_construction(inp, method)
     outside_m2 = max(0.0, inp.site.area.m2 - planned.m2) if planned is not None else 0.0
+    project = inp.site.project
     values: dict[str, object] = {
         "construction_ha": to_ha(construction.m2),
         "unused_ha": to_ha(unused.m2),
@@ -309,14 +440,15 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
         "planning_gap": planning_gap or Text("", ""),
         "approved_part": _approved_part(inp),
         "outside_sliver": Text("", ""),
+        "project_id": project.project_id if project is not None else inp.site.site_id,
+        "sites": Text("", ""),
     }
     outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome is None:
-        if planned is None:
-            outcome = "conversion"
-        elif min(outside_m2, agricultural.m2) <= 0.0:
-            outcome = "batch"
-        elif inp.is_sliver(outside_m2, _outside_planned_width(inp)):
+        outcome = _conversion_mode(
+            planned, inp.site.area.m2, lambda: _outside_planned_width(inp), inp.is_sliver
+        )
+        if outcome == "batch_sliver":
             outcome = "batch"
             values["outside_sliver"] = Text(
                 f"另有 {outside_m2:.2f} 平方米的细小部分位于规划建设用地范围外，"
@@ -324,28 +456,116 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
                 f" Another {outside_m2:.2f} m² lie outside the planned construction land in a "
                 "thin strip: a suspected boundary error; correct the boundary and recheck.",
             )
-        else:
-            outcome = "single_site"
+        outcome = _project_mode(inp, outcome, values)
     values["approver"] = _approver(inp, outcome)
     if outcome == "not_involved" and unused.m2 > 0.0:
         return Decision("unused_only", unused, values)
     return Decision(outcome, agricultural, values)
 
 
+def _project_mode(inp: RuleInput, mode: str, values: dict[str, object]) -> str:
+    """The site's conversion as part of its project (实施条例 arts. 24-25: one application).
+
+    A project any of whose sites takes agricultural land outside planned construction
+    land is sited on its own, every site of it (``project_single_site``, naming those
+    sites); a site inside it whose sister site the data cannot place leaves the
+    project's mode not known (``project_undetermined``, saying why).
+    """
+    project = inp.site.project
+    if mode == "single_site" or project is None or not project.conversion:
+        return mode
+    key = inp.params.get("planning_layer")
+    here = [(site, state) for k, site, state in project.conversion if k == key]
+    sisters = set(_sisters(inp, (site for site, _ in here)))
+    states = [(site, state) for site, state in here if site in sisters]
+    outside = tuple(site for site, state in states if state == "single_site")
+    unsure = [(site, state) for site, state in states if state != "single_site"]
+    if outside:
+        values["sites"] = Text("、".join(outside), ", ".join(outside))
+        return "project_single_site"
+    if unsure and mode == "batch":
+        values["sites"] = Text("、".join(s for s, _ in unsure), ", ".join(s for s, _ in unsure))
+        values["planning_gap"] = _sister_gap(inp, project.project_id, unsure)
+        return "project_undetermined"
+    return mode
+
+
+def _sister_gap(inp: RuleInput, project_id: str, unsure: list[tuple[str, str]]) -> Text:
+    """Why the project's sister sites cannot be placed inside or outside planned land."""
+    key = inp.params.get("planning_layer")
+    planning = inp.profile.layers.get(key) if key is not None else None
+    titles = {
+        "zones": planning.title if planning is not None else Text("规划分区", "planning zones"),
+        "land_use": _title(inp, inp.layer.key),
+    }
+    zh, en = [], []
+    for state, title in titles.items():
+        sites = [site for site, why in unsure if why == state]
+        if sites:
+            zh.append(f"用地 {'、'.join(sites)} 的{title.zh}图层未能完整描述")
+            en.append(f"the {title.en} layer does not fully describe site(s) {', '.join(sites)}")
+    return Text(
+        f"同一项目 {project_id} 的{'、'.join(zh)}",
+        f"{' and '.join(en)} of the same project {project_id}",
+    )
+
+
 def _outside_planned_width(inp: RuleInput) -> float | None:
-    """The largest width of the site's parts the planning zones leave outside planned land.
+    """The largest width of the site's parts the planning zones leave outside planned land."""
+    key = inp.params.get("planning_layer")
+    return _outside_width(inp.layers.get(key) if key is not None else None)
+
+
+def _outside_width(layer: SiteLayer | None) -> float | None:
+    """The largest width of the parts of a site's planning view outside planned land.
 
     The zones not planned for construction, and the part no zone covers; None when the
     planning layer gives no widths (then an area alone tells a sliver).
     """
-    key = inp.params.get("planning_layer")
-    layer = inp.layers.get(key) if key is not None else None
     if layer is None or not layer.available:
         return None
     widths = [layer.width_where("planned_construction", ("no",))]
     if layer.uncovered.m2 > 0.0 and layer.uncovered_width_m is not None:
         widths.append(layer.uncovered_width_m)
     return max(widths)
+
+
+def _conversion_states(
+    views: Sequence[SiteLayer],
+    site_id: str,
+    method: AreaMethod,
+    is_sliver: Callable[[float, float | None], bool],
+) -> list[tuple[str, str, str]]:
+    """Whether a site makes its project sited on its own, by each planning layer.
+
+    ``(layer key, site id, state)`` where the site's agricultural land lies outside
+    planned construction land (``single_site``) or may (``zones``, ``land_use``: the
+    layer that cannot tell); nothing where it takes none there.
+    """
+    land_use = next((v for v in views if v.kind == "land_use"), None)
+    known = land_use is not None and land_use.available and not undescribed(land_use, is_sliver)
+    planning = [view for view in views if view.kind == "planning_zone"]
+    if known:
+        agricultural = land_use.classes_where("category", ("农用地",), method)
+        width = land_use.width_where("category", ("农用地",))
+        if agricultural.m2 <= 0.0 or is_sliver(agricultural.m2, width):
+            if not _beyond(land_use, is_sliver):
+                return []
+            # its own check is not known either: agricultural land may lie beyond
+            return [(view.key, site_id, "land_use") for view in planning]
+    states = []
+    for view in planning:
+        planned, _ = _planned_in(view, _NO_TITLE, method, is_sliver)
+        site_m2 = view.overlap.m2 + view.uncovered.m2
+        mode = _conversion_mode(planned, site_m2, lambda v=view: _outside_width(v), is_sliver)
+        if mode == "conversion":
+            states.append((view.key, site_id, "zones"))
+        elif mode == "single_site":
+            states.append((view.key, site_id, "single_site" if known else "land_use"))
+    return states
+
+
+_NO_TITLE = Text("", "")
 
 
 def _collective(
@@ -395,7 +615,11 @@ def project_totals(
     width_m)`` tells a boundary-precision sliver, which is not counted.
     ``shared(positions)`` is the ground the sites at those positions share, in m²
     (:attr:`ProjectTotals.overlap_m2`). A project's sites are listed in id order,
-    whatever their order in the batch.
+    whatever their order in the batch. One project applies once (实施条例 art. 25): the
+    totals also record the sites that take permanent farmland, those whose farmland or
+    redline was not fully checked, those wholly on approved land and, for a project of
+    several sites, those whose agricultural land lies (or may lie) outside planned
+    construction land, for the conversion and 预审 checks of every site of the project.
 
     Examples
     --------
@@ -414,6 +638,10 @@ def project_totals(
         ranges: list[_Ranges] = []
         gaps: list[tuple[str, str, str]] = []
         known = False
+        farmland_sites: list[str] = []
+        unchecked: list[tuple[str, str]] = []
+        approved_sites: set[str] = set()
+        conversion: list[tuple[str, str, str]] = []
         for position in positions:
             site_id, here = site_ids[position], list(views[position].values())
             land_use = next((v for v in here if v.kind == "land_use"), None)
@@ -421,10 +649,16 @@ def project_totals(
             # every farmland layer's (a profile may split it into files), whatever the survey
             taken = _taken(farmland_views, is_sliver)
             farmland += taken
+            if taken > 0.0:
+                farmland_sites.append(site_id)
             redline += _taken([v for v in here if v.kind == "eco_redline"], is_sliver)
+            unchecked += _unchecked(here, site_id, is_sliver)
             approved = [v for v in here if v.kind == "approved_land"]
             if wholly_approved(approved, is_sliver):
+                approved_sites.add(site_id)
                 continue  # its 征收 came with the approval of the land
+            if len(positions) > 1:  # a site alone is its own check's
+                conversion += _conversion_states(here, site_id, method, is_sliver)
             gaps += _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
@@ -460,6 +694,10 @@ def project_totals(
             approved_m2=sum(r.approved for r in ranges),
             approved_collective_m2=sum(r.approved_collective for r in ranges),
             farmland_collective=_summed([r.farmland for r in ranges]),
+            farmland_sites=tuple(sorted(farmland_sites, key=_in_number_order)),
+            unchecked=tuple(sorted(unchecked, key=lambda u: _in_number_order(u[1]))),
+            approved_sites=frozenset(approved_sites),
+            conversion=tuple(sorted(conversion, key=lambda c: _in_number_order(c[1]))),
         )
         for position in positions:
             by_position[position] = totals
@@ -561,6 +799,22 @@ def _farmland_gaps(
         for view in views
         if not view.available or _beyond(view, is_sliver)
     ]
+
+
+def _unchecked(
+    views: list[SiteLayer], site_id: str, is_sliver: Callable[[float, float | None], bool]
+) -> list[tuple[str, str]]:
+    """The ministry's layers (farmland, redline) that do not fully tell of a site.
+
+    ``(kind, site id)`` for each kind without a layer, with a layer not usable, or with
+    more than a sliver of the site beyond what a layer describes.
+    """
+    found = []
+    for kind, _, _ in _MINISTRY_LAYERS:
+        of_kind = [v for v in views if v.kind == kind]
+        if not of_kind or any(not v.available or _beyond(v, is_sliver) for v in of_kind):
+            found.append((kind, site_id))
+    return found
 
 
 def _in_number_order(site_id: str) -> list[str | int]:
@@ -900,7 +1154,7 @@ def _examiner(inp: RuleInput) -> Text:
                     "taken)",
                 )
         if not views or any(not view.available or _beyond(view, inp.is_sliver) for view in views):
-            unseen.append((zh, en))
+            unseen.append((zh, en, kind))
     project = inp.site.project
     if project is not None and len(project.site_ids) > 1:
         # one project, one application: examined where its farmland or redline sends it
@@ -914,13 +1168,14 @@ def _examiner(inp: RuleInput) -> Text:
                     f"the Ministry of Natural Resources (the sites of project "
                     f"{project.project_id} take {en})",
                 )
-    if unseen:
+    why = _unseen_text(unseen) + _sisters_unseen(inp, {kind for _, _, kind in unseen})
+    if why:
         return Text(
             "自然资源部（如涉及永久基本农田或生态保护红线）或与项目审批、核准、备案同级的自然资源"
-            f"主管部门（{'、'.join(zh for zh, _ in unseen)}图层未能完整核查，预审机关待定）",
+            f"主管部门（{'；'.join(t.zh for t in why)}，预审机关待定）",
             "the Ministry of Natural Resources (if permanent farmland or the redline is taken) "
             "or the authority at the project's approval level "
-            f"({' and '.join(en for _, en in unseen)} not fully checked: examiner undetermined)",
+            f"({'; '.join(t.en for t in why)}: examiner undetermined)",
         )
     level = _LEVELS.get(inp.site.facts.approval_level or "")
     if level is None:
@@ -933,6 +1188,50 @@ def _examiner(inp: RuleInput) -> Text:
         f"{level.zh}自然资源主管部门（与项目审批级别相同）",
         f"the {level.en} natural resources authority (the project's approval level)",
     )
+
+
+def _unseen_text(unseen: list[tuple[str, str, str]]) -> list[Text]:
+    """The site's own layers not fully checked, ``(zh, en, kind)``, as text (empty: none)."""
+    if not unseen:
+        return []
+    return [
+        Text(
+            f"{'、'.join(zh for zh, _, _ in unseen)}图层未能完整核查",
+            f"{' and '.join(en for _, en, _ in unseen)} not fully checked",
+        )
+    ]
+
+
+def _sisters_unseen(inp: RuleInput, said: set[str]) -> list[Text]:
+    """The project's other sites whose farmland or redline was not fully checked, as text.
+
+    One project, one application (实施条例 art. 25): whether the ministry examines it
+    turns on all its sites, those wholly on approved land too. Kinds the site's own
+    text names already (``said``) are not said again for its sisters.
+    """
+    project = inp.site.project
+    if project is None or len(project.site_ids) < 2 or len(said) == len(_MINISTRY_LAYERS):
+        return []
+    by_site: dict[str, list[str]] = {}
+    for kind, site in project.unchecked:
+        if site != inp.site.site_id and kind not in said:
+            by_site.setdefault(site, []).append(kind)
+    by_kinds: dict[tuple[str, ...], list[str]] = {}
+    for site, kinds in by_site.items():
+        by_kinds.setdefault(tuple(kinds), []).append(site)
+    names = {kind: (zh, en) for kind, zh, en in _MINISTRY_LAYERS}
+    texts = []
+    for kinds, sites in by_kinds.items():
+        zh = "、".join(names[k][0] for k in kinds)
+        en = " and ".join(names[k][1] for k in kinds)
+        texts.append(
+            Text(
+                f"同一项目 {project.project_id} 的用地 {'、'.join(sites)} 的{zh}图层未能完整核查",
+                f"{en} not fully checked for site(s) {', '.join(sites)} of project "
+                f"{project.project_id}",
+            )
+        )
+    return texts
 
 
 def _preexam_needed(inp: RuleInput) -> Decision:
@@ -958,7 +1257,17 @@ def _preexam_needed(inp: RuleInput) -> Decision:
             "site-selection review.",
         ),
     }
+    project = inp.site.project
+    values["project_id"] = project.project_id if project is not None else inp.site.site_id
+    values["sites"] = Text("", "")
     if new.m2 <= 0.0 or inp.is_sliver(new.m2, inp.layer.uncovered_width_m):
+        # 自然资规〔2019〕2号 §一 spares a project on approved land, not a site of one
+        # that takes new land elsewhere (实施条例 art. 25: one project, one application)
+        takes_new = project is not None and len(project.site_ids) > len(project.approved_sites)
+        others = _sisters(inp, project.site_ids) if takes_new else ()
+        if others:
+            values["sites"] = Text("、".join(others), ", ".join(others))
+            return Decision("project_required", approved, values)
         return Decision("not_required", approved, values)
     return Decision("required", new, values)
 
@@ -976,12 +1285,36 @@ EVALUATORS = (
     Evaluator(
         "agricultural_conversion",
         ("land_use",),
-        ("not_involved", "unused_only", "sliver", "batch", "single_site", "conversion"),
+        (
+            "not_involved",
+            "unused_only",
+            "sliver",
+            "batch",
+            "single_site",
+            "conversion",
+            "project_single_site",
+            "project_undetermined",
+        ),
         _agricultural_conversion,
         numbers=("construction_ha", "unused_ha", "planned_ha", "outside_planned_ha"),
-        texts=("approver", "planning_gap", "approved_part", "outside_sliver"),
+        texts=(
+            "approver",
+            "planning_gap",
+            "approved_part",
+            "outside_sliver",
+            "project_id",
+            "sites",
+        ),
         params={"planning_layer": "layer"},
-        evidence=("batch", "single_site", "conversion", "unused_only"),
+        evidence=(
+            "batch",
+            "single_site",
+            "conversion",
+            "unused_only",
+            "project_single_site",
+            "project_undetermined",
+        ),
+        fallbacks={"project_single_site": "single_site", "project_undetermined": "conversion"},
     ),
     Evaluator(
         "expropriation",
@@ -1002,10 +1335,11 @@ EVALUATORS = (
     Evaluator(
         "preexam_needed",
         ("approved_land",),
-        ("required", "not_required"),
+        ("required", "not_required", "project_required"),
         _preexam_needed,
         numbers=("approved_ha", "new_ha"),
-        texts=("selection", "examiner"),
-        evidence=("not_required",),
+        texts=("selection", "examiner", "project_id", "sites"),
+        evidence=("not_required", "project_required"),
+        fallbacks={"project_required": "required"},
     ),
 )
