@@ -15,14 +15,20 @@ runs one job (a whole writer) in a forked process while the caller goes on,
 and a :class:`Relay` carries the progress such a process reports back to the
 caller's bars.
 
-A worker stops at once on Ctrl+C or SIGTERM; an error in a job is raised in
-the calling process (the other jobs cancelled, the workers waited for), so
-the caller's staging folder can be removed with nothing still writing into it.
+A worker stops at once on Ctrl+C or SIGTERM, and the kernel ends it
+(SIGKILL) when the process that started it ends, however that ends: a forked
+writer ended by SIGTERM takes the workers it started with it, and so does a
+killed command, instead of leaving them blocked forever on a pipe and holding
+the caller's stdout and stderr open (:func:`start_worker`). An error in a job
+is raised in the calling process (the other jobs cancelled, the workers
+waited for), so the caller's staging folder can be removed with nothing still
+writing into it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -94,11 +100,40 @@ def worker_count(jobs: int, workers: int | None = None) -> int:
 
 
 def start_worker() -> None:
-    """A forked worker's initializer: it stops on Ctrl+C or SIGTERM at once."""
+    """A forked worker's initializer: it stops on Ctrl+C or SIGTERM at once, and with its parent.
+
+    The parent is the process that started it (:func:`_ends_with_parent`).
+    """
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _ends_with_parent()
     warnings.simplefilter("ignore")
     keep_freed_heap()
+
+
+_PR_SET_PDEATHSIG = 1
+"""Linux's ``prctl`` option: the signal this process gets when its parent ends."""
+
+
+def _ends_with_parent() -> None:
+    """Have Linux kill this forked process (SIGKILL) when the process that started it ends.
+
+    Without it, a worker whose parent ended (a forked writer ended by SIGTERM,
+    a command killed) was adopted by init and waited forever on its pipe,
+    whose other end it holds itself, keeping the caller's stdout and stderr
+    open. A parent that ended before the request was made is seen at once: the
+    worker exits. Only in a process multiprocessing started (nothing in the
+    calling process), and only on Linux; it costs one system call a worker.
+    Linux counts the thread that started the worker as its parent: every pool
+    here is started and shut down by one call, in one thread.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+    if os.getppid() != parent.pid:  # it had ended already: no signal will come
+        os._exit(1)
 
 
 class ProcessDied(OutputError):
@@ -310,7 +345,8 @@ def beside(job: Callable[[], T], relay: Relay | None = None) -> Iterator[Callabl
     Notes
     -----
     Leaving the block ends the process (SIGTERM) if it still runs, and waits
-    for it, so nothing writes on after an error or an interrupt.
+    for it, so nothing writes on after an error or an interrupt; the workers
+    it started end with it (:func:`start_worker`).
 
     Examples
     --------

@@ -13,9 +13,10 @@ has its own workers for the site pages, every other writer in a forked process
 of its own (:func:`landcheck.forked.beside`), their progress relayed to
 the caller's bars. Those that need none of the reviewer's tables start at once;
 those that lay them out start once the calling process has built them, and
-share them. Every process is waited for (or ended, on an error or Ctrl+C)
-before the staging folder is placed or removed. The files are the same as
-written one after the other.
+share them. Every process is waited for (or ended, on an error, Ctrl+C or
+SIGTERM) before the staging folder is placed or removed; the workers a forked
+writer started are killed as it ends (:func:`landcheck.forked.start_worker`).
+The files are the same as written one after the other.
 """
 
 from __future__ import annotations
