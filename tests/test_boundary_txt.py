@@ -951,6 +951,30 @@ def test_writer_refuses_metadata_a_reader_would_split():
     assert txt.metadata["坐标系"] == "2000国家大地坐标系" and txt.warnings == []
 
 
+def test_writer_refuses_metadata_a_reader_would_take_for_a_section_or_another_key():
+    # {"[备注": "乙]"} was written as the line '[备注=乙]', which a reader takes for an unknown
+    # section: 备注 and every pair after it were lost
+    lost = {"项目名称": "甲", "[备注": "乙]", "建设单位": "某公司"}
+    with pytest.raises(
+        InputDataError, match=r"take the line as no pair \(unknown section \[备注=乙\] ignored\)"
+    ):
+        format_boundary_txt(sample_sites(), metadata=lost)
+    with pytest.raises(InputDataError, match=r"unknown section \[备注=乙\] ignored"):
+        format_boundary_txt(sample_sites(), metadata={"【备注": "乙】"})
+    # a key starting with U+FEFF (read from '项目名称=甲 \ufeff带号=36') was written at a line's
+    # start, where a reader drops the mark: it read back as 带号=36 against the written 带号=35,
+    # and landcheck refused the file it had written
+    with pytest.raises(InputDataError, match=r"as 带号='36'"):
+        format_boundary_txt(sample_sites(), metadata={"项目名称": "甲", "\ufeff带号": "36"})
+    # a line the reader refuses outright is refused here, with the reader's words
+    with pytest.raises(InputDataError, match=r"as no pair \(转换参数 is given twice"):
+        format_boundary_txt(sample_sites(), metadata={"项目名称": "甲 转换参数=1 转换参数=2"})
+    # a bracket at one end only, full-width brackets, a mark inside: written, read back as given
+    kept = {"项目名称": "甲", "[备注": "乙", "［备注］": "丙", "说明": "[丁]", "a\ufeffb": "戊"}
+    txt = parse_boundary_txt(format_boundary_txt(sample_sites(), metadata=kept))
+    assert {key: txt.metadata.get(key) for key in kept} == kept and txt.warnings == []
+
+
 def test_writer_refuses_a_site_that_rounding_makes_invalid():
     # a notch from the top whose tip is 0.3 mm above the bottom edge: valid, 9,950 m²; at the
     # millimetre the tip lies on the edge and the ring touches itself, which the reader warned

@@ -27,6 +27,16 @@ def txt(tmp_path):
     return path
 
 
+ATTRIBUTES_35 = (
+    "[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=3\n投影类型=高斯克吕格\n计量单位=米\n带号=35\n"
+)
+PLOT_35 = (  # a 100 m square of zone 35: 1 ha
+    "[地块坐标]\n5,1.0000,A,泵站,面,,,,@\nJ1,1,2700000.000,35500100.000\n"
+    "J2,1,2700000.000,35500000.000\nJ3,1,2700100.000,35500000.000\n"
+    "J4,1,2700100.000,35500100.000\nJ1,1,2700000.000,35500100.000\n"
+)
+
+
 def convert(runner, *args):
     return runner.invoke(cli, ["convert", *map(str, args)])
 
@@ -147,6 +157,23 @@ def test_lines_cannot_become_a_boundary_txt(runner, tmp_path):
     result = convert(runner, source, out)
     assert result.exit_code == 1
     assert "site R1 has a LineString; a boundary TXT holds polygons only" in result.output
+    assert not out.exists()
+
+
+def test_a_txt_whose_pairs_would_not_read_back_is_refused_not_written(runner, tmp_path):
+    # '项目名称=甲 \ufeff带号=36' reads as 项目名称 and a key '\ufeff带号'; written at a line's
+    # start, that key read back as 带号=36 against 带号=35: convert exited 0 and `landcheck
+    # inspect` refused the file landcheck had written (exit 1)
+    source = tmp_path / "in.txt"
+    source.write_text(
+        "[项目信息]\n项目名称=甲 \ufeff带号=36\n" + ATTRIBUTES_35 + PLOT_35, encoding="utf-8"
+    )
+    assert runner.invoke(cli, ["inspect", str(source)]).exit_code == 0
+    out = tmp_path / "out.txt"
+    result = convert(runner, source, out)
+    assert result.exit_code == 1
+    assert "metadata '\\ufeff带号'='36' cannot be written" in result.output
+    assert "would take the line as 带号='36'" in result.output
     assert not out.exists()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,8 +31,8 @@ from landcheck.crs import (
     legacy_datum,
     parse_crs,
 )
-from landcheck.errors import AnalysisCRSError, GeometryError, InputDataError
-from landcheck.io.boundary_txt.scan import clean_field, info_pairs
+from landcheck.errors import AnalysisCRSError, BoundaryTxtError, GeometryError, InputDataError
+from landcheck.io.boundary_txt.scan import clean_field, scan_lines
 from landcheck.io.boundary_txt.spec import (
     ATTRIBUTE_KEYS,
     CGCS2000_NAME,
@@ -44,6 +45,7 @@ from landcheck.io.boundary_txt.spec import (
     ZONE_FACTOR,
 )
 from landcheck.io.output import atomic_files
+from landcheck.messages import collecting
 from landcheck.units import M2_PER_HA
 
 __all__ = ["format_boundary_txt", "write_boundary_txt"]
@@ -141,6 +143,27 @@ def _check_value(value: str, what: str, site: str) -> None:
         )
 
 
+_PROBE_PLOT = ("3,,1,,面,,,,@", "J1,1,0,0", "J2,1,0,1", "J3,1,1,1")
+"""A plot for :func:`_read_back` to scan after the line (a file needs one)."""
+
+
+def _read_back(line: str) -> tuple[dict[str, str], list[str]]:
+    """An information line as a reader takes it: its pairs, and what the reader said of it.
+
+    The line goes through the reader's own scan (:func:`~.scan.scan_lines`), so every rule it
+    applies to a line applies here: a line in ``[…]`` or ``【…】`` is a section header, a BOM
+    and spaces at its start are dropped, a space before ``word=`` starts a new pair, braces at
+    either end of a key or value are stripped.
+    """
+    lines = [f"[{SECTION_PROJECT[0]}]", line, f"[{SECTION_PLOTS}]", *_PROBE_PLOT]
+    with collecting() as notes:
+        try:
+            values = scan_lines(lines, "<metadata>").values
+        except BoundaryTxtError as ex:
+            return {}, [str(ex).split(": ", 1)[-1]]
+    return values, [re.sub(r"^line \d+: ", "", note) for note in notes.messages]
+
+
 def _check_metadata(key: str, value: str) -> None:
     """Refuse a ``key=value`` pair that would not read back as itself."""
     if not key or "=" in key or any(ch in key + value for ch in _LINE_BREAKS):
@@ -148,13 +171,16 @@ def _check_metadata(key: str, value: str) -> None:
             f"metadata {key!r}={value!r} cannot be written: keys hold no '=' and "
             "neither keys nor values hold line breaks"
         )
-    read = info_pairs(f"{key}={value}")
-    if read != [(key, value)]:
-        shown = ", ".join(f"{k}={v!r}" for k, v in read)
+    read, notes = _read_back(f"{key}={value}")
+    if read != {key: value}:
+        shown = ", ".join(f"{k}={v!r}" for k, v in read.items()) or "no pair"
+        said = f" ({'; '.join(notes)})" if notes else ""
         raise InputDataError(
-            f"metadata {key}={value!r} cannot be written: a reader would take the line as "
-            f"{shown} (a space before 'word=' starts a new pair, and braces at either end of a "
-            "key or value are stripped); write the '=' full-width ('＝') or drop the braces"
+            f"metadata {key!r}={value!r} cannot be written: a reader would take the line as "
+            f"{shown}{said}. A line in [] or 【】 is a section header, a byte-order mark or "
+            "space at its start is dropped, a space before 'word=' starts a new pair, and "
+            "braces at either end of a key or value are stripped; write the '=' or the "
+            "brackets full-width ('＝', '［］'), or drop the mark or the braces"
         )
 
 
@@ -286,7 +312,8 @@ def format_boundary_txt(
         No sites, duplicate 编号, a named column is missing, or a value would
         not read back as itself: a comma or a line break, braces at either
         end of a value (readers strip them), a metadata value holding
-        `` word=`` (read as a second pair).
+        `` word=`` (read as a second pair), a metadata line a reader takes
+        for a section header (``[备注=乙]``) or a key starting with a BOM.
 
     Notes
     -----
