@@ -13,6 +13,7 @@ from realworld import HOLED_AREA, REFERENCE_TXT, digest, holed_plot
 
 from landcheck.cli.main import cli
 from landcheck.io.boundary_txt import format_boundary_txt, parse_boundary_txt
+from landcheck.io.convert import convert as convert_sites
 
 
 @pytest.fixture
@@ -175,6 +176,60 @@ def test_a_txt_whose_pairs_would_not_read_back_is_refused_not_written(runner, tm
     assert "metadata '\\ufeff带号'='36' cannot be written" in result.output
     assert "would take the line as 带号='36'" in result.output
     assert not out.exists()
+
+
+def zone_36_square(x=36_450_000):
+    """A 100 m square of zone 36 (centre 107.51°E), in zone 35's CRS."""
+    square = gpd.GeoSeries([shapely.box(x, 2_700_000, x + 100, 2_700_100)], crs=4524)
+    return square.to_crs(4523).iloc[0]
+
+
+def test_sites_of_two_zones_are_written_a_file_per_zone(runner, tmp_path, caplog):
+    # site B lies in zone 36 (107.51°E); stored with site A in a zone-35 GeoPackage, it was
+    # written into the one zone-35 TXT, 带号=35, with its zone-35 area 1.0015 ha and no word
+    source = tmp_path / "sites.gpkg"
+    a = shapely.box(35_500_000, 2_700_000, 35_500_100, 2_700_100)
+    gpd.GeoDataFrame(
+        {"site_id": ["A", "B"]}, geometry=[a, zone_36_square()], crs="EPSG:4523"
+    ).to_file(source, layer="sites")
+    out = tmp_path / "out.txt"
+    result = convert(runner, f"{source}:sites", out)
+    assert result.exit_code == 0, result.output
+    first, second = (
+        parse_boundary_txt(written_text(p)) for p in (out, tmp_path / "out_EPSG4524.txt")
+    )
+    assert (first.metadata["带号"], first.sites.site_id.tolist()) == ("35", ["A"])
+    assert (second.metadata["带号"], second.sites.site_id.tolist()) == ("36", ["B"])
+    assert first.sites.declared_ha.tolist() == second.sites.declared_ha.tolist() == [1.0]
+    assert first.warnings == second.warnings == []
+    assert (
+        "out.txt holds EPSG:4523 (zone 35): A; out_EPSG4524.txt holds EPSG:4524 (zone 36): B"
+        in caplog.text
+    )
+    # the second file is an output too: there, it is not replaced without --overwrite
+    out.unlink()
+    again = convert(runner, f"{source}:sites", out)
+    assert again.exit_code == 1 and "out_EPSG4524.txt" in again.output and not out.exists()
+    assert convert(runner, f"{source}:sites", out, "--overwrite").exit_code == 0
+    done = convert_sites(f"{source}:sites", out, overwrite=True)
+    assert done.files == [str(out), str(tmp_path / "out_EPSG4524.txt")]
+    assert (done.output, done.crs, done.features) == (str(out), "EPSG:4523", 2)
+
+
+def test_a_site_of_another_zone_alone_is_written_in_its_zone(runner, tmp_path, caplog):
+    source = tmp_path / "sites.gpkg"
+    gpd.GeoDataFrame({"site_id": ["B"]}, geometry=[zone_36_square()], crs="EPSG:4523").to_file(
+        source, layer="sites"
+    )
+    out = tmp_path / "out.txt"
+    result = convert(runner, f"{source}:sites", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(tmp_path)) == ["out.txt", "sites.gpkg"]
+    txt = parse_boundary_txt(written_text(out))
+    assert txt.metadata["带号"] == "36" and txt.sites.declared_ha.tolist() == [1.0]
+    assert "(boundary TXT, EPSG:4524)" in result.output
+    assert "another zone than the output CRS EPSG:4523" in caplog.text
+    assert "out.txt holds EPSG:4524 (zone 36): B" in caplog.text
 
 
 BAD = {

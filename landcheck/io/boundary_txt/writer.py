@@ -31,7 +31,10 @@ from landcheck.crs import (
     legacy_datum,
     parse_crs,
 )
+from landcheck.crs.measuring import ZONE_REACH, zone_system
+from landcheck.crs.transform import to_geodetic
 from landcheck.errors import AnalysisCRSError, BoundaryTxtError, GeometryError, InputDataError
+from landcheck.geometry import name_some
 from landcheck.io.boundary_txt.scan import clean_field, scan_lines
 from landcheck.io.boundary_txt.spec import (
     ATTRIBUTE_KEYS,
@@ -48,13 +51,41 @@ from landcheck.io.output import atomic_files
 from landcheck.messages import collecting
 from landcheck.units import M2_PER_HA
 
-__all__ = ["format_boundary_txt", "write_boundary_txt"]
+__all__ = ["format_boundary_txt", "gk_sites", "write_boundary_txt"]
 
 _OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
 
 
-def _gk_sites(sites: gpd.GeoDataFrame, crs: Any) -> tuple[gpd.GeoDataFrame, GKZone, bool]:
-    """Return the sites in a CGCS2000 Gauss-Kruger CRS, its zone and whether it is prefixed."""
+def gk_sites(sites: gpd.GeoDataFrame, crs: Any = None) -> tuple[gpd.GeoDataFrame, GKZone, bool]:
+    """The sites in the CGCS2000 Gauss-Kruger CRS a boundary TXT is written in.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        The sites, in a CGCS2000 Gauss-Kruger CRS, or in another CGCS2000 CRS
+        when ``crs`` is given, or without a CRS.
+    crs : str, int or CRS, optional
+        The CGCS2000 Gauss-Kruger CRS to put them in (default: theirs).
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, GKZone, bool)
+        The sites in that CRS, its zone, and whether its eastings carry the
+        zone prefix.
+
+    Raises
+    ------
+    AnalysisCRSError
+        No CRS at all, a CRS that is no CGCS2000 Gauss-Kruger zone, or sites
+        in another datum (Xian 1980, Beijing 1954: they need known parameters).
+
+    Examples
+    --------
+    >>> plot = gpd.GeoDataFrame(geometry=[shapely.Point(105.0, 24.4)], crs=4490)
+    >>> moved, zone, prefixed = gk_sites(plot, "EPSG:4523")
+    >>> round(moved.geometry[0].x, 3), zone.number, prefixed
+    (35500000.0, 35, True)
+    """
     target = None if crs is None else parse_crs(crs, what="boundary TXT CRS (crs=)")
     current = sites.crs
     if target is None:
@@ -102,6 +133,40 @@ def _check_zone_fit(frame: gpd.GeoDataFrame, zone: GKZone, shift: float) -> None
             "their coordinates are really in), or some lie beyond the zone (write the sites of "
             "each zone apart, in that zone's CRS: crs=)"
         )
+
+
+def _check_zone_reach(frame: gpd.GeoDataFrame, zone: GKZone, ids: list[str]) -> None:
+    """Refuse sites whose centre lies beyond the reach of the CRS's zone.
+
+    A boundary TXT holds one zone, and a plot's 地块面积 is its planar area in it: a 1 ha
+    square of zone 36 (107.51°E), given in zone 35's CRS, fitted zone 35's eastings and was
+    written there as 1.0015 ha. The reach is the one a site is measured in its file's zone
+    (:data:`~landcheck.crs.measuring.ZONE_REACH`): the zone and a quarter zone beyond its edge,
+    by the centre of the site's bounds.
+    """
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    rows = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    system = zone_system(frame.crs)
+    to_degrees = to_geodetic(frame.crs)
+    if not len(rows) or system is None or to_degrees is None:
+        return
+    bounds = shapely.bounds(geoms[rows])
+    lon, _ = to_degrees.transform(
+        (bounds[:, 0] + bounds[:, 2]) / 2.0, (bounds[:, 1] + bounds[:, 3]) / 2.0
+    )
+    beyond = np.flatnonzero(~system.reaches(np.asarray(lon, dtype=float)))
+    if not len(beyond):
+        return
+    meridian, half = zone.central_meridian, zone.width / 2.0
+    raise AnalysisCRSError(
+        f"site(s) {name_some(ids[rows[i]] for i in beyond)} lie beyond zone {zone.number} of "
+        f"{crs_label(frame.crs)}: centre at {float(lon[beyond[0]]):.4f}°E, more than "
+        f"{ZONE_REACH * zone.width:g}° from its central meridian {meridian:g}°E (the zone spans "
+        f"{meridian - half:g}–{meridian + half:g}°E; a quarter zone beyond its edge is taken). "
+        "A boundary TXT holds one zone and a plot's 地块面积 is its planar area there: write "
+        "the sites of each zone apart, each in its zone's CRS (crs=), as `landcheck convert` "
+        "and landcheck.report.txt.write_zone_files do"
+    )
 
 
 def _text_value(value: Any) -> str:
@@ -355,7 +420,7 @@ def format_boundary_txt(
     """
     if not len(sites):
         raise InputDataError("there are no sites to write; a boundary TXT needs at least one plot")
-    frame, zone, prefixed = _gk_sites(sites, crs)
+    frame, zone, prefixed = gk_sites(sites, crs)
     shift = 0.0 if prefixed else zone.number * ZONE_FACTOR
     _check_zone_fit(frame, zone, shift)
     offset = shift if zone_prefix else shift - zone.number * ZONE_FACTOR
@@ -372,6 +437,7 @@ def format_boundary_txt(
             + ", ".join(duplicated)
             + "; a multi-part site is one row with a MultiPolygon"
         )
+    _check_zone_reach(frame, zone, ids)
     meta = {str(k).strip(): _text_value(v) for k, v in (metadata or {}).items()}
     project = {
         k: v
