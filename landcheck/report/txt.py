@@ -264,8 +264,15 @@ def zone_files_note(
     )
 
 
-def write_txt(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
-    """Write sites.txt (and a file per further zone) into ``directory``; return its path.
+def write_txt(
+    result: CheckResult, directory: str, options: ReportOptions | None = None
+) -> list[str]:
+    """Write sites.txt (and a file per further zone) into ``directory``; return their paths.
+
+    Returns
+    -------
+    list of str
+        The paths of the files written, sites.txt first.
 
     Raises
     ------
@@ -298,7 +305,7 @@ def write_txt(result: CheckResult, directory: str, options: ReportOptions | None
         logger.warning(note)
     if progress is not None:
         progress(len(result.sites), len(result.sites))
-    return os.path.join(directory, FILENAME)
+    return [os.path.join(directory, f.name) for f in files]
 
 
 def _named(error: LandcheckError) -> LandcheckError:
