@@ -951,6 +951,58 @@ def test_writer_refuses_metadata_a_reader_would_split():
     assert txt.metadata["坐标系"] == "2000国家大地坐标系" and txt.warnings == []
 
 
+def test_writer_refuses_metadata_a_reader_would_take_for_a_section_or_another_key():
+    # {"[备注": "乙]"} was written as the line '[备注=乙]', which a reader takes for an unknown
+    # section: 备注 and every pair after it were lost
+    lost = {"项目名称": "甲", "[备注": "乙]", "建设单位": "某公司"}
+    with pytest.raises(
+        InputDataError, match=r"take the line as no pair \(unknown section \[备注=乙\] ignored\)"
+    ):
+        format_boundary_txt(sample_sites(), metadata=lost)
+    with pytest.raises(InputDataError, match=r"unknown section \[备注=乙\] ignored"):
+        format_boundary_txt(sample_sites(), metadata={"【备注": "乙】"})
+    # a key starting with U+FEFF (read from '项目名称=甲 \ufeff带号=36') was written at a line's
+    # start, where a reader drops the mark: it read back as 带号=36 against the written 带号=35,
+    # and landcheck refused the file it had written
+    with pytest.raises(InputDataError, match=r"as 带号='36'"):
+        format_boundary_txt(sample_sites(), metadata={"项目名称": "甲", "\ufeff带号": "36"})
+    # a line the reader refuses outright is refused here, with the reader's words
+    with pytest.raises(InputDataError, match=r"as no pair \(转换参数 is given twice"):
+        format_boundary_txt(sample_sites(), metadata={"项目名称": "甲 转换参数=1 转换参数=2"})
+    # a bracket at one end only, full-width brackets, a mark inside: written, read back as given
+    kept = {"项目名称": "甲", "[备注": "乙", "［备注］": "丙", "说明": "[丁]", "a\ufeffb": "戊"}
+    txt = parse_boundary_txt(format_boundary_txt(sample_sites(), metadata=kept))
+    assert {key: txt.metadata.get(key) for key in kept} == kept and txt.warnings == []
+
+
+def test_writer_refuses_a_site_beyond_its_zones_reach():
+    # a 100 m square of zone 36 (its centre at 107.51°E), given in zone 35's CRS: its eastings
+    # fit zone 35's prefix, so it was written with 带号=35 and its zone-35 area 1.0015 ha,
+    # though zone 35 spans 103.5–106.5°E
+    far = gpd.GeoSeries([shapely.box(36_450_000, N0, 36_450_100, N0 + 100)], crs=4524)
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["A", "B"]},
+        geometry=[shapely.box(E0, N0, E0 + 100, N0 + 100), far.to_crs(4523).iloc[0]],
+        crs="EPSG:4523",
+    )
+    assert sites.geometry[1].area == pytest.approx(10_015.0, abs=1.0)
+    with pytest.raises(
+        AnalysisCRSError,
+        match=r"site\(s\) B lie beyond zone 35 of EPSG:4523: centre at 107\.5076°E",
+    ):
+        format_boundary_txt(sites)
+    with pytest.raises(AnalysisCRSError, match="beyond zone 35"):  # unprefixed eastings too
+        format_boundary_txt(sites.to_crs(4544))
+    # in its own zone it is written, 1 ha
+    txt = parse_boundary_txt(format_boundary_txt(sites.iloc[1:], crs=4524))
+    assert txt.metadata["带号"] == "36" and txt.sites.declared_ha.tolist() == [1.0]
+    # a quarter zone beyond the edge is taken, as county surveys straddling it do (and as
+    # landcheck measures a site in its file's zone): centre at 107.0°E, in zone 35
+    x, y = Transformer.from_crs(4490, 4523, always_xy=True).transform(107.0, 24.4)
+    near = sites.iloc[:1].set_geometry([shapely.box(x - 50, y - 50, x + 50, y + 50)])
+    assert parse_boundary_txt(format_boundary_txt(near)).metadata["带号"] == "35"
+
+
 def test_writer_refuses_a_site_that_rounding_makes_invalid():
     # a notch from the top whose tip is 0.3 mm above the bottom edge: valid, 9,950 m²; at the
     # millimetre the tip lies on the edge and the ring touches itself, which the reader warned

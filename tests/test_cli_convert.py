@@ -13,6 +13,7 @@ from realworld import HOLED_AREA, REFERENCE_TXT, digest, holed_plot
 
 from landcheck.cli.main import cli
 from landcheck.io.boundary_txt import format_boundary_txt, parse_boundary_txt
+from landcheck.io.convert import convert as convert_sites
 
 
 @pytest.fixture
@@ -25,6 +26,16 @@ def txt(tmp_path):
     path = tmp_path / "boundary.txt"
     path.write_bytes(REFERENCE_TXT.replace("\n", "\r\n").encode("gbk"))  # as submitted: GBK, CRLF
     return path
+
+
+ATTRIBUTES_35 = (
+    "[属性描述]\n坐标系=2000国家大地坐标系\n几度分带=3\n投影类型=高斯克吕格\n计量单位=米\n带号=35\n"
+)
+PLOT_35 = (  # a 100 m square of zone 35: 1 ha
+    "[地块坐标]\n5,1.0000,A,泵站,面,,,,@\nJ1,1,2700000.000,35500100.000\n"
+    "J2,1,2700000.000,35500000.000\nJ3,1,2700100.000,35500000.000\n"
+    "J4,1,2700100.000,35500100.000\nJ1,1,2700000.000,35500100.000\n"
+)
 
 
 def convert(runner, *args):
@@ -148,6 +159,77 @@ def test_lines_cannot_become_a_boundary_txt(runner, tmp_path):
     assert result.exit_code == 1
     assert "site R1 has a LineString; a boundary TXT holds polygons only" in result.output
     assert not out.exists()
+
+
+def test_a_txt_whose_pairs_would_not_read_back_is_refused_not_written(runner, tmp_path):
+    # '项目名称=甲 \ufeff带号=36' reads as 项目名称 and a key '\ufeff带号'; written at a line's
+    # start, that key read back as 带号=36 against 带号=35: convert exited 0 and `landcheck
+    # inspect` refused the file landcheck had written (exit 1)
+    source = tmp_path / "in.txt"
+    source.write_text(
+        "[项目信息]\n项目名称=甲 \ufeff带号=36\n" + ATTRIBUTES_35 + PLOT_35, encoding="utf-8"
+    )
+    assert runner.invoke(cli, ["inspect", str(source)]).exit_code == 0
+    out = tmp_path / "out.txt"
+    result = convert(runner, source, out)
+    assert result.exit_code == 1
+    assert "metadata '\\ufeff带号'='36' cannot be written" in result.output
+    assert "would take the line as 带号='36'" in result.output
+    assert not out.exists()
+
+
+def zone_36_square(x=36_450_000):
+    """A 100 m square of zone 36 (centre 107.51°E), in zone 35's CRS."""
+    square = gpd.GeoSeries([shapely.box(x, 2_700_000, x + 100, 2_700_100)], crs=4524)
+    return square.to_crs(4523).iloc[0]
+
+
+def test_sites_of_two_zones_are_written_a_file_per_zone(runner, tmp_path, caplog):
+    # site B lies in zone 36 (107.51°E); stored with site A in a zone-35 GeoPackage, it was
+    # written into the one zone-35 TXT, 带号=35, with its zone-35 area 1.0015 ha and no word
+    source = tmp_path / "sites.gpkg"
+    a = shapely.box(35_500_000, 2_700_000, 35_500_100, 2_700_100)
+    gpd.GeoDataFrame(
+        {"site_id": ["A", "B"]}, geometry=[a, zone_36_square()], crs="EPSG:4523"
+    ).to_file(source, layer="sites")
+    out = tmp_path / "out.txt"
+    result = convert(runner, f"{source}:sites", out)
+    assert result.exit_code == 0, result.output
+    first, second = (
+        parse_boundary_txt(written_text(p)) for p in (out, tmp_path / "out_EPSG4524.txt")
+    )
+    assert (first.metadata["带号"], first.sites.site_id.tolist()) == ("35", ["A"])
+    assert (second.metadata["带号"], second.sites.site_id.tolist()) == ("36", ["B"])
+    assert first.sites.declared_ha.tolist() == second.sites.declared_ha.tolist() == [1.0]
+    assert first.warnings == second.warnings == []
+    assert (
+        "out.txt holds EPSG:4523 (zone 35): A; out_EPSG4524.txt holds EPSG:4524 (zone 36): B"
+        in caplog.text
+    )
+    # the second file is an output too: there, it is not replaced without --overwrite
+    out.unlink()
+    again = convert(runner, f"{source}:sites", out)
+    assert again.exit_code == 1 and "out_EPSG4524.txt" in again.output and not out.exists()
+    assert convert(runner, f"{source}:sites", out, "--overwrite").exit_code == 0
+    done = convert_sites(f"{source}:sites", out, overwrite=True)
+    assert done.files == [str(out), str(tmp_path / "out_EPSG4524.txt")]
+    assert (done.output, done.crs, done.features) == (str(out), "EPSG:4523", 2)
+
+
+def test_a_site_of_another_zone_alone_is_written_in_its_zone(runner, tmp_path, caplog):
+    source = tmp_path / "sites.gpkg"
+    gpd.GeoDataFrame({"site_id": ["B"]}, geometry=[zone_36_square()], crs="EPSG:4523").to_file(
+        source, layer="sites"
+    )
+    out = tmp_path / "out.txt"
+    result = convert(runner, f"{source}:sites", out)
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(tmp_path)) == ["out.txt", "sites.gpkg"]
+    txt = parse_boundary_txt(written_text(out))
+    assert txt.metadata["带号"] == "36" and txt.sites.declared_ha.tolist() == [1.0]
+    assert "(boundary TXT, EPSG:4524)" in result.output
+    assert "another zone than the output CRS EPSG:4523" in caplog.text
+    assert "out.txt holds EPSG:4524 (zone 36): B" in caplog.text
 
 
 BAD = {

@@ -475,13 +475,13 @@ def test_a_file_appearing_during_convert_is_never_replaced(runner, data, tmp_pat
     from landcheck.io import convert as convert_module
 
     out = tmp_path / "sites.txt"
-    original = convert_module.write_boundary_txt
+    original = convert_module.write_zone_files
 
-    def write(sites_, path, **kwargs):
+    def write(sites_, directory, filename, measuring, **kwargs):
         out.write_text("mine")
-        original(sites_, path, **kwargs)
+        return original(sites_, directory, filename, measuring, **kwargs)
 
-    monkeypatch.setattr(convert_module, "write_boundary_txt", write)
+    monkeypatch.setattr(convert_module, "write_zone_files", write)
     result = runner.invoke(cli, ["convert", f"{data}:sites", str(out)])
     refused(result, "appeared while landcheck was writing it")
     assert out.read_text() == "mine"

@@ -108,6 +108,43 @@ def test_sites_of_two_zones_get_a_file_each(tmp_path, caplog):
     )
 
 
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_every_zone_file_is_listed_as_written(tmp_path, monkeypatch, side_by_side):
+    # write_report returned one path per format: sites.txt, and not sites_EPSG4524.txt
+    from landcheck.report import folder
+
+    if side_by_side:  # the writers in forked processes, as for a batch
+        monkeypatch.setattr(folder, "SIDE_BY_SIDE_SITES", 1)
+    inputs = two_txt_files(tmp_path)
+    result = landcheck.check(inputs, layers={"farmland": farmland()}, **PLANAR)
+    out = tmp_path / "r"
+    paths = result.to_report(str(out), formats="json,txt")
+    assert paths == {
+        "json": str(out / "findings.json"),
+        "txt": str(out / "sites.txt"),
+        "txt:sites_EPSG4524.txt": str(out / "sites_EPSG4524.txt"),
+    }
+    assert sorted(paths.values()) == sorted(str(p) for p in out.iterdir() if p.name[0] != ".")
+
+
+def test_the_command_lists_every_file_it_wrote(tmp_path):
+    from click.testing import CliRunner
+
+    from landcheck.cli.main import cli
+
+    inputs = two_txt_files(tmp_path)
+    layer = tmp_path / "farmland.gpkg"
+    farmland().to_file(layer, layer="farmland")
+    out = tmp_path / "r"
+    args = ["check", *inputs, "--layer", f"farmland={layer}:farmland", "-f", "json,txt"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    listed = [line.strip() for line in result.output.splitlines() if line.startswith("  /")]
+    assert listed == [
+        str(out / name) for name in ("findings.json", "sites.txt", "sites_EPSG4524.txt")
+    ]
+
+
 def test_sites_15_degrees_apart_no_longer_lose_the_report(tmp_path):
     # zones 35 and 40: -f json worked, -f json,txt failed the whole run (no folder) with "the
     # eastings do not fit EPSG:4523 … set the CRS the coordinates are really in", though both
@@ -115,7 +152,7 @@ def test_sites_15_degrees_apart_no_longer_lose_the_report(tmp_path):
     inputs = two_txt_files(tmp_path, C_BOX, 4528)
     result = landcheck.check(inputs, layers={"farmland": farmland()}, **PLANAR)
     paths = result.to_report(str(tmp_path / "r"), formats="json,txt")
-    assert set(paths) == {"json", "txt"}
+    assert set(paths) == {"json", "txt", "txt:sites_EPSG4528.txt"}
     far = plots(tmp_path / "r" / "sites_EPSG4528.txt")
     assert far.metadata["带号"] == "40" and far.sites.declared_ha.tolist() == [2.0]
     assert (tmp_path / "r" / "sites_EPSG4528.txt").read_bytes() == Path(inputs[1]).read_bytes()

@@ -8,7 +8,8 @@ format OUT's extension names:
 =============  ===================================================================
 extension      written as
 =============  ===================================================================
-``.txt``       boundary coordinate TXT in a CGCS2000 Gauss-Kruger CRS (UTF-8 or GBK)
+``.txt``       boundary coordinate TXT in a CGCS2000 Gauss-Kruger CRS (UTF-8 or GBK);
+               a site beyond its zone goes to a file of its own zone beside it
 ``.gpkg``      GeoPackage layer (``sites`` by default), UTF-8, multi-polygons
 ``.shp``       shapefile with ``.cpg`` (UTF-8 or GBK), field names fitted to 10 bytes
                (项目类型 → XMLX, project_class → proj_class: ``check`` reads them back)
@@ -44,15 +45,18 @@ from landcheck.crs import (
     zone_for_longitude,
 )
 from landcheck.crs.datum import DatumShift, apply_datum_shift
+from landcheck.crs.measuring import site_measuring
 from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.facts import FACT_FIELDS
-from landcheck.io.boundary_txt import read_boundary_txt, write_boundary_txt
+from landcheck.io.boundary_txt import read_boundary_txt
+from landcheck.io.boundary_txt.writer import gk_sites
 from landcheck.io.output import atomic_files, check_files
 from landcheck.io.paths import gdal_path
 from landcheck.io.shapefile import sidecar
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
 from landcheck.messages import collecting, warn
+from landcheck.report.txt import write_zone_files, zone_file_names, zone_files_note
 from landcheck.review.standard_facts import FACT_FIELDS as STANDARD_FACT_FIELDS
 from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
 
@@ -137,6 +141,9 @@ class ConvertResult:
         What was read (``PATH`` or ``PATH:LAYER``).
     warnings : list of str
         Everything repaired, assumed or changed on the way.
+    files : list of str
+        Every file written, ``output`` first: a TXT of sites in several zones
+        has a file per further zone (``<stem>_EPSG<code>.txt``).
     """
 
     output: str
@@ -145,6 +152,7 @@ class ConvertResult:
     crs: str
     source: str
     warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
 
 
 def _resolve_input(path: str, encoding: str | None) -> LayerSource:
@@ -259,6 +267,21 @@ def _txt_target(frame: gpd.GeoDataFrame, to_crs: CRS | None) -> Any:
         f"from the sites' centre at {lon:.4f}°E); give --to-crs to choose another zone"
     )
     return target
+
+
+def _txt_zones(sites: gpd.GeoDataFrame, to_crs: CRS | None) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The sites in the CRS to write the TXT in, and per site the CRS of the zone it goes to.
+
+    A boundary TXT holds one zone, and a plot's 地块面积 is its planar area there. A site
+    stays in the output CRS's zone while it lies within its reach (the zone and a quarter
+    zone beyond its edge), else it goes to the zone of that family it lies in, as
+    ``landcheck check`` measures a site of a file (:func:`landcheck.crs.measuring.site_measuring`):
+    a 1 ha site of zone 36 stored in a zone-35 GeoPackage was written into the zone-35 TXT as
+    1.0015 ha.
+    """
+    home, _, _ = gk_sites(sites, _txt_target(sites, to_crs))
+    measuring = site_measuring(home.crs, np.asarray(home.geometry.values, dtype=object))
+    return home, measuring.labels.tolist()
 
 
 def _shapefile_columns(frame: gpd.GeoDataFrame, encoding: str) -> gpd.GeoDataFrame:
@@ -548,32 +571,36 @@ def convert(
             raise InputDataError(f"{src} holds no geometry to convert")
         _refuse_ballpark(frame.crs, target_crs)
         if extension == ".txt":
-            sites = _txt_frame(frame, id_field, name_field)
-            sites = _as_cgcs2000(sites)
-            target = _txt_target(sites, target_crs)
+            sites = _as_cgcs2000(_txt_frame(frame, id_field, name_field))
+            sites, measuring = _txt_zones(sites, target_crs)
+            names = zone_file_names(sites, os.path.basename(out), measuring)
+            outputs = [out, *(os.path.join(os.path.dirname(out), name) for name in names[1:])]
             with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
-                write_boundary_txt(
+                files = write_zone_files(
                     sites,
-                    os.path.join(staging, os.path.basename(out)),
+                    staging,
+                    names[0],
+                    measuring,
                     encoding=output_encoding or "utf-8",
                     zone_prefix=zone_prefix,
                     metadata=metadata,
-                    crs=target,
                 )
-            written_crs = target if target is not None else sites.crs
-            count = len(sites)
+            note = zone_files_note(files, sites.crs, what="the output CRS")
+            if note is not None:
+                warn(note)
+            written_crs, count, written = files[0].crs, len(sites), outputs
         else:
             shp_encoding = (output_encoding or "UTF-8").upper()
-            written = _vector_frame(frame, extension, target_crs, shp_encoding)
+            vectors = _vector_frame(frame, extension, target_crs, shp_encoding)
             with atomic_files(outputs, overwrite=overwrite, inputs=inputs) as staging:
                 _write_vector(
-                    written,
+                    vectors,
                     os.path.join(staging, os.path.basename(out)),
                     extension,
                     layer_name,
                     shp_encoding,
                 )
-            written_crs, count = written.crs, len(written)
+            written_crs, count, written = vectors.crs, len(vectors), [out]
         return ConvertResult(
             output=out,
             format=OUTPUT_FORMATS[extension],
@@ -581,4 +608,5 @@ def convert(
             crs=crs_label(written_crs),
             source=str(src),
             warnings=notes.summary(),
+            files=written,
         )

@@ -47,13 +47,15 @@ __all__ = [
 ]
 
 
-Writer = Callable[[CheckResult, str, ReportOptions], str]
+Writer = Callable[[CheckResult, str, ReportOptions], str | list[str]]
+"""``(result, directory, options)`` → the path of the file written, or the paths of the files
+(the format's own first: the boundary TXT adds a file per further zone)."""
 
 
 def _lazy(module: str, name: str) -> Writer:
     """A writer imported on first use (the HTML maps need matplotlib; JSON does not)."""
 
-    def writer(result: CheckResult, directory: str, options: ReportOptions) -> str:
+    def writer(result: CheckResult, directory: str, options: ReportOptions) -> str | list[str]:
         function: Writer = getattr(importlib.import_module(module), name)
         return function(result, directory, options)
 
@@ -70,8 +72,8 @@ WRITERS: dict[str, Writer] = {
     "txt": _lazy("landcheck.report.txt", "write_txt"),
     "docx": _lazy("landcheck.report.docx", "write_docx"),
 }
-"""Format name → writer ``(result, directory, options) -> path``: one for each of
-:data:`landcheck.report.formats.NAMES`, in their order."""
+"""Format name → writer ``(result, directory, options) -> path`` (or paths: :data:`Writer`):
+one for each of :data:`landcheck.report.formats.NAMES`, in their order."""
 
 TABLE_WRITERS = frozenset({"html", "xlsx", "docx"})
 """The writers that lay out the reviewer's tables (:meth:`ReportOptions.tables`, built once)."""
@@ -126,7 +128,10 @@ def write_report(
     Returns
     -------
     dict
-        Format → path of the file written.
+        Format → path of the file written; a format that writes more files
+        (``txt``: a file per further zone) adds one entry per further file,
+        keyed ``"<format>:<file name>"`` (``"txt:sites_EPSG4524.txt"``). The
+        values are every file written.
 
     Raises
     ------
@@ -165,7 +170,17 @@ def write_report(
         else:
             options = ReportOptions(lang=lang, progress=progress)
             written = {name: _write(name, result, staging, options) for name in chosen}
-    return {name: os.path.join(directory, written[name]) for name in chosen}
+    return _listed(directory, chosen, written)
+
+
+def _listed(directory: str, chosen: list[str], written: dict[str, list[str]]) -> dict[str, str]:
+    """Format → path of its file, then ``"<format>:<name>"`` → path of each further file."""
+    listed: dict[str, str] = {}
+    for name in chosen:
+        first, *more = written[name]
+        listed[name] = os.path.join(directory, first)
+        listed.update((f"{name}:{other}", os.path.join(directory, other)) for other in more)
+    return listed
 
 
 def _geometry_rebuilt(result: CheckResult) -> None:
@@ -179,9 +194,10 @@ def _geometry_rebuilt(result: CheckResult) -> None:
             frames.unpack()
 
 
-def _write(name: str, result: CheckResult, directory: str, options: ReportOptions) -> str:
-    """Write one format into ``directory``; the name of the file written."""
-    return os.path.basename(WRITERS[name](result, directory, options))
+def _write(name: str, result: CheckResult, directory: str, options: ReportOptions) -> list[str]:
+    """Write one format into ``directory``; the names of the files written, its own first."""
+    paths = WRITERS[name](result, directory, options)
+    return [os.path.basename(path) for path in ([paths] if isinstance(paths, str) else paths)]
 
 
 def _inputs_hashed(result: CheckResult) -> None:
@@ -201,8 +217,8 @@ def _side_by_side(
     chosen: list[str],
     lang: str,
     progress: Callable[[str, int, int], None] | None,
-) -> dict[str, str]:
-    """Write the formats side by side (see the module's notes); format → file name."""
+) -> dict[str, list[str]]:
+    """Write the formats side by side (see the module's notes); format → names of its files."""
     main = "html" if "html" in chosen else chosen[-1]
     others = [name for name in chosen if name != main]
     _inputs_hashed(result)
@@ -211,7 +227,7 @@ def _side_by_side(
         relay = stack.enter_context(forked.Relay(progress)) if progress is not None else None
         options = ReportOptions(lang=lang, progress=relay)
 
-        def start(name: str) -> Callable[[], str]:
+        def start(name: str) -> Callable[[], list[str]]:
             job = partial(_write, name, result, directory, options)
             return stack.enter_context(forked.beside(job, relay))
 

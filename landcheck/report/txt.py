@@ -37,7 +37,14 @@ from landcheck.result import CheckResult
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
 
-__all__ = ["FILENAME", "ZoneFile", "write_txt", "write_zone_files", "zone_files_note"]
+__all__ = [
+    "FILENAME",
+    "ZoneFile",
+    "write_txt",
+    "write_zone_files",
+    "zone_file_names",
+    "zone_files_note",
+]
 
 FILENAME = "sites.txt"
 
@@ -104,6 +111,41 @@ def _zone_name(filename: str, zone: GKZone, first: bool) -> str:
     return filename if first else f"{stem}_EPSG{zone.epsg()}{ext}"
 
 
+def _plan(
+    sites: gpd.GeoDataFrame, filename: str, measuring: Sequence[str] | None
+) -> list[tuple[str, GKZone, np.ndarray]]:
+    """Each file's name, zone and the positions of its sites, the first file first."""
+    if not len(sites):
+        raise InputDataError("there are no sites to write; a boundary TXT needs at least one plot")
+    if sites.crs is None:
+        raise AnalysisCRSError("the sites have no CRS; set the analysis CRS they are in")
+    analysis = CRS.from_user_input(sites.crs)
+    ids = [str(sid) for sid in sites["site_id"]]
+    labels = [crs_label(analysis)] * len(sites) if measuring is None else list(measuring)
+    return [
+        (_zone_name(filename, zone, number == 0), zone, rows)
+        for number, (zone, rows) in enumerate(_groups(ids, labels, analysis))
+    ]
+
+
+def zone_file_names(
+    sites: gpd.GeoDataFrame, filename: str, measuring: Sequence[str] | None = None
+) -> list[str]:
+    """The names of the files :func:`write_zone_files` writes for these sites, the first first.
+
+    Parameters are those of :func:`write_zone_files`; so are the errors raised.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> both = gpd.GeoDataFrame({"site_id": ["A", "B"]}, crs=4523, geometry=[
+    ...     box(35_500_000, 2_700_000, 35_500_100, 2_700_100)] * 2)
+    >>> zone_file_names(both, "out.txt", ["EPSG:4524", "EPSG:4523"])
+    ['out.txt', 'out_EPSG4524.txt']
+    """
+    return [name for name, _, _ in _plan(sites, filename, measuring)]
+
+
 def write_zone_files(
     sites: gpd.GeoDataFrame,
     directory: str,
@@ -163,17 +205,12 @@ def write_zone_files(
     >>> back.crs.to_epsg(), round(float(back.sites.computed_ha.iloc[0]), 4)
     (4524, 1.0)
     """
-    if not len(sites):
-        raise InputDataError("there are no sites to write; a boundary TXT needs at least one plot")
-    if sites.crs is None:
-        raise AnalysisCRSError("the sites have no CRS; set the analysis CRS they are in")
+    plan = _plan(sites, filename, measuring)
     analysis = CRS.from_user_input(sites.crs)
     ids = [str(sid) for sid in sites["site_id"]]
-    labels = [crs_label(analysis)] * len(sites) if measuring is None else list(measuring)
     files: list[ZoneFile] = []
     try:
-        for number, (zone, rows) in enumerate(_groups(ids, labels, analysis)):
-            name = _zone_name(filename, zone, number == 0)
+        for name, zone, rows in plan:
             group = _in_zone(sites.iloc[rows], zone, analysis)
             write_boundary_txt(group, os.path.join(directory, name), **write_kwargs)
             files.append(ZoneFile(name, group.crs, [ids[i] for i in rows]))
@@ -184,7 +221,9 @@ def write_zone_files(
     return files
 
 
-def zone_files_note(files: list[ZoneFile], analysis: CRS) -> str | None:
+def zone_files_note(
+    files: list[ZoneFile], analysis: CRS, *, what: str = "the analysis CRS"
+) -> str | None:
     """The warning saying which sites went to which file; None for the analysis zone alone.
 
     Parameters
@@ -192,7 +231,9 @@ def zone_files_note(files: list[ZoneFile], analysis: CRS) -> str | None:
     files : list of ZoneFile
         The files :func:`write_zone_files` wrote.
     analysis : CRS
-        The analysis CRS.
+        The analysis CRS (the sites' CRS :func:`write_zone_files` was given).
+    what : str
+        What the message calls that CRS.
 
 
     Examples
@@ -212,7 +253,7 @@ def zone_files_note(files: list[ZoneFile], analysis: CRS) -> str | None:
     )
     if len(files) == 1:
         return (
-            f"the sites are all measured in another zone than the analysis CRS "
+            f"the sites are all measured in another zone than {what} "
             f"{crs_label(analysis)}, so the boundary TXT is written in their zone, with their "
             f"planar areas there as 地块面积: {where}"
         )
@@ -223,8 +264,15 @@ def zone_files_note(files: list[ZoneFile], analysis: CRS) -> str | None:
     )
 
 
-def write_txt(result: CheckResult, directory: str, options: ReportOptions | None = None) -> str:
-    """Write sites.txt (and a file per further zone) into ``directory``; return its path.
+def write_txt(
+    result: CheckResult, directory: str, options: ReportOptions | None = None
+) -> list[str]:
+    """Write sites.txt (and a file per further zone) into ``directory``; return their paths.
+
+    Returns
+    -------
+    list of str
+        The paths of the files written, sites.txt first.
 
     Raises
     ------
@@ -257,7 +305,7 @@ def write_txt(result: CheckResult, directory: str, options: ReportOptions | None
         logger.warning(note)
     if progress is not None:
         progress(len(result.sites), len(result.sites))
-    return os.path.join(directory, FILENAME)
+    return [os.path.join(directory, f.name) for f in files]
 
 
 def _named(error: LandcheckError) -> LandcheckError:

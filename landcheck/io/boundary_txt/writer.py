@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,8 +31,11 @@ from landcheck.crs import (
     legacy_datum,
     parse_crs,
 )
-from landcheck.errors import AnalysisCRSError, GeometryError, InputDataError
-from landcheck.io.boundary_txt.scan import clean_field, info_pairs
+from landcheck.crs.measuring import ZONE_REACH, zone_system
+from landcheck.crs.transform import to_geodetic
+from landcheck.errors import AnalysisCRSError, BoundaryTxtError, GeometryError, InputDataError
+from landcheck.geometry import name_some
+from landcheck.io.boundary_txt.scan import clean_field, scan_lines
 from landcheck.io.boundary_txt.spec import (
     ATTRIBUTE_KEYS,
     CGCS2000_NAME,
@@ -44,15 +48,44 @@ from landcheck.io.boundary_txt.spec import (
     ZONE_FACTOR,
 )
 from landcheck.io.output import atomic_files
+from landcheck.messages import collecting
 from landcheck.units import M2_PER_HA
 
-__all__ = ["format_boundary_txt", "write_boundary_txt"]
+__all__ = ["format_boundary_txt", "gk_sites", "write_boundary_txt"]
 
 _OUTPUT_ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
 
 
-def _gk_sites(sites: gpd.GeoDataFrame, crs: Any) -> tuple[gpd.GeoDataFrame, GKZone, bool]:
-    """Return the sites in a CGCS2000 Gauss-Kruger CRS, its zone and whether it is prefixed."""
+def gk_sites(sites: gpd.GeoDataFrame, crs: Any = None) -> tuple[gpd.GeoDataFrame, GKZone, bool]:
+    """The sites in the CGCS2000 Gauss-Kruger CRS a boundary TXT is written in.
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        The sites, in a CGCS2000 Gauss-Kruger CRS, or in another CGCS2000 CRS
+        when ``crs`` is given, or without a CRS.
+    crs : str, int or CRS, optional
+        The CGCS2000 Gauss-Kruger CRS to put them in (default: theirs).
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, GKZone, bool)
+        The sites in that CRS, its zone, and whether its eastings carry the
+        zone prefix.
+
+    Raises
+    ------
+    AnalysisCRSError
+        No CRS at all, a CRS that is no CGCS2000 Gauss-Kruger zone, or sites
+        in another datum (Xian 1980, Beijing 1954: they need known parameters).
+
+    Examples
+    --------
+    >>> plot = gpd.GeoDataFrame(geometry=[shapely.Point(105.0, 24.4)], crs=4490)
+    >>> moved, zone, prefixed = gk_sites(plot, "EPSG:4523")
+    >>> round(moved.geometry[0].x, 3), zone.number, prefixed
+    (35500000.0, 35, True)
+    """
     target = None if crs is None else parse_crs(crs, what="boundary TXT CRS (crs=)")
     current = sites.crs
     if target is None:
@@ -102,6 +135,40 @@ def _check_zone_fit(frame: gpd.GeoDataFrame, zone: GKZone, shift: float) -> None
         )
 
 
+def _check_zone_reach(frame: gpd.GeoDataFrame, zone: GKZone, ids: list[str]) -> None:
+    """Refuse sites whose centre lies beyond the reach of the CRS's zone.
+
+    A boundary TXT holds one zone, and a plot's 地块面积 is its planar area in it: a 1 ha
+    square of zone 36 (107.51°E), given in zone 35's CRS, fitted zone 35's eastings and was
+    written there as 1.0015 ha. The reach is the one a site is measured in its file's zone
+    (:data:`~landcheck.crs.measuring.ZONE_REACH`): the zone and a quarter zone beyond its edge,
+    by the centre of the site's bounds.
+    """
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    rows = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    system = zone_system(frame.crs)
+    to_degrees = to_geodetic(frame.crs)
+    if not len(rows) or system is None or to_degrees is None:
+        return
+    bounds = shapely.bounds(geoms[rows])
+    lon, _ = to_degrees.transform(
+        (bounds[:, 0] + bounds[:, 2]) / 2.0, (bounds[:, 1] + bounds[:, 3]) / 2.0
+    )
+    beyond = np.flatnonzero(~system.reaches(np.asarray(lon, dtype=float)))
+    if not len(beyond):
+        return
+    meridian, half = zone.central_meridian, zone.width / 2.0
+    raise AnalysisCRSError(
+        f"site(s) {name_some(ids[rows[i]] for i in beyond)} lie beyond zone {zone.number} of "
+        f"{crs_label(frame.crs)}: centre at {float(lon[beyond[0]]):.4f}°E, more than "
+        f"{ZONE_REACH * zone.width:g}° from its central meridian {meridian:g}°E (the zone spans "
+        f"{meridian - half:g}–{meridian + half:g}°E; a quarter zone beyond its edge is taken). "
+        "A boundary TXT holds one zone and a plot's 地块面积 is its planar area there: write "
+        "the sites of each zone apart, each in its zone's CRS (crs=), as `landcheck convert` "
+        "and landcheck.report.txt.write_zone_files do"
+    )
+
+
 def _text_value(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
@@ -141,6 +208,27 @@ def _check_value(value: str, what: str, site: str) -> None:
         )
 
 
+_PROBE_PLOT = ("3,,1,,面,,,,@", "J1,1,0,0", "J2,1,0,1", "J3,1,1,1")
+"""A plot for :func:`_read_back` to scan after the line (a file needs one)."""
+
+
+def _read_back(line: str) -> tuple[dict[str, str], list[str]]:
+    """An information line as a reader takes it: its pairs, and what the reader said of it.
+
+    The line goes through the reader's own scan (:func:`~.scan.scan_lines`), so every rule it
+    applies to a line applies here: a line in ``[…]`` or ``【…】`` is a section header, a BOM
+    and spaces at its start are dropped, a space before ``word=`` starts a new pair, braces at
+    either end of a key or value are stripped.
+    """
+    lines = [f"[{SECTION_PROJECT[0]}]", line, f"[{SECTION_PLOTS}]", *_PROBE_PLOT]
+    with collecting() as notes:
+        try:
+            values = scan_lines(lines, "<metadata>").values
+        except BoundaryTxtError as ex:
+            return {}, [str(ex).split(": ", 1)[-1]]
+    return values, [re.sub(r"^line \d+: ", "", note) for note in notes.messages]
+
+
 def _check_metadata(key: str, value: str) -> None:
     """Refuse a ``key=value`` pair that would not read back as itself."""
     if not key or "=" in key or any(ch in key + value for ch in _LINE_BREAKS):
@@ -148,13 +236,16 @@ def _check_metadata(key: str, value: str) -> None:
             f"metadata {key!r}={value!r} cannot be written: keys hold no '=' and "
             "neither keys nor values hold line breaks"
         )
-    read = info_pairs(f"{key}={value}")
-    if read != [(key, value)]:
-        shown = ", ".join(f"{k}={v!r}" for k, v in read)
+    read, notes = _read_back(f"{key}={value}")
+    if read != {key: value}:
+        shown = ", ".join(f"{k}={v!r}" for k, v in read.items()) or "no pair"
+        said = f" ({'; '.join(notes)})" if notes else ""
         raise InputDataError(
-            f"metadata {key}={value!r} cannot be written: a reader would take the line as "
-            f"{shown} (a space before 'word=' starts a new pair, and braces at either end of a "
-            "key or value are stripped); write the '=' full-width ('＝') or drop the braces"
+            f"metadata {key!r}={value!r} cannot be written: a reader would take the line as "
+            f"{shown}{said}. A line in [] or 【】 is a section header, a byte-order mark or "
+            "space at its start is dropped, a space before 'word=' starts a new pair, and "
+            "braces at either end of a key or value are stripped; write the '=' or the "
+            "brackets full-width ('＝', '［］'), or drop the mark or the braces"
         )
 
 
@@ -286,7 +377,8 @@ def format_boundary_txt(
         No sites, duplicate 编号, a named column is missing, or a value would
         not read back as itself: a comma or a line break, braces at either
         end of a value (readers strip them), a metadata value holding
-        `` word=`` (read as a second pair).
+        `` word=`` (read as a second pair), a metadata line a reader takes
+        for a section header (``[备注=乙]``) or a key starting with a BOM.
 
     Notes
     -----
@@ -328,7 +420,7 @@ def format_boundary_txt(
     """
     if not len(sites):
         raise InputDataError("there are no sites to write; a boundary TXT needs at least one plot")
-    frame, zone, prefixed = _gk_sites(sites, crs)
+    frame, zone, prefixed = gk_sites(sites, crs)
     shift = 0.0 if prefixed else zone.number * ZONE_FACTOR
     _check_zone_fit(frame, zone, shift)
     offset = shift if zone_prefix else shift - zone.number * ZONE_FACTOR
@@ -345,6 +437,7 @@ def format_boundary_txt(
             + ", ".join(duplicated)
             + "; a multi-part site is one row with a MultiPolygon"
         )
+    _check_zone_reach(frame, zone, ids)
     meta = {str(k).strip(): _text_value(v) for k, v in (metadata or {}).items()}
     project = {
         k: v
