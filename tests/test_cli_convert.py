@@ -195,6 +195,7 @@ def test_sites_of_two_zones_are_written_a_file_per_zone(runner, tmp_path, caplog
     out = tmp_path / "out.txt"
     result = convert(runner, f"{source}:sites", out)
     assert result.exit_code == 0, result.output
+    assert f"to {out}, {tmp_path / 'out_EPSG4524.txt'} " in result.output  # both files named
     first, second = (
         parse_boundary_txt(written_text(p)) for p in (out, tmp_path / "out_EPSG4524.txt")
     )

@@ -92,7 +92,7 @@ def convert_command(
         click.echo(
             terminal_text(
                 f"Wrote {result.features} site(s) from {redact(str(result.source))} to "
-                f"{result.output} "
+                f"{', '.join(result.files or [result.output])} "
                 f"({result.format}, {result.crs})"
             )
         )
