@@ -19,6 +19,7 @@ __all__ = [
     "ANALYSIS_BOUNDS",
     "FIELD_ROLES",
     "LAYER_KINDS",
+    "NO_TEXT",
     "POINT_KINDS",
     "PROFILE_SCHEMA",
     "STAGES",
@@ -112,6 +113,11 @@ class Text:
     def to_dict(self) -> dict[str, str]:
         """Return ``{"zh": …, "en": …}``."""
         return {"zh": self.zh, "en": self.en}
+
+
+NO_TEXT = Text("", "")
+"""The empty text, one object for every message value that says nothing: a batch's
+findings hold it tens of thousands of times."""
 
 
 @dataclass(frozen=True)

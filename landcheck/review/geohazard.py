@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.review.common import area_list, areas_by, matches, named, total, width_of
 from landcheck.rules.core import Decision, Evaluator, RuleInput, band_gap
 from landcheck.units import M2_PER_HA, Area
@@ -34,7 +34,7 @@ HIGH = ("高易发", "高", "高易发区")
 def _odd_note(odd: Area, codes: str, material: bool) -> Text:
     """Beside a 易发区 found, the land of a grade not recognised, which changes nothing."""
     if not material:
-        return Text("", "")
+        return NO_TEXT
     ha = odd.m2 / M2_PER_HA
     return Text(
         f"；另有 {ha:.4f} 公顷的易发程度“{codes}”无法识别（不影响须开展评估的结论）",
@@ -88,7 +88,7 @@ def _hazard_points(inp: RuleInput) -> Decision:
         "buffer_m": reach,
         "distance_m": distance if distance is not None else math.nan,
         "nearest_id": layer.nearest_id or "",
-        "described": gap.described if gap is not None else layer.described_by or Text("", ""),
+        "described": gap.described if gap is not None else layer.described_by or NO_TEXT,
     }
     if (distance is None or distance > reach) and gap is not None:
         return Decision("band_outside", gap.area, values)  # none found, but not all is described

@@ -10,7 +10,7 @@ nor no cannot be ruled out as 基本草原: the check is then unknown (``unflagg
 
 from __future__ import annotations
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.review.common import (
     area_list,
     areas_by,
@@ -35,7 +35,7 @@ NO = ("否", "N", "no", "false", "0")
 def _unknown_note(odd: Area) -> Text:
     """Beside the basic grassland found, the land whose flag is not stated (not other grassland)."""
     if odd.m2 <= 0.0:
-        return Text("", "")
+        return NO_TEXT
     ha = odd.m2 / M2_PER_HA
     return Text(
         f"、基本草原标识未注明或无法识别的草原 {ha:.4f} 公顷",

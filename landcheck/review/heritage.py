@@ -18,7 +18,7 @@ found.
 
 from __future__ import annotations
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.review.common import (
     area_list,
     areas_by,
@@ -55,7 +55,7 @@ def _project_size(inp: RuleInput, large_ha: float) -> Text:
     """
     area, project = inp.project_area()
     if large_ha <= 0.0 or round(area.ha, 4) < large_ha:
-        return Text("", "")
+        return NO_TEXT
     if project is None:
         return Text(
             f"用地 {area.ha:.4f} 公顷（不小于 {large_ha:g} 公顷）",

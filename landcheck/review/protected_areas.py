@@ -15,7 +15,7 @@ damage resources or landscape. The zones banning construction are the rule's
 
 from __future__ import annotations
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.review.common import (
     area_list,
     areas_by,
@@ -74,12 +74,12 @@ def _list_texts(inp: RuleInput) -> dict[str, Text]:
     major, permitted = inp.project_list("major_list"), inp.project_list("permitted_list")
     on_major, on_permitted = inp.on_list("major_list"), inp.on_list("permitted_list")
     if on_major.on_list:
-        return {"list_item": item_text(major, on_major), "declare": Text("", "")}
+        return {"list_item": item_text(major, on_major), "declare": NO_TEXT}
     if on_permitted.on_list:
-        return {"list_item": item_text(permitted, on_permitted), "declare": Text("", "")}
+        return {"list_item": item_text(permitted, on_permitted), "declare": NO_TEXT}
     closer = on_permitted.candidate is not None
     return {
-        "list_item": Text("", ""),
+        "list_item": NO_TEXT,
         "declare": declare_text(
             permitted if closer else major,
             on_permitted if closer else on_major,

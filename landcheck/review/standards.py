@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.review.common import matches
 from landcheck.review.index_table import (
     INDUSTRY_INDICATORS,
@@ -438,13 +438,13 @@ def _land_use_standard(inp: RuleInput) -> Decision:
         "office_share_pct": math.nan,
         "indicators": Text("无", "none"),
         "failures": Text("无", "none"),
-        "facts_needed": Text("", ""),
+        "facts_needed": NO_TEXT,
         "thresholds": Text("无", "none"),
-        "exemption": Text("", ""),
+        "exemption": NO_TEXT,
         "exempt_below_ha": exempt_ha,
         "standards_table": "",
         "project_grade": "",
-        "unchecked": Text("", ""),
+        "unchecked": NO_TEXT,
         "industry_code": "",
         "land_grade": "",
     }

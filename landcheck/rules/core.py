@@ -81,7 +81,7 @@ class SiteInfo:
     """The site's own fields as read (figures such as 总投资 for the land-use standard)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectTotals:
     """A whole project's land (its sites summed): for the 征收 authority and the 预审 examiner.
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from landcheck.measure import SiteLayer
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.rollup import CULTIVATED, CULTIVATED_KINDS
 from landcheck.rules.core import (
     Decision,
@@ -54,7 +54,7 @@ def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
     """
     table = layer.feature_table
     if table is None or "grade" not in table.columns:
-        return _NO_GRADES
+        return NO_TEXT
 
     def breakdowns() -> list[Text]:  # every site's, once per table and method
         # "3.0" is grade 3 (a number column read as text); "1.05" is no grade, not 15
@@ -62,10 +62,7 @@ def _grades(layer: SiteLayer, method: AreaMethod) -> Text:
         net = (table.columns[f"{method.value}_m2"] * table.columns["net_share"]).tolist()
         return [_by_grade(grades, net, rows) for rows in table.site_groups()]
 
-    return table.by_position(("grades", method), breakdowns).get(layer.position, _NO_GRADES)
-
-
-_NO_GRADES = Text("", "")
+    return table.by_position(("grades", method), breakdowns).get(layer.position, NO_TEXT)
 
 
 def _by_grade(grades: list[str], net: list[float], rows: range) -> Text:
@@ -76,7 +73,7 @@ def _by_grade(grades: list[str], net: list[float], rows: range) -> Text:
         if grade.isdigit():
             by_grade[int(grade)] = by_grade.get(int(grade), 0.0) + net[row]
     if not by_grade:
-        return _NO_GRADES
+        return NO_TEXT
     items = sorted(by_grade.items())
     return Text(
         "；按耕地质量等别（GDDB）：" + "、".join(f"{g}等 {to_ha(a):.4f} 公顷" for g, a in items),
@@ -166,7 +163,7 @@ def _approved_part(inp: RuleInput) -> Text:
         if v.available and inp.is_material(v.overlap.m2, v.max_width_m)
     ]
     if not approved:
-        return Text("", "")
+        return NO_TEXT
     ha = max(a.ha for a in approved)
     return Text(
         f"（其中 {ha:.4f} 公顷位于依法批准的建设用地范围内，已随该用地的批准办理；"
@@ -437,11 +434,11 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
         "unused_ha": to_ha(unused.m2),
         "planned_ha": to_ha(planned.m2) if planned is not None else 0.0,
         "outside_planned_ha": to_ha(outside_m2),
-        "planning_gap": planning_gap or Text("", ""),
+        "planning_gap": planning_gap or NO_TEXT,
         "approved_part": _approved_part(inp),
-        "outside_sliver": Text("", ""),
+        "outside_sliver": NO_TEXT,
         "project_id": project.project_id if project is not None else inp.site.site_id,
-        "sites": Text("", ""),
+        "sites": NO_TEXT,
     }
     outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome is None:
@@ -555,7 +552,7 @@ def _conversion_states(
             return [(view.key, site_id, "land_use") for view in planning]
     states = []
     for view in planning:
-        planned, _ = _planned_in(view, _NO_TITLE, method, is_sliver)
+        planned, _ = _planned_in(view, NO_TEXT, method, is_sliver)
         site_m2 = view.overlap.m2 + view.uncovered.m2
         mode = _conversion_mode(planned, site_m2, lambda v=view: _outside_width(v), is_sliver)
         if mode == "conversion":
@@ -563,9 +560,6 @@ def _conversion_states(
         elif mode == "single_site":
             states.append((view.key, site_id, "single_site" if known else "land_use"))
     return states
-
-
-_NO_TITLE = Text("", "")
 
 
 def _collective(
@@ -947,7 +941,7 @@ def _span(low_m2: float, high_m2: float) -> str:
 def _approved_total(inp: RuleInput, totals: ProjectTotals) -> Text:
     """The note on the project's ground on approved land, left out (empty: none)."""
     if not inp.is_material(totals.approved_m2):
-        return Text("", "")
+        return NO_TEXT
     ha = to_ha(totals.approved_m2)
     return Text(
         f"（项目用地中 {ha:.4f} 公顷位于依法批准的建设用地范围内，其征收已随该用地的批准办理，"
@@ -960,7 +954,7 @@ def _approved_total(inp: RuleInput, totals: ProjectTotals) -> Text:
 def _unowned_note(totals: ProjectTotals) -> Text:
     """The note on land of unknown ownership that does not change the approver (empty: none)."""
     if totals.unowned_m2 <= 0.0:
-        return Text("", "")
+        return NO_TEXT
     m2 = totals.unowned_m2
     return Text(
         f"（另有 {m2:.2f} 平方米土地的权属性质（QSXZ）既非国有也非集体，按国有或集体土地计，"
@@ -974,7 +968,7 @@ def _ranges_note(inp: RuleInput, totals: ProjectTotals, least: bool) -> Text:
     """The note on figures the data give only within a range (empty: they are exact)."""
     spans = _spans(inp, totals)
     if not spans:
-        return Text("", "")
+        return NO_TEXT
     end = Text("最小", "least") if least else Text("最大", "most")
     return Text(
         f"（{spans.zh}，上述面积取其{end.zh}值；无论取何值，审批机关不变）",
@@ -1113,7 +1107,7 @@ def _joined(texts: list[Text]) -> Text:
 def _partial(inp: RuleInput, totals: ProjectTotals) -> Text:
     """The note on totals that may be incomplete, naming what was missing (empty: complete)."""
     if totals.complete:
-        return Text("", "")
+        return NO_TEXT
     missing = _joined(_missing(inp, totals))
     return Text(
         f"（{missing.zh}，合计可能不完整）", f" ({missing.en}: the totals may be incomplete)"
@@ -1259,7 +1253,7 @@ def _preexam_needed(inp: RuleInput) -> Decision:
     }
     project = inp.site.project
     values["project_id"] = project.project_id if project is not None else inp.site.site_id
-    values["sites"] = Text("", "")
+    values["sites"] = NO_TEXT
     if new.m2 <= 0.0 or inp.is_sliver(new.m2, inp.layer.uncovered_width_m):
         # 自然资规〔2019〕2号 §一 spares a project on approved land, not a site of one
         # that takes new land elsewhere (实施条例 art. 25: one project, one application)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.projects import ListMatch, ProjectList
 
 __all__ = ["declare_text", "item_text"]
@@ -40,7 +40,7 @@ def item_text(project_list: ProjectList, match: ListMatch) -> Text:
     """
     item = match.item
     if item is None:
-        return Text("", "")
+        return NO_TEXT
     return Text(
         f"{project_list.source_zh}第{item.id}项（{item.zh}）〔{item.mark}〕",
         f"item {item.id} of {project_list.source_en} ({item.en}) [{item.mark}]",
@@ -66,7 +66,7 @@ def declare_text(project_list: ProjectList, match: ListMatch, project_type: str 
     True
     """
     if match.on_list:
-        return Text("", "")
+        return NO_TEXT
     if project_type is None:
         return Text(
             "未申报项目类型：请申报项目类型（project_type）及列入该项目的规划或文件。",

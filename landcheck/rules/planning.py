@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from landcheck.labels import CONFORMITY
 from landcheck.measure import SiteLayer
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.rules.core import (
     Decision,
     Evaluator,
@@ -42,8 +42,8 @@ def _urban_boundary(inp: RuleInput) -> Decision:
         "outside_ha": rest_shown(site.ha, to_ha(inside.m2), 4),
         "outside_mu": rest_shown(site.mu, inside.m2 / M2_PER_MU, 2),
         "outside_m2": rest_shown(site.m2, inside.m2, 2),
-        "beyond": Text("", ""),
-        "declare": Text("", "")
+        "beyond": NO_TEXT,
+        "declare": NO_TEXT
         if kind is not None
         else Text(
             "未申报项目类型，按不得在边界外建设处理；请申报项目类型（project_type）。",
@@ -217,7 +217,7 @@ def _others(layer: SiteLayer, parts: tuple[Part, ...], chosen: str, method: Area
     """The site's other non-conforming zones than the outcome's, each group with its label."""
     zh, en = [], []
     for outcome, selector, words in parts:
-        zones = _zones(layer, selector, method) if outcome != chosen else Text("", "")
+        zones = _zones(layer, selector, method) if outcome != chosen else NO_TEXT
         if zones.zh:
             zh.append(f"另涉及{zones.zh}：{words[0]}。")
             en.append(f" It also lies in {zones.en}: {words[1]}.")
@@ -285,7 +285,7 @@ def _planning_conformity(inp: RuleInput) -> Decision:
         "codes": ", ".join(_part_codes(layer, parts, outcome)),
         "declare": _DECLARE
         if outcome == "by_project" and inp.site.facts.project_type not in inp.profile.project_types
-        else Text("", ""),
+        else NO_TEXT,
     }
     return Decision(outcome, area, values)
 

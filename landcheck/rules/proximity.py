@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT
 from landcheck.rules.core import Decision, Evaluator, RuleInput, band_gap, involvement
 
 __all__ = ["EVALUATORS"]
@@ -23,7 +23,7 @@ def _proximity(inp: RuleInput) -> Decision:
         "buffer_m": buffer_m,
         "distance_m": layer.nearest_m if layer.nearest_m is not None else float("nan"),
         "nearest_id": layer.nearest_id or "",
-        "described": gap.described if gap is not None else layer.described_by or Text("", ""),
+        "described": gap.described if gap is not None else layer.described_by or NO_TEXT,
     }
     if inp.is_material(layer.overlap.m2, layer.max_width_m):
         return Decision("overlaps", layer.overlap, values)

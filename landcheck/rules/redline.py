@@ -10,7 +10,7 @@ evidence its item asks for.
 
 from __future__ import annotations
 
-from landcheck.profile import Text
+from landcheck.profile import NO_TEXT, Text
 from landcheck.projects import ListMatch
 from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement
 from landcheck.rules.lists import declare_text, item_text
@@ -22,7 +22,7 @@ def _core_zone(inp: RuleInput) -> tuple[float, Text]:
     """The site's area in a core protection zone (m²), and a note when that was not checked."""
     key = inp.params.get("core_layer")
     if key is None:
-        return 0.0, Text("", "")
+        return 0.0, NO_TEXT
     layer = inp.layers.get(key)
     if layer is None or not layer.available:
         return 0.0, Text(
@@ -36,7 +36,7 @@ def _core_zone(inp: RuleInput) -> tuple[float, Text]:
         area = layer.classes_where("code", zones, method)
     if area.m2 <= 0.0:
         area = layer.classes_where("name", zones, method)
-    return area.m2, Text("", "")
+    return area.m2, NO_TEXT
 
 
 _NEW_LAND = ("农用地", "未利用地")
@@ -54,7 +54,7 @@ def _on_existing_land(inp: RuleInput, match: ListMatch) -> tuple[ListMatch, Text
     """
     item = match.item
     if item is None or not item.existing_land:
-        return match, Text("", "")
+        return match, NO_TEXT
     method = inp.site.area.method
     surveys = [view for view in inp.layers_of_kind("land_use") if view.available]
     if not surveys:
@@ -66,7 +66,7 @@ def _on_existing_land(inp: RuleInput, match: ListMatch) -> tuple[ListMatch, Text
     other = sum(view.classes_where("category", _NEW_LAND, method).m2 for view in surveys)
     width = max(view.width_where("category", _NEW_LAND) for view in surveys)
     if not inp.is_material(other, width):
-        return match, Text("", "")
+        return match, NO_TEXT
     return ListMatch(None, item, ("existing_land",)), Text(
         f"（项目用地含农用地、未利用地 {other / 10_000.0:.4f} 公顷，不属于不扩大现有建设用地和"
         "耕地规模的修缮）",
@@ -89,14 +89,14 @@ def _eco_redline(inp: RuleInput) -> Decision:
     on_permitted, land_note = _on_existing_land(inp, inp.on_list("permitted_list"))
     core_m2, core_note = _core_zone(inp)
     if on_permitted.on_list:  # the item stands: what was not checked goes with the core zones'
-        core_note, land_note = _joined(core_note, land_note), Text("", "")
+        core_note, land_note = _joined(core_note, land_note), NO_TEXT
     values = {"core_note": core_note, "core_ha": core_m2 / 10_000.0}
     if on_major.on_list:
         values["list_item"] = item_text(major, on_major)
     else:
         values["list_item"] = item_text(permitted, on_permitted)
     values["declare"] = (
-        Text("", "")
+        NO_TEXT
         if on_major.on_list or on_permitted.on_list
         else _joined(
             declare_text(
