@@ -66,6 +66,11 @@ class GeometryReport:
     non_finite : list of str
         Labels of the features with NaN or infinite coordinates: never
         repaired (they have no true shape), left empty, counted as invalid.
+    non_polygonal_near : list of str
+        Labels of the features without area (points, lines) that meet the
+        windows the geometries will be used in (``near``; all of them without
+        windows): a layer of areas drawn as outlines or points there cannot say
+        what it covers.
     examples : list of str
         Up to five feature labels with the reason, for the message.
     """
@@ -76,6 +81,7 @@ class GeometryReport:
     empty: int = 0
     non_polygonal: int = 0
     non_finite: list[str] = field(default_factory=list)
+    non_polygonal_near: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, int]:
@@ -188,6 +194,17 @@ def _windows(near: Any) -> np.ndarray | None:
     if near is None:
         return None
     return np.asarray(near, dtype=float).reshape(-1, 4)
+
+
+def _meeting(geoms: np.ndarray, windows: np.ndarray | None) -> np.ndarray:
+    """Which of ``geoms`` meet any of ``windows`` (all of them without windows)."""
+    if windows is None:
+        return np.ones(len(geoms), dtype=bool)
+    boxes = shapely.box(windows[:, 0], windows[:, 1], windows[:, 2], windows[:, 3])
+    found, _ = shapely.STRtree(boxes).query(geoms, predicate="intersects")
+    meets = np.zeros(len(geoms), dtype=bool)
+    meets[found] = True
+    return meets
 
 
 def _invalid_in_windows(geom: Any, windows: np.ndarray) -> bool:
@@ -390,6 +407,9 @@ def clean_polygons(
     report.repaired = int((fixable & usable).sum())
     report.empty = int((empty_input | collapsed).sum())
     report.non_polygonal = int(without_area.sum())
+    if report.non_polygonal:
+        lines = np.flatnonzero(without_area)
+        report.non_polygonal_near = labels[lines[_meeting(given[lines], _windows(near))]].tolist()
     for label, reason in (
         *((lab, "repaired") for lab in labels[fixable & usable][:3]),
         *((lab, "empty") for lab in labels[empty_input | collapsed][:2]),

@@ -51,6 +51,7 @@ __all__ = [
     "cultivated_mask",
     "field_mapping",
     "normalise_features",
+    "refuse_areas_without_area",
     "refuse_non_finite_features",
     "select_near",
 ]
@@ -357,6 +358,8 @@ def normalise_features(
             geometry_values(projected), ids, near=near, known_valid=remember
         )
     refuse_non_finite_features(report.non_finite, spec.key)
+    if spec.kind not in POINT_KINDS and spec.kind != "land_use":
+        refuse_areas_without_area(report.non_polygonal_near, spec.key)
     note = report.describe(f"layer {spec.key!r}")
     if note:
         warn(note)
@@ -478,6 +481,42 @@ def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryRepo
     report.empty = int((~points & ~broken).sum())
     report.examples = [f"{label}: not a point" for label in labels[~points & ~broken][:5]]
     return geoms, report, points
+
+
+def refuse_areas_without_area(ids: list[str], key: str) -> None:
+    """Refuse a layer of areas whose features near the sites are lines or points.
+
+    Such a layer says where its land lies by its polygons: a parcel drawn as its
+    outline (a CAD polyline) or as a point covers nothing, so near it the absence
+    of a polygon is no evidence that the site takes none of the layer's land. Its
+    checks become ``unknown``. A land-use survey is left out: what its polygons
+    do not cover is already undescribed (a 二调 survey's linear features are lines).
+
+    Raises
+    ------
+    InputDataError
+        Naming the feature ids (the first few and how many more).
+
+    Examples
+    --------
+    >>> refuse_areas_without_area(["F2"], "farmland")
+    Traceback (most recent call last):
+    ...
+    landcheck.errors.InputDataError: layer 'farmland': feature F2 near the sites is a line or ...
+    """
+    if not ids:
+        return
+    names = name_some(ids)
+    found = (
+        f"features {names} near the sites are lines or points"
+        if len(ids) > 1
+        else f"feature {names} near the sites is a line or a point"
+    )
+    raise InputDataError(
+        f"layer {key!r}: {found}, not areas, so what the layer covers there is unknown and "
+        "its checks cannot be made; give its features as polygons (close outlines into "
+        "polygons) and run again"
+    )
 
 
 def refuse_non_finite_features(ids: list[str], key: str) -> None:
