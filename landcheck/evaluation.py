@@ -163,6 +163,26 @@ def _start_layer(
     return started
 
 
+def _warn_self_overlap(
+    spec: LayerSpec, sites: gpd.GeoDataFrame, overlay: LayerOverlay, method: AreaMethod
+) -> None:
+    """Say that the layer's features overlap inside sites, by how much in the run's method."""
+    shared = Area(overlay.self_overlap_m2, overlay.self_overlap_ellipsoidal_m2, method)
+    if shared.m2 < _SHARED_NOTED_M2:
+        return
+    ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
+    under = (
+        "stricter feature (the earlier of two alike)"
+        if spec.kind in ORDERED_KINDS
+        else "earlier feature"
+    )
+    warn(
+        f"layer {spec.key!r}: features overlap each other inside site(s) "
+        f"{', '.join(map(str, ids[:5]))} ({shared.m2:.2f} m² in all, {method.value}); the "
+        f"shared area is counted once, under the {under}"
+    )
+
+
 def _maps_context(
     started: _LayerStarted, crs: Any, keep_reads: bool, sent: FeaturesSent | None = None
 ) -> gpd.GeoDataFrame | PackedFrame:
@@ -202,18 +222,7 @@ def _finish_layer(
     nearest = _nearest_in_site_crs(
         nearest, measuring, started.search_m, site_geoms, geometry_values(layer.features)
     )
-    if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
-        ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
-        warn(
-            f"layer {spec.key!r}: features overlap each other inside site(s) "
-            f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
-            "shared area is counted once, under the "
-            + (
-                "stricter feature (the earlier of two alike)"
-                if spec.kind in ORDERED_KINDS
-                else "earlier feature"
-            )
-        )
+    _warn_self_overlap(spec, sites, overlay, run.method)
     table = layer.classification.code_table if layer.classification else None
     has_codes = "code" in layer.mapping
     if len(nearest):  # no feature within the search: measure_layer reads no nearest feature

@@ -186,3 +186,29 @@ def test_sites_of_one_project_in_two_zones_share_their_ellipsoidal_ground_and_sa
         f"the {project.overlap_m2:.2f} m² they share is taken off their planar sum as "
         "measured on the ellipsoid (no one plane holds their union)"
     ]
+
+
+@pytest.mark.parametrize("method", ["planar", "ellipsoidal"])
+def test_features_overlapping_inside_a_site_are_said_in_the_runs_method(method):
+    # farmland squares of 100 m sharing 50 m x 100 m: 5,000 m² planar, 4,993.91 m² on the
+    # ellipsoid; an ellipsoidal run's warning gave the planar figure, unlabelled
+    shared = EAST35.box(50, 0, 50, 100)
+    farmland = EAST35.frame(
+        [
+            {"BSM": "F1", "DLBM": "0103", "geometry": EAST35.box(0, 0, 100, 100)},
+            {"BSM": "F2", "DLBM": "0103", "geometry": EAST35.box(50, 0, 100, 100)},
+        ]
+    )
+    result = landcheck.check(
+        EAST35.sites(EAST35.box(0, 0, 200, 200)),
+        layers={"farmland": farmland},
+        coverage=EAST35.coverage(),
+        area_method=method,
+    )
+    m2 = 5_000.0 if method == "planar" else EAST35.geodesic_m2(shared)
+    assert m2 == pytest.approx(5_000.0 if method == "planar" else 4_993.91, abs=0.005)
+    said = [w for w in result.warnings if "overlap each other" in w]
+    assert said == [
+        f"layer 'farmland': features overlap each other inside site(s) S1 ({m2:.2f} m² in "
+        f"all, {method}); the shared area is counted once, under the earlier feature"
+    ]
