@@ -17,7 +17,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from typing import Any
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from landcheck.areas import ellipsoidal_areas
 from landcheck.classify.decide import AmbiguousClassificationError
 from landcheck.coverage import (
     COVERAGE_KINDS,
@@ -66,7 +67,7 @@ from landcheck.rules import (
     search_distance,
 )
 from landcheck.run import Run, prepare
-from landcheck.units import Area
+from landcheck.units import Area, AreaMethod
 
 __all__ = ["ProgressCallback", "check", "evaluate"]
 
@@ -162,6 +163,26 @@ def _start_layer(
     return started
 
 
+def _warn_self_overlap(
+    spec: LayerSpec, sites: gpd.GeoDataFrame, overlay: LayerOverlay, method: AreaMethod
+) -> None:
+    """Say that the layer's features overlap inside sites, by how much in the run's method."""
+    shared = Area(overlay.self_overlap_m2, overlay.self_overlap_ellipsoidal_m2, method)
+    if shared.m2 < _SHARED_NOTED_M2:
+        return
+    ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
+    under = (
+        "stricter feature (the earlier of two alike)"
+        if spec.kind in ORDERED_KINDS
+        else "earlier feature"
+    )
+    warn(
+        f"layer {spec.key!r}: features overlap each other inside site(s) "
+        f"{', '.join(map(str, ids[:5]))} ({shared.m2:.2f} m² in all, {method.value}); the "
+        f"shared area is counted once, under the {under}"
+    )
+
+
 def _maps_context(
     started: _LayerStarted, crs: Any, keep_reads: bool, sent: FeaturesSent | None = None
 ) -> gpd.GeoDataFrame | PackedFrame:
@@ -201,18 +222,7 @@ def _finish_layer(
     nearest = _nearest_in_site_crs(
         nearest, measuring, started.search_m, site_geoms, geometry_values(layer.features)
     )
-    if overlay.self_overlap_m2 >= _SHARED_NOTED_M2:
-        ids = sites["site_id"].to_numpy()[overlay.self_overlap_sites]
-        warn(
-            f"layer {spec.key!r}: features overlap each other inside site(s) "
-            f"{', '.join(map(str, ids[:5]))} ({overlay.self_overlap_m2:.2f} m² in all); the "
-            "shared area is counted once, under the "
-            + (
-                "stricter feature (the earlier of two alike)"
-                if spec.kind in ORDERED_KINDS
-                else "earlier feature"
-            )
-        )
+    _warn_self_overlap(spec, sites, overlay, run.method)
     table = layer.classification.code_table if layer.classification else None
     has_codes = "code" in layer.mapping
     if len(nearest):  # no feature within the search: measure_layer reads no nearest feature
@@ -742,7 +752,15 @@ def _evaluate_with(
                 outcomes = _evaluate_layers(run, engine, notify, keep_geometry, keep_reads)
             coverage, coverage_record = _coverage(run, outcomes, keep_reads)
         site_layers, findings = _evaluate_sites(
-            run.profile, frame, outcomes, notify, coverage, list(run.facts), stage, engine.workers
+            run.profile,
+            frame,
+            run.measuring,
+            outcomes,
+            notify,
+            coverage,
+            list(run.facts),
+            stage,
+            engine.workers,
         )
     return CheckResult(
         profile=run.profile,
@@ -791,6 +809,7 @@ def _site_records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 def _evaluate_sites(
     profile: Profile,
     frame: gpd.GeoDataFrame,
+    measuring: SiteMeasuring,
     outcomes: Mapping[str, _LayerOutcome],
     notify: ProgressCallback,
     coverage: Coverage | None = None,
@@ -799,6 +818,9 @@ def _evaluate_sites(
     workers: int | None = None,
 ) -> tuple[list[dict[str, SiteLayer]], list[list[Any]]]:
     """Each site's layer views, then one project-level pass (征收 totals), then the rules.
+
+    ``measuring`` is each site's measuring CRS: the ground a project's sites share is
+    measured as their areas are (:class:`_SharedGround`).
 
     ``workers`` caps the processes the rules of a big batch use (1: this one only).
     """
@@ -826,15 +848,17 @@ def _evaluate_sites(
         areas.append(area)
     site_ids = frame["site_id"].astype(str).tolist()
     is_sliver = profile.analysis.is_sliver
-    projects = project_totals(
-        site_ids,
-        [f.project_id for f in facts],
-        site_layers,
-        method,
+    shared = _SharedGround(
+        np.asarray(geometry_values(frame), dtype=object),
+        frame["site_id"].to_numpy(),
+        measuring,
         is_sliver,
-        partial(_shared_ground, geometry_values(frame), is_sliver),
+        method,
     )
-    projects = _with_areas(projects, areas)
+    projects = project_totals(
+        site_ids, [f.project_id for f in facts], site_layers, method, is_sliver, shared
+    )
+    projects = _with_areas(projects, areas, shared.measured)
     infos = [
         SiteInfo(
             site_id=row["site_id"],
@@ -856,62 +880,121 @@ def _evaluate_sites(
     return site_layers, findings
 
 
-def _with_areas(projects: list[ProjectTotals], areas: list[Area]) -> list[ProjectTotals]:
+def _with_areas(
+    projects: list[ProjectTotals], areas: list[Area], shared: Mapping[tuple[int, ...], Area]
+) -> list[ProjectTotals]:
     """Each site's project totals with the project's area (:attr:`ProjectTotals.area`).
 
-    The sites' areas summed, less the ground they share (measured planar; taken off the
-    ellipsoidal sum in the same proportion). A project of one site keeps its totals as
-    they are: its area is the site's
-    (:meth:`~landcheck.rules.core.RuleInput.project_area`), and a batch of 10,000 sites
-    standing alone made 10,000 copies for nothing.
+    The sites' areas summed, less the ground they share (``shared``: by the positions of
+    a project's sites, as :class:`_SharedGround` measured it, planar and ellipsoidal as
+    the sites' areas are). A project of one site keeps its totals as they are: its area
+    is the site's (:meth:`~landcheck.rules.core.RuleInput.project_area`), and a batch of
+    10,000 sites standing alone made 10,000 copies for nothing.
 
     Examples
     --------
     >>> from landcheck.units import AreaMethod
     >>> p = ProjectTotals("P1", ("S1", "S2"), overlap_m2=500.0)
     >>> a = Area(1_000.0, 1_002.0, AreaMethod.PLANAR)
-    >>> [t.area.planar_m2 for t in _with_areas([p, p], [a, a])]
-    [1500.0, 1500.0]
+    >>> common = {(0, 1): Area(500.0, 501.0, AreaMethod.PLANAR)}
+    >>> [t.area.ellipsoidal_m2 for t in _with_areas([p, p], [a, a], common)]
+    [1503.0, 1503.0]
     """
-    sums: dict[int, list[Area]] = {}
-    for totals, area in zip(projects, areas, strict=True):
+    positions: dict[int, list[int]] = {}
+    for position, totals in enumerate(projects):
         if len(totals.site_ids) > 1:
-            sums.setdefault(id(totals), []).append(area)
+            positions.setdefault(id(totals), []).append(position)
     measured: dict[int, ProjectTotals] = {}
-    for totals in projects:
-        if id(totals) in measured:
-            continue
-        if len(totals.site_ids) < 2:
-            measured[id(totals)] = totals
-            continue
-        own = sums[id(totals)]
-        planar = sum(a.planar_m2 for a in own)
-        ellipsoidal = sum(a.ellipsoidal_m2 for a in own)
-        shared = totals.overlap_m2 / planar if planar > 0.0 else 0.0
-        area = Area(planar * (1.0 - shared), ellipsoidal * (1.0 - shared), own[0].method)
-        measured[id(totals)] = replace(totals, area=area)
-    return [measured[id(totals)] for totals in projects]
+    for key, at in positions.items():
+        totals, common = projects[at[0]], shared[tuple(at)]
+        summed = sum((areas[p] for p in at[1:]), areas[at[0]])
+        area = Area(
+            summed.planar_m2 - common.planar_m2,
+            summed.ellipsoidal_m2 - common.ellipsoidal_m2,
+            summed.method,
+        )
+        measured[key] = replace(totals, area=area)
+    return [measured.get(id(totals), totals) for totals in projects]
+
+
+@dataclass
+class _SharedGround:
+    """The ground each project's sites share, measured as the sites' areas are.
+
+    Called by :func:`~landcheck.rules.project_totals` with the positions of a
+    project's sites, it answers the shared ground in m² by the run's area method
+    (:attr:`ProjectTotals.overlap_m2`, which the 征收 check prints) and keeps it
+    both ways, by those positions, for :func:`_with_areas`.
+    """
+
+    geometries: np.ndarray
+    site_ids: np.ndarray
+    measuring: SiteMeasuring
+    is_sliver: Callable[[float, float | None], bool]
+    method: AreaMethod
+    measured: dict[tuple[int, ...], Area] = field(default_factory=dict)
+
+    def __call__(self, positions: list[int]) -> float:
+        at = np.asarray(positions, dtype=np.intp)
+        at = at[~shapely.is_missing(self.geometries[at])]
+        zones = np.unique(self.measuring.labels[at].astype(str))
+        area = _shared_ground(self.geometries[at], at, self.measuring, self.is_sliver, self.method)
+        if len(zones) > 1 and area.ellipsoidal_m2 > 0.0:
+            warn(
+                f"sites {', '.join(map(str, self.site_ids[at][:5]))} of one project are "
+                f"measured in different zones ({', '.join(zones)}): the "
+                f"{area.ellipsoidal_m2:.2f} m² they share is taken off their planar sum as "
+                "measured on the ellipsoid (no one plane holds their union)"
+            )
+        self.measured[tuple(positions)] = area
+        return area.m2
 
 
 def _shared_ground(
-    geometries: Any, is_sliver: Callable[[float, float | None], bool], positions: list[int]
-) -> float:
-    """The ground the sites at ``positions`` share, in m² (planar); 0 for a sliver of it.
+    chosen: np.ndarray,
+    at: np.ndarray,
+    measuring: SiteMeasuring,
+    is_sliver: Callable[[float, float | None], bool],
+    method: AreaMethod,
+) -> Area:
+    """The ground the sites ``chosen`` (at positions ``at``) share; 0 for a sliver of it.
 
-    Their areas less the area of their union: what summing them would count twice. Where
-    they overlap by a sliver (``is_sliver(area_m2, mean_width_m)``: adjacent plots whose
-    common boundary was drawn twice, a few centimetres apart), nothing is shared.
+    Their areas less the area of their union: what summing them would count twice.
+    Ellipsoidal on the analysis CRS's ellipsoid, and planar in the sites' measuring CRS,
+    as the sites' own areas are measured (:mod:`landcheck.crs.measuring`); sites
+    measured in several zones share their ellipsoidal figure, no one plane holding their
+    union. Where they overlap by a sliver (``is_sliver(area_m2, mean_width_m)``:
+    adjacent plots whose common boundary was drawn twice, a few centimetres apart),
+    nothing is shared.
 
     Examples
     --------
+    >>> from pyproj import CRS
     >>> from shapely import box
-    >>> sites = [box(0, 0, 100, 100), box(50, 0, 150, 100), box(99.95, 0, 200, 100)]
+    >>> from landcheck.crs.measuring import site_measuring
+    >>> from landcheck.units import AreaMethod
+    >>> sites = np.array([box(35_500_000, 2_700_000, 35_500_100, 2_700_100),
+    ...                   box(35_500_050, 2_700_000, 35_500_150, 2_700_100),
+    ...                   box(35_500_099.95, 2_700_000, 35_500_200, 2_700_100)])
+    >>> measuring = site_measuring(CRS.from_epsg(4523), sites)
     >>> thin = lambda area, width: area < 1.0 or width < 0.1
-    >>> _shared_ground(sites, thin, [0, 1]), _shared_ground(sites, thin, [0, 2])
-    (5000.0, 0.0)
+    >>> at = np.array([0, 1])
+    >>> round(_shared_ground(sites[at], at, measuring, thin, AreaMethod.PLANAR).m2, 6)
+    5000.0
+    >>> at = np.array([0, 2])
+    >>> _shared_ground(sites[at], at, measuring, thin, AreaMethod.PLANAR).m2
+    0.0
     """
-    chosen = np.asarray([geometries[p] for p in positions], dtype=object)
-    chosen = chosen[~shapely.is_missing(chosen)]
+    if not _shows(chosen, is_sliver):
+        return Area(0.0, 0.0, method)
+    ellipsoidal = _excess(chosen, partial(ellipsoidal_areas, crs=measuring.analysis))
+    if len(np.unique(measuring.labels[at].astype(str))) > 1:
+        return Area(ellipsoidal, ellipsoidal, method)
+    return Area(_excess(measuring.to_own_crs(chosen, at), shapely.area), ellipsoidal, method)
+
+
+def _shows(chosen: np.ndarray, is_sliver: Callable[[float, float | None], bool]) -> bool:
+    """Whether the geometries overlap by more than a sliver (measured as they are)."""
     left, right = shapely.STRtree(chosen).query(chosen, predicate="intersects")
     pairs = left < right
     parts = shapely.get_parts(shapely.intersection(chosen[left[pairs]], chosen[right[pairs]]))
@@ -919,6 +1002,10 @@ def _shared_ground(
         parts = shapely.get_parts(parts)
     common = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
     area, length = shapely.area(common), shapely.length(common)
-    if area <= 0.0 or is_sliver(area, 2.0 * area / length if length > 0 else None):
-        return 0.0
-    return float(shapely.area(chosen).sum() - shapely.area(shapely.union_all(chosen)))
+    return area > 0.0 and not is_sliver(area, 2.0 * area / length if length > 0 else None)
+
+
+def _excess(geometries: np.ndarray, measure: Callable[[np.ndarray], np.ndarray]) -> float:
+    """The geometries' areas summed less the area of their union, by ``measure``."""
+    union = np.array([shapely.union_all(geometries)], dtype=object)
+    return float(measure(geometries).sum() - measure(union)[0])

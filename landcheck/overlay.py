@@ -84,7 +84,10 @@ class LayerOverlay:
     self_overlap_sites : numpy.ndarray
         Positions of the sites inside which features of the layer overlap.
     self_overlap_m2 : float
-        Planar area counted once instead of several times, over all sites.
+        Planar area counted once instead of several times, over all sites (in each
+        site's measuring CRS once :func:`measured_in_site_crs` has measured it).
+    self_overlap_ellipsoidal_m2 : float
+        The same area on the ellipsoid.
     changed : numpy.ndarray of bool
         Per piece, whether it lost an overlap with an earlier feature.
     wkb : numpy.ndarray or None
@@ -97,6 +100,7 @@ class LayerOverlay:
     pieces: gpd.GeoDataFrame
     self_overlap_sites: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
     self_overlap_m2: float = 0.0
+    self_overlap_ellipsoidal_m2: float = 0.0
     changed: np.ndarray = field(default_factory=lambda: np.array([], dtype=bool))
     wkb: np.ndarray | None = None
 
@@ -200,6 +204,10 @@ def overlay_frame(
         pieces=result,
         self_overlap_sites=overlap_sites,
         self_overlap_m2=float(planar[changed].sum() - counted_planar[changed].sum()),
+        self_overlap_ellipsoidal_m2=float(
+            arrays["ellipsoidal_m2"][changed].sum()
+            - arrays["counted_ellipsoidal_m2"][changed].sum()
+        ),
         changed=changed,
     )
 
@@ -285,6 +293,7 @@ def measured_in_site_crs(
         pieces=pieces,
         self_overlap_sites=overlay.self_overlap_sites,
         self_overlap_m2=float(lost.sum()),
+        self_overlap_ellipsoidal_m2=overlay.self_overlap_ellipsoidal_m2,
         changed=overlay.changed,
         wkb=overlay.wkb,
     )

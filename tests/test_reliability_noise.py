@@ -89,7 +89,7 @@ def test_a_shared_overlap_is_a_warning_only_when_it_shows(overlap_m, warned):
     if warned:
         assert shared == [
             "layer 'farmland': features overlap each other inside site(s) S1 (100.00 m² in "
-            "all); the shared area is counted once, under the earlier feature"
+            "all, planar); the shared area is counted once, under the earlier feature"
         ]
     else:
         assert shared == []

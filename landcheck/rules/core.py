@@ -108,7 +108,8 @@ class ProjectTotals:
     complete : bool
         False when a site's land-use or farmland layer was unusable (see ``gaps``).
     overlap_m2 : float
-        Ground the project's sites share (their areas less that of their union, planar):
+        Ground the project's sites share (their areas less that of their union, in m² by
+        the run's area method, measured as the sites' areas are):
         summed, it would be counted twice.
     unowned_m2 : float
         Land whose ownership code (QSXZ) is neither state nor collective: it may be
