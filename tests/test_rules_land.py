@@ -509,17 +509,18 @@ def test_a_transferred_site_on_approved_land_is_asked_for_no_pre_examination_app
     assert entry["documents"] == []
 
 
-@pytest.mark.parametrize("strip_code", ["0502", None])
+@pytest.mark.parametrize("strip_code", ["0502", None, "04", "05"])
 def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(strip_code):
     # rules-2026 §I: a strip 0.05 m wide (5 m², under the profile's 0.1 m sliver width) is a
-    # suspected boundary error, whether zoned 0502 or left without a zone; the project was
+    # suspected boundary error, whether zoned 0502, a level-1 zone (04, 05: its width was not
+    # measured, so 5 m² alone made it 单独选址) or left without a zone; the project was
     # called 单独选址 for it, while the conformity check called it a sliver
     strip = box(X0 + 99.95, Y0 - 100, X0 + 200, Y0 + 200)
     zoned = [{"BSM": "Z1", "GHFQDM": "0401", "geometry": square(-100, -100, 300).difference(strip)}]
     if strip_code is not None:
         zoned.append({"BSM": "Z2", "GHFQDM": strip_code, "geometry": strip})
     layers = {
-        "planning_zones": frame(zoned),
+        "planning_zones": frame([dict(row) for row in zoned]),
         "land_use": frame([parcel("0103", square(-100, -100, 300), QSXZ="30")]),
         "farmland": frame([parcel("0101", square(9000, 9000, 10))]),
     }
@@ -530,6 +531,14 @@ def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(st
         "另有 5.00 平方米的细小部分位于规划建设用地范围外，疑似边界误差，修正后复核。"
         in found.message.zh
     )
+    # nor does it make a sister site inside planned land 单独选址 with it
+    pair = sites(square(0, 0, 100), square(500, 0, 100), project_id=["P1", "P1"])
+    more = [*zoned, zone("0401", square(400, -100, 300))]
+    layers_pair = {**layers, "planning_zones": frame(more)}
+    layers_pair["land_use"] = frame([parcel("0103", square(-100, -100, 1500, 400), QSXZ="30")])
+    result = landcheck.check(pair, layers=layers_pair, **PLANAR)
+    for name in ("S1", "S2"):
+        assert finding(result, "agricultural_conversion", name).outcome == "batch", name
     assert "Another 5.00 m² lie outside the planned construction land in a thin strip" in (
         found.message.en
     )

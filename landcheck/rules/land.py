@@ -516,12 +516,14 @@ def _outside_planned_width(inp: RuleInput) -> float | None:
 def _outside_width(layer: SiteLayer | None) -> float | None:
     """The largest width of the parts of a site's planning view outside planned land.
 
-    The zones not planned for construction, and the part no zone covers; None when the
-    planning layer gives no widths (then an area alone tells a sliver).
+    The zones not planned for construction, those given at level 1 only (``unknown``:
+    outside what is known to be planned land, a strip of them no wider than a sliver's
+    is one like any other), and the part no zone covers; None when the planning layer
+    gives no widths (then an area alone tells a sliver).
     """
     if layer is None or not layer.available:
         return None
-    widths = [layer.width_where("planned_construction", ("no",))]
+    widths = [layer.width_where("planned_construction", ("no", "unknown"))]
     if layer.uncovered.m2 > 0.0 and layer.uncovered_width_m is not None:
         widths.append(layer.uncovered_width_m)
     return max(widths)
