@@ -891,13 +891,55 @@ def test_a_site_on_approved_land_of_a_project_that_takes_new_land_needs_pre_exam
         assert result.documents(name) == []
 
 
+def test_a_project_whose_other_site_lies_beyond_the_approved_land_layer_may_need_no_pre_exam():
+    # S1 of P1 wholly on approved land, S2 wholly beyond what the layers describe: S1 said as
+    # fact "同一项目 P1 的用地 S2 需新增建设用地 … 须办理用地预审" though S2's own check cannot
+    # tell whether it takes new land at all (自然资规〔2019〕2号 §一 may spare the project)
+    coverage = frame([{"name": "west", "geometry": square(-10_000, -10_000, 10_500, 20_000)}])
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 2500, 400), QSXZ="30")]),
+        "farmland": frame([parcel("0103", square(-5000, 5000, 10))]),
+        "eco_redline": frame([{"BSM": "R", "geometry": square(-6000, 6000, 10)}]),
+        "approved_land": approved(square(-10, -10, 120)),
+    }
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        project_id=["P1", "P1"],
+        approval_level=["provincial"] * 2,
+    )
+    result = landcheck.check(site, layers=layers, area_method="planar", coverage=coverage)
+    first = finding(result, "preexam_needed")
+    assert (first.outcome, first.status) == ("project_undetermined", "unknown")
+    assert first.area.planar_m2 == pytest.approx(10_000.0)
+    assert "需新增建设用地" not in first.message.zh
+    assert "但同一项目 P1 的用地 S2 是否新增建设用地无法判断" in first.message.zh
+    assert "用地 S2 有部分位于已批建设用地图层所描述的范围之外" in first.message.zh
+    assert "whether site(s) S2 of the same project P1 need new construction land" in (
+        first.message.en
+    )
+    assert finding(result, "preexam_needed", "S2").outcome == "outside"
+    # a third site inside the described area taking new land settles it: 预审 is needed
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        square(300, 0, 100),
+        project_id=["P1"] * 3,
+        approval_level=["provincial"] * 3,
+    )
+    result = landcheck.check(site, layers=layers, area_method="planar", coverage=coverage)
+    first = finding(result, "preexam_needed")
+    assert (first.outcome, first.status) == ("project_required", "not_involved")
+    assert "但同一项目 P1 的用地 S3 需新增建设用地" in first.message.zh
+
+
 def test_a_profile_written_before_the_project_outcomes_words_them_as_before():
     # project_single_site, project_undetermined and project_required fall back on
     # single_site, conversion and required: an earlier profile still loads and renders
     data = yaml.safe_load(builtin_profile_text("china-preexam"))
     for rule_id, names in (
         ("agricultural_conversion", ("project_single_site", "project_undetermined")),
-        ("preexam_needed", ("project_required",)),
+        ("preexam_needed", ("project_required", "project_undetermined")),
     ):
         rule = next(r for r in data["rules"] if r["id"] == rule_id)
         for name in names:

@@ -150,6 +150,12 @@ class ProjectTotals:
     approved_sites : frozenset of str
         The sites wholly on construction land already approved by law: no new land, no
         conversion, no 征收 of their own.
+    approved_unknown : tuple of (str, str, str)
+        ``(what, layer key, site id)`` for each other site whose approved-land layer does
+        not tell whether it takes new construction land: ``unusable`` (a layer could not
+        be used) or ``beyond`` (more than a sliver of it lies outside the area the layer
+        describes). Whether the project uses approved land alone (自然资规〔2019〕2号 §一)
+        is then not known.
     conversion : tuple of (str, str, str)
         ``(planning layer key, site id, state)`` of a project of several sites: each site
         whose agricultural land lies outside that layer's planned construction land
@@ -180,6 +186,7 @@ class ProjectTotals:
     farmland_sites: tuple[str, ...] = ()
     unchecked: tuple[tuple[str, str], ...] = ()
     approved_sites: frozenset[str] = frozenset()
+    approved_unknown: tuple[tuple[str, str, str], ...] = ()
     conversion: tuple[tuple[str, str, str], ...] = ()
     area: Area | None = None
 

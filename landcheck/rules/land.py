@@ -637,6 +637,7 @@ def project_totals(
         farmland_sites: list[str] = []
         unchecked: list[tuple[str, str]] = []
         approved_sites: set[str] = set()
+        approved_unknown: list[tuple[str, str, str]] = []
         conversion: list[tuple[str, str, str]] = []
         for position in positions:
             site_id, here = site_ids[position], list(views[position].values())
@@ -655,6 +656,7 @@ def project_totals(
                 continue  # its 征收 came with the approval of the land
             if len(positions) > 1:  # a site alone is its own check's
                 conversion += _conversion_states(here, site_id, method, is_sliver)
+                approved_unknown += _approved_gaps(approved, site_id, is_sliver)
             gaps += _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
@@ -693,6 +695,7 @@ def project_totals(
             farmland_sites=tuple(sorted(farmland_sites, key=_in_number_order)),
             unchecked=tuple(sorted(unchecked, key=lambda u: _in_number_order(u[1]))),
             approved_sites=frozenset(approved_sites),
+            approved_unknown=tuple(approved_unknown),
             conversion=tuple(sorted(conversion, key=lambda c: _in_number_order(c[1]))),
         )
         for position in positions:
@@ -790,6 +793,22 @@ def _farmland_gaps(
     """What of a site's farmland layers keeps the project's totals from being complete."""
     if not views:
         return [("unusable", "", site_id)]
+    return [
+        ("unusable" if not view.available else "beyond", view.key, site_id)
+        for view in views
+        if not view.available or _beyond(view, is_sliver)
+    ]
+
+
+def _approved_gaps(
+    views: list[SiteLayer], site_id: str, is_sliver: Callable[[float, float | None], bool]
+) -> list[tuple[str, str, str]]:
+    """What of a site's approved-land layers leaves it unknown whether it takes new land.
+
+    A site not wholly on approved land may yet be: where a layer could not be used, or
+    more than a sliver of the site lies beyond what it describes (its own 预审 check is
+    then unknown too).
+    """
     return [
         ("unusable" if not view.available else "beyond", view.key, site_id)
         for view in views
@@ -1058,8 +1077,18 @@ def _missing(inp: RuleInput, totals: ProjectTotals, told: str | None = None) -> 
 
     ``told`` is a site whose undescribed land is said apart (with its figures).
     """
+    return _gap_texts(inp, totals.gaps, told)
+
+
+def _gap_texts(
+    inp: RuleInput, gaps: Iterable[tuple[str, str, str]], told: str | None = None
+) -> list[Text]:
+    """``(what, layer key, site id)`` gaps as text, the sites of each kind and layer together.
+
+    ``told`` is a site whose undescribed land is said apart (left out here).
+    """
     sites: dict[tuple[str, str], list[str]] = {}
-    for what, key, site_id in totals.gaps:
+    for what, key, site_id in gaps:
         if what != "undescribed" or site_id != told:
             sites.setdefault((what, key), []).append(site_id)
     texts = []
@@ -1257,15 +1286,33 @@ def _preexam_needed(inp: RuleInput) -> Decision:
     values["project_id"] = project.project_id if project is not None else inp.site.site_id
     values["sites"] = NO_TEXT
     if new.m2 <= 0.0 or inp.is_sliver(new.m2, inp.layer.uncovered_width_m):
-        # 自然资规〔2019〕2号 §一 spares a project on approved land, not a site of one
-        # that takes new land elsewhere (实施条例 art. 25: one project, one application)
-        takes_new = project is not None and len(project.site_ids) > len(project.approved_sites)
-        others = _sisters(inp, project.site_ids) if takes_new else ()
-        if others:
-            values["sites"] = Text("、".join(others), ", ".join(others))
-            return Decision("project_required", approved, values)
-        return Decision("not_required", approved, values)
+        return _project_preexam(inp, approved, values)
     return Decision("required", new, values)
+
+
+def _project_preexam(inp: RuleInput, approved: Area, values: dict[str, object]) -> Decision:
+    """The 预审 of a site wholly on approved land, as part of its project.
+
+    自然资规〔2019〕2号 §一 spares a project on approved land, not a site of one that
+    takes new land elsewhere (实施条例 art. 25: one project, one application):
+    ``project_required`` names the sister sites that do; ``project_undetermined`` those
+    whose approved-land layer cannot tell whether they do (when none surely does).
+    """
+    project = inp.site.project
+    if project is None:
+        return Decision("not_required", approved, values)
+    doubts = [gap for gap in project.approved_unknown if gap[2] != inp.site.site_id]
+    doubtful = {site for _, _, site in doubts}
+    others = tuple(s for s in _sisters(inp, project.site_ids) if s not in doubtful)
+    if others:
+        values["sites"] = Text("、".join(others), ", ".join(others))
+        return Decision("project_required", approved, values)
+    if doubts:
+        unsure = tuple(dict.fromkeys(site for _, _, site in doubts))
+        values["sites"] = Text("、".join(unsure), ", ".join(unsure))
+        values["reason"] = _joined(_gap_texts(inp, doubts))
+        return Decision("project_undetermined", approved, values)
+    return Decision("not_required", approved, values)
 
 
 EVALUATORS = (
@@ -1331,11 +1378,11 @@ EVALUATORS = (
     Evaluator(
         "preexam_needed",
         ("approved_land",),
-        ("required", "not_required", "project_required"),
+        ("required", "not_required", "project_required", "project_undetermined"),
         _preexam_needed,
         numbers=("approved_ha", "new_ha"),
         texts=("selection", "examiner", "project_id", "sites"),
-        evidence=("not_required", "project_required"),
-        fallbacks={"project_required": "required"},
+        evidence=("not_required", "project_required", "project_undetermined"),
+        fallbacks={"project_required": "required", "project_undetermined": "required"},
     ),
 )
