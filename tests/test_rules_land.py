@@ -698,6 +698,54 @@ def test_approved_ground_cannot_bring_both_kinds_of_land_under_at_once(approved_
         assert "the other collective land 68.5000–71.0000 ha" in found.message.en
 
 
+def test_sites_that_overlap_leave_the_approver_unknown_only_if_the_overlap_could_change_it():
+    # sites_overlap (unknown) came whatever the overlap: with the overlapping sister wholly on
+    # approved land (left out of the totals: nothing counted twice), and with a project over
+    # 35 ha however the shared ground is counted. Bounds: the overlap counted once or twice.
+    site = sites(
+        square(0, 0, 100),  # P1: S1 wholly on approved land
+        square(80, 0, 100),  # S2 shares 2,000 m² with S1
+        square(1000, 0, 800, 500),  # P2: 40 ha
+        square(1700, 0, 200, 500),  # 10 ha, 5 ha of it shared: 45–50 ha
+        square(3000, 0, 600, 500),  # P3: 30 ha
+        square(3500, 0, 220, 500),  # 11 ha, 5 ha shared: 36–41 ha
+        square(5000, 0, 200, 500),  # P4: 10 ha
+        square(5180, 0, 200, 500),  # 10 ha, 1 ha shared: 19–20 ha
+        project_id=["P1", "P1", "P2", "P2", "P3", "P3", "P4", "P4"],
+        project_type=["expressway"] * 8,
+    )
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 6000, 800), QSXZ="30")]),
+        **FAR_FARMLAND,
+        "approved_land": approved(square(-10, -10, 120)),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    assert finding(result, "expropriation", "S1").outcome == "approved_land"
+    found = finding(result, "expropriation", "S2")
+    assert (found.outcome, found.status) == ("province", "info")
+    found = finding(result, "expropriation", "S3")
+    assert (found.outcome, found.status) == ("state_council", "info")
+    assert "永久基本农田以外的集体耕地 45.0000 公顷" in found.message.zh
+    found = finding(result, "expropriation", "S5")
+    assert (found.outcome, found.status) == ("state_council", "info")
+    found = finding(result, "expropriation", "S7")
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "耕地 20.0000 公顷（不超过35公顷）" in found.message.zh
+    assert "集体耕地可能为 19.0000–20.0000 公顷" in found.message.zh
+    assert "用地 S7、S8 相互重叠 10000.00 平方米" in found.message.zh
+    assert "sites S7, S8 overlap each other by 10000.00 m²" in found.message.en
+    # 30 ha + 10 ha sharing 6 ha: 34–40 ha, across 35 ha: not known
+    site = sites(
+        square(0, 0, 600, 500),
+        square(480, 0, 200, 500),
+        project_id=["P1", "P1"],
+        project_type=["expressway"] * 2,
+    )
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("sites_overlap", "unknown")
+    assert "相互重叠 60000.00 平方米" in found.message.zh
+
+
 # --------------------------------------------- a project of several sites (实施条例 arts. 24-25)
 
 

@@ -110,6 +110,9 @@ class ProjectTotals:
     overlap_m2 : float
         Ground the project's sites share (their areas less that of their union, planar):
         summed, it would be counted twice.
+    summed_overlap_m2 : float
+        Ground shared by the sites the 征收 sums count (those not wholly on approved
+        land): what of the sums may be counted twice.
     unowned_m2 : float
         Land whose ownership code (QSXZ) is neither state nor collective: it may be
         either, and the ranges below count it both ways.
@@ -176,6 +179,7 @@ class ProjectTotals:
     other_m2: float = 0.0
     complete: bool = True
     overlap_m2: float = 0.0
+    summed_overlap_m2: float = 0.0
     unowned_m2: float = 0.0
     gaps: tuple[tuple[str, str, str], ...] = ()
     cultivated_range: tuple[float, float] = (0.0, 0.0)

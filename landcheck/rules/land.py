@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -675,6 +676,7 @@ def project_totals(
             unowned += _collective(land_use, method, None, "unowned") or 0.0
             ranges.append(_site_ranges(land_use, approved, taken, method))
         ids = tuple(sorted((site_ids[p] for p in positions), key=_in_number_order))
+        overlap = shared(positions) if len(positions) > 1 else 0.0
         totals = ProjectTotals(
             project_id=key if not key.startswith("\0") else ids[0],
             site_ids=ids,
@@ -684,7 +686,8 @@ def project_totals(
             cultivated_m2=cultivated,
             other_m2=other,
             complete=not gaps,
-            overlap_m2=shared(positions) if len(positions) > 1 else 0.0,
+            overlap_m2=overlap,
+            summed_overlap_m2=_summed_overlap(positions, site_ids, approved_sites, overlap, shared),
             unowned_m2=unowned,
             gaps=tuple(gaps),
             cultivated_range=_summed([r.cultivated for r in ranges]),
@@ -701,6 +704,24 @@ def project_totals(
         for position in positions:
             by_position[position] = totals
     return [by_position[position] for position in range(len(site_ids))]
+
+
+def _summed_overlap(
+    positions: list[int],
+    site_ids: Sequence[str],
+    approved: set[str],
+    overlap: float,
+    shared: Callable[[list[int]], float],
+) -> float:
+    """The ground shared by the project's sites not wholly on approved land (m², planar).
+
+    ``overlap`` is that of all its sites: the sites on approved land are left out of
+    the 征收 sums, so what they share is counted once (or not at all).
+    """
+    summed = [p for p in positions if site_ids[p] not in approved]
+    if overlap <= 0.0 or len(summed) == len(positions):
+        return overlap
+    return shared(summed) if len(summed) > 1 else 0.0
 
 
 class _Ranges(NamedTuple):
@@ -855,16 +876,19 @@ def _expropriation(inp: RuleInput) -> Decision:
         return Decision("approved_land", approved, {})
     if totals is None or not totals.ownership_known:
         return Decision("no_ownership", inp.site.area, {})
-    if totals.overlap_m2 > 0.0:  # summed, the shared ground would count twice
-        return Decision(
-            "sites_overlap",
-            inp.site.area,
-            {
-                "sites": Text("、".join(totals.site_ids), ", ".join(totals.site_ids)),
-                "project_id": totals.project_id,
-                "overlap_m2": totals.overlap_m2,
-            },
-        )
+    if totals.summed_overlap_m2 > 0.0:  # summed, the shared ground counts twice
+        once = _counted_once(totals)
+        if _beyond_province(inp, totals) and not _beyond_province(inp, once):
+            return Decision(
+                "sites_overlap",
+                inp.site.area,
+                {
+                    "sites": _summed_names(totals),
+                    "project_id": totals.project_id,
+                    "overlap_m2": totals.summed_overlap_m2,
+                },
+            )
+        totals = once
     gap = land_use_gap(inp)
     area = Area(
         _collective(inp.layer, AreaMethod.PLANAR, None) or 0.0,
@@ -899,6 +923,48 @@ def _expropriation(inp: RuleInput) -> Decision:
     if low <= 0.0 and not inp.is_material(totals.cultivated_range[1] + totals.other_range[1]):
         return Decision("not_involved", area, values)
     return Decision("province", area, values)
+
+
+def _counted_once(totals: ProjectTotals) -> ProjectTotals:
+    """The totals with the ground the summed sites share possibly counted once, not twice.
+
+    The sums count it twice (the most); the least sheds it from each kind of land, and
+    from both kinds at once no more than it (as the approved ground, which it may be).
+    """
+    shared = totals.summed_overlap_m2
+
+    def shed(span: tuple[float, float]) -> tuple[float, float]:
+        return (max(0.0, span[0] - shared), span[1])
+
+    return dataclasses.replace(
+        totals,
+        cultivated_range=shed(totals.cultivated_range),
+        other_range=shed(totals.other_range),
+        farmland_collective=shed(totals.farmland_collective),
+        approved_collective_m2=totals.approved_collective_m2 + shared,
+    )
+
+
+def _beyond_province(inp: RuleInput, totals: ProjectTotals) -> bool:
+    """Whether the project's least newly expropriated land is beyond the province's power."""
+    return inp.is_material(totals.farmland_collective[0]) or not _may_stay_with_province(totals)
+
+
+def _summed_names(totals: ProjectTotals) -> Text:
+    """The sites the 征收 sums count: the project's not wholly on approved land."""
+    summed = [site for site in totals.site_ids if site not in totals.approved_sites]
+    return Text("、".join(summed), ", ".join(summed))
+
+
+def _overlap_note(totals: ProjectTotals) -> Text | None:
+    """Why the sums are known only within a range: the summed sites overlap (None: they don't)."""
+    if totals.summed_overlap_m2 <= 0.0:
+        return None
+    names, m2 = _summed_names(totals), totals.summed_overlap_m2
+    return Text(
+        f"用地 {names.zh} 相互重叠 {m2:.2f} 平方米（重叠部分计一次或两次）",
+        f"sites {names.en} overlap each other by {m2:.2f} m², counted once or twice",
+    )
 
 
 def _allowed_m2(ha: float) -> float:
@@ -991,6 +1057,9 @@ def _ranges_note(inp: RuleInput, totals: ProjectTotals, least: bool) -> Text:
     if not spans:
         return NO_TEXT
     end = Text("最小", "least") if least else Text("最大", "most")
+    overlap = _overlap_note(totals)
+    if overlap is not None:
+        spans = Text(f"{overlap.zh}，{spans.zh}", f"{overlap.en}: {spans.en}")
     return Text(
         f"（{spans.zh}，上述面积取其{end.zh}值；无论取何值，审批机关不变）",
         f" ({spans.en}; the figures above are the {end.en}; whichever they are, the approver "
@@ -1052,6 +1121,9 @@ def _range_doubts(inp: RuleInput, totals: ProjectTotals) -> list[Text]:
                 "land-use layer's classes are not split, so the land it takes is not known",
             )
         )
+    overlap = _overlap_note(totals)
+    if overlap is not None:
+        texts.append(overlap)
     cultivated = _span(*totals.cultivated_range)
     other = _span(*totals.other_range)
     texts.append(
