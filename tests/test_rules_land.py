@@ -698,6 +698,27 @@ def test_approved_ground_cannot_bring_both_kinds_of_land_under_at_once(approved_
         assert "the other collective land 68.5000–71.0000 ha" in found.message.en
 
 
+def test_the_expropriation_names_the_sites_summed_and_those_left_out_on_approved_land():
+    # "合计用地 S1、S2、S3" beside 2.0000 ha: S2 lies wholly on approved land and was not summed
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 1500, 400), QSXZ="30")]),
+        **FAR_FARMLAND,
+        "approved_land": approved(square(490, -10, 120)),
+    }
+    site = sites(
+        square(0, 0, 100), square(500, 0, 100), square(1000, 0, 100), project_id=["P1"] * 3
+    )
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "耕地 2.0000 公顷（不超过35公顷）" in found.message.zh
+    assert "（P1，合计用地 S1、S3；用地 S2 全部位于依法批准的建设用地范围内，未计入）" in (
+        found.message.zh
+    )
+    assert "sites summed: S1, S3; site(s) S2 lie wholly on approved construction land, " in (
+        found.message.en
+    )
+
+
 def test_sites_that_overlap_leave_the_approver_unknown_only_if_the_overlap_could_change_it():
     # sites_overlap (unknown) came whatever the overlap: with the overlapping sister wholly on
     # approved land (left out of the totals: nothing counted twice), and with a project over

@@ -956,6 +956,19 @@ def _summed_names(totals: ProjectTotals) -> Text:
     return Text("、".join(summed), ", ".join(summed))
 
 
+def _summed_and_left_out(totals: ProjectTotals) -> Text:
+    """The sites summed, and those left out for lying wholly on approved land."""
+    summed = _summed_names(totals)
+    out = [site for site in totals.site_ids if site in totals.approved_sites]
+    if not out:
+        return summed
+    return Text(
+        f"{summed.zh}；用地 {'、'.join(out)} 全部位于依法批准的建设用地范围内，未计入",
+        f"{summed.en}; site(s) {', '.join(out)} lie wholly on approved construction land, "
+        "not counted",
+    )
+
+
 def _overlap_note(totals: ProjectTotals) -> Text | None:
     """Why the sums are known only within a range: the summed sites overlap (None: they don't)."""
     if totals.summed_overlap_m2 <= 0.0:
@@ -1001,12 +1014,11 @@ def _may_exceed(totals: ProjectTotals) -> bool:
 def _values(inp: RuleInput, totals: ProjectTotals, least: bool) -> dict[str, object]:
     """The figures of a verdict: the least newly expropriated (``least``) or the most."""
     end = 0 if least else 1
-    sites = "、".join(totals.site_ids)
     return {
         "farmland_ha": to_ha(totals.farmland_collective[0]),
         "cultivated_ha": to_ha(totals.cultivated_range[end]),
         "other_ha": to_ha(totals.other_range[end]),
-        "sites": Text(sites, ", ".join(totals.site_ids)),
+        "sites": _summed_and_left_out(totals),
         "project_id": totals.project_id,
         "partial": _partial(inp, totals),
         "approved_part": _approved_total(inp, totals),
