@@ -554,6 +554,31 @@ def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(st
     assert found.outcome == "single_site"
 
 
+@pytest.mark.parametrize("area_method", ["planar", "ellipsoidal"])
+def test_a_site_wholly_inside_planned_land_drawn_in_several_zones_has_nothing_outside(area_method):
+    # a site wholly in 0401, the zone drawn as three adjoining features: their areas summed
+    # fall 1e-7 m² short of the site's, and the message added "另有 0.00 平方米的细小部分位于
+    # 规划建设用地范围外，疑似边界误差"
+    zones = [
+        zone("0401", square(-100, -100, 133.3, 400)),
+        zone("0401", square(33.3, -100, 33.4, 400)),
+        zone("0401", square(66.7, -100, 2400, 400)),
+    ]
+    zones[1]["BSM"], zones[2]["BSM"] = "Z2", "Z3"
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 2500, 400), QSXZ="30")]),
+        **FAR_FARMLAND,
+        "planning_zones": frame(zones),
+    }
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers=layers, area_method=area_method, coverage=county()
+    )
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("batch", "conditional")
+    assert "位于规划建设用地范围外" not in found.message.zh
+    assert "outside the planned construction land" not in found.message.en
+
+
 def test_cultivated_land_coded_at_level_1_only_is_not_listed_twice_in_the_land_class_table():
     # the level-1 line 耕地 01 and the class line 耕地 01 read as 1 ha listed twice
     from landcheck.tables import report_tables
