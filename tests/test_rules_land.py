@@ -702,6 +702,21 @@ def test_land_of_unknown_ownership_leaves_the_approver_unknown_only_if_it_could_
         assert f"{high:.4f} ha of" in found.message.en
 
 
+def test_collective_cultivated_land_is_within_35_ha_exactly_as_its_figure_prints():
+    # 350,000.5 m² (512 m x 683.5947265625 m) read "耕地 35.0001 公顷（不超过35公顷）" and went to
+    # the province: the bound allowed 350,000.5 m² inclusive while the figure rounds it up
+    edge = square(0, 0, 512, 683.5947265625)
+    assert edge.area == 350_000.5
+    found = expropriation([parcel("0103", square(-10, -10, 620, 700), QSXZ="30")], edge)
+    assert (found.outcome, found.status) == ("state_council", "info")
+    assert "永久基本农田以外的集体耕地 35.0001 公顷" in found.message.zh
+    # 350,000.25 m² prints 35.0000: within 35 ha
+    within = square(0, 0, 512, 350_000.25 / 512)
+    found = expropriation([parcel("0103", square(-10, -10, 620, 700), QSXZ="30")], within)
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "耕地 35.0000 公顷（不超过35公顷）" in found.message.zh
+
+
 @pytest.mark.parametrize(("approved_ha", "outcome"), [(1.5, "state_council"), (2.5, "incomplete")])
 def test_approved_ground_cannot_bring_both_kinds_of_land_under_at_once(approved_ha, outcome):
     # 36 ha of collective 耕地 and 71 ha of collective forest: 1.5 ha of approved ground may

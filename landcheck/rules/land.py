@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -986,12 +988,24 @@ def _overlap_note(totals: ProjectTotals) -> Text | None:
     )
 
 
+@functools.cache
 def _allowed_m2(ha: float) -> float:
-    """The most land (m²) within the province's power: ``ha`` compared as reported.
+    """The most land (m²) within the province's power: ``ha`` compared as the figure prints.
 
-    To 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha.
+    To 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha; 350,000.5 m²
+    prints "35.0001 ha" (35.00005 is stored a little above), over it.
+
+    Examples
+    --------
+    >>> f"{_allowed_m2(35.0) / 1e4:.4f}", f"{350_000.5 / 1e4:.4f}"
+    ('35.0000', '35.0001')
+    >>> _allowed_m2(35.0) < 350_000.5
+    True
     """
-    return ha * M2_PER_HA + 0.5
+    limit = ha * M2_PER_HA + 0.5
+    while float(f"{to_ha(limit):.4f}") > ha:  # a few steps: the figure rounds up at the half
+        limit = math.nextafter(limit, 0.0)
+    return limit
 
 
 def _may_stay_with_province(totals: ProjectTotals) -> bool:
