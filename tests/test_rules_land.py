@@ -668,6 +668,28 @@ def test_permanent_farmland_on_state_land_is_not_expropriated():
     assert "State Council (permanent farmland is taken)" in conversion.message.en
 
 
+@pytest.mark.parametrize(("code", "ownership"), [("0702", "10"), ("0103", "20")])
+def test_a_site_all_of_state_land_needs_no_farmland_layer_to_know_it_expropriates_nothing(
+    code, ownership
+):
+    # a 1 ha site all of state land (QSXZ 10, 20) without the farmland layer read "无法完整判断
+    # 土地征收审批机关：永久基本农田图层未能使用": farmland on collective land is at most the
+    # site's ground that may be collective, none here (LAL art. 46: only collective land)
+    site = sites(square(0, 0, 100), project_type=["expressway"])
+    layers = {"land_use": frame([parcel(code, square(-50, -50, 200), QSXZ=ownership)])}
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("not_involved", "not_involved")
+    # half of it collective: the missing farmland layer matters again
+    survey = [
+        parcel(code, square(-50, -50, 100, 200), QSXZ=ownership),
+        parcel(code, square(50, -50, 100, 200), QSXZ="30"),
+    ]
+    layers = {"land_use": frame(survey)}
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    assert "永久基本农田图层" in found.message.zh
+
+
 @pytest.mark.parametrize(
     ("collective", "unknown", "outcome"),
     [

@@ -142,7 +142,9 @@ class ProjectTotals:
         profile has no farmland layer), ``no_ownership`` (the land-use layer has no
         ownership field), ``beyond`` (part of the site lies outside the area the
         farmland layer describes) and ``undescribed`` (the land-use layer does not
-        cover the whole site, or gives codes its table does not know).
+        cover the whole site, or gives codes its table does not know). The farmland
+        layer's (``unusable``, ``beyond``) are a site's only when some of its ground may
+        be collective: farmland on state land is not expropriated.
     farmland_sites : tuple of str
         The sites that take permanent farmland (more than a sliver), whatever their ownership.
     unchecked : tuple of (str, str)

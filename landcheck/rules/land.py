@@ -666,22 +666,33 @@ def project_totals(
             if len(positions) > 1:  # a site alone is its own check's
                 conversion += _conversion_states(here, site_id, method, is_sliver)
                 approved_unknown += _approved_gaps(approved, site_id, is_sliver)
-            gaps += _farmland_gaps(farmland_views, site_id, is_sliver)
+            farmland_gaps = _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
             )
             if coll_cultivated is None:
                 usable = land_use is not None and land_use.available
                 what = "no_ownership" if usable else "unusable"
+                gaps += farmland_gaps
                 gaps.append((what, land_use.key if land_use else "land_use", site_id))
                 ranges.append(_Ranges((0.0, 0.0), (0.0, 0.0), (0.0, taken), 0.0, 0.0))
                 continue
             known = True
-            if undescribed(land_use, is_sliver):
+            coll_other = _collective(land_use, method, False) or 0.0
+            site_unowned = _collective(land_use, method, None, "unowned") or 0.0
+            described = not undescribed(land_use, is_sliver)
+            may_be_collective = coll_cultivated + coll_other + site_unowned
+            if not described or (
+                may_be_collective > 0.0 and not is_sliver(may_be_collective, None)
+            ):
+                # farmland on collective land is at most the ground that may be collective:
+                # on a site all of state land, what the farmland layer says changes nothing
+                gaps += farmland_gaps
+            if not described:
                 gaps.append(("undescribed", land_use.key, site_id))
             cultivated += coll_cultivated  # farmland on 耕地 or not: the totals cannot tell
-            other += _collective(land_use, method, False) or 0.0
-            unowned += _collective(land_use, method, None, "unowned") or 0.0
+            other += coll_other
+            unowned += site_unowned
             ranges.append(_site_ranges(land_use, approved, taken, method))
         ids = tuple(sorted((site_ids[p] for p in positions), key=_in_number_order))
         overlap = shared(positions) if len(positions) > 1 else 0.0
