@@ -509,17 +509,18 @@ def test_a_transferred_site_on_approved_land_is_asked_for_no_pre_examination_app
     assert entry["documents"] == []
 
 
-@pytest.mark.parametrize("strip_code", ["0502", None])
+@pytest.mark.parametrize("strip_code", ["0502", None, "04", "05"])
 def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(strip_code):
     # rules-2026 §I: a strip 0.05 m wide (5 m², under the profile's 0.1 m sliver width) is a
-    # suspected boundary error, whether zoned 0502 or left without a zone; the project was
+    # suspected boundary error, whether zoned 0502, a level-1 zone (04, 05: its width was not
+    # measured, so 5 m² alone made it 单独选址) or left without a zone; the project was
     # called 单独选址 for it, while the conformity check called it a sliver
     strip = box(X0 + 99.95, Y0 - 100, X0 + 200, Y0 + 200)
     zoned = [{"BSM": "Z1", "GHFQDM": "0401", "geometry": square(-100, -100, 300).difference(strip)}]
     if strip_code is not None:
         zoned.append({"BSM": "Z2", "GHFQDM": strip_code, "geometry": strip})
     layers = {
-        "planning_zones": frame(zoned),
+        "planning_zones": frame([dict(row) for row in zoned]),
         "land_use": frame([parcel("0103", square(-100, -100, 300), QSXZ="30")]),
         "farmland": frame([parcel("0101", square(9000, 9000, 10))]),
     }
@@ -530,6 +531,14 @@ def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(st
         "另有 5.00 平方米的细小部分位于规划建设用地范围外，疑似边界误差，修正后复核。"
         in found.message.zh
     )
+    # nor does it make a sister site inside planned land 单独选址 with it
+    pair = sites(square(0, 0, 100), square(500, 0, 100), project_id=["P1", "P1"])
+    more = [*zoned, zone("0401", square(400, -100, 300))]
+    layers_pair = {**layers, "planning_zones": frame(more)}
+    layers_pair["land_use"] = frame([parcel("0103", square(-100, -100, 1500, 400), QSXZ="30")])
+    result = landcheck.check(pair, layers=layers_pair, **PLANAR)
+    for name in ("S1", "S2"):
+        assert finding(result, "agricultural_conversion", name).outcome == "batch", name
     assert "Another 5.00 m² lie outside the planned construction land in a thin strip" in (
         found.message.en
     )
@@ -543,6 +552,31 @@ def test_a_strip_outside_planned_land_thinner_than_a_sliver_is_no_single_site(st
     )
     found = finding(landcheck.check(site, layers=layers, **PLANAR), "agricultural_conversion")
     assert found.outcome == "single_site"
+
+
+@pytest.mark.parametrize("area_method", ["planar", "ellipsoidal"])
+def test_a_site_wholly_inside_planned_land_drawn_in_several_zones_has_nothing_outside(area_method):
+    # a site wholly in 0401, the zone drawn as three adjoining features: their areas summed
+    # fall 1e-7 m² short of the site's, and the message added "另有 0.00 平方米的细小部分位于
+    # 规划建设用地范围外，疑似边界误差"
+    zones = [
+        zone("0401", square(-100, -100, 133.3, 400)),
+        zone("0401", square(33.3, -100, 33.4, 400)),
+        zone("0401", square(66.7, -100, 2400, 400)),
+    ]
+    zones[1]["BSM"], zones[2]["BSM"] = "Z2", "Z3"
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 2500, 400), QSXZ="30")]),
+        **FAR_FARMLAND,
+        "planning_zones": frame(zones),
+    }
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers=layers, area_method=area_method, coverage=county()
+    )
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("batch", "conditional")
+    assert "位于规划建设用地范围外" not in found.message.zh
+    assert "outside the planned construction land" not in found.message.en
 
 
 def test_cultivated_land_coded_at_level_1_only_is_not_listed_twice_in_the_land_class_table():
@@ -634,6 +668,28 @@ def test_permanent_farmland_on_state_land_is_not_expropriated():
     assert "State Council (permanent farmland is taken)" in conversion.message.en
 
 
+@pytest.mark.parametrize(("code", "ownership"), [("0702", "10"), ("0103", "20")])
+def test_a_site_all_of_state_land_needs_no_farmland_layer_to_know_it_expropriates_nothing(
+    code, ownership
+):
+    # a 1 ha site all of state land (QSXZ 10, 20) without the farmland layer read "无法完整判断
+    # 土地征收审批机关：永久基本农田图层未能使用": farmland on collective land is at most the
+    # site's ground that may be collective, none here (LAL art. 46: only collective land)
+    site = sites(square(0, 0, 100), project_type=["expressway"])
+    layers = {"land_use": frame([parcel(code, square(-50, -50, 200), QSXZ=ownership)])}
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("not_involved", "not_involved")
+    # half of it collective: the missing farmland layer matters again
+    survey = [
+        parcel(code, square(-50, -50, 100, 200), QSXZ=ownership),
+        parcel(code, square(50, -50, 100, 200), QSXZ="30"),
+    ]
+    layers = {"land_use": frame(survey)}
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("incomplete", "unknown")
+    assert "永久基本农田图层" in found.message.zh
+
+
 @pytest.mark.parametrize(
     ("collective", "unknown", "outcome"),
     [
@@ -668,6 +724,21 @@ def test_land_of_unknown_ownership_leaves_the_approver_unknown_only_if_it_could_
         assert f"{high:.4f} ha of" in found.message.en
 
 
+def test_collective_cultivated_land_is_within_35_ha_exactly_as_its_figure_prints():
+    # 350,000.5 m² (512 m x 683.5947265625 m) read "耕地 35.0001 公顷（不超过35公顷）" and went to
+    # the province: the bound allowed 350,000.5 m² inclusive while the figure rounds it up
+    edge = square(0, 0, 512, 683.5947265625)
+    assert edge.area == 350_000.5
+    found = expropriation([parcel("0103", square(-10, -10, 620, 700), QSXZ="30")], edge)
+    assert (found.outcome, found.status) == ("state_council", "info")
+    assert "永久基本农田以外的集体耕地 35.0001 公顷" in found.message.zh
+    # 350,000.25 m² prints 35.0000: within 35 ha
+    within = square(0, 0, 512, 350_000.25 / 512)
+    found = expropriation([parcel("0103", square(-10, -10, 620, 700), QSXZ="30")], within)
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "耕地 35.0000 公顷（不超过35公顷）" in found.message.zh
+
+
 @pytest.mark.parametrize(("approved_ha", "outcome"), [(1.5, "state_council"), (2.5, "incomplete")])
 def test_approved_ground_cannot_bring_both_kinds_of_land_under_at_once(approved_ha, outcome):
     # 36 ha of collective 耕地 and 71 ha of collective forest: 1.5 ha of approved ground may
@@ -687,6 +758,75 @@ def test_approved_ground_cannot_bring_both_kinds_of_land_under_at_once(approved_
     else:
         assert "newly expropriated is 33.5000–36.0000 ha" in found.message.en
         assert "the other collective land 68.5000–71.0000 ha" in found.message.en
+
+
+def test_the_expropriation_names_the_sites_summed_and_those_left_out_on_approved_land():
+    # "合计用地 S1、S2、S3" beside 2.0000 ha: S2 lies wholly on approved land and was not summed
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 1500, 400), QSXZ="30")]),
+        **FAR_FARMLAND,
+        "approved_land": approved(square(490, -10, 120)),
+    }
+    site = sites(
+        square(0, 0, 100), square(500, 0, 100), square(1000, 0, 100), project_id=["P1"] * 3
+    )
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "耕地 2.0000 公顷（不超过35公顷）" in found.message.zh
+    assert "（P1，合计用地 S1、S3；用地 S2 全部位于依法批准的建设用地范围内，未计入）" in (
+        found.message.zh
+    )
+    assert "sites summed: S1, S3; site(s) S2 lie wholly on approved construction land, " in (
+        found.message.en
+    )
+
+
+def test_sites_that_overlap_leave_the_approver_unknown_only_if_the_overlap_could_change_it():
+    # sites_overlap (unknown) came whatever the overlap: with the overlapping sister wholly on
+    # approved land (left out of the totals: nothing counted twice), and with a project over
+    # 35 ha however the shared ground is counted. Bounds: the overlap counted once or twice.
+    site = sites(
+        square(0, 0, 100),  # P1: S1 wholly on approved land
+        square(80, 0, 100),  # S2 shares 2,000 m² with S1
+        square(1000, 0, 800, 500),  # P2: 40 ha
+        square(1700, 0, 200, 500),  # 10 ha, 5 ha of it shared: 45–50 ha
+        square(3000, 0, 600, 500),  # P3: 30 ha
+        square(3500, 0, 220, 500),  # 11 ha, 5 ha shared: 36–41 ha
+        square(5000, 0, 200, 500),  # P4: 10 ha
+        square(5180, 0, 200, 500),  # 10 ha, 1 ha shared: 19–20 ha
+        project_id=["P1", "P1", "P2", "P2", "P3", "P3", "P4", "P4"],
+        project_type=["expressway"] * 8,
+    )
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 6000, 800), QSXZ="30")]),
+        **FAR_FARMLAND,
+        "approved_land": approved(square(-10, -10, 120)),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    assert finding(result, "expropriation", "S1").outcome == "approved_land"
+    found = finding(result, "expropriation", "S2")
+    assert (found.outcome, found.status) == ("province", "info")
+    found = finding(result, "expropriation", "S3")
+    assert (found.outcome, found.status) == ("state_council", "info")
+    assert "永久基本农田以外的集体耕地 45.0000 公顷" in found.message.zh
+    found = finding(result, "expropriation", "S5")
+    assert (found.outcome, found.status) == ("state_council", "info")
+    found = finding(result, "expropriation", "S7")
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "耕地 20.0000 公顷（不超过35公顷）" in found.message.zh
+    assert "集体耕地可能为 19.0000–20.0000 公顷" in found.message.zh
+    assert "用地 S7、S8 相互重叠 10000.00 平方米" in found.message.zh
+    assert "sites S7, S8 overlap each other by 10000.00 m²" in found.message.en
+    # 30 ha + 10 ha sharing 6 ha: 34–40 ha, across 35 ha: not known
+    site = sites(
+        square(0, 0, 600, 500),
+        square(480, 0, 200, 500),
+        project_id=["P1", "P1"],
+        project_type=["expressway"] * 2,
+    )
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "expropriation")
+    assert (found.outcome, found.status) == ("sites_overlap", "unknown")
+    assert "相互重叠 60000.00 平方米" in found.message.zh
 
 
 # --------------------------------------------- a project of several sites (实施条例 arts. 24-25)
@@ -882,13 +1022,55 @@ def test_a_site_on_approved_land_of_a_project_that_takes_new_land_needs_pre_exam
         assert result.documents(name) == []
 
 
+def test_a_project_whose_other_site_lies_beyond_the_approved_land_layer_may_need_no_pre_exam():
+    # S1 of P1 wholly on approved land, S2 wholly beyond what the layers describe: S1 said as
+    # fact "同一项目 P1 的用地 S2 需新增建设用地 … 须办理用地预审" though S2's own check cannot
+    # tell whether it takes new land at all (自然资规〔2019〕2号 §一 may spare the project)
+    coverage = frame([{"name": "west", "geometry": square(-10_000, -10_000, 10_500, 20_000)}])
+    layers = {
+        "land_use": frame([parcel("0103", square(-100, -100, 2500, 400), QSXZ="30")]),
+        "farmland": frame([parcel("0103", square(-5000, 5000, 10))]),
+        "eco_redline": frame([{"BSM": "R", "geometry": square(-6000, 6000, 10)}]),
+        "approved_land": approved(square(-10, -10, 120)),
+    }
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        project_id=["P1", "P1"],
+        approval_level=["provincial"] * 2,
+    )
+    result = landcheck.check(site, layers=layers, area_method="planar", coverage=coverage)
+    first = finding(result, "preexam_needed")
+    assert (first.outcome, first.status) == ("project_undetermined", "unknown")
+    assert first.area.planar_m2 == pytest.approx(10_000.0)
+    assert "需新增建设用地" not in first.message.zh
+    assert "但同一项目 P1 的用地 S2 是否新增建设用地无法判断" in first.message.zh
+    assert "用地 S2 有部分位于已批建设用地图层所描述的范围之外" in first.message.zh
+    assert "whether site(s) S2 of the same project P1 need new construction land" in (
+        first.message.en
+    )
+    assert finding(result, "preexam_needed", "S2").outcome == "outside"
+    # a third site inside the described area taking new land settles it: 预审 is needed
+    site = sites(
+        square(0, 0, 100),
+        square(1000, 0, 100),
+        square(300, 0, 100),
+        project_id=["P1"] * 3,
+        approval_level=["provincial"] * 3,
+    )
+    result = landcheck.check(site, layers=layers, area_method="planar", coverage=coverage)
+    first = finding(result, "preexam_needed")
+    assert (first.outcome, first.status) == ("project_required", "not_involved")
+    assert "但同一项目 P1 的用地 S3 需新增建设用地" in first.message.zh
+
+
 def test_a_profile_written_before_the_project_outcomes_words_them_as_before():
     # project_single_site, project_undetermined and project_required fall back on
     # single_site, conversion and required: an earlier profile still loads and renders
     data = yaml.safe_load(builtin_profile_text("china-preexam"))
     for rule_id, names in (
         ("agricultural_conversion", ("project_single_site", "project_undetermined")),
-        ("preexam_needed", ("project_required",)),
+        ("preexam_needed", ("project_required", "project_undetermined")),
     ):
         rule = next(r for r in data["rules"] if r["id"] == rule_id)
         for name in names:

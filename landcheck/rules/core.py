@@ -111,6 +111,9 @@ class ProjectTotals:
         Ground the project's sites share (their areas less that of their union, in m² by
         the run's area method, measured as the sites' areas are):
         summed, it would be counted twice.
+    summed_overlap_m2 : float
+        Ground shared by the sites the 征收 sums count (those not wholly on approved
+        land): what of the sums may be counted twice.
     unowned_m2 : float
         Land whose ownership code (QSXZ) is neither state nor collective: it may be
         either, and the ranges below count it both ways.
@@ -140,7 +143,9 @@ class ProjectTotals:
         profile has no farmland layer), ``no_ownership`` (the land-use layer has no
         ownership field), ``beyond`` (part of the site lies outside the area the
         farmland layer describes) and ``undescribed`` (the land-use layer does not
-        cover the whole site, or gives codes its table does not know).
+        cover the whole site, or gives codes its table does not know). The farmland
+        layer's (``unusable``, ``beyond``) are a site's only when some of its ground may
+        be collective: farmland on state land is not expropriated.
     farmland_sites : tuple of str
         The sites that take permanent farmland (more than a sliver), whatever their ownership.
     unchecked : tuple of (str, str)
@@ -151,6 +156,12 @@ class ProjectTotals:
     approved_sites : frozenset of str
         The sites wholly on construction land already approved by law: no new land, no
         conversion, no 征收 of their own.
+    approved_unknown : tuple of (str, str, str)
+        ``(what, layer key, site id)`` for each other site whose approved-land layer does
+        not tell whether it takes new construction land: ``unusable`` (a layer could not
+        be used) or ``beyond`` (more than a sliver of it lies outside the area the layer
+        describes). Whether the project uses approved land alone (自然资规〔2019〕2号 §一)
+        is then not known.
     conversion : tuple of (str, str, str)
         ``(planning layer key, site id, state)`` of a project of several sites: each site
         whose agricultural land lies outside that layer's planned construction land
@@ -171,6 +182,7 @@ class ProjectTotals:
     other_m2: float = 0.0
     complete: bool = True
     overlap_m2: float = 0.0
+    summed_overlap_m2: float = 0.0
     unowned_m2: float = 0.0
     gaps: tuple[tuple[str, str, str], ...] = ()
     cultivated_range: tuple[float, float] = (0.0, 0.0)
@@ -181,6 +193,7 @@ class ProjectTotals:
     farmland_sites: tuple[str, ...] = ()
     unchecked: tuple[tuple[str, str], ...] = ()
     approved_sites: frozenset[str] = frozenset()
+    approved_unknown: tuple[tuple[str, str, str], ...] = ()
     conversion: tuple[tuple[str, str, str], ...] = ()
     area: Area | None = None
 

@@ -13,6 +13,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -391,6 +394,12 @@ def _planned_in(
     return layer.classes_where("planned_construction", ("yes",), method), None
 
 
+_NOTHING_OUTSIDE_M2 = 0.005
+"""A rest of the site outside planned land under this (m²) is nothing: the zones' areas summed
+fall short of the site's by rounding (1e-7 m² for a zone drawn as adjoining features), and it
+would be said as "0.00 平方米"."""
+
+
 def _conversion_mode(
     planned: Area | None,
     site_m2: float,
@@ -408,7 +417,7 @@ def _conversion_mode(
     if planned is None:
         return "conversion"
     outside_m2 = max(0.0, site_m2 - planned.m2)
-    if outside_m2 <= 0.0:
+    if outside_m2 < _NOTHING_OUTSIDE_M2:
         return "batch"
     if is_sliver(outside_m2, outside_width()):
         return "batch_sliver"
@@ -516,12 +525,14 @@ def _outside_planned_width(inp: RuleInput) -> float | None:
 def _outside_width(layer: SiteLayer | None) -> float | None:
     """The largest width of the parts of a site's planning view outside planned land.
 
-    The zones not planned for construction, and the part no zone covers; None when the
-    planning layer gives no widths (then an area alone tells a sliver).
+    The zones not planned for construction, those given at level 1 only (``unknown``:
+    outside what is known to be planned land, a strip of them no wider than a sliver's
+    is one like any other), and the part no zone covers; None when the planning layer
+    gives no widths (then an area alone tells a sliver).
     """
     if layer is None or not layer.available:
         return None
-    widths = [layer.width_where("planned_construction", ("no",))]
+    widths = [layer.width_where("planned_construction", ("no", "unknown"))]
     if layer.uncovered.m2 > 0.0 and layer.uncovered_width_m is not None:
         widths.append(layer.uncovered_width_m)
     return max(widths)
@@ -635,6 +646,7 @@ def project_totals(
         farmland_sites: list[str] = []
         unchecked: list[tuple[str, str]] = []
         approved_sites: set[str] = set()
+        approved_unknown: list[tuple[str, str, str]] = []
         conversion: list[tuple[str, str, str]] = []
         for position in positions:
             site_id, here = site_ids[position], list(views[position].values())
@@ -653,24 +665,37 @@ def project_totals(
                 continue  # its 征收 came with the approval of the land
             if len(positions) > 1:  # a site alone is its own check's
                 conversion += _conversion_states(here, site_id, method, is_sliver)
-            gaps += _farmland_gaps(farmland_views, site_id, is_sliver)
+                approved_unknown += _approved_gaps(approved, site_id, is_sliver)
+            farmland_gaps = _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
             )
             if coll_cultivated is None:
                 usable = land_use is not None and land_use.available
                 what = "no_ownership" if usable else "unusable"
+                gaps += farmland_gaps
                 gaps.append((what, land_use.key if land_use else "land_use", site_id))
                 ranges.append(_Ranges((0.0, 0.0), (0.0, 0.0), (0.0, taken), 0.0, 0.0))
                 continue
             known = True
-            if undescribed(land_use, is_sliver):
+            coll_other = _collective(land_use, method, False) or 0.0
+            site_unowned = _collective(land_use, method, None, "unowned") or 0.0
+            described = not undescribed(land_use, is_sliver)
+            may_be_collective = coll_cultivated + coll_other + site_unowned
+            if not described or (
+                may_be_collective > 0.0 and not is_sliver(may_be_collective, None)
+            ):
+                # farmland on collective land is at most the ground that may be collective:
+                # on a site all of state land, what the farmland layer says changes nothing
+                gaps += farmland_gaps
+            if not described:
                 gaps.append(("undescribed", land_use.key, site_id))
             cultivated += coll_cultivated  # farmland on 耕地 or not: the totals cannot tell
-            other += _collective(land_use, method, False) or 0.0
-            unowned += _collective(land_use, method, None, "unowned") or 0.0
+            other += coll_other
+            unowned += site_unowned
             ranges.append(_site_ranges(land_use, approved, taken, method))
         ids = tuple(sorted((site_ids[p] for p in positions), key=_in_number_order))
+        overlap = shared(positions) if len(positions) > 1 else 0.0
         totals = ProjectTotals(
             project_id=key if not key.startswith("\0") else ids[0],
             site_ids=ids,
@@ -680,7 +705,8 @@ def project_totals(
             cultivated_m2=cultivated,
             other_m2=other,
             complete=not gaps,
-            overlap_m2=shared(positions) if len(positions) > 1 else 0.0,
+            overlap_m2=overlap,
+            summed_overlap_m2=_summed_overlap(positions, site_ids, approved_sites, overlap, shared),
             unowned_m2=unowned,
             gaps=tuple(gaps),
             cultivated_range=_summed([r.cultivated for r in ranges]),
@@ -691,11 +717,30 @@ def project_totals(
             farmland_sites=tuple(sorted(farmland_sites, key=_in_number_order)),
             unchecked=tuple(sorted(unchecked, key=lambda u: _in_number_order(u[1]))),
             approved_sites=frozenset(approved_sites),
+            approved_unknown=tuple(approved_unknown),
             conversion=tuple(sorted(conversion, key=lambda c: _in_number_order(c[1]))),
         )
         for position in positions:
             by_position[position] = totals
     return [by_position[position] for position in range(len(site_ids))]
+
+
+def _summed_overlap(
+    positions: list[int],
+    site_ids: Sequence[str],
+    approved: set[str],
+    overlap: float,
+    shared: Callable[[list[int]], float],
+) -> float:
+    """The ground shared by the project's sites not wholly on approved land (m², planar).
+
+    ``overlap`` is that of all its sites: the sites on approved land are left out of
+    the 征收 sums, so what they share is counted once (or not at all).
+    """
+    summed = [p for p in positions if site_ids[p] not in approved]
+    if overlap <= 0.0 or len(summed) == len(positions):
+        return overlap
+    return shared(summed) if len(summed) > 1 else 0.0
 
 
 class _Ranges(NamedTuple):
@@ -795,6 +840,22 @@ def _farmland_gaps(
     ]
 
 
+def _approved_gaps(
+    views: list[SiteLayer], site_id: str, is_sliver: Callable[[float, float | None], bool]
+) -> list[tuple[str, str, str]]:
+    """What of a site's approved-land layers leaves it unknown whether it takes new land.
+
+    A site not wholly on approved land may yet be: where a layer could not be used, or
+    more than a sliver of the site lies beyond what it describes (its own 预审 check is
+    then unknown too).
+    """
+    return [
+        ("unusable" if not view.available else "beyond", view.key, site_id)
+        for view in views
+        if not view.available or _beyond(view, is_sliver)
+    ]
+
+
 def _unchecked(
     views: list[SiteLayer], site_id: str, is_sliver: Callable[[float, float | None], bool]
 ) -> list[tuple[str, str]]:
@@ -834,16 +895,19 @@ def _expropriation(inp: RuleInput) -> Decision:
         return Decision("approved_land", approved, {})
     if totals is None or not totals.ownership_known:
         return Decision("no_ownership", inp.site.area, {})
-    if totals.overlap_m2 > 0.0:  # summed, the shared ground would count twice
-        return Decision(
-            "sites_overlap",
-            inp.site.area,
-            {
-                "sites": Text("、".join(totals.site_ids), ", ".join(totals.site_ids)),
-                "project_id": totals.project_id,
-                "overlap_m2": totals.overlap_m2,
-            },
-        )
+    if totals.summed_overlap_m2 > 0.0:  # summed, the shared ground counts twice
+        once = _counted_once(totals)
+        if _beyond_province(inp, totals) and not _beyond_province(inp, once):
+            return Decision(
+                "sites_overlap",
+                inp.site.area,
+                {
+                    "sites": _summed_names(totals),
+                    "project_id": totals.project_id,
+                    "overlap_m2": totals.summed_overlap_m2,
+                },
+            )
+        totals = once
     gap = land_use_gap(inp)
     area = Area(
         _collective(inp.layer, AreaMethod.PLANAR, None) or 0.0,
@@ -880,12 +944,79 @@ def _expropriation(inp: RuleInput) -> Decision:
     return Decision("province", area, values)
 
 
-def _allowed_m2(ha: float) -> float:
-    """The most land (m²) within the province's power: ``ha`` compared as reported.
+def _counted_once(totals: ProjectTotals) -> ProjectTotals:
+    """The totals with the ground the summed sites share possibly counted once, not twice.
 
-    To 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha.
+    The sums count it twice (the most); the least sheds it from each kind of land, and
+    from both kinds at once no more than it (as the approved ground, which it may be).
     """
-    return ha * M2_PER_HA + 0.5
+    shared = totals.summed_overlap_m2
+
+    def shed(span: tuple[float, float]) -> tuple[float, float]:
+        return (max(0.0, span[0] - shared), span[1])
+
+    return dataclasses.replace(
+        totals,
+        cultivated_range=shed(totals.cultivated_range),
+        other_range=shed(totals.other_range),
+        farmland_collective=shed(totals.farmland_collective),
+        approved_collective_m2=totals.approved_collective_m2 + shared,
+    )
+
+
+def _beyond_province(inp: RuleInput, totals: ProjectTotals) -> bool:
+    """Whether the project's least newly expropriated land is beyond the province's power."""
+    return inp.is_material(totals.farmland_collective[0]) or not _may_stay_with_province(totals)
+
+
+def _summed_names(totals: ProjectTotals) -> Text:
+    """The sites the 征收 sums count: the project's not wholly on approved land."""
+    summed = [site for site in totals.site_ids if site not in totals.approved_sites]
+    return Text("、".join(summed), ", ".join(summed))
+
+
+def _summed_and_left_out(totals: ProjectTotals) -> Text:
+    """The sites summed, and those left out for lying wholly on approved land."""
+    summed = _summed_names(totals)
+    out = [site for site in totals.site_ids if site in totals.approved_sites]
+    if not out:
+        return summed
+    return Text(
+        f"{summed.zh}；用地 {'、'.join(out)} 全部位于依法批准的建设用地范围内，未计入",
+        f"{summed.en}; site(s) {', '.join(out)} lie wholly on approved construction land, "
+        "not counted",
+    )
+
+
+def _overlap_note(totals: ProjectTotals) -> Text | None:
+    """Why the sums are known only within a range: the summed sites overlap (None: they don't)."""
+    if totals.summed_overlap_m2 <= 0.0:
+        return None
+    names, m2 = _summed_names(totals), totals.summed_overlap_m2
+    return Text(
+        f"用地 {names.zh} 相互重叠 {m2:.2f} 平方米（重叠部分计一次或两次）",
+        f"sites {names.en} overlap each other by {m2:.2f} m², counted once or twice",
+    )
+
+
+@functools.cache
+def _allowed_m2(ha: float) -> float:
+    """The most land (m²) within the province's power: ``ha`` compared as the figure prints.
+
+    To 0.0001 ha (1 m²): 350,000.04 m² is "35.0000 ha", not over 35 ha; 350,000.5 m²
+    prints "35.0001 ha" (35.00005 is stored a little above), over it.
+
+    Examples
+    --------
+    >>> f"{_allowed_m2(35.0) / 1e4:.4f}", f"{350_000.5 / 1e4:.4f}"
+    ('35.0000', '35.0001')
+    >>> _allowed_m2(35.0) < 350_000.5
+    True
+    """
+    limit = ha * M2_PER_HA + 0.5
+    while float(f"{to_ha(limit):.4f}") > ha:  # a few steps: the figure rounds up at the half
+        limit = math.nextafter(limit, 0.0)
+    return limit
 
 
 def _may_stay_with_province(totals: ProjectTotals) -> bool:
@@ -914,12 +1045,11 @@ def _may_exceed(totals: ProjectTotals) -> bool:
 def _values(inp: RuleInput, totals: ProjectTotals, least: bool) -> dict[str, object]:
     """The figures of a verdict: the least newly expropriated (``least``) or the most."""
     end = 0 if least else 1
-    sites = "、".join(totals.site_ids)
     return {
         "farmland_ha": to_ha(totals.farmland_collective[0]),
         "cultivated_ha": to_ha(totals.cultivated_range[end]),
         "other_ha": to_ha(totals.other_range[end]),
-        "sites": Text(sites, ", ".join(totals.site_ids)),
+        "sites": _summed_and_left_out(totals),
         "project_id": totals.project_id,
         "partial": _partial(inp, totals),
         "approved_part": _approved_total(inp, totals),
@@ -970,6 +1100,9 @@ def _ranges_note(inp: RuleInput, totals: ProjectTotals, least: bool) -> Text:
     if not spans:
         return NO_TEXT
     end = Text("最小", "least") if least else Text("最大", "most")
+    overlap = _overlap_note(totals)
+    if overlap is not None:
+        spans = Text(f"{overlap.zh}，{spans.zh}", f"{overlap.en}: {spans.en}")
     return Text(
         f"（{spans.zh}，上述面积取其{end.zh}值；无论取何值，审批机关不变）",
         f" ({spans.en}; the figures above are the {end.en}; whichever they are, the approver "
@@ -1031,6 +1164,9 @@ def _range_doubts(inp: RuleInput, totals: ProjectTotals) -> list[Text]:
                 "land-use layer's classes are not split, so the land it takes is not known",
             )
         )
+    overlap = _overlap_note(totals)
+    if overlap is not None:
+        texts.append(overlap)
     cultivated = _span(*totals.cultivated_range)
     other = _span(*totals.other_range)
     texts.append(
@@ -1056,8 +1192,18 @@ def _missing(inp: RuleInput, totals: ProjectTotals, told: str | None = None) -> 
 
     ``told`` is a site whose undescribed land is said apart (with its figures).
     """
+    return _gap_texts(inp, totals.gaps, told)
+
+
+def _gap_texts(
+    inp: RuleInput, gaps: Iterable[tuple[str, str, str]], told: str | None = None
+) -> list[Text]:
+    """``(what, layer key, site id)`` gaps as text, the sites of each kind and layer together.
+
+    ``told`` is a site whose undescribed land is said apart (left out here).
+    """
     sites: dict[tuple[str, str], list[str]] = {}
-    for what, key, site_id in totals.gaps:
+    for what, key, site_id in gaps:
         if what != "undescribed" or site_id != told:
             sites.setdefault((what, key), []).append(site_id)
     texts = []
@@ -1255,15 +1401,33 @@ def _preexam_needed(inp: RuleInput) -> Decision:
     values["project_id"] = project.project_id if project is not None else inp.site.site_id
     values["sites"] = NO_TEXT
     if new.m2 <= 0.0 or inp.is_sliver(new.m2, inp.layer.uncovered_width_m):
-        # 自然资规〔2019〕2号 §一 spares a project on approved land, not a site of one
-        # that takes new land elsewhere (实施条例 art. 25: one project, one application)
-        takes_new = project is not None and len(project.site_ids) > len(project.approved_sites)
-        others = _sisters(inp, project.site_ids) if takes_new else ()
-        if others:
-            values["sites"] = Text("、".join(others), ", ".join(others))
-            return Decision("project_required", approved, values)
-        return Decision("not_required", approved, values)
+        return _project_preexam(inp, approved, values)
     return Decision("required", new, values)
+
+
+def _project_preexam(inp: RuleInput, approved: Area, values: dict[str, object]) -> Decision:
+    """The 预审 of a site wholly on approved land, as part of its project.
+
+    自然资规〔2019〕2号 §一 spares a project on approved land, not a site of one that
+    takes new land elsewhere (实施条例 art. 25: one project, one application):
+    ``project_required`` names the sister sites that do; ``project_undetermined`` those
+    whose approved-land layer cannot tell whether they do (when none surely does).
+    """
+    project = inp.site.project
+    if project is None:
+        return Decision("not_required", approved, values)
+    doubts = [gap for gap in project.approved_unknown if gap[2] != inp.site.site_id]
+    doubtful = {site for _, _, site in doubts}
+    others = tuple(s for s in _sisters(inp, project.site_ids) if s not in doubtful)
+    if others:
+        values["sites"] = Text("、".join(others), ", ".join(others))
+        return Decision("project_required", approved, values)
+    if doubts:
+        unsure = tuple(dict.fromkeys(site for _, _, site in doubts))
+        values["sites"] = Text("、".join(unsure), ", ".join(unsure))
+        values["reason"] = _joined(_gap_texts(inp, doubts))
+        return Decision("project_undetermined", approved, values)
+    return Decision("not_required", approved, values)
 
 
 EVALUATORS = (
@@ -1329,11 +1493,11 @@ EVALUATORS = (
     Evaluator(
         "preexam_needed",
         ("approved_land",),
-        ("required", "not_required", "project_required"),
+        ("required", "not_required", "project_required", "project_undetermined"),
         _preexam_needed,
         numbers=("approved_ha", "new_ha"),
         texts=("selection", "examiner", "project_id", "sites"),
-        evidence=("not_required", "project_required"),
-        fallbacks={"project_required": "required"},
+        evidence=("not_required", "project_required", "project_undetermined"),
+        fallbacks={"project_required": "required", "project_undetermined": "required"},
     ),
 )
