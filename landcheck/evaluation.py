@@ -248,6 +248,7 @@ def _finish_layer(
         search_m=started.search_m,
         site_geoms=site_geoms,
         measuring=measuring,
+        site_m2=np.asarray(column_array(sites, "ellipsoidal_m2"), dtype=float),
     )
     if not keep_geometry:
         return _LayerOutcome(spec, record, measure=measure, pieces=_without_geometry(overlay))
