@@ -234,6 +234,40 @@ def test_other_wetland_is_conditional():
     assert "一般湿地 10.0000 公顷" in f.message.zh
 
 
+def test_provincial_wetland_asks_for_the_restoration_at_approval():
+    # 5 ha of 省级重要湿地 beside 5 ha of 一般湿地. 湿地保护法 art. 21 [V]: the unit approved to
+    # occupy an important wetland (national or provincial, art. 14) restores or rebuilds as much,
+    # or pays the restoration fee: was outcome 'review', the 一般湿地's, with no restoration.
+    rows = [
+        {"SDMC": "清水河湿地", "ZYSDJB": level, "geometry": square(x, 100, 100, 500)}
+        for level, x in (("省级重要湿地", 0), ("一般湿地", 100))
+    ]
+    layer = {"wetland": frame(rows)}
+    road = site(project_type="expressway")
+    for stage in ("preexam", "approval"):
+        result = landcheck.check(road, layers=layer, stage=stage, **PLANAR)
+        f = finding(result, "wetland")
+        assert (f.outcome, f.status) == ("provincial", "conditional")
+        assert f.area.planar_m2 == pytest.approx(80_000.0)
+        now, later = [d.zh for d in f.documents], [d.zh for d in f.documents_later]
+        opinion = "县级以上地方人民政府授权部门对占用湿地的意见"
+        if stage == "preexam":
+            assert now == [opinion] and later == [RESTORATION]
+        else:
+            assert now == [opinion, RESTORATION] and later == []
+    assert "其中省级重要湿地 4.0000 公顷" in f.message.zh and "第二十一条" in f.message.zh
+    assert "4.0000 ha of it provincially important" in f.message.en
+    # a profile written before the outcome words it as the 一般湿地's 'review'
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "wetland")
+    del rule["outcomes"]["provincial"]
+    result = landcheck.check(road, layers=layer, profile=profile_from_dict(data), **PLANAR)
+    f = finding(result, "wetland")
+    assert f.outcome == "provincial" and f.status == "conditional"
+    assert "不涉及国家重要湿地。建设项目选址应当避让湿地" in f.message.zh
+    assert [d.zh for d in f.documents] == ["县级以上地方人民政府授权部门对占用湿地的意见"]
+
+
 def test_wetland_level_blank_or_unknown_is_unknown_not_a_denial():
     # 10 ha of wetland whose level is blank, unreadable or not in the layer
     for row in ({"ZYSDJB": ""}, {"ZYSDJB": "??"}, {"SDLX": "河流湿地"}):
@@ -243,9 +277,9 @@ def test_wetland_level_blank_or_unknown_is_unknown_not_a_denial():
         assert f.area.planar_m2 == pytest.approx(100_000.0)
         assert "其中 10.0000 公顷的湿地级别" in f.message.zh
         assert "不涉及国家重要湿地" not in f.message.zh
-    for level in ("省级重要湿地", "一般湿地"):
+    for level, outcome in (("省级重要湿地", "provincial"), ("一般湿地", "review")):
         f, _ = run("wetland", wetland(level), "wetland", project_type="county_road")
-        assert f.outcome == "review", level
+        assert f.outcome == outcome, level
     # 5 ha of 国家重要湿地 beside 5 ha of no stated level: the prohibition stands
     layer = frame(
         [
