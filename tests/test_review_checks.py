@@ -608,7 +608,9 @@ def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_ran
             assert (f.outcome, f.status) == ("protection_range_large", "prohibited")
             assert f.area.planar_m2 == pytest.approx(20_000.0)
             continue
-        assert (f.outcome, f.status) == ("unzoned_large", "unknown"), known
+        # beside a 地下文物埋藏区, its archaeology stands for the large project's
+        twin = "unzoned_burial" if known == "地下文物埋藏区" else "unzoned_large"
+        assert (f.outcome, f.status) == (twin, "unknown"), known
         assert f.area.planar_m2 == pytest.approx(10_000.0)
         assert "其中 1.0000 公顷的区划类型“重点保护区”无法识别" in f.message.zh
         assert f"{known} 2.0000 公顷" in f.message.zh and "不能排除保护范围" in f.message.zh
@@ -621,6 +623,77 @@ def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_ran
     )
     f, _ = run("heritage", layer, "heritage")
     assert f.outcome == "control_zone_large"
+
+
+BURIAL_REPORT = "考古调查、勘探报告及文物主管部门意见"
+LARGE_OPINION = (
+    "考古调查、勘探意见（文物主管部门；大型基本建设工程的规模标准为本配置自设，未经核实〔U〕）"
+)
+
+
+def test_heritage_site_in_a_zone_and_a_burial_zone_gets_what_each_asks():
+    # 1 ha of a zone at x 0-50 and 1 ha of 地下文物埋藏区 at x 500-550 (y 0-200). Was the
+    # first zone's outcome alone (control_zone: the design consent), the burial zone's
+    # archaeology (文物保护法 art. 45 [V], whatever the size) lost.
+    def layer(zone):
+        return frame(
+            [
+                {"WWMC": "甲遗址", "FWLX": zone, "geometry": square(0, 0, 50, 200)},
+                {"WWMC": "乙埋藏区", "FWLX": "地下文物埋藏区", "geometry": square(500, 0, 50, 200)},
+            ]
+        )
+
+    six_ha = sites(square(0, 0, 600, 100))  # 0.5 ha of each zone
+    consent = "文物主管部门对工程设计方案的同意意见"
+    revised = "调整后的选址方案（避让文物保护范围）"
+    for zone, outcome, status, first in (
+        ("建设控制地带", "control_zone_burial", "conditional", consent),
+        ("保护范围", "protection_range_burial", "prohibited", revised),
+        ("风貌协调区", "unzoned_burial", "unknown", None),
+    ):
+        for where in (six_ha, site()):  # both large projects (>= 5 ha); 1 ha of each zone last
+            result = landcheck.check(where, layers={"heritage": layer(zone)}, **PLANAR)
+            f = finding(result, "heritage")
+            assert (f.outcome, f.status) == (outcome, status), zone
+            docs = [d.zh for d in f.documents]
+            assert docs == ([first] if first else []) + [BURIAL_REPORT], zone
+            assert LARGE_OPINION not in docs  # the burial zone's archaeology stands for it
+        assert f.area.planar_m2 == pytest.approx(10_000.0)
+        assert "项目用地同时进入地下文物埋藏区 1.0000 公顷，须在工程开工前" in f.message.zh
+        assert "also enters a buried-relics zone by 1.0000 ha" in f.message.en
+    # a 1 ha site, no large project: 0.1 ha of each zone, and no large-project note
+    one_ha = sites(square(0, 0, 100))
+    two = frame(
+        [
+            {"FWLX": "建设控制地带", "geometry": square(0, 0, 10, 100)},
+            {"FWLX": "地下文物埋藏区", "geometry": square(50, 0, 10, 100)},
+        ]
+    )
+    f = finding(landcheck.check(one_ha, layers={"heritage": two}, **PLANAR), "heritage")
+    assert (f.outcome, f.area.planar_m2) == ("control_zone_burial", pytest.approx(1_000.0))
+    assert "同时进入地下文物埋藏区 0.1000 公顷" in f.message.zh and "大型" not in f.message.zh
+    assert [d.zh for d in f.documents] == ["文物主管部门对工程设计方案的同意意见", BURIAL_REPORT]
+    # a sliver of burial zone (0.5 m²) beside the control zone adds nothing
+    thin = frame(
+        [
+            {"FWLX": "建设控制地带", "geometry": square(0, 0, 50, 200)},
+            {"FWLX": "地下文物埋藏区", "geometry": square(999.9, 0, 0.1, 5)},
+        ]
+    )
+    tiny = landcheck.check(sites(square(0, 0, 1000, 10)), layers={"heritage": thin}, **PLANAR)
+    assert finding(tiny, "heritage").outcome == "control_zone"
+    # a profile written before the twins words the finding as the zone's alone
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "heritage")
+    for name in ("protection_range", "control_zone", "unzoned"):
+        del rule["outcomes"][f"{name}_burial"]
+    old = profile_from_dict(data)
+    result = landcheck.check(
+        six_ha, layers={"heritage": layer("建设控制地带")}, profile=old, **PLANAR
+    )
+    f = finding(result, "heritage")
+    assert f.outcome == "control_zone_burial" and "同时进入" not in f.message.zh
+    assert [d.zh for d in f.documents] == [consent]
 
 
 def test_large_site_touching_a_heritage_zone_is_still_told_about_archaeology():
