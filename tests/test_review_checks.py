@@ -696,6 +696,55 @@ def test_heritage_site_in_a_zone_and_a_burial_zone_gets_what_each_asks():
     assert [d.zh for d in f.documents] == [consent]
 
 
+def test_large_project_heritage_unknown_still_asks_for_the_archaeology():
+    # a 6 ha site (>= large_site_ha 5): its size asks for the archaeology whatever the layer
+    # shows. With the heritage layer missing, or 1 ha of the site beyond the described area,
+    # the check was unknown / outside with the 考古调查、勘探意见 only "possibly needed".
+    six_ha = sites(square(0, 0, 300, 200))
+    missing = landcheck.check(six_ha, layers={}, **PLANAR)
+    f = finding(missing, "heritage")
+    assert (f.outcome, f.status) == ("unknown_large", "unknown")
+    assert f.area.planar_m2 == pytest.approx(60_000.0)
+    assert [d.zh for d in f.documents] == [LARGE_OPINION]
+    assert "图层未能使用" in f.message.zh and "用地 6.0000 公顷（不小于 5 公顷）" in f.message.zh
+    assert "the site is 6.0000 ha (at least 5 ha)" in f.message.en
+    assert LARGE_OPINION not in [p.document.zh for p in missing.documents_possible("S1")]
+    far = {"heritage": heritage("保护范围", x=3000)}
+    ends = gpd.GeoDataFrame(geometry=[square(-10_000, -10_000, 10_250, 20_000)], crs=GK35)
+    partly = landcheck.check(six_ha, layers=far, area_method="planar", coverage=ends)
+    f = finding(partly, "heritage")
+    assert (f.outcome, f.status) == ("outside_large", "unknown")
+    assert f.area.planar_m2 == pytest.approx(10_000.0)  # x 250-300 beyond the coverage
+    assert [d.zh for d in f.documents] == [LARGE_OPINION]
+    assert "项目用地有1.0000公顷位于图层所描述的范围之外" in f.message.zh
+    assert "属大型基本建设工程的" in f.message.zh
+    # a 1 ha site is no large project: unknown / outside as any check, nothing asked
+    one_ha = sites(square(200, 0, 100))
+    f = finding(landcheck.check(one_ha, layers={}, **PLANAR), "heritage")
+    assert (f.outcome, f.documents) == ("unknown", ())
+    f = finding(
+        landcheck.check(one_ha, layers=far, area_method="planar", coverage=ends), "heritage"
+    )
+    assert (f.outcome, f.area.planar_m2, f.documents) == ("outside", pytest.approx(5_000.0), ())
+    # a zone found stands beyond the described area, as before
+    zone = {"heritage": heritage("建设控制地带")}
+    f = finding(
+        landcheck.check(six_ha, layers=zone, area_method="planar", coverage=ends), "heritage"
+    )
+    assert f.outcome == "control_zone_large"
+    # a profile written before the twins words them as the built-in unknown and outside
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "heritage")
+    del rule["outcomes"]["unknown_large"], rule["outcomes"]["outside_large"]
+    old = profile_from_dict(data)
+    f = finding(landcheck.check(six_ha, layers={}, profile=old, **PLANAR), "heritage")
+    assert (f.outcome, f.status, f.documents) == ("unknown_large", "unknown", ())
+    assert "大型" not in f.message.zh
+    partly = landcheck.check(six_ha, layers=far, profile=old, area_method="planar", coverage=ends)
+    f = finding(partly, "heritage")
+    assert (f.outcome, f.status, f.documents) == ("outside_large", "unknown", ())
+
+
 def test_large_site_touching_a_heritage_zone_is_still_told_about_archaeology():
     # the 50 ha site (>= 5 ha) in a 建设控制地带 by 2 ha, and by a 0.5 m² sliver
     f, _ = run("heritage", heritage("建设控制地带"), "heritage")

@@ -17,7 +17,10 @@ found. A site in several zones takes the strictest one's outcome; when it also e
 地下文物埋藏区, whose archaeology comes first whatever the project's size (art. 45), the
 outcome's ``_burial`` twin (``control_zone_burial``…) adds that archaeology to its message
 (``burial_note``) and documents, and stands for the ``_large`` one (it asks for the
-archaeology itself).
+archaeology itself). A site of a project that large whose heritage layer is not
+available, or that lies partly beyond the area the layers describe, is still unknown, but
+as ``unknown_large`` or ``outside_large``: the archaeology the size asks for is known to be
+needed whatever the layer would show, and its documents ask for it.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from landcheck.review.common import (
     total,
     width_of,
 )
-from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput, outside_gap
 from landcheck.units import Area
 
 __all__ = [
@@ -52,6 +55,20 @@ _LARGE = ("protection_range", "control_zone", "unzoned", "sliver")
 _BURIAL = ("protection_range", "control_zone", "unzoned")
 """Outcomes of a zone ranked above a 地下文物埋藏区: each has a ``_burial`` twin, chosen for a
 site in a 地下文物埋藏区 too."""
+
+
+_STANDING = (
+    "protection_range",
+    "control_zone",
+    "burial_zone",
+    "unzoned",
+    "protection_range_large",
+    "control_zone_large",
+    "unzoned_large",
+    *(f"{name}_burial" for name in _BURIAL),
+)
+"""Outcomes that rest on a zone found: they stand when part of the site lies beyond the
+area the layers describe (the evaluator's ``evidence``)."""
 
 
 def _project_size(inp: RuleInput, large_ha: float) -> Text:
@@ -103,13 +120,48 @@ def _burial_note(area: Area) -> Text:
     )
 
 
+def _large_values(inp: RuleInput) -> dict[str, object]:
+    """The large-project values of a site: the threshold, the project's size and the note."""
+    large_ha = float(inp.params.get("large_site_ha", 0.0))
+    size = _project_size(inp, large_ha)
+    return {"large_site_ha": large_ha, "project_size": size, "large_note": _large_note(size)}
+
+
+def _unknown_twin(inp: RuleInput) -> Decision | None:
+    """``unknown_large`` or ``outside_large`` for a large project's site the layer cannot tell.
+
+    The layer not available, or part of the site beyond the area the layers describe: the
+    check is unknown, but the project's size asks for the archaeology whatever the layer
+    would show. None when the project is not that large or the layer tells of the site.
+    """
+    layer = inp.layer
+    gap = outside_gap(inp) if layer.available else None
+    if layer.available and gap is None:
+        return None
+    values = _large_values(inp)
+    if not values["large_note"].zh:
+        return None
+    if not layer.available:
+        return Decision("unknown_large", inp.site.area, {**values, "reason": layer.reason})
+    return Decision("outside_large", layer.outside, {**values, "reason": gap})
+
+
 def _heritage(inp: RuleInput) -> Decision:
     """The zone outcome, or its twin.
 
     Its ``_burial`` twin for a site in a 地下文物埋藏区 too; else, for a project of
-    ``large_site_ha`` or more, its ``_large`` twin.
+    ``large_site_ha`` or more, its ``_large`` twin. When the layer is not available
+    (:func:`landcheck.rules.apply._decide` asks all the same) ``unknown`` or, for a large
+    project, ``unknown_large``; when the zones found do not stand beyond the described
+    area, ``outside_large`` for a large project (else the caller's ``outside``).
     """
+    if not inp.layer.available:
+        return _unknown_twin(inp) or Decision("unknown", inp.site.area)
     decision = _by_zone(inp)
+    if decision.outcome not in _STANDING:
+        twin = _unknown_twin(inp)
+        if twin is not None:
+            return twin
     values = decision.values
     if decision.outcome in _BURIAL and values["burial_note"].zh:
         return Decision(f"{decision.outcome}_burial", decision.area, values)
@@ -121,21 +173,17 @@ def _heritage(inp: RuleInput) -> Decision:
 def _by_zone(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     zones = areas_by(inp, "zone")
-    large_ha = float(inp.params.get("large_site_ha", 0.0))
     odd = [z for z in zones if not matches(z, _KNOWN)]
     burial_keys = [z for z in zones if matches(z, BURIAL_ZONES)]
     burial = total(zones, burial_keys, overlap)
     if not inp.is_material(burial.m2, width_of(inp, "zone", burial_keys)):
         burial = total(zones, (), overlap)
-    size = _project_size(inp, large_ha)
     values = {
         "zones": area_list(zones, blank=None),
         "sites": area_list(areas_by(inp, "name")),
-        "large_site_ha": large_ha,
         "unknown_zones": named(odd),
-        "project_size": size,
-        "large_note": _large_note(size),
         "burial_note": _burial_note(burial),
+        **_large_values(inp),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome == "not_involved" and values["large_note"].zh:
@@ -171,6 +219,8 @@ HERITAGE = Evaluator(
         "large_project",
         *(f"{name}_large" for name in _LARGE),
         *(f"{name}_burial" for name in _BURIAL),
+        "unknown_large",
+        "outside_large",
     ),
     _heritage,
     numbers=("large_site_ha",),
@@ -179,17 +229,10 @@ HERITAGE = Evaluator(
     fallbacks={
         **{f"{name}_large": name for name in _LARGE},
         **{f"{name}_burial": name for name in _BURIAL},
+        "unknown_large": "unknown",
+        "outside_large": "outside",
     },
-    evidence=(
-        "protection_range",
-        "control_zone",
-        "burial_zone",
-        "unzoned",
-        "protection_range_large",
-        "control_zone_large",
-        "unzoned_large",
-        *(f"{name}_burial" for name in _BURIAL),
-    ),
+    evidence=(*_STANDING, "outside_large"),
 )
 
 EVALUATORS = (HERITAGE,)
