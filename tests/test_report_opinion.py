@@ -136,10 +136,11 @@ def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
     result = large_site_with_only_land_use()
     unknown = [f.check for f in result.site_findings("S1") if f.status == "unknown"]
     assert len(unknown) == 16 and "heritage" in unknown
-    assert [d.zh for d in result.documents("S1")] == BASELINE  # nothing asked beyond them
+    # the heritage layer is missing, but the 6 ha project's archaeology, with the threshold's
+    # mark, is needed whatever it would show: asked for, not among what may be needed
+    assert [d.zh for d in result.documents("S1")] == [*BASELINE, ARCHAEOLOGY]
     possible = {d.document.zh: d for d in result.documents_possible("S1")}
-    # the heritage layer is missing: the 6 ha site's archaeology, with the threshold's mark
-    assert [c.zh for c in possible[ARCHAEOLOGY].checks] == ["文物保护"]
+    assert ARCHAEOLOGY not in possible
     assert [c.zh for c in possible[CHAPTER].checks] == [
         "永久基本农田",
         "生态保护红线",
@@ -150,17 +151,17 @@ def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
     # the draft opinion: the list, then apart the heading and what may be needed
     part = draft(result, tmp_path / "zh")
     start = part.index("四、尚须提交的材料")
-    assert part[start + 1 : start + 4] == [f"{n}. {d}" for n, d in enumerate(BASELINE, 1)]
-    assert part[start + 4] == POSSIBLE_HEADING
-    assert part[start + 5] == (
+    asked = [*BASELINE, ARCHAEOLOGY]
+    assert part[start + 1 : start + 5] == [f"{n}. {d}" for n, d in enumerate(asked, 1)]
+    assert part[start + 5] == POSSIBLE_HEADING
+    assert part[start + 6] == (
         f"1. {CHAPTER}（永久基本农田、生态保护红线、建设用地标准（节约集约用地））"
     )
-    listed = part[start + 5 : part.index("五、综合意见")]
+    listed = part[start + 6 : part.index("五、综合意见")]
     grassland = "草原征占用审核同意书（省级以上草原主管部门）（草原）（后续报批时提交）"
     assert f"{len(possible) - 1}. {grassland}" in listed
     # the wetland restored or rebuilt after the occupation is approved (湿地保护法 art. 21)
     assert f"{len(possible)}. {WETLAND_RESTORATION}（湿地）（后续报批时提交）" in listed
-    assert any(line.endswith(f"{ARCHAEOLOGY}（文物保护）") for line in listed)
     english = draft(result, tmp_path / "en", "en")
     assert "These checks could not be made; they may also need" in "\n".join(english)
     # report.xlsx's 须提交材料清单 (and report.html, report.docx read the same table)
@@ -171,7 +172,7 @@ def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
     page = write_report(result, tmp_path / "html", formats="html")["html"]
     text = Path(page).read_text(encoding="utf-8")
     assert f'<p class="docs-possible">{POSSIBLE_HEADING}</p>' in text
-    assert f"<li>{ARCHAEOLOGY}（文物保护）</li>" in text
+    assert f"<li>{CHAPTER}（永久基本农田、生态保护红线、建设用地标准（节约集约用地））</li>" in text
     # findings.json is unchanged: the list is derived for the reports
     assert "documents_possible" not in result.to_dict()["sites"][0]
 

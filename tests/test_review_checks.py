@@ -234,6 +234,40 @@ def test_other_wetland_is_conditional():
     assert "一般湿地 10.0000 公顷" in f.message.zh
 
 
+def test_provincial_wetland_asks_for_the_restoration_at_approval():
+    # 5 ha of 省级重要湿地 beside 5 ha of 一般湿地. 湿地保护法 art. 21 [V]: the unit approved to
+    # occupy an important wetland (national or provincial, art. 14) restores or rebuilds as much,
+    # or pays the restoration fee: was outcome 'review', the 一般湿地's, with no restoration.
+    rows = [
+        {"SDMC": "清水河湿地", "ZYSDJB": level, "geometry": square(x, 100, 100, 500)}
+        for level, x in (("省级重要湿地", 0), ("一般湿地", 100))
+    ]
+    layer = {"wetland": frame(rows)}
+    road = site(project_type="expressway")
+    for stage in ("preexam", "approval"):
+        result = landcheck.check(road, layers=layer, stage=stage, **PLANAR)
+        f = finding(result, "wetland")
+        assert (f.outcome, f.status) == ("provincial", "conditional")
+        assert f.area.planar_m2 == pytest.approx(80_000.0)
+        now, later = [d.zh for d in f.documents], [d.zh for d in f.documents_later]
+        opinion = "县级以上地方人民政府授权部门对占用湿地的意见"
+        if stage == "preexam":
+            assert now == [opinion] and later == [RESTORATION]
+        else:
+            assert now == [opinion, RESTORATION] and later == []
+    assert "其中省级重要湿地 4.0000 公顷" in f.message.zh and "第二十一条" in f.message.zh
+    assert "4.0000 ha of it provincially important" in f.message.en
+    # a profile written before the outcome words it as the 一般湿地's 'review'
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "wetland")
+    del rule["outcomes"]["provincial"]
+    result = landcheck.check(road, layers=layer, profile=profile_from_dict(data), **PLANAR)
+    f = finding(result, "wetland")
+    assert f.outcome == "provincial" and f.status == "conditional"
+    assert "不涉及国家重要湿地。建设项目选址应当避让湿地" in f.message.zh
+    assert [d.zh for d in f.documents] == ["县级以上地方人民政府授权部门对占用湿地的意见"]
+
+
 def test_wetland_level_blank_or_unknown_is_unknown_not_a_denial():
     # 10 ha of wetland whose level is blank, unreadable or not in the layer
     for row in ({"ZYSDJB": ""}, {"ZYSDJB": "??"}, {"SDLX": "河流湿地"}):
@@ -243,9 +277,9 @@ def test_wetland_level_blank_or_unknown_is_unknown_not_a_denial():
         assert f.area.planar_m2 == pytest.approx(100_000.0)
         assert "其中 10.0000 公顷的湿地级别" in f.message.zh
         assert "不涉及国家重要湿地" not in f.message.zh
-    for level in ("省级重要湿地", "一般湿地"):
+    for level, outcome in (("省级重要湿地", "provincial"), ("一般湿地", "review")):
         f, _ = run("wetland", wetland(level), "wetland", project_type="county_road")
-        assert f.outcome == "review", level
+        assert f.outcome == outcome, level
     # 5 ha of 国家重要湿地 beside 5 ha of no stated level: the prohibition stands
     layer = frame(
         [
@@ -574,7 +608,9 @@ def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_ran
             assert (f.outcome, f.status) == ("protection_range_large", "prohibited")
             assert f.area.planar_m2 == pytest.approx(20_000.0)
             continue
-        assert (f.outcome, f.status) == ("unzoned_large", "unknown"), known
+        # beside a 地下文物埋藏区, its archaeology stands for the large project's
+        twin = "unzoned_burial" if known == "地下文物埋藏区" else "unzoned_large"
+        assert (f.outcome, f.status) == (twin, "unknown"), known
         assert f.area.planar_m2 == pytest.approx(10_000.0)
         assert "其中 1.0000 公顷的区划类型“重点保护区”无法识别" in f.message.zh
         assert f"{known} 2.0000 公顷" in f.message.zh and "不能排除保护范围" in f.message.zh
@@ -587,6 +623,126 @@ def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_ran
     )
     f, _ = run("heritage", layer, "heritage")
     assert f.outcome == "control_zone_large"
+
+
+BURIAL_REPORT = "考古调查、勘探报告及文物主管部门意见"
+LARGE_OPINION = (
+    "考古调查、勘探意见（文物主管部门；大型基本建设工程的规模标准为本配置自设，未经核实〔U〕）"
+)
+
+
+def test_heritage_site_in_a_zone_and_a_burial_zone_gets_what_each_asks():
+    # 1 ha of a zone at x 0-50 and 1 ha of 地下文物埋藏区 at x 500-550 (y 0-200). Was the
+    # first zone's outcome alone (control_zone: the design consent), the burial zone's
+    # archaeology (文物保护法 art. 45 [V], whatever the size) lost.
+    def layer(zone):
+        return frame(
+            [
+                {"WWMC": "甲遗址", "FWLX": zone, "geometry": square(0, 0, 50, 200)},
+                {"WWMC": "乙埋藏区", "FWLX": "地下文物埋藏区", "geometry": square(500, 0, 50, 200)},
+            ]
+        )
+
+    six_ha = sites(square(0, 0, 600, 100))  # 0.5 ha of each zone
+    consent = "文物主管部门对工程设计方案的同意意见"
+    revised = "调整后的选址方案（避让文物保护范围）"
+    for zone, outcome, status, first in (
+        ("建设控制地带", "control_zone_burial", "conditional", consent),
+        ("保护范围", "protection_range_burial", "prohibited", revised),
+        ("风貌协调区", "unzoned_burial", "unknown", None),
+    ):
+        for where in (six_ha, site()):  # both large projects (>= 5 ha); 1 ha of each zone last
+            result = landcheck.check(where, layers={"heritage": layer(zone)}, **PLANAR)
+            f = finding(result, "heritage")
+            assert (f.outcome, f.status) == (outcome, status), zone
+            docs = [d.zh for d in f.documents]
+            assert docs == ([first] if first else []) + [BURIAL_REPORT], zone
+            assert LARGE_OPINION not in docs  # the burial zone's archaeology stands for it
+        assert f.area.planar_m2 == pytest.approx(10_000.0)
+        assert "项目用地同时进入地下文物埋藏区 1.0000 公顷，须在工程开工前" in f.message.zh
+        assert "also enters a buried-relics zone by 1.0000 ha" in f.message.en
+    # a 1 ha site, no large project: 0.1 ha of each zone, and no large-project note
+    one_ha = sites(square(0, 0, 100))
+    two = frame(
+        [
+            {"FWLX": "建设控制地带", "geometry": square(0, 0, 10, 100)},
+            {"FWLX": "地下文物埋藏区", "geometry": square(50, 0, 10, 100)},
+        ]
+    )
+    f = finding(landcheck.check(one_ha, layers={"heritage": two}, **PLANAR), "heritage")
+    assert (f.outcome, f.area.planar_m2) == ("control_zone_burial", pytest.approx(1_000.0))
+    assert "同时进入地下文物埋藏区 0.1000 公顷" in f.message.zh and "大型" not in f.message.zh
+    assert [d.zh for d in f.documents] == ["文物主管部门对工程设计方案的同意意见", BURIAL_REPORT]
+    # a sliver of burial zone (0.5 m²) beside the control zone adds nothing
+    thin = frame(
+        [
+            {"FWLX": "建设控制地带", "geometry": square(0, 0, 50, 200)},
+            {"FWLX": "地下文物埋藏区", "geometry": square(999.9, 0, 0.1, 5)},
+        ]
+    )
+    tiny = landcheck.check(sites(square(0, 0, 1000, 10)), layers={"heritage": thin}, **PLANAR)
+    assert finding(tiny, "heritage").outcome == "control_zone"
+    # a profile written before the twins words the finding as the zone's alone
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "heritage")
+    for name in ("protection_range", "control_zone", "unzoned"):
+        del rule["outcomes"][f"{name}_burial"]
+    old = profile_from_dict(data)
+    result = landcheck.check(
+        six_ha, layers={"heritage": layer("建设控制地带")}, profile=old, **PLANAR
+    )
+    f = finding(result, "heritage")
+    assert f.outcome == "control_zone_burial" and "同时进入" not in f.message.zh
+    assert [d.zh for d in f.documents] == [consent]
+
+
+def test_large_project_heritage_unknown_still_asks_for_the_archaeology():
+    # a 6 ha site (>= large_site_ha 5): its size asks for the archaeology whatever the layer
+    # shows. With the heritage layer missing, or 1 ha of the site beyond the described area,
+    # the check was unknown / outside with the 考古调查、勘探意见 only "possibly needed".
+    six_ha = sites(square(0, 0, 300, 200))
+    missing = landcheck.check(six_ha, layers={}, **PLANAR)
+    f = finding(missing, "heritage")
+    assert (f.outcome, f.status) == ("unknown_large", "unknown")
+    assert f.area.planar_m2 == pytest.approx(60_000.0)
+    assert [d.zh for d in f.documents] == [LARGE_OPINION]
+    assert "图层未能使用" in f.message.zh and "用地 6.0000 公顷（不小于 5 公顷）" in f.message.zh
+    assert "the site is 6.0000 ha (at least 5 ha)" in f.message.en
+    assert LARGE_OPINION not in [p.document.zh for p in missing.documents_possible("S1")]
+    far = {"heritage": heritage("保护范围", x=3000)}
+    ends = gpd.GeoDataFrame(geometry=[square(-10_000, -10_000, 10_250, 20_000)], crs=GK35)
+    partly = landcheck.check(six_ha, layers=far, area_method="planar", coverage=ends)
+    f = finding(partly, "heritage")
+    assert (f.outcome, f.status) == ("outside_large", "unknown")
+    assert f.area.planar_m2 == pytest.approx(10_000.0)  # x 250-300 beyond the coverage
+    assert [d.zh for d in f.documents] == [LARGE_OPINION]
+    assert "项目用地有1.0000公顷位于图层所描述的范围之外" in f.message.zh
+    assert "属大型基本建设工程的" in f.message.zh
+    # a 1 ha site is no large project: unknown / outside as any check, nothing asked
+    one_ha = sites(square(200, 0, 100))
+    f = finding(landcheck.check(one_ha, layers={}, **PLANAR), "heritage")
+    assert (f.outcome, f.documents) == ("unknown", ())
+    f = finding(
+        landcheck.check(one_ha, layers=far, area_method="planar", coverage=ends), "heritage"
+    )
+    assert (f.outcome, f.area.planar_m2, f.documents) == ("outside", pytest.approx(5_000.0), ())
+    # a zone found stands beyond the described area, as before
+    zone = {"heritage": heritage("建设控制地带")}
+    f = finding(
+        landcheck.check(six_ha, layers=zone, area_method="planar", coverage=ends), "heritage"
+    )
+    assert f.outcome == "control_zone_large"
+    # a profile written before the twins words them as the built-in unknown and outside
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "heritage")
+    del rule["outcomes"]["unknown_large"], rule["outcomes"]["outside_large"]
+    old = profile_from_dict(data)
+    f = finding(landcheck.check(six_ha, layers={}, profile=old, **PLANAR), "heritage")
+    assert (f.outcome, f.status, f.documents) == ("unknown_large", "unknown", ())
+    assert "大型" not in f.message.zh
+    partly = landcheck.check(six_ha, layers=far, profile=old, area_method="planar", coverage=ends)
+    f = finding(partly, "heritage")
+    assert (f.outcome, f.status, f.documents) == ("outside_large", "unknown", ())
 
 
 def test_large_site_touching_a_heritage_zone_is_still_told_about_archaeology():

@@ -13,7 +13,14 @@ lies in a 地下文物埋藏区, whose finding asks for the archaeology itself. 
 outcomes, so such a site touching a zone, or by a sliver, takes the outcome's ``_large`` twin
 (``control_zone_large``…), whose documents add the archaeology its message asks for. A zone
 the check does not know may be a 保护范围: it makes the check unknown unless a 保护范围 is
-found.
+found. A site in several zones takes the strictest one's outcome; when it also enters a
+地下文物埋藏区, whose archaeology comes first whatever the project's size (art. 45), the
+outcome's ``_burial`` twin (``control_zone_burial``…) adds that archaeology to its message
+(``burial_note``) and documents, and stands for the ``_large`` one (it asks for the
+archaeology itself). A site of a project that large whose heritage layer is not
+available, or that lies partly beyond the area the layers describe, is still unknown, but
+as ``unknown_large`` or ``outside_large``: the archaeology the size asks for is known to be
+needed whatever the layer would show, and its documents ask for it.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from landcheck.review.common import (
     total,
     width_of,
 )
-from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput, outside_gap
+from landcheck.units import Area
 
 __all__ = [
     "BURIAL_ZONES",
@@ -44,6 +52,23 @@ BURIAL_ZONES = ("地下文物埋藏区", "文物埋藏区")
 _KNOWN = (*PROTECTION_ZONES, *CONTROL_ZONES, *BURIAL_ZONES)
 _LARGE = ("protection_range", "control_zone", "unzoned", "sliver")
 """Outcomes whose message carries the large-site note: each has a ``_large`` twin."""
+_BURIAL = ("protection_range", "control_zone", "unzoned")
+"""Outcomes of a zone ranked above a 地下文物埋藏区: each has a ``_burial`` twin, chosen for a
+site in a 地下文物埋藏区 too."""
+
+
+_STANDING = (
+    "protection_range",
+    "control_zone",
+    "burial_zone",
+    "unzoned",
+    "protection_range_large",
+    "control_zone_large",
+    "unzoned_large",
+    *(f"{name}_burial" for name in _BURIAL),
+)
+"""Outcomes that rest on a zone found: they stand when part of the site lies beyond the
+area the layers describe (the evaluator's ``evidence``)."""
 
 
 def _project_size(inp: RuleInput, large_ha: float) -> Text:
@@ -82,27 +107,83 @@ def _large_note(size: Text) -> Text:
     )
 
 
+def _burial_note(area: Area) -> Text:
+    """The archaeology a site's part in a 地下文物埋藏区 asks for (art. 45), or nothing."""
+    if area.m2 <= 0.0:
+        return NO_TEXT
+    return Text(
+        f"项目用地同时进入地下文物埋藏区 {area.ha:.4f} 公顷，须在工程开工前由建设单位报请"
+        "文物主管部门组织考古调查、勘探，所需费用由建设单位承担。",
+        f" The site also enters a buried-relics zone by {area.ha:.4f} ha: before construction "
+        "the builder has the heritage authority organise an archaeological survey and "
+        "exploration, at the builder's cost.",
+    )
+
+
+def _large_values(inp: RuleInput) -> dict[str, object]:
+    """The large-project values of a site: the threshold, the project's size and the note."""
+    large_ha = float(inp.params.get("large_site_ha", 0.0))
+    size = _project_size(inp, large_ha)
+    return {"large_site_ha": large_ha, "project_size": size, "large_note": _large_note(size)}
+
+
+def _unknown_twin(inp: RuleInput) -> Decision | None:
+    """``unknown_large`` or ``outside_large`` for a large project's site the layer cannot tell.
+
+    The layer not available, or part of the site beyond the area the layers describe: the
+    check is unknown, but the project's size asks for the archaeology whatever the layer
+    would show. None when the project is not that large or the layer tells of the site.
+    """
+    layer = inp.layer
+    gap = outside_gap(inp) if layer.available else None
+    if layer.available and gap is None:
+        return None
+    values = _large_values(inp)
+    if not values["large_note"].zh:
+        return None
+    if not layer.available:
+        return Decision("unknown_large", inp.site.area, {**values, "reason": layer.reason})
+    return Decision("outside_large", layer.outside, {**values, "reason": gap})
+
+
 def _heritage(inp: RuleInput) -> Decision:
-    """The zone outcome; for a project of ``large_site_ha`` or more, its ``_large`` twin."""
+    """The zone outcome, or its twin.
+
+    Its ``_burial`` twin for a site in a 地下文物埋藏区 too; else, for a project of
+    ``large_site_ha`` or more, its ``_large`` twin. When the layer is not available
+    (:func:`landcheck.rules.apply._decide` asks all the same) ``unknown`` or, for a large
+    project, ``unknown_large``; when the zones found do not stand beyond the described
+    area, ``outside_large`` for a large project (else the caller's ``outside``).
+    """
+    if not inp.layer.available:
+        return _unknown_twin(inp) or Decision("unknown", inp.site.area)
     decision = _by_zone(inp)
-    if decision.outcome in _LARGE and decision.values["large_note"].zh:
-        return Decision(f"{decision.outcome}_large", decision.area, decision.values)
+    if decision.outcome not in _STANDING:
+        twin = _unknown_twin(inp)
+        if twin is not None:
+            return twin
+    values = decision.values
+    if decision.outcome in _BURIAL and values["burial_note"].zh:
+        return Decision(f"{decision.outcome}_burial", decision.area, values)
+    if decision.outcome in _LARGE and values["large_note"].zh:
+        return Decision(f"{decision.outcome}_large", decision.area, values)
     return decision
 
 
 def _by_zone(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     zones = areas_by(inp, "zone")
-    large_ha = float(inp.params.get("large_site_ha", 0.0))
     odd = [z for z in zones if not matches(z, _KNOWN)]
-    size = _project_size(inp, large_ha)
+    burial_keys = [z for z in zones if matches(z, BURIAL_ZONES)]
+    burial = total(zones, burial_keys, overlap)
+    if not inp.is_material(burial.m2, width_of(inp, "zone", burial_keys)):
+        burial = total(zones, (), overlap)
     values = {
         "zones": area_list(zones, blank=None),
         "sites": area_list(areas_by(inp, "name")),
-        "large_site_ha": large_ha,
         "unknown_zones": named(odd),
-        "project_size": size,
-        "large_note": _large_note(size),
+        "burial_note": _burial_note(burial),
+        **_large_values(inp),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome == "not_involved" and values["large_note"].zh:
@@ -115,7 +196,7 @@ def _by_zone(inp: RuleInput) -> Decision:
         ("protection_range", [z for z in zones if matches(z, PROTECTION_ZONES)]),
         ("unzoned", odd),
         ("control_zone", [z for z in zones if matches(z, CONTROL_ZONES)]),
-        ("burial_zone", [z for z in zones if matches(z, BURIAL_ZONES)]),
+        ("burial_zone", burial_keys),
     ):
         area = total(zones, keys, overlap)
         if inp.is_material(area.m2, width_of(inp, "zone", keys)):
@@ -137,21 +218,21 @@ HERITAGE = Evaluator(
         "unzoned",
         "large_project",
         *(f"{name}_large" for name in _LARGE),
+        *(f"{name}_burial" for name in _BURIAL),
+        "unknown_large",
+        "outside_large",
     ),
     _heritage,
     numbers=("large_site_ha",),
-    texts=("zones", "sites", "unknown_zones", "project_size", "large_note"),
+    texts=("zones", "sites", "unknown_zones", "project_size", "large_note", "burial_note"),
     params={"large_site_ha": "number"},
-    fallbacks={f"{name}_large": name for name in _LARGE},
-    evidence=(
-        "protection_range",
-        "control_zone",
-        "burial_zone",
-        "unzoned",
-        "protection_range_large",
-        "control_zone_large",
-        "unzoned_large",
-    ),
+    fallbacks={
+        **{f"{name}_large": name for name in _LARGE},
+        **{f"{name}_burial": name for name in _BURIAL},
+        "unknown_large": "unknown",
+        "outside_large": "outside",
+    },
+    evidence=(*_STANDING, "outside_large"),
 )
 
 EVALUATORS = (HERITAGE,)

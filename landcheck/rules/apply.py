@@ -37,6 +37,7 @@ from landcheck.profile import (
 from landcheck.review.index_table import IndexTable
 from landcheck.rules.core import (
     Decision,
+    Evaluator,
     Finding,
     RuleInput,
     SiteInfo,
@@ -457,6 +458,7 @@ class _RuleParts:
     """
 
     __slots__ = (
+        "asked_unavailable",
         "basis",
         "evaluator",
         "layer_title",
@@ -470,6 +472,7 @@ class _RuleParts:
     def __init__(self, rule: RuleSpec, layer_title: Text, stage: str) -> None:
         self.rule, self.layer_title, self.stage = rule, layer_title, stage
         self.evaluator = EVALUATORS[rule.check]
+        self.asked_unavailable = _has_unknown_twin(self.evaluator)
         self.basis = _basis_parts(rule.basis)
         self.outcomes: dict[str, tuple[Any, ...]] = {}
         self.unknown: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -523,7 +526,7 @@ class _RuleParts:
             outcome = (
                 self.rule.outcomes.get(name)
                 or self.rule.outcomes.get(fallback)
-                or _DEFAULT_OUTCOMES[name]
+                or _DEFAULT_OUTCOMES[fallback]
             )
             names = message_names(outcome.message)
             found = self.outcomes[name] = (outcome, names, *_documents_at(outcome, self.stage))
@@ -573,7 +576,7 @@ class ProfileRules:
         for parts in self._parts:
             rule = parts.rule
             layer = layers[rule.layer]
-            if layer.available:
+            if layer.available or parts.asked_unavailable:
                 inp = RuleInput(site, layer, layers, rule.params, profile.analysis, profile, stage)
             else:  # the evaluator is not asked: nothing is known of the layer
                 inp = None
@@ -757,8 +760,8 @@ def evaluate_rule(rule: RuleSpec, inp: RuleInput, layer_title: Text) -> Finding:
     """Evaluate one rule for one site and render its finding."""
     parts = _RuleParts(rule, layer_title, inp.stage)
     site_values = _site_values(inp.site, _kind_values(inp.profile, *_site_kind(inp.site)))
-    available = inp if inp.layer.available else None
-    chosen, area, values = _decide(parts, inp.site, inp.layer, available, site_values)
+    asked = inp if inp.layer.available or parts.asked_unavailable else None
+    chosen, area, values = _decide(parts, inp.site, inp.layer, asked, site_values)
     return _assembled(
         inp.site.site_id, _shared(parts, chosen, *parts.outcome(chosen)[2:]), area, values
     )
@@ -774,13 +777,17 @@ def _decide(
     """A rule's outcome for a site, its area and its templates' values.
 
     The evaluator decides from ``inp``; without it (the layer is not available)
-    the outcome is ``unknown``.
+    the outcome is ``unknown``. An evaluator with its own twin of ``unknown``
+    (:func:`_has_unknown_twin`) is asked when its layer is not available too, and
+    chooses the twin or ``unknown`` from the site alone.
     """
     if inp is None:
         return "unknown", site.area, parts.unknown_values(layer.reason, site, site_values)
     evaluator = parts.evaluator
     decision = evaluator.func(inp)
-    gap = outside_gap(inp)
+    if decision.outcome == "unknown":  # asked without its layer, and no twin chosen
+        return "unknown", site.area, parts.unknown_values(layer.reason, site, site_values)
+    gap = outside_gap(inp) if layer.available else None
     if gap is not None and decision.outcome not in evaluator.evidence:
         decision = Decision("outside", layer.outside, {"reason": gap})
     chosen, area, decided = decision.outcome, decision.area, decision.values
@@ -793,6 +800,16 @@ def _decide(
         ]
     )
     return chosen, area, values
+
+
+def _has_unknown_twin(evaluator: Evaluator) -> bool:
+    """Whether an evaluator has its own twin of the built-in ``unknown`` (``unknown_large``).
+
+    Such an evaluator is asked when its layer is not available too: what it knows of the
+    site alone (the heritage check: the project's size) may ask for documents whatever the
+    layer would show. It returns the twin, with ``reason`` among its values, or ``unknown``.
+    """
+    return any(name.startswith("unknown_") for name in evaluator.fallbacks)
 
 
 def _shared(
