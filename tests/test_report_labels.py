@@ -55,3 +55,30 @@ def test_the_layer_tables_name_the_area_method_their_figures_are(method, zh, en)
     assert m2 == pytest.approx(getattr(taken, f"{method}_m2"), rel=1e-12)
     assert m2 == pytest.approx(3_000.0, rel=1e-3)
 
+
+def test_the_findings_table_gives_an_area_only_where_the_site_takes_the_layer():
+    # a 6 ha site (300 m x 200 m) with no heritage zone near: heritage `large_project` (info)
+    # carries the site's area, and the findings table showed it as 涉及面积 6.0000 公顷 while
+    # the draft opinion printed "涉及面积 —"; so did the unknown eco_redline check (no layer)
+    heritage = frame([{"BSM": "C1", "FWLX": "保护范围", "geometry": square(8000, 8000, 10)}])
+    layers = {**_layers(), "heritage": heritage}
+    del layers["eco_redline"]
+    site = sites(square(0, 0, 300, 200), project_type=["expressway"])
+    result = landcheck.check(site, layers=layers, coverage=county(), area_method="planar")
+    findings = {f.check: f for f in result.site_findings("S1")}
+    assert (findings["heritage"].outcome, findings["heritage"].status) == ("large_project", "info")
+    assert findings["heritage"].area.m2 == pytest.approx(60_000.0, rel=1e-9)
+    assert findings["eco_redline"].status == "unknown"
+    assert findings["eco_redline"].area.m2 == pytest.approx(60_000.0, rel=1e-9)
+    assert findings["permanent_farmland"].status == "prohibited"
+    for lang in ("zh", "en"):
+        table = report_tables(result, lang)["findings"].frame
+        rows = dict(zip(findings, table.to_dict("records"), strict=True))  # in finding order
+        assert all(rows[check]["_status"] == f.status for check, f in findings.items())
+        for check in ("heritage", "eco_redline"):
+            assert rows[check]["ha"] != rows[check]["ha"], (check, lang)  # NaN: shown "—"
+            assert rows[check]["mu"] != rows[check]["mu"], (check, lang)
+        # the farmland the site takes: 30 m x 100 m
+        assert rows["permanent_farmland"]["ha"] == pytest.approx(0.3, rel=1e-9)
+        assert rows["permanent_farmland"]["mu"] == pytest.approx(4.5, rel=1e-9)
+
