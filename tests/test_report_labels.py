@@ -47,6 +47,8 @@ def test_the_layer_tables_name_the_area_method_their_figures_are(method, zh, en)
         assert "面积（平方米）" not in zh_headers and "area (m²)" not in en_headers, key
         noun = en.replace("area", "overlap") if key == "layers" else en
         assert f"{noun} (m²)" in en_headers and f"{noun} (ha)" in en_headers, key
+    run = tables["zh"]["run"].frame.set_index("item")["value"]  # the sliver tolerance as compared
+    assert run["细小重叠容差"].startswith("面积（按两位小数的平方米数）< 1 平方米，")
     # the farmland column holds that method's figure: 30 m x 100 m
     farmland = tables["zh"]["farmland"].frame
     m2 = farmland.loc[farmland["_role"] == "total", "m2"].iloc[0]
@@ -82,3 +84,37 @@ def test_the_findings_table_gives_an_area_only_where_the_site_takes_the_layer():
         assert rows["permanent_farmland"]["ha"] == pytest.approx(0.3, rel=1e-9)
         assert rows["permanent_farmland"]["mu"] == pytest.approx(4.5, rel=1e-9)
 
+
+def _farmland_finding(strip):
+    """The permanent_farmland finding of a 100 m expressway site holding ``strip`` of farmland."""
+    layers = {
+        "land_use": frame([{"BSM": "L", "DLBM": "0301", "geometry": square(-10, -10, 120)}]),
+        "farmland": frame([{"BSM": "F", "DLBM": "0103", "geometry": strip}]),
+    }
+    site = sites(square(0, 0, 100), project_type=["expressway"])
+    result = landcheck.check(site, layers=layers, coverage=county(), area_method="planar")
+    return next(f for f in result.site_findings("S1") if f.check == "permanent_farmland")
+
+
+@pytest.mark.parametrize(
+    ("height", "outcome", "shown"),
+    [(0.994, "sliver", "0.99"), (0.996, "relocate", None), (1.0, "relocate", None)],
+)
+def test_a_sliver_reads_below_the_tolerance_as_its_message_prints_it(height, outcome, shown):
+    # 1 m x 0.996 m of farmland was a sliver "存在 1.00 平方米的细小重叠" under the tolerance
+    # "面积 < 1 平方米": the area is compared as printed (to 0.01 m²), so it is land taken
+    finding = _farmland_finding(square(50, 50, 1.0, height))
+    assert finding.area.m2 == pytest.approx(height, rel=1e-6)
+    assert finding.outcome == outcome
+    if shown is not None:
+        assert f"存在 {shown} 平方米的细小重叠" in finding.message.zh
+        assert f"by {shown} m²" in finding.message.en
+    else:
+        assert finding.status == "prohibited" and "细小重叠" not in finding.message.zh
+
+
+def test_a_thin_strip_of_a_square_metre_is_still_a_sliver_by_its_width():
+    # 19.92 m x 0.05 m = 0.996 m²: printed "1.00", but thinner than 0.1 m
+    finding = _farmland_finding(square(50, 50, 19.92, 0.05))
+    assert finding.area.m2 == pytest.approx(0.996, rel=1e-6)
+    assert finding.outcome == "sliver" and "1.00 平方米" in finding.message.zh
