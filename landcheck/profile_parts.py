@@ -239,9 +239,11 @@ class AnalysisOptions:
     def is_sliver(self, area_m2: float, width_m: float | None = None) -> bool:
         """True when an area is a boundary-precision sliver, not land that counts.
 
-        Below the sliver area, or (when its mean width ``width_m``, 2·area/perimeter, is
-        measured) thinner than the sliver width: its width is that of the rectangle of
-        this area and mean width (:func:`strip_width`), so a strip exactly 0.1 m wide
+        Below the sliver area, and below it as the messages and tables print square
+        metres (to 2 places: ``{area_m2:.2f}``, the tables' m² columns; 0.996 m² reads
+        "1.00", not below 1 m²); or (when its mean width ``width_m``, 2·area/perimeter,
+        is measured) thinner than the sliver width: its width is that of the rectangle
+        of this area and mean width (:func:`strip_width`), so a strip exactly 0.1 m wide
         (mean width 0.0999 m when 100 m long) is not thinner than 0.1 m. Widths within
         a micrometre of the sliver width are at it (the rounding of coordinates).
 
@@ -250,11 +252,13 @@ class AnalysisOptions:
         >>> options = AnalysisOptions()
         >>> options.is_sliver(0.5), options.is_sliver(5.0), options.is_sliver(5.0, 0.05)
         (True, False, True)
+        >>> options.is_sliver(0.994), options.is_sliver(0.996), options.is_sliver(0.996, 0.05)
+        (True, False, True)
         >>> options.is_sliver(10.0, 20.0 / 200.2), options.is_sliver(9.9, 19.8 / 200.198)
         (False, True)
         """
-        if area_m2 < self.sliver_area_m2:
-            return True
+        if area_m2 < self.sliver_area_m2 and round(area_m2, 2) < self.sliver_area_m2:
+            return True  # below it as printed too: 0.996 m² reads "1.00", not below 1 m²
         if width_m is None or width_m <= 0.0:
             return False
         return strip_width(area_m2, width_m) < self.sliver_width_m - _WIDTH_ROUNDING_M

@@ -121,7 +121,7 @@ def test_numbers_stay_numbers(workbook):
     _, book = workbook
     sheet = book["永久基本农田"]
     headers = [c.value for c in sheet[2]]
-    column = headers.index("面积（公顷）")
+    column = headers.index("平面面积（公顷）")
     areas = [row[column] for row in sheet.iter_rows(min_row=3) if row[column].value is not None]
     assert areas and {c.data_type for c in areas} == {"n"}
     assert {c.value for c in areas} == {1.0}

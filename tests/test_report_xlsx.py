@@ -108,7 +108,7 @@ def test_farmland_sheet_and_shares_as_percent(report):
     workbook, findings = report
     _, rows = sheet_rows(workbook["永久基本农田"])
     total = next(r for r in rows if r["用地编号"].value == "S1" and r["图斑编号"].value == "合计")
-    assert total["面积（公顷）"].value == pytest.approx(
+    assert total["平面面积（公顷）"].value == pytest.approx(
         round(findings["sites"][0]["layers"]["farmland"]["overlap"]["ha"], 4)
     )
     share = total["占项目用地比例（%）"]

@@ -161,7 +161,7 @@ def test_hostile_texts_make_no_formula_and_well_formed_xml(hostile):
     assert "]]>" not in xml and "]]&gt;" in xml
     assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", xml)
     sheet = book["永久基本农田"]
-    column = [c.value for c in sheet[2]].index("面积（公顷）")
+    column = [c.value for c in sheet[2]].index("平面面积（公顷）")
     cells = [row[column] for row in sheet.iter_rows(min_row=3) if row[column].value is not None]
     assert {c.data_type for c in cells} == {"n"}
     assert {c.value for c in cells} == {1.0} and len(cells) >= len(HOSTILE)  # 1 ha each

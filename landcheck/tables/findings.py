@@ -10,13 +10,41 @@ from landcheck.rules.core import AROUND_THE_SITE, Finding, message_names, render
 from landcheck.tables.lookups import area_columns, ha_and_mu
 from landcheck.tables.table import Column, ReportTable, Rows
 
-__all__ = ["LATER", "POSSIBLE", "documents_table", "findings_table", "possible_name"]
+__all__ = [
+    "LATER",
+    "POSSIBLE",
+    "TAKEN",
+    "area_taken",
+    "documents_table",
+    "findings_table",
+    "possible_name",
+]
 
 LATER = {"zh": "（后续报批时提交）", "en": " (later, at 报批)"}
 """What marks a document the findings need only at the approval stage (报批)."""
 
 POSSIBLE = {"zh": "可能需要（审查项无法判定）", "en": "may be needed (check not made)"}
 """The stage column of a document only checks that could not be made may need."""
+
+TAKEN = frozenset({"prohibited", "conditional"})
+"""Statuses whose finding's area is land the site takes of the layer: the area concerned.
+
+Any other finding's area is the site's (a check not made, a large project, a project
+type the rule does not apply to), a sliver's or none; "涉及面积" would read it as land
+taken, so the findings table, as the draft opinion, shows none for it.
+"""
+
+
+def area_taken(finding: Finding) -> float:
+    """The area concerned (涉及面积) of a finding, in m²; NaN where the site takes none.
+
+    The finding's area where its status is :data:`TAKEN`, unless that area is ground
+    around the site (:data:`~landcheck.rules.core.AROUND_THE_SITE`); findings.json keeps
+    every finding's figure.
+    """
+    if finding.status not in TAKEN or finding.outcome in AROUND_THE_SITE:
+        return math.nan
+    return finding.area.m2
 
 
 def findings_table(result: CheckResult, lang: str) -> ReportTable:
@@ -57,8 +85,7 @@ def findings_table(result: CheckResult, lang: str) -> ReportTable:
                 check=finding.title.get(lang),
                 status=status_label(finding.status, lang),
                 _status=finding.status,
-                # ground around the site (a proximity band) is not an area the site takes
-                **ha_and_mu(math.nan if finding.outcome in AROUND_THE_SITE else finding.area.m2),
+                **ha_and_mu(area_taken(finding)),
                 message=_message(finding, lang),
                 basis=basis[cited],
                 documents=documents[listed],

@@ -13,13 +13,13 @@ from landcheck.measure import SiteRows
 from landcheck.result import CheckResult
 from landcheck.tables.lookups import (
     VISIBLE_M2,
-    area_columns,
     class_name,
     first_layer,
     ha_and_mu,
     layer_conclusions,
     layer_pieces,
     layer_title,
+    method_area_columns,
     method_m2,
     rest_alone,
     show_as,
@@ -48,8 +48,7 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
         Column("code", "代码", "code"),
         Column("name", "名称", "name"),
         Column("admin", "坐落", "location"),
-        *area_columns(),
-        Column("m2", "面积", "area", "m2"),
+        *method_area_columns(result),
         Column("share", "占项目用地比例", "share of the site", "share"),
         Column("status", "审查结论", "status"),
     ]
@@ -125,14 +124,14 @@ def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | No
     return ReportTable(table_key, title, lang, columns, rows.frame(columns), note)
 
 
-def _zone_columns(extra: Sequence[Column] = ()) -> list[Column]:
+def _zone_columns(result: CheckResult, extra: Sequence[Column] = ()) -> list[Column]:
+    """The columns of a zone table: item, zone code, ``extra``, areas by the run's method."""
     return [
         Column("site_id", "用地编号", "site"),
         Column("item", "项目", "item"),
         Column("code", "分区代码", "zone code"),
         *extra,
-        *area_columns(),
-        Column("m2", "面积", "area", "m2"),
+        *method_area_columns(result),
         Column("share", "占项目用地比例", "share of the site", "share"),
     ]
 
@@ -186,7 +185,7 @@ def urban_boundary_table(result: CheckResult, lang: str) -> ReportTable | None:
     key = first_layer(result, "urban_boundary")
     if key is None:
         return None
-    columns = _zone_columns()
+    columns = _zone_columns(result)
     zones = _zones_by_site(result, layer_pieces(result, key))
     rows = Rows()
     fixed: dict[str, dict[int, float]] = defaultdict(dict)
@@ -257,7 +256,7 @@ def planning_table(result: CheckResult, lang: str) -> ReportTable | None:
     key = first_layer(result, "planning_zone")
     if key is None:
         return None
-    columns = _zone_columns([Column("conformity", "符合性", "conformity")])
+    columns = _zone_columns(result, [Column("conformity", "符合性", "conformity")])
     columns.insert(2, columns.pop(3))
     rows = Rows()
     fixed: dict[str, dict[int, float]] = defaultdict(dict)
@@ -351,8 +350,7 @@ def layers_table(result: CheckResult, lang: str) -> ReportTable:
         Column("layer", "图层", "layer"),
         Column("title", "图层名称", "layer title"),
         Column("available", "是否检查", "checked"),
-        *area_columns("叠加面积", "overlap"),
-        Column("m2", "叠加面积", "overlap", "m2"),
+        *method_area_columns(result, "叠加面积", "overlap"),
         Column("share", "占项目用地比例", "share of the site", "share"),
         Column("status", "审查结论", "status"),
     ]

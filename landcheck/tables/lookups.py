@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from landcheck.labels import status_label
+from landcheck.labels import label, status_label
 from landcheck.result import CheckResult
 from landcheck.rules import worst_status
 from landcheck.rules.core import AROUND_THE_SITE
@@ -30,6 +30,7 @@ __all__ = [
     "layer_title",
     "layers_of_kind",
     "m2_values",
+    "method_area_columns",
     "method_m2",
     "rest_alone",
     "show_as",
@@ -80,6 +81,27 @@ def show_as(fixed: dict[str, dict[int, float]], row: int, shown: Mapping[str, fl
 def area_columns(zh: str = "面积", en: str = "area") -> list[Column]:
     """The hectare and 亩 columns of an area, headed ``zh`` / ``en``."""
     return [Column("ha", zh, en, "ha"), Column("mu", zh, en, "mu")]
+
+
+def method_area_columns(result: CheckResult, zh: str = "面积", en: str = "area") -> list[Column]:
+    """The hectare, 亩 and m² columns of an area by the run's method, headed with the method.
+
+    ``面积`` in ``zh`` becomes the method's name (``椭球面积``, ``平面面积``) and ``en``
+    is preceded by it, as the tables listing both areas head them apart.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> run = SimpleNamespace(area_method="ellipsoidal")
+    >>> [c.header("zh") for c in method_area_columns(run, "叠加面积", "overlap")]
+    ['叠加椭球面积（公顷）', '叠加椭球面积（亩）', '叠加椭球面积（平方米）']
+    >>> method_area_columns(run)[2].header("en")
+    'ellipsoidal area (m²)'
+    """
+    method = result.area_method
+    zh_name = zh.replace("面积", label(method, "zh"))
+    en_name = f"{method} {en}"
+    return [Column(key, zh_name, en_name, key) for key in ("ha", "mu", "m2")]
 
 
 def method_m2(result: CheckResult, planar: float, ellipsoidal: float) -> float:

@@ -87,12 +87,12 @@ def run_facts(result: CheckResult, lang: str) -> list[tuple[str, str]]:
         (
             "细小重叠容差" if zh else "sliver tolerance",
             (
-                f"面积 < {analysis.sliver_area_m2:g} 平方米，"
+                f"面积（按两位小数的平方米数）< {analysis.sliver_area_m2:g} 平方米，"
                 f"或宽度 < {analysis.sliver_width_m:g} 米（按同面积、同周长的矩形计）"
             )
             if zh
             else (
-                f"area < {analysis.sliver_area_m2:g} m², "
+                f"area (in m² to 2 places) < {analysis.sliver_area_m2:g} m², "
                 f"or width < {analysis.sliver_width_m:g} m "
                 "(of the rectangle with its area and perimeter)"
             ),

@@ -163,7 +163,7 @@ def _headline_m2(result: CheckResult, view: SiteLayer, kind: str) -> float:
     if not view.available:
         return float("nan")
     gap = view.uncovered if kind == "land_use" else view.outside
-    if gap.m2 >= result.profile.analysis.sliver_area_m2 and (
+    if not result.profile.analysis.is_sliver(gap.m2) and (
         kind == "urban_boundary" or view.overlap.m2 <= 0.0
     ):
         return float("nan")
