@@ -38,7 +38,7 @@ from landcheck.report.wordstyle import Flow, add_text, blank
 from landcheck.report.wordtables import add_pairs, add_report_table, site_name, table_pairs
 from landcheck.result import CheckResult
 from landcheck.tables import ReportTable
-from landcheck.tables.findings import LATER, possible_name
+from landcheck.tables.findings import LATER, TAKEN, possible_name
 
 __all__ = ["DRAFT_MARK", "add_opinion_drafts", "chinese_number", "draft_texts"]
 
@@ -51,8 +51,6 @@ DRAFT_MARK = {
 _BASIC_KEYS = ("site_id", "name", "project_class", "ha", "mu", "area_method", "location")
 _CLASS_KEYS = ("label", "code", "ha", "mu")
 _DIGITS = "零一二三四五六七八九"
-_INVOLVED = ("prohibited", "conditional")
-"""Statuses whose finding's area is what the site takes of the layer (else the site's, or none)."""
 _SIGNATURE_INDENT = Mm(72)
 """Where the seal, signature and date lines start (the right half of the page)."""
 
@@ -179,7 +177,7 @@ def _area(record: dict[str, Any], lang: str) -> str:
     sliver's: "涉及面积" would read as land taken, so it shows "—" as the summary
     table does.
     """
-    if record["_status"] not in _INVOLVED:
+    if record["_status"] not in TAKEN:
         return format_value(None, "ha")
     ha, mu = format_value(record["ha"], "ha"), format_value(record["mu"], "mu")
     return f"{ha} 公顷（{mu} 亩）" if lang == "zh" else f"{ha} ha ({mu} mu)"
