@@ -206,3 +206,65 @@ def test_avoidance_writes_each_kept_site_in_its_own_zone(tmp_path, caplog):
     note = "avoided_boundary_EPSG4524.txt holds EPSG:4524 (zone 36): B"
     assert "txt_skipped" not in data
     assert any(note in w for w in data["warnings"]) and note in caplog.text
+
+
+META = {"项目名称": "某某产业园", "格式版本号": "1.0", "数据产生单位": "某某测绘院"}
+
+
+def described(sid, geometry, epsg, use, land_class):
+    """A site with its 地块用途 and 地类编码, as a boundary TXT gives them."""
+    frame = site(sid, geometry, epsg)
+    return frame.assign(land_use=[use], land_class=[land_class])
+
+
+def test_a_txt_site_comes_back_with_its_use_class_and_metadata(tmp_path):
+    # `check in.txt -f txt` wrote the header `5,1.0000,A,a,面,,工业,0601,@` as
+    # `5,1.0000,A,a,面,,,,@`, 数据产生单位=某某测绘院 as 数据产生单位= and dropped
+    # [项目信息]; convert kept them all
+    given = tmp_path / "in.txt"
+    write_boundary_txt(described("A", A_BOX, 4523, "工业", "0601"), given, metadata=META)
+    result = landcheck.check(str(given), layers={"farmland": farmland()}, **PLANAR)
+    paths = result.to_report(str(tmp_path / "r"), formats="json,txt")
+    assert Path(paths["txt"]).read_bytes() == given.read_bytes()
+    txt = plots(paths["txt"])
+    assert txt.sites[["land_use", "land_class"]].values.tolist() == [["工业", "0601"]]
+    assert {k: txt.metadata[k] for k in META} == META
+    found = json.loads((tmp_path / "r" / "findings.json").read_text(encoding="utf-8"))
+    sites_input = next(i for i in found["inputs"] if i["role"] == "sites")
+    assert {k: sites_input["extra"]["metadata"][k] for k in META} == META
+
+
+def test_a_geopackage_site_keeps_its_use_and_class_fields(tmp_path):
+    # a GeoPackage site with 地块用途 / DLBM fields lost them through `check -f txt`
+    given = site("A", A_BOX, 4523).assign(地块用途=["工业"], DLBM=["0601"])
+    given.to_file(tmp_path / "s.gpkg")
+    result = landcheck.check(str(tmp_path / "s.gpkg"), layers={"farmland": farmland()}, **PLANAR)
+    paths = result.to_report(str(tmp_path / "r"), formats="txt")
+    txt = plots(paths["txt"])
+    assert txt.sites[["site_id", "name", "land_use", "land_class"]].values.tolist() == [
+        ["A", "a", "工业", "0601"]
+    ]
+    assert txt.metadata["数据产生单位"] == "" and "项目名称" not in txt.metadata
+
+
+def test_metadata_of_several_txts_is_kept_where_they_agree(tmp_path, caplog):
+    # two TXTs of one project by two survey units: 项目名称 is both files', 数据产生单位 neither's
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    write_boundary_txt(described("A", A_BOX, 4523, "工业", "0601"), paths[0], metadata=META)
+    write_boundary_txt(
+        described("B", B_BOX, 4524, "仓储", "0508"),
+        paths[1],
+        metadata={**META, "数据产生单位": "另一测绘院"},
+    )
+    result = landcheck.check([str(p) for p in paths], layers={"farmland": farmland()}, **PLANAR)
+    with caplog.at_level(logging.WARNING, logger="landcheck.report.txt"):
+        result.to_report(str(tmp_path / "r"), formats="txt")
+    first, second = (
+        plots(tmp_path / "r" / "sites.txt"),
+        plots(tmp_path / "r" / "sites_EPSG4524.txt"),
+    )
+    for txt, use in ((first, ["工业", "0601"]), (second, ["仓储", "0508"])):
+        assert txt.sites[["land_use", "land_class"]].values.tolist() == [use]
+        assert (txt.metadata["项目名称"], txt.metadata["格式版本号"]) == ("某某产业园", "1.0")
+        assert txt.metadata["数据产生单位"] == ""
+    assert "数据产生单位" in caplog.text and "not written" in caplog.text

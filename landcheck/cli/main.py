@@ -1,152 +1,120 @@
-"""The ``landcheck`` click group: verbosity, error handling, and the commands.
+"""The ``landcheck`` command's entry point: signals first, then the click group.
 
 Errors landcheck raises on purpose (:class:`~landcheck.errors.LandcheckError`)
 print one line on stderr and exit with code 1; ``-v`` adds the traceback.
 Usage errors exit with 2 (click's convention); ``check --fail-on`` exits with 3.
-SIGTERM is handled like Ctrl-C: the run stops, its temporary folders are
-removed, and the exit code is 143 (128 + SIGTERM).
+Ctrl-C (SIGINT) stops the command with ``Aborted!`` and exit code 1, from its
+first moment on: :func:`main` holds SIGINT before it imports anything heavy (the
+commands, click, rich), remembers one that arrives meanwhile and acts on it as
+soon as the command can clean up after itself. SIGTERM is handled like Ctrl-C:
+the run stops, its temporary folders are removed, and the exit code is 143
+(128 + SIGTERM). The click group itself is :data:`cli`
+(:mod:`landcheck.cli.group`).
 """
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
-import traceback
+import threading
+from collections.abc import Sequence
 from typing import Any
 
-import click
+__all__ = ["main"]  # and cli, imported when asked for (__getattr__)
 
-from landcheck._version import __version__
-from landcheck.cli.check import check_command
-from landcheck.cli.convert import convert_command
-from landcheck.cli.demo import demo_command
-from landcheck.cli.inspect import inspect_command
-from landcheck.cli.options import quiet_option, verbose_option
-from landcheck.cli.profile import profile_group
-from landcheck.cli.sample import sample_command
-from landcheck.cli.select import select_group
-from landcheck.cli.terminal import TerminalFormatter, terminal_text
-from landcheck.errors import LandcheckError
-from landcheck.gcpause import no_collections_at_exit, results_left_to_the_system
-from landcheck.memory import return_freed_heap_early, use_system_arrow_pool
-
-__all__ = ["cli", "main"]
+_ABORTED = "Aborted!"
+"""What click prints for a Ctrl-C; an early one is told the same way."""
 
 
-class _LandcheckGroup(click.Group):
-    """A group that turns landcheck errors into one clear line and exit code 1."""
+def __getattr__(name: str) -> Any:
+    """``cli``, the click group, imported when asked for (:mod:`landcheck.cli.group`)."""
+    if name == "cli":
+        from landcheck.cli.group import cli
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except LandcheckError as ex:
-            self._fail(ctx, ex, internal=False)
-        except Exception as ex:  # a bug: say so, keep the traceback behind -v
-            self._fail(ctx, ex, internal=True)
-
-    @staticmethod
-    def _fail(ctx: click.Context, ex: BaseException, *, internal: bool) -> None:
-        verbose = (ctx.obj or {}).get("verbosity", 0) > 0
-        if verbose:
-            traceback.print_exception(type(ex), ex, ex.__traceback__, file=sys.stderr)
-        if internal:
-            hint = "" if verbose else " (run with -v for the traceback)"
-            message = f"internal error: {type(ex).__name__}: {ex}{hint}"
-        else:
-            message = str(ex)
-        click.echo(f"Error: {terminal_text(message)}", err=True)
-        ctx.exit(1)
-
-
-@click.group(
-    cls=_LandcheckGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
-    params=[verbose_option(), quiet_option()],
-)
-@click.version_option(__version__, prog_name="landcheck")
-@click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
-    """Land-use pre-examination and site selection (建设项目用地预审与选址).
-
-    Check project sites against permanent basic farmland, the ecological
-    protection redline, the urban development boundary, planning zones and
-    the land-use survey, and write a report folder.
-    """
-    ctx.obj = {"verbosity": 0}
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(TerminalFormatter("%(levelname)s: %(message)s"))
-    logging.basicConfig(handlers=[handler])
-    logging.captureWarnings(True)
-    _set_verbosity(ctx, -1 if quiet else verbose)
-
-
-def _set_verbosity(ctx: click.Context, verbosity: int) -> None:
-    """Record the verbosity and set the log level: -1 errors only, 0 warnings, 1 info, 2 debug.
-
-    Warnings of the libraries underneath (GDAL through pyogrio, geopandas, shapely…) are
-    shown only from 1 (``-v``) on: what they mean for a check is in landcheck's own warnings.
-    """
-    ctx.find_root().ensure_object(dict)["verbosity"] = verbosity
-    level = (
-        max(logging.DEBUG, logging.WARNING - 10 * verbosity) if verbosity >= 0 else logging.ERROR
-    )
-    logging.getLogger().setLevel(level)
-    logging.getLogger("py.warnings").setLevel(logging.WARNING if verbosity > 0 else logging.ERROR)
-
-
-def _quiet(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if value:
-        _set_verbosity(ctx, -1)
-
-
-def _verbose(ctx: click.Context, param: click.Parameter, value: int) -> None:
-    if value:
-        _set_verbosity(ctx, max(ctx.find_root().obj["verbosity"], 0) + value)
-
-
-def _accept_verbosity_anywhere(command: click.Command) -> None:
-    """Let ``-q`` and ``-v`` also follow the command (``landcheck check … -q``)."""
-    command.params += [
-        quiet_option(expose_value=False, callback=_quiet),
-        verbose_option(expose_value=False, callback=_verbose),
-    ]
-    for sub in getattr(command, "commands", {}).values():
-        _accept_verbosity_anywhere(sub)
-
-
-cli.add_command(check_command)
-cli.add_command(convert_command)
-cli.add_command(demo_command)
-cli.add_command(sample_command)
-cli.add_command(inspect_command)
-cli.add_command(profile_group)
-cli.add_command(select_group)
-
-
-for _command in cli.commands.values():
-    _accept_verbosity_anywhere(_command)
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Terminated(KeyboardInterrupt):
     """Raised in the main thread when the process receives SIGTERM."""
 
 
+def asks_json_progress(args: Sequence[str]) -> bool:
+    """Whether the command line asks for ``--progress json``.
+
+    Examples
+    --------
+    >>> asks_json_progress(["check", "a.gpkg", "--progress", "json"])
+    True
+    >>> asks_json_progress(["check", "a.gpkg", "--progress=json", "-q"])
+    True
+    >>> asks_json_progress(["check", "a.gpkg", "-f", "json"])
+    False
+    """
+    pairs = zip(args, [*args[1:], ""], strict=True)
+    return "--progress=json" in args or ("--progress", "json") in pairs
+
+
+class _HeldSigint:
+    """SIGINT held while the command starts: remembered, acted on when the command can.
+
+    A SIGINT during the imports raised ``KeyboardInterrupt`` in the middle of
+    one, printed as a traceback (exit -2); one that came while SIGINT was
+    inherited as ignored (a background job) was lost, and the run went on to
+    the end although ``--progress json`` promises it stops.
+    """
+
+    def __init__(self) -> None:
+        self.inherited: Any = None
+        self.received = False
+
+    def hold(self) -> None:
+        """Catch SIGINT from now on, only remembering it (the main thread alone can)."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self.inherited = signal.signal(signal.SIGINT, self._remember)
+
+    def _remember(self, signum: int, frame: object) -> None:
+        self.received = True
+
+    def release(self, stoppable: bool) -> None:
+        """Give SIGINT its handler for the run; act on one that came while held.
+
+        Parameters
+        ----------
+        stoppable : bool
+            SIGINT stops the run even when it was inherited as ignored
+            (``--progress json``).
+
+        Raises
+        ------
+        KeyboardInterrupt
+            A SIGINT came while held, and the run is one it stops.
+        """
+        if self.inherited is None:  # not held: not the main thread
+            return
+        ignored = self.inherited is signal.SIG_IGN and not stoppable
+        signal.signal(signal.SIGINT, signal.SIG_IGN if ignored else signal.default_int_handler)
+        if self.received and not ignored:
+            raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the ``landcheck`` script.
 
-    SIGTERM raises :class:`Terminated` (a ``KeyboardInterrupt``), so every
-    clean-up that runs on Ctrl-C runs on ``kill`` too; the exit code is then
-    128 + SIGTERM. pyarrow allocates from the C heap (:func:`use_system_arrow_pool`);
-    the interpreter's closing collections are skipped (:func:`no_collections_at_exit`),
-    and the command's result is left to the operating system, not freed
+    SIGINT is held first (:class:`_HeldSigint`), before any heavy import; a
+    SIGINT that came meanwhile stops the command at once with ``Aborted!`` and
+    exit code 1, no traceback. SIGTERM raises :class:`Terminated` (a
+    ``KeyboardInterrupt``), so every clean-up that runs on Ctrl-C runs on
+    ``kill`` too; the exit code is then 128 + SIGTERM. pyarrow allocates from
+    the C heap (:func:`~landcheck.memory.use_system_arrow_pool`); the
+    interpreter's closing collections are skipped
+    (:func:`~landcheck.gcpause.no_collections_at_exit`), and the command's
+    result is left to the operating system, not freed
     (:func:`~landcheck.gcpause.results_left_to_the_system`).
     """
-    use_system_arrow_pool()
-    return_freed_heap_early()
-    no_collections_at_exit()
+    held = _HeldSigint()
+    held.hold()
     received: list[int] = []
 
     def terminate(signum: int, frame: object) -> None:
@@ -155,11 +123,28 @@ def main() -> None:
 
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        with results_left_to_the_system():
-            cli(prog_name="landcheck")
+        _run(held)
     except SystemExit:
         if received:
             raise SystemExit(128 + signal.SIGTERM) from None
         raise
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _run(held: _HeldSigint) -> None:
+    """Import the commands, then run the one asked for; an early Ctrl-C ends it with exit 1."""
+    try:
+        from landcheck.cli.group import cli
+        from landcheck.gcpause import no_collections_at_exit, results_left_to_the_system
+        from landcheck.memory import return_freed_heap_early, use_system_arrow_pool
+
+        use_system_arrow_pool()
+        return_freed_heap_early()
+        no_collections_at_exit()
+        with results_left_to_the_system():
+            held.release(stoppable=asks_json_progress(sys.argv[1:]))
+            cli(prog_name="landcheck")
+    except KeyboardInterrupt:  # before click took over (or SIGTERM): as click tells a Ctrl-C
+        sys.stderr.write(f"{_ABORTED}\n")
+        raise SystemExit(1) from None

@@ -10,6 +10,7 @@ whose axes are not in metres never is the analysis CRS.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
@@ -66,19 +67,39 @@ def parse_crs(value: Any, *, what: str = "CRS") -> CRS:
         ) from ex
 
 
+_NAMELESS = ("", "unknown")
+"""Names PROJ gives a CRS that has none (a ``+proj=…`` string is named ``unknown``)."""
+
+
 @per_crs
 def crs_label(crs: CRS) -> str:
-    """Return ``"EPSG:NNNN"`` when the CRS has an EPSG code, else its name.
+    """Return ``"EPSG:NNNN"`` when the CRS has an EPSG code, else its name, else its PROJ string.
+
+    A CRS built from a PROJ string has no name (PROJ calls it ``unknown``):
+    findings.json said ``analysis_crs: "unknown"``, which names no CRS. Its
+    PROJ string says which one it is, and reads back as it.
 
     Examples
     --------
     >>> crs_label(CRS.from_epsg(4523))
     'EPSG:4523'
+    >>> crs_label(CRS("+proj=tmerc +lon_0=104 +x_0=500000 +ellps=GRS80 +units=m")).split(" +k")[0]
+    '+proj=tmerc +lat_0=0 +lon_0=104'
     """
     code = crs.to_epsg(min_confidence=90)
     if code is not None:
         return f"EPSG:{code}"
-    return crs.name
+    if crs.name.strip().lower() not in _NAMELESS:
+        return crs.name
+    return _proj_string(crs)
+
+
+def _proj_string(crs: CRS) -> str:
+    """The CRS's PROJ string, or the text it was made from when PROJ cannot give one."""
+    with warnings.catch_warnings():  # "you will likely lose … information": it only names it
+        warnings.simplefilter("ignore", UserWarning)
+        text = crs.to_proj4()
+    return text or crs.to_string()
 
 
 def non_metric_unit(crs: CRS) -> str | None:

@@ -444,8 +444,11 @@ def legacy_source(crs: CRS) -> str:
     --------
     >>> legacy_source(CRS.from_epsg(2359))
     'EPSG:2359'
-    >>> legacy_source(CRS.from_proj4("+proj=tmerc +lon_0=105 +x_0=35500000 +ellps=IAU76"))
-    'unknown: no datum named, taken for Xian 1980 (西安80) by its IAU 1976 ellipsoid'
+    >>> named = legacy_source(CRS.from_proj4("+proj=tmerc +lon_0=105 +x_0=35500000 +ellps=IAU76"))
+    >>> named.split(" +k=")[0]
+    '+proj=tmerc +lat_0=0 +lon_0=105'
+    >>> named.split(": ")[1]
+    'no datum named, taken for Xian 1980 (西安80) by its IAU 1976 ellipsoid'
     """
     ellipsoid = legacy_ellipsoid(crs)
     if ellipsoid is None:

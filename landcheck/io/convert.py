@@ -56,9 +56,8 @@ from landcheck.io.shapefile import sidecar
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
 from landcheck.messages import collecting, warn
-from landcheck.report.txt import write_zone_files, zone_file_names, zone_files_note
+from landcheck.report.txt import txt_frame, write_zone_files, zone_file_names, zone_files_note
 from landcheck.review.standard_facts import FACT_FIELDS as STANDARD_FACT_FIELDS
-from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
 
 __all__ = ["OUTPUT_FORMATS", "ConvertResult", "convert"]
 
@@ -74,8 +73,6 @@ OUTPUT_FORMATS = {
 
 _REPORT_GPKG = "landcheck.gpkg"
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qpj")
-_LAND_USE_FIELDS = ("land_use", "DKYT", "地块用途", "用途")
-_LAND_CLASS_FIELDS = ("land_class", "DLBM", "地类编码")
 
 
 def _fact_short_names() -> dict[str, str]:
@@ -185,36 +182,6 @@ def _outputs_of(path: str, extension: str) -> list[str]:
     present = (sidecar(path, part) for part in _SHAPEFILE_PARTS)
     return list(
         dict.fromkeys([*(stem + part for part in _SHAPEFILE_PARTS), *filter(None, present)])
-    )
-
-
-def _text(frame: gpd.GeoDataFrame, given: str | None, candidates: tuple[str, ...]) -> list[str]:
-    columns = frame.columns.drop(frame.geometry.name)
-    if given is not None and given not in columns:
-        raise InputDataError(
-            f"the input has no field {given!r}; its fields are: {', '.join(map(str, columns))}"
-        )
-    column = given or find_field(columns, candidates)
-    if column is None:
-        return [""] * len(frame)
-    values = frame[column].astype("string").fillna("").str.strip()
-    return [str(v) for v in values]
-
-
-def _txt_frame(
-    frame: gpd.GeoDataFrame, id_field: str | None, name_field: str | None
-) -> gpd.GeoDataFrame:
-    """The four columns the TXT writer uses, from whatever fields the input has."""
-    ids = _text(frame, id_field, ID_FIELDS)
-    return gpd.GeoDataFrame(
-        {
-            "site_id": ids,
-            "name": _text(frame, name_field, NAME_FIELDS),
-            "land_use": _text(frame, None, _LAND_USE_FIELDS),
-            "land_class": _text(frame, None, _LAND_CLASS_FIELDS),
-        },
-        geometry=np.asarray(frame.geometry.values, dtype=object),
-        crs=frame.crs,
     )
 
 
@@ -351,9 +318,10 @@ def _vector_frame(
             )
         out = out.to_crs(4326)
         if "Name" not in out.columns:
-            names = _text(out, None, NAME_FIELDS)
-            ids = _text(out, None, ID_FIELDS)
-            out.insert(0, "Name", [n or i for n, i in zip(names, ids, strict=True)])
+            fields = txt_frame(out)
+            out.insert(
+                0, "Name", [n or i for n, i in zip(fields.name, fields.site_id, strict=True)]
+            )
     kinds = {
         {
             "Polygon": "polygon",
@@ -571,7 +539,7 @@ def convert(
             raise InputDataError(f"{src} holds no geometry to convert")
         _refuse_ballpark(frame.crs, target_crs)
         if extension == ".txt":
-            sites = _as_cgcs2000(_txt_frame(frame, id_field, name_field))
+            sites = _as_cgcs2000(txt_frame(frame, id_field, name_field))
             sites, measuring = _txt_zones(sites, target_crs)
             names = zone_file_names(sites, os.path.basename(out), measuring)
             outputs = [out, *(os.path.join(os.path.dirname(out), name) for name in names[1:])]

@@ -93,6 +93,9 @@ def _read_txt_sites(
     )
     record.extra["format"] = "boundary TXT"
     record.extra["encoding"] = txt.encoding
+    record.extra["metadata"] = {
+        k: v for k, v in txt.metadata.items() if not k.startswith(METADATA_PREFIX)
+    }
     for note in txt.warnings:
         warn(note)
     shifted = _txt_datum_shift(txt.metadata, crs_label(txt.crs), datum_shift)

@@ -12,6 +12,13 @@ saying which sites went where. The files are written by
 :func:`landcheck.io.boundary_txt.write_boundary_txt`, UTF-8 with CRLF line
 endings. Sites without geometry are left out: they have no boundary points
 (their findings say so).
+
+A site keeps what the TXT holds of it, as ``landcheck convert`` keeps it
+(:func:`txt_frame`): its 地块编号, 地块名称, 地块用途 and 地类编码 from its fields
+(``land_use``/``DKYT``/``地块用途``/``用途``, ``land_class``/``DLBM``/``地类编码``),
+and the [属性描述]/[项目信息] pairs of the boundary TXT(s) it was read from
+(:func:`shared_metadata`): a pair is written when every site source gave it
+with the same value, so no file states a value its input did not give.
 """
 
 from __future__ import annotations
@@ -32,14 +39,21 @@ from landcheck.crs.transform import move
 from landcheck.errors import AnalysisCRSError, InputDataError, LandcheckError
 from landcheck.geometry import name_some
 from landcheck.io.boundary_txt import write_boundary_txt
+from landcheck.io.boundary_txt.spec import WIDTH_KEYS, WRITER_KEYS
+from landcheck.io.records import InputRecord
 from landcheck.result import CheckResult
+from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
 
 __all__ = [
     "FILENAME",
+    "LAND_CLASS_FIELDS",
+    "LAND_USE_FIELDS",
     "ZoneFile",
+    "shared_metadata",
+    "txt_frame",
     "write_txt",
     "write_zone_files",
     "zone_file_names",
@@ -47,6 +61,11 @@ __all__ = [
 ]
 
 FILENAME = "sites.txt"
+LAND_USE_FIELDS = ("land_use", "DKYT", "地块用途", "用途")
+"""Fields holding a site's 地块用途, the first present (any case) taken."""
+LAND_CLASS_FIELDS = ("land_class", "DLBM", "地类编码")
+"""Fields holding a site's 地类编码, the first present (any case) taken."""
+_DERIVED = (*WRITER_KEYS, *WIDTH_KEYS)
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +77,108 @@ class ZoneFile:
     name: str
     crs: CRS
     site_ids: list[str]
+
+
+def _text(frame: gpd.GeoDataFrame, given: str | None, candidates: tuple[str, ...]) -> list[str]:
+    """A field's values as stripped text ("" for none): ``given``, else the first candidate."""
+    columns = frame.columns.drop(frame.geometry.name)
+    if given is not None and given not in columns:
+        raise InputDataError(
+            f"the input has no field {given!r}; its fields are: {', '.join(map(str, columns))}"
+        )
+    column = given or find_field(columns, candidates)
+    if column is None:
+        return [""] * len(frame)
+    values = frame[column].astype("string").fillna("").str.strip()
+    return [str(v) for v in values]
+
+
+def txt_frame(
+    frame: gpd.GeoDataFrame, id_field: str | None = None, name_field: str | None = None
+) -> gpd.GeoDataFrame:
+    """The four columns a boundary TXT holds of a site, from whatever fields ``frame`` has.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Sites with any fields.
+    id_field, name_field : str, optional
+        The fields of 地块编号 and 地块名称; by default the first of
+        :data:`landcheck.sites.ID_FIELDS` / ``NAME_FIELDS`` present.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``site_id``, ``name``, ``land_use`` and ``land_class`` as text ("" where
+        the frame has no such field), the geometry and CRS of ``frame``.
+
+    Raises
+    ------
+    InputDataError
+        ``id_field`` or ``name_field`` is no field of ``frame``.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> given = gpd.GeoDataFrame({"DKBH": ["A1"], "DKYT": ["工业"], "DLBM": [601]},
+    ...     geometry=[box(0, 0, 1, 1)], crs=4523)
+    >>> txt_frame(given).drop(columns="geometry").iloc[0].tolist()
+    ['A1', '', '工业', '601']
+    """
+    return gpd.GeoDataFrame(
+        {
+            "site_id": _text(frame, id_field, ID_FIELDS),
+            "name": _text(frame, name_field, NAME_FIELDS),
+            "land_use": _text(frame, None, LAND_USE_FIELDS),
+            "land_class": _text(frame, None, LAND_CLASS_FIELDS),
+        },
+        geometry=np.asarray(frame.geometry.values, dtype=object),
+        crs=frame.crs,
+    )
+
+
+def shared_metadata(records: Sequence[InputRecord]) -> tuple[dict[str, str], list[str]]:
+    """The boundary-TXT pairs every site source gave alike, and the keys left out.
+
+    Parameters
+    ----------
+    records : sequence of InputRecord
+        The inputs of a run; those of role ``sites`` count. A boundary TXT's
+        record holds its pairs in ``extra["metadata"]``; any other source
+        (a GeoPackage, a frame) gives none. The CRS keys (坐标系, 带号…), which
+        the writer derives from the zone it writes, do not count.
+
+    Returns
+    -------
+    dict
+        The pairs of the first source that every other source gave with the
+        same value, in the first source's order.
+    list of str
+        The keys some source gave and the others did not, or not alike.
+
+    Examples
+    --------
+    >>> a = InputRecord("sites", "sites", extra={"metadata": {"项目名称": "园", "带号": "35",
+    ...     "数据产生单位": "甲院"}})
+    >>> b = InputRecord("sites", "sites", extra={"metadata": {"项目名称": "园", "带号": "36",
+    ...     "数据产生单位": "乙院"}})
+    >>> shared_metadata([a, b])
+    ({'项目名称': '园'}, ['数据产生单位'])
+    """
+    given = [
+        {k: v for k, v in (r.extra.get("metadata") or {}).items() if k not in _DERIVED}
+        for r in records
+        if r.role == "sites"
+    ]
+    if not given:
+        return {}, []
+    shared = {
+        key: value
+        for key, value in given[0].items()
+        if all(other.get(key) == value for other in given[1:])
+    }
+    left = dict.fromkeys(key for pairs in given for key in pairs if key not in shared)
+    return shared, list(left)
 
 
 def _zone_of(label: str, analysis: CRS) -> GKZone | None:
@@ -283,9 +404,10 @@ def write_txt(
     progress = options.step("txt") if options is not None else None
     if progress is not None:
         progress(0, len(result.sites))
-    sites = result.sites[["site_id", "name", "geometry"]]
-    sites = sites[sites.geometry.notna() & ~sites.geometry.is_empty]
-    measuring = [result.measuring_crs(sid) for sid in sites["site_id"]]
+    drawn = result.sites[result.sites.geometry.notna() & ~result.sites.geometry.is_empty]
+    measuring = [result.measuring_crs(sid) for sid in drawn["site_id"]]
+    sites = txt_frame(drawn, "site_id", "name")
+    metadata = _metadata(result.inputs)
     try:
         files = write_zone_files(
             sites,
@@ -293,10 +415,7 @@ def write_txt(
             FILENAME,
             measuring,
             encoding="utf-8",
-            id_field="site_id",
-            name_field="name",
-            land_use_field=None,
-            land_class_field=None,
+            metadata=metadata,
         )
     except InputDataError as ex:
         raise _named(ex) from ex
@@ -306,6 +425,19 @@ def write_txt(
     if progress is not None:
         progress(len(result.sites), len(result.sites))
     return [os.path.join(directory, f.name) for f in files]
+
+
+def _metadata(records: Sequence[InputRecord]) -> dict[str, str]:
+    """The pairs to write (:func:`shared_metadata`), with a warning naming those left out."""
+    shared, left = shared_metadata(records)
+    if left:
+        logger.warning(
+            "%s: the site sources do not all give %s alike, so these pairs are not written "
+            "(a boundary TXT holds one value of each)",
+            FILENAME,
+            ", ".join(left),
+        )
+    return shared
 
 
 def _named(error: LandcheckError) -> LandcheckError:
