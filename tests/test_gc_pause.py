@@ -307,8 +307,10 @@ def test_the_command_leaves_its_result_and_only_inside_its_entry_point(monkeypat
     [result] = given
     assert result.layer_area(result.site_ids[0], "farmland").planar_m2 == 150_000.0
 
+    import landcheck.cli.group as group  # where the entry point takes the commands from
+
     inside = []
-    monkeypatch.setattr(cli_main, "cli", lambda **_: inside.append(gcpause._LEAVING[0]))
+    monkeypatch.setattr(group, "cli", lambda **_: inside.append(gcpause._LEAVING[0]))
     for start in ("use_system_arrow_pool", "return_freed_heap_early", "no_collections_at_exit"):
         monkeypatch.setattr(cli_main, start, lambda: None)  # they would stay with this process
     monkeypatch.setattr(sys, "argv", ["landcheck", "--version"])

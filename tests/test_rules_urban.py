@@ -47,3 +47,20 @@ def test_nothing_known_outside_the_boundary_is_still_not_known():
     # a type permitted outside the boundary: not known either, as before
     found = urban_finding(50, 30, "expressway")
     assert (found.outcome, found.status) == ("outside", "unknown")
+
+
+def test_a_rounding_rest_outside_the_boundary_is_nothing():
+    # the boundary stops 0.00003 m short of the site's east side: 0.003 m² outside, said
+    # "but for 0.00 m² outside: a suspected boundary error" (coordinates on a FileGDB's grid
+    # leave such rests); under 0.005 m², what prints as 0.00 m², the site is wholly inside
+    boundary = frame([{"BSM": "U1", "geometry": square(-100, -100, 199.99997, 300)}])
+    result = landcheck.check(
+        sites(square(0, 0, 100), project_type=["industrial"]),
+        layers={"urban_boundary": boundary},
+        area_method="planar",
+    )
+    found = next(f for f in result.site_findings("S1") if f.check == "urban_boundary")
+    assert result.layer(result.site_ids[0], "urban_boundary").uncovered.planar_m2 == (
+        pytest.approx(0.003, abs=1e-6)
+    )
+    assert (found.outcome, found.status) == ("inside", "not_involved")

@@ -151,7 +151,7 @@ _NUMPY_LOADS_WITH = (
     "    def find_spec(self, name, path, target=None):",
     "        if name == 'numpy': print(os.environ.get('OPENBLAS_NUM_THREADS'))",
     "sys.meta_path.insert(0, Watch())",
-    "import landcheck.cli.main",
+    "import landcheck.cli.group",  # the commands (the entry point itself loads no numpy)
     "print('numpy' in sys.modules)",
 )
 """What ``OPENBLAS_NUM_THREADS`` says when numpy is first imported by the command's module."""

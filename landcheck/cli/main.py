@@ -20,6 +20,9 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
+from landcheck.gcpause import no_collections_at_exit, results_left_to_the_system
+from landcheck.memory import return_freed_heap_early, use_system_arrow_pool
+
 __all__ = ["main"]  # and cli, imported when asked for (__getattr__)
 
 _ABORTED = "Aborted!"
@@ -136,8 +139,6 @@ def _run(held: _HeldSigint) -> None:
     """Import the commands, then run the one asked for; an early Ctrl-C ends it with exit 1."""
     try:
         from landcheck.cli.group import cli
-        from landcheck.gcpause import no_collections_at_exit, results_left_to_the_system
-        from landcheck.memory import return_freed_heap_early, use_system_arrow_pool
 
         use_system_arrow_pool()
         return_freed_heap_early()

@@ -46,6 +46,7 @@ from landcheck.text import shown_reordering
 from landcheck.units import M2_PER_HA, Area
 
 __all__ = [
+    "NOTHING_M2",
     "Decision",
     "Evaluator",
     "Finding",
@@ -544,6 +545,13 @@ def band_gap(inp: RuleInput, distance_m: float) -> BandGap | None:
     if gap is None or not inp.is_material(gap.area.m2, gap.width_m):
         return None
     return gap
+
+
+NOTHING_M2 = 0.005
+"""A rest of a site (outside planned land, outside the urban boundary) under this (m²) is
+nothing: the features' areas summed fall short of the site's by rounding (1e-7 m² for a zone
+drawn as adjoining features, a few thousandths of a m² for coordinates stored on a FileGDB's
+grid), and it would be said as "0.00 平方米"."""
 
 
 def to_ha(area: float) -> float:

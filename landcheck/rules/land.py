@@ -26,6 +26,7 @@ from landcheck.measure import SiteLayer
 from landcheck.profile import NO_TEXT, Text
 from landcheck.rollup import CULTIVATED, CULTIVATED_KINDS
 from landcheck.rules.core import (
+    NOTHING_M2,
     Decision,
     Evaluator,
     ProjectTotals,
@@ -394,12 +395,6 @@ def _planned_in(
     return layer.classes_where("planned_construction", ("yes",), method), None
 
 
-_NOTHING_OUTSIDE_M2 = 0.005
-"""A rest of the site outside planned land under this (m²) is nothing: the zones' areas summed
-fall short of the site's by rounding (1e-7 m² for a zone drawn as adjoining features), and it
-would be said as "0.00 平方米"."""
-
-
 def _conversion_mode(
     planned: Area | None,
     site_m2: float,
@@ -417,7 +412,7 @@ def _conversion_mode(
     if planned is None:
         return "conversion"
     outside_m2 = max(0.0, site_m2 - planned.m2)
-    if outside_m2 < _NOTHING_OUTSIDE_M2:
+    if outside_m2 < NOTHING_M2:
         return "batch"
     if is_sliver(outside_m2, outside_width()):
         return "batch_sliver"

@@ -8,6 +8,7 @@ from landcheck.labels import CONFORMITY
 from landcheck.measure import SiteLayer
 from landcheck.profile import NO_TEXT, Text
 from landcheck.rules.core import (
+    NOTHING_M2,
     Decision,
     Evaluator,
     RuleInput,
@@ -51,7 +52,7 @@ def _urban_boundary(inp: RuleInput) -> Decision:
             "outside; declare project_type.",
         ),
     }
-    if outside.m2 <= 0.0:
+    if outside.m2 < NOTHING_M2:  # a rounding rest, "0.00 平方米"
         outcome = "inside"
     elif inside.m2 > 0.0 and inp.is_sliver(outside.m2, inp.layer.uncovered_width_m):
         outcome = "sliver"
