@@ -711,7 +711,7 @@ def project_totals(
             farmland_collective=_summed([r.farmland for r in ranges]),
             farmland_sites=tuple(sorted(farmland_sites, key=_in_number_order)),
             unchecked=tuple(sorted(unchecked, key=lambda u: _in_number_order(u[1]))),
-            approved_sites=frozenset(approved_sites),
+            approved_sites=frozenset(approved_sites) if approved_sites else _NO_SITES,
             approved_unknown=tuple(approved_unknown),
             conversion=tuple(sorted(conversion, key=lambda c: _in_number_order(c[1]))),
         )
@@ -808,9 +808,23 @@ def _range(
     )
 
 
+_NO_SITES: frozenset[str] = frozenset()
+"""No sites: one object for the projects (10,000 in a batch of sites standing alone) with none."""
+
+_NO_RANGE = (0.0, 0.0)
+"""A range of nothing, one object for every project whose range it is."""
+
+
 def _summed(ranges: list[tuple[float, float]]) -> tuple[float, float]:
-    """Ranges added up: the sum of the least, the sum of the most."""
-    return (sum(low for low, _ in ranges), sum(high for _, high in ranges))
+    """Ranges added up: the sum of the least, the sum of the most (one object for nothing).
+
+    >>> _summed([(1.0, 2.0), (0.5, 0.5)]), _summed([(0.0, 0.0)]) is _summed([])
+    ((1.5, 2.5), True)
+    """
+    low, high = sum(low for low, _ in ranges), sum(high for _, high in ranges)
+    if low == 0.0 and high == 0.0:
+        return _NO_RANGE
+    return (low, high)
 
 
 def _taken(views: list[SiteLayer], is_sliver: Callable[[float, float | None], bool]) -> float:
