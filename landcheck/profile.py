@@ -635,7 +635,11 @@ class _ProfileParser:
                 self._stage(d, f"{owhere}.documents[{k}]") for k, d in enumerate(raw_docs)
             )
             message = _text({"zh": spec.get("zh"), "en": spec.get("en")}, owhere, self.problems)
-            outcomes[str(name)] = Outcome(str(status), message, docs, stages)
+            approval = spec.get("approval")
+            at_approval = (
+                None if approval is None else _text(approval, f"{owhere}.approval", self.problems)
+            )
+            outcomes[str(name)] = Outcome(str(status), message, docs, stages, at_approval)
         check = raw.get("check", "")
         check = check if isinstance(check, str) else shown(check)  # never an evaluator name
         rule = RuleSpec(

@@ -142,12 +142,28 @@ class Basis:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One possible result of a rule: its status, message template and documents."""
+    """One possible result of a rule: its status, message template and documents.
+
+    ``approval_message``, when the profile gives one (``approval: {zh, en}``), is the
+    message at the approval stage (报批), where the 预审 is behind the applicant.
+    """
 
     status: str
     message: Text
     documents: tuple[Text, ...] = ()
     stages: tuple[str, ...] = ()
+    approval_message: Text | None = None
+
+    def message_at(self, stage: str) -> Text:
+        """The message template at ``stage``: the approval one at 报批, when given.
+
+        >>> outcome = Outcome("info", Text("须办理", "needed"), (), (), Text("已办理", "done"))
+        >>> outcome.message_at("preexam").zh, outcome.message_at("approval").zh
+        ('须办理', '已办理')
+        """
+        if stage == "approval" and self.approval_message is not None:
+            return self.approval_message
+        return self.message
 
     def documents_at(self, stage: str) -> tuple[tuple[Text, ...], tuple[Text, ...]]:
         """The documents needed at ``stage`` and those that come later (at 报批).

@@ -170,6 +170,29 @@ _FORMAT_SPEC = re.compile(
 )
 
 
+def _template_problem(template: str, sample: Mapping[str, Any]) -> str | None:
+    """What is wrong with a message template given the values it may name (None: nothing)."""
+    try:
+        parts = _template_parts(template)
+        unknown = [f for f, _, _ in parts if f and f not in sample]
+        spec_problem = _format_spec_problem(parts)
+    except ValueError as ex:  # unbalanced braces
+        return f"bad template ({ex})"
+    if unknown:
+        return (
+            f"unknown value(s) "
+            f"{', '.join(f if len(f) <= 40 else f[:37] + '...' for f in unknown)}; "
+            f"available: {', '.join(sorted(sample))}"
+        )
+    if spec_problem is not None:
+        return spec_problem
+    try:
+        template.format(**sample)
+    except (ValueError, IndexError, KeyError) as ex:
+        return f"bad template ({ex})"
+    return None
+
+
 def _template_parts(template: str) -> list[tuple[str, str, str]]:
     """``(field, spec, conversion)`` of each replacement field (``""``: positional), parsed once.
 
@@ -286,29 +309,14 @@ def validate_rule(
     texts = set(COMMON_TEXTS) | set(evaluator.texts)
     sample = {**dict.fromkeys(numbers, 1.0), **dict.fromkeys(texts, "x")}
     for name, outcome in rule.outcomes.items():
-        for lang in ("zh", "en"):
-            template = outcome.message.get(lang)
-            try:
-                parts = _template_parts(template)
-                unknown = [f for f, _, _ in parts if f and f not in sample]
-                spec_problem = _format_spec_problem(parts)
-            except ValueError as ex:  # unbalanced braces
-                problems.append(f"outcomes.{name}.{lang}: bad template ({ex})")
-                continue
-            if unknown:
-                problems.append(
-                    f"outcomes.{name}.{lang}: unknown value(s) "
-                    f"{', '.join(f if len(f) <= 40 else f[:37] + '...' for f in unknown)}; "
-                    f"available: {', '.join(sorted(sample))}"
-                )
-                continue
-            if spec_problem is not None:
-                problems.append(f"outcomes.{name}.{lang}: {spec_problem}")
-                continue
-            try:
-                template.format(**sample)
-            except (ValueError, IndexError, KeyError) as ex:
-                problems.append(f"outcomes.{name}.{lang}: bad template ({ex})")
+        messages = {"": outcome.message}
+        if outcome.approval_message is not None:
+            messages["approval."] = outcome.approval_message
+        for prefix, message in messages.items():
+            for lang in ("zh", "en"):
+                problem = _template_problem(message.get(lang), sample)
+                if problem is not None:
+                    problems.append(f"outcomes.{name}.{prefix}{lang}: {problem}")
     for name, kind_of_param in evaluator.params.items():
         if kind_of_param == "distance" and name not in rule.params:
             problems.append(f"params.{name}: required by check {rule.check!r} (metres)")
@@ -528,7 +536,7 @@ class _RuleParts:
                 or self.rule.outcomes.get(fallback)
                 or _DEFAULT_OUTCOMES[fallback]
             )
-            names = message_names(outcome.message)
+            names = message_names(outcome.message_at(self.stage))
             found = self.outcomes[name] = (outcome, names, *_documents_at(outcome, self.stage))
         return found
 
@@ -827,7 +835,7 @@ def _shared(
         rule.id,
         rule.layer,
         outcome.status,
-        outcome.message,
+        outcome.message_at(parts.stage),
         texts,
         dates,
         now,
