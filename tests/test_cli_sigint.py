@@ -79,3 +79,25 @@ def test_an_early_sigint_stops_the_command_with_one_line(
     ]
     assert (done.returncode, said) == (1, ["Aborted!"]), done.stderr
     assert not out.exists()
+
+
+def test_a_ctrl_c_wrapped_by_python_is_an_abort_not_an_internal_error():
+    # Python 3.11 reports a KeyboardInterrupt raised in a dataclass's __set_name__ (a lazy
+    # import under way) as "RuntimeError: Error calling __set_name__": it was printed as
+    # "Error: internal error: RuntimeError …" instead of "Aborted!"
+    from click.testing import CliRunner
+
+    from landcheck.cli.group import _LandcheckGroup
+
+    group = _LandcheckGroup()
+
+    @group.command()
+    def wrapped() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as ex:
+            raise RuntimeError("Error calling __set_name__ on 'Field' instance") from ex
+
+    done = CliRunner().invoke(group, ["wrapped"])
+    assert done.exit_code == 1
+    assert "Aborted!" in done.output and "internal error" not in done.output

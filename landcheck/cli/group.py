@@ -42,6 +42,8 @@ class _LandcheckGroup(click.Group):
         except LandcheckError as ex:
             self._fail(ctx, ex, internal=False)
         except Exception as ex:  # a bug: say so, keep the traceback behind -v
+            if _interrupted(ex):
+                raise click.Abort from ex
             self._fail(ctx, ex, internal=True)
 
     @staticmethod
@@ -56,6 +58,23 @@ class _LandcheckGroup(click.Group):
             message = str(ex)
         click.echo(f"Error: {terminal_text(message)}", err=True)
         ctx.exit(1)
+
+
+def _interrupted(ex: BaseException) -> bool:
+    """Whether a Ctrl-C lies under an error: Python 3.11 wraps one raised while a class is made.
+
+    A SIGINT during a module's first import (the commands import lazily) may land in a
+    dataclass's ``__set_name__``, which Python reports as ``RuntimeError: Error calling
+    __set_name__``; it was printed as an internal error instead of ``Aborted!``.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = ex
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 @click.group(
