@@ -458,9 +458,9 @@ _PROJECT_WIDE = (
 def _parts_of_one_project(profile: Any) -> tuple[frozenset[str], ...]:
     """Sets of project types that are parts of one project, judged apart: a PV project's.
 
-    自然资办发〔2023〕12号 treats a PV project's 光伏方阵 and its 升压站 and 管理用房
-    apart, and the ``pv_siting`` rule judges each site by its type (``array_types``,
-    ``facility_types``): one project's sites give either.
+    自然资办发〔2023〕12号 (2023-03-20) [P] treats a PV project's 光伏方阵 and its 升压站
+    and 管理用房 apart, and the ``pv_siting`` rule judges each site by its type
+    (``array_types``, ``facility_types``): one project's sites give either.
     """
     return tuple(
         frozenset(rule.params.get("array_types") or ())

@@ -196,17 +196,6 @@ def _windows(near: Any) -> np.ndarray | None:
     return np.asarray(near, dtype=float).reshape(-1, 4)
 
 
-def _meeting(geoms: np.ndarray, windows: np.ndarray | None) -> np.ndarray:
-    """Which of ``geoms`` meet any of ``windows`` (all of them without windows)."""
-    if windows is None:
-        return np.ones(len(geoms), dtype=bool)
-    boxes = shapely.box(windows[:, 0], windows[:, 1], windows[:, 2], windows[:, 3])
-    found, _ = shapely.STRtree(boxes).query(geoms, predicate="intersects")
-    meets = np.zeros(len(geoms), dtype=bool)
-    meets[found] = True
-    return meets
-
-
 def _invalid_in_windows(geom: Any, windows: np.ndarray) -> bool:
     """Whether ``geom`` is invalid inside any of ``windows`` (rows xmin, ymin, xmax, ymax).
 
@@ -409,7 +398,11 @@ def clean_polygons(
     report.non_polygonal = int(without_area.sum())
     if report.non_polygonal:
         lines = np.flatnonzero(without_area)
-        report.non_polygonal_near = labels[lines[_meeting(given[lines], _windows(near))]].tolist()
+        windows = _windows(near)
+        if windows is not None:
+            boxes = shapely.box(windows[:, 0], windows[:, 1], windows[:, 2], windows[:, 3])
+            lines = lines[near_positions(given[lines], boxes, 0.0)]
+        report.non_polygonal_near = labels[lines].tolist()
     for label, reason in (
         *((lab, "repaired") for lab in labels[fixable & usable][:3]),
         *((lab, "empty") for lab in labels[empty_input | collapsed][:2]),

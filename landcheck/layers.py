@@ -358,7 +358,7 @@ def normalise_features(
             geometry_values(projected), ids, near=near, known_valid=remember
         )
     refuse_non_finite_features(report.non_finite, spec.key)
-    if spec.kind not in POINT_KINDS and spec.kind != "land_use":
+    if spec.kind != "land_use":  # points are read by clean_points: none without area
         refuse_areas_without_area(report.non_polygonal_near, spec.key)
     note = report.describe(f"layer {spec.key!r}")
     if note:

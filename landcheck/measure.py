@@ -399,6 +399,16 @@ class SiteRows:
             return []
         return self.rows.texts(column)[self.start : self.stop]  # type: ignore[union-attr]
 
+    def keys_where(self, column: str, values: tuple[str, ...]) -> list[str]:
+        """The site's index values (as text) of the rows with ``column`` in ``values``, in order.
+
+        What ``frame()``'s index gives for those rows, without a frame per site.
+        """
+        if self.rows is None or not self.rows.index or not self.has(column):
+            return []
+        keys = self.texts(self.rows.index)
+        return [key for key, hit in zip(keys, self.isin(column, values), strict=True) if hit]
+
     def isin(self, column: str, values: tuple[str, ...]) -> np.ndarray:
         """Which of the site's rows have ``column`` in ``values`` (:meth:`Rows.isin`).
 

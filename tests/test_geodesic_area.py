@@ -282,5 +282,5 @@ def test_areas_zones_and_coordinate_checks_share_one_transformation(monkeypatch)
     square = shapely.box(35_500_000, 2_700_000, 35_501_000, 2_701_000)
     ellipsoidal_areas([square], CRS.from_wkt(crs.to_wkt()))
     assert traps.crs_plausibility(crs, square.bounds) == "ok"
-    measuring._centres_lonlat(np.array([square]), crs)
+    measuring.centres_lonlat(np.array([square]), crs)
     assert len(built) == 1

@@ -173,6 +173,20 @@ def test_a_site_measured_in_no_gauss_kruger_zone_fails_the_txt_saying_so(tmp_pat
     assert not os.path.exists(tmp_path / "r")
 
 
+def test_a_site_file_in_utm_checked_in_a_zone_is_told_to_convert_the_file(tmp_path):
+    # --crs EPSG:4523 given, the sites measured in the UTM their file declares: the advice
+    # was "--crs EPSG:4523", which the user had given
+    utm = site("S1", A_BOX, 4523).to_crs(32648)
+    result = landcheck.check(utm, layers={"farmland": farmland()}, crs="EPSG:4523", **PLANAR)
+    assert result.measuring_crs("S1") == "EPSG:32648"
+    with pytest.raises(AnalysisCRSError) as caught:
+        result.to_report(str(tmp_path / "r"), formats="json,txt")
+    message = str(caught.value)
+    assert "measured in the CRS their site file declares" in message
+    assert "landcheck convert SITES OUT.gpkg --to-crs EPSG:4523" in message
+    assert not os.path.exists(tmp_path / "r")
+
+
 def test_zone_files_are_written_all_or_none(tmp_path):
     from landcheck.report.txt import write_zone_files
 

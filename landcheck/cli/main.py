@@ -68,7 +68,8 @@ class _HeldSigint:
     """
 
     def __init__(self) -> None:
-        self.inherited: Any = None
+        self.held = False
+        self.inherited: Any = None  # None too when the handler was not set from Python
         self.received = False
 
     def hold(self) -> None:
@@ -76,6 +77,7 @@ class _HeldSigint:
         if threading.current_thread() is not threading.main_thread():
             return
         self.inherited = signal.signal(signal.SIGINT, self._remember)
+        self.held = True
 
     def _remember(self, signum: int, frame: object) -> None:
         self.received = True
@@ -94,7 +96,7 @@ class _HeldSigint:
         KeyboardInterrupt
             A SIGINT came while held, and the run is one it stops.
         """
-        if self.inherited is None:  # not held: not the main thread
+        if not self.held:  # not the main thread
             return
         ignored = self.inherited is signal.SIG_IGN and not stoppable
         signal.signal(signal.SIGINT, signal.SIG_IGN if ignored else signal.default_int_handler)

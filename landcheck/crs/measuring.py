@@ -52,6 +52,7 @@ __all__ = [
     "SiteMeasuring",
     "ZoneSystem",
     "buffered_on_the_ground",
+    "centres_lonlat",
     "site_measuring",
     "zone_scale",
     "zone_system",
@@ -209,7 +210,11 @@ class SiteMeasuring:
         return shapely.area(self.to_own_crs(geometries, sites))
 
 
-def _centres_lonlat(geometries: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
+def centres_lonlat(geometries: np.ndarray, crs: CRS) -> tuple[np.ndarray, np.ndarray]:
+    """The longitude and latitude of the centre of each geometry's bounds (NaN without them).
+
+    The point a site's zone is judged by (:data:`ZONE_REACH`).
+    """
     bounds = shapely.bounds(geometries)
     x = (bounds[:, 0] + bounds[:, 2]) / 2.0
     y = (bounds[:, 1] + bounds[:, 3]) / 2.0
@@ -248,7 +253,7 @@ def buffered_on_the_ground(
     usable = np.flatnonzero(~(shapely.is_missing(geometries) | shapely.is_empty(geometries)))
     if to_degrees is None or not len(usable):
         return out
-    lon, lat = _centres_lonlat(geometries[usable], crs)
+    lon, lat = centres_lonlat(geometries[usable], crs)
     located = np.isfinite(lon) & np.isfinite(lat)  # else no zone to buffer it in
     untrue = located & (scale_error(crs, lon, lat) > SCALE_TOLERANCE)
     zones: dict[str, tuple[CRS, list[int]]] = {}
@@ -294,7 +299,7 @@ def zone_scale(crs: CRS, geometries: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero(~(shapely.is_missing(geometries) | shapely.is_empty(geometries)))
     if not len(rows):
         return scale
-    lon, lat = _centres_lonlat(geometries[rows], crs)
+    lon, lat = centres_lonlat(geometries[rows], crs)
     located = np.isfinite(lon) & np.isfinite(lat)  # else no zone to measure in
     rows, lon, lat = rows[located], lon[located], lat[located]
     if not len(rows):
@@ -358,7 +363,7 @@ def site_measuring(
     usable = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
     lon, lat = np.full(n, np.nan), np.full(n, np.nan)
     if usable.any():
-        lon[usable], lat[usable] = _centres_lonlat(geometries[usable], analysis)
+        lon[usable], lat[usable] = centres_lonlat(geometries[usable], analysis)
     others: dict[str, CRS] = {}
     analysis_projection = own.projection if own is not None else None
 

@@ -37,12 +37,13 @@ from pyproj.exceptions import CRSError
 from landcheck.crs import GKZone, crs_label, gk_crs, gk_zone_of_crs
 from landcheck.crs.transform import move
 from landcheck.errors import AnalysisCRSError, InputDataError, LandcheckError
-from landcheck.geometry import name_some
+from landcheck.geometry import column_array, name_some
 from landcheck.io.boundary_txt import write_boundary_txt
 from landcheck.io.boundary_txt.spec import WIDTH_KEYS, WRITER_KEYS
 from landcheck.io.records import InputRecord
 from landcheck.result import CheckResult
 from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
+from landcheck.text import field_texts
 
 if TYPE_CHECKING:
     from landcheck.report.options import ReportOptions
@@ -89,8 +90,7 @@ def _text(frame: gpd.GeoDataFrame, given: str | None, candidates: tuple[str, ...
     column = given or find_field(columns, candidates)
     if column is None:
         return [""] * len(frame)
-    values = frame[column].astype("string").fillna("").str.strip()
-    return [str(v) for v in values]
+    return field_texts(column_array(frame, column)).tolist()
 
 
 def txt_frame(
@@ -202,11 +202,21 @@ def _groups(
     foreign = [label for label, zone in zones.items() if zone is None]
     if foreign:
         which = [sid for sid, label in zip(ids, labels, strict=True) if label in foreign]
+        if gk_zone_of_crs(analysis) is not None:  # --crs chose a zone: the file's CRS is the rest
+            fix = (
+                "they are measured in the CRS their site file declares: convert the file to "
+                "CGCS2000 Gauss-Kruger first (landcheck convert SITES OUT.gpkg --to-crs "
+                f"{crs_label(analysis)})"
+            )
+        else:
+            fix = (
+                "check them in a CGCS2000 Gauss-Kruger CRS (--crs EPSG:4523 for 3-degree zone "
+                "35, EPSG:4513–4533 or 4491–4501)"
+            )
         raise AnalysisCRSError(
             f"a boundary TXT holds CGCS2000 Gauss-Kruger coordinates, but site(s) "
-            f"{name_some(which)} are measured in {', '.join(foreign)}; check them in a "
-            "CGCS2000 Gauss-Kruger CRS (--crs EPSG:4523 for 3-degree zone 35, "
-            "EPSG:4513–4533 or 4491–4501), or leave the boundary TXT out (format txt)"
+            f"{name_some(which)} are measured in {', '.join(foreign)}; {fix}, or leave the "
+            "boundary TXT out (format txt)"
         )
     per_site = [zones[label] for label in labels]
     order = list(dict.fromkeys(per_site))

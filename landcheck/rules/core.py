@@ -106,8 +106,6 @@ class ProjectTotals:
         land (approved ground on the others included). Where no farmland is taken they
         are the land outside it; where some is, they include whatever part of them lies
         in it (the two layers' totals do not tell which of the farmland is 耕地).
-    complete : bool
-        False when a site's land-use or farmland layer was unusable (see ``gaps``).
     overlap_m2 : float
         Ground the project's sites share (their areas less that of their union, in m² by
         the run's area method, measured as the sites' areas are):
@@ -181,7 +179,6 @@ class ProjectTotals:
     ownership_known: bool = True
     cultivated_m2: float = 0.0
     other_m2: float = 0.0
-    complete: bool = True
     overlap_m2: float = 0.0
     summed_overlap_m2: float = 0.0
     unowned_m2: float = 0.0

@@ -383,11 +383,14 @@ def _planned_in(
     undivided = ("unknown",)  # a level-1 zone: its sub-zones differ
     area = layer.classes_where("planned_construction", undivided, method)
     if is_material(area.m2, layer.width_where("planned_construction", undivided)):
-        classes = layer.classes
-        rows = classes[classes["planned_construction"].astype(str) == undivided[0]]
-        codes = rows.index.astype(str)
-        zh = "、".join(codes + " " + rows["name"].astype(str))
-        en = ", ".join(codes + " " + rows.get("name_en", rows["name"]).astype(str))
+        rows = layer.class_rows  # read as lists: a frame per site cost 0.8 ms
+        hit = rows.isin("planned_construction", undivided)
+        codes = rows.keys_where("planned_construction", undivided)
+        named = [n for n, h in zip(rows.texts("name"), hit, strict=True) if h]
+        english = rows.texts("name_en") or rows.texts("name")
+        named_en = [n for n, h in zip(english, hit, strict=True) if h]
+        zh = "、".join(f"{c} {n}" for c, n in zip(codes, named, strict=True))
+        en = ", ".join(f"{c} {n}" for c, n in zip(codes, named_en, strict=True))
         return None, Text(
             f"{title.zh}图层中的 {zh}仅为一级分区、未细分到二级",
             f"the {title.en} layer gives {en} at level 1 only, not divided into its level-2 zones",
@@ -660,7 +663,7 @@ def project_totals(
                 continue  # its 征收 came with the approval of the land
             if len(positions) > 1:  # a site alone is its own check's
                 conversion += _conversion_states(here, site_id, method, is_sliver)
-                approved_unknown += _approved_gaps(approved, site_id, is_sliver)
+                approved_unknown += _layer_gaps(approved, site_id, is_sliver)
             farmland_gaps = _farmland_gaps(farmland_views, site_id, is_sliver)
             coll_cultivated = (
                 _collective(land_use, method, True) if land_use and land_use.available else None
@@ -699,7 +702,6 @@ def project_totals(
             ownership_known=known,
             cultivated_m2=cultivated,
             other_m2=other,
-            complete=not gaps,
             overlap_m2=overlap,
             summed_overlap_m2=_summed_overlap(positions, site_ids, approved_sites, overlap, shared),
             unowned_m2=unowned,
@@ -842,21 +844,17 @@ def _farmland_gaps(
     """What of a site's farmland layers keeps the project's totals from being complete."""
     if not views:
         return [("unusable", "", site_id)]
-    return [
-        ("unusable" if not view.available else "beyond", view.key, site_id)
-        for view in views
-        if not view.available or _beyond(view, is_sliver)
-    ]
+    return _layer_gaps(views, site_id, is_sliver)
 
 
-def _approved_gaps(
+def _layer_gaps(
     views: list[SiteLayer], site_id: str, is_sliver: Callable[[float, float | None], bool]
 ) -> list[tuple[str, str, str]]:
-    """What of a site's approved-land layers leaves it unknown whether it takes new land.
+    """``(unusable | beyond, layer key, site id)`` of each view that does not tell of the site.
 
-    A site not wholly on approved land may yet be: where a layer could not be used, or
-    more than a sliver of the site lies beyond what it describes (its own 预审 check is
-    then unknown too).
+    Of a site's approved-land layers: what leaves it unknown whether it takes new land (a
+    site not wholly on approved land may yet be, where a layer could not be used or more
+    than a sliver of the site lies beyond what it describes).
     """
     return [
         ("unusable" if not view.available else "beyond", view.key, site_id)
@@ -925,12 +923,11 @@ def _expropriation(inp: RuleInput) -> Decision:
     )
     farmland_low, farmland_high = totals.farmland_collective
     farmland_unknown = not inp.is_material(farmland_low) and inp.is_material(farmland_high)
-    values = _values(inp, totals, least=True)
     if inp.is_material(farmland_low):
-        return Decision("state_council_farmland", area, values)
+        return Decision("state_council_farmland", area, _values(inp, totals, least=True))
     if not _may_stay_with_province(totals):  # over 35 or 70 ha whatever the ranges hold
-        return Decision("state_council", area, values)
-    reasons = _missing(inp, totals, inp.site.site_id if gap else None)
+        return Decision("state_council", area, _values(inp, totals, least=True))
+    reasons = _gap_texts(inp, totals.gaps, inp.site.site_id if gap else None)
     if gap:
         title = _title(inp, inp.layer.key)
         reasons.insert(
@@ -1196,14 +1193,6 @@ def _title(inp: RuleInput, key: str) -> Text:
     return spec.title if spec is not None else Text("永久基本农田", "permanent farmland")
 
 
-def _missing(inp: RuleInput, totals: ProjectTotals, told: str | None = None) -> list[Text]:
-    """What keeps the project's totals from being complete, each layer named, in both languages.
-
-    ``told`` is a site whose undescribed land is said apart (with its figures).
-    """
-    return _gap_texts(inp, totals.gaps, told)
-
-
 def _gap_texts(
     inp: RuleInput, gaps: Iterable[tuple[str, str, str]], told: str | None = None
 ) -> list[Text]:
@@ -1261,9 +1250,9 @@ def _joined(texts: list[Text]) -> Text:
 
 def _partial(inp: RuleInput, totals: ProjectTotals) -> Text:
     """The note on totals that may be incomplete, naming what was missing (empty: complete)."""
-    if totals.complete:
+    if not totals.gaps:
         return NO_TEXT
-    missing = _joined(_missing(inp, totals))
+    missing = _joined(_gap_texts(inp, totals.gaps))
     return Text(
         f"（{missing.zh}，合计可能不完整）", f" ({missing.en}: the totals may be incomplete)"
     )

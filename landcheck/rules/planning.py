@@ -303,10 +303,7 @@ def _part_codes(layer: SiteLayer, parts: tuple[Part, ...], outcome: str) -> list
 
 def _codes(layer: SiteLayer, values: tuple[str, ...]) -> list[str]:
     """The site's zone codes whose conformity is one of ``values``."""
-    classes = layer.classes
-    if "conformity" not in classes.columns:
-        return []
-    return [str(c) for c in classes.index[classes["conformity"].astype(str).isin(values)]]
+    return layer.class_rows.keys_where("conformity", values)
 
 
 EVALUATORS = (

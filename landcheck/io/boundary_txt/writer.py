@@ -31,8 +31,7 @@ from landcheck.crs import (
     legacy_datum,
     parse_crs,
 )
-from landcheck.crs.measuring import ZONE_REACH, zone_system
-from landcheck.crs.transform import to_geodetic
+from landcheck.crs.measuring import ZONE_REACH, centres_lonlat, zone_system
 from landcheck.errors import AnalysisCRSError, BoundaryTxtError, GeometryError, InputDataError
 from landcheck.geometry import name_some
 from landcheck.io.boundary_txt.scan import clean_field, scan_lines
@@ -147,14 +146,10 @@ def _check_zone_reach(frame: gpd.GeoDataFrame, zone: GKZone, ids: list[str]) -> 
     geoms = np.asarray(frame.geometry.values, dtype=object)
     rows = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
     system = zone_system(frame.crs)
-    to_degrees = to_geodetic(frame.crs)
-    if not len(rows) or system is None or to_degrees is None:
+    if not len(rows) or system is None:
         return
-    bounds = shapely.bounds(geoms[rows])
-    lon, _ = to_degrees.transform(
-        (bounds[:, 0] + bounds[:, 2]) / 2.0, (bounds[:, 1] + bounds[:, 3]) / 2.0
-    )
-    beyond = np.flatnonzero(~system.reaches(np.asarray(lon, dtype=float)))
+    lon, _ = centres_lonlat(geoms[rows], frame.crs)
+    beyond = np.flatnonzero(~system.reaches(lon))
     if not len(beyond):
         return
     meridian, half = zone.central_meridian, zone.width / 2.0
