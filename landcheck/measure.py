@@ -203,6 +203,7 @@ class Rows:
         self._sums: dict[tuple[str, str, tuple[str, ...], bool], np.ndarray] = {}
         self._maxima: dict[tuple[str, str, tuple[str, ...]], np.ndarray] = {}
         self._texts: dict[str, list[str]] = {}
+        self._distinct: dict[tuple[str, str, tuple[str, ...]], tuple[str, ...]] = {}
         self._by_position: dict[tuple[Any, ...], ByPosition] = {}
         self._starts = self._stops = np.empty(0, dtype=np.intp)
         columns = {str(name): np.asarray(values) for name, values in frame.items()}
@@ -365,6 +366,33 @@ class Rows:
         if texts is None:
             texts = self._texts[column] = self.columns[column].astype(str).tolist()
         return texts
+
+    def distinct_where(self, column: str, where: str, values: tuple[str, ...]) -> tuple[str, ...]:
+        """All sites' distinct texts of ``column`` on the rows with ``where`` in ``values``.
+
+        Sorted, made once per table: a selector built from them is the same for
+        every site, so the answers a site's selector asks for are made once for
+        the batch (a selector of a site's own values is a new question, and a
+        pass over the whole table, for each site).
+
+        Examples
+        --------
+        >>> rows = Rows({"site": np.array([0, 1, 1]), "code": np.array(["07", "04", "0401"]),
+        ...              "conformity": np.array(["unknown", "unknown", "conforms"])}, None)
+        >>> rows.distinct_where("code", "conformity", ("unknown",))
+        ('04', '07')
+        """
+        key = (column, where, values)
+        found = self._distinct.get(key)
+        if found is None:
+            if column not in self.columns or where not in self.columns:
+                found = ()
+            else:
+                hits = self.isin(where, values).tolist()
+                texts = self.texts(column)
+                found = tuple(sorted({t for t, hit in zip(texts, hits, strict=True) if hit}))
+            self._distinct[key] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -256,3 +256,37 @@ def test_no_zone_on_any_site_is_said_to_be_a_gap_in_the_zones():
     assert "规划分区图层有 10000.00 平方米未覆盖项目用地，无法判断" in found.message.zh
     assert "the planning zones layer does not cover 10000.00 m² of the site" in found.message.en
     assert "代码表未标明" not in found.message.zh
+
+
+def test_the_mineral_and_energy_zone_asks_the_same_questions_of_every_site():
+    # three mining sites in 07 beside 0401, 0501 or neither: each site's own set of
+    # conforming codes was a new question, a pass over the whole table for each site
+    # (2,000 sites of a varied plan took a minute); the batch's codes are asked once
+    layer = zones(
+        ("07", square(-100, -100, 150, 300)),
+        ("0401", square(50, -100, 100, 300)),
+        ("07", square(150, -100, 400, 300)),
+        ("0501", square(550, -100, 100, 300)),
+        ("07", square(650, -100, 600, 300)),
+    )
+    mines = landcheck.check(
+        sites(
+            square(0, 0, 100),
+            square(500, 0, 100),
+            square(1_000, 0, 100),
+            project_type=["mining"] * 3,
+        ),
+        layers={"planning_zones": layer, "land_use": DRY_LAND, "farmland": FAR_FARMLAND},
+        **PLANAR,
+    )
+    for site, zone in (("S1", "城镇集中建设区（0.5000 公顷）"), ("S2", "村庄建设区")):
+        found = finding(mines, "planning_conformity", site)
+        assert (found.outcome, found.status) == ("conforms", "not_involved")
+        assert zone in found.message.zh and "矿产能源发展区（0.5000 公顷）" in found.message.zh
+    found = finding(mines, "planning_conformity", "S3")
+    assert (found.outcome, found.area.m2) == ("conforms", pytest.approx(10_000.0))
+    table = mines.layer("S1", "planning_zones").class_table
+    asked = {
+        key for key in table._by_position if key[0] == "classes_where" and key[1] == "table_code"
+    }
+    assert len(asked) == 1

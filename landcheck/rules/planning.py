@@ -139,6 +139,22 @@ def _site_codes(
     return tuple(sorted({code for code, value in pairs if value in values and keep(code)}))
 
 
+def _batch_codes(
+    layer: SiteLayer, values: tuple[str, ...], keep: Callable[[str], bool]
+) -> tuple[str, ...]:
+    """Every site's zone codes whose conformity is one of ``values`` and which ``keep`` keeps.
+
+    A selector of these is the same for every site of the batch, so its areas,
+    widths and zone lists are made once (a site selects only its own rows).
+    """
+    table = layer.class_table
+    if table is None:
+        return ()
+    return tuple(
+        code for code in table.distinct_where("table_code", "conformity", values) if keep(code)
+    )
+
+
 def _by_project(inp: RuleInput) -> tuple[tuple[Part, ...], Selector]:
     """The site's non-conforming parts and its conforming classes, given the project.
 
@@ -149,14 +165,14 @@ def _by_project(inp: RuleInput) -> tuple[tuple[Part, ...], Selector]:
     """
     listed = set(inp.params.get("mining_energy_zones") or ())
     layer = inp.layer
-    typed = _site_codes(layer, UNDIVIDED, listed.__contains__) if listed else ()
-    if not typed:
+    if not (listed and _site_codes(layer, UNDIVIDED, listed.__contains__)):
         return _PARTS, CONFORMS
-    others = _site_codes(layer, UNDIVIDED, lambda code: code not in listed)
+    typed = _batch_codes(layer, UNDIVIDED, listed.__contains__)
+    others = _batch_codes(layer, UNDIVIDED, lambda code: code not in listed)
     parts = (*_PARTS[:2], ("undivided", ("table_code", others), CONFORMITY[UNDIVIDED[0]]))
     kind = inp.profile.project_types.get(inp.site.facts.project_type or "")
     if kind is not None and kind.group in (inp.params.get("mining_energy_groups") or ()):
-        conforming = (*_site_codes(layer, CONFORMS[1], lambda code: True), *typed)
+        conforming = (*_batch_codes(layer, CONFORMS[1], lambda code: True), *typed)
         return parts, ("table_code", conforming)
     return (*parts, ("by_project", ("table_code", typed), BY_PROJECT_WORDS)), CONFORMS
 
@@ -296,8 +312,9 @@ def _part_codes(layer: SiteLayer, parts: tuple[Part, ...], outcome: str) -> list
     if outcome not in ("undivided", "by_project"):
         return []
     column, values = next(selector for name, selector, _ in parts if name == outcome)
-    if column == "table_code":
-        return list(values)
+    if column == "table_code":  # the batch's codes: the site's own among them
+        own = set(layer.class_rows.texts("table_code"))
+        return [code for code in values if code in own]
     return _codes(layer, values)
 
 
