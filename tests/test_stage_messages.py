@@ -46,3 +46,25 @@ def test_an_approval_message_is_validated_as_its_own():
     rule["outcomes"]["required"]["approval"]["zh"] = "须已办理 {no_such_value}"
     with pytest.raises(ProfileError, match=r"outcomes\.required\.approval\.zh: unknown value"):
         profile_from_dict(data, origin="test")
+
+
+OPINION = "建设项目用地预审与选址意见书（报批时提交）"
+
+
+def test_the_pre_examination_opinion_is_a_document_of_the_approval_stage():
+    # the approval-stage message says the opinion goes with the application, yet no list
+    # (the draft's 四、尚须提交的材料, the workbook, report.html) named it
+    before, after = _preexam("preexam"), _preexam("approval")
+    assert [d.zh for d in after.documents] == [OPINION]
+    assert [d.zh for d in before.documents] == []
+    assert [d.zh for d in before.documents_later] == [OPINION]
+
+
+def test_a_site_wholly_on_approved_land_alone_needs_no_pre_examination_opinion():
+    approved = frame([{"BSM": "A1", "geometry": square(-10, -10, 120)}])
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers={"approved_land": approved}, stage="approval", **PLANAR
+    )
+    found = next(f for f in result.site_findings("S1") if f.check == "preexam_needed")
+    assert found.outcome == "not_required"
+    assert OPINION not in [d.zh for d in result.documents("S1")]
