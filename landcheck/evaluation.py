@@ -44,12 +44,12 @@ from landcheck.engine import Engine, FeaturesSent, PendingOverlay, make_engine
 from landcheck.errors import DataSourceError, InputDataError, shown
 from landcheck.facts import ProjectFacts
 from landcheck.gcpause import collector_paused
-from landcheck.geometry import column_array, geo_frame, geometry_values
+from landcheck.geometry import column_array, geo_frame, geometry_values, name_some
 from landcheck.inputs import LayerInput, layer_extent, warn_far_sites
 from landcheck.io import InputRecord, LayerSource
 from landcheck.io.filtered import kept_already, not_kept
 from landcheck.io.postgis import connections_kept
-from landcheck.layers import REVIEW_COLUMNS, LayerFeatures
+from landcheck.layers import REVIEW_COLUMNS, LayerFeatures, without_area_reason
 from landcheck.measure import LayerMeasure, SiteLayer, measure_layer, unavailable_layer
 from landcheck.memory import arrow_pool_on_c_heap, release_free_memory
 from landcheck.messages import collecting, summarise, warn
@@ -80,7 +80,11 @@ ProgressCallback = Callable[[str, int, int], None]
 
 @dataclass
 class _LayerOutcome:
-    """One layer's outcome in an evaluation: measured, or unavailable with a reason."""
+    """One layer's outcome in an evaluation: measured, or unavailable with a reason.
+
+    A measured layer may still be unavailable at some sites: ``unknown_at`` holds
+    the reason by site position (lines or points of a layer of areas near them).
+    """
 
     spec: LayerSpec
     record: InputRecord
@@ -88,6 +92,7 @@ class _LayerOutcome:
     pieces: gpd.GeoDataFrame | PackedFrame | None = None
     context: gpd.GeoDataFrame | PackedFrame | None = None
     reason: str = ""
+    unknown_at: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -101,6 +106,7 @@ class _LayerStarted:
     search_m: float
     outlines: np.ndarray
     context: PackedFrame | None = None
+    unknown_at: dict[int, str] = field(default_factory=dict)
 
 
 def _start_layer(
@@ -116,7 +122,9 @@ def _start_layer(
     (unavailable, with the reason); without ``keep_reads`` the run does not
     keep the read, so the features are freed when the layer is measured. The
     features sent to the workers are packed for the maps here, from the WKB
-    made to send them (:func:`_packed_context`).
+    made to send them (:func:`_packed_context`). Lines or points of a layer of
+    areas make its checks unknown at the sites they are near alone
+    (:func:`_unknown_at`).
     """
     source = run.sources.get(spec.key)
     sites, measuring = run.sites, run.measuring
@@ -128,7 +136,9 @@ def _start_layer(
     search_m = search_distance(run.profile, spec.key)
     reach = _analysis_reach(search_m, measuring)
     try:
-        layer = run.read_layer(spec, sites.geometry, max(1.0, reach), keep=keep_reads)
+        layer = run.read_layer(
+            spec, sites.geometry, max(1.0, reach), keep=keep_reads, per_site=True
+        )
     except (DataSourceError, InputDataError, OSError) as ex:  # OSError: permission denied…
         record.path = source.path if isinstance(source, LayerSource) else None
         record.status = "unreadable"
@@ -155,12 +165,42 @@ def _start_layer(
         outlines=outlines,
     )
     started = _LayerStarted(spec, layer, site_geoms, overlay, search_m, outlines)
+    started.unknown_at = _unknown_at(spec.key, layer.without_area, sites["site_id"].to_numpy())
     sent = overlay.features_sent()
     if keep_geometry and not keep_reads and sent is not None:
         context = _maps_context(started, run.crs, keep_reads, sent)
         if isinstance(context, PackedFrame):  # else the process keeps the read: decided later
             started.context = context
     return started
+
+
+def _unknown_at(
+    key: str, without_area: Mapping[int, list[str]], site_ids: np.ndarray
+) -> dict[int, str]:
+    """The reason a layer is unknown at each site its lines or points are near, said once.
+
+    ``without_area`` is :attr:`LayerFeatures.without_area`: site position → the ids
+    of the features without area near it (the nearness that read them).
+
+    Examples
+    --------
+    >>> from landcheck.messages import collecting
+    >>> with collecting() as notes:
+    ...     reasons = _unknown_at("farmland", {1: ["L1"]}, np.array(["A", "B"]))
+    >>> list(reasons), reasons[1][:57]
+    ([1], "layer 'farmland': feature L1 near the site is a line or a")
+    >>> notes.messages[0][-50:]
+    '(its checks are unknown at the sites near them: B)'
+    """
+    if not without_area:
+        return {}
+    positions = sorted(without_area)
+    ids = list(dict.fromkeys(i for at in positions for i in without_area[at]))
+    warn(
+        f"{without_area_reason(ids, key)} (its checks are unknown at the sites near them: "
+        f"{name_some(site_ids[positions])})"
+    )
+    return {at: without_area_reason(without_area[at], key, "the site") for at in positions}
 
 
 def _warn_self_overlap(
@@ -250,10 +290,14 @@ def _finish_layer(
         measuring=measuring,
         site_m2=np.asarray(column_array(sites, "ellipsoidal_m2"), dtype=float),
     )
+    unknown_at = started.unknown_at
     if not keep_geometry:
-        return _LayerOutcome(spec, record, measure=measure, pieces=_without_geometry(overlay))
+        pieces = _without_geometry(overlay)
+        return _LayerOutcome(spec, record, measure=measure, pieces=pieces, unknown_at=unknown_at)
     pieces = PackedFrame.of(overlay.pieces, wkb=overlay.wkb)
-    return _LayerOutcome(spec, record, measure=measure, pieces=pieces, context=context)
+    return _LayerOutcome(
+        spec, record, measure=measure, pieces=pieces, context=context, unknown_at=unknown_at
+    )
 
 
 _CUT_AT_ONCE = 4
@@ -841,6 +885,9 @@ def _evaluate_sites(
                 )
             elif outcome.measure is None:
                 views[key] = unavailable_layer(key, outcome.spec.kind, outcome.reason, area)
+            elif position in outcome.unknown_at:
+                reason = outcome.unknown_at[position]
+                views[key] = unavailable_layer(key, outcome.spec.kind, reason, area)
             else:
                 views[key] = outcome.measure.site(position, area)
         if coverage is not None:

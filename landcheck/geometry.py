@@ -66,11 +66,11 @@ class GeometryReport:
     non_finite : list of str
         Labels of the features with NaN or infinite coordinates: never
         repaired (they have no true shape), left empty, counted as invalid.
-    non_polygonal_near : list of str
-        Labels of the features without area (points, lines) that meet the
+    non_polygonal_near : numpy.ndarray
+        Positions of the features without area (points, lines) that meet the
         windows the geometries will be used in (``near``; all of them without
-        windows): a layer of areas drawn as outlines or points there cannot say
-        what it covers.
+        windows), in order: a layer of areas drawn as outlines or points there
+        cannot say what it covers.
     examples : list of str
         Up to five feature labels with the reason, for the message.
     """
@@ -81,7 +81,7 @@ class GeometryReport:
     empty: int = 0
     non_polygonal: int = 0
     non_finite: list[str] = field(default_factory=list)
-    non_polygonal_near: list[str] = field(default_factory=list)
+    non_polygonal_near: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
     examples: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, int]:
@@ -402,7 +402,7 @@ def clean_polygons(
         if windows is not None:
             boxes = shapely.box(windows[:, 0], windows[:, 1], windows[:, 2], windows[:, 3])
             lines = lines[near_positions(given[lines], boxes, 0.0)]
-        report.non_polygonal_near = labels[lines].tolist()
+        report.non_polygonal_near = lines
     for label, reason in (
         *((lab, "repaired") for lab in labels[fixable & usable][:3]),
         *((lab, "empty") for lab in labels[empty_input | collapsed][:2]),

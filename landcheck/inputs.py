@@ -560,12 +560,16 @@ def normalise_layer(
     *,
     margin: float = 1.0,
     known_valid: KnownValid | None = None,
+    per_site: bool = False,
 ) -> LayerFeatures:
     """The features of a read, normalised for use near ``near``: the second half of a load.
 
     Geometry is repaired where it is used (``margin`` + 10 m around the box of each
     geometry of ``near``); ``known_valid`` holds the geometries a run's earlier
-    normalisation of the same read found valid (not tested again).
+    normalisation of the same read found valid (not tested again). With
+    ``per_site``, a layer of areas whose features near ``near`` are lines or
+    points is not refused: ``LayerFeatures.without_area`` lists them by the
+    position in ``near`` of the geometries whose box (grown as above) they meet.
     ``record`` is completed (geometry report, classification decision, the
     encoding chosen). What was repaired or decided is said with
     :func:`landcheck.messages.warn`.
@@ -573,8 +577,13 @@ def normalise_layer(
     grow = margin + 10.0  # the box around each site where features are cut or measured
     windows = shapely.bounds(np.asarray(near.values, dtype=object))
     windows += np.array([-grow, -grow, grow, grow])
-    windows = windows[np.isfinite(windows).all(axis=1)]
-    layer = normalise_features(frame, spec, crs, record, near=windows, known_valid=known_valid)
+    finite = np.isfinite(windows).all(axis=1)
+    layer = normalise_features(
+        frame, spec, crs, record, near=windows[finite], known_valid=known_valid, per_site=per_site
+    )
+    if layer.without_area:  # by the position of the window: by the position in ``near``
+        at = np.flatnonzero(finite)
+        layer.without_area = {int(at[row]): ids for row, ids in layer.without_area.items()}
     table = layer.classification.code_table if layer.classification is not None else None
     order = strictest_first(spec.kind, layer.features, table)
     if order is not None:  # nested or overlapping zones: where they overlap, the strict one's

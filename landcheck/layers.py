@@ -10,7 +10,7 @@ area, to share the official area among pieces).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -54,6 +54,7 @@ __all__ = [
     "refuse_areas_without_area",
     "refuse_non_finite_features",
     "select_near",
+    "without_area_reason",
 ]
 
 _ROLE_COLUMNS = {
@@ -105,6 +106,11 @@ class LayerFeatures:
         datum shift, classification decision).
     classification : ClassificationDecision or None
         For a class layer, the classification system its codes are read in.
+    without_area : dict
+        Read with ``per_site`` (:func:`normalise_features`): the position of each
+        window (each site) a feature without area (a line, a point) of this layer
+        of areas meets → the ids of those features, in layer order. The layer's
+        checks are unknown there; elsewhere its polygons say what it covers.
     """
 
     features: gpd.GeoDataFrame
@@ -112,6 +118,7 @@ class LayerFeatures:
     geometry_report: GeometryReport
     record: InputRecord
     classification: ClassificationDecision | None = None
+    without_area: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def attribute_columns(self) -> list[str]:
@@ -302,6 +309,7 @@ def normalise_features(
     *,
     near: Any | None = None,
     known_valid: KnownValid | None = None,
+    per_site: bool = False,
 ) -> LayerFeatures:
     """Reproject, repair and normalise a layer's features.
 
@@ -323,6 +331,11 @@ def normalise_features(
     known_valid : KnownValid, optional
         The geometries a run's earlier normalisation found valid (see
         :func:`~landcheck.geometry.clean_polygons`).
+    per_site : bool
+        With ``near`` given as one window per site: features without area (lines,
+        points) of a layer of areas are not refused (:func:`refuse_areas_without_area`)
+        but listed by the windows they meet (``LayerFeatures.without_area``), so
+        the layer's checks are unknown at those sites alone.
 
     Returns
     -------
@@ -335,6 +348,10 @@ def normalise_features(
 
     Raises
     ------
+    InputDataError
+        Features with NaN or infinite coordinates (:func:`refuse_non_finite_features`),
+        or, without ``per_site``, features without area near the sites of a layer of
+        areas (:func:`refuse_areas_without_area`).
     AmbiguousClassificationError
         A land-use layer (``classification: auto``) that mixes two systems,
         or does not tell which one it uses.
@@ -358,8 +375,13 @@ def normalise_features(
             geometry_values(projected), ids, near=near, known_valid=remember
         )
     refuse_non_finite_features(report.non_finite, spec.key)
-    if spec.kind != "land_use":  # points are read by clean_points: none without area
-        refuse_areas_without_area(report.non_polygonal_near, spec.key)
+    without_area: dict[int, list[str]] = {}
+    lines = report.non_polygonal_near  # points are read by clean_points: none without area
+    if spec.kind != "land_use" and len(lines):
+        if not per_site or near is None:
+            refuse_areas_without_area(ids[lines].tolist(), spec.key)
+        given = np.asarray(geometry_values(projected), dtype=object)
+        without_area = _by_window(given[lines], ids[lines], near)
     note = report.describe(f"layer {spec.key!r}")
     if note:
         warn(note)
@@ -420,7 +442,31 @@ def normalise_features(
         record.extra["classification"] = decision.to_dict()
     if not usable.all():
         features = features[usable].reset_index(drop=True)
-    return LayerFeatures(features, mapping, report, record, decision)
+    return LayerFeatures(features, mapping, report, record, decision, without_area)
+
+
+def _by_window(geoms: np.ndarray, labels: np.ndarray, near: Any) -> dict[int, list[str]]:
+    """The position of each window of ``near`` that ``geoms`` meet → their labels, in order.
+
+    The test that found them near the sites (:func:`~landcheck.geometry.clean_polygons`:
+    a geometry meeting a window), asked of each window.
+
+    Examples
+    --------
+    >>> from shapely import LineString, Point
+    >>> windows = np.array([[0, 0, 10, 10], [100, 0, 110, 10], [200, 0, 210, 10]])
+    >>> lines = np.array([Point(105, 5), LineString([(5, 5), (205, 5)])])
+    >>> _by_window(lines, np.array(["P", "L"]), windows)
+    {0: ['L'], 1: ['P', 'L'], 2: ['L']}
+    """
+    windows = np.asarray(near, dtype=float).reshape(-1, 4)
+    boxes = shapely.box(windows[:, 0], windows[:, 1], windows[:, 2], windows[:, 3])
+    window, found = shapely.STRtree(geoms).query(boxes, predicate="intersects")
+    order = np.lexsort((found, window))
+    listed: dict[int, list[str]] = {}
+    for at, label in zip(window[order].tolist(), labels[found[order]].tolist(), strict=True):
+        listed.setdefault(at, []).append(label)
+    return listed
 
 
 def _features_frame(
@@ -483,13 +529,47 @@ def clean_points(geometries: Any, labels: Any) -> tuple[np.ndarray, GeometryRepo
     return geoms, report, points
 
 
-def refuse_areas_without_area(ids: list[str], key: str) -> None:
-    """Refuse a layer of areas whose features near the sites are lines or points.
+def without_area_reason(ids: list[str], key: str, near: str = "the sites") -> str:
+    """Why a layer of areas cannot be checked near its features ``ids``: lines or points.
 
     Such a layer says where its land lies by its polygons: a parcel drawn as its
     outline (a CAD polyline) or as a point covers nothing, so near it the absence
-    of a polygon is no evidence that the site takes none of the layer's land. Its
-    checks become ``unknown``. A land-use survey is left out: what its polygons
+    of a polygon is no evidence that a site takes none of the layer's land.
+
+    Parameters
+    ----------
+    ids : list of str
+        The features' ids (the first few are named, and how many more).
+    key : str
+        The layer key.
+    near : str
+        Where they are: ``"the sites"``, ``"the site"``.
+
+    Examples
+    --------
+    >>> without_area_reason(["L1"], "farmland", "the site")[:64]
+    "layer 'farmland': feature L1 near the site is a line or a point,"
+    """
+    names = name_some(ids)
+    found = (
+        f"features {names} near {near} are lines or points"
+        if len(ids) > 1
+        else f"feature {names} near {near} is a line or a point"
+    )
+    return (
+        f"layer {key!r}: {found}, not areas, so what the layer covers there is unknown and "
+        "its checks cannot be made; give its features as polygons (close outlines into "
+        "polygons) and run again"
+    )
+
+
+def refuse_areas_without_area(ids: list[str], key: str) -> None:
+    """Refuse a layer of areas whose features near the sites are lines or points.
+
+    Why is :func:`without_area_reason`; the layer's checks become ``unknown`` at
+    every site. What reads a layer for many sites instead makes them unknown at
+    the sites those features are near alone (``per_site`` of
+    :func:`normalise_features`). A land-use survey is left out: what its polygons
     do not cover is already undescribed (a 二调 survey's linear features are lines).
 
     Raises
@@ -504,19 +584,8 @@ def refuse_areas_without_area(ids: list[str], key: str) -> None:
     ...
     landcheck.errors.InputDataError: layer 'farmland': feature F2 near the sites is a line or ...
     """
-    if not ids:
-        return
-    names = name_some(ids)
-    found = (
-        f"features {names} near the sites are lines or points"
-        if len(ids) > 1
-        else f"feature {names} near the sites is a line or a point"
-    )
-    raise InputDataError(
-        f"layer {key!r}: {found}, not areas, so what the layer covers there is unknown and "
-        "its checks cannot be made; give its features as polygons (close outlines into "
-        "polygons) and run again"
-    )
+    if ids:
+        raise InputDataError(without_area_reason(ids, key))
 
 
 def refuse_non_finite_features(ids: list[str], key: str) -> None:
@@ -524,7 +593,9 @@ def refuse_non_finite_features(ids: list[str], key: str) -> None:
 
     Such a feature has no true shape: repairing it would measure another one
     (a square with a NaN vertex becomes a triangle). Its layer cannot be
-    trusted near the sites, so its checks become ``unknown``.
+    trusted near the sites, so its checks become ``unknown`` at every site, not
+    only at the sites near it: its unknown vertex may lie anywhere, so no site
+    is known to be out of its reach (unlike a line's, :func:`refuse_areas_without_area`).
 
     Parameters
     ----------

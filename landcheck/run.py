@@ -306,6 +306,7 @@ class Run:
         source: Source = None,
         *,
         keep: bool = True,
+        per_site: bool = False,
     ) -> LayerFeatures:
         """A layer's features within ``margin`` metres of ``near``, read once per run.
 
@@ -323,6 +324,10 @@ class Run:
             Keep a new read for the run's later evaluations (default); False
             for an evaluation that is the run's last, so the features are
             freed once measured. A read kept earlier is used either way.
+        per_site : bool
+            Lines or points of a layer of areas near ``near`` are listed by the
+            positions in ``near`` they are near (``LayerFeatures.without_area``), not
+            refused (:func:`landcheck.inputs.normalise_layer`).
 
         Raises
         ------
@@ -363,6 +368,7 @@ class Run:
                 self.crs,
                 margin=margin,
                 known_valid=found.valid if kept else None,  # a read not kept is normalised once
+                per_site=per_site,
             )
 
 

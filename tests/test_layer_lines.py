@@ -1,8 +1,9 @@
 """A layer of areas drawn as lines or points near the sites is not evidence of absence.
 
 A farmland parcel exported from CAD as its outline (a polyline), or as a point,
-covers nothing: the site read "does not take permanent basic farmland". Near the
-sites such features make the layer's checks ``unknown``; far from them they are
+covers nothing: the site read "does not take permanent basic farmland". Near a
+site such features make the layer's checks ``unknown`` there; the other sites
+are checked on the layer's polygons, and far from every site the features are
 only counted, as before.
 """
 
@@ -81,3 +82,37 @@ def test_a_land_use_survey_with_linear_features_is_read_as_before():
     cultivated = next(f for f in result.site_findings("S1") if f.check == "cultivated_land")
     assert cultivated.status != "unknown"
     assert cultivated.area.m2 == pytest.approx(10_000.0)
+
+
+def _two_sites(farmland: gpd.GeoDataFrame, keep_geometry: bool = True) -> landcheck.CheckResult:
+    # A and B, 100 m squares 10 km apart; the farmland polygon takes 50 m × 50 m of A
+    return landcheck.check(
+        sites(square(-5_000, 0, 100), square(5_000, 0, 100), site_id=["A", "B"]),
+        layers={"farmland": farmland},
+        coverage=county(),
+        area_method="planar",
+        keep_geometry=keep_geometry,
+    )
+
+
+def _farmland_finding(result: landcheck.CheckResult, site: str):
+    return next(f for f in result.site_findings(site) if f.check == "permanent_farmland")
+
+
+@pytest.mark.parametrize("keep_geometry", [True, False])
+def test_a_line_near_one_site_makes_the_layer_unknown_at_that_site_alone(keep_geometry):
+    parcel = square(-5_050, 50, 100)
+    line = LineString([(X0 + 4_950, Y0 + 50), (X0 + 5_150, Y0 + 50)])  # across B
+    alone = _farmland_finding(_two_sites(_farmland(parcel)), "A")
+    result = _two_sites(_farmland(parcel, line), keep_geometry)
+    a, b = _farmland_finding(result, "A"), _farmland_finding(result, "B")
+    assert result.layer_area("A", "farmland").planar_m2 == pytest.approx(2_500.0)
+    assert a.status == alone.status != "unknown"
+    assert a.area.m2 == pytest.approx(2_500.0)
+    assert b.status == "unknown"
+    assert "feature F2 near the site is a line or a point" in b.message.en
+    layers = {s["site_id"]: s["layers"]["farmland"] for s in result.to_dict()["sites"]}
+    assert layers["A"]["available"] and "reason" not in layers["A"]
+    assert not layers["B"]["available"]
+    assert layers["B"]["reason"].startswith("layer 'farmland': feature F2 near the site is")
+    assert any("unknown at the sites near them: B" in w for w in result.warnings)
