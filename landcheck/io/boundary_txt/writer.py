@@ -160,7 +160,7 @@ def _check_zone_reach(frame: gpd.GeoDataFrame, zone: GKZone, ids: list[str]) -> 
         f"{meridian - half:g}–{meridian + half:g}°E; a quarter zone beyond its edge is taken). "
         "A boundary TXT holds one zone and a plot's 地块面积 is its planar area there: write "
         "the sites of each zone apart, each in its zone's CRS (crs=), as `landcheck convert` "
-        "and landcheck.report.txt.write_zone_files do"
+        "and landcheck.io.boundary_txt.zones.write_zone_files do"
     )
 
 
