@@ -32,7 +32,7 @@ from landcheck.crs import GKZone, crs_label, gk_crs, gk_zone_of_crs
 from landcheck.crs.transform import move
 from landcheck.errors import AnalysisCRSError, InputDataError
 from landcheck.geometry import column_array, name_some
-from landcheck.io.boundary_txt.writer import write_boundary_txt
+from landcheck.io.boundary_txt.writer import check_unique_ids, write_boundary_txt
 from landcheck.sites import ID_FIELDS, NAME_FIELDS, find_field
 from landcheck.text import field_texts
 
@@ -189,6 +189,7 @@ def _plan(
         raise AnalysisCRSError("the sites have no CRS; set the analysis CRS they are in")
     analysis = CRS.from_user_input(sites.crs)
     ids = [str(sid) for sid in sites["site_id"]]
+    check_unique_ids([sid for sid in ids if sid])  # across the files too: one batch, one id each
     labels = [crs_label(analysis)] * len(sites) if measuring is None else list(measuring)
     return [
         (_zone_name(filename, zone, number == 0), zone, rows)
@@ -251,8 +252,9 @@ def write_zone_files(
         A site is measured in a CRS that is no CGCS2000 Gauss-Kruger zone;
         the message names the sites.
     InputDataError
-        The writer refuses the sites (a comma in an id, no sites…); the files
-        of the zones written before are removed again.
+        A site id repeats (in one zone or across zones: nothing is written),
+        or the writer refuses the sites (a comma in an id, no sites…); the
+        files of the zones written before are removed again.
 
     Examples
     --------
