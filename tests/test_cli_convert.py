@@ -9,6 +9,7 @@ import pyogrio
 import pytest
 import shapely
 from click.testing import CliRunner
+from common import fresh_python
 from realworld import HOLED_AREA, REFERENCE_TXT, digest, holed_plot
 
 from landcheck.cli.main import cli
@@ -333,3 +334,31 @@ def test_converting_into_xian_1980_from_cgcs2000_is_refused_not_ballparked(tmp_p
     done = CliRunner().invoke(cli, ["convert", str(source), str(out), "--to-crs", "EPSG:2359"])
     assert done.exit_code == 1 and "only by a 'ballpark' null shift" in done.output
     assert not out.exists()
+
+
+def test_the_io_layer_imports_no_report_module():
+    # convert took the boundary TXT's zone files from landcheck.report.txt: the I/O layer
+    # reached up into the report writers (DESIGN.md: imports go one way)
+    lines = fresh_python(
+        "import importlib, pkgutil, sys, landcheck.io",
+        "names = [m.name for m in pkgutil.walk_packages(landcheck.io.__path__, 'landcheck.io.')]",
+        "done = [importlib.import_module(name) for name in names]",
+        "print('landcheck.io.convert' in sys.modules, len(names) > 30)",
+        "print(sorted(m for m in sys.modules if m.startswith('landcheck.report')))",
+    )
+    assert lines == ["True True", "[]"]
+
+
+def test_a_project_code_repeated_across_zones_is_refused_as_within_one(runner, tmp_path):
+    # two plots of one project, their 项目代码 (XMDM) the only id: at 114.9°E and 117.1°E
+    # (one zone's reach) the repeated 地块编号 was refused; at 114.6°E, beyond it, each zone's
+    # file held one P1 and both were written
+    for west in (114.9, 114.6):
+        source = tmp_path / f"p{west}.gpkg"
+        plots = [shapely.box(lon, 30.0, lon + 0.001, 30.001) for lon in (west, 117.1)]
+        gpd.GeoDataFrame({"XMDM": ["P1", "P1"]}, geometry=plots, crs=4490).to_file(source)
+        out = tmp_path / f"p{west}.txt"
+        done = convert(runner, source, out)
+        assert done.exit_code == 1, done.output
+        assert "must be unique, but these repeat: P1" in done.output
+        assert sorted(p.suffix for p in tmp_path.glob(f"p{west}*")) == [".gpkg"]

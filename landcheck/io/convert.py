@@ -50,13 +50,18 @@ from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
 from landcheck.facts import FACT_FIELDS
 from landcheck.io.boundary_txt import read_boundary_txt
 from landcheck.io.boundary_txt.writer import gk_sites
+from landcheck.io.boundary_txt.zones import (
+    txt_frame,
+    write_zone_files,
+    zone_file_names,
+    zone_files_note,
+)
 from landcheck.io.output import atomic_files, check_files
 from landcheck.io.paths import gdal_path
 from landcheck.io.shapefile import sidecar
 from landcheck.io.sites import frame_bounds, read_sites
 from landcheck.io.vector import LayerSource, list_layers
 from landcheck.messages import collecting, warn
-from landcheck.report.txt import txt_frame, write_zone_files, zone_file_names, zone_files_note
 from landcheck.review.standard_facts import FACT_FIELDS as STANDARD_FACT_FIELDS
 
 __all__ = ["OUTPUT_FORMATS", "ConvertResult", "convert"]

@@ -43,12 +43,12 @@ import pandas as pd
 import pyogrio
 
 from landcheck.errors import InputDataError
+from landcheck.io.boundary_txt.zones import write_zone_files, zone_files_note
 from landcheck.io.output import atomic_folder
 from landcheck.io.paths import gdal_path
 from landcheck.report.folder import run_inputs
 from landcheck.report.json import write_json
 from landcheck.report.styles import context_names
-from landcheck.report.txt import write_zone_files, zone_files_note
 from landcheck.result import CheckResult
 from landcheck.text import spreadsheet_text
 
@@ -177,7 +177,7 @@ def _write_txt(
     Each site is written in the zone its planar areas are measured in (its
     ``measuring_crs`` column; the analysis CRS without one): ``filename`` for
     the analysis CRS's zone (or the first site's), ``<stem>_EPSG<code>.txt``
-    for each other zone (:func:`landcheck.report.txt.write_zone_files`); the
+    for each other zone (:func:`landcheck.io.boundary_txt.zones.write_zone_files`); the
     note says which sites went where. The TXTs are files of the folder: a CRS
     that is not CGCS2000 Gauss-Kruger, a site's id or name holding an ASCII
     comma or a line break (the format's separators), or a letter ``encoding``

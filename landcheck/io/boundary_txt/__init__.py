@@ -38,7 +38,9 @@ The modules, in the order a file is read:
 - :mod:`.declared`: the CRS [属性描述] declares, and the shift of legacy datums;
 - :mod:`.geometry`: axis order, zone prefixes, rings, holes, plot checks;
 - :mod:`.reader`: :func:`parse_boundary_txt` and :func:`read_boundary_txt`;
-- :mod:`.writer`: :func:`format_boundary_txt` and :func:`write_boundary_txt`.
+- :mod:`.writer`: :func:`format_boundary_txt` and :func:`write_boundary_txt`;
+- :mod:`.zones`: a batch of sites written a file per zone they are measured
+  in (:func:`~.zones.write_zone_files`), as the report and ``convert`` write them.
 """
 
 from landcheck.io.boundary_txt.reader import BoundaryTxt, parse_boundary_txt, read_boundary_txt
