@@ -608,8 +608,9 @@ def test_heritage_zone_not_recognised_beside_a_known_one_is_unknown_unless_a_ran
             assert (f.outcome, f.status) == ("protection_range_large", "prohibited")
             assert f.area.planar_m2 == pytest.approx(20_000.0)
             continue
-        # beside a 地下文物埋藏区, its archaeology stands for the large project's
-        twin = "unzoned_burial" if known == "地下文物埋藏区" else "unzoned_large"
+        # beside a 地下文物埋藏区, its archaeology stands for the large project's; beside a
+        # 建设控制地带, its design consent is asked for too
+        twin = "unzoned_burial" if known == "地下文物埋藏区" else "unzoned_control_large"
         assert (f.outcome, f.status) == (twin, "unknown"), known
         assert f.area.planar_m2 == pytest.approx(10_000.0)
         assert "其中 1.0000 公顷的区划类型“重点保护区”无法识别" in f.message.zh
@@ -694,6 +695,116 @@ def test_heritage_site_in_a_zone_and_a_burial_zone_gets_what_each_asks():
     f = finding(result, "heritage")
     assert f.outcome == "control_zone_burial" and "同时进入" not in f.message.zh
     assert [d.zh for d in f.documents] == [consent]
+
+
+CONSENT = "文物主管部门对工程设计方案的同意意见"
+REVISED = "调整后的选址方案（避让文物保护范围）"
+
+
+def range_and_control(first="保护范围", nested=True, *more):
+    """2,000 m² of ``first`` (x 0-20) and 3,000 m² of 建设控制地带 (x 20-50) on y 0-100.
+
+    ``nested``: the control zone drawn as a whole polygon around the first zone (x 0-50), as
+    heritage layers draw it; its own ground is still x 20-50.
+    """
+    control = square(0, 0, 50, 100) if nested else square(20, 0, 30, 100)
+    return frame(
+        [
+            {"WWMC": "城隍庙", "FWLX": "建设控制地带", "geometry": control},
+            {"WWMC": "城隍庙", "FWLX": first, "geometry": square(0, 0, 20, 100)},
+            *(dict(row) for row in more),  # frame() takes the geometry out of its rows
+        ]
+    )
+
+
+def test_heritage_site_in_a_protection_range_and_a_control_zone_keeps_the_design_consent():
+    # a 100 m x 100 m site in a 保护范围 by 2,000 m² and its 建设控制地带 by 3,000 m². Was
+    # protection_range alone: the control zone's design consent (文物保护法 art. 29 [V]) lost.
+    one_ha = sites(square(0, 0, 100))
+    for nested in (True, False):
+        result = landcheck.check(
+            one_ha, layers={"heritage": range_and_control(nested=nested)}, **PLANAR
+        )
+        f = finding(result, "heritage")
+        assert (f.outcome, f.status) == ("protection_range_control", "prohibited")
+        assert f.area.planar_m2 == pytest.approx(2_000.0)
+        assert "项目用地进入文物保护单位保护范围 0.2000 公顷" in f.message.zh
+        assert "建设控制地带 0.3000 公顷、保护范围 0.2000 公顷" in f.message.zh
+        assert "项目用地同时进入文物保护单位建设控制地带 0.3000 公顷" in f.message.zh
+        assert (
+            "also enters the construction control zone of a listed heritage site by 0.3000 ha"
+            in f.message.en
+        )
+        assert "大型" not in f.message.zh and "埋藏区" not in f.message.zh
+        assert [d.zh for d in f.documents] == [REVISED, CONSENT]
+        assert CONSENT in [d.zh for d in result.documents("S1")]
+    # a large project (6 ha): the large-project archaeology too; a 地下文物埋藏区 of 1,000 m²
+    # (x 80-90) too: its archaeology, which stands for the large project's
+    burial = {"FWLX": "地下文物埋藏区", "geometry": square(80, 0, 10, 100)}
+    six_ha = sites(square(0, 0, 600, 100))
+    for first, outcome, status, head in (
+        ("保护范围", "protection_range_control", "prohibited", [REVISED]),
+        ("风貌协调区", "unzoned_control", "unknown", []),
+    ):
+        for where, more, twin, last in (
+            (one_ha, (), "", []),
+            (six_ha, (), "_large", [LARGE_OPINION]),
+            (one_ha, (burial,), "_burial", [BURIAL_REPORT]),
+            (six_ha, (burial,), "_burial", [BURIAL_REPORT]),
+        ):
+            layer = range_and_control(first, True, *more)
+            f = finding(landcheck.check(where, layers={"heritage": layer}, **PLANAR), "heritage")
+            assert (f.outcome, f.status) == (outcome + twin, status), (first, twin)
+            assert f.area.planar_m2 == pytest.approx(2_000.0)
+            assert [d.zh for d in f.documents] == [*head, CONSENT, *last], (first, twin)
+            assert "同时进入文物保护单位建设控制地带 0.3000 公顷" in f.message.zh
+            assert ("同时进入地下文物埋藏区 0.1000 公顷" in f.message.zh) == bool(more)
+            assert ("属大型基本建设工程的" in f.message.zh) == (twin == "_large")
+    # a 0.5 m² sliver of control zone beside the 保护范围 adds nothing
+    thin = frame(
+        [
+            {"FWLX": "保护范围", "geometry": square(0, 0, 20, 100)},
+            {"FWLX": "建设控制地带", "geometry": square(99.9, 0, 0.1, 5)},
+        ]
+    )
+    f = finding(landcheck.check(one_ha, layers={"heritage": thin}, **PLANAR), "heritage")
+    assert (f.outcome, [d.zh for d in f.documents]) == ("protection_range", [REVISED])
+
+
+def test_a_profile_without_the_control_zone_twins_words_the_finding_as_before():
+    # the _control twins came after the _large and _burial ones: a profile without them uses
+    # those (and one without any twin the plain outcome), and still loads and runs
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "heritage")
+    for name in ("protection_range", "unzoned"):
+        for twin in ("", "_large", "_burial"):
+            del rule["outcomes"][f"{name}_control{twin}"]
+    without_control = profile_from_dict(data)
+    for name in ("protection_range", "unzoned"):
+        for twin in ("_large", "_burial"):
+            del rule["outcomes"][f"{name}{twin}"]
+    without_twins = profile_from_dict(data)
+    burial = {"FWLX": "地下文物埋藏区", "geometry": square(80, 0, 10, 100)}
+    one_ha, six_ha = sites(square(0, 0, 100)), sites(square(0, 0, 600, 100))
+    for where, more, outcome, docs in (
+        (one_ha, (), "protection_range_control", [REVISED]),
+        (six_ha, (), "protection_range_control_large", [REVISED, LARGE_OPINION]),
+        (one_ha, (burial,), "protection_range_control_burial", [REVISED, BURIAL_REPORT]),
+    ):
+        layers = {"heritage": range_and_control("保护范围", True, *more)}
+        f = finding(
+            landcheck.check(where, layers=layers, profile=without_control, **PLANAR), "heritage"
+        )
+        assert (f.outcome, f.status) == (outcome, "prohibited")
+        assert [d.zh for d in f.documents] == docs
+        assert "同时进入文物保护单位建设控制地带" not in f.message.zh
+        assert ("同时进入地下文物埋藏区" in f.message.zh) == bool(more)
+        assert ("属大型基本建设工程的" in f.message.zh) == (where is six_ha)
+        f = finding(
+            landcheck.check(where, layers=layers, profile=without_twins, **PLANAR), "heritage"
+        )
+        assert (f.outcome, [d.zh for d in f.documents]) == (outcome, [REVISED])
+        assert "同时进入" not in f.message.zh and "大型" not in f.message.zh
 
 
 def test_large_project_heritage_unknown_still_asks_for_the_archaeology():
@@ -921,7 +1032,7 @@ def test_findings_json_carries_the_areas_by_grade():
     ("layer_key", "check", "broad", "strict", "outcome", "strict_text"),
     [
         ("heritage", "heritage", {"FWLX": "建设控制地带"}, {"FWLX": "保护范围"},
-         "protection_range_large", "保护范围 15.0000 公顷"),  # 50 ha: a large site
+         "protection_range_control_large", "保护范围 15.0000 公顷"),  # 50 ha, 35 ha of 建设控制地带
         ("forest", "forest", {"BHDJ": "Ⅲ"}, {"BHDJ": "Ⅰ"}, "grade_one", "Ⅰ 15.0000 公顷"),
         ("wetland", "wetland", {"ZYSDJB": "省级重要湿地"}, {"ZYSDJB": "国家重要湿地"},
          "national", "国家重要湿地 15.0000 公顷"),

@@ -56,7 +56,13 @@ OUTCOMES = (
     ),
     ("S32", "mineral_rights", "strategic", "prohibited", ("mineral_rights", "KZ", ("铝土矿",))),
     ("S33", "geohazard_points", "inside", "conditional", None),
-    ("S34", "heritage", "protection_range", "prohibited", ("heritage", "FWLX", ("保护范围",))),
+    (
+        "S34",
+        "heritage",
+        "protection_range_control",
+        "prohibited",
+        ("heritage", "FWLX", ("保护范围",)),
+    ),
     ("S35", "heritage", "control_zone", "conditional", ("heritage", "FWLX", ("建设控制地带",))),
 )
 STATUS_ZH = {"prohibited": "禁止", "conditional": "有条件"}

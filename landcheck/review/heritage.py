@@ -13,14 +13,21 @@ lies in a 地下文物埋藏区, whose finding asks for the archaeology itself. 
 outcomes, so such a site touching a zone, or by a sliver, takes the outcome's ``_large`` twin
 (``control_zone_large``…), whose documents add the archaeology its message asks for. A zone
 the check does not know may be a 保护范围: it makes the check unknown unless a 保护范围 is
-found. A site in several zones takes the strictest one's outcome; when it also enters a
+found. A site in several zones takes the strictest one's outcome, and a twin of it for each
+lesser zone it also enters that asks for something of its own, so that nothing a zone asks
+is lost. When a 保护范围, or a zone not recognised, is the strictest and the site also
+enters a 建设控制地带, whose design needs the heritage authority's consent (art. 29), the
+outcome's ``_control`` twin (``protection_range_control``…) adds that zone's area and the
+consent to its message (``control_note``) and documents. When it also enters a
 地下文物埋藏区, whose archaeology comes first whatever the project's size (art. 45), the
-outcome's ``_burial`` twin (``control_zone_burial``…) adds that archaeology to its message
-(``burial_note``) and documents, and stands for the ``_large`` one (it asks for the
-archaeology itself). A site of a project that large whose heritage layer is not
-available, or that lies partly beyond the area the layers describe, is still unknown, but
-as ``unknown_large`` or ``outside_large``: the archaeology the size asks for is known to be
-needed whatever the layer would show, and its documents ask for it.
+outcome's ``_burial`` twin (``control_zone_burial``, ``protection_range_control_burial``…)
+adds that archaeology to its message (``burial_note``) and documents, and stands for the
+``_large`` one (it asks for the archaeology itself). The finding's area stays the
+strictest zone's; each note states its own zone's area as measured. A site of a project
+that large whose heritage layer is not available, or that lies partly beyond the area the
+layers describe, is still unknown, but as ``unknown_large`` or ``outside_large``: the
+archaeology the size asks for is known to be needed whatever the layer would show, and its
+documents ask for it.
 """
 
 from __future__ import annotations
@@ -50,21 +57,24 @@ PROTECTION_ZONES = ("保护范围",)
 CONTROL_ZONES = ("建设控制地带",)
 BURIAL_ZONES = ("地下文物埋藏区", "文物埋藏区")
 _KNOWN = (*PROTECTION_ZONES, *CONTROL_ZONES, *BURIAL_ZONES)
-_LARGE = ("protection_range", "control_zone", "unzoned", "sliver")
+_CONTROL = ("protection_range", "unzoned")
+"""Outcomes of a zone ranked above a 建设控制地带: each has a ``_control`` twin, chosen for a
+site in a 建设控制地带 too."""
+_CONTROLLED = tuple(f"{name}_control" for name in _CONTROL)
+_LARGE = ("protection_range", "control_zone", "unzoned", "sliver", *_CONTROLLED)
 """Outcomes whose message carries the large-site note: each has a ``_large`` twin."""
-_BURIAL = ("protection_range", "control_zone", "unzoned")
+_BURIAL = ("protection_range", "control_zone", "unzoned", *_CONTROLLED)
 """Outcomes of a zone ranked above a 地下文物埋藏区: each has a ``_burial`` twin, chosen for a
 site in a 地下文物埋藏区 too."""
-
+_ALSO = (("control", _CONTROL), ("burial", _BURIAL))
+"""Each lesser zone a site may also enter, as its twins' suffix and note (``control_note``…),
+with the outcomes it has a twin of, in the order the suffixes are added."""
+_ZONED = ("protection_range", "control_zone", "burial_zone", "unzoned", *_CONTROLLED)
+"""Outcomes of a zone found, before their ``_large`` and ``_burial`` twins."""
 
 _STANDING = (
-    "protection_range",
-    "control_zone",
-    "burial_zone",
-    "unzoned",
-    "protection_range_large",
-    "control_zone_large",
-    "unzoned_large",
+    *_ZONED,
+    *(f"{name}_large" for name in _LARGE if name in _ZONED),
     *(f"{name}_burial" for name in _BURIAL),
 )
 """Outcomes that rest on a zone found: they stand when part of the site lies beyond the
@@ -104,6 +114,19 @@ def _large_note(size: Text) -> Text:
         f" As {size.en}, if the project is a large construction project an archaeological "
         "survey and exploration of its ground also comes first, with the heritage authority's "
         "opinion.",
+    )
+
+
+def _control_note(area: Area) -> Text:
+    """The consent a site's part in a 建设控制地带 asks for (art. 29), or nothing."""
+    if area.m2 <= 0.0:
+        return NO_TEXT
+    return Text(
+        f"项目用地同时进入文物保护单位建设控制地带 {area.ha:.4f} 公顷，该部分工程不得破坏"
+        "文物保护单位的历史风貌，设计方案须经文物主管部门同意后报城乡规划部门批准。",
+        " The site also enters the construction control zone of a listed heritage site by "
+        f"{area.ha:.4f} ha: the works there must not harm its historic appearance, and the "
+        "design needs the heritage authority's consent before planning approval.",
     )
 
 
@@ -149,7 +172,8 @@ def _unknown_twin(inp: RuleInput) -> Decision | None:
 def _heritage(inp: RuleInput) -> Decision:
     """The zone outcome, or its twin.
 
-    Its ``_burial`` twin for a site in a 地下文物埋藏区 too; else, for a project of
+    Its ``_control`` twin for a site in a 建设控制地带 too (the outcome of a stricter zone);
+    then that one's ``_burial`` twin for a site in a 地下文物埋藏区 too, else, for a project of
     ``large_site_ha`` or more, its ``_large`` twin. When the layer is not available
     (:func:`landcheck.rules.apply._decide` asks all the same) ``unknown`` or, for a large
     project, ``unknown_large``; when the zones found do not stand beyond the described
@@ -162,27 +186,36 @@ def _heritage(inp: RuleInput) -> Decision:
         twin = _unknown_twin(inp)
         if twin is not None:
             return twin
-    values = decision.values
-    if decision.outcome in _BURIAL and values["burial_note"].zh:
-        return Decision(f"{decision.outcome}_burial", decision.area, values)
-    if decision.outcome in _LARGE and values["large_note"].zh:
-        return Decision(f"{decision.outcome}_large", decision.area, values)
-    return decision
+    values, name = decision.values, decision.outcome
+    for zone, above in _ALSO:
+        if name in above and values[f"{zone}_note"].zh:
+            name = f"{name}_{zone}"
+    if name in _LARGE and values["large_note"].zh:  # no _burial twin is in _LARGE
+        name = f"{name}_large"
+    return decision if name == decision.outcome else Decision(name, decision.area, values)
+
+
+def _also_in(inp: RuleInput, zones: dict[str, Area], keys: list[str]) -> Area:
+    """The site's part in the zones ``keys`` when material, else zero: what a note states."""
+    overlap = inp.layer.overlap
+    area = total(zones, keys, overlap)
+    if inp.is_material(area.m2, width_of(inp, "zone", keys)):
+        return area
+    return total(zones, (), overlap)
 
 
 def _by_zone(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     zones = areas_by(inp, "zone")
     odd = [z for z in zones if not matches(z, _KNOWN)]
+    control_keys = [z for z in zones if matches(z, CONTROL_ZONES)]
     burial_keys = [z for z in zones if matches(z, BURIAL_ZONES)]
-    burial = total(zones, burial_keys, overlap)
-    if not inp.is_material(burial.m2, width_of(inp, "zone", burial_keys)):
-        burial = total(zones, (), overlap)
     values = {
         "zones": area_list(zones, blank=None),
         "sites": area_list(areas_by(inp, "name")),
         "unknown_zones": named(odd),
-        "burial_note": _burial_note(burial),
+        "control_note": _control_note(_also_in(inp, zones, control_keys)),
+        "burial_note": _burial_note(_also_in(inp, zones, burial_keys)),
         **_large_values(inp),
     }
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
@@ -195,7 +228,7 @@ def _by_zone(inp: RuleInput) -> Decision:
     for name, keys in (
         ("protection_range", [z for z in zones if matches(z, PROTECTION_ZONES)]),
         ("unzoned", odd),
-        ("control_zone", [z for z in zones if matches(z, CONTROL_ZONES)]),
+        ("control_zone", control_keys),
         ("burial_zone", burial_keys),
     ):
         area = total(zones, keys, overlap)
@@ -217,6 +250,7 @@ HERITAGE = Evaluator(
         "burial_zone",
         "unzoned",
         "large_project",
+        *_CONTROLLED,
         *(f"{name}_large" for name in _LARGE),
         *(f"{name}_burial" for name in _BURIAL),
         "unknown_large",
@@ -224,11 +258,26 @@ HERITAGE = Evaluator(
     ),
     _heritage,
     numbers=("large_site_ha",),
-    texts=("zones", "sites", "unknown_zones", "project_size", "large_note", "burial_note"),
+    texts=(
+        "zones",
+        "sites",
+        "unknown_zones",
+        "project_size",
+        "large_note",
+        "control_note",
+        "burial_note",
+    ),
     params={"large_site_ha": "number"},
     fallbacks={
         **{f"{name}_large": name for name in _LARGE},
         **{f"{name}_burial": name for name in _BURIAL},
+        # the _control twins came after the others: a profile without them words a finding
+        # as before them (protection_range_control_burial as protection_range_burial)
+        **{
+            f"{name}_control{twin}": f"{name}{twin}"
+            for name in _CONTROL
+            for twin in ("", "_large", "_burial")
+        },
         "unknown_large": "unknown",
         "outside_large": "outside",
     },

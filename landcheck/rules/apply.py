@@ -530,12 +530,12 @@ class _RuleParts:
         """The outcome ``name``: itself, its template names, its documents now and later."""
         found = self.outcomes.get(name)
         if found is None:
-            fallback = self.evaluator.fallbacks.get(name, name)
-            outcome = (
-                self.rule.outcomes.get(name)
-                or self.rule.outcomes.get(fallback)
-                or _DEFAULT_OUTCOMES[fallback]
-            )
+            # a fallback may itself be an outcome added later, with its own fallback
+            fallback, outcome = name, self.rule.outcomes.get(name)
+            while outcome is None and fallback in self.evaluator.fallbacks:
+                fallback = self.evaluator.fallbacks[fallback]
+                outcome = self.rule.outcomes.get(fallback)
+            outcome = outcome or _DEFAULT_OUTCOMES[fallback]
             names = message_names(outcome.message_at(self.stage))
             found = self.outcomes[name] = (outcome, names, *_documents_at(outcome, self.stage))
         return found

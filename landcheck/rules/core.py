@@ -291,7 +291,8 @@ class Evaluator:
     fallbacks : dict
         Outcome → the outcome a profile's rule uses in its place when it does not
         define it (outcomes added after profiles were written: a profile of an
-        earlier version still loads, and words them as before).
+        earlier version still loads, and words them as before); a fallback the rule
+        does not define either is followed to its own.
     """
 
     name: str
