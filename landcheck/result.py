@@ -25,10 +25,11 @@ from landcheck.errors import InputDataError
 from landcheck.facts import ProjectFacts
 from landcheck.io.records import InputRecord
 from landcheck.measure import ListedRows, Rows, SiteLayer
-from landcheck.profile import STATUSES, Profile, Text
+from landcheck.profile import STATUSES, Profile, RuleSpec, Text
 from landcheck.rollup import CATEGORIES, CULTIVATED, CULTIVATED_KINDS, SUMMARY_LINES, summary_sums
 from landcheck.rules import Finding, worst_status
-from landcheck.rules.core import cited_basis
+from landcheck.rules.apply import unreachable_outcomes
+from landcheck.rules.core import cited_basis, reach_key
 from landcheck.units import Area, AreaMethod, area_dict
 
 __all__ = ["FINDINGS_SCHEMA", "CheckResult", "PossibleDocument"]
@@ -367,20 +368,26 @@ class CheckResult:
 
         For each finding of status ``unknown``, the documents its rule's other
         outcomes ask for at this stage, in profile order: what the applicant may
-        have to prepare once the check can be made. A document the site is
-        already asked for (:meth:`documents`, :meth:`documents_later`) is left
-        out; one several checks may need is listed once, naming them all, and
+        have to prepare once the check can be made. Outcomes the site's declared
+        facts can never come to are left out (:func:`~landcheck.rules.apply.unreachable_outcomes`:
+        a PV array is never asked for the farmland 补划方案, an expressway never moved
+        inside the urban boundary); with no project type declared, none is. A document
+        the site is already asked for (:meth:`documents`, :meth:`documents_later`) is
+        left out; one several checks may need is listed once, naming them all, and
         as needed now if any of them would need it now. findings.json does not
         hold this list: it is derived for the reports.
         """
+        position = self._position(site_id)
         findings = self.site_findings(site_id)
-        now, later = self._documents_of(findings, self._position(site_id))
+        now, later = self._documents_of(findings, position)
         asked = {d.zh for d in (*now, *later)}
+        facts = self.facts[position] if self.facts else ProjectFacts()
+        kind = reach_key(facts)
         possible: dict[str, PossibleDocument] = {}
         for finding in findings:
             if finding.status != "unknown":
                 continue
-            for document, is_later in self._other_documents(finding.check, finding.outcome):
+            for document, is_later in self._other_documents(finding, facts, kind):
                 if document.zh in asked:
                     continue
                 known = possible.get(document.zh)
@@ -393,19 +400,45 @@ class CheckResult:
                     )
         return sorted(possible.values(), key=lambda d: d.later)
 
-    def _other_documents(self, check: str, chosen: str) -> list[tuple[Text, bool]]:
-        """:func:`_other_outcomes_documents` of the rule ``check``, made once per outcome."""
-        key = (check, chosen)
+    def _other_documents(
+        self, finding: Finding, facts: ProjectFacts, kind: tuple[Any, ...]
+    ) -> list[tuple[Text, bool]]:
+        """:func:`_other_outcomes_documents` of a finding's rule for a project of ``facts``.
+
+        Made once per rule, outcome and set of outcomes the facts cannot come to; that set
+        once per rule and kind of project (``kind``: :func:`~landcheck.rules.core.reach_key`
+        of the facts).
+        """
+        rule = self._rules.get(finding.check)
+        if rule is None:
+            return []
+        reach = (rule.id, kind)
+        unreachable = self._unreachable_made.get(reach)
+        if unreachable is None:
+            unreachable = unreachable_outcomes(rule, facts, self.profile)
+            self._unreachable_made[reach] = unreachable
+        key = (finding.check, finding.outcome, unreachable)
         found = self._other_documents_made.get(key)
         if found is None:
-            rule = next((r for r in self.profile.rules if r.id == check), None)
-            found = [] if rule is None else _other_outcomes_documents(rule, chosen, self.stage)
+            found = _other_outcomes_documents(rule, finding.outcome, self.stage, unreachable)
             self._other_documents_made[key] = found
         return found
 
     @cached_property
-    def _other_documents_made(self) -> dict[tuple[str, str], list[tuple[Text, bool]]]:
-        """What :meth:`_other_documents` has made, by rule and outcome."""
+    def _unreachable_made(self) -> dict[tuple[str, tuple[Any, ...]], frozenset[str]]:
+        """:func:`unreachable_outcomes` made, by rule and :func:`reach_key` of the facts."""
+        return {}
+
+    @cached_property
+    def _rules(self) -> dict[str, RuleSpec]:
+        """The profile's rules by id."""
+        return {rule.id: rule for rule in self.profile.rules}
+
+    @cached_property
+    def _other_documents_made(
+        self,
+    ) -> dict[tuple[str, str, frozenset[str]], list[tuple[Text, bool]]]:
+        """What :meth:`_other_documents` has made, by rule, outcome and outcomes left out."""
         return {}
 
     def layer(self, site_id: str, key: str) -> SiteLayer:
@@ -855,14 +888,17 @@ class CheckResult:
         return explore(self, site_id, **kwargs)
 
 
-def _other_outcomes_documents(rule: Any, chosen: str, stage: str) -> list[tuple[Text, bool]]:
+def _other_outcomes_documents(
+    rule: RuleSpec, chosen: str, stage: str, unreachable: frozenset[str]
+) -> list[tuple[Text, bool]]:
     """The documents of a rule's outcomes other than ``chosen`` at ``stage``, each once.
 
+    Outcomes in ``unreachable`` (those the site's facts cannot come to) are left out.
     Each with whether it comes later (at 报批); one an outcome needs now is needed now.
     """
     documents: dict[str, tuple[Text, bool]] = {}
     for name, outcome in rule.outcomes.items():
-        if name == chosen:
+        if name == chosen or name in unreachable:
             continue
         now, later = outcome.documents_at(stage)
         for document in now:

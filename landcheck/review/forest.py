@@ -15,9 +15,13 @@ checks are for a zone they do not know.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
+from landcheck.facts import ProjectFacts
+from landcheck.profile import Profile
 from landcheck.review.common import area_list, areas_by, involvement, named, total, width_of
-from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput, in_types, list_match, reach_by
 from landcheck.rules.lists import declare_text
 from landcheck.units import M2_PER_HA
 
@@ -73,6 +77,29 @@ def is_national_public(value: str) -> bool:
     return text == "1" or _NATIONAL_LEVEL.fullmatch(text) is not None  # 1: the code of 国家级
 
 
+def _barred(facts: ProjectFacts, params: Mapping[str, Any]) -> str | None:
+    """The outcome grade Ⅰ land brings a project to, None for a type that may use it.
+
+    ``pv_grade_one`` for a PV array (``pv_types``), ``grade_one`` for a type not in
+    ``grade_one_types``.
+    """
+    if in_types(facts, params, "pv_types"):
+        return "pv_grade_one"
+    return None if in_types(facts, params, "grade_one_types") else "grade_one"
+
+
+def _public_barred(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -> bool:
+    """Whether national public-benefit forest is barred to a project: not on the list."""
+    return not list_match(facts, params, profile, "public_forest_list").on_list
+
+
+def _decided(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -> list[str]:
+    """The outcomes the facts decide that a project of these facts may come to (``reach``)."""
+    barred = _barred(facts, params)
+    decided = [] if barred is None else [barred, "ungraded"]
+    return [*decided, "public_forest"] if _public_barred(facts, params, profile) else decided
+
+
 def _forest(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     grades = areas_by(inp, "grade")
@@ -98,15 +125,15 @@ def _forest(inp: RuleInput) -> Decision:
     outcome = involvement(inp, overlap, inp.layer.max_width_m)
     if outcome is not None:
         return Decision(outcome, overlap, values)
-    pv = inp.in_types("pv_types")
-    if pv or not inp.in_types("grade_one_types"):
+    barred = _barred(inp.site.facts, inp.params)
+    if barred is not None:
         # Grade Ⅰ bars the project: found, it is prohibited; not ruled out, unknown.
         if inp.is_material(grade_one.m2, width_of(inp, "grade", one_keys)):
-            return Decision("pv_grade_one" if pv else "grade_one", overlap, values)
+            return Decision(barred, overlap, values)
         if inp.is_material(odd.m2, width_of(inp, "grade", odd_keys)):
             return Decision("ungraded", overlap, values)
     if inp.is_material(national.m2):
-        if not inp.on_list("public_forest_list").on_list:
+        if _public_barred(inp.site.facts, inp.params, inp.profile):
             return Decision("public_forest", overlap, values)
     return Decision("review", overlap, values)
 
@@ -128,6 +155,7 @@ FOREST = Evaluator(
     texts=("grades", "public_forest", "unknown_grades", "declare"),
     params={"grade_one_types": "types", "public_forest_list": "list", "pv_types": "types"},
     evidence=("pv_grade_one", "grade_one", "ungraded", "public_forest", "review"),
+    reach=reach_by(_decided, "not_involved", "sliver", "review"),
 )
 
 EVALUATORS = (FOREST,)

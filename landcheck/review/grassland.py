@@ -10,7 +10,11 @@ nor no cannot be ruled out as 基本草原: the check is then unknown (``unflagg
 
 from __future__ import annotations
 
-from landcheck.profile import NO_TEXT, Text
+from collections.abc import Mapping
+from typing import Any
+
+from landcheck.facts import ProjectFacts
+from landcheck.profile import NO_TEXT, Profile, Text
 from landcheck.review.common import (
     area_list,
     areas_by,
@@ -20,7 +24,7 @@ from landcheck.review.common import (
     total,
     width_of,
 )
-from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput, in_types, reach_by
 from landcheck.units import M2_PER_HA, Area
 
 __all__ = ["EVALUATORS", "GRASSLAND", "NO", "YES"]
@@ -43,6 +47,14 @@ def _unknown_note(odd: Area) -> Text:
     )
 
 
+def _basic(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -> str:
+    """What basic grassland brings a project to: ``pv_basic`` for a PV array, else ``basic``.
+
+    The PV types are the rule's parameter (``pv_types``): the profile is not read.
+    """
+    return "pv_basic" if in_types(facts, params, "pv_types") else "basic"
+
+
 def _grassland(inp: RuleInput) -> Decision:
     overlap = inp.layer.overlap
     flags = areas_by(inp, "flag")
@@ -62,7 +74,7 @@ def _grassland(inp: RuleInput) -> Decision:
     if outcome is not None:
         return Decision(outcome, overlap, values)
     if inp.is_material(basic.m2, width_of(inp, "flag", basic_keys)):
-        return Decision("pv_basic" if inp.in_types("pv_types") else "basic", overlap, values)
+        return Decision(_basic(inp.site.facts, inp.params, inp.profile), overlap, values)
     if inp.is_material(odd.m2, width_of(inp, "flag", odd_keys)):
         return Decision("unflagged", overlap, values)
     return Decision("review", overlap, values)
@@ -77,6 +89,7 @@ GRASSLAND = Evaluator(
     texts=("types", "unknown_flags", "unknown_note"),
     params={"pv_types": "types"},
     evidence=("pv_basic", "basic", "unflagged", "review"),
+    reach=reach_by(_basic, "not_involved", "sliver", "unflagged", "review"),
 )
 
 EVALUATORS = (GRASSLAND,)

@@ -18,6 +18,11 @@ project types (``exception_types``). Land whose level is blank or none of 国家
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from landcheck.facts import ProjectFacts
+from landcheck.profile import Profile
 from landcheck.review.common import (
     area_list,
     areas_by,
@@ -27,7 +32,7 @@ from landcheck.review.common import (
     total,
     width_of,
 )
-from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rules.core import Decision, Evaluator, RuleInput, in_types, list_match, reach_by
 from landcheck.rules.lists import declare_text
 from landcheck.units import M2_PER_HA
 
@@ -41,6 +46,18 @@ PROVINCIAL = ("省级重要湿地", "省级", "省重要湿地")
 
 OTHER_LEVELS = (*PROVINCIAL, "一般湿地", "一般")
 """The other levels of 湿地保护法 art. 14: 省级重要湿地 and 一般湿地."""
+
+
+def _national(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -> str:
+    """The outcome 国家重要湿地 brings a project to: an exception's, or ``national``.
+
+    ``national_exception`` for a type of ``exception_types`` or a project on the
+    ``exception_list`` (with its evidence).
+    """
+    excepted = in_types(facts, params, "exception_types") or (
+        list_match(facts, params, profile, "exception_list").on_list
+    )
+    return "national_exception" if excepted else "national"
 
 
 def _wetland(inp: RuleInput) -> Decision:
@@ -69,9 +86,7 @@ def _wetland(inp: RuleInput) -> Decision:
     if outcome is not None:
         return Decision(outcome, overlap, values)
     if inp.is_material(national.m2, width_of(inp, "grade", national_keys)):
-        if inp.in_types("exception_types") or inp.on_list("exception_list").on_list:
-            return Decision("national_exception", overlap, values)
-        return Decision("national", overlap, values)
+        return Decision(_national(inp.site.facts, inp.params, inp.profile), overlap, values)
     if inp.is_material(odd.m2, width_of(inp, "grade", odd_keys)):
         return Decision("ungraded", overlap, values)
     if inp.is_material(provincial.m2, width_of(inp, "grade", provincial_keys)):
@@ -97,6 +112,7 @@ WETLAND = Evaluator(
     params={"exception_list": "list", "exception_types": "types"},
     evidence=("national", "national_exception", "ungraded", "provincial", "review"),
     fallbacks={"provincial": "review"},
+    reach=reach_by(_national, "not_involved", "sliver", "ungraded", "provincial", "review"),
 )
 
 EVALUATORS = (WETLAND,)

@@ -23,6 +23,7 @@ from typing import Any
 from landcheck import forked
 from landcheck.bothends import Arrival, Ends, share
 from landcheck.errors import ProfileError, shown
+from landcheck.facts import ProjectFacts
 from landcheck.frozen import maker
 from landcheck.measure import SiteLayer
 from landcheck.messages import collecting, warn
@@ -57,6 +58,7 @@ __all__ = [
     "evaluate_rule",
     "evaluate_site",
     "search_distance",
+    "unreachable_outcomes",
     "validate_profile",
     "validate_rule",
 ]
@@ -991,3 +993,34 @@ def search_distance(profile: Profile, layer: str) -> float:
         if rule.layer == layer and "distance_m" in rule.params
     ]
     return max(distances, default=0.0)
+
+
+def unreachable_outcomes(rule: RuleSpec, facts: ProjectFacts, profile: Profile) -> frozenset[str]:
+    """The outcomes of a rule a project of these declared facts can never come to.
+
+    Those of the evaluator's outcomes the rule defines that its ``reach`` leaves out
+    (:meth:`~landcheck.rules.core.Evaluator.reachable`), named as the rule words them: an
+    outcome reached that the rule words as another (``fallbacks``) keeps that other.
+    Empty for an evaluator without ``reach`` or a project whose type is not declared;
+    never a built-in outcome (``unknown``, ``outside``…).
+
+    Examples
+    --------
+    >>> from landcheck.io.profiles import load_profile
+    >>> profile = load_profile()
+    >>> rule = next(r for r in profile.rules if r.id == "permanent_farmland")
+    >>> sorted(unreachable_outcomes(rule, ProjectFacts(project_type="pv_array"), profile))
+    ['relocate', 'state_council']
+    >>> unreachable_outcomes(rule, ProjectFacts(), profile)
+    frozenset()
+    """
+    evaluator = EVALUATORS.get(rule.check)
+    reached = None if evaluator is None else evaluator.reachable(facts, rule.params, profile)
+    if evaluator is None or reached is None:
+        return frozenset()
+    worded = {
+        name if name in rule.outcomes else evaluator.fallbacks.get(name, name) for name in reached
+    }
+    return frozenset(
+        name for name in evaluator.outcomes if name in rule.outcomes and name not in worded
+    )

@@ -25,9 +25,10 @@ evaluator's ``evidence`` — a conflict found inside the described area — stan
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import string
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +42,14 @@ from landcheck.profile import (
     Profile,
     Text,
 )
-from landcheck.projects import ListMatch, ProjectList, match_list
+from landcheck.projects import (
+    EVIDENCE_FACTS,
+    PLAN_LEVELS,
+    ListMatch,
+    ProjectList,
+    ProjectType,
+    match_list,
+)
 from landcheck.text import shown_reordering
 from landcheck.units import M2_PER_HA, Area
 
@@ -51,13 +59,20 @@ __all__ = [
     "Evaluator",
     "Finding",
     "ProjectTotals",
+    "Reach",
     "RuleInput",
     "SiteInfo",
     "cited_basis",
+    "declarable",
+    "in_types",
     "involvement",
     "land_use_gap",
+    "list_match",
     "message_names",
     "outside_gap",
+    "project_kind",
+    "reach_by",
+    "reach_key",
     "render",
     "render_message",
     "render_values",
@@ -196,6 +211,83 @@ class ProjectTotals:
     area: Area | None = None
 
 
+def in_types(facts: ProjectFacts, params: Mapping[str, Any], param: str) -> bool:
+    """True when a project's type is listed in a rule's parameter (a ``types`` one).
+
+    What :meth:`RuleInput.in_types` asks of a site, and an evaluator's ``reach`` of
+    the facts alone.
+    """
+    return facts.project_type in (params.get(param) or ())
+
+
+def list_match(
+    facts: ProjectFacts, params: Mapping[str, Any], profile: Profile, param: str
+) -> ListMatch:
+    """Where a project stands on the profile list a rule's parameter names (:func:`match_list`)."""
+    return match_list(profile.lists[params[param]], facts)
+
+
+def project_kind(facts: ProjectFacts, profile: Profile) -> ProjectType | None:
+    """A project's type as the profile defines it (with its group), or None when not declared."""
+    return profile.project_types.get(facts.project_type or "")
+
+
+def declarable(facts: ProjectFacts) -> tuple[ProjectFacts, ...]:
+    """A project's facts as declared, and as they would be once it declared what it has not.
+
+    The facts themselves, then the same facts with each evidence fact not given
+    (:data:`~landcheck.projects.EVIDENCE_FACTS`) given, ``linear`` set where the site did
+    not set it itself (it came from the geometry or the type), and the plan level, where
+    none is declared, at each level in turn. A project's place on a list only gains from
+    more evidence (:func:`~landcheck.projects.match_list`): what the facts decide of a list
+    is decided alike for these and for every way between. The project type is left as it
+    is: with none declared, an evaluator's ``reach`` leaves every outcome open.
+
+    Examples
+    --------
+    >>> facts = ProjectFacts(project_type="expressway", plan_ref="国家公路网规划")
+    >>> [(f.plan_level, bool(f.central_ref), f.linear) for f in declarable(facts)][:3]
+    [(None, False, False), ('national', True, True), ('provincial', True, True)]
+    >>> {f.plan_ref for f in declarable(facts)}
+    {'国家公路网规划'}
+    >>> len(declarable(facts)), len(declarable(ProjectFacts(plan_level="county")))
+    (6, 2)
+    """
+    given: dict[str, Any] = {name: "…" for name in EVIDENCE_FACTS if not getattr(facts, name)}
+    if facts.origins.get("linear") not in ("attribute", "given"):
+        given["linear"] = True
+    levels = PLAN_LEVELS if facts.plan_level is None else (facts.plan_level,)
+    return (facts, *(dataclasses.replace(facts, plan_level=level, **given) for level in levels))
+
+
+def reach_key(facts: ProjectFacts) -> tuple[Any, ...]:
+    """What an evaluator's ``reach`` may read of a project's facts, as a key.
+
+    All of them but which project it is (``project_id``) and the wording of its evidence
+    (whether each is given counts, as for :func:`~landcheck.projects.match_list`): a
+    ``reach`` decides by the kind of project, so projects of equal keys reach the same
+    outcomes of every rule, and what they reach is worked out once for them all.
+
+    Examples
+    --------
+    >>> road = ProjectFacts(project_type="expressway", plan_ref="国家公路网规划", project_id="P1")
+    >>> reach_key(road) == reach_key(ProjectFacts(project_type="expressway", plan_ref="G15"))
+    True
+    >>> reach_key(road) == reach_key(ProjectFacts(project_type="expressway"))
+    False
+    """
+    return (
+        facts.project_type,
+        facts.plan_level,
+        facts.approval_level,
+        facts.land_supply,
+        facts.linear,
+        facts.origins.get("linear"),
+        facts.legacy_class,
+        *(bool(getattr(facts, name)) for name in EVIDENCE_FACTS),
+    )
+
+
 @dataclass(slots=True)
 class RuleInput:
     """Everything an evaluator may read.
@@ -235,16 +327,16 @@ class RuleInput:
         return project.area, project
 
     def in_types(self, param: str) -> bool:
-        """True when the site's project type is listed in a parameter."""
-        return self.site.facts.project_type in (self.params.get(param) or ())
+        """True when the site's project type is listed in a parameter (:func:`in_types`)."""
+        return in_types(self.site.facts, self.params, param)
 
     def project_list(self, param: str) -> ProjectList:
         """The profile list a parameter names."""
         return self.profile.lists[self.params[param]]
 
     def on_list(self, param: str) -> ListMatch:
-        """Where the site's project stands on the list a parameter names."""
-        return match_list(self.project_list(param), self.site.facts)
+        """Where the site's project stands on the list a parameter names (:func:`list_match`)."""
+        return list_match(self.site.facts, self.params, self.profile, param)
 
     def layers_of_kind(self, kind: str) -> list[SiteLayer]:
         """The site's views of every layer of a kind (a profile may split one into files)."""
@@ -258,6 +350,52 @@ class Decision:
     outcome: str
     area: Area
     values: Mapping[str, Any] = field(default_factory=dict)
+
+
+Reach = Callable[[ProjectFacts, Mapping[str, Any], Profile], frozenset[str] | None]
+"""An evaluator's ``reach``: declared facts, the rule's parameters, the profile → outcomes."""
+
+
+def reach_by(decide: Callable[..., str | Iterable[str]], *always: str) -> Reach:
+    """An evaluator's ``reach`` made from the predicate it decides by.
+
+    ``decide(facts, params, profile)`` gives the outcome (or outcomes) of those the facts
+    decide that a project of these facts comes to, where its layers lead there: the
+    function the evaluator itself calls. ``always`` names the outcomes its layers alone
+    decide (``not_involved``, ``sliver``…). A project of no declared type may come to any
+    outcome (None); any other to ``always`` and to what ``decide`` gives for its facts as
+    declared and as they may yet be declared (:func:`declarable`). ``decide`` reads no more
+    of the facts than :func:`reach_key` holds.
+
+    Examples
+    --------
+    >>> from landcheck.io.profiles import load_profile
+    >>> def decide(facts, params, profile):
+    ...     return "never" if facts.project_type == "pv_array" else "relocate"
+    >>> reach = reach_by(decide, "not_involved")
+    >>> sorted(reach(ProjectFacts(project_type="pv_array"), {}, load_profile()))
+    ['never', 'not_involved']
+    >>> reach(ProjectFacts(), {}, load_profile()) is None
+    True
+    """
+    return functools.partial(_reached, decide, always)
+
+
+def _reached(
+    decide: Callable[..., str | Iterable[str]],
+    always: tuple[str, ...],
+    facts: ProjectFacts,
+    params: Mapping[str, Any],
+    profile: Profile,
+) -> frozenset[str] | None:
+    """:func:`reach_by`'s ``reach``: a module's functions, so an evaluator still pickles."""
+    if facts.project_type is None:
+        return None
+    reached = set(always)
+    for each in declarable(facts):
+        decided = decide(each, params, profile)
+        reached.update((decided,) if isinstance(decided, str) else decided)
+    return frozenset(reached)
 
 
 @dataclass(frozen=True)
@@ -293,6 +431,13 @@ class Evaluator:
         define it (outcomes added after profiles were written: a profile of an
         earlier version still loads, and words them as before); a fallback the rule
         does not define either is followed to its own.
+    reach : callable or None
+        ``(facts, params, profile) → frozenset of outcomes or None``: the outcomes a
+        project of these declared facts (:class:`~landcheck.facts.ProjectFacts`) can
+        come to under the rule's parameters, whatever its layers show; None when any
+        may (no project type declared). Made from the predicates ``func`` decides by,
+        so the two cannot part, and reading no more of the facts than
+        :func:`reach_key` holds. None (the default): the facts rule out no outcome.
     """
 
     name: str
@@ -304,6 +449,17 @@ class Evaluator:
     params: Mapping[str, str] = field(default_factory=dict)
     evidence: tuple[str, ...] = ()
     fallbacks: Mapping[str, str] = field(default_factory=dict)
+    reach: Reach | None = None
+
+    def reachable(
+        self, facts: ProjectFacts, params: Mapping[str, Any], profile: Profile
+    ) -> frozenset[str] | None:
+        """The outcomes a project of these facts can come to (``reach``), None for any.
+
+        Only the evaluator's own ``outcomes`` are the facts' to rule out: the built-in
+        ones (``unknown``, ``incomplete``, ``outside``…) do not depend on them.
+        """
+        return None if self.reach is None else self.reach(facts, params, profile)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -2,10 +2,35 @@
 
 from __future__ import annotations
 
-from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement
+from collections.abc import Mapping
+from typing import Any
+
+from landcheck.facts import ProjectFacts
+from landcheck.profile import Profile
+from landcheck.rules.core import (
+    Decision,
+    Evaluator,
+    RuleInput,
+    in_types,
+    involvement,
+    list_match,
+    reach_by,
+)
 from landcheck.rules.lists import declare_text, item_text
 
 __all__ = ["EVALUATORS"]
+
+
+def _taken(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -> str:
+    """The outcome of a project that takes farmland: never-types never, the list's, else relocate.
+
+    Also what the facts let a project come to (``reach``): a PV array (``never_types``) never
+    to ``state_council``; a project on the list with what it declares never to ``relocate``;
+    one whose type no item names, whatever else it declares, never to ``state_council``.
+    """
+    if in_types(facts, params, "never_types"):
+        return "never"
+    return "state_council" if list_match(facts, params, profile, "list").on_list else "relocate"
 
 
 def _permanent_farmland(inp: RuleInput) -> Decision:
@@ -22,10 +47,7 @@ def _permanent_farmland(inp: RuleInput) -> Decision:
         "declare": declare_text(project_list, match, inp.site.facts.project_type),
     }
     if outcome is None:
-        if inp.in_types("never_types"):
-            outcome = "never"
-        else:
-            outcome = "state_council" if match.on_list else "relocate"
+        outcome = _taken(inp.site.facts, inp.params, inp.profile)
     return Decision(outcome, area, values)
 
 
@@ -38,5 +60,6 @@ EVALUATORS = (
         texts=("list_item", "declare"),
         params={"list": "list", "never_types": "types"},
         evidence=("state_council", "relocate", "never"),
+        reach=reach_by(_taken, "not_involved", "sliver"),
     ),
 )

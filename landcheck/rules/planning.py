@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from landcheck.facts import ProjectFacts
 from landcheck.labels import CONFORMITY
 from landcheck.measure import SiteLayer
-from landcheck.profile import NO_TEXT, Text
+from landcheck.profile import NO_TEXT, Profile, Text
 from landcheck.rules.core import (
     NOTHING_M2,
     Decision,
     Evaluator,
     RuleInput,
+    in_types,
     involvement,
     land_use_gap,
     outside_gap,
+    project_kind,
+    reach_by,
     to_ha,
 )
 from landcheck.units import M2_PER_MU, Area, AreaMethod, largest_remainder_round, rest_shown
 
 __all__ = ["EVALUATORS"]
+
+
+def _outside(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -> str:
+    """The outcome of a site partly outside the boundary, by its project's type.
+
+    ``permitted_outside`` for a type of the ``outside_groups`` or listed in ``outside_types``;
+    ``not_permitted`` for any other, or none declared. Also what the facts let a project come
+    to (``reach``): an expressway never to ``not_permitted``, a housing estate never to
+    ``permitted_outside``.
+    """
+    kind = project_kind(facts, profile)
+    permitted = kind is not None and (
+        kind.group in (params.get("outside_groups") or ())
+        or in_types(facts, params, "outside_types")
+    )
+    return "permitted_outside" if permitted else "not_permitted"
 
 
 def _urban_boundary(inp: RuleInput) -> Decision:
@@ -35,8 +56,7 @@ def _urban_boundary(inp: RuleInput) -> Decision:
     conflict found stands, for that part alone (``beyond`` says the rest is not judged).
     """
     inside, outside = inp.layer.overlap, inp.layer.uncovered
-    facts = inp.site.facts
-    kind = inp.profile.project_types.get(facts.project_type or "")
+    kind = project_kind(inp.site.facts, inp.profile)
     site = inp.site.area
     values = {  # the part outside as the tables show it: the site less the part inside
         "inside_ha": to_ha(inside.m2),
@@ -56,12 +76,8 @@ def _urban_boundary(inp: RuleInput) -> Decision:
         outcome = "inside"
     elif inside.m2 > 0.0 and inp.is_sliver(outside.m2, inp.layer.uncovered_width_m):
         outcome = "sliver"
-    elif kind is not None and (
-        kind.group in (inp.params.get("outside_groups") or ()) or inp.in_types("outside_types")
-    ):
-        outcome = "permitted_outside"
     else:
-        outcome = "not_permitted"
+        outcome = _outside(inp.site.facts, inp.params, inp.profile)
     if outcome == "not_permitted" and outside_gap(inp) is not None:
         return _known_outside(inp, values)
     return Decision(outcome, outside, values)
@@ -170,7 +186,7 @@ def _by_project(inp: RuleInput) -> tuple[tuple[Part, ...], Selector]:
     typed = _batch_codes(layer, UNDIVIDED, listed.__contains__)
     others = _batch_codes(layer, UNDIVIDED, lambda code: code not in listed)
     parts = (*_PARTS[:2], ("undivided", ("table_code", others), CONFORMITY[UNDIVIDED[0]]))
-    kind = inp.profile.project_types.get(inp.site.facts.project_type or "")
+    kind = project_kind(inp.site.facts, inp.profile)
     if kind is not None and kind.group in (inp.params.get("mining_energy_groups") or ()):
         conforming = (*_batch_codes(layer, CONFORMS[1], lambda code: True), *typed)
         return parts, ("table_code", conforming)
@@ -333,6 +349,7 @@ EVALUATORS = (
         texts=("declare", "beyond"),
         params={"outside_groups": "words", "outside_types": "types"},
         evidence=("not_permitted",),
+        reach=reach_by(_outside, "inside", "sliver"),
     ),
     Evaluator(
         "planning_conformity",

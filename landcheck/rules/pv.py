@@ -9,23 +9,69 @@ the grassland and forest rules of :mod:`landcheck.review` do that with their own
 
 from __future__ import annotations
 
-from landcheck.rules.core import Decision, Evaluator, RuleInput, involvement, land_use_gap, to_ha
+from collections.abc import Mapping
+from typing import Any
+
+from landcheck.facts import ProjectFacts
+from landcheck.profile import Profile
+from landcheck.rules.core import (
+    Decision,
+    Evaluator,
+    RuleInput,
+    in_types,
+    involvement,
+    land_use_gap,
+    to_ha,
+)
 
 __all__ = ["EVALUATORS"]
+
+
+def _role(facts: ProjectFacts, params: Mapping[str, Any]) -> str:
+    """What a project's type makes it here: ``facilities``, ``array`` or ``other``."""
+    if in_types(facts, params, "facility_types"):
+        return "facilities"
+    return "array" if in_types(facts, params, "array_types") else "other"
+
+
+def _unsaid(facts: ProjectFacts, params: Mapping[str, Any]) -> bool:
+    """No type declared, or one that may be an array (能源项目（未细分）, ``unsplit_types``)."""
+    return not facts.project_type or in_types(facts, params, "unsplit_types")
+
+
+_REACHED = {
+    "facilities": ("facilities",),
+    "array": ("array_clear", "sliver", "array_on_cultivated"),
+    "other": ("not_applicable",),
+}
+"""The outcomes :func:`_pv_siting` comes to for each :func:`_role`, where the type is said."""
+
+
+def _reach(
+    facts: ProjectFacts, params: Mapping[str, Any], profile: Profile
+) -> frozenset[str] | None:
+    """The outcomes a project of these facts can come to (an evaluator's ``reach``).
+
+    Those of its :func:`_role`; any, for a type not said (:func:`_unsaid`): it may be an
+    array's, which once declared may be found on 耕地.
+    """
+    if _unsaid(facts, params):
+        return None
+    return frozenset(_REACHED[_role(facts, params)])
 
 
 def _pv_siting(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     cultivated = inp.layer.classes_where("level1", ("01",), method)
     values = {"cultivated_ha": to_ha(cultivated.m2)}
-    if inp.in_types("facility_types"):
+    role = _role(inp.site.facts, inp.params)
+    if role == "facilities":
         return Decision("facilities", inp.site.area, values)
     width = inp.layer.width_where("level1", ("01",))
-    unsaid = not inp.site.facts.project_type or inp.in_types("unsplit_types")
-    if unsaid and inp.is_material(cultivated.m2, width):
+    if _unsaid(inp.site.facts, inp.params) and inp.is_material(cultivated.m2, width):
         # no type, or one that may be an array (能源项目（未细分）): on the 耕地, not known
         return Decision("undeclared", cultivated, values)
-    if not inp.in_types("array_types"):
+    if role != "array":
         return Decision("not_applicable", inp.site.area, values)
     gap = land_use_gap(inp)
     if gap:
@@ -54,5 +100,6 @@ EVALUATORS = (
         numbers=("cultivated_ha",),
         params={"array_types": "types", "facility_types": "types", "unsplit_types": "types"},
         evidence=("array_on_cultivated", "facilities", "not_applicable"),
+        reach=_reach,
     ),
 )
