@@ -595,13 +595,20 @@ class CheckResult:
 
         Built a column at a time; the findings of a rule share its citations and
         documents, joined once each (:func:`~landcheck.rules.core.cited_basis`).
+        ``documents`` lists those needed now, then those of 报批 (``documents_later``)
+        marked "（后续报批时提交）", as the reports' 须提交材料 do.
         """
+        from landcheck.tables.findings import LATER  # the tables import this module
+
         findings = [f for fs in self.findings for f in fs]
         if not findings:
             return pd.DataFrame()
         messages = [f.message for f in findings]  # rendered when read: once
-        listed = {f.documents for f in findings}
-        documents = {texts: "；".join(t.zh for t in texts) for texts in listed}
+        listed = {(f.documents, f.documents_later) for f in findings}
+        documents = {
+            (now, later): "；".join([*(t.zh for t in now), *(t.zh + LATER["zh"] for t in later)])
+            for now, later in listed
+        }
         return pd.DataFrame(
             {
                 **_fields(findings, "site_id", "check", "layer", "status", "outcome"),
@@ -612,7 +619,7 @@ class CheckResult:
                     "；".join(cited_basis(f.basis, f.basis_dates, f.basis_marks)[0])
                     for f in findings
                 ],
-                "documents": [documents[f.documents] for f in findings],
+                "documents": [documents[f.documents, f.documents_later] for f in findings],
             }
         )
 

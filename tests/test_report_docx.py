@@ -182,6 +182,27 @@ def test_english_report(report_en):
     assert not any("审查汇总" in line for line in lines)
 
 
+@pytest.mark.parametrize(
+    ("lang", "taken", "none"),
+    [
+        (
+            "zh",
+            "永久基本农田  禁止  涉及面积 1.0000 公顷（15.00 亩）",
+            "林地  无法判定  涉及面积 —",
+        ),
+        ("en", "  prohibited  area 1.0000 ha (15.00 mu)", "  unknown  area —"),
+    ],
+)
+def test_a_finding_without_an_area_reads_a_dash_as_the_draft_does(
+    lang, taken, none, report_zh, report_en
+):
+    # the finding cards printed "涉及面积 — 公顷（— 亩）" where the draft prints "涉及面积 —"
+    lines = texts(report_zh if lang == "zh" else report_en)
+    assert any(line.endswith(taken) for line in lines)
+    assert any(line.endswith(none) for line in lines)
+    assert not [line for line in lines if "— 公顷" in line or "— ha" in line]
+
+
 # ------------------------------------------------------------- the drafts
 def test_drafts_are_marked_on_every_page_and_at_the_top(report_zh):
     sections = report_zh.sections

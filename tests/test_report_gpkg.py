@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 import xml.etree.ElementTree as ET
 import zipfile
@@ -10,6 +11,7 @@ from contextlib import closing
 
 import pyogrio
 import pytest
+from common import county, frame, sites, square
 from report_case import result
 
 from landcheck.report import write_report
@@ -263,3 +265,130 @@ def test_the_inputs_counts_are_integers_and_the_run_says_its_stage(gpkg):
     assert types["path"] == "TEXT"
     info = dict(query(gpkg, "SELECT key, value FROM run_info"))
     assert info["stage"] == "preexam"
+
+
+def _dry_land_site(method: str):
+    """A 100 m industrial square on collective 旱地 (0103), its west 30 m permanent farmland:
+    3,000 m² of farmland planar, a little less ellipsoidal; no approved_land layer."""
+    import landcheck
+
+    layers = {
+        "land_use": frame(
+            [{"BSM": "L", "DLBM": "0103", "QSXZ": "30", "geometry": square(-10, -10, 120)}]
+        ),
+        "farmland": frame([{"BSM": "F", "DLBM": "0103", "geometry": square(0, 0, 30, 100)}]),
+        "urban_boundary": frame([{"BSM": "U", "geometry": square(-10, -10, 120)}]),
+        "planning_zones": frame([{"GHFQDM": "0401", "geometry": square(-10, -10, 120)}]),
+    }
+    site = sites(square(0, 0, 100), project_type=["industrial"])
+    return landcheck.check(site, layers=layers, coverage=county(), area_method=method)
+
+
+def _aliases(qml: str) -> dict[str, str]:
+    return {
+        a.get("field"): a.get("name") for a in ET.fromstring(qml.split("\n", 1)[1]).iter("alias")
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "lang", "expected"),
+    [
+        (
+            "ellipsoidal",
+            "zh",
+            (
+                "椭球面积（公顷）",
+                "椭球面积（亩）",
+                "farmland 叠加椭球面积（平方米）",
+                "涉及椭球面积（平方米）",
+            ),
+        ),
+        (
+            "planar",
+            "zh",
+            (
+                "平面面积（公顷）",
+                "平面面积（亩）",
+                "farmland 叠加平面面积（平方米）",
+                "涉及平面面积（平方米）",
+            ),
+        ),
+        (
+            "ellipsoidal",
+            "en",
+            (
+                "ellipsoidal area (ha)",
+                "ellipsoidal area (mu)",
+                "farmland ellipsoidal overlap (m²)",
+                "ellipsoidal area (m²)",
+            ),
+        ),
+    ],
+)
+def test_the_area_fields_aliases_name_the_method_their_figures_are(
+    tmp_path, method, lang, expected
+):
+    # area_ha, area_mu, farmland_m2 and the findings' area_m2 hold the run's method's figure, yet
+    # their aliases ("面积（公顷）", "farmland 叠加面积（平方米）", "涉及面积（平方米）") named
+    # none, beside "平面面积（平方米）" and "椭球面积（平方米）"
+    checked = _dry_land_site(method)
+    path = write_report(checked, tmp_path / "report", formats="gpkg", lang=lang)["gpkg"]
+    styles = dict(query(path, "SELECT f_table_name, styleQML FROM layer_styles"))
+    on_sites, on_findings = _aliases(styles["sites"]), _aliases(styles["findings"])
+    named = ("area_ha", "area_mu", "farmland_m2")
+    assert (*(on_sites[f] for f in named), on_findings["area_m2"]) == expected
+    planar_alias = "平面面积（平方米）" if lang == "zh" else "planar area (m²)"
+    assert on_sites["area_planar_m2"] == planar_alias
+    (content,) = query(path, "SELECT content FROM qgis_projects")[0]
+    archive = zipfile.ZipFile(io.BytesIO(bytes.fromhex(content)))
+    project = ET.fromstring(archive.read("landcheck.qgs").decode().split("\n", 1)[1])
+    stored = {
+        m.find("datasource").text.rsplit("=", 1)[1]: {
+            a.get("field"): a.get("name") for a in m.iter("alias")
+        }
+        for m in project.iter("maplayer")
+    }
+    assert stored["sites"]["area_ha"] == expected[0]
+    assert stored["findings"]["area_m2"] == expected[3]
+    # the figures are that method's: 30 m x 100 m of the 100 m square's farmland
+    ((planar, ellipsoidal, ha, mu, farmland),) = query(
+        path, "SELECT area_planar_m2, area_ellipsoidal_m2, area_ha, area_mu, farmland_m2 FROM sites"
+    )
+    site_m2 = ellipsoidal if method == "ellipsoidal" else planar
+    assert planar == pytest.approx(10_000.0) and 9_990.0 < ellipsoidal < 10_000.0
+    assert (ha, mu) == pytest.approx((site_m2 / 10_000, site_m2 * 0.0015))
+    assert farmland == pytest.approx(site_m2 * 0.3, rel=1e-6)
+    (taken,) = query(path, "SELECT area_m2 FROM findings WHERE \"check\" = 'permanent_farmland'")[0]
+    assert taken == pytest.approx(farmland, rel=1e-12)
+
+
+def test_the_findings_documents_name_those_of_the_approval_stage_marked_later(tmp_path):
+    # the findings layer's documents held only those needed now: cultivated_land gave its 专章
+    # without 补充耕地方案 and 耕作层剥离, expropriation nothing, while findings.json lists them
+    # as documents_later and the HTML, XLSX and Word reports mark them "（后续报批时提交）"
+    checked = _dry_land_site("planar")
+    path = write_report(checked, tmp_path / "report", formats="gpkg,json")["gpkg"]
+    frame = pyogrio.read_dataframe(path, layer="findings", read_geometry=False)
+    documents = dict(zip(frame["check"], frame["documents"], strict=True))
+    assert documents["cultivated_land"] == (
+        "节约集约用地论证分析专章（必要性、用地规模与功能分区合理性、不可避让的充分性、节地水平先进性）；"
+        "补充耕地方案（耕地占补平衡落实情况，水田单列）（后续报批时提交）；"
+        "耕作层土壤剥离利用方案（后续报批时提交）"
+    )
+    assert (
+        documents["expropriation"]
+        == "土地征收相关材料（征收前期工作、补偿安置方案）（后续报批时提交）"
+    )
+    assert documents["agricultural_conversion"] == "农用地转用方案（后续报批时提交）"
+    assert documents["permanent_farmland"] == "调整后的选址方案（避让永久基本农田）"
+    assert documents["forest"] == ""
+    # findings.json keeps them apart, as its schema has them
+    saved = json.loads((tmp_path / "report" / "findings.json").read_text(encoding="utf-8"))
+    (cultivated,) = [f for f in saved["sites"][0]["findings"] if f["check"] == "cultivated_land"]
+    assert cultivated["documents"] == [
+        "节约集约用地论证分析专章（必要性、用地规模与功能分区合理性、不可避让的充分性、节地水平先进性）"
+    ]
+    assert cultivated["documents_later"] == [
+        "补充耕地方案（耕地占补平衡落实情况，水田单列）",
+        "耕作层土壤剥离利用方案",
+    ]

@@ -7,10 +7,16 @@ known rectangles.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import docx
+import openpyxl
 import pytest
 from common import county, frame, sites, square
 
 import landcheck
+from landcheck.report import write_report
 from landcheck.tables import report_tables
 
 _TABLES = ("farmland", "eco_redline", "urban_boundary", "planning", "layers")
@@ -118,3 +124,58 @@ def test_a_thin_strip_of_a_square_metre_is_still_a_sliver_by_its_width():
     finding = _farmland_finding(square(50, 50, 19.92, 0.05))
     assert finding.area.m2 == pytest.approx(0.996, rel=1e-6)
     assert finding.outcome == "sliver" and "1.00 平方米" in finding.message.zh
+
+
+def _row_cells(html: str, first: str) -> list[list[str]]:
+    """The cells of the HTML rows whose first cell reads ``first``."""
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
+    return [c for c in cells if c and c[0] == first]
+
+
+@pytest.mark.parametrize(
+    ("lang", "no", "unknown"), [("zh", "否", "无法判定"), ("en", "no", "unknown")]
+)
+def test_the_layers_table_says_a_layer_not_checked_was_not_checked(tmp_path, lang, no, unknown):
+    # without an approved_land layer, preexam_needed takes all the land as new ("不涉及"), and the
+    # layers table read approved_land 是否检查 否 … 审查结论 不涉及, as if it had been checked
+    result = landcheck.check(
+        sites(square(0, 0, 100)), layers=_layers(), coverage=county(), area_method="planar"
+    )
+    findings = {f.check: f for f in result.site_findings("S1")}
+    assert (findings["preexam_needed"].layer, findings["preexam_needed"].status) == (
+        "approved_land",
+        "not_involved",
+    )
+    assert not result.layer("S1", "approved_land").available
+    table = report_tables(result, lang)["layers"].frame.set_index("layer")
+    said = "未检查" if lang == "zh" else "not checked"
+    assert (table.loc["approved_land", "available"], table.loc["approved_land", "status"]) == (
+        no,
+        said,
+    )
+    assert table.loc["forest", "status"] == unknown  # the check that could not be made says so
+    assert table.loc["farmland", "status"] == ("禁止" if lang == "zh" else "prohibited")
+    assert table.loc["farmland", "m2"] == pytest.approx(3_000.0)
+    paths = write_report(result, tmp_path / "report", formats="html,xlsx,docx", lang=lang)
+    (html_row,) = [
+        r
+        for r in _row_cells(Path(paths["html"]).read_text(encoding="utf-8"), "approved_land")
+        if no in r
+    ]
+    assert html_row[-1] == said
+    sheet = openpyxl.load_workbook(paths["xlsx"])["图层叠加面积" if lang == "zh" else "Layers"]
+    (xlsx_row,) = [
+        r for r in sheet.iter_rows(values_only=True) if r[0] == "S1" and r[1] == "approved_land"
+    ]
+    assert (xlsx_row[3], [v for v in xlsx_row if v is not None][-1]) == (no, said)
+    checked = "是否检查" if lang == "zh" else "checked"
+    (layers,) = [
+        t
+        for t in docx.Document(paths["docx"]).tables
+        if checked in [c.text for c in t.rows[0].cells]
+    ]
+    (docx_row,) = [
+        [c.text for c in r.cells] for r in layers.rows if r.cells[0].text == "approved_land"
+    ]
+    assert docx_row[-1] == said

@@ -99,6 +99,20 @@ def _label_paragraph(flow: Flow, text: str) -> None:
     flow.paragraph(text, "Caption", keep_with_next=True, space_after=Pt(0))
 
 
+def _area(record: dict[str, Any], t: dict[str, str], lang: str) -> str:
+    """A finding's area in 公顷 and 亩; a dash alone where it has none, as the draft opinion.
+
+    >>> texts = {"ha": "公顷", "mu": "亩"}
+    >>> _area({"ha": 0.25, "mu": 3.75}, texts, "zh"), _area({"ha": None, "mu": None}, texts, "zh")
+    ('0.2500 公顷（3.75 亩）', '—')
+    """
+    ha, mu = format_value(record["ha"], "ha"), format_value(record["mu"], "mu")
+    if ha == format_value(None, "ha"):
+        return ha
+    unit, mu_unit = t["ha"], t["mu"]
+    return f"{ha} {unit}（{mu} {mu_unit}）" if lang == "zh" else f"{ha} {unit} ({mu} {mu_unit})"
+
+
 def _add_findings(flow: Flow, table: ReportTable, site_id: str, t: dict[str, str]) -> None:
     lang = table.lang
     for record in table.site_records(site_id):
@@ -106,10 +120,7 @@ def _add_findings(flow: Flow, table: ReportTable, site_id: str, t: dict[str, str
         add_text(head, record["check"], bold=True)
         head.add_run("  ")
         _status_run(head, str(record["_status"]), lang, brackets=False)
-        ha, mu = format_value(record["ha"], "ha"), format_value(record["mu"], "mu")
-        unit, mu_unit = t["ha"], t["mu"]
-        area = f"{ha} {unit}（{mu} {mu_unit}）" if lang == "zh" else f"{ha} {unit} ({mu} {mu_unit})"
-        add_text(head, f"  {t['area']} {area}", color="#5D6D7E")
+        add_text(head, f"  {t['area']} {_area(record, t, lang)}", color="#5D6D7E")
         flow.paragraph(record["message"])
         for key, heading in (("basis", t["basis"]), ("documents", t["documents"])):
             items = [item for item in str(record[key]).split("\n") if item]

@@ -14,7 +14,8 @@ and administrative pieces listed but switched off so the control lines read
 first; ``findings`` by status; the context layers (``context_<KEY>``, the
 features read near the sites) in their layer's colours, land use by level-1
 class with its 三大类 and planning zones by conformity, as the HTML maps colour
-them. Every field gets a readable alias in the report language.
+them. Every field gets a readable alias in the report language; a field holding the
+run's area method's figure names the method, as the report tables head it.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "CONTEXT_GROUP",
     "CONTEXT_PREFIX",
     "FIELD_ALIASES",
+    "METHOD_FIELDS",
     "PROJECT_NAME",
     "LayerInfo",
     "context_classes",
@@ -54,6 +56,7 @@ __all__ = [
     "context_names",
     "context_title",
     "layer_qml",
+    "method_alias",
     "project_metadata",
     "project_qgs",
     "project_qgz",
@@ -107,7 +110,12 @@ FIELD_ALIASES: dict[str, tuple[str, str]] = {
     "category": ("三大类", "land category (三大类)"),
     "conformity": ("规划符合性", "plan conformity"),
 }
-"""Field → alias (Chinese, English) shown in QGIS."""
+"""Field → alias (Chinese, English) shown in QGIS (:data:`METHOD_FIELDS` with the method named)."""
+
+METHOD_FIELDS = frozenset({"area_ha", "area_mu", "area_m2"})
+"""Fields holding the figure of the run's area method (the sites' 公顷 and 亩, a finding's area):
+their aliases name it, beside the sites' 平面面积 and 椭球面积 (:func:`method_alias`). So do a
+sites layer's ``<KEY>_m2``, each layer's overlap."""
 
 
 @dataclass(frozen=True)
@@ -264,17 +272,41 @@ def _labeling(field: str, color: str) -> str:
     )
 
 
-def _aliases(fields: Sequence[str], lang: str) -> str:
+def method_alias(zh: str, en: str, method: str) -> tuple[str, str]:
+    """An area's alias named with the run's area method, as the report tables head it.
+
+    ``面积`` in ``zh`` becomes the method's name (``椭球面积``, ``平面面积``) and ``en``
+    is preceded by it (:func:`landcheck.tables.lookups.method_area_columns`).
+
+    Examples
+    --------
+    >>> method_alias("面积（公顷）", "area (ha)", "ellipsoidal")
+    ('椭球面积（公顷）', 'ellipsoidal area (ha)')
+    >>> method_alias("叠加面积（平方米）", "overlap (m²)", "planar")
+    ('叠加平面面积（平方米）', 'planar overlap (m²)')
+    """
+    return zh.replace("面积", label(method, "zh")), f"{method} {en}"
+
+
+def _alias(field: str, method: str) -> tuple[str, str] | None:
+    """A field's alias (Chinese, English), its area named with ``method``; None: no alias."""
+    pair = FIELD_ALIASES.get(field)
+    if pair is not None:
+        return method_alias(*pair, method) if field in METHOD_FIELDS else pair
+    if field.startswith("status_"):
+        return f"结论：{field[7:]}", f"status: {field[7:]}"
+    if field.endswith("_m2"):  # the sites layer's overlap of a layer
+        zh, en = method_alias("叠加面积（平方米）", "overlap (m²)", method)
+        return f"{field[:-3]} {zh}", f"{field[:-3]} {en}"
+    return None
+
+
+def _aliases(fields: Sequence[str], lang: str, method: str) -> str:
     items = []
     for index, field in enumerate(fields):
-        pair = FIELD_ALIASES.get(field)
+        pair = _alias(field, method)
         if pair is None:
-            if field.startswith("status_"):
-                pair = (f"结论：{field[7:]}", f"status: {field[7:]}")
-            elif field.endswith("_m2"):
-                pair = (f"{field[:-3]} 叠加面积（平方米）", f"{field[:-3]} overlap (m²)")
-            else:
-                continue
+            continue
         name = pair[1] if lang == "en" else pair[0]
         items.append(f'<alias field={_attr(field)} index="{index}" name={_attr(name)}/>')
     return f"<aliases>{''.join(items)}</aliases>"
@@ -415,7 +447,7 @@ def _context_body(
             f'forceraster="0" referencescale="-1"><symbols>{symbol}</symbols>'
             "<rotation/><sizescale/></renderer-v2>"
         )
-    return renderer + _aliases(fields, lang)
+    return renderer + _aliases(fields, lang, result.area_method)
 
 
 def style_body(
@@ -433,6 +465,7 @@ def style_body(
     """
     if context_key(result, layer) is not None:
         return _context_body(result, layer, fields, lang, classes)
+    aliases = _aliases(fields, lang, result.area_method)
     if layer == "sites":
         symbol = _symbol(
             "0", [_simple_fill(_rgba(SITE_COLOR, 0), _rgba(SITE_COLOR), style="no", width=0.8)]
@@ -442,13 +475,13 @@ def style_body(
             f'forceraster="0" referencescale="-1"><symbols>{symbol}</symbols>'
             "<rotation/><sizescale/></renderer-v2>"
         )
-        return renderer + _labeling("site_id", SITE_COLOR) + _aliases(fields, lang)
+        return renderer + _labeling("site_id", SITE_COLOR) + aliases
     if layer == "overlaps":
         categories = []
         for key, spec in result.profile.layers.items():
             symbol = _layer_symbol(str(len(categories)), layer_color(result, key))
             categories.append((key, spec.title.get(lang), symbol, spec.kind not in _OFF_KINDS))
-        return _categorized("layer", categories) + _aliases(fields, lang)
+        return _categorized("layer", categories) + aliases
     if layer == "findings":
         categories = []
         for status in STATUSES:
@@ -460,8 +493,8 @@ def style_body(
                 ],
             )
             categories.append((status, status_label(status, lang), symbol, True))
-        return _categorized("status", categories) + _aliases(fields, lang)
-    return _aliases(fields, lang)
+        return _categorized("status", categories) + aliases
+    return aliases
 
 
 def layer_qml(

@@ -28,12 +28,17 @@ from landcheck.tables.lookups import (
 )
 from landcheck.tables.table import Column, ReportTable, Rows, as_text, site_positions
 
-__all__ = ["layers_table", "overlap_table", "planning_table", "urban_boundary_table"]
+__all__ = ["NOT_CHECKED", "layers_table", "overlap_table", "planning_table", "urban_boundary_table"]
 
 _PIECE_COLUMNS = ("feature_id", "code", "name", "admin", "planar_m2", "ellipsoidal_m2")
 """The columns of a piece the overlap tables show."""
 
 _NO_PIECES = np.empty(0, dtype=int)
+
+NOT_CHECKED = {"zh": "未检查", "en": "not checked"}
+"""The layers table's conclusion of a layer not checked (not supplied, unreadable): a finding
+that reads it anyway (preexam_needed without approved_land: "不涉及", all the land taken as
+new) would read as if the layer had been checked. Its 无法判定 stays: the check was not made."""
 
 
 def overlap_table(result: CheckResult, lang: str, kind: str) -> ReportTable | None:
@@ -372,7 +377,24 @@ def layers_table(result: CheckResult, lang: str) -> ReportTable:
                 **ha_and_mu(m2),
                 m2=m2,
                 share=view.share if view.available else np.nan,
-                status=conclusions.get(key, ""),
+                status=_checked_conclusion(conclusions.get(key, ""), view.available, lang),
             )
     title = "各图层叠加面积表" if zh else "Overlap with every layer"
     return ReportTable("layers", title, lang, columns, rows.frame(columns))
+
+
+def _checked_conclusion(said: str, available: bool, lang: str) -> str:
+    """A layer's conclusion in the layers table: :data:`NOT_CHECKED` for a layer not checked.
+
+    A layer not checked keeps only the conclusion that says so (无法判定).
+
+    Examples
+    --------
+    >>> _checked_conclusion("不涉及", False, "zh"), _checked_conclusion("无法判定", False, "zh")
+    ('未检查', '无法判定')
+    >>> _checked_conclusion("不涉及", True, "zh"), _checked_conclusion("", False, "en")
+    ('不涉及', 'not checked')
+    """
+    if available or said == status_label("unknown", lang):
+        return said
+    return NOT_CHECKED[lang]
