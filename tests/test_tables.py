@@ -61,24 +61,32 @@ def test_land_classes_hierarchy_with_field_ridges_apart(tables):
     assert s1.loc["total", "mu"] == pytest.approx(30.0)
     # survey area (TBMJ) shared out: the whole parcels are inside the site
     assert s1.loc["class:0101", "survey_m2"] == pytest.approx(9_000.0)
-    # parts add up at every level
-    frame = table.rounded
+    assert s1.loc["ridges", "level"] == "二级类"
+    # S1's parts add up at every level, and no note says otherwise
+    frame = table.site_rows("S1")
     for position, row in frame.iterrows():
         children = frame[frame["_parent"] == position]
         if len(children):
             assert children["ha"].sum() == pytest.approx(row["ha"], abs=1e-9)
             assert children["mu"].sum() == pytest.approx(row["mu"], abs=1e-9)
+    assert table.notes("S1") == [table.note]
 
 
-def test_largest_remainder_in_the_land_class_table(tables):
+def test_the_land_class_table_shows_categories_as_the_findings_state_them(tables):
+    # thirds of 1 ha: the conversion finding states 0.3333 of each category, so the table
+    # shows 0.3333 three times (it showed one as 0.3334 to make up 1.0000) and says they
+    # add up to 0.9999
     table = tables["land_classes"]
     keys = ["category:农用地", "category:建设用地", "category:未利用地"]
-    raw = table.frame[table.frame["site_id"] == "S2"].set_index("_key").loc[keys, "ha"]
-    assert sum(round(v, 4) for v in raw) == pytest.approx(0.9999)
     s2 = rows(table, "S2")
-    categories = s2.loc[keys, "ha"]
-    assert sorted(categories) == [0.3333, 0.3333, 0.3334]
-    assert categories.sum() == pytest.approx(s2.loc["total", "ha"]) == pytest.approx(1.0)
+    assert s2.loc[keys, "ha"].tolist() == [0.3333, 0.3333, 0.3333]
+    assert s2.loc["total", "ha"] == 1.0
+    assert table.site_notes["S2"] == (
+        "S2：各自修约的各行之和与其合计不等，"
+        "合计（项目用地面积） 1.0000 公顷（各行之和 0.9999 公顷）。"
+    )
+    assert table.notes("S2") == [table.note, table.site_notes["S2"]]
+    assert "S2" not in table.site_notes.get("S1", "")
 
 
 def test_by_village_totals_read_as_in_the_land_class_table(tables):

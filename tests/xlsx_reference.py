@@ -170,10 +170,12 @@ def _write_sheet(sheet: Worksheet, table: ReportTable, styles: _Styles) -> None:
                 cell.fill = styles.status(status)
             cells.append(cell)
         sheet.append(cells)
-    if table.note:
-        note = _text_cell(sheet, table.note)
-        note.font = styles.note
+    notes = table.notes()
+    if notes:
         sheet.append([])
+    for text in notes:
+        note = _text_cell(sheet, text)
+        note.font = styles.note
         sheet.append([note])
 
 

@@ -281,12 +281,16 @@ def _table_head(table: ReportTable, site: bool) -> _Head:
 
 
 def _table_html(
-    table: ReportTable, rows: list[str] | None = None, head: _Head | None = None
+    table: ReportTable,
+    rows: list[str] | None = None,
+    head: _Head | None = None,
+    site_id: str | None = None,
 ) -> Markup:
-    """A table as HTML: its title-less ``<div class="scroll">`` block and its note.
+    """A table as HTML: its title-less ``<div class="scroll">`` block and its notes.
 
-    ``rows`` are one site's rows (:func:`_rows_html`, the site's column left
-    out); without them, the whole table's. ``head``: the table's
+    ``rows`` are the rows of the site ``site_id`` (:func:`_rows_html`, the
+    site's column left out), under the note and that site's own
+    (:meth:`ReportTable.notes`); without them, the whole table's. ``head``: the table's
     :func:`_table_head`, when kept for a batch's pages. Every text is escaped.
     Built as a string, not by a template macro: a batch's site pages hold
     tens of thousands of cells.
@@ -295,8 +299,7 @@ def _table_html(
     head = head if head is not None else _table_head(table, site)
     body = rows if rows is not None else _rows_html(table.records, head)
     out = [head[1], *body, "  </tbody>\n</table></div>\n"]
-    if table.note:
-        out.append(f'<p class="note">{escape(table.note)}</p>')
+    out += [f'<p class="note">{escape(note)}</p>' for note in table.notes(site_id)]
     return Markup("".join(out))
 
 
@@ -435,7 +438,9 @@ def _site_view(
         "tables": [
             {
                 "title": tables[key].title,
-                "html": _table_html(tables[key], records.rows(key, site_id), records.head(key)),
+                "html": _table_html(
+                    tables[key], records.rows(key, site_id), records.head(key), site_id
+                ),
             }
             for key in SITE_TABLES
             if key in tables

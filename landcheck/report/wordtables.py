@@ -59,7 +59,7 @@ def add_report_table(
     title: bool = True,
     landscape: bool = False,
 ) -> None:
-    """Add a report table: its title, the table and its note.
+    """Add a report table: its title, the table and its notes (:meth:`ReportTable.notes`).
 
     Parameters
     ----------
@@ -105,9 +105,10 @@ def add_report_table(
     headers = [Cell(c.header(table.lang), numeric=c.numeric, wide=c.wide) for c in columns]
     # a note stays on the page of the table's last row
     width = text_width(landscape=landscape)
-    flow.table(headers, rows, width=width, keep_last_row=bool(table.note))
-    if table.note:
-        flow.paragraph(table.note, "Caption")
+    notes = table.notes(site_id)
+    flow.table(headers, rows, width=width, keep_last_row=bool(notes))
+    for note in notes:
+        flow.paragraph(note, "Caption")
 
 
 def add_pairs(flow: Flow, pairs: list[tuple[str, str]], *, landscape: bool = False) -> None:

@@ -569,9 +569,11 @@ class _Sheet:
         for start in range(0, count, _ROWS_PER_WRITE):
             stop = min(start + _ROWS_PER_WRITE, count)
             yield self._rows(start, stop)
-        if self.table.note:
+        notes = self.table.notes()
+        if notes:
             yield f'<row r="{last + 1}"/>'
-            yield self._single(last + 2, self.table.note, _StyleSheet.NOTE)
+        for number, note in enumerate(notes, start=last + 2):
+            yield self._single(number, note, _StyleSheet.NOTE)
         yield "</sheetData>"
         if count:
             yield f'<autoFilter ref="{self.filter_range()}"/>'

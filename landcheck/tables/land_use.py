@@ -2,7 +2,8 @@
 
 Both read the land-use roll-up (:mod:`landcheck.rollup`), as findings.json
 does: the class table walks its lines (三大类 → 一级类 → 二级类, field ridges
-apart), the village table rolls up each village's share of the site.
+apart), the village table rolls up each village's share of the site. The rows
+the findings state (三大类, 耕地, 田坎) read as their messages give them.
 """
 
 from __future__ import annotations
@@ -38,9 +39,18 @@ from landcheck.tables.lookups import (
     method_m2,
     rest_alone,
     show_as,
+    shown_alone,
     site_areas,
 )
-from landcheck.tables.table import DECIMALS, Column, ReportTable, Rows, as_text, site_positions
+from landcheck.tables.table import (
+    DECIMALS,
+    UNITS,
+    Column,
+    ReportTable,
+    Rows,
+    as_text,
+    site_positions,
+)
 from landcheck.units import M2_PER_HA, AreaMethod
 
 __all__ = ["land_by_unit_table", "land_class_table"]
@@ -61,9 +71,13 @@ _LINE_LEVELS = {
     "unclassified": "other",
     "level1": "level1",
     "class": "level2",
-    "ridges": "level1",
+    "ridges": "level2",
 }
-"""A roll-up line's kind → its level (field ridges stand beside the level-1 classes)."""
+"""A roll-up line's kind → its level.
+
+Field ridges are a level-2 class (三调 1203 of 12 其他土地, 用地用海 2303 of 23), listed
+apart under the category they count in, beside its level-1 classes (:func:`_ridge_note`).
+"""
 
 _NAME_COLUMNS = ("name", "name_en", "table_code")
 """The columns of a class line's class that name it (:func:`class_name`)."""
@@ -115,15 +129,65 @@ def _line_label(line: RollupLine, lang: str) -> str:
     if line.kind == "ridges":
         return label("tiankan", lang)
     if line.kind == "level1":
-        name = as_text(line.first("level1_name")) or line.code
-        if lang == "en":
-            return as_text(line.first("level1_name_en")) or LEVEL1_EN.get(line.code, name)
-        return name
+        return _level1_name(line, line.code, lang)
     return class_name({c: line.first(c) for c in _NAME_COLUMNS}, line.code, lang)
+
+
+def _level1_name(line: RollupLine, code: str, lang: str) -> str:
+    """The name of the level-1 class ``code`` of a line's classes."""
+    name = as_text(line.first("level1_name")) or code
+    if lang == "en":
+        return as_text(line.first("level1_name_en")) or LEVEL1_EN.get(code, name)
+    return name
+
+
+def _stated(line: RollupLine) -> bool:
+    """Whether a finding states the line's area, rounded on its own.
+
+    The 三大类 (the conversion finding's 农用地, 建设用地, 未利用地), 耕地 and its
+    田坎 (the cultivated-land finding).
+    """
+    return line.kind in ("category", "ridges") or (
+        line.kind == "level1" and line.code == CULTIVATED
+    )
+
+
+def _ridge_note(category: RollupLine, ridges: RollupLine, lang: str) -> str:
+    """Where field ridges count: the level-2 class of 其他土地, counted in their category.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from landcheck.rollup import LandUseRollup
+    >>> classes = pd.DataFrame(
+    ...     {"planar_m2": [9.0, 1.0], "ellipsoidal_m2": [9.0, 1.0], "category": ["农用地"] * 2,
+    ...      "level1": ["01", "12"], "level1_name": ["耕地", "其他土地"],
+    ...      "table_code": ["0103", "1203"]}, index=["0103", "1203"])
+    >>> farm = LandUseRollup(classes).lines[0]
+    >>> _ridge_note(farm, farm.lines[-1], "zh")
+    '田坎（1203）为 12 其他土地的二级类，计入农用地，单列于农用地之下，不在 12 一级类行内。'
+    """
+    where = _line_label(category, lang)
+    level1 = as_text(ridges.first("level1"))
+    if not level1:
+        if lang == "en":
+            return f" Field ridges ({ridges.code}) count in {where}, listed apart under it."
+        return f"田坎（{ridges.code}）计入{where}，单列于其下。"
+    name = _level1_name(ridges, level1, lang)
+    if lang == "en":
+        return (
+            f" Field ridges ({ridges.code}) are a level-2 class of {level1} {name}, counted in "
+            f"{where}: listed apart under it, not in the line of {level1}."
+        )
+    return (
+        f"田坎（{ridges.code}）为 {level1} {name}的二级类，计入{where}，"
+        f"单列于{where}之下，不在 {level1} 一级类行内。"
+    )
 
 
 def _add_lines(
     rows: Rows,
+    fixed: dict[str, dict[int, float]],
     parent: int,
     depth: int,
     site_id: str,
@@ -135,7 +199,9 @@ def _add_lines(
     """Add roll-up lines under ``parent`` (coded ``parent_code``), each followed by its own.
 
     A class coded at level 1 alone (用地用海 2023 ``01``) sits under its level-1 line with
-    the same code: it says so, or the table reads as that land listed twice.
+    the same code: it says so, or the table reads as that land listed twice. A line a
+    finding states (:func:`_stated`) is shown rounded on its own, as the message gives
+    it (in ``fixed``); its siblings take up the difference.
     """
     for line in lines:
         label = _line_label(line, lang)
@@ -152,7 +218,10 @@ def _add_lines(
             _key=line.key,
             **_class_values(result, line.total),
         )
-        _add_lines(rows, position, depth + 1, site_id, line.lines, result, lang, line.code)
+        if _stated(line):
+            m2 = method_m2(result, line.total.planar_m2, line.total.ellipsoidal_m2)
+            show_as(fixed, position, shown_alone(m2))
+        _add_lines(rows, fixed, position, depth + 1, site_id, line.lines, result, lang, line.code)
 
 
 def land_class_table(result: CheckResult, lang: str) -> ReportTable:
@@ -165,6 +234,7 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     fixed: dict[str, dict[int, float]] = defaultdict(dict)
     areas = site_areas(result)
     lines_by_table: dict[tuple[ClassTable, str], dict[int, SiteLines]] = {}
+    ridge_note = ""
     for position, site_id in enumerate(result.site_ids):
         planar, ellipsoidal = areas[position]
         root = rows.add(
@@ -184,7 +254,8 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
         view = result.layer(site_id, key)
         total, lines = _lines(view, lines_by_table)
         rows.rows[root]["survey_m2"] = total.survey_m2
-        _add_lines(rows, root, 1, site_id, lines, result, lang)
+        _add_lines(rows, fixed, root, 1, site_id, lines, result, lang)
+        ridge_note = ridge_note or _ridges_note(lines, lang)
         uncovered = view.uncovered
         if uncovered.m2 >= VISIBLE_M2 or not view.available:
             text = label("uncovered" if view.available else "unavailable", lang)
@@ -208,14 +279,56 @@ def land_class_table(result: CheckResult, lang: str) -> ReportTable:
     layer = layer_title(result, key, lang) if key else ""
     note = (
         f"数据：{layer}。地类面积已按扣除系数扣除田坎，田坎单列；三大类 → 一级类 → 二级类。"
-        f"公顷、亩按{label(result.area_method, lang)}计，修约后各项之和等于合计。"
+        f"{ridge_note}公顷、亩按{label(result.area_method, lang)}计。三大类、耕地和田坎各自修约，"
+        "与审查意见所列同一面积一致；其余各行修约后补足差额，使各项之和等于合计（耕地之下各类"
+        "之和等于耕地）。"
         if zh
         else f"Data: {layer}. Class areas are net of field ridges (listed separately); "
-        f"category → level 1 → level 2. Hectares and mu are {result.area_method} areas, "
-        "rounded so that the parts add up to the totals."
+        f"category → level 1 → level 2.{ridge_note} Hectares and mu are {result.area_method} "
+        "areas. Categories, cultivated land and field ridges are each rounded on their own, as "
+        "the findings state the same areas; the other rows take up the difference so that the "
+        "parts add up to their totals (the kinds of cultivated land to it)."
     )
     frame = rows.frame(columns, extra=["_key"])
-    return ReportTable("land_classes", title, lang, columns, frame, note, fixed=dict(fixed))
+    table = ReportTable("land_classes", title, lang, columns, frame, note, fixed=dict(fixed))
+    table.site_notes = _rows_apart(table)
+    return table
+
+
+def _ridges_note(lines: tuple[RollupLine, ...], lang: str) -> str:
+    """:func:`_ridge_note` of a site's first field ridges ("" when it has none)."""
+    for category in lines:
+        for line in category.lines:
+            if line.kind == "ridges":
+                return _ridge_note(category, line, lang)
+    return ""
+
+
+def _rows_apart(table: ReportTable) -> dict[str, str]:
+    """Per site, the sentence on its totals whose rows shown do not add up to them.
+
+    Rows shown rounded on their own (:func:`_stated`, the rest of the site beyond
+    the survey) cannot take up a difference: the three categories of a site of
+    thirds show 0.3333 each under its 0.9998, as the findings state them.
+    """
+    shown = table.rounded
+    en = table.lang == "en"
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for row, column, added in table.parts_apart():
+        decimals = DECIMALS[column.kind]
+        unit = UNITS[column.kind][en]
+        total = f"{shown[column.key].iat[row]:.{decimals}f} {unit}"
+        rows = f"{added:.{decimals}f} {unit}"
+        by_row[row].append(f"{total} (its rows {rows})" if en else f"{total}（各行之和 {rows}）")
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for row, texts in by_row.items():
+        joined = (" and " if en else "、").join(texts)
+        by_site[shown["site_id"].iat[row]].append(f"{shown['label'].iat[row]} {joined}")
+    if en:
+        lead, between, end = ": rows rounded on their own do not add up to their total: ", "; ", "."
+    else:
+        lead, between, end = "：各自修约的各行之和与其合计不等，", "；", "。"
+    return {site: site + lead + between.join(items) + end for site, items in by_site.items()}
 
 
 def _lines(
@@ -419,11 +532,8 @@ def land_by_unit_table(result: CheckResult, lang: str, classes: ReportTable) -> 
         # the totals read as in the land-class table
         positions = shown_by_site.get(site_id, _NO_ROWS)
         site = dict(zip(shown_keys[positions].tolist(), shown_ha[positions], strict=True))
-        groups = shown_ha[positions][
-            np.array([str(k).startswith("category:") for k in shown_keys[positions]], dtype=bool)
-        ]
-        anchors = {
-            "total_ha": float(np.nansum(groups)),
+        anchors = {  # the survey's overlap: the site less the rest not covered, as shown
+            "total_ha": site["total"] - site.get("uncovered", 0.0),
             "agri_ha": site.get(f"category:{agricultural}", 0.0),
             "cultivated_ha": site.get(f"level1:{CULTIVATED}", 0.0),
             "ridge_ha": site.get("ridges", 0.0),

@@ -119,16 +119,10 @@ def _rows_apart(table: ReportTable) -> str:
     rounded on its own, as its own tables show it (:func:`~landcheck.tables.round_tree`):
     six sites of 1/6 ha show 0.1667 each and 合计 1.0000, not 1.0002. Empty when they add up.
     """
-    shown = table.rounded
-    rows, total = shown.iloc[:-1], shown.iloc[-1]
-    apart = []
-    for column in table.columns:
-        if column.kind not in ("ha", "mu") or _is_missing(total[column.key]):
-            continue
-        decimals = DECIMALS[column.kind]
-        added = round(float(rows[column.key].sum()), decimals)  # NaN rows left out
-        if added != total[column.key]:
-            apart.append((column.header(table.lang), f"{added:.{decimals}f}"))
+    apart = [
+        (column.header(table.lang), f"{added:.{DECIMALS[column.kind]}f}")
+        for _, column, added in table.parts_apart()  # the 合计 is the only total
+    ]
     if not apart:
         return ""
     if table.lang == "zh":

@@ -32,6 +32,7 @@ __all__ = [
     "as_text",
     "round_tree",
     "site_positions",
+    "totals_apart",
 ]
 
 DECIMALS = {"ha": 4, "mu": 2, "m2": 2, "share": 4}
@@ -123,9 +124,12 @@ class ReportTable:
     note : str
         A sentence under the table (method, units).
     fixed : dict
-        Column → {row position → displayed value}: totals whose display is
-        taken from another table, so that two tables never show one area
-        two ways.
+        Column → {row position → displayed value}: rows whose display is
+        taken from elsewhere (another table, a finding's message), so that
+        one area never reads two ways.
+    site_notes : dict
+        Site id → sentences about that site's rows, shown under its rows
+        (:meth:`notes`): where they do not add up to their total.
     """
 
     key: str
@@ -135,6 +139,7 @@ class ReportTable:
     frame: pd.DataFrame
     note: str = ""
     fixed: dict[str, dict[int, float]] = field(default_factory=dict)
+    site_notes: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def rounded(self) -> pd.DataFrame:
@@ -170,6 +175,37 @@ class ReportTable:
         keys = list(frame.columns)
         values = [frame.iloc[:, i].tolist() for i in range(len(keys))]
         return [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+
+    def notes(self, site_id: str | None = None) -> list[str]:
+        """The paragraphs under the table: its note, then every site's own (or one site's).
+
+        ``site_id`` is the site whose rows alone are shown (a site's page, a
+        draft opinion); None for the whole table.
+        """
+        if site_id is None:
+            own = list(self.site_notes.values())
+        else:
+            own = [self.site_notes[site_id]] if site_id in self.site_notes else []
+        return [text for text in (self.note, *own) if text]
+
+    def parts_apart(self) -> list[tuple[int, Column, float]]:
+        """The totals whose parts, as shown, do not add up to them, in the ha and 亩 columns.
+
+        Each as (the total's row, the column, its parts shown summed). Where
+        :func:`round_tree` rounds parts to their total they add up; parts shown
+        as given (``fixed``) or rounded on their own (``sums``) may not, and a
+        table's note says so.
+        """
+        shown = self.rounded
+        parents = shown["_parent"].to_numpy(dtype=np.int64) if len(shown) else _NO_ROWS
+        found = []
+        for column in self.columns:
+            if column.kind not in ("ha", "mu"):
+                continue
+            values = shown[column.key].to_numpy(dtype=float)
+            rows, added = totals_apart(values, parents, DECIMALS[column.kind])
+            found += [(int(r), column, float(a)) for r, a in zip(rows, added, strict=True)]
+        return sorted(found, key=lambda item: item[0])  # by row, columns in table order
 
     def headers(self) -> list[str]:
         """The column headers with units, in the table's language."""
@@ -308,6 +344,32 @@ def round_tree(
             np.subtract.at(left, parents[kept], out[kept])
             out[parts] = _round_parts(values[parts], parents[parts], left, decimals)
     return out
+
+
+def totals_apart(
+    shown: np.ndarray, parents: np.ndarray, decimals: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose parts shown add up to other than they show, and those sums.
+
+    ``shown`` are a column's values as shown, ``parents`` each row's total
+    (−1: none). Missing values are left out; a total with no known part, or
+    none shown itself, is not compared.
+
+    Examples
+    --------
+    >>> rows, added = totals_apart(np.array([0.9998, 0.3333, 0.3333, 0.3333]),
+    ...                            np.array([-1, 0, 0, 0]), 4)
+    >>> rows.tolist(), added.tolist()
+    ([0], [0.9999])
+    """
+    size = len(shown)
+    scale = 10**decimals
+    parts = np.flatnonzero((parents >= 0) & ~np.isnan(shown))
+    units = np.bincount(parents[parts], weights=np.rint(shown[parts] * scale), minlength=size)
+    counted = np.bincount(parents[parts], minlength=size) > 0
+    apart = counted & ~np.isnan(shown) & (units != np.rint(shown * scale))
+    rows = np.flatnonzero(apart)
+    return rows, units[rows] / scale
 
 
 def _round_parts(
