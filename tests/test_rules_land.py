@@ -11,6 +11,7 @@ from common import X0, Y0, county, frame, sites, square
 from shapely import box
 
 import landcheck
+from landcheck.errors import ProfileError
 from landcheck.io.profiles import builtin_profile_text, profile_from_dict
 from landcheck.report.json import dumps
 
@@ -1094,3 +1095,188 @@ def test_a_profile_written_before_the_project_outcomes_words_them_as_before():
     )
     assert (found.outcome, found.status) == ("project_single_site", "conditional")
     assert "属于单独选址建设项目" in found.message.zh
+
+
+# ------------------------------ 农转用 mode from the 农用地, not the site (LAL art. 44; 条例 23-24)
+
+
+def halves(west: str, east: str, zones: tuple[str, str]) -> dict:
+    """A 100 m square site, its west half surveyed ``west``, its east half ``east``, zoned so."""
+    return {
+        "land_use": frame(
+            [
+                parcel(west, square(-10, -10, 60, 120), QSXZ="30"),
+                parcel(east, square(50, -10, 60, 120), QSXZ="30"),
+            ]
+        ),
+        **FAR_FARMLAND,
+        "planning_zones": frame(
+            [
+                {"BSM": "Z1", "GHFQDM": zones[0], "geometry": square(-10, -10, 60, 120)},
+                {"BSM": "Z2", "GHFQDM": zones[1], "geometry": square(50, -10, 60, 120)},
+            ]
+        ),
+    }
+
+
+@pytest.mark.parametrize("zones", [("0401", "0502"), ("0502", "0401")])
+def test_construction_land_outside_planned_land_does_not_make_the_farmland_single_site(zones):
+    # 0.5 ha of 0103 and 0.5 ha of existing 0702, half the site in 0401: "项目用地有 0.5000 公顷
+    # 位于…范围外，属于单独选址建设项目" whichever half lay outside. The two layers are not
+    # intersected: the 农用地 outside planned land is 0 to 0.5 ha, and either mode may be
+    site = sites(square(0, 0, 100), project_type=["industrial"])
+    result = landcheck.check(site, layers=halves("0103", "0702", zones), **PLANAR)
+    found = finding(result, "agricultural_conversion")
+    assert (found.outcome, found.status) == ("conversion", "conditional")
+    assert found.area.planar_m2 == pytest.approx(5_000.0)
+    assert "属于单独选址建设项目" not in found.message.zh
+    assert (
+        "由原批准国土空间规划的机关或者其授权的机关（按批次）批准；如属单独选址，则由国务院或者"
+        "国务院授权的省、自治区、直辖市人民政府（国发〔2020〕4号）批准；农用地与规划分区图层未逐块"
+        "叠加，农用地位于规划确定的城市和村庄、集镇建设用地范围外的面积介于 0.0000 与 0.5000 "
+        "公顷之间，无法判断是否位于规划建设用地范围内（按批次或单独选址）。" in found.message.zh
+    )
+    assert (
+        "As the agricultural land is not intersected with the planning zones layer parcel by "
+        "parcel, and at least 0.0000 and at most 0.5000 ha of it lie outside the planned "
+        "construction land of towns and villages, whether it lies" in found.message.en
+    )
+
+
+def test_farmland_more_than_planned_land_can_hold_is_single_site_still():
+    # 0.8 ha of 0103 and 0.2 ha of 0702, 0.5 ha in 0401: at least 0.3 ha of the 农用地 lies
+    # outside planned construction land whatever the layout, so 单独选址 is certain
+    layers = halves("0103", "0103", ("0401", "0502"))
+    layers["land_use"] = frame(
+        [
+            parcel("0103", square(-10, -10, 90, 120), QSXZ="30"),
+            parcel("0702", square(80, -10, 30, 120), QSXZ="30"),
+        ]
+    )
+    site = sites(square(0, 0, 100), project_type=["industrial"])
+    found = finding(landcheck.check(site, layers=layers, **PLANAR), "agricultural_conversion")
+    assert (found.outcome, found.status) == ("single_site", "conditional")
+    assert found.area.planar_m2 == pytest.approx(8_000.0)
+    assert "项目用地有 0.5000 公顷位于规划确定的城市和村庄、集镇建设用地范围外，属于单独选址" in (
+        found.message.zh
+    )
+
+
+def test_a_project_whose_other_site_may_hold_its_farmland_inside_planned_land_is_undetermined():
+    # P1: S1 all 0103 in 0401; S2 half 0103, half 0702, half in 0401, half in 0502. S2's 农用地
+    # outside planned land is 0 to 0.5 ha: S1 was project_single_site ("同一项目 P1 的用地 S2
+    # 有农用地位于…范围外") on the strength of S2's construction land
+    site = sites(square(0, 0, 100), square(200, 0, 100), project_id=["P1", "P1"])
+    layers = {
+        "land_use": frame(
+            [
+                parcel("0103", square(-10, -10, 260, 120), QSXZ="30"),
+                parcel("0702", square(250, -10, 60, 120), QSXZ="30"),
+            ]
+        ),
+        **FAR_FARMLAND,
+        "planning_zones": frame(
+            [zone("0401", square(-10, -10, 260, 120)), zone("0502", square(250, -10, 60, 120))]
+        ),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    first = finding(result, "agricultural_conversion", "S1")
+    assert (first.outcome, first.status) == ("project_undetermined", "conditional")
+    assert "但同一项目 P1 的用地 S2 的农用地与规划分区图层未逐块叠加，无法判断其农用地是否位于" in (
+        first.message.zh
+    )
+    assert (
+        "But as the planning zones layer is not intersected with the agricultural land of "
+        "site(s) S2 of the same project P1, whether their" in first.message.en
+    )
+    second = finding(result, "agricultural_conversion", "S2")
+    assert (second.outcome, second.status) == ("conversion", "conditional")
+    assert "介于 0.0000 与 0.5000 公顷之间" in second.message.zh
+    # S1 wholly outside planned land: the project is 单独选址, S2 with it
+    layers["planning_zones"] = frame(
+        [
+            zone("0502", square(-10, -10, 160, 120)),
+            zone("0401", square(150, -10, 100, 120)),
+            {**zone("0502", square(250, -10, 60, 120)), "BSM": "Z2"},
+        ]
+    )
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    assert finding(result, "agricultural_conversion", "S1").outcome == "single_site"
+    second = finding(result, "agricultural_conversion", "S2")
+    assert (second.outcome, second.status) == ("project_single_site", "conditional")
+    assert "同一项目 P1 的用地 S1 有农用地位于规划确定的城市和村庄、集镇建设用地范围外" in (
+        second.message.zh
+    )
+
+
+# ------------------------------------------- 预审 examiner without an approved-land layer (§D)
+
+
+def expressway_without_approved_land(farmland, **kwargs):
+    """The preexam_needed finding of a national expressway site with no approved-land layer."""
+    layers = {
+        "land_use": frame([parcel("0103", square(-10, -10, 120), QSXZ="30")]),
+        "farmland": farmland,
+        "eco_redline": frame([parcel("0103", square(9000, 9000, 10))]),
+    }
+    site = sites(
+        square(0, 0, 100),
+        project_type=["expressway"],
+        plan_level=["national"],
+        plan_ref=["国家公路网规划"],
+        approval_level=["provincial"],
+    )
+    return finding(landcheck.check(site, layers=layers, **PLANAR, **kwargs), "preexam_needed")
+
+
+def test_without_approved_land_the_preexam_still_names_its_examiner():
+    # 0.3 ha of permanent farmland taken, no approved-land layer (optional): "须办理用地预审
+    # 处理" with no examiner, while a project taking farmland goes to the ministry (预审管理办法
+    # art. 5 [P]) whatever the approved land
+    pbf = frame([parcel("0103", square(0, 0, 30, 100))])
+    found = expressway_without_approved_land(pbf)
+    assert found.outcome == "unknown"
+    assert found.message.zh == (
+        "未使用已批建设用地图层（未提供图层 / layer not supplied），按项目用地全部为新增建设用地、"
+        "须办理用地预审处理，由自然资源部（涉及永久基本农田或生态保护红线）预审。"
+    )
+    assert "needs land pre-examination, by the Ministry of Natural Resources (permanent" in (
+        found.message.en
+    )
+    later = expressway_without_approved_land(pbf, stage="approval")
+    assert "报批前须已办理用地预审（由自然资源部（涉及永久基本农田或生态保护红线）预审）" in (
+        later.message.zh
+    )
+    assert "whose land pre-examination, by the Ministry of Natural Resources" in later.message.en
+    # no farmland taken: the level that approves the project
+    far = frame([parcel("0103", square(9000, 9000, 10))])
+    found = expressway_without_approved_land(far)
+    assert found.message.zh.endswith("由省级自然资源主管部门（与项目审批级别相同）预审。")
+
+
+def test_a_profile_whose_unknown_preexam_names_no_examiner_words_it_as_before():
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "preexam_needed")
+    rule["outcomes"]["unknown"] = {
+        "status": "not_involved",
+        "zh": "未使用已批建设用地图层（{reason}），按项目用地全部为新增建设用地处理。",
+        "en": "No approved-land layer was used ({reason}).",
+    }
+    profile = profile_from_dict(data)
+    found = expressway_without_approved_land(
+        frame([parcel("0103", square(0, 0, 30, 100))]), profile=profile
+    )
+    assert (found.outcome, found.message.en) == (
+        "unknown",
+        "No approved-land layer was used (未提供图层 / layer not supplied).",
+    )
+
+
+def test_an_unknown_message_may_name_only_what_is_known_without_the_layer():
+    # {new_ha} in preexam_needed's unknown passed validation and failed the run with a
+    # KeyError on the first site without approved land; {examiner} is given there
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rule = next(r for r in data["rules"] if r["id"] == "preexam_needed")
+    rule["outcomes"]["unknown"]["en"] = "No approved land ({reason}): {new_ha:.4f} ha, {examiner}."
+    with pytest.raises(ProfileError, match=r"outcomes\.unknown\.en: unknown value\(s\) new_ha"):
+        profile_from_dict(data)

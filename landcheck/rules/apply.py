@@ -310,13 +310,20 @@ def validate_rule(
     numbers = set(COMMON_NUMBERS) | set(evaluator.numbers)
     texts = set(COMMON_TEXTS) | set(evaluator.texts)
     sample = {**dict.fromkeys(numbers, 1.0), **dict.fromkeys(texts, "x")}
+    # a layer not available: only the evaluator's values for ``unknown`` are known
+    unknown = {
+        **dict.fromkeys(COMMON_NUMBERS, 1.0),
+        **dict.fromkeys((*COMMON_TEXTS, *evaluator.unknown_texts), "x"),
+    }
     for name, outcome in rule.outcomes.items():
         messages = {"": outcome.message}
         if outcome.approval_message is not None:
             messages["approval."] = outcome.approval_message
         for prefix, message in messages.items():
             for lang in ("zh", "en"):
-                problem = _template_problem(message.get(lang), sample)
+                problem = _template_problem(
+                    message.get(lang), unknown if name == "unknown" else sample
+                )
                 if problem is not None:
                     problems.append(f"outcomes.{name}.{prefix}{lang}: {problem}")
     for name, kind_of_param in evaluator.params.items():
@@ -481,8 +488,8 @@ class _RuleParts:
 
     def __init__(self, rule: RuleSpec, layer_title: Text, stage: str) -> None:
         self.rule, self.layer_title, self.stage = rule, layer_title, stage
-        self.evaluator = EVALUATORS[rule.check]
-        self.asked_unavailable = _has_unknown_twin(self.evaluator)
+        evaluator = self.evaluator = EVALUATORS[rule.check]
+        self.asked_unavailable = _has_unknown_twin(evaluator) or bool(evaluator.unknown_texts)
         self.basis = _basis_parts(rule.basis)
         self.outcomes: dict[str, tuple[Any, ...]] = {}
         self.unknown: dict[tuple[Any, ...], tuple[Any, ...]] = {}
@@ -789,13 +796,14 @@ def _decide(
     The evaluator decides from ``inp``; without it (the layer is not available)
     the outcome is ``unknown``. An evaluator with its own twin of ``unknown``
     (:func:`_has_unknown_twin`) is asked when its layer is not available too, and
-    chooses the twin or ``unknown`` from the site alone.
+    chooses the twin or ``unknown`` from the site alone; so is one that gives
+    ``unknown`` values of its own (``Evaluator.unknown_texts``), with ``reason``.
     """
     if inp is None:
         return "unknown", site.area, parts.unknown_values(layer.reason, site, site_values)
     evaluator = parts.evaluator
     decision = evaluator.func(inp)
-    if decision.outcome == "unknown":  # asked without its layer, and no twin chosen
+    if decision.outcome == "unknown" and not decision.values:  # asked without its layer
         return "unknown", site.area, parts.unknown_values(layer.reason, site, site_values)
     gap = outside_gap(inp) if layer.available else None
     if gap is not None and decision.outcome not in evaluator.evidence:
@@ -809,6 +817,8 @@ def _decide(
             for name in names
         ]
     )
+    if chosen == "unknown":  # its own values without its layer: most sites' are equal
+        values = parts.same_unknown(values)
     return chosen, area, values
 
 

@@ -431,6 +431,10 @@ class Evaluator:
         define it (outcomes added after profiles were written: a profile of an
         earlier version still loads, and words them as before); a fallback the rule
         does not define either is followed to its own.
+    unknown_texts : tuple of str
+        Of ``texts``, those it gives the built-in ``unknown`` outcome too (a rule's
+        ``unknown`` message may name them): it is then asked when its layer is not
+        available, and returns ``unknown`` with them and ``reason``.
     reach : callable or None
         ``(facts, params, profile) → frozenset of outcomes or None``: the outcomes a
         project of these declared facts (:class:`~landcheck.facts.ProjectFacts`) can
@@ -449,6 +453,7 @@ class Evaluator:
     params: Mapping[str, str] = field(default_factory=dict)
     evidence: tuple[str, ...] = ()
     fallbacks: Mapping[str, str] = field(default_factory=dict)
+    unknown_texts: tuple[str, ...] = ()
     reach: Reach | None = None
 
     def reachable(

@@ -4,7 +4,9 @@
 * ``agricultural_conversion``: only the 农用地 part is converted (LAL art. 44); inside
   planned construction land (实施条例 art. 23, by batch) or outside it (art. 24, 单独选址);
   planned construction land is read from the planning zones whose code table marks them
-  ``planned_construction`` (城镇集中建设区, 村庄建设区), never from the urban boundary.
+  ``planned_construction`` (城镇集中建设区, 村庄建设区), never from the urban boundary; the
+  survey and the zones are not intersected, so the 农用地 outside planned land is known
+  between a least and a most, and the mode is not known when they differ on it.
 * ``expropriation``: who approves the 征收 (LAL art. 46), from the whole project's
   collective land (:func:`project_totals`, a pass over all sites before the rules).
 * ``preexam_needed``: new construction land = site − land already approved
@@ -335,10 +337,15 @@ def _approver(inp: RuleInput, outcome: str) -> Text:
 def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | None, Text | None]:
     """Planned construction land in the site (from the planning zones), or None and why not."""
     key = inp.params.get("planning_layer")
-    spec = inp.profile.layers.get(key) if key is not None else None
     layer = inp.layers.get(key) if key is not None else None
-    title = spec.title if spec is not None else Text("规划分区", "planning zones")
-    return _planned_in(layer, title, method, inp.is_sliver)
+    return _planned_in(layer, _planning_title(inp), method, inp.is_sliver)
+
+
+def _planning_title(inp: RuleInput) -> Text:
+    """The title of the rule's planning-zone layer."""
+    key = inp.params.get("planning_layer")
+    spec = inp.profile.layers.get(key) if key is not None else None
+    return spec.title if spec is not None else Text("规划分区", "planning zones")
 
 
 def _planned_in(
@@ -398,9 +405,32 @@ def _planned_in(
     return layer.classes_where("planned_construction", ("yes",), method), None
 
 
+def _outside_bounds(
+    agricultural_m2: float, planned_m2: float, site_m2: float
+) -> tuple[float, float]:
+    """The least and the most of a site's agricultural land outside planned construction land.
+
+    The land-use survey and the planning zones are not intersected: the site's
+    agricultural land (m²) may lie anywhere in it, so at least what the planned land
+    cannot hold of it lies outside, at most all of it or all of the site outside.
+
+    Examples
+    --------
+    Half the site agricultural land, half planned land: none to all of it outside.
+
+    >>> _outside_bounds(5_000.0, 5_000.0, 10_000.0)
+    (0.0, 5000.0)
+    >>> _outside_bounds(8_000.0, 5_000.0, 10_000.0), _outside_bounds(8_000.0, 10_000.0, 10_000.0)
+    ((3000.0, 5000.0), (0.0, 0.0))
+    """
+    outside = max(0.0, site_m2 - planned_m2)
+    return max(0.0, agricultural_m2 - planned_m2), min(agricultural_m2, outside)
+
+
 def _conversion_mode(
     planned: Area | None,
     site_m2: float,
+    agricultural_m2: float,
     outside_width: Callable[[], float | None],
     is_sliver: Callable[[float, float | None], bool],
 ) -> str:
@@ -408,18 +438,36 @@ def _conversion_mode(
 
     ``conversion`` (the planning zones cannot tell), ``batch`` (inside planned
     construction land, 实施条例 art. 23), ``batch_sliver`` (but for a thin strip outside:
-    a suspected boundary error) or ``single_site`` (art. 24). The agricultural land and
-    the part outside planned land are not intersected: a site holding both is taken as
-    sited on its own (the more demanding procedure).
+    a suspected boundary error), ``single_site`` (art. 24) or ``open``: the layers not
+    intersected, the agricultural land outside planned land is known between a least
+    and a most (:func:`_outside_bounds`), and they give different modes. Only the
+    agricultural land's place decides (LAL art. 44): construction land outside planned
+    land makes no project sited on its own.
     """
     if planned is None:
         return "conversion"
-    outside_m2 = max(0.0, site_m2 - planned.m2)
-    if outside_m2 < NOTHING_M2:
+    least, most = _outside_bounds(agricultural_m2, planned.m2, site_m2)
+    if most < NOTHING_M2:
         return "batch"
-    if is_sliver(outside_m2, outside_width()):
+    width = outside_width()
+    if is_sliver(most, width):
         return "batch_sliver"
-    return "single_site"
+    if least >= NOTHING_M2 and not is_sliver(least, width):
+        return "single_site"
+    return "open"
+
+
+def _open_gap(inp: RuleInput, agricultural_m2: float, planned_m2: float) -> Text:
+    """Why a site's mode is ``open``: the layers not intersected, and the two bounds (ha)."""
+    least, most = _outside_bounds(agricultural_m2, planned_m2, inp.site.area.m2)
+    title = _planning_title(inp)
+    return Text(
+        f"农用地与{title.zh}图层未逐块叠加，农用地位于规划确定的城市和村庄、集镇建设用地范围外的"
+        f"面积介于 {to_ha(least):.4f} 与 {to_ha(most):.4f} 公顷之间",
+        f"the agricultural land is not intersected with the {title.en} layer parcel by parcel, "
+        f"and at least {to_ha(least):.4f} and at most {to_ha(most):.4f} ha of it lie outside "
+        "the planned construction land of towns and villages",
+    )
 
 
 def _agricultural_conversion(inp: RuleInput) -> Decision:
@@ -450,8 +498,15 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
     outcome = involvement(inp, agricultural, inp.layer.width_where("category", ("农用地",)))
     if outcome is None:
         outcome = _conversion_mode(
-            planned, inp.site.area.m2, lambda: _outside_planned_width(inp), inp.is_sliver
+            planned,
+            inp.site.area.m2,
+            agricultural.m2,
+            lambda: _outside_planned_width(inp),
+            inp.is_sliver,
         )
+        if outcome == "open" and planned is not None:
+            outcome = "conversion"
+            values["planning_gap"] = _open_gap(inp, agricultural.m2, planned.m2)
         if outcome == "batch_sliver":
             outcome = "batch"
             values["outside_sliver"] = Text(
@@ -496,18 +551,25 @@ def _project_mode(inp: RuleInput, mode: str, values: dict[str, object]) -> str:
 
 def _sister_gap(inp: RuleInput, project_id: str, unsure: list[tuple[str, str]]) -> Text:
     """Why the project's sister sites cannot be placed inside or outside planned land."""
-    key = inp.params.get("planning_layer")
-    planning = inp.profile.layers.get(key) if key is not None else None
-    titles = {
-        "zones": planning.title if planning is not None else Text("规划分区", "planning zones"),
-        "land_use": _title(inp, inp.layer.key),
+    planning, survey = _planning_title(inp), _title(inp, inp.layer.key)
+    said = {
+        "zones": Text(
+            f"的{planning.zh}图层未能完整描述", f"the {planning.en} layer does not fully describe"
+        ),
+        "land_use": Text(
+            f"的{survey.zh}图层未能完整描述", f"the {survey.en} layer does not fully describe"
+        ),
+        "overlay": Text(
+            f"的农用地与{planning.zh}图层未逐块叠加",
+            f"the {planning.en} layer is not intersected with the agricultural land of",
+        ),
     }
     zh, en = [], []
-    for state, title in titles.items():
-        sites = [site for site, why in unsure if why == state]
+    for state, why in said.items():
+        sites = [site for site, reason in unsure if reason == state]
         if sites:
-            zh.append(f"用地 {'、'.join(sites)} 的{title.zh}图层未能完整描述")
-            en.append(f"the {title.en} layer does not fully describe site(s) {', '.join(sites)}")
+            zh.append(f"用地 {'、'.join(sites)} {why.zh}")
+            en.append(f"{why.en} site(s) {', '.join(sites)}")
     return Text(
         f"同一项目 {project_id} 的{'、'.join(zh)}",
         f"{' and '.join(en)} of the same project {project_id}",
@@ -546,13 +608,16 @@ def _conversion_states(
 
     ``(layer key, site id, state)`` where the site's agricultural land lies outside
     planned construction land (``single_site``) or may (``zones``, ``land_use``: the
-    layer that cannot tell); nothing where it takes none there.
+    layer that cannot tell; ``overlay``: the two layers, not intersected, leave it
+    between a least and a most); nothing where it takes none there.
     """
     land_use = next((v for v in views if v.kind == "land_use"), None)
     known = land_use is not None and land_use.available and not undescribed(land_use, is_sliver)
     planning = [view for view in views if view.kind == "planning_zone"]
+    agricultural_m2 = None  # not known: it may be all of the site
     if known:
         agricultural = land_use.classes_where("category", ("农用地",), method)
+        agricultural_m2 = agricultural.m2
         width = land_use.width_where("category", ("农用地",))
         if agricultural.m2 <= 0.0 or is_sliver(agricultural.m2, width):
             if not _beyond(land_use, is_sliver):
@@ -563,11 +628,19 @@ def _conversion_states(
     for view in planning:
         planned, _ = _planned_in(view, NO_TEXT, method, is_sliver)
         site_m2 = view.overlap.m2 + view.uncovered.m2
-        mode = _conversion_mode(planned, site_m2, lambda v=view: _outside_width(v), is_sliver)
+        mode = _conversion_mode(
+            planned,
+            site_m2,
+            site_m2 if agricultural_m2 is None else agricultural_m2,
+            lambda v=view: _outside_width(v),
+            is_sliver,
+        )
         if mode == "conversion":
             states.append((view.key, site_id, "zones"))
         elif mode == "single_site":
             states.append((view.key, site_id, "single_site" if known else "land_use"))
+        elif mode == "open":
+            states.append((view.key, site_id, "overlay"))
     return states
 
 
@@ -1373,7 +1446,16 @@ def _sisters_unseen(inp: RuleInput, said: set[str]) -> list[Text]:
 
 
 def _preexam_needed(inp: RuleInput) -> Decision:
-    """New construction land = site − approved land; none: 预审 not required."""
+    """New construction land = site − approved land; none: 预审 not required.
+
+    Without an approved-land layer (it is optional) the whole site is new land:
+    ``unknown``, naming the examiner all the same (预审管理办法 art. 5: the ministry
+    where permanent farmland or the redline is taken).
+    """
+    if not inp.layer.available:
+        return Decision(
+            "unknown", inp.site.area, {"examiner": _examiner(inp), "reason": inp.layer.reason}
+        )
     approved = inp.layer.overlap
     new = inp.layer.uncovered
     supply = inp.site.facts.land_supply
@@ -1496,6 +1578,7 @@ EVALUATORS = (
         numbers=("approved_ha", "new_ha"),
         texts=("selection", "examiner", "project_id", "sites"),
         evidence=("not_required", "project_required", "project_undetermined"),
+        unknown_texts=("examiner",),
         fallbacks={"project_required": "required", "project_undetermined": "required"},
     ),
 )
