@@ -1073,6 +1073,55 @@ def test_where_the_farmland_or_redline_layer_is_not_checked_the_chapter_is_a_pos
     assert f"{OWN_EVALUATION}；土地利用现状图层未能完整核查" in f.message.zh
 
 
+# ------------------------------------------------------------------ redline: 142号 一（一）
+REDLINE = frame([{"BSM": "R1", "LHLX": "水源涵养", "geometry": square(-10, -10, 200)}])
+BORDER = (
+    "依据法律法规和与邻国签署的国界管理制度协定（条约）开展的边界边境通视道清理及"
+    "界务工程的修建、维护和拆除"
+)
+UPKEEP = "已有的合法水利、交通运输等设施运行维护改造"
+
+
+@pytest.mark.parametrize(
+    ("project_type", "item", "said", "mark"),
+    [
+        ("界务工程", "9", BORDER, "P"),
+        ("border_facility", "9", BORDER, "P"),
+        ("transport_maintenance", "6", UPKEEP, "P"),
+        ("水利设施维护改造", "6", UPKEEP, "P"),
+        (
+            "考古调查发掘",
+            "3",
+            "经依法批准的考古调查发掘、古生物化石调查发掘、标本采集和文物保护活动",
+            "V",
+        ),
+        ("森林抚育", "4", "按规定对人工商品林进行抚育采伐", "V"),
+    ],
+)
+def test_a_142_activity_in_the_redline_is_permitted_with_its_item_cited(
+    project_type, item, said, mark
+):
+    # 自然资发〔2022〕142号 一（一） items 3, 4, 6 (existing facilities' upkeep) and 9: a
+    # 2,000 m² site (40 m x 50 m) wholly in the redline
+    result = landcheck.check(
+        sites(square(0, 0, 40, 50), project_type=[project_type]),
+        layers={"eco_redline": REDLINE},
+        **PLANAR,
+    )
+    f = finding(result, "eco_redline")
+    assert (f.outcome, f.status) == ("permitted_activity", "conditional")
+    assert f.area.planar_m2 == pytest.approx(2_000.0)
+    assert "项目用地占用生态保护红线 0.2000 公顷（3.00 亩）" in f.message.zh
+    assert f"（自然资发〔2022〕142号）一（一）第{item}项（{said}" in f.message.zh
+    assert f"〔{mark}〕，为生态保护红线内允许的有限人为活动" in f.message.zh
+    assert f"item {item} of MNR, MEE and NFGA redline notice (Zi Ran Zi Fa [2022] No. 142)" in (
+        f.message.en
+    )
+    assert [d.zh for d in f.documents_later] == [
+        "省级人民政府出具的符合生态保护红线内允许有限人为活动的认定意见"
+    ]
+
+
 def test_review_layer_missing_is_unknown_not_clear():
     result = landcheck.check(site(), layers={}, **PLANAR)
     for check in ("forest", "wetland", "protected_areas", "geohazard_points", "heritage"):
