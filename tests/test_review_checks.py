@@ -976,6 +976,152 @@ def test_profile_thresholds_are_validated_and_used():
     assert f.outcome == "over" and "容积率 1.00" in f.message.zh
 
 
+# ------------------------------------------------------------------ the one 专章 (2022 notice)
+FAR_AWAY = frame([{"BSM": "F1", "geometry": square(5_000, 5_000, 10)}])
+CHAPTER = "节约集约用地论证分析专章"
+NOTICE = "2022年《关于加强用地审批前期工作积极推进基础设施项目建设的通知》〔P〕"
+NO_INDEX = "本配置未载县道的用地指标；请对照相应行业建设用地指标核定用地规模，"
+OWN_EVALUATION = "无标准可依或突破标准的须开展节地评价"
+
+
+def county_road_on(code, table=None, project_grade=None, **layers):
+    """A 1 ha county road (100 m x 100 m, 0.5 km) on a survey parcel of ``code``; farmland and
+    redline layers that it does not touch unless ``layers`` replaces them (None: not supplied)."""
+    survey = frame([{"BSM": "T1", "DLBM": code, "QSXZ": "30", "geometry": square(-10, -10, 120)}])
+    given = {"land_use": survey, "farmland": FAR_AWAY, "eco_redline": FAR_AWAY, **layers}
+    result = landcheck.check(
+        sites(
+            square(0, 0, 100),
+            project_type=["county_road"],
+            length_km=[0.5],
+            project_grade=[project_grade],
+        ),
+        layers={k: v for k, v in given.items() if v is not None},
+        standards_table=table,
+        **PLANAR,
+    )
+    return finding(result, "land_use_standard"), result
+
+
+def test_a_county_road_on_cultivated_land_puts_its_land_saving_evaluation_into_the_chapter():
+    # rules-2026 §C: where 耕地 is taken, one 专章 replaces the separate 节地评价 report
+    f, result = county_road_on("0103")
+    assert finding(result, "cultivated_land").area.planar_m2 == pytest.approx(10_000.0)
+    assert (f.outcome, f.status) == ("no_index", "info")
+    assert f.message.zh == (
+        f"{NO_INDEX}无标准可依或突破标准的，因项目用地涉及耕地，节地评价内容纳入{CHAPTER}（{NOTICE}："
+        "以一个专章代替单独的选址论证、节地评价和补划报告），不另行编制节地评价报告。"
+    )
+    assert (
+        "goes into the chapter on economical and intensive land use, as the site takes "
+        "cultivated land" in f.message.en
+    )
+    documents = [d.zh for d in result.documents("S1")]
+    assert sum(d.startswith(CHAPTER) for d in documents) == 1
+    assert not any("节地评价" in d for d in documents)
+    cited = dict(zip(f.to_dict()["basis"], f.to_dict()["basis_marks"], strict=True))
+    assert [m for b, m in cited.items() if "关于加强用地审批前期工作" in b] == ["P"]
+    # the same road on construction land: the 节地评价 of its own, as before
+    f, result = county_road_on("0601")
+    assert finding(result, "cultivated_land").outcome == "not_involved"
+    assert f.message.zh == f"{NO_INDEX}{OWN_EVALUATION}。"
+    assert f.message.en.endswith(
+        "where none exists or it is exceeded, a land-saving evaluation is needed."
+    )
+    assert not any(d.zh.startswith(CHAPTER) for d in result.documents("S1"))
+    # wholly on approved construction land, its 耕地 was dealt with in that approval
+    approved = frame([{"BSM": "A1", "geometry": square(-5, -5, 110)}])
+    f, result = county_road_on("0103", approved_land=approved)
+    assert finding(result, "cultivated_land").outcome == "approved_land"
+    assert f.message.zh == f"{NO_INDEX}{OWN_EVALUATION}。"
+
+
+def test_a_road_in_the_redline_or_on_farmland_names_what_calls_for_the_chapter(tmp_path):
+    half = frame([{"BSM": "R1", "geometry": square(0, 0, 50, 100)}])  # 0.5 ha of the site
+    f, _ = county_road_on("0601", eco_redline=half)
+    assert "因项目用地涉及生态保护红线，节地评价内容纳入节约集约用地论证分析专章" in f.message.zh
+    assert OWN_EVALUATION not in f.message.zh
+    f, _ = county_road_on("0101", farmland=half)
+    assert "因项目用地涉及耕地、永久基本农田，节地评价内容纳入" in f.message.zh
+    assert "as the site takes cultivated land and permanent farmland" in f.message.en
+    # the index table bounds county roads, but not for this grade: the same 专章
+    table = tmp_path / "roads.csv"
+    table.write_text(
+        "table,key,grade,indicator,min,max,unit,source\n"
+        "sector,county_road,二级公路,land_ha_per_km,,4.5,,公路工程项目建设用地指标\n",
+        encoding="utf-8",
+    )
+    f, _ = county_road_on("0103", table=table, project_grade="四级公路")
+    assert (f.outcome, f.status) == ("no_grade_index", "info")
+    assert "没有工程等级“四级公路”的指标行" in f.message.zh
+    assert "，因项目用地涉及耕地，节地评价内容纳入节约集约用地论证分析专章" in f.message.zh
+
+
+def test_where_the_farmland_or_redline_layer_is_not_checked_the_chapter_is_a_possibility():
+    f, _ = county_road_on("0601", farmland=None, eco_redline=None)
+    assert f.message.zh == (
+        f"{NO_INDEX}{OWN_EVALUATION}；永久基本农田、生态保护红线图层未能完整核查，项目用地如涉及"
+        f"耕地、永久基本农田或生态保护红线，节地评价内容纳入{CHAPTER}（{NOTICE}），"
+        "不另行编制节地评价报告。"
+    )
+    assert "as the farmland layer and the redline layer could not be fully checked" in f.message.en
+    f, _ = county_road_on("0601", eco_redline=None)
+    assert f"{OWN_EVALUATION}；生态保护红线图层未能完整核查" in f.message.zh
+    # a survey that leaves 0.2 ha of the site without a parcel: 耕地 may lie there
+    part = frame([{"BSM": "T1", "DLBM": "0601", "QSXZ": "20", "geometry": square(0, 0, 80, 100)}])
+    f, _ = county_road_on("0601", land_use=part)
+    assert f"{OWN_EVALUATION}；土地利用现状图层未能完整核查" in f.message.zh
+
+
+# ------------------------------------------------------------------ redline: 142号 一（一）
+REDLINE = frame([{"BSM": "R1", "LHLX": "水源涵养", "geometry": square(-10, -10, 200)}])
+BORDER = (
+    "依据法律法规和与邻国签署的国界管理制度协定（条约）开展的边界边境通视道清理及"
+    "界务工程的修建、维护和拆除"
+)
+UPKEEP = "已有的合法水利、交通运输等设施运行维护改造"
+
+
+@pytest.mark.parametrize(
+    ("project_type", "item", "said", "mark"),
+    [
+        ("界务工程", "9", BORDER, "P"),
+        ("border_facility", "9", BORDER, "P"),
+        ("transport_maintenance", "6", UPKEEP, "P"),
+        ("水利设施维护改造", "6", UPKEEP, "P"),
+        (
+            "考古调查发掘",
+            "3",
+            "经依法批准的考古调查发掘、古生物化石调查发掘、标本采集和文物保护活动",
+            "V",
+        ),
+        ("森林抚育", "4", "按规定对人工商品林进行抚育采伐", "V"),
+    ],
+)
+def test_a_142_activity_in_the_redline_is_permitted_with_its_item_cited(
+    project_type, item, said, mark
+):
+    # 自然资发〔2022〕142号 一（一） items 3, 4, 6 (existing facilities' upkeep) and 9: a
+    # 2,000 m² site (40 m x 50 m) wholly in the redline
+    result = landcheck.check(
+        sites(square(0, 0, 40, 50), project_type=[project_type]),
+        layers={"eco_redline": REDLINE},
+        **PLANAR,
+    )
+    f = finding(result, "eco_redline")
+    assert (f.outcome, f.status) == ("permitted_activity", "conditional")
+    assert f.area.planar_m2 == pytest.approx(2_000.0)
+    assert "项目用地占用生态保护红线 0.2000 公顷（3.00 亩）" in f.message.zh
+    assert f"（自然资发〔2022〕142号）一（一）第{item}项（{said}" in f.message.zh
+    assert f"〔{mark}〕，为生态保护红线内允许的有限人为活动" in f.message.zh
+    assert f"item {item} of MNR, MEE and NFGA redline notice (Zi Ran Zi Fa [2022] No. 142)" in (
+        f.message.en
+    )
+    assert [d.zh for d in f.documents_later] == [
+        "省级人民政府出具的符合生态保护红线内允许有限人为活动的认定意见"
+    ]
+
+
 def test_review_layer_missing_is_unknown_not_clear():
     result = landcheck.check(site(), layers={}, **PLANAR)
     for check in ("forest", "wetland", "protected_areas", "geohazard_points", "heritage"):

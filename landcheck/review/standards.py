@@ -14,7 +14,12 @@ source set each bound. A project type the profile and the table hold no index
 for gets "no index"; a type the table bounds, but not for the site's grade, gets
 "no index for the grade" naming the table and the grade, and so does an industrial
 site whose industry the table bounds an indicator of for other land grades only (never
-"within" with that indicator unchecked) — unless a province
+"within" with that indicator unchecked). These three say where the 节地评价 goes: where
+the site takes 耕地, 永久基本农田 or the ecological redline, the 2022 seven-ministry notice
+[P] (rules-2026 §C) asks for one 节约集约用地论证分析专章 instead of separate 选址论证,
+节地评价 and 补划 reports, so the evaluation goes into it and no report of its own is
+asked for; where a layer that tells was not fully checked, the text says it depends
+(:func:`land_saving`). All this unless a province
 exempts it (profile switches, all off in the built-in profile [P]: a project, its sites
 summed, under ``exempt_below_ha``; the 淹没区 of a water project,
 ``exempt_inundation_types``; the 塔基 of a power line, ``exempt_tower_base_types``).
@@ -34,7 +39,9 @@ from landcheck.review.index_table import (
     land_grade,
 )
 from landcheck.review.standard_facts import FACT_TITLES, StandardFacts, read_standard_facts
-from landcheck.rules.core import Decision, Evaluator, RuleInput
+from landcheck.rollup import CULTIVATED
+from landcheck.rules.core import Decision, Evaluator, RuleInput, outside_gap, undescribed
+from landcheck.rules.land import wholly_approved
 from landcheck.units import M2_PER_HA
 
 __all__ = [
@@ -45,6 +52,7 @@ __all__ = [
     "above",
     "below",
     "indicators",
+    "land_saving",
 ]
 
 INUNDATION_WORDS = ("淹没区", "水库淹没区", "淹没区用地", "inundation", "inundation area")
@@ -430,7 +438,125 @@ def _sector(
     return Decision("sector_within", site.area, values)
 
 
+_OWN_REPORT = Text(
+    "无标准可依或突破标准的须开展节地评价",
+    "where none exists or it is exceeded, a land-saving evaluation is needed",
+)
+"""Where the 节地评价 goes when the site takes no 耕地, 永久基本农田 or redline: its own report."""
+
+_CHAPTER = Text("节约集约用地论证分析专章", "the chapter on economical and intensive land use")
+
+_NOTICE = Text(
+    "2022年《关于加强用地审批前期工作积极推进基础设施项目建设的通知》〔P〕",
+    "the 2022 seven-ministry notice on preparatory work for land approval [P]",
+)
+"""The source of the one 专章 (rules-2026 §C), as the message cites it."""
+
+_CHAPTER_LAYERS = (
+    (
+        "permanent_farmland",
+        ("永久基本农田", "permanent farmland"),
+        ("永久基本农田", "the farmland layer"),
+    ),
+    (
+        "eco_redline",
+        ("生态保护红线", "the ecological protection redline"),
+        ("生态保护红线", "the redline layer"),
+    ),
+)
+"""The layers besides the land-use survey whose land calls for the 专章: their kind, the land
+as the message names it taken, and the layer as it names one not fully checked."""
+
+_CULTIVATED_NAMES = (("耕地", "cultivated land"), ("土地利用现状", "the land-use survey"))
+
+
+def _cultivated_state(inp: RuleInput) -> str:
+    """Whether the site takes 耕地 as the ``cultivated_land`` rule counts it.
+
+    ``taken`` (more than a sliver), ``clear`` or ``unseen`` (the survey leaves part of the
+    site undescribed, so 耕地 may lie there). A site wholly on approved construction land
+    takes none: its 耕地 was dealt with in that approval (:func:`wholly_approved`).
+    """
+    if wholly_approved(inp.layers_of_kind("approved_land"), inp.is_sliver) is not None:
+        return "clear"
+    layer = inp.layer
+    cultivated = layer.classes_where("level1", (CULTIVATED,), inp.site.area.method)
+    if inp.is_material(cultivated.m2, layer.width_where("level1", (CULTIVATED,))):
+        return "taken"
+    if undescribed(layer, inp.is_sliver) or outside_gap(inp) is not None:
+        return "unseen"
+    return "clear"
+
+
+def _layer_state(inp: RuleInput, kind: str) -> str:
+    """Whether the site takes the land of the layers of ``kind``: ``taken``, ``clear``, ``unseen``.
+
+    Not known (``unseen``) without a usable layer of the kind, or where more than a sliver of
+    the site lies beyond what one describes.
+    """
+    views = inp.layers_of_kind(kind)
+    usable = [view for view in views if view.available]
+    if any(inp.is_material(view.overlap.m2, view.max_width_m) for view in usable):
+        return "taken"
+    if not views or len(usable) < len(views):
+        return "unseen"
+    if any(inp.is_material(view.outside.m2, view.outside_width_m) for view in views):
+        return "unseen"
+    return "clear"
+
+
+def land_saving(inp: RuleInput) -> Text:
+    """Where the site's 节地评价 goes, as the ``no_index`` messages say it (``{land_saving}``).
+
+    Its own report (:data:`_OWN_REPORT`), unless the site takes 耕地, 永久基本农田 or the
+    ecological redline: then the one 节约集约用地论证分析专章 of the 2022 notice replaces
+    the separate reports (rules-2026 §C), the evaluation goes into it and the text names
+    what the site takes. Where the survey, the farmland or the redline layer was not fully
+    checked and nothing taken was found, the report stays, and the text says the 专章 takes
+    it if the site turns out to take such land.
+    """
+    states = [
+        (_cultivated_state(inp), *_CULTIVATED_NAMES),
+        *((_layer_state(inp, kind), taken, layer) for kind, taken, layer in _CHAPTER_LAYERS),
+    ]
+    taken = [names for state, names, _ in states if state == "taken"]
+    if taken:
+        return Text(
+            f"无标准可依或突破标准的，因项目用地涉及{'、'.join(zh for zh, _ in taken)}，"
+            f"节地评价内容纳入{_CHAPTER.zh}（{_NOTICE.zh}：以一个专章代替单独的选址论证、"
+            "节地评价和补划报告），不另行编制节地评价报告",
+            "where none exists or it is exceeded, the land-saving evaluation goes into "
+            f"{_CHAPTER.en}, as the site takes {' and '.join(en for _, en in taken)} "
+            f"({_NOTICE.en}: one chapter replaces the separate site-selection, land-saving and "
+            "replacement reports); no separate land-saving evaluation report is needed",
+        )
+    unseen = [names for state, _, names in states if state == "unseen"]
+    if not unseen:
+        return _OWN_REPORT
+    return Text(
+        f"{_OWN_REPORT.zh}；{'、'.join(zh for zh, _ in unseen)}图层未能完整核查，项目用地如涉及"
+        f"耕地、永久基本农田或生态保护红线，节地评价内容纳入{_CHAPTER.zh}（{_NOTICE.zh}），"
+        "不另行编制节地评价报告",
+        f"{_OWN_REPORT.en}; as {' and '.join(en for _, en in unseen)} could not be fully "
+        "checked, if the site takes cultivated land, permanent farmland or the redline, the "
+        f"evaluation goes into {_CHAPTER.en} ({_NOTICE.en}) instead of a report of its own",
+    )
+
+
+_SAY_WHERE = ("no_index", "no_grade_index", "industry_no_grade_index")
+"""The outcomes whose message says where the 节地评价 goes (``{land_saving}``)."""
+
+
 def _land_use_standard(inp: RuleInput) -> Decision:
+    decision = _standard(inp)
+    if decision.outcome not in _SAY_WHERE:
+        return decision
+    return Decision(
+        decision.outcome, decision.area, {**decision.values, "land_saving": land_saving(inp)}
+    )
+
+
+def _standard(inp: RuleInput) -> Decision:
     site = inp.site
     exempt_ha = float(inp.params.get("exempt_below_ha", 0.0))
     values: dict[str, object] = {
@@ -495,6 +621,7 @@ LAND_USE_STANDARD = Evaluator(
         "unchecked",
         "industry_code",
         "land_grade",
+        "land_saving",
     ),
     params={
         "industrial_types": "types",
