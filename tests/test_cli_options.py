@@ -11,7 +11,7 @@ import click
 import pytest
 import select_scenario as scenario
 from click.testing import CliRunner
-from common import frame, square
+from common import county, frame, square
 
 import landcheck
 from landcheck.cli import options
@@ -155,10 +155,12 @@ def test_a_bad_report_format_is_a_usage_error_for_the_demo_too(tmp_path):
 def test_the_buildable_command_looks_as_far_as_the_library(write_gpkg, tmp_path):
     # the urban boundary ends at x = 3000: this area of interest lies 1100 m beyond it
     far = frame([{"geometry": square(4100, 0, 200)}])
-    path = scenario.write_all(write_gpkg, aoi=far)
+    path = scenario.write_all(write_gpkg, aoi=far, county=county())
     base = ["select", "buildable", f"{path}:aoi", *scenario.layer_options(path), "-q"]
-    base += ["--area-method", "planar"]
-    library = landcheck.buildable(far, layers=scenario.layers(), area_method="planar")
+    base += ["--area-method", "planar", "--coverage", f"{path}:county"]  # beyond the survey
+    library = landcheck.buildable(
+        far, layers=scenario.layers(), area_method="planar", coverage=county()
+    )
     assert library.table["urban_distance_m"].isna().all()  # beyond the default 1000 m
     for extra, expected in (([], None), (["--search-distance", "2000"], pytest.approx(1100.0))):
         out = tmp_path / f"b{len(extra)}"

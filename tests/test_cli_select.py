@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import select_scenario as scenario
 from click.testing import CliRunner
-from common import frame, square
+from common import county, frame, square
 
 import landcheck
 from landcheck.cli.main import cli
@@ -112,7 +112,7 @@ def test_compare_command_ranks_and_explains(runner, gpkg, tmp_path):
 def test_avoid_command_writes_the_trimmed_boundary(runner, write_gpkg, tmp_path):
     site = frame([{"site_id": "S1", "name": "厂房", "geometry": square(0, 0, 100)}])
     farmland = frame([{"BSM": "F1", "geometry": square(50, -50, 150, 200)}])
-    path = write_gpkg(site=site, farmland=farmland)
+    path = write_gpkg(site=site, farmland=farmland, county=county())
     out = tmp_path / "a"
     args = [
         "select",
@@ -120,6 +120,8 @@ def test_avoid_command_writes_the_trimmed_boundary(runner, write_gpkg, tmp_path)
         f"{path}:site",
         "--layer",
         f"farmland={path}:farmland",
+        "--coverage",
+        f"{path}:county",
         "--area-method",
         "planar",
         "-o",
@@ -152,9 +154,10 @@ def test_avoid_command_writes_the_folder_when_a_name_has_a_comma(runner, write_g
     name = "Industrial park, phase 2"
     site = frame([{"site_id": "S1", "name": name, "geometry": square(0, 0, 100)}])
     farmland = frame([{"BSM": "F1", "geometry": square(50, -50, 150, 200)}])
-    path = write_gpkg(site=site, farmland=farmland)
+    path = write_gpkg(site=site, farmland=farmland, county=county())
     out = tmp_path / "a"
     args = ["select", "avoid", f"{path}:site", "--layer", f"farmland={path}:farmland"]
+    args += ["--coverage", f"{path}:county"]
     result = runner.invoke(cli, [*args, "--area-method", "planar", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "avoided_boundary.txt" not in os.listdir(out)

@@ -213,11 +213,13 @@ def test_legacy_road_lines_are_shifted_or_refused(tmp_path):
     road = _road(2359)
     road.to_file(tmp_path / "road80.gpkg", layer="road")
     for roads in (road, f"{tmp_path / 'road80.gpkg'}:road"):
-        found = landcheck.buildable(aoi, layers=layers, roads=roads, datum_shift=SHIFT, **PLANAR)
+        found = landcheck.buildable(
+            aoi, layers=layers, roads=roads, datum_shift=SHIFT, coverage=county(), **PLANAR
+        )
         assert found.patches.road_distance_m.tolist() == pytest.approx([200.0], abs=0.001)
         assert any(w.startswith("layer 'roads': coordinates transformed") for w in found.warnings)
         with pytest.raises(AnalysisCRSError, match=r"layer 'roads' is in Xian 1980"):
-            landcheck.buildable(aoi, layers=layers, roads=roads, **PLANAR)
+            landcheck.buildable(aoi, layers=layers, roads=roads, coverage=county(), **PLANAR)
 
 
 def test_a_road_in_the_other_legacy_datum_is_refused():
@@ -229,6 +231,7 @@ def test_a_road_in_the_other_legacy_datum_is_refused():
             layers={"eco_redline": far, "farmland": far},
             roads=_road(2411),
             datum_shift=SHIFT,
+            coverage=county(),
             **PLANAR,
         )
 

@@ -205,7 +205,8 @@ def test_avoidance_writes_each_kept_site_in_its_own_zone(tmp_path, caplog):
     # avoided_boundary.txt said B was 2.0046 ha, at zone 35's eastings
     both = pd.concat([site("A", A_BOX, 4523).to_crs(4490), site("B", B_BOX, 4524).to_crs(4490)])
     sites = gpd.GeoDataFrame(both, crs=4490).reset_index(drop=True)
-    result = landcheck.avoid(sites, layers={"farmland": farmland()}, **PLANAR)
+    described = gpd.GeoDataFrame(geometry=[box(100.0, 20.0, 112.0, 30.0)], crs=4490)
+    result = landcheck.avoid(sites, layers={"farmland": farmland()}, coverage=described, **PLANAR)
     assert result.kept["kept_planar_m2"].tolist() == pytest.approx([9_900.0, 20_000.0], abs=1e-3)
     assert result.resubmission["measuring_crs"].tolist() == ["EPSG:4523", "EPSG:4524"]
     with caplog.at_level(logging.WARNING, logger="landcheck.report.selection"):

@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from common import GK35, X0, Y0, frame, square
+from common import GK35, X0, Y0, county, frame, square
 from pyproj import CRS
 from shapely import LineString
 
@@ -18,7 +18,7 @@ from landcheck.errors import InputDataError
 from landcheck.select.constraints import QUAD_SEGS
 from landcheck.select.shapes import open_by_width
 
-PLANAR = {"area_method": "planar"}
+PLANAR = {"area_method": "planar", "coverage": county()}  # the layers hold a few features
 
 
 def aoi(width=1000.0, height=1000.0):
@@ -250,6 +250,7 @@ def test_patches_are_largest_first_by_the_runs_area_method():
         ]
     )
     far = frame([{"BSM": "R", "geometry": square(0, 5000, 10)}])
-    table = landcheck.buildable(aoi, layers={"eco_redline": far, "farmland": far}).table
+    layers = {"eco_redline": far, "farmland": far}
+    table = landcheck.buildable(aoi, layers=layers, coverage=county()).table
     assert table["ha"].is_monotonic_decreasing
     assert table["planar_m2"].tolist() == pytest.approx([10_000.0, 10_000.5])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from common import frame, sites, square
+from common import county, frame, sites, square
 from libreoffice import calc_missing, convert
 
 import landcheck
@@ -73,7 +73,7 @@ def test_buildable_csv_quotes_a_feature_id_holding_a_carriage_return(tmp_path):
     """A 1 km square; farmland F\\r=3+3 (100 m) in it, far from the edges: one patch of 99 ha."""
     aoi = sites(square(0, 0, 1000))
     farmland = frame([{"BSM": "F\r=3+3", "DLBM": "0101", "geometry": square(400, 400, 100)}])
-    result = landcheck.buildable(aoi, layers={"farmland": farmland}, **PLANAR)
+    result = landcheck.buildable(aoi, layers={"farmland": farmland}, coverage=county(), **PLANAR)
     write_buildable(result, tmp_path / "b")
     rows = _rows(tmp_path / "b" / "buildable.csv")
     assert len(rows) == 1 + 1

@@ -113,7 +113,9 @@ def test_avoid_mitre_buffer_far_from_the_analysis_meridian():
 
 def test_buildable_patch_is_cut_by_a_buffer_of_its_own_zone():
     aoi = batch_sites()
-    result = landcheck.buildable(aoi, layers={"eco_redline": batch_redline()}, buffers=10)
+    described = gpd.GeoDataFrame(geometry=[shapely.box(100.0, 24.0, 106.0, 25.0)], crs=4490)
+    layers = {"eco_redline": batch_redline()}
+    result = landcheck.buildable(aoi, layers=layers, buffers=10, coverage=described)
     assert zone_system(result.analysis_crs).central_meridian == 102
     patches = result.patches.set_crs(result.analysis_crs, allow_override=True)
     east = patches.geometry.centroid.x.idxmax()

@@ -26,6 +26,9 @@ from landcheck.report.selection import write_search
 WEST, EAST = (100.6, 4543), (105.0, 4544)
 LAT = 24.4
 PLANAR = {"area_method": "planar"}
+COUNTY = gpd.GeoDataFrame(geometry=[shapely.box(100.0, 24.0, 106.0, 25.0)], crs=4490)
+BUILD = {**PLANAR, "coverage": COUNTY}
+"""Buildable land: the layers describe both places (each layer's extent is its squares)."""
 
 
 def drawn(place, x0, y0, width, height):
@@ -79,7 +82,7 @@ def test_avoid_measures_what_each_site_loses_in_its_own_zone():
 def test_buildable_measures_each_patch_and_total_in_its_own_zone():
     # each place: 9 ha less the 1 ha corner is one 8 ha patch; the far one read 8.0183 ha
     squares, redline = two_places()
-    result = landcheck.buildable(squares, layers={"eco_redline": redline}, **PLANAR)
+    result = landcheck.buildable(squares, layers={"eco_redline": redline}, **BUILD)
     assert result.patches["planar_m2"].tolist() == pytest.approx([80_000.0] * 2, abs=1e-3)
     assert result.patches["ha"].tolist() == pytest.approx([8.0, 8.0], abs=1e-7)
     totals = result.totals
@@ -124,7 +127,7 @@ def test_buildable_minimum_width_is_metres_of_the_zone_a_patch_lies_in():
     )
     aoi = in_degrees(["W", "E"], [drawn(WEST, 0, 0, 300, 300), far])
     redline = in_degrees(["RW"], [drawn(WEST, 0, 0, 100, 100)], "BSM")
-    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **PLANAR)
+    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **BUILD)
     assert sorted(result.patches["planar_m2"]) == pytest.approx(
         [10_000.0, 10_000.0, 80_000.0], abs=1e-2
     )
@@ -186,7 +189,7 @@ def test_buildable_urban_distance_within_the_search_in_the_patchs_own_zone():
     squares, redline = two_places()
     urban = in_degrees(["U1"], [drawn(EAST, 1299.5, 0, 100, 100)], "BSM")
     result = landcheck.buildable(
-        squares, layers={"eco_redline": redline, "urban_boundary": urban}, **PLANAR
+        squares, layers={"eco_redline": redline, "urban_boundary": urban}, **BUILD
     )
     patches = result.patches.sort_values("urban_distance_m")
     assert patches["urban_distance_m"].iloc[0] == pytest.approx(999.5, abs=0.01)
@@ -242,7 +245,7 @@ def test_minimum_width_lists_no_floating_point_crumbs():
     # 50 m" crumbs of 6e-6 m² in all (each under 1e-6 m thick)
     aoi = in_degrees(["W", "E"], [dumbbell(WEST), dumbbell(EAST)])
     redline = in_degrees(["RE"], [drawn(EAST, 5000, 0, 10, 10)], "BSM")
-    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **PLANAR)
+    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **BUILD)
     assert result.patches["planar_m2"].tolist() == pytest.approx([30_000.0] * 2, abs=1e-3)
     assert result.removed.empty
     assert result.to_dict()["removed"] == []
@@ -262,7 +265,7 @@ def test_a_real_narrow_piece_is_still_listed_once():
     )
     aoi = in_degrees(["W", "E"], [drawn(WEST, 0, 0, 300, 300), far])
     redline = in_degrees(["RW"], [drawn(WEST, 0, 0, 100, 100)], "BSM")
-    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **PLANAR)
+    result = landcheck.buildable(aoi, layers={"eco_redline": redline}, min_width_m=50, **BUILD)
     narrow = result.removed[result.removed["reason"] == "narrower than 50 m"]
     assert len(narrow) == 1
     assert narrow["planar_m2"].iloc[0] == pytest.approx(9_980.0, abs=1e-2)

@@ -22,15 +22,15 @@ option                 commands                                default; accepted
 ``--id-field``         check, convert, select compare, avoid   site_id, id, XMDM, DKBH…
 ``--width``            check, select compare, avoid            a field; 0 < metres ≤ 1000
 ``--fail-on``          check                                   none; a status
-``--coverage``         check                                   profile, survey or extents
+``--coverage``         check, select buildable, avoid          profile, survey or extents
 ``--engine``           check                                   local; or dask
 ``--scheduler``        check                                   a LocalCluster; an address
 ``--workers``          check                                   all cores; ≥ 1
 ``--progress``         check                                   bar; json or none
 ``--stage``            check                                   preexam; or approval
-``--project-type``     check                                   the sites'; a profile type
-``--plan-level``       check                                   the sites'; national … none
-``--plan-ref``         check                                   the sites'; a plan's name
+``--project-type``     check, select buildable                 the sites'; a profile type
+``--plan-level``       check, select buildable                 the sites'; national … none
+``--plan-ref``         check, select buildable                 the sites'; a plan's name
 ``--approval-level``   check                                   the sites'; national … county
 ``--land-supply``      check                                   the sites'; allocation, transfer
 ``--project-id``       check                                   the sites'; one project
@@ -51,7 +51,7 @@ option                 commands                                default; accepted
 ``--buffer-join``      select buildable, avoid, search         round; or mitre
 ``--min-width``        select buildable, avoid, search         0; metres ≥ 0
 ``--min-area``         select buildable, avoid                 profile's sliver; m² ≥ 0
-``--project-class``    select buildable, search                none; a profile class
+``--project-class``    select buildable, search                none; a profile type or class
 ``--search-distance``  select buildable, compare, search       1000; metres > 0
 ``--weight``           select compare, search                  the rule's; NAME=W ≥ 0, many
 ``--txt-encoding``     select avoid, search                    utf-8; utf-8-sig, gbk, gb18030
@@ -679,8 +679,9 @@ min_area_option = _number(
 project_class_option = _value(
     "--project-class",
     "CLASS",
-    "The project's class (e.g. industrial, energy): patches and proposals get the status a "
-    "site of that project would get.",
+    "The project's type (pv_array, county_road …: the profile's project_types) or old class "
+    "(industrial, energy …): patches and proposals get the status a site of that project "
+    "would get.",
 )
 stage_option = _choice(
     "--stage",

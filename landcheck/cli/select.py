@@ -24,6 +24,7 @@ from landcheck.cli.options import (
     buffer_option,
     constraint_option,
     count_option,
+    coverage_option,
     id_field_option,
     lang_option,
     max_aspect_option,
@@ -31,7 +32,10 @@ from landcheck.cli.options import (
     min_area_option,
     min_width_option,
     outside_urban_option,
+    plan_level_option,
+    plan_ref_option,
     project_class_option,
+    project_type_option,
     roads_option,
     search_distance_option,
     spacing_option,
@@ -163,6 +167,54 @@ def _unchecked(result: Any) -> list[str]:
     return ["NOT checked against: " + ", ".join(result.unchecked)] if result.unchecked else []
 
 
+def _project_facts(
+    run: RunOptions,
+    project_class: str | None,
+    project_type: str | None,
+    plan_level: str | None,
+    plan_ref: str | None,
+) -> dict[str, str] | None:
+    """The project facts given (``--project-type``, ``--plan-level``, ``--plan-ref``), checked.
+
+    A type the profile does not define, or one given with ``--project-class`` too, is a
+    usage error (exit 2), as ``check``'s ``--project-type`` is.
+    """
+    from landcheck.errors import InputDataError
+    from landcheck.facts import given_facts
+    from landcheck.io.profiles import resolve_profile
+
+    if project_type is not None and project_class is not None:
+        raise click.BadParameter(
+            "give the project's type once: --project-type, or --project-class (an old class "
+            "or a type), not both",
+            param_hint="--project-type",
+        )
+    values = {"project_type": project_type, "plan_level": plan_level, "plan_ref": plan_ref}
+    facts = {k: v for k, v in values.items() if v is not None}
+    if "project_type" in facts:
+        try:
+            given_facts({"project_type": project_type}, resolve_profile(run.profile))
+        except InputDataError as ex:
+            raise click.BadParameter(str(ex), param_hint="--project-type") from ex
+    return facts or None
+
+
+def _hidden_unknowns(result: Any) -> list[str]:
+    """Name the patches whose status hides checks that are unknown (``unknown_checks``)."""
+    table = result.table
+    if "unknown_checks" not in table.columns:
+        return []
+    hidden = table[(table["unknown_checks"] != "") & (table["status"] != "unknown")]
+    if hidden.empty:
+        return []
+    ids = hidden["patch_id"].tolist()
+    shown = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+    return [
+        f"{len(ids)} patch(es) also have checks that are unknown, which their status does not "
+        f"show: {shown} (column unknown_checks)"
+    ]
+
+
 @click.group("select")
 def select_group() -> None:
     """Site selection: buildable land, comparison of alternatives, avoidance, search."""
@@ -175,6 +227,10 @@ def select_group() -> None:
 @cutting_options
 @min_area_option
 @project_class_option
+@project_type_option
+@plan_level_option
+@plan_ref_option
+@coverage_option
 @roads_option
 @search_distance_option
 def buildable_command(
@@ -184,23 +240,36 @@ def buildable_command(
     hard: Cutting,
     min_area: float | None,
     project_class: str | None,
+    project_type: str | None,
+    plan_level: str | None,
+    plan_ref: str | None,
+    coverage: str | None,
     roads: str | None,
     search_distance: float,
 ) -> None:
     """Find the land in AOI free of the hard constraints (redline, permanent farmland…).
 
     AOI is any vector file GDAL reads (PATH or PATH:LAYER) or a boundary TXT.
+    Land a hard layer does not describe is not buildable: it is reported apart.
     Writes buildable.gpkg, buildable.csv, buildable.json and buildable.png.
     """
     from landcheck.report.selection import write_buildable
     from landcheck.select import buildable
 
+    facts = _project_facts(run, project_class, project_type, plan_level, plan_ref)
+
     def totals(result: Any) -> list[str]:
         t = result.totals
         return [
             f"Area of interest {t['aoi'].ha:,.4f} ha; excluded {t['excluded'].ha:,.4f} ha; "
+            f"not described by the layers {t['undescribed'].ha:,.4f} ha; "
             f"removed {t['removed'].ha:,.4f} ha; buildable {t['buildable'].ha:,.4f} ha in "
             f"{len(result.patches)} patch(es).",
+            *(
+                f"{row.ha:,.4f} ha {row.reason}: not buildable, not known to be free of them."
+                for row in result.undescribed.itertuples(index=False)
+            ),
+            *_hidden_unknowns(result),
             *_unchecked(result),
         ]
 
@@ -209,7 +278,7 @@ def buildable_command(
         hard,
         standards_table=standards_table,
         sources=[aoi],
-        more=[roads],
+        more=[roads, coverage],
         tool=functools.partial(
             buildable,
             aoi,
@@ -217,6 +286,8 @@ def buildable_command(
             roads=roads,
             search_m=search_distance,
             project_class=project_class,
+            facts=facts,
+            coverage=coverage,
         ),
         write=write_buildable,
         title="Buildable patches (areas in ha)",
@@ -308,6 +379,7 @@ def compare_command(
 @min_area_option
 @id_field_option
 @width_option
+@coverage_option
 @txt_encoding_option
 def avoid_command(
     site: tuple[str, ...],
@@ -317,12 +389,14 @@ def avoid_command(
     min_area: float | None,
     id_field: str | None,
     width: float | None,
+    coverage: str | None,
     txt_encoding: str,
 ) -> None:
     """Trim SITE so that it no longer touches the hard constraints (避让).
 
     Writes avoidance.gpkg (kept, lost, dropped, original), avoidance.csv,
-    avoidance.json, avoidance.png and avoided_boundary.txt for resubmission.
+    avoidance.json, avoidance.png and avoided_boundary.txt: the sites whose kept
+    land every hard layer describes, for resubmission.
     """
     from landcheck.report.selection import write_avoidance
     from landcheck.select import avoid
@@ -332,8 +406,14 @@ def avoid_command(
         hard,
         standards_table=standards_table,
         sources=site,
+        more=[coverage],
         tool=functools.partial(
-            avoid, one_or_many(site), min_area_m2=min_area, id_field=id_field, width=width
+            avoid,
+            one_or_many(site),
+            min_area_m2=min_area,
+            id_field=id_field,
+            width=width,
+            coverage=coverage,
         ),
         write=functools.partial(write_avoidance, txt_encoding=txt_encoding),
         title="Avoidance (areas in ha)",
@@ -347,6 +427,8 @@ def avoid_command(
             "parts",
             "status_before",
             "status_after",
+            "undescribed_ha",
+            "ready",
         ],
         lines=_unchecked,
     )

@@ -237,6 +237,7 @@ def write_buildable(
                 "patches": result.patches,
                 "excluded": result.excluded,
                 "removed": result.removed,
+                "undescribed": result.undescribed,
                 "aoi": result.aoi,
             },
         )

@@ -5,7 +5,8 @@ given (an area of interest, candidate sites, a site), then works in its
 analysis CRS and evaluates the polygons it makes on it
 (:func:`landcheck.evaluate`). Here: the area of interest as one polygon, the
 project class of the polygons a tool makes, those polygons as sites, road
-lines, the areas of what they make, and the checks of the tools' lengths and areas.
+lines, the areas of what they make, the checks of the tools' lengths and areas, and
+the land the hard layers do not describe (:func:`undescribed`).
 
 What a tool makes is measured as a check of it would measure it: planar
 areas in the analysis CRS while the polygons lie in its zone, else each in
@@ -15,7 +16,8 @@ the zone it lies in (a patch 3° from the analysis zone's meridian is not
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -23,24 +25,30 @@ import numpy as np
 import shapely
 
 from landcheck.areas import ellipsoidal_areas, measure_areas
+from landcheck.coverage import COVERAGE_KINDS
 from landcheck.crs import crs_label
 from landcheck.crs.choice import metric_crs_for
 from landcheck.crs.datum import apply_datum_shift, refuse_mixed_datums
 from landcheck.crs.measuring import zone_system
 from landcheck.crs.scale import SCALE_TOLERANCE, percent, scale_error
 from landcheck.crs.transform import to_geodetic
-from landcheck.errors import AnalysisCRSError, InputDataError
+from landcheck.errors import AnalysisCRSError, DataSourceError, InputDataError
+from landcheck.facts import resolve_type
 from landcheck.geometry import geometry_values
-from landcheck.inputs import LayerInput, legacy_read_slack
-from landcheck.io import InputRecord, read_features_near
+from landcheck.inputs import LayerInput, layer_extent, legacy_read_slack
+from landcheck.io import InputRecord, LayerSource, read_features_near
 from landcheck.io.postgis import parse_source
 from landcheck.layers import select_near
 from landcheck.messages import warn
+from landcheck.polygonal import polygonal_part
+from landcheck.profile import CoverageSpec, LayerSpec, Text
 from landcheck.run import Run
+from landcheck.select.constraints import union_polygons
 from landcheck.units import Area, AreaMethod
 
 __all__ = [
     "PolygonInput",
+    "Undescribed",
     "aoi_union",
     "area_by_method",
     "check_limits",
@@ -51,6 +59,8 @@ __all__ = [
     "project_class_key",
     "require_true_lengths",
     "sites_frame",
+    "undescribed",
+    "undescribed_words",
 ]
 
 PolygonInput = Any
@@ -182,32 +192,237 @@ def require_true_lengths(run: Run) -> None:
 
 
 def project_class_key(run: Run, value: str | None) -> str | None:
-    """Resolve a project class (key or name) for the polygons a tool makes.
+    """Resolve the project of the polygons a tool makes: a project class or a project type.
+
+    An old project class (key or name, ``"industrial"``, ``"工业项目"``) gives its key, as
+    it always did, and a warning that it stands for a coarse project type; else a project
+    type of the profile's ``project_types`` (key, name or alias, ``"pv_array"``, ``"光伏方阵"``)
+    gives its key. :func:`sites_frame` gives the polygons the project type either way.
 
     Raises
     ------
     InputDataError
-        The profile does not know the class.
+        The profile knows neither a class nor a type of that name.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from landcheck.io.profiles import load_profile
+    >>> run = SimpleNamespace(profile=load_profile())
+    >>> project_class_key(run, "光伏电站"), project_class_key(run, None)
+    ('pv_array', None)
     """
     if value is None:
         return None
-    key = run.profile.resolve_project_class(value)
-    if key is None:
+    profile = run.profile
+    key = profile.resolve_project_class(value)
+    if key is not None:
+        if key in profile.legacy_classes:
+            _say_old_class(run, value, profile.legacy_classes[key])
+        return key
+    kind = resolve_type(value, profile)
+    if kind is None:
         raise InputDataError(
-            f"unknown project class {value!r}; use one of: "
-            + ", ".join(run.profile.project_classes)
+            f"unknown project class or type {value!r}; use a project type ("
+            + ", ".join(profile.project_types)
+            + ") or an old project class ("
+            + ", ".join(profile.project_classes)
+            + "); `landcheck profile show` lists them"
         )
-    return key
+    return kind
+
+
+def _say_old_class(run: Run, value: str, kind: str) -> None:
+    """Warn once that an old project class stands for a coarse type, without evidence."""
+    title = run.profile.project_types[kind]
+    warn(
+        f"project class {value!r} is an old project class: what is made here is examined as "
+        f"the coarse project type {kind!r} ({title.zh}), with no plan or document listing it, "
+        "so a list that needs one gives its strictest outcome; name the project type instead "
+        "(project_class=TYPE, --project-class TYPE or --project-type: `landcheck profile show` "
+        "lists them) and, where the tool takes them, the plan (--plan-level, --plan-ref)"
+    )
 
 
 def sites_frame(
     run: Run, ids: list[str], geoms: Any, project_class: str | None
 ) -> gpd.GeoDataFrame:
-    """Polygons a tool made, as sites to evaluate on the run (id, project class)."""
+    """Polygons a tool made, as sites to evaluate on the run (id, project class and type).
+
+    ``project_class`` is a key :func:`project_class_key` gave: an old class is given
+    with the project type it stands for (so the polygons are not each said to give an
+    old class: :func:`project_class_key` said it once), a project type as itself.
+    """
     data: dict[str, Any] = {"site_id": list(ids)}
+    profile = run.profile
     if project_class is not None:
-        data["project_class"] = [project_class] * len(data["site_id"])
+        if project_class in profile.project_classes:
+            data["project_class"] = [project_class] * len(data["site_id"])
+            kind = profile.legacy_classes.get(project_class)
+        else:
+            kind = project_class
+        if kind is not None:
+            data["project_type"] = [kind] * len(data["site_id"])
     return gpd.GeoDataFrame(data, geometry=list(geoms), crs=run.crs)
+
+
+@dataclass(frozen=True)
+class Undescribed:
+    """Land some hard layers do not describe: the absence of their features there proves nothing.
+
+    The same area as :mod:`landcheck.coverage` gives ``landcheck check``: the profile's
+    coverage polygon, else the land-use survey's parcels, else each layer's extent.
+
+    Attributes
+    ----------
+    keys : tuple of str
+        The hard layers it is not described by.
+    described_by : Text
+        What describes them, in words.
+    geometry : shapely geometry
+        The part of the area outside it (boundary-precision slivers left out).
+    """
+
+    keys: tuple[str, ...]
+    described_by: Text
+    geometry: shapely.Geometry
+
+
+def undescribed_words(item: Undescribed, lang: str = "en") -> str:
+    """One phrase: which layers do not describe the land, and why.
+
+    Examples
+    --------
+    >>> item = Undescribed(("farmland", "eco_redline"), Text("调查", "the land-use survey"),
+    ...                    shapely.Polygon())
+    >>> undescribed_words(item)
+    'not described by farmland, eco_redline (outside the land-use survey)'
+    >>> undescribed_words(item, "zh")
+    '图层 farmland、eco_redline 未描述（位于调查之外）'
+    """
+    if lang == "zh":
+        return f"图层 {'、'.join(item.keys)} 未描述（位于{item.described_by.zh}之外）"
+    return f"not described by {', '.join(item.keys)} (outside {item.described_by.en})"
+
+
+def undescribed(run: Run, keys: Sequence[str], area: shapely.Geometry) -> list[Undescribed]:
+    """The parts of ``area`` the hard layers ``keys`` do not describe (:mod:`landcheck.coverage`).
+
+    A layer of a kind that covers its own area (land use, planning zones) is not
+    asked. The described area is the run's coverage polygon (read near ``area``;
+    unreadable, it describes nothing, as for ``landcheck check``), else the union of
+    the land-use survey's parcels, else each layer's extent box. Parts the profile
+    calls slivers (boundary precision) are left out. Only parts with an area are
+    returned.
+
+    Parameters
+    ----------
+    run : Run
+        The run: its profile, sources, coverage and analysis CRS.
+    keys : sequence of str
+        The hard layers that could be used.
+    area : Polygon or MultiPolygon
+        The land asked about, in the analysis CRS.
+
+    Returns
+    -------
+    list of Undescribed
+    """
+    keys = tuple(k for k in keys if run.profile.layers[k].kind not in COVERAGE_KINDS)
+    if not keys or area.is_empty:
+        return []
+    near = gpd.GeoSeries([area], crs=run.crs)
+    if run.coverage is not None:
+        regions = [(keys, *_coverage_region(run, near))]
+    else:
+        regions = _survey_region(run, keys, near) or [
+            (
+                (key,),
+                Text(f"图层 {key} 的范围", f"the extent of layer {key!r}"),
+                _extent_region(run, key),
+            )
+            for key in keys
+        ]
+    out = []
+    for layers, described_by, region in regions:
+        outside = _not_slivers(run, area if region is None else shapely.difference(area, region))
+        if not outside.is_empty:
+            out.append(Undescribed(layers, described_by, outside))
+    return out
+
+
+def _coverage_region(run: Run, near: gpd.GeoSeries) -> tuple[Text, shapely.Geometry | None]:
+    """The run's coverage polygon near ``near`` and its words (None: it could not be read)."""
+    source = run.coverage
+    title = (run.profile.coverage or CoverageSpec("")).title
+    named = source.path if isinstance(source, LayerSource) else "GeoDataFrame"
+    spec = LayerSpec(key="coverage", kind="generic", title=title)
+    try:
+        loaded = run.read_layer(spec, near, 1.0, source)
+    except (DataSourceError, InputDataError, OSError) as ex:
+        warn(f"the coverage polygon could not be used: {ex}")
+        return Text(f"{title.zh}（无法读取）", f"{title.en}, which could not be read"), None
+    region = union_polygons(loaded.features.geometry.values)
+    return Text(f"{title.zh}（{named}）", f"{title.en} ({named})"), region
+
+
+def _survey_region(
+    run: Run, keys: tuple[str, ...], near: gpd.GeoSeries
+) -> list[tuple[tuple[str, ...], Text, shapely.Geometry]]:
+    """The land-use survey's parcels near ``near`` as the region describing ``keys`` (or none)."""
+    for key, spec in run.profile.layers.items():
+        if spec.kind != "land_use" or run.sources.get(key) is None:
+            continue
+        try:
+            layer = run.read_layer(spec, near, 1.0)
+        except (DataSourceError, InputDataError, OSError) as ex:
+            warn(f"layer {key!r} could not be used: {ex}")
+            continue
+        described = Text(f"土地利用现状调查（图层 {key}）的范围", f"the land-use survey ({key!r})")
+        return [(keys, described, _parcels_union(layer.features.geometry.values))]
+    return []
+
+
+def _parcels_union(parcels: Any) -> shapely.Geometry:
+    """The union of a survey's parcels: as a coverage when they are one (0.1 s, not 2.4 s).
+
+    A survey's parcels tile its county, which GEOS unites edge by edge
+    (``coverage_union_all``). The result is taken when it is valid and its area is
+    the parcels' sum (no parcel overlaps another); else they are united as any
+    polygons are (:func:`~landcheck.select.constraints.union_polygons`).
+
+    Examples
+    --------
+    >>> tiles = [shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)]
+    >>> _parcels_union(tiles).area, _parcels_union([*tiles, shapely.box(0.5, 0, 1.5, 1)]).area
+    (2.0, 2.0)
+    """
+    geoms = polygonal_part(np.asarray(parcels, dtype=object))
+    geoms = geoms[~shapely.is_empty(geoms)]
+    if not len(geoms):
+        return shapely.MultiPolygon()
+    tiled = shapely.coverage_union_all(geoms)
+    if tiled.is_valid and np.isclose(tiled.area, shapely.area(geoms).sum(), rtol=1e-9, atol=0):
+        return tiled
+    return union_polygons(geoms)
+
+
+def _extent_region(run: Run, key: str) -> shapely.Geometry | None:
+    """A layer's extent box in the analysis CRS (None: it cannot be had)."""
+    extent = layer_extent(run.sources[key], run.crs)
+    return shapely.box(*extent) if extent is not None else None
+
+
+def _not_slivers(run: Run, geometry: shapely.Geometry) -> shapely.Geometry:
+    """The polygons of ``geometry`` the profile does not call slivers (area, mean width)."""
+    parts = np.asarray(shapely.get_parts(polygonal_part([geometry])[0]), dtype=object)
+    if not len(parts):
+        return shapely.MultiPolygon()
+    areas, lengths = shapely.area(parts), shapely.length(parts)
+    widths = np.divide(2.0 * areas, lengths, out=np.zeros_like(areas), where=lengths > 0)
+    sliver = run.profile.analysis.is_sliver
+    kept = [p for p, a, w in zip(parts, areas, widths, strict=True) if not sliver(a, w)]
+    return shapely.union_all(kept) if kept else shapely.MultiPolygon()
 
 
 def load_lines(

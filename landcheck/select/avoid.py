@@ -10,6 +10,11 @@ pre-examined on the same run (:func:`landcheck.evaluate`), so the statuses
 before and after are the real ones. :func:`landcheck.report.selection.write_avoidance` writes
 the trimmed boundary as GeoPackage layers and a boundary TXT for
 resubmission.
+
+A site is trimmed only where a hard layer describes the land (:mod:`landcheck.coverage`):
+what it keeps beyond the county the layer covers, or outside the land-use survey, is not
+known to avoid that layer. Such a site is said (``undescribed_ha``, ``undescribed_by``,
+a warning) and is not ready for resubmission (``ready``): the TXT leaves it out.
 """
 
 from __future__ import annotations
@@ -31,15 +36,19 @@ from landcheck.crs import crs_label
 from landcheck.evaluation import evaluate
 from landcheck.inputs import LayerInput
 from landcheck.messages import collecting, warn
+from landcheck.polygonal import polygonal_part
 from landcheck.profile import Profile
 from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
 from landcheck.select._common import (
     PolygonInput,
+    Undescribed,
     area_by_method,
     check_limits,
     made_areas,
     require_true_lengths,
+    undescribed,
+    undescribed_words,
 )
 from landcheck.select._display import (
     finish,
@@ -76,7 +85,11 @@ class AvoidanceResult:
         ``site_ha``, ``kept_planar_m2``, ``kept_ellipsoidal_m2``, ``kept_ha``,
         ``lost_ha`` (= site − kept), ``constraints_ha`` (taken by the
         constraints), ``dropped_ha`` (too narrow or small), ``kept_share``,
-        ``parts``, ``fragmented``, ``status_before``, ``status_after`` and
+        ``parts``, ``fragmented``, ``status_before``, ``status_after``,
+        ``undescribed_ha`` (the land kept that some hard layer does not describe,
+        so not known to avoid it; boundary-precision slivers are 0),
+        ``undescribed_by`` (those layers, comma-separated), ``ready`` (land is
+        kept and every hard layer describes it: written for resubmission) and
         the trimmed geometry (empty when nothing is left).
     lost : GeoDataFrame
         What each constraint takes from each site (``site_id``, ``key``,
@@ -120,13 +133,15 @@ class AvoidanceResult:
 
     @property
     def resubmission(self) -> gpd.GeoDataFrame:
-        """The trimmed sites with land left: ``site_id``, ``name``, ``measuring_crs``, geometry.
+        """The sites ready for resubmission: ``site_id``, ``name``, ``measuring_crs``, geometry.
 
-        The geometry is in the analysis CRS; ``measuring_crs`` is the CRS the
+        A site is ready when it keeps land and every hard layer describes that land
+        (``ready``): one that keeps land no layer describes is not known to avoid it. The
+        geometry is in the analysis CRS; ``measuring_crs`` is the CRS the
         site's planar areas (``kept_planar_m2``) are measured in, its own zone,
         in which the boundary TXT writes it.
         """
-        usable = self.kept[~self.kept.geometry.is_empty]
+        usable = self.kept[self.kept["ready"].to_numpy(dtype=bool)]
         out = usable[["site_id", "name", "geometry"]].reset_index(drop=True)
         out.insert(2, "measuring_crs", [self.before.measuring_crs(sid) for sid in out.site_id])
         return out
@@ -166,6 +181,8 @@ class AvoidanceResult:
             "parts",
             "status_before",
             "status_after",
+            "undescribed_ha",
+            "ready",
         ]
         return html_block("Avoidance (避让)", facts, self.table[columns], warnings=self.warnings)
 
@@ -259,6 +276,7 @@ def avoid(
     crs: Any = None,
     area_method: str | None = None,
     width: float | None = None,
+    coverage: LayerInput = None,
     encoding: str | None = None,
     datum_shift: Any = None,
     standards_table: str | os.PathLike[str] | None = None,
@@ -271,6 +289,10 @@ def avoid(
         The site(s) to trim (each is trimmed on its own).
     profile, layers, id_field, crs, area_method, width, encoding, datum_shift
         As for :func:`landcheck.check`.
+    coverage : path, ``"PATH:LAYER"`` or GeoDataFrame, optional
+        Polygons of the area the layers describe, as for :func:`landcheck.check`: a
+        site keeping land outside it (without it, outside the land-use survey, else
+        outside a hard layer's extent) is not ready for resubmission.
     standards_table : path, optional
         The land-use standard's index table (CSV), as for :func:`landcheck.check`;
         the profile's by default.
@@ -314,6 +336,7 @@ def avoid(
             width=width,
             encoding=encoding,
             datum_shift=datum_shift,
+            coverage=coverage,
             standards_table=standards_table,
             what="site",
         )
@@ -326,6 +349,11 @@ def avoid(
         )
         frame = run.sites
         loaded = load_constraints(run, hard, frame.geometry, join=buffer_join)
+        blank = undescribed(
+            run,
+            [item.constraint.key for item in loaded if item.available],
+            shapely.union_all(frame.geometry.values),
+        )
         method, crs_ = run.method, run.crs
         kept_geoms, rows, lost_rows, lost_geoms, dropped_rows, dropped_geoms = (
             [],
@@ -422,6 +450,10 @@ def avoid(
         )
         table["fragmented"] = table["parts"] > 1
         _warn_fragments(table, kept_geoms, run)
+        hectares, layers, reasons = _undescribed_kept(kept_geoms, blank, run)
+        table["undescribed_ha"], table["undescribed_by"] = hectares, layers
+        table["ready"] = (table["parts"] > 0) & (table["undescribed_by"] == "")
+        _warn_undescribed(table, reasons)
         before = evaluate(run)
         table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
         after = _recheck(table, kept_geoms, run)
@@ -453,6 +485,11 @@ def avoid(
                 "outside_urban": outside_urban,
                 "min_width_m": float(min_width_m),
                 "min_area_m2": min_area,
+                "coverage": None
+                if coverage is None
+                else (
+                    "<GeoDataFrame>" if isinstance(coverage, gpd.GeoDataFrame) else str(coverage)
+                ),
             },
             before=before,
             after=after,
@@ -469,6 +506,52 @@ def _pieces(
     frame = pd.DataFrame(rows, columns=columns)
     frame["planar_m2"], frame["ellipsoidal_m2"], frame["ha"] = planar, ellipsoidal, ha
     return gpd.GeoDataFrame(frame, geometry=list(geoms), crs=run.crs)
+
+
+def _undescribed_kept(
+    kept: list[Any], blank: list[Undescribed], run: Run
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Per site, the land kept that some hard layer does not describe: ha, layers, in words.
+
+    A site's part that the profile calls a sliver (boundary precision) is none.
+    """
+    hectares = np.zeros(len(kept))
+    layers = [""] * len(kept)
+    reasons = [""] * len(kept)
+    sliver = run.profile.analysis.is_sliver
+    for position, geom in enumerate(kept):
+        parts = [shapely.intersection(geom, item.geometry) for item in blank]
+        parts = [polygonal_part([p])[0] for p in parts]
+        whole = polygonal_part([shapely.union_all(parts)])[0] if parts else shapely.Polygon()
+        if whole.is_empty:
+            continue
+        planar, _, ha = _areas(run, [whole], [position])
+        if sliver(float(planar[0]), _mean_width(whole)):
+            continue
+        hectares[position] = float(ha[0])
+        found = [item for item, p in zip(blank, parts, strict=True) if not p.is_empty]
+        layers[position] = ", ".join(dict.fromkeys(k for item in found for k in item.keys))
+        reasons[position] = "; ".join(undescribed_words(item) for item in found)
+    return hectares, layers, reasons
+
+
+def _mean_width(geometry: shapely.Geometry) -> float:
+    """Largest 2·area/perimeter among a geometry's polygons."""
+    parts = np.asarray(shapely.get_parts(geometry), dtype=object)
+    return float(np.max(2.0 * shapely.area(parts) / shapely.length(parts)))
+
+
+def _warn_undescribed(table: pd.DataFrame, reasons: list[str]) -> None:
+    """Say which sites keep land a hard layer does not describe: not ready for resubmission."""
+    for row, reason in zip(table.itertuples(index=False), reasons, strict=True):
+        if reason:
+            warn(
+                f"site {row.site_id}: {row.undescribed_ha:.4f} ha of the {row.kept_ha:.4f} ha "
+                f"kept is {reason}, so it is not known to avoid them (finding none of their "
+                "features there proves nothing): the site is not "
+                "ready for resubmission and is left out of the boundary TXT; give layers that "
+                "describe it, or the polygon of the area they describe (coverage= / --coverage)"
+            )
 
 
 def _warn_fragments(table: pd.DataFrame, kept: list[Any], run: Run) -> None:

@@ -11,6 +11,11 @@ convert…) and status are exactly what a site drawn on it would get, and
 measured for its distance to the urban development boundary, to roads and to
 the nearest hard constraint.
 
+Land that a hard layer does not describe (beyond the county its data covers,
+outside the land-use survey: :mod:`landcheck.coverage`) is not buildable land
+free of it: it is cut out too and reported apart (``undescribed``), with a
+warning.
+
 Areas are planar (analysis CRS) and ellipsoidal; thresholds and hectares use
 the run's area method. The buffer joins are described in
 :mod:`landcheck.select.constraints`.
@@ -19,7 +24,7 @@ the run's area method. The buffer joins are described in
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -43,6 +48,7 @@ from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
 from landcheck.select._common import (
     PolygonInput,
+    Undescribed,
     aoi_union,
     area_by_method,
     check_limits,
@@ -52,6 +58,8 @@ from landcheck.select._common import (
     project_class_key,
     require_true_lengths,
     sites_frame,
+    undescribed,
+    undescribed_words,
 )
 from landcheck.select._display import (
     LAYER_STYLE,
@@ -123,6 +131,9 @@ class Carved:
     removed : list of (geometry, reason)
         Land free of constraints but too narrow or too small (pieces thinner than
         :data:`CRUMB_WIDTH_M`, floating-point residue, left out).
+    undescribed : list of geometry
+        For each land the layers do not describe that was given, the part of it
+        outside every constraint: not free, not a patch (they may overlap).
     """
 
     aoi: shapely.Geometry
@@ -130,6 +141,7 @@ class Carved:
     free: shapely.Geometry
     patches: np.ndarray
     removed: list[tuple[shapely.Geometry, str]]
+    undescribed: list[shapely.Geometry] = field(default_factory=list)
 
 
 def carve(
@@ -140,6 +152,7 @@ def carve(
     *,
     min_width_m: float = 0.0,
     min_area_m2: float = 0.0,
+    undescribed: Sequence[shapely.Geometry] = (),
 ) -> Carved:
     """Cut the constraints out of an area, then apply the minimum width and area.
 
@@ -162,6 +175,9 @@ def carve(
         Remove parts narrower than this (metres).
     min_area_m2 : float
         Remove patches smaller than this (m², by the run's area method).
+    undescribed : sequence of geometry
+        Land some hard layers do not describe (:func:`~landcheck.select._common.undescribed`):
+        what of it no constraint excludes is cut out too, and not free.
 
     Returns
     -------
@@ -180,6 +196,9 @@ def carve(
         if item.available and item.constraint.outside and item.zone is not None:
             free = shapely.intersection(free, item.zone)
     free = polygonal_part([free])[0]
+    blank = [polygonal_part([shapely.intersection(free, g)])[0] for g in undescribed]
+    if any(not g.is_empty for g in blank):
+        free = polygonal_part([shapely.difference(free, union_polygons(blank))])[0]
     removed: list[tuple[shapely.Geometry, str]] = []
     opened = free
     if min_width_m > 0:
@@ -198,7 +217,7 @@ def carve(
         # largest first by the run's area method, as the patches' hectares are given
         order = np.lexsort((shapely.get_y(centres), shapely.get_x(centres), -np.round(driving, 6)))
         parts = parts[order]
-    return Carved(aoi, excluded, free, parts, removed)
+    return Carved(aoi, excluded, free, parts, removed, blank)
 
 
 def _not_crumbs(parts: np.ndarray) -> np.ndarray:
@@ -229,7 +248,9 @@ class BuildableResult:
         ``inside_urban_ha``, ``outside_urban_ha``, ``urban``,
         ``urban_distance_m`` and ``road_distance_m`` (NaN when none within
         ``search_m``; roads only when a road layer is given),
-        ``nearest_hard_m`` and ``nearest_hard_layer``.
+        ``nearest_hard_m`` and ``nearest_hard_layer``, and ``unknown_checks``:
+        the checks whose finding is ``unknown`` (comma-separated, "" when none),
+        which a worse status (``prohibited``) would otherwise hide.
     excluded : GeoDataFrame
         One row per constraint: what it excludes from the area (``key``,
         ``kind``, ``buffer_m``, ``outside``, ``available``, areas). Rows may
@@ -237,6 +258,11 @@ class BuildableResult:
     removed : GeoDataFrame
         Land free of constraints but narrower than the minimum width or in
         patches smaller than the minimum area (``reason``, areas).
+    undescribed : GeoDataFrame
+        Land outside every constraint that some hard layers do not describe, so
+        not known to be free of them: one row per described area (``layers``,
+        ``described_by``, ``described_by_zh``, ``reason``, areas). Rows may
+        overlap; ``totals`` counts their union once.
     aoi : GeoDataFrame
         The area of interest (one row).
     constraints : tuple of Constraint
@@ -244,7 +270,9 @@ class BuildableResult:
         Constraint keys that could not be used: the patches are NOT known to
         be free of them (their statuses say ``unknown``).
     totals : dict of Area
-        ``aoi``, ``excluded`` (union), ``free``, ``removed``, ``buildable``.
+        ``aoi``, ``excluded`` (union), ``undescribed`` (union), ``free``,
+        ``removed``, ``buildable``: ``aoi`` = ``excluded`` + ``undescribed`` +
+        ``free`` and ``free`` = ``removed`` + ``buildable``.
     parameters : dict
     check : CheckResult or None
         The pre-examination of the patches.
@@ -256,6 +284,7 @@ class BuildableResult:
     patches: gpd.GeoDataFrame
     excluded: gpd.GeoDataFrame
     removed: gpd.GeoDataFrame
+    undescribed: gpd.GeoDataFrame
     aoi: gpd.GeoDataFrame
     constraints: tuple[Constraint, ...]
     unchecked: list[str]
@@ -280,6 +309,7 @@ class BuildableResult:
         """Return the JSON form (schema ``landcheck/buildable@1``)."""
         excluded = pd.DataFrame(self.excluded.drop(columns="geometry")).to_dict("records")
         removed = pd.DataFrame(self.removed.drop(columns="geometry")).to_dict("records")
+        blank = pd.DataFrame(self.undescribed.drop(columns="geometry")).to_dict("records")
         return json_safe(
             {
                 "schema": BUILDABLE_SCHEMA,
@@ -293,6 +323,7 @@ class BuildableResult:
                 "totals": {k: v.to_dict() for k, v in self.totals.items()},
                 "excluded": excluded,
                 "removed": removed,
+                "undescribed": blank,
                 "patches": self.table.to_dict("records"),
                 "warnings": list(self.warnings),
             }
@@ -303,6 +334,10 @@ class BuildableResult:
         facts = [
             ("area of interest", f"{t['aoi'].ha:,.4f} ha"),
             ("excluded by constraints", f"{t['excluded'].ha:,.4f} ha"),
+            *(
+                (row.reason, f"{row.ha:,.4f} ha, not known to be free of them")
+                for row in self.undescribed.itertuples(index=False)
+            ),
             ("removed (too narrow or small)", f"{t['removed'].ha:,.4f} ha"),
             ("buildable", f"{t['buildable'].ha:,.4f} ha in {len(self.patches)} patch(es)"),
             ("constraints", "; ".join(c.describe() for c in self.constraints)),
@@ -325,6 +360,7 @@ class BuildableResult:
                 "urban_distance_m",
                 "road_distance_m",
                 "nearest_hard_m",
+                "unknown_checks",
             )
             if c in self.patches.columns
         ]
@@ -366,12 +402,16 @@ class BuildableResult:
                 )
         removed = {"facecolor": "#bfc9ca", "edgecolor": "#7f8c8d", "alpha": 0.8}
         usable = {"facecolor": "#5dade2", "edgecolor": "#1b4f72", "alpha": 0.7}
+        blank = {"facecolor": "#fcf3cf", "edgecolor": "#b7950b", "alpha": 0.8}
+        plot_layer(ax, self.undescribed, **blank)
         plot_layer(ax, self.removed, **removed)
         plot_layer(ax, self.patches, **usable)
         self.aoi.boundary.plot(ax=ax, color="black", linewidth=1.2)
         if labels and 0 < len(self.patches) <= 40:
             for row in self.patches.itertuples(index=False):
                 label(ax, row.geometry, f"{row.patch_id} {row.ha:,.1f} ha", above=False, size=7)
+        if not self.undescribed.empty:
+            entries.append(("not described by the layers", blank))
         if not self.removed.empty:
             entries.append(("too narrow or small", removed))
         legend(ax, [*entries, ("buildable", usable)])
@@ -444,11 +484,15 @@ def describe_patches(
     if not len(geoms):
         return table, None
     result = evaluate(run, sites_frame(run, ids, geoms, project_class))
+    unknown = [
+        ", ".join(f.check for f in found if f.status == "unknown") for found in result.findings
+    ]
     scale = run.measuring_of(geoms).scale
     distances = nearest_hard(geoms, loaded, search_m, scale)
     metrics = site_metrics(result, constraints, distances)
     metrics = metrics.drop(columns=["site_id", "name", "area_ha"])
     table = pd.concat([table, metrics], axis=1)
+    table["unknown_checks"] = unknown
     near = gpd.GeoSeries([union_polygons(geoms)], crs=run.crs)
     reach = plane_reach(search_m, scale)
     urban = _urban_features(run, loaded, near, reach)
@@ -474,6 +518,8 @@ def buildable(
     roads: LayerInput = None,
     search_m: float = 1000.0,
     project_class: str | None = None,
+    facts: Mapping[str, Any] | None = None,
+    coverage: LayerInput = None,
     crs: Any = None,
     area_method: str | None = None,
     encoding: str | None = None,
@@ -511,8 +557,18 @@ def buildable(
         How far to look for the urban boundary, roads and constraints (metres;
         1000 by default, as for :func:`landcheck.compare` and :func:`landcheck.search`).
     project_class : str, optional
-        The project's class (key or name, e.g. ``"industrial"``), so that each
-        patch's status is the one a site of that project would get there.
+        The project's type (a key or name of the profile's ``project_types``, e.g.
+        ``"pv_array"``) or old class (``"industrial"``), so that each patch's status is
+        the one a site of that project would get there.
+    facts : mapping, optional
+        Project facts of every patch, as for :func:`landcheck.check` (``{"project_type":
+        "county_road", "plan_level": "county", "plan_ref": "…"}``); its
+        ``project_type`` is not given with ``project_class``.
+    coverage : path, ``"PATH:LAYER"`` or GeoDataFrame, optional
+        Polygons of the area the layers describe, as for :func:`landcheck.check`.
+        Land of the area of interest a hard layer does not describe (outside this
+        polygon; without it, outside the land-use survey, else outside the layer's
+        extent) is not buildable: it is reported apart (``undescribed``).
 
     Returns
     -------
@@ -528,11 +584,24 @@ def buildable(
     >>> aoi = gpd.GeoDataFrame(geometry=[box(x, y, x + 1000, y + 1000)], crs=4523)
     >>> redline = gpd.GeoDataFrame({"BSM": ["R1"]}, geometry=[box(x, y, x + 200, y + 1000)],
     ...                            crs=4523)
-    >>> result = buildable(aoi, layers={"eco_redline": redline}, area_method="planar")
+    >>> result = buildable(aoi, layers={"eco_redline": redline}, area_method="planar",
+    ...                    coverage=aoi)
     >>> result.area.planar_m2, result.unchecked
     (800000.0, ['farmland'])
+
+    Without the coverage polygon, the redline layer describes its own extent alone: the
+    rest of the square is not known to be free of it.
+
+    >>> result = buildable(aoi, layers={"eco_redline": redline}, area_method="planar")
+    >>> result.area.planar_m2, result.totals["undescribed"].planar_m2
+    (0.0, 800000.0)
     """
     check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2, search_m=search_m)
+    if project_class is not None and (facts or {}).get("project_type") is not None:
+        raise InputDataError(
+            "give the project's type once: project_class (--project-class) or "
+            "facts['project_type'] (--project-type), not both"
+        )
     with collecting() as notes:
         created = datetime.now(timezone.utc)
         run = prepare(
@@ -543,6 +612,8 @@ def buildable(
             area_method=area_method,
             encoding=encoding,
             datum_shift=datum_shift,
+            coverage=coverage,
+            facts=facts,
             standards_table=standards_table,
             what="area of interest",
         )
@@ -557,6 +628,7 @@ def buildable(
         aoi = aoi_union(run)
         near = gpd.GeoSeries([aoi], crs=run.crs)
         loaded = load_constraints(run, hard, near, join=buffer_join, search_m=search_m)
+        blank = undescribed(run, [i.constraint.key for i in loaded if i.available], aoi)
         carved = carve(
             aoi,
             loaded,
@@ -564,7 +636,10 @@ def buildable(
             area_by_method(run),
             min_width_m=min_width_m,
             min_area_m2=min_area,
+            undescribed=[item.geometry for item in blank],
         )
+        blank_frame = _undescribed_frame(carved, blank, run)
+        _warn_undescribed(blank_frame)
         ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
         table, result = describe_patches(
             run,
@@ -582,6 +657,7 @@ def buildable(
             patches=patches,
             excluded=_excluded_frame(carved, loaded, run),
             removed=_removed_frame(carved, run),
+            undescribed=blank_frame,
             aoi=gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=run.crs),
             constraints=hard,
             unchecked=[item.constraint.key for item in loaded if not item.available],
@@ -594,6 +670,12 @@ def buildable(
                 "min_area_m2": min_area,
                 "search_m": float(search_m),
                 "project_class": klass,
+                "facts": dict(run.given_facts),
+                "coverage": None
+                if coverage is None
+                else (
+                    "<GeoDataFrame>" if isinstance(coverage, gpd.GeoDataFrame) else str(coverage)
+                ),
                 "roads": None
                 if roads is None
                 else ("<GeoDataFrame>" if isinstance(roads, gpd.GeoDataFrame) else str(roads)),
@@ -640,6 +722,47 @@ def _excluded_frame(carved: Carved, loaded: list[LoadedConstraint], run: Run) ->
     return _frame(rows, geoms, run.crs, columns)
 
 
+def _undescribed_frame(carved: Carved, blank: list[Undescribed], run: Run) -> gpd.GeoDataFrame:
+    """The land each described area leaves out, outside every constraint (rows with an area)."""
+    rows, geoms = [], []
+    for item, geom in zip(blank, carved.undescribed, strict=True):
+        if geom.is_empty:
+            continue
+        area = made_area(run, geom)
+        rows.append(
+            {
+                "layers": ", ".join(item.keys),
+                "described_by": item.described_by.en,
+                "described_by_zh": item.described_by.zh,
+                "reason": undescribed_words(item),
+                "planar_m2": area.planar_m2,
+                "ellipsoidal_m2": area.ellipsoidal_m2,
+                "ha": area.ha,
+            }
+        )
+        geoms.append(geom)
+    columns = [
+        "layers",
+        "described_by",
+        "described_by_zh",
+        "reason",
+        "planar_m2",
+        "ellipsoidal_m2",
+        "ha",
+    ]
+    return _frame(rows, geoms, run.crs, columns)
+
+
+def _warn_undescribed(frame: gpd.GeoDataFrame) -> None:
+    """Say how much of the area of interest the layers do not describe, and by which."""
+    for row in frame.itertuples(index=False):
+        warn(
+            f"{row.ha:,.4f} ha of the area of interest is {row.reason}: not counted as "
+            "buildable, since finding none of their features there proves nothing; give layers "
+            "that describe it, or the polygon of the area they describe (coverage= / --coverage)"
+        )
+
+
 def _removed_frame(carved: Carved, run: Run) -> gpd.GeoDataFrame:
     geoms = np.asarray([g for g, _ in carved.removed], dtype=object)
     areas = made_areas(run, geoms)
@@ -662,6 +785,7 @@ def _totals(carved: Carved, run: Run) -> dict[str, Area]:
     return {
         "aoi": made_area(run, carved.aoi),
         "excluded": made_area(run, excluded),
+        "undescribed": made_area(run, union_polygons(carved.undescribed)),
         "free": made_area(run, carved.free),
         "removed": made_area(run, removed),
         "buildable": Area(
