@@ -338,7 +338,7 @@ def _planned_construction(inp: RuleInput, method: AreaMethod) -> tuple[Area | No
     """Planned construction land in the site (from the planning zones), or None and why not."""
     key = inp.params.get("planning_layer")
     layer = inp.layers.get(key) if key is not None else None
-    return _planned_in(layer, _planning_title(inp), method, inp.is_sliver)
+    return planned_in(layer, _planning_title(inp), method, inp.is_sliver)
 
 
 def _planning_title(inp: RuleInput) -> Text:
@@ -348,7 +348,7 @@ def _planning_title(inp: RuleInput) -> Text:
     return spec.title if spec is not None else Text("规划分区", "planning zones")
 
 
-def _planned_in(
+def planned_in(
     layer: SiteLayer | None,
     title: Text,
     method: AreaMethod,
@@ -361,7 +361,8 @@ def _planned_in(
     as a zone whose code the table does not know may or may not be, and where a zone is
     given at level 1 only (04 城镇发展区 holds 0401, planned construction land, and 0402,
     which is not: its table marks it ``unknown``). Coverage is asked first: where no zone
-    touches the site, the table has nothing of it to tell. ``title`` is the layer's.
+    touches the site, the table has nothing of it to tell. ``title`` is the layer's. The
+    urban-boundary rule reads it too, for the planned village land outside the boundary.
     """
 
     def is_material(area_m2: float, width_m: float | None) -> bool:
@@ -626,7 +627,7 @@ def _conversion_states(
             return [(view.key, site_id, "land_use") for view in planning]
     states = []
     for view in planning:
-        planned, _ = _planned_in(view, NO_TEXT, method, is_sliver)
+        planned, _ = planned_in(view, NO_TEXT, method, is_sliver)
         site_m2 = view.overlap.m2 + view.uncovered.m2
         mode = _conversion_mode(
             planned,

@@ -22,6 +22,7 @@ from landcheck.rules.core import (
     reach_by,
     to_ha,
 )
+from landcheck.rules.land import planned_in
 from landcheck.units import M2_PER_MU, Area, AreaMethod, largest_remainder_round, rest_shown
 
 __all__ = ["EVALUATORS"]
@@ -43,13 +44,46 @@ def _outside(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -
     return "permitted_outside" if permitted else "not_permitted"
 
 
+def _village_kind(facts: ProjectFacts, params: Mapping[str, Any]) -> str | None:
+    """What a project's type comes to in planned village land outside the boundary.
+
+    ``village`` for a type listed in ``village_types`` (a public service facility: the
+    village plan places it), ``village_lists`` for one in ``village_list_types``
+    (industry, commerce, housing: whether it is concentrated urban construction is for the
+    village plan and the positive and negative lists), None for any other type, none
+    declared, or a rule that names no planning layer (``planning_layer``).
+    """
+    if not params.get("planning_layer"):
+        return None
+    if in_types(facts, params, "village_types"):
+        return "village"
+    if in_types(facts, params, "village_list_types"):
+        return "village_lists"
+    return None
+
+
+def _reach(facts: ProjectFacts, params: Mapping[str, Any], profile: Profile) -> tuple[str, ...]:
+    """The outcomes a project's type comes to outside the boundary (the evaluator's ``reach``).
+
+    :func:`_outside`'s; for a type not permitted outside that has a place in village land
+    (:func:`_village_kind`), that place's outcome and ``village_unknown`` too.
+    """
+    outcome = _outside(facts, params, profile)
+    kind = _village_kind(facts, params)
+    if outcome == "permitted_outside" or kind is None:
+        return (outcome,)
+    return (outcome, kind, "village_unknown")
+
+
 def _urban_boundary(inp: RuleInput) -> Decision:
     """Outside the boundary only the project types the 2026 measures leave outside it.
 
     《城镇开发边界管理办法（试行）》: no 新城新区, 开发区, 非农产业园区 or other concentrated
     urban construction outside the boundary; infrastructure, energy, mining, military,
-    rural housing (in the 村庄建设区) and the like may be outside. Whether the land needs
-    单独选址 is the conversion rule's (planned construction land), not this one's.
+    rural housing and the like may be outside. 村庄建设区 outside the boundary is planned
+    construction land (实施条例 arts. 23-24): there a project of another type is judged by
+    its place in village land (:func:`_in_village`). Whether the land needs 单独选址 is the
+    conversion rule's (planned construction land), not this one's.
 
     Where part of the site lies beyond the area the layers describe, a part known to lie
     outside the boundary (within the described area) still decides ``not_permitted``: the
@@ -71,6 +105,7 @@ def _urban_boundary(inp: RuleInput) -> Decision:
             "No project type is declared, so it is taken as one that may not be built "
             "outside; declare project_type.",
         ),
+        **_NO_VILLAGE,
     }
     if outside.m2 < NOTHING_M2:  # a rounding rest, "0.00 平方米"
         outcome = "inside"
@@ -80,7 +115,169 @@ def _urban_boundary(inp: RuleInput) -> Decision:
         outcome = _outside(inp.site.facts, inp.params, inp.profile)
     if outcome == "not_permitted" and outside_gap(inp) is not None:
         return _known_outside(inp, values)
+    if outcome == "not_permitted":
+        return _in_village(inp, values) or Decision(outcome, outside, values)
     return Decision(outcome, outside, values)
+
+
+_NO_VILLAGE: dict[str, object] = {
+    "village": NO_TEXT,
+    "village_zones": NO_TEXT,
+    "in_village": NO_TEXT,
+    "village_sliver": NO_TEXT,
+    "village_least_ha": 0.0,
+    "village_most_ha": 0.0,
+}
+"""The village values of a site whose part outside the boundary is not judged by village land."""
+
+_IN_VILLAGE = {
+    "village": Text("可按村庄规划选址", "the project may be sited as the village plan lays out"),
+    "village_lists": Text(
+        "是否属于集中成片城镇建设须依村庄规划和正负面清单判断",
+        "whether the project is concentrated urban construction is for the village plan and "
+        "the positive and negative lists to decide",
+    ),
+}
+"""What a project may do in village land, by :func:`_village_kind`."""
+
+
+def _in_village(inp: RuleInput, values: dict[str, object]) -> Decision | None:
+    """The outcome of a site outside the boundary by its part in planned village land.
+
+    Planned village land is the planning zones listed in ``village_zones`` (0501
+    村庄建设区) that the zones' code table marks ``planned_construction``. The zones are
+    not intersected with the boundary: of the part outside the boundary, at least
+    outside − (site − village) and at most min(outside, village) lie in village land.
+    More than a sliver surely outside village land: ``not_permitted`` for that part, the
+    message saying what the rest may do (``village``); all of it in village land: the
+    type's outcome (:func:`_village_kind`: ``village`` or ``village_lists``); the
+    bounds apart: ``village_unknown``, with both. None (the outcome as without the zones)
+    for a type with no place there, where the zones cannot tell planned construction land
+    (:func:`~landcheck.rules.land.planned_in`), or where the site holds no more than a
+    sliver of village land.
+    """
+    kind = _village_kind(inp.site.facts, inp.params)
+    view = inp.layers.get(inp.params.get("planning_layer") or "")
+    method = inp.site.area.method
+    if kind is None or view is None or planned_in(view, NO_TEXT, method, inp.is_sliver)[0] is None:
+        return None
+    codes = _village_codes(view, inp.params)
+    village = view.classes_where("table_code", codes, method)
+    if not inp.is_material(village.m2, view.width_where("table_code", codes)):
+        return None
+    outside = inp.layer.uncovered
+    least, most = _village_bounds(outside, inp.site.area, village)
+    rest_width = _rest_width(view, codes)
+    zones = _zones(view, ("table_code", codes), method)
+    values = {
+        **values,
+        "village_zones": zones,
+        "in_village": _IN_VILLAGE[kind],
+        "village_least_ha": to_ha(least.m2),
+        "village_most_ha": to_ha(most.m2),
+    }
+    rest = Area(
+        outside.planar_m2 - most.planar_m2, outside.ellipsoidal_m2 - most.ellipsoidal_m2, method
+    )
+    if inp.is_material(rest.m2, rest_width):
+        shown = float(values["outside_ha"])  # the part outside as the message shows it
+        values["village"] = _village_note(least, most, shown, zones, _IN_VILLAGE[kind])
+        return Decision("not_permitted", rest, values)
+    unsure = outside.m2 - least.m2  # the most that may lie outside village land
+    if inp.is_material(unsure, rest_width):
+        return Decision("village_unknown", outside, values)
+    if unsure >= NOTHING_M2:  # a sliver
+        values["village_sliver"] = Text(
+            f"另有 {unsure:.2f} 平方米的细小部分位于村庄建设用地外，疑似边界误差，修正后复核。",
+            f" Another {unsure:.2f} m² lie outside the village land in a thin strip: a "
+            "suspected boundary error; correct the boundary and recheck.",
+        )
+    return Decision(kind, outside, values)
+
+
+def _planned_codes(view: SiteLayer) -> tuple[str, ...]:
+    """The batch's zone codes the code table marks ``planned_construction`` (made once)."""
+    table = view.class_table
+    if table is None:
+        return ()
+    return table.distinct_where("table_code", "planned_construction", ("yes",))
+
+
+def _village_codes(view: SiteLayer, params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The batch's codes of planned village land: in ``village_zones``, planned construction land.
+
+    The same for every site, so the areas and widths they select are made once.
+    """
+    listed = set(params.get("village_zones") or ())
+    return tuple(code for code in _planned_codes(view) if code in listed)
+
+
+def _village_bounds(outside: Area, site: Area, village: Area) -> tuple[Area, Area]:
+    """The least and the most of the part outside the boundary that lies in village land.
+
+    From the totals alone: the village land may lie inside the boundary as far as the
+    part inside goes, and fills the part outside at most.
+
+    Examples
+    --------
+    Half the site outside, half of it village land: anywhere from none to all of the part
+    outside; all of it village land, all of the part outside.
+
+    >>> half, site = Area(5_000.0, 5_000.0), Area(10_000.0, 10_000.0)
+    >>> [(a.m2, b.m2) for a, b in (_village_bounds(half, site, half),
+    ...                            _village_bounds(half, site, site))]
+    [(0.0, 5000.0), (5000.0, 5000.0)]
+    """
+
+    def bounds(outside_m2: float, site_m2: float, village_m2: float) -> tuple[float, float]:
+        return max(0.0, outside_m2 - (site_m2 - village_m2)), min(outside_m2, village_m2)
+
+    planar = bounds(outside.planar_m2, site.planar_m2, village.planar_m2)
+    ellipsoidal = bounds(outside.ellipsoidal_m2, site.ellipsoidal_m2, village.ellipsoidal_m2)
+    return (
+        Area(planar[0], ellipsoidal[0], outside.method),
+        Area(planar[1], ellipsoidal[1], outside.method),
+    )
+
+
+def _rest_width(view: SiteLayer, codes: tuple[str, ...]) -> float:
+    """The largest width of the site's planning zones other than village land, and its gaps.
+
+    Zones not planned for construction (or not known to be), planned zones not listed as
+    village land (0401, inside the boundary by its kind) and the part no zone covers.
+    """
+    urban = tuple(code for code in _planned_codes(view) if code not in codes)
+    widths = [
+        view.width_where("planned_construction", ("no", "unknown")),
+        view.width_where("table_code", urban),
+    ]
+    if view.uncovered.m2 > 0.0:
+        widths.append(view.uncovered_width_m)
+    return max(widths)
+
+
+def _village_note(least: Area, most: Area, outside_ha: float, zones: Text, may: Text) -> Text:
+    """What the part outside the boundary in village land may do, beside the part that may not.
+
+    ``outside_ha`` is the part outside as the message shows it: the two parts add up to it.
+    """
+    rest = rest_shown(outside_ha, most.ha, 4)
+    if f"{least.ha:.4f}" == f"{most.ha:.4f}":  # one figure, as shown
+        return Text(
+            f"其中 {most.ha:.4f} 公顷位于规划确定的村庄建设用地（项目用地中有{zones.zh}），"
+            f"该部分{may.zh}；其余 {rest:.4f} 公顷位于村庄建设用地外，不得建设。",
+            f" Of it, {most.ha:.4f} ha lie in planned village land (the site holds "
+            f"{zones.en}): there {may.en}; the other {rest:.4f} ha lie outside it and may not "
+            "be built on.",
+        )
+    return Text(
+        f"其中位于规划确定的村庄建设用地（项目用地中有{zones.zh}）的面积在 {least.ha:.4f} 至 "
+        f"{most.ha:.4f} 公顷之间（按两图层的面积推算，未作叠加），该部分{may.zh}；"
+        f"至少 {rest:.4f} 公顷位于村庄建设用地外，不得建设。",
+        f" Of it, between {least.ha:.4f} and {most.ha:.4f} ha lie in planned village land "
+        f"(the site holds {zones.en}; from the two layers' totals, not intersected): there "
+        f"{may.en}; at least {rest:.4f} ha lie outside it and may not be built on.",
+    )
 
 
 def _known_outside(inp: RuleInput, values: dict[str, object]) -> Decision:
@@ -343,13 +540,40 @@ EVALUATORS = (
     Evaluator(
         "urban_boundary",
         ("urban_boundary",),
-        ("inside", "sliver", "permitted_outside", "not_permitted"),
+        (
+            "inside",
+            "sliver",
+            "permitted_outside",
+            "not_permitted",
+            "village",
+            "village_lists",
+            "village_unknown",
+        ),
         _urban_boundary,
-        numbers=("inside_ha", "outside_ha", "outside_mu", "outside_m2"),
-        texts=("declare", "beyond"),
-        params={"outside_groups": "words", "outside_types": "types"},
+        numbers=(
+            "inside_ha",
+            "outside_ha",
+            "outside_mu",
+            "outside_m2",
+            "village_least_ha",
+            "village_most_ha",
+        ),
+        texts=("declare", "beyond", "village", "village_zones", "in_village", "village_sliver"),
+        params={
+            "outside_groups": "words",
+            "outside_types": "types",
+            "planning_layer": "layer",
+            "village_zones": "words",
+            "village_types": "types",
+            "village_list_types": "types",
+        },
         evidence=("not_permitted",),
-        reach=reach_by(_outside, "inside", "sliver"),
+        fallbacks={
+            "village": "permitted_outside",
+            "village_lists": "not_permitted",
+            "village_unknown": "not_permitted",
+        },
+        reach=reach_by(_reach, "inside", "sliver"),
     ),
     Evaluator(
         "planning_conformity",
