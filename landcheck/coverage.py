@@ -347,6 +347,11 @@ class Coverage:
     bands : dict
         Layer key → :class:`Band`, for the layers a proximity rule reads: the
         part of the band around each site beyond the described area.
+    regions : dict
+        Layer key → the described area the ground around a site is measured
+        against (the coverage polygon, the land-use survey's bounding box, the
+        layer's extent box), in the analysis CRS; None when none could be had
+        (nothing around a site is described).
     """
 
     basis: str
@@ -354,6 +359,7 @@ class Coverage:
     outside: dict[str, Outside] = field(default_factory=dict)
     land_use: str | None = None
     bands: dict[str, Band] = field(default_factory=dict)
+    regions: dict[str, shapely.Geometry | None] = field(default_factory=dict)
 
     def applies_to(self, key: str) -> bool:
         """Whether this coverage says something about layer ``key``."""

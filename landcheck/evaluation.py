@@ -498,6 +498,7 @@ def _coverage(
             dict.fromkeys(keys, described),
             dict.fromkeys(keys, outside),
             bands=bands(region, described, keys),
+            regions=dict.fromkeys(keys, region),
         )
         return coverage, record
     land_use = next(
@@ -508,7 +509,7 @@ def _coverage(
         described = Text(
             f"土地利用现状调查（图层 {land_use}）的范围", f"the land-use survey ({land_use!r})"
         )
-        extent = layer_extent(run.sources[land_use], run.crs) if distances else None
+        extent = layer_extent(run.sources[land_use], run.crs) if keys else None
         survey_box = Text(
             f"土地利用现状调查（图层 {land_use}）范围的外接矩形",
             f"the bounding box of the land-use survey ({land_use!r})",
@@ -523,15 +524,16 @@ def _coverage(
             dict.fromkeys(keys, described),
             land_use=land_use,
             bands=bands(region, survey_box, keys),
+            regions=dict.fromkeys(keys, region),
         ), None
     described_by = {k: Text(f"图层 {k} 的范围", f"the extent of layer {k!r}") for k in keys}
-    outside, by_layer = {}, {}
+    outside, by_layer, regions = {}, {}, {}
     for key in keys:
         extent = layer_extent(run.sources[key], run.crs)
-        region = shapely.box(*extent) if extent is not None else None
+        region = regions[key] = shapely.box(*extent) if extent is not None else None
         outside[key] = outside_of(site_geoms, region, run.crs, run.measuring)
         by_layer.update(bands(region, described_by[key], [key]))
-    return Coverage("extent", described_by, outside, bands=by_layer), None
+    return Coverage("extent", described_by, outside, bands=by_layer, regions=regions), None
 
 
 def _describe(views: dict[str, SiteLayer], coverage: Coverage, position: int, method: Any) -> None:

@@ -146,7 +146,14 @@ def test_selection_csv_texts_are_never_formulas(tmp_path):
     n = len(PAYLOADS) - 1  # the OOXML escape starts no formula
     site = sites(*[square(300 * i, 0, 200, 100) for i in range(n)], name=PAYLOADS[:n][::-1])
     site["site_id"] = PAYLOADS[:n]
-    farmland = frame([{"BSM": "F1", "DLBM": "0101", "geometry": square(0, 0, 100)}])
+    # two 1 m squares far from the sites make the farmland's extent (what it describes) hold them
+    far = [square(-1500, -1500, 1), square(300 * n + 1500, 1500, 1)]
+    farmland = frame(
+        [
+            {"BSM": f"F{i + 1}", "DLBM": "0101", "geometry": g}
+            for i, g in enumerate([square(0, 0, 100), *far])
+        ]
+    )
     compared = landcheck.compare(site, layers={"farmland": farmland}, area_method="planar")
     write_comparison(compared, tmp_path / "cmp")
     with open(tmp_path / "cmp" / "comparison.csv", encoding="utf-8-sig", newline="") as handle:

@@ -33,11 +33,18 @@ def _rows(path: Path) -> list[list[str]]:
 def comparison(tmp_path_factory):
     """Three 100 m squares, 300 m apart; farmland ``F\\r=2+2`` takes the west half of the first.
 
-    Site ids hold line breaks too: ``A\\r=HYPERLINK(…)``.
+    Site ids hold line breaks too: ``A\\r=HYPERLINK(…)``. Two 1 m farmland squares 1.5 km
+    beyond the sites make the layer's extent (the area it describes) hold them.
     """
     candidates = sites(*(square(300 * i, 0, 100) for i in range(3)), name=BROKEN)
     candidates["site_id"] = ['A\r=HYPERLINK("http://evil.example")', "B", "C"]
-    farmland = frame([{"BSM": "F\r=2+2", "DLBM": "0101", "geometry": square(0, 0, 50, 100)}])
+    farmland = frame(
+        [
+            {"BSM": "F\r=2+2", "DLBM": "0101", "geometry": square(0, 0, 50, 100)},
+            {"BSM": "F-far1", "DLBM": "0101", "geometry": square(-1500, -1500, 1)},
+            {"BSM": "F-far2", "DLBM": "0101", "geometry": square(2200, 1600, 1)},
+        ]
+    )
     result = landcheck.compare(candidates, layers={"farmland": farmland}, **PLANAR)
     folder = tmp_path_factory.mktemp("csv") / "cmp"
     write_comparison(result, folder)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 import shapely
 from common import frame, square
@@ -12,9 +14,23 @@ from landcheck.errors import InputDataError
 PLANAR = {"area_method": "planar"}
 
 
+def described(rows: list[dict], key: str = "F") -> list[dict]:
+    """A layer's features and two 1 m squares 1.5 km beyond the area of interest's corners.
+
+    Without a land-use survey or a coverage polygon a layer describes its extent: the
+    squares make it hold the area of interest and the 1,000 m around it, where the
+    distances are measured (else they are not known).
+    """
+    return [
+        *rows,
+        {"BSM": f"{key}-far1", "geometry": square(-1500, -1500, 1)},
+        {"BSM": f"{key}-far2", "geometry": square(1800, 1800, 1)},
+    ]
+
+
 def half_redline():
     aoi = frame([{"geometry": square(0, 0, 300)}])
-    redline = frame([{"BSM": "R1", "geometry": square(0, 0, 150, 300)}])
+    redline = frame(described([{"BSM": "R1", "geometry": square(0, 0, 150, 300)}], "R"))
     return aoi, {"eco_redline": redline}
 
 
@@ -202,3 +218,84 @@ def test_a_proposal_never_falls_short_of_the_area_by_more_than_the_tolerance():
     result = landcheck.search(aoi, 4.0, layers={"eco_redline": far_line}, count=50)
     areas = ellipsoidal_areas(result.proposals.geometry.values, result.proposals.crs)
     assert len(areas) and all(abs(a / 40_000.0 - 1.0) <= 1e-4 for a in areas)
+
+
+def corners_only():
+    """A 1200 × 400 m area of interest whose layers describe only x 0–400 (their extents).
+
+    Farmland and redline are 10 m squares in the corners of x 0–400, y 0–400; east of it
+    nothing is known. Every 1 ha candidate there took "0 ha" and stood farther from them than
+    any candidate among them: a search proposed only land without data.
+    """
+    aoi = frame([{"geometry": square(0, 0, 1200, 400)}])
+    farmland = frame(
+        [
+            {"BSM": f"F{i}", "geometry": square(x, y, 10)}
+            for i, (x, y) in enumerate([(0, 0), (390, 390)])
+        ]
+    )
+    redline = frame(
+        [
+            {"BSM": f"R{i}", "geometry": square(x, y, 10)}
+            for i, (x, y) in enumerate([(0, 390), (390, 0)])
+        ]
+    )
+    return aoi, {"farmland": farmland, "eco_redline": redline}
+
+
+def test_search_proposes_described_land_before_land_without_data():
+    aoi, layers = corners_only()
+    result = landcheck.search(aoi, 1.0, layers=layers, count=3, max_aspect=1.0, **PLANAR)
+    proposals = result.proposals
+    assert len(proposals) == 3
+    described_land = square(0, 0, 400, 400).buffer(1e-6)
+    assert all(described_land.covers(g) for g in proposals.geometry)
+    assert proposals["farmland_ha"].tolist() == [0.0] * 3
+    assert proposals["score"].tolist() == [0.0] * 3
+    assert not any("beyond the area" in w for w in result.warnings)
+
+
+def test_proposals_beyond_the_described_land_come_last_and_are_named():
+    aoi, layers = corners_only()
+    result = landcheck.search(aoi, 1.0, layers=layers, count=12, max_aspect=1.0, **PLANAR)
+    table = result.table
+    beyond = table["score"].isna().to_numpy()
+    assert 0 < beyond.sum() < len(table)
+    assert not beyond[: (~beyond).sum()].any()  # the known scores first
+    assert (table.loc[beyond, "score_unknown"] == "farmland_ha, eco_redline_ha").all()
+    assert (table.loc[beyond, "nearest_hard_unknown"] == "farmland, eco_redline").all()
+    (said,) = [w for w in result.warnings if "beyond the area those layers describe" in w]
+    named = [f"{sid} (farmland, eco_redline)" for sid in table.loc[beyond, "site_id"]]
+    assert said.startswith(f"proposal(s) {'; '.join(named)} lie partly beyond")
+
+
+def test_a_grid_that_would_try_too_many_placements_is_widened_or_refused(monkeypatch):
+    module = importlib.import_module("landcheck.select.search")  # the package names the function
+
+    # a 50 m square (0.25 ha) and its rectangles, turned every 15°, in the 150 x 300 m free
+    # half: the default grid of 16.67 m tries 7,967 positions; at most 2,000 are allowed here
+    monkeypatch.setattr(module, "MAX_PLACEMENTS", 2000)
+    aoi, layers = half_redline()
+    result = landcheck.search(aoi, 0.25, layers=layers, count=2, **PLANAR)
+    assert 0 < result.stats["placements_tried"] <= 2000
+    assert result.stats["rectangles_fit"] <= result.stats["placements_tried"]
+    assert result.parameters["step_m"] > 50.0 / 3.0
+    (said,) = [w for w in result.warnings if "the grid was widened" in w]
+    assert said.startswith("a grid of 16.7 m (a third of the site's side) would try 7,967")
+    assert len(result.proposals) == 2
+    with pytest.raises(InputDataError, match=r"a grid of 5 m would try [\d,]+ placements"):
+        landcheck.search(aoi, 0.25, layers=layers, count=2, step_m=5, **PLANAR)
+
+
+def test_fewer_proposals_than_asked_among_thinned_candidates_is_said_as_such():
+    # 20 of the placements that fit are pre-examined: "only N fit" was said of those 20
+    aoi, layers = half_redline()
+    result = landcheck.search(aoi, 0.25, layers=layers, count=50, max_candidates=20, **PLANAR)
+    fit, found = result.stats["rectangles_fit"], len(result.proposals)
+    assert fit > 20 and found < 50
+    (said,) = [w for w in result.warnings if w.startswith("only")]
+    assert said == (
+        f"only {found} non-overlapping site(s) of 0.25 ha were found among the 20 placements "
+        f"pre-examined of {fit:,} that fit; more may fit: raise max_candidates "
+        "(--max-candidates) to examine more"
+    )

@@ -5,7 +5,9 @@ land-use layer does not cover x 1500–2000. A 200 m square there (4 ha) is ``un
 cultivated land and conversion ("does not fully describe the site"); the same square at
 x 1100–1300 takes 4 ha of dry land: cultivated 4 ha, conversion 4 ha, score 2 × 4 + 1 × 4 = 12.
 The unsurveyed one took 0 ha of each, scored 0 and ranked first ("score 0.0000 is lower than
-12.0000"); a search put every proposal there.
+12.0000"); a search put every proposal there. The survey is also the area the farmland,
+redline and urban boundary layers describe (no coverage polygon is given): what the square
+beyond it takes of them is not known either.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from landcheck.select.ranking import RankingRule, Term, rank_table
 
 PLANAR = {"area_method": "planar"}
 LAND_TERMS = "paddy_at_most_ha, cultivated_ha, conversion_ha"
+BEYOND_TERMS = f"farmland_ha, eco_redline_ha, {LAND_TERMS}, outside_urban_ha"
+"""The terms of a site beyond the survey: the land figures and the layers it describes."""
 LAND_FIGURES = [
     "cultivated_ha",
     "paddy_ha",
@@ -60,16 +64,18 @@ def test_a_site_the_survey_does_not_cover_has_no_land_figures_and_ranks_after():
     assert table.loc["A", "status"] == table.loc["B", "status"]
     assert table.loc["A", LAND_FIGURES].isna().all()
     assert math.isnan(table.loc["A", "score"])
-    assert table.loc["A", "score_unknown"] == LAND_TERMS
+    assert table.loc["A", "score_unknown"] == BEYOND_TERMS
+    assert table.loc["A", ["farmland_ha", "eco_redline_ha", "outside_urban_ha"]].isna().all()
+    assert table.loc["A", "urban"] == "unknown"
     assert table.loc["B", "cultivated_ha"] == pytest.approx(4.0)
     assert table.loc["B", "conversion_ha"] == pytest.approx(4.0)
     assert table.loc["B", "score"] == pytest.approx(12.0)
     assert table.loc["B", "score_unknown"] == ""
     assert table.loc["B", "reason"] == (
         f"ahead of A: same status, score 12.0000 is known and A's is not "
-        f"(score not known: {LAND_TERMS})"
+        f"(score not known: {BEYOND_TERMS})"
     )
-    assert table.loc["A", "reason"] == f"last; score not known: {LAND_TERMS}"
+    assert table.loc["A", "reason"] == f"last; score not known: {BEYOND_TERMS}"
     assert (
         "3×? paddy_at_most_ha + 2×? cultivated_ha + 1×? conversion_ha"
         in (table.loc["A", "score_detail"])
@@ -112,7 +118,7 @@ def test_sites_whose_scores_are_not_known_tie_on_the_score():
     result = landcheck.compare(sites, layers=half_surveyed(), **PLANAR)
     assert result.order == ["B", "A", "A2"]
     assert result.table["reason"].iloc[1] == (
-        f"ahead of A2: same status, score not known: {LAND_TERMS}, as A2's is, "
+        f"ahead of A2: same status, score not known: {BEYOND_TERMS}, as A2's is, "
         "nearest hard constraint 1000.00 m is farther than 950.00 m"
     )
 
@@ -167,18 +173,26 @@ def test_a_term_unknown_for_every_site_reorders_nothing():
     assert ranked["reason"].iloc[0] == "ahead of C: same status, score 0.0000 is lower than 2.5000"
 
 
-def test_compare_without_a_land_use_layer_ranks_as_before():
+def test_compare_without_a_land_use_layer_ranks_on_what_the_layers_describe():
     layers = scenario.layers()
     del layers["land_use"]
     result = landcheck.compare(scenario.candidates(), layers=layers, **PLANAR)
     table = result.table.set_index("site_id")
     assert table["cultivated_ha"].isna().all()
-    assert (table["score_unknown"] == "").all()
-    # C1: 2 ha farmland; C4: 4 ha outside the boundary; the others nothing
-    assert table["score"].to_dict() == pytest.approx(
-        {"C1": 20.0, "C2": 0.0, "C3": 0.0, "C4": 4.0, "C6": 0.0}
+    # each layer describes its extent: C4 (x 3300–3500) lies beyond the farmland's (x 0–2950)
+    # and the urban boundary's (x 0–3000), so what it takes of them is not known; every
+    # candidate lies beyond the redline's (x 3800–4000): known for none, the term is left out
+    assert table["eco_redline_ha"].isna().all()
+    assert table.loc["C4", "score_unknown"] == "farmland_ha, outside_urban_ha"
+    assert (table.drop(index="C4")["score_unknown"] == "").all()
+    # C1: 2 ha farmland; the others nothing
+    assert table["score"].drop(index="C4").to_dict() == pytest.approx(
+        {"C1": 20.0, "C2": 0.0, "C3": 0.0, "C6": 0.0}
     )
-    assert table.loc["C1", "score_detail"].startswith("10×2.0000 farmland_ha + 3×? paddy")
+    assert math.isnan(table.loc["C4", "score"])
+    assert table.loc["C1", "score_detail"].startswith(
+        "10×2.0000 farmland_ha + 10×? eco_redline_ha + 3×? paddy"
+    )
 
 
 def test_the_rule_says_so():

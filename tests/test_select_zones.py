@@ -44,6 +44,16 @@ def in_degrees(ids, geoms, column="site_id"):
     return gpd.GeoDataFrame({column: ids}, geometry=list(geoms), crs=4490)
 
 
+def far_corners():
+    """Two 1 m squares 1.5 km south-west and 2.5 km east of each place's origin.
+
+    Added to a layer, they make its extent (the area it describes, without a survey or a
+    coverage polygon) hold the ground within 1,000 m of the candidates, so that their
+    distances are known.
+    """
+    return [drawn(p, x, y, 1, 1) for p in (WEST, EAST) for x, y in ((-1500, -1500), (2500, 1500))]
+
+
 def two_places():
     """A 300 m square at each place, a 100 m redline square in its south-west corner."""
     squares = in_degrees(["W", "E"], [drawn(p, 0, 0, 300, 300) for p in (WEST, EAST)])
@@ -108,7 +118,8 @@ def test_compare_gives_distances_in_each_sites_own_zone():
     # each candidate 100 m square lies 200 m east of its place's redline square; in the
     # analysis zone the far one is 199.77 m away
     candidates = in_degrees(["W", "E"], [drawn(p, 300, 0, 100, 100) for p in (WEST, EAST)])
-    redline = in_degrees(["RW", "RE"], [drawn(p, 0, 0, 100, 100) for p in (WEST, EAST)], "BSM")
+    squares = [drawn(p, 0, 0, 100, 100) for p in (WEST, EAST)]
+    redline = in_degrees(["RW", "RE", *"abcd"], [*squares, *far_corners()], "BSM")
     result = landcheck.compare(candidates, layers={"eco_redline": redline}, **PLANAR)
     nearest = result.table.set_index("site_id")["nearest_hard_m"]
     assert nearest.loc[["W", "E"]].tolist() == pytest.approx([200.0, 200.0], abs=1e-3)
@@ -164,7 +175,7 @@ def test_the_search_distance_is_metres_of_each_sites_own_zone():
     # a redline square 999.5 m east of the far candidate in its own zone is 1000.64 m away in
     # the analysis plane: beyond a 1000 m search, it was missed (NaN) and the id decided
     candidates = in_degrees(["W", "E"], [drawn(p, 0, 0, 100, 100) for p in (WEST, EAST)])
-    redline = in_degrees(["RE"], [drawn(EAST, 1099.5, 0, 50, 50)], "BSM")
+    redline = in_degrees(["RE", *"abcd"], [drawn(EAST, 1099.5, 0, 50, 50), *far_corners()], "BSM")
     result = landcheck.compare(candidates, layers={"eco_redline": redline}, **PLANAR)
     table = result.table.set_index("site_id")
     assert table.loc["E", "nearest_hard_m"] == pytest.approx(999.5, abs=0.01)
@@ -178,10 +189,11 @@ def test_a_distance_beyond_the_search_in_the_sites_own_zone_is_none():
     # 1000.5 m in the far candidate's zone is 999.36 m of the analysis plane: no nearer than
     # the search distance allows, so none (NaN), not 1000.5 m
     candidates = in_degrees(["E"], [drawn(EAST, 0, 0, 100, 100)])
-    redline = in_degrees(["RE"], [drawn(EAST, 1100.5, 0, 50, 50)], "BSM")
+    redline = in_degrees(["RE", *"abcd"], [drawn(EAST, 1100.5, 0, 50, 50), *far_corners()], "BSM")
     both = in_degrees(["W", "E"], [drawn(WEST, 0, 0, 100, 100), *candidates.geometry])
     result = landcheck.compare(both, layers={"eco_redline": redline}, **PLANAR)
     assert result.table["nearest_hard_m"].isna().all()
+    assert (result.table["nearest_hard_unknown"] == "").all()  # none within 1000 m, known
 
 
 def test_buildable_urban_distance_within_the_search_in_the_patchs_own_zone():

@@ -48,8 +48,13 @@ from landcheck.select.constraints import (
     hard_constraints,
     load_constraints,
 )
-from landcheck.select.metrics import first_layer_of_kind, nearest_hard, site_metrics
-from landcheck.select.ranking import RankingRule, rank_table, reasons
+from landcheck.select.metrics import (
+    first_layer_of_kind,
+    nearest_hard,
+    site_metrics,
+    undescribed_distances,
+)
+from landcheck.select.ranking import RankingRule, distance_unknown, rank_table, reasons
 
 __all__ = [
     "COMPARISON_SCHEMA",
@@ -86,8 +91,10 @@ class ComparisonResult:
         ``status``, ``area_ha``, the hard-constraint overlaps ``<key>_ha``,
         ``paddy_ha``, ``cultivated_ha``, ``conversion_ha``, ``construction_ha``,
         ``unused_ha``, ``inside_urban_ha``, ``outside_urban_ha``, ``urban``,
-        ``nearest_hard_m`` (NaN beyond ``rule.search_m``),
-        ``nearest_hard_layer``, ``nearest_hard_id``, ``score`` (NaN when a
+        ``nearest_hard_m`` (NaN beyond ``rule.search_m``, or when not known),
+        ``nearest_hard_layer``, ``nearest_hard_id``, ``nearest_hard_unknown``
+        (the hard layers whose described area ends within that distance around
+        the site, so that it is not known; empty when known), ``score`` (NaN when a
         term of it is not known), ``score_unknown`` (those terms' columns),
         ``score_detail``, ``main_finding`` and ``reason`` (why it ranks
         ahead of the next one).
@@ -135,24 +142,30 @@ class ComparisonResult:
         """
         said = self.table["reason"] if lang != "zh" else reasons(self.table, self.rule, lang)
         lines = [self.rule.describe(lang)]
-        for row, reason in zip(self.table.itertuples(index=False), said, strict=True):
-            lines.append(self._line(row, reason, lang))
+        far = distance_unknown(self.table)
+        for row, reason, unknown in zip(self.table.itertuples(index=False), said, far, strict=True):
+            lines.append(self._line(row, reason, bool(unknown), lang))
         return "\n".join(lines)
 
-    def _line(self, row: Any, reason: str, lang: str) -> str:
-        """One alternative's line of :meth:`explain`."""
-        far = f"> {self.rule.search_m:g}"
-        distance = far if pd.isna(row.nearest_hard_m) else f"{row.nearest_hard_m:.1f}"
+    def _line(self, row: Any, reason: str, far: bool, lang: str) -> str:
+        """One alternative's line of :meth:`explain` (``far``: its distance is not known)."""
+        beyond = f"> {self.rule.search_m:g}"
+        distance = beyond if pd.isna(row.nearest_hard_m) else f"{row.nearest_hard_m:.1f}"
         score = None if pd.isna(row.score) else f"{row.score:.4f}"
+        named = " ".join(str(part) for part in (row.site_id, row.name) if _given(part))
         if lang == "zh":
+            near = "距最近刚性约束未知" if far else f"距最近刚性约束 {distance} 米"
             return (
-                f"{row.rank}. {row.site_id} {row.name}：{status_label(row.status, 'zh')}，"
+                f"{row.rank}. {named}：{status_label(row.status, 'zh')}，"
                 f"{'得分 ' + score if score else '得分未知'}（{row.score_detail}），"
-                f"距最近刚性约束 {distance} 米；{reason}"
+                f"{near}；{reason}"
             )
+        near = (
+            "nearest hard constraint not known" if far else f"nearest hard constraint {distance} m"
+        )
         return (
-            f"{row.rank}. {row.site_id} {row.name}: {row.status}, score {score or 'not known'} "
-            f"({row.score_detail}), nearest hard constraint {distance} m; {reason}"
+            f"{row.rank}. {named}: {row.status}, score {score or 'not known'} "
+            f"({row.score_detail}), {near}; {reason}"
         )
 
     @property
@@ -241,6 +254,15 @@ class ComparisonResult:
         return ax
 
 
+def _given(value: Any) -> bool:
+    """Whether a site's id or name is there to write (not None, NaN or blank)."""
+    return (
+        value is not None
+        and not (isinstance(value, float) and np.isnan(value))
+        and bool(str(value).strip())
+    )
+
+
 def draw_context(
     ax: Any,
     context: Mapping[str, gpd.GeoDataFrame],
@@ -292,6 +314,16 @@ def rank_sites(
     """
     geoms = np.asarray(result.sites.geometry.values, dtype=object)
     distances = nearest_hard(geoms, loaded, rule.search_m, scale)
+    measured = [i.constraint.key for i in loaded if i.available and not i.constraint.outside]
+    distances = undescribed_distances(
+        geoms,
+        distances,
+        result.coverage,
+        measured,
+        rule.search_m,
+        result.profile.analysis,
+        scale,
+    )
     metrics = site_metrics(result, constraints, distances)
     table = rank_table(metrics, rule)
     geometry = result.sites.set_index("site_id").geometry.reindex(table["site_id"]).values
@@ -343,18 +375,34 @@ def compare(
 
     Examples
     --------
-    Two 100 m squares, one half on farmland: the clean one ranks first.
+    Two 100 m squares, one half on farmland: the clean one ranks first. Without a
+    land-use survey or a coverage polygon the farmland layer describes its extent: two
+    1 m squares 1.1 km and 1.6 km away make it hold both sites (and the 350 m from B to F1).
 
     >>> import geopandas as gpd
     >>> from shapely import box
     >>> x, y = 35_500_000, 2_700_000
     >>> sites = gpd.GeoDataFrame({"site_id": ["A", "B"]}, crs=4523,
     ...     geometry=[box(x, y, x + 100, y + 100), box(x + 500, y, x + 600, y + 100)])
-    >>> farmland = gpd.GeoDataFrame({"BSM": ["F1"]}, crs=4523,
-    ...     geometry=[box(x + 50, y, x + 150, y + 100)])
+    >>> farmland = gpd.GeoDataFrame({"BSM": ["F1", "F2", "F3"]}, crs=4523,
+    ...     geometry=[box(x + 50, y, x + 150, y + 100), box(x - 1100, y - 1100, x - 1099,
+    ...     y - 1099), box(x + 1700, y + 1100, x + 1701, y + 1101)])
     >>> result = compare(sites, layers={"farmland": farmland}, area_method="planar")
     >>> result.order, result.table["farmland_ha"].tolist()
     (['B', 'A'], [0.0, 0.5])
+    >>> result.table["nearest_hard_m"].tolist()
+    [350.0, 0.0]
+
+    A site beyond the layer's extent takes farmland not known: its score is not known
+    and it ranks after B, whose distance is known.
+
+    >>> far = gpd.GeoDataFrame({"site_id": ["B", "C"]}, crs=4523,
+    ...     geometry=[box(x + 500, y, x + 600, y + 100), box(x + 3000, y, x + 3100, y + 100)])
+    >>> result = compare(far, layers={"farmland": farmland}, area_method="planar")
+    >>> result.order, result.table["farmland_ha"].tolist()
+    (['B', 'C'], [0.0, nan])
+    >>> result.table["nearest_hard_unknown"].tolist()
+    ['', 'farmland']
     """
     check_limits(search_m=search_m)
     with collecting() as notes:

@@ -12,7 +12,8 @@ status and areas are exactly those ``landcheck check`` reports):
   ``construction_ha`` and ``unused_ha`` from the land-use layer;
 - ``inside_urban_ha`` / ``outside_urban_ha`` and ``urban`` (``inside``,
   ``partly outside``, ``outside``) from the urban development boundary;
-- ``nearest_hard_m`` from :func:`nearest_hard`.
+- ``nearest_hard_m`` from :func:`nearest_hard`, and ``nearest_hard_unknown`` from
+  :func:`undescribed_distances`.
 
 A site wholly on approved construction land takes no cultivated, paddy or conversion
 land: its conversion and compensation came with that approval (its checks say
@@ -22,6 +23,16 @@ land-use layer that does not fully describe the site (a material part of it
 not covered, or codes the table does not know: what makes the land-use
 checks ``unknown``, :func:`landcheck.rules.core.land_use_gap`): its figures
 would count the land it does not describe as taking nothing.
+
+The same holds for the hard layers and the urban boundary: where more than a sliver of
+a site lies beyond the area a layer describes (:mod:`landcheck.coverage`: the coverage
+polygon, the land-use survey, the layer's extent), the check says ``unknown``
+("outside") and the layer's hectares are NaN (:func:`beyond_described`), not the 0 ha
+of the part it describes. A site 3 km east of every layer took "0 ha of farmland, 0 ha
+of redline" and ranked first. Likewise a distance to the nearest hard constraint is
+known only where the layers describe the ground within it around the site: a site near
+the edge of the data is not known to lie "> 1000 m" from farmland that may lie just
+beyond it (:func:`undescribed_distances`).
 """
 
 from __future__ import annotations
@@ -30,9 +41,12 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import shapely
 
+from landcheck.coverage import Coverage
 from landcheck.measure import SiteLayer
 from landcheck.overlay import nearest_features
+from landcheck.polygonal import polygonal_part
 from landcheck.profile_parts import AnalysisOptions
 from landcheck.result import CheckResult
 from landcheck.rules.core import undescribed
@@ -40,7 +54,15 @@ from landcheck.rules.land import wholly_approved
 from landcheck.select.constraints import LAND_USE_FIGURES, Constraint, LoadedConstraint
 from landcheck.units import AreaMethod
 
-__all__ = ["describes_site", "first_layer_of_kind", "nearest_hard", "plane_reach", "site_metrics"]
+__all__ = [
+    "beyond_described",
+    "describes_site",
+    "first_layer_of_kind",
+    "nearest_hard",
+    "plane_reach",
+    "site_metrics",
+    "undescribed_distances",
+]
 
 
 def first_layer_of_kind(profile, kind: str) -> str | None:
@@ -123,6 +145,116 @@ def nearest_hard(
     )
 
 
+def undescribed_distances(
+    geometries: np.ndarray,
+    distances: pd.DataFrame,
+    coverage: Coverage | None,
+    keys: Iterable[str],
+    search_m: float,
+    options: AnalysisOptions,
+    scale: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The distances of :func:`nearest_hard`, those the layers do not describe taken out.
+
+    A geometry's distance ``d`` (``search_m`` when nothing is within it) is known when each
+    hard layer describes the ground within ``d`` around it: the part of that band (the
+    geometry's round buffer, the geometry left out) beyond the layer's described area
+    (:attr:`landcheck.coverage.Coverage.regions`) is nothing or a sliver. Otherwise a
+    feature of that layer may lie nearer, where the data says nothing: the distance is
+    not known. A geometry touching a constraint (``d`` = 0) is always known.
+
+    Parameters
+    ----------
+    geometries : numpy.ndarray of shapely geometries
+        The geometries (sites) the distances were measured from, in the analysis CRS.
+    distances : pandas.DataFrame
+        From :func:`nearest_hard`, by position.
+    coverage : Coverage or None
+        The check's coverage (:attr:`landcheck.result.CheckResult.coverage`); None: no
+        layer's described area is known, nothing is taken out.
+    keys : iterable of str
+        The hard layers the distances were measured to (those coverage does not apply
+        to are left out).
+    search_m : float
+        The search distance (metres of each geometry's zone).
+    options : AnalysisOptions
+        The profile's analysis options (the sliver thresholds).
+    scale : numpy.ndarray, optional
+        Per geometry, its zone's lengths over the analysis CRS's (as for :func:`nearest_hard`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``distances`` with ``nearest_hard_unknown`` (the layers whose described area ends
+        within the distance, comma-separated; empty when the distance is known), and
+        ``nearest_hard_m``, ``nearest_hard_layer``, ``nearest_hard_id`` NaN / None where
+        it is not known.
+    """
+    geoms = np.asarray(geometries, dtype=object)
+    out = distances.reset_index(drop=True).copy()
+    own = np.ones(len(geoms)) if scale is None else np.asarray(scale, dtype=float)
+    found = out["nearest_hard_m"].to_numpy(dtype=float)
+    reach = np.where(np.isnan(found), float(search_m), found)
+    unknown: list[list[str]] = [[] for _ in range(len(geoms))]
+    described = [k for k in keys if coverage is not None and coverage.applies_to(k)]
+    regions = coverage.regions if coverage is not None else {}
+    for key in described:
+        for i in np.flatnonzero(_band_beyond(geoms, reach / own, regions.get(key), own, options)):
+            unknown[i].append(key)
+    said = [", ".join(names) for names in unknown]
+    out["nearest_hard_unknown"] = said
+    lost = np.array([bool(s) for s in said], dtype=bool)
+    out.loc[lost, "nearest_hard_m"] = np.nan
+    out["nearest_hard_layer"] = out["nearest_hard_layer"].astype(object).where(~lost, None)
+    out["nearest_hard_id"] = out["nearest_hard_id"].astype(object).where(~lost, None)
+    return out
+
+
+def _band_beyond(
+    geoms: np.ndarray,
+    reach: np.ndarray,
+    region: shapely.Geometry | None,
+    own: np.ndarray,
+    options: AnalysisOptions,
+) -> np.ndarray:
+    """Whether more than a sliver of each geometry's band of ``reach`` lies beyond ``region``.
+
+    ``reach`` is in the analysis plane; ``own`` scales its lengths to each geometry's zone
+    (the band's area and width are measured there). None for ``region``: nothing is
+    described, every band of some reach lies beyond.
+    """
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & (reach > 0.0)
+    beyond = np.zeros(len(geoms), dtype=bool)
+    rows = np.flatnonzero(usable)
+    if region is None or shapely.is_empty(region):
+        beyond[rows] = True
+        return beyond
+    shapely.prepare(region)
+    grown_box = shapely.bounds(geoms[rows]) + reach[rows, None] * np.array([-1.0, -1.0, 1.0, 1.0])
+    rows = rows[~shapely.contains_properly(region, shapely.box(*grown_box.T))]
+    if not len(rows):
+        return beyond
+    grown = shapely.buffer(geoms[rows], reach[rows])
+    parts = polygonal_part(shapely.difference(shapely.difference(grown, region), geoms[rows]))
+    area = shapely.area(parts) * own[rows] ** 2
+    width = _widest(parts) * own[rows]
+    beyond[rows] = [
+        a > 0.0 and not options.is_sliver(a, w) for a, w in zip(area, width, strict=True)
+    ]
+    return beyond
+
+
+def _widest(parts: np.ndarray) -> np.ndarray:
+    """Largest mean width (2·area/perimeter) among the polygons of each geometry."""
+    polygons, owner = shapely.get_parts(parts, return_index=True)
+    out = np.zeros(len(parts))
+    if len(polygons):
+        area, length = shapely.area(polygons), shapely.length(polygons)
+        width = np.divide(2.0 * area, length, out=np.zeros_like(area), where=length > 0)
+        np.maximum.at(out, owner, width)
+    return out
+
+
 def _main_finding(result: CheckResult, site_id: str, status: str) -> str:
     if status == "not_involved":
         return ""
@@ -151,6 +283,39 @@ def describes_site(view: SiteLayer, options: AnalysisOptions) -> bool:
     bool
     """
     return not undescribed(view, options.is_sliver)
+
+
+def beyond_described(view: SiteLayer, options: AnalysisOptions) -> bool:
+    """True when more than a sliver of the site lies beyond the area the view's layer describes.
+
+    The test by which the check turns an outcome resting on absence into ``unknown``
+    (:func:`landcheck.rules.core.outside_gap`): the part of the site outside the
+    coverage polygon, the land-use survey or the layer's extent
+    (:attr:`~landcheck.measure.SiteLayer.outside`), when it is not a sliver. False for
+    a layer coverage does not apply to (``described_by`` None).
+
+    Parameters
+    ----------
+    view : SiteLayer
+        The site's view of the layer.
+    options : AnalysisOptions
+        The profile's analysis options (the sliver thresholds).
+
+    Returns
+    -------
+    bool
+    """
+    outside = view.outside.m2
+    return (
+        view.described_by is not None
+        and outside > 0.0
+        and not options.is_sliver(outside, view.outside_width_m)
+    )
+
+
+def _known(view: SiteLayer, options: AnalysisOptions) -> bool:
+    """Whether a layer's figures are the site's: available, and describing all of it."""
+    return view.available and not beyond_described(view, options)
 
 
 _APPROVED_NOTHING = ("cultivated", "paddy", "unsplit_cultivated", "paddy_at_most", "conversion")
@@ -217,14 +382,14 @@ def site_metrics(
         }
         for key in inside_keys:
             view = result.layer(sid, key)
-            out[f"{key}_ha"] = view.overlap.ha if view.available else np.nan
+            out[f"{key}_ha"] = view.overlap.ha if _known(view, profile.analysis) else np.nan
         view = result.layer(sid, land_use) if land_use else None
         out.update(_land_use_figures(view, profile.analysis, method))
         approved = [result.layer(sid, key) for key in approved_keys]
         if approved and wholly_approved(approved, profile.analysis.is_sliver):
             out.update({f"{name}_ha": 0.0 for name in _APPROVED_NOTHING})
         view = result.layer(sid, urban) if urban else None
-        if view is not None and view.available:
+        if view is not None and _known(view, profile.analysis):
             inside, outside = view.overlap, view.uncovered
             out["inside_urban_ha"] = inside.ha
             out["outside_urban_ha"] = outside.ha

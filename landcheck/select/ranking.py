@@ -15,7 +15,12 @@ Alternatives are ranked by, in order:
    term not known for any site (a layer not given at all) is left out, so it
    reorders nothing;
 3. the **distance to the nearest hard constraint**, larger first (every
-   distance beyond the search distance counts as the search distance);
+   distance beyond the search distance counts as the search distance). A
+   distance the layers do not describe the ground for (part of the ground within
+   it around the site lies beyond the area a hard layer describes:
+   ``nearest_hard_unknown``, :func:`~landcheck.select.metrics.undescribed_distances`)
+   is not known: such sites rank after every site of their status and score whose
+   distance is known;
 4. the **site id**, so that ties are broken the same way every time.
 
 Scores are compared at 10⁻⁶ and distances at 0.01 m, so floating-point
@@ -40,7 +45,15 @@ from landcheck.labels import status_label
 from landcheck.profile import STATUSES
 from landcheck.select.constraints import Constraint
 
-__all__ = ["CONCEPTS", "DEFAULT_WEIGHTS", "STATUS_ORDER", "RankingRule", "rank_table", "reasons"]
+__all__ = [
+    "CONCEPTS",
+    "DEFAULT_WEIGHTS",
+    "STATUS_ORDER",
+    "RankingRule",
+    "distance_unknown",
+    "rank_table",
+    "reasons",
+]
 
 STATUS_ORDER = tuple(reversed(STATUSES))
 """Statuses best first: not_involved, info, conditional, unknown, prohibited."""
@@ -262,6 +275,8 @@ class RankingRule:
                 "排在同一结论中得分已知的用地之后；对所有用地均未知的项不参与比较；"
                 f"（3）距最近刚性约束图层的距离，越远越好"
                 f"（超过 {self.search_m:g} 米按 {self.search_m:g} 米计）；"
+                "用地周边该距离内有超出刚性约束图层描述范围的土地时，其距离未知，"
+                "排在距离已知的用地之后；"
                 "（4）用地编号，确保并列时排序唯一。"
             )
         return (
@@ -272,7 +287,9 @@ class RankingRule:
             "does not fully describe the site) has a score not known, and ranks after every "
             "site of its status whose score is known; a term known for no site is left out; "
             "(3) distance to the nearest hard constraint, larger first (beyond "
-            f"{self.search_m:g} m every distance counts as {self.search_m:g} m); (4) site id, "
+            f"{self.search_m:g} m every distance counts as {self.search_m:g} m); a distance "
+            "within which part of the ground around the site lies beyond the area a hard "
+            "layer describes is not known, and ranks after the known ones; (4) site id, "
             "so ties always break the same way."
         )
 
@@ -306,11 +323,35 @@ def _within(values: np.ndarray, tolerance: float) -> np.ndarray:
     return ranks
 
 
+def distance_unknown(table: pd.DataFrame) -> np.ndarray:
+    """Per row, whether its distance to the nearest hard constraint is not known.
+
+    Said by a non-empty ``nearest_hard_unknown`` (the layers whose described area ends
+    within it); a table without that column knows every distance.
+
+    Examples
+    --------
+    >>> distance_unknown(pd.DataFrame({"nearest_hard_unknown": ["", "farmland", None]})).tolist()
+    [False, True, False]
+    """
+    if "nearest_hard_unknown" not in table.columns:
+        return np.zeros(len(table), dtype=bool)
+    return np.array([_said(v) for v in table["nearest_hard_unknown"]], dtype=bool)
+
+
+def _said(value: Any) -> bool:
+    """Whether a ``nearest_hard_unknown`` value names layers (not empty, None or NaN)."""
+    return isinstance(value, str) and value != ""
+
+
 def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     distance = table["nearest_hard_m"].astype(float).fillna(rule.search_m).clip(upper=rule.search_m)
     unknown = table["score"].isna().to_numpy()
-    # scores not known tie with each other (after the known ones: score_unknown)
+    far = distance_unknown(table)
+    # scores not known tie with each other (after the known ones: score_unknown), and so do
+    # distances (after the known ones: distance_unknown)
     score = np.where(unknown, 0.0, table["score"].to_numpy(dtype=float))
+    distance = np.where(far, 0.0, distance.to_numpy(dtype=float))
     return pd.DataFrame(
         {
             "status_rank": table["status"]
@@ -318,7 +359,8 @@ def _keys(table: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
             .astype(int),
             "score_unknown": unknown.astype(int),
             "score_key": _within(score, SCORE_TOLERANCE),
-            "distance_key": -_within(distance.to_numpy(dtype=float), DISTANCE_TOLERANCE_M),
+            "distance_unknown": far.astype(int),
+            "distance_key": -_within(distance, DISTANCE_TOLERANCE_M),
             "id_key": table["site_id"].astype(str),
         },
         index=table.index,
@@ -371,11 +413,25 @@ def _why(
             return f"{ahead}审查结论相同，得分 {mine} 低于 {theirs}"
         return f"{ahead}same status, score {mine} is lower than {theirs}"
     same = _same(row, other, rule, lang)
+    if keys_row["distance_unknown"] != keys_next["distance_unknown"]:
+        mine, lacks = f"{_distance(row, rule):.2f}", _far_not_known(nxt, lang)
+        if zh:
+            return f"{ahead}{same}，距最近刚性约束 {mine} 米已知，{other} 的未知（{lacks}）"
+        return (
+            f"{ahead}{same}, nearest hard constraint {mine} m is known and {other}'s is not "
+            f"({lacks})"
+        )
     if keys_row["distance_key"] != keys_next["distance_key"]:
         mine, theirs = _apart(_distance(row, rule), _distance(nxt, rule), 2)
         if zh:
             return f"{ahead}{same}，距最近刚性约束 {mine} 米，远于 {theirs} 米"
         return f"{ahead}{same}, nearest hard constraint {mine} m is farther than {theirs} m"
+    if keys_row["distance_unknown"] and zh:
+        return f"{ahead}{same}；二者距最近刚性约束均未知，按用地编号排序"
+    if keys_row["distance_unknown"]:
+        return (
+            f"{ahead}{same}; the nearest hard constraint is known for neither, the site id decides"
+        )
     if keys_row["score_unknown"] and zh:
         return f"{ahead}{same}；距离相同，按用地编号排序"
     if keys_row["score_unknown"]:
@@ -413,13 +469,25 @@ def _not_known(row: pd.Series, rule: RankingRule, lang: str) -> str:
     return "得分未知：" + "、".join(f"{names.get(c, c)}（{c}）" for c in columns)
 
 
-def _last(row: pd.Series, count: int, rule: RankingRule, lang: str) -> str:
-    """The reason of the last row: it has no next one (but may lack a score)."""
+def _far_not_known(row: pd.Series, lang: str) -> str:
+    """``distance not known: …``: the layers whose described area ends within it."""
+    keys = str(row.get("nearest_hard_unknown"))
     if lang == "zh":
-        reason = "排在最后" if count > 1 else "唯一的备选用地"
-        return f"{reason}；{_not_known(row, rule, lang)}" if row["score_unknown"] else reason
-    reason = "last" if count > 1 else "only alternative"
-    return f"{reason}; {_not_known(row, rule, lang)}" if row["score_unknown"] else reason
+        return f"距离未知：周边部分土地超出 {keys.replace(', ', '、')} 描述的范围"
+    return f"distance not known: part of the ground within it lies beyond the data of {keys}"
+
+
+def _last(row: pd.Series, count: int, rule: RankingRule, lang: str) -> str:
+    """The reason of the last row: it has no next one (but may lack a score or a distance)."""
+    if lang == "zh":
+        said = ["排在最后" if count > 1 else "唯一的备选用地"]
+    else:
+        said = ["last" if count > 1 else "only alternative"]
+    if row["score_unknown"]:
+        said.append(_not_known(row, rule, lang))
+    if _said(row.get("nearest_hard_unknown")):
+        said.append(_far_not_known(row, lang))
+    return ("；" if lang == "zh" else "; ").join(said)
 
 
 def _distance(row: pd.Series, rule: RankingRule) -> float:
@@ -478,7 +546,14 @@ def rank_table(metrics: pd.DataFrame, rule: RankingRule) -> pd.DataFrame:
     table["score"] = rule.score(table)
     table["score_detail"] = [rule.score_detail(r) for r in table.to_dict("records")]
     keys = _keys(table, rule)
-    criteria = ["status_rank", "score_unknown", "score_key", "distance_key", "id_key"]
+    criteria = [
+        "status_rank",
+        "score_unknown",
+        "score_key",
+        "distance_unknown",
+        "distance_key",
+        "id_key",
+    ]
     order = keys.sort_values(criteria, kind="stable").index
     table = table.loc[order]
     table.insert(0, "rank", np.arange(1, len(table) + 1))

@@ -12,7 +12,9 @@ the required area inside it:
   rectangles), plus each patch's own orientation (that of its minimum
   rotated rectangle);
 - positions: a grid ``step_m`` apart (default: a third of the square's side)
-  over each patch; a rectangle is a candidate when the patch covers it.
+  over each patch; a rectangle is a candidate when the patch covers it. The grid's
+  positions are counted before any rectangle is made: at most :data:`MAX_PLACEMENTS`
+  are tried (the default step is widened, a step given is refused).
 
 Rectangles are sized so that their area by the run's area method, measured
 as a check of them measures it, is the required area: each patch's planar
@@ -36,7 +38,7 @@ deterministic: same inputs, same proposals.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -54,6 +56,7 @@ from landcheck.evaluation import evaluate
 from landcheck.inputs import LayerInput
 from landcheck.messages import collecting, warn
 from landcheck.profile import Profile
+from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
 from landcheck.select._common import (
     PolygonInput,
@@ -79,8 +82,9 @@ from landcheck.select._display import (
 from landcheck.select.buildable import SMALLER_THAN, Carved, carve
 from landcheck.select.compare import ComparisonResult, context_layers, draw_context, rank_sites
 from landcheck.select.constraints import Constraint, hard_constraints, load_constraints
+from landcheck.select.metrics import beyond_described, first_layer_of_kind
 from landcheck.select.ranking import RankingRule
-from landcheck.select.shapes import place_rectangles
+from landcheck.select.shapes import grid_positions, place_rectangles
 from landcheck.units import M2_PER_HA, AreaMethod
 
 __all__ = ["SEARCH_SCHEMA", "SearchResult", "search"]
@@ -89,6 +93,15 @@ SEARCH_SCHEMA = "landcheck/search@1"
 
 _OVERLAP_TOLERANCE_M2 = 1e-3
 """Proposals may touch along an edge; sharing more than this area counts as overlap."""
+
+MAX_PLACEMENTS = 250_000
+"""At most this many grid positions are tried (their count is known before any is made).
+
+Every rectangle that fits was made before ``max_candidates`` of them were kept: 1,848,030
+sites of 0.01 ha in 71 ha took 66 s and 1.1 GB, and sites of 0.0001 ha ran out of memory
+(``GEOSException: std::bad_alloc`` at 7.6 GB). A quarter of a million rectangles is about
+110 MB; the default grid is widened to stay within it, a grid given is refused.
+"""
 
 
 @dataclass
@@ -110,7 +123,8 @@ class SearchResult:
     rule : RankingRule
     parameters : dict
     stats : dict
-        ``rectangles_fit`` (before thinning), ``candidates`` (pre-examined).
+        ``placements_tried`` (the grid's positions), ``rectangles_fit`` (before thinning),
+        ``candidates`` (pre-examined).
     constraints : tuple of Constraint
     unchecked : list of str
     analysis_crs : CRS
@@ -307,7 +321,8 @@ def search(
     angle_step : float
         Orientation sweep step (degrees).
     step_m : float, optional
-        Placement grid spacing (default: a third of the square's side).
+        Placement grid spacing (default: a third of the square's side, widened when it would
+        try more than :data:`MAX_PLACEMENTS` positions; a step given that would is refused).
     buffers, outside_urban, constraints, buffer_join
         The hard constraints and their buffers, as for :func:`landcheck.buildable`.
     weights, search_m
@@ -405,7 +420,11 @@ def search(
         patch_areas = made_areas(run, carved.patches)
         driving = "planar_m2" if run.method is AreaMethod.PLANAR else "ellipsoidal_m2"
         local = patch_areas[driving] / shapely.area(carved.patches)
-        rects, info = _place(carved.patches, np.sqrt(scale / local), shapes, angle_step, step)
+        sizes = np.sqrt(scale / local)
+        step, tries = _grid_step(
+            carved.patches, sizes, shapes, angle_step, step, step_m is not None, area_ha
+        )
+        rects, info = _place(carved.patches, sizes, shapes, angle_step, step)
         fit = len(rects)
         chosen = _thin(fit, int(max_candidates))
         rects, info = rects[chosen], info.iloc[chosen].reset_index(drop=True)
@@ -442,7 +461,11 @@ def search(
             "search_m": float(search_m),
         }
         unchecked = [item.constraint.key for item in loaded if not item.available]
-        stats = {"rectangles_fit": int(fit), "candidates": len(rects)}
+        stats = {
+            "placements_tried": int(tries),
+            "rectangles_fit": int(fit),
+            "candidates": len(rects),
+        }
         aoi_frame = gpd.GeoDataFrame({"name": ["area of interest"]}, geometry=[aoi], crs=run.crs)
         if not len(rects):
             warn(
@@ -476,7 +499,7 @@ def search(
         table, _ = rank_sites(screened, loaded, hard, rule, _scale(run, screened))
         picked = _pick(table["site_id"].tolist(), candidates, int(count), float(spacing_m), own)
         if len(picked) < count:
-            warn(f"only {len(picked)} non-overlapping site(s) of {area_ha:g} ha fit")
+            warn(_too_few(len(picked), area_ha, len(rects), fit))
         info = info.set_index("site_id")
         proposals_in = sites_frame(
             run,
@@ -486,6 +509,7 @@ def search(
         )
         final = evaluate(run, proposals_in)
         ranked, ranked_sites = rank_sites(final, loaded, hard, rule, _scale(run, final))
+        _warn_undescribed(final, ranked["site_id"].tolist(), hard)
         origin = dict(zip(proposals_in["site_id"], picked, strict=True))
         details = info.loc[[origin[s] for s in ranked["site_id"]]].reset_index(drop=True)
         proposals = ranked_sites.reset_index(drop=True)
@@ -519,6 +543,52 @@ def search(
         )
 
 
+def _warn_undescribed(result: CheckResult, order: list[str], hard: tuple[Constraint, ...]) -> None:
+    """Say which proposals lie beyond the area a hard layer or the urban boundary describes.
+
+    What they take of those layers is not known (NaN), so their score is not known and they
+    rank after every candidate of their status on described land.
+    """
+    keys = [c.key for c in hard if not c.outside]
+    urban = first_layer_of_kind(result.profile, "urban_boundary")
+    keys += [urban] if urban and urban not in keys else []
+    options = result.profile.analysis
+    beyond = {
+        sid: [k for k in keys if beyond_described(result.layer(sid, k), options)] for sid in order
+    }
+    named = [f"{sid} ({', '.join(ks)})" for sid, ks in beyond.items() if ks]
+    if named:
+        warn(
+            f"proposal(s) {'; '.join(named)} lie partly beyond the area those layers describe: "
+            "what they take of them is not known, so their score is not known and they rank "
+            "after every candidate of their status on described land; give the layers' data "
+            "there, or search within it"
+        )
+
+
+def _too_few(picked: int, area_ha: float, examined: int, fit: int) -> str:
+    """The warning of a search that found fewer proposals than asked: what is true of it.
+
+    When every placement that fits was pre-examined, no more non-overlapping ones fit on
+    the grid. When they were thinned, only those examined were looked at: "only 352 fit"
+    was said of 400 placements among 1,848,030 that fit, where about 7,000 would.
+
+    Examples
+    --------
+    >>> _too_few(2, 2.0, 12, 12)
+    'only 2 non-overlapping site(s) of 2 ha fit'
+    >>> _too_few(352, 0.01, 400, 1_848_030).split(" of 1,848,030")[0]
+    'only 352 non-overlapping site(s) of 0.01 ha were found among the 400 placements pre-examined'
+    """
+    if examined >= fit:
+        return f"only {picked} non-overlapping site(s) of {area_ha:g} ha fit"
+    return (
+        f"only {picked} non-overlapping site(s) of {area_ha:g} ha were found among the "
+        f"{examined:,} placements pre-examined of {fit:,} that fit; more may fit: raise "
+        "max_candidates (--max-candidates) to examine more"
+    )
+
+
 def _wide_enough(carved: Carved) -> np.ndarray:
     """The patches of the minimum width: those kept, and those removed for their area only.
 
@@ -540,6 +610,77 @@ def _scale(run: Run, result: Any) -> np.ndarray:
     return run.measuring_of(result.sites.geometry.values).scale
 
 
+def _layouts(
+    patches: np.ndarray,
+    sizes: np.ndarray,
+    shapes: list[tuple[float, float, float]],
+    angle_step: float,
+) -> Iterator[tuple[int, shapely.Geometry, float, float, list[float]]]:
+    """Per patch and shape: the patch's position, the patch, the shape's sides there, its angles.
+
+    The angles: every ``angle_step`` degrees (0–90° for squares, 0–180° for rectangles) and
+    the patch's own orientation.
+    """
+    for index, patch in enumerate(patches):
+        own = _patch_angle(patch)
+        for shape_width, shape_length, aspect in shapes:
+            period = 90.0 if aspect == 1.0 else 180.0
+            sweep = np.arange(0.0, period - 1e-9, angle_step)
+            angles = sorted({round(float(a), 6) for a in [*sweep, own % period]})
+            yield index, patch, shape_width * sizes[index], shape_length * sizes[index], angles
+
+
+def _positions(
+    patches: np.ndarray,
+    sizes: np.ndarray,
+    shapes: list[tuple[float, float, float]],
+    angle_step: float,
+    step: float,
+) -> int:
+    """How many placements :func:`_place` would try on a grid ``step`` apart (none is made)."""
+    return sum(
+        grid_positions(patch, width, length, angles, step)
+        for _, patch, width, length, angles in _layouts(patches, sizes, shapes, angle_step)
+    )
+
+
+def _grid_step(
+    patches: np.ndarray,
+    sizes: np.ndarray,
+    shapes: list[tuple[float, float, float]],
+    angle_step: float,
+    step: float,
+    given: bool,
+    area_ha: float,
+) -> tuple[float, int]:
+    """The grid step to place on, and how many placements it tries (at most MAX_PLACEMENTS).
+
+    A step that would try more than :data:`MAX_PLACEMENTS` is refused when ``given``; the
+    default one (a third of the square's side) is widened until it tries no more, and a
+    warning says so. The count is that of the grid, made before any rectangle is.
+    """
+    tries = _positions(patches, sizes, shapes, angle_step, step)
+    if tries <= MAX_PLACEMENTS:
+        return step, tries
+    wide, wide_tries = step, tries
+    while wide_tries > MAX_PLACEMENTS:  # positions go as 1 / step²; a few rounds at most
+        wide *= max(1.01, float(np.sqrt(wide_tries / MAX_PLACEMENTS)) * 1.01)
+        wide_tries = _positions(patches, sizes, shapes, angle_step, wide)
+    if given:
+        raise InputDataError(
+            f"a grid of {step:g} m would try {tries:,} placements of the {area_ha:g} ha site "
+            f"in the buildable land, more than the {MAX_PLACEMENTS:,} a search tries; give "
+            f"step_m (--step) of {wide:.3g} m or more ({wide_tries:,} placements), or a larger "
+            "angle_step, a lower max_aspect or a smaller area of interest"
+        )
+    warn(
+        f"a grid of {step:.3g} m (a third of the site's side) would try {tries:,} placements of "
+        f"the {area_ha:g} ha site; the grid was widened to {wide:.3g} m ({wide_tries:,} "
+        f"placements, at most {MAX_PLACEMENTS:,}); give step_m (--step) to choose"
+    )
+    return wide, wide_tries
+
+
 def _place(
     patches: np.ndarray,
     sizes: np.ndarray,
@@ -552,27 +693,21 @@ def _place(
     ``sizes`` scales the shapes' sides in each patch (:func:`search`'s local ratio).
     """
     found, rows = [], []
-    for index, patch in enumerate(patches):
-        own = _patch_angle(patch)
-        for shape_width, shape_length, aspect in shapes:
-            width, length = shape_width * sizes[index], shape_length * sizes[index]
-            period = 90.0 if aspect == 1.0 else 180.0
-            sweep = np.arange(0.0, period - 1e-9, angle_step)
-            angles = sorted({round(float(a), 6) for a in [*sweep, own % period]})
-            rects, angles_used = place_rectangles(patch, width, length, angles, step)
-            if not len(rects):
-                continue
-            found.append(rects)
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "patch_id": f"P{index + 1:03d}",
-                        "angle_deg": angles_used,
-                        "width_m": width,
-                        "length_m": length,
-                    }
-                )
+    for index, patch, width, length, angles in _layouts(patches, sizes, shapes, angle_step):
+        rects, angles_used = place_rectangles(patch, width, length, angles, step)
+        if not len(rects):
+            continue
+        found.append(rects)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "patch_id": f"P{index + 1:03d}",
+                    "angle_deg": angles_used,
+                    "width_m": width,
+                    "length_m": length,
+                }
             )
+        )
     if not found:
         return np.array([], dtype=object), pd.DataFrame(
             columns=["patch_id", "angle_deg", "width_m", "length_m"]

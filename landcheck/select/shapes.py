@@ -26,6 +26,7 @@ relative.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ from pyproj import CRS
 from landcheck.crs.measuring import zone_scale
 from landcheck.polygonal import polygonal_part
 
-__all__ = ["WIDTH_TOLERANCE", "open_by_width", "place_rectangles", "split_parts"]
+__all__ = ["WIDTH_TOLERANCE", "grid_positions", "open_by_width", "place_rectangles", "split_parts"]
 
 WIDTH_TOLERANCE = 1e-3
 """Parts at least ``w·(1 − WIDTH_TOLERANCE)`` wide are kept (2 cm at 20 m).
@@ -152,6 +153,49 @@ def _grid(low: float, high: float, step: float) -> np.ndarray:
     return positions[np.concatenate([[True], np.diff(positions) > _FIT_SLACK_M])]
 
 
+def _turned_grids(
+    patch: shapely.Geometry, width: float, length: float, angles_deg: Any, step: float
+) -> Iterator[tuple[float, shapely.Geometry, np.ndarray, np.ndarray]]:
+    """Per angle with room for the rectangle: the angle, the turned patch and the grid.
+
+    The patch is turned by ``−angle`` about its centroid; the grid is the x and y positions
+    of the rectangles' lower-left corners (:func:`_grid`).
+    """
+    centre = shapely.centroid(patch)
+    origin = (centre.x, centre.y)
+    for angle in angles_deg:
+        theta = np.radians(float(angle))
+        turned = shapely.transform(patch, lambda xy, t=theta: _rotate(xy, -t, origin))
+        minx, miny, maxx, maxy = turned.bounds
+        xs = _grid(minx, maxx - length, step)
+        ys = _grid(miny, maxy - width, step)
+        if len(xs) and len(ys):
+            yield angle, turned, xs, ys
+
+
+def grid_positions(
+    patch: shapely.Geometry, width: float, length: float, angles_deg: Any, step: float
+) -> int:
+    """How many positions :func:`place_rectangles` would try (none is made).
+
+    Examples
+    --------
+    On a 5 m grid a 20 × 10 patch has 3 × 1 positions for a 10 m square at 0°; turned 45°
+    its box is 21.2 m a side, 11.2 m of room each way: 0, 5, 5.6, 10 and 11.2 m, 5 × 5
+    positions (none of which fits):
+
+    >>> grid_positions(shapely.box(0, 0, 20, 10), 10, 10, [0], 5)
+    3
+    >>> grid_positions(shapely.box(0, 0, 20, 10), 10, 10, [0, 45], 5)
+    28
+    """
+    if patch.is_empty:
+        return 0
+    return sum(
+        len(xs) * len(ys) for _, _, xs, ys in _turned_grids(patch, width, length, angles_deg, step)
+    )
+
+
 def place_rectangles(
     patch: shapely.Geometry,
     width: float,
@@ -198,14 +242,8 @@ def place_rectangles(
     centre = shapely.centroid(patch)
     origin = (centre.x, centre.y)
     found, found_angles = [], []
-    for angle in angles_deg:
+    for angle, turned, xs, ys in _turned_grids(patch, width, length, angles_deg, step):
         theta = np.radians(float(angle))
-        turned = shapely.transform(patch, lambda xy, t=theta: _rotate(xy, -t, origin))
-        minx, miny, maxx, maxy = turned.bounds
-        xs = _grid(minx, maxx - length, step)
-        ys = _grid(miny, maxy - width, step)
-        if not len(xs) or not len(ys):
-            continue
         gx, gy = np.meshgrid(xs, ys)
         gx, gy = gx.ravel(), gy.ravel()
         boxes = shapely.box(gx, gy, gx + length, gy + width)
