@@ -111,7 +111,7 @@ def test_the_forest_and_grassland_consents_are_asked_for_at_approval():
     assert grass.documents == ()
     assert [d.zh for d in grass.documents_later] == ["草原征占用审核同意书（省级以上草原主管部门）"]
     assert [d.zh for d in result.documents_later("S1")] == [
-        "建设项目用地预审与选址意见书（报批时提交）",
+        "建设项目用地预审与选址意见书",
         "使用林地审核同意书（林业主管部门）",
         "草原征占用审核同意书（省级以上草原主管部门）",
     ]

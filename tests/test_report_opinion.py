@@ -95,7 +95,10 @@ def test_at_approval_the_baseline_is_not_asked_and_the_draft_is_named_for_the_st
     part = draft(approval, tmp_path / "approval")
     assert part[0] == "附录　用地报批审查意见（草稿）"
     assert "S1 用地报批审查意见（草稿）" in part
-    assert not [line for line in part if "预审与选址意见书" in line]
+    # named only as the document the 报批 needs (实施条例 art. 24), never as the draft
+    assert [line for line in part if "预审与选址意见书" in line] == [
+        f"{now.index('建设项目用地预审与选址意见书') + 1}. 建设项目用地预审与选址意见书"
+    ]
     listed = part[part.index("四、尚须提交的材料") + 1 :]
     assert listed[0] == "1. 调整后的选址方案（避让永久基本农田）"
     english = draft(approval, tmp_path / "en", "en")
@@ -153,11 +156,13 @@ def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
     start = part.index("四、尚须提交的材料")
     asked = [*BASELINE, ARCHAEOLOGY]
     assert part[start + 1 : start + 5] == [f"{n}. {d}" for n, d in enumerate(asked, 1)]
-    assert part[start + 5] == POSSIBLE_HEADING
-    assert part[start + 6] == (
+    # the 预审 opinion, for the 报批 (no approved-land layer: the whole site is new land)
+    assert part[start + 5] == "5. 建设项目用地预审与选址意见书（后续报批时提交）"
+    assert part[start + 6] == POSSIBLE_HEADING
+    assert part[start + 7] == (
         f"1. {CHAPTER}（永久基本农田、生态保护红线、建设用地标准（节约集约用地））"
     )
-    listed = part[start + 6 : part.index("五、综合意见")]
+    listed = part[start + 7 : part.index("五、综合意见")]
     grassland = "草原征占用审核同意书（省级以上草原主管部门）（草原）（后续报批时提交）"
     assert f"{len(possible) - 1}. {grassland}" in listed
     # the wetland restored or rebuilt after the occupation is approved (湿地保护法 art. 21)

@@ -48,7 +48,7 @@ def test_an_approval_message_is_validated_as_its_own():
         profile_from_dict(data, origin="test")
 
 
-OPINION = "建设项目用地预审与选址意见书（报批时提交）"
+OPINION = "建设项目用地预审与选址意见书"
 
 
 def test_the_pre_examination_opinion_is_a_document_of_the_approval_stage():
