@@ -92,9 +92,11 @@ def test_a_project_that_may_lie_outside_the_urban_boundary_is_not_told_to_move_i
         result = check(project_type=project_type)
         assert statuses(result)["urban_boundary"] == ("unknown", "unknown")
         assert URBAN_MOVE not in possible(result), project_type
-    # an industrial park may not; nor, as the rule takes it, a project of no declared type
-    assert possible(check(project_type="industrial"))[URBAN_MOVE] == ["城镇开发边界"]
-    assert possible(check())[URBAN_MOVE] == ["城镇开发边界"]
+    # an industrial park may not, nor expropriate collective land there as 成片开发 (LAL art.
+    # 45(1)(5)); nor, as the rule takes it, a project of no declared type
+    moves = ["城镇开发边界", "土地征收审批权限"]
+    assert possible(check(project_type="industrial"))[URBAN_MOVE] == moves
+    assert possible(check())[URBAN_MOVE] == moves
 
 
 def test_a_water_works_is_not_told_to_avoid_nationally_important_wetland():
@@ -182,6 +184,9 @@ def test_every_outcome_an_evaluator_reaches_is_reached_by_some_declared_type():
     assert reaching == {
         "permanent_farmland",
         "urban_boundary",
+        "agricultural_conversion",
+        "expropriation",
+        "preexam_needed",
         "pv_siting",
         "forest",
         "grassland",
@@ -211,3 +216,27 @@ def test_an_outcome_reached_is_kept_under_the_name_the_rule_words_it_by(monkeypa
         "national_exception",
         "ungraded",
     }
+
+
+CONVERSION_PLAN = "农用地转用方案"
+EXPROPRIATION = "土地征收相关材料（征收前期工作、补偿安置方案）"
+DEVELOPMENT_PLAN = "土地征收成片开发方案及省级以上人民政府的批准文件"
+
+
+def test_a_pv_array_is_not_told_it_may_need_conversion_or_expropriation_documents():
+    # 自然资办发〔2023〕12号: the array's land is not construction land (outcome pv_array,
+    # which asks for nothing); the survey missing leaves both checks unknown
+    array = check(project_type="pv_array")
+    assert statuses(array)["agricultural_conversion"] == ("unknown", "unknown")
+    listed = possible(array)
+    assert CONVERSION_PLAN not in listed and EXPROPRIATION not in listed
+    facilities = possible(check(project_type="pv_facilities"))
+    assert facilities[CONVERSION_PLAN] == ["农用地转用"]
+    assert facilities[EXPROPRIATION] == ["土地征收审批权限"]
+
+
+def test_only_a_development_project_may_need_the_development_plan():
+    # LAL art. 45(1)(5): the 成片开发 plan is a commercial project's, never a school's
+    assert possible(check(project_type="commercial"))[DEVELOPMENT_PLAN] == ["土地征收审批权限"]
+    assert DEVELOPMENT_PLAN not in possible(check(project_type="public_service"))
+    assert DEVELOPMENT_PLAN in possible(check())

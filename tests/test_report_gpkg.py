@@ -375,9 +375,10 @@ def test_the_findings_documents_name_those_of_the_approval_stage_marked_later(tm
         "补充耕地方案（耕地占补平衡落实情况，水田单列）（后续报批时提交）；"
         "耕作层土壤剥离利用方案（后续报批时提交）"
     )
-    assert (
-        documents["expropriation"]
-        == "土地征收相关材料（征收前期工作、补偿安置方案）（后续报批时提交）"
+    # an industrial site on collective land inside the boundary: 成片开发 (LAL art. 45(1)(5))
+    assert documents["expropriation"] == (
+        "土地征收成片开发方案及省级以上人民政府的批准文件（后续报批时提交）；"
+        "土地征收相关材料（征收前期工作、补偿安置方案）（后续报批时提交）"
     )
     assert documents["agricultural_conversion"] == "农用地转用方案（后续报批时提交）"
     assert documents["permanent_farmland"] == "调整后的选址方案（避让永久基本农田）"

@@ -1280,3 +1280,179 @@ def test_an_unknown_message_may_name_only_what_is_known_without_the_layer():
     rule["outcomes"]["unknown"]["en"] = "No approved land ({reason}): {new_ha:.4f} ha, {examiner}."
     with pytest.raises(ProfileError, match=r"outcomes\.unknown\.en: unknown value\(s\) new_ha"):
         profile_from_dict(data)
+
+
+PV_NOTICE = "自然资办发〔2023〕12号"
+
+FAR = square(5000, 5000, 10)
+"""A feature far from every site: the layer is supplied and the site takes none of it."""
+
+
+def forest_run(project_type: str):
+    """1 ha of collective 林地 (0301, grade Ⅱ) under a 1 ha site of ``project_type``."""
+    layers = {
+        "land_use": frame([parcel("0301", square(-10, -10, 300), QSXZ="30")]),
+        "farmland": frame([{"BSM": "F", "geometry": FAR}]),
+        "eco_redline": frame([{"BSM": "E", "geometry": FAR}]),
+        "approved_land": approved(FAR),
+        "forest": frame(
+            [{"BSM": "LD1", "BHDJ": "Ⅱ", "DLMC": "乔木林地", "geometry": square(-10, -10, 300)}]
+        ),
+    }
+    site = sites(square(0, 0, 100), project_type=[project_type], approval_level=["provincial"])
+    return landcheck.check(site, layers=layers, **PLANAR)
+
+
+def test_a_pv_array_on_forest_land_is_neither_converted_nor_expropriated_nor_new_land():
+    # 自然资办发〔2023〕12号 [P]: only a PV project's substations and management buildings are
+    # construction land. A 1 ha array on collective 林地 was told 须办理农用地转用, 征收 of
+    # "其他土地 1.0000 公顷" by the province and "新增建设用地 1.0000 公顷"
+    result = forest_run("pv_array")
+    for check in ("agricultural_conversion", "expropriation", "preexam_needed"):
+        found = finding(result, check)
+        assert (found.outcome, found.status) == ("pv_array", "info"), check
+        assert found.area.planar_m2 == pytest.approx(10_000.0)
+        assert "项目用地 1.0000 公顷为光伏方阵用地" in found.message.zh
+        assert "不属建设用地" in found.message.zh and PV_NOTICE in found.message.zh
+        assert "pv_facilities" in found.message.en
+        marks = dict(zip(found.to_dict()["basis"], found.to_dict()["basis_marks"], strict=True))
+        assert [m for text, m in marks.items() if PV_NOTICE in text] == ["P"], check
+        assert not found.documents and not found.documents_later, check
+    assert "仅限林光互补" in finding(result, "agricultural_conversion").message.zh
+    later = {d.zh for d in result.documents_later("S1")}
+    assert "农用地转用方案" not in later
+    assert not any("土地征收" in d for d in later)
+    assert not any("用地预审与选址意见书" in d for d in later)
+
+
+def test_pv_facilities_on_the_same_land_are_construction_land_as_before():
+    result = forest_run("pv_facilities")
+    conversion = finding(result, "agricultural_conversion")
+    assert (conversion.outcome, conversion.status) == ("conversion", "conditional")
+    assert "农用地 1.0000 公顷" in conversion.message.zh
+    expropriation = finding(result, "expropriation")
+    assert expropriation.outcome == "province"
+    assert "其他土地 1.0000 公顷" in expropriation.message.zh
+    assert "成片开发" not in expropriation.message.zh
+    preexam = finding(result, "preexam_needed")
+    assert preexam.outcome == "required"
+    assert "新增建设用地 1.0000 公顷" in preexam.message.zh
+
+
+PLAN = "土地征收成片开发方案及省级以上人民政府的批准文件"
+MATERIALS = "土地征收相关材料（征收前期工作、补偿安置方案）"
+
+
+def development_run(project_type: str, boundary=None, survey=None):
+    """A 1 ha site of ``project_type`` on collective 耕地, ``boundary`` the urban boundary."""
+    layers = {
+        "land_use": survey
+        if survey is not None
+        else frame([parcel("0103", square(-10, -10, 300), QSXZ="30")]),
+        "farmland": frame([{"BSM": "F", "geometry": FAR}]),
+        "eco_redline": frame([{"BSM": "E", "geometry": FAR}]),
+        "approved_land": approved(FAR),
+    }
+    if boundary is not None:
+        layers["urban_boundary"] = frame([{"BSM": "U1", "GHFQDM": "0401", "geometry": boundary}])
+    site = sites(square(0, 0, 100), project_type=[project_type], approval_level=["county"])
+    return landcheck.check(site, layers=layers, **PLANAR)
+
+
+@pytest.mark.parametrize("project_type", ["commercial", "industrial", "residential"])
+def test_a_commercial_project_inside_the_urban_boundary_expropriates_as_development(project_type):
+    # LAL art. 45(1)(5): 工业、商业、商品住宅 are none of 45(1)(1)-(4); the 征收 of their
+    # collective land is 成片开发, approved by the province or above (its plan at 报批)
+    result = development_run(project_type, boundary=square(-10, -10, 300))
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("province_development", "info")
+    assert found.area.planar_m2 == pytest.approx(10_000.0)
+    assert "永久基本农田以外的耕地 1.0000 公顷" in found.message.zh
+    assert "由省级人民政府批准" in found.message.zh
+    assert "第四十五条第一款第（一）至（四）项" in found.message.zh
+    assert "须依第（五）项成片开发建设" in found.message.zh
+    assert "项目用地位于城镇开发边界内（1.0000 公顷）" in found.message.zh
+    assert "art. 45(1)(5)" in found.message.en
+    assert [d.zh for d in found.documents_later] == [PLAN, MATERIALS]
+    assert not found.documents
+    marks = dict(zip(found.to_dict()["basis"], found.to_dict()["basis_marks"], strict=True))
+    assert [m for text, m in marks.items() if "第四十五条" in text] == ["V"]
+
+
+def test_a_public_project_on_the_same_land_is_expropriated_as_before():
+    result = development_run("public_service", boundary=square(-10, -10, 300))
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("province", "info")
+    assert "成片开发" not in found.message.zh
+    assert [d.zh for d in found.documents_later] == [MATERIALS]
+
+
+def test_collective_land_surely_outside_the_urban_boundary_is_no_development():
+    # the boundary covers the site's west 40 m: of its 1 ha of collective 耕地 at least
+    # 0.6 ha lie outside, where 成片开发 cannot reach
+    result = development_run("commercial", boundary=square(-10, -10, 50, 300))
+    found = finding(result, "expropriation")
+    assert (found.outcome, found.status) == ("development_outside", "prohibited")
+    assert found.area.planar_m2 == pytest.approx(6_000.0)
+    assert "集体土地 1.0000 公顷，其中至少 0.6000 公顷位于城镇开发边界外" in found.message.zh
+    assert "用地位于边界外 0.6000 公顷" in found.message.zh
+    # the move is asked once, by the urban boundary check that comes first
+    assert finding(result, "urban_boundary").outcome == "not_permitted"
+    assert "调整后的选址方案（城镇开发边界内）" in [d.zh for d in result.documents("S1")]
+
+
+def test_a_site_partly_outside_the_boundary_whose_collective_land_may_lie_inside_it():
+    # collective 耕地 on the west 30 m (0.3 ha), state land east of it; the boundary covers
+    # the west 40 m: the 0.6 ha outside may all be state land
+    survey = frame(
+        [
+            parcel("0103", square(-10, -10, 40, 300), QSXZ="30"),
+            parcel("0103", square(30, -10, 300), QSXZ="10"),
+        ]
+    )
+    result = development_run("commercial", boundary=square(-10, -10, 50, 300), survey=survey)
+    found = finding(result, "expropriation")
+    assert found.outcome == "province_development"
+    assert "耕地 0.3000 公顷" in found.message.zh
+    assert "项目用地有 0.6000 公顷位于城镇开发边界外" in found.message.zh
+    assert "其中是否有集体土地未能分出" in found.message.zh
+
+
+def test_without_the_urban_boundary_whether_development_may_reach_the_site_is_not_known():
+    found = finding(development_run("commercial"), "expropriation")
+    assert found.outcome == "province_development"
+    assert "城镇开发边界图层未能使用" in found.message.zh
+    assert "边界外的集体土地不能依成片开发征收" in found.message.zh
+    assert [d.zh for d in found.documents_later] == [PLAN, MATERIALS]
+
+
+def test_a_profile_without_the_pv_array_and_development_outcomes_words_them_as_before():
+    # pv_array falls back on not_involved (conversion, expropriation) and required (预审);
+    # the development twins on their approvers: a profile that lists the types without
+    # the outcomes still loads and renders
+    data = yaml.safe_load(builtin_profile_text("china-preexam"))
+    rules = {r["id"]: r for r in data["rules"]}
+    for rule_id in ("agricultural_conversion", "expropriation", "preexam_needed"):
+        del rules[rule_id]["outcomes"]["pv_array"]
+    for name in ("province", "state_council", "state_council_farmland"):
+        del rules["expropriation"]["outcomes"][f"{name}_development"]
+    del rules["expropriation"]["outcomes"]["development_outside"]
+    profile = profile_from_dict(data)
+    site = sites(square(0, 0, 100), project_type=["pv_array"])
+    layers = {
+        "land_use": frame([parcel("0301", square(-10, -10, 300), QSXZ="30")]),
+        "farmland": frame([{"BSM": "F", "geometry": FAR}]),
+        "approved_land": approved(FAR),
+    }
+    result = landcheck.check(site, layers=layers, profile=profile, **PLANAR)
+    assert finding(result, "agricultural_conversion").outcome == "pv_array"
+    assert "无需办理农用地转用" in finding(result, "agricultural_conversion").message.zh
+    assert "无需办理土地征收" in finding(result, "expropriation").message.zh
+    assert "新增建设用地 1.0000 公顷" in finding(result, "preexam_needed").message.zh
+    site = sites(square(0, 0, 100), project_type=["commercial"])
+    layers["land_use"] = frame([parcel("0103", square(-10, -10, 300), QSXZ="30")])
+    found = finding(
+        landcheck.check(site, layers=layers, profile=profile, **PLANAR), "expropriation"
+    )
+    assert found.outcome == "province_development"
+    assert "由省级人民政府批准" in found.message.zh and "成片开发" not in found.message.zh

@@ -11,6 +11,14 @@
   collective land (:func:`project_totals`, a pass over all sites before the rules).
 * ``preexam_needed``: new construction land = site − land already approved
   (自然资规〔2019〕2号 §一).
+
+A PV array (``pv_array_types``) is none of these: under 自然资办发〔2023〕12号 [P] only a PV
+project's substations and management buildings are construction land, so the three checks
+say ``pv_array`` for an array's site (:func:`_pv_array`). A type that may or may not be an
+array (能源项目（未细分）) keeps the construction-land outcomes, the stricter reading, as the
+``pv_siting`` rule asks it to declare its type. A project of ``development_types`` (工业,
+商业, 商品住宅) expropriates collective land only as 成片开发 (LAL art. 45(1)(5)):
+:func:`_development`.
 """
 
 from __future__ import annotations
@@ -24,8 +32,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from landcheck.facts import ProjectFacts
 from landcheck.measure import SiteLayer
-from landcheck.profile import NO_TEXT, Text
+from landcheck.profile import NO_TEXT, Profile, Text
 from landcheck.rollup import CULTIVATED, CULTIVATED_KINDS
 from landcheck.rules.core import (
     NOTHING_M2,
@@ -33,8 +42,10 @@ from landcheck.rules.core import (
     Evaluator,
     ProjectTotals,
     RuleInput,
+    in_types,
     involvement,
     land_use_gap,
+    reach_by,
     to_ha,
     undescribed,
 )
@@ -471,8 +482,32 @@ def _open_gap(inp: RuleInput, agricultural_m2: float, planned_m2: float) -> Text
     )
 
 
+def _pv_array(inp: RuleInput, values: Callable[[], Mapping[str, object]]) -> Decision | None:
+    """``pv_array`` for a site whose project type is a PV array's (``pv_array_types``), else None.
+
+    自然资办发〔2023〕12号 [P]: a PV project's substations and management buildings are
+    construction land; the array's land is not, so it is neither converted nor expropriated
+    nor new construction land, whatever land it stands on. ``values()`` are those of the
+    outcome a profile that lists the types without defining ``pv_array`` words it as
+    (``Evaluator.fallbacks``); a profile written before lists none.
+    """
+    if not inp.in_types("pv_array_types"):
+        return None
+    return Decision("pv_array", inp.site.area, values())
+
+
+def _array_or(
+    others: tuple[str, ...], facts: ProjectFacts, params: Mapping[str, object], profile: Profile
+) -> tuple[str, ...]:
+    """The outcomes a project of these facts comes to: ``pv_array`` alone for an array's type."""
+    return ("pv_array",) if in_types(facts, params, "pv_array_types") else others
+
+
 def _agricultural_conversion(inp: RuleInput) -> Decision:
     method = inp.site.area.method
+    array = _pv_array(inp, lambda: {"construction_ha": _construction_ha(inp)})
+    if array is not None:
+        return array
     approved = wholly_approved(inp.layers_of_kind("approved_land"), inp.is_sliver)
     if approved is not None:
         return Decision("approved_land", approved, {})
@@ -521,6 +556,11 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
     if outcome == "not_involved" and unused.m2 > 0.0:
         return Decision("unused_only", unused, values)
     return Decision(outcome, agricultural, values)
+
+
+def _construction_ha(inp: RuleInput) -> float:
+    """The site's existing construction land (ha), which ``not_involved`` states."""
+    return to_ha(inp.layer.classes_where("category", ("建设用地",), inp.site.area.method).m2)
 
 
 def _project_mode(inp: RuleInput, mode: str, values: dict[str, object]) -> str:
@@ -969,6 +1009,14 @@ def _beyond(view: SiteLayer, is_sliver: Callable[[float, float | None], bool]) -
 
 
 def _expropriation(inp: RuleInput) -> Decision:
+    array = _pv_array(inp, lambda: dict.fromkeys(("approved_part", "unowned", "ranges"), NO_TEXT))
+    if array is not None:
+        return array
+    return _development(inp, _approver_decision(inp))
+
+
+def _approver_decision(inp: RuleInput) -> Decision:
+    """Who approves the 征收 of the site's project (LAL art. 46), or why it cannot be told."""
     totals = inp.site.project
     method = inp.site.area.method
     approved = wholly_approved(inp.layers_of_kind("approved_land"), inp.is_sliver)
@@ -1022,6 +1070,160 @@ def _expropriation(inp: RuleInput) -> Decision:
     if low <= 0.0 and not inp.is_material(totals.cultivated_range[1] + totals.other_range[1]):
         return Decision("not_involved", area, values)
     return Decision("province", area, values)
+
+
+_DEVELOPMENT = {
+    "province": "province_development",
+    "state_council": "state_council_development",
+    "state_council_farmland": "state_council_farmland_development",
+}
+"""Each approver's twin for 成片开发, which adds its approved plan to the documents."""
+
+_DEVELOPMENT_OUTCOMES = (*_DEVELOPMENT.values(), "development_outside")
+"""The outcomes only a project of ``development_types`` comes to."""
+
+
+def _development(inp: RuleInput, decision: Decision) -> Decision:
+    """The 征收 of a 成片开发 project's collective land (LAL art. 45(1)(5)), or ``decision``.
+
+    A project of ``development_types`` (工业, 商业, 商品住宅: none of art. 45(1)(1)–(4))
+    expropriates collective land only as 成片开发, inside the planned urban construction land.
+    A site that takes collective land of its own gets its approver's twin
+    (:data:`_DEVELOPMENT`), ``development`` saying where it lies against the urban boundary
+    (``boundary_layer``); or ``development_outside`` when some of its collective land must
+    lie outside the boundary (the survey and the boundary are not intersected: the
+    collective land less the ground inside the boundary or beyond what it describes).
+    """
+    twin = _DEVELOPMENT.get(decision.outcome)
+    if twin is None or not inp.in_types("development_types"):
+        return decision
+    collective = Area(
+        _collective(inp.layer, AreaMethod.PLANAR, None) or 0.0,
+        _collective(inp.layer, AreaMethod.ELLIPSOIDAL, None) or 0.0,
+        inp.site.area.method,
+    )
+    if not inp.is_material(collective.m2):
+        return decision
+    key = inp.params.get("boundary_layer")
+    boundary = inp.layers.get(key) if key is not None else None
+    if boundary is None or not boundary.available:
+        reason = (
+            boundary.reason
+            if boundary is not None
+            else "本规则未指定城镇开发边界图层 / no boundary layer is set for this rule"
+        )
+        position = _boundary_unknown(reason)
+        return Decision(twin, decision.area, {**decision.values, "development": position})
+    beyond = boundary.outside.m2
+    outside = max(0.0, boundary.uncovered.m2 - beyond)
+    certain = _surely_outside(collective, inp.site.area, boundary)
+    if inp.is_material(certain.m2):
+        values = {
+            **decision.values,
+            "collective_ha": collective.ha,
+            "outside_collective_ha": certain.ha,
+            "outside_ha": to_ha(outside),
+        }
+        return Decision("development_outside", certain, values)
+    position = _boundary_position(inp, boundary, outside, beyond)
+    return Decision(twin, decision.area, {**decision.values, "development": position})
+
+
+def _surely_outside(collective: Area, site: Area, boundary: SiteLayer) -> Area:
+    """The least of a site's collective land that lies outside the boundary, by each method.
+
+    The collective land less the rest of the site: the ground inside the boundary and the
+    ground beyond what the boundary layer describes (either may be collective).
+
+    Examples
+    --------
+    1 ha of collective land, 0.4 ha inside the boundary: at least 0.6 ha outside.
+
+    >>> from landcheck.measure import SiteLayer
+    >>> site = Area(10_000.0, 10_000.0)
+    >>> inside, outside = Area(4_000.0, 4_000.0), Area(6_000.0, 6_000.0)
+    >>> view = SiteLayer("u", "urban_boundary", overlap=inside, uncovered=outside)
+    >>> _surely_outside(site, site, view).planar_m2
+    6000.0
+    """
+
+    def least(collective_m2: float, site_m2: float, uncovered_m2: float, beyond_m2: float) -> float:
+        return max(0.0, collective_m2 - (site_m2 - max(0.0, uncovered_m2 - beyond_m2)))
+
+    uncovered, beyond = boundary.uncovered, boundary.outside
+    return Area(
+        least(collective.planar_m2, site.planar_m2, uncovered.planar_m2, beyond.planar_m2),
+        least(
+            collective.ellipsoidal_m2,
+            site.ellipsoidal_m2,
+            uncovered.ellipsoidal_m2,
+            beyond.ellipsoidal_m2,
+        ),
+        site.method,
+    )
+
+
+def _boundary_unknown(reason: str) -> Text:
+    """Where the site lies against the urban boundary, when the boundary layer is not used."""
+    return Text(
+        f"城镇开发边界图层未能使用（{reason}），无法判断项目用地是否位于城镇开发边界内；边界外的"
+        "集体土地不能依成片开发征收。",
+        f" The urban boundary layer could not be used ({reason}), so whether the site lies "
+        "inside the urban development boundary is not known; collective land outside it cannot "
+        "be expropriated as 成片开发.",
+    )
+
+
+def _boundary_position(inp: RuleInput, boundary: SiteLayer, outside: float, beyond: float) -> Text:
+    """Where a site none of whose collective land surely lies outside the boundary lies."""
+    if inp.is_material(outside, boundary.uncovered_width_m):
+        ha = to_ha(outside)
+        return Text(
+            f"项目用地有 {ha:.4f} 公顷位于城镇开发边界外，土地利用现状图层未按城镇开发边界分割，"
+            "其中是否有集体土地未能分出；边界外的集体土地不能依成片开发征收。",
+            f" {ha:.4f} ha of the site lie outside the urban development boundary, by which the "
+            "land-use layer is not split, so whether collective land lies there is not known; "
+            "collective land outside the boundary cannot be expropriated as 成片开发.",
+        )
+    if inp.is_material(beyond, boundary.outside_width_m):
+        ha = to_ha(beyond)
+        return Text(
+            f"项目用地有 {ha:.4f} 公顷位于城镇开发边界图层所描述的范围之外，是否位于边界内无法"
+            "判断；边界外的集体土地不能依成片开发征收。",
+            f" {ha:.4f} ha of the site lie beyond the area the urban boundary layer describes, "
+            "so whether they lie inside the boundary is not known; collective land outside it "
+            "cannot be expropriated as 成片开发.",
+        )
+    ha = to_ha(boundary.overlap.m2)
+    return Text(
+        f"项目用地位于城镇开发边界内（{ha:.4f} 公顷）；城镇开发边界内亦有非建设用地，是否位于规划"
+        "确定的城镇建设用地范围内以规划为准。",
+        f" The site lies inside the urban development boundary ({ha:.4f} ha); the boundary "
+        "also holds land not planned for construction, so whether it lies in the planned urban "
+        "construction land is for the plan to tell.",
+    )
+
+
+_EXPROPRIATIONS = (
+    "not_involved",
+    "province",
+    "state_council",
+    "state_council_farmland",
+    "no_ownership",
+    "sites_overlap",
+)
+"""The expropriation outcomes of any project but a PV array's."""
+
+
+def _expropriation_outcomes(
+    facts: ProjectFacts, params: Mapping[str, object], profile: Profile
+) -> tuple[str, ...]:
+    """The expropriation outcomes a project of these facts comes to (the evaluator's ``reach``)."""
+    if in_types(facts, params, "pv_array_types"):
+        return ("pv_array",)
+    if in_types(facts, params, "development_types"):
+        return (*_EXPROPRIATIONS, *_DEVELOPMENT_OUTCOMES)
+    return _EXPROPRIATIONS
 
 
 def _counted_once(totals: ProjectTotals) -> ProjectTotals:
@@ -1449,10 +1651,14 @@ def _sisters_unseen(inp: RuleInput, said: set[str]) -> list[Text]:
 def _preexam_needed(inp: RuleInput) -> Decision:
     """New construction land = site − approved land; none: 预审 not required.
 
-    Without an approved-land layer (it is optional) the whole site is new land:
-    ``unknown``, naming the examiner all the same (预审管理办法 art. 5: the ministry
-    where permanent farmland or the redline is taken).
+    A PV array's site is no construction land (``pv_array``). Without an approved-land
+    layer (it is optional) the whole site is new land: ``unknown``, naming the examiner
+    all the same (预审管理办法 art. 5: the ministry where permanent farmland or the
+    redline is taken).
     """
+    array = _pv_array(inp, lambda: _as_required(inp))
+    if array is not None:
+        return array
     if not inp.layer.available:
         return Decision(
             "unknown", inp.site.area, {"examiner": _examiner(inp), "reason": inp.layer.reason}
@@ -1486,6 +1692,15 @@ def _preexam_needed(inp: RuleInput) -> Decision:
     return Decision("required", new, values)
 
 
+def _as_required(inp: RuleInput) -> dict[str, object]:
+    """The values of ``required``, which a profile without ``pv_array`` says in its place."""
+    return {
+        "examiner": _examiner(inp),
+        "approved_ha": inp.layer.overlap.ha,
+        "new_ha": inp.layer.uncovered.ha,
+    }
+
+
 def _project_preexam(inp: RuleInput, approved: Area, values: dict[str, object]) -> Decision:
     """The 预审 of a site wholly on approved land, as part of its project.
 
@@ -1511,6 +1726,21 @@ def _project_preexam(inp: RuleInput, approved: Area, values: dict[str, object]) 
     return Decision("not_required", approved, values)
 
 
+_CONVERSIONS = (
+    "not_involved",
+    "unused_only",
+    "sliver",
+    "batch",
+    "single_site",
+    "conversion",
+    "project_single_site",
+    "project_undetermined",
+)
+"""The conversion outcomes of any project but a PV array's."""
+
+_PREEXAMS = ("required", "not_required", "project_required", "project_undetermined")
+"""The 预审 outcomes of any project but a PV array's."""
+
 EVALUATORS = (
     Evaluator(
         "cultivated_land",
@@ -1524,16 +1754,7 @@ EVALUATORS = (
     Evaluator(
         "agricultural_conversion",
         ("land_use",),
-        (
-            "not_involved",
-            "unused_only",
-            "sliver",
-            "batch",
-            "single_site",
-            "conversion",
-            "project_single_site",
-            "project_undetermined",
-        ),
+        (*_CONVERSIONS, "pv_array"),
         _agricultural_conversion,
         numbers=("construction_ha", "unused_ha", "planned_ha", "outside_planned_ha"),
         texts=(
@@ -1544,7 +1765,7 @@ EVALUATORS = (
             "project_id",
             "sites",
         ),
-        params={"planning_layer": "layer"},
+        params={"planning_layer": "layer", "pv_array_types": "types"},
         evidence=(
             "batch",
             "single_site",
@@ -1552,34 +1773,73 @@ EVALUATORS = (
             "unused_only",
             "project_single_site",
             "project_undetermined",
+            "pv_array",
         ),
-        fallbacks={"project_single_site": "single_site", "project_undetermined": "conversion"},
+        fallbacks={
+            "project_single_site": "single_site",
+            "project_undetermined": "conversion",
+            "pv_array": "not_involved",
+        },
+        reach=reach_by(functools.partial(_array_or, _CONVERSIONS)),
     ),
     Evaluator(
         "expropriation",
         ("land_use",),
-        (
-            "not_involved",
-            "province",
+        (*_EXPROPRIATIONS, *_DEVELOPMENT_OUTCOMES, "pv_array"),
+        _expropriation,
+        numbers=(
+            "farmland_ha",
+            "cultivated_ha",
+            "other_ha",
+            "overlap_m2",
+            "collective_ha",
+            "outside_collective_ha",
+            "outside_ha",
+        ),
+        texts=(
+            "sites",
+            "project_id",
+            "partial",
+            "approved_part",
+            "unowned",
+            "ranges",
+            "development",
+        ),
+        params={
+            "pv_array_types": "types",
+            "development_types": "types",
+            "boundary_layer": "layer",
+        },
+        evidence=(
             "state_council",
             "state_council_farmland",
-            "no_ownership",
-            "sites_overlap",
+            "state_council_development",
+            "state_council_farmland_development",
+            "development_outside",
+            "pv_array",
         ),
-        _expropriation,
-        numbers=("farmland_ha", "cultivated_ha", "other_ha", "overlap_m2"),
-        texts=("sites", "project_id", "partial", "approved_part", "unowned", "ranges"),
-        evidence=("state_council", "state_council_farmland"),
+        fallbacks={
+            **{twin: approver for approver, twin in _DEVELOPMENT.items()},
+            "development_outside": "province_development",
+            "pv_array": "not_involved",
+        },
+        reach=reach_by(_expropriation_outcomes),
     ),
     Evaluator(
         "preexam_needed",
         ("approved_land",),
-        ("required", "not_required", "project_required", "project_undetermined"),
+        (*_PREEXAMS, "pv_array"),
         _preexam_needed,
         numbers=("approved_ha", "new_ha"),
         texts=("selection", "examiner", "project_id", "sites"),
-        evidence=("not_required", "project_required", "project_undetermined"),
+        params={"pv_array_types": "types"},
+        evidence=("not_required", "project_required", "project_undetermined", "pv_array"),
         unknown_texts=("examiner",),
-        fallbacks={"project_required": "required", "project_undetermined": "required"},
+        fallbacks={
+            "project_required": "required",
+            "project_undetermined": "required",
+            "pv_array": "required",
+        },
+        reach=reach_by(functools.partial(_array_or, _PREEXAMS)),
     ),
 )
