@@ -24,7 +24,7 @@ import numpy as np
 
 from landcheck.measure import SiteLayer
 from landcheck.profile import NO_TEXT, Text
-from landcheck.rollup import CULTIVATED, CULTIVATED_KINDS
+from landcheck.rollup import CATEGORIES, CULTIVATED, CULTIVATED_KINDS
 from landcheck.rules.core import (
     NOTHING_M2,
     Decision,
@@ -152,6 +152,21 @@ def wholly_approved(views: Iterable[SiteLayer], is_sliver: Callable[..., bool]) 
         if rest <= 0.0 or is_sliver(rest, view.uncovered_width_m):
             return view.overlap
     return None
+
+
+def _sea_use(inp: RuleInput, method: AreaMethod) -> Text:
+    """The part of the site in no 三大类 (用地用海 2023 sea use, 18–22 and 24), as a list item.
+
+    Sea areas are no land: LAL art. 4 divides land alone, so no conversion applies, and
+    the message names them so that its parts add up to the site.
+    """
+    ha = to_ha(inp.layer.classes_where("category", CATEGORIES, method, invert=True).m2)
+    if round(ha, 4) <= 0.0:
+        return NO_TEXT
+    return Text(
+        f"、用海 {ha:.4f} 公顷（不属农用地转用范围）",
+        f" (besides {ha:.4f} ha of sea use, to which no land conversion applies)",
+    )
 
 
 def _approved_part(inp: RuleInput) -> Text:
@@ -443,6 +458,7 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
         "outside_planned_ha": to_ha(outside_m2),
         "planning_gap": planning_gap or NO_TEXT,
         "approved_part": _approved_part(inp),
+        "sea_use": _sea_use(inp, method),
         "outside_sliver": NO_TEXT,
         "project_id": project.project_id if project is not None else inp.site.site_id,
         "sites": NO_TEXT,
@@ -1457,6 +1473,7 @@ EVALUATORS = (
             "approver",
             "planning_gap",
             "approved_part",
+            "sea_use",
             "outside_sliver",
             "project_id",
             "sites",
