@@ -42,7 +42,7 @@ from landcheck.knownvalid import KnownValid
 from landcheck.messages import warn
 from landcheck.profile import POINT_KINDS, LayerSpec
 from landcheck.sites import find_field
-from landcheck.text import field_texts, fields_set_apart, only_str
+from landcheck.text import field_texts, fields_set_apart, object_array, only_str
 
 __all__ = [
     "REVIEW_COLUMNS",
@@ -288,6 +288,75 @@ def _deduction_on_unknown_classes(
     )
 
 
+def _deduction_on_other_classes(
+    numbers: np.ndarray,
+    ids: np.ndarray,
+    codes: np.ndarray,
+    other: np.ndarray,
+    key: str,
+) -> tuple[np.ndarray, str | None]:
+    """Coefficients with those of parcels known not to be cultivated land set to 0, and why.
+
+    KCXS deducts the field ridges (田坎) of cultivated land (耕地, level 1 ``01``) alone:
+    on a homestead, an orchard or a rural road it would move part of the parcel to 田坎
+    (农用地) and shrink its own class, a 建设用地 parcel turning partly into 农用地.
+    ``other`` marks the parcels whose code the table knows and does not put in 01. A
+    code with the suffix K (0201K 可调整果园) is 可调整地类: cultivated land of the second
+    survey that the third classes by what it is now, counted as that class (农用地,
+    not 耕地), so no field ridges are deducted from it either, and the warning says so.
+
+    Examples
+    --------
+    >>> numbers, warning = _deduction_on_other_classes(
+    ...     np.array([0.1, 0.1, 0.0]), np.array(["A", "B", "C"], dtype=object),
+    ...     np.array(["0702", "0103", "0201"], dtype=object),
+    ...     np.array([True, False, True]), "lu")
+    >>> numbers.tolist()
+    [0.0, 0.1, 0.0]
+    >>> warning.split("above 0 ")[1].split(":")[0]
+    '(A; codes 0702)'
+    """
+    dropped = other & (numbers > 0)
+    if not dropped.any():
+        return numbers, None
+    named = sorted(set(codes[dropped].tolist()))
+    listed = ", ".join(named[:10]) + (", …" if len(named) > 10 else "")
+    warning = (
+        f"layer {key!r}: {int(dropped.sum())} parcels not of cultivated land (耕地) have a "
+        f"deduction coefficient (KCXS) above 0 ({name_some(ids[dropped])}; codes {listed}): it "
+        "was not applied (KCXS deducts the field ridges of cultivated land only), their whole "
+        "area kept under their class"
+    )
+    adjustable = [code for code in named if code.rstrip("0123456789").endswith("K")]
+    if adjustable:
+        warning += (
+            f"; {', '.join(adjustable[:5])}{', …' if len(adjustable) > 5 else ''} carry the "
+            "suffix K of 可调整地类 (cultivated land of the second survey that the third "
+            "classes by its present use): counted as that class (农用地, not 耕地), no field "
+            "ridges deducted"
+        )
+    return np.where(dropped, 0.0, numbers), warning
+
+
+def _blank_codes(ids: np.ndarray, codes: np.ndarray, key: str, field: str) -> str | None:
+    """The warning naming a land-use layer's parcels without a class code, or None.
+
+    Examples
+    --------
+    >>> _blank_codes(np.array(["A", "B"], dtype=object), np.array(["", "0103"], dtype=object),
+    ...              "lu", "DLBM").split(":")[1]
+    ' 1 parcels have no class code (DLBM blank'
+    """
+    blank = codes == ""
+    if not blank.any():
+        return None
+    return (
+        f"layer {key!r}: {int(blank.sum())} parcels have no class code ({field} blank: "
+        f"{name_some(ids[blank])}): the area they cover is in no class, so the checks that "
+        "need the classes there are unknown; fill in their codes"
+    )
+
+
 def _no_deduction_field(spec: LayerSpec, cultivated: np.ndarray | None) -> str | None:
     """The warning for a land-use layer with cultivated land and no deduction field, or None."""
     if cultivated is None or not cultivated.any():
@@ -402,6 +471,7 @@ def normalise_features(
         )
         if decision.warning:
             warn(decision.warning)
+    coded = "code" in mapping  # codes of its own, not read from class names
     if "code" not in mapping and "_name" in data and decision is not None:
         if decision.code_table is not None:
             data["_code"], warning = _codes_from_names(
@@ -412,6 +482,12 @@ def normalise_features(
             data["_code"] = data["_name"]
         mapping = {**mapping, "code": mapping["name"]}
     cultivated = unknown = None
+    if spec.kind == "land_use" and "_code" in data:
+        # 0201k is 0201K: one class, whatever case the survey wrote it in
+        codes = object_array([str(code).upper() for code in np.asarray(data["_code"]).tolist()])
+        data["_code"] = codes
+        if coded and (blank := _blank_codes(ids, codes, spec.key, mapping["code"])):
+            warn(blank)
     if spec.kind == "land_use" and decision is not None:
         cultivated = cultivated_mask(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
         unknown = _unknown_class_mask(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
@@ -422,6 +498,11 @@ def normalise_features(
         if unknown is not None:
             data["_deduction"], said = _deduction_on_unknown_classes(
                 data["_deduction"], data["_code"], unknown, spec.key
+            )
+            warnings += [said] if said else []
+        if cultivated is not None and unknown is not None:
+            data["_deduction"], said = _deduction_on_other_classes(
+                data["_deduction"], ids, data["_code"], ~cultivated & ~unknown, spec.key
             )
             warnings += [said] if said else []
         for said in warnings:

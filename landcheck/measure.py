@@ -545,7 +545,9 @@ class SiteLayer:
     has_classes : bool
         True when the layer has a class code field.
     unresolved_codes : sequence of str
-        Codes not found in the layer's code table.
+        Codes not found in the layer's code table (``""``: parcels without a code).
+    blank_code_parcels : int
+        How many of the layer's parcels the site meets have no class code.
     uncovered_width_m : float
         Largest mean width (2·area/perimeter) among the parts of the
         uncovered rest, when it is small enough to be a sliver (else 0).
@@ -591,6 +593,7 @@ class SiteLayer:
     uncovered: Area = _NO_ELLIPSOIDAL_AREA
     has_classes: bool = False
     unresolved_codes: Sequence[str] = ()
+    blank_code_parcels: int = 0
     search_m: float = 0.0
     nearest_m: float | None = None
     nearest_id: str | None = None
@@ -774,6 +777,8 @@ class LayerMeasure:
         The layer has a class code field.
     unresolved : dict
         Site position → codes the code table does not know.
+    blank_parcels : dict
+        Site position → how many parcels without a class code the site meets.
     totals : dict
         Site position → counted planar and ellipsoidal overlap and the largest
         piece width (sites without pieces are absent).
@@ -800,6 +805,7 @@ class LayerMeasure:
     tables: tuple[Rows, Rows, Rows]
     has_classes: bool
     unresolved: dict[int, list[str]]
+    blank_parcels: dict[int, int] = field(default_factory=dict)
     totals: dict[int, tuple[float, float, float]] = field(default_factory=dict)
     nearest: dict[int, tuple[float, str]] = field(default_factory=dict)
     search_m: float = 0.0
@@ -836,6 +842,7 @@ class LayerMeasure:
             uncovered=uncovered,
             has_classes=self.has_classes,
             unresolved_codes=self.unresolved.get(position, ()),
+            blank_code_parcels=self.blank_parcels.get(position, 0),
             search_m=self.search_m,
             uncovered_width_m=self.uncovered_widths.get(position, 0.0),
             nearest_m=nearest_m,
@@ -1072,12 +1079,14 @@ def ridge_code(table: CodeTable | None) -> str:
 
 
 def _class_table(
-    pieces: Columns, table: CodeTable | None, with_tiankan: bool
+    pieces: Columns, table: CodeTable | None, with_tiankan: bool, land_use: bool = False
 ) -> tuple[dict[str, np.ndarray], dict[int, list[str]]]:
     """Per site and class code: the class areas, names and table columns, and unknown codes.
 
     The columns are those a DataFrame of them would give :class:`Rows`
-    (:func:`_as_frame_column`), without the frame.
+    (:func:`_as_frame_column`), without the frame. Of a land-use layer, a 可调整地类 is
+    named as one (:func:`_marked_names`) and the class of blank codes
+    :data:`BLANK_CODE_NAME`.
     """
     both = _split_deduction(pieces)
     if with_tiankan:
@@ -1134,8 +1143,42 @@ def _class_table(
         )
         use_table = ((codes == resolved) | (names == "")) & (table_names != "")
         classes["name"] = np.where(use_table, table_names, names)
+        if land_use:
+            classes["name"] = _marked_names(codes, resolved, classes["name"])
     classes["code"] = _text(classes["code"])
+    if land_use:
+        classes["name"] = np.where(classes["code"] == "", BLANK_CODE_NAME, classes["name"])
     return {name: _as_frame_column(values) for name, values in classes.items()}, unresolved
+
+
+BLANK_CODE_NAME = "无地类编码"
+"""The name of the class of parcels whose code is blank (its code, the class key, is ``""``)."""
+
+ADJUSTABLE = "（可调整）"
+"""What the name of a 可调整地类 (code suffix K: 0201K) adds to its class's name."""
+
+
+def _marked_names(codes: np.ndarray, resolved: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """Class names, those of 可调整地类 (a table code and the suffix K) marked as such.
+
+    0201K is 可调整果园: cultivated land of the second survey (二调) that the third
+    classes as the orchard it is now, counted in 农用地 under 0201, not in 耕地. Its
+    name says so, so that a reader does not take it for the orchard 0201 itself.
+
+    Examples
+    --------
+    >>> codes = np.array(["0201K", "0201", "1104A", "0301K"], dtype=object)
+    >>> resolved = np.array(["0201", "0201", "1104A", "0301"], dtype=object)
+    >>> names = np.array(["果园", "果园", "养殖坑塘", "可调整乔木林地"], dtype=object)
+    >>> _marked_names(codes, resolved, names).tolist()
+    ['果园（可调整）', '果园', '养殖坑塘', '可调整乔木林地']
+    """
+    marked = np.array(names, dtype=object)  # a copy
+    for at in np.flatnonzero(codes != resolved).tolist():  # suffixed codes only: a few rows
+        code, table_code, name = codes[at], resolved[at], str(names[at])
+        if table_code is not None and "K" in code[len(table_code) :] and "可调整" not in name:
+            marked[at] = name + ADJUSTABLE
+    return marked
 
 
 def _codes_by_site(sites: np.ndarray, codes: np.ndarray) -> dict[int, list[str]]:
@@ -1156,6 +1199,23 @@ def _codes_by_site(sites: np.ndarray, codes: np.ndarray) -> dict[int, list[str]]
         int(sites[start]): sorted(set(codes[start:end].tolist()))
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
     }
+
+
+def _blank_parcels(pieces: Columns) -> dict[int, int]:
+    """Site position → how many parcels without a class code it meets (its pieces' features).
+
+    Examples
+    --------
+    >>> _blank_parcels({"site": np.array([0, 0, 0, 1]), "feature": np.array([4, 4, 5, 4]),
+    ...                 "_code": np.array(["", "", "", "0103"], dtype=object)})
+    {0: 2}
+    """
+    blank = _text(pieces["_code"]) == ""
+    pairs = set(zip(pieces["site"][blank].tolist(), pieces["feature"][blank].tolist(), strict=True))
+    counts: dict[int, int] = {}
+    for site, _ in pairs:
+        counts[int(site)] = counts.get(int(site), 0) + 1
+    return counts
 
 
 def _as_frame_column(values: np.ndarray) -> np.ndarray:
@@ -1235,8 +1295,9 @@ def measure_layer(
     classes: dict[str, np.ndarray] = {}
     unresolved: dict[int, list[str]] = {}
     if has_codes and len(site):
+        land_use = spec.kind == "land_use"
         classes, unresolved = _class_table(
-            pieces, table, with_tiankan=spec.kind == "land_use" and "_deduction" in pieces
+            pieces, table, with_tiankan=land_use and "_deduction" in pieces, land_use=land_use
         )
     admin: Columns = {}
     if "_admin_code" in pieces or "_admin" in pieces:
@@ -1271,6 +1332,9 @@ def measure_layer(
         tables=(Rows(classes, "code"), Rows(admin, "admin_code"), Rows(features, None)),
         has_classes=has_codes,
         unresolved=unresolved,
+        blank_parcels=(
+            _blank_parcels(pieces) if any("" in codes for codes in unresolved.values()) else {}
+        ),
         totals=_by_site(
             totals["site"].tolist(),
             [totals[name].tolist() for name in ("planar_m2", "ellipsoidal_m2", "max_width_m")],

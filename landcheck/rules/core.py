@@ -734,8 +734,13 @@ def land_use_gap(inp: RuleInput) -> Text | None:
     if inp.is_material(layer.uncovered.m2, layer.uncovered_width_m):
         zh.append(f"项目用地有 {layer.uncovered.m2:.2f} 平方米未被覆盖")
         en.append(f"{layer.uncovered.m2:.2f} m² of the site not covered")
-    if layer.unresolved_codes:
-        codes = ", ".join(layer.unresolved_codes)
+    codes = ", ".join(code for code in layer.unresolved_codes if code)
+    if codes:
         zh.append(f"未知代码 {codes}")
         en.append(f"unknown codes {codes}")
+    if "" in layer.unresolved_codes:
+        count = layer.blank_code_parcels
+        blank = layer.classes_where("code", ("",), inp.site.area.method).m2
+        zh.append(f"{count} 个图斑无地类编码（{blank:.2f} 平方米）")
+        en.append(f"{count} parcels with no class code ({blank:.2f} m²)")
     return Text("；".join(zh), "; ".join(en)) if zh else None

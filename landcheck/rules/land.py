@@ -35,7 +35,7 @@ import numpy as np
 from landcheck.facts import ProjectFacts
 from landcheck.measure import SiteLayer
 from landcheck.profile import NO_TEXT, Profile, Text
-from landcheck.rollup import CULTIVATED, CULTIVATED_KINDS
+from landcheck.rollup import CATEGORIES, CULTIVATED, CULTIVATED_KINDS
 from landcheck.rules.core import (
     NOTHING_M2,
     Decision,
@@ -165,6 +165,21 @@ def wholly_approved(views: Iterable[SiteLayer], is_sliver: Callable[..., bool]) 
         if rest <= 0.0 or is_sliver(rest, view.uncovered_width_m):
             return view.overlap
     return None
+
+
+def _sea_use(inp: RuleInput, method: AreaMethod) -> Text:
+    """The part of the site in no 三大类 (用地用海 2023 sea use, 18–22 and 24), as a list item.
+
+    Sea areas are no land: LAL art. 4 divides land alone, so no conversion applies, and
+    the message names them so that its parts add up to the site.
+    """
+    ha = to_ha(inp.layer.classes_where("category", CATEGORIES, method, invert=True).m2)
+    if round(ha, 4) <= 0.0:
+        return NO_TEXT
+    return Text(
+        f"、用海 {ha:.4f} 公顷（不属农用地转用范围）",
+        f" (besides {ha:.4f} ha of sea use, to which no land conversion applies)",
+    )
 
 
 def _approved_part(inp: RuleInput) -> Text:
@@ -505,7 +520,10 @@ def _array_or(
 
 def _agricultural_conversion(inp: RuleInput) -> Decision:
     method = inp.site.area.method
-    array = _pv_array(inp, lambda: {"construction_ha": _construction_ha(inp)})
+    array = _pv_array(
+        inp,
+        lambda: {"construction_ha": _construction_ha(inp), "sea_use": _sea_use(inp, method)},
+    )
     if array is not None:
         return array
     approved = wholly_approved(inp.layers_of_kind("approved_land"), inp.is_sliver)
@@ -527,6 +545,7 @@ def _agricultural_conversion(inp: RuleInput) -> Decision:
         "outside_planned_ha": to_ha(outside_m2),
         "planning_gap": planning_gap or NO_TEXT,
         "approved_part": _approved_part(inp),
+        "sea_use": _sea_use(inp, method),
         "outside_sliver": NO_TEXT,
         "project_id": project.project_id if project is not None else inp.site.site_id,
         "sites": NO_TEXT,
@@ -1761,6 +1780,7 @@ EVALUATORS = (
             "approver",
             "planning_gap",
             "approved_part",
+            "sea_use",
             "outside_sliver",
             "project_id",
             "sites",

@@ -125,12 +125,26 @@ def _line_label(line: RollupLine, lang: str) -> str:
         category = str(line.first("category"))
         return CATEGORY_EN.get(category, category) if lang == "en" else category
     if line.kind == "unclassified":
-        return label("unclassified", lang)
+        return label(_unclassified_key(line), lang)
+    if line.kind == "class" and not line.code:
+        return label("blank_code", lang)
     if line.kind == "ridges":
         return label("tiankan", lang)
     if line.kind == "level1":
         return _level1_name(line, line.code, lang)
     return class_name({c: line.first(c) for c in _NAME_COLUMNS}, line.code, lang)
+
+
+def _unclassified_key(line: RollupLine) -> str:
+    """The label of the classes in no 三大类: sea use (codes the table knows), unknown codes, both.
+
+    The 用地用海 2023 table gives its sea use (18–22, 24) no 三大类 (LAL art. 4 divides
+    land); the classes of codes it does not know have none either.
+    """
+    known = {bool(as_text(member.first("table_code"))) for member in line.lines}
+    if known == {True}:
+        return "sea_use"
+    return "sea_use_unclassified" if True in known else "unclassified"
 
 
 def _level1_name(line: RollupLine, code: str, lang: str) -> str:
@@ -205,7 +219,7 @@ def _add_lines(
     """
     for line in lines:
         label = _line_label(line, lang)
-        if line.kind == "class" and line.code == parent_code:
+        if line.kind == "class" and line.code and line.code == parent_code:
             label += _LEVEL1_ONLY[lang == "en"]
         position = rows.add(
             parent,
