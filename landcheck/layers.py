@@ -74,12 +74,22 @@ _ROLE_COLUMNS = {
     "type": "_type",
     "mineral": "_mineral",
     "holder": "_holder",
+    "status": "_status",
 }
 
 _MADE_COLUMNS = (*_ROLE_COLUMNS.values(), "_feature_m2")
 """The columns landcheck makes of a layer's fields: a field of one of these names is set apart."""
 
-REVIEW_COLUMNS = ("_grade", "_zone", "_level", "_flag", "_type", "_mineral", "_holder")
+REVIEW_COLUMNS = (
+    "_grade",
+    "_zone",
+    "_level",
+    "_flag",
+    "_type",
+    "_mineral",
+    "_holder",
+    "_status",
+)
 """Normalised attribute columns the review checks sum areas by (:mod:`landcheck.review`)."""
 
 

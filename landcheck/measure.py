@@ -1368,7 +1368,7 @@ def attribute_table(pieces: pd.DataFrame | Columns) -> pd.DataFrame:
 
     The review checks (:mod:`landcheck.review`) sum a layer's area by the
     attributes its profile maps (grade, zone, level, flag, type, mineral,
-    holder, and the feature name with them); counted pieces are disjoint, so
+    holder, status, and the feature name with them); counted pieces are disjoint, so
     the rows of a site add up to its overlap with the layer.
 
     Examples

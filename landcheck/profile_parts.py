@@ -66,6 +66,7 @@ LAYER_KINDS = (
     "geohazard_zone",
     "hazard_points",
     "heritage",
+    "illegal_land",
 )
 """What a layer means to the rules."""
 
@@ -95,6 +96,7 @@ FIELD_ROLES = {
     "type": "type: protected area, mineral right, hazard (BHDLX, QLLX, ZHLX)",
     "mineral": "mineral of a mining or exploration right (KZ)",
     "holder": "right holder (QLR)",
+    "status": "how a flagged violation was dealt with: 查处状态, 是否查处到位 (CCZT, SFCCDW)",
 }
 """Attribute roles a layer can map to its own field names."""
 

@@ -30,7 +30,7 @@ from landcheck.profile import Profile
 PROFILE_KEYS = (
     "farmland, eco_redline, urban_boundary, planning_zones, land_use, townships, "
     "protected_areas, approved_land, forest, grassland, wetland, mineral_rights, geohazard, "
-    "geohazard_points, heritage"
+    "geohazard_points, heritage, illegal_land"
 )
 TEXT_HINT = " (a text: write the number without quotes, with a decimal point, e.g. 1.0e+9)"
 
@@ -159,7 +159,7 @@ def test_a_profile_s_rules_are_checked_by_whoever_loads_or_uses_it():
         "permanent_farmland, eco_redline, urban_boundary, planning_conformity, "
         "cultivated_land, agricultural_conversion, expropriation, preexam_needed, pv_siting, "
         "proximity, overlap, forest, grassland, wetland, protected_areas, mineral_rights, "
-        "geohazard, hazard_points, heritage, land_use_standard"
+        "geohazard, hazard_points, heritage, illegal_land, land_use_standard"
     )
     profile = Profile.from_dict(data, origin="mine")  # the schema alone is fine
     assert profile.rules[1].id == "eco_redline"

@@ -32,6 +32,7 @@ CLASS_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "geohazard_zone": ("_grade",),
     "hazard_points": ("_grade", "_type"),
     "heritage": ("_zone", "_grade"),
+    "illegal_land": ("_status", "_type"),
 }
 """Layer kind → the review columns holding the class its check measures (forest grade,
 wetland level, protected-area zone, mineral, hazard grade, heritage zone…), first mapped wins:

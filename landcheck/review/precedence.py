@@ -35,6 +35,7 @@ from landcheck.review.geohazard import HIGH, SUSCEPTIBLE, UNSUSCEPTIBLE
 from landcheck.review.grassland import NO as GRASS_NO
 from landcheck.review.grassland import YES as GRASS_YES
 from landcheck.review.heritage import BURIAL_ZONES, CONTROL_ZONES, PROTECTION_ZONES
+from landcheck.review.illegal_land import dealt_with
 from landcheck.review.minerals import is_strategic
 from landcheck.review.protected_areas import GENERAL_ZONES, TRIAL_ZONES
 from landcheck.review.wetland import NATIONAL, OTHER_LEVELS
@@ -76,6 +77,11 @@ def _protected_area(zone: str) -> int:
     return 2 if matches(zone, (*GENERAL_ZONES, *TRIAL_ZONES)) else 0
 
 
+def _illegal_land(status: str) -> int:
+    # a status not plainly dealt with is taken as not dealt with: it comes first
+    return 2 if dealt_with(status) else 0
+
+
 def _geohazard(grade: str) -> int:
     if matches(grade, HIGH):
         return 0
@@ -94,6 +100,7 @@ _RANKS: dict[str, tuple[tuple[str, ...], Callable[..., int | tuple[int, int]]]] 
     "heritage": (("_zone",), _heritage),
     "protected_area": (("_zone",), _protected_area),
     "geohazard_zone": (("_grade",), _geohazard),
+    "illegal_land": (("_status",), _illegal_land),
 }
 """Layer kind → the review columns its strictness reads, and the rank of their values."""
 

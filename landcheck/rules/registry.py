@@ -2,8 +2,9 @@
 
 A new family of checks is a new module with an ``EVALUATORS`` tuple, added to
 :data:`FAMILIES`; nothing else changes. The review's families (forest, grassland, wetland,
-protected areas, mineral rights, geohazards, heritage, the land-use standard) live in
-:mod:`landcheck.review`, beside what they share (areas by attribute, the standard's figures).
+protected areas, mineral rights, geohazards, heritage, illegal land, the land-use standard)
+live in :mod:`landcheck.review`, beside what they share (areas by attribute, the standard's
+figures).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from landcheck.review import (
     geohazard,
     grassland,
     heritage,
+    illegal_land,
     minerals,
     protected_areas,
     standards,
@@ -37,6 +39,7 @@ FAMILIES = (
     minerals,
     geohazard,
     heritage,
+    illegal_land,
     standards,
 )
 """The modules whose ``EVALUATORS`` make up the registry, in registry order."""

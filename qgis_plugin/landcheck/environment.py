@@ -111,6 +111,12 @@ FALLBACK_LAYERS = (
         "文物保护单位及地下文物埋藏区",
         "heritage sites and buried-relics zones",
     ),
+    LayerKey(
+        "illegal_land",
+        "illegal_land",
+        "违法用地图斑（卫片执法）",
+        "illegal land use (satellite enforcement parcels)",
+    ),
 )
 """The layer keys of the built-in profile ``china-preexam`` (2026-12), used when the
 environment cannot be asked for its own."""
