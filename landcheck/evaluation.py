@@ -66,6 +66,7 @@ from landcheck.rules import (
     project_totals,
     search_distance,
 )
+from landcheck.rules.land import pv_arrays
 from landcheck.run import Run, prepare
 from landcheck.units import Area, AreaMethod
 
@@ -906,7 +907,13 @@ def _evaluate_sites(
         method,
     )
     projects = project_totals(
-        site_ids, [f.project_id for f in facts], site_layers, method, is_sliver, shared
+        site_ids,
+        [f.project_id for f in facts],
+        site_layers,
+        method,
+        is_sliver,
+        shared,
+        pv_arrays(profile, facts),
     )
     projects = _with_areas(projects, areas, shared.measured)
     infos = [

@@ -1073,6 +1073,70 @@ def test_where_the_farmland_or_redline_layer_is_not_checked_the_chapter_is_a_pos
     assert f"{OWN_EVALUATION}；土地利用现状图层未能完整核查" in f.message.zh
 
 
+def two_roads(west, east, **layers):
+    """Two 1 ha county-road sites of project P1 (S1 on ``west``, S2 on ``east`` survey codes)."""
+    survey = frame(
+        [
+            {"BSM": "T1", "DLBM": west, "QSXZ": "30", "geometry": square(-10, -10, 120)},
+            {"BSM": "T2", "DLBM": east, "QSXZ": "30", "geometry": square(990, -10, 120)},
+        ]
+    )
+    given = {"land_use": survey, "farmland": FAR_AWAY, "eco_redline": FAR_AWAY, **layers}
+    result = landcheck.check(
+        sites(
+            square(0, 0, 100),
+            square(1000, 0, 100),
+            project_id=["P1"] * 2,
+            project_type=["county_road"] * 2,
+            length_km=[0.5] * 2,
+        ),
+        layers={k: v for k, v in given.items() if v is not None},
+        **PLANAR,
+    )
+    return finding(result, "land_use_standard"), finding(result, "land_use_standard", "S2")
+
+
+def test_the_one_chapter_of_a_project_takes_the_evaluation_of_all_its_sites():
+    # the 2022 notice [P]: one 专章 for the project. S1 on 耕地 went into it; S2, on
+    # construction land, was still told to write a 节地评价 report of its own
+    own, sister = two_roads("0103", "0601")
+    assert "，因项目用地涉及耕地，节地评价内容纳入节约集约用地论证分析专章" in own.message.zh
+    assert sister.message.zh == (
+        f"{NO_INDEX}无标准可依或突破标准的，因同一项目 P1 的用地 S1 涉及耕地（一个项目编制一个"
+        f"专章），节地评价内容纳入{CHAPTER}（{NOTICE}：以一个专章代替单独的选址论证、节地评价和"
+        "补划报告），不另行编制节地评价报告。"
+    )
+    assert "as site(s) S1 take cultivated land of the same project P1" in sister.message.en
+    assert OWN_EVALUATION not in sister.message.zh
+    # S1 in the redline, S2 on 耕地: each names what it and its sister take
+    own, sister = two_roads(
+        "0601", "0103", eco_redline=frame([{"BSM": "R1", "geometry": square(0, 0, 50, 100)}])
+    )
+    assert "因项目用地涉及生态保护红线，同一项目 P1 的用地 S2 涉及耕地" in own.message.zh
+    assert "因项目用地涉及耕地，同一项目 P1 的用地 S1 涉及生态保护红线" in sister.message.zh
+
+
+def test_a_sister_site_not_fully_checked_leaves_the_chapter_a_possibility():
+    # S2's survey leaves 0.2 ha of it without a parcel: 耕地 may lie there, and the project's
+    # 专章 with it; S1, on construction land, was told of its own report alone
+    survey = frame(
+        [
+            {"BSM": "T1", "DLBM": "0601", "QSXZ": "20", "geometry": square(-10, -10, 120)},
+            {"BSM": "T2", "DLBM": "0601", "QSXZ": "20", "geometry": square(1000, 0, 80, 100)},
+        ]
+    )
+    own, _ = two_roads("0601", "0601", land_use=survey)
+    assert own.message.zh == (
+        f"{NO_INDEX}{OWN_EVALUATION}；同一项目 P1 的用地 S2 的土地利用现状图层未能完整核查，"
+        f"项目用地如涉及耕地、永久基本农田或生态保护红线，节地评价内容纳入{CHAPTER}（{NOTICE}），"
+        "不另行编制节地评价报告。"
+    )
+    assert (
+        "the land-use survey could not be fully checked for site(s) S2 of the same project P1"
+        in (own.message.en)
+    )
+
+
 # ------------------------------------------------------------------ redline: 142号 一（一）
 REDLINE = frame([{"BSM": "R1", "LHLX": "水源涵养", "geometry": square(-10, -10, 200)}])
 BORDER = (
@@ -1120,6 +1184,50 @@ def test_a_142_activity_in_the_redline_is_permitted_with_its_item_cited(
     assert [d.zh for d in f.documents_later] == [
         "省级人民政府出具的符合生态保护红线内允许有限人为活动的认定意见"
     ]
+
+
+@pytest.mark.parametrize(
+    ("project_type", "facts", "condition"),
+    [
+        ("border_facility", {}, None),
+        ("transport_maintenance", {}, None),
+        ("archaeology", {}, None),
+        ("forest_tending", {}, None),
+        (
+            "county_road",
+            {"linear": [True], "plan_level": ["county"], "plan_ref": ["某县国土空间总体规划"]},
+            "必须且无法避让、符合县级以上国土空间规划的线性基础设施建设",
+        ),
+        (
+            "water_supply",
+            {"plan_level": ["county"], "plan_ref": ["某县国土空间总体规划"]},
+            "必须且无法避让、符合县级以上国土空间规划的防洪和供水设施建设",
+        ),
+    ],
+)
+def test_a_142_activity_is_held_to_the_conditions_of_its_own_item_only(
+    project_type, facts, condition
+):
+    # 142号 一（一） (rules-2026 §A) attaches 必须且无法避让、符合县级以上国土空间规划 to the
+    # new linear infrastructure and the flood-control, water-supply and telecom works of item
+    # 6: the upkeep of existing facilities (6), border works (9), archaeology (3) and forest
+    # tending (4) were all told 须确实无法避让并符合县级以上国土空间规划
+    result = landcheck.check(
+        sites(square(0, 0, 40, 50), project_type=[project_type], **facts),
+        layers={"eco_redline": REDLINE},
+        **PLANAR,
+    )
+    f = finding(result, "eco_redline")
+    assert (f.outcome, f.status) == ("permitted_activity", "conditional")
+    assert "为生态保护红线内允许的有限人为活动，须符合该项所列条件；" in f.message.zh
+    assert "permits on the conditions that item states" in f.message.en
+    if condition is None:
+        assert "无法避让" not in f.message.zh and "国土空间规划" not in f.message.zh
+        assert "avoid" not in f.message.en
+    else:
+        assert f"第6项（{condition}" in f.message.zh
+        assert "unavoidable" in f.message.en
+    assert "truly cannot avoid" not in f.message.en
 
 
 def test_review_layer_missing_is_unknown_not_clear():

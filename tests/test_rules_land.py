@@ -1456,3 +1456,60 @@ def test_a_profile_without_the_pv_array_and_development_outcomes_words_them_as_b
     )
     assert found.outcome == "province_development"
     assert "由省级人民政府批准" in found.message.zh and "成片开发" not in found.message.zh
+
+
+@pytest.mark.parametrize("array_m", [200, 400])
+def test_a_pv_array_site_is_left_out_of_its_projects_expropriation_totals(array_m):
+    # 自然资办发〔2023〕12号 [P]: the array's land is not construction land. Project P: a 40 ha
+    # (or 80 ha) array S1 and a 1 ha facilities site S2, both on collective 林地 (no 耕地). S2
+    # read "其他土地 41.0000 公顷" (the province), and with the 80 ha array 81 ha, over 70 ha:
+    # the State Council. The 征收 of S2 is the province's, 1 ha, whatever the array
+    site = sites(
+        square(0, 0, 2000, array_m),  # 40 or 80 ha
+        square(3000, 0, 100),  # 1 ha
+        project_id=["P", "P"],
+        project_type=["pv_array", "pv_facilities"],
+        approval_level=["provincial"] * 2,
+    )
+    layers = {
+        "land_use": frame([parcel("0301", square(-100, -100, 3300, 700), QSXZ="30")]),
+        "farmland": frame([{"BSM": "F", "geometry": FAR}]),
+        "eco_redline": frame([{"BSM": "E", "geometry": FAR}]),
+        "approved_land": approved(FAR),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    assert finding(result, "expropriation", "S1").area.planar_m2 == pytest.approx(array_m * 2000)
+    for check in ("agricultural_conversion", "expropriation", "preexam_needed"):
+        assert finding(result, check, "S1").outcome == "pv_array", check
+    facilities = finding(result, "expropriation", "S2")
+    assert (facilities.outcome, facilities.status) == ("province", "info")
+    assert "其他土地 1.0000 公顷（不超过70公顷）" in facilities.message.zh
+    assert "1.0000 ha of other land (70 ha or less)" in facilities.message.en
+    assert (
+        "（P，合计用地 S2；用地 S1 为光伏方阵用地，不属建设用地（自然资办发〔2023〕12号），未计入）"
+        in facilities.message.zh
+    )
+    assert "sites summed: S2; site(s) S1 are a PV array's land, no construction land" in (
+        facilities.message.en
+    )
+    assert finding(result, "preexam_needed", "S2").outcome == "required"
+
+
+def test_a_site_on_approved_land_whose_only_sister_is_a_pv_array_needs_no_pre_examination():
+    # 自然资规〔2019〕2号 §一: the facilities wholly on approved land; the array beside them takes
+    # no construction land, so the project takes no new land: not project_required naming S1
+    site = sites(
+        square(0, 0, 100),
+        square(3000, 0, 100),
+        project_id=["P", "P"],
+        project_type=["pv_array", "pv_facilities"],
+        land_supply=["transfer"] * 2,
+    )
+    layers = {
+        "land_use": frame([parcel("0301", square(-100, -100, 3300, 400), QSXZ="30")]),
+        "farmland": frame([{"BSM": "F", "geometry": FAR}]),
+        "eco_redline": frame([{"BSM": "E", "geometry": FAR}]),
+        "approved_land": approved(square(2990, -10, 120)),
+    }
+    result = landcheck.check(site, layers=layers, **PLANAR)
+    assert finding(result, "preexam_needed", "S2").outcome == "not_required"

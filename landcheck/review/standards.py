@@ -508,39 +508,126 @@ def _layer_state(inp: RuleInput, kind: str) -> str:
 def land_saving(inp: RuleInput) -> Text:
     """Where the site's 节地评价 goes, as the ``no_index`` messages say it (``{land_saving}``).
 
-    Its own report (:data:`_OWN_REPORT`), unless the site takes 耕地, 永久基本农田 or the
+    Its own report (:data:`_OWN_REPORT`), unless the project takes 耕地, 永久基本农田 or the
     ecological redline: then the one 节约集约用地论证分析专章 of the 2022 notice replaces
     the separate reports (rules-2026 §C), the evaluation goes into it and the text names
-    what the site takes. Where the survey, the farmland or the redline layer was not fully
-    checked and nothing taken was found, the report stays, and the text says the 专章 takes
-    it if the site turns out to take such land.
+    what the site takes. The 专章 is one per project: a sister site of the same project
+    (:attr:`~landcheck.rules.core.ProjectTotals.chapter_land`) that takes such land sends
+    this site's evaluation there too, and the text names it. Where the survey, the farmland
+    or the redline layer was not fully checked, of the site or a sister, and nothing taken
+    was found, the report stays, and the text says the 专章 takes it if the project turns
+    out to take such land.
     """
     states = [
         (_cultivated_state(inp), *_CULTIVATED_NAMES),
         *((_layer_state(inp, kind), taken, layer) for kind, taken, layer in _CHAPTER_LAYERS),
     ]
     taken = [names for state, names, _ in states if state == "taken"]
-    if taken:
+    sisters = _sister_land(inp, "taken")
+    if taken or sisters:
+        why = _why_chapter(inp, taken, sisters)
         return Text(
-            f"无标准可依或突破标准的，因项目用地涉及{'、'.join(zh for zh, _ in taken)}，"
-            f"节地评价内容纳入{_CHAPTER.zh}（{_NOTICE.zh}：以一个专章代替单独的选址论证、"
-            "节地评价和补划报告），不另行编制节地评价报告",
+            f"无标准可依或突破标准的，因{why.zh}，节地评价内容纳入{_CHAPTER.zh}（{_NOTICE.zh}："
+            "以一个专章代替单独的选址论证、节地评价和补划报告），不另行编制节地评价报告",
             "where none exists or it is exceeded, the land-saving evaluation goes into "
-            f"{_CHAPTER.en}, as the site takes {' and '.join(en for _, en in taken)} "
-            f"({_NOTICE.en}: one chapter replaces the separate site-selection, land-saving and "
-            "replacement reports); no separate land-saving evaluation report is needed",
+            f"{_CHAPTER.en}, as {why.en} ({_NOTICE.en}: one chapter replaces the separate "
+            "site-selection, land-saving and replacement reports); no separate land-saving "
+            "evaluation report is needed",
         )
     unseen = [names for state, _, names in states if state == "unseen"]
-    if not unseen:
+    unseen_sisters = _sister_land(inp, "unseen")
+    if not unseen and not unseen_sisters:
         return _OWN_REPORT
+    what = _unchecked_text(inp, unseen, unseen_sisters)
     return Text(
-        f"{_OWN_REPORT.zh}；{'、'.join(zh for zh, _ in unseen)}图层未能完整核查，项目用地如涉及"
-        f"耕地、永久基本农田或生态保护红线，节地评价内容纳入{_CHAPTER.zh}（{_NOTICE.zh}），"
-        "不另行编制节地评价报告",
-        f"{_OWN_REPORT.en}; as {' and '.join(en for _, en in unseen)} could not be fully "
-        "checked, if the site takes cultivated land, permanent farmland or the redline, the "
-        f"evaluation goes into {_CHAPTER.en} ({_NOTICE.en}) instead of a report of its own",
+        f"{_OWN_REPORT.zh}；{what.zh}，项目用地如涉及耕地、永久基本农田或生态保护红线，"
+        f"节地评价内容纳入{_CHAPTER.zh}（{_NOTICE.zh}），不另行编制节地评价报告",
+        f"{_OWN_REPORT.en}; as {what.en}, if the project takes cultivated land, permanent "
+        f"farmland or the redline, the evaluation goes into {_CHAPTER.en} ({_NOTICE.en}) "
+        "instead of a report of its own",
     )
+
+
+_KIND_NAMES = {
+    "land_use": (_CULTIVATED_NAMES[0], _CULTIVATED_NAMES[1]),
+    **{kind: (taken, layer) for kind, taken, layer in _CHAPTER_LAYERS},
+}
+"""Each kind of the project's 专章 land: the land as named taken, the layer as named unchecked."""
+
+
+def _sister_land(inp: RuleInput, state: str) -> dict[str, list[str]]:
+    """The other sites of the project whose land is in ``state``: site id → kinds, in order."""
+    project = inp.site.project
+    if project is None:
+        return {}
+    found: dict[str, list[str]] = {}
+    for kind, site, said in project.chapter_land:
+        if said == state and site != inp.site.site_id and kind in _KIND_NAMES:
+            found.setdefault(site, []).append(kind)
+    return found
+
+
+def _by_kinds(sisters: dict[str, list[str]]) -> list[tuple[tuple[str, ...], list[str]]]:
+    """The sister sites grouped by the kinds they share, in the order first met."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for site, kinds in sisters.items():
+        groups.setdefault(tuple(kinds), []).append(site)
+    return list(groups.items())
+
+
+def _why_chapter(inp: RuleInput, own: list[tuple[str, str]], sisters: dict[str, list[str]]) -> Text:
+    """What the site and its sister sites take that calls for the one 专章, as text."""
+    zh, en = [], []
+    if own:
+        zh.append(f"项目用地涉及{'、'.join(z for z, _ in own)}")
+        en.append(f"the site takes {' and '.join(e for _, e in own)}")
+    if sisters:
+        parts = [
+            (sites, [_KIND_NAMES[kind][0] for kind in kinds]) for kinds, sites in _by_kinds(sisters)
+        ]
+        named = _project_of(inp)
+        zh.append(
+            f"{named.zh}的"
+            + "、".join(
+                f"用地 {'、'.join(s)} 涉及{'、'.join(z for z, _ in land)}" for s, land in parts
+            )
+            + "（一个项目编制一个专章）"
+        )
+        en.append(
+            " and ".join(
+                f"site(s) {', '.join(s)} take {' and '.join(e for _, e in land)}"
+                for s, land in parts
+            )
+            + f" of {named.en} (one chapter per project)"
+        )
+    return Text("，".join(zh), ", and ".join(en))
+
+
+def _unchecked_text(
+    inp: RuleInput, own: list[tuple[str, str]], sisters: dict[str, list[str]]
+) -> Text:
+    """The layers not fully checked, of the site and of its sister sites, as text."""
+    zh, en = [], []
+    if own:
+        zh.append(f"{'、'.join(z for z, _ in own)}图层未能完整核查")
+        en.append(f"{' and '.join(e for _, e in own)} could not be fully checked")
+    named = _project_of(inp)
+    for kinds, sites in _by_kinds(sisters):
+        layers = [_KIND_NAMES[kind][1] for kind in kinds]
+        unchecked = "、".join(z for z, _ in layers)
+        zh.append(f"{named.zh}的用地 {'、'.join(sites)} 的{unchecked}图层未能完整核查")
+        en.append(
+            f"{' and '.join(e for _, e in layers)} could not be fully checked for site(s) "
+            f"{', '.join(sites)} of {named.en}"
+        )
+    return Text("；".join(zh), ", and ".join(en))
+
+
+def _project_of(inp: RuleInput) -> Text:
+    """The site's project as the texts name it: 同一项目 P1."""
+    project = inp.site.project
+    project_id = project.project_id if project is not None else inp.site.site_id
+    return Text(f"同一项目 {project_id} ", f"the same project {project_id}")
 
 
 _SAY_WHERE = ("no_index", "no_grade_index", "industry_no_grade_index")

@@ -182,6 +182,15 @@ class ProjectTotals:
         (``single_site``: the project is sited on its own, 实施条例 art. 24) or may lie
         there (``zones``: the planning zones cannot tell; ``land_use``: the survey does not
         describe the site). Sites not listed take no agricultural land outside it.
+    array_sites : frozenset of str
+        The sites of a PV array's project type (自然资办发〔2023〕12号 [P]: no construction
+        land): left out of every sum and list above, as the array is neither converted nor
+        expropriated nor pre-examined.
+    chapter_land : tuple of (str, str, str)
+        ``(layer kind, site id, state)`` for each site that takes 耕地 (``land_use``),
+        permanent farmland (``permanent_farmland``) or the redline (``eco_redline``), state
+        ``taken``, or whose layer of the kind does not fully tell (``unseen``): whether the
+        project's one 节约集约用地论证分析专章 takes the 节地评价 (the 2022 notice [P]).
     area : Area or None
         The project's area: its sites' areas summed, less the ground they share
         (``overlap_m2``); None when not measured.
@@ -208,6 +217,8 @@ class ProjectTotals:
     approved_sites: frozenset[str] = frozenset()
     approved_unknown: tuple[tuple[str, str, str], ...] = ()
     conversion: tuple[tuple[str, str, str], ...] = ()
+    array_sites: frozenset[str] = frozenset()
+    chapter_land: tuple[tuple[str, str, str], ...] = ()
     area: Area | None = None
 
 

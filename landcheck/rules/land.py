@@ -51,7 +51,7 @@ from landcheck.rules.core import (
 )
 from landcheck.units import M2_PER_HA, Area, AreaMethod, largest_remainder_round
 
-__all__ = ["EVALUATORS", "project_totals"]
+__all__ = ["EVALUATORS", "project_totals", "pv_arrays"]
 
 STATE_COUNCIL_CULTIVATED_HA = 35.0
 """LAL art. 46: 国务院 approves the 征收 of 耕地 outside permanent farmland over 35 ha."""
@@ -282,12 +282,15 @@ def _farmland_state(inp: RuleInput) -> str:
 
 
 def _sisters(inp: RuleInput, sites: Iterable[str]) -> tuple[str, ...]:
-    """Those of ``sites`` that are other sites of the site's project taking new land."""
+    """Those of ``sites`` that are other sites of the site's project taking new land.
+
+    Neither those wholly on approved land nor PV arrays (no construction land) take any.
+    """
     project = inp.site.project
     if project is None or len(project.site_ids) < 2:
         return ()
-    own, approved = inp.site.site_id, project.approved_sites
-    return tuple(site for site in sites if site != own and site not in approved)
+    own, approved, arrays = inp.site.site_id, project.approved_sites, project.array_sites
+    return tuple(site for site in sites if site != own and site not in approved | arrays)
 
 
 def _project_farmland(inp: RuleInput, own: str) -> tuple[str, tuple[str, ...]]:
@@ -518,6 +521,33 @@ def _array_or(
     return ("pv_array",) if in_types(facts, params, "pv_array_types") else others
 
 
+_TOTALS_CHECKS = ("agricultural_conversion", "expropriation", "preexam_needed")
+"""The checks that read a site's project totals and hold PV arrays apart (``pv_array_types``)."""
+
+
+def pv_arrays(profile: Profile, facts: Sequence[ProjectFacts]) -> list[bool]:
+    """Which sites are PV arrays that :func:`project_totals` leaves out of their project's sums.
+
+    A site whose project type every rule of the checks that read the totals
+    (:data:`_TOTALS_CHECKS`) lists in ``pv_array_types``: each of them then says
+    ``pv_array`` for it, and counts it in none of its sums. A profile whose rules list no
+    type leaves out no site.
+
+    Examples
+    --------
+    >>> from landcheck.io.profiles import load_profile
+    >>> pv_arrays(load_profile(), [ProjectFacts("pv_array"), ProjectFacts("pv_facilities")])
+    [True, False]
+    """
+    lists = [
+        frozenset(rule.params.get("pv_array_types") or ())
+        for rule in profile.rules
+        if rule.check in _TOTALS_CHECKS
+    ]
+    types = frozenset.intersection(*lists) if lists else frozenset()
+    return [f.project_type is not None and f.project_type in types for f in facts]
+
+
 def _agricultural_conversion(inp: RuleInput) -> Decision:
     method = inp.site.area.method
     array = _pv_array(
@@ -736,6 +766,7 @@ def project_totals(
     method: AreaMethod,
     is_sliver: Callable[[float, float | None], bool] = lambda area, width: False,
     shared: Callable[[list[int]], float] = lambda positions: 0.0,
+    arrays: Sequence[bool] | None = None,
 ) -> list[ProjectTotals]:
     """Each site's project totals (sites with one project id summed), for LAL art. 46 and 预审.
 
@@ -756,6 +787,9 @@ def project_totals(
     redline was not fully checked, those wholly on approved land and, for a project of
     several sites, those whose agricultural land lies (or may lie) outside planned
     construction land, for the conversion and 预审 checks of every site of the project.
+    ``arrays`` marks the sites of a PV array's type (:func:`pv_arrays`): no construction
+    land (自然资办发〔2023〕12号 [P]), they are left out of every sum and list and named
+    (:attr:`ProjectTotals.array_sites`) for the messages to say so.
 
     Examples
     --------
@@ -779,8 +813,12 @@ def project_totals(
         approved_sites: set[str] = set()
         approved_unknown: list[tuple[str, str, str]] = []
         conversion: list[tuple[str, str, str]] = []
+        chapter: list[tuple[str, str, str]] = []
+        array_sites = {site_ids[p] for p in positions if arrays is not None and arrays[p]}
         for position in positions:
             site_id, here = site_ids[position], list(views[position].values())
+            if site_id in array_sites:
+                continue  # no construction land: neither converted, expropriated nor examined
             land_use = next((v for v in here if v.kind == "land_use"), None)
             farmland_views = [v for v in here if v.kind == "permanent_farmland"]
             # every farmland layer's (a profile may split it into files), whatever the survey
@@ -791,7 +829,9 @@ def project_totals(
             redline += _taken([v for v in here if v.kind == "eco_redline"], is_sliver)
             unchecked += _unchecked(here, site_id, is_sliver)
             approved = [v for v in here if v.kind == "approved_land"]
-            if wholly_approved(approved, is_sliver):
+            whole = wholly_approved(approved, is_sliver) is not None
+            chapter += _chapter_land(here, site_id, method, is_sliver, whole)
+            if whole:
                 approved_sites.add(site_id)
                 continue  # its 征收 came with the approval of the land
             if len(positions) > 1:  # a site alone is its own check's
@@ -836,7 +876,9 @@ def project_totals(
             cultivated_m2=cultivated,
             other_m2=other,
             overlap_m2=overlap,
-            summed_overlap_m2=_summed_overlap(positions, site_ids, approved_sites, overlap, shared),
+            summed_overlap_m2=_summed_overlap(
+                positions, site_ids, approved_sites | array_sites, overlap, shared
+            ),
             unowned_m2=unowned,
             gaps=tuple(gaps),
             cultivated_range=_summed([r.cultivated for r in ranges]),
@@ -849,6 +891,8 @@ def project_totals(
             approved_sites=frozenset(approved_sites) if approved_sites else _NO_SITES,
             approved_unknown=tuple(approved_unknown),
             conversion=tuple(sorted(conversion, key=lambda c: _in_number_order(c[1]))),
+            array_sites=frozenset(array_sites) if array_sites else _NO_SITES,
+            chapter_land=tuple(sorted(chapter, key=lambda c: _in_number_order(c[1]))),
         )
         for position in positions:
             by_position[position] = totals
@@ -858,16 +902,16 @@ def project_totals(
 def _summed_overlap(
     positions: list[int],
     site_ids: Sequence[str],
-    approved: set[str],
+    left_out: set[str],
     overlap: float,
     shared: Callable[[list[int]], float],
 ) -> float:
-    """The ground shared by the project's sites not wholly on approved land (m², planar).
+    """The ground shared by the project's sites the 征收 sums count (m², planar).
 
-    ``overlap`` is that of all its sites: the sites on approved land are left out of
-    the 征收 sums, so what they share is counted once (or not at all).
+    ``overlap`` is that of all its sites: the sites ``left_out`` (wholly on approved land,
+    PV arrays) are not in the sums, so what they share is counted once (or not at all).
     """
-    summed = [p for p in positions if site_ids[p] not in approved]
+    summed = [p for p in positions if site_ids[p] not in left_out]
     if overlap <= 0.0 or len(summed) == len(positions):
         return overlap
     return shared(summed) if len(summed) > 1 else 0.0
@@ -1010,6 +1054,61 @@ def _unchecked(
         if not of_kind or any(not v.available or _beyond(v, is_sliver) for v in of_kind):
             found.append((kind, site_id))
     return found
+
+
+def _chapter_land(
+    views: list[SiteLayer],
+    site_id: str,
+    method: AreaMethod,
+    is_sliver: Callable[[float, float | None], bool],
+    approved: bool,
+) -> list[tuple[str, str, str]]:
+    """What of 耕地, permanent farmland and the redline a site takes or may take (the 专章's land).
+
+    ``(kind, site id, taken | unseen)``, nothing for a kind the site surely does not take.
+    耕地 as the ``cultivated_land`` rule counts it: none on a site wholly on approved land
+    (``approved``: its 耕地 went with that approval); not known without a usable survey, or
+    where it leaves part of the site undescribed or beyond what it describes. Farmland and
+    redline not known without a usable layer, or with part of the site beyond one.
+    """
+    found = []
+    surveys = [v for v in views if v.kind == "land_use"]
+    if not approved:
+
+        def cultivated(view: SiteLayer) -> bool:
+            area = view.classes_where("level1", (CULTIVATED,), method).m2
+            return area > 0.0 and not is_sliver(area, view.width_where("level1", (CULTIVATED,)))
+
+        state = _state(surveys, cultivated, lambda v: undescribed(v, is_sliver), is_sliver)
+        if state is not None:
+            found.append(("land_use", site_id, state))
+    for kind, _, _ in _MINISTRY_LAYERS:
+        of_kind = [v for v in views if v.kind == kind]
+        state = _state(of_kind, lambda v: _taken([v], is_sliver) > 0.0, lambda v: False, is_sliver)
+        if state is not None:
+            found.append((kind, site_id, state))
+    return found
+
+
+def _state(
+    views: list[SiteLayer],
+    takes: Callable[[SiteLayer], bool],
+    gap: Callable[[SiteLayer], bool],
+    is_sliver: Callable[[float, float | None], bool],
+) -> str | None:
+    """``taken`` when a usable view ``takes``, ``unseen`` when the views do not tell, else None.
+
+    They do not tell without a view, with one not usable, one with a ``gap``, or with more
+    than a sliver of the site beyond what one describes.
+    """
+    usable = [v for v in views if v.available]
+    if any(takes(v) for v in usable):
+        return "taken"
+    if not views or len(usable) < len(views):
+        return "unseen"
+    if any(gap(v) or _beyond(v, is_sliver) for v in views):
+        return "unseen"
+    return None
 
 
 def _in_number_order(site_id: str) -> list[str | int]:
@@ -1271,22 +1370,39 @@ def _beyond_province(inp: RuleInput, totals: ProjectTotals) -> bool:
 
 
 def _summed_names(totals: ProjectTotals) -> Text:
-    """The sites the 征收 sums count: the project's not wholly on approved land."""
-    summed = [site for site in totals.site_ids if site not in totals.approved_sites]
+    """The sites the 征收 sums count: the project's not wholly on approved land nor arrays."""
+    out = totals.approved_sites | totals.array_sites
+    summed = [site for site in totals.site_ids if site not in out]
     return Text("、".join(summed), ", ".join(summed))
 
 
 def _summed_and_left_out(totals: ProjectTotals) -> Text:
-    """The sites summed, and those left out for lying wholly on approved land."""
-    summed = _summed_names(totals)
-    out = [site for site in totals.site_ids if site in totals.approved_sites]
-    if not out:
-        return summed
-    return Text(
-        f"{summed.zh}；用地 {'、'.join(out)} 全部位于依法批准的建设用地范围内，未计入",
-        f"{summed.en}; site(s) {', '.join(out)} lie wholly on approved construction land, "
-        "not counted",
-    )
+    """The sites summed, and those left out: wholly on approved land, or PV arrays.
+
+    Examples
+    --------
+    >>> totals = ProjectTotals("P", ("S1", "S2", "S3"), approved_sites=frozenset({"S2"}),
+    ...                        array_sites=frozenset({"S3"}))
+    >>> print(_summed_and_left_out(totals).en)
+    S1; site(s) S2 lie wholly on approved construction land, not counted; site(s) S3 are a \
+PV array's land, no construction land (Zi Ran Zi Ban Fa [2023] No. 12), not counted
+    """
+    zh, en = [_summed_names(totals).zh], [_summed_names(totals).en]
+    approved = [site for site in totals.site_ids if site in totals.approved_sites]
+    if approved:
+        zh.append(f"用地 {'、'.join(approved)} 全部位于依法批准的建设用地范围内，未计入")
+        en.append(
+            f"site(s) {', '.join(approved)} lie wholly on approved construction land, not counted"
+        )
+    arrays = [site for site in totals.site_ids if site in totals.array_sites]
+    if arrays:
+        named = "、".join(arrays)
+        zh.append(f"用地 {named} 为光伏方阵用地，不属建设用地（自然资办发〔2023〕12号），未计入")
+        en.append(
+            f"site(s) {', '.join(arrays)} are a PV array's land, no construction land "
+            "(Zi Ran Zi Ban Fa [2023] No. 12), not counted"
+        )
+    return Text("；".join(zh), "; ".join(en))
 
 
 def _overlap_note(totals: ProjectTotals) -> Text | None:
