@@ -21,6 +21,11 @@ from pyproj import CRS
 
 from landcheck.classify import CodeTable
 from landcheck.classify.decide import ClassificationDecision, classify_layer
+from landcheck.classify.readings import (
+    codes_from_numbers,
+    merged_codes_note,
+    restore_lost_zeros,
+)
 from landcheck.crs.memo import same_crs
 from landcheck.crs.transform import distance_in, outlines_in
 from landcheck.errors import InputDataError
@@ -251,6 +256,22 @@ def _deduction(
     return np.where(missing | bad, 0.0, numbers), warnings
 
 
+def _read_codes(
+    codes: np.ndarray, table: CodeTable, key: str, field: str, numeric: bool
+) -> np.ndarray:
+    """A land-use layer's codes, lost leading zeros restored where certain, with the warnings.
+
+    What the table reads beyond its own codes is said: codes that lost their leading
+    zero in a number field, and GB/T 21010-2017 codes read as the 三调 class they were
+    merged into (:mod:`landcheck.classify.readings`).
+    """
+    codes, restored = restore_lost_zeros(codes, table, key=key, field=field, numeric=numeric)
+    for said in (restored, merged_codes_note(codes, table, key=key)):
+        if said:
+            warn(said)
+    return codes
+
+
 def cultivated_mask(codes: np.ndarray | None, table: CodeTable | None) -> np.ndarray | None:
     """Which features' class codes are cultivated land (level 1 ``01``); None: not known."""
     if codes is None or table is None or "level1" not in table.columns:
@@ -470,11 +491,13 @@ def normalise_features(
             continue
         data[_ROLE_COLUMNS[role]] = field_texts(column_array(projected, column))
     decision = None
+    # a number field drops the codes' leading zeros (0101 → 101): decided on the codes it held
+    numeric = "code" in mapping and pd.api.types.is_numeric_dtype(projected[mapping["code"]])
     if spec.classification is not None:
         decision = classify_layer(
             spec.key,
             spec.classification,
-            codes=data.get("_code"),
+            codes=codes_from_numbers(data["_code"]) if numeric else data.get("_code"),
             names=data.get("_name"),
             fields=[mapping[role] for role in ("code", "name") if role in mapping],
             choices=spec.category_choices,
@@ -498,6 +521,10 @@ def normalise_features(
         data["_code"] = codes
         if coded and (blank := _blank_codes(ids, codes, spec.key, mapping["code"])):
             warn(blank)
+        if coded and decision is not None and decision.code_table is not None:
+            data["_code"] = _read_codes(
+                codes, decision.code_table, spec.key, mapping["code"], numeric
+            )
     if spec.kind == "land_use" and decision is not None:
         cultivated = cultivated_mask(data.get("_code"), decision.code_table)  # type: ignore[arg-type]
         unknown = _unknown_class_mask(data.get("_code"), decision.code_table)  # type: ignore[arg-type]

@@ -54,8 +54,10 @@ def test_a_2023_layer_is_detected_from_its_field_names_alone():
     decision = detect(["0101", "0103"], fields=["用地用海分类代码"])
     assert decision.table == "ydyh-2023"
     assert decision.reason == (
-        "detected as 用地用海 2023 (ydyh-2023) from its field 用地用海分类代码"
+        "detected as 用地用海 2023 (ydyh-2023) from its field name alone (field 用地用海分类代码): "
+        "no code or class name tells the two systems apart"
     )
+    assert decision.to_dict()["field_name_only"] is True
 
 
 def test_a_sandiao_layer_is_read_as_sandiao_without_a_warning():

@@ -4,7 +4,11 @@ The tables are versioned CSV files shipped in this package. A profile names
 the table a layer uses (``classification: sandiao-2019``); users may point to
 their own CSV with the same columns. Codes are resolved exactly first, then
 by stripping trailing suffix letters (``0201K`` → ``0201``, ``1104A`` is listed
-itself), so that survey variants land in their parent class.
+itself), so that survey variants land in their parent class. A code the
+table's system merged into one of its classes is read as that class: in
+``sandiao-2019`` the GB/T 21010-2017 codes the third survey merged (0803 教育用地
+→ 08H2 科教文卫用地, 0604 仓储用地 → 0508, 0901 军事设施用地 → 09…), each merged
+into exactly one class (:data:`landcheck.classify.systems.LAND_USE_SYSTEMS`).
 
 A layer that carries only class names (DLMC: 旱地, 水田…) is read by name
 (:meth:`CodeTable.by_name`): the table's own names, and the names in its
@@ -77,6 +81,9 @@ class CodeTable:
     ridge_code : str or None
         The class field ridges (田坎) deducted by KCXS are reported under
         (三调 1203, 2023 2303); None for tables without one.
+    merged : mapping of str to str
+        Codes the table does not list because its system merged them → the
+        table code of the class they were merged into (三调: 0803 → 08H2).
     """
 
     name: str
@@ -85,6 +92,7 @@ class CodeTable:
     aliases: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     suffixes: bool = True
     ridge_code: str | None = None
+    merged: dict[str, str] = field(default_factory=dict, repr=False)
     _lookups: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
@@ -103,11 +111,16 @@ class CodeTable:
     def resolve(self, code: Any) -> str | None:
         """Return the table code a data code belongs to, or None if unknown.
 
+        The code itself if listed, else the class it was merged into, else (with
+        suffixes) the code without its trailing letters, tried the same way.
+
         Examples
         --------
         >>> table = load_code_table("sandiao-2019")
         >>> table.resolve("0201K"), table.resolve("1104A"), table.resolve("9999")
         ('0201', '1104A', None)
+        >>> table.resolve("0803"), table.resolve("0604"), table.resolve("0901")
+        ('08H2', '0508', '09')
         """
         if code is None or (isinstance(code, float) and math.isnan(code)):
             return None
@@ -116,6 +129,8 @@ class CodeTable:
         while text:
             if text in codes:
                 return text
+            if text in self.merged:
+                return self.merged[text]
             if not self.suffixes or not text[-1].isalpha():
                 return None
             text = text[:-1]
@@ -242,6 +257,7 @@ def _read_table(name: str, lines: Iterable[str]) -> CodeTable:
         tuple(aliases),
         suffixes=system.suffixes if system else True,
         ridge_code=system.ridge_code if system else None,
+        merged={code: into for code, (_, into) in system.merged_codes.items()} if system else {},
     )
 
 

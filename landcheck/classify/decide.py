@@ -23,7 +23,7 @@ from typing import Any
 
 from landcheck.classify import CodeTable, load_code_table
 from landcheck.classify.choices import apply_category_choices
-from landcheck.classify.detect import Evidence, distinct_pairs, evidence_of
+from landcheck.classify.detect import Evidence, codes_read_apart, distinct_pairs, evidence_of
 from landcheck.classify.systems import AUTO, LAND_USE_SYSTEMS, SURVEY_SYSTEM
 from landcheck.errors import InputDataError, LandcheckError
 
@@ -73,7 +73,11 @@ class ClassificationDecision:
     code_table: CodeTable | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """The findings.json form (``inputs[].extra.classification``)."""
+        """The findings.json form (``inputs[].extra.classification``).
+
+        ``field_name_only`` (true) marks a system detected from the layer's field
+        names alone, which no code or class name bore out.
+        """
         out: dict[str, Any] = {
             "declared": self.declared,
             "table": self.table,
@@ -83,6 +87,8 @@ class ClassificationDecision:
         found = {k: e.to_dict() for k, e in self.evidence.items() if e}
         if found:
             out["evidence"] = found
+        if self.how == "detected" and self.table and not self.evidence[self.table].in_data:
+            out["field_name_only"] = True
         if self.category_choices:
             out["category_choices"] = dict(self.category_choices)
         return out
@@ -181,7 +187,7 @@ def classify_layer(
     present = sorted({code or name for code, name in pairs if code or name})
     systems = [name for name, found in evidence.items() if found]
     if len(systems) == 1:
-        return _detected(key, systems[0], evidence, choices)
+        return _detected(key, systems[0], evidence, choices, pairs)
     if not present and not systems:
         reason = "no feature near the sites has a class code, so no table is needed"
         return ClassificationDecision(key, declared, None, "no features", reason, evidence)
@@ -261,11 +267,26 @@ def _declared(
 
 
 def _detected(
-    key: str, system: str, evidence: Mapping[str, Evidence], choices: Mapping[str, str]
+    key: str,
+    system: str,
+    evidence: Mapping[str, Evidence],
+    choices: Mapping[str, str],
+    pairs: Iterable[tuple[str, str]],
 ) -> ClassificationDecision:
     title = LAND_USE_SYSTEMS[system].title
     found = evidence[system].describe()
-    reason = f"detected as {title} from its {found}"
+    if not evidence[system].in_data:
+        reason = (
+            f"detected as {title} from its field name alone ({found}): no code or class name "
+            "tells the two systems apart"
+        )
+        (other,) = (name for name in LAND_USE_SYSTEMS if name != system)
+        apart = codes_read_apart(pairs, system, other)
+        if apart:
+            warning = _field_only_warning(key, system, other, found, apart)
+            return _decided(key, AUTO, system, "detected", reason, evidence, choices, warning)
+    else:
+        reason = f"detected as {title} from its {found}"
     warning = None
     if system != SURVEY_SYSTEM:
         warning = (
@@ -274,3 +295,34 @@ def _detected(
             f"layers.{key}.classification: {system} in the profile to make it explicit"
         )
     return _decided(key, AUTO, system, "detected", reason, evidence, choices, warning)
+
+
+def _field_only_warning(
+    key: str, system: str, other: str, found: str, apart: list[tuple[str, str, str]]
+) -> str:
+    """What a layer read by its field name alone risks: its codes the other system reads apart.
+
+    Examples
+    --------
+    >>> print(_field_only_warning(
+    ...     "land_use", "sandiao-2019", "ydyh-2023", "field DLBM",
+    ...     [("0601", "工业用地 (建设用地)", "农村道路 (农用地)")],
+    ... ))  # doctest: +NORMALIZE_WHITESPACE
+    layer 'land_use' is read as 三调 2019 (sandiao-2019) from its field DLBM alone: no code
+    or class name tells the systems apart, and 1 of its codes reads differently in 用地用海
+    2023 (ydyh-2023): 0601 is 工业用地 (建设用地) here, 农村道路 (农用地) in 用地用海 2023.
+    If the layer is coded in 用地用海 2023, declare layers.land_use.classification:
+    ydyh-2023 in the profile; declare sandiao-2019 to confirm this reading
+    """
+    title, there = LAND_USE_SYSTEMS[system].title, LAND_USE_SYSTEMS[other]
+    shown = "; ".join(
+        f"{code} is {here} here, {read} in {there.title_zh}" for code, here, read in apart[:8]
+    )
+    more = f"; and {len(apart) - 8} more" if len(apart) > 8 else ""
+    return (
+        f"layer {key!r} is read as {title} from its {found} alone: no code or class name "
+        f"tells the systems apart, and {len(apart)} of its codes "
+        f"{'reads' if len(apart) == 1 else 'read'} differently in {there.title}: {shown}{more}. "
+        f"If the layer is coded in {there.title_zh}, declare layers.{key}.classification: "
+        f"{other} in the profile; declare {system} to confirm this reading"
+    )

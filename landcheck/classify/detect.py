@@ -2,7 +2,8 @@
 
 Evidence for a system is what only that system explains:
 
-* a code only its table (or family) knows — ``060101`` is 2023, ``1104A`` is 三调;
+* a code only its table knows (a merged code of its family included) — ``060101``
+  is 2023, ``1104A`` and GB/T 21010-2017 ``0803`` are 三调;
 * a code both systems know but with the layer's class name given only by
   this one — ``0601`` named 农村道路 is 2023, named 工业用地 it is 三调;
 * for a layer that has names only, a name only this system uses;
@@ -27,10 +28,10 @@ from landcheck.classify.systems import LAND_USE_SYSTEMS, LandUseSystem
 
 __all__ = [
     "Evidence",
+    "codes_read_apart",
     "distinct_pairs",
     "evidence_of",
     "gather_evidence",
-    "known_code",
 ]
 
 _SHOWN = 8
@@ -116,32 +117,51 @@ def _split_named(named: Sequence[str]) -> list[str]:
     return parts
 
 
-def known_code(system: LandUseSystem, table: CodeTable, code: str) -> str | None:
-    """The code as the system knows it (its table code, or a family code), else None.
+def codes_read_apart(
+    pairs: Iterable[tuple[str, str]], system: str, other: str
+) -> list[tuple[str, str, str]]:
+    """The layer's codes both systems know but read as different classes.
+
+    Two readings differ when the two tables give the code no name in common
+    (0101 水田 is 水田 in both; 0601 is 工业用地 in 三调, 农村道路 in 2023).
+
+    Parameters
+    ----------
+    pairs : iterable of (str, str)
+        The layer's distinct (code, name) pairs (:func:`distinct_pairs`).
+    system, other : str
+        The system the layer is read with, and the other one (table names).
+
+    Returns
+    -------
+    list of (str, str, str)
+        Code, its class as ``system`` reads it and as ``other`` does
+        (``工业用地 (建设用地)``), in code order.
 
     Examples
     --------
-    >>> from landcheck.classify.systems import LAND_USE_SYSTEMS
-    >>> sandiao = LAND_USE_SYSTEMS["sandiao-2019"]
-    >>> table = load_code_table("sandiao-2019")
-    >>> known_code(sandiao, table, "0201K"), known_code(sandiao, table, "0803")
-    ('0201', '0803')
-    >>> known_code(sandiao, table, "060101") is None
-    True
+    >>> pairs = [("0101", ""), ("0601", ""), ("1202", ""), ("9999", "")]
+    >>> for apart in codes_read_apart(pairs, "sandiao-2019", "ydyh-2023"):
+    ...     print(*apart)
+    0601 工业用地 (建设用地) 农村道路 (农用地)
+    1202 设施农用地 (农用地) 公路用地 (建设用地)
     """
-    resolved = table.resolve(code)
-    if resolved is not None:
-        return resolved
-    text = str(code).strip().upper()
-    return text if text in system.family_codes else None
+    tables = [load_code_table(LAND_USE_SYSTEMS[key].table) for key in (system, other)]
+    apart = []
+    for code in sorted({code for code, _ in pairs if code}):
+        here, there = (table.resolve(code) for table in tables)
+        if here is None or there is None:
+            continue
+        if tables[0].names_of(here) & tables[1].names_of(there):
+            continue
+        apart.append((code, _reading(tables[0], here), _reading(tables[1], there)))
+    return apart
 
 
-def _names(system: LandUseSystem, table: CodeTable, code: str | None) -> frozenset[str]:
-    """The names a system gives a code it knows (table names and aliases, or the family's)."""
-    if code is None:
-        return frozenset()
-    family = system.family_codes.get(code)
-    return frozenset([family]) if family else table.names_of(code)
+def _reading(table: CodeTable, code: str) -> str:
+    """``工业用地 (建设用地)``: a table code's class name and 三大类 (if it has one)."""
+    name, category = table.value(code, "name"), table.value(code, "category")
+    return f"{name} ({category})" if category else name
 
 
 def _present(value: Any) -> str:
@@ -239,13 +259,13 @@ def evidence_of(
     only_names: dict[str, list[str]] = {key: [] for key in systems}
     for code, name in pairs:
         if code:
-            known = {key: known_code(s, tables[key], code) for key, s in systems.items()}
+            known = {key: tables[key].resolve(code) for key in systems}
             holders = [key for key, resolved in known.items() if resolved is not None]
             if len(holders) == 1:
                 if code not in only[holders[0]]:
                     only[holders[0]].append(code)
             elif len(holders) > 1 and name:
-                fits = [k for k in holders if name in _names(systems[k], tables[k], known[k])]
+                fits = [k for k in holders if name in tables[k].names_of(known[k])]
                 if len(fits) == 1:
                     named[fits[0]].append(f"{code} {name}")
         elif name:
