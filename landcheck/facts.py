@@ -13,7 +13,8 @@ Facts come from, in this order of precedence:
    ``facts={…}`` in :func:`landcheck.check`), for every site that does not
    declare the fact itself;
 3. an old ``project_class`` value, mapped to a coarse project type through the
-   profile's ``legacy_classes:`` (a warning says that evidence is missing);
+   profile's ``legacy_classes:``: it puts the project on no list item by itself
+   (:func:`landcheck.projects.match_list`), and a warning says so;
 4. defaults: ``linear`` from the geometry (a line site) or the type.
 
 Each fact's origin is recorded (:attr:`ProjectFacts.origins`) and written to
@@ -68,6 +69,7 @@ FACT_FIELDS: dict[str, tuple[str, ...]] = {
     "project_id": ("project_id", "项目编号", "XMBH", "XMDM", "项目代码"),
     "confirmation_ref": ("confirmation_ref", "确认文件", "QRWJ"),
     "central_ref": ("central_ref", "中央支持文件", "ZYWJ"),
+    "poverty_area_ref": ("poverty_area_ref", "深度贫困地区依据", "PKWJ"),
 }
 """Site fields each fact is read from (first present wins, case-insensitive). ``XMDM`` and
 项目代码 are the national investment project code: read as the project when the site ids
@@ -97,6 +99,8 @@ class ProjectFacts:
         The project the site belongs to; empty: the site is its own project.
     confirmation_ref, central_ref : str
         The 国务院投资主管部门's confirmation, the 党中央/国务院 document.
+    poverty_area_ref : str
+        The document that shows the project (a road) connects a 深度贫困地区.
     linear : bool
         A linear project (road, line, pipeline…).
     legacy_class : str or None
@@ -114,6 +118,7 @@ class ProjectFacts:
     project_id: str = ""
     confirmation_ref: str = ""
     central_ref: str = ""
+    poverty_area_ref: str = ""
     linear: bool = False
     legacy_class: str | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
@@ -436,9 +441,10 @@ def site_facts(
         shown_ids = ", ".join(legacy_sites[:5]) + (", …" if len(legacy_sites) > 5 else "")
         warn(
             f"site(s) {shown_ids} give an old project class, not a project type: read as the "
-            "coarse type it stands for, without evidence, so a list that needs evidence (plan, "
-            "confirmation) gives the strictest outcome; declare project_type, plan_level and "
-            "plan_ref (docs/rules.md, 'Project facts')"
+            "coarse type it stands for, which puts a site on no item of the legal lists (a "
+            "class name is no evidence), so those lists give the strictest outcome; declare "
+            "project_type and the evidence its item asks for (plan_level, plan_ref …; "
+            "docs/rules.md, 'Project facts')"
         )
     return out
 
@@ -451,6 +457,7 @@ _PROJECT_WIDE = (
     "land_supply",
     "confirmation_ref",
     "central_ref",
+    "poverty_area_ref",
 )
 """Facts of a project rather than of a site: its sites should give one value."""
 

@@ -6,6 +6,8 @@ projects may occupy permanent basic farmland (自然资规〔2018〕3号), which
 permits (自然资发〔2022〕142号). Each item names the project types it covers,
 the plan levels it accepts and the facts a site must declare as evidence
 (:mod:`landcheck.facts`); a site is on a list only when all of them hold.
+A project type read from an old project class is a coarse stand-in, not a
+declared type: it puts a project on no item (the item asks for the type).
 
 This module parses and checks the two sections (schema only); the rules use
 them through :func:`match_list`.
@@ -65,9 +67,10 @@ GROUPS = (
 )
 """Coarse groups of project types (for reports and the urban-boundary rule)."""
 
-EVIDENCE_FACTS = ("plan_ref", "confirmation_ref", "central_ref")
+EVIDENCE_FACTS = ("plan_ref", "confirmation_ref", "central_ref", "poverty_area_ref")
 """Facts a list item may require as evidence: the plan that lists the project, the
-国务院投资主管部门's confirmation, the 党中央/国务院 document that names it."""
+国务院投资主管部门's confirmation, the 党中央/国务院 document that names it, the document
+that shows a road connects a 深度贫困地区 (the list of those areas, or the plan that says so)."""
 
 ANY_TYPE = "*"
 """A list item's ``types: ['*']`` covers every project type (items decided by evidence only)."""
@@ -175,10 +178,12 @@ class ListMatch:
     candidate : ListItem or None
         When not on the list: the first item whose types name the project's
         but whose plan level, evidence or linearity is missing (its hint says
-        what to declare), else the first item for any type that lacks its
+        what to declare), one whose plan levels take the level declared before
+        one they do not; else the first item for any type that lacks its
         evidence; None when no item covers the type (or none is declared).
     missing : tuple of str
-        What the candidate lacks (``plan_level``, ``plan_ref``…).
+        What the candidate lacks (``plan_level``, ``plan_ref``…; ``project_type``
+        when the type was read from an old project class).
     """
 
     item: ListItem | None
@@ -213,9 +218,16 @@ def match_list(project_list: ProjectList, facts: Any) -> ListMatch:
     >>> match_list(roads, ProjectFacts(project_type="national_highway", plan_level="national",
     ...                                plan_ref="国家公路网规划")).on_list
     True
+
+    A type read from an old project class is no declared type:
+
+    >>> match_list(roads, ProjectFacts(project_type="national_highway", plan_level="national",
+    ...                                plan_ref="国家公路网规划", legacy_class="transport")).missing
+    ('project_type',)
     """
     decides = (
         facts.project_type,
+        facts.legacy_class is not None,
         facts.plan_level,
         bool(facts.linear),
         *[bool(getattr(facts, name, "")) for name in project_list._evidence],
@@ -230,28 +242,44 @@ def _match(items: tuple[ListItem, ...], facts: Any) -> ListMatch:
     """:func:`match_list` worked out: the first item the project is on, else the first lacking.
 
     An item for any type covers a declared type only: without one, whether the
-    project is of a kind no list admits (a PV array on farmland) is not known.
+    project is of a kind no list admits (a PV array on farmland) is not known. A
+    type read from an old project class (``legacy_class``) stands for a coarse kind
+    without evidence (rules-2026 §A: eligibility is declared, never assumed from a
+    class name): every item it would be on lacks the ``project_type`` declared.
+    Of the items naming the type, one that takes the plan level declared is the
+    candidate before one that does not (a provincial plan is not made national by
+    declaring more).
     """
-    named: tuple[ListItem, tuple[str, ...]] | None = None
+    named: list[tuple[bool, ListItem, tuple[str, ...]]] = []
     anyone: tuple[ListItem, tuple[str, ...]] | None = None
     for item in items:
         for_any = ANY_TYPE in item.types
         if not facts.project_type or (not for_any and facts.project_type not in item.types):
             continue
-        lacking = []
-        if item.plan_levels and facts.plan_level not in item.plan_levels:
-            lacking.append("plan_level")
-        if item.linear and not facts.linear:
-            lacking.append("linear")
-        lacking.extend(name for name in item.evidence if not getattr(facts, name, ""))
+        lacking = _lacking(item, facts)
         if not lacking:
             return ListMatch(item)
         if for_any and anyone is None:
             anyone = item, tuple(lacking)
-        elif not for_any and named is None:
-            named = item, tuple(lacking)
-    candidate, missing = named or anyone or (None, ())
+        elif not for_any:
+            other_level = facts.plan_level is not None and "plan_level" in lacking
+            named.append((other_level, item, tuple(lacking)))
+    if named:
+        _, item, missing = min(named, key=lambda entry: entry[0])
+        return ListMatch(None, item, missing)
+    candidate, missing = anyone or (None, ())
     return ListMatch(None, candidate, missing)
+
+
+def _lacking(item: ListItem, facts: Any) -> list[str]:
+    """What a project of a type the item covers lacks to be on it (empty: it is on it)."""
+    lacking = ["project_type"] if getattr(facts, "legacy_class", None) is not None else []
+    if item.plan_levels and facts.plan_level not in item.plan_levels:
+        lacking.append("plan_level")
+    if item.linear and not facts.linear:
+        lacking.append("linear")
+    lacking.extend(name for name in item.evidence if not getattr(facts, name, ""))
+    return lacking
 
 
 def _words(value: Any, where: str, problems: list[str]) -> tuple[str, ...]:

@@ -80,6 +80,7 @@ def test_convert_keeps_every_project_fact_readable_by_check(tmp_path, write_gpkg
         "project_id": "XM-1",
         "confirmation_ref": "确认文件1号",
         "central_ref": "中发1号",
+        "poverty_area_ref": "深度贫困地区名单",
     }
     assert set(values) == set(FACT_FIELDS)
     path = write_gpkg(sites=sites(SITE, **{k: [v] for k, v in values.items()}))

@@ -20,6 +20,7 @@ from landcheck.cli.options import (
     lang_option,
     plan_level_option,
     plan_ref_option,
+    poverty_area_ref_option,
     progress_option,
     project_id_option,
     project_type_option,
@@ -92,6 +93,7 @@ def _facts(
     project_id: str | None,
     confirmation_ref: str | None,
     central_ref: str | None,
+    poverty_area_ref: str | None,
 ) -> dict[str, str]:
     """The project facts given on the command line (those given)."""
     values = {
@@ -103,6 +105,7 @@ def _facts(
         "project_id": project_id,
         "confirmation_ref": confirmation_ref,
         "central_ref": central_ref,
+        "poverty_area_ref": poverty_area_ref,
     }
     return {k: v for k, v in values.items() if v is not None}
 
@@ -155,6 +158,7 @@ def _check_project_type(facts: dict[str, str], profile: str) -> None:
         project_id_option,
         confirmation_ref_option,
         central_ref_option,
+        poverty_area_ref_option,
     ],
 )
 @click.pass_context

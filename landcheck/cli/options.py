@@ -36,6 +36,7 @@ option                 commands                                default; accepted
 ``--project-id``       check                                   the sites'; one project
 ``--confirmation-ref`` check                                   the sites'; a document
 ``--central-ref``      check                                   the sites'; a document
+``--poverty-area-ref`` check                                   the sites'; a document
 ``--standards-table``  check, select *                         the profile's; a CSV file
 ``--to-crs``           convert                                 the input's CRS
 ``--out-encoding``     convert                                 utf-8 (TXT), UTF-8 (shapefile)
@@ -126,6 +127,7 @@ __all__ = [
     "parse_layer_options",
     "plan_level_option",
     "plan_ref_option",
+    "poverty_area_ref_option",
     "profile_option",
     "progress_option",
     "project_class_option",
@@ -735,6 +737,12 @@ central_ref_option = _value(
     "--central-ref",
     "TEXT",
     "The Central Committee or State Council document that names the project." + _FACT_HELP,
+)
+poverty_area_ref_option = _value(
+    "--poverty-area-ref",
+    "TEXT",
+    "The document that shows a road connects a deeply poor area (深度贫困地区: the list of "
+    "those areas, or the plan)." + _FACT_HELP,
 )
 search_distance_option = _number(
     "--search-distance",

@@ -252,7 +252,8 @@ def declarable(facts: ProjectFacts) -> tuple[ProjectFacts, ...]:
     none is declared, at each level in turn. A project's place on a list only gains from
     more evidence (:func:`~landcheck.projects.match_list`): what the facts decide of a list
     is decided alike for these and for every way between. The project type is left as it
-    is: with none declared, an evaluator's ``reach`` leaves every outcome open.
+    is: with none declared, an evaluator's ``reach`` leaves every outcome open; one read
+    from an old project class is, in the declared ways, declared (``legacy_class`` None).
 
     Examples
     --------
@@ -268,7 +269,13 @@ def declarable(facts: ProjectFacts) -> tuple[ProjectFacts, ...]:
     if facts.origins.get("linear") not in ("attribute", "given"):
         given["linear"] = True
     levels = PLAN_LEVELS if facts.plan_level is None else (facts.plan_level,)
-    return (facts, *(dataclasses.replace(facts, plan_level=level, **given) for level in levels))
+    return (
+        facts,
+        *(
+            dataclasses.replace(facts, plan_level=level, legacy_class=None, **given)
+            for level in levels
+        ),
+    )
 
 
 def reach_key(facts: ProjectFacts) -> tuple[Any, ...]:

@@ -8,6 +8,10 @@ from landcheck.projects import ListMatch, ProjectList
 __all__ = ["declare_text", "item_text"]
 
 _FACT_NAMES = {
+    "project_type": (
+        "项目类型（project_type；旧的项目类别不作为依据）",
+        "the project type (project_type; an old project class is no evidence)",
+    ),
     "plan_level": ("规划级别（plan_level）", "the plan level (plan_level)"),
     "plan_ref": ("列入该项目的规划名称（plan_ref）", "the plan that lists it (plan_ref)"),
     "confirmation_ref": (
@@ -17,6 +21,10 @@ _FACT_NAMES = {
     "central_ref": (
         "党中央、国务院明确支持的文件（central_ref）",
         "the Central Committee or State Council document that names it (central_ref)",
+    ),
+    "poverty_area_ref": (
+        "连通深度贫困地区的依据（poverty_area_ref）",
+        "the document that shows it connects a deeply poor area (poverty_area_ref)",
     ),
     "linear": ("属线性工程（linear：是）", "that it is linear (linear: yes)"),
     "existing_land": (
@@ -81,8 +89,11 @@ def declare_text(project_list: ProjectList, match: ListMatch, project_type: str 
         )
     zh_facts = "、".join(_FACT_NAMES.get(m, (m, m))[0] for m in match.missing)
     en_facts = ", ".join(_FACT_NAMES.get(m, (m, m))[1] for m in match.missing)
-    hint_zh = candidate.hint_zh or "申报相应证明"
-    hint_en = candidate.hint_en or "declare the evidence"
+    hint_zh, hint_en = candidate.hint_zh, candidate.hint_en
+    if not hint_zh:  # an item decided by its type: a type from an old class lacks only that
+        declared = match.missing == ("project_type",)
+        hint_zh = "申报项目类型" if declared else "申报相应证明"
+        hint_en = "declare the project type" if declared else "declare the evidence"
     return Text(
         f"如属{project_list.source_zh}第{candidate.id}项（{candidate.zh}），须{hint_zh}：{zh_facts}。",
         f"To be item {candidate.id} of {project_list.source_en} ({candidate.en}), "
