@@ -355,7 +355,7 @@ def test_a_thin_strip_of_farmland_is_no_reason_for_the_state_council_to_convert(
     )
     assert finding(result, "permanent_farmland").outcome == "sliver"
     conversion = finding(result, "agricultural_conversion")
-    assert "State Council (permanent farmland is taken)" not in conversion.message.en
+    assert "State Council (permanent farmland is taken" not in conversion.message.en
     assert finding(result, "expropriation").outcome == "province"
 
 

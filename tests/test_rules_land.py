@@ -666,7 +666,10 @@ def test_permanent_farmland_on_state_land_is_not_expropriated():
     site = sites(site, project_type=["expressway"])
     layers = {"land_use": frame([parcel("0103", square(-10, -10, 120), QSXZ="10")]), **pbf}
     conversion = finding(landcheck.check(site, layers=layers, **PLANAR), "agricultural_conversion")
-    assert "State Council (permanent farmland is taken)" in conversion.message.en
+    assert (
+        "State Council (permanent farmland is taken; in a province entrusted"
+        in conversion.message.en
+    )
 
 
 @pytest.mark.parametrize(("code", "ownership"), [("0702", "10"), ("0103", "20")])
@@ -866,7 +869,10 @@ def test_a_project_one_of_whose_sites_lies_outside_planned_land_is_sited_on_its_
         first.message.zh
     )
     assert "项目属于单独选址建设项目" in first.message.zh
-    assert "由国务院（涉及永久基本农田）批准" in first.message.zh
+    assert (
+        "由国务院（涉及永久基本农田；国发〔2020〕4号委托试点的省份，以委托规定为准）批准"
+        in first.message.zh
+    )
     assert "site(s) S2 of the same project P1 take agricultural land outside" in first.message.en
     assert "按批次" not in first.message.zh
     assert first.documents_later and first.documents_later[0].zh == "农用地转用方案"
@@ -874,7 +880,7 @@ def test_a_project_one_of_whose_sites_lies_outside_planned_land_is_sited_on_its_
     assert "项目用地有 1.0000 公顷位于规划确定的城市和村庄、集镇建设用地范围外" in (
         second.message.zh
     )
-    assert "由国务院（同一项目 P1 的用地 S1 涉及永久基本农田）批准" in second.message.zh
+    assert "由国务院（同一项目 P1 的用地 S1 涉及永久基本农田；国发〔2020〕4号委托试点的省份，以委托规定为准）批准" in second.message.zh
     assert "the State Council (site(s) S1 of project P1 take permanent farmland)" in (
         second.message.en
     )
@@ -882,7 +888,10 @@ def test_a_project_one_of_whose_sites_lies_outside_planned_land_is_sited_on_its_
     # both sites in 0401: each converted in batches, no word of the project
     first, second = two_halves([zone("0401", square(-100, -100, 500, 400))], pbf)
     assert (first.outcome, second.outcome) == ("batch", "batch")
-    assert "由国务院（涉及永久基本农田）批准" in first.message.zh
+    assert (
+        "由国务院（涉及永久基本农田；国发〔2020〕4号委托试点的省份，以委托规定为准）批准"
+        in first.message.zh
+    )
     assert "由原批准国土空间规划的机关或者其授权的机关（按批次）批准" in second.message.zh
 
 
@@ -936,8 +945,9 @@ def test_without_planning_zones_the_conversion_approver_is_not_named_as_if_the_m
         sites(square(0, 0, 100)), layers={"land_use": survey, "farmland": pbf}, **PLANAR
     )
     found = finding(result, "agricultural_conversion")
-    assert "须办理农用地转用，由国务院（涉及永久基本农田）批准；规划分区图层未能使用" in (
-        found.message.zh
+    assert (
+        "须办理农用地转用，由国务院（涉及永久基本农田；国发〔2020〕4号委托试点的省份，以委托规定为准）批准；规划分区图层未能使用"
+        in (found.message.zh)
     )
     # no farmland layer either: neither approver is known, each said as such
     result = landcheck.check(sites(square(0, 0, 100)), layers={"land_use": survey}, **PLANAR)
@@ -1513,3 +1523,35 @@ def test_a_site_on_approved_land_whose_only_sister_is_a_pv_array_needs_no_pre_ex
     }
     result = landcheck.check(site, layers=layers, **PLANAR)
     assert finding(result, "preexam_needed", "S2").outcome == "not_required"
+
+
+def test_the_state_council_converting_permanent_farmland_names_the_pilot_entrustment():
+    # 国发〔2020〕4号 art. 2 entrusts converting permanent farmland to pilot provinces: a
+    # reviewer there signed "国务院" alone
+    farmland = frame([{"BSM": "F1", "DLBM": "0103", "geometry": square(0, 0, 30, 100)}])
+    result = landcheck.check(
+        sites(
+            square(0, 0, 100),
+            project_type=["expressway"],
+            plan_level=["national"],
+            plan_ref=["国家公路网规划"],
+        ),
+        layers={
+            "land_use": frame(
+                [{"BSM": "L", "DLBM": "0103", "QSXZ": "30", "geometry": square(-100, -100, 300)}]
+            ),
+            "farmland": farmland,
+        },
+        area_method="planar",
+        coverage=county(),
+    )
+    found = {f.check: f for f in result.site_findings("S1")}
+    assert found["permanent_farmland"].area.m2 == pytest.approx(3_000.0)
+    assert "（农用地转用属国发〔2020〕4号委托试点省份的，以委托规定为准）" in (
+        found["permanent_farmland"].message.zh
+    )
+    assert "国务院（涉及永久基本农田；国发〔2020〕4号委托试点的省份，以委托规定为准）" in (
+        found["agricultural_conversion"].message.zh
+    )
+    cited = "\n".join(b.zh for b in found["permanent_farmland"].basis)
+    assert "国发〔2020〕4号）第二条" in cited

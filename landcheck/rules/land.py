@@ -236,9 +236,18 @@ def _cultivated_land(inp: RuleInput) -> Decision:
     return Decision(outcome, cultivated, values)
 
 
+_PILOT = Text(
+    "；国发〔2020〕4号委托试点的省份，以委托规定为准",
+    "; in a province entrusted under Guo Fa [2020] No. 4 as a pilot, as the entrustment provides",
+)
+"""The one exception to the State Council converting permanent farmland: 国发〔2020〕4号 entrusts
+that approval to pilot provinces [V; their list not verified in full], so the message names the
+entrustment, not the provinces."""
+
 _APPROVERS = {
     "state_council": Text(
-        "国务院（涉及永久基本农田）", "the State Council (permanent farmland is taken)"
+        f"国务院（涉及永久基本农田{_PILOT.zh}）",
+        f"the State Council (permanent farmland is taken{_PILOT.en})",
     ),
     "single_site": Text(
         "国务院或者国务院授权的省、自治区、直辖市人民政府（国发〔2020〕4号）",
@@ -324,9 +333,9 @@ def _approver_for(inp: RuleInput, mode: str, farmland: str, sites: tuple[str, ..
         if not sites:
             return _APPROVERS["state_council"]
         return Text(
-            f"国务院（同一项目 {project_id} 的用地 {named.zh} 涉及永久基本农田）",
+            f"国务院（同一项目 {project_id} 的用地 {named.zh} 涉及永久基本农田{_PILOT.zh}）",
             f"the State Council (site(s) {named.en} of project {project_id} take permanent "
-            "farmland)",
+            f"farmland{_PILOT.en})",
         )
     if farmland == "unseen":
         other = _UNSEEN[mode]
