@@ -109,10 +109,15 @@ def test_compare_command_ranks_and_explains(runner, gpkg, tmp_path):
     assert [r["site_id"] for r in ranking] == ["C6", "C3", "C2", "C1", "C4"]
 
 
+def far_redline() -> object:
+    """A redline far from the sites: every hard layer is checked (else no site is ready)."""
+    return frame([{"BSM": "R1", "geometry": square(5000, 5000, 10)}])
+
+
 def test_avoid_command_writes_the_trimmed_boundary(runner, write_gpkg, tmp_path):
     site = frame([{"site_id": "S1", "name": "厂房", "geometry": square(0, 0, 100)}])
     farmland = frame([{"BSM": "F1", "geometry": square(50, -50, 150, 200)}])
-    path = write_gpkg(site=site, farmland=farmland, county=county())
+    path = write_gpkg(site=site, farmland=farmland, eco_redline=far_redline(), county=county())
     out = tmp_path / "a"
     args = [
         "select",
@@ -120,6 +125,8 @@ def test_avoid_command_writes_the_trimmed_boundary(runner, write_gpkg, tmp_path)
         f"{path}:site",
         "--layer",
         f"farmland={path}:farmland",
+        "--layer",
+        f"eco_redline={path}:eco_redline",
         "--coverage",
         f"{path}:county",
         "--area-method",
@@ -154,10 +161,10 @@ def test_avoid_command_writes_the_folder_when_a_name_has_a_comma(runner, write_g
     name = "Industrial park, phase 2"
     site = frame([{"site_id": "S1", "name": name, "geometry": square(0, 0, 100)}])
     farmland = frame([{"BSM": "F1", "geometry": square(50, -50, 150, 200)}])
-    path = write_gpkg(site=site, farmland=farmland, county=county())
+    path = write_gpkg(site=site, farmland=farmland, eco_redline=far_redline(), county=county())
     out = tmp_path / "a"
     args = ["select", "avoid", f"{path}:site", "--layer", f"farmland={path}:farmland"]
-    args += ["--coverage", f"{path}:county"]
+    args += ["--layer", f"eco_redline={path}:eco_redline", "--coverage", f"{path}:county"]
     result = runner.invoke(cli, [*args, "--area-method", "planar", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "avoided_boundary.txt" not in os.listdir(out)

@@ -206,7 +206,12 @@ def test_avoidance_writes_each_kept_site_in_its_own_zone(tmp_path, caplog):
     both = pd.concat([site("A", A_BOX, 4523).to_crs(4490), site("B", B_BOX, 4524).to_crs(4490)])
     sites = gpd.GeoDataFrame(both, crs=4490).reset_index(drop=True)
     described = gpd.GeoDataFrame(geometry=[box(100.0, 20.0, 112.0, 30.0)], crs=4490)
-    result = landcheck.avoid(sites, layers={"farmland": farmland()}, coverage=described, **PLANAR)
+    # a redline far from both: every hard layer is checked (else no site is ready)
+    redline = gpd.GeoDataFrame(
+        {"BSM": ["R1"]}, geometry=[box(35_505_000, 2_705_000, 35_505_010, 2_705_010)], crs=4523
+    )
+    given = {"farmland": farmland(), "eco_redline": redline}
+    result = landcheck.avoid(sites, layers=given, coverage=described, **PLANAR)
     assert result.kept["kept_planar_m2"].tolist() == pytest.approx([9_900.0, 20_000.0], abs=1e-3)
     assert result.resubmission["measuring_crs"].tolist() == ["EPSG:4523", "EPSG:4524"]
     with caplog.at_level(logging.WARNING, logger="landcheck.report.selection"):

@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from common import X0, Y0, frame, sites, square
+from common import X0, Y0, county, frame, sites, square
 from shapely import Polygon
 
 import landcheck
@@ -294,7 +294,9 @@ def test_compare_reads_its_candidates_once(tmp_path, counted):
 def test_search_checks_its_proposals_without_reading_again(counted):
     aoi = frame([{"geometry": square(0, 0, 300)}])
     redline = {"eco_redline": frame([{"BSM": "R1", "geometry": square(0, 0, 150, 300)}])}
-    result = landcheck.search(aoi, 2.0, layers=redline, count=2, max_aspect=1.0, **PLANAR)
+    result = landcheck.search(
+        aoi, 2.0, layers=redline, count=2, max_aspect=1.0, coverage=county(), **PLANAR
+    )
     assert len(result.proposals) == 2
     # one read for the constraint zone (1 km around the area), one for the candidates;
     # the proposals are candidates: their evaluation is served from the candidates' read

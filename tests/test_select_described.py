@@ -136,6 +136,38 @@ def test_a_distance_within_the_described_area_is_known():
     assert "nearest hard constraint > 200 m" in result.explain()
 
 
+def hard_m_cells(result) -> tuple[dict[str, str], str]:
+    """The "hard m" cell of each site in the printed table, and the whole text printed."""
+    from rich.console import Console
+
+    from landcheck.cli.summary import print_table
+
+    console = Console(width=200, record=True)
+    print_table("ranked", result.table, ["site_id", "nearest_hard_m"], console=console)
+    text = console.export_text()
+    cells = {}
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) == 2 and words[0] in result.order:
+            cells[words[0]] = words[1]
+    return cells, text
+
+
+def test_the_printed_table_tells_a_distance_not_known_from_none_within_reach(result):
+    # E and OUT are NaN for "not known"; both printed "–", as a site with nothing within reach
+    cells, text = hard_m_cells(result)
+    assert cells == {"IN": "100.0", "E": "?", "OUT": "?"}
+    legend = " ".join(text.split()).split("hard m: ")[-1]
+    assert legend == (
+        "– none within the search distance; ? not known: a hard layer does not describe the "
+        "ground within it (column nearest_hard_unknown)"
+    )
+    known = landcheck.compare(sites("E"), layers=layers(), search_m=200, **PLANAR)
+    cells, text = hard_m_cells(known)
+    assert cells == {"E": "–"}
+    assert "not known" not in text
+
+
 def test_a_site_partly_beyond_a_layer_has_its_hectares_not_known():
     # HALF (x 1400–1600) has 99 m of its width beyond x 1501: 1.98 ha the layers do not describe
     result = landcheck.compare(sites("HALF", "IN"), layers=layers(), **PLANAR)

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 import shapely
-from common import frame, square
+from common import county, frame, square
 
 import landcheck
 from landcheck.errors import InputDataError
@@ -162,7 +162,8 @@ def test_a_site_that_fits_a_turned_patch_with_less_room_than_a_step_is_found(deg
 
     patch = shapely.affinity.rotate(square(0, 0, 250), degrees, origin="centroid")
     far = {"eco_redline": frame([{"BSM": "R1", "geometry": square(5000, 5000, 10)}])}
-    result = landcheck.search(frame([{"geometry": patch}]), 4.0, layers=far, count=1, **PLANAR)
+    aoi = frame([{"geometry": patch}])
+    result = landcheck.search(aoi, 4.0, layers=far, count=1, coverage=county(), **PLANAR)
     (proposal,) = result.proposals.geometry
     assert proposal.area == pytest.approx(40_000.0, rel=1e-9)
     assert patch.buffer(1e-6).covers(proposal)
@@ -215,7 +216,8 @@ def test_a_proposal_never_falls_short_of_the_area_by_more_than_the_tolerance():
         geometry=[shapely.box(x_near, y - 5000, x_near + 1, y - 4999)],
         crs="EPSG:4523",
     )
-    result = landcheck.search(aoi, 4.0, layers={"eco_redline": far_line}, count=50)
+    # the layer is said to describe the area (its coverage polygon): else nothing is searched
+    result = landcheck.search(aoi, 4.0, layers={"eco_redline": far_line}, count=50, coverage=aoi)
     areas = ellipsoidal_areas(result.proposals.geometry.values, result.proposals.crs)
     assert len(areas) and all(abs(a / 40_000.0 - 1.0) <= 1e-4 for a in areas)
 
@@ -255,17 +257,28 @@ def test_search_proposes_described_land_before_land_without_data():
     assert not any("beyond the area" in w for w in result.warnings)
 
 
-def test_proposals_beyond_the_described_land_come_last_and_are_named():
-    aoi, layers = corners_only()
+def test_proposals_beyond_the_urban_boundarys_data_come_last_and_are_named():
+    # the hard layers describe the whole area of interest (their extents); the urban
+    # boundary's data ends at x 250. Land a hard layer does not describe is not searched
+    # (test_select_undescribed), but the urban boundary is no hard constraint here: its
+    # share of a proposal beyond x 250 is not known, and so is the score
+    aoi = frame([{"geometry": square(0, 0, 1200, 400)}])
+    layers = {
+        "farmland": frame(described([{"BSM": "F0", "geometry": square(390, 390, 10)}])),
+        "eco_redline": frame(described([{"BSM": "R0", "geometry": square(390, 0, 10)}], "R")),
+        "urban_boundary": frame([{"BSM": "U1", "geometry": square(0, 0, 250, 400)}]),
+    }
     result = landcheck.search(aoi, 1.0, layers=layers, count=12, max_aspect=1.0, **PLANAR)
     table = result.table
     beyond = table["score"].isna().to_numpy()
     assert 0 < beyond.sum() < len(table)
     assert not beyond[: (~beyond).sum()].any()  # the known scores first
-    assert (table.loc[beyond, "score_unknown"] == "farmland_ha, eco_redline_ha").all()
-    assert (table.loc[beyond, "nearest_hard_unknown"] == "farmland, eco_redline").all()
+    assert (table.loc[beyond, "score_unknown"] == "outside_urban_ha").all()
+    assert (table.loc[beyond, "urban"] == "unknown").all()
+    inside = square(0, 0, 250, 400).buffer(1e-6)
+    assert [inside.covers(g) for g in result.proposals.geometry] == list(~beyond)
     (said,) = [w for w in result.warnings if "beyond the area those layers describe" in w]
-    named = [f"{sid} (farmland, eco_redline)" for sid in table.loc[beyond, "site_id"]]
+    named = [f"{sid} (urban_boundary)" for sid in table.loc[beyond, "site_id"]]
     assert said.startswith(f"proposal(s) {'; '.join(named)} lie partly beyond")
 
 

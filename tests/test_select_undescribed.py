@@ -10,6 +10,8 @@ of both, and avoidance wrote a site there "ready for resubmission".
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pyogrio
 import pytest
@@ -208,3 +210,122 @@ def test_the_buildable_command_takes_project_facts(write_gpkg, tmp_path):
         cli, [*base, "--project-type", "spaceport", "-o", str(tmp_path / "d")]
     )
     assert unknown.exit_code == 2 and "is not a project type" in unknown.output
+
+
+EAST = square(2000, 0, 2000, 1000)
+"""The half of the wide area of interest the survey, so the hard layers, do not describe."""
+
+NOT_SEARCHED = f"200.0000 ha {BEYOND}: no site proposed there."
+
+
+def test_search_places_no_site_on_land_the_layers_do_not_describe():
+    # 25 ha squares (500 m) fit twice in the described land east of the farmland block; the
+    # 200 ha beyond the survey took the other six of eight: proposals on land without data
+    result = landcheck.search(wide_aoi(), 25.0, layers=layers(), count=8, max_aspect=1.0, **PLANAR)
+    described_land = square(0, 0, 2000, 1000).buffer(1e-6)
+    assert len(result.proposals) == 2
+    assert all(described_land.covers(g) for g in result.proposals.geometry)
+    assert result.patches.total_bounds[2] == pytest.approx(2000.0 + 35_420_000.0)
+    row = result.undescribed.iloc[0]
+    assert len(result.undescribed) == 1
+    assert (row["layers"], row["reason"], row["planar_m2"]) == (
+        "farmland, eco_redline",
+        BEYOND,
+        pytest.approx(2_000_000.0),
+    )
+    assert result.undescribed.geometry.iloc[0].equals(EAST)
+    assert result.explain().split("\n")[-1] == NOT_SEARCHED
+    assert result.explain("zh").split("\n")[-1] == (
+        "200.0000 公顷图层 farmland、eco_redline 未描述"
+        "（位于土地利用现状调查（图层 land_use）的范围之外）：未在其中选址。"
+    )
+    assert any(
+        w.startswith(f"200.0000 ha of the area of interest is {BEYOND}") for w in result.warnings
+    )
+    assert result.to_dict()["undescribed"][0]["planar_m2"] == pytest.approx(2_000_000.0)
+
+
+def test_search_with_a_coverage_polygon_searches_the_whole_area():
+    # told that the layers describe the county, the search takes the east half too
+    result = landcheck.search(
+        wide_aoi(), 25.0, layers=layers(), count=8, max_aspect=1.0, coverage=county(), **PLANAR
+    )
+    assert len(result.proposals) == 8
+    assert any(EAST.intersects(g.buffer(-1.0)) for g in result.proposals.geometry)
+    assert result.undescribed.empty
+    assert NOT_SEARCHED not in result.explain()
+
+
+def test_the_search_command_says_what_it_did_not_search_and_takes_project_facts(
+    write_gpkg, tmp_path
+):
+    path = write_gpkg(aoi=wide_aoi(), county=county(), **layers())
+    base = ["select", "search", f"{path}:aoi", "--area", "25", "--count", "8", "--max-aspect", "1"]
+    base += ["--area-method", "planar", "--lang", "en"]
+    for key in ("land_use", "eco_redline", "farmland"):
+        base += ["--layer", f"{key}={path}:{key}"]
+    facts = ["--project-type", "pv_array", "--plan-level", "county", "--plan-ref", "县光伏规划"]
+    result = CliRunner().invoke(cli, [*base, *facts, "-o", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert NOT_SEARCHED in result.output.splitlines()
+    data = json.loads((tmp_path / "s" / "search.json").read_text(encoding="utf-8"))
+    assert data["parameters"]["facts"] == {
+        "project_type": "pv_array",
+        "plan_level": "county",
+        "plan_ref": "县光伏规划",
+    }
+    assert [r["planar_m2"] for r in data["undescribed"]] == pytest.approx([2_000_000.0])
+    assert len(data["proposals"]) == 2
+    written = pyogrio.read_dataframe(tmp_path / "s" / "search.gpkg", layer="undescribed")
+    assert written.geometry.area.tolist() == pytest.approx([2_000_000.0])
+    told = ["--coverage", f"{path}:county", "-o", str(tmp_path / "c")]
+    result = CliRunner().invoke(cli, [*base, *told])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "c" / "search.json").read_text(encoding="utf-8"))
+    assert data["undescribed"] == [] and len(data["proposals"]) == 8
+    assert data["parameters"]["coverage"] == f"{path}:county"
+    both = ["--project-type", "pv_array", "--project-class", "industrial"]
+    refused = CliRunner().invoke(cli, [*base, *both, "-o", str(tmp_path / "d")])
+    assert refused.exit_code == 2 and "not both" in refused.output
+
+
+def test_avoid_without_a_hard_layer_calls_no_site_ready(tmp_path):
+    # the redline layer is not given: no site is known to avoid it, wherever it lies; each was
+    # written to avoided_boundary.txt "ready for resubmission"
+    given = {k: v for k, v in layers().items() if k != "eco_redline"}
+    result = landcheck.avoid(far_sites(), layers=given, coverage=county(), **PLANAR)
+    assert result.unchecked == ["eco_redline"]
+    assert result.kept["kept_planar_m2"].tolist() == pytest.approx([10_000.0] * 3)
+    assert result.kept["ready"].tolist() == [False, False, False]
+    assert result.resubmission.empty
+    assert (
+        "the hard layer(s) eco_redline could not be checked, so no site is known to avoid "
+        "them: site(s) C1, FAR, EDGE are not ready for resubmission and are left out of the "
+        "boundary TXT; give the layer(s) (--layer KEY=PATH, layers={KEY: ...})"
+    ) in result.warnings
+    paths = write_avoidance(result, tmp_path / "a")
+    assert "avoided_boundary.txt" not in paths
+    data = json.loads((tmp_path / "a" / "avoidance.json").read_text(encoding="utf-8"))
+    assert data["txt_skipped"] == (
+        "no site is ready for resubmission: the hard layer(s) eco_redline could not be "
+        "checked, so no site is known to avoid them"
+    )
+
+
+def test_the_reason_no_site_is_written_names_each_cause(tmp_path):
+    # C1 lies wholly on farmland (nothing left), FAR keeps land the survey does not describe
+    sites = frame(
+        [
+            {"site_id": "C1", "geometry": square(450, 450, 100)},
+            {"site_id": "FAR", "geometry": square(3000, 100, 100)},
+        ]
+    )
+    result = landcheck.avoid(sites, layers=layers(), **PLANAR)
+    assert result.kept["parts"].tolist() == [0, 1]
+    paths = write_avoidance(result, tmp_path / "a")
+    assert "avoided_boundary.txt" not in paths
+    data = json.loads((tmp_path / "a" / "avoidance.json").read_text(encoding="utf-8"))
+    assert data["txt_skipped"] == (
+        "no site is ready for resubmission: site(s) FAR keep land farmland, eco_redline does "
+        "not describe; site(s) C1 have no land left"
+    )

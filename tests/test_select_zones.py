@@ -28,7 +28,8 @@ LAT = 24.4
 PLANAR = {"area_method": "planar"}
 COUNTY = gpd.GeoDataFrame(geometry=[shapely.box(100.0, 24.0, 106.0, 25.0)], crs=4490)
 BUILD = {**PLANAR, "coverage": COUNTY}
-"""Buildable land: the layers describe both places (each layer's extent is its squares)."""
+"""Buildable land and search: the layers describe both places (else each layer's extent, its
+squares, would be all they describe)."""
 
 
 def drawn(place, x0, y0, width, height):
@@ -107,7 +108,7 @@ def test_search_sizes_each_proposal_for_the_zone_it_lies_in():
     # the far place's proposal was sized in the analysis zone's plane: 2.993138 ha of 3 ha
     squares, redline = two_places()
     result = landcheck.search(
-        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **PLANAR
+        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **BUILD
     )
     assert len(result.proposals) == 2
     assert result.proposals["area_ha"].tolist() == pytest.approx([3.0, 3.0], abs=1e-7)
@@ -151,7 +152,7 @@ def test_search_writes_each_proposal_in_the_zone_it_is_measured_in(tmp_path):
     # 地块面积 3.0069 ha; now proposals_EPSG4523.txt holds it in its own zone 35, 3.0000 ha
     squares, redline = two_places()
     result = landcheck.search(
-        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **PLANAR
+        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **BUILD
     )
     paths = write_search(result, tmp_path / "search")
     assert sorted(p for p in paths if p.endswith(".txt")) == [
@@ -222,7 +223,7 @@ def test_search_spacing_and_sides_are_metres_of_each_proposals_zone():
         count=3,
         max_aspect=1.0,
         spacing_m=100,
-        **PLANAR,
+        **BUILD,
     )
     proposals = result.proposals
     assert len(proposals) == 1
@@ -234,7 +235,7 @@ def test_search_spacing_and_sides_are_metres_of_each_proposals_zone():
 def test_search_gives_each_proposals_sides_in_its_own_zone():
     squares, redline = two_places()
     result = landcheck.search(
-        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **PLANAR
+        squares, 3.0, layers={"eco_redline": redline}, count=2, max_aspect=1.0, **BUILD
     )
     side = np.sqrt(30_000.0)
     assert result.proposals["width_m"].tolist() == pytest.approx([side, side], abs=1e-6)

@@ -22,15 +22,15 @@ option                 commands                                default; accepted
 ``--id-field``         check, convert, select compare, avoid   site_id, id, XMDM, DKBH…
 ``--width``            check, select compare, avoid            a field; 0 < metres ≤ 1000
 ``--fail-on``          check                                   none; a status
-``--coverage``         check, select buildable, avoid          profile, survey or extents
+``--coverage``         check, select buildable, avoid, search  profile, survey or extents
 ``--engine``           check                                   local; or dask
 ``--scheduler``        check                                   a LocalCluster; an address
 ``--workers``          check                                   all cores; ≥ 1
 ``--progress``         check                                   bar; json or none
 ``--stage``            check                                   preexam; or approval
-``--project-type``     check, select buildable                 the sites'; a profile type
-``--plan-level``       check, select buildable                 the sites'; national … none
-``--plan-ref``         check, select buildable                 the sites'; a plan's name
+``--project-type``     check, select buildable, search         the sites'; a profile type
+``--plan-level``       check, select buildable, search         the sites'; national … none
+``--plan-ref``         check, select buildable, search         the sites'; a plan's name
 ``--approval-level``   check                                   the sites'; national … county
 ``--land-supply``      check                                   the sites'; allocation, transfer
 ``--project-id``       check                                   the sites'; one project

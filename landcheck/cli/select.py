@@ -445,6 +445,10 @@ def avoid_command(
 @angle_step_option
 @step_option
 @project_class_option
+@project_type_option
+@plan_level_option
+@plan_ref_option
+@coverage_option
 @spacing_option
 @max_candidates_option
 @weight_option
@@ -462,6 +466,10 @@ def search_command(
     angle_step: float,
     step: float | None,
     project_class: str | None,
+    project_type: str | None,
+    plan_level: str | None,
+    plan_ref: str | None,
+    coverage: str | None,
     spacing: float,
     max_candidates: int,
     weights: dict[str, float] | None,
@@ -471,10 +479,13 @@ def search_command(
 ) -> None:
     """Propose up to --count sites of --area hectares in the buildable land of AOI.
 
+    Land a hard layer does not describe is not searched: it is reported apart.
     Writes search.gpkg, search.csv, search.json, search.png and proposals.txt.
     """
     from landcheck.report.selection import write_search
     from landcheck.select import search
+
+    facts = _project_facts(run, project_class, project_type, plan_level, plan_ref)
 
     def lines(result: Any) -> list[str]:
         stats = result.stats
@@ -489,6 +500,7 @@ def search_command(
         standards_table=standards_table,
         weights=weights,
         sources=[aoi],
+        more=[coverage],
         tool=functools.partial(
             search,
             aoi,
@@ -502,6 +514,8 @@ def search_command(
             spacing_m=spacing,
             max_candidates=max_candidates,
             project_class=project_class,
+            facts=facts,
+            coverage=coverage,
         ),
         write=functools.partial(write_search, txt_encoding=txt_encoding),
         title=f"Proposed sites of {area_ha:g} ha (1 = best; areas in ha)",

@@ -19,7 +19,14 @@ from landcheck.result import CheckResult
 from landcheck.rules.core import STATUSES
 from landcheck.units import M2_PER_HA
 
-__all__ = ["SUMMARY_ROWS", "echo_written", "most_severe", "print_summary", "print_table"]
+__all__ = [
+    "HARD_M_LEGEND",
+    "SUMMARY_ROWS",
+    "echo_written",
+    "most_severe",
+    "print_summary",
+    "print_table",
+]
 
 STATUS_STYLE = {
     "prohibited": "bold red",
@@ -60,6 +67,12 @@ _HEADERS = {
     "length_m": "length m",
 }
 """Short column headers of the selection tables (areas in ha)."""
+
+HARD_M_LEGEND = (
+    "hard m: – none within the search distance; ? not known: a hard layer does not describe "
+    "the ground within it (column nearest_hard_unknown)"
+)
+"""Under a selection table whose "hard m" column shows a distance not known."""
 
 _TEXT_COLUMNS = ("site_id", "name", "status", "urban", "patch_id", "status_before", "status_after")
 """Columns of words, aligned left; numbers are aligned right."""
@@ -155,8 +168,14 @@ def most_severe(statuses: Sequence[str], count: int) -> list[int]:
     return order[:count]
 
 
-def _cell(column: str, value: object) -> Text:
-    """A selection table's cell: its text as it is, never read as rich's markup."""
+def _cell(column: str, value: object, distance_unknown: bool = False) -> Text:
+    """A selection table's cell: its text as it is, never read as rich's markup.
+
+    A value that is not there reads "–"; the distance to the nearest hard constraint
+    reads "?" when it is not known (``distance_unknown``), not "–" (none within reach).
+    """
+    if column == "nearest_hard_m" and distance_unknown:
+        return Text("?")
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return Text("–")
     if column == "status":
@@ -170,19 +189,28 @@ def _cell(column: str, value: object) -> Text:
 def print_table(
     title: str, table: pd.DataFrame, columns: Sequence[str], console: Console | None = None
 ) -> None:
-    """Print the ``columns`` of a selection table that it has, under short headers."""
+    """Print the ``columns`` of a selection table that it has, under short headers.
+
+    A distance to the nearest hard constraint that is not known (``nearest_hard_unknown``
+    names layers) reads "?", and a line under the table says so (:data:`HARD_M_LEGEND`).
+    """
+    from landcheck.select.ranking import distance_unknown
+
     console = console or _console()
-    shown = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
     present = [c for c in columns if c in table.columns]
+    unknown = distance_unknown(table)
+    shown = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1))
     for column in present:
         shown.add_column(
             _HEADERS.get(column, column.removesuffix("_ha")),
             justify="left" if column in _TEXT_COLUMNS else "right",
             overflow="fold",
         )
-    for row in table[present].itertuples(index=False):
-        shown.add_row(*(_cell(c, v) for c, v in zip(present, row, strict=True)))
+    for row, far in zip(table[present].itertuples(index=False), unknown, strict=True):
+        shown.add_row(*(_cell(c, v, far) for c, v in zip(present, row, strict=True)))
     console.print(shown)
+    if "nearest_hard_m" in present and unknown.any():
+        console.print(Text(HARD_M_LEGEND))
 
 
 def echo_written(heading: str, folder: str, paths: Mapping[str, str]) -> None:

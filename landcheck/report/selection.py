@@ -15,8 +15,9 @@ trimmed sites or the proposals.
 ======================  =====================================================
 writer                  files
 ======================  =====================================================
-:func:`write_buildable`   buildable.gpkg (patches, excluded, removed, aoi),
-                          buildable.csv, buildable.json, buildable.png
+:func:`write_buildable`   buildable.gpkg (patches, excluded, removed,
+                          undescribed, aoi), buildable.csv, buildable.json,
+                          buildable.png
 :func:`write_comparison`  comparison.gpkg (alternatives, context_<layer>),
                           comparison.csv, comparison.json, comparison.png,
                           findings.json (the alternatives' pre-examination)
@@ -24,8 +25,8 @@ writer                  files
                           avoidance.csv, avoidance.json, avoidance.png,
                           avoided_boundary.txt (and one per further zone,
                           avoided_boundary_EPSG<code>.txt)
-:func:`write_search`      search.gpkg (proposals, patches, aoi), search.csv,
-                          search.json, search.png, proposals.txt
+:func:`write_search`      search.gpkg (proposals, patches, undescribed, aoi),
+                          search.csv, search.json, search.png, proposals.txt
 ======================  =====================================================
 """
 
@@ -170,7 +171,11 @@ def _write_avoidance_map(path: str, result: AvoidanceResult, most: int = 12) -> 
 
 
 def _write_txt(
-    staging: str, filename: str, sites: gpd.GeoDataFrame, encoding: str
+    staging: str,
+    filename: str,
+    sites: gpd.GeoDataFrame,
+    encoding: str,
+    empty: str = "no site has land left to write",
 ) -> tuple[list[str], str | None, str | None]:
     """Write the sites as boundary TXTs, a file per zone; the names, why not, and a note.
 
@@ -181,10 +186,10 @@ def _write_txt(
     note says which sites went where. The TXTs are files of the folder: a CRS
     that is not CGCS2000 Gauss-Kruger, a site's id or name holding an ASCII
     comma or a line break (the format's separators), or a letter ``encoding``
-    lacks skips them, not the folder.
+    lacks skips them, not the folder. No site at all writes none, and ``empty`` says why.
     """
     if sites.empty:
-        return [], "no site has land left to write", None
+        return [], empty, None
     measuring = sites["measuring_crs"].tolist() if "measuring_crs" in sites else None
     plain = sites.drop(columns="measuring_crs", errors="ignore")
     try:
@@ -301,14 +306,17 @@ def write_avoidance(
 ) -> dict[str, str]:
     """Write the avoidance folder, with the trimmed boundary as a TXT; return file name → path.
 
-    The TXT (``avoided_boundary.txt``) holds every site with land left, each
+    The TXT (``avoided_boundary.txt``) holds every site ready for resubmission
+    (:attr:`~landcheck.select.avoid.AvoidanceResult.resubmission`), each
     in the zone its planar areas are measured in: the sites of the analysis
     CRS's zone (or of the first site's), and ``avoided_boundary_EPSG<code>.txt``
     those of each further zone, with a warning in ``avoidance.json`` saying
     which went where. When a site is measured in no CGCS2000 Gauss-Kruger
     zone, or its id or name holds what the TXT cannot (an ASCII comma, a line
     break, braces at either end, a letter ``txt_encoding`` lacks), no TXT is
-    written and ``avoidance.json`` says why (``txt_skipped``).
+    written and ``avoidance.json`` says why (``txt_skipped``), as it does when no site is
+    ready (:meth:`~landcheck.select.avoid.AvoidanceResult.unready_reason`: a hard layer not
+    checked, land kept that a layer does not describe, no land left).
 
     ``inputs`` (the run's input files) are never replaced; see
     :func:`landcheck.io.output.atomic_folder`.
@@ -324,7 +332,11 @@ def write_avoidance(
 
     def fill(staging: str) -> list[str]:
         names, skipped, note = _write_txt(
-            staging, "avoided_boundary.txt", result.resubmission, txt_encoding
+            staging,
+            "avoided_boundary.txt",
+            result.resubmission,
+            txt_encoding,
+            empty=result.unready_reason(),
         )
         _write_gpkg(
             os.path.join(staging, "avoidance.gpkg"),
@@ -391,6 +403,7 @@ def write_search(
             {
                 "proposals": proposals,
                 "patches": result.patches,
+                "undescribed": result.undescribed,
                 "aoi": result.aoi,
             },
         )

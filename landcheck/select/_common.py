@@ -16,12 +16,13 @@ the zone it lies in (a patch 3° from the analysis zone's meridian is not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from landcheck.areas import ellipsoidal_areas, measure_areas
@@ -52,6 +53,7 @@ __all__ = [
     "aoi_union",
     "area_by_method",
     "check_limits",
+    "check_one_type",
     "driving_areas",
     "load_lines",
     "made_area",
@@ -60,7 +62,9 @@ __all__ = [
     "require_true_lengths",
     "sites_frame",
     "undescribed",
+    "undescribed_frame",
     "undescribed_words",
+    "warn_undescribed_area",
 ]
 
 PolygonInput = Any
@@ -232,6 +236,21 @@ def project_class_key(run: Run, value: str | None) -> str | None:
     return kind
 
 
+def check_one_type(project_class: str | None, facts: Mapping[str, Any] | None) -> None:
+    """Refuse a project type given twice: as ``project_class`` and as ``facts["project_type"]``.
+
+    Raises
+    ------
+    InputDataError
+        Both are given.
+    """
+    if project_class is not None and (facts or {}).get("project_type") is not None:
+        raise InputDataError(
+            "give the project's type once: project_class (--project-class) or "
+            "facts['project_type'] (--project-type), not both"
+        )
+
+
 def _say_old_class(run: Run, value: str, kind: str) -> None:
     """Warn once that an old project class stands for a coarse type, without evidence."""
     title = run.profile.project_types[kind]
@@ -303,6 +322,68 @@ def undescribed_words(item: Undescribed, lang: str = "en") -> str:
     if lang == "zh":
         return f"图层 {'、'.join(item.keys)} 未描述（位于{item.described_by.zh}之外）"
     return f"not described by {', '.join(item.keys)} (outside {item.described_by.en})"
+
+
+def undescribed_frame(
+    run: Run, blank: Sequence[Undescribed], parts: Sequence[shapely.Geometry]
+) -> gpd.GeoDataFrame:
+    """The land each described area leaves out of a tool's free land, one row each with an area.
+
+    Parameters
+    ----------
+    run : Run
+        The run the tool works on (the areas are measured as :func:`made_area` measures).
+    blank : sequence of Undescribed
+        From :func:`undescribed`.
+    parts : sequence of geometry
+        Per item of ``blank``, what of it the tool cut out of its free land
+        (:attr:`~landcheck.select.buildable.Carved.undescribed`).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``layers``, ``described_by``, ``described_by_zh``, ``reason`` and ``reason_zh``
+        (:func:`undescribed_words`), ``planar_m2``, ``ellipsoidal_m2``, ``ha``.
+    """
+    rows, geoms = [], []
+    for item, geom in zip(blank, parts, strict=True):
+        if geom.is_empty:
+            continue
+        area = made_area(run, geom)
+        rows.append(
+            {
+                "layers": ", ".join(item.keys),
+                "described_by": item.described_by.en,
+                "described_by_zh": item.described_by.zh,
+                "reason": undescribed_words(item),
+                "reason_zh": undescribed_words(item, "zh"),
+                "planar_m2": area.planar_m2,
+                "ellipsoidal_m2": area.ellipsoidal_m2,
+                "ha": area.ha,
+            }
+        )
+        geoms.append(geom)
+    columns = [
+        "layers",
+        "described_by",
+        "described_by_zh",
+        "reason",
+        "reason_zh",
+        "planar_m2",
+        "ellipsoidal_m2",
+        "ha",
+    ]
+    return gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry=geoms, crs=run.crs)
+
+
+def warn_undescribed_area(frame: gpd.GeoDataFrame) -> None:
+    """Say how much of the area of interest the layers do not describe, and by which."""
+    for row in frame.itertuples(index=False):
+        warn(
+            f"{row.ha:,.4f} ha of the area of interest is {row.reason}: not counted as "
+            "buildable, since finding none of their features there proves nothing; give layers "
+            "that describe it, or the polygon of the area they describe (coverage= / --coverage)"
+        )
 
 
 def undescribed(run: Run, keys: Sequence[str], area: shapely.Geometry) -> list[Undescribed]:

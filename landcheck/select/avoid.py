@@ -14,7 +14,9 @@ resubmission.
 A site is trimmed only where a hard layer describes the land (:mod:`landcheck.coverage`):
 what it keeps beyond the county the layer covers, or outside the land-use survey, is not
 known to avoid that layer. Such a site is said (``undescribed_ha``, ``undescribed_by``,
-a warning) and is not ready for resubmission (``ready``): the TXT leaves it out.
+a warning) and is not ready for resubmission (``ready``): the TXT leaves it out. Neither is
+any site when a hard layer could not be checked at all (no source, unreadable:
+``unchecked``): no site is known to avoid it.
 """
 
 from __future__ import annotations
@@ -89,8 +91,8 @@ class AvoidanceResult:
         ``undescribed_ha`` (the land kept that some hard layer does not describe,
         so not known to avoid it; boundary-precision slivers are 0),
         ``undescribed_by`` (those layers, comma-separated), ``ready`` (land is
-        kept and every hard layer describes it: written for resubmission) and
-        the trimmed geometry (empty when nothing is left).
+        kept, every hard layer was checked and describes it: written for
+        resubmission) and the trimmed geometry (empty when nothing is left).
     lost : GeoDataFrame
         What each constraint takes from each site (``site_id``, ``key``,
         ``kind``, ``buffer_m``, areas); pieces of different constraints may
@@ -103,7 +105,7 @@ class AvoidanceResult:
     constraints : tuple of Constraint
     unchecked : list of str
         Constraints that could not be used: the trimmed sites are NOT known
-        to avoid them.
+        to avoid them, and none is ``ready``.
     parameters : dict
     before, after : CheckResult
         The pre-examination of the original and of the trimmed sites
@@ -135,8 +137,9 @@ class AvoidanceResult:
     def resubmission(self) -> gpd.GeoDataFrame:
         """The sites ready for resubmission: ``site_id``, ``name``, ``measuring_crs``, geometry.
 
-        A site is ready when it keeps land and every hard layer describes that land
-        (``ready``): one that keeps land no layer describes is not known to avoid it. The
+        A site is ready when it keeps land, every hard layer was checked and describes that
+        land (``ready``): one that keeps land a layer does not describe, or that a layer could
+        not be checked against, is not known to avoid it. The
         geometry is in the analysis CRS; ``measuring_crs`` is the CRS the
         site's planar areas (``kept_planar_m2``) are measured in, its own zone,
         in which the boundary TXT writes it.
@@ -145,6 +148,40 @@ class AvoidanceResult:
         out = usable[["site_id", "name", "geometry"]].reset_index(drop=True)
         out.insert(2, "measuring_crs", [self.before.measuring_crs(sid) for sid in out.site_id])
         return out
+
+    def unready_reason(self) -> str:
+        """Why no site is ready for resubmission, in words (what ``txt_skipped`` says).
+
+        Examples
+        --------
+        >>> from types import SimpleNamespace
+        >>> kept = pd.DataFrame({"site_id": ["S1", "S2"], "parts": [1, 0],
+        ...                      "undescribed_by": ["farmland", ""]})
+        >>> AvoidanceResult.unready_reason(SimpleNamespace(kept=kept, unchecked=["eco_redline"]))
+        'no site is ready for resubmission: the hard layer(s) eco_redline could not be \
+checked, so no site is known to avoid them; site(s) S1 keep land farmland does not describe; \
+site(s) S2 have no land left'
+        >>> AvoidanceResult.unready_reason(SimpleNamespace(kept=kept[1:], unchecked=[]))
+        'no site has land left to write'
+        """
+        kept = self.kept
+        has_land = kept["parts"].to_numpy() > 0
+        reasons = []
+        if self.unchecked:
+            reasons.append(
+                f"the hard layer(s) {', '.join(self.unchecked)} could not be checked, so no "
+                "site is known to avoid them"
+            )
+        blank = kept[has_land & (kept["undescribed_by"] != "").to_numpy()]
+        for layers, rows in blank.groupby("undescribed_by", sort=False):
+            ids = ", ".join(map(str, rows["site_id"]))
+            reasons.append(f"site(s) {ids} keep land {layers} does not describe")
+        if not reasons:
+            return "no site has land left to write"
+        empty = kept.loc[~has_land, "site_id"]
+        if len(empty):
+            reasons.append(f"site(s) {', '.join(map(str, empty))} have no land left")
+        return "no site is ready for resubmission: " + "; ".join(reasons)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (schema ``landcheck/avoidance@1``)."""
@@ -452,8 +489,10 @@ def avoid(
         _warn_fragments(table, kept_geoms, run)
         hectares, layers, reasons = _undescribed_kept(kept_geoms, blank, run)
         table["undescribed_ha"], table["undescribed_by"] = hectares, layers
-        table["ready"] = (table["parts"] > 0) & (table["undescribed_by"] == "")
+        unchecked = [item.constraint.key for item in loaded if not item.available]
+        table["ready"] = (table["parts"] > 0) & (table["undescribed_by"] == "") & (not unchecked)
         _warn_undescribed(table, reasons)
+        _warn_unchecked(table, unchecked)
         before = evaluate(run)
         table["status_before"] = before.statuses.reindex(table["site_id"]).to_numpy()
         after = _recheck(table, kept_geoms, run)
@@ -478,7 +517,7 @@ def avoid(
             dropped=dropped,
             sites=original,
             constraints=hard,
-            unchecked=[item.constraint.key for item in loaded if not item.available],
+            unchecked=unchecked,
             parameters={
                 "buffers": {c.key: c.buffer_m for c in hard},
                 "buffer_join": buffer_join,
@@ -552,6 +591,18 @@ def _warn_undescribed(table: pd.DataFrame, reasons: list[str]) -> None:
                 "ready for resubmission and is left out of the boundary TXT; give layers that "
                 "describe it, or the polygon of the area they describe (coverage= / --coverage)"
             )
+
+
+def _warn_unchecked(table: pd.DataFrame, unchecked: list[str]) -> None:
+    """Say that no site keeping land is ready while a hard layer could not be checked."""
+    kept = table.loc[table["parts"] > 0, "site_id"]
+    if unchecked and len(kept):
+        warn(
+            f"the hard layer(s) {', '.join(unchecked)} could not be checked, so no site is "
+            f"known to avoid them: site(s) {', '.join(map(str, kept))} are not ready for "
+            "resubmission and are left out of the boundary TXT; give the layer(s) (--layer "
+            "KEY=PATH, layers={KEY: ...})"
+        )
 
 
 def _warn_fragments(table: pd.DataFrame, kept: list[Any], run: Run) -> None:

@@ -48,10 +48,10 @@ from landcheck.result import CheckResult
 from landcheck.run import Run, prepare
 from landcheck.select._common import (
     PolygonInput,
-    Undescribed,
     aoi_union,
     area_by_method,
     check_limits,
+    check_one_type,
     load_lines,
     made_area,
     made_areas,
@@ -59,7 +59,8 @@ from landcheck.select._common import (
     require_true_lengths,
     sites_frame,
     undescribed,
-    undescribed_words,
+    undescribed_frame,
+    warn_undescribed_area,
 )
 from landcheck.select._display import (
     LAYER_STYLE,
@@ -261,7 +262,7 @@ class BuildableResult:
     undescribed : GeoDataFrame
         Land outside every constraint that some hard layers do not describe, so
         not known to be free of them: one row per described area (``layers``,
-        ``described_by``, ``described_by_zh``, ``reason``, areas). Rows may
+        ``described_by``, ``described_by_zh``, ``reason``, ``reason_zh``, areas). Rows may
         overlap; ``totals`` counts their union once.
     aoi : GeoDataFrame
         The area of interest (one row).
@@ -597,11 +598,7 @@ def buildable(
     (0.0, 800000.0)
     """
     check_limits(min_width_m=min_width_m, min_area_m2=min_area_m2, search_m=search_m)
-    if project_class is not None and (facts or {}).get("project_type") is not None:
-        raise InputDataError(
-            "give the project's type once: project_class (--project-class) or "
-            "facts['project_type'] (--project-type), not both"
-        )
+    check_one_type(project_class, facts)
     with collecting() as notes:
         created = datetime.now(timezone.utc)
         run = prepare(
@@ -638,8 +635,8 @@ def buildable(
             min_area_m2=min_area,
             undescribed=[item.geometry for item in blank],
         )
-        blank_frame = _undescribed_frame(carved, blank, run)
-        _warn_undescribed(blank_frame)
+        blank_frame = undescribed_frame(run, blank, carved.undescribed)
+        warn_undescribed_area(blank_frame)
         ids = [f"P{i + 1:03d}" for i in range(len(carved.patches))]
         table, result = describe_patches(
             run,
@@ -720,47 +717,6 @@ def _excluded_frame(carved: Carved, loaded: list[LoadedConstraint], run: Run) ->
         "ha",
     ]
     return _frame(rows, geoms, run.crs, columns)
-
-
-def _undescribed_frame(carved: Carved, blank: list[Undescribed], run: Run) -> gpd.GeoDataFrame:
-    """The land each described area leaves out, outside every constraint (rows with an area)."""
-    rows, geoms = [], []
-    for item, geom in zip(blank, carved.undescribed, strict=True):
-        if geom.is_empty:
-            continue
-        area = made_area(run, geom)
-        rows.append(
-            {
-                "layers": ", ".join(item.keys),
-                "described_by": item.described_by.en,
-                "described_by_zh": item.described_by.zh,
-                "reason": undescribed_words(item),
-                "planar_m2": area.planar_m2,
-                "ellipsoidal_m2": area.ellipsoidal_m2,
-                "ha": area.ha,
-            }
-        )
-        geoms.append(geom)
-    columns = [
-        "layers",
-        "described_by",
-        "described_by_zh",
-        "reason",
-        "planar_m2",
-        "ellipsoidal_m2",
-        "ha",
-    ]
-    return _frame(rows, geoms, run.crs, columns)
-
-
-def _warn_undescribed(frame: gpd.GeoDataFrame) -> None:
-    """Say how much of the area of interest the layers do not describe, and by which."""
-    for row in frame.itertuples(index=False):
-        warn(
-            f"{row.ha:,.4f} ha of the area of interest is {row.reason}: not counted as "
-            "buildable, since finding none of their features there proves nothing; give layers "
-            "that describe it, or the polygon of the area they describe (coverage= / --coverage)"
-        )
 
 
 def _removed_frame(carved: Carved, run: Run) -> gpd.GeoDataFrame:

@@ -63,12 +63,16 @@ from landcheck.select._common import (
     aoi_union,
     area_by_method,
     check_limits,
+    check_one_type,
     driving_areas,
     made_area,
     made_areas,
     project_class_key,
     require_true_lengths,
     sites_frame,
+    undescribed,
+    undescribed_frame,
+    warn_undescribed_area,
 )
 from landcheck.select._display import (
     finish,
@@ -119,6 +123,11 @@ class SearchResult:
         (None when nothing fits).
     patches : GeoDataFrame
         The buildable patches large enough for the required area.
+    undescribed : GeoDataFrame
+        Land outside every constraint that some hard layers do not describe, so not known
+        to be free of them: no site is proposed there. One row per described area
+        (``layers``, ``described_by``, ``described_by_zh``, ``reason``, ``reason_zh``, areas), as
+        :attr:`landcheck.select.buildable.BuildableResult.undescribed`.
     aoi : GeoDataFrame
     rule : RankingRule
     parameters : dict
@@ -135,6 +144,7 @@ class SearchResult:
     proposals: gpd.GeoDataFrame
     comparison: ComparisonResult | None
     patches: gpd.GeoDataFrame
+    undescribed: gpd.GeoDataFrame
     aoi: gpd.GeoDataFrame
     rule: RankingRule
     parameters: dict[str, Any]
@@ -151,11 +161,35 @@ class SearchResult:
         return pd.DataFrame(self.proposals.drop(columns="geometry"))
 
     def explain(self, lang: str = "en") -> str:
-        """The ranking rule and why each proposal ranks where it does."""
+        """The ranking rule, why each proposal ranks where it does, and the land not searched.
+
+        The land the hard layers do not describe, where no site is proposed, closes it: a
+        line per described area, with its hectares.
+        """
         if self.comparison is None:
             nothing = "（没有符合条件的方案）" if lang == "zh" else "(no proposal fits)"
-            return f"{self.rule.describe(lang)}\n{nothing}"
-        return self.comparison.explain(lang)
+            text = f"{self.rule.describe(lang)}\n{nothing}"
+        else:
+            text = self.comparison.explain(lang)
+        return "\n".join([text, *self.undescribed_lines(lang)])
+
+    def undescribed_lines(self, lang: str = "en") -> list[str]:
+        """Per described area, the hectares of the area of interest it leaves out, in words.
+
+        Examples
+        --------
+        >>> from types import SimpleNamespace
+        >>> rows = pd.DataFrame({"ha": [200.0], "reason": ["not described by farmland (…)"],
+        ...                      "reason_zh": ["图层 farmland 未描述（…）"]})
+        >>> SearchResult.undescribed_lines(SimpleNamespace(undescribed=rows))
+        ['200.0000 ha not described by farmland (…): no site proposed there.']
+        >>> SearchResult.undescribed_lines(SimpleNamespace(undescribed=rows), "zh")
+        ['200.0000 公顷图层 farmland 未描述（…）：未在其中选址。']
+        """
+        rows = self.undescribed.itertuples(index=False)
+        if lang == "zh":
+            return [f"{row.ha:,.4f} 公顷{row.reason_zh}：未在其中选址。" for row in rows]
+        return [f"{row.ha:,.4f} ha {row.reason}: no site proposed there." for row in rows]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (schema ``landcheck/search@1``)."""
@@ -170,6 +204,9 @@ class SearchResult:
                 "rule": self.rule.to_dict(),
                 "constraints": [c.to_dict() for c in self.constraints],
                 "unchecked": list(self.unchecked),
+                "undescribed": pd.DataFrame(self.undescribed.drop(columns="geometry")).to_dict(
+                    "records"
+                ),
                 "proposals": self.table.to_dict("records"),
                 "warnings": list(self.warnings),
             }
@@ -180,6 +217,10 @@ class SearchResult:
             ("required area", f"{self.parameters['area_ha']:g} ha"),
             ("proposals", f"{len(self.proposals)} of {self.parameters['count']} asked"),
             ("candidates pre-examined", f"{self.stats['candidates']:,}"),
+            *(
+                (row.reason, f"{row.ha:,.4f} ha, no site proposed there")
+                for row in self.undescribed.itertuples(index=False)
+            ),
         ]
         if self.unchecked:
             facts.append(("NOT checked against", ", ".join(self.unchecked)))
@@ -215,7 +256,7 @@ class SearchResult:
         )
 
     def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
-        """Map: the area of interest, the usable patches and the proposals by rank.
+        """Map: the area of interest, the land not described, the patches, the proposals by rank.
 
         Returns
         -------
@@ -229,12 +270,16 @@ class SearchResult:
             )
         usable = {"facecolor": "#d6eaf8", "edgecolor": "#5dade2", "alpha": 0.8}
         proposed = {"facecolor": "#e67e22", "edgecolor": "black", "alpha": 0.85}
+        blank = {"facecolor": "#fcf3cf", "edgecolor": "#b7950b", "alpha": 0.8}
+        plot_layer(ax, self.undescribed, **blank)
         plot_layer(ax, self.patches, **usable)
         plot_layer(ax, self.proposals, **proposed)
         self.aoi.boundary.plot(ax=ax, color="black", linewidth=1.2)
         if labels:
             for row in self.proposals.itertuples(index=False):
                 label(ax, row.geometry, f"{row.rank}. {row.site_id} ({row.status})")
+        if not self.undescribed.empty:
+            entries.append(("not described by the layers", blank))
         legend(ax, [*entries, ("buildable land", usable), ("proposed sites", proposed)])
         minx, miny, maxx, maxy = self.aoi.total_bounds
         ax.set_xlim(minx, maxx)
@@ -293,6 +338,8 @@ def search(
     spacing_m: float = 0.0,
     max_candidates: int = 400,
     project_class: str | None = None,
+    facts: Mapping[str, Any] | None = None,
+    coverage: LayerInput = None,
     crs: Any = None,
     area_method: str | None = None,
     encoding: str | None = None,
@@ -333,9 +380,16 @@ def search(
     max_candidates : int
         At most this many rectangles are pre-examined.
     project_class : str, optional
-        The project's class (key or name), so that each candidate's status is
-        the one a site of that project would get (it decides, for instance,
-        whether land outside the urban boundary is prohibited or conditional).
+        The project's type or old class, as for :func:`landcheck.buildable`, so that each
+        candidate's status is the one a site of that project would get (it decides, for
+        instance, whether land outside the urban boundary is prohibited or conditional).
+    facts : mapping, optional
+        Project facts of every candidate, as for :func:`landcheck.buildable`
+        (``project_type``, ``plan_level``, ``plan_ref``…).
+    coverage : path, ``"PATH:LAYER"`` or GeoDataFrame, optional
+        Polygons of the area the layers describe, as for :func:`landcheck.buildable`:
+        land of the area of interest a hard layer does not describe is not searched, and
+        is reported apart (``undescribed``).
 
     Returns
     -------
@@ -352,11 +406,19 @@ def search(
     >>> redline = gpd.GeoDataFrame({"BSM": ["R1"]}, geometry=[box(x, y, x + 150, y + 300)],
     ...                            crs=4523)
     >>> result = search(aoi, 2.0, layers={"eco_redline": redline}, count=1,
-    ...                 area_method="planar", max_aspect=1.0)
+    ...                 area_method="planar", max_aspect=1.0, coverage=aoi)
     >>> round(float(result.proposals["area_ha"].iloc[0]), 6)
     2.0
     >>> bool(result.proposals.geometry.iloc[0].intersects(redline.geometry.iloc[0].buffer(-1e-6)))
     False
+
+    Without the coverage polygon, the redline layer describes its own extent alone: the east
+    half is not known to be free of it, and is not searched.
+
+    >>> result = search(aoi, 2.0, layers={"eco_redline": redline}, count=1,
+    ...                 area_method="planar", max_aspect=1.0)
+    >>> len(result.proposals), float(result.undescribed["planar_m2"].iloc[0])
+    (0, 45000.0)
     """
     if not area_ha > 0 or not np.isfinite(area_ha):
         raise InputDataError(f"the required area must be > 0 ha, got {area_ha!r}")
@@ -371,6 +433,7 @@ def search(
     check_limits(min_width_m=min_width_m, spacing_m=spacing_m, search_m=search_m)
     if int(max_candidates) < 1:
         raise InputDataError(f"max_candidates must be at least 1, got {max_candidates!r}")
+    check_one_type(project_class, facts)
     with collecting() as notes:
         created = datetime.now(timezone.utc)
         run = prepare(
@@ -381,6 +444,8 @@ def search(
             area_method=area_method,
             encoding=encoding,
             datum_shift=datum_shift,
+            coverage=coverage,
+            facts=facts,
             standards_table=standards_table,
             what="area of interest",
         )
@@ -407,6 +472,7 @@ def search(
                 f"a site of {area_ha:g} ha is at most {side:.1f} m wide, less than the minimum "
                 f"width {min_width_m:g} m; lower the minimum width or raise the area"
             )
+        blank = undescribed(run, [i.constraint.key for i in loaded if i.available], aoi)
         carved = carve(
             aoi,
             loaded,
@@ -414,7 +480,10 @@ def search(
             area_by_method(run),
             min_width_m=min_width_m,
             min_area_m2=required_m2,
+            undescribed=[item.geometry for item in blank],
         )
+        blank_frame = undescribed_frame(run, blank, carved.undescribed)
+        warn_undescribed_area(blank_frame)
         step = float(step_m) if step_m is not None else shapes[0][0] / 3.0
         # each patch's rectangles sized by its own ratio (1 where the analysis CRS measures it)
         patch_areas = made_areas(run, carved.patches)
@@ -458,6 +527,10 @@ def search(
             "max_candidates": int(max_candidates),
             "spacing_m": float(spacing_m),
             "project_class": klass,
+            "facts": dict(run.given_facts),
+            "coverage": None
+            if coverage is None
+            else ("<GeoDataFrame>" if isinstance(coverage, gpd.GeoDataFrame) else str(coverage)),
             "search_m": float(search_m),
         }
         unchecked = [item.constraint.key for item in loaded if not item.available]
@@ -479,6 +552,7 @@ def search(
                 empty,
                 None,
                 patches,
+                blank_frame,
                 aoi_frame,
                 rule,
                 parameters,
@@ -531,6 +605,7 @@ def search(
             proposals,
             comparison,
             patches,
+            blank_frame,
             aoi_frame,
             rule,
             parameters,
@@ -546,8 +621,10 @@ def search(
 def _warn_undescribed(result: CheckResult, order: list[str], hard: tuple[Constraint, ...]) -> None:
     """Say which proposals lie beyond the area a hard layer or the urban boundary describes.
 
-    What they take of those layers is not known (NaN), so their score is not known and they
-    rank after every candidate of their status on described land.
+    The land the hard layers do not describe is not searched; the urban boundary's, and a
+    constraint's that covers its own area (planning zones), may be. What such proposals take
+    of those layers is not known (NaN), so their score is not known and they rank after every
+    candidate of their status on described land.
     """
     keys = [c.key for c in hard if not c.outside]
     urban = first_layer_of_kind(result.profile, "urban_boundary")
