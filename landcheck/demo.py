@@ -39,6 +39,7 @@ SAMPLE_LAYERS = (
     "geohazard",
     "geohazard_points",
     "heritage",
+    "illegal_land",
 )
 """Sample layers checked by the demo, named by their profile keys."""
 

@@ -308,6 +308,7 @@ REVIEW_FIELDS = {
     "geohazard_points": ["BSM", "YHDBH", "ZHLX", "GM", "WXDX", "XQDJ", "BZ"],
     "heritage": ["BSM", "WWMC", "BHJB", "FWLX", "MJ", "BZ"],
     "approved_land": ["BSM", "PZWH", "PZRQ", "PZYT", "PZMJ", "PCMC", "BZ"],
+    "illegal_land": ["BSM", "JCBH", "FXNF", "WFLX", "XMMC", "CCZT", "MJ", "BZ"],
 }
 # The 24 strategic minerals of the 全国矿产资源规划（2016—2020年） (data/README.md cites it)
 STRATEGIC_MINERALS = {
@@ -570,6 +571,42 @@ def test_approved_land_lies_in_the_towns_and_under_s01(seeded, outline):
     assert {"工业用地", "城镇住宅用地"} <= set(approved["PZYT"])
 
 
+def test_illegal_land_lies_on_built_land_outside_the_towns_and_on_s08_and_s11(seeded):
+    seed, sample = seeded
+    illegal = sample["illegal_land"]
+    geometry = illegal.geometry.to_numpy()
+    assert len(illegal) == 36 and _pairwise_overlap(geometry) < 1e-3
+    assert illegal["JCBH"].is_unique and illegal["JCBH"].str.fullmatch(r"WP20\d\d-\d{4}").all()
+    assert (illegal["JCBH"].str[2:6].astype(int) == illegal["FXNF"]).all()
+    assert illegal["FXNF"].between(2019, 2024).all() and illegal["FXNF"].is_monotonic_increasing
+    assert set(illegal["CCZT"]) == {"已查处到位", "未查处", "正在查处"}
+    assert set(illegal["WFLX"]) == {"农村村民未经批准占地建住宅", "未经批准占用土地"}
+    assert (illegal["MJ"] > 300.0).all()
+    urban = shapely.coverage_union_all(sample["urban_boundary"].geometry.to_numpy())
+    assert shapely.area(shapely.intersection(geometry, urban)).max() < 1e-3  # none approved
+    sites = pd.concat([sample["sites"], sample["candidates"]]).set_index("site_id").geometry
+    taken = {}
+    for site_id, shape in sites.items():
+        overlap = shapely.area(shapely.intersection(geometry, shape))
+        if overlap.max() > 0.0:
+            taken[site_id] = [
+                (illegal["CCZT"].iloc[i], overlap[i]) for i in np.flatnonzero(overlap)
+            ]
+    assert [(k, [v[0] for v in taken[k]]) for k in sorted(taken)] == [
+        ("S08", ["已查处到位"]),
+        ("S11", ["未查处"]),
+    ], seed
+    assert min(v[0][1] for v in taken.values()) > 1000.0  # material, no sliver
+    # on construction land; S11's for the default seed too (not for every seed: docstring)
+    category = load_code_table("sandiao-2019").frame["category"]
+    built = _parcels(sample, lambda code: category[code] == "建设用地")
+    off = shapely.area(shapely.difference(geometry, built))
+    on_s11 = shapely.intersects(geometry, sites["S11"])
+    assert off[~on_s11].max() < 1.0, seed
+    if seed == DEFAULT_SEED:
+        assert off[on_s11].max() < 1.0
+
+
 def _overlap_rows(sample) -> list[str]:
     """The table of data/README.md: each site's overlap (m², planar) with each review layer.
 
@@ -588,6 +625,7 @@ def _overlap_rows(sample) -> list[str]:
         "mineral_rights": ("KZ", ["石灰岩", "锰矿", "铝土矿"]),
         "geohazard": ("YFCD", ["高易发", "中易发", "低易发"]),
         "heritage": ("FWLX", ["保护范围", "建设控制地带", "地下文物埋藏区"]),
+        "illegal_land": ("CCZT", ["未查处", "正在查处", "已查处到位"]),
     }
     points = sample["geohazard_points"]
     approved = shapely.union_all(floating(sample["approved_land"]))

@@ -1,8 +1,9 @@
 """The demo shows each outcome of the review checks on the sample site built for it.
 
 One ``landcheck demo`` run (JSON, HTML, XLSX, GeoPackage) is shared by the module. Each
-review site S26-S36 (``landcheck.sample.sites.REVIEW_SITES``, ``data/README.md``) must get
-its outcome, with the area of the overlap measured on the committed sample, in every output.
+review site S26-S36 (``landcheck.sample.sites.REVIEW_SITES``, ``data/README.md``), and S11
+and S08 on their 卫片执法 parcels, must get its outcome, with the area of the overlap
+measured on the committed sample, in every output.
 """
 
 from __future__ import annotations
@@ -64,8 +65,12 @@ OUTCOMES = (
         ("heritage", "FWLX", ("保护范围",)),
     ),
     ("S35", "heritage", "control_zone", "conditional", ("heritage", "FWLX", ("建设控制地带",))),
+    ("S11", "illegal_land", "flagged", "conditional", ("illegal_land", "CCZT", ("未查处",))),
+    ("S08", "illegal_land", "dealt_with", "info", ("illegal_land", "CCZT", ("已查处到位",))),
 )
-STATUS_ZH = {"prohibited": "禁止", "conditional": "有条件"}
+STATUS_ZH = {"prohibited": "禁止", "conditional": "有条件", "info": "提示"}
+ILLEGAL_SITES = {"S08": "WP2020-0001", "S11": "WP2024-0001"}
+"""The sites on a 卫片执法 parcel, and its 监测编号; every other site takes none."""
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +117,19 @@ def test_findings_json_has_the_outcome_and_its_area(
         assert f"{expected_m2[site_id] / 10_000:.4f} 公顷" in f["message"]["zh"]
 
 
+def test_every_site_has_its_illegal_land_finding_and_only_s08_s11_take_a_parcel(findings):
+    # without the sample's illegal_land layer the check was unknown on every site
+    by_site = {site: f for (site, check), f in findings.items() if check == "illegal_land"}
+    assert len(by_site) == 33
+    taken = {site: f["outcome"] for site, f in by_site.items() if f["outcome"] != "not_involved"}
+    # S12 reaches outside the county, where no layer describes the land: every review check
+    assert taken == {"S08": "dealt_with", "S11": "flagged", "S12": "outside"}
+    for site, parcel in ILLEGAL_SITES.items():
+        assert f"{parcel} " in by_site[site]["message"]["zh"], site
+    assert "查处状态：未查处" in by_site["S11"]["message"]["zh"]
+    assert "图层注明已查处（已查处到位" in by_site["S08"]["message"]["zh"]
+
+
 def test_the_hazard_point_named_lies_inside_the_site(findings, sample_gpkg):
     f = findings[("S33", "geohazard_points")]
     points = gpd.read_file(sample_gpkg, layer="geohazard_points")
@@ -135,7 +153,10 @@ def test_html_and_xlsx_show_each_outcome(demo, findings):
             r for r in rows if r["用地编号"] == site_id and r["审查意见"] == f["message"]["zh"]
         )
         assert row["审查事项"] == f["title"]["zh"] and row["结论"] == STATUS_ZH[status]
-        assert row["涉及面积（公顷）"] == pytest.approx(round(f["area_m2"] / 10_000, 4))
+        if status == "info":  # the 涉及面积 column is land taken: none for a note (findings.py)
+            assert row["涉及面积（公顷）"] is None
+        else:
+            assert row["涉及面积（公顷）"] == pytest.approx(round(f["area_m2"] / 10_000, 4))
 
 
 def test_geopackage_findings_and_overlaps_by_class_code(demo, findings):

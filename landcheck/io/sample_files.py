@@ -72,6 +72,10 @@ _TITLES = {
     "geohazard_points": ("地质灾害隐患点（合成）", "geohazard points"),
     "heritage": ("文物保护单位及地下文物埋藏区（合成）", "heritage sites' zones, buried heritage"),
     "approved_land": ("已批建设用地（合成）", "land approved for construction"),
+    "illegal_land": (
+        "违法用地图斑（卫片执法，合成）",
+        "parcels flagged as illegal land use (satellite enforcement) and their status",
+    ),
     "sites": ("项目用地（示例）", "sample project sites, one per pre-examination situation"),
     "candidates": ("比选方案（示例）", "alternative sites of the green aluminium park, phase 2"),
 }

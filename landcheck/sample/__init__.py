@@ -4,8 +4,8 @@
 the land-use survey (三调地类图斑), permanent basic farmland, the ecological
 protection redline, the urban development boundary, planning zones,
 townships, roads, the review layers (forest, grassland, wetland, protected
-areas, mineral rights, geohazard zones and points, heritage, approved land),
-thirty-three project sites and the alternative sites of one project. Everything
+areas, mineral rights, geohazard zones and points, heritage, approved land,
+illegal land), thirty-three project sites and the alternative sites of one project. Everything
 but the county outline is invented and labelled ``合成数据 synthetic``;
 nothing here describes the real county.
 
@@ -103,7 +103,9 @@ Generation model
        their straight 60-160 m shared edge: a 3-8 m² boundary-precision
        sliver on farmland. Farmland is kept off the urban boundary, so the
        site lies outside it: a village water works on existing
-       construction land, with no 单独选址 or 农转用 finding.
+       construction land, with no 单独选址 or 农转用 finding. A 卫片执法
+       图斑 found in 2020 and dealt with (已查处到位) lies on it (the
+       illegal-land check: dealt_with, info).
    S09 城中村改造安置小区（保留古树广场）, residential
        A construction parcel in a town's concentrated construction zone, set back
        3 m, around a retained square (a hole), within 45 m of permanent farmland:
@@ -113,7 +115,9 @@ Generation model
    S10 城乡供水工程（水厂及加压泵站）, water
        Multi-part: a water works and two pumping stations 0.7 and 1.4 km away.
    S11 生活垃圾焚烧发电厂, infrastructure
-       Across a township boundary, a quarter or more in each township.
+       Across a township boundary, a quarter or more in each township. It
+       takes part of a 卫片执法 图斑 found in 2024 and not dealt with (未查处:
+       the illegal-land check's flagged, conditional).
    S12 石灰石矿山扩界, mining
        40-70 % inside the county: outside it the land-use survey gives no
        class, so the land checks are unknown; inside it takes Ⅰ级保护林地
@@ -149,7 +153,9 @@ Generation model
    (:mod:`~landcheck.sample.hazards`); heritage zones lie in and by the county
    seat and on the main river (:mod:`~landcheck.sample.heritage`); approved
    land covers most construction land in the towns, S01 and half of
-   candidate A (:mod:`~landcheck.sample.approvals`).
+   candidate A (:mod:`~landcheck.sample.approvals`); 36 卫片执法 违法用地图斑
+   lie on construction land outside the towns, one dealt with on S08 and
+   one not on S11, the others clear of the sites (:mod:`~landcheck.sample.illegal`).
 8. **Review sites** (:data:`~landcheck.sample.sites.REVIEW_SITES`) are placed
    last, against the review layers, from a generator of their own seeded with
    ``[seed, 13, 1]``: S21 on a river wetland's shore, S22 in the 地下文物埋藏区,
@@ -186,7 +192,7 @@ A new layer
     ``BSM``). Any other layer: write its builder (the ``Review`` in) and add
     its row to ``REVIEW_LAYERS`` in :mod:`~landcheck.sample.review_layers`; it
     may read the sites and draw from the review generator. A new layer with
-    ``BSM`` takes the next layer number (15 after ``approved_land``' 14);
+    ``BSM`` takes the next layer number (16 after ``illegal_land``' 15);
     :data:`SAMPLE_LAYERS` follows from the two tables. Facts per parcel that
     the survey lacks go into ``Survey`` (:mod:`~landcheck.sample.survey`); a
     new control line is one more function in
@@ -206,9 +212,9 @@ The effect of a new random draw
     later changes, for every seed (the order of the main generator: terrain,
     rivers, roads, villages, streets, rural roads, generator points, village
     names, classes, then the site searches; of the review generator: mineral
-    rights, hazard points, heritage, approved land). A new draw therefore
-    belongs as late as it can go, or in the review generator; a layer built
-    from the survey draws nothing and changes no other layer.
+    rights, hazard points, heritage, approved land, illegal land). A new draw
+    therefore belongs as late as it can go, or in the review generator; a
+    layer built from the survey draws nothing and changes no other layer.
 Any change of output
     Regenerate ``data/luxi_sample.gpkg.zip`` (``landcheck sample``, zipped;
     ``tests/test_sample.py`` compares it with a fresh generation) and check

@@ -1,11 +1,12 @@
 """What the review layers are built from: the survey, the sites and their own generator.
 
 The review layers (forest, grassland, wetland, protected areas, mineral
-rights, geohazards, heritage, approved land) are built after the sites, so
-some can be placed by them (the approved land under S01, the licence beside
-S12's extension). :class:`Review` holds their inputs and the facts per parcel
-they share; it draws from its own generator, seeded from the sample's seed,
-so nothing generated before them moves.
+rights, geohazards, heritage, approved land, illegal land) are built after
+the sites, so some can be placed by them (the approved land under S01, the
+licence beside S12's extension, the 违法用地图斑 on S08 and S11).
+:class:`Review` holds their inputs and the facts per parcel they share; it
+draws from its own generator, seeded from the sample's seed, so nothing
+generated before them moves.
 """
 
 from __future__ import annotations

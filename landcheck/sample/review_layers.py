@@ -21,6 +21,7 @@ from landcheck.sample.approvals import approved_land
 from landcheck.sample.frames import frame
 from landcheck.sample.hazards import geohazard_points, geohazard_zones
 from landcheck.sample.heritage import heritage
+from landcheck.sample.illegal import illegal_land
 from landcheck.sample.minerals import mineral_rights
 from landcheck.sample.nature import forest, grassland, wetland
 from landcheck.sample.protected import protected_areas
@@ -51,6 +52,7 @@ REVIEW_LAYERS = (
     ReviewLayer("geohazard_points", 12, geohazard_points),
     ReviewLayer("heritage", 13, heritage),
     ReviewLayer("approved_land", 14, approved_land),
+    ReviewLayer("illegal_land", 15, illegal_land),
 )
 """The review layers in output (and building) order, numbered after ``planning_zones``' 5."""
 

@@ -184,8 +184,9 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "农村饮水安全工程净水厂",
             "water",
             "village water works on existing construction land outside the boundary: no "
-            "单独选址 or 农转用 finding; a 0.05 m suspected boundary error on farmland / "
-            "村庄供水设施，现状建设用地",
+            "单独选址 or 农转用 finding; a 0.05 m suspected boundary error on farmland; on a "
+            "卫片执法 parcel already dealt with (已查处到位: the statement at 报批) / "
+            "村庄供水设施，现状建设用地，涉及已查处到位的违法用地图斑",
             facts=Facts("water_supply", "county", "泸西县农村供水保障规划（合成）", "allocation"),
         ),
         sliver_site,
@@ -216,7 +217,8 @@ SITES: tuple[tuple[SiteSpec, Builder], ...] = (
             "S11",
             "生活垃圾焚烧发电厂",
             "infrastructure",
-            "straddles two townships / 跨两个乡镇",
+            "straddles two townships; takes a 卫片执法 parcel not dealt with (未查处: "
+            "conditional, 查处到位 before 报批) / 跨两个乡镇，涉及未查处的违法用地图斑",
             facts=Facts(
                 "waste", "provincial", "云南省生活垃圾焚烧处理设施规划（合成）", "allocation"
             ),
