@@ -11,7 +11,7 @@ urban bdy    x 0–3000
 farmland     x 0–400 (full height) and a 50 × 100 block at x 2900–2950, y 0–100
 redline      x 3800–4000
 review       geohazard: 不易发 everywhere; forest, grassland, wetland, protected
-             areas, mineral rights, heritage: one 50 m square each at x 3900–3950,
+             areas, mineral rights, heritage, illegal land: one 50 m square each at x 3900–3950,
              y 0–50 (in the redline, clear of every candidate and search area);
              a hazard point at (3925, 25)
 ===========  ==============================================================
@@ -76,6 +76,7 @@ def review_layers() -> dict[str, gpd.GeoDataFrame]:
         "protected_areas": {"BHDMC": "保护区", "GNFQ": "核心保护区"},
         "mineral_rights": {"QLLX": "采矿权", "KZ": "铝土矿", "ZLXKC": "是", "QLR": "某公司"},
         "heritage": {"WWMC": "古桥", "FWLX": "保护范围"},
+        "illegal_land": {"JCBH": "WP2024-0001", "CCZT": "未查处"},
     }
     out = {
         key: frame([{"BSM": f"{key}1", **row, "geometry": corner}]) for key, row in fields.items()

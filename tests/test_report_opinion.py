@@ -138,7 +138,7 @@ WETLAND_RESTORATION = (
 def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
     result = large_site_with_only_land_use()
     unknown = [f.check for f in result.site_findings("S1") if f.status == "unknown"]
-    assert len(unknown) == 15 and "heritage" in unknown  # 征收: state land, none
+    assert len(unknown) == 16 and {"heritage", "illegal_land"} <= set(unknown)  # 征收: none
     # the heritage layer is missing, but the 6 ha project's archaeology, with the threshold's
     # mark, is needed whatever it would show: asked for, not among what may be needed
     assert [d.zh for d in result.documents("S1")] == [*BASELINE, ARCHAEOLOGY]
@@ -164,9 +164,10 @@ def test_the_documents_unknown_checks_may_need_are_listed_apart(tmp_path):
     )
     listed = part[start + 7 : part.index("五、综合意见")]
     grassland = "草原征占用审核同意书（省级以上草原主管部门）（草原）（后续报批时提交）"
-    assert f"{len(possible) - 1}. {grassland}" in listed
+    assert f"{len(possible) - 2}. {grassland}" in listed
     # the wetland restored or rebuilt after the occupation is approved (湿地保护法 art. 21)
-    assert f"{len(possible)}. {WETLAND_RESTORATION}（湿地）（后续报批时提交）" in listed
+    assert f"{len(possible) - 1}. {WETLAND_RESTORATION}（湿地）（后续报批时提交）" in listed
+    assert listed[-1].startswith(f"{len(possible)}. 违法用地查处情况说明")
     english = draft(result, tmp_path / "en", "en")
     assert "These checks could not be made; they may also need" in "\n".join(english)
     # report.xlsx's 须提交材料清单 (and report.html, report.docx read the same table)
