@@ -50,6 +50,7 @@ __all__ = [
     "layer_bands",
     "outside_of",
     "proximity_distances",
+    "widest_parts",
 ]
 
 COVERAGE_KINDS = ("land_use", "planning_zone")
@@ -78,8 +79,8 @@ class Outside:
         return Area(float(self.planar_m2[position]), float(self.ellipsoidal_m2[position]), method)
 
 
-def _widths(parts: np.ndarray) -> np.ndarray:
-    """Largest 2·area/perimeter among the polygons of each geometry."""
+def widest_parts(parts: np.ndarray) -> np.ndarray:
+    """Largest mean width (2·area/perimeter) among the polygons of each geometry."""
     polygons, owner = shapely.get_parts(parts, return_index=True)
     out = np.zeros(len(parts))
     if len(polygons):
@@ -140,7 +141,7 @@ def _measured(
         own = parts if measuring is None else measuring.to_own_crs(parts, rows)
         planar[rows] = shapely.area(own)
         ellipsoidal[rows] = ellipsoidal_areas(parts, crs)
-        width[rows] = _widths(own)
+        width[rows] = widest_parts(own)
     return Outside(planar, ellipsoidal, width)
 
 

@@ -40,7 +40,14 @@ from landcheck.review.index_table import (
 )
 from landcheck.review.standard_facts import FACT_TITLES, StandardFacts, read_standard_facts
 from landcheck.rollup import CULTIVATED
-from landcheck.rules.core import Decision, Evaluator, RuleInput, outside_gap, undescribed
+from landcheck.rules.core import (
+    Decision,
+    Evaluator,
+    RuleInput,
+    layer_state,
+    outside_gap,
+    undescribed,
+)
 from landcheck.rules.land import wholly_approved
 from landcheck.units import M2_PER_HA
 
@@ -488,23 +495,6 @@ def _cultivated_state(inp: RuleInput) -> str:
     return "clear"
 
 
-def _layer_state(inp: RuleInput, kind: str) -> str:
-    """Whether the site takes the land of the layers of ``kind``: ``taken``, ``clear``, ``unseen``.
-
-    Not known (``unseen``) without a usable layer of the kind, or where more than a sliver of
-    the site lies beyond what one describes.
-    """
-    views = inp.layers_of_kind(kind)
-    usable = [view for view in views if view.available]
-    if any(inp.is_material(view.overlap.m2, view.max_width_m) for view in usable):
-        return "taken"
-    if not views or len(usable) < len(views):
-        return "unseen"
-    if any(inp.is_material(view.outside.m2, view.outside_width_m) for view in views):
-        return "unseen"
-    return "clear"
-
-
 def land_saving(inp: RuleInput) -> Text:
     """Where the site's 节地评价 goes, as the ``no_index`` messages say it (``{land_saving}``).
 
@@ -520,7 +510,7 @@ def land_saving(inp: RuleInput) -> Text:
     """
     states = [
         (_cultivated_state(inp), *_CULTIVATED_NAMES),
-        *((_layer_state(inp, kind), taken, layer) for kind, taken, layer in _CHAPTER_LAYERS),
+        *((layer_state(inp, kind), taken, layer) for kind, taken, layer in _CHAPTER_LAYERS),
     ]
     taken = [names for state, names, _ in states if state == "taken"]
     sisters = _sister_land(inp, "taken")

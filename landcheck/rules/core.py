@@ -67,6 +67,7 @@ __all__ = [
     "in_types",
     "involvement",
     "land_use_gap",
+    "layer_state",
     "list_match",
     "message_names",
     "outside_gap",
@@ -743,6 +744,24 @@ def involvement(inp: RuleInput, area: Area, width: float | None) -> str | None:
     if inp.is_sliver(area.m2, width):
         return "sliver"
     return None
+
+
+def layer_state(inp: RuleInput, kind: str) -> str:
+    """Whether the site takes the land of the layers of ``kind``: ``taken``, ``clear``, ``unseen``.
+
+    Not known (``unseen``) without a usable layer of the kind, or where more than a sliver of
+    the site lies beyond what one describes (the land may lie there): what decides the
+    conversion's approver (permanent farmland) and where the 节地评价 goes (the 专章).
+    """
+    views = inp.layers_of_kind(kind)
+    usable = [view for view in views if view.available]
+    if any(inp.is_material(view.overlap.m2, view.max_width_m) for view in usable):
+        return "taken"
+    if not views or len(usable) < len(views):
+        return "unseen"
+    if any(inp.is_material(view.outside.m2, view.outside_width_m) for view in views):
+        return "unseen"
+    return "clear"
 
 
 def land_use_gap(inp: RuleInput) -> Text | None:

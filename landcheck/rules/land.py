@@ -45,6 +45,7 @@ from landcheck.rules.core import (
     in_types,
     involvement,
     land_use_gap,
+    layer_state,
     reach_by,
     to_ha,
     undescribed,
@@ -273,23 +274,6 @@ _UNDETERMINED = ("conversion", "project_undetermined")
 """Outcomes whose conversion may be by batch or of a project sited on its own."""
 
 
-def _farmland_state(inp: RuleInput) -> str:
-    """Whether the site takes permanent farmland: ``taken``, ``clear`` or ``unseen`` (not known).
-
-    Not known without a usable farmland layer, or where more than a sliver of the site
-    lies beyond what it describes (farmland may lie there).
-    """
-    farmland = inp.layers_of_kind("permanent_farmland")
-    usable = [view for view in farmland if view.available]
-    if any(inp.is_material(view.overlap.m2, view.max_width_m) for view in usable):
-        return "taken"
-    if not farmland or len(usable) < len(farmland):
-        return "unseen"
-    if any(inp.is_material(view.outside.m2, view.outside_width_m) for view in farmland):
-        return "unseen"
-    return "clear"
-
-
 def _sisters(inp: RuleInput, sites: Iterable[str]) -> tuple[str, ...]:
     """Those of ``sites`` that are other sites of the site's project taking new land.
 
@@ -359,7 +343,7 @@ def _approver(inp: RuleInput, outcome: str) -> Text:
     own (art. 24) is approved as one, its farmland anywhere deciding. When the mode is
     not known, both are named unless they agree.
     """
-    own = _farmland_state(inp)
+    own = layer_state(inp, "permanent_farmland")
     batch = _approver_for(inp, "batch", own, ())
     single = _approver_for(inp, "single_site", *_project_farmland(inp, own))
     if outcome == "batch":

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landcheck.coverage import Coverage
+from landcheck.coverage import Coverage, widest_parts
 from landcheck.measure import SiteLayer
 from landcheck.overlay import nearest_features
 from landcheck.polygonal import polygonal_part
@@ -237,22 +237,11 @@ def _band_beyond(
     grown = shapely.buffer(geoms[rows], reach[rows])
     parts = polygonal_part(shapely.difference(shapely.difference(grown, region), geoms[rows]))
     area = shapely.area(parts) * own[rows] ** 2
-    width = _widest(parts) * own[rows]
+    width = widest_parts(parts) * own[rows]
     beyond[rows] = [
         a > 0.0 and not options.is_sliver(a, w) for a, w in zip(area, width, strict=True)
     ]
     return beyond
-
-
-def _widest(parts: np.ndarray) -> np.ndarray:
-    """Largest mean width (2·area/perimeter) among the polygons of each geometry."""
-    polygons, owner = shapely.get_parts(parts, return_index=True)
-    out = np.zeros(len(parts))
-    if len(polygons):
-        area, length = shapely.area(polygons), shapely.length(polygons)
-        width = np.divide(2.0 * area, length, out=np.zeros_like(area), where=length > 0)
-        np.maximum.at(out, owner, width)
-    return out
 
 
 def _main_finding(result: CheckResult, site_id: str, status: str) -> str:
