@@ -86,11 +86,11 @@ def test_the_entries_do_not_depend_on_the_runs_the_sites_are_read_in(batch, monk
 
 def test_a_layer_not_checked_is_written_without_rows(batch, monkeypatch):
     # the batch gives the survey and the farmland only: each site's entry of the profile's
-    # thirteen other layers is the same few fields, read from no table
+    # fourteen other layers is the same few fields, read from no table
     monkeypatch.setattr(landcheck.result, "_LISTED_SITES", 3)
     entries = list(batch.site_dicts())
     not_checked = [e for entry in entries for e in entry["layers"].values() if not e["available"]]
-    assert len(not_checked) == 7 * 13
+    assert len(not_checked) == 7 * 14
     assert {e["reason"] for e in not_checked} == {"未提供图层 / layer not supplied"}
     assert all(e["features"] == [] and "admin" not in e for e in not_checked)
     for entry in entries:

@@ -43,6 +43,7 @@ CONTEXT = [
     "context_mineral_rights",
     "context_geohazard_points",
     "context_heritage",
+    "context_illegal_land",
     "context_planning_zones",
     "context_land_use",
     "context_townships",
